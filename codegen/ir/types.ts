@@ -1,0 +1,258 @@
+/**
+ * The target-neutral intermediate representation.
+ *
+ * Every spec kind (OpenAPI 2.0/3.0/3.1, GraphQL) is normalised into these shapes, the manifest is applied to
+ * them, and every emitter (zod, JSON Schema, catalog.json, CATALOG.md) reads only them. The JSDoc on each field
+ * is where the interpretation of the specs is written down.
+ */
+
+import type {
+  AuthScheme,
+  Binding,
+  EnvType,
+  Safety,
+  SourceRef,
+  ToolAnnotations,
+  ToolPolicy,
+  ValueSource,
+} from "../../src/catalog.js";
+
+export type {
+  AuthScheme,
+  Binding,
+  BodyEncoding,
+  CustomBinding,
+  EnvType,
+  GraphqlBinding,
+  GraphqlVariable,
+  HttpBinding,
+  HttpBody,
+  HttpBodyField,
+  HttpMethod,
+  HttpParam,
+  ParamLocation,
+  ParamStyle,
+  Safety,
+  SourceRef,
+  ToolAnnotations,
+  ToolPolicy,
+  ValueSource,
+} from "../../src/catalog.js";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schemas
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Facts every schema node may carry; they never change what validates, only what a reader sees. */
+export interface SchemaMeta {
+  title?: string;
+  description?: string;
+  /** Kept verbatim (already JSON). Emitted as `.default()` in zod only for optional properties. */
+  default?: unknown;
+  examples?: unknown[];
+  deprecated?: boolean;
+  /** OpenAPI readOnly: the property is dropped from input views. */
+  readOnly?: boolean;
+  /** OpenAPI writeOnly: the property is dropped from output views. */
+  writeOnly?: boolean;
+}
+
+export type JsonPrimitive = string | number | boolean | null;
+
+export type SchemaNode = SchemaMeta &
+  (
+    | { kind: "any" }
+    | { kind: "never" }
+    | {
+        kind: "string";
+        format?: string;
+        minLength?: number;
+        maxLength?: number;
+        pattern?: string;
+        /** `base64` for binary payloads carried in JSON (file parts, octet-stream bodies). */
+        contentEncoding?: string;
+        contentMediaType?: string;
+      }
+    | {
+        kind: "number" | "integer";
+        format?: string;
+        minimum?: number;
+        maximum?: number;
+        exclusiveMinimum?: number;
+        exclusiveMaximum?: number;
+        multipleOf?: number;
+      }
+    | { kind: "boolean" }
+    | { kind: "null" }
+    | { kind: "literal"; value: JsonPrimitive }
+    | { kind: "enum"; values: JsonPrimitive[] }
+    | { kind: "array"; items: SchemaNode; minItems?: number; maxItems?: number; uniqueItems?: boolean }
+    /** JSON Schema `prefixItems` (3.1) with an optional schema for the rest. */
+    | { kind: "tuple"; items: SchemaNode[]; rest?: SchemaNode }
+    | {
+        kind: "object";
+        /** In spec order. */
+        properties: PropertyNode[];
+        /**
+         * `true`: other keys allowed and kept (JSON Schema's default); `false`: other keys rejected;
+         * a schema: other keys must match it (a map).
+         */
+        additional: boolean | SchemaNode;
+        minProperties?: number;
+        maxProperties?: number;
+      }
+    | {
+        kind: "union";
+        variants: SchemaNode[];
+        /** `oneOf` (exactly one) vs `anyOf` (at least one). */
+        exclusive: boolean;
+        discriminator?: DiscriminatorNode;
+      }
+    /** `allOf`. */
+    | { kind: "intersection"; parts: SchemaNode[] }
+    /** OpenAPI 3.0 `nullable: true`, 3.1 `type: [X, "null"]`, and GraphQL nullable positions. */
+    | { kind: "nullable"; inner: SchemaNode }
+    /** A named schema; recursion is explicit here and becomes `z.lazy` / `$ref` on emission. */
+    | { kind: "ref"; target: SymbolId }
+  );
+
+export interface PropertyNode {
+  name: string;
+  required: boolean;
+  schema: SchemaNode;
+}
+
+export interface DiscriminatorNode {
+  /** The property whose value selects the variant. */
+  property: string;
+  /** Value -> index into `variants`. */
+  mapping: Record<string, number>;
+}
+
+/** Stable id of a named schema, e.g. `vault:Secret`. */
+export type SymbolId = string;
+
+export interface SchemaSymbol {
+  id: SymbolId;
+  /** A valid, unique TypeScript identifier (also used as the `$defs` key). */
+  name: string;
+  schema: SchemaNode;
+  source: SourceRef;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tools, resources, prompts
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ToolNode {
+  name: string;
+  title: string;
+  description: string;
+  /** Second names for the same tool (listed as their own tools, executing this one). */
+  aliases: string[];
+  safety: Safety;
+  annotations: ToolAnnotations;
+  /** Always an object schema; arguments are its top-level properties. */
+  input: SchemaNode;
+  /** Object schema of `structuredContent`; absent when the operation has no JSON success body. */
+  output?: SchemaNode;
+  /** The upstream result was not an object and sits under `result` in `structuredContent`. */
+  outputWrapped: boolean;
+  binding: Binding;
+  policy: ToolPolicy;
+  /** Notes shown to reviewers (argument renames, dropped media types, ...). */
+  notes: string[];
+  source: SourceRef;
+  /** Tags from the spec, for selection and grouping. */
+  tags: string[];
+  deprecated: boolean;
+}
+
+export interface ResourceNode {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType: string;
+  /** Asset path inside the generated folder (`assets/...`). */
+  asset: string;
+  source: SourceRef;
+}
+
+export interface ResourceTemplateNode {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType: string;
+  /** Reading a matching URI calls this tool with the template variables mapped to arguments. */
+  tool?: { name: string; args: Record<string, string> };
+  /** Or serves one asset per variable value: variable name -> asset path pattern with `{var}`. */
+  assets?: { pattern: string; values: string[] };
+  source: SourceRef;
+}
+
+export interface PromptArgumentNode {
+  name: string;
+  description?: string;
+  required: boolean;
+}
+
+export interface PromptNode {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments: PromptArgumentNode[];
+  /** Asset path of the handlebars template. */
+  asset: string;
+  source: SourceRef;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration: env variables, sources, auth
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface EnvVarNode {
+  name: string;
+  description: string;
+  type: EnvType;
+  /** Never a secret: defaults are published in catalog.json. */
+  default?: string;
+  /** `enum`: accepted values; `aliases` map other spellings onto them (`staging` -> `qa`). */
+  values?: string[];
+  aliases?: Record<string, string>;
+  required: boolean;
+  /** Its value is a credential: never logged, echoed or written anywhere. */
+  secret: boolean;
+  source: SourceRef;
+}
+
+export interface SourceNode {
+  id: string;
+  kind: "openapi" | "graphql";
+  /** Spec file, relative to the manifest. */
+  file: string;
+  baseUrl: ValueSource;
+  /** Per security scheme name. */
+  auth: AuthScheme[];
+  timeoutMs: number;
+}
+
+export interface ServerInfoNode {
+  name: string;
+  version: string;
+  title?: string;
+  instructions?: string;
+}
+
+export interface CatalogIR {
+  name: string;
+  server: ServerInfoNode;
+  sources: SourceNode[];
+  env: EnvVarNode[];
+  symbols: SchemaSymbol[];
+  tools: ToolNode[];
+  resources: ResourceNode[];
+  resourceTemplates: ResourceTemplateNode[];
+  prompts: PromptNode[];
+}

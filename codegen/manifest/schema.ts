@@ -1,0 +1,321 @@
+/**
+ * The JSON Schema of `tools.yaml`, printed by `toolwright manifest-schema` so editors can complete manifests
+ * (`# yaml-language-server: $schema=...`). ajv validates every manifest against it before anything else runs.
+ */
+
+const envName = { type: "string", pattern: "^[A-Z_][A-Z0-9_]*$" } as const;
+const toolName = { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" } as const;
+const relPath = { type: "string", minLength: 1 } as const;
+
+const valueSource = {
+  description:
+    "Where a runtime value comes from: the env variable, else a file read at each use, else a default (possibly chosen by an enum env variable).",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    env: { ...envName, description: "Env variable holding the value (must be declared under `env`)." },
+    default: {
+      type: "string",
+      description: "Used when neither the env variable nor the file gives a value.",
+    },
+    file: {
+      type: "object",
+      additionalProperties: false,
+      required: ["path"],
+      description:
+        "A file read on demand at each use, so a refreshed credential is picked up without a restart.",
+      properties: {
+        path: { $ref: "#/$defs/valueSource", description: "Where the file path comes from (`~` expands)." },
+        pointer: {
+          type: "string",
+          description: "JSON pointer to the value inside the (JSON) file, e.g. `/token`.",
+        },
+      },
+    },
+    by_env: {
+      type: "object",
+      additionalProperties: false,
+      required: ["env", "values"],
+      description: "Default chosen by the value of an enum env variable (e.g. a stage).",
+      properties: {
+        env: envName,
+        values: { type: "object", additionalProperties: { type: "string" } },
+      },
+    },
+  },
+} as const;
+
+const authSpec = {
+  type: "object",
+  additionalProperties: false,
+  description:
+    "Credentials for one security scheme. For OpenAPI sources the key is a `securitySchemes` name and `type` is taken from the spec; GraphQL sources declare `type` here.",
+  properties: {
+    type: { enum: ["bearer", "apiKey", "basic", "oauth2ClientCredentials"] },
+    in: { enum: ["header", "query", "cookie"], description: "apiKey only." },
+    name: { type: "string", description: "apiKey only: header, query or cookie name." },
+    token: { $ref: "#/$defs/valueSource", description: "bearer: the token." },
+    value: { $ref: "#/$defs/valueSource", description: "apiKey: the key." },
+    username: { $ref: "#/$defs/valueSource" },
+    password: { $ref: "#/$defs/valueSource" },
+    client_id: { $ref: "#/$defs/valueSource" },
+    client_secret: { $ref: "#/$defs/valueSource" },
+    token_url: { type: "string", description: "oauth2: overrides the spec's tokenUrl." },
+    scopes: { type: "array", items: { type: "string" } },
+  },
+} as const;
+
+const selector = {
+  type: "object",
+  additionalProperties: false,
+  description: "Selects operations: by operationId or `METHOD /path`, by tag, by path prefix, or all.",
+  properties: {
+    source: { type: "string" },
+    operation: { type: "string", description: "An operationId or `METHOD /path`." },
+    tag: { type: "string" },
+    path_prefix: { type: "string" },
+    methods: { type: "array", items: { enum: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"] } },
+    all: { const: true },
+  },
+} as const;
+
+const argSpec = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    rename: { type: "string", description: "Argument name shown to the agent instead of the spec's name." },
+    description: { type: "string" },
+    multi_segment: {
+      type: "boolean",
+      description: "Path parameter that may hold several `/`-separated segments, each encoded on its own.",
+    },
+  },
+} as const;
+
+const toolSpec = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    from: {
+      type: "string",
+      description:
+        "OpenAPI operation: `[source#]operationId` or `[source#]METHOD /path`. For GraphQL: `[source#]Query.field` / `[source#]Mutation.field`.",
+    },
+    document: {
+      type: "string",
+      description: "GraphQL: an operation document, inline or a path to a `.graphql` file.",
+    },
+    selection: {
+      type: "string",
+      description: "GraphQL root field tools: selection set replacing the derived one.",
+    },
+    depth: {
+      type: "integer",
+      minimum: 1,
+      maximum: 5,
+      description: "GraphQL: depth of the derived selection.",
+    },
+    source: { type: "string", description: "Source of `document` when the catalog has several." },
+    handler: {
+      type: "string",
+      description: "A hand-written handler: `./handlers/x.ts` (default export) or `./handlers/x.ts#name`.",
+    },
+    input: { type: "object", description: "Handler tools: JSON Schema of the arguments." },
+    output: { type: "object", description: "Handler tools: JSON Schema of the result." },
+    title: { type: "string" },
+    description: { type: "string" },
+    aliases: { type: "array", items: toolName, uniqueItems: true },
+    safety: { enum: ["read", "write", "destructive"] },
+    idempotent: { type: "boolean" },
+    open_world: { type: "boolean" },
+    args: { type: "object", additionalProperties: argSpec },
+    scoped_path: { type: "string", description: "Argument whose value path allow/deny lists apply to." },
+    scoped_list: {
+      type: "object",
+      additionalProperties: false,
+      required: ["prefix_arg", "items", "path_field"],
+      description: "A listing under a prefix: the prefix argument, and where item paths sit in the result.",
+      properties: {
+        prefix_arg: { type: "string" },
+        items: { type: "string", description: "Dot path of the item array in the result, e.g. `items`." },
+        path_field: { type: "string", description: "Field of each item holding its path." },
+      },
+    },
+    tenant_arg: { type: "string", description: "Argument fixed by the tenant lock." },
+    partner_arg: { type: "string", description: "Argument fixed by the partner lock." },
+    masked: {
+      type: "array",
+      items: { type: "string" },
+      description: "Result fields holding secret values (dot paths, `*` matches one level).",
+    },
+    confirm: { enum: ["required", "none"], description: "Destructive tools confirm by default." },
+    secret_keys: {
+      type: "object",
+      additionalProperties: false,
+      required: ["keys_arg"],
+      properties: { keys_arg: { type: "string" }, values_arg: { type: "string" } },
+      description:
+        "Key/value writes: keys are checked against the secret-like-key pattern; values never echoed.",
+    },
+    names_only: { type: "string", description: "Result field reduced to names only (env var reads)." },
+  },
+} as const;
+
+export const manifestSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://toolwright.dev/schemas/manifest.json",
+  title: "toolwright manifest (tools.yaml)",
+  type: "object",
+  additionalProperties: false,
+  required: ["catalog", "sources"],
+  $defs: { valueSource },
+  properties: {
+    $schema: { type: "string" },
+    catalog: {
+      type: "string",
+      pattern: "^[a-z][a-z0-9-]*$",
+      description: "Catalog name: the folder under generated/.",
+    },
+    server: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        name: { type: "string" },
+        version: { type: "string" },
+        title: { type: "string" },
+        instructions: { type: "string" },
+      },
+    },
+    naming: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        prefix: { type: "string", pattern: "^[A-Za-z0-9._-]*$" },
+        max_length: { type: "integer", minimum: 16, maximum: 128, default: 64 },
+      },
+    },
+    env: {
+      type: "object",
+      description: "Every env variable the server reads.",
+      propertyNames: envName,
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["description"],
+        properties: {
+          description: { type: "string" },
+          type: { enum: ["string", "url", "boolean", "integer", "list", "enum", "path"], default: "string" },
+          default: { type: "string" },
+          values: { type: "array", items: { type: "string" } },
+          aliases: { type: "object", additionalProperties: { type: "string" } },
+          required: { type: "boolean" },
+          secret: { type: "boolean" },
+        },
+      },
+    },
+    sources: {
+      type: "object",
+      minProperties: 1,
+      propertyNames: { pattern: "^[a-z][a-z0-9_-]*$" },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          openapi: {
+            ...relPath,
+            description: "OpenAPI 2.0/3.0/3.1 file (YAML or JSON), relative to the manifest.",
+          },
+          graphql: {
+            ...relPath,
+            description: "GraphQL SDL or introspection JSON, relative to the manifest.",
+          },
+          base_url: { $ref: "#/$defs/valueSource" },
+          timeout_ms: { type: "integer", minimum: 100, maximum: 600000 },
+          auth: { type: "object", additionalProperties: authSpec },
+          mutations: {
+            enum: ["all", "listed"],
+            description: "GraphQL: `listed` keeps mutations out unless a tool names them.",
+          },
+          scalars: {
+            type: "object",
+            description: "GraphQL custom scalar -> JSON Schema.",
+            additionalProperties: { type: "object" },
+          },
+        },
+        oneOf: [{ required: ["openapi"] }, { required: ["graphql"] }],
+      },
+    },
+    select: { type: "array", items: selector },
+    exclude: { type: "array", items: selector },
+    tools: { type: "object", propertyNames: toolName, additionalProperties: toolSpec },
+    resources: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["uri", "file"],
+        properties: {
+          uri: { type: "string" },
+          name: { type: "string" },
+          title: { type: "string" },
+          description: { type: "string" },
+          mime_type: { type: "string" },
+          file: relPath,
+        },
+      },
+    },
+    resource_templates: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["uri_template"],
+        properties: {
+          uri_template: { type: "string" },
+          name: { type: "string" },
+          title: { type: "string" },
+          description: { type: "string" },
+          mime_type: { type: "string" },
+          tool: { ...toolName, description: "Tool called with the template variables as arguments." },
+          args: {
+            type: "object",
+            additionalProperties: { type: "string" },
+            description: "Template variable -> tool argument, where the names differ.",
+          },
+          files: {
+            type: "string",
+            description:
+              "A path pattern with the template's single variable, e.g. `./guides/frameworks/{name}.md`.",
+          },
+        },
+        oneOf: [{ required: ["tool"] }, { required: ["files"] }],
+      },
+    },
+    prompts: {
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["file"],
+        properties: {
+          title: { type: "string" },
+          description: { type: "string" },
+          file: { ...relPath, description: "A handlebars template; arguments are `{{name}}`." },
+          arguments: {
+            type: "array",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["name"],
+              properties: {
+                name: { type: "string" },
+                description: { type: "string" },
+                required: { type: "boolean" },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,346 @@
+/**
+ * The contract between generated catalogs and the runtime.
+ *
+ * A generated catalog folder holds `catalog.json` (a `CatalogDocument`: everything the server publishes and
+ * every binding it executes, as data) and `catalog.gen.ts` (a `CatalogModule`: the zod schemas that validate
+ * arguments and results, plus hand-written handler modules). Generated code imports only `zod`, its generated
+ * siblings, handler modules, and types from this file.
+ */
+import type { z } from "zod";
+
+export const CATALOG_FORMAT = 1;
+
+/** Where a fact came from. Paths are relative (to the repository root when generated there); never absolute. */
+export interface SourceRef {
+  file: string;
+  /** JSON pointer inside the file, e.g. `#/paths/~1v1~1secrets/get`. */
+  pointer?: string;
+  line?: number;
+  column?: number;
+}
+
+export type Safety = "read" | "write" | "destructive";
+
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export type JsonSchema = { [key: string]: unknown };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bindings
+// ---------------------------------------------------------------------------------------------------------------
+
+export type ParamLocation = "path" | "query" | "header" | "cookie";
+export type ParamStyle =
+  | "simple"
+  | "label"
+  | "matrix"
+  | "form"
+  | "spaceDelimited"
+  | "pipeDelimited"
+  | "deepObject";
+
+export interface HttpParam {
+  /** Tool argument name (after clash resolution). */
+  arg: string;
+  /** Name on the wire. */
+  name: string;
+  in: ParamLocation;
+  style: ParamStyle;
+  explode: boolean;
+  required: boolean;
+  /** Query only: reserved characters are sent unencoded. */
+  allowReserved?: boolean;
+  /** A parameter declared with `content` instead of `schema`: the value is serialised as this media type. */
+  contentType?: string;
+  /** Path only: the value may hold several `/`-separated segments, each validated and encoded on its own. */
+  multiSegment?: boolean;
+}
+
+export type BodyEncoding = "json" | "form" | "multipart" | "binary" | "text";
+
+export interface HttpBodyField {
+  arg: string;
+  /** Property name inside the body. */
+  name: string;
+  /** multipart: a file part, given as `{ filename, content (base64), contentType? }`. */
+  file?: boolean;
+  /** Per-part content type from the OpenAPI `encoding` object. */
+  contentType?: string;
+}
+
+export interface HttpBody {
+  mediaType: string;
+  encoding: BodyEncoding;
+  required: boolean;
+  /**
+   * `fields`: the body is an object whose top-level properties are tool arguments (listed in `fields`).
+   * `whole`: one argument (`arg`) carries the whole body (arrays, scalars, unions, binary payloads).
+   */
+  mode: "fields" | "whole";
+  fields?: HttpBodyField[];
+  arg?: string;
+}
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
+
+export interface HttpBinding {
+  kind: "http";
+  source: string;
+  method: HttpMethod;
+  /** Path template as in the spec, e.g. `/v1/secrets/{path}`. */
+  path: string;
+  params: HttpParam[];
+  body?: HttpBody;
+  /** Alternatives (OR) of scheme-name sets (AND); `[]` means no auth. */
+  security: string[][];
+  /** The success response the output schema came from. */
+  success: { status: string; mediaType?: string };
+}
+
+export interface GraphqlVariable {
+  arg: string;
+  name: string;
+}
+
+export interface GraphqlBinding {
+  kind: "graphql";
+  source: string;
+  operationType: "query" | "mutation" | "subscription";
+  operationName: string;
+  /** The whole document, validated against the schema at build time. */
+  document: string;
+  variables: GraphqlVariable[];
+  /** Root field whose value is the tool result (`data[field]`), when the tool maps one field. */
+  field?: string;
+}
+
+export interface CustomBinding {
+  kind: "custom";
+  /** Key of the handler in `CatalogModule.handlers`. */
+  handler: string;
+  /** Module the handler was imported from (for reviewers). */
+  module: string;
+}
+
+export type Binding = HttpBinding | GraphqlBinding | CustomBinding;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------------------------
+
+export type EnvType = "string" | "url" | "boolean" | "integer" | "list" | "enum" | "path";
+
+export interface EnvVar {
+  name: string;
+  description: string;
+  type: EnvType;
+  default?: string;
+  values?: string[];
+  aliases?: Record<string, string>;
+  required: boolean;
+  /** A credential: never logged, echoed or written anywhere. */
+  secret: boolean;
+}
+
+/**
+ * Where a runtime value comes from, in order: the env variable, else a file read on demand at each use (so a
+ * refreshed token is picked up without a restart), else a default (possibly chosen by an enum env variable).
+ */
+export interface ValueSource {
+  env?: string;
+  file?: { path: ValueSource; pointer?: string };
+  default?: string;
+  byEnv?: { env: string; values: Record<string, string> };
+}
+
+export type AuthScheme =
+  | { kind: "bearer"; scheme: string; token: ValueSource }
+  | { kind: "apiKey"; scheme: string; in: "header" | "query" | "cookie"; name: string; value: ValueSource }
+  | { kind: "basic"; scheme: string; username: ValueSource; password: ValueSource }
+  | {
+      kind: "oauth2ClientCredentials";
+      scheme: string;
+      tokenUrl: string;
+      scopes: string[];
+      clientId: ValueSource;
+      clientSecret: ValueSource;
+    };
+
+export interface Source {
+  id: string;
+  kind: "openapi" | "graphql";
+  baseUrl: ValueSource;
+  auth: AuthScheme[];
+  timeoutMs: number;
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  title?: string;
+  instructions?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policy facts per tool (semantics live in src/policy/)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ToolPolicy {
+  /** Argument whose value is a path that allow/deny lists apply to. */
+  scopedPath?: string;
+  /** List tools: argument holding the listed prefix, and where item paths sit in the result. */
+  scopedList?: { prefixArg: string; itemsPath: string; itemPathField: string };
+  /** Argument fixed by the tenant lock. */
+  tenantArg?: string;
+  /** Argument fixed by the partner lock. */
+  partnerArg?: string;
+  /** Response field paths (dot-separated, `*` matches one level) that hold secret values. */
+  masked?: string[];
+  /** Destructive confirmation. */
+  confirm?: "required" | "none";
+  /** Key/value writes: the argument holding the keys checked against the secret-like-key pattern. */
+  secretKeys?: { keysArg: string; valuesArg?: string };
+  /** Reads that return names only: the result field holding the map/list to reduce to names. */
+  namesOnly?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The document
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface CatalogTool {
+  name: string;
+  title: string;
+  description: string;
+  aliases: string[];
+  safety: Safety;
+  annotations: ToolAnnotations;
+  /** One line a reviewer reads, e.g. `DELETE /v1/secrets/{path}` or `mutation deleteStack`. */
+  summary: string;
+  binding: Binding;
+  /** JSON Schema 2020-12, local refs only (`$defs`). */
+  inputSchema: JsonSchema;
+  outputSchema?: JsonSchema;
+  /** The upstream result is not an object and sits under `result` in `structuredContent`. */
+  outputWrapped?: boolean;
+  policy: ToolPolicy;
+  notes?: string[];
+  deprecated?: boolean;
+  source: SourceRef;
+}
+
+export interface CatalogResource {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType: string;
+  /** Path inside the generated folder. */
+  asset: string;
+}
+
+export interface CatalogResourceTemplate {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType: string;
+  /** Reading a matching URI calls this tool, template variables mapped to arguments (`var -> arg`). */
+  tool?: { name: string; args: Record<string, string> };
+  /** Or serves one asset per value of the single template variable; `{var}` in `pattern` is replaced. */
+  assets?: { variable: string; pattern: string; values: string[] };
+}
+
+export interface CatalogPromptArgument {
+  name: string;
+  description?: string;
+  required: boolean;
+}
+
+export interface CatalogPrompt {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments: CatalogPromptArgument[];
+  /** Handlebars template inside the generated folder. */
+  asset: string;
+}
+
+export interface CatalogDocument {
+  format: typeof CATALOG_FORMAT;
+  generator: { name: "toolwright"; version: string };
+  /** sha256 over every input (specs, manifest, assets, handler modules) and the generator version. */
+  inputHash: string;
+  catalog: string;
+  server: ServerInfo;
+  env: EnvVar[];
+  sources: Source[];
+  tools: CatalogTool[];
+  resources: CatalogResource[];
+  resourceTemplates: CatalogResourceTemplate[];
+  prompts: CatalogPrompt[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The generated module
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Zod schemas of one tool, built on first use so start-up does not pay for tools nobody calls. */
+export interface ToolSchemas {
+  input: () => z.ZodType;
+  output?: () => z.ZodType;
+}
+
+/** What a tool call returns to the runtime before result shaping (masking, envelope, text rendering). */
+export interface ToolOutcome {
+  /** JSON data (becomes `structuredContent` when the tool has an output schema). */
+  data: unknown;
+  /** Upstream HTTP status, for audit. */
+  status?: number;
+  /** When set, the call failed: the message is safe to show (no secrets, no internal URLs). */
+  error?: { message: string; code?: string; details?: unknown };
+}
+
+/** The context a hand-written handler receives; calls through it run inside the same policy chain. */
+export interface HandlerContext<Tools extends ToolTypeMap = ToolTypeMap> {
+  /** Aborted when the client cancels the call or its timeout passes. */
+  signal: AbortSignal;
+  /** Calls another tool of this catalog (policy, audit and validation apply). */
+  call<N extends keyof Tools & string>(
+    name: N,
+    args: Tools[N]["input"],
+  ): Promise<HandlerCallResult<Tools[N]["output"]>>;
+  /** Sends an MCP progress notification when the client asked for progress. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Reads a declared env variable (undeclared names throw). */
+  env(name: string): string | undefined;
+  /** Folder holding the working copy a handler may read and write (the server's working directory). */
+  cwd: string;
+}
+
+export interface HandlerCallResult<Output> {
+  ok: boolean;
+  data: Output;
+  status?: number;
+  error?: { message: string; code?: string; details?: unknown };
+}
+
+export type ToolTypeMap = Record<string, { input: unknown; output: unknown }>;
+
+export type CustomHandler<Input = any, Tools extends ToolTypeMap = ToolTypeMap> = (
+  args: Input,
+  ctx: HandlerContext<Tools>,
+) => Promise<ToolOutcome>;
+
+export interface CatalogModule {
+  /** Equals `catalog.json`'s `inputHash`; a mismatch means the two files are from different generations. */
+  inputHash: string;
+  tools: Record<string, ToolSchemas>;
+  handlers: Record<string, CustomHandler>;
+}
