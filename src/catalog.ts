@@ -84,6 +84,10 @@ export interface HttpBody {
    */
   mode: "fields" | "whole";
   fields?: HttpBodyField[];
+  /**
+   * `whole` mode. For `binary` the argument is `{ content (base64), contentType?, filename? }` or a bare base64
+   * string; `contentType` replaces the media type only when `mediaType` is a wildcard (`*\/*`, `image/*`).
+   */
   arg?: string;
 }
 
@@ -99,7 +103,10 @@ export interface HttpBinding {
   body?: HttpBody;
   /** Alternatives (OR) of scheme-name sets (AND); `[]` means no auth. */
   security: string[][];
-  /** The success response the output schema came from. */
+  /**
+   * The success response the output schema came from. A JSON response is the parsed value, a text response a
+   * string, any other media type `{ content (base64), contentType, size }`; an empty body is `null`.
+   */
   success: { status: string; mediaType?: string };
 }
 
@@ -175,6 +182,8 @@ export type AuthScheme =
 export interface Source {
   id: string;
   kind: "openapi" | "graphql";
+  /** The spec file, relative to the project root (for reviewers). */
+  spec?: string;
   baseUrl: ValueSource;
   auth: AuthScheme[];
   timeoutMs: number;
@@ -294,6 +303,7 @@ export interface CatalogDocument {
 /** Zod schemas of one tool, built on first use so start-up does not pay for tools nobody calls. */
 export interface ToolSchemas {
   input: () => z.ZodType;
+  /** Validates `ToolOutcome.data` itself, i.e. before the `{ result }` wrapping of `outputWrapped` tools. */
   output?: () => z.ZodType;
 }
 

@@ -1,0 +1,139 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { CATALOG_FORMAT, type CatalogDocument, type CatalogModule, type ValueSource } from "./catalog.js";
+import { envNamesOf } from "./values.js";
+
+/**
+ * Consistency checks run once at start, so a broken or hand-edited catalog fails before a client connects
+ * rather than on the first call that happens to touch the broken part.
+ */
+
+const TOOL_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Throws when `catalog.json` is not a document this runtime can read at all. */
+export function checkDocumentShape(doc: unknown, file: string): asserts doc is CatalogDocument {
+  if (doc === null || typeof doc !== "object") throw new Error(`${file}: not a JSON object`);
+  const d = doc as Record<string, unknown>;
+  if (d.format !== CATALOG_FORMAT) {
+    throw new Error(
+      `${file}: catalog format ${JSON.stringify(d.format)} is not supported (this runtime reads format ${CATALOG_FORMAT}); regenerate the catalog with this toolwright version`,
+    );
+  }
+  for (const key of ["env", "sources", "tools", "resources", "resourceTemplates", "prompts"]) {
+    if (!Array.isArray(d[key])) throw new Error(`${file}: "${key}" must be an array`);
+  }
+  if (typeof d.inputHash !== "string") throw new Error(`${file}: "inputHash" must be a string`);
+}
+
+/** Every inconsistency between the document, the module and the folder, as readable lines. */
+export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: string): string[] {
+  const problems: string[] = [];
+  const declared = new Set(doc.env.map((v) => v.name));
+  const checkEnv = (source: ValueSource, where: string) => {
+    for (const name of envNamesOf(source)) {
+      if (!declared.has(name))
+        problems.push(`${where} reads env variable ${name}, which the catalog does not declare`);
+    }
+  };
+  const checkAsset = (asset: string, where: string) => {
+    const full = resolve(dir, asset);
+    const rel = relative(dir, full);
+    if (isAbsolute(asset) || rel.startsWith("..") || isAbsolute(rel)) {
+      problems.push(`${where}: asset path ${JSON.stringify(asset)} leaves the catalog folder`);
+    } else if (!existsSync(full)) {
+      problems.push(`${where}: asset ${asset} is missing from the catalog folder`);
+    }
+  };
+
+  const sources = new Map(doc.sources.map((s) => [s.id, s]));
+  for (const source of doc.sources) {
+    checkEnv(source.baseUrl, `source '${source.id}' base URL`);
+    for (const scheme of source.auth) {
+      const where = `source '${source.id}' scheme '${scheme.scheme}'`;
+      switch (scheme.kind) {
+        case "bearer":
+          checkEnv(scheme.token, where);
+          break;
+        case "apiKey":
+          checkEnv(scheme.value, where);
+          break;
+        case "basic":
+          checkEnv(scheme.username, where);
+          checkEnv(scheme.password, where);
+          break;
+        case "oauth2ClientCredentials":
+          checkEnv(scheme.clientId, where);
+          checkEnv(scheme.clientSecret, where);
+          break;
+      }
+    }
+  }
+
+  const names = new Set<string>();
+  for (const tool of doc.tools) {
+    for (const name of [tool.name, ...tool.aliases]) {
+      if (!TOOL_NAME.test(name))
+        problems.push(`tool name ${JSON.stringify(name)} is not a valid MCP tool name`);
+      if (names.has(name)) problems.push(`tool name ${name} is used twice`);
+      names.add(name);
+    }
+    if (typeof module.tools[tool.name]?.input !== "function") {
+      problems.push(`tool ${tool.name} has no input schema in catalog.gen`);
+    }
+    const binding = tool.binding;
+    if (binding.kind === "http") {
+      const source = sources.get(binding.source);
+      if (!source) {
+        problems.push(`tool ${tool.name} uses source '${binding.source}', which is not defined`);
+        continue;
+      }
+      const schemes = new Set(source.auth.map((s) => s.scheme));
+      for (const name of binding.security.flat()) {
+        if (!schemes.has(name))
+          problems.push(`tool ${tool.name} requires security scheme '${name}', which is not defined`);
+      }
+      const vars = [...binding.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const pathParams = binding.params.filter((p) => p.in === "path").map((p) => p.name);
+      for (const v of vars) {
+        if (v !== undefined && !pathParams.includes(v))
+          problems.push(`tool ${tool.name}: {${v}} has no path parameter`);
+      }
+      for (const p of pathParams) {
+        if (!vars.includes(p))
+          problems.push(`tool ${tool.name}: path parameter ${p} is not in ${binding.path}`);
+      }
+    } else if (binding.kind === "custom") {
+      if (typeof module.handlers[binding.handler] !== "function") {
+        problems.push(
+          `tool ${tool.name} uses handler '${binding.handler}', which catalog.gen does not export`,
+        );
+      }
+    }
+  }
+
+  const toolsByName = new Map(doc.tools.map((t) => [t.name, t]));
+  for (const resource of doc.resources) checkAsset(resource.asset, `resource ${resource.uri}`);
+  for (const template of doc.resourceTemplates) {
+    const where = `resource template ${template.uriTemplate}`;
+    const vars = [...template.uriTemplate.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    if (template.tool) {
+      const tool =
+        toolsByName.get(template.tool.name) ?? doc.tools.find((t) => t.aliases.includes(template.tool!.name));
+      if (!tool) problems.push(`${where} calls tool ${template.tool.name}, which is not defined`);
+      for (const v of Object.keys(template.tool.args)) {
+        if (!vars.includes(v)) problems.push(`${where} maps {${v}}, which the template does not have`);
+      }
+    } else if (template.assets) {
+      if (vars.length !== 1 || vars[0] !== template.assets.variable) {
+        problems.push(`${where} must have exactly the variable {${template.assets.variable}}`);
+      }
+      for (const value of template.assets.values) {
+        checkAsset(template.assets.pattern.replaceAll(`{${template.assets.variable}}`, value), where);
+      }
+    } else {
+      problems.push(`${where} has neither a tool nor assets`);
+    }
+  }
+  for (const prompt of doc.prompts) checkAsset(prompt.asset, `prompt ${prompt.name}`);
+  return problems;
+}

@@ -1,0 +1,101 @@
+import type { CatalogTool, ToolOutcome } from "./catalog.js";
+
+/**
+ * One ordered middleware chain runs around every tool call, whichever way it enters: `tools/call`, a resource
+ * read through a tool-bound template, or a custom handler calling another tool. Policies (read-only, scopes,
+ * tenant lock, confirmation, masking, audit) are middleware inserted into this list by name, so no entry point
+ * can skip them.
+ */
+
+/** How a call entered the server. */
+export type CallEntry = "tools/call" | "resources/read" | "handler";
+
+export interface ClientInfo {
+  /** The client's declared capabilities (from `initialize` on legacy connections, per request otherwise). */
+  capabilities: Record<string, unknown> | undefined;
+  name?: string;
+  version?: string;
+  era: "legacy" | "modern";
+}
+
+export interface CallContext {
+  /** The catalog entry being executed (aliases resolve to their tool). */
+  readonly tool: CatalogTool;
+  /** The name the client used: the tool's name or one of its aliases. */
+  readonly calledAs: string;
+  readonly entry: CallEntry;
+  /** For `resources/read` entries: the URI that was read. */
+  readonly resourceUri?: string;
+  /** Arguments exactly as received. */
+  readonly rawArgs: unknown;
+  /** Validated arguments once `parse-args` has run (policies may narrow them; executors read only these). */
+  args: Record<string, unknown>;
+  /** JSON-RPC id of the MCP request, when there is one. */
+  readonly requestId?: string | number;
+  /** Shown to the client with every error and written to every log line about this call. */
+  readonly correlationId: string;
+  readonly client: ClientInfo;
+  /** Aborted on MCP cancellation (and by the executor's own timeout for the upstream request). */
+  readonly signal: AbortSignal;
+  /** Upstream requests this call made (token requests included); nested calls add to their parents too. */
+  readonly upstream: { requests: number; lastStatus?: number };
+  readonly startedAt: number;
+  /** 0 for calls from the client; custom handlers' nested calls count up from there. */
+  readonly depth: number;
+  readonly parent?: CallContext;
+  /** Sends an MCP progress notification when the client asked for progress; a no-op otherwise. */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Facts middleware leave for later middleware (e.g. the decision an audit record reports). */
+  readonly notes: Map<string, unknown>;
+}
+
+/**
+ * `next()` runs the rest of the chain and the executor. A middleware may refuse (return an outcome with `error`
+ * without calling `next`), rewrite `ctx.args` before, or reshape the outcome after.
+ */
+export type Middleware = (ctx: CallContext, next: () => Promise<ToolOutcome>) => Promise<ToolOutcome>;
+
+export interface NamedMiddleware {
+  /** Stable name, so a policy can be placed before or after a known step. */
+  name: string;
+  run: Middleware;
+}
+
+export type Terminal = (ctx: CallContext) => Promise<ToolOutcome>;
+
+export function compose(chain: readonly NamedMiddleware[], terminal: Terminal): Terminal {
+  return (ctx) => {
+    let last = -1;
+    const dispatch = (index: number): Promise<ToolOutcome> => {
+      if (index <= last)
+        return Promise.reject(new Error(`middleware '${chain[last]?.name}' called next() twice`));
+      last = index;
+      const step = chain[index];
+      if (!step) return terminal(ctx);
+      return step.run(ctx, () => dispatch(index + 1));
+    };
+    return dispatch(0);
+  };
+}
+
+/** Inserts `added` before the step named `anchor` (at the end when it is absent). */
+export function insertBefore(
+  chain: readonly NamedMiddleware[],
+  anchor: string,
+  ...added: NamedMiddleware[]
+): NamedMiddleware[] {
+  const at = chain.findIndex((step) => step.name === anchor);
+  const copy = [...chain];
+  copy.splice(at === -1 ? copy.length : at, 0, ...added);
+  return copy;
+}
+
+/** Counts one upstream request on the call and on every call it is nested in. */
+export function countUpstreamRequest(ctx: CallContext): void {
+  for (let c: CallContext | undefined = ctx; c; c = c.parent) c.upstream.requests += 1;
+}
+
+/** An error outcome: what refusals, argument problems and upstream failures all look like. */
+export function failure(message: string, code: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {
+  return { data: null, ...extra, error: { message, code } };
+}

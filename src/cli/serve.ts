@@ -1,0 +1,116 @@
+import type { CatalogDocument, EnvVar } from "../catalog.js";
+import { ConfigError, resolveConfig } from "../config.js";
+import { CatalogLoadError, findCatalogDir, loadCatalog, readCatalogDocument } from "../load.js";
+import { describeError } from "../log.js";
+import { createServer } from "../server.js";
+import { serveOverStdio } from "../transports/stdio.js";
+
+/**
+ * `toolwright serve <catalog>`. Exit codes: 0 after the client closed stdin, 1 when the catalog cannot be
+ * loaded, 2 for usage and configuration errors.
+ */
+
+const USAGE = `Usage: toolwright serve <catalog> [--help]
+
+Serves a generated catalog as an MCP server over stdio (JSON-RPC on stdin/stdout, logs on stderr).
+The process exits when the client closes stdin.
+
+<catalog> is either
+  a path to a generated catalog folder (one holding catalog.json and catalog.gen.ts), e.g. ./generated/scaivault
+  or a catalog name, looked up as ./generated/<name> under the current directory, then in toolwright's own
+  generated/ folder.
+
+Configuration comes from environment variables, which each catalog declares (base URLs, credentials, policy
+switches). Run \`toolwright serve <catalog> --help\` to list them for one catalog. Invalid or missing values stop
+the server at start with a list of every problem (exit code 2); secret values are never printed.
+
+Options:
+  -h, --help   Show this help (after a catalog name: also that catalog's env variables)
+`;
+
+function describeVar(v: EnvVar): string {
+  const facts: string[] = [v.type];
+  if (v.type === "enum" && v.values) facts.push(`one of ${v.values.join("|")}`);
+  if (v.aliases && Object.keys(v.aliases).length > 0) {
+    facts.push(
+      `aliases ${Object.entries(v.aliases)
+        .map(([a, t]) => `${a}=${t}`)
+        .join(", ")}`,
+    );
+  }
+  if (v.required) facts.push("required");
+  if (v.secret) facts.push("secret");
+  if (v.default !== undefined) facts.push(`default ${JSON.stringify(v.default)}`);
+  return `  ${v.name}\n      ${v.description || "(no description)"}\n      [${facts.join("; ")}]`;
+}
+
+export function catalogHelp(doc: CatalogDocument, dir: string): string {
+  const lines = [
+    `Catalog ${doc.catalog} (${dir}): ${doc.tools.length} tools, ${doc.resources.length + doc.resourceTemplates.length} resources, ${doc.prompts.length} prompts`,
+    "",
+    doc.env.length > 0 ? "Environment variables:" : "This catalog declares no environment variables.",
+    ...doc.env.map(describeVar),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export async function runServe(argv: string[]): Promise<number> {
+  const help = argv.includes("--help") || argv.includes("-h");
+  const positional = argv.filter((arg) => !arg.startsWith("-"));
+  const unknownFlags = argv.filter((arg) => arg.startsWith("-") && arg !== "--help" && arg !== "-h");
+  if (unknownFlags.length > 0) {
+    process.stderr.write(`toolwright serve: unknown option ${unknownFlags[0]}\n\n${USAGE}`);
+    return 2;
+  }
+  if (positional.length > 1) {
+    process.stderr.write(`toolwright serve: expected one catalog, got ${positional.length}\n\n${USAGE}`);
+    return 2;
+  }
+  const ref = positional[0];
+  if (help) {
+    process.stdout.write(USAGE);
+    if (ref === undefined) return 0;
+    try {
+      const dir = findCatalogDir(ref);
+      process.stdout.write(`\n${catalogHelp(await readCatalogDocument(dir), dir)}`);
+      return 0;
+    } catch (error) {
+      process.stderr.write(`toolwright serve: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  if (ref === undefined) {
+    process.stderr.write(`toolwright serve: which catalog?\n\n${USAGE}`);
+    return 2;
+  }
+
+  let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+  try {
+    catalog = await loadCatalog(ref);
+  } catch (error) {
+    const message = error instanceof CatalogLoadError ? error.message : describeError(error);
+    process.stderr.write(`toolwright serve: ${message}\n`);
+    return 1;
+  }
+  let factory: ReturnType<typeof createServer>;
+  try {
+    const config = resolveConfig(catalog.doc.env);
+    factory = createServer(catalog, config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(
+        `toolwright serve: the environment is not valid for catalog ${catalog.doc.catalog}:\n${error.problems
+          .map((p) => `  - ${p}`)
+          .join("\n")}\nRun \`toolwright serve ${ref} --help\` to see every variable.\n`,
+      );
+      return 2;
+    }
+    process.stderr.write(`toolwright serve: ${describeError(error)}\n`);
+    return 1;
+  }
+  process.stderr.write(
+    `toolwright: serving ${catalog.doc.catalog} (${catalog.doc.tools.length} tools) over stdio\n`,
+  );
+  await serveOverStdio(factory);
+  return 0;
+}

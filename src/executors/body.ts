@@ -1,0 +1,194 @@
+import type { HttpBody, HttpBodyField } from "../catalog.js";
+import { ArgumentError } from "./errors.js";
+
+/**
+ * Request bodies from tool arguments. Binary data travels through MCP as base64 (JSON has no bytes), so file
+ * parts and octet-stream bodies are decoded here, strictly: a malformed base64 string is refused rather than
+ * silently truncated into a corrupt upload.
+ */
+
+export interface BuiltBody {
+  body: string | Uint8Array | FormData;
+  /** Absent for multipart: fetch writes the boundary into the header itself. */
+  contentType?: string;
+}
+
+/** The shape of a file argument: `{ filename, content (base64), contentType? }`. */
+export interface FileArgument {
+  filename?: string;
+  content: string;
+  contentType?: string;
+}
+
+export function decodeBase64(text: string, what: string): Uint8Array {
+  const compact = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.replace(/=+$/, "").length % 4 === 1) {
+    throw new ArgumentError(`${what} must be base64`);
+  }
+  return new Uint8Array(Buffer.from(compact.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
+}
+
+function asFile(value: unknown, what: string): FileArgument {
+  if (typeof value === "string") return { content: value };
+  if (value !== null && typeof value === "object" && typeof (value as FileArgument).content === "string") {
+    const file = value as FileArgument;
+    if (file.filename !== undefined && typeof file.filename !== "string") {
+      throw new ArgumentError(`${what}.filename must be a string`);
+    }
+    if (file.contentType !== undefined && typeof file.contentType !== "string") {
+      throw new ArgumentError(`${what}.contentType must be a string`);
+    }
+    return file;
+  }
+  throw new ArgumentError(
+    `${what} must be { content: <base64>, filename?, contentType? } or a base64 string`,
+  );
+}
+
+/** A media type an argument may set: one type/subtype, optional parameters, nothing that could split a header. */
+function checkMediaType(type: string, what: string): string {
+  if (!/^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"\r\n]*"|[\w.+-]+))*$/.test(type)) {
+    throw new ArgumentError(`${what} is not a valid media type`);
+  }
+  return type;
+}
+
+function fieldValues(body: HttpBody, args: Record<string, unknown>): Array<[HttpBodyField, unknown]> {
+  return (body.fields ?? [])
+    .map((field): [HttpBodyField, unknown] => [field, args[field.arg]])
+    .filter(([, value]) => value !== undefined);
+}
+
+function wholeValue(body: HttpBody, args: Record<string, unknown>): unknown {
+  return body.arg === undefined ? undefined : args[body.arg];
+}
+
+function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
+}
+
+/** OpenAPI's form defaults (style form, explode true): arrays repeat the key, objects spread their keys. */
+function appendFormField(
+  form: URLSearchParams,
+  name: string,
+  value: unknown,
+  contentType: string | undefined,
+): void {
+  if (value === undefined || value === null) return;
+  if (contentType !== undefined && /[/+]json\b/i.test(contentType)) {
+    form.append(name, JSON.stringify(value));
+  } else if (Array.isArray(value)) {
+    for (const item of value) form.append(name, text(item));
+  } else if (typeof value === "object") {
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (item !== undefined && item !== null) form.append(key, text(item));
+    }
+  } else {
+    form.append(name, text(value));
+  }
+}
+
+function appendPart(form: FormData, field: HttpBodyField, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (field.file) {
+    const items = Array.isArray(value) ? value : [value];
+    items.forEach((item, index) => {
+      const what = `argument '${field.arg}'${Array.isArray(value) ? `[${index}]` : ""}`;
+      const file = asFile(item, what);
+      const type = checkMediaType(
+        file.contentType ?? field.contentType ?? "application/octet-stream",
+        `${what}.contentType`,
+      );
+      const bytes = decodeBase64(file.content, `${what}.content`);
+      form.append(field.name, new Blob([bytes], { type }), file.filename ?? field.name);
+    });
+    return;
+  }
+  // Objects (and arrays of objects) are JSON parts per OpenAPI's multipart defaults; scalars are text parts.
+  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object")) {
+    for (const item of value) form.append(field.name, text(item));
+    return;
+  }
+  if (typeof value === "object") {
+    form.append(
+      field.name,
+      new Blob([JSON.stringify(value)], { type: field.contentType ?? "application/json" }),
+    );
+    return;
+  }
+  if (field.contentType !== undefined && !/^text\//i.test(field.contentType)) {
+    form.append(field.name, new Blob([text(value)], { type: field.contentType }));
+    return;
+  }
+  form.append(field.name, text(value));
+}
+
+/** `undefined` when the body is optional and no argument for it was given. */
+export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltBody | undefined {
+  const whole = body.mode === "whole";
+  const present = whole ? wholeValue(body, args) !== undefined : fieldValues(body, args).length > 0;
+  if (!present) {
+    if (body.required && !(body.mode === "fields" && body.encoding === "json")) {
+      throw new ArgumentError(`the request body${body.arg ? ` (argument '${body.arg}')` : ""} is required`);
+    }
+    // A required JSON body whose fields are all optional is an empty object, not a missing body.
+    if (!body.required) return undefined;
+  }
+
+  switch (body.encoding) {
+    case "json": {
+      if (whole) return { body: JSON.stringify(wholeValue(body, args) ?? null), contentType: body.mediaType };
+      const object: Record<string, unknown> = {};
+      for (const [field, value] of fieldValues(body, args)) object[field.name] = value;
+      return { body: JSON.stringify(object), contentType: body.mediaType };
+    }
+    case "form": {
+      const form = new URLSearchParams();
+      if (whole) {
+        const value = wholeValue(body, args);
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          throw new ArgumentError(`argument '${body.arg}' must be an object of form fields`);
+        }
+        for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+          appendFormField(form, key, item, undefined);
+        }
+      } else {
+        for (const [field, value] of fieldValues(body, args))
+          appendFormField(form, field.name, value, field.contentType);
+      }
+      return { body: form.toString(), contentType: "application/x-www-form-urlencoded" };
+    }
+    case "multipart": {
+      const form = new FormData();
+      if (whole) {
+        const value = wholeValue(body, args);
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          throw new ArgumentError(`argument '${body.arg}' must be an object of parts`);
+        }
+        for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+          appendPart(form, { arg: `${body.arg}.${key}`, name: key }, item);
+        }
+      } else {
+        for (const [field, value] of fieldValues(body, args)) appendPart(form, field, value);
+      }
+      return { body: form };
+    }
+    case "binary": {
+      const what = `argument '${body.arg}'`;
+      const file = asFile(wholeValue(body, args), what);
+      const wildcard = body.mediaType.includes("*");
+      const type = wildcard
+        ? checkMediaType(file.contentType ?? "application/octet-stream", `${what}.contentType`)
+        : body.mediaType;
+      return { body: decodeBase64(file.content, `${what}.content`), contentType: type };
+    }
+    case "text": {
+      const value = whole
+        ? wholeValue(body, args)
+        : Object.fromEntries(fieldValues(body, args).map(([f, v]) => [f.name, v]));
+      return { body: text(value), contentType: body.mediaType.includes("*") ? "text/plain" : body.mediaType };
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { AuthError, type Authenticator, createAuthenticator } from "../auth.js";
+import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
+import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
+import type { Config } from "../config.js";
+import { describeSource, resolveValue, ValueError } from "../values.js";
+import { ArgumentError } from "./errors.js";
+import { type BuiltRequest, buildHttpRequest } from "./request.js";
+import {
+  decodeBody,
+  describeNetworkError,
+  describeStatus,
+  ResponseTooLargeError,
+  readLimited,
+  upstreamErrorMessage,
+} from "./response.js";
+
+export interface HttpExecutorOptions {
+  sources: readonly Source[];
+  config: Config;
+  fetch?: typeof fetch;
+  /** Upper bound on a response body read into memory. */
+  maxResponseBytes?: number;
+  userAgent?: string;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_REDIRECTS = 5;
+
+export type HttpExecutor = (ctx: CallContext, binding: HttpBinding) => Promise<ToolOutcome>;
+
+export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
+  const doFetch = options.fetch ?? fetch;
+  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const sources = new Map(options.sources.map((source) => [source.id, source]));
+  const authenticators = new Map<string, Authenticator>();
+
+  return async (ctx, binding) => {
+    const source = sources.get(binding.source);
+    if (!source) return failure(`source '${binding.source}' is not defined in the catalog`, "catalog");
+
+    let baseUrl: string | undefined;
+    try {
+      baseUrl = await resolveValue(source.baseUrl, options.config);
+    } catch (error) {
+      if (error instanceof ValueError) return failure(error.message, "configuration");
+      throw error;
+    }
+    if (baseUrl === undefined) {
+      return failure(
+        `no base URL for '${source.id}': set ${describeSource(source.baseUrl)}`,
+        "configuration",
+      );
+    }
+    if (!/^https?:\/\//i.test(baseUrl))
+      return failure(`the base URL for '${source.id}' must be http(s)`, "configuration");
+
+    // One authenticator (and OAuth2 token cache) per source and base URL, shared by every call.
+    const authKey = `${source.id} ${baseUrl}`;
+    let auth = authenticators.get(authKey);
+    if (!auth) {
+      auth = createAuthenticator(source, options.config, {
+        fetch: doFetch,
+        baseUrl,
+        timeoutMs: source.timeoutMs,
+      });
+      authenticators.set(authKey, auth);
+    }
+
+    let request: BuiltRequest;
+    try {
+      const placement = await auth.apply(binding.security, {
+        signal: ctx.signal,
+        onRequest: () => countUpstreamRequest(ctx),
+      });
+      const input = { binding, args: ctx.args, baseUrl, auth: placement };
+      request = buildHttpRequest(options.userAgent ? { ...input, userAgent: options.userAgent } : input);
+    } catch (error) {
+      if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
+      if (error instanceof AuthError) return failure(error.message, error.code);
+      if (error instanceof ValueError) return failure(error.message, "configuration");
+      throw error;
+    }
+
+    const timeout = AbortSignal.timeout(source.timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    try {
+      const response = await send(request, signal);
+      ctx.upstream.lastStatus = response.status;
+      if (response.status === 401) auth.invalidate();
+      if (response.status >= 300) {
+        return await upstreamFailure(response);
+      }
+      const bytes = await readLimited(response, limit);
+      return { data: decodeBody(bytes, response.headers.get("content-type")), status: response.status };
+    } catch (error) {
+      if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
+      if (timeout.aborted) {
+        return failure(`the upstream did not answer within ${source.timeoutMs} ms`, "timeout");
+      }
+      if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
+      if (error instanceof RedirectError) return failure(error.message, "redirect_refused");
+      return failure(describeNetworkError(error), "network");
+    }
+
+    async function send(first: BuiltRequest, signal: AbortSignal): Promise<Response> {
+      // Redirects are followed by hand and only within the base URL's origin: credentials must not travel to a
+      // host the configuration did not name, and an upstream must not be able to point us at an internal one.
+      let current = first;
+      for (let hop = 0; ; hop++) {
+        countUpstreamRequest(ctx);
+        const init: RequestInit = {
+          method: current.method,
+          headers: current.headers,
+          redirect: "manual",
+          signal,
+        };
+        if (current.body !== undefined) init.body = current.body;
+        const response = await doFetch(current.url, init);
+        const location = response.headers.get("location");
+        if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) {
+          return response;
+        }
+        await response.body?.cancel().catch(() => {});
+        const target = new URL(location, current.url);
+        if (target.origin !== new URL(first.url).origin) {
+          throw new RedirectError(
+            `the upstream redirected to another origin (${describeStatus(response.status)}); not followed`,
+          );
+        }
+        if (hop + 1 >= MAX_REDIRECTS) throw new RedirectError("the upstream redirected too many times");
+        const keepMethod = response.status === 307 || response.status === 308;
+        const method =
+          keepMethod || current.method === "GET" || current.method === "HEAD" ? current.method : "GET";
+        const next: BuiltRequest = {
+          method,
+          url: target.toString(),
+          headers: keepMethod ? current.headers : current.headers.filter(([name]) => name !== "content-type"),
+        };
+        if (keepMethod && current.body !== undefined) next.body = current.body;
+        current = next;
+      }
+    }
+  };
+
+  async function upstreamFailure(response: Response): Promise<ToolOutcome> {
+    let detail: string | undefined;
+    try {
+      const bytes = await readLimited(response, MAX_ERROR_BODY_BYTES);
+      detail = upstreamErrorMessage(decodeBody(bytes, response.headers.get("content-type")));
+    } catch {
+      detail = undefined;
+    }
+    const message = `upstream answered ${describeStatus(response.status)}${detail ? `: ${detail}` : ""}`;
+    return failure(message, `http_${response.status}`, { status: response.status });
+  }
+}
+
+class RedirectError extends Error {}

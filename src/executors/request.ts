@@ -1,0 +1,153 @@
+import type { AuthPlacement } from "../auth.js";
+import type { HttpBinding } from "../catalog.js";
+import { buildBody } from "./body.js";
+import { ArgumentError } from "./errors.js";
+import {
+  encodeStrict,
+  hasDotSegment,
+  serializeCookieParam,
+  serializeHeaderParam,
+  serializePathParam,
+  serializeQueryParam,
+} from "./serialize.js";
+
+/**
+ * Builds the upstream request from the binding alone. Scheme, host and port come from the configured base URL;
+ * arguments only ever fill the slots the binding declares, each encoded for its location.
+ */
+
+export interface BuiltRequest {
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  body?: string | Uint8Array | FormData;
+}
+
+/**
+ * Headers no argument may set: credentials and routing (`Authorization`, `Cookie`, `Host`), hop-by-hop headers,
+ * framing (`Content-Length`, `Transfer-Encoding`, `Content-Type` belongs to the body), and forwarding headers
+ * an upstream may trust for client identity.
+ */
+const RESERVED_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "host",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "content-type",
+  "expect",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-real-ip",
+]);
+
+export function isReservedHeader(name: string): boolean {
+  return RESERVED_HEADERS.has(name.toLowerCase());
+}
+
+export interface RequestInput {
+  binding: HttpBinding;
+  args: Record<string, unknown>;
+  /** From configuration only. */
+  baseUrl: string;
+  auth: AuthPlacement;
+  userAgent?: string;
+}
+
+export function buildHttpRequest(input: RequestInput): BuiltRequest {
+  const { binding, args, auth } = input;
+  const base = new URL(input.baseUrl);
+  if (base.protocol !== "http:" && base.protocol !== "https:") {
+    throw new Error("the base URL must be http(s)");
+  }
+
+  // Path: every `{name}` is replaced by its parameter's encoded value; the template's own text is trusted.
+  const pathParams = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p]));
+  const path = binding.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const param = pathParams.get(name);
+    if (!param) throw new Error(`path template variable {${name}} has no parameter`);
+    return serializePathParam(param, args[param.arg]);
+  });
+  // Catches what the per-value checks cannot, e.g. a label-style value `.` forming a `..` segment.
+  if (path.split("/").some((segment) => hasDotSegment(segment))) {
+    throw new ArgumentError("the path arguments would form a '.' or '..' segment");
+  }
+
+  const authQueryNames = new Set(auth.query.map(([name]) => name));
+  const authHeaderNames = new Set(auth.headers.map(([name]) => name.toLowerCase()));
+  const authCookieNames = new Set(auth.cookies.map(([name]) => name));
+
+  const query: string[] = [];
+  const headers: Array<[string, string]> = [];
+  const cookies: string[] = [];
+  for (const param of binding.params) {
+    const value = args[param.arg];
+    switch (param.in) {
+      case "path":
+        break;
+      case "query":
+        if (value !== undefined && authQueryNames.has(param.name)) {
+          throw new ArgumentError(`argument '${param.arg}' would override a credential and is refused`);
+        }
+        query.push(...serializeQueryParam(param, value));
+        break;
+      case "header": {
+        if (value === undefined || value === null) break;
+        if (isReservedHeader(param.name) || authHeaderNames.has(param.name.toLowerCase())) {
+          throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);
+        }
+        const text = serializeHeaderParam(param, value);
+        if (text !== undefined) headers.push([param.name.toLowerCase(), text]);
+        break;
+      }
+      case "cookie":
+        if (value !== undefined && authCookieNames.has(param.name)) {
+          throw new ArgumentError(`argument '${param.arg}' would override a credential and is refused`);
+        }
+        cookies.push(...serializeCookieParam(param, value));
+        break;
+    }
+  }
+
+  for (const [name, value] of auth.query) query.push(`${encodeStrict(name)}=${encodeStrict(value)}`);
+  for (const [name, value] of auth.cookies) cookies.push(`${name}=${encodeStrict(value)}`);
+  headers.push(...auth.headers);
+  if (cookies.length > 0) headers.push(["cookie", cookies.join("; ")]);
+
+  const body = binding.body ? buildBody(binding.body, args) : undefined;
+  if (body?.contentType !== undefined) headers.push(["content-type", body.contentType]);
+  headers.push(["accept", acceptFor(binding)]);
+  if (input.userAgent) headers.push(["user-agent", input.userAgent]);
+
+  const basePath = base.pathname.replace(/\/+$/, "");
+  const baseQuery = base.search.length > 1 ? [base.search.slice(1)] : [];
+  const allQuery = [...baseQuery, ...query];
+  const pathname = `${basePath}${path.startsWith("/") ? path : `/${path}`}`;
+  const url = `${base.origin}${pathname}${allQuery.length > 0 ? `?${allQuery.join("&")}` : ""}`;
+
+  // The URL parser must not reinterpret anything we built (dot segments, a stray `#`); if it would, refuse.
+  const parsed = new URL(url);
+  if (parsed.origin !== base.origin || parsed.pathname !== pathname || parsed.hash !== "") {
+    throw new ArgumentError("the arguments would change the request URL's structure");
+  }
+
+  const request: BuiltRequest = { method: binding.method, url, headers };
+  if (body !== undefined) request.body = body.body;
+  return request;
+}
+
+function acceptFor(binding: HttpBinding): string {
+  const type = binding.success.mediaType;
+  if (type === undefined || type === "*/*") return "application/json, */*;q=0.5";
+  return `${type}, */*;q=0.5`;
+}

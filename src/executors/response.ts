@@ -1,0 +1,133 @@
+import { STATUS_CODES } from "node:http";
+import { redactAndTruncate } from "../redact.js";
+
+/**
+ * Reading upstream responses: bounded (a huge body becomes a clear error, never an out-of-memory crash),
+ * typed by media type, and, for failures, reduced to a short message that is safe to show.
+ */
+
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the upstream response is larger than ${formatBytes(limit)}`);
+    this.name = "ResponseTooLargeError";
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
+
+export async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    throw new ResponseTooLargeError(limit);
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw new ResponseTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export type BodyKind = "json" | "text" | "binary";
+
+export function kindOf(contentType: string | null): BodyKind {
+  const essence = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (essence === "") return "text";
+  if (essence === "application/json" || essence.endsWith("+json") || essence === "text/json") return "json";
+  if (
+    essence.startsWith("text/") ||
+    essence.endsWith("+xml") ||
+    essence === "application/xml" ||
+    essence === "application/javascript" ||
+    essence === "application/x-www-form-urlencoded" ||
+    essence === "application/yaml" ||
+    essence === "application/x-yaml"
+  ) {
+    return "text";
+  }
+  return "binary";
+}
+
+/** JSON parsed, text as text, anything else `{ content (base64), contentType, size }`; an empty body is `null`. */
+export function decodeBody(bytes: Uint8Array, contentType: string | null): unknown {
+  if (bytes.byteLength === 0) return null;
+  const kind = kindOf(contentType);
+  if (kind === "binary") {
+    return {
+      content: Buffer.from(bytes).toString("base64"),
+      contentType: contentType ?? "application/octet-stream",
+      size: bytes.byteLength,
+    };
+  }
+  const text = new TextDecoder("utf-8").decode(bytes);
+  if (kind === "json") {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function firstString(...candidates: unknown[]): string | undefined {
+  for (const candidate of candidates) {
+    if (typeof candidate === "string" && candidate.trim() !== "") return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The human part of an upstream error body, if it has one in a well-known field (`message`, `error.message`,
+ * `error_description`, `detail`, `title`, `errors[0].message`). Never the raw body.
+ */
+export function upstreamErrorMessage(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const b = body as Record<string, any>;
+  const detail = Array.isArray(b.detail) ? b.detail[0]?.msg : b.detail;
+  const errors = Array.isArray(b.errors) ? b.errors[0] : undefined;
+  const found = firstString(
+    b.message,
+    b.error && typeof b.error === "object" ? b.error.message : undefined,
+    b.error_description,
+    detail,
+    typeof b.error === "string" ? b.error : undefined,
+    b.title,
+    typeof errors === "string" ? errors : errors?.message,
+  );
+  return found === undefined ? undefined : redactAndTruncate(found, 200);
+}
+
+export function describeStatus(status: number): string {
+  const text = STATUS_CODES[status];
+  return text ? `HTTP ${status} ${text}` : `HTTP ${status}`;
+}
+
+/** Network failures by Node/undici error code, in words that carry no host names. */
+export function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  const code = cause?.code ?? (error as { code?: string })?.code ?? "";
+  if (code === "ECONNREFUSED") return "the upstream refused the connection";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the upstream closed the connection";
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT")
+    return "connecting to the upstream timed out";
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the upstream host is unreachable";
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code))
+    return "the upstream's TLS certificate was not accepted";
+  return "the upstream request failed";
+}

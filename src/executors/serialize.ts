@@ -1,0 +1,272 @@
+import type { HttpParam } from "../catalog.js";
+import { ArgumentError } from "./errors.js";
+
+/**
+ * Parameter serialisation per OpenAPI `style`/`explode` (the 3.1 "Style Examples" table). Every value is
+ * percent-encoded before delimiters are added, so a value can never contribute a delimiter of its own:
+ * `x&admin=true` stays one query value, `a/b` stays one path segment.
+ */
+
+type Shape =
+  | { kind: "absent" }
+  | { kind: "primitive"; value: string }
+  | { kind: "array"; items: string[] }
+  | { kind: "object"; entries: Array<[string, string]> };
+
+function scalarText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
+  // Nested structures have no style of their own; JSON is the least surprising rendering.
+  return JSON.stringify(value) ?? "";
+}
+
+function shapeOf(param: HttpParam, value: unknown): Shape {
+  if (value === undefined || value === null) return { kind: "absent" };
+  if (param.contentType !== undefined) {
+    const json = /[/+]json\b/i.test(param.contentType);
+    return { kind: "primitive", value: json ? JSON.stringify(value) : scalarText(value) };
+  }
+  if (Array.isArray(value)) return { kind: "array", items: value.map(scalarText) };
+  if (typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]): [string, string] => [k, scalarText(v)]);
+    return { kind: "object", entries };
+  }
+  return { kind: "primitive", value: scalarText(value) };
+}
+
+/** RFC 3986 unreserved characters only; `encodeURIComponent` leaves `!'()*` alone, this does not. */
+export function encodeStrict(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * `allowReserved`: reserved characters pass unencoded, except `&`, `=`, `#` and `+`, which would end the value,
+ * start another parameter, cut the URL or turn into a space. Safety wins over literalness there.
+ */
+const RESERVED_PASS: Record<string, string> = {
+  "%3A": ":",
+  "%2F": "/",
+  "%3F": "?",
+  "%40": "@",
+  "%21": "!",
+  "%24": "$",
+  "%27": "'",
+  "%28": "(",
+  "%29": ")",
+  "%2A": "*",
+  "%2C": ",",
+  "%3B": ";",
+  "%5B": "[",
+  "%5D": "]",
+};
+export function encodeAllowReserved(text: string): string {
+  return encodeStrict(text).replace(
+    /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B|5B|5D)/g,
+    (m) => RESERVED_PASS[m] ?? m,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Query
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Encoded `name=value` pieces, to be joined with `&`. An absent value yields none. */
+export function serializeQueryParam(param: HttpParam, value: unknown): string[] {
+  const enc = param.allowReserved ? encodeAllowReserved : encodeStrict;
+  const name = encodeStrict(param.name);
+  if (param.style === "deepObject" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return deepObject(name, value as Record<string, unknown>, enc);
+  }
+  const shape = shapeOf(param, value);
+  const explode = param.explode;
+  switch (shape.kind) {
+    case "absent":
+      return [];
+    case "primitive":
+      return [`${name}=${enc(shape.value)}`];
+    case "array": {
+      if (shape.items.length === 0) return [];
+      if (explode) return shape.items.map((item) => `${name}=${enc(item)}`);
+      return [`${name}=${shape.items.map(enc).join(delimiter(param))}`];
+    }
+    case "object": {
+      if (shape.entries.length === 0) return [];
+      if (explode && param.style === "form") return shape.entries.map(([k, v]) => `${enc(k)}=${enc(v)}`);
+      return [`${name}=${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(delimiter(param))}`];
+    }
+  }
+}
+
+function delimiter(param: HttpParam): string {
+  if (param.style === "spaceDelimited") return "%20";
+  if (param.style === "pipeDelimited") return "|";
+  return ",";
+}
+
+/** `color[R]=100&color[G]=200`; nested objects nest brackets, arrays repeat the key. */
+function deepObject(prefix: string, value: Record<string, unknown>, enc: (s: string) => string): string[] {
+  const out: string[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined || item === null) continue;
+    const path = `${prefix}[${enc(key)}]`;
+    if (Array.isArray(item)) {
+      for (const element of item) out.push(`${path}=${enc(scalarText(element))}`);
+    } else if (typeof item === "object") {
+      out.push(...deepObject(path, item as Record<string, unknown>, enc));
+    } else {
+      out.push(`${path}=${enc(scalarText(item))}`);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Path
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Decodes `%XX` repeatedly (to a fixed point), so double-encoded traversal is seen for what it is. */
+export function decodeFully(text: string): string {
+  let current = text;
+  for (let i = 0; i < 5; i++) {
+    const next = current.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** True when the value, decoded, holds a `.` or `..` segment (`..`, `%2e%2e`, `.%2e`, `a/../b`, `..\\x`). */
+export function hasDotSegment(text: string): boolean {
+  return decodeFully(text)
+    .split(/[/\\]/)
+    .some((segment) => segment === "." || segment === "..");
+}
+
+function pathScalar(param: HttpParam, text: string): string {
+  if (text === "") throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
+  if (hasDotSegment(text)) {
+    throw new ArgumentError(`path argument '${param.arg}' must not be or contain a '.' or '..' segment`);
+  }
+  return encodeStrict(text);
+}
+
+function multiSegment(param: HttpParam, text: string): string {
+  return text
+    .split("/")
+    .map((segment) => {
+      if (segment === "")
+        throw new ArgumentError(`path argument '${param.arg}' must not contain empty segments`);
+      if (segment.includes("\\"))
+        throw new ArgumentError(`path argument '${param.arg}' must not contain backslashes`);
+      if (hasDotSegment(segment)) {
+        throw new ArgumentError(`path argument '${param.arg}' must not contain '.' or '..' segments`);
+      }
+      return encodeStrict(segment);
+    })
+    .join("/");
+}
+
+/** The encoded text that replaces `{name}` in the path template. */
+export function serializePathParam(param: HttpParam, value: unknown): string {
+  const shape = shapeOf(param, value);
+  if (shape.kind === "absent") throw new ArgumentError(`path argument '${param.arg}' is required`);
+  if (param.multiSegment && shape.kind === "primitive") return multiSegment(param, shape.value);
+  const enc = (text: string) => pathScalar(param, text);
+  const name = encodeStrict(param.name);
+  const explode = param.explode;
+  switch (param.style) {
+    case "label": {
+      if (shape.kind === "primitive") return shape.value === "" ? "." : `.${enc(shape.value)}`;
+      if (shape.kind === "array") return `.${shape.items.map(enc).join(explode ? "." : ",")}`;
+      return explode
+        ? `.${shape.entries.map(([k, v]) => `${enc(k)}=${enc(v)}`).join(".")}`
+        : `.${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(",")}`;
+    }
+    case "matrix": {
+      if (shape.kind === "primitive") return shape.value === "" ? `;${name}` : `;${name}=${enc(shape.value)}`;
+      if (shape.kind === "array") {
+        return explode
+          ? shape.items.map((item) => `;${name}=${enc(item)}`).join("")
+          : `;${name}=${shape.items.map(enc).join(",")}`;
+      }
+      return explode
+        ? shape.entries.map(([k, v]) => `;${enc(k)}=${enc(v)}`).join("")
+        : `;${name}=${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(",")}`;
+    }
+    default: {
+      if (shape.kind === "primitive") return enc(shape.value);
+      if (shape.kind === "array") {
+        if (shape.items.length === 0)
+          throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
+        return shape.items.map(enc).join(",");
+      }
+      if (shape.entries.length === 0)
+        throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
+      return explode
+        ? shape.entries.map(([k, v]) => `${enc(k)}=${enc(v)}`).join(",")
+        : shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(",");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Header and cookie
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Simple style; `undefined` when absent. CR/LF (header splitting) and other control characters are refused. */
+export function serializeHeaderParam(param: HttpParam, value: unknown): string | undefined {
+  const shape = shapeOf(param, value);
+  let text: string;
+  switch (shape.kind) {
+    case "absent":
+      return undefined;
+    case "primitive":
+      text = shape.value;
+      break;
+    case "array":
+      text = shape.items.join(",");
+      break;
+    case "object":
+      text = param.explode
+        ? shape.entries.map(([k, v]) => `${k}=${v}`).join(",")
+        : shape.entries.flat().join(",");
+      break;
+  }
+  if (/[\r\n]/.test(text))
+    throw new ArgumentError(`header argument '${param.arg}' must not contain CR or LF`);
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(text)) {
+    throw new ArgumentError(`header argument '${param.arg}' must not contain control characters`);
+  }
+  if (/[^\u0000-\u007f]/.test(text)) {
+    throw new ArgumentError(`header argument '${param.arg}' must be ASCII`);
+  }
+  return text;
+}
+
+/** Form style `name=value` pieces for the Cookie header, values percent-encoded so `;` cannot add a cookie. */
+export function serializeCookieParam(param: HttpParam, value: unknown): string[] {
+  const shape = shapeOf(param, value);
+  const name = param.name;
+  switch (shape.kind) {
+    case "absent":
+      return [];
+    case "primitive":
+      return [`${name}=${encodeStrict(shape.value)}`];
+    case "array":
+      return param.explode
+        ? shape.items.map((item) => `${name}=${encodeStrict(item)}`)
+        : [`${name}=${shape.items.map(encodeStrict).join(",")}`];
+    case "object":
+      return param.explode
+        ? shape.entries.map(([k, v]) => `${encodeStrict(k)}=${encodeStrict(v)}`)
+        : [`${name}=${shape.entries.flatMap(([k, v]) => [encodeStrict(k), encodeStrict(v)]).join(",")}`];
+  }
+}

@@ -1,0 +1,116 @@
+import { existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { register } from "node:module";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { CatalogDocument, CatalogModule } from "./catalog.js";
+import { checkCatalog, checkDocumentShape } from "./catalog-check.js";
+
+/**
+ * Finding and loading a generated catalog folder: `catalog.json` (data) and `catalog.gen.ts` (schemas and
+ * handlers), which must come from the same generation.
+ */
+
+export interface LoadedCatalog {
+  /** Absolute path of the generated folder. */
+  dir: string;
+  doc: CatalogDocument;
+  module: CatalogModule;
+}
+
+/** A problem with the catalog itself (not the environment); the message says what to do. */
+export class CatalogLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CatalogLoadError";
+  }
+}
+
+/** toolwright's own folder (the one holding package.json). */
+export const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+function looksLikePath(ref: string): boolean {
+  return isAbsolute(ref) || ref.startsWith(".") || ref.includes("/") || ref.includes("\\");
+}
+
+/**
+ * `ref` is a path to a generated folder, or a catalog name looked up as `./generated/<name>` under `cwd`, then
+ * in toolwright's own `generated/`.
+ */
+export function findCatalogDir(ref: string, cwd: string = process.cwd()): string {
+  const candidates = looksLikePath(ref)
+    ? [resolve(cwd, ref)]
+    : [join(cwd, "generated", ref), join(PACKAGE_ROOT, "generated", ref)];
+  for (const dir of candidates) {
+    if (existsSync(join(dir, "catalog.json"))) return dir;
+  }
+  if (looksLikePath(ref) && existsSync(candidates[0]!) && statSync(candidates[0]!).isDirectory()) {
+    throw new CatalogLoadError(
+      `${ref} has no catalog.json; is it a generated catalog folder? (run toolwright generate)`,
+    );
+  }
+  const unique = [...new Set(candidates)];
+  throw new CatalogLoadError(
+    `catalog ${JSON.stringify(ref)} not found; looked in:\n${unique.map((d) => `  ${d}`).join("\n")}`,
+  );
+}
+
+export async function readCatalogDocument(dir: string): Promise<CatalogDocument> {
+  const file = join(dir, "catalog.json");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new CatalogLoadError(`${file}: cannot read it as JSON (${(error as Error).message})`);
+  }
+  try {
+    checkDocumentShape(parsed, file);
+  } catch (error) {
+    throw new CatalogLoadError((error as Error).message);
+  }
+  return parsed;
+}
+
+let hooksRegistered = false;
+
+/** Lets generated code outside this package import `zod` and `toolwright/*` from toolwright's own install. */
+function registerResolveHooks(): void {
+  if (hooksRegistered) return;
+  hooksRegistered = true;
+  register(new URL("./load-hooks.mjs", import.meta.url), {
+    parentURL: import.meta.url,
+    data: { anchor: pathToFileURL(join(PACKAGE_ROOT, "package.json")).href },
+  });
+}
+
+export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCatalog> {
+  const dir = findCatalogDir(ref, cwd);
+  const doc = await readCatalogDocument(dir);
+
+  const js = join(dir, "catalog.gen.js");
+  const ts = join(dir, "catalog.gen.ts");
+  const codeFile = existsSync(js) ? js : ts;
+  if (!existsSync(codeFile)) throw new CatalogLoadError(`${dir} has catalog.json but no catalog.gen.ts`);
+  registerResolveHooks();
+  let imported: { default?: CatalogModule };
+  try {
+    imported = (await import(pathToFileURL(codeFile).href)) as { default?: CatalogModule };
+  } catch (error) {
+    throw new CatalogLoadError(`${codeFile}: cannot load it (${(error as Error).message})`);
+  }
+  const module = imported.default;
+  if (!module || typeof module !== "object" || typeof module.tools !== "object") {
+    throw new CatalogLoadError(`${codeFile}: its default export is not a catalog module`);
+  }
+  if (module.inputHash !== doc.inputHash) {
+    throw new CatalogLoadError(
+      `${basename(codeFile)} (inputHash ${module.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
+    );
+  }
+  module.handlers ??= {};
+  const problems = checkCatalog(doc, module, dir);
+  if (problems.length > 0) {
+    throw new CatalogLoadError(`${dir} is inconsistent:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  return { dir, doc, module };
+}

@@ -1,0 +1,67 @@
+/**
+ * Text that may reach a client or a log line passes through here first. Upstream error bodies, exception
+ * messages and file errors are written by others, so anything that looks like a URL, a host, a credential or a
+ * known secret value is replaced before the text leaves the process.
+ */
+
+const knownSecrets = new Set<string>();
+
+/**
+ * Values that must never be shown (secret env values, credentials read from files, fetched tokens). Redaction
+ * replaces them verbatim wherever they appear; short values are skipped since they would mangle ordinary words.
+ */
+export function rememberSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 4) knownSecrets.add(value);
+}
+
+const RULES: Array<[RegExp, string]> = [
+  // URLs of any scheme, including ones with credentials in them.
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, "[url]"],
+  // Authorization-style values.
+  [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, "$1 [redacted]"],
+  // key=value or key: value pairs whose key names a credential.
+  [
+    /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)("?\s*[:=]\s*"?)[^\s"',;&}]+/gi,
+    "$1$2[redacted]",
+  ],
+  // JWTs.
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted]"],
+  // E-mail addresses carry internal host names as often as not.
+  [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, "[email]"],
+  // IPv4 and bracketed IPv6, with optional port.
+  [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g, "[host]"],
+  [/\[[0-9a-f:]{2,}\](?::\d{1,5})?/gi, "[host]"],
+  // host:port and dotted host names (two or more dots, or an internal-looking suffix).
+  [/\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi, "[host]"],
+  [/\b(?:[a-z0-9-]+\.){2,}[a-z]{2,}\b/gi, "[host]"],
+  [
+    /\b(?:[a-z0-9-]+\.)+(?:internal|local|localdomain|corp|lan|intra|intranet|svc|cluster|private|home)\b/gi,
+    "[host]",
+  ],
+  // Long opaque strings mixing letters and digits (API keys, session ids, hashes).
+  [/\b(?=[A-Za-z0-9_+/=-]*[0-9])(?=[A-Za-z0-9_+/=-]*[A-Za-z])[A-Za-z0-9_+/=-]{24,}/g, "[redacted]"],
+  // Absolute file system paths (stack frames, config locations).
+  [/(?:^|(?<=[\s"'(=]))(?:\/[\w.@-]+){2,}\/?/g, "[path]"],
+];
+
+/** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+  }
+  for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
+  return out
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** `redact`, then cut to `max` characters on a word boundary where one is near. */
+export function redactAndTruncate(text: string, max = 200): string {
+  const clean = redact(text);
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,0 +1,172 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
+import type { CatalogResourceTemplate, ToolOutcome } from "./catalog.js";
+import type { ClientInfo } from "./chain.js";
+import { compactJson } from "./result.js";
+import type { Runtime } from "./runtime.js";
+
+/**
+ * Resources: static files from the catalog folder, and templates. A tool-bound template runs its tool through
+ * the same chain as `tools/call` (so policies apply to reads too); an asset template serves one file per listed
+ * value and nothing else.
+ */
+
+export type ResourceContents = { uri: string; mimeType: string } & ({ text: string } | { blob: string });
+
+export interface ReadRequest {
+  uri: string;
+  client: ClientInfo;
+  signal: AbortSignal;
+  requestId?: string | number;
+}
+
+interface CompiledTemplate {
+  template: CatalogResourceTemplate;
+  pattern: RegExp;
+  variables: string[];
+}
+
+/**
+ * Each `{var}` matches one path segment, except the template's last variable, which may span `/` (so
+ * `vault://secrets/{tenant}/{path}` reads nested secret paths). `{+var}` always spans.
+ */
+export function compileTemplate(uriTemplate: string): { pattern: RegExp; variables: string[] } {
+  const variables: string[] = [];
+  const parts = uriTemplate.split(/(\{\+?[^}]+\})/);
+  const lastVar = parts.reduce((last, part, index) => (/^\{/.test(part) ? index : last), -1);
+  const source = parts
+    .map((part, index) => {
+      const match = /^\{(\+?)([^}]+)\}$/.exec(part);
+      if (!match) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      variables.push(match[2]!);
+      return match[1] === "+" || index === lastVar ? "(.+)" : "([^/]+)";
+    })
+    .join("");
+  return { pattern: new RegExp(`^${source}$`), variables };
+}
+
+const TEXTUAL = /^(text\/|application\/(json|xml|yaml|x-yaml|javascript|ld\+json)|.*\+(json|xml)$)/i;
+
+export function isTextual(mimeType: string): boolean {
+  return TEXTUAL.test(mimeType);
+}
+
+export function createResourceReader(runtime: Runtime) {
+  const { dir, doc } = runtime.catalog;
+  const statics = new Map(doc.resources.map((r) => [r.uri, r]));
+  const templates: CompiledTemplate[] = doc.resourceTemplates.map((template) => ({
+    template,
+    ...compileTemplate(template.uriTemplate),
+  }));
+
+  async function readAsset(uri: string, asset: string, mimeType: string): Promise<ResourceContents> {
+    const bytes = await readFile(resolve(dir, asset));
+    return isTextual(mimeType)
+      ? { uri, mimeType, text: bytes.toString("utf8") }
+      : { uri, mimeType, blob: bytes.toString("base64") };
+  }
+
+  async function readThroughTool(
+    request: ReadRequest,
+    compiled: CompiledTemplate,
+    values: Record<string, string>,
+  ) {
+    const binding = compiled.template.tool!;
+    const tool = runtime.tools.get(binding.name);
+    if (!tool) throw new ResourceNotFoundError(request.uri);
+    const args: Record<string, string> = {};
+    for (const [variable, arg] of Object.entries(binding.args)) {
+      const value = values[variable];
+      if (value !== undefined) args[arg] = value;
+    }
+    const init = {
+      tool,
+      calledAs: binding.name,
+      entry: "resources/read" as const,
+      rawArgs: args,
+      client: request.client,
+      signal: request.signal,
+      resourceUri: request.uri,
+      ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+    };
+    const { outcome, ctx } = await runtime.call(init);
+    if (outcome.error) throw outcomeError(outcome, request.uri, ctx.correlationId);
+    return [toolContents(request.uri, compiled.template.mimeType, outcome.data)];
+  }
+
+  return {
+    list: () =>
+      doc.resources.map((r) => ({
+        uri: r.uri,
+        name: r.name,
+        mimeType: r.mimeType,
+        ...(r.title !== undefined ? { title: r.title } : {}),
+        ...(r.description !== undefined ? { description: r.description } : {}),
+      })),
+    listTemplates: () =>
+      doc.resourceTemplates.map((t) => ({
+        uriTemplate: t.uriTemplate,
+        name: t.name,
+        mimeType: t.mimeType,
+        ...(t.title !== undefined ? { title: t.title } : {}),
+        ...(t.description !== undefined ? { description: t.description } : {}),
+      })),
+    async read(request: ReadRequest): Promise<ResourceContents[]> {
+      const fixed = statics.get(request.uri);
+      if (fixed) return [await readAsset(request.uri, fixed.asset, fixed.mimeType)];
+      for (const compiled of templates) {
+        const match = compiled.pattern.exec(request.uri);
+        if (!match) continue;
+        const values: Record<string, string> = {};
+        compiled.variables.forEach((variable, index) => {
+          const raw = match[index + 1] ?? "";
+          try {
+            values[variable] = decodeURIComponent(raw);
+          } catch {
+            throw new ProtocolError(
+              ProtocolErrorCode.InvalidParams,
+              `malformed percent-encoding in ${variable}`,
+            );
+          }
+        });
+        const { template } = compiled;
+        if (template.tool) return readThroughTool(request, compiled, values);
+        if (template.assets) {
+          const value = values[template.assets.variable];
+          // Only listed values: the variable must never become a path into the folder.
+          if (value === undefined || !template.assets.values.includes(value))
+            throw new ResourceNotFoundError(request.uri);
+          const asset = template.assets.pattern.replaceAll(`{${template.assets.variable}}`, value);
+          return [await readAsset(request.uri, asset, template.mimeType)];
+        }
+      }
+      throw new ResourceNotFoundError(request.uri);
+    },
+  };
+}
+
+function isBinaryData(data: unknown): data is { content: string; contentType: string } {
+  return (
+    data !== null &&
+    typeof data === "object" &&
+    typeof (data as Record<string, unknown>).content === "string" &&
+    typeof (data as Record<string, unknown>).contentType === "string" &&
+    typeof (data as Record<string, unknown>).size === "number"
+  );
+}
+
+function toolContents(uri: string, mimeType: string, data: unknown): ResourceContents {
+  if (!/json/i.test(mimeType) && isBinaryData(data)) return { uri, mimeType, blob: data.content };
+  return { uri, mimeType, text: compactJson(data) };
+}
+
+function outcomeError(outcome: ToolOutcome, uri: string, correlationId: string): Error {
+  const error = outcome.error!;
+  if (error.code === "http_404") return new ResourceNotFoundError(uri);
+  const message = `${error.message} (correlation id ${correlationId})`;
+  if (error.code === "invalid_arguments" || error.code === "invalid_argument") {
+    return new ProtocolError(ProtocolErrorCode.InvalidParams, message);
+  }
+  return new ProtocolError(ProtocolErrorCode.InternalError, message);
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "./args.js";
+import type { Binding, CatalogTool, ToolOutcome } from "./catalog.js";
+import {
+  type CallContext,
+  type CallEntry,
+  type ClientInfo,
+  compose,
+  failure,
+  type NamedMiddleware,
+  type Terminal,
+} from "./chain.js";
+import type { Config } from "./config.js";
+import { createCustomExecutor } from "./executors/custom.js";
+import { createHttpExecutor } from "./executors/http.js";
+import type { LoadedCatalog } from "./load.js";
+import { describeError, logLine } from "./log.js";
+import { validateOutput } from "./result.js";
+import { createSchemaCache, type SchemaCache } from "./schemas.js";
+
+/**
+ * The protocol-independent core: the tool index, the composed chain and the executors. Shared by every
+ * connection (so the OAuth2 token cache is too); `server.ts` adapts it to MCP requests.
+ */
+
+export type Executor<B extends Binding = Binding> = (ctx: CallContext, binding: B) => Promise<ToolOutcome>;
+export type Executors = { [K in Binding["kind"]]?: Executor<Extract<Binding, { kind: K }>> };
+
+export interface RuntimeOptions {
+  fetch?: typeof fetch;
+  /** Upper bound on an upstream response body (default 10 MB). */
+  maxResponseBytes?: number;
+  /** Receives the default chain and returns the one to run; policies insert themselves here by step name. */
+  middleware?: (defaults: NamedMiddleware[]) => NamedMiddleware[];
+  /** Replaces or adds executors by binding kind (GraphQL plugs in here). */
+  executors?: Executors;
+  /** Working directory custom handlers see. */
+  cwd?: string;
+}
+
+export interface CallInit {
+  tool: CatalogTool;
+  calledAs: string;
+  entry: CallEntry;
+  rawArgs: unknown;
+  client: ClientInfo;
+  signal: AbortSignal;
+  requestId?: string | number;
+  resourceUri?: string;
+  parent?: CallContext;
+  progress?: CallContext["progress"];
+}
+
+export interface Runtime {
+  readonly catalog: LoadedCatalog;
+  readonly config: Config;
+  readonly schemas: SchemaCache;
+  /** Tools by name and by alias. */
+  readonly tools: ReadonlyMap<string, CatalogTool>;
+  call(init: CallInit): Promise<{ outcome: ToolOutcome; ctx: CallContext }>;
+}
+
+export function newCorrelationId(): string {
+  return randomBytes(6).toString("hex");
+}
+
+export function createRuntime(catalog: LoadedCatalog, config: Config, options: RuntimeOptions = {}): Runtime {
+  const schemas = createSchemaCache(catalog.module);
+  const tools = new Map<string, CatalogTool>();
+  for (const tool of catalog.doc.tools) {
+    tools.set(tool.name, tool);
+    for (const alias of tool.aliases) tools.set(alias, tool);
+  }
+
+  const http = createHttpExecutor({
+    sources: catalog.doc.sources,
+    config,
+    userAgent: `toolwright/${catalog.doc.generator.version} (${catalog.doc.catalog})`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+  });
+  const custom = createCustomExecutor({
+    handlers: catalog.module.handlers,
+    config,
+    callTool: async (parent, name, args) => {
+      const tool = tools.get(name);
+      if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
+      const init: CallInit = {
+        tool,
+        calledAs: name,
+        entry: "handler",
+        rawArgs: args,
+        client: parent.client,
+        signal: parent.signal,
+        parent,
+        progress: parent.progress,
+      };
+      return (await runtime.call(init)).outcome;
+    },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const executors: Executors = { http, custom, ...options.executors };
+
+  const execute: Terminal = async (ctx) => {
+    const binding = ctx.tool.binding;
+    const executor = executors[binding.kind] as Executor | undefined;
+    if (!executor)
+      return failure(`${binding.kind} bindings are not supported by this runtime yet`, "unsupported");
+    return executor(ctx, binding);
+  };
+
+  const defaults: NamedMiddleware[] = [parseArgs(schemas), validateOutput(schemas)];
+  const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
+
+  const runtime: Runtime = {
+    catalog,
+    config,
+    schemas,
+    tools,
+    async call(init) {
+      const ctx: CallContext = {
+        tool: init.tool,
+        calledAs: init.calledAs,
+        entry: init.entry,
+        rawArgs: init.rawArgs,
+        args: {},
+        correlationId: init.parent?.correlationId ?? newCorrelationId(),
+        client: init.client,
+        signal: init.signal,
+        upstream: { requests: 0 },
+        startedAt: Date.now(),
+        depth: init.parent ? init.parent.depth + 1 : 0,
+        progress: init.progress ?? (async () => {}),
+        notes: new Map(),
+        ...(init.requestId !== undefined ? { requestId: init.requestId } : {}),
+        ...(init.resourceUri !== undefined ? { resourceUri: init.resourceUri } : {}),
+        ...(init.parent ? { parent: init.parent } : {}),
+      };
+      try {
+        return { outcome: await chain(ctx), ctx };
+      } catch (error) {
+        logLine(
+          `internal error (correlation id ${ctx.correlationId}) in tool ${ctx.tool.name}: ${describeError(error)}`,
+        );
+        return { outcome: failure("internal error", "internal"), ctx };
+      }
+    },
+  };
+  return runtime;
+}

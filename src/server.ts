@@ -1,0 +1,214 @@
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import type { CatalogTool } from "./catalog.js";
+import type { ClientInfo } from "./chain.js";
+import type { Config } from "./config.js";
+import type { LoadedCatalog } from "./load.js";
+import { describeError, logLine } from "./log.js";
+import { paginate } from "./paginate.js";
+import { createPromptRenderer } from "./prompts.js";
+import { createResourceReader } from "./resources.js";
+import { internalErrorResult, renderToolResult } from "./result.js";
+import { createRuntime, newCorrelationId, type Runtime, type RuntimeOptions } from "./runtime.js";
+
+/**
+ * The MCP face of a catalog on the SDK's low-level `Server`: lists are precomputed once, in catalog order, and
+ * paginated; every tool call goes through the runtime's chain. The returned factory is what `serveStdio` (and
+ * later the HTTP transport) calls once per connection; all connections share one runtime.
+ */
+
+export const DEFAULT_PAGE_SIZE = 200;
+
+export interface ServerOptions extends RuntimeOptions {
+  /** Entries per page of `tools/list`, `resources/list`, `resources/templates/list` and `prompts/list`. */
+  pageSize?: number;
+  /** Leaves tools out of `tools/list` (a denied-tools policy also refuses them in the chain). */
+  listTool?: (tool: CatalogTool) => boolean;
+}
+
+export type ServerFactory = (context: { era: "legacy" | "modern" }) => Server;
+
+export function createServer(
+  catalog: LoadedCatalog,
+  config: Config,
+  options: ServerOptions = {},
+): ServerFactory {
+  return createServerFromRuntime(createRuntime(catalog, config, options), options);
+}
+
+interface ListedTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: "object"; [key: string]: unknown };
+  outputSchema?: { type: "object"; [key: string]: unknown };
+  annotations: CatalogTool["annotations"];
+}
+
+function listedTools(tools: readonly CatalogTool[], include: (tool: CatalogTool) => boolean): ListedTool[] {
+  const out: ListedTool[] = [];
+  for (const tool of tools) {
+    if (!include(tool)) continue;
+    // Aliases are entries of their own: a host that knows the old name keeps working.
+    for (const name of [tool.name, ...tool.aliases]) {
+      const entry: ListedTool = {
+        name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema as ListedTool["inputSchema"],
+        annotations: tool.annotations,
+      };
+      if (tool.outputSchema) entry.outputSchema = tool.outputSchema as ListedTool["inputSchema"];
+      out.push(entry);
+    }
+  }
+  return Object.freeze(out) as ListedTool[];
+}
+
+export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
+  const { doc, dir } = runtime.catalog;
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const tools = listedTools(doc.tools, options.listTool ?? (() => true));
+  const listedNames = new Set(tools.map((t) => t.name));
+  const resources = createResourceReader(runtime);
+  const resourceList = resources.list();
+  const templateList = resources.listTemplates();
+  const prompts = createPromptRenderer(dir, doc.prompts);
+  const promptList = prompts.list();
+
+  return ({ era }) => {
+    const server = new Server(
+      {
+        name: doc.server.name,
+        version: doc.server.version,
+        ...(doc.server.title ? { title: doc.server.title } : {}),
+      },
+      {
+        capabilities: { tools: {}, resources: {}, prompts: {} },
+        ...(doc.server.instructions ? { instructions: doc.server.instructions } : {}),
+      },
+    );
+    server.onerror = (error) => logLine(`protocol error: ${describeError(error)}`);
+
+    const client = (ctx: ServerContext): ClientInfo => {
+      const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
+      const capabilities = (
+        era === "modern" ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.getClientCapabilities()
+      ) as Record<string, unknown> | undefined;
+      const implementation = (
+        era === "modern" ? envelope[CLIENT_INFO_META_KEY] : server.getClientVersion()
+      ) as { name?: string; version?: string } | undefined;
+      const info: ClientInfo = { capabilities, era };
+      if (implementation?.name) info.name = implementation.name;
+      if (implementation?.version) info.version = implementation.version;
+      return info;
+    };
+
+    server.setRequestHandler("tools/list", async (request) => {
+      const page = paginate(tools, request.params?.cursor, pageSize, "tools");
+      return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    server.setRequestHandler("tools/call", async (request, ctx) => {
+      const name = request.params.name;
+      const tool = runtime.tools.get(name);
+      if (!tool || !listedNames.has(name)) {
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${printable(name)}`);
+      }
+      const progressToken = ctx.mcpReq._meta?.progressToken;
+      try {
+        const { outcome, ctx: call } = await runtime.call({
+          tool,
+          calledAs: name,
+          entry: "tools/call",
+          rawArgs: request.params.arguments,
+          client: client(ctx),
+          signal: ctx.mcpReq.signal,
+          requestId: ctx.mcpReq.id,
+          progress: async (progress, total, message) => {
+            if (progressToken === undefined) return;
+            const params = {
+              progressToken,
+              progress,
+              ...(total !== undefined ? { total } : {}),
+              ...(message !== undefined ? { message } : {}),
+            };
+            await ctx.mcpReq.notify({ method: "notifications/progress", params }).catch(() => {});
+          },
+        });
+        return server.projectCallToolResult(
+          renderToolResult(outcome, tool, call.correlationId),
+          tool.outputSchema,
+        );
+      } catch (error) {
+        const correlationId = newCorrelationId();
+        logLine(
+          `internal error (correlation id ${correlationId}) in tools/call ${name}: ${describeError(error)}`,
+        );
+        return internalErrorResult(correlationId);
+      }
+    });
+
+    server.setRequestHandler("resources/list", async (request) => {
+      const page = paginate(resourceList, request.params?.cursor, pageSize, "resources");
+      return { resources: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    server.setRequestHandler("resources/templates/list", async (request) => {
+      const page = paginate(templateList, request.params?.cursor, pageSize, "templates");
+      return { resourceTemplates: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    server.setRequestHandler("resources/read", async (request, ctx) => {
+      try {
+        const contents = await resources.read({
+          uri: request.params.uri,
+          client: client(ctx),
+          signal: ctx.mcpReq.signal,
+          requestId: ctx.mcpReq.id,
+        });
+        return { contents };
+      } catch (error) {
+        throw safeProtocolError(error, `resources/read ${printable(request.params.uri)}`);
+      }
+    });
+
+    server.setRequestHandler("prompts/list", async (request) => {
+      const page = paginate(promptList, request.params?.cursor, pageSize, "prompts");
+      return { prompts: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    });
+
+    server.setRequestHandler("prompts/get", async (request) => {
+      try {
+        return prompts.get(request.params.name, request.params.arguments);
+      } catch (error) {
+        throw safeProtocolError(error, `prompts/get ${printable(request.params.name)}`);
+      }
+    });
+
+    return server;
+  };
+}
+
+/** Exception text reaches the client verbatim, so only our own protocol errors pass; the rest is logged. */
+function safeProtocolError(error: unknown, what: string): Error {
+  if (error instanceof ProtocolError) return error;
+  const correlationId = newCorrelationId();
+  logLine(`internal error (correlation id ${correlationId}) in ${what}: ${describeError(error)}`);
+  return new ProtocolError(
+    ProtocolErrorCode.InternalError,
+    `internal error (correlation id ${correlationId})`,
+  );
+}
+
+/** Echoes a client-sent name in an error without letting it carry control characters or bulk. */
+function printable(text: string): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, "?");
+  return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
+}

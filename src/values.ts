@@ -1,0 +1,110 @@
+import { readFile } from "node:fs/promises";
+import type { ValueSource } from "./catalog.js";
+import { type Config, expandHome } from "./config.js";
+
+/**
+ * Resolves a `ValueSource` each time a value is needed. Files are re-read on every use so that a token a CLI
+ * refreshed on disk is picked up without restarting the server.
+ */
+
+/** A value that exists but cannot be read. The message names files and variables, never contents. */
+export class ValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ValueError";
+  }
+}
+
+export async function resolveValue(source: ValueSource, config: Config): Promise<string | undefined> {
+  if (source.env !== undefined && config.isSet(source.env)) return config.text(source.env);
+  if (source.file !== undefined) {
+    const fromFile = await readFileValue(source.file, config);
+    if (fromFile !== undefined) return fromFile;
+  }
+  if (source.byEnv !== undefined) {
+    const key = config.text(source.byEnv.env);
+    const chosen = key === undefined ? undefined : source.byEnv.values[key];
+    if (chosen !== undefined) return chosen;
+  }
+  if (source.default !== undefined) return source.default;
+  // The variable's declared default comes last, so a file or a source default is not shadowed by it.
+  if (source.env !== undefined) return config.text(source.env);
+  return undefined;
+}
+
+async function readFileValue(
+  file: NonNullable<ValueSource["file"]>,
+  config: Config,
+): Promise<string | undefined> {
+  const rawPath = await resolveValue(file.path, config);
+  if (rawPath === undefined) return undefined;
+  const path = expandHome(rawPath);
+  const shownPath = describePath(rawPath);
+  let content: string;
+  try {
+    content = await readFile(path, "utf8");
+  } catch (error) {
+    // A missing file is an absent value (the next fallback applies); anything else is a real problem.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ValueError(
+      `cannot read ${shownPath} (${(error as NodeJS.ErrnoException).code ?? "read error"})`,
+    );
+  }
+  if (file.pointer === undefined) {
+    const trimmed = content.trim();
+    return trimmed === "" ? undefined : trimmed;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    throw new ValueError(`${shownPath} is not valid JSON`);
+  }
+  const found = jsonPointer(json, file.pointer);
+  if (found === undefined || found === null) return undefined;
+  if (typeof found === "string") return found === "" ? undefined : found;
+  if (typeof found === "number" || typeof found === "boolean") return String(found);
+  throw new ValueError(`${shownPath} holds a non-scalar value at ${file.pointer}`);
+}
+
+function describePath(path: string): string {
+  const home = expandHome("~");
+  return path.startsWith(home) ? `~${path.slice(home.length)}` : path;
+}
+
+/** RFC 6901; also accepts the URI-fragment form (`#/a/b`). */
+export function jsonPointer(document: unknown, pointer: string): unknown {
+  const text = pointer.startsWith("#") ? decodeURIComponent(pointer.slice(1)) : pointer;
+  if (text === "") return document;
+  if (!text.startsWith("/")) throw new ValueError(`invalid JSON pointer ${JSON.stringify(pointer)}`);
+  let current: unknown = document;
+  for (const token of text.slice(1).split("/")) {
+    const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(key)) current = current[Number(key)];
+    else if (current !== null && typeof current === "object" && Object.hasOwn(current, key)) {
+      current = (current as Record<string, unknown>)[key];
+    } else return undefined;
+  }
+  return current;
+}
+
+/** Names where a value would come from, for "missing credential" messages. Never includes a value. */
+export function describeSource(source: ValueSource): string {
+  const places: string[] = [];
+  if (source.env !== undefined) places.push(source.env);
+  if (source.file !== undefined) {
+    const where = describeSource(source.file.path);
+    places.push(`the file named by ${where}${source.file.pointer ? ` (at ${source.file.pointer})` : ""}`);
+  }
+  if (source.byEnv !== undefined) places.push(`a value chosen by ${source.byEnv.env}`);
+  return places.length > 0 ? places.join(" or ") : "a constant";
+}
+
+/** Every env name a value source reads, for the start-up check that all of them are declared. */
+export function envNamesOf(source: ValueSource): string[] {
+  const names: string[] = [];
+  if (source.env !== undefined) names.push(source.env);
+  if (source.file !== undefined) names.push(...envNamesOf(source.file.path));
+  if (source.byEnv !== undefined) names.push(source.byEnv.env);
+  return names;
+}
