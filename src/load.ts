@@ -71,15 +71,19 @@ export async function readCatalogDocument(dir: string): Promise<CatalogDocument>
   return parsed;
 }
 
-let hooksRegistered = false;
+const hookedDirs = new Set<string>();
 
-/** Lets generated code outside this package import `zod` and `toolwright/*` from toolwright's own install. */
-function registerResolveHooks(): void {
-  if (hooksRegistered) return;
-  hooksRegistered = true;
+/**
+ * Lets generated code outside this package import `zod` and `toolwright/*` from toolwright's own install, and
+ * load as ESM wherever it sits. One registration per catalog folder (hooks chain, each scoped to its folder).
+ */
+function registerResolveHooks(dir: string): void {
+  const catalogDir = pathToFileURL(join(dir, "/")).href;
+  if (hookedDirs.has(catalogDir)) return;
+  hookedDirs.add(catalogDir);
   register(new URL("./load-hooks.mjs", import.meta.url), {
     parentURL: import.meta.url,
-    data: { anchor: pathToFileURL(join(PACKAGE_ROOT, "package.json")).href },
+    data: { anchor: pathToFileURL(join(PACKAGE_ROOT, "package.json")).href, catalogDir },
   });
 }
 
@@ -91,7 +95,7 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
   const ts = join(dir, "catalog.gen.ts");
   const codeFile = existsSync(js) ? js : ts;
   if (!existsSync(codeFile)) throw new CatalogLoadError(`${dir} has catalog.json but no catalog.gen.ts`);
-  registerResolveHooks();
+  registerResolveHooks(dir);
   let imported: { default?: CatalogModule };
   try {
     imported = (await import(pathToFileURL(codeFile).href)) as { default?: CatalogModule };

@@ -69,12 +69,19 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 
     let request: BuiltRequest;
     try {
+      const input = {
+        binding,
+        args: ctx.args,
+        baseUrl,
+        ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+      };
+      // Arguments are checked before credentials are resolved, so a refused value never costs a token request.
+      buildHttpRequest({ ...input, auth: { headers: [], query: [], cookies: [] } });
       const placement = await auth.apply(binding.security, {
         signal: ctx.signal,
         onRequest: () => countUpstreamRequest(ctx),
       });
-      const input = { binding, args: ctx.args, baseUrl, auth: placement };
-      request = buildHttpRequest(options.userAgent ? { ...input, userAgent: options.userAgent } : input);
+      request = buildHttpRequest({ ...input, auth: placement });
     } catch (error) {
       if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
       if (error instanceof AuthError) return failure(error.message, error.code);

@@ -1,0 +1,235 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AuthError, createAuthenticator } from "../../src/auth.js";
+import type { AuthScheme, EnvVar, Source } from "../../src/catalog.js";
+import { resolveConfig } from "../../src/config.js";
+
+const vars: EnvVar[] = ["TOKEN", "KEY", "USER", "PASS", "CLIENT_ID", "CLIENT_SECRET"].map((name) => ({
+  name,
+  description: name,
+  type: "string",
+  required: false,
+  secret: name !== "USER" && name !== "CLIENT_ID",
+}));
+
+const schemes: AuthScheme[] = [
+  { kind: "bearer", scheme: "bearer", token: { env: "TOKEN" } },
+  { kind: "apiKey", scheme: "headerKey", in: "header", name: "X-API-Key", value: { env: "KEY" } },
+  { kind: "apiKey", scheme: "queryKey", in: "query", name: "api_key", value: { env: "KEY" } },
+  { kind: "apiKey", scheme: "cookieKey", in: "cookie", name: "sid", value: { env: "KEY" } },
+  { kind: "basic", scheme: "basic", username: { env: "USER" }, password: { env: "PASS" } },
+];
+
+const source = (auth: AuthScheme[]): Source => ({
+  id: "api",
+  kind: "openapi",
+  baseUrl: { default: "http://127.0.0.1:1" },
+  auth,
+  timeoutMs: 2000,
+});
+
+const signal = new AbortController().signal;
+
+describe("static credentials", () => {
+  const env = { TOKEN: "tok-1", KEY: "key-2", USER: "ann", PASS: "p:ss wörd" };
+  const auth = createAuthenticator(source(schemes), resolveConfig(vars, env));
+
+  it("bearer", async () => {
+    expect(await auth.apply([["bearer"]], { signal })).toEqual({
+      headers: [["authorization", "Bearer tok-1"]],
+      query: [],
+      cookies: [],
+    });
+  });
+
+  it("api key in header, query and cookie", async () => {
+    expect((await auth.apply([["headerKey"]], { signal })).headers).toEqual([["x-api-key", "key-2"]]);
+    expect((await auth.apply([["queryKey"]], { signal })).query).toEqual([["api_key", "key-2"]]);
+    expect((await auth.apply([["cookieKey"]], { signal })).cookies).toEqual([["sid", "key-2"]]);
+  });
+
+  it("basic", async () => {
+    const placed = await auth.apply([["basic"]], { signal });
+    const encoded = placed.headers[0]![1].replace("Basic ", "");
+    expect(Buffer.from(encoded, "base64").toString("utf8")).toBe("ann:p:ss wörd");
+  });
+
+  it("AND within an alternative", async () => {
+    const placed = await auth.apply([["bearer", "queryKey"]], { signal });
+    expect(placed.headers).toEqual([["authorization", "Bearer tok-1"]]);
+    expect(placed.query).toEqual([["api_key", "key-2"]]);
+  });
+
+  it("no security means no credentials", async () => {
+    expect(await auth.apply([], { signal })).toEqual({ headers: [], query: [], cookies: [] });
+  });
+});
+
+describe("alternatives and missing credentials", () => {
+  it("takes the first alternative whose credentials all resolve", async () => {
+    const auth = createAuthenticator(source(schemes), resolveConfig(vars, { KEY: "k" }));
+    const placed = await auth.apply([["bearer"], ["headerKey"]], { signal });
+    expect(placed.headers).toEqual([["x-api-key", "k"]]);
+  });
+
+  it("an empty alternative makes auth optional", async () => {
+    const auth = createAuthenticator(source(schemes), resolveConfig(vars, {}));
+    expect(await auth.apply([["bearer"], []], { signal })).toEqual({ headers: [], query: [], cookies: [] });
+  });
+
+  it("names the variables to set, never a value", async () => {
+    const auth = createAuthenticator(
+      source(schemes),
+      resolveConfig(vars, { USER: "ann", PASS: "", KEY: "" }),
+    );
+    const error = await auth.apply([["bearer"], ["basic"]], { signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toBe("missing credentials: set TOKEN (bearer), or PASS (basic)");
+    expect(error.message).not.toContain("ann");
+  });
+
+  it("refuses a credential with a line break", async () => {
+    const auth = createAuthenticator(source(schemes), resolveConfig(vars, { TOKEN: "a\r\nX-Evil: 1" }));
+    await expect(auth.apply([["bearer"]], { signal })).rejects.toThrow(/line break/);
+  });
+});
+
+describe("OAuth2 client credentials", () => {
+  interface TokenRequest {
+    authorization: string | undefined;
+    contentType: string | undefined;
+    body: string;
+  }
+  const requests: TokenRequest[] = [];
+  let behaviour: { status: number; body: unknown; delayMs?: number } = { status: 200, body: {} };
+  let issued = 0;
+  let server: Server;
+  let tokenUrl = "";
+
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let data = "";
+      req.on("data", (chunk) => {
+        data += chunk;
+      });
+      req.on("end", () => resolve(data));
+    });
+
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      requests.push({
+        authorization: req.headers.authorization,
+        contentType: req.headers["content-type"],
+        body: await read(req),
+      });
+      if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
+      issued += 1;
+      const body =
+        behaviour.status === 200 && typeof behaviour.body === "object" && behaviour.body !== null
+          ? { access_token: `at-${issued}`, token_type: "Bearer", ...(behaviour.body as object) }
+          : behaviour.body;
+      res.writeHead(behaviour.status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/token`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    requests.length = 0;
+    behaviour = { status: 200, body: { expires_in: 3600 } };
+  });
+
+  const oauth = (url = tokenUrl): AuthScheme => ({
+    kind: "oauth2ClientCredentials",
+    scheme: "oauth",
+    tokenUrl: url,
+    scopes: ["read", "write"],
+    clientId: { env: "CLIENT_ID" },
+    clientSecret: { env: "CLIENT_SECRET" },
+  });
+  const env = { CLIENT_ID: "my client", CLIENT_SECRET: "s3cr3t&=" };
+
+  it("posts grant_type=client_credentials with HTTP Basic client auth, and caches the token", async () => {
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    let counted = 0;
+    const first = await auth.apply([["oauth"]], { signal, onRequest: () => counted++ });
+    const second = await auth.apply([["oauth"]], { signal, onRequest: () => counted++ });
+    expect(first.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
+    expect(second.headers).toEqual(first.headers);
+    expect(requests).toHaveLength(1);
+    expect(counted).toBe(1);
+    const request = requests[0]!;
+    expect(new URLSearchParams(request.body).get("grant_type")).toBe("client_credentials");
+    expect(new URLSearchParams(request.body).get("scope")).toBe("read write");
+    expect(request.contentType).toBe("application/x-www-form-urlencoded");
+    // RFC 6749 2.3.1: id and secret are form-encoded inside the Basic credentials.
+    const basic = Buffer.from(request.authorization!.replace("Basic ", ""), "base64").toString();
+    expect(basic).toBe("my%20client:s3cr3t%26%3D");
+  });
+
+  it("concurrent calls share one token request (single flight)", async () => {
+    behaviour = { status: 200, body: { expires_in: 3600 }, delayMs: 100 };
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    const placed = await Promise.all(Array.from({ length: 8 }, () => auth.apply([["oauth"]], { signal })));
+    expect(requests).toHaveLength(1);
+    expect(new Set(placed.map((p) => p.headers[0]![1])).size).toBe(1);
+  });
+
+  it("refreshes after expiry and after invalidate()", async () => {
+    behaviour = { status: 200, body: { expires_in: 1 } };
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    await auth.apply([["oauth"]], { signal });
+    await auth.apply([["oauth"]], { signal });
+    expect(requests).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 600));
+    await auth.apply([["oauth"]], { signal });
+    expect(requests).toHaveLength(2);
+    await auth.apply([["oauth"]], { signal });
+    expect(requests).toHaveLength(2);
+    auth.invalidate();
+    await auth.apply([["oauth"]], { signal });
+    expect(requests).toHaveLength(3);
+  });
+
+  it("resolves a relative token URL against the base URL", async () => {
+    const base = tokenUrl.replace("/oauth/token", "/api/v1");
+    const auth = createAuthenticator(source([oauth("/oauth/token")]), resolveConfig(vars, env), {
+      baseUrl: base,
+    });
+    await auth.apply([["oauth"]], { signal });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("a token endpoint failure is a safe error: status and RFC 6749 code, nothing from the body", async () => {
+    behaviour = {
+      status: 401,
+      body: { error: "invalid_client", error_description: "client s3cr3t&= unknown at db.internal" },
+    };
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    const error = await auth.apply([["oauth"]], { signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toBe("OAuth2 scheme 'oauth': the token endpoint answered HTTP 401: invalid_client");
+  });
+
+  it("a response without access_token is refused", async () => {
+    behaviour = { status: 200, body: "nope" };
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    await expect(auth.apply([["oauth"]], { signal })).rejects.toThrow(/no access_token/);
+  });
+
+  it("an unreachable token endpoint is a safe error", async () => {
+    const auth = createAuthenticator(source([oauth("http://127.0.0.1:1/token")]), resolveConfig(vars, env));
+    const error = await auth.apply([["oauth"]], { signal }).catch((e) => e);
+    expect(error.message).toBe("OAuth2 scheme 'oauth': the token endpoint could not be reached");
+  });
+
+  it("missing client credentials name both variables", async () => {
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, {}));
+    await expect(auth.apply([["oauth"]], { signal })).rejects.toThrow(
+      "missing credentials: set CLIENT_ID and CLIENT_SECRET (oauth)",
+    );
+    expect(requests).toHaveLength(0);
+  });
+});

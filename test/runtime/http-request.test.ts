@@ -1,0 +1,312 @@
+import { describe, expect, it } from "vitest";
+import type { AuthPlacement } from "../../src/auth.js";
+import type { HttpBinding, HttpBody, HttpParam } from "../../src/catalog.js";
+import { ArgumentError } from "../../src/executors/errors.js";
+import { buildHttpRequest } from "../../src/executors/request.js";
+
+const NO_AUTH: AuthPlacement = { headers: [], query: [], cookies: [] };
+const BASE = "https://api.example.com/v2";
+
+const p = (arg: string, inLoc: HttpParam["in"], extra: Partial<HttpParam> = {}): HttpParam => ({
+  arg,
+  name: arg,
+  in: inLoc,
+  style: inLoc === "query" || inLoc === "cookie" ? "form" : "simple",
+  explode: inLoc === "query" || inLoc === "cookie",
+  required: false,
+  ...extra,
+});
+
+const binding = (extra: Partial<HttpBinding> = {}): HttpBinding => ({
+  kind: "http",
+  source: "api",
+  method: "GET",
+  path: "/secrets/{path}",
+  params: [p("path", "path", { required: true }), p("q", "query"), p("trace", "header", { name: "X-Trace" })],
+  security: [],
+  success: { status: "200", mediaType: "application/json" },
+  ...extra,
+});
+
+const build = (args: Record<string, unknown>, b: HttpBinding = binding(), auth: AuthPlacement = NO_AUTH) =>
+  buildHttpRequest({ binding: b, args, baseUrl: BASE, auth });
+
+const header = (headers: Array<[string, string]>, name: string) =>
+  headers.filter(([n]) => n === name).map(([, v]) => v);
+
+describe("path parameters", () => {
+  it.each([
+    ["a/b", "/v2/secrets/a%2Fb"],
+    ["a?x=1", "/v2/secrets/a%3Fx%3D1"],
+    ["a#f", "/v2/secrets/a%23f"],
+    ["a\\b", "/v2/secrets/a%5Cb"],
+    ["http://evil.example/x", "/v2/secrets/http%3A%2F%2Fevil.example%2Fx"],
+    ["//evil.example", "/v2/secrets/%2F%2Fevil.example"],
+    ["@evil.example", "/v2/secrets/%40evil.example"],
+  ])("%j stays one segment under the configured origin", (value, pathname) => {
+    const url = new URL(build({ path: value }).url);
+    expect(url.origin).toBe("https://api.example.com");
+    expect(url.pathname).toBe(pathname);
+    expect(url.search).toBe("");
+    expect(url.hash).toBe("");
+  });
+
+  it.each(["..", ".", "%2e%2e", ".%2e", "%2e.", "%2E%2E", "", "../admin", "..%2fadmin"])(
+    "refuses %j",
+    (value) => {
+      expect(() => build({ path: value })).toThrow(ArgumentError);
+    },
+  );
+
+  it("multiSegment paths split into validated segments", () => {
+    const b = binding({ params: [p("path", "path", { multiSegment: true })] });
+    expect(new URL(build({ path: "team/prod db" }, b).url).pathname).toBe("/v2/secrets/team/prod%20db");
+    for (const bad of ["a/../b", "a//b", "a\\b", "./a", "a/%2e%2e"]) {
+      expect(() => build({ path: bad }, b), bad).toThrow(ArgumentError);
+    }
+  });
+});
+
+describe("query parameters", () => {
+  it("x&admin=true stays one value", () => {
+    const url = new URL(build({ path: "a", q: "x&admin=true" }).url);
+    expect([...url.searchParams.entries()]).toEqual([["q", "x&admin=true"]]);
+  });
+
+  it("a # in a value does not cut the URL", () => {
+    const url = new URL(build({ path: "a", q: "x#frag" }).url);
+    expect(url.searchParams.get("q")).toBe("x#frag");
+    expect(url.hash).toBe("");
+  });
+
+  it("the base URL's own query survives", () => {
+    const req = buildHttpRequest({
+      binding: binding(),
+      args: { path: "a", q: "1" },
+      baseUrl: "https://api.example.com/v2/?api-version=7",
+      auth: NO_AUTH,
+    });
+    expect(req.url).toBe("https://api.example.com/v2/secrets/a?api-version=7&q=1");
+  });
+
+  it("an argument cannot override an auth query parameter", () => {
+    const b = binding({ params: [p("path", "path"), p("api_key", "query")] });
+    const auth = { ...NO_AUTH, query: [["api_key", "real"]] as Array<[string, string]> };
+    expect(() => build({ path: "a", api_key: "mine" }, b, auth)).toThrow(/credential/);
+    expect(new URL(build({ path: "a" }, b, auth).url).searchParams.getAll("api_key")).toEqual(["real"]);
+  });
+});
+
+describe("headers", () => {
+  it.each(["a\r\nX-Admin: true", "a\nb", "a\rb"])("refuses CR/LF in %j", (value) => {
+    expect(() => build({ path: "a", trace: value })).toThrow(/CR or LF/);
+  });
+
+  it("passes an ordinary header value", () => {
+    expect(header(build({ path: "a", trace: "abc-123" }).headers, "x-trace")).toEqual(["abc-123"]);
+  });
+
+  it.each([
+    "Authorization",
+    "Host",
+    "Cookie",
+    "Proxy-Authorization",
+    "Connection",
+    "Transfer-Encoding",
+    "Content-Length",
+    "X-Forwarded-For",
+  ])("no argument may set %s", (name) => {
+    const b = binding({ params: [p("path", "path"), p("h", "header", { name })] });
+    expect(() => build({ path: "a", h: "x" }, b)).toThrow(ArgumentError);
+    // Absent, the declared parameter is harmless.
+    expect(() => build({ path: "a" }, b)).not.toThrow();
+  });
+
+  it("no argument may set a header an auth scheme sets", () => {
+    const b = binding({ params: [p("path", "path"), p("key", "header", { name: "X-API-Key" })] });
+    const auth = { ...NO_AUTH, headers: [["x-api-key", "real"]] as Array<[string, string]> };
+    expect(() => build({ path: "a", key: "mine" }, b, auth)).toThrow(ArgumentError);
+  });
+
+  it("credentials come only from the auth placement", () => {
+    const auth = { ...NO_AUTH, headers: [["authorization", "Bearer t0k"]] as Array<[string, string]> };
+    const req = build({ path: "a" }, binding(), auth);
+    expect(header(req.headers, "authorization")).toEqual(["Bearer t0k"]);
+  });
+});
+
+describe("cookies", () => {
+  it("argument cookies and auth cookies share one Cookie header; values cannot add cookies", () => {
+    const b = binding({ params: [p("path", "path"), p("pref", "cookie")] });
+    const auth = { ...NO_AUTH, cookies: [["session", "s3cr3t"]] as Array<[string, string]> };
+    const req = build({ path: "a", pref: "dark; session=forged" }, b, auth);
+    expect(header(req.headers, "cookie")).toEqual(["pref=dark%3B%20session%3Dforged; session=s3cr3t"]);
+  });
+
+  it("an argument cannot override an auth cookie", () => {
+    const b = binding({ params: [p("path", "path"), p("session", "cookie")] });
+    const auth = { ...NO_AUTH, cookies: [["session", "real"]] as Array<[string, string]> };
+    expect(() => build({ path: "a", session: "mine" }, b, auth)).toThrow(ArgumentError);
+  });
+});
+
+describe("base URL", () => {
+  it("scheme, host, port and base path come from configuration only", () => {
+    const req = buildHttpRequest({
+      binding: binding(),
+      args: { path: "x", q: "https://evil.example:8443/" },
+      baseUrl: "http://127.0.0.1:8080/api/",
+      auth: NO_AUTH,
+    });
+    const url = new URL(req.url);
+    expect(url.origin).toBe("http://127.0.0.1:8080");
+    expect(url.pathname).toBe("/api/secrets/x");
+  });
+
+  it("refuses a non-http base URL", () => {
+    expect(() =>
+      buildHttpRequest({ binding: binding(), args: { path: "x" }, baseUrl: "file:///etc/", auth: NO_AUTH }),
+    ).toThrow();
+  });
+});
+
+describe("bodies", () => {
+  const withBody = (body: HttpBody) =>
+    binding({ method: "POST", path: "/upload", params: [], body, success: { status: "200" } });
+
+  it("json fields", () => {
+    const b = withBody({
+      mediaType: "application/json",
+      encoding: "json",
+      required: true,
+      mode: "fields",
+      fields: [
+        { arg: "name", name: "name" },
+        { arg: "body_id", name: "id" },
+      ],
+    });
+    const req = build({ name: "n", body_id: 7 }, b);
+    expect(req.body).toBe('{"name":"n","id":7}');
+    expect(header(req.headers, "content-type")).toEqual(["application/json"]);
+    // A required body whose fields are all optional is `{}`.
+    expect(build({}, b).body).toBe("{}");
+  });
+
+  it("json whole", () => {
+    const b = withBody({
+      mediaType: "application/json",
+      encoding: "json",
+      required: true,
+      mode: "whole",
+      arg: "items",
+    });
+    expect(build({ items: [1, 2] }, b).body).toBe("[1,2]");
+    expect(() => build({}, b)).toThrow(/required/);
+  });
+
+  it("form fields follow OpenAPI's form defaults", () => {
+    const b = withBody({
+      mediaType: "application/x-www-form-urlencoded",
+      encoding: "form",
+      required: true,
+      mode: "fields",
+      fields: [
+        { arg: "title", name: "title" },
+        { arg: "labels", name: "labels" },
+        { arg: "meta", name: "meta" },
+        { arg: "doc", name: "doc", contentType: "application/json" },
+      ],
+    });
+    const req = build({ title: "a&b=c", labels: ["x", "y"], meta: { k: "v" }, doc: { a: 1 } }, b);
+    expect(req.body).toBe("title=a%26b%3Dc&labels=x&labels=y&k=v&doc=%7B%22a%22%3A1%7D");
+    expect(header(req.headers, "content-type")).toEqual(["application/x-www-form-urlencoded"]);
+  });
+
+  it("multipart with a file part", async () => {
+    const b = withBody({
+      mediaType: "multipart/form-data",
+      encoding: "multipart",
+      required: true,
+      mode: "fields",
+      fields: [
+        { arg: "file", name: "file", file: true },
+        { arg: "description", name: "description" },
+        { arg: "meta", name: "meta" },
+      ],
+    });
+    const content = Buffer.from("hello\u0000bytes").toString("base64");
+    const req = build(
+      {
+        file: { filename: "h.bin", content, contentType: "application/x-test" },
+        description: "d",
+        meta: { a: "1" },
+      },
+      b,
+    );
+    expect(req.body).toBeInstanceOf(FormData);
+    const form = req.body as FormData;
+    const file = form.get("file") as File;
+    expect(file.name).toBe("h.bin");
+    expect(file.type).toBe("application/x-test");
+    expect(Buffer.from(await file.arrayBuffer()).toString()).toBe("hello\u0000bytes");
+    expect(form.get("description")).toBe("d");
+    expect(await (form.get("meta") as Blob).text()).toBe('{"a":"1"}');
+    // fetch sets the multipart content type with its boundary.
+    expect(header(req.headers, "content-type")).toEqual([]);
+  });
+
+  it("multipart refuses malformed base64 and header-splitting content types", () => {
+    const b = withBody({
+      mediaType: "multipart/form-data",
+      encoding: "multipart",
+      required: true,
+      mode: "fields",
+      fields: [{ arg: "file", name: "file", file: true }],
+    });
+    expect(() => build({ file: { content: "not base64!" } }, b)).toThrow(/base64/);
+    expect(() => build({ file: { content: "aGk=", contentType: "text/plain\r\nX: y" } }, b)).toThrow(
+      /media type/,
+    );
+  });
+
+  it("octet-stream takes { content } or a base64 string", () => {
+    const b = withBody({
+      mediaType: "application/octet-stream",
+      encoding: "binary",
+      required: true,
+      mode: "whole",
+      arg: "data",
+    });
+    const a = build({ data: { content: Buffer.from([0, 1, 255]).toString("base64") } }, b);
+    expect(Buffer.from(a.body as Uint8Array)).toEqual(Buffer.from([0, 1, 255]));
+    expect(header(a.headers, "content-type")).toEqual(["application/octet-stream"]);
+    const s = build({ data: "AAH/" }, b);
+    expect(Buffer.from(s.body as Uint8Array)).toEqual(Buffer.from([0, 1, 255]));
+    // The argument's content type is ignored unless the spec's media type is a wildcard.
+    const typed = build({ data: { content: "AAH/", contentType: "image/png" } }, b);
+    expect(header(typed.headers, "content-type")).toEqual(["application/octet-stream"]);
+    const wild = withBody({
+      mediaType: "*/*",
+      encoding: "binary",
+      required: true,
+      mode: "whole",
+      arg: "data",
+    });
+    expect(
+      header(build({ data: { content: "AAH/", contentType: "image/png" } }, wild).headers, "content-type"),
+    ).toEqual(["image/png"]);
+  });
+
+  it("text", () => {
+    const b = withBody({
+      mediaType: "text/plain",
+      encoding: "text",
+      required: true,
+      mode: "whole",
+      arg: "text",
+    });
+    const req = build({ text: "line 1\nline 2" }, b);
+    expect(req.body).toBe("line 1\nline 2");
+    expect(header(req.headers, "content-type")).toEqual(["text/plain"]);
+  });
+});
