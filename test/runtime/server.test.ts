@@ -271,14 +271,14 @@ describe("prompts", () => {
       ["tone", false],
     ]);
     const plain = await client.getPrompt({ name: "summarize-item", arguments: { item_id: "42" } });
-    expect((plain.messages[0]?.content as { text: string }).text).toBe(
+    expect((plain.messages[0]!.content as { text: string }).text).toBe(
       "Summarize item 42 in two sentences. Keep <markup> & symbols as they are.\n",
     );
     const toned = await client.getPrompt({
       name: "summarize-item",
       arguments: { item_id: "<b>", tone: "dry" },
     });
-    expect((toned.messages[0]?.content as { text: string }).text).toContain(
+    expect((toned.messages[0]!.content as { text: string }).text).toContain(
       "item <b> in two sentences. Use a dry tone.",
     );
   });
