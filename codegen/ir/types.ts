@@ -187,8 +187,8 @@ export interface ResourceTemplateNode {
   mimeType: string;
   /** Reading a matching URI calls this tool with the template variables mapped to arguments. */
   tool?: { name: string; args: Record<string, string> };
-  /** Or serves one asset per variable value: variable name -> asset path pattern with `{var}`. */
-  assets?: { pattern: string; values: string[] };
+  /** Or serves one asset per value of the template's single variable; `{variable}` in `pattern` is replaced. */
+  assets?: { variable: string; pattern: string; values: string[] };
   source: SourceRef;
 }
 

@@ -1,0 +1,291 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import Handlebars from "handlebars";
+import type { Diagnostics } from "../diagnostics.js";
+import type { PromptNode, ResourceNode, ResourceTemplateNode, SourceRef, ToolNode } from "../ir/types.js";
+import type { LoadedDocument } from "../load/document.js";
+import type { Manifest } from "../manifest/types.js";
+
+const MIME_BY_EXT: Record<string, string> = {
+  ".md": "text/markdown",
+  ".markdown": "text/markdown",
+  ".txt": "text/plain",
+  ".yaml": "application/yaml",
+  ".yml": "application/yaml",
+  ".json": "application/json",
+  ".html": "text/html",
+  ".csv": "text/csv",
+};
+
+function mimeOf(file: string): string {
+  return MIME_BY_EXT[extname(file).toLowerCase()] ?? "text/plain";
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .replace(/^[a-z]+:\/\//i, "")
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "resource"
+  );
+}
+
+export interface BoundAssets {
+  resources: ResourceNode[];
+  resourceTemplates: ResourceTemplateNode[];
+  prompts: PromptNode[];
+  /** Path inside the generated folder -> file content. */
+  files: Map<string, string>;
+  /** Absolute paths read (for the input hash). */
+  inputs: string[];
+}
+
+class AssetReader {
+  readonly files = new Map<string, string>();
+  readonly inputs: string[] = [];
+  constructor(
+    readonly dir: string,
+    private readonly cwd: string,
+    private readonly diags: Diagnostics,
+  ) {}
+
+  read(path: string, at: SourceRef): { abs: string; text: string } | undefined {
+    const abs = resolve(this.dir, path);
+    try {
+      const text = readFileSync(abs, "utf8");
+      this.inputs.push(abs);
+      return { abs, text };
+    } catch {
+      this.diags.error("TW100", `cannot read ${relative(this.cwd, abs)}`, at);
+      return undefined;
+    }
+  }
+}
+
+export function bindAssets(
+  manifest: Manifest,
+  doc: LoadedDocument,
+  tools: ToolNode[],
+  cwd: string,
+  diags: Diagnostics,
+): BoundAssets {
+  const reader = new AssetReader(dirname(doc.abs), cwd, diags);
+  const resources = bindResources(manifest, doc, reader, diags);
+  const resourceTemplates = bindTemplates(manifest, doc, tools, reader, diags);
+  const prompts = bindPrompts(manifest, doc, reader, diags);
+  const uris = new Set<string>();
+  for (const r of [...resources.map((x) => x.uri), ...resourceTemplates.map((t) => t.uriTemplate)]) {
+    if (uris.has(r)) diags.error("TW117", `resource "${r}" is declared twice`, { file: doc.file });
+    uris.add(r);
+  }
+  return { resources, resourceTemplates, prompts, files: reader.files, inputs: reader.inputs };
+}
+
+function bindResources(
+  manifest: Manifest,
+  doc: LoadedDocument,
+  reader: AssetReader,
+  diags: Diagnostics,
+): ResourceNode[] {
+  const out: ResourceNode[] = [];
+  const names = new Set<string>();
+  (manifest.resources ?? []).forEach((r, i) => {
+    const at = doc.ref(`#/resources/${i}`);
+    const file = reader.read(r.file, doc.ref(`#/resources/${i}/file`));
+    if (!file) return;
+    const name = r.name ?? slug(r.uri);
+    if (names.has(name)) diags.error("TW117", `resource name "${name}" is used twice`, at);
+    names.add(name);
+    const asset = `assets/resources/${slug(name)}${extname(r.file)}`;
+    reader.files.set(asset, file.text);
+    out.push({
+      uri: r.uri,
+      name,
+      ...(r.title ? { title: r.title } : {}),
+      ...(r.description ? { description: r.description.trim() } : {}),
+      mimeType: r.mime_type ?? mimeOf(r.file),
+      asset,
+      source: at,
+    });
+  });
+  return out;
+}
+
+function templateVariables(template: string): string[] {
+  return [...template.matchAll(/\{([^}]+)\}/g)].map((m) => (m[1] as string).replace(/^[+#./;?&]/, ""));
+}
+
+function bindTemplates(
+  manifest: Manifest,
+  doc: LoadedDocument,
+  tools: ToolNode[],
+  reader: AssetReader,
+  diags: Diagnostics,
+): ResourceTemplateNode[] {
+  const out: ResourceTemplateNode[] = [];
+  (manifest.resource_templates ?? []).forEach((t, i) => {
+    const at = doc.ref(`#/resource_templates/${i}`);
+    const vars = templateVariables(t.uri_template);
+    const name = t.name ?? slug(t.uri_template.replace(/\{[^}]+\}/g, ""));
+    const base = {
+      uriTemplate: t.uri_template,
+      name,
+      ...(t.title ? { title: t.title } : {}),
+      ...(t.description ? { description: t.description.trim() } : {}),
+      source: at,
+    };
+    if (t.tool) {
+      const tool = tools.find((x) => x.name === t.tool || x.aliases.includes(t.tool as string));
+      if (!tool) {
+        diags.error(
+          "TW115",
+          `resource template "${t.uri_template}" names unknown tool "${t.tool}"`,
+          doc.ref(`#/resource_templates/${i}/tool`),
+        );
+        return;
+      }
+      const argNames = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
+      const args: Record<string, string> = {};
+      for (const v of vars) {
+        const arg = t.args?.[v] ?? v;
+        if (!argNames.includes(arg)) {
+          diags.error(
+            "TW115",
+            `template variable "{${v}}" maps to "${arg}", which ${tool.name} has no argument of (it has: ${argNames.join(", ")})`,
+            doc.ref(`#/resource_templates/${i}`),
+          );
+        }
+        args[v] = arg;
+      }
+      out.push({ ...base, mimeType: t.mime_type ?? "application/json", tool: { name: tool.name, args } });
+    } else if (t.files) {
+      const bound = bindFileTemplate(
+        t.files,
+        vars,
+        name,
+        reader,
+        diags,
+        doc.ref(`#/resource_templates/${i}/files`),
+      );
+      if (bound) out.push({ ...base, mimeType: t.mime_type ?? mimeOf(t.files), assets: bound });
+    }
+  });
+  return out;
+}
+
+function bindFileTemplate(
+  pattern: string,
+  vars: string[],
+  name: string,
+  reader: AssetReader,
+  diags: Diagnostics,
+  at: SourceRef,
+): ResourceTemplateNode["assets"] | undefined {
+  const inPattern = templateVariables(pattern);
+  const variable = inPattern[0];
+  if (inPattern.length !== 1 || !variable || !vars.includes(variable) || vars.length !== 1) {
+    diags.error("TW110", `files: "${pattern}" must use exactly the template's one variable`, at);
+    return undefined;
+  }
+  const dirPart = dirname(pattern);
+  const filePattern = basename(pattern);
+  if (dirPart.includes("{")) {
+    diags.error("TW110", `files: the variable may only appear in the file name ("${pattern}")`, at);
+    return undefined;
+  }
+  const [before, after] = filePattern.split(`{${variable}}`) as [string, string];
+  let entries: string[];
+  try {
+    entries = readdirSync(resolve(reader.dir, dirPart));
+  } catch {
+    diags.error("TW100", `files: folder "${dirPart}" cannot be read`, at);
+    return undefined;
+  }
+  const values = entries
+    .filter((f) => f.startsWith(before) && f.endsWith(after) && f.length > before.length + after.length)
+    .map((f) => f.slice(before.length, f.length - after.length))
+    .filter((v) => /^[A-Za-z0-9._-]+$/.test(v))
+    .sort();
+  if (values.length === 0) {
+    diags.error("TW100", `files: "${pattern}" matches no file`, at);
+    return undefined;
+  }
+  const ext = extname(after) || extname(pattern);
+  for (const v of values) {
+    const file = reader.read(join(dirPart, `${before}${v}${after}`), at);
+    if (file) reader.files.set(`assets/templates/${slug(name)}/${v}${ext}`, file.text);
+  }
+  return { variable, pattern: `assets/templates/${slug(name)}/{${variable}}${ext}`, values };
+}
+
+const HELPERS = new Set(["if", "unless", "each", "with", "lookup", "log", "else", "this"]);
+
+/** Every variable a template reads (first path segment), so undeclared prompt arguments fail the build. */
+function templateReads(program: hbs.AST.Program): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== "object") return;
+    const n = node as {
+      type?: string;
+      original?: string;
+      head?: { original?: string };
+      parts?: string[];
+      data?: boolean;
+    };
+    if (n.type === "PathExpression" && !n.data) {
+      const first = n.parts?.[0] ?? n.head?.original;
+      if (first && !HELPERS.has(first)) names.add(first);
+    }
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === "object") visit(value);
+    }
+  };
+  visit(program);
+  return [...names];
+}
+
+function bindPrompts(
+  manifest: Manifest,
+  doc: LoadedDocument,
+  reader: AssetReader,
+  diags: Diagnostics,
+): PromptNode[] {
+  const out: PromptNode[] = [];
+  for (const [name, p] of Object.entries(manifest.prompts ?? {})) {
+    const at = doc.ref(`#/prompts/${name}`, true);
+    const file = reader.read(p.file, doc.ref(`#/prompts/${name}/file`));
+    if (!file) continue;
+    const declared = (p.arguments ?? []).map((a) => a.name);
+    try {
+      const ast = Handlebars.parse(file.text);
+      for (const read of templateReads(ast)) {
+        if (!declared.includes(read)) {
+          diags.error(
+            "TW116",
+            `prompt "${name}" reads {{${read}}}, which is not one of its arguments (${declared.join(", ") || "none"})`,
+            at,
+          );
+        }
+      }
+    } catch (e) {
+      diags.error("TW116", `prompt "${name}": ${(e as Error).message.split("\n")[0]}`, at);
+      continue;
+    }
+    const asset = `assets/prompts/${slug(name)}${extname(p.file) || ".md"}`;
+    reader.files.set(asset, file.text);
+    out.push({
+      name,
+      ...(p.title ? { title: p.title } : {}),
+      ...(p.description ? { description: p.description.trim() } : {}),
+      arguments: (p.arguments ?? []).map((a) => ({
+        name: a.name,
+        ...(a.description ? { description: a.description } : {}),
+        required: a.required === true,
+      })),
+      asset,
+      source: at,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,253 @@
+import type { Diagnostics } from "../diagnostics.js";
+import type { SymbolTable } from "../ir/symbols.js";
+import type { AuthScheme, CatalogIR, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
+import { Views } from "../ir/views.js";
+import type { LoadedDocument } from "../load/document.js";
+import type { Manifest } from "../manifest/types.js";
+import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
+import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
+import { type BoundAssets, bindAssets } from "./assets.js";
+import { type BindContext, bindHttpTool } from "./http-tool.js";
+import { resolveFrom, selectorMatches } from "./select.js";
+import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
+
+export const DEFAULT_MAX_NAME = 64;
+
+export interface BindInput {
+  manifest: Manifest;
+  doc: LoadedDocument;
+  cwd: string;
+  sources: OpenApiSourceModel[];
+  symbols: SymbolTable;
+  diags: Diagnostics;
+}
+
+export interface BoundCatalog {
+  ir: CatalogIR;
+  assets: BoundAssets;
+}
+
+/** Applies the manifest to the normalised sources: which operations become which tools, with what config. */
+export function bindCatalog(input: BindInput): BoundCatalog {
+  const { manifest, doc, diags, symbols } = input;
+  const env = bindEnv(manifest, doc);
+  const sources = input.sources.map((model) => bindSource(model, manifest, doc, diags));
+  const ctx: BindContext = {
+    symbols,
+    views: new Views(symbols),
+    diags,
+    prefix: manifest.naming?.prefix ?? "",
+  };
+  const tools = bindTools(input, ctx);
+  checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
+  checkPolicyArgs(tools, doc, diags);
+  const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
+  checkEnvReferences(sources, env, doc, diags);
+  const first = input.sources[0];
+  return {
+    ir: {
+      name: manifest.catalog,
+      server: {
+        name: manifest.server?.name ?? manifest.catalog,
+        version: manifest.server?.version ?? first?.version ?? "0.0.0",
+        ...(manifest.server?.title ? { title: manifest.server.title } : {}),
+        ...(manifest.server?.instructions ? { instructions: manifest.server.instructions.trim() } : {}),
+      },
+      sources,
+      env,
+      symbols: [],
+      tools,
+      resources: assets.resources,
+      resourceTemplates: assets.resourceTemplates,
+      prompts: assets.prompts,
+    },
+    assets,
+  };
+}
+
+function bindSource(
+  model: OpenApiSourceModel,
+  manifest: Manifest,
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): SourceNode {
+  const spec = manifest.sources[model.id] ?? {};
+  const at = doc.ref(`#/sources/${model.id}`, true);
+  const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
+  let baseUrl = spec.base_url ? valueSourceOf(spec.base_url) : absolute ? { default: absolute } : {};
+  if (baseUrl.default === undefined && !baseUrl.byEnv && absolute)
+    baseUrl = { ...baseUrl, default: absolute };
+  if (!baseUrl.env && baseUrl.default === undefined && !baseUrl.byEnv) {
+    diags.error(
+      "TW143",
+      `source "${model.id}" has no base URL: the spec has no absolute server URL and base_url is not set`,
+      at,
+    );
+  }
+  const auth: AuthScheme[] = [];
+  for (const [scheme, authSpec] of Object.entries(spec.auth ?? {})) {
+    const bound = authFor(
+      scheme,
+      authSpec,
+      model.securitySchemes[scheme],
+      diags,
+      doc.ref(`#/sources/${model.id}/auth/${scheme}`, true),
+    );
+    if (bound) auth.push(bound);
+  }
+  const used = new Set(model.operations.flatMap((o) => o.security.flat()));
+  for (const scheme of [...used].sort()) {
+    if (!auth.some((a) => a.scheme === scheme)) {
+      diags.warn(
+        "TW142",
+        `source "${model.id}": security scheme "${scheme}" has no credentials configured; calls that need it will fail`,
+        at,
+      );
+    }
+  }
+  return {
+    id: model.id,
+    kind: "openapi",
+    file: model.spec.root.file,
+    baseUrl,
+    auth,
+    timeoutMs: timeoutOf(spec),
+  };
+}
+
+function bindTools(input: BindInput, ctx: BindContext): ToolNode[] {
+  const { manifest, doc, diags } = input;
+  const tools: ToolNode[] = [];
+  const bound = new Map<OperationNode, string>();
+  for (const [name, spec] of Object.entries(manifest.tools ?? {})) {
+    const at = doc.ref(`#/tools/${name}`, true);
+    if (!spec.from) {
+      const what = spec.handler ? "handler" : spec.document ? "document" : undefined;
+      diags.error(
+        "TW113",
+        what
+          ? `tool "${name}": "${what}" needs a GraphQL or handler source, which this catalog does not declare`
+          : `tool "${name}" needs "from"`,
+        at,
+      );
+      continue;
+    }
+    const op = resolveFrom(spec.from, input.sources, diags, doc.ref(`#/tools/${name}/from`));
+    if (!op) continue;
+    const previous = bound.get(op);
+    if (previous) {
+      diags.error("TW123", `tools "${previous}" and "${name}" both map ${op.key}`, at);
+      continue;
+    }
+    bound.set(op, name);
+    tools.push(bindHttpTool(name, op, spec, at, ctx));
+  }
+  const selectors = manifest.select ?? [];
+  const excludes = manifest.exclude ?? [];
+  const max = manifest.naming?.max_length ?? DEFAULT_MAX_NAME;
+  for (const model of input.sources) {
+    for (const op of model.operations) {
+      if (
+        bound.has(op) ||
+        !selectors.some((s) => selectorMatches(s, op)) ||
+        excludes.some((s) => selectorMatches(s, op))
+      )
+        continue;
+      const name = fitName(`${ctx.prefix}${defaultToolName(op.operationId, op.method, op.path)}`, max);
+      bound.set(op, name);
+      tools.push(bindHttpTool(name, op, undefined, op.source, ctx));
+    }
+  }
+  return tools;
+}
+
+function checkNames(tools: ToolNode[], max: number, diags: Diagnostics): void {
+  const owner = new Map<string, ToolNode>();
+  for (const tool of tools) {
+    for (const name of [tool.name, ...tool.aliases]) {
+      if (!TOOL_NAME.test(name)) diags.error("TW120", `"${name}" is not a valid tool name`, tool.source);
+      else if (name.length > max)
+        diags.error("TW121", `"${name}" is ${name.length} characters (budget ${max})`, tool.source);
+      const other = owner.get(name);
+      if (other) {
+        diags.error(
+          "TW122",
+          `"${name}" names two tools (${describe(other)} and ${describe(tool)})`,
+          tool.source,
+        );
+      } else owner.set(name, tool);
+    }
+  }
+}
+
+function describe(tool: ToolNode): string {
+  return tool.binding.kind === "http" ? `${tool.binding.method} ${tool.binding.path}` : tool.name;
+}
+
+function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {
+  for (const tool of tools) {
+    const args = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
+    const p = tool.policy;
+    const named: [string, string | undefined][] = [
+      ["scoped_path", p.scopedPath],
+      ["scoped_list.prefix_arg", p.scopedList?.prefixArg],
+      ["tenant_arg", p.tenantArg],
+      ["partner_arg", p.partnerArg],
+      ["secret_keys.keys_arg", p.secretKeys?.keysArg],
+      ["secret_keys.values_arg", p.secretKeys?.valuesArg],
+    ];
+    for (const [key, arg] of named) {
+      if (arg !== undefined && !args.includes(arg)) {
+        diags.error(
+          "TW115",
+          `tool "${tool.name}": ${key} "${arg}" is not one of its arguments (${args.join(", ") || "none"})`,
+          locate(doc, tool),
+        );
+      }
+    }
+  }
+}
+
+function locate(doc: LoadedDocument, tool: ToolNode): SourceRef {
+  return tool.source.file === doc.file ? tool.source : doc.ref(`#/tools/${tool.name}`, true);
+}
+
+function checkEnvReferences(
+  sources: SourceNode[],
+  env: CatalogIR["env"],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): void {
+  const declared = new Set(env.map((e) => e.name));
+  for (const source of sources) {
+    const refs = [...envNamesOf(source.baseUrl), ...source.auth.flatMap(authEnvNames)];
+    for (const name of refs) {
+      if (!declared.has(name)) {
+        diags.error(
+          "TW111",
+          `source "${source.id}" reads ${name}, which is not declared under env:`,
+          doc.ref(`#/sources/${source.id}`, true),
+        );
+      }
+    }
+  }
+  for (const e of env) {
+    if (e.secret && e.default !== undefined)
+      diags.error("TW110", `${e.name} is secret and must not have a default`, e.source);
+    if (e.type === "enum" && (!e.values || e.values.length === 0))
+      diags.error("TW110", `${e.name} is an enum without values`, e.source);
+  }
+}
+
+function authEnvNames(a: AuthScheme): string[] {
+  switch (a.kind) {
+    case "bearer":
+      return envNamesOf(a.token);
+    case "apiKey":
+      return envNamesOf(a.value);
+    case "basic":
+      return [...envNamesOf(a.username), ...envNamesOf(a.password)];
+    case "oauth2ClientCredentials":
+      return [...envNamesOf(a.clientId), ...envNamesOf(a.clientSecret)];
+  }
+}

@@ -1,0 +1,314 @@
+import type { Diagnostics } from "../diagnostics.js";
+import type { SymbolTable } from "../ir/symbols.js";
+import type {
+  BodyEncoding,
+  HttpBody,
+  HttpBodyField,
+  HttpParam,
+  PropertyNode,
+  SchemaNode,
+  SourceRef,
+} from "../ir/types.js";
+import { objectShape, resolveRefs, type Views } from "../ir/views.js";
+import type { ArgSpec } from "../manifest/types.js";
+import type { BodyContent, OperationNode } from "../normalize/openapi/model.js";
+import { isJsonMedia } from "../normalize/openapi/operations.js";
+import { safeArgName } from "../plan/names.js";
+
+/** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
+const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
+const FORBIDDEN_HEADERS = new Set(["host", "cookie", "content-length", "transfer-encoding", "connection"]);
+
+const BINARY_MEDIA = /^(application\/(octet-stream|pdf|zip|gzip|x-tar)|image\/|audio\/|video\/)/i;
+
+export function encodingOf(mediaType: string): BodyEncoding {
+  if (isJsonMedia(mediaType)) return "json";
+  if (/^application\/x-www-form-urlencoded\b/i.test(mediaType)) return "form";
+  if (/^multipart\//i.test(mediaType)) return "multipart";
+  if (BINARY_MEDIA.test(mediaType)) return "binary";
+  return "text";
+}
+
+const ENCODING_PREFERENCE: BodyEncoding[] = ["json", "form", "multipart", "binary", "text"];
+
+/** A binary payload carried in JSON arguments: file parts and octet-stream bodies. */
+export function binaryPayloadSchema(description: string | undefined, filenameRequired: boolean): SchemaNode {
+  return {
+    kind: "object",
+    additional: false,
+    ...(description ? { description } : {}),
+    properties: [
+      {
+        name: "filename",
+        required: filenameRequired,
+        schema: { kind: "string", description: "File name sent with the content." },
+      },
+      {
+        name: "content",
+        required: true,
+        schema: { kind: "string", contentEncoding: "base64", description: "The bytes, base64-encoded." },
+      },
+      {
+        name: "contentType",
+        required: false,
+        schema: {
+          kind: "string",
+          description: "Media type of the content (default application/octet-stream).",
+        },
+      },
+    ],
+  };
+}
+
+function isBinaryString(node: SchemaNode, symbols: SymbolTable): boolean {
+  const n = resolveRefs(node, symbols);
+  return (
+    n.kind === "string" &&
+    (n.format === "binary" ||
+      (n.contentMediaType !== undefined && n.contentEncoding === undefined) ||
+      n.contentEncoding === "binary")
+  );
+}
+
+interface ArgEntry {
+  /** Where it goes: a parameter location or the body. */
+  in: "path" | "query" | "header" | "cookie" | "body";
+  wire: string;
+  arg: string;
+  schema: SchemaNode;
+  required: boolean;
+  param?: Omit<HttpParam, "arg">;
+  field?: Omit<HttpBodyField, "arg">;
+  whole?: boolean;
+}
+
+export interface HttpInput {
+  input: SchemaNode;
+  params: HttpParam[];
+  body?: HttpBody;
+  notes: string[];
+}
+
+/**
+ * Turns an operation's parameters and body into one object of tool arguments. Object bodies are flattened
+ * into top-level arguments; everything else travels as one `body` argument. Name clashes are resolved by
+ * location priority (path, query, header, cookie, body): the later one is renamed `<location>_<name>`.
+ */
+export function buildHttpInput(
+  op: OperationNode,
+  args: Record<string, ArgSpec>,
+  views: Views,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  at: SourceRef,
+): HttpInput {
+  const notes: string[] = [];
+  const entries: ArgEntry[] = [];
+  for (const p of op.params) {
+    const lower = p.name.toLowerCase();
+    if (p.in === "header" && (IGNORED_HEADERS.has(lower) || FORBIDDEN_HEADERS.has(lower))) {
+      notes.push(`header parameter "${p.name}" is not an argument (set by toolwright, never by the caller)`);
+      diags.info("TW144", `${op.key}: header parameter "${p.name}" ignored`, op.source);
+      continue;
+    }
+    const spec = args[`${p.in}:${p.name}`] ?? args[p.name];
+    entries.push({
+      in: p.in,
+      wire: p.name,
+      arg: p.name,
+      schema: withDescription(views.view(p.schema, "input"), spec?.description),
+      required: p.required,
+      param: {
+        name: p.name,
+        in: p.in,
+        style: p.style,
+        explode: p.explode,
+        required: p.required,
+        ...(p.allowReserved ? { allowReserved: true } : {}),
+        ...(p.contentType ? { contentType: p.contentType } : {}),
+        ...(spec?.multi_segment && p.in === "path" ? { multiSegment: true } : {}),
+      },
+    });
+  }
+  const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
+  let httpBody: HttpBody | undefined;
+  if (op.body && body) {
+    const encoding = encodingOf(body.mediaType);
+    const schema = views.view(body.schema, "input");
+    const shape =
+      encoding === "json" || encoding === "form" || encoding === "multipart"
+        ? objectShape(schema, symbols)
+        : undefined;
+    if (shape && shape.properties.length > 0) {
+      if (shape.additional !== false && encoding === "json") {
+        notes.push(
+          "the body accepts further properties than its declared ones; only declared ones are arguments",
+        );
+      }
+      for (const prop of shape.properties) {
+        const file = encoding === "multipart" && fileField(prop, symbols);
+        const spec = args[`body:${prop.name}`] ?? args[prop.name];
+        const contentType = body.encoding[prop.name]?.contentType;
+        entries.push({
+          in: "body",
+          wire: prop.name,
+          arg: prop.name,
+          schema: withDescription(file ? fileSchema(prop, symbols) : prop.schema, spec?.description),
+          required: op.body.required && prop.required,
+          field: {
+            name: prop.name,
+            ...(file ? { file: true } : {}),
+            ...(contentType ? { contentType } : {}),
+          },
+        });
+      }
+      httpBody = {
+        mediaType: body.mediaType,
+        encoding,
+        required: op.body.required,
+        mode: "fields",
+        fields: [],
+      };
+    } else {
+      const description = op.body.description ?? schema.description;
+      const wholeSchema =
+        encoding === "binary"
+          ? binaryPayloadSchema(description, false)
+          : encoding === "text"
+            ? { kind: "string" as const, ...(description ? { description } : {}) }
+            : withDescription(schema, description);
+      entries.push({
+        in: "body",
+        wire: "body",
+        arg: "body",
+        schema: wholeSchema,
+        required: op.body.required,
+        whole: true,
+      });
+      httpBody = { mediaType: body.mediaType, encoding, required: op.body.required, mode: "whole" };
+    }
+  }
+  renameAndResolve(entries, args, op, diags, notes, at);
+  const params: HttpParam[] = [];
+  const properties: PropertyNode[] = [];
+  for (const e of entries) {
+    properties.push({ name: e.arg, required: e.required, schema: e.schema });
+    if (e.param) params.push({ arg: e.arg, ...e.param });
+    else if (e.whole && httpBody) httpBody.arg = e.arg;
+    else if (e.field && httpBody) httpBody.fields?.push({ arg: e.arg, ...e.field });
+  }
+  checkUnknownArgs(args, entries, op, diags, at);
+  return {
+    input: { kind: "object", properties, additional: false },
+    params,
+    ...(httpBody ? { body: httpBody } : {}),
+    notes,
+  };
+}
+
+function chooseBody(contents: BodyContent[], op: OperationNode, notes: string[]): BodyContent | undefined {
+  const ranked = [...contents].sort(
+    (a, b) =>
+      ENCODING_PREFERENCE.indexOf(encodingOf(a.mediaType)) -
+      ENCODING_PREFERENCE.indexOf(encodingOf(b.mediaType)),
+  );
+  const chosen = ranked[0];
+  const others = contents.filter((c) => c !== chosen).map((c) => c.mediaType);
+  if (chosen && others.length > 0) {
+    notes.push(`request body sent as ${chosen.mediaType} (the spec also accepts ${others.join(", ")})`);
+  }
+  if (!chosen && contents.length === 0)
+    notes.push(`${op.key}: request body declares no media type; none is sent`);
+  return chosen;
+}
+
+function fileField(prop: PropertyNode, symbols: SymbolTable): boolean {
+  const n = resolveRefs(prop.schema, symbols);
+  if (isBinaryString(n, symbols)) return true;
+  return n.kind === "array" && isBinaryString(n.items, symbols);
+}
+
+function fileSchema(prop: PropertyNode, symbols: SymbolTable): SchemaNode {
+  const n = resolveRefs(prop.schema, symbols);
+  const description = prop.schema.description ?? n.description;
+  if (n.kind === "array")
+    return {
+      kind: "array",
+      items: binaryPayloadSchema(undefined, true),
+      ...(description ? { description } : {}),
+    };
+  return binaryPayloadSchema(description, true);
+}
+
+function withDescription(node: SchemaNode, description: string | undefined): SchemaNode {
+  return description ? ({ ...node, description } as SchemaNode) : node;
+}
+
+const PRIORITY = ["path", "query", "header", "cookie", "body"] as const;
+
+function renameAndResolve(
+  entries: ArgEntry[],
+  args: Record<string, ArgSpec>,
+  op: OperationNode,
+  diags: Diagnostics,
+  notes: string[],
+  at: SourceRef,
+): void {
+  for (const e of entries) {
+    const spec = args[`${e.in}:${e.wire}`] ?? args[e.wire];
+    if (spec?.rename) e.arg = spec.rename;
+    else {
+      const safe = safeArgName(e.arg);
+      if (safe !== e.arg) {
+        notes.push(`${e.in} ${e.in === "body" ? "property" : "parameter"} "${e.wire}" is argument "${safe}"`);
+        e.arg = safe;
+      }
+    }
+  }
+  const taken = new Set<string>();
+  const ordered = [...entries].sort((a, b) => PRIORITY.indexOf(a.in) - PRIORITY.indexOf(b.in));
+  for (const e of ordered) {
+    if (!taken.has(e.arg)) {
+      taken.add(e.arg);
+      continue;
+    }
+    const original = e.arg;
+    let candidate = `${e.in}_${original}`;
+    for (let i = 2; taken.has(candidate); i++) candidate = `${e.in}_${original}_${i}`;
+    e.arg = candidate;
+    taken.add(candidate);
+    const what = `${e.in} ${e.in === "body" ? "property" : "parameter"} "${e.wire}"`;
+    notes.push(`${what} is argument "${candidate}" (the name "${original}" is taken by another parameter)`);
+    diags.info("TW140", `${op.key}: ${what} renamed to "${candidate}"`, at);
+  }
+}
+
+function checkUnknownArgs(
+  args: Record<string, ArgSpec>,
+  entries: ArgEntry[],
+  op: OperationNode,
+  diags: Diagnostics,
+  at: SourceRef,
+): void {
+  for (const key of Object.keys(args)) {
+    const known = entries.some((e) => e.wire === key || `${e.in}:${e.wire}` === key);
+    if (!known) {
+      const names = entries.map((e) => e.wire).join(", ") || "none";
+      diags.error(
+        "TW115",
+        `args: "${key}" is not a parameter or body property of ${op.key} (it has: ${names})`,
+        at,
+      );
+    }
+    if (
+      args[key]?.multi_segment &&
+      !entries.some((e) => e.in === "path" && (e.wire === key || `path:${e.wire}` === key))
+    ) {
+      diags.error(
+        "TW115",
+        `args: "${key}" is not a path parameter; multi_segment applies to path parameters`,
+        at,
+      );
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { Diagnostics } from "../diagnostics.js";
+import type { SymbolTable } from "../ir/symbols.js";
+import type { SourceRef, ToolNode } from "../ir/types.js";
+import type { Views } from "../ir/views.js";
+import type { ToolSpec } from "../manifest/types.js";
+import type { OperationNode } from "../normalize/openapi/model.js";
+import { humanize } from "../plan/names.js";
+import { buildHttpInput } from "./http-input.js";
+import {
+  annotationsFor,
+  composeDescription,
+  outputOf,
+  policyOf,
+  safetyOfMethod,
+  titleFromSummary,
+} from "./tool-common.js";
+
+export interface BindContext {
+  symbols: SymbolTable;
+  views: Views;
+  diags: Diagnostics;
+  prefix: string;
+}
+
+/** One tool from one HTTP operation, shaped by its manifest entry (if any). */
+export function bindHttpTool(
+  name: string,
+  op: OperationNode,
+  spec: ToolSpec | undefined,
+  at: SourceRef,
+  ctx: BindContext,
+): ToolNode {
+  const built = buildHttpInput(op, spec?.args ?? {}, ctx.views, ctx.symbols, ctx.diags, at);
+  const notes = [...built.notes];
+  const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;
+  const { output, wrapped } = outputOf(successSchema, ctx.symbols);
+  if (op.success && !op.success.schema && op.success.mediaType) {
+    notes.push(
+      `the success response is ${op.success.mediaType}; it is returned as text, without an output schema`,
+    );
+  }
+  if (op.servers)
+    notes.push(
+      `the spec gives this operation its own server (${op.servers.join(", ")}); the source base URL is used`,
+    );
+  const safety = spec?.safety ?? safetyOfMethod(op.method);
+  const title = spec?.title ?? titleFromSummary(op.summary) ?? humanize(name, ctx.prefix);
+  const description = composeDescription(
+    spec?.description !== undefined ? [spec.description] : [op.summary, op.description],
+    notes,
+  );
+  return {
+    name,
+    title,
+    description: description || title,
+    aliases: [...(spec?.aliases ?? [])],
+    safety,
+    annotations: annotationsFor(title, safety, op.method === "PUT" || op.method === "DELETE", spec),
+    input: built.input,
+    ...(output ? { output } : {}),
+    outputWrapped: wrapped,
+    binding: {
+      kind: "http",
+      source: op.sourceId,
+      method: op.method,
+      path: op.path,
+      params: built.params,
+      ...(built.body ? { body: built.body } : {}),
+      security: op.security,
+      success: {
+        status: op.success?.status ?? "200",
+        ...(op.success?.mediaType ? { mediaType: op.success.mediaType } : {}),
+      },
+    },
+    policy: policyOf(spec, safety),
+    notes,
+    source: op.source,
+    tags: op.tags,
+    deprecated: op.deprecated,
+  };
+}

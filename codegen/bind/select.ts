@@ -1,0 +1,91 @@
+import type { Diagnostics } from "../diagnostics.js";
+import type { SourceRef } from "../ir/types.js";
+import type { SelectorSpec } from "../manifest/types.js";
+import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
+import { compareStrings } from "../util.js";
+
+const METHOD_PATH = /^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE)\s+(\/\S*)$/i;
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0] as number;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j] as number;
+      dp[j] = Math.min(
+        (dp[j] as number) + 1,
+        (dp[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      prev = tmp;
+    }
+  }
+  return dp[b.length] as number;
+}
+
+function matchesOperation(op: OperationNode, ref: string): boolean {
+  const m = METHOD_PATH.exec(ref.trim());
+  if (m) return op.method === (m[1] as string).toUpperCase() && op.path === m[2];
+  return op.operationId === ref;
+}
+
+/** Resolves a manifest `from:` (`[source#]operationId` or `[source#]METHOD /path`) to one operation. */
+export function resolveFrom(
+  from: string,
+  sources: OpenApiSourceModel[],
+  diags: Diagnostics,
+  at: SourceRef,
+): OperationNode | undefined {
+  const hash = from.indexOf("#");
+  const sourceId = hash === -1 ? undefined : from.slice(0, hash);
+  const ref = hash === -1 ? from : from.slice(hash + 1);
+  const pool = sourceId === undefined ? sources : sources.filter((s) => s.id === sourceId);
+  if (sourceId !== undefined && pool.length === 0) {
+    diags.error(
+      "TW112",
+      `unknown source "${sourceId}" in from: "${from}" (sources: ${sources.map((s) => s.id).join(", ")})`,
+      at,
+    );
+    return undefined;
+  }
+  const found = pool.flatMap((s) => s.operations.filter((op) => matchesOperation(op, ref)));
+  if (found.length === 1) return found[0];
+  if (found.length > 1) {
+    diags.error(
+      "TW114",
+      `"${from}" matches operations in several sources (${found.map((o) => o.sourceId).join(", ")})`,
+      at,
+    );
+    return undefined;
+  }
+  const ids = pool.flatMap((s) => s.operations.map((o) => o.operationId ?? o.key));
+  const near = ids
+    .map((id) => ({ id, d: distance(id.toLowerCase(), ref.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || compareStrings(a.id, b.id))
+    .slice(0, 3)
+    .filter((x) => x.d <= Math.max(3, ref.length / 3))
+    .map((x) => `"${x.id}"`);
+  diags.error(
+    "TW113",
+    `"${from}" matches no operation${sourceId ? ` of source "${sourceId}"` : ""}`,
+    at,
+    near.length > 0 ? `did you mean ${near.join(" or ")}?` : undefined,
+  );
+  return undefined;
+}
+
+export function selectorMatches(sel: SelectorSpec, op: OperationNode): boolean {
+  if (sel.source !== undefined && sel.source !== op.sourceId) return false;
+  if (sel.operation !== undefined && !matchesOperation(op, sel.operation)) return false;
+  if (sel.tag !== undefined && !op.tags.includes(sel.tag)) return false;
+  if (sel.path_prefix !== undefined && !op.path.startsWith(sel.path_prefix)) return false;
+  if (sel.methods !== undefined && !sel.methods.includes(op.method)) return false;
+  return (
+    sel.all === true ||
+    sel.operation !== undefined ||
+    sel.tag !== undefined ||
+    sel.path_prefix !== undefined ||
+    sel.methods !== undefined
+  );
+}

@@ -1,0 +1,93 @@
+import type { SymbolTable } from "../ir/symbols.js";
+import type { Safety, SchemaNode, ToolAnnotations, ToolPolicy } from "../ir/types.js";
+import { resolveRefs } from "../ir/views.js";
+import type { ToolSpec } from "../manifest/types.js";
+
+/** Hosts cap descriptions near 2 KB; longer ones are cut with a note. */
+export const MAX_DESCRIPTION = 1800;
+
+export function safetyOfMethod(method: string): Safety {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
+  if (method === "DELETE") return "destructive";
+  return "write";
+}
+
+/** Annotations follow the safety class, so they can never contradict what the tool does. */
+export function annotationsFor(
+  title: string,
+  safety: Safety,
+  idempotentByDefault: boolean,
+  spec: ToolSpec | undefined,
+): ToolAnnotations {
+  return {
+    title,
+    readOnlyHint: safety === "read",
+    destructiveHint: safety === "destructive",
+    idempotentHint: spec?.idempotent ?? (safety === "read" || idempotentByDefault),
+    openWorldHint: spec?.open_world ?? true,
+  };
+}
+
+export function composeDescription(parts: (string | undefined)[], notes: string[]): string {
+  const [first, ...rest] = parts.filter((p): p is string => typeof p === "string" && p.trim() !== "");
+  let text = first ?? "";
+  for (const p of rest) if (!text.includes(p)) text = text ? `${text}\n\n${p}` : p;
+  if (text.length > MAX_DESCRIPTION) {
+    notes.push(`description cut to ${MAX_DESCRIPTION} characters (hosts cap long descriptions)`);
+    text = `${text.slice(0, MAX_DESCRIPTION - 1).trimEnd()}…`;
+  }
+  return text;
+}
+
+/** A one-line title from a spec summary, when it is short enough to be one. */
+export function titleFromSummary(summary: string | undefined): string | undefined {
+  if (!summary || summary.length > 80 || summary.includes("\n")) return undefined;
+  return summary.replace(/\.$/, "");
+}
+
+export function policyOf(spec: ToolSpec | undefined, safety: Safety): ToolPolicy {
+  const p: ToolPolicy = {};
+  if (!spec) return safety === "destructive" ? { confirm: "required" } : p;
+  if (spec.scoped_path) p.scopedPath = spec.scoped_path;
+  if (spec.scoped_list) {
+    p.scopedList = {
+      prefixArg: spec.scoped_list.prefix_arg,
+      itemsPath: spec.scoped_list.items,
+      itemPathField: spec.scoped_list.path_field,
+    };
+  }
+  if (spec.tenant_arg) p.tenantArg = spec.tenant_arg;
+  if (spec.partner_arg) p.partnerArg = spec.partner_arg;
+  if (spec.masked && spec.masked.length > 0) p.masked = [...spec.masked];
+  const confirm = spec.confirm ?? (safety === "destructive" ? "required" : undefined);
+  if (confirm) p.confirm = confirm;
+  if (spec.secret_keys) {
+    p.secretKeys = {
+      keysArg: spec.secret_keys.keys_arg,
+      ...(spec.secret_keys.values_arg ? { valuesArg: spec.secret_keys.values_arg } : {}),
+    };
+  }
+  if (spec.names_only) p.namesOnly = spec.names_only;
+  return p;
+}
+
+/** Whether a schema's root is an object (MCP output schemas must be), following names. */
+export function isObjectRoot(node: SchemaNode, symbols: SymbolTable): boolean {
+  const n = resolveRefs(node, symbols);
+  if (n.kind === "object") return true;
+  if (n.kind === "intersection") return n.parts.every((p) => isObjectRoot(p, symbols));
+  return false;
+}
+
+/** Output schema of a tool: objects as they are; anything else under `result` (MCP requires an object). */
+export function outputOf(
+  schema: SchemaNode | undefined,
+  symbols: SymbolTable,
+): { output?: SchemaNode; wrapped: boolean } {
+  if (!schema) return { wrapped: false };
+  if (isObjectRoot(schema, symbols)) return { output: schema, wrapped: false };
+  return {
+    output: { kind: "object", additional: false, properties: [{ name: "result", required: true, schema }] },
+    wrapped: true,
+  };
+}

@@ -1,0 +1,136 @@
+import type { SourceRef } from "./ir/types.js";
+
+export type Severity = "error" | "warning" | "info";
+
+interface CodeInfo {
+  title: string;
+  fix: string;
+}
+
+/** Every diagnostic the generator can raise; the fix is what a user should do about it. */
+export const CODES = {
+  TW100: { title: "file cannot be read", fix: "Check the path (relative to the manifest) and permissions." },
+  TW101: { title: "YAML/JSON syntax error", fix: "Fix the syntax at the given position." },
+  TW110: {
+    title: "manifest does not match its schema",
+    fix: "Compare with `toolwright manifest-schema`; editors complete it with `# yaml-language-server: $schema=...`.",
+  },
+  TW111: { title: "env variable not declared", fix: "Declare it under `env:` with a description." },
+  TW112: { title: "unknown source", fix: "Use a source id declared under `sources:`." },
+  TW113: {
+    title: "tool selects no operation",
+    fix: "Use an operationId, `METHOD /path`, or check the source.",
+  },
+  TW114: { title: "ambiguous operation reference", fix: "Prefix it with the source: `source#operationId`." },
+  TW115: {
+    title: "unknown argument",
+    fix: "Name an argument the tool has (see its input schema in CATALOG.md).",
+  },
+  TW116: { title: "prompt template problem", fix: "Use only declared arguments; check handlebars syntax." },
+  TW117: { title: "duplicate resource", fix: "Each resource URI and template must be unique." },
+  TW118: {
+    title: "handler module problem",
+    fix: "Point `handler:` at an existing .ts file exporting a function.",
+  },
+  TW120: { title: "invalid tool name", fix: "Tool names are 1-128 characters of [A-Za-z0-9._-]." },
+  TW121: { title: "tool name too long", fix: "Shorten it or raise `naming.max_length`." },
+  TW122: { title: "tool name collision", fix: "Give one of the tools an explicit name in `tools:`." },
+  TW123: { title: "operation selected twice", fix: "Remove one of the tool entries, or use `aliases:`." },
+  TW130: {
+    title: "remote $ref refused",
+    fix: "Download the referenced document and refer to it by a relative path.",
+  },
+  TW131: {
+    title: "unresolvable $ref",
+    fix: "Fix the reference; pointers are relative to the file containing them.",
+  },
+  TW132: {
+    title: "unsupported spec version",
+    fix: "toolwright reads OpenAPI 2.0, 3.0 and 3.1, and GraphQL.",
+  },
+  TW133: { title: "spec does not match the OpenAPI schema", fix: "Fix the spec at the given pointer." },
+  TW134: {
+    title: "schema keyword not supported",
+    fix: "The keyword is ignored; the published schema is looser.",
+  },
+  TW135: {
+    title: "invalid regular expression",
+    fix: "Use an ECMA-262 pattern; the pattern is not enforced.",
+  },
+  TW136: {
+    title: "request/response types not generated",
+    fix: "The catalog works without them; report the spec to openapi-typescript.",
+  },
+  TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
+  TW141: {
+    title: "media type not supported",
+    fix: "toolwright sends JSON, form, multipart, octet-stream and text bodies.",
+  },
+  TW142: {
+    title: "security scheme without credentials",
+    fix: "Map the scheme to env variables under `sources.<id>.auth`.",
+  },
+  TW143: { title: "no base URL", fix: "Set `base_url` in the manifest or `servers` in the spec." },
+  TW144: {
+    title: "parameter ignored",
+    fix: "OpenAPI ignores Accept, Content-Type and Authorization header parameters.",
+  },
+  TW150: { title: "GraphQL schema problem", fix: "Fix the schema; harmless problems load with a warning." },
+  TW151: { title: "GraphQL document invalid", fix: "Fix the document so it validates against the schema." },
+  TW160: { title: "generated output is stale", fix: "Run `toolwright generate` and commit generated/." },
+  TW170: { title: "internal error", fix: "Please report it with the spec that triggered it." },
+} satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  source?: SourceRef;
+  /** Overrides the code's generic fix when a specific one is known. */
+  fix?: string;
+}
+
+/** Collects diagnostics for one pipeline run; stages push, the CLI prints. */
+export class Diagnostics {
+  readonly items: Diagnostic[] = [];
+
+  add(code: Code, severity: Severity, message: string, source?: SourceRef, fix?: string): void {
+    this.items.push({ code, severity, message, ...(source ? { source } : {}), ...(fix ? { fix } : {}) });
+  }
+  error(code: Code, message: string, source?: SourceRef, fix?: string): void {
+    this.add(code, "error", message, source, fix);
+  }
+  warn(code: Code, message: string, source?: SourceRef, fix?: string): void {
+    this.add(code, "warning", message, source, fix);
+  }
+  info(code: Code, message: string, source?: SourceRef, fix?: string): void {
+    this.add(code, "info", message, source, fix);
+  }
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+  count(severity: Severity): number {
+    return this.items.filter((d) => d.severity === severity).length;
+  }
+}
+
+/** Thrown to stop a stage when it cannot go on; the diagnostic is already recorded. */
+export class StageAbort extends Error {}
+
+export function formatLocation(ref: SourceRef | undefined): string {
+  if (!ref) return "";
+  let loc = ref.file;
+  if (ref.line !== undefined) loc += `:${ref.line}:${ref.column ?? 1}`;
+  if (ref.pointer && ref.line === undefined) loc += ref.pointer;
+  else if (ref.pointer) loc += ` (${ref.pointer})`;
+  return loc;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = formatLocation(d.source);
+  const head = `${where ? `${where} ` : ""}${d.severity} ${d.code}: ${d.message}`;
+  const fix = d.fix ?? CODES[d.code].fix;
+  return d.severity === "info" ? head : `${head}\n  fix: ${fix}`;
+}

@@ -1,0 +1,82 @@
+import {
+  type Binding,
+  CATALOG_FORMAT,
+  type CatalogDocument,
+  type CatalogTool,
+  type JsonSchema,
+} from "../../src/catalog.js";
+import type { CatalogIR, SchemaNode, ToolNode } from "../ir/types.js";
+import type { JsonSchemaEmitter } from "./json-schema.js";
+
+export function bindingSummary(b: Binding): string {
+  switch (b.kind) {
+    case "http":
+      return `${b.method} ${b.path}`;
+    case "graphql":
+      return `${b.operationType} ${b.field ?? b.operationName}`;
+    case "custom":
+      return `handler ${b.module}`;
+  }
+}
+
+/** The published schemas of every tool, computed once and shared by catalog.json and CATALOG.md. */
+export interface ToolSchemasJson {
+  input: JsonSchema;
+  output?: JsonSchema;
+}
+
+export function toolSchemasJson(tool: ToolNode, emitter: JsonSchemaEmitter): ToolSchemasJson {
+  return {
+    input: emitter.toolSchema(tool.input),
+    ...(tool.output ? { output: emitter.toolSchema(tool.output as SchemaNode) } : {}),
+  };
+}
+
+function catalogTool(tool: ToolNode, schemas: ToolSchemasJson): CatalogTool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    aliases: tool.aliases,
+    safety: tool.safety,
+    annotations: tool.annotations,
+    summary: bindingSummary(tool.binding),
+    binding: tool.binding,
+    inputSchema: schemas.input,
+    ...(schemas.output ? { outputSchema: schemas.output } : {}),
+    ...(tool.outputWrapped ? { outputWrapped: true } : {}),
+    policy: tool.policy,
+    ...(tool.notes.length > 0 ? { notes: tool.notes } : {}),
+    ...(tool.deprecated ? { deprecated: true } : {}),
+    source: tool.source,
+  };
+}
+
+/** catalog.json: everything the server publishes and executes, as data (and what auditors diff). */
+export function catalogDocument(
+  ir: CatalogIR,
+  schemas: Map<string, ToolSchemasJson>,
+  inputHash: string,
+  version: string,
+): CatalogDocument {
+  return {
+    format: CATALOG_FORMAT,
+    generator: { name: "toolwright", version },
+    inputHash,
+    catalog: ir.name,
+    server: ir.server,
+    env: ir.env.map(({ source: _source, ...e }) => e),
+    sources: ir.sources.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      spec: s.file,
+      baseUrl: s.baseUrl,
+      auth: s.auth,
+      timeoutMs: s.timeoutMs,
+    })),
+    tools: ir.tools.map((t) => catalogTool(t, schemas.get(t.name) as ToolSchemasJson)),
+    resources: ir.resources.map(({ source: _source, ...r }) => r),
+    resourceTemplates: ir.resourceTemplates.map(({ source: _source, ...t }) => t),
+    prompts: ir.prompts.map(({ source: _source, ...p }) => p),
+  };
+}

@@ -1,0 +1,200 @@
+import type { SymbolTable } from "../ir/symbols.js";
+import type { CatalogIR, SchemaNode, ToolNode, ToolPolicy, ValueSource } from "../ir/types.js";
+import { bindingSummary } from "./catalog-json.js";
+
+/** Spec text is data: in Markdown it must not become HTML, links, or break a table. */
+export function mdText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function cell(text: string): string {
+  return mdText(text)
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n+/g, " ")
+    .trim();
+}
+
+function code(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, " ");
+  return clean.includes("`") ? `\`\` ${clean} \`\`` : `\`${clean}\``;
+}
+
+function firstSentence(text: string): string {
+  const line = text.split(/\n\s*\n/)[0] ?? "";
+  const m = /^(.{20,}?[.!?])(\s|$)/s.exec(line);
+  const s = (m ? (m[1] as string) : line).replace(/\s+/g, " ").trim();
+  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
+}
+
+/** A short, readable type for tables (`string`, `Secret[]`, `"a" | "b"`). */
+export function typeLabel(node: SchemaNode, symbols: SymbolTable, depth = 0): string {
+  switch (node.kind) {
+    case "ref":
+      return symbols.get(node.target).name;
+    case "array":
+      return `${typeLabel(node.items, symbols, depth + 1)}[]`;
+    case "tuple":
+      return `[${node.items.map((i) => typeLabel(i, symbols, depth + 1)).join(", ")}]`;
+    case "nullable":
+      return `${typeLabel(node.inner, symbols, depth + 1)} | null`;
+    case "literal":
+      return JSON.stringify(node.value);
+    case "enum":
+      return node.values.length <= 6 ? node.values.map((v) => JSON.stringify(v)).join(" | ") : "enum";
+    case "union":
+      return depth > 1 ? "union" : node.variants.map((v) => typeLabel(v, symbols, depth + 1)).join(" | ");
+    case "intersection":
+      return depth > 1 ? "object" : node.parts.map((p) => typeLabel(p, symbols, depth + 1)).join(" & ");
+    case "object":
+      return typeof node.additional === "object" && node.properties.length === 0
+        ? `map of ${typeLabel(node.additional, symbols, depth + 1)}`
+        : "object";
+    case "string":
+      return node.contentEncoding === "base64"
+        ? "base64 string"
+        : node.format
+          ? `string (${node.format})`
+          : "string";
+    case "any":
+      return "any";
+    default:
+      return node.kind;
+  }
+}
+
+function valueSourceText(v: ValueSource): string {
+  const parts: string[] = [];
+  if (v.env) parts.push(`env ${code(v.env)}`);
+  if (v.file)
+    parts.push(
+      `file from ${valueSourceText(v.file.path)}${v.file.pointer ? ` at ${code(v.file.pointer)}` : ""}`,
+    );
+  if (v.byEnv) parts.push(`by ${code(v.byEnv.env)}`);
+  if (v.default !== undefined) parts.push(`default ${code(v.default)}`);
+  return parts.join(", else ") || "not set";
+}
+
+export function policyLines(p: ToolPolicy): string[] {
+  const lines: string[] = [];
+  if (p.scopedPath) lines.push(`path scope on ${code(p.scopedPath)}`);
+  if (p.scopedList)
+    lines.push(
+      `listing scoped by ${code(p.scopedList.prefixArg)} (items ${code(`${p.scopedList.itemsPath}[].${p.scopedList.itemPathField}`)})`,
+    );
+  if (p.tenantArg) lines.push(`tenant lock on ${code(p.tenantArg)}`);
+  if (p.partnerArg) lines.push(`partner lock on ${code(p.partnerArg)}`);
+  if (p.masked) lines.push(`masked: ${p.masked.map(code).join(", ")}`);
+  if (p.confirm === "required") lines.push("confirmation required");
+  if (p.secretKeys) lines.push(`secret-like keys refused in ${code(p.secretKeys.keysArg)}`);
+  if (p.namesOnly) lines.push(`names only: ${code(p.namesOnly)}`);
+  return lines;
+}
+
+function countBySafety(tools: ToolNode[]): string {
+  const n = (s: string) => tools.filter((t) => t.safety === s).length;
+  return `${n("read")} read, ${n("write")} write, ${n("destructive")} destructive`;
+}
+
+function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
+  const out = [
+    `### ${tool.name}`,
+    "",
+    `**${cell(tool.title)}** · ${code(bindingSummary(tool.binding))} · ${tool.safety}`,
+  ];
+  if (tool.aliases.length > 0) out.push("", `Aliases: ${tool.aliases.map(code).join(", ")}`);
+  out.push("", mdText(tool.description));
+  const props = tool.input.kind === "object" ? tool.input.properties : [];
+  if (props.length > 0) {
+    out.push("", "| Argument | Type | Required | Description |", "| --- | --- | --- | --- |");
+    for (const p of props) {
+      const desc = p.schema.description ? cell(firstSentence(p.schema.description)) : "";
+      out.push(
+        `| ${code(p.name)} | ${cell(typeLabel(p.schema, symbols))} | ${p.required ? "yes" : "no"} | ${desc} |`,
+      );
+    }
+  }
+  if (tool.output) {
+    const label =
+      tool.outputWrapped && tool.output.kind === "object"
+        ? typeLabel(tool.output.properties[0]?.schema ?? tool.output, symbols)
+        : typeLabel(tool.output, symbols);
+    out.push("", `Returns: ${cell(label)}${tool.outputWrapped ? " (under `result`)" : ""}`);
+  }
+  const policy = policyLines(tool.policy);
+  if (policy.length > 0) out.push("", `Policy: ${policy.join("; ")}`);
+  if (tool.notes.length > 0) out.push("", ...tool.notes.map((n) => `- Note: ${mdText(n)}`));
+  out.push("");
+  return out;
+}
+
+/** CATALOG.md: what an agent can do with this catalog, for reviewers who do not read code. */
+export function catalogMarkdown(
+  ir: CatalogIR,
+  symbols: SymbolTable,
+  manifestFile: string,
+  version: string,
+): string {
+  const out: string[] = [
+    `# ${mdText(ir.server.title ?? ir.name)} — tool catalog`,
+    "",
+    `Generated by toolwright ${version} from ${code(manifestFile)}. Do not edit; run \`toolwright generate\`.`,
+    "",
+    `**${ir.tools.length} tools** (${countBySafety(ir.tools)}), ${ir.resources.length} resources, ${ir.resourceTemplates.length} resource templates, ${ir.prompts.length} prompts.`,
+    "",
+  ];
+  if (ir.env.length > 0) {
+    out.push(
+      "## Configuration",
+      "",
+      "| Env variable | Type | Required | Default | Description |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const e of ir.env) {
+      const type = e.type === "enum" && e.values ? `one of ${e.values.join(", ")}` : e.type;
+      const flags = e.required ? "yes" : "no";
+      out.push(
+        `| ${code(e.name)}${e.secret ? " (secret)" : ""} | ${cell(type)} | ${flags} | ${e.default !== undefined ? code(e.default) : ""} | ${cell(e.description)} |`,
+      );
+    }
+    out.push("");
+  }
+  out.push("## Sources", "", "| Source | Spec | Base URL | Auth |", "| --- | --- | --- | --- |");
+  for (const s of ir.sources) {
+    const auth = s.auth.map((a) => `${a.scheme} (${a.kind})`).join(", ") || "none";
+    out.push(`| ${code(s.id)} | ${code(s.file)} | ${valueSourceText(s.baseUrl)} | ${cell(auth)} |`);
+  }
+  out.push("", "## Tools", "", "| Tool | Safety | Binding | Summary |", "| --- | --- | --- | --- |");
+  for (const t of ir.tools) {
+    out.push(
+      `| [${code(t.name)}](#${t.name.toLowerCase().replace(/[^a-z0-9_-]/g, "")}) | ${t.safety} | ${code(bindingSummary(t.binding))} | ${cell(firstSentence(t.description))} |`,
+    );
+  }
+  out.push("");
+  for (const t of ir.tools) out.push(...toolSection(t, symbols));
+  if (ir.resources.length > 0 || ir.resourceTemplates.length > 0) {
+    out.push("## Resources", "", "| URI | Type | Served from | Description |", "| --- | --- | --- | --- |");
+    for (const r of ir.resources)
+      out.push(
+        `| ${code(r.uri)} | ${r.mimeType} | ${code(r.asset)} | ${cell(r.description ?? r.title ?? "")} |`,
+      );
+    for (const t of ir.resourceTemplates) {
+      const from = t.tool ? `tool ${code(t.tool.name)}` : `${t.assets?.values.length ?? 0} files`;
+      out.push(
+        `| ${code(t.uriTemplate)} | ${t.mimeType} | ${from} | ${cell(t.description ?? t.title ?? "")} |`,
+      );
+    }
+    out.push("");
+  }
+  if (ir.prompts.length > 0) {
+    out.push("## Prompts", "", "| Prompt | Arguments | Description |", "| --- | --- | --- |");
+    for (const p of ir.prompts) {
+      const args = p.arguments.map((a) => `${code(a.name)}${a.required ? "" : "?"}`).join(", ");
+      out.push(`| ${code(p.name)} | ${args} | ${cell(p.description ?? p.title ?? "")} |`);
+    }
+    out.push("");
+  }
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
+}

@@ -1,0 +1,154 @@
+import type { JsonSchema } from "../../src/catalog.js";
+import type { SymbolTable } from "../ir/symbols.js";
+import type { SchemaMeta, SchemaNode, SymbolId } from "../ir/types.js";
+import { refsOf } from "../plan/symbols.js";
+import { compareStrings } from "../util.js";
+
+/** Examples help a model fill arguments; large ones only cost context. */
+const MAX_EXAMPLES_CHARS = 200;
+
+function meta(node: SchemaMeta, out: JsonSchema): JsonSchema {
+  if (node.title !== undefined) out.title = node.title;
+  if (node.description !== undefined) out.description = node.description;
+  if (node.default !== undefined) out.default = node.default;
+  if (node.examples !== undefined && JSON.stringify(node.examples).length <= MAX_EXAMPLES_CHARS)
+    out.examples = node.examples;
+  if (node.deprecated) out.deprecated = true;
+  return out;
+}
+
+/**
+ * IR -> JSON Schema 2020-12 as published in `tools/list` and catalog.json. Nullability is `anyOf [X, null]`
+ * rather than a type array, and every schema carries a keyword: both keep strict clients (and the Inspector's
+ * `--strict` portability check) happy.
+ */
+export class JsonSchemaEmitter {
+  constructor(private readonly symbols: SymbolTable) {}
+
+  node(n: SchemaNode): JsonSchema {
+    return meta(n, this.core(n));
+  }
+
+  private core(n: SchemaNode): JsonSchema {
+    switch (n.kind) {
+      case "any":
+        return {};
+      case "never":
+        return { not: {} };
+      case "null":
+        return { type: "null" };
+      case "boolean":
+        return { type: "boolean" };
+      case "literal":
+        return { const: n.value };
+      case "enum": {
+        const types = new Set(n.values.map((v) => (Number.isInteger(v) ? "integer" : typeof v)));
+        const only = types.size === 1 ? [...types][0] : undefined;
+        return only === "string" || only === "integer" || only === "number" || only === "boolean"
+          ? { type: only, enum: n.values }
+          : { enum: n.values };
+      }
+      case "string": {
+        const s: JsonSchema = { type: "string" };
+        if (n.format !== undefined && n.format !== "binary") s.format = n.format;
+        if (n.minLength !== undefined) s.minLength = n.minLength;
+        if (n.maxLength !== undefined) s.maxLength = n.maxLength;
+        if (n.pattern !== undefined) s.pattern = n.pattern;
+        if (n.contentEncoding !== undefined) s.contentEncoding = n.contentEncoding;
+        if (n.contentMediaType !== undefined) s.contentMediaType = n.contentMediaType;
+        return s;
+      }
+      case "number":
+      case "integer": {
+        const s: JsonSchema = { type: n.kind };
+        if (n.format !== undefined) s.format = n.format;
+        for (const k of [
+          "minimum",
+          "maximum",
+          "exclusiveMinimum",
+          "exclusiveMaximum",
+          "multipleOf",
+        ] as const) {
+          if (n[k] !== undefined) s[k] = n[k];
+        }
+        return s;
+      }
+      case "array": {
+        const s: JsonSchema = { type: "array", items: this.node(n.items) };
+        if (n.minItems !== undefined) s.minItems = n.minItems;
+        if (n.maxItems !== undefined) s.maxItems = n.maxItems;
+        if (n.uniqueItems) s.uniqueItems = true;
+        return s;
+      }
+      case "tuple":
+        return {
+          type: "array",
+          prefixItems: n.items.map((i) => this.node(i)),
+          items: n.rest ? this.node(n.rest) : false,
+          minItems: n.items.length,
+        };
+      case "object": {
+        const s: JsonSchema = { type: "object" };
+        if (n.properties.length > 0) {
+          const props: JsonSchema = {};
+          for (const p of n.properties) props[p.name] = this.node(p.schema);
+          s.properties = props;
+        }
+        const required = n.properties.filter((p) => p.required).map((p) => p.name);
+        if (required.length > 0) s.required = required;
+        if (n.additional === false) s.additionalProperties = false;
+        else if (typeof n.additional === "object") s.additionalProperties = this.node(n.additional);
+        if (n.minProperties !== undefined) s.minProperties = n.minProperties;
+        if (n.maxProperties !== undefined) s.maxProperties = n.maxProperties;
+        return s;
+      }
+      case "union":
+        return { [n.exclusive ? "oneOf" : "anyOf"]: n.variants.map((v) => this.node(v)) };
+      case "intersection":
+        return { allOf: n.parts.map((p) => this.node(p)) };
+      case "nullable":
+        return { anyOf: [this.node(n.inner), { type: "null" }] };
+      case "ref":
+        return { $ref: `#/$defs/${this.symbols.get(n.target).name}` };
+    }
+  }
+
+  /**
+   * A tool's input or output schema: an object at the root (MCP requires `type: "object"`), with every named
+   * schema it reaches under `$defs`, in name order.
+   */
+  toolSchema(root: SchemaNode): JsonSchema {
+    let top: JsonSchema;
+    if (root.kind === "ref") {
+      const target = this.symbols.get(root.target).schema;
+      top = meta(root, this.node(target));
+    } else top = this.node(root);
+    if (top.type !== "object") top = { type: "object", ...top };
+    const defs = this.reachable(root);
+    if (defs.length > 0) {
+      const $defs: JsonSchema = {};
+      for (const id of defs) {
+        const sym = this.symbols.get(id);
+        $defs[sym.name] = this.node(sym.schema);
+      }
+      top.$defs = $defs;
+    }
+    return top;
+  }
+
+  private reachable(root: SchemaNode): SymbolId[] {
+    const seen = new Set<SymbolId>();
+    const queue = [...refsOf(root.kind === "ref" ? this.symbols.get(root.target).schema : root)];
+    if (root.kind === "ref") {
+      // A root that refers to itself recursively still needs its own definition.
+      if (refsOf(this.symbols.get(root.target).schema).has(root.target)) queue.push(root.target);
+    }
+    while (queue.length > 0) {
+      const id = queue.pop() as SymbolId;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const next of refsOf(this.symbols.get(id).schema)) queue.push(next);
+    }
+    return [...seen].sort((a, b) => compareStrings(this.symbols.get(a).name, this.symbols.get(b).name));
+  }
+}

@@ -1,0 +1,163 @@
+import type { SymbolTable } from "../ir/symbols.js";
+import type { JsonPrimitive, PropertyNode, SchemaNode, SymbolId } from "../ir/types.js";
+import { resolveRefs } from "../ir/views.js";
+import { type SymbolPlan, touches } from "../plan/symbols.js";
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Object keys as code: bare when safe, quoted otherwise; `__proto__` must be computed to stay an own key. */
+export function propertyKey(name: string): string {
+  if (name === "__proto__") return `["__proto__"]`;
+  return IDENT.test(name) ? name : JSON.stringify(name);
+}
+
+function literal(v: JsonPrimitive): string {
+  return v === null ? "z.null()" : `z.literal(${JSON.stringify(v)})`;
+}
+
+function indent(text: string, by: string): string {
+  return text.replace(/\n/g, `\n${by}`);
+}
+
+interface Scope {
+  /** The cycle of the symbol being defined; refs into it inside object properties become getters. */
+  cycle?: Set<SymbolId>;
+}
+
+/** Renders IR schema nodes as zod 4 expressions. Recursion is typed through getters (zod 4's native idiom). */
+export class ZodEmitter {
+  constructor(
+    private readonly symbols: SymbolTable,
+    private readonly plan: SymbolPlan,
+  ) {}
+
+  /** `export const Name = ...;` for one named schema. */
+  declaration(id: SymbolId): string {
+    const sym = this.symbols.get(id);
+    const expr = this.expr(sym.schema, { cycle: this.plan.cycleOf.get(id) });
+    const annotation = this.plan.lazy.has(id) ? ": z.ZodType<unknown>" : "";
+    return `export const ${sym.name}${annotation} = ${expr};`;
+  }
+
+  expr(node: SchemaNode, scope: Scope = {}): string {
+    switch (node.kind) {
+      case "any":
+        return "z.unknown()";
+      case "never":
+        return "z.never()";
+      case "null":
+        return "z.null()";
+      case "boolean":
+        return "z.boolean()";
+      case "literal":
+        return literal(node.value);
+      case "enum":
+        return node.values.every((v) => typeof v === "string")
+          ? `z.enum([${node.values.map((v) => JSON.stringify(v)).join(", ")}])`
+          : `z.union([${node.values.map(literal).join(", ")}])`;
+      case "string":
+        return stringExpr(node);
+      case "number":
+      case "integer":
+        return numberExpr(node);
+      case "array": {
+        let e = `z.array(${this.expr(node.items, scope)})`;
+        if (node.minItems !== undefined) e += `.min(${node.minItems})`;
+        if (node.maxItems !== undefined) e += `.max(${node.maxItems})`;
+        if (node.uniqueItems) e += `.refine(uniqueItems, "items must be unique")`;
+        return e;
+      }
+      case "tuple": {
+        const items = `[${node.items.map((i) => this.expr(i, scope)).join(", ")}]`;
+        return node.rest ? `z.tuple(${items}, ${this.expr(node.rest, scope)})` : `z.tuple(${items})`;
+      }
+      case "object":
+        return this.objectExpr(node.properties, node.additional, node, scope);
+      case "union":
+        return this.unionExpr(node, scope);
+      case "intersection":
+        return node.parts.map((p) => this.expr(p, scope)).reduce((acc, p) => `z.intersection(${acc}, ${p})`);
+      case "nullable":
+        return `${this.expr(node.inner, scope)}.nullable()`;
+      case "ref": {
+        const name = this.symbols.get(node.target).name;
+        return this.plan.lazy.has(node.target) ? `z.lazy(() => ${name})` : name;
+      }
+    }
+  }
+
+  private objectExpr(
+    properties: PropertyNode[],
+    additional: boolean | SchemaNode,
+    node: { minProperties?: number; maxProperties?: number },
+    scope: Scope,
+  ): string {
+    const lines = properties.map((p) => {
+      const value = `${this.expr(p.schema, scope)}${p.required ? "" : ".optional()"}`;
+      if (scope.cycle && touches(p.schema, scope.cycle)) {
+        return `get ${propertyKey(p.name)}() {\n  return ${indent(value, "  ")};\n},`;
+      }
+      return `${propertyKey(p.name)}: ${value},`;
+    });
+    const body = lines.length === 0 ? "{}" : `{\n  ${lines.map((l) => indent(l, "  ")).join("\n  ")}\n}`;
+    let e =
+      additional === true
+        ? `z.looseObject(${body})`
+        : additional === false
+          ? `z.strictObject(${body})`
+          : `z.object(${body}).catchall(${this.expr(additional, scope)})`;
+    if (node.minProperties !== undefined) {
+      e += `.refine((o) => Object.keys(o).length >= ${node.minProperties}, "needs at least ${node.minProperties} properties")`;
+    }
+    if (node.maxProperties !== undefined) {
+      e += `.refine((o) => Object.keys(o).length <= ${node.maxProperties}, "allows at most ${node.maxProperties} properties")`;
+    }
+    return e;
+  }
+
+  private unionExpr(node: Extract<SchemaNode, { kind: "union" }>, scope: Scope): string {
+    const variants = node.variants.map((v) => this.expr(v, scope));
+    if (node.discriminator && this.discriminable(node.variants, node.discriminator.property)) {
+      return `z.discriminatedUnion(${JSON.stringify(node.discriminator.property)}, [${variants.join(", ")}])`;
+    }
+    return node.exclusive ? `z.xor([${variants.join(", ")}])` : `z.union([${variants.join(", ")}])`;
+  }
+
+  /** zod's discriminated union needs every variant to be an object with a constant at the discriminator. */
+  private discriminable(variants: SchemaNode[], property: string): boolean {
+    const seen = new Set<JsonPrimitive>();
+    for (const v of variants) {
+      if (v.kind === "ref" && this.plan.lazy.has(v.target)) return false;
+      const n = resolveRefs(v, this.symbols);
+      if (n.kind !== "object") return false;
+      const prop = n.properties.find((p) => p.name === property);
+      if (!prop?.required) return false;
+      const d = resolveRefs(prop.schema, this.symbols);
+      const values = d.kind === "literal" ? [d.value] : d.kind === "enum" ? d.values : undefined;
+      if (!values) return false;
+      for (const value of values) {
+        if (seen.has(value)) return false;
+        seen.add(value);
+      }
+    }
+    return true;
+  }
+}
+
+function stringExpr(node: Extract<SchemaNode, { kind: "string" }>): string {
+  let e = "z.string()";
+  if (node.minLength !== undefined) e += `.min(${node.minLength})`;
+  if (node.maxLength !== undefined) e += `.max(${node.maxLength})`;
+  if (node.pattern !== undefined) e += `.regex(new RegExp(${JSON.stringify(node.pattern)}, "u"))`;
+  return e;
+}
+
+function numberExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>): string {
+  let e = node.kind === "integer" ? "z.number().int()" : "z.number()";
+  if (node.minimum !== undefined) e += `.gte(${node.minimum})`;
+  if (node.maximum !== undefined) e += `.lte(${node.maximum})`;
+  if (node.exclusiveMinimum !== undefined) e += `.gt(${node.exclusiveMinimum})`;
+  if (node.exclusiveMaximum !== undefined) e += `.lt(${node.exclusiveMaximum})`;
+  if (node.multipleOf !== undefined) e += `.multipleOf(${node.multipleOf})`;
+  return e;
+}

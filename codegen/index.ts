@@ -1,0 +1,219 @@
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { bindCatalog } from "./bind/catalog.js";
+import { Diagnostics } from "./diagnostics.js";
+import { catalogDocument, type ToolSchemasJson, toolSchemasJson } from "./emit/catalog-json.js";
+import { catalogMarkdown } from "./emit/catalog-md.js";
+import { JsonSchemaEmitter } from "./emit/json-schema.js";
+import { catalogModule, generatedHeader, schemasModule } from "./emit/modules.js";
+import { openapiTypes } from "./emit/openapi-types.js";
+import { SymbolTable } from "./ir/symbols.js";
+import type { CatalogIR, SchemaNode } from "./ir/types.js";
+import type { LoadedDocument } from "./load/document.js";
+import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
+import { loadManifest } from "./manifest/load.js";
+import type { Manifest } from "./manifest/types.js";
+import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
+import { normalizeOpenApi } from "./normalize/openapi/operations.js";
+import { planSymbols } from "./plan/symbols.js";
+import { BARE_SOURCE, synthesizeManifest, virtualManifestDoc } from "./synthesize.js";
+import { jsonFile, sha256 } from "./util.js";
+
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+).version;
+
+export type CatalogJob =
+  /** `specs/<catalog>/tools.yaml` */
+  | { kind: "manifest"; manifest: string }
+  /** A bare spec, every operation, default names. */
+  | { kind: "spec"; spec: string; name: string };
+
+export interface GenerateOptions {
+  /** Project root: every path in the output is relative to it (so output does not depend on the machine). */
+  root: string;
+  /** Folder of generated catalogs, relative to `root` (default `generated`), or the exact folder for bare specs. */
+  out: string;
+  /** Called at the start of each stage, for progress on large specs. */
+  onStage?: (catalog: string, stage: string) => void;
+}
+
+export interface CatalogStats {
+  tools: number;
+  read: number;
+  write: number;
+  destructive: number;
+  resources: number;
+  resourceTemplates: number;
+  prompts: number;
+}
+
+export interface GeneratedCatalog {
+  name: string;
+  /** Folder the files belong in, relative to the root. */
+  dir: string;
+  /** Path inside `dir` -> content. */
+  files: Map<string, string>;
+  stats: CatalogStats;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}
+
+interface Loaded {
+  manifest: Manifest;
+  doc: LoadedDocument;
+  specs: Map<string, OpenApiSpec>;
+  models: OpenApiSourceModel[];
+}
+
+class Stages {
+  readonly timings: Record<string, number> = {};
+  constructor(
+    private readonly name: string,
+    private readonly onStage?: (catalog: string, stage: string) => void,
+  ) {}
+  async run<T>(stage: string, fn: () => T | Promise<T>): Promise<T> {
+    this.onStage?.(this.name, stage);
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.timings[stage] = Math.round(performance.now() - t0);
+    }
+  }
+}
+
+async function loadSources(
+  manifest: Manifest,
+  manifestAbs: string,
+  root: string,
+  doc: LoadedDocument,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+) {
+  const specs = new Map<string, OpenApiSpec>();
+  for (const [id, source] of Object.entries(manifest.sources)) {
+    if (!source.openapi) {
+      diags.error(
+        "TW132",
+        `source "${id}": GraphQL sources are not supported by this generator version`,
+        doc.ref(`#/sources/${id}`, true),
+      );
+      continue;
+    }
+    const spec = await loadOpenApi(
+      resolve(dirname(manifestAbs), source.openapi),
+      root,
+      diags,
+      doc.ref(`#/sources/${id}/openapi`),
+    );
+    if (spec) specs.set(id, spec);
+  }
+  const models = [...specs].map(([id, spec]) => normalizeOpenApi(id, spec, symbols, diags));
+  return { specs, models };
+}
+
+async function load(
+  job: CatalogJob,
+  opts: GenerateOptions,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  stages: Stages,
+): Promise<Loaded | undefined> {
+  if (job.kind === "manifest") {
+    const file = relative(opts.root, job.manifest) || job.manifest;
+    const loaded = await stages.run("load", () => loadManifest(job.manifest, file, diags));
+    if (!loaded) return undefined;
+    const { specs, models } = await stages.run("normalize", () =>
+      loadSources(loaded.manifest, job.manifest, opts.root, loaded.doc, symbols, diags),
+    );
+    return { manifest: loaded.manifest, doc: loaded.doc, specs, models };
+  }
+  const spec = await stages.run("load", () => loadOpenApi(job.spec, opts.root, diags));
+  if (!spec) return undefined;
+  const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
+  const manifest = synthesizeManifest(job.name, job.spec, model);
+  const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.root.file);
+  return { manifest, doc, specs: new Map([[BARE_SOURCE, spec]]), models: [model] };
+}
+
+function inputHash(loaded: Loaded, assetInputs: string[], root: string): string {
+  const files = new Map<string, string>();
+  if (loaded.doc.text !== "") files.set(loaded.doc.file, sha256(loaded.doc.text));
+  for (const spec of loaded.specs.values())
+    for (const d of spec.docs.all()) files.set(d.file, sha256(d.text));
+  for (const abs of assetInputs) files.set(relative(root, abs), sha256(readFileSync(abs)));
+  const entries = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `sha256:${sha256(JSON.stringify({ generator: VERSION, files: entries }))}`;
+}
+
+function statsOf(ir: CatalogIR): CatalogStats {
+  const n = (s: string) => ir.tools.filter((t) => t.safety === s).length;
+  return {
+    tools: ir.tools.length,
+    read: n("read"),
+    write: n("write"),
+    destructive: n("destructive"),
+    resources: ir.resources.length,
+    resourceTemplates: ir.resourceTemplates.length,
+    prompts: ir.prompts.length,
+  };
+}
+
+/**
+ * Runs the pipeline for one catalog, entirely in memory: load -> normalize -> bind -> plan -> emit. Returns
+ * undefined when any error was diagnosed (nothing is written by this function, ever).
+ */
+export async function generateCatalog(
+  job: CatalogJob,
+  opts: GenerateOptions,
+  diags: Diagnostics,
+): Promise<GeneratedCatalog | undefined> {
+  const name = job.kind === "spec" ? job.name : relative(opts.root, dirname(job.manifest));
+  const stages = new Stages(name, opts.onStage);
+  const symbols = new SymbolTable();
+  const loaded = await load(job, opts, symbols, diags, stages);
+  if (!loaded || diags.hasErrors) return undefined;
+  const bound = await stages.run("bind", () =>
+    bindCatalog({
+      manifest: loaded.manifest,
+      doc: loaded.doc,
+      cwd: opts.root,
+      sources: loaded.models,
+      symbols,
+      diags,
+    }),
+  );
+  if (diags.hasErrors) return undefined;
+  const { ir, assets } = bound;
+  const plan = await stages.run("plan", () =>
+    planSymbols(
+      ir.tools.flatMap((t) => [t.input, ...(t.output ? [t.output as SchemaNode] : [])]),
+      symbols,
+    ),
+  );
+  ir.symbols = plan.order;
+  const hash = inputHash(loaded, assets.inputs, opts.root);
+  const header = generatedHeader(VERSION, loaded.doc.file, hash);
+  const files = await stages.run("emit", async () => {
+    const emitter = new JsonSchemaEmitter(symbols);
+    const schemas = new Map<string, ToolSchemasJson>(
+      ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
+    );
+    const out = new Map<string, string>();
+    out.set("catalog.json", jsonFile(catalogDocument(ir, schemas, hash, VERSION)));
+    out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
+    out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
+    out.set("catalog.gen.ts", catalogModule([], hash, header));
+    for (const [id, spec] of loaded.specs) {
+      const types = await openapiTypes(spec, header, diags);
+      if (types) out.set(`${id}.openapi.gen.ts`, types);
+    }
+    for (const [path, text] of assets.files) out.set(path, text);
+    return out;
+  });
+  const dir = job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`;
+  return { name: ir.name, dir, files, stats: statsOf(ir), timings: stages.timings };
+}
+
+export { Diagnostics };

@@ -1,0 +1,59 @@
+import type { SchemaNode, SchemaSymbol, SourceRef, SymbolId } from "./types.js";
+
+/** Names that would shadow globals or keywords in generated TypeScript. */
+const RESERVED = new Set(
+  (
+    "Array Boolean Date Error Function JSON Map Math Number Object Promise Proxy Record RegExp Set String Symbol " +
+    "Partial Required Readonly Pick Omit Exclude Extract NonNullable ReturnType InstanceType Awaited Uint8Array " +
+    "z tools schemas catalog default any unknown never undefined null true false void type interface enum class " +
+    "const let var function return import export new delete in of if else for while do switch case break continue " +
+    "try catch finally throw typeof instanceof this super extends implements package private protected public static yield await async with debugger"
+  ).split(" "),
+);
+
+/** PascalCase identifier from any spec name (`secret-version.v1` -> `SecretVersionV1`). */
+export function toIdentifier(raw: string): string {
+  const parts = raw.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  let name = parts.map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("");
+  if (name === "") name = "Schema";
+  if (/^[0-9]/.test(name)) name = `S${name}`;
+  if (RESERVED.has(name)) name = `${name}Schema`;
+  return name;
+}
+
+/** The named schemas of a catalog: ids are stable (`source:file#pointer`), names unique TS identifiers. */
+export class SymbolTable {
+  private readonly byId = new Map<SymbolId, SchemaSymbol>();
+  private readonly used = new Set<string>();
+
+  has(id: SymbolId): boolean {
+    return this.byId.has(id);
+  }
+
+  get(id: SymbolId): SchemaSymbol {
+    const s = this.byId.get(id);
+    if (!s) throw new Error(`unknown schema symbol ${id}`);
+    return s;
+  }
+
+  /** Reserves a symbol before its schema is converted, so recursive references find it. */
+  declare(id: SymbolId, preferredName: string, source: SourceRef): SchemaSymbol {
+    const existing = this.byId.get(id);
+    if (existing) return existing;
+    const base = toIdentifier(preferredName);
+    let name = base;
+    for (let i = 2; this.used.has(name); i++) name = `${base}${i}`;
+    this.used.add(name);
+    const symbol: SchemaSymbol = { id, name, schema: { kind: "any" }, source };
+    this.byId.set(id, symbol);
+    return symbol;
+  }
+
+  define(id: SymbolId, schema: SchemaNode): void {
+    this.get(id).schema = schema;
+  }
+
+  all(): SchemaSymbol[] {
+    return [...this.byId.values()];
+  }
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import {
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Document as YamlDocument,
+} from "yaml";
+import type { Diagnostics } from "../diagnostics.js";
+import type { SourceRef } from "../ir/types.js";
+
+/** A parsed YAML or JSON file that can say where any JSON pointer sits in its text. */
+export interface LoadedDocument {
+  /** Absolute path. */
+  abs: string;
+  /** Path shown to users (relative to the working directory). */
+  file: string;
+  text: string;
+  data: unknown;
+  /** Source reference for a JSON pointer (`#/paths/~1a/get`); `key: true` points at the key, not the value. */
+  ref(pointer: string, key?: boolean): SourceRef;
+  /** Like `ref`, but adds a line only when positions are already known (YAML), never re-parsing a large JSON file. */
+  cheapRef(pointer: string): SourceRef;
+}
+
+export function decodePointer(pointer: string): string[] {
+  const body = pointer.startsWith("#") ? pointer.slice(1) : pointer;
+  if (body === "" || body === "/") return body === "/" ? [""] : [];
+  return body
+    .slice(1)
+    .split("/")
+    .map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+export function encodePointer(segments: readonly (string | number)[]): string {
+  return `#${segments.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("")}`;
+}
+
+function yamlNodeAt(doc: YamlDocument, segments: string[], key: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as string;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) return node as Node;
+      if (key && i === segments.length - 1) return pair.key as Node;
+      node = pair.value;
+    } else if (node && typeof node === "object" && "items" in node && Array.isArray(node.items)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) return node as Node;
+      node = item;
+    } else {
+      return node as Node | undefined;
+    }
+  }
+  return node as Node | undefined;
+}
+
+type Locator = (segments: string[], key: boolean) => { line: number; col: number } | undefined;
+
+function positionsFor(text: string, parsed?: { doc: YamlDocument; lineCounter: LineCounter }): Locator {
+  const lineCounter = parsed?.lineCounter ?? new LineCounter();
+  const doc = parsed?.doc ?? parseDocument(text, { lineCounter, keepSourceTokens: false });
+  return (segments: string[], key: boolean) => {
+    const node = yamlNodeAt(doc, segments, key);
+    const offset = node?.range?.[0];
+    return offset === undefined ? undefined : lineCounter.linePos(offset);
+  };
+}
+
+function lineColOf(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, col: offset - last };
+}
+
+/**
+ * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
+ * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
+ */
+export function loadDocument(
+  abs: string,
+  file: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+): LoadedDocument | undefined {
+  let text: string;
+  try {
+    text = readFileSync(abs, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    diags.error("TW100", `cannot read ${file}: ${reason}`, from ?? { file });
+    return undefined;
+  }
+  let data: unknown;
+  let locate: Locator | undefined;
+  const looksJson = /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
+  if (looksJson) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const pos = m ? lineColOf(text, Number(m[1])) : undefined;
+      diags.error("TW101", `invalid JSON: ${(e as Error).message}`, {
+        file,
+        ...(pos ? { line: pos.line, column: pos.col } : {}),
+      });
+      return undefined;
+    }
+  } else {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors.slice(0, 5)) {
+        const pos = lineCounter.linePos(err.pos[0]);
+        diags.error("TW101", err.message.split("\n")[0] ?? err.message, {
+          file,
+          line: pos.line,
+          column: pos.col,
+        });
+      }
+      return undefined;
+    }
+    data = doc.toJS({ maxAliasCount: 1000 });
+    locate = positionsFor(text, { doc, lineCounter });
+  }
+  const ref = (pointer: string, key = false): SourceRef => {
+    locate ??= positionsFor(text);
+    const pos = locate(decodePointer(pointer), key);
+    return {
+      file,
+      pointer: pointer.startsWith("#") ? pointer : `#${pointer}`,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+    };
+  };
+  return {
+    abs,
+    file,
+    text,
+    data,
+    ref,
+    cheapRef: (pointer: string) => (locate ? ref(pointer) : { file, pointer }),
+  };
+}

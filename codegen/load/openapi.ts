@@ -1,0 +1,156 @@
+import { dirname, relative, resolve } from "node:path";
+import { Diagnostics } from "../diagnostics.js";
+import type { SourceRef } from "../ir/types.js";
+import { decodePointer, type LoadedDocument, loadDocument } from "./document.js";
+import { validateOpenApiStructure } from "./openapi-structure.js";
+
+export type OpenApiVersion = "2.0" | "3.0" | "3.1";
+
+/** A resolved `$ref`: the document it lands in, the pointer inside it, and the value there. */
+export interface Resolved {
+  doc: LoadedDocument;
+  pointer: string;
+  value: unknown;
+}
+
+/** All documents of one spec (the root and every file it references), with `$ref` resolution. */
+export class DocumentSet {
+  private readonly docs = new Map<string, LoadedDocument | null>();
+
+  constructor(
+    readonly root: LoadedDocument,
+    private readonly cwd: string,
+    private readonly diags: Diagnostics,
+  ) {
+    this.docs.set(root.abs, root);
+  }
+
+  /** Every document loaded so far (for the input hash). */
+  all(): LoadedDocument[] {
+    return [...this.docs.values()].filter((d): d is LoadedDocument => d !== null);
+  }
+
+  /**
+   * Resolves `ref` found at `at` inside `from`. Remote references are refused: a spec must not make the generator
+   * fetch anything (SSRF at build time, non-reproducible output).
+   */
+  resolve(ref: string, from: LoadedDocument, at: string): Resolved | undefined {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !/^file:/i.test(ref)) {
+      this.diags.error("TW130", `remote $ref "${ref}" is refused`, from.ref(at));
+      return undefined;
+    }
+    const hash = ref.indexOf("#");
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    const pointer = hash === -1 ? "#" : ref.slice(hash);
+    let doc: LoadedDocument | undefined = from;
+    if (filePart !== "") {
+      const abs = resolve(dirname(from.abs), decodeURIComponent(filePart.replace(/^file:\/\//i, "")));
+      doc = this.load(abs, from.ref(at));
+      if (!doc) return undefined;
+    }
+    let value: unknown = doc.data;
+    for (const seg of decodePointer(pointer)) {
+      if (value !== null && typeof value === "object" && seg in (value as object)) {
+        value = (value as Record<string, unknown>)[seg];
+      } else {
+        this.diags.error("TW131", `$ref "${ref}" points at nothing`, from.ref(at));
+        return undefined;
+      }
+    }
+    return { doc, pointer: pointer === "#" ? "#" : pointer, value };
+  }
+
+  private load(abs: string, from: SourceRef): LoadedDocument | undefined {
+    if (!this.docs.has(abs)) {
+      this.docs.set(abs, loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from) ?? null);
+    }
+    return this.docs.get(abs) ?? undefined;
+  }
+}
+
+export interface OpenApiSpec {
+  version: OpenApiVersion;
+  /** The root document as a 3.x description (a Swagger 2.0 root is converted; refs still resolve through `docs`). */
+  root: LoadedDocument;
+  docs: DocumentSet;
+}
+
+function detectVersion(data: unknown): OpenApiVersion | undefined {
+  if (!data || typeof data !== "object") return undefined;
+  const d = data as Record<string, unknown>;
+  if (d.swagger === "2.0") return "2.0";
+  if (typeof d.openapi === "string") {
+    if (d.openapi.startsWith("3.0")) return "3.0";
+    if (d.openapi.startsWith("3.1")) return "3.1";
+  }
+  return undefined;
+}
+
+/** Maps a pointer into the converted 3.0 document back to where the same thing sits in the 2.0 original. */
+function pointerIn20(pointer: string): string {
+  return pointer
+    .replace(/^#\/components\/schemas\//, "#/definitions/")
+    .replace(/^#\/components\/parameters\//, "#/parameters/")
+    .replace(/^#\/components\/responses\//, "#/responses/")
+    .replace(/^#\/components\/securitySchemes\//, "#/securityDefinitions/")
+    .replace(/\/requestBody(\/.*)?$/, "/parameters")
+    .replace(/\/content\/[^/]+\/schema/, "/schema");
+}
+
+async function convertSwagger2(
+  root: LoadedDocument,
+  diags: Diagnostics,
+): Promise<LoadedDocument | undefined> {
+  const { default: s2o } = await import("swagger2openapi");
+  try {
+    const out = await s2o.convertObj(structuredClone(root.data), {
+      patch: true,
+      warnOnly: true,
+      resolve: false,
+    });
+    return {
+      ...root,
+      data: out.openapi,
+      ref: (p: string, key?: boolean) => root.ref(pointerIn20(p), key),
+      cheapRef: (p: string) => root.cheapRef(pointerIn20(p)),
+    };
+  } catch (e) {
+    diags.error("TW133", `Swagger 2.0 document cannot be converted: ${(e as Error).message}`, {
+      file: root.file,
+    });
+    return undefined;
+  }
+}
+
+/** Loads an OpenAPI document: parse, detect the version, validate its structure, convert 2.0 to 3.0. */
+export async function loadOpenApi(
+  abs: string,
+  cwd: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+): Promise<OpenApiSpec | undefined> {
+  const file = relative(cwd, abs) || abs;
+  const doc = loadDocument(abs, file, diags, from);
+  if (!doc) return undefined;
+  const version = detectVersion(doc.data);
+  if (!version) {
+    diags.error(
+      "TW132",
+      `${file} is not an OpenAPI 2.0, 3.0 or 3.1 document (no "swagger: 2.0" or "openapi: 3.x")`,
+      {
+        file,
+        line: 1,
+        column: 1,
+      },
+    );
+    return undefined;
+  }
+  const before = diags.count("error");
+  validateOpenApiStructure(doc, version, diags);
+  if (diags.count("error") > before) return undefined;
+  const root = version === "2.0" ? await convertSwagger2(doc, diags) : doc;
+  if (!root) return undefined;
+  return { version, root, docs: new DocumentSet(root, cwd, diags) };
+}
+
+export { Diagnostics };

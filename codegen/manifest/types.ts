@@ -1,0 +1,124 @@
+/** The manifest as written in `tools.yaml` (snake_case, as validated by `manifestSchema`). */
+
+export interface ValueSourceSpec {
+  env?: string;
+  default?: string;
+  file?: { path: ValueSourceSpec; pointer?: string };
+  by_env?: { env: string; values: Record<string, string> };
+}
+
+export interface AuthSpec {
+  type?: "bearer" | "apiKey" | "basic" | "oauth2ClientCredentials";
+  in?: "header" | "query" | "cookie";
+  name?: string;
+  token?: ValueSourceSpec;
+  value?: ValueSourceSpec;
+  username?: ValueSourceSpec;
+  password?: ValueSourceSpec;
+  client_id?: ValueSourceSpec;
+  client_secret?: ValueSourceSpec;
+  token_url?: string;
+  scopes?: string[];
+}
+
+export interface SourceSpec {
+  openapi?: string;
+  graphql?: string;
+  base_url?: ValueSourceSpec;
+  timeout_ms?: number;
+  auth?: Record<string, AuthSpec>;
+  mutations?: "all" | "listed";
+  scalars?: Record<string, Record<string, unknown>>;
+}
+
+export interface SelectorSpec {
+  source?: string;
+  operation?: string;
+  tag?: string;
+  path_prefix?: string;
+  methods?: string[];
+  all?: true;
+}
+
+export interface ArgSpec {
+  rename?: string;
+  description?: string;
+  multi_segment?: boolean;
+}
+
+export interface ToolSpec {
+  from?: string;
+  document?: string;
+  selection?: string;
+  depth?: number;
+  source?: string;
+  handler?: string;
+  input?: Record<string, unknown>;
+  output?: Record<string, unknown>;
+  title?: string;
+  description?: string;
+  aliases?: string[];
+  safety?: "read" | "write" | "destructive";
+  idempotent?: boolean;
+  open_world?: boolean;
+  args?: Record<string, ArgSpec>;
+  scoped_path?: string;
+  scoped_list?: { prefix_arg: string; items: string; path_field: string };
+  tenant_arg?: string;
+  partner_arg?: string;
+  masked?: string[];
+  confirm?: "required" | "none";
+  secret_keys?: { keys_arg: string; values_arg?: string };
+  names_only?: string;
+}
+
+export interface EnvSpec {
+  description: string;
+  type?: "string" | "url" | "boolean" | "integer" | "list" | "enum" | "path";
+  default?: string;
+  values?: string[];
+  aliases?: Record<string, string>;
+  required?: boolean;
+  secret?: boolean;
+}
+
+export interface ResourceSpec {
+  uri: string;
+  name?: string;
+  title?: string;
+  description?: string;
+  mime_type?: string;
+  file: string;
+}
+
+export interface ResourceTemplateSpec {
+  uri_template: string;
+  name?: string;
+  title?: string;
+  description?: string;
+  mime_type?: string;
+  tool?: string;
+  args?: Record<string, string>;
+  files?: string;
+}
+
+export interface PromptSpec {
+  title?: string;
+  description?: string;
+  file: string;
+  arguments?: { name: string; description?: string; required?: boolean }[];
+}
+
+export interface Manifest {
+  catalog: string;
+  server?: { name?: string; version?: string; title?: string; instructions?: string };
+  naming?: { prefix?: string; max_length?: number };
+  env?: Record<string, EnvSpec>;
+  sources: Record<string, SourceSpec>;
+  select?: SelectorSpec[];
+  exclude?: SelectorSpec[];
+  tools?: Record<string, ToolSpec>;
+  resources?: ResourceSpec[];
+  resource_templates?: ResourceTemplateSpec[];
+  prompts?: Record<string, PromptSpec>;
+}

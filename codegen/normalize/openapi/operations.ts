@@ -1,0 +1,275 @@
+import type { Diagnostics } from "../../diagnostics.js";
+import type { SymbolTable } from "../../ir/symbols.js";
+import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
+import type { LoadedDocument } from "../../load/document.js";
+import type { OpenApiSpec } from "../../load/openapi.js";
+import type {
+  BodyContent,
+  OpenApiSourceModel,
+  OperationBody,
+  OperationNode,
+  OperationParam,
+  OperationSuccess,
+  SecuritySchemeInfo,
+} from "./model.js";
+import { type At, child, SchemaConverter } from "./schema.js";
+
+type Json = Record<string, unknown>;
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+const LOCATIONS = new Set<ParamLocation>(["path", "query", "header", "cookie"]);
+
+/** Follows `$ref`s of non-schema objects (parameters, bodies, responses) to the object and its location. */
+function deref(spec: OpenApiSpec, value: unknown, at: At): { value: Json; at: At } | undefined {
+  let v = value;
+  let where = at;
+  for (
+    let hops = 0;
+    hops < 20 && v && typeof v === "object" && typeof (v as Json).$ref === "string";
+    hops++
+  ) {
+    const r = spec.docs.resolve((v as Json).$ref as string, where.doc, where.pointer);
+    if (!r) return undefined;
+    v = r.value;
+    where = { doc: r.doc, pointer: r.pointer };
+  }
+  return v && typeof v === "object" ? { value: v as Json, at: where } : undefined;
+}
+
+function defaultStyle(loc: ParamLocation): ParamStyle {
+  return loc === "query" || loc === "cookie" ? "form" : "simple";
+}
+
+/** The preferred JSON media type of a content map, else the first one. */
+export function pickMediaType(types: string[]): string | undefined {
+  const json = types.find((t) => /^application\/json\b/i.test(t));
+  return json ?? types.find((t) => /[/+]json\b/i.test(t)) ?? types[0];
+}
+
+export function isJsonMedia(mediaType: string | undefined): boolean {
+  return mediaType !== undefined && /^application\/(.+\+)?json\b|[/+]json\b|^\*\/\*$/i.test(mediaType);
+}
+
+class OperationReader {
+  constructor(
+    private readonly spec: OpenApiSpec,
+    private readonly schemas: SchemaConverter,
+  ) {}
+
+  param(raw: unknown, at: At): OperationParam | undefined {
+    const d = deref(this.spec, raw, at);
+    if (!d) return undefined;
+    const p = d.value;
+    const loc = p.in as ParamLocation;
+    if (typeof p.name !== "string" || !LOCATIONS.has(loc)) return undefined;
+    let schemaRaw: unknown = p.schema;
+    let schemaAt = child(d.at, "schema");
+    let contentType: string | undefined;
+    if (schemaRaw === undefined && p.content && typeof p.content === "object") {
+      contentType = Object.keys(p.content as Json)[0];
+      if (contentType) {
+        schemaRaw = ((p.content as Json)[contentType] as Json | undefined)?.schema;
+        schemaAt = child(d.at, "content", contentType, "schema");
+      }
+    }
+    const style = (typeof p.style === "string" ? p.style : defaultStyle(loc)) as ParamStyle;
+    const schema = this.schemas.convert(schemaRaw, schemaAt);
+    const description = typeof p.description === "string" ? p.description.trim() : undefined;
+    return {
+      name: p.name,
+      in: loc,
+      required: loc === "path" ? true : p.required === true,
+      schema: description && !schema.description ? { ...schema, description } : schema,
+      ...(description ? { description } : {}),
+      style,
+      explode: typeof p.explode === "boolean" ? p.explode : style === "form",
+      ...(p.allowReserved === true ? { allowReserved: true } : {}),
+      ...(contentType ? { contentType } : {}),
+      ...(p.deprecated === true ? { deprecated: true } : {}),
+    };
+  }
+
+  body(raw: unknown, at: At): OperationBody | undefined {
+    const d = deref(this.spec, raw, at);
+    if (!d) return undefined;
+    const content = (d.value.content ?? {}) as Json;
+    const contents: BodyContent[] = Object.keys(content).map((mediaType) => {
+      const media = (content[mediaType] ?? {}) as Json;
+      const encoding: BodyContent["encoding"] = {};
+      for (const [prop, enc] of Object.entries((media.encoding ?? {}) as Json)) {
+        const ct = (enc as Json | undefined)?.contentType;
+        encoding[prop] = typeof ct === "string" ? { contentType: ct } : {};
+      }
+      return {
+        mediaType,
+        schema: this.schemas.convert(media.schema, child(d.at, "content", mediaType, "schema")),
+        encoding,
+      };
+    });
+    const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
+    return { required: d.value.required === true, ...(description ? { description } : {}), contents };
+  }
+
+  success(raw: unknown, at: At): OperationSuccess | undefined {
+    const responses = (raw ?? {}) as Json;
+    const codes = Object.keys(responses)
+      .filter((c) => /^2(\d\d|XX)$/i.test(c))
+      .sort();
+    let fallback: OperationSuccess | undefined;
+    for (const status of codes) {
+      const d = deref(this.spec, responses[status], child(at, status));
+      if (!d) continue;
+      const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
+      const content = (d.value.content ?? {}) as Json;
+      const mediaType = pickMediaType(Object.keys(content));
+      if (!mediaType) {
+        fallback ??= { status, ...(description ? { description } : {}) };
+        continue;
+      }
+      const media = (content[mediaType] ?? {}) as Json;
+      const schema =
+        isJsonMedia(mediaType) && media.schema !== undefined
+          ? this.schemas.convert(media.schema, child(d.at, "content", mediaType, "schema"))
+          : undefined;
+      return { status, mediaType, ...(schema ? { schema } : {}), ...(description ? { description } : {}) };
+    }
+    return fallback;
+  }
+}
+
+function securityOf(value: unknown): string[][] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((req) => Object.keys((req ?? {}) as Json).sort());
+}
+
+function serverUrls(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((s) => {
+      const srv = (s ?? {}) as Json;
+      let url = typeof srv.url === "string" ? srv.url : "";
+      for (const [name, v] of Object.entries((srv.variables ?? {}) as Json)) {
+        url = url.replaceAll(`{${name}}`, String((v as Json | undefined)?.default ?? ""));
+      }
+      return url;
+    })
+    .filter((u) => u !== "");
+}
+
+function securitySchemes(root: Json): Record<string, SecuritySchemeInfo> {
+  const out: Record<string, SecuritySchemeInfo> = {};
+  const schemes = ((root.components as Json | undefined)?.securitySchemes ?? {}) as Json;
+  for (const [name, raw] of Object.entries(schemes)) {
+    const s = (raw ?? {}) as Json;
+    const description = typeof s.description === "string" ? s.description : undefined;
+    const d = description ? { description } : {};
+    const scheme = typeof s.scheme === "string" ? s.scheme.toLowerCase() : "";
+    if (s.type === "http" && scheme === "bearer") out[name] = { kind: "bearer", ...d };
+    else if (s.type === "http" && scheme === "basic") out[name] = { kind: "basic", ...d };
+    else if (
+      s.type === "apiKey" &&
+      typeof s.name === "string" &&
+      ["header", "query", "cookie"].includes(s.in as string)
+    ) {
+      out[name] = { kind: "apiKey", in: s.in as "header" | "query" | "cookie", name: s.name, ...d };
+    } else if (s.type === "oauth2" && (s.flows as Json | undefined)?.clientCredentials) {
+      const flow = (s.flows as Json).clientCredentials as Json;
+      out[name] = {
+        kind: "oauth2ClientCredentials",
+        tokenUrl: String(flow.tokenUrl ?? ""),
+        scopes: Object.keys((flow.scopes ?? {}) as Json).sort(),
+        ...d,
+      };
+    } else {
+      out[name] = { kind: "unsupported", type: `${String(s.type)}${scheme ? `/${scheme}` : ""}`, ...d };
+    }
+  }
+  return out;
+}
+
+/** Every operation of an OpenAPI source, in spec order, with its parameters, body, success response and auth. */
+export function normalizeOpenApi(
+  sourceId: string,
+  spec: OpenApiSpec,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+): OpenApiSourceModel {
+  const root = spec.root;
+  const data = root.data as Json;
+  const schemas = new SchemaConverter(sourceId, spec.version, spec.docs, symbols, diags);
+  schemas.declareComponents(root);
+  const reader = new OperationReader(spec, schemas);
+  const rootSecurity = securityOf(data.security) ?? [];
+  const operations: OperationNode[] = [];
+  const base: At = { doc: root, pointer: "#" };
+  for (const [path, rawItem] of Object.entries((data.paths ?? {}) as Json)) {
+    const itemAt = child(base, "paths", path);
+    const item = deref(spec, rawItem, itemAt);
+    if (!item) continue;
+    const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
+    for (const method of METHODS) {
+      const op = item.value[method] as Json | undefined;
+      if (!op || typeof op !== "object") continue;
+      operations.push(readOperation(sourceId, path, method, op, shared, item.at, reader, rootSecurity, root));
+    }
+  }
+  const info = (data.info ?? {}) as Json;
+  return {
+    id: sourceId,
+    kind: "openapi",
+    spec,
+    title: typeof info.title === "string" ? info.title : sourceId,
+    version: typeof info.version === "string" ? info.version : "0.0.0",
+    ...(typeof info.description === "string" ? { description: info.description } : {}),
+    servers: serverUrls(data.servers),
+    securitySchemes: securitySchemes(data),
+    operations,
+  };
+}
+
+function readOperation(
+  sourceId: string,
+  path: string,
+  method: (typeof METHODS)[number],
+  op: Json,
+  shared: unknown[],
+  itemAt: At,
+  reader: OperationReader,
+  rootSecurity: string[][],
+  root: LoadedDocument,
+): OperationNode {
+  const opAt = child(itemAt, method);
+  const params = new Map<string, OperationParam>();
+  shared.forEach((p, i) => {
+    const param = reader.param(p, child(itemAt, "parameters", i));
+    if (param) params.set(`${param.in}:${param.name}`, param);
+  });
+  (Array.isArray(op.parameters) ? op.parameters : []).forEach((p, i) => {
+    const param = reader.param(p, child(opAt, "parameters", i));
+    if (param) params.set(`${param.in}:${param.name}`, param);
+  });
+  const body =
+    op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
+  const success = reader.success(op.responses, child(opAt, "responses"));
+  const upper = method.toUpperCase() as HttpMethod;
+  const servers = serverUrls(op.servers);
+  const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
+  const description = typeof op.description === "string" ? op.description.trim() : undefined;
+  return {
+    sourceId,
+    key: `${upper} ${path}`,
+    ...(typeof op.operationId === "string" && op.operationId !== "" ? { operationId: op.operationId } : {}),
+    method: upper,
+    path,
+    ...(summary ? { summary } : {}),
+    ...(description ? { description } : {}),
+    tags: Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === "string") : [],
+    deprecated: op.deprecated === true,
+    params: [...params.values()],
+    ...(body ? { body } : {}),
+    ...(success ? { success } : {}),
+    security: securityOf(op.security) ?? rootSecurity,
+    ...(servers.length > 0 ? { servers } : {}),
+    source: root.cheapRef(opAt.pointer),
+  };
+}

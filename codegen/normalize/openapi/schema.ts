@@ -1,0 +1,383 @@
+import type { Diagnostics } from "../../diagnostics.js";
+import type { SymbolTable } from "../../ir/symbols.js";
+import type { JsonPrimitive, PropertyNode, SchemaMeta, SchemaNode, SourceRef } from "../../ir/types.js";
+import type { LoadedDocument } from "../../load/document.js";
+import type { DocumentSet, OpenApiVersion } from "../../load/openapi.js";
+
+type Json = Record<string, unknown>;
+
+/** Where a schema sits: its document and JSON pointer (for symbol ids and diagnostics). */
+export interface At {
+  doc: LoadedDocument;
+  pointer: string;
+}
+
+export function child(at: At, ...segments: (string | number)[]): At {
+  return {
+    doc: at.doc,
+    pointer:
+      at.pointer + segments.map((s) => `/${String(s).replace(/~/g, "~0").replace(/\//g, "~1")}`).join(""),
+  };
+}
+
+const IGNORED_KEYWORDS = [
+  "not",
+  "if",
+  "then",
+  "else",
+  "patternProperties",
+  "dependentSchemas",
+  "dependentRequired",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "contains",
+  "propertyNames",
+] as const;
+
+const COMPOSITION = new Set(["allOf", "oneOf", "anyOf", "discriminator"]);
+const META = new Set([
+  "title",
+  "description",
+  "default",
+  "example",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
+const ANNOTATION_ONLY = new Set([
+  ...META,
+  "xml",
+  "externalDocs",
+  "$comment",
+  "$id",
+  "$schema",
+  "$anchor",
+  "nullable",
+]);
+
+/** Converts OpenAPI schema objects (3.0 dialect or 3.1 JSON Schema) into IR nodes. */
+export class SchemaConverter {
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly sourceId: string,
+    private readonly version: OpenApiVersion,
+    private readonly docs: DocumentSet,
+    private readonly symbols: SymbolTable,
+    private readonly diags: Diagnostics,
+  ) {}
+
+  /** Declares every `components/schemas` entry first, so their names do not depend on traversal order. */
+  declareComponents(root: LoadedDocument): void {
+    const schemas = ((root.data as Json).components as Json | undefined)?.schemas as Json | undefined;
+    for (const name of Object.keys(schemas ?? {})) {
+      const at = child({ doc: root, pointer: "#" }, "components", "schemas", name);
+      this.symbolFor(at, name);
+    }
+  }
+
+  /** The symbol id for a schema location, converting it on first sight. */
+  symbolFor(at: At, preferredName?: string): string {
+    const id = `${this.sourceId}:${at.doc.file}${at.pointer}`;
+    if (!this.symbols.has(id)) {
+      const segments = at.pointer.split("/");
+      const name = preferredName ?? symbolNameFromPointer(segments);
+      this.symbols.declare(id, name, this.ref(at));
+      const value = this.valueAt(at);
+      this.symbols.define(id, this.convert(value, at));
+    }
+    return id;
+  }
+
+  convert(raw: unknown, at: At): SchemaNode {
+    if (raw === true || raw === undefined) return { kind: "any" };
+    if (raw === false) return { kind: "never" };
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+      this.diags.warn("TW134", "schema is not an object; treated as any value", this.ref(at));
+      return { kind: "any" };
+    }
+    const s = raw as Json;
+    const meta = this.meta(s);
+    if (typeof s.$ref === "string") {
+      const target = this.docs.resolve(s.$ref, at.doc, at.pointer);
+      if (!target) return { kind: "any", ...meta };
+      const id = this.symbolFor({ doc: target.doc, pointer: target.pointer });
+      return { kind: "ref", target: id, ...meta };
+    }
+    for (const k of IGNORED_KEYWORDS) {
+      if (k in s) this.reportOnce(k, at);
+    }
+    let node = this.core(s, at);
+    if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
+    return withMeta(node, meta);
+  }
+
+  private core(s: Json, at: At): SchemaNode {
+    const hasComposition = Object.keys(s).some((k) => COMPOSITION.has(k) && k !== "discriminator");
+    if (hasComposition) return this.composition(s, at);
+    if (Array.isArray(s.enum)) return this.enumNode(s.enum as JsonPrimitive[], s);
+    if ("const" in s)
+      return s.const === null ? { kind: "null" } : { kind: "literal", value: s.const as JsonPrimitive };
+    const types = typesOf(s);
+    if (types.length === 0) return { kind: "any" };
+    const nonNull = types.filter((t) => t !== "null");
+    const variants = nonNull.map((t) => this.typed(t, s, at));
+    let node: SchemaNode =
+      variants.length === 0
+        ? { kind: "null" }
+        : variants.length === 1
+          ? (variants[0] as SchemaNode)
+          : { kind: "union", variants, exclusive: false };
+    if (nonNull.length > 0 && types.includes("null")) node = nullable(node);
+    return node;
+  }
+
+  private composition(s: Json, at: At): SchemaNode {
+    const own: Json = {};
+    for (const [k, v] of Object.entries(s)) if (!COMPOSITION.has(k) && !ANNOTATION_ONLY.has(k)) own[k] = v;
+    const parts: SchemaNode[] = [];
+    if (Object.keys(own).length > 0) parts.push(this.core(own, at));
+    if (Array.isArray(s.allOf)) {
+      s.allOf.forEach((p, i) => {
+        parts.push(this.convert(p, child(at, "allOf", i)));
+      });
+    }
+    for (const key of ["oneOf", "anyOf"] as const) {
+      const list = s[key];
+      if (!Array.isArray(list)) continue;
+      const variants = list.map((v, i) => this.convert(v, child(at, key, i)));
+      const union: SchemaNode = { kind: "union", variants, exclusive: key === "oneOf" };
+      const disc = this.discriminator(s.discriminator, list, variants, at);
+      if (disc) union.discriminator = disc;
+      parts.push(variants.length === 1 ? (variants[0] as SchemaNode) : union);
+    }
+    return parts.length === 1 ? (parts[0] as SchemaNode) : mergeIntersection(parts);
+  }
+
+  private discriminator(raw: unknown, list: unknown[], variants: SchemaNode[], at: At) {
+    if (!raw || typeof raw !== "object") return undefined;
+    const d = raw as { propertyName?: string; mapping?: Record<string, string> };
+    if (typeof d.propertyName !== "string") return undefined;
+    const mapping: Record<string, number> = {};
+    const indexOfTarget = (id: string) => variants.findIndex((v) => v.kind === "ref" && v.target === id);
+    for (const [value, ref] of Object.entries(d.mapping ?? {})) {
+      const target = ref.includes("#") || ref.includes("/") ? ref : `#/components/schemas/${ref}`;
+      const resolved = this.docs.resolve(target, at.doc, `${at.pointer}/discriminator/mapping`);
+      if (!resolved) continue;
+      const idx = indexOfTarget(this.symbolFor({ doc: resolved.doc, pointer: resolved.pointer }));
+      if (idx >= 0) mapping[value] = idx;
+    }
+    // Variants without an explicit mapping are selected by their schema name (OpenAPI's implicit mapping).
+    list.forEach((v, i) => {
+      const ref = (v as Json | undefined)?.$ref;
+      if (typeof ref !== "string") return;
+      const name = decodeURIComponent(ref.split("/").pop() ?? "");
+      if (!Object.values(mapping).includes(i) && !(name in mapping)) mapping[name] = i;
+    });
+    return { property: d.propertyName, mapping };
+  }
+
+  private enumNode(values: JsonPrimitive[], s: Json): SchemaNode {
+    const nonNull = values.filter((v) => v !== null);
+    let node: SchemaNode;
+    if (nonNull.length === 0) node = { kind: "null" };
+    else if (nonNull.length === 1) node = { kind: "literal", value: nonNull[0] as JsonPrimitive };
+    else node = { kind: "enum", values: nonNull };
+    if (values.includes(null) && nonNull.length > 0) node = nullable(node);
+    if (s.type === "null") node = { kind: "null" };
+    return node;
+  }
+
+  private typed(type: string, s: Json, at: At): SchemaNode {
+    switch (type) {
+      case "string":
+        return this.stringNode(s, at);
+      case "number":
+      case "integer":
+        return numberNode(type, s, this.version);
+      case "boolean":
+        return { kind: "boolean" };
+      case "array":
+        return this.arrayNode(s, at);
+      case "object":
+        return this.objectNode(s, at);
+      default:
+        this.diags.warn("TW134", `unknown type "${type}"; treated as any value`, this.ref(at));
+        return { kind: "any" };
+    }
+  }
+
+  private stringNode(s: Json, at: At): SchemaNode {
+    const node: SchemaNode = { kind: "string" };
+    if (typeof s.format === "string") node.format = s.format;
+    if (typeof s.minLength === "number") node.minLength = s.minLength;
+    if (typeof s.maxLength === "number") node.maxLength = s.maxLength;
+    if (typeof s.contentEncoding === "string") node.contentEncoding = s.contentEncoding;
+    if (typeof s.contentMediaType === "string") node.contentMediaType = s.contentMediaType;
+    if (s.format === "byte") node.contentEncoding = "base64";
+    if (typeof s.pattern === "string") {
+      try {
+        new RegExp(s.pattern, "u");
+        node.pattern = s.pattern;
+      } catch {
+        this.diags.warn(
+          "TW135",
+          `pattern ${JSON.stringify(s.pattern)} is not a valid ECMA-262 regex`,
+          this.ref(at),
+        );
+      }
+    }
+    return node;
+  }
+
+  private arrayNode(s: Json, at: At): SchemaNode {
+    const bounds = {
+      ...(typeof s.minItems === "number" ? { minItems: s.minItems } : {}),
+      ...(typeof s.maxItems === "number" ? { maxItems: s.maxItems } : {}),
+    };
+    if (Array.isArray(s.prefixItems)) {
+      const items = s.prefixItems.map((p, i) => this.convert(p, child(at, "prefixItems", i)));
+      const rest =
+        s.items === undefined || s.items === false ? undefined : this.convert(s.items, child(at, "items"));
+      return { kind: "tuple", items, ...(rest && s.items !== true ? { rest } : {}) };
+    }
+    const items = this.convert(s.items, child(at, "items"));
+    return { kind: "array", items, ...bounds, ...(s.uniqueItems === true ? { uniqueItems: true } : {}) };
+  }
+
+  private objectNode(s: Json, at: At): SchemaNode {
+    const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+    const props = (s.properties ?? {}) as Json;
+    const properties: PropertyNode[] = Object.keys(props).map((name) => ({
+      name,
+      required: required.has(name),
+      schema: this.convert(props[name], child(at, "properties", name)),
+    }));
+    const ap = s.additionalProperties;
+    const additional: boolean | SchemaNode =
+      ap === undefined ||
+      ap === true ||
+      (typeof ap === "object" && ap !== null && Object.keys(ap).length === 0)
+        ? true
+        : ap === false
+          ? false
+          : this.convert(ap, child(at, "additionalProperties"));
+    return {
+      kind: "object",
+      properties,
+      additional,
+      ...(typeof s.minProperties === "number" ? { minProperties: s.minProperties } : {}),
+      ...(typeof s.maxProperties === "number" ? { maxProperties: s.maxProperties } : {}),
+    };
+  }
+
+  private meta(s: Json): SchemaMeta {
+    const m: SchemaMeta = {};
+    if (typeof s.title === "string") m.title = s.title;
+    if (typeof s.description === "string" && s.description.trim() !== "")
+      m.description = s.description.trim();
+    if ("default" in s) m.default = s.default;
+    if (Array.isArray(s.examples)) m.examples = s.examples;
+    else if ("example" in s) m.examples = [s.example];
+    if (s.deprecated === true) m.deprecated = true;
+    if (s.readOnly === true) m.readOnly = true;
+    if (s.writeOnly === true) m.writeOnly = true;
+    return m;
+  }
+
+  private valueAt(at: At): unknown {
+    const resolved = this.docs.resolve(at.pointer, at.doc, at.pointer);
+    return resolved?.value;
+  }
+
+  private reportOnce(keyword: string, at: At): void {
+    if (this.reported.has(keyword)) return;
+    this.reported.add(keyword);
+    this.diags.info(
+      "TW134",
+      `"${keyword}" is not enforced (first seen here); the published schema is looser`,
+      this.ref(at),
+    );
+  }
+
+  ref(at: At): SourceRef {
+    return { file: at.doc.file, pointer: at.pointer };
+  }
+}
+
+function symbolNameFromPointer(segments: string[]): string {
+  const decoded = segments.map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
+  const last = decoded[decoded.length - 1] ?? "Schema";
+  if (["schema", "items", "additionalProperties"].includes(last) || /^\d+$/.test(last)) {
+    return decoded
+      .filter((s) => s !== "#" && s !== "")
+      .slice(-4)
+      .join(" ");
+  }
+  return last;
+}
+
+function typesOf(s: Json): string[] {
+  if (Array.isArray(s.type)) return s.type as string[];
+  if (typeof s.type === "string") return [s.type];
+  if (s.properties || s.additionalProperties !== undefined || s.required) return ["object"];
+  if (s.items || s.prefixItems) return ["array"];
+  if (
+    s.pattern !== undefined ||
+    s.minLength !== undefined ||
+    s.maxLength !== undefined ||
+    s.format === "binary"
+  ) {
+    return ["string"];
+  }
+  if (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf !== undefined) return ["number"];
+  return [];
+}
+
+function numberNode(kind: "number" | "integer", s: Json, version: OpenApiVersion): SchemaNode {
+  const node: SchemaNode = { kind };
+  if (typeof s.format === "string") node.format = s.format;
+  if (typeof s.multipleOf === "number") node.multipleOf = s.multipleOf;
+  if (version === "3.1" || typeof s.exclusiveMinimum === "number" || typeof s.exclusiveMaximum === "number") {
+    if (typeof s.exclusiveMinimum === "number") node.exclusiveMinimum = s.exclusiveMinimum;
+    if (typeof s.exclusiveMaximum === "number") node.exclusiveMaximum = s.exclusiveMaximum;
+  }
+  if (typeof s.minimum === "number") {
+    if (s.exclusiveMinimum === true) node.exclusiveMinimum = s.minimum;
+    else node.minimum = s.minimum;
+  }
+  if (typeof s.maximum === "number") {
+    if (s.exclusiveMaximum === true) node.exclusiveMaximum = s.maximum;
+    else node.maximum = s.maximum;
+  }
+  return node;
+}
+
+export function nullable(node: SchemaNode): SchemaNode {
+  if (node.kind === "nullable" || node.kind === "null" || node.kind === "any") return node;
+  return { kind: "nullable", inner: node };
+}
+
+function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {
+  return Object.keys(meta).length === 0 ? node : ({ ...node, ...meta } as SchemaNode);
+}
+
+/**
+ * `allOf` of inline, open objects is one object (nicer types and schemas); anything else stays an intersection,
+ * which keeps JSON Schema's meaning exactly (closed parts reject each other's keys, as in JSON Schema).
+ */
+export function mergeIntersection(parts: SchemaNode[]): SchemaNode {
+  const objects = parts.every((p) => p.kind === "object" && p.additional === true);
+  if (!objects) return { kind: "intersection", parts };
+  const properties: PropertyNode[] = [];
+  for (const p of parts) {
+    if (p.kind !== "object") continue;
+    for (const prop of p.properties) {
+      const existing = properties.findIndex((q) => q.name === prop.name);
+      if (existing === -1) properties.push(prop);
+      else return { kind: "intersection", parts };
+    }
+  }
+  return { kind: "object", properties, additional: true };
+}

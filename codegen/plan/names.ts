@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+
+export const TOOL_NAME = /^[A-Za-z0-9._-]{1,128}$/;
+/** Property keys several model APIs accept in tool input schemas. */
+const ARG_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** `getSecretVersions` / `repos/get-content` / `GET /v1/a/{id}` -> `get_secret_versions` / ... */
+export function snakeCase(raw: string): string {
+  return raw
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase();
+}
+
+/** Default tool name of an operation without a manifest entry. */
+export function defaultToolName(operationId: string | undefined, method: string, path: string): string {
+  if (operationId) return snakeCase(operationId);
+  const segments = path
+    .split("/")
+    .filter(Boolean)
+    .map((s) => (s.startsWith("{") ? `by_${s.slice(1, -1)}` : s));
+  return snakeCase([method.toLowerCase(), ...segments].join("_"));
+}
+
+function shortHash(text: string): string {
+  return BigInt(`0x${createHash("sha256").update(text).digest("hex").slice(0, 12)}`)
+    .toString(36)
+    .slice(0, 4);
+}
+
+/**
+ * Fits a name into the budget, deterministically and readably: the start is kept (it carries the verb and the
+ * resource), and a short hash of the full name keeps two long names that share a start apart.
+ */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const cut = name.slice(0, max - 5).replace(/[_.-]+$/, "");
+  return `${cut}_${shortHash(name)}`;
+}
+
+/** A tool argument name every client accepts; spec names like `filter[status]` become `filter_status`. */
+export function safeArgName(raw: string): string {
+  if (ARG_NAME.test(raw)) return raw;
+  const cleaned = raw
+    .replace(/[^A-Za-z0-9_.-]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 64);
+  return cleaned === "" ? "arg" : cleaned;
+}
+
+/** `scaivault_read_secret` (prefix `scaivault_`) -> `Read secret`. */
+export function humanize(name: string, prefix = ""): string {
+  const base = prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  const words = base.replace(/[_.-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
