@@ -38,7 +38,10 @@ function hoistPathRefs(doc: Record<string, any>): void {
       );
   const visit = (value: unknown): void => {
     if (!value || typeof value !== "object") return;
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
     const obj = value as Record<string, unknown>;
     if (typeof obj.$ref === "string" && obj.$ref.startsWith("#/paths/")) {
       let name = hoisted.get(obj.$ref);
