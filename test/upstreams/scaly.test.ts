@@ -459,3 +459,127 @@ describe("data plane", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("Scaly specs", () => {
+  const spec = (path: string) => new URL(`../../specs/scaly/${path}`, import.meta.url);
+  const SEED_TOOLS = [
+    "scaly_auth_status",
+    "scaly_status",
+    "scaly_list_apps",
+    "scaly_get_app",
+    "scaly_list_stacks",
+    "scaly_get_stack",
+    "scaly_list_addons",
+    "scaly_get_addon",
+    "scaly_list_jobs",
+    "scaly_run_job",
+    "scaly_list_deployments",
+    "scaly_get_deployment",
+    "scaly_deploy_app",
+    "scaly_restart_stack_services",
+    "scaly_retry_deployment",
+    "scaly_get_operation",
+    "scaly_wait_operation",
+    "scaly_get_operation_events",
+    "scaly_set_env",
+    "scaly_get_env_vars",
+    "scaly_plan",
+    "scaly_apply",
+    "scaly_pull",
+    "scaly_create_stack",
+    "scaly_update_stack",
+    "scaly_delete_stack",
+    "scaly_create_database",
+    "scaly_create_storage",
+    "scaly_create_app",
+    "scaly_link_addon",
+    "scaly_configure_auth",
+    "scaly_list_user_groups",
+    "scaly_create_user_group",
+    "scaly_delete_user_group",
+    "scaly_invite_user_group_users",
+    "scaly_add_users_to_group",
+    "scaly_remove_users_from_group",
+    "scaly_get_logs",
+    "scaly_diagnose_app",
+    "scaly_db_query",
+    "scaly_db_execute",
+    "scaly_db_migration_plan",
+    "scaly_db_migrate",
+    "scaly_db_schema_dump",
+    "scaly_storage_list_objects",
+    "scaly_storage_download_object",
+    "scaly_storage_upload_object",
+    "scaly_storage_delete_object",
+  ];
+
+  it("has a valid data-plane OpenAPI document with every operation the tools need", async () => {
+    const { validate } = await import("@readme/openapi-parser");
+    const result = await validate(spec("dataplane.yaml").pathname);
+    expect(result.valid, JSON.stringify(result)).toBe(true);
+    const doc = (await import("yaml")).parse(readFileSync(spec("dataplane.yaml"), "utf8"));
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap(
+      (item) =>
+        Object.values(item).flatMap((op) =>
+          op && typeof op === "object" && op.operationId ? [op.operationId] : [],
+        ),
+    );
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "queryDatabase",
+        "executeDatabase",
+        "planDatabaseMigrations",
+        "applyDatabaseMigrations",
+        "getDatabaseSchema",
+        "listStorageObjects",
+        "downloadStorageObject",
+        "uploadStorageObject",
+        "deleteStorageObject",
+        "getAppLogs",
+      ]),
+    );
+  });
+
+  it("lists every seed tool and alias in capabilities, and every guide it names exists", async () => {
+    const caps = (await import("yaml")).parse(readFileSync(spec("capabilities.yaml"), "utf8"));
+    const groups = Object.values(caps.tools) as Array<Record<string, unknown>>;
+    const listed = groups.flatMap((g) =>
+      ["read", "write", "destructive"].flatMap((k) => (g[k] as string[]) ?? []),
+    );
+    expect([...listed].sort()).toEqual([...SEED_TOOLS].sort());
+    const aliases = groups.flatMap((g) => Object.keys((g.aliases as object) ?? {}));
+    expect(aliases.sort()).toEqual([
+      "scaly_get_deployment_status",
+      "scaly_list_compute",
+      "scaly_set_env_var",
+    ]);
+    for (const uri of Object.keys(caps.resources.fixed).filter((u) => u.startsWith("scaly://guides/"))) {
+      expect(() => readFileSync(spec(`${uri.slice("scaly://".length)}.md`))).not.toThrow();
+    }
+    for (const name of ["nextjs", "fastapi", "express", "django"])
+      readFileSync(spec(`guides/frameworks/${name}.md`));
+    for (const name of ["background-jobs", "private-app-auth", "database-migrations"]) {
+      readFileSync(spec(`guides/patterns/${name}.md`));
+    }
+  });
+
+  it("accepts the build-plan guide's example config and rejects a private app nobody can sign in to", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const formats: any = await import("ajv-formats");
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    // ajv-formats is CommonJS: under NodeNext its default import is the module object, the plugin one level down.
+    const addFormats = (formats.default?.default ?? formats.default) as (
+      ajv: InstanceType<typeof Ajv2020>,
+    ) => void;
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(spec("resources-schema.json"), "utf8")));
+    const guide = readFileSync(spec("guides/build-plan.md"), "utf8");
+    const example = (await import("yaml")).parse(/```yaml\n([\s\S]*?)```/.exec(guide)?.[1] ?? "");
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    const locked = {
+      version: 1,
+      apps: { web: { stack: "prod", framework: "NEXTJS", auth: { visibility: "PRIVATE" } } },
+    };
+    expect(validate(locked)).toBe(false);
+  });
+});
