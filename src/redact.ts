@@ -21,7 +21,7 @@ const RULES: Array<[RegExp, string]> = [
   [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, "$1 [redacted]"],
   // key=value or key: value pairs whose key names a credential.
   [
-    /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)("?\s*[:=]\s*"?)[^\s"',;&}]+/gi,
+    /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)(["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
     "$1$2[redacted]",
   ],
   // JWTs.
@@ -44,9 +44,22 @@ const RULES: Array<[RegExp, string]> = [
   [/(?:^|(?<=[\s"'(=]))(?:\/[\w.@-]+){2,}\/?/g, "[path]"],
 ];
 
+/**
+ * Inputs are cut before the patterns run: the patterns backtrack, and an upstream can send a long body. The
+ * cut falls on whitespace, so it never leaves the unrecognisable first half of a token behind.
+ */
+const MAX_INPUT = 2000;
+
+function bound(text: string): string {
+  if (text.length <= MAX_INPUT) return text;
+  const cut = text.slice(0, MAX_INPUT);
+  const space = cut.search(/\s\S*$/);
+  return `${space > 0 ? cut.slice(0, space) : ""} …`;
+}
+
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {
-  let out = text;
+  let out = bound(text);
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   }

@@ -188,6 +188,26 @@ const CLIENTS = [
     },
   },
   {
+    label: "v2 client negotiating 2026-07-28 (server/discover)",
+    connect: async (stderr: string[]) => {
+      const transport = new StdioV2({
+        command: process.execPath,
+        args: [BIN, "serve", CATALOG],
+        env: serverEnv(),
+        cwd: ROOT,
+        stderr: "pipe",
+      });
+      transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+      const client = new ClientV2(
+        { name: "e2e-v2-modern", version: "1.0.0" },
+        { versionNegotiation: { mode: "auto" } },
+      );
+      await client.connect(transport);
+      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+      return client as unknown as AnyClient;
+    },
+  },
+  {
     label: "v1 client (@modelcontextprotocol/sdk, legacy initialize)",
     connect: async (stderr: string[]) => {
       const transport = new StdioV1({
@@ -504,7 +524,14 @@ describe("process lifecycle", () => {
     child.stdin!.write('this is not json\n{"jsonrpc":"2.0",broken\n');
     send(child, { jsonrpc: "2.0", method: "notifications/initialized" });
     send(child, { jsonrpc: "2.0", id: 2, method: "tools/list" });
-    await waitFor(() => out.join("").includes('"id":2'));
+    // This handler console.logs: the line must land on stderr, not between JSON-RPC messages.
+    send(child, {
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "sum_prices", arguments: { ids: ["1"] } },
+    });
+    await waitFor(() => out.join("").includes('"id":2') && out.join("").includes('"id":3'));
     const lines = out.join("").trim().split("\n");
     for (const line of lines) expect(JSON.parse(line).jsonrpc).toBe("2.0");
     expect(
@@ -513,6 +540,7 @@ describe("process lifecycle", () => {
     child.stdin!.end();
     expect(await withTimeout(exited, 5000)).toBe(0);
     expect(err.join("")).toMatch(/serving runtime-fixture/);
+    expect(err.join("")).toMatch(/sum_prices: added 1 prices/);
   });
 
   it("refuses to start on invalid configuration, listing every problem without secret values (exit 2)", async () => {

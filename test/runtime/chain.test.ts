@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { CatalogTool, ToolOutcome } from "../../src/catalog.js";
+import { type CallContext, compose, failure, insertBefore, type NamedMiddleware } from "../../src/chain.js";
+import { compileTemplate } from "../../src/resources.js";
+
+const ctx = { tool: { name: "t" } as CatalogTool, args: {}, notes: new Map() } as unknown as CallContext;
+
+function step(name: string, log: string[]): NamedMiddleware {
+  return {
+    name,
+    async run(_ctx, next) {
+      log.push(`${name}>`);
+      const out = await next();
+      log.push(`<${name}`);
+      return out;
+    },
+  };
+}
+
+describe("compose", () => {
+  it("runs middleware in order around the terminal", async () => {
+    const log: string[] = [];
+    const run = compose([step("a", log), step("b", log)], async () => {
+      log.push("exec");
+      return { data: 1 };
+    });
+    expect(await run(ctx)).toEqual({ data: 1 });
+    expect(log).toEqual(["a>", "b>", "exec", "<b", "<a"]);
+  });
+
+  it("a refusal short-circuits: later steps and the executor never run", async () => {
+    let executed = false;
+    const refuse: NamedMiddleware = { name: "deny", run: async () => failure("refused by deny", "refused") };
+    const run = compose([refuse], async (): Promise<ToolOutcome> => {
+      executed = true;
+      return { data: null };
+    });
+    expect((await run(ctx)).error).toEqual({ message: "refused by deny", code: "refused" });
+    expect(executed).toBe(false);
+  });
+
+  it("calling next() twice is an error", async () => {
+    const twice: NamedMiddleware = {
+      name: "twice",
+      run: async (_c, next) => {
+        await next();
+        return next();
+      },
+    };
+    await expect(compose([twice], async () => ({ data: null }))(ctx)).rejects.toThrow(
+      /called next\(\) twice/,
+    );
+  });
+
+  it("insertBefore places a step by name, or at the end", () => {
+    const log: string[] = [];
+    const chain = [step("parse-args", log), step("validate-output", log)];
+    expect(insertBefore(chain, "validate-output", step("mask", log)).map((s) => s.name)).toEqual([
+      "parse-args",
+      "mask",
+      "validate-output",
+    ]);
+    expect(insertBefore(chain, "missing", step("audit", log)).map((s) => s.name)).toEqual([
+      "parse-args",
+      "validate-output",
+      "audit",
+    ]);
+  });
+});
+
+describe("resource templates", () => {
+  it.each([
+    [
+      "vault://secrets/{tenant}/{path}",
+      "vault://secrets/acme/team/db/password",
+      { tenant: "acme", path: "team/db/password" },
+    ],
+    ["vault://secrets/{tenant}/{path}", "vault://secrets/acme", null],
+    ["x://{a}/{b}/end", "x://1/2/end", { a: "1", b: "2" }],
+    ["x://{a}/{b}/end", "x://1/2/3/end", { a: "1", b: "2/3" }],
+    ["x://{a}/mid/{b}", "x://1/2/mid/3", null],
+    ["x://{+path}/raw", "x://a/b/raw", { path: "a/b" }],
+    ["x://docs.v1/{id}", "x://docsXv1/7", null],
+  ])("%s matches %s", (template, uri, expected) => {
+    const { pattern, variables } = compileTemplate(template);
+    const match = pattern.exec(uri);
+    if (expected === null) {
+      expect(match).toBeNull();
+      return;
+    }
+    expect(Object.fromEntries(variables.map((v, i) => [v, match?.[i + 1]]))).toEqual(expected);
+  });
+});

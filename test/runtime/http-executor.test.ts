@@ -1,0 +1,254 @@
+import { describe, expect, it } from "vitest";
+import type { CatalogTool, EnvVar, HttpBinding, Source } from "../../src/catalog.js";
+import type { CallContext } from "../../src/chain.js";
+import { resolveConfig } from "../../src/config.js";
+import { createHttpExecutor } from "../../src/executors/http.js";
+import { upstreamErrorMessage } from "../../src/executors/response.js";
+
+// The executor's handling of what comes back: size limits, media types, redirects, failures. Requests go to a
+// fake fetch so each case controls the response exactly.
+
+const vars: EnvVar[] = [
+  { name: "BASE", description: "", type: "url", required: true, secret: false },
+  { name: "TOKEN", description: "", type: "string", required: false, secret: true },
+];
+const source: Source = {
+  id: "api",
+  kind: "openapi",
+  baseUrl: { env: "BASE" },
+  auth: [{ kind: "bearer", scheme: "bearer", token: { env: "TOKEN" } }],
+  timeoutMs: 1000,
+};
+const binding: HttpBinding = {
+  kind: "http",
+  source: "api",
+  method: "POST",
+  path: "/things",
+  params: [],
+  body: { mediaType: "application/json", encoding: "json", required: false, mode: "whole", arg: "body" },
+  security: [["bearer"]],
+  success: { status: "200", mediaType: "application/json" },
+};
+const config = resolveConfig(vars, { BASE: "https://api.example.com/v1", TOKEN: "tok-abc-123456" });
+
+interface Sent {
+  url: string;
+  method: string;
+  headers: Headers;
+}
+
+function executor(respond: (url: string, init: RequestInit) => Response | Promise<Response>, limit?: number) {
+  const sent: Sent[] = [];
+  const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    sent.push({
+      url: String(input),
+      method: init?.method ?? "GET",
+      headers: new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]),
+    });
+    return respond(String(input), init ?? {});
+  }) as typeof globalThis.fetch;
+  const run = createHttpExecutor({
+    sources: [source],
+    config,
+    fetch,
+    ...(limit ? { maxResponseBytes: limit } : {}),
+  });
+  return { run, sent };
+}
+
+function ctx(signal = new AbortController().signal): CallContext {
+  return {
+    tool: { name: "t" } as CatalogTool,
+    calledAs: "t",
+    entry: "tools/call",
+    rawArgs: {},
+    args: { body: { a: 1 } },
+    correlationId: "c0ffee",
+    client: { capabilities: undefined, era: "legacy" },
+    signal,
+    upstream: { requests: 0 },
+    startedAt: Date.now(),
+    depth: 0,
+    progress: async () => {},
+    notes: new Map(),
+  };
+}
+
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+
+describe("responses", () => {
+  it("JSON is parsed, and the call counts one upstream request", async () => {
+    const { run } = executor(() => json({ ok: 1 }));
+    const c = ctx();
+    expect(await run(c, binding)).toEqual({ data: { ok: 1 }, status: 200 });
+    expect(c.upstream).toEqual({ requests: 1, lastStatus: 200 });
+  });
+
+  it("text stays text; invalid JSON falls back to text; an empty body is null", async () => {
+    expect(
+      (
+        await executor(() => new Response("hi", { headers: { "content-type": "text/plain" } })).run(
+          ctx(),
+          binding,
+        )
+      ).data,
+    ).toBe("hi");
+    expect(
+      (
+        await executor(() => new Response("{oops", { headers: { "content-type": "application/json" } })).run(
+          ctx(),
+          binding,
+        )
+      ).data,
+    ).toBe("{oops");
+    expect((await executor(() => new Response(null, { status: 204 })).run(ctx(), binding)).data).toBeNull();
+  });
+
+  it("a body over the limit is a clear error, whether or not it declares its length", async () => {
+    const big = new Uint8Array(2048);
+    const declared = await executor(
+      () => new Response(big, { headers: { "content-type": "application/json" } }),
+      1024,
+    ).run(ctx(), binding);
+    expect(declared.error).toEqual({
+      message: "the upstream response is larger than 1 KB",
+      code: "response_too_large",
+    });
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new Uint8Array(512));
+      },
+    });
+    const streamed = await executor(
+      () => new Response(stream, { headers: { "content-type": "text/plain" } }),
+      1024,
+    ).run(ctx(), binding);
+    expect(streamed.error?.code).toBe("response_too_large");
+  });
+
+  it("the default limit is 10 MB", async () => {
+    const body = new Uint8Array(10 * 1024 * 1024 + 1);
+    const result = await executor(
+      () => new Response(body, { headers: { "content-type": "application/octet-stream" } }),
+    ).run(ctx(), binding);
+    expect(result.error?.message).toBe("the upstream response is larger than 10 MB");
+  });
+});
+
+describe("failures", () => {
+  it("an upstream error keeps status and a redacted, truncated message, never the body", async () => {
+    const message = `quota exceeded for key tok-abc-123456 at https://internal.example/x ${"x".repeat(400)}`;
+    const { run } = executor(() => json({ error: { message }, debug: "SELECT * FROM secrets" }, 429));
+    const result = await run(ctx(), binding);
+    expect(result.status).toBe(429);
+    expect(result.error?.code).toBe("http_429");
+    expect(result.error?.message).toMatch(
+      /^upstream answered HTTP 429 Too Many Requests: quota exceeded for key \[redacted\] at \[url\]/,
+    );
+    expect(result.error?.message.length).toBeLessThan(300);
+    expect(result.error?.message).not.toContain("SELECT");
+  });
+
+  it("a non-JSON error body contributes nothing but its status", async () => {
+    const { run } = executor(() => new Response("<html>stack at 10.0.0.1</html>", { status: 502 }));
+    expect((await run(ctx(), binding)).error?.message).toBe("upstream answered HTTP 502 Bad Gateway");
+  });
+
+  it("a refused connection is a safe network error", async () => {
+    const { run } = executor(() => {
+      throw Object.assign(new TypeError("fetch failed"), {
+        cause: { code: "ECONNREFUSED", address: "10.1.1.1" },
+      });
+    });
+    expect((await run(ctx(), binding)).error).toEqual({
+      message: "the upstream refused the connection",
+      code: "network",
+    });
+  });
+
+  it("cancellation aborts the request", async () => {
+    const controller = new AbortController();
+    const { run } = executor(
+      (_, init) =>
+        new Promise<Response>((_, reject) => {
+          const abort = () => reject(new DOMException("aborted", "AbortError"));
+          if (init.signal?.aborted) abort();
+          init.signal?.addEventListener("abort", abort);
+        }),
+    );
+    const pending = run(ctx(controller.signal), binding);
+    setTimeout(() => controller.abort(), 20);
+    expect((await pending).error?.code).toBe("cancelled");
+  });
+
+  it("missing credentials: no request, a message naming the variable", async () => {
+    const run = createHttpExecutor({
+      sources: [source],
+      config: resolveConfig(vars, { BASE: "https://a.example" }),
+    });
+    const result = await run(ctx(), binding);
+    expect(result.error).toEqual({
+      message: "missing credentials: set TOKEN (bearer)",
+      code: "missing_credentials",
+    });
+  });
+});
+
+describe("redirects", () => {
+  it("follows same-origin redirects with the credentials", async () => {
+    const { run, sent } = executor((url) =>
+      url.endsWith("/things")
+        ? new Response(null, { status: 307, headers: { location: "/v1/things2" } })
+        : json({ moved: true }),
+    );
+    expect((await run(ctx(), binding)).data).toEqual({ moved: true });
+    expect(sent.map((s) => [s.method, s.url, s.headers.get("authorization")])).toEqual([
+      ["POST", "https://api.example.com/v1/things", "Bearer tok-abc-123456"],
+      ["POST", "https://api.example.com/v1/things2", "Bearer tok-abc-123456"],
+    ]);
+  });
+
+  it("a 303 becomes a GET", async () => {
+    const { run, sent } = executor((url) =>
+      url.endsWith("/things")
+        ? new Response(null, { status: 303, headers: { location: "/v1/result" } })
+        : json({}),
+    );
+    await run(ctx(), binding);
+    expect(sent[1]?.method).toBe("GET");
+  });
+
+  it("never follows a redirect to another origin", async () => {
+    const { run, sent } = executor(
+      () =>
+        new Response(null, { status: 302, headers: { location: "http://169.254.169.254/latest/meta-data" } }),
+    );
+    const result = await run(ctx(), binding);
+    expect(result.error?.code).toBe("redirect_refused");
+    expect(result.error?.message).not.toContain("169.254");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("stops redirect loops", async () => {
+    const { run } = executor(() => new Response(null, { status: 302, headers: { location: "/v1/things" } }));
+    expect((await run(ctx(), binding)).error?.message).toBe("the upstream redirected too many times");
+  });
+});
+
+describe("upstreamErrorMessage", () => {
+  it.each([
+    [{ message: "plain" }, "plain"],
+    [{ error: { message: "nested" } }, "nested"],
+    [{ error: "invalid_grant", error_description: "described" }, "described"],
+    [{ detail: "fastapi" }, "fastapi"],
+    [{ detail: [{ msg: "field required", loc: ["body", "x"] }] }, "field required"],
+    [{ title: "problem+json title" }, "problem+json title"],
+    [{ errors: [{ message: "graphql-ish" }] }, "graphql-ish"],
+    [{ unrelated: "x" }, undefined],
+    ["a string body", undefined],
+    [[{ message: "array" }], undefined],
+  ])("%j -> %j", (body, expected) => {
+    expect(upstreamErrorMessage(body)).toBe(expected);
+  });
+});

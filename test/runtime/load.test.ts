@@ -1,0 +1,141 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CatalogLoadError, findCatalogDir, loadCatalog, PACKAGE_ROOT } from "../../src/load.js";
+
+const FIXTURE = resolve(import.meta.dirname, "../fixtures/runtime-catalog");
+const BIN = join(PACKAGE_ROOT, "bin/toolwright.mjs");
+
+function copyFixture(edit?: (doc: Record<string, unknown>) => void): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "tw-load-")), "catalog");
+  cpSync(FIXTURE, dir, { recursive: true });
+  if (edit) {
+    const file = join(dir, "catalog.json");
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    edit(doc);
+    writeFileSync(file, JSON.stringify(doc));
+  }
+  return dir;
+}
+
+describe("finding a catalog", () => {
+  it("a name is looked up under ./generated/ of the working directory", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "tw-cwd-"));
+    mkdirSync(join(cwd, "generated"));
+    cpSync(FIXTURE, join(cwd, "generated", "shop"), { recursive: true });
+    expect(findCatalogDir("shop", cwd)).toBe(join(cwd, "generated", "shop"));
+  });
+
+  it("a path is taken as the folder; a miss lists where it looked", () => {
+    expect(findCatalogDir("test/fixtures/runtime-catalog", PACKAGE_ROOT)).toBe(FIXTURE);
+    expect(() => findCatalogDir("no-such-catalog", tmpdir())).toThrow(
+      /not found; looked in:\n.*generated\/no-such-catalog/,
+    );
+    expect(() => findCatalogDir("./test", PACKAGE_ROOT)).toThrow(/has no catalog.json/);
+  });
+});
+
+describe("loading", () => {
+  it("loads the fixture", async () => {
+    const loaded = await loadCatalog(FIXTURE);
+    expect(loaded.doc.catalog).toBe("runtime-fixture");
+    expect(typeof loaded.module.tools.get_item?.input).toBe("function");
+  });
+
+  it("an inputHash mismatch names both files", async () => {
+    const dir = copyFixture((doc) => {
+      doc.inputHash = "sha256:other";
+    });
+    const error = await loadCatalog(dir).catch((e) => e);
+    expect(error).toBeInstanceOf(CatalogLoadError);
+    expect(error.message).toMatch(
+      /catalog\.gen\.ts \(inputHash sha256:fixture-runtime-catalog-v1\) and catalog\.json \(inputHash sha256:other\)/,
+    );
+  });
+
+  it("refuses another catalog format", async () => {
+    const dir = copyFixture((doc) => {
+      doc.format = 2;
+    });
+    await expect(loadCatalog(dir)).rejects.toThrow(/catalog format 2 is not supported/);
+  });
+
+  it("lists every inconsistency at once", async () => {
+    const dir = copyFixture((doc) => {
+      const tools = doc.tools as Array<Record<string, any>>;
+      tools[0]!.binding.security = [["nope"]];
+      tools[1]!.name = "get_item";
+      (doc.prompts as Array<Record<string, unknown>>)[0]!.asset = "../../etc/passwd";
+      (doc.sources as Array<Record<string, any>>)[0]!.baseUrl = { env: "UNDECLARED_URL" };
+    });
+    const error = await loadCatalog(dir).catch((e) => e);
+    expect(error.message).toMatch(/security scheme 'nope'/);
+    expect(error.message).toMatch(/tool name get_item is used twice/);
+    expect(error.message).toMatch(/leaves the catalog folder/);
+    expect(error.message).toMatch(/reads env variable UNDECLARED_URL, which the catalog does not declare/);
+  });
+});
+
+describe("a catalog outside the package", () => {
+  // Generated code imports `zod` and `toolwright/catalog`, which do not resolve from a folder in /tmp; the
+  // loader's resolve hook borrows toolwright's own. This runs the real bin, as a user would.
+  it("serves from a temporary folder", () => {
+    const dir = copyFixture();
+    const input = [
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_item", arguments: { id: 1 } } },
+    ]
+      .map((m) => JSON.stringify(m))
+      .join("\n");
+    const run = spawnSync(process.execPath, [BIN, "serve", dir], {
+      cwd: tmpdir(),
+      input: `${input}\n`,
+      env: { PATH: process.env.PATH ?? "", FIXTURE_BASE_URL: "http://127.0.0.1:9/api" },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const responses = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    // The zod schema ran: a number for a string argument is refused by validation.
+    expect(responses.find((r) => r.id === 2)?.result.content[0].text).toMatch(/^invalid arguments: id: /);
+  });
+});
+
+describe("serve --help", () => {
+  it("lists the catalog's env variables with descriptions and defaults, never values", () => {
+    const run = spawnSync(process.execPath, [BIN, "serve", FIXTURE, "--help"], {
+      env: { PATH: process.env.PATH ?? "", FIXTURE_TOKEN: "help-canary-value" },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: toolwright serve <catalog>/);
+    expect(run.stdout).toMatch(/FIXTURE_BASE_URL\n\s+Base URL of the fixture upstream\n\s+\[url; required\]/);
+    expect(run.stdout).toMatch(
+      /FIXTURE_REGION\n\s+Region\n\s+\[enum; one of eu\|us; aliases europe=eu; default "eu"\]/,
+    );
+    expect(run.stdout).toMatch(/FIXTURE_TOKEN\n\s+Bearer token\n\s+\[string; secret\]/);
+    expect(run.stdout).not.toContain("help-canary-value");
+  });
+
+  it("toolwright --help lists every verb", () => {
+    const run = spawnSync(process.execPath, [BIN, "--help"], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    for (const verb of ["serve", "generate", "check", "audit", "manifest-schema"]) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${verb} `, "m"));
+    }
+    const unknown = spawnSync(process.execPath, [BIN, "frobnicate"], { encoding: "utf8" });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { redact, redactAndTruncate, rememberSecret } from "../../src/redact.js";
+
+describe("redact", () => {
+  it.each([
+    ["see https://ops.internal.example/runbook?x=1 now", "see [url] now"],
+    ["postgres://admin:pw@db:5432/x failed", "[url] failed"],
+    ["Authorization: Bearer abc.def.ghi123", "Authorization: [redacted] [redacted]"],
+    ["got token=abc123 and api_key: 'k-99'", "got token=[redacted] and api_key: '[redacted]'"],
+    ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part", "jwt [redacted]"],
+    ["mail ops@corp.example now", "mail [email] now"],
+    ["connect 10.0.0.7:5432 refused", "connect [host] refused"],
+    ["host db-7.internal.corp refused", "host [host] refused"],
+    ["host db-primary:5432 refused", "host [host] refused"],
+    ["api.example.com said no", "[host] said no"],
+    ["key sk_live_51HxQ0abcdef0123456789 leaked", "key [redacted] leaked"],
+    ["at /srv/app/lib/db.js:12:5", "at [path][host]:5"],
+    ["line one\nline two\r\n", "line one line two"],
+  ])("%j -> %j", (input, expected) => {
+    expect(redact(input)).toBe(expected);
+  });
+
+  it("keeps ordinary messages readable", () => {
+    expect(redact("secret not found: team/db-password")).toBe("secret not found: team/db-password");
+    expect(redact("Validation failed: name must be at most 64 characters (v1.2)")).toBe(
+      "Validation failed: name must be at most 64 characters (v1.2)",
+    );
+  });
+
+  it("replaces remembered secret values wherever they appear", () => {
+    rememberSecret("hunter2-canary");
+    expect(redact("the password hunter2-canary is wrong")).toBe("the password [redacted] is wrong");
+  });
+
+  it("bounds its work on long input and never leaves half a token", () => {
+    const started = Date.now();
+    const out = redact(`${"a".repeat(100_000)} tail`);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(out).toBe("…");
+    expect(redact(`${"word ".repeat(399)}abcdefghijklmnopqrstuvwxyz0123456789`)).toMatch(/word …$/);
+  });
+
+  it("truncates on a word boundary", () => {
+    const out = redactAndTruncate(`${"word ".repeat(100)}end`, 50);
+    expect(out.length).toBeLessThanOrEqual(51);
+    expect(out.endsWith("…")).toBe(true);
+  });
+});
