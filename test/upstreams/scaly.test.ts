@@ -219,6 +219,19 @@ describe("control plane queries and mutations", () => {
     expect(names).toContain("FEATURE_FLAG");
     expect(names).not.toContain("LOG_LEVEL");
     expect(envVars.find((v: any) => v.name === "DATABASE_URL")?.source).toBe("ADDON");
+    const { app } = await ok(
+      `{ app(id: "app_ml_api") { addonLinks { addon { id } envPrefix envVarNames } } }`,
+    );
+    expect(app.addonLinks).toContainEqual({
+      addon: { id: "add_assets" },
+      envPrefix: "MODELS",
+      envVarNames: [
+        "MODELS_STORAGE_BUCKET",
+        "MODELS_STORAGE_ENDPOINT",
+        "MODELS_STORAGE_ACCESS_KEY_ID",
+        "MODELS_STORAGE_SECRET_ACCESS_KEY",
+      ],
+    });
     const managed = await gql(
       `mutation { setEnvVars(input: { appId: "app_ml_api", unset: ["DATABASE_URL"] }) { names } }`,
     );
@@ -335,6 +348,9 @@ describe("data plane", () => {
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe("SESSION_TOKEN_EXPIRED");
     expect(expired.body.error.message).toMatch(/expired.*scaly auth login/);
+    const session = await dp("GET", "/v1/session");
+    expect(session.body).toMatchObject({ workspaceId: "ws_acme", scope: ["db", "storage", "logs"] });
+    expect(session.body.expiresInSec).toBeGreaterThan(3000);
     const apiKey = await dp("GET", `${ml}/logs`, undefined, { token: up.keys.apiKey });
     expect(apiKey.body.error.code).toBe("SESSION_TOKEN_INVALID");
   });

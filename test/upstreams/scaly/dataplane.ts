@@ -1,7 +1,7 @@
 import type { Databases, MigrationFile } from "./database.js";
 import { HttpError } from "./errors.js";
 import type { AppRec, LogLevel, LogSource } from "./model.js";
-import type { SessionTokens } from "./session.js";
+import type { SessionClaims, SessionTokens } from "./session.js";
 import { Bucket, checkKey } from "./storage.js";
 import type { Store } from "./store.js";
 
@@ -173,7 +173,11 @@ export async function handleDataPlane(
   req: DataPlaneRequest,
 ): Promise<DataPlaneResponse> {
   const { store, databases, tokens } = deps;
-  tokens.verify(req.headers.authorization);
+  const claims = tokens.verify(req.headers.authorization);
+  if (req.rawPath === "/v1/session") {
+    if (req.method !== "GET") methodNotAllowed(["GET"]);
+    return { status: 200, body: sessionInfo(claims) };
+  }
   const match = /^\/v1\/apps\/([^/]+)\/(.+)$/.exec(req.rawPath);
   if (!match) throw new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${req.rawPath}`);
   const appId = decode(match[1] as string, "appId");
@@ -263,6 +267,17 @@ export async function handleDataPlane(
     methodNotAllowed(["GET", "PUT", "DELETE"]);
   }
   throw new HttpError(404, "NOT_FOUND", `No route for ${m} ${req.rawPath}`);
+}
+
+function sessionInfo(claims: SessionClaims) {
+  return {
+    subject: claims.sub,
+    workspaceId: claims.ws,
+    scope: claims.scope.split(" "),
+    issuedAt: new Date(claims.iat * 1000).toISOString(),
+    expiresAt: new Date(claims.exp * 1000).toISOString(),
+    expiresInSec: Math.max(0, claims.exp - Math.floor(Date.now() / 1000)),
+  };
 }
 
 function logs(store: Store, app: AppRec, query: URLSearchParams) {

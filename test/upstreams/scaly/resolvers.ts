@@ -263,6 +263,22 @@ export const controlPlaneResolvers: Record<string, Record<string, Resolver>> = {
     domain: (a: AppRec) => (a.url ? new URL(a.url).host : null),
     envVars: (a: AppRec) => envVarList(a),
     addons: (a: AppRec, _args, { store }) => store.addonsOfApp(a.id),
+    addonLinks: (a: AppRec, _args, { store }) =>
+      store.links
+        .filter((l) => l.appId === a.id)
+        .flatMap((l) => {
+          const addon = store.addons.get(l.addonId);
+          return addon
+            ? [
+                {
+                  addon,
+                  envPrefix: l.envPrefix,
+                  envVarNames: injectedNames(addon, l.envPrefix),
+                  linkedAt: l.linkedAt,
+                },
+              ]
+            : [];
+        }),
     jobs: (a: AppRec, _args, { store }) => byCreated(store.jobs.values()).filter((j) => j.appId === a.id),
     latestDeployment: (a: AppRec, _args, { store }) => latestDeployment(store, a.id),
     deployments: (a: AppRec, args: Args, { store }) =>

@@ -216,7 +216,8 @@ export class Store {
         "Registering stack",
       ],
       finish: () => {
-        stack.status = "ACTIVE";
+        // A stack deleted while provisioning stays DELETING.
+        if (stack.status === "PROVISIONING") stack.status = "ACTIVE";
         stack.updatedAt = Date.now();
         return { status: "SUCCEEDED", message: `Stack ${stack.name} is active` };
       },
