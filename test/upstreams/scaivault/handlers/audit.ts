@@ -4,7 +4,8 @@ import type { AuditEventRec } from "../state.js";
 import { compact, DAY, iso, paginate, underPrefix } from "../util.js";
 
 function windowOf(ctx: Ctx, defaultSpan: number): { since: number; until: number } {
-  const until = ctx.query.until ? Date.parse(ctx.query.until) : ctx.now;
+  // The default end is exclusive like any other, so it sits just after now to include this millisecond.
+  const until = ctx.query.until ? Date.parse(ctx.query.until) : ctx.now + 1;
   const since = ctx.query.since ? Date.parse(ctx.query.since) : until - defaultSpan;
   if (since >= until) throw new ApiError(422, "invalid_window", "since must be before until.");
   return { since, until };
