@@ -79,7 +79,7 @@ function envVarList(app: AppRec) {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function groupsAllowing(store: Store, group: UserGroupRec): AppRec[] {
+function appsAllowing(store: Store, group: UserGroupRec): AppRec[] {
   return [...store.apps.values()].filter(
     (a) =>
       a.auth.allowedGroupIds.includes(group.id) ||
@@ -350,6 +350,6 @@ export const controlPlaneResolvers: Record<string, Record<string, Resolver>> = {
         g.memberIds.flatMap((id) => store.users.get(id) ?? []),
         args,
       ),
-    apps: (g: UserGroupRec, _args, { store }) => groupsAllowing(store, g),
+    apps: (g: UserGroupRec, _args, { store }) => appsAllowing(store, g),
   },
 };

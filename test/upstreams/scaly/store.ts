@@ -389,13 +389,8 @@ export class Store {
     const seen = new Set<string>();
     for (const { name, value } of variables) {
       if (!ENV_NAME.test(name) || name.startsWith("SCALY_")) {
-        throw apiError(
-          "BAD_USER_INPUT",
-          `Invalid env var name ${name}: upper-case letters, digits, underscores; not SCALY_*`,
-          {
-            field: "variables",
-          },
-        );
+        const rule = "upper-case letters, digits, underscores; not SCALY_*";
+        throw apiError("BAD_USER_INPUT", `Invalid env var name ${name}: ${rule}`, { field: "variables" });
       }
       if (seen.has(name)) throw apiError("BAD_USER_INPUT", `${name} is listed twice`, { field: "variables" });
       seen.add(name);
