@@ -75,9 +75,11 @@ export function createAuthenticator(
 
   /** Every credential the scheme needs, or the names of the places that were empty. */
   async function resolveScheme(scheme: AuthScheme): Promise<Resolved | { missing: string[] }> {
-    const need = async (source: Parameters<typeof resolveValue>[0]) => {
+    // Secrets are remembered for redaction; identifiers (user names, client ids) are not, or every error
+    // mentioning a common word like "admin" would be mangled.
+    const need = async (source: Parameters<typeof resolveValue>[0], secret = true) => {
       const value = await resolveValue(source, config);
-      if (value !== undefined) rememberSecret(value);
+      if (value !== undefined && secret) rememberSecret(value);
       return value;
     };
     switch (scheme.kind) {
@@ -92,7 +94,7 @@ export function createAuthenticator(
           : { kind: "apiKey", in: scheme.in, name: scheme.name, value };
       }
       case "basic": {
-        const username = await need(scheme.username);
+        const username = await need(scheme.username, false);
         const password = await need(scheme.password);
         if (username === undefined || password === undefined) {
           const missing: string[] = [];
@@ -103,7 +105,7 @@ export function createAuthenticator(
         return { kind: "basic", username, password };
       }
       case "oauth2ClientCredentials": {
-        const id = await need(scheme.clientId);
+        const id = await need(scheme.clientId, false);
         const secret = await need(scheme.clientSecret);
         if (id === undefined || secret === undefined) {
           const missing: string[] = [];

@@ -77,6 +77,14 @@ export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: s
       if (names.has(name)) problems.push(`tool name ${name} is used twice`);
       names.add(name);
     }
+    // MCP requires object roots; the SDK would otherwise fail the whole tools/list response.
+    if (tool.inputSchema?.type !== "object")
+      problems.push(`tool ${tool.name}: inputSchema must have type "object"`);
+    if (tool.outputSchema !== undefined && tool.outputSchema.type !== "object") {
+      problems.push(
+        `tool ${tool.name}: outputSchema must have type "object" (wrap non-objects under result)`,
+      );
+    }
     if (typeof module.tools[tool.name]?.input !== "function") {
       problems.push(`tool ${tool.name} has no input schema in catalog.gen`);
     }

@@ -40,7 +40,8 @@ function describeVar(v: EnvVar): string {
   }
   if (v.required) facts.push("required");
   if (v.secret) facts.push("secret");
-  if (v.default !== undefined) facts.push(`default ${JSON.stringify(v.default)}`);
+  if (v.default !== undefined)
+    facts.push(v.secret ? "has a default" : `default ${JSON.stringify(v.default)}`);
   return `  ${v.name}\n      ${v.description || "(no description)"}\n      [${facts.join("; ")}]`;
 }
 

@@ -99,7 +99,9 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
         return await upstreamFailure(response);
       }
       const bytes = await readLimited(response, limit);
-      return { data: decodeBody(bytes, response.headers.get("content-type")), status: response.status };
+      // An upstream that omits Content-Type is read as the media type its spec promises.
+      const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
+      return { data: decodeBody(bytes, contentType), status: response.status };
     } catch (error) {
       if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
       if (timeout.aborted) {

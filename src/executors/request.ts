@@ -126,7 +126,7 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
 
   const body = binding.body ? buildBody(binding.body, args) : undefined;
   if (body?.contentType !== undefined) headers.push(["content-type", body.contentType]);
-  headers.push(["accept", acceptFor(binding)]);
+  if (!headers.some(([name]) => name === "accept")) headers.push(["accept", acceptFor(binding)]);
   if (input.userAgent) headers.push(["user-agent", input.userAgent]);
 
   const basePath = base.pathname.replace(/\/+$/, "");

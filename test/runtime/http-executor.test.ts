@@ -105,6 +105,15 @@ describe("responses", () => {
     expect((await executor(() => new Response(null, { status: 204 })).run(ctx(), binding)).data).toBeNull();
   });
 
+  it("a body without Content-Type is read as the media type the spec promises", async () => {
+    const { run } = executor(() => {
+      const response = new Response('{"a":1}');
+      response.headers.delete("content-type");
+      return response;
+    });
+    expect((await run(ctx(), binding)).data).toEqual({ a: 1 });
+  });
+
   it("a body over the limit is a clear error, whether or not it declares its length", async () => {
     const big = new Uint8Array(2048);
     const declared = await executor(

@@ -128,6 +128,12 @@ describe("headers", () => {
     expect(() => build({ path: "a", key: "mine" }, b, auth)).toThrow(ArgumentError);
   });
 
+  it("an Accept header parameter replaces the default Accept", () => {
+    const b = binding({ params: [p("path", "path"), p("accept", "header", { name: "Accept" })] });
+    expect(header(build({ path: "a", accept: "text/csv" }, b).headers, "accept")).toEqual(["text/csv"]);
+    expect(header(build({ path: "a" }, b).headers, "accept")).toEqual(["application/json, */*;q=0.5"]);
+  });
+
   it("credentials come only from the auth placement", () => {
     const auth = { ...NO_AUTH, headers: [["authorization", "Bearer t0k"]] as Array<[string, string]> };
     const req = build({ path: "a" }, binding(), auth);

@@ -69,12 +69,14 @@ describe("loading", () => {
       tools[1]!.name = "get_item";
       (doc.prompts as Array<Record<string, unknown>>)[0]!.asset = "../../etc/passwd";
       (doc.sources as Array<Record<string, any>>)[0]!.baseUrl = { env: "UNDECLARED_URL" };
+      tools[2]!.inputSchema = { type: "string" };
     });
     const error = await loadCatalog(dir).catch((e) => e);
     expect(error.message).toMatch(/security scheme 'nope'/);
     expect(error.message).toMatch(/tool name get_item is used twice/);
     expect(error.message).toMatch(/leaves the catalog folder/);
     expect(error.message).toMatch(/reads env variable UNDECLARED_URL, which the catalog does not declare/);
+    expect(error.message).toMatch(/tool create_item: inputSchema must have type "object"/);
   });
 });
 
