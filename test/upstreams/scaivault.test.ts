@@ -328,6 +328,8 @@ describe("secrets", () => {
       [2, "previous"],
       [1, "previous"],
     ]);
+    const empty = await call("PUT", `/v1/secrets/${path}`, { body: { tags: ["crm"] } });
+    expect(empty.json.error.code).toBe("missing_value");
     const stale = await call("PUT", `/v1/secrets/${path}`, { body: { value: "x", cas: 3 } });
     expect(stale.status).toBe(409);
     expect(stale.json.error.code).toBe("version_conflict");

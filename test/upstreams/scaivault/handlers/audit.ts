@@ -20,7 +20,10 @@ function inWindow(ctx: Ctx, span: number): { since: number; until: number; event
   return { ...w, events };
 }
 
-const newestFirst = (a: AuditEventRec, b: AuditEventRec) => Date.parse(b.time) - Date.parse(a.time);
+/** Newest first; events of the same millisecond in reverse order of recording (the log is append-only). */
+function newestFirst(events: AuditEventRec[]): AuditEventRec[] {
+  return events.sort((a, b) => Date.parse(a.time) - Date.parse(b.time)).reverse();
+}
 
 export const queryAudit: Handler = (ctx) => {
   const q = ctx.query;
@@ -31,8 +34,8 @@ export const queryAudit: Handler = (ctx) => {
     .filter((e) => q.outcome === undefined || e.outcome === q.outcome)
     .filter(
       (e) => q.path_prefix === undefined || (e.path !== undefined && underPrefix(e.path, q.path_prefix)),
-    )
-    .sort(newestFirst);
+    );
+  newestFirst(items);
   if (q.order === "asc") items.reverse();
   return ok({ since: iso(since), until: iso(until), ...paginate(items, q) });
 };
@@ -70,7 +73,7 @@ export const secretAuditTrail: Handler = (ctx) => {
   const path = ctx.params.path!;
   ctx.audit.resource = path;
   const { since, until, events } = inWindow(ctx, 30 * DAY);
-  const items = events.filter((e) => e.path === path).sort(newestFirst);
+  const items = newestFirst(events.filter((e) => e.path === path));
   return ok({ path, since: iso(since), until: iso(until), ...paginate(items, ctx.query) });
 };
 

@@ -220,6 +220,9 @@ const normSerial = (s: string) => s.toLowerCase().replace(/^0+/, "");
 
 export const validateCertificate: Handler = async (ctx) => {
   const b = ctx.body;
+  if (b.certificate === undefined && b.certificate_id === undefined) {
+    throw unprocessable("missing_certificate", "Give the certificate as PEM or its certificate_id.");
+  }
   let pem: string = b.certificate;
   let certificateId: string | undefined;
   if (b.certificate_id) {

@@ -72,6 +72,9 @@ export const writeSecret: Handler = (ctx) => {
   if (b.cas !== undefined && b.cas !== currentVersion) {
     throw conflict("version_conflict", `cas=${b.cas} but the current version is ${currentVersion}.`);
   }
+  if (b.value === undefined && b.data === undefined) {
+    throw unprocessable("missing_value", "Give the secret's value, its data, or both.");
+  }
   if (b.ttl !== undefined && b.expires_at !== undefined) {
     throw unprocessable("conflicting_fields", "Give either ttl or expires_at, not both.");
   }
