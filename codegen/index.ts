@@ -34,6 +34,8 @@ export interface GenerateOptions {
   root: string;
   /** Folder of generated catalogs, relative to `root` (default `generated`), or the exact folder for bare specs. */
   out: string;
+  /** The exact folder of this catalog, relative to `root` (overrides `out`). */
+  dir?: string;
   /** Called at the start of each stage, for progress on large specs. */
   onStage?: (catalog: string, stage: string) => void;
 }
@@ -147,6 +149,19 @@ function inputHash(loaded: Loaded, assetInputs: string[], root: string): string 
   return `sha256:${sha256(JSON.stringify({ generator: VERSION, files: entries }))}`;
 }
 
+/** Components of a source whose recursion never passes through an object (openapi-typescript cannot alias them). */
+function untypableComponents(sourceId: string, spec: OpenApiSpec, symbols: SymbolTable): Set<string> {
+  const prefix = `${sourceId}:${spec.root.file}#`;
+  const ids = symbols.all().filter((s) => s.id.startsWith(prefix) && !s.id.includes("~"));
+  const plan = planSymbols(
+    ids.map((s) => ({ kind: "ref", target: s.id }) as SchemaNode),
+    symbols,
+  );
+  return new Set(
+    [...plan.lazy].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length - 1)),
+  );
+}
+
 function statsOf(ir: CatalogIR): CatalogStats {
   const n = (s: string) => ir.tools.filter((t) => t.safety === s).length;
   return {
@@ -206,13 +221,13 @@ export async function generateCatalog(
     out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
     out.set("catalog.gen.ts", catalogModule([], hash, header));
     for (const [id, spec] of loaded.specs) {
-      const types = await openapiTypes(spec, header, diags);
+      const types = await openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols));
       if (types) out.set(`${id}.openapi.gen.ts`, types);
     }
     for (const [path, text] of assets.files) out.set(path, text);
     return out;
   });
-  const dir = job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`;
+  const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
   return { name: ir.name, dir, files, stats: statsOf(ir), timings: stages.timings };
 }
 

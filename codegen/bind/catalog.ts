@@ -164,18 +164,16 @@ function bindTools(input: BindInput, ctx: BindContext): ToolNode[] {
 function checkNames(tools: ToolNode[], max: number, diags: Diagnostics): void {
   const owner = new Map<string, ToolNode>();
   for (const tool of tools) {
+    const at = tool.declaredAt ?? tool.source;
     for (const name of [tool.name, ...tool.aliases]) {
-      if (!TOOL_NAME.test(name)) diags.error("TW120", `"${name}" is not a valid tool name`, tool.source);
+      if (!TOOL_NAME.test(name)) diags.error("TW120", `"${name}" is not a valid tool name`, at);
       else if (name.length > max)
-        diags.error("TW121", `"${name}" is ${name.length} characters (budget ${max})`, tool.source);
+        diags.error("TW121", `"${name}" is ${name.length} characters (budget ${max})`, at);
       const other = owner.get(name);
-      if (other) {
-        diags.error(
-          "TW122",
-          `"${name}" names two tools (${describe(other)} and ${describe(tool)})`,
-          tool.source,
-        );
-      } else owner.set(name, tool);
+      if (other === tool) diags.error("TW122", `"${name}" is listed twice for tool ${tool.name}`, at);
+      else if (other)
+        diags.error("TW122", `"${name}" names two tools (${describe(other)} and ${describe(tool)})`, at);
+      else owner.set(name, tool);
     }
   }
 }
@@ -209,7 +207,9 @@ function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnost
 }
 
 function locate(doc: LoadedDocument, tool: ToolNode): SourceRef {
-  return tool.source.file === doc.file ? tool.source : doc.ref(`#/tools/${tool.name}`, true);
+  return (
+    tool.declaredAt ?? (tool.source.file === doc.file ? tool.source : doc.ref(`#/tools/${tool.name}`, true))
+  );
 }
 
 function checkEnvReferences(

@@ -75,6 +75,7 @@ export function bindHttpTool(
     policy: policyOf(spec, safety),
     notes,
     source: op.source,
+    ...(spec ? { declaredAt: at } : {}),
     tags: op.tags,
     deprecated: op.deprecated,
   };

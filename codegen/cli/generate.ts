@@ -20,6 +20,7 @@ Options:
   --catalog NAME    only this catalog (repeatable)
   --openapi FILE    a bare OpenAPI spec (YAML or JSON)
   --name NAME       catalog name for --openapi (default: derived from the file name)
+  --verify          type-check the generated TypeScript (in memory) before writing anything
   --verbose         stage timings and informational diagnostics
   -h, --help        this help
 
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
         openapi: { type: "string" },
         name: { type: "string" },
         verbose: { type: "boolean", default: false },
+        verify: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -85,6 +87,19 @@ export async function run(argv: string[]): Promise<number> {
   if (!catalogs) {
     process.stderr.write("toolwright: errors above; nothing was written.\n");
     return 1;
+  }
+  if (values.verify) {
+    const { verifyCatalogs } = await import("../verify.js");
+    const problems = verifyCatalogs(root, catalogs);
+    for (const p of problems.slice(0, 20))
+      process.stderr.write(`${p.file}${p.line ? `:${p.line}` : ""} error TS: ${p.message}\n`);
+    if (problems.length > 0) {
+      process.stderr.write(
+        `toolwright: generated code does not type-check (${problems.length} problems); nothing was written.\n`,
+      );
+      return 1;
+    }
+    process.stdout.write("  verified: generated TypeScript type-checks\n");
   }
   let written = 0;
   for (const cat of catalogs) {

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
-import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
+import openapiTS, { astToString, type OpenAPI3, UNKNOWN } from "openapi-typescript";
 import type { Diagnostics } from "../diagnostics.js";
 import type { OpenApiSpec } from "../load/openapi.js";
 
@@ -70,6 +70,8 @@ export async function openapiTypes(
   spec: OpenApiSpec,
   header: string,
   diags: Diagnostics,
+  /** Pointers of schemas recursive without an object in between (`T = string | T[]`): TypeScript cannot alias those. */
+  untypable: Set<string> = new Set(),
 ): Promise<string | undefined> {
   const cwd = pathToFileURL(`${dirname(spec.root.abs)}/`);
   const patched = structuredClone(spec.root.data) as OpenAPI3;
@@ -82,7 +84,12 @@ export async function openapiTypes(
   let lastError: Error | undefined;
   for (const source of attempts) {
     try {
-      const ast = await openapiTS(source(), { silent: true, alphabetize: false, cwd });
+      const ast = await openapiTS(source(), {
+        silent: true,
+        alphabetize: false,
+        cwd,
+        transform: (_schema, options) => (options.path && untypable.has(options.path) ? UNKNOWN : undefined),
+      });
       return `${header}\n\n${astToString(ast)}`;
     } catch (e) {
       lastError = e as Error;

@@ -100,6 +100,14 @@ export class ZodEmitter {
       return `${propertyKey(p.name)}: ${value},`;
     });
     const body = lines.length === 0 ? "{}" : `{\n  ${lines.map((l) => indent(l, "  ")).join("\n  ")}\n}`;
+    if (
+      properties.length === 0 &&
+      typeof additional === "object" &&
+      node.minProperties === undefined &&
+      node.maxProperties === undefined
+    ) {
+      return `z.record(z.string(), ${this.expr(additional, scope)})`;
+    }
     let e =
       additional === true
         ? `z.looseObject(${body})`

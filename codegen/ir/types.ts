@@ -163,6 +163,8 @@ export interface ToolNode {
   /** Notes shown to reviewers (argument renames, dropped media types, ...). */
   notes: string[];
   source: SourceRef;
+  /** Where the manifest declares the tool (its key under `tools:`), when it does. */
+  declaredAt?: SourceRef;
   /** Tags from the spec, for selection and grouping. */
   tags: string[];
   deprecated: boolean;

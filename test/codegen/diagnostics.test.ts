@@ -1,0 +1,249 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../codegen/diagnostics.js";
+import { genManifest, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+const SPEC = `openapi: 3.1.0
+info: { title: Mini, version: "1.0" }
+servers: [{ url: https://mini.example.com }]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Thing" }
+components:
+  schemas:
+    Thing:
+      type: object
+      properties: { id: { type: string } }
+`;
+
+const MANIFEST = `catalog: mini
+env:
+  MINI_URL: { description: Base URL., type: url, default: https://mini.example.com }
+sources:
+  api:
+    openapi: ./openapi.yaml
+    base_url: { env: MINI_URL }
+tools:
+  mini_get_thing:
+    from: getThing
+`;
+
+async function diagnose(files: Record<string, string>) {
+  const dir = writeTree("diag", { "openapi.yaml": SPEC, "tools.yaml": MANIFEST, ...files });
+  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
+  const errors = diags.items.filter((d) => d.severity === "error");
+  const rel = relative(ROOT, dir);
+  return { cat, errors, rel, text: errors.map(formatDiagnostic).join("\n") };
+}
+
+describe("located diagnostics", () => {
+  it("the baseline mini catalog generates", async () => {
+    const { cat, errors } = await diagnose({});
+    expect(errors).toEqual([]);
+    expect(cat?.stats.tools).toBe(1);
+  });
+
+  const cases: { name: string; files: Record<string, string>; code: string; at: RegExp; message?: RegExp }[] =
+    [
+      {
+        name: "unknown manifest key",
+        files: {
+          "tools.yaml": MANIFEST.replace("    from: getThing", "    from: getThing\n    titel: Typo"),
+        },
+        code: "TW110",
+        at: /tools\.yaml:11:5/,
+        message: /unknown key "titel"/,
+      },
+      {
+        name: "wrong value type",
+        files: {
+          "tools.yaml": MANIFEST.replace("    from: getThing", "    from: getThing\n    safety: dangerous"),
+        },
+        code: "TW110",
+        at: /tools\.yaml:11:13/,
+        message: /must be one of "read", "write", "destructive"/,
+      },
+      {
+        name: "YAML syntax error",
+        files: { "tools.yaml": MANIFEST.replace("tools:\n", "tools:\n  : [\n") },
+        code: "TW101",
+        at: /tools\.yaml:\d+:\d+/,
+      },
+      {
+        name: "operation that does not exist, with a suggestion",
+        files: { "tools.yaml": MANIFEST.replace("from: getThing", "from: getThng") },
+        code: "TW113",
+        at: /tools\.yaml:10:11/,
+        message: /"getThng" matches no operation/,
+      },
+      {
+        name: "env variable not declared",
+        files: {
+          "tools.yaml": MANIFEST.replace("base_url: { env: MINI_URL }", "base_url: { env: MINI_BASE }"),
+        },
+        code: "TW111",
+        at: /tools\.yaml:5:3/,
+        message: /MINI_BASE/,
+      },
+      {
+        name: "remote $ref refused",
+        files: {
+          "openapi.yaml": SPEC.replace(
+            '$ref: "#/components/schemas/Thing"',
+            '$ref: "https://evil.example/x.yaml#/Thing"',
+          ),
+        },
+        code: "TW130",
+        at: /openapi\.yaml:15:23/,
+      },
+      {
+        name: "unresolvable $ref",
+        files: { "openapi.yaml": SPEC.replace("#/components/schemas/Thing", "#/components/schemas/Thingy") },
+        code: "TW131",
+        at: /openapi\.yaml/,
+      },
+      {
+        name: "structurally invalid spec",
+        files: { "openapi.yaml": SPEC.replace("in: path, required: true", "in: body, required: true") },
+        code: "TW133",
+        at: /openapi\.yaml:9:\d+/,
+      },
+      {
+        name: "not an OpenAPI document",
+        files: { "openapi.yaml": "hello: world\n" },
+        code: "TW132",
+        at: /openapi\.yaml:1:1/,
+      },
+      {
+        name: "missing spec file",
+        files: { "tools.yaml": MANIFEST.replace("./openapi.yaml", "./nope.yaml") },
+        code: "TW100",
+        at: /tools\.yaml:6:14/,
+      },
+      {
+        name: "tool name collision through an alias",
+        files: {
+          "tools.yaml": MANIFEST.replace(
+            "    from: getThing",
+            "    from: getThing\n    aliases: [mini_get_thing]",
+          ),
+        },
+        code: "TW122",
+        at: /tools\.yaml:9:3/,
+      },
+      {
+        name: "tool name over the length budget",
+        files: {
+          "tools.yaml": MANIFEST.replace("mini_get_thing:", `${"x".repeat(70)}:`),
+        },
+        code: "TW121",
+        at: /tools\.yaml:9:3/,
+      },
+      {
+        name: "policy names an argument the tool lacks",
+        files: {
+          "tools.yaml": MANIFEST.replace("    from: getThing", "    from: getThing\n    scoped_path: path"),
+        },
+        code: "TW115",
+        at: /tools\.yaml:9:3/,
+        message: /scoped_path "path"/,
+      },
+      {
+        name: "prompt reads an undeclared argument",
+        files: {
+          "tools.yaml": `${MANIFEST}prompts:\n  check:\n    file: ./p.md\n    arguments: [{ name: id }]\n`,
+          "p.md": "Check {{id}} because {{reason}}.",
+        },
+        code: "TW116",
+        at: /tools\.yaml:12:3/,
+        message: /\{\{reason\}\}/,
+      },
+      {
+        name: "resource template variable without an argument",
+        files: {
+          "tools.yaml": `${MANIFEST}resource_templates:\n  - uri_template: mini://things/{thing}\n    tool: mini_get_thing\n`,
+        },
+        code: "TW115",
+        at: /tools\.yaml:12:5/,
+        message: /\{thing\}/,
+      },
+    ];
+
+  for (const c of cases) {
+    it(`${c.name}: ${c.code} at its source`, async () => {
+      const { cat, errors, text } = await diagnose(c.files);
+      expect(cat).toBeUndefined();
+      const hit = errors.find((e) => e.code === c.code);
+      expect(hit, text).toBeDefined();
+      expect(formatDiagnostic(hit as (typeof errors)[number])).toMatch(c.at);
+      if (c.message) expect(hit?.message).toMatch(c.message);
+      expect(formatDiagnostic(hit as (typeof errors)[number])).toContain("fix:");
+    });
+  }
+});
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("a broken input loses nothing", () => {
+  it("generate exits 1 with a located diagnostic and leaves generated/ untouched", () => {
+    const dir = writeTree("untouched", {
+      "specs/mini/openapi.yaml": SPEC,
+      "specs/mini/tools.yaml": MANIFEST,
+    });
+    const bin = join(ROOT, "bin/toolwright.mjs");
+    const ok = spawnSync(process.execPath, [bin, "generate"], { cwd: dir, encoding: "utf8" });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/mini\s+1 tools \(1 read, 0 write, 0 destructive\)/);
+    const before = snapshot(join(dir, "generated"));
+    expect(Object.keys(before)).toContain("mini/catalog.json");
+
+    writeFileSync(join(dir, "specs/mini/tools.yaml"), MANIFEST.replace("from: getThing", "from: getThng"));
+    const bad = spawnSync(process.execPath, [bin, "generate"], { cwd: dir, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/specs\/mini\/tools\.yaml:10:11 .* error TW113/);
+    expect(bad.stderr).toContain('did you mean "getThing"');
+    expect(bad.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
+    expect(snapshot(join(dir, "generated"))).toEqual(before);
+
+    const check = spawnSync(process.execPath, [bin, "check"], { cwd: dir, encoding: "utf8" });
+    expect(check.status).toBe(1);
+  });
+
+  it("check lists stale files and passes once regenerated", () => {
+    const dir = writeTree("stale", { "specs/mini/openapi.yaml": SPEC, "specs/mini/tools.yaml": MANIFEST });
+    const bin = join(ROOT, "bin/toolwright.mjs");
+    expect(spawnSync(process.execPath, [bin, "generate"], { cwd: dir }).status).toBe(0);
+    expect(spawnSync(process.execPath, [bin, "check"], { cwd: dir }).status).toBe(0);
+    writeFileSync(
+      join(dir, "specs/mini/tools.yaml"),
+      MANIFEST.replace("    from: getThing", "    from: getThing\n    title: Get one thing"),
+    );
+    const stale = spawnSync(process.execPath, [bin, "check"], { cwd: dir, encoding: "utf8" });
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toContain("changed  generated/mini/catalog.json");
+    expect(stale.stdout).toContain("TW160");
+  });
+});
