@@ -119,8 +119,10 @@ export function describeStatus(status: number): string {
 
 /** Network failures by Node/undici error code, in words that carry no host names. */
 export function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code ?? "";
+  // fetch refuses a fixed list of ports (WHATWG "bad ports") before connecting.
+  if (cause?.message === "bad port") return "the base URL uses a port fetch refuses to connect to";
   if (code === "ECONNREFUSED") return "the upstream refused the connection";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the upstream closed the connection";
