@@ -281,6 +281,67 @@ export interface CatalogPrompt {
   asset: string;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Catalog-wide settings: which env variables switch which runtime behaviour
+// ---------------------------------------------------------------------------------------------------------------
+
+/** An env variable the catalog declares (its type is checked at build time). */
+export interface EnvRef {
+  env: string;
+}
+
+export interface PolicyConfig {
+  /** Boolean env: write and destructive tools refuse to run; reads work. */
+  readOnly?: EnvRef;
+  /** Boolean env: fields a tool marks `masked` come back as `••••••`. */
+  maskValues?: EnvRef;
+  /** List env: path prefixes scoped arguments must fall under. */
+  allowedPaths?: EnvRef;
+  /** List env: path prefixes always refused (deny wins over allow). */
+  deniedPaths?: EnvRef;
+  /** String env: the only tenant a `tenantArg` may name (and the one used when a call names none). */
+  tenant?: EnvRef;
+  /** String env: the only partner a `partnerArg` may name. */
+  partner?: EnvRef;
+  /** Tools absent from tools/list and refused by name: fixed in the manifest, plus a list env. */
+  deniedTools: { tools: string[]; env?: string };
+  /** Case-insensitive regular expression (source): keys matching it are refused by `secretKeys` tools. */
+  secretKeyPattern: string;
+  /** Destructive confirmation tokens: lifetime, and the env holding the signing secret (shared by replicas). */
+  confirmation: { ttlSeconds: number; secretEnv?: string };
+  /** Audit log: on unless the boolean env says otherwise; JSON lines to stderr or to the file the env names. */
+  audit: { enabledByDefault: boolean; enabledEnv?: string; fileEnv?: string };
+}
+
+export interface TransportConfig {
+  /** Env selecting the transport; values in `httpValues` mean Streamable HTTP, anything else stdio. */
+  selectEnv?: string;
+  httpValues: string[];
+  /** Bind address (default 127.0.0.1) and port, each overridable by an env variable. */
+  host: string;
+  hostEnv?: string;
+  port: number;
+  portEnv?: string;
+  /** List env: Host header allow-list; required before binding to anything but loopback. */
+  allowedHostsEnv?: string;
+  /** Env: the externally visible URL (advertised in the RFC 9728 metadata). */
+  publicUrlEnv?: string;
+  /** List env: OAuth authorization servers; when set, access tokens are JWTs verified against their JWKS. */
+  authorizationServersEnv?: string;
+  /** Env holding the static key every `/mcp` request must present as `Authorization: Bearer <key>`. */
+  bearerEnv?: string;
+  /** Scopes a JWT access token must carry. */
+  requiredScopes: string[];
+}
+
+export interface ResultConfig {
+  /**
+   * `plain`: the tool's data as JSON text (plus `structuredContent`). `success-data`: the text is
+   * `{"success":true,"data":...,"meta":{...}}` or `{"success":false,"error":{...}}`.
+   */
+  envelope: "plain" | "success-data";
+}
+
 export interface CatalogDocument {
   format: typeof CATALOG_FORMAT;
   generator: { name: "toolwright"; version: string };
@@ -294,6 +355,9 @@ export interface CatalogDocument {
   resources: CatalogResource[];
   resourceTemplates: CatalogResourceTemplate[];
   prompts: CatalogPrompt[];
+  policy: PolicyConfig;
+  transport: TransportConfig;
+  result: ResultConfig;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
 import { type BindContext, bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
+import { bindPolicy, bindResult, bindTransport } from "./settings.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
 
 export const DEFAULT_MAX_NAME = 64;
@@ -60,6 +61,9 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       resources: assets.resources,
       resourceTemplates: assets.resourceTemplates,
       prompts: assets.prompts,
+      policy: bindPolicy(manifest, env, tools, doc, diags),
+      transport: bindTransport(manifest, env, doc, diags),
+      result: bindResult(manifest),
     },
     assets,
   };

@@ -126,7 +126,7 @@ export function buildHttpInput(
         required: p.required,
         ...(p.allowReserved ? { allowReserved: true } : {}),
         ...(p.contentType ? { contentType: p.contentType } : {}),
-        ...(spec?.multi_segment && p.in === "path" ? { multiSegment: true } : {}),
+        ...((spec?.multi_segment ?? p.multiSegment) && p.in === "path" ? { multiSegment: true } : {}),
       },
     });
   }

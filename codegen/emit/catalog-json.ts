@@ -78,5 +78,8 @@ export function catalogDocument(
     resources: ir.resources.map(({ source: _source, ...r }) => r),
     resourceTemplates: ir.resourceTemplates.map(({ source: _source, ...t }) => t),
     prompts: ir.prompts.map(({ source: _source, ...p }) => p),
+    policy: ir.policy,
+    transport: ir.transport,
+    result: ir.result,
   };
 }

@@ -10,10 +10,13 @@ import type {
   AuthScheme,
   Binding,
   EnvType,
+  PolicyConfig,
+  ResultConfig,
   Safety,
   SourceRef,
   ToolAnnotations,
   ToolPolicy,
+  TransportConfig,
   ValueSource,
 } from "../../src/catalog.js";
 
@@ -32,10 +35,13 @@ export type {
   HttpParam,
   ParamLocation,
   ParamStyle,
+  PolicyConfig,
+  ResultConfig,
   Safety,
   SourceRef,
   ToolAnnotations,
   ToolPolicy,
+  TransportConfig,
   ValueSource,
 } from "../../src/catalog.js";
 
@@ -257,4 +263,7 @@ export interface CatalogIR {
   resources: ResourceNode[];
   resourceTemplates: ResourceTemplateNode[];
   prompts: PromptNode[];
+  policy: PolicyConfig;
+  transport: TransportConfig;
+  result: ResultConfig;
 }

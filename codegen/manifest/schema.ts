@@ -161,6 +161,84 @@ const toolSpec = {
   },
 } as const;
 
+const envRef = {
+  type: "object",
+  additionalProperties: false,
+  required: ["env"],
+  properties: { env: envName },
+} as const;
+
+const policySpec = {
+  type: "object",
+  additionalProperties: false,
+  description: "Which env variables switch the policy middleware (each must be declared under `env`).",
+  properties: {
+    read_only: { ...envRef, description: "Boolean env: write and destructive tools refuse to run." },
+    mask_values: { ...envRef, description: "Boolean env: `masked` result fields come back as ••••••." },
+    allowed_paths: { ...envRef, description: "List env: path prefixes scoped arguments must fall under." },
+    denied_paths: { ...envRef, description: "List env: path prefixes always refused (deny wins)." },
+    tenant: { ...envRef, description: "String env: the only tenant `tenant_arg` may name." },
+    partner: { ...envRef, description: "String env: the only partner `partner_arg` may name." },
+    denied_tools: {
+      type: "object",
+      additionalProperties: false,
+      description: "Tools removed from tools/list and refused by name.",
+      properties: {
+        tools: { type: "array", items: toolName },
+        env: { ...envName, description: "List env of more tools." },
+      },
+    },
+    secret_key_pattern: {
+      type: "string",
+      description: "Case-insensitive regex: keys matching it are refused by `secret_keys` tools.",
+    },
+    confirmation: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        ttl_seconds: { type: "integer", minimum: 10, maximum: 3600 },
+        secret_env: {
+          ...envName,
+          description: "Env with the signing secret confirmation tokens share across replicas.",
+        },
+      },
+    },
+    audit: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        default: { type: "boolean", description: "Audit on unless the env says otherwise (default true)." },
+        env: { ...envName, description: "Boolean env switching the audit log." },
+        file_env: { ...envName, description: "Env naming a file for JSON lines (default: stderr)." },
+      },
+    },
+  },
+} as const;
+
+const transportSpec = {
+  type: "object",
+  additionalProperties: false,
+  description: "How `toolwright serve` picks and configures its transport.",
+  properties: {
+    env: { ...envName, description: "Env selecting the transport." },
+    http_values: {
+      type: "array",
+      items: { type: "string" },
+      description: "Values of that env meaning Streamable HTTP (default [http]).",
+    },
+    host: { ...envRef, properties: { env: envName, default: { type: "string" } }, required: [] },
+    port: { ...envRef, properties: { env: envName, default: { type: "integer" } }, required: [] },
+    allowed_hosts_env: envName,
+    public_url_env: envName,
+    authorization_servers_env: envName,
+    bearer_env: {
+      ...envName,
+      description: "Env holding the key clients present as `Authorization: Bearer`.",
+    },
+    required_scopes: { type: "array", items: { type: "string" } },
+  },
+} as const;
+
 export const manifestSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://toolwright.dev/schemas/manifest.json",
@@ -244,6 +322,13 @@ export const manifestSchema = {
         },
         oneOf: [{ required: ["openapi"] }, { required: ["graphql"] }],
       },
+    },
+    policy: policySpec,
+    transport: transportSpec,
+    result: {
+      type: "object",
+      additionalProperties: false,
+      properties: { envelope: { enum: ["plain", "success-data"] } },
     },
     select: { type: "array", items: selector },
     exclude: { type: "array", items: selector },

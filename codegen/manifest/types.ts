@@ -109,12 +109,40 @@ export interface PromptSpec {
   arguments?: { name: string; description?: string; required?: boolean }[];
 }
 
+export interface PolicySpec {
+  read_only?: { env: string };
+  mask_values?: { env: string };
+  allowed_paths?: { env: string };
+  denied_paths?: { env: string };
+  tenant?: { env: string };
+  partner?: { env: string };
+  denied_tools?: { tools?: string[]; env?: string };
+  secret_key_pattern?: string;
+  confirmation?: { ttl_seconds?: number; secret_env?: string };
+  audit?: { default?: boolean; env?: string; file_env?: string };
+}
+
+export interface TransportSpec {
+  env?: string;
+  http_values?: string[];
+  host?: { env?: string; default?: string };
+  port?: { env?: string; default?: number };
+  allowed_hosts_env?: string;
+  public_url_env?: string;
+  authorization_servers_env?: string;
+  bearer_env?: string;
+  required_scopes?: string[];
+}
+
 export interface Manifest {
   catalog: string;
   server?: { name?: string; version?: string; title?: string; instructions?: string };
   naming?: { prefix?: string; max_length?: number };
   env?: Record<string, EnvSpec>;
   sources: Record<string, SourceSpec>;
+  policy?: PolicySpec;
+  transport?: TransportSpec;
+  result?: { envelope?: "plain" | "success-data" };
   select?: SelectorSpec[];
   exclude?: SelectorSpec[];
   tools?: Record<string, ToolSpec>;

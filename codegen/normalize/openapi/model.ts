@@ -13,6 +13,8 @@ export interface OperationParam {
   allowReserved?: boolean;
   contentType?: string;
   deprecated?: boolean;
+  /** `x-multi-segment: true`: a path parameter whose value spans `/`-separated segments. */
+  multiSegment?: boolean;
 }
 
 export interface BodyContent {

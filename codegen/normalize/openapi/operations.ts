@@ -86,6 +86,7 @@ class OperationReader {
       ...(p.allowReserved === true ? { allowReserved: true } : {}),
       ...(contentType ? { contentType } : {}),
       ...(p.deprecated === true ? { deprecated: true } : {}),
+      ...(loc === "path" && p["x-multi-segment"] === true ? { multiSegment: true } : {}),
     };
   }
 

@@ -1,0 +1,169 @@
+import type { Diagnostics } from "../diagnostics.js";
+import type {
+  EnvType,
+  EnvVarNode,
+  PolicyConfig,
+  ResultConfig,
+  ToolNode,
+  TransportConfig,
+} from "../ir/types.js";
+import type { LoadedDocument } from "../load/document.js";
+import type { Manifest } from "../manifest/types.js";
+
+/** Keys a key/value write refuses by default: they look like credentials. */
+export const DEFAULT_SECRET_KEY_PATTERN =
+  "(secret|token|passw(or)?d|pwd|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth[_-]?key|signing[_-]?key|session[_-]?key|cert(ificate)?[_-]?key)";
+
+export const DEFAULT_CONFIRM_TTL_SECONDS = 300;
+export const DEFAULT_PORT = 8765;
+
+class EnvChecker {
+  constructor(
+    private readonly env: EnvVarNode[],
+    private readonly doc: LoadedDocument,
+    private readonly diags: Diagnostics,
+  ) {}
+
+  /** The env name, after checking it is declared with one of the expected types. */
+  check(name: string | undefined, pointer: string, types: EnvType[]): string | undefined {
+    if (name === undefined) return undefined;
+    const declared = this.env.find((e) => e.name === name);
+    if (!declared) {
+      this.diags.error("TW111", `${name} is not declared under env:`, this.doc.ref(pointer));
+      return undefined;
+    }
+    if (!types.includes(declared.type)) {
+      this.diags.error(
+        "TW110",
+        `${name} must be declared as ${types.join(" or ")} (it is ${declared.type})`,
+        this.doc.ref(pointer),
+      );
+    }
+    return name;
+  }
+}
+
+function ref(name: string | undefined) {
+  return name ? { env: name } : undefined;
+}
+
+export function bindPolicy(
+  manifest: Manifest,
+  env: EnvVarNode[],
+  tools: ToolNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): PolicyConfig {
+  const p = manifest.policy ?? {};
+  const c = new EnvChecker(env, doc, diags);
+  const at = (key: string) => `#/policy/${key}/env`;
+  const denied = p.denied_tools?.tools ?? [];
+  denied.forEach((name, i) => {
+    if (!tools.some((t) => t.name === name || t.aliases.includes(name))) {
+      diags.error(
+        "TW115",
+        `policy.denied_tools names unknown tool "${name}"`,
+        doc.ref(`#/policy/denied_tools/tools/${i}`),
+      );
+    }
+  });
+  const pattern = p.secret_key_pattern ?? DEFAULT_SECRET_KEY_PATTERN;
+  try {
+    new RegExp(pattern, "i");
+  } catch (e) {
+    diags.error(
+      "TW135",
+      `policy.secret_key_pattern: ${(e as Error).message}`,
+      doc.ref("#/policy/secret_key_pattern"),
+    );
+  }
+  const policy: PolicyConfig = {
+    deniedTools: {
+      tools: [...denied],
+      ...(p.denied_tools?.env
+        ? { env: c.check(p.denied_tools.env, "#/policy/denied_tools/env", ["list"]) as string }
+        : {}),
+    },
+    secretKeyPattern: pattern,
+    confirmation: {
+      ttlSeconds: p.confirmation?.ttl_seconds ?? DEFAULT_CONFIRM_TTL_SECONDS,
+      ...(p.confirmation?.secret_env
+        ? {
+            secretEnv: c.check(p.confirmation.secret_env, "#/policy/confirmation/secret_env", [
+              "string",
+            ]) as string,
+          }
+        : {}),
+    },
+    audit: {
+      enabledByDefault: p.audit?.default ?? true,
+      ...(p.audit?.env
+        ? { enabledEnv: c.check(p.audit.env, "#/policy/audit/env", ["boolean"]) as string }
+        : {}),
+      ...(p.audit?.file_env
+        ? { fileEnv: c.check(p.audit.file_env, "#/policy/audit/file_env", ["path", "string"]) as string }
+        : {}),
+    },
+  };
+  const readOnly = ref(c.check(p.read_only?.env, at("read_only"), ["boolean"]));
+  const mask = ref(c.check(p.mask_values?.env, at("mask_values"), ["boolean"]));
+  const allowed = ref(c.check(p.allowed_paths?.env, at("allowed_paths"), ["list"]));
+  const deniedPaths = ref(c.check(p.denied_paths?.env, at("denied_paths"), ["list"]));
+  const tenant = ref(c.check(p.tenant?.env, at("tenant"), ["string", "enum"]));
+  const partner = ref(c.check(p.partner?.env, at("partner"), ["string", "enum"]));
+  return {
+    ...(readOnly ? { readOnly } : {}),
+    ...(mask ? { maskValues: mask } : {}),
+    ...(allowed ? { allowedPaths: allowed } : {}),
+    ...(deniedPaths ? { deniedPaths } : {}),
+    ...(tenant ? { tenant } : {}),
+    ...(partner ? { partner } : {}),
+    ...policy,
+  };
+}
+
+export function bindTransport(
+  manifest: Manifest,
+  env: EnvVarNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): TransportConfig {
+  const t = manifest.transport ?? {};
+  const c = new EnvChecker(env, doc, diags);
+  const selectEnv = c.check(t.env, "#/transport/env", ["enum", "string"]);
+  const httpValues = t.http_values ?? ["http"];
+  const selector = env.find((e) => e.name === selectEnv);
+  if (selector?.type === "enum") {
+    for (const v of httpValues) {
+      if (!selector.values?.includes(v))
+        diags.error(
+          "TW110",
+          `transport.http_values: "${v}" is not a value of ${selector.name}`,
+          doc.ref("#/transport/http_values"),
+        );
+    }
+  }
+  const hostEnv = c.check(t.host?.env, "#/transport/host/env", ["string"]);
+  const portEnv = c.check(t.port?.env, "#/transport/port/env", ["integer"]);
+  const opt = (k: string, v: string | undefined, types: EnvType[]) => {
+    const name = c.check(v, `#/transport/${k}`, types);
+    return name ? { [k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())]: name } : {};
+  };
+  return {
+    ...(selectEnv ? { selectEnv } : {}),
+    httpValues: [...httpValues],
+    host: t.host?.default ?? "127.0.0.1",
+    ...(hostEnv ? { hostEnv } : {}),
+    port: t.port?.default ?? DEFAULT_PORT,
+    ...(portEnv ? { portEnv } : {}),
+    ...opt("allowed_hosts_env", t.allowed_hosts_env, ["list"]),
+    ...opt("public_url_env", t.public_url_env, ["url", "string"]),
+    ...opt("authorization_servers_env", t.authorization_servers_env, ["list"]),
+    ...opt("bearer_env", t.bearer_env, ["string"]),
+    requiredScopes: [...(t.required_scopes ?? [])],
+  } as TransportConfig;
+}
+
+export function bindResult(manifest: Manifest): ResultConfig {
+  return { envelope: manifest.result?.envelope ?? "plain" };
+}
