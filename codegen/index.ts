@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { bindCatalog } from "./bind/catalog.js";
+import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
 import { catalogDocument, type ToolSchemasJson, toolSchemasJson } from "./emit/catalog-json.js";
 import { catalogMarkdown } from "./emit/catalog-md.js";
 import { JsonSchemaEmitter } from "./emit/json-schema.js";
-import { catalogModule, generatedHeader, schemasModule } from "./emit/modules.js";
+import { catalogModule, generatedHeader, type HandlerImport, schemasModule } from "./emit/modules.js";
 import { openapiTypes } from "./emit/openapi-types.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "./ir/types.js";
@@ -94,7 +95,7 @@ async function loadSources(
   diags: Diagnostics,
 ) {
   const specs = new Map<string, OpenApiSpec>();
-  for (const [id, source] of Object.entries(manifest.sources)) {
+  for (const [id, source] of Object.entries(manifest.sources ?? {})) {
     if (!source.openapi) {
       diags.error(
         "TW132",
@@ -162,6 +163,15 @@ function untypableComponents(sourceId: string, spec: OpenApiSpec, symbols: Symbo
   );
 }
 
+/** Import specifiers of handler modules, relative to the generated folder (`.js`, as NodeNext resolves them). */
+function handlerImports(handlers: HandlerRef[], dir: string): HandlerImport[] {
+  return handlers.map((h) => {
+    let spec = relative(dir, h.module).split("\\").join("/").replace(/\.ts$/, ".js");
+    if (!spec.startsWith(".")) spec = `./${spec}`;
+    return { key: h.key, module: spec, exportName: h.exportName };
+  });
+}
+
 function statsOf(ir: CatalogIR): CatalogStats {
   const n = (s: string) => ir.tools.filter((t) => t.safety === s).length;
   return {
@@ -208,7 +218,8 @@ export async function generateCatalog(
     ),
   );
   ir.symbols = plan.order;
-  const hash = inputHash(loaded, assets.inputs, opts.root);
+  const hash = inputHash(loaded, [...assets.inputs, ...bound.handlers.map((h) => h.abs)], opts.root);
+  const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
   const header = generatedHeader(VERSION, loaded.doc.file, hash);
   const files = await stages.run("emit", async () => {
     const emitter = new JsonSchemaEmitter(symbols);
@@ -219,7 +230,7 @@ export async function generateCatalog(
     out.set("catalog.json", jsonFile(catalogDocument(ir, schemas, hash, VERSION)));
     out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
     out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
-    out.set("catalog.gen.ts", catalogModule([], hash, header));
+    out.set("catalog.gen.ts", catalogModule(handlerImports(bound.handlers, dir), hash, header));
     for (const [id, spec] of loaded.specs) {
       const types = await openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols));
       if (types) out.set(`${id}.openapi.gen.ts`, types);
@@ -227,7 +238,6 @@ export async function generateCatalog(
     for (const [path, text] of assets.files) out.set(path, text);
     return out;
   });
-  const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
   return { name: ir.name, dir, files, stats: statsOf(ir), timings: stages.timings };
 }
 

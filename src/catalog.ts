@@ -416,5 +416,6 @@ export interface CatalogModule {
   /** Equals `catalog.json`'s `inputHash`; a mismatch means the two files are from different generations. */
   inputHash: string;
   tools: Record<string, ToolSchemas>;
-  handlers: Record<string, CustomHandler>;
+  /** Typed per catalog (`CustomHandler<Args, ToolTypes>`); the runtime only calls them. */
+  handlers: Record<string, CustomHandler<any, any>>;
 }

@@ -7,6 +7,7 @@ import type { Manifest } from "../manifest/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
+import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { type BindContext, bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
 import { bindPolicy, bindResult, bindTransport } from "./settings.js";
@@ -26,7 +27,11 @@ export interface BindInput {
 export interface BoundCatalog {
   ir: CatalogIR;
   assets: BoundAssets;
+  handlers: HandlerRef[];
 }
+
+/** The argument a destructive call repeats with to confirm; only a token from its own preview is accepted. */
+export const CONFIRMATION_ARG = "confirmation_token";
 
 /** Applies the manifest to the normalised sources: which operations become which tools, with what config. */
 export function bindCatalog(input: BindInput): BoundCatalog {
@@ -39,7 +44,9 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     diags,
     prefix: manifest.naming?.prefix ?? "",
   };
-  const tools = bindTools(input, ctx);
+  const handlers: HandlerRef[] = [];
+  const tools = bindTools(input, ctx, handlers);
+  addConfirmationArgs(tools, doc, diags);
   checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
   checkPolicyArgs(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
@@ -66,7 +73,31 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       result: bindResult(manifest),
     },
     assets,
+    handlers,
   };
+}
+
+function addConfirmationArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {
+  for (const tool of tools) {
+    if (tool.policy.confirm !== "required" || tool.input.kind !== "object") continue;
+    if (tool.input.properties.some((p) => p.name === CONFIRMATION_ARG)) {
+      diags.error(
+        "TW115",
+        `tool "${tool.name}" already has an argument named ${CONFIRMATION_ARG}; rename it with args:`,
+        locate(doc, tool),
+      );
+      continue;
+    }
+    tool.input.properties.push({
+      name: CONFIRMATION_ARG,
+      required: false,
+      schema: {
+        kind: "string",
+        description:
+          "Leave unset. Without it this call only previews what it would do and returns a single-use token; repeat the identical call with that token to go ahead.",
+      },
+    });
+  }
 }
 
 function bindSource(
@@ -75,7 +106,7 @@ function bindSource(
   doc: LoadedDocument,
   diags: Diagnostics,
 ): SourceNode {
-  const spec = manifest.sources[model.id] ?? {};
+  const spec = manifest.sources?.[model.id] ?? {};
   const at = doc.ref(`#/sources/${model.id}`, true);
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
   let baseUrl = spec.base_url ? valueSourceOf(spec.base_url) : absolute ? { default: absolute } : {};
@@ -119,12 +150,17 @@ function bindSource(
   };
 }
 
-function bindTools(input: BindInput, ctx: BindContext): ToolNode[] {
+function bindTools(input: BindInput, ctx: BindContext, handlers: HandlerRef[]): ToolNode[] {
   const { manifest, doc, diags } = input;
   const tools: ToolNode[] = [];
   const bound = new Map<OperationNode, string>();
   for (const [name, spec] of Object.entries(manifest.tools ?? {})) {
     const at = doc.ref(`#/tools/${name}`, true);
+    if (spec.handler) {
+      const tool = bindHandlerTool(name, spec, at, { ...ctx, doc, root: input.cwd }, handlers);
+      if (tool) tools.push(tool);
+      continue;
+    }
     if (!spec.from) {
       const what = spec.handler ? "handler" : spec.document ? "document" : undefined;
       diags.error(

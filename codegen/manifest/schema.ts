@@ -245,7 +245,7 @@ export const manifestSchema = {
   title: "toolwright manifest (tools.yaml)",
   type: "object",
   additionalProperties: false,
-  required: ["catalog", "sources"],
+  required: ["catalog"],
   $defs: { valueSource },
   properties: {
     $schema: { type: "string" },

@@ -139,7 +139,7 @@ export interface Manifest {
   server?: { name?: string; version?: string; title?: string; instructions?: string };
   naming?: { prefix?: string; max_length?: number };
   env?: Record<string, EnvSpec>;
-  sources: Record<string, SourceSpec>;
+  sources?: Record<string, SourceSpec>;
   policy?: PolicySpec;
   transport?: TransportSpec;
   result?: { envelope?: "plain" | "success-data" };

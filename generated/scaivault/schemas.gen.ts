@@ -805,6 +805,7 @@ export const tools = {
         path: SecretPath,
         tenant: TenantId.optional(),
         partner: PartnerId.optional(),
+        confirmation_token: z.string().optional(),
       }),
     output: () =>
       SecretDeletion,
@@ -1054,6 +1055,7 @@ export const tools = {
         account_id: ServiceAccountId,
         tenant: TenantId.optional(),
         partner: PartnerId.optional(),
+        confirmation_token: z.string().optional(),
       }),
     output: () =>
       Deletion,
@@ -1090,6 +1092,7 @@ export const tools = {
         key_id: ApiKeyId,
         tenant: TenantId.optional(),
         partner: PartnerId.optional(),
+        confirmation_token: z.string().optional(),
       }),
     output: () =>
       Deletion,
@@ -1177,6 +1180,7 @@ export const tools = {
         tenant: TenantId.optional(),
         partner: PartnerId.optional(),
         reason: RevocationReason.optional(),
+        confirmation_token: z.string().optional(),
       }),
     output: () =>
       Certificate,
@@ -1387,6 +1391,7 @@ export const tools = {
         lease_id: LeaseId,
         tenant: TenantId.optional(),
         partner: PartnerId.optional(),
+        confirmation_token: z.string().optional(),
       }),
     output: () =>
       LeaseRevocation,
@@ -1513,6 +1518,7 @@ export const tools = {
         subscription_id: SubscriptionId,
         tenant: TenantId.optional(),
         partner: PartnerId.optional(),
+        confirmation_token: z.string().optional(),
       }),
     output: () =>
       Deletion,

@@ -1,0 +1,119 @@
+import { existsSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import type { SchemaNode, SourceRef, ToolNode } from "../ir/types.js";
+import type { LoadedDocument } from "../load/document.js";
+import { DocumentSet } from "../load/openapi.js";
+import type { ToolSpec } from "../manifest/types.js";
+import { SchemaConverter } from "../normalize/openapi/schema.js";
+import { humanize } from "../plan/names.js";
+import type { BindContext } from "./http-tool.js";
+import { annotationsFor, composeDescription, outputOf, policyOf } from "./tool-common.js";
+
+export interface HandlerBindContext extends BindContext {
+  doc: LoadedDocument;
+  root: string;
+}
+
+/** Handler modules a catalog imports: absolute path -> handler key (the tool name), for emission and hashing. */
+export interface HandlerRef {
+  key: string;
+  /** Path relative to the project root. */
+  module: string;
+  abs: string;
+  exportName: string;
+}
+
+/**
+ * A tool whose work is hand-written (`handler: ./handlers/x.ts[#export]`): several calls combined, polling, local
+ * files. Its arguments and result are JSON Schemas in the manifest; it runs inside the same policy chain.
+ */
+export function bindHandlerTool(
+  name: string,
+  spec: ToolSpec,
+  at: SourceRef,
+  ctx: HandlerBindContext,
+  handlers: HandlerRef[],
+): ToolNode | undefined {
+  const [file, exportName = "default"] = (spec.handler as string).split("#") as [string, string?];
+  const abs = resolve(dirname(ctx.doc.abs), file);
+  if (!existsSync(abs)) {
+    ctx.diags.error(
+      "TW118",
+      `tool "${name}": handler module ${file} does not exist`,
+      ctx.doc.ref(`#/tools/${name}/handler`),
+    );
+    return undefined;
+  }
+  if (!spec.safety) {
+    ctx.diags.error(
+      "TW110",
+      `tool "${name}": a handler tool must state its safety (read, write or destructive)`,
+      at,
+    );
+  }
+  if (!spec.description) {
+    ctx.diags.error(
+      "TW110",
+      `tool "${name}": a handler tool needs a description (the spec cannot supply one)`,
+      at,
+    );
+  }
+  const converter = new SchemaConverter(
+    `handler:${name}`,
+    "3.1",
+    new DocumentSet(ctx.doc, ctx.root, ctx.diags),
+    ctx.symbols,
+    ctx.diags,
+  );
+  const base = { doc: ctx.doc, pointer: `#/tools/${name}` };
+  const declared = spec.input
+    ? converter.convert(spec.input, { ...base, pointer: `${base.pointer}/input` })
+    : undefined;
+  const input = strictObject(declared);
+  if (!input) {
+    ctx.diags.error(
+      "TW110",
+      `tool "${name}": input must be an object schema`,
+      ctx.doc.ref(`#/tools/${name}/input`),
+    );
+    return undefined;
+  }
+  const outputSchema = spec.output
+    ? converter.convert(spec.output, { ...base, pointer: `${base.pointer}/output` })
+    : undefined;
+  const { output, wrapped } = outputOf(outputSchema, ctx.symbols);
+  const safety = spec.safety ?? "write";
+  const title = spec.title ?? humanize(name, ctx.prefix);
+  const notes: string[] = [];
+  const module = relative(ctx.root, abs).split("\\").join("/");
+  handlers.push({ key: name, module, abs, exportName });
+  return {
+    name,
+    title,
+    description: composeDescription([spec.description], notes) || title,
+    aliases: [...(spec.aliases ?? [])],
+    safety,
+    annotations: annotationsFor(title, safety, false, spec),
+    input,
+    ...(output ? { output } : {}),
+    outputWrapped: wrapped,
+    binding: {
+      kind: "custom",
+      handler: name,
+      module: exportName === "default" ? module : `${module}#${exportName}`,
+    },
+    policy: policyOf(spec, safety),
+    notes,
+    source: at,
+    declaredAt: at,
+    tags: [],
+    deprecated: false,
+  };
+}
+
+/** Tool arguments are always a closed object, whatever the manifest schema says about extra keys. */
+function strictObject(node: SchemaNode | undefined): SchemaNode | undefined {
+  if (!node) return { kind: "object", properties: [], additional: false };
+  if (node.kind !== "object") return undefined;
+  return { ...node, additional: false };
+}
