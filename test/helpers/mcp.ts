@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { ROOT } from "./paths.js";
+
+export const BIN = join(ROOT, "bin/toolwright.mjs");
+
+export interface Served {
+  client: Client;
+  stderr: () => string;
+  close(): Promise<void>;
+}
+
+/** `toolwright serve <catalog>` as a host runs it: a child process over stdio, driven by the v2 SDK client. */
+export async function serveOverStdio(
+  catalog: string,
+  env: Record<string, string>,
+  capabilities = {},
+): Promise<Served> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, "serve", catalog],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stderr: "pipe",
+  });
+  let err = "";
+  transport.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const client = new Client({ name: "toolwright-test", version: "1.0.0" }, { capabilities });
+  await client.connect(transport);
+  return { client, stderr: () => err, close: () => client.close() };
+}
+
+/** The JSON object in a tool result's first text block. */
+export function textJson(result: { content?: unknown }): any {
+  const block = (result.content as { type: string; text?: string }[] | undefined)?.find(
+    (c) => c.type === "text",
+  );
+  return JSON.parse(block?.text ?? "null");
+}
+
+/**
+ * Calls a tool; when it answers with a confirmation preview (tools with `confirm: required`, for clients
+ * without elicitation), repeats the identical call with the token it returned.
+ */
+export async function callConfirmed(client: Client, name: string, args: Record<string, unknown>) {
+  const first = await client.callTool({ name, arguments: args });
+  if (!first.isError) return { result: first, previewed: false };
+  let preview: { confirmation_required?: boolean; confirmation_token?: string } | undefined;
+  try {
+    preview = textJson(first);
+  } catch {
+    return { result: first, previewed: false };
+  }
+  if (!preview?.confirmation_required || !preview.confirmation_token)
+    return { result: first, previewed: false };
+  const result = await client.callTool({
+    name,
+    arguments: { ...args, confirmation_token: preview.confirmation_token },
+  });
+  return { result, previewed: true };
+}
