@@ -12,7 +12,7 @@ export interface Received {
   body: Buffer;
 }
 
-export type Route = (req: Received, res: ServerResponse) => void | Promise<void>;
+export type Route = (req: Received, res: ServerResponse) => unknown;
 
 export interface RecordingServer {
   url: string;
