@@ -1,0 +1,70 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Wall time of a command, median of `runs`. */
+export function timeCommand(cmd: string, args: string[], runs: number, cwd: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { cwd, stdio: "ignore" });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export interface ServerFigures {
+  coldStartMs: number;
+  listBytes: number;
+  tools: number;
+  rssMb: number;
+}
+
+function rssMb(pid: number | null): number {
+  if (!pid) return Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "NaN");
+  return kb / 1024;
+}
+
+/** Spawn -> connected -> every tools/list page received; then the listing's size and the server's RSS. */
+export async function coldStart(command: string, args: string[], env: Record<string, string>, cwd: string) {
+  const t0 = performance.now();
+  const transport = new StdioClientTransport({
+    command,
+    args,
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stderr: "ignore",
+  });
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(transport);
+  const { tools } = await client.listTools();
+  const coldStartMs = performance.now() - t0;
+  const figures: ServerFigures = {
+    coldStartMs,
+    listBytes: Buffer.byteLength(JSON.stringify(tools)),
+    tools: tools.length,
+    rssMb: rssMb(transport.pid),
+  };
+  return { client, figures, close: () => client.close() };
+}
+
+/** p50 of `n` sequential calls of `fn`, after a warm-up. */
+export async function p50(n: number, fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 20; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
