@@ -220,18 +220,8 @@ export interface PromptNode {
 // Configuration: env variables, sources, auth
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface EnvVarNode {
-  name: string;
-  description: string;
-  type: EnvType;
-  /** Never a secret: defaults are published in catalog.json. */
-  default?: string;
-  /** `enum`: accepted values; `aliases` map other spellings onto them (`staging` -> `qa`). */
-  values?: string[];
-  aliases?: Record<string, string>;
-  required: boolean;
-  /** Its value is a credential: never logged, echoed or written anywhere. */
-  secret: boolean;
+/** An env variable as catalog.json publishes it, plus where the manifest declares it. */
+export interface EnvVarNode extends EnvVar {
   source: SourceRef;
 }
 
