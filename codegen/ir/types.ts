@@ -9,7 +9,7 @@
 import type {
   AuthScheme,
   Binding,
-  EnvType,
+  EnvVar,
   PolicyConfig,
   ResultConfig,
   Safety,
