@@ -1,0 +1,183 @@
+/**
+ * `toolwright-demo <catalog>`: a reference upstream on 127.0.0.1 with sample data, and the generated MCP
+ * server for that catalog over stdio in front of it, so anyone can plug a reference catalog into an MCP host
+ * with no account anywhere.
+ *
+ * The host talks JSON-RPC over this process's stdout, so the layout is strict: the upstream runs in this
+ * process, with every JavaScript-level write to stdout sent to stderr; the server is `toolwright serve` as a
+ * child process that inherits stdin/stdout/stderr and so owns the real stdout alone. When the host closes
+ * stdin the server exits, and this process closes the upstream and exits with the server's code.
+ *
+ * A demo is one entry of DEMOS: how to start its upstream and which env points the server at it.
+ */
+import { spawn } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SERVE_BIN = join(ROOT, "bin/toolwright.mjs");
+
+export interface DemoOptions {
+  /** Which sample principal the server calls the upstream as (each demo has its own names). */
+  as?: string;
+  /** Fixed upstream port (default: any free one). */
+  port?: number;
+}
+
+export interface RunningUpstream {
+  /** Environment for `toolwright serve` (base URLs, credentials); overrides the caller's own. */
+  env: Record<string, string>;
+  /** Lines for the operator, printed to stderr. */
+  banner: string[];
+  close(): Promise<void>;
+}
+
+export interface Demo {
+  /** The generated catalog served, under generated/. */
+  catalog: string;
+  summary: string;
+  /** The principals `--as` accepts; the first is the default. */
+  principals: string[];
+  start(options: DemoOptions): Promise<RunningUpstream>;
+}
+
+const SCAIVAULT_PRINCIPALS = ["admin", "readOnly", "reportRunner", "partner", "globexAdmin"];
+
+export const DEMOS: Record<string, Demo> = {
+  scaivault: {
+    catalog: "scaivault",
+    summary:
+      "ScaiVault: secrets, policies, PKI, ACME, dynamic credentials, federation, events, audit (in memory)",
+    principals: SCAIVAULT_PRINCIPALS,
+    async start({ as = "admin", port }) {
+      // Loaded on demand: another demo never pays for this one's dependencies.
+      const { startScaivaultUpstream, TOKENS } = await import("./scaivault/index.js");
+      const upstream = await startScaivaultUpstream(port === undefined ? {} : { port });
+      return {
+        env: { SCAIVAULT_URL: upstream.url, SCAIVAULT_TOKEN: TOKENS[as as keyof typeof TOKENS] },
+        banner: [
+          `ScaiVault reference upstream on ${upstream.url} (in memory, sample data for tenants acme and globex)`,
+          `the server calls it as '${as}'; other principals: --as ${SCAIVAULT_PRINCIPALS.filter((p) => p !== as).join("|")}`,
+          "try: list secrets under integrations/, read integrations/salesforce/oauth, query the audit log,",
+          "     generate credentials for engine postgres-prod role readonly",
+        ],
+        close: () => upstream.close(),
+      };
+    },
+  },
+};
+
+const USAGE = `Usage: toolwright-demo <catalog> [--as <principal>] [--port <port>]
+
+Starts a reference upstream on 127.0.0.1 with sample data and serves the generated <catalog> MCP server over
+stdio in front of it. Point an MCP host (Claude Desktop, Codex, ...) at this command; no account is needed.
+stdout carries MCP JSON-RPC only; everything else goes to stderr. The process exits when stdin closes.
+
+Options:
+  --as <principal>  the sample principal the server calls the upstream as (default: the first listed)
+  --port <port>     a fixed port for the upstream (default: any free port)
+  -h, --help        show this help
+
+Catalogs:
+${Object.entries(DEMOS)
+  .map(
+    ([name, demo]) =>
+      `  ${name.padEnd(10)} ${demo.summary}\n  ${"".padEnd(10)} principals: ${demo.principals.join(", ")}`,
+  )
+  .join("\n")}
+`;
+
+const log = (line: string) => process.stderr.write(`toolwright-demo: ${line}\n`);
+
+/** From here on nothing in this process may write to the host's stdout; the server child owns it. */
+function guardStdout(): void {
+  process.stdout.write = ((chunk: Uint8Array | string, ...rest: unknown[]) =>
+    (process.stderr.write as (...args: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+}
+
+function parse(argv: string[]): { name?: string; options: DemoOptions; help: boolean } | string {
+  let values: { as?: string; port?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { as: { type: "string" }, port: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (positionals.length > 1) return `expected one catalog, got ${positionals.length}`;
+  const options: DemoOptions = {};
+  if (values.as !== undefined) options.as = values.as;
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return `invalid --port '${values.port}'`;
+    options.port = port;
+  }
+  return { name: positionals[0], options, help: values.help === true };
+}
+
+/** Runs a demo until the host closes stdin; resolves to the exit code. */
+export async function runDemo(argv: string[]): Promise<number> {
+  const parsed = parse(argv);
+  if (typeof parsed === "string") {
+    process.stderr.write(`toolwright-demo: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const demo = parsed.name === undefined ? undefined : DEMOS[parsed.name];
+  if (!demo) {
+    process.stderr.write(
+      `toolwright-demo: ${parsed.name === undefined ? "which catalog?" : `no demo named ${JSON.stringify(parsed.name)}`}\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const as = parsed.options.as ?? demo.principals[0]!;
+  if (!demo.principals.includes(as)) {
+    log(`unknown principal '${as}' for ${parsed.name}; one of ${demo.principals.join(", ")}`);
+    return 2;
+  }
+
+  guardStdout();
+  let upstream: RunningUpstream;
+  try {
+    upstream = await demo.start({ ...parsed.options, as });
+  } catch (error) {
+    log(`could not start the ${parsed.name} upstream: ${(error as Error).message}`);
+    return 1;
+  }
+  for (const line of upstream.banner) log(line);
+  const catalogDir = join(ROOT, "generated", demo.catalog);
+  log(`serving ${catalogDir} over stdio; close stdin to stop`);
+
+  const server = spawn(process.execPath, [SERVE_BIN, "serve", catalogDir], {
+    stdio: "inherit",
+    env: { ...process.env, ...upstream.env },
+  });
+  // A host stopping us by signal stops the server too; its exit then ends this process as usual.
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill(signal);
+  };
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const signal of signals) process.on(signal, forward(signal));
+
+  const code = await new Promise<number>((done) => {
+    server.once("error", (error) => {
+      log(`could not start the server: ${error.message}`);
+      done(1);
+    });
+    server.once("exit", (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0)));
+  });
+  for (const signal of signals) process.removeAllListeners(signal);
+  await upstream.close().catch((error: Error) => log(`closing the upstream: ${error.message}`));
+  return code;
+}
