@@ -61,6 +61,7 @@ export const DEMOS: Record<string, Demo> = {
           `the server calls it as '${as}'; other principals: --as ${SCAIVAULT_PRINCIPALS.filter((p) => p !== as).join("|")}`,
           "try: list secrets under integrations/, read integrations/salesforce/oauth, query the audit log,",
           "     generate credentials for engine postgres-prod role readonly",
+          ...(as === "partner" ? ["a partner token acts in a named tenant: pass tenant acme or globex"] : []),
         ],
         close: () => upstream.close(),
       };
