@@ -3,6 +3,13 @@ import { ConfigError, resolveConfig } from "../config.js";
 import { CatalogLoadError, findCatalogDir, loadCatalog, readCatalogDocument } from "../load.js";
 import { describeError } from "../log.js";
 import { createServer } from "../server.js";
+import { serveOverHttp } from "../transports/http.js";
+import {
+  type HttpSettings,
+  HttpSettingsError,
+  resolveHttpSettings,
+  wantsHttp,
+} from "../transports/http-settings.js";
 import { serveOverStdio } from "../transports/stdio.js";
 
 /**
@@ -14,6 +21,10 @@ const USAGE = `Usage: toolwright serve <catalog> [--help]
 
 Serves a generated catalog as an MCP server over stdio (JSON-RPC on stdin/stdout, logs on stderr).
 The process exits when the client closes stdin.
+
+When the catalog's transport variable selects HTTP (e.g. MCP_TRANSPORT=http), it serves Streamable HTTP at
+http://127.0.0.1:8765/mcp instead (host and port from the catalog's variables); every request needs
+Authorization: Bearer <the catalog's client key or an OAuth access token>. SIGTERM drains and exits 0.
 
 <catalog> is either
   a path to a generated catalog folder (one holding catalog.json and catalog.gen.ts), e.g. ./generated/scaivault
@@ -94,10 +105,20 @@ export async function runServe(argv: string[]): Promise<number> {
     return 1;
   }
   let factory: ReturnType<typeof createServer>;
+  let http: HttpSettings | undefined;
   try {
     const config = resolveConfig(catalog.doc.env);
     factory = createServer(catalog, config);
+    if (wantsHttp(catalog.doc.transport, config)) http = resolveHttpSettings(catalog.doc, config);
   } catch (error) {
+    if (error instanceof HttpSettingsError) {
+      process.stderr.write(
+        `toolwright serve: not serving ${catalog.doc.catalog} over HTTP:\n${error.problems
+          .map((p) => `  - ${p}`)
+          .join("\n")}\n`,
+      );
+      return 2;
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(
         `toolwright serve: the environment is not valid for catalog ${catalog.doc.catalog}:\n${error.problems
@@ -108,6 +129,25 @@ export async function runServe(argv: string[]): Promise<number> {
     }
     process.stderr.write(`toolwright serve: ${describeError(error)}\n`);
     return 1;
+  }
+  if (http) {
+    const tools = catalog.doc.tools.length;
+    try {
+      await serveOverHttp(factory, http, {
+        name: catalog.doc.server.title ?? catalog.doc.server.name,
+        announce: (handle) =>
+          process.stderr.write(
+            `toolwright: serving ${catalog.doc.catalog} (${tools} tools) over Streamable HTTP at ${handle.url}\n`,
+          ),
+      });
+    } catch (error) {
+      // e.g. EADDRINUSE: say which address, since it is ours and not a secret.
+      process.stderr.write(
+        `toolwright serve: cannot listen on ${http.host}:${http.port}: ${(error as Error).message}\n`,
+      );
+      return 1;
+    }
+    return 0;
   }
   process.stderr.write(
     `toolwright: serving ${catalog.doc.catalog} (${catalog.doc.tools.length} tools) over stdio\n`,

@@ -1,0 +1,122 @@
+import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
+
+/**
+ * The authorization servers whose tokens this resource accepts. Each issuer's signing keys are found the
+ * standard way: its RFC 8414 metadata (or OpenID Connect discovery) names a `jwks_uri`, which jose fetches and
+ * caches (refetching on an unknown `kid`, so key rotation needs no restart). Discovery runs on the first token
+ * from an issuer; a failure is not cached, so the next request tries again.
+ */
+
+export class IssuerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IssuerUnavailableError";
+  }
+}
+
+export interface IssuerKeys {
+  /** The issuer exactly as its metadata states it (what `iss` must equal). */
+  issuer: string;
+  keys: JWTVerifyGetKey;
+}
+
+export interface IssuerDirectoryOptions {
+  /** Per metadata/JWKS fetch. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Metadata locations for an issuer, in the order MCP clients try them. */
+export function metadataUrls(issuer: string): string[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, "");
+  const urls = [
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+    `${url.origin}/.well-known/openid-configuration${path}`,
+    `${url.origin}${path}/.well-known/openid-configuration`,
+  ];
+  return [...new Set(urls)];
+}
+
+/** Issuers compare as strings; one trailing slash of difference is tolerated (configs often disagree on it). */
+export function sameIssuer(a: string, b: string): boolean {
+  return a === b || a.replace(/\/$/, "") === b.replace(/\/$/, "");
+}
+
+function loopbackHost(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, "");
+  return bare === "localhost" || bare === "::1" || /^127\./.test(bare);
+}
+
+export function createIssuerDirectory(issuers: readonly string[], options: IssuerDirectoryOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const doFetch = options.fetch ?? fetch;
+  const cache = new Map<string, Promise<IssuerKeys>>();
+
+  async function discover(issuer: string): Promise<IssuerKeys> {
+    let lastProblem = "no metadata document found";
+    for (const url of metadataUrls(issuer)) {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          headers: { accept: "application/json" },
+          redirect: "error",
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        lastProblem = `fetching ${url} failed (${(error as Error).name})`;
+        continue;
+      }
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => {});
+        lastProblem = `${url} answered ${response.status}`;
+        continue;
+      }
+      let doc: { issuer?: unknown; jwks_uri?: unknown };
+      try {
+        doc = (await response.json()) as typeof doc;
+      } catch {
+        lastProblem = `${url} is not JSON`;
+        continue;
+      }
+      // RFC 8414 section 3.3: the metadata must be about the issuer we asked for, or it is not to be trusted.
+      if (typeof doc.issuer !== "string" || !sameIssuer(doc.issuer, issuer)) {
+        throw new IssuerUnavailableError(`metadata at ${url} names another issuer`);
+      }
+      if (typeof doc.jwks_uri !== "string")
+        throw new IssuerUnavailableError(`metadata at ${url} has no jwks_uri`);
+      let jwks: URL;
+      try {
+        jwks = new URL(doc.jwks_uri);
+      } catch {
+        throw new IssuerUnavailableError(`metadata at ${url} has an invalid jwks_uri`);
+      }
+      if (jwks.protocol !== "https:" && !(jwks.protocol === "http:" && loopbackHost(jwks.hostname))) {
+        throw new IssuerUnavailableError(`the jwks_uri of ${issuer} must use https`);
+      }
+      return {
+        issuer: doc.issuer,
+        keys: createRemoteJWKSet(jwks, { timeoutDuration: timeoutMs, cooldownDuration: 30_000 }),
+      };
+    }
+    throw new IssuerUnavailableError(`authorization server ${issuer}: ${lastProblem}`);
+  }
+
+  return {
+    /** The configured issuer a token's `iss` names, if any. */
+    match(iss: string): string | undefined {
+      return issuers.find((issuer) => sameIssuer(issuer, iss));
+    },
+    keysFor(issuer: string): Promise<IssuerKeys> {
+      let entry = cache.get(issuer);
+      if (!entry) {
+        entry = discover(issuer);
+        cache.set(issuer, entry);
+        entry.catch(() => cache.delete(issuer));
+      }
+      return entry;
+    },
+  };
+}
+
+export type IssuerDirectory = ReturnType<typeof createIssuerDirectory>;

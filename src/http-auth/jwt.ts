@@ -1,0 +1,132 @@
+import { decodeJwt, errors, jwtVerify } from "jose";
+import type { Challenge } from "./challenge.js";
+import { type IssuerDirectory, IssuerUnavailableError } from "./issuers.js";
+
+/**
+ * OAuth resource-server verification of JWT access tokens: signature (against the issuer's JWKS, asymmetric
+ * algorithms only), `iss` (one of the configured authorization servers), `aud` (this resource, exactly),
+ * `exp` (required), `nbf`, then the required scopes. Failure messages say which check failed, never the token.
+ */
+
+export const ACCEPTED_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+];
+
+export interface JwtPrincipal {
+  issuer: string;
+  subject?: string;
+  clientId?: string;
+  scopes: string[];
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+export type JwtResult =
+  | { ok: true; principal: JwtPrincipal }
+  | { ok: false; challenge: Challenge }
+  | { ok: false; unavailable: string };
+
+function invalid(description: string): JwtResult {
+  return { ok: false, challenge: { status: 401, error: "invalid_token", description } };
+}
+
+/** `scope` (RFC 9068: space-separated) or `scp` (string or array, as some issuers write it). */
+export function scopesOf(claims: Record<string, unknown>): string[] {
+  const raw = claims.scope ?? claims.scp;
+  if (typeof raw === "string") return raw.split(" ").filter((s) => s !== "");
+  if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === "string");
+  return [];
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "the access token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "aud") return "the access token was not issued for this resource (aud)";
+    if (error.claim === "iss") return "the access token's issuer is not accepted (iss)";
+    if (error.claim === "nbf") return "the access token is not valid yet (nbf)";
+    if (error.claim === "exp") return "the access token has no expiry (exp)";
+    return `the access token's ${error.claim} claim is invalid`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return "the access token's signing algorithm is not accepted";
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
+    return "the access token's signature does not verify";
+  return "the access token is not a valid JWT";
+}
+
+export function createJwtVerifier(options: {
+  issuers: IssuerDirectory;
+  /** The resource identifier tokens must be issued for (the MCP endpoint URL). */
+  resource: () => string;
+  requiredScopes: readonly string[];
+}) {
+  return async (token: string): Promise<JwtResult> => {
+    let iss: unknown;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      return invalid("the access token is not a valid JWT");
+    }
+    const issuer = typeof iss === "string" ? options.issuers.match(iss) : undefined;
+    if (!issuer) return invalid("the access token's issuer is not accepted (iss)");
+    let keys: Awaited<ReturnType<IssuerDirectory["keysFor"]>>;
+    try {
+      keys = await options.issuers.keysFor(issuer);
+    } catch (error) {
+      if (error instanceof IssuerUnavailableError) return { ok: false, unavailable: error.message };
+      throw error;
+    }
+    const resource = options.resource();
+    let claims: Record<string, unknown>;
+    try {
+      const verified = await jwtVerify(token, keys.keys, {
+        issuer: keys.issuer,
+        audience: [resource, `${resource}/`],
+        algorithms: ACCEPTED_ALGORITHMS,
+        requiredClaims: ["exp"],
+        clockTolerance: 30,
+      });
+      claims = verified.payload as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
+        return { ok: false, unavailable: `the signing keys of ${issuer} could not be fetched` };
+      if (error instanceof errors.JOSEError) return invalid(describeFailure(error));
+      // A network failure while fetching the JWKS surfaces as a plain (non-JOSE) error.
+      return { ok: false, unavailable: `the signing keys of ${issuer} could not be fetched` };
+    }
+    const scopes = scopesOf(claims);
+    const missing = options.requiredScopes.filter((scope) => !scopes.includes(scope));
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        challenge: {
+          status: 403,
+          error: "insufficient_scope",
+          description: `the access token lacks scope ${missing.join(" ")}`,
+          scope: options.requiredScopes.join(" "),
+        },
+      };
+    }
+    const clientId = claims.client_id ?? claims.azp;
+    return {
+      ok: true,
+      principal: {
+        issuer: keys.issuer,
+        ...(typeof claims.sub === "string" ? { subject: claims.sub } : {}),
+        ...(typeof clientId === "string" ? { clientId } : {}),
+        scopes,
+        expiresAt: claims.exp as number,
+      },
+    };
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * DNS-rebinding and cross-site protection, checked on every request before anything else: the `Host` header
+ * must name an allowed host, and an `Origin` header, when a browser sends one, must too. There is no CORS
+ * support at all (no `Access-Control-Allow-*` headers), so a page on another origin cannot read responses.
+ */
+
+export type GuardResult = { ok: true } | { ok: false; reason: string };
+
+/** Splits `host[:port]` (IPv6 in brackets) into a lowercase host and an optional port. */
+export function splitHost(value: string): { host: string; port?: string } | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());
+  if (!match) return undefined;
+  return { host: match[1]!.toLowerCase(), ...(match[2] !== undefined ? { port: match[2] } : {}) };
+}
+
+/** Whether `value` (`host[:port]`) matches an allow-list entry (`host` = any port, `host:port` = that port). */
+export function hostAllowed(value: string, allowed: readonly string[]): boolean {
+  const given = splitHost(value);
+  if (!given) return false;
+  return allowed.some((entry) => {
+    const want = splitHost(entry);
+    if (!want || want.host !== given.host) return false;
+    return want.port === undefined || want.port === given.port;
+  });
+}
+
+export function checkHost(header: string | string[] | undefined, allowed: readonly string[]): GuardResult {
+  if (typeof header !== "string" || header === "") return { ok: false, reason: "missing Host header" };
+  if (!hostAllowed(header, allowed)) return { ok: false, reason: "Host not allowed" };
+  return { ok: true };
+}
+
+export function checkOrigin(header: string | string[] | undefined, allowed: readonly string[]): GuardResult {
+  if (header === undefined) return { ok: true };
+  if (typeof header !== "string") return { ok: false, reason: "Origin not allowed" };
+  let origin: URL;
+  try {
+    // `null` (opaque origins: sandboxed frames, file://) does not parse and is refused.
+    origin = new URL(header);
+  } catch {
+    return { ok: false, reason: "Origin not allowed" };
+  }
+  if (origin.protocol !== "http:" && origin.protocol !== "https:")
+    return { ok: false, reason: "Origin not allowed" };
+  if (!hostAllowed(origin.host, allowed)) return { ok: false, reason: "Origin not allowed" };
+  return { ok: true };
+}

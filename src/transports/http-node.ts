@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * The bridge between `node:http` and the SDK's web-standard handler (`Request` in, `Response` out), with the
+ * body read here under a hard size bound, and response bodies (SSE streams included) written chunk by chunk.
+ */
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/**
+ * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. After a refusal the
+ * rest of the body is read and dropped (bounded by the server's request timeout) rather than left unread:
+ * closing a socket with unread data resets it, and the client would never see the 413.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new BodyTooLargeError(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.once("error", reject);
+  });
+}
+
+export function toWebRequest(
+  req: IncomingMessage,
+  url: string,
+  body: Buffer | undefined,
+  signal: AbortSignal,
+): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  const method = req.method ?? "GET";
+  return new Request(url, {
+    method,
+    headers,
+    signal,
+    ...(body !== undefined && method !== "GET" && method !== "HEAD" ? { body: new Uint8Array(body) } : {}),
+  });
+}
+
+/** Writes a web `Response` to the node response; resolves when the body ended or the client went away. */
+export async function sendWebResponse(
+  res: ServerResponse,
+  response: Response,
+  extraHeaders: Record<string, string> = {},
+) {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name === "set-cookie") return;
+    headers[name] = value;
+  });
+  res.writeHead(response.status, { ...headers, ...extraHeaders });
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const gone = () => void reader.cancel().catch(() => {});
+  res.once("close", gone);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) break;
+      // SSE frames must leave now, not when a buffer fills.
+      if (!res.write(value))
+        await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
+  } catch {
+    // The stream was cancelled (client gone, request aborted): nothing more to write.
+  } finally {
+    res.off("close", gone);
+    if (!res.writableEnded && !res.destroyed) res.end();
+  }
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    ...headers,
+  });
+  res.end(text);
+}

