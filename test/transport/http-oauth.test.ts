@@ -1,0 +1,198 @@
+import { createHmac } from "node:crypto";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type LocalIssuer, startLocalIssuer } from "./local-issuer.js";
+import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
+import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
+
+// OAuth resource-server mode: with authorization servers configured, JWT access tokens are verified against the
+// issuer's JWKS (found through its RFC 8414 or OpenID metadata): signature, iss, aud = this resource, exp, and the
+// catalog's required scope (mcp:tools). The issuer is a local server with keys this test makes.
+
+let issuer: LocalIssuer;
+let served: Served;
+let resource: string;
+
+beforeAll(async () => {
+  issuer = await startLocalIssuer({
+    "tenant-a": { discovery: "rfc8414" },
+    "tenant-b": { discovery: "oidc" },
+  });
+  const env = fixtureEnv({
+    // tenant-a by issuer identifier, tenant-b by its OpenID discovery URL (reduced to the issuer).
+    SCALY_MCP_AUTHORIZATION_SERVERS: `${issuer.issuer("tenant-a")},${issuer.issuer("tenant-b")}/.well-known/openid-configuration`,
+  });
+  delete env.SCALY_API_KEY;
+  served = await serveHttp(await fixtureCatalog(), env);
+  resource = served.url;
+});
+afterAll(async () => {
+  expect(await served.stop()).toBe(0);
+  await issuer.close();
+  expect(served.stderr()).not.toMatch(/eyJ[\w-]+\.eyJ/);
+});
+
+const post = (authorization?: string) =>
+  raw(served.url, {
+    headers: { ...MCP_HEADERS, ...(authorization ? { authorization: `Bearer ${authorization}` } : {}) },
+    body: INITIALIZE,
+  });
+
+const good = () => ({ aud: resource, sub: "user-1", client_id: "agent-7", scope: "mcp:tools profile" });
+
+function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+it("advertises the authorization servers in the protected resource metadata", async () => {
+  const doc = await (await fetch(`${served.origin}/.well-known/oauth-protected-resource/mcp`)).json();
+  expect(doc).toEqual({
+    resource,
+    authorization_servers: [issuer.issuer("tenant-a"), issuer.issuer("tenant-b")],
+    scopes_supported: ["mcp:tools"],
+    bearer_methods_supported: ["header"],
+    resource_name: "HTTP fixture",
+  });
+});
+
+it("accepts a valid token from either issuer and serves MCP with it", async () => {
+  for (const tenant of ["tenant-a", "tenant-b"]) {
+    const token = await issuer.mint(tenant, good());
+    expect((await post(token)).status).toBe(200);
+    const client = new Client(
+      { name: "oauth-client", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" } },
+    );
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(served.url), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    const result = await client.callTool({ name: "fixture_echo", arguments: { text: tenant } });
+    expect(result.structuredContent).toEqual({ text: tenant, length: 8 });
+    await client.close();
+  }
+  // Discovery went through each tenant's own kind of metadata document.
+  expect(issuer.hits).toContain("/.well-known/oauth-authorization-server/tenant-a");
+  expect(issuer.hits).toContain("/tenant-b/.well-known/openid-configuration");
+});
+
+describe("refuses", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const cases: Array<[string, () => Promise<string>, RegExp]> = [
+    [
+      "a token for another resource (aud)",
+      () => issuer.mint("tenant-a", { ...good(), aud: "https://other.example.com/mcp" }),
+      /aud/,
+    ],
+    ["a token without an audience", () => issuer.mint("tenant-a", { ...good(), aud: undefined }), /aud/],
+    [
+      "a token from an issuer that is not configured",
+      () => issuer.mint("tenant-a", { ...good(), iss: issuer.issuer("tenant-c") }),
+      /issuer is not accepted/,
+    ],
+    [
+      "a token whose issuer claim names another configured tenant than the key's",
+      // Signed by the right key but claiming a bogus issuer path: the issuer check is on the claim, not the key.
+      () => issuer.mint("tenant-a", { ...good(), iss: `${issuer.origin}/tenant-a/../tenant-b` }),
+      /issuer is not accepted/,
+    ],
+    ["an expired token", () => issuer.mint("tenant-a", { ...good(), exp: now() - 120 }), /expired/],
+    ["a token without an expiry", () => issuer.mint("tenant-a", good(), { noExp: true }), /exp/],
+    [
+      "a token not valid yet",
+      () => issuer.mint("tenant-a", { ...good(), nbf: now() + 600 }),
+      /not valid yet/,
+    ],
+    [
+      "a token signed with another key (same kid)",
+      () => issuer.mint("tenant-a", good(), { forged: true }),
+      /signature/,
+    ],
+    [
+      "an unsigned token (alg none)",
+      async () =>
+        `${b64({ alg: "none", typ: "at+jwt" })}.${b64({ ...good(), iss: issuer.issuer("tenant-a"), exp: now() + 60 })}.`,
+      /not valid|algorithm/,
+    ],
+    [
+      "an HS256 token keyed with the public JWK (algorithm confusion)",
+      async () => {
+        const jwks = (await (await fetch(`${issuer.issuer("tenant-a")}/jwks`)).json()) as { keys: unknown[] };
+        const head = b64({ alg: "HS256", kid: "key-1" });
+        const body = b64({ ...good(), iss: issuer.issuer("tenant-a"), exp: now() + 60 });
+        const mac = createHmac("sha256", JSON.stringify(jwks.keys[0]))
+          .update(`${head}.${body}`)
+          .digest("base64url");
+        return `${head}.${body}.${mac}`;
+      },
+      /algorithm/,
+    ],
+    ["a token that is not a JWT", async () => "opaque-token-value-123456", /not valid/],
+  ];
+
+  it.each(cases)("%s with 401 invalid_token", async (_label, make, why) => {
+    const res = await post(await make());
+    expect(res.status).toBe(401);
+    const challenge = String(res.headers["www-authenticate"]);
+    expect(challenge).toContain('error="invalid_token"');
+    expect(challenge).toContain(
+      `resource_metadata="${served.origin}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    expect(JSON.parse(res.body).error_description).toMatch(why);
+  });
+
+  it("a token without the required scope with 403 insufficient_scope naming the scope", async () => {
+    const res = await post(await issuer.mint("tenant-a", { ...good(), scope: "profile" }));
+    expect(res.status).toBe(403);
+    expect(String(res.headers["www-authenticate"])).toBe(
+      `Bearer resource_metadata="${served.origin}/.well-known/oauth-protected-resource/mcp", error="insufficient_scope", error_description="the access token lacks scope mcp:tools", scope="mcp:tools"`,
+    );
+  });
+
+  it("the static key when none is configured (OAuth only)", async () => {
+    expect((await post(FIXTURE_KEY)).status).toBe(401);
+  });
+});
+
+it("accepts scopes written as an scp array too", async () => {
+  const { scope: _omit, ...claims } = good();
+  expect((await post(await issuer.mint("tenant-a", { ...claims, scp: ["mcp:tools"] }))).status).toBe(200);
+});
+
+it("accepts both the static key and tokens when both are configured", async () => {
+  const both = await serveHttp(
+    await fixtureCatalog(),
+    fixtureEnv({ SCALY_MCP_AUTHORIZATION_SERVERS: issuer.issuer("tenant-a") }),
+  );
+  try {
+    const send = (token: string) =>
+      raw(both.url, { headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: INITIALIZE });
+    expect((await send(FIXTURE_KEY)).status).toBe(200);
+    expect((await send(await issuer.mint("tenant-a", { ...good(), aud: both.url }))).status).toBe(200);
+    // A token for the first server is not valid here: its audience is the other resource.
+    expect((await send(await issuer.mint("tenant-a", good()))).status).toBe(401);
+  } finally {
+    expect(await both.stop()).toBe(0);
+  }
+});
+
+it("answers 503, not 401, while the issuer cannot be reached", async () => {
+  const lonely = await startLocalIssuer({ gone: { discovery: "rfc8414" } });
+  const token = await lonely.mint("gone", good());
+  const gone = lonely.issuer("gone");
+  await lonely.close();
+  const env = fixtureEnv({ SCALY_MCP_AUTHORIZATION_SERVERS: gone });
+  delete env.SCALY_API_KEY;
+  const down = await serveHttp(await fixtureCatalog(), env);
+  try {
+    const res = await raw(down.url, {
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+      body: INITIALIZE,
+    });
+    expect(res.status).toBe(503);
+    await vi.waitFor(() => expect(down.stderr()).toContain("cannot verify an access token"));
+  } finally {
+    expect(await down.stop()).toBe(0);
+  }
+});

@@ -1,0 +1,78 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
+
+/**
+ * A local OAuth authorization server, as much as a resource server sees of one: RFC 8414 metadata (or only
+ * OpenID discovery, per tenant), and a JWKS. Keys are made here; `mint` signs access tokens with any claims,
+ * and with a key the JWKS does not publish when a test wants a forged signature.
+ */
+
+export interface LocalIssuer {
+  origin: string;
+  /** Issuer identifier of a tenant (`${origin}/${tenant}`). */
+  issuer(tenant: string): string;
+  mint(
+    tenant: string,
+    claims: JWTPayload,
+    options?: { forged?: boolean; alg?: string; noExp?: boolean },
+  ): Promise<string>;
+  /** Metadata/JWKS requests received, by path. */
+  hits: string[];
+  close(): Promise<void>;
+}
+
+interface Tenant {
+  /** Which discovery document the tenant publishes. */
+  discovery: "rfc8414" | "oidc";
+}
+
+export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise<LocalIssuer> {
+  const { publicKey, privateKey } = await generateKeyPair("ES256");
+  const forged = await generateKeyPair("ES256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "key-1", alg: "ES256", use: "sig" };
+  const hits: string[] = [];
+  let origin = "";
+
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? "/";
+    hits.push(path);
+    const json = (body: unknown) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    for (const [name, tenant] of Object.entries(tenants)) {
+      const issuer = `${origin}/${name}`;
+      const metadata = { issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` };
+      if (tenant.discovery === "rfc8414" && path === `/.well-known/oauth-authorization-server/${name}`)
+        return json(metadata);
+      if (tenant.discovery === "oidc" && path === `/${name}/.well-known/openid-configuration`)
+        return json(metadata);
+      if (path === `/${name}/jwks`) return json({ keys: [jwk] });
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    origin,
+    issuer: (tenant) => `${origin}/${tenant}`,
+    hits,
+    async mint(tenant, claims, options = {}) {
+      const key: CryptoKey = options.forged ? forged.privateKey : privateKey;
+      let jwt = new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: options.alg ?? "ES256", kid: "key-1", typ: "at+jwt" })
+        .setIssuer(claims.iss ?? `${origin}/${tenant}`)
+        .setIssuedAt();
+      if (!options.noExp && claims.exp === undefined) jwt = jwt.setExpirationTime("5m");
+      return jwt.sign(key);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
