@@ -165,7 +165,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     env: { ...process.env, ...upstream.env },
   });
   // A host stopping us by signal stops the server too; its exit then ends this process as usual.
+  let stopping = false;
   const forward = (signal: NodeJS.Signals) => () => {
+    stopping = true;
     if (server.exitCode === null && server.signalCode === null) server.kill(signal);
   };
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -176,7 +178,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       log(`could not start the server: ${error.message}`);
       done(1);
     });
-    server.once("exit", (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0)));
+    // Killed by the signal we forwarded is a requested stop, not a failure.
+    server.once("exit", (exitCode, signal) => done(exitCode ?? (signal && !stopping ? 1 : 0)));
   });
   for (const signal of signals) process.removeAllListeners(signal);
   await upstream.close().catch((error: Error) => log(`closing the upstream: ${error.message}`));

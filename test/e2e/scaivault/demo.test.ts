@@ -106,6 +106,30 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
     await expect(fetch(`${url}/v1/secrets`)).rejects.toThrow();
   });
 
+  it("a host's SIGTERM stops the server child too", async () => {
+    const child = spawn(process.execPath, [DEMO, "scaivault"], {
+      env: hostEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    await new Promise<void>((ready) =>
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+        if (stderr.includes("toolwright: serving scaivault")) ready();
+      }),
+    );
+    // The server child shares this stdout pipe: it closes only once both processes are gone.
+    const stdoutClosed = new Promise<void>((done) => child.stdout.once("close", () => done()));
+    child.stdout.resume();
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.once("exit", (code, signal) => done([code, signal])),
+    );
+    child.kill("SIGTERM");
+    expect(await exited).toEqual([0, null]);
+    await stdoutClosed;
+    child.stdin.destroy();
+  });
+
   it("names its catalogs and principals when asked for one it does not have", () => {
     const run = spawnSync(process.execPath, [DEMO, "nope"], { encoding: "utf8", env: hostEnv() });
     expect(run.status).toBe(2);
