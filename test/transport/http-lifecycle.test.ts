@@ -1,0 +1,105 @@
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config.js";
+import { type LoadedCatalog, loadCatalog } from "../../src/load.js";
+import { setLogSink } from "../../src/log.js";
+import { createServer } from "../../src/server.js";
+import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
+import { resolveHttpSettings } from "../../src/transports/http-settings.js";
+import { MCP_HEADERS, raw } from "./raw-http.js";
+import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, serveHttp } from "./serve-http.js";
+
+// Lifecycle: SIGTERM lets in-flight calls finish and refuses new ones, then the process exits 0; a call that
+// outlives the shutdown grace period or the per-request timeout is aborted (its handler sees the signal).
+
+let catalogDir: string;
+beforeAll(async () => {
+  catalogDir = await fixtureCatalog();
+});
+
+const callSlow = (id: number, ms: number) =>
+  JSON.stringify({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "fixture_slow", arguments: { ms }, _meta: { progressToken: `p${id}` } },
+  });
+
+it("SIGTERM: the in-flight call finishes, new requests are refused, the process exits 0", async () => {
+  const served = await serveHttp(catalogDir, fixtureEnv());
+  const client = new Client({ name: "lifecycle", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(served.url), {
+      requestInit: { headers: { authorization: `Bearer ${FIXTURE_KEY}` } },
+    }),
+  );
+  let started!: () => void;
+  const inHandler = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const call = client.callTool(
+    { name: "fixture_slow", arguments: { ms: 1500 } },
+    { onprogress: () => started() },
+  );
+  await inHandler;
+  served.proc.kill("SIGTERM");
+  // The listener closes at once: a new connection is refused (or, on a kept-alive socket, answered 503).
+  await expect
+    .poll(async () => {
+      try {
+        return (await raw(served.url, { headers: MCP_HEADERS, body: "{}" })).status;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code;
+      }
+    })
+    .toMatch(/ECONNREFUSED|503/);
+  const result = await call;
+  expect(result.isError).toBeFalsy();
+  expect(result.structuredContent).toMatchObject({ cancelled: false });
+  expect((result.structuredContent as { waitedMs: number }).waitedMs).toBeGreaterThanOrEqual(1400);
+  expect(await served.exited).toBe(0);
+  expect(served.stderr()).toContain("SIGTERM: not accepting new requests; waiting for 1 in flight");
+  await client.close().catch(() => {});
+});
+
+describe("in process", () => {
+  let catalog: LoadedCatalog;
+  let handle: HttpServerHandle | undefined;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    catalog = await loadCatalog(catalogDir);
+    setLogSink((line) => logs.push(line));
+  });
+  afterEach(async () => {
+    await handle?.shutdown();
+    handle = undefined;
+  });
+
+  async function start(tuning: { requestTimeoutMs?: number; shutdownGraceMs?: number }) {
+    const config = resolveConfig(catalog.doc.env, fixtureEnv());
+    const settings = resolveHttpSettings(catalog.doc, config, tuning);
+    handle = await startHttpServer(createServer(catalog, config), settings, { name: "fixture" });
+    return handle;
+  }
+  const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+
+  it("aborts a request that runs over the per-request timeout", async () => {
+    const server = await start({ requestTimeoutMs: 300 });
+    // The handler would wait 20 s; the stream ends long before the test's own timeout, without a result.
+    const res = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(1, 20_000) });
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("notifications/progress");
+    expect(res.body).not.toContain('"result"');
+    expect(server.inflight()).toBe(0);
+  }, 10_000);
+
+  it("aborts what is still running when the shutdown grace period ends", async () => {
+    const server = await start({ shutdownGraceMs: 200 });
+    const pending = raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(2, 20_000) });
+    await expect.poll(() => server.inflight()).toBe(1);
+    await server.shutdown();
+    const res = await pending;
+    expect(res.body).not.toContain('"result"');
+    expect(logs.join("\n")).toContain("1 request(s) still running after 200 ms; aborting them");
+  }, 10_000);
+});
