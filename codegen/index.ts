@@ -11,9 +11,12 @@ import { openapiTypes } from "./emit/openapi-types.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "./ir/types.js";
 import type { LoadedDocument } from "./load/document.js";
+import { loadGraphql } from "./load/graphql.js";
 import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
 import { loadManifest } from "./manifest/load.js";
 import type { Manifest } from "./manifest/types.js";
+import type { GraphqlSourceModel } from "./normalize/graphql/model.js";
+import { normalizeGraphql } from "./normalize/graphql/source.js";
 import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
 import { normalizeOpenApi } from "./normalize/openapi/operations.js";
 import { planSymbols } from "./plan/symbols.js";
@@ -67,6 +70,7 @@ interface Loaded {
   doc: LoadedDocument;
   specs: Map<string, OpenApiSpec>;
   models: OpenApiSourceModel[];
+  graphql: GraphqlSourceModel[];
 }
 
 class Stages {
@@ -95,13 +99,12 @@ async function loadSources(
   diags: Diagnostics,
 ) {
   const specs = new Map<string, OpenApiSpec>();
+  const graphql: GraphqlSourceModel[] = [];
   for (const [id, source] of Object.entries(manifest.sources ?? {})) {
     if (!source.openapi) {
-      diags.error(
-        "TW132",
-        `source "${id}": GraphQL sources are not supported by this generator version`,
-        doc.ref(`#/sources/${id}`, true),
-      );
+      const at = doc.ref(`#/sources/${id}/graphql`);
+      const spec = loadGraphql(resolve(dirname(manifestAbs), source.graphql as string), root, diags, at);
+      if (spec) graphql.push(normalizeGraphql(id, spec, source, doc, root, symbols, diags));
       continue;
     }
     const spec = await loadOpenApi(
@@ -113,7 +116,7 @@ async function loadSources(
     if (spec) specs.set(id, spec);
   }
   const models = [...specs].map(([id, spec]) => normalizeOpenApi(id, spec, symbols, diags));
-  return { specs, models };
+  return { specs, models, graphql };
 }
 
 async function load(
@@ -127,17 +130,17 @@ async function load(
     const file = relative(opts.root, job.manifest) || job.manifest;
     const loaded = await stages.run("load", () => loadManifest(job.manifest, file, diags));
     if (!loaded) return undefined;
-    const { specs, models } = await stages.run("normalize", () =>
+    const { specs, models, graphql } = await stages.run("normalize", () =>
       loadSources(loaded.manifest, job.manifest, opts.root, loaded.doc, symbols, diags),
     );
-    return { manifest: loaded.manifest, doc: loaded.doc, specs, models };
+    return { manifest: loaded.manifest, doc: loaded.doc, specs, models, graphql };
   }
   const spec = await stages.run("load", () => loadOpenApi(job.spec, opts.root, diags));
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
   const manifest = synthesizeManifest(job.name, job.spec, model);
   const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.root.file);
-  return { manifest, doc, specs: new Map([[BARE_SOURCE, spec]]), models: [model] };
+  return { manifest, doc, specs: new Map([[BARE_SOURCE, spec]]), models: [model], graphql: [] };
 }
 
 function inputHash(loaded: Loaded, assetInputs: string[], root: string): string {
@@ -145,6 +148,7 @@ function inputHash(loaded: Loaded, assetInputs: string[], root: string): string 
   if (loaded.doc.text !== "") files.set(loaded.doc.file, sha256(loaded.doc.text));
   for (const spec of loaded.specs.values())
     for (const d of spec.docs.all()) files.set(d.file, sha256(d.text));
+  for (const model of loaded.graphql) files.set(model.spec.file, sha256(model.spec.text));
   for (const abs of assetInputs) files.set(relative(root, abs), sha256(readFileSync(abs)));
   const entries = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `sha256:${sha256(JSON.stringify({ generator: VERSION, files: entries }))}`;
@@ -205,6 +209,7 @@ export async function generateCatalog(
       doc: loaded.doc,
       cwd: opts.root,
       sources: loaded.models,
+      graphql: loaded.graphql,
       symbols,
       diags,
     }),
@@ -218,7 +223,11 @@ export async function generateCatalog(
     ),
   );
   ir.symbols = plan.order;
-  const hash = inputHash(loaded, [...assets.inputs, ...bound.handlers.map((h) => h.abs)], opts.root);
+  const hash = inputHash(
+    loaded,
+    [...assets.inputs, ...bound.handlers.map((h) => h.abs), ...bound.documents],
+    opts.root,
+  );
   const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
   const header = generatedHeader(VERSION, loaded.doc.file, hash);
   const files = await stages.run("emit", async () => {

@@ -1,4 +1,4 @@
-import type { CatalogTool, ToolOutcome } from "./catalog.js";
+import type { CatalogTool, ResultConfig, ToolOutcome } from "./catalog.js";
 import type { NamedMiddleware } from "./chain.js";
 import { formatIssues } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
@@ -47,13 +47,27 @@ export function compactJson(data: unknown): string {
   return JSON.stringify(data) ?? "null";
 }
 
-export function renderToolResult(outcome: ToolOutcome, tool: CatalogTool, correlationId: string): ToolResult {
+/** How a catalog renders results (`catalog.result`), and the call facts its envelope reports. */
+export interface ResultView {
+  envelope?: ResultConfig["envelope"];
+  /** `meta` of the `success-data` envelope: tool, upstream status, duration (the correlation id is added). */
+  meta?: Record<string, unknown>;
+}
+
+export function renderToolResult(
+  outcome: ToolOutcome,
+  tool: CatalogTool,
+  correlationId: string,
+  view: ResultView = {},
+): ToolResult {
+  if (view.envelope === "success-data") return envelopeResult(outcome, tool, correlationId, view.meta);
   if (outcome.error) {
     const content: ToolResult["content"] = [
       { type: "text", text: `${outcome.error.message} (correlation id ${correlationId})` },
     ];
-    // Only a schema mismatch keeps its data: it came back fine, it just is not what the spec promised.
-    if (outcome.error.code === "output_mismatch")
+    // An error that carries data keeps it: a schema mismatch (the data came back fine, just not as the spec
+    // promised) or GraphQL partial data (what did resolve, next to the errors).
+    if (outcome.data !== null && outcome.data !== undefined)
       content.push({ type: "text", text: compactJson(outcome.data) });
     return { content, isError: true };
   }
@@ -75,9 +89,85 @@ export function renderToolResult(outcome: ToolOutcome, tool: CatalogTool, correl
 }
 
 /** What the wire shows for an exception nobody anticipated; the details go to stderr, redacted. */
-export function internalErrorResult(correlationId: string): ToolResult {
+export function internalErrorResult(correlationId: string, view: ResultView = {}): ToolResult {
+  if (view.envelope === "success-data") {
+    const body = {
+      success: false,
+      error: { message: "internal error", code: "internal" },
+      meta: { ...view.meta, correlation_id: correlationId },
+    };
+    return { content: [{ type: "text", text: JSON.stringify(body) }], isError: true };
+  }
   return {
     content: [{ type: "text", text: `internal error (correlation id ${correlationId})` }],
     isError: true,
   };
+}
+
+/**
+ * The `success-data` envelope: the text block is JSON only, `{"success":true,"data":...,"meta":{...}}`, or
+ * `{"success":false,"error":{"message","code","details"?},"data"?,"meta":{...}}` for every failure alike
+ * (policy refusals, upstream errors, GraphQL errors with the partial data they kept). `structuredContent` stays
+ * the data itself, as the output schema describes it; the correlation id lives in `meta`.
+ */
+function envelopeResult(
+  outcome: ToolOutcome,
+  tool: CatalogTool,
+  correlationId: string,
+  extra: Record<string, unknown> = {},
+): ToolResult {
+  const meta = { ...extra, correlation_id: correlationId };
+  if (!outcome.error && tool.outputSchema) {
+    const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
+    if (structured === null || typeof structured !== "object" || Array.isArray(structured)) {
+      const message = "the upstream response is not the object the tool's output schema describes";
+      return envelopeResult(
+        { ...outcome, error: { message, code: "output_mismatch" } },
+        tool,
+        correlationId,
+        extra,
+      );
+    }
+    const body = { success: true, data: outcome.data, meta };
+    return {
+      content: [{ type: "text", text: JSON.stringify(body) }],
+      structuredContent: structured as Record<string, unknown>,
+    };
+  }
+  if (!outcome.error) {
+    return {
+      content: [{ type: "text", text: JSON.stringify({ success: true, data: outcome.data ?? null, meta }) }],
+    };
+  }
+  const hasData = outcome.data !== null && outcome.data !== undefined;
+  const body = {
+    success: false,
+    error: envelopeError(outcome.error),
+    ...(hasData ? { data: outcome.data } : {}),
+    meta,
+  };
+  return { content: [{ type: "text", text: JSON.stringify(body) }], isError: true };
+}
+
+function envelopeError(error: NonNullable<ToolOutcome["error"]>): Record<string, unknown> {
+  const code = error.code ?? "error";
+  // A message that is itself a JSON object (a confirmation preview) is data for the model, not prose.
+  const parsed = parseObject(error.message);
+  if (parsed) {
+    const message = typeof parsed.message === "string" ? parsed.message : code.replace(/_/g, " ");
+    return { message, code, details: parsed };
+  }
+  return { message: error.message, code, ...(error.details !== undefined ? { details: error.details } : {}) };
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith("{")) return undefined;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -12,6 +12,7 @@ import {
 } from "./chain.js";
 import type { Config } from "./config.js";
 import { createCustomExecutor } from "./executors/custom.js";
+import { createGraphqlExecutor } from "./executors/graphql.js";
 import { createHttpExecutor } from "./executors/http.js";
 import type { LoadedCatalog } from "./load.js";
 import { describeError, logLine } from "./log.js";
@@ -32,7 +33,7 @@ export interface RuntimeOptions {
   maxResponseBytes?: number;
   /** Receives the default chain and returns the one to run; policies insert themselves here by step name. */
   middleware?: (defaults: NamedMiddleware[]) => NamedMiddleware[];
-  /** Replaces or adds executors by binding kind (GraphQL plugs in here). */
+  /** Replaces or adds executors by binding kind. */
   executors?: Executors;
   /** Working directory custom handlers see. */
   cwd?: string;
@@ -99,7 +100,14 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     },
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  const executors: Executors = { http, custom, ...options.executors };
+  const graphql = createGraphqlExecutor({
+    sources: catalog.doc.sources,
+    config,
+    userAgent: `toolwright/${catalog.doc.generator.version} (${catalog.doc.catalog})`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+  });
+  const executors: Executors = { http, graphql, custom, ...options.executors };
 
   const execute: Terminal = async (ctx) => {
     const binding = ctx.tool.binding;

@@ -14,7 +14,7 @@ import { describeError, logLine } from "./log.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
 import { createResourceReader } from "./resources.js";
-import { internalErrorResult, renderToolResult } from "./result.js";
+import { internalErrorResult, type ResultView, renderToolResult } from "./result.js";
 import { createRuntime, newCorrelationId, type Runtime, type RuntimeOptions } from "./runtime.js";
 
 /**
@@ -73,6 +73,8 @@ function listedTools(tools: readonly CatalogTool[], include: (tool: CatalogTool)
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const { doc, dir } = runtime.catalog;
+  // Catalogs generated before the result section existed render plain results.
+  const resultEnvelope: ResultView["envelope"] = doc.result?.envelope ?? "plain";
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const tools = listedTools(doc.tools, options.listTool ?? (() => true));
   const listedNames = new Set(tools.map((t) => t.name));
@@ -143,7 +145,17 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
           },
         });
         return server.projectCallToolResult(
-          renderToolResult(outcome, tool, call.correlationId),
+          renderToolResult(outcome, tool, call.correlationId, {
+            envelope: resultEnvelope,
+            meta: {
+              tool: tool.name,
+              ...(name !== tool.name ? { called_as: name } : {}),
+              ...(call.upstream.lastStatus !== undefined
+                ? { upstream_status: call.upstream.lastStatus }
+                : {}),
+              duration_ms: Date.now() - call.startedAt,
+            },
+          }),
           tool.outputSchema,
         );
       } catch (error) {
@@ -151,7 +163,10 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
         logLine(
           `internal error (correlation id ${correlationId}) in tools/call ${name}: ${describeError(error)}`,
         );
-        return internalErrorResult(correlationId);
+        return internalErrorResult(correlationId, {
+          envelope: resultEnvelope,
+          meta: { tool: tool.name },
+        });
       }
     });
 

@@ -4,11 +4,19 @@ import type { AuthScheme, CatalogIR, SourceNode, SourceRef, ToolNode } from "../
 import { Views } from "../ir/views.js";
 import type { LoadedDocument } from "../load/document.js";
 import type { Manifest } from "../manifest/types.js";
+import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
+import {
+  bindGraphqlSource,
+  bindGraphqlTool,
+  type GraphqlBindContext,
+  graphqlTargetOf,
+  selectGraphqlTools,
+} from "./graphql-tool.js";
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
-import { type BindContext, bindHttpTool } from "./http-tool.js";
+import { bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
 import { bindPolicy, bindResult, bindTransport } from "./settings.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
@@ -20,6 +28,8 @@ export interface BindInput {
   doc: LoadedDocument;
   cwd: string;
   sources: OpenApiSourceModel[];
+  /** GraphQL sources (the manifest's order of all sources is kept in the output). */
+  graphql?: GraphqlSourceModel[];
   symbols: SymbolTable;
   diags: Diagnostics;
 }
@@ -28,6 +38,8 @@ export interface BoundCatalog {
   ir: CatalogIR;
   assets: BoundAssets;
   handlers: HandlerRef[];
+  /** `.graphql` document files tools read (absolute), for the input hash. */
+  documents: string[];
 }
 
 /** The argument a destructive call repeats with to confirm; only a token from its own preview is accepted. */
@@ -37,12 +49,21 @@ export const CONFIRMATION_ARG = "confirmation_token";
 export function bindCatalog(input: BindInput): BoundCatalog {
   const { manifest, doc, diags, symbols } = input;
   const env = bindEnv(manifest, doc);
-  const sources = input.sources.map((model) => bindSource(model, manifest, doc, diags));
-  const ctx: BindContext = {
+  const order = Object.keys(manifest.sources ?? {});
+  const sources = [
+    ...input.sources.map((model) => bindSource(model, manifest, doc, diags)),
+    ...(input.graphql ?? []).map((model) => bindGraphqlSource(model, manifest, doc, diags)),
+  ].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  const ctx: GraphqlBindContext = {
     symbols,
     views: new Views(symbols),
     diags,
     prefix: manifest.naming?.prefix ?? "",
+    doc,
+    root: input.cwd,
+    documents: [],
+    boundFields: new Set(),
+    derivers: new Map(),
   };
   const handlers: HandlerRef[] = [];
   const tools = bindTools(input, ctx, handlers);
@@ -74,6 +95,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     },
     assets,
     handlers,
+    documents: ctx.documents,
   };
 }
 
@@ -150,7 +172,7 @@ function bindSource(
   };
 }
 
-function bindTools(input: BindInput, ctx: BindContext, handlers: HandlerRef[]): ToolNode[] {
+function bindTools(input: BindInput, ctx: GraphqlBindContext, handlers: HandlerRef[]): ToolNode[] {
   const { manifest, doc, diags } = input;
   const tools: ToolNode[] = [];
   const bound = new Map<OperationNode, string>();
@@ -158,6 +180,13 @@ function bindTools(input: BindInput, ctx: BindContext, handlers: HandlerRef[]): 
     const at = doc.ref(`#/tools/${name}`, true);
     if (spec.handler) {
       const tool = bindHandlerTool(name, spec, at, { ...ctx, doc, root: input.cwd }, handlers);
+      if (tool) tools.push(tool);
+      continue;
+    }
+    const openapiIds = input.sources.map((s) => s.id);
+    const graphql = graphqlTargetOf(name, spec, input.graphql ?? [], openapiIds, doc, diags);
+    if (graphql !== undefined) {
+      const tool = graphql && bindGraphqlTool(name, graphql, spec, at, ctx);
       if (tool) tools.push(tool);
       continue;
     }
@@ -198,6 +227,7 @@ function bindTools(input: BindInput, ctx: BindContext, handlers: HandlerRef[]): 
       tools.push(bindHttpTool(name, op, undefined, op.source, ctx));
     }
   }
+  tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));
   return tools;
 }
 
@@ -219,7 +249,10 @@ function checkNames(tools: ToolNode[], max: number, diags: Diagnostics): void {
 }
 
 function describe(tool: ToolNode): string {
-  return tool.binding.kind === "http" ? `${tool.binding.method} ${tool.binding.path}` : tool.name;
+  if (tool.binding.kind === "http") return `${tool.binding.method} ${tool.binding.path}`;
+  if (tool.binding.kind === "graphql")
+    return `${tool.binding.operationType} ${tool.binding.field ?? tool.binding.operationName}`;
+  return tool.name;
 }
 
 function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {

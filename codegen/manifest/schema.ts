@@ -112,8 +112,12 @@ const toolSpec = {
     depth: {
       type: "integer",
       minimum: 1,
-      maximum: 5,
-      description: "GraphQL: depth of the derived selection.",
+      maximum: 3,
+      description: "GraphQL root field tools: levels of objects the derived selection expands (default 2).",
+    },
+    operation_name: {
+      type: "string",
+      description: "GraphQL: the operation of `document` to run, when it holds several.",
     },
     source: { type: "string", description: "Source of `document` when the catalog has several." },
     handler: {

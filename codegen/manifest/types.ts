@@ -51,6 +51,7 @@ export interface ToolSpec {
   document?: string;
   selection?: string;
   depth?: number;
+  operation_name?: string;
   source?: string;
   handler?: string;
   input?: Record<string, unknown>;

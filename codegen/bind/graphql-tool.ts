@@ -1,0 +1,489 @@
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import type { GraphQLError, OperationTypeNode } from "graphql";
+import type { Diagnostics } from "../diagnostics.js";
+import { toIdentifier } from "../ir/symbols.js";
+import type { AuthScheme, PropertyNode, SchemaNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
+import type { LoadedDocument } from "../load/document.js";
+import { graphqlErrorRef } from "../load/graphql.js";
+import type { Manifest, SelectorSpec, ToolSpec } from "../manifest/types.js";
+import type { GraphqlSourceModel, RootField } from "../normalize/graphql/model.js";
+import {
+  type AnalyzedOperation,
+  analyzeOperation,
+  rootFieldDocument,
+} from "../normalize/graphql/operation.js";
+import { DEFAULT_DEPTH, MAX_DEPTH, SelectionDeriver } from "../normalize/graphql/selection.js";
+import { withMeta } from "../normalize/graphql/types.js";
+import { fitName, humanize, safeArgName, snakeCase } from "../plan/names.js";
+import { compareStrings } from "../util.js";
+import type { BindContext } from "./http-tool.js";
+import { authFor, timeoutOf, valueSourceOf } from "./sources.js";
+import { annotationsFor, composeDescription, isObjectRoot, outputOf, policyOf } from "./tool-common.js";
+
+/**
+ * GraphQL tools: one per root field (with a derived or given selection) or per operation document. The root
+ * field's arguments, or the document's variables, are the tool's arguments; the selection's data shape is its
+ * output. Every document is validated against the schema here, at build time.
+ */
+
+export interface GraphqlBindContext extends BindContext {
+  doc: LoadedDocument;
+  root: string;
+  /** `.graphql` files read (absolute), for the catalog's input hash. */
+  documents: string[];
+  /** `source#Query.field` of every root field a tool already maps (bulk selection skips them). */
+  boundFields: Set<string>;
+  derivers: Map<string, SelectionDeriver>;
+}
+
+export type GraphqlTarget =
+  | { kind: "field"; model: GraphqlSourceModel; field: RootField }
+  | { kind: "document"; model: GraphqlSourceModel };
+
+const ROOT_REF = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Canonical and schema-specific names of a root type (`Query` and, say, `QueryRoot`). */
+function rootNames(rf: RootField): string[] {
+  const canonical = rf.operationType.charAt(0).toUpperCase() + rf.operationType.slice(1);
+  return canonical === rf.typeName ? [canonical] : [canonical, rf.typeName];
+}
+
+function matchesRoot(rf: RootField, ref: string): boolean {
+  const m = ROOT_REF.exec(ref.trim());
+  return m !== null && m[2] === rf.name && rootNames(rf).includes(m[1] as string);
+}
+
+/** A GraphQL source as the catalog publishes it: the endpoint is `base_url`, auth comes from the manifest. */
+export function bindGraphqlSource(
+  model: GraphqlSourceModel,
+  manifest: Manifest,
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): SourceNode {
+  const spec = manifest.sources?.[model.id] ?? {};
+  const baseUrl = spec.base_url ? valueSourceOf(spec.base_url) : {};
+  if (!baseUrl.env && baseUrl.default === undefined && !baseUrl.byEnv) {
+    diags.error(
+      "TW143",
+      `GraphQL source "${model.id}" needs base_url (the endpoint URL); a schema does not say where it is served`,
+      doc.ref(`#/sources/${model.id}`, true),
+    );
+  }
+  const auth: AuthScheme[] = [];
+  for (const [scheme, authSpec] of Object.entries(spec.auth ?? {})) {
+    const bound = authFor(
+      scheme,
+      authSpec,
+      undefined,
+      diags,
+      doc.ref(`#/sources/${model.id}/auth/${scheme}`, true),
+    );
+    if (bound) auth.push(bound);
+  }
+  return { id: model.id, kind: "graphql", file: model.spec.file, baseUrl, auth, timeoutMs: timeoutOf(spec) };
+}
+
+/**
+ * Whether a manifest entry is a GraphQL tool, and of what: `undefined` when it is not (an OpenAPI operation, or
+ * nothing), `null` when it is but cannot be bound (already diagnosed).
+ */
+export function graphqlTargetOf(
+  name: string,
+  spec: ToolSpec,
+  sources: GraphqlSourceModel[],
+  openapiIds: string[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): GraphqlTarget | null | undefined {
+  const hash = spec.from?.indexOf("#") ?? -1;
+  const fromSource = spec.from && hash !== -1 ? spec.from.slice(0, hash) : undefined;
+  const ref = spec.from ? (hash === -1 ? spec.from : spec.from.slice(hash + 1)) : undefined;
+  const sourceId = fromSource ?? spec.source;
+  const at = doc.ref(`#/tools/${name}`, true);
+  if (sourceId !== undefined && openapiIds.includes(sourceId)) {
+    if (spec.document === undefined) return undefined;
+    diags.error(
+      "TW112",
+      `tool "${name}": source "${sourceId}" is OpenAPI; a document needs a GraphQL source`,
+      at,
+    );
+    return null;
+  }
+  const pool = sourceId === undefined ? sources : sources.filter((s) => s.id === sourceId);
+  if (pool.length === 0) {
+    if (sourceId !== undefined && spec.document !== undefined) {
+      const ids = [...sources.map((s) => s.id), ...openapiIds].join(", ");
+      diags.error("TW112", `tool "${name}": unknown source "${sourceId}" (sources: ${ids})`, at);
+      return null;
+    }
+    return undefined;
+  }
+  if (spec.document !== undefined) {
+    if (spec.from !== undefined || spec.selection !== undefined || spec.depth !== undefined) {
+      diags.error(
+        "TW110",
+        `tool "${name}": document cannot be combined with from, selection or depth (the document says it all)`,
+        at,
+      );
+      return null;
+    }
+    if (pool.length > 1) {
+      diags.error(
+        "TW114",
+        `tool "${name}": several GraphQL sources (${pool.map((s) => s.id).join(", ")}); say which with source:`,
+        at,
+      );
+      return null;
+    }
+    return { kind: "document", model: pool[0] as GraphqlSourceModel };
+  }
+  if (ref === undefined || !ROOT_REF.test(ref.trim())) return undefined;
+  const found = pool.flatMap((model) =>
+    model.rootFields.filter((rf) => matchesRoot(rf, ref)).map((field) => ({ model, field })),
+  );
+  const fromAt = doc.ref(`#/tools/${name}/from`);
+  if (found.length === 1)
+    return { kind: "field", ...(found[0] as { model: GraphqlSourceModel; field: RootField }) };
+  if (found.length > 1) {
+    diags.error(
+      "TW114",
+      `"${spec.from}" matches root fields of several sources (${found.map((f) => f.model.id).join(", ")})`,
+      fromAt,
+    );
+    return null;
+  }
+  const rootType = ref.split(".")[0] as string;
+  const candidates = pool
+    .flatMap((m) => m.rootFields.filter((rf) => rootNames(rf).includes(rootType)).map((rf) => rf.key))
+    .sort(compareStrings);
+  if (candidates.length === 0) {
+    // `Foo.bar` that is no root type of any GraphQL source: it may be an OpenAPI operationId after all.
+    if (openapiIds.length > 0 && fromSource === undefined) return undefined;
+    diags.error(
+      "TW113",
+      `"${spec.from}": ${rootType} is not a root type (use Query.<field> or Mutation.<field>)`,
+      fromAt,
+    );
+    return null;
+  }
+  const field = ref.split(".")[1]?.toLowerCase() ?? "";
+  const near = candidates.filter((c) => {
+    const f = (c.split(".")[1] ?? "").toLowerCase();
+    return f.includes(field) || field.includes(f);
+  });
+  diags.error(
+    "TW113",
+    `"${spec.from}" matches no root field${sourceId ? ` of source "${sourceId}"` : ""}`,
+    fromAt,
+    near.length > 0
+      ? `did you mean ${near
+          .slice(0, 3)
+          .map((n) => `"${n}"`)
+          .join(" or ")}?`
+      : undefined,
+  );
+  return null;
+}
+
+/** Positions inside a manifest string value: line/column of the text -> tools.yaml line/column. */
+function inlineLocator(doc: LoadedDocument, pointer: string): (line: number, column: number) => SourceRef {
+  const ref = doc.ref(pointer);
+  if (ref.line === undefined) return () => ref;
+  const lines = doc.text.split("\n");
+  const startColumn = ref.column ?? 1;
+  const head = (lines[ref.line - 1] ?? "").slice(startColumn - 1);
+  if (/^[|>]/.test(head)) {
+    // A block scalar: the text starts on the next line, at that line's indentation.
+    const indent = /^ */.exec(lines[ref.line] ?? "")?.[0].length ?? 0;
+    return (line, column) => ({ ...ref, line: ref.line! + line, column: indent + column });
+  }
+  const quote = /^["']/.test(head) ? 1 : 0;
+  return (line, column) =>
+    line === 1
+      ? { ...ref, column: startColumn + quote + column - 1 }
+      : { ...ref, line: ref.line! + line - 1, column };
+}
+
+function errorPosition(e: GraphQLError): { line: number; column: number } | undefined {
+  const loc = e.locations?.[0];
+  return loc ? { line: loc.line, column: loc.column } : undefined;
+}
+
+interface DocumentSource {
+  text: string;
+  locate: (e: GraphQLError) => SourceRef;
+  source: SourceRef;
+}
+
+function documentSource(name: string, spec: ToolSpec, ctx: GraphqlBindContext): DocumentSource | undefined {
+  const value = spec.document as string;
+  const pointer = `#/tools/${name}/document`;
+  if (/\.(graphql|gql)$/i.test(value.trim()) && !value.includes("{")) {
+    const abs = resolve(dirname(ctx.doc.abs), value.trim());
+    const file = relative(ctx.root, abs).split("\\").join("/");
+    let text: string;
+    try {
+      text = readFileSync(abs, "utf8");
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+      ctx.diags.error("TW100", `tool "${name}": cannot read ${file}: ${reason}`, ctx.doc.ref(pointer));
+      return undefined;
+    }
+    ctx.documents.push(abs);
+    return { text, locate: (e) => graphqlErrorRef(file, e), source: { file } };
+  }
+  const at = inlineLocator(ctx.doc, pointer);
+  return {
+    text: value,
+    locate: (e) => {
+      const pos = errorPosition(e);
+      return pos ? at(pos.line, pos.column) : ctx.doc.ref(pointer);
+    },
+    source: ctx.doc.ref(`#/tools/${name}`, true),
+  };
+}
+
+function rootFieldText(
+  name: string,
+  rf: RootField,
+  model: GraphqlSourceModel,
+  spec: ToolSpec | undefined,
+  ctx: GraphqlBindContext,
+  operationName: string,
+): DocumentSource | undefined {
+  const toolAt = spec ? ctx.doc.ref(`#/tools/${name}`, true) : rf.source;
+  if (spec?.selection !== undefined) {
+    const text = rootFieldDocument(rf, operationName, spec.selection);
+    // The selection starts on line 2 of the document, after `  field(args) ` (and `{ ` when it had no braces).
+    const secondLine = text.split("\n")[1] ?? "";
+    const trimmed = spec.selection.trim();
+    const prefix =
+      secondLine.indexOf(trimmed.startsWith("{") ? trimmed : `{ ${trimmed}`) +
+      (trimmed.startsWith("{") ? 0 : 2);
+    const at = inlineLocator(ctx.doc, `#/tools/${name}/selection`);
+    const lead = spec.selection.length - spec.selection.trimStart().length;
+    return {
+      text,
+      locate: (e) => {
+        const pos = errorPosition(e);
+        if (!pos || pos.line < 2) return ctx.doc.ref(`#/tools/${name}/selection`);
+        return pos.line === 2 ? at(1, pos.column - prefix + lead) : at(pos.line - 1, pos.column);
+      },
+      source: rf.source,
+    };
+  }
+  const depth = spec?.depth ?? DEFAULT_DEPTH;
+  if (depth > MAX_DEPTH) {
+    ctx.diags.error(
+      "TW110",
+      `tool "${name}": depth is at most ${MAX_DEPTH} (deeper selections flood the context)`,
+      ctx.doc.ref(`#/tools/${name}/depth`),
+    );
+    return undefined;
+  }
+  const deriver = ctx.derivers.get(model.id) ?? new SelectionDeriver(model.schema);
+  ctx.derivers.set(model.id, deriver);
+  const selection = deriver.derive(getNamed(rf), depth);
+  const text = rootFieldDocument(rf, operationName, selection);
+  return {
+    text,
+    // A derived document that does not validate is a generator bug; say where it came from.
+    locate: () => toolAt,
+    source: rf.source,
+  };
+}
+
+function getNamed(rf: RootField) {
+  let t = rf.field.type as { ofType?: unknown };
+  while (t.ofType) t = t.ofType as { ofType?: unknown };
+  return t as unknown as Parameters<SelectionDeriver["derive"]>[0];
+}
+
+/** One tool from a root field or a document, shaped by its manifest entry (if any). */
+export function bindGraphqlTool(
+  name: string,
+  target: GraphqlTarget,
+  spec: ToolSpec | undefined,
+  at: SourceRef,
+  ctx: GraphqlBindContext,
+): ToolNode | undefined {
+  const { model } = target;
+  const operationName = toIdentifier(name);
+  const src =
+    target.kind === "field"
+      ? rootFieldText(name, target.field, model, spec, ctx, operationName)
+      : documentSource(name, spec as ToolSpec, ctx);
+  if (!src) return undefined;
+  const analyzed = analyzeOperation(
+    model,
+    src.text,
+    {
+      ...(spec?.operation_name ? { operationName: spec.operation_name } : {}),
+      fallbackName: operationName,
+      locate: src.locate,
+      at: spec ? ctx.doc.ref(`#/tools/${name}`, true) : src.source,
+    },
+    ctx.diags,
+  );
+  if (!analyzed) return undefined;
+  if (analyzed.root) ctx.boundFields.add(`${model.id}#${rootKey(model, analyzed)}`);
+  const notes: string[] = [];
+  const args = argumentsOf(name, analyzed, spec, ctx.diags, at, notes);
+  if (!args) return undefined;
+  const { output, wrapped, field } = outputOfOperation(analyzed, ctx, notes);
+  if (target.kind === "field" && spec?.selection === undefined) {
+    notes.push(
+      `selection derived from the schema (depth ${spec?.depth ?? DEFAULT_DEPTH}); set selection: to choose fields`,
+    );
+  }
+  const safety = spec?.safety ?? (analyzed.operationType === "query" ? "read" : "write");
+  const title = spec?.title ?? humanize(name, ctx.prefix);
+  const description = composeDescription(
+    spec?.description !== undefined ? [spec.description] : [analyzed.root?.description],
+    notes,
+  );
+  return {
+    name,
+    title,
+    description: description || `${analyzed.operationType} ${field ?? analyzed.operationName}`,
+    aliases: [...(spec?.aliases ?? [])],
+    safety,
+    annotations: annotationsFor(title, safety, false, spec),
+    input: { kind: "object", properties: args.properties, additional: false },
+    ...(output ? { output } : {}),
+    outputWrapped: wrapped,
+    binding: {
+      kind: "graphql",
+      source: model.id,
+      operationType: analyzed.operationType,
+      operationName: analyzed.operationName,
+      document: analyzed.document,
+      variables: args.variables,
+      ...(field !== undefined ? { field } : {}),
+    },
+    policy: policyOf(spec, safety),
+    notes,
+    source: target.kind === "field" ? target.field.source : src.source,
+    ...(spec ? { declaredAt: at } : {}),
+    tags: [],
+    deprecated: analyzed.root?.deprecated ?? false,
+  };
+}
+
+function rootKey(model: GraphqlSourceModel, op: AnalyzedOperation): string {
+  const type = model.schema.getRootType(op.operationType as OperationTypeNode);
+  return `${type?.name ?? "Query"}.${op.root?.name}`;
+}
+
+function argumentsOf(
+  name: string,
+  op: AnalyzedOperation,
+  spec: ToolSpec | undefined,
+  diags: Diagnostics,
+  at: SourceRef,
+  notes: string[],
+): { properties: PropertyNode[]; variables: { arg: string; name: string }[] } | undefined {
+  const renames = spec?.args ?? {};
+  for (const key of Object.keys(renames)) {
+    if (!op.variables.some((v) => v.name === key)) {
+      const names = op.variables.map((v) => v.name).join(", ") || "none";
+      diags.error(
+        "TW115",
+        `tool "${name}": args: "${key}" is not a variable of the operation (it has: ${names})`,
+        at,
+      );
+      return undefined;
+    }
+    if (renames[key]?.multi_segment)
+      diags.error(
+        "TW115",
+        `tool "${name}": args: "${key}": multi_segment applies to path parameters only`,
+        at,
+      );
+  }
+  const properties: PropertyNode[] = [];
+  const variables: { arg: string; name: string }[] = [];
+  const taken = new Set<string>();
+  for (const v of op.variables) {
+    const r = renames[v.name];
+    let arg = r?.rename ?? safeArgName(v.name);
+    if (taken.has(arg)) {
+      diags.error(
+        "TW115",
+        `tool "${name}": two arguments would be named "${arg}"; rename one with args:`,
+        at,
+      );
+      return undefined;
+    }
+    if (!r?.rename && arg !== v.name) notes.push(`variable $${v.name} is argument "${arg}"`);
+    taken.add(arg);
+    arg = arg as string;
+    const schema = r?.description ? withMeta(v.schema, { description: r.description }) : v.schema;
+    properties.push({ name: arg, required: v.required, schema });
+    variables.push({ arg, name: v.name });
+  }
+  return { properties, variables };
+}
+
+/**
+ * A tool mapping one root field returns that field's value; otherwise the whole `data`. A nullable object
+ * (`app(id:): App`) publishes the object itself: null means nothing matched, and the executor answers with a
+ * `not_found` error instead of a result clients would reject.
+ */
+function outputOfOperation(
+  op: AnalyzedOperation,
+  ctx: GraphqlBindContext,
+  notes: string[],
+): { output?: SchemaNode; wrapped: boolean; field?: string } {
+  if (!op.root) return { output: op.data, wrapped: false };
+  const schema = op.root.schema;
+  if (schema.kind === "nullable" && isObjectRoot(schema.inner, ctx.symbols)) {
+    notes.push(
+      `${op.root.name} may return null (nothing matches); the tool then answers with a not_found error`,
+    );
+    const { kind: _kind, inner, ...meta } = schema;
+    return { output: withMeta(inner, meta), wrapped: false, field: op.root.key };
+  }
+  const { output, wrapped } = outputOf(schema, ctx.symbols);
+  return { ...(output ? { output } : {}), wrapped, field: op.root.key };
+}
+
+function selectorMatches(sel: SelectorSpec, model: GraphqlSourceModel, rf: RootField): boolean {
+  if (sel.source !== undefined && sel.source !== model.id) return false;
+  // Tags, path prefixes and HTTP methods are OpenAPI notions: such a selector never picks a GraphQL field.
+  if (sel.tag !== undefined || sel.path_prefix !== undefined || sel.methods !== undefined) return false;
+  if (sel.operation !== undefined) return matchesRoot(rf, sel.operation);
+  return sel.all === true;
+}
+
+/**
+ * Root fields picked by `select:` (minus `exclude:`) that no manifest entry maps. Mutations of a source with
+ * `mutations: listed` are never picked in bulk, and subscriptions never at all.
+ */
+export function selectGraphqlTools(
+  manifest: Manifest,
+  sources: GraphqlSourceModel[],
+  ctx: GraphqlBindContext,
+  maxName: number,
+): ToolNode[] {
+  const selectors = manifest.select ?? [];
+  const excludes = manifest.exclude ?? [];
+  const tools: ToolNode[] = [];
+  for (const model of sources) {
+    for (const rf of model.rootFields) {
+      if (rf.operationType === "subscription") continue;
+      if (rf.operationType === "mutation" && model.mutations === "listed") continue;
+      if (ctx.boundFields.has(`${model.id}#${rf.key}`)) continue;
+      if (
+        !selectors.some((s) => selectorMatches(s, model, rf)) ||
+        excludes.some((s) => selectorMatches(s, model, rf))
+      )
+        continue;
+      const name = fitName(`${ctx.prefix}${snakeCase(rf.name)}`, maxName);
+      const tool = bindGraphqlTool(name, { kind: "field", model, field: rf }, undefined, rf.source, ctx);
+      if (tool) tools.push(tool);
+    }
+  }
+  return tools;
+}

@@ -1,0 +1,256 @@
+import type {
+  DefinitionNode,
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  GraphQLInputType,
+  GraphQLObjectType,
+  OperationDefinitionNode,
+} from "graphql";
+import type { Diagnostics } from "../../diagnostics.js";
+import type { SchemaNode, SourceRef } from "../../ir/types.js";
+import { graphqlJs } from "../../load/graphql.js";
+import type { GraphqlSourceModel, RootField, RootKind } from "./model.js";
+import { printSelection, type SelItem } from "./selection.js";
+import { cleanShape, ShapeBuilder } from "./shape.js";
+import { jsonValue, withMeta } from "./types.js";
+
+const {
+  isNonNullType,
+  Kind,
+  parse,
+  print,
+  TypeInfo,
+  typeFromAST,
+  validate,
+  valueFromAST,
+  visit,
+  visitWithTypeInfo,
+} = graphqlJs;
+
+/** At most this many validation errors are reported per document (the first ones are the useful ones). */
+const MAX_REPORTED = 5;
+
+export interface VariableInfo {
+  name: string;
+  required: boolean;
+  schema: SchemaNode;
+}
+
+export interface AnalyzedOperation {
+  operationType: RootKind;
+  operationName: string;
+  /** The operation and the fragments it uses, printed: exactly what is sent. */
+  document: string;
+  variables: VariableInfo[];
+  /** Shape of `data`. */
+  data: SchemaNode;
+  /** The one root field the operation selects (unconditionally), when it selects exactly one. */
+  root?: { key: string; name: string; schema: SchemaNode; description?: string; deprecated: boolean };
+}
+
+export interface AnalyzeOptions {
+  /** Which operation of a document holding several. */
+  operationName?: string;
+  /** Name given to an anonymous operation (the upstream sees it as `operationName`). */
+  fallbackName: string;
+  /** Where an error in the text is, for diagnostics. */
+  locate: (error: GraphQLError) => SourceRef;
+  /** Where the document as a whole is referenced (for problems that have no position). */
+  at: SourceRef;
+}
+
+/** The document of a root-field tool: every argument a variable, the selection derived or given. */
+export function rootFieldDocument(
+  rf: RootField,
+  operationName: string,
+  selection: SelItem[] | string | undefined,
+) {
+  const args = rf.field.args;
+  const varType = (t: GraphQLInputType, defaulted: boolean) =>
+    // A nullable variable may feed a non-null argument that has a default (omitting it uses the default).
+    defaulted && isNonNullType(t) ? String(t.ofType) : String(t);
+  const vars = args.map((a) => `$${a.name}: ${varType(a.type, a.defaultValue !== undefined)}`);
+  const call = args.length > 0 ? `(${args.map((a) => `${a.name}: $${a.name}`).join(", ")})` : "";
+  const sel =
+    selection === undefined
+      ? ""
+      : typeof selection === "string"
+        ? ` ${selection.trim().startsWith("{") ? selection.trim() : `{ ${selection.trim()} }`}`
+        : ` ${printSelection(selection, "  ")}`;
+  return `${rf.operationType} ${operationName}${vars.length > 0 ? `(${vars.join(", ")})` : ""} {\n  ${rf.name}${call}${sel}\n}\n`;
+}
+
+function usedFragments(
+  op: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): FragmentDefinitionNode[] {
+  const used = new Set<string>();
+  const queue: DefinitionNode[] = [op];
+  while (queue.length > 0) {
+    visit(queue.pop() as DefinitionNode, {
+      FragmentSpread(node) {
+        const name = node.name.value;
+        const def = fragments.get(name);
+        if (def && !used.has(name)) {
+          used.add(name);
+          queue.push(def);
+        }
+      },
+    });
+  }
+  return [...fragments.values()].filter((f) => used.has(f.name.value));
+}
+
+/**
+ * Parses, picks and validates one operation of a document against the source schema, then computes what the
+ * tool publishes: its variables as arguments and the shape of its data. Problems are TW151 diagnostics located in
+ * the text they come from (the manifest or a `.graphql` file).
+ */
+export function analyzeOperation(
+  model: GraphqlSourceModel,
+  text: string,
+  opts: AnalyzeOptions,
+  diags: Diagnostics,
+): AnalyzedOperation | undefined {
+  let doc: DocumentNode;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    diags.error(
+      "TW151",
+      `GraphQL syntax error: ${(e as GraphQLError).message}`,
+      opts.locate(e as GraphQLError),
+    );
+    return undefined;
+  }
+  const ops = doc.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  let op: OperationDefinitionNode | undefined;
+  if (opts.operationName !== undefined) {
+    op = ops.find((o) => o.name?.value === opts.operationName);
+    if (!op) {
+      const names = ops.map((o) => o.name?.value ?? "(anonymous)").join(", ");
+      diags.error(
+        "TW151",
+        `the document has no operation "${opts.operationName}" (it has: ${names})`,
+        opts.at,
+      );
+      return undefined;
+    }
+  } else if (ops.length === 1) op = ops[0];
+  else {
+    diags.error(
+      "TW151",
+      `the document has ${ops.length} operations; say which one with operation_name`,
+      opts.at,
+    );
+    return undefined;
+  }
+  const problems = validate(model.schema, doc);
+  if (problems.length > 0) {
+    for (const p of problems.slice(0, MAX_REPORTED)) diags.error("TW151", p.message, opts.locate(p));
+    if (problems.length > MAX_REPORTED)
+      diags.error("TW151", `${problems.length - MAX_REPORTED} more validation errors`, opts.at);
+    return undefined;
+  }
+  const operation = op as OperationDefinitionNode;
+  if (operation.operation === "subscription") {
+    diags.error(
+      "TW151",
+      "subscriptions cannot be tools (a tool call is one request and one answer)",
+      opts.locate({ locations: operation.loc ? [operation.loc.startToken] : undefined } as GraphQLError),
+    );
+    return undefined;
+  }
+  const named: OperationDefinitionNode = operation.name
+    ? operation
+    : { ...operation, name: { kind: Kind.NAME, value: opts.fallbackName } };
+  const fragments = new Map(
+    doc.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
+  );
+  const sent: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [named, ...usedFragments(named, fragments)],
+  };
+  const rootType = model.schema.getRootType(operation.operation) as GraphQLObjectType;
+  const shapes = new ShapeBuilder(model.schema, model.types, fragments);
+  const data = cleanShape(shapes.selection(rootType, [operation.selectionSet]));
+  const collected = [...shapes.collect(rootType, [operation.selectionSet])];
+  let root: AnalyzedOperation["root"];
+  const only = collected.length === 1 ? collected[0] : undefined;
+  if (only && !only[1].conditional && data.kind === "object") {
+    const name = (only[1].nodes[0] as { name: { value: string } }).name.value;
+    const def = rootType.getFields()[name];
+    if (def) {
+      root = {
+        key: only[0],
+        name,
+        schema: data.properties[0]?.schema as SchemaNode,
+        ...(def.description?.trim() ? { description: def.description.trim() } : {}),
+        deprecated: Boolean(def.deprecationReason),
+      };
+    }
+  }
+  return {
+    operationType: operation.operation,
+    operationName: named.name?.value as string,
+    document: sent.definitions.map((d) => print(d)).join("\n\n"),
+    variables: variablesOf(model, named),
+    data,
+    ...(root ? { root } : {}),
+  };
+}
+
+interface Usage {
+  description?: string;
+  defaultValue?: unknown;
+  nonNull: boolean;
+}
+
+/** Arguments of the tool: the operation's variables, described by the arguments they feed. */
+function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): VariableInfo[] {
+  const usages = new Map<string, Usage[]>();
+  const info = new TypeInfo(model.schema);
+  visit(
+    op,
+    visitWithTypeInfo(info, {
+      VariableDefinition: () => false,
+      Variable(node) {
+        const arg = info.getArgument();
+        const type = info.getInputType();
+        const list = usages.get(node.name.value) ?? [];
+        list.push({
+          ...(arg?.description?.trim() ? { description: arg.description.trim() } : {}),
+          defaultValue: info.getDefaultValue(),
+          nonNull: type !== null && type !== undefined && isNonNullType(type),
+        });
+        usages.set(node.name.value, list);
+      },
+    }),
+  );
+  return (op.variableDefinitions ?? []).map((def) => {
+    const name = def.variable.name.value;
+    const type = typeFromAST(model.schema, def.type as never) as GraphQLInputType;
+    const uses = usages.get(name) ?? [];
+    const own = def.defaultValue ? jsonValue(valueFromAST(def.defaultValue, type)) : undefined;
+    // Omitting a variable leaves the argument unset, so the argument's own default applies.
+    const inherited = uses.length === 1 && own === undefined ? jsonValue(uses[0]?.defaultValue) : undefined;
+    // A nullable variable used only where null is refused (a defaulted non-null argument) takes no null.
+    const refusesNull = !isNonNullType(type) && uses.length > 0 && uses.every((u) => u.nonNull);
+    const base = refusesNull
+      ? model.types.input(new graphqlJs.GraphQLNonNull(type))
+      : model.types.input(type);
+    return {
+      name,
+      required: isNonNullType(type) && def.defaultValue === undefined,
+      schema: withMeta(base, {
+        description: uses.find((u) => u.description)?.description,
+        default: own ?? inherited,
+      }),
+    };
+  });
+}

@@ -1,0 +1,278 @@
+import { AuthError, type Authenticator, type AuthPlacement, createAuthenticator } from "../auth.js";
+import type { GraphqlBinding, Source, ToolOutcome } from "../catalog.js";
+import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
+import type { Config } from "../config.js";
+import { redactAndTruncate } from "../redact.js";
+import { describeSource, resolveValue, ValueError } from "../values.js";
+import {
+  decodeBody,
+  describeNetworkError,
+  describeStatus,
+  kindOf,
+  ResponseTooLargeError,
+  readLimited,
+  upstreamErrorMessage,
+} from "./response.js";
+import { encodeStrict } from "./serialize.js";
+
+/**
+ * Executes GraphQL bindings: one POST of `{ query, variables, operationName }` to the source's endpoint with the
+ * source's credentials (every scheme the manifest declares for it), bounded like the HTTP executor (timeout,
+ * cancellation, response size cap). `data` (or `data[field]`) is the result. GraphQL `errors` make the call an
+ * error; when `data` came back too, the outcome keeps it next to the errors' messages (redacted), paths and codes.
+ */
+
+export interface GraphqlExecutorOptions {
+  sources: readonly Source[];
+  config: Config;
+  fetch?: typeof fetch;
+  maxResponseBytes?: number;
+  userAgent?: string;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** Errors listed in an outcome; the rest are counted. */
+const MAX_ERRORS = 10;
+
+export type GraphqlExecutor = (ctx: CallContext, binding: GraphqlBinding) => Promise<ToolOutcome>;
+
+/** One GraphQL error as a tool result shows it: a safe message, where it happened, and its code if any. */
+export interface GraphqlErrorInfo {
+  message: string;
+  path?: (string | number)[];
+  code?: string;
+}
+
+const CODE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+function errorInfo(raw: unknown): GraphqlErrorInfo {
+  const e = (raw ?? {}) as { message?: unknown; path?: unknown; extensions?: { code?: unknown } };
+  const info: GraphqlErrorInfo = {
+    message:
+      typeof e.message === "string" && e.message.trim() !== ""
+        ? redactAndTruncate(e.message, 200)
+        : "(no message)",
+  };
+  if (Array.isArray(e.path)) {
+    const path = e.path.filter(
+      (p): p is string | number => (typeof p === "string" && p.length <= 100) || Number.isInteger(p),
+    );
+    if (path.length > 0) info.path = path;
+  }
+  const code = e.extensions?.code;
+  if (typeof code === "string" && CODE.test(code)) info.code = code;
+  return info;
+}
+
+function pathText(path: (string | number)[] | undefined): string {
+  return path
+    ? path
+        .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+        .join("")
+        .replace(/^\./, "")
+    : "";
+}
+
+function summarize(errors: GraphqlErrorInfo[], total: number): string {
+  const shown = errors
+    .slice(0, 3)
+    .map((e) => `${e.message}${e.path ? ` (at ${pathText(e.path)})` : ""}`)
+    .join("; ");
+  return total > 3 ? `${shown}; and ${total - 3} more` : shown;
+}
+
+/** `graphql_not_found` from `NOT_FOUND`: runtime codes are lower-case and namespaced by where they come from. */
+function outcomeCode(errors: GraphqlErrorInfo[]): string {
+  const code = errors[0]?.code;
+  return code ? `graphql_${code.toLowerCase()}` : "graphql_error";
+}
+
+function isGraphqlBody(body: unknown): body is { data?: unknown; errors?: unknown } {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  return "data" in body || Array.isArray((body as { errors?: unknown }).errors);
+}
+
+export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlExecutor {
+  const doFetch = options.fetch ?? fetch;
+  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const sources = new Map(options.sources.map((source) => [source.id, source]));
+  const authenticators = new Map<string, Authenticator>();
+
+  return async (ctx, binding) => {
+    const source = sources.get(binding.source);
+    if (!source) return failure(`source '${binding.source}' is not defined in the catalog`, "catalog");
+
+    let endpoint: string | undefined;
+    try {
+      endpoint = await resolveValue(source.baseUrl, options.config);
+    } catch (error) {
+      if (error instanceof ValueError) return failure(error.message, "configuration");
+      throw error;
+    }
+    if (endpoint === undefined) {
+      return failure(
+        `no endpoint URL for '${source.id}': set ${describeSource(source.baseUrl)}`,
+        "configuration",
+      );
+    }
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      return failure(`the endpoint URL for '${source.id}' is not a URL`, "configuration");
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "")
+      return failure(
+        `the endpoint URL for '${source.id}' must be http(s), without a fragment`,
+        "configuration",
+      );
+
+    const authKey = `${source.id} ${endpoint}`;
+    let auth = authenticators.get(authKey);
+    if (!auth) {
+      auth = createAuthenticator(source, options.config, {
+        fetch: doFetch,
+        baseUrl: endpoint,
+        timeoutMs: source.timeoutMs,
+      });
+      authenticators.set(authKey, auth);
+    }
+
+    // Variables come from the validated arguments only; an argument the caller left out stays out, so the
+    // schema's default applies upstream.
+    const variables: Record<string, unknown> = {};
+    for (const v of binding.variables) {
+      if (Object.hasOwn(ctx.args, v.arg) && ctx.args[v.arg] !== undefined)
+        variables[v.name] = ctx.args[v.arg];
+    }
+
+    // A GraphQL source has no per-operation security: every scheme declared for it applies to every request.
+    let placement: AuthPlacement;
+    try {
+      const all = source.auth.map((a) => a.scheme);
+      placement = await auth.apply(all.length > 0 ? [all] : [], {
+        signal: ctx.signal,
+        onRequest: () => countUpstreamRequest(ctx),
+      });
+    } catch (error) {
+      if (error instanceof AuthError) return failure(error.message, error.code);
+      if (error instanceof ValueError) return failure(error.message, "configuration");
+      throw error;
+    }
+    const target = new URL(url);
+    for (const [name, value] of placement.query)
+      target.search += `${target.search.length > 1 ? "&" : ""}${encodeStrict(name)}=${encodeStrict(value)}`;
+    const headers: Array<[string, string]> = [
+      ["content-type", "application/json"],
+      ["accept", "application/graphql-response+json, application/json;q=0.9"],
+      ...placement.headers,
+    ];
+    if (placement.cookies.length > 0)
+      headers.push(["cookie", placement.cookies.map(([n, v]) => `${n}=${encodeStrict(v)}`).join("; ")]);
+    if (options.userAgent) headers.push(["user-agent", options.userAgent]);
+    const body = JSON.stringify({ query: binding.document, variables, operationName: binding.operationName });
+
+    const timeout = AbortSignal.timeout(source.timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    try {
+      countUpstreamRequest(ctx);
+      // Redirects are not followed: a GraphQL endpoint has no reason to move a POST, and credentials must not
+      // follow it somewhere the configuration did not name.
+      const response = await doFetch(target.toString(), {
+        method: "POST",
+        headers,
+        body,
+        redirect: "manual",
+        signal,
+      });
+      ctx.upstream.lastStatus = response.status;
+      if (response.status === 401) auth.invalidate();
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => {});
+        return failure(
+          `the GraphQL endpoint redirected (${describeStatus(response.status)}); not followed`,
+          "redirect_refused",
+          {
+            status: response.status,
+          },
+        );
+      }
+      const bytes = await readLimited(response, limit);
+      const contentType = response.headers.get("content-type");
+      const parsed = kindOf(contentType) === "json" ? decodeBody(bytes, contentType) : undefined;
+      if (isGraphqlBody(parsed)) return graphqlOutcome(ctx, binding, parsed, response.status);
+      if (response.status >= 300) {
+        const detail = upstreamErrorMessage(decodeBody(bytes, contentType));
+        return failure(
+          `upstream answered ${describeStatus(response.status)}${detail ? `: ${detail}` : ""}`,
+          `http_${response.status}`,
+          { status: response.status },
+        );
+      }
+      return failure(
+        `the GraphQL endpoint answered ${describeStatus(response.status)} without a GraphQL result (${contentType ?? "no content type"})`,
+        "bad_response",
+        { status: response.status },
+      );
+    } catch (error) {
+      if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
+      if (timeout.aborted)
+        return failure(`the upstream did not answer within ${source.timeoutMs} ms`, "timeout");
+      if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
+      return failure(describeNetworkError(error), "network");
+    }
+  };
+}
+
+function graphqlOutcome(
+  ctx: CallContext,
+  binding: GraphqlBinding,
+  body: { data?: unknown; errors?: unknown },
+  status: number,
+): ToolOutcome {
+  const rawErrors = Array.isArray(body.errors) ? body.errors : [];
+  const data = body.data ?? null;
+  const value =
+    binding.field !== undefined && data !== null && typeof data === "object"
+      ? ((data as Record<string, unknown>)[binding.field] ?? null)
+      : data;
+  if (rawErrors.length > 0) {
+    const errors = rawErrors.slice(0, MAX_ERRORS).map(errorInfo);
+    const count = rawErrors.length;
+    const summary = summarize(errors, count);
+    const details = { errors, ...(count > MAX_ERRORS ? { more: count - MAX_ERRORS } : {}) };
+    if (data === null) {
+      return {
+        data: null,
+        status,
+        error: {
+          message: `the upstream answered with ${plural(count)}: ${summary}`,
+          code: outcomeCode(errors),
+          details,
+        },
+      };
+    }
+    // Partial data: what did resolve is kept, next to where and why the rest did not.
+    return {
+      data: value,
+      status,
+      error: {
+        message: `partial result: ${plural(count)} (the fields named are null or missing): ${summary}`,
+        code: "graphql_partial_data",
+        details: { ...details, partial: true },
+      },
+    };
+  }
+  if (data === null)
+    return failure("the GraphQL endpoint answered with neither data nor errors", "bad_response", { status });
+  if (value === null && binding.field !== undefined && ctx.tool.outputSchema && !ctx.tool.outputWrapped) {
+    return failure(`${binding.field} returned null: nothing matches these arguments`, "not_found", {
+      status,
+    });
+  }
+  return { data: value, status };
+}
+
+function plural(n: number): string {
+  return n === 1 ? "1 GraphQL error" : `${n} GraphQL errors`;
+}
