@@ -47,6 +47,16 @@ export interface CallContext {
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Facts middleware leave for later middleware (e.g. the decision an audit record reports). */
   readonly notes: Map<string, unknown>;
+  /**
+   * On a retried `tools/call` after an `input_required` round (2026-07-28; the SDK replays it for legacy
+   * clients): the client's answers and the request state it echoed. Both are client-controlled input.
+   */
+  readonly input?: CallInput;
+}
+
+export interface CallInput {
+  responses?: Record<string, unknown>;
+  state?: string;
 }
 
 /**

@@ -60,6 +60,12 @@ export function createResourceReader(runtime: Runtime) {
     ...compileTemplate(template.uriTemplate),
   }));
 
+  // A template reading through a denied tool is left out of the list (reading it answers "not found").
+  const deniedTemplate = (template: CatalogResourceTemplate) => {
+    const tool = template.tool ? runtime.tools.get(template.tool.name) : undefined;
+    return tool !== undefined && runtime.policy.denied(tool);
+  };
+
   async function readAsset(uri: string, asset: string, mimeType: string): Promise<ResourceContents> {
     const bytes = await readFile(resolve(dir, asset));
     return isTextual(mimeType)
@@ -105,13 +111,15 @@ export function createResourceReader(runtime: Runtime) {
         ...(r.description !== undefined ? { description: r.description } : {}),
       })),
     listTemplates: () =>
-      doc.resourceTemplates.map((t) => ({
-        uriTemplate: t.uriTemplate,
-        name: t.name,
-        mimeType: t.mimeType,
-        ...(t.title !== undefined ? { title: t.title } : {}),
-        ...(t.description !== undefined ? { description: t.description } : {}),
-      })),
+      doc.resourceTemplates
+        .filter((t) => !deniedTemplate(t))
+        .map((t) => ({
+          uriTemplate: t.uriTemplate,
+          name: t.name,
+          mimeType: t.mimeType,
+          ...(t.title !== undefined ? { title: t.title } : {}),
+          ...(t.description !== undefined ? { description: t.description } : {}),
+        })),
     async read(request: ReadRequest): Promise<ResourceContents[]> {
       const fixed = statics.get(request.uri);
       if (fixed) return [await readAsset(request.uri, fixed.asset, fixed.mimeType)];
@@ -163,9 +171,12 @@ function toolContents(uri: string, mimeType: string, data: unknown): ResourceCon
 
 function outcomeError(outcome: ToolOutcome, uri: string, correlationId: string): Error {
   const error = outcome.error!;
-  if (error.code === "http_404") return new ResourceNotFoundError(uri);
+  // A tool denied by policy reads like a resource that does not exist (as an unknown tool name does).
+  if (error.code === "http_404" || error.code === "unknown_tool") return new ResourceNotFoundError(uri);
   const message = `${error.message} (correlation id ${correlationId})`;
-  if (error.code === "invalid_arguments" || error.code === "invalid_argument") {
+  // Policy refusals (path scopes, tenant lock, confirmation) are about the request, like bad arguments.
+  const refused = error.code === "refused" || error.code === "confirmation_required";
+  if (refused || error.code === "invalid_arguments" || error.code === "invalid_argument") {
     return new ProtocolError(ProtocolErrorCode.InvalidParams, message);
   }
   return new ProtocolError(ProtocolErrorCode.InternalError, message);

@@ -62,6 +62,9 @@ export function renderToolResult(
 ): ToolResult {
   if (view.envelope === "success-data") return envelopeResult(outcome, tool, correlationId, view.meta);
   if (outcome.error) {
+    // A confirmation preview is JSON for the model to act on (it carries its correlation id inside).
+    if (outcome.error.code === "confirmation_required")
+      return { content: [{ type: "text", text: outcome.error.message }], isError: true };
     const content: ToolResult["content"] = [
       { type: "text", text: `${outcome.error.message} (correlation id ${correlationId})` },
     ];

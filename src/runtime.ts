@@ -4,6 +4,7 @@ import type { Binding, CatalogTool, ToolOutcome } from "./catalog.js";
 import {
   type CallContext,
   type CallEntry,
+  type CallInput,
   type ClientInfo,
   compose,
   failure,
@@ -16,6 +17,7 @@ import { createGraphqlExecutor } from "./executors/graphql.js";
 import { createHttpExecutor } from "./executors/http.js";
 import type { LoadedCatalog } from "./load.js";
 import { describeError, logLine } from "./log.js";
+import { createPolicies, type Policies, type PolicyOptions } from "./policy/index.js";
 import { validateOutput } from "./result.js";
 import { createSchemaCache, type SchemaCache } from "./schemas.js";
 
@@ -37,6 +39,8 @@ export interface RuntimeOptions {
   executors?: Executors;
   /** Working directory custom handlers see. */
   cwd?: string;
+  /** Policy layer options (audit sink, clock); the policies themselves come from the catalog and env. */
+  policy?: PolicyOptions;
 }
 
 export interface CallInit {
@@ -50,6 +54,8 @@ export interface CallInit {
   resourceUri?: string;
   parent?: CallContext;
   progress?: CallContext["progress"];
+  /** Answers to an `input_required` round, on the retried request. */
+  input?: CallInput;
 }
 
 export interface Runtime {
@@ -58,6 +64,8 @@ export interface Runtime {
   readonly schemas: SchemaCache;
   /** Tools by name and by alias. */
   readonly tools: ReadonlyMap<string, CatalogTool>;
+  /** The catalog's policies (denied tools, published schemas, confirmation tokens). */
+  readonly policy: Policies;
   call(init: CallInit): Promise<{ outcome: ToolOutcome; ctx: CallContext }>;
 }
 
@@ -117,7 +125,9 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     return executor(ctx, binding);
   };
 
-  const defaults: NamedMiddleware[] = [parseArgs(schemas), validateOutput(schemas)];
+  // Reads and checks the policy env: a bad value is a ConfigError, and the server does not start.
+  const policy = createPolicies(catalog.doc, config, options.policy);
+  const defaults: NamedMiddleware[] = policy.wrap([parseArgs(schemas), validateOutput(schemas)]);
   const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
 
   const runtime: Runtime = {
@@ -125,6 +135,7 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     config,
     schemas,
     tools,
+    policy,
     async call(init) {
       const ctx: CallContext = {
         tool: init.tool,
@@ -143,6 +154,7 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
         ...(init.requestId !== undefined ? { requestId: init.requestId } : {}),
         ...(init.resourceUri !== undefined ? { resourceUri: init.resourceUri } : {}),
         ...(init.parent ? { parent: init.parent } : {}),
+        ...(init.input ? { input: init.input } : {}),
       };
       try {
         return { outcome: await chain(ctx), ctx };

@@ -1,17 +1,19 @@
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
+  inputRequired,
   ProtocolError,
   ProtocolErrorCode,
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import type { CatalogTool } from "./catalog.js";
-import type { ClientInfo } from "./chain.js";
+import type { CatalogTool, JsonSchema } from "./catalog.js";
+import type { CallInput, ClientInfo } from "./chain.js";
 import type { Config } from "./config.js";
 import type { LoadedCatalog } from "./load.js";
 import { describeError, logLine } from "./log.js";
 import { paginate } from "./paginate.js";
+import { pendingElicitation } from "./policy/index.js";
 import { createPromptRenderer } from "./prompts.js";
 import { createResourceReader } from "./resources.js";
 import { internalErrorResult, type ResultView, renderToolResult } from "./result.js";
@@ -51,7 +53,11 @@ interface ListedTool {
   annotations: CatalogTool["annotations"];
 }
 
-function listedTools(tools: readonly CatalogTool[], include: (tool: CatalogTool) => boolean): ListedTool[] {
+function listedTools(
+  tools: readonly CatalogTool[],
+  include: (tool: CatalogTool) => boolean,
+  outputSchema: (tool: CatalogTool) => JsonSchema | undefined,
+): ListedTool[] {
   const out: ListedTool[] = [];
   for (const tool of tools) {
     if (!include(tool)) continue;
@@ -64,7 +70,8 @@ function listedTools(tools: readonly CatalogTool[], include: (tool: CatalogTool)
         inputSchema: tool.inputSchema as ListedTool["inputSchema"],
         annotations: tool.annotations,
       };
-      if (tool.outputSchema) entry.outputSchema = tool.outputSchema as ListedTool["inputSchema"];
+      const output = outputSchema(tool);
+      if (output) entry.outputSchema = output as ListedTool["inputSchema"];
       out.push(entry);
     }
   }
@@ -76,7 +83,10 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
   // Catalogs generated before the result section existed render plain results.
   const resultEnvelope: ResultView["envelope"] = doc.result?.envelope ?? "plain";
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  const tools = listedTools(doc.tools, options.listTool ?? (() => true));
+  const { policy } = runtime;
+  // Denied tools are left out here and refused in the chain; the published output schema accepts masked fields.
+  const include = (tool: CatalogTool) => !policy.denied(tool) && (options.listTool?.(tool) ?? true);
+  const tools = listedTools(doc.tools, include, (tool) => policy.outputSchema(tool));
   const listedNames = new Set(tools.map((t) => t.name));
   const resources = createResourceReader(runtime);
   const resourceList = resources.list();
@@ -121,6 +131,19 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
       const name = request.params.name;
       const tool = runtime.tools.get(name);
       if (!tool || !listedNames.has(name)) {
+        // A denied tool still goes through the chain, which refuses it, so the audit log records the attempt;
+        // the client gets the answer a name that does not exist gets.
+        if (tool && policy.denied(tool)) {
+          await runtime.call({
+            tool,
+            calledAs: name,
+            entry: "tools/call",
+            rawArgs: request.params.arguments,
+            client: client(ctx),
+            signal: ctx.mcpReq.signal,
+            requestId: ctx.mcpReq.id,
+          });
+        }
         throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${printable(name)}`);
       }
       const progressToken = ctx.mcpReq._meta?.progressToken;
@@ -133,6 +156,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
           client: client(ctx),
           signal: ctx.mcpReq.signal,
           requestId: ctx.mcpReq.id,
+          ...inputOf(ctx),
           progress: async (progress, total, message) => {
             if (progressToken === undefined) return;
             const params = {
@@ -144,6 +168,20 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
             await ctx.mcpReq.notify({ method: "notifications/progress", params }).catch(() => {});
           },
         });
+        // Confirmation through elicitation: an `input_required` round; the client (or, for legacy clients, the
+        // SDK) asks the user and repeats the call with the answer and this state.
+        const pending = pendingElicitation(call);
+        if (pending) {
+          return inputRequired({
+            inputRequests: {
+              [pending.key]: inputRequired.elicit({
+                message: pending.message,
+                requestedSchema: pending.requestedSchema,
+              }),
+            },
+            requestState: pending.state,
+          });
+        }
         return server.projectCallToolResult(
           renderToolResult(outcome, tool, call.correlationId, {
             envelope: resultEnvelope,
@@ -156,7 +194,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
               duration_ms: Date.now() - call.startedAt,
             },
           }),
-          tool.outputSchema,
+          policy.outputSchema(tool),
         );
       } catch (error) {
         const correlationId = newCorrelationId();
@@ -209,6 +247,15 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
 
     return server;
   };
+}
+
+/** The answers and echoed state of a retried `tools/call` (both client-controlled; the policy verifies them). */
+function inputOf(ctx: ServerContext): { input?: CallInput } {
+  const state = ctx.mcpReq.requestState<unknown>();
+  const input: CallInput = {};
+  if (ctx.mcpReq.inputResponses !== undefined) input.responses = ctx.mcpReq.inputResponses;
+  if (typeof state === "string") input.state = state;
+  return input.responses !== undefined || input.state !== undefined ? { input } : {};
 }
 
 /** Exception text reaches the client verbatim, so only our own protocol errors pass; the rest is logged. */

@@ -11,7 +11,7 @@ import {
   describeStatus,
   ResponseTooLargeError,
   readLimited,
-  upstreamErrorMessage,
+  upstreamFailureMessage,
 } from "./response.js";
 
 export interface HttpExecutorOptions {
@@ -153,14 +153,14 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   };
 
   async function upstreamFailure(response: Response): Promise<ToolOutcome> {
-    let detail: string | undefined;
+    let body: unknown;
     try {
       const bytes = await readLimited(response, MAX_ERROR_BODY_BYTES);
-      detail = upstreamErrorMessage(decodeBody(bytes, response.headers.get("content-type")));
+      body = decodeBody(bytes, response.headers.get("content-type"));
     } catch {
-      detail = undefined;
+      body = undefined;
     }
-    const message = `upstream answered ${describeStatus(response.status)}${detail ? `: ${detail}` : ""}`;
+    const message = upstreamFailureMessage(response.status, body, response.headers);
     return failure(message, `http_${response.status}`, { status: response.status });
   }
 }

@@ -133,3 +133,49 @@ export function describeNetworkError(error: unknown): string {
     return "the upstream's TLS certificate was not accepted";
   return "the upstream request failed";
 }
+
+/** RFC 6749 scope: space-separated tokens of printable ASCII without `"` and `\`. */
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
+function scopeText(value: unknown): string | undefined {
+  if (typeof value === "string" && value.length <= 200 && SCOPE.test(value)) return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return scopeText(value.join(" "));
+  return undefined;
+}
+
+/**
+ * The scope a 403 says the credential lacks: `error.required_scope` (or `required_scope`) in the body, or the
+ * RFC 6750 challenge `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`. Only text shaped like
+ * a scope is taken, so this cannot become a way to echo an upstream body.
+ */
+export function missingScope(body: unknown, headers: Headers): string | undefined {
+  if (body !== null && typeof body === "object" && !Array.isArray(body)) {
+    const b = body as Record<string, any>;
+    const fromBody =
+      scopeText(b.error && typeof b.error === "object" ? b.error.required_scope : undefined) ??
+      scopeText(b.required_scope);
+    if (fromBody) return fromBody;
+  }
+  const challenge = headers.get("www-authenticate") ?? "";
+  if (/\berror\s*=\s*"?insufficient_scope"?/i.test(challenge)) {
+    const scope = /\bscope\s*=\s*"([^"]*)"/i.exec(challenge)?.[1];
+    return scopeText(scope);
+  }
+  return undefined;
+}
+
+/**
+ * What the client reads when the upstream answers with an error status: a 403 naming the missing scope says
+ * so plainly (policy settings only ever narrow what the token allows, so no setting here can fix it);
+ * anything else is the status plus the body's own short, redacted message.
+ */
+export function upstreamFailureMessage(status: number, body: unknown, headers: Headers): string {
+  if (status === 403) {
+    const scope = missingScope(body, headers);
+    if (scope) {
+      return `refused by the upstream: the token lacks scope ${scope} (upstream 403); toolwright's settings can only narrow what the token allows, so this needs a token with that scope`;
+    }
+  }
+  const detail = upstreamErrorMessage(body);
+  return `upstream answered ${describeStatus(status)}${detail ? `: ${detail}` : ""}`;
+}

@@ -1,0 +1,235 @@
+import type { CatalogTool } from "../catalog.js";
+import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
+import { TOKEN_ARG, withoutToken } from "./canonical.js";
+import type { ConfirmationTokens, TokenCheck } from "./confirm-token.js";
+import { noteApplied, refuse } from "./decision.js";
+import { MASK } from "./mask.js";
+import { collectKeyValues } from "./secret-keys.js";
+
+/**
+ * Confirmation of tools marked `confirm: required`. Nothing runs until one of these happened:
+ *
+ * - the call carries a valid `confirmation_token` (issued by an earlier preview of the same tool with the same
+ *   arguments, unexpired, unused): the call runs;
+ * - the client declared form elicitation: the user is asked (an `input_required` round; the SDK turns it into
+ *   an `elicitation/create` request for legacy clients) and the call runs only on an explicit accept with the
+ *   box ticked; decline, cancel or any other answer refuses;
+ * - otherwise the call returns a preview (what would happen, and a token) as an `isError` result, so a client
+ *   does not mistake it for the tool's output, and changes nothing.
+ *
+ * The token is the only way through: the tool's schema has no `confirm: true` argument a model could set, and
+ * the elicitation round's request state is a different kind of token that the argument does not accept.
+ */
+
+export const CONFIRMATION_REQUIRED = "confirmation_required";
+export const INPUT_REQUIRED = "input_required";
+const PENDING = "policy.confirmation.pending";
+
+/** The question a middleware wants put to the user (form elicitation), and the state that comes back with it. */
+export interface PendingElicitation {
+  key: string;
+  message: string;
+  requestedSchema: {
+    type: "object";
+    properties: Record<string, { type: "boolean"; title: string; description: string }>;
+    required: string[];
+  };
+  /** Opaque request state (a signed `elicit` token) the client echoes on the retry. */
+  state: string;
+}
+
+export function pendingElicitation(ctx: CallContext): PendingElicitation | undefined {
+  return ctx.notes.get(PENDING) as PendingElicitation | undefined;
+}
+
+/**
+ * Form elicitation support as declared: `elicitation: {}` (the 2025-06-18 form, meaning form mode) or
+ * `elicitation: { form: {...} }`; a client offering only `url` mode cannot answer a form.
+ */
+export function supportsFormElicitation(client: ClientInfo): boolean {
+  const elicitation = client.capabilities?.elicitation;
+  if (elicitation === null || typeof elicitation !== "object") return false;
+  const modes = elicitation as Record<string, unknown>;
+  if (!("form" in modes) && !("url" in modes)) return true;
+  return modes.form !== undefined && modes.form !== null;
+}
+
+const ANSWER_KEY = "confirm";
+
+type Answer = "accept" | "unchecked" | "decline" | "cancel" | "missing";
+
+function answerOf(responses: Record<string, unknown> | undefined): Answer {
+  const response = responses?.[ANSWER_KEY] as { action?: unknown; content?: unknown } | undefined;
+  if (!response || typeof response !== "object") return "missing";
+  if (response.action === "decline") return "decline";
+  if (response.action === "cancel") return "cancel";
+  if (response.action !== "accept") return "missing";
+  const content = response.content as Record<string, unknown> | undefined;
+  return content?.[ANSWER_KEY] === true ? "accept" : "unchecked";
+}
+
+/** What the call would do, in one line, e.g. `DELETE /v1/secrets/integrations/old`. */
+export function describeAction(tool: CatalogTool, args: Record<string, unknown>): string {
+  const binding = tool.binding;
+  if (binding.kind === "http") {
+    const byName = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p.arg]));
+    const path = binding.path.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+      const value = args[byName.get(name) ?? ""];
+      return typeof value === "string" || typeof value === "number" ? String(value) : whole;
+    });
+    return `${binding.method} ${path}`;
+  }
+  if (binding.kind === "graphql") return `${binding.operationType} ${binding.operationName}`;
+  return tool.summary;
+}
+
+/** The arguments as a preview may show them: secret-looking arguments and key/value write values masked. */
+export function redactedArguments(
+  tool: CatalogTool,
+  args: Record<string, unknown>,
+  secretKeyPattern: RegExp,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const spec = tool.policy.secretKeys;
+  for (const [name, value] of Object.entries(withoutToken(args))) {
+    if (value === undefined) continue;
+    if (secretKeyPattern.test(name) || name === spec?.valuesArg) out[name] = MASK;
+    else if (name === spec?.keysArg) out[name] = keysOnly(value);
+    else out[name] = value;
+  }
+  return out;
+}
+
+function keysOnly(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) =>
+      item !== null && typeof item === "object" && "value" in item ? { ...item, value: MASK } : item,
+    );
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(collectKeyValues(value).keys.map((key) => [key, MASK]));
+  }
+  return value;
+}
+
+const TOKEN_PROBLEMS: Record<Exclude<TokenCheck, { ok: true }>["reason"], string> = {
+  malformed: "is not a confirmation token",
+  signature: "is not a confirmation token this server issued",
+  kind: "is not a confirmation token this server issued",
+  tool: "was issued for another tool",
+  arguments: "was issued for other arguments (a confirmation never carries over to other arguments)",
+  expired: "has expired",
+  reused: "was already used (tokens are single-use)",
+};
+
+export function confirmationStep(tokens: ConfirmationTokens, secretKeyPattern: RegExp): NamedMiddleware {
+  return {
+    name: "confirmation",
+    async run(ctx, next) {
+      if (ctx.tool.policy.confirm !== "required") return next();
+      const token = ctx.args[TOKEN_ARG];
+      // The executor never sees the token, and the token never covers itself.
+      const args = withoutToken(ctx.args);
+      ctx.args = args;
+      const tool = ctx.tool.name;
+
+      if (token !== undefined) {
+        const check: TokenCheck =
+          typeof token === "string"
+            ? tokens.verify(token, "preview", tool, args)
+            : { ok: false, reason: "malformed" };
+        if (!check.ok) {
+          return refuse(
+            ctx,
+            { policy: "confirmation", reason: `token ${check.reason}` },
+            `refused by confirmation: the ${TOKEN_ARG} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again without ${TOKEN_ARG} to get a new preview and token.`,
+          );
+        }
+        noteApplied(ctx, "confirmation:token");
+        return next();
+      }
+
+      const state = ctx.input?.state;
+      if (state !== undefined) {
+        const check = tokens.verify(state, "elicit", tool, args);
+        if (!check.ok) {
+          return refuse(
+            ctx,
+            { policy: "confirmation", reason: `request state ${check.reason}` },
+            `refused by confirmation: the confirmation round's state ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again to be asked again.`,
+          );
+        }
+        const answer = answerOf(ctx.input?.responses);
+        if (answer === "accept") {
+          noteApplied(ctx, "confirmation:elicited");
+          return next();
+        }
+        const said: Record<Exclude<Answer, "accept">, string> = {
+          unchecked: "did not tick the confirmation",
+          decline: "declined",
+          cancel: "cancelled",
+          missing: "gave no answer",
+        };
+        return refuse(
+          ctx,
+          { policy: "confirmation", reason: `elicitation ${answer}` },
+          `not confirmed: the user ${said[answer]}; nothing was changed.`,
+        );
+      }
+
+      const would = describeAction(ctx.tool, args);
+      const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
+      if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
+        const issued = tokens.issue("elicit", tool, args);
+        const pending: PendingElicitation = {
+          key: ANSWER_KEY,
+          message: cut(
+            `Confirm ${ctx.tool.title} (${ctx.calledAs}): ${would}. Arguments: ${JSON.stringify(shown)}. Nothing happens unless you confirm.`,
+            1000,
+          ),
+          requestedSchema: {
+            type: "object",
+            properties: {
+              [ANSWER_KEY]: {
+                type: "boolean",
+                title: `Yes, run ${ctx.calledAs}`,
+                description: would,
+              },
+            },
+            required: [ANSWER_KEY],
+          },
+          state: issued.token,
+        };
+        ctx.notes.set(PENDING, pending);
+        return refuse(
+          ctx,
+          { policy: "confirmation", reason: "elicitation requested" },
+          "confirmation requested from the user; nothing was changed yet",
+          INPUT_REQUIRED,
+        );
+      }
+
+      const issued = tokens.issue("preview", tool, args);
+      const preview = {
+        confirmation_required: true,
+        tool: ctx.calledAs,
+        would,
+        arguments: shown,
+        confirmation_token: issued.token,
+        expires_at: new Date(issued.expiresAt).toISOString(),
+        next: `nothing was changed. To go ahead, repeat the identical call with ${TOKEN_ARG} set to this token (single use, valid until expires_at); to cancel, do nothing.`,
+        correlation_id: ctx.correlationId,
+      };
+      return refuse(
+        ctx,
+        { policy: "confirmation", reason: "preview issued" },
+        JSON.stringify(preview),
+        CONFIRMATION_REQUIRED,
+      );
+    },
+  };
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

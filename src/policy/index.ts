@@ -1,0 +1,117 @@
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import type { NamedMiddleware } from "../chain.js";
+import type { Config } from "../config.js";
+import { type AuditSink, type AuditWriter, auditStep, openAuditSink } from "./audit.js";
+import { confirmationStep } from "./confirm.js";
+import { ConfirmationTokens } from "./confirm-token.js";
+import { deniedToolsStep } from "./denied-tools.js";
+import { maskStep } from "./mask.js";
+import { widenForMask } from "./mask-schema.js";
+import { namesOnlyStep } from "./names-only.js";
+import { pathScopeStep } from "./paths.js";
+import { readOnlyStep } from "./read-only.js";
+import { secretKeysStep } from "./secret-keys.js";
+import { type PolicySettings, resolvePolicySettings } from "./settings.js";
+import { tenantLockStep } from "./tenant.js";
+
+/**
+ * The policy layer of one catalog: settings read once at start (bad env stops the server), and the steps it
+ * puts around the runtime's own (`parse-args`, `validate-output`). The order, outermost first:
+ *
+ *   audit -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys -> confirmation
+ *     -> mask -> names-only -> validate-output -> execute
+ *
+ * Refusals that need no arguments come before parsing (a denied tool says nothing about its schema); results
+ * are validated as the upstream sent them, then reduced (names-only) and masked on the way out, so the audit
+ * step sees every call, refusal and error last.
+ */
+
+export interface PolicyOptions {
+  /** Where audit lines go instead of the catalog's sink (tests); `false` turns them off. */
+  audit?: AuditWriter | false;
+  /** Clock for confirmation tokens (tests). */
+  now?: () => number;
+}
+
+export interface Policies {
+  readonly settings: PolicySettings;
+  readonly tokens: ConfirmationTokens;
+  /** The runtime's default steps with the policy steps in place. */
+  wrap(defaults: readonly NamedMiddleware[]): NamedMiddleware[];
+  /** Whether the tool is denied (left out of tools/list, refused by name). */
+  denied(tool: CatalogTool): boolean;
+  /** The output schema tools/list publishes for the tool (wider where the policy masks fields). */
+  outputSchema(tool: CatalogTool): JsonSchema | undefined;
+  /** Closes the audit file, if any. */
+  close(): void;
+}
+
+export function createPolicies(doc: CatalogDocument, config: Config, options: PolicyOptions = {}): Policies {
+  const settings = resolvePolicySettings(doc, config);
+  const sink: AuditSink | undefined =
+    options.audit === false
+      ? undefined
+      : options.audit
+        ? { write: options.audit, close: () => {} }
+        : openAuditSink(settings);
+  const tokens = new ConfirmationTokens({
+    key: settings.confirmation.key,
+    ttlSeconds: settings.confirmation.ttlSeconds,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
+  const before: NamedMiddleware[] = [];
+  if (sink) before.push(auditStep(settings, sink.write));
+  before.push(deniedToolsStep(settings.deniedTools));
+  if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
+  const after: NamedMiddleware[] = [
+    tenantLockStep(settings.tenant, settings.partner),
+    pathScopeStep(settings),
+    secretKeysStep(settings.secretKeyPattern),
+    confirmationStep(tokens, settings.secretKeyPattern),
+    maskStep(settings.mask?.on === true),
+    namesOnlyStep(),
+  ];
+
+  const schemas = new Map<string, JsonSchema | undefined>();
+  const masking = settings.mask?.on === true;
+
+  return {
+    settings,
+    tokens,
+    wrap(defaults) {
+      const at = defaults.findIndex((step) => step.name === "parse-args");
+      const split = at === -1 ? 0 : at + 1;
+      return [...before, ...defaults.slice(0, split), ...after, ...defaults.slice(split)];
+    },
+    denied: (tool) => settings.deniedTools.has(tool.name),
+    outputSchema(tool) {
+      if (!tool.outputSchema) return undefined;
+      if (!schemas.has(tool.name)) {
+        const paths = [
+          ...(masking ? (tool.policy.masked ?? []) : []),
+          ...(tool.policy.namesOnly !== undefined ? [`${tool.policy.namesOnly}.*`] : []),
+        ];
+        schemas.set(
+          tool.name,
+          paths.length > 0
+            ? widenForMask(tool.outputSchema, paths, tool.outputWrapped === true)
+            : tool.outputSchema,
+        );
+      }
+      return schemas.get(tool.name);
+    },
+    close: () => sink?.close(),
+  };
+}
+
+export {
+  CONFIRMATION_REQUIRED,
+  INPUT_REQUIRED,
+  type PendingElicitation,
+  pendingElicitation,
+} from "./confirm.js";
+export { REFUSED } from "./decision.js";
+export { UNKNOWN_TOOL } from "./denied-tools.js";
+export { MASK } from "./mask.js";
+export type { PolicySettings } from "./settings.js";

@@ -1,0 +1,124 @@
+/**
+ * Secret-path prefixes and the values they are matched against, on normalised segments: `a/b` is under `a`
+ * and `a/b` but not under `a/bc`; `integrations/` and `integrations` are the same prefix.
+ *
+ * A value is refused outright, before any matching, when a server could read it as something else than the
+ * plain segments we matched: `.`/`..`/empty segments (traversal, `a//b`), percent escapes (`%2e%2e`, `%2f`:
+ * decoded by some servers and not others), backslashes (a separator on some), `?` and `#` (end the path),
+ * `;` (path parameters: `..;/` walks up on some servers), control characters, whitespace at either end of a
+ * segment (trimmed by some), and anything Unicode normalisation (NFKC) would change (fullwidth `．．`).
+ */
+
+export type Segments = readonly string[];
+
+export type Parsed = { ok: true; segments: Segments } | { ok: false; problem: string };
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function problemOf(text: string): string | undefined {
+  if (CONTROL.test(text)) return "contains a control character";
+  if (text.includes("%")) return "contains a percent escape ('%')";
+  if (text.includes("\\")) return "contains a backslash";
+  if (text.includes("?") || text.includes("#")) return "contains '?' or '#'";
+  if (text.includes(";")) return "contains ';'";
+  if (text.normalize("NFKC") !== text) return "contains characters that Unicode normalisation changes";
+  return undefined;
+}
+
+function checkSegments(segments: string[]): string | undefined {
+  for (const segment of segments) {
+    if (segment === "") return "has an empty segment ('//')";
+    if (segment === "." || segment === "..") return "has a '.' or '..' segment";
+    if (segment.trim() !== segment) return "has whitespace at the start or end of a segment";
+  }
+  return undefined;
+}
+
+/** A full path value (`integrations/salesforce/oauth`): no leading or trailing slash. */
+export function parsePath(value: string): Parsed {
+  if (value === "") return { ok: false, problem: "is empty" };
+  const problem = problemOf(value);
+  if (problem) return { ok: false, problem };
+  if (value.startsWith("/")) return { ok: false, problem: "starts with '/'" };
+  if (value.endsWith("/")) return { ok: false, problem: "ends with '/'" };
+  const segments = value.split("/");
+  const bad = checkSegments(segments);
+  return bad ? { ok: false, problem: bad } : { ok: true, segments };
+}
+
+/**
+ * A prefix (a listing's prefix argument, or an item of an allow/deny list): one trailing slash is optional, so
+ * `integrations/` and `integrations` parse alike; the empty string means "everything" (no segments).
+ * `leadingSlash` lets operators write `/integrations` in a list.
+ */
+export function parsePrefix(value: string, options: { leadingSlash?: boolean } = {}): Parsed {
+  const problem = problemOf(value);
+  if (problem) return { ok: false, problem };
+  let text = value;
+  if (options.leadingSlash && text.startsWith("/")) text = text.slice(1);
+  if (text.endsWith("/")) text = text.slice(0, -1);
+  if (text === "") return { ok: true, segments: [] };
+  if (text.startsWith("/")) return { ok: false, problem: "starts with '/'" };
+  const segments = text.split("/");
+  const bad = checkSegments(segments);
+  return bad ? { ok: false, problem: bad } : { ok: true, segments };
+}
+
+/** Whether `path` equals `prefix` or lies below it, segment by segment. */
+export function isUnder(path: Segments, prefix: Segments, caseInsensitive = false): boolean {
+  if (prefix.length > path.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const a = path[i]!;
+    const b = prefix[i]!;
+    if (caseInsensitive ? a.toLowerCase() !== b.toLowerCase() : a !== b) return false;
+  }
+  return true;
+}
+
+export interface Scope {
+  /** Allowed prefixes; `undefined` = no allow list (everything allowed unless denied). */
+  allow?: readonly Segments[];
+  deny?: readonly Segments[];
+}
+
+export type Verdict = { ok: true } | { ok: false; by: "deny"; prefix: Segments } | { ok: false; by: "allow" };
+
+/**
+ * Deny wins. Deny prefixes match case-insensitively: an upstream that treats `Infra/` as `infra/` must not open
+ * a way around a deny list; allow prefixes match exactly, so case games can only ever narrow.
+ */
+export function checkPath(path: Segments, scope: Scope): Verdict {
+  const denied = scope.deny?.find((prefix) => isUnder(path, prefix, true));
+  if (denied) return { ok: false, by: "deny", prefix: denied };
+  if (scope.allow && !scope.allow.some((prefix) => isUnder(path, prefix))) return { ok: false, by: "allow" };
+  return { ok: true };
+}
+
+export type ListingVerdict =
+  | { mode: "inside" }
+  /** The listing covers more than the scope allows: run it, then drop items outside the scope. */
+  | { mode: "filter" }
+  | { mode: "refused"; verdict: Exclude<Verdict, { ok: true }> };
+
+/**
+ * A listing under `prefix`: refused when the prefix is inside a denied prefix, or outside every allowed one
+ * without being an ancestor of one; an ancestor of an allowed prefix (or of a denied one) is listed and
+ * filtered.
+ */
+export function checkListing(prefix: Segments, scope: Scope): ListingVerdict {
+  const denied = scope.deny?.find((d) => isUnder(prefix, d, true));
+  if (denied) return { mode: "refused", verdict: { ok: false, by: "deny", prefix: denied } };
+  if (scope.allow) {
+    if (scope.allow.some((a) => isUnder(prefix, a))) {
+      const coversDenied = scope.deny?.some((d) => isUnder(d, prefix, true)) ?? false;
+      return coversDenied ? { mode: "filter" } : { mode: "inside" };
+    }
+    if (scope.allow.some((a) => isUnder(a, prefix))) return { mode: "filter" };
+    return { mode: "refused", verdict: { ok: false, by: "allow" } };
+  }
+  return scope.deny?.some((d) => isUnder(d, prefix, true)) ? { mode: "filter" } : { mode: "inside" };
+}
+
+export function formatPrefix(prefix: Segments): string {
+  return prefix.length === 0 ? "(everything)" : `${prefix.join("/")}/`;
+}

@@ -1,0 +1,116 @@
+import type { ToolOutcome } from "../catalog.js";
+import type { CallContext, NamedMiddleware } from "../chain.js";
+import { noteApplied, refuse } from "./decision.js";
+import { mapAtPath, splitPath } from "./field-paths.js";
+import {
+  checkListing,
+  checkPath,
+  formatPrefix,
+  parsePath,
+  parsePrefix,
+  type Scope,
+  type Verdict,
+} from "./path-match.js";
+import type { PolicySettings } from "./settings.js";
+
+/**
+ * Path scopes. For a tool with a scoped path argument, the value must be plain segments (see path-match.ts) and
+ * fall inside the allow list and outside the deny list; always checked, lists or not, so traversal never
+ * reaches the executor. For a listing tool, the prefix argument is checked the same way, and the items of the
+ * result outside the scope are dropped whatever the upstream sent.
+ *
+ * A listing without a prefix while an allow list is set: with exactly one allowed prefix the prefix is filled
+ * with it (the upstream then pages through exactly what may be seen); with several, the listing runs unscoped
+ * and is filtered, so a page may come back shorter than asked (its cursor still leads on).
+ */
+export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
+  const { scope } = settings;
+  const scoped = scope.allow !== undefined || scope.deny !== undefined;
+  const allowText = scope.allow?.map(formatPrefix).join(",") ?? "";
+
+  const refusal = (ctx: CallContext, arg: string, verdict: Exclude<Verdict, { ok: true }>): ToolOutcome => {
+    if (verdict.by === "deny") {
+      const env = settings.denyEnv ?? "the denied paths";
+      return refuse(
+        ctx,
+        { policy: "paths", rule: env, reason: "under a denied prefix" },
+        `refused by ${env}: '${arg}' is under the denied prefix ${formatPrefix(verdict.prefix)}; remove that prefix from ${env} to allow it`,
+      );
+    }
+    const env = settings.allowEnv ?? "the allowed paths";
+    return refuse(
+      ctx,
+      { policy: "paths", rule: env, reason: "outside allowed prefixes" },
+      `refused by ${env}=${allowText}: '${arg}' is outside the allowed prefixes; add its prefix to ${env} to allow it`,
+    );
+  };
+  const malformed = (ctx: CallContext, arg: string, problem: string): ToolOutcome =>
+    refuse(
+      ctx,
+      { policy: "paths", reason: "ambiguous path value" },
+      `refused by the path policy: '${arg}' ${problem}; give the path as plain segments separated by single '/'`,
+    );
+
+  return {
+    name: "paths",
+    async run(ctx, next) {
+      const { scopedPath, scopedList } = ctx.tool.policy;
+      if (scopedPath !== undefined) {
+        const value = ctx.args[scopedPath];
+        if (value !== undefined && value !== null) {
+          if (typeof value !== "string") return malformed(ctx, scopedPath, "is not a string");
+          const parsed = parsePath(value);
+          if (!parsed.ok) return malformed(ctx, scopedPath, parsed.problem);
+          const verdict = checkPath(parsed.segments, scope);
+          if (!verdict.ok) return refusal(ctx, scopedPath, verdict);
+        }
+      }
+      if (scopedList === undefined) return next();
+
+      const arg = scopedList.prefixArg;
+      const value = ctx.args[arg];
+      if (value === undefined || value === null || value === "") {
+        if (scope.allow?.length === 1) {
+          ctx.args[arg] = formatPrefix(scope.allow[0]!);
+          noteApplied(ctx, "paths:prefix-filled");
+        }
+      } else {
+        if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
+        const parsed = parsePrefix(value);
+        if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
+        const verdict = checkListing(parsed.segments, scope);
+        if (verdict.mode === "refused") return refusal(ctx, arg, verdict.verdict);
+      }
+      const outcome = await next();
+      if (!scoped || outcome.data === null || outcome.data === undefined) return outcome;
+      return filterListing(ctx, outcome, scopedList.itemsPath, scopedList.itemPathField, scope);
+    },
+  };
+}
+
+/** Drops listed items whose path is missing, malformed or outside the scope (fails closed). */
+export function filterListing(
+  ctx: CallContext,
+  outcome: ToolOutcome,
+  itemsPath: string,
+  field: string,
+  scope: Scope,
+): ToolOutcome {
+  let dropped = 0;
+  const keep = (item: unknown): boolean => {
+    const path =
+      item !== null && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
+    if (typeof path !== "string") return false;
+    const parsed = parsePath(path);
+    return parsed.ok && checkPath(parsed.segments, scope).ok;
+  };
+  const data = mapAtPath(outcome.data, splitPath(itemsPath), (items) => {
+    if (!Array.isArray(items)) return items;
+    const kept = items.filter(keep);
+    dropped += items.length - kept.length;
+    return kept;
+  });
+  if (dropped === 0) return outcome;
+  noteApplied(ctx, `paths:filtered(${dropped})`);
+  return { ...outcome, data };
+}

@@ -1,0 +1,194 @@
+import { randomBytes } from "node:crypto";
+import type { CatalogDocument, CatalogTool, PolicyConfig } from "../catalog.js";
+import { type Config, ConfigError } from "../config.js";
+import { deriveKey } from "./confirm-token.js";
+import { parsePrefix, type Scope, type Segments } from "./path-match.js";
+
+/**
+ * The policy switches of one catalog, read once at start from the catalog's `policy` section and the env it
+ * names. Everything is checked here, and any problem stops the server with a message naming the variable:
+ * a deny list with a typo must never come up as "deny nothing". Secret values are never quoted.
+ */
+
+export interface Switch {
+  env: string;
+  on: boolean;
+}
+
+export interface Lock {
+  env: string;
+  value: string;
+}
+
+export interface PolicySettings {
+  catalog: string;
+  readOnly?: Switch;
+  mask?: Switch;
+  scope: Scope;
+  allowEnv?: string;
+  denyEnv?: string;
+  tenant?: Lock;
+  partner?: Lock;
+  /** Denied tool name -> the rule that denies it. */
+  deniedTools: ReadonlyMap<string, string>;
+  secretKeyPattern: RegExp;
+  confirmation: {
+    ttlSeconds: number;
+    /** HMAC key for confirmation tokens. */
+    key: Buffer;
+    /** Whether the key comes from the shared secret env (tokens verify on every replica) or is per process. */
+    shared: boolean;
+    secretEnv?: string;
+  };
+  audit: { enabled: boolean; env?: string; file?: string; fileEnv?: string };
+  /** Key of the audit log's argument fingerprints (same source as the confirmation key). */
+  fingerprintKey: Buffer;
+}
+
+/** What a catalog generated before policies existed (no `policy` section) gets: no switches, audit on. */
+export const DEFAULT_POLICY: PolicyConfig = {
+  deniedTools: { tools: [] },
+  secretKeyPattern:
+    "(secret|token|passw(or)?d|pwd|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth[_-]?key|signing[_-]?key|session[_-]?key|cert(ificate)?[_-]?key)",
+  confirmation: { ttlSeconds: 300 },
+  audit: { enabledByDefault: true },
+};
+
+/** Shortest confirmation secret accepted: it is an HMAC key, and a guessable one would let tokens be forged. */
+export const MIN_CONFIRM_SECRET = 16;
+
+export function resolvePolicySettings(doc: CatalogDocument, config: Config): PolicySettings {
+  const policy = doc.policy ?? DEFAULT_POLICY;
+  const problems: string[] = [];
+
+  const declared = (env: string | undefined, what: string): env is string => {
+    if (env === undefined) return false;
+    if (config.declares(env)) return true;
+    problems.push(`${env}: named by the catalog's policy (${what}) but not declared; regenerate the catalog`);
+    return false;
+  };
+  const bool = (env: string | undefined, what: string): Switch | undefined => {
+    if (!declared(env, what)) return undefined;
+    const value = config.get(env);
+    if (value !== undefined && typeof value !== "boolean") {
+      problems.push(`${env}: the catalog declares it as ${typeof value}, but ${what} needs a boolean`);
+      return undefined;
+    }
+    return { env, on: value === true };
+  };
+  const text = (env: string | undefined, what: string): Lock | undefined => {
+    if (!declared(env, what)) return undefined;
+    const value = config.text(env);
+    if (value === undefined) return undefined;
+    if (/[\u0000-\u001f\u007f]/.test(value) || value.trim() !== value) {
+      problems.push(`${env}: must not contain control characters or surrounding whitespace`);
+      return undefined;
+    }
+    return { env, value };
+  };
+  const list = (env: string | undefined, what: string): readonly string[] | undefined => {
+    if (!declared(env, what)) return undefined;
+    const value = config.get(env);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) {
+      problems.push(`${env}: the catalog declares it as ${typeof value}, but ${what} needs a list`);
+      return undefined;
+    }
+    return value as readonly string[];
+  };
+  const prefixes = (env: string | undefined, what: string): Segments[] | undefined => {
+    const items = list(env, what);
+    if (items === undefined) return undefined;
+    const out: Segments[] = [];
+    for (const item of items) {
+      const parsed = parsePrefix(item, { leadingSlash: true });
+      if (!parsed.ok) problems.push(`${env}: item ${JSON.stringify(item)} ${parsed.problem}`);
+      else if (parsed.segments.length === 0)
+        problems.push(`${env}: item ${JSON.stringify(item)} names no path (to cover every path, unset it)`);
+      else out.push(parsed.segments);
+    }
+    return out;
+  };
+
+  const readOnly = bool(policy.readOnly?.env, "read-only");
+  const mask = bool(policy.maskValues?.env, "masking");
+  const allow = prefixes(policy.allowedPaths?.env, "allowed paths");
+  const deny = prefixes(policy.deniedPaths?.env, "denied paths");
+  const tenant = text(policy.tenant?.env, "tenant lock");
+  const partner = text(policy.partner?.env, "partner lock");
+
+  const byName = new Map<string, CatalogTool>();
+  for (const tool of doc.tools) for (const name of [tool.name, ...tool.aliases]) byName.set(name, tool);
+  const deniedTools = new Map<string, string>();
+  for (const name of policy.deniedTools.tools) {
+    const tool = byName.get(name);
+    if (tool) deniedTools.set(tool.name, "manifest policy.denied_tools");
+  }
+  const deniedEnv = policy.deniedTools.env;
+  for (const name of list(deniedEnv, "denied tools") ?? []) {
+    const tool = byName.get(name);
+    // An unknown name is most likely a typo; starting anyway would leave the intended tool available.
+    if (!tool) problems.push(`${deniedEnv}: ${JSON.stringify(name)} is not a tool of catalog ${doc.catalog}`);
+    else if (!deniedTools.has(tool.name)) deniedTools.set(tool.name, `${deniedEnv}`);
+  }
+
+  let secretKeyPattern = /$^/;
+  try {
+    secretKeyPattern = new RegExp(policy.secretKeyPattern, "i");
+  } catch {
+    problems.push("the catalog's policy.secret_key_pattern is not a valid regular expression; regenerate it");
+  }
+
+  const secretEnv = policy.confirmation.secretEnv;
+  let secret: string | undefined;
+  if (declared(secretEnv, "confirmation secret")) {
+    secret = config.text(secretEnv);
+    if (secret !== undefined && secret.length < MIN_CONFIRM_SECRET) {
+      problems.push(
+        `${secretEnv}: must be at least ${MIN_CONFIRM_SECRET} characters (it signs confirmation tokens)`,
+      );
+    }
+  }
+  const auditSwitch = bool(policy.audit.enabledEnv, "audit");
+  // The switch decides when it has a value (set, or its declared default); otherwise the manifest's default.
+  const auditEnabled =
+    auditSwitch && config.get(auditSwitch.env) !== undefined ? auditSwitch.on : policy.audit.enabledByDefault;
+  const fileEnv = policy.audit.fileEnv;
+  const auditFile = declared(fileEnv, "audit file") ? config.text(fileEnv) : undefined;
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // One derivation per purpose, bound to the catalog: a secret shared by two catalogs signs different tokens.
+  const root = secret ?? randomBytes(32).toString("base64");
+  const derive = (purpose: string) => deriveKey(doc.catalog, purpose, root);
+
+  const scope: Scope = {};
+  if (allow) scope.allow = allow;
+  if (deny) scope.deny = deny;
+  const settings: PolicySettings = {
+    catalog: doc.catalog,
+    scope,
+    deniedTools,
+    secretKeyPattern,
+    confirmation: {
+      ttlSeconds: policy.confirmation.ttlSeconds,
+      key: derive("confirmation"),
+      shared: secret !== undefined,
+      ...(secretEnv ? { secretEnv } : {}),
+    },
+    audit: {
+      enabled: auditEnabled,
+      ...(auditSwitch ? { env: auditSwitch.env } : {}),
+      ...(auditFile !== undefined ? { file: auditFile } : {}),
+      ...(fileEnv ? { fileEnv } : {}),
+    },
+    fingerprintKey: derive("audit fingerprint"),
+  };
+  if (readOnly) settings.readOnly = readOnly;
+  if (mask) settings.mask = mask;
+  if (policy.allowedPaths) settings.allowEnv = policy.allowedPaths.env;
+  if (policy.deniedPaths) settings.denyEnv = policy.deniedPaths.env;
+  if (tenant) settings.tenant = tenant;
+  if (partner) settings.partner = partner;
+  return settings;
+}

@@ -1,0 +1,259 @@
+import { describe, expect, it } from "vitest";
+import type { CatalogTool } from "../../src/catalog.js";
+import {
+  confirmationStep,
+  describeAction,
+  pendingElicitation,
+  redactedArguments,
+  supportsFormElicitation,
+} from "../../src/policy/confirm.js";
+import { ConfirmationTokens, deriveKey } from "../../src/policy/confirm-token.js";
+import { MASK } from "../../src/policy/mask.js";
+import { ctxFor, runStep, tool } from "./helpers.js";
+
+const pattern = /(secret|token|passw(or)?d|api[_-]?key)/i;
+const del: CatalogTool = {
+  ...tool("app_delete_secret", { confirm: "required", scopedPath: "path" }, { safety: "destructive" }),
+  binding: {
+    kind: "http",
+    source: "api",
+    method: "DELETE",
+    path: "/v1/secrets/{path}",
+    params: [
+      {
+        arg: "path",
+        name: "path",
+        in: "path",
+        style: "simple",
+        explode: false,
+        required: true,
+        multiSegment: true,
+      },
+      { arg: "tenant", name: "X-Tenant", in: "header", style: "simple", explode: false, required: false },
+    ],
+    security: [],
+    success: { status: "200" },
+  },
+};
+const args = { path: "integrations/old", tenant: "acme" };
+
+function setup() {
+  const tokens = new ConfirmationTokens({
+    key: deriveKey("app", "confirmation", "x".repeat(20)),
+    ttlSeconds: 300,
+  });
+  return { tokens, step: confirmationStep(tokens, pattern) };
+}
+
+async function preview(step: ReturnType<typeof setup>["step"], a: Record<string, unknown> = args) {
+  const { outcome, executed } = await runStep(step, ctxFor(del, a));
+  expect(executed).toBeUndefined();
+  expect(outcome.error?.code).toBe("confirmation_required");
+  return JSON.parse(outcome.error!.message);
+}
+
+describe("confirmation: preview and token", () => {
+  it("a call without a token returns a preview and changes nothing", async () => {
+    const { step } = setup();
+    const p = await preview(step);
+    expect(p).toMatchObject({
+      confirmation_required: true,
+      tool: "app_delete_secret",
+      would: "DELETE /v1/secrets/integrations/old",
+      arguments: args,
+      correlation_id: "c0ffee000000",
+    });
+    expect(p.confirmation_token).toMatch(/^tw1\./);
+    expect(Date.parse(p.expires_at)).toBeGreaterThan(Date.now());
+    expect(p.next).toMatch(/repeat the identical call with confirmation_token/);
+  });
+
+  it("the identical call with the token runs once, without the token in its arguments", async () => {
+    const { step } = setup();
+    const { confirmation_token } = await preview(step);
+    const ctx = ctxFor(del, { ...args, confirmation_token });
+    const first = await runStep(step, ctx);
+    expect(first.executed).toEqual(args);
+    expect(ctx.notes.get("policy.applied")).toEqual(["confirmation:token"]);
+    const again = await runStep(step, ctxFor(del, { ...args, confirmation_token }));
+    expect(again.executed).toBeUndefined();
+    expect(again.outcome.error?.message).toMatch(/confirmation_token was already used/);
+  });
+
+  it.each([
+    ["other arguments", { path: "integrations/other", tenant: "acme" }, /issued for other arguments/],
+    ["a dropped argument", { path: "integrations/old" }, /issued for other arguments/],
+  ])("a token is refused for %s", async (_label, other, message) => {
+    const { step } = setup();
+    const { confirmation_token } = await preview(step);
+    const { outcome, executed } = await runStep(step, ctxFor(del, { ...other, confirmation_token }));
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.code).toBe("refused");
+    expect(outcome.error?.message).toMatch(message);
+  });
+
+  it("a token for another tool is refused", async () => {
+    const { step } = setup();
+    const other = { ...del, name: "app_delete_other" };
+    const { outcome } = await runStep(step, ctxFor(other, args));
+    const token = JSON.parse(outcome.error!.message).confirmation_token;
+    const { executed, outcome: refused } = await runStep(
+      step,
+      ctxFor(del, { ...args, confirmation_token: token }),
+    );
+    expect(executed).toBeUndefined();
+    expect(refused.error?.message).toMatch(/issued for another tool/);
+  });
+
+  it.each([
+    ["a made-up token", "yes"],
+    ["true", true],
+    ["an object", { confirm: true }],
+    ["an empty string", ""],
+  ])("%s is refused", async (_label, confirmation_token) => {
+    const { step } = setup();
+    const { executed, outcome } = await runStep(step, ctxFor(del, { ...args, confirmation_token }));
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.message).toMatch(
+      /^refused by confirmation: the confirmation_token is not a confirmation token/,
+    );
+  });
+
+  it("tools without confirm: required pass untouched", async () => {
+    const { step } = setup();
+    expect((await runStep(step, ctxFor(tool("app_read"), { path: "x" }))).executed).toEqual({ path: "x" });
+  });
+
+  it("nested calls from handlers get a preview too, never an elicitation", async () => {
+    const { step } = setup();
+    const ctx = ctxFor(del, args, {
+      entry: "handler",
+      depth: 1,
+      client: { capabilities: { elicitation: {} }, era: "legacy" },
+    });
+    const { outcome } = await runStep(step, ctx);
+    expect(outcome.error?.code).toBe("confirmation_required");
+    expect(pendingElicitation(ctx)).toBeUndefined();
+  });
+});
+
+describe("confirmation: elicitation", () => {
+  const elicitingClient = { capabilities: { elicitation: { form: {} } }, era: "modern" as const };
+
+  async function ask(step: ReturnType<typeof setup>["step"]) {
+    const ctx = ctxFor(del, args, { client: elicitingClient });
+    const { outcome, executed } = await runStep(step, ctx);
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.code).toBe("input_required");
+    return pendingElicitation(ctx)!;
+  }
+
+  it("asks a client that declared form elicitation", async () => {
+    const { step } = setup();
+    const pending = await ask(step);
+    expect(pending.key).toBe("confirm");
+    expect(pending.message).toMatch(/DELETE \/v1\/secrets\/integrations\/old/);
+    expect(pending.requestedSchema).toMatchObject({ type: "object", required: ["confirm"] });
+    expect(pending.requestedSchema.properties.confirm?.type).toBe("boolean");
+    expect(pending.state).toMatch(/^tw1\./);
+  });
+
+  const retry = (state: string, responses: Record<string, unknown>, a = args) =>
+    ctxFor(del, a, { client: elicitingClient, input: { state, responses } });
+
+  it("runs on accept with the box ticked, once", async () => {
+    const { step } = setup();
+    const { state } = await ask(step);
+    const accept = { confirm: { action: "accept", content: { confirm: true } } };
+    expect((await runStep(step, retry(state, accept))).executed).toEqual(args);
+    expect((await runStep(step, retry(state, accept))).outcome.error?.message).toMatch(/already used/);
+  });
+
+  it.each([
+    ["decline", { confirm: { action: "decline" } }, /the user declined/],
+    ["cancel", { confirm: { action: "cancel" } }, /the user cancelled/],
+    [
+      "accept without the box",
+      { confirm: { action: "accept", content: { confirm: false } } },
+      /did not tick/,
+    ],
+    ["accept with a string", { confirm: { action: "accept", content: { confirm: "true" } } }, /did not tick/],
+    ["no answer", {}, /gave no answer/],
+    [
+      "an answer under another key",
+      { other: { action: "accept", content: { confirm: true } } },
+      /gave no answer/,
+    ],
+  ])("refuses on %s", async (_label, responses, message) => {
+    const { step } = setup();
+    const { state } = await ask(step);
+    const { outcome, executed } = await runStep(step, retry(state, responses));
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.message).toMatch(message);
+  });
+
+  it("an accept does not carry over to other arguments, and a forged state is refused", async () => {
+    const { step } = setup();
+    const { state } = await ask(step);
+    const accept = { confirm: { action: "accept", content: { confirm: true } } };
+    const other = await runStep(step, retry(state, accept, { path: "integrations/other", tenant: "acme" }));
+    expect(other.executed).toBeUndefined();
+    const forged = await runStep(step, retry("tw1.e30.AAAA", accept));
+    expect(forged.executed).toBeUndefined();
+    expect(forged.outcome.error?.message).toMatch(/state is not a confirmation token this server issued/);
+  });
+
+  it("an elicitation state is not accepted as a confirmation_token argument", async () => {
+    const { step } = setup();
+    const { state } = await ask(step);
+    const { executed, outcome } = await runStep(step, ctxFor(del, { ...args, confirmation_token: state }));
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.message).toMatch(/not a confirmation token this server issued/);
+  });
+
+  it.each([
+    [{ elicitation: {} }, true],
+    [{ elicitation: { form: {} } }, true],
+    [{ elicitation: { form: {}, url: {} } }, true],
+    [{ elicitation: { url: {} } }, false],
+    [{}, false],
+    [undefined, false],
+  ])("capabilities %j support form elicitation: %s", (capabilities, want) => {
+    expect(supportsFormElicitation({ capabilities, era: "legacy" })).toBe(want);
+  });
+});
+
+describe("preview text", () => {
+  it("describes HTTP, GraphQL and custom bindings", () => {
+    expect(describeAction(del, { path: "a/b" })).toBe("DELETE /v1/secrets/a/b");
+    const gql: CatalogTool = {
+      ...del,
+      binding: {
+        kind: "graphql",
+        source: "g",
+        operationType: "mutation",
+        operationName: "deleteStack",
+        document: "",
+        variables: [],
+      },
+    };
+    expect(describeAction(gql, {})).toBe("mutation deleteStack");
+    expect(
+      describeAction(
+        { ...del, summary: "handler wipe.ts", binding: { kind: "custom", handler: "w", module: "m" } },
+        {},
+      ),
+    ).toBe("handler wipe.ts");
+  });
+
+  it("masks secret-looking arguments and key/value write values", () => {
+    const t = tool("set", { secretKeys: { keysArg: "vars", valuesArg: "raw" } });
+    expect(
+      redactedArguments(
+        t,
+        { vars: { PORT: "1" }, raw: "v", api_key: "k", name: "n", confirmation_token: "t" },
+        pattern,
+      ),
+    ).toEqual({ vars: { PORT: MASK }, raw: MASK, api_key: MASK, name: "n" });
+  });
+});

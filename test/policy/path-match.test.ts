@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkListing,
+  checkPath,
+  isUnder,
+  parsePath,
+  parsePrefix,
+  type Scope,
+} from "../../src/policy/path-match.js";
+
+const seg = (text: string) => {
+  const parsed = parsePrefix(text);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.segments;
+};
+
+describe("parsePath", () => {
+  it.each([
+    ["integrations/salesforce/oauth", ["integrations", "salesforce", "oauth"]],
+    ["a", ["a"]],
+    ["a.b/c-d_e", ["a.b", "c-d_e"]],
+    ["..a/b..", ["..a", "b.."]],
+  ])("accepts %j", (value, segments) => {
+    expect(parsePath(value)).toEqual({ ok: true, segments });
+  });
+
+  it.each([
+    ["", /empty/],
+    ["..", /'\.' or '\.\.' segment/],
+    [".", /'\.' or '\.\.' segment/],
+    ["a/../b", /'\.' or '\.\.' segment/],
+    ["a/./b", /'\.' or '\.\.' segment/],
+    ["integrations/..", /'\.' or '\.\.' segment/],
+    ["a//b", /empty segment/],
+    ["/a/b", /starts with '\/'/],
+    ["a/b/", /ends with '\/'/],
+    ["%2e%2e/etc", /percent escape/],
+    ["a/%2E%2E", /percent escape/],
+    ["a/%2fb", /percent escape/],
+    [".%2e/x", /percent escape/],
+    ["a\\b", /backslash/],
+    ["a?x=1", /'\?' or '#'/],
+    ["a#f", /'\?' or '#'/],
+    ["a;b", /';'/],
+    ["a/..;/b", /';'/],
+    ["a\u0000b", /control character/],
+    ["a\nb", /control character/],
+    ["a\u0085b", /control character/],
+    ["ａ/b", /normalisation/],
+    ["a/．．/b", /normalisation/],
+    ["a/ b", /whitespace/],
+    ["a /b", /whitespace/],
+  ])("refuses %j", (value, problem) => {
+    const parsed = parsePath(value);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problem).toMatch(problem);
+  });
+});
+
+describe("parsePrefix", () => {
+  it("treats a trailing slash as optional and the empty prefix as everything", () => {
+    expect(parsePrefix("integrations/")).toEqual({ ok: true, segments: ["integrations"] });
+    expect(parsePrefix("integrations")).toEqual({ ok: true, segments: ["integrations"] });
+    expect(parsePrefix("")).toEqual({ ok: true, segments: [] });
+    expect(parsePrefix("/")).toEqual({ ok: true, segments: [] });
+  });
+  it("takes a leading slash only where operators write lists", () => {
+    expect(parsePrefix("/integrations/").ok).toBe(false);
+    expect(parsePrefix("/integrations/", { leadingSlash: true })).toEqual({
+      ok: true,
+      segments: ["integrations"],
+    });
+  });
+  it.each(["a//", "../", "a/../", "%2e/", "a\\", "a?/", "a//b/"])("refuses %j", (value) => {
+    expect(parsePrefix(value).ok).toBe(false);
+  });
+});
+
+describe("isUnder", () => {
+  it.each([
+    ["a/b", "a", true],
+    ["a/b", "a/b", true],
+    ["a/bc", "a/b", false],
+    ["a", "a/b", false],
+    ["ab/c", "a", false],
+    ["a/b/c", "", true],
+  ])("%j under %j: %s", (path, prefix, want) => {
+    expect(isUnder(seg(path), seg(prefix))).toBe(want);
+  });
+  it("is case-sensitive unless asked", () => {
+    expect(isUnder(seg("Infra/db"), seg("infra"))).toBe(false);
+    expect(isUnder(seg("Infra/db"), seg("infra"), true)).toBe(true);
+  });
+});
+
+describe("checkPath", () => {
+  const scope: Scope = {
+    allow: [seg("integrations"), seg("apps/billing")],
+    deny: [seg("integrations/stripe")],
+  };
+  it.each([
+    ["integrations/salesforce/oauth", { ok: true }],
+    ["apps/billing/smtp-password", { ok: true }],
+    ["apps/billingx/y", { ok: false, by: "allow" }],
+    ["apps/other", { ok: false, by: "allow" }],
+    ["infra/db/primary/credentials", { ok: false, by: "allow" }],
+    ["integrations/stripe/api-key", { ok: false, by: "deny", prefix: ["integrations", "stripe"] }],
+    ["integrations/Stripe/api-key", { ok: false, by: "deny", prefix: ["integrations", "stripe"] }],
+    ["integrations/stripe", { ok: false, by: "deny", prefix: ["integrations", "stripe"] }],
+    ["integrations/stripe-old/key", { ok: true }],
+    ["Integrations/salesforce/oauth", { ok: false, by: "allow" }],
+  ])("%j -> %j", (path, verdict) => {
+    expect(checkPath(seg(path), scope)).toEqual(verdict);
+  });
+  it("without lists everything passes; deny alone refuses only its prefixes", () => {
+    expect(checkPath(seg("anything/at/all"), {})).toEqual({ ok: true });
+    expect(checkPath(seg("infra/x"), { deny: [seg("infra")] })).toMatchObject({ ok: false, by: "deny" });
+    expect(checkPath(seg("apps/x"), { deny: [seg("infra")] })).toEqual({ ok: true });
+  });
+});
+
+describe("checkListing", () => {
+  const scope: Scope = {
+    allow: [seg("integrations"), seg("apps/billing")],
+    deny: [seg("integrations/stripe")],
+  };
+  it.each([
+    ["integrations/salesforce", "inside"],
+    ["apps/billing", "inside"],
+    ["integrations", "filter"],
+    ["apps", "filter"],
+    ["", "filter"],
+    ["integrations/stripe", "refused"],
+    ["integrations/stripe/sub", "refused"],
+    ["infra", "refused"],
+    ["apps/other", "refused"],
+    ["integ", "refused"],
+  ])("prefix %j -> %s", (prefix, mode) => {
+    expect(checkListing(seg(prefix), scope).mode).toBe(mode);
+  });
+  it("a deny list alone filters listings that cover a denied prefix", () => {
+    expect(checkListing(seg(""), { deny: [seg("infra")] }).mode).toBe("filter");
+    expect(checkListing(seg("apps"), { deny: [seg("infra")] }).mode).toBe("inside");
+    expect(checkListing(seg("INFRA/db"), { deny: [seg("infra")] }).mode).toBe("refused");
+  });
+});

@@ -1,0 +1,244 @@
+import { describe, expect, it } from "vitest";
+import { deniedToolsStep } from "../../src/policy/denied-tools.js";
+import { MASK } from "../../src/policy/mask.js";
+import { pathScopeStep } from "../../src/policy/paths.js";
+import { readOnlyStep } from "../../src/policy/read-only.js";
+import { collectKeyValues, secretKeysStep } from "../../src/policy/secret-keys.js";
+import { tenantLockStep } from "../../src/policy/tenant.js";
+import { ctxFor, docWith, runStep, settingsFor, tool } from "./helpers.js";
+
+const refusal = (ctx: ReturnType<typeof ctxFor>) => ctx.notes.get("policy.refusal");
+
+describe("read-only", () => {
+  const on = readOnlyStep({ env: "APP_READ_ONLY", on: true });
+  it.each([
+    ["read", false],
+    ["write", true],
+    ["destructive", true],
+  ] as const)("%s tool refused: %s", async (safety, refused) => {
+    const ctx = ctxFor(tool(`app_${safety}`, {}, { safety }), {});
+    const { outcome, executed } = await runStep(on, ctx);
+    expect(executed === undefined).toBe(refused);
+    if (refused) {
+      expect(outcome.error?.message).toMatch(
+        new RegExp(
+          `^refused by APP_READ_ONLY=true: app_${safety} (writes|deletes or destroys); unset APP_READ_ONLY`,
+        ),
+      );
+      expect(refusal(ctx)).toMatchObject({ policy: "read-only", rule: "APP_READ_ONLY=true" });
+    }
+  });
+  it("does nothing when off", async () => {
+    const { executed } = await runStep(
+      readOnlyStep({ env: "APP_READ_ONLY", on: false }),
+      ctxFor(tool("w", {}, { safety: "destructive" }), {}),
+    );
+    expect(executed).toBeDefined();
+  });
+});
+
+describe("denied tools", () => {
+  it("refuses like an unknown tool, under the name it was called by", async () => {
+    const step = deniedToolsStep(new Map([["app_delete", "APP_DENIED_TOOLS"]]));
+    const ctx = { ...ctxFor(tool("app_delete"), {}), calledAs: "app_remove" };
+    const { outcome, executed } = await runStep(step, ctx);
+    expect(executed).toBeUndefined();
+    expect(outcome.error).toEqual({ message: "unknown tool 'app_remove'", code: "unknown_tool" });
+    expect(refusal(ctx)).toMatchObject({ policy: "denied-tools", rule: "APP_DENIED_TOOLS" });
+    expect((await runStep(step, ctxFor(tool("app_read"), {}))).executed).toBeDefined();
+  });
+});
+
+describe("tenant and partner lock", () => {
+  const t = tool("app_read", { tenantArg: "tenant", partnerArg: "partner" });
+  const step = tenantLockStep({ env: "APP_TENANT", value: "acme" }, { env: "APP_PARTNER", value: "p-x" });
+  it("fills an absent tenant and partner", async () => {
+    const ctx = ctxFor(t, { path: "a" });
+    const { executed } = await runStep(step, ctx);
+    expect(executed).toEqual({ path: "a", tenant: "acme", partner: "p-x" });
+    expect(ctx.notes.get("policy.applied")).toEqual(["tenant-lock:filled", "partner-lock:filled"]);
+  });
+  it("passes the locked tenant", async () => {
+    expect((await runStep(step, ctxFor(t, { tenant: "acme", partner: "p-x" }))).executed).toBeDefined();
+  });
+  it.each([
+    [
+      { tenant: "globex" },
+      /^refused by APP_TENANT: this server is locked to tenant acme and 'tenant' names another tenant/,
+    ],
+    [{ tenant: "ACME" }, /locked to tenant acme/],
+    [{ partner: "p-other" }, /^refused by APP_PARTNER: this server is locked to partner p-x/],
+  ])("refuses %j", async (args, message) => {
+    const ctx = ctxFor(t, args);
+    const { outcome, executed } = await runStep(step, ctx);
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.message).toMatch(message);
+    expect(outcome.error?.message).not.toContain("globex");
+  });
+  it("leaves tools without a tenant argument and unlocked servers alone", async () => {
+    expect((await runStep(step, ctxFor(tool("x"), { path: "a" }))).executed).toEqual({ path: "a" });
+    const open = tenantLockStep(undefined, undefined);
+    expect((await runStep(open, ctxFor(t, { tenant: "globex" }))).executed).toEqual({ tenant: "globex" });
+  });
+});
+
+describe("path scopes", () => {
+  const doc = docWith([]);
+  const scoped = tool("app_read", { scopedPath: "path" });
+  const listing = tool("app_list", {
+    scopedList: { prefixArg: "prefix", itemsPath: "items", itemPathField: "path" },
+  });
+  const items = {
+    items: [
+      { path: "integrations/salesforce/oauth" },
+      { path: "integrations/stripe/api-key" },
+      { path: "infra/db/primary/credentials" },
+      { path: "apps/billing/smtp" },
+      { path: "../escape" },
+      { nopath: true },
+    ],
+    next_cursor: "c2",
+  };
+
+  it.each([
+    [{}, "integrations/salesforce/oauth", true],
+    [{}, "infra/db", true],
+    [{}, "..", false],
+    [{}, "integrations/../infra", false],
+    [{ APP_ALLOWED_PATHS: "integrations/" }, "integrations/salesforce/oauth", true],
+    [{ APP_ALLOWED_PATHS: "integrations/" }, "infra/db/primary/credentials", false],
+    [{ APP_ALLOWED_PATHS: "integrations" }, "integrationsx/a", false],
+    [
+      { APP_ALLOWED_PATHS: "integrations/", APP_DENIED_PATHS: "integrations/stripe" },
+      "integrations/stripe/api-key",
+      false,
+    ],
+    [{ APP_DENIED_PATHS: "infra/" }, "Infra/db", false],
+    [{ APP_DENIED_PATHS: "infra/" }, "apps/x", true],
+  ])("%j: %j allowed %s", async (env, path, allowed) => {
+    const ctx = ctxFor(scoped, { path });
+    const { outcome, executed } = await runStep(pathScopeStep(settingsFor(doc, env)), ctx);
+    expect(executed !== undefined, outcome.error?.message).toBe(allowed);
+    if (!allowed) expect(outcome.error?.code).toBe("refused");
+  });
+
+  it("refusal messages name the setting and how to change it, never echo a bad value", async () => {
+    const s = settingsFor(doc, {
+      APP_ALLOWED_PATHS: "integrations/",
+      APP_DENIED_PATHS: "integrations/stripe",
+    });
+    const run = async (path: string) =>
+      (await runStep(pathScopeStep(s), ctxFor(scoped, { path }))).outcome.error?.message;
+    expect(await run("infra/db")).toBe(
+      "refused by APP_ALLOWED_PATHS=integrations/: 'path' is outside the allowed prefixes; add its prefix to APP_ALLOWED_PATHS to allow it",
+    );
+    expect(await run("integrations/stripe/api-key")).toBe(
+      "refused by APP_DENIED_PATHS: 'path' is under the denied prefix integrations/stripe/; remove that prefix from APP_DENIED_PATHS to allow it",
+    );
+    const traversal = await run("a/%2e%2e/secret-canary");
+    expect(traversal).toMatch(/^refused by the path policy: 'path' contains a percent escape/);
+    expect(traversal).not.toContain("secret-canary");
+  });
+
+  it("a listing is filtered to the scope, whatever the upstream sent", async () => {
+    const s = settingsFor(doc, {
+      APP_ALLOWED_PATHS: "integrations/,apps/",
+      APP_DENIED_PATHS: "integrations/stripe",
+    });
+    const ctx = ctxFor(listing, {});
+    const { outcome, executed } = await runStep(pathScopeStep(s), ctx, { data: items });
+    expect(executed).toEqual({});
+    expect(outcome.data).toEqual({
+      items: [{ path: "integrations/salesforce/oauth" }, { path: "apps/billing/smtp" }],
+      next_cursor: "c2",
+    });
+    expect(ctx.notes.get("policy.applied")).toEqual(["paths:filtered(4)"]);
+  });
+
+  it("one allowed prefix fills an absent listing prefix", async () => {
+    const s = settingsFor(doc, { APP_ALLOWED_PATHS: "integrations" });
+    const { executed, outcome } = await runStep(pathScopeStep(s), ctxFor(listing, {}), { data: items });
+    expect(executed).toEqual({ prefix: "integrations/" });
+    expect((outcome.data as typeof items).items.map((i) => i.path)).toEqual([
+      "integrations/salesforce/oauth",
+      "integrations/stripe/api-key",
+    ]);
+  });
+
+  it.each([
+    ["infra/", false],
+    ["integrations/stripe/", false],
+    ["integrations/", true],
+    ["integrations/salesforce", true],
+    ["", true],
+    ["a//b/", false],
+    ["..", false],
+  ])("listing prefix %j allowed %s", async (prefix, allowed) => {
+    const s = settingsFor(doc, {
+      APP_ALLOWED_PATHS: "integrations/",
+      APP_DENIED_PATHS: "integrations/stripe",
+    });
+    const { executed } = await runStep(pathScopeStep(s), ctxFor(listing, { prefix }), { data: items });
+    expect(executed !== undefined).toBe(allowed);
+  });
+
+  it("without lists a listing is not filtered", async () => {
+    const { outcome } = await runStep(pathScopeStep(settingsFor(doc)), ctxFor(listing, {}), { data: items });
+    expect(outcome.data).toBe(items);
+  });
+});
+
+describe("secret-like keys", () => {
+  const step = secretKeysStep(/(secret|token|passw(or)?d|api[_-]?key)/i);
+  const map = tool("app_set_env", { secretKeys: { keysArg: "vars" } }, { safety: "write" });
+  const list = tool("app_set_env_list", { secretKeys: { keysArg: "variables" } }, { safety: "write" });
+
+  it.each([
+    ["a map", map, { vars: { PORT: "8080", LOG_LEVEL: "debug" } }, true],
+    [
+      "a map with a secret-like key",
+      map,
+      { vars: { PORT: "1", STRIPE_SECRET_KEY: "sk_live_canary" } },
+      false,
+    ],
+    ["lower case", map, { vars: { db_password: "x" } }, false],
+    ["a list of {key, value}", list, { variables: [{ key: "PORT", value: "1" }] }, true],
+    ["a list of {name, value}", list, { variables: [{ name: "GITHUB_TOKEN", value: "ghp_canary" }] }, false],
+    ["a list of names (unset)", list, { variables: ["API_KEY"] }, false],
+    ["a list of harmless names", list, { variables: ["PORT"] }, true],
+  ])("%s -> allowed %s", async (_label, t, args, allowed) => {
+    const ctx = ctxFor(t, args);
+    const { outcome, executed } = await runStep(step, ctx);
+    expect(executed !== undefined).toBe(allowed);
+    if (!allowed) {
+      expect(outcome.error?.message).toMatch(
+        /^refused by the secret-like key policy: \w+ looks like a credential/,
+      );
+      expect(outcome.error?.message).not.toMatch(/canary/);
+    }
+  });
+
+  it("values the upstream echoes back are masked, in results and errors", async () => {
+    const args = { vars: { PORT: "8080", GREETING: "hello-world-value" } };
+    const ok = await runStep(step, ctxFor(map, args), {
+      data: { set: { GREETING: "hello-world-value" }, note: "PORT=8080" },
+    });
+    expect(ok.outcome.data).toEqual({ set: { GREETING: MASK }, note: `PORT=${MASK}` });
+    const failed = await runStep(step, ctxFor(map, args), {
+      data: null,
+      error: { message: "upstream answered HTTP 422: GREETING=hello-world-value rejected", code: "http_422" },
+    });
+    expect(failed.outcome.error?.message).toBe(`upstream answered HTTP 422: GREETING=${MASK} rejected`);
+  });
+
+  it("collects keys and values from every shape", () => {
+    expect(collectKeyValues({ A: "1", B: { nested: "2" } })).toEqual({
+      keys: ["A", "B"],
+      values: ["1", "2"],
+    });
+    expect(collectKeyValues([{ key: "A", value: "1" }, "B", { name: "C" }], ["v"])).toEqual({
+      keys: ["A", "B", "C"],
+      values: ["1", "v"],
+    });
+  });
+});
