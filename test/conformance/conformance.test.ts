@@ -1,0 +1,114 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { parse } from "yaml";
+import { genToDisk } from "../helpers/generate.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { NODE22, type Served, serveHttp } from "../transport/serve-http.js";
+import { startBearerProxy } from "./bearer-proxy.js";
+
+// The official MCP conformance suite (@modelcontextprotocol/conformance 0.1.16, Node 22, HTTP only) against a
+// server generated the way users generate theirs: test/conformance/catalog (a manifest with hand-written
+// handlers, assets and prompt templates) -> `toolwright serve` over Streamable HTTP. Every active scenario must
+// pass except those in expected-failures.yml (each with its reason); the runner itself fails on a listed
+// scenario that starts passing. The runner cannot send credentials, so a loopback proxy adds the bearer.
+
+const RUNNER = join(ROOT, "node_modules/@modelcontextprotocol/conformance/dist/index.js");
+const BASELINE = join(ROOT, "test/conformance/expected-failures.yml");
+const KEY = "conformance-client-key-7d41a9";
+
+let served: Served;
+let proxy: Awaited<ReturnType<typeof startBearerProxy>>;
+
+beforeAll(async () => {
+  const { dir } = await genToDisk(join(ROOT, "test/conformance/catalog/tools.yaml"), tmpDir("conformance"));
+  served = await serveHttp(dir, { MCP_TRANSPORT: "http", PORT: "0", CONFORMANCE_MCP_KEY: KEY });
+  proxy = await startBearerProxy(served.url, KEY);
+});
+afterAll(async () => {
+  await proxy?.close();
+  expect(await served?.stop()).toBe(0);
+});
+
+interface Check {
+  id: string;
+  status: "SUCCESS" | "FAILURE" | "WARNING" | "INFO" | "SKIPPED";
+  errorMessage?: string;
+  details?: Record<string, any>;
+}
+
+function runSuite(
+  args: string[],
+): Promise<{ code: number | null; output: string; results: Map<string, Check[]> }> {
+  const home = mkdtempSync(join(tmpdir(), "tw-conformance-"));
+  const out = join(home, "results");
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE22, [RUNNER, "server", "--url", proxy.url, "-o", out, ...args], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache"), NO_COLOR: "1" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const results = new Map<string, Check[]>();
+      for (const entry of readdirSync(out)) {
+        const scenario = entry.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, "");
+        results.set(scenario, JSON.parse(readFileSync(join(out, entry, "checks.json"), "utf8")) as Check[]);
+      }
+      resolve({ code, output, results });
+    });
+  });
+}
+
+it("serves the fixture tools, resources and prompts the scenarios call", async () => {
+  // Some scenarios pass vacuously against a server without their tool; make sure ours exist.
+  const client = new Client({ name: "fixture-check", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(proxy.url)));
+  const tools = (await client.listTools()).tools.map((t) => t.name);
+  expect(tools).toEqual(
+    expect.arrayContaining(["test_simple_text", "test_error_handling", "test_tool_with_progress"]),
+  );
+  const resources = (await client.listResources()).resources.map((r) => r.uri);
+  expect(resources).toEqual(["test://static-text", "test://static-binary"]);
+  const prompts = (await client.listPrompts()).prompts.map((p) => p.name);
+  expect(prompts).toEqual(["test_simple_prompt", "test_prompt_with_arguments"]);
+  await client.close();
+});
+
+it("passes every active scenario but the listed expected failures", async () => {
+  const expected = (parse(readFileSync(BASELINE, "utf8")) as { server: string[] }).server;
+  const { code, output, results } = await runSuite(["--expected-failures", BASELINE]);
+  expect(code, output).toBe(0);
+
+  // As the runner counts them: a warning fails a scenario too.
+  const failed = [...results]
+    .filter(([, checks]) => checks.some((c) => c.status === "FAILURE" || c.status === "WARNING"))
+    .map(([id]) => id);
+  expect(failed.sort()).toEqual([...expected].sort());
+  expect(results.size).toBeGreaterThanOrEqual(30);
+
+  // The passes are real: the scenario saw our handlers' results, not an unknown-tool error.
+  const detail = (scenario: string) => results.get(scenario)?.[0]?.details?.result;
+  expect(detail("tools-call-simple-text")).toEqual({
+    content: [{ type: "text", text: "This is a simple text response for testing." }],
+  });
+  expect(detail("tools-call-error").isError).toBe(true);
+  expect(detail("tools-call-error").content[0].text).toMatch(
+    /^This tool intentionally returns an error for testing \(correlation id [0-9a-f]+\)$/,
+  );
+  expect(results.get("tools-call-with-progress")?.[0]?.details?.progressCount).toBe(3);
+  expect(results.get("resources-templates-read")?.[0]?.details?.content).toBe(
+    '{"id":"123","templateTest":true,"data":"Data for ID: 123"}',
+  );
+  expect(results.get("dns-rebinding-protection")?.map((c) => c.status)).toEqual(["SUCCESS", "SUCCESS"]);
+});
