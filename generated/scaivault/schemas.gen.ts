@@ -1165,7 +1165,7 @@ export const tools = {
         ca_id: CaId,
         common_name: z.string().min(1).max(64),
         alt_names: z.array(DnsName).max(100).optional(),
-        ip_sans: z.array(z.intersection(z.string(), z.union([z.unknown(), z.unknown()]))).max(20).optional(),
+        ip_sans: z.array(z.union([z.string(), z.string()])).max(20).optional(),
         usage: CertificateUsage.optional(),
         key_algorithm: KeyAlgorithm.optional(),
         ttl: Duration.optional(),

@@ -136,17 +136,23 @@ export class SchemaConverter {
   private composition(s: Json, at: At): SchemaNode {
     const own: Json = {};
     for (const [k, v] of Object.entries(s)) if (!COMPOSITION.has(k) && !ANNOTATION_ONLY.has(k)) own[k] = v;
+    // `{ type: string, anyOf: [{ format: ipv4 }, { format: ipv6 }] }`: branches without a type of their own are
+    // partial schemas of the parent's type, not "any value".
+    const ownType = typeof own.type === "string" ? own.type : undefined;
+    const lists = (["allOf", "oneOf", "anyOf"] as const).flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : []));
+    const inherits = ownType !== undefined && lists.every(isPartial);
+    const branch = (v: unknown) => (inherits ? { ...(v as Json), type: ownType } : v);
     const parts: SchemaNode[] = [];
-    if (Object.keys(own).length > 0) parts.push(this.core(own, at));
+    if (Object.keys(own).length > 0 && !(inherits && Object.keys(own).length === 1)) parts.push(this.core(own, at));
     if (Array.isArray(s.allOf)) {
       s.allOf.forEach((p, i) => {
-        parts.push(this.convert(p, child(at, "allOf", i)));
+        parts.push(this.convert(branch(p), child(at, "allOf", i)));
       });
     }
     for (const key of ["oneOf", "anyOf"] as const) {
       const list = s[key];
       if (!Array.isArray(list)) continue;
-      const variants = list.map((v, i) => this.convert(v, child(at, key, i)));
+      const variants = list.map((v, i) => this.convert(branch(v), child(at, key, i)));
       const union: SchemaNode = { kind: "union", variants, exclusive: key === "oneOf" };
       const disc = this.discriminator(s.discriminator, list, variants, at);
       if (disc) union.discriminator = disc;
@@ -304,6 +310,13 @@ export class SchemaConverter {
   ref(at: At): SourceRef {
     return { file: at.doc.file, pointer: at.pointer };
   }
+}
+
+/** An inline schema that constrains without naming a type, a `$ref`, a composition or a value set. */
+function isPartial(v: unknown): boolean {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const o = v as Json;
+  return !("type" in o) && !("$ref" in o) && !("enum" in o) && !("const" in o) && !Object.keys(o).some((k) => COMPOSITION.has(k));
 }
 
 function symbolNameFromPointer(segments: string[]): string {
