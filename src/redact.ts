@@ -14,15 +14,23 @@ export function rememberSecret(value: string | undefined): void {
   if (value !== undefined && value.length >= 4) knownSecrets.add(value);
 }
 
-const RULES: Array<[RegExp, string]> = [
+/**
+ * A value next to a credential-named key is taken for a credential unless it is a short plain word: prose such as
+ * "'infra/db/credentials': No access policy grants" must stay readable.
+ */
+function credentialValue(match: string, key: string, sep: string, value: string): string {
+  return /^[A-Za-z]{1,11}$/.test(value) ? match : `${key}${sep}[redacted]`;
+}
+
+const RULES: Array<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
   // URLs of any scheme, including ones with credentials in them.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, "[url]"],
   // Authorization-style values.
   [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, "$1 [redacted]"],
   // key=value or key: value pairs whose key names a credential.
   [
-    /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)(["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
-    "$1$2[redacted]",
+    /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi,
+    credentialValue,
   ],
   // JWTs.
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted]"],
@@ -63,7 +71,8 @@ export function redact(text: string): string {
   for (const secret of knownSecrets) {
     if (out.includes(secret)) out = out.split(secret).join("[redacted]");
   }
-  for (const [pattern, replacement] of RULES) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of RULES)
+    out = out.replace(pattern, replacement as (m: string, ...g: string[]) => string);
   return out
     .replace(/[\u0000-\u001f\u007f]+/g, " ")
     .replace(/\s+/g, " ")

@@ -5,7 +5,7 @@ describe("redact", () => {
   it.each([
     ["see https://ops.internal.example/runbook?x=1 now", "see [url] now"],
     ["postgres://admin:pw@db:5432/x failed", "[url] failed"],
-    ["Authorization: Bearer abc.def.ghi123", "Authorization: [redacted] [redacted]"],
+    ["Authorization: Bearer abc.def.ghi123", "Authorization: Bearer [redacted]"],
     ["got token=abc123 and api_key: 'k-99'", "got token=[redacted] and api_key: '[redacted]'"],
     ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-part", "jwt [redacted]"],
     ["mail ops@corp.example now", "mail [email] now"],
@@ -16,6 +16,11 @@ describe("redact", () => {
     ["key sk_live_51HxQ0abcdef0123456789 leaked", "key [redacted] leaked"],
     ["at /srv/app/lib/db.js:12:5", "at [path][host]:5"],
     ["line one\nline two\r\n", "line one line two"],
+    [
+      "read of 'infra/db/primary/credentials': No access policy grants it",
+      "read of 'infra/db/primary/credentials': No access policy grants it",
+    ],
+    ["password: hunter22 rejected", "password: [redacted] rejected"],
   ])("%j -> %j", (input, expected) => {
     expect(redact(input)).toBe(expected);
   });
