@@ -1,7 +1,9 @@
+import { Client as ClientV2, StreamableHTTPClientTransport as HttpV2 } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { startBalancer } from "./balancer.js";
 import { type Served, serveHttp } from "./serve-http.js";
 
 // Stateless replicas: two `toolwright serve scaivault` processes behind one (imagined) load balancer share only
@@ -43,15 +45,18 @@ async function connect(served: Served): Promise<Client> {
 let a: Client;
 let b: Client;
 let other: Client;
+let servedA: Served;
+let servedB: Served;
 
 beforeAll(async () => {
   upstream = await startScaivaultUpstream();
-  const [servedA, servedB, servedOther] = await Promise.all([
+  let servedOther: Served;
+  [servedA, servedB, servedOther] = await Promise.all([
     replica(SHARED_SECRET),
     replica(SHARED_SECRET),
     replica("another-confirm-secret-0000"),
   ]);
-  [a, b, other] = await Promise.all([connect(servedA!), connect(servedB!), connect(servedOther!)]);
+  [a, b, other] = await Promise.all([connect(servedA), connect(servedB), connect(servedOther)]);
 });
 afterAll(async () => {
   await Promise.all([a, b, other].map((client) => client?.close()));
@@ -112,4 +117,68 @@ it("a replica with another secret refuses the token, and no replica accepts it f
   });
   expect(elsewhere.isError).toBe(true);
   expect(deletes()).toEqual(["/v1/secrets/apps/billing/smtp-password"]);
+});
+
+it("a 2026-07-28 client confirms by elicitation behind a round-robin balancer (ask on one replica, retry on the other)", async () => {
+  const balancer = await startBalancer([servedA.url, servedB.url]);
+  const asked: unknown[] = [];
+  const client = new ClientV2(
+    { name: "eliciting-client", version: "1.0.0" },
+    { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } },
+  );
+  client.setRequestHandler("elicitation/create", async (request) => {
+    asked.push(request.params);
+    return { action: "accept", content: { confirm: true } };
+  });
+  try {
+    await client.connect(
+      new HttpV2(new URL(balancer.url), {
+        requestInit: { headers: { authorization: `Bearer ${CLIENT_KEY}` } },
+      }),
+    );
+    expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+    const path = "infra/ssh/deploy-key";
+    const hitsBefore = balancer.hits.length;
+    const result = await client.callTool({ name: "scaivault_delete_secret", arguments: { path } });
+    expect(result.isError, text(result)).toBeFalsy();
+    expect(asked).toHaveLength(1);
+    // The question and the answer were served by different processes: nothing was remembered in between.
+    const served = balancer.hits.slice(hitsBefore);
+    expect(served.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(served).size).toBe(2);
+    expect(deletes()).toContain(`/v1/secrets/${path}`);
+  } finally {
+    await client.close();
+    await balancer.close();
+  }
+});
+
+it("a 2025-era client over HTTP gets the preview, never a server-to-client request it could not answer", async () => {
+  // Stateless legacy serving cannot carry elicitation/create (the answer would reach another instance), so
+  // even a client that declares elicitation is given the preview token instead of being left waiting.
+  const client = new ClientV2(
+    { name: "legacy-eliciting", version: "1.0.0" },
+    { capabilities: { elicitation: { form: {} } } },
+  );
+  let asked = 0;
+  client.setRequestHandler("elicitation/create", async () => {
+    asked += 1;
+    return { action: "accept", content: { confirm: true } };
+  });
+  await client.connect(
+    new HttpV2(new URL(servedA.url), { requestInit: { headers: { authorization: `Bearer ${CLIENT_KEY}` } } }),
+  );
+  try {
+    const before = deletes().length;
+    const result = await client.callTool({
+      name: "scaivault_delete_secret",
+      arguments: { path: "integrations/salesforce/oauth" },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.parse(text(result)).confirmation_required).toBe(true);
+    expect(asked).toBe(0);
+    expect(deletes()).toHaveLength(before);
+  } finally {
+    await client.close();
+  }
 });
