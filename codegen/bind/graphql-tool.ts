@@ -438,7 +438,12 @@ function outputOfOperation(
 ): { output?: SchemaNode; wrapped: boolean; field?: string } {
   if (!op.root) return { output: op.data, wrapped: false };
   const schema = op.root.schema;
-  if (schema.kind === "nullable" && isObjectRoot(schema.inner, ctx.symbols)) {
+  // An interface or union selection is a union of objects: as much an object as MCP needs.
+  const objectLike = (node: SchemaNode) =>
+    isObjectRoot(node, ctx.symbols) ||
+    (node.kind === "union" && node.variants.every((v) => isObjectRoot(v, ctx.symbols)));
+  if (objectLike(schema)) return { output: schema, wrapped: false, field: op.root.key };
+  if (schema.kind === "nullable" && objectLike(schema.inner)) {
     notes.push(
       `${op.root.name} may return null (nothing matches); the tool then answers with a not_found error`,
     );
@@ -483,6 +488,17 @@ export function selectGraphqlTools(
       const name = fitName(`${ctx.prefix}${snakeCase(rf.name)}`, maxName);
       const tool = bindGraphqlTool(name, { kind: "field", model, field: rf }, undefined, rf.source, ctx);
       if (tool) tools.push(tool);
+    }
+  }
+  // Runs last, once every tool of the catalog has been typed: which custom scalars did any of them leave unmapped.
+  for (const model of sources) {
+    for (const [scalar, at] of [...model.types.unmapped].sort(([a], [b]) => compareStrings(a, b))) {
+      ctx.diags.warn(
+        "TW150",
+        `source "${model.id}": scalar ${scalar} has no JSON Schema mapping; tools type it as any JSON primitive`,
+        at,
+        `Map it under sources.${model.id}.scalars (e.g. ${scalar}: { type: string }).`,
+      );
     }
   }
   return tools;

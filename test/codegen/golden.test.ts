@@ -20,6 +20,17 @@ const CASES = [
     job: { kind: "manifest" as const, manifest: join(ROOT, "test/fixtures/openapi30/tools.yaml") },
   },
   {
+    name: "graphql-types",
+    job: { kind: "manifest" as const, manifest: join(ROOT, "test/fixtures/graphql-types/tools.yaml") },
+  },
+  {
+    name: "graphql-introspection",
+    job: {
+      kind: "manifest" as const,
+      manifest: join(ROOT, "test/fixtures/graphql-introspection/tools.yaml"),
+    },
+  },
+  {
     name: "swagger2",
     job: {
       kind: "spec" as const,

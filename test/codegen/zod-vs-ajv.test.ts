@@ -44,7 +44,7 @@ async function disagreements(dir: string): Promise<{ count: number; checked: num
 }
 
 describe("generated zod agrees with the published JSON Schema", () => {
-  for (const fixture of ["kitchen-sink", "openapi30", "swagger2"]) {
+  for (const fixture of ["kitchen-sink", "openapi30", "swagger2", "graphql-types", "graphql-introspection"]) {
     it(`${fixture}: zero disagreements`, async () => {
       const r = await disagreements(join(ROOT, "test/fixtures", fixture, "expected"));
       expect(r.checked).toBeGreaterThan(100);

@@ -19,9 +19,10 @@ const { getNamedType, isAbstractType, isInterfaceType, isLeafType, isListType, i
  * - each type expanded once per path: a type met again below itself is `{ id }` (or `__typename` without an id),
  *   and so are objects at the depth limit (objects without an id are left out there);
  * - interfaces and unions as `__typename`, the interface's own fields, and one inline fragment per possible type
- *   (up to MAX_FRAGMENTS; beyond that only `__typename` and the interface's fields). Fields that fragments share by
- *   name but not by type (`status: StackStatus!` vs `status: AppStatus!`) are aliased, or the document would not
- *   validate;
+ *   (up to MAX_FRAGMENTS; beyond that only `__typename` and the interface's fields). A fragment holds its type's
+ *   leaves and `{ id }` references, not deeper objects: a list of mixed results stays readable, and the details of
+ *   one are a `node(id:)` away. Fields that fragments share by name but not by type (`status: StackStatus!` vs
+ *   `status: AppStatus!`) are aliased, or the document would not validate;
  * - Relay connections (a `pageInfo` with `hasNextPage`/`endCursor`, and `nodes` or `edges { node }`) as their own
  *   leaves (`totalCount`), `pageInfo { hasNextPage endCursor }` and the nodes, without spending a level; a nested
  *   connection whose `first` has no default asks for NESTED_PAGE items, so the result stays bounded.
@@ -246,7 +247,7 @@ export class SelectionDeriver {
               const alias = aliases?.get((f as SelField).name);
               return alias ? { ...f, alias } : f;
             })
-        : this.fieldsOf(member, level, depth, new Set(path).add(member.name), shared, aliases);
+        : this.fieldsOf(member, depth, depth, new Set(path).add(member.name), shared, aliases);
       if (sub.length > 0) items.push({ kind: "fragment", on: member.name, sub });
     }
     return items;

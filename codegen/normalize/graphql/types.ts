@@ -122,8 +122,13 @@ export class GraphqlTypes {
     if (!this.symbols.has(id)) {
       this.symbols.declare(id, type.name, astRef(this.file, type.astNode));
       const values = type.getValues();
-      const documented = values.filter((v) => describe(v.description));
-      const lines = documented.map((v) => `${v.name}: ${describe(v.description)}`);
+      // Value descriptions have no place of their own in JSON Schema; they are listed in the type's description.
+      const lines = values
+        .filter((v) => describe(v.description) || v.deprecationReason)
+        .map((v) => {
+          const deprecated = v.deprecationReason ? `(deprecated: ${v.deprecationReason.trim()})` : undefined;
+          return `${v.name}: ${[describe(v.description), deprecated].filter(Boolean).join(" ")}`;
+        });
       const description = [describe(type.description), ...lines].filter(Boolean).join("\n");
       this.symbols.define(id, {
         kind: "enum",
