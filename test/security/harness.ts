@@ -1,0 +1,192 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client as ClientV2 } from "@modelcontextprotocol/client";
+import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/stdio";
+import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ROOT } from "../helpers/paths.js";
+import type { ScaivaultUpstream } from "../upstreams/scaivault/index.js";
+
+/**
+ * The auditor's harness: `toolwright serve scaivault` as a host runs it (a child process over stdio), in front of
+ * the ScaiVault reference upstream on 127.0.0.1, driven by the v2 client (either protocol era) or the legacy v1
+ * client. Everything the server says (MCP results and errors, stderr, the audit file) is kept, so a test can
+ * check that nothing it must not say ever left the process.
+ */
+
+export const BIN = join(ROOT, "bin/toolwright.mjs");
+
+export type ClientKind = "v2" | "v2-modern" | "v1";
+
+export interface Result {
+  content?: Array<{ type: string; text?: string }>;
+  structuredContent?: Record<string, any>;
+  isError?: boolean;
+}
+
+/** What a client's elicitation handler answers (`action` accept|decline|cancel, `content`). */
+export type ElicitAnswer = { action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> };
+
+export interface ServeOptions {
+  upstream: ScaivaultUpstream;
+  /** Upstream bearer token (default: the admin token). */
+  token?: string;
+  env?: Record<string, string>;
+  client?: ClientKind;
+  /** Declares form elicitation and answers each request with this. */
+  elicit?: (params: { message?: string; requestedSchema?: unknown }) => ElicitAnswer;
+}
+
+export interface Served {
+  call(name: string, args?: Record<string, unknown>): Promise<Result>;
+  /** A raw JSON-RPC request (errors come back as rejections). */
+  listTools(): Promise<Array<{ name: string; outputSchema?: unknown }>>;
+  readResource(uri: string): Promise<{ contents: Array<Record<string, unknown>> }>;
+  /** Every result and error the server sent, serialised. */
+  traffic: string[];
+  stderr(): string;
+  /** Lines of the audit file (the harness points SCAIVAULT_AUDIT_FILE at a temp file unless env sets it). */
+  audit(): Array<Record<string, any>>;
+  auditText(): string;
+  close(): Promise<void>;
+}
+
+export function baseEnv(upstream: ScaivaultUpstream, token: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: mkdtempSync(join(tmpdir(), "tw-sec-home-")),
+    SCAIVAULT_URL: upstream.url,
+    SCAIVAULT_TOKEN: token,
+  };
+}
+
+export async function serve(options: ServeOptions): Promise<Served> {
+  const token = options.token ?? options.upstream.tokens.admin;
+  const auditFile = join(mkdtempSync(join(tmpdir(), "tw-sec-audit-")), "audit.jsonl");
+  const env = { ...baseEnv(options.upstream, token), SCAIVAULT_AUDIT_FILE: auditFile, ...options.env };
+  const kind = options.client ?? "v2";
+  const stderr: string[] = [];
+  const traffic: string[] = [];
+  const capabilities = options.elicit ? { elicitation: { form: {} } } : {};
+  const params = {
+    command: process.execPath,
+    args: [BIN, "serve", "scaivault"],
+    env,
+    cwd: ROOT,
+    stderr: "pipe" as const,
+  };
+
+  let client: {
+    callTool(p: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
+    listTools(): Promise<{ tools: Array<{ name: string; outputSchema?: unknown }> }>;
+    readResource(p: { uri: string }): Promise<unknown>;
+    close(): Promise<void>;
+  };
+  if (kind === "v1") {
+    const transport = new StdioV1(params);
+    transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+    const v1 = new ClientV1({ name: "security-v1", version: "1.0.0" }, { capabilities });
+    if (options.elicit) {
+      const answer = options.elicit;
+      v1.setRequestHandler(ElicitRequestSchema, async (request) => answer(request.params as never) as never);
+    }
+    await v1.connect(transport);
+    client = v1 as unknown as typeof client;
+  } else {
+    const transport = new StdioV2(params);
+    transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+    const v2 = new ClientV2(
+      { name: `security-${kind}`, version: "1.0.0" },
+      { capabilities, ...(kind === "v2-modern" ? { versionNegotiation: { mode: "auto" as const } } : {}) },
+    );
+    if (options.elicit) {
+      const answer = options.elicit;
+      v2.setRequestHandler("elicitation/create", async (request) => answer(request.params as never) as never);
+    }
+    await v2.connect(transport);
+    if (kind === "v2-modern" && v2.getNegotiatedProtocolVersion() !== "2026-07-28") {
+      throw new Error(`expected the 2026-07-28 era, got ${v2.getNegotiatedProtocolVersion()}`);
+    }
+    client = v2 as unknown as typeof client;
+  }
+
+  const record = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      const value = await work;
+      traffic.push(JSON.stringify(value));
+      return value;
+    } catch (error) {
+      traffic.push(JSON.stringify({ error: String(error), ...(error as object) }));
+      throw error;
+    }
+  };
+  const auditText = () => {
+    try {
+      return readFileSync(env.SCAIVAULT_AUDIT_FILE ?? auditFile, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return {
+    call: (name, args = {}) => record(client.callTool({ name, arguments: args }) as Promise<Result>),
+    listTools: async () => (await record(client.listTools())).tools,
+    readResource: (uri) =>
+      record(client.readResource({ uri }) as Promise<{ contents: Array<Record<string, unknown>> }>),
+    traffic,
+    stderr: () => stderr.join(""),
+    auditText,
+    audit: () =>
+      auditText()
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => JSON.parse(line)),
+    close: () => client.close(),
+  };
+}
+
+export const textOf = (result: Result): string => (result.content ?? []).map((c) => c.text ?? "").join("\n");
+
+/** A server process with raw pipes, for lifecycle checks (malformed lines, stdin EOF, startup failures). */
+export function spawnRaw(env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [BIN, "serve", "scaivault"], {
+    cwd: ROOT,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const out: string[] = [];
+  const err: string[] = [];
+  child.stdout!.on("data", (chunk) => out.push(String(chunk)));
+  child.stderr!.on("data", (chunk) => err.push(String(chunk)));
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  const send = (message: unknown) => child.stdin!.write(`${JSON.stringify(message)}\n`);
+  return { child, out, err, exited, send };
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)),
+  ]);
+}
+
+/** A preview's JSON, when the result is one. */
+export function previewOf(result: Result): Record<string, any> | undefined {
+  if (!result.isError) return undefined;
+  try {
+    const body = JSON.parse(textOf(result));
+    return body?.confirmation_required === true ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}

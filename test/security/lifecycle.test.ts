@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { baseEnv, spawnRaw, waitFor, withTimeout } from "./harness.js";
+
+/**
+ * The process as a host sees it, with raw pipes: malformed JSON-RPC lines do not stop it, stdout carries
+ * JSON-RPC only (the audit log defaults to stderr, one JSON line per call), and it exits 0 when stdin closes.
+ */
+
+let upstream: ScaivaultUpstream;
+
+beforeAll(async () => {
+  upstream = await startScaivaultUpstream();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+
+describe("lifecycle", () => {
+  it("survives malformed lines, keeps stdout pure, audits to stderr, exits 0 on stdin EOF", async () => {
+    const run = spawnRaw({ ...baseEnv(upstream, upstream.tokens.admin), SCAIVAULT_READ_ONLY: "true" });
+    const stdout = () => run.out.join("");
+    run.send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
+    await waitFor(() => stdout().includes('"id":1'));
+    run.child.stdin!.write("this is not json\n");
+    run.child.stdin!.write('{"jsonrpc":"2.0","id":2,"method":"tools/list"\n');
+    run.child.stdin!.write(`${"[".repeat(5000)}\n`);
+    run.child.stdin!.write('{"jsonrpc":"2.0","id":"x","method":"no/such/method"}\n');
+    run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    run.send({ jsonrpc: "2.0", id: 3, method: "tools/list" });
+    run.send({
+      jsonrpc: "2.0",
+      id: 4,
+      method: "tools/call",
+      params: { name: "scaivault_read_secret", arguments: { path: upstream.seed.secrets.salesforce } },
+    });
+    run.send({
+      jsonrpc: "2.0",
+      id: 5,
+      method: "tools/call",
+      params: { name: "scaivault_delete_secret", arguments: { path: upstream.seed.secrets.salesforce } },
+    });
+    await waitFor(() => ['"id":3', '"id":4', '"id":5'].every((id) => stdout().includes(id)));
+    const messages = stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    for (const message of messages) expect(message.jsonrpc).toBe("2.0");
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    expect(byId.get(3)?.result.tools).toHaveLength(67);
+    expect(byId.get(4)?.result.isError).toBeFalsy();
+    expect(byId.get(5)?.result.isError).toBe(true);
+    expect(byId.get("x")?.error.code).toBe(-32601);
+
+    run.child.stdin!.end();
+    expect(await withTimeout(run.exited, 10_000)).toBe(0);
+    const audit = run.err
+      .join("")
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+    // Lines are written as calls end; these two ran concurrently.
+    expect(audit.map((a) => [a.tool, a.decision, a.policy]).sort()).toEqual([
+      ["scaivault_delete_secret", "refused", "read-only"],
+      ["scaivault_read_secret", "allowed", undefined],
+    ]);
+    expect(run.err.join("")).not.toContain(upstream.tokens.admin);
+    expect(upstream.requests.map((r) => r.operationId)).toEqual(["readSecret"]);
+  });
+
+  it("exits on stdin EOF while idle, before any request", async () => {
+    const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
+    await waitFor(() => run.err.join("").includes("serving scaivault"));
+    run.child.stdin!.end();
+    expect(await withTimeout(run.exited, 10_000)).toBe(0);
+    expect(run.out.join("")).toBe("");
+  });
+});
