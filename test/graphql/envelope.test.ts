@@ -9,7 +9,7 @@ const tool = { name: "scaly_get_app", outputSchema: { type: "object" } } as unkn
 const wrapped = { ...tool, outputWrapped: true } as CatalogTool;
 const meta = { tool: "scaly_get_app", upstream_status: 200, duration_ms: 12 };
 const view = { envelope: "success-data" as const, meta };
-const textOf = (r: { content: Array<{ text: string }> }) => r.content.map((c) => c.text);
+const textOf = (r: { content: readonly unknown[] }) => r.content.map((c) => (c as { text?: string }).text);
 
 describe("success-data envelope", () => {
   it("success: JSON-only text with data and meta (correlation id included); structuredContent is the data", () => {
