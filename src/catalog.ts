@@ -371,6 +371,21 @@ export interface ToolSchemas {
   output?: () => z.ZodType;
 }
 
+/**
+ * An MCP content block a hand-written handler may return next to its data: what JSON text cannot carry, such as
+ * an image or audio clip (base64 `data`) or an embedded resource (`text` or base64 `blob`).
+ */
+export type ContentBlock =
+  | { type: "text"; text: string }
+  | { type: "image"; data: string; mimeType: string }
+  | { type: "audio"; data: string; mimeType: string }
+  | {
+      type: "resource";
+      resource:
+        | { uri: string; mimeType?: string; text: string }
+        | { uri: string; mimeType?: string; blob: string };
+    };
+
 /** What a tool call returns to the runtime before result shaping (masking, envelope, text rendering). */
 export interface ToolOutcome {
   /** JSON data (becomes `structuredContent` when the tool has an output schema). */
@@ -379,6 +394,12 @@ export interface ToolOutcome {
   status?: number;
   /** When set, the call failed: the message is safe to show (no secrets, no internal URLs). */
   error?: { message: string; code?: string; details?: unknown };
+  /**
+   * Successful calls only: content blocks shown after the data's text. Only hand-written handlers set these,
+   * and policies that shape `data` (masking, names-only) do not look inside them: a handler must not put
+   * secret values here.
+   */
+  content?: ContentBlock[];
 }
 
 /** The context a hand-written handler receives; calls through it run inside the same policy chain. */

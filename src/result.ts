@@ -1,4 +1,4 @@
-import type { CatalogTool, ResultConfig, ToolOutcome } from "./catalog.js";
+import type { CatalogTool, ContentBlock, ResultConfig, ToolOutcome } from "./catalog.js";
 import type { NamedMiddleware } from "./chain.js";
 import { formatIssues } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
@@ -89,6 +89,18 @@ export function renderToolResult(
     result.structuredContent = structured as Record<string, unknown>;
   }
   return result;
+}
+
+/**
+ * A successful call's extra content blocks from a hand-written handler (images, audio, embedded resources),
+ * after the rendered text. `ToolResult` keeps text-only content for the code that reads results back.
+ */
+export function withHandlerContent(
+  result: ToolResult,
+  outcome: ToolOutcome,
+): Omit<ToolResult, "content"> & { content: Array<ToolResult["content"][number] | ContentBlock> } {
+  if (result.isError || outcome.error || !outcome.content || outcome.content.length === 0) return result;
+  return { ...result, content: [...result.content, ...outcome.content] };
 }
 
 /** What the wire shows for an exception nobody anticipated; the details go to stderr, redacted. */

@@ -16,7 +16,7 @@ import { paginate } from "./paginate.js";
 import { pendingElicitation } from "./policy/index.js";
 import { createPromptRenderer } from "./prompts.js";
 import { createResourceReader } from "./resources.js";
-import { internalErrorResult, type ResultView, renderToolResult } from "./result.js";
+import { internalErrorResult, type ResultView, renderToolResult, withHandlerContent } from "./result.js";
 import { createRuntime, newCorrelationId, type Runtime, type RuntimeOptions } from "./runtime.js";
 
 /**
@@ -182,20 +182,16 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
             requestState: pending.state,
           });
         }
-        return server.projectCallToolResult(
-          renderToolResult(outcome, tool, call.correlationId, {
-            envelope: resultEnvelope,
-            meta: {
-              tool: tool.name,
-              ...(name !== tool.name ? { called_as: name } : {}),
-              ...(call.upstream.lastStatus !== undefined
-                ? { upstream_status: call.upstream.lastStatus }
-                : {}),
-              duration_ms: Date.now() - call.startedAt,
-            },
-          }),
-          policy.outputSchema(tool),
-        );
+        const rendered = renderToolResult(outcome, tool, call.correlationId, {
+          envelope: resultEnvelope,
+          meta: {
+            tool: tool.name,
+            ...(name !== tool.name ? { called_as: name } : {}),
+            ...(call.upstream.lastStatus !== undefined ? { upstream_status: call.upstream.lastStatus } : {}),
+            duration_ms: Date.now() - call.startedAt,
+          },
+        });
+        return server.projectCallToolResult(withHandlerContent(rendered, outcome), policy.outputSchema(tool));
       } catch (error) {
         const correlationId = newCorrelationId();
         logLine(

@@ -111,4 +111,10 @@ it("passes every active scenario but the listed expected failures", async () => 
     '{"id":"123","templateTest":true,"data":"Data for ID: 123"}',
   );
   expect(results.get("dns-rebinding-protection")?.map((c) => c.status)).toEqual(["SUCCESS", "SUCCESS"]);
+  expect(results.get("tools-call-mixed-content")?.[0]?.details?.contentTypes).toEqual([
+    "text",
+    "image",
+    "resource",
+  ]);
+  expect(results.get("tools-call-audio")?.[0]?.details?.hasAudioContent).toBe(true);
 });
