@@ -61,12 +61,12 @@ describe("recommended profile: what the agent can do", () => {
     expect(versions.isError).toBeFalsy();
     const expiring = await agent.call("scaivault_check_expiration", { within: "30d" });
     expect(expiring.isError, textOf(expiring)).toBeFalsy();
-    const expiringPaths = (expiring.structuredContent?.items as Array<{ path: string }>).map((i) => i.path);
+    const expiringPaths = (expiring.structuredContent!.items as Array<{ path: string }>).map((i) => i.path);
     expect(expiringPaths).toContain(upstream.seed.secrets.stripe);
     expect(expiringPaths.every((p) => p.startsWith("integrations/"))).toBe(true);
     const due = await agent.call("scaivault_get_secrets_due_rotation", {});
     expect(due.isError, textOf(due)).toBeFalsy();
-    const duePaths = (due.structuredContent?.items as Array<{ path: string }>).map((i) => i.path);
+    const duePaths = (due.structuredContent!.items as Array<{ path: string }>).map((i) => i.path);
     expect(duePaths).toContain(upstream.seed.secrets.salesforce);
     // infra/db/primary/credentials is overdue upstream, but outside the profile.
     expect(duePaths).not.toContain(upstream.seed.secrets.primaryDb);

@@ -98,7 +98,7 @@ describe.each([
   ["v2-modern", "input_required round (2026-07-28)"],
   ["v2", "elicitation/create (legacy era, SDK shim)"],
   ["v1", "elicitation/create (legacy v1 client)"],
-] as const)("with elicitation: %s, %s", (client: ClientKind) => {
+] as const)("with elicitation: %s, %s", (client: ClientKind, _how: string) => {
   const run = async (answer: ElicitAnswer) => {
     const asked: Array<{ message?: string }> = [];
     await withServer(
