@@ -401,6 +401,25 @@ describe("confirmation", () => {
   });
 });
 
+describe("confirmation: a client whose elicitation fails", () => {
+  it("an error or a malformed answer from the client's elicitation changes nothing", async () => {
+    for (const elicit of [
+      () => {
+        throw new Error("the user closed the dialog");
+      },
+      () => ({ action: "accept" }),
+      () => ({ action: "maybe", content: { confirm: true } }),
+    ]) {
+      const { client } = await connect({}, { elicit });
+      const result = await client
+        .callTool({ name: "app_delete_secret", arguments: { path: "integrations/a" } })
+        .catch((error: Error) => ({ isError: true, content: [{ type: "text", text: error.message }] }));
+      expect(result.isError).toBe(true);
+    }
+    expect(seen).toHaveLength(0);
+  });
+});
+
 describe("audit log", () => {
   it("one line per call with fingerprint and shape, never a value, token or masked field", async () => {
     const { client, audit } = await connect({ APP_MASK: "true" });
