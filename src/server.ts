@@ -9,6 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import type { CatalogTool, JsonSchema } from "./catalog.js";
 import type { CallInput, ClientInfo } from "./chain.js";
+import { type CompletionRef, createCompleter } from "./completions.js";
 import type { Config } from "./config.js";
 import type { LoadedCatalog } from "./load.js";
 import { describeError, logLine } from "./log.js";
@@ -93,6 +94,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
   const templateList = resources.listTemplates();
   const prompts = createPromptRenderer(dir, doc.prompts);
   const promptList = prompts.list();
+  const complete = createCompleter(doc);
 
   return ({ era }) => {
     const server = new Server(
@@ -102,7 +104,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
         ...(doc.server.title ? { title: doc.server.title } : {}),
       },
       {
-        capabilities: { tools: {}, resources: {}, prompts: {} },
+        capabilities: { tools: {}, resources: {}, prompts: {}, completions: {} },
         ...(doc.server.instructions ? { instructions: doc.server.instructions } : {}),
       },
     );
@@ -240,6 +242,10 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
         throw safeProtocolError(error, `prompts/get ${printable(request.params.name)}`);
       }
     });
+
+    server.setRequestHandler("completion/complete", async (request) =>
+      complete(request.params.ref as CompletionRef, request.params.argument),
+    );
 
     return server;
   };

@@ -49,8 +49,9 @@ export class HttpSettingsError extends Error {
 }
 
 /** Whether the env selects Streamable HTTP (the selector's value is one of `httpValues`). */
-export function wantsHttp(transport: TransportConfig, config: Config): boolean {
-  if (!transport.selectEnv) return false;
+export function wantsHttp(transport: TransportConfig | undefined, config: Config): boolean {
+  // Hand-written or older catalog.json files may have no transport section: they serve stdio.
+  if (!transport?.selectEnv) return false;
   const value = config.text(transport.selectEnv);
   if (value === undefined) return false;
   return transport.httpValues.some((v) => v.toLowerCase() === value.trim().toLowerCase());

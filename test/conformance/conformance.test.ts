@@ -85,6 +85,31 @@ it("serves the fixture tools, resources and prompts the scenarios call", async (
   await client.close();
 });
 
+it("completes a template variable from the values its assets define, and prompt arguments with nothing", async () => {
+  const client = new Client({ name: "completion-check", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(proxy.url)));
+  const guide = { type: "ref/resource" as const, uri: "test://guides/{name}" };
+  expect((await client.complete({ ref: guide, argument: { name: "name", value: "" } })).completion).toEqual({
+    values: ["alpha", "beta"],
+    total: 2,
+    hasMore: false,
+  });
+  expect(
+    (await client.complete({ ref: guide, argument: { name: "name", value: "B" } })).completion.values,
+  ).toEqual(["beta"]);
+  const prompt = { type: "ref/prompt" as const, name: "test_prompt_with_arguments" };
+  expect(
+    (await client.complete({ ref: prompt, argument: { name: "arg1", value: "x" } })).completion.values,
+  ).toEqual([]);
+  await expect(
+    client.complete({ ref: { type: "ref/prompt", name: "nope" }, argument: { name: "a", value: "" } }),
+  ).rejects.toThrow(/unknown prompt/);
+  expect((await client.readResource({ uri: "test://guides/alpha" })).contents[0]).toMatchObject({
+    text: "# Alpha\n\nThe first guide.\n",
+  });
+  await client.close();
+});
+
 it("passes every active scenario but the listed expected failures", async () => {
   const expected = (parse(readFileSync(BASELINE, "utf8")) as { server: string[] }).server;
   const { code, output, results } = await runSuite(["--expected-failures", BASELINE]);

@@ -1,0 +1,256 @@
+import { describe, expect, it } from "vitest";
+import type { EnvVar, TransportConfig } from "../../src/catalog.js";
+import { resolveConfig } from "../../src/config.js";
+import { wwwAuthenticate } from "../../src/http-auth/challenge.js";
+import { metadataUrls, sameIssuer } from "../../src/http-auth/issuers.js";
+import { scopesOf } from "../../src/http-auth/jwt.js";
+import { metadataUrlFor } from "../../src/http-auth/metadata.js";
+import { createStaticKeyCheck } from "../../src/http-auth/static-key.js";
+import { checkHost, checkOrigin, hostAllowed } from "../../src/transports/http-guard.js";
+import {
+  HttpSettingsError,
+  isLoopback,
+  issuerOf,
+  resolveHttpSettings,
+  wantsHttp,
+} from "../../src/transports/http-settings.js";
+
+// Unit tables for the HTTP transport's pure parts: settings resolution (and every start-up refusal), the
+// Host/Origin allow-list, issuer naming, challenges.
+
+const ENV: EnvVar[] = [
+  {
+    name: "T",
+    description: "",
+    type: "enum",
+    values: ["stdio", "sse", "http"],
+    default: "stdio",
+    required: false,
+    secret: false,
+  },
+  { name: "H", description: "", type: "string", required: false, secret: false },
+  { name: "P", description: "", type: "integer", required: false, secret: false },
+  { name: "HOSTS", description: "", type: "list", required: false, secret: false },
+  { name: "URL", description: "", type: "url", required: false, secret: false },
+  { name: "AS", description: "", type: "list", required: false, secret: false },
+  { name: "KEY", description: "", type: "string", required: false, secret: true },
+];
+const TRANSPORT: TransportConfig = {
+  selectEnv: "T",
+  httpValues: ["sse", "http"],
+  host: "127.0.0.1",
+  hostEnv: "H",
+  port: 8765,
+  portEnv: "P",
+  allowedHostsEnv: "HOSTS",
+  publicUrlEnv: "URL",
+  authorizationServersEnv: "AS",
+  bearerEnv: "KEY",
+  requiredScopes: ["mcp"],
+};
+const KEY = "k".repeat(16);
+const settings = (env: Record<string, string>) =>
+  resolveHttpSettings({ transport: TRANSPORT }, resolveConfig(ENV, { T: "http", ...env }));
+const problems = (env: Record<string, string>) => {
+  try {
+    settings(env);
+  } catch (error) {
+    if (error instanceof HttpSettingsError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe("transport selection", () => {
+  it.each([
+    ["http", true],
+    ["sse", true],
+    ["HTTP", true],
+    ["stdio", false],
+    [undefined, false],
+  ])("T=%s -> HTTP %s", (value, want) => {
+    const config = resolveConfig(ENV, value === undefined ? {} : { T: value });
+    expect(wantsHttp(TRANSPORT, config)).toBe(want);
+  });
+
+  it("a catalog without a transport section serves stdio", () => {
+    expect(wantsHttp(undefined, resolveConfig(ENV, { T: "http" }))).toBe(false);
+  });
+});
+
+describe("settings", () => {
+  it("defaults: loopback 8765, localhost names allowed, limits", () => {
+    expect(settings({ KEY })).toMatchObject({
+      host: "127.0.0.1",
+      port: 8765,
+      loopback: true,
+      allowedHosts: ["localhost", "127.0.0.1", "[::1]"],
+      authorizationServers: [],
+      bearer: KEY,
+      requiredScopes: ["mcp"],
+      maxBodyBytes: 4 * 1024 * 1024,
+    });
+  });
+
+  it("host, port, hosts, public URL and issuers from env", () => {
+    const s = settings({
+      KEY,
+      H: "0.0.0.0",
+      P: "9000",
+      HOSTS: "MCP.example.com, mcp.example.com:8443",
+      URL: "https://mcp.example.com/",
+      AS: "https://auth.example.com,https://idp.example.com/.well-known/oauth-authorization-server/tenant",
+    });
+    expect(s).toMatchObject({
+      host: "0.0.0.0",
+      port: 9000,
+      loopback: false,
+      allowedHosts: ["mcp.example.com", "mcp.example.com:8443"],
+      authorizationServers: ["https://auth.example.com", "https://idp.example.com/tenant"],
+    });
+    expect(s.publicUrl?.href).toBe("https://mcp.example.com/mcp");
+  });
+
+  it.each([
+    [{ H: "0.0.0.0" }, "binding to 0.0.0.0 (not loopback) needs HOSTS"],
+    [{ H: "10.0.0.5", HOSTS: "*" }, "HOSTS: wildcards are not accepted"],
+    [{ HOSTS: "bad host" }, "HOSTS: expected host names"],
+    [{ KEY: "short" }, "KEY: the client key must be at least 16 characters"],
+    [{ P: "70000" }, "P: expected a port number between 0 and 65535"],
+    [{ AS: "http://auth.example.com" }, "AS: http://auth.example.com must use https"],
+    [{ AS: "not a url" }, "AS: expected issuer URLs"],
+    [{ URL: "https://mcp.example.com/?x=1" }, "URL: expected a URL without query"],
+    [
+      { H: "0.0.0.0", HOSTS: "mcp.example.com", AS: "https://auth.example.com" },
+      "OAuth mode on a non-loopback bind needs URL",
+    ],
+  ])("refuses %j", (env, message) => {
+    expect(problems({ KEY, ...env }).join("\n")).toContain(message);
+  });
+
+  it("refuses to serve without any client authentication", () => {
+    expect(problems({})).toEqual([
+      "HTTP mode refuses to serve without client authentication: set KEY (clients send Authorization: Bearer <key>) or set AS (OAuth access tokens)",
+    ]);
+  });
+
+  it("OAuth alone is enough, and never echoes a secret in a problem", () => {
+    expect(problems({ AS: "https://auth.example.com" })).toEqual([]);
+    expect(problems({ KEY: "short-canary" }).join("\n")).not.toContain("short-canary");
+  });
+
+  it.each([
+    ["127.0.0.1", true],
+    ["127.1.2.3", true],
+    ["localhost", true],
+    ["::1", true],
+    ["[::1]", true],
+    ["0.0.0.0", false],
+    ["::", false],
+    ["192.168.1.4", false],
+    ["localhost.example.com", false],
+  ])("loopback(%s) = %s", (host, want) => {
+    expect(isLoopback(host)).toBe(want);
+  });
+});
+
+describe("Host and Origin allow-list", () => {
+  const allowed = ["localhost", "127.0.0.1", "[::1]", "mcp.example.com:8443"];
+  it.each([
+    ["localhost:8765", true],
+    ["LOCALHOST", true],
+    ["127.0.0.1:1", true],
+    ["[::1]:8765", true],
+    ["mcp.example.com:8443", true],
+    ["mcp.example.com", false],
+    ["mcp.example.com:443", false],
+    ["localhost.evil.com", false],
+    ["evil.com", false],
+    ["127.0.0.1.evil.com", false],
+    ["localhost:8765@evil.com", false],
+    ["", false],
+  ])("Host %j allowed: %s", (host, want) => {
+    expect(hostAllowed(host, allowed)).toBe(want);
+  });
+
+  it("Host is required; Origin is optional but checked when present", () => {
+    expect(checkHost(undefined, allowed).ok).toBe(false);
+    expect(checkOrigin(undefined, allowed).ok).toBe(true);
+    expect(checkOrigin("http://localhost:3000", allowed).ok).toBe(true);
+    expect(checkOrigin("https://mcp.example.com:8443", allowed).ok).toBe(true);
+    for (const bad of [
+      "null",
+      "http://evil.com",
+      "file://localhost",
+      "chrome-extension://abc",
+      "http://localhost.evil.com",
+    ]) {
+      expect(checkOrigin(bad, allowed).ok, bad).toBe(false);
+    }
+  });
+});
+
+describe("issuers and metadata", () => {
+  it.each([
+    ["https://as.example.com", "https://as.example.com"],
+    ["https://as.example.com/", "https://as.example.com/"],
+    ["https://as.example.com/.well-known/oauth-authorization-server", "https://as.example.com"],
+    ["https://as.example.com/.well-known/oauth-authorization-server/t1", "https://as.example.com/t1"],
+    ["https://as.example.com/t1/.well-known/openid-configuration", "https://as.example.com/t1"],
+    ["https://as.example.com/.well-known/openid-configuration/t1", "https://as.example.com/t1"],
+  ])("issuerOf(%s) = %s", (raw, issuer) => {
+    expect(issuerOf(raw)).toBe(issuer);
+  });
+
+  it("looks for an issuer's metadata where MCP clients look", () => {
+    expect(metadataUrls("https://as.example.com/t1")).toEqual([
+      "https://as.example.com/.well-known/oauth-authorization-server/t1",
+      "https://as.example.com/.well-known/openid-configuration/t1",
+      "https://as.example.com/t1/.well-known/openid-configuration",
+    ]);
+    expect(metadataUrls("https://as.example.com")).toEqual([
+      "https://as.example.com/.well-known/oauth-authorization-server",
+      "https://as.example.com/.well-known/openid-configuration",
+    ]);
+    expect(sameIssuer("https://a.example.com/", "https://a.example.com")).toBe(true);
+    expect(sameIssuer("https://a.example.com/x", "https://a.example.com")).toBe(false);
+  });
+
+  it("puts the resource's path after the well-known prefix (RFC 9728)", () => {
+    expect(metadataUrlFor(new URL("https://mcp.example.com/mcp"))).toBe(
+      "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",
+    );
+    expect(metadataUrlFor(new URL("https://mcp.example.com/tools/mcp"))).toBe(
+      "https://mcp.example.com/.well-known/oauth-protected-resource/tools/mcp",
+    );
+  });
+
+  it("quotes challenge parameters without letting them break the header", () => {
+    expect(
+      wwwAuthenticate(
+        { status: 401, error: "invalid_token", description: 'bad "quote"\r\nInjected: x', scope: "a b" },
+        "https://m/.well-known/oauth-protected-resource/mcp",
+      ),
+    ).toBe(
+      'Bearer resource_metadata="https://m/.well-known/oauth-protected-resource/mcp", error="invalid_token", error_description="bad quoteInjected: x", scope="a b"',
+    );
+  });
+
+  it.each([
+    [{ scope: "a b  c" }, ["a", "b", "c"]],
+    [{ scp: ["a", "b"] }, ["a", "b"]],
+    [{ scp: "a b" }, ["a", "b"]],
+    [{}, []],
+    [{ scope: 7 }, []],
+  ])("scopes of %j", (claims, want) => {
+    expect(scopesOf(claims)).toEqual(want);
+  });
+
+  it("compares the static key exactly", () => {
+    const check = createStaticKeyCheck("the-right-key-0123");
+    expect(check("the-right-key-0123")).toBe(true);
+    for (const wrong of ["the-right-key-012", "the-right-key-01234", "", "THE-RIGHT-KEY-0123"]) {
+      expect(check(wrong), wrong).toBe(false);
+    }
+  });
+});
