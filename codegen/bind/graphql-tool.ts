@@ -254,6 +254,12 @@ function rootFieldText(
 ): DocumentSource | undefined {
   const toolAt = spec ? ctx.doc.ref(`#/tools/${name}`, true) : rf.source;
   if (spec?.selection !== undefined) {
+    if (spec.depth !== undefined)
+      ctx.diags.warn(
+        "TW110",
+        `tool "${name}": depth applies to derived selections; selection: is used as given`,
+        ctx.doc.ref(`#/tools/${name}/depth`),
+      );
     const text = rootFieldDocument(rf, operationName, spec.selection);
     // The selection starts on line 2 of the document, after `  field(args) ` (and `{ ` when it had no braces).
     const secondLine = text.split("\n")[1] ?? "";

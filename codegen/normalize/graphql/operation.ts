@@ -209,6 +209,7 @@ interface Usage {
   description?: string;
   defaultValue?: unknown;
   nonNull: boolean;
+  deprecated: boolean;
 }
 
 /** Arguments of the tool: the operation's variables, described by the arguments they feed. */
@@ -227,6 +228,7 @@ function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): Va
           ...(arg?.description?.trim() ? { description: arg.description.trim() } : {}),
           defaultValue: info.getDefaultValue(),
           nonNull: type !== null && type !== undefined && isNonNullType(type),
+          deprecated: Boolean(arg?.deprecationReason),
         });
         usages.set(node.name.value, list);
       },
@@ -250,6 +252,7 @@ function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): Va
       schema: withMeta(base, {
         description: uses.find((u) => u.description)?.description,
         default: own ?? inherited,
+        deprecated: uses.length > 0 && uses.every((u) => u.deprecated) ? true : undefined,
       }),
     };
   });

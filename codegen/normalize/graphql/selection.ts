@@ -9,8 +9,7 @@ import type {
 } from "graphql";
 import { graphqlJs } from "../../load/graphql.js";
 
-const { getNamedType, isAbstractType, isInterfaceType, isLeafType, isListType, isNonNullType, isObjectType } =
-  graphqlJs;
+const { getNamedType, isInterfaceType, isLeafType, isListType, isNonNullType, isObjectType } = graphqlJs;
 
 /**
  * The default selection set of a root field, when the manifest gives none. What it selects, and why:

@@ -66,9 +66,9 @@ export class GraphqlTypes {
   constructor(
     private readonly sourceId: string,
     private readonly file: string,
-    private readonly schema: GraphQLSchema,
+    schema: GraphQLSchema,
     private readonly symbols: SymbolTable,
-    private readonly diags: Diagnostics,
+    diags: Diagnostics,
     mapping: ScalarMapping,
   ) {
     const converter = new SchemaConverter(
