@@ -19,10 +19,11 @@ function code(text: string): string {
   return clean.includes("`") ? `\`\` ${clean} \`\`` : `\`${clean}\``;
 }
 
+/** The first sentence, for tables: it ends at `.`, `!` or `?` followed by a capital, not at "e.g." or "i.e.". */
 function firstSentence(text: string): string {
-  const line = text.split(/\n\s*\n/)[0] ?? "";
-  const m = /^(.{20,}?[.!?])(\s|$)/s.exec(line);
-  const s = (m ? (m[1] as string) : line).replace(/\s+/g, " ").trim();
+  const para = (text.split(/\n\s*\n/)[0] ?? "").replace(/\s+/g, " ").trim();
+  const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
+  const s = end ? para.slice(0, end.index + 1) : para;
   return s.length > 160 ? `${s.slice(0, 157)}…` : s;
 }
 
