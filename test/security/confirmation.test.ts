@@ -99,22 +99,28 @@ describe.each([
   ["v2", "elicitation/create (legacy era, SDK shim)"],
   ["v1", "elicitation/create (legacy v1 client)"],
 ] as const)("with elicitation: %s, %s", (client: ClientKind, _how: string) => {
-  const run = async (answer: ElicitAnswer) => {
-    const asked: Array<{ message?: string }> = [];
-    await withServer(
-      {
-        upstream,
-        client,
-        elicit: (params) => {
-          asked.push(params);
-          return answer;
-        },
+  // One server per client kind; each test sets what the user answers.
+  let server: Served;
+  let answer: ElicitAnswer = { action: "cancel" };
+  let asked: Array<{ message?: string }> = [];
+  beforeAll(async () => {
+    server = await serve({
+      upstream,
+      client,
+      elicit: (params) => {
+        asked.push(params);
+        return answer;
       },
-      async (server) => {
-        const result = await server.call("scaivault_delete_secret", { path: upstream.seed.secrets.smtp });
-        asked.push({ message: `result:${result.isError ? "error" : "ok"}:${textOf(result)}` });
-      },
-    );
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const run = async (given: ElicitAnswer) => {
+    answer = given;
+    asked = [];
+    const result = await server.call("scaivault_delete_secret", { path: upstream.seed.secrets.smtp });
+    asked.push({ message: `result:${result.isError ? "error" : "ok"}:${textOf(result)}` });
     return asked;
   };
 
