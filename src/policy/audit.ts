@@ -14,11 +14,11 @@ import type { PolicySettings } from "./settings.js";
  * masked field or an error message (those may quote upstream text); errors appear by code.
  *
  * ```json
- * {"time":"2026-11-21T12:00:00.000Z","event":"tool_call","catalog":"scaivault","tool":"scaivault_delete_secret",
- *  "entry":"tools/call","correlation_id":"3f9a1c0b7d2e","client":{"name":"claude-ai","era":"legacy"},
- *  "args":{"fingerprint":"9b1f0c3e5a7d2468","shape":{"path":"string"}},"decision":"refused",
- *  "policy":"read-only","rule":"SCAIVAULT_READ_ONLY=true","reason":"destructive tool",
- *  "upstream":{"requests":0},"duration_ms":0}
+ * {"time":"2026-11-21T13:07:19.120Z","event":"tool_call","catalog":"scaivault","tool":"scaivault_write_secret",
+ *  "entry":"tools/call","correlation_id":"3045483a032b","client":{"name":"claude-ai","era":"legacy"},
+ *  "args":{"fingerprint":"2702001f0fe8f10d","shape":{"path":"string","value":"string"}},"decision":"refused",
+ *  "policy":"read-only","rule":"SCAIVAULT_READ_ONLY=true","reason":"write tool","error":"refused",
+ *  "upstream":{"requests":0},"duration_ms":1}
  * ```
  */
 
@@ -104,38 +104,42 @@ export function auditStep(settings: PolicySettings, write: AuditWriter): NamedMi
 
   const record = (ctx: CallContext, error: string | undefined, refused: boolean): AuditRecord => {
     const refusal = refusalOf(ctx);
+    const name = clientName(ctx.client.name);
+    const applied = appliedOf(ctx);
+    // Built in reading order (who, what, decision, effect); absent facts are left out, not null.
     const rec: AuditRecord = {
       time: new Date().toISOString(),
       event: "tool_call",
       catalog: settings.catalog,
       tool: ctx.tool.name,
+      ...(ctx.calledAs !== ctx.tool.name ? { called_as: ctx.calledAs } : {}),
       entry: ctx.entry,
       correlation_id: ctx.correlationId,
-      client: { era: ctx.client.era },
+      ...(ctx.depth > 0 ? { depth: ctx.depth } : {}),
+      ...(ctx.parent ? { parent: ctx.parent.tool.name } : {}),
+      client: { ...(name !== undefined ? { name } : {}), era: ctx.client.era },
       args: {
         fingerprint: argumentFingerprint(settings.fingerprintKey, ctx.rawArgs ?? {}),
         shape: argumentShape(ctx.rawArgs ?? {}, declaredOf(ctx.tool)),
       },
       decision: refusal || refused ? "refused" : error !== undefined ? "error" : "allowed",
-      upstream: { requests: ctx.upstream.requests },
+      ...(refusal
+        ? {
+            policy: refusal.policy,
+            ...(refusal.rule !== undefined ? { rule: refusal.rule } : {}),
+            reason: refusal.reason,
+          }
+        : refused
+          ? { policy: "arguments" }
+          : {}),
+      ...(error !== undefined ? { error } : {}),
+      ...(applied.length > 0 ? { applied } : {}),
+      upstream: {
+        requests: ctx.upstream.requests,
+        ...(ctx.upstream.lastStatus !== undefined ? { status: ctx.upstream.lastStatus } : {}),
+      },
       duration_ms: Date.now() - ctx.startedAt,
     };
-    if (ctx.calledAs !== ctx.tool.name) rec.called_as = ctx.calledAs;
-    if (ctx.depth > 0) rec.depth = ctx.depth;
-    if (ctx.parent) rec.parent = ctx.parent.tool.name;
-    const name = clientName(ctx.client.name);
-    if (name !== undefined) rec.client.name = name;
-    if (refusal) {
-      rec.policy = refusal.policy;
-      if (refusal.rule !== undefined) rec.rule = refusal.rule;
-      rec.reason = refusal.reason;
-    } else if (refused) {
-      rec.policy = "arguments";
-    }
-    if (error !== undefined) rec.error = error;
-    const applied = appliedOf(ctx);
-    if (applied.length > 0) rec.applied = applied;
-    if (ctx.upstream.lastStatus !== undefined) rec.upstream.status = ctx.upstream.lastStatus;
     return rec;
   };
 
