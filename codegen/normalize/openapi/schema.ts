@@ -139,11 +139,14 @@ export class SchemaConverter {
     // `{ type: string, anyOf: [{ format: ipv4 }, { format: ipv6 }] }`: branches without a type of their own are
     // partial schemas of the parent's type, not "any value".
     const ownType = typeof own.type === "string" ? own.type : undefined;
-    const lists = (["allOf", "oneOf", "anyOf"] as const).flatMap((k) => (Array.isArray(s[k]) ? (s[k] as unknown[]) : []));
+    const lists = (["allOf", "oneOf", "anyOf"] as const).flatMap((k) =>
+      Array.isArray(s[k]) ? (s[k] as unknown[]) : [],
+    );
     const inherits = ownType !== undefined && lists.every(isPartial);
     const branch = (v: unknown) => (inherits ? { ...(v as Json), type: ownType } : v);
     const parts: SchemaNode[] = [];
-    if (Object.keys(own).length > 0 && !(inherits && Object.keys(own).length === 1)) parts.push(this.core(own, at));
+    if (Object.keys(own).length > 0 && !(inherits && Object.keys(own).length === 1))
+      parts.push(this.core(own, at));
     if (Array.isArray(s.allOf)) {
       s.allOf.forEach((p, i) => {
         parts.push(this.convert(branch(p), child(at, "allOf", i)));
@@ -316,7 +319,13 @@ export class SchemaConverter {
 function isPartial(v: unknown): boolean {
   if (!v || typeof v !== "object" || Array.isArray(v)) return false;
   const o = v as Json;
-  return !("type" in o) && !("$ref" in o) && !("enum" in o) && !("const" in o) && !Object.keys(o).some((k) => COMPOSITION.has(k));
+  return (
+    !("type" in o) &&
+    !("$ref" in o) &&
+    !("enum" in o) &&
+    !("const" in o) &&
+    !Object.keys(o).some((k) => COMPOSITION.has(k))
+  );
 }
 
 function symbolNameFromPointer(segments: string[]): string {
