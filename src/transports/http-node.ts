@@ -12,6 +12,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+export class ClientGoneError extends Error {
+  constructor() {
+    super("the client closed the connection");
+    this.name = "ClientGoneError";
+  }
+}
+
 /**
  * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. After a refusal the
  * rest of the body is read and dropped (bounded by the server's request timeout) rather than left unread:
@@ -42,6 +49,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!over) resolve(Buffer.concat(chunks));
     });
     req.once("error", reject);
+    // A client that goes away mid-body: settle instead of waiting for an end that never comes.
+    req.once("close", () => {
+      if (!req.complete) reject(new ClientGoneError());
+    });
   });
 }
 

@@ -7,7 +7,14 @@ import { metadataUrlFor, protectedResourceMetadata } from "../http-auth/metadata
 import { describeError, logLine } from "../log.js";
 import type { ServerFactory } from "../server.js";
 import { checkHost, checkOrigin } from "./http-guard.js";
-import { BodyTooLargeError, readBody, sendJson, sendWebResponse, toWebRequest } from "./http-node.js";
+import {
+  BodyTooLargeError,
+  ClientGoneError,
+  readBody,
+  sendJson,
+  sendWebResponse,
+  toWebRequest,
+} from "./http-node.js";
 import { type HttpSettings, urlHost } from "./http-settings.js";
 
 /**
@@ -170,6 +177,7 @@ export async function startHttpServer(
     if (metadataPaths.has(path)) return serveMetadata(req, res);
     if (path !== MCP_PATH) return sendJson(res, 404, jsonRpcError("Not Found: the MCP endpoint is /mcp"));
     serveMcp(req, res).catch((error) => {
+      if (error instanceof ClientGoneError || req.destroyed) return; // nobody left to answer
       logLine(`http: internal error: ${describeError(error)}`);
       sendJson(res, 500, jsonRpcError("internal error"));
     });

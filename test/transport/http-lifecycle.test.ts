@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
@@ -92,6 +93,21 @@ describe("in process", () => {
     expect(res.body).not.toContain('"result"');
     expect(server.inflight()).toBe(0);
   }, 10_000);
+
+  it("forgets a client that goes away halfway through its body", async () => {
+    const server = await start({});
+    const target = new URL(server.url);
+    const socket = connect(Number(target.port), target.hostname);
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":',
+    );
+    await expect.poll(() => server.inflight()).toBe(1);
+    socket.destroy();
+    await expect.poll(() => server.inflight()).toBe(0);
+    expect(logs.join("\n")).not.toContain("internal error");
+  });
 
   it("aborts what is still running when the shutdown grace period ends", async () => {
     const server = await start({ shutdownGraceMs: 200 });
