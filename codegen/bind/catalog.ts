@@ -67,10 +67,12 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   };
   const handlers: HandlerRef[] = [];
   const tools = bindTools(input, ctx, handlers);
+  markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, doc, diags);
   checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
   checkPolicyArgs(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
+  checkTemplateTools(assets, tools, doc, diags);
   checkEnvReferences(sources, env, doc, diags);
   const first = input.sources[0];
   return {
@@ -97,6 +99,47 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     handlers,
     documents: ctx.documents,
   };
+}
+
+/**
+ * `internal: true`: a helper only hand-written handlers call. It has no second names (no client ever sees it), and
+ * a confirmation it would ask for could never be answered, so both are refused at build time.
+ */
+function markInternal(tools: ToolNode[], manifest: Manifest, doc: LoadedDocument, diags: Diagnostics): void {
+  for (const tool of tools) {
+    const spec = manifest.tools?.[tool.name];
+    if (spec?.internal !== true) continue;
+    tool.internal = true;
+    const at = doc.ref(`#/tools/${tool.name}/internal`);
+    if (tool.aliases.length > 0) diags.error("TW110", `tool "${tool.name}": an internal tool has no aliases`, at);
+    if (tool.policy.confirm === "required") {
+      diags.error(
+        "TW110",
+        `tool "${tool.name}": an internal tool cannot require confirmation (no client sees it); set confirm: none or make it public`,
+        at,
+      );
+    }
+  }
+}
+
+/** Resource templates are read by clients, so they cannot call a tool clients cannot. */
+function checkTemplateTools(
+  assets: BoundAssets,
+  tools: ToolNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): void {
+  for (const template of assets.resourceTemplates) {
+    const target = template.tool?.name;
+    const tool = tools.find((t) => t.name === target || t.aliases.includes(target ?? ""));
+    if (tool?.internal) {
+      diags.error(
+        "TW115",
+        `resource template ${template.uriTemplate} calls internal tool "${tool.name}", which clients cannot call`,
+        template.source,
+      );
+    }
+  }
 }
 
 function addConfirmationArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {
@@ -130,6 +173,13 @@ function bindSource(
 ): SourceNode {
   const spec = manifest.sources?.[model.id] ?? {};
   const at = doc.ref(`#/sources/${model.id}`, true);
+  if (spec.path !== undefined) {
+    diags.error(
+      "TW110",
+      `source "${model.id}": path applies to GraphQL sources (an OpenAPI spec's paths are already complete)`,
+      doc.ref(`#/sources/${model.id}/path`),
+    );
+  }
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
   let baseUrl = spec.base_url ? valueSourceOf(spec.base_url) : absolute ? { default: absolute } : {};
   if (baseUrl.default === undefined && !baseUrl.byEnv && absolute)

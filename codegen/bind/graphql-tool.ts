@@ -81,7 +81,15 @@ export function bindGraphqlSource(
     );
     if (bound) auth.push(bound);
   }
-  return { id: model.id, kind: "graphql", file: model.spec.file, baseUrl, auth, timeoutMs: timeoutOf(spec) };
+  return {
+    id: model.id,
+    kind: "graphql",
+    file: model.spec.file,
+    baseUrl,
+    ...(spec.path ? { path: spec.path } : {}),
+    auth,
+    timeoutMs: timeoutOf(spec),
+  };
 }
 
 /**

@@ -58,17 +58,14 @@ export function bindHandlerTool(
       at,
     );
   }
-  const converter = new SchemaConverter(
-    `handler:${name}`,
-    "3.1",
-    new DocumentSet(ctx.doc, ctx.root, ctx.diags),
-    ctx.symbols,
-    ctx.diags,
-  );
-  const base = { doc: ctx.doc, pointer: `#/tools/${name}` };
-  const declared = spec.input
-    ? converter.convert(spec.input, { ...base, pointer: `${base.pointer}/input` })
-    : undefined;
+  const schema = (side: "input" | "output", value: Record<string, unknown>) => {
+    // Each schema is its own resource: `#/$defs/address` inside it means its own $defs, as in JSON Schema.
+    const doc = schemaDocument(ctx.doc, `#/tools/${name}/${side}`, value);
+    const docs = new DocumentSet(doc, ctx.root, ctx.diags);
+    const converter = new SchemaConverter(`handler:${name}:${side}`, "3.1", docs, ctx.symbols, ctx.diags);
+    return converter.convert(value, { doc, pointer: "#" });
+  };
+  const declared = spec.input ? schema("input", spec.input) : undefined;
   const input = strictObject(declared);
   if (!input) {
     ctx.diags.error(
@@ -78,9 +75,7 @@ export function bindHandlerTool(
     );
     return undefined;
   }
-  const outputSchema = spec.output
-    ? converter.convert(spec.output, { ...base, pointer: `${base.pointer}/output` })
-    : undefined;
+  const outputSchema = spec.output ? schema("output", spec.output) : undefined;
   const { output, wrapped } = outputOf(outputSchema, ctx.symbols);
   const safety = spec.safety ?? "write";
   const title = spec.title ?? humanize(name, ctx.prefix);
@@ -108,6 +103,17 @@ export function bindHandlerTool(
     declaredAt: at,
     tags: [],
     deprecated: false,
+  };
+}
+
+/** A schema embedded in the manifest, seen as a document of its own (positions still point into the manifest). */
+function schemaDocument(manifest: LoadedDocument, at: string, value: unknown): LoadedDocument {
+  const inside = (p: string) => `${at}${p.replace(/^#/, "")}`;
+  return {
+    ...manifest,
+    data: value,
+    ref: (p: string, key?: boolean) => manifest.ref(inside(p), key),
+    cheapRef: (p: string) => manifest.cheapRef(inside(p)),
   };
 }
 

@@ -63,6 +63,18 @@ export function authFor(
   diags: Diagnostics,
   at: SourceRef,
 ): AuthScheme | undefined {
+  const bound = authKindFor(scheme, spec, info, diags, at);
+  const hint = spec.hint?.replace(/\s+/g, " ").trim();
+  return bound && hint ? { ...bound, hint } : bound;
+}
+
+function authKindFor(
+  scheme: string,
+  spec: AuthSpec,
+  info: SecuritySchemeInfo | undefined,
+  diags: Diagnostics,
+  at: SourceRef,
+): AuthScheme | undefined {
   const kind = spec.type ?? (info && info.kind !== "unsupported" ? info.kind : undefined);
   switch (kind) {
     case "bearer": {

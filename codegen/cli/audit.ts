@@ -63,6 +63,8 @@ interface ToolReport {
     namesOnly?: string;
   };
   deprecated?: boolean;
+  /** Called only by the catalog's handlers (never listed or callable by clients). */
+  internal?: boolean;
   /** Things a reviewer may want to look at (heuristics, not errors). */
   review?: string[];
 }
@@ -199,6 +201,7 @@ export function buildReport(doc: CatalogDocument): AuditReport {
       },
     };
     if (tool.deprecated) report.deprecated = true;
+    if (tool.internal) report.internal = true;
     const review: string[] = [];
     if (tool.safety === "destructive" && p.confirm !== "required") {
       review.push("destructive without confirmation (confirm: none in the manifest)");
@@ -385,7 +388,7 @@ export function renderText(report: AuditReport): string {
   lines.push("");
   lines.push("Tools");
   for (const t of report.tools) {
-    const aliases = t.aliases.length > 0 ? ` (aliases: ${t.aliases.join(", ")})` : "";
+    const aliases = `${t.aliases.length > 0 ? ` (aliases: ${t.aliases.join(", ")})` : ""}${t.internal ? " (internal: handlers only)" : ""}`;
     const where = t.binding.module ?? t.binding.source ?? "";
     lines.push(`  ${t.name}  [${t.safety}]  ${t.binding.summary}${where ? `  <${where}>` : ""}${aliases}`);
     const policies = toolPolicies(t, report);

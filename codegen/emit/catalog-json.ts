@@ -48,6 +48,7 @@ function catalogTool(tool: ToolNode, schemas: ToolSchemasJson): CatalogTool {
     policy: tool.policy,
     ...(tool.notes.length > 0 ? { notes: tool.notes } : {}),
     ...(tool.deprecated ? { deprecated: true } : {}),
+    ...(tool.internal ? { internal: true } : {}),
     source: tool.source,
   };
 }
@@ -71,6 +72,7 @@ export function catalogDocument(
       kind: s.kind,
       spec: s.file,
       baseUrl: s.baseUrl,
+      ...(s.path ? { path: s.path } : {}),
       auth: s.auth,
       timeoutMs: s.timeoutMs,
     })),

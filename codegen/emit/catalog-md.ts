@@ -103,6 +103,8 @@ function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
     `**${cell(tool.title)}** · ${code(bindingSummary(tool.binding))} · ${tool.safety}`,
   ];
   if (tool.aliases.length > 0) out.push("", `Aliases: ${tool.aliases.map(code).join(", ")}`);
+  if (tool.internal)
+    out.push("", "Internal: called only by the catalog's handlers; not listed, not callable by clients.");
   out.push("", mdText(tool.description));
   const props = tool.input.kind === "object" ? tool.input.properties : [];
   if (props.length > 0) {
@@ -162,7 +164,8 @@ export function catalogMarkdown(
   out.push("## Sources", "", "| Source | Spec | Base URL | Auth |", "| --- | --- | --- | --- |");
   for (const s of ir.sources) {
     const auth = s.auth.map((a) => `${a.scheme} (${a.kind})`).join(", ") || "none";
-    out.push(`| ${code(s.id)} | ${code(s.file)} | ${valueSourceText(s.baseUrl)} | ${cell(auth)} |`);
+    const endpoint = `${valueSourceText(s.baseUrl)}${s.path ? `, then path ${code(s.path)}` : ""}`;
+    out.push(`| ${code(s.id)} | ${code(s.file)} | ${endpoint} | ${cell(auth)} |`);
   }
   out.push("", "## Tools", "", "| Tool | Safety | Binding | Summary |", "| --- | --- | --- | --- |");
   for (const t of ir.tools) {

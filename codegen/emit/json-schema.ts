@@ -4,6 +4,9 @@ import type { SchemaMeta, SchemaNode, SymbolId } from "../ir/types.js";
 import { refsOf } from "../plan/symbols.js";
 import { compareStrings } from "../util.js";
 
+/** Stated on every published tool schema, so no client has to guess the dialect. */
+export const DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
 /** Examples help a model fill arguments; large ones only cost context. */
 const MAX_EXAMPLES_CHARS = 200;
 
@@ -109,7 +112,7 @@ export class JsonSchemaEmitter {
       case "nullable":
         return { anyOf: [this.node(n.inner), { type: "null" }] };
       case "ref":
-        return { $ref: `#/$defs/${this.symbols.get(n.target).name}` };
+        return { $ref: `#/$defs/${this.symbols.get(n.target).defName}` };
     }
   }
 
@@ -124,12 +127,13 @@ export class JsonSchemaEmitter {
       top = meta(root, this.node(target));
     } else top = this.node(root);
     if (top.type !== "object") top = { type: "object", ...top };
+    top = { $schema: DIALECT, ...top };
     const defs = this.reachable(root);
     if (defs.length > 0) {
       const $defs: JsonSchema = {};
       for (const id of defs) {
         const sym = this.symbols.get(id);
-        $defs[sym.name] = this.node(sym.schema);
+        $defs[sym.defName] = this.node(sym.schema);
       }
       top.$defs = $defs;
     }
@@ -149,6 +153,6 @@ export class JsonSchemaEmitter {
       seen.add(id);
       for (const next of refsOf(this.symbols.get(id).schema)) queue.push(next);
     }
-    return [...seen].sort((a, b) => compareStrings(this.symbols.get(a).name, this.symbols.get(b).name));
+    return [...seen].sort((a, b) => compareStrings(this.symbols.get(a).defName, this.symbols.get(b).defName));
   }
 }

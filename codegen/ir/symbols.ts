@@ -25,6 +25,7 @@ export function toIdentifier(raw: string): string {
 export class SymbolTable {
   private readonly byId = new Map<SymbolId, SchemaSymbol>();
   private readonly used = new Set<string>();
+  private readonly usedDefs = new Set<string>();
 
   has(id: SymbolId): boolean {
     return this.byId.has(id);
@@ -44,7 +45,12 @@ export class SymbolTable {
     let name = base;
     for (let i = 2; this.used.has(name); i++) name = `${base}${i}`;
     this.used.add(name);
-    const symbol: SchemaSymbol = { id, name, schema: { kind: "any" }, source };
+    // Published schemas keep the spec's names (`#/$defs/address`); only TypeScript needs identifiers.
+    const raw = /^[A-Za-z0-9_.-]{1,128}$/.test(preferredName) ? preferredName : name;
+    let defName = raw;
+    for (let i = 2; this.usedDefs.has(defName); i++) defName = `${raw}${i}`;
+    this.usedDefs.add(defName);
+    const symbol: SchemaSymbol = { id, name, defName, schema: { kind: "any" }, source };
     this.byId.set(id, symbol);
     return symbol;
   }

@@ -140,8 +140,10 @@ export type SymbolId = string;
 
 export interface SchemaSymbol {
   id: SymbolId;
-  /** A valid, unique TypeScript identifier (also used as the `$defs` key). */
+  /** A valid, unique TypeScript identifier (the zod schema's name). */
   name: string;
+  /** The `$defs` key in published JSON Schema: the spec's own name where it is URI-safe, else `name`. */
+  defName: string;
   schema: SchemaNode;
   source: SourceRef;
 }
@@ -174,6 +176,8 @@ export interface ToolNode {
   /** Tags from the spec, for selection and grouping. */
   tags: string[];
   deprecated: boolean;
+  /** Only hand-written handlers may call it (manifest `internal: true`); never listed or called by clients. */
+  internal?: boolean;
 }
 
 export interface ResourceNode {
@@ -231,6 +235,8 @@ export interface SourceNode {
   /** Spec file, relative to the manifest. */
   file: string;
   baseUrl: ValueSource;
+  /** GraphQL sources: the endpoint path appended to the base URL. */
+  path?: string;
   /** Per security scheme name. */
   auth: AuthScheme[];
   timeoutMs: number;

@@ -58,7 +58,7 @@ export class Views {
     if (existing) return existing;
     const original = this.symbols.get(id);
     const suffix = dir === "input" ? "Input" : "Output";
-    this.symbols.declare(key, `${original.name}${suffix}`, original.source);
+    this.symbols.declare(key, `${original.defName}${suffix}`, original.source);
     this.derived.set(key, key);
     this.symbols.define(key, this.view(original.schema, dir));
     return key;

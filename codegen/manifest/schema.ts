@@ -62,6 +62,11 @@ const authSpec = {
     client_secret: { $ref: "#/$defs/valueSource" },
     token_url: { type: "string", description: "oauth2: overrides the spec's tokenUrl." },
     scopes: { type: "array", items: { type: "string" } },
+    hint: {
+      type: "string",
+      description:
+        "How to obtain the credential, added to the message a call gets when it is missing (e.g. the login command).",
+    },
   },
 } as const;
 
@@ -162,6 +167,11 @@ const toolSpec = {
         "Key/value writes: keys are checked against the secret-like-key pattern; values never echoed.",
     },
     names_only: { type: "string", description: "Result field reduced to names only (env var reads)." },
+    internal: {
+      type: "boolean",
+      description:
+        "A helper only hand-written handlers call (ctx.call, inside the same policy chain and audit): left out of tools/list, and unknown to tools/call and resources.",
+    },
   },
 } as const;
 
@@ -310,6 +320,12 @@ export const manifestSchema = {
           graphql: {
             ...relPath,
             description: "GraphQL SDL or introspection JSON, relative to the manifest.",
+          },
+          path: {
+            type: "string",
+            pattern: "^/",
+            description:
+              "GraphQL: the endpoint's path, appended to base_url (e.g. `/graphql`), so one base URL can serve a GraphQL endpoint and a REST API.",
           },
           base_url: { $ref: "#/$defs/valueSource" },
           timeout_ms: { type: "integer", minimum: 100, maximum: 600000 },

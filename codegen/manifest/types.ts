@@ -19,11 +19,13 @@ export interface AuthSpec {
   client_secret?: ValueSourceSpec;
   token_url?: string;
   scopes?: string[];
+  hint?: string;
 }
 
 export interface SourceSpec {
   openapi?: string;
   graphql?: string;
+  path?: string;
   base_url?: ValueSourceSpec;
   timeout_ms?: number;
   auth?: Record<string, AuthSpec>;
@@ -71,6 +73,7 @@ export interface ToolSpec {
   confirm?: "required" | "none";
   secret_keys?: { keys_arg: string; values_arg?: string };
   names_only?: string;
+  internal?: boolean;
 }
 
 export interface EnvSpec {

@@ -143,3 +143,10 @@ it("passes every active scenario but the listed expected failures", async () => 
   ]);
   expect(results.get("tools-call-audio")?.[0]?.details?.hasAudioContent).toBe(true);
 });
+
+it("passes the pending json-schema-2020-12 scenario: $schema, $defs names and additionalProperties preserved", async () => {
+  const { code, output, results } = await runSuite(["--scenario", "json-schema-2020-12"]);
+  expect(code, output).toBe(0);
+  const checks = results.get("json-schema-2020-12") ?? [];
+  expect(checks.map((c) => c.status)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"]);
+});
