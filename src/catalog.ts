@@ -166,7 +166,7 @@ export interface ValueSource {
   byEnv?: { env: string; values: Record<string, string> };
 }
 
-export type AuthScheme =
+export type AuthScheme = (
   | { kind: "bearer"; scheme: string; token: ValueSource }
   | { kind: "apiKey"; scheme: string; in: "header" | "query" | "cookie"; name: string; value: ValueSource }
   | { kind: "basic"; scheme: string; username: ValueSource; password: ValueSource }
@@ -177,7 +177,11 @@ export type AuthScheme =
       scopes: string[];
       clientId: ValueSource;
       clientSecret: ValueSource;
-    };
+    }
+) & {
+  /** How to obtain the credential (e.g. a login command); added to the message a call gets when it is missing. */
+  hint?: string;
+};
 
 export interface Source {
   id: string;
@@ -185,6 +189,8 @@ export interface Source {
   /** The spec file, relative to the project root (for reviewers). */
   spec?: string;
   baseUrl: ValueSource;
+  /** GraphQL sources: the endpoint path appended to the base URL (e.g. `/graphql`). */
+  path?: string;
   auth: AuthScheme[];
   timeoutMs: number;
 }
@@ -241,6 +247,11 @@ export interface CatalogTool {
   policy: ToolPolicy;
   notes?: string[];
   deprecated?: boolean;
+  /**
+   * A helper for hand-written handlers: absent from tools/list, unknown to tools/call and resource templates;
+   * only a handler's `ctx.call` reaches it (through the same chain, so policy and audit still apply).
+   */
+  internal?: boolean;
   source: SourceRef;
 }
 
