@@ -236,6 +236,7 @@ export function createAuthenticator(
       const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
       if (security.length === 0) return placement;
       const missingPerAlternative: string[] = [];
+      const hints = new Set<string>();
       for (const alternative of security) {
         const resolved: Resolved[] = [];
         const missing: string[] = [];
@@ -243,8 +244,10 @@ export function createAuthenticator(
           const scheme = schemes.get(name);
           if (!scheme) throw new AuthError(`security scheme '${name}' is not defined`, "missing_credentials");
           const result = await resolveScheme(scheme);
-          if ("missing" in result) missing.push(...result.missing);
-          else resolved.push(result);
+          if ("missing" in result) {
+            missing.push(...result.missing);
+            if (scheme.hint) hints.add(scheme.hint);
+          } else resolved.push(result);
         }
         if (missing.length === 0) {
           for (const item of resolved) await place(item, placement, applyOptions);
@@ -252,8 +255,10 @@ export function createAuthenticator(
         }
         missingPerAlternative.push(`${missing.join(" and ")} (${alternative.join(" + ")})`);
       }
+      // The manifest's hints say how to obtain what is missing (e.g. the login command of the API's CLI).
+      const how = hints.size > 0 ? `. ${[...hints].join(" ")}` : "";
       throw new AuthError(
-        `missing credentials: set ${missingPerAlternative.join(", or ")}`,
+        `missing credentials: set ${missingPerAlternative.join(", or ")}${how}`,
         "missing_credentials",
       );
     },

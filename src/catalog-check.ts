@@ -48,6 +48,8 @@ export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: s
   const sources = new Map(doc.sources.map((s) => [s.id, s]));
   for (const source of doc.sources) {
     checkEnv(source.baseUrl, `source '${source.id}' base URL`);
+    if (source.path !== undefined && (source.kind !== "graphql" || !/^\/[^?#]*$/.test(source.path)))
+      problems.push(`source '${source.id}': path must be a GraphQL endpoint path starting with /`);
     for (const scheme of source.auth) {
       const where = `source '${source.id}' scheme '${scheme.scheme}'`;
       switch (scheme.kind) {

@@ -137,25 +137,12 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     tools,
     policy,
     async call(init) {
-      const ctx: CallContext = {
-        tool: init.tool,
-        calledAs: init.calledAs,
-        entry: init.entry,
-        rawArgs: init.rawArgs,
-        args: {},
-        correlationId: init.parent?.correlationId ?? newCorrelationId(),
-        client: init.client,
-        signal: init.signal,
-        upstream: { requests: 0 },
-        startedAt: Date.now(),
-        depth: init.parent ? init.parent.depth + 1 : 0,
-        progress: init.progress ?? (async () => {}),
-        notes: new Map(),
-        ...(init.requestId !== undefined ? { requestId: init.requestId } : {}),
-        ...(init.resourceUri !== undefined ? { resourceUri: init.resourceUri } : {}),
-        ...(init.parent ? { parent: init.parent } : {}),
-        ...(init.input ? { input: init.input } : {}),
-      };
+      if (init.tool.internal === true && init.entry !== "handler") {
+        // Defence in depth: no client entry point may reach a handlers-only tool, whatever routes to it.
+        const refused = failure(`unknown tool '${init.calledAs}'`, "unknown_tool");
+        return { outcome: refused, ctx: contextOf(init) };
+      }
+      const ctx = contextOf(init);
       try {
         return { outcome: await chain(ctx), ctx };
       } catch (error) {
@@ -167,4 +154,26 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     },
   };
   return runtime;
+}
+
+function contextOf(init: CallInit): CallContext {
+  return {
+    tool: init.tool,
+    calledAs: init.calledAs,
+    entry: init.entry,
+    rawArgs: init.rawArgs,
+    args: {},
+    correlationId: init.parent?.correlationId ?? newCorrelationId(),
+    client: init.client,
+    signal: init.signal,
+    upstream: { requests: 0 },
+    startedAt: Date.now(),
+    depth: init.parent ? init.parent.depth + 1 : 0,
+    progress: init.progress ?? (async () => {}),
+    notes: new Map(),
+    ...(init.requestId !== undefined ? { requestId: init.requestId } : {}),
+    ...(init.resourceUri !== undefined ? { resourceUri: init.resourceUri } : {}),
+    ...(init.parent ? { parent: init.parent } : {}),
+    ...(init.input ? { input: init.input } : {}),
+  };
 }

@@ -86,7 +86,9 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const { policy } = runtime;
   // Denied tools are left out here and refused in the chain; the published output schema accepts masked fields.
-  const include = (tool: CatalogTool) => !policy.denied(tool) && (options.listTool?.(tool) ?? true);
+  // Internal tools exist for handlers only: never listed, so tools/call answers them like unknown names.
+  const include = (tool: CatalogTool) =>
+    tool.internal !== true && !policy.denied(tool) && (options.listTool?.(tool) ?? true);
   const tools = listedTools(doc.tools, include, (tool) => policy.outputSchema(tool));
   const listedNames = new Set(tools.map((t) => t.name));
   const resources = createResourceReader(runtime);

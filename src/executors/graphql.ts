@@ -126,6 +126,8 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
         `the endpoint URL for '${source.id}' must be http(s), without a fragment`,
         "configuration",
       );
+    // A source-level path (e.g. `/graphql`) lets one base URL variable serve this endpoint and a REST API.
+    if (source.path !== undefined) url.pathname = `${url.pathname.replace(/\/+$/, "")}${source.path}`;
 
     const authKey = `${source.id} ${endpoint}`;
     let auth = authenticators.get(authKey);

@@ -11,6 +11,7 @@ import {
   describeStatus,
   ResponseTooLargeError,
   readLimited,
+  upstreamErrorCode,
   upstreamFailureMessage,
 } from "./response.js";
 
@@ -161,7 +162,12 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       body = undefined;
     }
     const message = upstreamFailureMessage(response.status, body, response.headers);
-    return failure(message, `http_${response.status}`, { status: response.status });
+    const outcome = failure(message, `http_${response.status}`, { status: response.status });
+    // The API's own machine-readable code (`SESSION_TOKEN_EXPIRED`, `NO_DATABASE`) is what its docs tell
+    // agents to look for; it is kept when it is a plain identifier.
+    const code = upstreamErrorCode(body);
+    if (code && outcome.error) outcome.error.details = { upstream_code: code };
+    return outcome;
   }
 }
 

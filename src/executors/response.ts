@@ -112,6 +112,17 @@ export function upstreamErrorMessage(body: unknown): string | undefined {
   return found === undefined ? undefined : redactAndTruncate(found, 200);
 }
 
+const ERROR_CODE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** The error code of an error body (`{"error": {"code"}}`, `{"code"}`), when it is a plain identifier. */
+export function upstreamErrorCode(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return undefined;
+  const b = body as Record<string, any>;
+  const nested = b.error && typeof b.error === "object" ? b.error.code : undefined;
+  const code = typeof nested === "string" ? nested : typeof b.code === "string" ? b.code : undefined;
+  return code !== undefined && ERROR_CODE.test(code) ? code : undefined;
+}
+
 export function describeStatus(status: number): string {
   const text = STATUS_CODES[status];
   return text ? `HTTP ${status} ${text}` : `HTTP ${status}`;
