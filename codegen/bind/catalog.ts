@@ -72,7 +72,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
   checkPolicyArgs(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
-  checkTemplateTools(assets, tools, doc, diags);
+  checkTemplateTools(assets, tools, diags);
   checkEnvReferences(sources, env, doc, diags);
   const first = input.sources[0];
   return {
@@ -111,7 +111,8 @@ function markInternal(tools: ToolNode[], manifest: Manifest, doc: LoadedDocument
     if (spec?.internal !== true) continue;
     tool.internal = true;
     const at = doc.ref(`#/tools/${tool.name}/internal`);
-    if (tool.aliases.length > 0) diags.error("TW110", `tool "${tool.name}": an internal tool has no aliases`, at);
+    if (tool.aliases.length > 0)
+      diags.error("TW110", `tool "${tool.name}": an internal tool has no aliases`, at);
     if (tool.policy.confirm === "required") {
       diags.error(
         "TW110",
@@ -123,12 +124,7 @@ function markInternal(tools: ToolNode[], manifest: Manifest, doc: LoadedDocument
 }
 
 /** Resource templates are read by clients, so they cannot call a tool clients cannot. */
-function checkTemplateTools(
-  assets: BoundAssets,
-  tools: ToolNode[],
-  doc: LoadedDocument,
-  diags: Diagnostics,
-): void {
+function checkTemplateTools(assets: BoundAssets, tools: ToolNode[], diags: Diagnostics): void {
   for (const template of assets.resourceTemplates) {
     const target = template.tool?.name;
     const tool = tools.find((t) => t.name === target || t.aliases.includes(target ?? ""));
