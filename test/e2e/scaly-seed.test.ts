@@ -1,0 +1,245 @@
+import { spawnSync } from "node:child_process";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveHttp, serveRefusal } from "../transport/serve-http.js";
+import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
+import {
+  BIN,
+  connect,
+  SEED_ALIASES,
+  SEED_TOOLS,
+  type Session,
+  serverEnv,
+  type Workspace,
+  workspace,
+} from "./scaly/harness.js";
+
+/**
+ * The seed's contract for the Scaly server, checked on the generated catalog as a host sees it: the tool and alias
+ * names, the resources, the env variables and stages, start-up refusals, and the Streamable HTTP mode.
+ */
+
+let up: ScalyUpstream;
+let ws: Workspace;
+let s: Session;
+
+beforeAll(async () => {
+  up = await startScalyUpstream({ timeScale: 0.2 });
+  ws = workspace("seed");
+  s = await connect({ upstream: up, ws, label: "seed" });
+}, 60_000);
+
+afterAll(async () => {
+  await s?.close();
+  await up?.close();
+  ws?.cleanup();
+});
+
+describe("names", () => {
+  it("tools/list is exactly the seed's tools, each alias listed as a second name of the same tool", async () => {
+    const { tools } = await s.client.listTools();
+    const names = tools.map((t) => t.name);
+    expect([...names].sort()).toEqual([...SEED_TOOLS, ...Object.keys(SEED_ALIASES)].sort());
+    expect(new Set(names).size).toBe(names.length);
+    for (const [alias, tool] of Object.entries(SEED_ALIASES)) {
+      const a = tools.find((t) => t.name === alias)!;
+      const t = tools.find((x) => x.name === tool)!;
+      expect(a.inputSchema).toEqual(t.inputSchema);
+      expect(a.outputSchema).toEqual(t.outputSchema);
+      expect(a.description).toBe(t.description);
+    }
+    // Deliberately absent (the seed: no add-on update/resize/delete, no unlink).
+    expect(names.filter((n) => /addon/.test(n))).toEqual([
+      "scaly_list_addons",
+      "scaly_get_addon",
+      "scaly_link_addon",
+    ]);
+  });
+
+  it("annotations follow what each tool does; destructive ones ask for confirmation", async () => {
+    const { tools } = await s.client.listTools();
+    const of = (name: string) => tools.find((t) => t.name === name)!;
+    for (const read of [
+      "scaly_status",
+      "scaly_db_query",
+      "scaly_db_migration_plan",
+      "scaly_plan",
+      "scaly_wait_operation",
+    ])
+      expect(of(read).annotations, read).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    for (const write of [
+      "scaly_apply",
+      "scaly_pull",
+      "scaly_set_env",
+      "scaly_create_stack",
+      "scaly_db_execute",
+    ])
+      expect(of(write).annotations, write).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    for (const destructive of [
+      "scaly_delete_stack",
+      "scaly_delete_user_group",
+      "scaly_storage_delete_object",
+    ]) {
+      expect(of(destructive).annotations, destructive).toMatchObject({ destructiveHint: true });
+      expect(Object.keys(of(destructive).inputSchema.properties ?? {})).toContain("confirmation_token");
+    }
+    // Create/update preview through the API's dry run, which defaults to true.
+    expect(of("scaly_create_stack").inputSchema.properties?.dryRun).toMatchObject({ default: true });
+    expect(of("scaly_update_stack").inputSchema.properties?.dryRun).toMatchObject({ default: true });
+  });
+
+  it("handler-only helpers are neither listed nor callable by clients", async () => {
+    for (const internal of ["scaly_project_state", "scaly_get_session"]) {
+      await expect(s.client.callTool({ name: internal, arguments: {} })).rejects.toThrow(/Unknown tool/);
+    }
+    expect(up.requests).toEqual([]);
+  });
+
+  it("resources and templates are the seed's", async () => {
+    const { resources } = await s.client.listResources();
+    expect(resources.map((r) => [r.uri, r.mimeType])).toEqual([
+      ["scaly://capabilities", "application/yaml"],
+      ["scaly://guides/start", "text/markdown"],
+      ["scaly://resources-schema", "application/schema+json"],
+      ["scaly://guides/platform", "text/markdown"],
+      ["scaly://guides/golden-paths", "text/markdown"],
+      ["scaly://guides/build-plan", "text/markdown"],
+      ["scaly://guides/data/database", "text/markdown"],
+      ["scaly://guides/data/storage", "text/markdown"],
+    ]);
+    const { resourceTemplates } = await s.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual([
+      "scaly://guides/frameworks/{name}",
+      "scaly://guides/patterns/{name}",
+      "scaly://apps/{id}",
+    ]);
+    const frameworks = await s.client.complete({
+      ref: { type: "ref/resource", uri: "scaly://guides/frameworks/{name}" },
+      argument: { name: "name", value: "" },
+    });
+    expect(frameworks.completion.values.sort()).toEqual(["django", "express", "fastapi", "nextjs"]);
+  });
+});
+
+describe("environment", () => {
+  it("declares the seed's variables (and the HTTP transport's)", () => {
+    const help = spawnSync(process.execPath, [BIN, "serve", "scaly", "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    const declared = [...help.stdout.matchAll(/^ {2}(SCALY_[A-Z_]+)$/gm)].map((m) => m[1]);
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        "SCALY_API_KEY",
+        "SCALY_APPSYNC_KEY",
+        "SCALY_OIDC_TOKEN",
+        "SCALY_AUTH_STORE_PATH",
+        "SCALY_MCP_AUDIT",
+        "SCALY_MCP_AUDIT_FILE",
+        "SCALY_STAGE",
+        "SCALY_API_URL",
+        "SCALY_MCP_TRANSPORT",
+        "SCALY_MCP_HTTP_HOST",
+        "SCALY_MCP_HTTP_PORT",
+        "SCALY_MCP_ALLOWED_HOSTS",
+        "SCALY_MCP_PUBLIC_URL",
+        "SCALY_MCP_AUTHORIZATION_SERVERS",
+      ]),
+    );
+    expect(help.stdout).toMatch(
+      /SCALY_AUTH_STORE_PATH\n.*\n\s+\[path; default "~\/\.config\/scaly\/auth\.json"\]/,
+    );
+    expect(help.stdout).toMatch(
+      /SCALY_STAGE\n.*\n\s+\[enum; one of prod\|dev\|qa; aliases staging=qa; default "prod"\]/,
+    );
+    expect(help.stdout).toMatch(/SCALY_MCP_AUDIT\n.*\n\s+\[boolean; default "true"\]/);
+  });
+
+  it("without SCALY_API_KEY the server refuses to start and says why", async () => {
+    const env = serverEnv(up, ws);
+    const { SCALY_API_KEY: _key, ...rest } = env;
+    const { code, stderr } = await serveRefusal("scaly", rest);
+    expect(code).toBe(2);
+    expect(stderr).toContain("SCALY_API_KEY: required but not set");
+    expect(stderr).not.toContain(up.keys.appsyncKey);
+  });
+
+  it("an unknown SCALY_STAGE is refused at start, naming the accepted values", async () => {
+    const { code, stderr } = await serveRefusal("scaly", serverEnv(up, ws, { SCALY_STAGE: "production" }));
+    expect(code).toBe(2);
+    expect(stderr).toContain("SCALY_STAGE: expected one of prod, dev, qa, staging");
+  });
+
+  it("SCALY_APPSYNC_KEY defaults per stage (staging is qa): the stage's key is what the control plane gets", async () => {
+    const qaKey = "da2-scalyqamcp9e4b7a1d3c62";
+    const qa = await startScalyUpstream({ appsyncKey: qaKey });
+    // An empty value counts as unset: the stage's default applies.
+    const env = { SCALY_APPSYNC_KEY: "" };
+    const staging = await connect({ upstream: qa, ws, env: { ...env, SCALY_STAGE: "staging" }, label: "qa" });
+    const dev = await connect({ upstream: qa, ws, env: { ...env, SCALY_STAGE: "dev" }, label: "dev" });
+    try {
+      const ok = await staging.call("scaly_status");
+      expect(ok.env.success).toBe(true);
+      expect(ok.requests[0]!.headers["x-api-key"]).toBe(qaKey);
+      const refused = await dev.call("scaly_status");
+      expect(refused.env.success).toBe(false);
+      expect(refused.env.error).toMatchObject({ code: "graphql_unauthorized" });
+      expect(refused.env.error!.message).toContain("SCALY_APPSYNC_KEY");
+    } finally {
+      await staging.close();
+      await dev.close();
+      await qa.close();
+    }
+  });
+});
+
+describe("Streamable HTTP mode", () => {
+  it("serves /mcp on loopback to clients presenting SCALY_API_KEY as a bearer, with RFC 9728 metadata", async () => {
+    const served = await serveHttp(
+      "scaly",
+      serverEnv(up, ws, { SCALY_MCP_TRANSPORT: "http", SCALY_MCP_HTTP_PORT: "0" }),
+    );
+    try {
+      expect(served.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const anonymous = await fetch(served.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get("www-authenticate")).toContain(
+        `resource_metadata="${served.origin}/.well-known/oauth-protected-resource/mcp"`,
+      );
+      const metadata = await fetch(`${served.origin}/.well-known/oauth-protected-resource/mcp`);
+      expect(await metadata.json()).toMatchObject({ resource: served.url });
+
+      const client = new Client({ name: "scaly-http", version: "1.0.0" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(served.url), {
+          requestInit: { headers: { authorization: `Bearer ${up.keys.apiKey}` } },
+        }),
+      );
+      try {
+        expect((await client.listTools()).tools).toHaveLength(SEED_TOOLS.length + 3);
+        const status = await client.callTool({ name: "scaly_status", arguments: {} });
+        expect(status.isError).toBeFalsy();
+        expect(JSON.parse((status.content as { text: string }[])[0]!.text).data.workspace.slug).toBe("acme");
+      } finally {
+        await client.close();
+      }
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+
+  it("refuses a non-loopback bind without SCALY_MCP_ALLOWED_HOSTS", async () => {
+    const { code, stderr } = await serveRefusal(
+      "scaly",
+      serverEnv(up, ws, {
+        SCALY_MCP_TRANSPORT: "http",
+        SCALY_MCP_HTTP_PORT: "0",
+        SCALY_MCP_HTTP_HOST: "0.0.0.0",
+      }),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("SCALY_MCP_ALLOWED_HOSTS");
+  });
+});

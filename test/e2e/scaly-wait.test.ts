@@ -1,0 +1,96 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
+import { connect, type Session, type Workspace, workspace } from "./scaly/harness.js";
+
+/**
+ * scaly_wait_operation against operations that take real time (the upstream's steps at 250 ms): progress
+ * notifications as the operation moves, the timeout argument, and MCP cancellation stopping the polling.
+ */
+
+let up: ScalyUpstream;
+let ws: Workspace;
+let s: Session;
+
+beforeAll(async () => {
+  up = await startScalyUpstream({ timeScale: 1 });
+  ws = workspace("wait");
+  s = await connect({ upstream: up, ws, label: "wait" });
+}, 60_000);
+
+afterAll(async () => {
+  await s?.close();
+  await up?.close();
+  ws?.cleanup();
+});
+
+const polls = () => up.requests.filter((r) => r.operationName === "ScalyGetOperation").length;
+
+async function deploy(appId: string): Promise<string> {
+  const started = await s.ok("scaly_deploy_app", { appId });
+  return started.deployment.id;
+}
+
+describe("scaly_wait_operation", () => {
+  it("sends increasing progress notifications while it polls, and returns the terminal state", async () => {
+    const id = await deploy("app_storefront");
+    const seen: { progress: number; total?: number; message?: string }[] = [];
+    const { env } = await s.call(
+      "scaly_wait_operation",
+      { operationId: id },
+      { onprogress: (p) => seen.push(p) },
+    );
+    expect(env.data.operation).toMatchObject({ id, kind: "DEPLOY_APP", status: "SUCCEEDED" });
+    expect(env.data.polls).toBeGreaterThan(2);
+    const values = seen.map((p) => p.progress);
+    expect(values.length).toBeGreaterThan(2);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]!);
+    expect(seen.at(-1)).toMatchObject({ progress: 100, total: 100 });
+    expect(seen.some((p) => p.message?.includes("RUNNING"))).toBe(true);
+    expect(seen.at(-1)?.message).toContain("SUCCEEDED");
+  });
+
+  it("a failed operation is a terminal state too", async () => {
+    const id = await deploy("app_admin"); // fails until DJANGO_SETTINGS_MODULE is set
+    const data = await s.ok("scaly_wait_operation", { operationId: id });
+    expect(data.operation).toMatchObject({ status: "FAILED", error: { code: "HEALTH_CHECK_FAILED" } });
+    expect(data.next).toContain("scaly_diagnose_app");
+  });
+
+  it("gives up after timeoutSeconds with the last state (the operation goes on)", async () => {
+    const id = await deploy("app_storefront");
+    const { error, data } = await s.fails("scaly_wait_operation", { operationId: id, timeoutSeconds: 0.3 });
+    expect(error.code).toBe("wait_timeout");
+    expect(data.done).toBe(false);
+    expect(["PENDING", "RUNNING"]).toContain(data.operation.status);
+    const finished = await s.ok("scaly_wait_operation", { operationId: id });
+    expect(finished.operation.status).toBe("SUCCEEDED");
+  });
+
+  it("stops polling when the client cancels the call", async () => {
+    const id = await deploy("app_storefront");
+    const controller = new AbortController();
+    const pending = s.client.callTool(
+      { name: "scaly_wait_operation", arguments: { operationId: id } },
+      { signal: controller.signal, onprogress: () => controller.abort() },
+    );
+    await expect(pending).rejects.toThrow();
+    await delay(100);
+    const atCancel = polls();
+    await delay(1_200);
+    expect(polls(), "no poll after the cancellation").toBe(atCancel);
+    // The call ended as cancelled (it did not run on until the operation finished).
+    const waits = ws
+      .audit()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((r) => r.tool === "scaly_wait_operation" && r.entry === "tools/call");
+    expect(waits.at(-1)).toMatchObject({ decision: "error", error: "cancelled" });
+  });
+
+  it("an unknown operation is an error, not a wait", async () => {
+    const { error } = await s.fails("scaly_wait_operation", { operationId: "op_nope" });
+    expect(error.code).toBe("not_found");
+  });
+});
