@@ -30,6 +30,8 @@ export interface RunningUpstream {
   env: Record<string, string>;
   /** Lines for the operator, printed to stderr. */
   banner: string[];
+  /** Working directory of the server (e.g. a scratch project for files its handlers write); default: ours. */
+  cwd?: string;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export interface Demo {
 }
 
 const SCAIVAULT_PRINCIPALS = ["admin", "readOnly", "reportRunner", "partner", "globexAdmin"];
+const SCALY_PRINCIPALS = ["owner", "apiKeyOnly"];
 
 export const DEMOS: Record<string, Demo> = {
   scaivault: {
@@ -64,6 +67,52 @@ export const DEMOS: Record<string, Demo> = {
           ...(as === "partner" ? ["a partner token acts in a named tenant: pass tenant acme or globex"] : []),
         ],
         close: () => upstream.close(),
+      };
+    },
+  },
+  scaly: {
+    catalog: "scaly",
+    summary:
+      "Scaly: stacks, apps, add-ons, deployments, env, user groups (GraphQL) + database, storage, logs (REST)",
+    principals: SCALY_PRINCIPALS,
+    async start({ as = "owner", port }) {
+      const { mkdtemp, mkdir, rm, writeFile } = await import("node:fs/promises");
+      const { tmpdir } = await import("node:os");
+      const { startScalyUpstream } = await import("./scaly/index.js");
+      const upstream = await startScalyUpstream(port === undefined ? {} : { port });
+      // A scratch home for the session token (as `scaly auth login` stores it) and a project folder for
+      // .scaly/config.yaml, so the demo never touches the operator's own files.
+      const home = await mkdtemp(join(tmpdir(), "toolwright-demo-scaly-"));
+      const project = join(home, "project");
+      await mkdir(project);
+      const authStore = join(home, "auth.json");
+      if (as === "owner") {
+        const token = upstream.issueSessionToken({ expiresInSec: 12 * 3600 });
+        await writeFile(authStore, JSON.stringify({ session_token: token, stage: "prod" }), { mode: 0o600 });
+      }
+      return {
+        env: {
+          SCALY_API_URL: upstream.url,
+          SCALY_API_KEY: upstream.keys.apiKey,
+          SCALY_APPSYNC_KEY: upstream.keys.appsyncKey,
+          SCALY_AUTH_STORE_PATH: authStore,
+          // The operator's own token must not stand in for the demo's (an empty value counts as unset).
+          SCALY_OIDC_TOKEN: "",
+        },
+        cwd: project,
+        banner: [
+          `Scaly reference upstream on ${upstream.url} (GraphQL at /graphql, data plane under /v1; sample workspace acme)`,
+          as === "owner"
+            ? `session token for the database/storage/logs tools in ${authStore} (12 h); --as apiKeyOnly to go without`
+            : "no session token: the database, storage and logs tools answer with how to get one",
+          `project folder (scaly_pull/scaly_plan/scaly_apply use .scaly/config.yaml there): ${project}`,
+          "try: scaly_status, scaly_diagnose_app for app_admin (its deploys fail), scaly_pull then scaly_plan,",
+          "     scaly_db_query on app_storefront (select * from products)",
+        ],
+        async close() {
+          await upstream.close();
+          await rm(home, { recursive: true, force: true });
+        },
       };
     },
   },
@@ -163,6 +212,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const server = spawn(process.execPath, [SERVE_BIN, "serve", catalogDir], {
     stdio: "inherit",
     env: { ...process.env, ...upstream.env },
+    ...(upstream.cwd ? { cwd: upstream.cwd } : {}),
   });
   // A host stopping us by signal stops the server too; its exit then ends this process as usual.
   let stopping = false;

@@ -1,0 +1,124 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
+import { SEED_ALIASES, SEED_TOOLS } from "./scaly/harness.js";
+
+// `toolwright-demo scaly` (npm run demo:scaly) as an MCP host runs it: started from anywhere with a bare
+// environment, spoken to over stdio. The reference upstream runs in-process, the session token waits in a
+// scratch auth store, stdout carries JSON-RPC only, and nothing is left behind once the host closes stdin.
+
+const DEMO = join(ROOT, "bin/toolwright-demo.mjs");
+
+describe("toolwright-demo scaly: the one-command demo", () => {
+  let home = "";
+  const hostEnv = () => ({ PATH: process.env.PATH ?? "", HOME: home });
+  beforeAll(() => {
+    home = mkdtempSync(join(tmpdir(), "tw-scaly-demo-home-"));
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it("serves every tool; control plane, data plane (session token) and a plan in its scratch project work", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [DEMO, "scaly"],
+      env: hostEnv(),
+      cwd: tmpdir(),
+      stderr: "pipe",
+    });
+    const stderr: string[] = [];
+    transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+    const client = new Client({ name: "demo-host", version: "1.0.0" });
+    await client.connect(transport);
+    const data = async (name: string, args: Record<string, unknown> = {}) => {
+      const result = await client.callTool({ name, arguments: args });
+      const body = JSON.parse((result.content as { text: string }[])[0]!.text);
+      expect(body.success, `${name}: ${JSON.stringify(body.error)}`).toBe(true);
+      return body.data;
+    };
+    try {
+      expect((await client.listTools()).tools).toHaveLength(
+        SEED_TOOLS.length + Object.keys(SEED_ALIASES).length,
+      );
+      expect((await data("scaly_status")).workspace.slug).toBe("acme");
+      const rows = await data("scaly_db_query", {
+        appId: "app_storefront",
+        sql: "select count(*)::int as n from products",
+      });
+      expect(rows.rows).toEqual([{ n: 3 }]);
+      expect(await data("scaly_auth_status")).toMatchObject({
+        present: true,
+        source: "file",
+        verified: true,
+      });
+      await data("scaly_pull");
+      expect((await data("scaly_plan")).actions).toEqual([]);
+    } finally {
+      await client.close();
+    }
+    const banner = stderr.join("");
+    expect(banner).toMatch(/Scaly reference upstream on http:\/\/127\.0\.0\.1:\d+/);
+    const project = /project folder \(.*\): (\S+)/.exec(banner)?.[1];
+    expect(project, banner).toBeDefined();
+    // The scratch folders go with the demo.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(project!)).toBe(false);
+  });
+
+  it("stdout is JSON-RPC only; --as apiKeyOnly shows the login hint; stdin closed -> exit 0, upstream gone", async () => {
+    const child = spawn(process.execPath, [DEMO, "scaly", "--as", "apiKeyOnly"], {
+      env: hostEnv(),
+      cwd: tmpdir(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.once("exit", (code, signal) => done([code, signal])),
+    );
+    const answered = new Promise<void>((done) =>
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('"id":3')) done();
+      }),
+    );
+    const send = (message: object) =>
+      child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    send({
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/list" });
+    send({
+      id: 3,
+      method: "tools/call",
+      params: { name: "scaly_get_logs", arguments: { appId: "app_admin" } },
+    });
+    await answered;
+
+    const messages = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    for (const message of messages) expect(message.jsonrpc).toBe("2.0");
+    expect(messages.map((m) => m.id)).toEqual([1, 2, 3]);
+    const logs = JSON.parse(messages[2].result.content[0].text);
+    expect(logs).toMatchObject({ success: false, error: { code: "missing_credentials" } });
+    expect(logs.error.message).toContain("scaly auth login");
+
+    const url = /upstream on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+    expect(url, stderr).toBeDefined();
+    child.stdin.end();
+    expect(await exited).toEqual([0, null]);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
