@@ -102,7 +102,8 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
         client: parent.client,
         signal: parent.signal,
         parent,
-        progress: parent.progress,
+        // No progress on the client's token from nested calls: the parent reports on its own scale, and a nested
+        // handler's own (say, a wait inside an apply) would make the client's progress go backwards.
       };
       return (await runtime.call(init)).outcome;
     },

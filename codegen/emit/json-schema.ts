@@ -77,7 +77,10 @@ export class JsonSchemaEmitter {
         return s;
       }
       case "array": {
-        const s: JsonSchema = { type: "array", items: this.node(n.items) };
+        // Items that may be anything are left unsaid: `{type: array}` means the same, and strict clients reject
+        // a keyword-less `items: {}` as a schema that validates nothing.
+        const items = this.node(n.items);
+        const s: JsonSchema = Object.keys(items).length === 0 ? { type: "array" } : { type: "array", items };
         if (n.minItems !== undefined) s.minItems = n.minItems;
         if (n.maxItems !== undefined) s.maxItems = n.maxItems;
         if (n.uniqueItems) s.uniqueItems = true;

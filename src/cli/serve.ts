@@ -56,9 +56,14 @@ function describeVar(v: EnvVar): string {
   return `  ${v.name}\n      ${v.description || "(no description)"}\n      [${facts.join("; ")}]`;
 }
 
+/** Tools clients can call (handler-only helpers are not theirs to count). */
+function clientTools(doc: CatalogDocument): number {
+  return doc.tools.filter((tool) => tool.internal !== true).length;
+}
+
 export function catalogHelp(doc: CatalogDocument, dir: string): string {
   const lines = [
-    `Catalog ${doc.catalog} (${dir}): ${doc.tools.length} tools, ${doc.resources.length + doc.resourceTemplates.length} resources, ${doc.prompts.length} prompts`,
+    `Catalog ${doc.catalog} (${dir}): ${clientTools(doc)} tools, ${doc.resources.length + doc.resourceTemplates.length} resources, ${doc.prompts.length} prompts`,
     "",
     doc.env.length > 0 ? "Environment variables:" : "This catalog declares no environment variables.",
     ...doc.env.map(describeVar),
@@ -131,7 +136,7 @@ export async function runServe(argv: string[]): Promise<number> {
     return 1;
   }
   if (http) {
-    const tools = catalog.doc.tools.length;
+    const tools = clientTools(catalog.doc);
     try {
       await serveOverHttp(factory, http, {
         name: catalog.doc.server.title ?? catalog.doc.server.name,
@@ -150,7 +155,7 @@ export async function runServe(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    `toolwright: serving ${catalog.doc.catalog} (${catalog.doc.tools.length} tools) over stdio\n`,
+    `toolwright: serving ${catalog.doc.catalog} (${clientTools(catalog.doc)} tools) over stdio\n`,
   );
   await serveOverStdio(factory);
   return 0;

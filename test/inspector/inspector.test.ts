@@ -7,6 +7,7 @@ import { genToDisk, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 import { BIN, NODE22, type Served, serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { startScalyUpstream } from "../upstreams/scaly/index.js";
 
 // The MCP Inspector CLI (@modelcontextprotocol/inspector 2.12, Node 22) as an independent client of the
 // generated reference catalogs: tools/list with --strict schema portability checks, and a tools/call, over stdio
@@ -26,7 +27,7 @@ interface CatalogCase {
   call: { tool: string; args: Record<string, unknown>; expect: Record<string, unknown> };
 }
 
-// One entry per reference catalog (Scaly joins here once generated/scaly exists).
+// One entry per reference catalog.
 const CATALOGS: CatalogCase[] = [
   {
     catalog: "scaivault",
@@ -40,6 +41,22 @@ const CATALOGS: CatalogCase[] = [
       tool: "scaivault_read_secret",
       args: { path: "integrations/stripe/api-key" },
       expect: { path: "integrations/stripe/api-key", tenant: "acme" },
+    },
+  },
+  {
+    catalog: "scaly",
+    tools: 51,
+    // Scaly's HTTP clients present SCALY_API_KEY itself, so the upstream is started with HTTP_KEY as its API key.
+    upstream: async () => {
+      const up = await startScalyUpstream({ apiKey: HTTP_KEY });
+      const env = { SCALY_API_URL: up.url, SCALY_API_KEY: HTTP_KEY, SCALY_APPSYNC_KEY: up.keys.appsyncKey };
+      return { env, stop: () => up.close() };
+    },
+    httpEnv: { SCALY_MCP_TRANSPORT: "http", SCALY_MCP_HTTP_PORT: "0" },
+    call: {
+      tool: "scaly_get_app",
+      args: { id: "app_storefront" },
+      expect: { id: "app_storefront", name: "storefront" },
     },
   },
 ];
