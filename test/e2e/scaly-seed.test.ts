@@ -162,6 +162,23 @@ describe("environment", () => {
     expect(stderr).not.toContain(up.keys.appsyncKey);
   });
 
+  it("SCALY_MCP_AUDIT=false turns the audit log off (it is on by default)", async () => {
+    const quiet = workspace("quiet");
+    const off = await connect({ upstream: up, ws: quiet, env: { SCALY_MCP_AUDIT: "false" }, label: "quiet" });
+    try {
+      await off.ok("scaly_status");
+      expect(quiet.audit()).toBe("");
+    } finally {
+      await off.close();
+      quiet.cleanup();
+    }
+    await s.ok("scaly_status");
+    expect(JSON.parse(ws.audit().trim().split("\n").at(-1)!)).toMatchObject({
+      tool: "scaly_status",
+      decision: "allowed",
+    });
+  });
+
   it("an unknown SCALY_STAGE is refused at start, naming the accepted values", async () => {
     const { code, stderr } = await serveRefusal("scaly", serverEnv(up, ws, { SCALY_STAGE: "production" }));
     expect(code).toBe(2);

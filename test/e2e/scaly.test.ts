@@ -224,6 +224,20 @@ describe("configuration: env vars", () => {
       expect(requests).toEqual([]);
     }
     expect(up.store.apps.get("app_admin")?.env.has("LOG_LEVEL")).toBe(false);
+    // Each refusal is audited (SCALY_MCP_AUDIT is on by default), by policy and argument shape, never by value.
+    const audited = ws
+      .audit()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((r) => r.policy === "secret-keys");
+    expect(audited).toHaveLength(5);
+    expect(audited[1]).toMatchObject({
+      tool: "scaly_set_env",
+      called_as: "scaly_set_env_var",
+      decision: "refused",
+    });
+    expect(audited[0].args.shape).toEqual({ appId: "string", variables: "array(2)" });
   });
 
   it("scaly_set_env sets values without echoing them; scaly_get_env_vars returns names only", async () => {
