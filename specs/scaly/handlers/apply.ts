@@ -17,7 +17,9 @@ type Ctx = HandlerContext<ToolTypes>;
 type Applied = Output["applied"][number];
 type Operation = Output["operations"][number];
 
+/** How long apply waits for a stack in all, and per wait call (progress goes out between them). */
 const STACK_WAIT_S = 900;
+const STACK_WAIT_STEP_S = 20;
 
 class StepFailed extends Error {
   constructor(
@@ -58,17 +60,21 @@ const apply: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
   const actions = run.plan.actions;
   try {
     for (const [i, action] of actions.entries()) {
-      await ctx.progress(i, actions.length, `${action.action} ${action.target}`);
       if (action.action !== "create_stack" && action.action !== "update_stack" && pendingStacks.length > 0) {
-        await waitForStacks(ctx, pendingStacks.splice(0), action);
+        await waitForStacks(ctx, pendingStacks.splice(0), action, { done: i, total: actions.length });
       }
+      await ctx.progress(i, actions.length, `${action.action} ${action.target}`);
       const done = await runAction(ctx, action, ids);
       applied.push(done.applied);
       if (done.operation) operations.push(done.operation);
       if (done.operation && (action.action === "create_stack" || action.action === "update_stack"))
         pendingStacks.push({ op: done.operation.id, target: action.target });
     }
-    if (pendingStacks.length > 0) await waitForStacks(ctx, pendingStacks.splice(0), undefined);
+    if (pendingStacks.length > 0)
+      await waitForStacks(ctx, pendingStacks.splice(0), undefined, {
+        done: actions.length,
+        total: actions.length,
+      });
   } catch (error) {
     if (!(error instanceof StepFailed)) throw error;
     return {
@@ -268,10 +274,34 @@ function withOp(base: { action: string; target: string }, id: string, op: Operat
   };
 }
 
-/** Stacks must be ACTIVE before add-ons and apps go on them. */
-async function waitForStacks(ctx: Ctx, pending: { op: string; target: string }[], next: Action | undefined) {
+/**
+ * Stacks must be ACTIVE before add-ons and apps go on them. The wait goes in steps, with a progress notification
+ * between them (between the last action's number and the next one's, so progress keeps increasing), so a client
+ * that resets its request timeout on progress keeps waiting with us.
+ */
+async function waitForStacks(
+  ctx: Ctx,
+  pending: { op: string; target: string }[],
+  next: Action | undefined,
+  at: { done: number; total: number },
+) {
+  const deadline = Date.now() + STACK_WAIT_S * 1000;
+  let ticks = 0;
   for (const { op, target } of pending) {
-    const waited = await ctx.call("scaly_wait_operation", { operationId: op, timeoutSeconds: STACK_WAIT_S });
+    let waited = await ctx.call("scaly_wait_operation", {
+      operationId: op,
+      timeoutSeconds: STACK_WAIT_STEP_S,
+    });
+    while (!waited.ok && waited.error?.code === "wait_timeout" && Date.now() < deadline) {
+      ticks += 1;
+      const state = (waited.data as { operation?: { status?: string; progress?: number } } | null)?.operation;
+      await ctx.progress(
+        at.done - 1 / (ticks + 1),
+        at.total,
+        `waiting for stack ${target} (${state?.status ?? "?"} ${state?.progress ?? 0}%)`,
+      );
+      waited = await ctx.call("scaly_wait_operation", { operationId: op, timeoutSeconds: STACK_WAIT_STEP_S });
+    }
     const status = waited.ok ? waited.data.operation.status : undefined;
     if (status !== "SUCCEEDED") {
       const failedAction: Action = next ?? { action: "create_stack", target, params: {} };

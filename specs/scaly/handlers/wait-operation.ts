@@ -12,7 +12,8 @@ import { sleep } from "./lib/sleep.js";
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 5_000;
-const DEFAULT_TIMEOUT_S = 300;
+/** Under the 60 s request timeout many MCP clients apply: a long wait comes back, and the agent waits again. */
+const DEFAULT_TIMEOUT_S = 50;
 
 type Args = ToolTypes["scaly_wait_operation"]["input"];
 type Operation = ToolTypes["scaly_get_operation"]["output"];
