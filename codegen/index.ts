@@ -45,7 +45,10 @@ export interface GenerateOptions {
 }
 
 export interface CatalogStats {
+  /** Tools clients can list and call. */
   tools: number;
+  /** Helpers only hand-written handlers can call. */
+  internal: number;
   read: number;
   write: number;
   destructive: number;
@@ -176,10 +179,13 @@ function handlerImports(handlers: HandlerRef[], dir: string): HandlerImport[] {
   });
 }
 
+/** Counts what clients see; handler-only (internal) tools are counted apart. */
 function statsOf(ir: CatalogIR): CatalogStats {
-  const n = (s: string) => ir.tools.filter((t) => t.safety === s).length;
+  const listed = ir.tools.filter((t) => !t.internal);
+  const n = (s: string) => listed.filter((t) => t.safety === s).length;
   return {
-    tools: ir.tools.length,
+    tools: listed.length,
+    internal: ir.tools.length - listed.length,
     read: n("read"),
     write: n("write"),
     destructive: n("destructive"),

@@ -33,7 +33,8 @@ function safetyLine(s: CatalogStats): string {
     s.resourceTemplates ? `${s.resourceTemplates} resource templates` : "",
     s.prompts ? `${s.prompts} prompts` : "",
   ].filter(Boolean);
-  return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${extras.length ? `, ${extras.join(", ")}` : ""}`;
+  const internal = s.internal ? ` + ${s.internal} internal` : "";
+  return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${internal}${extras.length ? `, ${extras.join(", ")}` : ""}`;
 }
 
 export async function run(argv: string[]): Promise<number> {
