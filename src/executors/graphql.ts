@@ -1,9 +1,9 @@
-import { AuthError, type Authenticator, type AuthPlacement, createAuthenticator } from "../auth.js";
+import { AuthError, type AuthPlacement } from "../auth.js";
 import type { GraphqlBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config.js";
 import { redactAndTruncate } from "../redact.js";
-import { describeSource, resolveValue, ValueError } from "../values.js";
+import { ValueError } from "../values.js";
 import {
   decodeBody,
   describeNetworkError,
@@ -14,6 +14,7 @@ import {
   upstreamErrorMessage,
 } from "./response.js";
 import { encodeStrict } from "./serialize.js";
+import { createSourceAccess, isAccess } from "./source-access.js";
 
 /**
  * Executes GraphQL bindings: one POST of `{ query, variables, operationName }` to the source's endpoint with the
@@ -95,50 +96,14 @@ function isGraphqlBody(body: unknown): body is { data?: unknown; errors?: unknow
 export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlExecutor {
   const doFetch = options.fetch ?? fetch;
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const sources = new Map(options.sources.map((source) => [source.id, source]));
-  const authenticators = new Map<string, Authenticator>();
+  const access = createSourceAccess({ ...options, fetch: doFetch, urlName: "endpoint URL" });
 
   return async (ctx, binding) => {
-    const source = sources.get(binding.source);
-    if (!source) return failure(`source '${binding.source}' is not defined in the catalog`, "catalog");
-
-    let endpoint: string | undefined;
-    try {
-      endpoint = await resolveValue(source.baseUrl, options.config);
-    } catch (error) {
-      if (error instanceof ValueError) return failure(error.message, "configuration");
-      throw error;
-    }
-    if (endpoint === undefined) {
-      return failure(
-        `no endpoint URL for '${source.id}': set ${describeSource(source.baseUrl)}`,
-        "configuration",
-      );
-    }
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      return failure(`the endpoint URL for '${source.id}' is not a URL`, "configuration");
-    }
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "")
-      return failure(
-        `the endpoint URL for '${source.id}' must be http(s), without a fragment`,
-        "configuration",
-      );
+    const resolved = await access(binding.source);
+    if (!isAccess(resolved)) return resolved;
+    const { source, url, auth } = resolved;
     // A source-level path (e.g. `/graphql`) lets one base URL variable serve this endpoint and a REST API.
     if (source.path !== undefined) url.pathname = `${url.pathname.replace(/\/+$/, "")}${source.path}`;
-
-    const authKey = `${source.id} ${endpoint}`;
-    let auth = authenticators.get(authKey);
-    if (!auth) {
-      auth = createAuthenticator(source, options.config, {
-        fetch: doFetch,
-        baseUrl: endpoint,
-        timeoutMs: source.timeoutMs,
-      });
-      authenticators.set(authKey, auth);
-    }
 
     // Variables come from the validated arguments only; an argument the caller left out stays out, so the
     // schema's default applies upstream.

@@ -1,8 +1,8 @@
-import { AuthError, type Authenticator, createAuthenticator } from "../auth.js";
+import { AuthError } from "../auth.js";
 import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config.js";
-import { describeSource, resolveValue, ValueError } from "../values.js";
+import { ValueError } from "../values.js";
 import { ArgumentError } from "./errors.js";
 import { type BuiltRequest, buildHttpRequest } from "./request.js";
 import {
@@ -14,6 +14,7 @@ import {
   upstreamErrorCode,
   upstreamFailureMessage,
 } from "./response.js";
+import { createSourceAccess, isAccess } from "./source-access.js";
 
 export interface HttpExecutorOptions {
   sources: readonly Source[];
@@ -33,40 +34,12 @@ export type HttpExecutor = (ctx: CallContext, binding: HttpBinding) => Promise<T
 export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   const doFetch = options.fetch ?? fetch;
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const sources = new Map(options.sources.map((source) => [source.id, source]));
-  const authenticators = new Map<string, Authenticator>();
+  const access = createSourceAccess({ ...options, fetch: doFetch, urlName: "base URL" });
 
   return async (ctx, binding) => {
-    const source = sources.get(binding.source);
-    if (!source) return failure(`source '${binding.source}' is not defined in the catalog`, "catalog");
-
-    let baseUrl: string | undefined;
-    try {
-      baseUrl = await resolveValue(source.baseUrl, options.config);
-    } catch (error) {
-      if (error instanceof ValueError) return failure(error.message, "configuration");
-      throw error;
-    }
-    if (baseUrl === undefined) {
-      return failure(
-        `no base URL for '${source.id}': set ${describeSource(source.baseUrl)}`,
-        "configuration",
-      );
-    }
-    if (!/^https?:\/\//i.test(baseUrl))
-      return failure(`the base URL for '${source.id}' must be http(s)`, "configuration");
-
-    // One authenticator (and OAuth2 token cache) per source and base URL, shared by every call.
-    const authKey = `${source.id} ${baseUrl}`;
-    let auth = authenticators.get(authKey);
-    if (!auth) {
-      auth = createAuthenticator(source, options.config, {
-        fetch: doFetch,
-        baseUrl,
-        timeoutMs: source.timeoutMs,
-      });
-      authenticators.set(authKey, auth);
-    }
+    const resolved = await access(binding.source);
+    if (!isAccess(resolved)) return resolved;
+    const { source, raw: baseUrl, auth } = resolved;
 
     let request: BuiltRequest;
     try {

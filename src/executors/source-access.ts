@@ -1,0 +1,72 @@
+import { type Authenticator, createAuthenticator } from "../auth.js";
+import type { Source, ToolOutcome } from "../catalog.js";
+import { failure } from "../chain.js";
+import type { Config } from "../config.js";
+import { describeSource, resolveValue, ValueError } from "../values.js";
+
+/** A source ready to be called: its URL, resolved for this call, and its (shared, caching) authenticator. */
+export interface SourceAccess {
+  source: Source;
+  /** The URL as configured (request building joins paths to it as written). */
+  raw: string;
+  url: URL;
+  auth: Authenticator;
+}
+
+export interface SourceAccessOptions {
+  sources: readonly Source[];
+  config: Config;
+  fetch: typeof fetch;
+  /** How failures name the URL: "base URL" for REST, "endpoint URL" for GraphQL. */
+  urlName: string;
+}
+
+/**
+ * Looks up a binding's source and resolves its URL at call time (env, file or stage default can change between
+ * calls); the URL comes from configuration only and must be http(s) without a fragment. One authenticator (and
+ * OAuth2 token cache) is kept per source and resolved URL.
+ */
+export function createSourceAccess(options: SourceAccessOptions) {
+  const sources = new Map(options.sources.map((source) => [source.id, source]));
+  const authenticators = new Map<string, Authenticator>();
+  const name = options.urlName;
+
+  return async (sourceId: string): Promise<SourceAccess | ToolOutcome> => {
+    const source = sources.get(sourceId);
+    if (!source) return failure(`source '${sourceId}' is not defined in the catalog`, "catalog");
+    let value: string | undefined;
+    try {
+      value = await resolveValue(source.baseUrl, options.config);
+    } catch (error) {
+      if (error instanceof ValueError) return failure(error.message, "configuration");
+      throw error;
+    }
+    if (value === undefined) {
+      return failure(`no ${name} for '${source.id}': set ${describeSource(source.baseUrl)}`, "configuration");
+    }
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return failure(`the ${name} for '${source.id}' is not a URL`, "configuration");
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "") {
+      return failure(`the ${name} for '${source.id}' must be http(s), without a fragment`, "configuration");
+    }
+    const key = `${source.id} ${value}`;
+    let auth = authenticators.get(key);
+    if (!auth) {
+      auth = createAuthenticator(source, options.config, {
+        fetch: options.fetch,
+        baseUrl: value,
+        timeoutMs: source.timeoutMs,
+      });
+      authenticators.set(key, auth);
+    }
+    return { source, raw: value, url, auth };
+  };
+}
+
+export function isAccess(x: SourceAccess | ToolOutcome): x is SourceAccess {
+  return "auth" in x && "url" in x;
+}
