@@ -31,6 +31,11 @@ const VERBS = {
     entry: "run",
     summary: "print each tool's safety class, binding and policies",
   },
+  diff: {
+    module: "../codegen/cli/diff.ts",
+    entry: "run",
+    summary: "what changed between two generated catalogs (and whether it widens what an agent can do)",
+  },
   "manifest-schema": {
     module: "../codegen/cli/manifest-schema.ts",
     entry: "run",

@@ -1,0 +1,115 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { type Change, compareCatalogs } from "../diff/compare.js";
+import { usageError } from "./jobs.js";
+
+const HELP = `Usage: toolwright diff <old> <new> [--json] [--fail-on-widening]
+
+Shows what changed between two generated catalogs, as a reviewer reads it: tools added or removed, safety
+class and binding changes, arguments added, removed or made optional, result schemas, policies (scoped paths,
+tenant lock, masked fields, confirmation), env variables, sources, resources and prompts. Each change says
+whether it widens what an agent can do.
+
+<old> and <new> are each a generated catalog folder or name (as \`serve\` finds them), a catalog.json file, or a
+git revision and path, read with \`git show\` without checking anything out:
+
+  toolwright diff v1.2:generated/scaivault generated/scaivault
+  toolwright diff HEAD~1:generated/scaly/catalog.json scaly --fail-on-widening
+
+Options:
+  --json               the changes as one JSON document
+  --fail-on-widening   exit 1 when any change widens what an agent can do (a release gate in CI)
+  -h, --help           this help
+`;
+
+function readCatalog(ref: string): CatalogDocument | string {
+  const gitRef = /^([^:]+):(.+)$/.exec(ref);
+  if (gitRef && !existsSync(ref)) {
+    const [, rev, path] = gitRef as unknown as [string, string, string];
+    const file = path.endsWith(".json") ? path : `${path.replace(/\/+$/, "")}/catalog.json`;
+    try {
+      return JSON.parse(
+        execFileSync("git", ["show", `${rev}:${file}`], {
+          encoding: "utf8",
+          maxBuffer: 256 * 1024 * 1024,
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      );
+    } catch (e) {
+      return `cannot read ${file} at ${rev} with git show (${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split("\n")[0]})`;
+    }
+  }
+  const own = resolve(fileURLToPath(new URL("../../generated", import.meta.url)), ref);
+  const candidates = [resolve(ref), resolve("generated", ref), own];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    const file = statSync(c).isDirectory() ? join(c, "catalog.json") : c;
+    if (!existsSync(file)) continue;
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as CatalogDocument;
+    } catch (e) {
+      return `${file} is not a catalog.json (${(e as Error).message})`;
+    }
+  }
+  return `no catalog at ${ref} (a generated folder, a catalog name, a catalog.json, or REV:path)`;
+}
+
+function render(before: CatalogDocument, after: CatalogDocument, changes: Change[]): string {
+  const widening = changes.filter((c) => c.widens).length;
+  const lines = [
+    `${after.catalog}: ${before.server.version} (${before.inputHash.slice(0, 15)}…) -> ${after.server.version} (${after.inputHash.slice(0, 15)}…)`,
+  ];
+  if (changes.length === 0) {
+    lines.push("no changes a reviewer would see");
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(
+    `${changes.length} change${changes.length === 1 ? "" : "s"}, ${widening} widen${widening === 1 ? "s" : ""} what an agent can do:`,
+  );
+  const width = Math.min(40, Math.max(...changes.map((c) => c.subject.length)));
+  for (const c of changes) {
+    const mark = c.kind.includes("added") ? "+" : c.kind.includes("removed") ? "-" : "~";
+    lines.push(
+      `  ${mark} ${c.subject.padEnd(width)}  ${c.kind}${c.detail ? `: ${c.detail}` : ""}${c.widens ? "  [widens]" : ""}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        "fail-on-widening": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (parsed.positionals.length !== 2) return usageError("diff takes two catalogs: <old> <new>");
+  const [oldRef, newRef] = parsed.positionals as [string, string];
+  const before = readCatalog(oldRef);
+  if (typeof before === "string") return usageError(before);
+  const after = readCatalog(newRef);
+  if (typeof after === "string") return usageError(after);
+  const changes = compareCatalogs(before, after);
+  if (parsed.values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ catalog: after.catalog, from: before.inputHash, to: after.inputHash, changes }, null, 2)}\n`,
+    );
+  } else process.stdout.write(render(before, after, changes));
+  return parsed.values["fail-on-widening"] && changes.some((c) => c.widens) ? 1 : 0;
+}

@@ -1,0 +1,251 @@
+import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src/catalog.js";
+
+/**
+ * What changed between two generated catalogs, from a reviewer's point of view. Every change says whether it
+ * widens what an agent can do (a new tool, a tool that now writes, a policy removed), so a release check can
+ * refuse widening changes that nobody approved.
+ */
+export interface Change {
+  /** The tool, or `catalog` for catalog-wide settings. */
+  subject: string;
+  kind: string;
+  detail: string;
+  widens: boolean;
+}
+
+const SAFETY_RANK: Record<Safety, number> = { read: 0, write: 1, destructive: 2 };
+
+function props(schema: JsonSchema | undefined): Map<string, { required: boolean; schema: string }> {
+  const out = new Map<string, { required: boolean; schema: string }>();
+  const required = new Set((schema?.required as string[] | undefined) ?? []);
+  for (const [name, s] of Object.entries((schema?.properties as Record<string, unknown> | undefined) ?? {})) {
+    out.set(name, { required: required.has(name), schema: JSON.stringify(s) });
+  }
+  return out;
+}
+
+/** Canonical JSON for comparison; the `$schema` dialect marker says nothing about what a tool does. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (k, v) =>
+    k === "$schema"
+      ? undefined
+      : v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+          )
+        : v,
+  );
+}
+
+function compareArguments(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
+  const a = props(before.inputSchema);
+  const b = props(after.inputSchema);
+  for (const [arg, p] of b) {
+    const old = a.get(arg);
+    if (!old)
+      out.push({
+        subject: name,
+        kind: "argument added",
+        detail: `${arg}${p.required ? " (required)" : ""}`,
+        widens: !p.required,
+      });
+    else if (old.required && !p.required)
+      out.push({ subject: name, kind: "argument now optional", detail: arg, widens: true });
+    else if (!old.required && p.required)
+      out.push({ subject: name, kind: "argument now required", detail: arg, widens: false });
+    if (old && old.schema !== p.schema)
+      out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
+  }
+  for (const arg of a.keys())
+    if (!b.has(arg)) out.push({ subject: name, kind: "argument removed", detail: arg, widens: false });
+  if (stable(before.inputSchema.$defs) !== stable(after.inputSchema.$defs)) {
+    out.push({
+      subject: name,
+      kind: "argument types changed",
+      detail: "named schemas ($defs) differ",
+      widens: false,
+    });
+  }
+}
+
+function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
+  const p = before.policy;
+  const q = after.policy;
+  const facts: [string, unknown, unknown][] = [
+    ["scoped path", p.scopedPath, q.scopedPath],
+    ["scoped listing", p.scopedList?.prefixArg, q.scopedList?.prefixArg],
+    ["tenant lock", p.tenantArg, q.tenantArg],
+    ["partner lock", p.partnerArg, q.partnerArg],
+    ["secret-like keys", p.secretKeys?.keysArg, q.secretKeys?.keysArg],
+    ["names only", p.namesOnly, q.namesOnly],
+  ];
+  for (const [label, x, y] of facts) {
+    if (x === y) continue;
+    if (y === undefined)
+      out.push({ subject: name, kind: `${label} removed`, detail: String(x), widens: true });
+    else if (x === undefined)
+      out.push({ subject: name, kind: `${label} added`, detail: String(y), widens: false });
+    else out.push({ subject: name, kind: `${label} moved`, detail: `${x} -> ${y}`, widens: true });
+  }
+  const wasConfirmed = p.confirm === "required";
+  const isConfirmed = q.confirm === "required";
+  if (wasConfirmed && !isConfirmed)
+    out.push({
+      subject: name,
+      kind: "confirmation removed",
+      detail: "runs without confirmation",
+      widens: true,
+    });
+  if (!wasConfirmed && isConfirmed)
+    out.push({ subject: name, kind: "confirmation added", detail: "asks before running", widens: false });
+  const masked = new Set(q.masked ?? []);
+  for (const field of p.masked ?? [])
+    if (!masked.has(field))
+      out.push({ subject: name, kind: "field no longer masked", detail: field, widens: true });
+  const wasMasked = new Set(p.masked ?? []);
+  for (const field of q.masked ?? [])
+    if (!wasMasked.has(field))
+      out.push({ subject: name, kind: "field masked", detail: field, widens: false });
+}
+
+function compareTool(before: CatalogTool, after: CatalogTool, out: Change[]): void {
+  const name = after.name;
+  if (before.safety !== after.safety) {
+    out.push({
+      subject: name,
+      kind: "safety class changed",
+      detail: `${before.safety} -> ${after.safety}`,
+      widens: SAFETY_RANK[after.safety] > SAFETY_RANK[before.safety],
+    });
+  }
+  if (stable(before.annotations) !== stable(after.annotations) && before.safety === after.safety) {
+    out.push({
+      subject: name,
+      kind: "annotations changed",
+      detail: `${stable(before.annotations)} -> ${stable(after.annotations)}`,
+      widens: false,
+    });
+  }
+  if (before.summary !== after.summary) {
+    out.push({
+      subject: name,
+      kind: "binding changed",
+      detail: `${before.summary} -> ${after.summary}`,
+      widens: true,
+    });
+  }
+  if (before.description !== after.description)
+    out.push({ subject: name, kind: "description changed", detail: "", widens: false });
+  compareArguments(name, before, after, out);
+  if (stable(before.outputSchema) !== stable(after.outputSchema)) {
+    out.push({ subject: name, kind: "result schema changed", detail: "", widens: false });
+  }
+  const aliases = new Set(before.aliases);
+  for (const a of after.aliases)
+    if (!aliases.has(a)) out.push({ subject: name, kind: "alias added", detail: a, widens: true });
+  for (const a of before.aliases)
+    if (!after.aliases.includes(a))
+      out.push({ subject: name, kind: "alias removed", detail: a, widens: false });
+  comparePolicy(name, before, after, out);
+}
+
+function compareSettings(before: CatalogDocument, after: CatalogDocument, out: Change[]): void {
+  const p = before.policy;
+  const q = after.policy;
+  const switches: [string, unknown, unknown][] = [
+    ["read-only switch", p?.readOnly?.env, q?.readOnly?.env],
+    ["masking switch", p?.maskValues?.env, q?.maskValues?.env],
+    ["allowed-paths switch", p?.allowedPaths?.env, q?.allowedPaths?.env],
+    ["denied-paths switch", p?.deniedPaths?.env, q?.deniedPaths?.env],
+    ["tenant lock switch", p?.tenant?.env, q?.tenant?.env],
+    ["partner lock switch", p?.partner?.env, q?.partner?.env],
+  ];
+  for (const [label, x, y] of switches) {
+    if (x === y) continue;
+    out.push({
+      subject: "catalog",
+      kind: y === undefined ? `${label} removed` : x === undefined ? `${label} added` : `${label} renamed`,
+      detail: `${x ?? "none"} -> ${y ?? "none"}`,
+      widens: y === undefined,
+    });
+  }
+  const denied = new Set(q?.deniedTools.tools ?? []);
+  for (const t of p?.deniedTools.tools ?? [])
+    if (!denied.has(t))
+      out.push({ subject: "catalog", kind: "tool no longer denied", detail: t, widens: true });
+  if (p?.secretKeyPattern !== q?.secretKeyPattern)
+    out.push({
+      subject: "catalog",
+      kind: "secret-key pattern changed",
+      detail: `${p?.secretKeyPattern} -> ${q?.secretKeyPattern}`,
+      widens: true,
+    });
+  if ((p?.audit.enabledByDefault ?? true) && q?.audit.enabledByDefault === false)
+    out.push({ subject: "catalog", kind: "audit off by default", detail: "", widens: true });
+  const envBefore = new Map(before.env.map((e) => [e.name, e]));
+  for (const e of after.env) {
+    const old = envBefore.get(e.name);
+    if (!old) out.push({ subject: "catalog", kind: "env variable added", detail: e.name, widens: false });
+    else if (old.default !== e.default)
+      out.push({
+        subject: "catalog",
+        kind: "env default changed",
+        detail: `${e.name}: ${old.default ?? "none"} -> ${e.default ?? "none"}`,
+        widens: false,
+      });
+  }
+  for (const e of before.env)
+    if (!after.env.some((x) => x.name === e.name))
+      out.push({ subject: "catalog", kind: "env variable removed", detail: e.name, widens: false });
+  const sources = new Map(before.sources.map((s) => [s.id, s]));
+  for (const s of after.sources) {
+    const old = sources.get(s.id);
+    if (!old) out.push({ subject: "catalog", kind: "source added", detail: s.id, widens: true });
+    else if (stable(old.baseUrl) !== stable(s.baseUrl) || stable(old.auth) !== stable(s.auth)) {
+      out.push({
+        subject: "catalog",
+        kind: "source endpoint or credentials changed",
+        detail: s.id,
+        widens: true,
+      });
+    }
+  }
+}
+
+export function compareCatalogs(before: CatalogDocument, after: CatalogDocument): Change[] {
+  const out: Change[] = [];
+  const old = new Map(before.tools.map((t) => [t.name, t]));
+  const listed = (t: CatalogTool) => !(t as CatalogTool & { internal?: boolean }).internal;
+  for (const tool of after.tools) {
+    const prev = old.get(tool.name);
+    if (!prev) {
+      out.push({
+        subject: tool.name,
+        kind: "tool added",
+        detail: `${tool.safety} · ${tool.summary}${listed(tool) ? "" : " (internal)"}`,
+        widens: true,
+      });
+    } else compareTool(prev, tool, out);
+  }
+  for (const tool of before.tools) {
+    if (!after.tools.some((t) => t.name === tool.name))
+      out.push({ subject: tool.name, kind: "tool removed", detail: tool.summary, widens: false });
+  }
+  compareSettings(before, after, out);
+  const resources = (d: CatalogDocument) =>
+    new Set([...d.resources.map((r) => r.uri), ...d.resourceTemplates.map((t) => t.uriTemplate)]);
+  const ra = resources(before);
+  const rb = resources(after);
+  for (const r of rb)
+    if (!ra.has(r)) out.push({ subject: "catalog", kind: "resource added", detail: r, widens: true });
+  for (const r of ra)
+    if (!rb.has(r)) out.push({ subject: "catalog", kind: "resource removed", detail: r, widens: false });
+  const pa = new Set(before.prompts.map((p) => p.name));
+  for (const p of after.prompts)
+    if (!pa.has(p.name))
+      out.push({ subject: "catalog", kind: "prompt added", detail: p.name, widens: false });
+  for (const p of before.prompts)
+    if (!after.prompts.some((x) => x.name === p.name))
+      out.push({ subject: "catalog", kind: "prompt removed", detail: p.name, widens: false });
+  return out;
+}
