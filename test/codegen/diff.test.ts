@@ -58,12 +58,17 @@ describe("toolwright diff", () => {
     const before = await catalogOf(V1);
     const after = await catalogOf(
       V1.replace("  notes_list: { from: listNotes, masked: [secret] }", "  notes_list: { from: listNotes }")
-        .replace("  notes_delete: { from: deleteNote }", "  notes_delete: { from: deleteNote, confirm: none }\n  notes_create: { from: createNote }")
+        .replace(
+          "  notes_delete: { from: deleteNote }",
+          "  notes_delete: { from: deleteNote, confirm: none }\n  notes_create: { from: createNote }",
+        )
         .replace("policy:\n  read_only: { env: NOTES_READ_ONLY }\n", ""),
     );
     const r = diff(before, after, "--json");
     expect(r.status, r.stderr).toBe(0);
-    const changes = (JSON.parse(r.stdout) as { changes: { subject: string; kind: string; widens: boolean }[] }).changes;
+    const changes = (
+      JSON.parse(r.stdout) as { changes: { subject: string; kind: string; widens: boolean }[] }
+    ).changes;
     const seen = changes.map((c) => `${c.subject} ${c.kind} ${c.widens ? "widens" : ""}`.trim());
     expect(seen).toContain("notes_create tool added widens");
     expect(seen).toContain("notes_list field no longer masked widens");
