@@ -11,6 +11,8 @@ import type { CatalogTool, JsonSchema } from "./catalog.js";
 import type { CallInput, ClientInfo } from "./chain.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import type { Config } from "./config.js";
+import { createDiscovery, discoveryTools } from "./discovery.js";
+import { CALL_TOOL, DESCRIBE_TOOL, discoveryCall, FIND_TOOLS } from "./discovery-call.js";
 import type { LoadedCatalog } from "./load.js";
 import { describeError, logLine } from "./log.js";
 import { paginate } from "./paginate.js";
@@ -33,6 +35,8 @@ export interface ServerOptions extends RuntimeOptions {
   pageSize?: number;
   /** Leaves tools out of `tools/list` (a denied-tools policy also refuses them in the chain). */
   listTool?: (tool: CatalogTool) => boolean;
+  /** List find_tools / describe_tool / call_tool instead of the catalog (for catalogs of hundreds of tools). */
+  discovery?: boolean;
 }
 
 export type ServerFactory = (context: { era: "legacy" | "modern" }) => Server;
@@ -91,6 +95,11 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
     tool.internal !== true && !policy.denied(tool) && (options.listTool?.(tool) ?? true);
   const tools = listedTools(doc.tools, include, (tool) => policy.outputSchema(tool));
   const listedNames = new Set(tools.map((t) => t.name));
+  const callable = doc.tools.filter(include);
+  const discovery = options.discovery
+    ? createDiscovery(callable, (tool) => policy.outputSchema(tool))
+    : undefined;
+  const toolList = discovery ? discoveryTools(doc.catalog, callable.length) : tools;
   const resources = createResourceReader(runtime);
   const resourceList = resources.list();
   const templateList = resources.listTemplates();
@@ -127,12 +136,19 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
     };
 
     server.setRequestHandler("tools/list", async (request) => {
-      const page = paginate(tools, request.params?.cursor, pageSize, "tools");
+      const page = paginate(toolList, request.params?.cursor, pageSize, "tools");
       return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     });
 
     server.setRequestHandler("tools/call", async (request, ctx) => {
-      const name = request.params.name;
+      let name = request.params.name;
+      let rawArgs = request.params.arguments;
+      if (discovery && (name === FIND_TOOLS || name === DESCRIBE_TOOL || name === CALL_TOOL)) {
+        const answer = discoveryCall(discovery, name, rawArgs);
+        if ("result" in answer) return answer.result;
+        name = answer.name;
+        rawArgs = answer.arguments;
+      }
       const tool = runtime.tools.get(name);
       if (!tool || !listedNames.has(name)) {
         // A denied tool still goes through the chain, which refuses it, so the audit log records the attempt;
@@ -142,7 +158,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
             tool,
             calledAs: name,
             entry: "tools/call",
-            rawArgs: request.params.arguments,
+            rawArgs,
             client: client(ctx),
             signal: ctx.mcpReq.signal,
             requestId: ctx.mcpReq.id,
@@ -156,7 +172,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
           tool,
           calledAs: name,
           entry: "tools/call",
-          rawArgs: request.params.arguments,
+          rawArgs,
           client: client(ctx),
           signal: ctx.mcpReq.signal,
           requestId: ctx.mcpReq.id,

@@ -17,7 +17,7 @@ import { serveOverStdio } from "../transports/stdio.js";
  * loaded, 2 for usage and configuration errors.
  */
 
-const USAGE = `Usage: toolwright serve <catalog> [--help]
+const USAGE = `Usage: toolwright serve <catalog> [--discovery] [--help]
 
 Serves a generated catalog as an MCP server over stdio (JSON-RPC on stdin/stdout, logs on stderr).
 The process exits when the client closes stdin.
@@ -36,6 +36,9 @@ switches). Run \`toolwright serve <catalog> --help\` to list them for one catalo
 the server at start with a list of every problem (exit code 2); secret values are never printed.
 
 Options:
+  --discovery  List three tools instead of the catalog: find_tools (search by what a tool does), describe_tool
+               (its schemas) and call_tool (runs it through the same validation, policies, confirmation and
+               audit). For catalogs of hundreds of tools, whose full list would not fit a model's context.
   -h, --help   Show this help (after a catalog name: also that catalog's env variables)
 `;
 
@@ -74,7 +77,10 @@ export function catalogHelp(doc: CatalogDocument, dir: string): string {
 export async function runServe(argv: string[]): Promise<number> {
   const help = argv.includes("--help") || argv.includes("-h");
   const positional = argv.filter((arg) => !arg.startsWith("-"));
-  const unknownFlags = argv.filter((arg) => arg.startsWith("-") && arg !== "--help" && arg !== "-h");
+  const discovery = argv.includes("--discovery");
+  const unknownFlags = argv.filter(
+    (arg) => arg.startsWith("-") && arg !== "--help" && arg !== "-h" && arg !== "--discovery",
+  );
   if (unknownFlags.length > 0) {
     process.stderr.write(`toolwright serve: unknown option ${unknownFlags[0]}\n\n${USAGE}`);
     return 2;
@@ -113,7 +119,7 @@ export async function runServe(argv: string[]): Promise<number> {
   let http: HttpSettings | undefined;
   try {
     const config = resolveConfig(catalog.doc.env);
-    factory = createServer(catalog, config);
+    factory = createServer(catalog, config, { discovery });
     if (wantsHttp(catalog.doc.transport, config)) http = resolveHttpSettings(catalog.doc, config);
   } catch (error) {
     if (error instanceof HttpSettingsError) {

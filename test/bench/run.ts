@@ -53,7 +53,7 @@ async function main() {
     ROOT,
   );
   const f = floor.figures;
-  const catalogs: [string, string, Record<string, string>][] = [
+  const catalogs: [string, string, Record<string, string>, string[]?][] = [
     [
       "kitchen sink (19 tools)",
       "test/fixtures/kitchen-sink/expected",
@@ -61,9 +61,10 @@ async function main() {
     ],
     ["scaivault (67 tools)", "scaivault", { SCAIVAULT_URL: upstream.url, SCAIVAULT_TOKEN: "t" }],
     ["GitHub REST (1,223 tools)", out, {}],
+    ["GitHub REST, --discovery", out, {}, ["--discovery"]],
   ];
-  for (const [label, catalog, env] of catalogs) {
-    const s = await coldStart(node, [bin, "serve", catalog], env, ROOT);
+  for (const [label, catalog, env, extra = []] of catalogs) {
+    const s = await coldStart(node, [bin, "serve", catalog, ...extra], env, ROOT);
     const g = s.figures;
     row(
       `cold start to tools/list: ${label}`,

@@ -16,10 +16,11 @@ export async function serveOverStdio(
   catalog: string,
   env: Record<string, string>,
   capabilities = {},
+  extraArgs: string[] = [],
 ): Promise<Served> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, "serve", catalog],
+    args: [BIN, "serve", catalog, ...extraArgs],
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stderr: "pipe",

@@ -1,0 +1,214 @@
+import type { CatalogTool, JsonSchema, ToolAnnotations } from "./catalog.js";
+
+/**
+ * Discovery mode (`toolwright serve <catalog> --discovery`): a catalog of hundreds of tools costs more context
+ * than a model can spare, so tools/list offers three tools instead — find, describe, call — and the model pulls in
+ * only the schemas it needs. `call_tool` runs the named tool through the same chain as a direct call, so
+ * validation, every policy, confirmation and the audit log apply unchanged.
+ */
+
+export const FIND_TOOLS = "find_tools";
+export const DESCRIBE_TOOL = "describe_tool";
+export const CALL_TOOL = "call_tool";
+
+const DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
+export interface DiscoveryTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: "object"; [key: string]: unknown };
+  outputSchema?: { type: "object"; [key: string]: unknown };
+  annotations: ToolAnnotations;
+}
+
+const readOnly = (title: string): ToolAnnotations => ({
+  title,
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+});
+
+const MATCH = {
+  type: "object",
+  required: ["name", "title", "safety", "binding", "summary"],
+  properties: {
+    name: { type: "string" },
+    title: { type: "string" },
+    safety: { type: "string", enum: ["read", "write", "destructive"] },
+    binding: { type: "string", description: "What the tool calls, e.g. `DELETE /v1/secrets/{path}`." },
+    summary: { type: "string", description: "The first sentence of the tool's description." },
+  },
+};
+
+export function discoveryTools(catalog: string, count: number): DiscoveryTool[] {
+  return [
+    {
+      name: FIND_TOOLS,
+      title: "Find tools",
+      description: `Search the ${count} tools of ${catalog} by what they do (words in their names, descriptions and the API operations they call). Returns the best matches with their safety class; then describe_tool one to see its arguments, and call_tool it.`,
+      inputSchema: {
+        $schema: DIALECT,
+        type: "object",
+        required: ["query"],
+        properties: {
+          query: {
+            type: "string",
+            minLength: 1,
+            maxLength: 200,
+            description: "Words describing the task, e.g. `list secrets`.",
+          },
+          limit: {
+            type: "integer",
+            minimum: 1,
+            maximum: 50,
+            default: 10,
+            description: "How many matches to return.",
+          },
+        },
+        additionalProperties: false,
+      },
+      outputSchema: {
+        $schema: DIALECT,
+        type: "object",
+        required: ["matches", "total"],
+        properties: {
+          matches: { type: "array", items: MATCH },
+          total: { type: "integer", description: "Tools that matched at all." },
+        },
+      },
+      annotations: readOnly("Find tools"),
+    },
+    {
+      name: DESCRIBE_TOOL,
+      title: "Describe a tool",
+      description: `The full description, argument schema, result schema and safety annotations of one ${catalog} tool, as tools/list would give them.`,
+      inputSchema: {
+        $schema: DIALECT,
+        type: "object",
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1, maxLength: 128, description: "A name find_tools returned." },
+        },
+        additionalProperties: false,
+      },
+      annotations: readOnly("Describe a tool"),
+    },
+    {
+      name: CALL_TOOL,
+      title: "Call a tool",
+      description: `Call one ${catalog} tool by name with its arguments (see describe_tool). It runs exactly as a direct call would: the same validation, safety policies, confirmation of destructive tools and audit.`,
+      inputSchema: {
+        $schema: DIALECT,
+        type: "object",
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1, maxLength: 128 },
+          arguments: { type: "object", description: "The tool's arguments.", default: {} },
+        },
+        additionalProperties: false,
+      },
+      // Whatever the named tool does: a host must treat this as able to write and destroy.
+      annotations: {
+        title: "Call a tool",
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: true,
+      },
+    },
+  ];
+}
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 1);
+}
+
+function firstSentence(text: string): string {
+  const para =
+    text
+      .split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, " ")
+      .trim() ?? "";
+  const end = /(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
+  const s = end ? para.slice(0, end.index + 1) : para;
+  return s.length > 200 ? `${s.slice(0, 197)}…` : s;
+}
+
+interface Indexed {
+  tool: CatalogTool;
+  name: Set<string>;
+  title: Set<string>;
+  binding: Set<string>;
+  text: Set<string>;
+}
+
+export interface Discovery {
+  find(query: string, limit: number): { matches: Record<string, string>[]; total: number };
+  describe(name: string): DiscoveryTool | undefined;
+  /** The callable tool a name (or alias) stands for, if it is one clients may use. */
+  resolve(name: string): CatalogTool | undefined;
+}
+
+/** Keyword search over the tools clients may call (denied and internal ones are not there to find). */
+export function createDiscovery(
+  tools: readonly CatalogTool[],
+  outputSchema: (tool: CatalogTool) => JsonSchema | undefined,
+): Discovery {
+  const index: Indexed[] = tools.map((tool) => ({
+    tool,
+    name: new Set([tool.name, ...tool.aliases].flatMap(words)),
+    title: new Set(words(tool.title)),
+    binding: new Set(words(tool.summary)),
+    text: new Set(words(tool.description)),
+  }));
+  const byName = new Map<string, CatalogTool>();
+  for (const tool of tools) for (const n of [tool.name, ...tool.aliases]) byName.set(n, tool);
+
+  return {
+    find(query, limit) {
+      const terms = [...new Set(words(query))];
+      const scored = index
+        .map((e) => {
+          let score = 0;
+          for (const t of terms) {
+            // A prefix match counts (secret ~ secrets), a whole word more.
+            const hit = (set: Set<string>) =>
+              set.has(t) ? 2 : [...set].some((w) => w.startsWith(t) || t.startsWith(w)) ? 1 : 0;
+            score += 4 * hit(e.name) + 2 * hit(e.title) + 2 * hit(e.binding) + hit(e.text);
+          }
+          return { e, score };
+        })
+        .filter((x) => x.score > 0)
+        .sort((a, b) => b.score - a.score || (a.e.tool.name < b.e.tool.name ? -1 : 1));
+      return {
+        total: scored.length,
+        matches: scored.slice(0, limit).map(({ e }) => ({
+          name: e.tool.name,
+          title: e.tool.title,
+          safety: e.tool.safety,
+          binding: e.tool.summary,
+          summary: firstSentence(e.tool.description),
+        })),
+      };
+    },
+    describe(name) {
+      const tool = byName.get(name);
+      if (!tool) return undefined;
+      const output = outputSchema(tool);
+      return {
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema as DiscoveryTool["inputSchema"],
+        ...(output ? { outputSchema: output as DiscoveryTool["inputSchema"] } : {}),
+        annotations: tool.annotations,
+      };
+    },
+    resolve: (name) => byName.get(name),
+  };
+}
