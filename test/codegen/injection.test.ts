@@ -17,6 +17,7 @@ import { ROOT } from "../helpers/paths.js";
 const HOSTILE = [
   "*/ globalThis.__pwned = 1; /*",
   '"); globalThis.__pwned = 2; ("',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is the attack being tested
   "`; globalThis.__pwned = 3; `${globalThis.__pwned = 4}`",
   "\n} ; globalThis.__pwned = 5; {\n// ",
   "</script><img src=x onerror=alert(1)>",
@@ -25,6 +26,7 @@ const HOSTILE = [
   "\\u0022 \\\\ \\n",
 ].join(" | ");
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is the attack being tested
 const key = 'we"ird\\key*/`${x}`';
 
 const SPEC = {
