@@ -11,6 +11,7 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ScalyUpstream, startScalyUpstream } from "./scaly/index.js";
+import { SEED_TOOLS } from "./scaly/seed-tools.js";
 
 let up: ScalyUpstream;
 let token: string;
@@ -510,56 +511,6 @@ describe("data plane", () => {
 
 describe("Scaly specs", () => {
   const spec = (path: string) => new URL(`../../specs/scaly/${path}`, import.meta.url);
-  const SEED_TOOLS = [
-    "scaly_auth_status",
-    "scaly_status",
-    "scaly_list_apps",
-    "scaly_get_app",
-    "scaly_list_stacks",
-    "scaly_get_stack",
-    "scaly_list_addons",
-    "scaly_get_addon",
-    "scaly_list_jobs",
-    "scaly_run_job",
-    "scaly_list_deployments",
-    "scaly_get_deployment",
-    "scaly_deploy_app",
-    "scaly_restart_stack_services",
-    "scaly_retry_deployment",
-    "scaly_get_operation",
-    "scaly_wait_operation",
-    "scaly_get_operation_events",
-    "scaly_set_env",
-    "scaly_get_env_vars",
-    "scaly_plan",
-    "scaly_apply",
-    "scaly_pull",
-    "scaly_create_stack",
-    "scaly_update_stack",
-    "scaly_delete_stack",
-    "scaly_create_database",
-    "scaly_create_storage",
-    "scaly_create_app",
-    "scaly_link_addon",
-    "scaly_configure_auth",
-    "scaly_list_user_groups",
-    "scaly_create_user_group",
-    "scaly_delete_user_group",
-    "scaly_invite_user_group_users",
-    "scaly_add_users_to_group",
-    "scaly_remove_users_from_group",
-    "scaly_get_logs",
-    "scaly_diagnose_app",
-    "scaly_db_query",
-    "scaly_db_execute",
-    "scaly_db_migration_plan",
-    "scaly_db_migrate",
-    "scaly_db_schema_dump",
-    "scaly_storage_list_objects",
-    "scaly_storage_download_object",
-    "scaly_storage_upload_object",
-    "scaly_storage_delete_object",
-  ];
 
   it("has a valid data-plane OpenAPI document with every operation the tools need", async () => {
     const { validate } = await import("@readme/openapi-parser");
