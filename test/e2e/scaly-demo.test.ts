@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/paths.js";
+import { rawToolCall } from "../helpers/raw-session.js";
 import { SEED_ALIASES, SEED_TOOLS } from "./scaly/harness.js";
 
 // `toolwright-demo scaly` (npm run demo:scaly) as an MCP host runs it: started from anywhere with a bare
@@ -70,45 +70,19 @@ describe("toolwright-demo scaly: the one-command demo", () => {
   });
 
   it("stdout is JSON-RPC only; --as apiKeyOnly shows the login hint; stdin closed -> exit 0, upstream gone", async () => {
-    const child = spawn(process.execPath, [DEMO, "scaly", "--as", "apiKeyOnly"], {
-      env: hostEnv(),
-      cwd: tmpdir(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-      child.once("exit", (code, signal) => done([code, signal])),
+    const session = await rawToolCall(
+      process.execPath,
+      [DEMO, "scaly", "--as", "apiKeyOnly"],
+      hostEnv(),
+      tmpdir(),
+      {
+        name: "scaly_get_logs",
+        arguments: { appId: "app_admin" },
+      },
     );
-    const answered = new Promise<void>((done) =>
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.includes('"id":3')) done();
-      }),
-    );
-    const send = (message: object) =>
-      child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
-    send({
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-    });
-    send({ method: "notifications/initialized" });
-    send({ id: 2, method: "tools/list" });
-    send({
-      id: 3,
-      method: "tools/call",
-      params: { name: "scaly_get_logs", arguments: { appId: "app_admin" } },
-    });
-    await answered;
+    const stderr = session.stderr();
 
-    const messages = stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const { messages } = session;
     for (const message of messages) expect(message.jsonrpc).toBe("2.0");
     expect(messages.map((m) => m.id)).toEqual([1, 2, 3]);
     const logs = JSON.parse(messages[2].result.content[0].text);
@@ -117,8 +91,7 @@ describe("toolwright-demo scaly: the one-command demo", () => {
 
     const url = /upstream on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
     expect(url, stderr).toBeDefined();
-    child.stdin.end();
-    expect(await exited).toEqual([0, null]);
+    expect(await session.close()).toEqual([0, null]);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });

@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../helpers/paths.js";
+import { rawToolCall } from "../../helpers/raw-session.js";
 
 // `toolwright-demo scaivault` as an MCP host runs it: started from anywhere with a bare environment, spoken to
 // over stdio. It must answer like `toolwright serve scaivault` (its upstream is started in-process), keep
@@ -55,44 +56,19 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
   });
 
   it("stdout is JSON-RPC only; when stdin closes it exits 0 and the upstream is gone", async () => {
-    const child = spawn(process.execPath, [DEMO, "scaivault", "--as", "reportRunner"], {
-      env: hostEnv(),
-      cwd: tmpdir(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-      child.once("exit", (code, signal) => done([code, signal])),
+    const session = await rawToolCall(
+      process.execPath,
+      [DEMO, "scaivault", "--as", "reportRunner"],
+      hostEnv(),
+      tmpdir(),
+      {
+        name: "scaivault_read_secret",
+        arguments: { path: DENIED_PATH },
+      },
     );
-    const answered = new Promise<void>((done) =>
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (stdout.includes('"id":3')) done();
-      }),
-    );
-    const send = (message: object) =>
-      child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
-    send({
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-    });
-    send({ method: "notifications/initialized" });
-    send({ id: 2, method: "tools/list" });
-    // As sa:report-runner the seed's denied path stays denied: the --as principal reached the upstream.
-    send({
-      id: 3,
-      method: "tools/call",
-      params: { name: "scaivault_read_secret", arguments: { path: DENIED_PATH } },
-    });
-    await answered;
+    const stderr = session.stderr();
 
-    const lines = stdout.trim().split("\n");
-    const messages = lines.map((line) => JSON.parse(line));
+    const { messages } = session;
     for (const message of messages) expect(message.jsonrpc).toBe("2.0");
     expect(messages.map((m) => m.id)).toEqual([1, 2, 3]);
     expect(messages[1].result.tools).toHaveLength(67);
@@ -101,8 +77,7 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
 
     const url = /upstream on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
     expect(url, stderr).toBeDefined();
-    child.stdin.end();
-    expect(await exited).toEqual([0, null]);
+    expect(await session.close()).toEqual([0, null]);
     await expect(fetch(`${url}/v1/secrets`)).rejects.toThrow();
   });
 
