@@ -1,9 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
+import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
 import { usageError } from "./jobs.js";
 
@@ -26,7 +25,7 @@ Options:
   -h, --help           this help
 `;
 
-function readCatalog(ref: string): CatalogDocument | string {
+async function readCatalog(ref: string): Promise<CatalogDocument | string> {
   const gitRef = /^([^:]+):(.+)$/.exec(ref);
   if (gitRef && !existsSync(ref)) {
     const [, rev, path] = gitRef as unknown as [string, string, string];
@@ -43,17 +42,17 @@ function readCatalog(ref: string): CatalogDocument | string {
       return `cannot read ${file} at ${rev} with git show (${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split("\n")[0]})`;
     }
   }
-  const own = resolve(fileURLToPath(new URL("../../generated", import.meta.url)), ref);
-  const candidates = [resolve(ref), resolve("generated", ref), own];
-  for (const c of candidates) {
-    if (!existsSync(c)) continue;
-    const file = statSync(c).isDirectory() ? join(c, "catalog.json") : c;
-    if (!existsSync(file)) continue;
+  if (ref.endsWith(".json") && existsSync(ref)) {
     try {
-      return JSON.parse(readFileSync(file, "utf8")) as CatalogDocument;
+      return JSON.parse(readFileSync(ref, "utf8")) as CatalogDocument;
     } catch (e) {
-      return `${file} is not a catalog.json (${(e as Error).message})`;
+      return `${ref} is not a catalog.json (${(e as Error).message})`;
     }
+  }
+  try {
+    return await readCatalogDocument(findCatalogDir(ref));
+  } catch (e) {
+    if (!(e instanceof CatalogLoadError)) throw e;
   }
   return `no catalog at ${ref} (a generated folder, a catalog name, a catalog.json, or REV:path)`;
 }
@@ -101,9 +100,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (parsed.positionals.length !== 2) return usageError("diff takes two catalogs: <old> <new>");
   const [oldRef, newRef] = parsed.positionals as [string, string];
-  const before = readCatalog(oldRef);
+  const before = await readCatalog(oldRef);
   if (typeof before === "string") return usageError(before);
-  const after = readCatalog(newRef);
+  const after = await readCatalog(newRef);
   if (typeof after === "string") return usageError(after);
   const changes = compareCatalogs(before, after);
   if (parsed.values.json) {
