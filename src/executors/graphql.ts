@@ -1,9 +1,9 @@
 import { AuthError, type AuthPlacement } from "../auth.js";
-import type { GraphqlBinding, Source, ToolOutcome } from "../catalog.js";
+import type { GraphqlBinding, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
-import type { Config } from "../config.js";
 import { redactAndTruncate } from "../redact.js";
 import { ValueError } from "../values.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions } from "./http.js";
 import {
   decodeBody,
   describeNetworkError,
@@ -23,15 +23,8 @@ import { createSourceAccess, isAccess } from "./source-access.js";
  * error; when `data` came back too, the outcome keeps it next to the errors' messages (redacted), paths and codes.
  */
 
-export interface GraphqlExecutorOptions {
-  sources: readonly Source[];
-  config: Config;
-  fetch?: typeof fetch;
-  maxResponseBytes?: number;
-  userAgent?: string;
-}
-
-export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** The same knobs as the HTTP executor: sources, config, fetch, body cap, user agent. */
+export type GraphqlExecutorOptions = HttpExecutorOptions;
 /** Errors listed in an outcome; the rest are counted. */
 const MAX_ERRORS = 10;
 
