@@ -10,12 +10,21 @@ import type { CatalogTool, ToolOutcome } from "./catalog.js";
 /** How a call entered the server. */
 export type CallEntry = "tools/call" | "resources/read" | "handler";
 
+/** Who the transport authenticated (HTTP only): identifiers for the audit log, never a credential. */
+export interface Principal {
+  kind: "static-key" | "jwt";
+  issuer?: string;
+  subject?: string;
+  clientId?: string;
+}
+
 export interface ClientInfo {
   /** The client's declared capabilities (from `initialize` on legacy connections, per request otherwise). */
   capabilities: Record<string, unknown> | undefined;
   name?: string;
   version?: string;
   era: "legacy" | "modern";
+  principal?: Principal;
 }
 
 export interface CallContext {

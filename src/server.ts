@@ -8,7 +8,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import type { CatalogTool, JsonSchema } from "./catalog.js";
-import type { CallInput, ClientInfo } from "./chain.js";
+import type { CallInput, ClientInfo, Principal } from "./chain.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import type { Config } from "./config.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
@@ -130,6 +130,8 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
         era === "modern" ? envelope[CLIENT_INFO_META_KEY] : server.getClientVersion()
       ) as { name?: string; version?: string } | undefined;
       const info: ClientInfo = { capabilities, era };
+      const principal = ctx.http?.authInfo?.extra?.principal as Principal | undefined;
+      if (principal) info.principal = principal;
       if (implementation?.name) info.name = implementation.name;
       if (implementation?.version) info.version = implementation.version;
       return info;

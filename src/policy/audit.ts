@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
-import type { CallContext, NamedMiddleware } from "../chain.js";
+import type { CallContext, NamedMiddleware, Principal } from "../chain.js";
 import { ConfigError } from "../config.js";
 import { logLine } from "../log.js";
 import { argumentFingerprint, argumentShape } from "./canonical.js";
@@ -69,7 +69,12 @@ export interface AuditRecord {
   correlation_id: string;
   depth?: number;
   parent?: string;
-  client: { name?: string; era: "legacy" | "modern" };
+  client: {
+    name?: string;
+    era: "legacy" | "modern";
+    /** Who the HTTP transport authenticated (issuer, subject, client id; never the token). */
+    principal?: { kind: string; issuer?: string; subject?: string; client_id?: string };
+  };
   args: { fingerprint: string; shape: Record<string, string> | string };
   decision: Decision;
   policy?: string;
@@ -83,6 +88,15 @@ export interface AuditRecord {
 
 /** Argument errors are refusals too (by the schema, or by the executor's traversal and header checks). */
 const ARGUMENT_ERRORS = new Set(["invalid_arguments", "invalid_argument"]);
+
+function principalOf(p: Principal): NonNullable<AuditRecord["client"]["principal"]> {
+  return {
+    kind: p.kind,
+    ...(p.issuer !== undefined ? { issuer: p.issuer } : {}),
+    ...(p.subject !== undefined ? { subject: clientName(p.subject) ?? "" } : {}),
+    ...(p.clientId !== undefined ? { client_id: clientName(p.clientId) ?? "" } : {}),
+  };
+}
 
 function clientName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
@@ -117,7 +131,11 @@ export function auditStep(settings: PolicySettings, write: AuditWriter): NamedMi
       correlation_id: ctx.correlationId,
       ...(ctx.depth > 0 ? { depth: ctx.depth } : {}),
       ...(ctx.parent ? { parent: ctx.parent.tool.name } : {}),
-      client: { ...(name !== undefined ? { name } : {}), era: ctx.client.era },
+      client: {
+        ...(name !== undefined ? { name } : {}),
+        era: ctx.client.era,
+        ...(ctx.client.principal ? { principal: principalOf(ctx.client.principal) } : {}),
+      },
       args: {
         fingerprint: argumentFingerprint(settings.fingerprintKey, ctx.rawArgs ?? {}),
         shape: argumentShape(ctx.rawArgs ?? {}, declaredOf(ctx.tool)),

@@ -1,7 +1,7 @@
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createMcpHandler } from "@modelcontextprotocol/server";
-import { type Authenticator, createAuthenticator } from "../http-auth/authenticate.js";
+import { type AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import { type Authenticator, createAuthenticator, type Principal } from "../http-auth/authenticate.js";
 import { challengeBody, wwwAuthenticate } from "../http-auth/challenge.js";
 import { metadataUrlFor, protectedResourceMetadata } from "../http-auth/metadata.js";
 import { describeError, logLine } from "../log.js";
@@ -57,6 +57,29 @@ class RequestTimeout extends Error {
     super("request timed out");
     this.name = "RequestTimeout";
   }
+}
+
+/**
+ * What handlers learn about the caller: identifiers for the audit log. The SDK's `token` field stays empty: the
+ * credential never travels past the gate that checked it.
+ */
+function authInfoOf(principal: Principal): AuthInfo {
+  const who =
+    principal.kind === "jwt"
+      ? {
+          kind: principal.kind,
+          issuer: principal.issuer,
+          ...(principal.subject !== undefined ? { subject: principal.subject } : {}),
+          ...(principal.clientId !== undefined ? { clientId: principal.clientId } : {}),
+        }
+      : { kind: principal.kind };
+  return {
+    token: "",
+    clientId: principal.kind === "jwt" ? (principal.clientId ?? principal.subject ?? "") : "static-key",
+    scopes: principal.kind === "jwt" ? [...principal.scopes] : [],
+    ...(principal.kind === "jwt" ? { expiresAt: principal.expiresAt } : {}),
+    extra: { principal: who },
+  };
 }
 
 export async function startHttpServer(
@@ -129,7 +152,10 @@ export async function startHttpServer(
       const aborted = new Promise<undefined>((resolve) =>
         controller.signal.addEventListener("abort", () => resolve(undefined), { once: true }),
       );
-      const response = await Promise.race([handler.fetch(request), aborted]);
+      const response = await Promise.race([
+        handler.fetch(request, { authInfo: authInfoOf(decision.principal) }),
+        aborted,
+      ]);
       if (!response) {
         if (controller.signal.reason instanceof RequestTimeout) {
           logLine(`http: a request ran over ${settings.requestTimeoutMs} ms and was aborted`);

@@ -72,6 +72,16 @@ it("accepts a valid token from either issuer and serves MCP with it", async () =
     expect(result.structuredContent).toEqual({ text: tenant, length: 8 });
     await client.close();
   }
+  // The audit log says who called (issuer, subject, client id), never with the token.
+  const calls = served
+    .stderr()
+    .split("\n")
+    .filter((line) => line.startsWith("{") && line.includes('"event":"tool_call"'))
+    .map((line) => JSON.parse(line));
+  expect(calls.map((c) => c.client.principal)).toEqual([
+    { kind: "jwt", issuer: issuer.issuer("tenant-a"), subject: "user-1", client_id: "agent-7" },
+    { kind: "jwt", issuer: issuer.issuer("tenant-b"), subject: "user-1", client_id: "agent-7" },
+  ]);
   // Discovery went through each tenant's own kind of metadata document.
   expect(issuer.hits).toContain("/.well-known/oauth-authorization-server/tenant-a");
   expect(issuer.hits).toContain("/tenant-b/.well-known/openid-configuration");
