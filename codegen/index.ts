@@ -10,6 +10,7 @@ import { catalogModule, generatedHeader, type HandlerImport, schemasModule } fro
 import { openapiTypes } from "./emit/openapi-types.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "./ir/types.js";
+import { scanTool } from "./lint/descriptions.js";
 import type { LoadedDocument } from "./load/document.js";
 import { loadGraphql } from "./load/graphql.js";
 import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
@@ -241,6 +242,12 @@ export async function generateCatalog(
     const schemas = new Map<string, ToolSchemasJson>(
       ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
     );
+    for (const t of ir.tools) {
+      const input = (schemas.get(t.name) as ToolSchemasJson).input;
+      for (const f of scanTool({ title: t.title, description: t.description, inputSchema: input })) {
+        diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
+      }
+    }
     const out = new Map<string, string>();
     out.set("catalog.json", jsonFile(catalogDocument(ir, schemas, hash, VERSION)));
     out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));

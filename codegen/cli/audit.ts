@@ -9,6 +9,7 @@ import type {
   ValueSource,
 } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load.js";
+import { scanTool } from "../lint/descriptions.js";
 
 /**
  * `toolwright audit <catalog>`: the policy surface of a generated catalog, for a reviewer who will not read
@@ -214,6 +215,7 @@ export function buildReport(doc: CatalogDocument): AuditReport {
       if (unmasked.length > 0)
         review.push(`result fields named like credentials, not masked: ${unmasked.join(", ")}`);
     }
+    for (const f of scanTool(tool)) review.push(`${f.field} ${f.reason} (instruction-like or hidden text)`);
     if (review.length > 0) report.review = review;
     return report;
   });
