@@ -72,6 +72,13 @@ export interface HttpBodyField {
   file?: boolean;
   /** Per-part content type from the OpenAPI `encoding` object. */
   contentType?: string;
+  /**
+   * `application/x-www-form-urlencoded` only, from the `encoding` object: how an object or array value is
+   * serialised (e.g. Stripe's `deepObject` -> `address[city]=...`). Absent: form style, explode true.
+   */
+  style?: ParamStyle;
+  explode?: boolean;
+  allowReserved?: boolean;
 }
 
 export interface HttpBody {

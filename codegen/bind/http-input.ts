@@ -140,15 +140,11 @@ export function buildHttpInput(
         ? objectShape(schema, symbols)
         : undefined;
     if (shape && shape.properties.length > 0) {
-      if (shape.additional !== false && encoding === "json") {
-        notes.push(
-          "the body accepts further properties than its declared ones; only declared ones are arguments",
-        );
-      }
       for (const prop of shape.properties) {
         const file = encoding === "multipart" && fileField(prop, symbols);
         const spec = args[`body:${prop.name}`] ?? args[prop.name];
-        const contentType = body.encoding[prop.name]?.contentType;
+        const enc = body.encoding[prop.name] ?? {};
+        const contentType = enc.contentType;
         entries.push({
           in: "body",
           wire: prop.name,
@@ -159,6 +155,9 @@ export function buildHttpInput(
             name: prop.name,
             ...(file ? { file: true } : {}),
             ...(contentType ? { contentType } : {}),
+            ...(encoding === "form" && enc.style ? { style: enc.style } : {}),
+            ...(encoding === "form" && enc.explode !== undefined ? { explode: enc.explode } : {}),
+            ...(encoding === "form" && enc.allowReserved ? { allowReserved: true } : {}),
           },
         });
       }

@@ -21,7 +21,10 @@ export interface BodyContent {
   mediaType: string;
   schema: SchemaNode;
   /** OpenAPI `encoding` per property (form and multipart). */
-  encoding: Record<string, { contentType?: string }>;
+  encoding: Record<
+    string,
+    { contentType?: string; style?: ParamStyle; explode?: boolean; allowReserved?: boolean }
+  >;
 }
 
 export interface OperationBody {

@@ -99,7 +99,13 @@ class OperationReader {
       const encoding: BodyContent["encoding"] = {};
       for (const [prop, enc] of Object.entries((media.encoding ?? {}) as Json)) {
         const ct = (enc as Json | undefined)?.contentType;
-        encoding[prop] = typeof ct === "string" ? { contentType: ct } : {};
+        const e = (enc ?? {}) as Json;
+        encoding[prop] = {
+          ...(typeof ct === "string" ? { contentType: ct } : {}),
+          ...(typeof e.style === "string" ? { style: e.style as ParamStyle } : {}),
+          ...(typeof e.explode === "boolean" ? { explode: e.explode } : {}),
+          ...(e.allowReserved === true ? { allowReserved: true } : {}),
+        };
       }
       return {
         mediaType,
