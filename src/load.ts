@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { register } from "node:module";
 import { basename, isAbsolute, join, resolve } from "node:path";
@@ -33,26 +33,40 @@ function looksLikePath(ref: string): boolean {
   return isAbsolute(ref) || ref.startsWith(".") || ref.includes("/") || ref.includes("\\");
 }
 
+/** The catalogs that ship with toolwright (folders of its own `generated/` holding a catalog.json). */
+export function bundledCatalogs(): string[] {
+  const root = join(PACKAGE_ROOT, "generated");
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, "catalog.json")))
+    .map((entry) => entry.name)
+    .sort();
+}
+
 /**
- * `ref` is a path to a generated folder, or a catalog name looked up as `./generated/<name>` under `cwd`, then
- * in toolwright's own `generated/`.
+ * `ref` is a path to a generated folder (`./generated/x`, `/abs/x`, anything with a slash), or the name of a
+ * catalog bundled with toolwright, found only in toolwright's own `generated/`. A bare name never looks in the
+ * working directory: hosts start stdio servers inside project folders, and a cloned repository's
+ * `generated/<name>/catalog.gen.ts` would otherwise run as code with the user's credentials in its env.
+ * `cwd` only anchors relative paths.
  */
 export function findCatalogDir(ref: string, cwd: string = process.cwd()): string {
-  const candidates = looksLikePath(ref)
-    ? [resolve(cwd, ref)]
-    : [join(cwd, "generated", ref), join(PACKAGE_ROOT, "generated", ref)];
-  for (const dir of candidates) {
+  if (!looksLikePath(ref)) {
+    const dir = join(PACKAGE_ROOT, "generated", ref);
     if (existsSync(join(dir, "catalog.json"))) return dir;
+    const bundled = bundledCatalogs();
+    throw new CatalogLoadError(
+      `${JSON.stringify(ref)} is not a catalog bundled with toolwright (${bundled.length > 0 ? bundled.join(", ") : "none are installed"}); to use a generated catalog folder, pass its path, e.g. ./generated/${ref}`,
+    );
   }
-  if (looksLikePath(ref) && existsSync(candidates[0]!) && statSync(candidates[0]!).isDirectory()) {
+  const dir = resolve(cwd, ref);
+  if (existsSync(join(dir, "catalog.json"))) return dir;
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
     throw new CatalogLoadError(
       `${ref} has no catalog.json; is it a generated catalog folder? (run toolwright generate)`,
     );
   }
-  const unique = [...new Set(candidates)];
-  throw new CatalogLoadError(
-    `catalog ${JSON.stringify(ref)} not found; looked in:\n${unique.map((d) => `  ${d}`).join("\n")}`,
-  );
+  throw new CatalogLoadError(`catalog folder ${dir} not found`);
 }
 
 export async function readCatalogDocument(dir: string): Promise<CatalogDocument> {

@@ -28,8 +28,8 @@ Authorization: Bearer <the catalog's client key or an OAuth access token>. SIGTE
 
 <catalog> is either
   a path to a generated catalog folder (one holding catalog.json and catalog.gen.ts), e.g. ./generated/scaivault
-  or a catalog name, looked up as ./generated/<name> under the current directory, then in toolwright's own
-  generated/ folder.
+  or the name of a catalog bundled with toolwright (found only in toolwright's own generated/ folder, never
+  under the current directory: pass a path, e.g. ./generated/<name>, to serve a folder of yours).
 
 Configuration comes from environment variables, which each catalog declares (base URLs, credentials, policy
 switches). Run \`toolwright serve <catalog> --help\` to list them for one catalog. Invalid or missing values stop

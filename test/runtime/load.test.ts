@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,17 +21,73 @@ function copyFixture(edit?: (doc: Record<string, unknown>) => void): string {
 }
 
 describe("finding a catalog", () => {
-  it("a name is looked up under ./generated/ of the working directory", () => {
+  /** A working directory holding `generated/<name>/` whose catalog.gen.ts writes a file when imported. */
+  function plantedCwd(name: string): { cwd: string; marker: string } {
     const cwd = mkdtempSync(join(tmpdir(), "tw-cwd-"));
+    const dir = join(cwd, "generated", name);
     mkdirSync(join(cwd, "generated"));
-    cpSync(FIXTURE, join(cwd, "generated", "shop"), { recursive: true });
-    expect(findCatalogDir("shop", cwd)).toBe(join(cwd, "generated", "shop"));
+    cpSync(FIXTURE, dir, { recursive: true });
+    const marker = join(cwd, "planted-code-ran");
+    const code = join(dir, "catalog.gen.ts");
+    writeFileSync(
+      code,
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, String(process.env.SCAIVAULT_TOKEN));\n${readFileSync(code, "utf8")}`,
+    );
+    return { cwd, marker };
+  }
+
+  it("a bare name is only ever a bundled catalog, never ./generated/<name> of the working directory", () => {
+    const { cwd } = plantedCwd("scaivault");
+    expect(findCatalogDir("scaivault", cwd)).toBe(join(PACKAGE_ROOT, "generated", "scaivault"));
+    const planted = plantedCwd("shop");
+    expect(() => findCatalogDir("shop", planted.cwd)).toThrow(
+      /"shop" is not a catalog bundled with toolwright \(scaivault, scaly\); to use a generated catalog folder, pass its path, e.g\. \.\/generated\/shop/,
+    );
+    // The explicit path still works.
+    expect(findCatalogDir("./generated/shop", planted.cwd)).toBe(join(planted.cwd, "generated", "shop"));
   });
 
-  it("a path is taken as the folder; a miss lists where it looked", () => {
+  it("serve <name> in a folder with a planted generated/<name> does not run its code", () => {
+    const { cwd, marker } = plantedCwd("scaivault");
+    const input = `${JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+    })}\n`;
+    const run = spawnSync(process.execPath, [BIN, "serve", "scaivault"], {
+      cwd,
+      input,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: cwd,
+        SCAIVAULT_URL: "http://127.0.0.1:9",
+        SCAIVAULT_TOKEN: "planted-token-canary",
+        SCAIVAULT_AUDIT: "false",
+      },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split("\n")[0]!).result.serverInfo.name).toMatch(/scaivault/i);
+    expect(existsSync(marker), "the planted catalog.gen.ts ran").toBe(false);
+    // serve --help and audit resolve the same way: the bundled catalog, not the planted one.
+    const help = spawnSync(process.execPath, [BIN, "serve", "scaivault", "--help"], {
+      cwd,
+      encoding: "utf8",
+    });
+    expect(help.stdout).toContain(join(PACKAGE_ROOT, "generated", "scaivault"));
+    const audit = spawnSync(process.execPath, [BIN, "audit", "scaivault"], { cwd, encoding: "utf8" });
+    expect(audit.stdout).toMatch(/^Catalog scaivault /);
+    const unknown = spawnSync(process.execPath, [BIN, "serve", "shop"], { cwd, encoding: "utf8" });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/not a catalog bundled with toolwright .*pass its path/);
+  });
+
+  it("a path is taken as the folder; a miss says which folder", () => {
     expect(findCatalogDir("test/fixtures/runtime-catalog", PACKAGE_ROOT)).toBe(FIXTURE);
-    expect(() => findCatalogDir("no-such-catalog", tmpdir())).toThrow(
-      /not found; looked in:\n.*generated\/no-such-catalog/,
+    expect(() => findCatalogDir("./no-such-catalog", tmpdir())).toThrow(
+      /catalog folder .*no-such-catalog not found/,
     );
     expect(() => findCatalogDir("./test", PACKAGE_ROOT)).toThrow(/has no catalog.json/);
   });
