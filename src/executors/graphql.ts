@@ -10,8 +10,9 @@ import {
   describeStatus,
   kindOf,
   ResponseTooLargeError,
+  readErrorBody,
   readLimited,
-  upstreamErrorMessage,
+  upstreamFailure,
 } from "./response.js";
 import { encodeStrict } from "./serialize.js";
 import { createSourceAccess, isAccess } from "./source-access.js";
@@ -157,18 +158,17 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
           },
         );
       }
+      if (response.status >= 300) {
+        // GraphQL-over-HTTP answers request errors with a 4xx and a GraphQL body; anything else is an HTTP
+        // failure, mapped (and its body bounded) exactly as the HTTP executor does.
+        const body = await readErrorBody(response);
+        if (isGraphqlBody(body)) return graphqlOutcome(ctx, binding, body, response.status);
+        return upstreamFailure(response, body);
+      }
       const bytes = await readLimited(response, limit);
       const contentType = response.headers.get("content-type");
       const parsed = kindOf(contentType) === "json" ? decodeBody(bytes, contentType) : undefined;
       if (isGraphqlBody(parsed)) return graphqlOutcome(ctx, binding, parsed, response.status);
-      if (response.status >= 300) {
-        const detail = upstreamErrorMessage(decodeBody(bytes, contentType));
-        return failure(
-          `upstream answered ${describeStatus(response.status)}${detail ? `: ${detail}` : ""}`,
-          `http_${response.status}`,
-          { status: response.status },
-        );
-      }
       return failure(
         `the GraphQL endpoint answered ${describeStatus(response.status)} without a GraphQL result (${contentType ?? "no content type"})`,
         "bad_response",

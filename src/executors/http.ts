@@ -1,18 +1,18 @@
-import { AuthError } from "../auth.js";
+import { AuthError, type AuthPlacement } from "../auth.js";
 import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config.js";
 import { ValueError } from "../values.js";
 import { ArgumentError } from "./errors.js";
-import { type BuiltRequest, buildHttpRequest } from "./request.js";
+import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
 import {
   decodeBody,
   describeNetworkError,
   describeStatus,
   ResponseTooLargeError,
+  readErrorBody,
   readLimited,
-  upstreamErrorCode,
-  upstreamFailureMessage,
+  upstreamFailure,
 } from "./response.js";
 import { createSourceAccess, isAccess } from "./source-access.js";
 
@@ -26,7 +26,6 @@ export interface HttpExecutorOptions {
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 5;
 
 export type HttpExecutor = (ctx: CallContext, binding: HttpBinding) => Promise<ToolOutcome>;
@@ -49,13 +48,14 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
         baseUrl,
         ...(options.userAgent ? { userAgent: options.userAgent } : {}),
       };
-      // Arguments are checked before credentials are resolved, so a refused value never costs a token request.
-      buildHttpRequest({ ...input, auth: { headers: [], query: [], cookies: [] } });
+      // The whole request, body included, is built and checked before credentials are resolved, so a refused
+      // value never costs a credential lookup or a token request.
+      const unsigned = buildHttpRequest({ ...input, auth: NO_CREDENTIALS });
       const placement = await auth.apply(binding.security, {
         signal: ctx.signal,
         onRequest: () => countUpstreamRequest(ctx),
       });
-      request = buildHttpRequest({ ...input, auth: placement });
+      request = withCredentials(input, unsigned, placement);
     } catch (error) {
       if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
       if (error instanceof AuthError) return failure(error.message, error.code);
@@ -69,9 +69,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       const response = await send(request, signal);
       ctx.upstream.lastStatus = response.status;
       if (response.status === 401) auth.invalidate();
-      if (response.status >= 300) {
-        return await upstreamFailure(response);
-      }
+      if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
       const bytes = await readLimited(response, limit);
       // An upstream that omits Content-Type is read as the media type its spec promises.
       const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
@@ -125,23 +123,30 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       }
     }
   };
+}
 
-  async function upstreamFailure(response: Response): Promise<ToolOutcome> {
-    let body: unknown;
-    try {
-      const bytes = await readLimited(response, MAX_ERROR_BODY_BYTES);
-      body = decodeBody(bytes, response.headers.get("content-type"));
-    } catch {
-      body = undefined;
-    }
-    const message = upstreamFailureMessage(response.status, body, response.headers);
-    const outcome = failure(message, `http_${response.status}`, { status: response.status });
-    // The API's own machine-readable code (`SESSION_TOKEN_EXPIRED`, `NO_DATABASE`) is what its docs tell
-    // agents to look for; it is kept when it is a plain identifier.
-    const code = upstreamErrorCode(body);
-    if (code && outcome.error) outcome.error.details = { upstream_code: code };
-    return outcome;
-  }
+const NO_CREDENTIALS: AuthPlacement = { headers: [], query: [], cookies: [] };
+
+function hasCredentials(placement: AuthPlacement): boolean {
+  return placement.headers.length + placement.query.length + placement.cookies.length > 0;
+}
+
+/**
+ * The checked request with the credentials placed. Parameters are placed again by `buildHttpRequest` (cheap, and
+ * it alone decides where credentials go and refuses an argument that would override one), but the body, the
+ * costly part (base64 decoded, multipart assembled), is the one already built: credentials never go in a body.
+ */
+function withCredentials(
+  input: Omit<RequestInput, "auth">,
+  unsigned: BuiltRequest,
+  placement: AuthPlacement,
+): BuiltRequest {
+  if (!hasCredentials(placement)) return unsigned;
+  const { body: _body, ...bodiless } = input.binding;
+  const signed = buildHttpRequest({ ...input, binding: bodiless, auth: placement });
+  if (unsigned.body === undefined) return signed;
+  const contentType = unsigned.headers.filter(([name]) => name === "content-type");
+  return { ...signed, headers: [...signed.headers, ...contentType], body: unsigned.body };
 }
 
 class RedirectError extends Error {}

@@ -1,4 +1,6 @@
 import { STATUS_CODES } from "node:http";
+import type { ToolOutcome } from "../catalog.js";
+import { failure } from "../chain.js";
 import { redactAndTruncate } from "../redact.js";
 
 /**
@@ -12,6 +14,9 @@ export class ResponseTooLargeError extends Error {
     this.name = "ResponseTooLargeError";
   }
 }
+
+/** Error bodies are only read for a short message and a code: this much is plenty, and more is not worth holding. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
@@ -189,4 +194,27 @@ export function upstreamFailureMessage(status: number, body: unknown, headers: H
   }
   const detail = upstreamErrorMessage(body);
   return `upstream answered ${describeStatus(status)}${detail ? `: ${detail}` : ""}`;
+}
+
+/** An error response's body, decoded by its media type; `undefined` when it cannot be read or is over the cap. */
+export async function readErrorBody(response: Response): Promise<unknown> {
+  try {
+    const bytes = await readLimited(response, MAX_ERROR_BODY_BYTES);
+    return decodeBody(bytes, response.headers.get("content-type"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An upstream error status as a tool outcome, the same for every executor: `http_<status>`, the message from
+ * `upstreamFailureMessage`, and the API's own machine-readable code (`SESSION_TOKEN_EXPIRED`, `NO_DATABASE`) in
+ * `details.upstream_code` when it is a plain identifier, since that is what the API's docs tell agents to look for.
+ */
+export function upstreamFailure(response: Response, body: unknown): ToolOutcome {
+  const message = upstreamFailureMessage(response.status, body, response.headers);
+  const outcome = failure(message, `http_${response.status}`, { status: response.status });
+  const code = upstreamErrorCode(body);
+  if (code && outcome.error) outcome.error.details = { upstream_code: code };
+  return outcome;
 }

@@ -226,6 +226,54 @@ describe("the answer", () => {
     expect(result.error).toEqual({ message: "upstream answered HTTP 502 Bad Gateway", code: "http_502" });
   });
 
+  // Non-GraphQL error statuses are mapped exactly as the HTTP executor maps them (one shared function).
+  it("a 403 naming the scope the token lacks says so (body or RFC 6750 challenge)", async () => {
+    reply = (_q, res) => send(res, 403, { error: { message: "nope", required_scope: "stacks:write" } });
+    expect((await run().outcome).error).toEqual({
+      message:
+        "refused by the upstream: the token lacks scope stacks:write (upstream 403); toolwright's settings can only narrow what the token allows, so this needs a token with that scope",
+      code: "http_403",
+    });
+    reply = (_q, res) => {
+      res.writeHead(403, {
+        "content-type": "text/plain",
+        "www-authenticate": 'Bearer error="insufficient_scope", scope="org:admin"',
+      });
+      res.end("forbidden");
+    };
+    expect((await run().outcome).error?.message).toMatch(
+      /^refused by the upstream: the token lacks scope org:admin /,
+    );
+  });
+
+  it("an error body's own code is kept in details.upstream_code", async () => {
+    reply = (_q, res) =>
+      send(res, 409, { error: { code: "STACK_LOCKED", message: "another deploy holds the stack" } });
+    expect(await run().outcome).toEqual({
+      data: null,
+      status: 409,
+      error: {
+        message: "upstream answered HTTP 409 Conflict: another deploy holds the stack",
+        code: "http_409",
+        details: { upstream_code: "STACK_LOCKED" },
+      },
+    });
+  });
+
+  it("an error body is read up to 64 KB (not the 10 MB result cap): a bigger one contributes only its status", async () => {
+    const big = { message: "should not be read", pad: "x".repeat(70 * 1024) };
+    reply = (_q, res) => send(res, 500, big);
+    expect((await run().outcome).error).toEqual({
+      message: "upstream answered HTTP 500 Internal Server Error",
+      code: "http_500",
+    });
+    // Just under the cap it is read.
+    reply = (_q, res) => send(res, 500, { ...big, pad: "x".repeat(60 * 1024) });
+    expect((await run().outcome).error?.message).toBe(
+      "upstream answered HTTP 500 Internal Server Error: should not be read",
+    );
+  });
+
   it("a 200 that is not a GraphQL result, a redirect, a huge body, a slow answer, a cancelled call", async () => {
     reply = (_q, res) => send(res, 200, "<html>login</html>", "text/html");
     expect((await run().outcome).error?.code).toBe("bad_response");

@@ -3,6 +3,7 @@ import type { CatalogTool, EnvVar, HttpBinding, Source } from "../../src/catalog
 import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
+import { buildHttpRequest } from "../../src/executors/request.js";
 import { upstreamErrorMessage } from "../../src/executors/response.js";
 
 // The executor's handling of what comes back: size limits, media types, redirects, failures. Requests go to a
@@ -201,6 +202,147 @@ describe("failures", () => {
       message: "missing credentials: set TOKEN (bearer)",
       code: "missing_credentials",
     });
+  });
+});
+
+describe("building the request", () => {
+  // A binary upload behind OAuth2 client credentials: the costly body (base64 decoded) and the costliest
+  // credential (a token request) in one call.
+  const oauthVars: EnvVar[] = [
+    ...vars,
+    { name: "CLIENT_ID", description: "", type: "string", required: false, secret: false },
+    { name: "CLIENT_SECRET", description: "", type: "string", required: false, secret: true },
+  ];
+  const oauthSource: Source = {
+    id: "api",
+    kind: "openapi",
+    baseUrl: { env: "BASE" },
+    auth: [
+      {
+        kind: "oauth2ClientCredentials",
+        scheme: "oauth",
+        tokenUrl: "/oauth/token",
+        scopes: ["blobs:write"],
+        clientId: { env: "CLIENT_ID" },
+        clientSecret: { env: "CLIENT_SECRET" },
+      },
+    ],
+    timeoutMs: 1000,
+  };
+  const upload: HttpBinding = {
+    kind: "http",
+    source: "api",
+    method: "PUT",
+    path: "/blobs",
+    params: [],
+    body: {
+      mediaType: "application/octet-stream",
+      encoding: "binary",
+      required: true,
+      mode: "whole",
+      arg: "data",
+    },
+    security: [["oauth"]],
+    success: { status: "200", mediaType: "application/json" },
+  };
+
+  function oauthExecutor() {
+    const sent: Array<{ url: string; headers: Headers; body: unknown }> = [];
+    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input);
+      sent.push({
+        url,
+        headers: new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]),
+        body: init?.body,
+      });
+      if (url.endsWith("/oauth/token"))
+        return json({ access_token: "at-77", token_type: "Bearer", expires_in: 600 });
+      return json({ stored: true });
+    }) as typeof globalThis.fetch;
+    const run = createHttpExecutor({
+      sources: [oauthSource],
+      config: resolveConfig(oauthVars, {
+        BASE: "https://api.example.com/v1",
+        CLIENT_ID: "cid",
+        CLIENT_SECRET: "cs-1",
+      }),
+      fetch,
+    });
+    return { run, sent };
+  }
+
+  function withArgs(args: Record<string, unknown>): CallContext {
+    return { ...ctx(), rawArgs: args, args };
+  }
+
+  it("a refused argument costs no credential: no token request, no upstream request", async () => {
+    const { run, sent } = oauthExecutor();
+    const result = await run(withArgs({ data: "not base64 !!" }), upload);
+    expect(result.error).toEqual({
+      message: expect.stringMatching(/must be base64/),
+      code: "invalid_argument",
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("the body is built once per call, and goes out with its type and the credentials", async () => {
+    // Counts how often the body's argument is read: one build reads it a fixed number of times.
+    let reads = 0;
+    const counted = (): Record<string, unknown> =>
+      new Proxy(
+        { data: Buffer.from("hello blob").toString("base64") },
+        {
+          get(target, key, receiver) {
+            if (key === "data") reads += 1;
+            return Reflect.get(target, key, receiver);
+          },
+        },
+      );
+    const auth = { headers: [], query: [], cookies: [] };
+    buildHttpRequest({ binding: upload, args: counted(), baseUrl: "https://api.example.com/v1", auth });
+    const perBuild = reads;
+    expect(perBuild).toBeGreaterThan(0);
+
+    reads = 0;
+    const { run, sent } = oauthExecutor();
+    expect(await run(withArgs(counted()), upload)).toEqual({ data: { stored: true }, status: 200 });
+    expect(reads).toBe(perBuild);
+    expect(sent.map((s) => s.url)).toEqual([
+      "https://api.example.com/oauth/token",
+      "https://api.example.com/v1/blobs",
+    ]);
+    const put = sent[1]!;
+    expect(put.headers.get("authorization")).toBe("Bearer at-77");
+    expect(put.headers.get("content-type")).toBe("application/octet-stream");
+    expect(Buffer.from(put.body as Uint8Array).toString()).toBe("hello blob");
+  });
+
+  it("an argument that would override a credential is still refused, before any upstream request", async () => {
+    const keyed: Source = {
+      ...source,
+      auth: [{ kind: "apiKey", scheme: "key", in: "query", name: "api_key", value: { env: "TOKEN" } }],
+    };
+    const clash: HttpBinding = {
+      ...upload,
+      security: [["key"]],
+      params: [{ arg: "key", name: "api_key", in: "query", style: "form", explode: true, required: false }],
+    };
+    const sent: string[] = [];
+    const run = createHttpExecutor({
+      sources: [keyed],
+      config,
+      fetch: (async (input: string | URL | Request) => {
+        sent.push(String(input));
+        return json({});
+      }) as typeof globalThis.fetch,
+    });
+    const result = await run(withArgs({ key: "attacker", data: "aGk=" }), clash);
+    expect(result.error?.code).toBe("invalid_argument");
+    expect(result.error?.message).toMatch(/override a credential/);
+    expect(sent).toEqual([]);
+    // Without the clashing argument the same call goes out with the key and the body.
+    expect((await run(withArgs({ data: "aGk=" }), clash)).error).toBeUndefined();
+    expect(sent).toEqual(["https://api.example.com/v1/blobs?api_key=tok-abc-123456"]);
   });
 });
 
