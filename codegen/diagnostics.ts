@@ -61,6 +61,10 @@ export const CODES = {
     title: "request/response types not generated",
     fix: "The catalog works without them; report the spec to openapi-typescript.",
   },
+  TW137: {
+    title: "path template and path parameters disagree",
+    fix: "Name each {variable} of the path as a path parameter (same spelling), and only those.",
+  },
   TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
   TW141: {
     title: "media type not supported",

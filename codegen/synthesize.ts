@@ -26,8 +26,15 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
   const p = envPrefix(name);
   const env: Record<string, EnvSpec> = {};
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
+  const relative = absolute ? undefined : model.servers[0];
   env[`${p}_BASE_URL`] = {
-    description: `Base URL of the ${model.title} API${absolute ? "" : " (the spec names none, so it is required)"}.`,
+    description: `Base URL of the ${model.title} API${
+      absolute
+        ? ""
+        : relative?.startsWith("/")
+          ? ` (scheme and host; the spec's server path ${relative} is added to every operation)`
+          : " (the spec names none, so it is required)"
+    }.`,
     type: "url",
     ...(absolute ? { default: absolute } : { required: true }),
   };

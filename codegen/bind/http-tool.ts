@@ -63,7 +63,7 @@ export function bindHttpTool(
       kind: "http",
       source: op.sourceId,
       method: op.method,
-      path: op.path,
+      path: `${op.pathPrefix ?? ""}${op.path}`,
       params: built.params,
       ...(built.body ? { body: built.body } : {}),
       security: op.security,

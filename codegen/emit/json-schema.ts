@@ -4,6 +4,16 @@ import type { SchemaMeta, SchemaNode, SymbolId } from "../ir/types.js";
 import { refsOf } from "../plan/symbols.js";
 import { compareStrings } from "../util.js";
 
+function isBareAny(n: SchemaNode): boolean {
+  return (
+    n.kind === "any" &&
+    n.description === undefined &&
+    n.title === undefined &&
+    n.default === undefined &&
+    n.examples === undefined
+  );
+}
+
 /** Stated on every published tool schema, so no client has to guess the dialect. */
 export const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
@@ -86,18 +96,23 @@ export class JsonSchemaEmitter {
         if (n.uniqueItems) s.uniqueItems = true;
         return s;
       }
-      case "tuple":
-        return {
-          type: "array",
-          prefixItems: n.items.map((i) => this.node(i)),
-          items: n.rest ? this.node(n.rest) : false,
-          minItems: n.items.length,
-        };
+      case "tuple": {
+        const s: JsonSchema = { type: "array", prefixItems: n.items.map((i) => this.node(i)) };
+        // Open rest is JSON Schema's default, so it is left unsaid.
+        if (!n.rest) s.items = false;
+        else if (!isBareAny(n.rest)) s.items = this.node(n.rest);
+        if (n.minItems !== undefined) s.minItems = n.minItems;
+        if (n.maxItems !== undefined) s.maxItems = n.maxItems;
+        return s;
+      }
       case "object": {
         const s: JsonSchema = { type: "object" };
-        if (n.properties.length > 0) {
+        // A property that may hold anything and says nothing about itself is left out of `properties` (a
+        // keyword-less `{}` is not portable); `required` still lists it, and open objects accept it anyway.
+        const described = n.properties.filter((p) => n.additional === false || !isBareAny(p.schema));
+        if (described.length > 0) {
           const props: JsonSchema = {};
-          for (const p of n.properties) props[p.name] = this.node(p.schema);
+          for (const p of described) props[p.name] = this.node(p.schema);
           s.properties = props;
         }
         const required = n.properties.filter((p) => p.required).map((p) => p.name);

@@ -48,7 +48,13 @@ export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolP
     };
   });
   const all = [...declarations, ...tools.map((t) => `${t.input}\n${t.output}`)].join("\n");
-  return schemasTemplate({ header, usesUniqueItems: usesUniqueItems(all), declarations, tools });
+  return schemasTemplate({
+    header,
+    usesUniqueItems: usesUniqueItems(all),
+    usesClosedParts: all.includes(".superRefine(closedParts("),
+    declarations,
+    tools,
+  });
 }
 
 export interface HandlerImport {

@@ -1,4 +1,3 @@
-import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import openapiTS, { astToString, type OpenAPI3, UNKNOWN } from "openapi-typescript";
 import type { Diagnostics } from "../diagnostics.js";
@@ -73,7 +72,8 @@ export async function openapiTypes(
   /** Pointers of schemas recursive without an object in between (`T = string | T[]`): TypeScript cannot alias those. */
   untypable: Set<string> = new Set(),
 ): Promise<string | undefined> {
-  const cwd = pathToFileURL(`${dirname(spec.root.abs)}/`);
+  // openapi-typescript resolves relative refs against this URL as a file (its folder would be one level too high).
+  const cwd = pathToFileURL(spec.root.abs);
   const patched = structuredClone(spec.root.data) as OpenAPI3;
   mappingNamesToRefs(patched);
   hoistPathRefs(patched as Record<string, any>);

@@ -67,16 +67,18 @@ export class ZodEmitter {
         if (node.uniqueItems) e += `.refine(uniqueItems, "items must be unique")`;
         return e;
       }
-      case "tuple": {
-        const items = `[${node.items.map((i) => this.expr(i, scope)).join(", ")}]`;
-        return node.rest ? `z.tuple(${items}, ${this.expr(node.rest, scope)})` : `z.tuple(${items})`;
-      }
+      case "tuple":
+        return this.tupleExpr(node, scope);
       case "object":
         return this.objectExpr(node.properties, node.additional, node, scope);
       case "union":
         return this.unionExpr(node, scope);
-      case "intersection":
-        return node.parts.map((p) => this.expr(p, scope)).reduce((acc, p) => `z.intersection(${acc}, ${p})`);
+      case "intersection": {
+        const parts = node.parts.map((p) => this.expr(p, scope));
+        const e = parts.reduce((acc, p) => `z.intersection(${acc}, ${p})`);
+        const closed = parts.filter((_, i) => this.closed(node.parts[i] as SchemaNode, new Set()));
+        return closed.length > 0 ? `${e}.superRefine(closedParts(${closed.join(", ")}))` : e;
+      }
       case "nullable":
         return `${this.expr(node.inner, scope)}.nullable()`;
       case "ref": {
@@ -84,6 +86,30 @@ export class ZodEmitter {
         return this.plan.lazy.has(node.target) ? `z.lazy(() => ${name})` : name;
       }
     }
+  }
+
+  /** Whether `node` rejects keys it does not name (directly or through refs). */
+  private closed(node: SchemaNode, seen: Set<SymbolId>): boolean {
+    if (node.kind === "object") return node.additional === false;
+    if (node.kind !== "ref" || seen.has(node.target)) return false;
+    seen.add(node.target);
+    return this.closed(this.symbols.get(node.target).schema, seen);
+  }
+
+  private tupleExpr(node: Extract<SchemaNode, { kind: "tuple" }>, scope: Scope): string {
+    const required = node.minItems ?? 0;
+    const items = node.items.map((i, at) => `${this.expr(i, scope)}${at < required ? "" : ".optional()"}`);
+    let e = node.rest
+      ? `z.tuple([${items.join(", ")}], ${this.expr(node.rest, scope)})`
+      : `z.tuple([${items.join(", ")}])`;
+    if (required > node.items.length) {
+      e += `.refine((a) => a.length >= ${required}, "needs at least ${required} items")`;
+    }
+    const max = node.maxItems;
+    if (max !== undefined && (node.rest !== undefined || max < node.items.length)) {
+      e += `.refine((a) => a.length <= ${max}, "allows at most ${max} items")`;
+    }
+    return e;
   }
 
   private objectExpr(

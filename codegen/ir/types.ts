@@ -93,8 +93,11 @@ export type SchemaNode = SchemaMeta &
     | { kind: "literal"; value: JsonPrimitive }
     | { kind: "enum"; values: JsonPrimitive[] }
     | { kind: "array"; items: SchemaNode; minItems?: number; maxItems?: number; uniqueItems?: boolean }
-    /** JSON Schema `prefixItems` (3.1) with an optional schema for the rest. */
-    | { kind: "tuple"; items: SchemaNode[]; rest?: SchemaNode }
+    /**
+     * JSON Schema `prefixItems` (3.1). Positions at or past `minItems` may be absent (2020-12 semantics);
+     * `rest` is the schema for items past the prefix, absent when there may be none (`items: false`).
+     */
+    | { kind: "tuple"; items: SchemaNode[]; rest?: SchemaNode; minItems?: number; maxItems?: number }
     | {
         kind: "object";
         /** In spec order. */

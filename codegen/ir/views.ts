@@ -135,11 +135,14 @@ export function objectShape(
         if (i === -1) properties.push(prop);
         else {
           const prev = properties[i] as PropertyNode;
-          properties[i] = {
-            name: prop.name,
-            required: prev.required || prop.required,
-            schema: { kind: "intersection", parts: [prev.schema, prop.schema] },
-          };
+          // A part that only says "required" (any value) adds presence, not a type.
+          const schema: SchemaNode =
+            prop.schema.kind === "any"
+              ? prev.schema
+              : prev.schema.kind === "any"
+                ? prop.schema
+                : { kind: "intersection", parts: [prev.schema, prop.schema] };
+          properties[i] = { name: prop.name, required: prev.required || prop.required, schema };
         }
       }
     }

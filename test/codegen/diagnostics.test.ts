@@ -112,13 +112,34 @@ describe("located diagnostics", () => {
         name: "unresolvable $ref",
         files: { "openapi.yaml": SPEC.replace("#/components/schemas/Thing", "#/components/schemas/Thingy") },
         code: "TW131",
-        at: /openapi\.yaml/,
+        at: /openapi\.yaml:15:23/,
+        message: /points at nothing/,
       },
       {
         name: "structurally invalid spec",
         files: { "openapi.yaml": SPEC.replace("in: path, required: true", "in: body, required: true") },
         code: "TW133",
         at: /openapi\.yaml:9:\d+/,
+      },
+      {
+        name: "path template names a variable no parameter declares",
+        files: { "openapi.yaml": SPEC.replace("/things/{id}:", "/things/{thingId}:") },
+        code: "TW137",
+        at: /openapi\.yaml:\d+:\d+/,
+        message: /\{thingId\} has no path parameter/,
+      },
+      {
+        name: "malformed parameter in a referenced file",
+        files: {
+          "openapi.yaml": SPEC.replace(
+            "        - { name: id, in: path, required: true, schema: { type: string } }",
+            '        - { name: id, in: path, required: true, schema: { type: string } }\n        - $ref: "./params.yaml#/Limit"',
+          ),
+          "params.yaml": "Limit:\n  name: limit\n  in: body\n  schema: { type: integer }\n",
+        },
+        code: "TW133",
+        at: /params\.yaml:2:3/,
+        message: /parameter "limit"/,
       },
       {
         name: "not an OpenAPI document",

@@ -1,4 +1,6 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { JsonSchemaEmitter } from "../../codegen/emit/json-schema.js";
 import { ZodEmitter } from "../../codegen/emit/zod.js";
@@ -7,6 +9,21 @@ import type { LoadedDocument } from "../../codegen/load/document.js";
 import { DocumentSet, type OpenApiVersion } from "../../codegen/load/openapi.js";
 import { SchemaConverter } from "../../codegen/normalize/openapi/schema.js";
 import { planSymbols } from "../../codegen/plan/symbols.js";
+import { probes } from "../helpers/probes.js";
+
+/** The same helper the schemas template emits. */
+function closedParts(...parts: z.ZodType[]) {
+  return (value: unknown, ctx: z.RefinementCtx) => {
+    for (const part of parts) {
+      const result = part.safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    }
+  };
+}
+
+function uniqueItems(items: unknown[]): boolean {
+  return new Set(items.map((i) => JSON.stringify(i))).size === items.length;
+}
 
 /** One schema, in a document of its own, through normalize -> IR -> both emitters. */
 function emit(schema: unknown, version: OpenApiVersion = "3.1", components: Record<string, unknown> = {}) {
@@ -109,10 +126,64 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
       { type: "array", items: { type: "string" }, minItems: 1, uniqueItems: true },
     ],
     [
-      "tuple (prefixItems)",
-      { type: "array", prefixItems: [{ type: "number" }, { type: "string" }], items: false },
+      "closed tuple with every position required",
+      { type: "array", prefixItems: [{ type: "number" }, { type: "string" }], items: false, minItems: 2 },
       "z.tuple([z.number(), z.string()])",
       { type: "array", prefixItems: [{ type: "number" }, { type: "string" }], items: false, minItems: 2 },
+    ],
+    [
+      "tuple without items or minItems: positions optional, rest open (2020-12)",
+      { type: "array", prefixItems: [{ type: "number" }, { type: "string" }] },
+      "z.tuple([z.number().optional(), z.string().optional()], z.unknown())",
+      { type: "array", prefixItems: [{ type: "number" }, { type: "string" }] },
+    ],
+    [
+      "tuple with a typed rest and bounds past the prefix",
+      {
+        type: "array",
+        prefixItems: [{ type: "number" }],
+        items: { type: "string" },
+        minItems: 2,
+        maxItems: 3,
+      },
+      'z.tuple([z.number()], z.string()).refine((a) => a.length >= 2, "needs at least 2 items").refine((a) => a.length <= 3, "allows at most 3 items")',
+      {
+        type: "array",
+        prefixItems: [{ type: "number" }],
+        items: { type: "string" },
+        minItems: 2,
+        maxItems: 3,
+      },
+    ],
+    [
+      "structured const is matched exactly",
+      { const: { a: [1, "x"] } },
+      'z.strictObject({\n  a: z.tuple([z.literal(1), z.literal("x")]),\n})',
+      {
+        type: "object",
+        properties: {
+          a: { type: "array", prefixItems: [{ const: 1 }, { const: "x" }], items: false, minItems: 2 },
+        },
+        required: ["a"],
+        additionalProperties: false,
+      },
+    ],
+    [
+      "enum mixing objects and primitives",
+      { enum: [{ a: 1 }, "x"] },
+      'z.union([z.strictObject({\n  a: z.literal(1),\n}), z.literal("x")])',
+      {
+        anyOf: [
+          { type: "object", properties: { a: { const: 1 } }, required: ["a"], additionalProperties: false },
+          { const: "x" },
+        ],
+      },
+    ],
+    [
+      "required names without properties are still required",
+      { type: "object", required: ["email", "name"] },
+      "z.looseObject({\n  email: z.unknown(),\n  name: z.unknown(),\n})",
+      { type: "object", required: ["email", "name"] },
     ],
     [
       "open object keeps unknown keys",
@@ -169,7 +240,7 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
           { type: "object", properties: { b: { type: "string" } } },
         ],
       },
-      "z.intersection(z.strictObject({\n  a: z.string().optional(),\n}), z.looseObject({\n  b: z.string().optional(),\n}))",
+      "z.intersection(z.strictObject({\n  a: z.string().optional(),\n}), z.looseObject({\n  b: z.string().optional(),\n})).superRefine(closedParts(z.strictObject({\n  a: z.string().optional(),\n})))",
       {
         allOf: [
           { type: "object", properties: { a: { type: "string" } }, additionalProperties: false },
@@ -211,6 +282,49 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     });
   }
 
+  // The expected strings above could both be wrong; running each zod expression against ajv on the published
+  // schema catches a row whose two halves disagree about which values pass.
+  it("every row's zod accepts exactly what ajv accepts under its JSON Schema", () => {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const extra: unknown[] = [
+      [1],
+      [1, "x"],
+      [1, "x", "y"],
+      [1, "x", "y", "z"],
+      [1, "x", true],
+      [1, 2],
+      ["a", "b", "a"],
+      { a: [1, "x"] },
+      { a: [1, "x"], b: 1 },
+      { a: 1 },
+      { email: 1 },
+      { email: 1, name: null },
+      { a: "x", b: 2 },
+      { a: "x", b: "y" },
+      { "a-b": 3 },
+      5,
+      0.5,
+      11,
+      -1,
+    ];
+    const failures: string[] = [];
+    for (const [name, schema, , , version] of rows) {
+      const out = emit(schema, version);
+      const parse = new Function("z", "uniqueItems", "closedParts", `return ${out.zod};`)(
+        z,
+        uniqueItems,
+        closedParts,
+      ) as z.ZodType;
+      const check = ajv.compile(out.json as object);
+      for (const value of [...probes(out.json as object), ...extra]) {
+        const a = check(value) === true;
+        if (a !== parse.safeParse(value).success)
+          failures.push(`${name}: ajv=${a} on ${JSON.stringify(value)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("a $ref becomes a named schema; a self-reference becomes a getter, not a crash or an empty schema", () => {
     const out = emit({ $ref: "#/components/schemas/Node" }, "3.1", {
       Node: {
@@ -238,6 +352,24 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
       },
     );
     expect(out.zod).toBe('z.discriminatedUnion("kind", [A, B])');
+  });
+
+  it("a discriminator whose variants do not pin the property pins it to the mapped value", () => {
+    const out = emit(
+      {
+        oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }],
+        discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat" } },
+      },
+      "3.1",
+      {
+        Cat: { type: "object", required: ["kind"], properties: { kind: { type: "string" } } },
+        Dog: { type: "object", required: ["kind"], properties: { kind: { type: "string" } } },
+      },
+    );
+    // Without the pin, {kind: "cow"} would pass as a Cat.
+    expect(out.zod).toContain('kind: z.literal("cat")');
+    expect(out.zod).toContain('kind: z.literal("Dog")');
+    expect(JSON.stringify(out.json)).toContain('"const":"cat"');
   });
 
   it("unsupported keywords are reported once and make the schema looser, not wrong", () => {

@@ -61,6 +61,11 @@ export interface OperationNode {
   security: string[][];
   /** Path- or operation-level `servers` (rarely used; the source base URL applies otherwise). */
   servers?: string[];
+  /**
+   * The path of a relative server URL (`servers: [{url: /api/v3}]`), sent before `path`: the configured base URL
+   * then only names scheme and host, and the prefix is not lost.
+   */
+  pathPrefix?: string;
   source: SourceRef;
 }
 

@@ -1,7 +1,6 @@
 import type { Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
-import type { LoadedDocument } from "../../load/document.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import type {
   BodyContent,
@@ -54,6 +53,7 @@ class OperationReader {
   constructor(
     private readonly spec: OpenApiSpec,
     private readonly schemas: SchemaConverter,
+    readonly diags: Diagnostics,
   ) {}
 
   param(raw: unknown, at: At): OperationParam | undefined {
@@ -61,7 +61,19 @@ class OperationReader {
     if (!d) return undefined;
     const p = d.value;
     const loc = p.in as ParamLocation;
-    if (typeof p.name !== "string" || !LOCATIONS.has(loc)) return undefined;
+    if (typeof p.name !== "string" || !LOCATIONS.has(loc)) {
+      // Structural validation covers the root file only; a broken parameter elsewhere must not vanish silently.
+      const what =
+        typeof p.name !== "string"
+          ? "has no name"
+          : `has "in: ${String(p.in)}" (path, query, header or cookie)`;
+      this.diags.error(
+        "TW133",
+        `parameter ${typeof p.name === "string" ? `"${p.name}" ` : ""}${what}`,
+        d.at.doc.ref(d.at.pointer),
+      );
+      return undefined;
+    }
     let schemaRaw: unknown = p.schema;
     let schemaAt = child(d.at, "schema");
     let contentType: string | undefined;
@@ -205,8 +217,11 @@ export function normalizeOpenApi(
   const data = root.data as Json;
   const schemas = new SchemaConverter(sourceId, spec.version, spec.docs, symbols, diags);
   schemas.declareComponents(root);
-  const reader = new OperationReader(spec, schemas);
+  const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
+  const servers = serverUrls(data.servers);
+  const relative = servers.some((u) => /^https?:\/\//i.test(u)) ? undefined : servers[0];
+  const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
   const operations: OperationNode[] = [];
   const base: At = { doc: root, pointer: "#" };
   for (const [path, rawItem] of Object.entries((data.paths ?? {}) as Json)) {
@@ -217,7 +232,8 @@ export function normalizeOpenApi(
     for (const method of METHODS) {
       const op = item.value[method] as Json | undefined;
       if (!op || typeof op !== "object") continue;
-      operations.push(readOperation(sourceId, path, method, op, shared, item.at, reader, rootSecurity, root));
+      const node = readOperation(sourceId, path, method, op, shared, item.at, reader, rootSecurity);
+      operations.push(pathPrefix ? { ...node, pathPrefix } : node);
     }
   }
   const info = (data.info ?? {}) as Json;
@@ -228,10 +244,29 @@ export function normalizeOpenApi(
     title: typeof info.title === "string" ? info.title : sourceId,
     version: typeof info.version === "string" ? info.version : "0.0.0",
     ...(typeof info.description === "string" ? { description: info.description } : {}),
-    servers: serverUrls(data.servers),
+    servers,
     securitySchemes: securitySchemes(data),
     operations,
   };
+}
+
+/** Every `{variable}` of the path needs a path parameter, and every path parameter a `{variable}`. */
+function checkPathTemplate(path: string, params: OperationParam[], at: At, diags: Diagnostics): void {
+  const vars = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+  const pathParams = params.filter((p) => p.in === "path").map((p) => p.name);
+  for (const v of vars) {
+    if (!pathParams.includes(v)) {
+      diags.error(
+        "TW137",
+        `path ${path}: {${v}} has no path parameter (declared: ${pathParams.join(", ") || "none"})`,
+        at.doc.ref(at.pointer),
+      );
+    }
+  }
+  for (const p of pathParams) {
+    if (!vars.includes(p))
+      diags.error("TW137", `path ${path}: path parameter "${p}" is not in the path`, at.doc.ref(at.pointer));
+  }
 }
 
 function readOperation(
@@ -243,7 +278,6 @@ function readOperation(
   itemAt: At,
   reader: OperationReader,
   rootSecurity: string[][],
-  root: LoadedDocument,
 ): OperationNode {
   const opAt = child(itemAt, method);
   const params = new Map<string, OperationParam>();
@@ -255,6 +289,7 @@ function readOperation(
     const param = reader.param(p, child(opAt, "parameters", i));
     if (param) params.set(`${param.in}:${param.name}`, param);
   });
+  checkPathTemplate(path, [...params.values()], opAt, reader.diags);
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"));
@@ -277,6 +312,6 @@ function readOperation(
     ...(success ? { success } : {}),
     security: securityOf(op.security) ?? rootSecurity,
     ...(servers.length > 0 ? { servers } : {}),
-    source: root.cheapRef(opAt.pointer),
+    source: opAt.doc.cheapRef(opAt.pointer),
   };
 }

@@ -1,6 +1,14 @@
 import type { Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
-import type { JsonPrimitive, PropertyNode, SchemaMeta, SchemaNode, SourceRef } from "../../ir/types.js";
+import type {
+  DiscriminatorNode,
+  JsonPrimitive,
+  PropertyNode,
+  SchemaMeta,
+  SchemaNode,
+  SourceRef,
+} from "../../ir/types.js";
+import { objectShape, resolveRefs } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/openapi.js";
 
@@ -116,9 +124,11 @@ export class SchemaConverter {
   private core(s: Json, at: At): SchemaNode {
     const hasComposition = Object.keys(s).some((k) => COMPOSITION.has(k) && k !== "discriminator");
     if (hasComposition) return this.composition(s, at);
-    if (Array.isArray(s.enum)) return this.enumNode(s.enum as JsonPrimitive[], s);
-    if ("const" in s)
-      return s.const === null ? { kind: "null" } : { kind: "literal", value: s.const as JsonPrimitive };
+    if (Array.isArray(s.enum)) {
+      if (s.enum.every(isPrimitive)) return this.enumNode(s.enum as JsonPrimitive[], s);
+      return { kind: "union", variants: s.enum.map(exactly), exclusive: false };
+    }
+    if ("const" in s) return exactly(s.const);
     const types = typesOf(s);
     if (types.length === 0) return { kind: "any" };
     const nonNull = types.filter((t) => t !== "null");
@@ -157,8 +167,16 @@ export class SchemaConverter {
       if (!Array.isArray(list)) continue;
       const variants = list.map((v, i) => this.convert(branch(v), child(at, key, i)));
       const union: SchemaNode = { kind: "union", variants, exclusive: key === "oneOf" };
-      const disc = this.discriminator(s.discriminator, list, variants, at);
-      if (disc) union.discriminator = disc;
+      const disc = this.discriminator(
+        s.discriminator ?? this.inheritedDiscriminator(list, at),
+        list,
+        variants,
+        at,
+      );
+      if (disc) {
+        union.discriminator = disc;
+        union.variants = this.pinVariants(variants, disc);
+      }
       parts.push(variants.length === 1 ? (variants[0] as SchemaNode) : union);
     }
     return parts.length === 1 ? (parts[0] as SchemaNode) : mergeIntersection(parts);
@@ -185,6 +203,70 @@ export class SchemaConverter {
       if (!Object.values(mapping).includes(i) && !(name in mapping)) mapping[name] = i;
     });
     return { property: d.propertyName, mapping };
+  }
+
+  /**
+   * With OpenAPI's usual inheritance (`Cat: allOf [Pet, ...]`, `Pet.petType: string`), every variant accepts every
+   * `petType`, so "exactly one matches" fails for every value. The discriminator is what tells them apart: each
+   * variant is pinned to the values that select it, unless it already pins them itself.
+   */
+  private pinVariants(variants: SchemaNode[], disc: DiscriminatorNode): SchemaNode[] {
+    return variants.map((variant, i) => {
+      const values = Object.keys(disc.mapping).filter((v) => disc.mapping[v] === i);
+      if (values.length === 0 || this.pins(variant, disc.property)) return variant;
+      const pin: SchemaNode =
+        values.length === 1 ? { kind: "literal", value: values[0] as string } : { kind: "enum", values };
+      return {
+        kind: "intersection",
+        parts: [
+          variant,
+          {
+            kind: "object",
+            properties: [{ name: disc.property, required: true, schema: pin }],
+            additional: true,
+          },
+        ],
+      };
+    });
+  }
+
+  /** The variant fixes the property's value itself (a const or enum): its own values win over implicit names. */
+  private pins(variant: SchemaNode, property: string): boolean {
+    const prop = objectShape(variant, this.symbols)?.properties.find((p) => p.name === property);
+    if (!prop) return false;
+    const n = resolveRefs(prop.schema, this.symbols);
+    return n.kind === "literal" || n.kind === "enum";
+  }
+
+  /**
+   * A union of `$ref`s whose schemas share a discriminator through their common base (`Pet` declares it, `Cat`
+   * and `Dog` extend Pet with allOf) is discriminated by it, as OpenAPI means.
+   */
+  private inheritedDiscriminator(list: unknown[], at: At): unknown {
+    let found: { propertyName?: unknown; mapping?: unknown } | undefined;
+    const discOf = (value: unknown, where: At, depth: number): { propertyName?: unknown } | undefined => {
+      if (depth > 3 || !value || typeof value !== "object") return undefined;
+      const v = value as Json;
+      if (typeof v.$ref === "string") {
+        const r = this.docs.resolve(v.$ref, where.doc, where.pointer);
+        return r ? discOf(r.value, { doc: r.doc, pointer: r.pointer }, depth + 1) : undefined;
+      }
+      if (v.discriminator && typeof v.discriminator === "object")
+        return v.discriminator as { propertyName?: unknown };
+      for (const [i, part] of (Array.isArray(v.allOf) ? v.allOf : []).entries()) {
+        const d = discOf(part, child(where, "allOf", i), depth + 1);
+        if (d) return d;
+      }
+      return undefined;
+    };
+    for (const [i, item] of list.entries()) {
+      if (typeof (item as Json | undefined)?.$ref !== "string") return undefined;
+      const d = discOf(item, child(at, i), 0);
+      if (!d || typeof d.propertyName !== "string") return undefined;
+      if (found && found.propertyName !== d.propertyName) return undefined;
+      found ??= d;
+    }
+    return found;
   }
 
   private enumNode(values: JsonPrimitive[], s: Json): SchemaNode {
@@ -247,9 +329,14 @@ export class SchemaConverter {
     };
     if (Array.isArray(s.prefixItems)) {
       const items = s.prefixItems.map((p, i) => this.convert(p, child(at, "prefixItems", i)));
-      const rest =
-        s.items === undefined || s.items === false ? undefined : this.convert(s.items, child(at, "items"));
-      return { kind: "tuple", items, ...(rest && s.items !== true ? { rest } : {}) };
+      // Past the prefix, items are open unless `items` closes or constrains them.
+      const rest: SchemaNode | undefined =
+        s.items === false
+          ? undefined
+          : s.items === undefined || s.items === true
+            ? { kind: "any" }
+            : this.convert(s.items, child(at, "items"));
+      return { kind: "tuple", items, ...(rest ? { rest } : {}), ...bounds };
     }
     const items = this.convert(s.items, child(at, "items"));
     return { kind: "array", items, ...bounds, ...(s.uniqueItems === true ? { uniqueItems: true } : {}) };
@@ -263,6 +350,11 @@ export class SchemaConverter {
       required: required.has(name),
       schema: this.convert(props[name], child(at, "properties", name)),
     }));
+    // `required` may name keys this schema does not describe (`allOf: [{$ref: Base}, {required: [email]}]`): they
+    // must still be present, with whatever value the other parts allow.
+    for (const name of required) {
+      if (!(name in props)) properties.push({ name, required: true, schema: { kind: "any" } });
+    }
     const ap = s.additionalProperties;
     const additional: boolean | SchemaNode =
       ap === undefined ||
@@ -402,4 +494,23 @@ export function mergeIntersection(parts: SchemaNode[]): SchemaNode {
     }
   }
   return { kind: "object", properties, additional: true };
+}
+
+function isPrimitive(v: unknown): v is JsonPrimitive {
+  return v === null || ["string", "number", "boolean"].includes(typeof v);
+}
+
+/** The schema only `value` satisfies: a structured const is a closed object or closed tuple of exact parts. */
+function exactly(value: unknown): SchemaNode {
+  if (value === null) return { kind: "null" };
+  if (isPrimitive(value)) return { kind: "literal", value };
+  if (Array.isArray(value)) {
+    return { kind: "tuple", items: value.map(exactly), minItems: value.length };
+  }
+  const properties = Object.entries(value as Json).map(([name, v]) => ({
+    name,
+    required: true,
+    schema: exactly(v),
+  }));
+  return { kind: "object", properties, additional: false };
 }
