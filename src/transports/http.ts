@@ -27,6 +27,9 @@ import { type HttpSettings, urlHost } from "./http-settings.js";
  * challenge; the well-known metadata documents are public), the body bound (413), then the MCP handler under
  * a per-request timeout. SIGTERM stops accepting, lets in-flight requests finish (up to a grace period), then
  * resolves.
+ *
+ * The one thing kept between requests is the list of calls in flight on this process (`InflightCalls`), so that a
+ * 2025-era client's `notifications/cancelled`, which arrives as a POST of its own, can stop the call it names.
  */
 
 export const MCP_PATH = "/mcp";
@@ -59,6 +62,98 @@ class RequestTimeout extends Error {
   }
 }
 
+class CancelledByClient extends Error {
+  constructor() {
+    super("the client cancelled the request");
+    this.name = "CancelledByClient";
+  }
+}
+
+type RequestId = string | number;
+
+function isRequestId(value: unknown): value is RequestId {
+  return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+}
+
+/**
+ * Whose JSON-RPC ids these are: the static key (every client holding it shares one id space), or a JWT's issuer,
+ * subject and client id. Identifiers only, never the credential.
+ */
+function principalKey(principal: Principal): string {
+  return principal.kind === "jwt"
+    ? JSON.stringify(["jwt", principal.issuer, principal.subject ?? null, principal.clientId ?? null])
+    : "static-key";
+}
+
+/**
+ * Requests in flight on this process, by principal and JSON-RPC id. In stateless serving a 2025-era client's
+ * `notifications/cancelled` is a POST of its own, served by a fresh server instance that knows nothing of the
+ * call; this is how it still reaches the POST carrying the call (whose abort stops the handler and its upstream
+ * request). A cancellation only ever reaches its own principal's calls. When two of them share the id (two
+ * clients on one static key), it is ambiguous and is ignored rather than stopping the wrong call.
+ */
+class InflightCalls {
+  private readonly calls = new Map<string, Set<AbortController>>();
+
+  private static key(principal: string, id: RequestId): string {
+    return `${principal}\n${JSON.stringify(id)}`;
+  }
+
+  /** Registers a request; returns its removal. */
+  add(principal: string, id: RequestId, controller: AbortController): () => void {
+    const key = InflightCalls.key(principal, id);
+    const set = this.calls.get(key) ?? new Set<AbortController>();
+    this.calls.set(key, set);
+    set.add(controller);
+    return () => {
+      set.delete(controller);
+      if (set.size === 0 && this.calls.get(key) === set) this.calls.delete(key);
+    };
+  }
+
+  cancel(principal: string, id: RequestId): void {
+    const set = this.calls.get(InflightCalls.key(principal, id));
+    if (!set) return; // finished already, sent to another replica, or never seen: nothing to stop
+    if (set.size > 1) {
+      logLine(
+        `http: a cancellation names request id ${JSON.stringify(id).slice(0, 40)}, which ${set.size} calls in flight from the same client identity share; none was cancelled`,
+      );
+      return;
+    }
+    for (const controller of set) controller.abort(new CancelledByClient());
+  }
+}
+
+/** The body as JSON-RPC, when it is JSON; the SDK answers (and reports) anything else as it always does. */
+function parseJsonRpc(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The id of a body that is one JSON-RPC request (batches are not tracked: one cancel must not stop the rest). */
+function requestIdOf(message: unknown): RequestId | undefined {
+  if (message === null || typeof message !== "object" || Array.isArray(message)) return undefined;
+  const { method, id } = message as { method?: unknown; id?: unknown };
+  return typeof method === "string" && isRequestId(id) ? id : undefined;
+}
+
+/** The request ids a body's `notifications/cancelled` messages name. */
+function cancelledIds(parsed: unknown): RequestId[] {
+  const ids: RequestId[] = [];
+  for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+    if (message === null || typeof message !== "object") continue;
+    const { method, id, params } = message as { method?: unknown; id?: unknown; params?: unknown };
+    if (method !== "notifications/cancelled" || id !== undefined) continue;
+    const requestId = (params as { requestId?: unknown } | null | undefined)?.requestId;
+    if (isRequestId(requestId)) ids.push(requestId);
+  }
+  return ids;
+}
+
 /**
  * What handlers learn about the caller: identifiers for the audit log. The SDK's `token` field stays empty: the
  * credential never travels past the gate that checked it.
@@ -80,6 +175,17 @@ function authInfoOf(principal: Principal): AuthInfo {
     ...(principal.kind === "jwt" ? { expiresAt: principal.expiresAt } : {}),
     extra: { principal: who },
   };
+}
+
+/**
+ * A cancelled request gets no JSON-RPC response (the client has forgotten its id): an event stream that ends
+ * without events, exactly what the client sees when the cancellation lands after the stream has started.
+ */
+function endWithoutResponse(res: ServerResponse): void {
+  if (!res.headersSent) {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform" });
+  }
+  res.end();
 }
 
 export async function startHttpServer(
@@ -104,6 +210,7 @@ export async function startHttpServer(
   const metadataPaths = new Set([METADATA_PREFIX, `${METADATA_PREFIX}${MCP_PATH}`]);
 
   const active = new Set<AbortController>();
+  const calls = new InflightCalls();
   let draining = false;
   let drained: (() => void) | undefined;
   const settle = () => {
@@ -126,14 +233,17 @@ export async function startHttpServer(
       return sendJson(res, challenge.status, challengeBody(challenge));
     }
 
+    const principal = principalKey(decision.principal);
     const controller = new AbortController();
     active.add(controller);
     const timer = setTimeout(() => controller.abort(new RequestTimeout()), settings.requestTimeoutMs);
     res.once("close", () => {
       if (!res.writableFinished) controller.abort();
     });
+    let untrack: (() => void) | undefined;
     try {
       let body: Buffer | undefined;
+      let parsed: unknown;
       if (req.method === "POST") {
         try {
           body = await readBody(req, settings.maxBodyBytes);
@@ -147,13 +257,21 @@ export async function startHttpServer(
           }
           throw error;
         }
+        parsed = parseJsonRpc(body);
+        for (const id of cancelledIds(parsed)) calls.cancel(principal, id);
+        const id = requestIdOf(parsed);
+        if (id !== undefined) untrack = calls.add(principal, id, controller);
       }
       const request = toWebRequest(req, `${resource.origin}${MCP_PATH}`, body, controller.signal);
       const aborted = new Promise<undefined>((resolve) =>
         controller.signal.addEventListener("abort", () => resolve(undefined), { once: true }),
       );
       const response = await Promise.race([
-        handler.fetch(request, { authInfo: authInfoOf(decision.principal) }),
+        handler.fetch(request, {
+          authInfo: authInfoOf(decision.principal),
+          // Parsed once, here; the handler does not parse it again.
+          ...(parsed !== undefined ? { parsedBody: parsed } : {}),
+        }),
         aborted,
       ]);
       if (!response) {
@@ -161,10 +279,13 @@ export async function startHttpServer(
           logLine(`http: a request ran over ${settings.requestTimeoutMs} ms and was aborted`);
           return sendJson(res, 503, jsonRpcError("the request timed out"));
         }
+        if (controller.signal.reason instanceof CancelledByClient) return endWithoutResponse(res);
         return; // client gone
       }
+      // A cancelled call's stream ends here too: aborting the request tears its server instance down.
       await sendWebResponse(res, response, draining ? { connection: "close" } : {});
     } finally {
+      untrack?.();
       clearTimeout(timer);
       active.delete(controller);
       settle();
