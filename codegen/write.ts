@@ -53,6 +53,30 @@ export function isClean(d: CatalogDiff): boolean {
 }
 
 /**
+ * Why `writeCatalog` must not replace `cat.dir`, or undefined when it may. A catalog folder is replaced
+ * whole, so only a folder toolwright owns qualifies: new, empty, or holding a catalog.json it generated.
+ * `--out .` or `--out ~/project` must fail, not wipe the project.
+ */
+export function refuseTarget(root: string, cat: GeneratedCatalog): string | undefined {
+  const target = resolve(root, cat.dir);
+  const rel = relative(target, resolve(root));
+  if (rel === "" || !rel.startsWith("..")) {
+    return `${cat.dir} is the working folder or contains it`;
+  }
+  if (!existsSync(target)) return undefined;
+  if (!statSync(target).isDirectory()) return `${cat.dir} exists and is not a folder`;
+  if (readdirSync(target).length === 0) return undefined;
+  const marker = join(target, "catalog.json");
+  try {
+    const doc = JSON.parse(readFileSync(marker, "utf8")) as { generator?: { name?: unknown } };
+    if (doc.generator?.name === "toolwright") return undefined;
+  } catch {
+    // Missing or unreadable: not ours.
+  }
+  return `${cat.dir} is not empty and holds no toolwright catalog.json, so it is not a catalog folder toolwright may replace`;
+}
+
+/**
  * Replaces a catalog folder as a whole: the new content is written beside it and swapped in by rename, so a
  * crash mid-write never leaves a half-updated catalog.
  */

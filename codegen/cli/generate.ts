@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type CatalogStats, VERSION } from "../index.js";
-import { diffCatalog, isClean, writeCatalog } from "../write.js";
+import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
 import { discoverJobs, generateAll, usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright generate [options]
@@ -102,6 +102,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stdout.write("  verified: generated TypeScript type-checks\n");
   }
+  const refusals = catalogs.flatMap((cat) => {
+    const why = refuseTarget(root, cat);
+    return why
+      ? [`toolwright: will not write catalog "${cat.name}": ${why}. Choose a new or empty folder with --out.`]
+      : [];
+  });
+  if (refusals.length > 0) {
+    process.stderr.write(`${refusals.join("\n")}\ntoolwright: nothing was written.\n`);
+    return 1;
+  }
   let written = 0;
   for (const cat of catalogs) {
     const diff = diffCatalog(root, cat);
@@ -118,6 +128,8 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`done in ${secs} s: ${catalogs.length} catalogs, ${written} rewritten\n`);
+  process.stdout.write(
+    `done in ${secs} s: ${catalogs.length} catalog${catalogs.length === 1 ? "" : "s"}, ${written} rewritten\n`,
+  );
   return 0;
 }

@@ -253,6 +253,41 @@ describe("a broken input loses nothing", () => {
     expect(check.status).toBe(1);
   });
 
+  it("generate --out refuses a folder that is not a catalog, and writes nothing", () => {
+    const dir = writeTree("refuse", { "openapi.yaml": SPEC, "src/keep.ts": "export {};\n" });
+    const bin = join(ROOT, "bin/toolwright.mjs");
+    const before = snapshot(dir);
+    for (const out of [".", "src", ".."]) {
+      const r = spawnSync(process.execPath, [bin, "generate", "--openapi", "openapi.yaml", "--out", out], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+      expect(r.status, out).toBe(1);
+      expect(r.stderr).toContain("nothing was written");
+      expect(snapshot(dir)).toEqual(before);
+    }
+    const fresh = spawnSync(
+      process.execPath,
+      [bin, "generate", "--openapi", "openapi.yaml", "--out", "gen"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(fresh.status, fresh.stderr).toBe(0);
+    // A folder toolwright generated may be replaced again.
+    const again = spawnSync(
+      process.execPath,
+      [bin, "generate", "--openapi", "openapi.yaml", "--out", "gen"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain("(unchanged)");
+  });
+
   it("check lists stale files and passes once regenerated", () => {
     const dir = writeTree("stale", { "specs/mini/openapi.yaml": SPEC, "specs/mini/tools.yaml": MANIFEST });
     const bin = join(ROOT, "bin/toolwright.mjs");
