@@ -218,6 +218,11 @@ export interface ToolPolicy {
   scopedPath?: string;
   /** List tools: argument holding the listed prefix, and where item paths sit in the result. */
   scopedList?: { prefixArg: string; itemsPath: string; itemPathField: string };
+  /**
+   * Further lists in the result whose items carry paths (e.g. an audit summary's most accessed paths), with or
+   * without a `scopedList`: items outside the path scope are dropped the same way.
+   */
+  scopedItems?: Array<{ itemsPath: string; itemPathField: string }>;
   /** Argument fixed by the tenant lock. */
   tenantArg?: string;
   /** Argument fixed by the partner lock. */

@@ -1,6 +1,8 @@
+import { withoutPrototypes } from "./args.js";
 import type { CatalogTool, ContentBlock, ResultConfig, ToolOutcome } from "./catalog.js";
 import type { NamedMiddleware } from "./chain.js";
 import { formatIssues } from "./issues.js";
+import { addressable } from "./policy/field-paths.js";
 import type { SchemaCache } from "./schemas.js";
 
 /**
@@ -29,7 +31,8 @@ export function validateOutput(schemas: SchemaCache): NamedMiddleware {
       if (outcome.error || !ctx.tool.outputSchema) return outcome;
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
-      const checked = schema.safeParse(outcome.data);
+      // A prototype-free copy, as for arguments: an optional field named `constructor` must not be "found".
+      const checked = schema.safeParse(withoutPrototypes(outcome.data));
       if (checked.success) return outcome;
       return {
         ...outcome,
@@ -70,8 +73,7 @@ export function renderToolResult(
     ];
     // An error that carries data keeps it: a schema mismatch (the data came back fine, just not as the spec
     // promised) or GraphQL partial data (what did resolve, next to the errors).
-    if (outcome.data !== null && outcome.data !== undefined)
-      content.push({ type: "text", text: compactJson(outcome.data) });
+    if (attachable(tool, outcome.data)) content.push({ type: "text", text: compactJson(outcome.data) });
     return { content, isError: true };
   }
   const result: ToolResult = { content: [{ type: "text", text: compactJson(outcome.data) }] };
@@ -89,6 +91,23 @@ export function renderToolResult(
     result.structuredContent = structured as Record<string, unknown>;
   }
   return result;
+}
+
+/**
+ * Whether a failure may show the data it carries. Never for a tool whose policies shape its data by path
+ * (masked fields, names-only, a path-scoped listing) unless the data is JSON those paths address: text or an
+ * undecoded body got past them untouched, so it is not shown (the policies replace it already; this is the
+ * last line).
+ */
+function attachable(tool: CatalogTool, data: unknown): boolean {
+  if (data === null || data === undefined) return false;
+  const p = tool.policy;
+  const shaped =
+    (p.masked?.length ?? 0) > 0 ||
+    p.namesOnly !== undefined ||
+    p.scopedList !== undefined ||
+    (p.scopedItems?.length ?? 0) > 0;
+  return !shaped || addressable(data);
 }
 
 /**
@@ -154,7 +173,7 @@ function envelopeResult(
       content: [{ type: "text", text: JSON.stringify({ success: true, data: outcome.data ?? null, meta }) }],
     };
   }
-  const hasData = outcome.data !== null && outcome.data !== undefined;
+  const hasData = attachable(tool, outcome.data);
   const body = {
     success: false,
     error: envelopeError(outcome.error),

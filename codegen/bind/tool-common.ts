@@ -56,6 +56,12 @@ export function policyOf(spec: ToolSpec | undefined, safety: Safety): ToolPolicy
       itemPathField: spec.scoped_list.path_field,
     };
   }
+  if (spec.scoped_items && spec.scoped_items.length > 0) {
+    p.scopedItems = spec.scoped_items.map((list) => ({
+      itemsPath: list.items,
+      itemPathField: list.path_field,
+    }));
+  }
   if (spec.tenant_arg) p.tenantArg = spec.tenant_arg;
   if (spec.partner_arg) p.partnerArg = spec.partner_arg;
   if (spec.masked && spec.masked.length > 0) p.masked = [...spec.masked];

@@ -150,6 +150,24 @@ const toolSpec = {
         path_field: { type: "string", description: "Field of each item holding its path." },
       },
     },
+    scoped_items: {
+      type: "array",
+      minItems: 1,
+      description:
+        "Further lists in the result whose items carry paths (e.g. an audit summary's top paths), with or without scoped_list: items outside the path scope are dropped.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["items", "path_field"],
+        properties: {
+          items: {
+            type: "string",
+            description: "Dot path of the item array in the result, e.g. `top_paths`.",
+          },
+          path_field: { type: "string", description: "Field of each item holding its path." },
+        },
+      },
+    },
     tenant_arg: { type: "string", description: "Argument fixed by the tenant lock." },
     partner_arg: { type: "string", description: "Argument fixed by the partner lock." },
     masked: {

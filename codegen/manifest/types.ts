@@ -67,6 +67,7 @@ export interface ToolSpec {
   args?: Record<string, ArgSpec>;
   scoped_path?: string;
   scoped_list?: { prefix_arg: string; items: string; path_field: string };
+  scoped_items?: Array<{ items: string; path_field: string }>;
   tenant_arg?: string;
   partner_arg?: string;
   masked?: string[];

@@ -1,4 +1,3 @@
-import type { CatalogTool } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { refuse } from "./decision.js";
 
@@ -25,8 +24,4 @@ export function deniedToolsStep(denied: ReadonlyMap<string, string>): NamedMiddl
       );
     },
   };
-}
-
-export function isDenied(denied: ReadonlyMap<string, string>, tool: CatalogTool): boolean {
-  return denied.has(tool.name);
 }

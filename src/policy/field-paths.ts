@@ -40,12 +40,32 @@ function walk(
   return { ...object, [head]: walk(object[head], rest, depth + 1, fn) };
 }
 
-/** Every value at `path` (arrays looked through, `*` expanded). */
-export function valuesAtPath(root: unknown, path: readonly string[]): unknown[] {
-  const found: unknown[] = [];
-  mapAtPath(root, path, (value) => {
-    found.push(value);
-    return value;
-  });
-  return found;
+/**
+ * Whether `data` is JSON that result field paths can address: an object or an array. A string (a text body, or
+ * JSON the executor could not parse) and the executor's stand-in for a body of another media type
+ * (`{ content (base64), contentType, size }`) are not: a path finds nothing in them, so a policy that masks or
+ * filters by path would pass them through untouched. Policies treat such data as unreadable and fail closed.
+ */
+export function addressable(data: unknown): boolean {
+  if (data === null || typeof data !== "object") return false;
+  if (Array.isArray(data)) return true;
+  return !isUndecodedBody(data as Record<string, unknown>);
+}
+
+function isUndecodedBody(object: Record<string, unknown>): boolean {
+  const keys = Object.keys(object);
+  return (
+    keys.length === 3 &&
+    typeof object.content === "string" &&
+    typeof object.contentType === "string" &&
+    typeof object.size === "number"
+  );
+}
+
+/**
+ * An error outcome whose data did not match the tool's output schema: the data is JSON, but not the shape the
+ * manifest's paths were written for, so a secret may sit where no path points.
+ */
+export function offSchema(outcome: { error?: { code?: string } }): boolean {
+  return outcome.error?.code === "output_mismatch";
 }

@@ -1,6 +1,7 @@
+import type { ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
-import { mapAtPath, splitPath } from "./field-paths.js";
+import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 
 /**
  * Masking: result fields a tool marks `masked` come back as the marker, so an agent can see that a secret
@@ -13,6 +14,10 @@ import { mapAtPath, splitPath } from "./field-paths.js";
  *
  * The marker also replaces those fields in error results that carry data (an upstream answer that does not
  * match the output schema), masking on or off: an error must not be the way a secret gets out.
+ *
+ * Paths only find what sits where the manifest says. A body that is not JSON the paths address (served as
+ * text/plain or application/x-json, truncated JSON) is masked whole, and JSON that does not match the output
+ * schema has every value masked: masking fails closed, never open.
  */
 
 export const MASK = "••••••";
@@ -59,6 +64,17 @@ export function maskFields(data: unknown, paths: readonly string[]): MaskResult 
   return { data: out, count };
 }
 
+/**
+ * The data of a masked tool's outcome, masked. Fails closed when the paths cannot be trusted to find the
+ * secrets: data that is not addressable JSON (a text body, unparsable JSON, an undecoded body) becomes the
+ * marker as a whole; JSON that did not match the output schema keeps its keys and loses every value.
+ */
+export function maskOutcomeData(outcome: ToolOutcome, paths: readonly string[]): MaskResult {
+  if (!addressable(outcome.data)) return { data: MASK, count: 1 };
+  if (offSchema(outcome)) return maskAll(outcome.data);
+  return maskFields(outcome.data, paths);
+}
+
 export function maskStep(enabled: boolean): NamedMiddleware {
   return {
     name: "mask",
@@ -67,7 +83,7 @@ export function maskStep(enabled: boolean): NamedMiddleware {
       const paths = ctx.tool.policy.masked;
       if (!paths || paths.length === 0 || outcome.data === null || outcome.data === undefined) return outcome;
       if (!enabled && !outcome.error) return outcome;
-      const masked = maskFields(outcome.data, paths);
+      const masked = maskOutcomeData(outcome, paths);
       if (masked.count === 0) return outcome;
       if (!outcome.error) noteApplied(ctx, "mask");
       return { ...outcome, data: masked.data };

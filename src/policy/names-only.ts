@@ -1,7 +1,7 @@
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
-import { mapAtPath, splitPath } from "./field-paths.js";
-import { maskAll } from "./mask.js";
+import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
+import { MASK, maskAll } from "./mask.js";
 
 /**
  * Names-only reads (env vars and the like): the result field the manifest names keeps its names and metadata,
@@ -65,6 +65,13 @@ export function namesOnlyStep(): NamedMiddleware {
       const outcome = await next();
       const path = ctx.tool.policy.namesOnly;
       if (path === undefined || outcome.data === null || outcome.data === undefined) return outcome;
+      // Fails closed like masking: unreadable data is the marker, off-schema JSON keeps its keys (a map's names)
+      // and loses every value.
+      if (!addressable(outcome.data) || offSchema(outcome)) {
+        const masked = addressable(outcome.data) ? maskAll(outcome.data) : { data: MASK, count: 1 };
+        if (!outcome.error) noteApplied(ctx, "names-only");
+        return { ...outcome, data: masked.data };
+      }
       let count = 0;
       const data = mapAtPath(outcome.data, splitPath(path), (field) => {
         const reduced = reduceToNames(field);

@@ -1,7 +1,7 @@
-import type { ToolOutcome } from "../catalog.js";
+import type { ToolOutcome, ToolPolicy } from "../catalog.js";
 import type { CallContext, NamedMiddleware } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
-import { mapAtPath, splitPath } from "./field-paths.js";
+import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import {
   checkListing,
   checkPath,
@@ -21,7 +21,8 @@ import type { PolicySettings } from "./settings.js";
  *
  * A listing without a prefix while an allow list is set: with exactly one allowed prefix the prefix is filled
  * with it (the upstream then pages through exactly what may be seen); with several, the listing runs unscoped
- * and is filtered, so a page may come back shorter than asked (its cursor still leads on).
+ * and is filtered, so a page may come back shorter than asked (its cursor still leads on). Further lists of
+ * paths in a result (`scopedItems`, e.g. an audit summary's top paths) are filtered the same way.
  */
 export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
   const { scope } = settings;
@@ -65,51 +66,109 @@ export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
           if (!verdict.ok) return refusal(ctx, scopedPath, verdict);
         }
       }
-      if (scopedList === undefined) return next();
+      const lists = scopedLists(ctx.tool.policy);
+      if (lists.length === 0) return next();
 
-      const arg = scopedList.prefixArg;
-      const value = ctx.args[arg];
-      if (value === undefined || value === null || value === "") {
-        if (scope.allow?.length === 1) {
-          ctx.args[arg] = formatPrefix(scope.allow[0]!);
-          noteApplied(ctx, "paths:prefix-filled");
+      const arg = scopedList?.prefixArg;
+      if (arg !== undefined) {
+        const value = ctx.args[arg];
+        if (value === undefined || value === null || value === "") {
+          if (scope.allow?.length === 1) {
+            ctx.args[arg] = formatPrefix(scope.allow[0]!);
+            noteApplied(ctx, "paths:prefix-filled");
+          }
+        } else {
+          if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
+          const parsed = parsePrefix(value);
+          if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
+          const verdict = checkListing(parsed.segments, scope);
+          if (verdict.mode === "refused") return refusal(ctx, arg, verdict.verdict);
         }
-      } else {
-        if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
-        const parsed = parsePrefix(value);
-        if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
-        const verdict = checkListing(parsed.segments, scope);
-        if (verdict.mode === "refused") return refusal(ctx, arg, verdict.verdict);
       }
       const outcome = await next();
       if (!scoped || outcome.data === null || outcome.data === undefined) return outcome;
-      return filterListing(ctx, outcome, scopedList.itemsPath, scopedList.itemPathField, scope);
+      return filterListing(ctx, outcome, lists, scope, settings);
     },
   };
 }
 
-/** Drops listed items whose path is missing, malformed or outside the scope (fails closed). */
+/** A list in a result whose items carry paths: the dot path of the array, and the field holding each path. */
+export interface PathList {
+  itemsPath: string;
+  itemPathField: string;
+}
+
+/** Every list of a tool's result that the path scope filters: the scoped listing's, then any further ones. */
+export function scopedLists(policy: ToolPolicy): PathList[] {
+  const lists: PathList[] = [];
+  if (policy.scopedList) {
+    lists.push({ itemsPath: policy.scopedList.itemsPath, itemPathField: policy.scopedList.itemPathField });
+  }
+  for (const list of policy.scopedItems ?? []) lists.push(list);
+  return lists;
+}
+
+/**
+ * Drops listed items whose path is missing, malformed or outside the scope (fails closed). A result the filter
+ * cannot read (not JSON, JSON off the output schema, or a list position holding something other than an array)
+ * is refused as a whole rather than passed through unfiltered; an error keeps its message and loses its data.
+ */
 export function filterListing(
   ctx: CallContext,
   outcome: ToolOutcome,
-  itemsPath: string,
-  field: string,
+  lists: readonly PathList[],
   scope: Scope,
+  settings?: Pick<PolicySettings, "allowEnv" | "denyEnv">,
 ): ToolOutcome {
   let dropped = 0;
-  const keep = (item: unknown): boolean => {
-    const path =
-      item !== null && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
-    if (typeof path !== "string") return false;
-    const parsed = parsePath(path);
-    return parsed.ok && checkPath(parsed.segments, scope).ok;
-  };
-  const data = mapAtPath(outcome.data, splitPath(itemsPath), (items) => {
-    if (!Array.isArray(items)) return items;
-    const kept = items.filter(keep);
-    dropped += items.length - kept.length;
-    return kept;
-  });
+  let unreadable: string | undefined = !addressable(outcome.data)
+    ? typeof outcome.data === "string"
+      ? "it is text"
+      : "it is a body of another media type"
+    : offSchema(outcome)
+      ? "it does not match the output schema"
+      : undefined;
+  const keep =
+    (field: string) =>
+    (item: unknown): boolean => {
+      const path =
+        item !== null && typeof item === "object" ? (item as Record<string, unknown>)[field] : undefined;
+      if (typeof path !== "string") return false;
+      const parsed = parsePath(path);
+      return parsed.ok && checkPath(parsed.segments, scope).ok;
+    };
+  let data = outcome.data;
+  if (unreadable === undefined) {
+    for (const { itemsPath, itemPathField } of lists) {
+      data = mapAtPath(data, splitPath(itemsPath), (items) => {
+        if (items === null || items === undefined) return items;
+        if (!Array.isArray(items)) {
+          unreadable = `'${itemsPath}' is not a list`;
+          return items;
+        }
+        const kept = items.filter(keep(itemPathField));
+        dropped += items.length - kept.length;
+        return kept;
+      });
+    }
+  }
+  if (unreadable !== undefined) {
+    const why = `the path scope cannot check the upstream's listing (${unreadable})`;
+    if (outcome.error) {
+      noteApplied(ctx, "paths:withheld");
+      return {
+        ...outcome,
+        data: null,
+        error: { ...outcome.error, message: `${outcome.error.message}; ${why}, so it is withheld` },
+      };
+    }
+    const rule = [settings?.allowEnv, settings?.denyEnv].filter(Boolean).join(", ") || undefined;
+    return refuse(
+      ctx,
+      { policy: "paths", ...(rule ? { rule } : {}), reason: "unreadable listing" },
+      `refused by the path policy: ${why}, so none of it is shown`,
+    );
+  }
   if (dropped === 0) return outcome;
   noteApplied(ctx, `paths:filtered(${dropped})`);
   return { ...outcome, data };

@@ -73,6 +73,45 @@ describe("recommended profile: what the agent can do", () => {
   });
 });
 
+describe("recommended profile: the audit log, within the prefix", () => {
+  const outside = (value: unknown) =>
+    [...JSON.stringify(value).matchAll(/"((?:infra|apps|payments|billing|prod|ops)\/[^"]*)"/g)].map(
+      (m) => m[1],
+    );
+
+  it("events and denials: the upstream is asked for integrations/ only, and nothing outside comes back", async () => {
+    const events = await agent.call("scaivault_query_audit", {});
+    expect(events.isError, textOf(events)).toBeFalsy();
+    expect(upstream.requests.at(-1)?.query.path_prefix).toBe("integrations/");
+    const paths = (events.structuredContent!.items as Array<{ path?: string }>).map((e) => e.path);
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.every((p) => p?.startsWith("integrations/"))).toBe(true);
+    const denials = await agent.call("scaivault_find_unauthorized_access", {});
+    expect(denials.isError, textOf(denials)).toBeFalsy();
+    expect(upstream.requests.at(-1)?.query.path_prefix).toBe("integrations/");
+    for (const result of [events, denials]) {
+      expect(outside(result.structuredContent)).toEqual([]);
+      expect(outside(textOf(result))).toEqual([]);
+    }
+    const elsewhere = await agent.call("scaivault_query_audit", { path_prefix: "infra/" });
+    expect(textOf(elsewhere)).toMatch(/^refused by SCAIVAULT_ALLOWED_PATHS=integrations\/: 'path_prefix'/);
+  });
+
+  it("the summary's most accessed paths keep only those under the prefix", async () => {
+    const summary = await agent.call("scaivault_audit_summary", {});
+    expect(summary.isError, textOf(summary)).toBeFalsy();
+    const top = summary.structuredContent!.top_paths as Array<{ key: string }>;
+    expect(top.length).toBeGreaterThan(0);
+    expect(top.every((t) => t.key.startsWith("integrations/"))).toBe(true);
+    expect(outside(summary.structuredContent)).toEqual([]);
+    // The upstream did see activity elsewhere: the filter, not an empty log, is why none shows.
+    const unscoped = await fetch(`${upstream.url}/v1/audit/summary`, {
+      headers: { authorization: `Bearer ${upstream.tokens.admin}` },
+    });
+    expect(outside(await unscoped.json()).length).toBeGreaterThan(0);
+  });
+});
+
 describe("recommended profile: what the agent cannot do", () => {
   it("read a secret outside the prefix", async () => {
     const before = upstream.requests.length;
@@ -120,7 +159,8 @@ describe("recommended profile: what the agent cannot do", () => {
   it("every call and refusal is in the audit log", async () => {
     const audit = agent.audit();
     const refused = audit.filter((a) => a.decision === "refused").map((a) => a.policy);
-    expect(refused).toEqual(["paths", "paths", "paths", "read-only", "read-only", "read-only"]);
+    // The audit-log refusal (path_prefix infra/), then the three reads outside the prefix, then the writes.
+    expect(refused).toEqual(["paths", "paths", "paths", "paths", "read-only", "read-only", "read-only"]);
     expect(audit.filter((a) => a.decision === "allowed").length).toBeGreaterThanOrEqual(6);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { MASK, maskAll, maskFields, maskStep } from "../../src/policy/mask.js";
 import { widenForMask } from "../../src/policy/mask-schema.js";
-import { reduceToNames } from "../../src/policy/names-only.js";
+import { namesOnlyStep, reduceToNames } from "../../src/policy/names-only.js";
 import { ROOT } from "../helpers/paths.js";
 import { ctxFor, runStep, tool } from "./helpers.js";
 
@@ -95,6 +95,55 @@ describe("mask step", () => {
       error: { message: "does not match", code: "output_mismatch" },
     });
     expect(outcome.data).toEqual({ value: MASK });
+  });
+});
+
+describe("fails closed on data the paths cannot address", () => {
+  const t = tool("read", { masked: ["value"] });
+  const names = tool("env", { namesOnly: "vars" });
+  const json = JSON.stringify({ value: "s3cr3t-canary", v: 1 });
+  const undecoded = {
+    content: Buffer.from(json).toString("base64"),
+    contentType: "application/x-json",
+    size: 30,
+  };
+  const offSchema = { error: { message: "does not match", code: "output_mismatch" } };
+
+  it.each([
+    ["text (a text/plain body or unparsable JSON), masking on", true, { data: json }, MASK],
+    ["an undecoded body (base64), masking on", true, { data: undecoded }, MASK],
+    ["text in an error, masking off", false, { data: json, ...offSchema }, MASK],
+    ["an undecoded body in an error, masking off", false, { data: undecoded, ...offSchema }, MASK],
+    [
+      "JSON off the output schema: keys kept, every value masked",
+      false,
+      { data: { secret: { value: "s3cr3t-canary" }, n: 1 }, ...offSchema },
+      { secret: { value: MASK }, n: MASK },
+    ],
+  ])("%s", async (_label, enabled, outcome, want) => {
+    const { outcome: out } = await runStep(maskStep(enabled), ctxFor(t, {}), outcome);
+    expect(out.data).toEqual(want);
+    expect(JSON.stringify(out)).not.toContain("s3cr3t-canary");
+    expect(JSON.stringify(out)).not.toContain(undecoded.content.slice(0, 12));
+  });
+
+  it("masking off leaves a successful text result alone (the operator chose to see values)", async () => {
+    const { outcome } = await runStep(maskStep(false), ctxFor(t, {}), { data: json });
+    expect(outcome.data).toBe(json);
+  });
+
+  it.each([
+    ["text", { data: '{"vars":{"DB_URL":"postgres://u:canary@db/x"}}' }, MASK],
+    ["an undecoded body", { data: { ...undecoded } }, MASK],
+    [
+      "JSON off the output schema: the names (keys) stay, the values go",
+      { data: { variables: { DB_URL: "postgres://u:canary@db/x" } }, ...offSchema },
+      { variables: { DB_URL: MASK } },
+    ],
+  ])("names-only: %s", async (_label, outcome, want) => {
+    const { outcome: out } = await runStep(namesOnlyStep(), ctxFor(names, {}), outcome);
+    expect(out.data).toEqual(want);
+    expect(JSON.stringify(out)).not.toContain("canary");
   });
 });
 

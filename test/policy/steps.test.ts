@@ -186,6 +186,82 @@ describe("path scopes", () => {
     const { outcome } = await runStep(pathScopeStep(settingsFor(doc)), ctxFor(listing, {}), { data: items });
     expect(outcome.data).toBe(items);
   });
+
+  it("further lists of paths (scopedItems) are filtered too, with or without a prefix argument", async () => {
+    const s = settingsFor(doc, { APP_ALLOWED_PATHS: "integrations/" });
+    const summary = tool("app_summary", {
+      scopedItems: [
+        { itemsPath: "top_paths", itemPathField: "key" },
+        { itemsPath: "by_owner.*.paths", itemPathField: "path" },
+      ],
+    });
+    const data = {
+      total: 9,
+      top_actors: [{ key: "sa:ops" }],
+      top_paths: [{ key: "integrations/a" }, { key: "infra/db" }, { key: "integrations/b" }],
+      by_owner: { ops: { paths: [{ path: "infra/x" }, { path: "integrations/c" }] } },
+    };
+    const ctx = ctxFor(summary, {});
+    const { outcome, executed } = await runStep(pathScopeStep(s), ctx, { data });
+    expect(executed).toEqual({});
+    expect(outcome.data).toEqual({
+      total: 9,
+      top_actors: [{ key: "sa:ops" }],
+      top_paths: [{ key: "integrations/a" }, { key: "integrations/b" }],
+      by_owner: { ops: { paths: [{ path: "integrations/c" }] } },
+    });
+    expect(ctx.notes.get("policy.applied")).toEqual(["paths:filtered(2)"]);
+  });
+
+  describe("fails closed on a listing it cannot read", () => {
+    const s = settingsFor(doc, { APP_ALLOWED_PATHS: "integrations/,apps/" });
+    const json = JSON.stringify(items);
+    it.each([
+      ["text (a text/plain body, or JSON that did not parse)", json, /\(it is text\)/],
+      [
+        "an undecoded body (application/x-json)",
+        {
+          content: Buffer.from(json).toString("base64"),
+          contentType: "application/x-json",
+          size: json.length,
+        },
+        /\(it is a body of another media type\)/,
+      ],
+      [
+        "a list position holding something else",
+        { items: "infra/db/primary/credentials" },
+        /'items' is not a list/,
+      ],
+    ])("%s: the whole answer is refused", async (_label, data, reason) => {
+      const ctx = ctxFor(listing, {});
+      const { outcome } = await runStep(pathScopeStep(s), ctx, { data });
+      expect(outcome.data).toBeNull();
+      expect(outcome.error?.code).toBe("refused");
+      expect(outcome.error?.message).toMatch(/^refused by the path policy: the path scope cannot check/);
+      expect(outcome.error?.message).toMatch(reason);
+      expect(JSON.stringify(outcome)).not.toContain("infra/");
+      expect(ctx.notes.get("policy.refusal")).toMatchObject({
+        policy: "paths",
+        reason: "unreadable listing",
+      });
+    });
+
+    it("an error carrying data off the output schema keeps its message and loses the data", async () => {
+      const { outcome } = await runStep(pathScopeStep(s), ctxFor(listing, {}), {
+        data: { results: items.items },
+        error: {
+          message: "the upstream response does not match the tool's output schema",
+          code: "output_mismatch",
+        },
+      });
+      expect(outcome.data).toBeNull();
+      expect(outcome.error).toEqual({
+        code: "output_mismatch",
+        message:
+          "the upstream response does not match the tool's output schema; the path scope cannot check the upstream's listing (it does not match the output schema), so it is withheld",
+      });
+    });
+  });
 });
 
 describe("secret-like keys", () => {

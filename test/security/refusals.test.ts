@@ -166,9 +166,10 @@ describe("path scopes", () => {
         }
       }
       for (const tool of tools((t) => t.policy.scopedList !== undefined)) {
-        const result = await server.call(tool.name, { [tool.policy.scopedList!.prefixArg]: "infra/" });
+        const arg = tool.policy.scopedList!.prefixArg;
+        const result = await server.call(tool.name, { [arg]: "infra/" });
         expect(textOf(result), tool.name).toMatch(
-          /^refused by SCAIVAULT_ALLOWED_PATHS=integrations\/: 'prefix' is outside/,
+          new RegExp(`^refused by SCAIVAULT_ALLOWED_PATHS=integrations/: '${arg}' is outside`),
         );
       }
       expect(upstream.requests).toEqual([]);

@@ -115,8 +115,11 @@ describe.each(["v2", "v1"] as const)("with masking on (%s client)", (client) => 
     });
     expect(cert.isError, textOf(cert)).toBeFalsy();
     expect(cert.structuredContent?.private_key).toBe(MASK);
-    const preview = await server.call("scaivault_generate_secret_preview", {});
-    if (!preview.isError) expect(preview.structuredContent?.value).toBe(MASK);
+    const preview = await server.call("scaivault_generate_secret_preview", {
+      policy_id: upstream.seed.secretPolicies.strongPassword,
+    });
+    expect(preview.isError, textOf(preview)).toBeFalsy();
+    expect(preview.structuredContent).toMatchObject({ type: expect.any(String), value: MASK });
   });
 
   it("every read tool, called with plausible arguments, leaks no credential the upstream holds", async () => {
@@ -233,6 +236,92 @@ describe("hostile and odd upstream bodies", () => {
       expect(result.isError, type).toBe(true);
       expect(result.structuredContent).toBeUndefined();
       expect(textOf(result)).toMatch(/output schema/);
+    }
+  });
+});
+
+describe("a secret's body served as something else than JSON", () => {
+  // The same JSON the upstream sends for a read or a listing, under a content type (or in a shape) the runtime
+  // does not parse as JSON: a gateway rewriting the type, a vendor type, a truncated body. The masked value and
+  // the paths outside the scope must stay hidden all the same, whether or not masking is on.
+  const VALUE = "plaintext-canary-7d3f19b04e";
+  const PATH = "integrations/canary/non-json";
+  let servers: Array<[string, Served]>;
+  let readBody: string;
+  let listBody: string;
+
+  beforeAll(async () => {
+    await upstream.reset();
+    await plant(PATH, { value: VALUE, data: { client_secret: `${VALUE}-data` } });
+    const auth = { authorization: `Bearer ${upstream.tokens.admin}` };
+    readBody = await (await fetch(`${upstream.url}/v1/secrets/${PATH}`, { headers: auth })).text();
+    listBody = await (await fetch(`${upstream.url}/v1/secrets`, { headers: auth })).text();
+    expect(readBody).toContain(VALUE);
+    expect(listBody).toContain(upstream.seed.secrets.primaryDb);
+    const scope = { SCAIVAULT_ALLOWED_PATHS: "integrations/" };
+    servers = [
+      ["masking on", await serve({ upstream, env: { ...scope, SCAIVAULT_MASK_VALUES: "true" } })],
+      ["masking off", await serve({ upstream, env: scope })],
+    ];
+  });
+  afterAll(async () => {
+    for (const [, server] of servers) await server.close();
+  });
+
+  /** The body as each non-JSON variant: what it looks like on the wire and how the value might show. */
+  const variants = (body: string): Array<[string, string | Buffer]> => [
+    ["text/plain; charset=utf-8", body],
+    ["application/x-json", body],
+    ["application/octet-stream", Buffer.from(body)],
+    ["application/json", body.slice(0, body.length - 2)],
+  ];
+
+  it("a masked value stays hidden: plain, base64 or truncated", async () => {
+    for (const [mode, server] of servers) {
+      for (const [type, body] of variants(readBody)) {
+        upstream.injectFault({
+          operationId: "readSecret",
+          status: 200,
+          headers: { "content-type": type },
+          body,
+        });
+        const result = await server.call("scaivault_read_secret", { path: PATH });
+        const shown = JSON.stringify(result);
+        expect(result.isError, `${mode}, ${type}`).toBe(true);
+        expect(shown, `${mode}, ${type}`).not.toContain(VALUE);
+        expect(shown, `${mode}, ${type}`).not.toContain(
+          Buffer.from(readBody).toString("base64").slice(0, 24),
+        );
+        expect(shown, `${mode}, ${type}`).not.toContain(Buffer.from(VALUE).toString("base64").slice(0, 12));
+        expect(textOf(result)).toMatch(/^the upstream response does not match the tool's output schema/);
+      }
+      // The same read as JSON is unaffected: masked when masking is on, shown when it is off.
+      const plain = await server.call("scaivault_read_secret", { path: PATH });
+      expect(plain.structuredContent?.value).toBe(mode === "masking on" ? MASK : VALUE);
+    }
+  });
+
+  it("a listing stays filtered: refused as a whole rather than shown unfiltered", async () => {
+    for (const [mode, server] of servers) {
+      for (const [type, body] of variants(listBody)) {
+        upstream.injectFault({
+          operationId: "listSecrets",
+          status: 200,
+          headers: { "content-type": type },
+          body,
+        });
+        // The injected answer lists every path whatever prefix was asked: only the filter stands between.
+        const result = await server.call("scaivault_list_secrets", {});
+        const shown = JSON.stringify(result);
+        expect(result.isError, `${mode}, ${type}`).toBe(true);
+        expect(shown, `${mode}, ${type}`).not.toContain(upstream.seed.secrets.primaryDb);
+        expect(shown, `${mode}, ${type}`).not.toContain(
+          Buffer.from(listBody).toString("base64").slice(0, 24),
+        );
+        expect(textOf(result), `${mode}, ${type}`).toMatch(
+          /the path scope cannot check the upstream's listing \(it (is text|is a body of another media type|does not match the output schema)\)/,
+        );
+      }
     }
   });
 });
