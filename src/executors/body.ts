@@ -1,5 +1,6 @@
 import type { HttpBody, HttpBodyField } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
+import { encodeStrict, type FormStyle, formPieces, type NamedPiece, NameOwners } from "./serialize.js";
 
 /**
  * Request bodies from tool arguments. Binary data travels through MCP as base64 (JSON has no bytes), so file
@@ -69,25 +70,51 @@ function text(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
-/** OpenAPI's form defaults (style form, explode true): arrays repeat the key, objects spread their keys. */
-function appendFormField(
-  form: URLSearchParams,
-  name: string,
-  value: unknown,
-  contentType: string | undefined,
-): void {
-  if (value === undefined || value === null) return;
-  if (contentType !== undefined && /[/+]json\b/i.test(contentType)) {
-    form.append(name, JSON.stringify(value));
-  } else if (Array.isArray(value)) {
-    for (const item of value) form.append(name, text(item));
-  } else if (typeof value === "object") {
+/**
+ * The `name=value` pieces of one form field, per its `encoding` (style, explode, allowReserved; OpenAPI's
+ * defaults are style form, explode true: arrays repeat the name, objects spread their keys). A field whose
+ * content type is JSON is one piece holding the JSON text.
+ */
+function formFieldPieces(field: FormStyle, value: unknown): NamedPiece[] {
+  if (value === undefined || value === null) return [];
+  if (field.contentType !== undefined && /[/+]json\b/i.test(field.contentType)) {
+    return [{ name: field.name, text: `${encodeStrict(field.name)}=${encodeStrict(JSON.stringify(value))}` }];
+  }
+  return formPieces({ ...field, contentType: undefined }, value);
+}
+
+function formStyleOf(field: HttpBodyField): FormStyle {
+  return {
+    name: field.name,
+    style: field.style ?? "form",
+    explode: field.explode ?? true,
+    ...(field.allowReserved ? { allowReserved: true } : {}),
+    ...(field.contentType !== undefined ? { contentType: field.contentType } : {}),
+  };
+}
+
+/** `application/x-www-form-urlencoded`: every field name comes from one argument (or one key of the whole body). */
+function formBody(body: HttpBody, args: Record<string, unknown>): string {
+  const names = new NameOwners("form field");
+  const pieces: string[] = [];
+  const add = (field: FormStyle, value: unknown, owner: string) => {
+    for (const piece of formFieldPieces(field, value)) {
+      names.claim(piece.name, { arg: owner });
+      pieces.push(piece.text);
+    }
+  };
+  if (body.mode === "whole") {
+    const value = wholeValue(body, args);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new ArgumentError(`argument '${body.arg}' must be an object of form fields`);
+    }
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (item !== undefined && item !== null) form.append(key, text(item));
+      add({ name: key, style: "form", explode: true }, item, `${body.arg}.${key}`);
     }
   } else {
-    form.append(name, text(value));
+    for (const [field, value] of fieldValues(body, args)) add(formStyleOf(field), value, field.arg);
   }
+  return pieces.join("&");
 }
 
 function appendPart(form: FormData, field: HttpBodyField, value: unknown): void {
@@ -144,22 +171,8 @@ export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltB
       for (const [field, value] of fieldValues(body, args)) object[field.name] = value;
       return { body: JSON.stringify(object), contentType: body.mediaType };
     }
-    case "form": {
-      const form = new URLSearchParams();
-      if (whole) {
-        const value = wholeValue(body, args);
-        if (value === null || typeof value !== "object" || Array.isArray(value)) {
-          throw new ArgumentError(`argument '${body.arg}' must be an object of form fields`);
-        }
-        for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-          appendFormField(form, key, item, undefined);
-        }
-      } else {
-        for (const [field, value] of fieldValues(body, args))
-          appendFormField(form, field.name, value, field.contentType);
-      }
-      return { body: form.toString(), contentType: "application/x-www-form-urlencoded" };
-    }
+    case "form":
+      return { body: formBody(body, args), contentType: "application/x-www-form-urlencoded" };
     case "multipart": {
       const form = new FormData();
       if (whole) {

@@ -4,11 +4,12 @@ import { buildBody } from "./body.js";
 import { ArgumentError } from "./errors.js";
 import {
   encodeStrict,
+  formPieces,
   hasDotSegment,
+  NameOwners,
   serializeCookieParam,
   serializeHeaderParam,
   serializePathParam,
-  serializeQueryParam,
 } from "./serialize.js";
 
 /**
@@ -83,23 +84,28 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
     throw new ArgumentError("the path arguments would form a '.' or '..' segment");
   }
 
-  const authQueryNames = new Set(auth.query.map(([name]) => name));
   const authHeaderNames = new Set(auth.headers.map(([name]) => name.toLowerCase()));
-  const authCookieNames = new Set(auth.cookies.map(([name]) => name));
+  // Every query and cookie name comes from one source: the base URL, the credential or one argument.
+  const queryNames = new NameOwners("query parameter");
+  const cookieNames = new NameOwners("cookie");
+  for (const name of base.searchParams.keys()) queryNames.claim(name, { baseUrl: true });
+  for (const [name] of auth.query) queryNames.claim(name, { credential: true });
+  for (const [name] of auth.cookies) cookieNames.claim(name, { credential: true });
 
   const query: string[] = [];
   const headers: Array<[string, string]> = [];
   const cookies: string[] = [];
   for (const param of binding.params) {
     const value = args[param.arg];
+    const owner = { arg: param.arg };
     switch (param.in) {
       case "path":
         break;
       case "query":
-        if (value !== undefined && authQueryNames.has(param.name)) {
-          throw new ArgumentError(`argument '${param.arg}' would override a credential and is refused`);
+        for (const piece of formPieces(param, value)) {
+          queryNames.claim(piece.name, owner);
+          query.push(piece.text);
         }
-        query.push(...serializeQueryParam(param, value));
         break;
       case "header": {
         if (value === undefined || value === null) break;
@@ -110,12 +116,13 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
         if (text !== undefined) headers.push([param.name.toLowerCase(), text]);
         break;
       }
-      case "cookie":
-        if (value !== undefined && authCookieNames.has(param.name)) {
-          throw new ArgumentError(`argument '${param.arg}' would override a credential and is refused`);
-        }
-        cookies.push(...serializeCookieParam(param, value));
+      case "cookie": {
+        // Cookie names never come from a value (serializeCookieParam refuses exploded objects).
+        const pieces = serializeCookieParam(param, value);
+        if (pieces.length > 0) cookieNames.claim(param.name, owner);
+        cookies.push(...pieces);
         break;
+      }
     }
   }
 

@@ -21,7 +21,7 @@ function scalarText(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
-function shapeOf(param: HttpParam, value: unknown): Shape {
+function shapeOf(param: Pick<HttpParam, "contentType">, value: unknown): Shape {
   if (value === undefined || value === null) return { kind: "absent" };
   if (param.contentType !== undefined) {
     const json = /[/+]json\b/i.test(param.contentType);
@@ -73,54 +73,139 @@ export function encodeAllowReserved(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Query
+// Query (and form bodies, which use the same `name=value&...` form)
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Encoded `name=value` pieces, to be joined with `&`. An absent value yields none. */
-export function serializeQueryParam(param: HttpParam, value: unknown): string[] {
+/**
+ * One `name=value` of a query string or a form body: `text` is the encoded piece, `name` the name it sets as
+ * the server will decode it. Names matter on their own: an exploded object (`form` style) or a `deepObject`
+ * takes names from the value's keys, so the request builder checks that no name comes from two places.
+ */
+export interface NamedPiece {
+  name: string;
+  text: string;
+}
+
+/** How a form-like value is serialised: a query parameter, or a field of a form body (its `encoding`). */
+export type FormStyle = Pick<HttpParam, "name" | "style" | "explode" | "allowReserved" | "contentType">;
+
+/** Encoded `name=value` pieces with the names they set. An absent value yields none. */
+export function formPieces(param: FormStyle, value: unknown): NamedPiece[] {
   const enc = param.allowReserved ? encodeAllowReserved : encodeStrict;
-  const name = encodeStrict(param.name);
-  if (param.style === "deepObject" && value !== null && typeof value === "object" && !Array.isArray(value)) {
-    return deepObject(name, value as Record<string, unknown>, enc);
+  const raw = param.name;
+  const name = encodeStrict(raw);
+  if (
+    param.style === "deepObject" &&
+    param.contentType === undefined &&
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value)
+  ) {
+    return deepObject(raw, name, value as Record<string, unknown>, enc, 0);
   }
   const shape = shapeOf(param, value);
-  const explode = param.explode;
+  const one = (text: string): NamedPiece[] => [{ name: raw, text }];
   switch (shape.kind) {
     case "absent":
       return [];
     case "primitive":
-      return [`${name}=${enc(shape.value)}`];
+      return one(`${name}=${enc(shape.value)}`);
     case "array": {
       if (shape.items.length === 0) return [];
-      if (explode) return shape.items.map((item) => `${name}=${enc(item)}`);
-      return [`${name}=${shape.items.map(enc).join(delimiter(param))}`];
+      if (param.explode) return shape.items.map((item) => ({ name: raw, text: `${name}=${enc(item)}` }));
+      return one(`${name}=${shape.items.map(enc).join(delimiter(param))}`);
     }
     case "object": {
       if (shape.entries.length === 0) return [];
-      if (explode && param.style === "form") return shape.entries.map(([k, v]) => `${enc(k)}=${enc(v)}`);
-      return [`${name}=${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(delimiter(param))}`];
+      if (param.explode && param.style === "form") {
+        return shape.entries.map(([k, v]) => ({ name: k, text: `${enc(k)}=${enc(v)}` }));
+      }
+      return one(`${name}=${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(delimiter(param))}`);
     }
   }
 }
 
-function delimiter(param: HttpParam): string {
+/** A source of names: an argument, the credential, or the configured base URL. */
+export type NameOwner = { arg: string } | { credential: true } | { baseUrl: true };
+
+/**
+ * Who set each name of one query string, cookie header or form body: every name must come from exactly one
+ * source. Otherwise an exploded object could add `api_key=attacker` before the credential's own `api_key`, or a
+ * second `tenant` before the locked one, and many servers take the first value they see. Names are compared as
+ * loosely as servers read them: case-insensitively, up to the first `[` (PHP and Rails read `a[b]` as `a`), and
+ * with `.` and spaces as `_` (PHP).
+ */
+export class NameOwners {
+  private readonly owners = new Map<string, NameOwner>();
+  constructor(private readonly where: string) {}
+
+  claim(name: string, owner: NameOwner): void {
+    const key = nameKey(name);
+    const current = this.owners.get(key);
+    if (current === undefined) {
+      this.owners.set(key, owner);
+      return;
+    }
+    if (sameOwner(current, owner)) return;
+    const [arg, other] = "arg" in owner ? [owner, current] : [current, owner];
+    if (!("arg" in arg)) throw new Error(`the ${this.where} name ${name} has two fixed sources`);
+    const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+    if ("credential" in other) {
+      throw new ArgumentError(
+        `argument '${arg.arg}' would set the ${this.where} name ${shown}, which carries a credential: it would override a credential and is refused`,
+      );
+    }
+    if ("baseUrl" in other) {
+      throw new ArgumentError(
+        `argument '${arg.arg}' would set the ${this.where} name ${shown}, which the configured base URL sets, and is refused`,
+      );
+    }
+    throw new ArgumentError(
+      `arguments '${other.arg}' and '${arg.arg}' would both set the ${this.where} name ${shown}; each name may come from one argument only`,
+    );
+  }
+}
+
+function sameOwner(a: NameOwner, b: NameOwner): boolean {
+  if ("arg" in a) return "arg" in b && a.arg === b.arg;
+  return ("credential" in a && "credential" in b) || ("baseUrl" in a && "baseUrl" in b);
+}
+
+export function nameKey(name: string): string {
+  return name.split("[")[0]!.toLowerCase().replace(/[.\s]/g, "_");
+}
+
+/** Encoded `name=value` pieces, to be joined with `&`. An absent value yields none. */
+export function serializeQueryParam(param: HttpParam, value: unknown): string[] {
+  return formPieces(param, value).map((piece) => piece.text);
+}
+
+function delimiter(param: FormStyle): string {
   if (param.style === "spaceDelimited") return "%20";
   if (param.style === "pipeDelimited") return "|";
   return ",";
 }
 
 /** `color[R]=100&color[G]=200`; nested objects nest brackets, arrays repeat the key. */
-function deepObject(prefix: string, value: Record<string, unknown>, enc: (s: string) => string): string[] {
-  const out: string[] = [];
+function deepObject(
+  rawPrefix: string,
+  prefix: string,
+  value: Record<string, unknown>,
+  enc: (s: string) => string,
+  depth: number,
+): NamedPiece[] {
+  if (depth > 32) throw new ArgumentError(`argument for '${rawPrefix}' is nested too deeply`);
+  const out: NamedPiece[] = [];
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || item === null) continue;
+    const raw = `${rawPrefix}[${key}]`;
     const path = `${prefix}[${enc(key)}]`;
     if (Array.isArray(item)) {
-      for (const element of item) out.push(`${path}=${enc(scalarText(element))}`);
+      for (const element of item) out.push({ name: raw, text: `${path}=${enc(scalarText(element))}` });
     } else if (typeof item === "object") {
-      out.push(...deepObject(path, item as Record<string, unknown>, enc));
+      out.push(...deepObject(raw, path, item as Record<string, unknown>, enc, depth + 1));
     } else {
-      out.push(`${path}=${enc(scalarText(item))}`);
+      out.push({ name: raw, text: `${path}=${enc(scalarText(item))}` });
     }
   }
   return out;
@@ -251,10 +336,19 @@ export function serializeHeaderParam(param: HttpParam, value: unknown): string |
   return text;
 }
 
-/** Form style `name=value` pieces for the Cookie header, values percent-encoded so `;` cannot add a cookie. */
+/**
+ * Form style `name=value` pieces for the Cookie header, values percent-encoded so `;` cannot add a cookie. An
+ * object value is never exploded into cookies of its own: its keys would become cookie names, chosen by whoever
+ * wrote the arguments (a `session` key next to the credential's `session` cookie). It is refused instead.
+ */
 export function serializeCookieParam(param: HttpParam, value: unknown): string[] {
   const shape = shapeOf(param, value);
   const name = param.name;
+  if (shape.kind === "object" && param.explode && shape.entries.length > 0) {
+    throw new ArgumentError(
+      `cookie argument '${param.arg}' is an object: exploded, its keys would become cookie names, which arguments never choose`,
+    );
+  }
   switch (shape.kind) {
     case "absent":
       return [];
@@ -265,8 +359,9 @@ export function serializeCookieParam(param: HttpParam, value: unknown): string[]
         ? shape.items.map((item) => `${name}=${encodeStrict(item)}`)
         : [`${name}=${shape.items.map(encodeStrict).join(",")}`];
     case "object":
+      // Exploded: only an empty object gets here (refused above otherwise), and it sets nothing.
       return param.explode
-        ? shape.entries.map(([k, v]) => `${encodeStrict(k)}=${encodeStrict(v)}`)
+        ? []
         : [`${name}=${shape.entries.flatMap(([k, v]) => [encodeStrict(k), encodeStrict(v)]).join(",")}`];
   }
 }

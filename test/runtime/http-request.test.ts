@@ -97,6 +97,80 @@ describe("query parameters", () => {
   });
 });
 
+describe("every query, cookie and form name comes from one source", () => {
+  // The reviewer's request: an exploded `filter` object adding `api_key` and `tenant` in front of the real
+  // ones (many frameworks take the first value), and an exploded cookie object adding `session`.
+  const b = binding({
+    params: [
+      p("path", "path"),
+      p("filter", "query"),
+      p("tenant", "query"),
+      p("deep", "query", { style: "deepObject" }),
+      p("prefs", "cookie"),
+    ],
+  });
+  const auth: AuthPlacement = {
+    headers: [],
+    query: [["api_key", "REAL-KEY"]],
+    cookies: [["session", "REAL-SESSION"]],
+  };
+
+  it.each([
+    ["an exploded key naming the credential", { filter: { api_key: "attacker" } }, /override a credential/],
+    ["in another case", { filter: { API_KEY: "attacker" } }, /override a credential/],
+    ["as PHP reads it", { filter: { "api.key": "attacker" } }, /override a credential/],
+    ["as a bracketed name", { filter: { "api_key[x]": "attacker" } }, /override a credential/],
+    [
+      "an exploded key naming another argument (tenant lock bypass)",
+      { filter: { tenant: "other-tenant" }, tenant: "acme" },
+      /arguments 'filter' and 'tenant' would both set the query parameter name "tenant"/,
+    ],
+    [
+      "an exploded key naming a deepObject's name",
+      { filter: { deep: "x" }, deep: { a: "1" } },
+      /would both set the query parameter name/,
+    ],
+    [
+      "an exploded cookie object",
+      { prefs: { session: "attacker-session" } },
+      /keys would become cookie names/,
+    ],
+  ])("refuses %s", (_label, args, message) => {
+    expect(() => build({ path: "a", ...args }, b, auth)).toThrow(ArgumentError);
+    expect(() => build({ path: "a", ...args }, b, auth)).toThrow(message);
+  });
+
+  it("the base URL's query names are taken too", () => {
+    expect(() =>
+      buildHttpRequest({
+        binding: b,
+        args: { path: "a", filter: { "api-version": "1" } },
+        baseUrl: "https://api.example.com/v2?api-version=7",
+        auth: NO_AUTH,
+      }),
+    ).toThrow(/which the configured base URL sets/);
+  });
+
+  it("keys that collide with nothing still go, and repeated names from one argument are fine", () => {
+    const url = new URL(
+      build(
+        { path: "a", filter: { status: "live", kind: "x" }, tenant: "acme", deep: { a: "1", b: ["2", "3"] } },
+        b,
+        auth,
+      ).url,
+    );
+    expect([...url.searchParams.entries()]).toEqual([
+      ["status", "live"],
+      ["kind", "x"],
+      ["tenant", "acme"],
+      ["deep[a]", "1"],
+      ["deep[b]", "2"],
+      ["deep[b]", "3"],
+      ["api_key", "REAL-KEY"],
+    ]);
+  });
+});
+
 describe("headers", () => {
   it.each(["a\r\nX-Admin: true", "a\nb", "a\rb"])("refuses CR/LF in %j", (value) => {
     expect(() => build({ path: "a", trace: value })).toThrow(/CR or LF/);
@@ -226,6 +300,79 @@ describe("bodies", () => {
     const req = build({ title: "a&b=c", labels: ["x", "y"], meta: { k: "v" }, doc: { a: 1 } }, b);
     expect(req.body).toBe("title=a%26b%3Dc&labels=x&labels=y&k=v&doc=%7B%22a%22%3A1%7D");
     expect(header(req.headers, "content-type")).toEqual(["application/x-www-form-urlencoded"]);
+  });
+
+  describe("form fields follow their encoding (style, explode, allowReserved)", () => {
+    // Stripe's shape: objects as deepObject, arrays per style.
+    const b = withBody({
+      mediaType: "application/x-www-form-urlencoded",
+      encoding: "form",
+      required: true,
+      mode: "fields",
+      fields: [
+        { arg: "name", name: "name" },
+        { arg: "address", name: "address", style: "deepObject", explode: true },
+        { arg: "metadata", name: "metadata", style: "deepObject", explode: true },
+        { arg: "expand", name: "expand", style: "deepObject", explode: true },
+        { arg: "tags", name: "tags", style: "form", explode: false },
+        { arg: "ids", name: "ids", style: "pipeDelimited", explode: false },
+        { arg: "redirect", name: "redirect", allowReserved: true },
+        { arg: "extra", name: "extra" },
+      ],
+    });
+    const form = (args: Record<string, unknown>) => build(args, b).body as string;
+
+    it("deepObject objects, arrays per style, reserved characters where allowed", () => {
+      const body = form({
+        name: "Ada Lovelace",
+        address: { city: "Paris", line1: "1 rue de l'Université" },
+        metadata: { order_id: 42 },
+        tags: ["a", "b c"],
+        ids: [1, 2],
+        redirect: "https://x.example/a?b",
+      });
+      expect(body).toBe(
+        "name=Ada%20Lovelace&address[city]=Paris&address[line1]=1%20rue%20de%20l%27Universit%C3%A9&metadata[order_id]=42&tags=a,b%20c&ids=1|2&redirect=https://x.example/a?b",
+      );
+      expect([...new URLSearchParams(body).entries()]).toEqual([
+        ["name", "Ada Lovelace"],
+        ["address[city]", "Paris"],
+        ["address[line1]", "1 rue de l'Université"],
+        ["metadata[order_id]", "42"],
+        ["tags", "a,b c"],
+        ["ids", "1|2"],
+        ["redirect", "https://x.example/a?b"],
+      ]);
+    });
+
+    it("a key cannot smuggle a delimiter or another field", () => {
+      const body = form({ metadata: { "x]&name=evil&y[": "1" } });
+      expect([...new URLSearchParams(body).entries()]).toEqual([["metadata[x]&name=evil&y[]", "1"]]);
+    });
+
+    it("an exploded object cannot add a name another field sets", () => {
+      expect(() => form({ name: "Ada", extra: { name: "Mallory" } })).toThrow(
+        /arguments 'name' and 'extra' would both set the form field name "name"/,
+      );
+      expect(() => form({ extra: { "address[city]": "Nowhere" }, address: { city: "Paris" } })).toThrow(
+        ArgumentError,
+      );
+      expect(form({ extra: { note: "hi" } })).toBe("note=hi");
+    });
+
+    it("a whole-body form object: each key is one field; nested keys cannot shadow another", () => {
+      const whole = withBody({
+        mediaType: "application/x-www-form-urlencoded",
+        encoding: "form",
+        required: true,
+        mode: "whole",
+        arg: "fields",
+      });
+      expect(build({ fields: { a: "1", b: ["2", "3"] } }, whole).body).toBe("a=1&b=2&b=3");
+      expect(() => build({ fields: { a: "1", b: { a: "evil" } } }, whole)).toThrow(
+        /would both set the form field/,
+      );
+    });
   });
 
   it("multipart with a file part", async () => {
