@@ -36,6 +36,10 @@ export const CODES = {
   TW121: { title: "tool name too long", fix: "Shorten it or raise `naming.max_length`." },
   TW122: { title: "tool name collision", fix: "Give one of the tools an explicit name in `tools:`." },
   TW123: { title: "operation selected twice", fix: "Remove one of the tool entries, or use `aliases:`." },
+  TW124: {
+    title: "default tool name taken",
+    fix: "The operation got the next free name; give it an explicit name in `tools:` to choose one.",
+  },
   TW130: {
     title: "remote $ref refused",
     fix: "Download the referenced document and refer to it by a relative path.",

@@ -260,6 +260,7 @@ function bindTools(input: BindInput, ctx: GraphqlBindContext, handlers: HandlerR
   const selectors = manifest.select ?? [];
   const excludes = manifest.exclude ?? [];
   const max = manifest.naming?.max_length ?? DEFAULT_MAX_NAME;
+  const taken = new Set(tools.flatMap((t) => [t.name, ...t.aliases]));
   for (const model of input.sources) {
     for (const op of model.operations) {
       if (
@@ -268,13 +269,38 @@ function bindTools(input: BindInput, ctx: GraphqlBindContext, handlers: HandlerR
         excludes.some((s) => selectorMatches(s, op))
       )
         continue;
-      const name = fitName(`${ctx.prefix}${defaultToolName(op.operationId, op.method, op.path)}`, max);
+      const name = freeName(op, ctx.prefix, max, taken, diags);
+      taken.add(name);
       bound.set(op, name);
       tools.push(bindHttpTool(name, op, undefined, op.source, ctx));
     }
   }
   tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));
   return tools;
+}
+
+/**
+ * A default name for a selected operation. `getUser` and `get_user`, or `/a-b` and `/a_b`, share one; the
+ * later operation (in spec order, so deterministically) falls back to its method and path, then a counter.
+ */
+function freeName(
+  op: OperationNode,
+  prefix: string,
+  max: number,
+  taken: Set<string>,
+  diags: Diagnostics,
+): string {
+  const preferred = fitName(`${prefix}${defaultToolName(op.operationId, op.method, op.path)}`, max);
+  if (!taken.has(preferred)) return preferred;
+  const byPath = fitName(`${prefix}${defaultToolName(undefined, op.method, op.path)}`, max);
+  let name = byPath;
+  for (let n = 2; taken.has(name); n++) name = fitName(`${byPath}_${n}`, max);
+  diags.warn(
+    "TW124",
+    `${op.method} ${op.path}: "${preferred}" is taken, so it is named "${name}"`,
+    op.source,
+  );
+  return name;
 }
 
 function checkNames(tools: ToolNode[], max: number, diags: Diagnostics): void {

@@ -52,11 +52,19 @@ export function resolveFrom(
   const found = pool.flatMap((s) => s.operations.filter((op) => matchesOperation(op, ref)));
   if (found.length === 1) return found[0];
   if (found.length > 1) {
-    diags.error(
-      "TW114",
-      `"${from}" matches operations in several sources (${found.map((o) => o.sourceId).join(", ")})`,
-      at,
-    );
+    const sourcesHit = [...new Set(found.map((o) => o.sourceId))];
+    if (sourcesHit.length > 1) {
+      diags.error("TW114", `"${from}" matches operations in several sources (${sourcesHit.join(", ")})`, at);
+    } else {
+      // A spec that reuses an operationId (invalid OpenAPI, but common): name the operation by method and path.
+      const where = found.map((o) => `"${o.method} ${o.path}"`).join(", ");
+      diags.error(
+        "TW114",
+        `"${from}" is the operationId of ${found.length} operations: ${where}`,
+        at,
+        `operationIds should be unique; until the spec is fixed, write from: ${where.split(", ")[0]}`,
+      );
+    }
     return undefined;
   }
   const ids = pool.flatMap((s) => s.operations.map((o) => o.operationId ?? o.key));

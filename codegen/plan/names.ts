@@ -16,7 +16,9 @@ export function snakeCase(raw: string): string {
 
 /** Default tool name of an operation without a manifest entry. */
 export function defaultToolName(operationId: string | undefined, method: string, path: string): string {
-  if (operationId) return snakeCase(operationId);
+  // An operationId with nothing ASCII in it (`获取用户`) names nothing; the method and path still do.
+  const fromId = operationId ? snakeCase(operationId) : "";
+  if (fromId) return fromId;
   const segments = path
     .split("/")
     .filter(Boolean)

@@ -142,6 +142,18 @@ describe("located diagnostics", () => {
         message: /parameter "limit"/,
       },
       {
+        name: "operationId used twice in one spec",
+        files: {
+          "openapi.yaml": SPEC.replace(
+            "components:",
+            '  /things:\n    get:\n      operationId: getThing\n      responses: { "200": { description: ok } }\ncomponents:',
+          ),
+        },
+        code: "TW114",
+        at: /tools\.yaml:10:11/,
+        message: /operationId of 2 operations: "GET \/things\/\{id\}", "GET \/things"/,
+      },
+      {
         name: "not an OpenAPI document",
         files: { "openapi.yaml": "hello: world\n" },
         code: "TW132",
@@ -286,6 +298,37 @@ describe("a broken input loses nothing", () => {
     );
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain("(unchanged)");
+  });
+
+  it("default names that collide get the next free name, with a warning; non-ASCII operationIds use the path", () => {
+    const spec = `openapi: 3.0.3
+info: { title: Col, version: "1" }
+servers: [{ url: https://x.example.com }]
+paths:
+  /users:
+    get: { operationId: getUser, responses: { "200": { description: ok } } }
+    post: { operationId: get_user, responses: { "200": { description: ok } } }
+  /a-b:
+    get: { responses: { "200": { description: ok } } }
+  /a_b:
+    get: { responses: { "200": { description: ok } } }
+  /u8:
+    get: { operationId: "\u83b7\u53d6\u7528\u6237", responses: { "200": { description: ok } } }
+`;
+    const dir = writeTree("collide", { "col.yaml": spec });
+    const bin = join(ROOT, "bin/toolwright.mjs");
+    const r = spawnSync(process.execPath, [bin, "generate", "--openapi", "col.yaml", "--out", "gen"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /col\.yaml:7:\d+ .*warning TW124: POST \/users: "get_user" is taken, so it is named "post_users"/,
+    );
+    const names = (
+      JSON.parse(readFileSync(join(dir, "gen/catalog.json"), "utf8")) as { tools: { name: string }[] }
+    ).tools.map((t) => t.name);
+    expect(names).toEqual(["get_user", "post_users", "get_a_b", "get_a_b_2", "get_u8"]);
   });
 
   it("check lists stale files and passes once regenerated", () => {
