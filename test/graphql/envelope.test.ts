@@ -5,7 +5,11 @@ import { internalErrorResult, renderToolResult } from "../../src/result.js";
 // How outcomes render: the plain form, and the `success-data` envelope the Scaly catalog uses, for successes,
 // upstream errors, GraphQL partial data, policy refusals (including a JSON confirmation preview) and crashes.
 
-const tool = { name: "scaly_get_app", outputSchema: { type: "object" } } as unknown as CatalogTool;
+const tool = {
+  name: "scaly_get_app",
+  outputSchema: { type: "object" },
+  policy: {},
+} as unknown as CatalogTool;
 const wrapped = { ...tool, outputWrapped: true } as CatalogTool;
 const meta = { tool: "scaly_get_app", upstream_status: 200, duration_ms: 12 };
 const view = { envelope: "success-data" as const, meta };
