@@ -18,7 +18,8 @@ export function parseArgs(schemas: SchemaCache): NamedMiddleware {
       if (!result.success) {
         return failure(`invalid arguments: ${formatIssues(result.error.issues)}`, "invalid_arguments");
       }
-      ctx.args = (result.data ?? {}) as Record<string, unknown>;
+      // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
+      ctx.args = Object.assign(Object.create(null), result.data ?? {}) as Record<string, unknown>;
       return next();
     },
   };
