@@ -102,7 +102,7 @@ export class SchemaConverter {
     if (raw === true || raw === undefined) return { kind: "any" };
     if (raw === false) return { kind: "never" };
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-      this.diags.warn("TW134", "schema is not an object; treated as any value", this.ref(at));
+      this.diags.warn("TW134", "schema is not an object; treated as any value", this.located(at));
       return { kind: "any" };
     }
     const s = raw as Json;
@@ -294,7 +294,7 @@ export class SchemaConverter {
       case "object":
         return this.objectNode(s, at);
       default:
-        this.diags.warn("TW134", `unknown type "${type}"; treated as any value`, this.ref(at));
+        this.diags.warn("TW134", `unknown type "${type}"; treated as any value`, this.located(at));
         return { kind: "any" };
     }
   }
@@ -315,7 +315,7 @@ export class SchemaConverter {
         this.diags.warn(
           "TW135",
           `pattern ${JSON.stringify(s.pattern)} is not a valid ECMA-262 regex`,
-          this.ref(at),
+          this.located(at),
         );
       }
     }
@@ -398,12 +398,17 @@ export class SchemaConverter {
     this.diags.info(
       "TW134",
       `"${keyword}" is not enforced (first seen here); the published schema is looser`,
-      this.ref(at),
+      this.located(at),
     );
   }
 
   ref(at: At): SourceRef {
     return { file: at.doc.file, pointer: at.pointer };
+  }
+
+  /** For diagnostics: with a line where the file's positions are known. */
+  private located(at: At): SourceRef {
+    return at.doc.cheapRef(at.pointer);
   }
 }
 
