@@ -1,5 +1,6 @@
 import type { AuthScheme, Source } from "./catalog.js";
 import type { Config } from "./config.js";
+import { formatBytes, ResponseTooLargeError, readLimited } from "./executors/response.js";
 import { rememberSecret } from "./redact.js";
 import { describeSource, resolveValue } from "./values.js";
 
@@ -61,6 +62,8 @@ interface CachedToken {
 }
 
 const DEFAULT_TOKEN_LIFETIME_S = 300;
+/** A token response is a few hundred bytes; a bigger one is refused rather than read into memory. */
+const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 const EXPIRY_SKEW_MS = 30_000;
 
 export function createAuthenticator(
@@ -79,7 +82,8 @@ export function createAuthenticator(
     // mentioning a common word like "admin" would be mangled.
     const need = async (source: Parameters<typeof resolveValue>[0], secret = true) => {
       const value = await resolveValue(source, config);
-      if (value !== undefined && secret) rememberSecret(value);
+      // Rotating: a file-read credential may change on every use (env values are remembered once by config).
+      if (value !== undefined && secret) rememberSecret(value, { rotating: true });
       return value;
     };
     switch (scheme.kind) {
@@ -201,8 +205,14 @@ export function createAuthenticator(
     }
     let body: unknown;
     try {
-      body = await response.json();
-    } catch {
+      body = JSON.parse(new TextDecoder().decode(await readLimited(response, TOKEN_RESPONSE_LIMIT)));
+    } catch (error) {
+      if (error instanceof ResponseTooLargeError) {
+        throw new AuthError(
+          `OAuth2 scheme '${name}': the token endpoint's answer is larger than ${formatBytes(TOKEN_RESPONSE_LIMIT)}`,
+          "token_request_failed",
+        );
+      }
       body = undefined;
     }
     const fields = (body ?? {}) as Record<string, unknown>;
@@ -222,7 +232,7 @@ export function createAuthenticator(
         "token_request_failed",
       );
     }
-    rememberSecret(token);
+    rememberSecret(token, { rotating: true });
     const lifetime =
       typeof fields.expires_in === "number" && fields.expires_in > 0
         ? fields.expires_in

@@ -4,14 +4,41 @@
  * known secret value is replaced before the text leaves the process.
  */
 
-const knownSecrets = new Set<string>();
+/**
+ * Values that must never be shown, in two sets. Fixed ones (secret env values, remembered once at start) are
+ * kept for the process's life; their number is the catalog's secret variables. Rotating ones (credentials
+ * re-read from files on every use, fetched OAuth tokens) are kept most recent first up to a bound: a token
+ * file that rotates every few minutes must not grow the set, and with it the cost of every `redact()`, for as
+ * long as the server runs. A rotated-out credential past the bound no longer works upstream, and token-shaped
+ * strings are still caught by the patterns below.
+ */
+const fixedSecrets = new Set<string>();
+const rotatingSecrets = new Set<string>();
+export const MAX_ROTATING_SECRETS = 64;
 
 /**
- * Values that must never be shown (secret env values, credentials read from files, fetched tokens). Redaction
- * replaces them verbatim wherever they appear; short values are skipped since they would mangle ordinary words.
+ * Remembers a value redaction replaces verbatim wherever it appears; short values are skipped since they would
+ * mangle ordinary words. `rotating`: a value that changes over the process's life (see above).
  */
-export function rememberSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= 4) knownSecrets.add(value);
+export function rememberSecret(value: string | undefined, options: { rotating?: boolean } = {}): void {
+  if (value === undefined || value.length < 4) return;
+  if (!options.rotating) {
+    fixedSecrets.add(value);
+    rotatingSecrets.delete(value);
+    return;
+  }
+  if (fixedSecrets.has(value)) return;
+  // Re-adding moves the value to the newest end; the oldest is dropped past the bound.
+  rotatingSecrets.delete(value);
+  rotatingSecrets.add(value);
+  if (rotatingSecrets.size > MAX_ROTATING_SECRETS) {
+    rotatingSecrets.delete(rotatingSecrets.values().next().value as string);
+  }
+}
+
+/** How many values redaction currently replaces verbatim (tests). */
+export function rememberedSecretCount(): { fixed: number; rotating: number } {
+  return { fixed: fixedSecrets.size, rotating: rotatingSecrets.size };
 }
 
 /**
@@ -68,8 +95,10 @@ function bound(text: string): string {
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {
   let out = bound(text);
-  for (const secret of knownSecrets) {
-    if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+  for (const known of [fixedSecrets, rotatingSecrets]) {
+    for (const secret of known) {
+      if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+    }
   }
   for (const [pattern, replacement] of RULES)
     out = out.replace(pattern, replacement as (m: string, ...g: string[]) => string);

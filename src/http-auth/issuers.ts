@@ -1,4 +1,6 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
+import { formatBytes, ResponseTooLargeError, readLimited } from "../executors/response.js";
+import { isLoopback } from "../transports/http-settings.js";
 
 /**
  * The authorization servers whose tokens this resource accepts. Each issuer's signing keys are found the
@@ -13,6 +15,9 @@ export class IssuerUnavailableError extends Error {
     this.name = "IssuerUnavailableError";
   }
 }
+
+/** Metadata documents and key sets are small; a bigger answer is refused rather than read into memory. */
+const DOCUMENT_LIMIT = 256 * 1024;
 
 export interface IssuerKeys {
   /** The issuer exactly as its metadata states it (what `iss` must equal). */
@@ -43,15 +48,19 @@ export function sameIssuer(a: string, b: string): boolean {
   return a === b || a.replace(/\/$/, "") === b.replace(/\/$/, "");
 }
 
-function loopbackHost(hostname: string): boolean {
-  const bare = hostname.replace(/^\[|\]$/g, "");
-  return bare === "localhost" || bare === "::1" || /^127\./.test(bare);
-}
-
 export function createIssuerDirectory(issuers: readonly string[], options: IssuerDirectoryOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 5000;
   const doFetch = options.fetch ?? fetch;
   const cache = new Map<string, Promise<IssuerKeys>>();
+  /** jose's JWKS fetch, through the same fetch and under the same size bound as the metadata. */
+  const boundedFetch: FetchImplementation = async (url, init) => {
+    const response = await doFetch(url, init);
+    const bytes = await readLimited(response, DOCUMENT_LIMIT);
+    return new Response(bytes.byteLength > 0 ? bytes : null, {
+      status: response.status,
+      headers: response.headers,
+    });
+  };
 
   async function discover(issuer: string): Promise<IssuerKeys> {
     let lastProblem = "no metadata document found";
@@ -74,9 +83,16 @@ export function createIssuerDirectory(issuers: readonly string[], options: Issue
       }
       let doc: { issuer?: unknown; jwks_uri?: unknown };
       try {
-        doc = (await response.json()) as typeof doc;
-      } catch {
-        lastProblem = `${url} is not JSON`;
+        doc = JSON.parse(new TextDecoder().decode(await readLimited(response, DOCUMENT_LIMIT))) as typeof doc;
+      } catch (error) {
+        lastProblem =
+          error instanceof ResponseTooLargeError
+            ? `${url} is larger than ${formatBytes(DOCUMENT_LIMIT)}`
+            : `${url} is not JSON`;
+        continue;
+      }
+      if (doc === null || typeof doc !== "object") {
+        lastProblem = `${url} is not a JSON object`;
         continue;
       }
       // RFC 8414 section 3.3: the metadata must be about the issuer we asked for, or it is not to be trusted.
@@ -91,12 +107,18 @@ export function createIssuerDirectory(issuers: readonly string[], options: Issue
       } catch {
         throw new IssuerUnavailableError(`metadata at ${url} has an invalid jwks_uri`);
       }
-      if (jwks.protocol !== "https:" && !(jwks.protocol === "http:" && loopbackHost(jwks.hostname))) {
+      // Plain http only to this machine: the same loopback test as the transport's (IP literals, not names
+      // that merely start with "127.").
+      if (jwks.protocol !== "https:" && !(jwks.protocol === "http:" && isLoopback(jwks.hostname))) {
         throw new IssuerUnavailableError(`the jwks_uri of ${issuer} must use https`);
       }
       return {
         issuer: doc.issuer,
-        keys: createRemoteJWKSet(jwks, { timeoutDuration: timeoutMs, cooldownDuration: 30_000 }),
+        keys: createRemoteJWKSet(jwks, {
+          timeoutDuration: timeoutMs,
+          cooldownDuration: 30_000,
+          [customFetch]: boundedFetch,
+        }),
       };
     }
     throw new IssuerUnavailableError(`authorization server ${issuer}: ${lastProblem}`);

@@ -56,6 +56,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Headers the gate consumed that go no further: the SDK hands request headers to handlers (`requestInfo`), and
+ * the client's credential must not travel past the check that accepted it (handlers learn who called through
+ * `authInfo`, which holds no token).
+ */
+const GATE_ONLY_HEADERS = new Set(["authorization", "proxy-authorization"]);
+
 export function toWebRequest(
   req: IncomingMessage,
   url: string,
@@ -64,7 +71,7 @@ export function toWebRequest(
 ): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    if (value === undefined || GATE_ONLY_HEADERS.has(name.toLowerCase())) continue;
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }

@@ -59,6 +59,11 @@ export function wantsHttp(transport: TransportConfig | undefined, config: Config
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 
+/**
+ * Whether `host` (a host name, an IP literal, or a bracketed IPv6 literal as URLs write it) is this machine:
+ * `localhost`, `::1`, or an IPv4 literal in 127.0.0.0/8. Only literals count; `127.attacker.example` is a
+ * name anyone can point anywhere. Shared by the bind address check and the plain-http issuer/JWKS check.
+ */
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (bare === "localhost" || bare === "::1") return true;

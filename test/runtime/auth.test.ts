@@ -219,6 +219,14 @@ describe("OAuth2 client credentials", () => {
     await expect(auth.apply([["oauth"]], { signal })).rejects.toThrow(/no access_token/);
   });
 
+  it("a token response over 64 KB is refused, not read into memory", async () => {
+    behaviour = { status: 200, body: { expires_in: 3600, padding: "x".repeat(100 * 1024) } };
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    await expect(auth.apply([["oauth"]], { signal })).rejects.toThrow(
+      "OAuth2 scheme 'oauth': the token endpoint's answer is larger than 64 KB",
+    );
+  });
+
   it("an unreachable token endpoint is a safe error", async () => {
     const auth = createAuthenticator(source([oauth("http://127.0.0.1:1/token")]), resolveConfig(vars, env));
     const error = await auth.apply([["oauth"]], { signal }).catch((e) => e);

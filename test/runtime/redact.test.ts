@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { redact, redactAndTruncate, rememberSecret } from "../../src/redact.js";
+import {
+  MAX_ROTATING_SECRETS,
+  redact,
+  redactAndTruncate,
+  rememberedSecretCount,
+  rememberSecret,
+} from "../../src/redact.js";
 
 describe("redact", () => {
   it.each([
@@ -35,6 +41,26 @@ describe("redact", () => {
   it("replaces remembered secret values wherever they appear", () => {
     rememberSecret("hunter2-canary");
     expect(redact("the password hunter2-canary is wrong")).toBe("the password [redacted] is wrong");
+  });
+
+  it("keeps fixed secrets for good and a bounded number of rotating ones (re-read token files, OAuth tokens)", () => {
+    rememberSecret("env-secret-canary-fixed");
+    const before = rememberedSecretCount();
+    for (let i = 0; i < 500; i++) rememberSecret(`rotated-token-${i}-canary`, { rotating: true });
+    const after = rememberedSecretCount();
+    expect(after.fixed).toBe(before.fixed);
+    expect(after.rotating).toBe(MAX_ROTATING_SECRETS);
+    expect(redact("env-secret-canary-fixed and rotated-token-499-canary")).toBe("[redacted] and [redacted]");
+    // In use again: moved to the newest end, so the next rotations do not push it out.
+    rememberSecret("rotated-token-440-canary", { rotating: true });
+    for (let i = 500; i < 500 + MAX_ROTATING_SECRETS - 1; i++)
+      rememberSecret(`rotated-token-${i}-canary`, { rotating: true });
+    expect(redact("x rotated-token-440-canary y")).toBe("x [redacted] y");
+    // A rotating value that is also a fixed one stays fixed.
+    rememberSecret("env-secret-canary-fixed", { rotating: true });
+    for (let i = 0; i < 2 * MAX_ROTATING_SECRETS; i++)
+      rememberSecret(`later-${i}-canary`, { rotating: true });
+    expect(redact("env-secret-canary-fixed")).toBe("[redacted]");
   });
 
   it("bounds its work on long input and never leaves half a token", () => {
