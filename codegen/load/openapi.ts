@@ -3,6 +3,7 @@ import { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { decodePointer, type LoadedDocument, loadDocument } from "./document.js";
 import { validateOpenApiStructure } from "./openapi-structure.js";
+import { inlineExternalObjects } from "./swagger2-inline.js";
 
 export type OpenApiVersion = "2.0" | "3.0" | "3.1";
 
@@ -23,6 +24,11 @@ export class DocumentSet {
     private readonly diags: Diagnostics,
   ) {
     this.docs.set(root.abs, root);
+  }
+
+  /** Takes over documents another set already loaded, so they count as inputs even if nothing refers to them again. */
+  adopt(other: DocumentSet): void {
+    for (const doc of other.all()) if (!this.docs.has(doc.abs)) this.docs.set(doc.abs, doc);
   }
 
   /** Every document loaded so far (for the input hash). */
@@ -148,9 +154,13 @@ export async function loadOpenApi(
   const before = diags.count("error");
   validateOpenApiStructure(doc, version, diags);
   if (diags.count("error") > before) return undefined;
-  const root = version === "2.0" ? await convertSwagger2(doc, diags) : doc;
-  if (!root) return undefined;
-  return { version, root, docs: new DocumentSet(root, cwd, diags) };
+  if (version !== "2.0") return { version, root: doc, docs: new DocumentSet(doc, cwd, diags) };
+  const original = new DocumentSet(doc, cwd, diags);
+  const root = await convertSwagger2(inlineExternalObjects(doc, original), diags);
+  if (!root || diags.count("error") > before) return undefined;
+  const docs = new DocumentSet(root, cwd, diags);
+  docs.adopt(original);
+  return { version, root, docs };
 }
 
 export { Diagnostics };
