@@ -81,13 +81,46 @@ export interface Scope {
   deny?: readonly Segments[];
 }
 
-export type Verdict = { ok: true } | { ok: false; by: "deny"; prefix: Segments } | { ok: false; by: "allow" };
+export type Verdict =
+  | { ok: true }
+  | { ok: false; by: "deny"; prefix: Segments }
+  | { ok: false; by: "allow" }
+  | { ok: false; by: "case" };
+
+/**
+ * A character whose upper and lower case do not map one to one: `ß` (upper `SS`), `İ` (lower `i̇`, two code
+ * points), `ı` and `ſ` (upper to ASCII `I`, `S`), `K` (Kelvin sign, lower `k`), `ς` (final sigma). Servers fold
+ * these differently (lower-casing, Unicode case folding, locale rules such as Turkish `İ` -> `i`), so no single
+ * comparison can tell whether such a segment reaches a denied prefix.
+ */
+function caseAmbiguous(ch: string): boolean {
+  if (ch.charCodeAt(0) < 0x80) return false;
+  const lower = ch.toLowerCase();
+  const upper = ch.toUpperCase();
+  return (
+    lower.length !== ch.length ||
+    upper.length !== ch.length ||
+    upper.toLowerCase() !== lower ||
+    lower.toUpperCase() !== upper
+  );
+}
+
+/** Whether any segment holds a letter whose case mapping is ambiguous (see `caseAmbiguous`). */
+export function hasAmbiguousCase(segments: Segments): boolean {
+  for (const segment of segments) {
+    for (const ch of segment) if (caseAmbiguous(ch)) return true;
+  }
+  return false;
+}
 
 /**
  * Deny wins. Deny prefixes match case-insensitively: an upstream that treats `Infra/` as `infra/` must not open
- * a way around a deny list; allow prefixes match exactly, so case games can only ever narrow.
+ * a way around a deny list; allow prefixes match exactly, so case games can only ever narrow. Lower-casing is
+ * a faithful comparison only for letters with a one-to-one case mapping, so while a deny list is set a path
+ * holding any other letter (`claßified`, `İnfra`, `ınfra`) is refused outright (`by: "case"`).
  */
 export function checkPath(path: Segments, scope: Scope): Verdict {
+  if (scope.deny && scope.deny.length > 0 && hasAmbiguousCase(path)) return { ok: false, by: "case" };
   const denied = scope.deny?.find((prefix) => isUnder(path, prefix, true));
   if (denied) return { ok: false, by: "deny", prefix: denied };
   if (scope.allow && !scope.allow.some((prefix) => isUnder(path, prefix))) return { ok: false, by: "allow" };
@@ -106,6 +139,9 @@ export type ListingVerdict =
  * filtered.
  */
 export function checkListing(prefix: Segments, scope: Scope): ListingVerdict {
+  if (scope.deny && scope.deny.length > 0 && hasAmbiguousCase(prefix)) {
+    return { mode: "refused", verdict: { ok: false, by: "case" } };
+  }
   const denied = scope.deny?.find((d) => isUnder(prefix, d, true));
   if (denied) return { mode: "refused", verdict: { ok: false, by: "deny", prefix: denied } };
   if (scope.allow) {

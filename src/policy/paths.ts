@@ -30,6 +30,14 @@ export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
   const allowText = scope.allow?.map(formatPrefix).join(",") ?? "";
 
   const refusal = (ctx: CallContext, arg: string, verdict: Exclude<Verdict, { ok: true }>): ToolOutcome => {
+    if (verdict.by === "case") {
+      const env = settings.denyEnv ?? "the denied paths";
+      return refuse(
+        ctx,
+        { policy: "paths", rule: env, reason: "ambiguous letter case" },
+        `refused by ${env}: '${arg}' holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı); servers fold those differently, so while ${env} is set such paths are refused`,
+      );
+    }
     if (verdict.by === "deny") {
       const env = settings.denyEnv ?? "the denied paths";
       return refuse(

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { CatalogDocument, CatalogTool, PolicyConfig } from "../catalog.js";
 import { type Config, ConfigError } from "../config.js";
 import { deriveKey } from "./confirm-token.js";
-import { parsePrefix, type Scope, type Segments } from "./path-match.js";
+import { hasAmbiguousCase, parsePrefix, type Scope, type Segments } from "./path-match.js";
 
 /**
  * The policy switches of one catalog, read once at start from the catalog's `policy` section and the env it
@@ -105,6 +105,11 @@ export function resolvePolicySettings(doc: CatalogDocument, config: Config): Pol
       if (!parsed.ok) problems.push(`${env}: item ${JSON.stringify(item)} ${parsed.problem}`);
       else if (parsed.segments.length === 0)
         problems.push(`${env}: item ${JSON.stringify(item)} names no path (to cover every path, unset it)`);
+      else if (what === "denied paths" && hasAmbiguousCase(parsed.segments))
+        // A server may fold `straße` to `strasse`: a deny entry must be matchable by plain lower-casing.
+        problems.push(
+          `${env}: item ${JSON.stringify(item)} holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı), which a deny list cannot match reliably; write the prefix without it`,
+        );
       else out.push(parsed.segments);
     }
     return out;

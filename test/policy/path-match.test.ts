@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkListing,
   checkPath,
+  hasAmbiguousCase,
   isUnder,
   parsePath,
   parsePrefix,
@@ -116,6 +117,37 @@ describe("checkPath", () => {
     expect(checkPath(seg("anything/at/all"), {})).toEqual({ ok: true });
     expect(checkPath(seg("infra/x"), { deny: [seg("infra")] })).toMatchObject({ ok: false, by: "deny" });
     expect(checkPath(seg("apps/x"), { deny: [seg("infra")] })).toEqual({ ok: true });
+  });
+});
+
+describe("letter case under a deny list", () => {
+  const scope: Scope = { deny: [seg("infra"), seg("classified")] };
+  it.each([
+    // Lower-casing maps these one to one: matched against the deny list as before.
+    ["INFRA/db", { ok: false, by: "deny", prefix: ["infra"] }],
+    ["CLASSIFIED/x", { ok: false, by: "deny", prefix: ["classified"] }],
+    ["écoles/Ünïcode", { ok: true }],
+    ["Σigma/x", { ok: true }],
+    // Servers fold these differently: refused outright while a deny list is set.
+    ["claßified/x", { ok: false, by: "case" }],
+    ["CLAẞIFIED/x", { ok: false, by: "case" }],
+    ["İnfra/db", { ok: false, by: "case" }],
+    ["ınfra/db", { ok: false, by: "case" }],
+    ["apps/σς", { ok: false, by: "case" }],
+  ])("%j -> %j", (path, verdict) => {
+    expect(checkPath(seg(path), scope)).toEqual(verdict);
+  });
+  it("without a deny list such letters are only matched exactly (allow lists can only narrow)", () => {
+    expect(checkPath(seg("claßified/x"), {})).toEqual({ ok: true });
+    expect(checkPath(seg("İnfra/db"), { allow: [seg("infra")] })).toEqual({ ok: false, by: "allow" });
+    expect(hasAmbiguousCase(seg("integrations/salesforce"))).toBe(false);
+  });
+  it("a listing prefix too", () => {
+    expect(checkListing(seg("İnfra"), scope)).toEqual({
+      mode: "refused",
+      verdict: { ok: false, by: "case" },
+    });
+    expect(checkListing(seg("apps"), scope).mode).toBe("inside");
   });
 });
 

@@ -71,6 +71,10 @@ describe("policy settings from env", () => {
     [{ APP_DENIED_PATHS: "infra//db" }, /APP_DENIED_PATHS: item "infra\/\/db" has an empty segment/],
     [{ APP_DENIED_PATHS: "%2e%2e" }, /APP_DENIED_PATHS: item "%2e%2e" contains a percent escape/],
     [{ APP_ALLOWED_PATHS: "/" }, /APP_ALLOWED_PATHS: item "\/" names no path/],
+    [
+      { APP_DENIED_PATHS: "infra/,straße/" },
+      /APP_DENIED_PATHS: item "straße\/" holds a letter whose upper and lower case do not map one to one/,
+    ],
     [{ APP_DENIED_TOOLS: "app_delet" }, /APP_DENIED_TOOLS: "app_delet" is not a tool of catalog app/],
     [{ APP_TENANT: " acme" }, /APP_TENANT: must not contain control characters or surrounding whitespace/],
     [{ APP_CONFIRM_SECRET: "short-secret" }, /APP_CONFIRM_SECRET: must be at least 16 characters/],

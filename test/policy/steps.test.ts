@@ -122,6 +122,23 @@ describe("path scopes", () => {
     if (!allowed) expect(outcome.error?.code).toBe("refused");
   });
 
+  it("a path whose letter case servers fold differently is refused while a deny list is set", async () => {
+    const s = settingsFor(doc, { APP_DENIED_PATHS: "classified/,infra/" });
+    for (const path of ["claßified/x", "İnfra/db"]) {
+      const { outcome, executed } = await runStep(pathScopeStep(s), ctxFor(scoped, { path }));
+      expect(executed).toBeUndefined();
+      expect(outcome.error?.message).toBe(
+        "refused by APP_DENIED_PATHS: 'path' holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı); servers fold those differently, so while APP_DENIED_PATHS is set such paths are refused",
+      );
+    }
+    // Listed items with such paths are dropped.
+    const ctx = ctxFor(listing, {});
+    const { outcome } = await runStep(pathScopeStep(s), ctx, {
+      data: { items: [{ path: "apps/x" }, { path: "claßified/y" }, { path: "ınfra/z" }] },
+    });
+    expect(outcome.data).toEqual({ items: [{ path: "apps/x" }] });
+  });
+
   it("refusal messages name the setting and how to change it, never echo a bad value", async () => {
     const s = settingsFor(doc, {
       APP_ALLOWED_PATHS: "integrations/",
