@@ -26,6 +26,8 @@ const ENV = {
   SINK_CLIENT_SECRET: "client-secret-81aa",
 };
 const ITEM = { id: "it_1", name: "Lamp", price: { amount: 12.5, currency: "EUR" }, status: "live" };
+/** A secret-looking value only the upstream's error bodies carry. */
+const UPSTREAM_SECRET = "sk_live_51Hx0canary9f8e7d6c5b4a";
 
 let upstream: RecordingServer;
 let served: Served;
@@ -48,6 +50,16 @@ beforeAll(async () => {
     if (p === "/v1/items" && req.method === "POST")
       return sendJson(res, 201, { ...ITEM, ...JSON.parse(req.body.toString()), id: "it_2" });
     const item = /^\/v1\/items\/([^/]+)$/.exec(p);
+    // Error bodies as careless upstreams write them: the caller's token, an internal host, a key-like value.
+    if (item?.[1] === "missing")
+      return sendJson(res, 404, {
+        message: `item missing in shard db-7.internal.corp:5432 (auth ${req.headers.authorization})`,
+        debug: { api_key: UPSTREAM_SECRET, upstream: "http://10.1.2.3:8080/items" },
+      });
+    if (item?.[1] === "crash") {
+      res.writeHead(500, { "content-type": "text/plain" });
+      return res.end(`panic: ${UPSTREAM_SECRET} at items-svc.internal.corp (token ${ENV.SINK_TOKEN})`);
+    }
     if (item && req.method === "GET")
       return sendJson(res, 200, { ...ITEM, id: decodeURIComponent(item[1] as string) });
     if (item && req.method === "PATCH")
@@ -335,8 +347,20 @@ describe("generated catalog over stdio: handlers, resources, prompts, errors", (
   });
 
   it("upstream errors become isError results without the body's secrets; unknown tools are -32602", async () => {
-    const r = await served.client.callTool({ name: "sink_get_item", arguments: { id: "missing" } });
-    expect(r.isError).toBeFalsy();
+    for (const [id, status] of [
+      ["missing", /^upstream answered HTTP 404 Not Found/],
+      ["crash", /^upstream answered HTTP 500 Internal Server Error/],
+    ] as const) {
+      const r = await served.client.callTool({ name: "sink_get_item", arguments: { id } });
+      expect(r.isError, id).toBe(true);
+      expect(r.structuredContent).toBeUndefined();
+      const shown = JSON.stringify(r.content);
+      expect((r.content as Array<{ text: string }>)[0]?.text).toMatch(status);
+      for (const leak of [UPSTREAM_SECRET, ENV.SINK_TOKEN, "internal.corp", "5432", "10.1.2.3", "http://"]) {
+        expect(shown, `${id}: ${leak}`).not.toContain(leak);
+        expect(served.stderr(), `${id}: ${leak}`).not.toContain(UPSTREAM_SECRET);
+      }
+    }
     await expect(served.client.callTool({ name: "sink_nope", arguments: {} })).rejects.toMatchObject({
       code: -32602,
     });
