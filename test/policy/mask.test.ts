@@ -7,6 +7,7 @@ import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { MASK, maskAll, maskFields, maskStep } from "../../src/policy/mask.js";
 import { widenForMask } from "../../src/policy/mask-schema.js";
 import { namesOnlyStep, reduceToNames } from "../../src/policy/names-only.js";
+import { renderToolResult } from "../../src/result.js";
 import { ROOT } from "../helpers/paths.js";
 import { ctxFor, runStep, tool } from "./helpers.js";
 
@@ -144,6 +145,40 @@ describe("fails closed on data the paths cannot address", () => {
     const { outcome: out } = await runStep(namesOnlyStep(), ctxFor(names, {}), outcome);
     expect(out.data).toEqual(want);
     expect(JSON.stringify(out)).not.toContain("canary");
+  });
+});
+
+describe("failures of path-shaped tools never show raw data", () => {
+  const failure = { error: { message: "does not match", code: "output_mismatch" } };
+  const blocks = (t: ReturnType<typeof tool>, data: unknown) =>
+    renderToolResult({ data, ...failure }, t, "c0ffee000000").content.map((c) => c.text);
+
+  it.each([
+    ["masked fields", tool("read", { masked: ["value"] })],
+    ["names-only", tool("env", { namesOnly: "vars" })],
+    [
+      "a scoped listing",
+      tool("list", { scopedList: { prefixArg: "p", itemsPath: "items", itemPathField: "path" } }),
+    ],
+    ["further path lists", tool("sum", { scopedItems: [{ itemsPath: "top", itemPathField: "key" }] })],
+  ])("%s: text is left out, JSON (already shaped by the policies) is shown", (_label, t) => {
+    expect(blocks(t, '{"value":"s3cr3t-canary"}')).toEqual(["does not match (correlation id c0ffee000000)"]);
+    expect(blocks(t, { content: "czNjcjN0", contentType: "application/x-json", size: 6 })).toHaveLength(1);
+    expect(blocks(t, { value: MASK })).toEqual([
+      "does not match (correlation id c0ffee000000)",
+      JSON.stringify({ value: MASK }),
+    ]);
+    const envelope = renderToolResult({ data: "s3cr3t-canary", ...failure }, t, "c0ffee000000", {
+      envelope: "success-data",
+    });
+    expect(JSON.stringify(envelope)).not.toContain("s3cr3t-canary");
+  });
+
+  it("other tools keep the data an error carries (a mismatch is still useful to see)", () => {
+    expect(blocks(tool("plain"), "not json")).toEqual([
+      "does not match (correlation id c0ffee000000)",
+      "not json",
+    ]);
   });
 });
 
