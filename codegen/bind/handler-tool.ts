@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { SchemaNode, SourceRef, ToolNode } from "../ir/types.js";
 import type { LoadedDocument } from "../load/document.js";
-import { DocumentSet } from "../load/openapi.js";
+import { DocumentSet } from "../load/document-set.js";
 import type { ToolSpec } from "../manifest/types.js";
 import { SchemaConverter } from "../normalize/openapi/schema.js";
 import { humanize } from "../plan/names.js";

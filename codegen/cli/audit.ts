@@ -8,7 +8,7 @@ import type {
   PolicyConfig,
   ValueSource,
 } from "../../src/catalog.js";
-import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load.js";
+import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
 import { scanTool } from "../lint/descriptions.js";
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load.js";
+import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
 import { usageError } from "./jobs.js";
 

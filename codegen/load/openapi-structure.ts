@@ -4,7 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import AjvDraft04 from "ajv-draft-04";
 import type { Diagnostics } from "../diagnostics.js";
 import type { LoadedDocument } from "./document.js";
-import type { OpenApiVersion } from "./openapi.js";
+import type { OpenApiVersion } from "./document-set.js";
 
 const compiled = new Map<OpenApiVersion, ValidateFunction>();
 

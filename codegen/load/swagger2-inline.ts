@@ -1,6 +1,6 @@
 import { dirname, relative } from "node:path";
 import type { LoadedDocument } from "./document.js";
-import type { DocumentSet } from "./openapi.js";
+import type { DocumentSet } from "./document-set.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import type { CatalogDocument, EnvVar } from "../catalog.js";
-import { ConfigError, resolveConfig } from "../config.js";
-import { CatalogLoadError, findCatalogDir, loadCatalog, readCatalogDocument } from "../load.js";
-import { describeError } from "../log.js";
-import { createServer } from "../server.js";
+import { ConfigError, resolveConfig } from "../config/config.js";
+import { CatalogLoadError, findCatalogDir, loadCatalog, readCatalogDocument } from "../load/catalog.js";
+import { createServer } from "../mcp/server.js";
+import { describeError } from "../telemetry/log.js";
 import { serveOverHttp } from "../transports/http.js";
 import {
   type HttpSettings,

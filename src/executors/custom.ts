@@ -6,7 +6,7 @@ import type {
   ToolOutcome,
 } from "../catalog.js";
 import { type CallContext, failure } from "../chain.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
 
 /**
  * Hand-written handlers get a context whose `call` re-enters the same chain (validation, policy, audit), so a

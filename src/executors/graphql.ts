@@ -1,8 +1,7 @@
-import { AuthError, type AuthPlacement } from "../auth.js";
 import type { GraphqlBinding, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
-import { redactAndTruncate } from "../redact.js";
-import { ValueError } from "../values.js";
+import { ValueError } from "../config/values.js";
+import { redactAndTruncate } from "../telemetry/redact.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions } from "./http.js";
 import {
   decodeBody,
@@ -16,6 +15,7 @@ import {
 } from "./response.js";
 import { encodeStrict } from "./serialize.js";
 import { createSourceAccess, isAccess } from "./source-access.js";
+import { AuthError, type AuthPlacement } from "./upstream-auth.js";
 
 /**
  * Executes GraphQL bindings: one POST of `{ query, variables, operationName }` to the source's endpoint with the

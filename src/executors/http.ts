@@ -1,8 +1,7 @@
-import { AuthError, type AuthPlacement } from "../auth.js";
 import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
-import type { Config } from "../config.js";
-import { ValueError } from "../values.js";
+import type { Config } from "../config/config.js";
+import { ValueError } from "../config/values.js";
 import { ArgumentError } from "./errors.js";
 import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
 import {
@@ -15,6 +14,7 @@ import {
   upstreamFailure,
 } from "./response.js";
 import { createSourceAccess, isAccess } from "./source-access.js";
+import { AuthError, type AuthPlacement } from "./upstream-auth.js";
 
 export interface HttpExecutorOptions {
   sources: readonly Source[];

@@ -1,4 +1,3 @@
-import type { AuthPlacement } from "../auth.js";
 import type { HttpBinding } from "../catalog.js";
 import { buildBody } from "./body.js";
 import { ArgumentError } from "./errors.js";
@@ -11,6 +10,7 @@ import {
   serializeHeaderParam,
   serializePathParam,
 } from "./serialize.js";
+import type { AuthPlacement } from "./upstream-auth.js";
 
 /**
  * Builds the upstream request from the binding alone. Scheme, host and port come from the configured base URL;

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
-import { redactAndTruncate } from "../redact.js";
+import { redactAndTruncate } from "../telemetry/redact.js";
 
 /**
  * Reading upstream responses: bounded (a huge body becomes a clear error, never an out-of-memory crash),

@@ -1,8 +1,8 @@
-import { type Authenticator, createAuthenticator } from "../auth.js";
 import type { Source, ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
-import type { Config } from "../config.js";
-import { describeSource, resolveValue, ValueError } from "../values.js";
+import type { Config } from "../config/config.js";
+import { describeSource, resolveValue, ValueError } from "../config/values.js";
+import { type Authenticator, createAuthenticator } from "./upstream-auth.js";
 
 /** A source ready to be called: its URL, resolved for this call, and its (shared, caching) authenticator. */
 export interface SourceAccess {

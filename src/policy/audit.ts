@@ -1,8 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
 import type { CallContext, NamedMiddleware, Principal } from "../chain.js";
-import { ConfigError } from "../config.js";
-import { logLine } from "../log.js";
+import { ConfigError } from "../config/config.js";
+import { logLine } from "../telemetry/log.js";
 import { argumentFingerprint, argumentShape } from "./canonical.js";
 import { appliedOf, refusalOf } from "./decision.js";
 import type { PolicySettings } from "./settings.js";

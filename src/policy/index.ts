@@ -1,6 +1,6 @@
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
 import { type AuditSink, type AuditWriter, auditStep, openAuditSink } from "./audit.js";
 import { confirmationStep } from "./confirm.js";
 import { ConfirmationTokens } from "./confirm-token.js";

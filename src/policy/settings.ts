@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { CatalogDocument, CatalogTool, PolicyConfig } from "../catalog.js";
-import { type Config, ConfigError } from "../config.js";
+import { type Config, ConfigError } from "../config/config.js";
 import { deriveKey } from "./confirm-token.js";
 import { hasAmbiguousCase, parsePrefix, type Scope, type Segments } from "./path-match.js";
 

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { CatalogDocument, TransportConfig } from "../catalog.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
 
 /**
  * What the HTTP transport needs, resolved once at start from the catalog's `transport` section (which env

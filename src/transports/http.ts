@@ -1,11 +1,11 @@
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
-import { type Authenticator, createAuthenticator, type Principal } from "../http-auth/authenticate.js";
-import { challengeBody, wwwAuthenticate } from "../http-auth/challenge.js";
-import { metadataUrlFor, protectedResourceMetadata } from "../http-auth/metadata.js";
-import { describeError, logLine } from "../log.js";
-import type { ServerFactory } from "../server.js";
+import type { ServerFactory } from "../mcp/server.js";
+import { describeError, logLine } from "../telemetry/log.js";
+import { type Authenticator, createAuthenticator, type Principal } from "./http-auth/authenticate.js";
+import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
+import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
 import { checkHost, checkOrigin } from "./http-guard.js";
 import {
   BodyTooLargeError,

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
-import { describeError, logLine } from "../log.js";
-import type { ServerFactory } from "../server.js";
+import type { ServerFactory } from "../mcp/server.js";
+import { describeError, logLine } from "../telemetry/log.js";
 
 /**
  * stdio serving. stdout carries JSON-RPC and nothing else: the transport gets a private handle on the real

@@ -6,7 +6,7 @@ import { JsonSchemaEmitter } from "../../codegen/emit/json-schema.js";
 import { ZodEmitter } from "../../codegen/emit/zod.js";
 import { SymbolTable } from "../../codegen/ir/symbols.js";
 import type { LoadedDocument } from "../../codegen/load/document.js";
-import { DocumentSet, type OpenApiVersion } from "../../codegen/load/openapi.js";
+import { DocumentSet, type OpenApiVersion } from "../../codegen/load/document-set.js";
 import { SchemaConverter } from "../../codegen/normalize/openapi/schema.js";
 import { planSymbols } from "../../codegen/plan/symbols.js";
 import { probes } from "../helpers/probes.js";

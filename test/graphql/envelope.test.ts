@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogTool } from "../../src/catalog.js";
-import { internalErrorResult, renderToolResult } from "../../src/result.js";
+import { internalErrorResult, renderToolResult } from "../../src/runtime/result.js";
 
 // How outcomes render: the plain form, and the `success-data` envelope the Scaly catalog uses, for successes,
 // upstream errors, GraphQL partial data, policy refusals (including a JSON confirmation preview) and crashes.

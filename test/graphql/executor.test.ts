@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CatalogTool, EnvVar, GraphqlBinding, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
-import { resolveConfig } from "../../src/config.js";
+import { resolveConfig } from "../../src/config/config.js";
 import { createGraphqlExecutor } from "../../src/executors/graphql.js";
 
 // The GraphQL executor against a real HTTP server on 127.0.0.1: what it sends, and how each kind of answer

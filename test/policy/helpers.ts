@@ -1,6 +1,6 @@
 import type { CatalogDocument, CatalogTool, EnvVar, ToolOutcome, ToolPolicy } from "../../src/catalog.js";
 import { type CallContext, type ClientInfo, compose, type NamedMiddleware } from "../../src/chain.js";
-import { resolveConfig } from "../../src/config.js";
+import { resolveConfig } from "../../src/config/config.js";
 import { createPolicies, type PolicyOptions } from "../../src/policy/index.js";
 import { resolvePolicySettings } from "../../src/policy/settings.js";
 

@@ -7,7 +7,7 @@ import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { MASK, maskAll, maskFields, maskStep } from "../../src/policy/mask.js";
 import { widenForMask } from "../../src/policy/mask-schema.js";
 import { namesOnlyStep, reduceToNames } from "../../src/policy/names-only.js";
-import { renderToolResult } from "../../src/result.js";
+import { renderToolResult } from "../../src/runtime/result.js";
 import { ROOT } from "../helpers/paths.js";
 import { ctxFor, runStep, tool } from "./helpers.js";
 

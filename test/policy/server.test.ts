@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/config.js";
-import { type LoadedCatalog, loadCatalog } from "../../src/load.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { createServer } from "../../src/mcp/server.js";
 import { MASK } from "../../src/policy/index.js";
-import { createServer } from "../../src/server.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 

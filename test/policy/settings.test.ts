@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/config.js";
+import { resolveConfig } from "../../src/config/config.js";
 import { resolvePolicySettings } from "../../src/policy/settings.js";
 import { docWith, settingsFor, tool } from "./helpers.js";
 

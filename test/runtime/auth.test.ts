@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AuthError, createAuthenticator } from "../../src/auth.js";
 import type { AuthScheme, EnvVar, Source } from "../../src/catalog.js";
-import { resolveConfig } from "../../src/config.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { AuthError, createAuthenticator } from "../../src/executors/upstream-auth.js";
 
 const vars: EnvVar[] = ["TOKEN", "KEY", "USER", "PASS", "CLIENT_ID", "CLIENT_SECRET"].map((name) => ({
   name,

@@ -3,8 +3,8 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EnvVar } from "../../src/catalog.js";
-import { ConfigError, resolveConfig } from "../../src/config.js";
-import { describeSource, jsonPointer, resolveValue, ValueError } from "../../src/values.js";
+import { ConfigError, resolveConfig } from "../../src/config/config.js";
+import { describeSource, jsonPointer, resolveValue, ValueError } from "../../src/config/values.js";
 
 const v = (name: string, type: EnvVar["type"], extra: Partial<EnvVar> = {}): EnvVar => ({
   name,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
-import { resolveConfig } from "../../src/config.js";
+import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
 import { buildHttpRequest } from "../../src/executors/request.js";
 import { upstreamErrorMessage } from "../../src/executors/response.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AuthPlacement } from "../../src/auth.js";
 import type { HttpBinding, HttpBody, HttpParam } from "../../src/catalog.js";
 import { ArgumentError } from "../../src/executors/errors.js";
 import { buildHttpRequest } from "../../src/executors/request.js";
+import type { AuthPlacement } from "../../src/executors/upstream-auth.js";
 
 const NO_AUTH: AuthPlacement = { headers: [], query: [], cookies: [] };
 const BASE = "https://api.example.com/v2";

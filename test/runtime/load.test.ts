@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CatalogLoadError, findCatalogDir, loadCatalog, PACKAGE_ROOT } from "../../src/load.js";
+import { CatalogLoadError, findCatalogDir, loadCatalog, PACKAGE_ROOT } from "../../src/load/catalog.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/runtime-catalog");
 const BIN = join(PACKAGE_ROOT, "bin/toolwright.mjs");

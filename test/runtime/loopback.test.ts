@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createIssuerDirectory } from "../../src/http-auth/issuers.js";
+import { createIssuerDirectory } from "../../src/transports/http-auth/issuers.js";
 import { isLoopback } from "../../src/transports/http-settings.js";
 
 /**

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/config.js";
-import { type LoadedCatalog, loadCatalog } from "../../src/load.js";
-import { createRuntime } from "../../src/runtime.js";
-import { createServer } from "../../src/server.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { createServer } from "../../src/mcp/server.js";
+import { createRuntime } from "../../src/runtime/runtime.js";
 import { errorsOf, genManifest, genToDisk, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 

@@ -5,7 +5,7 @@ import {
   redactAndTruncate,
   rememberedSecretCount,
   rememberSecret,
-} from "../../src/redact.js";
+} from "../../src/telemetry/redact.js";
 
 describe("redact", () => {
   it.each([

@@ -3,10 +3,10 @@ import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ToolOutcome } from "../../src/catalog.js";
 import { type CallContext, failure, insertBefore, type NamedMiddleware } from "../../src/chain.js";
-import { resolveConfig } from "../../src/config.js";
-import { type LoadedCatalog, loadCatalog } from "../../src/load.js";
-import { setLogSink } from "../../src/log.js";
-import { createServer, type ServerOptions } from "../../src/server.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { createServer, type ServerOptions } from "../../src/mcp/server.js";
+import { setLogSink } from "../../src/telemetry/log.js";
 
 // The MCP surface in-process (no child process, no sockets): lists, pagination, the chain seam, custom handlers,
 // resources and prompts. The stdio e2e covers the same server over a real pipe with both SDK clients.

@@ -1,10 +1,10 @@
 import { connect } from "node:net";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/config.js";
-import { type LoadedCatalog, loadCatalog } from "../../src/load.js";
-import { setLogSink } from "../../src/log.js";
-import { createServer } from "../../src/server.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { createServer } from "../../src/mcp/server.js";
+import { setLogSink } from "../../src/telemetry/log.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
 import { resolveHttpSettings } from "../../src/transports/http-settings.js";
 import { MCP_HEADERS, raw } from "./raw-http.js";

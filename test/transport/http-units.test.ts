@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { EnvVar, TransportConfig } from "../../src/catalog.js";
-import { resolveConfig } from "../../src/config.js";
-import { wwwAuthenticate } from "../../src/http-auth/challenge.js";
-import { metadataUrls, sameIssuer } from "../../src/http-auth/issuers.js";
-import { scopesOf } from "../../src/http-auth/jwt.js";
-import { metadataUrlFor } from "../../src/http-auth/metadata.js";
-import { createStaticKeyCheck } from "../../src/http-auth/static-key.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { wwwAuthenticate } from "../../src/transports/http-auth/challenge.js";
+import { metadataUrls, sameIssuer } from "../../src/transports/http-auth/issuers.js";
+import { scopesOf } from "../../src/transports/http-auth/jwt.js";
+import { metadataUrlFor } from "../../src/transports/http-auth/metadata.js";
+import { createStaticKeyCheck } from "../../src/transports/http-auth/static-key.js";
 import { checkHost, checkOrigin, hostAllowed } from "../../src/transports/http-guard.js";
 import {
   HttpSettingsError,

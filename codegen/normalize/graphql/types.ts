@@ -11,8 +11,8 @@ import type { Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { PropertyNode, SchemaMeta, SchemaNode, SourceRef } from "../../ir/types.js";
 import type { LoadedDocument } from "../../load/document.js";
+import { DocumentSet } from "../../load/document-set.js";
 import { graphqlJs } from "../../load/graphql.js";
-import { DocumentSet } from "../../load/openapi.js";
 import { nullable, SchemaConverter } from "../openapi/schema.js";
 import { builtInScalar, unmappedScalar, wellKnownScalar } from "./scalars.js";
 

@@ -10,7 +10,7 @@ import type {
 } from "../../ir/types.js";
 import { objectShape, resolveRefs } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
-import type { DocumentSet, OpenApiVersion } from "../../load/openapi.js";
+import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-// ESM resolve hook, registered by src/load.ts through module.register, once per catalog folder.
+// ESM resolve hook, registered by src/load/catalog.ts through module.register, once per catalog folder.
 //
 // A generated catalog can live anywhere (`toolwright generate --out /tmp/x`), and two things then go wrong:
 // - its files sit in no package scope with "type": "module", so Node and tsx would load them as CommonJS;

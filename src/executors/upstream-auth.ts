@@ -1,8 +1,8 @@
-import type { AuthScheme, Source } from "./catalog.js";
-import type { Config } from "./config.js";
-import { formatBytes, ResponseTooLargeError, readLimited } from "./executors/response.js";
-import { rememberSecret } from "./redact.js";
-import { describeSource, resolveValue } from "./values.js";
+import type { AuthScheme, Source } from "../catalog.js";
+import type { Config } from "../config/config.js";
+import { describeSource, resolveValue } from "../config/values.js";
+import { rememberSecret } from "../telemetry/redact.js";
+import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 
 /**
  * Credentials for one source, applied per the binding's `security` alternatives. Credentials come from the

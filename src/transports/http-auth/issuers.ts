@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
-import { formatBytes, ResponseTooLargeError, readLimited } from "../executors/response.js";
-import { isLoopback } from "../transports/http-settings.js";
+import { formatBytes, ResponseTooLargeError, readLimited } from "../../executors/response.js";
+import { isLoopback } from "../http-settings.js";
 
 /**
  * The authorization servers whose tokens this resource accepts. Each issuer's signing keys are found the

@@ -7,20 +7,25 @@ import {
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import type { CatalogTool, JsonSchema } from "./catalog.js";
-import type { CallInput, ClientInfo, Principal } from "./chain.js";
+import type { CatalogTool, JsonSchema } from "../catalog.js";
+import type { CallInput, ClientInfo, Principal } from "../chain.js";
+import type { Config } from "../config/config.js";
+import type { LoadedCatalog } from "../load/catalog.js";
+import { pendingElicitation } from "../policy/index.js";
+import {
+  internalErrorResult,
+  type ResultView,
+  renderToolResult,
+  withHandlerContent,
+} from "../runtime/result.js";
+import { createRuntime, newCorrelationId, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
+import { describeError, logLine } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
-import type { Config } from "./config.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
 import { CALL_TOOL, DESCRIBE_TOOL, discoveryCall, FIND_TOOLS } from "./discovery-call.js";
-import type { LoadedCatalog } from "./load.js";
-import { describeError, logLine } from "./log.js";
 import { paginate } from "./paginate.js";
-import { pendingElicitation } from "./policy/index.js";
 import { createPromptRenderer } from "./prompts.js";
 import { createResourceReader } from "./resources.js";
-import { internalErrorResult, type ResultView, renderToolResult, withHandlerContent } from "./result.js";
-import { createRuntime, newCorrelationId, type Runtime, type RuntimeOptions } from "./runtime.js";
 
 /**
  * The MCP face of a catalog on the SDK's low-level `Server`: lists are precomputed once, in catalog order, and

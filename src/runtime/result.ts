@@ -1,8 +1,8 @@
+import type { CatalogTool, ContentBlock, ResultConfig, ToolOutcome } from "../catalog.js";
+import type { NamedMiddleware } from "../chain.js";
+import { addressable } from "../policy/field-paths.js";
 import { withoutPrototypes } from "./args.js";
-import type { CatalogTool, ContentBlock, ResultConfig, ToolOutcome } from "./catalog.js";
-import type { NamedMiddleware } from "./chain.js";
 import { formatIssues } from "./issues.js";
-import { addressable } from "./policy/field-paths.js";
 import type { SchemaCache } from "./schemas.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { CatalogTool, JsonSchema, ToolAnnotations } from "./catalog.js";
+import type { CatalogTool, JsonSchema, ToolAnnotations } from "../catalog.js";
 
 /**
  * Discovery mode (`toolwright serve <catalog> --discovery`): a catalog of hundreds of tools costs more context

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
-import type { EnvVar } from "./catalog.js";
-import { rememberSecret } from "./redact.js";
+import type { EnvVar } from "../catalog.js";
+import { rememberSecret } from "../telemetry/redact.js";
 
 /**
  * Every env variable a catalog declares is read once at start, typed and checked. A bad value stops the server

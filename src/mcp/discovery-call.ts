@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { formatIssues } from "../runtime/issues.js";
 import { CALL_TOOL, DESCRIBE_TOOL, type Discovery, FIND_TOOLS } from "./discovery.js";
-import { formatIssues } from "./issues.js";
 
 export { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS };
 

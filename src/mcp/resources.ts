@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
-import type { CatalogResourceTemplate, ToolOutcome } from "./catalog.js";
-import type { ClientInfo } from "./chain.js";
-import { compactJson } from "./result.js";
-import type { Runtime } from "./runtime.js";
+import type { CatalogResourceTemplate, ToolOutcome } from "../catalog.js";
+import type { ClientInfo } from "../chain.js";
+import { compactJson } from "../runtime/result.js";
+import type { Runtime } from "../runtime/runtime.js";
 
 /**
  * Resources: static files from the catalog folder, and templates. A tool-bound template runs its tool through

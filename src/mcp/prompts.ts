@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import Handlebars from "handlebars";
-import type { CatalogPrompt } from "./catalog.js";
+import type { CatalogPrompt } from "../catalog.js";
 
 /**
  * Prompts are handlebars templates from the catalog folder, compiled once at start. `strict` makes a template

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { CATALOG_FORMAT, type CatalogDocument, type CatalogModule, type ValueSource } from "./catalog.js";
-import { envNamesOf } from "./values.js";
+import { CATALOG_FORMAT, type CatalogDocument, type CatalogModule, type ValueSource } from "../catalog.js";
+import { envNamesOf } from "../config/values.js";
 
 /**
  * Consistency checks run once at start, so a broken or hand-edited catalog fails before a client connects

@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { register } from "node:module";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { CatalogDocument, CatalogModule } from "./catalog.js";
-import { checkCatalog, checkDocumentShape } from "./catalog-check.js";
+import type { CatalogDocument, CatalogModule } from "../catalog.js";
+import { checkCatalog, checkDocumentShape } from "./check.js";
 
 /**
  * Finding and loading a generated catalog folder: `catalog.json` (data) and `catalog.gen.ts` (schemas and
@@ -27,7 +27,7 @@ export class CatalogLoadError extends Error {
 }
 
 /** toolwright's own folder (the one holding package.json). */
-export const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 function looksLikePath(ref: string): boolean {
   return isAbsolute(ref) || ref.startsWith(".") || ref.includes("/") || ref.includes("\\");
@@ -95,7 +95,7 @@ function registerResolveHooks(dir: string): void {
   const catalogDir = pathToFileURL(join(dir, "/")).href;
   if (hookedDirs.has(catalogDir)) return;
   hookedDirs.add(catalogDir);
-  register(new URL("./load-hooks.mjs", import.meta.url), {
+  register(new URL("./hooks.mjs", import.meta.url), {
     parentURL: import.meta.url,
     data: { anchor: pathToFileURL(join(PACKAGE_ROOT, "package.json")).href, catalogDir },
   });

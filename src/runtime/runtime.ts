@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { parseArgs } from "./args.js";
-import type { Binding, CatalogTool, ToolOutcome } from "./catalog.js";
+import type { Binding, CatalogTool, ToolOutcome } from "../catalog.js";
 import {
   type CallContext,
   type CallEntry,
@@ -10,14 +9,15 @@ import {
   failure,
   type NamedMiddleware,
   type Terminal,
-} from "./chain.js";
-import type { Config } from "./config.js";
-import { createCustomExecutor } from "./executors/custom.js";
-import { createGraphqlExecutor } from "./executors/graphql.js";
-import { createHttpExecutor } from "./executors/http.js";
-import type { LoadedCatalog } from "./load.js";
-import { describeError, logLine } from "./log.js";
-import { createPolicies, type Policies, type PolicyOptions } from "./policy/index.js";
+} from "../chain.js";
+import type { Config } from "../config/config.js";
+import { createCustomExecutor } from "../executors/custom.js";
+import { createGraphqlExecutor } from "../executors/graphql.js";
+import { createHttpExecutor } from "../executors/http.js";
+import type { LoadedCatalog } from "../load/catalog.js";
+import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
+import { describeError, logLine } from "../telemetry/log.js";
+import { parseArgs } from "./args.js";
 import { validateOutput } from "./result.js";
 import { createSchemaCache, type SchemaCache } from "./schemas.js";
 

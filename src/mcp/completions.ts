@@ -1,5 +1,5 @@
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import type { CatalogDocument } from "./catalog.js";
+import type { CatalogDocument } from "../catalog.js";
 
 /**
  * `completion/complete`: suggestions for an argument of a prompt or a resource template, from the value sets the

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { CatalogModule } from "./catalog.js";
+import type { CatalogModule } from "../catalog.js";
 
 /**
  * The generated zod schemas, built on first use and kept. Input objects that would silently strip unknown

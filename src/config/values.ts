@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { ValueSource } from "./catalog.js";
+import type { ValueSource } from "../catalog.js";
 import { type Config, expandHome } from "./config.js";
 
 /**

@@ -1,4 +1,4 @@
-import { failure, type NamedMiddleware } from "./chain.js";
+import { failure, type NamedMiddleware } from "../chain.js";
 import { formatIssues } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
 
