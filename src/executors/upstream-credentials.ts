@@ -1,0 +1,158 @@
+import type { AuthScheme } from "../catalog.js";
+import type { Config } from "../config/config.js";
+import { describeSource, resolveValue } from "../config/values.js";
+import { rememberSecret } from "../telemetry/redact.js";
+
+/**
+ * The per-scheme credential providers: each reads what its scheme needs from the catalog's value sources (env,
+ * files) and says where a static credential goes. OAuth2 tokens are fetched by `upstream-oauth2.ts`.
+ */
+
+export interface AuthPlacement {
+  headers: Array<[string, string]>;
+  query: Array<[string, string]>;
+  cookies: Array<[string, string]>;
+}
+
+/** A credential problem whose message is safe to show: it names variables and schemes, never values. */
+export class AuthError extends Error {
+  constructor(
+    message: string,
+    readonly code: "missing_credentials" | "token_request_failed",
+  ) {
+    super(message);
+    this.name = "AuthError";
+  }
+}
+
+export type ClientCredentials = {
+  kind: "oauth2";
+  scheme: Extract<AuthScheme, { kind: "oauth2ClientCredentials" }>;
+  id: string;
+  secret: string;
+};
+
+export type StaticCredential =
+  | { kind: "bearer"; token: string }
+  | { kind: "apiKey"; in: "header" | "query" | "cookie"; name: string; value: string }
+  | { kind: "basic"; username: string; password: string };
+
+export type ResolvedCredential = StaticCredential | ClientCredentials;
+
+/** The places that were empty, described by name (never by value). */
+export interface MissingCredentials {
+  missing: string[];
+}
+
+type ValueSource = Parameters<typeof resolveValue>[0];
+
+/** Every credential the scheme needs, or the names of the places that were empty. */
+export function resolveCredential(
+  scheme: AuthScheme,
+  config: Config,
+): Promise<ResolvedCredential | MissingCredentials> {
+  switch (scheme.kind) {
+    case "bearer":
+      return resolveBearer(scheme, config);
+    case "apiKey":
+      return resolveApiKey(scheme, config);
+    case "basic":
+      return resolveBasic(scheme, config);
+    case "oauth2ClientCredentials":
+      return resolveClientCredentials(scheme, config);
+  }
+}
+
+/**
+ * One value from its source. Secrets are remembered for redaction; identifiers (user names, client ids) are
+ * not, or every error mentioning a common word like "admin" would be mangled.
+ */
+async function need(source: ValueSource, config: Config, secret = true): Promise<string | undefined> {
+  const value = await resolveValue(source, config);
+  // Rotating: a file-read credential may change on every use (env values are remembered once by config).
+  if (value !== undefined && secret) rememberSecret(value, { rotating: true });
+  return value;
+}
+
+/** The descriptions of the sources whose value is undefined, in the order given. */
+function missingOf(pairs: Array<[string | undefined, ValueSource]>): MissingCredentials {
+  const missing: string[] = [];
+  for (const [value, source] of pairs) if (value === undefined) missing.push(describeSource(source));
+  return { missing };
+}
+
+async function resolveBearer(
+  scheme: Extract<AuthScheme, { kind: "bearer" }>,
+  config: Config,
+): Promise<ResolvedCredential | MissingCredentials> {
+  const token = await need(scheme.token, config);
+  return token === undefined ? { missing: [describeSource(scheme.token)] } : { kind: "bearer", token };
+}
+
+async function resolveApiKey(
+  scheme: Extract<AuthScheme, { kind: "apiKey" }>,
+  config: Config,
+): Promise<ResolvedCredential | MissingCredentials> {
+  const value = await need(scheme.value, config);
+  return value === undefined
+    ? { missing: [describeSource(scheme.value)] }
+    : { kind: "apiKey", in: scheme.in, name: scheme.name, value };
+}
+
+async function resolveBasic(
+  scheme: Extract<AuthScheme, { kind: "basic" }>,
+  config: Config,
+): Promise<ResolvedCredential | MissingCredentials> {
+  const username = await need(scheme.username, config, false);
+  const password = await need(scheme.password, config);
+  if (username === undefined || password === undefined) {
+    return missingOf([
+      [username, scheme.username],
+      [password, scheme.password],
+    ]);
+  }
+  return { kind: "basic", username, password };
+}
+
+async function resolveClientCredentials(
+  scheme: Extract<AuthScheme, { kind: "oauth2ClientCredentials" }>,
+  config: Config,
+): Promise<ResolvedCredential | MissingCredentials> {
+  const id = await need(scheme.clientId, config, false);
+  const secret = await need(scheme.clientSecret, config);
+  if (id === undefined || secret === undefined) {
+    return missingOf([
+      [id, scheme.clientId],
+      [secret, scheme.clientSecret],
+    ]);
+  }
+  return { kind: "oauth2", scheme, id, secret };
+}
+
+/** Puts a credential that needs no request (bearer, basic, API key) where its scheme says. */
+export function placeStaticCredential(credential: StaticCredential, into: AuthPlacement): void {
+  switch (credential.kind) {
+    case "bearer":
+      into.headers.push(["authorization", `Bearer ${headerSafe(credential.token)}`]);
+      return;
+    case "basic": {
+      const pair = Buffer.from(`${credential.username}:${credential.password}`, "utf8").toString("base64");
+      into.headers.push(["authorization", `Basic ${pair}`]);
+      return;
+    }
+    case "apiKey":
+      if (credential.in === "header")
+        into.headers.push([credential.name.toLowerCase(), headerSafe(credential.value)]);
+      else if (credential.in === "query") into.query.push([credential.name, credential.value]);
+      else into.cookies.push([credential.name, credential.value]);
+      return;
+  }
+}
+
+/** A credential with a line break would split the header; refuse it rather than send it. */
+export function headerSafe(value: string): string {
+  if (/[\r\n\0]/.test(value)) {
+    throw new AuthError("a configured credential contains a line break", "missing_credentials");
+  }
+  return value;
+}
