@@ -1,12 +1,66 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test projects (`npx vitest run --project <name>`):
+ * - unit: in-process tables and units, no child processes (`npm run test:fast`, well under a minute);
+ * - e2e: generated servers driven by real MCP clients over stdio/HTTP in front of reference upstreams, CLI runs;
+ * - clients: third-party MCP clients, the Inspector and the conformance suite;
+ * - corpus: real specs from npm packages (generate, type-check, serve);
+ * - package: toolwright and catalogs installed from packed tarballs into empty folders;
+ * - load: replicas, shared state and fault injection.
+ * `npm test` runs them all.
+ */
+const UNIT = [
+  "test/codegen/**/*.test.ts",
+  "test/policy/**/*.test.ts",
+  "test/runtime/**/*.test.ts",
+  "test/graphql/**/*.test.ts",
+  "test/publish/**/*.test.ts",
+  "test/state/**/*.test.ts",
+];
+/** Unit folders' tests that start processes or servers: they belong with the e2e runs. */
+const SPAWNING = [
+  "test/codegen/diagnostics.test.ts",
+  "test/codegen/diff.test.ts",
+  "test/policy/audit-cli.test.ts",
+  "test/runtime/load.test.ts",
+  "test/graphql/e2e.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: 2,
     reporters: ["default"],
+    projects: [
+      { extends: true, test: { name: "unit", include: UNIT, exclude: SPAWNING } },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: [
+            ...SPAWNING,
+            "test/e2e/**/*.test.ts",
+            "test/security/**/*.test.ts",
+            "test/transport/**/*.test.ts",
+            "test/upstreams/**/*.test.ts",
+            "test/docs/**/*.test.ts",
+            "test/cli/**/*.test.ts",
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "clients",
+          include: ["test/clients/**/*.test.ts", "test/inspector/**/*.test.ts", "test/conformance/**/*.test.ts"],
+        },
+      },
+      { extends: true, test: { name: "corpus", include: ["test/corpus/**/*.test.ts"] } },
+      { extends: true, test: { name: "package", include: ["test/package/**/*.test.ts"] } },
+      { extends: true, test: { name: "load", include: ["test/load/**/*.test.ts"] } },
+    ],
   },
 });
