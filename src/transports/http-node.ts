@@ -140,3 +140,8 @@ export function sendJson(
   });
   res.end(text);
 }
+
+/** A JSON-RPC error body for answers given outside the MCP handler (no request id is known). */
+export function jsonRpcError(message: string) {
+  return { jsonrpc: "2.0", error: { code: -32000, message }, id: null };
+}

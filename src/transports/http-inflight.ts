@@ -1,0 +1,99 @@
+import { logLine } from "../telemetry/log.js";
+import type { Principal } from "./http-auth/authenticate.js";
+
+/**
+ * Cross-request cancellation for stateless Streamable HTTP: which calls are in flight on this process, and the
+ * JSON-RPC reading that finds a POST's request id and the ids its `notifications/cancelled` messages name.
+ */
+
+export class CancelledByClient extends Error {
+  constructor() {
+    super("the client cancelled the request");
+    this.name = "CancelledByClient";
+  }
+}
+
+export type RequestId = string | number;
+
+function isRequestId(value: unknown): value is RequestId {
+  return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+}
+
+/**
+ * Whose JSON-RPC ids these are: the static key (every client holding it shares one id space), or a JWT's issuer,
+ * subject and client id. Identifiers only, never the credential.
+ */
+export function principalKey(principal: Principal): string {
+  return principal.kind === "jwt"
+    ? JSON.stringify(["jwt", principal.issuer, principal.subject ?? null, principal.clientId ?? null])
+    : "static-key";
+}
+
+/**
+ * Requests in flight on this process, by principal and JSON-RPC id. In stateless serving a 2025-era client's
+ * `notifications/cancelled` is a POST of its own, served by a fresh server instance that knows nothing of the
+ * call; this is how it still reaches the POST carrying the call (whose abort stops the handler and its upstream
+ * request). A cancellation only ever reaches its own principal's calls. When two of them share the id (two
+ * clients on one static key), it is ambiguous and is ignored rather than stopping the wrong call.
+ */
+export class InflightCalls {
+  private readonly calls = new Map<string, Set<AbortController>>();
+
+  private static key(principal: string, id: RequestId): string {
+    return `${principal}\n${JSON.stringify(id)}`;
+  }
+
+  /** Registers a request; returns its removal. */
+  add(principal: string, id: RequestId, controller: AbortController): () => void {
+    const key = InflightCalls.key(principal, id);
+    const set = this.calls.get(key) ?? new Set<AbortController>();
+    this.calls.set(key, set);
+    set.add(controller);
+    return () => {
+      set.delete(controller);
+      if (set.size === 0 && this.calls.get(key) === set) this.calls.delete(key);
+    };
+  }
+
+  cancel(principal: string, id: RequestId): void {
+    const set = this.calls.get(InflightCalls.key(principal, id));
+    if (!set) return; // finished already, sent to another replica, or never seen: nothing to stop
+    if (set.size > 1) {
+      logLine(
+        `http: a cancellation names request id ${JSON.stringify(id).slice(0, 40)}, which ${set.size} calls in flight from the same client identity share; none was cancelled`,
+      );
+      return;
+    }
+    for (const controller of set) controller.abort(new CancelledByClient());
+  }
+}
+
+/** The body as JSON-RPC, when it is JSON; the SDK answers (and reports) anything else as it always does. */
+export function parseJsonRpc(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The id of a body that is one JSON-RPC request (batches are not tracked: one cancel must not stop the rest). */
+export function requestIdOf(message: unknown): RequestId | undefined {
+  if (message === null || typeof message !== "object" || Array.isArray(message)) return undefined;
+  const { method, id } = message as { method?: unknown; id?: unknown };
+  return typeof method === "string" && isRequestId(id) ? id : undefined;
+}
+
+/** The request ids a body's `notifications/cancelled` messages name. */
+export function cancelledIds(parsed: unknown): RequestId[] {
+  const ids: RequestId[] = [];
+  for (const message of Array.isArray(parsed) ? parsed : [parsed]) {
+    if (message === null || typeof message !== "object") continue;
+    const { method, id, params } = message as { method?: unknown; id?: unknown; params?: unknown };
+    if (method !== "notifications/cancelled" || id !== undefined) continue;
+    const requestId = (params as { requestId?: unknown } | null | undefined)?.requestId;
+    if (isRequestId(requestId)) ids.push(requestId);
+  }
+  return ids;
+}

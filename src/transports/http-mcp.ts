@@ -1,0 +1,212 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import { logLine } from "../telemetry/log.js";
+import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
+import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
+import {
+  CancelledByClient,
+  cancelledIds,
+  type InflightCalls,
+  parseJsonRpc,
+  principalKey,
+  requestIdOf,
+} from "./http-inflight.js";
+import {
+  BodyTooLargeError,
+  jsonRpcError,
+  readBody,
+  sendJson,
+  sendWebResponse,
+  toWebRequest,
+} from "./http-node.js";
+import type { HttpSettings } from "./http-settings.js";
+import type { ActiveRequests } from "./http-shutdown.js";
+
+/**
+ * One request to the MCP endpoint: authentication (401/403 with an RFC 9728 challenge, 503 when a token cannot
+ * be verified), the body bound (413), cancellation tracking, then the SDK's handler under a per-request timeout.
+ */
+
+export type McpHandler = ReturnType<typeof createMcpHandler>;
+
+export interface McpEndpoint {
+  handler: McpHandler;
+  authenticate: Authenticator;
+  settings: HttpSettings;
+  requests: ActiveRequests;
+  calls: InflightCalls;
+  /** The metadata document's URL, for challenges (known once the listener is up). */
+  metadataUrl(): string;
+  /** The URL handed to the SDK as the request's (the resource's origin and the MCP path). */
+  requestUrl(): string;
+}
+
+class RequestTimeout extends Error {
+  constructor() {
+    super("request timed out");
+    this.name = "RequestTimeout";
+  }
+}
+
+export async function serveMcp(
+  endpoint: McpEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const decision = await endpoint.authenticate(req.headers.authorization);
+  if (!decision.ok) return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
+  return serveAuthenticated(endpoint, req, res, decision.principal);
+}
+
+function refuseUnauthenticated(
+  res: ServerResponse,
+  decision: Exclude<AuthDecision, { ok: true }>,
+  metadataUrl: string,
+) {
+  if ("unavailable" in decision) {
+    logLine(`http: cannot verify an access token: ${decision.unavailable}`);
+    return sendJson(res, 503, {
+      error: "temporarily_unavailable",
+      error_description: "the access token cannot be verified right now",
+    });
+  }
+  const { challenge } = decision;
+  res.setHeader("www-authenticate", wwwAuthenticate(challenge, metadataUrl));
+  // node reads and drops the unread body after the response (bounded by the request timeout).
+  return sendJson(res, challenge.status, challengeBody(challenge));
+}
+
+async function serveAuthenticated(
+  endpoint: McpEndpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  principal: Principal,
+): Promise<void> {
+  const { settings, requests } = endpoint;
+  const caller = principalKey(principal);
+  const controller = new AbortController();
+  requests.add(controller);
+  const timer = setTimeout(() => controller.abort(new RequestTimeout()), settings.requestTimeoutMs);
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  let untrack: (() => void) | undefined;
+  try {
+    let body: Buffer | undefined;
+    let parsed: unknown;
+    if (req.method === "POST") {
+      body = await readBoundedBody(req, res, settings.maxBodyBytes);
+      if (body === undefined) return;
+      parsed = parseJsonRpc(body);
+      untrack = trackCall(endpoint.calls, caller, parsed, controller);
+    }
+    const request = toWebRequest(req, endpoint.requestUrl(), body, controller.signal);
+    const response = await handleUntilAborted(
+      endpoint.handler,
+      request,
+      principal,
+      parsed,
+      controller.signal,
+    );
+    if (!response) return answerAborted(res, controller.signal.reason, settings.requestTimeoutMs);
+    // A cancelled call's stream ends here too: aborting the request tears its server instance down.
+    await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {});
+  } finally {
+    untrack?.();
+    clearTimeout(timer);
+    requests.delete(controller);
+  }
+}
+
+/** The POST body, or undefined once a 413 has been sent for one over the bound. */
+async function readBoundedBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBodyBytes: number,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      sendJson(res, 413, jsonRpcError(`Payload Too Large: the request body is over ${maxBodyBytes} bytes`));
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Applies the body's cancellations, then registers its own request id; returns the registration's removal. */
+function trackCall(
+  calls: InflightCalls,
+  caller: string,
+  parsed: unknown,
+  controller: AbortController,
+): (() => void) | undefined {
+  for (const id of cancelledIds(parsed)) calls.cancel(caller, id);
+  const id = requestIdOf(parsed);
+  return id !== undefined ? calls.add(caller, id, controller) : undefined;
+}
+
+/** The handler's response, or undefined once the request is aborted (timeout, cancellation, client gone). */
+function handleUntilAborted(
+  handler: McpHandler,
+  request: Request,
+  principal: Principal,
+  parsed: unknown,
+  signal: AbortSignal,
+): Promise<Response | undefined> {
+  const aborted = new Promise<undefined>((resolve) =>
+    signal.addEventListener("abort", () => resolve(undefined), { once: true }),
+  );
+  return Promise.race([
+    handler.fetch(request, {
+      authInfo: authInfoOf(principal),
+      // Parsed once, here; the handler does not parse it again.
+      ...(parsed !== undefined ? { parsedBody: parsed } : {}),
+    }),
+    aborted,
+  ]);
+}
+
+function answerAborted(res: ServerResponse, reason: unknown, requestTimeoutMs: number) {
+  if (reason instanceof RequestTimeout) {
+    logLine(`http: a request ran over ${requestTimeoutMs} ms and was aborted`);
+    return sendJson(res, 503, jsonRpcError("the request timed out"));
+  }
+  if (reason instanceof CancelledByClient) return endWithoutResponse(res);
+  return; // client gone
+}
+
+/**
+ * What handlers learn about the caller: identifiers for the audit log. The SDK's `token` field stays empty: the
+ * credential never travels past the gate that checked it.
+ */
+function authInfoOf(principal: Principal): AuthInfo {
+  const who =
+    principal.kind === "jwt"
+      ? {
+          kind: principal.kind,
+          issuer: principal.issuer,
+          ...(principal.subject !== undefined ? { subject: principal.subject } : {}),
+          ...(principal.clientId !== undefined ? { clientId: principal.clientId } : {}),
+        }
+      : { kind: principal.kind };
+  return {
+    token: "",
+    clientId: principal.kind === "jwt" ? (principal.clientId ?? principal.subject ?? "") : "static-key",
+    scopes: principal.kind === "jwt" ? [...principal.scopes] : [],
+    ...(principal.kind === "jwt" ? { expiresAt: principal.expiresAt } : {}),
+    extra: { principal: who },
+  };
+}
+
+/**
+ * A cancelled request gets no JSON-RPC response (the client has forgotten its id): an event stream that ends
+ * without events, exactly what the client sees when the cancellation lands after the stream has started.
+ */
+function endWithoutResponse(res: ServerResponse): void {
+  if (!res.headersSent) {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform" });
+  }
+  res.end();
+}

@@ -1,0 +1,63 @@
+import type { Server } from "node:http";
+import { logLine } from "../telemetry/log.js";
+
+/** The MCP requests being served, and the graceful stop that waits for them (up to a grace period). */
+export class ActiveRequests {
+  private readonly controllers = new Set<AbortController>();
+  private drained: (() => void) | undefined;
+  /** Set once shutdown starts: new requests are refused, responses ask to close the connection. */
+  draining = false;
+
+  get size(): number {
+    return this.controllers.size;
+  }
+
+  add(controller: AbortController): void {
+    this.controllers.add(controller);
+  }
+
+  delete(controller: AbortController): void {
+    this.controllers.delete(controller);
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.draining && this.controllers.size === 0) this.drained?.();
+  }
+
+  /** Waits for every active request; after `graceMs` the rest are aborted. */
+  async finishWithin(graceMs: number): Promise<void> {
+    const finished = new Promise<void>((resolve) => {
+      this.drained = resolve;
+      this.settle();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), graceMs);
+    });
+    if ((await Promise.race([finished, grace])) === "timeout") {
+      logLine(`http: ${this.controllers.size} request(s) still running after ${graceMs} ms; aborting them`);
+      for (const controller of this.controllers) controller.abort();
+    }
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops accepting, lets active requests finish within the grace period, closes the MCP handler, then every
+ * connection.
+ */
+export async function drainAndClose(
+  server: Server,
+  handler: { close(): Promise<unknown> },
+  requests: ActiveRequests,
+  graceMs: number,
+): Promise<void> {
+  requests.draining = true;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await requests.finishWithin(graceMs);
+  await handler.close().catch(() => {});
+  server.closeAllConnections();
+  await closed;
+}
