@@ -1,31 +1,23 @@
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
-  inputRequired,
-  ProtocolError,
-  ProtocolErrorCode,
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import type { CatalogTool, JsonSchema } from "../catalog.js";
-import type { CallInput, ClientInfo, Principal } from "../chain.js";
+import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
-import { pendingElicitation } from "../policy/index.js";
-import {
-  internalErrorResult,
-  type ResultView,
-  renderToolResult,
-  withHandlerContent,
-} from "../runtime/result.js";
-import { createRuntime, newCorrelationId, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
+import type { ResultView } from "../runtime/result.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
-import { CALL_TOOL, DESCRIBE_TOOL, discoveryCall, FIND_TOOLS } from "./discovery-call.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
+import { printable, safeProtocolError } from "./protocol-errors.js";
 import { createResourceReader } from "./resources.js";
+import { handleToolCall, type ToolCallConnection, type ToolCallSurface } from "./tool-call.js";
 
 /**
  * The MCP face of a catalog on the SDK's low-level `Server`: lists are precomputed once, in catalog order, and
@@ -89,6 +81,24 @@ function listedTools(
 }
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
+  const surface = prepareSurface(runtime, options);
+  return ({ era }) => {
+    const server = newSdkServer(runtime.catalog.doc);
+    const connection: ToolCallConnection = { server, client: clientInfoReader(server, era) };
+    registerToolHandlers(server, surface, connection);
+    registerResourceHandlers(server, surface, connection);
+    registerPromptHandlers(server, surface);
+    server.setRequestHandler("completion/complete", async (request) =>
+      surface.complete(request.params.ref as CompletionRef, request.params.argument),
+    );
+    return server;
+  };
+}
+
+/** What every connection serves, computed once per runtime: lists in catalog order and their readers. */
+type Surface = ReturnType<typeof prepareSurface>;
+
+function prepareSurface(runtime: Runtime, options: ServerOptions) {
   const { doc, dir } = runtime.catalog;
   // Catalogs generated before the result section existed render plain results.
   const resultEnvelope: ResultView["envelope"] = doc.result?.envelope ?? "plain";
@@ -111,193 +121,99 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
   const prompts = createPromptRenderer(dir, doc.prompts);
   const promptList = prompts.list();
   const complete = createCompleter(doc);
-
-  return ({ era }) => {
-    const server = new Server(
-      {
-        name: doc.server.name,
-        version: doc.server.version,
-        ...(doc.server.title ? { title: doc.server.title } : {}),
-      },
-      {
-        capabilities: { tools: {}, resources: {}, prompts: {}, completions: {} },
-        ...(doc.server.instructions ? { instructions: doc.server.instructions } : {}),
-      },
-    );
-    server.onerror = (error) => logLine(`protocol error: ${describeError(error)}`);
-
-    const client = (ctx: ServerContext): ClientInfo => {
-      const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
-      const capabilities = (
-        era === "modern" ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.getClientCapabilities()
-      ) as Record<string, unknown> | undefined;
-      const implementation = (
-        era === "modern" ? envelope[CLIENT_INFO_META_KEY] : server.getClientVersion()
-      ) as { name?: string; version?: string } | undefined;
-      const info: ClientInfo = { capabilities, era };
-      const principal = ctx.http?.authInfo?.extra?.principal as Principal | undefined;
-      if (principal) info.principal = principal;
-      if (implementation?.name) info.name = implementation.name;
-      if (implementation?.version) info.version = implementation.version;
-      return info;
-    };
-
-    server.setRequestHandler("tools/list", async (request) => {
-      const page = paginate(toolList, request.params?.cursor, pageSize, "tools");
-      return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    server.setRequestHandler("tools/call", async (request, ctx) => {
-      let name = request.params.name;
-      let rawArgs = request.params.arguments;
-      if (discovery && (name === FIND_TOOLS || name === DESCRIBE_TOOL || name === CALL_TOOL)) {
-        const answer = discoveryCall(discovery, name, rawArgs);
-        if ("result" in answer) return answer.result;
-        name = answer.name;
-        rawArgs = answer.arguments;
-      }
-      const tool = runtime.tools.get(name);
-      if (!tool || !listedNames.has(name)) {
-        // A denied tool still goes through the chain, which refuses it, so the audit log records the attempt;
-        // the client gets the answer a name that does not exist gets.
-        if (tool && policy.denied(tool)) {
-          await runtime.call({
-            tool,
-            calledAs: name,
-            entry: "tools/call",
-            rawArgs,
-            client: client(ctx),
-            signal: ctx.mcpReq.signal,
-            requestId: ctx.mcpReq.id,
-          });
-        }
-        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${printable(name)}`);
-      }
-      const progressToken = ctx.mcpReq._meta?.progressToken;
-      try {
-        const { outcome, ctx: call } = await runtime.call({
-          tool,
-          calledAs: name,
-          entry: "tools/call",
-          rawArgs,
-          client: client(ctx),
-          signal: ctx.mcpReq.signal,
-          requestId: ctx.mcpReq.id,
-          ...inputOf(ctx),
-          progress: async (progress, total, message) => {
-            if (progressToken === undefined) return;
-            const params = {
-              progressToken,
-              progress,
-              ...(total !== undefined ? { total } : {}),
-              ...(message !== undefined ? { message } : {}),
-            };
-            await ctx.mcpReq.notify({ method: "notifications/progress", params }).catch(() => {});
-          },
-        });
-        // Confirmation through elicitation: an `input_required` round; the client (or, for legacy clients, the
-        // SDK) asks the user and repeats the call with the answer and this state.
-        const pending = pendingElicitation(call);
-        if (pending) {
-          return inputRequired({
-            inputRequests: {
-              [pending.key]: inputRequired.elicit({
-                message: pending.message,
-                requestedSchema: pending.requestedSchema,
-              }),
-            },
-            requestState: pending.state,
-          });
-        }
-        const rendered = renderToolResult(outcome, tool, call.correlationId, {
-          envelope: resultEnvelope,
-          meta: {
-            tool: tool.name,
-            ...(name !== tool.name ? { called_as: name } : {}),
-            ...(call.upstream.lastStatus !== undefined ? { upstream_status: call.upstream.lastStatus } : {}),
-            duration_ms: Date.now() - call.startedAt,
-          },
-        });
-        return server.projectCallToolResult(withHandlerContent(rendered, outcome), policy.outputSchema(tool));
-      } catch (error) {
-        const correlationId = newCorrelationId();
-        logLine(
-          `internal error (correlation id ${correlationId}) in tools/call ${name}: ${describeError(error)}`,
-        );
-        return internalErrorResult(correlationId, {
-          envelope: resultEnvelope,
-          meta: { tool: tool.name },
-        });
-      }
-    });
-
-    server.setRequestHandler("resources/list", async (request) => {
-      const page = paginate(resourceList, request.params?.cursor, pageSize, "resources");
-      return { resources: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    server.setRequestHandler("resources/templates/list", async (request) => {
-      const page = paginate(templateList, request.params?.cursor, pageSize, "templates");
-      return { resourceTemplates: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    server.setRequestHandler("resources/read", async (request, ctx) => {
-      try {
-        const contents = await resources.read({
-          uri: request.params.uri,
-          client: client(ctx),
-          signal: ctx.mcpReq.signal,
-          requestId: ctx.mcpReq.id,
-        });
-        return { contents };
-      } catch (error) {
-        throw safeProtocolError(error, `resources/read ${printable(request.params.uri)}`);
-      }
-    });
-
-    server.setRequestHandler("prompts/list", async (request) => {
-      const page = paginate(promptList, request.params?.cursor, pageSize, "prompts");
-      return { prompts: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    });
-
-    server.setRequestHandler("prompts/get", async (request) => {
-      try {
-        return prompts.get(request.params.name, request.params.arguments);
-      } catch (error) {
-        throw safeProtocolError(error, `prompts/get ${printable(request.params.name)}`);
-      }
-    });
-
-    server.setRequestHandler("completion/complete", async (request) =>
-      complete(request.params.ref as CompletionRef, request.params.argument),
-    );
-
-    return server;
+  const toolCalls: ToolCallSurface = { runtime, discovery, listedNames, resultEnvelope };
+  return {
+    ...toolCalls,
+    pageSize,
+    toolList,
+    resources,
+    resourceList,
+    templateList,
+    prompts,
+    promptList,
+    complete,
   };
 }
 
-/** The answers and echoed state of a retried `tools/call` (both client-controlled; the policy verifies them). */
-function inputOf(ctx: ServerContext): { input?: CallInput } {
-  const state = ctx.mcpReq.requestState<unknown>();
-  const input: CallInput = {};
-  if (ctx.mcpReq.inputResponses !== undefined) input.responses = ctx.mcpReq.inputResponses;
-  if (typeof state === "string") input.state = state;
-  return input.responses !== undefined || input.state !== undefined ? { input } : {};
+function newSdkServer(doc: LoadedCatalog["doc"]): Server {
+  const server = new Server(
+    {
+      name: doc.server.name,
+      version: doc.server.version,
+      ...(doc.server.title ? { title: doc.server.title } : {}),
+    },
+    {
+      capabilities: { tools: {}, resources: {}, prompts: {}, completions: {} },
+      ...(doc.server.instructions ? { instructions: doc.server.instructions } : {}),
+    },
+  );
+  server.onerror = (error) => logLine(`protocol error: ${describeError(error)}`);
+  return server;
 }
 
-/** Exception text reaches the client verbatim, so only our own protocol errors pass; the rest is logged. */
-function safeProtocolError(error: unknown, what: string): Error {
-  if (error instanceof ProtocolError) return error;
-  const correlationId = newCorrelationId();
-  logLine(`internal error (correlation id ${correlationId}) in ${what}: ${describeError(error)}`);
-  return new ProtocolError(
-    ProtocolErrorCode.InternalError,
-    `internal error (correlation id ${correlationId})`,
+/** Who is calling: capabilities and implementation (from the request envelope in the modern era), principal. */
+function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: ServerContext) => ClientInfo {
+  return (ctx) => {
+    const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
+    const capabilities = (
+      era === "modern" ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.getClientCapabilities()
+    ) as Record<string, unknown> | undefined;
+    const implementation = (era === "modern" ? envelope[CLIENT_INFO_META_KEY] : server.getClientVersion()) as
+      | { name?: string; version?: string }
+      | undefined;
+    const info: ClientInfo = { capabilities, era };
+    const principal = ctx.http?.authInfo?.extra?.principal as Principal | undefined;
+    if (principal) info.principal = principal;
+    if (implementation?.name) info.name = implementation.name;
+    if (implementation?.version) info.version = implementation.version;
+    return info;
+  };
+}
+
+function registerToolHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
+  server.setRequestHandler("tools/list", async (request) => {
+    const page = paginate(surface.toolList, request.params?.cursor, surface.pageSize, "tools");
+    return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
+  server.setRequestHandler("tools/call", async (request, ctx) =>
+    handleToolCall(surface, connection, request.params, ctx),
   );
 }
 
-/** Echoes a client-sent name in an error without letting it carry control characters or bulk. */
-function printable(text: string): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, "?");
-  return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
+function registerResourceHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
+  server.setRequestHandler("resources/list", async (request) => {
+    const page = paginate(surface.resourceList, request.params?.cursor, surface.pageSize, "resources");
+    return { resources: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
+  server.setRequestHandler("resources/templates/list", async (request) => {
+    const page = paginate(surface.templateList, request.params?.cursor, surface.pageSize, "templates");
+    return { resourceTemplates: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
+  server.setRequestHandler("resources/read", async (request, ctx) => {
+    try {
+      const contents = await surface.resources.read({
+        uri: request.params.uri,
+        client: connection.client(ctx),
+        signal: ctx.mcpReq.signal,
+        requestId: ctx.mcpReq.id,
+      });
+      return { contents };
+    } catch (error) {
+      throw safeProtocolError(error, `resources/read ${printable(request.params.uri)}`);
+    }
+  });
+}
+
+function registerPromptHandlers(server: Server, surface: Surface): void {
+  server.setRequestHandler("prompts/list", async (request) => {
+    const page = paginate(surface.promptList, request.params?.cursor, surface.pageSize, "prompts");
+    return { prompts: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
+  server.setRequestHandler("prompts/get", async (request) => {
+    try {
+      return surface.prompts.get(request.params.name, request.params.arguments);
+    } catch (error) {
+      throw safeProtocolError(error, `prompts/get ${printable(request.params.name)}`);
+    }
+  });
 }

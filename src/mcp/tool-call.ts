@@ -1,0 +1,168 @@
+import {
+  inputRequired,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Server,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import type { CatalogTool, ToolOutcome } from "../catalog.js";
+import type { CallContext, CallInput, ClientInfo } from "../chain.js";
+import { pendingElicitation } from "../policy/index.js";
+import {
+  internalErrorResult,
+  type ResultView,
+  renderToolResult,
+  withHandlerContent,
+} from "../runtime/result.js";
+import { newCorrelationId, type Runtime } from "../runtime/runtime.js";
+import { describeError, logLine } from "../telemetry/log.js";
+import type { Discovery } from "./discovery.js";
+import { CALL_TOOL, DESCRIBE_TOOL, discoveryCall, FIND_TOOLS } from "./discovery-call.js";
+import { printable } from "./protocol-errors.js";
+
+/**
+ * `tools/call`: discovery's meta tools, unknown and denied names, then one call through the runtime's chain,
+ * answered with an elicitation round, the rendered result, or an internal-error result.
+ */
+
+export interface ToolCallSurface {
+  runtime: Runtime;
+  discovery: Discovery | undefined;
+  /** The names `tools/list` shows (aliases included); anything else is answered as unknown. */
+  listedNames: ReadonlySet<string>;
+  resultEnvelope: ResultView["envelope"];
+}
+
+export interface ToolCallConnection {
+  server: Server;
+  client: (ctx: ServerContext) => ClientInfo;
+}
+
+export async function handleToolCall(
+  surface: ToolCallSurface,
+  connection: ToolCallConnection,
+  params: { name: string; arguments?: unknown },
+  ctx: ServerContext,
+) {
+  let name = params.name;
+  let rawArgs = params.arguments;
+  if (surface.discovery && (name === FIND_TOOLS || name === DESCRIBE_TOOL || name === CALL_TOOL)) {
+    const answer = discoveryCall(surface.discovery, name, rawArgs);
+    if ("result" in answer) return answer.result;
+    name = answer.name;
+    rawArgs = answer.arguments;
+  }
+  const tool = surface.runtime.tools.get(name);
+  if (!tool || !surface.listedNames.has(name)) {
+    return refuseUnlistedTool(surface.runtime, connection, tool, name, rawArgs, ctx);
+  }
+  const progress = progressReporter(ctx);
+  try {
+    const { outcome, ctx: call } = await surface.runtime.call({
+      tool,
+      calledAs: name,
+      entry: "tools/call",
+      rawArgs,
+      client: connection.client(ctx),
+      signal: ctx.mcpReq.signal,
+      requestId: ctx.mcpReq.id,
+      ...inputOf(ctx),
+      progress,
+    });
+    return answerCall(surface, connection.server, { tool, name, outcome, call });
+  } catch (error) {
+    const correlationId = newCorrelationId();
+    logLine(
+      `internal error (correlation id ${correlationId}) in tools/call ${name}: ${describeError(error)}`,
+    );
+    return internalErrorResult(correlationId, {
+      envelope: surface.resultEnvelope,
+      meta: { tool: tool.name },
+    });
+  }
+}
+
+/**
+ * A name `tools/list` does not show. A denied tool still goes through the chain, which refuses it, so the audit
+ * log records the attempt; the client gets the answer a name that does not exist gets.
+ */
+async function refuseUnlistedTool(
+  runtime: Runtime,
+  connection: ToolCallConnection,
+  tool: CatalogTool | undefined,
+  name: string,
+  rawArgs: unknown,
+  ctx: ServerContext,
+): Promise<never> {
+  if (tool && runtime.policy.denied(tool)) {
+    await runtime.call({
+      tool,
+      calledAs: name,
+      entry: "tools/call",
+      rawArgs,
+      client: connection.client(ctx),
+      signal: ctx.mcpReq.signal,
+      requestId: ctx.mcpReq.id,
+    });
+  }
+  throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${printable(name)}`);
+}
+
+/** Sends `notifications/progress` when the request carried a progress token; a no-op otherwise. */
+function progressReporter(ctx: ServerContext): CallContext["progress"] {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  return async (progress, total, message) => {
+    if (progressToken === undefined) return;
+    const params = {
+      progressToken,
+      progress,
+      ...(total !== undefined ? { total } : {}),
+      ...(message !== undefined ? { message } : {}),
+    };
+    await ctx.mcpReq.notify({ method: "notifications/progress", params }).catch(() => {});
+  };
+}
+
+/** The answer to a finished call: an elicitation round when confirmation is pending, else its result. */
+function answerCall(
+  surface: ToolCallSurface,
+  server: Server,
+  { tool, name, outcome, call }: { tool: CatalogTool; name: string; outcome: ToolOutcome; call: CallContext },
+) {
+  // Confirmation through elicitation: an `input_required` round; the client (or, for legacy clients, the
+  // SDK) asks the user and repeats the call with the answer and this state.
+  const pending = pendingElicitation(call);
+  if (pending) {
+    return inputRequired({
+      inputRequests: {
+        [pending.key]: inputRequired.elicit({
+          message: pending.message,
+          requestedSchema: pending.requestedSchema,
+        }),
+      },
+      requestState: pending.state,
+    });
+  }
+  const rendered = renderToolResult(outcome, tool, call.correlationId, {
+    envelope: surface.resultEnvelope,
+    meta: {
+      tool: tool.name,
+      ...(name !== tool.name ? { called_as: name } : {}),
+      ...(call.upstream.lastStatus !== undefined ? { upstream_status: call.upstream.lastStatus } : {}),
+      duration_ms: Date.now() - call.startedAt,
+    },
+  });
+  return server.projectCallToolResult(
+    withHandlerContent(rendered, outcome),
+    surface.runtime.policy.outputSchema(tool),
+  );
+}
+
+/** The answers and echoed state of a retried `tools/call` (both client-controlled; the policy verifies them). */
+function inputOf(ctx: ServerContext): { input?: CallInput } {
+  const state = ctx.mcpReq.requestState<unknown>();
+  const input: CallInput = {};
+  if (ctx.mcpReq.inputResponses !== undefined) input.responses = ctx.mcpReq.inputResponses;
+  if (typeof state === "string") input.state = state;
+  return input.responses !== undefined || input.state !== undefined ? { input } : {};
+}
