@@ -59,109 +59,21 @@ export const MIN_CONFIRM_SECRET = 16;
 
 export function resolvePolicySettings(doc: CatalogDocument, config: Config): PolicySettings {
   const policy = doc.policy ?? DEFAULT_POLICY;
-  const problems: string[] = [];
+  const env = new PolicyEnv(config);
 
-  const declared = (env: string | undefined, what: string): env is string => {
-    if (env === undefined) return false;
-    if (config.declares(env)) return true;
-    problems.push(`${env}: named by the catalog's policy (${what}) but not declared; regenerate the catalog`);
-    return false;
-  };
-  const bool = (env: string | undefined, what: string): Switch | undefined => {
-    if (!declared(env, what)) return undefined;
-    const value = config.get(env);
-    if (value !== undefined && typeof value !== "boolean") {
-      problems.push(`${env}: the catalog declares it as ${typeof value}, but ${what} needs a boolean`);
-      return undefined;
-    }
-    return { env, on: value === true };
-  };
-  const text = (env: string | undefined, what: string): Lock | undefined => {
-    if (!declared(env, what)) return undefined;
-    const value = config.text(env);
-    if (value === undefined) return undefined;
-    if (/[\u0000-\u001f\u007f]/.test(value) || value.trim() !== value) {
-      problems.push(`${env}: must not contain control characters or surrounding whitespace`);
-      return undefined;
-    }
-    return { env, value };
-  };
-  const list = (env: string | undefined, what: string): readonly string[] | undefined => {
-    if (!declared(env, what)) return undefined;
-    const value = config.get(env);
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value)) {
-      problems.push(`${env}: the catalog declares it as ${typeof value}, but ${what} needs a list`);
-      return undefined;
-    }
-    return value as readonly string[];
-  };
-  const prefixes = (env: string | undefined, what: string): Segments[] | undefined => {
-    const items = list(env, what);
-    if (items === undefined) return undefined;
-    const out: Segments[] = [];
-    for (const item of items) {
-      const parsed = parsePrefix(item, { leadingSlash: true });
-      if (!parsed.ok) problems.push(`${env}: item ${JSON.stringify(item)} ${parsed.problem}`);
-      else if (parsed.segments.length === 0)
-        problems.push(`${env}: item ${JSON.stringify(item)} names no path (to cover every path, unset it)`);
-      else if (what === "denied paths" && hasAmbiguousCase(parsed.segments))
-        // A server may fold `straße` to `strasse`: a deny entry must be matchable by plain lower-casing.
-        problems.push(
-          `${env}: item ${JSON.stringify(item)} holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı), which a deny list cannot match reliably; write the prefix without it`,
-        );
-      else out.push(parsed.segments);
-    }
-    return out;
-  };
-
-  const readOnly = bool(policy.readOnly?.env, "read-only");
-  const mask = bool(policy.maskValues?.env, "masking");
-  const allow = prefixes(policy.allowedPaths?.env, "allowed paths");
-  const deny = prefixes(policy.deniedPaths?.env, "denied paths");
-  const tenant = text(policy.tenant?.env, "tenant lock");
-  const partner = text(policy.partner?.env, "partner lock");
-
-  const byName = new Map<string, CatalogTool>();
-  for (const tool of doc.tools) for (const name of [tool.name, ...tool.aliases]) byName.set(name, tool);
-  const deniedTools = new Map<string, string>();
-  for (const name of policy.deniedTools.tools) {
-    const tool = byName.get(name);
-    if (tool) deniedTools.set(tool.name, "manifest policy.denied_tools");
-  }
-  const deniedEnv = policy.deniedTools.env;
-  for (const name of list(deniedEnv, "denied tools") ?? []) {
-    const tool = byName.get(name);
-    // An unknown name is most likely a typo; starting anyway would leave the intended tool available.
-    if (!tool) problems.push(`${deniedEnv}: ${JSON.stringify(name)} is not a tool of catalog ${doc.catalog}`);
-    else if (!deniedTools.has(tool.name)) deniedTools.set(tool.name, `${deniedEnv}`);
-  }
-
-  let secretKeyPattern = /$^/;
-  try {
-    secretKeyPattern = new RegExp(policy.secretKeyPattern, "i");
-  } catch {
-    problems.push("the catalog's policy.secret_key_pattern is not a valid regular expression; regenerate it");
-  }
-
+  const readOnly = env.bool(policy.readOnly?.env, "read-only");
+  const mask = env.bool(policy.maskValues?.env, "masking");
+  const allow = env.prefixes(policy.allowedPaths?.env, "allowed paths");
+  const deny = env.prefixes(policy.deniedPaths?.env, "denied paths");
+  const tenant = env.text(policy.tenant?.env, "tenant lock");
+  const partner = env.text(policy.partner?.env, "partner lock");
+  const deniedTools = resolveDeniedTools(doc, policy, env);
+  const secretKeyPattern = compileSecretKeyPattern(policy, env.problems);
   const secretEnv = policy.confirmation.secretEnv;
-  let secret: string | undefined;
-  if (declared(secretEnv, "confirmation secret")) {
-    secret = config.text(secretEnv);
-    if (secret !== undefined && secret.length < MIN_CONFIRM_SECRET) {
-      problems.push(
-        `${secretEnv}: must be at least ${MIN_CONFIRM_SECRET} characters (it signs confirmation tokens)`,
-      );
-    }
-  }
-  const auditSwitch = bool(policy.audit.enabledEnv, "audit");
-  // The switch decides when it has a value (set, or its declared default); otherwise the manifest's default.
-  const auditEnabled =
-    auditSwitch && config.get(auditSwitch.env) !== undefined ? auditSwitch.on : policy.audit.enabledByDefault;
-  const fileEnv = policy.audit.fileEnv;
-  const auditFile = declared(fileEnv, "audit file") ? config.text(fileEnv) : undefined;
+  const secret = readConfirmationSecret(secretEnv, env, config);
+  const audit = resolveAudit(policy, env, config);
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (env.problems.length > 0) throw new ConfigError(env.problems);
 
   // One derivation per purpose, bound to the catalog: a secret shared by two catalogs signs different tokens.
   const root = secret ?? randomBytes(32).toString("base64");
@@ -181,12 +93,7 @@ export function resolvePolicySettings(doc: CatalogDocument, config: Config): Pol
       shared: secret !== undefined,
       ...(secretEnv ? { secretEnv } : {}),
     },
-    audit: {
-      enabled: auditEnabled,
-      ...(auditSwitch ? { env: auditSwitch.env } : {}),
-      ...(auditFile !== undefined ? { file: auditFile } : {}),
-      ...(fileEnv ? { fileEnv } : {}),
-    },
+    audit,
     fingerprintKey: derive("audit fingerprint"),
   };
   if (readOnly) settings.readOnly = readOnly;
@@ -196,4 +103,133 @@ export function resolvePolicySettings(doc: CatalogDocument, config: Config): Pol
   if (tenant) settings.tenant = tenant;
   if (partner) settings.partner = partner;
   return settings;
+}
+
+/** Reads the env variables the policy names, each checked for its purpose; every problem is collected. */
+class PolicyEnv {
+  readonly problems: string[] = [];
+
+  constructor(private readonly config: Config) {}
+
+  declared(env: string | undefined, what: string): env is string {
+    if (env === undefined) return false;
+    if (this.config.declares(env)) return true;
+    this.problems.push(
+      `${env}: named by the catalog's policy (${what}) but not declared; regenerate the catalog`,
+    );
+    return false;
+  }
+
+  bool(env: string | undefined, what: string): Switch | undefined {
+    if (!this.declared(env, what)) return undefined;
+    const value = this.config.get(env);
+    if (value !== undefined && typeof value !== "boolean") {
+      this.problems.push(`${env}: the catalog declares it as ${typeof value}, but ${what} needs a boolean`);
+      return undefined;
+    }
+    return { env, on: value === true };
+  }
+
+  text(env: string | undefined, what: string): Lock | undefined {
+    if (!this.declared(env, what)) return undefined;
+    const value = this.config.text(env);
+    if (value === undefined) return undefined;
+    if (/[\u0000-\u001f\u007f]/.test(value) || value.trim() !== value) {
+      this.problems.push(`${env}: must not contain control characters or surrounding whitespace`);
+      return undefined;
+    }
+    return { env, value };
+  }
+
+  list(env: string | undefined, what: string): readonly string[] | undefined {
+    if (!this.declared(env, what)) return undefined;
+    const value = this.config.get(env);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) {
+      this.problems.push(`${env}: the catalog declares it as ${typeof value}, but ${what} needs a list`);
+      return undefined;
+    }
+    return value as readonly string[];
+  }
+
+  prefixes(env: string | undefined, what: string): Segments[] | undefined {
+    const items = this.list(env, what);
+    if (items === undefined) return undefined;
+    const out: Segments[] = [];
+    for (const item of items) {
+      const parsed = parsePrefix(item, { leadingSlash: true });
+      if (!parsed.ok) this.problems.push(`${env}: item ${JSON.stringify(item)} ${parsed.problem}`);
+      else if (parsed.segments.length === 0)
+        this.problems.push(
+          `${env}: item ${JSON.stringify(item)} names no path (to cover every path, unset it)`,
+        );
+      else if (what === "denied paths" && hasAmbiguousCase(parsed.segments))
+        // A server may fold `straße` to `strasse`: a deny entry must be matchable by plain lower-casing.
+        this.problems.push(
+          `${env}: item ${JSON.stringify(item)} holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı), which a deny list cannot match reliably; write the prefix without it`,
+        );
+      else out.push(parsed.segments);
+    }
+    return out;
+  }
+}
+
+/** Denied tool name -> the rule that denies it: the manifest's list first, then the env list. */
+function resolveDeniedTools(doc: CatalogDocument, policy: PolicyConfig, env: PolicyEnv): Map<string, string> {
+  const byName = new Map<string, CatalogTool>();
+  for (const tool of doc.tools) for (const name of [tool.name, ...tool.aliases]) byName.set(name, tool);
+  const deniedTools = new Map<string, string>();
+  for (const name of policy.deniedTools.tools) {
+    const tool = byName.get(name);
+    if (tool) deniedTools.set(tool.name, "manifest policy.denied_tools");
+  }
+  const deniedEnv = policy.deniedTools.env;
+  for (const name of env.list(deniedEnv, "denied tools") ?? []) {
+    const tool = byName.get(name);
+    // An unknown name is most likely a typo; starting anyway would leave the intended tool available.
+    if (!tool)
+      env.problems.push(`${deniedEnv}: ${JSON.stringify(name)} is not a tool of catalog ${doc.catalog}`);
+    else if (!deniedTools.has(tool.name)) deniedTools.set(tool.name, `${deniedEnv}`);
+  }
+  return deniedTools;
+}
+
+function compileSecretKeyPattern(policy: PolicyConfig, problems: string[]): RegExp {
+  try {
+    return new RegExp(policy.secretKeyPattern, "i");
+  } catch {
+    problems.push("the catalog's policy.secret_key_pattern is not a valid regular expression; regenerate it");
+    return /$^/;
+  }
+}
+
+/** The shared confirmation secret, when its env is declared and set (too short a one is a problem). */
+function readConfirmationSecret(
+  secretEnv: string | undefined,
+  env: PolicyEnv,
+  config: Config,
+): string | undefined {
+  if (!env.declared(secretEnv, "confirmation secret")) return undefined;
+  const secret = config.text(secretEnv);
+  if (secret !== undefined && secret.length < MIN_CONFIRM_SECRET) {
+    env.problems.push(
+      `${secretEnv}: must be at least ${MIN_CONFIRM_SECRET} characters (it signs confirmation tokens)`,
+    );
+  }
+  return secret;
+}
+
+function resolveAudit(policy: PolicyConfig, env: PolicyEnv, config: Config): PolicySettings["audit"] {
+  const auditSwitch = env.bool(policy.audit.enabledEnv, "audit");
+  // The switch decides when it has a value (set, or its declared default); otherwise the manifest's default.
+  const enabled =
+    auditSwitch && config.get(auditSwitch.env) !== undefined ? auditSwitch.on : policy.audit.enabledByDefault;
+  const fileEnv = policy.audit.fileEnv;
+  const auditFile = env.declared(fileEnv, "audit file") ? config.text(fileEnv) : undefined;
+  return {
+    enabled,
+    ...(auditSwitch ? { env: auditSwitch.env } : {}),
+    ...(auditFile !== undefined ? { file: auditFile } : {}),
+    ...(fileEnv ? { fileEnv } : {}),
+  };
 }
