@@ -1,6 +1,15 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { CATALOG_FORMAT, type CatalogDocument, type CatalogModule, type ValueSource } from "../catalog.js";
+import {
+  type AuthScheme,
+  CATALOG_FORMAT,
+  type CatalogDocument,
+  type CatalogModule,
+  type CatalogTool,
+  type HttpBinding,
+  type Source,
+  type ValueSource,
+} from "../catalog.js";
 import { envNamesOf } from "../config/values.js";
 
 /**
@@ -28,91 +37,14 @@ export function checkDocumentShape(doc: unknown, file: string): asserts doc is C
 /** Every inconsistency between the document, the module and the folder, as readable lines. */
 export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: string): string[] {
   const problems: string[] = [];
-  const declared = new Set(doc.env.map((v) => v.name));
-  const checkEnv = (source: ValueSource, where: string) => {
-    for (const name of envNamesOf(source)) {
-      if (!declared.has(name))
-        problems.push(`${where} reads env variable ${name}, which the catalog does not declare`);
-    }
-  };
-  const checkAsset = (asset: string, where: string) => {
-    const full = resolve(dir, asset);
-    const rel = relative(dir, full);
-    if (isAbsolute(asset) || rel.startsWith("..") || isAbsolute(rel)) {
-      problems.push(`${where}: asset path ${JSON.stringify(asset)} leaves the catalog folder`);
-    } else if (!existsSync(full)) {
-      problems.push(`${where}: asset ${asset} is missing from the catalog folder`);
-    }
-  };
-
+  checkSources(doc, problems);
   const sources = new Map(doc.sources.map((s) => [s.id, s]));
-  for (const source of doc.sources) {
-    checkEnv(source.baseUrl, `source '${source.id}' base URL`);
-    if (source.path !== undefined && (source.kind !== "graphql" || !/^\/[^?#]*$/.test(source.path)))
-      problems.push(`source '${source.id}': path must be a GraphQL endpoint path starting with /`);
-    for (const scheme of source.auth) {
-      const where = `source '${source.id}' scheme '${scheme.scheme}'`;
-      switch (scheme.kind) {
-        case "bearer":
-          checkEnv(scheme.token, where);
-          break;
-        case "apiKey":
-          checkEnv(scheme.value, where);
-          break;
-        case "basic":
-          checkEnv(scheme.username, where);
-          checkEnv(scheme.password, where);
-          break;
-        case "oauth2ClientCredentials":
-          checkEnv(scheme.clientId, where);
-          checkEnv(scheme.clientSecret, where);
-          break;
-      }
-    }
-  }
-
   const names = new Set<string>();
   for (const tool of doc.tools) {
-    for (const name of [tool.name, ...tool.aliases]) {
-      if (!TOOL_NAME.test(name))
-        problems.push(`tool name ${JSON.stringify(name)} is not a valid MCP tool name`);
-      if (names.has(name)) problems.push(`tool name ${name} is used twice`);
-      names.add(name);
-    }
-    // MCP requires object roots; the SDK would otherwise fail the whole tools/list response.
-    if (tool.inputSchema?.type !== "object")
-      problems.push(`tool ${tool.name}: inputSchema must have type "object"`);
-    if (tool.outputSchema !== undefined && tool.outputSchema.type !== "object") {
-      problems.push(
-        `tool ${tool.name}: outputSchema must have type "object" (wrap non-objects under result)`,
-      );
-    }
-    if (typeof module.tools[tool.name]?.input !== "function") {
-      problems.push(`tool ${tool.name} has no input schema in catalog.gen`);
-    }
+    checkToolShape(tool, module, names, problems);
     const binding = tool.binding;
-    if (binding.kind === "http") {
-      const source = sources.get(binding.source);
-      if (!source) {
-        problems.push(`tool ${tool.name} uses source '${binding.source}', which is not defined`);
-        continue;
-      }
-      const schemes = new Set(source.auth.map((s) => s.scheme));
-      for (const name of binding.security.flat()) {
-        if (!schemes.has(name))
-          problems.push(`tool ${tool.name} requires security scheme '${name}', which is not defined`);
-      }
-      const vars = [...binding.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      const pathParams = binding.params.filter((p) => p.in === "path").map((p) => p.name);
-      for (const v of vars) {
-        if (v !== undefined && !pathParams.includes(v))
-          problems.push(`tool ${tool.name}: {${v}} has no path parameter`);
-      }
-      for (const p of pathParams) {
-        if (!vars.includes(p))
-          problems.push(`tool ${tool.name}: path parameter ${p} is not in ${binding.path}`);
-      }
-    } else if (binding.kind === "custom") {
+    if (binding.kind === "http") checkHttpBinding(tool.name, binding, sources, problems);
+    else if (binding.kind === "custom") {
       if (typeof module.handlers[binding.handler] !== "function") {
         problems.push(
           `tool ${tool.name} uses handler '${binding.handler}', which catalog.gen does not export`,
@@ -120,9 +52,101 @@ export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: s
       }
     }
   }
+  for (const resource of doc.resources) checkAsset(dir, resource.asset, `resource ${resource.uri}`, problems);
+  checkResourceTemplates(doc, dir, problems);
+  for (const prompt of doc.prompts) checkAsset(dir, prompt.asset, `prompt ${prompt.name}`, problems);
+  return problems;
+}
 
+/** Every env variable a source reads (base URL, credentials) is declared; a GraphQL path is a path. */
+function checkSources(doc: CatalogDocument, problems: string[]): void {
+  const declared = new Set(doc.env.map((v) => v.name));
+  const checkEnv = (source: ValueSource, where: string) => {
+    for (const name of envNamesOf(source)) {
+      if (!declared.has(name))
+        problems.push(`${where} reads env variable ${name}, which the catalog does not declare`);
+    }
+  };
+  for (const source of doc.sources) {
+    checkEnv(source.baseUrl, `source '${source.id}' base URL`);
+    if (source.path !== undefined && (source.kind !== "graphql" || !/^\/[^?#]*$/.test(source.path)))
+      problems.push(`source '${source.id}': path must be a GraphQL endpoint path starting with /`);
+    for (const scheme of source.auth) {
+      const where = `source '${source.id}' scheme '${scheme.scheme}'`;
+      for (const value of schemeValues(scheme)) checkEnv(value, where);
+    }
+  }
+}
+
+/** The value sources a scheme reads, in the order they are checked. */
+function schemeValues(scheme: AuthScheme): ValueSource[] {
+  switch (scheme.kind) {
+    case "bearer":
+      return [scheme.token];
+    case "apiKey":
+      return [scheme.value];
+    case "basic":
+      return [scheme.username, scheme.password];
+    case "oauth2ClientCredentials":
+      return [scheme.clientId, scheme.clientSecret];
+  }
+}
+
+/** Valid, unique names (aliases included), object schemas, and an input schema in the module. */
+function checkToolShape(
+  tool: CatalogTool,
+  module: CatalogModule,
+  names: Set<string>,
+  problems: string[],
+): void {
+  for (const name of [tool.name, ...tool.aliases]) {
+    if (!TOOL_NAME.test(name))
+      problems.push(`tool name ${JSON.stringify(name)} is not a valid MCP tool name`);
+    if (names.has(name)) problems.push(`tool name ${name} is used twice`);
+    names.add(name);
+  }
+  // MCP requires object roots; the SDK would otherwise fail the whole tools/list response.
+  if (tool.inputSchema?.type !== "object")
+    problems.push(`tool ${tool.name}: inputSchema must have type "object"`);
+  if (tool.outputSchema !== undefined && tool.outputSchema.type !== "object") {
+    problems.push(`tool ${tool.name}: outputSchema must have type "object" (wrap non-objects under result)`);
+  }
+  if (typeof module.tools[tool.name]?.input !== "function") {
+    problems.push(`tool ${tool.name} has no input schema in catalog.gen`);
+  }
+}
+
+/** The binding's source and security schemes exist, and its path template and path parameters match. */
+function checkHttpBinding(
+  toolName: string,
+  binding: HttpBinding,
+  sources: ReadonlyMap<string, Source>,
+  problems: string[],
+): void {
+  const source = sources.get(binding.source);
+  if (!source) {
+    problems.push(`tool ${toolName} uses source '${binding.source}', which is not defined`);
+    return;
+  }
+  const schemes = new Set(source.auth.map((s) => s.scheme));
+  for (const name of binding.security.flat()) {
+    if (!schemes.has(name))
+      problems.push(`tool ${toolName} requires security scheme '${name}', which is not defined`);
+  }
+  const vars = [...binding.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  const pathParams = binding.params.filter((p) => p.in === "path").map((p) => p.name);
+  for (const v of vars) {
+    if (v !== undefined && !pathParams.includes(v))
+      problems.push(`tool ${toolName}: {${v}} has no path parameter`);
+  }
+  for (const p of pathParams) {
+    if (!vars.includes(p)) problems.push(`tool ${toolName}: path parameter ${p} is not in ${binding.path}`);
+  }
+}
+
+/** A template either calls a defined tool with its own variables, or serves assets over exactly one variable. */
+function checkResourceTemplates(doc: CatalogDocument, dir: string, problems: string[]): void {
   const toolsByName = new Map(doc.tools.map((t) => [t.name, t]));
-  for (const resource of doc.resources) checkAsset(resource.asset, `resource ${resource.uri}`);
   for (const template of doc.resourceTemplates) {
     const where = `resource template ${template.uriTemplate}`;
     const vars = [...template.uriTemplate.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
@@ -138,12 +162,22 @@ export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: s
         problems.push(`${where} must have exactly the variable {${template.assets.variable}}`);
       }
       for (const value of template.assets.values) {
-        checkAsset(template.assets.pattern.replaceAll(`{${template.assets.variable}}`, value), where);
+        const asset = template.assets.pattern.replaceAll(`{${template.assets.variable}}`, value);
+        checkAsset(dir, asset, where, problems);
       }
     } else {
       problems.push(`${where} has neither a tool nor assets`);
     }
   }
-  for (const prompt of doc.prompts) checkAsset(prompt.asset, `prompt ${prompt.name}`);
-  return problems;
+}
+
+/** An asset path stays inside the catalog folder and exists there. */
+function checkAsset(dir: string, asset: string, where: string, problems: string[]): void {
+  const full = resolve(dir, asset);
+  const rel = relative(dir, full);
+  if (isAbsolute(asset) || rel.startsWith("..") || isAbsolute(rel)) {
+    problems.push(`${where}: asset path ${JSON.stringify(asset)} leaves the catalog folder`);
+  } else if (!existsSync(full)) {
+    problems.push(`${where}: asset ${asset} is missing from the catalog folder`);
+  }
 }
