@@ -1,4 +1,4 @@
-import type { CatalogTool } from "../catalog.js";
+import type { CatalogTool, ToolOutcome } from "../catalog.js";
 import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
 import { TOKEN_ARG, withoutToken } from "./canonical.js";
 import type { ConfirmationTokens, TokenCheck } from "./confirm-token.js";
@@ -131,103 +131,131 @@ export function confirmationStep(tokens: ConfirmationTokens, secretKeyPattern: R
       // The executor never sees the token, and the token never covers itself.
       const args = withoutToken(ctx.args);
       ctx.args = args;
-      const tool = ctx.tool.name;
-
-      if (token !== undefined) {
-        const check: TokenCheck =
-          typeof token === "string"
-            ? tokens.verify(token, "preview", tool, args)
-            : { ok: false, reason: "malformed" };
-        if (!check.ok) {
-          return refuse(
-            ctx,
-            { policy: "confirmation", reason: `token ${check.reason}` },
-            `refused by confirmation: the ${TOKEN_ARG} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again without ${TOKEN_ARG} to get a new preview and token.`,
-          );
-        }
-        noteApplied(ctx, "confirmation:token");
-        return next();
-      }
-
+      const call: Confirming = { ctx, tokens, args, tool: ctx.tool.name };
+      if (token !== undefined) return runWithPreviewToken(call, token, next);
       const state = ctx.input?.state;
-      if (state !== undefined) {
-        const check = tokens.verify(state, "elicit", tool, args);
-        if (!check.ok) {
-          return refuse(
-            ctx,
-            { policy: "confirmation", reason: `request state ${check.reason}` },
-            `refused by confirmation: the confirmation round's state ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again to be asked again.`,
-          );
-        }
-        const answer = answerOf(ctx.input?.responses);
-        if (answer === "accept") {
-          noteApplied(ctx, "confirmation:elicited");
-          return next();
-        }
-        const said: Record<Exclude<Answer, "accept">, string> = {
-          unchecked: "did not tick the confirmation",
-          decline: "declined",
-          cancel: "cancelled",
-          missing: "gave no answer",
-        };
-        return refuse(
-          ctx,
-          { policy: "confirmation", reason: `elicitation ${answer}` },
-          `not confirmed: the user ${said[answer]}; nothing was changed.`,
-        );
-      }
-
+      if (state !== undefined) return runOnElicitedAnswer(call, state, next);
       const would = describeAction(ctx.tool, args);
       const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
       if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
-        const issued = tokens.issue("elicit", tool, args);
-        const pending: PendingElicitation = {
-          key: ANSWER_KEY,
-          message: cut(
-            `Confirm ${ctx.tool.title} (${ctx.calledAs}): ${would}. Arguments: ${JSON.stringify(shown)}. Nothing happens unless you confirm.`,
-            1000,
-          ),
-          requestedSchema: {
-            type: "object",
-            properties: {
-              [ANSWER_KEY]: {
-                type: "boolean",
-                title: `Yes, run ${ctx.calledAs}`,
-                description: would,
-              },
-            },
-            required: [ANSWER_KEY],
-          },
-          state: issued.token,
-        };
-        ctx.notes.set(PENDING, pending);
-        return refuse(
-          ctx,
-          { policy: "confirmation", reason: "elicitation requested" },
-          "confirmation requested from the user; nothing was changed yet",
-          INPUT_REQUIRED,
-        );
+        return askTheUser(call, would, shown);
       }
-
-      const issued = tokens.issue("preview", tool, args);
-      const preview = {
-        confirmation_required: true,
-        tool: ctx.calledAs,
-        would,
-        arguments: shown,
-        confirmation_token: issued.token,
-        expires_at: new Date(issued.expiresAt).toISOString(),
-        next: `nothing was changed. To go ahead, repeat the identical call with ${TOKEN_ARG} set to this token (single use, valid until expires_at); to cancel, do nothing.`,
-        correlation_id: ctx.correlationId,
-      };
-      return refuse(
-        ctx,
-        { policy: "confirmation", reason: "preview issued" },
-        JSON.stringify(preview),
-        CONFIRMATION_REQUIRED,
-      );
+      return issuePreview(call, would, shown);
     },
   };
+}
+
+/** One call under confirmation: its context, the token issuer, and the arguments without the token. */
+interface Confirming {
+  ctx: CallContext;
+  tokens: ConfirmationTokens;
+  args: Record<string, unknown>;
+  tool: string;
+}
+
+/** The call carries a `confirmation_token`: it runs when the token is valid for this tool and these arguments. */
+function runWithPreviewToken(
+  { ctx, tokens, args, tool }: Confirming,
+  token: unknown,
+  next: () => Promise<ToolOutcome>,
+): ToolOutcome | Promise<ToolOutcome> {
+  const check: TokenCheck =
+    typeof token === "string"
+      ? tokens.verify(token, "preview", tool, args)
+      : { ok: false, reason: "malformed" };
+  if (!check.ok) {
+    return refuse(
+      ctx,
+      { policy: "confirmation", reason: `token ${check.reason}` },
+      `refused by confirmation: the ${TOKEN_ARG} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again without ${TOKEN_ARG} to get a new preview and token.`,
+    );
+  }
+  noteApplied(ctx, "confirmation:token");
+  return next();
+}
+
+/** The retry of an elicitation round: it runs on a valid state and an explicit accept with the box ticked. */
+function runOnElicitedAnswer(
+  { ctx, tokens, args, tool }: Confirming,
+  state: string,
+  next: () => Promise<ToolOutcome>,
+): ToolOutcome | Promise<ToolOutcome> {
+  const check = tokens.verify(state, "elicit", tool, args);
+  if (!check.ok) {
+    return refuse(
+      ctx,
+      { policy: "confirmation", reason: `request state ${check.reason}` },
+      `refused by confirmation: the confirmation round's state ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again to be asked again.`,
+    );
+  }
+  const answer = answerOf(ctx.input?.responses);
+  if (answer === "accept") {
+    noteApplied(ctx, "confirmation:elicited");
+    return next();
+  }
+  const said: Record<Exclude<Answer, "accept">, string> = {
+    unchecked: "did not tick the confirmation",
+    decline: "declined",
+    cancel: "cancelled",
+    missing: "gave no answer",
+  };
+  return refuse(
+    ctx,
+    { policy: "confirmation", reason: `elicitation ${answer}` },
+    `not confirmed: the user ${said[answer]}; nothing was changed.`,
+  );
+}
+
+/** Notes the form question for the MCP layer (an `input_required` round) and changes nothing. */
+function askTheUser({ ctx, tokens, args, tool }: Confirming, would: string, shown: unknown): ToolOutcome {
+  const issued = tokens.issue("elicit", tool, args);
+  const pending: PendingElicitation = {
+    key: ANSWER_KEY,
+    message: cut(
+      `Confirm ${ctx.tool.title} (${ctx.calledAs}): ${would}. Arguments: ${JSON.stringify(shown)}. Nothing happens unless you confirm.`,
+      1000,
+    ),
+    requestedSchema: {
+      type: "object",
+      properties: {
+        [ANSWER_KEY]: {
+          type: "boolean",
+          title: `Yes, run ${ctx.calledAs}`,
+          description: would,
+        },
+      },
+      required: [ANSWER_KEY],
+    },
+    state: issued.token,
+  };
+  ctx.notes.set(PENDING, pending);
+  return refuse(
+    ctx,
+    { policy: "confirmation", reason: "elicitation requested" },
+    "confirmation requested from the user; nothing was changed yet",
+    INPUT_REQUIRED,
+  );
+}
+
+/** Answers with a preview (what would happen, and a single-use token) as a refusal, and changes nothing. */
+function issuePreview({ ctx, tokens, args, tool }: Confirming, would: string, shown: unknown): ToolOutcome {
+  const issued = tokens.issue("preview", tool, args);
+  const preview = {
+    confirmation_required: true,
+    tool: ctx.calledAs,
+    would,
+    arguments: shown,
+    confirmation_token: issued.token,
+    expires_at: new Date(issued.expiresAt).toISOString(),
+    next: `nothing was changed. To go ahead, repeat the identical call with ${TOKEN_ARG} set to this token (single use, valid until expires_at); to cancel, do nothing.`,
+    correlation_id: ctx.correlationId,
+  };
+  return refuse(
+    ctx,
+    { policy: "confirmation", reason: "preview issued" },
+    JSON.stringify(preview),
+    CONFIRMATION_REQUIRED,
+  );
 }
 
 function cut(text: string, max: number): string {
