@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
-import type { CatalogResourceTemplate, ToolOutcome } from "../catalog.js";
+import type { CatalogResource, CatalogResourceTemplate, ToolOutcome } from "../catalog.js";
 import type { ClientInfo } from "../chain.js";
 import { compactJson } from "../runtime/result.js";
 import type { Runtime } from "../runtime/runtime.js";
@@ -60,98 +60,121 @@ export function createResourceReader(runtime: Runtime) {
     ...compileTemplate(template.uriTemplate),
   }));
 
-  // A template reading through a denied tool is left out of the list (reading it answers "not found").
-  const deniedTemplate = (template: CatalogResourceTemplate) => {
-    const tool = template.tool ? runtime.tools.get(template.tool.name) : undefined;
-    return tool !== undefined && runtime.policy.denied(tool);
-  };
-
-  async function readAsset(uri: string, asset: string, mimeType: string): Promise<ResourceContents> {
-    const bytes = await readFile(resolve(dir, asset));
-    return isTextual(mimeType)
-      ? { uri, mimeType, text: bytes.toString("utf8") }
-      : { uri, mimeType, blob: bytes.toString("base64") };
-  }
-
-  async function readThroughTool(
-    request: ReadRequest,
-    compiled: CompiledTemplate,
-    values: Record<string, string>,
-  ) {
-    const binding = compiled.template.tool!;
-    const tool = runtime.tools.get(binding.name);
-    if (!tool) throw new ResourceNotFoundError(request.uri);
-    const args: Record<string, string> = {};
-    for (const [variable, arg] of Object.entries(binding.args)) {
-      const value = values[variable];
-      if (value !== undefined) args[arg] = value;
-    }
-    const init = {
-      tool,
-      calledAs: binding.name,
-      entry: "resources/read" as const,
-      rawArgs: args,
-      client: request.client,
-      signal: request.signal,
-      resourceUri: request.uri,
-      ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
-    };
-    const { outcome, ctx } = await runtime.call(init);
-    if (outcome.error) throw outcomeError(outcome, request.uri, ctx.correlationId);
-    return [toolContents(request.uri, compiled.template.mimeType, outcome.data)];
-  }
-
   return {
-    list: () =>
-      doc.resources.map((r) => ({
-        uri: r.uri,
-        name: r.name,
-        mimeType: r.mimeType,
-        ...(r.title !== undefined ? { title: r.title } : {}),
-        ...(r.description !== undefined ? { description: r.description } : {}),
-      })),
-    listTemplates: () =>
-      doc.resourceTemplates
-        .filter((t) => !deniedTemplate(t))
-        .map((t) => ({
-          uriTemplate: t.uriTemplate,
-          name: t.name,
-          mimeType: t.mimeType,
-          ...(t.title !== undefined ? { title: t.title } : {}),
-          ...(t.description !== undefined ? { description: t.description } : {}),
-        })),
+    list: () => listedResources(doc.resources),
+    listTemplates: () => listedTemplates(runtime, doc.resourceTemplates),
     async read(request: ReadRequest): Promise<ResourceContents[]> {
       const fixed = statics.get(request.uri);
-      if (fixed) return [await readAsset(request.uri, fixed.asset, fixed.mimeType)];
+      if (fixed) return [await readAsset(dir, request.uri, fixed.asset, fixed.mimeType)];
       for (const compiled of templates) {
-        const match = compiled.pattern.exec(request.uri);
-        if (!match) continue;
-        const values: Record<string, string> = {};
-        compiled.variables.forEach((variable, index) => {
-          const raw = match[index + 1] ?? "";
-          try {
-            values[variable] = decodeURIComponent(raw);
-          } catch {
-            throw new ProtocolError(
-              ProtocolErrorCode.InvalidParams,
-              `malformed percent-encoding in ${variable}`,
-            );
-          }
-        });
+        const values = matchTemplate(compiled, request.uri);
+        if (!values) continue;
         const { template } = compiled;
-        if (template.tool) return readThroughTool(request, compiled, values);
-        if (template.assets) {
-          const value = values[template.assets.variable];
-          // Only listed values: the variable must never become a path into the folder.
-          if (value === undefined || !template.assets.values.includes(value))
-            throw new ResourceNotFoundError(request.uri);
-          const asset = template.assets.pattern.replaceAll(`{${template.assets.variable}}`, value);
-          return [await readAsset(request.uri, asset, template.mimeType)];
-        }
+        if (template.tool) return readThroughTool(runtime, request, template, values);
+        if (template.assets) return [await readTemplateAsset(dir, request.uri, template, values)];
       }
       throw new ResourceNotFoundError(request.uri);
     },
   };
+}
+
+function listedResources(resources: readonly CatalogResource[]) {
+  return resources.map((r) => ({
+    uri: r.uri,
+    name: r.name,
+    mimeType: r.mimeType,
+    ...(r.title !== undefined ? { title: r.title } : {}),
+    ...(r.description !== undefined ? { description: r.description } : {}),
+  }));
+}
+
+/** A template reading through a denied tool is left out of the list (reading it answers "not found"). */
+function listedTemplates(runtime: Runtime, templates: readonly CatalogResourceTemplate[]) {
+  const denied = (template: CatalogResourceTemplate) => {
+    const tool = template.tool ? runtime.tools.get(template.tool.name) : undefined;
+    return tool !== undefined && runtime.policy.denied(tool);
+  };
+  return templates
+    .filter((t) => !denied(t))
+    .map((t) => ({
+      uriTemplate: t.uriTemplate,
+      name: t.name,
+      mimeType: t.mimeType,
+      ...(t.title !== undefined ? { title: t.title } : {}),
+      ...(t.description !== undefined ? { description: t.description } : {}),
+    }));
+}
+
+/** The template's variables, percent-decoded, when the URI matches it. */
+function matchTemplate(compiled: CompiledTemplate, uri: string): Record<string, string> | undefined {
+  const match = compiled.pattern.exec(uri);
+  if (!match) return undefined;
+  const values: Record<string, string> = {};
+  compiled.variables.forEach((variable, index) => {
+    const raw = match[index + 1] ?? "";
+    try {
+      values[variable] = decodeURIComponent(raw);
+    } catch {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `malformed percent-encoding in ${variable}`);
+    }
+  });
+  return values;
+}
+
+async function readAsset(
+  dir: string,
+  uri: string,
+  asset: string,
+  mimeType: string,
+): Promise<ResourceContents> {
+  const bytes = await readFile(resolve(dir, asset));
+  return isTextual(mimeType)
+    ? { uri, mimeType, text: bytes.toString("utf8") }
+    : { uri, mimeType, blob: bytes.toString("base64") };
+}
+
+function readTemplateAsset(
+  dir: string,
+  uri: string,
+  template: CatalogResourceTemplate,
+  values: Record<string, string>,
+): Promise<ResourceContents> {
+  const assets = template.assets!;
+  const value = values[assets.variable];
+  // Only listed values: the variable must never become a path into the folder.
+  if (value === undefined || !assets.values.includes(value)) throw new ResourceNotFoundError(uri);
+  const asset = assets.pattern.replaceAll(`{${assets.variable}}`, value);
+  return readAsset(dir, uri, asset, template.mimeType);
+}
+
+/** Runs the template's tool through the chain (policies apply to reads too) with the URI's variables. */
+async function readThroughTool(
+  runtime: Runtime,
+  request: ReadRequest,
+  template: CatalogResourceTemplate,
+  values: Record<string, string>,
+) {
+  const binding = template.tool!;
+  const tool = runtime.tools.get(binding.name);
+  if (!tool) throw new ResourceNotFoundError(request.uri);
+  const args: Record<string, string> = {};
+  for (const [variable, arg] of Object.entries(binding.args)) {
+    const value = values[variable];
+    if (value !== undefined) args[arg] = value;
+  }
+  const init = {
+    tool,
+    calledAs: binding.name,
+    entry: "resources/read" as const,
+    rawArgs: args,
+    client: request.client,
+    signal: request.signal,
+    resourceUri: request.uri,
+    ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
+  };
+  const { outcome, ctx } = await runtime.call(init);
+  if (outcome.error) throw outcomeError(outcome, request.uri, ctx.correlationId);
+  return [toolContents(request.uri, template.mimeType, outcome.data)];
 }
 
 function isBinaryData(data: unknown): data is { content: string; contentType: string } {
