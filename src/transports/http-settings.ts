@@ -149,13 +149,52 @@ export function resolveHttpSettings(
 ): HttpSettings {
   const t = doc.transport;
   const problems: string[] = [];
-  const names: HttpSettings["names"] = {
+  const names = envNamesOf(t);
+  const { host, port, loopback } = resolveBind(t, config, problems);
+  const allowedHosts = resolveAllowedHosts(t, config, host, loopback, problems);
+  let publicUrl: URL | undefined;
+  const publicRaw = t.publicUrlEnv ? config.text(t.publicUrlEnv) : undefined;
+  if (publicRaw !== undefined) publicUrl = endpointUrl(publicRaw.trim(), problems, t.publicUrlEnv!);
+  const authorizationServers = resolveAuthorizationServers(t, config, problems);
+  if (authorizationServers.length > 0 && !publicUrl && !loopback) {
+    problems.push(
+      `OAuth mode on a non-loopback bind needs ${t.publicUrlEnv ?? "a public URL env (transport.public_url_env)"}: tokens must be issued for that exact resource`,
+    );
+  }
+  const bearer = resolveClientKey(t, config, authorizationServers, problems);
+
+  if (problems.length > 0) throw new HttpSettingsError(problems);
+  return {
+    host,
+    port,
+    loopback,
+    allowedHosts,
+    ...(publicUrl ? { publicUrl } : {}),
+    authorizationServers,
+    ...(bearer !== undefined ? { bearer } : {}),
+    requiredScopes: [...t.requiredScopes],
+    maxBodyBytes: tuning.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    requestTimeoutMs: tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    shutdownGraceMs: tuning.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+    names,
+  };
+}
+
+function envNamesOf(t: TransportConfig): HttpSettings["names"] {
+  return {
     ...(t.bearerEnv ? { bearer: t.bearerEnv } : {}),
     ...(t.allowedHostsEnv ? { allowedHosts: t.allowedHostsEnv } : {}),
     ...(t.publicUrlEnv ? { publicUrl: t.publicUrlEnv } : {}),
     ...(t.authorizationServersEnv ? { authorizationServers: t.authorizationServersEnv } : {}),
   };
+}
 
+/** The address and port to bind (env over the catalog's defaults), and whether the address is loopback. */
+function resolveBind(
+  t: TransportConfig,
+  config: Config,
+  problems: string[],
+): { host: string; port: number; loopback: boolean } {
   const host = ((t.hostEnv ? config.text(t.hostEnv) : undefined) ?? t.host).trim();
   const portValue = t.portEnv ? config.get(t.portEnv) : undefined;
   const port = portValue === undefined ? t.port : Number(portValue);
@@ -163,8 +202,17 @@ export function resolveHttpSettings(
     problems.push(`${t.portEnv ?? "port"}: expected a port number between 0 and 65535`);
   }
   if (host === "" || /[\s/]/.test(host)) problems.push(`${t.hostEnv ?? "host"}: expected an address to bind`);
-  const loopback = isLoopback(host);
+  return { host, port, loopback: isLoopback(host) };
+}
 
+/** The Host allow-list, lower-cased and without wildcards; loopback names by default on a loopback bind only. */
+function resolveAllowedHosts(
+  t: TransportConfig,
+  config: Config,
+  host: string,
+  loopback: boolean,
+  problems: string[],
+): string[] {
   const allowedHosts: string[] = [];
   for (const entry of listValue(config, t.allowedHostsEnv)) {
     const lower = entry.toLowerCase();
@@ -188,11 +236,11 @@ export function resolveHttpSettings(
       );
     }
   }
+  return allowedHosts;
+}
 
-  let publicUrl: URL | undefined;
-  const publicRaw = t.publicUrlEnv ? config.text(t.publicUrlEnv) : undefined;
-  if (publicRaw !== undefined) publicUrl = endpointUrl(publicRaw.trim(), problems, t.publicUrlEnv!);
-
+/** Issuer URLs of the accepted authorization servers: https (plain http on loopback), no query or credentials. */
+function resolveAuthorizationServers(t: TransportConfig, config: Config, problems: string[]): string[] {
   const authorizationServers: string[] = [];
   for (const entry of listValue(config, t.authorizationServersEnv)) {
     const issuer = issuerOf(entry);
@@ -209,12 +257,16 @@ export function resolveHttpSettings(
       authorizationServers.push(issuer);
     }
   }
-  if (authorizationServers.length > 0 && !publicUrl && !loopback) {
-    problems.push(
-      `OAuth mode on a non-loopback bind needs ${t.publicUrlEnv ?? "a public URL env (transport.public_url_env)"}: tokens must be issued for that exact resource`,
-    );
-  }
+  return authorizationServers;
+}
 
+/** The static client key, long enough; with neither a key nor authorization servers HTTP mode is refused. */
+function resolveClientKey(
+  t: TransportConfig,
+  config: Config,
+  authorizationServers: readonly string[],
+  problems: string[],
+): string | undefined {
   const bearer = t.bearerEnv ? config.text(t.bearerEnv) : undefined;
   if (bearer !== undefined && bearer.length < MIN_BEARER_LENGTH) {
     problems.push(`${t.bearerEnv}: the client key must be at least ${MIN_BEARER_LENGTH} characters`);
@@ -230,20 +282,5 @@ export function resolveHttpSettings(
         : "HTTP mode refuses to serve without client authentication, and this catalog declares neither transport.bearer_env nor transport.authorization_servers_env",
     );
   }
-
-  if (problems.length > 0) throw new HttpSettingsError(problems);
-  return {
-    host,
-    port,
-    loopback,
-    allowedHosts,
-    ...(publicUrl ? { publicUrl } : {}),
-    authorizationServers,
-    ...(bearer !== undefined ? { bearer } : {}),
-    requiredScopes: [...t.requiredScopes],
-    maxBodyBytes: tuning.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    requestTimeoutMs: tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    shutdownGraceMs: tuning.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
-    names,
-  };
+  return bearer;
 }
