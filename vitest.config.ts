@@ -55,7 +55,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: "clients",
-          include: ["test/clients/**/*.test.ts", "test/inspector/**/*.test.ts", "test/conformance/**/*.test.ts"],
+          include: [
+            "test/clients/**/*.test.ts",
+            "test/inspector/**/*.test.ts",
+            "test/conformance/**/*.test.ts",
+          ],
         },
       },
       { extends: true, test: { name: "corpus", include: ["test/corpus/**/*.test.ts"] } },

@@ -1,10 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Principal } from "../chain.js";
 import { canonicalJson, withoutToken } from "./canonical.js";
 
 /**
  * Confirmation tokens: signed, not stored. A token is `tw1.<payload>.<signature>` (base64url), the payload
- * binding the tool, a digest of the canonical arguments (the token itself left out), an expiry, a nonce and the
- * kind (`preview`: handed out in a preview, accepted as the `confirmation_token` argument; `elicit`: the
+ * binding the tool, a digest of the canonical arguments (the token itself left out), a digest of the caller (the
+ * principal the transport authenticated: a JWT's issuer, subject and client id, or the static key; over stdio the
+ * one local client), an expiry, a nonce and the kind (`preview`: handed out in a preview, accepted as the `confirmation_token` argument; `elicit`: the
  * request state of an elicitation round, accepted only back as request state). The signature is HMAC-SHA256
  * under a key derived from the catalog's shared secret (every replica verifies what another issued) or, when
  * none is set, from a random per-process key.
@@ -24,7 +26,10 @@ export interface IssuedToken {
 
 export type TokenCheck =
   | { ok: true }
-  | { ok: false; reason: "malformed" | "signature" | "kind" | "tool" | "arguments" | "expired" | "reused" };
+  | {
+      ok: false;
+      reason: "malformed" | "signature" | "kind" | "tool" | "arguments" | "caller" | "expired" | "reused";
+    };
 
 interface Payload {
   v: 1;
@@ -32,6 +37,8 @@ interface Payload {
   t: string;
   /** base64url sha256 of the canonical arguments. */
   h: string;
+  /** base64url sha256 of the caller (see `callerDigest`). */
+  c: string;
   /** Expiry, epoch seconds. */
   x: number;
   n: string;
@@ -54,6 +61,23 @@ export function argumentsDigest(args: Record<string, unknown>): string {
     .digest("base64url");
 }
 
+/**
+ * Who a token is bound to: a digest of the authenticated principal's identifiers (never a credential), or of
+ * "local" when the transport authenticated no one (stdio: the one client that started the process). A token
+ * issued to one principal is refused for every other, so over HTTP one caller cannot spend another's preview.
+ */
+export function callerDigest(principal: Principal | undefined): string {
+  const who = principal
+    ? canonicalJson({
+        kind: principal.kind,
+        issuer: principal.issuer,
+        subject: principal.subject,
+        clientId: principal.clientId,
+      })
+    : "local";
+  return createHash("sha256").update(`toolwright caller v1\u0000${who}`).digest("base64url");
+}
+
 export interface TokenOptions {
   key: Buffer;
   ttlSeconds: number;
@@ -68,13 +92,15 @@ export class ConfirmationTokens {
     this.now = options.now ?? Date.now;
   }
 
-  issue(kind: TokenKind, tool: string, args: Record<string, unknown>): IssuedToken {
+  /** A token for this tool, these arguments and this caller (`callerDigest`). */
+  issue(kind: TokenKind, tool: string, args: Record<string, unknown>, caller: string): IssuedToken {
     const expiresAt = (Math.floor(this.now() / 1000) + this.options.ttlSeconds) * 1000;
     const payload: Payload = {
       v: 1,
       k: kind === "preview" ? "p" : "e",
       t: tool,
       h: argumentsDigest(args),
+      c: caller,
       x: expiresAt / 1000,
       n: randomBytes(16).toString("base64url"),
     };
@@ -82,8 +108,14 @@ export class ConfirmationTokens {
     return { token: `${PREFIX}${body}.${this.sign(body)}`, expiresAt };
   }
 
-  /** Checks `token` for this tool and these arguments, and spends it when it is good. */
-  verify(token: string, kind: TokenKind, tool: string, args: Record<string, unknown>): TokenCheck {
+  /** Checks `token` for this tool, these arguments and this caller, and spends it when it is good. */
+  verify(
+    token: string,
+    kind: TokenKind,
+    tool: string,
+    args: Record<string, unknown>,
+    caller: string,
+  ): TokenCheck {
     if (token.length > MAX_TOKEN_LENGTH || !token.startsWith(PREFIX))
       return { ok: false, reason: "malformed" };
     const [body, signature, extra] = token.slice(PREFIX.length).split(".");
@@ -105,6 +137,7 @@ export class ConfirmationTokens {
     if (payload.k !== (kind === "preview" ? "p" : "e")) return { ok: false, reason: "kind" };
     if (payload.t !== tool) return { ok: false, reason: "tool" };
     if (payload.h !== argumentsDigest(args)) return { ok: false, reason: "arguments" };
+    if (payload.c !== caller) return { ok: false, reason: "caller" };
     const now = this.now();
     if (payload.x * 1000 <= now) return { ok: false, reason: "expired" };
     this.prune(now);

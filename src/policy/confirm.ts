@@ -1,7 +1,7 @@
 import type { CatalogTool, ToolOutcome } from "../catalog.js";
 import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
 import { TOKEN_ARG, withoutToken } from "./canonical.js";
-import type { ConfirmationTokens, TokenCheck } from "./confirm-token.js";
+import { type ConfirmationTokens, callerDigest, type TokenCheck } from "./confirm-token.js";
 import { noteApplied, refuse } from "./decision.js";
 import { MASK } from "./mask.js";
 import { collectKeyValues } from "./secret-keys.js";
@@ -118,6 +118,7 @@ const TOKEN_PROBLEMS: Record<Exclude<TokenCheck, { ok: true }>["reason"], string
   kind: "is not a confirmation token this server issued",
   tool: "was issued for another tool",
   arguments: "was issued for other arguments (a confirmation never carries over to other arguments)",
+  caller: "was issued to another caller (a confirmation never carries over to another principal)",
   expired: "has expired",
   reused: "was already used (tokens are single-use)",
 };
@@ -131,7 +132,13 @@ export function confirmationStep(tokens: ConfirmationTokens, secretKeyPattern: R
       // The executor never sees the token, and the token never covers itself.
       const args = withoutToken(ctx.args);
       ctx.args = args;
-      const call: Confirming = { ctx, tokens, args, tool: ctx.tool.name };
+      const call: Confirming = {
+        ctx,
+        tokens,
+        args,
+        tool: ctx.tool.name,
+        caller: callerDigest(ctx.client.principal),
+      };
       if (token !== undefined) return runWithPreviewToken(call, token, next);
       const state = ctx.input?.state;
       if (state !== undefined) return runOnElicitedAnswer(call, state, next);
@@ -151,17 +158,19 @@ interface Confirming {
   tokens: ConfirmationTokens;
   args: Record<string, unknown>;
   tool: string;
+  /** The principal the token is bound to (`callerDigest`). */
+  caller: string;
 }
 
 /** The call carries a `confirmation_token`: it runs when the token is valid for this tool and these arguments. */
 function runWithPreviewToken(
-  { ctx, tokens, args, tool }: Confirming,
+  { ctx, tokens, args, tool, caller }: Confirming,
   token: unknown,
   next: () => Promise<ToolOutcome>,
 ): ToolOutcome | Promise<ToolOutcome> {
   const check: TokenCheck =
     typeof token === "string"
-      ? tokens.verify(token, "preview", tool, args)
+      ? tokens.verify(token, "preview", tool, args, caller)
       : { ok: false, reason: "malformed" };
   if (!check.ok) {
     return refuse(
@@ -176,11 +185,11 @@ function runWithPreviewToken(
 
 /** The retry of an elicitation round: it runs on a valid state and an explicit accept with the box ticked. */
 function runOnElicitedAnswer(
-  { ctx, tokens, args, tool }: Confirming,
+  { ctx, tokens, args, tool, caller }: Confirming,
   state: string,
   next: () => Promise<ToolOutcome>,
 ): ToolOutcome | Promise<ToolOutcome> {
-  const check = tokens.verify(state, "elicit", tool, args);
+  const check = tokens.verify(state, "elicit", tool, args, caller);
   if (!check.ok) {
     return refuse(
       ctx,
@@ -207,8 +216,12 @@ function runOnElicitedAnswer(
 }
 
 /** Notes the form question for the MCP layer (an `input_required` round) and changes nothing. */
-function askTheUser({ ctx, tokens, args, tool }: Confirming, would: string, shown: unknown): ToolOutcome {
-  const issued = tokens.issue("elicit", tool, args);
+function askTheUser(
+  { ctx, tokens, args, tool, caller }: Confirming,
+  would: string,
+  shown: unknown,
+): ToolOutcome {
+  const issued = tokens.issue("elicit", tool, args, caller);
   const pending: PendingElicitation = {
     key: ANSWER_KEY,
     message: cut(
@@ -238,8 +251,12 @@ function askTheUser({ ctx, tokens, args, tool }: Confirming, would: string, show
 }
 
 /** Answers with a preview (what would happen, and a single-use token) as a refusal, and changes nothing. */
-function issuePreview({ ctx, tokens, args, tool }: Confirming, would: string, shown: unknown): ToolOutcome {
-  const issued = tokens.issue("preview", tool, args);
+function issuePreview(
+  { ctx, tokens, args, tool, caller }: Confirming,
+  would: string,
+  shown: unknown,
+): ToolOutcome {
+  const issued = tokens.issue("preview", tool, args, caller);
   const preview = {
     confirmation_required: true,
     tool: ctx.calledAs,

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { argumentFingerprint, argumentShape, canonicalJson } from "../../src/policy/canonical.js";
-import { ConfirmationTokens, deriveKey } from "../../src/policy/confirm-token.js";
+import { ConfirmationTokens, callerDigest, deriveKey } from "../../src/policy/confirm-token.js";
 
 const key = deriveKey("app", "confirmation", "a-shared-secret-of-length");
 const args = { path: "integrations/old", tenant: "acme" };
+const me = callerDigest(undefined);
 
 function tokens(now = () => 1_800_000_000_000, k = key) {
   return new ConfirmationTokens({ key: k, ttlSeconds: 300, now });
@@ -50,19 +51,23 @@ describe("canonical arguments", () => {
 describe("confirmation tokens", () => {
   it("a token works once, for its tool and its arguments in any key order", () => {
     const t = tokens();
-    const { token, expiresAt } = t.issue("preview", "app_delete", args);
+    const { token, expiresAt } = t.issue("preview", "app_delete", args, me);
     expect(token).toMatch(/^tw1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(expiresAt).toBe(1_800_000_300_000);
-    expect(t.verify(token, "preview", "app_delete", { tenant: "acme", path: "integrations/old" })).toEqual({
+    expect(
+      t.verify(token, "preview", "app_delete", { tenant: "acme", path: "integrations/old" }, me),
+    ).toEqual({
       ok: true,
     });
-    expect(t.verify(token, "preview", "app_delete", args)).toEqual({ ok: false, reason: "reused" });
+    expect(t.verify(token, "preview", "app_delete", args, me)).toEqual({ ok: false, reason: "reused" });
   });
 
   it("the token argument itself is not part of what it binds", () => {
     const t = tokens();
-    const { token } = t.issue("preview", "app_delete", args);
-    expect(t.verify(token, "preview", "app_delete", { ...args, confirmation_token: token }).ok).toBe(true);
+    const { token } = t.issue("preview", "app_delete", args, me);
+    expect(t.verify(token, "preview", "app_delete", { ...args, confirmation_token: token }, me).ok).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -72,22 +77,48 @@ describe("confirmation tokens", () => {
     ["a missing argument", "app_delete", { path: args.path }, "arguments"],
   ])("refuses %s", (_label, name, other, reason) => {
     const t = tokens();
-    const { token } = t.issue("preview", "app_delete", args);
-    expect(t.verify(token, "preview", name, other as Record<string, unknown>)).toEqual({ ok: false, reason });
+    const { token } = t.issue("preview", "app_delete", args, me);
+    expect(t.verify(token, "preview", name, other as Record<string, unknown>, me)).toEqual({
+      ok: false,
+      reason,
+    });
+  });
+
+  it("a token is bound to the principal that asked for it", () => {
+    const alice = { kind: "jwt" as const, issuer: "https://id.example", subject: "alice", clientId: "agent" };
+    const others = [
+      undefined,
+      { kind: "static-key" as const },
+      { ...alice, subject: "bob" },
+      { ...alice, clientId: "other-agent" },
+      { ...alice, issuer: "https://other-id.example" },
+    ];
+    for (const other of others) {
+      const t = tokens();
+      const { token } = t.issue("preview", "app_delete", args, callerDigest(alice));
+      expect(t.verify(token, "preview", "app_delete", args, callerDigest(other))).toEqual({
+        ok: false,
+        reason: "caller",
+      });
+      // A refused attempt does not spend it: the owner still can.
+      expect(t.verify(token, "preview", "app_delete", args, callerDigest({ ...alice }))).toEqual({
+        ok: true,
+      });
+    }
   });
 
   it("refuses an expired token", () => {
     let now = 1_800_000_000_000;
     const t = tokens(() => now);
-    const { token } = t.issue("preview", "app_delete", args);
+    const { token } = t.issue("preview", "app_delete", args, me);
     now += 300_000;
-    expect(t.verify(token, "preview", "app_delete", args)).toEqual({ ok: false, reason: "expired" });
+    expect(t.verify(token, "preview", "app_delete", args, me)).toEqual({ ok: false, reason: "expired" });
   });
 
   it("refuses a token of the other kind (an elicitation state is not a confirmation token)", () => {
     const t = tokens();
-    const { token } = t.issue("elicit", "app_delete", args);
-    expect(t.verify(token, "preview", "app_delete", args)).toEqual({ ok: false, reason: "kind" });
+    const { token } = t.issue("elicit", "app_delete", args, me);
+    expect(t.verify(token, "preview", "app_delete", args, me)).toEqual({ ok: false, reason: "kind" });
   });
 
   it.each([
@@ -98,27 +129,30 @@ describe("confirmation tokens", () => {
     ["huge", `tw1.${"a".repeat(2000)}.b`],
     ["true", "true"],
   ])("refuses a malformed token (%s)", (_label, token) => {
-    expect(tokens().verify(token, "preview", "app_delete", args)).toEqual({ ok: false, reason: "malformed" });
+    expect(tokens().verify(token, "preview", "app_delete", args, me)).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
   });
 
   it("refuses a forged or tampered token", () => {
     const t = tokens();
-    const { token } = t.issue("preview", "app_delete", args);
+    const { token } = t.issue("preview", "app_delete", args, me);
     const [, body, sig] = token.split(".");
     const payload = JSON.parse(Buffer.from(body!, "base64url").toString());
     const forged = Buffer.from(JSON.stringify({ ...payload, t: "app_other" })).toString("base64url");
-    expect(t.verify(`tw1.${forged}.${sig}`, "preview", "app_other", args)).toEqual({
+    expect(t.verify(`tw1.${forged}.${sig}`, "preview", "app_other", args, me)).toEqual({
       ok: false,
       reason: "signature",
     });
     const flipped = `${sig!.slice(0, -1)}${sig!.endsWith("A") ? "B" : "A"}`;
-    expect(t.verify(`tw1.${body}.${flipped}`, "preview", "app_delete", args).ok).toBe(false);
+    expect(t.verify(`tw1.${body}.${flipped}`, "preview", "app_delete", args, me).ok).toBe(false);
   });
 
   it("another process verifies with the shared key, not with its own random one", () => {
-    const issued = tokens().issue("preview", "app_delete", args).token;
-    expect(tokens().verify(issued, "preview", "app_delete", args)).toEqual({ ok: true });
-    expect(tokens(undefined, randomBytes(32)).verify(issued, "preview", "app_delete", args)).toEqual({
+    const issued = tokens().issue("preview", "app_delete", args, me).token;
+    expect(tokens().verify(issued, "preview", "app_delete", args, me)).toEqual({ ok: true });
+    expect(tokens(undefined, randomBytes(32)).verify(issued, "preview", "app_delete", args, me)).toEqual({
       ok: false,
       reason: "signature",
     });

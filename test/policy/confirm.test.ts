@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogTool } from "../../src/catalog.js";
+import type { ClientInfo } from "../../src/chain.js";
 import {
   confirmationStep,
   describeAction,
@@ -66,6 +67,22 @@ describe("confirmation: preview and token", () => {
     expect(p.confirmation_token).toMatch(/^tw1\./);
     expect(Date.parse(p.expires_at)).toBeGreaterThan(Date.now());
     expect(p.next).toMatch(/repeat the identical call with confirmation_token/);
+  });
+
+  it("a token runs only for the principal that got the preview", async () => {
+    const { step } = setup();
+    const alice = { kind: "jwt" as const, issuer: "https://id.example", subject: "alice", clientId: "a" };
+    const as = (principal: ClientInfo["principal"], a: Record<string, unknown>) =>
+      ctxFor(del, a, { client: { capabilities: {}, era: "legacy", principal } });
+    const first = await runStep(step, as(alice, args));
+    const { confirmation_token } = JSON.parse(first.outcome.error!.message);
+    for (const other of [{ ...alice, subject: "bob" }, { kind: "static-key" as const }, undefined]) {
+      const { executed, outcome } = await runStep(step, as(other, { ...args, confirmation_token }));
+      expect(executed).toBeUndefined();
+      expect(outcome.error?.message).toMatch(/confirmation_token was issued to another caller/);
+      expect(outcome.error?.message).not.toContain(confirmation_token);
+    }
+    expect((await runStep(step, as({ ...alice }, { ...args, confirmation_token }))).executed).toEqual(args);
   });
 
   it("the identical call with the token runs once, without the token in its arguments", async () => {
@@ -201,6 +218,23 @@ describe("confirmation: elicitation", () => {
     const forged = await runStep(step, retry("tw1.e30.AAAA", accept));
     expect(forged.executed).toBeUndefined();
     expect(forged.outcome.error?.message).toMatch(/state is not a confirmation token this server issued/);
+  });
+
+  it("another principal cannot answer a round the first one was asked", async () => {
+    const { step } = setup();
+    const alice = { kind: "jwt" as const, issuer: "https://id.example", subject: "alice" };
+    const asked = ctxFor(del, args, { client: { ...elicitingClient, principal: alice } });
+    await runStep(step, asked);
+    const { state } = pendingElicitation(asked)!;
+    const accept = { confirm: { action: "accept", content: { confirm: true } } };
+    const as = (principal?: typeof alice) =>
+      ctxFor(del, args, { client: { ...elicitingClient, principal }, input: { state, responses: accept } });
+    for (const other of [{ ...alice, subject: "bob" }, undefined]) {
+      const { executed, outcome } = await runStep(step, as(other));
+      expect(executed).toBeUndefined();
+      expect(outcome.error?.message).toMatch(/state was issued to another caller/);
+    }
+    expect((await runStep(step, as({ ...alice }))).executed).toEqual(args);
   });
 
   it("an elicitation state is not accepted as a confirmation_token argument", async () => {
