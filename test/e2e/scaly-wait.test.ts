@@ -27,8 +27,8 @@ afterAll(async () => {
 const polls = () => up.requests.filter((r) => r.operationName === "ScalyGetOperation").length;
 
 async function deploy(appId: string): Promise<string> {
-  const started = await s.ok("scaly_deploy_app", { appId });
-  return started.deployment.id;
+  const started = await s.ok("scaly_deploy_app", { app_id: appId });
+  return started.operation_id;
 }
 
 describe("scaly_wait_operation", () => {

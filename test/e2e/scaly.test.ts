@@ -163,11 +163,29 @@ describe("deployments and operations", () => {
     expect(events.events.at(-1)).toMatchObject({ status: "FAILED", level: "ERROR" });
   });
 
-  it("scaly_deploy_app starts a deployment; scaly_wait_operation reports progress and returns SUCCEEDED", async () => {
-    const started = await s.ok("scaly_deploy_app", { appId: "app_storefront", message: "from MCP" });
-    const id = started.deployment.id as string;
-    expect(started.deployment).toMatchObject({ operationId: id, appId: "app_storefront", trigger: "MANUAL" });
-    expect(up.store.deployments.get(id)?.message).toBe("from MCP");
+  it("scaly_deploy_app restarts the app's service (the seed's \"stack service restart\") and answers the seed's operation_id", async () => {
+    const deploy = await s.call("scaly_deploy_app", { app_id: "app_storefront" });
+    expect(deploy.env.success).toBe(true);
+    const started = deploy.env.data;
+    // The seed's example: {"success":true,"data":{"operation_id":"dep_abc123",...}}.
+    const id = started.operation_id as string;
+    expect(id).toMatch(/^dep_/);
+    expect(started).toMatchObject({
+      deployment_id: id,
+      app_id: "app_storefront",
+      stack_id: "stk_production",
+      status: "PENDING",
+      trigger: "RESTART",
+    });
+    // One read (which stack) and one restart of that app only; there is no deploy mutation.
+    expect(graphqlOps(deploy.requests)).toEqual(["ScalyAppStack", "RestartAppService"]);
+    const restart = deploy.requests.find((r) => r.operationName === "RestartAppService")!;
+    expect((restart.body.parsed as any).variables).toEqual({
+      stack_id: "stk_production",
+      app_ids: ["app_storefront"],
+    });
+    expect(up.store.deployments.get(id)).toMatchObject({ appId: "app_storefront", trigger: "RESTART" });
+    expect(started.parent_operation_id).toMatch(/^op_/);
     const progress: number[] = [];
     const { env, requests } = await s.call(
       "scaly_wait_operation",

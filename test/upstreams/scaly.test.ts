@@ -295,10 +295,12 @@ describe("control plane queries and mutations", () => {
 describe("operations over time", () => {
   it("moves a deployment PENDING -> RUNNING -> SUCCEEDED with events as it is polled", async () => {
     const data = await ok(
-      `mutation { deployApp(input: { appId: "app_ml_api", message: "test" }) { deployment { id status } operation { id status } } }`,
+      `mutation { restartStackServices(input: { stackId: "stk_ml", appIds: ["app_ml_api"] }) { deployments { id status operationId operation { id status } } } }`,
     );
-    const { deployment, operation } = data.deployApp;
+    const [deployment] = data.restartStackServices.deployments;
+    const { operation } = deployment;
     expect(operation.id).toBe(deployment.id);
+    expect(deployment.operationId).toBe(deployment.id);
     expect(operation.status).toBe("PENDING");
     const { seen, op } = await waitForOperation(operation.id);
     // Polls may skip a short state under load, but never go backwards.
@@ -350,8 +352,10 @@ describe("operations over time", () => {
     const seeded = await ok(`{ deployment(id: "dep_admin_02") { status failure { code hint } } }`);
     expect(seeded.deployment.status).toBe("FAILED");
     expect(seeded.deployment.failure.hint).toContain("DJANGO_SETTINGS_MODULE");
-    const again = await ok(`mutation { deployApp(input: { appId: "app_admin" }) { deployment { id } } }`);
-    const failed = await waitForOperation(again.deployApp.deployment.id);
+    const again = await ok(
+      `mutation { restartStackServices(input: { stackId: "stk_production", appIds: ["app_admin"] }) { deployments { id } } }`,
+    );
+    const failed = await waitForOperation(again.restartStackServices.deployments[0].id);
     expect(failed.op.status).toBe("FAILED");
     expect(failed.op.error.code).toBe("HEALTH_CHECK_FAILED");
     await ok(

@@ -220,7 +220,6 @@ const Mutation: Record<string, Resolver> = {
   linkAddon: (_s, { input }: Args, { store }) => store.linkAddon(input),
   configureAuth: (_s, { input }: Args, { store }) => store.configureAuth(input),
   setEnvVars: (_s, { input }: Args, { store }) => store.setEnvVars(input),
-  deployApp: (_s, { input }: Args, { store }) => store.deployApp(input.appId, input.message),
   restartStackServices: (_s, { input }: Args, { store }) =>
     store.restartStackServices(input.stackId, input.appIds ?? []),
   retryDeployment: (_s, { input }: Args, { store }) => store.retryDeployment(input.deploymentId),

@@ -372,7 +372,10 @@ export class Store {
       kind: "CREATE_APP",
       targetId: app.id,
       phases: [`Creating service ${app.name} on stack ${stack.name}`, "Configuring routing"],
-      finish: () => ({ status: "SUCCEEDED", message: `App ${app.name} created; deploy it with deployApp` }),
+      finish: () => ({
+        status: "SUCCEEDED",
+        message: `App ${app.name} created; restart its service to deploy it`,
+      }),
     });
     return { app, operation };
   }
@@ -592,13 +595,6 @@ export class Store {
   // -------------------------------------------------------------------------------------------------------------
   // Deployments and jobs
   // -------------------------------------------------------------------------------------------------------------
-
-  deployApp(appId: string, message?: string | null) {
-    const app = this.app(appId);
-    this.checkDeployable(app);
-    const deployment = this.startDeployment(app, "MANUAL", message ?? null);
-    return { deployment, operation: this.operation(deployment.id) };
-  }
 
   restartStackServices(stackId: string, appIds: string[]) {
     const stack = this.stack(stackId);
