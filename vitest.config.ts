@@ -25,6 +25,7 @@ const SPAWNING = [
   "test/policy/audit-cli.test.ts",
   "test/runtime/load.test.ts",
   "test/graphql/e2e.test.ts",
+  "test/state/redis.test.ts",
 ];
 
 export default defineConfig({

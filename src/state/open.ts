@@ -1,0 +1,89 @@
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { logLine } from "../telemetry/log.js";
+import { createMemoryStore } from "./memory.js";
+import { openRedisStore, redisLocation } from "./redis.js";
+import { openSqliteStore, SqliteOpenError, sqliteAvailable } from "./sqlite.js";
+import type { StateStore } from "./store.js";
+
+/**
+ * Choosing the store: `--state <spec>`, else `TOOLWRIGHT_STATE`, else the embedded default file.
+ *
+ *   redis://[:password@]host[:port][/db]   (rediss:// for TLS)   shared by every replica
+ *   sqlite:<file> or a path ending in .sqlite / .db              one machine, survives restarts
+ *   memory                                                      this process only
+ *
+ * The default file is `$XDG_STATE_HOME/toolwright/state.sqlite` (`~/.local/state/toolwright/state.sqlite`).
+ */
+
+export const STATE_ENV = "TOOLWRIGHT_STATE";
+
+export type StateSpec =
+  | { kind: "memory" }
+  | { kind: "sqlite"; file: string; chosen: boolean }
+  | { kind: "redis"; url: URL };
+
+export class StateSpecError extends Error {}
+
+export function defaultStateFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base =
+    env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME)
+      ? env.XDG_STATE_HOME
+      : join(homedir(), ".local/state");
+  return join(base, "toolwright", "state.sqlite");
+}
+
+/** The store named by the flag (when given) or the env; throws `StateSpecError` naming where it came from. */
+export function parseStateSpec(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): StateSpec {
+  const text = flag ?? env[STATE_ENV];
+  const from = flag !== undefined ? "--state" : STATE_ENV;
+  if (text === undefined || text === "")
+    return { kind: "sqlite", file: defaultStateFile(env), chosen: false };
+  if (text === "memory") return { kind: "memory" };
+  if (/^rediss?:\/\//i.test(text)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new StateSpecError(`${from}: not a valid redis:// URL`);
+    }
+    if (!url.hostname) throw new StateSpecError(`${from}: the redis:// URL names no host`);
+    if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) {
+      throw new StateSpecError(`${from}: the redis:// URL's path must be a database number, e.g. /0`);
+    }
+    return { kind: "redis", url };
+  }
+  const file = text.startsWith("sqlite:") ? text.slice("sqlite:".length) : text;
+  if (file === "" || !(text.startsWith("sqlite:") || /\.(sqlite3?|db)$/i.test(file))) {
+    throw new StateSpecError(
+      `${from}: expected redis://host:port, sqlite:<file> (or a path ending in .sqlite or .db), or memory`,
+    );
+  }
+  return { kind: "sqlite", file: resolve(file), chosen: true };
+}
+
+/** Where the store lives, for the start-up line (no credentials). */
+export function describeSpec(spec: StateSpec): string {
+  if (spec.kind === "redis") return `redis at ${redisLocation(spec.url)}`;
+  if (spec.kind === "sqlite") return `sqlite at ${spec.file}`;
+  return "memory (this process only)";
+}
+
+/**
+ * Opens the store. An embedded file that cannot be opened is a configuration error (`SqliteOpenError`); a Redis
+ * that does not answer yet is not: the server starts, refuses what needs the store, and recovers when it answers.
+ * On a Node without `node:sqlite`, the default (not an explicit choice) falls back to memory, with a warning.
+ */
+export async function openStateStore(spec: StateSpec): Promise<StateStore> {
+  if (spec.kind === "memory") return createMemoryStore();
+  if (spec.kind === "redis") return openRedisStore(spec.url);
+  if (!spec.chosen && !(await sqliteAvailable())) {
+    logLine(
+      `state: node:sqlite is not available on Node ${process.version}; spent confirmation tokens and rate-limit counters are kept in this process only (use Node 22.13 or later, or --state redis://...)`,
+    );
+    return createMemoryStore();
+  }
+  return openSqliteStore(spec.file);
+}
+
+export { SqliteOpenError };

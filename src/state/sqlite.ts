@@ -1,0 +1,161 @@
+import { chmodSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import {
+  type Claim,
+  type ClaimResult,
+  type Counter,
+  reasonOf,
+  type StateStore,
+  storeFailure,
+} from "./store.js";
+
+/**
+ * The embedded default: one SQLite file through Node's built-in `node:sqlite`, so spent tokens and counters
+ * survive a restart, and processes on one machine sharing the file share them (WAL mode, a busy timeout). The
+ * file is created with mode 0600 in a 0700 folder. Its `since` row is written when the file is created: a
+ * deleted file forgets everything, and tokens issued before the new file are refused.
+ */
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+`;
+
+/** Node 22 prints an ExperimentalWarning when `node:sqlite` loads; the operator did not ask for it, so it is held back. */
+async function importSqlite(): Promise<typeof import("node:sqlite")> {
+  const original = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === "string" ? warning : warning.message;
+    const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type === "ExperimentalWarning" && /SQLite/i.test(text)) return;
+    return (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await import("node:sqlite");
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+/** Whether this Node has `node:sqlite` (22.13 and later without a flag). */
+export async function sqliteAvailable(): Promise<boolean> {
+  try {
+    await importSqlite();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class SqliteOpenError extends Error {}
+
+export async function openSqliteStore(file: string, now: () => number = Date.now): Promise<StateStore> {
+  let sqlite: typeof import("node:sqlite");
+  try {
+    sqlite = await importSqlite();
+  } catch {
+    throw new SqliteOpenError(
+      `the embedded state store needs node:sqlite (Node 22.13 or later; this is ${process.version})`,
+    );
+  }
+  let db: DatabaseSync;
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    db = new sqlite.DatabaseSync(file);
+    chmodSync(file, 0o600);
+    db.exec("PRAGMA busy_timeout = 2000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    db.exec(SCHEMA);
+    db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('since', ?)").run(now());
+  } catch (error) {
+    throw new SqliteOpenError(`cannot open the state file ${file} (${reasonOf(error)})`);
+  }
+  return new SqliteStore(db, file, now);
+}
+
+class SqliteStore implements StateStore {
+  readonly kind = "sqlite" as const;
+  private readonly since: number;
+  private readonly claimStatement: StatementSync;
+  private readonly addStatement: StatementSync;
+  private readonly pruneStatements: StatementSync[];
+  private operations = 0;
+
+  constructor(
+    private readonly db: DatabaseSync,
+    readonly location: string,
+    private readonly now: () => number,
+  ) {
+    this.since = Number(
+      (db.prepare("SELECT value FROM meta WHERE name = 'since'").get() as { value: number }).value,
+    );
+    // A claim succeeds when the key is new or its earlier claim has expired.
+    this.claimStatement = db.prepare(
+      `INSERT INTO claims (key, expires_at) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE claims.expires_at <= ?`,
+    );
+    this.addStatement = db.prepare(
+      `INSERT INTO counters (key, value, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET
+         value = CASE WHEN counters.expires_at <= ? THEN excluded.value ELSE counters.value + excluded.value END,
+         expires_at = excluded.expires_at
+       RETURNING value`,
+    );
+    this.pruneStatements = [
+      db.prepare("DELETE FROM claims WHERE expires_at <= ?"),
+      db.prepare("DELETE FROM counters WHERE expires_at <= ?"),
+    ];
+  }
+
+  async claim({ key, issuedAt, expiresAt }: Claim): Promise<ClaimResult> {
+    return this.guard("claim", () => {
+      const at = this.now();
+      this.prune(at);
+      if (issuedAt < this.since) return "forgotten";
+      const { changes } = this.claimStatement.run(key, expiresAt, at);
+      return Number(changes) === 1 ? "claimed" : "taken";
+    });
+  }
+
+  async add(counters: readonly Counter[]): Promise<number[]> {
+    return this.guard("add", () => {
+      const at = this.now();
+      this.prune(at);
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const values = counters.map(({ key, expiresAt, amount = 1 }) => {
+          const row = this.addStatement.get(key, amount, expiresAt, at) as { value: number };
+          return Number(row.value);
+        });
+        this.db.exec("COMMIT");
+        return values;
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.guard("ping", () => this.db.prepare("SELECT 1").get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private guard<T>(operation: string, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw storeFailure("sqlite", operation, error);
+    }
+  }
+
+  /** Expired rows go every few hundred operations: bounded work, and the file does not grow for ever. */
+  private prune(at: number): void {
+    if (++this.operations % 500 !== 0) return;
+    for (const statement of this.pruneStatements) statement.run(at);
+  }
+}

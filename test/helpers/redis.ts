@@ -1,0 +1,101 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+/**
+ * A real Redis for tests: Debian's `redis-server` on a free loopback port, with persistence off
+ * (`--save '' --appendonly no`), started and stopped by the test. `stop()` and `start()` again on the same port
+ * simulate an outage; the data is gone after a restart, as with any Redis without persistence.
+ */
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** Stops the server (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port (empty). */
+  start(): Promise<void>;
+  /** Runs a redis-cli command against it and returns its output. */
+  cli(...args: string[]): string;
+  close(): Promise<void>;
+}
+
+export function redisServerPath(): string | undefined {
+  try {
+    return execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function launch(port: number): Promise<ChildProcess> {
+  const proc = spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--protected-mode",
+      "yes",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 20_000);
+    proc.stdout!.on("data", (chunk) => {
+      out += String(chunk);
+      if (out.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        resolve(proc);
+      }
+    });
+    proc.stderr!.on("data", (chunk) => {
+      out += String(chunk);
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  let proc: ChildProcess | undefined = await launch(port);
+  const stop = async () => {
+    const running = proc;
+    proc = undefined;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
+    running.kill("SIGTERM");
+    await exited;
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    async start() {
+      if (proc) return;
+      proc = await launch(port);
+    },
+    cli: (...args) =>
+      execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" }),
+    close: stop,
+  };
+}

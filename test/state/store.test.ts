@@ -1,0 +1,108 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  createMemoryStore,
+  defaultStateFile,
+  openStateStore,
+  parseStateSpec,
+  SqliteOpenError,
+  StateSpecError,
+} from "../../src/state/index.js";
+import { tmpDir } from "../helpers/paths.js";
+import { storeContract } from "./contract.js";
+
+describe("memory store", () => storeContract(async () => createMemoryStore()));
+
+describe("embedded SQLite store", () => {
+  const dir = tmpDir("state-sqlite");
+  let n = 0;
+  storeContract(() => openStateStore({ kind: "sqlite", file: join(dir, `s${n++}.sqlite`), chosen: true }));
+
+  it("keeps a claim across a close and a reopen of the same file (a restart), in a private file", async () => {
+    const file = join(dir, "restart.sqlite");
+    const first = await openStateStore({ kind: "sqlite", file, chosen: true });
+    const claim = { key: "scaivault:spent:n1", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 };
+    expect(await first.claim(claim)).toBe("claimed");
+    await first.close();
+    const second = await openStateStore({ kind: "sqlite", file, chosen: true });
+    expect(await second.claim(claim)).toBe("taken");
+    // A token issued before this process started, but after the file was created, is remembered, not forgotten.
+    expect(await second.claim({ ...claim, key: "scaivault:spent:n2" })).toBe("claimed");
+    await second.close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it("two handles on one file (two processes on one machine) share claims", async () => {
+    const file = join(dir, "shared.sqlite");
+    const [a, b] = await Promise.all([
+      openStateStore({ kind: "sqlite", file, chosen: true }),
+      openStateStore({ kind: "sqlite", file, chosen: true }),
+    ]);
+    const claim = { key: "x:spent:shared", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 };
+    expect([await a.claim(claim), await b.claim(claim)]).toEqual(["claimed", "taken"]);
+    expect(await a.add([{ key: "x:rate", expiresAt: Date.now() + 60_000 }])).toEqual([1]);
+    expect(await b.add([{ key: "x:rate", expiresAt: Date.now() + 60_000 }])).toEqual([2]);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("a file that cannot be created is a clear error naming the file", async () => {
+    const file = join(dir, "not-a-dir.sqlite", "x", "state.sqlite");
+    await (
+      await openStateStore({ kind: "sqlite", file: join(dir, "not-a-dir.sqlite"), chosen: true })
+    ).close();
+    await expect(openStateStore({ kind: "sqlite", file, chosen: true })).rejects.toThrow(SqliteOpenError);
+    await expect(openStateStore({ kind: "sqlite", file, chosen: true })).rejects.toThrow(
+      /cannot open the state file .*state\.sqlite/,
+    );
+    expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe("choosing the store", () => {
+  it("defaults to an embedded file under XDG_STATE_HOME or ~/.local/state", () => {
+    expect(parseStateSpec(undefined, { XDG_STATE_HOME: "/srv/state" })).toEqual({
+      kind: "sqlite",
+      file: "/srv/state/toolwright/state.sqlite",
+      chosen: false,
+    });
+    expect(defaultStateFile({})).toMatch(/\.local\/state\/toolwright\/state\.sqlite$/);
+  });
+
+  it("reads --state first, then TOOLWRIGHT_STATE", () => {
+    const env = { TOOLWRIGHT_STATE: "redis://:pw@cache:6380/2" };
+    expect(parseStateSpec("memory", env)).toEqual({ kind: "memory" });
+    const redis = parseStateSpec(undefined, env);
+    expect(redis.kind === "redis" && redis.url.port).toBe("6380");
+    expect(parseStateSpec("sqlite:/var/lib/tw/state.db", {})).toEqual({
+      kind: "sqlite",
+      file: "/var/lib/tw/state.db",
+      chosen: true,
+    });
+    expect(parseStateSpec("/data/state.sqlite", {})).toMatchObject({
+      kind: "sqlite",
+      file: "/data/state.sqlite",
+    });
+  });
+
+  it.each([
+    ["redis://", /not a valid redis:\/\/ URL|names no host/],
+    ["redis://host:6379/not-a-db", /database number/],
+    ["postgres://db/x", /expected redis:\/\/host:port/],
+    ["state", /expected redis:\/\/host:port/],
+    ["sqlite:", /expected/],
+  ])("refuses %s with a message naming where it came from", (spec, message) => {
+    expect(() => parseStateSpec(spec, {})).toThrow(StateSpecError);
+    expect(() => parseStateSpec(spec, {})).toThrow(message);
+    expect(() => parseStateSpec(undefined, { TOOLWRIGHT_STATE: spec })).toThrow(/^TOOLWRIGHT_STATE: /);
+  });
+
+  it("never puts a Redis password in an error", () => {
+    try {
+      parseStateSpec("redis://:hunter2-canary@cache:6379/nope", {});
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain("hunter2-canary");
+    }
+  });
+});
