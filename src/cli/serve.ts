@@ -5,42 +5,52 @@ import { createServer } from "../mcp/server.js";
 import { describeError } from "../telemetry/log.js";
 import { serveOverHttp } from "../transports/http.js";
 import {
+  type HttpOverrides,
   type HttpSettings,
   HttpSettingsError,
+  type HttpTuning,
   resolveHttpSettings,
   wantsHttp,
 } from "../transports/http-settings.js";
 import { serveOverStdio } from "../transports/stdio.js";
+import {
+  labelOf,
+  optionsHelp,
+  type ParsedServeArgs,
+  parseServeArgs,
+  readClientKey,
+  type ServeOptions,
+  ServeUsageError,
+} from "./serve-flags.js";
 
 /**
  * `toolwright serve <catalog>`. Exit codes: 0 after the client closed stdin, 1 when the catalog cannot be
  * loaded, 2 for usage and configuration errors.
  */
 
-const USAGE = `Usage: toolwright serve <catalog> [--discovery] [--help]
+const USAGE = `Usage: toolwright serve <catalog> [options]
 
 Serves a generated catalog as an MCP server over stdio (JSON-RPC on stdin/stdout, logs on stderr).
 The process exits when the client closes stdin.
 
-When the catalog's transport variable selects HTTP (e.g. MCP_TRANSPORT=http), it serves Streamable HTTP at
-http://127.0.0.1:8765/mcp instead (host and port from the catalog's variables); every request needs
-Authorization: Bearer <the catalog's client key or an OAuth access token>. SIGTERM drains and exits 0.
+With --http (or when the catalog's own transport variable selects HTTP, e.g. MCP_TRANSPORT=http), it serves
+Streamable HTTP at http://127.0.0.1:8765/mcp instead. It refuses to start without a way to authenticate clients
+(a client key or OAuth authorization servers), and on an address other than loopback without --allowed-hosts;
+every request needs Authorization: Bearer <the client key or an OAuth access token>. SIGTERM drains and exits 0.
 
 <catalog> is either
   a path to a generated catalog folder (one holding catalog.json and catalog.gen.ts), e.g. ./generated/scaivault
   or the name of a catalog bundled with toolwright (found only in toolwright's own generated/ folder, never
   under the current directory: pass a path, e.g. ./generated/<name>, to serve a folder of yours).
 
-Configuration comes from environment variables, which each catalog declares (base URLs, credentials, policy
-switches). Run \`toolwright serve <catalog> --help\` to list them for one catalog. Invalid or missing values stop
+Every option below is also an env variable (the flag wins; both win over the catalog's own variables). The rest
+of the configuration comes from environment variables each catalog declares (base URLs, credentials, policy
+switches): run \`toolwright serve <catalog> --help\` to list them for one catalog. Invalid or missing values stop
 the server at start with a list of every problem (exit code 2); secret values are never printed.
 
-Options:
-  --discovery  List three tools instead of the catalog: find_tools (search by what a tool does), describe_tool
-               (its schemas) and call_tool (runs it through the same validation, policies, confirmation and
-               audit). For catalogs of hundreds of tools, whose full list would not fit a model's context.
-  -h, --help   Show this help (after a catalog name: also that catalog's env variables)
-`;
+${optionsHelp()}`;
+
+const MORE = "Run `toolwright serve --help` for the options.\n";
 
 function describeVar(v: EnvVar): string {
   const facts: string[] = [v.type];
@@ -75,18 +85,23 @@ export function catalogHelp(doc: CatalogDocument, dir: string): string {
 }
 
 export async function runServe(argv: string[]): Promise<number> {
-  const help = argv.includes("--help") || argv.includes("-h");
-  const positional = argv.filter((arg) => !arg.startsWith("-"));
-  const discovery = argv.includes("--discovery");
-  const unknownFlags = argv.filter(
-    (arg) => arg.startsWith("-") && arg !== "--help" && arg !== "-h" && arg !== "--discovery",
-  );
-  if (unknownFlags.length > 0) {
-    process.stderr.write(`toolwright serve: unknown option ${unknownFlags[0]}\n\n${USAGE}`);
-    return 2;
+  let parsed: ParsedServeArgs;
+  try {
+    parsed = parseServeArgs(argv);
+  } catch (error) {
+    if (error instanceof ServeUsageError) {
+      process.stderr.write(`toolwright serve: ${error.message}\n${MORE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`toolwright serve: invalid options:\n${problemList(error.problems)}\n`);
+      return 2;
+    }
+    throw error;
   }
+  const { help, positionals: positional, options } = parsed;
   if (positional.length > 1) {
-    process.stderr.write(`toolwright serve: expected one catalog, got ${positional.length}\n\n${USAGE}`);
+    process.stderr.write(`toolwright serve: expected one catalog, got ${positional.length}\n${MORE}`);
     return 2;
   }
   const ref = positional[0];
@@ -119,22 +134,20 @@ export async function runServe(argv: string[]): Promise<number> {
   let http: HttpSettings | undefined;
   try {
     const config = resolveConfig(catalog.doc.env);
-    factory = createServer(catalog, config, { discovery });
-    if (wantsHttp(catalog.doc.transport, config)) http = resolveHttpSettings(catalog.doc, config);
+    factory = createServer(catalog, config, { discovery: options.discovery === true });
+    if (wantsHttp(catalog.doc.transport, config, options.http)) {
+      http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
+    }
   } catch (error) {
     if (error instanceof HttpSettingsError) {
       process.stderr.write(
-        `toolwright serve: not serving ${catalog.doc.catalog} over HTTP:\n${error.problems
-          .map((p) => `  - ${p}`)
-          .join("\n")}\n`,
+        `toolwright serve: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n`,
       );
       return 2;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(
-        `toolwright serve: the environment is not valid for catalog ${catalog.doc.catalog}:\n${error.problems
-          .map((p) => `  - ${p}`)
-          .join("\n")}\nRun \`toolwright serve ${ref} --help\` to see every variable.\n`,
+        `toolwright serve: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList(error.problems)}\nRun \`toolwright serve ${ref} --help\` to see every variable.\n`,
       );
       return 2;
     }
@@ -165,4 +178,45 @@ export async function runServe(argv: string[]): Promise<number> {
   );
   await serveOverStdio(factory);
   return 0;
+}
+
+function problemList(problems: readonly string[]): string {
+  return problems.map((p) => `  - ${p}`).join("\n");
+}
+
+function seconds(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : value * 1000;
+}
+
+function httpTuning(options: ServeOptions): HttpTuning {
+  const keepAliveTimeoutMs = seconds(options.keepAliveTimeout);
+  const headersTimeoutMs = seconds(options.headersTimeout);
+  return {
+    ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
+    ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+  };
+}
+
+/** serve's own transport options, over the catalog's env; the client key read from its env or file. */
+function httpOverrides(options: ServeOptions): HttpOverrides {
+  const bearer = readClientKey(options);
+  const { host, port, allowedHosts, publicUrl, authorizationServers, requiredScopes } = options;
+  const given = { host, port, allowedHosts, publicUrl, authorizationServers, bearer, requiredScopes };
+  return {
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+    labels: {
+      host: labelOf("host"),
+      port: labelOf("port"),
+      allowedHosts: labelOf("allowedHosts"),
+      publicUrl: labelOf("publicUrl"),
+      authorizationServers: labelOf("authorizationServers"),
+      bearer:
+        options.clientKey !== undefined
+          ? labelOf("clientKey")
+          : options.clientKeyFile !== undefined
+            ? labelOf("clientKeyFile")
+            : `${labelOf("clientKey")} (or --client-key-file <path>)`,
+      requiredScopes: labelOf("requiredScopes"),
+    },
+  };
 }

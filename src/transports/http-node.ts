@@ -84,6 +84,8 @@ export function toWebRequest(
   });
 }
 
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
+
 /** Writes a web `Response` to the node response; resolves when the body ended or the client went away. */
 export async function sendWebResponse(
   res: ServerResponse,
@@ -92,7 +94,9 @@ export async function sendWebResponse(
 ) {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
-    if (name === "set-cookie") return;
+    // Connection management is node's: it then announces `Keep-Alive: timeout=<s>`, by which clients (undici)
+    // drop idle sockets before the server closes them.
+    if (name === "set-cookie" || HOP_BY_HOP.has(name)) return;
     headers[name] = value;
   });
   res.writeHead(response.status, { ...headers, ...extraHeaders });

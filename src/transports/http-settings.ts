@@ -31,6 +31,13 @@ export interface HttpSettings {
   requestTimeoutMs: number;
   /** On SIGTERM, in-flight requests get this long to finish before they are aborted. */
   shutdownGraceMs: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle timeout of the proxy or load
+   * balancer in front (60 s on most), so the server never closes a socket a client or proxy is about to reuse.
+   */
+  keepAliveTimeoutMs: number;
+  /** A client must have sent a request's headers within this long of starting it. */
+  headersTimeoutMs: number;
   /** Env names, for messages that tell the operator what to set. */
   names: { bearer?: string; allowedHosts?: string; publicUrl?: string; authorizationServers?: string };
 }
@@ -38,6 +45,9 @@ export interface HttpSettings {
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+/** Above the 60 s idle timeout of common load balancers and proxies (AWS ALB, nginx upstream keep-alive). */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 /** A static client key shorter than this is refused: it would be guessable. */
 export const MIN_BEARER_LENGTH = 16;
 
@@ -48,8 +58,12 @@ export class HttpSettingsError extends Error {
   }
 }
 
-/** Whether the env selects Streamable HTTP (the selector's value is one of `httpValues`). */
-export function wantsHttp(transport: TransportConfig | undefined, config: Config): boolean {
+/**
+ * Whether to serve Streamable HTTP: `forced` (serve's `--http`, or its env) decides when given; otherwise the
+ * catalog's selector env does (its value is one of `httpValues`).
+ */
+export function wantsHttp(transport: TransportConfig | undefined, config: Config, forced?: boolean): boolean {
+  if (forced !== undefined) return forced;
   // Hand-written or older catalog.json files may have no transport section: they serve stdio.
   if (!transport?.selectEnv) return false;
   const value = config.text(transport.selectEnv);
@@ -77,17 +91,6 @@ export function urlHost(host: string): string {
 
 const HOST_ENTRY =
   /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
-
-function listValue(config: Config, name: string | undefined): readonly string[] {
-  if (!name) return [];
-  const value = config.get(name);
-  if (value === undefined) return [];
-  if (Array.isArray(value)) return value as readonly string[];
-  return String(value)
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
-}
 
 function endpointUrl(raw: string, problems: string[], name: string): URL | undefined {
   let url: URL;
@@ -140,28 +143,58 @@ export interface HttpTuning {
   maxBodyBytes?: number;
   requestTimeoutMs?: number;
   shutdownGraceMs?: number;
+  keepAliveTimeoutMs?: number;
+  headersTimeoutMs?: number;
+}
+
+/**
+ * Settings given to `toolwright serve` itself (flags or their `TOOLWRIGHT_*` env), for any catalog: each one wins
+ * over the catalog's own transport env. `labels` says how the operator sets each (e.g. `--allowed-hosts`), for
+ * messages; a setting without a label is not offered in them.
+ */
+export interface HttpOverrides {
+  host?: string;
+  port?: number;
+  allowedHosts?: readonly string[];
+  publicUrl?: string;
+  authorizationServers?: readonly string[];
+  bearer?: string;
+  requiredScopes?: readonly string[];
+  labels?: Partial<Record<OverridableSetting, string>>;
+}
+
+export type OverridableSetting = Exclude<keyof HttpOverrides, "labels">;
+
+/** One setting as read: its value (text or list) and the name it was read from, or undefined and the ways to set it. */
+interface Input<T> {
+  value: T | undefined;
+  /** Where the value came from (flag or env name); when unset, every way to set it joined with " or ". */
+  from: string;
 }
 
 export function resolveHttpSettings(
   doc: Pick<CatalogDocument, "transport">,
   config: Config,
   tuning: HttpTuning = {},
+  overrides: HttpOverrides = {},
 ): HttpSettings {
   const t = doc.transport;
   const problems: string[] = [];
-  const names = envNamesOf(t);
-  const { host, port, loopback } = resolveBind(t, config, problems);
-  const allowedHosts = resolveAllowedHosts(t, config, host, loopback, problems);
+  const inputs = new SettingInputs(t, config, overrides);
+  const { host, port, loopback } = resolveBind(t, inputs, problems);
+  const allowedHosts = resolveAllowedHosts(inputs, host, loopback, problems);
   let publicUrl: URL | undefined;
-  const publicRaw = t.publicUrlEnv ? config.text(t.publicUrlEnv) : undefined;
-  if (publicRaw !== undefined) publicUrl = endpointUrl(publicRaw.trim(), problems, t.publicUrlEnv!);
-  const authorizationServers = resolveAuthorizationServers(t, config, problems);
+  const publicRaw = inputs.text("publicUrl");
+  if (publicRaw.value !== undefined)
+    publicUrl = endpointUrl(publicRaw.value.trim(), problems, publicRaw.from);
+  const authorizationServers = resolveAuthorizationServers(inputs, problems);
   if (authorizationServers.length > 0 && !publicUrl && !loopback) {
     problems.push(
-      `OAuth mode on a non-loopback bind needs ${t.publicUrlEnv ?? "a public URL env (transport.public_url_env)"}: tokens must be issued for that exact resource`,
+      `OAuth mode on a non-loopback bind needs ${publicRaw.from || "a public URL env (transport.public_url_env)"}: tokens must be issued for that exact resource`,
     );
   }
-  const bearer = resolveClientKey(t, config, authorizationServers, problems);
+  const bearer = resolveClientKey(inputs, authorizationServers, problems);
+  const requiredScopes = overrides.requiredScopes ?? t.requiredScopes;
 
   if (problems.length > 0) throw new HttpSettingsError(problems);
   return {
@@ -172,11 +205,13 @@ export function resolveHttpSettings(
     ...(publicUrl ? { publicUrl } : {}),
     authorizationServers,
     ...(bearer !== undefined ? { bearer } : {}),
-    requiredScopes: [...t.requiredScopes],
+    requiredScopes: [...requiredScopes],
     maxBodyBytes: tuning.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     requestTimeoutMs: tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     shutdownGraceMs: tuning.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
-    names,
+    keepAliveTimeoutMs: tuning.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeoutMs: tuning.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    names: envNamesOf(t),
   };
 }
 
@@ -189,39 +224,96 @@ function envNamesOf(t: TransportConfig): HttpSettings["names"] {
   };
 }
 
-/** The address and port to bind (env over the catalog's defaults), and whether the address is loopback. */
+/**
+ * Reads each setting from the overrides (serve's flags and `TOOLWRIGHT_*` env) first, then from the env the
+ * catalog's transport section names, and remembers where it came from for messages.
+ */
+class SettingInputs {
+  private readonly envOf: Partial<Record<OverridableSetting, string>>;
+  constructor(
+    t: TransportConfig,
+    private readonly config: Config,
+    private readonly overrides: HttpOverrides,
+  ) {
+    this.envOf = {
+      ...(t.hostEnv ? { host: t.hostEnv } : {}),
+      ...(t.portEnv ? { port: t.portEnv } : {}),
+      ...(t.allowedHostsEnv ? { allowedHosts: t.allowedHostsEnv } : {}),
+      ...(t.publicUrlEnv ? { publicUrl: t.publicUrlEnv } : {}),
+      ...(t.authorizationServersEnv ? { authorizationServers: t.authorizationServersEnv } : {}),
+      ...(t.bearerEnv ? { bearer: t.bearerEnv } : {}),
+    };
+  }
+
+  /** Every way to set `key`: the catalog's env first (what its operators know), then serve's own flag. */
+  ways(key: OverridableSetting): string {
+    return [this.envOf[key], this.overrides.labels?.[key]].filter(Boolean).join(" or ");
+  }
+
+  private pick(key: OverridableSetting): { value: unknown; from: string } {
+    const own = this.overrides[key];
+    if (own !== undefined) return { value: own, from: this.overrides.labels?.[key] ?? key };
+    const env = this.envOf[key];
+    const value = env ? this.config.get(env) : undefined;
+    return value === undefined ? { value: undefined, from: this.ways(key) } : { value, from: env! };
+  }
+
+  text(key: "host" | "publicUrl" | "bearer"): Input<string> {
+    const { value, from } = this.pick(key);
+    if (value === undefined) return { value: undefined, from };
+    return { value: String(value), from };
+  }
+
+  port(): Input<number> {
+    const { value, from } = this.pick("port");
+    return { value: value === undefined ? undefined : Number(value), from };
+  }
+
+  list(key: "allowedHosts" | "authorizationServers"): Input<readonly string[]> {
+    const { value, from } = this.pick(key);
+    if (value === undefined) return { value: [], from };
+    if (Array.isArray(value)) return { value: value as readonly string[], from };
+    const items = String(value)
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item !== "");
+    return { value: items, from };
+  }
+}
+
+/** The address and port to bind (flags and env over the catalog's defaults), and whether the address is loopback. */
 function resolveBind(
   t: TransportConfig,
-  config: Config,
+  inputs: SettingInputs,
   problems: string[],
 ): { host: string; port: number; loopback: boolean } {
-  const host = ((t.hostEnv ? config.text(t.hostEnv) : undefined) ?? t.host).trim();
-  const portValue = t.portEnv ? config.get(t.portEnv) : undefined;
-  const port = portValue === undefined ? t.port : Number(portValue);
+  const hostInput = inputs.text("host");
+  const host = (hostInput.value ?? t.host).trim();
+  const portInput = inputs.port();
+  const port = portInput.value ?? t.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`${t.portEnv ?? "port"}: expected a port number between 0 and 65535`);
+    problems.push(`${portInput.from || "port"}: expected a port number between 0 and 65535`);
   }
-  if (host === "" || /[\s/]/.test(host)) problems.push(`${t.hostEnv ?? "host"}: expected an address to bind`);
+  if (host === "" || /[\s/]/.test(host))
+    problems.push(`${hostInput.from || "host"}: expected an address to bind`);
   return { host, port, loopback: isLoopback(host) };
 }
 
 /** The Host allow-list, lower-cased and without wildcards; loopback names by default on a loopback bind only. */
 function resolveAllowedHosts(
-  t: TransportConfig,
-  config: Config,
+  inputs: SettingInputs,
   host: string,
   loopback: boolean,
   problems: string[],
 ): string[] {
   const allowedHosts: string[] = [];
-  for (const entry of listValue(config, t.allowedHostsEnv)) {
+  const { value: entries, from } = inputs.list("allowedHosts");
+  for (const entry of entries ?? []) {
     const lower = entry.toLowerCase();
     if (lower.includes("*")) {
-      problems.push(`${t.allowedHostsEnv}: wildcards are not accepted (got ${JSON.stringify(entry)})`);
+      problems.push(`${from}: wildcards are not accepted (got ${JSON.stringify(entry)})`);
     } else if (!HOST_ENTRY.test(lower)) {
-      problems.push(
-        `${t.allowedHostsEnv}: expected host names (optionally host:port), got ${JSON.stringify(entry)}`,
-      );
+      problems.push(`${from}: expected host names (optionally host:port), got ${JSON.stringify(entry)}`);
     } else {
       allowedHosts.push(lower);
     }
@@ -230,8 +322,8 @@ function resolveAllowedHosts(
     if (loopback) allowedHosts.push(...LOOPBACK_NAMES);
     else {
       problems.push(
-        t.allowedHostsEnv
-          ? `binding to ${host} (not loopback) needs ${t.allowedHostsEnv}: the comma-separated Host names clients use, so DNS-rebinding protection stays explicit`
+        from
+          ? `binding to ${host} (not loopback) needs ${from}: the comma-separated Host names clients use, so DNS-rebinding protection stays explicit`
           : `binding to ${host} (not loopback) needs a Host allow-list, and this catalog declares no transport.allowed_hosts_env`,
       );
     }
@@ -240,19 +332,18 @@ function resolveAllowedHosts(
 }
 
 /** Issuer URLs of the accepted authorization servers: https (plain http on loopback), no query or credentials. */
-function resolveAuthorizationServers(t: TransportConfig, config: Config, problems: string[]): string[] {
+function resolveAuthorizationServers(inputs: SettingInputs, problems: string[]): string[] {
   const authorizationServers: string[] = [];
-  for (const entry of listValue(config, t.authorizationServersEnv)) {
+  const { value: entries, from } = inputs.list("authorizationServers");
+  for (const entry of entries ?? []) {
     const issuer = issuerOf(entry);
     const url = issuer === undefined ? undefined : new URL(issuer);
     if (!issuer || !url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-      problems.push(`${t.authorizationServersEnv}: expected issuer URLs, got ${JSON.stringify(entry)}`);
+      problems.push(`${from}: expected issuer URLs, got ${JSON.stringify(entry)}`);
     } else if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-      problems.push(
-        `${t.authorizationServersEnv}: ${url.origin} must use https (plain http only on loopback)`,
-      );
+      problems.push(`${from}: ${url.origin} must use https (plain http only on loopback)`);
     } else if (url.search || url.hash || url.username || url.password) {
-      problems.push(`${t.authorizationServersEnv}: an issuer has no query, fragment or credentials`);
+      problems.push(`${from}: an issuer has no query, fragment or credentials`);
     } else {
       authorizationServers.push(issuer);
     }
@@ -262,19 +353,20 @@ function resolveAuthorizationServers(t: TransportConfig, config: Config, problem
 
 /** The static client key, long enough; with neither a key nor authorization servers HTTP mode is refused. */
 function resolveClientKey(
-  t: TransportConfig,
-  config: Config,
+  inputs: SettingInputs,
   authorizationServers: readonly string[],
   problems: string[],
 ): string | undefined {
-  const bearer = t.bearerEnv ? config.text(t.bearerEnv) : undefined;
+  const { value: bearer, from } = inputs.text("bearer");
   if (bearer !== undefined && bearer.length < MIN_BEARER_LENGTH) {
-    problems.push(`${t.bearerEnv}: the client key must be at least ${MIN_BEARER_LENGTH} characters`);
+    problems.push(`${from}: the client key must be at least ${MIN_BEARER_LENGTH} characters`);
   }
   if (bearer === undefined && authorizationServers.length === 0) {
+    const key = inputs.ways("bearer");
+    const issuers = inputs.ways("authorizationServers");
     const ways = [
-      t.bearerEnv ? `set ${t.bearerEnv} (clients send Authorization: Bearer <key>)` : undefined,
-      t.authorizationServersEnv ? `set ${t.authorizationServersEnv} (OAuth access tokens)` : undefined,
+      key ? `set ${key} (clients send Authorization: Bearer <key>)` : undefined,
+      issuers ? `set ${issuers} (OAuth access tokens)` : undefined,
     ].filter(Boolean);
     problems.push(
       ways.length > 0

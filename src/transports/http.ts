@@ -30,6 +30,8 @@ import { ActiveRequests, drainAndClose } from "./http-shutdown.js";
 
 export const MCP_PATH = "/mcp";
 const METADATA_PREFIX = "/.well-known/oauth-protected-resource";
+/** A request (headers and body) must have arrived within this long. */
+const RECEIVE_TIMEOUT_MS = 60_000;
 
 export interface HttpServerHandle {
   /** The local MCP endpoint, e.g. `http://127.0.0.1:8765/mcp`. */
@@ -88,10 +90,11 @@ export async function startHttpServer(
   };
 
   const server = createNodeServer((req, res) => routeRequest(req, res, { endpoint, identity, info }));
-  // Slow clients cannot hold sockets open forever while sending headers or a body.
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
+  // Slow clients cannot hold sockets open forever while sending headers or a body; idle keep-alive sockets stay
+  // open longer than the proxies and load balancers in front keep theirs, so none is reused after we closed it.
+  server.headersTimeout = settings.headersTimeoutMs;
+  server.requestTimeout = Math.max(RECEIVE_TIMEOUT_MS, settings.headersTimeoutMs);
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   const port = await listen(server, settings);
   settleIdentity(identity, settings, port);
 

@@ -196,7 +196,7 @@ describe("start-up refusals", () => {
     const { code, stderr } = await serveRefusal(catalog, env);
     expect(code).toBe(2);
     expect(stderr).toContain(
-      "HTTP mode refuses to serve without client authentication: set SCALY_API_KEY (clients send Authorization: Bearer <key>) or set SCALY_MCP_AUTHORIZATION_SERVERS (OAuth access tokens)",
+      "HTTP mode refuses to serve without client authentication: set SCALY_API_KEY or TOOLWRIGHT_CLIENT_KEY (or --client-key-file <path>) (clients send Authorization: Bearer <key>) or set SCALY_MCP_AUTHORIZATION_SERVERS or --authorization-servers (TOOLWRIGHT_AUTHORIZATION_SERVERS) (OAuth access tokens)",
     );
   });
 });

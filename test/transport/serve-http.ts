@@ -31,8 +31,13 @@ function tempHome(): string {
   return home;
 }
 
-function spawnServe(catalog: string, env: Record<string, string>, node = process.execPath): ChildProcess {
-  return spawn(node, [BIN, "serve", catalog], {
+function spawnServe(
+  catalog: string,
+  env: Record<string, string>,
+  node = process.execPath,
+  args: readonly string[] = [],
+): ChildProcess {
+  return spawn(node, [BIN, "serve", catalog, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: tempHome(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -42,9 +47,9 @@ function spawnServe(catalog: string, env: Record<string, string>, node = process
 export async function serveHttp(
   catalog: string,
   env: Record<string, string>,
-  options: { node?: string } = {},
+  options: { node?: string; args?: readonly string[] } = {},
 ): Promise<Served> {
-  const proc = spawnServe(catalog, env, options.node);
+  const proc = spawnServe(catalog, env, options.node, options.args);
   const chunks: string[] = [];
   const stdout: string[] = [];
   proc.stdout!.on("data", (chunk) => stdout.push(String(chunk)));
@@ -84,8 +89,9 @@ export async function serveHttp(
 export async function serveRefusal(
   catalog: string,
   env: Record<string, string>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; stderr: string }> {
-  const proc = spawnServe(catalog, env);
+  const proc = spawnServe(catalog, env, process.execPath, args);
   const chunks: string[] = [];
   proc.stderr!.on("data", (chunk) => chunks.push(String(chunk)));
   const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);

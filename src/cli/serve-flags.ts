@@ -1,0 +1,338 @@
+import { readFileSync } from "node:fs";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { EnvType, EnvVar } from "../catalog.js";
+import { type Config, ConfigError, expandHome, resolveConfig } from "../config/config.js";
+import { rememberSecret } from "../telemetry/redact.js";
+
+/**
+ * The options of `toolwright serve`, one row each. Every option is a flag and also an env variable (the flag
+ * wins), works for any catalog, and is typed and checked like a catalog's env (`config/`): a bad value stops the
+ * server at start with every problem listed. Adding an option is one row here plus its use in `serve.ts`; its
+ * help text comes from the row.
+ *
+ * Rows without a `flag` are env only (secrets: a value on the command line is visible to every user of the
+ * machine); `refusedFlag` names the flag someone would try, to say so instead of "unknown option".
+ */
+
+interface ServeOption {
+  /** The key of the parsed options (`options.port`). */
+  readonly key: string;
+  /** e.g. `--port`; none for env-only settings. */
+  readonly flag?: string;
+  readonly env: string;
+  readonly type: EnvType;
+  readonly values?: readonly string[];
+  /** The value's name in the help, e.g. `<port>`. */
+  readonly arg?: string;
+  readonly help: string;
+  /** Shown in the help only; the option itself stays unset when not given. */
+  readonly shownDefault?: string;
+  readonly secret?: boolean;
+  readonly refusedFlag?: string;
+  /** The smallest value an integer option accepts. */
+  readonly min?: number;
+  /** The help section. */
+  readonly group: "transport" | "http" | "listing";
+}
+
+export const SERVE_OPTIONS = [
+  {
+    key: "http",
+    flag: "--http",
+    env: "TOOLWRIGHT_HTTP",
+    type: "boolean",
+    group: "transport",
+    help: "Serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio (TOOLWRIGHT_HTTP=false forces stdio). Without it, the catalog's own transport variable decides.",
+  },
+  {
+    key: "host",
+    flag: "--host",
+    env: "TOOLWRIGHT_HOST",
+    type: "string",
+    arg: "<address>",
+    group: "http",
+    shownDefault: "the catalog's, else 127.0.0.1",
+    help: "Address to bind. Anything but loopback needs --allowed-hosts.",
+  },
+  {
+    key: "port",
+    flag: "--port",
+    env: "TOOLWRIGHT_PORT",
+    type: "integer",
+    arg: "<port>",
+    group: "http",
+    shownDefault: "the catalog's, else 8765",
+    min: 0,
+    help: "Port to listen on (0 picks a free one; the announced URL says which).",
+  },
+  {
+    key: "allowedHosts",
+    flag: "--allowed-hosts",
+    env: "TOOLWRIGHT_ALLOWED_HOSTS",
+    type: "list",
+    arg: "<h1,h2>",
+    group: "http",
+    shownDefault: "loopback names on a loopback bind",
+    help: "Host names (or host:port) clients reach the server by; every request's Host and Origin must be one of them (403 otherwise). No wildcards.",
+  },
+  {
+    key: "clientKeyFile",
+    flag: "--client-key-file",
+    env: "TOOLWRIGHT_CLIENT_KEY_FILE",
+    type: "path",
+    arg: "<path>",
+    group: "http",
+    help: "File holding the static client key (16+ characters): clients send Authorization: Bearer <key>. Or put the key itself in TOOLWRIGHT_CLIENT_KEY.",
+  },
+  {
+    key: "clientKey",
+    env: "TOOLWRIGHT_CLIENT_KEY",
+    type: "string",
+    secret: true,
+    refusedFlag: "--client-key",
+    group: "http",
+    help: "The static client key itself (env only: never on the command line).",
+  },
+  {
+    key: "authorizationServers",
+    flag: "--authorization-servers",
+    env: "TOOLWRIGHT_AUTHORIZATION_SERVERS",
+    type: "list",
+    arg: "<url,url>",
+    group: "http",
+    help: "OAuth issuers whose JWT access tokens are accepted (verified against their JWKS: signature, iss, aud, exp).",
+  },
+  {
+    key: "publicUrl",
+    flag: "--public-url",
+    env: "TOOLWRIGHT_PUBLIC_URL",
+    type: "url",
+    arg: "<url>",
+    group: "http",
+    help: "The externally visible URL (e.g. behind a TLS proxy): the resource JWTs must name as aud. Needed with --authorization-servers off loopback.",
+  },
+  {
+    key: "requiredScopes",
+    flag: "--required-scopes",
+    env: "TOOLWRIGHT_REQUIRED_SCOPES",
+    type: "list",
+    arg: "<s1,s2>",
+    group: "http",
+    shownDefault: "the catalog's",
+    help: "Scopes every JWT access token must carry (403 insufficient_scope otherwise).",
+  },
+  {
+    key: "keepAliveTimeout",
+    flag: "--keep-alive-timeout",
+    env: "TOOLWRIGHT_KEEP_ALIVE_TIMEOUT",
+    type: "integer",
+    arg: "<seconds>",
+    group: "http",
+    shownDefault: "65",
+    min: 1,
+    help: "How long an idle connection stays open. Keep it above the idle timeout of any proxy or load balancer in front (60 s on most; Google Cloud's needs over 600).",
+  },
+  {
+    key: "headersTimeout",
+    flag: "--headers-timeout",
+    env: "TOOLWRIGHT_HEADERS_TIMEOUT",
+    type: "integer",
+    arg: "<seconds>",
+    group: "http",
+    shownDefault: "60",
+    min: 1,
+    help: "A request's headers must arrive within this long.",
+  },
+  {
+    key: "discovery",
+    flag: "--discovery",
+    env: "TOOLWRIGHT_DISCOVERY",
+    type: "boolean",
+    group: "listing",
+    help: "List three tools instead of the catalog: find_tools (search by what a tool does), describe_tool (its schemas) and call_tool (runs it through the same validation, policies, confirmation and audit). For catalogs of hundreds of tools, whose full list would not fit a model's context.",
+  },
+] as const satisfies readonly ServeOption[];
+
+type Row = (typeof SERVE_OPTIONS)[number];
+type ValueOf<T extends EnvType> = T extends "boolean"
+  ? boolean
+  : T extends "integer"
+    ? number
+    : T extends "list"
+      ? readonly string[]
+      : string;
+
+/** The parsed options: a key per row, typed by the row's type, absent when neither the flag nor the env is set. */
+export type ServeOptions = { readonly [R in Row as R["key"]]?: ValueOf<R["type"]> };
+
+export interface ParsedServeArgs {
+  help: boolean;
+  positionals: string[];
+  options: ServeOptions;
+  /** How each set option was given (`--port` or `TOOLWRIGHT_PORT`), for messages. */
+  sources: Readonly<Record<string, string>>;
+}
+
+export class ServeUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ServeUsageError";
+  }
+}
+
+const ROWS: readonly ServeOption[] = SERVE_OPTIONS;
+
+function optionLabel(row: ServeOption): string {
+  return row.flag ? `${row.flag} (${row.env})` : row.env;
+}
+
+/** The label by which messages name a setting (flag and env), for the `labels` of HTTP overrides. */
+export function labelOf(key: Row["key"]): string {
+  return optionLabel(ROWS.find((row) => row.key === key)!);
+}
+
+/**
+ * Parses serve's command line (`node:util` parseArgs, driven by the table) and the env. Throws `ServeUsageError`
+ * for an unknown or malformed option and `ConfigError` (every problem, flags named as given) for bad values.
+ */
+export function parseServeArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedServeArgs {
+  const byFlag = new Map(ROWS.filter((row) => row.flag).map((row) => [row.flag!.slice(2), row]));
+  const { tokens } = parseArgs({
+    args: [...argv],
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: Object.fromEntries([
+      ["help", { type: "boolean", short: "h" }],
+      ...[...byFlag].map(([name, row]) => [name, { type: row.type === "boolean" ? "boolean" : "string" }]),
+    ]) as NonNullable<ParseArgsConfig["options"]>,
+  });
+  const given: Record<string, string> = {};
+  const sources: Record<string, string> = {};
+  const positionals: string[] = [];
+  let help = false;
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    if (token.name === "help") {
+      help = true;
+      continue;
+    }
+    const row = byFlag.get(token.name);
+    if (!row) throw new ServeUsageError(unknownOption(token.rawName));
+    if (row.type === "boolean") {
+      if (token.inlineValue) throw new ServeUsageError(`${row.flag} takes no value`);
+      given[row.env] = "true";
+    } else {
+      if (token.value === undefined || (token.value.startsWith("--") && !token.inlineValue)) {
+        throw new ServeUsageError(`${row.flag} needs a value ${row.arg ?? ""}`.trimEnd());
+      }
+      given[row.env] = token.value;
+    }
+    sources[row.key] = row.flag!;
+  }
+  for (const row of ROWS) if (!(row.key in sources) && env[row.env]) sources[row.key] = row.env;
+  const config = readOptions({ ...env, ...given }, sources);
+  const options: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const row of ROWS) {
+    const value = config.get(row.env);
+    if (value === undefined) continue;
+    if (typeof value === "number" && row.min !== undefined && value < row.min) {
+      problems.push(`${sources[row.key]}: expected at least ${row.min}, got ${value}`);
+    }
+    options[row.key] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { help, positionals, options: options as ServeOptions, sources };
+}
+
+function unknownOption(raw: string): string {
+  const refused = ROWS.find((row) => row.refusedFlag === raw.split("=")[0]);
+  if (refused) {
+    return `${refused.refusedFlag} is not accepted: a value on the command line is visible to every user of this machine; set ${refused.env}${
+      refused.key === "clientKey" ? " or pass --client-key-file <path>" : ""
+    }`;
+  }
+  return `unknown option ${raw}`;
+}
+
+/** Types and checks the values like a catalog's env; a problem names the flag when the value came from one. */
+function readOptions(env: NodeJS.ProcessEnv, sources: Record<string, string>): Config {
+  const vars: EnvVar[] = ROWS.map((row) => ({
+    name: row.env,
+    description: row.help,
+    type: row.type,
+    ...(row.values ? { values: [...row.values] } : {}),
+    required: false,
+    secret: row.secret === true,
+  }));
+  try {
+    return resolveConfig(vars, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(
+      error.problems.map((problem) => {
+        const row = ROWS.find((r) => problem.startsWith(`${r.env}:`));
+        return row && sources[row.key] === row.flag ? `${row.flag}${problem.slice(row.env.length)}` : problem;
+      }),
+    );
+  }
+}
+
+/** The static client key: the env value, else the file's content (one line, trailing newline dropped). */
+export function readClientKey(options: ServeOptions): string | undefined {
+  if (options.clientKey !== undefined) return options.clientKey;
+  if (options.clientKeyFile === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(expandHome(options.clientKeyFile), "utf8");
+  } catch (error) {
+    throw new ConfigError([
+      `${labelOf("clientKeyFile")}: cannot read ${options.clientKeyFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    ]);
+  }
+  const key = text.replace(/\r?\n$/, "");
+  rememberSecret(key);
+  return key;
+}
+
+const GROUPS: Record<ServeOption["group"], string> = {
+  transport: "Transport",
+  http: "HTTP (with --http)",
+  listing: "Listing",
+};
+
+/** The options part of `serve --help`, from the table. */
+export function optionsHelp(width = 112): string {
+  const sections: string[] = [];
+  for (const [group, title] of Object.entries(GROUPS)) {
+    const rows = ROWS.filter((row) => row.group === group);
+    if (rows.length === 0) continue;
+    const lines = [`${title}:`];
+    for (const row of rows) {
+      const head = row.flag ? `${row.flag}${row.arg ? ` ${row.arg}` : ""}, env ${row.env}` : `env ${row.env}`;
+      lines.push(`  ${head}`);
+      const text = row.shownDefault ? `${row.help} Default: ${row.shownDefault}.` : row.help;
+      lines.push(...wrap(text, width - 6).map((line) => `      ${line}`));
+    }
+    sections.push(lines.join("\n"));
+  }
+  return `${sections.join("\n\n")}\n\n  -h, --help  Show this help (after a catalog name: also that catalog's env variables)\n`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,0 +1,173 @@
+import { Agent, type IncomingHttpHeaders, request } from "node:http";
+import type { Socket } from "node:net";
+import { join, relative } from "node:path";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
+import { type Served, serveHttp, serveRefusal } from "./serve-http.js";
+
+// `toolwright serve <catalog> --http` for a catalog generated from a bare spec (no manifest, so no transport env
+// of its own): serve's flags and TOOLWRIGHT_* env configure HTTP with the reference catalogs' safe defaults, and
+// idle connections outlast the proxies in front.
+
+const SPEC = `openapi: 3.0.3
+info: { title: Things, version: "1" }
+servers: [{ url: https://things.example.com }]
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { type: object, properties: { id: { type: string } } } } }
+`;
+const KEY = "bare-client-key-0123456789";
+
+let catalog: string;
+let upstream: RecordingServer;
+beforeAll(async () => {
+  const dir = writeTree("bare-http", { "openapi.yaml": SPEC });
+  const { cat, diags } = await genSpec(
+    join(dir, "openapi.yaml"),
+    "things",
+    relative(ROOT, tmpDir("bare-http-out")),
+  );
+  expect(errorsOf(diags)).toEqual([]);
+  writeCatalog(ROOT, cat!);
+  catalog = join(ROOT, cat!.dir);
+  upstream = await startRecordingServer((req, res) => sendJson(res, 200, { id: req.path.split("/").pop() }));
+});
+afterAll(() => upstream.close());
+
+const env = () => ({ THINGS_BASE_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: KEY });
+
+/** One POST on `agent`; resolves with the response status and whether it went over a socket used before. */
+function post(
+  url: string,
+  agent: Agent,
+): Promise<{ status: number; reused: boolean; socket: Socket; headers: IncomingHttpHeaders }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        agent,
+        headers: {
+          ...MCP_HEADERS,
+          authorization: `Bearer ${KEY}`,
+          "content-length": Buffer.byteLength(INITIALIZE),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            reused: req.reusedSocket,
+            socket: req.socket!,
+            headers: res.headers,
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(INITIALIZE);
+  });
+}
+
+describe("a bare catalog over HTTP", () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serveHttp(catalog, env(), { args: ["--http", "--port", "0"] });
+  });
+  afterAll(async () => {
+    expect(await served.stop()).toBe(0);
+    expect(served.stderr()).not.toContain(KEY);
+  });
+
+  it("serves a real client with the key from TOOLWRIGHT_CLIENT_KEY", async () => {
+    const client = new Client({ name: "bare", version: "1" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(served.url), {
+        requestInit: { headers: { authorization: `Bearer ${KEY}` } },
+      }),
+    );
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["get_thing"]);
+    const result = await client.callTool({ name: "get_thing", arguments: { id: "t-1" } });
+    expect(result.structuredContent).toEqual({ id: "t-1" });
+    expect(upstream.received.at(-1)?.path).toBe("/things/t-1");
+    await client.close();
+  });
+
+  it("keeps the transport rules: 401 without the key, 403 for a foreign Host", async () => {
+    expect((await raw(served.url, { headers: MCP_HEADERS, body: INITIALIZE })).status).toBe(401);
+    const foreign = await raw(served.url, {
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${KEY}`, host: "evil.example.com" },
+      body: INITIALIZE,
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it("tells clients idle connections stay open for 65 s, longer than the proxies in front keep theirs", async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const res = await post(served.url, agent);
+      expect(res.status).toBe(200);
+      expect(res.headers["keep-alive"]).toBe("timeout=65");
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
+describe("refusals for a bare catalog", () => {
+  it.each([
+    [[], {}, "refuses to serve without client authentication: set TOOLWRIGHT_CLIENT_KEY"],
+    [
+      ["--host", "0.0.0.0"],
+      { TOOLWRIGHT_CLIENT_KEY: KEY },
+      "needs --allowed-hosts (TOOLWRIGHT_ALLOWED_HOSTS)",
+    ],
+    [["--port", "http"], { TOOLWRIGHT_CLIENT_KEY: KEY }, '--port: expected an integer, got "http"'],
+  ])("serve --http %j exits 2", async (args, extra, message) => {
+    const { code, stderr } = await serveRefusal(catalog, { THINGS_BASE_URL: upstream.url, ...extra }, [
+      "--http",
+      ...args,
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toContain(KEY);
+  });
+});
+
+describe("idle connections", () => {
+  it("--keep-alive-timeout sets how long an idle connection stays open (the server closes it then)", async () => {
+    const served = await serveHttp(catalog, env(), {
+      args: ["--http", "--port", "0", "--keep-alive-timeout", "1"],
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await post(served.url, agent);
+      expect(first.status).toBe(200);
+      const socket = first.socket;
+      // The socket is back in the agent's pool; the server ends it once idle for a second.
+      const idleSince = performance.now();
+      await new Promise((resolve) => socket.once("close", resolve));
+      expect(performance.now() - idleSince).toBeGreaterThanOrEqual(900);
+      const second = await post(served.url, agent);
+      expect(second).toMatchObject({ status: 200, reused: false });
+    } finally {
+      agent.destroy();
+      await served.stop();
+    }
+  });
+});
