@@ -32,6 +32,10 @@ export const CODES = {
     title: "handler module problem",
     fix: "Point `handler:` at an existing .ts file exporting a function.",
   },
+  TW119: {
+    title: "handler module does not compile",
+    fix: "Fix the handler's code at the given position; handlers are compiled into the catalog at generate time.",
+  },
   TW120: { title: "invalid tool name", fix: "Tool names are 1-128 characters of [A-Za-z0-9._-]." },
   TW121: { title: "tool name too long", fix: "Shorten it or raise `naming.max_length`." },
   TW122: { title: "tool name collision", fix: "Give one of the tools an explicit name in `tools:`." },

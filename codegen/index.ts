@@ -5,8 +5,16 @@ import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
 import { catalogDocument, type ToolSchemasJson, toolSchemasJson } from "./emit/catalog-json.js";
 import { catalogMarkdown } from "./emit/catalog-md.js";
+import { type CompiledHandlers, compileHandlers } from "./emit/handlers.js";
 import { JsonSchemaEmitter } from "./emit/json-schema.js";
-import { catalogModule, generatedHeader, type HandlerImport, schemasModule } from "./emit/modules.js";
+import {
+  catalogModule,
+  catalogModuleJs,
+  generatedHeader,
+  type HandlerImport,
+  schemasModule,
+  schemasModuleJs,
+} from "./emit/modules.js";
 import { openapiTypes } from "./emit/openapi-types.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "./ir/types.js";
@@ -180,6 +188,17 @@ function handlerImports(handlers: HandlerRef[], dir: string): HandlerImport[] {
   });
 }
 
+/** The catalog's handlers compiled (nothing to compile: an empty result); undefined after a compile error. */
+async function compileAll(
+  handlers: HandlerRef[],
+  root: string,
+  manifest: LoadedDocument,
+  diags: Diagnostics,
+): Promise<CompiledHandlers | undefined> {
+  if (handlers.length === 0) return { code: "", inputs: [] };
+  return compileHandlers(handlers, root, manifest, diags);
+}
+
 /** Counts what clients see; handler-only (internal) tools are counted apart. */
 function statsOf(ir: CatalogIR): CatalogStats {
   const listed = ir.tools.filter((t) => !t.internal);
@@ -230,9 +249,14 @@ export async function generateCatalog(
     ),
   );
   ir.symbols = plan.order;
+  // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.
+  const compiled = await stages.run("compile", () =>
+    compileAll(bound.handlers, opts.root, loaded.doc, diags),
+  );
+  if (!compiled) return undefined;
   const hash = inputHash(
     loaded,
-    [...assets.inputs, ...bound.handlers.map((h) => h.abs), ...bound.documents],
+    [...assets.inputs, ...bound.handlers.map((h) => h.abs), ...compiled.inputs, ...bound.documents],
     opts.root,
   );
   const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
@@ -252,7 +276,11 @@ export async function generateCatalog(
     out.set("catalog.json", jsonFile(catalogDocument(ir, schemas, hash, VERSION)));
     out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
     out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
-    out.set("catalog.gen.ts", catalogModule(handlerImports(bound.handlers, dir), hash, header));
+    const imports = handlerImports(bound.handlers, dir);
+    out.set("catalog.gen.ts", catalogModule(imports, hash, header));
+    out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
+    out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
+    if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
     for (const [id, spec] of loaded.specs) {
       const types = await openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols));
       if (types) out.set(`${id}.openapi.gen.ts`, types);

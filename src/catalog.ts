@@ -2,13 +2,16 @@
  * The contract between generated catalogs and the runtime.
  *
  * A generated catalog folder holds `catalog.json` (a `CatalogDocument`: everything the server publishes and
- * every binding it executes, as data) and `catalog.gen.ts` (a `CatalogModule`: the zod schemas that validate
- * arguments and results, plus hand-written handler modules). Generated code imports only `zod`, its generated
- * siblings, handler modules, and types from this file.
+ * every binding it executes, as data) and the code half: `catalog.gen.mjs` (a `GeneratedModule`, plain JavaScript
+ * that `node` imports with no loader: the zod schemas that validate arguments and results, built with the
+ * runtime's zod, and the hand-written handlers compiled into `handlers.gen.mjs`). `catalog.gen.ts` and
+ * `schemas.gen.ts` say the same in TypeScript, for type-checking handlers and for review; the runtime never
+ * loads them. Generated TypeScript imports only `zod`, its generated siblings, handler modules, and types from
+ * this file; generated JavaScript imports only its generated siblings.
  */
 import type { z } from "zod";
 
-export const CATALOG_FORMAT = 1;
+export const CATALOG_FORMAT = 2;
 
 /** Where a fact came from. Paths are relative (to the repository root when generated there); never absolute. */
 export interface SourceRef {
@@ -456,10 +459,21 @@ export type CustomHandler<Input = any, Tools extends ToolTypeMap = ToolTypeMap> 
   ctx: HandlerContext<Tools>,
 ) => Promise<ToolOutcome>;
 
+/** The code half as the runtime uses it (and as `catalog.gen.ts` exports it): schemas and handlers per tool. */
 export interface CatalogModule {
   /** Equals `catalog.json`'s `inputHash`; a mismatch means the two files are from different generations. */
   inputHash: string;
   tools: Record<string, ToolSchemas>;
   /** Typed per catalog (`CustomHandler<Args, ToolTypes>`); the runtime only calls them. */
+  handlers: Record<string, CustomHandler<any, any>>;
+}
+
+/**
+ * The default export of `catalog.gen.mjs`. `schemas` is called once with the runtime's own `z`, so generated
+ * JavaScript resolves no package wherever the catalog folder sits, and a project's other zod cannot slip in.
+ */
+export interface GeneratedModule {
+  inputHash: string;
+  schemas: (zod: typeof z) => Record<string, ToolSchemas>;
   handlers: Record<string, CustomHandler<any, any>>;
 }

@@ -12,6 +12,8 @@ function template(name: string): HandlebarsTemplateDelegate {
 
 let schemasTemplate: HandlebarsTemplateDelegate | undefined;
 let catalogTemplate: HandlebarsTemplateDelegate | undefined;
+let schemasJsTemplate: HandlebarsTemplateDelegate | undefined;
+let catalogJsTemplate: HandlebarsTemplateDelegate | undefined;
 
 /** First lines of every generated code file. Paths are sanitised: nothing from the outside can end a comment line. */
 export function generatedHeader(version: string, manifestFile: string, inputHash: string): string {
@@ -30,12 +32,15 @@ function usesUniqueItems(code: string): boolean {
   return code.includes("uniqueItems,");
 }
 
-/** `schemas.gen.ts`: named schemas in dependency order, then each tool's argument and result schemas. */
-export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolPlan, header: string): string {
-  schemasTemplate ??= template("schemas.gen.ts");
-  const zod = new ZodEmitter(symbols, plan);
-  const declarations = plan.order.map((s) => zod.declaration(s.id));
-  const tools = ir.tools.map((t) => {
+interface ToolEntry {
+  key: string;
+  input: string;
+  output: string;
+}
+
+/** Each tool's argument and result schemas as zod expressions, continuation lines indented by `by`. */
+function toolEntries(ir: CatalogIR, zod: ZodEmitter, by: string): ToolEntry[] {
+  return ir.tools.map((t) => {
     // The runtime validates the upstream value itself; `{ result }` wrapping happens after validation.
     const output =
       t.output && t.outputWrapped && t.output.kind === "object"
@@ -43,18 +48,44 @@ export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolP
         : t.output;
     return {
       key: propertyKey(t.name),
-      input: indentTail(zod.expr(t.input), "      "),
-      output: output ? indentTail(zod.expr(output), "      ") : "",
+      input: indentTail(zod.expr(t.input), by),
+      output: output ? indentTail(zod.expr(output), by) : "",
     };
   });
+}
+
+function helperFlags(declarations: string[], tools: ToolEntry[]) {
   const all = [...declarations, ...tools.map((t) => `${t.input}\n${t.output}`)].join("\n");
-  return schemasTemplate({
-    header,
+  return {
     usesUniqueItems: usesUniqueItems(all),
     usesClosedParts: all.includes(".superRefine(closedParts("),
-    declarations,
-    tools,
-  });
+  };
+}
+
+/** `schemas.gen.ts`: named schemas in dependency order, then each tool's argument and result schemas. */
+export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolPlan, header: string): string {
+  schemasTemplate ??= template("schemas.gen.ts");
+  const zod = new ZodEmitter(symbols, plan);
+  const declarations = plan.order.map((s) => zod.declaration(s.id));
+  const tools = toolEntries(ir, zod, "      ");
+  return schemasTemplate({ header, ...helperFlags(declarations, tools), declarations, tools });
+}
+
+/**
+ * `schemas.gen.mjs`, the plain JavaScript twin the runtime loads: one function of the runtime's `z` (so the
+ * catalog resolves no package wherever it sits), named schemas as thunks built on first use.
+ */
+export function schemasModuleJs(
+  ir: CatalogIR,
+  symbols: SymbolTable,
+  plan: SymbolPlan,
+  header: string,
+): string {
+  schemasJsTemplate ??= template("schemas.gen.mjs");
+  const zod = new ZodEmitter(symbols, plan, "thunk");
+  const declarations = plan.order.map((s) => indentTail(zod.declaration(s.id), "  "));
+  const tools = toolEntries(ir, zod, "        ");
+  return schemasJsTemplate({ header, ...helperFlags(declarations, tools), declarations, tools });
 }
 
 export interface HandlerImport {
@@ -81,5 +112,22 @@ export function catalogModule(handlers: HandlerImport[], inputHash: string, head
       handlers.length === 0
         ? "{}"
         : `{\n${handlers.map((h, i) => `    ${propertyKey(h.key)}: handler${i},`).join("\n")}\n  }`,
+  });
+}
+
+/**
+ * `catalog.gen.mjs`, the module the runtime imports: the schemas function and the compiled handlers
+ * (`handlers.gen.mjs` exports handler `i` of `handlers` as `h<i>`).
+ */
+export function catalogModuleJs(handlers: HandlerImport[], inputHash: string, header: string): string {
+  catalogJsTemplate ??= template("catalog.gen.mjs");
+  return catalogJsTemplate({
+    header,
+    inputHash: JSON.stringify(inputHash),
+    handlers: handlers.length > 0,
+    handlerTable:
+      handlers.length === 0
+        ? "{}"
+        : `{\n${handlers.map((h, i) => `    ${propertyKey(h.key)}: handlers.h${i},`).join("\n")}\n  }`,
   });
 }

@@ -24,17 +24,28 @@ interface Scope {
   cycle?: Set<SymbolId>;
 }
 
+/**
+ * How named schemas are declared and referred to:
+ * - `const` (TypeScript, `schemas.gen.ts`): `export const Name = ...;` in dependency order, referred to as `Name`,
+ *   so TypeScript infers every type;
+ * - `thunk` (JavaScript, `schemas.gen.mjs`, what the runtime loads): `const Name = named(() => ...);`, referred
+ *   to as `Name()`, so a named schema is built on first use and start-up pays only for the tools called.
+ */
+export type NamedStyle = "const" | "thunk";
+
 /** Renders IR schema nodes as zod 4 expressions. Recursion is typed through getters (zod 4's native idiom). */
 export class ZodEmitter {
   constructor(
     private readonly symbols: SymbolTable,
     private readonly plan: SymbolPlan,
+    private readonly style: NamedStyle = "const",
   ) {}
 
-  /** `export const Name = ...;` for one named schema. */
+  /** One named schema: `export const Name = ...;` or, as a thunk, `const Name = named(() => ...);`. */
   declaration(id: SymbolId): string {
     const sym = this.symbols.get(id);
     const expr = this.expr(sym.schema, { cycle: this.plan.cycleOf.get(id) });
+    if (this.style === "thunk") return `const ${sym.name} = named(() => ${expr});`;
     const annotation = this.plan.lazy.has(id) ? ": z.ZodType<unknown>" : "";
     return `export const ${sym.name}${annotation} = ${expr};`;
   }
@@ -83,6 +94,7 @@ export class ZodEmitter {
         return `${this.expr(node.inner, scope)}.nullable()`;
       case "ref": {
         const name = this.symbols.get(node.target).name;
+        if (this.style === "thunk") return this.plan.lazy.has(node.target) ? `z.lazy(${name})` : `${name}()`;
         return this.plan.lazy.has(node.target) ? `z.lazy(() => ${name})` : name;
       }
     }

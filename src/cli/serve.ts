@@ -39,7 +39,7 @@ Streamable HTTP at http://127.0.0.1:8765/mcp instead. It refuses to start withou
 every request needs Authorization: Bearer <the client key or an OAuth access token>. SIGTERM drains and exits 0.
 
 <catalog> is either
-  a path to a generated catalog folder (one holding catalog.json and catalog.gen.ts), e.g. ./generated/scaivault
+  a path to a generated catalog folder (one holding catalog.json and catalog.gen.mjs), e.g. ./generated/scaivault
   or the name of a catalog bundled with toolwright (found only in toolwright's own generated/ folder, never
   under the current directory: pass a path, e.g. ./generated/<name>, to serve a folder of yours).
 

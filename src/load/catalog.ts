@@ -1,14 +1,15 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { register } from "node:module";
-import { basename, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { CatalogDocument, CatalogModule } from "../catalog.js";
+import { z } from "zod";
+import type { CatalogDocument, CatalogModule, GeneratedModule } from "../catalog.js";
 import { checkCatalog, checkDocumentShape } from "./check.js";
+import { borrowPackagesFor } from "./resolve-hooks.js";
 
 /**
- * Finding and loading a generated catalog folder: `catalog.json` (data) and `catalog.gen.ts` (schemas and
- * handlers), which must come from the same generation.
+ * Finding and loading a generated catalog folder: `catalog.json` (data) and `catalog.gen.mjs` (plain JavaScript:
+ * schemas and compiled handlers, imported by `node` with no loader), which must come from the same generation.
  */
 
 export interface LoadedCatalog {
@@ -26,8 +27,16 @@ export class CatalogLoadError extends Error {
   }
 }
 
-/** toolwright's own folder (the one holding package.json). */
-export const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The nearest folder holding a package.json at or above `dir`. */
+export function packageRootOf(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, "package.json"))) return at;
+    if (dirname(at) === at) throw new Error(`no package.json above ${dir}`);
+  }
+}
+
+/** toolwright's own folder (the one holding package.json), from sources or from a compiled build. */
+export const PACKAGE_ROOT = packageRootOf(fileURLToPath(new URL(".", import.meta.url)));
 
 function looksLikePath(ref: string): boolean {
   return isAbsolute(ref) || ref.startsWith(".") || ref.includes("/") || ref.includes("\\");
@@ -47,7 +56,7 @@ export function bundledCatalogs(): string[] {
  * `ref` is a path to a generated folder (`./generated/x`, `/abs/x`, anything with a slash), or the name of a
  * catalog bundled with toolwright, found only in toolwright's own `generated/`. A bare name never looks in the
  * working directory: hosts start stdio servers inside project folders, and a cloned repository's
- * `generated/<name>/catalog.gen.ts` would otherwise run as code with the user's credentials in its env.
+ * `generated/<name>/catalog.gen.mjs` would otherwise run as code with the user's credentials in its env.
  * `cwd` only anchors relative paths.
  */
 export function findCatalogDir(ref: string, cwd: string = process.cwd()): string {
@@ -85,47 +94,53 @@ export async function readCatalogDocument(dir: string): Promise<CatalogDocument>
   return parsed;
 }
 
-const hookedDirs = new Set<string>();
+/** The generated module's default export, checked enough that a wrong file fails with a clear message. */
+async function importGenerated(file: string): Promise<GeneratedModule> {
+  let imported: { default?: Partial<GeneratedModule> };
+  try {
+    imported = (await import(pathToFileURL(file).href)) as { default?: Partial<GeneratedModule> };
+  } catch (error) {
+    throw new CatalogLoadError(`${file}: cannot load it (${(error as Error).message})`);
+  }
+  const module = imported.default;
+  if (!module || typeof module !== "object" || typeof module.schemas !== "function") {
+    throw new CatalogLoadError(`${file}: its default export is not a generated catalog module`);
+  }
+  return { inputHash: String(module.inputHash), schemas: module.schemas, handlers: module.handlers ?? {} };
+}
 
-/**
- * Lets generated code outside this package import `zod` and `toolwright/*` from toolwright's own install, and
- * load as ESM wherever it sits. One registration per catalog folder (hooks chain, each scoped to its folder).
- */
-function registerResolveHooks(dir: string): void {
-  const catalogDir = pathToFileURL(join(dir, "/")).href;
-  if (hookedDirs.has(catalogDir)) return;
-  hookedDirs.add(catalogDir);
-  register(new URL("./hooks.mjs", import.meta.url), {
-    parentURL: import.meta.url,
-    data: { anchor: pathToFileURL(join(PACKAGE_ROOT, "package.json")).href, catalogDir },
-  });
+/** Per tool schema thunks, built with this runtime's zod. */
+function toolSchemas(generated: GeneratedModule, file: string): CatalogModule["tools"] {
+  try {
+    const tools = generated.schemas(z);
+    if (tools && typeof tools === "object") return tools;
+  } catch (error) {
+    throw new CatalogLoadError(`${file}: its schemas cannot be built (${(error as Error).message})`);
+  }
+  throw new CatalogLoadError(`${file}: its schemas function returned no tool table`);
 }
 
 export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCatalog> {
   const dir = findCatalogDir(ref, cwd);
   const doc = await readCatalogDocument(dir);
 
-  const js = join(dir, "catalog.gen.js");
-  const ts = join(dir, "catalog.gen.ts");
-  const codeFile = existsSync(js) ? js : ts;
-  if (!existsSync(codeFile)) throw new CatalogLoadError(`${dir} has catalog.json but no catalog.gen.ts`);
-  registerResolveHooks(dir);
-  let imported: { default?: CatalogModule };
-  try {
-    imported = (await import(pathToFileURL(codeFile).href)) as { default?: CatalogModule };
-  } catch (error) {
-    throw new CatalogLoadError(`${codeFile}: cannot load it (${(error as Error).message})`);
+  const codeFile = join(dir, "catalog.gen.mjs");
+  if (!existsSync(codeFile)) {
+    throw new CatalogLoadError(`${dir} has catalog.json but no catalog.gen.mjs; regenerate the catalog`);
   }
-  const module = imported.default;
-  if (!module || typeof module !== "object" || typeof module.tools !== "object") {
-    throw new CatalogLoadError(`${codeFile}: its default export is not a catalog module`);
-  }
-  if (module.inputHash !== doc.inputHash) {
+  // Compiled handlers may import zod: let them find it from a folder outside any node_modules.
+  if (existsSync(join(dir, "handlers.gen.mjs"))) borrowPackagesFor(dir, PACKAGE_ROOT);
+  const generated = await importGenerated(codeFile);
+  if (generated.inputHash !== doc.inputHash) {
     throw new CatalogLoadError(
-      `${basename(codeFile)} (inputHash ${module.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
+      `${basename(codeFile)} (inputHash ${generated.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
     );
   }
-  module.handlers ??= {};
+  const module: CatalogModule = {
+    inputHash: generated.inputHash,
+    tools: toolSchemas(generated, codeFile),
+    handlers: generated.handlers,
+  };
   const problems = checkCatalog(doc, module, dir);
   if (problems.length > 0) {
     throw new CatalogLoadError(`${dir} is inconsistent:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

@@ -4,7 +4,8 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { verifyCatalogs } from "../../codegen/verify.js";
 import { writeCatalog } from "../../codegen/write.js";
-import type { CatalogDocument, CatalogModule } from "../../src/catalog.js";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { loadCatalog } from "../../src/load/catalog.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 
@@ -120,7 +121,8 @@ describe("spec and manifest text is data, never code", () => {
 
     const g = globalThis as { __pwned?: number };
     delete g.__pwned;
-    const mod = (await import(pathToFileURL(join(out, "catalog.gen.ts")).href)).default as CatalogModule;
+    const mod = (await loadCatalog(out)).module;
+    await import(pathToFileURL(join(out, "catalog.gen.ts")).href);
     await import(pathToFileURL(join(out, "api.openapi.gen.ts")).href);
     const input = mod.tools.evil_get_thing?.input() as { safeParse(v: unknown): { success: boolean } };
     const output = mod.tools.evil_get_thing?.output?.() as { safeParse(v: unknown): { success: boolean } };

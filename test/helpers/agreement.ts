@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { CatalogDocument, CatalogModule } from "../../src/catalog.js";
+import { loadCatalog } from "../../src/load/catalog.js";
 import { probes } from "./probes.js";
 
 export interface Agreement {
@@ -14,35 +15,44 @@ export interface Agreement {
 /** Extra values to try per tool side, e.g. the spec's own examples (realistic, mostly valid instances). */
 export type ExtraValues = (tool: CatalogDocument["tools"][number], side: "input" | "output") => unknown[];
 
+type Parser = { safeParse(v: unknown): { success: boolean } };
+
 /**
  * The zod schemas that validate arguments and results, and the JSON Schemas published in tools/list, are
  * emitted separately from the same IR. They must agree on every probe: a value one accepts, the other accepts.
- * Formats are annotations in both (ajv: validateFormats off), as the published schemas say.
+ * Formats are annotations in both (ajv: validateFormats off), as the published schemas say. The zod schemas are
+ * the ones the runtime loads (catalog.gen.mjs); those of the TypeScript twin (catalog.gen.ts, named schemas as
+ * constants rather than thunks) must give the same answer on every probe too.
  */
 export async function disagreements(dir: string, extra?: ExtraValues): Promise<Agreement> {
   const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
-  const mod = (await import(pathToFileURL(join(dir, "catalog.gen.ts")).href)).default as CatalogModule;
+  const mod = (await loadCatalog(dir)).module;
+  const twin = (await import(pathToFileURL(join(dir, "catalog.gen.ts")).href)).default as CatalogModule;
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
   let count = 0;
   let checked = 0;
   const examples: string[] = [];
   for (const tool of doc.tools) {
-    const pairs: [Record<string, unknown> | undefined, (() => unknown) | undefined, "input" | "output"][] = [
-      [tool.inputSchema, mod.tools[tool.name]?.input, "input"],
-      [tool.outputWrapped ? undefined : tool.outputSchema, mod.tools[tool.name]?.output, "output"],
-    ];
-    for (const [json, zodThunk, side] of pairs) {
+    const sides = ["input", "output"] as const;
+    for (const side of sides) {
+      const json = side === "input" ? tool.inputSchema : tool.outputWrapped ? undefined : tool.outputSchema;
+      const zodThunk = mod.tools[tool.name]?.[side];
+      const twinThunk = twin.tools[tool.name]?.[side];
       if (!json || !zodThunk) continue;
       const check = ajv.compile(json);
-      const zod = zodThunk() as { safeParse(v: unknown): { success: boolean } };
+      const zod = zodThunk() as unknown as Parser;
+      const zodTs = twinThunk?.() as unknown as Parser | undefined;
       for (const value of [...probes(json), ...(extra?.(tool, side) ?? [])]) {
         checked++;
         const a = check(value) === true;
         const z = zod.safeParse(value).success;
-        if (a !== z) {
+        const t = zodTs ? zodTs.safeParse(value).success : "missing";
+        if (a !== z || t !== z) {
           count++;
           if (examples.length < 8)
-            examples.push(`${tool.name} ${side}: ajv=${a} zod=${z} on ${JSON.stringify(value)}`);
+            examples.push(
+              `${tool.name} ${side}: ajv=${a} zod=${z} zod (.ts)=${t} on ${JSON.stringify(value)}`,
+            );
         }
       }
     }

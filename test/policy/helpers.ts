@@ -1,4 +1,11 @@
-import type { CatalogDocument, CatalogTool, EnvVar, ToolOutcome, ToolPolicy } from "../../src/catalog.js";
+import {
+  CATALOG_FORMAT,
+  type CatalogDocument,
+  type CatalogTool,
+  type EnvVar,
+  type ToolOutcome,
+  type ToolPolicy,
+} from "../../src/catalog.js";
 import { type CallContext, type ClientInfo, compose, type NamedMiddleware } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createPolicies, type PolicyOptions } from "../../src/policy/index.js";
@@ -91,7 +98,7 @@ export function docWith(
     v("APP_CONFIRM_SECRET", "string", { secret: true }),
   ];
   return {
-    format: 1,
+    format: CATALOG_FORMAT,
     generator: { name: "toolwright", version: "0.0.0" },
     inputHash: "x",
     catalog: "app",

@@ -21,14 +21,14 @@ function copyFixture(edit?: (doc: Record<string, unknown>) => void): string {
 }
 
 describe("finding a catalog", () => {
-  /** A working directory holding `generated/<name>/` whose catalog.gen.ts writes a file when imported. */
+  /** A working directory holding `generated/<name>/` whose catalog.gen.mjs writes a file when imported. */
   function plantedCwd(name: string): { cwd: string; marker: string } {
     const cwd = mkdtempSync(join(tmpdir(), "tw-cwd-"));
     const dir = join(cwd, "generated", name);
     mkdirSync(join(cwd, "generated"));
     cpSync(FIXTURE, dir, { recursive: true });
     const marker = join(cwd, "planted-code-ran");
-    const code = join(dir, "catalog.gen.ts");
+    const code = join(dir, "catalog.gen.mjs");
     writeFileSync(
       code,
       `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, String(process.env.SCAIVAULT_TOKEN));\n${readFileSync(code, "utf8")}`,
@@ -70,7 +70,7 @@ describe("finding a catalog", () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout.trim().split("\n")[0]!).result.serverInfo.name).toMatch(/scaivault/i);
-    expect(existsSync(marker), "the planted catalog.gen.ts ran").toBe(false);
+    expect(existsSync(marker), "the planted catalog.gen.mjs ran").toBe(false);
     // serve --help and audit resolve the same way: the bundled catalog, not the planted one.
     const help = spawnSync(process.execPath, [BIN, "serve", "scaivault", "--help"], {
       cwd,
@@ -107,15 +107,15 @@ describe("loading", () => {
     const error = await loadCatalog(dir).catch((e) => e);
     expect(error).toBeInstanceOf(CatalogLoadError);
     expect(error.message).toMatch(
-      /catalog\.gen\.ts \(inputHash sha256:fixture-runtime-catalog-v1\) and catalog\.json \(inputHash sha256:other\)/,
+      /catalog\.gen\.mjs \(inputHash sha256:fixture-runtime-catalog-v1\) and catalog\.json \(inputHash sha256:other\)/,
     );
   });
 
   it("refuses another catalog format", async () => {
     const dir = copyFixture((doc) => {
-      doc.format = 2;
+      doc.format = 1;
     });
-    await expect(loadCatalog(dir)).rejects.toThrow(/catalog format 2 is not supported/);
+    await expect(loadCatalog(dir)).rejects.toThrow(/catalog format 1 is not supported/);
   });
 
   it("lists every inconsistency at once", async () => {
@@ -137,8 +137,8 @@ describe("loading", () => {
 });
 
 describe("a catalog outside the package", () => {
-  // Generated code imports `zod` and `toolwright/catalog`, which do not resolve from a folder in /tmp; the
-  // loader's resolve hook borrows toolwright's own. This runs the real bin, as a user would.
+  // The compiled handlers import `zod`, which does not resolve from a folder in /tmp; the loader's resolve hook
+  // borrows toolwright's own. This runs the real bin, as a user would.
   it("serves from a temporary folder", () => {
     const dir = copyFixture();
     const input = [

@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import _addFormats from "ajv-formats";
 import { parse } from "yaml";
+// Imported, not read from disk at run time: compiled into the catalog, it travels with the handler.
+import schema from "../../resources-schema.json" with { type: "json" };
 import type { ProjectConfig } from "./model.js";
 
 /**
@@ -15,7 +16,6 @@ export const CONFIG_PATH = ".scaly/config.yaml";
 
 // ajv-formats is CommonJS with a `default` property; under NodeNext the default import is the module object.
 const addFormats = ((_addFormats as any).default ?? _addFormats) as (ajv: Ajv2020) => void;
-const schema = JSON.parse(readFileSync(new URL("../../resources-schema.json", import.meta.url), "utf8"));
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile<ProjectConfig>(schema);

@@ -1,0 +1,159 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BuildFailure, Message, Metafile, Plugin } from "esbuild";
+import type { HandlerRef } from "../bind/handler-tool.js";
+import type { Diagnostics } from "../diagnostics.js";
+import type { SourceRef } from "../ir/types.js";
+import type { LoadedDocument } from "../load/document.js";
+
+/**
+ * Hand-written handlers compiled at generate time into one plain JavaScript module of the catalog folder
+ * (`handlers.gen.mjs`), so the runtime needs no TypeScript loader. esbuild bundles the handler modules and every
+ * local file they import (one bundle: modules shared by two handlers stay one module, with one state); bare
+ * package imports stay imports, resolved from the catalog folder at run time like any module's. Export `h<i>` is
+ * handler `i` of the list.
+ */
+
+export interface CompiledHandlers {
+  /** The module's text without a header (deterministic: paths in it are relative to the project root). */
+  code: string;
+  /** Absolute paths of every local file compiled in (the handler modules and what they import). */
+  inputs: string[];
+}
+
+/** The contract module (`toolwright/catalog`) of this toolwright: TypeScript sources, or a compiled build. */
+function contractModule(): { file: string; loader: "ts" | "js" } {
+  for (const loader of ["ts", "js"] as const) {
+    const file = fileURLToPath(new URL(`../../src/catalog.${loader}`, import.meta.url));
+    if (existsSync(file)) return { file, loader };
+  }
+  throw new Error("toolwright's src/catalog module is missing from this installation");
+}
+
+/**
+ * `toolwright/catalog` is compiled in (its values are a few constants), so a compiled handler never has to
+ * resolve toolwright, and the output names it by its specifier rather than by where toolwright is installed.
+ */
+const inlineContract: Plugin = {
+  name: "toolwright-contract",
+  setup(build) {
+    build.onResolve({ filter: /^toolwright\/catalog$/ }, () => ({
+      path: "toolwright/catalog",
+      namespace: "toolwright",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "toolwright" }, async () => {
+      const { file, loader } = contractModule();
+      return { contents: await readFile(file, "utf8"), loader };
+    });
+  },
+};
+
+function exportRef(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** `export { default as h0 } from "/abs/x.ts";` per handler: the bundle's entry. */
+function entrySource(handlers: HandlerRef[]): string {
+  return handlers
+    .map((h, i) => `export { ${exportRef(h.exportName)} as h${i} } from ${JSON.stringify(h.abs)};`)
+    .join("\n");
+}
+
+/** Where an esbuild message points: a source line, or (for the entry) the manifest's `handler:` of that tool. */
+function locate(
+  message: Message,
+  handlers: HandlerRef[],
+  manifest: LoadedDocument,
+  root: string,
+): SourceRef | undefined {
+  const at = message.location;
+  if (!at) return undefined;
+  if (at.file === "<stdin>") {
+    const handler = handlers[at.line - 1];
+    return handler ? manifest.ref(`#/tools/${handler.key}/handler`) : undefined;
+  }
+  const file = relative(root, resolve(root, at.file)).split("\\").join("/");
+  return { file, line: at.line, column: at.column + 1 };
+}
+
+/** Modules in the bundle that use `import.meta`: it now means the catalog folder's module, not theirs. */
+function importMetaUsers(code: string): string[] {
+  const users = new Set<string>();
+  let current = "";
+  for (const line of code.split("\n")) {
+    const marker = /^\/\/ (\S.*)$/.exec(line);
+    if (marker) current = marker[1] as string;
+    else if (/\bimport\.meta\b/.test(line) && current !== "") users.add(current);
+  }
+  return [...users].sort();
+}
+
+/** esbuild's `__require` shim (a CommonJS handler's `require()` of a package) needs a real `require` in scope. */
+function withRequire(code: string): string {
+  if (!code.includes("typeof require")) return code;
+  return `import { createRequire as __twCreateRequire } from "node:module";\nconst require = __twCreateRequire(import.meta.url);\n${code}`;
+}
+
+function localInputs(metafile: Metafile, root: string): string[] {
+  return Object.keys(metafile.inputs)
+    .filter(
+      (file) => file !== "<stdin>" && !file.startsWith("toolwright:") && !file.includes("node_modules/"),
+    )
+    .map((file) => resolve(root, file))
+    .sort();
+}
+
+/**
+ * Compiles the catalog's handlers, or reports every compile error as a located diagnostic (TW119) and returns
+ * undefined. `root` anchors every path the output mentions.
+ */
+export async function compileHandlers(
+  handlers: HandlerRef[],
+  root: string,
+  manifest: LoadedDocument,
+  diags: Diagnostics,
+): Promise<CompiledHandlers | undefined> {
+  const { build } = await import("esbuild");
+  try {
+    const result = await build({
+      // A JavaScript entry, so a name the manifest picks that the module does not export is an error (from
+      // TypeScript, esbuild would take it for a type and export undefined).
+      stdin: { contents: entrySource(handlers), resolveDir: root, sourcefile: "<stdin>", loader: "js" },
+      absWorkingDir: root,
+      outfile: resolve(root, "handlers.gen.mjs"),
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "node",
+      target: "node22",
+      packages: "external",
+      plugins: [inlineContract],
+      legalComments: "inline",
+      charset: "utf8",
+      logLevel: "silent",
+    });
+    for (const w of result.warnings) {
+      diags.warn("TW119", `handler code: ${w.text}`, locate(w, handlers, manifest, root));
+    }
+    const text = result.outputFiles[0]?.text ?? "";
+    for (const file of importMetaUsers(text)) {
+      diags.warn(
+        "TW119",
+        "this module uses import.meta: compiled into the catalog folder, it refers to handlers.gen.mjs there, not to this file",
+        { file },
+        "Import data files instead (`import data from './x.json' with { type: 'json' }`), so they are compiled in.",
+      );
+    }
+    return { code: withRequire(text), inputs: localInputs(result.metafile, root) };
+  } catch (error) {
+    const failure = error as Partial<BuildFailure>;
+    if (!Array.isArray(failure.errors)) throw error;
+    for (const e of failure.errors) {
+      diags.error("TW119", `handler does not compile: ${e.text}`, locate(e, handlers, manifest, root));
+    }
+    return undefined;
+  }
+}
