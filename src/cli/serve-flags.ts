@@ -32,7 +32,7 @@ interface ServeOption {
   /** The smallest value an integer option accepts. */
   readonly min?: number;
   /** The help section. */
-  readonly group: "transport" | "http" | "listing";
+  readonly group: "transport" | "http" | "listing" | "operations";
 }
 
 export const SERVE_OPTIONS = [
@@ -150,6 +150,17 @@ export const SERVE_OPTIONS = [
     type: "boolean",
     group: "listing",
     help: "List three tools instead of the catalog: find_tools (search by what a tool does), describe_tool (its schemas) and call_tool (runs it through the same validation, policies, confirmation and audit). For catalogs of hundreds of tools, whose full list would not fit a model's context.",
+  },
+  {
+    key: "state",
+    flag: "--state",
+    env: "TOOLWRIGHT_STATE",
+    type: "string",
+    arg: "<store>",
+    group: "operations",
+    shownDefault:
+      "the file $XDG_STATE_HOME/toolwright/state.sqlite (~/.local/state/...), opened only for catalogs that need it",
+    help: "Where spent confirmation tokens and rate-limit counters live: redis://[:password@]host:port[/db] (rediss:// for TLS) shared by every replica, sqlite:<file> on one machine, or memory (this process only). Put a URL with a password in the env, not on the command line.",
   },
 ] as const satisfies readonly ServeOption[];
 
@@ -304,6 +315,7 @@ const GROUPS: Record<ServeOption["group"], string> = {
   transport: "Transport",
   http: "HTTP (with --http)",
   listing: "Listing",
+  operations: "Operations",
 };
 
 /** The options part of `serve --help`, from the table. */

@@ -1,7 +1,21 @@
 import type { CatalogDocument, EnvVar } from "../catalog.js";
 import { ConfigError, resolveConfig } from "../config/config.js";
-import { CatalogLoadError, findCatalogDir, loadCatalog, readCatalogDocument } from "../load/catalog.js";
+import {
+  CatalogLoadError,
+  findCatalogDir,
+  type LoadedCatalog,
+  loadCatalog,
+  readCatalogDocument,
+} from "../load/catalog.js";
 import { createServer } from "../mcp/server.js";
+import {
+  describeSpec,
+  openStateStore,
+  parseStateSpec,
+  SqliteOpenError,
+  StateSpecError,
+  type StateStore,
+} from "../state/index.js";
 import { describeError } from "../telemetry/log.js";
 import { serveOverHttp } from "../transports/http.js";
 import {
@@ -122,7 +136,7 @@ export async function runServe(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+  let catalog: LoadedCatalog;
   try {
     catalog = await loadCatalog(ref);
   } catch (error) {
@@ -130,11 +144,45 @@ export async function runServe(argv: string[]): Promise<number> {
     process.stderr.write(`toolwright serve: ${message}\n`);
     return 1;
   }
+  const stores: StateStore[] = [];
+  try {
+    return await serveLoaded(catalog, ref, options, stores);
+  } finally {
+    // An open Redis connection would keep the process alive after the transport has finished.
+    await Promise.all(stores.map((store) => store.close()));
+  }
+}
+
+/** Whether the catalog has anything to keep in the state store (so no file is created for one that does not). */
+function needsState(doc: CatalogDocument): boolean {
+  return doc.tools.some((tool) => tool.policy.confirm === "required");
+}
+
+/** The store to serve with: `undefined` when the catalog needs none and none was chosen. */
+async function openStore(doc: CatalogDocument, options: ServeOptions): Promise<StateStore | undefined> {
+  if (options.state === undefined && !needsState(doc)) return undefined;
+  const spec = parseStateSpec(options.state, process.env, labelOf("state"));
+  const store = await openStateStore(spec);
+  process.stderr.write(`toolwright: shared state: ${describeSpec(spec)}\n`);
+  return store;
+}
+
+async function serveLoaded(
+  catalog: LoadedCatalog,
+  ref: string,
+  options: ServeOptions,
+  stores: StateStore[],
+): Promise<number> {
   let factory: ReturnType<typeof createServer>;
   let http: HttpSettings | undefined;
   try {
     const config = resolveConfig(catalog.doc.env);
-    factory = createServer(catalog, config, { discovery: options.discovery === true });
+    const store = await openStore(catalog.doc, options);
+    if (store) stores.push(store);
+    factory = createServer(catalog, config, {
+      discovery: options.discovery === true,
+      ...(store ? { state: store } : {}),
+    });
     if (wantsHttp(catalog.doc.transport, config, options.http)) {
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
     }
@@ -143,6 +191,10 @@ export async function runServe(argv: string[]): Promise<number> {
       process.stderr.write(
         `toolwright serve: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n`,
       );
+      return 2;
+    }
+    if (error instanceof StateSpecError || error instanceof SqliteOpenError) {
+      process.stderr.write(`toolwright serve: ${error.message}\n`);
       return 2;
     }
     if (error instanceof ConfigError) {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Principal } from "../chain.js";
+import { createMemoryStore, type StateStore, StoreUnavailableError } from "../state/index.js";
 import { canonicalJson, withoutToken } from "./canonical.js";
 
 /**
@@ -11,9 +12,10 @@ import { canonicalJson, withoutToken } from "./canonical.js";
  * under a key derived from the catalog's shared secret (every replica verifies what another issued) or, when
  * none is set, from a random per-process key.
  *
- * Single use: a verified nonce is remembered until its expiry, so a token works once per process. (Across
- * replicas without shared state a token could be replayed once per replica within its lifetime; the lifetime
- * is short and the replay repeats the very call that was confirmed.)
+ * Single use: a verified nonce is claimed in the state store (`src/state/`) until the token's expiry, so a token
+ * works once across every process sharing the store (replicas on Redis) and across restarts (the embedded file).
+ * The store unreachable, the token is refused (`unavailable`, not spent: the same call may be retried when it is
+ * back); a store that lost its memory since the token was issued refuses it (`forgotten`).
  */
 
 export type TokenKind = "preview" | "elicit";
@@ -28,7 +30,17 @@ export type TokenCheck =
   | { ok: true }
   | {
       ok: false;
-      reason: "malformed" | "signature" | "kind" | "tool" | "arguments" | "caller" | "expired" | "reused";
+      reason:
+        | "malformed"
+        | "signature"
+        | "kind"
+        | "tool"
+        | "arguments"
+        | "caller"
+        | "expired"
+        | "reused"
+        | "forgotten"
+        | "unavailable";
     };
 
 interface Payload {
@@ -41,6 +53,8 @@ interface Payload {
   c: string;
   /** Expiry, epoch seconds. */
   x: number;
+  /** Issued at, epoch milliseconds (a store that lost its memory after this refuses the token). */
+  i: number;
   n: string;
 }
 
@@ -82,19 +96,25 @@ export interface TokenOptions {
   key: Buffer;
   ttlSeconds: number;
   now?: () => number;
+  /** Where spent nonces are claimed (default: this process's memory). */
+  store?: StateStore;
+  /** Namespace of the nonces in the store (the catalog's name). */
+  namespace?: string;
 }
 
 export class ConfirmationTokens {
-  private readonly spent = new Map<string, number>();
   private readonly now: () => number;
+  private readonly store: StateStore;
 
   constructor(private readonly options: TokenOptions) {
     this.now = options.now ?? Date.now;
+    this.store = options.store ?? createMemoryStore(this.now);
   }
 
   /** A token for this tool, these arguments and this caller (`callerDigest`). */
   issue(kind: TokenKind, tool: string, args: Record<string, unknown>, caller: string): IssuedToken {
-    const expiresAt = (Math.floor(this.now() / 1000) + this.options.ttlSeconds) * 1000;
+    const now = this.now();
+    const expiresAt = (Math.floor(now / 1000) + this.options.ttlSeconds) * 1000;
     const payload: Payload = {
       v: 1,
       k: kind === "preview" ? "p" : "e",
@@ -102,6 +122,7 @@ export class ConfirmationTokens {
       h: argumentsDigest(args),
       c: caller,
       x: expiresAt / 1000,
+      i: now,
       n: randomBytes(16).toString("base64url"),
     };
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
@@ -109,13 +130,13 @@ export class ConfirmationTokens {
   }
 
   /** Checks `token` for this tool, these arguments and this caller, and spends it when it is good. */
-  verify(
+  async verify(
     token: string,
     kind: TokenKind,
     tool: string,
     args: Record<string, unknown>,
     caller: string,
-  ): TokenCheck {
+  ): Promise<TokenCheck> {
     if (token.length > MAX_TOKEN_LENGTH || !token.startsWith(PREFIX))
       return { ok: false, reason: "malformed" };
     const [body, signature, extra] = token.slice(PREFIX.length).split(".");
@@ -131,7 +152,12 @@ export class ConfirmationTokens {
     } catch {
       return { ok: false, reason: "malformed" };
     }
-    if (payload?.v !== 1 || typeof payload.n !== "string" || typeof payload.x !== "number") {
+    if (
+      payload?.v !== 1 ||
+      typeof payload.n !== "string" ||
+      typeof payload.x !== "number" ||
+      typeof payload.i !== "number"
+    ) {
       return { ok: false, reason: "malformed" };
     }
     if (payload.k !== (kind === "preview" ? "p" : "e")) return { ok: false, reason: "kind" };
@@ -140,17 +166,23 @@ export class ConfirmationTokens {
     if (payload.c !== caller) return { ok: false, reason: "caller" };
     const now = this.now();
     if (payload.x * 1000 <= now) return { ok: false, reason: "expired" };
-    this.prune(now);
-    if (this.spent.has(payload.n)) return { ok: false, reason: "reused" };
-    this.spent.set(payload.n, payload.x * 1000);
-    return { ok: true };
+    return this.spend(payload);
+  }
+
+  /** Claims the nonce in the store: once, across processes and restarts; refused while the store is unavailable. */
+  private async spend(payload: Payload): Promise<TokenCheck> {
+    const key = `${this.options.namespace ?? "catalog"}:spent:${payload.n}`;
+    try {
+      const claimed = await this.store.claim({ key, issuedAt: payload.i, expiresAt: payload.x * 1000 });
+      if (claimed === "claimed") return { ok: true };
+      return { ok: false, reason: claimed === "taken" ? "reused" : "forgotten" };
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return { ok: false, reason: "unavailable" };
+      throw error;
+    }
   }
 
   private sign(body: string): string {
     return createHmac("sha256", this.options.key).update(`${PREFIX}${body}`).digest("base64url");
-  }
-
-  private prune(now: number): void {
-    for (const [nonce, expiresAt] of this.spent) if (expiresAt <= now) this.spent.delete(nonce);
   }
 }

@@ -121,7 +121,38 @@ const TOKEN_PROBLEMS: Record<Exclude<TokenCheck, { ok: true }>["reason"], string
   caller: "was issued to another caller (a confirmation never carries over to another principal)",
   expired: "has expired",
   reused: "was already used (tokens are single-use)",
+  forgotten:
+    "was issued before the server's state store last lost its memory, so it can no longer be checked for reuse",
+  unavailable: "cannot be checked right now: the state store that remembers spent tokens is unavailable",
 };
+
+/** Error code of a confirmation refused because the state store did not answer (the token is not spent). */
+export const STATE_UNAVAILABLE = "state_unavailable";
+
+/** The refusal of a token or request state that failed its check; `what` names it in the message. */
+function refuseToken(
+  ctx: CallContext,
+  check: Exclude<TokenCheck, { ok: true }>,
+  what: "token" | "request state",
+  again: string,
+): ToolOutcome {
+  const named = what === "token" ? `the ${TOKEN_ARG}` : "the confirmation round's state";
+  const refusal = { policy: "confirmation", reason: `${what} ${check.reason}` };
+  if (check.reason === "unavailable") {
+    return refuse(
+      ctx,
+      refusal,
+      `refused by confirmation: ${named} ${TOKEN_PROBLEMS.unavailable}; nothing was changed and it is not spent. Retry the same call shortly.`,
+      STATE_UNAVAILABLE,
+      { retry_after_seconds: 1 },
+    );
+  }
+  return refuse(
+    ctx,
+    refusal,
+    `refused by confirmation: ${named} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. ${again}`,
+  );
+}
 
 export function confirmationStep(tokens: ConfirmationTokens, secretKeyPattern: RegExp): NamedMiddleware {
   return {
@@ -163,20 +194,21 @@ interface Confirming {
 }
 
 /** The call carries a `confirmation_token`: it runs when the token is valid for this tool and these arguments. */
-function runWithPreviewToken(
+async function runWithPreviewToken(
   { ctx, tokens, args, tool, caller }: Confirming,
   token: unknown,
   next: () => Promise<ToolOutcome>,
-): ToolOutcome | Promise<ToolOutcome> {
+): Promise<ToolOutcome> {
   const check: TokenCheck =
     typeof token === "string"
-      ? tokens.verify(token, "preview", tool, args, caller)
+      ? await tokens.verify(token, "preview", tool, args, caller)
       : { ok: false, reason: "malformed" };
   if (!check.ok) {
-    return refuse(
+    return refuseToken(
       ctx,
-      { policy: "confirmation", reason: `token ${check.reason}` },
-      `refused by confirmation: the ${TOKEN_ARG} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again without ${TOKEN_ARG} to get a new preview and token.`,
+      check,
+      "token",
+      `Call ${ctx.calledAs} again without ${TOKEN_ARG} to get a new preview and token.`,
     );
   }
   noteApplied(ctx, "confirmation:token");
@@ -184,18 +216,14 @@ function runWithPreviewToken(
 }
 
 /** The retry of an elicitation round: it runs on a valid state and an explicit accept with the box ticked. */
-function runOnElicitedAnswer(
+async function runOnElicitedAnswer(
   { ctx, tokens, args, tool, caller }: Confirming,
   state: string,
   next: () => Promise<ToolOutcome>,
-): ToolOutcome | Promise<ToolOutcome> {
-  const check = tokens.verify(state, "elicit", tool, args, caller);
+): Promise<ToolOutcome> {
+  const check = await tokens.verify(state, "elicit", tool, args, caller);
   if (!check.ok) {
-    return refuse(
-      ctx,
-      { policy: "confirmation", reason: `request state ${check.reason}` },
-      `refused by confirmation: the confirmation round's state ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. Call ${ctx.calledAs} again to be asked again.`,
-    );
+    return refuseToken(ctx, check, "request state", `Call ${ctx.calledAs} again to be asked again.`);
   }
   const answer = answerOf(ctx.input?.responses);
   if (answer === "accept") {

@@ -1,6 +1,7 @@
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import type { Config } from "../config/config.js";
+import type { StateStore } from "../state/index.js";
 import { type AuditSink, type AuditWriter, auditStep, openAuditSink } from "./audit.js";
 import { confirmationStep } from "./confirm.js";
 import { ConfirmationTokens } from "./confirm-token.js";
@@ -29,6 +30,8 @@ import { tenantLockStep } from "./tenant.js";
 export interface PolicyOptions {
   /** Where audit lines go instead of the catalog's sink (tests); `false` turns them off. */
   audit?: AuditWriter | false;
+  /** Where spent confirmation tokens are remembered (default: this process's memory). */
+  state?: StateStore;
   /** Clock for confirmation tokens (tests). */
   now?: () => number;
 }
@@ -57,6 +60,8 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
   const tokens = new ConfirmationTokens({
     key: settings.confirmation.key,
     ttlSeconds: settings.confirmation.ttlSeconds,
+    namespace: doc.catalog,
+    ...(options.state ? { store: options.state } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 

@@ -16,6 +16,7 @@ import { createGraphqlExecutor } from "../executors/graphql.js";
 import { createHttpExecutor } from "../executors/http.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
+import type { StateStore } from "../state/index.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { parseArgs } from "./args.js";
 import { validateOutput } from "./result.js";
@@ -41,6 +42,8 @@ export interface RuntimeOptions {
   cwd?: string;
   /** Policy layer options (audit sink, clock); the policies themselves come from the catalog and env. */
   policy?: PolicyOptions;
+  /** Shared state (spent confirmation tokens, rate-limit counters); default: this process's memory. */
+  state?: StateStore;
 }
 
 export interface CallInit {
@@ -127,7 +130,10 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
   };
 
   // Reads and checks the policy env: a bad value is a ConfigError, and the server does not start.
-  const policy = createPolicies(catalog.doc, config, options.policy);
+  const policy = createPolicies(catalog.doc, config, {
+    ...options.policy,
+    ...(options.state ? { state: options.state } : {}),
+  });
   const defaults: NamedMiddleware[] = policy.wrap([parseArgs(schemas), validateOutput(schemas)]);
   const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
 

@@ -33,10 +33,17 @@ export function defaultStateFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, "toolwright", "state.sqlite");
 }
 
-/** The store named by the flag (when given) or the env; throws `StateSpecError` naming where it came from. */
-export function parseStateSpec(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): StateSpec {
-  const text = flag ?? env[STATE_ENV];
-  const from = flag !== undefined ? "--state" : STATE_ENV;
+/**
+ * The store named by `text` (the flag's value) or else the env; throws `StateSpecError` naming where it came
+ * from (`label`, e.g. `--state (TOOLWRIGHT_STATE)`).
+ */
+export function parseStateSpec(
+  text: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  label?: string,
+): StateSpec {
+  const from = label ?? (text !== undefined ? "--state" : STATE_ENV);
+  text ??= env[STATE_ENV];
   if (text === undefined || text === "")
     return { kind: "sqlite", file: defaultStateFile(env), chosen: false };
   if (text === "memory") return { kind: "memory" };
