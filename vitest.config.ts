@@ -18,10 +18,11 @@ const UNIT = [
   "test/publish/**/*.test.ts",
   "test/state/**/*.test.ts",
 ];
-/** Unit folders' tests that start processes or servers: they belong with the e2e runs. */
+/** Unit folders' tests that start processes, servers or generator workers: they belong with the e2e runs. */
 const SPAWNING = [
   "test/codegen/diagnostics.test.ts",
   "test/codegen/diff.test.ts",
+  "test/codegen/recursion.test.ts",
   "test/policy/audit-cli.test.ts",
   "test/runtime/load.test.ts",
   "test/graphql/e2e.test.ts",

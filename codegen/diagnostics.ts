@@ -73,6 +73,10 @@ export const CODES = {
     title: "path template and path parameters disagree",
     fix: "Name each {variable} of the path as a path parameter (same spelling), and only those.",
   },
+  TW138: {
+    title: "recursion that never reaches a value",
+    fix: "Make one step of the cycle an object property or an array item; the closing reference is dropped meanwhile.",
+  },
   TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
   TW141: {
     title: "media type not supported",

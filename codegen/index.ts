@@ -29,6 +29,7 @@ import { normalizeGraphql } from "./normalize/graphql/source.js";
 import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
 import { normalizeOpenApi } from "./normalize/openapi/operations.js";
 import { planSymbols } from "./plan/symbols.js";
+import { cutUnguardedCycles } from "./plan/unguarded.js";
 import { BARE_SOURCE, synthesizeManifest, virtualManifestDoc } from "./synthesize.js";
 import { jsonFile, sha256 } from "./util.js";
 
@@ -97,7 +98,7 @@ class Stages {
     try {
       return await fn();
     } finally {
-      this.timings[stage] = Math.round(performance.now() - t0);
+      this.timings[stage] = (this.timings[stage] ?? 0) + Math.round(performance.now() - t0);
     }
   }
 }
@@ -167,7 +168,12 @@ function inputHash(loaded: Loaded, assetInputs: string[], root: string): string 
 }
 
 /** Components of a source whose recursion never passes through an object (openapi-typescript cannot alias them). */
-function untypableComponents(sourceId: string, spec: OpenApiSpec, symbols: SymbolTable): Set<string> {
+function untypableComponents(
+  sourceId: string,
+  spec: OpenApiSpec,
+  symbols: SymbolTable,
+  cut: Set<string>,
+): Set<string> {
   const prefix = `${sourceId}:${spec.root.file}#`;
   const ids = symbols.all().filter((s) => s.id.startsWith(prefix) && !s.id.includes("~"));
   const plan = planSymbols(
@@ -175,7 +181,7 @@ function untypableComponents(sourceId: string, spec: OpenApiSpec, symbols: Symbo
     symbols,
   );
   return new Set(
-    [...plan.lazy].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length - 1)),
+    [...plan.lazy, ...cut].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length - 1)),
   );
 }
 
@@ -242,12 +248,14 @@ export async function generateCatalog(
   );
   if (diags.hasErrors) return undefined;
   const { ir, assets } = bound;
-  const plan = await stages.run("plan", () =>
-    planSymbols(
+  let cut = new Set<string>();
+  const plan = await stages.run("plan", () => {
+    cut = cutUnguardedCycles(symbols, diags);
+    return planSymbols(
       ir.tools.flatMap((t) => [t.input, ...(t.output ? [t.output as SchemaNode] : [])]),
       symbols,
-    ),
-  );
+    );
+  });
   ir.symbols = plan.order;
   // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.
   const compiled = await stages.run("compile", () =>
@@ -281,13 +289,15 @@ export async function generateCatalog(
     out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
     out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
     if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
-    for (const [id, spec] of loaded.specs) {
-      const types = await openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols));
-      if (types) out.set(`${id}.openapi.gen.ts`, types);
-    }
     for (const [path, text] of assets.files) out.set(path, text);
     return out;
   });
+  for (const [id, spec] of loaded.specs) {
+    const types = await stages.run("types", () =>
+      openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols, cut)),
+    );
+    if (types) files.set(`${id}.openapi.gen.ts`, types);
+  }
   return { name: ir.name, dir, files, stats: statsOf(ir), timings: stages.timings };
 }
 

@@ -54,26 +54,19 @@ export async function generateAll(
   for (const job of jobs) {
     const diags = new Diagnostics();
     const started = performance.now();
-    const slow = setTimeout(
-      () =>
-        process.stderr.write(
-          `  … still working on ${job.kind === "spec" ? job.name : relative(opts.root, job.manifest)}\n`,
-        ),
-      3000,
+    const progress = stageProgress(
+      job.kind === "spec" ? job.name : relative(opts.root, job.manifest),
+      opts.verbose,
     );
     const cat = await generateCatalog(
       job,
-      {
-        root: opts.root,
-        out: job.kind === "spec" ? opts.out : opts.out,
-        ...(opts.verbose ? { onStage: (c, s) => process.stderr.write(`  ${c}: ${s}…\n`) } : {}),
-      },
+      { root: opts.root, out: opts.out, onStage: progress.stage },
       diags,
     ).catch((e: Error) => {
       diags.error("TW170", `generator crashed: ${e.stack ?? e.message}`);
       return undefined;
     });
-    clearTimeout(slow);
+    progress.stop();
     for (const d of diags.items) {
       if (d.severity !== "info" || opts.verbose) process.stderr.write(`${formatDiagnostic(d)}\n`);
     }
@@ -90,4 +83,45 @@ export async function generateAll(
     out.push(cat);
   }
   return failed ? undefined : out;
+}
+
+/** After this long, a catalog's stages are announced as they start (before, a quick catalog prints nothing). */
+const QUIET_MS = 3000;
+/** While one stage keeps running, a line this often (when the stage yields; stages start often enough otherwise). */
+const HEARTBEAT_MS = 10_000;
+
+/**
+ * Progress lines on stderr for one catalog: nothing for a catalog that generates in under 3 s; after that, each
+ * stage as it starts (with the time so far) and a heartbeat while a stage runs long. Stages are short, synchronous
+ * steps, so a line comes at each boundary even when no timer can fire. `--verbose` announces every stage.
+ */
+function stageProgress(name: string, verbose: boolean) {
+  const started = performance.now();
+  let current = "load";
+  let announced: string | undefined;
+  let lastLine = started;
+  const say = (what: string) => {
+    lastLine = performance.now();
+    process.stderr.write(`  ${name}: ${what} (${((lastLine - started) / 1000).toFixed(1)} s)\n`);
+  };
+  const tick = setInterval(() => {
+    const now = performance.now();
+    if (announced !== current && now - started >= QUIET_MS) {
+      announced = current;
+      say(`${current}…`);
+    } else if (announced === current && now - lastLine >= HEARTBEAT_MS) say(`still ${current}…`);
+  }, 1000);
+  tick.unref();
+  return {
+    stage(_catalog: string, stage: string) {
+      current = stage;
+      if (verbose || performance.now() - started >= QUIET_MS) {
+        announced = stage;
+        say(`${stage}…`);
+      }
+    },
+    stop() {
+      clearInterval(tick);
+    },
+  };
 }

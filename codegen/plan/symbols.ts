@@ -41,7 +41,8 @@ export interface SymbolPlan {
   lazy: Set<SymbolId>;
 }
 
-function tarjan(ids: SymbolId[], edges: Map<SymbolId, Set<SymbolId>>): SymbolId[][] {
+/** Strongly connected components of a graph, sinks first (Tarjan). */
+export function tarjan(ids: SymbolId[], edges: Map<SymbolId, Set<SymbolId>>): SymbolId[][] {
   let index = 0;
   const idx = new Map<SymbolId, number>();
   const low = new Map<SymbolId, number>();
@@ -175,13 +176,34 @@ function topoOrder(ids: SymbolId[], eager: Map<SymbolId, Set<SymbolId>>, table: 
       order.push(table.get(id));
       progressed = true;
     }
-    if (!progressed) {
-      // Recursion that never passes through an object (`T = T[]`): break it with z.lazy.
-      const victim = [...remaining].sort((a, b) =>
-        compareStrings(table.get(a).name, table.get(b).name),
-      )[0] as SymbolId;
-      lazy.add(victim);
-    }
+    if (!progressed) lazy.add(cycleBreaker(remaining, eager, lazy, table));
   }
   return { order, lazy };
+}
+
+/**
+ * Nothing left is ready, so the eager references among the remaining symbols form a cycle (recursion that never
+ * passes through an object, `T = T[]`): one member of a cycle is referred to through z.lazy from now on. Symbols
+ * that only depend on a cycle (`Holder.value: JsonValue`) are never chosen: deferring them would not break it.
+ * Each call picks a symbol that was not lazy before (references to lazy symbols are no edges here), so the
+ * ordering ends after at most one call per symbol.
+ */
+function cycleBreaker(
+  remaining: Set<SymbolId>,
+  eager: Map<SymbolId, Set<SymbolId>>,
+  lazy: Set<SymbolId>,
+  table: SymbolTable,
+): SymbolId {
+  const ids = [...remaining].sort((a, b) => compareStrings(table.get(a).name, table.get(b).name));
+  const edges = new Map(
+    ids.map((id) => [
+      id,
+      new Set([...(eager.get(id) ?? [])].filter((d) => remaining.has(d) && !lazy.has(d))),
+    ]),
+  );
+  const cyclic = tarjan(ids, edges).find(
+    (scc) => scc.length > 1 || edges.get(scc[0] as SymbolId)?.has(scc[0] as SymbolId),
+  );
+  if (!cyclic) throw new Error("symbol ordering is stuck without a cycle");
+  return cyclic.sort((a, b) => compareStrings(table.get(a).name, table.get(b).name))[0] as SymbolId;
 }
