@@ -24,6 +24,20 @@ export interface SourceRef {
 
 export type Safety = "read" | "write" | "destructive";
 
+/**
+ * How a generated tool's safety class was decided (hand-written handlers state theirs, and have none): what the
+ * binding implies, what the classifier proposes (the binding's class, raised to `destructive` when names, paths
+ * or descriptions say the call moves money, deletes, revokes, cancels, sends, deploys or grants), and the
+ * manifest's `safety:` when it states one (it decides). `toolwright audit` reports a manifest class below either.
+ */
+export interface SafetyBasis {
+  binding: Safety;
+  proposed: Safety;
+  /** One line per signal, e.g. `DELETE method`, `moves money: "refunds" in the path /v1/refunds`. */
+  reasons: string[];
+  manifest?: Safety;
+}
+
 export interface ToolAnnotations {
   title: string;
   readOnlyHint: boolean;
@@ -250,7 +264,11 @@ export interface CatalogTool {
   description: string;
   aliases: string[];
   safety: Safety;
+  /** Why the tool has its safety class (generated bindings only). */
+  safetyBasis?: SafetyBasis;
   annotations: ToolAnnotations;
+  /** Tags from the spec and the manifest, for grouping and for `serve --allow/--deny tag:NAME`. */
+  tags?: string[];
   /** One line a reviewer reads, e.g. `DELETE /v1/secrets/{path}` or `mutation deleteStack`. */
   summary: string;
   binding: Binding;

@@ -17,9 +17,18 @@ import { DEFAULT_DEPTH, MAX_DEPTH, SelectionDeriver } from "../normalize/graphql
 import { withMeta } from "../normalize/graphql/types.js";
 import { fitName, humanize, safeArgName, snakeCase } from "../plan/names.js";
 import { compareStrings } from "../util.js";
+import { classifyGraphql } from "./classify.js";
 import type { BindContext } from "./http-tool.js";
 import { authFor, timeoutOf, valueSourceOf } from "./sources.js";
-import { annotationsFor, composeDescription, isObjectRoot, outputOf, policyOf } from "./tool-common.js";
+import {
+  annotationsFor,
+  composeDescription,
+  decideSafety,
+  isObjectRoot,
+  outputOf,
+  policyOf,
+  tagsOf,
+} from "./tool-common.js";
 
 /**
  * GraphQL tools: one per root field (with a derived or given selection) or per operation document. The root
@@ -351,7 +360,15 @@ export function bindGraphqlTool(
       `selection derived from the schema (depth ${spec?.depth ?? DEFAULT_DEPTH}); set selection: to choose fields`,
     );
   }
-  const safety = spec?.safety ?? (analyzed.operationType === "query" ? "read" : "write");
+  const { safety, safetyBasis } = decideSafety(
+    classifyGraphql({
+      operationType: analyzed.operationType,
+      field: analyzed.root?.name,
+      operationName: analyzed.operationName,
+      description: analyzed.root?.description,
+    }),
+    spec,
+  );
   const title = spec?.title ?? humanize(name, ctx.prefix);
   const description = composeDescription(
     spec?.description !== undefined ? [spec.description] : [analyzed.root?.description],
@@ -363,6 +380,7 @@ export function bindGraphqlTool(
     description: description || `${analyzed.operationType} ${field ?? analyzed.operationName}`,
     aliases: [...(spec?.aliases ?? [])],
     safety,
+    safetyBasis,
     annotations: annotationsFor(title, safety, false, spec),
     input: { kind: "object", properties: args.properties, additional: false },
     ...(output ? { output } : {}),
@@ -380,7 +398,7 @@ export function bindGraphqlTool(
     notes,
     source: target.kind === "field" ? target.field.source : src.source,
     ...(spec ? { declaredAt: at } : {}),
-    tags: [],
+    tags: tagsOf([], spec),
     deprecated: analyzed.root?.deprecated ?? false,
   };
 }

@@ -7,7 +7,7 @@ import type { ToolSpec } from "../manifest/types.js";
 import { SchemaConverter } from "../normalize/openapi/schema.js";
 import { humanize } from "../plan/names.js";
 import type { BindContext } from "./http-tool.js";
-import { annotationsFor, composeDescription, outputOf, policyOf } from "./tool-common.js";
+import { annotationsFor, composeDescription, outputOf, policyOf, tagsOf } from "./tool-common.js";
 
 export interface HandlerBindContext extends BindContext {
   doc: LoadedDocument;
@@ -101,7 +101,7 @@ export function bindHandlerTool(
     notes,
     source: at,
     declaredAt: at,
-    tags: [],
+    tags: tagsOf([], spec),
     deprecated: false,
   };
 }

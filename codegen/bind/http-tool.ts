@@ -5,13 +5,15 @@ import type { Views } from "../ir/views.js";
 import type { ToolSpec } from "../manifest/types.js";
 import type { OperationNode } from "../normalize/openapi/model.js";
 import { humanize } from "../plan/names.js";
+import { classifyHttp } from "./classify.js";
 import { buildHttpInput } from "./http-input.js";
 import {
   annotationsFor,
   composeDescription,
+  decideSafety,
   outputOf,
   policyOf,
-  safetyOfMethod,
+  tagsOf,
   titleFromSummary,
 } from "./tool-common.js";
 
@@ -43,7 +45,7 @@ export function bindHttpTool(
     notes.push(
       `the spec gives this operation its own server (${op.servers.join(", ")}); the source base URL is used`,
     );
-  const safety = spec?.safety ?? safetyOfMethod(op.method);
+  const { safety, safetyBasis } = decideSafety(classifyHttp(op), spec);
   const title = spec?.title ?? titleFromSummary(op.summary) ?? humanize(name, ctx.prefix);
   const description = composeDescription(
     spec?.description !== undefined ? [spec.description] : [op.summary, op.description],
@@ -55,6 +57,7 @@ export function bindHttpTool(
     description: description || title,
     aliases: [...(spec?.aliases ?? [])],
     safety,
+    safetyBasis,
     annotations: annotationsFor(title, safety, op.method === "PUT" || op.method === "DELETE", spec),
     input: built.input,
     ...(output ? { output } : {}),
@@ -76,7 +79,7 @@ export function bindHttpTool(
     notes,
     source: op.source,
     ...(spec ? { declaredAt: at } : {}),
-    tags: op.tags,
+    tags: tagsOf(op.tags, spec),
     deprecated: op.deprecated,
   };
 }

@@ -1,15 +1,18 @@
 import type { SymbolTable } from "../ir/symbols.js";
-import type { Safety, SchemaNode, ToolAnnotations, ToolPolicy } from "../ir/types.js";
+import type { Safety, SafetyBasis, SchemaNode, ToolAnnotations, ToolPolicy } from "../ir/types.js";
 import { resolveRefs } from "../ir/views.js";
 import type { ToolSpec } from "../manifest/types.js";
 
 /** Hosts cap descriptions near 2 KB; longer ones are cut with a note. */
 export const MAX_DESCRIPTION = 1800;
 
-export function safetyOfMethod(method: string): Safety {
-  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
-  if (method === "DELETE") return "destructive";
-  return "write";
+/** The class a tool gets: the manifest's `safety:` when it states one, else the classifier's proposal. */
+export function decideSafety(
+  proposal: SafetyBasis,
+  spec: ToolSpec | undefined,
+): { safety: Safety; safetyBasis: SafetyBasis } {
+  const safetyBasis: SafetyBasis = spec?.safety ? { ...proposal, manifest: spec.safety } : proposal;
+  return { safety: spec?.safety ?? proposal.proposed, safetyBasis };
 }
 
 /** Annotations follow the safety class, so they can never contradict what the tool does. */
@@ -96,4 +99,9 @@ export function outputOf(
     output: { kind: "object", additional: false, properties: [{ name: "result", required: true, schema }] },
     wrapped: true,
   };
+}
+
+/** The spec's tags, then the manifest's (`tags:`), each once, in that order. */
+export function tagsOf(specTags: readonly string[], spec: ToolSpec | undefined): string[] {
+  return [...new Set([...specTags, ...(spec?.tags ?? [])])];
 }

@@ -32,6 +32,12 @@ export function toolSchemasJson(tool: ToolNode, emitter: JsonSchemaEmitter): Too
   };
 }
 
+/** Whether the classifier or the manifest had a say (else the binding alone decided, as its summary shows). */
+function decidedBeyondBinding(tool: ToolNode): boolean {
+  const b = tool.safetyBasis;
+  return b !== undefined && (b.proposed !== b.binding || b.manifest !== undefined);
+}
+
 function catalogTool(tool: ToolNode, schemas: ToolSchemasJson): CatalogTool {
   return {
     name: tool.name,
@@ -39,7 +45,9 @@ function catalogTool(tool: ToolNode, schemas: ToolSchemasJson): CatalogTool {
     description: tool.description,
     aliases: tool.aliases,
     safety: tool.safety,
+    ...(decidedBeyondBinding(tool) ? { safetyBasis: tool.safetyBasis } : {}),
     annotations: tool.annotations,
+    ...(tool.tags.length > 0 ? { tags: tool.tags } : {}),
     summary: bindingSummary(tool.binding),
     binding: tool.binding,
     inputSchema: schemas.input,

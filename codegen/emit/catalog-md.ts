@@ -96,12 +96,32 @@ function countBySafety(tools: ToolNode[]): string {
   return `${n("read")} read, ${n("write")} write, ${n("destructive")} destructive`;
 }
 
+/** Why the tool has its class, when more than its binding decided it. */
+function safetyLine(tool: ToolNode): string | undefined {
+  const b = tool.safetyBasis;
+  if (!b) return undefined;
+  const manifest = b.manifest;
+  const raised = b.proposed !== b.binding;
+  if (!raised && (manifest === undefined || manifest === b.binding)) return undefined;
+  const parts: string[] = [];
+  if (raised)
+    parts.push(`classified ${b.proposed} (${b.binding} by its binding): ${cell(b.reasons.join("; "))}`);
+  if (manifest !== undefined)
+    parts.push(
+      `the manifest sets ${manifest}${manifest === b.proposed ? "" : ` (over ${raised ? "the classifier's" : "its binding's"} ${b.proposed})`}`,
+    );
+  return `Safety: ${parts.join("; ")}.`;
+}
+
 function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
   const out = [
     `### ${tool.name}`,
     "",
     `**${cell(tool.title)}** · ${code(bindingSummary(tool.binding))} · ${tool.safety}`,
   ];
+  const why = safetyLine(tool);
+  if (why) out.push("", why);
+  if (tool.tags.length > 0) out.push("", `Tags: ${tool.tags.map(cell).join(", ")}`);
   if (tool.aliases.length > 0) out.push("", `Aliases: ${tool.aliases.map(code).join(", ")}`);
   if (tool.internal)
     out.push("", "Internal: called only by the catalog's handlers; not listed, not callable by clients.");

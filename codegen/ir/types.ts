@@ -13,6 +13,7 @@ import type {
   PolicyConfig,
   ResultConfig,
   Safety,
+  SafetyBasis,
   SourceRef,
   ToolAnnotations,
   ToolPolicy,
@@ -38,6 +39,7 @@ export type {
   PolicyConfig,
   ResultConfig,
   Safety,
+  SafetyBasis,
   SourceRef,
   ToolAnnotations,
   ToolPolicy,
@@ -162,6 +164,8 @@ export interface ToolNode {
   /** Second names for the same tool (listed as their own tools, executing this one). */
   aliases: string[];
   safety: Safety;
+  /** How the safety class was decided (generated bindings; handlers state theirs). */
+  safetyBasis?: SafetyBasis;
   annotations: ToolAnnotations;
   /** Always an object schema; arguments are its top-level properties. */
   input: SchemaNode;
@@ -176,7 +180,7 @@ export interface ToolNode {
   source: SourceRef;
   /** Where the manifest declares the tool (its key under `tools:`), when it does. */
   declaredAt?: SourceRef;
-  /** Tags from the spec, for selection and grouping. */
+  /** Tags from the spec (and the manifest's `tags:`), for selection, grouping and run-time allow/deny lists. */
   tags: string[];
   deprecated: boolean;
   /** Only hand-written handlers may call it (manifest `internal: true`); never listed or called by clients. */

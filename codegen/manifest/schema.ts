@@ -134,7 +134,18 @@ const toolSpec = {
     title: { type: "string" },
     description: { type: "string" },
     aliases: { type: "array", items: toolName, uniqueItems: true },
-    safety: { enum: ["read", "write", "destructive"] },
+    safety: {
+      enum: ["read", "write", "destructive"],
+      description:
+        "Decides the safety class. Default: the binding's (GET/HEAD/query read, DELETE destructive, other writes write), raised to destructive when the operation reads as consequential (moves money, deletes, revokes, cancels, sends, deploys, grants). `toolwright audit` reports a class below either as a finding.",
+    },
+    tags: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      description:
+        "Tags added to the spec's (for `serve --allow tag:NAME` / `--deny tag:NAME` and grouping).",
+    },
     idempotent: { type: "boolean" },
     open_world: { type: "boolean" },
     args: { type: "object", additionalProperties: argSpec },

@@ -62,6 +62,7 @@ export interface ToolSpec {
   description?: string;
   aliases?: string[];
   safety?: "read" | "write" | "destructive";
+  tags?: string[];
   idempotent?: boolean;
   open_world?: boolean;
   args?: Record<string, ArgSpec>;

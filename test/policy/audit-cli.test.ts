@@ -94,7 +94,7 @@ describe("policy facts of every kind", () => {
     expect(text).toContain("secret-like keys refused in: vars; values never echoed");
     expect(text).toContain("names only: vars");
     expect(text).toMatch(
-      /app_wipe_everything {2}\[write\] {2}POST \/v1\/wipe {2}<app>\n {4}DENIED by the manifest \(not served\)/,
+      /app_wipe_everything {2}\[destructive\] {2}POST \/v1\/wipe {2}<app>\n {4}DENIED by the manifest \(not served\)/,
     );
     expect(text).toMatch(
       /app_copy_secret {2}\[write\] {2}.*<test\/policy\/fixture\/handlers\/copy-secret\.ts/,

@@ -1,0 +1,166 @@
+import type { CatalogTool, JsonSchema, Safety, SafetyBasis } from "../../src/catalog.js";
+import { safetyOfMethod, safetyRank } from "../bind/classify.js";
+import { scanTool } from "../lint/descriptions.js";
+
+/**
+ * What a security reviewer should look at in one tool, each with a kind and a severity: `high` where the
+ * catalog is weaker than its inputs say it should be (a manifest class below the binding's, a destructive tool
+ * without confirmation, instruction-like text), `review` where a decision deserves a second look (a manifest
+ * class below the classifier's proposal, result fields named like credentials that are not masked).
+ */
+
+export type FindingKind =
+  | "weakens-binding"
+  | "overrides-classifier"
+  | "destructive-without-confirmation"
+  | "unmasked-credential-fields"
+  | "credential-argument"
+  | "instruction-like-text";
+
+export interface Finding {
+  tool: string;
+  severity: "high" | "review";
+  kind: FindingKind;
+  message: string;
+}
+
+/** How the class was decided, for every tool (catalogs omit the basis when the binding alone decided). */
+export interface Classification {
+  /** `handler` tools state their class in the manifest; nothing else decides it. */
+  decidedBy: "binding" | "classifier" | "manifest" | "handler";
+  binding?: Safety;
+  proposed?: Safety;
+  reasons: string[];
+  manifest?: Safety;
+}
+
+function bindingBasis(tool: CatalogTool): SafetyBasis | undefined {
+  const b = tool.binding;
+  if (b.kind === "http") {
+    return {
+      binding: safetyOfMethod(b.method),
+      proposed: safetyOfMethod(b.method),
+      reasons: [`${b.method} method`],
+    };
+  }
+  if (b.kind === "graphql") {
+    const safety: Safety = b.operationType === "mutation" ? "write" : "read";
+    return { binding: safety, proposed: safety, reasons: [`a ${b.operationType}`] };
+  }
+  return undefined;
+}
+
+export function classificationOf(tool: CatalogTool): Classification {
+  const basis = tool.safetyBasis ?? bindingBasis(tool);
+  if (!basis) return { decidedBy: "handler", reasons: [], manifest: tool.safety };
+  const decidedBy =
+    basis.manifest !== undefined ? "manifest" : basis.proposed !== basis.binding ? "classifier" : "binding";
+  return {
+    decidedBy,
+    binding: basis.binding,
+    proposed: basis.proposed,
+    reasons: [...basis.reasons],
+    ...(basis.manifest !== undefined ? { manifest: basis.manifest } : {}),
+  };
+}
+
+/** A manifest class below the binding's is a finding; below the classifier's proposal, one to review. */
+function classFindings(tool: CatalogTool, c: Classification): Finding[] {
+  if (c.manifest === undefined || c.binding === undefined || c.proposed === undefined) return [];
+  const why = c.reasons.length > 0 ? ` (${c.reasons.join("; ")})` : "";
+  if (safetyRank(c.manifest) < safetyRank(c.binding)) {
+    return [
+      {
+        tool: tool.name,
+        severity: "high",
+        kind: "weakens-binding",
+        message: `the manifest's safety: ${c.manifest} weakens its binding's ${c.binding}${c.proposed === c.binding ? why : ""}`,
+      },
+    ];
+  }
+  if (safetyRank(c.manifest) < safetyRank(c.proposed)) {
+    return [
+      {
+        tool: tool.name,
+        severity: "review",
+        kind: "overrides-classifier",
+        message: `the manifest's safety: ${c.manifest} overrides the classifier's ${c.proposed}${why}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Names that refer to or count credentials rather than hold one (`secret_policy_id`, `api_key_count`). */
+const REFERENCE =
+  /(?:^|[_-])(?:ids?|count|at|type|types|names?|policy|policies|version|length|expires?|status)$/i;
+
+/** Dot paths of output properties whose names look like credentials. */
+export function secretLookingFields(schema: JsonSchema | undefined, pattern: RegExp): string[] {
+  if (!schema) return [];
+  const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>;
+  const found = new Set<string>();
+  const visit = (node: unknown, path: string[], depth: number, seen: Set<string>) => {
+    if (!node || typeof node !== "object" || depth > 8) return;
+    let n = node as JsonSchema;
+    if (typeof n.$ref === "string" && n.$ref.startsWith("#/$defs/")) {
+      const name = n.$ref.slice(8);
+      if (seen.has(name)) return;
+      seen = new Set([...seen, name]);
+      n = { ...(defs[name] ?? {}), ...n };
+    }
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      if (Array.isArray(n[key]))
+        for (const branch of n[key] as unknown[]) visit(branch, path, depth + 1, seen);
+    }
+    if (n.properties && typeof n.properties === "object") {
+      for (const [key, value] of Object.entries(n.properties as Record<string, unknown>)) {
+        const next = [...path, key];
+        if (pattern.test(key) && !REFERENCE.test(key)) found.add(next.join("."));
+        visit(value, next, depth + 1, seen);
+      }
+    }
+    if (n.additionalProperties && typeof n.additionalProperties === "object") {
+      visit(n.additionalProperties, [...path, "*"], depth + 1, seen);
+    }
+    if (n.items && typeof n.items === "object") visit(n.items, path, depth + 1, seen);
+  };
+  visit(schema, [], 0, new Set());
+  return [...found].sort();
+}
+
+/** Whether a masked path (with `*`) covers a field path, as a prefix. */
+function covers(masked: string, field: string): boolean {
+  const m = masked.split(".");
+  const f = field.split(".");
+  if (m.length > f.length) return false;
+  return m.every((segment, i) => segment === "*" || f[i] === "*" || segment === f[i]);
+}
+
+export function toolFindings(tool: CatalogTool, c: Classification, pattern: RegExp | undefined): Finding[] {
+  const p = tool.policy;
+  const out = classFindings(tool, c);
+  const finding = (severity: Finding["severity"], kind: FindingKind, message: string) =>
+    out.push({ tool: tool.name, severity, kind, message });
+  if (tool.safety === "destructive" && p.confirm !== "required")
+    finding(
+      "high",
+      "destructive-without-confirmation",
+      "destructive without confirmation (confirm: none in the manifest)",
+    );
+  if (pattern && tool.safety === "read") {
+    const unmasked = secretLookingFields(tool.outputSchema, pattern).filter(
+      (field) =>
+        !(p.masked ?? []).some((m) => covers(m, field)) && !(p.namesOnly && covers(p.namesOnly, field)),
+    );
+    if (unmasked.length > 0)
+      finding(
+        "review",
+        "unmasked-credential-fields",
+        `result fields named like credentials, not masked: ${unmasked.join(", ")}`,
+      );
+  }
+  for (const f of scanTool(tool))
+    finding("high", "instruction-like-text", `${f.field} ${f.reason} (instruction-like or hidden text)`);
+  return out;
+}

@@ -1,0 +1,260 @@
+import type {
+  AuthScheme,
+  CatalogDocument,
+  CatalogTool,
+  EnvVar,
+  PolicyConfig,
+  ValueSource,
+} from "../../src/catalog.js";
+import { type Classification, classificationOf, type Finding, toolFindings } from "./findings.js";
+
+/**
+ * `toolwright audit <catalog>`: the policy surface of a generated catalog, for a reviewer who will not read
+ * code. Per tool: its safety class, what it calls, and every policy that applies to it; catalog-wide: which
+ * env variable switches what, with its default, and which credentials reach which upstream. Read from
+ * catalog.json alone (nothing is executed, no env is read), and deterministic, so two releases can be diffed.
+ */
+
+export interface Switch {
+  policy: string;
+  env: string | undefined;
+  type?: string;
+  default?: string;
+  effect: string;
+  tools: number;
+}
+
+export interface ToolReport {
+  name: string;
+  aliases: string[];
+  title: string;
+  safety: CatalogTool["safety"];
+  /** How the class was decided: binding, classifier (with its reasons) or manifest. */
+  classification: Classification;
+  tags?: string[];
+  binding: { kind: string; summary: string; source?: string; module?: string };
+  policies: {
+    refusedWhenReadOnly: boolean;
+    confirmation: boolean;
+    deniedByManifest: boolean;
+    scopedPath?: string;
+    scopedList?: { prefixArg: string; itemsPath: string; itemPathField: string };
+    tenantArg?: string;
+    partnerArg?: string;
+    masked?: string[];
+    secretKeys?: { keysArg: string; valuesArg?: string };
+    namesOnly?: string;
+  };
+  deprecated?: boolean;
+  /** Called only by the catalog's handlers (never listed or callable by clients). */
+  internal?: boolean;
+  /** The messages of the tool's findings (heuristics, not errors). */
+  review?: string[];
+}
+
+export interface AuditReport {
+  catalog: string;
+  server: { name: string; version: string; title?: string };
+  generator: string;
+  inputHash: string;
+  summary: Record<string, number>;
+  switches: Switch[];
+  confirmation: { ttlSeconds: number; secretEnv?: string };
+  audit: { enabledByDefault: boolean; env?: string; fileEnv?: string };
+  secretKeyPattern: string;
+  deniedByManifest: string[];
+  sources: Array<{ id: string; kind: string; baseUrl: string; credentials: string[] }>;
+  /** Every tool's findings, in catalog order: what a reviewer should look at first. */
+  findings: Finding[];
+  tools: ToolReport[];
+}
+
+const DEFAULT_POLICY: PolicyConfig = {
+  deniedTools: { tools: [] },
+  secretKeyPattern: "",
+  confirmation: { ttlSeconds: 300 },
+  audit: { enabledByDefault: true },
+};
+
+function describeSource(value: ValueSource): string {
+  const parts: string[] = [];
+  if (value.env) parts.push(value.env);
+  if (value.file) parts.push(`file named by ${describeSource(value.file.path)}`);
+  if (value.byEnv) parts.push(`chosen by ${value.byEnv.env}`);
+  if (value.default !== undefined) parts.push(`default ${value.default}`);
+  return parts.join(", ") || "(none)";
+}
+
+function describeAuth(auth: AuthScheme): string {
+  switch (auth.kind) {
+    case "bearer":
+      return `bearer token from ${describeSource(auth.token)}`;
+    case "apiKey":
+      return `API key in ${auth.in} ${auth.name} from ${describeSource(auth.value)}`;
+    case "basic":
+      return `basic auth: user ${describeSource(auth.username)}, password ${describeSource(auth.password)}`;
+    case "oauth2ClientCredentials":
+      return `OAuth2 client credentials at ${auth.tokenUrl} (client ${describeSource(auth.clientId)}, secret ${describeSource(auth.clientSecret)}${auth.scopes.length > 0 ? `, scopes ${auth.scopes.join(" ")}` : ""})`;
+  }
+}
+
+export function buildReport(doc: CatalogDocument): AuditReport {
+  const policy = doc.policy ?? DEFAULT_POLICY;
+  const env = new Map<string, EnvVar>(doc.env.map((v) => [v.name, v]));
+  const denied = new Set<string>();
+  for (const name of policy.deniedTools.tools) {
+    const tool = doc.tools.find((t) => t.name === name || t.aliases.includes(name));
+    if (tool) denied.add(tool.name);
+  }
+  let pattern: RegExp | undefined;
+  try {
+    pattern = policy.secretKeyPattern ? new RegExp(policy.secretKeyPattern, "i") : undefined;
+  } catch {
+    pattern = undefined;
+  }
+
+  const findings: Finding[] = [];
+  const tools: ToolReport[] = doc.tools.map((tool) => {
+    const p = tool.policy;
+    const binding = tool.binding;
+    const classification = classificationOf(tool);
+    const report: ToolReport = {
+      name: tool.name,
+      aliases: [...tool.aliases],
+      title: tool.title,
+      safety: tool.safety,
+      classification,
+      ...(tool.tags && tool.tags.length > 0 ? { tags: [...tool.tags] } : {}),
+      binding: {
+        kind: binding.kind,
+        summary: tool.summary,
+        ...(binding.kind === "custom" ? { module: binding.module } : { source: binding.source }),
+      },
+      policies: {
+        refusedWhenReadOnly: tool.safety !== "read" && policy.readOnly !== undefined,
+        confirmation: p.confirm === "required",
+        deniedByManifest: denied.has(tool.name),
+        ...(p.scopedPath ? { scopedPath: p.scopedPath } : {}),
+        ...(p.scopedList ? { scopedList: p.scopedList } : {}),
+        ...(p.tenantArg && policy.tenant ? { tenantArg: p.tenantArg } : {}),
+        ...(p.partnerArg && policy.partner ? { partnerArg: p.partnerArg } : {}),
+        ...(p.masked && p.masked.length > 0 ? { masked: [...p.masked] } : {}),
+        ...(p.secretKeys ? { secretKeys: p.secretKeys } : {}),
+        ...(p.namesOnly ? { namesOnly: p.namesOnly } : {}),
+      },
+    };
+    if (tool.deprecated) report.deprecated = true;
+    if (tool.internal) report.internal = true;
+    const own = toolFindings(tool, classification, pattern);
+    findings.push(...own);
+    const review = own.map((f) => f.message);
+    if (review.length > 0) report.review = review;
+    return report;
+  });
+
+  const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
+  const envFacts = (name: string | undefined) => {
+    const v = name ? env.get(name) : undefined;
+    return {
+      ...(v ? { type: v.type } : {}),
+      ...(v?.default !== undefined ? { default: v.secret ? "(set)" : v.default } : {}),
+    };
+  };
+  const switchOf = (
+    key: string,
+    ref: { env: string } | undefined,
+    effect: string,
+    affected: number,
+  ): Switch => ({ policy: key, env: ref?.env, ...envFacts(ref?.env), effect, tools: affected });
+
+  const switches: Switch[] = [
+    switchOf(
+      "read-only",
+      policy.readOnly,
+      "write and destructive tools refuse to run; reads work",
+      count((t) => t.safety !== "read"),
+    ),
+    switchOf(
+      "mask values",
+      policy.maskValues,
+      "result fields marked masked come back as •••••• (in results, text and resource reads)",
+      count((t) => t.policies.masked !== undefined),
+    ),
+    switchOf(
+      "allowed paths",
+      policy.allowedPaths,
+      "scoped path arguments and listing prefixes must fall under one of these prefixes; listings are filtered",
+      count((t) => t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined),
+    ),
+    switchOf(
+      "denied paths",
+      policy.deniedPaths,
+      "these prefixes are always refused (deny wins over allow); listings are filtered",
+      count((t) => t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined),
+    ),
+    switchOf(
+      "tenant lock",
+      policy.tenant,
+      "the only tenant a call may name; a call naming none acts in it",
+      count((t) => t.policies.tenantArg !== undefined),
+    ),
+    switchOf(
+      "partner lock",
+      policy.partner,
+      "the only partner a call may name; a call naming none acts as it",
+      count((t) => t.policies.partnerArg !== undefined),
+    ),
+    switchOf(
+      "denied tools",
+      policy.deniedTools.env ? { env: policy.deniedTools.env } : undefined,
+      "tools removed from tools/list and refused by name (on top of the manifest's list)",
+      denied.size,
+    ),
+  ].filter((s) => s.env !== undefined || s.policy === "denied tools");
+
+  const sources = doc.sources.map((source) => ({
+    id: source.id,
+    kind: source.kind,
+    baseUrl: describeSource(source.baseUrl),
+    credentials: source.auth.map(describeAuth),
+  }));
+
+  return {
+    catalog: doc.catalog,
+    server: {
+      name: doc.server.name,
+      version: doc.server.version,
+      ...(doc.server.title ? { title: doc.server.title } : {}),
+    },
+    generator: `${doc.generator.name} ${doc.generator.version}`,
+    inputHash: doc.inputHash,
+    summary: {
+      tools: tools.length,
+      read: count((t) => t.safety === "read"),
+      write: count((t) => t.safety === "write"),
+      destructive: count((t) => t.safety === "destructive"),
+      confirmation: count((t) => t.policies.confirmation),
+      masked: count((t) => t.policies.masked !== undefined),
+      scopedPath: count((t) => t.policies.scopedPath !== undefined),
+      scopedList: count((t) => t.policies.scopedList !== undefined),
+      tenantLocked: count((t) => t.policies.tenantArg !== undefined),
+      partnerLocked: count((t) => t.policies.partnerArg !== undefined),
+      secretKeys: count((t) => t.policies.secretKeys !== undefined),
+      namesOnly: count((t) => t.policies.namesOnly !== undefined),
+      deniedByManifest: denied.size,
+      review: count((t) => t.review !== undefined),
+      findings: findings.length,
+      highFindings: findings.filter((f) => f.severity === "high").length,
+      classified: count((t) => t.classification.decidedBy === "classifier"),
+      manifestDecided: count((t) => t.classification.decidedBy === "manifest"),
+    },
+    switches,
+    confirmation: { ...policy.confirmation },
+    audit: { ...policy.audit },
+    secretKeyPattern: policy.secretKeyPattern,
+    deniedByManifest: [...denied],
+    sources,
+    findings,
+    tools,
+  };
+}
