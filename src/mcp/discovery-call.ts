@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatIssues } from "../runtime/issues.js";
+import { checkArguments } from "../runtime/args.js";
 import { CALL_TOOL, DESCRIBE_TOOL, type Discovery, FIND_TOOLS } from "./discovery.js";
 
 export { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS };
@@ -43,21 +43,24 @@ export function discoveryCall(
   raw: unknown,
 ): { result: ToolResult } | { name: string; arguments: Record<string, unknown> } {
   if (name === FIND_TOOLS) {
-    const args = findArgs.safeParse(raw ?? {});
-    if (!args.success) return error(`invalid arguments: ${formatIssues(args.error.issues)}`);
-    return ok(discovery.find(args.data.query, args.data.limit ?? 10), true);
+    const args = checkArguments(findArgs, raw ?? {});
+    if (!args.ok) return error(args.message);
+    const { query, limit } = args.data as z.infer<typeof findArgs>;
+    return ok(discovery.find(query, limit ?? 10), true);
   }
   if (name === DESCRIBE_TOOL) {
-    const args = describeArgs.safeParse(raw ?? {});
-    if (!args.success) return error(`invalid arguments: ${formatIssues(args.error.issues)}`);
-    const described = discovery.describe(args.data.name);
-    return described
-      ? ok({ ...described }, false)
-      : error(`no tool named ${JSON.stringify(args.data.name)}; use ${FIND_TOOLS}`);
+    const args = checkArguments(describeArgs, raw ?? {});
+    if (!args.ok) return error(args.message);
+    const { name: described } = args.data as z.infer<typeof describeArgs>;
+    const description = discovery.describe(described);
+    return description
+      ? ok({ ...description }, false)
+      : error(`no tool named ${JSON.stringify(described)}; use ${FIND_TOOLS}`);
   }
-  const args = callArgs.safeParse(raw ?? {});
-  if (!args.success) return error(`invalid arguments: ${formatIssues(args.error.issues)}`);
-  if (!discovery.resolve(args.data.name))
-    return error(`no tool named ${JSON.stringify(args.data.name)}; use ${FIND_TOOLS}`);
-  return { name: args.data.name, arguments: args.data.arguments ?? {} };
+  const args = checkArguments(callArgs, raw ?? {});
+  if (!args.ok) return error(args.message);
+  const call = args.data as z.infer<typeof callArgs>;
+  if (!discovery.resolve(call.name))
+    return error(`no tool named ${JSON.stringify(call.name)}; use ${FIND_TOOLS}`);
+  return { name: call.name, arguments: { ...(call.arguments ?? {}) } };
 }

@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import { failure, type NamedMiddleware } from "../chain.js";
-import { formatIssues } from "./issues.js";
+import { describeArgumentIssues, type IssueLike } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
 
 /**
@@ -14,10 +15,8 @@ export function parseArgs(schemas: SchemaCache): NamedMiddleware {
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         return failure("invalid arguments: expected an object of named arguments", "invalid_arguments");
       }
-      const result = schemas.input(ctx.tool.name).safeParse(withoutPrototypes(raw));
-      if (!result.success) {
-        return failure(`invalid arguments: ${formatIssues(result.error.issues)}`, "invalid_arguments");
-      }
+      const result = checkArguments(schemas.input(ctx.tool.name), raw);
+      if (!result.ok) return failure(result.message, "invalid_arguments");
       // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
       ctx.args = Object.assign(Object.create(null), result.data ?? {}) as Record<string, unknown>;
       return next();
@@ -54,4 +53,85 @@ export function withoutPrototypes(value: unknown): unknown {
     }
   }
   return root;
+}
+
+/**
+ * A tool's arguments checked against its schema (on a prototype-free copy, `null` for an optional property read
+ * as absent); a refusal's message names every problem and, for an unknown property, the valid ones.
+ */
+export function checkArguments(
+  schema: z.ZodType,
+  raw: unknown,
+): { ok: true; data: unknown } | { ok: false; message: string } {
+  const result = parseWithNullAsAbsent(schema, withoutPrototypes(raw));
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, result.issues)}` };
+}
+
+type Parsed = { success: true; data: unknown } | { success: false; issues: readonly IssueLike[] };
+
+/**
+ * Validates arguments where `null` for a property whose schema does not accept null means "absent". OpenAI's
+ * strict function calling makes every optional property required and nullable, so strict clients send
+ * `"state": null` for an argument the model left out. Such a property is dropped (and so never sent upstream)
+ * and the arguments validated again; a property that does accept null keeps it. Dropping a required argument's
+ * null leaves it missing, which stays an error ("required, got null"). `args` is the caller's own copy: dropped
+ * properties are deleted from it.
+ */
+export function parseWithNullAsAbsent(schema: z.ZodType, args: unknown): Parsed {
+  const candidate = args;
+  const dropped = new Set<string>();
+  for (;;) {
+    const result = schema.safeParse(candidate);
+    if (result.success) return { success: true, data: result.data };
+    const nulls = nullIssuePaths(result.error.issues, candidate);
+    if (nulls.length === 0) return { success: false, issues: renamedDrops(result.error.issues, dropped) };
+    for (const path of nulls) {
+      const parent = valueAt(candidate, path.slice(0, -1)) as Record<string, unknown>;
+      delete parent[path.at(-1) as string];
+      dropped.add(pathKey(path));
+    }
+  }
+}
+
+/** Paths (from zod issues, inside unions too) of object properties whose value is null. */
+function nullIssuePaths(issues: readonly z.core.$ZodIssue[], root: unknown): PropertyKey[][] {
+  const out = new Map<string, PropertyKey[]>();
+  const visit = (list: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]) => {
+    for (const issue of list) {
+      const path = [...prefix, ...issue.path];
+      if (issue.code === "invalid_union") {
+        for (const branch of issue.errors) visit(branch, path);
+        continue;
+      }
+      if (issue.code === "unrecognized_keys" || path.length === 0) continue;
+      const key = path.at(-1);
+      const parent = valueAt(root, path.slice(0, -1));
+      if (typeof key !== "string" || parent === null || typeof parent !== "object" || Array.isArray(parent))
+        continue;
+      if ((parent as Record<string, unknown>)[key] === null) out.set(pathKey(path), path);
+    }
+  };
+  visit(issues, []);
+  return [...out.values()];
+}
+
+/** An issue about a property whose null was dropped says so, rather than "received undefined". */
+function renamedDrops(issues: readonly z.core.$ZodIssue[], dropped: ReadonlySet<string>): IssueLike[] {
+  return issues.map((issue) =>
+    dropped.has(pathKey(issue.path)) ? { ...issue, message: "required, got null" } : issue,
+  );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let at = root;
+  for (const key of path) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+function pathKey(path: readonly PropertyKey[]): string {
+  return JSON.stringify(path.map((key) => (typeof key === "symbol" ? String(key) : key)));
 }

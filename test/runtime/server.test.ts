@@ -149,6 +149,36 @@ describe("tools/call", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("null for an optional argument means absent (OpenAI strict clients send it) and is never sent upstream", async () => {
+    const client = await connect();
+    const result = await client.callTool({
+      name: "get_item",
+      arguments: { id: "1", tags: null, q: null, filter: null, trace: null },
+    });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual(items["1"]);
+    expect(seen[0]?.url.href).toBe("http://upstream.test/api/items/1");
+    expect(seen[0]?.headers.has("trace")).toBe(false);
+  });
+
+  it("null for a required argument stays an error", async () => {
+    const client = await connect();
+    const result = await client.callTool({ name: "get_item", arguments: { id: null, q: null } });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^invalid arguments: id: required, got null \(correlation id/);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("an unknown property is refused with the valid arguments named", async () => {
+    const client = await connect();
+    const result = await client.callTool({ name: "get_item", arguments: { id: "1", tag: ["a"] } });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain(
+      '(root): unknown property "tag"; valid arguments: id, tags, fields, filter, q, trace, pref',
+    );
+    expect(seen).toHaveLength(0);
+  });
+
   it("a custom handler calls other tools through the chain and reports progress", async () => {
     const client = await connect();
     const progress: number[] = [];

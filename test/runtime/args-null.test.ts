@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { parseWithNullAsAbsent } from "../../src/runtime/args.js";
+import { describeArgumentIssues, propertiesAt } from "../../src/runtime/issues.js";
+
+// `null` for an argument whose schema does not accept null means "absent" (OpenAI strict mode sends it for every
+// optional the model left out), at any depth; null where null is valid stays; a required argument stays required.
+
+const Filter = z.object({ label: z.string().optional(), since: z.string().nullable().optional() }).strict();
+const schema = z
+  .object({
+    owner: z.string(),
+    state: z.enum(["open", "closed"]).optional(),
+    note: z.string().nullable().optional(),
+    filter: Filter.optional(),
+    items: z.array(z.object({ id: z.number(), tag: z.string().optional() }).strict()).optional(),
+    either: z.union([z.object({ name: z.string().optional() }).strict(), z.number()]).optional(),
+    lazy: z.lazy(() => Filter).optional(),
+  })
+  .strict();
+
+const parse = (args: Record<string, unknown>) => parseWithNullAsAbsent(schema, structuredClone(args));
+
+describe("null as absent", () => {
+  it.each([
+    [{ owner: "o", state: null }, { owner: "o" }],
+    [
+      { owner: "o", note: null },
+      { owner: "o", note: null },
+    ],
+    [
+      { owner: "o", filter: { label: null, since: null } },
+      { owner: "o", filter: { since: null } },
+    ],
+    [{ owner: "o", filter: null }, { owner: "o" }],
+    [
+      { owner: "o", items: [{ id: 1, tag: null }, { id: 2 }] },
+      { owner: "o", items: [{ id: 1 }, { id: 2 }] },
+    ],
+    [
+      { owner: "o", either: { name: null } },
+      { owner: "o", either: {} },
+    ],
+    [
+      { owner: "o", lazy: { label: null } },
+      { owner: "o", lazy: {} },
+    ],
+  ])("%j -> %j", (args, want) => {
+    expect(parse(args)).toEqual({ success: true, data: want });
+  });
+
+  it("a required argument's null stays an error, saying so", () => {
+    const result = parse({ owner: null, state: null });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(describeArgumentIssues(schema, result.issues)).toBe("owner: required, got null");
+  });
+
+  it("null inside an array is not a property: still an error", () => {
+    const result = parse({ owner: "o", items: [null] });
+    expect(result.success).toBe(false);
+  });
+
+  it("other problems are reported as they are", () => {
+    const result = parse({ owner: "o", state: "merged", note: null });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(describeArgumentIssues(schema, result.issues)).toMatch(/^state: Invalid option/);
+  });
+});
+
+describe("unknown properties name the valid ones", () => {
+  it.each([
+    [
+      { owner: "o", State: "open" },
+      '(root): unknown property "State"; valid arguments: owner, state, note, filter, items, either, lazy',
+    ],
+    [
+      { owner: "o", filter: { lable: "x" } },
+      'filter: unknown property "lable"; valid properties of filter: label, since',
+    ],
+    [
+      { owner: "o", items: [{ id: 1, tags: [] }] },
+      'items[0]: unknown property "tags"; valid properties of items[0]: id, tag',
+    ],
+    [{ owner: "o", lazy: { x: 1 } }, 'lazy: unknown property "x"; valid properties of lazy: label, since'],
+  ])("%j", (args, message) => {
+    const result = parse(args);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(describeArgumentIssues(schema, result.issues)).toBe(message);
+  });
+
+  it("union branches' properties are merged", () => {
+    expect(propertiesAt(schema, ["either"])).toEqual(["name"]);
+    expect(propertiesAt(schema, ["owner"])).toBeUndefined();
+  });
+});
