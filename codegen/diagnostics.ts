@@ -98,6 +98,18 @@ export const CODES = {
     title: "instruction-like or hidden text in a description",
     fix: "Descriptions reach the model: rewrite the text (in the spec, or override it with `description:` in the manifest).",
   },
+  TW190: {
+    title: "input file refused",
+    fix: "Inputs must be regular files (not devices, pipes or folders) of at most 64 MiB.",
+  },
+  TW191: {
+    title: "$ref outside the spec's folders",
+    fix: "Move the referenced file next to the spec, or name its folder in the manifest's `sources.<id>.ref_folders`.",
+  },
+  TW192: {
+    title: "reference not fetched",
+    fix: "generate never touches the network: download the document and refer to it by a relative path if it matters.",
+  },
   TW170: { title: "internal error", fix: "Please report it with the spec that triggered it." },
 } satisfies Record<string, CodeInfo>;
 

@@ -125,6 +125,7 @@ async function loadSources(
       root,
       diags,
       doc.ref(`#/sources/${id}/openapi`),
+      (source.ref_folders ?? []).map((folder) => resolve(dirname(manifestAbs), folder)),
     );
     if (spec) specs.set(id, spec);
   }
@@ -298,6 +299,7 @@ export async function generateCatalog(
     );
     if (types) files.set(`${id}.openapi.gen.ts`, types);
   }
+  if (diags.hasErrors) return undefined;
   return { name: ir.name, dir, files, stats: statsOf(ir), timings: stages.timings };
 }
 

@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import Handlebars from "handlebars";
 import type { Diagnostics } from "../diagnostics.js";
 import type { PromptNode, ResourceNode, ResourceTemplateNode, SourceRef, ToolNode } from "../ir/types.js";
-import type { LoadedDocument } from "../load/document.js";
+import { type LoadedDocument, readInput } from "../load/document.js";
 import type { Manifest } from "../manifest/types.js";
 
 const MIME_BY_EXT: Record<string, string> = {
@@ -51,14 +51,10 @@ class AssetReader {
 
   read(path: string, at: SourceRef): { abs: string; text: string } | undefined {
     const abs = resolve(this.dir, path);
-    try {
-      const text = readFileSync(abs, "utf8");
-      this.inputs.push(abs);
-      return { abs, text };
-    } catch {
-      this.diags.error("TW100", `cannot read ${relative(this.cwd, abs)}`, at);
-      return undefined;
-    }
+    const text = readInput(abs, relative(this.cwd, abs), this.diags, at);
+    if (text === undefined) return undefined;
+    this.inputs.push(abs);
+    return { abs, text };
   }
 }
 

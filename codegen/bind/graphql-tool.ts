@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { GraphQLError, OperationTypeNode } from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import { toIdentifier } from "../ir/symbols.js";
 import type { AuthScheme, PropertyNode, SchemaNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
-import type { LoadedDocument } from "../load/document.js";
+import { type LoadedDocument, readInput } from "../load/document.js";
 import { graphqlErrorRef } from "../load/graphql.js";
 import type { Manifest, SelectorSpec, ToolSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel, RootField } from "../normalize/graphql/model.js";
@@ -239,14 +238,8 @@ function documentSource(name: string, spec: ToolSpec, ctx: GraphqlBindContext): 
   if (/\.(graphql|gql)$/i.test(value.trim()) && !value.includes("{")) {
     const abs = resolve(dirname(ctx.doc.abs), value.trim());
     const file = relative(ctx.root, abs).split("\\").join("/");
-    let text: string;
-    try {
-      text = readFileSync(abs, "utf8");
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-      ctx.diags.error("TW100", `tool "${name}": cannot read ${file}: ${reason}`, ctx.doc.ref(pointer));
-      return undefined;
-    }
+    const text = readInput(abs, file, ctx.diags, ctx.doc.ref(pointer));
+    if (text === undefined) return undefined;
     ctx.documents.push(abs);
     return { text, locate: (e) => graphqlErrorRef(file, e), source: { file } };
   }

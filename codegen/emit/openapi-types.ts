@@ -1,6 +1,10 @@
+import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { BaseResolver, bundle, createConfig, ResolveError, Source } from "@redocly/openapi-core";
 import openapiTS, { astToString, type OpenAPI3, UNKNOWN } from "openapi-typescript";
 import type { Diagnostics } from "../diagnostics.js";
+import type { SourceRef } from "../ir/types.js";
+import { type DocumentSet, isRemoteReference, referencedFile } from "../load/document-set.js";
 import type { OpenApiSpec } from "../load/openapi.js";
 
 /** OpenAPI allows discriminator mappings by schema name; the bundler underneath openapi-typescript wants refs. */
@@ -61,6 +65,89 @@ function hoistPathRefs(doc: Record<string, any>): void {
 }
 
 /**
+ * The resolver openapi-typescript's bundler would use, with every read going through the spec's reference guard:
+ * files only inside the folders the spec may read, nothing remote (the URLs asked for are kept, to be reported).
+ */
+class GuardedResolver extends BaseResolver {
+  readonly notFetched = new Set<string>();
+
+  constructor(
+    private readonly docs: DocumentSet,
+    private readonly from: SourceRef,
+  ) {
+    super();
+  }
+
+  override resolveExternalRef(base: string | null, ref: string): string {
+    if (isRemoteReference(ref)) return ref;
+    return referencedFile(ref, base ?? this.docs.root.abs) ?? super.resolveExternalRef(base, ref);
+  }
+
+  override async loadExternalRef(absoluteRef: string): Promise<Source> {
+    if (isRemoteReference(absoluteRef)) {
+      this.notFetched.add(absoluteRef);
+      throw new ResolveError(new Error(`${absoluteRef} is not fetched`));
+    }
+    const doc = existsSync(absoluteRef) ? this.docs.load(absoluteRef, this.from) : undefined;
+    if (!doc) throw new ResolveError(new Error(`${absoluteRef} is not read`));
+    return new Source(absoluteRef, doc.text);
+  }
+}
+
+/** Calls `visit` on every object inside `value` (depth first, parents before children). */
+function eachObject(value: unknown, visit: (obj: Record<string, unknown>) => void): void {
+  if (!value || typeof value !== "object") return;
+  if (Array.isArray(value)) {
+    for (const item of value) eachObject(item, visit);
+    return;
+  }
+  visit(value as Record<string, unknown>);
+  for (const child of Object.values(value)) eachObject(child, visit);
+}
+
+const isExternalRef = (obj: Record<string, unknown>) =>
+  typeof obj.$ref === "string" && !obj.$ref.startsWith("#");
+
+/**
+ * The spec as one self-contained document, so openapi-typescript has nothing to read or fetch: external
+ * `$ref`s are bundled through the guarded resolver, what it refused is left out, and `externalValue` examples
+ * (which the bundler would fetch) are dropped. Remote references nobody reported yet are reported here (TW192).
+ */
+async function selfContained(spec: OpenApiSpec, doc: OpenAPI3, diags: Diagnostics): Promise<OpenAPI3> {
+  let external = false;
+  eachObject(doc, (obj) => {
+    if (typeof obj.externalValue === "string") delete obj.externalValue;
+    if (isExternalRef(obj)) external = true;
+  });
+  if (!external) return doc;
+  const resolver = new GuardedResolver(spec.docs, { file: spec.root.file });
+  const { bundle: bundled } = await bundle({
+    doc: { source: new Source(spec.root.abs, JSON.stringify(doc)), parsed: doc },
+    externalRefResolver: resolver,
+    config: await createConfig({}, { extends: ["minimal"] }),
+    dereference: false,
+  });
+  const out = bundled.parsed as OpenAPI3;
+  eachObject(out, (obj) => {
+    if (typeof obj.externalValue === "string") delete obj.externalValue;
+    if (isExternalRef(obj)) delete obj.$ref;
+  });
+  const guard = spec.docs.guard;
+  for (const url of resolver.notFetched) {
+    const seen = [...guard.remote].find(([ref]) => ref.split("#")[0] === url);
+    const ref = seen?.[0] ?? url;
+    if (guard.reported.has(ref)) continue;
+    guard.reported.add(ref);
+    diags.warn(
+      "TW192",
+      `$ref "${ref}" is not fetched; the types leave it out`,
+      seen?.[1] ?? { file: spec.root.file },
+    );
+  }
+  return out;
+}
+
+/**
  * Request/response types of an OpenAPI source, from openapi-typescript: `paths`, `operations` and `components`
  * for hand-written handlers that talk to the API directly. A 2.0 spec is typed from its 3.0 conversion.
  * Returns undefined (with a warning) when openapi-typescript cannot type the spec; the catalog does not need it.
@@ -77,14 +164,12 @@ export async function openapiTypes(
   const patched = structuredClone(spec.root.data) as OpenAPI3;
   mappingNamesToRefs(patched);
   hoistPathRefs(patched as Record<string, any>);
-  const needsPatch = JSON.stringify(patched) !== JSON.stringify(spec.root.data);
-  const attempts: (() => OpenAPI3 | URL)[] = [
-    () => (spec.version === "2.0" || needsPatch ? patched : pathToFileURL(spec.root.abs)),
-  ];
+  // openapi-typescript is only ever handed a self-contained object: it never reads a file or the network itself.
+  const attempts: (() => Promise<OpenAPI3>)[] = [() => selfContained(spec, patched, diags)];
   let lastError: Error | undefined;
   for (const source of attempts) {
     try {
-      const ast = await openapiTS(source(), {
+      const ast = await openapiTS(await source(), {
         silent: true,
         alphabetize: false,
         cwd,

@@ -1,11 +1,20 @@
+import { statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
-import { decodePointer, type LoadedDocument, loadDocument } from "./document.js";
+import { decodePointer, encodePointer, type LoadedDocument, loadDocument } from "./document.js";
+import { insideFolders, realPath } from "./files.js";
 
 /**
  * The documents of one OpenAPI spec and `$ref` resolution between them. Below openapi.ts, so the structure check
  * and the Swagger 2.0 inliner can use these types without importing the loader that calls them.
+ *
+ * What a spec may make the generator read is confined: a `$ref` (or `file:` URL) is followed only to a regular
+ * file whose real path lies in the spec's own folder or a folder the manifest names (`ref_folders`); remote
+ * references are never fetched. Every reference of every loaded document is checked when the document is loaded
+ * (`scan`), wherever it sits (examples, links, extensions), since other readers of the spec (openapi-typescript)
+ * would follow them too.
  */
 
 export type OpenApiVersion = "2.0" | "3.0" | "3.1";
@@ -17,16 +26,157 @@ export interface Resolved {
   value: unknown;
 }
 
+/** `http:`, `https:` and any other scheme except `file:`. */
+export function isRemoteReference(ref: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(ref) && !/^file:/i.test(ref);
+}
+
+/** The file a local reference names, absolute (`file:` URLs included), or undefined when it names none. */
+export function referencedFile(ref: string, fromAbs: string): string | undefined {
+  const hash = ref.indexOf("#");
+  const filePart = hash === -1 ? ref : ref.slice(0, hash);
+  if (filePart === "") return undefined;
+  if (/^file:/i.test(filePart)) {
+    try {
+      return fileURLToPath(new URL(filePart));
+    } catch {
+      return resolve(dirname(fromAbs), decodeURIComponent(filePart.replace(/^file:(\/\/)?/i, "")));
+    }
+  }
+  return resolve(dirname(fromAbs), decodeURIComponent(filePart));
+}
+
+/** What the documents of one spec may read, and which remote references were seen and reported. */
+export class ReferenceGuard {
+  /** Real paths of the folders `$ref` targets must lie in. */
+  readonly folders: string[];
+  /** Remote references seen, with where (first occurrence). */
+  readonly remote = new Map<string, SourceRef>();
+  /** Remote references already reported (refused where needed, or warned about). */
+  readonly reported = new Set<string>();
+  /** Targets refused when a document was scanned, so resolving the same reference later does not report it twice. */
+  private readonly refused = new Set<string>();
+
+  constructor(
+    rootAbs: string,
+    extraFolders: readonly string[],
+    private readonly cwd: string,
+    private readonly diags: Diagnostics,
+  ) {
+    const own = dirname(rootAbs);
+    this.folders = [own, ...extraFolders].map((f) => realPath(f) ?? resolve(f));
+  }
+
+  /**
+   * Checks that `abs` may be read as a `$ref` target: an existing target must be a regular file inside the
+   * folders. Records a located error and returns false otherwise (a missing file is left to the reader).
+   */
+  allows(abs: string, from: SourceRef): boolean {
+    const real = realPath(abs);
+    if (real === undefined) return true;
+    const shown = relative(this.cwd, abs) || abs;
+    if (!insideFolders(real, this.folders)) {
+      this.diags.error(
+        "TW191",
+        `$ref target ${shown} is outside the folders this spec may read (${this.folders.map((f) => relative(this.cwd, f) || ".").join(", ")})`,
+        from,
+      );
+      this.refused.add(real);
+      return false;
+    }
+    let regular = false;
+    try {
+      regular = statSync(real).isFile();
+    } catch {}
+    if (!regular) {
+      this.diags.error("TW190", `refused to read ${shown}: not a regular file`, from);
+      this.refused.add(real);
+      return false;
+    }
+    return true;
+  }
+
+  wasRefused(abs: string): boolean {
+    return this.refused.has(realPath(abs) ?? abs);
+  }
+
+  /** Walks one document's references: checks local targets, notes remote ones, warns about unread examples. */
+  scan(doc: LoadedDocument): void {
+    const path: (string | number)[] = [];
+    const at = (key: string) => [...path, key];
+    const visit = (value: unknown, inExamples: boolean): void => {
+      if (value === null || typeof value !== "object") return;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          visit(value[i], false);
+          path.pop();
+        }
+        return;
+      }
+      const obj = value as Record<string, unknown>;
+      if (typeof obj.$ref === "string") this.reference(doc, obj.$ref, at("$ref"), inExamples);
+      if (inExamples && typeof obj.externalValue === "string")
+        this.externalValue(doc, obj.externalValue, at("externalValue"));
+      for (const [key, child] of Object.entries(obj)) {
+        if (VALUE_KEYWORDS.has(key) || (inExamples && key === "value")) continue;
+        const examplesMap = key === "examples" && child && typeof child === "object" && !Array.isArray(child);
+        if (key === "examples" && !examplesMap) continue;
+        path.push(key);
+        if (examplesMap) {
+          for (const [name, example] of Object.entries(child)) {
+            path.push(name);
+            visit(example, true);
+            path.pop();
+          }
+        } else visit(child, false);
+        path.pop();
+      }
+    };
+    visit(doc.data, false);
+  }
+
+  private reference(doc: LoadedDocument, ref: string, path: (string | number)[], inExamples: boolean): void {
+    if (isRemoteReference(ref)) {
+      const at = doc.cheapRef(encodePointer(path));
+      if (!this.remote.has(ref)) this.remote.set(ref, at);
+      if (inExamples && !this.reported.has(ref)) {
+        this.reported.add(ref);
+        this.diags.warn("TW192", `example $ref "${ref}" is not fetched; the example is left out`, at);
+      }
+      return;
+    }
+    const abs = referencedFile(ref, doc.abs);
+    if (abs !== undefined) this.allows(abs, doc.cheapRef(encodePointer(path)));
+  }
+
+  private externalValue(doc: LoadedDocument, url: string, path: (string | number)[]): void {
+    if (!isRemoteReference(url) || this.reported.has(url)) return;
+    this.reported.add(url);
+    this.diags.warn(
+      "TW192",
+      `externalValue "${url}" is not fetched; the example is left out`,
+      doc.cheapRef(encodePointer(path)),
+    );
+  }
+}
+
+/** Keywords whose values are data (examples, defaults, constants): a `$ref` key inside them is not a reference. */
+const VALUE_KEYWORDS = new Set(["example", "default", "const", "enum", "x-examples"]);
+
 /** All documents of one spec (the root and every file it references), with `$ref` resolution. */
 export class DocumentSet {
   private readonly docs = new Map<string, LoadedDocument | null>();
+  readonly guard: ReferenceGuard;
 
   constructor(
     readonly root: LoadedDocument,
     private readonly cwd: string,
     private readonly diags: Diagnostics,
+    guard?: ReferenceGuard,
   ) {
     this.docs.set(root.abs, root);
+    this.guard = guard ?? new ReferenceGuard(root.abs, [], cwd, diags);
   }
 
   /** Takes over documents another set already loaded, so they count as inputs even if nothing refers to them again. */
@@ -41,19 +191,19 @@ export class DocumentSet {
 
   /**
    * Resolves `ref` found at `at` inside `from`. Remote references are refused: a spec must not make the generator
-   * fetch anything (SSRF at build time, non-reproducible output).
+   * fetch anything (SSRF at build time, non-reproducible output). Local ones must stay inside the guard's folders.
    */
   resolve(ref: string, from: LoadedDocument, at: string): Resolved | undefined {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !/^file:/i.test(ref)) {
+    if (isRemoteReference(ref)) {
+      this.guard.reported.add(ref);
       this.diags.error("TW130", `remote $ref "${ref}" is refused`, from.ref(at));
       return undefined;
     }
     const hash = ref.indexOf("#");
-    const filePart = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? "#" : ref.slice(hash);
     let doc: LoadedDocument | undefined = from;
-    if (filePart !== "") {
-      const abs = resolve(dirname(from.abs), decodeURIComponent(filePart.replace(/^file:\/\//i, "")));
+    const abs = referencedFile(ref, from.abs);
+    if (abs !== undefined) {
       doc = this.load(abs, from.ref(at));
       if (!doc) return undefined;
     }
@@ -69,9 +219,13 @@ export class DocumentSet {
     return { doc, pointer: pointer === "#" ? "#" : pointer, value };
   }
 
-  private load(abs: string, from: SourceRef): LoadedDocument | undefined {
+  /** Loads a referenced file through the guard (once); undefined when it is refused or unusable. */
+  load(abs: string, from: SourceRef): LoadedDocument | undefined {
     if (!this.docs.has(abs)) {
-      this.docs.set(abs, loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from) ?? null);
+      if (this.guard.wasRefused(abs) || !this.guard.allows(abs, from)) return undefined;
+      const doc = loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from);
+      this.docs.set(abs, doc ?? null);
+      if (doc) this.guard.scan(doc);
     }
     return this.docs.get(abs) ?? undefined;
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import {
   isMap,
   isPair,
@@ -10,6 +9,7 @@ import {
 } from "yaml";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
+import { readInputFile } from "./files.js";
 
 /** A parsed YAML or JSON file that can say where any JSON pointer sits in its text. */
 export interface LoadedDocument {
@@ -83,6 +83,23 @@ function lineColOf(text: string, offset: number): { line: number; col: number } 
 }
 
 /**
+ * Reads an input file (regular, size-capped: see files.ts), or records why not: TW100 when it does not exist,
+ * TW190 when it is refused (a device, a pipe, a folder, too large).
+ */
+export function readInput(
+  abs: string,
+  file: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+): string | undefined {
+  const read = readInputFile(abs);
+  if (read.ok) return read.text;
+  if (read.code === "missing") diags.error("TW100", `cannot read ${file}: no such file`, from ?? { file });
+  else diags.error("TW190", `refused to read ${file}: ${read.reason}`, from ?? { file });
+  return undefined;
+}
+
+/**
  * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
  * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
  */
@@ -92,14 +109,8 @@ export function loadDocument(
   diags: Diagnostics,
   from?: SourceRef,
 ): LoadedDocument | undefined {
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    diags.error("TW100", `cannot read ${file}: ${reason}`, from ?? { file });
-    return undefined;
-  }
+  const text = readInput(abs, file, diags, from);
+  if (text === undefined) return undefined;
   let data: unknown;
   let locate: Locator | undefined;
   const looksJson = /^\s*[{[]/.test(text) && /\.json$/i.test(abs);

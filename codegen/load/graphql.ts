@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { relative } from "node:path";
 import type { GraphQLError, GraphQLSchema, IntrospectionQuery } from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
+import { readInput } from "./document.js";
 
 const require = createRequire(import.meta.url);
 
@@ -52,14 +52,8 @@ export function loadGraphql(
   from?: SourceRef,
 ): GraphqlSpec | undefined {
   const file = relative(root, abs).split("\\").join("/") || abs;
-  let text: string;
-  try {
-    text = readFileSync(abs, "utf8");
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    diags.error("TW100", `cannot read ${file}: ${reason}`, from ?? { file });
-    return undefined;
-  }
+  const text = readInput(abs, file, diags, from);
+  if (text === undefined) return undefined;
   const built = isIntrospection(text, abs)
     ? fromIntrospection(text, file, diags)
     : fromSdl(text, file, diags);

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "./document.js";
-import { DocumentSet, type OpenApiVersion } from "./document-set.js";
+import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
 import { validateOpenApiStructure } from "./openapi-structure.js";
 import { inlineExternalObjects } from "./swagger2-inline.js";
 
@@ -60,12 +60,16 @@ async function convertSwagger2(
   }
 }
 
-/** Loads an OpenAPI document: parse, detect the version, validate its structure, convert 2.0 to 3.0. */
+/**
+ * Loads an OpenAPI document: parse, detect the version, validate its structure, check every reference it makes
+ * (`$ref` targets confined to its folder and `refFolders`; nothing remote is fetched), convert 2.0 to 3.0.
+ */
 export async function loadOpenApi(
   abs: string,
   cwd: string,
   diags: Diagnostics,
   from?: SourceRef,
+  refFolders: readonly string[] = [],
 ): Promise<OpenApiSpec | undefined> {
   const file = relative(cwd, abs) || abs;
   const doc = loadDocument(abs, file, diags, from);
@@ -86,11 +90,14 @@ export async function loadOpenApi(
   const before = diags.count("error");
   validateOpenApiStructure(doc, version, diags);
   if (diags.count("error") > before) return undefined;
-  if (version !== "2.0") return { version, root: doc, docs: new DocumentSet(doc, cwd, diags) };
-  const original = new DocumentSet(doc, cwd, diags);
+  const guard = new ReferenceGuard(abs, refFolders, cwd, diags);
+  guard.scan(doc);
+  if (diags.count("error") > before) return undefined;
+  if (version !== "2.0") return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard) };
+  const original = new DocumentSet(doc, cwd, diags, guard);
   const root = await convertSwagger2(inlineExternalObjects(doc, original), diags);
   if (!root || diags.count("error") > before) return undefined;
-  const docs = new DocumentSet(root, cwd, diags);
+  const docs = new DocumentSet(root, cwd, diags, guard);
   docs.adopt(original);
   return { version, root, docs };
 }

@@ -350,6 +350,12 @@ export const manifestSchema = {
             ...relPath,
             description: "GraphQL SDL or introspection JSON, relative to the manifest.",
           },
+          ref_folders: {
+            type: "array",
+            items: relPath,
+            description:
+              "OpenAPI: folders besides the spec's own that its `$ref`s may read (relative to the manifest). Any other target (by real path: symlinks and `..` count) is refused.",
+          },
           path: {
             type: "string",
             pattern: "^/",

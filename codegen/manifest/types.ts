@@ -25,6 +25,8 @@ export interface AuthSpec {
 export interface SourceSpec {
   openapi?: string;
   graphql?: string;
+  /** OpenAPI: folders besides the spec's own that its `$ref`s may read (relative to the manifest). */
+  ref_folders?: string[];
   path?: string;
   base_url?: ValueSourceSpec;
   timeout_ms?: number;

@@ -1,0 +1,80 @@
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, sep } from "node:path";
+
+/**
+ * Reading the generator's input files without trusting them: only regular files (a `$ref` to `/dev/zero` would
+ * never end, `/dev/stdin` or a FIFO would block), only up to a size cap, and, for files a spec reaches through
+ * `$ref`, only inside the folders the spec may read (checked on the real path, so symlinks and `..` cannot leave
+ * them).
+ */
+
+/** Largest input file read (YAML/JSON spec, SDL, manifest, asset): 64 MiB, well above the largest public specs. */
+export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
+
+export type FileRead =
+  | { ok: true; text: string }
+  | { ok: false; code: "missing" | "refused"; reason: string };
+
+/**
+ * Reads a file as UTF-8 when it is a regular file of at most `max` bytes. Opened without blocking (a FIFO opens
+ * at once and is then refused) and checked on the open descriptor, so the file cannot be swapped in between.
+ */
+export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR")
+      return { ok: false, code: "missing", reason: "no such file" };
+    return { ok: false, code: "refused", reason: (e as Error).message };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, code: "refused", reason: `not a regular file (${kindOf(stat)})` };
+    if (stat.size > max) return { ok: false, code: "refused", reason: tooLarge(max) };
+    const buffer = Buffer.alloc(Math.min(stat.size, max) + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > max) return { ok: false, code: "refused", reason: tooLarge(max) };
+      if (length === buffer.length) break;
+    }
+    return { ok: true, text: buffer.subarray(0, length).toString("utf8") };
+  } catch (e) {
+    return { ok: false, code: "refused", reason: (e as Error).message };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(max: number): string {
+  return `larger than the ${Math.round(max / (1024 * 1024))} MiB limit for input files`;
+}
+
+function kindOf(stat: import("node:fs").Stats): string {
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a pipe";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isSocket()) return "a socket";
+  return "not a file";
+}
+
+/** The real path, or undefined when the file does not exist. */
+export function realPath(abs: string): string | undefined {
+  try {
+    return realpathSync(abs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `real` (a real path) is one of `folders` (real paths) or lies beneath one. */
+export function insideFolders(real: string, folders: readonly string[]): boolean {
+  return folders.some((folder) => {
+    const rel = relative(folder, real);
+    return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  });
+}
