@@ -2,6 +2,7 @@ import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { ValueError } from "../config/values.js";
+import { fetchAllowingBody } from "./body-on-get.js";
 import { ArgumentError } from "./errors.js";
 import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
 import {
@@ -31,7 +32,7 @@ const MAX_REDIRECTS = 5;
 export type HttpExecutor = (ctx: CallContext, binding: HttpBinding) => Promise<ToolOutcome>;
 
 export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? fetchAllowingBody;
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const access = createSourceAccess({ ...options, fetch: doFetch, urlName: "base URL" });
 
