@@ -152,6 +152,17 @@ export const SERVE_OPTIONS = [
     help: "List three tools instead of the catalog: find_tools (search by what a tool does), describe_tool (its schemas) and call_tool (runs it through the same validation, policies, confirmation and audit). For catalogs of hundreds of tools, whose full list would not fit a model's context.",
   },
   {
+    key: "pageSize",
+    flag: "--page-size",
+    env: "TOOLWRIGHT_PAGE_SIZE",
+    type: "integer",
+    arg: "<n>",
+    group: "listing",
+    shownDefault: "2000",
+    min: 1,
+    help: "Entries per page of tools/list (and the other lists); a page also ends before 9 MiB of JSON. Some clients read only the first page, so the default lists every tool of an ordinary catalog at once.",
+  },
+  {
     key: "state",
     flag: "--state",
     env: "TOOLWRIGHT_STATE",

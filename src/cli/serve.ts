@@ -181,6 +181,7 @@ async function serveLoaded(
     if (store) stores.push(store);
     factory = createServer(catalog, config, {
       discovery: options.discovery === true,
+      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(store ? { state: store } : {}),
     });
     if (wantsHttp(catalog.doc.transport, config, options.http)) {

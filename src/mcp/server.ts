@@ -25,7 +25,13 @@ import { handleToolCall, type ToolCallConnection, type ToolCallSurface } from ".
  * later the HTTP transport) calls once per connection; all connections share one runtime.
  */
 
-export const DEFAULT_PAGE_SIZE = 200;
+/**
+ * Entries per page of every list. Large, because clients that ignore `nextCursor` exist and would silently miss
+ * the rest: every tool of an ordinary catalog (GitHub's 1,223 included) comes in one page.
+ */
+export const DEFAULT_PAGE_SIZE = 2000;
+/** A page also ends before its JSON passes this size, below the 10 MiB message limit of the v1 SDK client. */
+export const PAGE_BYTES = 9 * 1024 * 1024;
 
 export interface ServerOptions extends RuntimeOptions {
   /** Entries per page of `tools/list`, `resources/list`, `resources/templates/list` and `prompts/list`. */
@@ -102,7 +108,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   const { doc, dir } = runtime.catalog;
   // Catalogs generated before the result section existed render plain results.
   const resultEnvelope: ResultView["envelope"] = doc.result?.envelope ?? "plain";
-  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const pageSize = { entries: options.pageSize ?? DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };
   const { policy } = runtime;
   // Denied tools are left out here and refused in the chain; the published output schema accepts masked fields.
   // Internal tools exist for handlers only: never listed, so tools/call answers them like unknown names.
