@@ -17,6 +17,7 @@ const UNIT = [
   "test/graphql/**/*.test.ts",
   "test/publish/**/*.test.ts",
   "test/state/**/*.test.ts",
+  "test/limits/**/*.test.ts",
 ];
 /** Unit folders' tests that start processes, servers or generator workers: they belong with the e2e runs. */
 const SPAWNING = [

@@ -94,6 +94,10 @@ export const CODES = {
   TW150: { title: "GraphQL schema problem", fix: "Fix the schema; harmless problems load with a warning." },
   TW151: { title: "GraphQL document invalid", fix: "Fix the document so it validates against the schema." },
   TW160: { title: "generated output is stale", fix: "Run `toolwright generate` and commit generated/." },
+  TW165: {
+    title: "invalid limit",
+    fix: "Name a tool or source of this catalog and write rates as <calls>/<window>, e.g. 100/1m.",
+  },
   TW180: {
     title: "instruction-like or hidden text in a description",
     fix: "Descriptions reach the model: rewrite the text (in the spec, or override it with `description:` in the manifest).",

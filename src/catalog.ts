@@ -378,6 +378,46 @@ export interface TransportConfig {
   requiredScopes: string[];
 }
 
+/** A rate: at most `calls` calls in each `perSeconds`-second window. */
+export interface Rate {
+  calls: number;
+  perSeconds: number;
+}
+
+/** A declared rate limit: its rate (none when absent, unless the env sets one) and the env overriding it. */
+export interface RateLimitConfig {
+  rate?: Rate;
+  /** String env: `<calls>/<window>` (e.g. `100/1m`) replaces the rate; `off` lifts it. */
+  env?: string;
+}
+
+export interface SourceLimitConfig extends RateLimitConfig {
+  /** Upstream requests of this source in flight at once, per process (more wait for a slot). */
+  concurrency?: number;
+  /** Integer env replacing `concurrency` (0: no limit). */
+  concurrencyEnv?: string;
+}
+
+/** Rate limits per caller (principal), per tool and per upstream source; enforced in `src/limits/`. */
+export interface LimitsConfig {
+  principal?: RateLimitConfig;
+  /** By tool name; `*` is every tool without an entry of its own. */
+  tools: Record<string, RateLimitConfig>;
+  /** By source id. */
+  sources: Record<string, SourceLimitConfig>;
+}
+
+const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `100/1m`, `10/s`, `5000/1h` (calls per window); undefined when the text is not one. */
+export function parseRate(text: string): Rate | undefined {
+  const match = /^\s*(\d{1,9})\s*\/\s*(\d{0,6})\s*(s|m|h|d)\s*$/.exec(text);
+  if (!match) return undefined;
+  const calls = Number(match[1]);
+  const perSeconds = Number(match[2] || "1") * WINDOW_UNITS[match[3]!]!;
+  return calls >= 1 && perSeconds >= 1 ? { calls, perSeconds } : undefined;
+}
+
 export interface ResultConfig {
   /**
    * `plain`: the tool's data as JSON text (plus `structuredContent`). `success-data`: the text is
@@ -402,6 +442,8 @@ export interface CatalogDocument {
   policy: PolicyConfig;
   transport: TransportConfig;
   result: ResultConfig;
+  /** Rate and concurrency limits, when the manifest declares any. */
+  limits?: LimitsConfig;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

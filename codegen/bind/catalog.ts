@@ -18,7 +18,7 @@ import {
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
-import { bindPolicy, bindResult, bindTransport } from "./settings.js";
+import { bindLimits, bindPolicy, bindResult, bindTransport } from "./settings.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
 
 export const DEFAULT_MAX_NAME = 64;
@@ -75,6 +75,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   checkTemplateTools(assets, tools, diags);
   checkEnvReferences(sources, env, doc, diags);
   const first = input.sources[0];
+  const limits = bindLimits(manifest, env, tools, sources, doc, diags);
   return {
     ir: {
       name: manifest.catalog,
@@ -94,6 +95,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       policy: bindPolicy(manifest, env, tools, doc, diags),
       transport: bindTransport(manifest, env, doc, diags),
       result: bindResult(manifest),
+      ...(limits ? { limits } : {}),
     },
     assets,
     handlers,

@@ -1,14 +1,17 @@
+import { parseRate, type RateLimitConfig, type SourceLimitConfig } from "../../src/catalog.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type {
   EnvType,
   EnvVarNode,
+  LimitsConfig,
   PolicyConfig,
   ResultConfig,
+  SourceNode,
   ToolNode,
   TransportConfig,
 } from "../ir/types.js";
 import type { LoadedDocument } from "../load/document.js";
-import type { Manifest } from "../manifest/types.js";
+import type { LimitSpec, Manifest } from "../manifest/types.js";
 
 /** Keys a key/value write refuses by default: they look like credentials. */
 export const DEFAULT_SECRET_KEY_PATTERN =
@@ -166,4 +169,59 @@ export function bindTransport(
 
 export function bindResult(manifest: Manifest): ResultConfig {
   return { envelope: manifest.result?.envelope ?? "plain" };
+}
+
+/**
+ * `limits:`: rates per principal, per tool (`*` for the rest) and per source, each with an optional env override,
+ * and a concurrency per source. Unknown tools or sources, undeclared env and malformed rates are located errors.
+ */
+export function bindLimits(
+  manifest: Manifest,
+  env: EnvVarNode[],
+  tools: ToolNode[],
+  sources: SourceNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): LimitsConfig | undefined {
+  const spec = manifest.limits;
+  if (!spec) return undefined;
+  const c = new EnvChecker(env, doc, diags);
+  const one = (limit: LimitSpec, at: string): RateLimitConfig => {
+    const rate = limit.rate === undefined ? undefined : parseRate(limit.rate);
+    if (limit.rate !== undefined && !rate) {
+      diags.error(
+        "TW165",
+        `"${limit.rate}" is not a rate like 100/1m (calls per window)`,
+        doc.ref(`${at}/rate`),
+      );
+    }
+    const envName = c.check(limit.env, `${at}/env`, ["string"]);
+    return { ...(rate ? { rate } : {}), ...(envName ? { env: envName } : {}) };
+  };
+  const toolLimits: Record<string, RateLimitConfig> = {};
+  for (const [name, limit] of Object.entries(spec.tools ?? {})) {
+    const at = `#/limits/tools/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (name !== "*" && !tools.some((t) => t.name === name)) {
+      diags.error("TW165", `limits.tools names unknown tool "${name}"`, doc.ref(at));
+    }
+    toolLimits[name] = one(limit, at);
+  }
+  const sourceLimits: Record<string, SourceLimitConfig> = {};
+  for (const [id, limit] of Object.entries(spec.sources ?? {})) {
+    const at = `#/limits/sources/${id}`;
+    if (!sources.some((source) => source.id === id)) {
+      diags.error("TW165", `limits.sources names unknown source "${id}"`, doc.ref(at));
+    }
+    const concurrencyEnv = c.check(limit.concurrency_env, `${at}/concurrency_env`, ["integer"]);
+    sourceLimits[id] = {
+      ...one(limit, at),
+      ...(limit.concurrency !== undefined ? { concurrency: limit.concurrency } : {}),
+      ...(concurrencyEnv ? { concurrencyEnv } : {}),
+    };
+  }
+  return {
+    ...(spec.principal ? { principal: one(spec.principal, "#/limits/principal") } : {}),
+    tools: toolLimits,
+    sources: sourceLimits,
+  };
 }

@@ -91,5 +91,6 @@ export function catalogDocument(
     policy: ir.policy,
     transport: ir.transport,
     result: ir.result,
+    ...(ir.limits ? { limits: ir.limits } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type {
   AuthScheme,
   Binding,
   EnvVar,
+  LimitsConfig,
   PolicyConfig,
   ResultConfig,
   Safety,
@@ -34,6 +35,7 @@ export type {
   HttpBodyField,
   HttpMethod,
   HttpParam,
+  LimitsConfig,
   ParamLocation,
   ParamStyle,
   PolicyConfig,
@@ -269,4 +271,5 @@ export interface CatalogIR {
   policy: PolicyConfig;
   transport: TransportConfig;
   result: ResultConfig;
+  limits?: LimitsConfig;
 }

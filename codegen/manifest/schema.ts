@@ -282,6 +282,53 @@ const transportSpec = {
   },
 } as const;
 
+const rateLimit = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    rate: {
+      type: "string",
+      pattern: "^\\s*\\d+\\s*/\\s*\\d*\\s*[smhd]\\s*$",
+      description: "At most this many calls per window, e.g. `100/1m`, `10/s`, `5000/1h`.",
+    },
+    env: { ...envName, description: "String env overriding the rate (`<calls>/<window>`, or `off`)." },
+  },
+} as const;
+
+const limitsSpec = {
+  type: "object",
+  additionalProperties: false,
+  description:
+    "Rate limits per caller, per tool and per upstream source (a refused call is a tool error with a retry time, never an upstream request), and concurrency per source.",
+  properties: {
+    principal: {
+      ...rateLimit,
+      description: "Each caller (authenticated principal; over stdio the one client).",
+    },
+    tools: {
+      type: "object",
+      description: "By tool name; `*` for every tool without its own entry.",
+      additionalProperties: rateLimit,
+    },
+    sources: {
+      type: "object",
+      description: "By source id: every call that reaches the source, and requests in flight at once.",
+      additionalProperties: {
+        ...rateLimit,
+        properties: {
+          ...rateLimit.properties,
+          concurrency: {
+            type: "integer",
+            minimum: 1,
+            description: "Requests in flight at once, per process.",
+          },
+          concurrency_env: { ...envName, description: "Integer env overriding `concurrency` (0: none)." },
+        },
+      },
+    },
+  },
+} as const;
+
 export const manifestSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: "https://toolwright.dev/schemas/manifest.json",
@@ -380,6 +427,7 @@ export const manifestSchema = {
     },
     policy: policySpec,
     transport: transportSpec,
+    limits: limitsSpec,
     result: {
       type: "object",
       additionalProperties: false,

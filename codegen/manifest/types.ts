@@ -142,6 +142,19 @@ export interface TransportSpec {
   required_scopes?: string[];
 }
 
+export interface LimitSpec {
+  rate?: string;
+  env?: string;
+  concurrency?: number;
+  concurrency_env?: string;
+}
+
+export interface LimitsSpec {
+  principal?: LimitSpec;
+  tools?: Record<string, LimitSpec>;
+  sources?: Record<string, LimitSpec>;
+}
+
 export interface Manifest {
   catalog: string;
   server?: { name?: string; version?: string; title?: string; instructions?: string };
@@ -151,6 +164,7 @@ export interface Manifest {
   policy?: PolicySpec;
   transport?: TransportSpec;
   result?: { envelope?: "plain" | "success-data" };
+  limits?: LimitsSpec;
   select?: SelectorSpec[];
   exclude?: SelectorSpec[];
   tools?: Record<string, ToolSpec>;

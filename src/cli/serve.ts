@@ -155,7 +155,15 @@ export async function runServe(argv: string[]): Promise<number> {
 
 /** Whether the catalog has anything to keep in the state store (so no file is created for one that does not). */
 function needsState(doc: CatalogDocument): boolean {
-  return doc.tools.some((tool) => tool.policy.confirm === "required");
+  const limits = doc.limits;
+  const rated = (spec: { rate?: unknown; env?: string }) => spec.rate !== undefined || spec.env !== undefined;
+  return (
+    doc.tools.some((tool) => tool.policy.confirm === "required") ||
+    (limits !== undefined &&
+      ((limits.principal !== undefined && rated(limits.principal)) ||
+        Object.values(limits.tools).some(rated) ||
+        Object.values(limits.sources).some(rated)))
+  );
 }
 
 /** The store to serve with: `undefined` when the catalog needs none and none was chosen. */

@@ -14,9 +14,10 @@ import type { Config } from "../config/config.js";
 import { createCustomExecutor } from "../executors/custom.js";
 import { createGraphqlExecutor } from "../executors/graphql.js";
 import { createHttpExecutor } from "../executors/http.js";
+import { createLimits } from "../limits/index.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
-import type { StateStore } from "../state/index.js";
+import { createMemoryStore, type StateStore } from "../state/index.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { parseArgs } from "./args.js";
 import { validateOutput } from "./result.js";
@@ -130,11 +131,10 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
   };
 
   // Reads and checks the policy env: a bad value is a ConfigError, and the server does not start.
-  const policy = createPolicies(catalog.doc, config, {
-    ...options.policy,
-    ...(options.state ? { state: options.state } : {}),
-  });
-  const defaults: NamedMiddleware[] = policy.wrap([parseArgs(schemas), validateOutput(schemas)]);
+  const state = options.state ?? createMemoryStore();
+  const policy = createPolicies(catalog.doc, config, { ...options.policy, state });
+  const limits = createLimits(catalog.doc, config, () => state);
+  const defaults: NamedMiddleware[] = limits.wrap(policy.wrap([parseArgs(schemas), validateOutput(schemas)]));
   const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
 
   const runtime: Runtime = {
