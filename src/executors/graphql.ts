@@ -13,6 +13,7 @@ import {
   readLimited,
   upstreamFailure,
 } from "./response.js";
+import { sendWithRetries } from "./retry.js";
 import { encodeStrict } from "./serialize.js";
 import { createSourceAccess, isAccess } from "./source-access.js";
 import { AuthError, type AuthPlacement } from "./upstream-auth.js";
@@ -136,14 +137,16 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
     const timeout = AbortSignal.timeout(source.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     try {
-      countUpstreamRequest(ctx);
       // Redirects are not followed: a GraphQL endpoint has no reason to move a POST, and credentials must not
       // follow it somewhere the configuration did not name.
-      const response = await doFetch(target.toString(), {
-        method: "POST",
-        headers,
-        body,
-        redirect: "manual",
+      const post = () => {
+        countUpstreamRequest(ctx);
+        return doFetch(target.toString(), { method: "POST", headers, body, redirect: "manual", signal });
+      };
+      const response = await sendWithRetries(post, {
+        tool: ctx.tool,
+        source: source.id,
+        deadline: Date.now() + source.timeoutMs,
         signal,
       });
       ctx.upstream.lastStatus = response.status;

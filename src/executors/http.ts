@@ -14,6 +14,7 @@ import {
   readLimited,
   upstreamFailure,
 } from "./response.js";
+import { sendWithRetries } from "./retry.js";
 import { createSourceAccess, isAccess } from "./source-access.js";
 import { AuthError, type AuthPlacement } from "./upstream-auth.js";
 
@@ -66,8 +67,14 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 
     const timeout = AbortSignal.timeout(source.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
+    const deadline = Date.now() + source.timeoutMs;
     try {
-      const response = await send(request, signal);
+      const response = await sendWithRetries(() => send(request, signal), {
+        tool: ctx.tool,
+        source: source.id,
+        deadline,
+        signal,
+      });
       ctx.upstream.lastStatus = response.status;
       if (response.status === 401) auth.invalidate();
       if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));

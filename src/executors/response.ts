@@ -2,6 +2,7 @@ import { STATUS_CODES } from "node:http";
 import type { ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
+import { retryAfterMs } from "./retry.js";
 
 /**
  * Reading upstream responses: bounded (a huge body becomes a clear error, never an out-of-memory crash),
@@ -212,9 +213,18 @@ export async function readErrorBody(response: Response): Promise<unknown> {
  * `details.upstream_code` when it is a plain identifier, since that is what the API's docs tell agents to look for.
  */
 export function upstreamFailure(response: Response, body: unknown): ToolOutcome {
-  const message = upstreamFailureMessage(response.status, body, response.headers);
+  const wait =
+    response.status === 429 || response.status === 503 ? retryAfterMs(response.headers) : undefined;
+  const retry = wait === undefined ? undefined : Math.ceil(wait / 1000);
+  const message = `${upstreamFailureMessage(response.status, body, response.headers)}${
+    retry === undefined ? "" : `; the upstream asks to retry after ${retry} s`
+  }`;
   const outcome = failure(message, `http_${response.status}`, { status: response.status });
   const code = upstreamErrorCode(body);
-  if (code && outcome.error) outcome.error.details = { upstream_code: code };
+  const details = {
+    ...(code ? { upstream_code: code } : {}),
+    ...(retry !== undefined ? { retry_after_seconds: retry } : {}),
+  };
+  if (Object.keys(details).length > 0 && outcome.error) outcome.error.details = details;
   return outcome;
 }

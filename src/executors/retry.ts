@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CatalogTool } from "../catalog.js";
+import { metrics } from "../telemetry/metrics.js";
+
+/**
+ * Upstream back-pressure. A `429 Too Many Requests` or `503 Service Unavailable` with `Retry-After` is retried
+ * after the wait the upstream asked for, when the operation is safe to repeat (`idempotentHint`: GET, HEAD, PUT,
+ * DELETE and what the manifest marks `idempotent: true`; a manifest's `idempotent: false` opts out) and the wait
+ * ends within the call's timeout; never otherwise. A response that is not retried reaches the client as an error
+ * carrying the retry time (`upstreamFailure`). At most `MAX_RETRIES` repeats per request.
+ */
+
+export const MAX_RETRIES = 3;
+const RETRIED_STATUSES = new Set([429, 503]);
+/** Longer than any sane Retry-After; also keeps an absurd date from overflowing a timer. */
+const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
+
+/** Milliseconds the response asks to wait (`Retry-After` as delta-seconds or an HTTP date); undefined without one. */
+export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  if (/^\d{1,10}$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
+  const date = Date.parse(value);
+  if (Number.isNaN(date) || !/[a-z]/i.test(value)) return undefined;
+  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
+}
+
+/** Whether an upstream answer asks to be retried later (429/503 with a readable Retry-After). */
+export function askedToRetry(response: Response): number | undefined {
+  return RETRIED_STATUSES.has(response.status) ? retryAfterMs(response.headers) : undefined;
+}
+
+export function safeToRepeat(tool: CatalogTool): boolean {
+  return tool.annotations?.idempotentHint === true;
+}
+
+export interface RetryOptions {
+  tool: CatalogTool;
+  source: string;
+  /** Epoch ms by which the whole call (every attempt and wait) must be done. */
+  deadline: number;
+  signal: AbortSignal;
+}
+
+/** Sends, and repeats after the upstream's Retry-After while that is safe and fits before the deadline. */
+export async function sendWithRetries(
+  send: () => Promise<Response>,
+  options: RetryOptions,
+): Promise<Response> {
+  const safe = safeToRepeat(options.tool);
+  for (let attempt = 0; ; attempt++) {
+    const response = await send();
+    const wait = askedToRetry(response);
+    if (wait === undefined || !safe || attempt >= MAX_RETRIES || Date.now() + wait >= options.deadline) {
+      return response;
+    }
+    metrics.upstreamRetries.inc({ source: options.source, status: String(response.status) });
+    await response.body?.cancel().catch(() => {});
+    await sleep(wait, undefined, { signal: options.signal });
+  }
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
+import type { CallContext } from "../../src/chain.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { createHttpExecutor } from "../../src/executors/http.js";
+import { MAX_RETRIES, retryAfterMs } from "../../src/executors/retry.js";
+
+// Upstream back-pressure: 429/503 with Retry-After are retried after the wait for operations safe to repeat, and
+// only within the call's timeout; everything else comes back as an error carrying the retry time.
+
+const vars: EnvVar[] = [{ name: "BASE", description: "", type: "url", required: true, secret: false }];
+const TIMEOUT_MS = 1500;
+const source: Source = {
+  id: "api",
+  kind: "openapi",
+  baseUrl: { env: "BASE" },
+  auth: [],
+  timeoutMs: TIMEOUT_MS,
+};
+const config = resolveConfig(vars, { BASE: "https://api.example.com" });
+
+const binding = (method: HttpMethod): HttpBinding => ({
+  kind: "http",
+  source: "api",
+  method,
+  path: "/things",
+  params: [],
+  security: [],
+  success: { status: "200", mediaType: "application/json" },
+});
+
+function call(idempotent: boolean): CallContext {
+  return {
+    tool: { name: "t", annotations: { idempotentHint: idempotent } } as CatalogTool,
+    calledAs: "t",
+    entry: "tools/call",
+    rawArgs: {},
+    args: {},
+    correlationId: "c0ffee",
+    client: { capabilities: undefined, era: "legacy" },
+    signal: new AbortController().signal,
+    upstream: { requests: 0 },
+    startedAt: Date.now(),
+    depth: 0,
+    progress: async () => {},
+    notes: new Map(),
+  };
+}
+
+/** An upstream answering from a script of responses (the last one repeats). */
+function upstream(...script: Array<[number, Record<string, string>?]>) {
+  let sent = 0;
+  const fetch = (async () => {
+    const [status, headers = {}] = script[Math.min(sent, script.length - 1)]!;
+    sent += 1;
+    return new Response(JSON.stringify(status < 300 ? { ok: true } : { message: "slow down" }), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
+  }) as typeof globalThis.fetch;
+  return { run: createHttpExecutor({ sources: [source], config, fetch }), sent: () => sent };
+}
+
+describe("Retry-After", () => {
+  it.each([
+    ["0", 0],
+    ["12", 12_000],
+    [" 3 ", 3000],
+    ["-1", undefined],
+    ["1.5", undefined],
+    ["soon", undefined],
+    ["", undefined],
+  ])("reads %j as delta-seconds", (value, ms) => {
+    expect(retryAfterMs(new Headers(value === "" ? {} : { "retry-after": value }))).toBe(ms);
+  });
+
+  it("reads an HTTP date, a past one as no wait", () => {
+    const now = Date.parse("Wed, 02 Dec 2026 10:00:00 GMT");
+    expect(retryAfterMs(new Headers({ "retry-after": "Wed, 02 Dec 2026 10:00:30 GMT" }), now)).toBe(30_000);
+    expect(retryAfterMs(new Headers({ "retry-after": "Wed, 02 Dec 2026 09:00:00 GMT" }), now)).toBe(0);
+  });
+});
+
+describe("retries", () => {
+  it.each(["GET", "HEAD", "PUT", "DELETE"] as const)(
+    "%s (safe to repeat) succeeds after a 429 and a 503",
+    async (method) => {
+      const { run, sent } = upstream([429, { "retry-after": "0" }], [503, { "retry-after": "0" }], [200]);
+      const ctx = call(true);
+      const outcome = await run(ctx, binding(method));
+      expect(outcome.error).toBeUndefined();
+      expect(sent()).toBe(3);
+      expect(ctx.upstream).toMatchObject({ requests: 3, lastStatus: 200 });
+    },
+  );
+
+  it("a POST is never repeated: the error carries the retry time", async () => {
+    const { run, sent } = upstream([429, { "retry-after": "7" }], [200]);
+    const outcome = await run(call(false), binding("POST"));
+    expect(sent()).toBe(1);
+    expect(outcome.error).toMatchObject({ code: "http_429", details: { retry_after_seconds: 7 } });
+    expect(outcome.error?.message).toMatch(/HTTP 429 Too Many Requests.*retry after 7 s/);
+  });
+
+  it("a POST the manifest marks idempotent is repeated; a PUT it marks not idempotent is not", async () => {
+    const post = upstream([503, { "retry-after": "0" }], [200]);
+    expect((await post.run(call(true), binding("POST"))).error).toBeUndefined();
+    expect(post.sent()).toBe(2);
+    const put = upstream([503, { "retry-after": "0" }], [200]);
+    expect((await put.run(call(false), binding("PUT"))).error?.code).toBe("http_503");
+    expect(put.sent()).toBe(1);
+  });
+
+  it("a wait that would end after the call's timeout is not waited: the error says when to retry, at once", async () => {
+    const { run, sent } = upstream([429, { "retry-after": "5" }], [200]);
+    const started = Date.now();
+    const outcome = await run(call(true), binding("GET"));
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    expect(sent()).toBe(1);
+    expect(outcome.error?.details).toMatchObject({ retry_after_seconds: 5 });
+  });
+
+  it(`stops after ${MAX_RETRIES} repeats`, async () => {
+    const { run, sent } = upstream([429, { "retry-after": "0" }]);
+    const outcome = await run(call(true), binding("GET"));
+    expect(sent()).toBe(MAX_RETRIES + 1);
+    expect(outcome.error?.code).toBe("http_429");
+  });
+
+  it("no Retry-After, or another status, is not retried", async () => {
+    const bare = upstream([429], [200]);
+    const outcome = await bare.run(call(true), binding("GET"));
+    expect(bare.sent()).toBe(1);
+    expect(outcome.error?.details).toBeUndefined();
+    const failed = upstream([500, { "retry-after": "0" }], [200]);
+    expect((await failed.run(call(true), binding("GET"))).error?.code).toBe("http_500");
+    expect(failed.sent()).toBe(1);
+  });
+});
