@@ -40,6 +40,14 @@ export const CODES = {
   TW121: { title: "tool name too long", fix: "Shorten it or raise `naming.max_length`." },
   TW122: { title: "tool name collision", fix: "Give one of the tools an explicit name in `tools:`." },
   TW123: { title: "operation selected twice", fix: "Remove one of the tool entries, or use `aliases:`." },
+  TW125: {
+    title: "argument name collision",
+    fix: "Two parameters, body fields or variables would get the same argument name: rename one with `args: { <its API name>: { rename: ... } }`.",
+  },
+  TW126: {
+    title: "handler argument outside the naming rule",
+    fix: "Name the handler's input properties by the catalog's `naming.arguments` rule, as its other tools are.",
+  },
   TW124: {
     title: "default tool name taken",
     fix: "The operation got the next free name; give it an explicit name in `tools:` to choose one.",

@@ -207,6 +207,13 @@ export type AuthScheme = (
   hint?: string;
 };
 
+/**
+ * How a source's parameter, body field and variable names became tool argument names (`as_is` when absent). Each
+ * binding keeps the wire names (`HttpParam.name`, `HttpBodyField.name`, `GraphqlVariable.name`), which are what the
+ * executors send.
+ */
+export type ArgumentNaming = "as_is" | "snake_case" | "camelCase";
+
 export interface Source {
   id: string;
   kind: "openapi" | "graphql";
@@ -217,6 +224,8 @@ export interface Source {
   path?: string;
   auth: AuthScheme[];
   timeoutMs: number;
+  /** The argument naming rule applied to this source's tools; absent means `as_is`. */
+  argumentNaming?: ArgumentNaming;
 }
 
 export interface ServerInfo {

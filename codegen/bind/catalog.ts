@@ -7,12 +7,14 @@ import type { Manifest } from "../manifest/types.js";
 import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
+import { argumentNamingOf } from "./arg-naming.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
 import {
   bindGraphqlSource,
   bindGraphqlTool,
   type GraphqlBindContext,
   graphqlTargetOf,
+  namingOf,
   selectGraphqlTools,
 } from "./graphql-tool.js";
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
@@ -59,6 +61,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     views: new Views(symbols),
     diags,
     prefix: manifest.naming?.prefix ?? "",
+    naming: (sourceId) => argumentNamingOf(manifest, sourceId),
     doc,
     root: input.cwd,
     documents: [],
@@ -217,6 +220,7 @@ function bindSource(
     baseUrl,
     auth,
     timeoutMs: timeoutOf(spec),
+    ...namingOf(manifest, model.id),
   };
 }
 

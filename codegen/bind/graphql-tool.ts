@@ -2,7 +2,15 @@ import { dirname, relative, resolve } from "node:path";
 import type { GraphQLError, OperationTypeNode } from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import { toIdentifier } from "../ir/symbols.js";
-import type { AuthScheme, PropertyNode, SchemaNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
+import type {
+  ArgumentNaming,
+  AuthScheme,
+  PropertyNode,
+  SchemaNode,
+  SourceNode,
+  SourceRef,
+  ToolNode,
+} from "../ir/types.js";
 import { type LoadedDocument, readInput } from "../load/document.js";
 import { graphqlErrorRef } from "../load/graphql.js";
 import type { Manifest, SelectorSpec, ToolSpec } from "../manifest/types.js";
@@ -16,6 +24,7 @@ import { DEFAULT_DEPTH, MAX_DEPTH, SelectionDeriver } from "../normalize/graphql
 import { withMeta } from "../normalize/graphql/types.js";
 import { fitName, humanize, safeArgName, snakeCase } from "../plan/names.js";
 import { compareStrings } from "../util.js";
+import { applyArgumentNaming, argumentNamingOf } from "./arg-naming.js";
 import { classifyGraphql } from "./classify.js";
 import type { BindContext } from "./http-tool.js";
 import { authFor, timeoutOf, valueSourceOf } from "./sources.js";
@@ -97,7 +106,14 @@ export function bindGraphqlSource(
     ...(spec.path ? { path: spec.path } : {}),
     auth,
     timeoutMs: timeoutOf(spec),
+    ...namingOf(manifest, model.id),
   };
+}
+
+/** The source's argument naming rule, as catalog.json records it (absent for `as_is`). */
+export function namingOf(manifest: Manifest, sourceId: string): Pick<SourceNode, "argumentNaming"> {
+  const rule = argumentNamingOf(manifest, sourceId);
+  return rule === "as_is" ? {} : { argumentNaming: rule };
 }
 
 /**
@@ -345,7 +361,12 @@ export function bindGraphqlTool(
   if (!analyzed) return undefined;
   if (analyzed.root) ctx.boundFields.add(`${model.id}#${rootKey(model, analyzed)}`);
   const notes: string[] = [];
-  const args = argumentsOf(name, analyzed, spec, ctx.diags, at, notes);
+  const args = argumentsOf(name, analyzed, spec, {
+    diags: ctx.diags,
+    at,
+    notes,
+    naming: ctx.naming(model.id),
+  });
   if (!args) return undefined;
   const { output, wrapped, field } = outputOfOperation(analyzed, ctx, notes);
   if (target.kind === "field" && spec?.selection === undefined) {
@@ -401,13 +422,20 @@ function rootKey(model: GraphqlSourceModel, op: AnalyzedOperation): string {
   return `${type?.name ?? "Query"}.${op.root?.name}`;
 }
 
+/**
+ * The operation's variables as tool arguments: each named by the naming rule (or its explicit rename). Two variables
+ * that would end up with one name are an error located at the tool.
+ */
 function argumentsOf(
   name: string,
   op: AnalyzedOperation,
   spec: ToolSpec | undefined,
-  diags: Diagnostics,
-  at: SourceRef,
-  notes: string[],
+  {
+    diags,
+    at,
+    notes,
+    naming,
+  }: { diags: Diagnostics; at: SourceRef; notes: string[]; naming: ArgumentNaming },
 ): { properties: PropertyNode[]; variables: { arg: string; name: string }[] } | undefined {
   const renames = spec?.args ?? {};
   for (const key of Object.keys(renames)) {
@@ -429,21 +457,22 @@ function argumentsOf(
   }
   const properties: PropertyNode[] = [];
   const variables: { arg: string; name: string }[] = [];
-  const taken = new Set<string>();
+  const taken = new Map<string, string>();
   for (const v of op.variables) {
     const r = renames[v.name];
-    let arg = r?.rename ?? safeArgName(v.name);
-    if (taken.has(arg)) {
+    const named = applyArgumentNaming(v.name, naming);
+    const arg = r?.rename ?? safeArgName(named);
+    const owner = taken.get(arg);
+    if (owner !== undefined) {
       diags.error(
-        "TW115",
-        `tool "${name}": two arguments would be named "${arg}"; rename one with args:`,
+        "TW125",
+        `tool "${name}": variables $${owner} and $${v.name} would both be argument "${arg}"${naming === "as_is" ? "" : ` (naming rule ${naming})`}; rename one with args:`,
         at,
       );
       return undefined;
     }
-    if (!r?.rename && arg !== v.name) notes.push(`variable $${v.name} is argument "${arg}"`);
-    taken.add(arg);
-    arg = arg as string;
+    if (!r?.rename && arg !== named) notes.push(`variable $${v.name} is argument "${arg}"`);
+    taken.set(arg, v.name);
     const schema = r?.description ? withMeta(v.schema, { description: r.description }) : v.schema;
     properties.push({ name: arg, required: v.required, schema });
     variables.push({ arg, name: v.name });

@@ -6,6 +6,7 @@ import { DocumentSet } from "../load/document-set.js";
 import type { ToolSpec } from "../manifest/types.js";
 import { SchemaConverter } from "../normalize/openapi/schema.js";
 import { humanize } from "../plan/names.js";
+import { applyArgumentNaming, followsArgumentNaming } from "./arg-naming.js";
 import type { BindContext } from "./http-tool.js";
 import { annotationsFor, composeDescription, outputOf, policyOf, tagsOf } from "./tool-common.js";
 
@@ -75,6 +76,7 @@ export function bindHandlerTool(
     );
     return undefined;
   }
+  checkHandlerArgumentNames(name, input, ctx);
   const outputSchema = spec.output ? schema("output", spec.output) : undefined;
   const { output, wrapped } = outputOf(outputSchema, ctx.symbols);
   const safety = spec.safety ?? "write";
@@ -122,4 +124,18 @@ function strictObject(node: SchemaNode | undefined): SchemaNode | undefined {
   if (!node) return { kind: "object", properties: [], additional: false };
   if (node.kind !== "object") return undefined;
   return { ...node, additional: false };
+}
+
+/** Handler inputs are named by their author; under a naming rule they should read like the other tools' arguments. */
+function checkHandlerArgumentNames(name: string, input: SchemaNode, ctx: HandlerBindContext): void {
+  const rule = ctx.naming(undefined);
+  if (rule === "as_is" || input.kind !== "object") return;
+  for (const p of input.properties) {
+    if (followsArgumentNaming(p.name, rule)) continue;
+    ctx.diags.warn(
+      "TW126",
+      `tool "${name}": argument "${p.name}" does not follow the catalog's ${rule} argument naming (expected "${applyArgumentNaming(p.name, rule)}")`,
+      ctx.doc.ref(`#/tools/${name}/input/properties/${p.name}`),
+    );
+  }
 }

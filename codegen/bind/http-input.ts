@@ -1,6 +1,7 @@
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type {
+  ArgumentNaming,
   BodyEncoding,
   HttpBody,
   HttpBodyField,
@@ -14,6 +15,7 @@ import type { ArgSpec } from "../manifest/types.js";
 import type { BodyContent, OperationNode } from "../normalize/openapi/model.js";
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
+import { applyArgumentNaming } from "./arg-naming.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
 const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
@@ -91,8 +93,10 @@ export interface HttpInput {
 
 /**
  * Turns an operation's parameters and body into one object of tool arguments. Object bodies are flattened
- * into top-level arguments; everything else travels as one `body` argument. Name clashes are resolved by
- * location priority (path, query, header, cookie, body): the later one is renamed `<location>_<name>`.
+ * into top-level arguments; everything else travels as one `body` argument. Argument names follow the naming
+ * rule (or an explicit rename). Two entries with the same API name in different locations are resolved by
+ * location priority (path, query, header, cookie, body): the later one is renamed `<location>_<name>`; two
+ * different API names that would end up as one argument (`appId` and `app_id` under snake_case) are an error.
  */
 export function buildHttpInput(
   op: OperationNode,
@@ -101,6 +105,7 @@ export function buildHttpInput(
   symbols: SymbolTable,
   diags: Diagnostics,
   at: SourceRef,
+  naming: ArgumentNaming = "as_is",
 ): HttpInput {
   const notes: string[] = [];
   const entries: ArgEntry[] = [];
@@ -187,7 +192,7 @@ export function buildHttpInput(
       httpBody = { mediaType: body.mediaType, encoding, required: op.body.required, mode: "whole" };
     }
   }
-  renameAndResolve(entries, args, op, diags, notes, at);
+  renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const params: HttpParam[] = [];
   const properties: PropertyNode[] = [];
   for (const e of entries) {
@@ -245,9 +250,13 @@ function withDescription(node: SchemaNode, description: string | undefined): Sch
 
 const PRIORITY = ["path", "query", "header", "cookie", "body"] as const;
 
+function entryLabel(e: ArgEntry): string {
+  return `${e.in} ${e.in === "body" ? "property" : "parameter"} "${e.wire}"`;
+}
+
 function renameAndResolve(
   entries: ArgEntry[],
-  args: Record<string, ArgSpec>,
+  { args, naming }: { args: Record<string, ArgSpec>; naming: ArgumentNaming },
   op: OperationNode,
   diags: Diagnostics,
   notes: string[],
@@ -257,26 +266,35 @@ function renameAndResolve(
     const spec = args[`${e.in}:${e.wire}`] ?? args[e.wire];
     if (spec?.rename) e.arg = spec.rename;
     else {
-      const safe = safeArgName(e.arg);
-      if (safe !== e.arg) {
-        notes.push(`${e.in} ${e.in === "body" ? "property" : "parameter"} "${e.wire}" is argument "${safe}"`);
-        e.arg = safe;
-      }
+      const named = applyArgumentNaming(e.arg, naming);
+      const safe = safeArgName(named);
+      // Rule renames are visible in the binding (arg vs name) and CATALOG.md; only cleaned-up names get a note.
+      if (safe !== named) notes.push(`${entryLabel(e)} is argument "${safe}"`);
+      e.arg = safe;
     }
   }
-  const taken = new Set<string>();
+  const taken = new Map<string, ArgEntry>();
   const ordered = [...entries].sort((a, b) => PRIORITY.indexOf(a.in) - PRIORITY.indexOf(b.in));
   for (const e of ordered) {
-    if (!taken.has(e.arg)) {
-      taken.add(e.arg);
+    const owner = taken.get(e.arg);
+    if (!owner) {
+      taken.set(e.arg, e);
+      continue;
+    }
+    if (owner.wire !== e.wire) {
+      diags.error(
+        "TW125",
+        `${op.key}: ${entryLabel(owner)} and ${entryLabel(e)} would both be argument "${e.arg}"${naming === "as_is" ? "" : ` (naming rule ${naming})`}; rename one with args:`,
+        at,
+      );
       continue;
     }
     const original = e.arg;
     let candidate = `${e.in}_${original}`;
     for (let i = 2; taken.has(candidate); i++) candidate = `${e.in}_${original}_${i}`;
     e.arg = candidate;
-    taken.add(candidate);
-    const what = `${e.in} ${e.in === "body" ? "property" : "parameter"} "${e.wire}"`;
+    taken.set(candidate, e);
+    const what = entryLabel(e);
     notes.push(`${what} is argument "${candidate}" (the name "${original}" is taken by another parameter)`);
     diags.info("TW140", `${op.key}: ${what} renamed to "${candidate}"`, at);
   }

@@ -1,6 +1,6 @@
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
-import type { SourceRef, ToolNode } from "../ir/types.js";
+import type { ArgumentNaming, SourceRef, ToolNode } from "../ir/types.js";
 import type { Views } from "../ir/views.js";
 import type { ToolSpec } from "../manifest/types.js";
 import type { OperationNode } from "../normalize/openapi/model.js";
@@ -22,6 +22,8 @@ export interface BindContext {
   views: Views;
   diags: Diagnostics;
   prefix: string;
+  /** The argument naming rule of a source's tools (the catalog's for handler tools, `undefined`). */
+  naming: (sourceId: string | undefined) => ArgumentNaming;
 }
 
 /** One tool from one HTTP operation, shaped by its manifest entry (if any). */
@@ -32,7 +34,15 @@ export function bindHttpTool(
   at: SourceRef,
   ctx: BindContext,
 ): ToolNode {
-  const built = buildHttpInput(op, spec?.args ?? {}, ctx.views, ctx.symbols, ctx.diags, at);
+  const built = buildHttpInput(
+    op,
+    spec?.args ?? {},
+    ctx.views,
+    ctx.symbols,
+    ctx.diags,
+    at,
+    ctx.naming(op.sourceId),
+  );
   const notes = [...built.notes];
   const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;
   const { output, wrapped } = outputOf(successSchema, ctx.symbols);

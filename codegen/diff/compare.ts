@@ -1,4 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src/catalog.js";
+import { argumentWireNames } from "../ir/wire-names.js";
 
 /**
  * What changed between two generated catalogs, from a reviewer's point of view. Every change says whether it
@@ -37,10 +38,53 @@ function stable(value: unknown): string {
   );
 }
 
+/**
+ * Arguments that only changed name: gone from `before`, new in `after`, and sent under the same API name (a naming
+ * rule or a rename). Returns new name -> old name.
+ */
+function renamedArguments(
+  before: CatalogTool,
+  after: CatalogTool,
+  a: Map<string, unknown>,
+  b: Map<string, unknown>,
+): Map<string, string> {
+  const oldByWire = new Map<string, string>();
+  for (const [arg, wire] of argumentWireNames(before.binding)) if (!b.has(arg)) oldByWire.set(wire, arg);
+  const renamed = new Map<string, string>();
+  for (const [arg, wire] of argumentWireNames(after.binding)) {
+    const old = oldByWire.get(wire);
+    if (!a.has(arg) && old !== undefined) renamed.set(arg, old);
+  }
+  return renamed;
+}
+
 function compareArguments(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
   const a = props(before.inputSchema);
   const b = props(after.inputSchema);
+  const renamed = renamedArguments(before, after, a, b);
+  const renamedFrom = new Set(renamed.values());
   for (const [arg, p] of b) {
+    const was = renamed.get(arg);
+    if (was !== undefined) {
+      const wire = argumentWireNames(after.binding).get(arg);
+      out.push({
+        subject: name,
+        kind: "argument renamed",
+        detail: `${was} -> ${arg} (still sent as ${wire})`,
+        widens: false,
+      });
+      const prev = a.get(was)!;
+      if (prev.required !== p.required)
+        out.push({
+          subject: name,
+          kind: p.required ? "argument now required" : "argument now optional",
+          detail: arg,
+          widens: !p.required,
+        });
+      if (prev.schema !== p.schema)
+        out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
+      continue;
+    }
     const old = a.get(arg);
     if (!old)
       out.push({
@@ -57,7 +101,8 @@ function compareArguments(name: string, before: CatalogTool, after: CatalogTool,
       out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
   }
   for (const arg of a.keys())
-    if (!b.has(arg)) out.push({ subject: name, kind: "argument removed", detail: arg, widens: false });
+    if (!b.has(arg) && !renamedFrom.has(arg))
+      out.push({ subject: name, kind: "argument removed", detail: arg, widens: false });
   if (stable(before.inputSchema.$defs) !== stable(after.inputSchema.$defs)) {
     out.push({
       subject: name,
@@ -200,6 +245,13 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
   const sources = new Map(before.sources.map((s) => [s.id, s]));
   for (const s of after.sources) {
     const old = sources.get(s.id);
+    if (old && (old.argumentNaming ?? "as_is") !== (s.argumentNaming ?? "as_is"))
+      out.push({
+        subject: "catalog",
+        kind: "argument naming changed",
+        detail: `${s.id}: ${old.argumentNaming ?? "as_is"} -> ${s.argumentNaming ?? "as_is"}`,
+        widens: false,
+      });
     if (!old) out.push({ subject: "catalog", kind: "source added", detail: s.id, widens: true });
     else if (stable(old.baseUrl) !== stable(s.baseUrl) || stable(old.auth) !== stable(s.auth)) {
       out.push({

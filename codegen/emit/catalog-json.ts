@@ -83,6 +83,7 @@ export function catalogDocument(
       ...(s.path ? { path: s.path } : {}),
       auth: s.auth,
       timeoutMs: s.timeoutMs,
+      ...(s.argumentNaming ? { argumentNaming: s.argumentNaming } : {}),
     })),
     tools: ir.tools.map((t) => catalogTool(t, schemas.get(t.name) as ToolSchemasJson)),
     resources: ir.resources.map(({ source: _source, ...r }) => r),

@@ -1,5 +1,6 @@
 import type { SymbolTable } from "../ir/symbols.js";
 import type { CatalogIR, SchemaNode, ToolNode, ToolPolicy, ValueSource } from "../ir/types.js";
+import { argumentWireNames } from "../ir/wire-names.js";
 import { bindingSummary } from "./catalog-json.js";
 
 /** Spec text is data: in Markdown it must not become HTML, links, or break a table. */
@@ -128,11 +129,15 @@ function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
   out.push("", mdText(tool.description));
   const props = tool.input.kind === "object" ? tool.input.properties : [];
   if (props.length > 0) {
+    const wire = argumentWireNames(tool.binding);
     out.push("", "| Argument | Type | Required | Description |", "| --- | --- | --- | --- |");
     for (const p of props) {
       const desc = p.schema.description ? cell(firstSentence(p.schema.description)) : "";
+      const sent = wire.get(p.name);
+      const shown = sent !== undefined && sent.replace(/^\$/, "") !== p.name;
+      const name = shown ? `${code(p.name)} (API: ${code(sent)})` : code(p.name);
       out.push(
-        `| ${code(p.name)} | ${cell(typeLabel(p.schema, symbols))} | ${p.required ? "yes" : "no"} | ${desc} |`,
+        `| ${name} | ${cell(typeLabel(p.schema, symbols))} | ${p.required ? "yes" : "no"} | ${desc} |`,
       );
     }
   }
@@ -188,6 +193,13 @@ export function catalogMarkdown(
     const auth = s.auth.map((a) => `${a.scheme} (${a.kind})`).join(", ") || "none";
     const endpoint = `${valueSourceText(s.baseUrl)}${s.path ? `, then path ${code(s.path)}` : ""}`;
     out.push(`| ${code(s.id)} | ${code(s.file)} | ${endpoint} | ${cell(auth)} |`);
+  }
+  const renamed = ir.sources.filter((s) => s.argumentNaming !== undefined);
+  if (renamed.length > 0) {
+    out.push(
+      "",
+      `Argument naming: ${renamed.map((s) => `${code(s.id)} ${s.argumentNaming}`).join(", ")}. Tools take these names; the API's own names (shown with each argument) are what is sent.`,
+    );
   }
   out.push("", "## Tools", "", "| Tool | Safety | Binding | Summary |", "| --- | --- | --- | --- |");
   for (const t of ir.tools) {

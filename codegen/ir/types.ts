@@ -7,6 +7,7 @@
  */
 
 import type {
+  ArgumentNaming,
   AuthScheme,
   Binding,
   EnvVar,
@@ -23,6 +24,7 @@ import type {
 } from "../../src/catalog.js";
 
 export type {
+  ArgumentNaming,
   AuthScheme,
   Binding,
   BodyEncoding,
@@ -249,6 +251,8 @@ export interface SourceNode {
   /** Per security scheme name. */
   auth: AuthScheme[];
   timeoutMs: number;
+  /** The argument naming rule its tools' arguments follow (absent: `as_is`). */
+  argumentNaming?: ArgumentNaming;
 }
 
 export interface ServerInfoNode {

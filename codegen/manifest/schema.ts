@@ -7,6 +7,13 @@ const envName = { type: "string", pattern: "^[A-Z_][A-Z0-9_]*$" } as const;
 const toolName = { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" } as const;
 const relPath = { type: "string", minLength: 1 } as const;
 
+const argumentNaming = {
+  enum: ["as_is", "snake_case", "camelCase"],
+  default: "as_is",
+  description:
+    "How parameter, body field and GraphQL variable names become argument names: `as_is` (the API's), `snake_case` (`appId` -> `app_id`) or `camelCase`. The executors still send the API's names; `args: { <name>: { rename } }` wins over the rule.",
+} as const;
+
 const valueSource = {
   description:
     "Where a runtime value comes from: the env variable, else a file read at each use, else a default (possibly chosen by an enum env variable).",
@@ -360,6 +367,7 @@ export const manifestSchema = {
       properties: {
         prefix: { type: "string", pattern: "^[A-Za-z0-9._-]*$" },
         max_length: { type: "integer", minimum: 16, maximum: 128, default: 64 },
+        arguments: argumentNaming,
       },
     },
     env: {
@@ -420,6 +428,12 @@ export const manifestSchema = {
             type: "object",
             description: "GraphQL custom scalar -> JSON Schema.",
             additionalProperties: { type: "object" },
+          },
+          naming: {
+            type: "object",
+            additionalProperties: false,
+            description: "Naming rules for this source's tools (override the catalog's `naming`).",
+            properties: { arguments: argumentNaming },
           },
         },
         oneOf: [{ required: ["openapi"] }, { required: ["graphql"] }],

@@ -33,6 +33,7 @@ export interface SourceSpec {
   auth?: Record<string, AuthSpec>;
   mutations?: "all" | "listed";
   scalars?: Record<string, Record<string, unknown>>;
+  naming?: { arguments?: "as_is" | "snake_case" | "camelCase" };
 }
 
 export interface SelectorSpec {
@@ -158,7 +159,7 @@ export interface LimitsSpec {
 export interface Manifest {
   catalog: string;
   server?: { name?: string; version?: string; title?: string; instructions?: string };
-  naming?: { prefix?: string; max_length?: number };
+  naming?: { prefix?: string; max_length?: number; arguments?: "as_is" | "snake_case" | "camelCase" };
   env?: Record<string, EnvSpec>;
   sources?: Record<string, SourceSpec>;
   policy?: PolicySpec;

@@ -46,7 +46,7 @@ describe("toolwright-demo scaly: the one-command demo", () => {
       );
       expect((await data("scaly_status")).workspace.slug).toBe("acme");
       const rows = await data("scaly_db_query", {
-        appId: "app_storefront",
+        app_id: "app_storefront",
         sql: "select count(*)::int as n from products",
       });
       expect(rows.rows).toEqual([{ n: 3 }]);
@@ -77,7 +77,7 @@ describe("toolwright-demo scaly: the one-command demo", () => {
       tmpdir(),
       {
         name: "scaly_get_logs",
-        arguments: { appId: "app_admin" },
+        arguments: { app_id: "app_admin" },
       },
     );
     const stderr = session.stderr();

@@ -168,7 +168,7 @@ describe("scaly_apply", () => {
   it("a stale plan is refused with zero writes: live state moved, or the file did", async () => {
     // Someone changes live state (an env var elsewhere): the workspace revision moves.
     await s.ok("scaly_set_env", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       variables: [{ name: "FEATURE_FLAGS", value: "x" }],
     });
     up.requests.length = 0;

@@ -84,8 +84,8 @@ describe("names", () => {
       expect(Object.keys(of(destructive).inputSchema.properties ?? {})).toContain("confirmation_token");
     }
     // Create/update preview through the API's dry run, which defaults to true.
-    expect(of("scaly_create_stack").inputSchema.properties?.dryRun).toMatchObject({ default: true });
-    expect(of("scaly_update_stack").inputSchema.properties?.dryRun).toMatchObject({ default: true });
+    expect(of("scaly_create_stack").inputSchema.properties?.dry_run).toMatchObject({ default: true });
+    expect(of("scaly_update_stack").inputSchema.properties?.dry_run).toMatchObject({ default: true });
   });
 
   it("handler-only helpers are neither listed nor callable by clients", async () => {

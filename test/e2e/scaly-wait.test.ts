@@ -37,7 +37,7 @@ describe("scaly_wait_operation", () => {
     const seen: { progress: number; total?: number; message?: string }[] = [];
     const { env } = await s.call(
       "scaly_wait_operation",
-      { operationId: id },
+      { operation_id: id },
       { onprogress: (p) => seen.push(p) },
     );
     expect(env.data.operation).toMatchObject({ id, kind: "DEPLOY_APP", status: "SUCCEEDED" });
@@ -53,18 +53,18 @@ describe("scaly_wait_operation", () => {
 
   it("a failed operation is a terminal state too", async () => {
     const id = await deploy("app_admin"); // fails until DJANGO_SETTINGS_MODULE is set
-    const data = await s.ok("scaly_wait_operation", { operationId: id });
+    const data = await s.ok("scaly_wait_operation", { operation_id: id });
     expect(data.operation).toMatchObject({ status: "FAILED", error: { code: "HEALTH_CHECK_FAILED" } });
     expect(data.next).toContain("scaly_diagnose_app");
   });
 
   it("gives up after timeoutSeconds with the last state (the operation goes on)", async () => {
     const id = await deploy("app_storefront");
-    const { error, data } = await s.fails("scaly_wait_operation", { operationId: id, timeoutSeconds: 0.3 });
+    const { error, data } = await s.fails("scaly_wait_operation", { operation_id: id, timeout_seconds: 0.3 });
     expect(error.code).toBe("wait_timeout");
     expect(data.done).toBe(false);
     expect(["PENDING", "RUNNING"]).toContain(data.operation.status);
-    const finished = await s.ok("scaly_wait_operation", { operationId: id });
+    const finished = await s.ok("scaly_wait_operation", { operation_id: id });
     expect(finished.operation.status).toBe("SUCCEEDED");
   });
 
@@ -72,7 +72,7 @@ describe("scaly_wait_operation", () => {
     const id = await deploy("app_storefront");
     const controller = new AbortController();
     const pending = s.client.callTool(
-      { name: "scaly_wait_operation", arguments: { operationId: id } },
+      { name: "scaly_wait_operation", arguments: { operation_id: id } },
       { signal: controller.signal, onprogress: () => controller.abort() },
     );
     await expect(pending).rejects.toThrow();
@@ -91,7 +91,7 @@ describe("scaly_wait_operation", () => {
   });
 
   it("an unknown operation is an error, not a wait", async () => {
-    const { error } = await s.fails("scaly_wait_operation", { operationId: "op_nope" });
+    const { error } = await s.fails("scaly_wait_operation", { operation_id: "op_nope" });
     expect(error.code).toBe("not_found");
   });
 });

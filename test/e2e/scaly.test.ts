@@ -48,7 +48,7 @@ beforeEach(() => {
 
 /** Waits through the catalog's own tool, so every test that starts work ends on a terminal state. */
 async function waitFor(operationId: string) {
-  const data = await s.ok("scaly_wait_operation", { operationId, timeoutSeconds: 30 });
+  const data = await s.ok("scaly_wait_operation", { operation_id: operationId, timeout_seconds: 30 });
   expect(data.done).toBe(true);
   return data.operation;
 }
@@ -112,12 +112,12 @@ describe("core inventory", () => {
     expect(production.usage).toBeUndefined();
     const withUsage = await s.ok("scaly_get_stack", {
       id: "stk_production",
-      withUsage: true,
-      usageWindow: "HOUR",
+      with_usage: true,
+      usage_window: "HOUR",
     });
     expect(withUsage.usage.window).toBe("HOUR");
     // stk_ml's metrics are being backfilled: the stack comes back, with the field's error alongside.
-    const partial = await s.fails("scaly_get_stack", { id: "stk_ml", withUsage: true });
+    const partial = await s.fails("scaly_get_stack", { id: "stk_ml", with_usage: true });
     expect(partial.error.code).toBe("graphql_partial_data");
     expect(partial.data).toMatchObject({ id: "stk_ml", usage: null });
   });
@@ -131,7 +131,7 @@ describe("core inventory", () => {
     const assets = await s.ok("scaly_get_addon", { id: "add_assets" });
     expect(assets).toMatchObject({ kind: "STORAGE", bucketName: "acme-assets-7f3c", publicRead: false });
     expect(assets.objectCount).toBeGreaterThan(0);
-    const jobs = await s.ok("scaly_list_jobs", { appId: "app_storefront" });
+    const jobs = await s.ok("scaly_list_jobs", { app_id: "app_storefront" });
     expect(jobs.jobs.map((j: any) => j.name)).toEqual(["nightly-report"]);
     expect(jobs.jobs[0].lastRun).toMatchObject({ status: "SUCCEEDED", exitCode: 0 });
   });
@@ -158,7 +158,7 @@ describe("deployments and operations", () => {
       status: "FAILED",
       error: { code: "HEALTH_CHECK_FAILED" },
     });
-    const events = await s.ok("scaly_get_operation_events", { operationId: "dep_admin_02" });
+    const events = await s.ok("scaly_get_operation_events", { operation_id: "dep_admin_02" });
     expect(events.events[0]).toMatchObject({ status: "PENDING", message: "Queued" });
     expect(events.events.at(-1)).toMatchObject({ status: "FAILED", level: "ERROR" });
   });
@@ -189,7 +189,7 @@ describe("deployments and operations", () => {
     const progress: number[] = [];
     const { env, requests } = await s.call(
       "scaly_wait_operation",
-      { operationId: id },
+      { operation_id: id },
       { onprogress: (p) => progress.push(p.progress) },
     );
     expect(env.data.operation).toMatchObject({ id, status: "SUCCEEDED", progress: 100 });
@@ -205,10 +205,10 @@ describe("deployments and operations", () => {
   });
 
   it("scaly_restart_stack_services and scaly_run_job start operations that finish", async () => {
-    const restart = await s.ok("scaly_restart_stack_services", { stackId: "stk_ml" });
+    const restart = await s.ok("scaly_restart_stack_services", { stack_id: "stk_ml" });
     expect(restart.deployments.map((d: any) => d.appId)).toEqual(["app_ml_api"]);
     expect((await waitFor(restart.operation.id)).status).toBe("SUCCEEDED");
-    const run = await s.ok("scaly_run_job", { jobId: "job_nightly_report", args: ["--date", "2025-03-01"] });
+    const run = await s.ok("scaly_run_job", { job_id: "job_nightly_report", args: ["--date", "2025-03-01"] });
     expect(run.run).toMatchObject({
       jobId: "job_nightly_report",
       args: ["--date", "2025-03-01"],
@@ -230,7 +230,7 @@ describe("configuration: env vars", () => {
     ] as const) {
       const value = `value-of-${name}-9f2c`;
       const { result, env, requests } = await s.call(tool, {
-        appId: "app_admin",
+        app_id: "app_admin",
         variables: [
           { name: "LOG_LEVEL", value: "debug" },
           { name, value },
@@ -255,13 +255,13 @@ describe("configuration: env vars", () => {
       called_as: "scaly_set_env_var",
       decision: "refused",
     });
-    expect(audited[0].args.shape).toEqual({ appId: "string", variables: "array(2)" });
+    expect(audited[0].args.shape).toEqual({ app_id: "string", variables: "array(2)" });
   });
 
   it("scaly_set_env sets values without echoing them; scaly_get_env_vars returns names only", async () => {
     const value = "admin.settings.production-4471";
     const { result, env, requests } = await s.call("scaly_set_env", {
-      appId: "app_admin",
+      app_id: "app_admin",
       variables: [{ name: "DJANGO_SETTINGS_MODULE", value }],
     });
     expect(env.data.setNames).toEqual(["DJANGO_SETTINGS_MODULE"]);
@@ -272,10 +272,10 @@ describe("configuration: env vars", () => {
     ]);
     expect(up.store.apps.get("app_admin")?.env.get("DJANGO_SETTINGS_MODULE")?.value).toBe(value);
 
-    const viaAlias = await s.ok("scaly_set_env_var", { appId: "app_admin", unset: ["DJANGO_DEBUG"] });
+    const viaAlias = await s.ok("scaly_set_env_var", { app_id: "app_admin", unset: ["DJANGO_DEBUG"] });
     expect(viaAlias.unsetNames).toEqual(["DJANGO_DEBUG"]);
 
-    const vars = await s.call("scaly_get_env_vars", { appId: "app_storefront" });
+    const vars = await s.call("scaly_get_env_vars", { app_id: "app_storefront" });
     expect(vars.env.data.appId).toBe("app_storefront");
     expect(vars.env.data.variables.map((v: any) => v.name)).toContain("STRIPE_SECRET_KEY");
     for (const v of vars.env.data.variables)
@@ -287,7 +287,7 @@ describe("configuration: env vars", () => {
 
 describe("logs and diagnostics", () => {
   it("scaly_diagnose_app combines the app, its failures and error logs; the fix then deploys", async () => {
-    const { env, requests } = await s.call("scaly_diagnose_app", { appId: "app_admin" });
+    const { env, requests } = await s.call("scaly_diagnose_app", { app_id: "app_admin" });
     const d = env.data;
     expect(d.healthy).toBe(false);
     expect(d.failure).toMatchObject({ deploymentId: "dep_admin_02", code: "HEALTH_CHECK_FAILED" });
@@ -306,7 +306,7 @@ describe("logs and diagnostics", () => {
     expect(requests[3]!.query).toMatchObject({ level: "error", since: "24h" });
 
     // DJANGO_SETTINGS_MODULE was set above: the retry succeeds.
-    const retry = await s.ok("scaly_retry_deployment", { deploymentId: "dep_admin_02" });
+    const retry = await s.ok("scaly_retry_deployment", { deployment_id: "dep_admin_02" });
     expect(retry.deployment.retryOf).toMatchObject({ id: "dep_admin_02" });
     expect((await waitFor(retry.operation.id)).status).toBe("SUCCEEDED");
     expect(up.store.apps.get("app_admin")?.status).toBe("RUNNING");
@@ -314,9 +314,9 @@ describe("logs and diagnostics", () => {
 
   it("scaly_get_logs reads the unified logs with the session token", async () => {
     const { env, requests } = await s.call("scaly_get_logs", {
-      appId: "app_admin",
+      app_id: "app_admin",
       source: "deploy",
-      deploymentId: "dep_admin_02",
+      deployment_id: "dep_admin_02",
     });
     expect(env.data.entries.length).toBeGreaterThan(0);
     expect(
@@ -328,10 +328,10 @@ describe("logs and diagnostics", () => {
 });
 
 describe("write tools", () => {
-  it("scaly_create_stack previews first (the API's dry run), then creates with dryRun: false", async () => {
+  it("scaly_create_stack previews first (the API's dry run), then creates with dry_run: false", async () => {
     const preview = await s.call("scaly_create_stack", {
       name: "batch",
-      instanceSize: "LARGE",
+      instance_size: "LARGE",
       tags: [{ key: "team", value: "data" }],
     });
     expect(preview.env.data).toMatchObject({ dryRun: true, stack: null, operation: null });
@@ -339,18 +339,22 @@ describe("write tools", () => {
     expect([...up.store.stacks.values()].some((st) => st.name === "batch")).toBe(false);
     expect(preview.requests[0]!.variables).toMatchObject({ name: "batch", instanceSize: "LARGE" });
 
-    const created = await s.ok("scaly_create_stack", { name: "batch", instanceSize: "LARGE", dryRun: false });
+    const created = await s.ok("scaly_create_stack", {
+      name: "batch",
+      instance_size: "LARGE",
+      dry_run: false,
+    });
     expect(created).toMatchObject({ dryRun: false, stack: { name: "batch", status: "PROVISIONING" } });
     expect((await waitFor(created.operation.id)).status).toBe("SUCCEEDED");
     expect(up.store.stacks.get(created.stack.id)?.status).toBe("ACTIVE");
   });
 
-  it("scaly_update_stack previews the field changes, then applies them with dryRun: false", async () => {
+  it("scaly_update_stack previews the field changes, then applies them with dry_run: false", async () => {
     const stack = [...up.store.stacks.values()].find((st) => st.name === "batch")!;
     const preview = await s.ok("scaly_update_stack", {
       id: stack.id,
-      instanceSize: "XLARGE",
-      maxInstances: 3,
+      instance_size: "XLARGE",
+      max_instances: 3,
     });
     expect(preview.dryRun).toBe(true);
     expect(preview.changes).toEqual([
@@ -360,9 +364,9 @@ describe("write tools", () => {
     expect(stack.instanceSize).toBe("LARGE");
     const applied = await s.ok("scaly_update_stack", {
       id: stack.id,
-      instanceSize: "XLARGE",
-      maxInstances: 3,
-      dryRun: false,
+      instance_size: "XLARGE",
+      max_instances: 3,
+      dry_run: false,
     });
     expect((await waitFor(applied.operation.id)).status).toBe("SUCCEEDED");
     expect(stack).toMatchObject({ instanceSize: "XLARGE", maxInstances: 3, status: "ACTIVE" });
@@ -400,12 +404,12 @@ describe("write tools", () => {
 
   it("scaly_create_app, scaly_create_database, scaly_create_storage, scaly_link_addon, scaly_configure_auth", async () => {
     const app = await s.ok("scaly_create_app", {
-      stackId: "stk_staging",
+      stack_id: "stk_staging",
       name: "worker",
       framework: "EXPRESS",
       repository: { url: "https://github.com/acme/worker" },
       port: 3000,
-      healthCheckPath: "/healthz",
+      health_check_path: "/healthz",
     });
     expect(app.app).toMatchObject({
       name: "worker",
@@ -416,10 +420,10 @@ describe("write tools", () => {
     const appId = app.app.id as string;
 
     const db = await s.ok("scaly_create_database", {
-      stackId: "stk_staging",
+      stack_id: "stk_staging",
       name: "worker-db",
-      storageGb: 5,
-      linkAppIds: [appId],
+      storage_gb: 5,
+      link_app_ids: [appId],
     });
     expect(db.addon).toMatchObject({
       kind: "DATABASE",
@@ -428,15 +432,19 @@ describe("write tools", () => {
       linkedApps: [{ id: appId }],
     });
     const bucket = await s.ok("scaly_create_storage", {
-      stackId: "stk_staging",
+      stack_id: "stk_staging",
       name: "worker-files",
-      publicRead: false,
+      public_read: false,
     });
     expect(bucket.addon).toMatchObject({ kind: "STORAGE", publicRead: false, linkedApps: [] });
     await waitFor(db.operation.id);
     await waitFor(bucket.operation.id);
 
-    const link = await s.ok("scaly_link_addon", { appId, addonId: bucket.addon.id, envPrefix: "FILES" });
+    const link = await s.ok("scaly_link_addon", {
+      app_id: appId,
+      addon_id: bucket.addon.id,
+      env_prefix: "FILES",
+    });
     expect(link.envVarNames).toEqual([
       "FILES_STORAGE_BUCKET",
       "FILES_STORAGE_ENDPOINT",
@@ -451,11 +459,11 @@ describe("write tools", () => {
 
     const rule = { allOf: [{ group: "grp_admins" }, { emailDomain: "acme.example" }] };
     const auth = await s.ok("scaly_configure_auth", {
-      appId,
+      app_id: appId,
       visibility: "PRIVATE",
-      allowedGroupIds: ["grp_admins"],
+      allowed_group_ids: ["grp_admins"],
       rule,
-      sessionTtlMinutes: 60,
+      session_ttl_minutes: 60,
     });
     expect(auth.auth).toMatchObject({
       visibility: "PRIVATE",
@@ -480,19 +488,19 @@ describe("user groups", () => {
     const created = await s.ok("scaly_create_user_group", { name: "finance", description: "Finance team" });
     const groupId = created.group.id as string;
     const invited = await s.ok("scaly_invite_user_group_users", {
-      groupId,
+      group_id: groupId,
       emails: ["fay@acme.example", "ana@acme.example"],
-      sendEmail: false,
+      send_email: false,
     });
     expect(invited.invited.map((u: any) => [u.email, u.status])).toEqual([["fay@acme.example", "INVITED"]]);
     expect(invited.existing.map((u: any) => u.id)).toEqual(["usr_ana"]);
     const added = await s.ok("scaly_add_users_to_group", {
-      groupId,
+      group_id: groupId,
       users: [{ id: "usr_dana" }, { email: "ben@acme.example" }],
     });
     expect(added.group.memberCount).toBe(4);
     const removed = await s.ok("scaly_remove_users_from_group", {
-      groupId,
+      group_id: groupId,
       users: [{ email: "ana@acme.example" }],
     });
     expect(removed.group.members.nodes.map((m: any) => m.email)).not.toContain("ana@acme.example");
@@ -513,7 +521,7 @@ describe("user groups", () => {
 describe("database and storage (session token)", () => {
   it("scaly_db_query (read-only), scaly_db_execute, scaly_db_migration_plan, scaly_db_migrate, scaly_db_schema_dump", async () => {
     const rows = await s.ok("scaly_db_query", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       sql: "select sku, price_cents from products where price_cents > $1 order by sku",
       params: [3000],
     });
@@ -521,7 +529,7 @@ describe("database and storage (session token)", () => {
       { sku: "RBT-001", price_cents: 12900 },
       { sku: "RBT-003", price_cents: 4900 },
     ]);
-    const readOnly = await s.fails("scaly_db_query", { appId: "app_storefront", sql: "delete from orders" });
+    const readOnly = await s.fails("scaly_db_query", { app_id: "app_storefront", sql: "delete from orders" });
     expect(readOnly.error).toMatchObject({
       code: "http_422",
       details: { upstream_code: "READ_ONLY_VIOLATION" },
@@ -529,7 +537,7 @@ describe("database and storage (session token)", () => {
     expect(readOnly.error.message).toContain("read-only transaction");
 
     const exec = await s.ok("scaly_db_execute", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       sql: "insert into products (sku, name, price_cents) values ($1, $2, $3) returning id",
       params: ["RBT-004", "Gripper", 1900],
     });
@@ -543,32 +551,35 @@ describe("database and storage (session token)", () => {
       },
     ];
     const plan = await s.ok("scaly_db_migration_plan", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       migrations: migrations.slice(1),
     });
     expect(plan.pending.map((m: any) => m.name)).toEqual(["0003_add_discount.sql"]);
     expect(plan.unknown).toEqual(["0001_create_products.sql", "0002_create_orders.sql"]);
-    const mismatch = await s.fails("scaly_db_migrate", { appId: "app_storefront", migrations });
+    const mismatch = await s.fails("scaly_db_migrate", { app_id: "app_storefront", migrations });
     expect(mismatch.error.details).toEqual({ upstream_code: "MIGRATION_CHECKSUM_MISMATCH" });
     const applied = await s.ok("scaly_db_migrate", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       migrations: migrations.slice(1),
     });
     expect(applied.applied.map((m: any) => m.name)).toEqual(["0003_add_discount.sql"]);
 
-    const schema = await s.ok("scaly_db_schema_dump", { appId: "app_storefront", table: "products" });
+    const schema = await s.ok("scaly_db_schema_dump", { app_id: "app_storefront", table: "products" });
     expect(schema.tables[0].columns.map((c: any) => c.name)).toContain("discount");
     expect(schema.ddl).toContain("CREATE TABLE products");
   });
 
   it("scaly_storage_list_objects, _download_object, _upload_object, _delete_object (confirmed)", async () => {
-    const listing = await s.ok("scaly_storage_list_objects", { appId: "app_storefront", prefix: "reports/" });
+    const listing = await s.ok("scaly_storage_list_objects", {
+      app_id: "app_storefront",
+      prefix: "reports/",
+    });
     expect(listing.objects.map((o: any) => o.key)).toEqual([
       "reports/2025-01/sales.csv",
       "reports/2025-02/sales.csv",
     ]);
     const download = await s.call("scaly_storage_download_object", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       key: "reports/2025-02/sales.csv",
     });
     expect(Buffer.from(download.env.data.content, "base64").toString()).toContain("2410.00");
@@ -578,10 +589,10 @@ describe("database and storage (session token)", () => {
     );
 
     const uploaded = await s.ok("scaly_storage_upload_object", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       key: "notes/hello.txt",
       content: "hello from MCP",
-      contentType: "text/plain",
+      content_type: "text/plain",
     });
     expect(uploaded).toMatchObject({ key: "notes/hello.txt", size: 14, contentType: "text/plain" });
     expect(up.store.buckets.get("add_assets")?.get("notes/hello.txt")?.bytes.toString()).toBe(
@@ -589,13 +600,13 @@ describe("database and storage (session token)", () => {
     );
 
     const preview = await s.fails("scaly_storage_delete_object", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       key: "notes/hello.txt",
     });
     expect(preview.error.code).toBe("confirmation_required");
     expect(preview.requests).toEqual([]);
     const deleted = await s.ok("scaly_storage_delete_object", {
-      appId: "app_storefront",
+      app_id: "app_storefront",
       key: "notes/hello.txt",
       confirmation_token: preview.error.details.confirmation_token,
     });
@@ -605,7 +616,7 @@ describe("database and storage (session token)", () => {
 
   it("each source gets its own credentials: the session token only on /v1, the API keys only on /graphql", async () => {
     await s.ok("scaly_status", {});
-    await s.ok("scaly_db_query", { appId: "app_storefront", sql: "select 1 as one" });
+    await s.ok("scaly_db_query", { app_id: "app_storefront", sql: "select 1 as one" });
     await s.ok("scaly_auth_status", {});
     const graphql = up.requests.filter((r) => r.path === "/graphql");
     const data = up.requests.filter((r) => r.path.startsWith("/v1/"));
@@ -630,14 +641,14 @@ describe("database and storage (session token)", () => {
     ws.writeToken(fresh);
     const status = await s.ok("scaly_auth_status", {});
     expect(status).toMatchObject({ present: true, source: "file", verified: true });
-    const { requests } = await s.call("scaly_storage_list_objects", { appId: "app_storefront", limit: 1 });
+    const { requests } = await s.call("scaly_storage_list_objects", { app_id: "app_storefront", limit: 1 });
     expect(requests[0]!.headers.authorization).toBe(`Bearer ${fresh}`);
     expect(JSON.stringify(s.traffic)).not.toContain(fresh);
 
     // An expired token: the data plane's answer says how to get a new one, and so does scaly_auth_status.
     const expired = up.issueSessionToken({ expiresInSec: -60 });
     ws.writeToken(expired);
-    const refused = await s.fails("scaly_db_query", { appId: "app_storefront", sql: "select 1" });
+    const refused = await s.fails("scaly_db_query", { app_id: "app_storefront", sql: "select 1" });
     expect(refused.error).toMatchObject({
       code: "http_401",
       details: { upstream_code: "SESSION_TOKEN_EXPIRED" },
@@ -653,9 +664,9 @@ describe("database and storage (session token)", () => {
     ws.removeToken();
     try {
       for (const [tool, args] of [
-        ["scaly_db_query", { appId: "app_storefront", sql: "select 1" }],
-        ["scaly_storage_list_objects", { appId: "app_storefront" }],
-        ["scaly_get_logs", { appId: "app_admin" }],
+        ["scaly_db_query", { app_id: "app_storefront", sql: "select 1" }],
+        ["scaly_storage_list_objects", { app_id: "app_storefront" }],
+        ["scaly_get_logs", { app_id: "app_admin" }],
       ] as const) {
         const { error, requests } = await s.fails(tool, args);
         expect(error.code).toBe("missing_credentials");
@@ -668,7 +679,7 @@ describe("database and storage (session token)", () => {
       expect(status).toMatchObject({ present: false, source: null, auth_store: "missing", verified: null });
       expect(status.next).toContain("auth login");
       // The control plane does not need the token; diagnosis still works, and says logs need one.
-      const d = await s.ok("scaly_diagnose_app", { appId: "app_storefront" });
+      const d = await s.ok("scaly_diagnose_app", { app_id: "app_storefront" });
       expect(d.errorLogs).toMatchObject({ available: false });
       expect(d.errorLogs.reason).toContain("auth login");
     } finally {

@@ -166,11 +166,11 @@ async function runAction(
           name,
           description,
           region,
-          instanceSize,
-          minInstances,
-          maxInstances,
+          instance_size: instanceSize,
+          min_instances: minInstances,
+          max_instances: maxInstances,
           tags,
-          dryRun: false,
+          dry_run: false,
         }),
       );
       if (!out.stack) throw new StepFailed(action, { message: "the API created no stack", code: "error" });
@@ -185,11 +185,11 @@ async function runAction(
           id,
           name,
           description,
-          instanceSize,
-          minInstances,
-          maxInstances,
+          instance_size: instanceSize,
+          min_instances: minInstances,
+          max_instances: maxInstances,
           tags,
-          dryRun: false,
+          dry_run: false,
         }),
       );
       return withOp(base, id, opOf(out.operation, action.target));
@@ -198,10 +198,10 @@ async function runAction(
       const out = ok(
         action,
         await ctx.call("scaly_create_database", {
-          stackId: need(ids.stacks, p.stack, "stack", action),
+          stack_id: need(ids.stacks, p.stack, "stack", action),
           name: p.name,
           version: p.version,
-          storageGb: p.storageGb,
+          storage_gb: p.storageGb,
         }),
       );
       ids.addons.set(p.name, out.addon.id);
@@ -211,9 +211,9 @@ async function runAction(
       const out = ok(
         action,
         await ctx.call("scaly_create_storage", {
-          stackId: need(ids.stacks, p.stack, "stack", action),
+          stack_id: need(ids.stacks, p.stack, "stack", action),
           name: p.name,
-          publicRead: p.publicRead,
+          public_read: p.publicRead,
         }),
       );
       ids.addons.set(p.name, out.addon.id);
@@ -223,15 +223,15 @@ async function runAction(
       const out = ok(
         action,
         await ctx.call("scaly_create_app", {
-          stackId: need(ids.stacks, p.stack, "stack", action),
+          stack_id: need(ids.stacks, p.stack, "stack", action),
           name: p.name,
           framework: p.framework,
           runtime: p.runtime,
           repository: p.repository,
-          buildCommand: p.buildCommand,
-          startCommand: p.startCommand,
+          build_command: p.buildCommand,
+          start_command: p.startCommand,
           port: p.port,
-          healthCheckPath: p.healthCheckPath,
+          health_check_path: p.healthCheckPath,
         }),
       );
       ids.apps.set(p.name, out.app.id);
@@ -241,9 +241,9 @@ async function runAction(
       const out = ok(
         action,
         await ctx.call("scaly_link_addon", {
-          appId: need(ids.apps, p.app, "app", action),
-          addonId: need(ids.addons, p.addon, "add-on", action),
-          envPrefix: p.envPrefix,
+          app_id: need(ids.apps, p.app, "app", action),
+          addon_id: need(ids.addons, p.addon, "add-on", action),
+          env_prefix: p.envPrefix,
         }),
       );
       return withOp(base, out.app.id, opOf(out.operation, action.target));
@@ -254,12 +254,12 @@ async function runAction(
       const out = ok(
         action,
         await ctx.call("scaly_configure_auth", {
-          appId: need(ids.apps, p.app, "app", action),
+          app_id: need(ids.apps, p.app, "app", action),
           visibility: p.visibility,
           provider: p.provider,
-          allowedGroupIds: (p.allowedGroups as string[]).map(groupId),
+          allowed_group_ids: (p.allowedGroups as string[]).map(groupId),
           ...(rule ? { rule: ruleToApi(rule, groupId) as never } : {}),
-          sessionTtlMinutes: p.sessionTtlMinutes,
+          session_ttl_minutes: p.sessionTtlMinutes,
         }),
       );
       return { applied: { ...base, id: out.app.id } };
@@ -289,8 +289,8 @@ async function waitForStacks(
   let ticks = 0;
   for (const { op, target } of pending) {
     let waited = await ctx.call("scaly_wait_operation", {
-      operationId: op,
-      timeoutSeconds: STACK_WAIT_STEP_S,
+      operation_id: op,
+      timeout_seconds: STACK_WAIT_STEP_S,
     });
     while (!waited.ok && waited.error?.code === "wait_timeout" && Date.now() < deadline) {
       ticks += 1;
@@ -300,7 +300,10 @@ async function waitForStacks(
         at.total,
         `waiting for stack ${target} (${state?.status ?? "?"} ${state?.progress ?? 0}%)`,
       );
-      waited = await ctx.call("scaly_wait_operation", { operationId: op, timeoutSeconds: STACK_WAIT_STEP_S });
+      waited = await ctx.call("scaly_wait_operation", {
+        operation_id: op,
+        timeout_seconds: STACK_WAIT_STEP_S,
+      });
     }
     const status = waited.ok ? waited.data.operation.status : undefined;
     if (status !== "SUCCEEDED") {

@@ -16,7 +16,7 @@ const LOG_WINDOW = "24h";
 const LOG_LINES = 30;
 
 const diagnoseApp: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
-  const app = await ctx.call("scaly_get_app", { id: args.appId });
+  const app = await ctx.call("scaly_get_app", { id: args.app_id });
   if (!app.ok)
     return { data: null, error: app.error ?? { message: "reading the app failed", code: "error" } };
   const a = app.data;
@@ -66,7 +66,7 @@ const diagnoseApp: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
   }
 
   const logs = await ctx.call("scaly_get_logs", {
-    appId: a.id,
+    app_id: a.id,
     level: "error",
     since: LOG_WINDOW,
     limit: LOG_LINES,

@@ -43,13 +43,13 @@ function nextStep(op: Operation): string {
 
 const waitOperation: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
   const started = Date.now();
-  const timeoutMs = (args.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000;
+  const timeoutMs = (args.timeout_seconds ?? DEFAULT_TIMEOUT_S) * 1000;
   let delay = FIRST_DELAY_MS;
   let polls = 0;
   let sent = -1;
   for (;;) {
     if (ctx.signal.aborted) return cancelled();
-    const read = await ctx.call("scaly_get_operation", { id: args.operationId });
+    const read = await ctx.call("scaly_get_operation", { id: args.operation_id });
     polls += 1;
     if (!read.ok) {
       if (ctx.signal.aborted) return cancelled();
