@@ -18,9 +18,9 @@ const OPENAPI = `openapi: 3.1.0
 info: { title: apps, version: "1" }
 servers: [{ url: https://apps.example.com }]
 paths:
-  /v1/apps/{appId}/releases:
+  /v1/apps/{appId}/builds:
     post:
-      operationId: createRelease
+      operationId: createBuild
       parameters:
         - { name: appId, in: path, required: true, schema: { type: string } }
         - { name: dryRun, in: query, schema: { type: boolean } }
@@ -37,7 +37,7 @@ paths:
                 commitSha: { type: string }
                 buildArgs: { type: object, properties: { nodeEnv: { type: string } } }
       responses:
-        "200": { description: ok, content: { application/json: { schema: { type: object, properties: { releaseId: { type: string } } } } } }
+        "200": { description: ok, content: { application/json: { schema: { type: object, properties: { buildId: { type: string } } } } } }
   /v1/clash:
     get:
       operationId: clash
@@ -49,7 +49,7 @@ paths:
 
 const GRAPHQL = `type Query { app(appId: ID!, withUsage: Boolean): App }
 type App { id: ID! name: String! }
-type Mutation { restart(stackId: ID!, appIds: [ID!]): App }
+type Mutation { scale(stackId: ID!, appIds: [ID!]): App }
 `;
 
 const HANDLER = `import type { CustomHandler } from "toolwright/catalog";
@@ -68,13 +68,13 @@ sources:
   gql: { graphql: ./schema.graphql, base_url: { env: GQL_URL }, mutations: listed${extra} }
 tools:
   n_release:
-    from: rest#createRelease
+    from: rest#createBuild
     args:
       commitSha: { rename: sha }
   n_app: { from: gql#Query.app }
-  n_restart:
+  n_scale:
     document: |
-      mutation Restart($stackId: ID!, $appIds: [ID!]) { restart(stackId: $stackId, appIds: $appIds) { id } }
+      mutation Scale($stackId: ID!, $appIds: [ID!]) { scale(stackId: $stackId, appIds: $appIds) { id } }
   n_echo:
     handler: ./handlers/echo.ts
     safety: read
@@ -127,10 +127,10 @@ describe("naming.arguments", () => {
     expect(release.inputSchema.required).toEqual(["app_id", "display_name"]);
     expect(JSON.stringify(release.inputSchema)).toContain('"nodeEnv"');
     expect(props(doc, "n_app")).toEqual(["app_id", "with_usage"]);
-    expect(props(doc, "n_restart")).toEqual(["stack_id", "app_ids"]);
-    const restart = doc.tools.find((t) => t.name === "n_restart")!;
-    if (restart.binding.kind !== "graphql") throw new Error("graphql binding expected");
-    expect(restart.binding.variables).toEqual([
+    expect(props(doc, "n_scale")).toEqual(["stack_id", "app_ids"]);
+    const scale = doc.tools.find((t) => t.name === "n_scale")!;
+    if (scale.binding.kind !== "graphql") throw new Error("graphql binding expected");
+    expect(scale.binding.variables).toEqual([
       { arg: "stack_id", name: "stackId" },
       { arg: "app_ids", name: "appIds" },
     ]);
@@ -199,14 +199,14 @@ describe("naming.arguments", () => {
       "handlers/echo.ts": HANDLER,
       "tools.yaml": manifest("snake_case")
         .replace(
-          "restart(stackId: $stackId, appIds: $appIds)",
-          "restart(stackId: $stackId, appIds: $appIds, app_ids: $app_ids)",
+          "scale(stackId: $stackId, appIds: $appIds)",
+          "scale(stackId: $stackId, appIds: $appIds, app_ids: $app_ids)",
         )
         .replace("$appIds: [ID!])", "$appIds: [ID!], $app_ids: [ID!])"),
     });
     const second = await genManifest(join(dir, "tools.yaml"));
     expect(errorsOf(second.diags)).toContain(
-      'TW125 tool "n_restart": variables $appIds and $app_ids would both be argument "app_ids" (naming rule snake_case); rename one with args:',
+      'TW125 tool "n_scale": variables $appIds and $app_ids would both be argument "app_ids" (naming rule snake_case); rename one with args:',
     );
     const at = second.diags.items.find((d) => d.code === "TW125")!.source!;
     expect(at.file).toMatch(/tools\.yaml$/);
@@ -224,7 +224,7 @@ describe("naming.arguments", () => {
       widens: false,
     });
     expect(changes).toContainEqual({
-      subject: "n_restart",
+      subject: "n_scale",
       kind: "argument renamed",
       detail: "stackId -> stack_id (still sent as $stackId)",
       widens: false,
@@ -249,9 +249,7 @@ describe("naming.arguments", () => {
         headers: new Headers(init?.headers as ConstructorParameters<typeof Headers>[0]),
         body: typeof init?.body === "string" ? init.body : "",
       });
-      const data = String(input).includes("graphql")
-        ? { data: { restart: { id: "a1" } } }
-        : { releaseId: "r1" };
+      const data = String(input).includes("graphql") ? { data: { scale: { id: "a1" } } } : { buildId: "r1" };
       return new Response(JSON.stringify(data), { headers: { "content-type": "application/json" } });
     }) as typeof fetch;
     const factory = createServer(catalog, resolveConfig(catalog.doc.env, {}), {
@@ -267,13 +265,13 @@ describe("naming.arguments", () => {
       arguments: { app_id: "a1", dry_run: true, x_request_id: "req-7", display_name: "v2", sha: "abc" },
     });
     expect(release.isError).toBeFalsy();
-    expect(seen[0]!.url).toBe("https://apps.example.com/v1/apps/a1/releases?dryRun=true");
+    expect(seen[0]!.url).toBe("https://apps.example.com/v1/apps/a1/builds?dryRun=true");
     expect(seen[0]!.headers.get("x-request-id")).toBe("req-7");
     expect(JSON.parse(seen[0]!.body)).toEqual({ displayName: "v2", commitSha: "abc" });
-    await client.callTool({ name: "n_restart", arguments: { stack_id: "s1", app_ids: ["a1"] } });
+    await client.callTool({ name: "n_scale", arguments: { stack_id: "s1", app_ids: ["a1"] } });
     expect(JSON.parse(seen[1]!.body).variables).toEqual({ stackId: "s1", appIds: ["a1"] });
     // The API's own names are not arguments: the schema refuses them.
-    const old = await client.callTool({ name: "n_restart", arguments: { stackId: "s1" } });
+    const old = await client.callTool({ name: "n_scale", arguments: { stackId: "s1" } });
     expect(old.isError).toBe(true);
     expect(seen).toHaveLength(2);
     await client.close();
