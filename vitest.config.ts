@@ -32,6 +32,7 @@ const SPAWNING = [
 
 export default defineConfig({
   test: {
+    globalSetup: ["test/setup/build.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

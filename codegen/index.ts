@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { packageVersion } from "../src/load/package.js";
 import { bindCatalog } from "./bind/catalog.js";
 import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
@@ -33,9 +34,7 @@ import { cutUnguardedCycles } from "./plan/unguarded.js";
 import { BARE_SOURCE, synthesizeManifest, virtualManifestDoc } from "./synthesize.js";
 import { jsonFile, sha256 } from "./util.js";
 
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
-).version;
+export const VERSION: string = packageVersion();
 
 export type CatalogJob =
   /** `specs/<catalog>/tools.yaml` */

@@ -1,5 +1,7 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { Project, ts } from "ts-morph";
+import { PACKAGE_ROOT } from "../src/load/package.js";
 import type { GeneratedCatalog } from "./index.js";
 
 export interface VerifyProblem {
@@ -8,9 +10,15 @@ export interface VerifyProblem {
   message: string;
 }
 
+/** The contract this toolwright generates against: its TypeScript source, or the declarations of a build. */
+function contractTypes(): string {
+  const source = join(PACKAGE_ROOT, "src/catalog.ts");
+  return existsSync(source) ? source : join(PACKAGE_ROOT, "dist/catalog.d.ts");
+}
+
 /**
- * Type-checks generated catalogs in memory, as if they were written at their target folders (so `zod` and
- * `toolwright/catalog` resolve from the project). Nothing touches the disk.
+ * Type-checks generated catalogs in memory, as if they were written at their target folders (so `zod` resolves
+ * from the project; `toolwright/catalog` is this toolwright's own contract). Nothing touches the disk.
  */
 export function verifyCatalogs(root: string, catalogs: GeneratedCatalog[]): VerifyProblem[] {
   const project = new Project({
@@ -24,6 +32,7 @@ export function verifyCatalogs(root: string, catalogs: GeneratedCatalog[]): Veri
       noEmit: true,
       types: ["node"],
       verbatimModuleSyntax: true,
+      paths: { "toolwright/catalog": [contractTypes()] },
     },
     skipAddingFilesFromTsConfig: true,
   });

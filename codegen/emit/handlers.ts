@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BuildFailure, Message, Metafile, Plugin } from "esbuild";
+import * as contract from "../../src/catalog.js";
 import type { HandlerRef } from "../bind/handler-tool.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
@@ -23,19 +21,16 @@ export interface CompiledHandlers {
   inputs: string[];
 }
 
-/** The contract module (`toolwright/catalog`) of this toolwright: TypeScript sources, or a compiled build. */
-function contractModule(): { file: string; loader: "ts" | "js" } {
-  for (const loader of ["ts", "js"] as const) {
-    const file = fileURLToPath(new URL(`../../src/catalog.${loader}`, import.meta.url));
-    if (existsSync(file)) return { file, loader };
-  }
-  throw new Error("toolwright's src/catalog module is missing from this installation");
+/**
+ * `toolwright/catalog` is compiled in as its values (a few constants; the rest is types), so a compiled handler
+ * never has to resolve toolwright, and the output is the same wherever and however toolwright is installed.
+ */
+function contractSource(): string {
+  return Object.entries(contract)
+    .map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`)
+    .join("\n");
 }
 
-/**
- * `toolwright/catalog` is compiled in (its values are a few constants), so a compiled handler never has to
- * resolve toolwright, and the output names it by its specifier rather than by where toolwright is installed.
- */
 const inlineContract: Plugin = {
   name: "toolwright-contract",
   setup(build) {
@@ -43,10 +38,10 @@ const inlineContract: Plugin = {
       path: "toolwright/catalog",
       namespace: "toolwright",
     }));
-    build.onLoad({ filter: /.*/, namespace: "toolwright" }, async () => {
-      const { file, loader } = contractModule();
-      return { contents: await readFile(file, "utf8"), loader };
-    });
+    build.onLoad({ filter: /.*/, namespace: "toolwright" }, () => ({
+      contents: contractSource(),
+      loader: "js",
+    }));
   },
 };
 

@@ -64,7 +64,35 @@ the server at start with a list of every problem (exit code 2); secret values ar
 
 ${optionsHelp()}`;
 
-const MORE = "Run `toolwright serve --help` for the options.\n";
+/** A catalog packed as its own package (`toolwright pack`): its bin serves this one folder. */
+export interface PackedCatalog {
+  /** The catalog folder inside the package. */
+  dir: string;
+  /** The bin's name, e.g. `scaivault-mcp`. */
+  program: string;
+}
+
+function packedUsage(program: string): string {
+  return `Usage: ${program} [options]
+
+Serves this MCP server over stdio (JSON-RPC on stdin/stdout, logs on stderr); the process exits when the client
+closes stdin. With --http it serves Streamable HTTP instead (a client key or OAuth authorization servers
+required). Configuration comes from the environment variables listed below; invalid or missing values stop the
+server at start with a list of every problem (exit code 2); secret values are never printed.
+
+${optionsHelp()}`;
+}
+
+/** How messages name the command, and which command shows the help. */
+function speaker(packed: PackedCatalog | undefined) {
+  return packed
+    ? { who: packed.program, help: () => `${packed.program} --help` }
+    : {
+        who: "toolwright serve",
+        help: (ref?: string) =>
+          ref === undefined ? "toolwright serve --help" : `toolwright serve ${ref} --help`,
+      };
+}
 
 function describeVar(v: EnvVar): string {
   const facts: string[] = [v.type];
@@ -98,41 +126,46 @@ export function catalogHelp(doc: CatalogDocument, dir: string): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function runServe(argv: string[]): Promise<number> {
+/** `toolwright serve <catalog>`, or, given `packed`, the bin of a packed catalog (no catalog argument). */
+export async function runServe(argv: string[], packed?: PackedCatalog): Promise<number> {
+  const { who, help: helpCommand } = speaker(packed);
+  const MORE = `Run \`${helpCommand()}\` for the options.\n`;
   let parsed: ParsedServeArgs;
   try {
     parsed = parseServeArgs(argv);
   } catch (error) {
     if (error instanceof ServeUsageError) {
-      process.stderr.write(`toolwright serve: ${error.message}\n${MORE}`);
+      process.stderr.write(`${who}: ${error.message}\n${MORE}`);
       return 2;
     }
     if (error instanceof ConfigError) {
-      process.stderr.write(`toolwright serve: invalid options:\n${problemList(error.problems)}\n`);
+      process.stderr.write(`${who}: invalid options:\n${problemList(error.problems)}\n`);
       return 2;
     }
     throw error;
   }
-  const { help, positionals: positional, options } = parsed;
+  const { help, positionals, options } = parsed;
+  const positional = packed ? [packed.dir, ...positionals] : positionals;
   if (positional.length > 1) {
-    process.stderr.write(`toolwright serve: expected one catalog, got ${positional.length}\n${MORE}`);
+    const what = packed ? "no catalog argument" : "one catalog";
+    process.stderr.write(`${who}: expected ${what}, got ${positionals.length}\n${MORE}`);
     return 2;
   }
   const ref = positional[0];
   if (help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(packed ? packedUsage(packed.program) : USAGE);
     if (ref === undefined) return 0;
     try {
       const dir = findCatalogDir(ref);
       process.stdout.write(`\n${catalogHelp(await readCatalogDocument(dir), dir)}`);
       return 0;
     } catch (error) {
-      process.stderr.write(`toolwright serve: ${(error as Error).message}\n`);
+      process.stderr.write(`${who}: ${(error as Error).message}\n`);
       return 1;
     }
   }
   if (ref === undefined) {
-    process.stderr.write(`toolwright serve: which catalog?\n\n${USAGE}`);
+    process.stderr.write(`${who}: which catalog?\n\n${USAGE}`);
     return 2;
   }
 
@@ -141,12 +174,12 @@ export async function runServe(argv: string[]): Promise<number> {
     catalog = await loadCatalog(ref);
   } catch (error) {
     const message = error instanceof CatalogLoadError ? error.message : describeError(error);
-    process.stderr.write(`toolwright serve: ${message}\n`);
+    process.stderr.write(`${who}: ${message}\n`);
     return 1;
   }
   const stores: StateStore[] = [];
   try {
-    return await serveLoaded(catalog, ref, options, stores);
+    return await serveLoaded(catalog, ref, options, stores, packed);
   } finally {
     // An open Redis connection would keep the process alive after the transport has finished.
     await Promise.all(stores.map((store) => store.close()));
@@ -180,7 +213,9 @@ async function serveLoaded(
   ref: string,
   options: ServeOptions,
   stores: StateStore[],
+  packed: PackedCatalog | undefined,
 ): Promise<number> {
+  const { who, help: helpCommand } = speaker(packed);
   let factory: ReturnType<typeof createServer>;
   let http: HttpSettings | undefined;
   try {
@@ -198,21 +233,21 @@ async function serveLoaded(
   } catch (error) {
     if (error instanceof HttpSettingsError) {
       process.stderr.write(
-        `toolwright serve: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n`,
+        `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n`,
       );
       return 2;
     }
     if (error instanceof StateSpecError || error instanceof SqliteOpenError) {
-      process.stderr.write(`toolwright serve: ${error.message}\n`);
+      process.stderr.write(`${who}: ${error.message}\n`);
       return 2;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(
-        `toolwright serve: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList(error.problems)}\nRun \`toolwright serve ${ref} --help\` to see every variable.\n`,
+        `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList(error.problems)}\nRun \`${helpCommand(ref)}\` to see every variable.\n`,
       );
       return 2;
     }
-    process.stderr.write(`toolwright serve: ${describeError(error)}\n`);
+    process.stderr.write(`${who}: ${describeError(error)}\n`);
     return 1;
   }
   if (http) {
@@ -228,7 +263,7 @@ async function serveLoaded(
     } catch (error) {
       // e.g. EADDRINUSE: say which address, since it is ours and not a secret.
       process.stderr.write(
-        `toolwright serve: cannot listen on ${http.host}:${http.port}: ${(error as Error).message}\n`,
+        `${who}: cannot listen on ${http.host}:${http.port}: ${(error as Error).message}\n`,
       );
       return 1;
     }

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { CatalogDocument, CatalogModule, GeneratedModule } from "../catalog.js";
 import { checkCatalog, checkDocumentShape } from "./check.js";
+import { PACKAGE_ROOT } from "./package.js";
 import { borrowPackagesFor } from "./resolve-hooks.js";
 
 /**
@@ -27,16 +28,7 @@ export class CatalogLoadError extends Error {
   }
 }
 
-/** The nearest folder holding a package.json at or above `dir`. */
-export function packageRootOf(dir: string): string {
-  for (let at = dir; ; at = dirname(at)) {
-    if (existsSync(join(at, "package.json"))) return at;
-    if (dirname(at) === at) throw new Error(`no package.json above ${dir}`);
-  }
-}
-
-/** toolwright's own folder (the one holding package.json), from sources or from a compiled build. */
-export const PACKAGE_ROOT = packageRootOf(fileURLToPath(new URL(".", import.meta.url)));
+export { PACKAGE_ROOT };
 
 function looksLikePath(ref: string): boolean {
   return isAbsolute(ref) || ref.startsWith(".") || ref.includes("/") || ref.includes("\\");

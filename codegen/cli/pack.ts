@@ -1,0 +1,252 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import semver from "semver";
+import validateName from "validate-npm-package-name";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
+import { VERSION } from "../index.js";
+import { compareStrings, jsonFile } from "../util.js";
+import { usageError } from "./jobs.js";
+import { packageReadme } from "./pack-readme.js";
+
+/**
+ * `toolwright pack <catalog>`: one generated catalog as an npm package a host runs directly
+ * (`npx -y scaivault-mcp`). The package holds the catalog's runtime files, a bin that serves them, and
+ * dependencies on the toolwright runtime alone (toolwright-runtime: no generator, no TypeScript) plus the packages
+ * its compiled handlers import.
+ */
+
+const HELP = `Usage: toolwright pack <catalog> [options]
+
+Makes an npm package of a generated catalog: a bin that serves it over stdio (or HTTP), the catalog's
+compiled files, and dependencies on the toolwright runtime only (toolwright-runtime) plus the packages its
+handlers import, at the versions installed where the catalog is. Name and version come from the manifest's
+server: (name "<server.name>-mcp", version server.version). Then \`npm pack <out>\` makes a tarball and
+\`npm publish <out>\` publishes it; hosts run it with "command": "npx", "args": ["-y", "<name>"].
+
+<catalog> is a generated catalog folder (e.g. ./generated/scaivault).
+
+Options:
+  --out DIR        the package folder to write (default: ./<bin>); replaced if toolwright packed it before
+  --name NAME      package name (default: <server.name>-mcp)
+  --bin NAME       the command it installs (default: the package name without its scope)
+  --version VER    package version (default: the manifest's server.version)
+  --license SPDX   license field (default: UNLICENSED)
+  -h, --help       this help
+`;
+
+interface PackOptions {
+  name: string;
+  bin: string;
+  version: string;
+  license: string;
+}
+
+/** Marks a folder toolwright pack wrote, so `--out` may replace it and nothing else. */
+const MARKER = "toolwrightPack";
+
+function defaultName(doc: CatalogDocument): string {
+  const base = doc.server.name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+  return /-?mcp$/.test(base) ? base : `${base}-mcp`;
+}
+
+function packOptions(doc: CatalogDocument, values: Record<string, string | undefined>): PackOptions | string {
+  const name = values.name ?? defaultName(doc);
+  const valid = validateName(name);
+  if (!valid.validForNewPackages) {
+    return `package name ${JSON.stringify(name)} is not valid: ${[...(valid.errors ?? []), ...(valid.warnings ?? [])].join("; ")}`;
+  }
+  const bin = values.bin ?? name.replace(/^@[^/]+\//, "");
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(bin))
+    return `--bin ${JSON.stringify(bin)} must be lower-case letters, digits, ., _ and -`;
+  const version = values.version ?? doc.server.version;
+  if (!semver.valid(version)) {
+    return `version ${JSON.stringify(version)} is not a semantic version (set server.version in the manifest, or pass --version)`;
+  }
+  return { name, bin, version, license: values.license ?? "UNLICENSED" };
+}
+
+/** The packages the compiled handlers import (`yaml`, `@scope/x`), from handlers.gen.mjs. */
+async function handlerPackages(dir: string): Promise<string[]> {
+  const file = join(dir, "handlers.gen.mjs");
+  if (!existsSync(file)) return [];
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    logLevel: "silent",
+  });
+  const names = new Set<string>();
+  for (const input of Object.values(result.metafile.inputs)) {
+    for (const imported of input.imports) {
+      if (!imported.external || imported.path.startsWith("node:")) continue;
+      const parts = imported.path.split("/");
+      names.add(imported.path.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string));
+    }
+  }
+  return [...names].sort(compareStrings);
+}
+
+/** A package's installed version, found from `dir` the way Node resolves a bare import. */
+function installedVersion(name: string, dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    const file = join(at, "node_modules", name, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+function dependencies(packages: string[], dir: string): Record<string, string> | string {
+  const deps: Record<string, string> = { "toolwright-runtime": `^${VERSION}` };
+  const missing: string[] = [];
+  for (const name of packages) {
+    const version = installedVersion(name, dir);
+    if (version === undefined) missing.push(name);
+    else deps[name] = `^${version}`;
+  }
+  if (missing.length > 0) {
+    return `the catalog's handlers import ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not installed where the catalog is (${dir}); install ${missing.length === 1 ? "it" : "them"} there first`;
+  }
+  return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => compareStrings(a, b)));
+}
+
+/** Whether `inner` is `outer` or inside it. */
+function within(inner: string, outer: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === "" || !(rel.startsWith("..") || resolve(rel) === rel);
+}
+
+/** Why `out` must not be replaced, or undefined when it may (new, empty, or packed by toolwright before). */
+function refuseOut(out: string, cwd: string, catalogDir: string): string | undefined {
+  if (within(cwd, out)) return `${out} is the working folder or contains it`;
+  if (within(catalogDir, out)) return `${out} is the catalog folder or contains it`;
+  if (!existsSync(out) || readdirSync(out).length === 0) return undefined;
+  try {
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as Record<string, unknown>;
+    if (pkg[MARKER] !== undefined) return undefined;
+  } catch {
+    // Missing or unreadable: not ours.
+  }
+  return `${out} is not empty and is not a package toolwright pack wrote, so it is not replaced`;
+}
+
+/** The catalog's files the runtime reads: the document, the generated JavaScript, assets, and CATALOG.md. */
+function catalogFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f === "catalog.json" || f === "CATALOG.md" || f === "assets" || f.endsWith(".gen.mjs"))
+    .sort(compareStrings);
+}
+
+function binScript(opts: PackOptions, doc: CatalogDocument): string {
+  return `#!/usr/bin/env node
+// Generated by toolwright ${VERSION} pack from catalog ${JSON.stringify(doc.catalog)
+    .slice(1, -1)
+    .replace(/[^\x20-\x7e]/g, "?")}: serves ../catalog/.
+import { runPackedCatalog } from "toolwright-runtime";
+
+await runPackedCatalog(new URL("../catalog/", import.meta.url), ${JSON.stringify(opts.bin)});
+`;
+}
+
+function packageJson(opts: PackOptions, doc: CatalogDocument, deps: Record<string, string>): string {
+  const description = doc.server.title
+    ? `${doc.server.title} MCP server (${doc.catalog} catalog, generated by toolwright)`
+    : `MCP server for the ${doc.catalog} catalog, generated by toolwright`;
+  return jsonFile({
+    name: opts.name,
+    version: opts.version,
+    description,
+    license: opts.license,
+    keywords: ["mcp", "mcp-server", "modelcontextprotocol"],
+    type: "module",
+    bin: { [opts.bin]: `bin/${opts.bin}.mjs` },
+    files: ["bin/", "catalog/"],
+    engines: { node: "^22.15.0 || >=24.0.0" },
+    dependencies: deps,
+    [MARKER]: { catalog: doc.catalog, inputHash: doc.inputHash, toolwright: VERSION },
+  });
+}
+
+function writePackage(
+  out: string,
+  dir: string,
+  doc: CatalogDocument,
+  opts: PackOptions,
+  deps: Record<string, string>,
+) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, "bin"), { recursive: true });
+  for (const file of catalogFiles(dir))
+    cpSync(join(dir, file), join(out, "catalog", file), { recursive: true });
+  writeFileSync(join(out, "bin", `${opts.bin}.mjs`), binScript(opts, doc), { mode: 0o755 });
+  writeFileSync(join(out, "package.json"), packageJson(opts, doc, deps));
+  writeFileSync(join(out, "README.md"), packageReadme(doc, opts));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        name: { type: "string" },
+        bin: { type: "string" },
+        version: { type: "string" },
+        license: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  const values = parsed.values as Record<string, string | undefined> & { help?: boolean };
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) return usageError("pack takes one catalog folder");
+  return pack(parsed.positionals[0] as string, values);
+}
+
+async function pack(ref: string, values: Record<string, string | undefined>): Promise<number> {
+  let dir: string;
+  let doc: CatalogDocument;
+  try {
+    dir = findCatalogDir(ref);
+    doc = await readCatalogDocument(dir);
+  } catch (error) {
+    if (!(error instanceof CatalogLoadError)) throw error;
+    process.stderr.write(`toolwright pack: ${error.message}\n`);
+    return 1;
+  }
+  const opts = packOptions(doc, values);
+  if (typeof opts === "string") return usageError(opts);
+  const deps = dependencies(await handlerPackages(dir), dir);
+  if (typeof deps === "string") {
+    process.stderr.write(`toolwright pack: ${deps}\n`);
+    return 1;
+  }
+  const out = resolve(values.out ?? opts.bin);
+  const refused = refuseOut(out, process.cwd(), dir);
+  if (refused) {
+    process.stderr.write(`toolwright pack: ${refused}; nothing was written\n`);
+    return 1;
+  }
+  writePackage(out, dir, doc, opts, deps);
+  const rel = relative(process.cwd(), out);
+  const shown = rel.startsWith("..") ? out : rel;
+  process.stdout.write(
+    `packed ${opts.name}@${opts.version} (bin ${opts.bin}) into ${shown}/\n` +
+      `  npm pack ${shown}      makes a tarball; npm publish ${shown} publishes it\n` +
+      `  hosts run it as: "command": "npx", "args": ["-y", "${opts.name}"]\n`,
+  );
+  return 0;
+}

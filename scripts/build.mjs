@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// `npm run build` (also run by `npm install` in a clone, as `prepare`): compiles toolwright for running with
+// plain `node`, no loader.
+//   dist/            the toolwright package: dist/toolwright.js (the bin; `serve` and the generator verbs load
+//                    as chunks on demand), dist/catalog.js + catalog.d.ts (`toolwright/catalog`), the templates
+//   build/runtime/   the toolwright-runtime package (the runtime alone, what `toolwright pack` packages depend
+//                    on), with a package.json whose dependencies are exactly the packages the runtime imports
+// esbuild bundles our TypeScript (packages stay imports); tsc writes the declarations. docs/choices.md says why.
+//   node scripts/build.mjs            everything
+//   node scripts/build.mjs --js-only  dist/ without declarations (what tests and bin/toolwright.mjs run)
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+const jsOnly = process.argv.includes("--js-only");
+
+const COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node22",
+  packages: "external",
+  chunkNames: "chunks/[name]-[hash]",
+  metafile: true,
+  legalComments: "inline",
+  charset: "utf8",
+  logLevel: "warning",
+};
+
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+function packageName(specifier) {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
+}
+
+/** Every package the build's output imports, each with the range package.json gives it. */
+function importedPackages(metafile, what) {
+  const names = new Set();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (imported.external && !imported.path.startsWith("node:")) names.add(packageName(imported.path));
+    }
+  }
+  const deps = {};
+  for (const name of [...names].sort()) {
+    const range = pkg.dependencies?.[name];
+    if (!range) throw new Error(`${what} imports ${name}, which is not in package.json's dependencies`);
+    deps[name] = range;
+  }
+  return deps;
+}
+
+/** Declarations of the contract (`toolwright/catalog`), from tsc. */
+async function contractDeclarations() {
+  const ts = (await import("typescript")).default;
+  const options = {
+    declaration: true,
+    emitDeclarationOnly: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    skipLibCheck: true,
+    types: [],
+  };
+  const program = ts.createProgram([join(ROOT, "src/catalog.ts")], options);
+  let text;
+  const result = program.emit(undefined, (file, data) => {
+    if (file.endsWith("catalog.d.ts")) text = data;
+  });
+  const problems = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
+  if (problems.length > 0 || text === undefined) {
+    const lines = problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    throw new Error(`declarations of src/catalog.ts:\n${lines.join("\n")}`);
+  }
+  return text;
+}
+
+/** Builds into a fresh folder beside `target`, then swaps it in, so a reader never sees half a build. */
+async function replaceFolder(target, fill) {
+  const tmp = `${target}.tmp-${process.pid}`;
+  const old = `${target}.old-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  await fill(tmp);
+  mkdirSync(dirname(target), { recursive: true });
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(tmp, target);
+  rmSync(old, { recursive: true, force: true });
+}
+
+async function buildToolwright(out, declarations) {
+  const result = await build({
+    ...COMMON,
+    entryPoints: { toolwright: "bin/cli.ts", catalog: "src/catalog.ts" },
+    outdir: out,
+  });
+  const bin = join(out, "toolwright.js");
+  writeFileSync(bin, `#!/usr/bin/env node\n${readFileSync(bin, "utf8")}`);
+  chmodSync(bin, 0o755);
+  // The generator reads its templates next to the chunk that holds it.
+  cpSync(join(ROOT, "codegen/emit/templates"), join(out, "chunks/templates"), { recursive: true });
+  if (declarations) writeFileSync(join(out, "catalog.d.ts"), declarations);
+  importedPackages(result.metafile, "toolwright");
+}
+
+const RUNTIME_README = `# toolwright-runtime
+
+The [toolwright](https://www.npmjs.com/package/toolwright) runtime on its own: it serves a catalog that
+\`toolwright generate\` compiled, with the policy middleware, over stdio or Streamable HTTP. Packages made by
+\`toolwright pack\` depend on it (and on nothing of the generator); you do not install it yourself.
+`;
+
+async function buildRuntime(out, declarations) {
+  const result = await build({
+    ...COMMON,
+    entryPoints: { index: "src/cli/packed.ts", catalog: "src/catalog.ts" },
+    outdir: join(out, "dist"),
+  });
+  if (declarations) writeFileSync(join(out, "dist/catalog.d.ts"), declarations);
+  const manifest = {
+    name: "toolwright-runtime",
+    version: pkg.version,
+    description:
+      "The toolwright runtime alone: serves a generated MCP catalog (what `toolwright pack` packages depend on).",
+    license: pkg.license,
+    type: "module",
+    engines: pkg.engines,
+    exports: {
+      ".": "./dist/index.js",
+      "./catalog": { types: "./dist/catalog.d.ts", default: "./dist/catalog.js" },
+      "./package.json": "./package.json",
+    },
+    files: ["dist/"],
+    dependencies: importedPackages(result.metafile, "the runtime"),
+  };
+  writeFileSync(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(out, "README.md"), RUNTIME_README);
+}
+
+const started = new Date();
+const declarations = jsOnly ? undefined : await contractDeclarations();
+await replaceFolder(join(ROOT, "dist"), (out) => buildToolwright(out, declarations));
+if (!jsOnly) await replaceFolder(join(ROOT, "build/runtime"), (out) => buildRuntime(out, declarations));
+// bin/toolwright.mjs runs dist/ only while no source is newer than the build's start.
+const stamp = join(ROOT, "dist/.built");
+writeFileSync(stamp, `${started.toISOString()}\n`);
+utimesSync(stamp, started, started);

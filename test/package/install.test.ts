@@ -1,0 +1,229 @@
+import { execFile } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { textJson } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * toolwright as a user gets it: `npm pack` (which builds), installed from the tarball into an empty folder outside
+ * the repository (dependencies from the registry, through the machine's shared npm cache), used there with `npx`;
+ * then a reference catalog packed with `toolwright pack`, installed with the toolwright-runtime tarball into
+ * another empty folder, and run as a host runs it.
+ */
+
+const run = promisify(execFile);
+const NPM = "npm";
+/** No audit or funding chatter; the cache is the machine's own, so a warm cache makes this fast. */
+const QUIET = ["--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"];
+
+let work: string;
+let upstream: RecordingServer;
+const tarballs: { toolwright: string; runtime: string } = { toolwright: "", runtime: "" };
+/** The paths each tarball holds. */
+const packed: { toolwright: string[]; runtime: string[] } = { toolwright: [], runtime: [] };
+
+async function npm(args: string[], cwd: string) {
+  return run(NPM, args, {
+    cwd,
+    env: { ...process.env, npm_config_update_notifier: "false" },
+    maxBuffer: 64 << 20,
+  });
+}
+
+async function npmPack(dir: string, dest: string): Promise<{ file: string; files: string[]; pkg: any }> {
+  const { stdout } = await npm(["pack", dir, "--json", "--pack-destination", dest, "--loglevel=error"], ROOT);
+  const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  if (!info) throw new Error(`npm pack ${dir} said nothing`);
+  return { file: join(dest, info.filename), files: info.files.map((f) => f.path), pkg: info };
+}
+
+/** An empty project folder outside the repository with the given tarballs installed. */
+async function installInto(name: string, files: string[]): Promise<string> {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `try-${name}`, private: true })}\n`);
+  await npm(["install", ...QUIET, ...files], dir);
+  return dir;
+}
+
+async function npx(dir: string, args: string[]) {
+  return run("npx", ["--no-install", ...args], { cwd: dir, env: { ...process.env, HOME: dir } });
+}
+
+/** A host's stdio connection to `npx <args>` in `dir`, with only the env given (and PATH, HOME). */
+async function connect(dir: string, args: string[], env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command: "npx",
+    args: ["--no-install", ...args],
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", HOME: dir, ...env },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const client = new Client({ name: "package-test", version: "1.0.0" });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "tw-package-"));
+  upstream = await startRecordingServer((req, res) => {
+    if (req.method === "POST" && req.path === "/pets")
+      return sendJson(res, 200, JSON.parse(req.body.toString()));
+  });
+  // The runtime package is built by the same `prepare` build `npm pack` runs for toolwright.
+  const toolwright = await npmPack(ROOT, work);
+  const runtime = await npmPack(join(ROOT, "build/runtime"), work);
+  tarballs.toolwright = toolwright.file;
+  tarballs.runtime = runtime.file;
+  packed.toolwright = toolwright.files;
+  packed.runtime = runtime.files;
+}, 300_000);
+
+afterAll(async () => {
+  await upstream?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed tarballs", () => {
+  it("toolwright ships compiled code, declarations and the reference catalogs' runtime files, and no sources", () => {
+    const files = packed.toolwright;
+    expect(files).toContain("dist/toolwright.js");
+    expect(files).toContain("dist/catalog.js");
+    expect(files).toContain("dist/catalog.d.ts");
+    expect(files).toContain("generated/scaivault/catalog.gen.mjs");
+    expect(files).toContain("generated/scaly/handlers.gen.mjs");
+    expect(files.filter((f) => /\.(ts|mts|cts)$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
+    expect(files.filter((f) => /^(src|codegen|test|specs|bin|scripts)\//.test(f))).toEqual([]);
+  });
+
+  it("toolwright-runtime depends on the runtime's packages only, none of the generator's", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "build/runtime/package.json"), "utf8"));
+    const deps = Object.keys(pkg.dependencies);
+    expect(deps).toContain("@modelcontextprotocol/server");
+    expect(deps).toContain("zod");
+    for (const generatorOnly of [
+      "ts-morph",
+      "typescript",
+      "openapi-typescript",
+      "esbuild",
+      "graphql",
+      "tsx",
+    ]) {
+      expect(deps).not.toContain(generatorOnly);
+    }
+    expect(packed.runtime.filter((f) => !/^(dist\/|package\.json$|README\.md$)/.test(f))).toEqual([]);
+  });
+});
+
+describe("installed, not cloned", () => {
+  let project: string;
+  beforeAll(async () => {
+    project = await installInto("user", [tarballs.toolwright]);
+    copyFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), join(project, "openapi.json"));
+  }, 300_000);
+
+  it("nothing compiles at run time: no tsx installed, the bin is the compiled dist/toolwright.js", () => {
+    expect(existsSync(join(project, "node_modules/tsx"))).toBe(false);
+    const pkg = JSON.parse(readFileSync(join(project, "node_modules/toolwright/package.json"), "utf8"));
+    expect(pkg.bin).toEqual({ toolwright: "dist/toolwright.js" });
+  });
+
+  it("npx toolwright --version, generate, audit, and serve with a real client against a local upstream", async () => {
+    const version = await npx(project, ["toolwright", "--version"]);
+    expect(version.stdout.trim()).toBe(
+      `toolwright ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}`,
+    );
+
+    const gen = await npx(project, ["toolwright", "generate", "--openapi", "openapi.json", "--out", "gen"]);
+    expect(gen.stdout).toMatch(/2 tools \(1 read, 1 write, 0 destructive\)/);
+    expect(existsSync(join(project, "gen/catalog.gen.mjs"))).toBe(true);
+
+    const audit = await npx(project, ["toolwright", "audit", "./gen"]);
+    expect(audit.stdout).toMatch(/^Catalog openapi /);
+    expect(audit.stdout).toContain("POST /pets");
+
+    const { client } = await connect(project, ["toolwright", "serve", "./gen"], {
+      OPENAPI_BASE_URL: upstream.url,
+    });
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(["add_pet", "list_pets"]);
+      upstream.received.length = 0;
+      const result = await client.callTool({ name: "add_pet", arguments: { petType: "dog", name: "Rex" } });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      expect(textJson(result)).toMatchObject({ petType: "dog", name: "Rex" });
+      expect(upstream.received).toHaveLength(1);
+      const [received] = upstream.received;
+      expect(received?.method).toBe("POST");
+      expect(received?.path).toBe("/pets");
+      expect(JSON.parse(received?.body.toString() ?? "")).toEqual({ petType: "dog", name: "Rex" });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a reference catalog packed with toolwright pack runs with npx <bin> from an empty folder", async () => {
+    const out = join(work, "scaly-package");
+    const packedMsg = await npx(project, ["toolwright", "pack", join(ROOT, "generated/scaly"), "--out", out]);
+    expect(packedMsg.stdout).toContain('"command": "npx", "args": ["-y", "scaly-mcp"]');
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
+    expect(pkg.name).toBe("scaly-mcp");
+    expect(pkg.version).toBe("0.1.47");
+    expect(pkg.bin).toEqual({ "scaly-mcp": "bin/scaly-mcp.mjs" });
+    // The runtime alone, plus what the compiled handlers import; nothing of the generator.
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([
+      "ajv",
+      "ajv-formats",
+      "toolwright-runtime",
+      "yaml",
+    ]);
+    const tarball = await npmPack(out, work);
+    expect(tarball.files.filter((f) => f.endsWith(".ts"))).toEqual([]);
+
+    const host = await installInto("host", [tarball.file, tarballs.runtime]);
+    expect(existsSync(join(host, "node_modules/toolwright"))).toBe(false);
+    expect(existsSync(join(host, "node_modules/typescript"))).toBe(false);
+
+    const help = await npx(host, ["scaly-mcp", "--help"]);
+    expect(help.stdout).toMatch(/^Usage: scaly-mcp \[options\]/);
+    expect(help.stdout).toMatch(/SCALY_API_KEY\n\s+.*\n\s+\[string; required; secret\]/);
+
+    const token = `x.${Buffer.from(JSON.stringify({ exp: 4102444800 })).toString("base64url")}.y`;
+    const { client } = await connect(host, ["scaly-mcp"], { SCALY_API_KEY: "k", SCALY_OIDC_TOKEN: token });
+    try {
+      const { tools } = await client.listTools();
+      const doc = JSON.parse(readFileSync(join(ROOT, "generated/scaly/catalog.json"), "utf8")) as {
+        tools: { name: string; aliases: string[]; internal?: boolean }[];
+      };
+      const listed = doc.tools.filter((t) => !t.internal).flatMap((t) => [t.name, ...t.aliases]);
+      expect(tools.map((t) => t.name).sort()).toEqual(listed.sort());
+      // A compiled hand-written handler, loaded with its package imports from the installed package.
+      const status = await client.callTool({ name: "scaly_auth_status", arguments: {} });
+      expect(status.isError, JSON.stringify(status)).toBeFalsy();
+      expect(JSON.stringify(status.structuredContent)).toMatch(/"present":true/);
+    } finally {
+      await client.close();
+    }
+  });
+});
