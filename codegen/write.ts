@@ -1,10 +1,12 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -54,8 +56,9 @@ export function isClean(d: CatalogDiff): boolean {
 
 /**
  * Why `writeCatalog` must not replace `cat.dir`, or undefined when it may. A catalog folder is replaced
- * whole, so only a folder toolwright owns qualifies: new, empty, or holding a catalog.json it generated.
- * `--out .` or `--out ~/project` must fail, not wipe the project.
+ * whole, so only a folder toolwright owns qualifies: new, empty, or a catalog it generated (`ownedCatalog`).
+ * `--out .`, `--out ~/project` or a folder that merely holds a catalog.json naming toolwright must fail, not
+ * be wiped.
  */
 export function refuseTarget(root: string, cat: GeneratedCatalog): string | undefined {
   const target = resolve(root, cat.dir);
@@ -63,17 +66,110 @@ export function refuseTarget(root: string, cat: GeneratedCatalog): string | unde
   if (rel === "" || !rel.startsWith("..")) {
     return `${cat.dir} is the working folder or contains it`;
   }
-  if (!existsSync(target)) return undefined;
-  if (!statSync(target).isDirectory()) return `${cat.dir} exists and is not a folder`;
-  if (readdirSync(target).length === 0) return undefined;
-  const marker = join(target, "catalog.json");
+  let stat: Stats;
   try {
-    const doc = JSON.parse(readFileSync(marker, "utf8")) as { generator?: { name?: unknown } };
-    if (doc.generator?.name === "toolwright") return undefined;
+    stat = lstatSync(target);
   } catch {
-    // Missing or unreadable: not ours.
+    return undefined;
   }
-  return `${cat.dir} is not empty and holds no toolwright catalog.json, so it is not a catalog folder toolwright may replace`;
+  if (stat.isSymbolicLink()) return `${cat.dir} is a symbolic link`;
+  if (!stat.isDirectory()) return `${cat.dir} exists and is not a folder`;
+  if (readdirSync(target).length === 0) return undefined;
+  const why = notOwned(target);
+  return why === undefined ? undefined : `${cat.dir} is not a catalog folder toolwright may replace: ${why}`;
+}
+
+/** Top-level files toolwright writes into a catalog folder (besides `catalog.json` and assets). */
+const GENERATED_FILE = /^(CATALOG\.md|[A-Za-z0-9][A-Za-z0-9_.-]*\.gen\.(ts|mjs))$/;
+const INPUT_HASH = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Why the non-empty folder `dir` is not a catalog toolwright generated, or undefined when it is one: its
+ * catalog.json has a catalog's shape, every file in it is one toolwright writes (regular files only: no links,
+ * no hidden files, nothing toolwright would not have written, such as `.git` or sources), every asset is one
+ * catalog.json names, and every generated module carries catalog.json's input hash.
+ */
+function notOwned(dir: string): string | undefined {
+  let doc: Record<string, unknown>;
+  try {
+    const stat = lstatSync(join(dir, "catalog.json"));
+    if (!stat.isFile()) return "its catalog.json is not a regular file";
+    doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as Record<string, unknown>;
+  } catch {
+    return "it holds no readable catalog.json";
+  }
+  const hash = catalogHash(doc);
+  if (hash === undefined) return "its catalog.json is not one toolwright generated";
+  const assets = assetMatchers(doc);
+  for (const entry of walk(dir)) {
+    if (entry.kind !== "file") return `${entry.path} is ${entry.kind}`;
+    const path = entry.path;
+    if (path === "catalog.json") continue;
+    if (path.startsWith("assets/")) {
+      if (!assets.some((m) => m(path))) return `${path} is not an asset its catalog.json names`;
+      continue;
+    }
+    if (!GENERATED_FILE.test(path)) return `${path} is not a file toolwright writes`;
+    if (path.endsWith(".md")) continue;
+    const head = readFileSync(join(dir, path), "utf8").slice(0, 600);
+    if (!head.includes(`// Input hash: ${hash}`))
+      return `${path} is not from the same generation as catalog.json`;
+  }
+  return undefined;
+}
+
+function catalogHash(doc: Record<string, unknown>): string | undefined {
+  const generator = doc.generator as { name?: unknown; version?: unknown } | undefined;
+  const shaped =
+    typeof doc.format === "number" &&
+    generator?.name === "toolwright" &&
+    typeof generator.version === "string" &&
+    typeof doc.catalog === "string" &&
+    typeof doc.server === "object" &&
+    doc.server !== null &&
+    Array.isArray(doc.tools) &&
+    typeof doc.inputHash === "string" &&
+    INPUT_HASH.test(doc.inputHash);
+  return shaped ? (doc.inputHash as string) : undefined;
+}
+
+/** Matchers for the asset paths a catalog.json names (`assets/...`; `{var}` in a template's pattern is one segment). */
+function assetMatchers(doc: unknown): ((path: string) => boolean)[] {
+  const out: ((path: string) => boolean)[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") {
+      if (!value.startsWith("assets/") || value.includes("..")) return;
+      if (!value.includes("{")) out.push((path) => path === value);
+      else {
+        const parts = value.split(/\{[^}/]*\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+        const pattern = new RegExp(`^${parts.join("[^/]+")}$`);
+        out.push((path) => pattern.test(path));
+      }
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") Object.values(value).forEach(visit);
+  };
+  visit(doc);
+  return out;
+}
+
+interface Entry {
+  path: string;
+  kind: "file" | "a symbolic link" | "a hidden file" | "not a regular file";
+}
+
+/** Every entry under `dir` (files, and whatever is not a folder), by lstat: links are reported, never followed. */
+function walk(dir: string, base = dir): Entry[] {
+  const out: Entry[] = [];
+  for (const name of readdirSync(dir).sort(compareStrings)) {
+    const abs = join(dir, name);
+    const path = relative(base, abs).split("\\").join("/");
+    const stat = lstatSync(abs);
+    if (name.startsWith(".")) out.push({ path, kind: "a hidden file" });
+    else if (stat.isSymbolicLink()) out.push({ path, kind: "a symbolic link" });
+    else if (stat.isDirectory()) out.push(...walk(abs, base));
+    else out.push({ path, kind: stat.isFile() ? "file" : "not a regular file" });
+  }
+  return out;
 }
 
 /**
@@ -81,6 +177,8 @@ export function refuseTarget(root: string, cat: GeneratedCatalog): string | unde
  * crash mid-write never leaves a half-updated catalog.
  */
 export function writeCatalog(root: string, cat: GeneratedCatalog): void {
+  const refused = refuseTarget(root, cat);
+  if (refused) throw new Error(`will not write catalog "${cat.name}": ${refused}`);
   const target = resolve(root, cat.dir);
   const tmp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;

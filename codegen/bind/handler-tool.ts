@@ -24,6 +24,10 @@ export interface HandlerRef {
   exportName: string;
 }
 
+/** An export name a manifest may give after `#`: an identifier (ASCII), never code. */
+const EXPORT_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /**
  * A tool whose work is hand-written (`handler: ./handlers/x.ts[#export]`): several calls combined, polling, local
  * files. Its arguments and result are JSON Schemas in the manifest; it runs inside the same policy chain.
@@ -35,7 +39,16 @@ export function bindHandlerTool(
   ctx: HandlerBindContext,
   handlers: HandlerRef[],
 ): ToolNode | undefined {
-  const [file, exportName = "default"] = (spec.handler as string).split("#") as [string, string?];
+  const [file, exportName = "default", ...extra] = (spec.handler as string).split("#") as [string, string?];
+  // Both reach generated code (an import specifier and an export name): refused unless plainly data.
+  if (extra.length > 0 || !EXPORT_NAME.test(exportName) || CONTROL.test(file)) {
+    ctx.diags.error(
+      "TW118",
+      `tool "${name}": handler must be a module path and optionally #exportName, a JavaScript identifier (got ${JSON.stringify(spec.handler)})`,
+      ctx.doc.ref(`#/tools/${name}/handler`),
+    );
+    return undefined;
+  }
   const abs = resolve(dirname(ctx.doc.abs), file);
   if (!existsSync(abs)) {
     ctx.diags.error(

@@ -45,7 +45,8 @@ const inlineContract: Plugin = {
   },
 };
 
-function exportRef(name: string): string {
+/** An export name as code: an identifier as is, anything else as a string literal (ES2022 module names). */
+export function exportRef(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
 }
 

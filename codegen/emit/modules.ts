@@ -3,6 +3,7 @@ import Handlebars from "handlebars";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "../ir/types.js";
 import type { SymbolPlan } from "../plan/symbols.js";
+import { exportRef } from "./handlers.js";
 import { propertyKey, ZodEmitter } from "./zod.js";
 
 function template(name: string): HandlebarsTemplateDelegate {
@@ -101,7 +102,7 @@ export interface HandlerImport {
 export function catalogModule(handlers: HandlerImport[], inputHash: string, header: string): string {
   catalogTemplate ??= template("catalog.gen.ts");
   const imports = handlers.map((h, i) => ({
-    name: h.exportName === "default" ? `handler${i}` : `{ ${h.exportName} as handler${i} }`,
+    name: h.exportName === "default" ? `handler${i}` : `{ ${exportRef(h.exportName)} as handler${i} }`,
     module: JSON.stringify(h.module),
   }));
   return catalogTemplate({

@@ -162,3 +162,43 @@ describe("spec and manifest text is data, never code", () => {
     expect(md).toContain("&lt;/script&gt;");
   });
 });
+
+describe("a handler reference is a path and an identifier, never code", () => {
+  // An ES module may export any string as a name, so a module can satisfy the bundler while its export name
+  // carries code: the name must be refused before it reaches any generated file.
+  const EVIL_NAME = 'x } from "./h.ts"; globalThis.__pwned = 6; import { y';
+  const MODULE = `const x = async () => ({ data: { ok: true } });\nexport { x as ${JSON.stringify(EVIL_NAME)}, x as y, x as $ok_1 };\n`;
+
+  function manifest(handler: string): string {
+    return `catalog: evilh
+tools:
+  evilh_do:
+    handler: ${JSON.stringify(handler)}
+    safety: read
+    description: Does a thing.
+    input: { type: object, properties: {} }
+`;
+  }
+
+  it.each([
+    ["an export name carrying code", `./h.ts#${EVIL_NAME}`],
+    ["an export name that is not an identifier", "./h.ts#not-an-identifier"],
+    ["two export names", "./h.ts#x#y"],
+    ["a path with a line break", "./h.ts\nglobalThis.__pwned = 7;#x"],
+  ])("%s is refused at the manifest's line (TW118), nothing generated", async (_label, handler) => {
+    const dir = writeTree("injection-handler", { "h.ts": MODULE, "tools.yaml": manifest(handler) });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"), `${dir.slice(ROOT.length + 1)}/out`);
+    expect(cat).toBeUndefined();
+    const refused = diags.items.filter((d) => d.code === "TW118" && d.severity === "error");
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.source).toMatchObject({ file: expect.stringMatching(/tools\.yaml$/), line: 4 });
+  });
+
+  it("identifier export names (with $ and _) generate and load", async () => {
+    const dir = writeTree("injection-handler-ok", { "h.ts": MODULE, "tools.yaml": manifest("./h.ts#$ok_1") });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"), `${dir.slice(ROOT.length + 1)}/out`);
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    expect(cat?.files.get("catalog.gen.ts")).toContain("import { $ok_1 as handler0 }");
+    expect(verifyCatalogs(ROOT, [cat!])).toEqual([]);
+  });
+});
