@@ -173,6 +173,15 @@ export const SERVE_OPTIONS = [
       "the file $XDG_STATE_HOME/toolwright/state.sqlite (~/.local/state/...), opened only for catalogs that need it",
     help: "Where spent confirmation tokens and rate-limit counters live: redis://[:password@]host:port[/db] (rediss:// for TLS) shared by every replica, sqlite:<file> on one machine, or memory (this process only). Put a URL with a password in the env, not on the command line.",
   },
+  {
+    key: "metrics",
+    flag: "--metrics",
+    env: "TOOLWRIGHT_METRICS",
+    type: "boolean",
+    group: "operations",
+    shownDefault: "on over HTTP (TOOLWRIGHT_METRICS=false turns it off); stdio serves no endpoints",
+    help: "Serve Prometheus metrics at /metrics next to /healthz and /readyz (no authentication: keep them off the public route). Traces are exported when OTEL_EXPORTER_OTLP_ENDPOINT is set.",
+  },
 ] as const satisfies readonly ServeOption[];
 
 type Row = (typeof SERVE_OPTIONS)[number];

@@ -17,6 +17,8 @@ import {
   type StateStore,
 } from "../state/index.js";
 import { describeError } from "../telemetry/log.js";
+import { enableProcessMetrics } from "../telemetry/metrics.js";
+import { startTracing } from "../telemetry/otel.js";
 import { serveOverHttp } from "../transports/http.js";
 import {
   type HttpOverrides,
@@ -178,11 +180,13 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     return 1;
   }
   const stores: StateStore[] = [];
+  const tracing = startTracing(catalog.doc.catalog);
   try {
     return await serveLoaded(catalog, ref, options, stores, packed);
   } finally {
     // An open Redis connection would keep the process alive after the transport has finished.
     await Promise.all(stores.map((store) => store.close()));
+    await tracing?.shutdown().catch(() => {});
   }
 }
 
@@ -253,8 +257,21 @@ async function serveLoaded(
   if (http) {
     const tools = clientTools(catalog.doc);
     try {
+      const metrics = options.metrics !== false;
+      if (metrics) enableProcessMetrics(catalog.doc.catalog);
+      const store = stores[0];
       await serveOverHttp(factory, http, {
         name: catalog.doc.server.title ?? catalog.doc.server.name,
+        metrics,
+        ...(store
+          ? {
+              state: () =>
+                store.ping().then(
+                  () => true,
+                  () => false,
+                ),
+            }
+          : {}),
         announce: (handle) =>
           process.stderr.write(
             `toolwright: serving ${catalog.doc.catalog} (${tools} tools) over Streamable HTTP at ${handle.url}\n`,

@@ -3,6 +3,7 @@ import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import { ValueError } from "../config/values.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions } from "./http.js";
+import { observedFetch } from "./observed-fetch.js";
 import {
   decodeBody,
   describeNetworkError,
@@ -141,7 +142,11 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       // follow it somewhere the configuration did not name.
       const post = () => {
         countUpstreamRequest(ctx);
-        return doFetch(target.toString(), { method: "POST", headers, body, redirect: "manual", signal });
+        const init = { method: "POST", headers, body, redirect: "manual" as const, signal };
+        return observedFetch(doFetch, target.toString(), init, {
+          source: source.id,
+          template: `${binding.operationType} ${binding.operationName}`,
+        });
       };
       const response = await sendWithRetries(post, {
         tool: ctx.tool,

@@ -4,6 +4,7 @@ import type { Config } from "../config/config.js";
 import { ValueError } from "../config/values.js";
 import { fetchAllowingBody } from "./body-on-get.js";
 import { ArgumentError } from "./errors.js";
+import { observedFetch } from "./observed-fetch.js";
 import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
 import {
   decodeBody,
@@ -105,7 +106,12 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
           signal,
         };
         if (current.body !== undefined) init.body = current.body;
-        const response = await doFetch(current.url, init);
+        const response = await observedFetch(
+          doFetch,
+          current.url,
+          { ...init, headers: current.headers },
+          { source: binding.source, template: binding.path },
+        );
         const location = response.headers.get("location");
         if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) {
           return response;

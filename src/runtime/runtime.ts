@@ -20,6 +20,7 @@ import { createPolicies, type Policies, type PolicyOptions } from "../policy/ind
 import { createMemoryStore, type StateStore } from "../state/index.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { parseArgs } from "./args.js";
+import { observeStep } from "./observe.js";
 import { validateOutput } from "./result.js";
 import { createSchemaCache, type SchemaCache } from "./schemas.js";
 
@@ -134,7 +135,10 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
   const state = options.state ?? createMemoryStore();
   const policy = createPolicies(catalog.doc, config, { ...options.policy, state });
   const limits = createLimits(catalog.doc, config, () => state);
-  const defaults: NamedMiddleware[] = limits.wrap(policy.wrap([parseArgs(schemas), validateOutput(schemas)]));
+  const defaults: NamedMiddleware[] = [
+    observeStep(catalog.doc.catalog),
+    ...limits.wrap(policy.wrap([parseArgs(schemas), validateOutput(schemas)])),
+  ];
   const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
 
   const runtime: Runtime = {

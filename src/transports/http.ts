@@ -3,12 +3,14 @@ import type { AddressInfo } from "node:net";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
+import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
 import { checkHost, checkOrigin } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
 import { ClientGoneError, jsonRpcError, sendJson } from "./http-node.js";
+import { PROBE_PATHS, serveProbe } from "./http-observe.js";
 import { type HttpSettings, urlHost } from "./http-settings.js";
 import { ActiveRequests, drainAndClose } from "./http-shutdown.js";
 
@@ -47,6 +49,10 @@ export interface HttpServerHandle {
 export interface HttpServerInfo {
   /** Advertised as `resource_name`. */
   name: string;
+  /** `/metrics` (default on). */
+  metrics?: boolean;
+  /** Whether the state store answers (for `/readyz`). */
+  state?: () => Promise<boolean>;
 }
 
 /** What the server says about itself: its resource identifier, known for sure once the listener is up. */
@@ -119,6 +125,18 @@ function routeRequest(
   { endpoint, identity, info }: { endpoint: McpEndpoint; identity: ResourceIdentity; info: HttpServerInfo },
 ) {
   const { settings } = endpoint;
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (PROBE_PATHS.has(path)) {
+    const probes = {
+      metrics: info.metrics !== false,
+      draining: () => endpoint.requests.draining,
+      ...(info.state ? { state: info.state } : {}),
+    };
+    serveProbe(path, req, res, probes).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, jsonRpcError("internal error"));
+    });
+    return;
+  }
   const host = checkHost(req.headers.host, settings.allowedHosts);
   const origin = host.ok ? checkOrigin(req.headers.origin, settings.allowedHosts) : host;
   if (!origin.ok) return sendJson(res, 403, jsonRpcError(`Forbidden: ${origin.reason}`));
@@ -128,10 +146,9 @@ function routeRequest(
       "retry-after": "1",
     });
   }
-  const path = (req.url ?? "/").split("?")[0]!;
   if (identity.metadataPaths.has(path)) return serveMetadata(req, res, identity.resource, settings, info);
   if (path !== MCP_PATH) return sendJson(res, 404, jsonRpcError("Not Found: the MCP endpoint is /mcp"));
-  serveMcp(endpoint, req, res).catch((error) => {
+  withIncomingContext(req.headers, () => serveMcp(endpoint, req, res)).catch((error) => {
     if (error instanceof ClientGoneError || req.destroyed) return; // nobody left to answer
     logLine(`http: internal error: ${describeError(error)}`);
     sendJson(res, 500, jsonRpcError("internal error"));

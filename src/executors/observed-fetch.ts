@@ -1,0 +1,40 @@
+import { metrics } from "../telemetry/metrics.js";
+import { inSpan, markSpan, traceHeaders } from "../telemetry/tracing.js";
+
+/**
+ * One upstream request as the operator sees it: a client span (`HTTP GET`, with the source, the binding's path
+ * template and the status; never the URL, which holds argument values), the W3C trace context in the request's
+ * headers, and the metrics `toolwright_upstream_responses_total` / `_request_duration_seconds`.
+ */
+export async function observedFetch(
+  doFetch: typeof fetch,
+  url: string,
+  init: RequestInit & { headers: Array<[string, string]> },
+  what: { source: string; template: string },
+): Promise<Response> {
+  const attributes = {
+    "http.request.method": init.method ?? "GET",
+    "url.template": what.template,
+    "toolwright.source": what.source,
+  };
+  return inSpan(`HTTP ${init.method ?? "GET"}`, "client", attributes, async (span) => {
+    const started = performance.now();
+    let status = "network";
+    try {
+      const response = await doFetch(url, { ...init, headers: [...init.headers, ...traceHeaders()] });
+      status = String(response.status);
+      markSpan(span, { "http.response.status_code": response.status }, response.status >= 500);
+      return response;
+    } catch (error) {
+      status =
+        (error as Error)?.name === "AbortError" || (error as Error)?.name === "TimeoutError"
+          ? "aborted"
+          : "network";
+      markSpan(span, { "error.type": status }, true);
+      throw error;
+    } finally {
+      metrics.upstreamResponses.inc({ source: what.source, status });
+      metrics.upstreamDuration.observe({ source: what.source }, (performance.now() - started) / 1000);
+    }
+  });
+}
