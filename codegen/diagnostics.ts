@@ -122,6 +122,10 @@ export const CODES = {
     title: "reference not fetched",
     fix: "generate never touches the network: download the document and refer to it by a relative path if it matters.",
   },
+  TW193: {
+    title: "over the manifest's budget",
+    fix: "Publish less: select fewer tools, `publish.descriptions: concise`, smaller `publish.schema_bytes`, `publish.output_schemas: none`, or raise the budget.",
+  },
   TW170: { title: "internal error", fix: "Please report it with the spec that triggered it." },
 } satisfies Record<string, CodeInfo>;
 

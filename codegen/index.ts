@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { packageVersion } from "../src/load/package.js";
+import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
+import { createPublisher } from "../src/publish/publisher.js";
+import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
 import { bindCatalog } from "./bind/catalog.js";
 import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
@@ -18,13 +21,13 @@ import {
 } from "./emit/modules.js";
 import { openapiTypes } from "./emit/openapi-types.js";
 import { SymbolTable } from "./ir/symbols.js";
-import type { CatalogIR, SchemaNode } from "./ir/types.js";
+import type { BudgetNode, CatalogIR, SchemaNode } from "./ir/types.js";
 import { scanTool } from "./lint/descriptions.js";
 import type { LoadedDocument } from "./load/document.js";
 import { loadGraphql } from "./load/graphql.js";
 import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
 import { loadManifest } from "./manifest/load.js";
-import type { Manifest } from "./manifest/types.js";
+import type { Manifest, PublishSpec } from "./manifest/types.js";
 import type { GraphqlSourceModel } from "./normalize/graphql/model.js";
 import { normalizeGraphql } from "./normalize/graphql/source.js";
 import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
@@ -39,8 +42,8 @@ export const VERSION: string = packageVersion();
 export type CatalogJob =
   /** `specs/<catalog>/tools.yaml` */
   | { kind: "manifest"; manifest: string }
-  /** A bare spec, every operation, default names. */
-  | { kind: "spec"; spec: string; name: string };
+  /** A bare spec, every operation, default names; `publish` as a manifest's (from the command line). */
+  | { kind: "spec"; spec: string; name: string; publish?: PublishSpec };
 
 export interface GenerateOptions {
   /** Project root: every path in the output is relative to it (so output does not depend on the machine). */
@@ -68,6 +71,8 @@ export interface CatalogStats {
 
 export interface GeneratedCatalog {
   name: string;
+  /** What the catalog publishes: the estimated tokens a model sees and the bytes of tools/list. */
+  size: CatalogSize;
   /** Folder the files belong in, relative to the root. */
   dir: string;
   /** Path inside `dir` -> content. */
@@ -152,6 +157,7 @@ async function load(
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
   const manifest = synthesizeManifest(job.name, job.spec, model);
+  if (job.publish) manifest.publish = job.publish;
   const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.root.file);
   return { manifest, doc, specs: new Map([[BARE_SOURCE, spec]]), models: [model], graphql: [] };
 }
@@ -203,6 +209,25 @@ async function compileAll(
 ): Promise<CompiledHandlers | undefined> {
   if (handlers.length === 0) return { code: "", inputs: [] };
   return compileHandlers(handlers, root, manifest, diags);
+}
+
+/** A manifest `budget:` the published catalog exceeds is an error located at the limit. */
+function checkBudget(budget: BudgetNode, size: CatalogSize, diags: Diagnostics): void {
+  const { contextTokens, listBytes } = budget;
+  if (contextTokens && size.modelTokens > contextTokens.limit) {
+    diags.error(
+      "TW193",
+      `what a model sees (names, descriptions, input schemas) is about ${size.modelTokens} tokens, over budget.context_tokens ${contextTokens.limit}; select fewer tools, set publish.descriptions: concise or a smaller publish.schema_bytes`,
+      contextTokens.at,
+    );
+  }
+  if (listBytes && size.listBytes > listBytes.limit) {
+    diags.error(
+      "TW193",
+      `tools/list is ${size.listBytes} bytes, over budget.list_bytes ${listBytes.limit}; select fewer tools, set publish.output_schemas: none or compact, or smaller schema budgets`,
+      listBytes.at,
+    );
+  }
 }
 
 /** Counts what clients see; handler-only (internal) tools are counted apart. */
@@ -269,6 +294,7 @@ export async function generateCatalog(
   );
   const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
   const header = generatedHeader(VERSION, loaded.doc.file, hash);
+  let size: CatalogSize | undefined;
   const files = await stages.run("emit", async () => {
     const emitter = new JsonSchemaEmitter(symbols);
     const schemas = new Map<string, ToolSchemasJson>(
@@ -281,7 +307,11 @@ export async function generateCatalog(
       }
     }
     const out = new Map<string, string>();
-    out.set("catalog.json", jsonFile(catalogDocument(ir, schemas, hash, VERSION)));
+    const table = emitter.table(plan.order.map((sym) => sym.id));
+    const doc = catalogDocument(ir, schemas, table, hash, VERSION);
+    size = measureCatalog(doc, createPublisher(doc), { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
+    checkBudget(ir.budget, size, diags);
+    out.set("catalog.json", jsonFile(doc));
     out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
     out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
     const imports = handlerImports(bound.handlers, dir);
@@ -298,8 +328,9 @@ export async function generateCatalog(
     );
     if (types) files.set(`${id}.openapi.gen.ts`, types);
   }
-  if (diags.hasErrors) return undefined;
-  return { name: ir.name, dir, files, stats: statsOf(ir), timings: stages.timings };
+  if (diags.hasErrors || !size) return undefined;
+  return { name: ir.name, dir, files, size, stats: statsOf(ir), timings: stages.timings };
 }
 
+export type { CatalogSize };
 export { Diagnostics };

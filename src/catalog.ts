@@ -11,6 +11,11 @@
  */
 import type { z } from "zod";
 
+/**
+ * 2: named JSON Schemas are stored once, in `CatalogDocument.schemas`; tools' schemas are roots that refer into
+ * that table, and the runtime publishes per tool only what it reaches (`src/publish/`). 1 (older releases)
+ * copied every reachable schema into every tool; this runtime refuses it (regenerate the catalog).
+ */
 export const CATALOG_FORMAT = 2;
 
 /** Where a fact came from. Paths are relative (to the repository root when generated there); never absolute. */
@@ -281,8 +286,13 @@ export interface CatalogTool {
   /** One line a reviewer reads, e.g. `DELETE /v1/secrets/{path}` or `mutation deleteStack`. */
   summary: string;
   binding: Binding;
-  /** JSON Schema 2020-12, local refs only (`$defs`). */
+  /**
+   * JSON Schema 2020-12 of the arguments: an object at the root, whose references (`{"$ref": "#/$defs/Name"}`)
+   * point into `CatalogDocument.schemas`. No `$defs` and no `$schema` of its own: `src/publish/` builds what
+   * clients receive (the root plus the named schemas it reaches, within the catalog's budget).
+   */
   inputSchema: JsonSchema;
+  /** The result's schema, as `inputSchema` (an object root referring into `CatalogDocument.schemas`). */
   outputSchema?: JsonSchema;
   /** The upstream result is not an object and sits under `result` in `structuredContent`. */
   outputWrapped?: boolean;
@@ -435,6 +445,28 @@ export interface ResultConfig {
   envelope: "plain" | "success-data";
 }
 
+/**
+ * How tools/list publishes a tool (manifest `publish:`; `toolwright serve` may override `output`). A published
+ * schema is the tool's root plus the named schemas it reaches, nearest first: a name more than `depth`
+ * references away from the root, or one that would take the schema past `bytes`, is published as an open
+ * schema that keeps its title and description and says it was not expanded (never narrower than the truth).
+ */
+export interface PublishSettings {
+  /** References followed from a tool's root (1: the names the root itself uses). */
+  depth: number;
+  /** Upper bound, in bytes of compact JSON, of one published input schema. */
+  bytes: number;
+  /** Upper bound of one `compact` output schema (a root larger than this on its own stays an open object). */
+  outputBytes: number;
+  /** Output schemas: `full` (every reachable name, no bound), `compact` (bounded as inputs), `none` (not published). */
+  output: "full" | "compact" | "none";
+  /**
+   * Descriptions of tools and of their schemas: `full` as the specs wrote them; `concise`: the first paragraph,
+   * markdown links and HTML reduced to their text, cut at a length.
+   */
+  descriptions: "full" | "concise";
+}
+
 export interface CatalogDocument {
   format: typeof CATALOG_FORMAT;
   generator: { name: "toolwright"; version: string };
@@ -444,7 +476,13 @@ export interface CatalogDocument {
   server: ServerInfo;
   env: EnvVar[];
   sources: Source[];
+  publish: PublishSettings;
   tools: CatalogTool[];
+  /**
+   * Every named JSON Schema the tools reach, each once, by name (sorted); tools refer to them as
+   * `#/$defs/<Name>`, and so do the schemas here.
+   */
+  schemas: Record<string, JsonSchema>;
   resources: CatalogResource[];
   resourceTemplates: CatalogResourceTemplate[];
   prompts: CatalogPrompt[];

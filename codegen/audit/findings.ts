@@ -95,10 +95,13 @@ function classFindings(tool: CatalogTool, c: Classification): Finding[] {
 const REFERENCE =
   /(?:^|[_-])(?:ids?|count|at|type|types|names?|policy|policies|version|length|expires?|status)$/i;
 
-/** Dot paths of output properties whose names look like credentials. */
-export function secretLookingFields(schema: JsonSchema | undefined, pattern: RegExp): string[] {
+/** Dot paths of output properties whose names look like credentials (`defs`: the catalog's schema table). */
+export function secretLookingFields(
+  schema: JsonSchema | undefined,
+  pattern: RegExp,
+  defs: Record<string, JsonSchema> = {},
+): string[] {
   if (!schema) return [];
-  const defs = (schema.$defs ?? {}) as Record<string, JsonSchema>;
   const found = new Set<string>();
   const visit = (node: unknown, path: string[], depth: number, seen: Set<string>) => {
     if (!node || typeof node !== "object" || depth > 8) return;
@@ -137,7 +140,12 @@ function covers(masked: string, field: string): boolean {
   return m.every((segment, i) => segment === "*" || f[i] === "*" || segment === f[i]);
 }
 
-export function toolFindings(tool: CatalogTool, c: Classification, pattern: RegExp | undefined): Finding[] {
+export function toolFindings(
+  tool: CatalogTool,
+  c: Classification,
+  pattern: RegExp | undefined,
+  schemas: Record<string, JsonSchema> = {},
+): Finding[] {
   const p = tool.policy;
   const out = classFindings(tool, c);
   const finding = (severity: Finding["severity"], kind: FindingKind, message: string) =>
@@ -149,7 +157,7 @@ export function toolFindings(tool: CatalogTool, c: Classification, pattern: RegE
       "destructive without confirmation (confirm: none in the manifest)",
     );
   if (pattern && tool.safety === "read") {
-    const unmasked = secretLookingFields(tool.outputSchema, pattern).filter(
+    const unmasked = secretLookingFields(tool.outputSchema, pattern, schemas).filter(
       (field) =>
         !(p.masked ?? []).some((m) => covers(m, field)) && !(p.namesOnly && covers(p.namesOnly, field)),
     );

@@ -145,7 +145,7 @@ export function buildReport(doc: CatalogDocument): AuditReport {
     };
     if (tool.deprecated) report.deprecated = true;
     if (tool.internal) report.internal = true;
-    const own = toolFindings(tool, classification, pattern);
+    const own = toolFindings(tool, classification, pattern, doc.schemas ?? {});
     findings.push(...own);
     const review = own.map((f) => f.message);
     if (review.length > 0) report.review = review;

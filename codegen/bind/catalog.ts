@@ -20,7 +20,7 @@ import {
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
-import { bindLimits, bindPolicy, bindResult, bindTransport } from "./settings.js";
+import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransport } from "./settings.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
 
 export const DEFAULT_MAX_NAME = 64;
@@ -99,6 +99,8 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       transport: bindTransport(manifest, env, doc, diags),
       result: bindResult(manifest),
       ...(limits ? { limits } : {}),
+      publish: bindPublish(manifest),
+      budget: bindBudget(manifest, doc),
     },
     assets,
     handlers,

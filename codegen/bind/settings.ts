@@ -1,10 +1,13 @@
 import { parseRate, type RateLimitConfig, type SourceLimitConfig } from "../../src/catalog.js";
+import { DEFAULT_PUBLISH } from "../../src/publish/settings.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type {
+  BudgetNode,
   EnvType,
   EnvVarNode,
   LimitsConfig,
   PolicyConfig,
+  PublishSettings,
   ResultConfig,
   SourceNode,
   ToolNode,
@@ -223,5 +226,30 @@ export function bindLimits(
     ...(spec.principal ? { principal: one(spec.principal, "#/limits/principal") } : {}),
     tools: toolLimits,
     sources: sourceLimits,
+  };
+}
+
+/** `publish:`, on top of the defaults bare specs get too. */
+export function bindPublish(manifest: Manifest): PublishSettings {
+  const p = manifest.publish ?? {};
+  return {
+    depth: p.schema_depth ?? DEFAULT_PUBLISH.depth,
+    bytes: p.schema_bytes ?? DEFAULT_PUBLISH.bytes,
+    outputBytes: p.output_schema_bytes ?? DEFAULT_PUBLISH.outputBytes,
+    output: p.output_schemas ?? DEFAULT_PUBLISH.output,
+    descriptions: p.descriptions ?? DEFAULT_PUBLISH.descriptions,
+  };
+}
+
+/** `budget:`, with where each limit is written (for the message when generate goes over it). */
+export function bindBudget(manifest: Manifest, doc: LoadedDocument): BudgetNode {
+  const b = manifest.budget ?? {};
+  return {
+    ...(b.context_tokens !== undefined
+      ? { contextTokens: { limit: b.context_tokens, at: doc.ref("#/budget/context_tokens") } }
+      : {}),
+    ...(b.list_bytes !== undefined
+      ? { listBytes: { limit: b.list_bytes, at: doc.ref("#/budget/list_bytes") } }
+      : {}),
   };
 }

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
+import { CatalogLoadError, findCatalogDir } from "../../src/load/catalog.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
+import { fromFormat1 } from "../diff/format1.js";
 import { usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright diff <old> <new> [--json] [--fail-on-widening]
@@ -25,36 +27,52 @@ Options:
   -h, --help           this help
 `;
 
+/** A catalog.json read for comparison: format 2 as it is, format 1 (older releases) lifted into format 2. */
+function comparable(parsed: unknown, where: string): CatalogDocument | string {
+  if (parsed === null || typeof parsed !== "object" || !Array.isArray((parsed as { tools?: unknown }).tools))
+    return `${where} is not a catalog.json (no tools)`;
+  const format = (parsed as { format?: unknown }).format;
+  if (format === 1) return fromFormat1(parsed as Record<string, unknown>);
+  if (format !== 2)
+    return `${where} has catalog format ${JSON.stringify(format)}, which this toolwright cannot compare (it reads formats 1 and 2)`;
+  return parsed as CatalogDocument;
+}
+
 async function readCatalog(ref: string): Promise<CatalogDocument | string> {
   const gitRef = /^([^:]+):(.+)$/.exec(ref);
   if (gitRef && !existsSync(ref)) {
     const [, rev, path] = gitRef as unknown as [string, string, string];
     const file = path.endsWith(".json") ? path : `${path.replace(/\/+$/, "")}/catalog.json`;
     try {
-      return JSON.parse(
-        execFileSync("git", ["show", `${rev}:${file}`], {
-          encoding: "utf8",
-          maxBuffer: 256 * 1024 * 1024,
-          stdio: ["ignore", "pipe", "pipe"],
-        }),
-      );
+      const text = execFileSync("git", ["show", `${rev}:${file}`], {
+        encoding: "utf8",
+        maxBuffer: 1024 * 1024 * 1024,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      return comparable(JSON.parse(text), `${file} at ${rev}`);
     } catch (e) {
       return `cannot read ${file} at ${rev} with git show (${((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split("\n")[0]})`;
     }
   }
   if (ref.endsWith(".json") && existsSync(ref)) {
     try {
-      return JSON.parse(readFileSync(ref, "utf8")) as CatalogDocument;
+      return comparable(JSON.parse(readFileSync(ref, "utf8")), ref);
     } catch (e) {
       return `${ref} is not a catalog.json (${(e as Error).message})`;
     }
   }
+  let dir: string;
   try {
-    return await readCatalogDocument(findCatalogDir(ref));
+    dir = findCatalogDir(ref);
   } catch (e) {
     if (!(e instanceof CatalogLoadError)) throw e;
+    return `no catalog at ${ref} (a generated folder, a catalog name, a catalog.json, or REV:path)`;
   }
-  return `no catalog at ${ref} (a generated folder, a catalog name, a catalog.json, or REV:path)`;
+  try {
+    return comparable(JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")), join(dir, "catalog.json"));
+  } catch (e) {
+    return `${join(dir, "catalog.json")} is not a catalog.json (${(e as Error).message})`;
+  }
 }
 
 function render(before: CatalogDocument, after: CatalogDocument, changes: Change[]): string {

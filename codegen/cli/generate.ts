@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { type CatalogStats, VERSION } from "../index.js";
+import { DESCRIPTION_MODES, OUTPUT_MODES } from "../../src/publish/settings.js";
+import { type CatalogSize, type CatalogStats, VERSION } from "../index.js";
+import type { PublishSpec } from "../manifest/types.js";
 import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
 import { discoverJobs, generateAll, usageError } from "./jobs.js";
 
@@ -20,6 +22,15 @@ Options:
   --catalog NAME    only this catalog (repeatable)
   --openapi FILE    a bare OpenAPI spec (YAML or JSON)
   --name NAME       catalog name for --openapi (default: derived from the file name)
+  --output-schemas full|compact|none
+                    --openapi: output schemas in tools/list (default compact: bounded like inputs)
+  --descriptions full|concise
+                    --openapi: descriptions as written, or their first paragraph as plain text
+  --schema-depth N  --openapi: named-schema references followed per tool (default 2)
+  --schema-bytes N  --openapi: bytes of one published input schema (default 8192)
+  --output-schema-bytes N
+                    --openapi: bytes of one compact output schema (default 1024)
+                    (a manifest sets these under publish:)
   --verify          type-check the generated TypeScript (in memory) before writing anything
   --verbose         stage timings and informational diagnostics
   -h, --help        this help
@@ -37,6 +48,49 @@ function safetyLine(s: CatalogStats): string {
   return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${internal}${extras.length ? `, ${extras.join(", ")}` : ""}`;
 }
 
+/** The publishing flags of a bare spec, as a manifest's `publish:` (undefined when none is given). */
+function publishFlags(values: Record<string, unknown>): PublishSpec | string | undefined {
+  const out: PublishSpec = {};
+  const output = values["output-schemas"] as string | undefined;
+  if (output !== undefined) {
+    if (!(OUTPUT_MODES as readonly string[]).includes(output))
+      return `--output-schemas must be one of ${OUTPUT_MODES.join(", ")}`;
+    out.output_schemas = output as PublishSpec["output_schemas"];
+  }
+  const descriptions = values.descriptions as string | undefined;
+  if (descriptions !== undefined) {
+    if (!(DESCRIPTION_MODES as readonly string[]).includes(descriptions))
+      return `--descriptions must be one of ${DESCRIPTION_MODES.join(", ")}`;
+    out.descriptions = descriptions as PublishSpec["descriptions"];
+  }
+  const numbers: [string, "schema_depth" | "schema_bytes" | "output_schema_bytes", number][] = [
+    ["schema-depth", "schema_depth", 0],
+    ["schema-bytes", "schema_bytes", 256],
+    ["output-schema-bytes", "output_schema_bytes", 128],
+  ];
+  for (const [flag, key, min] of numbers) {
+    const raw = values[flag] as string | undefined;
+    if (raw === undefined) continue;
+    if (!/^\d{1,9}$/.test(raw) || Number(raw) < min)
+      return `--${flag} must be a whole number, at least ${min}`;
+    out[key] = Number(raw);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** What the catalog costs a client: the estimated tokens a model sees, and the bytes of tools/list. */
+function sizeLine(size: CatalogSize): string {
+  return `~${compact(size.modelTokens)} tokens for the model, tools/list ${bytes(size.listBytes)}`;
+}
+
+function compact(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : `${n}`;
+}
+
+function bytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+}
+
 export async function run(argv: string[]): Promise<number> {
   let values: ReturnType<typeof parse>["values"];
   function parse() {
@@ -48,6 +102,11 @@ export async function run(argv: string[]): Promise<number> {
         catalog: { type: "string", multiple: true, default: [] },
         openapi: { type: "string" },
         name: { type: "string" },
+        "output-schemas": { type: "string" },
+        descriptions: { type: "string" },
+        "schema-depth": { type: "string" },
+        "schema-bytes": { type: "string" },
+        "output-schema-bytes": { type: "string" },
         verbose: { type: "boolean", default: false },
         verify: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -64,6 +123,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const publish = publishFlags(values);
+  if (typeof publish === "string") return usageError(publish);
+  if (publish && !values.openapi)
+    return usageError(
+      "--output-schemas, --descriptions and --schema-* go with --openapi (a manifest sets publish:)",
+    );
   const started = performance.now();
   const root = process.cwd();
   const opts = {
@@ -74,6 +139,7 @@ export async function run(argv: string[]): Promise<number> {
     verbose: values.verbose as boolean,
     ...(values.openapi ? { openapi: values.openapi as string } : {}),
     ...(values.name ? { name: values.name as string } : {}),
+    ...(publish ? { publish } : {}),
   };
   const jobs = discoverJobs(opts);
   if (typeof jobs === "string") return usageError(jobs);
@@ -124,7 +190,7 @@ export async function run(argv: string[]): Promise<number> {
       written++;
     }
     process.stdout.write(
-      `  ${cat.name.padEnd(16)} ${safetyLine(cat.stats)}  ${(total / 1000).toFixed(1)} s  -> ${cat.dir}/ (${state})\n`,
+      `  ${cat.name.padEnd(16)} ${safetyLine(cat.stats)}  ${sizeLine(cat.size)}  ${(total / 1000).toFixed(1)} s  -> ${cat.dir}/ (${state})\n`,
     );
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Diagnostics, formatDiagnostic } from "../diagnostics.js";
 import { type CatalogJob, type GeneratedCatalog, generateCatalog } from "../index.js";
+import type { PublishSpec } from "../manifest/types.js";
 import { catalogNameFromFile } from "../synthesize.js";
 import { compareStrings } from "../util.js";
 
@@ -12,6 +13,8 @@ export interface JobOptions {
   catalogs: string[];
   openapi?: string;
   name?: string;
+  /** `--openapi` only: publishing settings from the command line. */
+  publish?: PublishSpec;
   verbose: boolean;
 }
 
@@ -27,7 +30,7 @@ export function discoverJobs(opts: JobOptions): CatalogJob[] | string {
     const name = opts.name ?? catalogNameFromFile(spec);
     if (!/^[a-z][a-z0-9-]*$/.test(name))
       return `--name "${name}" must be lower-case letters, digits and dashes`;
-    return [{ kind: "spec", spec, name }];
+    return [{ kind: "spec", spec, name, ...(opts.publish ? { publish: opts.publish } : {}) }];
   }
   const specsDir = resolve(opts.root, opts.specs);
   if (!existsSync(specsDir))

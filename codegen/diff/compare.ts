@@ -1,4 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src/catalog.js";
+import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
 
 /**
@@ -58,7 +59,34 @@ function renamedArguments(
   return renamed;
 }
 
-function compareArguments(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
+/** The named schemas a root reaches in its catalog's table, by name, for comparison. */
+function reachedSchemas(root: JsonSchema | undefined, table: Record<string, JsonSchema>): string {
+  const seen = new Set<string>();
+  const queue = namesIn(root ?? {});
+  const reached: Record<string, unknown> = {};
+  while (queue.length > 0) {
+    const name = queue.shift() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    reached[name] = table[name] ?? null;
+    queue.push(...namesIn(table[name] ?? {}));
+  }
+  return stable(reached);
+}
+
+/** Both catalogs' schema tables, so a tool's named schemas compare by what they say. */
+interface Tables {
+  before: Record<string, JsonSchema>;
+  after: Record<string, JsonSchema>;
+}
+
+function compareArguments(
+  name: string,
+  before: CatalogTool,
+  after: CatalogTool,
+  tables: Tables,
+  out: Change[],
+): void {
   const a = props(before.inputSchema);
   const b = props(after.inputSchema);
   const renamed = renamedArguments(before, after, a, b);
@@ -103,7 +131,7 @@ function compareArguments(name: string, before: CatalogTool, after: CatalogTool,
   for (const arg of a.keys())
     if (!b.has(arg) && !renamedFrom.has(arg))
       out.push({ subject: name, kind: "argument removed", detail: arg, widens: false });
-  if (stable(before.inputSchema.$defs) !== stable(after.inputSchema.$defs)) {
+  if (reachedSchemas(before.inputSchema, tables.before) !== reachedSchemas(after.inputSchema, tables.after)) {
     out.push({
       subject: name,
       kind: "argument types changed",
@@ -153,7 +181,7 @@ function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, ou
       out.push({ subject: name, kind: "field masked", detail: field, widens: false });
 }
 
-function compareTool(before: CatalogTool, after: CatalogTool, out: Change[]): void {
+function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, out: Change[]): void {
   const name = after.name;
   if (before.safety !== after.safety) {
     out.push({
@@ -181,8 +209,11 @@ function compareTool(before: CatalogTool, after: CatalogTool, out: Change[]): vo
   }
   if (before.description !== after.description)
     out.push({ subject: name, kind: "description changed", detail: "", widens: false });
-  compareArguments(name, before, after, out);
-  if (stable(before.outputSchema) !== stable(after.outputSchema)) {
+  compareArguments(name, before, after, tables, out);
+  if (
+    stable(before.outputSchema) !== stable(after.outputSchema) ||
+    reachedSchemas(before.outputSchema, tables.before) !== reachedSchemas(after.outputSchema, tables.after)
+  ) {
     out.push({ subject: name, kind: "result schema changed", detail: "", widens: false });
   }
   const aliases = new Set(before.aliases);
@@ -266,6 +297,7 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
 
 export function compareCatalogs(before: CatalogDocument, after: CatalogDocument): Change[] {
   const out: Change[] = [];
+  const tables: Tables = { before: before.schemas ?? {}, after: after.schemas ?? {} };
   const old = new Map(before.tools.map((t) => [t.name, t]));
   const listed = (t: CatalogTool) => !(t as CatalogTool & { internal?: boolean }).internal;
   for (const tool of after.tools) {
@@ -277,7 +309,7 @@ export function compareCatalogs(before: CatalogDocument, after: CatalogDocument)
         detail: `${tool.safety} · ${tool.summary}${listed(tool) ? "" : " (internal)"}`,
         widens: true,
       });
-    } else compareTool(prev, tool, out);
+    } else compareTool(prev, tool, tables, out);
   }
   for (const tool of before.tools) {
     if (!after.tools.some((t) => t.name === tool.name))

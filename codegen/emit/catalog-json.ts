@@ -19,7 +19,7 @@ export function bindingSummary(b: Binding): string {
   }
 }
 
-/** The published schemas of every tool, computed once and shared by catalog.json and CATALOG.md. */
+/** Every tool's root schemas (referring into the catalog's schema table), computed once. */
 export interface ToolSchemasJson {
   input: JsonSchema;
   output?: JsonSchema;
@@ -61,10 +61,14 @@ function catalogTool(tool: ToolNode, schemas: ToolSchemasJson): CatalogTool {
   };
 }
 
-/** catalog.json: everything the server publishes and executes, as data (and what auditors diff). */
+/**
+ * catalog.json: everything the server publishes and executes, as data (and what auditors diff). Named schemas
+ * are stored once, in `schemas` (`table`), so the document grows with the spec, not with tools x schemas.
+ */
 export function catalogDocument(
   ir: CatalogIR,
   schemas: Map<string, ToolSchemasJson>,
+  table: Record<string, JsonSchema>,
   inputHash: string,
   version: string,
 ): CatalogDocument {
@@ -85,6 +89,7 @@ export function catalogDocument(
       timeoutMs: s.timeoutMs,
       ...(s.argumentNaming ? { argumentNaming: s.argumentNaming } : {}),
     })),
+    publish: ir.publish,
     tools: ir.tools.map((t) => catalogTool(t, schemas.get(t.name) as ToolSchemasJson)),
     resources: ir.resources.map(({ source: _source, ...r }) => r),
     resourceTemplates: ir.resourceTemplates.map(({ source: _source, ...t }) => t),
@@ -93,5 +98,6 @@ export function catalogDocument(
     transport: ir.transport,
     result: ir.result,
     ...(ir.limits ? { limits: ir.limits } : {}),
+    schemas: table,
   };
 }

@@ -1,3 +1,4 @@
+import { firstSentence } from "../../src/publish/describe.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { CatalogIR, SchemaNode, ToolNode, ToolPolicy, ValueSource } from "../ir/types.js";
 import { argumentWireNames } from "../ir/wire-names.js";
@@ -18,14 +19,6 @@ function cell(text: string): string {
 function code(text: string): string {
   const clean = text.replace(/[\r\n]+/g, " ");
   return clean.includes("`") ? `\`\` ${clean} \`\`` : `\`${clean}\``;
-}
-
-/** The first sentence, for tables: it ends at `.`, `!` or `?` followed by a capital, not at "e.g." or "i.e.". */
-function firstSentence(text: string): string {
-  const para = (text.split(/\n\s*\n/)[0] ?? "").replace(/\s+/g, " ").trim();
-  const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
-  const s = end ? para.slice(0, end.index + 1) : para;
-  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
 }
 
 /** A short, readable type for tables (`string`, `Secret[]`, `"a" | "b"`). */
@@ -132,7 +125,7 @@ function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
     const wire = argumentWireNames(tool.binding);
     out.push("", "| Argument | Type | Required | Description |", "| --- | --- | --- | --- |");
     for (const p of props) {
-      const desc = p.schema.description ? cell(firstSentence(p.schema.description)) : "";
+      const desc = p.schema.description ? cell(firstSentence(p.schema.description, 160)) : "";
       const sent = wire.get(p.name);
       const shown = sent !== undefined && sent.replace(/^\$/, "") !== p.name;
       const name = shown ? `${code(p.name)} (API: ${code(sent)})` : code(p.name);
@@ -204,7 +197,7 @@ export function catalogMarkdown(
   out.push("", "## Tools", "", "| Tool | Safety | Binding | Summary |", "| --- | --- | --- | --- |");
   for (const t of ir.tools) {
     out.push(
-      `| [${code(t.name)}](#${t.name.toLowerCase().replace(/[^a-z0-9_-]/g, "")}) | ${t.safety} | ${code(bindingSummary(t.binding))} | ${cell(firstSentence(t.description))} |`,
+      `| [${code(t.name)}](#${t.name.toLowerCase().replace(/[^a-z0-9_-]/g, "")}) | ${t.safety} | ${code(bindingSummary(t.binding))} | ${cell(firstSentence(t.description, 160))} |`,
     );
   }
   out.push("");

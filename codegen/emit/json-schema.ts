@@ -1,7 +1,6 @@
 import type { JsonSchema } from "../../src/catalog.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { SchemaMeta, SchemaNode, SymbolId } from "../ir/types.js";
-import { refsOf } from "../plan/symbols.js";
 import { compareStrings } from "../util.js";
 
 function isBareAny(n: SchemaNode): boolean {
@@ -13,9 +12,6 @@ function isBareAny(n: SchemaNode): boolean {
     n.examples === undefined
   );
 }
-
-/** Stated on every published tool schema, so no client has to guess the dialect. */
-export const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
 /** Examples help a model fill arguments; large ones only cost context. */
 const MAX_EXAMPLES_CHARS = 200;
@@ -135,8 +131,9 @@ export class JsonSchemaEmitter {
   }
 
   /**
-   * A tool's input or output schema: an object at the root (MCP requires `type: "object"`), with every named
-   * schema it reaches under `$defs`, in name order.
+   * A tool's input or output schema: an object at the root (MCP requires `type: "object"`) whose references
+   * point into the catalog's schema table. A root that is a name is written out (its own recursion still
+   * refers to the table).
    */
   toolSchema(root: SchemaNode): JsonSchema {
     let top: JsonSchema;
@@ -144,33 +141,15 @@ export class JsonSchemaEmitter {
       const target = this.symbols.get(root.target).schema;
       top = meta(root, this.node(target));
     } else top = this.node(root);
-    if (top.type !== "object") top = { type: "object", ...top };
-    top = { $schema: DIALECT, ...top };
-    const defs = this.reachable(root);
-    if (defs.length > 0) {
-      const $defs: JsonSchema = {};
-      for (const id of defs) {
-        const sym = this.symbols.get(id);
-        $defs[sym.defName] = this.node(sym.schema);
-      }
-      top.$defs = $defs;
-    }
-    return top;
+    return top.type === "object" ? top : { type: "object", ...top };
   }
 
-  private reachable(root: SchemaNode): SymbolId[] {
-    const seen = new Set<SymbolId>();
-    const queue = [...refsOf(root.kind === "ref" ? this.symbols.get(root.target).schema : root)];
-    if (root.kind === "ref") {
-      // A root that refers to itself recursively still needs its own definition.
-      if (refsOf(this.symbols.get(root.target).schema).has(root.target)) queue.push(root.target);
-    }
-    while (queue.length > 0) {
-      const id = queue.pop() as SymbolId;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      for (const next of refsOf(this.symbols.get(id).schema)) queue.push(next);
-    }
-    return [...seen].sort((a, b) => compareStrings(this.symbols.get(a).defName, this.symbols.get(b).defName));
+  /** catalog.json's `schemas`: every given named schema once, by `$defs` name, in name order. */
+  table(ids: Iterable<SymbolId>): Record<string, JsonSchema> {
+    const named = [...ids].map((id) => this.symbols.get(id));
+    named.sort((a, b) => compareStrings(a.defName, b.defName));
+    const out: Record<string, JsonSchema> = {};
+    for (const sym of named) out[sym.defName] = this.node(sym.schema);
+    return out;
   }
 }

@@ -13,6 +13,7 @@ import type {
   EnvVar,
   LimitsConfig,
   PolicyConfig,
+  PublishSettings,
   ResultConfig,
   Safety,
   SafetyBasis,
@@ -41,6 +42,7 @@ export type {
   ParamLocation,
   ParamStyle,
   PolicyConfig,
+  PublishSettings,
   ResultConfig,
   Safety,
   SafetyBasis,
@@ -276,4 +278,19 @@ export interface CatalogIR {
   transport: TransportConfig;
   result: ResultConfig;
   limits?: LimitsConfig;
+  /** How tools/list publishes the tools (catalog.json `publish`). */
+  publish: PublishSettings;
+  /** Limits `generate` checks the published size against (never written to catalog.json). */
+  budget: BudgetNode;
+}
+
+/** A manifest `budget:` limit and where it is written. */
+export interface BudgetLimit {
+  limit: number;
+  at: SourceRef;
+}
+
+export interface BudgetNode {
+  contextTokens?: BudgetLimit;
+  listBytes?: BudgetLimit;
 }

@@ -1,3 +1,4 @@
+import { refsOf } from "./refs.js";
 import type { SymbolTable } from "./symbols.js";
 import type { PropertyNode, SchemaNode, SymbolId } from "./types.js";
 
@@ -52,7 +53,7 @@ export class Views {
   }
 
   private viewSymbol(id: SymbolId, dir: Direction): SymbolId {
-    if (!this.changes(id, dir, new Set())) return id;
+    if (!this.changes(id, dir)) return id;
     const key = `${id}~${dir}`;
     const existing = this.derived.get(key);
     if (existing) return existing;
@@ -64,43 +65,88 @@ export class Views {
     return key;
   }
 
-  /** Whether a named schema loses any property in this view (directly or through what it references). */
-  private changes(id: SymbolId, dir: Direction, visiting: Set<string>): boolean {
-    const key = `${id}~${dir}`;
-    const known = this.needs.get(key);
+  /**
+   * Whether a named schema loses any property in this view (directly or through what it references). Answers
+   * are remembered for every schema a query visits, "no" included: a strongly connected component of the
+   * reference graph (a cycle) is decided as a whole when its depth-first search completes, so each schema is
+   * examined once per direction however the references interlock (Stripe's expandable fields made the old
+   * per-query walk quadratic).
+   */
+  private changes(start: SymbolId, dir: Direction): boolean {
+    const known = this.needs.get(`${start}~${dir}`);
     if (known !== undefined) return known;
-    if (visiting.has(key)) return false;
-    visiting.add(key);
-    const result = this.nodeChanges(this.symbols.get(id).schema, dir, visiting);
-    visiting.delete(key);
-    if (result || visiting.size === 0) this.needs.set(key, result);
-    return result;
+    const order = new Map<SymbolId, number>();
+    const low = new Map<SymbolId, number>();
+    const value = new Map<SymbolId, boolean>();
+    const stack: SymbolId[] = [];
+    const work: { id: SymbolId; next: Iterator<SymbolId> }[] = [];
+    const enter = (id: SymbolId) => {
+      order.set(id, order.size);
+      low.set(id, order.get(id) as number);
+      const schema = this.symbols.get(id).schema;
+      value.set(id, this.changesHere(schema, dir));
+      stack.push(id);
+      work.push({ id, next: refsOf(schema).values() });
+    };
+    enter(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1] as { id: SymbolId; next: Iterator<SymbolId> };
+      const step = top.next.next();
+      if (!step.done) {
+        const to = step.value;
+        const decided = this.needs.get(`${to}~${dir}`);
+        if (decided !== undefined) {
+          if (decided) value.set(top.id, true);
+        } else if (!order.has(to)) enter(to);
+        else if (value.has(to)) low.set(top.id, Math.min(low.get(top.id) as number, order.get(to) as number));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (low.get(top.id) === order.get(top.id)) {
+        // `top` roots a component: its members share one answer.
+        const members: SymbolId[] = [];
+        let any = false;
+        let member: SymbolId;
+        do {
+          member = stack.pop() as SymbolId;
+          members.push(member);
+          any ||= value.get(member) === true;
+        } while (member !== top.id);
+        for (const m of members) {
+          this.needs.set(`${m}~${dir}`, any);
+          value.delete(m);
+        }
+        if (parent && any) value.set(parent.id, true);
+      } else if (parent) {
+        low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(top.id) as number));
+        if (value.get(top.id)) value.set(parent.id, true);
+      }
+    }
+    return this.needs.get(`${start}~${dir}`) as boolean;
   }
 
-  private nodeChanges(node: SchemaNode, dir: Direction, visiting: Set<string>): boolean {
+  /** Whether the schema itself hides a property in this view, references aside (those are edges). */
+  private changesHere(node: SchemaNode, dir: Direction): boolean {
     switch (node.kind) {
-      case "ref":
-        return this.changes(node.target, dir, visiting);
       case "object":
         return (
-          node.properties.some(
-            (p) => this.hidden(p.schema, dir) || this.nodeChanges(p.schema, dir, visiting),
-          ) ||
-          (typeof node.additional === "object" && this.nodeChanges(node.additional, dir, visiting))
+          node.properties.some((p) => this.hidden(p.schema, dir) || this.changesHere(p.schema, dir)) ||
+          (typeof node.additional === "object" && this.changesHere(node.additional, dir))
         );
       case "array":
-        return this.nodeChanges(node.items, dir, visiting);
+        return this.changesHere(node.items, dir);
       case "tuple":
         return (
-          node.items.some((i) => this.nodeChanges(i, dir, visiting)) ||
-          (node.rest !== undefined && this.nodeChanges(node.rest, dir, visiting))
+          node.items.some((i) => this.changesHere(i, dir)) ||
+          (node.rest !== undefined && this.changesHere(node.rest, dir))
         );
       case "union":
-        return node.variants.some((v) => this.nodeChanges(v, dir, visiting));
+        return node.variants.some((v) => this.changesHere(v, dir));
       case "intersection":
-        return node.parts.some((p) => this.nodeChanges(p, dir, visiting));
+        return node.parts.some((p) => this.changesHere(p, dir));
       case "nullable":
-        return this.nodeChanges(node.inner, dir, visiting);
+        return this.changesHere(node.inner, dir);
       default:
         return false;
     }

@@ -447,6 +447,55 @@ export const manifestSchema = {
       additionalProperties: false,
       properties: { envelope: { enum: ["plain", "success-data"] } },
     },
+    publish: {
+      type: "object",
+      additionalProperties: false,
+      description:
+        "What tools/list publishes per tool: schemas bounded by depth and bytes (names beyond stay open, with their title and description), output schemas, descriptions.",
+      properties: {
+        schema_depth: {
+          type: "integer",
+          minimum: 0,
+          maximum: 64,
+          description: "Named-schema references followed from a tool's root (default 2).",
+        },
+        schema_bytes: {
+          type: "integer",
+          minimum: 256,
+          maximum: 8388608,
+          description: "Upper bound, in bytes of JSON, of one published input schema (default 8192).",
+        },
+        output_schema_bytes: {
+          type: "integer",
+          minimum: 128,
+          maximum: 8388608,
+          description: "Upper bound of one `compact` output schema (default 1024).",
+        },
+        output_schemas: {
+          enum: ["full", "compact", "none"],
+          description:
+            "`compact` (default): bounded like inputs; `full`: every reachable schema; `none`: results are text only.",
+        },
+        descriptions: {
+          enum: ["full", "concise"],
+          description:
+            "`concise`: first paragraph, links and HTML reduced to text, cut at a length (tools and schemas).",
+        },
+      },
+    },
+    budget: {
+      type: "object",
+      additionalProperties: false,
+      description: "`generate` fails when the published catalog is larger than this.",
+      properties: {
+        context_tokens: {
+          type: "integer",
+          minimum: 1,
+          description: "Estimated tokens of what a model sees: names, descriptions and input schemas.",
+        },
+        list_bytes: { type: "integer", minimum: 1, description: "Bytes of every tools/list page together." },
+      },
+    },
     select: { type: "array", items: selector },
     exclude: { type: "array", items: selector },
     tools: { type: "object", propertyNames: toolName, additionalProperties: toolSpec },

@@ -156,6 +156,19 @@ export interface LimitsSpec {
   sources?: Record<string, LimitSpec>;
 }
 
+export interface PublishSpec {
+  schema_depth?: number;
+  schema_bytes?: number;
+  output_schema_bytes?: number;
+  output_schemas?: "full" | "compact" | "none";
+  descriptions?: "full" | "concise";
+}
+
+export interface BudgetSpec {
+  context_tokens?: number;
+  list_bytes?: number;
+}
+
 export interface Manifest {
   catalog: string;
   server?: { name?: string; version?: string; title?: string; instructions?: string };
@@ -166,6 +179,8 @@ export interface Manifest {
   transport?: TransportSpec;
   result?: { envelope?: "plain" | "success-data" };
   limits?: LimitsSpec;
+  publish?: PublishSpec;
+  budget?: BudgetSpec;
   select?: SelectorSpec[];
   exclude?: SelectorSpec[];
   tools?: Record<string, ToolSpec>;

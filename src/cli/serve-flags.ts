@@ -163,6 +163,17 @@ export const SERVE_OPTIONS = [
     help: "Entries per page of tools/list (and the other lists); a page also ends before 9 MiB of JSON. Some clients read only the first page, so the default lists every tool of an ordinary catalog at once.",
   },
   {
+    key: "outputSchemas",
+    flag: "--output-schemas",
+    env: "TOOLWRIGHT_OUTPUT_SCHEMAS",
+    type: "enum",
+    values: ["full", "compact", "none"],
+    arg: "full|compact|none",
+    group: "listing",
+    shownDefault: "the catalog's (compact unless its manifest says otherwise)",
+    help: "Output schemas in tools/list: every reachable named schema (full), bounded like inputs (compact), or none (results are then text only, without structuredContent).",
+  },
+  {
     key: "state",
     flag: "--state",
     env: "TOOLWRIGHT_STATE",

@@ -1,4 +1,4 @@
-import type { CatalogDocument, EnvVar } from "../catalog.js";
+import type { CatalogDocument, EnvVar, PublishSettings } from "../catalog.js";
 import { ConfigError, resolveConfig } from "../config/config.js";
 import {
   CatalogLoadError,
@@ -230,6 +230,9 @@ async function serveLoaded(
       discovery: options.discovery === true,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(store ? { state: store } : {}),
+      ...(options.outputSchemas
+        ? { publish: { output: options.outputSchemas as PublishSettings["output"] } }
+        : {}),
     });
     if (wantsHttp(catalog.doc.transport, config, options.http)) {
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));

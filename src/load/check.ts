@@ -11,6 +11,7 @@ import {
   type ValueSource,
 } from "../catalog.js";
 import { envNamesOf } from "../config/values.js";
+import { namesIn } from "../publish/project.js";
 
 /**
  * Consistency checks run once at start, so a broken or hand-edited catalog fails before a client connects
@@ -24,10 +25,13 @@ export function checkDocumentShape(doc: unknown, file: string): asserts doc is C
   if (doc === null || typeof doc !== "object") throw new Error(`${file}: not a JSON object`);
   const d = doc as Record<string, unknown>;
   if (d.format !== CATALOG_FORMAT) {
+    const older = typeof d.format === "number" && d.format < CATALOG_FORMAT;
     throw new Error(
-      `${file}: catalog format ${JSON.stringify(d.format)} is not supported (this runtime reads format ${CATALOG_FORMAT}); regenerate the catalog with this toolwright version`,
+      `${file}: catalog format ${JSON.stringify(d.format)} is not supported (this runtime reads format ${CATALOG_FORMAT}${older ? "; format 1 copied every schema into every tool" : ""}); regenerate the catalog with this toolwright version (toolwright generate)`,
     );
   }
+  if (d.schemas === null || typeof d.schemas !== "object" || Array.isArray(d.schemas))
+    throw new Error(`${file}: "schemas" must be an object of named schemas`);
   for (const key of ["env", "sources", "tools", "resources", "resourceTemplates", "prompts"]) {
     if (!Array.isArray(d[key])) throw new Error(`${file}: "${key}" must be an array`);
   }
@@ -41,7 +45,7 @@ export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: s
   const sources = new Map(doc.sources.map((s) => [s.id, s]));
   const names = new Set<string>();
   for (const tool of doc.tools) {
-    checkToolShape(tool, module, names, problems);
+    checkToolShape(tool, doc.schemas, module, names, problems);
     const binding = tool.binding;
     if (binding.kind === "http") checkHttpBinding(tool.name, binding, sources, problems);
     else if (binding.kind === "custom") {
@@ -92,9 +96,10 @@ function schemeValues(scheme: AuthScheme): ValueSource[] {
   }
 }
 
-/** Valid, unique names (aliases included), object schemas, and an input schema in the module. */
+/** Valid, unique names (aliases included), object schemas whose references resolve, and an input schema in the module. */
 function checkToolShape(
   tool: CatalogTool,
+  schemas: CatalogDocument["schemas"],
   module: CatalogModule,
   names: Set<string>,
   problems: string[],
@@ -106,6 +111,10 @@ function checkToolShape(
     names.add(name);
   }
   // MCP requires object roots; the SDK would otherwise fail the whole tools/list response.
+  for (const name of [...namesIn(tool.inputSchema), ...namesIn(tool.outputSchema)]) {
+    if (!Object.hasOwn(schemas, name))
+      problems.push(`tool ${tool.name} refers to schema ${name}, which catalog.json's schemas do not hold`);
+  }
   if (tool.inputSchema?.type !== "object")
     problems.push(`tool ${tool.name}: inputSchema must have type "object"`);
   if (tool.outputSchema !== undefined && tool.outputSchema.type !== "object") {

@@ -1,4 +1,6 @@
-import type { CatalogTool, JsonSchema, ToolAnnotations } from "../catalog.js";
+import type { CatalogTool, ToolAnnotations } from "../catalog.js";
+import { firstSentence } from "../publish/describe.js";
+import { DIALECT, type Publisher } from "../publish/publisher.js";
 
 /**
  * Discovery mode (`toolwright serve <catalog> --discovery`): a catalog of hundreds of tools costs more context
@@ -10,8 +12,6 @@ import type { CatalogTool, JsonSchema, ToolAnnotations } from "../catalog.js";
 export const FIND_TOOLS = "find_tools";
 export const DESCRIBE_TOOL = "describe_tool";
 export const CALL_TOOL = "call_tool";
-
-const DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
 export interface DiscoveryTool {
   name: string;
@@ -128,17 +128,6 @@ function words(text: string): string[] {
     .filter((w) => w.length > 1);
 }
 
-function firstSentence(text: string): string {
-  const para =
-    text
-      .split(/\n\s*\n/)[0]
-      ?.replace(/\s+/g, " ")
-      .trim() ?? "";
-  const end = /(?<!\b(?:e\.g|i\.e|etc|vs))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
-  const s = end ? para.slice(0, end.index + 1) : para;
-  return s.length > 200 ? `${s.slice(0, 197)}…` : s;
-}
-
 interface Indexed {
   tool: CatalogTool;
   name: Set<string>;
@@ -155,10 +144,7 @@ export interface Discovery {
 }
 
 /** Keyword search over the tools clients may call (denied and internal ones are not there to find). */
-export function createDiscovery(
-  tools: readonly CatalogTool[],
-  outputSchema: (tool: CatalogTool) => JsonSchema | undefined,
-): Discovery {
+export function createDiscovery(tools: readonly CatalogTool[], publisher: Publisher): Discovery {
   const index: Indexed[] = tools.map((tool) => ({
     tool,
     name: new Set([tool.name, ...tool.aliases].flatMap(words)),
@@ -192,22 +178,14 @@ export function createDiscovery(
           title: e.tool.title,
           safety: e.tool.safety,
           binding: e.tool.summary,
-          summary: firstSentence(e.tool.description),
+          summary: firstSentence(e.tool.description, 200),
         })),
       };
     },
     describe(name) {
       const tool = byName.get(name);
       if (!tool) return undefined;
-      const output = outputSchema(tool);
-      return {
-        name: tool.name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema as DiscoveryTool["inputSchema"],
-        ...(output ? { outputSchema: output as DiscoveryTool["inputSchema"] } : {}),
-        annotations: tool.annotations,
-      };
+      return publisher.entry(tool);
     },
     resolve: (name) => byName.get(name),
   };

@@ -26,12 +26,14 @@ function sizeOf(item: unknown): number {
   return size;
 }
 
-export function paginate<T>(
+/** `entryOf` turns a listed item into what the page carries (built on first use; measured and sent). */
+export function paginate<T, E = T>(
   items: readonly T[],
   cursor: string | undefined,
   limits: number | PageLimits,
   kind: string,
-): { items: T[]; nextCursor?: string } {
+  entryOf: (item: T) => E = (item) => item as unknown as E,
+): { items: E[]; nextCursor?: string } {
   let offset = 0;
   if (cursor !== undefined) {
     const decoded = /^([a-z]+):(\d{1,9})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -45,14 +47,14 @@ export function paginate<T>(
   if (bytes !== undefined) {
     let total = 0;
     for (let at = offset; at < end; at++) {
-      total += sizeOf(items[at]) + 1;
+      total += sizeOf(entryOf(items[at] as T)) + 1;
       if (total > bytes && at > offset) {
         end = at;
         break;
       }
     }
   }
-  const page = items.slice(offset, end);
+  const page = items.slice(offset, end).map(entryOf);
   if (end >= items.length) return { items: page };
   return { items: page, nextCursor: Buffer.from(`${kind}:${end}`, "utf8").toString("base64url") };
 }

@@ -4,10 +4,12 @@ import {
   Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import type { CatalogTool, JsonSchema } from "../catalog.js";
+import type { CatalogTool, PublishSettings } from "../catalog.js";
 import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
+import { createPublisher, type PublishedTool } from "../publish/publisher.js";
+import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -25,13 +27,7 @@ import { handleToolCall, type ToolCallConnection, type ToolCallSurface } from ".
  * later the HTTP transport) calls once per connection; all connections share one runtime.
  */
 
-/**
- * Entries per page of every list. Large, because clients that ignore `nextCursor` exist and would silently miss
- * the rest: every tool of an ordinary catalog (GitHub's 1,223 included) comes in one page.
- */
-export const DEFAULT_PAGE_SIZE = 2000;
-/** A page also ends before its JSON passes this size, below the 10 MiB message limit of the v1 SDK client. */
-export const PAGE_BYTES = 9 * 1024 * 1024;
+export { DEFAULT_PAGE_SIZE, PAGE_BYTES };
 
 export interface ServerOptions extends RuntimeOptions {
   /** Entries per page of `tools/list`, `resources/list`, `resources/templates/list` and `prompts/list`. */
@@ -40,6 +36,10 @@ export interface ServerOptions extends RuntimeOptions {
   listTool?: (tool: CatalogTool) => boolean;
   /** List find_tools / describe_tool / call_tool instead of the catalog (for catalogs of hundreds of tools). */
   discovery?: boolean;
+  /** Publishing settings that replace the catalog's (e.g. `serve --output-schemas none`). */
+  publish?: Partial<PublishSettings>;
+  /** A schema profile from `src/publish/profiles.ts` (default `default`). */
+  profile?: string;
 }
 
 export type ServerFactory = (context: { era: "legacy" | "modern" }) => Server;
@@ -52,38 +52,20 @@ export function createServer(
   return createServerFromRuntime(createRuntime(catalog, config, options), options);
 }
 
-interface ListedTool {
+/** A listed entry: a tool under one of its names (aliases are entries of their own). */
+interface Listing {
+  tool: CatalogTool;
   name: string;
-  title: string;
-  description: string;
-  inputSchema: { type: "object"; [key: string]: unknown };
-  outputSchema?: { type: "object"; [key: string]: unknown };
-  annotations: CatalogTool["annotations"];
 }
 
-function listedTools(
-  tools: readonly CatalogTool[],
-  include: (tool: CatalogTool) => boolean,
-  outputSchema: (tool: CatalogTool) => JsonSchema | undefined,
-): ListedTool[] {
-  const out: ListedTool[] = [];
+function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) => boolean): Listing[] {
+  const out: Listing[] = [];
   for (const tool of tools) {
     if (!include(tool)) continue;
     // Aliases are entries of their own: a host that knows the old name keeps working.
-    for (const name of [tool.name, ...tool.aliases]) {
-      const entry: ListedTool = {
-        name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema as ListedTool["inputSchema"],
-        annotations: tool.annotations,
-      };
-      const output = outputSchema(tool);
-      if (output) entry.outputSchema = output as ListedTool["inputSchema"];
-      out.push(entry);
-    }
+    for (const name of [tool.name, ...tool.aliases]) out.push({ tool, name });
   }
-  return Object.freeze(out) as ListedTool[];
+  return Object.freeze(out) as Listing[];
 }
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
@@ -114,23 +96,41 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   // Internal tools exist for handlers only: never listed, so tools/call answers them like unknown names.
   const include = (tool: CatalogTool) =>
     tool.internal !== true && !policy.denied(tool) && (options.listTool?.(tool) ?? true);
-  const tools = listedTools(doc.tools, include, (tool) => policy.outputSchema(tool));
+  // Schemas are published per tool on first use (a page of tools/list, a describe_tool), then kept.
+  const publisher = createPublisher(doc, {
+    ...(options.publish ? { overrides: options.publish } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    transforms: [
+      (schema, { tool, side }) => (side === "output" ? policy.outputSchema(tool, schema) : schema),
+    ],
+  });
+  const tools = listings(doc.tools, include);
+  // Each entry is published the first time a page reaches it, then kept (paging measures its size once).
+  const entries = new WeakMap<Listing, PublishedTool>();
+  const entryOf = (listing: Listing): PublishedTool => {
+    let entry = entries.get(listing);
+    if (!entry) {
+      entry = publisher.entry(listing.tool, listing.name);
+      entries.set(listing, entry);
+    }
+    return entry;
+  };
   const listedNames = new Set(tools.map((t) => t.name));
   const callable = doc.tools.filter(include);
-  const discovery = options.discovery
-    ? createDiscovery(callable, (tool) => policy.outputSchema(tool))
-    : undefined;
-  const toolList = discovery ? discoveryTools(doc.catalog, callable.length) : tools;
+  const discovery = options.discovery ? createDiscovery(callable, publisher) : undefined;
+  const toolList = discovery ? discoveryTools(doc.catalog, callable.length) : undefined;
   const resources = createResourceReader(runtime);
   const resourceList = resources.list();
   const templateList = resources.listTemplates();
   const prompts = createPromptRenderer(dir, doc.prompts);
   const promptList = prompts.list();
   const complete = createCompleter(doc);
-  const toolCalls: ToolCallSurface = { runtime, discovery, listedNames, resultEnvelope };
+  const toolCalls: ToolCallSurface = { runtime, discovery, listedNames, resultEnvelope, publisher };
   return {
     ...toolCalls,
     pageSize,
+    tools,
+    entryOf,
     toolList,
     resources,
     resourceList,
@@ -178,7 +178,11 @@ function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: Serve
 
 function registerToolHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
   server.setRequestHandler("tools/list", async (request) => {
-    const page = paginate(surface.toolList, request.params?.cursor, surface.pageSize, "tools");
+    if (surface.toolList) {
+      const page = paginate(surface.toolList, request.params?.cursor, surface.pageSize, "tools");
+      return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    }
+    const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", surface.entryOf);
     return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   });
   server.setRequestHandler("tools/call", async (request, ctx) =>

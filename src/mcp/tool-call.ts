@@ -8,6 +8,7 @@ import {
 import type { CatalogTool, ToolOutcome } from "../catalog.js";
 import type { CallContext, CallInput, ClientInfo } from "../chain.js";
 import { pendingElicitation } from "../policy/index.js";
+import type { Publisher } from "../publish/publisher.js";
 import {
   internalErrorResult,
   type ResultView,
@@ -31,6 +32,8 @@ export interface ToolCallSurface {
   /** The names `tools/list` shows (aliases included); anything else is answered as unknown. */
   listedNames: ReadonlySet<string>;
   resultEnvelope: ResultView["envelope"];
+  /** What clients were given per tool: a result carries `structuredContent` only where an output schema is published. */
+  publisher: Publisher;
 }
 
 export interface ToolCallConnection {
@@ -145,6 +148,7 @@ function answerCall(
   }
   const rendered = renderToolResult(outcome, tool, call.correlationId, {
     envelope: surface.resultEnvelope,
+    structured: surface.publisher.structured(tool),
     meta: {
       tool: tool.name,
       ...(name !== tool.name ? { called_as: name } : {}),
@@ -154,7 +158,7 @@ function answerCall(
   });
   return server.projectCallToolResult(
     withHandlerContent(rendered, outcome),
-    surface.runtime.policy.outputSchema(tool),
+    surface.publisher.structured(tool) ? tool.outputSchema : undefined,
   );
 }
 

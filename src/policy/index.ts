@@ -43,8 +43,8 @@ export interface Policies {
   wrap(defaults: readonly NamedMiddleware[]): NamedMiddleware[];
   /** Whether the tool is denied (left out of tools/list, refused by name). */
   denied(tool: CatalogTool): boolean;
-  /** The output schema tools/list publishes for the tool (wider where the policy masks fields). */
-  outputSchema(tool: CatalogTool): JsonSchema | undefined;
+  /** A published output schema as the policy needs it (wider where it masks or reduces fields to names). */
+  outputSchema(tool: CatalogTool, schema: JsonSchema): JsonSchema;
   /** Closes the audit file, if any. */
   close(): void;
 }
@@ -78,7 +78,6 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     namesOnlyStep(),
   ];
 
-  const schemas = new Map<string, JsonSchema | undefined>();
   const masking = settings.mask?.on === true;
 
   return {
@@ -90,21 +89,12 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
       return [...before, ...defaults.slice(0, split), ...after, ...defaults.slice(split)];
     },
     denied: (tool) => settings.deniedTools.has(tool.name),
-    outputSchema(tool) {
-      if (!tool.outputSchema) return undefined;
-      if (!schemas.has(tool.name)) {
-        const paths = [
-          ...(masking ? (tool.policy.masked ?? []) : []),
-          ...(tool.policy.namesOnly !== undefined ? [`${tool.policy.namesOnly}.*`] : []),
-        ];
-        schemas.set(
-          tool.name,
-          paths.length > 0
-            ? widenForMask(tool.outputSchema, paths, tool.outputWrapped === true)
-            : tool.outputSchema,
-        );
-      }
-      return schemas.get(tool.name);
+    outputSchema(tool, schema) {
+      const paths = [
+        ...(masking ? (tool.policy.masked ?? []) : []),
+        ...(tool.policy.namesOnly !== undefined ? [`${tool.policy.namesOnly}.*`] : []),
+      ];
+      return paths.length > 0 ? widenForMask(schema, paths, tool.outputWrapped === true) : schema;
     },
     close: () => sink?.close(),
   };

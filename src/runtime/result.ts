@@ -55,6 +55,11 @@ export interface ResultView {
   envelope?: ResultConfig["envelope"];
   /** `meta` of the `success-data` envelope: tool, upstream status, duration (the correlation id is added). */
   meta?: Record<string, unknown>;
+  /**
+   * Whether clients were given an output schema for the tool, so results carry `structuredContent` (default:
+   * whenever the tool has one; a catalog served with output schemas `none` answers in text only).
+   */
+  structured?: boolean;
 }
 
 export function renderToolResult(
@@ -63,7 +68,8 @@ export function renderToolResult(
   correlationId: string,
   view: ResultView = {},
 ): ToolResult {
-  if (view.envelope === "success-data") return envelopeResult(outcome, tool, correlationId, view.meta);
+  if (view.envelope === "success-data")
+    return envelopeResult(outcome, tool, correlationId, view.meta, view.structured);
   if (outcome.error) {
     // A confirmation preview is JSON for the model to act on (it carries its correlation id inside).
     if (outcome.error.code === "confirmation_required")
@@ -77,7 +83,7 @@ export function renderToolResult(
     return { content, isError: true };
   }
   const result: ToolResult = { content: [{ type: "text", text: compactJson(outcome.data) }] };
-  if (tool.outputSchema) {
+  if (tool.outputSchema && view.structured !== false) {
     const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
     if (structured === null || typeof structured !== "object" || Array.isArray(structured)) {
       // Clients reject a result without structuredContent from a tool that declares an output schema.
@@ -86,6 +92,7 @@ export function renderToolResult(
         { ...outcome, error: { message, code: "output_mismatch" } },
         tool,
         correlationId,
+        view,
       );
     }
     result.structuredContent = structured as Record<string, unknown>;
@@ -149,9 +156,10 @@ function envelopeResult(
   tool: CatalogTool,
   correlationId: string,
   extra: Record<string, unknown> = {},
+  published = true,
 ): ToolResult {
   const meta = { ...extra, correlation_id: correlationId };
-  if (!outcome.error && tool.outputSchema) {
+  if (!outcome.error && tool.outputSchema && published) {
     const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
     if (structured === null || typeof structured !== "object" || Array.isArray(structured)) {
       const message = "the upstream response is not the object the tool's output schema describes";
@@ -160,6 +168,7 @@ function envelopeResult(
         tool,
         correlationId,
         extra,
+        published,
       );
     }
     const body = { success: true, data: outcome.data, meta };

@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CatalogDocument } from "../../src/catalog.js";
+import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
+import { project, UNBOUNDED } from "../../src/publish/project.js";
+import { DIALECT } from "../../src/publish/publisher.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
@@ -90,5 +92,42 @@ describe("toolwright diff", () => {
     expect(head.status, head.stderr).toBe(0);
     expect((JSON.parse(head.stdout) as CatalogDocument & { catalog: string }).catalog).toBe("scaivault");
     expect(diff("nope-rev:generated/x", "scaivault").status).toBe(2);
+  });
+
+  it("compares a format-1 catalog (older releases) with format 2, and sees a changed named schema", () => {
+    const doc = JSON.parse(
+      readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"),
+    ) as CatalogDocument;
+    // Format 1 as older releases wrote it: every tool carries the named schemas it reaches.
+    const asFormat1 = (table: CatalogDocument["schemas"]) => {
+      const whole = (root: JsonSchema | undefined) =>
+        root && { $schema: DIALECT, ...project(root, table, UNBOUNDED).schema };
+      const { schemas: _table, publish: _publish, ...rest } = doc;
+      return {
+        ...rest,
+        format: 1,
+        tools: doc.tools.map((t) => ({
+          ...t,
+          inputSchema: whole(t.inputSchema),
+          ...(t.outputSchema ? { outputSchema: whole(t.outputSchema) } : {}),
+        })),
+      };
+    };
+    const dir = writeTree("diff-format1", {
+      "old.json": JSON.stringify(asFormat1(doc.schemas)),
+      "changed.json": JSON.stringify(
+        asFormat1({ ...doc.schemas, SecretPath: { type: "string", maxLength: 9 } }),
+      ),
+    });
+    const same = diff(join(dir, "old.json"), "generated/scaivault");
+    expect(same.status, same.stderr).toBe(0);
+    expect(same.stdout).toContain("no changes a reviewer would see");
+    const changed = diff(join(dir, "changed.json"), "generated/scaivault", "--json");
+    const kinds = (JSON.parse(changed.stdout) as { changes: { kind: string }[] }).changes.map((c) => c.kind);
+    expect(kinds).toContain("argument types changed");
+    const future = writeTree("diff-format9", { "c.json": JSON.stringify({ ...doc, format: 9 }) });
+    const refused = diff(join(future, "c.json"), "generated/scaivault");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/catalog format 9, which this toolwright cannot compare/);
   });
 });

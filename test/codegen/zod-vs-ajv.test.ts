@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
+import { createPublisher } from "../../src/publish/publisher.js";
 import { disagreements } from "../helpers/agreement.js";
 import { ROOT } from "../helpers/paths.js";
 import { probes } from "../helpers/probes.js";
@@ -21,7 +22,8 @@ describe("generated zod agrees with the published JSON Schema", () => {
     const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     const tool = doc.tools.find((t) => t.name === "sink_create_item");
-    const results = probes(tool?.inputSchema ?? {}).map((v) => ajv.validate(tool?.inputSchema ?? {}, v));
+    const schema = tool ? createPublisher(doc).input(tool) : {};
+    const results = probes(schema).map((v) => ajv.validate(schema, v));
     expect(results).toContain(true);
     expect(results).toContain(false);
   });

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import type { CatalogDocument, CatalogModule } from "../../src/catalog.js";
+import type { CatalogDocument, CatalogModule, JsonSchema } from "../../src/catalog.js";
 import { loadCatalog } from "../../src/load/catalog.js";
+import { project, SizeCache, UNBOUNDED } from "../../src/publish/project.js";
 import { probes } from "./probes.js";
 
 export interface Agreement {
@@ -22,20 +23,26 @@ type Parser = { safeParse(v: unknown): { success: boolean } };
  * emitted separately from the same IR. They must agree on every probe: a value one accepts, the other accepts.
  * Formats are annotations in both (ajv: validateFormats off), as the published schemas say. The zod schemas are
  * the ones the runtime loads (catalog.gen.mjs); those of the TypeScript twin (catalog.gen.ts, named schemas as
- * constants rather than thunks) must give the same answer on every probe too.
+ * constants rather than thunks) must give the same answer on every probe too. The JSON Schema compared is each
+ * root with every named schema it reaches from the catalog's table (nothing left open).
  */
 export async function disagreements(dir: string, extra?: ExtraValues): Promise<Agreement> {
   const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
   const mod = (await loadCatalog(dir)).module;
   const twin = (await import(pathToFileURL(join(dir, "catalog.gen.ts")).href)).default as CatalogModule;
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
+  const sizes = new SizeCache(doc.schemas);
+  const whole = (root: JsonSchema | undefined) =>
+    root ? project(root, doc.schemas, UNBOUNDED, sizes).schema : undefined;
   let count = 0;
   let checked = 0;
   const examples: string[] = [];
   for (const tool of doc.tools) {
     const sides = ["input", "output"] as const;
     for (const side of sides) {
-      const json = side === "input" ? tool.inputSchema : tool.outputWrapped ? undefined : tool.outputSchema;
+      const json = whole(
+        side === "input" ? tool.inputSchema : tool.outputWrapped ? undefined : tool.outputSchema,
+      );
       const zodThunk = mod.tools[tool.name]?.[side];
       const twinThunk = twin.tools[tool.name]?.[side];
       if (!json || !zodThunk) continue;

@@ -7,6 +7,7 @@ import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { MASK, maskAll, maskFields, maskStep } from "../../src/policy/mask.js";
 import { widenForMask } from "../../src/policy/mask-schema.js";
 import { namesOnlyStep, reduceToNames } from "../../src/policy/names-only.js";
+import { createPublisher } from "../../src/publish/publisher.js";
 import { renderToolResult } from "../../src/runtime/result.js";
 import { ROOT } from "../helpers/paths.js";
 import { ctxFor, runStep, tool } from "./helpers.js";
@@ -211,7 +212,11 @@ describe("published schemas accept masked results", () => {
   const doc = JSON.parse(
     readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"),
   ) as CatalogDocument;
-  const masked = doc.tools.filter((t) => t.policy.masked && t.outputSchema);
+  // What clients receive (the catalog's root plus its named schemas), before masking widens it.
+  const publisher = createPublisher(doc);
+  const published = (t: CatalogDocument["tools"][number]) => ({ ...t, outputSchema: publisher.output(t) });
+  const masked = doc.tools.filter((t) => t.policy.masked && t.outputSchema).map(published);
+  const toolNamed = (name: string) => published(doc.tools.find((x) => x.name === name)!);
 
   it("covers the ScaiVault tools with masked fields", () => {
     expect(masked.map((t) => t.name).sort()).toEqual([
@@ -243,7 +248,7 @@ describe("published schemas accept masked results", () => {
   it.each(Object.keys(samples))(
     "%s: the marker fails the spec's schema, passes the published one",
     (name) => {
-      const t = doc.tools.find((x) => x.name === name)!;
+      const t = toolNamed(name);
       const strictProps = validator({ ...t.outputSchema!, required: [] });
       const wideProps = validator({ ...widenForMask(t.outputSchema!, t.policy.masked!), required: [] });
       const data = maskFields(samples[name], t.policy.masked!).data;
@@ -260,7 +265,7 @@ describe("published schemas accept masked results", () => {
   );
 
   it.each(masked.map((t) => t.name))("%s: widened schema is still strict elsewhere", (name) => {
-    const t = doc.tools.find((x) => x.name === name)!;
+    const t = toolNamed(name);
     const wide = widenForMask(t.outputSchema!, t.policy.masked!);
     expect(wide.type).toBe("object");
     // Something the original refuses at the root is still refused.
@@ -271,7 +276,7 @@ describe("published schemas accept masked results", () => {
   });
 
   it("a read_secret result with every masked field validates (allOf, $ref, map values)", () => {
-    const t = doc.tools.find((x) => x.name === "scaivault_read_secret")!;
+    const t = toolNamed("scaivault_read_secret");
     const result = {
       path: "integrations/salesforce/oauth",
       tenant: "acme",

@@ -111,11 +111,27 @@ describe("loading", () => {
     );
   });
 
-  it("refuses another catalog format", async () => {
+  it("refuses another catalog format, and says to regenerate a format-1 catalog", async () => {
     const dir = copyFixture((doc) => {
+      doc.format = 3;
+    });
+    await expect(loadCatalog(dir)).rejects.toThrow(/catalog format 3 is not supported/);
+    const old = copyFixture((doc) => {
       doc.format = 1;
     });
-    await expect(loadCatalog(dir)).rejects.toThrow(/catalog format 1 is not supported/);
+    await expect(loadCatalog(old)).rejects.toThrow(
+      /catalog format 1 is not supported \(this runtime reads format 2; format 1 copied every schema into every tool\); regenerate the catalog/,
+    );
+  });
+
+  it("refuses a tool schema that refers to a name the schema table does not hold", async () => {
+    const dir = copyFixture((doc) => {
+      const tools = doc.tools as Array<Record<string, any>>;
+      tools[0]!.inputSchema = { type: "object", properties: { x: { $ref: "#/$defs/Nowhere" } } };
+    });
+    await expect(loadCatalog(dir)).rejects.toThrow(
+      /refers to schema Nowhere, which catalog.json's schemas do not hold/,
+    );
   });
 
   it("lists every inconsistency at once", async () => {

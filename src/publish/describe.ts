@@ -1,0 +1,80 @@
+import type { JsonSchema } from "../catalog.js";
+
+/**
+ * `concise` descriptions: what a model needs to pick a tool or fill an argument, not the reference manual. The
+ * first paragraph, with markdown links, images, emphasis markers and HTML reduced to their text, whitespace
+ * collapsed, cut at a word boundary near `max` characters (with an ellipsis). This is a size reduction, not a
+ * renderer: text it does not recognise stays as it is.
+ */
+
+/** Tool descriptions in `concise` mode. */
+export const CONCISE_TOOL_CHARS = 300;
+/** Descriptions inside schemas (arguments, result fields) in `concise` mode: their first sentence, at most. */
+export const CONCISE_SCHEMA_CHARS = 120;
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+function firstParagraph(text: string): string {
+  const trimmed = text.replace(/\r\n?/g, "\n").trim();
+  // GitHub-style admonitions (`> [!NOTE]`) and headings are not a summary: skip to the first plain paragraph.
+  const paragraphs = trimmed.split(/\n\s*\n/).filter((p) => !/^\s*(>|#)/.test(p));
+  return paragraphs[0] ?? trimmed.split(/\n\s*\n/)[0] ?? "";
+}
+
+/** Markdown and HTML reduced to their text. */
+export function plainText(text: string): string {
+  return text
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+"[^"]*")?\)/g, "$1")
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1")
+    .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>/g, "")
+    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? "")
+    .replace(/(\*\*|__)(?=\S)([^*_]+?)\1/g, "$2")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * The first sentence of the first paragraph, for tables and summaries: it ends at `.`, `!` or `?` followed by a
+ * capital, not at "e.g." or "i.e.". Longer than `max`: cut, with an ellipsis.
+ */
+export function firstSentence(text: string, max: number): string {
+  const para = (text.split(/\n\s*\n/)[0] ?? "").replace(/\s+/g, " ").trim();
+  const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
+  const s = end ? para.slice(0, end.index + 1) : para;
+  return s.length > max ? `${s.slice(0, max - 3)}…` : s;
+}
+
+/** The concise form of one description. */
+export function conciseText(text: string, max: number): string {
+  const plain = plainText(firstParagraph(text));
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
+}
+
+function isObject(value: unknown): value is JsonSchema {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Every `description` inside a schema made concise (values such as `default` and `const` are left alone). */
+export function conciseSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(conciseSchema);
+  if (!isObject(node)) return node;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "description" && typeof value === "string")
+      out[key] = firstSentence(plainText(firstParagraph(value)), CONCISE_SCHEMA_CHARS);
+    else if (key === "const" || key === "enum" || key === "default" || key === "examples") out[key] = value;
+    else if ((key === "properties" || key === "$defs" || key === "patternProperties") && isObject(value)) {
+      const props: JsonSchema = {};
+      for (const [name, schema] of Object.entries(value as JsonSchema)) props[name] = conciseSchema(schema);
+      out[key] = props;
+    } else out[key] = conciseSchema(value);
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import type { CatalogDocument, CatalogTool } from "../catalog.js";
+import type { Publisher } from "./publisher.js";
+
+/**
+ * The size of what a catalog publishes, computed with the publisher the server uses: what a model sees (each
+ * listed name with its description and input schema, as JSON) with a token estimate, and the bytes of the
+ * `tools/list` results a client receives, page by page.
+ */
+export interface CatalogSize {
+  /** Listed entries (aliases count: each is an entry of its own). */
+  entries: number;
+  /** Bytes of names, descriptions and input schemas as JSON. */
+  modelBytes: number;
+  /** Estimated tokens of the same (about 4 bytes of JSON per token). */
+  modelTokens: number;
+  /** Bytes of every tools/list result (the JSON-RPC result objects, all pages). */
+  listBytes: number;
+  /** Bytes of each page (pages end after `entries` entries, or before their JSON passes `bytes`). */
+  pages: number[];
+}
+
+export const BYTES_PER_TOKEN = 4;
+
+/** Tools a client lists: not internal, not denied by the manifest (env switches are not known here). */
+export function listedTools(doc: CatalogDocument): CatalogTool[] {
+  const denied = new Set(doc.policy?.deniedTools.tools ?? []);
+  return doc.tools.filter(
+    (tool) => tool.internal !== true && !denied.has(tool.name) && !tool.aliases.some((a) => denied.has(a)),
+  );
+}
+
+/** Pages as the server cuts them (`src/mcp/paginate.ts`): `entries` at most, ending before `bytes` of JSON. */
+export function measureCatalog(
+  doc: CatalogDocument,
+  publisher: Publisher,
+  limits: { entries: number; bytes: number },
+): CatalogSize {
+  let modelBytes = 0;
+  const pages: number[] = [];
+  let count = 0;
+  let size = 0;
+  const flush = () => {
+    // `{"tools":[...],"nextCursor":"..."}` inside the JSON-RPC envelope: within a few dozen bytes of this.
+    if (count > 0) pages.push(size + 64);
+    count = 0;
+    size = 0;
+  };
+  for (const tool of listedTools(doc)) {
+    for (const name of [tool.name, ...tool.aliases]) {
+      const entry = publisher.entry(tool, name);
+      modelBytes += Buffer.byteLength(JSON.stringify([entry.name, entry.description, entry.inputSchema]));
+      const bytes = Buffer.byteLength(JSON.stringify(entry)) + 1;
+      if (count > 0 && (count >= limits.entries || size + bytes > limits.bytes)) flush();
+      count++;
+      size += bytes;
+    }
+  }
+  flush();
+  const listBytes = pages.reduce((a, b) => a + b, 0);
+  return {
+    entries: listedTools(doc).reduce((n, t) => n + 1 + t.aliases.length, 0),
+    modelBytes,
+    modelTokens: Math.ceil(modelBytes / BYTES_PER_TOKEN),
+    listBytes,
+    pages,
+  };
+}

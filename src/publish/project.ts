@@ -1,0 +1,337 @@
+import type { JsonSchema } from "../catalog.js";
+import { conciseText } from "./describe.js";
+
+/**
+ * The bounded projection: a tool's root schema plus the named schemas it reaches, taken from the catalog's table
+ * nearest first (breadth-first over references, in the order they appear). A name is expanded when it is at most
+ * `depth` references from the root and adding it keeps the schema within `bytes`; any other reached name is
+ * published as an open schema that keeps the type, title and description and says it was not expanded.
+ *
+ * Never narrower than the truth: an open schema accepts everything its original did. Where that could make a
+ * value match more than one branch of a `oneOf` (or flip a `not`), the keyword is loosened too (`oneOf` becomes
+ * `anyOf`, the `not` is dropped), so whatever the server accepts or returns, the published schema accepts.
+ */
+
+export interface Bounds {
+  /** References followed from the root (0: every reference is left unexpanded). */
+  depth: number;
+  /** Upper bound on the compact JSON size of the result; named schemas are added while they fit. */
+  bytes: number;
+  /**
+   * How far the root itself may be cut when it alone is larger than `bytes`: 1 keeps its properties (an input's
+   * argument names), 0 its property names with leaf types, -1 lets it become an open object (outputs).
+   */
+  keepLevel?: number;
+}
+
+export const UNBOUNDED: Bounds = { depth: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
+
+export interface Projection {
+  schema: JsonSchema;
+  /** Names published as open schemas (beyond the depth, past the byte budget, or missing from the table). */
+  unexpanded: string[];
+}
+
+const PREFIX = "#/$defs/";
+
+/** Keywords whose values are data, never schemas. */
+export const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
+/** Keywords whose values map names to schemas (a property called `default` is still a schema). */
+export const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
+
+function isObject(value: unknown): value is JsonSchema {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Decodes a `#/$defs/<Name>` reference (JSON pointer escapes included); undefined for anything else. */
+export function refName(ref: unknown): string | undefined {
+  if (typeof ref !== "string" || !ref.startsWith(PREFIX)) return undefined;
+  return ref.slice(PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/** Every name a schema refers to, each once, in the order they first appear. */
+export function namesIn(node: unknown, out: string[] = [], seen = new Set<string>()): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) namesIn(item, out, seen);
+    return out;
+  }
+  if (!isObject(node)) return out;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "$ref") {
+      const name = refName(value);
+      if (name !== undefined && !seen.has(name)) {
+        seen.add(name);
+        out.push(name);
+      }
+    } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      for (const child of Object.values(value)) namesIn(child, out, seen);
+    } else if (!DATA_KEYWORDS.has(key)) {
+      namesIn(value, out, seen);
+    }
+  }
+  return out;
+}
+
+/** Sizes of the table's entries (compact JSON), measured once per publisher and shared by every tool. */
+export class SizeCache {
+  private readonly sizes = new Map<string, number>();
+  constructor(private readonly table: Record<string, JsonSchema>) {}
+  of(name: string): number {
+    let size = this.sizes.get(name);
+    if (size === undefined) {
+      size = JSON.stringify(this.table[name] ?? {}).length + JSON.stringify(name).length + 2;
+      this.sizes.set(name, size);
+    }
+    return size;
+  }
+}
+
+/** The open schema published in place of a name that is not expanded. */
+export function unexpandedSchema(name: string, original: JsonSchema | undefined): JsonSchema {
+  const out: JsonSchema = {};
+  if (typeof original?.type === "string") out.type = original.type;
+  out.title = typeof original?.title === "string" ? original.title : name;
+  const about = typeof original?.description === "string" ? conciseText(original.description, 200) : "";
+  const note =
+    original === undefined
+      ? `${name} is missing from this catalog's schemas; any value is accepted here`
+      : `${name}: not expanded here, beyond the schema budget`;
+  out.description = about ? `${about} (${note}.)` : `${note}.`;
+  return out;
+}
+
+/** Keywords that nest schemas one data level down (composition keywords stay on the same level). */
+const NESTING = new Set(["properties", "patternProperties", "additionalProperties", "items", "prefixItems"]);
+
+/** Whether a schema holds other schemas (a leaf such as `{type: string, enum}` is kept whole by the pruning). */
+function hasNested(node: JsonSchema): boolean {
+  return Object.keys(node).some(
+    (key) => NESTING.has(key) || key === "allOf" || key === "anyOf" || key === "oneOf" || key === "$ref",
+  );
+}
+
+/** An inline part of the root left open by the pruning (its type, title and description are kept). */
+function openInline(node: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  if (typeof node.type === "string") out.type = node.type;
+  if (typeof node.title === "string") out.title = node.title;
+  const about = typeof node.description === "string" ? conciseText(node.description, 200) : "";
+  const note =
+    "nested content not expanded here (beyond this tool's schema budget); the server still checks it in full";
+  out.description = about ? `${about} (${note}.)` : `${note[0]?.toUpperCase()}${note.slice(1)}.`;
+  return out;
+}
+
+/**
+ * The root with every schema nested more than `level` data levels down (properties, items) left open. Level 1
+ * keeps the root's own properties (argument names) and cuts what is inside them.
+ */
+function pruneInline(node: unknown, level: number, stubs: WeakSet<object>, depth = 0): unknown {
+  if (Array.isArray(node)) return node.map((item) => pruneInline(item, level, stubs, depth));
+  if (!isObject(node)) return node;
+  if (depth > level && hasNested(node)) {
+    const stub = openInline(node);
+    stubs.add(stub);
+    return stub;
+  }
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (DATA_KEYWORDS.has(key)) out[key] = value;
+    else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      const map: JsonSchema = {};
+      for (const [name, child] of Object.entries(value))
+        map[name] = pruneInline(child, level, stubs, depth + 1);
+      out[key] = map;
+    } else out[key] = pruneInline(value, level, stubs, NESTING.has(key) ? depth + 1 : depth);
+  }
+  return out;
+}
+
+function nestingDepth(node: unknown, depth = 0): number {
+  if (Array.isArray(node)) return Math.max(depth, ...node.map((item) => nestingDepth(item, depth)));
+  if (!isObject(node)) return depth;
+  let max = depth;
+  for (const [key, value] of Object.entries(node)) {
+    if (DATA_KEYWORDS.has(key)) continue;
+    if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      for (const child of Object.values(value)) max = Math.max(max, nestingDepth(child, depth + 1));
+    } else max = Math.max(max, nestingDepth(value, NESTING.has(key) ? depth + 1 : depth));
+  }
+  return max;
+}
+
+/**
+ * A root larger than the byte budget on its own loses its deepest inline parts first, one level at a time,
+ * down to its own properties (never their names).
+ */
+function fitRoot(root: JsonSchema, bounds: Bounds, stubs: WeakSet<object>): JsonSchema {
+  if (!Number.isFinite(bounds.bytes) || JSON.stringify(root).length <= bounds.bytes) return root;
+  let fitted = root;
+  for (let level = nestingDepth(root) - 1; level >= (bounds.keepLevel ?? 1); level--) {
+    fitted = level < 0 ? openRoot(root, stubs) : (pruneInline(root, level, stubs) as JsonSchema);
+    if (JSON.stringify(fitted).length <= bounds.bytes) break;
+  }
+  return fitted;
+}
+
+/** An object root with nothing expanded (MCP wants `type: object` at the top). */
+function openRoot(root: JsonSchema, stubs: WeakSet<object>): JsonSchema {
+  const stub = { ...openInline(root), type: "object" };
+  stubs.add(stub);
+  return stub;
+}
+
+/**
+ * Breadth-first choice of the names to expand; everything else reached is left open. Every name seen is
+ * charged at its open size first, so expanding one pays the difference plus the open size of the new names it
+ * brings: the result stays within `bytes` whenever the root and its own open names do.
+ */
+function choose(
+  root: JsonSchema,
+  table: Record<string, JsonSchema>,
+  bounds: Bounds,
+  sizes: SizeCache,
+): { expanded: string[]; open: string[] } {
+  const expanded: string[] = [];
+  const open: string[] = [];
+  const seen = new Set<string>();
+  const openCost = (name: string) =>
+    JSON.stringify(unexpandedSchema(name, table[name])).length + JSON.stringify(name).length + 2;
+  let level = namesIn(root, [], seen);
+  let used = JSON.stringify(root).length + 10 + level.reduce((n, name) => n + openCost(name), 0);
+  for (let depth = 1; level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const name of level) {
+      const def = table[name];
+      const children = def === undefined ? [] : namesIn(def).filter((child) => !seen.has(child));
+      const delta = sizes.of(name) - openCost(name) + children.reduce((n, child) => n + openCost(child), 0);
+      if (def !== undefined && depth <= bounds.depth && (used + delta <= bounds.bytes || delta <= 0)) {
+        expanded.push(name);
+        used += delta;
+        for (const child of children) {
+          seen.add(child);
+          next.push(child);
+        }
+      } else open.push(name);
+    }
+    level = next;
+  }
+  return { expanded, open };
+}
+
+/** Names whose published form is wider than the original: open ones, and any expanded one that reaches them. */
+function widenedNames(expanded: string[], open: string[], table: Record<string, JsonSchema>): Set<string> {
+  const widened = new Set(open);
+  if (widened.size === 0) return widened;
+  const refs = new Map(expanded.map((name) => [name, namesIn(table[name])]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, to] of refs) {
+      if (!widened.has(name) && to.some((t) => widened.has(t))) {
+        widened.add(name);
+        changed = true;
+      }
+    }
+  }
+  return widened;
+}
+
+/** Whether a schema contains an open part: a widened name, or an inline part the pruning left open. */
+function reaches(node: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<object>): boolean {
+  if (namesIn(node).some((name) => widened.has(name))) return true;
+  if (!stubs) return false;
+  const visit = (n: unknown): boolean => {
+    if (Array.isArray(n)) return n.some(visit);
+    if (!isObject(n)) return false;
+    if (stubs.has(n)) return true;
+    return Object.entries(n).some(([key, value]) => !DATA_KEYWORDS.has(key) && visit(value));
+  };
+  return visit(node);
+}
+
+/**
+ * `oneOf` -> `anyOf` and `not` dropped wherever a branch reaches a widened name; the node is copied only where
+ * something changes (the table's objects are shared, never modified).
+ */
+export function loosenExclusive(
+  node: unknown,
+  widened: ReadonlySet<string>,
+  stubs?: WeakSet<object>,
+): unknown {
+  if (widened.size === 0 && !stubs) return node;
+  if (Array.isArray(node)) {
+    let changed = false;
+    const out = node.map((item) => {
+      const next = loosenExclusive(item, widened, stubs);
+      if (next !== item) changed = true;
+      return next;
+    });
+    return changed ? out : node;
+  }
+  if (!isObject(node)) return node;
+  let out: JsonSchema | undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if (DATA_KEYWORDS.has(key)) continue;
+    if (key === "not" && reaches(value, widened, stubs)) {
+      out ??= { ...node };
+      delete out.not;
+      continue;
+    }
+    const next = SCHEMA_MAPS.has(key)
+      ? loosenMap(value, widened, stubs)
+      : loosenExclusive(value, widened, stubs);
+    if (key === "oneOf" && reaches(value, widened, stubs)) {
+      out ??= { ...node };
+      delete out.oneOf;
+      out.anyOf = next;
+    } else if (next !== value) {
+      out ??= { ...node };
+      out[key] = next;
+    }
+  }
+  return out ?? node;
+}
+
+function loosenMap(map: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<object>): unknown {
+  if (!isObject(map)) return map;
+  let out: JsonSchema | undefined;
+  for (const [name, schema] of Object.entries(map)) {
+    const next = loosenExclusive(schema, widened, stubs);
+    if (next !== schema) {
+      out ??= { ...map };
+      out[name] = next;
+    }
+  }
+  return out ?? map;
+}
+
+/** The schema a client receives for one root: the root, and its named schemas under `$defs` in name order. */
+export function project(
+  root: JsonSchema,
+  table: Record<string, JsonSchema>,
+  bounds: Bounds,
+  sizes: SizeCache = new SizeCache(table),
+): Projection {
+  const stubs = new WeakSet<object>();
+  const fitted = fitRoot(root, bounds, stubs);
+  const pruned = fitted !== root;
+  const { expanded, open } = choose(fitted, table, bounds, sizes);
+  if (expanded.length === 0 && open.length === 0) {
+    return {
+      schema: pruned ? (loosenExclusive(fitted, new Set(), stubs) as JsonSchema) : root,
+      unexpanded: [],
+    };
+  }
+  const widened = widenedNames(expanded, open, table);
+  const defs: [string, JsonSchema][] = [
+    ...expanded.map((name): [string, JsonSchema] => [
+      name,
+      loosenExclusive(table[name], widened) as JsonSchema,
+    ]),
+    ...open.map((name): [string, JsonSchema] => [name, unexpandedSchema(name, table[name])]),
+  ];
+  defs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const top = loosenExclusive(fitted, widened, pruned ? stubs : undefined) as JsonSchema;
+  const schema = { ...top, $defs: Object.fromEntries(defs) };
+  return { schema, unexpanded: open.sort() };
+}

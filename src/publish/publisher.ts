@@ -1,0 +1,119 @@
+import type {
+  CatalogDocument,
+  CatalogTool,
+  JsonSchema,
+  PublishSettings,
+  ToolAnnotations,
+} from "../catalog.js";
+import { CONCISE_TOOL_CHARS, conciseSchema, conciseText } from "./describe.js";
+import { profileNamed, type SchemaTransform } from "./profiles.js";
+import { type Bounds, project, SizeCache, UNBOUNDED } from "./project.js";
+import { publishSettings } from "./settings.js";
+
+/** Stated on every published schema (MCP's default since 2025-11-25, said outright for older clients). */
+export const DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
+/** One entry of `tools/list` (an alias is an entry of its own, with the same schemas). */
+export interface PublishedTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: { type: "object"; [key: string]: unknown };
+  outputSchema?: { type: "object"; [key: string]: unknown };
+  annotations: ToolAnnotations;
+}
+
+export interface PublishOptions {
+  /** Settings that replace the catalog's (e.g. `serve --output-schemas none`). */
+  overrides?: Partial<PublishSettings>;
+  /** A named profile from `profiles.ts` (default: `default`). */
+  profile?: string;
+  /** Transforms after the profile's, e.g. the masking policy's widening of output schemas. */
+  transforms?: readonly SchemaTransform[];
+}
+
+export interface Publisher {
+  readonly settings: PublishSettings;
+  /** The input schema clients receive (built on first use, then kept). */
+  input(tool: CatalogTool): JsonSchema;
+  /** The output schema clients receive; undefined when the tool has none or the catalog publishes none. */
+  output(tool: CatalogTool): JsonSchema | undefined;
+  /** Whether the tool's results carry `structuredContent` (it publishes an output schema). */
+  structured(tool: CatalogTool): boolean;
+  description(tool: CatalogTool): string;
+  /** The `tools/list` entry for the tool under one of its names. */
+  entry(tool: CatalogTool, name?: string): PublishedTool;
+}
+
+/**
+ * Builds what clients receive per tool from catalog.json's schema table, lazily: nothing is projected until a
+ * page of tools/list (or a `describe_tool`) asks for the tool, and each tool is projected once.
+ */
+export function createPublisher(doc: CatalogDocument, options: PublishOptions = {}): Publisher {
+  const settings = publishSettings(doc, options.overrides);
+  const table = doc.schemas ?? {};
+  const sizes = new SizeCache(table);
+  const transforms = [
+    ...profileNamed(options.profile ?? "default").transforms,
+    ...(options.transforms ?? []),
+  ];
+  const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1 };
+  const outputBounds: Bounds =
+    settings.output === "full"
+      ? UNBOUNDED
+      : { depth: settings.depth, bytes: settings.outputBytes, keepLevel: -1 };
+  const concise = settings.descriptions === "concise";
+  const inputs = new Map<string, JsonSchema>();
+  const outputs = new Map<string, JsonSchema | undefined>();
+  const descriptions = new Map<string, string>();
+
+  const build = (tool: CatalogTool, side: "input" | "output", root: JsonSchema, bounds: Bounds) => {
+    let schema: JsonSchema = { $schema: DIALECT, ...project(root, table, bounds, sizes).schema };
+    if (concise) schema = conciseSchema(schema) as JsonSchema;
+    for (const transform of transforms) schema = transform(schema, { tool, side });
+    return schema;
+  };
+  const structured = (tool: CatalogTool) => tool.outputSchema !== undefined && settings.output !== "none";
+
+  const publisher: Publisher = {
+    settings,
+    input(tool) {
+      let schema = inputs.get(tool.name);
+      if (!schema) {
+        schema = build(tool, "input", tool.inputSchema, inputBounds);
+        inputs.set(tool.name, schema);
+      }
+      return schema;
+    },
+    output(tool) {
+      if (!structured(tool)) return undefined;
+      if (!outputs.has(tool.name)) {
+        outputs.set(tool.name, build(tool, "output", tool.outputSchema as JsonSchema, outputBounds));
+      }
+      return outputs.get(tool.name);
+    },
+    structured,
+    description(tool) {
+      if (!concise) return tool.description;
+      let text = descriptions.get(tool.name);
+      if (text === undefined) {
+        text = conciseText(tool.description, CONCISE_TOOL_CHARS);
+        descriptions.set(tool.name, text);
+      }
+      return text;
+    },
+    entry(tool, name = tool.name) {
+      const entry: PublishedTool = {
+        name,
+        title: tool.title,
+        description: publisher.description(tool),
+        inputSchema: publisher.input(tool) as PublishedTool["inputSchema"],
+        annotations: tool.annotations,
+      };
+      const output = publisher.output(tool);
+      if (output) entry.outputSchema = output as PublishedTool["inputSchema"];
+      return entry;
+    },
+  };
+  return publisher;
+}

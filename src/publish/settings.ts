@@ -1,0 +1,34 @@
+import type { PublishSettings } from "../catalog.js";
+
+/**
+ * The defaults a manifest (or a bare spec) gets, chosen on the largest real APIs (GitHub, Stripe, DocuSign,
+ * Microsoft Graph): inputs, which a model fills, keep two named-schema hops and up to 8 KiB; outputs, which
+ * clients validate and models rarely need, up to 1 KiB. A page of 200 tools then stays far below the 10 MiB a
+ * client accepts in one message. Catalogs with small, deep schemas (the reference ones) raise them.
+ */
+export const DEFAULT_PUBLISH: PublishSettings = {
+  depth: 2,
+  bytes: 8 * 1024,
+  outputBytes: 1024,
+  output: "compact",
+  descriptions: "full",
+};
+
+export const OUTPUT_MODES = ["full", "compact", "none"] as const;
+export const DESCRIPTION_MODES = ["full", "concise"] as const;
+
+/** A catalog's settings with anything missing taken from the defaults. */
+export function publishSettings(
+  doc: { publish?: Partial<PublishSettings> },
+  overrides: Partial<PublishSettings> = {},
+): PublishSettings {
+  return { ...DEFAULT_PUBLISH, ...doc.publish, ...overrides };
+}
+
+/**
+ * Entries per page of every list. Large, because clients that ignore `nextCursor` exist and would silently miss
+ * the rest: every tool of an ordinary catalog (GitHub's 1,223 included) comes in one page.
+ */
+export const DEFAULT_PAGE_SIZE = 2000;
+/** A page also ends before its JSON passes this size, below the 10 MiB message limit of the v1 SDK client. */
+export const PAGE_BYTES = 9 * 1024 * 1024;

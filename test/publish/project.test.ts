@@ -1,0 +1,205 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import type { JsonSchema } from "../../src/catalog.js";
+import { conciseText, plainText } from "../../src/publish/describe.js";
+import { type Bounds, project, UNBOUNDED } from "../../src/publish/project.js";
+
+/**
+ * The bounded projection: given a tool's root and the catalog's table, which names are published whole, which
+ * are left open, and that the result never rejects what the whole schema accepts.
+ */
+
+const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
+const obj = (properties: Record<string, unknown>, required: string[] = []): JsonSchema => ({
+  type: "object",
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+});
+
+const TABLE: Record<string, JsonSchema> = {
+  // Recursion: a tree node refers to itself.
+  Node: { ...obj({ name: { type: "string" }, children: { type: "array", items: ref("Node") } }, ["name"]) },
+  // A chain of four hops: A -> B -> C -> D.
+  A: obj({ b: ref("B") }, ["b"]),
+  B: obj({ c: ref("C") }, ["c"]),
+  C: obj({ d: ref("D") }, ["d"]),
+  D: { type: "integer", title: "Dee", description: "The last link.\n\nMore text." },
+  // Reached by two paths (directly and through Owner).
+  Address: obj({ city: { type: "string" } }, ["city"]),
+  Owner: obj({ address: ref("Address") }),
+  // Variants of a oneOf, distinguished by their property types.
+  Cat: obj({ kind: { const: "cat" }, lives: { type: "integer" } }, ["kind", "lives"]),
+  Dog: obj({ kind: { const: "dog" }, good: { type: "boolean" } }, ["kind", "good"]),
+  Pet: { oneOf: [ref("Cat"), ref("Dog")] },
+  Shelter: obj({ pet: ref("Pet") }, ["pet"]),
+};
+
+const ajv = new Ajv2020({ strict: false });
+const accepts = (schema: JsonSchema, value: unknown) => ajv.validate(schema, value) === true;
+const bounds = (depth: number, bytes = 1 << 20): Bounds => ({ depth, bytes });
+const defsOf = (schema: JsonSchema) => Object.keys((schema.$defs ?? {}) as object);
+
+describe("bounded projection", () => {
+  it.each([
+    ["depth 0 leaves every reference open", 0, [], ["A"]],
+    ["depth 1: the root's own names", 1, ["A"], ["B"]],
+    ["depth 3: a reference exactly at the bound is expanded", 3, ["A", "B", "C"], ["D"]],
+    ["depth 4: the whole chain", 4, ["A", "B", "C", "D"], []],
+  ])("%s", (_label, depth, expanded, open) => {
+    const { schema, unexpanded } = project(obj({ a: ref("A") }), TABLE, bounds(depth));
+    expect(unexpanded).toEqual(open);
+    expect(defsOf(schema)).toEqual([...expanded, ...open].sort());
+    for (const name of open) {
+      const stub = (schema.$defs as Record<string, JsonSchema>)[name] as JsonSchema;
+      expect(stub.description).toMatch(/not expanded here, beyond the schema budget/);
+      expect(Object.keys(stub)).not.toContain("properties");
+    }
+  });
+
+  it("an open name keeps its type, title and the first paragraph of its description", () => {
+    const { schema } = project(obj({ d: ref("D") }), TABLE, bounds(0));
+    expect((schema.$defs as Record<string, JsonSchema>).D).toEqual({
+      type: "integer",
+      title: "Dee",
+      description: "The last link. (D: not expanded here, beyond the schema budget.)",
+    });
+  });
+
+  it("a recursive schema is published once and refers to itself", () => {
+    const { schema, unexpanded } = project(obj({ root: ref("Node") }), TABLE, UNBOUNDED);
+    expect(unexpanded).toEqual([]);
+    expect(defsOf(schema)).toEqual(["Node"]);
+    const tree = { root: { name: "a", children: [{ name: "b", children: [{ name: "c" }] }] } };
+    expect(accepts(schema, tree)).toBe(true);
+    expect(accepts(schema, { root: { name: "a", children: [{ children: [] }] } })).toBe(false);
+  });
+
+  it("a schema reachable by two paths is stored once, at its nearest depth", () => {
+    const root = obj({ owner: ref("Owner"), billing: ref("Address") });
+    const { schema, unexpanded } = project(root, TABLE, bounds(1));
+    // Address is one hop away through `billing`, so it is expanded although Owner -> Address is two.
+    expect(defsOf(schema)).toEqual(["Address", "Owner"]);
+    expect(unexpanded).toEqual([]);
+    expect(JSON.stringify(schema).match(/"city":/g)).toHaveLength(1);
+  });
+
+  it("a oneOf of references stays a oneOf when its variants are expanded", () => {
+    const { schema } = project(obj({ pet: ref("Pet") }), TABLE, UNBOUNDED);
+    expect((schema.$defs as Record<string, JsonSchema>).Pet).toEqual(TABLE.Pet);
+    expect(accepts(schema, { pet: { kind: "cat", lives: 9 } })).toBe(true);
+    expect(accepts(schema, { pet: { kind: "cat", good: "no" } })).toBe(false);
+  });
+
+  it("a discriminated oneOf whose variants are beyond the bound becomes an anyOf of open variants", () => {
+    const { schema, unexpanded } = project(obj({ shelter: ref("Shelter") }), TABLE, bounds(2));
+    expect(unexpanded).toEqual(["Cat", "Dog"]);
+    const defs = schema.$defs as Record<string, JsonSchema>;
+    expect(defs.Pet).toEqual({ anyOf: [ref("Cat"), ref("Dog")] });
+    // Open variants both match any pet: a oneOf would now refuse every real value.
+    for (const pet of [
+      { kind: "cat", lives: 9 },
+      { kind: "dog", good: true },
+    ]) {
+      expect(
+        accepts(project(obj({ shelter: ref("Shelter") }), TABLE, UNBOUNDED).schema, { shelter: { pet } }),
+      ).toBe(true);
+      expect(accepts(schema, { shelter: { pet } })).toBe(true);
+    }
+    // The table itself is never changed.
+    expect(TABLE.Pet).toEqual({ oneOf: [ref("Cat"), ref("Dog")] });
+  });
+
+  it("a `not` that reaches an open name is dropped rather than refusing valid values", () => {
+    const table = { ...TABLE, NotCat: { not: ref("Cat") } };
+    const { schema } = project(obj({ x: ref("NotCat") }), table, bounds(1));
+    expect((schema.$defs as Record<string, JsonSchema>).NotCat).toEqual({});
+    expect(accepts(schema, { x: { kind: "dog", good: true } })).toBe(true);
+  });
+
+  it("the byte budget keeps the nearest names and leaves the rest open", () => {
+    const root = obj({ a: ref("A"), shelter: ref("Shelter") });
+    const long = "A long description that costs bytes. ".repeat(10);
+    const table = {
+      ...TABLE,
+      Cat: { ...TABLE.Cat, description: long },
+      Dog: { ...TABLE.Dog, description: long },
+      D: { ...TABLE.D, description: long },
+    };
+    const whole = project(root, table, UNBOUNDED).schema;
+    const size = JSON.stringify(whole).length;
+    const budget = Math.floor(size * 0.8);
+    const { schema, unexpanded } = project(root, table, { depth: 99, bytes: budget });
+    expect(unexpanded.length).toBeGreaterThan(0);
+    expect(JSON.stringify(schema).length).toBeLessThanOrEqual(budget);
+    // Depth-1 names come first.
+    expect(defsOf(schema)).toEqual(expect.arrayContaining(["A", "Shelter"]));
+  });
+
+  it("a root larger than the budget keeps its property names and cuts what is nested in them", () => {
+    const big = "x".repeat(400);
+    const root = obj(
+      {
+        id: { type: "string", description: "The id." },
+        nested: obj({ deep: obj({ deeper: { type: "string", description: big } }) }, ["deep"]),
+      },
+      ["id"],
+    );
+    const { schema } = project(root, {}, { depth: 2, bytes: 300, keepLevel: 1 });
+    expect(Object.keys(schema.properties as object)).toEqual(["id", "nested"]);
+    expect(JSON.stringify(schema)).not.toContain(big);
+    expect(accepts(schema, { id: "a", nested: { deep: { deeper: 1 } } })).toBe(true);
+    // An output may be cut to an open object.
+    const out = project(root, {}, { depth: 2, bytes: 120, keepLevel: -1 }).schema;
+    expect(out.type).toBe("object");
+    expect(out.properties).toBeUndefined();
+  });
+
+  it("a name missing from the table is open and says so", () => {
+    const { schema, unexpanded } = project(obj({ m: ref("Missing") }), TABLE, UNBOUNDED);
+    expect(unexpanded).toEqual(["Missing"]);
+    expect((schema.$defs as Record<string, JsonSchema>).Missing?.description).toMatch(/missing/);
+  });
+
+  it("every projection of every depth accepts what the whole schema accepts", () => {
+    const root = obj({ a: ref("A"), shelter: ref("Shelter"), tree: ref("Node"), owner: ref("Owner") });
+    const value = {
+      a: { b: { c: { d: 4 } } },
+      shelter: { pet: { kind: "dog", good: true } },
+      tree: { name: "r", children: [{ name: "c" }] },
+      owner: { address: { city: "Oslo" } },
+    };
+    expect(accepts(project(root, TABLE, UNBOUNDED).schema, value)).toBe(true);
+    for (let depth = 0; depth <= 5; depth++) {
+      for (const bytes of [200, 600, 2000, 1 << 20]) {
+        const { schema } = project(root, TABLE, { depth, bytes });
+        ajv.compile(schema);
+        expect(accepts(schema, value), `depth ${depth} bytes ${bytes}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe("concise descriptions", () => {
+  it.each([
+    ["links reduced to their text", "See [the docs](https://x.example/a_(b)) now.", "See the docs now."],
+    [
+      "HTML reduced to text",
+      "Use <code>x</code> or <b>y</b>.<br/>Then &amp; more.",
+      "Use x or y. Then & more.",
+    ],
+    ["first paragraph only", "First.\n\nSecond paragraph.", "First."],
+    ["admonitions skipped", "> [!NOTE]\n> careful\n\nThe point.", "The point."],
+  ])("%s", (_label, text, want) => {
+    expect(conciseText(text, 300)).toBe(want);
+  });
+
+  it("cuts at a word near the limit, with an ellipsis", () => {
+    const text = conciseText("word ".repeat(100), 40);
+    expect(text.length).toBeLessThanOrEqual(40);
+    expect(text.endsWith("word…")).toBe(true);
+  });
+
+  it("leaves text it does not recognise alone", () => {
+    expect(plainText("a < b and [x] alone")).toBe("a < b and [x] alone");
+  });
+});
