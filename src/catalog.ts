@@ -353,6 +353,8 @@ export interface EnvRef {
   env: string;
 }
 
+export type ConfirmationMode = "token" | "argument";
+
 export interface PolicyConfig {
   /** Boolean env: write and destructive tools refuse to run; reads work. */
   readOnly?: EnvRef;
@@ -370,8 +372,14 @@ export interface PolicyConfig {
   deniedTools: { tools: string[]; env?: string };
   /** Case-insensitive regular expression (source): keys matching it are refused by `secretKeys` tools. */
   secretKeyPattern: string;
-  /** Destructive confirmation tokens: lifetime, and the env holding the signing secret (shared by replicas). */
-  confirmation: { ttlSeconds: number; secretEnv?: string };
+  /**
+   * Destructive confirmation: tokens' lifetime and the env holding their signing secret (shared by replicas), and
+   * the mode. `token` (absent: the default): elicitation, else a preview with a single-use token. `argument`: the
+   * tool takes a boolean `confirm`; without it the call previews, with it the call runs (after asking the user
+   * through elicitation where the client supports it). A model can set `confirm` itself: it records intent, as in
+   * the contract of servers built that way, and is no human confirmation.
+   */
+  confirmation: { ttlSeconds: number; secretEnv?: string; mode?: ConfirmationMode };
   /** Audit log: on unless the boolean env says otherwise; JSON lines to stderr or to the file the env names. */
   audit: { enabledByDefault: boolean; enabledEnv?: string; fileEnv?: string };
 }

@@ -13,6 +13,7 @@ export type FindingKind =
   | "weakens-binding"
   | "overrides-classifier"
   | "destructive-without-confirmation"
+  | "confirmation-by-argument"
   | "unmasked-credential-fields"
   | "credential-argument"
   | "instruction-like-text";
@@ -145,11 +146,18 @@ export function toolFindings(
   c: Classification,
   pattern: RegExp | undefined,
   schemas: Record<string, JsonSchema> = {},
+  confirmationMode: "token" | "argument" = "token",
 ): Finding[] {
   const p = tool.policy;
   const out = classFindings(tool, c);
   const finding = (severity: Finding["severity"], kind: FindingKind, message: string) =>
     out.push({ tool: tool.name, severity, kind, message });
+  if (p.confirm === "required" && confirmationMode === "argument")
+    finding(
+      "review",
+      "confirmation-by-argument",
+      "confirmed by a boolean confirm argument the model can set (policy.confirmation.mode: argument); a person is asked only where the client supports elicitation",
+    );
   if (tool.safety === "destructive" && p.confirm !== "required")
     finding(
       "high",

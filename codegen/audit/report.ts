@@ -59,7 +59,7 @@ export interface AuditReport {
   inputHash: string;
   summary: Record<string, number>;
   switches: Switch[];
-  confirmation: { ttlSeconds: number; secretEnv?: string };
+  confirmation: { ttlSeconds: number; secretEnv?: string; mode?: "token" | "argument" };
   audit: { enabledByDefault: boolean; env?: string; fileEnv?: string };
   secretKeyPattern: string;
   deniedByManifest: string[];
@@ -145,7 +145,13 @@ export function buildReport(doc: CatalogDocument): AuditReport {
     };
     if (tool.deprecated) report.deprecated = true;
     if (tool.internal) report.internal = true;
-    const own = toolFindings(tool, classification, pattern, doc.schemas ?? {});
+    const own = toolFindings(
+      tool,
+      classification,
+      pattern,
+      doc.schemas ?? {},
+      policy.confirmation.mode ?? "token",
+    );
     findings.push(...own);
     const review = own.map((f) => f.message);
     if (review.length > 0) report.review = review;

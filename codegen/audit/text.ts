@@ -26,7 +26,12 @@ function toolPolicies(t: ToolReport, report: AuditReport): string[] {
   const out: string[] = [];
   if (p.deniedByManifest) out.push("DENIED by the manifest (not served)");
   if (p.refusedWhenReadOnly) out.push(`refused when ${sw("read-only")}=true`);
-  if (p.confirmation) out.push("confirmation required (preview, token or elicitation)");
+  if (p.confirmation)
+    out.push(
+      report.confirmation.mode === "argument"
+        ? "confirmation required (confirm: true, a model-settable argument; elicitation where supported)"
+        : "confirmation required (preview, token or elicitation)",
+    );
   const scope = [sw("allowed paths"), sw("denied paths")].filter(Boolean).join(" / ");
   if (p.scopedPath) out.push(`scoped path: ${p.scopedPath}${scope ? ` (${scope})` : ""}`);
   if (p.scopedList) {
@@ -67,6 +72,10 @@ export function renderText(report: AuditReport): string {
     lines.push(`  ${"".padEnd(width)}  ${x.effect}; applies to ${x.tools} tool${x.tools === 1 ? "" : "s"}`);
   }
   const c = report.confirmation;
+  if (c.mode === "argument")
+    lines.push(
+      `  ${"confirmation".padEnd(width)}  mode argument: destructive tools preview unless called with confirm: true (the model can set it); elicitation asks the user where the client supports it`,
+    );
   lines.push(
     `  ${"confirmation".padEnd(width)}  tokens valid ${c.ttlSeconds} s, single use, bound to tool and arguments; signed with ${c.secretEnv ? `${c.secretEnv} (secret; the same on every replica)` : "a per-process key"}${c.secretEnv ? ", else a per-process key" : ""}`,
   );

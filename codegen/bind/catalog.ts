@@ -1,6 +1,6 @@
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
-import type { AuthScheme, CatalogIR, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
+import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
 import { Views } from "../ir/views.js";
 import type { LoadedDocument } from "../load/document.js";
 import type { Manifest } from "../manifest/types.js";
@@ -71,7 +71,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   const handlers: HandlerRef[] = [];
   const tools = bindTools(input, ctx, handlers);
   markInternal(tools, manifest, doc, diags);
-  addConfirmationArgs(tools, doc, diags);
+  addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
   checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
   checkPolicyArgs(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
@@ -145,26 +145,56 @@ function checkTemplateTools(assets: BoundAssets, tools: ToolNode[], diags: Diagn
   }
 }
 
-function addConfirmationArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {
+/** The `argument` confirmation mode's boolean (`policy.confirmation.mode: argument`). */
+export const CONFIRM_ARG = "confirm";
+
+/**
+ * The argument a tool that needs confirmation gets: `confirmation_token` (token mode: only a token from its own
+ * preview works) or `confirm` (argument mode: a boolean, as servers with a "call again with confirm: true" contract
+ * take it; honest about being settable by the model).
+ */
+function confirmationArgument(mode: "token" | "argument"): PropertyNode {
+  if (mode === "argument") {
+    return {
+      name: CONFIRM_ARG,
+      required: false,
+      schema: {
+        kind: "boolean",
+        default: false,
+        description:
+          "Set true only after the user agreed to exactly this call. Without it nothing changes and the call returns a preview of what it would do. Where the client supports it, the user is also asked directly.",
+      },
+    };
+  }
+  return {
+    name: CONFIRMATION_ARG,
+    required: false,
+    schema: {
+      kind: "string",
+      description:
+        "Leave unset. Without it this call only previews what it would do and returns a single-use token; repeat the identical call with that token to go ahead.",
+    },
+  };
+}
+
+function addConfirmationArgs(
+  tools: ToolNode[],
+  mode: "token" | "argument",
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): void {
+  const added = confirmationArgument(mode);
   for (const tool of tools) {
     if (tool.policy.confirm !== "required" || tool.input.kind !== "object") continue;
-    if (tool.input.properties.some((p) => p.name === CONFIRMATION_ARG)) {
+    if (tool.input.properties.some((p) => p.name === added.name)) {
       diags.error(
         "TW115",
-        `tool "${tool.name}" already has an argument named ${CONFIRMATION_ARG}; rename it with args:`,
+        `tool "${tool.name}" already has an argument named ${added.name}, which confirmation needs; rename it with args:`,
         locate(doc, tool),
       );
       continue;
     }
-    tool.input.properties.push({
-      name: CONFIRMATION_ARG,
-      required: false,
-      schema: {
-        kind: "string",
-        description:
-          "Leave unset. Without it this call only previews what it would do and returns a single-use token; repeat the identical call with that token to go ahead.",
-      },
-    });
+    tool.input.properties.push(added);
   }
 }
 

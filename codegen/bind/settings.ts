@@ -93,6 +93,7 @@ export function bindPolicy(
     secretKeyPattern: pattern,
     confirmation: {
       ttlSeconds: p.confirmation?.ttl_seconds ?? DEFAULT_CONFIRM_TTL_SECONDS,
+      ...(p.confirmation?.mode === "argument" ? { mode: "argument" as const } : {}),
       ...(p.confirmation?.secret_env
         ? {
             secretEnv: c.check(p.confirmation.secret_env, "#/policy/confirmation/secret_env", [

@@ -256,6 +256,16 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
       detail: `${p?.secretKeyPattern} -> ${q?.secretKeyPattern}`,
       widens: true,
     });
+  const modeBefore = p?.confirmation.mode ?? "token";
+  const modeAfter = q?.confirmation.mode ?? "token";
+  if (modeBefore !== modeAfter)
+    out.push({
+      subject: "catalog",
+      kind: "confirmation mode changed",
+      detail: `${modeBefore} -> ${modeAfter}`,
+      // A boolean the model can set confirms less than a token from the user's preview or an elicited answer.
+      widens: modeAfter === "argument",
+    });
   if ((p?.audit.enabledByDefault ?? true) && q?.audit.enabledByDefault === false)
     out.push({ subject: "catalog", kind: "audit off by default", detail: "", widens: true });
   const envBefore = new Map(before.env.map((e) => [e.name, e]));

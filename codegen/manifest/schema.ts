@@ -251,6 +251,12 @@ const policySpec = {
           ...envName,
           description: "Env with the signing secret confirmation tokens share across replicas.",
         },
+        mode: {
+          enum: ["token", "argument"],
+          default: "token",
+          description:
+            "`token`: the user confirms through elicitation, or the call returns a preview with a single-use token to repeat it with. `argument`: destructive tools take a boolean `confirm` (without it: a preview, nothing changed); elicitation still asks the user where the client supports it. A model can set `confirm` itself, so `argument` records intent (for compatibility with servers built that way); it is not a human confirmation.",
+        },
       },
     },
     audit: {

@@ -127,7 +127,7 @@ export interface PolicySpec {
   partner?: { env: string };
   denied_tools?: { tools?: string[]; env?: string };
   secret_key_pattern?: string;
-  confirmation?: { ttl_seconds?: number; secret_env?: string };
+  confirmation?: { ttl_seconds?: number; secret_env?: string; mode?: "token" | "argument" };
   audit?: { default?: boolean; env?: string; file_env?: string };
 }
 

@@ -8,6 +8,9 @@ import { createHmac } from "node:crypto";
 /** The argument a confirmation token travels in; it is never part of what the token (or the audit) describes. */
 export const TOKEN_ARG = "confirmation_token";
 
+/** The boolean argument of the `argument` confirmation mode; never sent upstream either. */
+export const CONFIRM_ARG = "confirm";
+
 /** JSON with object keys sorted at every level; `undefined` members are dropped, like `JSON.stringify` does. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";

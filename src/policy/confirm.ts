@@ -1,6 +1,6 @@
-import type { CatalogTool, ToolOutcome } from "../catalog.js";
+import type { CatalogTool, ConfirmationMode, ToolOutcome } from "../catalog.js";
 import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
-import { TOKEN_ARG, withoutToken } from "./canonical.js";
+import { CONFIRM_ARG, TOKEN_ARG, withoutToken } from "./canonical.js";
 import { type ConfirmationTokens, callerDigest, type TokenCheck } from "./confirm-token.js";
 import { noteApplied, refuse } from "./decision.js";
 import { MASK } from "./mask.js";
@@ -19,6 +19,12 @@ import { collectKeyValues } from "./secret-keys.js";
  *
  * The token is the only way through: the tool's schema has no `confirm: true` argument a model could set, and
  * the elicitation round's request state is a different kind of token that the argument does not accept.
+ *
+ * A catalog may choose the `argument` mode instead (`policy.confirmation.mode`), for compatibility with servers
+ * whose contract is "call again with `confirm: true`": without the argument the call returns the preview and
+ * changes nothing; with it the call runs, after asking the user through elicitation where the client supports
+ * it. A model can set `confirm` itself: the argument records intent and prevents accidents, it is not a human's
+ * confirmation (only the elicitation answer is).
  */
 
 export const CONFIRMATION_REQUIRED = "confirmation_required";
@@ -154,11 +160,16 @@ function refuseToken(
   );
 }
 
-export function confirmationStep(tokens: ConfirmationTokens, secretKeyPattern: RegExp): NamedMiddleware {
+export function confirmationStep(
+  tokens: ConfirmationTokens,
+  secretKeyPattern: RegExp,
+  mode: ConfirmationMode = "token",
+): NamedMiddleware {
   return {
     name: "confirmation",
     async run(ctx, next) {
       if (ctx.tool.policy.confirm !== "required") return next();
+      if (mode === "argument") return confirmByArgument(ctx, tokens, secretKeyPattern, next);
       const token = ctx.args[TOKEN_ARG];
       // The executor never sees the token, and the token never covers itself.
       const args = withoutToken(ctx.args);
@@ -181,6 +192,57 @@ export function confirmationStep(tokens: ConfirmationTokens, secretKeyPattern: R
       return issuePreview(call, would, shown);
     },
   };
+}
+
+/**
+ * `argument` mode: `confirm: true` runs the call (asking the user first where the client can answer a form);
+ * anything else previews. The executor never sees `confirm`, and an elicitation round binds the arguments
+ * without it, so the retry runs exactly what the user was shown.
+ */
+function confirmByArgument(
+  ctx: CallContext,
+  tokens: ConfirmationTokens,
+  secretKeyPattern: RegExp,
+  next: () => Promise<ToolOutcome>,
+): ToolOutcome | Promise<ToolOutcome> {
+  const confirmed = ctx.args[CONFIRM_ARG] === true;
+  const { [CONFIRM_ARG]: _confirm, ...args } = ctx.args;
+  ctx.args = args;
+  const call: Confirming = {
+    ctx,
+    tokens,
+    args,
+    tool: ctx.tool.name,
+    caller: callerDigest(ctx.client.principal),
+  };
+  const state = ctx.input?.state;
+  if (state !== undefined) return runOnElicitedAnswer(call, state, next);
+  const would = describeAction(ctx.tool, args);
+  const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
+  if (!confirmed) return previewForArgument(ctx, would, shown);
+  if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
+    return askTheUser(call, would, shown);
+  }
+  noteApplied(ctx, "confirmation:argument");
+  return next();
+}
+
+/** The `argument` mode's preview: what would happen, and how to go ahead. No token: `confirm: true` is the way. */
+function previewForArgument(ctx: CallContext, would: string, shown: unknown): ToolOutcome {
+  const preview = {
+    confirmation_required: true,
+    tool: ctx.calledAs,
+    would,
+    arguments: shown,
+    next: `nothing was changed. Show this to the user; only once they agree to exactly this, repeat the call with ${CONFIRM_ARG}: true. To cancel, do nothing.`,
+    correlation_id: ctx.correlationId,
+  };
+  return refuse(
+    ctx,
+    { policy: "confirmation", reason: "preview (confirm not set)" },
+    JSON.stringify(preview),
+    CONFIRMATION_REQUIRED,
+  );
 }
 
 /** One call under confirmation: its context, the token issuer, and the arguments without the token. */

@@ -73,7 +73,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     tenantLockStep(settings.tenant, settings.partner),
     pathScopeStep(settings),
     secretKeysStep(settings.secretKeyPattern),
-    confirmationStep(tokens, settings.secretKeyPattern),
+    confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
     maskStep(settings.mask?.on === true),
     namesOnlyStep(),
   ];

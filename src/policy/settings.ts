@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { CatalogDocument, CatalogTool, PolicyConfig } from "../catalog.js";
+import type { CatalogDocument, CatalogTool, ConfirmationMode, PolicyConfig } from "../catalog.js";
 import { type Config, ConfigError } from "../config/config.js";
 import { deriveKey } from "./confirm-token.js";
 import { hasAmbiguousCase, parsePrefix, type Scope, type Segments } from "./path-match.js";
@@ -39,6 +39,8 @@ export interface PolicySettings {
     /** Whether the key comes from the shared secret env (tokens verify on every replica) or is per process. */
     shared: boolean;
     secretEnv?: string;
+    /** `token` (elicitation or preview token) or `argument` (a boolean `confirm`). */
+    mode: ConfirmationMode;
   };
   audit: { enabled: boolean; env?: string; file?: string; fileEnv?: string };
   /** Key of the audit log's argument fingerprints (same source as the confirmation key). */
@@ -92,6 +94,7 @@ export function resolvePolicySettings(doc: CatalogDocument, config: Config): Pol
       key: derive("confirmation"),
       shared: secret !== undefined,
       ...(secretEnv ? { secretEnv } : {}),
+      mode: policy.confirmation.mode ?? "token",
     },
     audit,
     fingerprintKey: derive("audit fingerprint"),

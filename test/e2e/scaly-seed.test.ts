@@ -79,10 +79,20 @@ describe("names", () => {
       "scaly_delete_stack",
       "scaly_delete_user_group",
       "scaly_storage_delete_object",
-    ]) {
+    ])
       expect(of(destructive).annotations, destructive).toMatchObject({ destructiveHint: true });
-      expect(Object.keys(of(destructive).inputSchema.properties ?? {})).toContain("confirmation_token");
+    // The seed: "delete requires confirm" for stacks only; a boolean confirm, no token argument.
+    expect(of("scaly_delete_stack").inputSchema.properties?.confirm).toMatchObject({
+      type: "boolean",
+      default: false,
+    });
+    for (const tool of tools) {
+      const args = Object.keys(tool.inputSchema.properties ?? {});
+      expect(args, tool.name).not.toContain("confirmation_token");
+      if (tool.name !== "scaly_delete_stack") expect(args, tool.name).not.toContain("confirm");
     }
+    for (const name of ["scaly_delete_user_group", "scaly_storage_delete_object"])
+      expect(of(name).description, name).toContain("no confirmation step");
     // Create/update preview through the API's dry run, which defaults to true.
     expect(of("scaly_create_stack").inputSchema.properties?.dry_run).toMatchObject({ default: true });
     expect(of("scaly_update_stack").inputSchema.properties?.dry_run).toMatchObject({ default: true });

@@ -372,32 +372,44 @@ describe("write tools", () => {
     expect(stack).toMatchObject({ instanceSize: "XLARGE", maxInstances: 3, status: "ACTIVE" });
   });
 
-  it("scaly_delete_stack needs confirmation: a preview with a single-use token, bound to the arguments", async () => {
+  it("scaly_delete_stack: the seed's 'preview-first; delete requires confirm' (confirm: true runs it)", async () => {
     const stack = [...up.store.stacks.values()].find((st) => st.name === "batch")!;
-    const preview = await s.fails("scaly_delete_stack", { id: stack.id });
-    expect(preview.error.code).toBe("confirmation_required");
-    expect(preview.requests, "a preview never reaches the upstream").toEqual([]);
-    const confirmation = preview.error.details.confirmation_token as string;
-    expect(preview.error.details.would).toBe("mutation DeleteStack");
+    for (const args of [{ id: stack.id }, { id: stack.id, confirm: false }]) {
+      const preview = await s.fails("scaly_delete_stack", args);
+      expect(preview.error.code).toBe("confirmation_required");
+      expect(preview.requests, "a preview never reaches the upstream").toEqual([]);
+      expect(preview.error.details).toMatchObject({
+        would: "mutation DeleteStack",
+        arguments: { id: stack.id },
+      });
+      expect(preview.error.details.next).toContain("confirm: true");
+      expect(preview.error.details.confirmation_token).toBeUndefined();
+    }
+    // A token is not this catalog's way (and no argument of the tool): refused as an unknown property.
+    const token = await s.fails("scaly_delete_stack", { id: stack.id, confirmation_token: "tw1.x.y" });
+    expect(token.error.code).toBe("invalid_arguments");
+    expect(token.requests).toEqual([]);
 
-    const other = await s.fails("scaly_delete_stack", {
-      id: "stk_staging",
-      confirmation_token: confirmation,
+    const { env, requests } = await s.call("scaly_delete_stack", { id: stack.id, confirm: true });
+    expect(env.data).toMatchObject({
+      deletedStackId: stack.id,
+      dryRun: false,
+      stack: { status: "DELETING" },
     });
-    expect(other.error.message).toContain("other arguments");
-    expect(other.requests).toEqual([]);
-
-    const deleted = await s.ok("scaly_delete_stack", { id: stack.id, confirmation_token: confirmation });
-    expect(deleted).toMatchObject({ deletedStackId: stack.id, dryRun: false, stack: { status: "DELETING" } });
-    await waitFor(deleted.operation.id);
+    // `confirm` is the server's, not the API's: the mutation carries the stack id only.
+    expect(requests.map((r) => r.variables)).toEqual([{ id: stack.id }]);
+    await waitFor(env.data.operation.id);
     expect(up.store.stacks.has(stack.id)).toBe(false);
-    const replay = await s.fails("scaly_delete_stack", { id: stack.id, confirmation_token: confirmation });
-    expect(replay.error.message).toContain("already used");
+    const audited = ws
+      .audit()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .filter((r) => r.tool === "scaly_delete_stack" && r.decision === "allowed");
+    expect(audited.at(-1).applied).toContain("confirmation:argument");
 
     // The upstream still refuses what it refuses: a stack with apps cannot go.
-    const busy = await s.fails("scaly_delete_stack", { id: "stk_production" });
-    const token2 = busy.error.details.confirmation_token as string;
-    const refused = await s.fails("scaly_delete_stack", { id: "stk_production", confirmation_token: token2 });
+    const refused = await s.fails("scaly_delete_stack", { id: "stk_production", confirm: true });
     expect(refused.error.code).toBe("graphql_failed_precondition");
     expect(up.store.stacks.has("stk_production")).toBe(true);
   });
@@ -506,13 +518,8 @@ describe("user groups", () => {
     expect(removed.group.members.nodes.map((m: any) => m.email)).not.toContain("ana@acme.example");
     expect(up.store.groups.get(groupId)?.memberIds).not.toContain("usr_ana");
 
-    const preview = await s.fails("scaly_delete_user_group", { id: groupId });
-    expect(preview.error.code).toBe("confirmation_required");
-    expect(up.store.groups.has(groupId)).toBe(true);
-    const deleted = await s.ok("scaly_delete_user_group", {
-      id: groupId,
-      confirmation_token: preview.error.details.confirmation_token,
-    });
+    // No confirmation step for user groups: the seed asks for confirm on stack deletion only.
+    const deleted = await s.ok("scaly_delete_user_group", { id: groupId });
     expect(deleted.deletedUserGroupId).toBe(groupId);
     expect(up.store.groups.has(groupId)).toBe(false);
   });
@@ -599,16 +606,10 @@ describe("database and storage (session token)", () => {
       "hello from MCP",
     );
 
-    const preview = await s.fails("scaly_storage_delete_object", {
-      app_id: "app_storefront",
-      key: "notes/hello.txt",
-    });
-    expect(preview.error.code).toBe("confirmation_required");
-    expect(preview.requests).toEqual([]);
+    // No confirmation step for objects either (the seed's "delete requires confirm" is about stacks).
     const deleted = await s.ok("scaly_storage_delete_object", {
       app_id: "app_storefront",
       key: "notes/hello.txt",
-      confirmation_token: preview.error.details.confirmation_token,
     });
     expect(deleted).toEqual({ key: "notes/hello.txt", deleted: true });
     expect(up.store.buckets.get("add_assets")?.has("notes/hello.txt")).toBe(false);
