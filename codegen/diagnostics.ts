@@ -85,6 +85,10 @@ export const CODES = {
     title: "recursion that never reaches a value",
     fix: "Make one step of the cycle an object property or an array item; the closing reference is dropped meanwhile.",
   },
+  TW139: {
+    title: "operation left out",
+    fix: "Fix or patch the spec where the problem is (sources.<id>.patch in a manifest), exclude the operation, or map its security scheme under sources.<id>.auth; --strict makes this an error.",
+  },
   TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
   TW141: {
     title: "media type not supported",

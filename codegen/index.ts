@@ -54,6 +54,8 @@ export interface GenerateOptions {
   dir?: string;
   /** Called at the start of each stage, for progress on large specs. */
   onStage?: (catalog: string, stage: string) => void;
+  /** Problems confined to one operation are errors instead of leaving the operation out. */
+  strict?: boolean;
 }
 
 export interface CatalogStats {
@@ -67,6 +69,8 @@ export interface CatalogStats {
   resources: number;
   resourceTemplates: number;
   prompts: number;
+  /** Operations left out for problems confined to them (listed in CATALOG.md). */
+  skipped: number;
 }
 
 export interface GeneratedCatalog {
@@ -243,6 +247,7 @@ function statsOf(ir: CatalogIR): CatalogStats {
     resources: ir.resources.length,
     resourceTemplates: ir.resourceTemplates.length,
     prompts: ir.prompts.length,
+    skipped: ir.skipped?.length ?? 0,
   };
 }
 
@@ -269,6 +274,7 @@ export async function generateCatalog(
       graphql: loaded.graphql,
       symbols,
       diags,
+      ...(opts.strict ? { strict: true } : {}),
     }),
   );
   if (diags.hasErrors) return undefined;

@@ -1,6 +1,6 @@
 import type { LoadedDocument } from "./load/document.js";
 import type { AuthSpec, EnvSpec, Manifest } from "./manifest/types.js";
-import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
+import type { OAuthFlow, OpenApiSourceModel, SecuritySchemeInfo } from "./normalize/openapi/model.js";
 
 export const BARE_SOURCE = "api";
 
@@ -40,14 +40,17 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
   };
   const auth: Record<string, AuthSpec> = {};
   const schemes = Object.entries(model.securitySchemes);
-  const countOf = (kind: string) => schemes.filter(([, s]) => s.kind === kind).length;
+  // Schemes that would read the same variable names (a bearer token and an OAuth2 token) get tagged names.
+  const family = (kind: string) => (kind === "oauth2" ? "bearer" : kind);
+  const countOf = (kind: string) => schemes.filter(([, s]) => family(s.kind) === family(kind)).length;
   for (const [scheme, info] of schemes) {
     const tag = countOf(info.kind) > 1 ? `${envPrefix(scheme)}_` : "";
-    const secret = (suffix: string, what: string) => {
+    const declare = (suffix: string, what: string, spec: Partial<EnvSpec> = { secret: true }) => {
       const envName = `${p}_${tag}${suffix}`;
-      env[envName] = { description: `${what} for the "${scheme}" security scheme.`, secret: true };
+      env[envName] = { description: `${what} for the "${scheme}" security scheme.`, ...spec };
       return { env: envName };
     };
+    const secret = (suffix: string, what: string) => declare(suffix, what);
     switch (info.kind) {
       case "bearer":
         auth[scheme] = { token: secret("TOKEN", "Bearer token") };
@@ -61,11 +64,8 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
           password: secret("PASSWORD", "Password"),
         };
         break;
-      case "oauth2ClientCredentials":
-        auth[scheme] = {
-          client_id: secret("CLIENT_ID", "OAuth2 client id"),
-          client_secret: secret("CLIENT_SECRET", "OAuth2 client secret"),
-        };
+      case "oauth2":
+        auth[scheme] = oauthAuth(info, declare);
         break;
       case "unsupported":
         break;
@@ -83,6 +83,52 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
       },
     },
     select: [{ all: true }],
+  };
+}
+
+const FLOW_NAMES: Record<OAuthFlow, string> = {
+  authorizationCode: "authorization code",
+  implicit: "implicit",
+  password: "password",
+  clientCredentials: "client credentials",
+  deviceAuthorization: "device authorization",
+  openIdConnect: "OpenID Connect",
+};
+
+/**
+ * OAuth2 (any flow) and OpenID Connect: an access token the user obtained, from a variable or a file re-read at each
+ * call; where the spec names a token endpoint, a refresh token and the client to renew it (and, for a client
+ * credentials flow, to request tokens with the client's own credentials).
+ */
+function oauthAuth(
+  info: Extract<SecuritySchemeInfo, { kind: "oauth2" }>,
+  declare: (suffix: string, what: string, spec?: Partial<EnvSpec>) => { env: string },
+): AuthSpec {
+  const flows = info.flows.map((f) => FLOW_NAMES[f]).join(", ") || "no flows declared";
+  const token = declare("TOKEN", `OAuth2 access token (${flows}), sent as a bearer token,`);
+  const file = declare(
+    "TOKEN_FILE",
+    "A file holding the access token, re-read at each call (instead of the variable),",
+    {
+      type: "path",
+    },
+  );
+  const spec: AuthSpec = { token: { ...token, file: { path: file } } };
+  if (!info.tokenUrl && !info.discoveryUrl) return spec;
+  const where = info.tokenUrl ?? `the token endpoint named by ${info.discoveryUrl}`;
+  return {
+    ...spec,
+    refresh_token: declare(
+      "REFRESH_TOKEN",
+      `Refresh token, renewing the access token at ${where} when it expires,`,
+    ),
+    client_id: declare("CLIENT_ID", "OAuth2 client id (for renewing tokens)"),
+    client_secret: declare(
+      "CLIENT_SECRET",
+      info.flows.includes("clientCredentials")
+        ? "OAuth2 client secret (confidential clients; with the client id it also requests tokens itself)"
+        : "OAuth2 client secret (confidential clients only)",
+    ),
   };
 }
 

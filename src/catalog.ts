@@ -207,6 +207,25 @@ export type AuthScheme = (
       clientId: ValueSource;
       clientSecret: ValueSource;
     }
+  | {
+      /**
+       * OAuth2 (any flow) or OpenID Connect, with an access token the user obtained: sent as a bearer token. With a
+       * refresh token and a client id it is renewed at the token endpoint (`tokenUrl`, or the one the OpenID
+       * discovery document names) when it has expired or the upstream answers 401; with a client secret and a
+       * `clientCredentials` flow, tokens are requested with the client's own credentials when no token is given.
+       */
+      kind: "oauth2";
+      scheme: string;
+      /** The spec's flows (`authorizationCode`, `implicit`, `password`, `clientCredentials`, ...) or `openIdConnect`. */
+      flows: string[];
+      token: ValueSource;
+      tokenUrl?: string;
+      discoveryUrl?: string;
+      scopes: string[];
+      refreshToken?: ValueSource;
+      clientId?: ValueSource;
+      clientSecret?: ValueSource;
+    }
 ) & {
   /** How to obtain the credential (e.g. a login command); added to the message a call gets when it is missing. */
   hint?: string;
@@ -218,6 +237,24 @@ export type AuthScheme = (
  * executors send.
  */
 export type ArgumentNaming = "as_is" | "snake_case" | "camelCase";
+
+/** Every value source a scheme reads, in the order they are checked. */
+export function authValues(scheme: AuthScheme): ValueSource[] {
+  switch (scheme.kind) {
+    case "bearer":
+      return [scheme.token];
+    case "apiKey":
+      return [scheme.value];
+    case "basic":
+      return [scheme.username, scheme.password];
+    case "oauth2ClientCredentials":
+      return [scheme.clientId, scheme.clientSecret];
+    case "oauth2":
+      return [scheme.token, scheme.refreshToken, scheme.clientId, scheme.clientSecret].filter(
+        (v): v is ValueSource => v !== undefined,
+      );
+  }
+}
 
 export interface Source {
   id: string;

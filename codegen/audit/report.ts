@@ -95,6 +95,12 @@ function describeAuth(auth: AuthScheme): string {
       return `basic auth: user ${describeSource(auth.username)}, password ${describeSource(auth.password)}`;
     case "oauth2ClientCredentials":
       return `OAuth2 client credentials at ${auth.tokenUrl} (client ${describeSource(auth.clientId)}, secret ${describeSource(auth.clientSecret)}${auth.scopes.length > 0 ? `, scopes ${auth.scopes.join(" ")}` : ""})`;
+    case "oauth2": {
+      const renew = auth.refreshToken
+        ? `; renewed at ${auth.tokenUrl ?? auth.discoveryUrl} with the refresh token from ${describeSource(auth.refreshToken)}`
+        : "";
+      return `OAuth2 (${auth.flows.join(", ") || "any flow"}) access token from ${describeSource(auth.token)}${renew}`;
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { authValues } from "../../src/catalog.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
@@ -21,6 +22,7 @@ import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
 import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransport } from "./settings.js";
+import { OperationGate } from "./skips.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
 
 export const DEFAULT_MAX_NAME = 64;
@@ -34,6 +36,8 @@ export interface BindInput {
   graphql?: GraphqlSourceModel[];
   symbols: SymbolTable;
   diags: Diagnostics;
+  /** Problems confined to one operation are errors instead of leaving it out (`--strict`, manifest `strict`). */
+  strict?: boolean;
 }
 
 export interface BoundCatalog {
@@ -69,7 +73,14 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     derivers: new Map(),
   };
   const handlers: HandlerRef[] = [];
-  const tools = bindTools(input, ctx, handlers);
+  const openapi = sources.filter((s) => s.kind === "openapi");
+  const gate = new OperationGate(
+    openapi,
+    input.sources,
+    input.strict === true || manifest.strict === true,
+    diags,
+  );
+  const tools = bindTools(input, ctx, handlers, gate);
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
   checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
@@ -101,6 +112,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       ...(limits ? { limits } : {}),
       publish: bindPublish(manifest),
       budget: bindBudget(manifest, doc),
+      ...(gate.skipped.length > 0 ? { skipped: gate.skipped } : {}),
     },
     assets,
     handlers,
@@ -256,7 +268,12 @@ function bindSource(
   };
 }
 
-function bindTools(input: BindInput, ctx: GraphqlBindContext, handlers: HandlerRef[]): ToolNode[] {
+function bindTools(
+  input: BindInput,
+  ctx: GraphqlBindContext,
+  handlers: HandlerRef[],
+  gate: OperationGate,
+): ToolNode[] {
   const { manifest, doc, diags } = input;
   const tools: ToolNode[] = [];
   const bound = new Map<OperationNode, string>();
@@ -293,7 +310,8 @@ function bindTools(input: BindInput, ctx: GraphqlBindContext, handlers: HandlerR
       continue;
     }
     bound.set(op, name);
-    tools.push(bindHttpTool(name, op, spec, at, ctx));
+    const admitted = gate.admit(op, { name, at });
+    if (admitted) tools.push(bindHttpTool(name, admitted, spec, at, ctx));
   }
   const selectors = manifest.select ?? [];
   const excludes = manifest.exclude ?? [];
@@ -301,16 +319,17 @@ function bindTools(input: BindInput, ctx: GraphqlBindContext, handlers: HandlerR
   const taken = new Set(tools.flatMap((t) => [t.name, ...t.aliases]));
   for (const model of input.sources) {
     for (const op of model.operations) {
-      if (
-        bound.has(op) ||
-        !selectors.some((s) => selectorMatches(s, op)) ||
-        excludes.some((s) => selectorMatches(s, op))
-      )
+      if (bound.has(op)) continue;
+      if (!selectors.some((s) => selectorMatches(s, op)) || excludes.some((s) => selectorMatches(s, op))) {
+        gate.unselected(op);
         continue;
+      }
+      const admitted = gate.admit(op);
+      if (!admitted) continue;
       const name = freeName(op, ctx.prefix, max, taken, diags);
       taken.add(name);
       bound.set(op, name);
-      tools.push(bindHttpTool(name, op, undefined, op.source, ctx));
+      tools.push(bindHttpTool(name, admitted, undefined, op.source, ctx));
     }
   }
   tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));
@@ -403,7 +422,10 @@ function checkEnvReferences(
 ): void {
   const declared = new Set(env.map((e) => e.name));
   for (const source of sources) {
-    const refs = [...envNamesOf(source.baseUrl), ...source.auth.flatMap(authEnvNames)];
+    const refs = [
+      ...envNamesOf(source.baseUrl),
+      ...source.auth.flatMap((a) => authValues(a).flatMap(envNamesOf)),
+    ];
     for (const name of refs) {
       if (!declared.has(name)) {
         diags.error(
@@ -419,18 +441,5 @@ function checkEnvReferences(
       diags.error("TW110", `${e.name} is secret and must not have a default`, e.source);
     if (e.type === "enum" && (!e.values || e.values.length === 0))
       diags.error("TW110", `${e.name} is an enum without values`, e.source);
-  }
-}
-
-function authEnvNames(a: AuthScheme): string[] {
-  switch (a.kind) {
-    case "bearer":
-      return envNamesOf(a.token);
-    case "apiKey":
-      return envNamesOf(a.value);
-    case "basic":
-      return [...envNamesOf(a.username), ...envNamesOf(a.password)];
-    case "oauth2ClientCredentials":
-      return [...envNamesOf(a.clientId), ...envNamesOf(a.clientSecret)];
   }
 }

@@ -96,28 +96,90 @@ function authKindFor(
       const password = need(spec, "password", scheme, diags, at);
       return username && password ? { kind, scheme, username, password } : undefined;
     }
-    case "oauth2ClientCredentials": {
-      const clientId = need(spec, "client_id", scheme, diags, at);
-      const clientSecret = need(spec, "client_secret", scheme, diags, at);
-      const tokenUrl = spec.token_url ?? (info?.kind === "oauth2ClientCredentials" ? info.tokenUrl : "");
-      if (!tokenUrl) {
-        diags.error("TW110", `auth.${scheme}: no token URL (set token_url)`, at);
-        return undefined;
-      }
-      const scopes = spec.scopes ?? [];
-      return clientId && clientSecret
-        ? { kind, scheme, tokenUrl, scopes, clientId, clientSecret }
-        : undefined;
-    }
+    case "oauth2ClientCredentials":
+      return clientCredentialsFor(scheme, spec, info, diags, at);
+    case "oauth2":
+      // A manifest written for client credentials alone (no token) keeps meaning exactly that.
+      if (
+        !spec.token &&
+        spec.client_secret &&
+        info?.kind === "oauth2" &&
+        info.flows.includes("clientCredentials")
+      )
+        return clientCredentialsFor(scheme, spec, info, diags, at);
+      return userTokenFor(scheme, spec, info, diags, at);
     default:
       diags.error(
         "TW142",
         `auth.${scheme}: ${info ? `scheme type "${info.kind === "unsupported" ? info.type : info.kind}" is not supported` : "unknown scheme; give it a `type`"}`,
         at,
-        "Supported: bearer, apiKey (header/query/cookie), basic, OAuth2 client credentials.",
+        "Supported: bearer, apiKey (header/query/cookie), basic, OAuth2 (any flow) and OpenID Connect with a token you provide, OAuth2 client credentials. Set `type:` to send this scheme's credential as one of those.",
       );
       return undefined;
   }
+}
+
+function clientCredentialsFor(
+  scheme: string,
+  spec: AuthSpec,
+  info: SecuritySchemeInfo | undefined,
+  diags: Diagnostics,
+  at: SourceRef,
+): AuthScheme | undefined {
+  const clientId = need(spec, "client_id", scheme, diags, at);
+  const clientSecret = need(spec, "client_secret", scheme, diags, at);
+  const tokenUrl = spec.token_url ?? (info?.kind === "oauth2" ? info.tokenUrl : undefined);
+  if (!tokenUrl) {
+    diags.error("TW110", `auth.${scheme}: no token URL (set token_url)`, at);
+    return undefined;
+  }
+  const scopes = spec.scopes ?? [];
+  return clientId && clientSecret
+    ? { kind: "oauth2ClientCredentials", scheme, tokenUrl, scopes, clientId, clientSecret }
+    : undefined;
+}
+
+/** OAuth2 (any flow) or OpenID Connect with a token the user provides, renewed where the flow allows it. */
+function userTokenFor(
+  scheme: string,
+  spec: AuthSpec,
+  info: SecuritySchemeInfo | undefined,
+  diags: Diagnostics,
+  at: SourceRef,
+): AuthScheme | undefined {
+  const token = need(spec, "token", scheme, diags, at);
+  const oauth = info?.kind === "oauth2" ? info : undefined;
+  const tokenUrl = spec.token_url ?? oauth?.tokenUrl;
+  const discoveryUrl = spec.discovery_url ?? oauth?.discoveryUrl;
+  const renews = spec.refresh_token !== undefined || spec.client_secret !== undefined;
+  if (renews && spec.client_id === undefined) {
+    diags.error("TW110", `auth.${scheme}: renewing tokens needs "client_id"`, at);
+    return undefined;
+  }
+  if (renews && !tokenUrl && !discoveryUrl) {
+    diags.error("TW110", `auth.${scheme}: no token URL to renew tokens at (set token_url)`, at);
+    return undefined;
+  }
+  if (!token) return undefined;
+  const value = (key: "refresh_token" | "client_id" | "client_secret") => {
+    const v = spec[key];
+    return v ? valueSourceOf(v) : undefined;
+  };
+  const refreshToken = value("refresh_token");
+  const clientId = value("client_id");
+  const clientSecret = value("client_secret");
+  return {
+    kind: "oauth2",
+    scheme,
+    flows: oauth ? [...oauth.flows] : [],
+    token,
+    ...(tokenUrl ? { tokenUrl } : {}),
+    ...(discoveryUrl && !tokenUrl ? { discoveryUrl } : {}),
+    scopes: spec.scopes ?? [],
+    ...(refreshToken ? { refreshToken } : {}),
+    ...(clientId ? { clientId } : {}),
+    ...(clientSecret ? { clientSecret } : {}),
+  };
 }
 
 export function timeoutOf(spec: SourceSpec): number {

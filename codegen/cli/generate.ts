@@ -31,6 +31,9 @@ Options:
   --output-schema-bytes N
                     --openapi: bytes of one compact output schema (default 1024)
                     (a manifest sets these under publish:)
+  --strict          a spec problem confined to one operation is an error (by default the operation is left
+                    out with a located warning and listed in CATALOG.md; problems every operation shares
+                    are always errors)
   --verify          type-check the generated TypeScript (in memory) before writing anything
   --verbose         stage timings and informational diagnostics
   -h, --help        this help
@@ -45,6 +48,8 @@ function safetyLine(s: CatalogStats): string {
     s.prompts ? `${s.prompts} prompts` : "",
   ].filter(Boolean);
   const internal = s.internal ? ` + ${s.internal} internal` : "";
+  if (s.skipped > 0)
+    extras.push(`${s.skipped} operation${s.skipped === 1 ? "" : "s"} left out (see CATALOG.md)`);
   return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${internal}${extras.length ? `, ${extras.join(", ")}` : ""}`;
 }
 
@@ -109,6 +114,7 @@ export async function run(argv: string[]): Promise<number> {
         "output-schema-bytes": { type: "string" },
         verbose: { type: "boolean", default: false },
         verify: { type: "boolean", default: false },
+        strict: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -137,6 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     out: (values.out as string | undefined) ?? "generated",
     catalogs: values.catalog as string[],
     verbose: values.verbose as boolean,
+    strict: values.strict as boolean,
     ...(values.openapi ? { openapi: values.openapi as string } : {}),
     ...(values.name ? { name: values.name as string } : {}),
     ...(publish ? { publish } : {}),

@@ -16,6 +16,7 @@ export interface JobOptions {
   /** `--openapi` only: publishing settings from the command line. */
   publish?: PublishSpec;
   verbose: boolean;
+  strict?: boolean;
 }
 
 export function usageError(message: string): number {
@@ -63,7 +64,7 @@ export async function generateAll(
     );
     const cat = await generateCatalog(
       job,
-      { root: opts.root, out: opts.out, onStage: progress.stage },
+      { root: opts.root, out: opts.out, onStage: progress.stage, ...(opts.strict ? { strict: true } : {}) },
       diags,
     ).catch((e: Error) => {
       diags.error("TW170", `generator crashed: ${e.stack ?? e.message}`);

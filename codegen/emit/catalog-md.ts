@@ -1,4 +1,5 @@
 import { firstSentence } from "../../src/publish/describe.js";
+import { formatLocation } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { CatalogIR, SchemaNode, ToolNode, ToolPolicy, ValueSource } from "../ir/types.js";
 import { argumentWireNames } from "../ir/wire-names.js";
@@ -149,6 +150,26 @@ function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
 }
 
 /** CATALOG.md: what an agent can do with this catalog, for reviewers who do not read code. */
+/** Operations the catalog leaves out, each with where its problem is and what it is. */
+function skippedSection(ir: CatalogIR): string[] {
+  const skipped = ir.skipped ?? [];
+  if (skipped.length === 0) return [];
+  const rows = skipped.map(
+    (s) =>
+      `| ${code(s.operation)}${s.operationId ? ` (${code(s.operationId)})` : ""} | ${code(formatLocation(s.at))} | ${cell(s.reasons.join("; "))} |`,
+  );
+  return [
+    "## Operations left out",
+    "",
+    `${skipped.length} operation${skipped.length === 1 ? " has" : "s have"} a problem confined to ${skipped.length === 1 ? "it" : "them"}, so ${skipped.length === 1 ? "it is" : "they are"} not tools (\`generate --strict\` makes this an error; a manifest can patch the spec with \`sources.<id>.patch\`).`,
+    "",
+    "| Operation | Where | Why |",
+    "| --- | --- | --- |",
+    ...rows,
+    "",
+  ];
+}
+
 export function catalogMarkdown(
   ir: CatalogIR,
   symbols: SymbolTable,
@@ -216,6 +237,7 @@ export function catalogMarkdown(
     }
     out.push("");
   }
+  out.push(...skippedSection(ir));
   if (ir.prompts.length > 0) {
     out.push("## Prompts", "", "| Prompt | Arguments | Description |", "| --- | --- | --- |");
     for (const p of ir.prompts) {

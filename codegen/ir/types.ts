@@ -282,6 +282,8 @@ export interface CatalogIR {
   publish: PublishSettings;
   /** Limits `generate` checks the published size against (never written to catalog.json). */
   budget: BudgetNode;
+  /** Operations left out of the catalog, each for a reason confined to it (listed in CATALOG.md). */
+  skipped?: SkippedOperation[];
 }
 
 /** A manifest `budget:` limit and where it is written. */
@@ -293,4 +295,14 @@ export interface BudgetLimit {
 export interface BudgetNode {
   contextTokens?: BudgetLimit;
   listBytes?: BudgetLimit;
+}
+
+/** An operation the catalog leaves out: a problem confined to it, or a security requirement nothing can meet. */
+export interface SkippedOperation {
+  source: string;
+  /** `METHOD /path` as the spec writes it. */
+  operation: string;
+  operationId?: string;
+  reasons: string[];
+  at: SourceRef;
 }

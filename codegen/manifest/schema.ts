@@ -56,18 +56,37 @@ const authSpec = {
   type: "object",
   additionalProperties: false,
   description:
-    "Credentials for one security scheme. For OpenAPI sources the key is a `securitySchemes` name and `type` is taken from the spec; GraphQL sources declare `type` here.",
+    "Credentials for one security scheme. For OpenAPI sources the key is a `securitySchemes` name and `type` is taken from the spec (http bearer/basic, apiKey, oauth2 with any flows, openIdConnect); GraphQL sources declare `type` here. A `type` given for an OpenAPI scheme overrides the spec's (e.g. `bearer` for a scheme the spec describes in prose).",
   properties: {
-    type: { enum: ["bearer", "apiKey", "basic", "oauth2ClientCredentials"] },
+    type: {
+      enum: ["bearer", "apiKey", "basic", "oauth2", "oauth2ClientCredentials"],
+      description:
+        "oauth2: an access token you provide (`token`), renewed with `refresh_token` at the token URL when it expires, and/or requested with `client_id` + `client_secret` when the spec has a clientCredentials flow. OpenID Connect schemes are oauth2 too. oauth2ClientCredentials: client credentials only.",
+    },
     in: { enum: ["header", "query", "cookie"], description: "apiKey only." },
     name: { type: "string", description: "apiKey only: header, query or cookie name." },
-    token: { $ref: "#/$defs/valueSource", description: "bearer: the token." },
+    token: {
+      $ref: "#/$defs/valueSource",
+      description: "bearer and oauth2: the (access) token, sent as `Authorization: Bearer`.",
+    },
     value: { $ref: "#/$defs/valueSource", description: "apiKey: the key." },
     username: { $ref: "#/$defs/valueSource" },
     password: { $ref: "#/$defs/valueSource" },
+    refresh_token: {
+      $ref: "#/$defs/valueSource",
+      description: "oauth2: a refresh token; with client_id it renews the access token at the token URL.",
+    },
     client_id: { $ref: "#/$defs/valueSource" },
-    client_secret: { $ref: "#/$defs/valueSource" },
+    client_secret: {
+      $ref: "#/$defs/valueSource",
+      description: "oauth2: the client secret (leave it out for a public client).",
+    },
     token_url: { type: "string", description: "oauth2: overrides the spec's tokenUrl." },
+    discovery_url: {
+      type: "string",
+      description:
+        "oauth2: an OpenID Connect discovery document naming the token endpoint (overrides the spec's).",
+    },
     scopes: { type: "array", items: { type: "string" } },
     hint: {
       type: "string",
@@ -356,6 +375,11 @@ export const manifestSchema = {
       type: "string",
       pattern: "^[a-z][a-z0-9-]*$",
       description: "Catalog name: the folder under generated/.",
+    },
+    strict: {
+      type: "boolean",
+      description:
+        "A spec problem confined to one operation (or a schema it uses) is an error instead of leaving the operation out with a warning (as `generate --strict`).",
     },
     server: {
       type: "object",

@@ -8,16 +8,18 @@ export interface ValueSourceSpec {
 }
 
 export interface AuthSpec {
-  type?: "bearer" | "apiKey" | "basic" | "oauth2ClientCredentials";
+  type?: "bearer" | "apiKey" | "basic" | "oauth2" | "oauth2ClientCredentials";
   in?: "header" | "query" | "cookie";
   name?: string;
   token?: ValueSourceSpec;
   value?: ValueSourceSpec;
   username?: ValueSourceSpec;
   password?: ValueSourceSpec;
+  refresh_token?: ValueSourceSpec;
   client_id?: ValueSourceSpec;
   client_secret?: ValueSourceSpec;
   token_url?: string;
+  discovery_url?: string;
   scopes?: string[];
   hint?: string;
 }
@@ -171,6 +173,7 @@ export interface BudgetSpec {
 
 export interface Manifest {
   catalog: string;
+  strict?: boolean;
   server?: { name?: string; version?: string; title?: string; instructions?: string };
   naming?: { prefix?: string; max_length?: number; arguments?: "as_is" | "snake_case" | "camelCase" };
   env?: Record<string, EnvSpec>;

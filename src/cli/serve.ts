@@ -29,6 +29,7 @@ import {
   wantsHttp,
 } from "../transports/http-settings.js";
 import { serveOverStdio } from "../transports/stdio.js";
+import { credentialsHelp } from "./credentials-help.js";
 import {
   labelOf,
   optionsHelp,
@@ -63,6 +64,10 @@ Every option below is also an env variable (the flag wins; both win over the cat
 of the configuration comes from environment variables each catalog declares (base URLs, credentials, policy
 switches): run \`toolwright serve <catalog> --help\` to list them for one catalog. Invalid or missing values stop
 the server at start with a list of every problem (exit code 2); secret values are never printed.
+
+OAuth2 and OpenID Connect upstreams: toolwright runs no browser login. Obtain an access token with any flow the
+provider offers and give it in the variable (or a file, re-read at each call) the catalog names; with a refresh
+token and the client id it renews an expired or refused token at the spec's token endpoint.
 
 ${optionsHelp()}`;
 
@@ -124,6 +129,7 @@ export function catalogHelp(doc: CatalogDocument, dir: string): string {
     "",
     doc.env.length > 0 ? "Environment variables:" : "This catalog declares no environment variables.",
     ...doc.env.map(describeVar),
+    ...credentialsHelp(doc),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -43,41 +43,49 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     if (!isAccess(resolved)) return resolved;
     const { source, raw: baseUrl, auth } = resolved;
 
-    let request: BuiltRequest;
-    try {
-      const input = {
-        binding,
-        args: ctx.args,
-        baseUrl,
-        ...(options.userAgent ? { userAgent: options.userAgent } : {}),
-      };
-      // The whole request, body included, is built and checked before credentials are resolved, so a refused
-      // value never costs a credential lookup or a token request.
-      const unsigned = buildHttpRequest({ ...input, auth: NO_CREDENTIALS });
+    const input = {
+      binding,
+      args: ctx.args,
+      baseUrl,
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    };
+    const sign = async (unsigned: BuiltRequest): Promise<BuiltRequest> => {
       const placement = await auth.apply(binding.security, {
         signal: ctx.signal,
         onRequest: () => countUpstreamRequest(ctx),
       });
-      request = withCredentials(input, unsigned, placement);
+      return withCredentials(input, unsigned, placement);
+    };
+    let unsigned: BuiltRequest;
+    let request: BuiltRequest;
+    try {
+      // The whole request, body included, is built and checked before credentials are resolved, so a refused
+      // value never costs a credential lookup or a token request.
+      unsigned = buildHttpRequest({ ...input, auth: NO_CREDENTIALS });
+      request = await sign(unsigned);
     } catch (error) {
-      if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
-      if (error instanceof AuthError) return failure(error.message, error.code);
-      if (error instanceof ValueError) return failure(error.message, "configuration");
-      throw error;
+      return requestFailure(error);
     }
 
     const timeout = AbortSignal.timeout(source.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     const deadline = Date.now() + source.timeoutMs;
     try {
-      const response = await sendWithRetries(() => send(request, signal), {
-        tool: ctx.tool,
-        source: source.id,
-        deadline,
-        signal,
-      });
+      const transmit = (signed: BuiltRequest) =>
+        sendWithRetries(() => send(signed, signal), { tool: ctx.tool, source: source.id, deadline, signal });
+      let response = await transmit(request);
+      if (response.status === 401 && auth.invalidate()) {
+        // The token was refused and a new one can be obtained (refresh token, client credentials): once more.
+        await response.body?.cancel().catch(() => {});
+        try {
+          request = await sign(unsigned);
+        } catch (error) {
+          return requestFailure(error);
+        }
+        response = await transmit(request);
+        if (response.status === 401) auth.invalidate();
+      }
       ctx.upstream.lastStatus = response.status;
-      if (response.status === 401) auth.invalidate();
       if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
       const bytes = await readLimited(response, limit);
       // An upstream that omits Content-Type is read as the media type its spec promises.
@@ -140,6 +148,14 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 }
 
 const NO_CREDENTIALS: AuthPlacement = { headers: [], query: [], cookies: [] };
+
+/** A request that cannot be built or signed, as the tool error it is. */
+function requestFailure(error: unknown): ToolOutcome {
+  if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
+  if (error instanceof AuthError) return failure(error.message, error.code);
+  if (error instanceof ValueError) return failure(error.message, "configuration");
+  throw error;
+}
 
 function hasCredentials(placement: AuthPlacement): boolean {
   return placement.headers.length + placement.query.length + placement.cookies.length > 0;

@@ -8,12 +8,13 @@ import {
   type ResolvedCredential,
   resolveCredential,
 } from "./upstream-credentials.js";
-import { type ApplyOptions, type AuthOptions, createClientCredentialsTokens } from "./upstream-oauth2.js";
+import { type ApplyOptions, type AuthOptions, createOAuthTokens } from "./upstream-oauth2.js";
 
 /**
  * Credentials for one source, applied per the binding's `security` alternatives. Credentials come from the
  * catalog's value sources only (env, files); tool arguments never reach this module. The per-scheme providers
- * live in `upstream-credentials.ts`, OAuth2 client-credentials tokens in `upstream-oauth2.ts`.
+ * live in `upstream-credentials.ts`, OAuth2 tokens (client credentials, renewal of user tokens) in
+ * `upstream-oauth2.ts`.
  */
 
 export { AuthError, type AuthPlacement } from "./upstream-credentials.js";
@@ -21,8 +22,11 @@ export type { ApplyOptions, AuthOptions } from "./upstream-oauth2.js";
 
 export interface Authenticator {
   apply(security: readonly string[][], options: ApplyOptions): Promise<AuthPlacement>;
-  /** Forgets cached OAuth2 tokens after the upstream rejected one (401). */
-  invalidate(): void;
+  /**
+   * The upstream answered 401: forgets cached OAuth2 tokens and marks provided ones as refused. True when a new
+   * token can be obtained (a refresh token or client credentials), so the request is worth repeating once.
+   */
+  invalidate(): boolean;
 }
 
 export function createAuthenticator(
@@ -31,12 +35,18 @@ export function createAuthenticator(
   options: AuthOptions = {},
 ): Authenticator {
   const schemes = new Map(source.auth.map((scheme) => [scheme.scheme, scheme]));
-  const tokens = createClientCredentialsTokens(options);
+  const tokens = createOAuthTokens(options);
 
   async function place(resolved: ResolvedCredential, into: AuthPlacement, apply: ApplyOptions) {
-    if (resolved.kind !== "oauth2") return placeStaticCredential(resolved, into);
-    const token = await tokens.get(resolved, apply);
-    into.headers.push(["authorization", `Bearer ${headerSafe(token)}`]);
+    if (resolved.kind === "oauth2" || resolved.kind === "userToken") {
+      const token =
+        resolved.kind === "oauth2"
+          ? await tokens.clientCredentials(resolved, apply)
+          : await tokens.userToken(resolved, apply);
+      into.headers.push(["authorization", `Bearer ${headerSafe(token)}`]);
+      return;
+    }
+    placeStaticCredential(resolved, into);
   }
 
   return {
@@ -56,7 +66,7 @@ export function createAuthenticator(
       throw missingCredentialsError(missingPerAlternative, hints);
     },
     invalidate() {
-      tokens.clear();
+      return tokens.rejected();
     },
   };
 }

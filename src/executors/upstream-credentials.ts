@@ -37,7 +37,17 @@ export type StaticCredential =
   | { kind: "apiKey"; in: "header" | "query" | "cookie"; name: string; value: string }
   | { kind: "basic"; username: string; password: string };
 
-export type ResolvedCredential = StaticCredential | ClientCredentials;
+/** OAuth2 (any flow) or OpenID Connect: what the user provided to send or renew an access token with. */
+export type UserToken = {
+  kind: "userToken";
+  scheme: Extract<AuthScheme, { kind: "oauth2" }>;
+  token?: string;
+  refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+};
+
+export type ResolvedCredential = StaticCredential | ClientCredentials | UserToken;
 
 /** The places that were empty, described by name (never by value). */
 export interface MissingCredentials {
@@ -60,6 +70,8 @@ export function resolveCredential(
       return resolveBasic(scheme, config);
     case "oauth2ClientCredentials":
       return resolveClientCredentials(scheme, config);
+    case "oauth2":
+      return resolveUserToken(scheme, config);
   }
 }
 
@@ -127,6 +139,42 @@ async function resolveClientCredentials(
     ]);
   }
   return { kind: "oauth2", scheme, id, secret };
+}
+
+/**
+ * An access token, or what renews one: a refresh token (with the client id), or the client's own credentials when
+ * the spec has a client credentials flow. Missing all of them names each variable that would do.
+ */
+async function resolveUserToken(
+  scheme: Extract<AuthScheme, { kind: "oauth2" }>,
+  config: Config,
+): Promise<ResolvedCredential | MissingCredentials> {
+  const optional = async (source: ValueSource | undefined, secret = true) =>
+    source ? await need(source, config, secret) : undefined;
+  const token = await need(scheme.token, config);
+  const refreshToken = await optional(scheme.refreshToken);
+  const clientId = await optional(scheme.clientId, false);
+  const clientSecret = await optional(scheme.clientSecret);
+  const canRenew =
+    clientId !== undefined &&
+    (refreshToken !== undefined ||
+      (clientSecret !== undefined && scheme.flows.includes("clientCredentials")));
+  if (token === undefined && !canRenew) {
+    const ways = [describeSource(scheme.token)];
+    if (scheme.refreshToken && scheme.clientId)
+      ways.push(`${describeSource(scheme.refreshToken)} with ${describeSource(scheme.clientId)}`);
+    if (scheme.clientSecret && scheme.clientId && scheme.flows.includes("clientCredentials"))
+      ways.push(`${describeSource(scheme.clientId)} with ${describeSource(scheme.clientSecret)}`);
+    return { missing: [ways.join(", or ")] };
+  }
+  return {
+    kind: "userToken",
+    scheme,
+    ...(token !== undefined ? { token } : {}),
+    ...(refreshToken !== undefined ? { refreshToken } : {}),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+  };
 }
 
 /** Puts a credential that needs no request (bearer, basic, API key) where its scheme says. */

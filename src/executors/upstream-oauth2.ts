@@ -1,8 +1,14 @@
+import { decodeJwt } from "jose";
 import { rememberSecret } from "../telemetry/redact.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
-import { AuthError, type ClientCredentials } from "./upstream-credentials.js";
+import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
 
-/** OAuth2 client-credentials tokens for one source: requested, cached until near expiry, shared in flight. */
+/**
+ * OAuth2 tokens for one source. Client-credentials tokens are requested, cached until near expiry and shared in
+ * flight. A token the user provides (any flow, OpenID Connect) is sent as is until it has expired (a JWT's `exp`)
+ * or the upstream rejected it; then, where a refresh token or client credentials allow it, a new one is requested
+ * at the token endpoint (the flow's `tokenUrl`, or the one an OpenID Connect discovery document names).
+ */
 
 export interface AuthOptions {
   fetch?: typeof fetch;
@@ -17,123 +23,289 @@ export interface ApplyOptions {
   onRequest?: () => void;
 }
 
-export interface ClientCredentialsTokens {
-  /** A valid access token for the credentials, from the cache or a (shared) token request. */
-  get(credentials: ClientCredentials, apply: ApplyOptions): Promise<string>;
-  /** Forgets every cached token. */
-  clear(): void;
+export interface OAuthTokens {
+  /** A valid access token for client credentials, from the cache or a (shared) token request. */
+  clientCredentials(credentials: ClientCredentials, apply: ApplyOptions): Promise<string>;
+  /** The access token to send for a user-provided token: the token itself, or one renewed in its place. */
+  userToken(credential: UserToken, apply: ApplyOptions): Promise<string>;
+  /**
+   * The upstream refused the last tokens (401): forgets cached tokens and marks provided ones as rejected. True
+   * when a new token can be obtained, so the request is worth repeating once.
+   */
+  rejected(): boolean;
 }
 
-interface CachedToken {
+interface IssuedToken {
   token: string;
   expiresAt: number;
+  refreshToken?: string;
 }
 
 const DEFAULT_TOKEN_LIFETIME_S = 300;
-/** A token response is a few hundred bytes; a bigger one is refused rather than read into memory. */
+/** A token response or discovery document is a few KB at most; a bigger one is refused rather than read. */
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 const EXPIRY_SKEW_MS = 30_000;
 
-export function createClientCredentialsTokens(options: AuthOptions): ClientCredentialsTokens {
-  const tokens = new Map<string, CachedToken>();
-  const inflight = new Map<string, Promise<CachedToken>>();
+export function createOAuthTokens(options: AuthOptions): OAuthTokens {
+  const issued = new Map<string, IssuedToken>();
+  const inflight = new Map<string, Promise<IssuedToken>>();
+  /** Refresh tokens the token endpoint rotated: original value -> latest. */
+  const rotated = new Map<string, string>();
+  /** Provided tokens the upstream answered 401 to, by scheme. */
+  const refused = new Map<string, string>();
+  /** What the last calls sent, to know what a 401 refers to: scheme -> [token, renewable]. */
+  const sent = new Map<string, { token: string; provided: boolean; renewable: boolean }>();
   const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const endpoints = createTokenEndpoints(doFetch, options.baseUrl, timeoutMs);
+
+  /** One token request per key at a time; concurrent callers share it, each bounded by its own signal. */
+  async function shared(
+    key: string,
+    apply: ApplyOptions,
+    scheme: string,
+    request: () => Promise<IssuedToken>,
+  ) {
+    let pending = inflight.get(key);
+    if (!pending) {
+      apply.onRequest?.();
+      pending = request().finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    const fresh = await untilAborted(pending, apply.signal, scheme);
+    issued.set(key, fresh);
+    return fresh;
+  }
+
+  const valid = (key: string) => {
+    const cached = issued.get(key);
+    return cached && Date.now() < cached.expiresAt ? cached.token : undefined;
+  };
+
+  async function renew(credential: UserToken, apply: ApplyOptions): Promise<string | undefined> {
+    const { scheme } = credential;
+    const key = JSON.stringify(["user", scheme.scheme, credential.clientId, credential.refreshToken ?? ""]);
+    const cached = valid(key);
+    if (cached) return cached;
+    if (credential.clientId === undefined) return undefined;
+    const client = { id: credential.clientId, secret: credential.clientSecret };
+    let form: Record<string, string>;
+    if (credential.refreshToken !== undefined) {
+      const refreshToken = rotated.get(credential.refreshToken) ?? credential.refreshToken;
+      form = { grant_type: "refresh_token", refresh_token: refreshToken };
+    } else if (scheme.flows.includes("clientCredentials") && client.secret !== undefined) {
+      form = { grant_type: "client_credentials" };
+    } else return undefined;
+    if (scheme.scopes.length > 0) form.scope = scheme.scopes.join(" ");
+    const fresh = await shared(key, apply, scheme.scheme, async () => {
+      const tokenUrl = await endpoints.of(scheme.scheme, scheme.tokenUrl, scheme.discoveryUrl);
+      return requestToken(doFetch, { tokenUrl, form, client, scheme: scheme.scheme }, timeoutMs);
+    });
+    if (fresh.refreshToken && credential.refreshToken !== undefined) {
+      rememberSecret(fresh.refreshToken, { rotating: true });
+      rotated.set(credential.refreshToken, fresh.refreshToken);
+    }
+    return fresh.token;
+  }
 
   return {
-    async get(credentials, apply) {
+    async clientCredentials(credentials, apply) {
       const tokenUrl = new URL(credentials.scheme.tokenUrl, options.baseUrl).toString();
       const key = JSON.stringify([tokenUrl, credentials.id, [...credentials.scheme.scopes].sort()]);
-      const cached = tokens.get(key);
-      if (cached && Date.now() < cached.expiresAt) return cached.token;
-      // Single flight: concurrent calls share one token request instead of stampeding the token endpoint.
-      let pending = inflight.get(key);
-      if (!pending) {
-        // The shared request is bounded by its own timeout only: one caller cancelling must not fail the others.
-        apply.onRequest?.();
-        const timeoutMs = options.timeoutMs ?? 30_000;
-        pending = requestToken(doFetch, tokenUrl, credentials, timeoutMs).finally(() => inflight.delete(key));
-        inflight.set(key, pending);
-      }
-      const fresh = await untilAborted(pending, apply.signal, credentials.scheme.scheme);
-      tokens.set(key, fresh);
-      return fresh.token;
+      const form: Record<string, string> = { grant_type: "client_credentials" };
+      if (credentials.scheme.scopes.length > 0) form.scope = credentials.scheme.scopes.join(" ");
+      const client = { id: credentials.id, secret: credentials.secret };
+      const token =
+        valid(key) ??
+        (
+          await shared(key, apply, credentials.scheme.scheme, () =>
+            requestToken(doFetch, { tokenUrl, form, client, scheme: credentials.scheme.scheme }, timeoutMs),
+          )
+        ).token;
+      sent.set(credentials.scheme.scheme, { token, provided: false, renewable: true });
+      return token;
     },
-    clear() {
-      tokens.clear();
+    async userToken(credential, apply) {
+      const name = credential.scheme.scheme;
+      const provided = credential.token;
+      const renewable =
+        credential.clientId !== undefined &&
+        (credential.refreshToken !== undefined || credential.clientSecret !== undefined);
+      const usable = provided !== undefined && refused.get(name) !== provided && !expired(provided);
+      const token = (usable ? provided : await renew(credential, apply)) ?? provided;
+      if (token === undefined) {
+        throw new AuthError(
+          `OAuth2 scheme '${name}': no access token and no way to obtain one`,
+          "missing_credentials",
+        );
+      }
+      sent.set(name, { token, provided: token === provided, renewable });
+      return token;
+    },
+    rejected() {
+      let renewable = false;
+      for (const [scheme, last] of sent) {
+        if (last.provided) refused.set(scheme, last.token);
+        renewable ||= last.renewable;
+      }
+      sent.clear();
+      issued.clear();
+      return renewable;
     },
   };
 }
 
-async function requestToken(
-  doFetch: typeof fetch,
-  tokenUrl: string,
-  credentials: ClientCredentials,
-  timeoutMs: number,
-): Promise<CachedToken> {
-  const name = credentials.scheme.scheme;
-  const url = new URL(tokenUrl);
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new AuthError(`OAuth2 scheme '${name}': the token URL must be http(s)`, "token_request_failed");
+/** A JWT whose `exp` has passed (or is about to): not worth sending when it can be renewed. Opaque tokens never. */
+function expired(token: string): boolean {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === "number" && exp * 1000 <= Date.now() + EXPIRY_SKEW_MS;
+  } catch {
+    return false;
   }
-  const response = await postTokenRequest(doFetch, url, credentials, timeoutMs);
-  const fields = await readTokenFields(response, name);
-  return tokenFromResponse(response, fields, name);
 }
 
-/** POSTs the client-credentials grant, the client authenticated with HTTP Basic. */
+/** Token endpoints: the scheme's own URL (relative to the base URL), or the one OpenID Connect discovery names. */
+function createTokenEndpoints(doFetch: typeof fetch, baseUrl: string | undefined, timeoutMs: number) {
+  const discovered = new Map<string, Promise<string>>();
+  return {
+    async of(
+      scheme: string,
+      tokenUrl: string | undefined,
+      discoveryUrl: string | undefined,
+    ): Promise<string> {
+      if (tokenUrl !== undefined) return new URL(tokenUrl, baseUrl).toString();
+      if (discoveryUrl === undefined) {
+        throw new AuthError(
+          `OAuth2 scheme '${scheme}': no token endpoint to renew tokens at`,
+          "token_request_failed",
+        );
+      }
+      const url = new URL(discoveryUrl, baseUrl).toString();
+      let pending = discovered.get(url);
+      if (!pending) {
+        pending = discover(doFetch, url, scheme, timeoutMs);
+        discovered.set(url, pending);
+        pending.catch(() => discovered.delete(url));
+      }
+      return pending;
+    },
+  };
+}
+
+async function discover(
+  doFetch: typeof fetch,
+  url: string,
+  scheme: string,
+  timeoutMs: number,
+): Promise<string> {
+  const failed = (why: string) =>
+    new AuthError(
+      `OAuth2 scheme '${scheme}': the OpenID Connect discovery document ${why}`,
+      "token_request_failed",
+    );
+  let response: Response;
+  try {
+    httpOnly(new URL(url), scheme, "discovery URL");
+    response = await doFetch(url, {
+      headers: { accept: "application/json" },
+      redirect: "error",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    throw failed("could not be read");
+  }
+  if (!response.ok) throw failed(`answered HTTP ${response.status}`);
+  const fields = await readJsonFields(response, scheme, "the OpenID Connect discovery document");
+  if (typeof fields.token_endpoint !== "string") throw failed("names no token_endpoint");
+  return new URL(fields.token_endpoint, url).toString();
+}
+
+interface TokenGrant {
+  tokenUrl: string;
+  form: Record<string, string>;
+  /** A confidential client authenticates with HTTP Basic; a public one (no secret) sends its id in the form. */
+  client: { id: string; secret: string | undefined };
+  scheme: string;
+}
+
+async function requestToken(
+  doFetch: typeof fetch,
+  grant: TokenGrant,
+  timeoutMs: number,
+): Promise<IssuedToken> {
+  const url = new URL(grant.tokenUrl);
+  httpOnly(url, grant.scheme, "token URL");
+  const response = await postTokenRequest(doFetch, url, grant, timeoutMs);
+  const fields = await readJsonFields(response, grant.scheme);
+  return tokenFromResponse(response, fields, grant.scheme);
+}
+
+function httpOnly(url: URL, scheme: string, what: string): void {
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new AuthError(`OAuth2 scheme '${scheme}': the ${what} must be http(s)`, "token_request_failed");
+  }
+}
+
 async function postTokenRequest(
   doFetch: typeof fetch,
   url: URL,
-  credentials: ClientCredentials,
+  grant: TokenGrant,
   timeoutMs: number,
 ): Promise<Response> {
-  const form = new URLSearchParams({ grant_type: "client_credentials" });
-  if (credentials.scheme.scopes.length > 0) form.set("scope", credentials.scheme.scopes.join(" "));
-  // RFC 6749 2.3.1: the id and secret are form-encoded before they go into the Basic header.
-  const basic = Buffer.from(
-    `${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`,
-    "utf8",
-  ).toString("base64");
-  const timeout = AbortSignal.timeout(timeoutMs);
+  const form = new URLSearchParams(grant.form);
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    accept: "application/json",
+  };
+  if (grant.client.secret !== undefined) {
+    // RFC 6749 2.3.1: the id and secret are form-encoded before they go into the Basic header.
+    const basic = Buffer.from(
+      `${encodeURIComponent(grant.client.id)}:${encodeURIComponent(grant.client.secret)}`,
+      "utf8",
+    ).toString("base64");
+    headers.authorization = `Basic ${basic}`;
+  } else form.set("client_id", grant.client.id);
   try {
     return await doFetch(url, {
       method: "POST",
-      headers: {
-        authorization: `Basic ${basic}`,
-        "content-type": "application/x-www-form-urlencoded",
-        accept: "application/json",
-      },
+      headers,
       body: form.toString(),
       redirect: "error",
-      signal: timeout,
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
     throw new AuthError(
-      `OAuth2 scheme '${credentials.scheme.scheme}': the token endpoint could not be reached`,
+      `OAuth2 scheme '${grant.scheme}': the token endpoint could not be reached`,
       "token_request_failed",
     );
   }
 }
 
 /** The response's JSON fields under the size bound; an unreadable or non-JSON body counts as no fields. */
-async function readTokenFields(response: Response, name: string): Promise<Record<string, unknown>> {
+async function readJsonFields(
+  response: Response,
+  name: string,
+  what = "the token endpoint's answer",
+): Promise<Record<string, unknown>> {
   let body: unknown;
   try {
     body = JSON.parse(new TextDecoder().decode(await readLimited(response, TOKEN_RESPONSE_LIMIT)));
   } catch (error) {
     if (error instanceof ResponseTooLargeError) {
       throw new AuthError(
-        `OAuth2 scheme '${name}': the token endpoint's answer is larger than ${formatBytes(TOKEN_RESPONSE_LIMIT)}`,
+        `OAuth2 scheme '${name}': ${what} is larger than ${formatBytes(TOKEN_RESPONSE_LIMIT)}`,
         "token_request_failed",
       );
     }
     body = undefined;
   }
-  return (body ?? {}) as Record<string, unknown>;
+  return body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
 }
 
 /** The access token and its expiry (less a skew), or an error quoting only the RFC 6749 error code. */
-function tokenFromResponse(response: Response, fields: Record<string, unknown>, name: string): CachedToken {
+function tokenFromResponse(response: Response, fields: Record<string, unknown>, name: string): IssuedToken {
   if (!response.ok) {
     // RFC 6749 5.2 error codes are a fixed vocabulary, so they are safe to quote.
     const code =
@@ -156,7 +328,11 @@ function tokenFromResponse(response: Response, fields: Record<string, unknown>, 
       ? fields.expires_in
       : DEFAULT_TOKEN_LIFETIME_S;
   const skew = Math.min(EXPIRY_SKEW_MS, (lifetime * 1000) / 2);
-  return { token, expiresAt: Date.now() + lifetime * 1000 - skew };
+  const refreshToken =
+    typeof fields.refresh_token === "string" && fields.refresh_token !== ""
+      ? fields.refresh_token
+      : undefined;
+  return { token, expiresAt: Date.now() + lifetime * 1000 - skew, ...(refreshToken ? { refreshToken } : {}) };
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, scheme: string): Promise<T> {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import {
-  type AuthScheme,
+  authValues,
   CATALOG_FORMAT,
   type CatalogDocument,
   type CatalogModule,
@@ -77,22 +77,8 @@ function checkSources(doc: CatalogDocument, problems: string[]): void {
       problems.push(`source '${source.id}': path must be a GraphQL endpoint path starting with /`);
     for (const scheme of source.auth) {
       const where = `source '${source.id}' scheme '${scheme.scheme}'`;
-      for (const value of schemeValues(scheme)) checkEnv(value, where);
+      for (const value of authValues(scheme)) checkEnv(value, where);
     }
-  }
-}
-
-/** The value sources a scheme reads, in the order they are checked. */
-function schemeValues(scheme: AuthScheme): ValueSource[] {
-  switch (scheme.kind) {
-    case "bearer":
-      return [scheme.token];
-    case "apiKey":
-      return [scheme.value];
-    case "basic":
-      return [scheme.username, scheme.password];
-    case "oauth2ClientCredentials":
-      return [scheme.clientId, scheme.clientSecret];
   }
 }
 

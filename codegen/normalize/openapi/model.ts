@@ -1,3 +1,4 @@
+import type { Diagnostic } from "../../diagnostics.js";
 import type { HttpMethod, ParamLocation, ParamStyle, SchemaNode, SourceRef } from "../../ir/types.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 
@@ -67,14 +68,39 @@ export interface OperationNode {
    */
   pathPrefix?: string;
   source: SourceRef;
+  /**
+   * Problems confined to this operation (its part of the spec, or a schema, parameter or body it uses): the
+   * operation is left out of the catalog with a warning, or, in strict mode, they are errors.
+   */
+  problems?: Diagnostic[];
 }
 
 export type SecuritySchemeInfo =
   | { kind: "bearer"; description?: string }
   | { kind: "basic"; description?: string }
   | { kind: "apiKey"; in: "header" | "query" | "cookie"; name: string; description?: string }
-  | { kind: "oauth2ClientCredentials"; tokenUrl: string; scopes: string[]; description?: string }
+  | {
+      /** OAuth2 with any flows, or OpenID Connect (`flows: ["openIdConnect"]`, with `discoveryUrl`). */
+      kind: "oauth2";
+      /** In spec order: authorizationCode, implicit, password, clientCredentials, deviceAuthorization, openIdConnect. */
+      flows: OAuthFlow[];
+      /** Where tokens are issued and renewed: the first flow that names one. */
+      tokenUrl?: string;
+      /** OpenID Connect: the discovery document, which names the token endpoint (read at run time only). */
+      discoveryUrl?: string;
+      /** Every scope any flow declares, sorted. */
+      scopes: string[];
+      description?: string;
+    }
   | { kind: "unsupported"; type: string; description?: string };
+
+export type OAuthFlow =
+  | "authorizationCode"
+  | "implicit"
+  | "password"
+  | "clientCredentials"
+  | "deviceAuthorization"
+  | "openIdConnect";
 
 export interface OpenApiSourceModel {
   id: string;

@@ -4,6 +4,7 @@ import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import type {
   BodyContent,
+  OAuthFlow,
   OpenApiSourceModel,
   OperationBody,
   OperationNode,
@@ -191,19 +192,52 @@ function securitySchemes(root: Json): Record<string, SecuritySchemeInfo> {
       ["header", "query", "cookie"].includes(s.in as string)
     ) {
       out[name] = { kind: "apiKey", in: s.in as "header" | "query" | "cookie", name: s.name, ...d };
-    } else if (s.type === "oauth2" && (s.flows as Json | undefined)?.clientCredentials) {
-      const flow = (s.flows as Json).clientCredentials as Json;
-      out[name] = {
-        kind: "oauth2ClientCredentials",
-        tokenUrl: String(flow.tokenUrl ?? ""),
-        scopes: Object.keys((flow.scopes ?? {}) as Json).sort(),
-        ...d,
-      };
+    } else if (s.type === "oauth2" || s.type === "openIdConnect") {
+      out[name] = oauthScheme(s, d);
     } else {
       out[name] = { kind: "unsupported", type: `${String(s.type)}${scheme ? `/${scheme}` : ""}`, ...d };
     }
   }
   return out;
+}
+
+const FLOWS: OAuthFlow[] = [
+  "authorizationCode",
+  "implicit",
+  "password",
+  "clientCredentials",
+  "deviceAuthorization",
+];
+
+/** OAuth2 flows (any) and OpenID Connect: what a user-provided token is for, and where it can be renewed. */
+function oauthScheme(s: Json, d: { description?: string }): SecuritySchemeInfo {
+  if (s.type === "openIdConnect") {
+    const url = typeof s.openIdConnectUrl === "string" ? s.openIdConnectUrl : undefined;
+    return {
+      kind: "oauth2",
+      flows: ["openIdConnect"],
+      ...(url ? { discoveryUrl: url } : {}),
+      scopes: [],
+      ...d,
+    };
+  }
+  const flows = (s.flows ?? {}) as Json;
+  const present = FLOWS.filter((f) => flows[f] && typeof flows[f] === "object");
+  const scopes = new Set<string>();
+  let tokenUrl: string | undefined;
+  for (const f of present) {
+    const flow = flows[f] as Json;
+    for (const scope of Object.keys((flow.scopes ?? {}) as Json)) scopes.add(scope);
+    const url = typeof flow.tokenUrl === "string" ? flow.tokenUrl : flow.refreshUrl;
+    if (tokenUrl === undefined && typeof url === "string" && url !== "") tokenUrl = url;
+  }
+  return {
+    kind: "oauth2",
+    flows: present,
+    ...(tokenUrl ? { tokenUrl } : {}),
+    scopes: [...scopes].sort(),
+    ...d,
+  };
 }
 
 /** Every operation of an OpenAPI source, in spec order, with its parameters, body, success response and auth. */

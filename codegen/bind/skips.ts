@@ -1,0 +1,85 @@
+import type { Diagnostics } from "../diagnostics.js";
+import type { SkippedOperation, SourceNode, SourceRef } from "../ir/types.js";
+import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
+
+/**
+ * Which operations can become tools. An operation whose own part of the spec has problems (found while loading
+ * or normalising it, or in a schema only it and others like it use), or whose every security alternative needs a
+ * scheme nothing can send, costs only itself: it is left out with a located warning and listed in CATALOG.md.
+ * In strict mode, and for a tool the manifest names explicitly, it is an error instead.
+ */
+export class OperationGate {
+  readonly skipped: SkippedOperation[] = [];
+  private readonly sendable: Map<string, Set<string>>;
+  private readonly models: Map<string, OpenApiSourceModel>;
+
+  constructor(
+    sources: SourceNode[],
+    models: OpenApiSourceModel[],
+    private readonly strict: boolean,
+    private readonly diags: Diagnostics,
+  ) {
+    this.sendable = new Map(sources.map((s) => [s.id, new Set(s.auth.map((a) => a.scheme))]));
+    this.models = new Map(models.map((m) => [m.id, m]));
+  }
+
+  /**
+   * The operation as it can be bound (security narrowed to the alternatives whose schemes all have credentials),
+   * or undefined when it is left out. `tool` names the manifest entry that asked for it explicitly.
+   */
+  admit(op: OperationNode, tool?: { name: string; at: SourceRef }): OperationNode | undefined {
+    const problems = op.problems ?? [];
+    const security = this.sendableAlternatives(op);
+    const reasons = problems.map((p) => p.message);
+    if (security === undefined) reasons.push(this.securityReason(op));
+    if (reasons.length === 0) return security === op.security ? op : { ...op, security: security ?? [] };
+    const at = problems[0]?.source ?? op.source;
+    if (tool || this.strict) {
+      const who = tool ? `tool "${tool.name}": ` : "";
+      for (const p of problems) this.diags.error(p.code, `${who}${op.key}: ${p.message}`, p.source, p.fix);
+      if (security === undefined)
+        this.diags.error("TW142", `${who}${op.key}: ${this.securityReason(op)}`, tool?.at ?? op.source);
+      return undefined;
+    }
+    this.diags.warn("TW139", `${op.key} is left out: ${reasons.join("; ")}`, at);
+    this.skipped.push({
+      source: op.sourceId,
+      operation: op.key,
+      ...(op.operationId ? { operationId: op.operationId } : {}),
+      reasons,
+      at,
+    });
+    return undefined;
+  }
+
+  /** An operation left out for problems nobody selected it for: an info line, nothing more. */
+  unselected(op: OperationNode): void {
+    const first = op.problems?.[0];
+    if (first)
+      this.diags.info("TW139", `${op.key} (not selected) has problems: ${first.message}`, first.source);
+  }
+
+  /** Alternatives whose schemes can all be sent; undefined when the operation needs auth and none can. */
+  private sendableAlternatives(op: OperationNode): string[][] | undefined {
+    if (op.security.length === 0) return op.security;
+    const schemes = this.sendable.get(op.sourceId) ?? new Set<string>();
+    const kept = op.security.filter((alternative) => alternative.every((s) => schemes.has(s)));
+    if (kept.length === op.security.length) return op.security;
+    return kept.length > 0 ? kept : undefined;
+  }
+
+  private securityReason(op: OperationNode): string {
+    const model = this.models.get(op.sourceId);
+    const schemes = this.sendable.get(op.sourceId) ?? new Set<string>();
+    const why = [...new Set(op.security.flat())]
+      .filter((s) => !schemes.has(s))
+      .sort()
+      .map((s) => {
+        const info = model?.securitySchemes[s];
+        if (!info) return `"${s}" (not defined in the spec)`;
+        if (info.kind === "unsupported") return `"${s}" (type ${info.type}, which toolwright cannot send)`;
+        return `"${s}" (no credentials mapped under sources.${op.sourceId}.auth)`;
+      });
+    return `every security alternative needs a scheme without credentials: ${why.join(", ")}`;
+  }
+}
