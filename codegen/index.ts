@@ -328,7 +328,10 @@ export async function generateCatalog(
     for (const [path, text] of assets.files) out.set(path, text);
     return out;
   });
-  for (const [id, spec] of loaded.specs) {
+  // Request/response types are for hand-written handlers: a catalog without any gets none (openapi-typescript was
+  // most of GitHub's generate time).
+  const specs = bound.handlers.length > 0 ? [...loaded.specs] : [];
+  for (const [id, spec] of specs) {
     const types = await stages.run("types", () =>
       openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols, cut)),
     );

@@ -282,11 +282,10 @@ describe("generate never touches the network", () => {
     );
     const unneeded = await generateBare(join(dir, "spec/openapi.yaml"));
     expect(errors(unneeded), everything(unneeded)).toEqual([]);
+    // A bare catalog has no hand-written handlers, so no request/response types are generated: nothing follows
+    // these references at all (the types' bundler, which would, reports them as TW192 where a catalog has handlers).
     const warned = unneeded.diags.items.filter((d) => d.code === "TW192").map(formatDiagnostic);
-    expect(warned).toEqual([
-      expect.stringMatching(/openapi\.yaml:14:\d+ .*ext\.yaml#\/X" is not fetched/),
-      expect.stringMatching(/openapi\.yaml:16:\d+ .*cb\.yaml#\/X" is not fetched/),
-    ]);
+    expect(warned).toEqual([]);
     expect(hits).toEqual([]);
     expect(everything(unneeded)).not.toContain(CANARY);
   });

@@ -95,6 +95,11 @@ tools:
     from: getThing
     title: ${JSON.stringify(`Title ${HOSTILE}`)}
     aliases: [evil_thing]
+  evil_handled:
+    handler: ./handler.ts
+    safety: read
+    description: ${JSON.stringify(HOSTILE)}
+    input: { type: object, properties: { x: { type: string, description: ${JSON.stringify(HOSTILE)} } } }
 resources:
   - { uri: "evil://guide", file: ./guide.md, title: ${JSON.stringify(HOSTILE)}, description: ${JSON.stringify(HOSTILE)} }
 prompts:
@@ -111,6 +116,8 @@ describe("spec and manifest text is data, never code", () => {
       "tools.yaml": MANIFEST,
       "guide.md": `# Guide\n\n${HOSTILE}\n`,
       "prompt.md": "Look at {{x}}.",
+      // A handler makes the catalog carry the spec's request/response types (openapi-typescript's JSDoc).
+      "handler.ts": "export default async () => ({ data: null });\n",
     });
     const { cat, diags } = await genManifest(join(dir, "tools.yaml"), `${dir.slice(ROOT.length + 1)}/out`);
     expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
