@@ -182,6 +182,11 @@ export interface EnvVar {
   required: boolean;
   /** A credential: never logged, echoed or written anywhere. */
   secret: boolean;
+  /**
+   * `url` variables: path endings removed from a value that has them, so the endpoint URL a user copies
+   * (`https://api.example.com/graphql`) works where the catalog wants the base it is under.
+   */
+  trimPaths?: string[];
 }
 
 /**

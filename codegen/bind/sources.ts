@@ -38,6 +38,7 @@ export function bindEnv(manifest: Manifest, doc: LoadedDocument): EnvVarNode[] {
     ...(e.aliases ? { aliases: { ...e.aliases } } : {}),
     required: e.required === true,
     secret: e.secret === true,
+    ...(e.trim_paths ? { trimPaths: [...e.trim_paths] } : {}),
     source: doc.ref(`#/env/${name}`, true),
   }));
 }

@@ -416,6 +416,12 @@ export const manifestSchema = {
           aliases: { type: "object", additionalProperties: { type: "string" } },
           required: { type: "boolean" },
           secret: { type: "boolean" },
+          trim_paths: {
+            type: "array",
+            items: { type: "string", pattern: "^/[^?#]*[^/?#]$" },
+            description:
+              "`url` only: path endings removed from a value (e.g. `[/graphql]`), so the endpoint URL a user copies works where the base it is under is wanted.",
+          },
         },
       },
     },

@@ -91,6 +91,7 @@ export interface EnvSpec {
   aliases?: Record<string, string>;
   required?: boolean;
   secret?: boolean;
+  trim_paths?: string[];
 }
 
 export interface ResourceSpec {

@@ -46,6 +46,21 @@ export function expandHome(path: string): string {
   return path;
 }
 
+/**
+ * `https://api.example.com/graphql/` with `/graphql` declared -> `https://api.example.com`: the first declared
+ * ending the URL's path has (trailing slashes ignored) is removed; a URL without one is kept as given.
+ */
+export function trimUrlPath(value: string, endings: readonly string[]): string {
+  if (endings.length === 0) return value;
+  const url = new URL(value);
+  const path = url.pathname.replace(/\/+$/, "");
+  const ending = endings.find((e) => path.toLowerCase().endsWith(e.toLowerCase()));
+  if (ending === undefined) return value;
+  url.pathname = path.slice(0, path.length - ending.length) || "/";
+  const text = url.href;
+  return url.pathname === "/" && !url.search ? text.replace(/\/$/, "") : text;
+}
+
 function parseValue(v: EnvVar, raw: string): Parsed {
   const value = raw.trim();
   switch (v.type) {
@@ -85,7 +100,8 @@ function parseValue(v: EnvVar, raw: string): Parsed {
         };
       }
       if (url.hash) return { ok: false, problem: "expected a URL without a #fragment" };
-      return { ok: true, value, text: value };
+      const trimmed = trimUrlPath(value, v.trimPaths ?? []);
+      return { ok: true, value: trimmed, text: trimmed };
     }
     case "list": {
       const items = raw.split(",").map((item) => item.trim());

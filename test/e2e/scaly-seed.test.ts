@@ -1,6 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
 import { serveHttp, serveRefusal } from "../transport/serve-http.js";
 import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
 import {
@@ -195,25 +198,74 @@ describe("environment", () => {
     expect(stderr).toContain("SCALY_STAGE: expected one of prod, dev, qa, staging");
   });
 
-  it("SCALY_APPSYNC_KEY defaults per stage (staging is qa): the stage's key is what the control plane gets", async () => {
-    const qaKey = "da2-scalyqamcp9e4b7a1d3c62";
+  it("the seed's minimal configuration (API key + stage) stops at start naming SCALY_APPSYNC_KEY and where it comes from", async () => {
+    // What the seed's Claude Desktop block sets, and nothing else.
+    const minimal = {
+      PATH: process.env.PATH ?? "",
+      HOME: ws.home,
+      SCALY_API_KEY: up.keys.apiKey,
+      SCALY_STAGE: "prod",
+    };
+    const { code, stderr } = await serveRefusal("scaly", minimal);
+    expect(code).toBe(2);
+    expect(stderr).toContain("SCALY_APPSYNC_KEY: required but not set");
+    expect(stderr).toContain("Settings -> Integrations -> AI Assistants");
+    expect(stderr).not.toContain(up.keys.apiKey);
+    // No text claims a key is shipped or published: there are no placeholder defaults to claim it of.
+    const help = spawnSync(process.execPath, [BIN, "serve", "scaly", "--help"], { encoding: "utf8" });
+    const texts = [
+      help.stdout,
+      readFileSync(join(ROOT, "generated/scaly/CATALOG.md"), "utf8"),
+      readFileSync(join(ROOT, "generated/scaly/catalog.json"), "utf8"),
+    ];
+    for (const text of texts) {
+      expect(text).not.toMatch(/(publish|ship)\w*[^.]{0,40}\bkeys?\b|\bkeys?\b[^.]{0,40}publish/i);
+      expect(text).not.toMatch(/da2-/);
+    }
+  });
+
+  it("SCALY_APPSYNC_KEY is what the control plane gets; a wrong one is refused by the API with a hint", async () => {
+    const qaKey = "da2-qa-key-from-the-dashboard";
     const qa = await startScalyUpstream({ appsyncKey: qaKey });
-    // An empty value counts as unset: the stage's default applies.
-    const env = { SCALY_APPSYNC_KEY: "" };
-    const staging = await connect({ upstream: qa, ws, env: { ...env, SCALY_STAGE: "staging" }, label: "qa" });
-    const dev = await connect({ upstream: qa, ws, env: { ...env, SCALY_STAGE: "dev" }, label: "dev" });
+    const good = await connect({ upstream: qa, ws, env: { SCALY_STAGE: "staging" }, label: "qa" });
+    const wrong = await connect({
+      upstream: qa,
+      ws,
+      env: { SCALY_APPSYNC_KEY: "da2-not-this-stage" },
+      label: "wrong",
+    });
     try {
-      const ok = await staging.call("scaly_status");
+      const ok = await good.call("scaly_status");
       expect(ok.env.success).toBe(true);
       expect(ok.requests[0]!.headers["x-api-key"]).toBe(qaKey);
-      const refused = await dev.call("scaly_status");
+      const refused = await wrong.call("scaly_status");
       expect(refused.env.success).toBe(false);
       expect(refused.env.error).toMatchObject({ code: "graphql_unauthorized" });
       expect(refused.env.error!.message).toContain("SCALY_APPSYNC_KEY");
     } finally {
-      await staging.close();
-      await dev.close();
+      await good.close();
+      await wrong.close();
       await qa.close();
+    }
+  });
+
+  it("SCALY_API_URL may be the GraphQL endpoint a user copies (.../graphql): both planes still work", async () => {
+    ws.writeToken(up.issueSessionToken());
+    const pasted = await connect({
+      upstream: up,
+      ws,
+      env: { SCALY_API_URL: `${up.url}/graphql/` },
+      label: "pasted",
+    });
+    try {
+      const status = await pasted.call("scaly_status");
+      expect(status.env.success).toBe(true);
+      expect(status.requests.map((r) => r.path)).toEqual(["/graphql"]);
+      const query = await pasted.call("scaly_db_query", { app_id: "app_storefront", sql: "select 1 as one" });
+      expect(query.env.success, JSON.stringify(query.env.error)).toBe(true);
+      expect(query.requests.map((r) => r.path)).toEqual(["/v1/apps/app_storefront/db/query"]);
+    } finally {
+      await pasted.close();
     }
   });
 });

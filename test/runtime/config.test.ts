@@ -3,7 +3,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EnvVar } from "../../src/catalog.js";
-import { ConfigError, resolveConfig } from "../../src/config/config.js";
+import { ConfigError, resolveConfig, trimUrlPath } from "../../src/config/config.js";
 import { describeSource, jsonPointer, resolveValue, ValueError } from "../../src/config/values.js";
 
 const v = (name: string, type: EnvVar["type"], extra: Partial<EnvVar> = {}): EnvVar => ({
@@ -224,5 +224,34 @@ describe("value sources", () => {
     expect(jsonPointer(doc, "/a/b~1c/1/~0d")).toBe(1);
     expect(jsonPointer(doc, "#/a/b~1c/0")).toBe(10);
     expect(jsonPointer(doc, "/a/x")).toBeUndefined();
+  });
+});
+
+describe("url variables with trim_paths", () => {
+  it.each([
+    ["https://api.example.com/graphql", "https://api.example.com"],
+    ["https://api.example.com/graphql/", "https://api.example.com"],
+    ["https://api.example.com/GraphQL", "https://api.example.com"],
+    ["https://example.com/scaly/graphql", "https://example.com/scaly"],
+    ["https://api.example.com", "https://api.example.com"],
+    ["https://api.example.com/v2", "https://api.example.com/v2"],
+    ["https://api.example.com/graphqlx", "https://api.example.com/graphqlx"],
+    ["http://127.0.0.1:8080/graphql?x=1", "http://127.0.0.1:8080/?x=1"],
+  ])("%s -> %s", (raw, want) => {
+    expect(trimUrlPath(raw, ["/graphql"])).toBe(want);
+    const config = resolveConfig(
+      [
+        {
+          name: "API_URL",
+          description: "",
+          type: "url",
+          required: false,
+          secret: false,
+          trimPaths: ["/graphql"],
+        },
+      ],
+      { API_URL: raw },
+    );
+    expect(config.text("API_URL")).toBe(want);
   });
 });
