@@ -578,6 +578,12 @@ export interface ToolOutcome {
   /** When set, the call failed: the message is safe to show (no secrets, no internal URLs). */
   error?: { message: string; code?: string; details?: unknown };
   /**
+   * Set when the data differs from the spec's output schema but has the kinds the tool publishes (a missing
+   * required field, a null string, a new enum value, extra properties): the paths that drifted. The call
+   * succeeds; policies that address fields by path treat the data as off-schema (masking fails closed).
+   */
+  drift?: string[];
+  /**
    * Successful calls only: content blocks shown after the data's text. Only hand-written handlers set these,
    * and policies that shape `data` (masking, names-only) do not look inside them: a handler must not put
    * secret values here.

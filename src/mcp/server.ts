@@ -8,6 +8,7 @@ import type { CatalogTool, PublishSettings } from "../catalog.js";
 import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
+import { driftTolerant } from "../publish/drift.js";
 import { createPublisher, type PublishedTool } from "../publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
@@ -102,8 +103,11 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     ...(options.profile ? { profile: options.profile } : {}),
     transforms: [
       (schema, { tool, side }) => (side === "output" ? policy.outputSchema(tool, schema) : schema),
+      // Output schemas tolerate upstream drift; the chain checks drifted results against exactly these.
+      (schema, { side }) => (side === "output" ? driftTolerant(schema) : schema),
     ],
   });
+  runtime.publishOutputsWith((tool) => publisher.output(tool));
   const tools = listings(doc.tools, include);
   // Each entry is published the first time a page reaches it, then kept (paging measures its size once).
   const entries = new WeakMap<Listing, PublishedTool>();

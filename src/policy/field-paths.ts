@@ -66,6 +66,6 @@ function isUndecodedBody(object: Record<string, unknown>): boolean {
  * An error outcome whose data did not match the tool's output schema: the data is JSON, but not the shape the
  * manifest's paths were written for, so a secret may sit where no path points.
  */
-export function offSchema(outcome: { error?: { code?: string } }): boolean {
-  return outcome.error?.code === "output_mismatch";
+export function offSchema(outcome: { error?: { code?: string }; drift?: readonly string[] }): boolean {
+  return outcome.error?.code === "output_mismatch" || outcome.drift !== undefined;
 }

@@ -1,8 +1,10 @@
-import type { CatalogTool, ContentBlock, ResultConfig, ToolOutcome } from "../catalog.js";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { CatalogTool, ContentBlock, JsonSchema, ResultConfig, ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { addressable } from "../policy/field-paths.js";
+import { describeError, logLine } from "../telemetry/log.js";
 import { withoutPrototypes } from "./args.js";
-import { formatIssues } from "./issues.js";
+import { formatIssues, type IssueLike, issuePath } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
 
 /**
@@ -19,11 +21,16 @@ export interface ToolResult {
 }
 
 /**
- * Checks successful outcomes against the tool's output schema. Specs are often looser than their APIs, so a
- * mismatch does not lose the data: the result names the path that did not match and still carries the data as
- * text (but no `structuredContent`, which clients would validate and reject).
+ * Checks successful outcomes against the tool's output schema. Real APIs drift from their specs, so a response
+ * that fails the spec's own (faithful) schema is checked again against the schema the tool publishes, which
+ * tolerates drift (`publish/drift.ts`): if it passes, the call succeeds with the data as it came, marked as
+ * drifted (masking then fails closed), and the drift is logged once per tool and path so a maintainer can fix
+ * the spec. A response of the wrong kind entirely is an error naming the path, with the data as text (but no
+ * `structuredContent`, which clients would validate and reject).
  */
-export function validateOutput(schemas: SchemaCache): NamedMiddleware {
+export function validateOutput(schemas: SchemaCache, published: PublishedOutput): NamedMiddleware {
+  const tolerant = new Map<string, ValidateFunction>();
+  const logged = new Set<string>();
   return {
     name: "validate-output",
     async run(ctx, next) {
@@ -32,17 +39,92 @@ export function validateOutput(schemas: SchemaCache): NamedMiddleware {
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
       // A prototype-free copy, as for arguments: an optional field named `constructor` must not be "found".
-      const checked = schema.safeParse(withoutPrototypes(outcome.data));
+      const copy = withoutPrototypes(outcome.data);
+      const checked = schema.safeParse(copy);
       if (checked.success) return outcome;
+      const validate = tolerantValidator(tolerant, ctx.tool, published);
+      const wrapped = ctx.tool.outputWrapped ? { result: copy } : copy;
+      if (validate && validate(wrapped)) {
+        const paths = driftPaths(checked.error.issues);
+        for (const [path, message] of paths) {
+          const key = `${ctx.tool.name} ${path}`;
+          if (logged.has(key)) continue;
+          logged.add(key);
+          logLine(
+            `drift: tool ${ctx.tool.name}: the upstream response differs from the spec at ${path}: ${message} (served as it came; fix the spec)`,
+          );
+        }
+        return { ...outcome, drift: [...paths.keys()] };
+      }
+      const issues = validate?.errors?.length
+        ? ajvIssues(validate.errors, ctx.tool.outputWrapped === true)
+        : checked.error.issues;
       return {
         ...outcome,
         error: {
-          message: `the upstream response does not match the tool's output schema: ${formatIssues(checked.error.issues, 3)}`,
+          message: `the upstream response does not match the tool's output schema: ${formatIssues(issues, 3)}`,
           code: "output_mismatch",
         },
       };
     },
   };
+}
+
+/** The output schema a tool publishes (what clients validate `structuredContent` against). */
+export type PublishedOutput = (tool: CatalogTool) => JsonSchema | undefined;
+
+function tolerantValidator(
+  cache: Map<string, ValidateFunction>,
+  tool: CatalogTool,
+  published: PublishedOutput,
+): ValidateFunction | undefined {
+  let validate = cache.get(tool.name);
+  if (!validate) {
+    const schema = published(tool);
+    if (!schema) return undefined;
+    try {
+      validate = ajv().compile(schema);
+    } catch (error) {
+      logLine(
+        `drift: tool ${tool.name}: its published output schema does not compile: ${describeError(error)}`,
+      );
+      return undefined;
+    }
+    cache.set(tool.name, validate);
+  }
+  return validate;
+}
+
+let shared: Ajv2020 | undefined;
+function ajv(): Ajv2020 {
+  shared ??= new Ajv2020({ strict: false, validateFormats: false, allErrors: false, validateSchema: false });
+  return shared;
+}
+
+/** Each drifting path (array indices as `[]`, so one per field however many items) and its first message. */
+function driftPaths(issues: readonly IssueLike[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const issue of issues) {
+    const path = issuePath(issue.path.map((key) => (typeof key === "number" ? "[]" : key))).replace(
+      /\.\[\]/g,
+      "[]",
+    );
+    if (!out.has(path)) out.set(path, issue.message);
+  }
+  return out;
+}
+
+/** ajv's errors as issue paths (`/a/0/b` -> `a[0].b`), below the `{ result }` wrapper of wrapped tools. */
+function ajvIssues(errors: readonly ErrorObject[], wrapped: boolean): IssueLike[] {
+  return errors.map((error) => {
+    const segments = error.instancePath
+      .split("/")
+      .slice(1)
+      .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+    const path = wrapped && segments[0] === "result" ? segments.slice(1) : segments;
+    return { path, message: error.message ?? "does not match" };
+  });
 }
 
 export function compactJson(data: unknown): string {

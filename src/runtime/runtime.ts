@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Binding, CatalogTool, ToolOutcome } from "../catalog.js";
+import type { Binding, CatalogTool, JsonSchema, ToolOutcome } from "../catalog.js";
 import {
   type CallContext,
   type CallEntry,
@@ -17,11 +17,12 @@ import { createHttpExecutor } from "../executors/http.js";
 import { createLimits } from "../limits/index.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
+import { driftTolerant } from "../publish/drift.js";
 import { createMemoryStore, type StateStore } from "../state/index.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { parseArgs } from "./args.js";
 import { observeStep } from "./observe.js";
-import { validateOutput } from "./result.js";
+import { type PublishedOutput, validateOutput } from "./result.js";
 import { createSchemaCache, type SchemaCache } from "./schemas.js";
 
 /**
@@ -71,6 +72,8 @@ export interface Runtime {
   readonly tools: ReadonlyMap<string, CatalogTool>;
   /** The catalog's policies (denied tools, published schemas, confirmation tokens). */
   readonly policy: Policies;
+  /** Binds the output schemas clients are given (the server's publisher), which drifted results are checked against. */
+  publishOutputsWith(published: PublishedOutput): void;
   call(init: CallInit): Promise<{ outcome: ToolOutcome; ctx: CallContext }>;
 }
 
@@ -135,9 +138,22 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
   const state = options.state ?? createMemoryStore();
   const policy = createPolicies(catalog.doc, config, { ...options.policy, state });
   const limits = createLimits(catalog.doc, config, () => state);
+  // What clients validate results against: the server's publisher once it is bound, else the policy's schema
+  // of the whole catalog table made drift-tolerant (a runtime used without an MCP server).
+  const fallback = new Map<string, JsonSchema | undefined>();
+  let publishedOutput: PublishedOutput = (tool) => {
+    if (!tool.outputSchema) return undefined;
+    if (!fallback.has(tool.name)) {
+      const root = { ...tool.outputSchema, $defs: catalog.doc.schemas ?? {} } as JsonSchema;
+      fallback.set(tool.name, driftTolerant(policy.outputSchema(tool, root)));
+    }
+    return fallback.get(tool.name);
+  };
   const defaults: NamedMiddleware[] = [
     observeStep(catalog.doc.catalog),
-    ...limits.wrap(policy.wrap([parseArgs(schemas), validateOutput(schemas)])),
+    ...limits.wrap(
+      policy.wrap([parseArgs(schemas), validateOutput(schemas, (tool) => publishedOutput(tool))]),
+    ),
   ];
   const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
 
@@ -147,6 +163,9 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     schemas,
     tools,
     policy,
+    publishOutputsWith(published) {
+      publishedOutput = published;
+    },
     async call(init) {
       if (init.tool.internal === true && init.entry !== "handler") {
         // Defence in depth: no client entry point may reach a handlers-only tool, whatever routes to it.

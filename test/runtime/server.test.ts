@@ -138,6 +138,39 @@ describe("tools/call", () => {
     expect(text(result)).toContain('{"count":"many"}');
   });
 
+  it("a drifting response (missing required field, null, extra property) succeeds, with data the client's own validator accepts", async () => {
+    const client = await connect();
+    const drifted = { id: "3", name: null, price: 1.5, colour: "red" };
+    items["3"] = drifted;
+    const lines: string[] = [];
+    const previous = setLogSink((line) => lines.push(line));
+    try {
+      const result = await client.callTool({ name: "get_item", arguments: { id: "3" } });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual(drifted);
+      // Twice: the drift is logged once per tool and path.
+      await client.callTool({ name: "get_item", arguments: { id: "3" } });
+    } finally {
+      setLogSink(previous);
+      delete items["3"];
+    }
+    const drift = lines.filter((line) => line.includes("drift: tool get_item"));
+    expect(drift).toHaveLength(1);
+    expect(drift[0]).toContain("differs from the spec at name");
+  });
+
+  it("a response of the wrong kind entirely is still an error naming the path", async () => {
+    const client = await connect();
+    items["4"] = { id: "4", name: { first: "x" } };
+    try {
+      const result = await client.callTool({ name: "get_item", arguments: { id: "4" } });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/does not match the tool's output schema: name: must be string,null/);
+    } finally {
+      delete items["4"];
+    }
+  });
+
   it("invalid arguments list each issue path; unknown properties are rejected", async () => {
     const client = await connect();
     const result = await client.callTool({ name: "get_item", arguments: { id: 5, extra: true } });

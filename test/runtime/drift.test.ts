@@ -1,0 +1,104 @@
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { describe, expect, it } from "vitest";
+import type { JsonSchema } from "../../src/catalog.js";
+import { MASK, maskOutcomeData } from "../../src/policy/mask.js";
+import { driftTolerant } from "../../src/publish/drift.js";
+
+// Drift-tolerant output schemas, checked with the v1 SDK client's own validator (ajv with formats), which is what
+// rejects a tool result whose structuredContent does not match the published output schema.
+
+const clientValidator = new AjvJsonSchemaValidator();
+const accepts = (schema: JsonSchema, data: unknown) =>
+  clientValidator.getValidator(schema as never)(data).valid;
+
+const USER = {
+  type: "object",
+  properties: {
+    login: { type: "string" },
+    id: { type: "integer", format: "int64" },
+    blog: { type: "string", format: "uri" },
+    type: { type: "string", enum: ["User", "Organization"] },
+    plan: {
+      type: "object",
+      properties: { name: { type: "string" }, seats: { type: "integer", minimum: 0 } },
+      required: ["name", "seats"],
+      additionalProperties: false,
+    },
+    tags: { type: "array", items: { type: "string", pattern: "^[a-z]+$" }, uniqueItems: true, maxItems: 2 },
+  },
+  required: ["login", "id", "type"],
+  additionalProperties: false,
+};
+const REPO: JsonSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  properties: {
+    owner: { oneOf: [{ $ref: "#/$defs/user" }, { $ref: "#/$defs/bot" }] },
+    language: { type: "string" },
+    visibility: { const: "public" },
+  },
+  required: ["owner", "language", "visibility"],
+  additionalProperties: false,
+  $defs: {
+    user: USER,
+    bot: {
+      type: "object",
+      properties: { login: { type: "string" } },
+      required: ["login"],
+      additionalProperties: false,
+    },
+  },
+};
+
+const GOOD = {
+  owner: { login: "octo", id: 1, type: "User", blog: "https://x.example" },
+  language: "TypeScript",
+  visibility: "public",
+};
+
+describe("drift-tolerant output schemas", () => {
+  it("the faithful schema accepts a conforming response", () => {
+    expect(accepts(REPO, GOOD)).toBe(true);
+  });
+
+  it.each([
+    ["a required property missing", { owner: GOOD.owner, visibility: "public" }],
+    ["a string that is null", { ...GOOD, language: null }],
+    ["a new enum value", { ...GOOD, owner: { ...GOOD.owner, type: "Mannequin" } }],
+    ["a new const value", { ...GOOD, visibility: "internal" }],
+    ["extra properties, at any depth", { ...GOOD, topics: [], owner: { ...GOOD.owner, node_id: "U_1" } }],
+    ["a format not kept", { ...GOOD, owner: { ...GOOD.owner, blog: "" } }],
+    ["a number where an integer was promised", { ...GOOD, owner: { ...GOOD.owner, id: 1.5 } }],
+    [
+      "constraints broken",
+      { ...GOOD, owner: { ...GOOD.owner, tags: ["A", "A", "b"], plan: { name: "pro", seats: -1 } } },
+    ],
+    ["a null nested object", { ...GOOD, owner: null }],
+    ["no union branch matching exactly (oneOf)", { ...GOOD, owner: { login: "octo", id: 2 } }],
+  ])("%s: the faithful schema refuses it, the published one accepts it", (_label, data) => {
+    expect(accepts(REPO, data)).toBe(false);
+    expect(accepts(driftTolerant(REPO), data)).toBe(true);
+  });
+
+  it.each([
+    ["a string where an object is described", { ...GOOD, owner: "octo" }],
+    ["an array where a string is described", { ...GOOD, language: ["TypeScript"] }],
+    ["a number where a string is described", { ...GOOD, language: 5 }],
+  ])("%s: still refused", (_label, data) => {
+    expect(accepts(driftTolerant(REPO), data)).toBe(false);
+  });
+
+  it("keeps an object at the root, as MCP requires of output schemas", () => {
+    const tolerant = driftTolerant(REPO) as Record<string, unknown>;
+    expect(tolerant.type).toBe("object");
+    expect(accepts(tolerant, null)).toBe(false);
+    expect(accepts(tolerant, "<html>")).toBe(false);
+  });
+});
+
+describe("masking under drift", () => {
+  it("fails closed: a drifted result of a masked tool has every value masked", () => {
+    const outcome = { data: { name: "db", value: "s3cr3t", extra: "leak" }, drift: ["extra"] };
+    expect(maskOutcomeData(outcome, ["value"]).data).toEqual({ name: MASK, value: MASK, extra: MASK });
+  });
+});
