@@ -44,7 +44,7 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
       if (checked.success) return outcome;
       const validate = tolerantValidator(tolerant, ctx.tool, published);
       const wrapped = ctx.tool.outputWrapped ? { result: copy } : copy;
-      if (validate && validate(wrapped)) {
+      if (validate?.(wrapped)) {
         const paths = driftPaths(checked.error.issues);
         for (const [path, message] of paths) {
           const key = `${ctx.tool.name} ${path}`;
