@@ -44,7 +44,8 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
       if (checked.success) return outcome;
       const validate = tolerantValidator(tolerant, ctx.tool, published);
       const wrapped = ctx.tool.outputWrapped ? { result: copy } : copy;
-      if (validate?.(wrapped)) {
+      // Only JSON that paths address can drift: a text body or an undecoded one is the wrong kind entirely.
+      if (addressable(copy) && validate?.(wrapped)) {
         const paths = driftPaths(checked.error.issues);
         for (const [path, message] of paths) {
           const key = `${ctx.tool.name} ${path}`;
