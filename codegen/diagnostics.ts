@@ -130,6 +130,10 @@ export const CODES = {
     title: "over the manifest's budget",
     fix: "Publish less: select fewer tools, `publish.descriptions: concise`, smaller `publish.schema_bytes`, `publish.output_schemas: none`, or raise the budget.",
   },
+  TW194: {
+    title: "super-linear regular expression",
+    fix: "Rewrite the pattern so no quantified part can match the same text two ways (e.g. `^[a-z]+(-[a-z]+)*$`, not `^([a-z]+-?)*$`); anchor it with ^ and $.",
+  },
   TW170: { title: "internal error", fix: "Please report it with the spec that triggered it." },
 } satisfies Record<string, CodeInfo>;
 

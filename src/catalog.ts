@@ -632,11 +632,22 @@ export interface CatalogModule {
 }
 
 /**
+ * What generated schemas evaluate a spec's `pattern` with, never JavaScript's backtracking engine on a pattern
+ * that could make it run for seconds: both return a RegExp-shaped matcher for zod's `.regex()`.
+ */
+export interface SchemaRuntime {
+  /** The pattern in RE2 syntax (`re2`), matched in linear time; `source` is the spec's text (if it differs). */
+  linear(re2: string, source?: string): RegExp;
+  /** A pattern RE2 cannot express, found free of super-linear backtracking at generate time; input length bounded. */
+  bounded(source: string): RegExp;
+}
+
+/**
  * The default export of `catalog.gen.mjs`. `schemas` is called once with the runtime's own `z`, so generated
  * JavaScript resolves no package wherever the catalog folder sits, and a project's other zod cannot slip in.
  */
 export interface GeneratedModule {
   inputHash: string;
-  schemas: (zod: typeof z) => Record<string, ToolSchemas>;
+  schemas: (zod: typeof z, rt: SchemaRuntime) => Record<string, ToolSchemas>;
   handlers: Record<string, CustomHandler<any, any>>;
 }

@@ -67,7 +67,7 @@ export class ZodEmitter {
           ? `z.enum([${node.values.map((v) => JSON.stringify(v)).join(", ")}])`
           : `z.union([${node.values.map(literal).join(", ")}])`;
       case "string":
-        return stringExpr(node);
+        return stringExpr(node, this.style);
       case "number":
       case "integer":
         return numberExpr(node);
@@ -190,11 +190,26 @@ export class ZodEmitter {
   }
 }
 
-function stringExpr(node: Extract<SchemaNode, { kind: "string" }>): string {
+/**
+ * A pattern as the runtime evaluates it. In the JavaScript the runtime loads (`thunk` style), `rt.linear` runs
+ * the RE2 spelling on re2js (linear time) and `rt.bounded` runs what RE2 cannot express on JavaScript's engine
+ * with an input length bound (the generator let only patterns without super-linear backtracking through). The
+ * TypeScript twin, read for types and review only, keeps the plain RegExp.
+ */
+function patternExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedStyle): string {
+  const source = JSON.stringify(node.pattern);
+  if (style !== "thunk") return `new RegExp(${source}, "u")`;
+  if (node.patternRe2 === undefined) return `rt.bounded(${source})`;
+  return node.patternRe2 === node.pattern
+    ? `rt.linear(${source})`
+    : `rt.linear(${JSON.stringify(node.patternRe2)}, ${source})`;
+}
+
+function stringExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedStyle): string {
   let e = "z.string()";
   if (node.minLength !== undefined) e += `.min(${node.minLength})`;
   if (node.maxLength !== undefined) e += `.max(${node.maxLength})`;
-  if (node.pattern !== undefined) e += `.regex(new RegExp(${JSON.stringify(node.pattern)}, "u"))`;
+  if (node.pattern !== undefined) e += `.regex(${patternExpr(node, style)})`;
   return e;
 }
 

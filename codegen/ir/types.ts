@@ -83,6 +83,11 @@ export type SchemaNode = SchemaMeta &
         minLength?: number;
         maxLength?: number;
         pattern?: string;
+        /**
+         * The pattern in RE2 syntax, evaluated in linear time at run time; absent for a pattern RE2 cannot
+         * express that was found free of super-linear backtracking (JavaScript's engine runs it).
+         */
+        patternRe2?: string;
         /** `base64` for binary payloads carried in JSON (file parts, octet-stream bodies). */
         contentEncoding?: string;
         contentMediaType?: string;

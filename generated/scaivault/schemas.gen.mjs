@@ -22,21 +22,24 @@ function named(build) {
   return () => (schema ??= build());
 }
 
-/** Per tool: argument and result schemas, built on first use with the runtime's own zod (`z`). */
-export default function schemas(z) {
-  const AccessPolicyId = named(() => z.string().regex(new RegExp("^pol_[a-z0-9_]{3,48}$", "u")));
+/**
+ * Per tool: argument and result schemas, built on first use with the runtime's own zod (`z`) and pattern
+ * matchers (`rt`: spec patterns run in linear time).
+ */
+export default function schemas(z, rt) {
+  const AccessPolicyId = named(() => z.string().regex(rt.linear("^pol_[a-z0-9_]{3,48}$")));
 
-  const AcmeAccountId = named(() => z.string().regex(new RegExp("^acct_[a-z0-9_]{3,48}$", "u")));
+  const AcmeAccountId = named(() => z.string().regex(rt.linear("^acct_[a-z0-9_]{3,48}$")));
 
-  const AcmeChallengeId = named(() => z.string().regex(new RegExp("^chl_[a-z0-9_]{3,48}$", "u")));
+  const AcmeChallengeId = named(() => z.string().regex(rt.linear("^chl_[a-z0-9_]{3,48}$")));
 
-  const AcmeOrderId = named(() => z.string().regex(new RegExp("^ord_[a-z0-9_]{3,48}$", "u")));
+  const AcmeOrderId = named(() => z.string().regex(rt.linear("^ord_[a-z0-9_]{3,48}$")));
 
   const AcmeOrderStatus = named(() => z.enum(["pending", "ready", "processing", "valid", "invalid"]));
 
-  const ApiKeyId = named(() => z.string().regex(new RegExp("^key_[a-z0-9_]{3,48}$", "u")));
+  const ApiKeyId = named(() => z.string().regex(rt.linear("^key_[a-z0-9_]{3,48}$")));
 
-  const AuditAction = named(() => z.string().regex(new RegExp("^[a-z_]+(\\.[a-z_]+)+$", "u")));
+  const AuditAction = named(() => z.string().regex(rt.linear("^[a-z_]+(\\.[a-z_]+)+$")));
 
   const AuditCount = named(() => z.looseObject({
     key: z.string(),
@@ -60,11 +63,11 @@ export default function schemas(z) {
     top_paths: z.array(AuditCount()),
   }));
 
-  const BackendId = named(() => z.string().regex(new RegExp("^fed_[a-z0-9_]{3,48}$", "u")));
+  const BackendId = named(() => z.string().regex(rt.linear("^fed_[a-z0-9_]{3,48}$")));
 
-  const CaId = named(() => z.string().regex(new RegExp("^ca_[a-z0-9_]{3,48}$", "u")));
+  const CaId = named(() => z.string().regex(rt.linear("^ca_[a-z0-9_]{3,48}$")));
 
-  const CertificateId = named(() => z.string().regex(new RegExp("^cert_[a-z0-9_]{3,48}$", "u")));
+  const CertificateId = named(() => z.string().regex(rt.linear("^cert_[a-z0-9_]{3,48}$")));
 
   const CertificateStatus = named(() => z.enum(["valid", "expired", "revoked"]));
 
@@ -89,9 +92,9 @@ export default function schemas(z) {
     errors: z.array(z.string()),
   }));
 
-  const DnsName = named(() => z.string().max(253).regex(new RegExp("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u")));
+  const DnsName = named(() => z.string().max(253).regex(rt.linear("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")));
 
-  const Duration = named(() => z.string().regex(new RegExp("^[1-9][0-9]{0,5}[smhd]$", "u")));
+  const Duration = named(() => z.string().regex(rt.linear("^[1-9][0-9]{0,5}[smhd]$")));
 
   const DynamicEngineType = named(() => z.enum(["postgres", "mysql", "mssql", "mongodb", "redis"]));
 
@@ -117,7 +120,7 @@ export default function schemas(z) {
     tls: z.boolean().optional(),
   }));
 
-  const EventTypeName = named(() => z.string().regex(new RegExp("^[a-z_]+(\\.[a-z_]+)+$", "u")));
+  const EventTypeName = named(() => z.string().regex(rt.linear("^[a-z_]+(\\.[a-z_]+)+$")));
 
   const ExpiringCertificate = named(() => z.looseObject({
     id: CertificateId(),
@@ -152,22 +155,22 @@ export default function schemas(z) {
     exclude_chars: z.string().max(64).optional(),
     words: z.number().int().gte(3).lte(16).optional(),
     separator: z.string().max(3).optional(),
-    prefix: z.string().regex(new RegExp("^[a-z][a-z0-9_]{0,15}$", "u")).optional(),
+    prefix: z.string().regex(rt.linear("^[a-z][a-z0-9_]{0,15}$")).optional(),
   }));
 
   const KeyAlgorithm = named(() => z.enum(["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"]));
 
-  const LeaseId = named(() => z.string().regex(new RegExp("^lease_[a-z0-9_]{3,48}$", "u")));
+  const LeaseId = named(() => z.string().regex(rt.linear("^lease_[a-z0-9_]{3,48}$")));
 
   const NextCursor = named(() => z.string());
 
-  const PartnerId = named(() => z.string().regex(new RegExp("^p-[a-z0-9-]{1,60}$", "u")));
+  const PartnerId = named(() => z.string().regex(rt.linear("^p-[a-z0-9-]{1,60}$")));
 
-  const PathPattern = named(() => z.string().regex(new RegExp("^(?:\\*|(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*)(?:/(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*))*(?:/\\*)?)$", "u")));
+  const PathPattern = named(() => z.string().regex(rt.linear("^(?:\\*|(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*)(?:\\/(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*))*(?:\\/\\*)?)$", "^(?:\\*|(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*)(?:/(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*))*(?:/\\*)?)$")));
 
-  const PathPrefix = named(() => z.string().max(512).regex(new RegExp("^(?:(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+)*/?)?$", "u")));
+  const PathPrefix = named(() => z.string().max(512).regex(rt.bounded("^(?:(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+)*/?)?$")));
 
-  const Pem = named(() => z.string().regex(new RegExp("^-----BEGIN [A-Z ]+-----", "u")));
+  const Pem = named(() => z.string().regex(rt.linear("^-----BEGIN [A-Z ]+-----")));
 
   const PolicyAction = named(() => z.enum(["read", "list", "write", "delete", "rotate"]));
 
@@ -177,13 +180,13 @@ export default function schemas(z) {
     effect: z.enum(["allow", "deny"]),
   }));
 
-  const RequestId = named(() => z.string().regex(new RegExp("^req_[a-f0-9]{16}$", "u")));
+  const RequestId = named(() => z.string().regex(rt.linear("^req_[a-f0-9]{16}$")));
 
-  const ResourceName = named(() => z.string().regex(new RegExp("^[a-z][a-z0-9-]{0,62}$", "u")));
+  const ResourceName = named(() => z.string().regex(rt.linear("^[a-z][a-z0-9-]{0,62}$")));
 
   const RevocationReason = named(() => z.enum(["unspecified", "key_compromise", "ca_compromise", "affiliation_changed", "superseded", "cessation_of_operation"]));
 
-  const RotationPolicyId = named(() => z.string().regex(new RegExp("^rpol_[a-z0-9_]{3,48}$", "u")));
+  const RotationPolicyId = named(() => z.string().regex(rt.linear("^rpol_[a-z0-9_]{3,48}$")));
 
   const RotationStrategy = named(() => z.enum(["generate", "notify"]));
 
@@ -191,21 +194,21 @@ export default function schemas(z) {
 
   const SecretData = named(() => z.object({}).catchall(z.string().max(65536)).refine((o) => Object.keys(o).length <= 64, "allows at most 64 properties"));
 
-  const SecretPath = named(() => z.string().min(1).max(512).regex(new RegExp("^(?!\\.{1,2}(?:/|$))(?!.*/\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,15}$", "u")));
+  const SecretPath = named(() => z.string().min(1).max(512).regex(rt.bounded("^(?!\\.{1,2}(?:/|$))(?!.*/\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,15}$")));
 
-  const SecretPolicyId = named(() => z.string().regex(new RegExp("^spol_[a-z0-9_]{3,48}$", "u")));
+  const SecretPolicyId = named(() => z.string().regex(rt.linear("^spol_[a-z0-9_]{3,48}$")));
 
   const SecretPolicyType = named(() => z.enum(["password", "passphrase", "api_key", "hex", "base64", "uuid"]));
 
-  const ServiceAccountId = named(() => z.string().regex(new RegExp("^sa_[a-z0-9_]{3,48}$", "u")));
+  const ServiceAccountId = named(() => z.string().regex(rt.linear("^sa_[a-z0-9_]{3,48}$")));
 
-  const Subject = named(() => z.string().regex(new RegExp("^(user|sa|group|partner):[A-Za-z0-9@._+-]{1,128}$", "u")));
+  const Subject = named(() => z.string().regex(rt.linear("^(user|sa|group|partner):[A-Za-z0-9@._+-]{1,128}$")));
 
-  const SubscriptionId = named(() => z.string().regex(new RegExp("^sub_[a-z0-9_]{3,48}$", "u")));
+  const SubscriptionId = named(() => z.string().regex(rt.linear("^sub_[a-z0-9_]{3,48}$")));
 
-  const Tag = named(() => z.string().regex(new RegExp("^[a-z0-9][a-z0-9:_.-]{0,62}$", "u")));
+  const Tag = named(() => z.string().regex(rt.linear("^[a-z0-9][a-z0-9:_.-]{0,62}$")));
 
-  const TenantId = named(() => z.string().regex(new RegExp("^[a-z][a-z0-9-]{1,62}$", "u")));
+  const TenantId = named(() => z.string().regex(rt.linear("^[a-z][a-z0-9-]{1,62}$")));
 
   const Timestamp = named(() => z.string());
 
@@ -231,13 +234,13 @@ export default function schemas(z) {
 
   const WebhookDestination = named(() => z.strictObject({
     type: z.literal("webhook"),
-    url: z.string().regex(new RegExp("^https://", "u")),
+    url: z.string().regex(rt.linear("^https:\\/\\/", "^https://")),
     signing_secret: z.string().min(16).max(256).optional(),
   }));
 
   const WebhookDestinationOutput = named(() => z.strictObject({
     type: z.literal("webhook"),
-    url: z.string().regex(new RegExp("^https://", "u")),
+    url: z.string().regex(rt.linear("^https:\\/\\/", "^https://")),
   }));
 
   const AccessPolicy = named(() => z.looseObject({
@@ -275,7 +278,7 @@ export default function schemas(z) {
     order_id: AcmeOrderId(),
     status: z.literal("valid"),
     identifiers: z.array(DnsName()),
-    serial: z.string().regex(new RegExp("^[0-9a-f]+$", "u")),
+    serial: z.string().regex(rt.linear("^[0-9a-f]+$")),
     not_before: z.string(),
     not_after: z.string(),
     certificate: Pem(),
@@ -312,7 +315,7 @@ export default function schemas(z) {
   }));
 
   const AuditEvent = named(() => z.looseObject({
-    id: z.string().regex(new RegExp("^evt_[a-z0-9_]{3,48}$", "u")),
+    id: z.string().regex(rt.linear("^evt_[a-z0-9_]{3,48}$")),
     time: z.string(),
     tenant: TenantId(),
     actor: z.string(),
@@ -347,7 +350,7 @@ export default function schemas(z) {
   const Certificate = named(() => z.looseObject({
     id: CertificateId(),
     ca_id: CaId(),
-    serial: z.string().regex(new RegExp("^[0-9a-f]+$", "u")),
+    serial: z.string().regex(rt.linear("^[0-9a-f]+$")),
     common_name: z.string(),
     alt_names: z.array(z.string()),
     ip_sans: z.array(z.string()).optional(),
@@ -361,7 +364,7 @@ export default function schemas(z) {
     revoked_at: z.string().optional(),
     revocation_reason: RevocationReason().optional(),
     certificate: Pem(),
-    fingerprint_sha256: z.string().regex(new RegExp("^[0-9a-f]{64}$", "u")),
+    fingerprint_sha256: z.string().regex(rt.linear("^[0-9a-f]{64}$")),
     created_at: Timestamp(),
   }));
 
@@ -371,12 +374,12 @@ export default function schemas(z) {
     subject: z.string(),
     type: z.enum(["root", "intermediate"]),
     key_algorithm: KeyAlgorithm(),
-    serial: z.string().regex(new RegExp("^[0-9a-f]+$", "u")),
+    serial: z.string().regex(rt.linear("^[0-9a-f]+$")),
     not_before: z.string(),
     not_after: z.string(),
     max_path_length: z.number().int().gte(0).optional(),
     certificate: Pem(),
-    fingerprint_sha256: z.string().regex(new RegExp("^[0-9a-f]{64}$", "u")),
+    fingerprint_sha256: z.string().regex(rt.linear("^[0-9a-f]{64}$")),
     issued_count: z.number().int().gte(0),
     status: z.enum(["active", "expired"]),
     created_at: Timestamp(),
@@ -1133,7 +1136,7 @@ export default function schemas(z) {
           common_name: z.string().min(1).max(64),
           organization: z.string().max(64).optional(),
           organizational_unit: z.string().max(64).optional(),
-          country: z.string().regex(new RegExp("^[A-Z]{2}$", "u")).optional(),
+          country: z.string().regex(rt.linear("^[A-Z]{2}$")).optional(),
           key_algorithm: KeyAlgorithm().optional(),
           ttl: Duration().optional(),
           max_path_length: z.number().int().gte(0).lte(5).optional(),

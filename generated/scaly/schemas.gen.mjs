@@ -8,8 +8,11 @@ function named(build) {
   return () => (schema ??= build());
 }
 
-/** Per tool: argument and result schemas, built on first use with the runtime's own zod (`z`). */
-export default function schemas(z) {
+/**
+ * Per tool: argument and result schemas, built on first use with the runtime's own zod (`z`) and pattern
+ * matchers (`rt`: spec patterns run in linear time).
+ */
+export default function schemas(z, rt) {
   const AccessRuleInput = named(() => z.xor([z.strictObject({
     group: z.string(),
   }), z.strictObject({
@@ -91,7 +94,7 @@ export default function schemas(z) {
   }));
 
   const MigrationFile = named(() => z.strictObject({
-    name: z.string().regex(new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$", "u")),
+    name: z.string().regex(rt.linear("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")),
     sql: z.string().min(1),
   }));
 
@@ -1157,7 +1160,7 @@ export default function schemas(z) {
     scaly_apply: {
       input: () =>
         z.strictObject({
-          plan_hash: z.string().regex(new RegExp("^[0-9a-f]{64}$", "u")),
+          plan_hash: z.string().regex(rt.linear("^[0-9a-f]{64}$")),
           auto_approve: z.boolean(),
         }),
       output: () =>
@@ -1602,7 +1605,7 @@ export default function schemas(z) {
     scaly_get_logs: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           since: z.string().optional(),
           until: z.string().optional(),
           level: LogLevel().optional(),
@@ -1668,7 +1671,7 @@ export default function schemas(z) {
     scaly_db_query: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           sql: z.string().min(1).max(100000),
           params: z.array(SqlValue()).optional(),
           max_rows: z.number().int().gte(1).lte(10000).optional(),
@@ -1679,7 +1682,7 @@ export default function schemas(z) {
     scaly_db_execute: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           sql: z.string().min(1).max(1000000),
           params: z.array(SqlValue()).optional(),
         }),
@@ -1689,7 +1692,7 @@ export default function schemas(z) {
     scaly_db_migration_plan: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           migrations: z.array(MigrationFile()).max(500),
         }),
       output: () =>
@@ -1698,7 +1701,7 @@ export default function schemas(z) {
     scaly_db_migrate: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           migrations: z.array(MigrationFile()).max(500),
         }),
       output: () =>
@@ -1707,7 +1710,7 @@ export default function schemas(z) {
     scaly_db_schema_dump: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           table: z.string().optional(),
         }),
       output: () =>
@@ -1716,7 +1719,7 @@ export default function schemas(z) {
     scaly_storage_list_objects: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           prefix: z.string().optional(),
           limit: z.number().int().gte(1).lte(1000).optional(),
           cursor: z.string().optional(),
@@ -1727,7 +1730,7 @@ export default function schemas(z) {
     scaly_storage_download_object: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           key: z.string().min(1).max(1024),
         }),
       output: () =>
@@ -1736,7 +1739,7 @@ export default function schemas(z) {
     scaly_storage_upload_object: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           key: z.string().min(1).max(1024),
           x_scaly_content_type: z.string().optional(),
           content: z.string(),
@@ -1749,7 +1752,7 @@ export default function schemas(z) {
     scaly_storage_delete_object: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(new RegExp("^app_[a-z0-9_]+$", "u")),
+          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
           key: z.string().min(1).max(1024),
         }),
       output: () =>

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { CatalogDocument, CatalogModule, GeneratedModule } from "../catalog.js";
 import { checkCatalog, checkDocumentShape } from "./check.js";
 import { PACKAGE_ROOT } from "./package.js";
+import { schemaRuntime } from "./patterns.js";
 import { borrowPackagesFor } from "./resolve-hooks.js";
 
 /**
@@ -104,7 +105,7 @@ async function importGenerated(file: string): Promise<GeneratedModule> {
 /** Per tool schema thunks, built with this runtime's zod. */
 function toolSchemas(generated: GeneratedModule, file: string): CatalogModule["tools"] {
   try {
-    const tools = generated.schemas(z);
+    const tools = generated.schemas(z, schemaRuntime);
     if (tools && typeof tools === "object") return tools;
   } catch (error) {
     throw new CatalogLoadError(`${file}: its schemas cannot be built (${(error as Error).message})`);

@@ -11,6 +11,7 @@ import type {
 import { objectShape, resolveRefs } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
+import { planPattern } from "../patterns.js";
 
 type Json = Record<string, unknown>;
 
@@ -310,14 +311,15 @@ export class SchemaConverter {
     if (typeof s.pattern === "string") {
       try {
         new RegExp(s.pattern, "u");
-        node.pattern = s.pattern;
       } catch {
         this.diags.warn(
           "TW135",
           `pattern ${JSON.stringify(s.pattern)} is not a valid ECMA-262 regex`,
           this.located(at),
         );
+        return node;
       }
+      this.setPattern(node, s.pattern, at);
     }
     return node;
   }
@@ -390,6 +392,24 @@ export class SchemaConverter {
   private valueAt(at: At): unknown {
     const resolved = this.docs.resolve(at.pointer, at.doc, at.pointer);
     return resolved?.value;
+  }
+
+  /** Sets the pattern with its run-time engine (see patterns.ts); warns, once per pattern, about super-linear ones. */
+  private setPattern(node: Extract<SchemaNode, { kind: "string" }>, pattern: string, at: At): void {
+    const plan = planPattern(pattern);
+    if (plan.engine !== "none") {
+      node.pattern = pattern;
+      if (plan.engine === "re2") node.patternRe2 = plan.re2;
+    }
+    if (plan.superLinear === undefined || this.reported.has(`pattern ${pattern}`)) return;
+    this.reported.add(`pattern ${pattern}`);
+    this.diags.warn(
+      "TW194",
+      plan.engine === "none"
+        ? `pattern ${JSON.stringify(pattern)} can take super-linear time (${plan.superLinear}) and RE2 cannot express it, so it is not enforced (first seen here)`
+        : `pattern ${JSON.stringify(pattern)} can take super-linear time on backtracking engines (${plan.superLinear}); toolwright checks it in linear time, clients validating the published schema may not (first seen here)`,
+      this.located(at),
+    );
   }
 
   private reportOnce(keyword: string, at: At): void {

@@ -1,0 +1,136 @@
+import { RegExpParser } from "@eslint-community/regexpp";
+import { RE2JS } from "re2js";
+import { analyse } from "scslre";
+
+/**
+ * How a spec's `pattern` is evaluated at run time, decided at generate time. A backtracking engine (JavaScript's
+ * own) can take exponential time on a pattern such as `^(a+)+$`, for arguments and upstream values alike, and a
+ * pattern is the spec author's, not ours. So:
+ *
+ * - `re2`: the pattern, translated to RE2 syntax with JavaScript's meaning (below), runs on re2js, whose time is
+ *   linear in the input whatever the pattern;
+ * - `native`: what RE2 cannot express (lookahead, backreferences) runs on JavaScript's engine only when the
+ *   static analysis (scslre) finds no super-linear backtracking; the runtime also bounds the input length;
+ * - `none`: otherwise the pattern is not enforced (and not published), with a located warning.
+ *
+ * `superLinear` says what the analysis found, for a warning whichever engine runs the pattern: clients that
+ * validate the published schema with a backtracking engine are exposed to it.
+ */
+export type PatternPlan =
+  | { engine: "re2"; re2: string; superLinear?: string }
+  | { engine: "native"; superLinear?: undefined }
+  | { engine: "none"; superLinear: string };
+
+/** JavaScript's `\s` (WhiteSpace and LineTerminator), which RE2's ASCII-only `\s` is not. */
+const JS_SPACE =
+  "\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
+/** What JavaScript's `.` matches without the `s` flag: anything but a line terminator. */
+const JS_DOT = "[^\\n\\r\\x{2028}\\x{2029}]";
+
+/**
+ * Rewrites the three constructs whose meaning differs between JavaScript (`u` flag) and RE2 (`\s`, `\S`, `.`),
+ * then lets re2js translate the rest (named groups, `\u{...}`). Undefined when the pattern has no faithful RE2
+ * spelling this knows (`\S` in a negated class, `[]`).
+ */
+function toRe2Syntax(source: string): string | undefined {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === "\\") {
+      const next = source[i + 1] ?? "";
+      i++;
+      if (next === "s") out += `[${JS_SPACE}]`;
+      else if (next === "S") out += `[^${JS_SPACE}]`;
+      else if (SAME_ESCAPE.test(next)) out += `\\${next}`;
+      else return undefined;
+    } else if (c === "[") {
+      const end = classEnd(source, i);
+      if (end === undefined) return undefined;
+      const klass = re2Class(source.slice(i + 1, end));
+      if (klass === undefined) return undefined;
+      out += klass;
+      i = end;
+    } else out += c === "." ? JS_DOT : c;
+  }
+  return RE2JS.translateRegExp(out);
+}
+
+/**
+ * Escapes that mean the same in both (the letter after the backslash): character classes, control characters,
+ * hex and Unicode escapes (re2js rewrites `\u`), properties, boundaries outside classes, and escaped syntax
+ * characters. Any other escape (backreferences, `\c`, `\0`, `\k`) has no faithful RE2 spelling here.
+ */
+const SAME_ESCAPE = /^[dDwWbBtnvfrxupP^$\\.*+?()[\]{}|/-]$/;
+
+/** Index of the `]` that closes the class opened at `open`. */
+function classEnd(source: string, open: number): number | undefined {
+  for (let i = open + 1; i < source.length; i++) {
+    if (source[i] === "\\") i++;
+    else if (source[i] === "]") return i;
+  }
+  return undefined;
+}
+
+/** A class body (between `[` and `]`) in RE2 syntax: `\s` spelled out; `\S` as an alternative beside the rest. */
+function re2Class(body: string): string | undefined {
+  const negated = body.startsWith("^");
+  let rest = "";
+  let nonSpace = false;
+  for (let i = negated ? 1 : 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c !== "\\") {
+      rest += c;
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    i++;
+    if (next === "s") rest += JS_SPACE;
+    else if (next === "S") nonSpace = true;
+    else if (SAME_ESCAPE.test(next) && next !== "b" && next !== "B") rest += `\\${next}`;
+    else return undefined;
+  }
+  if (rest === "" && !nonSpace) return undefined;
+  if (!nonSpace) return `[${negated ? "^" : ""}${rest}]`;
+  if (negated) return undefined;
+  return rest === "" ? `[^${JS_SPACE}]` : `(?:[^${JS_SPACE}]|[${rest}])`;
+}
+
+function re2Source(source: string): string | undefined {
+  try {
+    const translated = toRe2Syntax(source);
+    if (translated === undefined) return undefined;
+    RE2JS.compile(translated);
+    return translated;
+  } catch {
+    return undefined;
+  }
+}
+
+const parser = new RegExpParser({ ecmaVersion: 2025 });
+
+/** What super-linear backtracking the analysis finds in the pattern, or undefined when it finds none. */
+function superLinearity(source: string): string | undefined {
+  let reports: ReturnType<typeof analyse>["reports"];
+  try {
+    reports = analyse(parser.parseLiteral(new RegExp(source, "u").toString())).reports;
+  } catch {
+    return "cannot be analysed";
+  }
+  if (reports.length === 0) return undefined;
+  return reports.some((r) => r.exponential)
+    ? "exponential backtracking (a quantifier over a quantified part that can match the same text)"
+    : "polynomial backtracking (quantified parts that can trade the same characters)";
+}
+
+/** The plan for one valid ECMA-262 pattern (the caller has compiled it with the `u` flag). */
+export function planPattern(source: string): PatternPlan {
+  const superLinear = superLinearity(source);
+  const re2 = re2Source(source);
+  if (re2 !== undefined) return superLinear ? { engine: "re2", re2, superLinear } : { engine: "re2", re2 };
+  // The analysis does not model backreferences: with one, only RE2 would be safe, and RE2 has none.
+  if (BACKREFERENCE.test(source)) return { engine: "none", superLinear: superLinear ?? "a backreference" };
+  return superLinear === undefined ? { engine: "native" } : { engine: "none", superLinear };
+}
+
+/** `\1`..`\9` or `\k<name>` outside a character class (an approximation that errs towards finding one). */
+const BACKREFERENCE = /\\(?:[1-9]|k<)/;

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../codegen/diagnostics.js";
+import { planPattern } from "../../codegen/normalize/patterns.js";
+import { BOUNDED_PATTERN_INPUT, schemaRuntime } from "../../src/load/patterns.js";
+import { genSpec, writeTree } from "../helpers/generate.js";
+
+/**
+ * Spec patterns at generate time: which engine runs each (RE2 in linear time, JavaScript's engine with a bound
+ * when RE2 cannot express it and nothing backtracks super-linearly, or not at all), located TW194 warnings for
+ * super-linear patterns, and RE2 spellings that mean exactly what the JavaScript pattern means.
+ */
+
+const SAMPLES = [
+  "",
+  " ",
+  "\u00a0",
+  "\u2003",
+  "\t",
+  "\v",
+  "\r",
+  "\n",
+  "\u2028",
+  "\ufeff",
+  "a",
+  "ab",
+  "a b",
+  "a/b",
+  "a.b",
+  ".a",
+  "😀",
+  "é",
+  "x\ny",
+  "AB",
+  "aaa",
+  "a-b_c",
+  "x my_token_42 y",
+  "]",
+  "\\",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${x}` is the sample
+  "${x}",
+];
+
+describe("RE2 spellings keep JavaScript's meaning", () => {
+  it.each([
+    "^\\s+$",
+    "^\\S+$",
+    "^.$",
+    "^.*$",
+    "^[\\s,]+$",
+    "^[\\s\\S]*$",
+    "^[a\\S]+$",
+    "^[^\\s]+$",
+    "^\\p{L}+$",
+    "^[\\u{1F600}]$",
+    "^a\\/b$",
+    "^(?<n>a)b$",
+    "\\bb",
+    "^[^a]$",
+    "^\\x41\\u0042$",
+    "^[\\w-]+$",
+    "^\\$\\{x\\}$",
+    "^[\\]\\\\]$",
+    "[a-z]+_token_[0-9]+",
+    "^a{2,}$",
+    "^(?:a|b)*?c?$",
+  ])("%s", (pattern) => {
+    const plan = planPattern(pattern);
+    expect(plan.engine).toBe("re2");
+    if (plan.engine !== "re2") return;
+    const linear = schemaRuntime.linear(plan.re2, pattern);
+    const native = new RegExp(pattern, "u");
+    for (const sample of SAMPLES)
+      expect(linear.test(sample), JSON.stringify(sample)).toBe(native.test(sample));
+  });
+});
+
+describe("which engine runs a pattern", () => {
+  it.each([
+    ["^(a+)+$", "re2", /exponential/],
+    ["(\\w+\\s?)*$", "re2", /exponential/],
+    ["[a-z]+_token_[0-9]+", "re2", /polynomial/],
+    ["^[a-z]+(-[a-z]+)*$", "re2", undefined],
+    ["^(?!\\.)[a-z.]+$", "native", undefined],
+    ["^(?=(a+)+$)a*$", "none", /exponential/],
+    ["(a+)+\\1", "none", /./],
+    ["(?<x>a+)+\\k<x>", "none", /./],
+  ])("%s: %s", (pattern, engine, superLinear) => {
+    const plan = planPattern(pattern);
+    expect(plan.engine).toBe(engine);
+    if (superLinear) expect(plan.superLinear).toMatch(superLinear);
+    else expect(plan.superLinear).toBeUndefined();
+  });
+
+  it("the linear engine answers an exponential attack string; the bounded one refuses long input", () => {
+    const plan = planPattern("^(a+)+$");
+    if (plan.engine !== "re2") throw new Error("expected re2");
+    expect(schemaRuntime.linear(plan.re2).test(`${"a".repeat(5000)}!`)).toBe(false);
+    expect(schemaRuntime.linear(plan.re2).test("a".repeat(5000))).toBe(true);
+    const bounded = schemaRuntime.bounded("^(?!\\.)[a-z.]+$");
+    expect(bounded.test("a.b")).toBe(true);
+    expect(bounded.test(".a")).toBe(false);
+    expect(bounded.test("a".repeat(BOUNDED_PATTERN_INPUT))).toBe(true);
+    expect(bounded.test("a".repeat(BOUNDED_PATTERN_INPUT + 1))).toBe(false);
+  });
+});
+
+describe("generate", () => {
+  it("warns at each super-linear pattern's line (once per pattern) and never emits JavaScript's engine for one", async () => {
+    const dir = writeTree("patterns", {
+      "openapi.yaml": `openapi: 3.1.0
+info: { title: P, version: "1" }
+servers: [{ url: https://p.example.com }]
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - { name: x, in: query, schema: { type: string, pattern: "^(a+)+$" } }
+        - { name: y, in: query, schema: { type: string, pattern: "^(a+)+$" } }
+        - { name: z, in: query, schema: { type: string, pattern: "^(?=(a+)+$)a*$" } }
+        - { name: w, in: query, schema: { type: string, pattern: "^(?!\\\\.)[a-z.]+$" } }
+        - { name: v, in: query, schema: { type: string, pattern: "^[a-z]+$" } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, properties: { o: { type: string, pattern: "^([a-z0-9]+)*@x$" } } }
+`,
+    });
+    const { cat, diags } = await genSpec(
+      `${dir}/openapi.yaml`,
+      "patterns",
+      `${dir}/out`.replace(/^.*?test\//, "test/"),
+    );
+    const warnings = diags.items.filter((d) => d.code === "TW194").map(formatDiagnostic);
+    expect(warnings).toEqual([
+      expect.stringMatching(/openapi\.yaml:9:\d+ .*"\^\(a\+\)\+\$" can take super-linear time .*linear time/),
+      expect.stringMatching(/openapi\.yaml:11:\d+ .*RE2 cannot express it, so it is not enforced/),
+      expect.stringMatching(/openapi\.yaml:19:\d+ .*"\^\(\[a-z0-9\]\+\)\*@x\$" can take super-linear time/),
+    ]);
+    const js = cat?.files.get("schemas.gen.mjs") ?? "";
+    expect(js).not.toContain("new RegExp");
+    expect(js).toContain('rt.linear("^(a+)+$")');
+    expect(js).toContain('rt.bounded("^(?!\\\\.)[a-z.]+$")');
+    expect(js).not.toContain("(?=(a+)+$)");
+    const published = JSON.stringify(JSON.parse(cat?.files.get("catalog.json") ?? "{}"));
+    expect(published).toContain("^[a-z]+$");
+    expect(published).not.toContain("(?=(a+)+$)");
+  });
+});
