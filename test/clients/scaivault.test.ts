@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { createMCPClient } from "@ai-sdk/mcp";
+import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
+import { getAllMcpTools, MCPServerStdio } from "@openai/agents";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
+import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+
+// Third-party MCP clients (the AI SDK's @ai-sdk/mcp and the OpenAI Agents SDK) in front of the generated ScaiVault
+// server over stdio, in front of the reference upstream: list every tool, convert every tool to the framework's
+// tool objects, call tools with a null optional (as OpenAI strict clients send) and read a drifting response.
+
+const BIN = join(ROOT, "bin/toolwright.mjs");
+let up: ScaivaultUpstream;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  up = await startScaivaultUpstream();
+  env = { PATH: process.env.PATH ?? "", SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin };
+});
+afterAll(() => up?.close());
+
+/** The upstream answers the next secret read with a body that drifts from the spec (a null string, extra fields). */
+function driftNextRead() {
+  up.injectFault({
+    operationId: "readSecret",
+    status: 200,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      path: up.seed.secrets.salesforce,
+      version: 2,
+      value: null,
+      rotated_by_agent: true,
+    }),
+  });
+}
+
+describe("AI SDK (@ai-sdk/mcp) over stdio", () => {
+  it("lists and converts every tool, calls with a null optional, reads a drifting response", async () => {
+    const client = await createMCPClient({
+      transport: new StdioMCPTransport({
+        command: process.execPath,
+        args: [BIN, "serve", "scaivault"],
+        env,
+        cwd: ROOT,
+      }),
+    });
+    try {
+      const tools = await client.tools();
+      expect(Object.keys(tools)).toHaveLength(67);
+      for (const [name, tool] of Object.entries(tools)) expect(tool.inputSchema, name).toBeDefined();
+      const listed = (await tools.scaivault_list_secrets!.execute!(
+        { prefix: "integrations", tag: null, limit: null, cursor: null },
+        { toolCallId: "1", messages: [], context: {} },
+      )) as { isError?: boolean; structuredContent?: { items?: unknown[] } };
+      expect(listed.isError).toBeFalsy();
+      expect(listed.structuredContent?.items?.length).toBeGreaterThan(0);
+      const sent = up.requests.at(-1)!;
+      expect(sent.url).not.toMatch(/tag=|cursor=|null/);
+      driftNextRead();
+      const read = (await tools.scaivault_read_secret!.execute!(
+        { path: up.seed.secrets.salesforce, version: null },
+        { toolCallId: "2", messages: [], context: {} },
+      )) as { isError?: boolean; structuredContent?: Record<string, unknown> };
+      expect(read.isError).toBeFalsy();
+      expect(read.structuredContent).toMatchObject({ value: null, rotated_by_agent: true });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("OpenAI Agents SDK over stdio", () => {
+  it("lists and converts every tool, calls with a null optional, reads a drifting response", async () => {
+    const server = new MCPServerStdio({
+      command: process.execPath,
+      args: [BIN, "serve", "scaivault"],
+      env,
+      cwd: ROOT,
+    });
+    await server.connect();
+    try {
+      const mcpTools = await server.listTools();
+      expect(mcpTools).toHaveLength(67);
+      const tools = await getAllMcpTools({ mcpServers: [server], convertSchemasToStrict: true });
+      expect(tools).toHaveLength(67);
+      const listed = await server.callTool("scaivault_list_secrets", {
+        prefix: "integrations",
+        tag: null,
+        limit: null,
+      });
+      expect(JSON.stringify(listed)).toContain("integrations/");
+      driftNextRead();
+      const read = await server.callTool("scaivault_read_secret", {
+        path: up.seed.secrets.salesforce,
+        version: null,
+      });
+      expect(JSON.stringify(read)).toContain("rotated_by_agent");
+      expect(JSON.stringify(read)).not.toContain("does not match");
+    } finally {
+      await server.close();
+    }
+  });
+});
