@@ -290,6 +290,34 @@ describe("generate never touches the network", () => {
     expect(everything(unneeded)).not.toContain(CANARY);
   });
 
+  it("the request/response types of a catalog with handlers fetch nothing either; what they leave out is warned", async () => {
+    const spec = `${specWith("#/components/schemas/Ok", `      x-remote: { $ref: "${url}/ext.yaml#/X" }\n      callbacks:\n        cb: { $ref: "${url}/cb.yaml#/X" }\n`)}components:\n  schemas:\n    Ok: { type: object }\n    Local: { $ref: "./local.yaml#/Local" }\n`;
+    const dir = writeTree("conf-net-types", {
+      "cat/openapi.yaml": spec,
+      "cat/local.yaml": "Local: { type: object, properties: { sku: { type: string } } }\n",
+      "cat/h.ts": "export default async () => ({ data: { ok: true } });\n",
+      "cat/tools.yaml": `catalog: conf
+sources:
+  api: { openapi: ./openapi.yaml }
+select: [{ all: true }]
+tools:
+  conf_do: { handler: ./h.ts, safety: read, description: Does a thing., input: { type: object } }
+`,
+    });
+    const outcome = await genManifest(join(dir, "cat/tools.yaml"), relative(ROOT, join(dir, "out")));
+    expect(errors(outcome), everything(outcome)).toEqual([]);
+    const types = outcome.cat?.files.get("api.openapi.gen.ts") ?? "";
+    // The local file is bundled in (through the guard); the remote ones are left out and named, located.
+    expect(types).toContain("sku");
+    const warned = outcome.diags.items.filter((d) => d.code === "TW192").map(formatDiagnostic);
+    expect(warned).toEqual([
+      expect.stringMatching(/openapi\.yaml:14:\d+ .*ext\.yaml#\/X" is not fetched/),
+      expect.stringMatching(/openapi\.yaml:16:\d+ .*cb\.yaml#\/X" is not fetched/),
+    ]);
+    expect(hits).toEqual([]);
+    expect(everything(outcome)).not.toContain(CANARY);
+  });
+
   it("a Swagger 2.0 spec with remote references fetches nothing", async () => {
     const dir = writeTree("conf-net3", {
       "spec/swagger.yaml": `swagger: "2.0"
