@@ -152,8 +152,27 @@ export interface Diagnostic {
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
 
+  private readonly captures: Diagnostic[][] = [];
+
   add(code: Code, severity: Severity, message: string, source?: SourceRef, fix?: string): void {
-    this.items.push({ code, severity, message, ...(source ? { source } : {}), ...(fix ? { fix } : {}) });
+    const d: Diagnostic = { code, severity, message, ...(source ? { source } : {}), ...(fix ? { fix } : {}) };
+    const capture = this.captures[this.captures.length - 1];
+    if (capture && severity === "error") capture.push(d);
+    else this.items.push(d);
+  }
+
+  /**
+   * Runs `fn` (synchronously), holding back the errors it raises: the caller decides whether they cost one
+   * operation or the whole spec. Nested captures hold their own errors.
+   */
+  capture<T>(fn: () => T): { value: T; errors: Diagnostic[] } {
+    const errors: Diagnostic[] = [];
+    this.captures.push(errors);
+    try {
+      return { value: fn(), errors };
+    } finally {
+      this.captures.pop();
+    }
   }
   error(code: Code, message: string, source?: SourceRef, fix?: string): void {
     this.add(code, "error", message, source, fix);

@@ -195,6 +195,15 @@ function untypableComponents(
   );
 }
 
+/** Operations (`GET /a`) and unreadable path items (`* /a`) with problems: their types are left out too. */
+function withProblems(model: OpenApiSourceModel | undefined): string[] {
+  if (!model) return [];
+  return [
+    ...model.operations.filter((o) => o.problems !== undefined).map((o) => o.key),
+    ...(model.unreadable ?? []).map((u) => `* ${u.path}`),
+  ];
+}
+
 /** Import specifiers of handler modules, relative to the generated folder (`.js`, as NodeNext resolves them). */
 function handlerImports(handlers: HandlerRef[], dir: string): HandlerImport[] {
   return handlers.map((h) => {
@@ -333,7 +342,13 @@ export async function generateCatalog(
   const specs = bound.handlers.length > 0 ? [...loaded.specs] : [];
   for (const [id, spec] of specs) {
     const types = await stages.run("types", () =>
-      openapiTypes(spec, header, diags, untypableComponents(id, spec, symbols, cut)),
+      openapiTypes(
+        spec,
+        header,
+        diags,
+        untypableComponents(id, spec, symbols, cut),
+        withProblems(loaded.models.find((m) => m.id === id)),
+      ),
     );
     if (types) files.set(`${id}.openapi.gen.ts`, types);
   }

@@ -80,6 +80,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     input.strict === true || manifest.strict === true,
     diags,
   );
+  for (const model of input.sources) gate.unreadable(model);
   const tools = bindTools(input, ctx, handlers, gate);
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);

@@ -52,6 +52,20 @@ export class OperationGate {
     return undefined;
   }
 
+  /** Path items that cannot be read: their operations are left out (errors in strict mode). */
+  unreadable(model: OpenApiSourceModel): void {
+    for (const u of model.unreadable ?? []) {
+      const reasons = u.problems.map((p) => p.message);
+      const at = u.problems[0]?.source ?? u.source;
+      if (this.strict) {
+        for (const p of u.problems) this.diags.error(p.code, `${u.path}: ${p.message}`, p.source, p.fix);
+        continue;
+      }
+      this.diags.warn("TW139", `path ${u.path} is left out: ${reasons.join("; ")}`, at);
+      this.skipped.push({ source: model.id, operation: `* ${u.path}`, reasons, at });
+    }
+  }
+
   /** An operation left out for problems nobody selected it for: an info line, nothing more. */
   unselected(op: OperationNode): void {
     const first = op.problems?.[0];

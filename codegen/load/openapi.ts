@@ -3,7 +3,7 @@ import { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
-import { validateOpenApiStructure } from "./openapi-structure.js";
+import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
 import { inlineExternalObjects } from "./swagger2-inline.js";
 
 export interface OpenApiSpec {
@@ -11,6 +11,8 @@ export interface OpenApiSpec {
   /** The root document as a 3.x description (a Swagger 2.0 root is converted; refs still resolve through `docs`). */
   root: LoadedDocument;
   docs: DocumentSet;
+  /** Structural problems confined to one operation, path or component (they cost the operations using it). */
+  problems: ConfinedProblem[];
 }
 
 function detectVersion(data: unknown): OpenApiVersion | undefined {
@@ -70,6 +72,7 @@ export async function loadOpenApi(
   diags: Diagnostics,
   from?: SourceRef,
   refFolders: readonly string[] = [],
+  strict = false,
 ): Promise<OpenApiSpec | undefined> {
   const file = relative(cwd, abs) || abs;
   const doc = loadDocument(abs, file, diags, from);
@@ -88,18 +91,19 @@ export async function loadOpenApi(
     return undefined;
   }
   const before = diags.count("error");
-  validateOpenApiStructure(doc, version, diags);
+  const problems = checkOpenApiStructure(doc, version, diags, strict);
   if (diags.count("error") > before) return undefined;
   const guard = new ReferenceGuard(abs, refFolders, cwd, diags);
   guard.scan(doc);
   if (diags.count("error") > before) return undefined;
-  if (version !== "2.0") return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard) };
+  if (version !== "2.0")
+    return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard), problems };
   const original = new DocumentSet(doc, cwd, diags, guard);
   const root = await convertSwagger2(inlineExternalObjects(doc, original), diags);
   if (!root || diags.count("error") > before) return undefined;
   const docs = new DocumentSet(root, cwd, diags, guard);
   docs.adopt(original);
-  return { version, root, docs };
+  return { version, root, docs, problems };
 }
 
 export { Diagnostics };

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Diagnostic, formatDiagnostic } from "../../codegen/diagnostics.js";
+import { type Diagnostic, Diagnostics, formatDiagnostic } from "../../codegen/diagnostics.js";
+import { generateCatalog } from "../../codegen/index.js";
 import { MAX_INPUT_FILE_BYTES } from "../../codegen/load/files.js";
 import { type GenOutcome, genManifest, genSpec, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
@@ -55,8 +56,26 @@ function layout(name: string, spec: (outside: string) => string, files: Record<s
   return { dir, outside, spec: join(dir, "spec/openapi.yaml") };
 }
 
-async function generateBare(specAbs: string): Promise<GenOutcome> {
-  return genSpec(specAbs, "conf", relative(ROOT, join(specAbs, "../../out")));
+/**
+ * A bare spec; `strict`: a problem confined to one operation is an error (without it, the operation is left out
+ * with TW139, which `leftOut` checks).
+ */
+async function generateBare(specAbs: string, strict = false): Promise<GenOutcome> {
+  if (!strict) return genSpec(specAbs, "conf", relative(ROOT, join(specAbs, "../../out")));
+  const diags = new Diagnostics();
+  const cat = await generateCatalog(
+    { kind: "spec", spec: specAbs, name: "conf" },
+    { root: ROOT, out: relative(ROOT, join(specAbs, "../../out")), strict: true },
+    diags,
+  );
+  return { cat, diags };
+}
+
+/** Without strict mode, the operation that needs the refused reference is left out, saying why; nothing else. */
+function leftOut(outcome: GenOutcome, why: RegExp): void {
+  expect(errors(outcome)).toEqual([]);
+  const skips = outcome.diags.items.filter((d) => d.code === "TW139");
+  expect(skips.map((d) => d.message)).toEqual([expect.stringMatching(why)]);
 }
 
 function expectRefused(outcome: GenOutcome, code: string, where: RegExp): void {
@@ -197,7 +216,8 @@ describe("only regular files of bounded size are read", () => {
     // Sparse: no disk space or write time, but stat and read see the full size.
     execFileSync("truncate", ["-s", String(MAX_INPUT_FILE_BYTES + 1), join(dir, "spec/big.yaml")]);
     closeSync(fd);
-    const outcome = await generateBare(spec);
+    leftOut(await generateBare(spec), /larger than the 64 MiB limit/);
+    const outcome = await generateBare(spec, true);
     expect(outcome.cat).toBeUndefined();
     expect(formatDiagnostic(errors(outcome).find((d) => d.code === "TW190")!)).toMatch(
       /openapi\.yaml:13:\d+.*larger than the 64 MiB limit/,
@@ -274,7 +294,8 @@ describe("generate never touches the network", () => {
 
   it("a remote $ref where toolwright needs it is an error (TW130); one it does not need is left out", async () => {
     const dir = writeTree("conf-net2", { "spec/openapi.yaml": specWith(`${url}/schema.yaml#/X`) });
-    const needed = await generateBare(join(dir, "spec/openapi.yaml"));
+    leftOut(await generateBare(join(dir, "spec/openapi.yaml")), /remote \$ref .* is refused/);
+    const needed = await generateBare(join(dir, "spec/openapi.yaml"), true);
     expect(errors(needed).map((d) => d.code)).toContain("TW130");
     writeFileSync(
       join(dir, "spec/openapi.yaml"),
@@ -331,7 +352,8 @@ paths:
         "200": { description: ok, schema: { $ref: "${url}/s2.yaml#/X" } }
 `,
     });
-    const outcome = await generateBare(join(dir, "spec/swagger.yaml"));
+    leftOut(await generateBare(join(dir, "spec/swagger.yaml")), /remote \$ref .* is refused/);
+    const outcome = await generateBare(join(dir, "spec/swagger.yaml"), true);
     expect(errors(outcome).map((d) => d.code)).toContain("TW130");
     expect(hits).toEqual([]);
   });

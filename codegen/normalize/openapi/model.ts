@@ -113,4 +113,12 @@ export interface OpenApiSourceModel {
   servers: string[];
   securitySchemes: Record<string, SecuritySchemeInfo>;
   operations: OperationNode[];
+  /** Path items that cannot be read at all (a `$ref` that resolves to nothing): their operations are unknown. */
+  unreadable?: UnreadablePath[];
+}
+
+export interface UnreadablePath {
+  path: string;
+  problems: Diagnostic[];
+  source: SourceRef;
 }

@@ -1,7 +1,9 @@
-import type { Diagnostics } from "../../diagnostics.js";
+import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
+import { refsOf } from "../../plan/symbols.js";
+import { Confinement } from "./confine.js";
 import type {
   BodyContent,
   OAuthFlow,
@@ -11,6 +13,7 @@ import type {
   OperationParam,
   OperationSuccess,
   SecuritySchemeInfo,
+  UnreadablePath,
 } from "./model.js";
 import { type At, child, SchemaConverter } from "./schema.js";
 
@@ -20,7 +23,12 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 const LOCATIONS = new Set<ParamLocation>(["path", "query", "header", "cookie"]);
 
 /** Follows `$ref`s of non-schema objects (parameters, bodies, responses) to the object and its location. */
-function deref(spec: OpenApiSpec, value: unknown, at: At): { value: Json; at: At } | undefined {
+function deref(
+  spec: OpenApiSpec,
+  value: unknown,
+  at: At,
+  touched?: Set<string>,
+): { value: Json; at: At } | undefined {
   let v = value;
   let where = at;
   for (
@@ -30,6 +38,7 @@ function deref(spec: OpenApiSpec, value: unknown, at: At): { value: Json; at: At
   ) {
     const r = spec.docs.resolve((v as Json).$ref as string, where.doc, where.pointer);
     if (!r) return undefined;
+    if (r.doc === spec.root) touched?.add(r.pointer);
     v = r.value;
     where = { doc: r.doc, pointer: r.pointer };
   }
@@ -51,6 +60,9 @@ export function isJsonMedia(mediaType: string | undefined): boolean {
 }
 
 class OperationReader {
+  /** Root-document pointers resolved through `$ref` while reading the current operation. */
+  readonly touched = new Set<string>();
+
   constructor(
     private readonly spec: OpenApiSpec,
     private readonly schemas: SchemaConverter,
@@ -58,7 +70,7 @@ class OperationReader {
   ) {}
 
   param(raw: unknown, at: At): OperationParam | undefined {
-    const d = deref(this.spec, raw, at);
+    const d = deref(this.spec, raw, at, this.touched);
     if (!d) return undefined;
     const p = d.value;
     const loc = p.in as ParamLocation;
@@ -104,7 +116,7 @@ class OperationReader {
   }
 
   body(raw: unknown, at: At): OperationBody | undefined {
-    const d = deref(this.spec, raw, at);
+    const d = deref(this.spec, raw, at, this.touched);
     if (!d) return undefined;
     const content = (d.value.content ?? {}) as Json;
     const contents: BodyContent[] = Object.keys(content).map((mediaType) => {
@@ -137,7 +149,7 @@ class OperationReader {
       .sort();
     let fallback: OperationSuccess | undefined;
     for (const status of codes) {
-      const d = deref(this.spec, responses[status], child(at, status));
+      const d = deref(this.spec, responses[status], child(at, status), this.touched);
       if (!d) continue;
       const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
       const content = (d.value.content ?? {}) as Json;
@@ -257,18 +269,38 @@ export function normalizeOpenApi(
   const relative = servers.some((u) => /^https?:\/\//i.test(u)) ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
   const operations: OperationNode[] = [];
+  const unreadable: UnreadablePath[] = [];
   const base: At = { doc: root, pointer: "#" };
+  const read: { node: OperationNode; errors: Diagnostic[]; touched: Set<string>; scopes: string[] }[] = [];
   for (const [path, rawItem] of Object.entries((data.paths ?? {}) as Json)) {
     const itemAt = child(base, "paths", path);
-    const item = deref(spec, rawItem, itemAt);
-    if (!item) continue;
+    const { value: item, errors: itemErrors } = diags.capture(() => deref(spec, rawItem, itemAt));
+    if (!item) {
+      if (itemErrors.length > 0)
+        unreadable.push({ path, problems: itemErrors, source: root.cheapRef(itemAt.pointer) });
+      continue;
+    }
     const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
     for (const method of METHODS) {
       const op = item.value[method] as Json | undefined;
       if (!op || typeof op !== "object") continue;
-      const node = readOperation(sourceId, path, method, op, shared, item.at, reader, rootSecurity);
-      operations.push(pathPrefix ? { ...node, pathPrefix } : node);
+      reader.touched.clear();
+      const { value: node, errors } = diags.capture(() =>
+        readOperation(sourceId, path, method, op, shared, item.at, reader, rootSecurity),
+      );
+      const scopes = [itemAt.pointer, child(itemAt, method).pointer];
+      read.push({
+        node: pathPrefix ? { ...node, pathPrefix } : node,
+        errors,
+        touched: new Set(reader.touched),
+        scopes,
+      });
     }
+  }
+  const confinement = new Confinement(spec, sourceId, symbols, schemas.broken);
+  for (const { node, errors, touched, scopes } of read) {
+    const problems = [...errors, ...confinement.problemsOf(scopes, touched, schemaRefsOf(node))];
+    operations.push(problems.length > 0 ? { ...node, problems } : node);
   }
   const info = (data.info ?? {}) as Json;
   return {
@@ -281,7 +313,17 @@ export function normalizeOpenApi(
     servers,
     securitySchemes: securitySchemes(data),
     operations,
+    ...(unreadable.length > 0 ? { unreadable } : {}),
   };
+}
+
+/** The named schemas an operation's parameters, body and result use directly. */
+function schemaRefsOf(op: OperationNode): Set<string> {
+  const refs = new Set<string>();
+  for (const p of op.params) refsOf(p.schema, refs);
+  for (const c of op.body?.contents ?? []) refsOf(c.schema, refs);
+  if (op.success?.schema) refsOf(op.success.schema, refs);
+  return refs;
 }
 
 /** Every `{variable}` of the path needs a path parameter, and every path parameter a `{variable}`. */

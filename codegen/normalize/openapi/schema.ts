@@ -1,4 +1,4 @@
-import type { Diagnostics } from "../../diagnostics.js";
+import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type {
   DiscriminatorNode,
@@ -68,6 +68,8 @@ const ANNOTATION_ONLY = new Set([
 /** Converts OpenAPI schema objects (3.0 dialect or 3.1 JSON Schema) into IR nodes. */
 export class SchemaConverter {
   private readonly reported = new Set<string>();
+  /** Named schemas whose conversion raised errors (an unresolvable `$ref` inside, say): they cost their users. */
+  readonly broken = new Map<string, Diagnostic[]>();
 
   constructor(
     private readonly sourceId: string,
@@ -94,7 +96,9 @@ export class SchemaConverter {
       const name = preferredName ?? symbolNameFromPointer(segments);
       this.symbols.declare(id, name, this.ref(at));
       const value = this.valueAt(at);
-      this.symbols.define(id, this.convert(value, at));
+      const { value: node, errors } = this.diags.capture(() => this.convert(value, at));
+      this.symbols.define(id, node);
+      if (errors.length > 0) this.broken.set(id, errors);
     }
     return id;
   }
