@@ -430,6 +430,8 @@ export interface TransportConfig {
   /** Env selecting the transport; values in `httpValues` mean Streamable HTTP, anything else stdio. */
   selectEnv?: string;
   httpValues: string[];
+  /** Values of the selector that also serve the deprecated HTTP+SSE transport (2024-11-05) at `/sse`. */
+  sseValues?: string[];
   /** Bind address (default 127.0.0.1) and port, each overridable by an env variable. */
   host: string;
   hostEnv?: string;

@@ -139,16 +139,30 @@ export function bindTransport(
   const c = new EnvChecker(env, doc, diags);
   const selectEnv = c.check(t.env, "#/transport/env", ["enum", "string"]);
   const httpValues = t.http_values ?? ["http"];
+  const sseValues = t.sse_values ?? [];
   const selector = env.find((e) => e.name === selectEnv);
   if (selector?.type === "enum") {
-    for (const v of httpValues) {
-      if (!selector.values?.includes(v))
-        diags.error(
-          "TW110",
-          `transport.http_values: "${v}" is not a value of ${selector.name}`,
-          doc.ref("#/transport/http_values"),
-        );
+    for (const [key, values] of [
+      ["http_values", httpValues],
+      ["sse_values", sseValues],
+    ] as const) {
+      for (const v of values) {
+        if (!selector.values?.includes(v))
+          diags.error(
+            "TW110",
+            `transport.${key}: "${v}" is not a value of ${selector.name}`,
+            doc.ref(`#/transport/${key}`),
+          );
+      }
     }
+  }
+  for (const v of sseValues) {
+    if (!httpValues.includes(v))
+      diags.error(
+        "TW110",
+        `transport.sse_values: "${v}" is not one of http_values (HTTP+SSE is served beside Streamable HTTP)`,
+        doc.ref("#/transport/sse_values"),
+      );
   }
   const hostEnv = c.check(t.host?.env, "#/transport/host/env", ["string"]);
   const portEnv = c.check(t.port?.env, "#/transport/port/env", ["integer"]);
@@ -159,6 +173,7 @@ export function bindTransport(
   return {
     ...(selectEnv ? { selectEnv } : {}),
     httpValues: [...httpValues],
+    ...(sseValues.length > 0 ? { sseValues: [...sseValues] } : {}),
     host: t.host?.default ?? "127.0.0.1",
     ...(hostEnv ? { hostEnv } : {}),
     port: t.port?.default ?? DEFAULT_PORT,

@@ -301,6 +301,12 @@ const transportSpec = {
       items: { type: "string" },
       description: "Values of that env meaning Streamable HTTP (default [http]).",
     },
+    sse_values: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Values (among http_values) that also serve the deprecated HTTP+SSE transport (2024-11-05) at /sse, for clients that speak only it.",
+    },
     host: { ...envRef, properties: { env: envName, default: { type: "string" } }, required: [] },
     port: { ...envRef, properties: { env: envName, default: { type: "integer" } }, required: [] },
     allowed_hosts_env: envName,

@@ -137,6 +137,7 @@ export interface PolicySpec {
 export interface TransportSpec {
   env?: string;
   http_values?: string[];
+  sse_values?: string[];
   host?: { env?: string; default?: string };
   port?: { env?: string; default?: number };
   allowed_hosts_env?: string;

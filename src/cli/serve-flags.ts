@@ -45,6 +45,14 @@ export const SERVE_OPTIONS = [
     help: "Serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio (TOOLWRIGHT_HTTP=false forces stdio). Without it, the catalog's own transport variable decides.",
   },
   {
+    key: "sse",
+    flag: "--sse",
+    env: "TOOLWRIGHT_SSE",
+    type: "boolean",
+    group: "transport",
+    help: "Also serve the deprecated HTTP+SSE transport (protocol 2024-11-05: GET /sse, POST /messages) next to /mcp, for clients that speak only it; implies --http. Same authentication, Host/Origin checks and policies; its sessions live in this process (sticky sessions behind a load balancer).",
+  },
+  {
     key: "host",
     flag: "--host",
     env: "TOOLWRIGHT_HOST",

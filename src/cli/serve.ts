@@ -240,13 +240,13 @@ async function serveLoaded(
         ? { publish: { output: options.outputSchemas as PublishSettings["output"] } }
         : {}),
     });
-    if (wantsHttp(catalog.doc.transport, config, options.http)) {
+    if (wantsHttp(catalog.doc.transport, config, options.http ?? (options.sse ? true : undefined))) {
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
     }
   } catch (error) {
     if (error instanceof HttpSettingsError) {
       process.stderr.write(
-        `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n`,
+        `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n${noteList(error.notes)}`,
       );
       return 2;
     }
@@ -255,8 +255,10 @@ async function serveLoaded(
       return 2;
     }
     if (error instanceof ConfigError) {
+      // Every missing variable at once: the HTTP transport's too, when the env asks for HTTP.
+      const http = httpProblemsBeside(catalog.doc, options);
       process.stderr.write(
-        `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList(error.problems)}\nRun \`${helpCommand(ref)}\` to see every variable.\n`,
+        `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList([...error.problems, ...http.problems])}\n${noteList(http.notes)}Run \`${helpCommand(ref)}\` to see every variable.\n`,
       );
       return 2;
     }
@@ -283,7 +285,7 @@ async function serveLoaded(
           : {}),
         announce: (handle) =>
           process.stderr.write(
-            `toolwright: serving ${catalog.doc.catalog} (${tools} tools) over Streamable HTTP at ${handle.url}\n`,
+            `toolwright: serving ${catalog.doc.catalog} (${tools} tools) over Streamable HTTP at ${handle.url}${handle.sseUrl ? ` and HTTP+SSE (2024-11-05) at ${handle.sseUrl}` : ""}\n${noteList(http.notes)}`,
           ),
       });
     } catch (error) {
@@ -306,6 +308,43 @@ function problemList(problems: readonly string[]): string {
   return problems.map((p) => `  - ${p}`).join("\n");
 }
 
+function noteList(notes: readonly string[]): string {
+  return notes.map((n) => `  note: ${n}\n`).join("");
+}
+
+/**
+ * The HTTP transport's problems and notes while the catalog's other variables are not valid, so one refusal names
+ * everything to set: read from the transport's own variables only, and only when they (or serve's flags) ask for
+ * HTTP.
+ */
+function httpProblemsBeside(
+  doc: CatalogDocument,
+  options: ServeOptions,
+): { problems: readonly string[]; notes: readonly string[] } {
+  const t = doc.transport;
+  const none = { problems: [], notes: [] };
+  if (!t) return none;
+  const names = new Set(
+    [
+      t.selectEnv,
+      t.hostEnv,
+      t.portEnv,
+      t.allowedHostsEnv,
+      t.publicUrlEnv,
+      t.authorizationServersEnv,
+      t.bearerEnv,
+    ].filter((name): name is string => name !== undefined),
+  );
+  try {
+    const config = resolveConfig(doc.env.filter((v) => names.has(v.name)));
+    if (!wantsHttp(t, config, options.http ?? (options.sse ? true : undefined))) return none;
+    resolveHttpSettings(doc, config, httpTuning(options), httpOverrides(options));
+    return none;
+  } catch (error) {
+    return error instanceof HttpSettingsError ? { problems: error.problems, notes: error.notes } : none;
+  }
+}
+
 function seconds(value: number | undefined): number | undefined {
   return value === undefined ? undefined : value * 1000;
 }
@@ -323,7 +362,16 @@ function httpTuning(options: ServeOptions): HttpTuning {
 function httpOverrides(options: ServeOptions): HttpOverrides {
   const bearer = readClientKey(options);
   const { host, port, allowedHosts, publicUrl, authorizationServers, requiredScopes } = options;
-  const given = { host, port, allowedHosts, publicUrl, authorizationServers, bearer, requiredScopes };
+  const given = {
+    host,
+    port,
+    allowedHosts,
+    publicUrl,
+    authorizationServers,
+    bearer,
+    requiredScopes,
+    sse: options.sse,
+  };
   return {
     ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
     labels: {

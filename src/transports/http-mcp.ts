@@ -58,7 +58,7 @@ export async function serveMcp(
   return serveAuthenticated(endpoint, req, res, decision.principal);
 }
 
-function refuseUnauthenticated(
+export function refuseUnauthenticated(
   res: ServerResponse,
   decision: Exclude<AuthDecision, { ok: true }>,
   metadataUrl: string,
@@ -119,7 +119,7 @@ async function serveAuthenticated(
 }
 
 /** The POST body, or undefined once a 413 has been sent for one over the bound. */
-async function readBoundedBody(
+export async function readBoundedBody(
   req: IncomingMessage,
   res: ServerResponse,
   maxBodyBytes: number,
@@ -181,7 +181,7 @@ function answerAborted(res: ServerResponse, reason: unknown, requestTimeoutMs: n
  * What handlers learn about the caller: identifiers for the audit log. The SDK's `token` field stays empty: the
  * credential never travels past the gate that checked it.
  */
-function authInfoOf(principal: Principal): AuthInfo {
+export function authInfoOf(principal: Principal): AuthInfo {
   const who =
     principal.kind === "jwt"
       ? {

@@ -40,6 +40,10 @@ export interface HttpSettings {
   headersTimeoutMs: number;
   /** Env names, for messages that tell the operator what to set. */
   names: { bearer?: string; allowedHosts?: string; publicUrl?: string; authorizationServers?: string };
+  /** Also serve the deprecated HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`. */
+  sse: boolean;
+  /** What the operator should know at start (e.g. a loopback bind cannot serve remote clients, and how it could). */
+  notes: string[];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -52,7 +56,11 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 export const MIN_BEARER_LENGTH = 16;
 
 export class HttpSettingsError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** Advice beside the problems (how a remote setup would be completed). */
+    readonly notes: string[] = [],
+  ) {
     super(`HTTP transport not started:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "HttpSettingsError";
   }
@@ -160,16 +168,29 @@ export interface HttpOverrides {
   authorizationServers?: readonly string[];
   bearer?: string;
   requiredScopes?: readonly string[];
+  /** Serve the legacy HTTP+SSE transport too (serve's `--sse`). */
+  sse?: boolean;
   labels?: Partial<Record<OverridableSetting, string>>;
 }
 
-export type OverridableSetting = Exclude<keyof HttpOverrides, "labels">;
+export type OverridableSetting = Exclude<keyof HttpOverrides, "labels" | "sse">;
 
 /** One setting as read: its value (text or list) and the name it was read from, or undefined and the ways to set it. */
 interface Input<T> {
   value: T | undefined;
   /** Where the value came from (flag or env name); when unset, every way to set it joined with " or ". */
   from: string;
+}
+
+/**
+ * Whether to serve the legacy HTTP+SSE transport as well: `forced` (serve's `--sse`) decides when given; otherwise
+ * the catalog's selector env does (its value is one of `sseValues`, e.g. `MCP_TRANSPORT=sse`).
+ */
+export function wantsSse(transport: TransportConfig | undefined, config: Config, forced?: boolean): boolean {
+  if (forced !== undefined) return forced;
+  if (!transport?.selectEnv || !transport.sseValues) return false;
+  const value = config.text(transport.selectEnv)?.trim().toLowerCase();
+  return value !== undefined && transport.sseValues.some((v) => v.toLowerCase() === value);
 }
 
 export function resolveHttpSettings(
@@ -195,8 +216,9 @@ export function resolveHttpSettings(
   }
   const bearer = resolveClientKey(inputs, authorizationServers, problems);
   const requiredScopes = overrides.requiredScopes ?? t.requiredScopes;
+  const notes = loopback ? remoteNotes(inputs, host) : [];
 
-  if (problems.length > 0) throw new HttpSettingsError(problems);
+  if (problems.length > 0) throw new HttpSettingsError(problems, notes);
   return {
     host,
     port,
@@ -212,7 +234,22 @@ export function resolveHttpSettings(
     keepAliveTimeoutMs: tuning.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     headersTimeoutMs: tuning.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
     names: envNamesOf(t),
+    sse: wantsSse(t, config, overrides.sse),
+    notes,
   };
+}
+
+/**
+ * A loopback bind serves this machine only, which is the safe default; a remote service (the ScaiVault seed's
+ * "remote service consumed via MCP over HTTP/SSE") needs two more settings, named here with what each does.
+ */
+function remoteNotes(inputs: SettingInputs, host: string): string[] {
+  const bind = inputs.primary("host");
+  const hosts = inputs.primary("allowedHosts");
+  if (!bind || !hosts) return [];
+  return [
+    `listening on ${host}, so only this machine can connect. To serve remote clients also set ${bind}=0.0.0.0 (the address to bind) and ${hosts}=<the host names clients use> (every request's Host and Origin must be one of them: DNS-rebinding protection), and put a TLS-terminating proxy in front`,
+  ];
 }
 
 function envNamesOf(t: TransportConfig): HttpSettings["names"] {
@@ -243,6 +280,11 @@ class SettingInputs {
       ...(t.authorizationServersEnv ? { authorizationServers: t.authorizationServersEnv } : {}),
       ...(t.bearerEnv ? { bearer: t.bearerEnv } : {}),
     };
+  }
+
+  /** The one way to name in advice: the catalog's env (what its operators know), else serve's own flag. */
+  primary(key: OverridableSetting): string | undefined {
+    return this.envOf[key] ?? this.overrides.labels?.[key];
   }
 
   /** Every way to set `key`: the catalog's env first (what its operators know), then serve's own flag. */

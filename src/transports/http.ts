@@ -13,6 +13,7 @@ import { ClientGoneError, jsonRpcError, sendJson } from "./http-node.js";
 import { PROBE_PATHS, serveProbe } from "./http-observe.js";
 import { type HttpSettings, urlHost } from "./http-settings.js";
 import { ActiveRequests, drainAndClose } from "./http-shutdown.js";
+import { MESSAGES_PATH, SSE_PATH, SseSessions } from "./http-sse.js";
 
 /**
  * Streamable HTTP on `node:http`, stateless: every POST to `/mcp` is served by a fresh server instance from the
@@ -38,6 +39,8 @@ const RECEIVE_TIMEOUT_MS = 60_000;
 export interface HttpServerHandle {
   /** The local MCP endpoint, e.g. `http://127.0.0.1:8765/mcp`. */
   readonly url: string;
+  /** The legacy HTTP+SSE endpoint (`.../sse`), when served. */
+  readonly sseUrl?: string;
   /** The resource identifier advertised in the metadata (and required as JWT `aud`). */
   readonly resource: URL;
   /** Requests being served right now. */
@@ -95,7 +98,8 @@ export async function startHttpServer(
     requestUrl: () => `${identity.resource.origin}${MCP_PATH}`,
   };
 
-  const server = createNodeServer((req, res) => routeRequest(req, res, { endpoint, identity, info }));
+  const sse = settings.sse ? new SseSessions(factory) : undefined;
+  const server = createNodeServer((req, res) => routeRequest(req, res, { endpoint, identity, info, sse }));
   // Slow clients cannot hold sockets open forever while sending headers or a body; idle keep-alive sockets stay
   // open longer than the proxies and load balancers in front keep theirs, so none is reused after we closed it.
   server.headersTimeout = settings.headersTimeoutMs;
@@ -106,24 +110,37 @@ export async function startHttpServer(
 
   let shutdown: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host === "::" ? "::1" : settings.host)}:${port}${MCP_PATH}`,
+    url: `${localOrigin(settings, port)}${MCP_PATH}`,
     get resource() {
       return identity.resource;
     },
     inflight: () => requests.size,
+    ...(sse ? { sseUrl: `${localOrigin(settings, port)}${SSE_PATH}` } : {}),
     shutdown() {
+      // Streams end at once (their clients reconnect elsewhere); requests to /mcp get the grace period.
+      sse?.closeAll();
       shutdown ??= drainAndClose(server, handler, requests, settings.shutdownGraceMs);
       return shutdown;
     },
   };
 }
 
+/** The local listener's origin, as clients on this machine reach it. */
+function localOrigin(settings: HttpSettings, port: number): string {
+  const host = settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host === "::" ? "::1" : settings.host;
+  return `http://${urlHost(host)}:${port}`;
+}
+
+interface Routes {
+  endpoint: McpEndpoint;
+  identity: ResourceIdentity;
+  info: HttpServerInfo;
+  /** The legacy HTTP+SSE transport, when served. */
+  sse: SseSessions | undefined;
+}
+
 /** Host and Origin checks, refusal while draining, then the metadata documents or the MCP endpoint. */
-function routeRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  { endpoint, identity, info }: { endpoint: McpEndpoint; identity: ResourceIdentity; info: HttpServerInfo },
-) {
+function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, identity, info, sse }: Routes) {
   const { settings } = endpoint;
   const path = (req.url ?? "/").split("?")[0]!;
   if (PROBE_PATHS.has(path)) {
@@ -147,7 +164,18 @@ function routeRequest(
     });
   }
   if (identity.metadataPaths.has(path)) return serveMetadata(req, res, identity.resource, settings, info);
-  if (path !== MCP_PATH) return sendJson(res, 404, jsonRpcError("Not Found: the MCP endpoint is /mcp"));
+  if (sse && (path === SSE_PATH || path === MESSAGES_PATH)) {
+    sse.serve(endpoint, path, req, res).catch((error) => {
+      if (error instanceof ClientGoneError || req.destroyed) return;
+      logLine(`http: internal error on ${path}: ${describeError(error)}`);
+      if (!res.headersSent) sendJson(res, 500, jsonRpcError("internal error"));
+    });
+    return;
+  }
+  if (path !== MCP_PATH) {
+    const where = sse ? `is /mcp (Streamable HTTP) or ${SSE_PATH} (HTTP+SSE)` : "is /mcp";
+    return sendJson(res, 404, jsonRpcError(`Not Found: the MCP endpoint ${where}`));
+  }
   withIncomingContext(req.headers, () => serveMcp(endpoint, req, res)).catch((error) => {
     if (error instanceof ClientGoneError || req.destroyed) return; // nobody left to answer
     logLine(`http: internal error: ${describeError(error)}`);

@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerFactory } from "../mcp/server.js";
+import { describeError, logLine } from "../telemetry/log.js";
+import type { Principal } from "./http-auth/authenticate.js";
+import { principalKey } from "./http-inflight.js";
+import { authInfoOf, type McpEndpoint, readBoundedBody, refuseUnauthenticated } from "./http-mcp.js";
+import { jsonRpcError, sendJson } from "./http-node.js";
+
+/**
+ * The deprecated HTTP+SSE transport (protocol 2024-11-05), for clients that speak only it: `GET /sse` opens an
+ * event stream whose first event names the URL to POST messages to (`/messages?sessionId=...`); answers arrive on
+ * the stream. It is served only when asked (`--sse`, or a catalog transport value such as `MCP_TRANSPORT=sse`),
+ * next to Streamable HTTP at `/mcp`, behind the same Host/Origin checks (`http.ts` routes here after them) and the
+ * same authentication; every call runs through the same catalog server, so every policy applies.
+ *
+ * The transport itself is the MCP SDK's (`SSEServerTransport` of `@modelcontextprotocol/sdk`, loaded only when SSE
+ * is on); the v2 server instance from the catalog's factory is connected to it, pinned to the legacy era for the
+ * life of the stream. Unlike `/mcp`, a session lives in this process: a load balancer must send a client's POSTs
+ * to the replica holding its stream (sticky sessions).
+ */
+
+export const SSE_PATH = "/sse";
+export const MESSAGES_PATH = "/messages";
+/** Comment lines keep idle streams open through proxies that close silent connections. */
+const KEEP_ALIVE_MS = 15_000;
+export const DEFAULT_MAX_SSE_SESSIONS = 100;
+
+interface Session {
+  transport: SseTransport;
+  /** Who opened the stream: only they may post to it. */
+  caller: string;
+  close(): void;
+}
+
+/** The part of the SDK's SSEServerTransport used here. */
+interface SseTransport {
+  readonly sessionId: string;
+  handlePostMessage(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class SseSessions {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly factory: ServerFactory,
+    private readonly max: number = DEFAULT_MAX_SSE_SESSIONS,
+  ) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Serves `/sse` and `/messages` (after the Host/Origin checks): authentication first, as on `/mcp`. */
+  async serve(endpoint: McpEndpoint, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const decision = await endpoint.authenticate(req.headers.authorization);
+    if (!decision.ok) return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
+    if (path === SSE_PATH) {
+      if (req.method !== "GET") return methodNotAllowed(res, "GET", "open the event stream with GET /sse");
+      return this.open(req, res, decision.principal);
+    }
+    if (req.method !== "POST") return methodNotAllowed(res, "POST", "POST messages to the stream's endpoint");
+    return this.post(endpoint, req, res, decision.principal);
+  }
+
+  private async open(req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
+    if (this.sessions.size >= this.max) {
+      return sendJson(res, 503, jsonRpcError(`too many open SSE streams (${this.max})`), {
+        "retry-after": "5",
+      });
+    }
+    const { SSEServerTransport } = await import("@modelcontextprotocol/sdk/server/sse.js");
+    const transport = new SSEServerTransport(MESSAGES_PATH, res);
+    const server = this.factory({ era: "legacy" });
+    const ping = setInterval(() => res.write(": ping\n\n"), KEEP_ALIVE_MS);
+    ping.unref();
+    let closed = false;
+    const session: Session = {
+      transport,
+      caller: principalKey(principal),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(ping);
+        this.sessions.delete(transport.sessionId);
+        server.close().catch(() => {});
+        if (!res.writableEnded) res.end();
+      },
+    };
+    this.sessions.set(transport.sessionId, session);
+    res.once("close", session.close);
+    req.socket.setTimeout(0);
+    try {
+      // The SDK's Transport types differ between its v1 and v2 packages; the shapes the server uses agree.
+      await server.connect(transport as unknown as Parameters<typeof server.connect>[0]);
+    } catch (error) {
+      logLine(`http: cannot open an SSE stream: ${describeError(error)}`);
+      session.close();
+    }
+  }
+
+  private async post(
+    endpoint: McpEndpoint,
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: Principal,
+  ): Promise<void> {
+    const id = new URL(req.url ?? "/", "http://localhost").searchParams.get("sessionId") ?? "";
+    const session = this.sessions.get(id);
+    // Another caller's session reads as unknown: a session id is no credential.
+    if (!session || session.caller !== principalKey(principal)) {
+      return sendJson(res, 404, jsonRpcError("unknown SSE session: open a new stream with GET /sse"));
+    }
+    const body = await readBoundedBody(req, res, endpoint.settings.maxBodyBytes);
+    if (body === undefined) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendJson(res, 400, jsonRpcError("Parse error: the body is not JSON"));
+    }
+    // What handlers learn about the caller, as on /mcp (never the credential itself).
+    (req as IncomingMessage & { auth?: unknown }).auth = authInfoOf(principal);
+    await session.transport.handlePostMessage(req, res, parsed);
+  }
+
+  /** Ends every stream (shutdown): clients see the stream close and reconnect. */
+  closeAll(): void {
+    for (const session of [...this.sessions.values()]) session.close();
+  }
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string, hint: string): void {
+  sendJson(res, 405, jsonRpcError(`Method Not Allowed: ${hint}`), { allow });
+}
