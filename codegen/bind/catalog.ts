@@ -330,7 +330,8 @@ function bindTools(
       const name = freeName(op, ctx.prefix, max, taken, diags);
       taken.add(name);
       bound.set(op, name);
-      tools.push(bindHttpTool(name, admitted, undefined, op.source, ctx));
+      const tool = gate.bindOrLeaveOut(op, () => bindHttpTool(name, admitted, undefined, op.source, ctx));
+      if (tool) tools.push(tool);
     }
   }
   tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));

