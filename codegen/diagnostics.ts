@@ -87,7 +87,7 @@ export const CODES = {
   },
   TW139: {
     title: "operation left out",
-    fix: "Fix or patch the spec where the problem is (sources.<id>.patch in a manifest), exclude the operation, or map its security scheme under sources.<id>.auth; --strict makes this an error.",
+    fix: "Fix the spec where the problem is, exclude the operation, or map its security scheme under sources.<id>.auth; --strict makes this an error.",
   },
   TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
   TW141: {

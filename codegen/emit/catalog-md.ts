@@ -161,7 +161,7 @@ function skippedSection(ir: CatalogIR): string[] {
   return [
     "## Operations left out",
     "",
-    `${skipped.length} operation${skipped.length === 1 ? " has" : "s have"} a problem confined to ${skipped.length === 1 ? "it" : "them"}, so ${skipped.length === 1 ? "it is" : "they are"} not tools (\`generate --strict\` makes this an error; a manifest can patch the spec with \`sources.<id>.patch\`).`,
+    `${skipped.length} operation${skipped.length === 1 ? " has" : "s have"} a problem confined to ${skipped.length === 1 ? "it" : "them"}, so ${skipped.length === 1 ? "it is" : "they are"} not tools (\`generate --strict\` makes this an error).`,
     "",
     "| Operation | Where | Why |",
     "| --- | --- | --- |",
