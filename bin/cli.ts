@@ -3,7 +3,12 @@
 //
 // Compiled into the package's bin (dist/toolwright.js, `npm run build`); in a clone, bin/toolwright.mjs runs it
 // from the TypeScript sources.
+import { enableCompileCache } from "node:module";
 import { packageVersion } from "../src/load/package.js";
+
+// Node keeps the bytecode of every module it compiles (ours, the SDK, zod) in its on-disk cache, so a start after
+// the first skips compiling them (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
+enableCompileCache();
 
 type Verb = (argv: string[]) => Promise<number>;
 

@@ -17,9 +17,8 @@ import {
   type StateStore,
 } from "../state/index.js";
 import { describeError } from "../telemetry/log.js";
-import { enableProcessMetrics } from "../telemetry/metrics.js";
+import { enableMetrics } from "../telemetry/metrics.js";
 import { startTracing } from "../telemetry/otel.js";
-import { serveOverHttp } from "../transports/http.js";
 import {
   type HttpOverrides,
   type HttpSettings,
@@ -186,7 +185,7 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     return 1;
   }
   const stores: StateStore[] = [];
-  const tracing = startTracing(catalog.doc.catalog);
+  const tracing = await startTracing(catalog.doc.catalog);
   try {
     return await serveLoaded(catalog, ref, options, stores, packed);
   } finally {
@@ -269,8 +268,10 @@ async function serveLoaded(
     const tools = clientTools(catalog.doc);
     try {
       const metrics = options.metrics !== false;
-      if (metrics) enableProcessMetrics(catalog.doc.catalog);
+      if (metrics) await enableMetrics(catalog.doc.catalog);
       const store = stores[0];
+      // The HTTP transport (node:http, client authentication, JWT verification) loads only when it serves.
+      const { serveOverHttp } = await import("../transports/http.js");
       await serveOverHttp(factory, http, {
         name: catalog.doc.server.title ?? catalog.doc.server.name,
         metrics,

@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 
 /**
@@ -23,7 +22,9 @@ async function requestWithBody(url: string, method: string, init: RequestInit): 
   if (!headers.has("content-type") && type !== null) headers.set("content-type", type);
   headers.set("content-length", String(body.length));
   const target = new URL(url);
-  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  // node:http(s) load for the first such request only, not at start-up.
+  const send =
+    target.protocol === "https:" ? (await import("node:https")).request : (await import("node:http")).request;
   return new Promise<Response>((resolve, reject) => {
     const req = send(
       target,

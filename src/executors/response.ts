@@ -1,4 +1,3 @@
-import { STATUS_CODES } from "node:http";
 import type { ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
@@ -130,7 +129,8 @@ export function upstreamErrorCode(body: unknown): string | undefined {
 }
 
 export function describeStatus(status: number): string {
-  const text = STATUS_CODES[status];
+  // node:http loads on the first error to describe, not at start-up.
+  const text = process.getBuiltinModule("node:http").STATUS_CODES[status];
   return text ? `HTTP ${status} ${text}` : `HTTP ${status}`;
 }
 

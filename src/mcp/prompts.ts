@@ -1,24 +1,33 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import Handlebars from "handlebars";
 import type { CatalogPrompt } from "../catalog.js";
 
 /**
- * Prompts are handlebars templates from the catalog folder, compiled once at start. `strict` makes a template
+ * Prompts are handlebars templates from the catalog folder (checked at generate time), each compiled on its first
+ * prompts/get and kept, so handlebars loads only for a catalog whose prompts are used. `strict` makes a template
  * that names an undeclared variable fail loudly instead of rendering a blank; `noEscape` because the output is
  * plain text for a model, not HTML.
  */
 
 type Render = (context: Record<string, string>) => string;
 
-export function createPromptRenderer(dir: string, prompts: readonly CatalogPrompt[]) {
-  const byName = new Map<string, { prompt: CatalogPrompt; render: Render }>();
-  for (const prompt of prompts) {
-    const source = readFileSync(resolve(dir, prompt.asset), "utf8");
-    const render = Handlebars.compile(source, { strict: true, noEscape: true });
-    byName.set(prompt.name, { prompt, render });
+interface Entry {
+  prompt: CatalogPrompt;
+  render?: Render;
+}
+
+async function compiled(dir: string, entry: Entry): Promise<Render> {
+  if (!entry.render) {
+    const { default: Handlebars } = await import("handlebars");
+    const source = readFileSync(resolve(dir, entry.prompt.asset), "utf8");
+    entry.render = Handlebars.compile(source, { strict: true, noEscape: true });
   }
+  return entry.render;
+}
+
+export function createPromptRenderer(dir: string, prompts: readonly CatalogPrompt[]) {
+  const byName = new Map<string, Entry>(prompts.map((prompt) => [prompt.name, { prompt }]));
 
   return {
     list: () =>
@@ -32,7 +41,7 @@ export function createPromptRenderer(dir: string, prompts: readonly CatalogPromp
         ...(p.title !== undefined ? { title: p.title } : {}),
         ...(p.description !== undefined ? { description: p.description } : {}),
       })),
-    get(name: string, args: Record<string, string> | undefined) {
+    async get(name: string, args: Record<string, string> | undefined) {
       const entry = byName.get(name);
       if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown prompt: ${name}`);
       const given = args ?? {};
@@ -54,7 +63,7 @@ export function createPromptRenderer(dir: string, prompts: readonly CatalogPromp
       // Optional arguments the client left out render as empty, so `{{#if tone}}` works under `strict`.
       const context: Record<string, string> = {};
       for (const a of entry.prompt.arguments) context[a.name] = given[a.name] ?? "";
-      const text = entry.render(context);
+      const text = (await compiled(dir, entry))(context);
       return {
         ...(entry.prompt.description !== undefined ? { description: entry.prompt.description } : {}),
         messages: [{ role: "user" as const, content: { type: "text" as const, text } }],

@@ -225,7 +225,7 @@ function registerPromptHandlers(server: Server, surface: Surface): void {
   });
   server.setRequestHandler("prompts/get", async (request) => {
     try {
-      return surface.prompts.get(request.params.name, request.params.arguments);
+      return await surface.prompts.get(request.params.name, request.params.arguments);
     } catch (error) {
       throw safeProtocolError(error, `prompts/get ${printable(request.params.name)}`);
     }

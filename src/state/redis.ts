@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { rememberSecret } from "../telemetry/redact.js";
 import {
   type Claim,
@@ -58,6 +58,8 @@ export interface RedisStoreOptions {
 export async function openRedisStore(url: URL, options: RedisStoreOptions = {}): Promise<StateStore> {
   if (url.password) rememberSecret(decodeURIComponent(url.password));
   const reach = new Reachability("redis");
+  // ioredis loads only for a Redis store, not at every start-up.
+  const { Redis } = await import("ioredis");
   const client = new Redis(url.href, {
     enableOfflineQueue: false,
     commandTimeout: COMMAND_TIMEOUT_MS,

@@ -1,16 +1,12 @@
-import { context, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { useTracingApi } from "./tracing.js";
 
 /**
  * Tracing is off unless an exporter is configured with the standard OpenTelemetry env:
  * `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (OTLP over HTTP, JSON), or
  * `OTEL_TRACES_EXPORTER=otlp`; `OTEL_TRACES_EXPORTER=none` keeps it off. Then a tracer provider exports spans
  * in batches, with `service.name` from `OTEL_SERVICE_NAME` (default `toolwright-<catalog>`), and the W3C trace
- * context propagator. stdout is never used (it carries JSON-RPC on stdio).
+ * context propagator. stdout is never used (it carries JSON-RPC on stdio). The OpenTelemetry packages load only
+ * then: a server without tracing does not pay for them at start-up.
  */
 
 export interface Tracing {
@@ -28,8 +24,24 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
   );
 }
 
-export function startTracing(catalog: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
+export async function startTracing(
+  catalog: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Tracing | undefined> {
   if (!tracingConfigured(env)) return undefined;
+  const [api, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, otlp, resources, sdk] =
+    await Promise.all([
+      import("@opentelemetry/api"),
+      import("@opentelemetry/context-async-hooks"),
+      import("@opentelemetry/core"),
+      import("@opentelemetry/exporter-trace-otlp-http"),
+      import("@opentelemetry/resources"),
+      import("@opentelemetry/sdk-trace"),
+    ]);
+  const { context, propagation, trace } = api;
+  const { resourceFromAttributes } = resources;
+  const { BatchSpanProcessor, TracerProvider } = sdk;
+  const { OTLPTraceExporter } = otlp;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       "service.name": env.OTEL_SERVICE_NAME?.trim() || `toolwright-${catalog}`,
@@ -39,5 +51,6 @@ export function startTracing(catalog: string, env: NodeJS.ProcessEnv = process.e
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  useTracingApi(api);
   return { shutdown: () => provider.shutdown() };
 }

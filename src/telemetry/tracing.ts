@@ -1,13 +1,32 @@
-import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Span } from "@opentelemetry/api";
 
 /**
  * Traces through `@opentelemetry/api`: a span per tool call and a child span per upstream request, with the W3C
- * trace context sent upstream. Without a tracer provider (the default: `otel.ts` registers one only when an
- * exporter is configured) every span is a no-op and nothing is propagated. Attributes carry names the catalog
- * declares, decisions, codes and statuses: never an argument value, a URL with values in it, or a credential.
+ * trace context sent upstream. Attributes carry names the catalog declares, decisions, codes and statuses: never
+ * an argument value, a URL with values in it, or a credential.
+ *
+ * Tracing is off unless `otel.ts` registers a provider (an exporter is configured), and then hands the API over
+ * with `useTracingApi`; until then every span is a local no-op, nothing is propagated, and the API is not even
+ * loaded (start-up pays nothing for tracing that is off).
  */
 
-const tracer = () => trace.getTracer("toolwright");
+type Api = typeof import("@opentelemetry/api");
+let api: Api | undefined;
+
+/** Called by `otel.ts` once a tracer provider is registered. */
+export function useTracingApi(loaded: Api): void {
+  api = loaded;
+}
+
+const NO_SPAN = {
+  setAttributes() {
+    return NO_SPAN;
+  },
+  setStatus() {
+    return NO_SPAN;
+  },
+  end() {},
+} as unknown as Span;
 
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
 
@@ -25,31 +44,37 @@ export async function inSpan<T>(
   attributes: SpanAttributes,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  return tracer().startActiveSpan(
-    name,
-    { kind: kind === "client" ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: clean(attributes) },
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.name ?? "error" });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  if (!api) return fn(NO_SPAN);
+  const { SpanKind, SpanStatusCode, trace } = api;
+  return trace
+    .getTracer("toolwright")
+    .startActiveSpan(
+      name,
+      { kind: kind === "client" ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: clean(attributes) },
+      async (span) => {
+        try {
+          return await fn(span);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.name ?? "error" });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
 }
 
 export function markSpan(span: Span, attributes: SpanAttributes, failed: boolean): void {
+  if (!api) return;
   span.setAttributes(clean(attributes));
-  if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
+  if (failed) span.setStatus({ code: api.SpanStatusCode.ERROR });
 }
 
 /** `traceparent` (and `tracestate`) for the current span, as request headers; none when tracing is off. */
 export function traceHeaders(): Array<[string, string]> {
+  if (!api) return [];
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  api.propagation.inject(api.context.active(), carrier);
   return Object.entries(carrier).map(([name, value]) => [name.toLowerCase(), value]);
 }
 
@@ -58,5 +83,7 @@ export function withIncomingContext<T>(
   headers: Record<string, string | string[] | undefined>,
   fn: () => T,
 ): T {
+  if (!api) return fn();
+  const { context, propagation } = api;
   return context.with(propagation.extract(context.active(), headers), fn);
 }

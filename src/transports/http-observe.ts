@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { registry } from "../telemetry/metrics.js";
+import { metricsRegistry } from "../telemetry/metrics.js";
 
 /**
  * What a load balancer, an orchestrator and Prometheus read, outside `/mcp`: answered before the Host and
@@ -38,8 +38,8 @@ export async function serveProbe(
     const body = JSON.stringify({ status: draining ? "draining" : "ready", state });
     return send(res, draining ? 503 : 200, "application/json", body);
   }
-  if (!options.metrics)
-    return send(res, 404, "application/json", JSON.stringify({ error: "metrics are off" }));
+  const registry = options.metrics ? metricsRegistry() : undefined;
+  if (!registry) return send(res, 404, "application/json", JSON.stringify({ error: "metrics are off" }));
   return send(res, 200, registry.contentType, await registry.metrics());
 }
 
