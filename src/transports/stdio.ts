@@ -15,7 +15,9 @@ export function serveOverStdio(factory: ServerFactory): Promise<void> {
     callback: (error?: Error | null) => void,
   ) => boolean;
   const wire = new Writable({
-    write(chunk: Buffer, encoding, callback) {
+    // Strings go to stdout as they are (no Buffer made per message).
+    decodeStrings: false,
+    write(chunk: Buffer | string, encoding, callback) {
       realWrite(chunk, encoding, callback);
     },
   });

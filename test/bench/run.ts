@@ -1,13 +1,16 @@
 import { join } from "node:path";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
-import { coldStart, p50, timeCommand } from "./measure.js";
+import { coldStart, median, p50, type ServerFigures, timeCommand } from "./measure.js";
+import { installPacked } from "./packed.js";
 
 /**
  * `npm run bench`: the figures peers are compared on (REFERENCE.md), each next to a baseline measured in the
  * same run on the same machine, so the ratio means something on a shared, noisy host.
  *   generate: GitHub REST (1,223 operations) vs `node -e 0`
  *   cold start to a complete tools/list, tools/list bytes and RSS: generated catalogs vs a one-tool SDK server
+ *     (each the median of rounds that start the floor and every catalog in turn, so load hits all alike); the
+ *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository
  *   added latency per call: a tool call through the server vs a direct fetch of the same upstream
  */
 const node = process.execPath;
@@ -52,20 +55,40 @@ async function main() {
     { FLOOR_UPSTREAM: upstream.url },
     ROOT,
   );
-  const f = floor.figures;
-  const catalogs: [string, string, Record<string, string>, string[]?][] = [
+  const vault = { SCAIVAULT_URL: upstream.url, SCAIVAULT_TOKEN: "t" };
+  const servers: [string, string[], Record<string, string>][] = [
+    ["SDK floor", [join(ROOT, "test/bench/sdk-floor.mjs")], { FLOOR_UPSTREAM: upstream.url }],
     [
       "kitchen sink (19 tools)",
-      "test/fixtures/kitchen-sink/expected",
+      [bin, "serve", "test/fixtures/kitchen-sink/expected"],
       { SINK_URL: `${upstream.url}/v1`, SINK_TOKEN: "t" },
     ],
-    ["scaivault (67 tools)", "scaivault", { SCAIVAULT_URL: upstream.url, SCAIVAULT_TOKEN: "t" }],
-    ["GitHub REST (1,223 tools)", out, {}],
-    ["GitHub REST, --discovery", out, {}, ["--discovery"]],
+    ["scaivault (67 tools)", [bin, "serve", "scaivault"], vault],
+    ["scaivault, packed (npm package)", installPacked("generated/scaivault", "scaivault-mcp"), vault],
+    ["GitHub REST (1,223 tools)", [bin, "serve", out], {}],
+    ["GitHub REST, --discovery", [bin, "serve", out, "--discovery"], {}],
   ];
-  for (const [label, catalog, env, extra = []] of catalogs) {
-    const s = await coldStart(node, [bin, "serve", catalog, ...extra], env, ROOT);
-    const g = s.figures;
+  const rounds = quick ? 3 : 7;
+  const seen = new Map<string, ServerFigures[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [label, args, env] of servers) {
+      const s = await coldStart(node, args, env, ROOT);
+      seen.set(label, [...(seen.get(label) ?? []), s.figures]);
+      await s.close();
+    }
+  }
+  const mid = (label: string): ServerFigures => {
+    const all = seen.get(label) ?? [];
+    return {
+      coldStartMs: median(all.map((x) => x.coldStartMs)),
+      rssMb: median(all.map((x) => x.rssMb)),
+      listBytes: all[0]?.listBytes ?? 0,
+      tools: all[0]?.tools ?? 0,
+    };
+  };
+  const f = mid("SDK floor");
+  for (const [label] of servers.slice(1)) {
+    const g = mid(label);
     row(
       `cold start to tools/list: ${label}`,
       ms(g.coldStartMs),
@@ -84,8 +107,10 @@ async function main() {
       `SDK floor: ${f.rssMb.toFixed(0)} MB`,
       g.rssMb / f.rssMb,
     );
-    await s.close();
   }
+  const packed = mid("scaivault, packed (npm package)").coldStartMs;
+  const repo = mid("scaivault (67 tools)").coldStartMs;
+  row("cold start: packed scaivault vs repository", ms(packed), `repository: ${ms(repo)}`, packed / repo);
 
   const n = quick ? 100 : 400;
   const direct = await p50(n, () => fetch(`${upstream.url}/v1/items/it_1`).then((r) => r.json()));

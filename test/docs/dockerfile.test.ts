@@ -45,7 +45,7 @@ it("checks its health on /healthz and serves HTTP on all interfaces, in exec for
   expect(args(check[0]!)).toContain("/healthz");
   expect(of("ENV").map(args).join(" ")).toMatch(/TOOLWRIGHT_HTTP=true[\s\S]*TOOLWRIGHT_HOST=0\.0\.0\.0/);
   expect(args(of("ENTRYPOINT")[0]!).trim()).toMatch(
-    /^\[\s*"node",\s*"bin\/toolwright\.mjs",\s*"serve"\s*\]$/,
+    /^\[\s*"node",\s*"dist\/toolwright\.js",\s*"serve"\s*\]$/,
   );
   expect(of("EXPOSE").map(args)).toContain("8765");
 });
