@@ -48,7 +48,14 @@ function packageName(specifier) {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
 }
 
-/** Every package the build's output imports, each with the range package.json gives it. */
+/**
+ * Packages the runtime loads with `createRequire` on first use (synchronously, so not as an import esbuild
+ * records): src/load/patterns.ts loads re2js when a schema with a pattern is first built, src/runtime/result.ts
+ * ajv when an output schema is first compiled.
+ */
+const REQUIRED_LATER = ["re2js", "ajv"];
+
+/** Every package the build's output imports (or requires later), each with the range package.json gives it. */
 function importedPackages(metafile, what) {
   const names = new Set();
   for (const output of Object.values(metafile.outputs)) {
@@ -56,6 +63,7 @@ function importedPackages(metafile, what) {
       if (imported.external && !imported.path.startsWith("node:")) names.add(packageName(imported.path));
     }
   }
+  for (const name of REQUIRED_LATER) names.add(name);
   const deps = {};
   for (const name of [...names].sort()) {
     const range = pkg.dependencies?.[name];

@@ -1,4 +1,3 @@
-import { decodeJwt } from "jose";
 import { rememberSecret } from "../telemetry/redact.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
@@ -131,7 +130,7 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
       const renewable =
         credential.clientId !== undefined &&
         (credential.refreshToken !== undefined || credential.clientSecret !== undefined);
-      const usable = provided !== undefined && refused.get(name) !== provided && !expired(provided);
+      const usable = provided !== undefined && refused.get(name) !== provided && !(await expired(provided));
       const token = (usable ? provided : await renew(credential, apply)) ?? provided;
       if (token === undefined) {
         throw new AuthError(
@@ -155,8 +154,12 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
   };
 }
 
-/** A JWT whose `exp` has passed (or is about to): not worth sending when it can be renewed. Opaque tokens never. */
-function expired(token: string): boolean {
+/**
+ * A JWT whose `exp` has passed (or is about to): not worth sending when it can be renewed. Opaque tokens never.
+ * jose loads on the first user token, not at start-up.
+ */
+async function expired(token: string): Promise<boolean> {
+  const { decodeJwt } = await import("jose");
   try {
     const { exp } = decodeJwt(token);
     return typeof exp === "number" && exp * 1000 <= Date.now() + EXPIRY_SKEW_MS;

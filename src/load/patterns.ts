@@ -1,5 +1,13 @@
-import { RE2JS } from "re2js";
+import { createRequire } from "node:module";
+import type { RE2JS } from "re2js";
 import type { SchemaRuntime } from "../catalog.js";
+
+/** re2js, loaded (synchronously, its CommonJS build) when the first pattern is compiled, not at start-up. */
+let engine: typeof RE2JS | undefined;
+function re2js(): typeof RE2JS {
+  engine ??= (createRequire(import.meta.url)("re2js") as { RE2JS: typeof RE2JS }).RE2JS;
+  return engine;
+}
 
 /**
  * How generated schemas evaluate a spec's `pattern` (for arguments and upstream results alike): on re2js, whose
@@ -57,7 +65,7 @@ export const schemaRuntime: SchemaRuntime = {
   linear(re2, source = re2) {
     let program = compiled.get(re2);
     if (!program) {
-      program = RE2JS.compile(re2);
+      program = re2js().compile(re2);
       compiled.set(re2, program);
     }
     return new LinearRegExp(source, program);

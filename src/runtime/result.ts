@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { CatalogTool, ContentBlock, JsonSchema, ResultConfig, ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { addressable } from "../policy/field-paths.js";
@@ -97,8 +98,17 @@ function tolerantValidator(
 }
 
 let shared: Ajv2020 | undefined;
+/** ajv loads (synchronously, it is CommonJS) when the first output schema is compiled, not at start-up. */
 function ajv(): Ajv2020 {
-  shared ??= new Ajv2020({ strict: false, validateFormats: false, allErrors: false, validateSchema: false });
+  if (!shared) {
+    const loaded = createRequire(import.meta.url)("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    shared = new loaded.Ajv2020({
+      strict: false,
+      validateFormats: false,
+      allErrors: false,
+      validateSchema: false,
+    });
+  }
   return shared;
 }
 

@@ -122,6 +122,7 @@ describe("the packed tarballs", () => {
     const deps = Object.keys(pkg.dependencies);
     expect(deps).toContain("@modelcontextprotocol/server");
     expect(deps).toContain("zod");
+    expect(deps).toContain("re2js");
     for (const generatorOnly of [
       "ts-morph",
       "typescript",
@@ -210,7 +211,11 @@ describe("installed, not cloned", () => {
     expect(help.stdout).toMatch(/SCALY_API_KEY\n\s+.*\n\s+\[string; required; secret\]/);
 
     const token = `x.${Buffer.from(JSON.stringify({ exp: 4102444800 })).toString("base64url")}.y`;
-    const { client } = await connect(host, ["scaly-mcp"], { SCALY_API_KEY: "k", SCALY_OIDC_TOKEN: token });
+    const { client } = await connect(host, ["scaly-mcp"], {
+      SCALY_API_KEY: "k",
+      SCALY_APPSYNC_KEY: "a",
+      SCALY_OIDC_TOKEN: token,
+    });
     try {
       const { tools } = await client.listTools();
       const doc = JSON.parse(readFileSync(join(ROOT, "generated/scaly/catalog.json"), "utf8")) as {
@@ -222,6 +227,14 @@ describe("installed, not cloned", () => {
       const status = await client.callTool({ name: "scaly_auth_status", arguments: {} });
       expect(status.isError, JSON.stringify(status)).toBeFalsy();
       expect(JSON.stringify(status.structuredContent)).toMatch(/"present":true/);
+      // A spec pattern, checked by the runtime's pattern engine (loaded from the installed runtime on first use).
+      const refused = await client.callTool({
+        name: "scaly_apply",
+        arguments: { plan_hash: "not-hex", auto_approve: true },
+      });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toMatch(/plan_hash/);
+      expect(JSON.stringify(refused.content)).not.toMatch(/re2js|Cannot find|internal error/i);
     } finally {
       await client.close();
     }

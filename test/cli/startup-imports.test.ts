@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+
+/**
+ * Start-up loads only what the catalog uses. A stdio server start, up to a complete tools/list, may load the MCP
+ * SDK and zod (what a hand-written SDK server loads) and nothing else from node_modules: the HTTP transport, JWT
+ * verification, prompt templates, the Redis client, metrics, tracing, output validation and the pattern engine
+ * load when used. A static import of any of them in the serve path fails here (structural, not timed).
+ */
+
+const BIN = join(ROOT, "dist/toolwright.js");
+const HOOK = join(ROOT, "test/cli/fixtures/record-loads.mjs");
+const SDK_SERVER = ["@modelcontextprotocol/core", "@modelcontextprotocol/server", "zod"];
+
+const MESSAGES = [
+  {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  },
+  { jsonrpc: "2.0", method: "notifications/initialized" },
+  { jsonrpc: "2.0", id: 2, method: "tools/list" },
+];
+
+/** The packages (and whether the catalog's own modules) a `serve` start loaded, answering tools/list. */
+function loadsOf(args: string[], env: Record<string, string>): { packages: string[]; listed: number } {
+  const dir = tmpDir("loads");
+  const record = join(dir, "loads.txt");
+  const run = spawnSync(process.execPath, ["--import", HOOK, BIN, "serve", ...args], {
+    cwd: ROOT,
+    input: `${MESSAGES.map((m) => JSON.stringify(m)).join("\n")}\n`,
+    env: { PATH: process.env.PATH ?? "", HOME: dir, RECORD_LOADS: record, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (run.status !== 0) throw new Error(`serve exited ${run.status}: ${run.stderr}`);
+  const list = run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line))
+    .find((m) => m.id === 2);
+  const urls = readFileSync(record, "utf8").trim().split("\n");
+  const packages = new Set<string>();
+  for (const url of urls) {
+    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (m) packages.add(m[1] as string);
+  }
+  return { packages: [...packages].sort(), listed: list?.result?.tools?.length ?? 0 };
+}
+
+describe("start-up loads only what a catalog uses", () => {
+  beforeAll(() => {
+    // The compiled build is what users run (vitest's global setup has just built it).
+    readFileSync(BIN);
+  });
+
+  it("ScaiVault over stdio: the SDK and zod, nothing else (no HTTP, JWT, templates, Redis, metrics, tracing, ajv, re2js)", () => {
+    const { packages, listed } = loadsOf(["scaivault"], {
+      SCAIVAULT_URL: "http://127.0.0.1:9",
+      SCAIVAULT_TOKEN: "t",
+    });
+    expect(listed).toBeGreaterThan(60);
+    expect(packages).toEqual(SDK_SERVER);
+  });
+
+  it("Scaly over stdio: plus only the packages its compiled handlers import", () => {
+    const { packages, listed } = loadsOf(["scaly"], { SCALY_API_KEY: "k", SCALY_APPSYNC_KEY: "a" });
+    expect(listed).toBeGreaterThan(40);
+    expect(packages).toEqual(
+      [
+        ...SDK_SERVER,
+        "ajv",
+        "ajv-formats",
+        "fast-deep-equal",
+        "fast-uri",
+        "json-schema-traverse",
+        "yaml",
+      ].sort(),
+    );
+  });
+});
