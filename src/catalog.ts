@@ -195,7 +195,12 @@ export interface EnvVar {
  */
 export interface ValueSource {
   env?: string;
-  file?: { path: ValueSource; pointer?: string };
+  /**
+   * `pointer`: where the value sits in a JSON file. `pointers`: several places, the first that holds a value wins
+   * (files whose layout varies, e.g. a per-stage section or an older flat one); a `{NAME}` segment is the value of
+   * the declared env variable NAME, and a pointer naming an unset one is skipped.
+   */
+  file?: { path: ValueSource; pointer?: string; pointers?: string[] };
   default?: string;
   byEnv?: { env: string; values: Record<string, string> };
 }

@@ -14,6 +14,7 @@ export function valueSourceOf(spec: ValueSourceSpec): ValueSource {
           file: {
             path: valueSourceOf(spec.file.path),
             ...(spec.file.pointer ? { pointer: spec.file.pointer } : {}),
+            ...(spec.file.pointers ? { pointers: [...spec.file.pointers] } : {}),
           },
         }
       : {}),
@@ -25,7 +26,15 @@ export function valueSourceOf(spec: ValueSourceSpec): ValueSource {
 /** Every env variable a value source reads. */
 export function envNamesOf(v: ValueSource | undefined): string[] {
   if (!v) return [];
-  return [...(v.env ? [v.env] : []), ...(v.byEnv ? [v.byEnv.env] : []), ...envNamesOf(v.file?.path)];
+  const inPointers = (v.file?.pointers ?? []).flatMap((p) =>
+    [...p.matchAll(/\{([A-Z_][A-Z0-9_]*)\}/g)].map((m) => m[1]!),
+  );
+  return [
+    ...(v.env ? [v.env] : []),
+    ...(v.byEnv ? [v.byEnv.env] : []),
+    ...envNamesOf(v.file?.path),
+    ...inPointers,
+  ];
 }
 
 export function bindEnv(manifest: Manifest, doc: LoadedDocument): EnvVarNode[] {

@@ -63,7 +63,7 @@ function valueSourceText(v: ValueSource): string {
   if (v.env) parts.push(`env ${code(v.env)}`);
   if (v.file)
     parts.push(
-      `file from ${valueSourceText(v.file.path)}${v.file.pointer ? ` at ${code(v.file.pointer)}` : ""}`,
+      `file from ${valueSourceText(v.file.path)}${v.file.pointers ? ` at ${v.file.pointers.map(code).join(" or ")}` : v.file.pointer ? ` at ${code(v.file.pointer)}` : ""}`,
     );
   if (v.byEnv) parts.push(`by ${code(v.byEnv.env)}`);
   if (v.default !== undefined) parts.push(`default ${code(v.default)}`);

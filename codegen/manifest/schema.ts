@@ -37,6 +37,13 @@ const valueSource = {
           type: "string",
           description: "JSON pointer to the value inside the (JSON) file, e.g. `/token`.",
         },
+        pointers: {
+          type: "array",
+          minItems: 1,
+          items: { type: "string", pattern: "^/" },
+          description:
+            "Several JSON pointers, tried in order; the first that holds a value wins. A `{NAME}` segment is the value of the declared env variable NAME (e.g. `/stages/{STAGE}/token`); a pointer whose variable is unset is skipped.",
+        },
       },
     },
     by_env: {

@@ -3,7 +3,7 @@
 export interface ValueSourceSpec {
   env?: string;
   default?: string;
-  file?: { path: ValueSourceSpec; pointer?: string };
+  file?: { path: ValueSourceSpec; pointer?: string; pointers?: string[] };
   by_env?: { env: string; values: Record<string, string> };
 }
 

@@ -50,7 +50,8 @@ async function readFileValue(
       `cannot read ${shownPath} (${(error as NodeJS.ErrnoException).code ?? "read error"})`,
     );
   }
-  if (file.pointer === undefined) {
+  const pointers = file.pointers ?? (file.pointer !== undefined ? [file.pointer] : undefined);
+  if (pointers === undefined) {
     const trimmed = content.trim();
     return trimmed === "" ? undefined : trimmed;
   }
@@ -60,11 +61,30 @@ async function readFileValue(
   } catch {
     throw new ValueError(`${shownPath} is not valid JSON`);
   }
-  const found = jsonPointer(json, file.pointer);
-  if (found === undefined || found === null) return undefined;
-  if (typeof found === "string") return found === "" ? undefined : found;
-  if (typeof found === "number" || typeof found === "boolean") return String(found);
-  throw new ValueError(`${shownPath} holds a non-scalar value at ${file.pointer}`);
+  for (const template of pointers) {
+    const pointer = expandPointer(template, config);
+    if (pointer === undefined) continue;
+    const found = jsonPointer(json, pointer);
+    if (found === undefined || found === null || found === "") continue;
+    if (typeof found === "string") return found;
+    if (typeof found === "number" || typeof found === "boolean") return String(found);
+    throw new ValueError(`${shownPath} holds a non-scalar value at ${template}`);
+  }
+  return undefined;
+}
+
+/** `/stages/{STAGE}/token` with STAGE=prod -> `/stages/prod/token`; undefined when a named variable is unset. */
+export function expandPointer(template: string, config: Config): string | undefined {
+  let missing = false;
+  const pointer = template.replace(/\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+    const value = config.declares(name) ? config.text(name) : undefined;
+    if (value === undefined) {
+      missing = true;
+      return "";
+    }
+    return value.replace(/~/g, "~0").replace(/\//g, "~1");
+  });
+  return missing ? undefined : pointer;
 }
 
 function describePath(path: string): string {
@@ -94,7 +114,8 @@ export function describeSource(source: ValueSource): string {
   if (source.env !== undefined) places.push(source.env);
   if (source.file !== undefined) {
     const where = describeSource(source.file.path);
-    places.push(`the file named by ${where}${source.file.pointer ? ` (at ${source.file.pointer})` : ""}`);
+    const at = source.file.pointers ?? (source.file.pointer ? [source.file.pointer] : []);
+    places.push(`the file named by ${where}${at.length > 0 ? ` (at ${at.join(" or ")})` : ""}`);
   }
   if (source.byEnv !== undefined) places.push(`a value chosen by ${source.byEnv.env}`);
   return places.length > 0 ? places.join(" or ") : "a constant";
@@ -104,7 +125,11 @@ export function describeSource(source: ValueSource): string {
 export function envNamesOf(source: ValueSource): string[] {
   const names: string[] = [];
   if (source.env !== undefined) names.push(source.env);
-  if (source.file !== undefined) names.push(...envNamesOf(source.file.path));
+  if (source.file !== undefined) {
+    names.push(...envNamesOf(source.file.path));
+    for (const pointer of source.file.pointers ?? [])
+      for (const match of pointer.matchAll(/\{([A-Z_][A-Z0-9_]*)\}/g)) names.push(match[1]!);
+  }
   if (source.byEnv !== undefined) names.push(source.byEnv.env);
   return names;
 }

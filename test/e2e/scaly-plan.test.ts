@@ -76,15 +76,19 @@ describe("scaly_pull and scaly_plan", () => {
     // Values never go in the file.
     expect(pulled.yaml).not.toContain("sk_test_51H");
     expect(pulled.yaml).not.toContain("production\n    value");
-    // The seeded stack "ml" predates the 3-character minimum: the file cannot name it, so it stays unmanaged.
-    expect(pulled.warnings.join("\n")).toContain('stack "ml" is left out');
+    // The seeded stack "ml" predates the API's 3-character minimum for new names: the file still names it (and
+    // what lives on it), so pull covers every live resource.
+    expect(config.stacks.ml).toMatchObject({ instance_size: expect.any(String) });
+    expect(config.addons["ml-features"]).toMatchObject({ stack: "ml" });
+    expect(config.apps["ml-api"]).toMatchObject({ stack: "ml" });
+    expect(pulled.warnings).toBeUndefined();
     expect(mutations()).toEqual([]);
 
     const plan = await s.ok("scaly_plan");
     expect(plan.actions).toEqual([]);
     expect(plan.unsupported).toEqual([]);
     expect(plan.needs_value).toEqual([]);
-    expect(plan.unmanaged).toMatchObject({ stacks: ["ml"], addons: ["ml-features"], apps: ["ml-api"] });
+    expect(plan.unmanaged).toMatchObject({ stacks: [], addons: [], apps: [], user_groups: [] });
     expect(plan.plan_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(plan.workspace).toEqual({ slug: "acme", revision: 42 });
 
@@ -106,7 +110,31 @@ describe("scaly_pull and scaly_plan", () => {
     ]);
     writeConfig({ ...good, workspace: "globex" });
     expect((await s.fails("scaly_plan")).error.message).toContain('belongs to "acme"');
+    // Older live names are fine in the file, but a new resource needs a name the API accepts: said before apply.
+    writeConfig({ ...good, stacks: { ...good.stacks, ab: { instance_size: "SMALL" } } });
+    const short = await s.fails("scaly_plan");
+    expect(short.error.details.problems).toEqual([
+      '"ab": a new stack needs a name of 3-40 lower-case letters, digits or dashes, starting with a letter (the API\'s rule; existing resources keep older names)',
+    ]);
     writeConfig(good);
+  });
+
+  it("pull fails loudly, writing nothing, when live state has something the file cannot express", async () => {
+    const before = readFileSync(configPath(), "utf8");
+    const app = up.store.apps.get("app_storefront")!;
+    const saved = app.auth;
+    app.auth = { ...saved!, visibility: "PRIVATE", allowedGroupIds: [], rule: null };
+    try {
+      const { error } = await s.fails("scaly_pull", { overwrite: true });
+      expect(error.code).toBe("not_expressible");
+      expect(error.message).toContain("was not written");
+      expect(error.details.cannot_write).toEqual([
+        'app "storefront" cannot be written: it is PRIVATE with no allowed group or rule, which the file format cannot say (give it a group or rule with scaly_configure_auth, or make it PUBLIC)',
+      ]);
+      expect(readFileSync(configPath(), "utf8")).toBe(before);
+    } finally {
+      app.auth = saved;
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -267,6 +267,36 @@ describe("environment", () => {
     } finally {
       await pasted.close();
     }
+  });
+});
+
+describe("the auth store scaly auth login writes", () => {
+  it("the stage's OIDC token set (per-stage, camelCase or flat) is read at each call; another stage's is not", async () => {
+    const token = up.issueSessionToken();
+    const write = (store: unknown) => writeFileSync(ws.authStore, JSON.stringify(store));
+    const layouts = [
+      { stages: { prod: { id_token: token, refresh_token: "r-1", token_type: "Bearer", expires_at: 1 } } },
+      { prod: { accessToken: token, refreshToken: "r-2" } },
+      { access_token: token, stage: "prod" },
+      { session_token: token },
+    ];
+    for (const layout of layouts) {
+      write(layout);
+      const query = await s.call("scaly_db_query", { app_id: "app_storefront", sql: "select 1 as one" });
+      expect(query.env.success, JSON.stringify(layout)).toBe(true);
+      expect(query.requests[0]!.headers.authorization).toBe(`Bearer ${token}`);
+      const status = await s.ok("scaly_auth_status", { verify: false });
+      expect(status).toMatchObject({ present: true, source: "file", auth_store: "ok" });
+    }
+    // A login for another stage only: the prod server finds no token, says how to get one, and sends nothing.
+    write({ stages: { dev: { id_token: token } } });
+    const refused = await s.fails("scaly_db_query", { app_id: "app_storefront", sql: "select 1" });
+    expect(refused.error.code).toBe("missing_credentials");
+    expect(refused.requests).toEqual([]);
+    const status = await s.ok("scaly_auth_status", { verify: false });
+    expect(status).toMatchObject({ present: false, auth_store: "no_token" });
+    expect(status.problem).toContain("holds no token for stage prod");
+    ws.removeToken();
   });
 });
 

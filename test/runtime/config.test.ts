@@ -255,3 +255,38 @@ describe("url variables with trim_paths", () => {
     expect(config.text("API_URL")).toBe(want);
   });
 });
+
+describe("file values with several pointers", () => {
+  const vars: EnvVar[] = [
+    { name: "STORE", description: "", type: "path", required: false, secret: false },
+    { name: "STAGE", description: "", type: "enum", values: ["prod", "dev"], required: false, secret: false },
+  ];
+  const source = {
+    file: {
+      path: { env: "STORE" },
+      pointers: ["/stages/{STAGE}/id_token", "/{STAGE}/token", "/session_token"],
+    },
+  };
+  const read = async (content: unknown, env: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "tw-pointers-"));
+    writeFileSync(join(dir, "auth.json"), JSON.stringify(content));
+    return resolveValue(source, resolveConfig(vars, { STORE: join(dir, "auth.json"), ...env }));
+  };
+
+  it.each([
+    [{ stages: { prod: { id_token: "a" } }, session_token: "z" }, { STAGE: "prod" }, "a"],
+    [{ stages: { dev: { id_token: "a" } }, prod: { token: "b" } }, { STAGE: "prod" }, "b"],
+    [{ stages: { prod: { id_token: "" } }, session_token: "z" }, { STAGE: "prod" }, "z"],
+    [{ stages: { prod: { id_token: "a" } }, session_token: "z" }, {}, "z"],
+    [{ stages: { dev: { id_token: "a" } } }, { STAGE: "prod" }, undefined],
+    [{ "a/b": { token: "slash" } }, { STAGE: "prod" }, undefined],
+  ])("%j with %j -> %s", async (content, env, want) => {
+    expect(await read(content, env)).toBe(want);
+  });
+
+  it("names every place in a missing-credential message", () => {
+    expect(describeSource(source)).toBe(
+      "the file named by STORE (at /stages/{STAGE}/id_token or /{STAGE}/token or /session_token)",
+    );
+  });
+});

@@ -34,7 +34,7 @@ const authStatus: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
       found.store === "missing"
         ? `no session token: ${TOKEN_ENV} is not set and ${found.storePath} does not exist`
         : found.store === "no_token"
-          ? `no session token: ${found.storePath} has no session_token`
+          ? `no session token: ${found.storePath} holds no token for stage ${stage}`
           : `no session token: ${found.storePath} is ${found.store === "invalid" ? "not a JSON object" : "not readable"} (${STORE_ENV} names another file)`;
     out.next = `To use the database, storage and logs tools, ${LOGIN}.`;
     return { data: out };

@@ -41,6 +41,17 @@ const pull: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
     };
   }
   const { config, warnings } = configFromLive(live);
+  if (warnings.length > 0) {
+    // Never a partial file: what it left out would look unmanaged to scaly_plan, or be lost on apply.
+    return {
+      data: null,
+      error: {
+        message: `${CONFIG_PATH} was not written: live state has ${warnings.length} thing(s) the file cannot express: ${warnings.join("; ")}`,
+        code: "not_expressible",
+        details: { cannot_write: warnings },
+      },
+    };
+  }
   const problems = checkConfig(config);
   if (problems.length > 0) {
     return {
@@ -55,7 +66,6 @@ const pull: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
   const header = [
     `# .scaly/config.yaml: written by scaly_pull from workspace ${live.workspace.slug} (revision ${live.workspace.revision}).`,
     "# Format: scaly://resources-schema. Env lists names only: values never go in this file.",
-    ...warnings.map((w) => `# Note: ${w}`),
   ].join("\n");
   const yaml = `${header}\n${stringify(config, { lineWidth: 0 })}`;
   await writeConfig(ctx.cwd, yaml);
@@ -73,7 +83,6 @@ const pull: CustomHandler<Args, ToolTypes> = async (args, ctx) => {
         user_groups: count(config.user_groups),
       },
       yaml,
-      ...(warnings.length > 0 ? { warnings } : {}),
       next: "Edit the file, then scaly_plan to see what scaly_apply would change.",
     },
   };

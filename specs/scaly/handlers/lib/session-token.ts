@@ -3,13 +3,17 @@ import type { HandlerContext } from "toolwright/catalog";
 
 /**
  * Where the data plane's session token comes from, as the catalog's `sessionToken` credential reads it:
- * SCALY_OIDC_TOKEN, else `session_token` in the auth store file (SCALY_AUTH_STORE_PATH, default
- * ~/.config/scaly/auth.json), read at each call. The token itself never leaves this module's callers' memory:
- * they report where it came from and when it expires, never its value.
+ * SCALY_OIDC_TOKEN, else the auth store file (SCALY_AUTH_STORE_PATH, default ~/.config/scaly/auth.json), read at
+ * each call. The token itself never leaves this module's callers' memory: they report where it came from and when
+ * it expires, never its value.
  *
- * The auth store file (what `scaly auth login` writes):
- *   { "session_token": "<JWT>", "expires_at": "<ISO 8601>", "stage": "prod" }
- * Only `session_token` is required; the expiry shown is the token's own `exp` claim.
+ * The auth store (what `scaly auth login` writes) holds the stage's OIDC token set, in any of these layouts, tried
+ * in this order (the manifest's `pointers` list the same places):
+ *   { "stages": { "prod": { "id_token": "<JWT>", "access_token": "<JWT>", "refresh_token": "...", ... } } }
+ *   { "prod": { ... } }
+ *   { "id_token": "<JWT>", ..., "stage": "prod" }
+ * In each, `id_token`, then `access_token`, then `session_token` (camelCase spellings too, then `token`). The
+ * expiry shown is the token's own `exp` claim.
  */
 
 export type StoreState = "missing" | "unreadable" | "invalid" | "no_token" | "ok";
@@ -26,16 +30,54 @@ export interface FoundToken {
 export const TOKEN_ENV = "SCALY_OIDC_TOKEN";
 export const STORE_ENV = "SCALY_AUTH_STORE_PATH";
 
+const TOKEN_KEYS = [
+  "id_token",
+  "idToken",
+  "access_token",
+  "accessToken",
+  "session_token",
+  "sessionToken",
+  "token",
+];
+
+/** The token of `stage` in a parsed auth store, in the layouts above; and the stage the store says it is for. */
+export function tokenInStore(
+  store: Record<string, unknown>,
+  stage: string,
+): { token?: string; storedStage: string | null } {
+  const object = (value: unknown) =>
+    value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  const stages = object(store.stages);
+  const sections: [Record<string, unknown> | undefined, string | null][] = [
+    [object(stages?.[stage]), stage],
+    [object(store[stage]), stage],
+    [store, typeof store.stage === "string" ? store.stage : null],
+  ];
+  for (const [section, storedStage] of sections) {
+    if (!section) continue;
+    for (const key of TOKEN_KEYS) {
+      const value = section[key];
+      if (typeof value === "string" && value.trim() !== "") return { token: value.trim(), storedStage };
+    }
+  }
+  return { storedStage: typeof store.stage === "string" ? store.stage : null };
+}
+
 export async function findSessionToken(ctx: Pick<HandlerContext, "env">): Promise<FoundToken> {
   const storePath = ctx.env(STORE_ENV) ?? "";
-  const file = await readStore(storePath);
+  const file = await readStore(storePath, ctx.env("SCALY_STAGE") ?? "prod");
   const fromEnv = ctx.env(TOKEN_ENV);
   if (fromEnv) return { token: fromEnv, source: "env", storePath, ...file.meta };
   if (file.token) return { token: file.token, source: "file", storePath, ...file.meta };
   return { source: null, storePath, ...file.meta };
 }
 
-async function readStore(path: string): Promise<{
+async function readStore(
+  path: string,
+  stage: string,
+): Promise<{
   token?: string;
   meta: { store: StoreState; storedStage: string | null };
 }> {
@@ -55,10 +97,8 @@ async function readStore(path: string): Promise<{
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
     return { meta: { store: "invalid", storedStage: null } };
-  const record = parsed as Record<string, unknown>;
-  const storedStage = typeof record.stage === "string" ? record.stage : null;
-  const token = typeof record.session_token === "string" ? record.session_token.trim() : "";
-  if (token === "") return { meta: { store: "no_token", storedStage } };
+  const { token, storedStage } = tokenInStore(parsed as Record<string, unknown>, stage);
+  if (token === undefined) return { meta: { store: "no_token", storedStage } };
   return { token, meta: { store: "ok", storedStage } };
 }
 

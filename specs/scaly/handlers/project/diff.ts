@@ -140,7 +140,25 @@ export function computePlan(config: ProjectConfig, live: LiveState): Plan {
   for (const name of live.groups.keys()) if (!(name in groups)) plan.unmanaged.user_groups.push(name);
 
   plan.actions.sort((a, b) => ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action));
+  checkNewNames(plan);
   return plan;
+}
+
+/** The API's rules for names of new resources (live ones may be older and keep theirs). */
+const NEW_NAME = /^[a-z][a-z0-9-]{2,39}$/;
+const NEW_GROUP_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** A create the API would refuse for its name is a problem of the file, found before anything is applied. */
+function checkNewNames(plan: Plan): void {
+  for (const a of plan.actions) {
+    if (!a.action.startsWith("create_")) continue;
+    const group = a.action === "create_user_group";
+    if ((group ? NEW_GROUP_NAME : NEW_NAME).test(a.target)) continue;
+    const what = a.action.slice("create_".length).replace("_", " ");
+    plan.problems.push(
+      `${JSON.stringify(a.target)}: a new ${what} needs a name of ${group ? "2" : "3"}-40 lower-case letters, digits or dashes, starting with a letter (the API's rule; existing resources keep older names)`,
+    );
+  }
 }
 
 function planStack(plan: Plan, name: string, s: StackConfig, live: LiveState): void {

@@ -17,13 +17,18 @@ import type {
 
 export interface Pulled {
   config: ProjectConfig;
-  /** Things the file cannot express (left out, said so). */
+  /** Live state the file cannot express: scaly_pull refuses to write a file that would leave it out. */
   warnings: string[];
 }
 
-/** Names the file format accepts (scaly://resources-schema); the API has accepted shorter ones in the past. */
-const NAME = /^[a-z][a-z0-9-]{2,39}$/;
-const GROUP_NAME = /^[a-z][a-z0-9-]{1,39}$/;
+/**
+ * Names the file format accepts (scaly://resources-schema): any name a live resource can have, including ones
+ * older than today's creation rules (the seeded stack `ml`). Only control characters or more than 100 characters
+ * cannot be written.
+ */
+export const FILE_NAME = /^[^\u0000-\u001f]{1,100}$/;
+const NAME = FILE_NAME;
+const GROUP_NAME = FILE_NAME;
 
 export function configFromLive(state: LiveState): Pulled {
   const warnings: string[] = [];
@@ -85,12 +90,12 @@ export function configFromLive(state: LiveState): Pulled {
 }
 
 /**
- * Live state minus what the file cannot name: a resource whose name the format rejects is left out (it stays
- * live and shows as unmanaged in plans), and so is everything that refers to it by that name.
+ * Live state minus what the file cannot name, each noted in `warnings` (scaly_pull then writes nothing and says
+ * what it could not write), and everything that refers to it by that name.
  */
 function expressible(live: LiveState, warnings: string[]): LiveState {
   const skip = (what: string, name: string, why: string) =>
-    warnings.push(`${what} ${JSON.stringify(name)} is left out: ${why}; it stays live and unmanaged`);
+    warnings.push(`${what} ${JSON.stringify(name)} cannot be written: ${why}`);
   const stacks = new Map(
     [...live.stacks].filter(
       ([name]) =>
@@ -98,7 +103,7 @@ function expressible(live: LiveState, warnings: string[]): LiveState {
         !skip(
           "stack",
           name,
-          "its name does not fit the file format (3-40 lower-case letters, digits, dashes)",
+          "its name does not fit the file format (1-100 characters, no control characters)",
         ),
     ),
   );
@@ -166,7 +171,9 @@ function authOf(a: LiveApp, warnings: string[]): AuthConfig | undefined {
     return { visibility: "PUBLIC", provider: live.provider, session_ttl_minutes: live.sessionTtlMinutes };
   }
   if (live.allowedGroups.length === 0 && !live.rule) {
-    warnings.push(`app ${a.name} is PRIVATE with no allowed group or rule; its auth is left out of the file`);
+    warnings.push(
+      `app ${JSON.stringify(a.name)} cannot be written: it is PRIVATE with no allowed group or rule, which the file format cannot say (give it a group or rule with scaly_configure_auth, or make it PUBLIC)`,
+    );
     return undefined;
   }
   return {
