@@ -54,17 +54,26 @@ export async function coldStart(command: string, args: string[], env: Record<str
     tools: tools.length,
     rssMb: rssMb(transport.pid),
   };
-  return { client, figures, close: () => client.close() };
+  return { client, figures, pid: transport.pid, close: () => client.close() };
 }
 
-/** p50 of `n` sequential calls of `fn`, after a warm-up. */
-export async function p50(n: number, fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 20; i++) await fn();
-  const times: number[] = [];
+/**
+ * p50 of each of several call kinds, after a warm-up: every round calls each kind once in turn, so the load of a
+ * shared machine falls on all of them alike (sequential blocks of one kind would each meet a different load).
+ */
+export async function p50s<K extends string>(
+  n: number,
+  calls: Record<K, () => Promise<unknown>>,
+): Promise<Record<K, number>> {
+  const kinds = Object.keys(calls) as K[];
+  const times = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < 20; i++) for (const k of kinds) await calls[k]();
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
+    for (const k of kinds) {
+      const t0 = performance.now();
+      await calls[k]();
+      times[k].push(performance.now() - t0);
+    }
   }
-  return median(times);
+  return Object.fromEntries(kinds.map((k) => [k, median(times[k])])) as Record<K, number>;
 }

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
-import { coldStart, median, p50, type ServerFigures, timeCommand } from "./measure.js";
+import { startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { coldStart, median, p50s, type ServerFigures, timeCommand } from "./measure.js";
 import { installPacked } from "./packed.js";
 
 /**
@@ -11,7 +12,8 @@ import { installPacked } from "./packed.js";
  *   cold start to a complete tools/list, tools/list bytes and RSS: generated catalogs vs a one-tool SDK server
  *     (each the median of rounds that start the floor and every catalog in turn, so load hits all alike); the
  *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository
- *   added latency per call: a tool call through the server vs a direct fetch of the same upstream
+ *   added latency per call: a ScaiVault read through the server with every policy switched on and the audit log
+ *     written, vs a direct fetch of the same upstream request, vs what the one-tool SDK server adds to it
  */
 const node = process.execPath;
 const bin = join(ROOT, "bin/toolwright.mjs");
@@ -25,6 +27,64 @@ function row(figure: string, value: string, baseline: string, ratio: number) {
 }
 
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
+
+/** Every policy of ScaiVault's chain on (a read passes them all), the audit log appended to a file. */
+function fullChain(url: string, token: string): Record<string, string> {
+  return {
+    SCAIVAULT_URL: url,
+    SCAIVAULT_TOKEN: token,
+    SCAIVAULT_AUDIT_FILE: join(tmpDir("bench-audit"), "audit.jsonl"),
+    SCAIVAULT_READ_ONLY: "true",
+    SCAIVAULT_MASK_VALUES: "true",
+    SCAIVAULT_ALLOWED_PATHS: "integrations/,apps/",
+    SCAIVAULT_DENIED_PATHS: "integrations/netsuite/",
+    SCAIVAULT_TENANT_ID: "acme",
+    SCAIVAULT_DENIED_TOOLS: "scaivault_delete_secret",
+  };
+}
+
+/**
+ * p50 of one secret read through `serve scaivault` with the full chain, of the very request it makes sent
+ * directly, and of the same request through the one-tool SDK server (started here against the same upstream).
+ */
+async function callLatency() {
+  const vault = await startScaivaultUpstream();
+  const server = await coldStart(
+    node,
+    [bin, "serve", "scaivault"],
+    fullChain(vault.url, vault.tokens.admin),
+    ROOT,
+  );
+  const read = { name: "scaivault_read_secret", arguments: { path: vault.seed.secrets.salesforce } };
+  const first = await server.client.callTool(read);
+  const sent = vault.requests.at(-1);
+  if (first.isError || !sent) throw new Error(`the bench's read failed: ${JSON.stringify(first.content)}`);
+  const skip = new Set(["host", "connection", "content-length", "accept-encoding", "user-agent"]);
+  const headers = Object.fromEntries(Object.entries(sent.headers).filter(([k]) => !skip.has(k)));
+  const prefix = sent.url.slice(0, sent.url.length - encodeURI(vault.seed.secrets.salesforce).length);
+  const env = { FLOOR_UPSTREAM: vault.url, FLOOR_PREFIX: prefix, FLOOR_HEADERS: JSON.stringify(headers) };
+  const floor = await coldStart(node, [join(ROOT, "test/bench/sdk-floor.mjs")], env, ROOT);
+  const t = await p50s(quick ? 100 : 400, {
+    direct: () => fetch(`${vault.url}${sent.url}`, { headers }).then((r) => r.json()),
+    tool: () => server.client.callTool(read),
+    floor: () =>
+      floor.client.callTool({ name: "get_item", arguments: { id: vault.seed.secrets.salesforce } }),
+  });
+  row(
+    "tool call p50: scaivault, full chain + audit",
+    ms(t.tool),
+    `direct fetch: ${ms(t.direct)}`,
+    t.tool / t.direct,
+  );
+  row(
+    "added latency over a direct fetch, p50",
+    ms(t.tool - t.direct),
+    `SDK floor adds ${ms(t.floor - t.direct)}`,
+    (t.tool - t.direct) / (t.floor - t.direct),
+  );
+  for (const s of [server, floor]) await s.close();
+  await vault.close();
+}
 
 async function main() {
   console.log(`toolwright bench (${quick ? "quick" : `median of ${runs}`}), node ${process.version}\n`);
@@ -48,13 +108,6 @@ async function main() {
     if (id)
       return sendJson(res, 200, { id, name: "Lamp", price: { amount: 1, currency: "EUR" }, status: "live" });
   });
-  upstream.received.length = 0;
-  const floor = await coldStart(
-    node,
-    [join(ROOT, "test/bench/sdk-floor.mjs")],
-    { FLOOR_UPSTREAM: upstream.url },
-    ROOT,
-  );
   const vault = { SCAIVAULT_URL: upstream.url, SCAIVAULT_TOKEN: "t" };
   const servers: [string, string[], Record<string, string>][] = [
     ["SDK floor", [join(ROOT, "test/bench/sdk-floor.mjs")], { FLOOR_UPSTREAM: upstream.url }],
@@ -112,28 +165,8 @@ async function main() {
   const repo = mid("scaivault (67 tools)").coldStartMs;
   row("cold start: packed scaivault vs repository", ms(packed), `repository: ${ms(repo)}`, packed / repo);
 
-  const n = quick ? 100 : 400;
-  const direct = await p50(n, () => fetch(`${upstream.url}/v1/items/it_1`).then((r) => r.json()));
-  const sink = await coldStart(
-    node,
-    [bin, "serve", "test/fixtures/kitchen-sink/expected"],
-    { SINK_URL: `${upstream.url}/v1`, SINK_TOKEN: "t" },
-    ROOT,
-  );
-  const tool = await p50(n, () => sink.client.callTool({ name: "sink_get_item", arguments: { id: "it_1" } }));
-  const floorCall = await p50(n, () =>
-    floor.client.callTool({ name: "get_item", arguments: { id: "it_1" } }),
-  );
-  row("tool call p50 (validate, call, check result)", ms(tool), `direct fetch: ${ms(direct)}`, tool / direct);
-  row(
-    "added latency over a direct fetch, p50",
-    ms(tool - direct),
-    `SDK floor adds ${ms(floorCall - direct)}`,
-    (tool - direct) / (floorCall - direct),
-  );
-  await sink.close();
-  await floor.close();
   await upstream.close();
+  await callLatency();
 }
 
 await main();
