@@ -76,6 +76,40 @@ describe("settings", () => {
   });
 });
 
+describe("per-tool env list", () => {
+  const env = [stringEnv("APP_TOOL_RATE")];
+  const limits: LimitsConfig = {
+    tools: {
+      "*": { rate: { calls: 50, perSeconds: 60 }, env: "APP_TOOL_RATE" },
+      app_write: { rate: { calls: 20, perSeconds: 60 } },
+    },
+    sources: {},
+  };
+  const catalog = () =>
+    ({
+      ...doc(limits, env),
+      tools: ["app_read", "app_write", "app_delete"].map((name) => ({ name })),
+    }) as unknown as CatalogDocument;
+  const resolve = (value: string) => resolveLimits(catalog(), resolveConfig(env, { APP_TOOL_RATE: value }));
+
+  it("names tools one by one; the list wins over the manifest, and * keeps its manifest rate unless named", () => {
+    const settings = resolve("app_delete=2/1m, app_write=off");
+    expect(settings.tools.get("app_delete")).toMatchObject({
+      rate: { calls: 2, perSeconds: 60 },
+      rule: "APP_TOOL_RATE: app_delete=2/1m",
+    });
+    expect(settings.tools.has("app_write")).toBe(false);
+    expect(settings.anyTool?.rate).toEqual({ calls: 50, perSeconds: 60 });
+    expect(resolve("*=5/1s").anyTool).toMatchObject({ rate: { calls: 5, perSeconds: 1 } });
+    expect(resolve("*=off,app_read=1/1s").anyTool).toBeUndefined();
+  });
+
+  it("an unknown tool or a malformed rate in the list stops the server, naming the variable", () => {
+    expect(() => resolve("app_delet=2/1m")).toThrow(/APP_TOOL_RATE: no tool named "app_delet"/);
+    expect(() => resolve("app_delete=often")).toThrow(/APP_TOOL_RATE: app_delete: expected/);
+  });
+});
+
 function rateSettings(limits: LimitsConfig) {
   return resolveLimits(doc(limits), resolveConfig([], {}));
 }
