@@ -152,6 +152,17 @@ export const SERVE_OPTIONS = [
     help: "A request's headers must arrive within this long.",
   },
   {
+    key: "maxMessageBytes",
+    flag: "--max-message-bytes",
+    env: "TOOLWRIGHT_MAX_MESSAGE_BYTES",
+    type: "integer",
+    arg: "<bytes>",
+    group: "transport",
+    shownDefault: "16777216 (16 MiB) over stdio, 4194304 (4 MiB) over HTTP",
+    min: 1024,
+    help: "The largest message read from a client: one stdio line, or one HTTP request body. A larger one is answered with a JSON-RPC error (over HTTP, 413) and not read; the server keeps serving.",
+  },
+  {
     key: "discovery",
     flag: "--discovery",
     env: "TOOLWRIGHT_DISCOVERY",

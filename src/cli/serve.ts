@@ -301,7 +301,10 @@ async function serveLoaded(
   process.stderr.write(
     `toolwright: serving ${catalog.doc.catalog} (${clientTools(catalog.doc)} tools) over stdio\n`,
   );
-  await serveOverStdio(factory);
+  await serveOverStdio(
+    factory,
+    options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {},
+  );
   return 0;
 }
 
@@ -354,6 +357,7 @@ function httpTuning(options: ServeOptions): HttpTuning {
   const keepAliveTimeoutMs = seconds(options.keepAliveTimeout);
   const headersTimeoutMs = seconds(options.headersTimeout);
   return {
+    ...(options.maxMessageBytes !== undefined ? { maxBodyBytes: options.maxMessageBytes } : {}),
     ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
     ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
   };

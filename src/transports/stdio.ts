@@ -2,13 +2,20 @@ import { Writable } from "node:stream";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
+
+export interface StdioOptions {
+  /** The largest message (one line of JSON-RPC) read from stdin, in bytes. */
+  maxMessageBytes?: number;
+}
 
 /**
  * stdio serving. stdout carries JSON-RPC and nothing else: the transport gets a private handle on the real
  * stdout, and everything else that writes to stdout (console.log in a handler, a chatty dependency) is sent
  * to stderr instead. Resolves when the client closes stdin; the caller then exits.
  */
-export function serveOverStdio(factory: ServerFactory): Promise<void> {
+export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {}): Promise<void> {
+  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const realWrite = process.stdout.write.bind(process.stdout) as (
     chunk: Uint8Array | string,
     encoding: BufferEncoding,
@@ -30,7 +37,18 @@ export function serveOverStdio(factory: ServerFactory): Promise<void> {
   console.debug = console.error;
 
   return new Promise((resolve) => {
-    const transport = new StdioServerTransport(process.stdin, wire);
+    // A line over the limit is answered here (the request's id when its top level has one) and skipped; the
+    // SDK's own reader only ever sees whole lines within the limit, so it never closes the connection over one.
+    const lines = new LineLimiter(
+      maxBytes,
+      (id, bytes) => {
+        logLine(`stdio: refused a message of ${bytes} bytes (over the ${maxBytes}-byte limit)`);
+        wire.write(`${JSON.stringify(oversized(id, bytes, maxBytes))}\n`);
+      },
+      () => logLine(`stdio: skipping a message over the ${maxBytes}-byte limit until its end of line`),
+    );
+    process.stdin.pipe(lines);
+    const transport = new StdioServerTransport(lines, wire, { maxBufferSize: maxBytes + 1 });
     const handle = serveStdio(factory, {
       transport,
       // A malformed line is reported here and skipped; the connection stays up.
@@ -43,8 +61,23 @@ export function serveOverStdio(factory: ServerFactory): Promise<void> {
       handle.close().catch(() => {});
       resolve();
     };
-    process.stdin.once("end", finish);
-    process.stdin.once("close", finish);
+    // stdin's end reaches `lines` through the pipe, after every line it held was passed on.
+    lines.once("end", finish);
+    process.stdin.once("close", () => {
+      if (!lines.writableEnded) lines.end();
+    });
     wire.once("error", finish);
   });
+}
+
+/** The JSON-RPC error answering an oversized line (without `id` when the line's top level names none). */
+function oversized(id: string | number | null, bytes: number, maxBytes: number) {
+  return {
+    jsonrpc: "2.0",
+    ...(id !== null ? { id } : {}),
+    error: {
+      code: -32600,
+      message: `Invalid Request: the message is ${bytes} bytes, over this server's limit of ${maxBytes} bytes (serve --max-message-bytes, TOOLWRIGHT_MAX_MESSAGE_BYTES); it was not read`,
+    },
+  };
 }

@@ -1,0 +1,208 @@
+import { Transform, type TransformCallback } from "node:stream";
+
+/**
+ * Bounds stdio messages. JSON-RPC over stdio is one message per line; the SDK's reader closes the whole
+ * connection when a line outgrows its buffer, so one oversized message would stop the server. This stream sits
+ * between stdin and the SDK: lines up to `maxBytes` pass through whole (one push per line), a longer line is
+ * dropped as it streams (never held in memory beyond the limit) and reported to `onOversized` with the
+ * request's id when its top level carries one, so the caller answers that request with an error and the
+ * connection goes on.
+ */
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+
+export class LineLimiter extends Transform {
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Set while an oversized line is being skipped. */
+  private skipping: TopLevelIdScanner | undefined;
+  private skippedBytes = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onOversized: (id: string | number | null, bytes: number) => void,
+    /** Called once when a line outgrows the limit, before its end arrives (a line may never end). */
+    private readonly onSkipping: () => void = () => {},
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const end = chunk.indexOf(NEWLINE, start);
+      const piece = chunk.subarray(start, end === -1 ? chunk.length : end);
+      this.hold(piece);
+      if (end === -1) break;
+      this.endLine();
+      start = end + 1;
+    }
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    // A last line without a newline is not a message the SDK would read either; report an oversized one.
+    if (this.skipping) this.endLine();
+    done();
+  }
+
+  private hold(piece: Buffer): void {
+    if (piece.length === 0) return;
+    if (this.skipping) {
+      this.skipping.feed(piece);
+      this.skippedBytes += piece.length;
+      return;
+    }
+    if (this.heldBytes + piece.length <= this.maxBytes) {
+      this.held.push(piece);
+      this.heldBytes += piece.length;
+      return;
+    }
+    this.skipping = new TopLevelIdScanner();
+    this.onSkipping();
+    for (const part of this.held) this.skipping.feed(part);
+    this.skipping.feed(piece);
+    this.skippedBytes = this.heldBytes + piece.length;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  private endLine(): void {
+    if (this.skipping) {
+      const id = this.skipping.id();
+      const bytes = this.skippedBytes;
+      this.skipping = undefined;
+      this.skippedBytes = 0;
+      this.onOversized(id, bytes);
+      return;
+    }
+    this.held.push(Buffer.from("\n"));
+    this.push(Buffer.concat(this.held));
+    this.held = [];
+    this.heldBytes = 0;
+  }
+}
+
+/**
+ * Finds the `id` member of a JSON object's top level while its text streams past, holding no more than the
+ * current key and the id's own text: strings and nesting are tracked byte by byte (every structural character of
+ * JSON is ASCII, so UTF-8 continuation bytes never look like one). An id that is not a number or a short string
+ * counts as none.
+ */
+export class TopLevelIdScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** The text of the string being read at depth 1, while it may be a key (capped). */
+  private key: number[] | undefined;
+  private lastKey: string | undefined;
+  /** After `"id":` at depth 1: the value's bytes until it ends. */
+  private value: number[] | undefined;
+  private found: string | number | null = null;
+  private expectingKey = false;
+  private valueEscaped = false;
+
+  feed(bytes: Buffer): void {
+    for (let i = 0; i < bytes.length; i++) this.step(bytes[i]!);
+  }
+
+  id(): string | number | null {
+    if (this.value) this.finishValue();
+    return this.found;
+  }
+
+  private step(b: number): void {
+    if (this.value) {
+      if (this.captureValue(b)) return;
+    }
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (b === 0x5c) this.escaped = true;
+      else if (b === 0x22) {
+        this.inString = false;
+        this.lastKey = this.key ? Buffer.from(this.key).toString("latin1") : undefined;
+        this.key = undefined;
+        return;
+      }
+      // A key longer than "id" cannot be it: stop collecting it.
+      if (this.key) {
+        if (this.key.length < 2) this.key.push(b);
+        else this.key = undefined;
+      }
+      return;
+    }
+    switch (b) {
+      case 0x22: // "
+        this.inString = true;
+        this.key = this.depth === 1 && this.expectingKey ? [] : undefined;
+        return;
+      case 0x7b: // {
+      case 0x5b: // [
+        this.depth++;
+        this.expectingKey = b === 0x7b && this.depth === 1;
+        return;
+      case 0x7d: // }
+      case 0x5d: // ]
+        this.depth--;
+        return;
+      case 0x2c: // ,
+        if (this.depth === 1) this.expectingKey = true;
+        return;
+      case 0x3a: // :
+        if (this.depth === 1) {
+          this.expectingKey = false;
+          if (this.lastKey === "id" && this.found === null) this.value = [];
+          this.lastKey = undefined;
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Collects the id's text; returns false when the byte ends it (and must be read as structure). */
+  private captureValue(b: number): boolean {
+    const value = this.value!;
+    if (value.length === 0) {
+      if (b === 0x20 || b === 0x09 || b === 0x0d) return true;
+      if (b === 0x22) this.valueEscaped = false;
+    }
+    if (value[0] === 0x22 || (value.length === 0 && b === 0x22)) {
+      value.push(b);
+      if (value.length === 1) return true;
+      if (this.valueEscaped) this.valueEscaped = false;
+      else if (b === 0x5c) this.valueEscaped = true;
+      else if (b === 0x22) this.finishValue();
+      if (this.value && value.length > 256) {
+        // Too long for an id: read the rest of the string as the main loop would.
+        this.value = undefined;
+        this.inString = true;
+        this.escaped = this.valueEscaped;
+      }
+      return true;
+    }
+    if ((b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x65 || b === 0x45 || b === 0x2b) {
+      value.push(b);
+      if (value.length > 32) this.value = undefined;
+      return true;
+    }
+    this.finishValue();
+    return false;
+  }
+
+  private finishValue(): void {
+    const text = Buffer.from(this.value ?? []).toString("utf8");
+    this.value = undefined;
+    if (text === "") return;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === "string" || (typeof parsed === "number" && Number.isFinite(parsed))) {
+        this.found = parsed;
+      }
+    } catch {
+      // not an id a response could name
+    }
+  }
+}
