@@ -87,7 +87,7 @@ export const CODES = {
   },
   TW139: {
     title: "operation left out",
-    fix: "Fix the spec where the problem is, exclude the operation, or map its security scheme under sources.<id>.auth; --strict makes this an error.",
+    fix: "Fix the spec where the problem is, or patch it from the manifest (sources.<id>.patch), exclude the operation, or map its security scheme under sources.<id>.auth; --strict makes this an error.",
   },
   TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
   TW141: {
@@ -102,6 +102,10 @@ export const CODES = {
   TW144: {
     title: "parameter ignored",
     fix: "OpenAPI ignores Accept, Content-Type and Authorization header parameters.",
+  },
+  TW146: {
+    title: "spec patch does not apply",
+    fix: "Point the operation at a path the spec has (JSON Pointer, `~1` for `/`), or drop it if the spec was fixed upstream.",
   },
   TW150: { title: "GraphQL schema problem", fix: "Fix the schema; harmless problems load with a warning." },
   TW151: { title: "GraphQL document invalid", fix: "Fix the document so it validates against the schema." },

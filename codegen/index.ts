@@ -26,6 +26,7 @@ import { scanTool } from "./lint/descriptions.js";
 import type { LoadedDocument } from "./load/document.js";
 import { loadGraphql } from "./load/graphql.js";
 import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
+import { readPatch, readPatchFiles } from "./load/patch.js";
 import { loadManifest } from "./manifest/load.js";
 import type { Manifest, PublishSpec } from "./manifest/types.js";
 import type { GraphqlSourceModel } from "./normalize/graphql/model.js";
@@ -43,7 +44,7 @@ export type CatalogJob =
   /** `specs/<catalog>/tools.yaml` */
   | { kind: "manifest"; manifest: string }
   /** A bare spec, every operation, default names; `publish` as a manifest's (from the command line). */
-  | { kind: "spec"; spec: string; name: string; publish?: PublishSpec };
+  | { kind: "spec"; spec: string; name: string; publish?: PublishSpec; patches?: string[] };
 
 export interface GenerateOptions {
   /** Project root: every path in the output is relative to it (so output does not depend on the machine). */
@@ -123,17 +124,24 @@ async function loadSources(
   const graphql: GraphqlSourceModel[] = [];
   for (const [id, source] of Object.entries(manifest.sources ?? {})) {
     if (!source.openapi) {
+      if (source.patch)
+        diags.error("TW110", "patch applies to OpenAPI sources only", doc.ref(`#/sources/${id}/patch`, true));
       const at = doc.ref(`#/sources/${id}/graphql`);
       const spec = loadGraphql(resolve(dirname(manifestAbs), source.graphql as string), root, diags, at);
       if (spec) graphql.push(normalizeGraphql(id, spec, source, doc, root, symbols, diags));
       continue;
     }
+    const patch = source.patch && readPatch(source.patch, doc, `#/sources/${id}/patch`, root, diags);
+    if (source.patch && !patch) continue;
     const spec = await loadOpenApi(
       resolve(dirname(manifestAbs), source.openapi),
       root,
       diags,
       doc.ref(`#/sources/${id}/openapi`),
-      (source.ref_folders ?? []).map((folder) => resolve(dirname(manifestAbs), folder)),
+      {
+        refFolders: (source.ref_folders ?? []).map((folder) => resolve(dirname(manifestAbs), folder)),
+        ...(patch ? { patch } : {}),
+      },
     );
     if (spec) specs.set(id, spec);
   }
@@ -157,7 +165,11 @@ async function load(
     );
     return { manifest: loaded.manifest, doc: loaded.doc, specs, models, graphql };
   }
-  const spec = await stages.run("load", () => loadOpenApi(job.spec, opts.root, diags));
+  const patch = job.patches?.length ? readPatchFiles(job.patches, opts.root, diags) : undefined;
+  if (job.patches?.length && !patch) return undefined;
+  const spec = await stages.run("load", () =>
+    loadOpenApi(job.spec, opts.root, diags, undefined, patch ? { patch } : {}),
+  );
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
   const manifest = synthesizeManifest(job.name, job.spec, model);
@@ -169,8 +181,10 @@ async function load(
 function inputHash(loaded: Loaded, assetInputs: string[], root: string): string {
   const files = new Map<string, string>();
   if (loaded.doc.text !== "") files.set(loaded.doc.file, sha256(loaded.doc.text));
-  for (const spec of loaded.specs.values())
+  for (const spec of loaded.specs.values()) {
     for (const d of spec.docs.all()) files.set(d.file, sha256(d.text));
+    for (const d of spec.patch?.files ?? []) files.set(d.file, sha256(d.text));
+  }
   for (const model of loaded.graphql) files.set(model.spec.file, sha256(model.spec.text));
   for (const abs of assetInputs) files.set(relative(root, abs), sha256(readFileSync(abs)));
   const entries = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

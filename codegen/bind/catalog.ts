@@ -4,6 +4,7 @@ import type { SymbolTable } from "../ir/symbols.js";
 import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
 import { Views } from "../ir/views.js";
 import type { LoadedDocument } from "../load/document.js";
+import { appliedPatches } from "../load/patch.js";
 import type { Manifest } from "../manifest/types.js";
 import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
@@ -266,6 +267,7 @@ function bindSource(
     auth,
     timeoutMs: timeoutOf(spec),
     ...namingOf(manifest, model.id),
+    ...(model.spec.patch ? { patches: appliedPatches(model.spec.patch) } : {}),
   };
 }
 

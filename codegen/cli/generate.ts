@@ -22,6 +22,8 @@ Options:
   --catalog NAME    only this catalog (repeatable)
   --openapi FILE    a bare OpenAPI spec (YAML or JSON)
   --name NAME       catalog name for --openapi (default: derived from the file name)
+  --patch FILE      --openapi: a JSON Patch (RFC 6902; YAML or JSON) applied to the spec before it is
+                    read (repeatable; a manifest uses sources.<id>.patch)
   --output-schemas full|compact|none
                     --openapi: output schemas in tools/list (default compact: bounded like inputs)
   --descriptions full|concise
@@ -107,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
         catalog: { type: "string", multiple: true, default: [] },
         openapi: { type: "string" },
         name: { type: "string" },
+        patch: { type: "string", multiple: true, default: [] },
         "output-schemas": { type: "string" },
         descriptions: { type: "string" },
         "schema-depth": { type: "string" },
@@ -135,6 +138,8 @@ export async function run(argv: string[]): Promise<number> {
     return usageError(
       "--output-schemas, --descriptions and --schema-* go with --openapi (a manifest sets publish:)",
     );
+  if ((values.patch as string[]).length > 0 && !values.openapi)
+    return usageError("--patch goes with --openapi (a manifest patches a spec with sources.<id>.patch)");
   const started = performance.now();
   const root = process.cwd();
   const opts = {
@@ -147,6 +152,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.openapi ? { openapi: values.openapi as string } : {}),
     ...(values.name ? { name: values.name as string } : {}),
     ...(publish ? { publish } : {}),
+    patches: values.patch as string[],
   };
   const jobs = discoverJobs(opts);
   if (typeof jobs === "string") return usageError(jobs);

@@ -13,6 +13,8 @@ export interface JobOptions {
   catalogs: string[];
   openapi?: string;
   name?: string;
+  /** `--openapi` only: JSON Patch files applied to the spec. */
+  patches?: string[];
   /** `--openapi` only: publishing settings from the command line. */
   publish?: PublishSpec;
   verbose: boolean;
@@ -31,7 +33,15 @@ export function discoverJobs(opts: JobOptions): CatalogJob[] | string {
     const name = opts.name ?? catalogNameFromFile(spec);
     if (!/^[a-z][a-z0-9-]*$/.test(name))
       return `--name "${name}" must be lower-case letters, digits and dashes`;
-    return [{ kind: "spec", spec, name, ...(opts.publish ? { publish: opts.publish } : {}) }];
+    return [
+      {
+        kind: "spec",
+        spec,
+        name,
+        ...(opts.publish ? { publish: opts.publish } : {}),
+        ...(opts.patches?.length ? { patches: opts.patches.map((p) => resolve(opts.root, p)) } : {}),
+      },
+    ];
   }
   const specsDir = resolve(opts.root, opts.specs);
   if (!existsSync(specsDir))

@@ -149,6 +149,25 @@ function toolSection(tool: ToolNode, symbols: SymbolTable): string[] {
   return out;
 }
 
+/** The JSON Patch operations applied to each source's spec before it was read (`sources.<id>.patch`). */
+function patchesSection(ir: CatalogIR): string[] {
+  const rows = ir.sources.flatMap((s) =>
+    (s.patches ?? []).map(
+      (p) =>
+        `| ${code(s.id)} | ${p.op} | ${code(p.path)}${p.from !== undefined ? ` from ${code(p.from)}` : ""} | ${code(formatLocation(p.at))} |`,
+    ),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "",
+    "The specs were patched before they were read (`sources.<id>.patch`, JSON Patch):",
+    "",
+    "| Source | Operation | Path | Written at |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+  ];
+}
+
 /** CATALOG.md: what an agent can do with this catalog, for reviewers who do not read code. */
 /** Operations the catalog leaves out, each with where its problem is and what it is. */
 function skippedSection(ir: CatalogIR): string[] {
@@ -161,7 +180,7 @@ function skippedSection(ir: CatalogIR): string[] {
   return [
     "## Operations left out",
     "",
-    `${skipped.length} operation${skipped.length === 1 ? " has" : "s have"} a problem confined to ${skipped.length === 1 ? "it" : "them"}, so ${skipped.length === 1 ? "it is" : "they are"} not tools (\`generate --strict\` makes this an error).`,
+    `${skipped.length} operation${skipped.length === 1 ? " has" : "s have"} a problem confined to ${skipped.length === 1 ? "it" : "them"}, so ${skipped.length === 1 ? "it is" : "they are"} not tools (\`generate --strict\` makes this an error; a manifest can patch the spec with \`sources.<id>.patch\`).`,
     "",
     "| Operation | Where | Why |",
     "| --- | --- | --- |",
@@ -208,6 +227,7 @@ export function catalogMarkdown(
     const endpoint = `${valueSourceText(s.baseUrl)}${s.path ? `, then path ${code(s.path)}` : ""}`;
     out.push(`| ${code(s.id)} | ${code(s.file)} | ${endpoint} | ${cell(auth)} |`);
   }
+  out.push(...patchesSection(ir));
   const renamed = ir.sources.filter((s) => s.argumentNaming !== undefined);
   if (renamed.length > 0) {
     out.push(

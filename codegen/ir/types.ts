@@ -260,6 +260,16 @@ export interface SourceNode {
   timeoutMs: number;
   /** The argument naming rule its tools' arguments follow (absent: `as_is`). */
   argumentNaming?: ArgumentNaming;
+  /** OpenAPI: the JSON Patch operations applied to the spec before it was read (listed in CATALOG.md). */
+  patches?: AppliedPatch[];
+}
+
+/** One spec patch operation (`sources.<id>.patch`) and where it is written. */
+export interface AppliedPatch {
+  op: string;
+  path: string;
+  from?: string;
+  at: SourceRef;
 }
 
 export interface ServerInfoNode {

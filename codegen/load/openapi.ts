@@ -4,6 +4,7 @@ import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
 import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
+import { applyPatch, type SpecPatch } from "./patch.js";
 import { inlineExternalObjects } from "./swagger2-inline.js";
 
 export interface OpenApiSpec {
@@ -13,6 +14,17 @@ export interface OpenApiSpec {
   docs: DocumentSet;
   /** Structural problems confined to one operation, path or component (they cost the operations using it). */
   problems: ConfinedProblem[];
+  /** The manifest's patch, applied to `root` (its files count as inputs). */
+  patch?: SpecPatch;
+}
+
+export interface LoadOptions {
+  /** Folders besides the spec's own its `$ref`s may read. */
+  refFolders?: readonly string[];
+  /** Structural problems confined to an operation are errors. */
+  strict?: boolean;
+  /** JSON Patch operations applied to the root document as parsed, before anything checks it. */
+  patch?: SpecPatch;
 }
 
 function detectVersion(data: unknown): OpenApiVersion | undefined {
@@ -71,12 +83,13 @@ export async function loadOpenApi(
   cwd: string,
   diags: Diagnostics,
   from?: SourceRef,
-  refFolders: readonly string[] = [],
-  strict = false,
+  opts: LoadOptions = {},
 ): Promise<OpenApiSpec | undefined> {
+  const { refFolders = [], strict = false, patch } = opts;
   const file = relative(cwd, abs) || abs;
   const doc = loadDocument(abs, file, diags, from);
   if (!doc) return undefined;
+  if (patch && !applyPatch(doc, patch, diags)) return undefined;
   const version = detectVersion(doc.data);
   if (!version) {
     diags.error(
@@ -97,13 +110,13 @@ export async function loadOpenApi(
   guard.scan(doc);
   if (diags.count("error") > before) return undefined;
   if (version !== "2.0")
-    return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard), problems };
+    return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard), problems, patch };
   const original = new DocumentSet(doc, cwd, diags, guard);
   const root = await convertSwagger2(inlineExternalObjects(doc, original), diags);
   if (!root || diags.count("error") > before) return undefined;
   const docs = new DocumentSet(root, cwd, diags, guard);
   docs.adopt(original);
-  return { version, root, docs, problems };
+  return { version, root, docs, problems, patch };
 }
 
 export { Diagnostics };

@@ -103,6 +103,33 @@ const authSpec = {
   },
 } as const;
 
+const pointer = {
+  type: "string",
+  pattern: "^(/.*)?$",
+  description:
+    "A JSON Pointer into the spec's root document: `/paths/~1pets~1{id}/get` (`~1` is `/`, `~0` is `~`).",
+} as const;
+
+const patchOperation = {
+  type: "object",
+  additionalProperties: false,
+  required: ["op", "path"],
+  description:
+    'One JSON Patch (RFC 6902) operation, e.g. `{ op: replace, path: /paths/~1pets/get/parameters/0/schema/pattern, value: "^[a-z]+$" }`.',
+  properties: {
+    op: { enum: ["add", "remove", "replace", "move", "copy", "test"] },
+    path: pointer,
+    from: { ...pointer, description: "move and copy: where the value comes from." },
+    value: { description: "add, replace and test: the value (any JSON)." },
+  },
+  allOf: [
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+    { if: { properties: { op: { enum: ["add", "replace", "test"] } } }, then: { required: ["value"] } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+    { if: { properties: { op: { enum: ["move", "copy"] } } }, then: { required: ["from"] } },
+  ],
+} as const;
+
 const selector = {
   type: "object",
   additionalProperties: false,
@@ -381,7 +408,7 @@ export const manifestSchema = {
   type: "object",
   additionalProperties: false,
   required: ["catalog"],
-  $defs: { valueSource },
+  $defs: { valueSource, patchOperation },
   properties: {
     $schema: { type: "string" },
     catalog: {
@@ -453,6 +480,20 @@ export const manifestSchema = {
           graphql: {
             ...relPath,
             description: "GraphQL SDL or introspection JSON, relative to the manifest.",
+          },
+          patch: {
+            type: "array",
+            items: {
+              if: { type: "string" },
+              // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+              then: {
+                ...relPath,
+                description: "A file (YAML or JSON, relative to the manifest) holding a JSON Patch array.",
+              },
+              else: { $ref: "#/$defs/patchOperation" },
+            },
+            description:
+              "OpenAPI: JSON Patch (RFC 6902) operations applied to the spec's root document before it is validated or read, so a fix for a spec you do not own lives in your repository. Inline operations and patch files, in order; an operation that does not apply (its path is not in the spec, a failing `test`) is an error at the operation.",
           },
           ref_folders: {
             type: "array",

@@ -27,6 +27,8 @@ export interface AuthSpec {
 export interface SourceSpec {
   openapi?: string;
   graphql?: string;
+  /** OpenAPI: JSON Patch operations (inline) and files holding them, applied to the spec before it is read. */
+  patch?: (string | Record<string, unknown>)[];
   /** OpenAPI: folders besides the spec's own that its `$ref`s may read (relative to the manifest). */
   ref_folders?: string[];
   path?: string;
