@@ -11,6 +11,9 @@ import type { JsonSchema } from "../catalog.js";
  * - `required`, `additionalProperties: false`, `unevaluatedProperties: false`: missing and extra properties pass;
  * - `enum`, `const`: new values pass (the type they imply stays);
  * - every value may be `null`; `integer` widens to `number`;
+ * - `type` is always one name: a value of several kinds (`null` among them) is an `anyOf` of single-type
+ *   branches, the spelling every client and model provider reads (a `type` array is legal 2020-12 but clients
+ *   that map schemas onto one-type dialects, e.g. Gemini's, reject it; the MCP Inspector's --strict flags it);
  * - value constraints (`format`, `pattern`, lengths, ranges, item counts, `uniqueItems`, ...) and conditionals
  *   (`not`, `if`/`then`/`else`, `dependent*`) go; `oneOf` becomes `anyOf` (relaxed branches overlap).
  *
@@ -62,9 +65,9 @@ const MAP = new Set(["properties", "patternProperties", "$defs", "definitions"])
 type Node = Record<string, unknown>;
 
 export function driftTolerant(schema: JsonSchema): JsonSchema {
-  const out = tolerate(schema, false) as Node;
   // MCP wants an object schema at the root, not "object or null".
-  if (out.type !== undefined) out.type = "object";
+  const root = schema.type !== undefined ? { ...schema, type: "object" } : schema;
+  const out = tolerate(root, false) as Node;
   if (Array.isArray(out.anyOf)) {
     out.anyOf = (out.anyOf as unknown[]).filter((branch) => !isNullOnly(branch));
   }
@@ -77,10 +80,9 @@ function tolerate(schema: unknown, nullable: boolean): unknown {
   const node = schema as Node;
   const out: Node = {};
   for (const [key, value] of Object.entries(node)) {
-    if (DROPPED.has(key)) continue;
+    if (DROPPED.has(key) || key === "type") continue;
     if ((key === "additionalProperties" || key === "unevaluatedProperties") && value === false) continue;
-    if (key === "type") out.type = widenType(value);
-    else if (ONE.has(key)) out[key] = tolerate(value, true);
+    if (ONE.has(key)) out[key] = tolerate(value, true);
     else if (LIST.has(key))
       out[key === "oneOf" ? "anyOf" : key] = (value as unknown[]).map((s) => tolerate(s, true));
     else if (MAP.has(key))
@@ -92,11 +94,6 @@ function tolerate(schema: unknown, nullable: boolean): unknown {
       );
     else out[key] = value;
   }
-  if (out.type === undefined && (node.enum !== undefined || node.const !== undefined)) {
-    const values = node.enum !== undefined ? (node.enum as unknown[]) : [node.const];
-    const kinds = [...new Set(values.map(kindOf))];
-    if (kinds.length > 0) out.type = widenType(kinds.length === 1 ? kinds[0] : kinds);
-  }
   // Merge oneOf (now anyOf) into an existing anyOf rather than dropping one of them.
   if (node.oneOf !== undefined && node.anyOf !== undefined) {
     out.allOf = [
@@ -105,7 +102,21 @@ function tolerate(schema: unknown, nullable: boolean): unknown {
     ];
     out.anyOf = (node.anyOf as unknown[]).map((s) => tolerate(s, true));
   }
+  const types = kindsOf(node);
+  if (types.length > 0) return typed(out, nullable && !types.includes("null") ? [...types, "null"] : types);
   return nullable ? allowNull(out) : out;
+}
+
+/** The kinds a node declares (its `type`, or those of its `enum`/`const` values), `integer` widened to `number`. */
+function kindsOf(node: Node): string[] {
+  let kinds: unknown[] = [];
+  if (node.type !== undefined) kinds = Array.isArray(node.type) ? node.type : [node.type];
+  else if (node.enum !== undefined || node.const !== undefined) {
+    kinds = (node.enum !== undefined ? (node.enum as unknown[]) : [node.const]).map(kindOf);
+  }
+  return [...new Set(kinds.map((t) => (t === "integer" ? "number" : t)))].filter(
+    (t): t is string => typeof t === "string",
+  );
 }
 
 function kindOf(value: unknown): string {
@@ -115,19 +126,22 @@ function kindOf(value: unknown): string {
   return typeof value;
 }
 
-function widenType(type: unknown): unknown {
-  const types = (Array.isArray(type) ? type : [type]).map((t) => (t === "integer" ? "number" : t));
-  const unique = [...new Set(types)];
-  return unique.length === 1 ? unique[0] : unique;
+/** The node with its kinds: one `type` name, or an `anyOf` with one branch per kind. */
+function typed(node: Node, types: readonly string[]): Node {
+  if (types.length === 1) {
+    const { $schema, ...rest } = node;
+    return { ...($schema !== undefined ? { $schema } : {}), type: types[0], ...rest };
+  }
+  const { description, title, ...rest } = node;
+  return {
+    ...(description !== undefined ? { description } : {}),
+    ...(title !== undefined ? { title } : {}),
+    anyOf: types.map((type) => (type === "null" ? { type } : { type, ...rest })),
+  };
 }
 
-/** The schema, accepting `null` too. */
+/** A node without a type of its own, accepting `null` too. */
 function allowNull(node: Node): Node {
-  if (node.type !== undefined) {
-    const types = Array.isArray(node.type) ? (node.type as unknown[]) : [node.type];
-    if (!types.includes("null")) node.type = [...types, "null"];
-    return node;
-  }
   if (Array.isArray(node.anyOf)) {
     if (!(node.anyOf as unknown[]).some(isNullOnly))
       node.anyOf = [...(node.anyOf as unknown[]), { type: "null" }];

@@ -127,7 +127,7 @@ function driftPaths(issues: readonly IssueLike[]): Map<string, string> {
 
 /** ajv's errors as issue paths (`/a/0/b` -> `a[0].b`), below the `{ result }` wrapper of wrapped tools. */
 function ajvIssues(errors: readonly ErrorObject[], wrapped: boolean): IssueLike[] {
-  return errors.map((error) => {
+  return withUnionsFolded(errors).map((error) => {
     const segments = error.instancePath
       .split("/")
       .slice(1)
@@ -136,6 +136,30 @@ function ajvIssues(errors: readonly ErrorObject[], wrapped: boolean): IssueLike[
     const path = wrapped && segments[0] === "result" ? segments.slice(1) : segments;
     return { path, message: error.message ?? "does not match" };
   });
+}
+
+/**
+ * ajv reports a failed `anyOf` as one error per branch and then the `anyOf` itself. Published schemas spell
+ * "string or null" as `anyOf: [{type: string}, {type: null}]`, so the branch errors fold into the `anyOf` error:
+ * `must be string or null` when every branch only failed its type, `must match a schema in anyOf` otherwise.
+ */
+function withUnionsFolded(errors: readonly ErrorObject[]): ErrorObject[] {
+  const folded: ErrorObject[] = [];
+  for (const error of errors) {
+    if (error.keyword !== "anyOf") {
+      folded.push(error);
+      continue;
+    }
+    const prefix = `${error.schemaPath}/`;
+    const branches = folded.filter(
+      (e) => e.instancePath === error.instancePath && e.schemaPath.startsWith(prefix),
+    );
+    const kinds = branches.every((e) => e.keyword === "type") ? branches.map((e) => e.params.type) : [];
+    for (const branch of branches) folded.splice(folded.indexOf(branch), 1);
+    const message = kinds.length > 0 ? `must be ${kinds.join(" or ")}` : error.message;
+    folded.push({ ...error, ...(message !== undefined ? { message } : {}) });
+  }
+  return folded;
 }
 
 export function compactJson(data: unknown): string {

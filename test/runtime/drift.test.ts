@@ -88,6 +88,35 @@ describe("drift-tolerant output schemas", () => {
     expect(accepts(driftTolerant(REPO), data)).toBe(false);
   });
 
+  it("spells every type as one name: nullability and mixed kinds are anyOf branches (portable to one-type dialects)", () => {
+    const MIXED: JsonSchema = {
+      type: ["object", "null"],
+      properties: {
+        id: { type: ["string", "integer"] },
+        state: { enum: ["open", 2, null] },
+        plan: { $ref: "#/$defs/plan" },
+        labels: { type: "array", items: { type: "string" } },
+      },
+      $defs: { plan: { type: ["object", "null"], properties: { name: { type: "string" } } } },
+    };
+    for (const schema of [REPO, MIXED]) {
+      const tolerant = driftTolerant(schema);
+      const arrays: string[] = [];
+      JSON.stringify(tolerant, (key, value) => {
+        if (key === "type" && Array.isArray(value)) arrays.push(JSON.stringify(value));
+        return value;
+      });
+      expect(arrays).toEqual([]);
+    }
+    const tolerant = driftTolerant(MIXED);
+    expect((tolerant as Record<string, unknown>).type).toBe("object");
+    expect(accepts(tolerant, { id: null, state: "closed", plan: null, labels: [null, "x"] })).toBe(true);
+    expect(accepts(tolerant, { id: 5, state: 3, plan: { name: null, extra: 1 }, labels: null })).toBe(true);
+    expect(accepts(tolerant, { id: true })).toBe(false);
+    expect(accepts(tolerant, { plan: "basic" })).toBe(false);
+    expect(accepts(tolerant, { labels: [1] })).toBe(false);
+  });
+
   it("keeps an object at the root, as MCP requires of output schemas", () => {
     const tolerant = driftTolerant(REPO) as Record<string, unknown>;
     expect(tolerant.type).toBe("object");
