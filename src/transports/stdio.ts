@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
+import { flushed, StdioDrain } from "./stdio-drain.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
 
 export interface StdioOptions {
@@ -12,7 +13,8 @@ export interface StdioOptions {
 /**
  * stdio serving. stdout carries JSON-RPC and nothing else: the transport gets a private handle on the real
  * stdout, and everything else that writes to stdout (console.log in a handler, a chatty dependency) is sent
- * to stderr instead. Resolves when the client closes stdin; the caller then exits.
+ * to stderr instead. Resolves when the client has closed stdin and every request it sent is answered and
+ * written out; the caller then exits.
  */
 export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {}): Promise<void> {
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -48,7 +50,10 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
       () => logLine(`stdio: skipping a message over the ${maxBytes}-byte limit until its end of line`),
     );
     process.stdin.pipe(lines);
-    const transport = new StdioServerTransport(lines, wire, { maxBufferSize: maxBytes + 1 });
+    // Requests read before the end of input are still answered: the transport's input ends only then.
+    const drain = new StdioDrain(lines);
+    const transport = new StdioServerTransport(drain.input, wire, { maxBufferSize: maxBytes + 1 });
+    drain.watch(transport);
     const handle = serveStdio(factory, {
       transport,
       // A malformed line is reported here and skipped; the connection stays up.
@@ -59,13 +64,13 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
       if (done) return;
       done = true;
       handle.close().catch(() => {});
-      resolve();
+      flushed(wire).then(resolve);
     };
-    // stdin's end reaches `lines` through the pipe, after every line it held was passed on.
-    lines.once("end", finish);
+    // stdin's end reaches `lines` through the pipe, after every line it held was passed on, then the drain.
     process.stdin.once("close", () => {
       if (!lines.writableEnded) lines.end();
     });
+    drain.input.once("end", finish);
     wire.once("error", finish);
   });
 }

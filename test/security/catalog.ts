@@ -17,6 +17,7 @@ export function validArgs(
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const schema = tool.inputSchema as Record<string, any>;
-  const base = validValue(schema, schema.$defs ?? {}) as Record<string, unknown>;
+  // Format 2: a tool's schema refers into the catalog's one `schemas` table (`#/$defs/<name>`).
+  const base = validValue(schema, SCAIVAULT.schemas ?? schema.$defs ?? {}) as Record<string, unknown>;
   return { ...base, ...overrides };
 }

@@ -1,0 +1,101 @@
+import { PassThrough, type Readable, type Writable } from "node:stream";
+import type { JSONRPCMessage } from "@modelcontextprotocol/server";
+
+/** The part of the SDK's stdio transport the drain wraps. */
+interface WireTransport {
+  onmessage?: ((message: JSONRPCMessage, extra?: unknown) => void) | undefined;
+  send(message: JSONRPCMessage, options?: unknown): Promise<void>;
+}
+
+type Id = string | number;
+
+const idOf = (message: JSONRPCMessage): Id | undefined => {
+  const id = (message as { id?: unknown }).id;
+  return typeof id === "string" || typeof id === "number" ? id : undefined;
+};
+const isRequest = (message: JSONRPCMessage) => "method" in message && idOf(message) !== undefined;
+const isResponse = (message: JSONRPCMessage) =>
+  ("result" in message || "error" in message) && idOf(message) !== undefined;
+/** A cancelled request gets no response (MCP cancellation): it is no longer waited for. */
+const cancelledId = (message: JSONRPCMessage): Id | undefined => {
+  if (!("method" in message) || message.method !== "notifications/cancelled") return undefined;
+  const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === "string" || typeof id === "number" ? id : undefined;
+};
+
+/** How long answers may still take once stdin has ended (a client then stops the process anyway). */
+export const DRAIN_LIMIT_MS = 30_000;
+
+/**
+ * End of input is not the end of the conversation. A client that writes its requests and closes stdin
+ * (`printf ... | toolwright serve`, a supervisor shutting down) still gets every answer: the SDK transport reads
+ * from `input`, which ends only once stdin has ended, every request read so far is answered and the answers
+ * are on their way out. `whenIdle` resolves then.
+ */
+export class StdioDrain {
+  readonly input = new PassThrough();
+  private readonly pending = new Set<Id>();
+  private stdinEnded = false;
+  private ended = false;
+
+  constructor(stdin: Readable) {
+    stdin.pipe(this.input, { end: false });
+    const ended = () => {
+      if (this.stdinEnded) return;
+      this.stdinEnded = true;
+      this.endWhenIdle();
+      if (!this.ended) setTimeout(() => this.end(), DRAIN_LIMIT_MS).unref();
+    };
+    stdin.once("end", ended);
+    stdin.once("close", ended);
+  }
+
+  /** Counts the requests the transport reads and the responses it sends (call before it starts). */
+  watch(transport: WireTransport): void {
+    let handler: WireTransport["onmessage"];
+    Object.defineProperty(transport, "onmessage", {
+      configurable: true,
+      get: () => handler,
+      set: (next: WireTransport["onmessage"]) => {
+        handler =
+          next &&
+          ((message, extra) => {
+            if (isRequest(message)) this.pending.add(idOf(message) as Id);
+            const cancelled = cancelledId(message);
+            next(message, extra);
+            if (cancelled !== undefined && this.pending.delete(cancelled)) this.endWhenIdle();
+          });
+      },
+    });
+    const send = transport.send.bind(transport);
+    transport.send = async (message, options) => {
+      try {
+        await send(message, options);
+      } finally {
+        if (isResponse(message)) {
+          this.pending.delete(idOf(message) as Id);
+          this.endWhenIdle();
+        }
+      }
+    };
+  }
+
+  private endWhenIdle(): void {
+    if (this.stdinEnded && this.pending.size === 0) this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.input.end();
+  }
+}
+
+/** Resolves once everything written to `wire` has been handed to the operating system. */
+export function flushed(wire: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (wire.writableFinished || wire.destroyed) return resolve();
+    wire.once("error", () => resolve());
+    wire.end(() => resolve());
+  });
+}
