@@ -33,22 +33,37 @@ async function deploy(appId: string): Promise<string> {
 
 describe("scaly_wait_operation", () => {
   it("sends increasing progress notifications while it polls, and returns the terminal state", async () => {
-    const id = await deploy("app_storefront");
-    const seen: { progress: number; total?: number; message?: string }[] = [];
-    const { env } = await s.call(
-      "scaly_wait_operation",
-      { operation_id: id },
-      { onprogress: (p) => seen.push(p) },
-    );
-    expect(env.data.operation).toMatchObject({ id, kind: "DEPLOY_APP", status: "SUCCEEDED" });
-    expect(env.data.polls).toBeGreaterThan(2);
-    const values = seen.map((p) => p.progress);
-    expect(values.length).toBeGreaterThan(2);
-    for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]!);
-    expect(seen.every((p) => p.total === 100 && p.progress <= 100)).toBe(true);
-    expect(seen.some((p) => p.message?.includes("RUNNING"))).toBe(true);
-    // The terminal notification (100) is sent too, but the v2 client may drop it when it arrives in the same read
-    // as the response (it dispatches notifications a microtask late); the result carries the terminal state.
+    // The operation moves one step each time the client has been told of a state (never on a timer), so the
+    // count of polls and notifications does not depend on how fast this machine is.
+    up.store.engine.manual = true;
+    try {
+      const id = await deploy("app_storefront");
+      const seen: { progress: number; total?: number; message?: string }[] = [];
+      const { env } = await s.call(
+        "scaly_wait_operation",
+        { operation_id: id },
+        {
+          onprogress: (p) => {
+            seen.push(p);
+            // To the operation's next visible state (steps of its children may not move its progress).
+            const op = up.store.engine.get(id);
+            const before = `${op?.status} ${op?.progress}`;
+            while (`${op?.status} ${op?.progress}` === before && up.store.engine.step()) {}
+          },
+        },
+      );
+      expect(env.data.operation).toMatchObject({ id, kind: "DEPLOY_APP", status: "SUCCEEDED" });
+      expect(env.data.polls).toBeGreaterThan(2);
+      const values = seen.map((p) => p.progress);
+      expect(values.length).toBeGreaterThan(2);
+      for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]!);
+      expect(seen.every((p) => p.total === 100 && p.progress <= 100)).toBe(true);
+      expect(seen.some((p) => p.message?.includes("RUNNING"))).toBe(true);
+      // The terminal notification (100) is sent too, but the v2 client may drop it when it arrives in the same
+      // read as the response (it dispatches notifications a microtask late); the result carries the terminal state.
+    } finally {
+      up.store.engine.manual = false;
+    }
   });
 
   it("a failed operation is a terminal state too", async () => {

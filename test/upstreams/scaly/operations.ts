@@ -30,6 +30,11 @@ export interface OperationSpec {
 export class OperationEngine {
   readonly operations = new Map<string, OperationRec>();
   private seq = 0;
+  /**
+   * Set by tests that count what a poller sees: operations then advance only through `step()`, one step per
+   * call, whatever the clock says (the test moves them when the client has seen a state, never on a timer).
+   */
+  manual = false;
 
   constructor(readonly stepMs: number) {}
 
@@ -126,7 +131,25 @@ export class OperationEngine {
     return op;
   }
 
+  /** Applies the earliest pending step of any operation; false when none is left. */
+  step(): boolean {
+    let next: { op: OperationRec; step: OperationRec["steps"][number] } | undefined;
+    for (const op of this.operations.values()) {
+      for (const step of op.steps) {
+        if (!next || step.at < next.step.at || (step.at === next.step.at && step.seq < next.step.seq)) {
+          next = { op, step };
+        }
+      }
+    }
+    if (!next) return false;
+    const { op, step } = next;
+    op.steps = op.steps.filter((s) => s !== step);
+    step.run(op, Math.max(step.at, Date.now()));
+    return true;
+  }
+
   tick(now = Date.now()): void {
+    if (this.manual) return;
     const due: Array<{ op: OperationRec; step: OperationRec["steps"][number] }> = [];
     for (const op of this.operations.values()) {
       for (const step of op.steps) if (step.at <= now) due.push({ op, step });
