@@ -374,6 +374,34 @@ export interface CatalogResourceTemplate {
   tool?: { name: string; args: Record<string, string> };
   /** Or serves one asset per value of the single template variable; `{var}` in `pattern` is replaced. */
   assets?: { variable: string; pattern: string; values: string[] };
+  /** A tool-bound template's resources are listed, and its variables completed, by calling this tool. */
+  list?: TemplateListing;
+}
+
+/**
+ * How `resources/list` lists a template's resources and `completion/complete` completes its variables: a tool
+ * called through the same chain as `tools/call` (so path scopes, tenant lock, masking and audit apply), whose
+ * result holds an array of items; each item gives every template variable's value, which makes its URI.
+ */
+export interface TemplateListing {
+  tool: string;
+  /** Dot path of the items array in the tool's result. */
+  itemsPath: string;
+  /** Template variable -> dot path of its value in an item (every variable has one). */
+  values: Record<string, string>;
+  /** Dot path of an item's display name; without it, the URI. */
+  namePath?: string;
+  /** Template variable -> the listing tool's argument that takes an already chosen value. */
+  args?: Record<string, string>;
+  /** Template variable -> the argument narrowing the listing to a typed prefix (`segment`: whole segments only). */
+  prefix?: Record<string, { arg: string; segment?: string }>;
+  page?: {
+    cursorArg: string;
+    nextCursorPath: string;
+    hasMorePath?: string;
+    sizeArg?: string;
+    maxSize?: number;
+  };
 }
 
 export interface CatalogPromptArgument {

@@ -8,7 +8,12 @@ import type { CatalogTool, ToolOutcome } from "./catalog.js";
  */
 
 /** How a call entered the server. */
-export type CallEntry = "tools/call" | "resources/read" | "handler";
+export type CallEntry =
+  | "tools/call"
+  | "resources/read"
+  | "resources/list"
+  | "completion/complete"
+  | "handler";
 
 /** Who the transport authenticated (HTTP only): identifiers for the audit log, never a credential. */
 export interface Principal {
@@ -33,7 +38,7 @@ export interface CallContext {
   /** The name the client used: the tool's name or one of its aliases. */
   readonly calledAs: string;
   readonly entry: CallEntry;
-  /** For `resources/read` entries: the URI that was read. */
+  /** For `resources/read` entries: the URI that was read; for listings and completions, the template listed. */
   readonly resourceUri?: string;
   /** Arguments exactly as received. */
   readonly rawArgs: unknown;

@@ -2,9 +2,16 @@ import { readdirSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import Handlebars from "handlebars";
 import type { Diagnostics } from "../diagnostics.js";
-import type { PromptNode, ResourceNode, ResourceTemplateNode, SourceRef, ToolNode } from "../ir/types.js";
+import type {
+  PromptNode,
+  ResourceNode,
+  ResourceTemplateNode,
+  SourceRef,
+  TemplateListing,
+  ToolNode,
+} from "../ir/types.js";
 import { type LoadedDocument, readInput } from "../load/document.js";
-import type { Manifest } from "../manifest/types.js";
+import type { Manifest, TemplateListingSpec } from "../manifest/types.js";
 
 const MIME_BY_EXT: Record<string, string> = {
   ".md": "text/markdown",
@@ -153,8 +160,22 @@ function bindTemplates(
         }
         args[v] = arg;
       }
-      out.push({ ...base, mimeType: t.mime_type ?? "application/json", tool: { name: tool.name, args } });
+      const list = t.list
+        ? bindListing(t.list, vars, tools, doc, diags, `#/resource_templates/${i}/list`)
+        : undefined;
+      out.push({
+        ...base,
+        mimeType: t.mime_type ?? "application/json",
+        tool: { name: tool.name, args },
+        ...(list ? { list } : {}),
+      });
     } else if (t.files) {
+      if (t.list)
+        diags.error(
+          "TW115",
+          "list: only a tool-bound template is listed through a tool (a files template lists its files)",
+          doc.ref(`#/resource_templates/${i}/list`),
+        );
       const bound = bindFileTemplate(
         t.files,
         vars,
@@ -167,6 +188,88 @@ function bindTemplates(
     }
   });
   return out;
+}
+
+/**
+ * A template's `list:`: the listing tool exists and clients may call it, every template variable has a value
+ * in an item, and every argument named is one the listing tool takes. Diagnostics point into `list`.
+ */
+function bindListing(
+  spec: TemplateListingSpec,
+  vars: string[],
+  tools: ToolNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+  pointer: string,
+): TemplateListing | undefined {
+  const tool = tools.find((x) => x.name === spec.tool || x.aliases.includes(spec.tool));
+  if (!tool || tool.internal) {
+    diags.error(
+      "TW115",
+      `list: "${spec.tool}" is ${tool ? "an internal tool, which clients cannot call" : "not a tool of this catalog"}`,
+      doc.ref(`${pointer}/tool`),
+    );
+    return undefined;
+  }
+  const argNames = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
+  let ok = true;
+  const problem = (message: string, at: string) => {
+    diags.error("TW115", message, doc.ref(`${pointer}/${at}`));
+    ok = false;
+  };
+  const needArg = (arg: string, at: string) => {
+    if (!argNames.includes(arg))
+      problem(`list: ${tool.name} has no argument "${arg}" (it has: ${argNames.join(", ")})`, at);
+  };
+  const needVar = (v: string, at: string) => {
+    if (!vars.includes(v)) problem(`list: "${v}" is not a variable of the template (${vars.join(", ")})`, at);
+  };
+  for (const v of vars)
+    if (spec.values[v] === undefined)
+      problem(`list: values has no entry for "{${v}}", so the listed URIs cannot be made`, "values");
+  for (const v of Object.keys(spec.values)) needVar(v, `values/${v}`);
+  for (const [v, arg] of Object.entries(spec.args ?? {})) {
+    needVar(v, `args/${v}`);
+    needArg(arg, `args/${v}`);
+  }
+  for (const [v, p] of Object.entries(spec.prefix ?? {})) {
+    needVar(v, `prefix/${v}`);
+    needArg(p.arg, `prefix/${v}/arg`);
+  }
+  if (spec.page) {
+    needArg(spec.page.cursor_arg, "page/cursor_arg");
+    if (spec.page.size_arg !== undefined) needArg(spec.page.size_arg, "page/size_arg");
+  }
+  if (!ok) return undefined;
+  const page = spec.page;
+  return {
+    tool: tool.name,
+    itemsPath: spec.items,
+    values: { ...spec.values },
+    ...(spec.name !== undefined ? { namePath: spec.name } : {}),
+    ...(spec.args ? { args: { ...spec.args } } : {}),
+    ...(spec.prefix
+      ? {
+          prefix: Object.fromEntries(
+            Object.entries(spec.prefix).map(([v, p]) => [
+              v,
+              { arg: p.arg, ...(p.segment !== undefined ? { segment: p.segment } : {}) },
+            ]),
+          ),
+        }
+      : {}),
+    ...(page
+      ? {
+          page: {
+            cursorArg: page.cursor_arg,
+            nextCursorPath: page.next_cursor,
+            ...(page.has_more !== undefined ? { hasMorePath: page.has_more } : {}),
+            ...(page.size_arg !== undefined ? { sizeArg: page.size_arg } : {}),
+            ...(page.max_size !== undefined ? { maxSize: page.max_size } : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 function bindFileTemplate(

@@ -250,7 +250,9 @@ export function catalogMarkdown(
         `| ${code(r.uri)} | ${r.mimeType} | ${code(r.asset)} | ${cell(r.description ?? r.title ?? "")} |`,
       );
     for (const t of ir.resourceTemplates) {
-      const from = t.tool ? `tool ${code(t.tool.name)}` : `${t.assets?.values.length ?? 0} files`;
+      const from = t.tool
+        ? `tool ${code(t.tool.name)}${t.list ? `, listed by ${code(t.list.tool)}` : ""}`
+        : `${t.assets?.values.length ?? 0} files`;
       out.push(
         `| ${code(t.uriTemplate)} | ${t.mimeType} | ${from} | ${cell(t.description ?? t.title ?? "")} |`,
       );

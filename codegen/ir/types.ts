@@ -18,6 +18,7 @@ import type {
   Safety,
   SafetyBasis,
   SourceRef,
+  TemplateListing,
   ToolAnnotations,
   ToolPolicy,
   TransportConfig,
@@ -47,6 +48,7 @@ export type {
   Safety,
   SafetyBasis,
   SourceRef,
+  TemplateListing,
   ToolAnnotations,
   ToolPolicy,
   TransportConfig,
@@ -219,6 +221,8 @@ export interface ResourceTemplateNode {
   tool?: { name: string; args: Record<string, string> };
   /** Or serves one asset per value of the template's single variable; `{variable}` in `pattern` is replaced. */
   assets?: { variable: string; pattern: string; values: string[] };
+  /** Listing and completion of a tool-bound template's resources through another tool (`list:`). */
+  list?: TemplateListing;
   source: SourceRef;
 }
 

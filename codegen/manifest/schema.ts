@@ -7,6 +7,59 @@ const envName = { type: "string", pattern: "^[A-Z_][A-Z0-9_]*$" } as const;
 const toolName = { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}$" } as const;
 const relPath = { type: "string", minLength: 1 } as const;
 
+/** How a tool-bound resource template's resources are listed and its variables completed (`list:`). */
+const templateListing = {
+  type: "object",
+  additionalProperties: false,
+  required: ["tool", "items", "values"],
+  description:
+    "The tool that lists this template's resources: resources/list shows them and completion/complete offers its variables' values, each call going through the same policies as tools/call.",
+  properties: {
+    tool: toolName,
+    items: {
+      type: "string",
+      description: "Dot path of the array of items in the tool's result, e.g. `items`.",
+    },
+    values: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description: "Every template variable -> dot path of its value in an item, e.g. `{ path: path }`.",
+    },
+    name: { type: "string", description: "Dot path of an item's display name (default: the URI)." },
+    args: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      description:
+        "Template variable -> the listing tool's argument: a value already chosen (a completion's context) narrows the listing.",
+    },
+    prefix: {
+      type: "object",
+      description:
+        "Template variable -> the argument that narrows the listing to what was typed; `segment`: the API takes whole segments, so the typed value is sent up to its last separator and the rest is matched here.",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["arg"],
+        properties: { arg: { type: "string" }, segment: { type: "string", minLength: 1 } },
+      },
+    },
+    page: {
+      type: "object",
+      additionalProperties: false,
+      required: ["cursor_arg", "next_cursor"],
+      description:
+        "Paging: the argument taking a cursor, where the next one is in a result, and the page size.",
+      properties: {
+        cursor_arg: { type: "string" },
+        next_cursor: { type: "string", description: "Dot path, e.g. `next_cursor` or `pageInfo.endCursor`." },
+        has_more: { type: "string", description: "Dot path of a boolean saying whether a next page exists." },
+        size_arg: { type: "string" },
+        max_size: { type: "integer", minimum: 1, description: "The most the API accepts in `size_arg`." },
+      },
+    },
+  },
+} as const;
+
 const argumentNaming = {
   enum: ["as_is", "snake_case", "camelCase"],
   default: "as_is",
@@ -628,6 +681,7 @@ export const manifestSchema = {
             description:
               "A path pattern with the template's single variable, e.g. `./guides/frameworks/{name}.md`.",
           },
+          list: templateListing,
         },
         oneOf: [{ required: ["tool"] }, { required: ["files"] }],
       },

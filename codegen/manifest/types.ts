@@ -114,6 +114,17 @@ export interface ResourceTemplateSpec {
   tool?: string;
   args?: Record<string, string>;
   files?: string;
+  list?: TemplateListingSpec;
+}
+
+export interface TemplateListingSpec {
+  tool: string;
+  items: string;
+  values: Record<string, string>;
+  name?: string;
+  args?: Record<string, string>;
+  prefix?: Record<string, { arg: string; segment?: string }>;
+  page?: { cursor_arg: string; next_cursor: string; has_more?: string; size_arg?: string; max_size?: number };
 }
 
 export interface PromptSpec {

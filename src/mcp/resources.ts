@@ -5,6 +5,7 @@ import type { CatalogResource, CatalogResourceTemplate, ToolOutcome } from "../c
 import type { ClientInfo } from "../chain.js";
 import { compactJson } from "../runtime/result.js";
 import type { Runtime } from "../runtime/runtime.js";
+import { type CompiledTemplate, compileTemplate, matchTemplate } from "./uri-template.js";
 
 /**
  * Resources: static files from the catalog folder, and templates. A tool-bound template runs its tool through
@@ -21,31 +22,6 @@ export interface ReadRequest {
   requestId?: string | number;
 }
 
-interface CompiledTemplate {
-  template: CatalogResourceTemplate;
-  pattern: RegExp;
-  variables: string[];
-}
-
-/**
- * Each `{var}` matches one path segment, except the template's last variable, which may span `/` (so
- * `vault://secrets/{tenant}/{path}` reads nested secret paths). `{+var}` always spans.
- */
-export function compileTemplate(uriTemplate: string): { pattern: RegExp; variables: string[] } {
-  const variables: string[] = [];
-  const parts = uriTemplate.split(/(\{\+?[^}]+\})/);
-  const lastVar = parts.reduce((last, part, index) => (/^\{/.test(part) ? index : last), -1);
-  const source = parts
-    .map((part, index) => {
-      const match = /^\{(\+?)([^}]+)\}$/.exec(part);
-      if (!match) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      variables.push(match[2]!);
-      return match[1] === "+" || index === lastVar ? "(.+)" : "([^/]+)";
-    })
-    .join("");
-  return { pattern: new RegExp(`^${source}$`), variables };
-}
-
 const TEXTUAL = /^(text\/|application\/(json|xml|yaml|x-yaml|javascript|ld\+json)|.*\+(json|xml)$)/i;
 
 export function isTextual(mimeType: string): boolean {
@@ -55,10 +31,11 @@ export function isTextual(mimeType: string): boolean {
 export function createResourceReader(runtime: Runtime) {
   const { dir, doc } = runtime.catalog;
   const statics = new Map(doc.resources.map((r) => [r.uri, r]));
-  const templates: CompiledTemplate[] = doc.resourceTemplates.map((template) => ({
-    template,
-    ...compileTemplate(template.uriTemplate),
-  }));
+  const templates: Array<CompiledTemplate & { template: CatalogResourceTemplate }> =
+    doc.resourceTemplates.map((template) => ({
+      template,
+      ...compileTemplate(template.uriTemplate),
+    }));
 
   return {
     list: () => listedResources(doc.resources),
@@ -88,14 +65,16 @@ function listedResources(resources: readonly CatalogResource[]) {
   }));
 }
 
-/** A template reading through a denied tool is left out of the list (reading it answers "not found"). */
+/** Whether a template reads through a tool the policy denies (reading it answers "not found"). */
+export function templateDenied(runtime: Runtime, template: CatalogResourceTemplate): boolean {
+  const tool = template.tool ? runtime.tools.get(template.tool.name) : undefined;
+  return tool !== undefined && runtime.policy.denied(tool);
+}
+
+/** A template reading through a denied tool is left out of the list. */
 function listedTemplates(runtime: Runtime, templates: readonly CatalogResourceTemplate[]) {
-  const denied = (template: CatalogResourceTemplate) => {
-    const tool = template.tool ? runtime.tools.get(template.tool.name) : undefined;
-    return tool !== undefined && runtime.policy.denied(tool);
-  };
   return templates
-    .filter((t) => !denied(t))
+    .filter((t) => !templateDenied(runtime, t))
     .map((t) => ({
       uriTemplate: t.uriTemplate,
       name: t.name,
@@ -103,22 +82,6 @@ function listedTemplates(runtime: Runtime, templates: readonly CatalogResourceTe
       ...(t.title !== undefined ? { title: t.title } : {}),
       ...(t.description !== undefined ? { description: t.description } : {}),
     }));
-}
-
-/** The template's variables, percent-decoded, when the URI matches it. */
-function matchTemplate(compiled: CompiledTemplate, uri: string): Record<string, string> | undefined {
-  const match = compiled.pattern.exec(uri);
-  if (!match) return undefined;
-  const values: Record<string, string> = {};
-  compiled.variables.forEach((variable, index) => {
-    const raw = match[index + 1] ?? "";
-    try {
-      values[variable] = decodeURIComponent(raw);
-    } catch {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `malformed percent-encoding in ${variable}`);
-    }
-  });
-  return values;
 }
 
 async function readAsset(

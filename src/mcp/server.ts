@@ -19,6 +19,7 @@ import { createDiscovery, discoveryTools } from "./discovery.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
 import { printable, safeProtocolError } from "./protocol-errors.js";
+import { createTemplateListing, listResourcesPage } from "./resource-listing.js";
 import { createResourceReader } from "./resources.js";
 import { handleToolCall, type ToolCallConnection, type ToolCallSurface } from "./tool-call.js";
 
@@ -77,9 +78,19 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
     registerToolHandlers(server, surface, connection);
     registerResourceHandlers(server, surface, connection);
     registerPromptHandlers(server, surface);
-    server.setRequestHandler("completion/complete", async (request) =>
-      surface.complete(request.params.ref as CompletionRef, request.params.argument),
-    );
+    server.setRequestHandler("completion/complete", async (request, ctx) => {
+      const { ref, argument, context } = request.params;
+      try {
+        return await surface.complete(ref as CompletionRef, argument, {
+          context: stringValues(context?.arguments),
+          client: connection.client(ctx),
+          signal: ctx.mcpReq.signal,
+          requestId: ctx.mcpReq.id,
+        });
+      } catch (error) {
+        throw safeProtocolError(error, "completion/complete");
+      }
+    });
     return server;
   };
 }
@@ -128,7 +139,8 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   const templateList = resources.listTemplates();
   const prompts = createPromptRenderer(dir, doc.prompts);
   const promptList = prompts.list();
-  const complete = createCompleter(doc);
+  const listing = createTemplateListing(runtime);
+  const complete = createCompleter(doc, listing);
   const toolCalls: ToolCallSurface = { runtime, discovery, listedNames, resultEnvelope, publisher };
   return {
     ...toolCalls,
@@ -138,6 +150,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     toolList,
     resources,
     resourceList,
+    listing,
     templateList,
     prompts,
     promptList,
@@ -195,9 +208,18 @@ function registerToolHandlers(server: Server, surface: Surface, connection: Tool
 }
 
 function registerResourceHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
-  server.setRequestHandler("resources/list", async (request) => {
-    const page = paginate(surface.resourceList, request.params?.cursor, surface.pageSize, "resources");
-    return { resources: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  server.setRequestHandler("resources/list", async (request, ctx) => {
+    try {
+      return await listResourcesPage(
+        surface.resourceList,
+        surface.listing,
+        request.params?.cursor,
+        surface.pageSize.entries,
+        { client: connection.client(ctx), signal: ctx.mcpReq.signal, requestId: ctx.mcpReq.id },
+      );
+    } catch (error) {
+      throw safeProtocolError(error, "resources/list");
+    }
   });
   server.setRequestHandler("resources/templates/list", async (request) => {
     const page = paginate(surface.templateList, request.params?.cursor, surface.pageSize, "templates");
@@ -216,6 +238,14 @@ function registerResourceHandlers(server: Server, surface: Surface, connection: 
       throw safeProtocolError(error, `resources/read ${printable(request.params.uri)}`);
     }
   });
+}
+
+/** A completion's `context.arguments`, string values only (anything else is not a chosen value). */
+function stringValues(values: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (values === null || typeof values !== "object") return out;
+  for (const [key, value] of Object.entries(values)) if (typeof value === "string") out[key] = value;
+  return out;
 }
 
 function registerPromptHandlers(server: Server, surface: Surface): void {

@@ -212,6 +212,24 @@ describe("located diagnostics", () => {
         at: /tools\.yaml:12:5/,
         message: /\{thing\}/,
       },
+      {
+        name: "resource template listed by a tool the catalog lacks",
+        files: {
+          "tools.yaml": `${MANIFEST}resource_templates:\n  - uri_template: mini://things/{id}\n    tool: mini_get_thing\n    list: { tool: mini_list_things, items: items, values: { id: id } }\n`,
+        },
+        code: "TW115",
+        at: /tools\.yaml:14:\d+/,
+        message: /"mini_list_things" is not a tool of this catalog/,
+      },
+      {
+        name: "resource template listing that cannot make a URI",
+        files: {
+          "tools.yaml": `${MANIFEST}resource_templates:\n  - uri_template: mini://things/{id}\n    tool: mini_get_thing\n    list: { tool: mini_get_thing, items: items, values: { thing: id }, args: { id: nope } }\n`,
+        },
+        code: "TW115",
+        at: /tools\.yaml:14:\d+/,
+        message: /values has no entry for "\{id\}"/,
+      },
     ];
 
   for (const c of cases) {

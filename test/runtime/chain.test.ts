@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogTool, ToolOutcome } from "../../src/catalog.js";
 import { type CallContext, compose, failure, insertBefore, type NamedMiddleware } from "../../src/chain.js";
-import { compileTemplate } from "../../src/mcp/resources.js";
+import { compileTemplate } from "../../src/mcp/uri-template.js";
 
 const ctx = { tool: { name: "t" } as CatalogTool, args: {}, notes: new Map() } as unknown as CallContext;
 
