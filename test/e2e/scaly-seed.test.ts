@@ -249,7 +249,11 @@ describe("environment", () => {
     }
   });
 
-  it("SCALY_API_URL may be the GraphQL endpoint a user copies (.../graphql): both planes still work", async () => {
+  // The first data-plane query starts the upstream's Postgres (initdb and start: tens of seconds on a busy
+  // machine); the bound is a failure bound only.
+  it("SCALY_API_URL may be the GraphQL endpoint a user copies (.../graphql): both planes still work", {
+    timeout: 240_000,
+  }, async () => {
     ws.writeToken(up.issueSessionToken());
     const pasted = await connect({
       upstream: up,
