@@ -63,6 +63,9 @@ async function installInto(name: string, files: string[]): Promise<string> {
   return dir;
 }
 
+/** npm installs and packs from tarballs: a failure bound that holds on a busy 2-core machine, not a target. */
+const NPM_BOUND = 300_000;
+
 async function npx(dir: string, args: string[]) {
   return run("npx", ["--no-install", ...args], { cwd: dir, env: { ...process.env, HOME: dir } });
 }
@@ -150,7 +153,9 @@ describe("installed, not cloned", () => {
     expect(pkg.bin).toEqual({ toolwright: "dist/toolwright.js" });
   });
 
-  it("npx toolwright --version, generate, audit, and serve with a real client against a local upstream", async () => {
+  it("npx toolwright --version, generate, audit, and serve with a real client against a local upstream", {
+    timeout: NPM_BOUND,
+  }, async () => {
     const version = await npx(project, ["toolwright", "--version"]);
     expect(version.stdout.trim()).toBe(
       `toolwright ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}`,
@@ -184,7 +189,9 @@ describe("installed, not cloned", () => {
     }
   });
 
-  it("a reference catalog packed with toolwright pack runs with npx <bin> from an empty folder", async () => {
+  it("a reference catalog packed with toolwright pack runs with npx <bin> from an empty folder", {
+    timeout: NPM_BOUND,
+  }, async () => {
     const out = join(work, "scaly-package");
     const packedMsg = await npx(project, ["toolwright", "pack", join(ROOT, "generated/scaly"), "--out", out]);
     expect(packedMsg.stdout).toContain('"command": "npx", "args": ["-y", "scaly-mcp"]');
