@@ -550,6 +550,11 @@ export interface PublishSettings {
    * markdown links and HTML reduced to their text, cut at a length.
    */
   descriptions: "full" | "concise";
+  /**
+   * The schema profile tools/list publishes (`src/publish/profiles.ts`): absent or `default` for faithful JSON
+   * Schema 2020-12, `portable` for the subset every model provider accepts (`toolwright serve` may override it).
+   */
+  profile?: "default" | "portable";
 }
 
 export interface CatalogDocument {

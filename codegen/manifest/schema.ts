@@ -624,6 +624,11 @@ export const manifestSchema = {
           description:
             "`concise`: first paragraph, links and HTML reduced to text, cut at a length (tools and schemas).",
         },
+        schema_profile: {
+          enum: ["default", "portable"],
+          description:
+            "`default`: JSON Schema 2020-12 as bounded; `portable`: input schemas inside what OpenAI strict mode, Gemini and Anthropic all accept (docs/providers.md).",
+        },
       },
     },
     budget: {

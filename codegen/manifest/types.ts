@@ -179,6 +179,7 @@ export interface PublishSpec {
   output_schema_bytes?: number;
   output_schemas?: "full" | "compact" | "none";
   descriptions?: "full" | "concise";
+  schema_profile?: "default" | "portable";
 }
 
 export interface BudgetSpec {

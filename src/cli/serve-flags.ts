@@ -193,6 +193,17 @@ export const SERVE_OPTIONS = [
     help: "Output schemas in tools/list: every reachable named schema (full), bounded like inputs (compact), or none (results are then text only, without structuredContent).",
   },
   {
+    key: "schemaProfile",
+    flag: "--schema-profile",
+    env: "TOOLWRIGHT_SCHEMA_PROFILE",
+    type: "enum",
+    values: ["default", "portable"],
+    arg: "default|portable",
+    group: "listing",
+    shownDefault: "the catalog's (default unless its manifest says otherwise)",
+    help: "Input schemas in tools/list: faithful JSON Schema 2020-12 (default), or portable: inside what OpenAI strict mode, Gemini (parametersJsonSchema and parameters) and Anthropic all accept, with references inlined and constraints in descriptions; arguments are still validated in full (docs/providers.md).",
+  },
+  {
     key: "state",
     flag: "--state",
     env: "TOOLWRIGHT_STATE",

@@ -234,6 +234,7 @@ async function serveLoaded(
     factory = createServer(catalog, config, {
       discovery: options.discovery === true,
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      ...(options.schemaProfile ? { profile: options.schemaProfile } : {}),
       ...(store ? { state: store } : {}),
       ...(options.outputSchemas
         ? { publish: { output: options.outputSchemas as PublishSettings["output"] } }

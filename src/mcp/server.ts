@@ -40,7 +40,7 @@ export interface ServerOptions extends RuntimeOptions {
   discovery?: boolean;
   /** Publishing settings that replace the catalog's (e.g. `serve --output-schemas none`). */
   publish?: Partial<PublishSettings>;
-  /** A schema profile from `src/publish/profiles.ts` (default `default`). */
+  /** A schema profile from `src/publish/profiles.ts` (default: the catalog's `publish.profile`, else `default`). */
   profile?: string;
 }
 
@@ -119,6 +119,8 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     ],
   });
   runtime.publishOutputsWith((tool) => publisher.output(tool));
+  // Arguments sent as the profile published them (JSON text for free-form values) are read back before validation.
+  runtime.decodeArgumentsWith((tool) => publisher.decoder(tool));
   const tools = listings(doc.tools, include);
   // Each entry is published the first time a page reaches it, then kept (paging measures its size once).
   const entries = new WeakMap<Listing, PublishedTool>();

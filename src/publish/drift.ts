@@ -75,7 +75,7 @@ export function driftTolerant(schema: JsonSchema): JsonSchema {
 }
 
 function tolerate(schema: unknown, nullable: boolean): unknown {
-  if (schema === true || schema === false) return schema === false ? false : true;
+  if (schema === true || schema === false) return schema !== false;
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
   const node = schema as Node;
   const out: Node = {};

@@ -1,10 +1,12 @@
 import type { CatalogTool, JsonSchema } from "../catalog.js";
+import { portableDecoder, portableSchema } from "./portable.js";
 
 /**
  * Transforms run on a tool's published schema after the projection and the description mode, in order. A
  * profile is a named list of them that a catalog (or `serve`) selects; each profile lives in a file of its own
  * in this folder and is registered in `PROFILES` below. A transform must keep the schema honest: whatever the
- * server accepts as arguments (input) or returns as `structuredContent` (output) must still validate.
+ * server returns as `structuredContent` (output) must still validate, and whatever a published input schema
+ * accepts must be accepted by the server once the profile's `decode` has read it back.
  */
 export interface TransformContext {
   tool: CatalogTool;
@@ -13,15 +15,29 @@ export interface TransformContext {
 
 export type SchemaTransform = (schema: JsonSchema, context: TransformContext) => JsonSchema;
 
+/** Reads arguments sent in a profile's encoding back into the faithful form, in place; true when it changed any. */
+export type ArgumentDecoder = (args: unknown, adopt: (value: unknown) => unknown) => boolean;
+
 export interface Profile {
   /** What the profile is for, one line (shown by `serve --help` and in docs). */
   summary: string;
   transforms: readonly SchemaTransform[];
+  /** The decoder for an input schema this profile's transforms produced (none: arguments arrive as published). */
+  decoder?: (published: JsonSchema) => ArgumentDecoder | undefined;
 }
 
-/** `default`: the projection as it is (JSON Schema 2020-12, `$defs` and `$ref`). */
+/**
+ * `default`: the projection as it is (JSON Schema 2020-12, `$defs` and `$ref`); `portable`: `portable.ts`
+ * (docs/providers.md).
+ */
 export const PROFILES: Record<string, Profile> = {
   default: { summary: "JSON Schema 2020-12 with $defs, as bounded by the catalog", transforms: [] },
+  portable: {
+    summary:
+      "inside what OpenAI strict mode, Gemini and Anthropic all accept: references inlined, no $schema, anyOf only, constraints in descriptions",
+    transforms: [(schema, { side }) => portableSchema(schema, side)],
+    decoder: portableDecoder,
+  },
 };
 
 export function profileNamed(name: string): Profile {

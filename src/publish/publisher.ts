@@ -6,7 +6,7 @@ import type {
   ToolAnnotations,
 } from "../catalog.js";
 import { CONCISE_TOOL_CHARS, conciseSchema, conciseText } from "./describe.js";
-import { profileNamed, type SchemaTransform } from "./profiles.js";
+import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
 import { type Bounds, project, SizeCache, UNBOUNDED } from "./project.js";
 import { publishSettings } from "./settings.js";
 
@@ -26,7 +26,7 @@ export interface PublishedTool {
 export interface PublishOptions {
   /** Settings that replace the catalog's (e.g. `serve --output-schemas none`). */
   overrides?: Partial<PublishSettings>;
-  /** A named profile from `profiles.ts` (default: `default`). */
+  /** A named profile from `profiles.ts` (default: the catalog's, else `default`). */
   profile?: string;
   /** Transforms after the profile's, e.g. the masking policy's widening of output schemas. */
   transforms?: readonly SchemaTransform[];
@@ -36,6 +36,8 @@ export interface Publisher {
   readonly settings: PublishSettings;
   /** The input schema clients receive (built on first use, then kept). */
   input(tool: CatalogTool): JsonSchema;
+  /** Reads arguments sent in the profile's encoding (JSON text for free-form values) back; none for most tools. */
+  decoder(tool: CatalogTool): ArgumentDecoder | undefined;
   /** The output schema clients receive; undefined when the tool has none or the catalog publishes none. */
   output(tool: CatalogTool): JsonSchema | undefined;
   /** Whether the tool's results carry `structuredContent` (it publishes an output schema). */
@@ -53,10 +55,8 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
   const settings = publishSettings(doc, options.overrides);
   const table = doc.schemas ?? {};
   const sizes = new SizeCache(table);
-  const transforms = [
-    ...profileNamed(options.profile ?? "default").transforms,
-    ...(options.transforms ?? []),
-  ];
+  const profile = profileNamed(options.profile ?? settings.profile ?? "default");
+  const extra = options.transforms ?? [];
   const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1 };
   const outputBounds: Bounds =
     settings.output === "full"
@@ -66,11 +66,14 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
   const inputs = new Map<string, JsonSchema>();
   const outputs = new Map<string, JsonSchema | undefined>();
   const descriptions = new Map<string, string>();
+  const decoders = new Map<string, ArgumentDecoder | undefined>();
 
   const build = (tool: CatalogTool, side: "input" | "output", root: JsonSchema, bounds: Bounds) => {
     let schema: JsonSchema = { $schema: DIALECT, ...project(root, table, bounds, sizes).schema };
     if (concise) schema = conciseSchema(schema) as JsonSchema;
-    for (const transform of transforms) schema = transform(schema, { tool, side });
+    for (const transform of profile.transforms) schema = transform(schema, { tool, side });
+    if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
+    for (const transform of extra) schema = transform(schema, { tool, side });
     return schema;
   };
   const structured = (tool: CatalogTool) => tool.outputSchema !== undefined && settings.output !== "none";
@@ -84,6 +87,10 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
         inputs.set(tool.name, schema);
       }
       return schema;
+    },
+    decoder(tool) {
+      publisher.input(tool);
+      return decoders.get(tool.name);
     },
     output(tool) {
       if (!structured(tool)) return undefined;

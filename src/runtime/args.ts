@@ -1,13 +1,21 @@
 import type { z } from "zod";
+import type { CatalogTool } from "../catalog.js";
 import { failure, type NamedMiddleware } from "../chain.js";
+import type { ArgumentDecoder } from "../publish/profiles.js";
 import { describeArgumentIssues, type IssueLike } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
+
+/** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
+export type ArgumentDecoders = (tool: CatalogTool) => ArgumentDecoder | undefined;
 
 /**
  * First step of the chain: arguments are validated by the tool's generated zod schema before any policy or
  * executor sees them. Executors read `ctx.args` only, never `ctx.rawArgs`.
  */
-export function parseArgs(schemas: SchemaCache): NamedMiddleware {
+export function parseArgs(
+  schemas: SchemaCache,
+  decoders: ArgumentDecoders = () => undefined,
+): NamedMiddleware {
   return {
     name: "parse-args",
     async run(ctx, next) {
@@ -15,7 +23,7 @@ export function parseArgs(schemas: SchemaCache): NamedMiddleware {
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         return failure("invalid arguments: expected an object of named arguments", "invalid_arguments");
       }
-      const result = checkArguments(schemas.input(ctx.tool.name), raw);
+      const result = checkArguments(schemas.input(ctx.tool.name), raw, decoders(ctx.tool));
       if (!result.ok) return failure(result.message, "invalid_arguments");
       // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
       ctx.args = Object.assign(Object.create(null), result.data ?? {}) as Record<string, unknown>;
@@ -57,15 +65,28 @@ export function withoutPrototypes(value: unknown): unknown {
 
 /**
  * A tool's arguments checked against its schema (on a prototype-free copy, `null` for an optional property read
- * as absent); a refusal's message names every problem and, for an unknown property, the valid ones.
+ * as absent); a refusal's message names every problem and, for an unknown property, the valid ones. With a
+ * decoder (a published profile's encoding, e.g. JSON text for a free-form value), the decoded arguments are
+ * tried first and the arguments as sent second, so a value valid either way is never refused.
  */
 export function checkArguments(
   schema: z.ZodType,
   raw: unknown,
+  decoder?: ArgumentDecoder,
 ): { ok: true; data: unknown } | { ok: false; message: string } {
+  let decodedIssues: readonly IssueLike[] | undefined;
+  if (decoder) {
+    const decoded = withoutPrototypes(raw);
+    if (decoder(decoded, withoutPrototypes)) {
+      const result = parseWithNullAsAbsent(schema, decoded);
+      if (result.success) return { ok: true, data: result.data };
+      decodedIssues = result.issues;
+    }
+  }
   const result = parseWithNullAsAbsent(schema, withoutPrototypes(raw));
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, result.issues)}` };
+  const issues = decodedIssues ?? result.issues;
+  return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}` };
 }
 
 type Parsed = { success: true; data: unknown } | { success: false; issues: readonly IssueLike[] };

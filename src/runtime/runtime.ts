@@ -20,7 +20,7 @@ import { createPolicies, type Policies, type PolicyOptions } from "../policy/ind
 import { driftTolerant } from "../publish/drift.js";
 import { createMemoryStore, type StateStore } from "../state/index.js";
 import { describeError, logLine } from "../telemetry/log.js";
-import { parseArgs } from "./args.js";
+import { type ArgumentDecoders, parseArgs } from "./args.js";
 import { observeStep } from "./observe.js";
 import { type PublishedOutput, validateOutput } from "./result.js";
 import { createSchemaCache, type SchemaCache } from "./schemas.js";
@@ -74,6 +74,8 @@ export interface Runtime {
   readonly policy: Policies;
   /** Binds the output schemas clients are given (the server's publisher), which drifted results are checked against. */
   publishOutputsWith(published: PublishedOutput): void;
+  /** Binds how arguments sent in a published profile's encoding are read back (the server's publisher). */
+  decodeArgumentsWith(decoders: ArgumentDecoders): void;
   call(init: CallInit): Promise<{ outcome: ToolOutcome; ctx: CallContext }>;
 }
 
@@ -149,10 +151,14 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     }
     return fallback.get(tool.name);
   };
+  let decoders: ArgumentDecoders = () => undefined;
   const defaults: NamedMiddleware[] = [
     observeStep(catalog.doc.catalog),
     ...limits.wrap(
-      policy.wrap([parseArgs(schemas), validateOutput(schemas, (tool) => publishedOutput(tool))]),
+      policy.wrap([
+        parseArgs(schemas, (tool) => decoders(tool)),
+        validateOutput(schemas, (tool) => publishedOutput(tool)),
+      ]),
     ),
   ];
   const chain = compose(options.middleware ? options.middleware(defaults) : defaults, execute);
@@ -165,6 +171,9 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     policy,
     publishOutputsWith(published) {
       publishedOutput = published;
+    },
+    decodeArgumentsWith(bound) {
+      decoders = bound;
     },
     async call(init) {
       if (init.tool.internal === true && init.entry !== "handler") {

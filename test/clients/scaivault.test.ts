@@ -102,3 +102,45 @@ describe("OpenAI Agents SDK over stdio", () => {
     }
   });
 });
+
+describe("OpenAI Agents SDK with --schema-profile portable", () => {
+  const strictCount = async (args: string[]) => {
+    const server = new MCPServerStdio({
+      command: process.execPath,
+      args: [BIN, "serve", "scaivault", ...args],
+      env,
+      cwd: ROOT,
+    });
+    await server.connect();
+    const tools = await getAllMcpTools({ mcpServers: [server], convertSchemasToStrict: true });
+    return {
+      server,
+      tools,
+      strict: tools.filter((tool) => (tool as { strict?: boolean }).strict === true).length,
+    };
+  };
+
+  it("every tool converts to a strict function tool (the default profile leaves some non-strict)", async () => {
+    const faithful = await strictCount([]);
+    await faithful.server.close();
+    expect(faithful.tools).toHaveLength(67);
+    expect(faithful.strict).toBeLessThan(67);
+
+    const portable = await strictCount(["--schema-profile", "portable"]);
+    try {
+      expect(portable.tools).toHaveLength(67);
+      expect(portable.strict).toBe(67);
+      // A free-form map is asked for as JSON text; the upstream receives the object.
+      const path = "integrations/portable/json-text";
+      const written = await portable.server.callTool("scaivault_write_secret", {
+        path,
+        data: '{"user":"svc","password":"s3cret"}',
+      });
+      expect(JSON.stringify(written)).not.toContain("invalid arguments");
+      const sent = up.requests.filter((r) => r.method === "PUT" || r.method === "POST").at(-1);
+      expect(sent?.body?.json).toMatchObject({ data: { user: "svc", password: "s3cret" } });
+    } finally {
+      await portable.server.close();
+    }
+  });
+});

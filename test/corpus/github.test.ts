@@ -5,6 +5,7 @@ import { writeCatalog } from "../../codegen/write.js";
 import { disagreements } from "../helpers/agreement.js";
 import { genSpec } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
+import { profileRates } from "../helpers/providers.js";
 import { responseExamples } from "../helpers/spec-examples.js";
 
 /** GitHub's REST description: 1,223 operations, no manifest. The catalog must hold them all and type-check. */
@@ -45,5 +46,11 @@ describe("corpus: GitHub REST (@octokit/openapi)", () => {
     );
     expect(r.examples).toEqual([]);
     expect(fromSpec).toBeGreaterThan(500);
+
+    // Every published input schema against the model providers' checks: all of them in the portable profile.
+    const rates = profileRates([JSON.parse(cat.files.get("catalog.json") ?? "{}")]);
+    console.log(`github providers: ${rates.summary}`);
+    expect(rates.portable.examples).toEqual(rates.empty);
+    expect(rates.portable.tools).toBe(1223);
   }, 240_000);
 });

@@ -7,6 +7,7 @@ import { writeCatalog } from "../../codegen/write.js";
 import { disagreements } from "../helpers/agreement.js";
 import { genSpec } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { profileRates } from "../helpers/providers.js";
 import { responseExamples } from "../helpers/spec-examples.js";
 
 const BASE = join(ROOT, "node_modules/@readme/oas-examples");
@@ -75,8 +76,13 @@ describe("corpus: @readme/oas-examples", () => {
     }
     console.log(`oas-examples: zod vs ajv on ${checked} values (${fromSpec} from spec examples)`);
     expect(disagree.slice(0, 10)).toEqual([]);
+
+    // Every published input schema against the model providers' checks: all of them in the portable profile.
+    const rates = profileRates(generated.map((cat) => JSON.parse(cat.files.get("catalog.json") ?? "{}")));
+    console.log(`oas-examples providers: ${rates.summary}`);
+    expect(rates.portable.examples).toEqual(rates.empty);
     expect(fromSpec).toBeGreaterThan(15);
     expect(generated.length).toBeGreaterThan(40);
     expect(generated.reduce((n, c) => n + c.stats.tools, 0)).toBeGreaterThan(300);
-  });
+  }, 240_000);
 });

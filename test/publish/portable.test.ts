@@ -1,0 +1,229 @@
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CatalogTool, JsonSchema } from "../../src/catalog.js";
+import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { portableInput } from "../../src/publish/portable.js";
+import { createPublisher } from "../../src/publish/publisher.js";
+import { checkArguments } from "../../src/runtime/args.js";
+import { createSchemaCache } from "../../src/runtime/schemas.js";
+import { ROOT } from "../helpers/paths.js";
+import { PROVIDERS, providerProblems, tallyProviders } from "../helpers/providers.js";
+
+// The `portable` schema profile: every published input schema inside what OpenAI strict mode (the Agents SDK's
+// own converter), Gemini (`parameters` and `parametersJsonSchema`) and Anthropic accept, while the faithful zod
+// schema still validates the arguments (JSON text the profile asked for is parsed back first).
+
+const expectPortable = (name: string, schema: JsonSchema) => {
+  const problems = providerProblems(name, schema);
+  for (const provider of PROVIDERS) expect(problems[provider], `${name} for ${provider}`).toEqual([]);
+};
+
+const root = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): JsonSchema => ({
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  type: "object",
+  properties,
+  additionalProperties: false,
+  ...extra,
+});
+
+describe("portable input schemas: the shapes providers reject", () => {
+  const Node = {
+    type: "object",
+    properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/Node" } } },
+    required: ["name"],
+  };
+  const cases: Array<[string, JsonSchema]> = [
+    ["recursion through $defs", root({ tree: { $ref: "#/$defs/Node" } }, { $defs: { Node } })],
+    [
+      "free-form maps and values of any type",
+      root({
+        labels: { type: "object", additionalProperties: { type: "string" } },
+        anything: {},
+        open: true,
+        meta: { type: "object", properties: { a: { type: "string" } }, additionalProperties: true },
+      }),
+    ],
+    [
+      "oneOf, allOf and keywords beside them",
+      root({
+        shape: {
+          description: "a shape",
+          oneOf: [
+            { type: "object", properties: { radius: { type: "number" } }, required: ["radius"] },
+            { type: "object", properties: { side: { type: "number" }, label: { type: "string" } } },
+          ],
+        },
+        both: {
+          allOf: [
+            { type: "object", properties: { a: { type: "string" } }, required: ["a"] },
+            { properties: { b: { type: "integer", minimum: 1 } } },
+          ],
+        },
+        either: {
+          type: "object",
+          properties: { x: { type: "string" }, y: { type: "string" } },
+          anyOf: [{ required: ["x"] }, { required: ["y"] }],
+        },
+      }),
+    ],
+    [
+      "type lists, null, const, non-string enums, formats and constraints",
+      root(
+        {
+          maybe: { type: ["string", "null"], maxLength: 5 },
+          many: { type: ["string", "integer", "boolean"] },
+          level: { type: "integer", enum: [1, 2, 3], default: 2 },
+          kind: { const: "fixed" },
+          when: { type: "string", format: "date-time" },
+          id: { type: "string", format: "uuid", pattern: "^[a-f0-9-]+$" },
+          tags: { type: "array", items: { type: "string" }, minItems: 2, uniqueItems: true },
+          pair: { type: "array", prefixItems: [{ type: "string" }, { type: "number" }] },
+          bare: { type: "array" },
+          never: false,
+          examples: { type: "string", examples: ["a"], deprecated: true, title: "Examples" },
+        },
+        { required: ["kind", "undeclared"] },
+      ),
+    ],
+    ["no arguments", root({})],
+  ];
+  it.each(cases)("%s", (name, schema) => {
+    const { schema: published } = portableInput(schema);
+    expectPortable(name, published);
+    const text = JSON.stringify(published);
+    for (const word of ["$ref", "$defs", "$schema", "oneOf", "allOf", "const", "prefixItems", "minimum"])
+      expect(text).not.toContain(`"${word}"`);
+  });
+
+  it("ends a recursion in JSON text and says what goes there", () => {
+    const { schema, encodings } = portableInput(
+      root({ tree: { $ref: "#/$defs/Node" } }, { $defs: { Node } }),
+    );
+    const tree = (schema.properties as Record<string, JsonSchema>).tree as JsonSchema;
+    const children = (tree.properties as Record<string, JsonSchema>).children as JsonSchema;
+    expect(children.items).toMatchObject({ type: "string" });
+    expect(String((children.items as JsonSchema).description)).toMatch(/Node.*JSON/);
+    expect(encodings).toEqual([
+      { path: [{ property: "tree" }, { property: "children" }, "items"], kind: "container" },
+    ]);
+  });
+
+  it("bounds nesting at 10 levels and 5,000 properties", () => {
+    let deep: JsonSchema = { type: "string" };
+    for (let i = 0; i < 30; i++) deep = { type: "object", properties: { next: deep }, required: ["next"] };
+    const wide = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [
+        `group${i}`,
+        {
+          type: "object",
+          properties: Object.fromEntries(
+            Array.from({ length: 100 }, (_, j) => [`field${j}`, { type: "string" }]),
+          ),
+        },
+      ]),
+    );
+    for (const [name, schema] of [
+      ["deep", root({ deep })],
+      ["wide", root(wide)],
+    ] as const) {
+      const out = portableInput(schema);
+      expectPortable(name, out.schema);
+      expect(out.encodings.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("keeps a constraint it cannot publish in the description", () => {
+    const { schema } = portableInput(
+      root({ n: { type: "integer", minimum: 1, maximum: 100, description: "Page size." } }),
+    );
+    expect((schema.properties as Record<string, JsonSchema>).n).toEqual({
+      type: "integer",
+      description: "Page size. (minimum 1; maximum 100)",
+    });
+  });
+});
+
+describe("portable profile on the reference catalogs", () => {
+  const catalogs: Record<string, LoadedCatalog> = {};
+  beforeAll(async () => {
+    for (const name of ["scaivault", "scaly"])
+      catalogs[name] = await loadCatalog(join(ROOT, "generated", name));
+  });
+
+  it("every tool of ScaiVault and Scaly is accepted by every provider (faithful rates printed)", () => {
+    for (const [name, catalog] of Object.entries(catalogs)) {
+      for (const profile of ["default", "portable"]) {
+        const publisher = createPublisher(catalog.doc, { profile });
+        const tally = tallyProviders(
+          catalog.doc.tools.map((tool) => ({ name: tool.name, inputSchema: publisher.input(tool) })),
+        );
+        console.log(`${name} ${profile}: ${tally.tools} tools, accepted ${JSON.stringify(tally.accepted)}`);
+        if (profile === "portable") {
+          expect(tally.examples).toEqual({
+            openai: [],
+            "gemini-parameters": [],
+            "gemini-json-schema": [],
+            anthropic: [],
+          });
+        } else {
+          // Today's faithful schemas are refused somewhere: the reason the profile exists.
+          expect(tally.accepted["gemini-parameters"]).toBeLessThan(tally.tools);
+        }
+      }
+    }
+  });
+
+  it("a catalog that chose portable publishes it by default; an explicit profile (serve's flag) wins", () => {
+    const doc = catalogs.scaivault?.doc as LoadedCatalog["doc"];
+    const tool = doc.tools.find((t) => t.name === "scaivault_write_secret") as CatalogTool;
+    const chosen = { ...doc, publish: { ...doc.publish, profile: "portable" as const } };
+    expect(JSON.stringify(createPublisher(chosen).input(tool))).not.toContain("$defs");
+    expect(createPublisher(chosen, { profile: "default" }).input(tool).$defs).toBeDefined();
+    expect(createPublisher(doc).input(tool).$defs).toBeDefined();
+    expect(() => createPublisher(doc, { profile: "gemini" })).toThrow(/unknown schema profile "gemini"/);
+  });
+
+  const argumentsOf = (catalogName: string, toolName: string, args: Record<string, unknown>) => {
+    const catalog = catalogs[catalogName] as LoadedCatalog;
+    const tool = catalog.doc.tools.find((t) => t.name === toolName) as CatalogTool;
+    const publisher = createPublisher(catalog.doc, { profile: "portable" });
+    const schema = createSchemaCache(catalog.module).input(toolName);
+    return {
+      result: checkArguments(schema, args, publisher.decoder(tool)),
+      published: publisher.input(tool),
+    };
+  };
+
+  it("reads a free-form map sent as JSON text back into the object the upstream expects", () => {
+    const path = "integrations/salesforce/prod";
+    const { result, published } = argumentsOf("scaivault", "scaivault_write_secret", {
+      path,
+      data: '{"user":"svc","password":"s3cret"}',
+    });
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    expect(ajv.validate(published, { path, data: '{"user":"svc","password":"s3cret"}' })).toBe(true);
+    expect(result).toEqual({
+      ok: true,
+      data: expect.objectContaining({ data: { user: "svc", password: "s3cret" } }),
+    });
+    // The faithful form still works, and text that is not the JSON asked for is refused with the faithful message.
+    expect(
+      argumentsOf("scaivault", "scaivault_write_secret", { path, data: { user: "svc" } }).result.ok,
+    ).toBe(true);
+    const bad = argumentsOf("scaivault", "scaivault_write_secret", { path, data: "user=svc" }).result;
+    expect(bad).toMatchObject({ ok: false, message: expect.stringMatching(/data.*object/i) });
+  });
+
+  it("reads the end of a recursion sent as JSON text (GraphQL's nullable inputs keep their nulls)", () => {
+    const { result } = argumentsOf("scaly", "scaly_list_apps", {
+      first: null,
+      after: null,
+      filter: { not: '{"name":{"eq":"web"}}', stackId: null, name: null },
+    });
+    expect(result).toEqual({
+      ok: true,
+      data: { first: null, after: null, filter: { not: { name: { eq: "web" } }, stackId: null, name: null } },
+    });
+  });
+});
