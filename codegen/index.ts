@@ -35,7 +35,12 @@ import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
 import { normalizeOpenApi } from "./normalize/openapi/operations.js";
 import { planSymbols } from "./plan/symbols.js";
 import { cutUnguardedCycles } from "./plan/unguarded.js";
-import { BARE_SOURCE, synthesizeManifest, virtualManifestDoc } from "./synthesize.js";
+import {
+  BARE_SOURCE,
+  synthesizeGraphqlManifest,
+  synthesizeManifest,
+  virtualManifestDoc,
+} from "./synthesize.js";
 import { jsonFile, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
@@ -44,7 +49,15 @@ export type CatalogJob =
   /** `specs/<catalog>/tools.yaml` */
   | { kind: "manifest"; manifest: string }
   /** A bare spec, every operation, default names; `publish` as a manifest's (from the command line). */
-  | { kind: "spec"; spec: string; name: string; publish?: PublishSpec; patches?: string[] };
+  | {
+      kind: "spec";
+      spec: string;
+      name: string;
+      publish?: PublishSpec;
+      patches?: string[];
+      /** A bare GraphQL schema: its files and folders (`spec` is the first). */
+      graphql?: string[];
+    };
 
 export interface GenerateOptions {
   /** Project root: every path in the output is relative to it (so output does not depend on the machine). */
@@ -127,7 +140,10 @@ async function loadSources(
       if (source.patch)
         diags.error("TW110", "patch applies to OpenAPI sources only", doc.ref(`#/sources/${id}/patch`, true));
       const at = doc.ref(`#/sources/${id}/graphql`);
-      const spec = loadGraphql(resolve(dirname(manifestAbs), source.graphql as string), root, diags, at);
+      const files = ([] as string[])
+        .concat(source.graphql ?? [])
+        .map((f) => resolve(dirname(manifestAbs), f));
+      const spec = loadGraphql(files, root, diags, at);
       if (spec) graphql.push(normalizeGraphql(id, spec, source, doc, root, symbols, diags));
       continue;
     }
@@ -165,6 +181,7 @@ async function load(
     );
     return { manifest: loaded.manifest, doc: loaded.doc, specs, models, graphql };
   }
+  if (job.graphql) return loadBareGraphql(job, job.graphql, opts.root, symbols, diags, stages);
   const patch = job.patches?.length ? readPatchFiles(job.patches, opts.root, diags) : undefined;
   if (job.patches?.length && !patch) return undefined;
   const spec = await stages.run("load", () =>
@@ -178,6 +195,27 @@ async function load(
   return { manifest, doc, specs: new Map([[BARE_SOURCE, spec]]), models: [model], graphql: [] };
 }
 
+/** A bare GraphQL schema (`generate --graphql FILE...`): every root field, the endpoint from `<NAME>_URL`. */
+async function loadBareGraphql(
+  job: Extract<CatalogJob, { kind: "spec" }>,
+  files: string[],
+  root: string,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  stages: Stages,
+): Promise<Loaded | undefined> {
+  const spec = await stages.run("load", () => loadGraphql(files, root, diags));
+  if (!spec) return undefined;
+  const manifest = synthesizeGraphqlManifest(job.name, files);
+  if (job.publish) manifest.publish = job.publish;
+  const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.file);
+  const source = manifest.sources?.[BARE_SOURCE] ?? {};
+  const model = await stages.run("normalize", () =>
+    normalizeGraphql(BARE_SOURCE, spec, source, doc, root, symbols, diags),
+  );
+  return { manifest, doc, specs: new Map(), models: [], graphql: [model] };
+}
+
 function inputHash(loaded: Loaded, assetInputs: string[], root: string): string {
   const files = new Map<string, string>();
   if (loaded.doc.text !== "") files.set(loaded.doc.file, sha256(loaded.doc.text));
@@ -185,7 +223,7 @@ function inputHash(loaded: Loaded, assetInputs: string[], root: string): string 
     for (const d of spec.docs.all()) files.set(d.file, sha256(d.text));
     for (const d of spec.patch?.files ?? []) files.set(d.file, sha256(d.text));
   }
-  for (const model of loaded.graphql) files.set(model.spec.file, sha256(model.spec.text));
+  for (const model of loaded.graphql) for (const f of model.spec.files) files.set(f.file, sha256(f.text));
   for (const abs of assetInputs) files.set(relative(root, abs), sha256(readFileSync(abs)));
   const entries = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `sha256:${sha256(JSON.stringify({ generator: VERSION, files: entries }))}`;

@@ -10,7 +10,12 @@ export function envPrefix(catalog: string): string {
 
 /** A catalog name from a spec file name: `api.github.com.json` -> `api-github-com`. */
 export function catalogNameFromFile(file: string): string {
-  const base = (file.split(/[\\/]/).pop() ?? "api").replace(/\.(ya?ml|json)$/i, "");
+  const base = (
+    file
+      .replace(/[\\/]+$/, "")
+      .split(/[\\/]/)
+      .pop() ?? "api"
+  ).replace(/\.(ya?ml|json|graphqls?|gql|sdl)$/i, "");
   const slug = base
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
@@ -129,6 +134,28 @@ function oauthAuth(
         ? "OAuth2 client secret (confidential clients; with the client id it also requests tokens itself)"
         : "OAuth2 client secret (confidential clients only)",
     ),
+  };
+}
+
+/**
+ * The manifest a bare GraphQL schema implies: every Query and Mutation field with its default name, and the
+ * endpoint from `<NAME>_URL` (a schema does not say where it is served, so it is required).
+ */
+export function synthesizeGraphqlManifest(name: string, files: string[]): Manifest {
+  const p = envPrefix(name);
+  return {
+    catalog: name,
+    server: { name, version: "1.0.0", title: name },
+    env: {
+      [`${p}_URL`]: {
+        description:
+          "The GraphQL endpoint URL (a schema does not say where it is served, so it is required).",
+        type: "url",
+        required: true,
+      },
+    },
+    sources: { [BARE_SOURCE]: { graphql: files, base_url: { env: `${p}_URL` } } },
+    select: [{ all: true }],
   };
 }
 

@@ -101,7 +101,7 @@ export function bindGraphqlSource(
   return {
     id: model.id,
     kind: "graphql",
-    file: model.spec.file,
+    file: model.spec.files.map((f) => f.file).join(", "),
     baseUrl,
     ...(spec.path ? { path: spec.path } : {}),
     auth,

@@ -7,6 +7,7 @@ import { discoverJobs, generateAll, usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright generate [options]
        toolwright generate --openapi FILE [--out DIR] [--name NAME]
+       toolwright generate --graphql FILE... [--out DIR] [--name NAME]
 
 Compiles every catalog under specs/ (a folder with a tools.yaml manifest and its specs) into
 generated/<catalog>/: catalog.json, CATALOG.md, zod schemas, openapi-typescript types and assets.
@@ -16,12 +17,19 @@ With --openapi, builds a catalog of every operation of one OpenAPI 2.0/3.0/3.1 f
 default tool names, base URL from the spec's servers (override with <NAME>_BASE_URL), one env variable
 per credential. Serve it with: toolwright serve <out-dir>
 
+With --graphql, builds a catalog of every Query and Mutation field of a GraphQL schema, no manifest needed:
+SDL (one file, or split over several files and folders: repeat --graphql) or introspection JSON (any age).
+The endpoint comes from <NAME>_URL; credentials and scalar mappings need a manifest (sources.<id>.auth,
+sources.<id>.scalars).
+
 Options:
   --specs DIR       folder holding the catalogs (default: specs)
   --out DIR         output folder (default: generated; with --openapi: generated/<name>)
   --catalog NAME    only this catalog (repeatable)
   --openapi FILE    a bare OpenAPI spec (YAML or JSON)
-  --name NAME       catalog name for --openapi (default: derived from the file name)
+  --graphql FILE    a bare GraphQL schema: SDL or introspection JSON; a folder is every SDL file under it
+                    (repeatable: a schema split over several files)
+  --name NAME       catalog name for --openapi/--graphql (default: derived from the (first) file name)
   --patch FILE      --openapi: a JSON Patch (RFC 6902; YAML or JSON) applied to the spec before it is
                     read (repeatable; a manifest uses sources.<id>.patch)
   --output-schemas full|compact|none
@@ -108,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
         out: { type: "string" },
         catalog: { type: "string", multiple: true, default: [] },
         openapi: { type: "string" },
+        graphql: { type: "string", multiple: true, default: [] },
         name: { type: "string" },
         patch: { type: "string", multiple: true, default: [] },
         "output-schemas": { type: "string" },
@@ -132,11 +141,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const graphql = values.graphql as string[];
+  if (graphql.length > 0 && values.openapi)
+    return usageError("--openapi and --graphql are two kinds of bare spec: give one");
+  const bare = Boolean(values.openapi) || graphql.length > 0;
   const publish = publishFlags(values);
   if (typeof publish === "string") return usageError(publish);
-  if (publish && !values.openapi)
+  if (publish && !bare)
     return usageError(
-      "--output-schemas, --descriptions and --schema-* go with --openapi (a manifest sets publish:)",
+      "--output-schemas, --descriptions and --schema-* go with --openapi or --graphql (a manifest sets publish:)",
     );
   if ((values.patch as string[]).length > 0 && !values.openapi)
     return usageError("--patch goes with --openapi (a manifest patches a spec with sources.<id>.patch)");
@@ -150,13 +163,14 @@ export async function run(argv: string[]): Promise<number> {
     verbose: values.verbose as boolean,
     strict: values.strict as boolean,
     ...(values.openapi ? { openapi: values.openapi as string } : {}),
+    ...(graphql.length > 0 ? { graphql } : {}),
     ...(values.name ? { name: values.name as string } : {}),
     ...(publish ? { publish } : {}),
     patches: values.patch as string[],
   };
   const jobs = discoverJobs(opts);
   if (typeof jobs === "string") return usageError(jobs);
-  if (opts.openapi && !values.out) {
+  if (bare && !values.out) {
     const job = jobs[0];
     opts.out = `generated/${job?.kind === "spec" ? job.name : "api"}`;
   }

@@ -12,6 +12,8 @@ export interface JobOptions {
   out: string;
   catalogs: string[];
   openapi?: string;
+  /** A bare GraphQL schema: SDL files and folders, or one introspection JSON file. */
+  graphql?: string[];
   name?: string;
   /** `--openapi` only: JSON Patch files applied to the spec. */
   patches?: string[];
@@ -28,6 +30,14 @@ export function usageError(message: string): number {
 
 /** Every `specs/<catalog>/tools.yaml`, in name order (or only the named catalogs). */
 export function discoverJobs(opts: JobOptions): CatalogJob[] | string {
+  if (opts.graphql?.length) {
+    const files = opts.graphql.map((f) => resolve(opts.root, f));
+    const spec = files[0] as string;
+    const name = opts.name ?? catalogNameFromFile(spec);
+    if (!/^[a-z][a-z0-9-]*$/.test(name))
+      return `--name "${name}" must be lower-case letters, digits and dashes`;
+    return [{ kind: "spec", spec, name, graphql: files, ...(opts.publish ? { publish: opts.publish } : {}) }];
+  }
   if (opts.openapi) {
     const spec = resolve(opts.root, opts.openapi);
     const name = opts.name ?? catalogNameFromFile(spec);

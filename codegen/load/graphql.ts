@@ -1,9 +1,11 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { relative } from "node:path";
-import type { GraphQLError, GraphQLSchema, IntrospectionQuery } from "graphql";
+import { join, relative } from "node:path";
+import type { DefinitionNode, DocumentNode, GraphQLError, GraphQLSchema, IntrospectionQuery } from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { readInput } from "./document.js";
+import { locateInJson, modernIntrospection } from "./graphql-introspection.js";
 
 const require = createRequire(import.meta.url);
 
@@ -17,68 +19,147 @@ const { validateSDL } = require("graphql/validation/validate") as {
   validateSDL: (doc: import("graphql").DocumentNode) => readonly GraphQLError[];
 };
 
-/** A loaded GraphQL schema: SDL or introspection JSON, plus what a reviewer needs to find it again. */
-export interface GraphqlSpec {
+/** One file of a GraphQL schema (SDL may be split over several). */
+export interface GraphqlFile {
   /** Path relative to the project root. */
   file: string;
   abs: string;
   /** The file's text (hashed into the catalog's input hash). */
   text: string;
+}
+
+/** A loaded GraphQL schema: SDL (one or several files) or introspection JSON, plus where to find it again. */
+export interface GraphqlSpec {
+  /** The first file, relative to the project root (where a problem with no place of its own is reported). */
+  file: string;
+  abs: string;
+  text: string;
+  /** Every file the schema was read from, in order (all count as inputs). */
+  files: GraphqlFile[];
   format: "sdl" | "introspection";
   /** Built leniently (harmless SDL problems become warnings) and marked valid so documents can be validated. */
   schema: GraphQLSchema;
 }
 
-/** Where a graphql-js error points, as a SourceRef into `file`. */
+/** Where a graphql-js error points, as a SourceRef into the file it came from (`file` when it does not say). */
 export function graphqlErrorRef(file: string, error: GraphQLError, lineOffset = 0): SourceRef {
   const loc = error.locations?.[0];
-  return loc ? { file, line: loc.line + lineOffset, column: loc.column } : { file };
+  const from = error.source?.name && error.source.name !== "GraphQL request" ? error.source.name : file;
+  return loc ? { file: from, line: loc.line + lineOffset, column: loc.column } : { file: from };
 }
+
+const SDL_FILE = /\.(graphqls?|gql|sdl)$/i;
 
 function isIntrospection(text: string, abs: string): boolean {
   return /\.json$/i.test(abs) || /^\s*\{/.test(text);
 }
 
+/** A folder stands for every SDL file under it (`.graphql`, `.graphqls`, `.gql`, `.sdl`), sorted by path. */
+function expand(abs: string): string[] {
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) return [abs];
+  return readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && SDL_FILE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
 /**
- * Reads a GraphQL schema. SDL that strict graphql-js rejects for reasons that do not change what documents mean
- * (GitHub's schema defines two fields twice) loads with warnings: the schema is built with `assumeValidSDL`,
- * and what `validateSDL` / `validateSchema` say is reported, located, as TW150 warnings. Only a schema that
- * cannot be built at all (syntax errors, unknown types) is an error.
+ * Reads a GraphQL schema: introspection JSON (one file, any age of graphql-js), or SDL in one or several files
+ * and folders (types, `extend type` and `schema {}` anywhere among them, or no `schema {}` at all). SDL that strict
+ * graphql-js rejects for reasons that do not change what documents mean (GitHub's schema defines two fields
+ * twice) loads with warnings: the schema is built with `assumeValidSDL`, and what `validateSDL` / `validateSchema`
+ * say is reported, located in the file it concerns, as TW150 warnings. Only a schema that cannot be built at all
+ * (syntax errors, unknown types) is an error.
  */
 export function loadGraphql(
-  abs: string,
+  paths: string | readonly string[],
   root: string,
   diags: Diagnostics,
   from?: SourceRef,
 ): GraphqlSpec | undefined {
-  const file = relative(root, abs).split("\\").join("/") || abs;
-  const text = readInput(abs, file, diags, from);
-  if (text === undefined) return undefined;
-  const built = isIntrospection(text, abs)
-    ? fromIntrospection(text, file, diags)
-    : fromSdl(text, file, diags);
-  if (!built) return undefined;
-  const schema = lenient(built.schema, file, diags);
-  if (!schema.getQueryType()) {
-    diags.error("TW150", `${file} defines no query type`, { file });
+  const absolutes = (typeof paths === "string" ? [paths] : paths).flatMap(expand);
+  const rel = (abs: string) => relative(root, abs).split("\\").join("/") || abs;
+  if (absolutes.length === 0) {
+    diags.error(
+      "TW100",
+      "no GraphQL schema file (.graphql, .graphqls, .gql, .sdl) in the folder named",
+      from,
+    );
     return undefined;
   }
-  return { file, abs, text, format: built.format, schema };
+  const files: GraphqlFile[] = [];
+  for (const abs of absolutes) {
+    const text = readInput(abs, rel(abs), diags, from);
+    if (text !== undefined) files.push({ file: rel(abs), abs, text: text.replace(/^\uFEFF/, "") });
+  }
+  if (files.length < absolutes.length) return undefined;
+  const introspection = files.filter((f) => isIntrospection(f.text, f.abs));
+  if (introspection.length > 0 && files.length > 1) {
+    diags.error(
+      "TW150",
+      `${introspection[0]?.file} is introspection JSON: an introspection result is a whole schema, give it alone`,
+      from ?? { file: introspection[0]?.file ?? "" },
+    );
+    return undefined;
+  }
+  const first = files[0] as GraphqlFile;
+  const built = introspection.length > 0 ? fromIntrospection(first, diags) : fromSdl(files, diags);
+  if (!built) return undefined;
+  const schema = lenient(built.schema, first.file, diags);
+  if (!schema.getQueryType()) {
+    diags.error(
+      "TW150",
+      `${files.map((f) => f.file).join(", ")} define${files.length === 1 ? "s" : ""} no query type (a type Query, or schema { query: ... } naming one)`,
+      { file: first.file },
+    );
+    return undefined;
+  }
+  return { file: first.file, abs: first.abs, text: first.text, files, format: built.format, schema };
+}
+
+/**
+ * Type extensions whose type is defined nowhere (a federated subgraph's `extend type Query`, a schema split so that
+ * one file only extends) stand for the definition: the first becomes it, the rest extend it. graphql-js would
+ * otherwise drop them without a word.
+ */
+function promoteOrphanExtensions(doc: DocumentNode): DocumentNode {
+  const { Kind } = graphqlJs;
+  const definitionOf: Record<string, string> = {
+    [Kind.OBJECT_TYPE_EXTENSION]: Kind.OBJECT_TYPE_DEFINITION,
+    [Kind.INTERFACE_TYPE_EXTENSION]: Kind.INTERFACE_TYPE_DEFINITION,
+    [Kind.UNION_TYPE_EXTENSION]: Kind.UNION_TYPE_DEFINITION,
+    [Kind.ENUM_TYPE_EXTENSION]: Kind.ENUM_TYPE_DEFINITION,
+    [Kind.INPUT_OBJECT_TYPE_EXTENSION]: Kind.INPUT_OBJECT_TYPE_DEFINITION,
+    [Kind.SCALAR_TYPE_EXTENSION]: Kind.SCALAR_TYPE_DEFINITION,
+  };
+  const defined = new Set<string>();
+  for (const d of doc.definitions)
+    if ("name" in d && d.name && !(d.kind in definitionOf)) defined.add(d.name.value);
+  const definitions = doc.definitions.map((d) => {
+    const kind = definitionOf[d.kind];
+    if (!kind || !("name" in d) || !d.name || defined.has(d.name.value)) return d;
+    defined.add(d.name.value);
+    return { ...d, kind } as unknown as DefinitionNode;
+  });
+  return { ...doc, definitions };
 }
 
 function fromSdl(
-  text: string,
-  file: string,
+  files: GraphqlFile[],
   diags: Diagnostics,
 ): { schema: GraphQLSchema; format: "sdl" } | undefined {
-  let doc: import("graphql").DocumentNode;
-  try {
-    doc = graphqlJs.parse(text);
-  } catch (e) {
-    const error = e as GraphQLError;
-    diags.error("TW101", `GraphQL syntax error: ${error.message}`, graphqlErrorRef(file, error));
-    return undefined;
+  const docs: DocumentNode[] = [];
+  for (const f of files) {
+    try {
+      docs.push(graphqlJs.parse(new graphqlJs.Source(f.text, f.file)));
+    } catch (e) {
+      const error = e as GraphQLError;
+      diags.error("TW101", `GraphQL syntax error: ${error.message}`, graphqlErrorRef(f.file, error));
+    }
   }
+  if (docs.length < files.length) return undefined;
+  const file = (files[0] as GraphqlFile).file;
+  const doc = promoteOrphanExtensions(graphqlJs.concatAST(docs));
   const sdlProblems = validateSDL(doc);
   try {
     const schema = graphqlJs.buildASTSchema(doc, { assumeValidSDL: true });
@@ -96,34 +177,37 @@ function fromSdl(
 }
 
 function fromIntrospection(
-  text: string,
-  file: string,
+  f: GraphqlFile,
   diags: Diagnostics,
 ): { schema: GraphQLSchema; format: "introspection" } | undefined {
+  const { file } = f;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(f.text);
   } catch (e) {
     diags.error("TW101", `invalid JSON: ${(e as Error).message}`, { file });
     return undefined;
   }
-  const obj = (json ?? {}) as { __schema?: unknown; data?: { __schema?: unknown } };
+  const obj = (json ?? {}) as { __schema?: unknown; data?: { __schema?: unknown } | null; errors?: unknown };
   const __schema = obj.__schema ?? obj.data?.__schema;
   if (!__schema || typeof __schema !== "object") {
+    const errors = Array.isArray(obj.errors)
+      ? `; the result holds errors: ${JSON.stringify(obj.errors).slice(0, 300)}`
+      : "";
     diags.error(
       "TW150",
-      `${file} is neither GraphQL SDL nor introspection JSON (no __schema or data.__schema)`,
+      `${file} is neither GraphQL SDL nor introspection JSON (no __schema or data.__schema)${errors}`,
       { file },
     );
     return undefined;
   }
   try {
-    const schema = graphqlJs.buildClientSchema({ __schema } as IntrospectionQuery);
+    const modern = modernIntrospection(__schema as Record<string, unknown>);
+    const schema = graphqlJs.buildClientSchema({ __schema: modern } as unknown as IntrospectionQuery);
     return { schema, format: "introspection" };
   } catch (e) {
-    diags.error("TW150", `the introspection result cannot be built: ${(e as Error).message}`, {
-      file,
-    });
+    const message = (e as Error).message;
+    diags.error("TW150", `the introspection result cannot be built: ${message}`, locateInJson(f, message));
     return undefined;
   }
 }

@@ -531,8 +531,9 @@ export const manifestSchema = {
             description: "OpenAPI 2.0/3.0/3.1 file (YAML or JSON), relative to the manifest.",
           },
           graphql: {
-            ...relPath,
-            description: "GraphQL SDL or introspection JSON, relative to the manifest.",
+            anyOf: [relPath, { type: "array", items: relPath, minItems: 1 }],
+            description:
+              "GraphQL SDL or introspection JSON, relative to the manifest; SDL split over several files is a list of files and folders (a folder: every .graphql, .graphqls, .gql and .sdl file under it).",
           },
           patch: {
             type: "array",

@@ -26,7 +26,8 @@ export interface AuthSpec {
 
 export interface SourceSpec {
   openapi?: string;
-  graphql?: string;
+  /** SDL or introspection JSON; SDL split over several files and folders as a list. */
+  graphql?: string | string[];
   /** OpenAPI: JSON Patch operations (inline) and files holding them, applied to the spec before it is read. */
   patch?: (string | Record<string, unknown>)[];
   /** OpenAPI: folders besides the spec's own that its `$ref`s may read (relative to the manifest). */

@@ -29,12 +29,42 @@ const time: SchemaNode = { kind: "string", format: "time" };
 const uri: SchemaNode = { kind: "string", format: "uri" };
 const email: SchemaNode = { kind: "string", format: "email" };
 
+const jsonText: SchemaNode = {
+  kind: "string",
+  contentMediaType: "application/json",
+  description: "JSON text: a string holding a JSON value (not the value itself).",
+};
+const anyJson: SchemaNode = { kind: "any", description: "Any JSON value." };
+const decimal: SchemaNode = {
+  kind: "union",
+  exclusive: false,
+  variants: [{ kind: "string" }, { kind: "number" }],
+  description: 'A decimal number: a string such as "12.50" (exact) or a JSON number.',
+};
+const bigInteger: SchemaNode = {
+  kind: "union",
+  exclusive: false,
+  variants: [{ kind: "string" }, { kind: "integer" }],
+  description:
+    'A 64-bit or larger integer: a string of digits such as "9007199254740993" (exact) or a JSON integer.',
+};
+const localDateTime: SchemaNode = {
+  kind: "string",
+  description: "A date and time without a time zone, ISO 8601 (2024-01-31T13:45:00).",
+};
+
 /**
- * Custom scalars whose wire format is fixed by a public definition, mapped without a manifest entry:
+ * Custom scalars whose wire format is fixed by a public definition or by the libraries that define them, mapped
+ * without a manifest entry (`sources.<id>.scalars` overrides any of them):
  * - AWS AppSync's scalars (docs.aws.amazon.com/appsync/latest/devguide/scalars.html): `AWSJSON` is JSON *text*
  *   (a string holding JSON), `AWSTimestamp` whole seconds since the epoch, the others ISO 8601 / RFC strings.
  * - The graphql-scalars names most schemas reuse (`DateTime`, `Date`, `Time`, `URL`, `URI`, `EmailAddress`,
- *   `UUID`), which serialise as the ISO 8601 / RFC 3986 / RFC 5322 / RFC 4122 strings their names say.
+ *   `UUID`, `JSON`, `JSONObject`, `BigInt`, `Long`), which serialise as their names say.
+ * - The spellings other server libraries give the same things: PostGraphile (`Datetime`, `BigFloat`, `Cursor`),
+ *   graphql-ruby (`ISO8601DateTime`, `ISO8601Date`, `JSON`), Graphene (`GenericScalar`, `JSONString`, `Decimal`),
+ *   Hot Chocolate (`DateTime`, `Decimal`, `Long`, `Url`, `Uuid`), Java (`Instant`, `OffsetDateTime`,
+ *   `LocalDate`, `LocalDateTime`, `BigDecimal`, `BigInteger`), type-graphql (`DateTimeISO`).
+ * Decimals and big integers accept a string (exact) or a JSON number, as the servers that define them do.
  * Anything else needs `sources.<id>.scalars` in the manifest; unmapped scalars get `unmappedScalar`.
  */
 const WELL_KNOWN: Record<string, SchemaNode> = {
@@ -46,22 +76,49 @@ const WELL_KNOWN: Record<string, SchemaNode> = {
   AWSURL: uri,
   AWSPhone: { kind: "string" },
   AWSIPAddress: { kind: "string" },
-  AWSJSON: {
-    kind: "string",
-    contentMediaType: "application/json",
-    description: "JSON text: a string holding a JSON value (not the value itself).",
-  },
+  AWSJSON: jsonText,
   DateTime: dateTime,
+  Datetime: dateTime,
+  DateTimeISO: dateTime,
+  DateTimeUtc: dateTime,
+  ISO8601DateTime: dateTime,
+  Instant: dateTime,
+  OffsetDateTime: dateTime,
+  ZonedDateTime: dateTime,
+  LocalDateTime: localDateTime,
   Date: date,
+  ISO8601Date: date,
+  LocalDate: date,
   Time: time,
+  LocalTime: { kind: "string", description: "A time of day without a time zone, ISO 8601 (13:45:00)." },
   URL: uri,
+  Url: uri,
   URI: uri,
+  Uri: uri,
   EmailAddress: email,
+  Email: email,
   UUID: { kind: "string", format: "uuid" },
+  Uuid: { kind: "string", format: "uuid" },
+  GUID: { kind: "string", format: "uuid" },
+  JSON: anyJson,
+  Json: anyJson,
+  JSONValue: anyJson,
+  GenericScalar: anyJson,
+  JSONObject: { kind: "object", properties: [], additional: true, description: "A JSON object." },
+  JSONString: jsonText,
+  Decimal: decimal,
+  BigDecimal: decimal,
+  BigFloat: decimal,
+  PositiveDecimal: decimal,
+  BigInt: bigInteger,
+  BigInteger: bigInteger,
+  Long: bigInteger,
+  Int64: bigInteger,
+  Cursor: { kind: "string", description: "An opaque pagination cursor." },
 };
 
 export function wellKnownScalar(name: string): SchemaNode | undefined {
-  return WELL_KNOWN[name];
+  return Object.hasOwn(WELL_KNOWN, name) ? structuredClone(WELL_KNOWN[name]) : undefined;
 }
 
 /**

@@ -21,7 +21,10 @@ const { isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType }
 /** Where a schema element is defined: its SDL line, or just the file for introspection schemas. */
 export function astRef(file: string, node: ASTNode | null | undefined): SourceRef {
   const token = node?.loc?.startToken;
-  return token ? { file, line: token.line, column: token.column } : { file };
+  // A schema split over several files: each node knows the file it was parsed from.
+  const from = node?.loc?.source.name;
+  const where = from && from !== "GraphQL request" ? from : file;
+  return token ? { file: where, line: token.line, column: token.column } : { file: where };
 }
 
 /** A coerced GraphQL value (a default) as plain JSON; undefined when it has no JSON form. */

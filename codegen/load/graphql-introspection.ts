@@ -1,0 +1,86 @@
+import type { SourceRef } from "../ir/types.js";
+
+/**
+ * Introspection results as older servers and tools wrote them, brought to the shape graphql-js 16 builds from.
+ * Before 2016 directives had `onOperation` / `onFragment` / `onField` flags instead of `locations`; many servers
+ * still omit lists that are empty (`interfaces`, `args`, `possibleTypes`, `inputFields`) or that newer
+ * introspection queries added (an interface's own `interfaces`, directives' `args`). Missing lists are empty,
+ * which is what the old servers meant; anything else is passed through for graphql-js to judge.
+ */
+
+type Json = Record<string, unknown>;
+
+const OLD_LOCATION_FLAGS: Record<string, string[]> = {
+  onOperation: ["QUERY", "MUTATION", "SUBSCRIPTION"],
+  onFragment: ["FRAGMENT_DEFINITION", "FRAGMENT_SPREAD", "INLINE_FRAGMENT"],
+  onField: ["FIELD"],
+};
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function withArgs(field: unknown): unknown {
+  return isObject(field) ? { ...field, args: list(field.args) } : field;
+}
+
+function modernType(type: unknown): unknown {
+  if (!isObject(type)) return type;
+  const out: Json = { ...type };
+  const fields = () => list(type.fields).map(withArgs);
+  switch (type.kind) {
+    case "OBJECT":
+      Object.assign(out, { fields: fields(), interfaces: list(type.interfaces) });
+      break;
+    case "INTERFACE":
+      Object.assign(out, {
+        fields: fields(),
+        interfaces: list(type.interfaces),
+        possibleTypes: list(type.possibleTypes),
+      });
+      break;
+    case "UNION":
+      out.possibleTypes = list(type.possibleTypes);
+      break;
+    case "ENUM":
+      out.enumValues = list(type.enumValues);
+      break;
+    case "INPUT_OBJECT":
+      out.inputFields = list(type.inputFields);
+      break;
+  }
+  return out;
+}
+
+function modernDirective(directive: unknown): unknown {
+  if (!isObject(directive)) return directive;
+  const locations = Array.isArray(directive.locations)
+    ? directive.locations
+    : Object.entries(OLD_LOCATION_FLAGS).flatMap(([flag, where]) => (directive[flag] === true ? where : []));
+  return { ...directive, locations, args: list(directive.args) };
+}
+
+/** `__schema` in the shape graphql-js's `buildClientSchema` expects. */
+export function modernIntrospection(schema: Json): Json {
+  return {
+    ...schema,
+    types: Array.isArray(schema.types) ? schema.types.map(modernType) : schema.types,
+    directives: list(schema.directives).map(modernDirective),
+  };
+}
+
+/**
+ * Where in an introspection file a graphql-js complaint is: the first `"name": "X"` for the type its message
+ * names (an unknown type is found where it is referred to), else the file.
+ */
+export function locateInJson(f: { file: string; text: string }, message: string): SourceRef {
+  const name =
+    /unknown type: "?([_A-Za-z][_0-9A-Za-z]*)/.exec(message)?.[1] ??
+    /name: "([_A-Za-z][_0-9A-Za-z]*)"/.exec(message)?.[1];
+  if (!name) return { file: f.file };
+  const at = new RegExp(`"name"\\s*:\\s*"${name}"`).exec(f.text)?.index;
+  if (at === undefined) return { file: f.file };
+  const before = f.text.slice(0, at);
+  const line = before.split("\n").length;
+  return { file: f.file, line, column: at - before.lastIndexOf("\n") };
+}

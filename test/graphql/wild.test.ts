@@ -1,0 +1,279 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildSchema, introspectionFromSchema } from "graphql";
+import { describe, expect, it } from "vitest";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
+import type { CatalogDocument, CatalogTool, GraphqlBinding } from "../../src/catalog.js";
+import { genManifest, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * GraphQL schemas as users bring them: split over several files and folders, without a `schema {}` block, only
+ * extending `Query` (a federated subgraph), old introspection results, custom scalars of the common server
+ * libraries, and a bare `generate --graphql` without a manifest. Broken ones fail located in the file at fault.
+ */
+
+type Outcome = Awaited<ReturnType<typeof genManifest>>;
+
+const docOf = (o: Outcome) =>
+  o.cat ? (JSON.parse(o.cat.files.get("catalog.json") as string) as CatalogDocument) : undefined;
+const names = (o: Outcome) => docOf(o)?.tools.map((t) => t.name) ?? [];
+const tool = (o: Outcome, name: string) => docOf(o)?.tools.find((t) => t.name === name) as CatalogTool;
+const errors = (o: Outcome) =>
+  o.diags.items
+    .filter((d) => d.severity === "error")
+    .map(
+      (d) =>
+        `${d.source?.file.replace(/^.*\.tmp\/[^/]+\//, "")}:${d.source?.line}:${d.source?.column} ${d.code}`,
+    );
+
+function manifest(graphql: string, extra = ""): string {
+  return `catalog: wild
+sources:
+  api:
+    graphql: ${graphql}
+    base_url: { default: "https://api.example/graphql" }
+${extra}select: [{ all: true }]
+`;
+}
+
+const SPLIT = {
+  "schema/query.graphql": "type Query {\n  user(id: ID!): User\n}\n",
+  "schema/types/user.graphqls":
+    "type User {\n  id: ID!\n  name: String\n  joined: DateTime\n}\nscalar DateTime\n",
+  "schema/more.gql": "extend type Query {\n  users(first: Int): [User!]!\n}\n",
+  "schema/README.md": "not a schema file",
+  "mutations.graphql": "type Mutation {\n  renameUser(id: ID!, name: String!): User\n}\n",
+};
+
+describe("SDL split over several files and folders", () => {
+  it("a list of files and folders is one schema: types, extensions and roots from any of them", async () => {
+    const dir = writeTree("gql-split", {
+      ...SPLIT,
+      "tools.yaml": manifest("[./schema, ./mutations.graphql]"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(names(o)).toEqual(["user", "users", "rename_user"]);
+    expect(tool(o, "user").outputSchema).toBeDefined();
+    const md = o.cat?.files.get("CATALOG.md") ?? "";
+    expect(md).toMatch(
+      /schema\/more\.gql, .*schema\/query\.graphql, .*schema\/types\/user\.graphqls, .*mutations\.graphql/,
+    );
+    // Every file is an input: editing one in the folder changes the hash.
+    const hash = docOf(o)?.inputHash;
+    writeFileSync(
+      join(dir, "schema/types/user.graphqls"),
+      `${SPLIT["schema/types/user.graphqls"]}# edited\n`,
+    );
+    expect(docOf(await genManifest(join(dir, "tools.yaml")))?.inputHash).not.toBe(hash);
+  });
+
+  it("a problem is located in the file it is in", async () => {
+    const broken = writeTree("gql-split-broken", {
+      ...SPLIT,
+      "schema/types/user.graphqls": "type User {\n  id: ID!\n  team: Team\n}\n",
+      "tools.yaml": manifest("[./schema, ./mutations.graphql]"),
+    });
+    expect(errors(await genManifest(join(broken, "tools.yaml")))).toEqual([
+      "schema/types/user.graphqls:3:9 TW150",
+    ]);
+    const syntax = writeTree("gql-split-syntax", {
+      ...SPLIT,
+      "mutations.graphql": "type Mutation {\n  renameUser(id: ID!: User\n}\n",
+      "tools.yaml": manifest("[./schema, ./mutations.graphql]"),
+    });
+    expect(errors(await genManifest(join(syntax, "tools.yaml")))).toEqual(["mutations.graphql:2:21 TW101"]);
+    const empty = writeTree("gql-split-empty", {
+      "schema/README.md": "x",
+      "tools.yaml": manifest("./schema"),
+    });
+    expect(errors(await genManifest(join(empty, "tools.yaml")))).toEqual(["tools.yaml:4:14 TW100"]);
+  });
+});
+
+describe("SDL without a schema block", () => {
+  it("roots by their conventional names; a schema that only extends Query (a federated subgraph) still has them", async () => {
+    const dir = writeTree("gql-subgraph", {
+      "schema.graphql": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+type Product @key(fields: "id") { id: ID! name: String }
+extend type Query { product(id: ID!): Product topProducts(first: Int = 5): [Product!]! }
+extend type Mutation { deleteProduct(id: ID!): Boolean }
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(names(o)).toEqual(["product", "top_products", "delete_product"]);
+    // The directives it uses without defining are reported, located, and harmless.
+    expect(
+      o.diags.items.some((d) => d.severity === "warning" && /Unknown directive "@key"/.test(d.message)),
+    ).toBe(true);
+  });
+
+  it("a schema with no query type at all is an error that says what is missing", async () => {
+    const dir = writeTree("gql-noquery", {
+      "schema.graphql": "type Thing { id: ID }\n",
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(o.diags.items.find((d) => d.severity === "error")?.message).toMatch(
+      /defines no query type \(a type Query/,
+    );
+  });
+});
+
+const SMALL = `
+"""A node."""
+interface Node { id: ID! }
+interface Named implements Node { id: ID! name: String }
+type User implements Node & Named { id: ID! name: String tags: [String!]! }
+union Result = User
+enum Role { ADMIN MEMBER }
+input UserFilter { role: Role name: String }
+directive @cached(ttl: Int) on FIELD
+type Query { user(id: ID!): User users(filter: UserFilter): [User!]! search(q: String!): [Result!]! }
+`;
+
+/** An introspection result as a 2015-2017 server wrote it: directive flags, lists that are empty left out. */
+function oldIntrospection(): unknown {
+  const modern = introspectionFromSchema(buildSchema(SMALL)) as unknown as {
+    __schema: {
+      types: Record<string, unknown>[];
+      directives: Record<string, unknown>[];
+      [k: string]: unknown;
+    };
+  };
+  const schema = modern.__schema;
+  delete schema.description;
+  delete schema.subscriptionType;
+  for (const t of schema.types) {
+    delete t.specifiedByURL;
+    delete t.isOneOf;
+    if (t.kind === "INTERFACE") delete t.interfaces;
+    if (Array.isArray(t.interfaces) && t.interfaces.length === 0) delete t.interfaces;
+    for (const f of (t.fields as Record<string, unknown>[] | null) ?? [])
+      if (Array.isArray(f.args) && f.args.length === 0) delete f.args;
+  }
+  schema.directives = schema.directives.map(({ locations, isRepeatable: _r, ...d }) => ({
+    ...d,
+    onOperation: (locations as string[]).includes("QUERY"),
+    onFragment: (locations as string[]).includes("FRAGMENT_SPREAD"),
+    onField: (locations as string[]).includes("FIELD"),
+  }));
+  return { data: modern };
+}
+
+describe("introspection results of any age", () => {
+  it("an old result (directive flags, omitted empty lists) builds the same tools as the SDL", async () => {
+    const dir = writeTree("gql-old-introspection", {
+      "schema.graphql": SMALL,
+      "schema.json": JSON.stringify(oldIntrospection(), null, 2),
+      "tools.yaml": manifest("./schema.json"),
+      "sdl.yaml": manifest("./schema.graphql"),
+    });
+    const old = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(old)).toEqual([]);
+    const sdl = await genManifest(join(dir, "sdl.yaml"));
+    expect(names(old)).toEqual(["user", "users", "search"]);
+    const binding = (o: Outcome, n: string) => (tool(o, n).binding as GraphqlBinding).document;
+    for (const n of names(sdl)) expect(binding(old, n)).toBe(binding(sdl, n));
+    expect(tool(old, "users").inputSchema).toEqual(tool(sdl, "users").inputSchema);
+  });
+
+  it("a result that cannot be built is located at the type it names; an error response says so", async () => {
+    const broken = oldIntrospection() as {
+      data: { __schema: { types: { name: string; fields?: unknown }[] } };
+    };
+    const user = broken.data.__schema.types.find((t) => t.name === "User") as { fields: { type: unknown }[] };
+    (user.fields[1] as { type: unknown }).type = { kind: "OBJECT", name: "Team", ofType: null };
+    const text = JSON.stringify(broken, null, 2);
+    const dir = writeTree("gql-bad-introspection", {
+      "schema.json": text,
+      "failed.json": JSON.stringify({ data: null, errors: [{ message: "introspection is disabled" }] }),
+      "tools.yaml": manifest("./schema.json"),
+      "failed.yaml": manifest("./failed.json"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    const lines = text.split("\n");
+    const line = lines.findIndex((l) => l.includes('"name": "Team"'));
+    const column = (lines[line] ?? "").indexOf('"name"') + 1;
+    expect(errors(o)).toEqual([`schema.json:${line + 1}:${column} TW150`]);
+    expect(o.diags.items[0]?.message).toContain("unknown type: Team");
+    const failed = await genManifest(join(dir, "failed.yaml"));
+    expect(failed.diags.items.find((d) => d.severity === "error")?.message).toContain(
+      "introspection is disabled",
+    );
+  });
+});
+
+const SCALARS = `
+scalar DateTime
+scalar ISO8601DateTime
+scalar Datetime
+scalar Decimal
+scalar BigInt
+scalar Long
+scalar JSON
+scalar JSONString
+scalar URL
+scalar Money
+type Query {
+  report(at: DateTime, since: ISO8601DateTime, until: Datetime, amount: Decimal, big: BigInt, long: Long,
+         meta: JSON, metaText: JSONString, link: URL, price: Money): Int
+}
+`;
+
+describe("custom scalars", () => {
+  it("common scalars of the server libraries are mapped; the manifest overrides any of them", async () => {
+    const dir = writeTree("gql-scalars", {
+      "schema.graphql": SCALARS,
+      "tools.yaml": manifest("./schema.graphql"),
+      "override.yaml": manifest(
+        "./schema.graphql",
+        "    scalars:\n      Decimal: { type: string, pattern: '^-?[0-9]+(\\\\.[0-9]+)?$' }\n      Money: { type: integer }\n",
+      ),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    const props = tool(o, "report").inputSchema.properties as Record<string, Record<string, unknown>>;
+    const nonNull = (p: Record<string, unknown>) =>
+      (p.anyOf as Record<string, unknown>[] | undefined)?.find((v) => v.type !== "null") ?? p;
+    expect(nonNull(props.at ?? {})).toMatchObject({ type: "string", format: "date-time" });
+    expect(nonNull(props.since ?? {})).toMatchObject({ type: "string", format: "date-time" });
+    expect(nonNull(props.until ?? {})).toMatchObject({ type: "string", format: "date-time" });
+    expect(JSON.stringify(props.amount)).toMatch(/"type":"string".*"type":"number"/);
+    expect(JSON.stringify(props.big)).toMatch(/"type":"string".*"type":"integer"/);
+    expect(JSON.stringify(props.long)).toMatch(/"type":"string".*"type":"integer"/);
+    expect(JSON.stringify(props.metaText)).toContain('"contentMediaType":"application/json"');
+    expect(nonNull(props.link ?? {})).toMatchObject({ type: "string", format: "uri" });
+    // Only the scalar nobody defines is warned about.
+    const unmapped = o.diags.items.filter((d) => /has no JSON Schema mapping/.test(d.message));
+    expect(unmapped.map((d) => d.message.match(/scalar (\w+)/)?.[1])).toEqual(["Money"]);
+    const over = await genManifest(join(dir, "override.yaml"));
+    expect(errors(over)).toEqual([]);
+    const p2 = tool(over, "report").inputSchema.properties as Record<string, Record<string, unknown>>;
+    expect(JSON.stringify(p2.amount)).toContain('"pattern"');
+    expect(JSON.stringify(p2.amount)).not.toContain('"number"');
+    expect(nonNull(p2.price ?? {})).toMatchObject({ type: "integer" });
+  });
+});
+
+describe("a bare GraphQL schema (generate --graphql FILE...)", () => {
+  it("every Query and Mutation field, the endpoint from <NAME>_URL, no manifest", async () => {
+    const dir = writeTree("gql-bare", SPLIT);
+    const diags = new Diagnostics();
+    const files = [join(dir, "schema"), join(dir, "mutations.graphql")];
+    const cat = await generateCatalog(
+      { kind: "spec", spec: files[0] as string, name: "people", graphql: files },
+      { root: ROOT, out: "test/.tmp/gql-bare-out" },
+      diags,
+    );
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name)).toEqual(["user", "users", "rename_user"]);
+    expect(doc.tools.map((t) => t.annotations?.readOnlyHint)).toEqual([true, true, false]);
+    expect(doc.env).toEqual([expect.objectContaining({ name: "PEOPLE_URL", type: "url", required: true })]);
+    expect(doc.sources[0]).toMatchObject({ kind: "graphql", baseUrl: { env: "PEOPLE_URL" } });
+  });
+});
