@@ -110,7 +110,10 @@ describe("names", () => {
 
   it("resources and templates are the seed's", async () => {
     const { resources } = await s.client.listResources();
-    expect(resources.map((r) => [r.uri, r.mimeType])).toEqual([
+    // The static resources, then the apps of scaly://apps/{id} (listed from the API: see below).
+    expect(
+      resources.filter((r) => !r.uri.startsWith("scaly://apps/")).map((r) => [r.uri, r.mimeType]),
+    ).toEqual([
       ["scaly://capabilities", "application/yaml"],
       ["scaly://guides/start", "text/markdown"],
       ["scaly://resources-schema", "application/schema+json"],
@@ -131,6 +134,42 @@ describe("names", () => {
       argument: { name: "name", value: "" },
     });
     expect(frameworks.completion.values.sort()).toEqual(["django", "express", "fastapi", "nextjs"]);
+  });
+
+  it("scaly://apps/{id} is browsable: resources/list pages through scaly_list_apps (GraphQL pageInfo), {id} completes", async () => {
+    const paged = await connect({ upstream: up, ws, label: "paged", env: { TOOLWRIGHT_PAGE_SIZE: "2" } });
+    try {
+      const before = up.requests.length;
+      const apps: Array<{ uri: string; name: string }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await paged.client.request({
+          method: "resources/list",
+          params: cursor ? { cursor } : {},
+        });
+        apps.push(...page.resources.filter((r) => r.uri.startsWith("scaly://apps/")));
+        cursor = page.nextCursor;
+      } while (cursor);
+      const live = [...up.store.apps.values()].map((a) => [`scaly://apps/${a.id}`, a.name]);
+      expect(apps.map((a) => [a.uri, a.name]).sort()).toEqual(live.sort());
+      // One GraphQL query per page, two apps each, the next one from pageInfo.endCursor.
+      const listings = up.requests.slice(before).filter((r) => r.path === "/graphql");
+      expect(listings.length).toBe(Math.ceil(live.length / 2));
+      expect(listings.map((r) => r.variables?.first)).toEqual(listings.map(() => 2));
+      expect(listings[0]!.variables?.after ?? null).toBeNull();
+      expect(listings[1]!.variables?.after).toBeTypeOf("string");
+      const { contents } = await paged.client.readResource({ uri: apps[0]!.uri });
+      expect(JSON.parse((contents[0] as { text: string }).text)).toMatchObject({
+        id: apps[0]!.uri.slice(13),
+      });
+      const { completion } = await paged.client.complete({
+        ref: { type: "ref/resource", uri: "scaly://apps/{id}" },
+        argument: { name: "id", value: "app_s" },
+      });
+      expect(completion.values).toEqual(["app_storefront"]);
+    } finally {
+      await paged.close();
+    }
   });
 });
 
