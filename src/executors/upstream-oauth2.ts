@@ -46,82 +46,32 @@ const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 const EXPIRY_SKEW_MS = 30_000;
 
 export function createOAuthTokens(options: AuthOptions): OAuthTokens {
-  const issued = new Map<string, IssuedToken>();
-  const inflight = new Map<string, Promise<IssuedToken>>();
-  /** Refresh tokens the token endpoint rotated: original value -> latest. */
-  const rotated = new Map<string, string>();
-  /** Provided tokens the upstream answered 401 to, by scheme. */
-  const refused = new Map<string, string>();
-  /** What the last calls sent, to know what a 401 refers to: scheme -> [token, renewable]. */
-  const sent = new Map<string, { token: string; provided: boolean; renewable: boolean }>();
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const endpoints = createTokenEndpoints(doFetch, options.baseUrl, timeoutMs);
-
-  /** One token request per key at a time; concurrent callers share it, each bounded by its own signal. */
-  async function shared(
-    key: string,
-    apply: ApplyOptions,
-    scheme: string,
-    request: () => Promise<IssuedToken>,
-  ) {
-    let pending = inflight.get(key);
-    if (!pending) {
-      apply.onRequest?.();
-      pending = request().finally(() => inflight.delete(key));
-      inflight.set(key, pending);
-    }
-    const fresh = await untilAborted(pending, apply.signal, scheme);
-    issued.set(key, fresh);
-    return fresh;
-  }
-
-  const valid = (key: string) => {
-    const cached = issued.get(key);
-    return cached && Date.now() < cached.expiresAt ? cached.token : undefined;
+  const cache = createTokenCache();
+  const sent = createSentTokens();
+  const renewal: Renewal = {
+    cache,
+    endpoints: createTokenEndpoints(doFetch, options.baseUrl, timeoutMs),
+    rotated: new Map(),
+    doFetch,
+    timeoutMs,
   };
-
-  async function renew(credential: UserToken, apply: ApplyOptions): Promise<string | undefined> {
-    const { scheme } = credential;
-    const key = JSON.stringify(["user", scheme.scheme, credential.clientId, credential.refreshToken ?? ""]);
-    const cached = valid(key);
-    if (cached) return cached;
-    if (credential.clientId === undefined) return undefined;
-    const client = { id: credential.clientId, secret: credential.clientSecret };
-    let form: Record<string, string>;
-    if (credential.refreshToken !== undefined) {
-      const refreshToken = rotated.get(credential.refreshToken) ?? credential.refreshToken;
-      form = { grant_type: "refresh_token", refresh_token: refreshToken };
-    } else if (scheme.flows.includes("clientCredentials") && client.secret !== undefined) {
-      form = { grant_type: "client_credentials" };
-    } else return undefined;
-    if (scheme.scopes.length > 0) form.scope = scheme.scopes.join(" ");
-    const fresh = await shared(key, apply, scheme.scheme, async () => {
-      const tokenUrl = await endpoints.of(scheme.scheme, scheme.tokenUrl, scheme.discoveryUrl);
-      return requestToken(doFetch, { tokenUrl, form, client, scheme: scheme.scheme }, timeoutMs);
-    });
-    if (fresh.refreshToken && credential.refreshToken !== undefined) {
-      rememberSecret(fresh.refreshToken, { rotating: true });
-      rotated.set(credential.refreshToken, fresh.refreshToken);
-    }
-    return fresh.token;
-  }
 
   return {
     async clientCredentials(credentials, apply) {
       const tokenUrl = new URL(credentials.scheme.tokenUrl, options.baseUrl).toString();
       const key = JSON.stringify([tokenUrl, credentials.id, [...credentials.scheme.scopes].sort()]);
-      const form: Record<string, string> = { grant_type: "client_credentials" };
-      if (credentials.scheme.scopes.length > 0) form.scope = credentials.scheme.scopes.join(" ");
+      const form = withScopes({ grant_type: "client_credentials" }, credentials.scheme.scopes);
       const client = { id: credentials.id, secret: credentials.secret };
       const token =
-        valid(key) ??
+        cache.valid(key) ??
         (
-          await shared(key, apply, credentials.scheme.scheme, () =>
+          await cache.obtain(key, apply, credentials.scheme.scheme, () =>
             requestToken(doFetch, { tokenUrl, form, client, scheme: credentials.scheme.scheme }, timeoutMs),
           )
         ).token;
-      sent.set(credentials.scheme.scheme, { token, provided: false, renewable: true });
+      sent.record(credentials.scheme.scheme, { token, provided: false, renewable: true });
       return token;
     },
     async userToken(credential, apply) {
@@ -130,28 +80,145 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
       const renewable =
         credential.clientId !== undefined &&
         (credential.refreshToken !== undefined || credential.clientSecret !== undefined);
-      const usable = provided !== undefined && refused.get(name) !== provided && !(await expired(provided));
-      const token = (usable ? provided : await renew(credential, apply)) ?? provided;
+      const usable = provided !== undefined && !sent.refused(name, provided) && !(await expired(provided));
+      const token = (usable ? provided : await renewUserToken(renewal, credential, apply)) ?? provided;
       if (token === undefined) {
         throw new AuthError(
           `OAuth2 scheme '${name}': no access token and no way to obtain one`,
           "missing_credentials",
         );
       }
-      sent.set(name, { token, provided: token === provided, renewable });
+      sent.record(name, { token, provided: token === provided, renewable });
       return token;
     },
     rejected() {
+      cache.clear();
+      return sent.rejected();
+    },
+  };
+}
+
+type TokenCache = ReturnType<typeof createTokenCache>;
+
+/** Issued tokens by key, valid until near expiry; one token request per key at a time, shared by concurrent callers. */
+function createTokenCache() {
+  const issued = new Map<string, IssuedToken>();
+  const inflight = new Map<string, Promise<IssuedToken>>();
+  return {
+    valid(key: string): string | undefined {
+      const cached = issued.get(key);
+      return cached && Date.now() < cached.expiresAt ? cached.token : undefined;
+    },
+    /** Joins the key's token request in flight or starts one; each caller is bounded by its own signal. */
+    async obtain(
+      key: string,
+      apply: ApplyOptions,
+      scheme: string,
+      request: () => Promise<IssuedToken>,
+    ): Promise<IssuedToken> {
+      let pending = inflight.get(key);
+      if (!pending) {
+        apply.onRequest?.();
+        pending = request().finally(() => inflight.delete(key));
+        inflight.set(key, pending);
+      }
+      const fresh = await untilAborted(pending, apply.signal, scheme);
+      issued.set(key, fresh);
+      return fresh;
+    },
+    clear(): void {
+      issued.clear();
+    },
+  };
+}
+
+interface SentToken {
+  token: string;
+  provided: boolean;
+  renewable: boolean;
+}
+
+/** What the last calls sent per scheme, so a 401 marks the provided tokens refused and tells whether renewal helps. */
+function createSentTokens() {
+  /** Provided tokens the upstream answered 401 to, by scheme. */
+  const refusedTokens = new Map<string, string>();
+  const sent = new Map<string, SentToken>();
+  return {
+    record(scheme: string, token: SentToken): void {
+      sent.set(scheme, token);
+    },
+    refused(scheme: string, token: string): boolean {
+      return refusedTokens.get(scheme) === token;
+    },
+    /** Marks what was provided as refused; true when any token sent can be renewed. */
+    rejected(): boolean {
       let renewable = false;
       for (const [scheme, last] of sent) {
-        if (last.provided) refused.set(scheme, last.token);
+        if (last.provided) refusedTokens.set(scheme, last.token);
         renewable ||= last.renewable;
       }
       sent.clear();
-      issued.clear();
       return renewable;
     },
   };
+}
+
+interface Renewal {
+  cache: TokenCache;
+  endpoints: ReturnType<typeof createTokenEndpoints>;
+  /** Refresh tokens the token endpoint rotated: original value -> latest. */
+  rotated: Map<string, string>;
+  doFetch: typeof fetch;
+  timeoutMs: number;
+}
+
+/** A new token in place of a user-provided one, when the credential carries a client id and a grant to use. */
+async function renewUserToken(
+  renewal: Renewal,
+  credential: UserToken,
+  apply: ApplyOptions,
+): Promise<string | undefined> {
+  const { scheme } = credential;
+  const key = JSON.stringify(["user", scheme.scheme, credential.clientId, credential.refreshToken ?? ""]);
+  const cached = renewal.cache.valid(key);
+  if (cached) return cached;
+  if (credential.clientId === undefined) return undefined;
+  const client = { id: credential.clientId, secret: credential.clientSecret };
+  const form = renewalForm(credential, renewal.rotated);
+  if (form === undefined) return undefined;
+  const fresh = await renewal.cache.obtain(key, apply, scheme.scheme, async () => {
+    const tokenUrl = await renewal.endpoints.of(scheme.scheme, scheme.tokenUrl, scheme.discoveryUrl);
+    return requestToken(
+      renewal.doFetch,
+      { tokenUrl, form, client, scheme: scheme.scheme },
+      renewal.timeoutMs,
+    );
+  });
+  if (fresh.refreshToken && credential.refreshToken !== undefined) {
+    rememberSecret(fresh.refreshToken, { rotating: true });
+    renewal.rotated.set(credential.refreshToken, fresh.refreshToken);
+  }
+  return fresh.token;
+}
+
+/** The renewal grant: the refresh token (its latest rotation), else client credentials where the flow allows them. */
+function renewalForm(
+  credential: UserToken,
+  rotated: Map<string, string>,
+): Record<string, string> | undefined {
+  const { scheme } = credential;
+  if (credential.refreshToken !== undefined) {
+    const refreshToken = rotated.get(credential.refreshToken) ?? credential.refreshToken;
+    return withScopes({ grant_type: "refresh_token", refresh_token: refreshToken }, scheme.scopes);
+  }
+  if (scheme.flows.includes("clientCredentials") && credential.clientSecret !== undefined) {
+    return withScopes({ grant_type: "client_credentials" }, scheme.scopes);
+  }
+  return undefined;
+}
+
+function withScopes(form: Record<string, string>, scopes: readonly string[]): Record<string, string> {
+  return scopes.length > 0 ? { ...form, scope: scopes.join(" ") } : form;
 }
 
 /**
