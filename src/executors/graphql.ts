@@ -16,7 +16,7 @@ import {
 } from "./response.js";
 import { sendWithRetries } from "./retry.js";
 import { encodeStrict } from "./serialize.js";
-import { createSourceAccess, isAccess } from "./source-access.js";
+import { createSourceAccess, isAccess, type SourceAccess } from "./source-access.js";
 import { AuthError, type AuthPlacement } from "./upstream-auth.js";
 
 /**
@@ -97,44 +97,9 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
   return async (ctx, binding) => {
     const resolved = await access(binding.source);
     if (!isAccess(resolved)) return resolved;
-    const { source, url, auth } = resolved;
-    // A source-level path (e.g. `/graphql`) lets one base URL variable serve this endpoint and a REST API.
-    if (source.path !== undefined) url.pathname = `${url.pathname.replace(/\/+$/, "")}${source.path}`;
-
-    // Variables come from the validated arguments only; an argument the caller left out stays out, so the
-    // schema's default applies upstream.
-    const variables: Record<string, unknown> = {};
-    for (const v of binding.variables) {
-      if (Object.hasOwn(ctx.args, v.arg) && ctx.args[v.arg] !== undefined)
-        variables[v.name] = ctx.args[v.arg];
-    }
-
-    // A GraphQL source has no per-operation security: every scheme declared for it applies to every request.
-    let placement: AuthPlacement;
-    try {
-      const all = source.auth.map((a) => a.scheme);
-      placement = await auth.apply(all.length > 0 ? [all] : [], {
-        signal: ctx.signal,
-        onRequest: () => countUpstreamRequest(ctx),
-      });
-    } catch (error) {
-      if (error instanceof AuthError) return failure(error.message, error.code);
-      if (error instanceof ValueError) return failure(error.message, "configuration");
-      throw error;
-    }
-    const target = new URL(url);
-    for (const [name, value] of placement.query)
-      target.search += `${target.search.length > 1 ? "&" : ""}${encodeStrict(name)}=${encodeStrict(value)}`;
-    const headers: Array<[string, string]> = [
-      ["content-type", "application/json"],
-      ["accept", "application/graphql-response+json, application/json;q=0.9"],
-      ...placement.headers,
-    ];
-    if (placement.cookies.length > 0)
-      headers.push(["cookie", placement.cookies.map(([n, v]) => `${n}=${encodeStrict(v)}`).join("; ")]);
-    if (options.userAgent) headers.push(["user-agent", options.userAgent]);
-    const body = JSON.stringify({ query: binding.document, variables, operationName: binding.operationName });
-
+    const request = await buildGraphqlRequest(ctx, binding, resolved, options.userAgent);
+    if (!isRequest(request)) return request;
+    const { source, auth } = resolved;
     const timeout = AbortSignal.timeout(source.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     try {
@@ -142,8 +107,14 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       // follow it somewhere the configuration did not name.
       const post = () => {
         countUpstreamRequest(ctx);
-        const init = { method: "POST", headers, body, redirect: "manual" as const, signal };
-        return observedFetch(doFetch, target.toString(), init, {
+        const init = {
+          method: "POST",
+          headers: request.headers,
+          body: request.body,
+          redirect: "manual" as const,
+          signal,
+        };
+        return observedFetch(doFetch, request.target, init, {
           source: source.id,
           template: `${binding.operationType} ${binding.operationName}`,
         });
@@ -156,40 +127,126 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       });
       ctx.upstream.lastStatus = response.status;
       if (response.status === 401) auth.invalidate();
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel().catch(() => {});
-        return failure(
-          `the GraphQL endpoint redirected (${describeStatus(response.status)}); not followed`,
-          "redirect_refused",
-          {
-            status: response.status,
-          },
-        );
-      }
-      if (response.status >= 300) {
-        // GraphQL-over-HTTP answers request errors with a 4xx and a GraphQL body; anything else is an HTTP
-        // failure, mapped (and its body bounded) exactly as the HTTP executor does.
-        const body = await readErrorBody(response);
-        if (isGraphqlBody(body)) return graphqlOutcome(ctx, binding, body, response.status);
-        return upstreamFailure(response, body);
-      }
-      const bytes = await readLimited(response, limit);
-      const contentType = response.headers.get("content-type");
-      const parsed = kindOf(contentType) === "json" ? decodeBody(bytes, contentType) : undefined;
-      if (isGraphqlBody(parsed)) return graphqlOutcome(ctx, binding, parsed, response.status);
-      return failure(
-        `the GraphQL endpoint answered ${describeStatus(response.status)} without a GraphQL result (${contentType ?? "no content type"})`,
-        "bad_response",
-        { status: response.status },
-      );
+      return await readGraphqlResponse(ctx, binding, response, limit);
     } catch (error) {
-      if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
-      if (timeout.aborted)
-        return failure(`the upstream did not answer within ${source.timeoutMs} ms`, "timeout");
-      if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
-      return failure(describeNetworkError(error), "network");
+      return callFailure(error, ctx, timeout, source.timeoutMs);
     }
   };
+}
+
+/** The POST a call sends: endpoint URL (with query credentials), headers and the JSON body. */
+interface GraphqlRequest {
+  target: string;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+function isRequest(x: GraphqlRequest | ToolOutcome): x is GraphqlRequest {
+  return "target" in x && "headers" in x;
+}
+
+/** The request for one call, or the failure placing its credentials. */
+async function buildGraphqlRequest(
+  ctx: CallContext,
+  binding: GraphqlBinding,
+  { source, url, auth }: SourceAccess,
+  userAgent: string | undefined,
+): Promise<GraphqlRequest | ToolOutcome> {
+  // A source-level path (e.g. `/graphql`) lets one base URL variable serve this endpoint and a REST API.
+  if (source.path !== undefined) url.pathname = `${url.pathname.replace(/\/+$/, "")}${source.path}`;
+  const variables = graphqlVariables(binding, ctx.args);
+  // A GraphQL source has no per-operation security: every scheme declared for it applies to every request.
+  let placement: AuthPlacement;
+  try {
+    const all = source.auth.map((a) => a.scheme);
+    placement = await auth.apply(all.length > 0 ? [all] : [], {
+      signal: ctx.signal,
+      onRequest: () => countUpstreamRequest(ctx),
+    });
+  } catch (error) {
+    if (error instanceof AuthError) return failure(error.message, error.code);
+    if (error instanceof ValueError) return failure(error.message, "configuration");
+    throw error;
+  }
+  return {
+    target: withQueryCredentials(url, placement).toString(),
+    headers: requestHeaders(placement, userAgent),
+    body: JSON.stringify({ query: binding.document, variables, operationName: binding.operationName }),
+  };
+}
+
+/**
+ * Variables come from the validated arguments only; an argument the caller left out stays out, so the schema's
+ * default applies upstream.
+ */
+function graphqlVariables(binding: GraphqlBinding, args: Record<string, unknown>): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const v of binding.variables) {
+    if (Object.hasOwn(args, v.arg) && args[v.arg] !== undefined) variables[v.name] = args[v.arg];
+  }
+  return variables;
+}
+
+function withQueryCredentials(url: URL, placement: AuthPlacement): URL {
+  const target = new URL(url);
+  for (const [name, value] of placement.query)
+    target.search += `${target.search.length > 1 ? "&" : ""}${encodeStrict(name)}=${encodeStrict(value)}`;
+  return target;
+}
+
+function requestHeaders(placement: AuthPlacement, userAgent: string | undefined): Array<[string, string]> {
+  const headers: Array<[string, string]> = [
+    ["content-type", "application/json"],
+    ["accept", "application/graphql-response+json, application/json;q=0.9"],
+    ...placement.headers,
+  ];
+  if (placement.cookies.length > 0)
+    headers.push(["cookie", placement.cookies.map(([n, v]) => `${n}=${encodeStrict(v)}`).join("; ")]);
+  if (userAgent) headers.push(["user-agent", userAgent]);
+  return headers;
+}
+
+/** The outcome of the endpoint's answer: a GraphQL result (also on a 4xx), else an HTTP or response failure. */
+async function readGraphqlResponse(
+  ctx: CallContext,
+  binding: GraphqlBinding,
+  response: Response,
+  limit: number,
+): Promise<ToolOutcome> {
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel().catch(() => {});
+    return failure(
+      `the GraphQL endpoint redirected (${describeStatus(response.status)}); not followed`,
+      "redirect_refused",
+      {
+        status: response.status,
+      },
+    );
+  }
+  if (response.status >= 300) {
+    // GraphQL-over-HTTP answers request errors with a 4xx and a GraphQL body; anything else is an HTTP
+    // failure, mapped (and its body bounded) exactly as the HTTP executor does.
+    const body = await readErrorBody(response);
+    if (isGraphqlBody(body)) return graphqlOutcome(ctx, binding, body, response.status);
+    return upstreamFailure(response, body);
+  }
+  const bytes = await readLimited(response, limit);
+  const contentType = response.headers.get("content-type");
+  const parsed = kindOf(contentType) === "json" ? decodeBody(bytes, contentType) : undefined;
+  if (isGraphqlBody(parsed)) return graphqlOutcome(ctx, binding, parsed, response.status);
+  return failure(
+    `the GraphQL endpoint answered ${describeStatus(response.status)} without a GraphQL result (${contentType ?? "no content type"})`,
+    "bad_response",
+    { status: response.status },
+  );
+}
+
+/** A call that threw: cancelled by the caller, timed out, an oversized response, or a network failure. */
+function callFailure(error: unknown, ctx: CallContext, timeout: AbortSignal, timeoutMs: number): ToolOutcome {
+  if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
+  if (timeout.aborted) return failure(`the upstream did not answer within ${timeoutMs} ms`, "timeout");
+  if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
+  return failure(describeNetworkError(error), "network");
 }
 
 function graphqlOutcome(
@@ -204,33 +261,7 @@ function graphqlOutcome(
     binding.field !== undefined && data !== null && typeof data === "object"
       ? ((data as Record<string, unknown>)[binding.field] ?? null)
       : data;
-  if (rawErrors.length > 0) {
-    const errors = rawErrors.slice(0, MAX_ERRORS).map(errorInfo);
-    const count = rawErrors.length;
-    const summary = summarize(errors, count);
-    const details = { errors, ...(count > MAX_ERRORS ? { more: count - MAX_ERRORS } : {}) };
-    if (data === null) {
-      return {
-        data: null,
-        status,
-        error: {
-          message: `the upstream answered with ${plural(count)}: ${summary}`,
-          code: outcomeCode(errors),
-          details,
-        },
-      };
-    }
-    // Partial data: what did resolve is kept, next to where and why the rest did not.
-    return {
-      data: value,
-      status,
-      error: {
-        message: `partial result: ${plural(count)} (the fields named are null or missing): ${summary}`,
-        code: "graphql_partial_data",
-        details: { ...details, partial: true },
-      },
-    };
-  }
+  if (rawErrors.length > 0) return errorsOutcome(rawErrors, data, value, status);
   if (data === null)
     return failure("the GraphQL endpoint answered with neither data nor errors", "bad_response", { status });
   if (value === null && binding.field !== undefined && ctx.tool.outputSchema && !ctx.tool.outputWrapped) {
@@ -239,6 +270,34 @@ function graphqlOutcome(
     });
   }
   return { data: value, status };
+}
+
+/** GraphQL `errors`: the call fails, keeping what did resolve (partial data) next to where and why the rest did not. */
+function errorsOutcome(rawErrors: unknown[], data: unknown, value: unknown, status: number): ToolOutcome {
+  const errors = rawErrors.slice(0, MAX_ERRORS).map(errorInfo);
+  const count = rawErrors.length;
+  const summary = summarize(errors, count);
+  const details = { errors, ...(count > MAX_ERRORS ? { more: count - MAX_ERRORS } : {}) };
+  if (data === null) {
+    return {
+      data: null,
+      status,
+      error: {
+        message: `the upstream answered with ${plural(count)}: ${summary}`,
+        code: outcomeCode(errors),
+        details,
+      },
+    };
+  }
+  return {
+    data: value,
+    status,
+    error: {
+      message: `partial result: ${plural(count)} (the fields named are null or missing): ${summary}`,
+      code: "graphql_partial_data",
+      details: { ...details, partial: true },
+    },
+  };
 }
 
 function plural(n: number): string {
