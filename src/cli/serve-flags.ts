@@ -215,6 +215,17 @@ export const SERVE_OPTIONS = [
     help: "Where spent confirmation tokens and rate-limit counters live: redis://[:password@]host:port[/db] (rediss:// for TLS) shared by every replica, sqlite:<file> on one machine, or memory (this process only). Put a URL with a password in the env, not on the command line.",
   },
   {
+    key: "auditFailure",
+    flag: "--audit-failure",
+    env: "TOOLWRIGHT_AUDIT_FAILURE",
+    type: "enum",
+    values: ["refuse", "continue"],
+    arg: "refuse|continue",
+    group: "operations",
+    shownDefault: "refuse",
+    help: "When the audit log cannot be written: refuse every call (a clear error, no upstream request) until it can be, and withhold the result of the call whose line failed (refuse), or log once and run calls unaudited (continue).",
+  },
+  {
     key: "metrics",
     flag: "--metrics",
     env: "TOOLWRIGHT_METRICS",

@@ -7,7 +7,7 @@ import {
   loadCatalog,
   readCatalogDocument,
 } from "../load/catalog.js";
-import { createServer } from "../mcp/server.js";
+import { createServer, type ServerOptions } from "../mcp/server.js";
 import {
   describeSpec,
   openStateStore,
@@ -38,6 +38,8 @@ import {
   type ServeOptions,
   ServeUsageError,
 } from "./serve-flags.js";
+
+type AuditFailure = NonNullable<NonNullable<ServerOptions["policy"]>["auditFailure"]>;
 
 /**
  * `toolwright serve <catalog>`. Exit codes: 0 after the client closed stdin, 1 when the catalog cannot be
@@ -236,6 +238,7 @@ async function serveLoaded(
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.schemaProfile ? { profile: options.schemaProfile } : {}),
       ...(store ? { state: store } : {}),
+      ...(options.auditFailure ? { policy: { auditFailure: options.auditFailure as AuditFailure } } : {}),
       ...(options.outputSchemas
         ? { publish: { output: options.outputSchemas as PublishSettings["output"] } }
         : {}),

@@ -1,10 +1,10 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
-import type { CallContext, NamedMiddleware, Principal } from "../chain.js";
+import { type CallContext, failure, type NamedMiddleware, type Principal } from "../chain.js";
 import { ConfigError } from "../config/config.js";
 import { logLine } from "../telemetry/log.js";
 import { argumentFingerprint, argumentShape } from "./canonical.js";
-import { appliedOf, refusalOf } from "./decision.js";
+import { appliedOf, refusalOf, refuse } from "./decision.js";
 import type { PolicySettings } from "./settings.js";
 
 /**
@@ -22,10 +22,16 @@ import type { PolicySettings } from "./settings.js";
  * ```
  */
 
-export type AuditWriter = (line: string) => void;
+/** Writes one line; returning `false` (or throwing) means it could not be written. */
+export type AuditWriter = (line: string) => unknown;
+
+/** What a call meets while the audit log cannot be written: refused (the default) or run unaudited. */
+export type AuditFailureMode = "refuse" | "continue";
 
 export interface AuditSink {
   write: AuditWriter;
+  /** Why the last write failed (an error code), while it is failing. */
+  failing(): string | undefined;
   close(): void;
 }
 
@@ -33,9 +39,7 @@ export interface AuditSink {
 export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
   const { audit } = settings;
   if (!audit.enabled) return undefined;
-  if (audit.file === undefined) {
-    return { write: (line) => void process.stderr.write(`${line}\n`), close: () => {} };
-  }
+  if (audit.file === undefined) return stderrSink();
   let fd: number;
   try {
     fd = openSync(audit.file, "a", 0o600);
@@ -43,17 +47,70 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
     const code = (error as { code?: string }).code ?? "error";
     throw new ConfigError([`${audit.fileEnv ?? "the audit file"}: cannot open it for appending (${code})`]);
   }
-  let broken = false;
+  return trackedSink(lineAppender(fd), () => closeSync(fd));
+}
+
+/**
+ * Appends whole lines to a file. A write cut short (a file size limit, a full disk) leaves part of a line: the
+ * next line starts on a line of its own, so every complete line stays one JSON record.
+ */
+function lineAppender(fd: number): (line: string) => void {
+  let cut = false;
+  return (line: string) => {
+    const bytes = Buffer.from(`${cut ? "\n" : ""}${line}\n`);
+    let at = 0;
+    try {
+      while (at < bytes.length) {
+        const n = writeSync(fd, bytes, at);
+        if (n === 0) throw Object.assign(new Error("nothing written"), { code: "ENOSPC" });
+        at += n;
+      }
+    } finally {
+      cut = (cut && at === 0) || (at > 0 && at < bytes.length);
+    }
+  };
+}
+
+/** stderr as the audit log: a write error (a closed pipe) arrives as an event, and counts from then on. */
+function stderrSink(): AuditSink {
+  let broken: string | undefined;
+  const onError = (error: { code?: string }) => {
+    broken = error.code ?? "error";
+  };
+  process.stderr.on("error", onError);
+  const sink = trackedSink(
+    (line) => {
+      if (broken !== undefined || process.stderr.destroyed)
+        throw Object.assign(new Error(), { code: broken ?? "EPIPE" });
+      process.stderr.write(`${line}\n`);
+    },
+    () => process.stderr.off("error", onError),
+  );
+  return sink;
+}
+
+/**
+ * A sink that remembers whether its last write failed (the writer threw, or returned false), logging once per
+ * failure streak.
+ */
+export function trackedSink(write: AuditWriter, close: () => void): AuditSink {
+  let failing: string | undefined;
   return {
     write(line) {
       try {
-        writeSync(fd, `${line}\n`);
+        if (write(line) === false) throw Object.assign(new Error("not written"), { code: "error" });
+        if (failing !== undefined) logLine("audit: the audit log can be written again");
+        failing = undefined;
+        return true;
       } catch (error) {
-        if (!broken) logLine(`audit: cannot write to the audit file (${(error as { code?: string }).code})`);
-        broken = true;
+        const code = (error as { code?: string }).code ?? "error";
+        if (failing === undefined) logLine(`audit: cannot write to the audit log (${code})`);
+        failing = code;
+        return false;
       }
     },
-    close: () => closeSync(fd),
+    failing: () => failing,
+    close,
   };
 }
 
@@ -104,7 +161,14 @@ function clientName(name: string | undefined): string | undefined {
   return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean;
 }
 
-export function auditStep(settings: PolicySettings, write: AuditWriter): NamedMiddleware {
+/** The error code of a call refused, or a result withheld, because the audit log cannot be written. */
+export const AUDIT_UNAVAILABLE = "audit_unavailable";
+
+export function auditStep(
+  settings: PolicySettings,
+  sink: AuditSink,
+  mode: AuditFailureMode,
+): NamedMiddleware {
   const declared = new Map<string, ReadonlySet<string>>();
   const declaredOf = (tool: CatalogTool) => {
     let names = declared.get(tool.name);
@@ -161,19 +225,44 @@ export function auditStep(settings: PolicySettings, write: AuditWriter): NamedMi
     return rec;
   };
 
+  const written = (line: string) => sink.write(line) !== false;
+  const where =
+    settings.audit.fileEnv && settings.audit.file !== undefined ? settings.audit.fileEnv : "stderr";
+
+  /** Refused up front: the log failed on an earlier call. Its own line is tried, and clears the failure if written. */
+  const refuseUnaudited = (ctx: CallContext, code: string) => {
+    const outcome = refuse(
+      ctx,
+      { policy: "audit", rule: "serve --audit-failure refuse", reason: "audit log unwritable" },
+      `refused: the audit log (${where}) cannot be written (${code}), and this server refuses calls it cannot audit; fix the audit destination, or serve with --audit-failure continue (TOOLWRIGHT_AUDIT_FAILURE) to run them unaudited`,
+      AUDIT_UNAVAILABLE,
+    );
+    written(JSON.stringify(record(ctx, AUDIT_UNAVAILABLE, true)));
+    return outcome;
+  };
+
+  /** The call ran but its line could not be written: its result is withheld, its effect is reported. */
+  const withheld = (ctx: CallContext) =>
+    failure(
+      `the audit log (${where}) could not be written (${sink.failing() ?? "error"}), so this call's result is withheld; it reached the upstream with ${ctx.upstream.requests} request(s), and later calls are refused until the log can be written`,
+      AUDIT_UNAVAILABLE,
+    );
+
   return {
     name: "audit",
     async run(ctx, next) {
+      const broken = sink.failing();
+      if (mode === "refuse" && broken !== undefined) return refuseUnaudited(ctx, broken);
       let outcome: Awaited<ReturnType<typeof next>>;
       try {
         outcome = await next();
       } catch (error) {
-        write(JSON.stringify(record(ctx, "internal", false)));
+        written(JSON.stringify(record(ctx, "internal", false)));
         throw error;
       }
       const code = outcome.error ? (outcome.error.code ?? "error") : undefined;
-      write(JSON.stringify(record(ctx, code, code !== undefined && ARGUMENT_ERRORS.has(code))));
-      return outcome;
+      const ok = written(JSON.stringify(record(ctx, code, code !== undefined && ARGUMENT_ERRORS.has(code))));
+      return ok || mode === "continue" ? outcome : withheld(ctx);
     },
   };
 }

@@ -2,7 +2,14 @@ import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { StateStore } from "../state/index.js";
-import { type AuditSink, type AuditWriter, auditStep, openAuditSink } from "./audit.js";
+import {
+  type AuditFailureMode,
+  type AuditSink,
+  type AuditWriter,
+  auditStep,
+  openAuditSink,
+  trackedSink,
+} from "./audit.js";
 import { confirmationStep } from "./confirm.js";
 import { ConfirmationTokens } from "./confirm-token.js";
 import { deniedToolsStep } from "./denied-tools.js";
@@ -30,6 +37,8 @@ import { tenantLockStep } from "./tenant.js";
 export interface PolicyOptions {
   /** Where audit lines go instead of the catalog's sink (tests); `false` turns them off. */
   audit?: AuditWriter | false;
+  /** While the audit log cannot be written: refuse calls (default) or run them unaudited. */
+  auditFailure?: AuditFailureMode;
   /** Where spent confirmation tokens are remembered (default: this process's memory). */
   state?: StateStore;
   /** Clock for confirmation tokens (tests). */
@@ -55,7 +64,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     options.audit === false
       ? undefined
       : options.audit
-        ? { write: options.audit, close: () => {} }
+        ? trackedSink(options.audit, () => {})
         : openAuditSink(settings);
   const tokens = new ConfirmationTokens({
     key: settings.confirmation.key,
@@ -66,7 +75,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
   });
 
   const before: NamedMiddleware[] = [];
-  if (sink) before.push(auditStep(settings, sink.write));
+  if (sink) before.push(auditStep(settings, sink, options.auditFailure ?? "refuse"));
   before.push(deniedToolsStep(settings.deniedTools));
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
   const after: NamedMiddleware[] = [

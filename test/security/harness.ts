@@ -36,6 +36,8 @@ export interface ServeOptions {
   token?: string;
   env?: Record<string, string>;
   client?: ClientKind;
+  /** A command the server runs under, e.g. `["prlimit", "--fsize=65536"]` (node and its arguments follow). */
+  prefix?: string[];
   /** Declares form elicitation and answers each request with this. */
   elicit?: (params: { message?: string; requestedSchema?: unknown }) => ElicitAnswer;
 }
@@ -72,8 +74,13 @@ export async function serve(options: ServeOptions): Promise<Served> {
   const traffic: string[] = [];
   const capabilities = options.elicit ? { elicitation: { form: {} } } : {};
   const params = {
-    command: process.execPath,
-    args: [BIN, "serve", "scaivault"],
+    command: options.prefix?.[0] ?? process.execPath,
+    args: [
+      ...(options.prefix ? [...options.prefix.slice(1), process.execPath] : []),
+      BIN,
+      "serve",
+      "scaivault",
+    ],
     env,
     cwd: ROOT,
     stderr: "pipe" as const,

@@ -1,0 +1,135 @@
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { type Served, serve, textOf } from "./harness.js";
+
+/**
+ * Item 12: the audit log fails closed. While the audit destination cannot be written (a full device, a file at
+ * its size limit), calls are refused with a clear MCP error and reach no upstream; the call during which the log
+ * failed has its result withheld; once a line can be written again, calls go on. `--audit-failure continue`
+ * (TOOLWRIGHT_AUDIT_FAILURE) runs calls unaudited instead, saying so once on stderr.
+ */
+
+const CANARY = { path: "integrations/audit-canary/key", value: "audit-canary-value-3e8d71c0b2" };
+/** The audit file's size limit (RLIMIT_FSIZE of the server process): writes past it fail with EFBIG. */
+const LIMIT = 256 * 1024;
+
+let upstream: ScaivaultUpstream;
+
+beforeAll(async () => {
+  upstream = await startScaivaultUpstream();
+});
+afterAll(async () => {
+  await upstream.close();
+});
+beforeEach(async () => {
+  const response = await fetch(`${upstream.url}/v1/secrets/${CANARY.path}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${upstream.tokens.admin}`, "content-type": "application/json" },
+    body: JSON.stringify({ value: CANARY.value }),
+  });
+  expect(response.status).toBeLessThan(300);
+  upstream.requests.length = 0;
+});
+
+/** An audit file already at the size limit the server runs under. */
+function fullAuditFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), "tw-audit-full-")), "audit.jsonl");
+  const filler = `${JSON.stringify({ filler: "x".repeat(1000) })}\n`;
+  const lines = Math.floor(LIMIT / filler.length);
+  writeFileSync(file, filler.repeat(lines) + "y".repeat(LIMIT - lines * filler.length));
+  return file;
+}
+
+const read = (s: Served) => s.call("scaivault_read_secret", { path: CANARY.path });
+const upstreamCalls = () => upstream.requests.map((r) => r.operationId);
+
+function expectNoCanary(s: Served) {
+  expect(s.traffic.join("\n")).not.toContain(CANARY.value);
+  expect(s.stderr()).not.toContain(CANARY.value);
+  // (The audit destination is /dev/full here, which reads as endless zeros: not read.)
+}
+
+describe("the audit log fails closed", () => {
+  it("withholds the result whose line failed, refuses later calls with zero upstream requests, resumes when writable", async () => {
+    const file = fullAuditFile();
+    const s = await serve({
+      upstream,
+      env: { SCAIVAULT_AUDIT_FILE: file },
+      prefix: ["prlimit", `--fsize=${LIMIT}`],
+    });
+    try {
+      // The log fails during this call: it ran (one upstream read), but its value is not handed out unaudited.
+      const first = await read(s);
+      expect(first.isError).toBe(true);
+      expect(textOf(first)).toMatch(/audit log .* could not be written \(EFBIG\).*withheld.*1 request/);
+      expect(upstreamCalls()).toEqual(["readSecret"]);
+
+      // From now on nothing runs: a read and a write are refused before any upstream request.
+      upstream.requests.length = 0;
+      for (const [name, args] of [
+        ["scaivault_read_secret", { path: CANARY.path }],
+        ["scaivault_write_secret", { path: "apps/audit/new", value: "v" }],
+      ] as const) {
+        const refused = await s.call(name, args);
+        expect(refused.isError).toBe(true);
+        expect(textOf(refused)).toMatch(
+          /refused: the audit log \(SCAIVAULT_AUDIT_FILE\) cannot be written \(EFBIG\)/,
+        );
+        expect(textOf(refused)).toContain("--audit-failure continue");
+      }
+      expect(upstreamCalls()).toEqual([]);
+      expect(s.stderr().match(/cannot write to the audit log \(EFBIG\)/g)).toHaveLength(1);
+
+      // Room again: the next call is refused but its line is written, and the one after runs and is audited.
+      truncateSync(file, 0);
+      const refusedButLogged = await read(s);
+      expect(refusedButLogged.isError).toBe(true);
+      const ok = await read(s);
+      expect(ok.isError).toBeFalsy();
+      expect(upstreamCalls()).toEqual(["readSecret"]);
+      const lines = s.audit();
+      expect(lines.map((l) => [l.decision, l.error, l.policy])).toEqual([
+        ["refused", "audit_unavailable", "audit"],
+        ["allowed", undefined, undefined],
+      ]);
+      expect(s.stderr()).toContain("the audit log can be written again");
+      // The value only ever reached the client in the audited call.
+      expect(s.traffic.filter((t) => t.includes(CANARY.value))).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("refuses every call on a full device (/dev/full), never showing a value", async () => {
+    const s = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: "/dev/full" } });
+    try {
+      const first = await read(s);
+      expect(textOf(first)).toMatch(/could not be written \(ENOSPC\)/);
+      upstream.requests.length = 0;
+      const second = await read(s);
+      expect(textOf(second)).toMatch(/cannot be written \(ENOSPC\)/);
+      expect(upstreamCalls()).toEqual([]);
+      expectNoCanary(s);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("--audit-failure continue runs calls unaudited, saying so once", async () => {
+    const s = await serve({
+      upstream,
+      env: { SCAIVAULT_AUDIT_FILE: "/dev/full", TOOLWRIGHT_AUDIT_FAILURE: "continue" },
+    });
+    try {
+      for (let i = 0; i < 2; i++) expect((await read(s)).isError).toBeFalsy();
+      expect(upstreamCalls()).toEqual(["readSecret", "readSecret"]);
+      expect(s.stderr().match(/cannot write to the audit log \(ENOSPC\)/g)).toHaveLength(1);
+      expect(s.stderr()).not.toContain(CANARY.value);
+    } finally {
+      await s.close();
+    }
+  });
+});
