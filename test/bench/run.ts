@@ -4,6 +4,7 @@ import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { coldStart, median, p50s, type ServerFigures, timeCommand } from "./measure.js";
 import { installPacked } from "./packed.js";
+import { replicaThroughput } from "./replicas.js";
 
 /**
  * `npm run bench`: the figures peers are compared on (REFERENCE.md), each next to a baseline measured in the
@@ -14,11 +15,14 @@ import { installPacked } from "./packed.js";
  *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository
  *   added latency per call: a ScaiVault read through the server with every policy switched on and the audit log
  *     written, vs a direct fetch of the same upstream request, vs what the one-tool SDK server adds to it
+ *   throughput and p50/p99 over HTTP: 1 and 3 replicas sharing Redis at 8 and 64 clients, vs the one-tool SDK
+ *     server over HTTP (`--replicas` runs only these rows)
  */
 const node = process.execPath;
 const bin = join(ROOT, "bin/toolwright.mjs");
 const quick = process.argv.includes("--quick");
 const runs = quick ? 1 : 3;
+const onlyReplicas = process.argv.includes("--replicas");
 
 function row(figure: string, value: string, baseline: string, ratio: number) {
   console.log(
@@ -91,6 +95,7 @@ async function main() {
   console.log(
     `${"figure".padEnd(44)} ${"toolwright".padStart(12)}   ${"baseline".padEnd(28)} ${"ratio".padStart(8)}`,
   );
+  if (onlyReplicas) return replicaThroughput(row, quick);
 
   const nodeStart = timeCommand(node, ["-e", "0"], 5, ROOT);
   const out = tmpDir("bench-github");
@@ -167,6 +172,7 @@ async function main() {
 
   await upstream.close();
   await callLatency();
+  await replicaThroughput(row, quick);
 }
 
 await main();

@@ -34,6 +34,8 @@ export async function startBalancer(
     });
     req.pipe(forward);
   });
+  // Longer than any client's idle reuse, as a production proxy is: a socket is never closed under a request.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -40,11 +40,15 @@ export interface Violation {
 /** A canned answer for matching requests, for tests of how clients handle hostile or broken upstreams. */
 export interface Fault {
   operationId?: string;
-  status: number;
-  body: string | Buffer;
+  /** Without a status, a held request is then served as usual. */
+  status?: number;
+  body?: string | Buffer;
   headers?: Record<string, string>;
   /** How many requests it answers; default 1. */
   times?: number;
+  /** Holds each matching request until this settles (requests in flight, for fault tests); `held` hears each. */
+  hold?: Promise<unknown>;
+  held?: (request: RecordedRequest) => void;
 }
 
 export interface ServerState {
@@ -108,7 +112,8 @@ function errorBody(e: ApiError, rid: string) {
 }
 
 export function createUpstreamServer(s: ServerState): Server {
-  return createServer((req, res) => {
+  // Keep-alive longer than any client's idle reuse (Node's 5 s default races a busy client's next request).
+  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     handle(s, req, res).catch((err) => {
       if (!res.headersSent)
         send(
@@ -207,9 +212,15 @@ async function handle(s: ServerState, req: IncomingMessage, res: ServerResponse)
   if (fault) {
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) s.faults.splice(s.faults.indexOf(fault), 1);
-    recorded.status = fault.status;
-    res.writeHead(fault.status, { "x-request-id": rid, ...fault.headers });
-    return void res.end(fault.body);
+    if (fault.hold) {
+      fault.held?.(recorded);
+      await fault.hold.catch(() => {});
+    }
+    if (fault.status !== undefined) {
+      recorded.status = fault.status;
+      res.writeHead(fault.status, { "x-request-id": rid, ...fault.headers });
+      return void res.end(fault.body ?? "");
+    }
   }
 
   let principal: Principal;
