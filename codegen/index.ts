@@ -85,6 +85,8 @@ export interface CatalogStats {
   prompts: number;
   /** Operations left out for problems confined to them (listed in CATALOG.md). */
   skipped: number;
+  /** Default names shortened to fit the name budget (listed in CATALOG.md). */
+  shortened: number;
 }
 
 export interface GeneratedCatalog {
@@ -309,6 +311,7 @@ function statsOf(ir: CatalogIR): CatalogStats {
     resourceTemplates: ir.resourceTemplates.length,
     prompts: ir.prompts.length,
     skipped: ir.skipped?.length ?? 0,
+    shortened: ir.tools.filter((t) => t.shortenedFrom !== undefined).length,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CatalogTool, JsonSchema, Safety, SafetyBasis } from "../../src/catalog.js";
+import { HOST_NAME_LIMIT } from "../bind/catalog.js";
 import { safetyOfMethod, safetyRank } from "../bind/classify.js";
 import { scanTool } from "../lint/descriptions.js";
 
@@ -16,7 +17,8 @@ export type FindingKind =
   | "confirmation-by-argument"
   | "unmasked-credential-fields"
   | "credential-argument"
-  | "instruction-like-text";
+  | "instruction-like-text"
+  | "name-too-long-for-host";
 
 export interface Finding {
   tool: string;
@@ -178,5 +180,21 @@ export function toolFindings(
   }
   for (const f of scanTool(tool))
     finding("high", "instruction-like-text", `${f.field} ${f.reason} (instruction-like or hidden text)`);
+  return out;
+}
+
+/** Names (and aliases) that pass the hosts' 64-character limit once a host puts one of these prefixes before them. */
+export function nameFindings(tool: CatalogTool, prefixes: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const name of [tool.name, ...tool.aliases]) {
+    const over = prefixes.filter((prefix) => prefix.length + name.length > HOST_NAME_LIMIT);
+    if (over.length === 0) continue;
+    out.push({
+      tool: tool.name,
+      severity: "review",
+      kind: "name-too-long-for-host",
+      message: `"${name}" (${name.length} characters) passes ${HOST_NAME_LIMIT} with the host prefix ${over.map((p) => `"${p}"`).join(", ")}; hosts refuse or cut such a tool (naming.max_length sets the budget)`,
+    });
+  }
   return out;
 }

@@ -6,7 +6,14 @@ import type {
   PolicyConfig,
   ValueSource,
 } from "../../src/catalog.js";
-import { type Classification, classificationOf, type Finding, toolFindings } from "./findings.js";
+import { hostPrefix } from "../bind/catalog.js";
+import {
+  type Classification,
+  classificationOf,
+  type Finding,
+  nameFindings,
+  toolFindings,
+} from "./findings.js";
 
 /**
  * `toolwright audit <catalog>`: the policy surface of a generated catalog, for a reviewer who will not read
@@ -104,7 +111,13 @@ function describeAuth(auth: AuthScheme): string {
   }
 }
 
-export function buildReport(doc: CatalogDocument): AuditReport {
+export interface ReportOptions {
+  /** Prefixes hosts put before tool names (default: `mcp__<catalog>__`); names that then pass 64 are findings. */
+  namePrefixes?: readonly string[];
+}
+
+export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): AuditReport {
+  const prefixes = options.namePrefixes ?? [hostPrefix(doc.catalog)];
   const policy = doc.policy ?? DEFAULT_POLICY;
   const env = new Map<string, EnvVar>(doc.env.map((v) => [v.name, v]));
   const denied = new Set<string>();
@@ -158,6 +171,7 @@ export function buildReport(doc: CatalogDocument): AuditReport {
       doc.schemas ?? {},
       policy.confirmation.mode ?? "token",
     );
+    own.push(...nameFindings(tool, prefixes));
     findings.push(...own);
     const review = own.map((f) => f.message);
     if (review.length > 0) report.review = review;

@@ -26,7 +26,23 @@ import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransp
 import { OperationGate } from "./skips.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
 
-export const DEFAULT_MAX_NAME = 64;
+/** The longest tool name hosts accept, prefix included (OpenAI, Anthropic and Gemini function names: 64). */
+export const HOST_NAME_LIMIT = 64;
+
+/** The prefix most hosts put before a tool's name (Claude Code, Cursor, Codex...): `mcp__<server>__`. */
+export function hostPrefix(server: string): string {
+  return `mcp__${server}__`;
+}
+
+/**
+ * The name budget: `naming.max_length`, else what leaves room for `mcp__<catalog>__` within 64 characters
+ * (never below 32, so a long catalog name cannot squeeze every name).
+ */
+export function nameBudget(manifest: Manifest): { max: number; explicit: boolean } {
+  const explicit = manifest.naming?.max_length;
+  if (explicit !== undefined) return { max: explicit, explicit: true };
+  return { max: Math.max(32, HOST_NAME_LIMIT - hostPrefix(manifest.catalog).length), explicit: false };
+}
 
 export interface BindInput {
   manifest: Manifest;
@@ -85,7 +101,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   const tools = bindTools(input, ctx, handlers, gate);
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
-  checkNames(tools, manifest.naming?.max_length ?? DEFAULT_MAX_NAME, diags);
+  checkNames(tools, nameBudget(manifest), manifest.catalog, diags);
   checkPolicyArgs(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
   checkTemplateTools(assets, tools, diags);
@@ -318,7 +334,7 @@ function bindTools(
   }
   const selectors = manifest.select ?? [];
   const excludes = manifest.exclude ?? [];
-  const max = manifest.naming?.max_length ?? DEFAULT_MAX_NAME;
+  const { max } = nameBudget(manifest);
   const taken = new Set(tools.flatMap((t) => [t.name, ...t.aliases]));
   for (const model of input.sources) {
     for (const op of model.operations) {
@@ -329,10 +345,11 @@ function bindTools(
       }
       const admitted = gate.admit(op);
       if (!admitted) continue;
-      const name = freeName(op, ctx.prefix, max, taken, diags);
+      const { name, full } = freeName(op, ctx.prefix, max, taken, diags);
       taken.add(name);
       bound.set(op, name);
       const tool = gate.bindOrLeaveOut(op, () => bindHttpTool(name, admitted, undefined, op.source, ctx));
+      if (tool && name !== full) tool.shortenedFrom = full;
       if (tool) tools.push(tool);
     }
   }
@@ -350,28 +367,42 @@ function freeName(
   max: number,
   taken: Set<string>,
   diags: Diagnostics,
-): string {
-  const preferred = fitName(`${prefix}${defaultToolName(op.operationId, op.method, op.path)}`, max);
-  if (!taken.has(preferred)) return preferred;
-  const byPath = fitName(`${prefix}${defaultToolName(undefined, op.method, op.path)}`, max);
-  let name = byPath;
+): { name: string; full: string } {
+  const full = `${prefix}${defaultToolName(op.operationId, op.method, op.path)}`;
+  const preferred = fitName(full, max);
+  if (!taken.has(preferred)) return { name: preferred, full };
+  const byPath = `${prefix}${defaultToolName(undefined, op.method, op.path)}`;
+  let name = fitName(byPath, max);
   for (let n = 2; taken.has(name); n++) name = fitName(`${byPath}_${n}`, max);
   diags.warn(
     "TW124",
     `${op.method} ${op.path}: "${preferred}" is taken, so it is named "${name}"`,
     op.source,
   );
-  return name;
+  return { name, full: byPath };
 }
 
-function checkNames(tools: ToolNode[], max: number, diags: Diagnostics): void {
+function checkNames(
+  tools: ToolNode[],
+  budget: { max: number; explicit: boolean },
+  catalog: string,
+  diags: Diagnostics,
+): void {
+  const { max, explicit } = budget;
   const owner = new Map<string, ToolNode>();
   for (const tool of tools) {
     const at = tool.declaredAt ?? tool.source;
     for (const name of [tool.name, ...tool.aliases]) {
       if (!TOOL_NAME.test(name)) diags.error("TW120", `"${name}" is not a valid tool name`, at);
-      else if (name.length > max)
+      else if (name.length > max && (explicit || name.length > HOST_NAME_LIMIT))
         diags.error("TW121", `"${name}" is ${name.length} characters (budget ${max})`, at);
+      else if (name.length > max)
+        diags.warn(
+          "TW121",
+          `"${name}" is ${name.length} characters: with the prefix hosts add (${hostPrefix(catalog)}) it passes ${HOST_NAME_LIMIT} (name budget ${max})`,
+          at,
+          "Shorten it, or set `naming.max_length` to the budget you want (64 for hosts that add no prefix).",
+        );
       const other = owner.get(name);
       if (other === tool) diags.error("TW122", `"${name}" is listed twice for tool ${tool.name}`, at);
       else if (other)

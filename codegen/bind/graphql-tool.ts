@@ -539,8 +539,10 @@ export function selectGraphqlTools(
         excludes.some((s) => selectorMatches(s, model, rf))
       )
         continue;
-      const name = fitName(`${ctx.prefix}${snakeCase(rf.name)}`, maxName);
+      const full = `${ctx.prefix}${snakeCase(rf.name)}`;
+      const name = fitName(full, maxName);
       const tool = bindGraphqlTool(name, { kind: "field", model, field: rf }, undefined, rf.source, ctx);
+      if (tool && name !== full) tool.shortenedFrom = full;
       if (tool) tools.push(tool);
     }
   }

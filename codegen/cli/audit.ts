@@ -14,7 +14,7 @@ import { renderText } from "../audit/text.js";
 
 export { buildReport, renderText };
 
-const HELP = `Usage: toolwright audit <catalog> [--json]
+const HELP = `Usage: toolwright audit <catalog> [--json] [--name-prefix PREFIX ...]
 
 Prints the policy surface of a generated catalog: for every tool its safety class (read, write,
 destructive), the upstream operation it calls and the policies that apply to it (scoped path argument,
@@ -28,8 +28,10 @@ credentials each upstream source is called with. Nothing runs and no environment
 The output is deterministic (no times, no absolute paths): diff it between releases.
 
 Options:
-  --json       the same as one JSON document
-  -h, --help   this help
+  --json                the same as one JSON document
+  --name-prefix PREFIX  a prefix a host puts before tool names (repeatable; default mcp__<catalog>__):
+                        names that would then pass 64 characters are findings
+  -h, --help            this help
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: "boolean", default: false },
+        "name-prefix": { type: "string", multiple: true },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -65,7 +68,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`toolwright audit: ${message}\n`);
     return 1;
   }
-  const report = buildReport(doc);
+  const prefixes = parsed.values["name-prefix"] as string[] | undefined;
+  const report = buildReport(doc, prefixes ? { namePrefixes: prefixes } : {});
   process.stdout.write(parsed.values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
   return 0;
 }

@@ -60,6 +60,10 @@ function safetyLine(s: CatalogStats): string {
   const internal = s.internal ? ` + ${s.internal} internal` : "";
   if (s.skipped > 0)
     extras.push(`${s.skipped} operation${s.skipped === 1 ? "" : "s"} left out (see CATALOG.md)`);
+  if (s.shortened > 0)
+    extras.push(
+      `${s.shortened} name${s.shortened === 1 ? "" : "s"} shortened to the name budget (see CATALOG.md)`,
+    );
   return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${internal}${extras.length ? `, ${extras.join(", ")}` : ""}`;
 }
 

@@ -189,6 +189,22 @@ function skippedSection(ir: CatalogIR): string[] {
   ];
 }
 
+/** Default names that passed the name budget, each with the one it was shortened from. */
+function shortenedSection(ir: CatalogIR): string[] {
+  const shortened = ir.tools.filter((t) => t.shortenedFrom !== undefined);
+  if (shortened.length === 0) return [];
+  return [
+    "## Shortened names",
+    "",
+    `${shortened.length} default name${shortened.length === 1 ? " was" : "s were"} longer than the name budget (\`naming.max_length\`; by default what leaves room for the \`mcp__<catalog>__\` prefix hosts add within 64 characters) and ${shortened.length === 1 ? "was" : "were"} cut, with a hash of the full name so ${shortened.length === 1 ? "it stays" : "they stay"} unique and stable. Name a tool in \`tools:\` to choose its name.`,
+    "",
+    "| Tool | Shortened from |",
+    "| --- | --- |",
+    ...shortened.map((t) => `| ${code(t.name)} | ${code(t.shortenedFrom as string)} |`),
+    "",
+  ];
+}
+
 export function catalogMarkdown(
   ir: CatalogIR,
   symbols: SymbolTable,
@@ -260,6 +276,7 @@ export function catalogMarkdown(
     out.push("");
   }
   out.push(...skippedSection(ir));
+  out.push(...shortenedSection(ir));
   if (ir.prompts.length > 0) {
     out.push("## Prompts", "", "| Prompt | Arguments | Description |", "| --- | --- | --- |");
     for (const p of ir.prompts) {

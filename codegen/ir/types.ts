@@ -198,6 +198,8 @@ export interface ToolNode {
   deprecated: boolean;
   /** Only hand-written handlers may call it (manifest `internal: true`); never listed or called by clients. */
   internal?: boolean;
+  /** The default name it would have had, when that passed the name budget and was shortened (CATALOG.md lists it). */
+  shortenedFrom?: string;
 }
 
 export interface ResourceNode {

@@ -489,7 +489,13 @@ export const manifestSchema = {
       additionalProperties: false,
       properties: {
         prefix: { type: "string", pattern: "^[A-Za-z0-9._-]*$" },
-        max_length: { type: "integer", minimum: 16, maximum: 128, default: 64 },
+        max_length: {
+          type: "integer",
+          minimum: 16,
+          maximum: 128,
+          description:
+            "Name budget. Default: 64 minus the length of `mcp__<catalog>__` (the prefix hosts add), at least 32; longer default names are shortened.",
+        },
         arguments: argumentNaming,
       },
     },
