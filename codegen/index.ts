@@ -70,6 +70,8 @@ export interface GenerateOptions {
   onStage?: (catalog: string, stage: string) => void;
   /** Problems confined to one operation are errors instead of leaving the operation out. */
   strict?: boolean;
+  /** Request/response types (`<source>.openapi.gen.ts`) even for a catalog without hand-written handlers. */
+  types?: boolean;
 }
 
 export interface CatalogStats {
@@ -394,7 +396,7 @@ export async function generateCatalog(
   });
   // Request/response types are for hand-written handlers: a catalog without any gets none (openapi-typescript was
   // most of GitHub's generate time).
-  const specs = bound.handlers.length > 0 ? [...loaded.specs] : [];
+  const specs = bound.handlers.length > 0 || opts.types ? [...loaded.specs] : [];
   for (const [id, spec] of specs) {
     const types = await stages.run("types", () =>
       openapiTypes(

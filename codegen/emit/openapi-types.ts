@@ -25,10 +25,20 @@ function mappingNamesToRefs(value: unknown): void {
 }
 
 /**
- * Schemas referenced inside `paths` (`#/paths/~1a/post/requestBody/...`) become components: openapi-typescript
- * types such references by indexing optional members, which does not type-check.
+ * A `$ref` openapi-typescript would type by indexing into another type: one into `paths`
+ * (`#/paths/~1a/post/requestBody/...`) or inside a component (`#/components/schemas/A/properties/b`,
+ * `.../A/allOf/1`, `.../items`, a parameter's or a response's `schema`). It indexes optional members and `allOf`
+ * intersections, which does not type-check, so such targets become components of their own.
  */
-function hoistPathRefs(doc: Record<string, any>): void {
+function isInnerSchemaRef(ref: string): boolean {
+  if (ref.startsWith("#/paths/")) return true;
+  const parts = ref.split("/");
+  if (parts[1] !== "components" || parts.length <= 4) return false;
+  return parts[2] === "schemas" || parts.slice(4).includes("schema");
+}
+
+/** Copies the target of every inner schema `$ref` into `components.schemas` and points the reference there. */
+function hoistInnerRefs(doc: Record<string, any>): void {
   const hoisted = new Map<string, string>();
   const lookup = (pointer: string): unknown =>
     pointer
@@ -39,6 +49,11 @@ function hoistPathRefs(doc: Record<string, any>): void {
         (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
         doc,
       );
+  const freshName = (): string => {
+    let n = hoisted.size + 1;
+    while (doc.components?.schemas?.[`PathSchema${n}`] !== undefined) n++;
+    return `PathSchema${n}`;
+  };
   const visit = (value: unknown): void => {
     if (!value || typeof value !== "object") return;
     if (Array.isArray(value)) {
@@ -46,15 +61,16 @@ function hoistPathRefs(doc: Record<string, any>): void {
       return;
     }
     const obj = value as Record<string, unknown>;
-    if (typeof obj.$ref === "string" && obj.$ref.startsWith("#/paths/")) {
+    if (typeof obj.$ref === "string" && isInnerSchemaRef(obj.$ref)) {
       let name = hoisted.get(obj.$ref);
       if (!name) {
-        name = `PathSchema${hoisted.size + 1}`;
+        const target = structuredClone(lookup(obj.$ref)) ?? {};
+        name = freshName();
         hoisted.set(obj.$ref, name);
         doc.components ??= {};
         doc.components.schemas ??= {};
-        doc.components.schemas[name] = structuredClone(lookup(obj.$ref)) ?? {};
-        visit(doc.components.schemas[name]);
+        doc.components.schemas[name] = target;
+        visit(target);
       }
       obj.$ref = `#/components/schemas/${name}`;
     }
@@ -161,6 +177,20 @@ function removeOperations(doc: Record<string, any>, keys: string[]): void {
 }
 
 /**
+ * openapi-typescript's helper for `required` beside `allOf` (`WithRequired<Base, "a" | "b">`) demands keys of
+ * `Base` itself, which a nullable base (`Base | null`: no keys) or keys the base never declares violate, so real
+ * specs (Plaid's) fail to type-check. The helper is redefined to require the keys the non-null base has.
+ */
+const WITH_REQUIRED = /^type WithRequired<T, K extends keyof T> = T & \{\n {4}\[P in K\]-\?: T\[P\];\n\};$/m;
+const LENIENT_WITH_REQUIRED = `type WithRequired<T, K extends PropertyKey> = T & {
+    [P in Extract<K, keyof NonNullable<T>>]-?: NonNullable<T>[P];
+};`;
+
+function lenientWithRequired(types: string): string {
+  return types.replace(WITH_REQUIRED, LENIENT_WITH_REQUIRED);
+}
+
+/**
  * Request/response types of an OpenAPI source, from openapi-typescript: `paths`, `operations` and `components`
  * for hand-written handlers that talk to the API directly. A 2.0 spec is typed from its 3.0 conversion.
  * Returns undefined (with a warning) when openapi-typescript cannot type the spec; the catalog does not need it.
@@ -179,7 +209,7 @@ export async function openapiTypes(
   const patched = structuredClone(spec.root.data) as OpenAPI3;
   removeOperations(patched as Record<string, any>, leftOut);
   mappingNamesToRefs(patched);
-  hoistPathRefs(patched as Record<string, any>);
+  hoistInnerRefs(patched as Record<string, any>);
   // openapi-typescript is only ever handed a self-contained object: it never reads a file or the network itself.
   const attempts: (() => Promise<OpenAPI3>)[] = [() => selfContained(spec, patched, diags)];
   let lastError: Error | undefined;
@@ -191,7 +221,7 @@ export async function openapiTypes(
         cwd,
         transform: (_schema, options) => (options.path && untypable.has(options.path) ? UNKNOWN : undefined),
       });
-      return `${header}\n\n${astToString(ast)}`;
+      return `${header}\n\n${lenientWithRequired(astToString(ast))}`;
     } catch (e) {
       lastError = e as Error;
     }

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
+import { verifyCatalogs } from "../../codegen/verify.js";
+import { writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * The request/response types generated for hand-written handlers (openapi-typescript) must type-check whatever the
+ * spec: `$ref`s that point inside another schema (a property, an item, an allOf part, a parameter's schema) are
+ * the shapes real specs have that openapi-typescript turns into indexed access on members that may not exist.
+ */
+
+const SPEC = {
+  openapi: "3.0.3",
+  info: { title: "Refs inside schemas", version: "1" },
+  servers: [{ url: "https://api.example" }],
+  paths: {
+    "/a": {
+      get: {
+        operationId: "getA",
+        parameters: [
+          { name: "kind", in: "query", schema: { $ref: "#/components/schemas/Base/properties/kind" } },
+        ],
+        responses: {
+          "200": {
+            description: "ok",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    owner: { $ref: "#/components/schemas/Composite/allOf/1/properties/owner" },
+                    tags: { $ref: "#/components/schemas/Base/properties/tags/items" },
+                    meta: { $ref: "#/components/schemas/Composite/allOf/0" },
+                    extra: { $ref: "#/components/schemas/Map/additionalProperties" },
+                    nested: { $ref: "#/components/schemas/Base/properties/child/properties/name" },
+                    schedule: { $ref: "#/components/schemas/ScheduleGet" },
+                    loose: { $ref: "#/components/schemas/ScheduleLoose" },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      post: {
+        operationId: "postA",
+        requestBody: {
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Composite/allOf/1" } } },
+        },
+        responses: { "204": { description: "done" } },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Base: {
+        type: "object",
+        properties: {
+          kind: { type: "string", enum: ["x", "y"] },
+          tags: { type: "array", items: { type: "string" } },
+          child: { type: "object", properties: { name: { type: "string" } } },
+        },
+      },
+      Composite: {
+        allOf: [
+          { $ref: "#/components/schemas/Base" },
+          {
+            type: "object",
+            properties: { owner: { type: "object", properties: { id: { type: "integer" } } } },
+          },
+        ],
+      },
+      Map: {
+        type: "object",
+        additionalProperties: { type: "object", properties: { v: { type: "number" } } },
+      },
+      // Plaid's shape: `required` beside an allOf whose base is nullable, or lists a key the base does not declare.
+      Schedule: {
+        type: "object",
+        nullable: true,
+        properties: { start: { type: "string" }, every: { type: "integer" } },
+      },
+      ScheduleGet: {
+        allOf: [{ $ref: "#/components/schemas/Schedule" }, { type: "object" }],
+        required: ["start", "every"],
+        nullable: true,
+      },
+      ScheduleLoose: { allOf: [{ $ref: "#/components/schemas/Base" }], required: ["kind", "undeclared"] },
+    },
+  },
+};
+
+describe("generated request/response types compile", () => {
+  it("$refs into properties, items, allOf parts and additionalProperties of other schemas; required beside a nullable allOf base", async () => {
+    const dir = writeTree("types-inner-refs", { "openapi.json": JSON.stringify(SPEC, null, 2) });
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: `${dir}/openapi.json`, name: "inner" },
+      { root: ROOT, out: "test/.tmp/types-inner-refs-out", types: true },
+      diags,
+    );
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    expect([...(cat?.files.keys() ?? [])]).toContain("api.openapi.gen.ts");
+    const problems = cat ? verifyCatalogs(ROOT, [cat]) : [];
+    expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
+  }, 120_000);
+});
