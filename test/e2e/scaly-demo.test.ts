@@ -35,7 +35,8 @@ describe("toolwright-demo scaly: the one-command demo", () => {
     const client = new Client({ name: "demo-host", version: "1.0.0" });
     await client.connect(transport);
     const data = async (name: string, args: Record<string, unknown> = {}) => {
-      const result = await client.callTool({ name, arguments: args });
+      // The demo's first data-plane call may wait for its Postgres to start: a failure bound, not the SDK's 60 s.
+      const result = await client.callTool({ name, arguments: args }, { timeout: 240_000 });
       const body = JSON.parse((result.content as { text: string }[])[0]!.text);
       expect(body.success, `${name}: ${JSON.stringify(body.error)}`).toBe(true);
       return body.data;

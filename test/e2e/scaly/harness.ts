@@ -132,6 +132,12 @@ export function serverEnv(upstream: ScalyUpstream, ws: Workspace, extra: Record<
   };
 }
 
+/**
+ * The client's bound on one call (the SDK's default is 60 s): the first data-plane call starts the upstream's
+ * Postgres, which takes tens of seconds on a busy machine. A failure bound only.
+ */
+const CALL_BOUND = 240_000;
+
 export async function connect({ upstream, ws, env = {}, label = "e2e" }: ConnectOptions): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -154,7 +160,10 @@ export async function connect({ upstream, ws, env = {}, label = "e2e" }: Connect
     stderr,
     async call(name, args = {}, options = {}) {
       const before = upstream.requests.length;
-      const result = (await client.callTool({ name, arguments: args }, options)) as ToolResult;
+      const result = (await client.callTool(
+        { name, arguments: args },
+        { timeout: CALL_BOUND, ...options },
+      )) as ToolResult;
       traffic.push(JSON.stringify(result));
       called.add(name);
       return { result, env: envelopeOf(result), requests: upstream.requests.slice(before) };
