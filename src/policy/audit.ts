@@ -5,6 +5,7 @@ import { ConfigError } from "../config/config.js";
 import { logLine } from "../telemetry/log.js";
 import { argumentFingerprint, argumentShape } from "./canonical.js";
 import { appliedOf, refusalOf, refuse } from "./decision.js";
+import { MAX_ARGUMENT_DEPTH, withinDepth } from "./depth.js";
 import type { PolicySettings } from "./settings.js";
 
 /**
@@ -180,6 +181,17 @@ export function auditStep(
     return names;
   };
 
+  // Arguments nested too deep to read safely (the depth step refuses them) are fingerprinted by their top level.
+  const argsOf = (raw: unknown, declared: ReadonlySet<string>): AuditRecord["args"] => ({
+    fingerprint: argumentFingerprint(
+      settings.fingerprintKey,
+      withinDepth(raw)
+        ? raw
+        : { [`(nested deeper than ${MAX_ARGUMENT_DEPTH})`]: argumentShape(raw, declared) },
+    ),
+    shape: argumentShape(raw, declared),
+  });
+
   const record = (ctx: CallContext, error: string | undefined, refused: boolean): AuditRecord => {
     const refusal = refusalOf(ctx);
     const name = clientName(ctx.client.name);
@@ -200,10 +212,7 @@ export function auditStep(
         era: ctx.client.era,
         ...(ctx.client.principal ? { principal: principalOf(ctx.client.principal) } : {}),
       },
-      args: {
-        fingerprint: argumentFingerprint(settings.fingerprintKey, ctx.rawArgs ?? {}),
-        shape: argumentShape(ctx.rawArgs ?? {}, declaredOf(ctx.tool)),
-      },
+      args: argsOf(ctx.rawArgs ?? {}, declaredOf(ctx.tool)),
       decision: refusal || refused ? "refused" : error !== undefined ? "error" : "allowed",
       ...(refusal
         ? {
@@ -225,6 +234,27 @@ export function auditStep(
     return rec;
   };
 
+  /** The call's one line; should building it fail on some input, a line with what is certain is written instead. */
+  const lineOf = (ctx: CallContext, error: string | undefined, refused: boolean): string => {
+    try {
+      return JSON.stringify(record(ctx, error, refused));
+    } catch {
+      return JSON.stringify({
+        time: new Date().toISOString(),
+        event: "tool_call",
+        catalog: settings.catalog,
+        tool: ctx.tool.name,
+        entry: ctx.entry,
+        correlation_id: ctx.correlationId,
+        args: { fingerprint: "unavailable", shape: "unavailable" },
+        decision: refused || refusalOf(ctx) ? "refused" : error !== undefined ? "error" : "allowed",
+        ...(error !== undefined ? { error } : {}),
+        upstream: { requests: ctx.upstream.requests },
+        duration_ms: Date.now() - ctx.startedAt,
+      });
+    }
+  };
+
   const written = (line: string) => sink.write(line) !== false;
   const where =
     settings.audit.fileEnv && settings.audit.file !== undefined ? settings.audit.fileEnv : "stderr";
@@ -237,7 +267,7 @@ export function auditStep(
       `refused: the audit log (${where}) cannot be written (${code}), and this server refuses calls it cannot audit; fix the audit destination, or serve with --audit-failure continue (TOOLWRIGHT_AUDIT_FAILURE) to run them unaudited`,
       AUDIT_UNAVAILABLE,
     );
-    written(JSON.stringify(record(ctx, AUDIT_UNAVAILABLE, true)));
+    written(lineOf(ctx, AUDIT_UNAVAILABLE, true));
     return outcome;
   };
 
@@ -257,11 +287,11 @@ export function auditStep(
       try {
         outcome = await next();
       } catch (error) {
-        written(JSON.stringify(record(ctx, "internal", false)));
+        written(lineOf(ctx, "internal", false));
         throw error;
       }
       const code = outcome.error ? (outcome.error.code ?? "error") : undefined;
-      const ok = written(JSON.stringify(record(ctx, code, code !== undefined && ARGUMENT_ERRORS.has(code))));
+      const ok = written(lineOf(ctx, code, code !== undefined && ARGUMENT_ERRORS.has(code)));
       return ok || mode === "continue" ? outcome : withheld(ctx);
     },
   };

@@ -13,6 +13,7 @@ import {
 import { confirmationStep } from "./confirm.js";
 import { ConfirmationTokens } from "./confirm-token.js";
 import { deniedToolsStep } from "./denied-tools.js";
+import { argumentDepthStep } from "./depth.js";
 import { maskStep } from "./mask.js";
 import { widenForMask } from "./mask-schema.js";
 import { namesOnlyStep } from "./names-only.js";
@@ -26,7 +27,7 @@ import { tenantLockStep } from "./tenant.js";
  * The policy layer of one catalog: settings read once at start (bad env stops the server), and the steps it
  * puts around the runtime's own (`parse-args`, `validate-output`). The order, outermost first:
  *
- *   audit -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys -> confirmation
+ *   audit -> argument-depth -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys -> confirmation
  *     -> mask -> names-only -> validate-output -> execute
  *
  * Refusals that need no arguments come before parsing (a denied tool says nothing about its schema); results
@@ -76,6 +77,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
 
   const before: NamedMiddleware[] = [];
   if (sink) before.push(auditStep(settings, sink, options.auditFailure ?? "refuse"));
+  before.push(argumentDepthStep());
   before.push(deniedToolsStep(settings.deniedTools));
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
   const after: NamedMiddleware[] = [
