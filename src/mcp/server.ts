@@ -8,7 +8,7 @@ import type { CatalogTool, PublishSettings } from "../catalog.js";
 import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
-import { driftTolerant } from "../publish/drift.js";
+import { tolerateDrift } from "../publish/drift.js";
 import { createPublisher, type PublishedTool } from "../publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
@@ -115,7 +115,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     transforms: [
       (schema, { tool, side }) => (side === "output" ? policy.outputSchema(tool, schema) : schema),
       // Output schemas tolerate upstream drift; the chain checks drifted results against exactly these.
-      (schema, { side }) => (side === "output" ? driftTolerant(schema) : schema),
+      tolerateDrift,
     ],
   });
   runtime.publishOutputsWith((tool) => publisher.output(tool));

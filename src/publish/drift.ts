@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
+import type { SchemaTransform } from "./profiles.js";
 
 /**
  * Drift-tolerant output schemas. Real APIs drift from their specs: a property the spec calls required is
@@ -63,6 +64,13 @@ const LIST = new Set(["anyOf", "oneOf", "allOf", "prefixItems"]);
 const MAP = new Set(["properties", "patternProperties", "$defs", "definitions"]);
 
 type Node = Record<string, unknown>;
+
+/**
+ * The transform every server applies to output schemas (the chain checks drifted results against exactly these),
+ * so what `generate` measures is what a client receives.
+ */
+export const tolerateDrift: SchemaTransform = (schema, { side }) =>
+  side === "output" ? driftTolerant(schema) : schema;
 
 export function driftTolerant(schema: JsonSchema): JsonSchema {
   // MCP wants an object schema at the root, not "object or null".

@@ -31,8 +31,9 @@ export interface BigApi {
 
 export interface Listed {
   cat: GeneratedCatalog;
-  /** Compact-JSON bytes of each tools/list result, as received. */
+  /** Compact-JSON bytes of each tools/list result, as the server sent it. */
   pages: number[];
+  /** The tools as the server sent them (before the client's own parsing). */
   tools: Array<{ name: string; inputSchema: object; outputSchema?: object; description?: string }>;
 }
 
@@ -66,15 +67,22 @@ export async function serveAndList(cat: GeneratedCatalog): Promise<Listed> {
   });
   const client = new Client({ name: "corpus", version: "1.0.0" });
   await client.connect(transport);
+  // Sizes and schemas as they came over the wire: the client's own parsing re-shapes what it returns.
   const pages: number[] = [];
   const tools: Listed["tools"] = [];
+  const deliver = transport.onmessage;
+  transport.onmessage = (message) => {
+    const result = (message as { result?: { tools?: Listed["tools"] } }).result;
+    if (result?.tools) {
+      pages.push(Buffer.byteLength(JSON.stringify(result)));
+      tools.push(...result.tools);
+    }
+    deliver?.(message);
+  };
   try {
     let cursor: string | undefined;
     do {
-      const page = await client.listTools(cursor ? { cursor } : {}, { timeout: 600_000 });
-      pages.push(Buffer.byteLength(JSON.stringify(page)));
-      tools.push(...(page.tools as Listed["tools"]));
-      cursor = page.nextCursor;
+      cursor = (await client.listTools(cursor ? { cursor } : {}, { timeout: 600_000 })).nextCursor;
     } while (cursor);
   } finally {
     await client.close();
