@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -6,18 +5,6 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Wall time of a command, median of `runs`. */
-export function timeCommand(cmd: string, args: string[], runs: number, cwd: string): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, args, { cwd, stdio: "ignore" });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
-    times.push(performance.now() - t0);
-  }
-  return median(times);
 }
 
 export interface ServerFigures {

