@@ -70,59 +70,76 @@ function parseValue(v: EnvVar, raw: string): Parsed {
       const expanded = expandHome(value);
       return { ok: true, value: expanded, text: expanded };
     }
-    case "boolean": {
-      const lower = value.toLowerCase();
-      if (TRUE.has(lower)) return { ok: true, value: true, text: "true" };
-      if (FALSE.has(lower)) return { ok: true, value: false, text: "false" };
-      return { ok: false, problem: `expected true/false, 1/0 or yes/no${shown(v, raw)}` };
-    }
-    case "integer": {
-      if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        return { ok: false, problem: `expected an integer${shown(v, raw)}` };
-      }
-      const n = Number(value);
-      return { ok: true, value: n, text: String(n) };
-    }
-    case "url": {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        return { ok: false, problem: `expected an http(s) URL${shown(v, raw)}` };
-      }
-      if (url.protocol !== "http:" && url.protocol !== "https:") {
-        return { ok: false, problem: `expected an http(s) URL, got scheme ${JSON.stringify(url.protocol)}` };
-      }
-      if (url.username || url.password) {
-        return {
-          ok: false,
-          problem: "credentials inside the URL are not accepted; use the catalog's auth variables",
-        };
-      }
-      if (url.hash) return { ok: false, problem: "expected a URL without a #fragment" };
-      const trimmed = trimUrlPath(value, v.trimPaths ?? []);
-      return { ok: true, value: trimmed, text: trimmed };
-    }
-    case "list": {
-      const items = raw.split(",").map((item) => item.trim());
-      if (items.some((item) => item === "")) {
-        return { ok: false, problem: `expected a comma-separated list without empty items${shown(v, raw)}` };
-      }
-      return { ok: true, value: Object.freeze(items), text: items.join(",") };
-    }
-    case "enum": {
-      const values = v.values ?? [];
-      const lower = value.toLowerCase();
-      const direct = values.find((candidate) => candidate.toLowerCase() === lower);
-      if (direct !== undefined) return { ok: true, value: direct, text: direct };
-      const alias = Object.entries(v.aliases ?? {}).find(([name]) => name.toLowerCase() === lower);
-      if (alias && values.includes(alias[1])) return { ok: true, value: alias[1], text: alias[1] };
-      const accepted = [...values, ...Object.keys(v.aliases ?? {})].join(", ");
-      return { ok: false, problem: `expected one of ${accepted}${shown(v, raw)}` };
-    }
+    case "boolean":
+      return parseBoolean(v, raw, value);
+    case "integer":
+      return parseInteger(v, raw, value);
+    case "url":
+      return parseUrl(v, raw, value);
+    case "list":
+      return parseList(v, raw);
+    case "enum":
+      return parseEnum(v, raw, value);
     default:
       return { ok: false, problem: `has unknown type ${JSON.stringify((v as EnvVar).type)} in the catalog` };
   }
+}
+
+function parseBoolean(v: EnvVar, raw: string, value: string): Parsed {
+  const lower = value.toLowerCase();
+  if (TRUE.has(lower)) return { ok: true, value: true, text: "true" };
+  if (FALSE.has(lower)) return { ok: true, value: false, text: "false" };
+  return { ok: false, problem: `expected true/false, 1/0 or yes/no${shown(v, raw)}` };
+}
+
+function parseInteger(v: EnvVar, raw: string, value: string): Parsed {
+  if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    return { ok: false, problem: `expected an integer${shown(v, raw)}` };
+  }
+  const n = Number(value);
+  return { ok: true, value: n, text: String(n) };
+}
+
+/** An http(s) URL without credentials or fragment, with the variable's declared path endings trimmed. */
+function parseUrl(v: EnvVar, raw: string, value: string): Parsed {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { ok: false, problem: `expected an http(s) URL${shown(v, raw)}` };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return { ok: false, problem: `expected an http(s) URL, got scheme ${JSON.stringify(url.protocol)}` };
+  }
+  if (url.username || url.password) {
+    return {
+      ok: false,
+      problem: "credentials inside the URL are not accepted; use the catalog's auth variables",
+    };
+  }
+  if (url.hash) return { ok: false, problem: "expected a URL without a #fragment" };
+  const trimmed = trimUrlPath(value, v.trimPaths ?? []);
+  return { ok: true, value: trimmed, text: trimmed };
+}
+
+function parseList(v: EnvVar, raw: string): Parsed {
+  const items = raw.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) {
+    return { ok: false, problem: `expected a comma-separated list without empty items${shown(v, raw)}` };
+  }
+  return { ok: true, value: Object.freeze(items), text: items.join(",") };
+}
+
+/** One of the declared values or an alias of one, matched case-insensitively; the declared spelling is kept. */
+function parseEnum(v: EnvVar, raw: string, value: string): Parsed {
+  const values = v.values ?? [];
+  const lower = value.toLowerCase();
+  const direct = values.find((candidate) => candidate.toLowerCase() === lower);
+  if (direct !== undefined) return { ok: true, value: direct, text: direct };
+  const alias = Object.entries(v.aliases ?? {}).find(([name]) => name.toLowerCase() === lower);
+  if (alias && values.includes(alias[1])) return { ok: true, value: alias[1], text: alias[1] };
+  const accepted = [...values, ...Object.keys(v.aliases ?? {})].join(", ");
+  return { ok: false, problem: `expected one of ${accepted}${shown(v, raw)}` };
 }
 
 /**
