@@ -26,6 +26,37 @@ function meta(node: SchemaMeta, out: JsonSchema): JsonSchema {
   return out;
 }
 
+type NodeOf<K extends SchemaNode["kind"]> = Extract<SchemaNode, { kind: K }>;
+
+/** An enum whose values share one JSON type says so (`type` next to `enum`). */
+function enumSchema(n: NodeOf<"enum">): JsonSchema {
+  const types = new Set(n.values.map((v) => (Number.isInteger(v) ? "integer" : typeof v)));
+  const only = types.size === 1 ? [...types][0] : undefined;
+  return only === "string" || only === "integer" || only === "number" || only === "boolean"
+    ? { type: only, enum: n.values }
+    : { enum: n.values };
+}
+
+function stringSchema(n: NodeOf<"string">): JsonSchema {
+  const s: JsonSchema = { type: "string" };
+  if (n.format !== undefined && n.format !== "binary") s.format = n.format;
+  if (n.minLength !== undefined) s.minLength = n.minLength;
+  if (n.maxLength !== undefined) s.maxLength = n.maxLength;
+  if (n.pattern !== undefined) s.pattern = n.pattern;
+  if (n.contentEncoding !== undefined) s.contentEncoding = n.contentEncoding;
+  if (n.contentMediaType !== undefined) s.contentMediaType = n.contentMediaType;
+  return s;
+}
+
+function numberSchema(n: NodeOf<"number" | "integer">): JsonSchema {
+  const s: JsonSchema = { type: n.kind };
+  if (n.format !== undefined) s.format = n.format;
+  for (const k of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] as const) {
+    if (n[k] !== undefined) s[k] = n[k];
+  }
+  return s;
+}
+
 /**
  * IR -> JSON Schema 2020-12 as published in `tools/list` and catalog.json. Nullability is `anyOf [X, null]`
  * rather than a type array, and every schema carries a keyword: both keep strict clients (and the Inspector's
@@ -50,75 +81,19 @@ export class JsonSchemaEmitter {
         return { type: "boolean" };
       case "literal":
         return { const: n.value };
-      case "enum": {
-        const types = new Set(n.values.map((v) => (Number.isInteger(v) ? "integer" : typeof v)));
-        const only = types.size === 1 ? [...types][0] : undefined;
-        return only === "string" || only === "integer" || only === "number" || only === "boolean"
-          ? { type: only, enum: n.values }
-          : { enum: n.values };
-      }
-      case "string": {
-        const s: JsonSchema = { type: "string" };
-        if (n.format !== undefined && n.format !== "binary") s.format = n.format;
-        if (n.minLength !== undefined) s.minLength = n.minLength;
-        if (n.maxLength !== undefined) s.maxLength = n.maxLength;
-        if (n.pattern !== undefined) s.pattern = n.pattern;
-        if (n.contentEncoding !== undefined) s.contentEncoding = n.contentEncoding;
-        if (n.contentMediaType !== undefined) s.contentMediaType = n.contentMediaType;
-        return s;
-      }
+      case "enum":
+        return enumSchema(n);
+      case "string":
+        return stringSchema(n);
       case "number":
-      case "integer": {
-        const s: JsonSchema = { type: n.kind };
-        if (n.format !== undefined) s.format = n.format;
-        for (const k of [
-          "minimum",
-          "maximum",
-          "exclusiveMinimum",
-          "exclusiveMaximum",
-          "multipleOf",
-        ] as const) {
-          if (n[k] !== undefined) s[k] = n[k];
-        }
-        return s;
-      }
-      case "array": {
-        // Items that may be anything are left unsaid: `{type: array}` means the same, and strict clients reject
-        // a keyword-less `items: {}` as a schema that validates nothing.
-        const items = this.node(n.items);
-        const s: JsonSchema = Object.keys(items).length === 0 ? { type: "array" } : { type: "array", items };
-        if (n.minItems !== undefined) s.minItems = n.minItems;
-        if (n.maxItems !== undefined) s.maxItems = n.maxItems;
-        if (n.uniqueItems) s.uniqueItems = true;
-        return s;
-      }
-      case "tuple": {
-        const s: JsonSchema = { type: "array", prefixItems: n.items.map((i) => this.node(i)) };
-        // Open rest is JSON Schema's default, so it is left unsaid.
-        if (!n.rest) s.items = false;
-        else if (!isBareAny(n.rest)) s.items = this.node(n.rest);
-        if (n.minItems !== undefined) s.minItems = n.minItems;
-        if (n.maxItems !== undefined) s.maxItems = n.maxItems;
-        return s;
-      }
-      case "object": {
-        const s: JsonSchema = { type: "object" };
-        // A property that may hold anything and says nothing about itself is left out of `properties` (a
-        // keyword-less `{}` is not portable); `required` still lists it, and open objects accept it anyway.
-        const described = n.properties.filter((p) => n.additional === false || !isBareAny(p.schema));
-        if (described.length > 0) {
-          const props: JsonSchema = {};
-          for (const p of described) props[p.name] = this.node(p.schema);
-          s.properties = props;
-        }
-        const required = n.properties.filter((p) => p.required).map((p) => p.name);
-        if (required.length > 0) s.required = required;
-        if (n.additional === false) s.additionalProperties = false;
-        else if (typeof n.additional === "object") s.additionalProperties = this.node(n.additional);
-        if (n.minProperties !== undefined) s.minProperties = n.minProperties;
-        if (n.maxProperties !== undefined) s.maxProperties = n.maxProperties;
-        return s;
-      }
+      case "integer":
+        return numberSchema(n);
+      case "array":
+        return this.array(n);
+      case "tuple":
+        return this.tuple(n);
+      case "object":
+        return this.object(n);
       case "union":
         return { [n.exclusive ? "oneOf" : "anyOf"]: n.variants.map((v) => this.node(v)) };
       case "intersection":
@@ -128,6 +103,46 @@ export class JsonSchemaEmitter {
       case "ref":
         return { $ref: `#/$defs/${this.symbols.get(n.target).defName}` };
     }
+  }
+
+  private array(n: NodeOf<"array">): JsonSchema {
+    // Items that may be anything are left unsaid: `{type: array}` means the same, and strict clients reject
+    // a keyword-less `items: {}` as a schema that validates nothing.
+    const items = this.node(n.items);
+    const s: JsonSchema = Object.keys(items).length === 0 ? { type: "array" } : { type: "array", items };
+    if (n.minItems !== undefined) s.minItems = n.minItems;
+    if (n.maxItems !== undefined) s.maxItems = n.maxItems;
+    if (n.uniqueItems) s.uniqueItems = true;
+    return s;
+  }
+
+  private tuple(n: NodeOf<"tuple">): JsonSchema {
+    const s: JsonSchema = { type: "array", prefixItems: n.items.map((i) => this.node(i)) };
+    // Open rest is JSON Schema's default, so it is left unsaid.
+    if (!n.rest) s.items = false;
+    else if (!isBareAny(n.rest)) s.items = this.node(n.rest);
+    if (n.minItems !== undefined) s.minItems = n.minItems;
+    if (n.maxItems !== undefined) s.maxItems = n.maxItems;
+    return s;
+  }
+
+  private object(n: NodeOf<"object">): JsonSchema {
+    const s: JsonSchema = { type: "object" };
+    // A property that may hold anything and says nothing about itself is left out of `properties` (a
+    // keyword-less `{}` is not portable); `required` still lists it, and open objects accept it anyway.
+    const described = n.properties.filter((p) => n.additional === false || !isBareAny(p.schema));
+    if (described.length > 0) {
+      const props: JsonSchema = {};
+      for (const p of described) props[p.name] = this.node(p.schema);
+      s.properties = props;
+    }
+    const required = n.properties.filter((p) => p.required).map((p) => p.name);
+    if (required.length > 0) s.required = required;
+    if (n.additional === false) s.additionalProperties = false;
+    else if (typeof n.additional === "object") s.additionalProperties = this.node(n.additional);
+    if (n.minProperties !== undefined) s.minProperties = n.minProperties;
+    if (n.maxProperties !== undefined) s.maxProperties = n.maxProperties;
+    return s;
   }
 
   /**
