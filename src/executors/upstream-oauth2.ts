@@ -77,9 +77,6 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
     async userToken(credential, apply) {
       const name = credential.scheme.scheme;
       const provided = credential.token;
-      const renewable =
-        credential.clientId !== undefined &&
-        (credential.refreshToken !== undefined || credential.clientSecret !== undefined);
       const usable = provided !== undefined && !sent.refused(name, provided) && !(await expired(provided));
       const token = (usable ? provided : await renewUserToken(renewal, credential, apply)) ?? provided;
       if (token === undefined) {
@@ -88,7 +85,7 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
           "missing_credentials",
         );
       }
-      sent.record(name, { token, provided: token === provided, renewable });
+      sent.record(name, { token, provided: token === provided, renewable: renewable(credential) });
       return token;
     },
     rejected() {
@@ -96,6 +93,14 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
       return sent.rejected();
     },
   };
+}
+
+/** A user token can be renewed with a client id and either a refresh token or a client secret. */
+function renewable(credential: UserToken): boolean {
+  return (
+    credential.clientId !== undefined &&
+    (credential.refreshToken !== undefined || credential.clientSecret !== undefined)
+  );
 }
 
 type TokenCache = ReturnType<typeof createTokenCache>;
