@@ -80,6 +80,11 @@ interface Tables {
   after: Record<string, JsonSchema>;
 }
 
+interface ArgumentFacts {
+  required: boolean;
+  schema: string;
+}
+
 function compareArguments(
   name: string,
   before: CatalogTool,
@@ -101,16 +106,7 @@ function compareArguments(
         detail: `${was} -> ${arg} (still sent as ${wire})`,
         widens: false,
       });
-      const prev = a.get(was)!;
-      if (prev.required !== p.required)
-        out.push({
-          subject: name,
-          kind: p.required ? "argument now required" : "argument now optional",
-          detail: arg,
-          widens: !p.required,
-        });
-      if (prev.schema !== p.schema)
-        out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
+      compareArgumentFacts(name, arg, a.get(was)!, p, out);
       continue;
     }
     const old = a.get(arg);
@@ -121,12 +117,7 @@ function compareArguments(
         detail: `${arg}${p.required ? " (required)" : ""}`,
         widens: !p.required,
       });
-    else if (old.required && !p.required)
-      out.push({ subject: name, kind: "argument now optional", detail: arg, widens: true });
-    else if (!old.required && p.required)
-      out.push({ subject: name, kind: "argument now required", detail: arg, widens: false });
-    if (old && old.schema !== p.schema)
-      out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
+    else compareArgumentFacts(name, arg, old, p, out);
   }
   for (const arg of a.keys())
     if (!b.has(arg) && !renamedFrom.has(arg))
@@ -139,6 +130,25 @@ function compareArguments(
       widens: false,
     });
   }
+}
+
+/** One argument present on both sides (under its old or new name): requiredness, then its schema. */
+function compareArgumentFacts(
+  name: string,
+  arg: string,
+  old: ArgumentFacts,
+  now: ArgumentFacts,
+  out: Change[],
+): void {
+  if (old.required !== now.required)
+    out.push({
+      subject: name,
+      kind: now.required ? "argument now required" : "argument now optional",
+      detail: arg,
+      widens: !now.required,
+    });
+  if (old.schema !== now.schema)
+    out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
 }
 
 function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
@@ -225,9 +235,17 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
   comparePolicy(name, before, after, out);
 }
 
+type CatalogPolicy = CatalogDocument["policy"];
+
 function compareSettings(before: CatalogDocument, after: CatalogDocument, out: Change[]): void {
-  const p = before.policy;
-  const q = after.policy;
+  comparePolicySwitches(before.policy, after.policy, out);
+  compareCatalogPolicy(before.policy, after.policy, out);
+  compareEnv(before.env, after.env, out);
+  compareSources(before.sources, after.sources, out);
+}
+
+/** The env variables that switch policies at run time: added, removed (widens) or renamed. */
+function comparePolicySwitches(p: CatalogPolicy, q: CatalogPolicy, out: Change[]): void {
   const switches: [string, unknown, unknown][] = [
     ["read-only switch", p?.readOnly?.env, q?.readOnly?.env],
     ["masking switch", p?.maskValues?.env, q?.maskValues?.env],
@@ -245,6 +263,10 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
       widens: y === undefined,
     });
   }
+}
+
+/** Catalog-wide policy: denied tools, the secret-key pattern, the confirmation mode and the audit default. */
+function compareCatalogPolicy(p: CatalogPolicy, q: CatalogPolicy, out: Change[]): void {
   const denied = new Set(q?.deniedTools.tools ?? []);
   for (const t of p?.deniedTools.tools ?? [])
     if (!denied.has(t))
@@ -268,8 +290,11 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
     });
   if ((p?.audit.enabledByDefault ?? true) && q?.audit.enabledByDefault === false)
     out.push({ subject: "catalog", kind: "audit off by default", detail: "", widens: true });
-  const envBefore = new Map(before.env.map((e) => [e.name, e]));
-  for (const e of after.env) {
+}
+
+function compareEnv(before: CatalogDocument["env"], after: CatalogDocument["env"], out: Change[]): void {
+  const envBefore = new Map(before.map((e) => [e.name, e]));
+  for (const e of after) {
     const old = envBefore.get(e.name);
     if (!old) out.push({ subject: "catalog", kind: "env variable added", detail: e.name, widens: false });
     else if (old.default !== e.default)
@@ -280,11 +305,19 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
         widens: false,
       });
   }
-  for (const e of before.env)
-    if (!after.env.some((x) => x.name === e.name))
+  for (const e of before)
+    if (!after.some((x) => x.name === e.name))
       out.push({ subject: "catalog", kind: "env variable removed", detail: e.name, widens: false });
-  const sources = new Map(before.sources.map((s) => [s.id, s]));
-  for (const s of after.sources) {
+}
+
+/** Sources added (widens), with another endpoint or credentials (widens), or another argument naming rule. */
+function compareSources(
+  before: CatalogDocument["sources"],
+  after: CatalogDocument["sources"],
+  out: Change[],
+): void {
+  const sources = new Map(before.map((s) => [s.id, s]));
+  for (const s of after) {
     const old = sources.get(s.id);
     if (old && (old.argumentNaming ?? "as_is") !== (s.argumentNaming ?? "as_is"))
       out.push({
