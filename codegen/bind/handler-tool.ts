@@ -39,6 +39,49 @@ export function bindHandlerTool(
   ctx: HandlerBindContext,
   handlers: HandlerRef[],
 ): ToolNode | undefined {
+  const handler = handlerModule(name, spec, ctx);
+  if (!handler) return undefined;
+  checkHandlerDeclarations(name, spec, at, ctx);
+  const input = handlerInput(name, spec, ctx);
+  if (!input) return undefined;
+  checkHandlerArgumentNames(name, input, ctx);
+  const outputSchema = spec.output ? handlerSchema(name, "output", spec.output, ctx) : undefined;
+  const { output, wrapped } = outputOf(outputSchema, ctx.symbols);
+  const safety = spec.safety ?? "write";
+  const title = spec.title ?? humanize(name, ctx.prefix);
+  const notes: string[] = [];
+  const module = relative(ctx.root, handler.abs).split("\\").join("/");
+  handlers.push({ key: name, module, abs: handler.abs, exportName: handler.exportName });
+  return {
+    name,
+    title,
+    description: composeDescription([spec.description], notes) || title,
+    aliases: [...(spec.aliases ?? [])],
+    safety,
+    annotations: annotationsFor(title, safety, false, spec),
+    input,
+    ...(output ? { output } : {}),
+    outputWrapped: wrapped,
+    binding: {
+      kind: "custom",
+      handler: name,
+      module: handler.exportName === "default" ? module : `${module}#${handler.exportName}`,
+    },
+    policy: policyOf(spec, safety),
+    notes,
+    source: at,
+    declaredAt: at,
+    tags: tagsOf([], spec),
+    deprecated: false,
+  };
+}
+
+/** The handler's module (an existing file) and export name, or undefined after an error saying what is wrong. */
+function handlerModule(
+  name: string,
+  spec: ToolSpec,
+  ctx: HandlerBindContext,
+): { abs: string; exportName: string } | undefined {
   const [file, exportName = "default", ...extra] = (spec.handler as string).split("#") as [string, string?];
   // Both reach generated code (an import specifier and an export name): refused unless plainly data.
   if (extra.length > 0 || !EXPORT_NAME.test(exportName) || CONTROL.test(file)) {
@@ -58,6 +101,16 @@ export function bindHandlerTool(
     );
     return undefined;
   }
+  return { abs, exportName };
+}
+
+/** The spec cannot say what a hand-written tool does: the manifest must state its safety and description. */
+function checkHandlerDeclarations(
+  name: string,
+  spec: ToolSpec,
+  at: SourceRef,
+  ctx: HandlerBindContext,
+): void {
   if (!spec.safety) {
     ctx.diags.error(
       "TW110",
@@ -72,14 +125,11 @@ export function bindHandlerTool(
       at,
     );
   }
-  const schema = (side: "input" | "output", value: Record<string, unknown>) => {
-    // Each schema is its own resource: `#/$defs/address` inside it means its own $defs, as in JSON Schema.
-    const doc = schemaDocument(ctx.doc, `#/tools/${name}/${side}`, value);
-    const docs = new DocumentSet(doc, ctx.root, ctx.diags);
-    const converter = new SchemaConverter(`handler:${name}:${side}`, "3.1", docs, ctx.symbols, ctx.diags);
-    return converter.convert(value, { doc, pointer: "#" });
-  };
-  const declared = spec.input ? schema("input", spec.input) : undefined;
+}
+
+/** The tool's arguments: the manifest's input schema (an object, closed) or none; undefined after an error. */
+function handlerInput(name: string, spec: ToolSpec, ctx: HandlerBindContext): SchemaNode | undefined {
+  const declared = spec.input ? handlerSchema(name, "input", spec.input, ctx) : undefined;
   const input = strictObject(declared);
   if (!input) {
     ctx.diags.error(
@@ -87,38 +137,22 @@ export function bindHandlerTool(
       `tool "${name}": input must be an object schema`,
       ctx.doc.ref(`#/tools/${name}/input`),
     );
-    return undefined;
   }
-  checkHandlerArgumentNames(name, input, ctx);
-  const outputSchema = spec.output ? schema("output", spec.output) : undefined;
-  const { output, wrapped } = outputOf(outputSchema, ctx.symbols);
-  const safety = spec.safety ?? "write";
-  const title = spec.title ?? humanize(name, ctx.prefix);
-  const notes: string[] = [];
-  const module = relative(ctx.root, abs).split("\\").join("/");
-  handlers.push({ key: name, module, abs, exportName });
-  return {
-    name,
-    title,
-    description: composeDescription([spec.description], notes) || title,
-    aliases: [...(spec.aliases ?? [])],
-    safety,
-    annotations: annotationsFor(title, safety, false, spec),
-    input,
-    ...(output ? { output } : {}),
-    outputWrapped: wrapped,
-    binding: {
-      kind: "custom",
-      handler: name,
-      module: exportName === "default" ? module : `${module}#${exportName}`,
-    },
-    policy: policyOf(spec, safety),
-    notes,
-    source: at,
-    declaredAt: at,
-    tags: tagsOf([], spec),
-    deprecated: false,
-  };
+  return input;
+}
+
+/** A manifest input or output schema, converted to the IR. */
+function handlerSchema(
+  name: string,
+  side: "input" | "output",
+  value: Record<string, unknown>,
+  ctx: HandlerBindContext,
+): SchemaNode {
+  // Each schema is its own resource: `#/$defs/address` inside it means its own $defs, as in JSON Schema.
+  const doc = schemaDocument(ctx.doc, `#/tools/${name}/${side}`, value);
+  const docs = new DocumentSet(doc, ctx.root, ctx.diags);
+  const converter = new SchemaConverter(`handler:${name}:${side}`, "3.1", docs, ctx.symbols, ctx.diags);
+  return converter.convert(value, { doc, pointer: "#" });
 }
 
 /** A schema embedded in the manifest, seen as a document of its own (positions still point into the manifest). */
