@@ -5,7 +5,7 @@ import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNo
 import { Views } from "../ir/views.js";
 import type { LoadedDocument } from "../load/document.js";
 import { appliedPatches } from "../load/patch.js";
-import type { Manifest } from "../manifest/types.js";
+import type { Manifest, SourceSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
@@ -109,32 +109,50 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   const first = input.sources[0];
   const limits = bindLimits(manifest, env, tools, sources, doc, diags);
   return {
-    ir: {
-      name: manifest.catalog,
-      server: {
-        name: manifest.server?.name ?? manifest.catalog,
-        version: manifest.server?.version ?? first?.version ?? "0.0.0",
-        ...(manifest.server?.title ? { title: manifest.server.title } : {}),
-        ...(manifest.server?.instructions ? { instructions: manifest.server.instructions.trim() } : {}),
-      },
-      sources,
-      env,
-      symbols: [],
-      tools,
-      resources: assets.resources,
-      resourceTemplates: assets.resourceTemplates,
-      prompts: assets.prompts,
-      policy: bindPolicy(manifest, env, tools, doc, diags),
-      transport: bindTransport(manifest, env, doc, diags),
-      result: bindResult(manifest),
-      ...(limits ? { limits } : {}),
-      publish: bindPublish(manifest),
-      budget: bindBudget(manifest, doc),
-      ...(gate.skipped.length > 0 ? { skipped: gate.skipped } : {}),
-    },
+    ir: catalogIR(input, { sources, env, tools, assets, limits, first, skipped: gate.skipped }),
     assets,
     handlers,
     documents: ctx.documents,
+  };
+}
+
+/** The catalog's IR from what was bound; the catalog-wide settings are bound here, in this order. */
+function catalogIR(
+  input: BindInput,
+  bound: {
+    sources: SourceNode[];
+    env: CatalogIR["env"];
+    tools: ToolNode[];
+    assets: BoundAssets;
+    limits: CatalogIR["limits"];
+    first: OpenApiSourceModel | undefined;
+    skipped: OperationGate["skipped"];
+  },
+): CatalogIR {
+  const { manifest, doc, diags } = input;
+  const { sources, env, tools, assets, limits, first, skipped } = bound;
+  return {
+    name: manifest.catalog,
+    server: {
+      name: manifest.server?.name ?? manifest.catalog,
+      version: manifest.server?.version ?? first?.version ?? "0.0.0",
+      ...(manifest.server?.title ? { title: manifest.server.title } : {}),
+      ...(manifest.server?.instructions ? { instructions: manifest.server.instructions.trim() } : {}),
+    },
+    sources,
+    env,
+    symbols: [],
+    tools,
+    resources: assets.resources,
+    resourceTemplates: assets.resourceTemplates,
+    prompts: assets.prompts,
+    policy: bindPolicy(manifest, env, tools, doc, diags),
+    transport: bindTransport(manifest, env, doc, diags),
+    result: bindResult(manifest),
+    ...(limits ? { limits } : {}),
+    publish: bindPublish(manifest),
+    budget: bindBudget(manifest, doc),
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
 }
 
@@ -243,6 +261,25 @@ function bindSource(
       doc.ref(`#/sources/${model.id}/path`),
     );
   }
+  return {
+    id: model.id,
+    kind: "openapi",
+    file: model.spec.root.file,
+    baseUrl: baseUrlOf(model, spec, at, diags),
+    auth: sourceAuth(model, spec, at, doc, diags),
+    timeoutMs: timeoutOf(spec),
+    ...namingOf(manifest, model.id),
+    ...(model.spec.patch ? { patches: appliedPatches(model.spec.patch) } : {}),
+  };
+}
+
+/** `base_url` from the manifest, else (or as its default) the spec's first absolute server URL; one is needed. */
+function baseUrlOf(
+  model: OpenApiSourceModel,
+  spec: SourceSpec,
+  at: SourceRef,
+  diags: Diagnostics,
+): SourceNode["baseUrl"] {
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
   let baseUrl = spec.base_url ? valueSourceOf(spec.base_url) : absolute ? { default: absolute } : {};
   if (baseUrl.default === undefined && !baseUrl.byEnv && absolute)
@@ -254,6 +291,17 @@ function bindSource(
       at,
     );
   }
+  return baseUrl;
+}
+
+/** The credentials configured for the source's schemes; a scheme operations use without any is warned about. */
+function sourceAuth(
+  model: OpenApiSourceModel,
+  spec: SourceSpec,
+  at: SourceRef,
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): AuthScheme[] {
   const auth: AuthScheme[] = [];
   for (const [scheme, authSpec] of Object.entries(spec.auth ?? {})) {
     const bound = authFor(
@@ -275,16 +323,7 @@ function bindSource(
       );
     }
   }
-  return {
-    id: model.id,
-    kind: "openapi",
-    file: model.spec.root.file,
-    baseUrl,
-    auth,
-    timeoutMs: timeoutOf(spec),
-    ...namingOf(manifest, model.id),
-    ...(model.spec.patch ? { patches: appliedPatches(model.spec.patch) } : {}),
-  };
+  return auth;
 }
 
 function bindTools(
@@ -293,9 +332,24 @@ function bindTools(
   handlers: HandlerRef[],
   gate: OperationGate,
 ): ToolNode[] {
+  const bound = new Map<OperationNode, string>();
+  const tools = bindManifestTools(input, ctx, handlers, gate, bound);
+  const { max } = nameBudget(input.manifest);
+  tools.push(...bindSelectedOperations(input, ctx, gate, bound, tools, max));
+  tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));
+  return tools;
+}
+
+/** The tools the manifest names: hand-written handlers, GraphQL operations and mapped HTTP operations. */
+function bindManifestTools(
+  input: BindInput,
+  ctx: GraphqlBindContext,
+  handlers: HandlerRef[],
+  gate: OperationGate,
+  bound: Map<OperationNode, string>,
+): ToolNode[] {
   const { manifest, doc, diags } = input;
   const tools: ToolNode[] = [];
-  const bound = new Map<OperationNode, string>();
   for (const [name, spec] of Object.entries(manifest.tools ?? {})) {
     const at = doc.ref(`#/tools/${name}`, true);
     if (spec.handler) {
@@ -332,10 +386,22 @@ function bindTools(
     const admitted = gate.admit(op, { name, at });
     if (admitted) tools.push(bindHttpTool(name, admitted, spec, at, ctx));
   }
-  const selectors = manifest.select ?? [];
-  const excludes = manifest.exclude ?? [];
-  const { max } = nameBudget(manifest);
-  const taken = new Set(tools.flatMap((t) => [t.name, ...t.aliases]));
+  return tools;
+}
+
+/** Tools for the operations `select` matches (and `exclude` does not) that no manifest tool maps, named freely. */
+function bindSelectedOperations(
+  input: BindInput,
+  ctx: GraphqlBindContext,
+  gate: OperationGate,
+  bound: Map<OperationNode, string>,
+  named: ToolNode[],
+  max: number,
+): ToolNode[] {
+  const selectors = input.manifest.select ?? [];
+  const excludes = input.manifest.exclude ?? [];
+  const taken = new Set(named.flatMap((t) => [t.name, ...t.aliases]));
+  const tools: ToolNode[] = [];
   for (const model of input.sources) {
     for (const op of model.operations) {
       if (bound.has(op)) continue;
@@ -345,7 +411,7 @@ function bindTools(
       }
       const admitted = gate.admit(op);
       if (!admitted) continue;
-      const { name, full } = freeName(op, ctx.prefix, max, taken, diags);
+      const { name, full } = freeName(op, ctx.prefix, max, taken, input.diags);
       taken.add(name);
       bound.set(op, name);
       const tool = gate.bindOrLeaveOut(op, () => bindHttpTool(name, admitted, undefined, op.source, ctx));
@@ -353,7 +419,6 @@ function bindTools(
       if (tool) tools.push(tool);
     }
   }
-  tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));
   return tools;
 }
 
