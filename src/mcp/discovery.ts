@@ -43,82 +43,90 @@ const MATCH = {
 };
 
 export function discoveryTools(catalog: string, count: number): DiscoveryTool[] {
-  return [
-    {
-      name: FIND_TOOLS,
-      title: "Find tools",
-      description: `Search the ${count} tools of ${catalog} by what they do (words in their names, descriptions and the API operations they call). Returns the best matches with their safety class; then describe_tool one to see its arguments, and call_tool it.`,
-      inputSchema: {
-        $schema: DIALECT,
-        type: "object",
-        required: ["query"],
-        properties: {
-          query: {
-            type: "string",
-            minLength: 1,
-            maxLength: 200,
-            description: "Words describing the task, e.g. `list secrets`.",
-          },
-          limit: {
-            type: "integer",
-            minimum: 1,
-            maximum: 50,
-            default: 10,
-            description: "How many matches to return.",
-          },
+  return [findToolsTool(catalog, count), describeToolTool(catalog), callToolTool(catalog)];
+}
+
+function findToolsTool(catalog: string, count: number): DiscoveryTool {
+  return {
+    name: FIND_TOOLS,
+    title: "Find tools",
+    description: `Search the ${count} tools of ${catalog} by what they do (words in their names, descriptions and the API operations they call). Returns the best matches with their safety class; then describe_tool one to see its arguments, and call_tool it.`,
+    inputSchema: {
+      $schema: DIALECT,
+      type: "object",
+      required: ["query"],
+      properties: {
+        query: {
+          type: "string",
+          minLength: 1,
+          maxLength: 200,
+          description: "Words describing the task, e.g. `list secrets`.",
         },
-        additionalProperties: false,
-      },
-      outputSchema: {
-        $schema: DIALECT,
-        type: "object",
-        required: ["matches", "total"],
-        properties: {
-          matches: { type: "array", items: MATCH },
-          total: { type: "integer", description: "Tools that matched at all." },
+        limit: {
+          type: "integer",
+          minimum: 1,
+          maximum: 50,
+          default: 10,
+          description: "How many matches to return.",
         },
       },
-      annotations: readOnly("Find tools"),
+      additionalProperties: false,
     },
-    {
-      name: DESCRIBE_TOOL,
-      title: "Describe a tool",
-      description: `The full description, argument schema, result schema and safety annotations of one ${catalog} tool, as tools/list would give them.`,
-      inputSchema: {
-        $schema: DIALECT,
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1, maxLength: 128, description: "A name find_tools returned." },
-        },
-        additionalProperties: false,
+    outputSchema: {
+      $schema: DIALECT,
+      type: "object",
+      required: ["matches", "total"],
+      properties: {
+        matches: { type: "array", items: MATCH },
+        total: { type: "integer", description: "Tools that matched at all." },
       },
-      annotations: readOnly("Describe a tool"),
     },
-    {
-      name: CALL_TOOL,
+    annotations: readOnly("Find tools"),
+  };
+}
+
+function describeToolTool(catalog: string): DiscoveryTool {
+  return {
+    name: DESCRIBE_TOOL,
+    title: "Describe a tool",
+    description: `The full description, argument schema, result schema and safety annotations of one ${catalog} tool, as tools/list would give them.`,
+    inputSchema: {
+      $schema: DIALECT,
+      type: "object",
+      required: ["name"],
+      properties: {
+        name: { type: "string", minLength: 1, maxLength: 128, description: "A name find_tools returned." },
+      },
+      additionalProperties: false,
+    },
+    annotations: readOnly("Describe a tool"),
+  };
+}
+
+function callToolTool(catalog: string): DiscoveryTool {
+  return {
+    name: CALL_TOOL,
+    title: "Call a tool",
+    description: `Call one ${catalog} tool by name with its arguments (see describe_tool). It runs exactly as a direct call would: the same validation, safety policies, confirmation of destructive tools and audit.`,
+    inputSchema: {
+      $schema: DIALECT,
+      type: "object",
+      required: ["name"],
+      properties: {
+        name: { type: "string", minLength: 1, maxLength: 128 },
+        arguments: { type: "object", description: "The tool's arguments.", default: {} },
+      },
+      additionalProperties: false,
+    },
+    // Whatever the named tool does: a host must treat this as able to write and destroy.
+    annotations: {
       title: "Call a tool",
-      description: `Call one ${catalog} tool by name with its arguments (see describe_tool). It runs exactly as a direct call would: the same validation, safety policies, confirmation of destructive tools and audit.`,
-      inputSchema: {
-        $schema: DIALECT,
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1, maxLength: 128 },
-          arguments: { type: "object", description: "The tool's arguments.", default: {} },
-        },
-        additionalProperties: false,
-      },
-      // Whatever the named tool does: a host must treat this as able to write and destroy.
-      annotations: {
-        title: "Call a tool",
-        readOnlyHint: false,
-        destructiveHint: true,
-        idempotentHint: false,
-        openWorldHint: true,
-      },
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: false,
+      openWorldHint: true,
     },
-  ];
+  };
 }
 
 function words(text: string): string[] {
