@@ -259,45 +259,17 @@ export function normalizeOpenApi(
   symbols: SymbolTable,
   diags: Diagnostics,
 ): OpenApiSourceModel {
-  const root = spec.root;
-  const data = root.data as Json;
+  const data = spec.root.data as Json;
   const schemas = new SchemaConverter(sourceId, spec.version, spec.docs, symbols, diags);
-  schemas.declareComponents(root);
+  schemas.declareComponents(spec.root);
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
   const servers = serverUrls(data.servers);
   const relative = servers.some((u) => /^https?:\/\//i.test(u)) ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
-  const operations: OperationNode[] = [];
-  const unreadable: UnreadablePath[] = [];
-  const base: At = { doc: root, pointer: "#" };
-  const read: { node: OperationNode; errors: Diagnostic[]; touched: Set<string>; scopes: string[] }[] = [];
-  for (const [path, rawItem] of Object.entries((data.paths ?? {}) as Json)) {
-    const itemAt = child(base, "paths", path);
-    const { value: item, errors: itemErrors } = diags.capture(() => deref(spec, rawItem, itemAt));
-    if (!item) {
-      if (itemErrors.length > 0)
-        unreadable.push({ path, problems: itemErrors, source: root.cheapRef(itemAt.pointer) });
-      continue;
-    }
-    const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
-    for (const method of METHODS) {
-      const op = item.value[method] as Json | undefined;
-      if (!op || typeof op !== "object") continue;
-      reader.touched.clear();
-      const { value: node, errors } = diags.capture(() =>
-        readOperation(sourceId, path, method, op, shared, item.at, reader, rootSecurity),
-      );
-      const scopes = [itemAt.pointer, child(itemAt, method).pointer];
-      read.push({
-        node: pathPrefix ? { ...node, pathPrefix } : node,
-        errors,
-        touched: new Set(reader.touched),
-        scopes,
-      });
-    }
-  }
+  const { read, unreadable } = readPaths(sourceId, spec, reader, diags, { rootSecurity, pathPrefix });
   const confinement = new Confinement(spec, sourceId, symbols, schemas.broken);
+  const operations: OperationNode[] = [];
   for (const { node, errors, touched, scopes } of read) {
     const problems = [...errors, ...confinement.problemsOf(scopes, touched, schemaRefsOf(node))];
     operations.push(problems.length > 0 ? { ...node, problems } : node);
@@ -315,6 +287,55 @@ export function normalizeOpenApi(
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
   };
+}
+
+/** One operation as read, before `$ref` confinement adds its problems. */
+interface ReadOperation {
+  node: OperationNode;
+  errors: Diagnostic[];
+  /** Pointers into the root document that reading it followed. */
+  touched: Set<string>;
+  scopes: string[];
+}
+
+/** Reads every path item's operations; a path item that cannot be dereferenced is unreadable. */
+function readPaths(
+  sourceId: string,
+  spec: OpenApiSpec,
+  reader: OperationReader,
+  diags: Diagnostics,
+  defaults: { rootSecurity: string[][]; pathPrefix: string },
+): { read: ReadOperation[]; unreadable: UnreadablePath[] } {
+  const root = spec.root;
+  const unreadable: UnreadablePath[] = [];
+  const base: At = { doc: root, pointer: "#" };
+  const read: ReadOperation[] = [];
+  for (const [path, rawItem] of Object.entries(((root.data as Json).paths ?? {}) as Json)) {
+    const itemAt = child(base, "paths", path);
+    const { value: item, errors: itemErrors } = diags.capture(() => deref(spec, rawItem, itemAt));
+    if (!item) {
+      if (itemErrors.length > 0)
+        unreadable.push({ path, problems: itemErrors, source: root.cheapRef(itemAt.pointer) });
+      continue;
+    }
+    const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
+    for (const method of METHODS) {
+      const op = item.value[method] as Json | undefined;
+      if (!op || typeof op !== "object") continue;
+      reader.touched.clear();
+      const { value: node, errors } = diags.capture(() =>
+        readOperation(sourceId, path, method, op, shared, item.at, reader, defaults.rootSecurity),
+      );
+      const scopes = [itemAt.pointer, child(itemAt, method).pointer];
+      read.push({
+        node: defaults.pathPrefix ? { ...node, pathPrefix: defaults.pathPrefix } : node,
+        errors,
+        touched: new Set(reader.touched),
+        scopes,
+      });
+    }
+  }
+  return { read, unreadable };
 }
 
 /** The named schemas an operation's parameters, body and result use directly. */
