@@ -93,7 +93,12 @@ describe.each(CASES)("$catalog over Streamable HTTP", (c) => {
   });
 
   it("OpenAI Agents SDK: lists and converts every tool (strict where it can), calls with a null optional", async () => {
-    const server = new MCPServerStreamableHttp({ url: c.served().url, requestInit: { headers: AUTH } });
+    const server = new MCPServerStreamableHttp({
+      url: c.served().url,
+      requestInit: { headers: AUTH },
+      // The SDK gives up on a request after 5 s by default: a failure bound that holds on a busy machine instead.
+      clientSessionTimeoutSeconds: 120,
+    });
     await server.connect();
     try {
       const tools = await getAllMcpTools({ mcpServers: [server], convertSchemasToStrict: true });

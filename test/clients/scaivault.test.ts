@@ -77,6 +77,8 @@ describe("OpenAI Agents SDK over stdio", () => {
       args: [BIN, "serve", "scaivault"],
       env,
       cwd: ROOT,
+      // The SDK gives up on a request after 5 s by default: a failure bound that holds on a busy machine instead.
+      clientSessionTimeoutSeconds: 120,
     });
     await server.connect();
     try {
@@ -110,6 +112,7 @@ describe("OpenAI Agents SDK with --schema-profile portable", () => {
       args: [BIN, "serve", "scaivault", ...args],
       env,
       cwd: ROOT,
+      clientSessionTimeoutSeconds: 120,
     });
     await server.connect();
     const tools = await getAllMcpTools({ mcpServers: [server], convertSchemasToStrict: true });
