@@ -50,7 +50,7 @@ async function generateBare(
 
 describe("corpus: real GraphQL schemas from npm packages, bare", () => {
   it.each(SCHEMAS)(
-    "$name generates, its documents validate, its types compile",
+    "$name generates bare and its documents validate (and its types compile, where typecheck is set)",
     async ({ name, file, typecheck }) => {
       const { cat, diags } = await generateBare(name, file);
       expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
