@@ -36,7 +36,12 @@ type Parsed = { ok: true; value: ConfigValue; text: string } | { ok: false; prob
 
 function shown(v: EnvVar, raw: string): string {
   if (v.secret) return "";
-  const cut = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
+  // Whatever sits before an '@' may be a user and password (scheme://user:pass@host, user:pass@host): never shown.
+  const clean = raw.replace(
+    /^([^@/]*\/\/)?[^@]*@/,
+    (_, scheme: string | undefined) => `${scheme ?? ""}[redacted]@`,
+  );
+  const cut = clean.length > 60 ? `${clean.slice(0, 60)}…` : clean;
   return `, got ${JSON.stringify(cut)}`;
 }
 

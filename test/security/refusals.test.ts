@@ -245,6 +245,12 @@ describe("configuration fails closed", () => {
       /SCAIVAULT_CONFIRM_SECRET: must be at least 16 characters/,
     ],
     [
+      // A malformed URL (bad port) with a password in it: refused without echoing the user or password.
+      { SCAIVAULT_URL: "https://ops:short-canary-pw@vault.example.com:99999/" },
+      /SCAIVAULT_URL: expected an http\(s\) URL, got "https:\/\/\[redacted\]@vault\.example\.com:99999\/"/,
+    ],
+    [{ SCAIVAULT_URL: "ops:short-canary-pw@vault.example.com" }, /SCAIVAULT_URL: expected an http\(s\) URL/],
+    [
       { SCAIVAULT_AUDIT_FILE: "/nonexistent-dir/audit.jsonl" },
       /SCAIVAULT_AUDIT_FILE: cannot open it for appending/,
     ],

@@ -108,6 +108,12 @@ describe("refuses", () => {
       /issuer is not accepted/,
     ],
     ["an expired token", () => issuer.mint("tenant-a", { ...good(), exp: now() - 120 }), /expired/],
+    // Explicit typing (RFC 8725): a token typed as something other than an access token, valid otherwise.
+    ...(["JWT+id_token", "dpop+jwt", "logout+jwt", "secevent+jwt"].map((typ) => [
+      `a token typed ${typ}`,
+      () => issuer.mint("tenant-a", good(), { typ }),
+      /typed as an access token/,
+    ]) as Array<[string, () => Promise<string>, RegExp]>),
     ["a token without an expiry", () => issuer.mint("tenant-a", good(), { noExp: true }), /exp/],
     [
       "a token not valid yet",
@@ -163,6 +169,12 @@ describe("refuses", () => {
   it("the static key when none is configured (OAuth only)", async () => {
     expect((await post(FIXTURE_KEY)).status).toBe(401);
   });
+});
+
+it("accepts access tokens typed at+jwt, application/at+jwt, the generic JWT, or not typed at all", async () => {
+  for (const typ of ["at+jwt", "application/at+jwt", "JWT", null]) {
+    expect((await post(await issuer.mint("tenant-a", good(), { typ }))).status, String(typ)).toBe(200);
+  }
 });
 
 it("accepts scopes written as an scp array too", async () => {

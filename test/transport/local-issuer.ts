@@ -15,7 +15,7 @@ export interface LocalIssuer {
   mint(
     tenant: string,
     claims: JWTPayload,
-    options?: { forged?: boolean; alg?: string; noExp?: boolean },
+    options?: { forged?: boolean; alg?: string; noExp?: boolean; typ?: string | null },
   ): Promise<string>;
   /** Metadata/JWKS requests received, by path. */
   hits: string[];
@@ -63,7 +63,11 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
     async mint(tenant, claims, options = {}) {
       const key: CryptoKey = options.forged ? forged.privateKey : privateKey;
       let jwt = new SignJWT({ ...claims })
-        .setProtectedHeader({ alg: options.alg ?? "ES256", kid: "key-1", typ: "at+jwt" })
+        .setProtectedHeader({
+          alg: options.alg ?? "ES256",
+          kid: "key-1",
+          ...(options.typ === null ? {} : { typ: options.typ ?? "at+jwt" }),
+        })
         .setIssuer(claims.iss ?? `${origin}/${tenant}`)
         .setIssuedAt();
       if (!options.noExp && claims.exp === undefined) jwt = jwt.setExpirationTime("5m");

@@ -1,4 +1,4 @@
-import { decodeJwt, errors, jwtVerify } from "jose";
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from "jose";
 import type { Challenge } from "./challenge.js";
 import { type IssuerDirectory, IssuerUnavailableError } from "./issuers.js";
 
@@ -64,6 +64,25 @@ function describeFailure(error: unknown): string {
   return "the access token is not a valid JWT";
 }
 
+/**
+ * Explicit typing (RFC 8725 3.11, RFC 9068): a token whose issuer types it must be typed as an access token
+ * (`at+jwt`, `application/at+jwt`). The generic `JWT` and no `typ` at all are accepted, since many issuers
+ * type nothing; any other type (an ID token, a DPoP proof, a logout or security event token) is refused.
+ */
+const ACCESS_TOKEN_TYPES = new Set(["at+jwt", "application/at+jwt", "jwt", "application/jwt"]);
+
+function explicitTypeProblem(token: string): string | undefined {
+  let typ: unknown;
+  try {
+    typ = decodeProtectedHeader(token).typ;
+  } catch {
+    return "the access token is not a valid JWT";
+  }
+  if (typ === undefined) return undefined;
+  if (typeof typ === "string" && ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) return undefined;
+  return "the token is not typed as an access token (typ must be at+jwt)";
+}
+
 export function createJwtVerifier(options: {
   issuers: IssuerDirectory;
   /** The resource identifier tokens must be issued for (the MCP endpoint URL). */
@@ -77,6 +96,8 @@ export function createJwtVerifier(options: {
     } catch {
       return invalid("the access token is not a valid JWT");
     }
+    const typeProblem = explicitTypeProblem(token);
+    if (typeProblem) return invalid(typeProblem);
     const issuer = typeof iss === "string" ? options.issuers.match(iss) : undefined;
     if (!issuer) return invalid("the access token's issuer is not accepted (iss)");
     let keys: Awaited<ReturnType<IssuerDirectory["keysFor"]>>;
