@@ -1,4 +1,5 @@
 import type { CatalogTool, JsonSchema, Safety, SafetyBasis } from "../../src/catalog.js";
+import { propertyPaths } from "../../src/policy/schema-paths.js";
 import { HOST_NAME_LIMIT } from "../bind/catalog.js";
 import { safetyOfMethod, safetyRank } from "../bind/classify.js";
 import { scanTool } from "../lint/descriptions.js";
@@ -104,35 +105,7 @@ export function secretLookingFields(
   pattern: RegExp,
   defs: Record<string, JsonSchema> = {},
 ): string[] {
-  if (!schema) return [];
-  const found = new Set<string>();
-  const visit = (node: unknown, path: string[], depth: number, seen: Set<string>) => {
-    if (!node || typeof node !== "object" || depth > 8) return;
-    let n = node as JsonSchema;
-    if (typeof n.$ref === "string" && n.$ref.startsWith("#/$defs/")) {
-      const name = n.$ref.slice(8);
-      if (seen.has(name)) return;
-      seen = new Set([...seen, name]);
-      n = { ...(defs[name] ?? {}), ...n };
-    }
-    for (const key of ["allOf", "anyOf", "oneOf"]) {
-      if (Array.isArray(n[key]))
-        for (const branch of n[key] as unknown[]) visit(branch, path, depth + 1, seen);
-    }
-    if (n.properties && typeof n.properties === "object") {
-      for (const [key, value] of Object.entries(n.properties as Record<string, unknown>)) {
-        const next = [...path, key];
-        if (pattern.test(key) && !REFERENCE.test(key)) found.add(next.join("."));
-        visit(value, next, depth + 1, seen);
-      }
-    }
-    if (n.additionalProperties && typeof n.additionalProperties === "object") {
-      visit(n.additionalProperties, [...path, "*"], depth + 1, seen);
-    }
-    if (n.items && typeof n.items === "object") visit(n.items, path, depth + 1, seen);
-  };
-  visit(schema, [], 0, new Set());
-  return [...found].sort();
+  return propertyPaths(schema, (key) => pattern.test(key) && !REFERENCE.test(key), defs);
 }
 
 /** Whether a masked path (with `*`) covers a field path, as a prefix. */

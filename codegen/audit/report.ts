@@ -6,6 +6,7 @@ import type {
   PolicyConfig,
   ValueSource,
 } from "../../src/catalog.js";
+import { namedMask, type RuntimeSwitches, switchedOffTools } from "../../src/policy/switches.js";
 import { hostPrefix } from "../bind/catalog.js";
 import {
   type Classification,
@@ -57,6 +58,29 @@ export interface ToolReport {
   internal?: boolean;
   /** The messages of the tool's findings (heuristics, not errors). */
   review?: string[];
+  /** Left out by the run-time switches the report was asked about, and by which rule. */
+  hiddenBy?: string;
+}
+
+/** What `serve` would serve with the run-time switches given to `audit` (none given: everything listed). */
+export interface RuntimeReport {
+  /** The switches as given, e.g. `--read-only`, `--deny tag:orders`, `--mask email`. */
+  given: string[];
+  /** Tools clients would see (handlers' helpers not counted), of `listable`. */
+  served: number;
+  listable: number;
+  /** Tags tools carry, for `--allow/--deny tag:NAME`. */
+  tags: string[];
+  /** Fields masked by name in every result. */
+  masked: string[];
+}
+
+/** A run-time switch that would stop `serve` (a selector matching nothing, a malformed field). */
+export class AuditSwitchError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("; "));
+    this.name = "AuditSwitchError";
+  }
 }
 
 export interface AuditReport {
@@ -73,6 +97,7 @@ export interface AuditReport {
   sources: Array<{ id: string; kind: string; baseUrl: string; credentials: string[] }>;
   /** Every tool's findings, in catalog order: what a reviewer should look at first. */
   findings: Finding[];
+  runtime: RuntimeReport;
   tools: ToolReport[];
 }
 
@@ -114,11 +139,40 @@ function describeAuth(auth: AuthScheme): string {
 export interface ReportOptions {
   /** Prefixes hosts put before tool names (default: `mcp__<catalog>__`); names that then pass 64 are findings. */
   namePrefixes?: readonly string[];
+  /** serve's run-time switches: the report shows what `serve` would serve with them. */
+  runtime?: RuntimeSwitches;
 }
 
+/** Tool name -> the run-time rule that leaves it out of tools/list (`serve` fails on the same problems). */
+function runtimeHidden(doc: CatalogDocument, switches: RuntimeSwitches): Map<string, string> {
+  const problems: string[] = [];
+  const hidden = switchedOffTools(doc, switches, problems);
+  namedMask(switches.mask, problems);
+  if (problems.length > 0) throw new AuditSwitchError(problems);
+  if (switches.readOnly)
+    for (const tool of doc.tools)
+      if (tool.safety !== "read" && !hidden.has(tool.name)) hidden.set(tool.name, switches.readOnly);
+  return hidden;
+}
+
+function givenSwitches(switches: RuntimeSwitches): string[] {
+  return [
+    ...(switches.readOnly ? [switches.readOnly] : []),
+    ...(switches.allow ? [`${switches.allow.label} ${switches.allow.selectors.join(",")}`] : []),
+    ...(switches.deny ? [`${switches.deny.label} ${switches.deny.selectors.join(",")}`] : []),
+    ...(switches.mask ? [`${switches.mask.label} ${switches.mask.fields.join(",")}`] : []),
+  ];
+}
+
+/**
+ * The report of a catalog, and of what `serve` would serve with the given run-time switches (the catalog's own
+ * policy stays the floor). Throws `AuditSwitchError` for switches `serve` would refuse.
+ */
 export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): AuditReport {
   const prefixes = options.namePrefixes ?? [hostPrefix(doc.catalog)];
+  const runtime = options.runtime ?? {};
   const policy = doc.policy ?? DEFAULT_POLICY;
+  const hiddenAtRuntime = runtimeHidden(doc, runtime);
   const env = new Map<string, EnvVar>(doc.env.map((v) => [v.name, v]));
   const denied = new Set<string>();
   for (const name of policy.deniedTools.tools) {
@@ -162,6 +216,8 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
         ...(p.namesOnly ? { namesOnly: p.namesOnly } : {}),
       },
     };
+    const hiddenBy = denied.has(tool.name) ? undefined : hiddenAtRuntime.get(tool.name);
+    if (hiddenBy) report.hiddenBy = hiddenBy;
     if (tool.deprecated) report.deprecated = true;
     if (tool.internal) report.internal = true;
     const own = toolFindings(
@@ -197,7 +253,7 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
     switchOf(
       "read-only",
       policy.readOnly,
-      "write and destructive tools refuse to run; reads work",
+      "write and destructive tools are not listed and refuse to run; reads work",
       count((t) => t.safety !== "read"),
     ),
     switchOf(
@@ -281,6 +337,13 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
     deniedByManifest: [...denied],
     sources,
     findings,
+    runtime: {
+      given: givenSwitches(runtime),
+      served: count((t) => t.internal !== true && !t.policies.deniedByManifest && t.hiddenBy === undefined),
+      listable: count((t) => t.internal !== true),
+      tags: [...new Set(doc.tools.flatMap((t) => t.tags ?? []))].sort(),
+      masked: [...(runtime.mask?.fields ?? [])],
+    },
     tools,
   };
 }

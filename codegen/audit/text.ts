@@ -25,7 +25,8 @@ function toolPolicies(t: ToolReport, report: AuditReport): string[] {
   const sw = (name: string) => report.switches.find((s) => s.policy === name)?.env;
   const out: string[] = [];
   if (p.deniedByManifest) out.push("DENIED by the manifest (not served)");
-  if (p.refusedWhenReadOnly) out.push(`refused when ${sw("read-only")}=true`);
+  if (t.hiddenBy) out.push(`NOT SERVED with ${t.hiddenBy}`);
+  if (p.refusedWhenReadOnly) out.push(`hidden and refused when ${sw("read-only")}=true`);
   if (p.confirmation)
     out.push(
       report.confirmation.mode === "argument"
@@ -46,6 +47,24 @@ function toolPolicies(t: ToolReport, report: AuditReport): string[] {
   if (p.secretKeys) out.push(`secret-like keys refused in: ${p.secretKeys.keysArg}; values never echoed`);
   if (p.namesOnly) out.push(`names only: ${p.namesOnly}`);
   return out;
+}
+
+/** serve's run-time switches (any catalog; only narrowing), and what they leave when the audit was given some. */
+function runtimeLines(report: AuditReport): string[] {
+  const r = report.runtime;
+  const s = report.summary;
+  const lines = [
+    "Run-time switches (toolwright serve flags or env, for any catalog; they only narrow the policy above)",
+    `  --read-only (TOOLWRIGHT_READ_ONLY)  hides and refuses the ${(s.write ?? 0) + (s.destructive ?? 0)} write and destructive tools`,
+    `  --allow / --deny <selectors> (TOOLWRIGHT_ALLOW / TOOLWRIGHT_DENY)  tool names (* globs), safety:CLASS, tag:NAME${r.tags.length > 0 ? ` (tags: ${r.tags.join(", ")})` : " (no tags)"}`,
+    "  --mask <fields> (TOOLWRIGHT_MASK)  result fields masked by name in every tool's results",
+  ];
+  if (r.given.length > 0) {
+    lines.push(
+      `  with ${r.given.join(" ")}: ${r.served} of ${r.listable} tools served${r.masked.length > 0 ? `; ${r.masked.join(", ")} masked in every result` : ""}`,
+    );
+  }
+  return lines;
 }
 
 export function renderText(report: AuditReport): string {
@@ -86,6 +105,8 @@ export function renderText(report: AuditReport): string {
   if (report.secretKeyPattern) {
     lines.push(`  ${"secret-like keys".padEnd(width)}  /${report.secretKeyPattern}/i`);
   }
+  lines.push("");
+  lines.push(...runtimeLines(report));
   lines.push("");
   lines.push("Upstream sources and credentials");
   for (const source of report.sources) {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { EnvType, EnvVar } from "../catalog.js";
 import { type Config, ConfigError, expandHome, resolveConfig } from "../config/config.js";
+import type { RuntimeSwitches } from "../policy/index.js";
 import { rememberSecret } from "../telemetry/redact.js";
 
 /**
@@ -32,7 +33,7 @@ interface ServeOption {
   /** The smallest value an integer option accepts. */
   readonly min?: number;
   /** The help section. */
-  readonly group: "transport" | "http" | "listing" | "operations";
+  readonly group: "transport" | "http" | "policy" | "listing" | "operations";
 }
 
 export const SERVE_OPTIONS = [
@@ -161,6 +162,41 @@ export const SERVE_OPTIONS = [
     shownDefault: "16777216 (16 MiB) over stdio, 4194304 (4 MiB) over HTTP",
     min: 1024,
     help: "The largest message read from a client: one stdio line, or one HTTP request body. A larger one is answered with a JSON-RPC error (over HTTP, 413) and not read; the server keeps serving.",
+  },
+  {
+    key: "readOnly",
+    flag: "--read-only",
+    env: "TOOLWRIGHT_READ_ONLY",
+    type: "boolean",
+    group: "policy",
+    help: "Write and destructive tools are not listed, and refuse if called by name; reads work. The catalog's own read-only variable still applies.",
+  },
+  {
+    key: "allow",
+    flag: "--allow",
+    env: "TOOLWRIGHT_ALLOW",
+    type: "list",
+    arg: "<sel,sel>",
+    group: "policy",
+    help: "Only the tools one of these selectors matches are listed and callable: a tool name or alias (* matches any characters, e.g. github_repos_*), tag:NAME, or safety:read|write|destructive.",
+  },
+  {
+    key: "deny",
+    flag: "--deny",
+    env: "TOOLWRIGHT_DENY",
+    type: "list",
+    arg: "<sel,sel>",
+    group: "policy",
+    help: "Tools these selectors match (same forms as --allow) are not listed and answer as unknown tools; deny wins over allow. A selector that matches no tool stops the server.",
+  },
+  {
+    key: "mask",
+    flag: "--mask",
+    env: "TOOLWRIGHT_MASK",
+    type: "list",
+    arg: "<field,field>",
+    group: "policy",
+    help: "Result fields replaced by •••••• in every tool's results (success and error): a name masks that key at any depth (case-insensitive, e.g. password,api_key); a dot path (data.*.token) masks exactly there.",
   },
   {
     key: "discovery",
@@ -386,6 +422,7 @@ export function readClientKey(options: ServeOptions): string | undefined {
 const GROUPS: Record<ServeOption["group"], string> = {
   transport: "Transport",
   http: "HTTP (with --http)",
+  policy: "Policy (for every catalog; only narrows what the catalog's own policy allows, never widens it)",
   listing: "Listing",
   operations: "Operations",
 };
@@ -419,4 +456,18 @@ function wrap(text: string, width: number): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+/** The policy switches as the runtime takes them, each labelled the way it was given (for refusals and audit). */
+export function policySwitches(parsed: Pick<ParsedServeArgs, "options" | "sources">): RuntimeSwitches {
+  const { options, sources } = parsed;
+  const label = (key: "readOnly" | "allow" | "deny" | "mask") => sources[key] ?? labelOf(key);
+  return {
+    ...(options.readOnly === true
+      ? { readOnly: sources.readOnly === "--read-only" ? "--read-only" : "TOOLWRIGHT_READ_ONLY=true" }
+      : {}),
+    ...(options.allow ? { allow: { label: label("allow"), selectors: options.allow } } : {}),
+    ...(options.deny ? { deny: { label: label("deny"), selectors: options.deny } } : {}),
+    ...(options.mask ? { mask: { label: label("mask"), fields: options.mask } } : {}),
+  };
 }

@@ -34,6 +34,7 @@ import {
   optionsHelp,
   type ParsedServeArgs,
   parseServeArgs,
+  policySwitches,
   readClientKey,
   type ServeOptions,
   ServeUsageError,
@@ -124,6 +125,13 @@ function clientTools(doc: CatalogDocument): number {
   return doc.tools.filter((tool) => tool.internal !== true).length;
 }
 
+/** "12 tools", or "12 of 67 tools" when policies leave some out of the list. */
+function servedTools(doc: CatalogDocument, factory: ReturnType<typeof createServer>): string {
+  const all = clientTools(doc);
+  const listed = factory.listedTools ?? all;
+  return listed === all ? `${all}` : `${listed} of ${all}`;
+}
+
 export function catalogHelp(doc: CatalogDocument, dir: string): string {
   const lines = [
     `Catalog ${doc.catalog} (${dir}): ${clientTools(doc)} tools, ${doc.resources.length + doc.resourceTemplates.length} resources, ${doc.prompts.length} prompts`,
@@ -153,7 +161,7 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     }
     throw error;
   }
-  const { help, positionals, options } = parsed;
+  const { help, positionals } = parsed;
   const positional = packed ? [packed.dir, ...positionals] : positionals;
   if (positional.length > 1) {
     const what = packed ? "no catalog argument" : "one catalog";
@@ -189,7 +197,7 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
   const stores: StateStore[] = [];
   const tracing = await startTracing(catalog.doc.catalog);
   try {
-    return await serveLoaded(catalog, ref, options, stores, packed);
+    return await serveLoaded(catalog, ref, parsed, stores, packed);
   } finally {
     // An open Redis connection would keep the process alive after the transport has finished.
     await Promise.all(stores.map((store) => store.close()));
@@ -222,11 +230,12 @@ async function openStore(doc: CatalogDocument, options: ServeOptions): Promise<S
 async function serveLoaded(
   catalog: LoadedCatalog,
   ref: string,
-  options: ServeOptions,
+  parsed: ParsedServeArgs,
   stores: StateStore[],
   packed: PackedCatalog | undefined,
 ): Promise<number> {
   const { who, help: helpCommand } = speaker(packed);
+  const { options } = parsed;
   let factory: ReturnType<typeof createServer>;
   let http: HttpSettings | undefined;
   try {
@@ -242,6 +251,7 @@ async function serveLoaded(
       ...(options.outputSchemas
         ? { publish: { output: options.outputSchemas as PublishSettings["output"] } }
         : {}),
+      policy: { switches: policySwitches(parsed) },
     });
     if (wantsHttp(catalog.doc.transport, config, options.http ?? (options.sse ? true : undefined))) {
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
@@ -269,7 +279,7 @@ async function serveLoaded(
     return 1;
   }
   if (http) {
-    const tools = clientTools(catalog.doc);
+    const tools = servedTools(catalog.doc, factory);
     try {
       const metrics = options.metrics !== false;
       if (metrics) await enableMetrics(catalog.doc.catalog);
@@ -303,7 +313,7 @@ async function serveLoaded(
     return 0;
   }
   process.stderr.write(
-    `toolwright: serving ${catalog.doc.catalog} (${clientTools(catalog.doc)} tools) over stdio\n`,
+    `toolwright: serving ${catalog.doc.catalog} (${servedTools(catalog.doc, factory)} tools) over stdio\n`,
   );
   await serveOverStdio(
     factory,

@@ -152,7 +152,12 @@ export interface Discovery {
 }
 
 /** Keyword search over the tools clients may call (denied and internal ones are not there to find). */
-export function createDiscovery(tools: readonly CatalogTool[], publisher: Publisher): Discovery {
+export function createDiscovery(
+  tools: readonly CatalogTool[],
+  publisher: Publisher,
+  /** Tools not to find or describe that call_tool still resolves, for the chain to refuse with a reason. */
+  refusedByName: readonly CatalogTool[] = [],
+): Discovery {
   const index: Indexed[] = tools.map((tool) => ({
     tool,
     name: new Set([tool.name, ...tool.aliases].flatMap(words)),
@@ -162,6 +167,8 @@ export function createDiscovery(tools: readonly CatalogTool[], publisher: Publis
   }));
   const byName = new Map<string, CatalogTool>();
   for (const tool of tools) for (const n of [tool.name, ...tool.aliases]) byName.set(n, tool);
+  const callable = new Map(byName);
+  for (const tool of refusedByName) for (const n of [tool.name, ...tool.aliases]) callable.set(n, tool);
 
   return {
     find(query, limit) {
@@ -195,6 +202,6 @@ export function createDiscovery(tools: readonly CatalogTool[], publisher: Publis
       if (!tool) return undefined;
       return publisher.entry(tool);
     },
-    resolve: (name) => byName.get(name),
+    resolve: (name) => callable.get(name),
   };
 }

@@ -65,13 +65,15 @@ function listedResources(resources: readonly CatalogResource[]) {
   }));
 }
 
-/** Whether a template reads through a tool the policy denies (reading it answers "not found"). */
+/**
+ * Whether a template reads through a tool left out of tools/list (denied, or a write in read-only mode): it is
+ * left out of the list too, and reading it answers "not found" or the refusal.
+ */
 export function templateDenied(runtime: Runtime, template: CatalogResourceTemplate): boolean {
   const tool = template.tool ? runtime.tools.get(template.tool.name) : undefined;
-  return tool !== undefined && runtime.policy.denied(tool);
+  return tool !== undefined && runtime.policy.hidden(tool);
 }
 
-/** A template reading through a denied tool is left out of the list. */
 function listedTemplates(runtime: Runtime, templates: readonly CatalogResourceTemplate[]) {
   return templates
     .filter((t) => !templateDenied(runtime, t))

@@ -44,7 +44,10 @@ export interface ServerOptions extends RuntimeOptions {
   profile?: string;
 }
 
-export type ServerFactory = (context: { era: "legacy" | "modern" }) => Server;
+export type ServerFactory = ((context: { era: "legacy" | "modern" }) => Server) & {
+  /** Tools clients can list and call, after the policies (denied, read-only, run-time switches). */
+  readonly listedTools?: number;
+};
 
 export function createServer(
   catalog: LoadedCatalog,
@@ -72,7 +75,7 @@ function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) =>
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const surface = prepareSurface(runtime, options);
-  return ({ era }) => {
+  const factory = ({ era }: { era: "legacy" | "modern" }) => {
     const server = newSdkServer(runtime.catalog.doc);
     const connection: ToolCallConnection = { server, client: clientInfoReader(server, era) };
     registerToolHandlers(server, surface, connection);
@@ -93,6 +96,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
     });
     return server;
   };
+  return Object.assign(factory, { listedTools: surface.listedCount });
 }
 
 /** What every connection serves, computed once per runtime: lists in catalog order and their readers. */
@@ -107,7 +111,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   // Denied tools are left out here and refused in the chain; the published output schema accepts masked fields.
   // Internal tools exist for handlers only: never listed, so tools/call answers them like unknown names.
   const include = (tool: CatalogTool) =>
-    tool.internal !== true && !policy.denied(tool) && (options.listTool?.(tool) ?? true);
+    tool.internal !== true && !policy.hidden(tool) && (options.listTool?.(tool) ?? true);
   // Schemas are published per tool on first use (a page of tools/list, a describe_tool), then kept.
   const publisher = createPublisher(doc, {
     ...(options.publish ? { overrides: options.publish } : {}),
@@ -134,7 +138,11 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   };
   const listedNames = new Set(tools.map((t) => t.name));
   const callable = doc.tools.filter(include);
-  const discovery = options.discovery ? createDiscovery(callable, publisher) : undefined;
+  // Writes hidden by read-only mode: not found or described, but call_tool names the switch that refuses them.
+  const readOnlyRefused = doc.tools.filter(
+    (tool) => tool.internal !== true && policy.hidden(tool) && !policy.denied(tool),
+  );
+  const discovery = options.discovery ? createDiscovery(callable, publisher, readOnlyRefused) : undefined;
   const toolList = discovery ? discoveryTools(doc.catalog, callable.length) : undefined;
   const resources = createResourceReader(runtime);
   const resourceList = resources.list();
@@ -146,6 +154,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   const toolCalls: ToolCallSurface = { runtime, discovery, listedNames, resultEnvelope, publisher };
   return {
     ...toolCalls,
+    listedCount: callable.length,
     pageSize,
     tools,
     entryOf,

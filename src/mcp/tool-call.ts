@@ -56,7 +56,7 @@ export async function handleToolCall(
     rawArgs = answer.arguments;
   }
   const tool = surface.runtime.tools.get(name);
-  if (!tool || !surface.listedNames.has(name)) {
+  if (!tool || (!surface.listedNames.has(name) && !refusedReadOnly(surface.runtime, tool))) {
     return refuseUnlistedTool(surface.runtime, connection, tool, name, rawArgs, ctx);
   }
   const progress = progressReporter(ctx);
@@ -83,6 +83,14 @@ export async function handleToolCall(
       meta: { tool: tool.name },
     });
   }
+}
+
+/**
+ * A write left out of tools/list by read-only mode, called anyway (a client that listed before, or guessed):
+ * the chain refuses it with a result that names the switch, which helps more than "unknown tool".
+ */
+function refusedReadOnly(runtime: Runtime, tool: CatalogTool): boolean {
+  return tool.internal !== true && !runtime.policy.denied(tool) && runtime.policy.hidden(tool);
 }
 
 /**

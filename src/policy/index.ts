@@ -21,14 +21,15 @@ import { pathScopeStep } from "./paths.js";
 import { readOnlyStep } from "./read-only.js";
 import { secretKeysStep } from "./secret-keys.js";
 import { type PolicySettings, resolvePolicySettings } from "./settings.js";
+import { namedMaskPaths, namedMaskStep, type RuntimeSwitches } from "./switches.js";
 import { tenantLockStep } from "./tenant.js";
 
 /**
  * The policy layer of one catalog: settings read once at start (bad env stops the server), and the steps it
  * puts around the runtime's own (`parse-args`, `validate-output`). The order, outermost first:
  *
- *   audit -> argument-depth -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys -> confirmation
- *     -> mask -> names-only -> validate-output -> execute
+ *   audit -> argument-depth -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys
+ *     -> confirmation -> mask-named (serve --mask) -> mask -> names-only -> validate-output -> execute
  *
  * Refusals that need no arguments come before parsing (a denied tool says nothing about its schema); results
  * are validated as the upstream sent them, then reduced (names-only) and masked on the way out, so the audit
@@ -44,6 +45,8 @@ export interface PolicyOptions {
   state?: StateStore;
   /** Clock for confirmation tokens (tests). */
   now?: () => number;
+  /** Run-time switches (`serve --read-only --allow --deny --mask`): they only narrow the catalog's policy. */
+  switches?: RuntimeSwitches;
 }
 
 export interface Policies {
@@ -51,8 +54,10 @@ export interface Policies {
   readonly tokens: ConfirmationTokens;
   /** The runtime's default steps with the policy steps in place. */
   wrap(defaults: readonly NamedMiddleware[]): NamedMiddleware[];
-  /** Whether the tool is denied (left out of tools/list, refused by name). */
+  /** Whether the tool is denied (left out of tools/list, refused by name as an unknown tool). */
   denied(tool: CatalogTool): boolean;
+  /** Whether the tool is left out of tools/list: denied, or refused in read-only mode (which says so). */
+  hidden(tool: CatalogTool): boolean;
   /** A published output schema as the policy needs it (wider where it masks or reduces fields to names). */
   outputSchema(tool: CatalogTool, schema: JsonSchema): JsonSchema;
   /** Closes the audit file, if any. */
@@ -60,7 +65,7 @@ export interface Policies {
 }
 
 export function createPolicies(doc: CatalogDocument, config: Config, options: PolicyOptions = {}): Policies {
-  const settings = resolvePolicySettings(doc, config);
+  const settings = resolvePolicySettings(doc, config, options.switches);
   const sink: AuditSink | undefined =
     options.audit === false
       ? undefined
@@ -85,6 +90,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     pathScopeStep(settings),
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
+    ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed)] : []),
     maskStep(settings.mask?.on === true),
     namesOnlyStep(),
   ];
@@ -100,10 +106,15 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
       return [...before, ...defaults.slice(0, split), ...after, ...defaults.slice(split)];
     },
     denied: (tool) => settings.deniedTools.has(tool.name),
+    hidden: (tool) =>
+      settings.deniedTools.has(tool.name) || (settings.readOnly?.on === true && tool.safety !== "read"),
     outputSchema(tool, schema) {
       const paths = [
         ...(masking ? (tool.policy.masked ?? []) : []),
         ...(tool.policy.namesOnly !== undefined ? [`${tool.policy.namesOnly}.*`] : []),
+        ...(settings.maskNamed
+          ? namedMaskPaths(settings.maskNamed, schema, tool.outputWrapped === true)
+          : []),
       ];
       return paths.length > 0 ? widenForMask(schema, paths, tool.outputWrapped === true) : schema;
     },
@@ -121,3 +132,4 @@ export { REFUSED } from "./decision.js";
 export { UNKNOWN_TOOL } from "./denied-tools.js";
 export { MASK } from "./mask.js";
 export type { PolicySettings } from "./settings.js";
+export type { RuntimeSwitches } from "./switches.js";

@@ -3,6 +3,7 @@ import type { CatalogDocument, CatalogTool, ConfirmationMode, PolicyConfig } fro
 import { type Config, ConfigError } from "../config/config.js";
 import { deriveKey } from "./confirm-token.js";
 import { hasAmbiguousCase, parsePrefix, type Scope, type Segments } from "./path-match.js";
+import { type NamedMask, namedMask, type RuntimeSwitches, switchedOffTools } from "./switches.js";
 
 /**
  * The policy switches of one catalog, read once at start from the catalog's `policy` section and the env it
@@ -13,6 +14,8 @@ import { hasAmbiguousCase, parsePrefix, type Scope, type Segments } from "./path
 export interface Switch {
   env: string;
   on: boolean;
+  /** Turned on by a run-time switch (e.g. `--read-only`) rather than by `env`. */
+  by?: string;
 }
 
 export interface Lock {
@@ -29,8 +32,10 @@ export interface PolicySettings {
   denyEnv?: string;
   tenant?: Lock;
   partner?: Lock;
-  /** Denied tool name -> the rule that denies it. */
+  /** Denied tool name -> the rule that denies it (the manifest, the catalog's env, `serve --deny/--allow`). */
   deniedTools: ReadonlyMap<string, string>;
+  /** Fields masked by name at run time (`serve --mask`), in every tool's results. */
+  maskNamed?: NamedMask;
   secretKeyPattern: RegExp;
   confirmation: {
     ttlSeconds: number;
@@ -59,17 +64,25 @@ export const DEFAULT_POLICY: PolicyConfig = {
 /** Shortest confirmation secret accepted: it is an HMAC key, and a guessable one would let tokens be forged. */
 export const MIN_CONFIRM_SECRET = 16;
 
-export function resolvePolicySettings(doc: CatalogDocument, config: Config): PolicySettings {
+export function resolvePolicySettings(
+  doc: CatalogDocument,
+  config: Config,
+  switches: RuntimeSwitches = {},
+): PolicySettings {
   const policy = doc.policy ?? DEFAULT_POLICY;
   const env = new PolicyEnv(config);
 
-  const readOnly = env.bool(policy.readOnly?.env, "read-only");
+  const readOnly = readOnlyOf(env.bool(policy.readOnly?.env, "read-only"), switches.readOnly);
   const mask = env.bool(policy.maskValues?.env, "masking");
   const allow = env.prefixes(policy.allowedPaths?.env, "allowed paths");
   const deny = env.prefixes(policy.deniedPaths?.env, "denied paths");
   const tenant = env.text(policy.tenant?.env, "tenant lock");
   const partner = env.text(policy.partner?.env, "partner lock");
   const deniedTools = resolveDeniedTools(doc, policy, env);
+  // Run-time switches only add to what the catalog denies.
+  for (const [name, rule] of switchedOffTools(doc, switches, env.problems))
+    if (!deniedTools.has(name)) deniedTools.set(name, rule);
+  const maskNamed = namedMask(switches.mask, env.problems);
   const secretKeyPattern = compileSecretKeyPattern(policy, env.problems);
   const secretEnv = policy.confirmation.secretEnv;
   const secret = readConfirmationSecret(secretEnv, env, config);
@@ -101,11 +114,18 @@ export function resolvePolicySettings(doc: CatalogDocument, config: Config): Pol
   };
   if (readOnly) settings.readOnly = readOnly;
   if (mask) settings.mask = mask;
+  if (maskNamed) settings.maskNamed = maskNamed;
   if (policy.allowedPaths) settings.allowEnv = policy.allowedPaths.env;
   if (policy.deniedPaths) settings.denyEnv = policy.deniedPaths.env;
   if (tenant) settings.tenant = tenant;
   if (partner) settings.partner = partner;
   return settings;
+}
+
+/** The catalog's read-only switch, turned on by the run-time one when it is off (never off when it is on). */
+function readOnlyOf(catalog: Switch | undefined, runtime: string | undefined): Switch | undefined {
+  if (runtime === undefined || catalog?.on) return catalog;
+  return { env: catalog?.env ?? "", on: true, by: runtime };
 }
 
 /** Reads the env variables the policy names, each checked for its purpose; every problem is collected. */

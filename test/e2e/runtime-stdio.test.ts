@@ -9,6 +9,7 @@ import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/st
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { until } from "../helpers/events.js";
 
 // `toolwright serve` as a host runs it: a child process over stdio, in front of a real HTTP upstream on
 // 127.0.0.1 that records every request, driven by both the v2 client and the legacy v1 client.
@@ -483,10 +484,10 @@ describe("cancellation", () => {
     try {
       const controller = new AbortController();
       const pending = client.callTool({ name: "slow", arguments: {} }, { signal: controller.signal });
-      await waitFor(() => recorded.some((r) => r.path === "/api/slow"));
+      await until(() => recorded.some((r) => r.path === "/api/slow"));
       controller.abort();
       await expect(pending).rejects.toThrow();
-      await waitFor(() => recorded.find((r) => r.path === "/api/slow")?.closedEarlyAfterMs !== undefined);
+      await until(() => recorded.find((r) => r.path === "/api/slow")?.closedEarlyAfterMs !== undefined);
       // Well before the source's 300 ms timeout would have closed it.
       expect(recorded.find((r) => r.path === "/api/slow")!.closedEarlyAfterMs).toBeLessThan(250);
     } finally {
@@ -520,7 +521,11 @@ describe("process lifecycle", () => {
   it("survives malformed JSON lines, keeps stdout pure JSON-RPC, and exits 0 when stdin closes", async () => {
     const { child, out, err, exited } = start();
     send(child, initialize);
-    await waitFor(() => out.join("").includes('"id":1'));
+    await until(
+      () => out.join("").includes('"id":1'),
+      [child.stdout!],
+      () => err.join(""),
+    );
     child.stdin!.write('this is not json\n{"jsonrpc":"2.0",broken\n');
     send(child, { jsonrpc: "2.0", method: "notifications/initialized" });
     send(child, { jsonrpc: "2.0", id: 2, method: "tools/list" });
@@ -531,14 +536,18 @@ describe("process lifecycle", () => {
       method: "tools/call",
       params: { name: "sum_prices", arguments: { ids: ["1"] } },
     });
-    await waitFor(() => out.join("").includes('"id":2') && out.join("").includes('"id":3'));
+    await until(
+      () => out.join("").includes('"id":2') && out.join("").includes('"id":3'),
+      [child.stdout!],
+      () => err.join(""),
+    );
     const lines = out.join("").trim().split("\n");
     for (const line of lines) expect(JSON.parse(line).jsonrpc).toBe("2.0");
     expect(
       lines.some((line) => JSON.parse(line).id === 2 && JSON.parse(line).result.tools.length === 16),
     ).toBe(true);
     child.stdin!.end();
-    expect(await withTimeout(exited, 5000)).toBe(0);
+    expect(await exited).toBe(0);
     expect(err.join("")).toMatch(/serving runtime-fixture/);
     expect(err.join("")).toMatch(/sum_prices: added 1 prices/);
   });
@@ -548,7 +557,7 @@ describe("process lifecycle", () => {
       serverEnv({ FIXTURE_BASE_URL: "ftp://x", FIXTURE_READ_ONLY: "maybe", FIXTURE_REGION: "mars" }),
     );
     child.stdin!.end();
-    expect(await withTimeout(exited, 5000)).toBe(2);
+    expect(await exited).toBe(2);
     const text = err.join("");
     expect(text).toMatch(/FIXTURE_BASE_URL: expected an http\(s\) URL/);
     expect(text).toMatch(/FIXTURE_READ_ONLY: expected true\/false/);
@@ -557,18 +566,3 @@ describe("process lifecycle", () => {
     expect(out.join("")).toBe("");
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)),
-  ]);
-}

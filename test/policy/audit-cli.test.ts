@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildReport, renderText } from "../../codegen/cli/audit.js";
@@ -32,13 +32,13 @@ describe("toolwright audit scaivault", () => {
       "67 tools: 40 read, 21 write, 6 destructive; 6 need confirmation; 7 mask result fields",
     );
     expect(text).toMatch(
-      /read-only\s+SCAIVAULT_READ_ONLY \(boolean, default false\)\n\s+write and destructive tools refuse to run; reads work; applies to 27 tools/,
+      /read-only\s+SCAIVAULT_READ_ONLY \(boolean, default false\)\n\s+write and destructive tools are not listed and refuse to run; reads work; applies to 27 tools/,
     );
     expect(text).toMatch(/allowed paths\s+SCAIVAULT_ALLOWED_PATHS \(list, unset by default\)/);
     expect(text).toContain("signed with SCAIVAULT_CONFIRM_SECRET (secret; the same on every replica)");
     expect(text).toContain("bearer token from SCAIVAULT_TOKEN");
     expect(text).toContain(
-      "  scaivault_delete_secret  [destructive]  DELETE /v1/secrets/{path}  <vault>\n    refused when SCAIVAULT_READ_ONLY=true; confirmation required (preview, token or elicitation); scoped path: path (SCAIVAULT_ALLOWED_PATHS / SCAIVAULT_DENIED_PATHS); tenant lock: tenant (SCAIVAULT_TENANT_ID); partner lock: partner (SCAIVAULT_PARTNER_ID)\n",
+      "  scaivault_delete_secret  [destructive]  DELETE /v1/secrets/{path}  <vault>\n    hidden and refused when SCAIVAULT_READ_ONLY=true; confirmation required (preview, token or elicitation); scoped path: path (SCAIVAULT_ALLOWED_PATHS / SCAIVAULT_DENIED_PATHS); tenant lock: tenant (SCAIVAULT_TENANT_ID); partner lock: partner (SCAIVAULT_PARTNER_ID)\n",
     );
     expect(text).toContain("masked: value, data.* (when SCAIVAULT_MASK_VALUES=true)");
     for (const tool of scaivault.tools)
@@ -75,7 +75,49 @@ describe("toolwright audit scaivault", () => {
     expect(missing.stderr).toMatch(
       /"no-such-catalog" is not a catalog bundled with toolwright .*pass its path, e\.g\. \.\/generated\/no-such-catalog/,
     );
-    expect(cli("--help").stdout).toMatch(/^Usage: toolwright audit <catalog> \[--json\]/);
+    expect(cli("--help").stdout).toMatch(/^Usage: toolwright audit <catalog> \[--json \| --html FILE\]/);
+  });
+});
+
+describe("what a reviewer asks of audit", () => {
+  it("a bare name is the working directory's ./generated/<name> first, as --help says, and stderr says so", () => {
+    const cwd = tmpDir("audit-cwd");
+    mkdirSync(join(cwd, "generated/scaivault"), { recursive: true });
+    writeFileSync(
+      join(cwd, "generated/scaivault/catalog.json"),
+      JSON.stringify({ ...scaivault, server: { ...scaivault.server, version: "9.9.9-mine" } }),
+    );
+    const mine = spawnSync(process.execPath, [BIN, "audit", "scaivault"], { cwd, encoding: "utf8" });
+    expect(mine.status, mine.stderr).toBe(0);
+    expect(mine.stdout).toMatch(/^Catalog scaivault 9\.9\.9-mine/);
+    expect(mine.stderr).toContain("reading ./generated/scaivault (the working directory's)");
+    const bundled = spawnSync(process.execPath, [BIN, "audit", "scaly"], { cwd, encoding: "utf8" });
+    expect(bundled.status).toBe(0);
+    expect(bundled.stdout).toMatch(/^Catalog scaly /);
+    expect(bundled.stderr).toBe("");
+    expect(cli("--help").stdout).toContain("looked\nup as ./generated/<name> in the current directory first");
+  });
+
+  it("shows what serve would serve with run-time switches; a switch serve would refuse exits 2", () => {
+    const run = cli("scaivault", "--read-only", "--deny", "tag:pki", "--mask", "value");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("with --read-only --deny tag:pki --mask value: 34 of 67 tools served");
+    expect(run.stdout).toContain("    NOT SERVED with --deny tag:pki");
+    expect(run.stdout).toMatch(/scaivault_write_secret .*\n {4}NOT SERVED with --read-only/);
+    const typo = cli("scaivault", "--deny", "tag:pkk");
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('--deny: "tag:pkk" matches no tool of catalog scaivault');
+  });
+
+  it("--html writes one self-contained page next to the text report; --html - prints it instead", () => {
+    const file = join(tmpDir("audit-html-cli"), "report.html");
+    const run = cli("scaivault", "--html", file);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Catalog scaivault/);
+    const page = readFileSync(file, "utf8");
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).not.toMatch(/(?:src|href)="(?!data:)/);
+    expect(cli("scaivault", "--html", "-").stdout).toBe(page);
   });
 });
 

@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/config.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
-import { MASK } from "../../src/policy/index.js";
+import { MASK, type RuntimeSwitches } from "../../src/policy/index.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -99,13 +99,16 @@ interface Connected {
 
 async function connect(
   env: Record<string, string> = {},
-  options: { elicit?: (params: any) => Record<string, unknown> } = {},
+  options: { elicit?: (params: any) => Record<string, unknown>; switches?: RuntimeSwitches } = {},
 ): Promise<Connected> {
   const audit: Array<Record<string, any>> = [];
   const config = resolveConfig(catalog.doc.env, { APP_TOKEN: TOKEN, ...env });
   const factory = createServer(catalog, config, {
     fetch: fakeFetch,
-    policy: { audit: (line) => audit.push(JSON.parse(line)) },
+    policy: {
+      audit: (line) => audit.push(JSON.parse(line)),
+      ...(options.switches ? { switches: options.switches } : {}),
+    },
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await factory({ era: "legacy" }).connect(serverSide);
@@ -177,6 +180,18 @@ describe("denied tools", () => {
 });
 
 describe("read-only", () => {
+  it("leaves write and destructive tools out of tools/list (the model never sees them)", async () => {
+    const { client } = await connect({ APP_READ_ONLY: "true" });
+    const listed = (await client.listTools()).tools;
+    expect(listed.map((t) => t.name).sort()).toEqual([
+      "app_get_env",
+      "app_get_secret",
+      "app_list_secrets",
+      "app_read_secret",
+    ]);
+    expect(listed.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+  });
+
   it("refuses writes (direct and nested) with a message naming the switch; reads work", async () => {
     const { client, audit } = await connect({ APP_READ_ONLY: "true" });
     const write = await client.callTool({ name: "app_write_secret", arguments: { path: "a/b", value: "v" } });
@@ -192,6 +207,106 @@ describe("read-only", () => {
       ["app_write_secret", "refused", "read-only"],
       ["app_read_secret", "allowed", undefined],
     ]);
+  });
+});
+
+describe("run-time switches (serve --read-only, --allow, --deny, --mask)", () => {
+  const names = async (client: Client) => (await client.listTools()).tools.map((t) => t.name).sort();
+
+  it("--read-only hides and refuses writes, naming the switch, on a catalog whose own switch is off", async () => {
+    const { client, audit } = await connect(
+      { APP_READ_ONLY: "false" },
+      { switches: { readOnly: "--read-only" } },
+    );
+    expect(await names(client)).toEqual([
+      "app_get_env",
+      "app_get_secret",
+      "app_list_secrets",
+      "app_read_secret",
+    ]);
+    const write = await client.callTool({ name: "app_delete_secret", arguments: { path: "a/b" } });
+    expect(write.isError).toBe(true);
+    expect(text(write)).toMatch(
+      /^refused by --read-only: app_delete_secret deletes or destroys; serve without --read-only to allow writes/,
+    );
+    expect(seen).toHaveLength(0);
+    expect(audit[0]).toMatchObject({ policy: "read-only", rule: "--read-only" });
+  });
+
+  it("--allow keeps only what its selectors match; --deny wins; both answer like unknown tools", async () => {
+    const { client, audit } = await connect(
+      {},
+      {
+        switches: {
+          allow: { label: "--allow", selectors: ["tag:secrets", "app_get_env"] },
+          deny: { label: "--deny", selectors: ["safety:destructive", "app_write_*"] },
+        },
+      },
+    );
+    expect(await names(client)).toEqual([
+      "app_get_env",
+      "app_get_secret",
+      "app_list_secrets",
+      "app_read_secret",
+    ]);
+    for (const name of ["app_delete_secret", "app_set_env", "app_copy_secret"]) {
+      await expect(client.callTool({ name, arguments: {} })).rejects.toMatchObject({ code: -32602 });
+    }
+    expect(audit.map((a) => [a.tool, a.rule])).toEqual([
+      ["app_delete_secret", "--deny safety:destructive"],
+      ["app_set_env", "--allow (not allowed)"],
+      ["app_copy_secret", "--allow (not allowed)"],
+    ]);
+    // A handler's helpers follow the handler: denying one by name reaches nested calls too.
+    expect(seen).toHaveLength(0);
+  });
+
+  it("the catalog's policy is the floor: --allow cannot bring back a tool the manifest denies", async () => {
+    const { client } = await connect(
+      {},
+      { switches: { allow: { label: "--allow", selectors: ["app_wipe_everything", "app_read_secret"] } } },
+    );
+    expect(await names(client)).toEqual(["app_get_secret", "app_read_secret"]);
+    await expect(client.callTool({ name: "app_wipe_everything", arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+    });
+  });
+
+  it("a selector that matches nothing, or is not one, stops the server naming the switch", async () => {
+    const config = resolveConfig(catalog.doc.env, { APP_TOKEN: TOKEN });
+    const start = (switches: RuntimeSwitches) => () =>
+      createServer(catalog, config, { policy: { switches } });
+    expect(start({ deny: { label: "TOOLWRIGHT_DENY", selectors: ["app_wipe_evrything"] } })).toThrow(
+      /TOOLWRIGHT_DENY: "app_wipe_evrything" matches no tool of catalog policy-app/,
+    );
+    expect(start({ allow: { label: "--allow", selectors: ["tag:secret"] } })).toThrow(
+      /--allow: "tag:secret" matches no tool of catalog policy-app \(its tags: env, secrets\)/,
+    );
+    expect(start({ deny: { label: "--deny", selectors: ["safety:risky"] } })).toThrow(
+      /--deny: "safety:risky": a safety class is one of read, write, destructive/,
+    );
+    expect(start({ mask: { label: "--mask", fields: ["data..x"] } })).toThrow(
+      /--mask: "data..x" is not a field/,
+    );
+  });
+
+  it("--mask masks named fields at any depth and exact paths, publishes a schema that accepts the marker", async () => {
+    const { client } = await connect(
+      {},
+      { switches: { mask: { label: "--mask", fields: ["Client_Secret", "private_key", "value"] } } },
+    );
+    const tool = (await client.listTools()).tools.find((t) => t.name === "app_read_secret")!;
+    expect(JSON.stringify(tool.outputSchema)).toContain(MASK);
+    const result = await client.callTool({ name: "app_read_secret", arguments: { path: "integrations/x" } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({
+      path: "integrations/x",
+      version: 3,
+      value: MASK,
+      data: { client_secret: MASK },
+      private_key: MASK,
+    });
+    expect(text(result)).not.toContain("canary");
   });
 });
 

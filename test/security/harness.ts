@@ -172,21 +172,6 @@ export function spawnRaw(env: Record<string, string>) {
   return { child, out, err, exited, send };
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)),
-  ]);
-}
-
 /** A preview's JSON, when the result is one. */
 export function previewOf(result: Result): Record<string, any> | undefined {
   if (!result.isError) return undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { tools, validArgs } from "./catalog.js";
-import { baseEnv, serve, spawnRaw, textOf, withTimeout } from "./harness.js";
+import { baseEnv, serve, spawnRaw, textOf } from "./harness.js";
 
 /**
  * Every policy refusal, against the generated ScaiVault server in front of the reference upstream: each one is
@@ -32,7 +32,7 @@ describe("read-only", () => {
         expect(result.isError, tool.name).toBe(true);
         expect(textOf(result)).toMatch(
           new RegExp(
-            `^refused by SCAIVAULT_READ_ONLY=true: ${tool.name} (writes|deletes or destroys); unset SCAIVAULT_READ_ONLY`,
+            `^refused by SCAIVAULT_READ_ONLY=true: ${tool.name} (writes|deletes or destroys|revokes or disables access); unset SCAIVAULT_READ_ONLY`,
           ),
         );
       }
@@ -258,7 +258,7 @@ describe("configuration fails closed", () => {
     const env = { ...baseEnv(upstream, upstream.tokens.admin), ...bad };
     const run = spawnRaw(env);
     run.child.stdin!.end();
-    expect(await withTimeout(run.exited, 15_000)).toBe(2);
+    expect(await run.exited).toBe(2);
     const err = run.err.join("");
     expect(err).toMatch(message);
     expect(err).not.toContain(upstream.tokens.admin);

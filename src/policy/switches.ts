@@ -1,0 +1,204 @@
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import type { NamedMiddleware } from "../chain.js";
+import { noteApplied } from "./decision.js";
+import { MASK, maskAll, maskOutcomeData } from "./mask.js";
+import { propertyPaths } from "./schema-paths.js";
+
+/**
+ * Run-time switches (`serve --read-only --allow --deny --mask`, or their TOOLWRIGHT_* env): the same narrowing
+ * for every catalog, bare or not, on top of what the catalog's own policy does. They only narrow: the catalog's
+ * denied tools stay denied, its read-only switch stays on when set, its masked fields stay masked. Everything is
+ * checked at start against the catalog, and a selector that matches no tool stops the server (a typo must never
+ * come up as "deny nothing").
+ *
+ * Selectors: a tool name or alias (`*` matches any run of characters), `tag:NAME` (the spec's or manifest's
+ * tags), `safety:read|write|destructive`.
+ */
+
+export interface RuntimeSwitches {
+  /** How read-only was asked for, e.g. `--read-only` or `TOOLWRIGHT_READ_ONLY=true`. */
+  readOnly?: string;
+  allow?: { label: string; selectors: readonly string[] };
+  deny?: { label: string; selectors: readonly string[] };
+  mask?: { label: string; fields: readonly string[] };
+}
+
+/** Fields masked by name at run time: bare names at any depth (case-insensitive), dotted paths as written. */
+export interface NamedMask {
+  label: string;
+  names: ReadonlySet<string>;
+  paths: readonly string[];
+}
+
+const SAFETIES = ["read", "write", "destructive"];
+
+function globRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${body}$`, "i");
+}
+
+/** What a selector matches, or why it is not one. */
+function selectorTest(selector: string): ((tool: CatalogTool) => boolean) | string {
+  const [kind, ...rest] = selector.split(":");
+  const value = rest.join(":");
+  if (rest.length > 0 && kind === "tag") {
+    const tag = value.toLowerCase();
+    return (tool) => (tool.tags ?? []).some((t) => t.toLowerCase() === tag);
+  }
+  if (rest.length > 0 && kind === "safety") {
+    if (!SAFETIES.includes(value)) return `"${selector}": a safety class is one of ${SAFETIES.join(", ")}`;
+    return (tool) => tool.safety === value;
+  }
+  if (rest.length > 0) return `"${selector}": a selector is a tool name, tag:NAME or safety:CLASS`;
+  const pattern = globRegExp(selector);
+  return (tool) => pattern.test(tool.name) || tool.aliases.some((alias) => pattern.test(alias));
+}
+
+/**
+ * Tool name -> the selector that matched it, over `tools`. A selector that is malformed or matches no tool is
+ * a problem (the message lists what there is to choose from).
+ */
+export function matchSelectors(
+  doc: CatalogDocument,
+  tools: readonly CatalogTool[],
+  selectors: readonly string[],
+  label: string,
+  problems: string[],
+): Map<string, string> {
+  const matched = new Map<string, string>();
+  for (const selector of selectors) {
+    const test = selectorTest(selector);
+    if (typeof test === "string") {
+      problems.push(`${label}: ${test}`);
+      continue;
+    }
+    const hits = tools.filter(test);
+    if (hits.length === 0)
+      problems.push(
+        `${label}: "${selector}" matches no tool of catalog ${doc.catalog}${tagHint(doc, selector)}`,
+      );
+    for (const tool of hits) if (!matched.has(tool.name)) matched.set(tool.name, selector);
+  }
+  return matched;
+}
+
+function tagHint(doc: CatalogDocument, selector: string): string {
+  if (!selector.startsWith("tag:")) return "";
+  const tags = [...new Set(doc.tools.flatMap((t) => t.tags ?? []))].sort();
+  return tags.length > 0 ? ` (its tags: ${tags.join(", ")})` : " (it has no tags)";
+}
+
+/**
+ * The tools the allow and deny switches take away (name -> the rule, as the audit log records it): deny
+ * matches every tool, handlers' helpers included; allow keeps the client-visible tools it names (a handler's
+ * helpers follow the handler).
+ */
+export function switchedOffTools(
+  doc: CatalogDocument,
+  switches: RuntimeSwitches,
+  problems: string[],
+): Map<string, string> {
+  const off = new Map<string, string>();
+  if (switches.deny) {
+    const { label, selectors } = switches.deny;
+    for (const [name, selector] of matchSelectors(doc, doc.tools, selectors, label, problems))
+      off.set(name, `${label} ${selector}`);
+  }
+  if (switches.allow) {
+    const { label, selectors } = switches.allow;
+    const visible = doc.tools.filter((tool) => tool.internal !== true);
+    const allowed = matchSelectors(doc, visible, selectors, label, problems);
+    for (const tool of visible)
+      if (!allowed.has(tool.name) && !off.has(tool.name)) off.set(tool.name, `${label} (not allowed)`);
+  }
+  return off;
+}
+
+/** The mask switch's fields, checked: names and dot paths of `[A-Za-z0-9_$@-]` keys or `*`. */
+export function namedMask(mask: RuntimeSwitches["mask"], problems: string[]): NamedMask | undefined {
+  if (!mask) return undefined;
+  const names = new Set<string>();
+  const paths: string[] = [];
+  for (const field of mask.fields) {
+    const segments = field.split(".");
+    if (segments.some((s) => s === "" || !/^(?:\*|[^\s*]+)$/.test(s))) {
+      problems.push(
+        `${mask.label}: "${field}" is not a field name or dot path (e.g. password, data.*.token)`,
+      );
+    } else if (segments.length === 1 && field !== "*") names.add(field.toLowerCase());
+    else paths.push(field);
+  }
+  return { label: mask.label, names, paths };
+}
+
+/**
+ * The paths of a tool's output schema the named mask reaches, relative to the tool's data as masked paths are
+ * (a wrapped tool's schema has its data under `result`), for widening the published schema.
+ */
+export function namedMaskPaths(mask: NamedMask, schema: JsonSchema | undefined, wrapped: boolean): string[] {
+  let named = propertyPaths(schema, (key) => mask.names.has(key.toLowerCase()));
+  if (wrapped) named = named.filter((p) => p.startsWith("result.")).map((p) => p.slice("result.".length));
+  return [...new Set([...named, ...mask.paths])];
+}
+
+/** Every value under a key the mask names, at any depth (schema or not: drifted and untyped data included). */
+function maskNamedKeys(data: unknown, names: ReadonlySet<string>): { data: unknown; count: number } {
+  let count = 0;
+  const visit = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value !== "object") return value;
+    if (depth > 64) {
+      count += 1;
+      return MASK;
+    }
+    if (Array.isArray(value)) return value.map((item) => visit(item, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (names.has(key.toLowerCase()) && item !== null && item !== undefined) {
+        const masked = maskAll(item);
+        count += masked.count;
+        out[key] = masked.data;
+      } else out[key] = visit(item, depth + 1);
+    }
+    return out;
+  };
+  return { data: visit(data, 0), count };
+}
+
+function mentions(text: string, names: ReadonlySet<string>): boolean {
+  const lower = text.toLowerCase();
+  return [...names].some((name) => lower.includes(name));
+}
+
+/**
+ * Masks the named fields of every result, success or error, masking switch or not (the run-time switch is on
+ * by being given). Dotted paths go through the catalog's own masking (which fails closed on data it cannot
+ * address); bare names are found at any depth, and a text body that mentions one is masked whole.
+ */
+export function namedMaskStep(mask: NamedMask): NamedMiddleware {
+  return {
+    name: "mask-named",
+    async run(ctx, next) {
+      const outcome = await next();
+      if (outcome.data === null || outcome.data === undefined) return outcome;
+      let data: unknown = outcome.data;
+      let count = 0;
+      if (mask.paths.length > 0) {
+        const byPath = maskOutcomeData({ ...outcome, data }, mask.paths);
+        data = byPath.data;
+        count += byPath.count;
+      }
+      if (typeof data === "string" && data !== MASK && mentions(data, mask.names)) {
+        // Text the names cannot address (a text/plain body) that mentions one: masked whole, failing closed.
+        data = MASK;
+        count += 1;
+      } else if (mask.names.size > 0 && data !== MASK) {
+        const byName = maskNamedKeys(data, mask.names);
+        data = byName.data;
+        count += byName.count;
+      }
+      if (count === 0) return outcome;
+      if (!outcome.error) noteApplied(ctx, "mask");
+      return { ...outcome, data };
+    },
+  };
+}
