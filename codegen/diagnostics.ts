@@ -103,6 +103,10 @@ export const CODES = {
     title: "parameter ignored",
     fix: "OpenAPI ignores Accept, Content-Type and Authorization header parameters.",
   },
+  TW145: {
+    title: "no catalog name in the spec's title",
+    fix: "Pass --name NAME (lower-case letters, digits and dashes), or give the spec an info.title.",
+  },
   TW146: {
     title: "spec patch does not apply",
     fix: "Point the operation at a path the spec has (JSON Pointer, `~1` for `/`), or drop it if the spec was fixed upstream.",

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 import { packageVersion } from "../src/load/package.js";
 import { tolerateDrift } from "../src/publish/drift.js";
 import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
@@ -37,6 +37,8 @@ import { planSymbols } from "./plan/symbols.js";
 import { cutUnguardedCycles } from "./plan/unguarded.js";
 import {
   BARE_SOURCE,
+  catalogNameFromFile,
+  catalogNameFromTitle,
   synthesizeGraphqlManifest,
   synthesizeManifest,
   virtualManifestDoc,
@@ -52,7 +54,8 @@ export type CatalogJob =
   | {
       kind: "spec";
       spec: string;
-      name: string;
+      /** Without one: the OpenAPI spec's `info.title`, or the (first) GraphQL file's name. */
+      name?: string;
       publish?: PublishSpec;
       patches?: string[];
       /** A bare GraphQL schema: its files and folders (`spec` is the first). */
@@ -64,10 +67,12 @@ export interface GenerateOptions {
   root: string;
   /** Folder of generated catalogs, relative to `root` (default `generated`), or the exact folder for bare specs. */
   out: string;
+  /** Bare specs: the folder their catalog folder is made in, named after the catalog (instead of `out`). */
+  outParent?: string;
   /** The exact folder of this catalog, relative to `root` (overrides `out`). */
   dir?: string;
-  /** Called at the start of each stage, for progress on large specs. */
-  onStage?: (catalog: string, stage: string) => void;
+  /** Called at the start of each stage, for progress on large specs (`detail`: what it works on, with counts). */
+  onStage?: (catalog: string, stage: string, detail?: string) => void;
   /** Problems confined to one operation are errors instead of leaving the operation out. */
   strict?: boolean;
   /** Request/response types (`<source>.openapi.gen.ts`) even for a catalog without hand-written handlers. */
@@ -116,10 +121,11 @@ class Stages {
   readonly timings: Record<string, number> = {};
   constructor(
     private readonly name: string,
-    private readonly onStage?: (catalog: string, stage: string) => void,
+    private readonly onStage?: GenerateOptions["onStage"],
   ) {}
-  async run<T>(stage: string, fn: () => T | Promise<T>): Promise<T> {
-    this.onStage?.(this.name, stage);
+  /** Runs a stage; `detail` says what it works on, for progress displays (`1,223 operations`). */
+  async run<T>(stage: string, fn: () => T | Promise<T>, detail?: string): Promise<T> {
+    this.onStage?.(this.name, stage, detail);
     const t0 = performance.now();
     try {
       return await fn();
@@ -193,7 +199,7 @@ async function load(
   );
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
-  const manifest = synthesizeManifest(job.name, job.spec, model);
+  const manifest = synthesizeManifest(bareName(job.name, model.title, job.spec, diags), job.spec, model);
   if (job.publish) manifest.publish = job.publish;
   const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.root.file);
   return { manifest, doc, specs: new Map([[BARE_SOURCE, spec]]), models: [model], graphql: [] };
@@ -210,7 +216,7 @@ async function loadBareGraphql(
 ): Promise<Loaded | undefined> {
   const spec = await stages.run("load", () => loadGraphql(files, root, diags));
   if (!spec) return undefined;
-  const manifest = synthesizeGraphqlManifest(job.name, files);
+  const manifest = synthesizeGraphqlManifest(job.name ?? catalogNameFromFile(job.spec), files);
   if (job.publish) manifest.publish = job.publish;
   const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.file);
   const source = manifest.sources?.[BARE_SOURCE] ?? {};
@@ -218,6 +224,20 @@ async function loadBareGraphql(
     normalizeGraphql(BARE_SOURCE, spec, source, doc, root, symbols, diags),
   );
   return { manifest, doc, specs: new Map(), models: [], graphql: [model] };
+}
+
+/** A bare spec's catalog name: given, else from its title, else (said, with how to choose one) its file name. */
+function bareName(given: string | undefined, title: string, spec: string, diags: Diagnostics): string {
+  if (given) return given;
+  const fromTitle = catalogNameFromTitle(title);
+  if (fromTitle) return fromTitle;
+  const fromFile = catalogNameFromFile(spec);
+  diags.warn(
+    "TW145",
+    `the spec's info.title (${JSON.stringify(title)}) gives no catalog name, so it is named "${fromFile}" after its file; pass --name to choose one`,
+    { file: relative(process.cwd(), spec) || spec, pointer: "#/info/title" },
+  );
+  return fromFile;
 }
 
 function inputHash(loaded: Loaded, assetInputs: string[], root: string): string {
@@ -317,6 +337,11 @@ function statsOf(ir: CatalogIR): CatalogStats {
   };
 }
 
+/** `1,223 operations`, `1 tool`. */
+function count(n: number, what: string): string {
+  return `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
+}
+
 /**
  * Runs the pipeline for one catalog, entirely in memory: load -> normalize -> bind -> plan -> emit. Returns
  * undefined when any error was diagnosed (nothing is written by this function, ever).
@@ -326,37 +351,51 @@ export async function generateCatalog(
   opts: GenerateOptions,
   diags: Diagnostics,
 ): Promise<GeneratedCatalog | undefined> {
-  const name = job.kind === "spec" ? job.name : relative(opts.root, dirname(job.manifest));
+  const name =
+    job.kind === "spec" ? (job.name ?? basename(job.spec)) : relative(opts.root, dirname(job.manifest));
   const stages = new Stages(name, opts.onStage);
   const symbols = new SymbolTable();
   const loaded = await load(job, opts, symbols, diags, stages);
   if (!loaded || diags.hasErrors) return undefined;
-  const bound = await stages.run("bind", () =>
-    bindCatalog({
-      manifest: loaded.manifest,
-      doc: loaded.doc,
-      cwd: opts.root,
-      sources: loaded.models,
-      graphql: loaded.graphql,
-      symbols,
-      diags,
-      ...(opts.strict ? { strict: true } : {}),
-    }),
+  const bound = await stages.run(
+    "bind",
+    () =>
+      bindCatalog({
+        manifest: loaded.manifest,
+        doc: loaded.doc,
+        cwd: opts.root,
+        sources: loaded.models,
+        graphql: loaded.graphql,
+        symbols,
+        diags,
+        ...(opts.strict ? { strict: true } : {}),
+      }),
+    count(
+      loaded.models.reduce((n, m) => n + m.operations.length, 0) +
+        loaded.graphql.reduce((n, m) => n + m.rootFields.length, 0),
+      "operation",
+    ),
   );
   if (diags.hasErrors) return undefined;
   const { ir, assets } = bound;
   let cut = new Set<string>();
-  const plan = await stages.run("plan", () => {
-    cut = cutUnguardedCycles(symbols, diags);
-    return planSymbols(
-      ir.tools.flatMap((t) => [t.input, ...(t.output ? [t.output as SchemaNode] : [])]),
-      symbols,
-    );
-  });
+  const plan = await stages.run(
+    "plan",
+    () => {
+      cut = cutUnguardedCycles(symbols, diags);
+      return planSymbols(
+        ir.tools.flatMap((t) => [t.input, ...(t.output ? [t.output as SchemaNode] : [])]),
+        symbols,
+      );
+    },
+    count(ir.tools.length, "tool"),
+  );
   ir.symbols = plan.order;
   // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.
-  const compiled = await stages.run("compile", () =>
-    compileAll(bound.handlers, opts.root, loaded.doc, diags),
+  const compiled = await stages.run(
+    "compile",
+    () => compileAll(bound.handlers, opts.root, loaded.doc, diags),
+    count(bound.handlers.length, "handler"),
   );
   if (!compiled) return undefined;
   const hash = inputHash(
@@ -364,38 +403,44 @@ export async function generateCatalog(
     [...assets.inputs, ...bound.handlers.map((h) => h.abs), ...compiled.inputs, ...bound.documents],
     opts.root,
   );
-  const dir = opts.dir ?? (job.kind === "spec" ? opts.out : `${opts.out}/${ir.name}`);
+  const dir =
+    opts.dir ??
+    (job.kind === "spec" && !opts.outParent ? opts.out : `${opts.outParent ?? opts.out}/${ir.name}`);
   const header = generatedHeader(VERSION, loaded.doc.file, hash);
   let size: CatalogSize | undefined;
-  const files = await stages.run("emit", async () => {
-    const emitter = new JsonSchemaEmitter(symbols);
-    const schemas = new Map<string, ToolSchemasJson>(
-      ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
-    );
-    for (const t of ir.tools) {
-      const input = (schemas.get(t.name) as ToolSchemasJson).input;
-      for (const f of scanTool({ title: t.title, description: t.description, inputSchema: input })) {
-        diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
+  const files = await stages.run(
+    "emit",
+    async () => {
+      const emitter = new JsonSchemaEmitter(symbols);
+      const schemas = new Map<string, ToolSchemasJson>(
+        ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
+      );
+      for (const t of ir.tools) {
+        const input = (schemas.get(t.name) as ToolSchemasJson).input;
+        for (const f of scanTool({ title: t.title, description: t.description, inputSchema: input })) {
+          diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
+        }
       }
-    }
-    const out = new Map<string, string>();
-    const table = emitter.table(plan.order.map((sym) => sym.id));
-    const doc = catalogDocument(ir, schemas, table, hash, VERSION);
-    // Measured with the output transform the server applies, so the figures are the bytes a client receives.
-    const publisher = createPublisher(doc, { transforms: [tolerateDrift] });
-    size = measureCatalog(doc, publisher, { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
-    checkBudget(ir.budget, size, diags);
-    out.set("catalog.json", jsonFile(doc));
-    out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
-    out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
-    const imports = handlerImports(bound.handlers, dir);
-    out.set("catalog.gen.ts", catalogModule(imports, hash, header));
-    out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
-    out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
-    if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
-    for (const [path, text] of assets.files) out.set(path, text);
-    return out;
-  });
+      const out = new Map<string, string>();
+      const table = emitter.table(plan.order.map((sym) => sym.id));
+      const doc = catalogDocument(ir, schemas, table, hash, VERSION);
+      // Measured with the output transform the server applies, so the figures are the bytes a client receives.
+      const publisher = createPublisher(doc, { transforms: [tolerateDrift] });
+      size = measureCatalog(doc, publisher, { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
+      checkBudget(ir.budget, size, diags);
+      out.set("catalog.json", jsonFile(doc));
+      out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
+      out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
+      const imports = handlerImports(bound.handlers, dir);
+      out.set("catalog.gen.ts", catalogModule(imports, hash, header));
+      out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
+      out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
+      if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
+      for (const [path, text] of assets.files) out.set(path, text);
+      return out;
+    },
+    `${count(ir.tools.length, "tool")}, ${count(plan.order.length, "schema")}`,
+  );
   // Request/response types are for hand-written handlers: a catalog without any gets none (openapi-typescript was
   // most of GitHub's generate time), and does not even load openapi-typescript, TypeScript and Redocly (loading
   // them was a fifth of a bare GitHub generate).

@@ -8,7 +8,56 @@ export function envPrefix(catalog: string): string {
   return catalog.replace(/[^A-Za-z0-9]+/g, "_").toUpperCase();
 }
 
-/** A catalog name from a spec file name: `api.github.com.json` -> `api-github-com`. */
+/** Words a title carries that name no API in particular (`CarCheck API`, `Swagger Petstore - OpenAPI 3.0`). */
+const GENERIC = new Set([
+  "api",
+  "apis",
+  "rest",
+  "restful",
+  "http",
+  "https",
+  "json",
+  "openapi",
+  "swagger",
+  "spec",
+  "specification",
+  "service",
+  "services",
+  "server",
+  "the",
+  "version",
+  "documentation",
+  "docs",
+  "reference",
+]);
+
+/**
+ * A catalog name from a spec's `info.title`: lower-case ASCII words, generic words (API, REST, OpenAPI,
+ * Swagger, ...) and version numbers left out, at most 40 characters: `CarCheck API` -> `carcheck`, `Swagger
+ * Petstore - OpenAPI 3.0` -> `petstore`, `Microsoft Graph v1.0` -> `microsoft-graph`. Undefined when the title
+ * leaves nothing (then the caller says so and asks for --name).
+ */
+export function catalogNameFromTitle(title: string | undefined): string | undefined {
+  const words = (title ?? "")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .split(/[^a-z0-9.]+/)
+    .map((w) => w.replace(/^\.+|\.+$/g, ""))
+    .filter((w) => w !== "" && !/^v?\d+(?:\.\d+)*$/.test(w))
+    .flatMap((w) => w.split("."))
+    .filter((w) => w !== "" && !GENERIC.has(w));
+  let name = "";
+  for (const word of words) {
+    const next = name ? `${name}-${word}` : word;
+    if (next.length > 40) break;
+    name = next;
+  }
+  if (!/^[a-z]/.test(name)) name = name ? `api-${name}` : "";
+  return name || undefined;
+}
+
+/** A catalog name from a spec file name, when its title gives none: `api.github.com.json` -> `api-github-com`. */
 export function catalogNameFromFile(file: string): string {
   const base = (
     file
@@ -33,7 +82,7 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
   const relative = absolute ? undefined : model.servers[0];
   env[`${p}_BASE_URL`] = {
-    description: `Base URL of the ${model.title} API${
+    description: `Base URL of the ${model.title}${/\bapi$/i.test(model.title.trim()) ? "" : " API"}${
       absolute
         ? ""
         : relative?.startsWith("/")

@@ -1,9 +1,12 @@
+import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { PACKAGE_ROOT } from "../../src/load/catalog.js";
 import { DESCRIPTION_MODES, OUTPUT_MODES } from "../../src/publish/settings.js";
 import { type CatalogSize, type CatalogStats, VERSION } from "../index.js";
 import type { PublishSpec } from "../manifest/types.js";
 import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
-import { discoverJobs, generateAll, usageError } from "./jobs.js";
+import { discoverJobs, generateAll, type JobOptions, usageError } from "./jobs.js";
+import { Summary } from "./summary.js";
 
 const HELP = `Usage: toolwright generate [options]
        toolwright generate --openapi FILE [--out DIR] [--name NAME]
@@ -14,8 +17,11 @@ generated/<catalog>/: catalog.json, CATALOG.md, zod schemas, openapi-typescript 
 Nothing is written unless every catalog generates without errors; unchanged catalogs are not touched.
 
 With --openapi, builds a catalog of every operation of one OpenAPI 2.0/3.0/3.1 file, no manifest needed:
+named after the spec's info.title (CarCheck API -> carcheck, env CARCHECK_BASE_URL; --name overrides),
 default tool names, base URL from the spec's servers (override with <NAME>_BASE_URL), one env variable
-per credential. Serve it with: toolwright serve <out-dir>
+per credential, written to ./generated/<name> in the current directory (never into toolwright's own
+generated/ folder). Serve it with: toolwright serve ./generated/<name>
+To curate it (choose, rename, reclassify tools), start a manifest with: toolwright init --openapi FILE
 
 With --graphql, builds a catalog of every Query and Mutation field of a GraphQL schema, no manifest needed:
 SDL (one file, or split over several files and folders: repeat --graphql) or introspection JSON (any age).
@@ -24,12 +30,13 @@ sources.<id>.scalars).
 
 Options:
   --specs DIR       folder holding the catalogs (default: specs)
-  --out DIR         output folder (default: generated; with --openapi: generated/<name>)
+  --out DIR         output folder (default: generated; with --openapi: ./generated/<name>)
   --catalog NAME    only this catalog (repeatable)
   --openapi FILE    a bare OpenAPI spec (YAML or JSON)
   --graphql FILE    a bare GraphQL schema: SDL or introspection JSON; a folder is every SDL file under it
                     (repeatable: a schema split over several files)
-  --name NAME       catalog name for --openapi/--graphql (default: derived from the (first) file name)
+  --name NAME       catalog name for --openapi/--graphql (default: the OpenAPI spec's info.title; the
+                    (first) GraphQL file's name)
   --patch FILE      --openapi: a JSON Patch (RFC 6902; YAML or JSON) applied to the spec before it is
                     read (repeatable; a manifest uses sources.<id>.patch)
   --output-schemas full|compact|none
@@ -46,6 +53,8 @@ Options:
                     are always errors)
   --verify          type-check the generated TypeScript (in memory) before writing anything
   --verbose         stage timings and informational diagnostics
+  --quiet           print errors only (no progress, no summary)
+  --json            print the summary as one JSON document on stdout (catalogs, counts, files, diagnostics)
   -h, --help        this help
 
 Exit status: 0 generated, 1 the inputs have errors (see the located diagnostics), 2 usage error.
@@ -65,6 +74,22 @@ function safetyLine(s: CatalogStats): string {
       `${s.shortened} name${s.shortened === 1 ? "" : "s"} shortened to the name budget (see CATALOG.md)`,
     );
   return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${internal}${extras.length ? `, ${extras.join(", ")}` : ""}`;
+}
+
+/**
+ * Why a bare spec's catalog must not go to `dir`: toolwright's own generated/ holds its reference catalogs (and
+ * is what `toolwright check` compares), so a user's catalog never lands there, by default or by --out.
+ */
+function ownFolder(root: string, dir: string): string | undefined {
+  const own = resolve(PACKAGE_ROOT, "generated");
+  const rel = relative(own, resolve(root, dir));
+  if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  return `${dir} is inside toolwright's own generated/ folder, which holds its reference catalogs (run toolwright from your project's folder)`;
+}
+
+/** A folder as `serve` takes it: a path (a bare name would mean a bundled catalog). */
+function servePath(dir: string): string {
+  return isAbsolute(dir) || dir.startsWith(".") ? dir : `./${dir}`;
 }
 
 /** The publishing flags of a bare spec, as a manifest's `publish:` (undefined when none is given). */
@@ -129,6 +154,8 @@ export async function run(argv: string[]): Promise<number> {
         "schema-bytes": { type: "string" },
         "output-schema-bytes": { type: "string" },
         verbose: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
         verify: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -159,13 +186,16 @@ export async function run(argv: string[]): Promise<number> {
     return usageError("--patch goes with --openapi (a manifest patches a spec with sources.<id>.patch)");
   const started = performance.now();
   const root = process.cwd();
-  const opts = {
+  const summary = new Summary(values.json === true, values.quiet === true);
+  const opts: JobOptions = {
     root,
     specs: values.specs as string,
     out: (values.out as string | undefined) ?? "generated",
     catalogs: values.catalog as string[],
     verbose: values.verbose as boolean,
     strict: values.strict as boolean,
+    quiet: values.quiet === true || values.json === true,
+    onDiagnostics: (items) => summary.diagnostics(items),
     ...(values.openapi ? { openapi: values.openapi as string } : {}),
     ...(graphql.length > 0 ? { graphql } : {}),
     ...(values.name ? { name: values.name as string } : {}),
@@ -174,59 +204,53 @@ export async function run(argv: string[]): Promise<number> {
   };
   const jobs = discoverJobs(opts);
   if (typeof jobs === "string") return usageError(jobs);
-  if (bare && !values.out) {
-    const job = jobs[0];
-    opts.out = `generated/${job?.kind === "spec" ? job.name : "api"}`;
-  }
-  process.stdout.write(
-    `toolwright ${VERSION}: generating ${jobs.length} catalog${jobs.length === 1 ? "" : "s"}\n`,
-  );
+  // A bare spec's catalog is named after its title (or file), so its folder is known once it is generated.
+  if (bare && !values.out) opts.outParent = "generated";
+  summary.say(`toolwright ${VERSION}: generating ${jobs.length} catalog${jobs.length === 1 ? "" : "s"}\n`);
   const catalogs = await generateAll(jobs, opts);
-  if (!catalogs) {
-    process.stderr.write("toolwright: errors above; nothing was written.\n");
-    return 1;
-  }
+  if (!catalogs) return summary.fail("errors above; nothing was written");
   if (values.verify) {
     const { verifyCatalogs } = await import("../verify.js");
     const problems = verifyCatalogs(root, catalogs);
     for (const p of problems.slice(0, 20))
       process.stderr.write(`${p.file}${p.line ? `:${p.line}` : ""} error TS: ${p.message}\n`);
-    if (problems.length > 0) {
-      process.stderr.write(
-        `toolwright: generated code does not type-check (${problems.length} problems); nothing was written.\n`,
+    if (problems.length > 0)
+      return summary.fail(
+        `generated code does not type-check (${problems.length} problems); nothing was written`,
       );
-      return 1;
-    }
-    process.stdout.write("  verified: generated TypeScript type-checks\n");
+    summary.say("  verified: generated TypeScript type-checks\n");
   }
   const refusals = catalogs.flatMap((cat) => {
-    const why = refuseTarget(root, cat);
+    const why = (bare ? ownFolder(root, cat.dir) : undefined) ?? refuseTarget(root, cat);
     return why
-      ? [`toolwright: will not write catalog "${cat.name}": ${why}. Choose a new or empty folder with --out.`]
+      ? [`will not write catalog "${cat.name}": ${why}. Choose a new or empty folder with --out.`]
       : [];
   });
-  if (refusals.length > 0) {
-    process.stderr.write(`${refusals.join("\n")}\ntoolwright: nothing was written.\n`);
-    return 1;
-  }
+  if (refusals.length > 0)
+    return summary.fail(`${refusals.join("\ntoolwright: ")}\ntoolwright: nothing was written`);
   let written = 0;
   for (const cat of catalogs) {
     const diff = diffCatalog(root, cat);
     const total = Object.values(cat.timings).reduce((a, b) => a + b, 0);
-    const state = isClean(diff)
-      ? "unchanged"
-      : `${diff.changed.length + diff.added.length + diff.removed.length} files updated`;
+    const files = diff.changed.length + diff.added.length + diff.removed.length;
+    const state = isClean(diff) ? "unchanged" : `${files} files updated`;
     if (!isClean(diff)) {
       writeCatalog(root, cat);
       written++;
     }
-    process.stdout.write(
+    summary.catalog(cat, files, total);
+    summary.say(
       `  ${cat.name.padEnd(16)} ${safetyLine(cat.stats)}  ${sizeLine(cat.size)}  ${(total / 1000).toFixed(1)} s  -> ${cat.dir}/ (${state})\n`,
     );
   }
+  const bareCatalog = bare ? catalogs[0] : undefined;
+  if (bareCatalog)
+    summary.say(
+      `  serve it: toolwright serve ${servePath(bareCatalog.dir)}   (its env variables: add --help)\n`,
+    );
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  process.stdout.write(
+  summary.say(
     `done in ${secs} s: ${catalogs.length} catalog${catalogs.length === 1 ? "" : "s"}, ${written} rewritten\n`,
   );
-  return 0;
+  return summary.done(written);
 }

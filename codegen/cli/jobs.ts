@@ -1,15 +1,18 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { Diagnostics, formatDiagnostic } from "../diagnostics.js";
+import { basename, join, relative, resolve } from "node:path";
+import { type Diagnostic, Diagnostics, formatDiagnostic } from "../diagnostics.js";
 import { type CatalogJob, type GeneratedCatalog, generateCatalog } from "../index.js";
 import type { PublishSpec } from "../manifest/types.js";
 import { catalogNameFromFile } from "../synthesize.js";
 import { compareStrings } from "../util.js";
+import { progressMode, startProgress } from "./progress.js";
 
 export interface JobOptions {
   root: string;
   specs: string;
   out: string;
+  /** Bare specs without --out: the folder their catalog folder (named after the catalog) is made in. */
+  outParent?: string;
   catalogs: string[];
   openapi?: string;
   /** A bare GraphQL schema: SDL files and folders, or one introspection JSON file. */
@@ -21,6 +24,10 @@ export interface JobOptions {
   publish?: PublishSpec;
   verbose: boolean;
   strict?: boolean;
+  /** Only errors on stderr (no warnings, no progress). */
+  quiet?: boolean;
+  /** Receives each job's diagnostics (for --json), besides stderr. */
+  onDiagnostics?: (items: readonly Diagnostic[]) => void;
 }
 
 export function usageError(message: string): number {
@@ -40,14 +47,14 @@ export function discoverJobs(opts: JobOptions): CatalogJob[] | string {
   }
   if (opts.openapi) {
     const spec = resolve(opts.root, opts.openapi);
-    const name = opts.name ?? catalogNameFromFile(spec);
-    if (!/^[a-z][a-z0-9-]*$/.test(name))
+    const name = opts.name;
+    if (name !== undefined && !/^[a-z][a-z0-9-]*$/.test(name))
       return `--name "${name}" must be lower-case letters, digits and dashes`;
     return [
       {
         kind: "spec",
         spec,
-        name,
+        ...(name !== undefined ? { name } : {}),
         ...(opts.publish ? { publish: opts.publish } : {}),
         ...(opts.patches?.length ? { patches: opts.patches.map((p) => resolve(opts.root, p)) } : {}),
       },
@@ -78,21 +85,29 @@ export async function generateAll(
   for (const job of jobs) {
     const diags = new Diagnostics();
     const started = performance.now();
-    const progress = stageProgress(
-      job.kind === "spec" ? job.name : relative(opts.root, job.manifest),
-      opts.verbose,
+    const progress = startProgress(
+      job.kind === "spec" ? (job.name ?? basename(job.spec)) : relative(opts.root, job.manifest),
+      progressMode({ quiet: opts.quiet === true, verbose: opts.verbose }),
     );
     const cat = await generateCatalog(
       job,
-      { root: opts.root, out: opts.out, onStage: progress.stage, ...(opts.strict ? { strict: true } : {}) },
+      {
+        root: opts.root,
+        out: opts.out,
+        ...(opts.outParent ? { outParent: opts.outParent } : {}),
+        onStage: progress.stage,
+        ...(opts.strict ? { strict: true } : {}),
+      },
       diags,
     ).catch((e: Error) => {
       diags.error("TW170", `generator crashed: ${e.stack ?? e.message}`);
       return undefined;
     });
     progress.stop();
+    opts.onDiagnostics?.(diags.items);
     for (const d of diags.items) {
-      if (d.severity !== "info" || opts.verbose) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      const shown = opts.quiet ? d.severity === "error" : d.severity !== "info" || opts.verbose;
+      if (shown) process.stderr.write(`${formatDiagnostic(d)}\n`);
     }
     if (!cat) {
       failed = true;
@@ -107,45 +122,4 @@ export async function generateAll(
     out.push(cat);
   }
   return failed ? undefined : out;
-}
-
-/** After this long, a catalog's stages are announced as they start (before, a quick catalog prints nothing). */
-const QUIET_MS = 3000;
-/** While one stage keeps running, a line this often (when the stage yields; stages start often enough otherwise). */
-const HEARTBEAT_MS = 10_000;
-
-/**
- * Progress lines on stderr for one catalog: nothing for a catalog that generates in under 3 s; after that, each
- * stage as it starts (with the time so far) and a heartbeat while a stage runs long. Stages are short, synchronous
- * steps, so a line comes at each boundary even when no timer can fire. `--verbose` announces every stage.
- */
-function stageProgress(name: string, verbose: boolean) {
-  const started = performance.now();
-  let current = "load";
-  let announced: string | undefined;
-  let lastLine = started;
-  const say = (what: string) => {
-    lastLine = performance.now();
-    process.stderr.write(`  ${name}: ${what} (${((lastLine - started) / 1000).toFixed(1)} s)\n`);
-  };
-  const tick = setInterval(() => {
-    const now = performance.now();
-    if (announced !== current && now - started >= QUIET_MS) {
-      announced = current;
-      say(`${current}…`);
-    } else if (announced === current && now - lastLine >= HEARTBEAT_MS) say(`still ${current}…`);
-  }, 1000);
-  tick.unref();
-  return {
-    stage(_catalog: string, stage: string) {
-      current = stage;
-      if (verbose || performance.now() - started >= QUIET_MS) {
-        announced = stage;
-        say(`${stage}…`);
-      }
-    },
-    stop() {
-      clearInterval(tick);
-    },
-  };
 }

@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { BIN } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * `toolwright generate --openapi` as a new user runs it: the catalog is named after the spec's title and lands in
+ * ./generated/<name> of the working directory, never in toolwright's own generated/; --quiet and --json for CI.
+ */
+
+const SPEC = `openapi: 3.0.3
+info: { title: CarCheck API, version: "1" }
+servers: [{ url: https://cc.example.com }]
+paths:
+  /cars/{id}:
+    get:
+      operationId: getCar
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { "200": { description: ok } }
+`;
+
+function generate(cwd: string, ...args: string[]) {
+  return spawnSync(process.execPath, [BIN, "generate", ...args], { cwd, encoding: "utf8" });
+}
+
+describe("generate --openapi", () => {
+  it("names the catalog after info.title and writes ./generated/<name> in the working directory", () => {
+    const cwd = writeTree("gen-cli", { "swagger.yaml": SPEC });
+    const run = generate(cwd, "--openapi", "swagger.yaml");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("carcheck         1 tools (1 read, 0 write, 0 destructive)");
+    expect(run.stdout).toContain("serve it: toolwright serve ./generated/carcheck");
+    const doc = JSON.parse(readFileSync(join(cwd, "generated/carcheck/catalog.json"), "utf8"));
+    expect(doc.env.map((e: { name: string }) => e.name)).toEqual(["CARCHECK_BASE_URL"]);
+    // Not a terminal: plain lines only, no cursor movement.
+    expect(run.stderr).not.toMatch(/\r|\x1b/);
+  });
+
+  it("refuses toolwright's own generated/ (by default and by --out) and writes nothing", () => {
+    const dir = writeTree("gen-own", { "swagger.yaml": SPEC });
+    for (const args of [[], ["--out", "generated/carcheck"]]) {
+      const run = generate(ROOT, "--openapi", join(dir, "swagger.yaml"), ...args);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("inside toolwright's own generated/ folder");
+      expect(existsSync(join(ROOT, "generated/carcheck"))).toBe(false);
+    }
+  });
+
+  it("--quiet prints nothing when all is well; --json is one document, for failures too", () => {
+    const cwd = writeTree("gen-quiet", { "swagger.yaml": SPEC, "broken.yaml": `${SPEC}  /x: 12\n` });
+    const quiet = generate(cwd, "--openapi", "swagger.yaml", "--quiet");
+    expect([quiet.status, quiet.stdout, quiet.stderr]).toEqual([0, "", ""]);
+    const json = generate(cwd, "--openapi", "swagger.yaml", "--json", "--name", "cars");
+    expect(json.status, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      written: 1,
+      catalogs: [{ name: "cars", dir: "generated/cars", state: "updated", tools: 1, read: 1 }],
+      diagnostics: [],
+    });
+    const failed = generate(cwd, "--openapi", "broken.yaml", "--json");
+    expect(failed.status).toBe(1);
+    const report = JSON.parse(failed.stdout);
+    expect(report).toMatchObject({ ok: false, written: 0, catalogs: [] });
+    expect(report.diagnostics.find((d: { severity: string }) => d.severity === "error")?.at?.file).toBe(
+      "broken.yaml",
+    );
+  });
+});
