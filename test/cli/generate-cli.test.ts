@@ -50,7 +50,10 @@ describe("generate --openapi", () => {
   });
 
   it("--quiet prints nothing when all is well; --json is one document, for failures too", () => {
-    const cwd = writeTree("gen-quiet", { "swagger.yaml": SPEC, "broken.yaml": `${SPEC}  /x: 12\n` });
+    const cwd = writeTree("gen-quiet", {
+      "swagger.yaml": SPEC,
+      "broken.yaml": `${SPEC}info: { title: twice }\n`,
+    });
     const quiet = generate(cwd, "--openapi", "swagger.yaml", "--quiet");
     expect([quiet.status, quiet.stdout, quiet.stderr]).toEqual([0, "", ""]);
     const json = generate(cwd, "--openapi", "swagger.yaml", "--json", "--name", "cars");

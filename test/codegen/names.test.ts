@@ -77,7 +77,6 @@ describe("a bare spec's catalog", () => {
       "plan 1 tool",
       "compile 0 handlers",
       "emit 1 tool, 0 schemas",
-      "types",
     ]);
   });
 
