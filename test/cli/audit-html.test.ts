@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,20 @@ import { ROOT, tmpDir } from "../helpers/paths.js";
  * stays text (a hostile title adds no element and runs nothing).
  */
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium as CI (.ci/run, apt-get install chromium) has it: on PATH, or TOOLWRIGHT_CHROMIUM. */
+function findChromium(): string | undefined {
+  if (process.env.TOOLWRIGHT_CHROMIUM) return process.env.TOOLWRIGHT_CHROMIUM;
+  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/bin"].filter(Boolean);
+  for (const name of ["chromium", "chromium-browser"])
+    for (const dir of dirs) {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return join(dir, name);
+      } catch {}
+    }
+  return undefined;
+}
+const CHROMIUM = findChromium();
 // The flags this machine needs (docs: /work/.library/env/machines/node.md): no sandbox as root, no network.
 const FLAGS = [
   "--headless",
@@ -42,9 +55,9 @@ let browser: Browser;
 let file: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
+  if (!CHROMIUM)
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does)`,
+      "test/cli/audit-html.test.ts: no chromium on PATH (nor TOOLWRIGHT_CHROMIUM): install Debian's chromium (apt-get install -y chromium; .ci/run does)",
     );
   file = join(tmpDir("audit-html"), "audit.html");
   writeFileSync(file, renderHtml(buildReport(hostile)));
