@@ -286,6 +286,8 @@ export type ServeOptions = { readonly [R in Row as R["key"]]?: ValueOf<R["type"]
 
 export interface ParsedServeArgs {
   help: boolean;
+  /** `--print-config <host>`: print the host's config block for these options instead of serving. */
+  printConfig?: string;
   positionals: string[];
   options: ServeOptions;
   /** How each set option was given (`--port` or `TOOLWRIGHT_PORT`), for messages. */
@@ -326,6 +328,7 @@ export function parseServeArgs(
     tokens: true,
     options: Object.fromEntries([
       ["help", { type: "boolean", short: "h" }],
+      ["print-config", { type: "string" }],
       ...[...byFlag].map(([name, row]) => [name, { type: row.type === "boolean" ? "boolean" : "string" }]),
     ]) as NonNullable<ParseArgsConfig["options"]>,
   });
@@ -333,11 +336,18 @@ export function parseServeArgs(
   const sources: Record<string, string> = {};
   const positionals: string[] = [];
   let help = false;
+  let printConfig: string | undefined;
   for (const token of tokens) {
     if (token.kind === "positional") positionals.push(token.value);
     if (token.kind !== "option") continue;
     if (token.name === "help") {
       help = true;
+      continue;
+    }
+    if (token.name === "print-config") {
+      if (token.value === undefined || token.value.startsWith("--"))
+        throw new ServeUsageError("--print-config needs a host: claude|cursor|codex|vscode");
+      printConfig = token.value;
       continue;
     }
     const row = byFlag.get(token.name);
@@ -366,7 +376,13 @@ export function parseServeArgs(
     options[row.key] = value;
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { help, positionals, options: options as ServeOptions, sources };
+  return {
+    help,
+    positionals,
+    options: options as ServeOptions,
+    sources,
+    ...(printConfig !== undefined ? { printConfig } : {}),
+  };
 }
 
 function unknownOption(raw: string): string {
@@ -442,7 +458,7 @@ export function optionsHelp(width = 112): string {
     }
     sections.push(lines.join("\n"));
   }
-  return `${sections.join("\n\n")}\n\n  -h, --help  Show this help (after a catalog name: also that catalog's env variables)\n`;
+  return `${sections.join("\n\n")}\n\n  --print-config claude|cursor|codex|vscode\n      Print the config block that host needs to start this server with these options (absolute paths; the\n      catalog's required and credential variables, secrets as references the host fills in, never their values).\n  -h, --help  Show this help (after a catalog name: also that catalog's env variables)\n`;
 }
 
 function wrap(text: string, width: number): string[] {

@@ -29,6 +29,7 @@ import {
 } from "../transports/http-settings.js";
 import { serveOverStdio } from "../transports/stdio.js";
 import { credentialsHelp } from "./credentials-help.js";
+import { HOSTS, type Host, renderHostConfig, serverCommand } from "./print-config.js";
 import {
   labelOf,
   optionsHelp,
@@ -185,6 +186,7 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     process.stderr.write(`${who}: which catalog?\n\n${USAGE}`);
     return 2;
   }
+  if (parsed.printConfig !== undefined) return printConfig(parsed, ref, packed);
 
   let catalog: LoadedCatalog;
   try {
@@ -202,6 +204,33 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     // An open Redis connection would keep the process alive after the transport has finished.
     await Promise.all(stores.map((store) => store.close()));
     await tracing?.shutdown().catch(() => {});
+  }
+}
+
+/** `--print-config <host>`: the host's config block on stdout, where it goes on stderr. */
+async function printConfig(
+  parsed: ParsedServeArgs,
+  ref: string,
+  packed: PackedCatalog | undefined,
+): Promise<number> {
+  const { who } = speaker(packed);
+  const host = parsed.printConfig as Host;
+  if (!HOSTS.includes(host)) {
+    process.stderr.write(
+      `${who}: --print-config: unknown host ${JSON.stringify(host)} (one of ${HOSTS.join(", ")})\n`,
+    );
+    return 2;
+  }
+  try {
+    const dir = findCatalogDir(ref);
+    const server = serverCommand(await readCatalogDocument(dir), packed ? undefined : dir, parsed.options);
+    const { block, where } = renderHostConfig(host, server);
+    process.stdout.write(block);
+    process.stderr.write(`${where}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${who}: ${(error as Error).message}\n`);
+    return 1;
   }
 }
 
