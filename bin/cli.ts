@@ -22,6 +22,10 @@ const VERBS: Record<string, Command> = {
     summary: "serve a generated catalog over stdio",
     load: async () => (await import("../src/cli/serve.js")).runServe,
   },
+  init: {
+    summary: "start a commented tools.yaml from a spec (every operation, by tag, with its safety class)",
+    load: async () => (await import("../codegen/cli/init.js")).run,
+  },
   generate: {
     summary: "regenerate catalogs from specs/ (or one bare spec)",
     load: async () => (await import("../codegen/cli/generate.js")).run,

@@ -107,6 +107,8 @@ export interface GeneratedCatalog {
   stats: CatalogStats;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
+  /** The manifest it was generated from (for a bare spec: the one synthesized from it, which `init` writes out). */
+  manifest: Manifest;
 }
 
 interface Loaded {
@@ -460,7 +462,15 @@ export async function generateCatalog(
     }
   }
   if (diags.hasErrors || !size) return undefined;
-  return { name: ir.name, dir, files, size, stats: statsOf(ir), timings: stages.timings };
+  return {
+    name: ir.name,
+    dir,
+    files,
+    size,
+    stats: statsOf(ir),
+    timings: stages.timings,
+    manifest: loaded.manifest,
+  };
 }
 
 export type { CatalogSize };
