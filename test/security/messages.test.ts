@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_MESSAGE_BYTES, TopLevelIdScanner } from "../../src/transports/stdio-lines.js";
 import { connect, workspace } from "../e2e/scaly/harness.js";
+import { until } from "../helpers/events.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
 import { MAX_OBJECT_BYTES } from "../upstreams/scaly/storage.js";
-import { baseEnv, spawnRaw, waitFor, withTimeout } from "./harness.js";
+import { baseEnv, spawnRaw } from "./harness.js";
+
+/** Waits for output the server writes (stdout or stderr); fails, with its stderr, if it exits first. */
+function waitOn(run: ReturnType<typeof spawnRaw>, condition: () => boolean): Promise<true> {
+  return until(
+    () => condition() || undefined,
+    [run.child.stdout!, run.child.stderr!],
+    () => run.err.join(""),
+  );
+}
 
 /**
  * Item 10: one stdio line over the limit is answered with a JSON-RPC error naming the limit (and the request's id
@@ -50,7 +60,7 @@ describe("stdio message limit", () => {
       TOOLWRIGHT_MAX_MESSAGE_BYTES: String(256 * 1024),
     });
     initialize(run);
-    await waitFor(() => run.out.join("").includes('"id":1'));
+    await waitOn(run, () => run.out.join("").includes('"id":1'));
     vault.requests.length = 0;
     const value = `${CANARY}${"x".repeat(300 * 1024)}`;
     // The id comes after the arguments, as SDK clients write it, and a nested "id" must not be taken for it.
@@ -58,7 +68,7 @@ describe("stdio message limit", () => {
     // Sent in pieces, as a pipe delivers it.
     for (let at = 0; at < big.length; at += 64 * 1024) run.child.stdin!.write(big.slice(at, at + 64 * 1024));
     // Skipped as it streams: the server says so before the line has ended.
-    await waitFor(() => run.err.join("").includes("skipping a message over the 262144-byte limit"));
+    await waitOn(run, () => run.err.join("").includes("skipping a message over the 262144-byte limit"));
     run.child.stdin!.write("\n");
     // A second oversized line whose id cannot be found is answered without one.
     run.child.stdin!.write(`["${"y".repeat(300 * 1024)}"]\n`);
@@ -69,7 +79,7 @@ describe("stdio message limit", () => {
       method: "tools/call",
       params: { name: "scaivault_read_secret", arguments: { path: vault.seed.secrets.salesforce } },
     });
-    await waitFor(() => messages(run).filter((m) => m.id === 3 || m.id === 4).length === 2);
+    await waitOn(run, () => messages(run).filter((m) => m.id === 3 || m.id === 4).length === 2);
     const byId = new Map(messages(run).map((m) => [m.id, m]));
     expect(byId.get("big-1")?.error).toMatchObject({ code: -32600 });
     expect(byId.get("big-1")?.error.message).toContain("limit of 262144 bytes");
@@ -81,7 +91,7 @@ describe("stdio message limit", () => {
     // Nothing of the oversized message was read: no upstream request for it, and its text never comes back.
     expect(vault.requests.map((r) => r.operationId)).toEqual(["readSecret"]);
     run.child.stdin!.end();
-    expect(await withTimeout(run.exited, 10_000)).toBe(0);
+    expect(await run.exited).toBe(0);
     expect(run.out.join("")).not.toContain(CANARY);
     expect(run.err.join("")).not.toContain(CANARY);
     expect(run.err.join("")).toContain("over the 262144-byte limit");
@@ -95,14 +105,14 @@ describe("stdio message limit", () => {
     });
     initialize(run);
     run.send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
-    await waitFor(() => messages(run).some((m) => m.id === 2));
+    await waitOn(run, () => messages(run).some((m) => m.id === 2));
     vault.requests.length = 0;
     // 2 MiB of one endless line, 512 times the limit, then stdin closes mid-line.
     run.child.stdin!.write(`{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"x":"${CANARY}`);
     for (let i = 0; i < 32; i++) run.child.stdin!.write("q".repeat(64 * 1024));
-    await waitFor(() => run.err.join("").includes("skipping a message over the 4096-byte limit"));
+    await waitOn(run, () => run.err.join("").includes("skipping a message over the 4096-byte limit"));
     run.child.stdin!.end();
-    expect(await withTimeout(run.exited, 10_000)).toBe(0);
+    expect(await run.exited).toBe(0);
     const answer = messages(run).find((m) => m.id === 5);
     expect(answer?.error).toMatchObject({ code: -32600 });
     expect(vault.requests).toHaveLength(0);
@@ -111,7 +121,7 @@ describe("stdio message limit", () => {
 
   it("refuses a limit too small to carry a request, at start (exit 2)", async () => {
     const run = spawnRaw({ ...baseEnv(vault, vault.tokens.admin), TOOLWRIGHT_MAX_MESSAGE_BYTES: "12" });
-    expect(await withTimeout(run.exited, 10_000)).toBe(2);
+    expect(await run.exited).toBe(2);
     expect(run.err.join("")).toContain("TOOLWRIGHT_MAX_MESSAGE_BYTES");
   });
 });
