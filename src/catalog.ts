@@ -82,6 +82,11 @@ export interface HttpParam {
   contentType?: string;
   /** Path only: the value may hold several `/`-separated segments, each validated and encoded on its own. */
   multiSegment?: boolean;
+  /**
+   * Sent from this env variable (the manifest's `param_env` or `args.<name>.env`), never from the caller: `arg`
+   * is then `$env:<NAME>`, a key no input schema has, filled by the executor from the configuration.
+   */
+  env?: string;
 }
 
 export type BodyEncoding = "json" | "form" | "multipart" | "binary" | "text";

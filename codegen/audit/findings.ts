@@ -108,6 +108,28 @@ export function secretLookingFields(
   return propertyPaths(schema, (key) => pattern.test(key) && !REFERENCE.test(key), defs);
 }
 
+/**
+ * Argument names that hold a credential (the whole name, an `x-` prefix allowed): `api_key`, `X-Api-Key`,
+ * `token`, `client_secret`, `password`. Tokens that are not credentials (`page_token`, `confirmation_token`) and
+ * names that refer to one (`api_key_id`) do not match.
+ */
+const CREDENTIAL_ARG =
+  /^(?:x[_-])?(?:api[_-]?key|apikey|api[_-]?token|access[_-]?token|auth[_-]?token|bearer[_-]?token|session[_-]?token|refresh[_-]?token|secret[_-]?key|client[_-]?secret|private[_-]?key|token|secret|password|passwd)$/i;
+
+/** Top-level arguments that look like credentials by name or by `format: password`. */
+export function credentialArguments(tool: CatalogTool, defs: Record<string, JsonSchema> = {}): string[] {
+  const properties = (tool.inputSchema as { properties?: Record<string, JsonSchema> }).properties ?? {};
+  return Object.entries(properties)
+    .filter(([name, schema]) => CREDENTIAL_ARG.test(name) || formatOf(schema, defs) === "password")
+    .map(([name]) => name);
+}
+
+function formatOf(schema: JsonSchema, defs: Record<string, JsonSchema>): unknown {
+  const ref = (schema as { $ref?: string }).$ref;
+  const target = ref?.startsWith("#/$defs/") ? defs[ref.slice("#/$defs/".length)] : schema;
+  return (target as { format?: unknown } | undefined)?.format;
+}
+
 /** Whether a masked path (with `*`) covers a field path, as a prefix. */
 function covers(masked: string, field: string): boolean {
   const m = masked.split(".");
@@ -151,6 +173,12 @@ export function toolFindings(
         `result fields named like credentials, not masked: ${unmasked.join(", ")}`,
       );
   }
+  for (const arg of credentialArguments(tool, schemas))
+    finding(
+      "high",
+      "credential-argument",
+      `argument ${arg} looks like a credential the model would have to supply (and see); send it from an env variable instead: sources.<id>.param_env: { ${arg}: NAME } or args: { ${arg}: { env: NAME } }`,
+    );
   for (const f of scanTool(tool))
     finding("high", "instruction-like-text", `${f.field} ${f.reason} (instruction-like or hidden text)`);
   return out;

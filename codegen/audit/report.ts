@@ -298,7 +298,7 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
     id: source.id,
     kind: source.kind,
     baseUrl: describeSource(source.baseUrl),
-    credentials: source.auth.map(describeAuth),
+    credentials: [...source.auth.map(describeAuth), ...boundParams(doc, source.id)],
   }));
 
   return {
@@ -346,4 +346,18 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
     },
     tools,
   };
+}
+
+/** Parameters a source's tools send from env variables: `query parameter api_key from env PAY_KEY (3 tools)`. */
+function boundParams(doc: CatalogDocument, sourceId: string): string[] {
+  const counts = new Map<string, number>();
+  for (const tool of doc.tools) {
+    if (tool.binding.kind !== "http" || tool.binding.source !== sourceId) continue;
+    for (const p of tool.binding.params) {
+      if (p.env === undefined) continue;
+      const key = `${p.in} parameter ${p.name} from env ${p.env}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([key, n]) => `${key} (${n} tool${n === 1 ? "" : "s"}; never an argument)`);
 }

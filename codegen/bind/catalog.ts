@@ -83,6 +83,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     diags,
     prefix: manifest.naming?.prefix ?? "",
     naming: (sourceId) => argumentNamingOf(manifest, sourceId),
+    paramEnv: (sourceId) => manifest.sources?.[sourceId]?.param_env ?? {},
     doc,
     root: input.cwd,
     documents: [],
@@ -106,6 +107,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
   checkTemplateTools(assets, tools, diags);
   checkEnvReferences(sources, env, doc, diags);
+  checkParamEnv(tools, env, doc, diags);
   const first = input.sources[0];
   const limits = bindLimits(manifest, env, tools, sources, doc, diags);
   return {
@@ -512,6 +514,27 @@ function locate(doc: LoadedDocument, tool: ToolNode): SourceRef {
   return (
     tool.declaredAt ?? (tool.source.file === doc.file ? tool.source : doc.ref(`#/tools/${tool.name}`, true))
   );
+}
+
+/** Every variable a parameter is sent from is declared under env. */
+function checkParamEnv(
+  tools: ToolNode[],
+  env: CatalogIR["env"],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): void {
+  const declared = new Set(env.map((e) => e.name));
+  for (const tool of tools) {
+    if (tool.binding.kind !== "http") continue;
+    for (const param of tool.binding.params) {
+      if (param.env === undefined || declared.has(param.env)) continue;
+      diags.error(
+        "TW111",
+        `tool ${tool.name}: parameter "${param.name}" is sent from ${param.env}, which is not declared under env:`,
+        locate(doc, tool),
+      );
+    }
+  }
 }
 
 function checkEnvReferences(

@@ -106,9 +106,11 @@ export function buildHttpInput(
   diags: Diagnostics,
   at: SourceRef,
   naming: ArgumentNaming = "as_is",
+  paramEnv: Readonly<Record<string, string>> = {},
 ): HttpInput {
   const notes: string[] = [];
   const entries: ArgEntry[] = [];
+  const bound: HttpParam[] = [];
   for (const p of op.params) {
     const lower = p.name.toLowerCase();
     if (p.in === "header" && (IGNORED_HEADERS.has(lower) || FORBIDDEN_HEADERS.has(lower))) {
@@ -117,6 +119,12 @@ export function buildHttpInput(
       continue;
     }
     const spec = args[`${p.in}:${p.name}`] ?? args[p.name];
+    const env = spec?.env ?? paramEnv[`${p.in}:${p.name}`] ?? paramEnv[p.name];
+    if (env !== undefined) {
+      bound.push(boundParam(p, env));
+      notes.push(`${p.in} parameter "${p.name}" is sent from ${env}, not an argument`);
+      continue;
+    }
     entries.push({
       in: p.in,
       wire: p.name,
@@ -201,10 +209,10 @@ export function buildHttpInput(
     else if (e.whole && httpBody) httpBody.arg = e.arg;
     else if (e.field && httpBody) httpBody.fields?.push({ arg: e.arg, ...e.field });
   }
-  checkUnknownArgs(args, entries, op, diags, at);
+  checkUnknownArgs(args, entries, op, diags, at, bound);
   return {
     input: { kind: "object", properties, additional: false },
-    params,
+    params: [...params, ...bound],
     ...(httpBody ? { body: httpBody } : {}),
     notes,
   };
@@ -300,15 +308,33 @@ function renameAndResolve(
   }
 }
 
+/** A parameter sent from an env variable: no argument takes it (see `HttpParam.env`). */
+function boundParam(p: OperationNode["params"][number], env: string): HttpParam {
+  return {
+    arg: `$env:${env}`,
+    name: p.name,
+    in: p.in,
+    style: p.style,
+    explode: p.explode,
+    required: p.required,
+    ...(p.allowReserved ? { allowReserved: true } : {}),
+    ...(p.contentType ? { contentType: p.contentType } : {}),
+    env,
+  };
+}
+
 function checkUnknownArgs(
   args: Record<string, ArgSpec>,
   entries: ArgEntry[],
   op: OperationNode,
   diags: Diagnostics,
   at: SourceRef,
+  bound: readonly HttpParam[] = [],
 ): void {
   for (const key of Object.keys(args)) {
-    const known = entries.some((e) => e.wire === key || `${e.in}:${e.wire}` === key);
+    const known =
+      entries.some((e) => e.wire === key || `${e.in}:${e.wire}` === key) ||
+      bound.some((p) => p.name === key || `${p.in}:${p.name}` === key);
     if (!known) {
       const names = entries.map((e) => e.wire).join(", ") || "none";
       diags.error(

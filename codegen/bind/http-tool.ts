@@ -24,6 +24,8 @@ export interface BindContext {
   prefix: string;
   /** The argument naming rule of a source's tools (the catalog's for handler tools, `undefined`). */
   naming: (sourceId: string | undefined) => ArgumentNaming;
+  /** A source's parameters sent from env variables (`sources.<id>.param_env`). */
+  paramEnv?: (sourceId: string) => Readonly<Record<string, string>>;
 }
 
 /** One tool from one HTTP operation, shaped by its manifest entry (if any). */
@@ -42,6 +44,7 @@ export function bindHttpTool(
     ctx.diags,
     at,
     ctx.naming(op.sourceId),
+    ctx.paramEnv?.(op.sourceId),
   );
   const notes = [...built.notes];
   const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;

@@ -207,6 +207,11 @@ const argSpec = {
       type: "boolean",
       description: "Path parameter that may hold several `/`-separated segments, each encoded on its own.",
     },
+    env: {
+      ...envName,
+      description:
+        "A parameter sent from this env variable (declared under `env`, usually `secret: true`): not an argument, so the model never sees or sets it (e.g. a credential the spec passes as a query or header parameter).",
+    },
   },
 } as const;
 
@@ -570,6 +575,12 @@ export const manifestSchema = {
           base_url: { $ref: "#/$defs/valueSource" },
           timeout_ms: { type: "integer", minimum: 100, maximum: 600000 },
           auth: { type: "object", additionalProperties: authSpec },
+          param_env: {
+            type: "object",
+            additionalProperties: envName,
+            description:
+              "OpenAPI: parameters (`name`, or `in:name` such as `query:api_key`) sent from env variables (declared under `env`) in every operation that has them, never arguments the model sees or sets: credentials a spec passes as parameters instead of a security scheme.",
+          },
           mutations: {
             enum: ["all", "listed"],
             description: "GraphQL: `listed` keeps mutations out unless a tool names them.",

@@ -36,6 +36,8 @@ export interface SourceSpec {
   base_url?: ValueSourceSpec;
   timeout_ms?: number;
   auth?: Record<string, AuthSpec>;
+  /** OpenAPI: parameters (`name` or `in:name`) sent from env variables in every operation that has them. */
+  param_env?: Record<string, string>;
   mutations?: "all" | "listed";
   scalars?: Record<string, Record<string, unknown>>;
   naming?: { arguments?: "as_is" | "snake_case" | "camelCase" };
@@ -54,6 +56,8 @@ export interface ArgSpec {
   rename?: string;
   description?: string;
   multi_segment?: boolean;
+  /** Sent from this env variable (declared under `env`), never an argument the model sees or sets. */
+  env?: string;
 }
 
 export interface ToolSpec {

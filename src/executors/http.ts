@@ -43,9 +43,15 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     if (!isAccess(resolved)) return resolved;
     const { source, raw: baseUrl, auth } = resolved;
 
+    let args: Record<string, unknown>;
+    try {
+      args = withBoundParams(binding, ctx.args, options.config);
+    } catch (error) {
+      return requestFailure(error);
+    }
     const input = {
       binding,
-      args: ctx.args,
+      args,
       baseUrl,
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     };
@@ -150,6 +156,29 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 const NO_CREDENTIALS: AuthPlacement = { headers: [], query: [], cookies: [] };
 
 /** A request that cannot be built or signed, as the tool error it is. */
+/**
+ * The call's arguments plus the parameters sent from env variables (`HttpParam.env`), under keys no input schema
+ * has. A required one whose variable is unset fails the call before any request, naming the variable only.
+ */
+function withBoundParams(
+  binding: HttpBinding,
+  args: Record<string, unknown>,
+  config: Config,
+): Record<string, unknown> {
+  const bound = binding.params.filter((p) => p.env !== undefined);
+  if (bound.length === 0) return args;
+  const out = { ...args };
+  for (const param of bound) {
+    const value = config.get(param.env!);
+    if (value !== undefined) out[param.arg] = Array.isArray(value) ? value.join(",") : String(value);
+    else if (param.required)
+      throw new ValueError(
+        `the ${param.in} parameter ${param.name} is sent from ${param.env}, which is not set; set it in the server's environment`,
+      );
+  }
+  return out;
+}
+
 function requestFailure(error: unknown): ToolOutcome {
   if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
   if (error instanceof AuthError) return failure(error.message, error.code);
