@@ -249,6 +249,54 @@ describe("safety and bulk selection", () => {
     expect(all.doc?.tools.map((t) => `${t.name}:${t.safety}`)).toContain("rename:write");
   });
 
+  it("delete*/revoke*/remove* mutations are destructive with a reason and confirmation; a manifest class below is an audit finding", async () => {
+    const schema = `type Query { project(id: ID!): Project }
+type Project { id: ID! name: String }
+type ApiKey { id: ID! }
+type Mutation {
+  createProject(name: String!): Project!
+  updateProject(id: ID!, name: String!): Project!
+  deleteProject(id: ID!): Boolean!
+  revokeApiKey(id: ID!): ApiKey!
+  removeCollaborator(projectId: ID!, userId: ID!): Project!
+  projectDelete(id: ID!): Boolean!
+  archiveProject(id: ID!): Project!
+}
+`;
+    const dir = writeTree("gql-classify", {
+      "schema.graphql": schema,
+      "tools.yaml": `catalog: gq
+sources:
+  api:
+    graphql: ./schema.graphql
+    base_url: { default: "https://api.example/graphql" }
+select:
+  - { all: true }
+tools:
+  archive_project: { from: Mutation.archiveProject, safety: write }
+  drop_project: { from: Mutation.projectDelete, safety: write }
+`,
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    const doc = JSON.parse(cat!.files.get("catalog.json") as string) as CatalogDocument;
+    // Default names may be snake_case (delete_project): match them without separators.
+    const key = (name: string) => name.replace(/[_-]/g, "").toLowerCase();
+    const of = (name: string) => doc.tools.find((t) => key(t.name) === key(name))!;
+    for (const name of ["deleteProject", "revokeApiKey", "removeCollaborator"]) {
+      expect(of(name).safety, name).toBe("destructive");
+      expect(of(name).policy.confirm, name).toBe("required");
+      expect(of(name).safetyBasis?.reasons.join(" "), name).toMatch(/delete|revoke|remove/i);
+    }
+    expect(of("createProject").safety).toBe("write");
+    expect(of("updateProject").safety).toBe("write");
+    expect(of("project").safety).toBe("read");
+    const { buildReport } = await import("../../codegen/audit/report.js");
+    const findings = buildReport(doc).findings.filter((f) => f.kind === "overrides-classifier");
+    expect(findings.map((f) => f.tool)).toEqual(["drop_project"]);
+    expect(findings[0]?.message).toMatch(/safety: write overrides the classifier's destructive \(.*delete/i);
+  });
+
   it("a GraphQL source needs base_url, and manifest arguments must name variables", async () => {
     const noUrl = await gen({
       "tools.yaml":
