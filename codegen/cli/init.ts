@@ -42,12 +42,11 @@ function selectorOf(tool: CatalogTool): string | undefined {
   return b.kind === "http" ? `${b.method} ${b.path}` : undefined;
 }
 
-/** `shop_refund · destructive: moves money ("refund" in the operationId) · Create a refund` */
+/** `create_refund · destructive (moves money or ownership: "refund" in the operationId ...) · Create a refund` */
 function toolComment(tool: CatalogTool): string {
   const basis = tool.safetyBasis;
   const why = basis && basis.proposed !== basis.binding ? ` (${basis.reasons.join("; ")})` : "";
-  const summary = tool.summary && !/^[A-Z]+ \//.test(tool.summary) ? ` · ${tool.summary}` : "";
-  return ` ${tool.name} · ${tool.safety}${why}${summary}`.replace(/\s+/g, " ").trimEnd();
+  return ` ${tool.name} · ${tool.safety}${why} · ${tool.title}`.replace(/\s+/g, " ").trimEnd();
 }
 
 /** The `select:` list: one selector per tool, in groups by tag (generation keeps the spec's order). */
@@ -108,7 +107,7 @@ export function renderInitManifest(
   if (envNode) envNode.commentBefore = " every variable the server reads: the base URL and each credential";
   const seq = selectNode(doc, catalog.tools);
   seq.commentBefore =
-    " every operation, by tag: tool name · safety class (why, when more than the method decided) · summary";
+    " every operation, by tag: tool name · safety class (why, when more than the method decided) · title";
   doc.set("select", seq);
   const select = doc.get("select", true);
   if (isSeq(select) && select.items.length === 0) doc.set("select", [{ all: true }]);

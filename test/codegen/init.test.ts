@@ -56,10 +56,10 @@ describe("toolwright init", () => {
 
     expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./tools.schema.json");
     expect(text).toMatch(
-      /# ── tag: customers \(2\) ──\n\s+- \{ operation: GET \/customers \} # pay_desk_list_customers · read · List customers/,
+      /# ── tag: customers \(2\) ──\n\s+- \{ operation: GET \/customers \} # list_customers · read · List customers/,
     );
     expect(text).toMatch(
-      /- \{ operation: POST \/payouts \} # pay_desk_create_payout · destructive \(moves money/,
+      /- \{ operation: POST \/payouts \} # create_payout · destructive \(moves money/,
     );
     expect(text).toMatch(/# ── untagged \(1\) ──\n\s+- \{ operation: GET \/health \}/);
     const manifest = parse(text);
@@ -81,7 +81,7 @@ describe("toolwright init", () => {
     writeFileSync(init!.out, text.replace(/^.*DELETE \/customers\/\{id\}.*\n/m, ""));
     const fewer = catalogOf((await genManifest(init!.out)).cat?.files);
     expect(fewer.tools.map((t) => t.name)).toEqual(
-      a.tools.map((t) => t.name).filter((n) => n !== "pay_desk_delete_customer"),
+      a.tools.map((t) => t.name).filter((n) => n !== "delete_customer"),
     );
   });
 
