@@ -548,7 +548,7 @@ describe("process lifecycle", () => {
     const lines = out.join("").trim().split("\n");
     for (const line of lines) expect(JSON.parse(line).jsonrpc).toBe("2.0");
     expect(
-      lines.some((line) => JSON.parse(line).id === 2 && JSON.parse(line).result.tools.length === 16),
+      lines.some((line) => JSON.parse(line).id === 2 && JSON.parse(line).result.tools.length === 17),
     ).toBe(true);
     child.stdin!.end();
     expect(await exited).toBe(0);
