@@ -58,9 +58,7 @@ describe("toolwright init", () => {
     expect(text).toMatch(
       /# ── tag: customers \(2\) ──\n\s+- \{ operation: GET \/customers \} # list_customers · read · List customers/,
     );
-    expect(text).toMatch(
-      /- \{ operation: POST \/payouts \} # create_payout · destructive \(moves money/,
-    );
+    expect(text).toMatch(/- \{ operation: POST \/payouts \} # create_payout · destructive \(moves money/);
     expect(text).toMatch(/# ── untagged \(1\) ──\n\s+- \{ operation: GET \/health \}/);
     const manifest = parse(text);
     expect(Object.keys(manifest.env).sort()).toEqual([
