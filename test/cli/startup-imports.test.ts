@@ -35,7 +35,7 @@ function loadsOf(args: string[], env: Record<string, string>): { packages: strin
     input: `${MESSAGES.map((m) => JSON.stringify(m)).join("\n")}\n`,
     env: { PATH: process.env.PATH ?? "", HOME: dir, RECORD_LOADS: record, ...env },
     encoding: "utf8",
-    timeout: 60_000,
+    timeout: 240_000, // a failure bound for a hung child, not a speed target
   });
   if (run.status !== 0) throw new Error(`serve exited ${run.status}: ${run.stderr}`);
   const list = run.stdout

@@ -72,7 +72,7 @@ beforeAll(async () => {
   sessionToken = up.issueSessionToken();
   const { dir } = await genToDisk(join(ROOT, "test/graphql/fixture/tools.yaml"), tmpDir("graphql-e2e"));
   catalogDir = dir;
-}, 60_000);
+});
 
 afterAll(async () => {
   await up?.close();
@@ -90,7 +90,7 @@ describe("GraphQL catalog over stdio against the Scaly reference upstream", () =
 
   beforeAll(async () => {
     ({ client, stderr } = await connect());
-  }, 30_000);
+  });
   afterAll(async () => {
     await client?.close();
     const everything = `${traffic.join("\n")}\n${stderr.join("")}`;
@@ -315,5 +315,5 @@ describe("policy refusals in the success-data envelope", () => {
     } finally {
       await client.close();
     }
-  }, 30_000);
+  });
 });

@@ -57,7 +57,7 @@ function launch(port: number): Promise<ChildProcess> {
   );
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 120_000);
     proc.stdout!.on("data", (chunk) => {
       out += String(chunk);
       if (out.includes("Ready to accept connections")) {

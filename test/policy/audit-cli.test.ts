@@ -18,7 +18,7 @@ function cli(...args: string[]) {
   return spawnSync(process.execPath, [BIN, "audit", ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    timeout: 30_000,
+    timeout: 240_000, // a failure bound for a hung child, not a speed target
   });
 }
 

@@ -66,7 +66,7 @@ describe("finding a catalog", () => {
         SCAIVAULT_AUDIT: "false",
       },
       encoding: "utf8",
-      timeout: 20_000,
+      timeout: 240_000, // a failure bound for a hung child; a busy machine is slow, not broken
     });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout.trim().split("\n")[0]!).result.serverInfo.name).toMatch(/scaivault/i);
@@ -174,7 +174,7 @@ describe("a catalog outside the package", () => {
       input: `${input}\n`,
       env: { PATH: process.env.PATH ?? "", FIXTURE_BASE_URL: "http://127.0.0.1:9/api" },
       encoding: "utf8",
-      timeout: 20_000,
+      timeout: 240_000, // a failure bound for a hung child; a busy machine is slow, not broken
     });
     expect(run.status, run.stderr).toBe(0);
     const responses = run.stdout

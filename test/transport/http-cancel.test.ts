@@ -92,8 +92,9 @@ describe("a cancelled call stops its upstream request", () => {
     const hit = await waitFor(() => received.find((r) => r.path === `/v1/secrets/${path}`));
     abort.abort();
     expect(await settled).toBe("rejected");
-    // The upstream connection closes promptly (the call would otherwise hold it for the 30 s source timeout).
-    expect(await within(hit.closed, 5000)).toBe("settled");
+    // The upstream connection closes before the 30 s source timeout would close it (a bound that holds on a busy
+    // machine; the cancellation itself is awaited, not timed).
+    expect(await within(hit.closed, 25_000)).toBe("settled");
     await client.close();
   });
 });
@@ -156,8 +157,7 @@ describe("a cancellation reaches only its own principal's call", () => {
 
     // A fresh token for the same issuer, subject and client id is the same principal.
     await sendCancel(await issuer.mint("tenant", claims("agent-7")), 7);
-    expect(await within(stream.ended, 5000)).toBe("settled");
-    // No result for a cancelled request: the stream ends without one.
+    // The stream ends (awaited: the call itself would run 20 s) and, cancelled, carries no result.
     expect(await stream.ended).not.toContain('"result"');
   });
 
@@ -233,7 +233,8 @@ function openStream(url: string, bearer: string, body: string) {
   };
 }
 
-async function waitFor<T>(find: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+/** Polls for state no event announces; the bound is a failure bound only (a busy machine is slow, not broken). */
+async function waitFor<T>(find: () => T | undefined, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find();

@@ -94,7 +94,8 @@ export async function serveRefusal(
   const proc = spawnServe(catalog, env, process.execPath, args);
   const chunks: string[] = [];
   proc.stderr!.on("data", (chunk) => chunks.push(String(chunk)));
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 30_000);
+  // A failure bound for a server that does not refuse (it would serve forever), generous for a busy machine.
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 240_000);
   const code = await new Promise<number | null>((resolve) => proc.once("exit", (c) => resolve(c)));
   clearTimeout(timer);
   return { code, stderr: chunks.join("") };
