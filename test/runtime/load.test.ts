@@ -71,14 +71,18 @@ describe("finding a catalog", () => {
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout.trim().split("\n")[0]!).result.serverInfo.name).toMatch(/scaivault/i);
     expect(existsSync(marker), "the planted catalog.gen.mjs ran").toBe(false);
-    // serve --help and audit resolve the same way: the bundled catalog, not the planted one.
+    // serve --help resolves the same way: the bundled catalog, not the planted one.
     const help = spawnSync(process.execPath, [BIN, "serve", "scaivault", "--help"], {
       cwd,
       encoding: "utf8",
     });
     expect(help.stdout).toContain(join(PACKAGE_ROOT, "generated", "scaivault"));
+    // audit runs no catalog code (it reads catalog.json only), so a bare name is the working directory's
+    // ./generated/<name> first, as its --help says, and stderr names the bundled one it did not read.
     const audit = spawnSync(process.execPath, [BIN, "audit", "scaivault"], { cwd, encoding: "utf8" });
-    expect(audit.stdout).toMatch(/^Catalog scaivault /);
+    expect(audit.stdout).toMatch(/^Catalog runtime-fixture /);
+    expect(audit.stderr).toContain("reading ./generated/scaivault (the working directory's)");
+    expect(existsSync(marker), "audit ran the planted catalog.gen.mjs").toBe(false);
     const unknown = spawnSync(process.execPath, [BIN, "serve", "shop"], { cwd, encoding: "utf8" });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/not a catalog bundled with toolwright .*pass its path/);
