@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ARGUMENT_DEPTH, nestingDepth } from "../../src/policy/depth.js";
+import { until } from "../helpers/events.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { baseEnv, spawnRaw, waitFor, withTimeout } from "./harness.js";
+import { baseEnv, spawnRaw } from "./harness.js";
 
 /**
  * Item 11: arguments nested deeper than MAX_ARGUMENT_DEPTH are refused up front (no upstream request), and every
@@ -80,7 +81,11 @@ describe("argument nesting depth", () => {
         .split("\n")
         .slice(0, -1)
         .map((line) => JSON.parse(line));
-    await waitFor(() => answers().filter((m) => m.id >= 2).length === 5, 30_000);
+    await until(
+      () => answers().filter((m) => m.id >= 2).length === 5 || undefined,
+      [run.child.stdout!],
+      () => run.err.join(""),
+    );
     const byId = new Map(answers().map((m) => [m.id, m]));
     for (const id of [2, 3, 4, 5]) {
       const result = byId.get(id)?.result;
@@ -90,7 +95,7 @@ describe("argument nesting depth", () => {
     expect(byId.get(6)?.result.isError).toBeFalsy();
     expect(vault.requests.map((r) => r.operationId)).toEqual(["readSecret"]);
     run.child.stdin!.end();
-    expect(await withTimeout(run.exited, 15_000)).toBe(0);
+    expect(await run.exited).toBe(0);
 
     const lines = readFileSync(audit, "utf8")
       .trim()
