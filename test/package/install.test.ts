@@ -166,11 +166,11 @@ describe("installed, not cloned", () => {
     expect(existsSync(join(project, "gen/catalog.gen.mjs"))).toBe(true);
 
     const audit = await npx(project, ["toolwright", "audit", "./gen"]);
-    expect(audit.stdout).toMatch(/^Catalog openapi /);
+    expect(audit.stdout).toMatch(/^Catalog pets /); // named after info.title ("Pets 3.0")
     expect(audit.stdout).toContain("POST /pets");
 
     const { client } = await connect(project, ["toolwright", "serve", "./gen"], {
-      OPENAPI_BASE_URL: upstream.url,
+      PETS_BASE_URL: upstream.url,
     });
     try {
       const { tools } = await client.listTools();
