@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { Project, ts } from "ts-morph";
 import { PACKAGE_ROOT } from "../src/load/package.js";
@@ -17,6 +18,19 @@ function contractTypes(): string {
 }
 
 /**
+ * Node's types when the project has them (`@types/node`): a user's repository without them still verifies, and
+ * a handler that uses Node's modules then gets a located "cannot find module" instead of a global failure.
+ */
+function nodeTypes(root: string): string[] {
+  try {
+    createRequire(resolve(root, "package.json")).resolve("@types/node/package.json");
+    return ["node"];
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Type-checks generated catalogs in memory, as if they were written at their target folders (so `zod` resolves
  * from the project; `toolwright/catalog` is this toolwright's own contract). Nothing touches the disk.
  */
@@ -30,7 +44,7 @@ export function verifyCatalogs(root: string, catalogs: GeneratedCatalog[]): Veri
       noUncheckedIndexedAccess: true,
       skipLibCheck: true,
       noEmit: true,
-      types: ["node"],
+      types: nodeTypes(root),
       verbatimModuleSyntax: true,
       paths: { "toolwright/catalog": [contractTypes()] },
     },

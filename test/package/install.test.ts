@@ -189,6 +189,60 @@ describe("installed, not cloned", () => {
     }
   });
 
+  it("a user's repository (CommonJS package.json) with hand-written handlers: generate --verify, serve, call; a syntax error is located", {
+    timeout: NPM_BOUND,
+  }, async () => {
+    // The project's package.json has no "type": CommonJS, as most repositories are.
+    const files: Record<string, string> = {
+      "specs/notes/tools.yaml": `catalog: notes
+tools:
+  notes_shout:
+    handler: ./handlers/shout.ts
+    safety: read
+    description: Upper-cases a note, in a handler of the user's own repository.
+    input: { type: object, properties: { text: { type: string } }, required: [text] }
+`,
+      "specs/notes/handlers/shout.ts": `import type { CustomHandler } from "toolwright/catalog";
+import { z } from "zod";
+import { suffix } from "./lib/suffix.js";
+
+const Args = z.object({ text: z.string() });
+const shout: CustomHandler<{ text: string }> = async (args) => ({
+  data: { shout: \`\${Args.parse(args).text.toUpperCase()}\${suffix}\` },
+});
+export default shout;
+`,
+      "specs/notes/handlers/lib/suffix.ts": `export const suffix = "!";\n`,
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(project, path, ".."), { recursive: true });
+      writeFileSync(join(project, path), text);
+    }
+    const gen = await npx(project, ["toolwright", "generate", "--verify"]);
+    expect(gen.stderr).not.toMatch(/error/i);
+    expect(gen.stdout).toContain("verified: generated TypeScript type-checks");
+    expect(existsSync(join(project, "generated/notes/handlers.gen.mjs"))).toBe(true);
+
+    const { client } = await connect(project, ["toolwright", "serve", "./generated/notes"], {});
+    try {
+      const result = await client.callTool({ name: "notes_shout", arguments: { text: "hi" } });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      expect(textJson(result)).toEqual({ shout: "HI!" });
+    } finally {
+      await client.close();
+    }
+
+    const before = readFileSync(join(project, "generated/notes/handlers.gen.mjs"), "utf8");
+    writeFileSync(join(project, "specs/notes/handlers/lib/suffix.ts"), `export const suffix = ;\n`);
+    const broken = await npx(project, ["toolwright", "generate"]).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(broken?.code).toBe(1);
+    expect(broken?.stderr).toMatch(/specs\/notes\/handlers\/lib\/suffix\.ts:1:\d+/);
+    expect(readFileSync(join(project, "generated/notes/handlers.gen.mjs"), "utf8")).toBe(before);
+  });
+
   it("a reference catalog packed with toolwright pack runs with npx <bin> from an empty folder", {
     timeout: NPM_BOUND,
   }, async () => {
