@@ -56,7 +56,9 @@ async function open(url: string): Promise<Client> {
 
 beforeAll(async () => {
   [redis, upstream] = await Promise.all([startRedis(), startScaivaultUpstream()]);
-  env = replicaEnv(upstream, redis.url, { SCAIVAULT_TOOL_RATE_LIMIT: `${LIMITED}=${LIMIT}/1h,${VERSIONS}=1000000/1h` });
+  env = replicaEnv(upstream, redis.url, {
+    SCAIVAULT_TOOL_RATE_LIMIT: `${LIMITED}=${LIMIT}/1h,${VERSIONS}=1000000/1h`,
+  });
   replicas.push(...(await Promise.all([0, 1, 2].map(() => startReplica(env)))));
   for (const replica of replicas) expect(replica.served.stderr()).toContain("shared state: redis at");
   balancer = await startBalancer(replicas.map((r) => r.served.url));
@@ -396,7 +398,8 @@ function semaphore(width: number) {
 /** Answers served during the Redis outage (calls that need no shared state) before Redis is started again. */
 const OUTAGE_SERVED = 50;
 /** What a call that lost its replica says: cut off mid-response, or refused by the balancer (502). */
-const CUT_OFF = /HTTP 502|Bad Gateway|terminated|fetch failed|ECONNRESET|ECONNREFUSED|socket hang up|other side closed|aborted/i;
+const CUT_OFF =
+  /HTTP 502|Bad Gateway|terminated|fetch failed|ECONNRESET|ECONNREFUSED|socket hang up|other side closed|aborted/i;
 const UNAVAILABLE = {
   limited: "the shared state store is unavailable",
   redeem: "the state store that remembers spent tokens is unavailable",
@@ -411,8 +414,14 @@ const OPERATION: Record<Op, string | undefined> = {
   preview: undefined,
   redeem: "deleteSecret",
 };
-/** A session's cycle of ten calls: write, read, rate-limited read, preview a delete, redeem it (all of its path). */
-const CYCLE: Op[] = ["write", "read", "read", "read", "read", "versions", "read", "read", "preview", "redeem"];
+/**
+ * A session's cycles of ten calls on its path: write, reads, a rate-limited read, a delete previewed and redeemed.
+ * Even and odd sessions meet the two kinds of state-dependent call in opposite order, so an outage finds both.
+ */
+const CYCLES: Op[][] = [
+  ["write", "read", "read", "read", "read", "versions", "read", "read", "preview", "redeem"],
+  ["write", "read", "preview", "redeem", "write", "read", "read", "versions", "read", "read"],
+];
 
 /**
  * The bulk run's bookkeeping: each session's calls in order, each retried until answered right, each failure
@@ -444,7 +453,8 @@ class BulkRun {
       this.back.resolve();
     }
     this.phase = phase;
-    if (process.env.LOAD_TRACE) console.error(`[load] enter ${phase} at ${this.answered} ${JSON.stringify(this.errors)}`);
+    if (process.env.LOAD_TRACE)
+      console.error(`[load] enter ${phase} at ${this.answered} ${JSON.stringify(this.errors)}`);
   }
 
   reached(count: number): Promise<void> {
@@ -464,12 +474,16 @@ class BulkRun {
 
   async session(client: Client, session: number, slots: ReturnType<typeof semaphore>): Promise<void> {
     const path = `load/session-${session}`;
-    const calls = Math.min(Math.ceil(CALLS / SESSIONS), Math.max(0, CALLS - session * Math.ceil(CALLS / SESSIONS)));
+    const calls = Math.min(
+      Math.ceil(CALLS / SESSIONS),
+      Math.max(0, CALLS - session * Math.ceil(CALLS / SESSIONS)),
+    );
     let last = "";
     let token = "";
     let issued = 0;
     for (let call = 0; call < calls; call++) {
-      const op = CYCLE[call % CYCLE.length]!;
+      const cycle = CYCLES[session % CYCLES.length]!;
+      const op = cycle[call % cycle.length]!;
       if (op === "write") last = `value-${session}-${call}`;
       for (let attempt = 0; ; attempt++) {
         if (attempt > 50) throw new Error(`${path} ${op}: no success in 50 attempts`);
@@ -477,7 +491,13 @@ class BulkRun {
           issued = this.recoveries;
           token = (await this.retrying(client, path, slots)) ?? token;
         }
-        const verdict = await this.attempt(client, path, op, { last, token, issued, retry: attempt > 0 }, slots);
+        const verdict = await this.attempt(
+          client,
+          path,
+          op,
+          { last, token, issued, retry: attempt > 0 },
+          slots,
+        );
         if (verdict.kind === "ok") {
           if (op === "preview") [token, issued] = [verdict.token!, this.recoveries];
           break;
@@ -494,7 +514,10 @@ class BulkRun {
         }
       }
       this.answered++;
-      if (process.env.LOAD_TRACE && this.answered % 250 === 0) console.error(`[load] ${this.answered} ${this.phase} ${JSON.stringify(this.errors)} waiting=${this.waiting} served=${this.servedDuringOutage} wrong=${this.wrong.length} ${this.wrong[0] ?? ""}`);
+      if (process.env.LOAD_TRACE && this.answered % 250 === 0)
+        console.error(
+          `[load] ${this.answered} ${this.phase} ${JSON.stringify(this.errors)} waiting=${this.waiting} served=${this.servedDuringOutage} wrong=${this.wrong.length} ${this.wrong[0] ?? ""}`,
+        );
       this.notify();
     }
     this.active--;
@@ -504,7 +527,13 @@ class BulkRun {
   /** A preview taken again for a retried redemption (the first token may be spent or forgotten). */
   private async retrying(client: Client, path: string, slots: ReturnType<typeof semaphore>) {
     for (;;) {
-      const verdict = await this.attempt(client, path, "preview", { last: "", token: "", issued: 0, retry: true }, slots);
+      const verdict = await this.attempt(
+        client,
+        path,
+        "preview",
+        { last: "", token: "", issued: 0, retry: true },
+        slots,
+      );
       if (verdict.kind === "ok") return verdict.token;
       if (verdict.kind === "wrong") {
         this.wrong.push(verdict.detail);
@@ -548,14 +577,15 @@ class BulkRun {
     }
     const refused =
       (during && said.includes(UNAVAILABLE.redeem)) ||
-      (state.issued < this.recoveries && said.includes(UNAVAILABLE.forgotten));
+      ((during || state.issued < this.recoveries) && said.includes(UNAVAILABLE.forgotten));
     if (result.isError && op === "redeem" && refused) {
       this.errors.outageConfirm++;
       return { kind: "outage", detail: said };
     }
     const problem = mismatch(op, path, state, result);
     if (problem && process.env.LOAD_TRACE && during) console.error(`[load] outage ${op}: ${problem}`);
-    if (problem) return { kind: "wrong", detail: `${path} ${op} (${start.phase} → ${this.phase}): ${problem}` };
+    if (problem)
+      return { kind: "wrong", detail: `${path} ${op} (${start.phase} → ${this.phase}): ${problem}` };
     const operation = OPERATION[op];
     if (operation) this.succeeded[operation] = (this.succeeded[operation] ?? 0) + 1;
     if (this.phase === "outage" && start.phase === "outage") this.servedDuringOutage++;
@@ -606,12 +636,13 @@ function mismatch(
 ): string | undefined {
   const answer = body(result);
   const said = text(result).slice(0, 200);
+  // A preview is answered as an error result carrying the token (the call did not run).
+  if (op === "preview") return answer?.confirmation_required === true ? undefined : `no token: ${said}`;
   if ((result as { isError?: boolean }).isError) {
     // A redemption retried after the first was cut off may find the secret already deleted by the first.
     if (op === "redeem" && state.retry && /404|not found/i.test(said)) return undefined;
     return `error: ${said}`;
   }
-  if (op === "preview") return answer?.confirmation_required === true ? undefined : `no token: ${said}`;
   if (answer?.path !== path) return `answer for another path: ${said}`;
   if (op === "read" && answer.value !== state.last) return `expected ${state.last}, got ${said}`;
   if (op === "redeem" && answer.deleted !== true) return `not deleted: ${said}`;
