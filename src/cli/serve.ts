@@ -276,11 +276,13 @@ async function serveLoaded(
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
       ...(options.schemaProfile ? { profile: options.schemaProfile } : {}),
       ...(store ? { state: store } : {}),
-      ...(options.auditFailure ? { policy: { auditFailure: options.auditFailure as AuditFailure } } : {}),
       ...(options.outputSchemas
         ? { publish: { output: options.outputSchemas as PublishSettings["output"] } }
         : {}),
-      policy: { switches: policySwitches(parsed) },
+      policy: {
+        switches: policySwitches(parsed),
+        ...(options.auditFailure ? { auditFailure: options.auditFailure as AuditFailure } : {}),
+      },
     });
     if (wantsHttp(catalog.doc.transport, config, options.http ?? (options.sse ? true : undefined))) {
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
