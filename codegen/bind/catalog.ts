@@ -164,7 +164,8 @@ function catalogIR(
  */
 function markInternal(tools: ToolNode[], manifest: Manifest, doc: LoadedDocument, diags: Diagnostics): void {
   for (const tool of tools) {
-    const spec = manifest.tools?.[tool.name];
+    const entries = manifest.tools ?? {};
+    const spec = Object.hasOwn(entries, tool.name) ? entries[tool.name] : undefined;
     if (spec?.internal !== true) continue;
     tool.internal = true;
     const at = doc.ref(`#/tools/${tool.name}/internal`);

@@ -91,6 +91,11 @@ export interface HttpInput {
   notes: string[];
 }
 
+/** An own entry of a manifest map, never an inherited property (spec names such as `constructor`). */
+function ownEntry<T>(map: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 /**
  * Turns an operation's parameters and body into one object of tool arguments. Object bodies are flattened
  * into top-level arguments; everything else travels as one `body` argument. Argument names follow the naming
@@ -118,8 +123,9 @@ export function buildHttpInput(
       diags.info("TW144", `${op.key}: header parameter "${p.name}" ignored`, op.source);
       continue;
     }
-    const spec = args[`${p.in}:${p.name}`] ?? args[p.name];
-    const env = spec?.env ?? paramEnv[`${p.in}:${p.name}`] ?? paramEnv[p.name];
+    // Parameter names are spec text: only own entries count ("constructor" is not a manifest entry).
+    const spec = ownEntry(args, `${p.in}:${p.name}`) ?? ownEntry(args, p.name);
+    const env = spec?.env ?? ownEntry(paramEnv, `${p.in}:${p.name}`) ?? ownEntry(paramEnv, p.name);
     if (env !== undefined) {
       bound.push(boundParam(p, env));
       notes.push(`${p.in} parameter "${p.name}" is sent from ${env}, not an argument`);
@@ -155,7 +161,7 @@ export function buildHttpInput(
     if (shape && shape.properties.length > 0) {
       for (const prop of shape.properties) {
         const file = encoding === "multipart" && fileField(prop, symbols);
-        const spec = args[`body:${prop.name}`] ?? args[prop.name];
+        const spec = ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name);
         const enc = body.encoding[prop.name] ?? {};
         const contentType = enc.contentType;
         entries.push({
@@ -271,7 +277,7 @@ function renameAndResolve(
   at: SourceRef,
 ): void {
   for (const e of entries) {
-    const spec = args[`${e.in}:${e.wire}`] ?? args[e.wire];
+    const spec = ownEntry(args, `${e.in}:${e.wire}`) ?? ownEntry(args, e.wire);
     if (spec?.rename) e.arg = spec.rename;
     else {
       const named = applyArgumentNaming(e.arg, naming);
