@@ -5,11 +5,10 @@ import { redactAndTruncate } from "../telemetry/redact.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions } from "./http.js";
 import { observedFetch } from "./observed-fetch.js";
 import {
+  callFailure,
   decodeBody,
-  describeNetworkError,
   describeStatus,
   kindOf,
-  ResponseTooLargeError,
   readErrorBody,
   readLimited,
   upstreamFailure,
@@ -242,13 +241,6 @@ async function readGraphqlResponse(
 }
 
 /** A call that threw: cancelled by the caller, timed out, an oversized response, or a network failure. */
-function callFailure(error: unknown, ctx: CallContext, timeout: AbortSignal, timeoutMs: number): ToolOutcome {
-  if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
-  if (timeout.aborted) return failure(`the upstream did not answer within ${timeoutMs} ms`, "timeout");
-  if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
-  return failure(describeNetworkError(error), "network");
-}
-
 function graphqlOutcome(
   ctx: CallContext,
   binding: GraphqlBinding,

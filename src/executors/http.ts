@@ -7,17 +7,17 @@ import { ArgumentError } from "./errors.js";
 import { observedFetch } from "./observed-fetch.js";
 import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
 import {
+  callFailure,
   decodeBody,
-  describeNetworkError,
   describeStatus,
-  ResponseTooLargeError,
+  RedirectError,
   readErrorBody,
   readLimited,
   upstreamFailure,
 } from "./response.js";
 import { sendWithRetries } from "./retry.js";
-import { createSourceAccess, isAccess } from "./source-access.js";
-import { AuthError, type AuthPlacement } from "./upstream-auth.js";
+import { createSourceAccess, isAccess, type SourceAccess } from "./source-access.js";
+import { AuthError, type Authenticator, type AuthPlacement } from "./upstream-auth.js";
 
 export interface HttpExecutorOptions {
   sources: readonly Source[];
@@ -41,121 +41,181 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   return async (ctx, binding) => {
     const resolved = await access(binding.source);
     if (!isAccess(resolved)) return resolved;
-    const { source, raw: baseUrl, auth } = resolved;
-
-    let args: Record<string, unknown>;
-    try {
-      args = withBoundParams(binding, ctx.args, options.config);
-    } catch (error) {
-      return requestFailure(error);
-    }
-    const input = {
-      binding,
-      args,
-      baseUrl,
-      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
-    };
-    const sign = async (unsigned: BuiltRequest): Promise<BuiltRequest> => {
-      const placement = await auth.apply(binding.security, {
-        signal: ctx.signal,
-        onRequest: () => countUpstreamRequest(ctx),
-      });
-      return withCredentials(input, unsigned, placement);
-    };
-    let unsigned: BuiltRequest;
-    let request: BuiltRequest;
-    try {
-      // The whole request, body included, is built and checked before credentials are resolved, so a refused
-      // value never costs a credential lookup or a token request.
-      unsigned = buildHttpRequest({ ...input, auth: NO_CREDENTIALS });
-      request = await sign(unsigned);
-    } catch (error) {
-      return requestFailure(error);
-    }
-
+    const prepared = await prepareCall(ctx, binding, resolved, options);
+    if (!isPrepared(prepared)) return prepared;
+    const { source, auth } = resolved;
     const timeout = AbortSignal.timeout(source.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     const deadline = Date.now() + source.timeoutMs;
+    const transmit = (signed: BuiltRequest) =>
+      sendWithRetries(() => sendFollowingRedirects(doFetch, ctx, binding, signed, signal), {
+        tool: ctx.tool,
+        source: source.id,
+        deadline,
+        signal,
+      });
     try {
-      const transmit = (signed: BuiltRequest) =>
-        sendWithRetries(() => send(signed, signal), { tool: ctx.tool, source: source.id, deadline, signal });
-      let response = await transmit(request);
-      if (response.status === 401 && auth.invalidate()) {
-        // The token was refused and a new one can be obtained (refresh token, client credentials): once more.
-        await response.body?.cancel().catch(() => {});
-        try {
-          request = await sign(unsigned);
-        } catch (error) {
-          return requestFailure(error);
-        }
-        response = await transmit(request);
-        if (response.status === 401) auth.invalidate();
-      }
-      ctx.upstream.lastStatus = response.status;
-      if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
-      const bytes = await readLimited(response, limit);
-      // An upstream that omits Content-Type is read as the media type its spec promises.
-      const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
-      return { data: decodeBody(bytes, contentType), status: response.status };
+      const response = await exchange(prepared, auth, transmit);
+      if (isOutcome(response)) return response;
+      return await responseOutcome(ctx, binding, response, limit);
     } catch (error) {
-      if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
-      if (timeout.aborted) {
-        return failure(`the upstream did not answer within ${source.timeoutMs} ms`, "timeout");
-      }
-      if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
-      if (error instanceof RedirectError) return failure(error.message, "redirect_refused");
-      return failure(describeNetworkError(error), "network");
-    }
-
-    async function send(first: BuiltRequest, signal: AbortSignal): Promise<Response> {
-      // Redirects are followed by hand and only within the base URL's origin: credentials must not travel to a
-      // host the configuration did not name, and an upstream must not be able to point us at an internal one.
-      let current = first;
-      for (let hop = 0; ; hop++) {
-        countUpstreamRequest(ctx);
-        const init: RequestInit = {
-          method: current.method,
-          headers: current.headers,
-          redirect: "manual",
-          signal,
-        };
-        if (current.body !== undefined) init.body = current.body;
-        const response = await observedFetch(
-          doFetch,
-          current.url,
-          { ...init, headers: current.headers },
-          { source: binding.source, template: binding.path },
-        );
-        const location = response.headers.get("location");
-        if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) {
-          return response;
-        }
-        await response.body?.cancel().catch(() => {});
-        const target = new URL(location, current.url);
-        if (target.origin !== new URL(first.url).origin) {
-          throw new RedirectError(
-            `the upstream redirected to another origin (${describeStatus(response.status)}); not followed`,
-          );
-        }
-        if (hop + 1 >= MAX_REDIRECTS) throw new RedirectError("the upstream redirected too many times");
-        const keepMethod = response.status === 307 || response.status === 308;
-        const method =
-          keepMethod || current.method === "GET" || current.method === "HEAD" ? current.method : "GET";
-        const next: BuiltRequest = {
-          method,
-          url: target.toString(),
-          headers: keepMethod ? current.headers : current.headers.filter(([name]) => name !== "content-type"),
-        };
-        if (keepMethod && current.body !== undefined) next.body = current.body;
-        current = next;
-      }
+      return callFailure(error, ctx, timeout, source.timeoutMs);
     }
   };
 }
 
+/** A call's checked and signed request, and how to sign the unsigned one again after a refused token. */
+interface PreparedCall {
+  unsigned: BuiltRequest;
+  request: BuiltRequest;
+  sign: (unsigned: BuiltRequest) => Promise<BuiltRequest>;
+}
+
+function isPrepared(x: PreparedCall | ToolOutcome): x is PreparedCall {
+  return "unsigned" in x && "sign" in x;
+}
+
+function isOutcome(x: Response | ToolOutcome): x is ToolOutcome {
+  return "data" in x;
+}
+
+/** The call's request, built and signed, or the failure building or signing it. */
+async function prepareCall(
+  ctx: CallContext,
+  binding: HttpBinding,
+  { raw: baseUrl, auth }: SourceAccess,
+  options: HttpExecutorOptions,
+): Promise<PreparedCall | ToolOutcome> {
+  let args: Record<string, unknown>;
+  try {
+    args = withBoundParams(binding, ctx.args, options.config);
+  } catch (error) {
+    return requestFailure(error);
+  }
+  const input = {
+    binding,
+    args,
+    baseUrl,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+  };
+  const sign = async (unsigned: BuiltRequest): Promise<BuiltRequest> => {
+    const placement = await auth.apply(binding.security, {
+      signal: ctx.signal,
+      onRequest: () => countUpstreamRequest(ctx),
+    });
+    return withCredentials(input, unsigned, placement);
+  };
+  try {
+    // The whole request, body included, is built and checked before credentials are resolved, so a refused
+    // value never costs a credential lookup or a token request.
+    const unsigned = buildHttpRequest({ ...input, auth: NO_CREDENTIALS });
+    return { unsigned, request: await sign(unsigned), sign };
+  } catch (error) {
+    return requestFailure(error);
+  }
+}
+
+/** Sends the signed request; a 401 whose token can be renewed is signed and sent once more. */
+async function exchange(
+  call: PreparedCall,
+  auth: Authenticator,
+  transmit: (signed: BuiltRequest) => Promise<Response>,
+): Promise<Response | ToolOutcome> {
+  let response = await transmit(call.request);
+  if (response.status === 401 && auth.invalidate()) {
+    // The token was refused and a new one can be obtained (refresh token, client credentials): once more.
+    await response.body?.cancel().catch(() => {});
+    let request: BuiltRequest;
+    try {
+      request = await call.sign(call.unsigned);
+    } catch (error) {
+      return requestFailure(error);
+    }
+    response = await transmit(request);
+    if (response.status === 401) auth.invalidate();
+  }
+  return response;
+}
+
+/** The upstream's final response as the call's outcome: its error, or its body decoded. */
+async function responseOutcome(
+  ctx: CallContext,
+  binding: HttpBinding,
+  response: Response,
+  limit: number,
+): Promise<ToolOutcome> {
+  ctx.upstream.lastStatus = response.status;
+  if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
+  const bytes = await readLimited(response, limit);
+  // An upstream that omits Content-Type is read as the media type its spec promises.
+  const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
+  return { data: decodeBody(bytes, contentType), status: response.status };
+}
+
+/**
+ * Sends a request, following redirects by hand and only within the base URL's origin: credentials must not
+ * travel to a host the configuration did not name, and an upstream must not be able to point us at an internal one.
+ */
+async function sendFollowingRedirects(
+  doFetch: typeof fetch,
+  ctx: CallContext,
+  binding: HttpBinding,
+  first: BuiltRequest,
+  signal: AbortSignal,
+): Promise<Response> {
+  let current = first;
+  for (let hop = 0; ; hop++) {
+    countUpstreamRequest(ctx);
+    const init: RequestInit = {
+      method: current.method,
+      headers: current.headers,
+      redirect: "manual",
+      signal,
+    };
+    if (current.body !== undefined) init.body = current.body;
+    const response = await observedFetch(
+      doFetch,
+      current.url,
+      { ...init, headers: current.headers },
+      { source: binding.source, template: binding.path },
+    );
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) {
+      return response;
+    }
+    await response.body?.cancel().catch(() => {});
+    current = redirected(response.status, location, current, first, hop);
+  }
+}
+
+/** The request a redirect asks for, or a `RedirectError` when it leaves the origin or comes once too often. */
+function redirected(
+  status: number,
+  location: string,
+  current: BuiltRequest,
+  first: BuiltRequest,
+  hop: number,
+): BuiltRequest {
+  const target = new URL(location, current.url);
+  if (target.origin !== new URL(first.url).origin) {
+    throw new RedirectError(
+      `the upstream redirected to another origin (${describeStatus(status)}); not followed`,
+    );
+  }
+  if (hop + 1 >= MAX_REDIRECTS) throw new RedirectError("the upstream redirected too many times");
+  const keepMethod = status === 307 || status === 308;
+  const method = keepMethod || current.method === "GET" || current.method === "HEAD" ? current.method : "GET";
+  const next: BuiltRequest = {
+    method,
+    url: target.toString(),
+    headers: keepMethod ? current.headers : current.headers.filter(([name]) => name !== "content-type"),
+  };
+  if (keepMethod && current.body !== undefined) next.body = current.body;
+  return next;
+}
+
 const NO_CREDENTIALS: AuthPlacement = { headers: [], query: [], cookies: [] };
 
-/** A request that cannot be built or signed, as the tool error it is. */
 /**
  * The call's arguments plus the parameters sent from env variables (`HttpParam.env`), under keys no input schema
  * has. A required one whose variable is unset fails the call before any request, naming the variable only.
@@ -179,6 +239,7 @@ function withBoundParams(
   return out;
 }
 
+/** A request that cannot be built or signed, as the tool error it is. */
 function requestFailure(error: unknown): ToolOutcome {
   if (error instanceof ArgumentError) return failure(error.message, "invalid_argument");
   if (error instanceof AuthError) return failure(error.message, error.code);
@@ -207,5 +268,3 @@ function withCredentials(
   const contentType = unsigned.headers.filter(([name]) => name === "content-type");
   return { ...signed, headers: [...signed.headers, ...contentType], body: unsigned.body };
 }
-
-class RedirectError extends Error {}

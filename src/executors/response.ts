@@ -1,5 +1,5 @@
 import type { ToolOutcome } from "../catalog.js";
-import { failure } from "../chain.js";
+import { type CallContext, failure } from "../chain.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
 import { retryAfterMs } from "./retry.js";
 
@@ -16,6 +16,26 @@ export class ResponseTooLargeError extends Error {
 }
 
 /** Error bodies are only read for a short message and a code: this much is plenty, and more is not worth holding. */
+/** A redirect the executor refuses to follow (another origin, too many hops). */
+export class RedirectError extends Error {}
+
+/**
+ * A call that threw after its request was sent, as the tool error it is, the same for every executor: cancelled
+ * by the client, out of time, a response over the size cap, a refused redirect, or a network failure.
+ */
+export function callFailure(
+  error: unknown,
+  ctx: CallContext,
+  timeout: AbortSignal,
+  timeoutMs: number,
+): ToolOutcome {
+  if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
+  if (timeout.aborted) return failure(`the upstream did not answer within ${timeoutMs} ms`, "timeout");
+  if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
+  if (error instanceof RedirectError) return failure(error.message, "redirect_refused");
+  return failure(describeNetworkError(error), "network");
+}
+
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function formatBytes(n: number): string {
