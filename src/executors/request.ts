@@ -71,8 +71,27 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
   if (base.protocol !== "http:" && base.protocol !== "https:") {
     throw new Error("the base URL must be http(s)");
   }
+  const path = expandPath(binding, args);
+  const { query, headers, cookies } = placeParams(binding, args, base, auth);
 
-  // Path: every `{name}` is replaced by its parameter's encoded value; the template's own text is trusted.
+  for (const [name, value] of auth.query) query.push(`${encodeStrict(name)}=${encodeStrict(value)}`);
+  for (const [name, value] of auth.cookies) cookies.push(`${name}=${encodeStrict(value)}`);
+  headers.push(...auth.headers);
+  if (cookies.length > 0) headers.push(["cookie", cookies.join("; ")]);
+
+  const body = binding.body ? buildBody(binding.body, args) : undefined;
+  if (body?.contentType !== undefined) headers.push(["content-type", body.contentType]);
+  if (!headers.some(([name]) => name === "accept")) headers.push(["accept", acceptFor(binding)]);
+  if (input.userAgent) headers.push(["user-agent", input.userAgent]);
+
+  const url = requestUrl(base, path, query);
+  const request: BuiltRequest = { method: binding.method, url, headers };
+  if (body !== undefined) request.body = body.body;
+  return request;
+}
+
+/** The path template with every `{name}` replaced by its parameter's encoded value; the template's own text is trusted. */
+function expandPath(binding: HttpBinding, args: Record<string, unknown>): string {
   const pathParams = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p]));
   const path = binding.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const param = pathParams.get(name);
@@ -83,7 +102,16 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
   if (path.split("/").some((segment) => hasDotSegment(segment))) {
     throw new ArgumentError("the path arguments would form a '.' or '..' segment");
   }
+  return path;
+}
 
+/** The query pieces, headers and cookies the arguments fill, each name owned by one source only. */
+function placeParams(
+  binding: HttpBinding,
+  args: Record<string, unknown>,
+  base: URL,
+  auth: AuthPlacement,
+): { query: string[]; headers: Array<[string, string]>; cookies: string[] } {
   const authHeaderNames = new Set(auth.headers.map(([name]) => name.toLowerCase()));
   // Every query and cookie name comes from one source: the base URL, the credential or one argument.
   const queryNames = new NameOwners("query parameter");
@@ -125,17 +153,11 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
       }
     }
   }
+  return { query, headers, cookies };
+}
 
-  for (const [name, value] of auth.query) query.push(`${encodeStrict(name)}=${encodeStrict(value)}`);
-  for (const [name, value] of auth.cookies) cookies.push(`${name}=${encodeStrict(value)}`);
-  headers.push(...auth.headers);
-  if (cookies.length > 0) headers.push(["cookie", cookies.join("; ")]);
-
-  const body = binding.body ? buildBody(binding.body, args) : undefined;
-  if (body?.contentType !== undefined) headers.push(["content-type", body.contentType]);
-  if (!headers.some(([name]) => name === "accept")) headers.push(["accept", acceptFor(binding)]);
-  if (input.userAgent) headers.push(["user-agent", input.userAgent]);
-
+/** The base URL joined with the expanded path and the query, refused if the parser would read it otherwise. */
+function requestUrl(base: URL, path: string, query: readonly string[]): string {
   const basePath = base.pathname.replace(/\/+$/, "");
   const baseQuery = base.search.length > 1 ? [base.search.slice(1)] : [];
   const allQuery = [...baseQuery, ...query];
@@ -147,10 +169,7 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
   if (parsed.origin !== base.origin || parsed.pathname !== pathname || parsed.hash !== "") {
     throw new ArgumentError("the arguments would change the request URL's structure");
   }
-
-  const request: BuiltRequest = { method: binding.method, url, headers };
-  if (body !== undefined) request.body = body.body;
-  return request;
+  return url;
 }
 
 function acceptFor(binding: HttpBinding): string {
