@@ -138,13 +138,7 @@ export function buildHttpInput(
       schema: withDescription(views.view(p.schema, "input"), spec?.description),
       required: p.required,
       param: {
-        name: p.name,
-        in: p.in,
-        style: p.style,
-        explode: p.explode,
-        required: p.required,
-        ...(p.allowReserved ? { allowReserved: true } : {}),
-        ...(p.contentType ? { contentType: p.contentType } : {}),
+        ...wireParam(p),
         ...((spec?.multi_segment ?? p.multiSegment) && p.in === "path" ? { multiSegment: true } : {}),
       },
     });
@@ -316,8 +310,12 @@ function renameAndResolve(
 
 /** A parameter sent from an env variable: no argument takes it (see `HttpParam.env`). */
 function boundParam(p: OperationNode["params"][number], env: string): HttpParam {
+  return { arg: `$env:${env}`, ...wireParam(p), env };
+}
+
+/** How a parameter goes on the wire, as the spec says (name, location, serialization). */
+function wireParam(p: OperationNode["params"][number]) {
   return {
-    arg: `$env:${env}`,
     name: p.name,
     in: p.in,
     style: p.style,
@@ -325,7 +323,6 @@ function boundParam(p: OperationNode["params"][number], env: string): HttpParam 
     required: p.required,
     ...(p.allowReserved ? { allowReserved: true } : {}),
     ...(p.contentType ? { contentType: p.contentType } : {}),
-    env,
   };
 }
 
