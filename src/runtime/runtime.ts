@@ -85,56 +85,8 @@ export function newCorrelationId(): string {
 
 export function createRuntime(catalog: LoadedCatalog, config: Config, options: RuntimeOptions = {}): Runtime {
   const schemas = createSchemaCache(catalog.module);
-  const tools = new Map<string, CatalogTool>();
-  for (const tool of catalog.doc.tools) {
-    tools.set(tool.name, tool);
-    for (const alias of tool.aliases) tools.set(alias, tool);
-  }
-
-  const http = createHttpExecutor({
-    sources: catalog.doc.sources,
-    config,
-    userAgent: `toolwright/${catalog.doc.generator.version} (${catalog.doc.catalog})`,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
-  });
-  const custom = createCustomExecutor({
-    handlers: catalog.module.handlers,
-    config,
-    callTool: async (parent, name, args) => {
-      const tool = tools.get(name);
-      if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
-      const init: CallInit = {
-        tool,
-        calledAs: name,
-        entry: "handler",
-        rawArgs: args,
-        client: parent.client,
-        signal: parent.signal,
-        parent,
-        // No progress on the client's token from nested calls: the parent reports on its own scale, and a nested
-        // handler's own (say, a wait inside an apply) would make the client's progress go backwards.
-      };
-      return (await runtime.call(init)).outcome;
-    },
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
-  const graphql = createGraphqlExecutor({
-    sources: catalog.doc.sources,
-    config,
-    userAgent: `toolwright/${catalog.doc.generator.version} (${catalog.doc.catalog})`,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
-  });
-  const executors: Executors = { http, graphql, custom, ...options.executors };
-
-  const execute: Terminal = async (ctx) => {
-    const binding = ctx.tool.binding;
-    const executor = executors[binding.kind] as Executor | undefined;
-    if (!executor)
-      return failure(`${binding.kind} bindings are not supported by this runtime yet`, "unsupported");
-    return executor(ctx, binding);
-  };
+  const tools = toolTable(catalog.doc.tools);
+  const execute = createTerminal(catalog, config, options, tools, (init) => runtime.call(init));
 
   // Reads and checks the policy env: a bad value is a ConfigError, and the server does not start.
   const state = options.state ?? createMemoryStore();
@@ -142,15 +94,7 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
   const limits = createLimits(catalog.doc, config, () => state);
   // What clients validate results against: the server's publisher once it is bound, else the policy's schema
   // of the whole catalog table made drift-tolerant (a runtime used without an MCP server).
-  const fallback = new Map<string, JsonSchema | undefined>();
-  let publishedOutput: PublishedOutput = (tool) => {
-    if (!tool.outputSchema) return undefined;
-    if (!fallback.has(tool.name)) {
-      const root = { ...tool.outputSchema, $defs: catalog.doc.schemas ?? {} } as JsonSchema;
-      fallback.set(tool.name, driftTolerant(policy.outputSchema(tool, root)));
-    }
-    return fallback.get(tool.name);
-  };
+  let publishedOutput: PublishedOutput = catalogOutputs(catalog, policy);
   let decoders: ArgumentDecoders = () => undefined;
   const defaults: NamedMiddleware[] = [
     observeStep(catalog.doc.catalog),
@@ -175,24 +119,102 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     decodeArgumentsWith(bound) {
       decoders = bound;
     },
-    async call(init) {
-      if (init.tool.internal === true && init.entry !== "handler") {
-        // Defence in depth: no client entry point may reach a handlers-only tool, whatever routes to it.
-        const refused = failure(`unknown tool '${init.calledAs}'`, "unknown_tool");
-        return { outcome: refused, ctx: contextOf(init) };
-      }
-      const ctx = contextOf(init);
-      try {
-        return { outcome: await chain(ctx), ctx };
-      } catch (error) {
-        logLine(
-          `internal error (correlation id ${ctx.correlationId}) in tool ${ctx.tool.name}: ${describeError(error)}`,
-        );
-        return { outcome: failure("internal error", "internal"), ctx };
-      }
-    },
+    call: (init) => runCall(chain, init),
   };
   return runtime;
+}
+
+/** Tools by name and by alias. */
+function toolTable(catalogTools: readonly CatalogTool[]): Map<string, CatalogTool> {
+  const tools = new Map<string, CatalogTool>();
+  for (const tool of catalogTools) {
+    tools.set(tool.name, tool);
+    for (const alias of tool.aliases) tools.set(alias, tool);
+  }
+  return tools;
+}
+
+/**
+ * The end of the chain: the executor for the tool's binding kind (HTTP, custom handler, GraphQL, or one the
+ * options replace or add). Handlers' nested calls go back through `call`, hence the whole chain.
+ */
+function createTerminal(
+  catalog: LoadedCatalog,
+  config: Config,
+  options: RuntimeOptions,
+  tools: ReadonlyMap<string, CatalogTool>,
+  call: Runtime["call"],
+): Terminal {
+  const upstream = {
+    sources: catalog.doc.sources,
+    config,
+    userAgent: `toolwright/${catalog.doc.generator.version} (${catalog.doc.catalog})`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+  };
+  const http = createHttpExecutor(upstream);
+  const custom = createCustomExecutor({
+    handlers: catalog.module.handlers,
+    config,
+    callTool: async (parent, name, args) => {
+      const tool = tools.get(name);
+      if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
+      const init: CallInit = {
+        tool,
+        calledAs: name,
+        entry: "handler",
+        rawArgs: args,
+        client: parent.client,
+        signal: parent.signal,
+        parent,
+        // No progress on the client's token from nested calls: the parent reports on its own scale, and a nested
+        // handler's own (say, a wait inside an apply) would make the client's progress go backwards.
+      };
+      return (await call(init)).outcome;
+    },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const graphql = createGraphqlExecutor(upstream);
+  const executors: Executors = { http, graphql, custom, ...options.executors };
+
+  return async (ctx) => {
+    const binding = ctx.tool.binding;
+    const executor = executors[binding.kind] as Executor | undefined;
+    if (!executor)
+      return failure(`${binding.kind} bindings are not supported by this runtime yet`, "unsupported");
+    return executor(ctx, binding);
+  };
+}
+
+/** The policy's schema of each tool's output over the whole catalog table, made drift-tolerant; cached per tool. */
+function catalogOutputs(catalog: LoadedCatalog, policy: Policies): PublishedOutput {
+  const fallback = new Map<string, JsonSchema | undefined>();
+  return (tool) => {
+    if (!tool.outputSchema) return undefined;
+    if (!fallback.has(tool.name)) {
+      const root = { ...tool.outputSchema, $defs: catalog.doc.schemas ?? {} } as JsonSchema;
+      fallback.set(tool.name, driftTolerant(policy.outputSchema(tool, root)));
+    }
+    return fallback.get(tool.name);
+  };
+}
+
+/** One call through the chain; a throw anywhere in it is logged with a correlation id and answered "internal error". */
+async function runCall(chain: Terminal, init: CallInit): Promise<{ outcome: ToolOutcome; ctx: CallContext }> {
+  if (init.tool.internal === true && init.entry !== "handler") {
+    // Defence in depth: no client entry point may reach a handlers-only tool, whatever routes to it.
+    const refused = failure(`unknown tool '${init.calledAs}'`, "unknown_tool");
+    return { outcome: refused, ctx: contextOf(init) };
+  }
+  const ctx = contextOf(init);
+  try {
+    return { outcome: await chain(ctx), ctx };
+  } catch (error) {
+    logLine(
+      `internal error (correlation id ${ctx.correlationId}) in tool ${ctx.tool.name}: ${describeError(error)}`,
+    );
+    return { outcome: failure("internal error", "internal"), ctx };
+  }
 }
 
 function contextOf(init: CallInit): CallContext {
