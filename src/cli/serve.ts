@@ -263,7 +263,7 @@ async function serveLoaded(
   stores: StateStore[],
   packed: PackedCatalog | undefined,
 ): Promise<number> {
-  const { who, help: helpCommand } = speaker(packed);
+  const voice = speaker(packed);
   const { options } = parsed;
   let factory: ReturnType<typeof createServer>;
   let http: HttpSettings | undefined;
@@ -288,61 +288,9 @@ async function serveLoaded(
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
     }
   } catch (error) {
-    if (error instanceof HttpSettingsError) {
-      process.stderr.write(
-        `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n${noteList(error.notes)}`,
-      );
-      return 2;
-    }
-    if (error instanceof StateSpecError || error instanceof SqliteOpenError) {
-      process.stderr.write(`${who}: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof ConfigError) {
-      // Every missing variable at once: the HTTP transport's too, when the env asks for HTTP.
-      const http = httpProblemsBeside(catalog.doc, options);
-      process.stderr.write(
-        `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList([...error.problems, ...http.problems])}\n${noteList(http.notes)}Run \`${helpCommand(ref)}\` to see every variable.\n`,
-      );
-      return 2;
-    }
-    process.stderr.write(`${who}: ${describeError(error)}\n`);
-    return 1;
+    return reportSetupFailure(error, catalog, ref, options, voice);
   }
-  if (http) {
-    const tools = servedTools(catalog.doc, factory);
-    try {
-      const metrics = options.metrics !== false;
-      if (metrics) await enableMetrics(catalog.doc.catalog);
-      const store = stores[0];
-      // The HTTP transport (node:http, client authentication, JWT verification) loads only when it serves.
-      const { serveOverHttp } = await import("../transports/http.js");
-      await serveOverHttp(factory, http, {
-        name: catalog.doc.server.title ?? catalog.doc.server.name,
-        metrics,
-        ...(store
-          ? {
-              state: () =>
-                store.ping().then(
-                  () => true,
-                  () => false,
-                ),
-            }
-          : {}),
-        announce: (handle) =>
-          process.stderr.write(
-            `toolwright: serving ${catalog.doc.catalog} (${tools} tools) over Streamable HTTP at ${handle.url}${handle.sseUrl ? ` and HTTP+SSE (2024-11-05) at ${handle.sseUrl}` : ""}\n${noteList(http.notes)}`,
-          ),
-      });
-    } catch (error) {
-      // e.g. EADDRINUSE: say which address, since it is ours and not a secret.
-      process.stderr.write(
-        `${who}: cannot listen on ${http.host}:${http.port}: ${(error as Error).message}\n`,
-      );
-      return 1;
-    }
-    return 0;
-  }
+  if (http) return serveHttp(catalog, factory, http, options, stores[0], voice.who);
   process.stderr.write(
     `toolwright: serving ${catalog.doc.catalog} (${servedTools(catalog.doc, factory)} tools) over stdio\n`,
   );
@@ -350,6 +298,76 @@ async function serveLoaded(
     factory,
     options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {},
   );
+  return 0;
+}
+
+/** Why the server could not be set up (environment, HTTP settings, state store), on stderr; the exit code. */
+function reportSetupFailure(
+  error: unknown,
+  catalog: LoadedCatalog,
+  ref: string,
+  options: ServeOptions,
+  { who, help: helpCommand }: ReturnType<typeof speaker>,
+): number {
+  if (error instanceof HttpSettingsError) {
+    process.stderr.write(
+      `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n${noteList(error.notes)}`,
+    );
+    return 2;
+  }
+  if (error instanceof StateSpecError || error instanceof SqliteOpenError) {
+    process.stderr.write(`${who}: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof ConfigError) {
+    // Every missing variable at once: the HTTP transport's too, when the env asks for HTTP.
+    const http = httpProblemsBeside(catalog.doc, options);
+    process.stderr.write(
+      `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList([...error.problems, ...http.problems])}\n${noteList(http.notes)}Run \`${helpCommand(ref)}\` to see every variable.\n`,
+    );
+    return 2;
+  }
+  process.stderr.write(`${who}: ${describeError(error)}\n`);
+  return 1;
+}
+
+/** Serves over Streamable HTTP until the process ends; the exit code (1 when it cannot listen). */
+async function serveHttp(
+  catalog: LoadedCatalog,
+  factory: ReturnType<typeof createServer>,
+  http: HttpSettings,
+  options: ServeOptions,
+  store: StateStore | undefined,
+  who: string,
+): Promise<number> {
+  const tools = servedTools(catalog.doc, factory);
+  try {
+    const metrics = options.metrics !== false;
+    if (metrics) await enableMetrics(catalog.doc.catalog);
+    // The HTTP transport (node:http, client authentication, JWT verification) loads only when it serves.
+    const { serveOverHttp } = await import("../transports/http.js");
+    await serveOverHttp(factory, http, {
+      name: catalog.doc.server.title ?? catalog.doc.server.name,
+      metrics,
+      ...(store
+        ? {
+            state: () =>
+              store.ping().then(
+                () => true,
+                () => false,
+              ),
+          }
+        : {}),
+      announce: (handle) =>
+        process.stderr.write(
+          `toolwright: serving ${catalog.doc.catalog} (${tools} tools) over Streamable HTTP at ${handle.url}${handle.sseUrl ? ` and HTTP+SSE (2024-11-05) at ${handle.sseUrl}` : ""}\n${noteList(http.notes)}`,
+        ),
+    });
+  } catch (error) {
+    // e.g. EADDRINUSE: say which address, since it is ours and not a secret.
+    process.stderr.write(`${who}: cannot listen on ${http.host}:${http.port}: ${(error as Error).message}\n`);
+    return 1;
+  }
   return 0;
 }
 
