@@ -169,53 +169,80 @@ function givenSwitches(switches: RuntimeSwitches): string[] {
  * policy stays the floor). Throws `AuditSwitchError` for switches `serve` would refuse.
  */
 export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): AuditReport {
-  const prefixes = options.namePrefixes ?? [hostPrefix(doc.catalog)];
   const runtime = options.runtime ?? {};
   const policy = doc.policy ?? DEFAULT_POLICY;
-  const hiddenAtRuntime = runtimeHidden(doc, runtime);
-  const env = new Map<string, EnvVar>(doc.env.map((v) => [v.name, v]));
+  const denied = deniedByManifest(doc, policy);
+  const findings: Finding[] = [];
+  const tools = toolReports(doc, options, policy, denied, findings);
+  const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
+  const sources = doc.sources.map((source) => ({
+    id: source.id,
+    kind: source.kind,
+    baseUrl: describeSource(source.baseUrl),
+    credentials: [...source.auth.map(describeAuth), ...boundParams(doc, source.id)],
+  }));
+
+  return {
+    catalog: doc.catalog,
+    server: {
+      name: doc.server.name,
+      version: doc.server.version,
+      ...(doc.server.title ? { title: doc.server.title } : {}),
+    },
+    generator: `${doc.generator.name} ${doc.generator.version}`,
+    inputHash: doc.inputHash,
+    summary: reportSummary(tools, findings, denied),
+    switches: reportSwitches(doc, policy, tools, denied),
+    confirmation: { ...policy.confirmation },
+    audit: { ...policy.audit },
+    secretKeyPattern: policy.secretKeyPattern,
+    deniedByManifest: [...denied],
+    sources,
+    findings,
+    runtime: {
+      given: givenSwitches(runtime),
+      served: count((t) => t.internal !== true && !t.policies.deniedByManifest && t.hiddenBy === undefined),
+      listable: count((t) => t.internal !== true),
+      tags: [...new Set(doc.tools.flatMap((t) => t.tags ?? []))].sort(),
+      masked: [...(runtime.mask?.fields ?? [])],
+    },
+    tools,
+  };
+}
+
+/** The tools the manifest denies, by canonical name (a denied alias names its tool). */
+function deniedByManifest(doc: CatalogDocument, policy: PolicyConfig): Set<string> {
   const denied = new Set<string>();
   for (const name of policy.deniedTools.tools) {
     const tool = doc.tools.find((t) => t.name === name || t.aliases.includes(name));
     if (tool) denied.add(tool.name);
   }
-  let pattern: RegExp | undefined;
-  try {
-    pattern = policy.secretKeyPattern ? new RegExp(policy.secretKeyPattern, "i") : undefined;
-  } catch {
-    pattern = undefined;
-  }
+  return denied;
+}
 
-  const findings: Finding[] = [];
-  const tools: ToolReport[] = doc.tools.map((tool) => {
-    const p = tool.policy;
-    const binding = tool.binding;
+/** The secret-key pattern as a case-insensitive regex; none when the catalog's pattern does not compile. */
+function secretKeyRegex(policy: PolicyConfig): RegExp | undefined {
+  try {
+    return policy.secretKeyPattern ? new RegExp(policy.secretKeyPattern, "i") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every tool's report, in catalog order; each tool's findings are appended to `findings` as it is reported. */
+function toolReports(
+  doc: CatalogDocument,
+  options: ReportOptions,
+  policy: PolicyConfig,
+  denied: ReadonlySet<string>,
+  findings: Finding[],
+): ToolReport[] {
+  const prefixes = options.namePrefixes ?? [hostPrefix(doc.catalog)];
+  const hiddenAtRuntime = runtimeHidden(doc, options.runtime ?? {});
+  const pattern = secretKeyRegex(policy);
+  return doc.tools.map((tool) => {
     const classification = classificationOf(tool);
-    const report: ToolReport = {
-      name: tool.name,
-      aliases: [...tool.aliases],
-      title: tool.title,
-      safety: tool.safety,
-      classification,
-      ...(tool.tags && tool.tags.length > 0 ? { tags: [...tool.tags] } : {}),
-      binding: {
-        kind: binding.kind,
-        summary: tool.summary,
-        ...(binding.kind === "custom" ? { module: binding.module } : { source: binding.source }),
-      },
-      policies: {
-        refusedWhenReadOnly: tool.safety !== "read" && policy.readOnly !== undefined,
-        confirmation: p.confirm === "required",
-        deniedByManifest: denied.has(tool.name),
-        ...(p.scopedPath ? { scopedPath: p.scopedPath } : {}),
-        ...(p.scopedList ? { scopedList: p.scopedList } : {}),
-        ...(p.tenantArg && policy.tenant ? { tenantArg: p.tenantArg } : {}),
-        ...(p.partnerArg && policy.partner ? { partnerArg: p.partnerArg } : {}),
-        ...(p.masked && p.masked.length > 0 ? { masked: [...p.masked] } : {}),
-        ...(p.secretKeys ? { secretKeys: p.secretKeys } : {}),
-        ...(p.namesOnly ? { namesOnly: p.namesOnly } : {}),
-      },
-    };
+    const report = toolReport(tool, classification, policy, denied);
     const hiddenBy = denied.has(tool.name) ? undefined : hiddenAtRuntime.get(tool.name);
     if (hiddenBy) report.hiddenBy = hiddenBy;
     if (tool.deprecated) report.deprecated = true;
@@ -233,23 +260,72 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
     if (review.length > 0) report.review = review;
     return report;
   });
+}
 
-  const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
-  const envFacts = (name: string | undefined) => {
-    const v = name ? env.get(name) : undefined;
-    return {
-      ...(v ? { type: v.type } : {}),
-      ...(v?.default !== undefined ? { default: v.secret ? "(set)" : v.default } : {}),
-    };
+/** A tool's identity, binding and the policies that apply to it. */
+function toolReport(
+  tool: CatalogTool,
+  classification: Classification,
+  policy: PolicyConfig,
+  denied: ReadonlySet<string>,
+): ToolReport {
+  const p = tool.policy;
+  const binding = tool.binding;
+  return {
+    name: tool.name,
+    aliases: [...tool.aliases],
+    title: tool.title,
+    safety: tool.safety,
+    classification,
+    ...(tool.tags && tool.tags.length > 0 ? { tags: [...tool.tags] } : {}),
+    binding: {
+      kind: binding.kind,
+      summary: tool.summary,
+      ...(binding.kind === "custom" ? { module: binding.module } : { source: binding.source }),
+    },
+    policies: {
+      refusedWhenReadOnly: tool.safety !== "read" && policy.readOnly !== undefined,
+      confirmation: p.confirm === "required",
+      deniedByManifest: denied.has(tool.name),
+      ...(p.scopedPath ? { scopedPath: p.scopedPath } : {}),
+      ...(p.scopedList ? { scopedList: p.scopedList } : {}),
+      ...(p.tenantArg && policy.tenant ? { tenantArg: p.tenantArg } : {}),
+      ...(p.partnerArg && policy.partner ? { partnerArg: p.partnerArg } : {}),
+      ...(p.masked && p.masked.length > 0 ? { masked: [...p.masked] } : {}),
+      ...(p.secretKeys ? { secretKeys: p.secretKeys } : {}),
+      ...(p.namesOnly ? { namesOnly: p.namesOnly } : {}),
+    },
   };
+}
+
+/** The env switches the catalog has (and the manifest's denied tools), each with its env facts and reach. */
+function reportSwitches(
+  doc: CatalogDocument,
+  policy: PolicyConfig,
+  tools: readonly ToolReport[],
+  denied: ReadonlySet<string>,
+): Switch[] {
+  const env = new Map<string, EnvVar>(doc.env.map((v) => [v.name, v]));
+  const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
+  const scoped = (t: ToolReport) =>
+    t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined;
   const switchOf = (
     key: string,
     ref: { env: string } | undefined,
     effect: string,
     affected: number,
-  ): Switch => ({ policy: key, env: ref?.env, ...envFacts(ref?.env), effect, tools: affected });
-
-  const switches: Switch[] = [
+  ): Switch => {
+    const v = ref?.env ? env.get(ref.env) : undefined;
+    return {
+      policy: key,
+      env: ref?.env,
+      ...(v ? { type: v.type } : {}),
+      ...(v?.default !== undefined ? { default: v.secret ? "(set)" : v.default } : {}),
+      effect,
+      tools: affected,
+    };
+  };
+  return [
     switchOf(
       "read-only",
       policy.readOnly,
@@ -266,13 +342,13 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
       "allowed paths",
       policy.allowedPaths,
       "scoped path arguments and listing prefixes must fall under one of these prefixes; listings are filtered",
-      count((t) => t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined),
+      count(scoped),
     ),
     switchOf(
       "denied paths",
       policy.deniedPaths,
       "these prefixes are always refused (deny wins over allow); listings are filtered",
-      count((t) => t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined),
+      count(scoped),
     ),
     switchOf(
       "tenant lock",
@@ -293,58 +369,34 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
       denied.size,
     ),
   ].filter((s) => s.env !== undefined || s.policy === "denied tools");
+}
 
-  const sources = doc.sources.map((source) => ({
-    id: source.id,
-    kind: source.kind,
-    baseUrl: describeSource(source.baseUrl),
-    credentials: [...source.auth.map(describeAuth), ...boundParams(doc, source.id)],
-  }));
-
+/** The report's counts: tools by safety class and policy, findings, and how tools were classified. */
+function reportSummary(
+  tools: readonly ToolReport[],
+  findings: readonly Finding[],
+  denied: ReadonlySet<string>,
+): Record<string, number> {
+  const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
   return {
-    catalog: doc.catalog,
-    server: {
-      name: doc.server.name,
-      version: doc.server.version,
-      ...(doc.server.title ? { title: doc.server.title } : {}),
-    },
-    generator: `${doc.generator.name} ${doc.generator.version}`,
-    inputHash: doc.inputHash,
-    summary: {
-      tools: tools.length,
-      read: count((t) => t.safety === "read"),
-      write: count((t) => t.safety === "write"),
-      destructive: count((t) => t.safety === "destructive"),
-      confirmation: count((t) => t.policies.confirmation),
-      masked: count((t) => t.policies.masked !== undefined),
-      scopedPath: count((t) => t.policies.scopedPath !== undefined),
-      scopedList: count((t) => t.policies.scopedList !== undefined),
-      tenantLocked: count((t) => t.policies.tenantArg !== undefined),
-      partnerLocked: count((t) => t.policies.partnerArg !== undefined),
-      secretKeys: count((t) => t.policies.secretKeys !== undefined),
-      namesOnly: count((t) => t.policies.namesOnly !== undefined),
-      deniedByManifest: denied.size,
-      review: count((t) => t.review !== undefined),
-      findings: findings.length,
-      highFindings: findings.filter((f) => f.severity === "high").length,
-      classified: count((t) => t.classification.decidedBy === "classifier"),
-      manifestDecided: count((t) => t.classification.decidedBy === "manifest"),
-    },
-    switches,
-    confirmation: { ...policy.confirmation },
-    audit: { ...policy.audit },
-    secretKeyPattern: policy.secretKeyPattern,
-    deniedByManifest: [...denied],
-    sources,
-    findings,
-    runtime: {
-      given: givenSwitches(runtime),
-      served: count((t) => t.internal !== true && !t.policies.deniedByManifest && t.hiddenBy === undefined),
-      listable: count((t) => t.internal !== true),
-      tags: [...new Set(doc.tools.flatMap((t) => t.tags ?? []))].sort(),
-      masked: [...(runtime.mask?.fields ?? [])],
-    },
-    tools,
+    tools: tools.length,
+    read: count((t) => t.safety === "read"),
+    write: count((t) => t.safety === "write"),
+    destructive: count((t) => t.safety === "destructive"),
+    confirmation: count((t) => t.policies.confirmation),
+    masked: count((t) => t.policies.masked !== undefined),
+    scopedPath: count((t) => t.policies.scopedPath !== undefined),
+    scopedList: count((t) => t.policies.scopedList !== undefined),
+    tenantLocked: count((t) => t.policies.tenantArg !== undefined),
+    partnerLocked: count((t) => t.policies.partnerArg !== undefined),
+    secretKeys: count((t) => t.policies.secretKeys !== undefined),
+    namesOnly: count((t) => t.policies.namesOnly !== undefined),
+    deniedByManifest: denied.size,
+    review: count((t) => t.review !== undefined),
+    findings: findings.length,
+    highFindings: findings.filter((f) => f.severity === "high").length,
+    classified: count((t) => t.classification.decidedBy === "classifier"),
+    manifestDecided: count((t) => t.classification.decidedBy === "manifest"),
   };
 }
 
