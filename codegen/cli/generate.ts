@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../../src/load/catalog.js";
 import { DESCRIPTION_MODES, OUTPUT_MODES } from "../../src/publish/settings.js";
-import { type CatalogSize, type CatalogStats, VERSION } from "../index.js";
+import { type CatalogSize, type CatalogStats, type GeneratedCatalog, VERSION } from "../index.js";
 import type { PublishSpec } from "../manifest/types.js";
 import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
 import { discoverJobs, generateAll, type JobOptions, usageError } from "./jobs.js";
@@ -136,35 +136,9 @@ function bytes(n: number): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  function parse() {
-    return parseArgs({
-      args: argv,
-      options: {
-        specs: { type: "string", default: "specs" },
-        out: { type: "string" },
-        catalog: { type: "string", multiple: true, default: [] },
-        openapi: { type: "string" },
-        graphql: { type: "string", multiple: true, default: [] },
-        name: { type: "string" },
-        patch: { type: "string", multiple: true, default: [] },
-        "output-schemas": { type: "string" },
-        descriptions: { type: "string" },
-        "schema-depth": { type: "string" },
-        "schema-bytes": { type: "string" },
-        "output-schema-bytes": { type: "string" },
-        verbose: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        verify: { type: "boolean", default: false },
-        strict: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    });
-  }
+  let values: FlagValues;
   try {
-    values = parse().values;
+    values = parseFlags(argv);
   } catch (e) {
     return usageError((e as Error).message);
   }
@@ -187,7 +161,72 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   const root = process.cwd();
   const summary = new Summary(values.json === true, values.quiet === true);
-  const opts: JobOptions = {
+  const opts = jobOptions(values, root, summary, graphql, publish);
+  const jobs = discoverJobs(opts);
+  if (typeof jobs === "string") return usageError(jobs);
+  // A bare spec's catalog is named after its title (or file), so its folder is known once it is generated.
+  if (bare && !values.out) opts.outParent = "generated";
+  summary.say(`toolwright ${VERSION}: generating ${jobs.length} catalog${jobs.length === 1 ? "" : "s"}\n`);
+  const catalogs = await generateAll(jobs, opts);
+  if (!catalogs) return summary.fail("errors above; nothing was written");
+  if (values.verify) {
+    const failed = await verifyGenerated(root, catalogs, summary);
+    if (failed !== undefined) return failed;
+  }
+  const refusals = refusalsOf(root, catalogs, bare);
+  if (refusals.length > 0)
+    return summary.fail(`${refusals.join("\ntoolwright: ")}\ntoolwright: nothing was written`);
+  const written = writeChanged(root, catalogs, summary);
+  const bareCatalog = bare ? catalogs[0] : undefined;
+  if (bareCatalog)
+    summary.say(
+      `  serve it: toolwright serve ${servePath(bareCatalog.dir)}   (its env variables: add --help)\n`,
+    );
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  summary.say(
+    `done in ${secs} s: ${catalogs.length} catalog${catalogs.length === 1 ? "" : "s"}, ${written} rewritten\n`,
+  );
+  return summary.done(written);
+}
+
+function parseFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      specs: { type: "string", default: "specs" },
+      out: { type: "string" },
+      catalog: { type: "string", multiple: true, default: [] },
+      openapi: { type: "string" },
+      graphql: { type: "string", multiple: true, default: [] },
+      name: { type: "string" },
+      patch: { type: "string", multiple: true, default: [] },
+      "output-schemas": { type: "string" },
+      descriptions: { type: "string" },
+      "schema-depth": { type: "string" },
+      "schema-bytes": { type: "string" },
+      "output-schema-bytes": { type: "string" },
+      verbose: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      verify: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: false,
+  }).values;
+}
+
+type FlagValues = ReturnType<typeof parseFlags>;
+
+/** What every job of this run shares: folders, the catalogs asked for, a bare spec's flags, where diagnostics go. */
+function jobOptions(
+  values: FlagValues,
+  root: string,
+  summary: Summary,
+  graphql: string[],
+  publish: PublishSpec | undefined,
+): JobOptions {
+  return {
     root,
     specs: values.specs as string,
     out: (values.out as string | undefined) ?? "generated",
@@ -202,32 +241,38 @@ export async function run(argv: string[]): Promise<number> {
     ...(publish ? { publish } : {}),
     patches: values.patch as string[],
   };
-  const jobs = discoverJobs(opts);
-  if (typeof jobs === "string") return usageError(jobs);
-  // A bare spec's catalog is named after its title (or file), so its folder is known once it is generated.
-  if (bare && !values.out) opts.outParent = "generated";
-  summary.say(`toolwright ${VERSION}: generating ${jobs.length} catalog${jobs.length === 1 ? "" : "s"}\n`);
-  const catalogs = await generateAll(jobs, opts);
-  if (!catalogs) return summary.fail("errors above; nothing was written");
-  if (values.verify) {
-    const { verifyCatalogs } = await import("../verify.js");
-    const problems = verifyCatalogs(root, catalogs);
-    for (const p of problems.slice(0, 20))
-      process.stderr.write(`${p.file}${p.line ? `:${p.line}` : ""} error TS: ${p.message}\n`);
-    if (problems.length > 0)
-      return summary.fail(
-        `generated code does not type-check (${problems.length} problems); nothing was written`,
-      );
-    summary.say("  verified: generated TypeScript type-checks\n");
-  }
-  const refusals = catalogs.flatMap((cat) => {
+}
+
+/** `--verify`: type-checks the generated code; the failing exit code (the first 20 problems on stderr), or none. */
+async function verifyGenerated(
+  root: string,
+  catalogs: GeneratedCatalog[],
+  summary: Summary,
+): Promise<number | undefined> {
+  const { verifyCatalogs } = await import("../verify.js");
+  const problems = verifyCatalogs(root, catalogs);
+  for (const p of problems.slice(0, 20))
+    process.stderr.write(`${p.file}${p.line ? `:${p.line}` : ""} error TS: ${p.message}\n`);
+  if (problems.length > 0)
+    return summary.fail(
+      `generated code does not type-check (${problems.length} problems); nothing was written`,
+    );
+  summary.say("  verified: generated TypeScript type-checks\n");
+  return undefined;
+}
+
+/** Why a catalog's target folder must not be written (not ours, or a bare spec's folder someone else owns). */
+function refusalsOf(root: string, catalogs: GeneratedCatalog[], bare: boolean): string[] {
+  return catalogs.flatMap((cat) => {
     const why = (bare ? ownFolder(root, cat.dir) : undefined) ?? refuseTarget(root, cat);
     return why
       ? [`will not write catalog "${cat.name}": ${why}. Choose a new or empty folder with --out.`]
       : [];
   });
-  if (refusals.length > 0)
-    return summary.fail(`${refusals.join("\ntoolwright: ")}\ntoolwright: nothing was written`);
+}
+
+/** Writes the catalogs whose files changed, a line each; how many were rewritten. */
+function writeChanged(root: string, catalogs: GeneratedCatalog[], summary: Summary): number {
   let written = 0;
   for (const cat of catalogs) {
     const diff = diffCatalog(root, cat);
@@ -243,14 +288,5 @@ export async function run(argv: string[]): Promise<number> {
       `  ${cat.name.padEnd(16)} ${safetyLine(cat.stats)}  ${sizeLine(cat.size)}  ${(total / 1000).toFixed(1)} s  -> ${cat.dir}/ (${state})\n`,
     );
   }
-  const bareCatalog = bare ? catalogs[0] : undefined;
-  if (bareCatalog)
-    summary.say(
-      `  serve it: toolwright serve ${servePath(bareCatalog.dir)}   (its env variables: add --help)\n`,
-    );
-  const secs = ((performance.now() - started) / 1000).toFixed(1);
-  summary.say(
-    `done in ${secs} s: ${catalogs.length} catalog${catalogs.length === 1 ? "" : "s"}, ${written} rewritten\n`,
-  );
-  return summary.done(written);
+  return written;
 }
