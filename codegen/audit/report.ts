@@ -309,22 +309,8 @@ function reportSwitches(
   const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
   const scoped = (t: ToolReport) =>
     t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined;
-  const switchOf = (
-    key: string,
-    ref: { env: string } | undefined,
-    effect: string,
-    affected: number,
-  ): Switch => {
-    const v = ref?.env ? env.get(ref.env) : undefined;
-    return {
-      policy: key,
-      env: ref?.env,
-      ...(v ? { type: v.type } : {}),
-      ...(v?.default !== undefined ? { default: v.secret ? "(set)" : v.default } : {}),
-      effect,
-      tools: affected,
-    };
-  };
+  const switchOf = (key: string, ref: { env: string } | undefined, effect: string, affected: number) =>
+    switchRow(env, key, ref, effect, affected);
   return [
     switchOf(
       "read-only",
@@ -369,6 +355,25 @@ function reportSwitches(
       denied.size,
     ),
   ].filter((s) => s.env !== undefined || s.policy === "denied tools");
+}
+
+/** A switch: the policy, its env variable with the variable's type and default (a secret's shown as "(set)"). */
+function switchRow(
+  env: ReadonlyMap<string, EnvVar>,
+  key: string,
+  ref: { env: string } | undefined,
+  effect: string,
+  affected: number,
+): Switch {
+  const v = ref?.env ? env.get(ref.env) : undefined;
+  return {
+    policy: key,
+    env: ref?.env,
+    ...(v ? { type: v.type } : {}),
+    ...(v?.default !== undefined ? { default: v.secret ? "(set)" : v.default } : {}),
+    effect,
+    tools: affected,
+  };
 }
 
 /** The report's counts: tools by safety class and policy, findings, and how tools were classified. */
