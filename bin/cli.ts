@@ -3,12 +3,22 @@
 //
 // Compiled into the package's bin (dist/toolwright.js, `npm run build`); in a clone, bin/toolwright.mjs runs it
 // from the TypeScript sources.
-import { enableCompileCache } from "node:module";
+import * as nodeModule from "node:module";
 import { packageVersion } from "../src/load/package.js";
+
+// The Node lines package.json's engines names; on another (Node 20 reached end of life in April 2026) say so
+// plainly instead of failing on a missing API. A namespace import, so nothing fails before this check.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (!((major === 22 && minor >= 15) || major >= 24)) {
+  process.stderr.write(
+    `toolwright: needs Node.js 22.15 or later on the 22 line, or 24 and later (package.json engines); this is Node.js ${process.version}\n`,
+  );
+  process.exit(1);
+}
 
 // Node keeps the bytecode of every module it compiles (ours, the SDK, zod) in its on-disk cache, so a start after
 // the first skips compiling them (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
-enableCompileCache();
+nodeModule.enableCompileCache();
 
 type Verb = (argv: string[]) => Promise<number>;
 
