@@ -174,13 +174,7 @@ export function confirmationStep(
       // The executor never sees the token, and the token never covers itself.
       const args = withoutToken(ctx.args);
       ctx.args = args;
-      const call: Confirming = {
-        ctx,
-        tokens,
-        args,
-        tool: ctx.tool.name,
-        caller: callerDigest(ctx.client.principal),
-      };
+      const call = confirming(ctx, tokens, args);
       if (token !== undefined) return runWithPreviewToken(call, token, next);
       const state = ctx.input?.state;
       if (state !== undefined) return runOnElicitedAnswer(call, state, next);
@@ -208,13 +202,7 @@ function confirmByArgument(
   const confirmed = ctx.args[CONFIRM_ARG] === true;
   const { [CONFIRM_ARG]: _confirm, ...args } = ctx.args;
   ctx.args = args;
-  const call: Confirming = {
-    ctx,
-    tokens,
-    args,
-    tool: ctx.tool.name,
-    caller: callerDigest(ctx.client.principal),
-  };
+  const call = confirming(ctx, tokens, args);
   const state = ctx.input?.state;
   if (state !== undefined) return runOnElicitedAnswer(call, state, next);
   const would = describeAction(ctx.tool, args);
@@ -253,6 +241,11 @@ interface Confirming {
   tool: string;
   /** The principal the token is bound to (`callerDigest`). */
   caller: string;
+}
+
+/** A call under confirmation: its arguments without the confirmation's own, bound to tool and principal. */
+function confirming(ctx: CallContext, tokens: ConfirmationTokens, args: Record<string, unknown>): Confirming {
+  return { ctx, tokens, args, tool: ctx.tool.name, caller: callerDigest(ctx.client.principal) };
 }
 
 /** The call carries a `confirmation_token`: it runs when the token is valid for this tool and these arguments. */
