@@ -126,7 +126,7 @@ async function generators(): Promise<string> {
     const them: RunFigures[] = [];
     for (let i = 0; i < runs; i++) {
       tw.push(timeRun([node, bin, "generate", "--openapi", api.spec, "--out", out, "--name", api.id]));
-      them.push(timeRun([...peer, "--input", api.spec, "--output", peerOut]));
+      them.push(timeRun([...peer, "--input", api.spec, "--output", peerOut, "--force"]));
     }
     const t = { ms: median(tw.map((r) => r.ms)), rssMb: median(tw.map((r) => r.rssMb)) };
     const p = { ms: median(them.map((r) => r.ms)), rssMb: median(them.map((r) => r.rssMb)) };
