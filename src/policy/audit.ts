@@ -165,13 +165,10 @@ function clientName(name: string | undefined): string | undefined {
 /** The error code of a call refused, or a result withheld, because the audit log cannot be written. */
 export const AUDIT_UNAVAILABLE = "audit_unavailable";
 
-export function auditStep(
-  settings: PolicySettings,
-  sink: AuditSink,
-  mode: AuditFailureMode,
-): NamedMiddleware {
+/** Caches each tool's declared argument names (the audit shape names only these). */
+function declaredNames(): (tool: CatalogTool) => ReadonlySet<string> {
   const declared = new Map<string, ReadonlySet<string>>();
-  const declaredOf = (tool: CatalogTool) => {
+  return (tool) => {
     let names = declared.get(tool.name);
     if (!names) {
       const properties = tool.inputSchema.properties;
@@ -180,78 +177,118 @@ export function auditStep(
     }
     return names;
   };
+}
 
-  // Arguments nested too deep to read safely (the depth step refuses them) are fingerprinted by their top level.
-  const argsOf = (raw: unknown, declared: ReadonlySet<string>): AuditRecord["args"] => ({
+/** Arguments nested too deep to read safely (the depth step refuses them) are fingerprinted by their top level. */
+function argsOf(
+  key: PolicySettings["fingerprintKey"],
+  raw: unknown,
+  declared: ReadonlySet<string>,
+): AuditRecord["args"] {
+  return {
     fingerprint: argumentFingerprint(
-      settings.fingerprintKey,
+      key,
       withinDepth(raw)
         ? raw
         : { [`(nested deeper than ${MAX_ARGUMENT_DEPTH})`]: argumentShape(raw, declared) },
     ),
     shape: argumentShape(raw, declared),
-  });
-
-  const record = (ctx: CallContext, error: string | undefined, refused: boolean): AuditRecord => {
-    const refusal = refusalOf(ctx);
-    const name = clientName(ctx.client.name);
-    const applied = appliedOf(ctx);
-    // Built in reading order (who, what, decision, effect); absent facts are left out, not null.
-    const rec: AuditRecord = {
-      time: new Date().toISOString(),
-      event: "tool_call",
-      catalog: settings.catalog,
-      tool: ctx.tool.name,
-      ...(ctx.calledAs !== ctx.tool.name ? { called_as: ctx.calledAs } : {}),
-      entry: ctx.entry,
-      correlation_id: ctx.correlationId,
-      ...(ctx.depth > 0 ? { depth: ctx.depth } : {}),
-      ...(ctx.parent ? { parent: ctx.parent.tool.name } : {}),
-      client: {
-        ...(name !== undefined ? { name } : {}),
-        era: ctx.client.era,
-        ...(ctx.client.principal ? { principal: principalOf(ctx.client.principal) } : {}),
-      },
-      args: argsOf(ctx.rawArgs ?? {}, declaredOf(ctx.tool)),
-      decision: refusal || refused ? "refused" : error !== undefined ? "error" : "allowed",
-      ...(refusal
-        ? {
-            policy: refusal.policy,
-            ...(refusal.rule !== undefined ? { rule: refusal.rule } : {}),
-            reason: refusal.reason,
-          }
-        : refused
-          ? { policy: "arguments" }
-          : {}),
-      ...(error !== undefined ? { error } : {}),
-      ...(applied.length > 0 ? { applied } : {}),
-      upstream: {
-        requests: ctx.upstream.requests,
-        ...(ctx.upstream.lastStatus !== undefined ? { status: ctx.upstream.lastStatus } : {}),
-      },
-      duration_ms: Date.now() - ctx.startedAt,
-    };
-    return rec;
   };
+}
+
+function clientOf(ctx: CallContext): AuditRecord["client"] {
+  const name = clientName(ctx.client.name);
+  return {
+    ...(name !== undefined ? { name } : {}),
+    era: ctx.client.era,
+    ...(ctx.client.principal ? { principal: principalOf(ctx.client.principal) } : {}),
+  };
+}
+
+function decisionOf(ctx: CallContext, error: string | undefined, refused: boolean): Decision {
+  return refusalOf(ctx) || refused ? "refused" : error !== undefined ? "error" : "allowed";
+}
+
+/** Which policy refused the call and why (arguments refused by their schema or the executor name no rule). */
+function refusalFacts(ctx: CallContext, refused: boolean): Pick<AuditRecord, "policy" | "rule" | "reason"> {
+  const refusal = refusalOf(ctx);
+  if (refusal)
+    return {
+      policy: refusal.policy,
+      ...(refusal.rule !== undefined ? { rule: refusal.rule } : {}),
+      reason: refusal.reason,
+    };
+  return refused ? { policy: "arguments" } : {};
+}
+
+/** The call's record, built in reading order (who, what, decision, effect); absent facts are left out, not null. */
+function auditRecord(
+  settings: PolicySettings,
+  declared: ReadonlySet<string>,
+  ctx: CallContext,
+  error: string | undefined,
+  refused: boolean,
+): AuditRecord {
+  const applied = appliedOf(ctx);
+  return {
+    time: new Date().toISOString(),
+    event: "tool_call",
+    catalog: settings.catalog,
+    tool: ctx.tool.name,
+    ...(ctx.calledAs !== ctx.tool.name ? { called_as: ctx.calledAs } : {}),
+    entry: ctx.entry,
+    correlation_id: ctx.correlationId,
+    ...(ctx.depth > 0 ? { depth: ctx.depth } : {}),
+    ...(ctx.parent ? { parent: ctx.parent.tool.name } : {}),
+    client: clientOf(ctx),
+    args: argsOf(settings.fingerprintKey, ctx.rawArgs ?? {}, declared),
+    decision: decisionOf(ctx, error, refused),
+    ...refusalFacts(ctx, refused),
+    ...(error !== undefined ? { error } : {}),
+    ...(applied.length > 0 ? { applied } : {}),
+    upstream: {
+      requests: ctx.upstream.requests,
+      ...(ctx.upstream.lastStatus !== undefined ? { status: ctx.upstream.lastStatus } : {}),
+    },
+    duration_ms: Date.now() - ctx.startedAt,
+  };
+}
+
+/** The line written when building the full record fails on some input: only what is certain. */
+function fallbackLine(
+  settings: PolicySettings,
+  ctx: CallContext,
+  error: string | undefined,
+  refused: boolean,
+): string {
+  return JSON.stringify({
+    time: new Date().toISOString(),
+    event: "tool_call",
+    catalog: settings.catalog,
+    tool: ctx.tool.name,
+    entry: ctx.entry,
+    correlation_id: ctx.correlationId,
+    args: { fingerprint: "unavailable", shape: "unavailable" },
+    decision: decisionOf(ctx, error, refused),
+    ...(error !== undefined ? { error } : {}),
+    upstream: { requests: ctx.upstream.requests },
+    duration_ms: Date.now() - ctx.startedAt,
+  });
+}
+
+export function auditStep(
+  settings: PolicySettings,
+  sink: AuditSink,
+  mode: AuditFailureMode,
+): NamedMiddleware {
+  const declaredOf = declaredNames();
 
   /** The call's one line; should building it fail on some input, a line with what is certain is written instead. */
   const lineOf = (ctx: CallContext, error: string | undefined, refused: boolean): string => {
     try {
-      return JSON.stringify(record(ctx, error, refused));
+      return JSON.stringify(auditRecord(settings, declaredOf(ctx.tool), ctx, error, refused));
     } catch {
-      return JSON.stringify({
-        time: new Date().toISOString(),
-        event: "tool_call",
-        catalog: settings.catalog,
-        tool: ctx.tool.name,
-        entry: ctx.entry,
-        correlation_id: ctx.correlationId,
-        args: { fingerprint: "unavailable", shape: "unavailable" },
-        decision: refused || refusalOf(ctx) ? "refused" : error !== undefined ? "error" : "allowed",
-        ...(error !== undefined ? { error } : {}),
-        upstream: { requests: ctx.upstream.requests },
-        duration_ms: Date.now() - ctx.startedAt,
-      });
+      return fallbackLine(settings, ctx, error, refused);
     }
   };
 
