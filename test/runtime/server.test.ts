@@ -82,9 +82,14 @@ describe("tools/list", () => {
     expect(names).toEqual(expected);
     expect(pages).toBe(Math.ceil(expected.length / 4));
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(expected);
-    const [first] = (await client.listTools()).tools;
-    expect(first?.inputSchema.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
-    expect(first?.annotations?.readOnlyHint).toBe(true);
+    const all = (await client.listTools()).tools;
+    expect(all[0]?.annotations?.readOnlyHint).toBe(true);
+    // This catalog's schemas are flat: 2020-12 and draft-07 read them alike, so no `$schema` (test/publish/dialect).
+    const schemas = all.flatMap((t) => [t.inputSchema, t.outputSchema ?? {}]);
+    const dialects = schemas.map((s) => [/"\$(ref|defs)"/.test(JSON.stringify(s)), s.$schema] as const);
+    expect(dialects.filter(([refs]) => !refs).length).toBeGreaterThan(0);
+    for (const [refs, dialect] of dialects)
+      expect(dialect).toBe(refs ? "https://json-schema.org/draft/2020-12/schema" : undefined);
   });
 
   it("refuses a tampered cursor with -32602", async () => {
