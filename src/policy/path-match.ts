@@ -6,7 +6,9 @@
  * plain segments we matched: `.`/`..`/empty segments (traversal, `a//b`), percent escapes (`%2e%2e`, `%2f`:
  * decoded by some servers and not others), backslashes (a separator on some), `?` and `#` (end the path),
  * `;` (path parameters: `..;/` walks up on some servers), control characters, whitespace at either end of a
- * segment (trimmed by some), and anything Unicode normalisation (NFKC) would change (fullwidth `．．`).
+ * segment (trimmed by some), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
+ * character that renders as nothing (see `INVISIBLE`): `infra\u200b/db` must not pass a deny entry `infra/`
+ * while looking like it, and no server agrees on whether to strip such characters.
  */
 
 export type Segments = readonly string[];
@@ -15,8 +17,21 @@ export type Parsed = { ok: true; segments: Segments } | { ok: false; problem: st
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+/**
+ * Characters that render as nothing or move text around: Unicode's default-ignorable code points (zero-width
+ * space and joiners, soft hyphen, variation selectors, tags, Hangul fillers, word joiner ...), every format
+ * character (bidi controls and isolates, Arabic and interlinear marks), line and paragraph separators, every
+ * whitespace but the ASCII space (no-break, ideographic, Ogham ...), and the blank Braille pattern.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Zl}\p{Zp}\u2800]|(?! )\s/u;
+
 function problemOf(text: string): string | undefined {
   if (CONTROL.test(text)) return "contains a control character";
+  const invisible = INVISIBLE.exec(text);
+  if (invisible) {
+    const code = invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    return `contains an invisible or formatting character (U+${code})`;
+  }
   if (text.includes("%")) return "contains a percent escape ('%')";
   if (text.includes("\\")) return "contains a backslash";
   if (text.includes("?") || text.includes("#")) return "contains '?' or '#'";
@@ -62,6 +77,40 @@ export function parsePrefix(value: string, options: { leadingSlash?: boolean } =
   const segments = text.split("/");
   const bad = checkSegments(segments);
   return bad ? { ok: false, problem: bad } : { ok: true, segments };
+}
+
+const GLOB = /[*?[\]{}]/;
+
+/** Whether a segment is a wildcard or holds glob syntax (`*`, `**`, `?`, `[...]`, `{a,b}`, ScaiVault's `+`). */
+export function isGlobSegment(segment: string): boolean {
+  return segment === "+" || GLOB.test(segment);
+}
+
+/**
+ * An item of an allow or deny list. Lists hold prefixes; the one glob they take is a deny entry ending in a
+ * `*` or `**` segment (`infra/*`, the way ScaiVault's own policies write "everything below"), read as the
+ * prefix before it, which also denies `infra` itself: a deny glob denies every path it could match, and more
+ * only where a prefix cannot say less. Any other glob (in an allow entry, or before the last segment) is
+ * refused with a message saying what to write instead: a list that silently matched nothing would fail open.
+ */
+export function parseListEntry(value: string, list: "allow" | "deny"): Parsed {
+  const parsed = parsePrefix(value, { leadingSlash: true });
+  if (!parsed.ok) return parsed;
+  const { segments } = parsed;
+  const glob = segments.findIndex(isGlobSegment);
+  if (glob === -1) return parsed;
+  const before = segments.slice(0, glob);
+  const trailing = glob === segments.length - 1 && (segments[glob] === "*" || segments[glob] === "**");
+  if (list === "deny" && trailing && before.length > 0) return { ok: true, segments: before };
+  const instead =
+    before.length > 0 ? `; write ${before.join("/")}/ for everything below ${before.join("/")}` : "";
+  return {
+    ok: false,
+    problem:
+      list === "deny"
+        ? `is a glob; a deny entry takes a prefix, optionally ending in /* or /**${instead}`
+        : `is a glob; an allow entry takes a prefix (everything below it is allowed)${instead}`,
+  };
 }
 
 /** Whether `path` equals `prefix` or lies below it, segment by segment. */

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { CatalogDocument, CatalogTool, ConfirmationMode, PolicyConfig } from "../catalog.js";
 import { type Config, ConfigError } from "../config/config.js";
 import { deriveKey } from "./confirm-token.js";
-import { hasAmbiguousCase, parsePrefix, type Scope, type Segments } from "./path-match.js";
+import { hasAmbiguousCase, parseListEntry, type Scope, type Segments } from "./path-match.js";
 import { type NamedMask, namedMask, type RuntimeSwitches, switchedOffTools } from "./switches.js";
 
 /**
@@ -180,7 +180,7 @@ class PolicyEnv {
     if (items === undefined) return undefined;
     const out: Segments[] = [];
     for (const item of items) {
-      const parsed = parsePrefix(item, { leadingSlash: true });
+      const parsed = parseListEntry(item, what === "denied paths" ? "deny" : "allow");
       if (!parsed.ok) this.problems.push(`${env}: item ${JSON.stringify(item)} ${parsed.problem}`);
       else if (parsed.segments.length === 0)
         this.problems.push(

@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { genToDisk } from "../helpers/generate.js";
+import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * The path scope on operations ScaiVault does not have (issue 10, items 1-4): unconstrained path strings,
+ * free-form objects next to a scoped name, redirects, paths relative to a mount, path patterns. A catalog
+ * generated from test/security/scope, served over stdio in front of a real HTTP server on 127.0.0.1 that holds
+ * a canary under every path; each refusal asserts what that server received (nothing of the forbidden path)
+ * and that no canary reached the client, the audit log or stderr.
+ */
+
+const TOKEN = "scope-token-canary-51c7";
+const canary = (path: string) => `canary-${Buffer.from(path).toString("hex")}`;
+
+let upstream: RecordingServer;
+let dir: string;
+/** Redirects the upstream answers with: request path -> Location. */
+const redirects = new Map<string, string>();
+
+beforeAll(async () => {
+  ({ dir } = await genToDisk(join(ROOT, "test/security/scope/tools.yaml"), tmpDir("scope")));
+  upstream = await startRecordingServer((req, res) => {
+    const location = redirects.get(req.path);
+    if (location !== undefined) {
+      res.writeHead(307, { location });
+      return res.end();
+    }
+    const item = (path: string) => sendJson(res, 200, { path, value: canary(path) });
+    const itemPath = /^\/v1\/(?:items|mirror)\/(.+)$/.exec(req.path);
+    if (itemPath) return item(decodeURIComponent(itemPath[1]!));
+    if (req.path === "/v1/lookup") return item(req.query.get("path") ?? "");
+    if (req.path === "/v1/list") return sendJson(res, 200, { items: [] });
+    if (req.path === "/v1/notes" || req.path === "/v1/copies" || req.path === "/v1/rules")
+      return sendJson(res, 200, { ok: true });
+    const store = /^\/v1\/stores\/([^/]+)$/.exec(req.path);
+    if (store) return sendJson(res, 200, { id: store[1], mount_prefix: `mounts/${store[1]}/` });
+    const inStore = /^\/v1\/stores\/([^/]+)\/items\/(.+)$/.exec(req.path);
+    if (inStore) return item(`mounts/${inStore[1]}/${decodeURIComponent(inStore[2]!)}`);
+  });
+});
+afterAll(async () => {
+  await upstream?.close();
+});
+beforeEach(() => {
+  upstream.received.length = 0;
+  redirects.clear();
+});
+
+interface Server extends Served {
+  call(name: string, args: Record<string, unknown>): Promise<{ isError?: boolean; text: string }>;
+  said(): string;
+}
+
+async function start(env: Record<string, string>): Promise<Server> {
+  const auditFile = join(mkdtempSync(join(tmpdir(), "tw-scope-audit-")), "audit.jsonl");
+  const served = await serveOverStdio(dir, {
+    SCOPE_URL: upstream.url,
+    SCOPE_TOKEN: TOKEN,
+    SCOPE_AUDIT_FILE: auditFile,
+    ...env,
+  });
+  const traffic: string[] = [];
+  return {
+    ...served,
+    async call(name, args) {
+      const result = (await served.client.callTool({ name, arguments: args })) as {
+        isError?: boolean;
+        content?: Array<{ text?: string }>;
+      };
+      traffic.push(JSON.stringify(result));
+      return { isError: result.isError, text: (result.content ?? []).map((c) => c.text ?? "").join("\n") };
+    },
+    said: () => [traffic.join("\n"), readFileSync(auditFile, "utf8"), served.stderr()].join("\n"),
+  };
+}
+
+/** No canary of a path under `prefix` (nor the token) in anything the server said. */
+function expectNothingOf(server: Server, paths: string[]): void {
+  const said = server.said();
+  for (const path of paths) expect(said).not.toContain(canary(path));
+  expect(said).not.toContain(TOKEN);
+}
+
+const sent = () => upstream.received.map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
+
+describe("item 3: characters that render as nothing", () => {
+  it("cannot carry a path past a deny entry: refused before any request, in every scoped position", async () => {
+    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
+    try {
+      const invisible = [
+        "\u200b", // zero-width space
+        "\u200c", // zero-width non-joiner
+        "\u200d", // zero-width joiner
+        "\u2060", // word joiner
+        "\ufeff", // byte order mark
+        "\u00ad", // soft hyphen
+        "\u034f", // combining grapheme joiner
+        "\u202e", // right-to-left override
+        "\u2067", // right-to-left isolate
+        "\u200e", // left-to-right mark
+        "\u180e", // Mongolian vowel separator
+        "\u3164", // Hangul filler
+        "\ufe0f", // variation selector
+        "\u{e0041}", // tag letter A
+        "\u2028", // line separator
+        "\u2800", // blank Braille pattern
+        "\u1680", // Ogham space mark
+      ];
+      const tried: string[] = [];
+      for (const ch of invisible) {
+        const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+        const message = new RegExp(`contains an invisible or formatting character \\(U\\+${code}\\)`);
+        for (const path of [`in${ch}fra/db`, `infra${ch}/db`, `${ch}infra/db`, `infra/db${ch}`]) {
+          tried.push(path);
+          for (const [tool, args] of [
+            ["scope_read_item", { path }],
+            ["scope_lookup_item", { path }],
+            ["scope_add_note", { path, note: "n" }],
+            ["scope_list_items", { prefix: `${path}/` }],
+          ] as const) {
+            const result = await server.call(tool, args);
+            expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
+              new RegExp(`^refused by the path policy: '(path|prefix)' ${message.source}`),
+            );
+          }
+        }
+      }
+      expect(sent()).toEqual([]);
+      expectNothingOf(server, tried);
+    } finally {
+      await server.close();
+    }
+  });
+});
