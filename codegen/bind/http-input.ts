@@ -114,6 +114,31 @@ export function buildHttpInput(
   paramEnv: Readonly<Record<string, string>> = {},
 ): HttpInput {
   const notes: string[] = [];
+  const { entries, bound } = paramEntries(op, args, views, diags, notes, paramEnv);
+  const httpBody = bodyEntries(op, args, views, symbols, notes, entries);
+  renameAndResolve(entries, { args, naming }, op, diags, notes, at);
+  const { params, properties } = placeEntries(entries, httpBody);
+  checkUnknownArgs(args, entries, op, diags, at, bound);
+  return {
+    input: { kind: "object", properties, additional: false },
+    params: [...params, ...bound],
+    ...(httpBody ? { body: httpBody } : {}),
+    notes,
+  };
+}
+
+/**
+ * One argument entry per operation parameter; headers toolwright sets itself are dropped (with a note), and
+ * parameters bound to an environment variable are returned apart as `bound` (sent, never an argument).
+ */
+function paramEntries(
+  op: OperationNode,
+  args: Record<string, ArgSpec>,
+  views: Views,
+  diags: Diagnostics,
+  notes: string[],
+  paramEnv: Readonly<Record<string, string>>,
+): { entries: ArgEntry[]; bound: HttpParam[] } {
   const entries: ArgEntry[] = [];
   const bound: HttpParam[] = [];
   for (const p of op.params) {
@@ -143,64 +168,81 @@ export function buildHttpInput(
       },
     });
   }
+  return { entries, bound };
+}
+
+/**
+ * Adds the request body's argument entries (one per property of an object body, or one whole `body`) and
+ * returns how the body is sent; undefined when the operation has no body or no media type to send it as.
+ */
+function bodyEntries(
+  op: OperationNode,
+  args: Record<string, ArgSpec>,
+  views: Views,
+  symbols: SymbolTable,
+  notes: string[],
+  entries: ArgEntry[],
+): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
-  let httpBody: HttpBody | undefined;
-  if (op.body && body) {
-    const encoding = encodingOf(body.mediaType);
-    const schema = views.view(body.schema, "input");
-    const shape =
-      encoding === "json" || encoding === "form" || encoding === "multipart"
-        ? objectShape(schema, symbols)
-        : undefined;
-    if (shape && shape.properties.length > 0) {
-      for (const prop of shape.properties) {
-        const file = encoding === "multipart" && fileField(prop, symbols);
-        const spec = ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name);
-        const enc = body.encoding[prop.name] ?? {};
-        const contentType = enc.contentType;
-        entries.push({
-          in: "body",
-          wire: prop.name,
-          arg: prop.name,
-          schema: withDescription(file ? fileSchema(prop, symbols) : prop.schema, spec?.description),
-          required: op.body.required && prop.required,
-          field: {
-            name: prop.name,
-            ...(file ? { file: true } : {}),
-            ...(contentType ? { contentType } : {}),
-            ...(encoding === "form" && enc.style ? { style: enc.style } : {}),
-            ...(encoding === "form" && enc.explode !== undefined ? { explode: enc.explode } : {}),
-            ...(encoding === "form" && enc.allowReserved ? { allowReserved: true } : {}),
-          },
-        });
-      }
-      httpBody = {
-        mediaType: body.mediaType,
-        encoding,
-        required: op.body.required,
-        mode: "fields",
-        fields: [],
-      };
-    } else {
-      const description = op.body.description ?? schema.description;
-      const wholeSchema =
-        encoding === "binary"
-          ? binaryPayloadSchema(description, false)
-          : encoding === "text"
-            ? { kind: "string" as const, ...(description ? { description } : {}) }
-            : withDescription(schema, description);
-      entries.push({
-        in: "body",
-        wire: "body",
-        arg: "body",
-        schema: wholeSchema,
-        required: op.body.required,
-        whole: true,
-      });
-      httpBody = { mediaType: body.mediaType, encoding, required: op.body.required, mode: "whole" };
-    }
+  if (!op.body || !body) return undefined;
+  const encoding = encodingOf(body.mediaType);
+  const schema = views.view(body.schema, "input");
+  const shape =
+    encoding === "json" || encoding === "form" || encoding === "multipart"
+      ? objectShape(schema, symbols)
+      : undefined;
+  const required = op.body.required;
+  if (shape && shape.properties.length > 0) {
+    for (const prop of shape.properties)
+      entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
+    return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
   }
-  renameAndResolve(entries, { args, naming }, op, diags, notes, at);
+  const description = op.body.description ?? schema.description;
+  const wholeSchema =
+    encoding === "binary"
+      ? binaryPayloadSchema(description, false)
+      : encoding === "text"
+        ? { kind: "string" as const, ...(description ? { description } : {}) }
+        : withDescription(schema, description);
+  entries.push({ in: "body", wire: "body", arg: "body", schema: wholeSchema, required, whole: true });
+  return { mediaType: body.mediaType, encoding, required, mode: "whole" };
+}
+
+/** The argument entry of one property of an object body, with its per-field encoding (file, style...). */
+function fieldEntry(
+  prop: PropertyNode,
+  body: BodyContent,
+  encoding: BodyEncoding,
+  bodyRequired: boolean,
+  args: Record<string, ArgSpec>,
+  symbols: SymbolTable,
+): ArgEntry {
+  const file = encoding === "multipart" && fileField(prop, symbols);
+  const spec = ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name);
+  const enc = body.encoding[prop.name] ?? {};
+  const contentType = enc.contentType;
+  return {
+    in: "body",
+    wire: prop.name,
+    arg: prop.name,
+    schema: withDescription(file ? fileSchema(prop, symbols) : prop.schema, spec?.description),
+    required: bodyRequired && prop.required,
+    field: {
+      name: prop.name,
+      ...(file ? { file: true } : {}),
+      ...(contentType ? { contentType } : {}),
+      ...(encoding === "form" && enc.style ? { style: enc.style } : {}),
+      ...(encoding === "form" && enc.explode !== undefined ? { explode: enc.explode } : {}),
+      ...(encoding === "form" && enc.allowReserved ? { allowReserved: true } : {}),
+    },
+  };
+}
+
+/** The input schema's properties, and each entry under its final argument name in a parameter or the body. */
+function placeEntries(
+  entries: ArgEntry[],
+  httpBody: HttpBody | undefined,
+): { params: HttpParam[]; properties: PropertyNode[] } {
   const params: HttpParam[] = [];
   const properties: PropertyNode[] = [];
   for (const e of entries) {
@@ -209,13 +251,7 @@ export function buildHttpInput(
     else if (e.whole && httpBody) httpBody.arg = e.arg;
     else if (e.field && httpBody) httpBody.fields?.push({ arg: e.arg, ...e.field });
   }
-  checkUnknownArgs(args, entries, op, diags, at, bound);
-  return {
-    input: { kind: "object", properties, additional: false },
-    params: [...params, ...bound],
-    ...(httpBody ? { body: httpBody } : {}),
-    notes,
-  };
+  return { params, properties };
 }
 
 function chooseBody(contents: BodyContent[], op: OperationNode, notes: string[]): BodyContent | undefined {
