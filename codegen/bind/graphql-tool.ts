@@ -128,10 +128,8 @@ export function graphqlTargetOf(
   doc: LoadedDocument,
   diags: Diagnostics,
 ): GraphqlTarget | null | undefined {
-  const hash = spec.from?.indexOf("#") ?? -1;
-  const fromSource = spec.from && hash !== -1 ? spec.from.slice(0, hash) : undefined;
-  const ref = spec.from ? (hash === -1 ? spec.from : spec.from.slice(hash + 1)) : undefined;
-  const sourceId = fromSource ?? spec.source;
+  const from = parseFrom(spec);
+  const { sourceId } = from;
   const at = doc.ref(`#/tools/${name}`, true);
   if (sourceId !== undefined && openapiIds.includes(sourceId)) {
     if (spec.document === undefined) return undefined;
@@ -151,26 +149,63 @@ export function graphqlTargetOf(
     }
     return undefined;
   }
-  if (spec.document !== undefined) {
-    if (spec.from !== undefined || spec.selection !== undefined || spec.depth !== undefined) {
-      diags.error(
-        "TW110",
-        `tool "${name}": document cannot be combined with from, selection or depth (the document says it all)`,
-        at,
-      );
-      return null;
-    }
-    if (pool.length > 1) {
-      diags.error(
-        "TW114",
-        `tool "${name}": several GraphQL sources (${pool.map((s) => s.id).join(", ")}); say which with source:`,
-        at,
-      );
-      return null;
-    }
-    return { kind: "document", model: pool[0] as GraphqlSourceModel };
+  if (spec.document !== undefined) return documentTarget(name, spec, pool, at, diags);
+  if (from.ref === undefined || !ROOT_REF.test(from.ref.trim())) return undefined;
+  return rootFieldTarget(name, spec, { ...from, ref: from.ref }, pool, openapiIds, doc, diags);
+}
+
+/** A manifest `from:` split into its source (before `#`, if any) and its reference; `source:` as fallback. */
+interface FromRef {
+  fromSource: string | undefined;
+  ref: string | undefined;
+  sourceId: string | undefined;
+}
+
+function parseFrom(spec: ToolSpec): FromRef {
+  const hash = spec.from?.indexOf("#") ?? -1;
+  const fromSource = spec.from && hash !== -1 ? spec.from.slice(0, hash) : undefined;
+  const ref = spec.from ? (hash === -1 ? spec.from : spec.from.slice(hash + 1)) : undefined;
+  return { fromSource, ref, sourceId: fromSource ?? spec.source };
+}
+
+/** A `document:` tool: it names one GraphQL source (or there is only one) and nothing else shapes it. */
+function documentTarget(
+  name: string,
+  spec: ToolSpec,
+  pool: GraphqlSourceModel[],
+  at: SourceRef,
+  diags: Diagnostics,
+): GraphqlTarget | null {
+  if (spec.from !== undefined || spec.selection !== undefined || spec.depth !== undefined) {
+    diags.error(
+      "TW110",
+      `tool "${name}": document cannot be combined with from, selection or depth (the document says it all)`,
+      at,
+    );
+    return null;
   }
-  if (ref === undefined || !ROOT_REF.test(ref.trim())) return undefined;
+  if (pool.length > 1) {
+    diags.error(
+      "TW114",
+      `tool "${name}": several GraphQL sources (${pool.map((s) => s.id).join(", ")}); say which with source:`,
+      at,
+    );
+    return null;
+  }
+  return { kind: "document", model: pool[0] as GraphqlSourceModel };
+}
+
+/** The one root field a `Type.field` reference names among the pool's sources, or a located error. */
+function rootFieldTarget(
+  name: string,
+  spec: ToolSpec,
+  from: FromRef & { ref: string },
+  pool: GraphqlSourceModel[],
+  openapiIds: string[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): GraphqlTarget | null | undefined {
+  const { ref } = from;
   const found = pool.flatMap((model) =>
     model.rootFields.filter((rf) => matchesRoot(rf, ref)).map((field) => ({ model, field })),
   );
@@ -191,7 +226,7 @@ export function graphqlTargetOf(
     .sort(compareStrings);
   if (candidates.length === 0) {
     // `Foo.bar` that is no root type of any GraphQL source: it may be an OpenAPI operationId after all.
-    if (openapiIds.length > 0 && fromSource === undefined) return undefined;
+    if (openapiIds.length > 0 && from.fromSource === undefined) return undefined;
     diags.error(
       "TW113",
       `"${spec.from}": ${rootType} is not a root type (use Query.<field> or Mutation.<field>)`,
@@ -199,23 +234,28 @@ export function graphqlTargetOf(
     );
     return null;
   }
+  diags.error(
+    "TW113",
+    `"${spec.from}" matches no root field${from.sourceId ? ` of source "${from.sourceId}"` : ""}`,
+    fromAt,
+    nearRootFields(ref, candidates),
+  );
+  return null;
+}
+
+/** "did you mean" for an unknown root field: up to three fields of its root type with a similar name. */
+function nearRootFields(ref: string, candidates: string[]): string | undefined {
   const field = ref.split(".")[1]?.toLowerCase() ?? "";
   const near = candidates.filter((c) => {
     const f = (c.split(".")[1] ?? "").toLowerCase();
     return f.includes(field) || field.includes(f);
   });
-  diags.error(
-    "TW113",
-    `"${spec.from}" matches no root field${sourceId ? ` of source "${sourceId}"` : ""}`,
-    fromAt,
-    near.length > 0
-      ? `did you mean ${near
-          .slice(0, 3)
-          .map((n) => `"${n}"`)
-          .join(" or ")}?`
-      : undefined,
-  );
-  return null;
+  return near.length > 0
+    ? `did you mean ${near
+        .slice(0, 3)
+        .map((n) => `"${n}"`)
+        .join(" or ")}?`
+    : undefined;
 }
 
 /** Positions inside a manifest string value: line/column of the text -> tools.yaml line/column. */
@@ -341,24 +381,9 @@ export function bindGraphqlTool(
   ctx: GraphqlBindContext,
 ): ToolNode | undefined {
   const { model } = target;
-  const operationName = toIdentifier(name);
-  const src =
-    target.kind === "field"
-      ? rootFieldText(name, target.field, model, spec, ctx, operationName)
-      : documentSource(name, spec as ToolSpec, ctx);
-  if (!src) return undefined;
-  const analyzed = analyzeOperation(
-    model,
-    src.text,
-    {
-      ...(spec?.operation_name ? { operationName: spec.operation_name } : {}),
-      fallbackName: operationName,
-      locate: src.locate,
-      at: spec ? ctx.doc.ref(`#/tools/${name}`, true) : src.source,
-    },
-    ctx.diags,
-  );
-  if (!analyzed) return undefined;
+  const validated = validatedOperation(name, target, spec, ctx);
+  if (!validated) return undefined;
+  const { src, analyzed } = validated;
   if (analyzed.root) ctx.boundFields.add(`${model.id}#${rootKey(model, analyzed)}`);
   const notes: string[] = [];
   const args = argumentsOf(name, analyzed, spec, {
@@ -399,21 +424,62 @@ export function bindGraphqlTool(
     input: { kind: "object", properties: args.properties, additional: false },
     ...(output ? { output } : {}),
     outputWrapped: wrapped,
-    binding: {
-      kind: "graphql",
-      source: model.id,
-      operationType: analyzed.operationType,
-      operationName: analyzed.operationName,
-      document: analyzed.document,
-      variables: args.variables,
-      ...(field !== undefined ? { field } : {}),
-    },
+    binding: graphqlBindingOf(model, analyzed, args.variables, field),
     policy: policyOf(spec, safety),
     notes,
     source: target.kind === "field" ? target.field.source : src.source,
     ...(spec ? { declaredAt: at } : {}),
     tags: tagsOf([], spec),
     deprecated: analyzed.root?.deprecated ?? false,
+  };
+}
+
+/**
+ * The tool's operation text (a root field's derived or given selection, or its document) validated against
+ * the schema; undefined when it cannot be read or does not validate (diagnosed).
+ */
+function validatedOperation(
+  name: string,
+  target: GraphqlTarget,
+  spec: ToolSpec | undefined,
+  ctx: GraphqlBindContext,
+): { src: DocumentSource; analyzed: AnalyzedOperation } | undefined {
+  const { model } = target;
+  const operationName = toIdentifier(name);
+  const src =
+    target.kind === "field"
+      ? rootFieldText(name, target.field, model, spec, ctx, operationName)
+      : documentSource(name, spec as ToolSpec, ctx);
+  if (!src) return undefined;
+  const analyzed = analyzeOperation(
+    model,
+    src.text,
+    {
+      ...(spec?.operation_name ? { operationName: spec.operation_name } : {}),
+      fallbackName: operationName,
+      locate: src.locate,
+      at: spec ? ctx.doc.ref(`#/tools/${name}`, true) : src.source,
+    },
+    ctx.diags,
+  );
+  return analyzed ? { src, analyzed } : undefined;
+}
+
+/** How the runtime sends the tool's call: the validated document and which argument is which variable. */
+function graphqlBindingOf(
+  model: GraphqlSourceModel,
+  analyzed: AnalyzedOperation,
+  variables: { arg: string; name: string }[],
+  field: string | undefined,
+): ToolNode["binding"] {
+  return {
+    kind: "graphql",
+    source: model.id,
+    operationType: analyzed.operationType,
+    operationName: analyzed.operationName,
+    document: analyzed.document,
+    variables,
+    ...(field !== undefined ? { field } : {}),
   };
 }
 
