@@ -113,57 +113,10 @@ export function analyzeOperation(
   opts: AnalyzeOptions,
   diags: Diagnostics,
 ): AnalyzedOperation | undefined {
-  let doc: DocumentNode;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    diags.error(
-      "TW151",
-      `GraphQL syntax error: ${(e as GraphQLError).message}`,
-      opts.locate(e as GraphQLError),
-    );
-    return undefined;
-  }
-  const ops = doc.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  );
-  let op: OperationDefinitionNode | undefined;
-  if (opts.operationName !== undefined) {
-    op = ops.find((o) => o.name?.value === opts.operationName);
-    if (!op) {
-      const names = ops.map((o) => o.name?.value ?? "(anonymous)").join(", ");
-      diags.error(
-        "TW151",
-        `the document has no operation "${opts.operationName}" (it has: ${names})`,
-        opts.at,
-      );
-      return undefined;
-    }
-  } else if (ops.length === 1) op = ops[0];
-  else {
-    diags.error(
-      "TW151",
-      `the document has ${ops.length} operations; say which one with operation_name`,
-      opts.at,
-    );
-    return undefined;
-  }
-  const problems = validate(model.schema, doc);
-  if (problems.length > 0) {
-    for (const p of problems.slice(0, MAX_REPORTED)) diags.error("TW151", p.message, opts.locate(p));
-    if (problems.length > MAX_REPORTED)
-      diags.error("TW151", `${problems.length - MAX_REPORTED} more validation errors`, opts.at);
-    return undefined;
-  }
-  const operation = op as OperationDefinitionNode;
-  if (operation.operation === "subscription") {
-    diags.error(
-      "TW151",
-      "subscriptions cannot be tools (a tool call is one request and one answer)",
-      opts.locate({ locations: operation.loc ? [operation.loc.startToken] : undefined } as GraphQLError),
-    );
-    return undefined;
-  }
+  const doc = parseOperationText(text, opts, diags);
+  if (!doc) return undefined;
+  const operation = pickOperation(doc, opts, diags);
+  if (!operation || !validOperation(model, doc, operation, opts, diags)) return undefined;
   const named: OperationDefinitionNode = operation.name
     ? operation
     : { ...operation, name: { kind: Kind.NAME, value: opts.fallbackName } };
@@ -179,22 +132,7 @@ export function analyzeOperation(
   const rootType = model.schema.getRootType(operation.operation) as GraphQLObjectType;
   const shapes = new ShapeBuilder(model.schema, model.types, fragments);
   const data = cleanShape(shapes.selection(rootType, [operation.selectionSet]));
-  const collected = [...shapes.collect(rootType, [operation.selectionSet])];
-  let root: AnalyzedOperation["root"];
-  const only = collected.length === 1 ? collected[0] : undefined;
-  if (only && !only[1].conditional && data.kind === "object") {
-    const name = (only[1].nodes[0] as { name: { value: string } }).name.value;
-    const def = rootType.getFields()[name];
-    if (def) {
-      root = {
-        key: only[0],
-        name,
-        schema: data.properties[0]?.schema as SchemaNode,
-        ...(def.description?.trim() ? { description: def.description.trim() } : {}),
-        deprecated: Boolean(def.deprecationReason),
-      };
-    }
-  }
+  const root = soleRootField(shapes, rootType, operation, data);
   return {
     operationType: operation.operation,
     operationName: named.name?.value as string,
@@ -202,6 +140,101 @@ export function analyzeOperation(
     variables: variablesOf(model, named),
     data,
     ...(root ? { root } : {}),
+  };
+}
+
+function parseOperationText(
+  text: string,
+  opts: AnalyzeOptions,
+  diags: Diagnostics,
+): DocumentNode | undefined {
+  try {
+    return parse(text);
+  } catch (e) {
+    diags.error(
+      "TW151",
+      `GraphQL syntax error: ${(e as GraphQLError).message}`,
+      opts.locate(e as GraphQLError),
+    );
+    return undefined;
+  }
+}
+
+/** The operation the tool runs: the one named by operation_name, or the document's only one. */
+function pickOperation(
+  doc: DocumentNode,
+  opts: AnalyzeOptions,
+  diags: Diagnostics,
+): OperationDefinitionNode | undefined {
+  const ops = doc.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  if (opts.operationName !== undefined) {
+    const op = ops.find((o) => o.name?.value === opts.operationName);
+    if (!op) {
+      const names = ops.map((o) => o.name?.value ?? "(anonymous)").join(", ");
+      diags.error(
+        "TW151",
+        `the document has no operation "${opts.operationName}" (it has: ${names})`,
+        opts.at,
+      );
+    }
+    return op;
+  }
+  if (ops.length === 1) return ops[0];
+  diags.error(
+    "TW151",
+    `the document has ${ops.length} operations; say which one with operation_name`,
+    opts.at,
+  );
+  return undefined;
+}
+
+/** The document validates against the schema (the first few errors reported) and is no subscription. */
+function validOperation(
+  model: GraphqlSourceModel,
+  doc: DocumentNode,
+  operation: OperationDefinitionNode,
+  opts: AnalyzeOptions,
+  diags: Diagnostics,
+): boolean {
+  const problems = validate(model.schema, doc);
+  if (problems.length > 0) {
+    for (const p of problems.slice(0, MAX_REPORTED)) diags.error("TW151", p.message, opts.locate(p));
+    if (problems.length > MAX_REPORTED)
+      diags.error("TW151", `${problems.length - MAX_REPORTED} more validation errors`, opts.at);
+    return false;
+  }
+  if (operation.operation === "subscription") {
+    diags.error(
+      "TW151",
+      "subscriptions cannot be tools (a tool call is one request and one answer)",
+      opts.locate({ locations: operation.loc ? [operation.loc.startToken] : undefined } as GraphQLError),
+    );
+    return false;
+  }
+  return true;
+}
+
+/** The root field an operation selects, when it selects exactly one, unconditionally, into object data. */
+function soleRootField(
+  shapes: ShapeBuilder,
+  rootType: GraphQLObjectType,
+  operation: OperationDefinitionNode,
+  data: SchemaNode,
+): AnalyzedOperation["root"] {
+  const collected = [...shapes.collect(rootType, [operation.selectionSet])];
+  const only = collected.length === 1 ? collected[0] : undefined;
+  if (!only || only[1].conditional || data.kind !== "object") return undefined;
+  const name = (only[1].nodes[0] as { name: { value: string } }).name.value;
+  const def = rootType.getFields()[name];
+  if (!def) return undefined;
+  return {
+    key: only[0],
+    name,
+    schema: data.properties[0]?.schema as SchemaNode,
+    ...(def.description?.trim() ? { description: def.description.trim() } : {}),
+    deprecated: Boolean(def.deprecationReason),
   };
 }
 
