@@ -21,7 +21,7 @@ named after the spec's info.title (CarCheck API -> carcheck, env CARCHECK_BASE_U
 default tool names, base URL from the spec's servers (override with <NAME>_BASE_URL), one env variable
 per credential, written to ./generated/<name> in the current directory (never into toolwright's own
 generated/ folder). Serve it with: toolwright serve ./generated/<name>
-To curate it (choose, rename, reclassify tools), start a manifest with: toolwright init --openapi FILE
+To curate it (choose, rename, reclassify tools), start a manifest with: toolwright init --openapi FILE (or --graphql FILE...)
 
 With --graphql, builds a catalog of every Query and Mutation field of a GraphQL schema, no manifest needed:
 SDL (one file, or split over several files and folders: repeat --graphql) or introspection JSON (any age).

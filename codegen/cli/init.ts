@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
@@ -6,22 +6,29 @@ import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { Diagnostics, type GeneratedCatalog, generateCatalog } from "../index.js";
 import { manifestSchema } from "../manifest/schema.js";
-import type { Manifest } from "../manifest/types.js";
+import type { Manifest, SourceSpec } from "../manifest/types.js";
+import { envPrefix } from "../synthesize.js";
 import { compareStrings } from "../util.js";
 import { usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright init --openapi FILE [--name NAME] [--out FILE] [--force]
+       toolwright init --graphql FILE [--graphql FILE...] [--name NAME] [--out FILE] [--force]
        toolwright init FILE ...
 
 Starts a manifest from a spec: writes a commented tools.yaml (default specs/<name>/tools.yaml, where
-\`toolwright generate\` finds it) that selects every operation, grouped by tag, each with its tool name and
-safety class (and why, when more than the HTTP method decided), the env variables of the base URL and of every
-credential, and a yaml-language-server line pointing at tools.schema.json (written beside it) so editors
-complete and check it. Delete the operations you do not want, rename or reclassify tools under tools:, then
-run \`toolwright generate\`. As written, it generates the same tools as \`generate --openapi FILE\`.
+\`toolwright generate\` finds it) that selects every operation, grouped by tag (GraphQL: queries, then
+mutations), each with its tool name and safety class (and why, when more than the HTTP method or the
+operation type decided), the env variables of the base URL and of every credential (GraphQL: the endpoint,
+and a commented auth block to fill in, since a schema does not say how its server authenticates), and a
+yaml-language-server line pointing at tools.schema.json (written beside it) so editors complete and check it.
+Delete the operations you do not want, rename or reclassify tools under tools:, then run
+\`toolwright generate\`. As written, it generates the same tools as \`generate --openapi FILE\` (or
+\`generate --graphql FILE...\`).
 
 Options:
   --openapi FILE  the OpenAPI 2.0/3.0/3.1 spec (YAML or JSON); or give it as the argument
+  --graphql FILE  a GraphQL schema: SDL, or introspection JSON; repeat it (or give a folder) for SDL split
+                  over several files; a .graphql/.graphqls/.gql/.sdl file or a folder as the argument is one too
   --name NAME     catalog name (default: from the spec's info.title)
   --out FILE      where to write the manifest (default: specs/<name>/tools.yaml)
   --force         overwrite an existing manifest
@@ -32,14 +39,29 @@ Exit status: 0 written, 1 the spec has errors (located diagnostics) or the file 
 
 export const SCHEMA_FILE = "tools.schema.json";
 
-/** The first tag of a tool groups it; tools without tags come last. */
-function groupOf(tool: CatalogTool): string {
-  return tool.tags?.[0] ?? "";
+/** Where a tool goes in the `select:` list: its group (a tag; GraphQL: the operation type), and in what order. */
+interface Group {
+  label: string;
+  /** Groups sort by rank, then by label. */
+  rank: number;
 }
 
+/** OpenAPI: the first tag groups a tool (untagged tools last); GraphQL: queries, then mutations. */
+function groupOf(tool: CatalogTool): Group {
+  const b = tool.binding;
+  if (b.kind === "graphql")
+    return b.operationType === "query" ? { label: "queries", rank: 0 } : { label: "mutations", rank: 1 };
+  const tag = tool.tags?.[0];
+  return tag === undefined ? { label: "untagged", rank: 1 } : { label: `tag: ${tag}`, rank: 0 };
+}
+
+/** The selector that picks the tool: `GET /path`, or the root field (`Query.user`, `Mutation.deleteUser`). */
 function selectorOf(tool: CatalogTool): string | undefined {
   const b = tool.binding;
-  return b.kind === "http" ? `${b.method} ${b.path}` : undefined;
+  if (b.kind === "http") return `${b.method} ${b.path}`;
+  if (b.kind === "graphql" && b.field !== undefined && b.operationType !== "subscription")
+    return `${b.operationType === "query" ? "Query" : "Mutation"}.${b.field}`;
+  return undefined;
 }
 
 /** `create_refund · destructive (moves money or ownership: "refund" in the operationId ...) · Create a refund` */
@@ -49,48 +71,74 @@ function toolComment(tool: CatalogTool): string {
   return ` ${tool.name} · ${tool.safety}${why} · ${tool.title}`.replace(/\s+/g, " ").trimEnd();
 }
 
-/** The `select:` list: one selector per tool, in groups by tag (generation keeps the spec's order). */
+/** The `select:` list: one selector per tool, in groups (generation keeps the spec's order whatever this one is). */
 function selectNode(doc: Document, tools: readonly CatalogTool[]): YAMLSeq {
-  const groups = new Map<string, CatalogTool[]>();
+  const groups = new Map<string, { group: Group; members: CatalogTool[] }>();
   for (const tool of tools) {
     if (tool.internal || selectorOf(tool) === undefined) continue;
-    const list = groups.get(groupOf(tool)) ?? [];
-    list.push(tool);
-    groups.set(groupOf(tool), list);
+    const group = groupOf(tool);
+    const entry = groups.get(group.label) ?? { group, members: [] };
+    entry.members.push(tool);
+    groups.set(group.label, entry);
   }
-  const order = [...groups.keys()].sort((a, b) => (a === "" ? 1 : b === "" ? -1 : compareStrings(a, b)));
+  const order = [...groups.values()].sort(
+    (a, b) => a.group.rank - b.group.rank || compareStrings(a.group.label, b.group.label),
+  );
   const seq = doc.createNode([]) as YAMLSeq;
-  for (const group of order) {
-    const members = groups.get(group) ?? [];
+  for (const { group, members } of order) {
     members.forEach((tool, i) => {
       const item = doc.createNode({ operation: selectorOf(tool) }) as YAMLMap;
       item.flow = true;
       item.comment = toolComment(tool);
-      if (i === 0) item.commentBefore = ` ── ${group ? `tag: ${group}` : "untagged"} (${members.length}) ──`;
+      if (i === 0) item.commentBefore = ` ── ${group.label} (${members.length}) ──`;
       seq.items.push(item);
     });
   }
   return seq;
 }
 
-/** The manifest the bare spec implies, as a file next to `out`: spec path relative, every operation listed. */
-export function renderInitManifest(
-  manifest: Manifest,
-  catalog: CatalogDocument,
-  specAbs: string,
-  outAbs: string,
-): string {
+/** A spec file's path as the manifest at `outAbs` refers to it (relative, `./` first). */
+function specPath(specAbs: string, outAbs: string): string {
   const rel = relative(dirname(outAbs), specAbs).split("\\").join("/");
-  const spec = rel.startsWith(".") || isAbsolute(rel) ? rel : `./${rel}`;
-  const sources = Object.fromEntries(
-    Object.entries(manifest.sources ?? {}).map(([id, source]) => [id, { ...source, openapi: spec }]),
+  return rel.startsWith(".") || isAbsolute(rel) ? rel : `./${rel}`;
+}
+
+/** The source with its spec files relative to the manifest (a GraphQL schema in one file stays one string). */
+function relativeSource(source: SourceSpec, outAbs: string): SourceSpec {
+  if (source.openapi !== undefined) return { ...source, openapi: specPath(source.openapi, outAbs) };
+  if (source.graphql === undefined) return source;
+  const files = (Array.isArray(source.graphql) ? source.graphql : [source.graphql]).map((f) =>
+    specPath(f, outAbs),
   );
-  const { select: _all, ...rest } = manifest;
-  const doc = new Document({ ...rest, sources, select: [] });
+  return { ...source, graphql: files.length === 1 ? (files[0] as string) : files };
+}
+
+/**
+ * A GraphQL schema does not say how its server authenticates, so the bare catalog sends no credential: the
+ * manifest shows, commented out, the env variable and auth entry that send a bearer token or an API key header.
+ */
+function graphqlAuthHint(prefix: string): { env: string; auth: string } {
+  return {
+    env: [
+      " A schema does not say how its server authenticates. To send a credential, uncomment one of these and",
+      " the matching auth: entry under sources:",
+      ` ${prefix}_TOKEN: { secret: true, required: true, description: Bearer token sent as Authorization }`,
+      ` ${prefix}_API_KEY: { secret: true, required: true, description: API key sent in the X-Api-Key header }`,
+    ].join("\n"),
+    auth: [
+      " auth:",
+      `   bearer: { type: bearer, token: { env: ${prefix}_TOKEN } }`,
+      `   key: { type: apiKey, in: header, name: X-Api-Key, value: { env: ${prefix}_API_KEY } }`,
+    ].join("\n"),
+  };
+}
+
+/** The file's header: the schema line editors read, what the file is, and what to do with it. */
+function headerComment(catalog: CatalogDocument, spec: string): string {
   const counts = (["read", "write", "destructive"] as const)
     .map((s) => `${catalog.tools.filter((t) => t.safety === s && !t.internal).length} ${s}`)
     .join(", ");
-  doc.commentBefore = [
+  return [
     ` yaml-language-server: $schema=./${SCHEMA_FILE}`,
     "",
     ` toolwright manifest for ${catalog.server.title ?? catalog.catalog}, started by \`toolwright init\` from ${spec}.`,
@@ -98,16 +146,35 @@ export function renderInitManifest(
     " add tools: { <name>: { safety, confirm, masked, title, description, args } } to curate the rest, then run",
     " `toolwright generate` and `toolwright audit`. Reference: docs/manifest.md in toolwright.",
   ].join("\n");
-  const env = doc.get("env");
-  if (isMap(env))
-    for (const pair of env.items) {
-      if (isMap(pair.value)) pair.value.flow = true;
-    }
-  const envNode = doc.get("env", true) as YAMLMap | undefined;
-  if (envNode) envNode.commentBefore = " every variable the server reads: the base URL and each credential";
+}
+
+/** The manifest the bare spec implies, as a file next to `out`: spec paths relative, every operation listed. */
+export function renderInitManifest(manifest: Manifest, catalog: CatalogDocument, outAbs: string): string {
+  const sources = Object.fromEntries(
+    Object.entries(manifest.sources ?? {}).map(([id, source]) => [id, relativeSource(source, outAbs)]),
+  );
+  const { select: _all, ...rest } = manifest;
+  const doc = new Document({ ...rest, sources, select: [] });
+  const first = Object.values(sources)[0];
+  const shown = first?.openapi ?? [first?.graphql ?? []].flat().join(", ");
+  doc.commentBefore = headerComment(catalog, shown);
+  const env = doc.get("env", true) as YAMLMap | undefined;
+  if (isMap(env)) {
+    for (const pair of env.items) if (isMap(pair.value)) pair.value.flow = true;
+    env.commentBefore = " every variable the server reads: the base URL and each credential";
+  }
+  const graphqlSource = Object.keys(sources).find((id) => sources[id]?.graphql !== undefined);
+  if (graphqlSource !== undefined && isMap(env)) {
+    const hint = graphqlAuthHint(envPrefix(catalog.catalog));
+    env.comment = hint.env;
+    const source = doc.getIn(["sources", graphqlSource], true);
+    if (isMap(source)) source.comment = hint.auth;
+  }
   const seq = selectNode(doc, catalog.tools);
   seq.commentBefore =
-    " every operation, by tag: tool name · safety class (why, when more than the method decided) · title";
+    graphqlSource === undefined
+      ? " every operation, by tag: tool name · safety class (why, when more than the method decided) · title"
+      : " every query and mutation: tool name · safety class (why, when more than the operation type decided) · title";
   doc.set("select", seq);
   const select = doc.get("select", true);
   if (isSeq(select) && select.items.length === 0) doc.set("select", [{ all: true }]);
@@ -120,23 +187,55 @@ export interface InitResult {
   out: string;
 }
 
+/** What to start from: an OpenAPI spec, or a GraphQL schema (SDL files and folders, or introspection JSON). */
+export type InitSpec = { openapi: string } | { graphql: string[] };
+
 /** Generates the bare catalog in memory and renders the manifest that reproduces it (nothing is written). */
 export async function initManifest(
   root: string,
-  spec: string,
+  spec: string | InitSpec,
   options: { name?: string; out?: string },
   diags: Diagnostics,
 ): Promise<InitResult | undefined> {
-  const specAbs = resolve(root, spec);
+  const from = typeof spec === "string" ? { openapi: spec } : spec;
+  const files = "graphql" in from ? from.graphql.map((f) => resolve(root, f)) : [resolve(root, from.openapi)];
+  const first = files[0] as string;
   const cat = await generateCatalog(
-    { kind: "spec", spec: specAbs, ...(options.name ? { name: options.name } : {}) },
+    {
+      kind: "spec",
+      spec: first,
+      ...(options.name ? { name: options.name } : {}),
+      ...("graphql" in from ? { graphql: files } : {}),
+    },
     { root, out: "generated" },
     diags,
   );
   if (!cat) return undefined;
   const doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
   const out = resolve(root, options.out ?? join("specs", cat.name, "tools.yaml"));
-  return { catalog: cat, out, text: renderInitManifest(cat.manifest, doc, specAbs, out) };
+  return { catalog: cat, out, text: renderInitManifest(cat.manifest, doc, out) };
+}
+
+const SDL_FILE = /\.(graphqls?|gql|sdl)$/i;
+
+/** The spec to start from, from the flags and arguments, or what is wrong with them. */
+function specOf(openapi: string | undefined, graphql: string[], positionals: string[]): InitSpec | string {
+  const given = (openapi ? 1 : 0) + (graphql.length > 0 ? 1 : 0) + (positionals.length > 0 ? 1 : 0);
+  if (given !== 1 || (positionals.length > 1 && !positionals.every(isSchemaPath)))
+    return "init takes one spec: toolwright init --openapi FILE, or --graphql FILE... for a GraphQL schema";
+  if (openapi) return { openapi };
+  if (graphql.length > 0) return { graphql };
+  return positionals.every(isSchemaPath) ? { graphql: positionals } : { openapi: positionals[0] as string };
+}
+
+/** An SDL file or a folder (of SDL files): a GraphQL schema without saying --graphql. */
+function isSchemaPath(path: string): boolean {
+  if (SDL_FILE.test(path)) return true;
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -146,6 +245,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       options: {
         openapi: { type: "string" },
+        graphql: { type: "string", multiple: true, default: [] },
         name: { type: "string" },
         out: { type: "string" },
         force: { type: "boolean", default: false },
@@ -164,9 +264,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const spec = values.openapi ?? positionals[0];
-  if (!spec || positionals.length > (values.openapi ? 0 : 1))
-    return usageError("init takes one spec: toolwright init --openapi FILE");
+  const spec = specOf(values.openapi, values.graphql, positionals);
+  if (typeof spec === "string") return usageError(spec);
   if (values.name !== undefined && !/^[a-z][a-z0-9-]*$/.test(values.name))
     return usageError(`--name "${values.name}" must be lower-case letters, digits and dashes`);
   const root = process.cwd();

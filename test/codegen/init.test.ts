@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { buildSchema, introspectionFromSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { initManifest } from "../../codegen/cli/init.js";
-import { Diagnostics } from "../../codegen/index.js";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genManifest, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
 
 /**
  * `toolwright init`: the manifest it writes for a spec generates the very catalog `generate --openapi` makes of
@@ -90,5 +92,117 @@ describe("toolwright init", () => {
     expect(diags.items.some((d) => d.severity === "error" && d.source?.file?.endsWith("bad.yaml"))).toBe(
       true,
     );
+  });
+
+  it("GraphQL SDL split over files: queries then mutations, delete/remove/revoke destructive, same catalog as bare", async () => {
+    const dir = writeTree("init-graphql", {
+      "schema/query.graphql": `"""Team admin API"""\ntype Query {\n  member(id: ID!): Member\n  members(first: Int = 20): [Member!]!\n}\ntype Member { id: ID! email: String role: Role }\nenum Role { ADMIN VIEWER }\n`,
+      "schema/mutation.graphql": `type Mutation {\n  inviteMember(email: String!, role: Role): Member\n  removeMember(id: ID!): Boolean\n  revokeApiKey(keyId: ID!): Boolean\n  deleteTeam(confirm: Boolean): Boolean\n  renameTeam(name: String!): String\n}\nextend type Query { whoami: Member }\n`,
+    });
+    const files = ["schema/query.graphql", "schema/mutation.graphql"];
+    const diags = new Diagnostics();
+    const init = await initManifest(dir, { graphql: files }, { name: "team-admin" }, diags);
+    expect(errorsOf(diags)).toEqual([]);
+    expect(init?.out).toBe(join(dir, "specs/team-admin/tools.yaml"));
+    const text = init!.text;
+    mkdirSync(dirname(init!.out), { recursive: true });
+    writeFileSync(init!.out, text);
+
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./tools.schema.json");
+    const listed = [...text.matchAll(/^\s+- \{ operation: (\S+) \} # (\S+) · (\w+)/gm)].map((m) =>
+      m.slice(1),
+    );
+    expect(listed).toEqual([
+      ["Query.member", "member", "read"],
+      ["Query.members", "members", "read"],
+      ["Query.whoami", "whoami", "read"],
+      ["Mutation.inviteMember", "invite_member", "destructive"],
+      ["Mutation.removeMember", "remove_member", "destructive"],
+      ["Mutation.revokeApiKey", "revoke_api_key", "destructive"],
+      ["Mutation.deleteTeam", "delete_team", "destructive"],
+      ["Mutation.renameTeam", "rename_team", "write"],
+    ]);
+    expect(text).toMatch(/# ── queries \(3\) ──\n\s+- \{ operation: Query\.member \}/);
+    expect(text).toMatch(/# ── mutations \(5\) ──\n\s+- \{ operation: Mutation\.inviteMember \}/);
+    expect(text).toMatch(
+      /revoke_api_key · destructive \(revokes or disables access: "revoke" in the mutation name/,
+    );
+    const manifest = parse(text);
+    expect(Object.keys(manifest.env)).toEqual(["TEAM_ADMIN_URL"]);
+    expect(manifest.sources.api.graphql).toEqual([
+      "../../schema/query.graphql",
+      "../../schema/mutation.graphql",
+    ]);
+
+    const bare = new Diagnostics();
+    const abs = files.map((f) => join(dir, f));
+    const bareCat = await generateCatalog(
+      { kind: "spec", spec: abs[0] as string, name: "team-admin", graphql: abs },
+      { root: ROOT, out: "test/.tmp/init-graphql-bare" },
+      bare,
+    );
+    const curated = await genManifest(init!.out);
+    expect(errorsOf(curated.diags)).toEqual([]);
+    const a = catalogOf(bareCat?.files);
+    const b = catalogOf(curated.cat?.files);
+    expect(b.tools.map((t) => t.name)).toEqual(a.tools.map((t) => t.name));
+    expect(withoutHash(b)).toEqual(withoutHash(a));
+
+    // Deleting a line removes that tool; uncommenting the bearer hint sends a token read from the env.
+    const edited = text
+      .replace(/^.*Mutation\.deleteTeam.*\n/m, "")
+      .replace(/^(\s*)# (TEAM_ADMIN_TOKEN: .*)$/m, "$1$2")
+      .replace(/^(\s*)# (auth:)$/m, "$1$2")
+      .replace(/^(\s*)# ( {2}bearer: .*)$/m, "$1$2");
+    writeFileSync(init!.out, edited);
+    const fewer = await genManifest(init!.out);
+    expect(errorsOf(fewer.diags)).toEqual([]);
+    const doc = catalogOf(fewer.cat?.files);
+    expect(doc.tools.map((t) => t.name)).toEqual(
+      a.tools.map((t) => t.name).filter((n) => n !== "delete_team"),
+    );
+    expect(doc.sources[0]?.auth).toEqual([
+      { kind: "bearer", scheme: "bearer", token: { env: "TEAM_ADMIN_TOKEN" } },
+    ]);
+    expect(doc.env.find((v) => v.name === "TEAM_ADMIN_TOKEN")).toMatchObject({
+      secret: true,
+      required: true,
+    });
+  });
+
+  it("GraphQL introspection JSON: one file, named after it, every root field listed", async () => {
+    const sdl =
+      "type Query { order(id: ID!): Order }\ntype Order { id: ID! total: Float }\ntype Mutation { cancelOrder(id: ID!): Order  refundOrder(id: ID!, amount: Float): Order  addNote(id: ID!, text: String!): Order }\n";
+    const dir = writeTree("init-introspection", {
+      "shop-api.json": JSON.stringify({ data: introspectionFromSchema(buildSchema(sdl)) }),
+    });
+    const diags = new Diagnostics();
+    const init = await initManifest(dir, { graphql: ["shop-api.json"] }, {}, diags);
+    expect(errorsOf(diags)).toEqual([]);
+    expect(init?.out).toBe(join(dir, "specs/shop-api/tools.yaml"));
+    const manifest = parse(init!.text);
+    expect(manifest.sources.api.graphql).toBe("../../shop-api.json");
+    expect(manifest.select.map((s: { operation: string }) => s.operation)).toEqual([
+      "Query.order",
+      "Mutation.cancelOrder",
+      "Mutation.refundOrder",
+      "Mutation.addNote",
+    ]);
+    mkdirSync(dirname(init!.out), { recursive: true });
+    writeFileSync(init!.out, init!.text);
+    const bare = new Diagnostics();
+    const spec = join(dir, "shop-api.json");
+    const a = catalogOf(
+      (
+        await generateCatalog(
+          { kind: "spec", spec, graphql: [spec] },
+          { root: ROOT, out: "test/.tmp/init-gq" },
+          bare,
+        )
+      )?.files,
+    );
+    const b = catalogOf((await genManifest(init!.out)).cat?.files);
+    expect(withoutHash(b)).toEqual(withoutHash(a));
+    for (const t of a.tools) expect(init!.text).toContain(`# ${t.name} · ${t.safety}`);
   });
 });
