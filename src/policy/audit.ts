@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, statfsSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
 import { type CallContext, failure, type NamedMiddleware, type Principal } from "../chain.js";
 import { ConfigError } from "../config/config.js";
@@ -33,8 +33,16 @@ export interface AuditSink {
   write: AuditWriter;
   /** Why the last write failed (an error code), while it is failing. */
   failing(): string | undefined;
+  /**
+   * Checked before a call runs: why the destination could not take the call's line now (an error code), or
+   * undefined. A failure found here is remembered as if a write had failed.
+   */
+  probe(): string | undefined;
   close(): void;
 }
+
+/** Room an audit line may need: a probe that finds less than this refuses the call instead of running it. */
+export const AUDIT_LINE_ROOM = 64 * 1024;
 
 /** Opens the sink at start, so an unwritable audit file stops the server instead of losing the log. */
 export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
@@ -48,7 +56,41 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
     const code = (error as { code?: string }).code ?? "error";
     throw new ConfigError([`${audit.fileEnv ?? "the audit file"}: cannot open it for appending (${code})`]);
   }
-  return trackedSink(lineAppender(fd), () => closeSync(fd));
+  return trackedSink(lineAppender(fd), () => closeSync(fd), fileProbe(fd, audit.file));
+}
+
+/**
+ * What can be known about a file before writing to it: that a write reaches it at all (an empty write fails on
+ * `/dev/full` or a revoked descriptor), and for a regular file that its file system has room for a line and the
+ * process's file size limit (`ulimit -f`, read once) leaves room for one.
+ */
+function fileProbe(fd: number, file: string): () => void {
+  const sizeLimit = fileSizeLimit();
+  return () => {
+    writeSync(fd, Buffer.alloc(0));
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return;
+    if (sizeLimit !== undefined && stat.size + AUDIT_LINE_ROOM > sizeLimit) throw coded("EFBIG");
+    const fs = statfsSync(file);
+    if (fs.bavail * fs.bsize < AUDIT_LINE_ROOM) throw coded("ENOSPC");
+  };
+}
+
+function coded(code: string): Error {
+  return Object.assign(new Error(code), { code });
+}
+
+/** The soft file size limit of this process in bytes, where the platform says (Linux /proc), else undefined. */
+function fileSizeLimit(): number | undefined {
+  try {
+    const line = readFileSync("/proc/self/limits", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max file size"));
+    const soft = line?.slice("Max file size".length).trim().split(/\s+/)[0];
+    return soft !== undefined && /^\d+$/.test(soft) ? Number(soft) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -86,31 +128,46 @@ function stderrSink(): AuditSink {
       process.stderr.write(`${line}\n`);
     },
     () => process.stderr.off("error", onError),
+    () => {
+      if (broken !== undefined || process.stderr.destroyed) throw coded(broken ?? "EPIPE");
+    },
   );
   return sink;
 }
 
 /**
- * A sink that remembers whether its last write failed (the writer threw, or returned false), logging once per
- * failure streak.
+ * A sink that remembers whether its last write (or probe) failed (the writer threw, or returned false), logging
+ * once per failure streak. `probe` throws when the destination could not take a line now.
  */
-export function trackedSink(write: AuditWriter, close: () => void): AuditSink {
+export function trackedSink(write: AuditWriter, close: () => void, probe: () => void = () => {}): AuditSink {
   let failing: string | undefined;
+  const failed = (error: unknown) => {
+    const code = (error as { code?: string }).code ?? "error";
+    if (failing === undefined) logLine(`audit: cannot write to the audit log (${code})`);
+    failing = code;
+    return code;
+  };
   return {
     write(line) {
       try {
-        if (write(line) === false) throw Object.assign(new Error("not written"), { code: "error" });
+        if (write(line) === false) throw coded("error");
         if (failing !== undefined) logLine("audit: the audit log can be written again");
         failing = undefined;
         return true;
       } catch (error) {
-        const code = (error as { code?: string }).code ?? "error";
-        if (failing === undefined) logLine(`audit: cannot write to the audit log (${code})`);
-        failing = code;
+        failed(error);
         return false;
       }
     },
     failing: () => failing,
+    probe() {
+      try {
+        probe();
+        return undefined;
+      } catch (error) {
+        return failed(error);
+      }
+    },
     close,
   };
 }
@@ -318,8 +375,9 @@ export function auditStep(
   return {
     name: "audit",
     async run(ctx, next) {
-      const broken = sink.failing();
-      if (mode === "refuse" && broken !== undefined) return refuseUnaudited(ctx, broken);
+      // A failure found by the probe refuses this very call: it never reaches a policy or the upstream.
+      const broken = mode === "refuse" ? (sink.failing() ?? sink.probe()) : undefined;
+      if (broken !== undefined) return refuseUnaudited(ctx, broken);
       let outcome: Awaited<ReturnType<typeof next>>;
       try {
         outcome = await next();

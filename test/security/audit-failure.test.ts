@@ -1,4 +1,4 @@
-import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, statSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -34,13 +34,12 @@ beforeEach(async () => {
   upstream.requests.length = 0;
 });
 
-/** An audit file already at the size limit the server runs under. */
-function fullAuditFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "tw-audit-full-")), "audit.jsonl");
+/** Fills an audit file up to the size limit the server runs under (whole filler lines, then a partial one). */
+function fillToLimit(file: string): void {
+  const used = existsSync(file) ? statSync(file).size : 0;
   const filler = `${JSON.stringify({ filler: "x".repeat(1000) })}\n`;
-  const lines = Math.floor(LIMIT / filler.length);
-  writeFileSync(file, filler.repeat(lines) + "y".repeat(LIMIT - lines * filler.length));
-  return file;
+  const lines = Math.floor((LIMIT - used) / filler.length);
+  appendFileSync(file, filler.repeat(lines) + "y".repeat(LIMIT - used - lines * filler.length));
 }
 
 const read = (s: Served) => s.call("scaivault_read_secret", { path: CANARY.path });
@@ -53,19 +52,29 @@ function expectNoCanary(s: Served) {
 }
 
 describe("the audit log fails closed", () => {
-  it("withholds the result whose line failed, refuses later calls with zero upstream requests, resumes when writable", async () => {
-    const file = fullAuditFile();
+  it("refuses the first call after the log fills up with zero upstream requests, and every later one, resuming when writable", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tw-audit-fills-")), "audit.jsonl");
     const s = await serve({
       upstream,
       env: { SCAIVAULT_AUDIT_FILE: file },
       prefix: ["prlimit", `--fsize=${LIMIT}`],
     });
     try {
-      // The log fails during this call: it ran (one upstream read), but its value is not handed out unaudited.
+      // A call while the log has room: it runs and is audited.
+      expect((await read(s)).isError).toBeFalsy();
+      expect(upstreamCalls()).toEqual(["readSecret"]);
+      expect(s.audit()).toHaveLength(1);
+
+      // The log fills up between calls: the very next call is refused before it reaches the upstream.
+      fillToLimit(file);
+      upstream.requests.length = 0;
       const first = await read(s);
       expect(first.isError).toBe(true);
-      expect(textOf(first)).toMatch(/audit log .* could not be written \(EFBIG\).*withheld.*1 request/);
-      expect(upstreamCalls()).toEqual(["readSecret"]);
+      expect(textOf(first)).toMatch(
+        /refused: the audit log \(SCAIVAULT_AUDIT_FILE\) cannot be written \(EFBIG\)/,
+      );
+      expect(upstreamCalls()).toEqual([]);
+      expect(s.traffic.filter((t) => t.includes(CANARY.value))).toHaveLength(1);
 
       // From now on nothing runs: a read and a write are refused before any upstream request.
       upstream.requests.length = 0;
@@ -96,8 +105,8 @@ describe("the audit log fails closed", () => {
         ["allowed", undefined, undefined],
       ]);
       expect(s.stderr()).toContain("the audit log can be written again");
-      // The value only ever reached the client in the audited call.
-      expect(s.traffic.filter((t) => t.includes(CANARY.value))).toHaveLength(1);
+      // The value only ever reached the client in the two audited calls.
+      expect(s.traffic.filter((t) => t.includes(CANARY.value))).toHaveLength(2);
     } finally {
       await s.close();
     }
@@ -106,11 +115,12 @@ describe("the audit log fails closed", () => {
   it("refuses every call on a full device (/dev/full), never showing a value", async () => {
     const s = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: "/dev/full" } });
     try {
-      const first = await read(s);
-      expect(textOf(first)).toMatch(/could not be written \(ENOSPC\)/);
-      upstream.requests.length = 0;
-      const second = await read(s);
-      expect(textOf(second)).toMatch(/cannot be written \(ENOSPC\)/);
+      // Even the first call: the probe before it finds the device full, so nothing reaches the upstream.
+      for (let i = 0; i < 2; i++) {
+        const refused = await read(s);
+        expect(refused.isError).toBe(true);
+        expect(textOf(refused)).toMatch(/refused: the audit log .* cannot be written \(ENOSPC\)/);
+      }
       expect(upstreamCalls()).toEqual([]);
       expectNoCanary(s);
     } finally {
