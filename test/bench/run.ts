@@ -21,12 +21,14 @@ import { replicaThroughput } from "./replicas.js";
  *     written, vs a direct fetch of the same upstream request, vs what the one-tool SDK server adds to it
  *   throughput and p50/p99 over HTTP: 1 and 3 replicas sharing Redis at 8 and 64 clients, vs the one-tool SDK
  *     server over HTTP (`--replicas` runs only these rows)
+ * `--startup` runs only the cold-start rows and the added latency per call (GitHub REST generated once, no peer).
  */
 const node = process.execPath;
 const bin = join(ROOT, "bin/toolwright.mjs");
 const quick = process.argv.includes("--quick");
 const runs = quick ? 1 : 3;
 const onlyReplicas = process.argv.includes("--replicas");
+const onlyStartup = process.argv.includes("--startup");
 
 function row(figure: string, value: string, baseline: string, ratio: number) {
   console.log(
@@ -114,6 +116,14 @@ const APIS = [
   },
 ];
 
+/** The GitHub REST catalog generated once, without rows (for `--startup`); returns its folder. */
+function generateGithub(): string {
+  const out = tmpDir("bench-github");
+  const api = APIS[0] as (typeof APIS)[number];
+  timeRun([node, bin, "generate", "--openapi", api.spec, "--out", out, "--name", api.id]);
+  return out;
+}
+
 /** Generate rows; returns the folder of the generated GitHub catalog (served below). */
 async function generators(): Promise<string> {
   const peer = installPeer();
@@ -165,7 +175,7 @@ async function main() {
   );
   if (onlyReplicas) return replicaThroughput(row, quick);
 
-  const out = await generators();
+  const out = onlyStartup ? generateGithub() : await generators();
 
   const upstream = await startRecordingServer((req, res) => {
     const id = /^\/v1\/items\/([^/]+)$/.exec(req.path)?.[1];
@@ -231,7 +241,7 @@ async function main() {
 
   await upstream.close();
   await callLatency();
-  await replicaThroughput(row, quick);
+  if (!onlyStartup) await replicaThroughput(row, quick);
 }
 
 await main();
