@@ -20,6 +20,7 @@ import {
   schemasModule,
   schemasModuleJs,
 } from "./emit/modules.js";
+import { publishedModuleJs } from "./emit/published.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { BudgetNode, CatalogIR, SchemaNode } from "./ir/types.js";
 import { scanTool } from "./lint/descriptions.js";
@@ -437,6 +438,7 @@ export async function generateCatalog(
       out.set("catalog.gen.ts", catalogModule(imports, hash, header));
       out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
       out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
+      out.set("published.gen.mjs", publishedModuleJs(doc, publisher, header));
       if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
       for (const [path, text] of assets.files) out.set(path, text);
       return out;

@@ -4,6 +4,7 @@ import { basename, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { CatalogDocument, CatalogModule, GeneratedModule } from "../catalog.js";
+import type { PrecomputedSchemas } from "../publish/precomputed.js";
 import { checkCatalog, checkDocumentShape } from "./check.js";
 import { PACKAGE_ROOT } from "./package.js";
 import { schemaRuntime } from "./patterns.js";
@@ -19,6 +20,8 @@ export interface LoadedCatalog {
   dir: string;
   doc: CatalogDocument;
   module: CatalogModule;
+  /** The schemas published at generate time (`published.gen.mjs`; catalogs generated before it have none). */
+  published?: PrecomputedSchemas;
 }
 
 /** A problem with the catalog itself (not the environment); the message says what to do. */
@@ -102,6 +105,27 @@ async function importGenerated(file: string): Promise<GeneratedModule> {
   return { inputHash: String(module.inputHash), schemas: module.schemas, handlers: module.handlers ?? {} };
 }
 
+/** `published.gen.mjs` when the folder has one, checked to come from the same generation as catalog.json. */
+async function importPublished(dir: string, doc: CatalogDocument): Promise<PrecomputedSchemas | undefined> {
+  const file = join(dir, "published.gen.mjs");
+  if (!existsSync(file)) return undefined;
+  let table: Partial<PrecomputedSchemas> | undefined;
+  try {
+    table = ((await import(pathToFileURL(file).href)) as { default?: Partial<PrecomputedSchemas> }).default;
+  } catch (error) {
+    throw new CatalogLoadError(`${file}: cannot load it (${(error as Error).message})`);
+  }
+  if (!table || typeof table.tools !== "object" || table.tools === null || !table.settings) {
+    throw new CatalogLoadError(`${file}: its default export is not a table of published schemas`);
+  }
+  if (table.inputHash !== doc.inputHash) {
+    throw new CatalogLoadError(
+      `${basename(file)} (inputHash ${table.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
+    );
+  }
+  return table as PrecomputedSchemas;
+}
+
 /** Per tool schema thunks, built with this runtime's zod. */
 function toolSchemas(generated: GeneratedModule, file: string): CatalogModule["tools"] {
   try {
@@ -123,7 +147,7 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
   }
   // Compiled handlers may import zod: let them find it from a folder outside any node_modules.
   if (existsSync(join(dir, "handlers.gen.mjs"))) borrowPackagesFor(dir, PACKAGE_ROOT);
-  const generated = await importGenerated(codeFile);
+  const [generated, published] = await Promise.all([importGenerated(codeFile), importPublished(dir, doc)]);
   if (generated.inputHash !== doc.inputHash) {
     throw new CatalogLoadError(
       `${basename(codeFile)} (inputHash ${generated.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
@@ -138,5 +162,5 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
   if (problems.length > 0) {
     throw new CatalogLoadError(`${dir} is inconsistent:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
-  return { dir, doc, module };
+  return { dir, doc, module, ...(published ? { published } : {}) };
 }

@@ -121,6 +121,9 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
       // Output schemas tolerate upstream drift; the chain checks drifted results against exactly these.
       tolerateDrift,
     ],
+    // What generate published already, where these transforms would change nothing but the drift it carries.
+    ...(runtime.catalog.published ? { precomputed: runtime.catalog.published } : {}),
+    keeps: (tool, side) => side === "input" || policy.keepsOutputSchema(tool),
   });
   runtime.publishOutputsWith((tool) => publisher.output(tool));
   // Arguments sent as the profile published them (JSON text for free-form values) are read back before validation.

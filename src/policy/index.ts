@@ -60,6 +60,8 @@ export interface Policies {
   hidden(tool: CatalogTool): boolean;
   /** A published output schema as the policy needs it (wider where it masks or reduces fields to names). */
   outputSchema(tool: CatalogTool, schema: JsonSchema): JsonSchema;
+  /** Whether `outputSchema` returns every output schema of the tool unchanged (nothing masked or reduced). */
+  keepsOutputSchema(tool: CatalogTool): boolean;
   /** Closes the audit file, if any. */
   close(): void;
 }
@@ -96,6 +98,11 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
   ];
 
   const masking = settings.mask?.on === true;
+  /** The output paths masked or reduced to names whatever the schema holds. */
+  const fixedMaskPaths = (tool: CatalogTool) => [
+    ...(masking ? (tool.policy.masked ?? []) : []),
+    ...(tool.policy.namesOnly !== undefined ? [`${tool.policy.namesOnly}.*`] : []),
+  ];
 
   return {
     settings,
@@ -110,14 +117,14 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
       settings.deniedTools.has(tool.name) || (settings.readOnly?.on === true && tool.safety !== "read"),
     outputSchema(tool, schema) {
       const paths = [
-        ...(masking ? (tool.policy.masked ?? []) : []),
-        ...(tool.policy.namesOnly !== undefined ? [`${tool.policy.namesOnly}.*`] : []),
+        ...fixedMaskPaths(tool),
         ...(settings.maskNamed
           ? namedMaskPaths(settings.maskNamed, schema, tool.outputWrapped === true)
           : []),
       ];
       return paths.length > 0 ? widenForMask(schema, paths, tool.outputWrapped === true) : schema;
     },
+    keepsOutputSchema: (tool) => fixedMaskPaths(tool).length === 0 && !settings.maskNamed,
     close: () => sink?.close(),
   };
 }

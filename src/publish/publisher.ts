@@ -6,6 +6,7 @@ import type {
   ToolAnnotations,
 } from "../catalog.js";
 import { CONCISE_TOOL_CHARS, conciseSchema, conciseText } from "./describe.js";
+import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
 import { type Bounds, DATA_KEYWORDS, project, SCHEMA_MAPS, SizeCache, UNBOUNDED } from "./project.js";
 import { publishSettings } from "./settings.js";
@@ -73,6 +74,13 @@ export interface PublishOptions {
   profile?: string;
   /** Transforms after the profile's, e.g. the masking policy's widening of output schemas. */
   transforms?: readonly SchemaTransform[];
+  /**
+   * Schemas published at generate time (`published.gen.mjs`): used as they are when they were published with the
+   * settings and profile in force, and `keeps` says the `transforms` other than `tolerateDrift` (which they carry
+   * already) leave the tool's schema unchanged.
+   */
+  precomputed?: PrecomputedSchemas;
+  keeps?: (tool: CatalogTool, side: "input" | "output") => boolean;
 }
 
 export interface Publisher {
@@ -98,7 +106,10 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
   const settings = publishSettings(doc, options.overrides);
   const table = doc.schemas ?? {};
   const sizes = new SizeCache(table);
-  const profile = profileNamed(options.profile ?? settings.profile ?? "default");
+  const profileName = options.profile ?? settings.profile ?? "default";
+  const profile = profileNamed(profileName);
+  const ready = precomputedReader(options.precomputed, settings, profileName);
+  const keeps = options.keeps ?? (() => false);
   const extra = options.transforms ?? [];
   const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1 };
   const outputBounds: Bounds =
@@ -112,6 +123,11 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
   const decoders = new Map<string, ArgumentDecoder | undefined>();
 
   const build = (tool: CatalogTool, side: "input" | "output", root: JsonSchema, bounds: Bounds) => {
+    const done = ready && keeps(tool, side) ? ready(tool.name)?.[side] : undefined;
+    if (done) {
+      if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
+      return done;
+    }
     let schema = withDialect(project(root, table, bounds, sizes).schema);
     if (concise) schema = conciseSchema(schema) as JsonSchema;
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });

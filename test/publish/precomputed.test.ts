@@ -1,0 +1,149 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config/config.js";
+import { CatalogLoadError, type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { createServer, type ServerOptions } from "../../src/mcp/server.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+
+// Schemas published at generate time (published.gen.mjs) are what the server would have computed: tools/list is
+// the same with and without them, under every setting that changes what is published; they are used (the fast
+// path is real) only where nothing differs; a table from another generation is refused.
+
+const CATALOGS = ["generated/scaivault", "generated/scaly", "test/fixtures/kitchen-sink/expected"];
+
+async function listed(
+  catalog: LoadedCatalog,
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<unknown[]> {
+  const factory = createServer(catalog, resolveConfig(catalog.doc.env, env), {
+    ...options,
+    policy: { audit: false, ...options.policy },
+  });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await factory({ era: "legacy" }).connect(serverSide);
+  const client = new Client({ name: "test", version: "1.0.0" });
+  await client.connect(clientSide);
+  const tools: unknown[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor ? { cursor } : {});
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor);
+  await client.close();
+  return tools;
+}
+
+/** The catalog as one generated before published.gen.mjs existed: every schema computed at start-up. */
+function withoutTable(catalog: LoadedCatalog): LoadedCatalog {
+  const { published: _, ...rest } = catalog;
+  return rest;
+}
+
+/** Env values every catalog's required variables accept (a URL, a token). */
+function required(catalog: LoadedCatalog): Record<string, string> {
+  return Object.fromEntries(
+    catalog.doc.env
+      .filter((v) => v.required)
+      .map((v) => [v.name, /url/i.test(v.name) ? "http://127.0.0.1:9" : "t"]),
+  );
+}
+
+/** Every policy env switch of the catalog that widens output schemas, turned on. */
+function maskingOn(catalog: LoadedCatalog): Record<string, string> {
+  const env = catalog.doc.policy.maskValues?.env;
+  return env ? { [env]: "true" } : {};
+}
+
+describe.each(CATALOGS)("%s: tools/list with the generate-time table", (ref) => {
+  let catalog: LoadedCatalog;
+  beforeAll(async () => {
+    catalog = await loadCatalog(join(ROOT, ref));
+  });
+
+  it("has a table for every listed tool", () => {
+    expect(catalog.published).toBeDefined();
+    const listedNames = catalog.doc.tools.filter((t) => t.internal !== true).map((t) => t.name);
+    expect(Object.keys(catalog.published?.tools ?? {}).sort()).toEqual([...listedNames].sort());
+  });
+
+  const cases: [string, (c: LoadedCatalog) => Record<string, string>, ServerOptions][] = [
+    ["the catalog's settings", () => ({}), {}],
+    ["output schemas full", () => ({}), { publish: { output: "full" } }],
+    ["output schemas none", () => ({}), { publish: { output: "none" } }],
+    ["concise descriptions", () => ({}), { publish: { descriptions: "concise" } }],
+    ["the portable profile", () => ({}), { profile: "portable" }],
+    ["masking on", maskingOn, {}],
+    [
+      "--mask of field names",
+      () => ({}),
+      { policy: { switches: { mask: { label: "--mask", fields: ["name", "id", "value"] } } } },
+    ],
+    ["--discovery", () => ({}), { discovery: true }],
+  ];
+  it.each(cases)("is what the server computes itself with %s", async (_, env, options) => {
+    const vars = { ...required(catalog), ...env(catalog) };
+    const fast = await listed(catalog, vars, options);
+    const computed = await listed(withoutTable(catalog), vars, options);
+    expect(fast.length).toBeGreaterThan(0);
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(computed));
+  });
+});
+
+describe("when the table is used", () => {
+  let catalog: LoadedCatalog;
+  let marked: LoadedCatalog;
+  let name: string;
+  const SENTINEL = { type: "object", description: "from the generate-time table" };
+  beforeAll(async () => {
+    catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const table = catalog.published;
+    if (!table) throw new Error("generated/scaivault has no published.gen.mjs");
+    name = "scaivault_read_secret";
+    const text = JSON.stringify({ input: SENTINEL, output: SENTINEL });
+    marked = { ...catalog, published: { ...table, tools: { ...table.tools, [name]: text } } };
+  });
+  const entry = async (env: Record<string, string>, options: ServerOptions = {}) =>
+    (await listed(marked, { ...required(marked), ...env }, options)).find(
+      (t) => (t as { name: string }).name === name,
+    ) as { inputSchema: unknown; outputSchema: unknown };
+
+  it("serves the table's schemas as they are with the catalog's settings", async () => {
+    const e = await entry({});
+    expect(e.inputSchema).toEqual(SENTINEL);
+    expect(e.outputSchema).toEqual(SENTINEL);
+  });
+
+  it("computes them when settings or the profile differ", async () => {
+    for (const options of [
+      { publish: { output: "full" as const } },
+      { publish: { descriptions: "concise" as const } },
+      { profile: "portable" },
+    ]) {
+      const e = await entry({}, options);
+      expect(e.inputSchema).not.toEqual(SENTINEL);
+    }
+  });
+
+  it("computes the output schema when the policy widens it, and keeps the input's", async () => {
+    const e = await entry(maskingOn(marked));
+    expect(e.inputSchema).toEqual(SENTINEL);
+    expect(e.outputSchema).not.toEqual(SENTINEL);
+  });
+});
+
+describe("loading published.gen.mjs", () => {
+  it("refuses a table from another generation", async () => {
+    const dir = tmpDir("precomputed-stale");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "published.gen.mjs");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace(/inputHash: "sha256:[0-9a-f]{4}/, 'inputHash: "sha256:0000'));
+    await expect(loadCatalog(dir)).rejects.toThrow(CatalogLoadError);
+    await expect(loadCatalog(dir)).rejects.toThrow(/published\.gen\.mjs.*different generations/);
+  });
+});
