@@ -1,11 +1,14 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { CatalogDocument, EnvVar } from "../catalog.js";
+import { type HttpSettings, urlHost } from "../transports/http-settings.js";
 import { SERVE_OPTIONS, type ServeOptions } from "./serve-flags.js";
 
 /**
- * `toolwright serve <catalog> --print-config claude|cursor|codex|vscode`: the exact block a host's config needs to
- * start this server over stdio, with absolute paths (hosts do not start in your shell's folder, and Claude
+ * `toolwright serve <catalog> --print-config claude|cursor|codex|vscode`: the exact block a host's config needs.
+ * With `--http` (or the catalog's transport env set to HTTP): the remote form, the server's URL and the client
+ * key's header with the key referred to by its env variable (`renderRemoteConfig`). Otherwise: the block that starts
+ * this server over stdio, with absolute paths (hosts do not start in your shell's folder, and Claude
  * Desktop does not inherit its PATH) and the serve options given beside it. Environment: every variable the
  * catalog requires, plus the ones set now (the effective settings). A secret's value is never printed: the block
  * refers to it the way the host fills it in (`${NAME}` from the host's environment for Claude Code and Cursor,
@@ -156,6 +159,83 @@ export function renderHostConfig(host: Host, server: ServerCommand): { block: st
       return {
         block: `${lines.join("\n")}\n`,
         where: `Codex: ~/.codex/config.toml (or .codex/config.toml in a trusted project).${unset.length > 0 ? ` Replace the placeholders ${unset.map((n) => `<${n}>`).join(", ")} (Codex expands no variables).` : ""}`,
+      };
+    }
+  }
+}
+
+/**
+ * A server already running over Streamable HTTP, as a host connects to it: its URL and, when it takes a static
+ * client key, the env variable the host reads the key from (the value is never printed: hosts fill it in).
+ */
+export interface RemoteServer {
+  name: string;
+  url: string;
+  /** The variable holding the client key (`Authorization: Bearer <key>`); absent when clients sign in by OAuth. */
+  keyEnv?: string;
+}
+
+/** Where hosts reach the server: the public URL, else the bind address (a wildcard bind: the first allowed host). */
+export function remoteUrl(settings: HttpSettings): string {
+  if (settings.publicUrl) return settings.publicUrl.href;
+  if (settings.port === 0)
+    throw new Error(
+      "--print-config with --http needs the port clients will use: port 0 picks a free one at start (give --port)",
+    );
+  const wildcard = settings.host === "0.0.0.0" || settings.host === "::";
+  const name = wildcard ? settings.allowedHosts[0]?.replace(/:\d+$/, "") : settings.host;
+  if (name === undefined)
+    throw new Error("--print-config: the server binds every address; give --public-url or --allowed-hosts");
+  return `http://${urlHost(name)}:${settings.port}/mcp`;
+}
+
+/** The header a host sends, with the key referred to the way that host fills it in. */
+function keyHeaders(host: Host, server: RemoteServer): { headers?: Record<string, string> } {
+  return server.keyEnv === undefined
+    ? {}
+    : { headers: { Authorization: `Bearer ${reference(host, server.keyEnv)}` } };
+}
+
+/** The remote config block for one host (stdout), and where it goes and what to set (stderr). */
+export function renderRemoteConfig(host: Host, server: RemoteServer): { block: string; where: string } {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const key = server.keyEnv;
+  const setKey =
+    key === undefined
+      ? " It signs in by OAuth (the server names its authorization servers at /.well-known/oauth-protected-resource)."
+      : ` Set ${key} to the server's client key in the environment the host starts from.`;
+  switch (host) {
+    case "claude": {
+      const entry = { type: "http", url: server.url, ...keyHeaders(host, server) };
+      return {
+        block: json({ mcpServers: { [server.name]: entry } }),
+        where: `Claude Code: put this in .mcp.json at your project's root (or run \`claude mcp add-json ${server.name} '<the server object>'\`).${setKey}`,
+      };
+    }
+    case "cursor":
+      return {
+        block: json({ mcpServers: { [server.name]: { url: server.url, ...keyHeaders(host, server) } } }),
+        where: `Cursor: .cursor/mcp.json in your project (or ~/.cursor/mcp.json).${setKey}`,
+      };
+    case "vscode": {
+      const inputs =
+        key === undefined
+          ? []
+          : [{ type: "promptString", id: key, description: `Client key of ${server.name}`, password: true }];
+      return {
+        block: json({
+          ...(inputs.length > 0 ? { inputs } : {}),
+          servers: { [server.name]: { type: "http", url: server.url, ...keyHeaders(host, server) } },
+        }),
+        where: `VS Code: .vscode/mcp.json in your workspace; it asks for the key once and stores it encrypted.${key === undefined ? setKey : ""}`,
+      };
+    }
+    case "codex": {
+      const lines = [`[mcp_servers.${tomlKey(server.name)}]`, `url = ${tomlString(server.url)}`];
+      if (key !== undefined) lines.push(`bearer_token_env_var = ${tomlString(key)}`);
+      return {
+        block: `${lines.join("\n")}\n`,
+        where: `Codex: ~/.codex/config.toml (or .codex/config.toml in a trusted project).${setKey}`,
       };
     }
   }

@@ -1,5 +1,5 @@
 import type { CatalogDocument, EnvVar, PublishSettings } from "../catalog.js";
-import { ConfigError, resolveConfig } from "../config/config.js";
+import { type Config, ConfigError, resolveConfig } from "../config/config.js";
 import {
   CatalogLoadError,
   findCatalogDir,
@@ -29,7 +29,15 @@ import {
 } from "../transports/http-settings.js";
 import { serveOverStdio } from "../transports/stdio.js";
 import { credentialsHelp } from "./credentials-help.js";
-import { HOSTS, type Host, renderHostConfig, serverCommand } from "./print-config.js";
+import {
+  HOSTS,
+  type Host,
+  type RemoteServer,
+  remoteUrl,
+  renderHostConfig,
+  renderRemoteConfig,
+  serverCommand,
+} from "./print-config.js";
 import {
   labelOf,
   optionsHelp,
@@ -223,8 +231,11 @@ async function printConfig(
   }
   try {
     const dir = findCatalogDir(ref);
-    const server = serverCommand(await readCatalogDocument(dir), packed ? undefined : dir, parsed.options);
-    const { block, where } = renderHostConfig(host, server);
+    const doc = await readCatalogDocument(dir);
+    const remote = remoteServer(doc, parsed.options);
+    const { block, where } = remote
+      ? renderRemoteConfig(host, remote)
+      : renderHostConfig(host, serverCommand(doc, packed ? undefined : dir, parsed.options));
     process.stdout.write(block);
     process.stderr.write(`${where}\n`);
     return 0;
@@ -232,6 +243,41 @@ async function printConfig(
     process.stderr.write(`${who}: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+/**
+ * With HTTP chosen (serve's flags or the catalog's transport env): the running server as a host reaches it,
+ * from the settings it would start with (refused as it would be: an HttpSettingsError lists what to set). The
+ * key's variable is the one the server reads it from: TOOLWRIGHT_CLIENT_KEY, else the catalog's bearer env.
+ */
+function remoteServer(doc: CatalogDocument, options: ServeOptions): RemoteServer | undefined {
+  const config = transportConfig(doc);
+  if (!wantsHttp(doc.transport, config, options.http ?? (options.sse ? true : undefined))) return undefined;
+  const settings = resolveHttpSettings(doc, config, httpTuning(options), httpOverrides(options));
+  const ownKey = options.clientKey !== undefined || options.clientKeyFile !== undefined;
+  const keyEnv = ownKey ? labelOf("clientKey") : doc.transport?.bearerEnv;
+  return {
+    name: doc.catalog,
+    url: remoteUrl(settings),
+    ...(settings.bearer !== undefined && keyEnv !== undefined ? { keyEnv } : {}),
+  };
+}
+
+/** The catalog's config from its transport variables only (the others need not be valid to choose HTTP). */
+function transportConfig(doc: CatalogDocument): Config {
+  const t = doc.transport;
+  const names = new Set(
+    [
+      t?.selectEnv,
+      t?.hostEnv,
+      t?.portEnv,
+      t?.allowedHostsEnv,
+      t?.publicUrlEnv,
+      t?.authorizationServersEnv,
+      t?.bearerEnv,
+    ].filter((name): name is string => name !== undefined),
+  );
+  return resolveConfig(doc.env.filter((v) => names.has(v.name)));
 }
 
 /** Whether the catalog has anything to keep in the state store (so no file is created for one that does not). */
@@ -391,19 +437,8 @@ function httpProblemsBeside(
   const t = doc.transport;
   const none = { problems: [], notes: [] };
   if (!t) return none;
-  const names = new Set(
-    [
-      t.selectEnv,
-      t.hostEnv,
-      t.portEnv,
-      t.allowedHostsEnv,
-      t.publicUrlEnv,
-      t.authorizationServersEnv,
-      t.bearerEnv,
-    ].filter((name): name is string => name !== undefined),
-  );
   try {
-    const config = resolveConfig(doc.env.filter((v) => names.has(v.name)));
+    const config = transportConfig(doc);
     if (!wantsHttp(t, config, options.http ?? (options.sse ? true : undefined))) return none;
     resolveHttpSettings(doc, config, httpTuning(options), httpOverrides(options));
     return none;

@@ -1,13 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { renderHostConfig, serverCommand } from "../../src/cli/print-config.js";
+import { renderHostConfig, renderRemoteConfig, serverCommand } from "../../src/cli/print-config.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { serveHttp } from "../transport/serve-http.js";
 
 /**
  * `toolwright serve <catalog> --print-config <host>`: the printed block starts the very server a host would run
@@ -92,5 +93,130 @@ describe("serve --print-config", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("claude, cursor, codex, vscode");
     expect(run.stdout).toBe("");
+  });
+});
+
+/**
+ * `serve <catalog> --http ... --print-config <host>`: the remote form, for a server running over Streamable HTTP
+ * with the same options. The block names the URL clients reach and sends the client key from an env variable the
+ * host fills in; the key's value and the upstream credentials never appear.
+ */
+describe("serve --http --print-config", () => {
+  const KEY = "client-key-canary-7d41e2b9";
+
+  it("claude: the block reaches the running server with the key from the host's env; no secret printed", async () => {
+    const env = { SCAIVAULT_TOKEN: CANARY, TOOLWRIGHT_CLIENT_KEY: KEY };
+    const served = await serveHttp("scaivault", env, { args: ["--http", "--port", "0", "--read-only"] });
+    try {
+      const port = new URL(served.url).port;
+      const run = printConfig("claude", ["--http", "--port", port, "--read-only"], env);
+      expect(run.status, run.stderr).toBe(0);
+      for (const secret of [KEY, CANARY]) expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
+      expect(run.stderr).toContain("Set TOOLWRIGHT_CLIENT_KEY");
+      const server = JSON.parse(run.stdout).mcpServers.scaivault;
+      expect(server).toEqual({
+        type: "http",
+        url: served.url,
+        headers: { Authorization: `Bearer \${TOOLWRIGHT_CLIENT_KEY}` },
+      });
+
+      // Connect the way Claude Code does: expand ${VAR} in the headers from its environment.
+      const headers = Object.fromEntries(
+        Object.entries(server.headers as Record<string, string>).map(([name, value]) => [
+          name,
+          value.replace(/\$\{(\w+)\}/g, (_, v: string) => (v === "TOOLWRIGHT_CLIENT_KEY" ? KEY : "")),
+        ]),
+      );
+      const client = new Client({ name: "print-config-http", version: "1.0.0" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers } }),
+      );
+      try {
+        const reads = doc.tools.filter((t) => t.safety === "read" && !t.internal);
+        expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(
+          reads.map((t) => t.name).sort(),
+        );
+      } finally {
+        await client.close();
+      }
+      // The header is what lets it in.
+      const bare = new Client({ name: "print-config-http", version: "1.0.0" });
+      await expect(bare.connect(new StreamableHTTPClientTransport(new URL(server.url)))).rejects.toThrow();
+    } finally {
+      await served.stop();
+    }
+  });
+
+  it("the catalog's own transport env: its bearer variable is the one the host sets (codex: bearer_token_env_var)", () => {
+    const run = printConfig("codex", [], { MCP_TRANSPORT: "http", PORT: "9123", SCAIVAULT_MCP_TOKEN: KEY });
+    expect(run.status, run.stderr).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+    expect(run.stdout).toBe(
+      '[mcp_servers.scaivault]\nurl = "http://127.0.0.1:9123/mcp"\nbearer_token_env_var = "SCAIVAULT_MCP_TOKEN"\n',
+    );
+  });
+
+  it("a wildcard bind names the allowed host, --public-url wins; OAuth-only servers get no header", () => {
+    const env = { TOOLWRIGHT_CLIENT_KEY: KEY };
+    const wild = printConfig(
+      "cursor",
+      [
+        "--http",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "9000",
+        "--allowed-hosts",
+        "mcp.example.com:9000,other.example.com",
+      ],
+      env,
+    );
+    expect(wild.status, wild.stderr).toBe(0);
+    expect(JSON.parse(wild.stdout).mcpServers.scaivault).toEqual({
+      url: "http://mcp.example.com:9000/mcp",
+      headers: { Authorization: `Bearer \${env:TOOLWRIGHT_CLIENT_KEY}` },
+    });
+    const oauth = printConfig("vscode", [
+      "--http",
+      "--authorization-servers",
+      "https://login.example.com",
+      "--public-url",
+      "https://mcp.example.com/vault/mcp",
+    ]);
+    expect(oauth.status, oauth.stderr).toBe(0);
+    expect(JSON.parse(oauth.stdout)).toEqual({
+      servers: { scaivault: { type: "http", url: "https://mcp.example.com/vault/mcp" } },
+    });
+    expect(oauth.stderr).toContain("OAuth");
+  });
+
+  it("vscode asks for the key as a password input", () => {
+    const { block } = renderRemoteConfig("vscode", {
+      name: "vault",
+      url: "https://h.example/mcp",
+      keyEnv: "VAULT_KEY",
+    });
+    expect(JSON.parse(block)).toEqual({
+      inputs: [{ type: "promptString", id: "VAULT_KEY", description: "Client key of vault", password: true }],
+      servers: {
+        vault: {
+          type: "http",
+          url: "https://h.example/mcp",
+          headers: { Authorization: `Bearer \${input:VAULT_KEY}` },
+        },
+      },
+    });
+  });
+
+  it("a server that would not start prints nothing: no client authentication, or port 0", () => {
+    const noKey = printConfig("claude", ["--http", "--port", "9000"]);
+    expect(noKey.status).toBe(1);
+    expect(noKey.stdout).toBe("");
+    expect(noKey.stderr).toContain("SCAIVAULT_MCP_TOKEN");
+    const anyPort = printConfig("claude", ["--http", "--port", "0"], { TOOLWRIGHT_CLIENT_KEY: KEY });
+    expect(anyPort.status).toBe(1);
+    expect(anyPort.stdout).toBe("");
+    expect(anyPort.stderr).toContain("--port");
+    expect(anyPort.stderr).not.toContain(KEY);
   });
 });
