@@ -4,8 +4,11 @@ import { describe, expect, it } from "vitest";
 import { Diagnostics, type GeneratedCatalog, generateCatalog } from "../../codegen/index.js";
 import { graphqlJs, loadGraphql } from "../../codegen/load/graphql.js";
 import { verifyCatalogs } from "../../codegen/verify.js";
+import { writeCatalog } from "../../codegen/write.js";
 import type { CatalogDocument, GraphqlBinding } from "../../src/catalog.js";
+import { npmPackageFile } from "../helpers/npm-pack.js";
 import { ROOT } from "../helpers/paths.js";
+import { servedSchemaProblems } from "./served-schemas.js";
 
 /**
  * (graphql-js comes through the generator's `graphqlJs`, so the schema and documents share one copy of it.)
@@ -16,23 +19,49 @@ import { ROOT } from "../helpers/paths.js";
  *   `@specifiedBy` scalars (DateTime, URL, UUID).
  * - Nautical / Traide (@nautical-commerce/graphql-schema): 660 KB Graphene SDL without a `schema {}` block, with
  *   Decimal, BigInt, JSON, JSONString, GenericScalar and scalars of its own.
+ * - Shopify Storefront API (@shopify/hydrogen-react@2026.4.4's storefront.schema.json, taken from its tarball: the
+ *   package's peer dependencies are react and vite): introspection JSON with 16 unions, 10 interfaces, 43
+ *   deprecated fields, the custom scalars Color, HTML and UnsignedInt64 besides DateTime, Decimal, URL and JSON,
+ *   and removal mutations (`cartLinesRemove`, `customerAccessTokenDelete`) that must be classed destructive.
  * - GitHub as introspection JSON (@octokit/graphql-schema's schema.json; the SDL is tested in github-graphql).
+ * Each catalog is also served over stdio and listed by the MCP client, every published schema compiled by ajv.
  */
+
+/**
+ * Mutations named for a removal, verb first or last (`deleteThing`, `revokeToken`, `cartLinesRemove`,
+ * `customerAccessTokenDelete`); not a noun inside (`updateEnterpriseMembersCanDeleteRepositoriesSetting`).
+ */
+const REMOVAL = /^(delete|remove|revoke)|(Delete|Remove|Revoke)$/;
 
 const node = (path: string) => join(ROOT, "node_modules", path);
 
 const SCHEMAS = [
   {
     name: "dialogporten",
-    file: node("@digdir/dialogporten-schema/schema.verified.graphql"),
+    file: () => node("@digdir/dialogporten-schema/schema.verified.graphql"),
     typecheck: true,
   },
   {
     name: "nautical",
-    file: node("@nautical-commerce/graphql-schema/nautical/schema.graphql"),
+    file: () => node("@nautical-commerce/graphql-schema/nautical/schema.graphql"),
     typecheck: true,
   },
-  { name: "github-introspection", file: node("@octokit/graphql-schema/schema.json"), typecheck: false },
+  {
+    name: "shopify-storefront",
+    file: () => npmPackageFile("@shopify/hydrogen-react", "2026.4.4", "storefront.schema.json"),
+    typecheck: true,
+    removals: [
+      "cartLinesRemove",
+      "cartMetafieldDelete",
+      "customerAccessTokenDelete",
+      "customerAddressDelete",
+    ],
+  },
+  {
+    name: "github-introspection",
+    file: () => node("@octokit/graphql-schema/schema.json"),
+    typecheck: false,
+  },
 ];
 
 async function generateBare(
@@ -51,7 +80,8 @@ async function generateBare(
 describe("corpus: real GraphQL schemas from npm packages, bare", () => {
   it.each(SCHEMAS)(
     "$name generates bare and its documents validate (and its types compile, where typecheck is set)",
-    async ({ name, file, typecheck }) => {
+    async ({ name, file: fileOf, typecheck, removals: named }) => {
+      const file = fileOf();
       const { cat, diags } = await generateBare(name, file);
       expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
       const schema = loadGraphql(file, ROOT, new Diagnostics())?.schema as GraphQLSchema;
@@ -69,7 +99,22 @@ describe("corpus: real GraphQL schemas from npm packages, bare", () => {
       expect(doc.env.map((e) => e.name)).toEqual([`${name.toUpperCase().replace(/-/g, "_")}_URL`]);
       const problems = typecheck && cat ? verifyCatalogs(ROOT, [cat]) : [];
       expect(problems.slice(0, 5)).toEqual([]);
+      // Queries are reads; mutations that delete, remove or revoke are destructive (confirmation, destructiveHint).
+      const bindings = doc.tools.map((t) => ({ tool: t, b: t.binding as GraphqlBinding }));
+      expect(bindings.filter(({ tool, b }) => b.operationType === "query" && tool.safety !== "read")).toEqual(
+        [],
+      );
+      const removals = bindings.filter(
+        ({ b }) => b.operationType === "mutation" && REMOVAL.test(b.field ?? ""),
+      );
+      expect(
+        removals.filter(({ tool }) => tool.safety !== "destructive").map(({ tool }) => tool.name),
+      ).toEqual([]);
+      expect(removals.map(({ b }) => b.field)).toEqual(expect.arrayContaining(named ?? []));
+      if (!cat) return;
+      writeCatalog(ROOT, cat);
+      expect(await servedSchemaProblems(name, cat.dir, doc.tools.length)).toEqual([]);
     },
-    240_000,
+    900_000,
   );
 });

@@ -4,6 +4,9 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 
+/** A failure bound per request (start, each page), not a speed target: a busy 2-core machine is slow. */
+const BOUND_MS = 300_000;
+
 /**
  * Serves a generated catalog over stdio as a host would (required variables set to placeholders), lists every
  * page with the v2 client and compiles every published schema with ajv. Returns the problems, each naming `id`
@@ -18,7 +21,7 @@ export async function servedSchemaProblems(id: string, dir: string, tools: numbe
   const env: Record<string, string> = {};
   for (const e of doc.env)
     if (e.required && e.default === undefined) env[e.name] = e.type === "url" ? "http://127.0.0.1:9" : "x";
-  const served = await serveOverStdio(abs, env).catch((e: Error) => {
+  const served = await serveOverStdio(abs, env, {}, [], BOUND_MS).catch((e: Error) => {
     problems.push(`${id}: does not start: ${e.message}`);
     return undefined;
   });
@@ -28,7 +31,7 @@ export async function servedSchemaProblems(id: string, dir: string, tools: numbe
     let listed = 0;
     let cursor: string | undefined;
     do {
-      const page = await served.client.listTools(cursor ? { cursor } : {});
+      const page = await served.client.listTools(cursor ? { cursor } : {}, { timeout: BOUND_MS });
       for (const tool of page.tools) {
         for (const schema of [tool.inputSchema, tool.outputSchema]) {
           if (!schema) continue;

@@ -17,6 +17,8 @@ export async function serveOverStdio(
   env: Record<string, string>,
   capabilities = {},
   extraArgs: string[] = [],
+  /** A failure bound for starting (the SDK's default is 60 s; a big catalog on a busy machine needs more). */
+  connectTimeoutMs?: number,
 ): Promise<Served> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -30,7 +32,7 @@ export async function serveOverStdio(
     err += d.toString();
   });
   const client = new Client({ name: "toolwright-test", version: "1.0.0" }, { capabilities });
-  await client.connect(transport);
+  await client.connect(transport, connectTimeoutMs ? { timeout: connectTimeoutMs } : undefined);
   return { client, stderr: () => err, close: () => client.close() };
 }
 
