@@ -11,7 +11,7 @@ import type {
   ToolNode,
 } from "../ir/types.js";
 import { type LoadedDocument, readInput } from "../load/document.js";
-import type { Manifest, TemplateListingSpec } from "../manifest/types.js";
+import type { Manifest, ResourceTemplateSpec, TemplateListingSpec } from "../manifest/types.js";
 
 const MIME_BY_EXT: Record<string, string> = {
   ".md": "text/markdown",
@@ -137,57 +137,65 @@ function bindTemplates(
       ...(t.description ? { description: t.description.trim() } : {}),
       source: at,
     };
+    const pointer = `#/resource_templates/${i}`;
     if (t.tool) {
-      const tool = tools.find((x) => x.name === t.tool || x.aliases.includes(t.tool as string));
-      if (!tool) {
-        diags.error(
-          "TW115",
-          `resource template "${t.uri_template}" names unknown tool "${t.tool}"`,
-          doc.ref(`#/resource_templates/${i}/tool`),
-        );
-        return;
-      }
-      const argNames = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
-      const args: Record<string, string> = {};
-      for (const v of vars) {
-        const arg = t.args?.[v] ?? v;
-        if (!argNames.includes(arg)) {
-          diags.error(
-            "TW115",
-            `template variable "{${v}}" maps to "${arg}", which ${tool.name} has no argument of (it has: ${argNames.join(", ")})`,
-            doc.ref(`#/resource_templates/${i}`),
-          );
-        }
-        args[v] = arg;
-      }
-      const list = t.list
-        ? bindListing(t.list, vars, tools, doc, diags, `#/resource_templates/${i}/list`)
-        : undefined;
-      out.push({
-        ...base,
-        mimeType: t.mime_type ?? "application/json",
-        tool: { name: tool.name, args },
-        ...(list ? { list } : {}),
-      });
+      const bound = bindToolTemplate(t, t.tool, vars, tools, doc, diags, pointer);
+      if (bound) out.push({ ...base, ...bound });
     } else if (t.files) {
       if (t.list)
         diags.error(
           "TW115",
           "list: only a tool-bound template is listed through a tool (a files template lists its files)",
-          doc.ref(`#/resource_templates/${i}/list`),
+          doc.ref(`${pointer}/list`),
         );
-      const bound = bindFileTemplate(
-        t.files,
-        vars,
-        name,
-        reader,
-        diags,
-        doc.ref(`#/resource_templates/${i}/files`),
-      );
+      const bound = bindFileTemplate(t.files, vars, name, reader, diags, doc.ref(`${pointer}/files`));
       if (bound) out.push({ ...base, mimeType: t.mime_type ?? mimeOf(t.files), assets: bound });
     }
   });
   return out;
+}
+
+/**
+ * A template read through a tool: the tool exists, each template variable maps to one of its arguments, and
+ * its `list:` (if any) is bound. Undefined (diagnosed) when the tool is unknown.
+ */
+function bindToolTemplate(
+  t: ResourceTemplateSpec,
+  toolName: string,
+  vars: string[],
+  tools: ToolNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+  pointer: string,
+): Pick<ResourceTemplateNode, "mimeType" | "tool" | "list"> | undefined {
+  const tool = tools.find((x) => x.name === toolName || x.aliases.includes(toolName));
+  if (!tool) {
+    diags.error(
+      "TW115",
+      `resource template "${t.uri_template}" names unknown tool "${toolName}"`,
+      doc.ref(`${pointer}/tool`),
+    );
+    return undefined;
+  }
+  const argNames = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
+  const args: Record<string, string> = {};
+  for (const v of vars) {
+    const arg = t.args?.[v] ?? v;
+    if (!argNames.includes(arg)) {
+      diags.error(
+        "TW115",
+        `template variable "{${v}}" maps to "${arg}", which ${tool.name} has no argument of (it has: ${argNames.join(", ")})`,
+        doc.ref(pointer),
+      );
+    }
+    args[v] = arg;
+  }
+  const list = t.list ? bindListing(t.list, vars, tools, doc, diags, `${pointer}/list`) : undefined;
+  return {
+    mimeType: t.mime_type ?? "application/json",
+    tool: { name: tool.name, args },
+    ...(list ? { list } : {}),
+  };
 }
 
 /**
@@ -211,10 +219,26 @@ function bindListing(
     );
     return undefined;
   }
+  const ok = checkListing(spec, vars, tool, (message, at) =>
+    diags.error("TW115", message, doc.ref(`${pointer}/${at}`)),
+  );
+  return ok ? listingOf(spec, tool.name) : undefined;
+}
+
+/**
+ * Whether a listing's values, args, prefixes and page name only template variables and the listing tool's
+ * arguments; each problem is reported with the path inside `list` it is at.
+ */
+function checkListing(
+  spec: TemplateListingSpec,
+  vars: string[],
+  tool: ToolNode,
+  report: (message: string, at: string) => void,
+): boolean {
   const argNames = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
   let ok = true;
   const problem = (message: string, at: string) => {
-    diags.error("TW115", message, doc.ref(`${pointer}/${at}`));
+    report(message, at);
     ok = false;
   };
   const needArg = (arg: string, at: string) => {
@@ -240,10 +264,14 @@ function bindListing(
     needArg(spec.page.cursor_arg, "page/cursor_arg");
     if (spec.page.size_arg !== undefined) needArg(spec.page.size_arg, "page/size_arg");
   }
-  if (!ok) return undefined;
+  return ok;
+}
+
+/** A checked `list:` as catalog.json records it (camelCase paths and argument names). */
+function listingOf(spec: TemplateListingSpec, toolName: string): TemplateListing {
   const page = spec.page;
   return {
-    tool: tool.name,
+    tool: toolName,
     itemsPath: spec.items,
     values: { ...spec.values },
     ...(spec.name !== undefined ? { namePath: spec.name } : {}),
