@@ -53,6 +53,8 @@ function ref(name: string | undefined) {
   return name ? { env: name } : undefined;
 }
 
+type PolicySpec = NonNullable<Manifest["policy"]>;
+
 export function bindPolicy(
   manifest: Manifest,
   env: EnvVarNode[],
@@ -62,17 +64,7 @@ export function bindPolicy(
 ): PolicyConfig {
   const p = manifest.policy ?? {};
   const c = new EnvChecker(env, doc, diags);
-  const at = (key: string) => `#/policy/${key}/env`;
-  const denied = p.denied_tools?.tools ?? [];
-  denied.forEach((name, i) => {
-    if (!tools.some((t) => t.name === name || t.aliases.includes(name))) {
-      diags.error(
-        "TW115",
-        `policy.denied_tools names unknown tool "${name}"`,
-        doc.ref(`#/policy/denied_tools/tools/${i}`),
-      );
-    }
-  });
+  checkDeniedTools(p.denied_tools?.tools ?? [], tools, doc, diags);
   const pattern = p.secret_key_pattern ?? DEFAULT_SECRET_KEY_PATTERN;
   try {
     new RegExp(pattern, "i");
@@ -83,9 +75,37 @@ export function bindPolicy(
       doc.ref("#/policy/secret_key_pattern"),
     );
   }
-  const policy: PolicyConfig = {
+  const policy = declaredPolicy(p, pattern, c);
+  return { ...policySwitches(p, c), ...policy };
+}
+
+/** Every tool `policy.denied_tools` names exists (by name or alias). */
+function checkDeniedTools(
+  denied: string[],
+  tools: ToolNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): void {
+  denied.forEach((name, i) => {
+    if (!tools.some((t) => t.name === name || t.aliases.includes(name))) {
+      diags.error(
+        "TW115",
+        `policy.denied_tools names unknown tool "${name}"`,
+        doc.ref(`#/policy/denied_tools/tools/${i}`),
+      );
+    }
+  });
+}
+
+/** The policy settings every catalog has: denied tools, the secret key pattern, confirmation and audit. */
+function declaredPolicy(
+  p: PolicySpec,
+  pattern: string,
+  c: EnvChecker,
+): Pick<PolicyConfig, "deniedTools" | "secretKeyPattern" | "confirmation" | "audit"> {
+  return {
     deniedTools: {
-      tools: [...denied],
+      tools: [...(p.denied_tools?.tools ?? [])],
       ...(p.denied_tools?.env
         ? { env: c.check(p.denied_tools.env, "#/policy/denied_tools/env", ["list"]) as string }
         : {}),
@@ -112,6 +132,11 @@ export function bindPolicy(
         : {}),
     },
   };
+}
+
+/** The policy switches a deployment turns on through env vars (read-only, masking, paths, tenant, partner). */
+function policySwitches(p: PolicySpec, c: EnvChecker): Partial<PolicyConfig> {
+  const at = (key: string) => `#/policy/${key}/env`;
   const readOnly = ref(c.check(p.read_only?.env, at("read_only"), ["boolean"]));
   const mask = ref(c.check(p.mask_values?.env, at("mask_values"), ["boolean"]));
   const allowed = ref(c.check(p.allowed_paths?.env, at("allowed_paths"), ["list"]));
@@ -125,7 +150,6 @@ export function bindPolicy(
     ...(deniedPaths ? { deniedPaths } : {}),
     ...(tenant ? { tenant } : {}),
     ...(partner ? { partner } : {}),
-    ...policy,
   };
 }
 
