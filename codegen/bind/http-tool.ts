@@ -6,7 +6,7 @@ import type { ToolSpec } from "../manifest/types.js";
 import type { OperationNode } from "../normalize/openapi/model.js";
 import { humanize } from "../plan/names.js";
 import { classifyHttp } from "./classify.js";
-import { buildHttpInput } from "./http-input.js";
+import { buildHttpInput, type HttpInput } from "./http-input.js";
 import {
   annotationsFor,
   composeDescription,
@@ -49,15 +49,7 @@ export function bindHttpTool(
   const notes = [...built.notes];
   const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;
   const { output, wrapped } = outputOf(successSchema, ctx.symbols);
-  if (op.success && !op.success.schema && op.success.mediaType) {
-    notes.push(
-      `the success response is ${op.success.mediaType}; it is returned as text, without an output schema`,
-    );
-  }
-  if (op.servers)
-    notes.push(
-      `the spec gives this operation its own server (${op.servers.join(", ")}); the source base URL is used`,
-    );
+  notes.push(...operationNotes(op));
   const { safety, safetyBasis } = decideSafety(classifyHttp(op), spec);
   const title = spec?.title ?? titleFromSummary(op.summary) ?? humanize(name, ctx.prefix);
   const description = composeDescription(
@@ -75,24 +67,44 @@ export function bindHttpTool(
     input: built.input,
     ...(output ? { output } : {}),
     outputWrapped: wrapped,
-    binding: {
-      kind: "http",
-      source: op.sourceId,
-      method: op.method,
-      path: `${op.pathPrefix ?? ""}${op.path}`,
-      params: built.params,
-      ...(built.body ? { body: built.body } : {}),
-      security: op.security,
-      success: {
-        status: op.success?.status ?? "200",
-        ...(op.success?.mediaType ? { mediaType: op.success.mediaType } : {}),
-      },
-    },
+    binding: httpBindingOf(op, built),
     policy: policyOf(spec, safety),
     notes,
     source: op.source,
     ...(spec ? { declaredAt: at } : {}),
     tags: tagsOf(op.tags, spec),
     deprecated: op.deprecated,
+  };
+}
+
+/** What the tool's description says about the operation's response and server (toolwright's own choices). */
+function operationNotes(op: OperationNode): string[] {
+  const notes: string[] = [];
+  if (op.success && !op.success.schema && op.success.mediaType) {
+    notes.push(
+      `the success response is ${op.success.mediaType}; it is returned as text, without an output schema`,
+    );
+  }
+  if (op.servers)
+    notes.push(
+      `the spec gives this operation its own server (${op.servers.join(", ")}); the source base URL is used`,
+    );
+  return notes;
+}
+
+/** How the runtime sends the tool's call: method, path, where each argument goes, and the success response. */
+function httpBindingOf(op: OperationNode, built: HttpInput): ToolNode["binding"] {
+  return {
+    kind: "http",
+    source: op.sourceId,
+    method: op.method,
+    path: `${op.pathPrefix ?? ""}${op.path}`,
+    params: built.params,
+    ...(built.body ? { body: built.body } : {}),
+    security: op.security,
+    success: {
+      status: op.success?.status ?? "200",
+      ...(op.success?.mediaType ? { mediaType: op.success.mediaType } : {}),
+    },
   };
 }
