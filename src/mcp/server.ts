@@ -9,7 +9,7 @@ import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { tolerateDrift } from "../publish/drift.js";
-import { createPublisher, type PublishedTool } from "../publish/publisher.js";
+import { createPublisher, type PublishedTool, type Publisher } from "../publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
@@ -112,33 +112,9 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   // Internal tools exist for handlers only: never listed, so tools/call answers them like unknown names.
   const include = (tool: CatalogTool) =>
     tool.internal !== true && !policy.hidden(tool) && (options.listTool?.(tool) ?? true);
-  // Schemas are published per tool on first use (a page of tools/list, a describe_tool), then kept.
-  const publisher = createPublisher(doc, {
-    ...(options.publish ? { overrides: options.publish } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    transforms: [
-      (schema, { tool, side }) => (side === "output" ? policy.outputSchema(tool, schema) : schema),
-      // Output schemas tolerate upstream drift; the chain checks drifted results against exactly these.
-      tolerateDrift,
-    ],
-    // What generate published already, where these transforms would change nothing but the drift it carries.
-    ...(runtime.catalog.published ? { precomputed: runtime.catalog.published } : {}),
-    keeps: (tool, side) => side === "input" || policy.keepsOutputSchema(tool),
-  });
-  runtime.publishOutputsWith((tool) => publisher.output(tool));
-  // Arguments sent as the profile published them (JSON text for free-form values) are read back before validation.
-  runtime.decodeArgumentsWith((tool) => publisher.decoder(tool));
+  const publisher = runtimePublisher(runtime, options);
   const tools = listings(doc.tools, include);
-  // Each entry is published the first time a page reaches it, then kept (paging measures its size once).
-  const entries = new WeakMap<Listing, PublishedTool>();
-  const entryOf = (listing: Listing): PublishedTool => {
-    let entry = entries.get(listing);
-    if (!entry) {
-      entry = publisher.entry(listing.tool, listing.name);
-      entries.set(listing, entry);
-    }
-    return entry;
-  };
+  const entryOf = publishedOnFirstUse(publisher);
   const listedNames = new Set(tools.map((t) => t.name));
   const callable = doc.tools.filter(include);
   // Writes hidden by read-only mode: not found or described, but call_tool names the switch that refuses them.
@@ -169,6 +145,44 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     prompts,
     promptList,
     complete,
+  };
+}
+
+/**
+ * The runtime's schema publisher (profile, overrides, policy-masked and drift-tolerant output schemas), wired
+ * into the runtime so results are checked against, and arguments decoded from, exactly what was published.
+ */
+function runtimePublisher(runtime: Runtime, options: ServerOptions): Publisher {
+  const { policy } = runtime;
+  // Schemas are published per tool on first use (a page of tools/list, a describe_tool), then kept.
+  const publisher = createPublisher(runtime.catalog.doc, {
+    ...(options.publish ? { overrides: options.publish } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    transforms: [
+      (schema, { tool, side }) => (side === "output" ? policy.outputSchema(tool, schema) : schema),
+      // Output schemas tolerate upstream drift; the chain checks drifted results against exactly these.
+      tolerateDrift,
+    ],
+    // What generate published already, where these transforms would change nothing but the drift it carries.
+    ...(runtime.catalog.published ? { precomputed: runtime.catalog.published } : {}),
+    keeps: (tool, side) => side === "input" || policy.keepsOutputSchema(tool),
+  });
+  runtime.publishOutputsWith((tool) => publisher.output(tool));
+  // Arguments sent as the profile published them (JSON text for free-form values) are read back before validation.
+  runtime.decodeArgumentsWith((tool) => publisher.decoder(tool));
+  return publisher;
+}
+
+/** Each listing is published the first time a page reaches it, then kept (paging measures its size once). */
+function publishedOnFirstUse(publisher: Publisher): (listing: Listing) => PublishedTool {
+  const entries = new WeakMap<Listing, PublishedTool>();
+  return (listing) => {
+    let entry = entries.get(listing);
+    if (!entry) {
+      entry = publisher.entry(listing.tool, listing.name);
+      entries.set(listing, entry);
+    }
+    return entry;
   };
 }
 
