@@ -100,54 +100,77 @@ export function createJwtVerifier(options: {
     if (typeProblem) return invalid(typeProblem);
     const issuer = typeof iss === "string" ? options.issuers.match(iss) : undefined;
     if (!issuer) return invalid("the access token's issuer is not accepted (iss)");
-    let keys: Awaited<ReturnType<IssuerDirectory["keysFor"]>>;
+    let keys: IssuerKeys;
     try {
       keys = await options.issuers.keysFor(issuer);
     } catch (error) {
       if (error instanceof IssuerUnavailableError) return { ok: false, unavailable: error.message };
       throw error;
     }
-    const resource = options.resource();
-    let claims: Record<string, unknown>;
-    try {
-      const verified = await jwtVerify(token, keys.keys, {
-        issuer: keys.issuer,
-        audience: [resource, `${resource}/`],
-        algorithms: ACCEPTED_ALGORITHMS,
-        requiredClaims: ["exp"],
-        clockTolerance: 30,
-      });
-      claims = verified.payload as Record<string, unknown>;
-    } catch (error) {
-      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
-        return { ok: false, unavailable: `the signing keys of ${issuer} could not be fetched` };
-      if (error instanceof errors.JOSEError) return invalid(describeFailure(error));
-      // A network failure while fetching the JWKS surfaces as a plain (non-JOSE) error.
-      return { ok: false, unavailable: `the signing keys of ${issuer} could not be fetched` };
-    }
+    const verified = await verifiedClaims(token, keys, issuer, options.resource());
+    if (!verified.ok) return verified.failure;
+    const { claims } = verified;
     const scopes = scopesOf(claims);
     const missing = options.requiredScopes.filter((scope) => !scopes.includes(scope));
-    if (missing.length > 0) {
-      return {
-        ok: false,
-        challenge: {
-          status: 403,
-          error: "insufficient_scope",
-          description: `the access token lacks scope ${missing.join(" ")}`,
-          scope: options.requiredScopes.join(" "),
-        },
-      };
-    }
-    const clientId = claims.client_id ?? claims.azp;
-    return {
-      ok: true,
-      principal: {
-        issuer: keys.issuer,
-        ...(typeof claims.sub === "string" ? { subject: claims.sub } : {}),
-        ...(typeof clientId === "string" ? { clientId } : {}),
-        scopes,
-        expiresAt: claims.exp as number,
-      },
+    if (missing.length > 0) return insufficientScope(missing, options.requiredScopes);
+    return { ok: true, principal: principalOf(keys.issuer, claims, scopes) };
+  };
+}
+
+type IssuerKeys = Awaited<ReturnType<IssuerDirectory["keysFor"]>>;
+
+/**
+ * The token's claims once its signature, issuer, audience (this resource), algorithm and expiry verify; a
+ * failure says which check failed, or that the issuer's signing keys could not be fetched.
+ */
+async function verifiedClaims(
+  token: string,
+  keys: IssuerKeys,
+  issuer: string,
+  resource: string,
+): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; failure: JwtResult }> {
+  try {
+    const verified = await jwtVerify(token, keys.keys, {
+      issuer: keys.issuer,
+      audience: [resource, `${resource}/`],
+      algorithms: ACCEPTED_ALGORITHMS,
+      requiredClaims: ["exp"],
+      clockTolerance: 30,
+    });
+    return { ok: true, claims: verified.payload as Record<string, unknown> };
+  } catch (error) {
+    const unavailable: JwtResult = {
+      ok: false,
+      unavailable: `the signing keys of ${issuer} could not be fetched`,
     };
+    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
+      return { ok: false, failure: unavailable };
+    if (error instanceof errors.JOSEError) return { ok: false, failure: invalid(describeFailure(error)) };
+    // A network failure while fetching the JWKS surfaces as a plain (non-JOSE) error.
+    return { ok: false, failure: unavailable };
+  }
+}
+
+function insufficientScope(missing: string[], required: readonly string[]): JwtResult {
+  return {
+    ok: false,
+    challenge: {
+      status: 403,
+      error: "insufficient_scope",
+      description: `the access token lacks scope ${missing.join(" ")}`,
+      scope: required.join(" "),
+    },
+  };
+}
+
+/** Who the verified token speaks for: issuer, subject, client (`client_id` or `azp`), scopes and expiry. */
+function principalOf(issuer: string, claims: Record<string, unknown>, scopes: string[]): JwtPrincipal {
+  const clientId = claims.client_id ?? claims.azp;
+  return {
+    issuer,
+    ...(typeof claims.sub === "string" ? { subject: claims.sub } : {}),
+    ...(typeof clientId === "string" ? { clientId } : {}),
+    scopes,
+    expiresAt: claims.exp as number,
   };
 }
