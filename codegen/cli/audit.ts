@@ -90,26 +90,29 @@ function switchesOf(values: Record<string, unknown>): RuntimeSwitches {
   };
 }
 
+function parseAuditArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      "name-prefix": { type: "string", multiple: true },
+      html: { type: "string" },
+      "read-only": { type: "boolean", default: false },
+      allow: { type: "string", multiple: true, default: [] },
+      deny: { type: "string", multiple: true, default: [] },
+      mask: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+}
+
+type AuditValues = ReturnType<typeof parseAuditArgs>["values"];
+
 export async function run(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean", default: false },
-        "name-prefix": { type: "string", multiple: true },
-        html: { type: "string" },
-        "read-only": { type: "boolean", default: false },
-        allow: { type: "string", multiple: true, default: [] },
-        deny: { type: "string", multiple: true, default: [] },
-        mask: { type: "string", multiple: true, default: [] },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  }
+  let parsed: ReturnType<typeof parseAuditArgs>;
   try {
-    parsed = parse();
+    parsed = parseAuditArgs(argv);
   } catch (error) {
     process.stderr.write(`toolwright audit: ${(error as Error).message}\n\n${HELP}`);
     return 2;
@@ -125,30 +128,10 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  let doc: CatalogDocument;
-  try {
-    const found = findCatalogToRead(positionals[0] as string);
-    if (found.note) process.stderr.write(`toolwright audit: ${found.note}\n`);
-    doc = await readCatalogDocument(found.dir);
-  } catch (error) {
-    const message = error instanceof CatalogLoadError ? error.message : (error as Error).message;
-    process.stderr.write(`toolwright audit: ${message}\n`);
-    return 1;
-  }
-  let report: AuditReport;
-  try {
-    const prefixes = values["name-prefix"] as string[] | undefined;
-    report = buildReport(doc, {
-      runtime: switchesOf(values),
-      ...(prefixes ? { namePrefixes: prefixes } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof AuditSwitchError)) throw error;
-    process.stderr.write(
-      `toolwright audit: serve would refuse these switches:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`,
-    );
-    return 2;
-  }
+  const doc = await readAudited(positionals[0] as string);
+  if (!doc) return 1;
+  const report = reportOrRefusal(doc, values);
+  if (!report) return 2;
   if (values.html !== undefined) {
     const page = renderHtml(report);
     if (values.html === "-") {
@@ -161,4 +144,34 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
   return 0;
+}
+
+/** The catalog document to audit; undefined once stderr says why it cannot be read. */
+async function readAudited(ref: string): Promise<CatalogDocument | undefined> {
+  try {
+    const found = findCatalogToRead(ref);
+    if (found.note) process.stderr.write(`toolwright audit: ${found.note}\n`);
+    return await readCatalogDocument(found.dir);
+  } catch (error) {
+    const message = error instanceof CatalogLoadError ? error.message : (error as Error).message;
+    process.stderr.write(`toolwright audit: ${message}\n`);
+    return undefined;
+  }
+}
+
+/** The report under the given run-time switches; undefined once stderr lists the switches serve would refuse. */
+function reportOrRefusal(doc: CatalogDocument, values: AuditValues): AuditReport | undefined {
+  try {
+    const prefixes = values["name-prefix"] as string[] | undefined;
+    return buildReport(doc, {
+      runtime: switchesOf(values),
+      ...(prefixes ? { namePrefixes: prefixes } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof AuditSwitchError)) throw error;
+    process.stderr.write(
+      `toolwright audit: serve would refuse these switches:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`,
+    );
+    return undefined;
+  }
 }
