@@ -80,8 +80,27 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
   const p = envPrefix(name);
   const env: Record<string, EnvSpec> = {};
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
+  env[`${p}_BASE_URL`] = baseUrlEnv(model, absolute);
+  const auth = schemeAuth(p, model, env);
+  return {
+    catalog: name,
+    server: { name, version: model.version, title: model.title },
+    env,
+    sources: {
+      [BARE_SOURCE]: {
+        openapi: specPath,
+        base_url: { env: `${p}_BASE_URL`, ...(absolute ? { default: absolute } : {}) },
+        auth,
+      },
+    },
+    select: [{ all: true }],
+  };
+}
+
+/** The base URL variable: defaults to the spec's first absolute server, else is required. */
+function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): EnvSpec {
   const relative = absolute ? undefined : model.servers[0];
-  env[`${p}_BASE_URL`] = {
+  return {
     description: `Base URL of the ${model.title}${/\bapi$/i.test(model.title.trim()) ? "" : " API"}${
       absolute
         ? ""
@@ -92,6 +111,14 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
     type: "url",
     ...(absolute ? { default: absolute } : { required: true }),
   };
+}
+
+/** Auth of every supported security scheme, each credential read from an env variable it declares in `env`. */
+function schemeAuth(
+  p: string,
+  model: OpenApiSourceModel,
+  env: Record<string, EnvSpec>,
+): Record<string, AuthSpec> {
   const auth: Record<string, AuthSpec> = {};
   const schemes = Object.entries(model.securitySchemes);
   // Schemes that would read the same variable names (a bearer token and an OAuth2 token) get tagged names.
@@ -125,19 +152,7 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
         break;
     }
   }
-  return {
-    catalog: name,
-    server: { name, version: model.version, title: model.title },
-    env,
-    sources: {
-      [BARE_SOURCE]: {
-        openapi: specPath,
-        base_url: { env: `${p}_BASE_URL`, ...(absolute ? { default: absolute } : {}) },
-        auth,
-      },
-    },
-    select: [{ all: true }],
-  };
+  return auth;
 }
 
 const FLOW_NAMES: Record<OAuthFlow, string> = {
