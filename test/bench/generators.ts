@@ -36,13 +36,18 @@ export interface RunFigures {
 
 const GNU_TIME = "/usr/bin/time";
 
-/** Wall time and peak RSS of one run of a command. */
-export function timeRun(cmd: string[]): RunFigures {
+/** Wall time and peak RSS of one run of a command; `mayFail` (the peer) turns a failure into NaN figures. */
+export function timeRun(cmd: string[], mayFail = false): RunFigures {
   const timed = existsSync(GNU_TIME) ? [GNU_TIME, "-f", "%M", ...cmd] : cmd;
   const t0 = performance.now();
   const r = spawnSync(timed[0] as string, timed.slice(1), { cwd: ROOT, encoding: "utf8" });
   const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${cmd.join(" ")} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  if (r.status !== 0) {
+    const why = `${cmd.join(" ")} exited ${r.status}: ${r.stderr.slice(-500)}`;
+    if (!mayFail) throw new Error(why);
+    console.error(why);
+    return { ms: Number.NaN, rssMb: Number.NaN };
+  }
   const kb = Number(r.stderr.trim().split("\n").pop());
   return { ms, rssMb: timed === cmd ? Number.NaN : kb / 1024 };
 }

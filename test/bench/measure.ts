@@ -64,3 +64,34 @@ export async function p50s<K extends string>(
   }
   return Object.fromEntries(kinds.map((k) => [k, median(times[k])])) as Record<K, number>;
 }
+
+/**
+ * A client on the v1 SDK (`@modelcontextprotocol/sdk`, which compiles every output schema it receives with ajv)
+ * connected to a started server: the time it takes to list every page, and how many tools it got.
+ */
+export async function v1ListTime(command: string, args: string[], cwd: string) {
+  const { Client: ClientV1 } = await import("@modelcontextprotocol/sdk/client/index.js");
+  const { StdioClientTransport: StdioV1 } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+  const transport = new StdioV1({
+    command,
+    args,
+    cwd,
+    env: { PATH: process.env.PATH ?? "" },
+    stderr: "ignore",
+  });
+  const client = new ClientV1({ name: "bench-v1", version: "1.0.0" });
+  await client.connect(transport);
+  try {
+    const t0 = performance.now();
+    let tools = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : {}, { timeout: 600_000 });
+      tools += page.tools.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { ms: performance.now() - t0, tools };
+  } finally {
+    await client.close();
+  }
+}
