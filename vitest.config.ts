@@ -37,6 +37,9 @@ export default defineConfig({
     // cores) makes them slower, not red. A hung test still fails, after this long.
     testTimeout: 300_000,
     hookTimeout: 300_000,
+    // expect.poll re-checks state no event announces (e.g. requests in flight); its 1 s default would be a
+    // deadline on a busy machine, so it too is only a failure bound.
+    expect: { poll: { timeout: 120_000 } },
     pool: "forks",
     maxWorkers: 2,
     reporters: ["default"],

@@ -75,7 +75,15 @@ describe("scaly_wait_operation", () => {
 
   it("gives up after timeoutSeconds with the last state (the operation goes on)", async () => {
     const id = await deploy("app_storefront");
-    const { error, data } = await s.fails("scaly_wait_operation", { operation_id: id, timeout_seconds: 0.3 });
+    // The operation stands still while the wait times out, so a busy machine cannot let it finish first.
+    up.store.engine.manual = true;
+    let timedOut: Awaited<ReturnType<Session["fails"]>>;
+    try {
+      timedOut = await s.fails("scaly_wait_operation", { operation_id: id, timeout_seconds: 0.3 });
+    } finally {
+      up.store.engine.manual = false;
+    }
+    const { error, data } = timedOut;
     expect(error.code).toBe("wait_timeout");
     expect(data.done).toBe(false);
     expect(["PENDING", "RUNNING"]).toContain(data.operation.status);
@@ -91,18 +99,22 @@ describe("scaly_wait_operation", () => {
       { signal: controller.signal, onprogress: () => controller.abort() },
     );
     await expect(pending).rejects.toThrow();
-    await delay(100);
+    // The call ended as cancelled (it did not run on until the operation finished): once the server has
+    // recorded that, the handler has returned, so a poll still in flight at the cancellation has arrived too.
+    const waits = () =>
+      ws
+        .audit()
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .filter((r) => r.tool === "scaly_wait_operation" && r.entry === "tools/call");
+    await expect.poll(() => waits().at(-1)?.error).toBe("cancelled");
+    expect(waits().at(-1)).toMatchObject({ decision: "error", error: "cancelled" });
     const atCancel = polls();
+    // A handler that ignored the cancellation would poll again within this (it pauses 250 ms after a first poll).
     await delay(1_200);
     expect(polls(), "no poll after the cancellation").toBe(atCancel);
-    // The call ended as cancelled (it did not run on until the operation finished).
-    const waits = ws
-      .audit()
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line))
-      .filter((r) => r.tool === "scaly_wait_operation" && r.entry === "tools/call");
-    expect(waits.at(-1)).toMatchObject({ decision: "error", error: "cancelled" });
   });
 
   it("an unknown operation is an error, not a wait", async () => {

