@@ -8,6 +8,10 @@ import { metrics } from "../telemetry/metrics.js";
  * DELETE and what the manifest marks `idempotent: true`; a manifest's `idempotent: false` opts out) and the wait
  * ends within the call's timeout; never otherwise. A response that is not retried reaches the client as an error
  * carrying the retry time (`upstreamFailure`). At most `MAX_RETRIES` repeats per request.
+ *
+ * A request sent on a pooled keep-alive connection the upstream had just closed (its idle timeout won the race
+ * with the pool's, e.g. while this process was busy) fails with no answer at all: `other side closed` /
+ * ECONNRESET. An operation safe to repeat is then sent once more at once, on another connection.
  */
 
 export const MAX_RETRIES = 3;
@@ -48,8 +52,17 @@ export async function sendWithRetries(
   options: RetryOptions,
 ): Promise<Response> {
   const safe = safeToRepeat(options.tool);
+  let resent = false;
   for (let attempt = 0; ; attempt++) {
-    const response = await send();
+    let response: Response;
+    try {
+      response = await send();
+    } catch (error) {
+      if (!safe || resent || options.signal.aborted || !closedUnanswered(error)) throw error;
+      resent = true;
+      metrics.upstreamRetries.inc({ source: options.source, status: "connection_closed" });
+      continue;
+    }
     const wait = askedToRetry(response);
     if (wait === undefined || !safe || attempt >= MAX_RETRIES || Date.now() + wait >= options.deadline) {
       return response;
@@ -58,4 +71,11 @@ export async function sendWithRetries(
     await response.body?.cancel().catch(() => {});
     await sleep(wait, undefined, { signal: options.signal });
   }
+}
+
+/** The upstream closed the connection without answering (undici's `other side closed`, or a reset). */
+export function closedUnanswered(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  const code = cause?.code ?? (error as { code?: string })?.code;
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
 }

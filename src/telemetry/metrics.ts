@@ -43,7 +43,7 @@ function createInstruments(prom: PromClient, registry: Registry) {
     }),
     upstreamRetries: new prom.Counter({
       name: "toolwright_upstream_retries_total",
-      help: "Upstream requests repeated after a 429 or 503 with Retry-After, by source and status.",
+      help: "Upstream requests repeated after a 429 or 503 with Retry-After, or after a connection closed unanswered (status connection_closed), by source and status.",
       labelNames: ["source", "status"] as const,
       registers: [registry],
     }),

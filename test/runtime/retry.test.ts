@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
@@ -134,5 +136,85 @@ describe("retries", () => {
     const failed = upstream([500, { "retry-after": "0" }], [200]);
     expect((await failed.run(call(true), binding("GET"))).error?.code).toBe("http_500");
     expect(failed.sent()).toBe(1);
+  });
+});
+
+/**
+ * A real upstream on 127.0.0.1 that answers the first request on each connection (keep-alive) and closes the
+ * connection, unanswered, on the next one: what a client's pool meets when the upstream's idle timeout fires just
+ * as a request goes out on the pooled connection.
+ */
+async function closingUpstream() {
+  const counts = { connections: 0, requests: 0, closed: 0 };
+  const server = createServer((socket) => {
+    counts.connections += 1;
+    let answered = false;
+    let buffered = "";
+    socket.on("data", (chunk) => {
+      buffered += String(chunk);
+      if (!buffered.includes("\r\n\r\n")) return;
+      buffered = "";
+      counts.requests += 1;
+      if (answered) {
+        counts.closed += 1;
+        socket.destroy();
+        return;
+      }
+      answered = true;
+      const body = '{"ok":true}';
+      socket.write(
+        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const run = createHttpExecutor({
+    sources: [source],
+    config: resolveConfig(vars, { BASE: `http://127.0.0.1:${port}` }),
+  });
+  /** Calls until one goes out on a pooled connection the upstream then closes (the pool takes a connection back a
+   * turn of the event loop after its response); returns that call's outcome and the requests it made. */
+  async function callUntilClosed(ctx: () => CallContext, method: HttpMethod) {
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const [closed, requests] = [counts.closed, counts.requests];
+      const outcome = await run(ctx(), binding(method));
+      if (counts.closed > closed) return { outcome, requests: counts.requests - requests };
+      expect(outcome.error).toBeUndefined();
+    }
+    throw new Error("no call went out on a pooled connection");
+  }
+  return {
+    callUntilClosed,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("a pooled connection the upstream closed", () => {
+  it.each(["GET", "PUT", "DELETE"] as const)(
+    "%s (safe to repeat) is sent once more, on a new connection, and succeeds",
+    async (method) => {
+      const up = await closingUpstream();
+      try {
+        const { outcome, requests } = await up.callUntilClosed(() => call(true), method);
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.data).toEqual({ ok: true });
+        expect(requests).toBe(2);
+      } finally {
+        await up.close();
+      }
+    },
+  );
+
+  it("a POST is not resent: the error says the upstream closed the connection", async () => {
+    const up = await closingUpstream();
+    try {
+      const { outcome, requests } = await up.callUntilClosed(() => call(false), "POST");
+      expect(outcome.error?.message).toMatch(/the upstream closed the connection/);
+      expect(requests).toBe(1);
+    } finally {
+      await up.close();
+    }
   });
 });
