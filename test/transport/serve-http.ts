@@ -56,8 +56,9 @@ export async function serveHttp(
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no HTTP announcement within 30 s:\n${chunks.join("")}`)),
-      30_000,
+      () => reject(new Error(`no HTTP announcement within 120 s:\n${chunks.join("")}`)),
+      // A failure bound: a big catalog (GitHub's 1,223 tools) loads in seconds, more on a busy machine.
+      120_000,
     );
     proc.stderr!.on("data", (chunk) => {
       chunks.push(String(chunk));
