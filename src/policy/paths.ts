@@ -27,77 +27,95 @@ import type { PolicySettings } from "./settings.js";
 export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
   const { scope } = settings;
   const scoped = scope.allow !== undefined || scope.deny !== undefined;
-  const allowText = scope.allow?.map(formatPrefix).join(",") ?? "";
-
-  const refusal = (ctx: CallContext, arg: string, verdict: Exclude<Verdict, { ok: true }>): ToolOutcome => {
-    if (verdict.by === "case") {
-      const env = settings.denyEnv ?? "the denied paths";
-      return refuse(
-        ctx,
-        { policy: "paths", rule: env, reason: "ambiguous letter case" },
-        `refused by ${env}: '${arg}' holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı); servers fold those differently, so while ${env} is set such paths are refused`,
-      );
-    }
-    if (verdict.by === "deny") {
-      const env = settings.denyEnv ?? "the denied paths";
-      return refuse(
-        ctx,
-        { policy: "paths", rule: env, reason: "under a denied prefix" },
-        `refused by ${env}: '${arg}' is under the denied prefix ${formatPrefix(verdict.prefix)}; remove that prefix from ${env} to allow it`,
-      );
-    }
-    const env = settings.allowEnv ?? "the allowed paths";
-    return refuse(
-      ctx,
-      { policy: "paths", rule: env, reason: "outside allowed prefixes" },
-      `refused by ${env}=${allowText}: '${arg}' is outside the allowed prefixes; add its prefix to ${env} to allow it`,
-    );
-  };
-  const malformed = (ctx: CallContext, arg: string, problem: string): ToolOutcome =>
-    refuse(
-      ctx,
-      { policy: "paths", reason: "ambiguous path value" },
-      `refused by the path policy: '${arg}' ${problem}; give the path as plain segments separated by single '/'`,
-    );
-
   return {
     name: "paths",
     async run(ctx, next) {
-      const { scopedPath, scopedList } = ctx.tool.policy;
-      if (scopedPath !== undefined) {
-        const value = ctx.args[scopedPath];
-        if (value !== undefined && value !== null) {
-          if (typeof value !== "string") return malformed(ctx, scopedPath, "is not a string");
-          const parsed = parsePath(value);
-          if (!parsed.ok) return malformed(ctx, scopedPath, parsed.problem);
-          const verdict = checkPath(parsed.segments, scope);
-          if (!verdict.ok) return refusal(ctx, scopedPath, verdict);
-        }
-      }
+      const refused = checkScopedPath(ctx, settings) ?? checkListingPrefix(ctx, settings);
+      if (refused) return refused;
       const lists = scopedLists(ctx.tool.policy);
       if (lists.length === 0) return next();
-
-      const arg = scopedList?.prefixArg;
-      if (arg !== undefined) {
-        const value = ctx.args[arg];
-        if (value === undefined || value === null || value === "") {
-          if (scope.allow?.length === 1) {
-            ctx.args[arg] = formatPrefix(scope.allow[0]!);
-            noteApplied(ctx, "paths:prefix-filled");
-          }
-        } else {
-          if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
-          const parsed = parsePrefix(value);
-          if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
-          const verdict = checkListing(parsed.segments, scope);
-          if (verdict.mode === "refused") return refusal(ctx, arg, verdict.verdict);
-        }
-      }
       const outcome = await next();
       if (!scoped || outcome.data === null || outcome.data === undefined) return outcome;
       return filterListing(ctx, outcome, lists, scope, settings);
     },
   };
+}
+
+/** The tool's scoped path argument, when given: plain segments inside the scope, or the refusal. */
+function checkScopedPath(ctx: CallContext, settings: PolicySettings): ToolOutcome | undefined {
+  const arg = ctx.tool.policy.scopedPath;
+  if (arg === undefined) return undefined;
+  const value = ctx.args[arg];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
+  const parsed = parsePath(value);
+  if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
+  const verdict = checkPath(parsed.segments, settings.scope);
+  return verdict.ok ? undefined : scopeRefusal(ctx, settings, arg, verdict);
+}
+
+/**
+ * The listing's prefix argument: filled with the one allowed prefix when absent, else plain segments whose
+ * listing the scope allows (run as is, or run and filtered), or the refusal.
+ */
+function checkListingPrefix(ctx: CallContext, settings: PolicySettings): ToolOutcome | undefined {
+  const arg = ctx.tool.policy.scopedList?.prefixArg;
+  if (arg === undefined) return undefined;
+  const { scope } = settings;
+  const value = ctx.args[arg];
+  if (value === undefined || value === null || value === "") {
+    if (scope.allow?.length === 1) {
+      ctx.args[arg] = formatPrefix(scope.allow[0]!);
+      noteApplied(ctx, "paths:prefix-filled");
+    }
+    return undefined;
+  }
+  if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
+  const parsed = parsePrefix(value);
+  if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
+  const verdict = checkListing(parsed.segments, scope);
+  return verdict.mode === "refused" ? scopeRefusal(ctx, settings, arg, verdict.verdict) : undefined;
+}
+
+/** The refusal of a value outside the scope, naming the list (and the setting) that refused it. */
+function scopeRefusal(
+  ctx: CallContext,
+  settings: PolicySettings,
+  arg: string,
+  verdict: Exclude<Verdict, { ok: true }>,
+): ToolOutcome {
+  if (verdict.by === "case") {
+    const env = settings.denyEnv ?? "the denied paths";
+    return refuse(
+      ctx,
+      { policy: "paths", rule: env, reason: "ambiguous letter case" },
+      `refused by ${env}: '${arg}' holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı); servers fold those differently, so while ${env} is set such paths are refused`,
+    );
+  }
+  if (verdict.by === "deny") {
+    const env = settings.denyEnv ?? "the denied paths";
+    return refuse(
+      ctx,
+      { policy: "paths", rule: env, reason: "under a denied prefix" },
+      `refused by ${env}: '${arg}' is under the denied prefix ${formatPrefix(verdict.prefix)}; remove that prefix from ${env} to allow it`,
+    );
+  }
+  const env = settings.allowEnv ?? "the allowed paths";
+  const allowText = settings.scope.allow?.map(formatPrefix).join(",") ?? "";
+  return refuse(
+    ctx,
+    { policy: "paths", rule: env, reason: "outside allowed prefixes" },
+    `refused by ${env}=${allowText}: '${arg}' is outside the allowed prefixes; add its prefix to ${env} to allow it`,
+  );
+}
+
+/** The refusal of a value that is no plain path (traversal, escapes, invisible characters ...). */
+function malformed(ctx: CallContext, arg: string, problem: string): ToolOutcome {
+  return refuse(
+    ctx,
+    { policy: "paths", reason: "ambiguous path value" },
+    `refused by the path policy: '${arg}' ${problem}; give the path as plain segments separated by single '/'`,
+  );
 }
 
 /** A list in a result whose items carry paths: the dot path of the array, and the field holding each path. */
