@@ -123,3 +123,28 @@ export function countUpstreamRequest(ctx: CallContext): void {
 export function failure(message: string, code: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {
   return { data: null, ...extra, error: { message, code } };
 }
+
+/**
+ * A check a policy puts on the call's upstream redirects: given the URL a same-origin redirect asks for and the
+ * URL first sent, the refusal that stops the call there, or `undefined` to follow it. Executors run every check
+ * before each redirect they would follow, so a policy that checked the arguments also checks where the
+ * upstream sends the request next.
+ */
+export type RedirectCheck = (target: URL, first: URL) => ToolOutcome | undefined;
+
+const REDIRECT_CHECKS = "chain.redirect-checks";
+
+export function onRedirect(ctx: CallContext, check: RedirectCheck): void {
+  const checks = (ctx.notes.get(REDIRECT_CHECKS) as RedirectCheck[] | undefined) ?? [];
+  checks.push(check);
+  ctx.notes.set(REDIRECT_CHECKS, checks);
+}
+
+/** The first refusal of the call's redirect checks for this target, if any. */
+export function checkRedirect(ctx: CallContext, target: URL, first: URL): ToolOutcome | undefined {
+  for (const check of (ctx.notes.get(REDIRECT_CHECKS) as RedirectCheck[] | undefined) ?? []) {
+    const refusal = check(target, first);
+    if (refusal) return refusal;
+  }
+  return undefined;
+}

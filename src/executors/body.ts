@@ -112,6 +112,10 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
       add({ name: key, style: "form", explode: true }, item, `${body.arg}.${key}`);
     }
   } else {
+    for (const field of body.fields ?? []) {
+      // A declared field whose argument is absent stays that argument's: no other argument may fill it in.
+      if (args[field.arg] === undefined || args[field.arg] === null) names.reserve(field.name, field.arg);
+    }
     for (const [field, value] of fieldValues(body, args)) add(formStyleOf(field), value, field.arg);
   }
   return pieces.join("&");

@@ -1,5 +1,5 @@
 import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
-import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
+import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { ValueError } from "../config/values.js";
 import { fetchAllowingBody } from "./body-on-get.js";
@@ -59,9 +59,17 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       if (isOutcome(response)) return response;
       return await responseOutcome(ctx, binding, response, limit);
     } catch (error) {
+      if (error instanceof RedirectRefused) return error.outcome;
       return callFailure(error, ctx, timeout, source.timeoutMs);
     }
   };
+}
+
+/** A redirect a policy refused (see `checkRedirect`): the call ends with the policy's refusal. */
+class RedirectRefused extends Error {
+  constructor(readonly outcome: ToolOutcome) {
+    super("a policy refused the redirect");
+  }
 }
 
 /** A call's checked and signed request, and how to sign the unsigned one again after a refused token. */
@@ -185,6 +193,8 @@ async function sendFollowingRedirects(
     }
     await response.body?.cancel().catch(() => {});
     current = redirected(response.status, location, current, first, hop);
+    const refusal = checkRedirect(ctx, new URL(current.url), new URL(first.url));
+    if (refusal) throw new RedirectRefused(refusal);
   }
 }
 

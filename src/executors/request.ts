@@ -119,6 +119,12 @@ function placeParams(
   for (const name of base.searchParams.keys()) queryNames.claim(name, { baseUrl: true });
   for (const [name] of auth.query) queryNames.claim(name, { credential: true });
   for (const [name] of auth.cookies) cookieNames.claim(name, { credential: true });
+  // A declared name whose argument is absent stays that argument's: no other argument may fill it in.
+  for (const param of binding.params) {
+    if (args[param.arg] !== undefined && args[param.arg] !== null) continue;
+    if (param.in === "query") queryNames.reserve(param.name, param.arg);
+    else if (param.in === "cookie") cookieNames.reserve(param.name, param.arg);
+  }
 
   const query: string[] = [];
   const headers: Array<[string, string]> = [];

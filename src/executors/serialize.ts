@@ -137,10 +137,32 @@ export type NameOwner = { arg: string } | { credential: true } | { baseUrl: true
  */
 export class NameOwners {
   private readonly owners = new Map<string, NameOwner>();
+  /** Names the binding declares, by the arguments declaring them: theirs whether or not the call gives them. */
+  private readonly declared = new Map<string, Set<string>>();
   constructor(private readonly where: string) {}
+
+  /**
+   * Reserves a declared name for its absent argument: a policy reads the scoped path, listing prefix or
+   * tenant from its own argument, so an exploded object that adds `path=infra/db` while `path` is absent would
+   * reach the upstream unchecked.
+   */
+  reserve(name: string, arg: string): void {
+    const key = nameKey(name);
+    const args = this.declared.get(key) ?? new Set<string>();
+    args.add(arg);
+    this.declared.set(key, args);
+  }
 
   claim(name: string, owner: NameOwner): void {
     const key = nameKey(name);
+    const declaredBy = this.declared.get(key);
+    if (declaredBy !== undefined && "arg" in owner && !declaredBy.has(owner.arg)) {
+      const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+      const by = [...declaredBy].filter((arg) => !arg.startsWith("$env:"));
+      throw new ArgumentError(
+        `argument '${owner.arg}' would set the ${this.where} name ${shown}, which ${by.length > 0 ? `belongs to argument '${by[0]}'` : "the server's configuration sets"}; set it through that argument only`,
+      );
+    }
     const current = this.owners.get(key);
     if (current === undefined) {
       this.owners.set(key, owner);

@@ -1,5 +1,5 @@
 import type { ToolOutcome, ToolPolicy } from "../catalog.js";
-import type { CallContext, NamedMiddleware } from "../chain.js";
+import { type CallContext, type NamedMiddleware, onRedirect } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import {
@@ -11,6 +11,7 @@ import {
   type Scope,
   type Verdict,
 } from "./path-match.js";
+import { type ScopedArg, scopedRedirectCheck } from "./path-redirect.js";
 import type { PolicySettings } from "./settings.js";
 
 /**
@@ -32,6 +33,7 @@ export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
     async run(ctx, next) {
       const refused = checkScopedPath(ctx, settings) ?? checkListingPrefix(ctx, settings);
       if (refused) return refused;
+      if (scoped) onRedirect(ctx, scopedRedirectCheck(ctx, redirectChecks(ctx, settings)));
       const lists = scopedLists(ctx.tool.policy);
       if (lists.length === 0) return next();
       const outcome = await next();
@@ -47,6 +49,16 @@ function checkScopedPath(ctx: CallContext, settings: PolicySettings): ToolOutcom
   if (arg === undefined) return undefined;
   const value = ctx.args[arg];
   if (value === undefined || value === null) return undefined;
+  return checkPathValue(ctx, settings, arg, value);
+}
+
+/** One path value: plain segments inside the scope, or the refusal. */
+function checkPathValue(
+  ctx: CallContext,
+  settings: PolicySettings,
+  arg: string,
+  value: unknown,
+): ToolOutcome | undefined {
   if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
   const parsed = parsePath(value);
   if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
@@ -70,11 +82,35 @@ function checkListingPrefix(ctx: CallContext, settings: PolicySettings): ToolOut
     }
     return undefined;
   }
+  return checkPrefixValue(ctx, settings, arg, value);
+}
+
+/** One listing prefix: plain segments whose listing the scope allows (as is or filtered), or the refusal. */
+function checkPrefixValue(
+  ctx: CallContext,
+  settings: PolicySettings,
+  arg: string,
+  value: unknown,
+): ToolOutcome | undefined {
   if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
   const parsed = parsePrefix(value);
   if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
-  const verdict = checkListing(parsed.segments, scope);
+  const verdict = checkListing(parsed.segments, settings.scope);
   return verdict.mode === "refused" ? scopeRefusal(ctx, settings, arg, verdict.verdict) : undefined;
+}
+
+/** The scoped values a redirect of this call may carry, checked as the arguments were. */
+function redirectChecks(ctx: CallContext, settings: PolicySettings): ScopedArg[] {
+  const { scopedPath, scopedList } = ctx.tool.policy;
+  const checks: ScopedArg[] = [];
+  if (scopedPath !== undefined) {
+    checks.push({ arg: scopedPath, check: (value) => checkPathValue(ctx, settings, scopedPath, value) });
+  }
+  if (scopedList !== undefined) {
+    const arg = scopedList.prefixArg;
+    checks.push({ arg, check: (value) => checkPrefixValue(ctx, settings, arg, value) });
+  }
+  return checks;
 }
 
 /** The refusal of a value outside the scope, naming the list (and the setting) that refused it. */

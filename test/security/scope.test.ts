@@ -138,3 +138,128 @@ describe("item 3: characters that render as nothing", () => {
     }
   });
 });
+
+describe("item 2: a name a policy reads is claimed even when its argument is absent", () => {
+  it.each([
+    ["scope_lookup_item", { opts: { path: "infra/db" } }, "query parameter", "path", "path"],
+    ["scope_lookup_item", { opts: { PATH: "infra/db" } }, "query parameter", "PATH", "path"],
+    ["scope_lookup_item", { opts: { "path[x]": "infra/db" } }, "query parameter", "path[x]", "path"],
+    ["scope_lookup_item", { prefs: { "pa.th": "x", path: "infra/db" } }, "query parameter", "path", "path"],
+    ["scope_lookup_item", { opts: { tenant: "globex" } }, "query parameter", "tenant", "tenant"],
+    ["scope_list_items", { filter: { prefix: "infra/" } }, "query parameter", "prefix", "prefix"],
+    ["scope_add_note", { note: "n", extra: { path: "infra/db" } }, "form field", "path", "path"],
+    ["scope_add_note", { note: "n", extra: { Path: "infra/db" } }, "form field", "Path", "path"],
+  ])("%s %j: refused before any request", async (tool, args, where, name, owner) => {
+    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
+    try {
+      const result = await server.call(tool, args);
+      expect(result.isError).toBe(true);
+      expect(result.text).toContain(
+        `would set the ${where} name ${JSON.stringify(name)}, which belongs to argument '${owner}'`,
+      );
+      expect(sent()).toEqual([]);
+      expectNothingOf(server, ["infra/db"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("other keys of the same objects still go out, and the scoped argument itself is checked", async () => {
+    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
+    try {
+      const ok = await server.call("scope_lookup_item", { path: "apps/x", opts: { color: "red" } });
+      expect(ok.isError, ok.text).toBeFalsy();
+      const note = await server.call("scope_add_note", { path: "apps/x", note: "n", extra: { by: "me" } });
+      expect(note.isError, note.text).toBeFalsy();
+      expect(sent()).toEqual(["GET /v1/lookup?path=apps/x&color=red", "POST /v1/notes"]);
+      expect(upstream.received[1]!.body.toString()).toBe("path=apps%2Fx&note=n&by=me");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("item 4: same-origin redirects are re-checked against the scope", () => {
+  it.each([
+    [
+      "a path outside the allow list",
+      "/v1/items/apps/x",
+      "/v1/items/infra/db",
+      /^refused by SCOPE_DENIED_PATHS: 'path' is under the denied prefix infra\//,
+    ],
+    [
+      "in another case",
+      "/v1/items/apps/x",
+      "/v1/items/INFRA/db",
+      /^refused by SCOPE_DENIED_PATHS: 'path' is under the denied prefix infra\//,
+    ],
+    ["percent-encoded", "/v1/items/apps/x", "/v1/items/%69nfra/db", /^refused by SCOPE_DENIED_PATHS/],
+    [
+      "an encoded slash",
+      "/v1/items/apps/x",
+      "/v1/items/infra%2Fdb",
+      /^refused by the path policy: the redirect's 'path' cannot be decoded/,
+    ],
+    ["traversal", "/v1/items/apps/x", "/v1/items/apps/../infra/db", /^refused by /],
+    [
+      "another endpoint",
+      "/v1/items/apps/x",
+      "/v1/mirror/infra/db",
+      /^refused by the path policy: the upstream redirected the call to another endpoint/,
+    ],
+    [
+      "a query value",
+      "/v1/lookup",
+      "/v1/lookup?path=infra/db",
+      /^refused by SCOPE_DENIED_PATHS: 'path' is under the denied prefix infra\//,
+    ],
+    [
+      "a second query value",
+      "/v1/lookup",
+      "/v1/lookup?path=apps/x&path=infra/db",
+      /^refused by SCOPE_DENIED_PATHS/,
+    ],
+    [
+      "a listing prefix",
+      "/v1/list",
+      "/v1/list?prefix=infra/",
+      /^refused by SCOPE_DENIED_PATHS: 'prefix' is under the denied prefix infra\//,
+    ],
+  ])("%s: refused, the target never requested", async (_label, from, to, message) => {
+    redirects.set(from.split("?")[0]!, to);
+    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
+    try {
+      const [tool, args] = from.startsWith("/v1/items")
+        ? ["scope_read_item", { path: "apps/x" }]
+        : from.startsWith("/v1/lookup")
+          ? ["scope_lookup_item", { path: "apps/x" }]
+          : ["scope_list_items", { prefix: "apps/" }];
+      const result = await server.call(tool, args);
+      expect(result.text).toMatch(message);
+      expect(upstream.received.map((r) => r.path)).toEqual([from.split("?")[0]]);
+      expectNothingOf(server, ["infra/db", "INFRA/db"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a redirect inside the scope is followed", async () => {
+    redirects.set("/v1/items/apps/old", "/v1/items/apps/new");
+    const server = await start({ SCOPE_ALLOWED_PATHS: "apps/" });
+    try {
+      const result = await server.call("scope_read_item", { path: "apps/old" });
+      expect(result.isError, result.text).toBeFalsy();
+      expect(result.text).toContain(canary("apps/new"));
+      expect(sent()).toEqual(["GET /v1/items/apps/old", "GET /v1/items/apps/new"]);
+      redirects.set("/v1/items/apps/x", "/v1/items/payments/x");
+      const out = await server.call("scope_read_item", { path: "apps/x" });
+      expect(out.text).toMatch(
+        /^refused by SCOPE_ALLOWED_PATHS=apps\/: 'path' is outside the allowed prefixes/,
+      );
+      expect(sent().at(-1)).toBe("GET /v1/items/apps/x");
+      expectNothingOf(server, ["payments/x"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
