@@ -202,8 +202,10 @@ function oauthAuth(
 }
 
 /**
- * The manifest a bare GraphQL schema implies: every Query and Mutation field with its default name, and the
- * endpoint from `<NAME>_URL` (a schema does not say where it is served, so it is required).
+ * The manifest a bare GraphQL schema implies: every Query and Mutation field with its default name, the endpoint
+ * from `<NAME>_URL` (a schema does not say where it is served, so it is required) and, since a schema does not say
+ * how it is authenticated either, an optional bearer token from `<NAME>_TOKEN` or a file named by
+ * `<NAME>_TOKEN_FILE` (re-read at each call); with neither set, requests go without credentials.
  */
 export function synthesizeGraphqlManifest(name: string, files: string[]): Manifest {
   const p = envPrefix(name);
@@ -217,8 +219,27 @@ export function synthesizeGraphqlManifest(name: string, files: string[]): Manife
         type: "url",
         required: true,
       },
+      [`${p}_TOKEN`]: {
+        description:
+          "Bearer token sent as `Authorization: Bearer <token>` with every request (unset: no credentials are sent).",
+        secret: true,
+      },
+      [`${p}_TOKEN_FILE`]: {
+        description: "A file holding the bearer token, re-read at each call (instead of the variable).",
+        type: "path",
+      },
     },
-    sources: { [BARE_SOURCE]: { graphql: files, base_url: { env: `${p}_URL` } } },
+    sources: {
+      [BARE_SOURCE]: {
+        graphql: files,
+        base_url: { env: `${p}_URL` },
+        auth: {
+          token: { type: "bearer", token: { env: `${p}_TOKEN`, file: { path: { env: `${p}_TOKEN_FILE` } } } },
+        },
+        // The token when it is set; a public endpoint needs none.
+        security: [["token"], []],
+      },
+    },
     select: [{ all: true }],
   };
 }

@@ -280,6 +280,11 @@ export interface Source {
   /** GraphQL sources: the endpoint path appended to the base URL (e.g. `/graphql`). */
   path?: string;
   auth: AuthScheme[];
+  /**
+   * GraphQL sources: the alternatives of `auth` schemes a request sends, the first whose credentials are all set
+   * (an empty alternative: none needed, the request goes without credentials). Absent: every scheme, together.
+   */
+  security?: string[][];
   timeoutMs: number;
   /** The argument naming rule applied to this source's tools; absent means `as_is`. */
   argumentNaming?: ArgumentNaming;

@@ -305,6 +305,12 @@ function sourceAuth(
   doc: LoadedDocument,
   diags: Diagnostics,
 ): AuthScheme[] {
+  if (spec.security)
+    diags.error(
+      "TW110",
+      `security is for GraphQL sources; an OpenAPI operation's security comes from the spec (patch it with sources.${model.id}.patch)`,
+      doc.ref(`#/sources/${model.id}/security`, true),
+    );
   const auth: AuthScheme[] = [];
   for (const [scheme, authSpec] of Object.entries(spec.auth ?? {})) {
     const bound = authFor(

@@ -13,7 +13,7 @@ import type {
 } from "../ir/types.js";
 import { type LoadedDocument, readInput } from "../load/document.js";
 import { graphqlErrorRef } from "../load/graphql.js";
-import type { Manifest, SelectorSpec, ToolSpec } from "../manifest/types.js";
+import type { Manifest, SelectorSpec, SourceSpec, ToolSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel, RootField } from "../normalize/graphql/model.js";
 import {
   type AnalyzedOperation,
@@ -98,6 +98,7 @@ export function bindGraphqlSource(
     );
     if (bound) auth.push(bound);
   }
+  const security = securityOf(model.id, spec, auth, doc, diags);
   return {
     id: model.id,
     kind: "graphql",
@@ -105,9 +106,32 @@ export function bindGraphqlSource(
     baseUrl,
     ...(spec.path ? { path: spec.path } : {}),
     auth,
+    ...(security ? { security } : {}),
     timeoutMs: timeoutOf(spec),
     ...namingOf(manifest, model.id),
   };
+}
+
+/** `sources.<id>.security`: alternatives that name only the source's own `auth` schemes (else a located error). */
+function securityOf(
+  sourceId: string,
+  spec: SourceSpec,
+  auth: AuthScheme[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): string[][] | undefined {
+  if (!spec.security) return undefined;
+  const defined = new Set(Object.keys(spec.auth ?? {}));
+  spec.security.forEach((alternative, i) => {
+    for (const name of alternative.filter((n) => !defined.has(n)))
+      diags.error(
+        "TW110",
+        `security names "${name}", which is not a scheme under sources.${sourceId}.auth`,
+        doc.ref(`#/sources/${sourceId}/security/${i}`, true),
+      );
+  });
+  const bound = new Set(auth.map((a) => a.scheme));
+  return spec.security.filter((alternative) => alternative.every((n) => bound.has(n)));
 }
 
 /** The source's argument naming rule, as catalog.json records it (absent for `as_is`). */

@@ -114,21 +114,20 @@ function relativeSource(source: SourceSpec, outAbs: string): SourceSpec {
 }
 
 /**
- * A GraphQL schema does not say how its server authenticates, so the bare catalog sends no credential: the
- * manifest shows, commented out, the env variable and auth entry that send a bearer token or an API key header.
+ * A GraphQL schema does not say how its server authenticates: the bare catalog sends a bearer token when one is
+ * set (`<NAME>_TOKEN`); the manifest shows, commented out, the env variable and auth entry of an API key header.
  */
 function graphqlAuthHint(prefix: string): { env: string; auth: string } {
   return {
     env: [
-      " A schema does not say how its server authenticates. To send a credential, uncomment one of these and",
-      " the matching auth: entry under sources:",
-      ` ${prefix}_TOKEN: { secret: true, required: true, description: Bearer token sent as Authorization }`,
-      ` ${prefix}_API_KEY: { secret: true, required: true, description: API key sent in the X-Api-Key header }`,
+      " A schema does not say how its server authenticates: the bearer token above is sent when it is set.",
+      " For an API key header, uncomment this and follow the note under sources:",
+      ` ${prefix}_API_KEY: { secret: true, description: API key sent in the X-Api-Key header }`,
     ].join("\n"),
     auth: [
-      " auth:",
-      `   bearer: { type: bearer, token: { env: ${prefix}_TOKEN } }`,
+      ` For an API key header: uncomment ${prefix}_API_KEY under env:, add under auth:`,
       `   key: { type: apiKey, in: header, name: X-Api-Key, value: { env: ${prefix}_API_KEY } }`,
+      " and make it security: [[token], [key], []] (the first alternative whose credentials are set; [] = none).",
     ].join("\n"),
   };
 }
@@ -169,6 +168,8 @@ export function renderInitManifest(manifest: Manifest, catalog: CatalogDocument,
     env.comment = hint.env;
     const source = doc.getIn(["sources", graphqlSource], true);
     if (isMap(source)) source.comment = hint.auth;
+    const security = doc.getIn(["sources", graphqlSource, "security"], true);
+    if (isSeq(security)) security.flow = true;
   }
   const seq = selectNode(doc, catalog.tools);
   seq.commentBefore =

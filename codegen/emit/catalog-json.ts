@@ -86,6 +86,7 @@ export function catalogDocument(
       baseUrl: s.baseUrl,
       ...(s.path ? { path: s.path } : {}),
       auth: s.auth,
+      ...(s.security ? { security: s.security } : {}),
       timeoutMs: s.timeoutMs,
       ...(s.argumentNaming ? { argumentNaming: s.argumentNaming } : {}),
     })),

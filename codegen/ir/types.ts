@@ -263,6 +263,8 @@ export interface SourceNode {
   path?: string;
   /** Per security scheme name. */
   auth: AuthScheme[];
+  /** GraphQL: alternatives of `auth` schemes (`Source.security`); absent: all of them together. */
+  security?: string[][];
   timeoutMs: number;
   /** The argument naming rule its tools' arguments follow (absent: `as_is`). */
   argumentNaming?: ArgumentNaming;

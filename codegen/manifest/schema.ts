@@ -575,6 +575,12 @@ export const manifestSchema = {
           base_url: { $ref: "#/$defs/valueSource" },
           timeout_ms: { type: "integer", minimum: 100, maximum: 600000 },
           auth: { type: "object", additionalProperties: authSpec },
+          security: {
+            type: "array",
+            items: { type: "array", items: { type: "string" }, uniqueItems: true },
+            description:
+              "GraphQL: which `auth` schemes a request sends, as alternatives: the first whose credentials are all set is sent; an empty alternative (`[]`) lets a request go without credentials. Default: every scheme, all required.",
+          },
           param_env: {
             type: "object",
             additionalProperties: envName,

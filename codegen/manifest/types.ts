@@ -36,6 +36,8 @@ export interface SourceSpec {
   base_url?: ValueSourceSpec;
   timeout_ms?: number;
   auth?: Record<string, AuthSpec>;
+  /** GraphQL: alternatives of `auth` schemes, the first complete one sent (`[]`: none needed). */
+  security?: string[][];
   /** OpenAPI: parameters (`name` or `in:name`) sent from env variables in every operation that has them. */
   param_env?: Record<string, string>;
   mutations?: "all" | "listed";

@@ -154,11 +154,12 @@ async function buildGraphqlRequest(
   // A source-level path (e.g. `/graphql`) lets one base URL variable serve this endpoint and a REST API.
   if (source.path !== undefined) url.pathname = `${url.pathname.replace(/\/+$/, "")}${source.path}`;
   const variables = graphqlVariables(binding, ctx.args);
-  // A GraphQL source has no per-operation security: every scheme declared for it applies to every request.
+  // A GraphQL source has no per-operation security: its alternatives (default: every scheme declared for it,
+  // together) apply to every request.
   let placement: AuthPlacement;
   try {
     const all = source.auth.map((a) => a.scheme);
-    placement = await auth.apply(all.length > 0 ? [all] : [], {
+    placement = await auth.apply(source.security ?? (all.length > 0 ? [all] : []), {
       signal: ctx.signal,
       onRequest: () => countUpstreamRequest(ctx),
     });

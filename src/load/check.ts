@@ -79,6 +79,11 @@ function checkSources(doc: CatalogDocument, problems: string[]): void {
       const where = `source '${source.id}' scheme '${scheme.scheme}'`;
       for (const value of authValues(scheme)) checkEnv(value, where);
     }
+    const schemes = new Set(source.auth.map((a) => a.scheme));
+    for (const name of (source.security ?? []).flat()) {
+      if (!schemes.has(name))
+        problems.push(`source '${source.id}': security names scheme '${name}', which it does not define`);
+    }
   }
 }
 

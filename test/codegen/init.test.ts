@@ -128,7 +128,11 @@ describe("toolwright init", () => {
       /revoke_api_key · destructive \(revokes or disables access: "revoke" in the mutation name/,
     );
     const manifest = parse(text);
-    expect(Object.keys(manifest.env)).toEqual(["TEAM_ADMIN_URL"]);
+    expect(Object.keys(manifest.env)).toEqual([
+      "TEAM_ADMIN_URL",
+      "TEAM_ADMIN_TOKEN",
+      "TEAM_ADMIN_TOKEN_FILE",
+    ]);
     expect(manifest.sources.api.graphql).toEqual([
       "../../schema/query.graphql",
       "../../schema/mutation.graphql",
@@ -148,12 +152,15 @@ describe("toolwright init", () => {
     expect(b.tools.map((t) => t.name)).toEqual(a.tools.map((t) => t.name));
     expect(withoutHash(b)).toEqual(withoutHash(a));
 
-    // Deleting a line removes that tool; uncommenting the bearer hint sends a token read from the env.
+    // Deleting a line removes that tool; uncommenting the API key hint adds that header as an alternative.
     const edited = text
       .replace(/^.*Mutation\.deleteTeam.*\n/m, "")
-      .replace(/^(\s*)# (TEAM_ADMIN_TOKEN: .*)$/m, "$1$2")
-      .replace(/^(\s*)# (auth:)$/m, "$1$2")
-      .replace(/^(\s*)# ( {2}bearer: .*)$/m, "$1$2");
+      .replace(/^(\s*)# (TEAM_ADMIN_API_KEY: .*)$/m, "$1$2")
+      .replace(
+        /^(\s*)auth:\n/m,
+        "$1auth:\n$1  key: { type: apiKey, in: header, name: X-Api-Key, value: { env: TEAM_ADMIN_API_KEY } }\n",
+      )
+      .replace(/^(\s*)security: .*$/m, "$1security: [[token], [key], []]");
     writeFileSync(init!.out, edited);
     const fewer = await genManifest(init!.out);
     expect(errorsOf(fewer.diags)).toEqual([]);
@@ -162,12 +169,21 @@ describe("toolwright init", () => {
       a.tools.map((t) => t.name).filter((n) => n !== "delete_team"),
     );
     expect(doc.sources[0]?.auth).toEqual([
-      { kind: "bearer", scheme: "bearer", token: { env: "TEAM_ADMIN_TOKEN" } },
+      {
+        kind: "apiKey",
+        scheme: "key",
+        in: "header",
+        name: "X-Api-Key",
+        value: { env: "TEAM_ADMIN_API_KEY" },
+      },
+      {
+        kind: "bearer",
+        scheme: "token",
+        token: { env: "TEAM_ADMIN_TOKEN", file: { path: { env: "TEAM_ADMIN_TOKEN_FILE" } } },
+      },
     ]);
-    expect(doc.env.find((v) => v.name === "TEAM_ADMIN_TOKEN")).toMatchObject({
-      secret: true,
-      required: true,
-    });
+    expect(doc.sources[0]?.security).toEqual([["token"], ["key"], []]);
+    expect(doc.env.find((v) => v.name === "TEAM_ADMIN_API_KEY")).toMatchObject({ secret: true });
   });
 
   it("GraphQL introspection JSON: one file, named after it, every root field listed", async () => {

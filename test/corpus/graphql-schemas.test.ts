@@ -96,7 +96,12 @@ describe("corpus: real GraphQL schemas from npm packages, bare", () => {
           .map((e) => `${t.name}: ${e.message}`),
       );
       expect(invalid).toEqual([]);
-      expect(doc.env.map((e) => e.name)).toEqual([`${name.toUpperCase().replace(/-/g, "_")}_URL`]);
+      const prefix = name.toUpperCase().replace(/-/g, "_");
+      expect(doc.env.map((e) => e.name)).toEqual([
+        `${prefix}_URL`,
+        `${prefix}_TOKEN`,
+        `${prefix}_TOKEN_FILE`,
+      ]);
       const problems = typecheck && cat ? verifyCatalogs(ROOT, [cat]) : [];
       expect(problems.slice(0, 5)).toEqual([]);
       // Queries are reads; mutations that delete, remove or revoke are destructive (confirmation, destructiveHint).

@@ -273,7 +273,56 @@ describe("a bare GraphQL schema (generate --graphql FILE...)", () => {
     const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
     expect(doc.tools.map((t) => t.name)).toEqual(["user", "users", "rename_user"]);
     expect(doc.tools.map((t) => t.annotations?.readOnlyHint)).toEqual([true, true, false]);
-    expect(doc.env).toEqual([expect.objectContaining({ name: "PEOPLE_URL", type: "url", required: true })]);
-    expect(doc.sources[0]).toMatchObject({ kind: "graphql", baseUrl: { env: "PEOPLE_URL" } });
+    expect(doc.env).toEqual([
+      expect.objectContaining({ name: "PEOPLE_URL", type: "url", required: true }),
+      expect.objectContaining({ name: "PEOPLE_TOKEN", secret: true, required: false }),
+      expect.objectContaining({ name: "PEOPLE_TOKEN_FILE", type: "path", required: false }),
+    ]);
+    // A schema declares no credentials: the token when one is set, else none (a public endpoint).
+    expect(doc.sources[0]).toMatchObject({
+      kind: "graphql",
+      baseUrl: { env: "PEOPLE_URL" },
+      auth: [{ kind: "bearer", scheme: "token", token: { env: "PEOPLE_TOKEN" } }],
+      security: [["token"], []],
+    });
+  });
+});
+
+describe("source security alternatives", () => {
+  const auth = `    auth:
+      token: { type: bearer, token: { env: WILD_TOKEN } }
+      key: { type: apiKey, in: header, name: x-api-key, value: { env: WILD_KEY } }
+`;
+  const env =
+    "env:\n  WILD_TOKEN: { description: t, secret: true }\n  WILD_KEY: { description: k, secret: true }\n";
+  it("a GraphQL source's alternatives reach the catalog; a scheme it does not define is a located error", async () => {
+    const dir = writeTree("gql-security", {
+      "schema.graphql": "type Query { a: Int }\n",
+      "tools.yaml": env + manifest("./schema.graphql", `${auth}    security: [[key], [token], []]\n`),
+      "bad.yaml": env + manifest("./schema.graphql", `${auth}    security: [[token], [tokn]]\n`),
+    });
+    const ok = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(ok)).toEqual([]);
+    expect(docOf(ok)?.sources[0]?.security).toEqual([["key"], ["token"], []]);
+    const bad = await genManifest(join(dir, "bad.yaml"));
+    const found = bad.diags.items.filter((d) => d.severity === "error");
+    expect(found.map((d) => d.message)).toEqual([
+      'security names "tokn", which is not a scheme under sources.api.auth',
+    ]);
+    expect(found[0]?.source).toMatchObject({ file: expect.stringMatching(/bad\.yaml$/), line: 12 });
+    expect(bad.cat).toBeUndefined();
+  });
+
+  it("an OpenAPI source refuses security (its operations' security is the spec's)", async () => {
+    const dir = writeTree("oas-security", {
+      "api.yaml":
+        "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: { '200': { description: ok } }\n",
+      "tools.yaml":
+        "catalog: oas\nsources:\n  api:\n    openapi: ./api.yaml\n    base_url: { default: 'https://x.example' }\n    security: [[]]\nselect: [{ all: true }]\n",
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    const found = o.diags.items.filter((d) => d.severity === "error");
+    expect(found.map((d) => d.message)).toEqual([expect.stringContaining("security is for GraphQL sources")]);
+    expect(found[0]?.source).toMatchObject({ file: expect.stringMatching(/tools\.yaml$/), line: 6 });
   });
 });

@@ -145,6 +145,7 @@ describe("loading", () => {
       tools[1]!.name = "get_item";
       (doc.prompts as Array<Record<string, unknown>>)[0]!.asset = "../../etc/passwd";
       (doc.sources as Array<Record<string, any>>)[0]!.baseUrl = { env: "UNDECLARED_URL" };
+      (doc.sources as Array<Record<string, any>>)[0]!.security = [["absent"], []];
       tools[2]!.inputSchema = { type: "string" };
     });
     const error = await loadCatalog(dir).catch((e) => e);
@@ -152,6 +153,7 @@ describe("loading", () => {
     expect(error.message).toMatch(/tool name get_item is used twice/);
     expect(error.message).toMatch(/leaves the catalog folder/);
     expect(error.message).toMatch(/reads env variable UNDECLARED_URL, which the catalog does not declare/);
+    expect(error.message).toMatch(/security names scheme 'absent', which it does not define/);
     expect(error.message).toMatch(/tool create_item: inputSchema must have type "object"/);
   });
 });
