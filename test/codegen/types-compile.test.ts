@@ -104,5 +104,5 @@ describe("generated request/response types compile", () => {
     expect([...(cat?.files.keys() ?? [])]).toContain("api.openapi.gen.ts");
     const problems = cat ? verifyCatalogs(ROOT, [cat]) : [];
     expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   ws = workspace("plan");
   ws.writeToken(up.issueSessionToken());
   s = await connect({ upstream: up, ws, label: "plan" });
-}, 60_000);
+});
 
 afterAll(async () => {
   await s?.close();

@@ -30,7 +30,7 @@ beforeAll(async () => {
   up = await startScalyUpstream({ timeScale: 0.2 });
   ws = workspace("seed");
   s = await connect({ upstream: up, ws, label: "seed" });
-}, 60_000);
+});
 
 afterAll(async () => {
   await s?.close();

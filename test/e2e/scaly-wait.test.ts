@@ -16,7 +16,7 @@ beforeAll(async () => {
   up = await startScalyUpstream({ timeScale: 1 });
   ws = workspace("wait");
   s = await connect({ upstream: up, ws, label: "wait" });
-}, 60_000);
+});
 
 afterAll(async () => {
   await s?.close();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   token = up.issueSessionToken({ expiresInSec: 3600 });
   ws.writeToken(token, { stage: "prod" });
   s = await connect({ upstream: up, ws, label: "main" });
-}, 60_000);
+});
 
 afterAll(async () => {
   await s?.close();
