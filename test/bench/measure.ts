@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
@@ -12,6 +12,8 @@ export interface ServerFigures {
   listBytes: number;
   tools: number;
   rssMb: number;
+  /** CPU time the server's threads have run (on a shared machine, the figure load blurs least). */
+  cpuMs: number;
 }
 
 function rssMb(pid: number | null): number {
@@ -19,6 +21,16 @@ function rssMb(pid: number | null): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "NaN");
   return kb / 1024;
+}
+
+/** CPU time every thread of `pid` has spent running, from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */
+export function cpuMs(pid: number | null): number {
+  if (!pid) return Number.NaN;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+  }
+  return ns / 1e6;
 }
 
 /** Spawn -> connected -> every tools/list page received; then the listing's size and the server's RSS. */
@@ -40,6 +52,7 @@ export async function coldStart(command: string, args: string[], env: Record<str
     listBytes: Buffer.byteLength(JSON.stringify(tools)),
     tools: tools.length,
     rssMb: rssMb(transport.pid),
+    cpuMs: cpuMs(transport.pid),
   };
   return { client, figures, pid: transport.pid, close: () => client.close() };
 }

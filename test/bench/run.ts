@@ -322,6 +322,7 @@ async function main() {
     return {
       coldStartMs: median(all.map((x) => x.coldStartMs)),
       rssMb: median(all.map((x) => x.rssMb)),
+      cpuMs: median(all.map((x) => x.cpuMs)),
       listBytes: all[0]?.listBytes ?? 0,
       tools: all[0]?.tools ?? 0,
     };
@@ -335,6 +336,7 @@ async function main() {
       `SDK floor: ${ms(f.coldStartMs)}`,
       g.coldStartMs / f.coldStartMs,
     );
+    row(`CPU to tools/list: ${label}`, ms(g.cpuMs), `SDK floor: ${ms(f.cpuMs)}`, g.cpuMs / f.cpuMs);
     row(
       `tools/list bytes: ${label}`,
       `${g.listBytes}`,
