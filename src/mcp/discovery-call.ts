@@ -10,15 +10,23 @@ type ToolResult = {
   isError?: boolean;
 };
 
-const findArgs = z.strictObject({
-  query: z.string().min(1).max(200),
-  limit: z.number().int().min(1).max(50).optional(),
-});
-const describeArgs = z.strictObject({ name: z.string().min(1).max(128) });
-const callArgs = z.strictObject({
-  name: z.string().min(1).max(128),
-  arguments: z.record(z.string(), z.unknown()).optional(),
-});
+/** The discovery tools' argument schemas: built on the first discovery call, not at every server's start-up. */
+function buildArgSchemas() {
+  return {
+    find: z.strictObject({
+      query: z.string().min(1).max(200),
+      limit: z.number().int().min(1).max(50).optional(),
+    }),
+    describe: z.strictObject({ name: z.string().min(1).max(128) }),
+    call: z.strictObject({
+      name: z.string().min(1).max(128),
+      arguments: z.record(z.string(), z.unknown()).optional(),
+    }),
+  };
+}
+type ArgSchemas = ReturnType<typeof buildArgSchemas>;
+let argSchemas: ArgSchemas | undefined;
+const schemas = (): ArgSchemas => (argSchemas ??= buildArgSchemas());
 
 function error(text: string): { result: ToolResult } {
   return { result: { content: [{ type: "text", text }], isError: true } };
@@ -43,23 +51,23 @@ export function discoveryCall(
   raw: unknown,
 ): { result: ToolResult } | { name: string; arguments: Record<string, unknown> } {
   if (name === FIND_TOOLS) {
-    const args = checkArguments(findArgs, raw ?? {});
+    const args = checkArguments(schemas().find, raw ?? {});
     if (!args.ok) return error(args.message);
-    const { query, limit } = args.data as z.infer<typeof findArgs>;
+    const { query, limit } = args.data as z.infer<ArgSchemas["find"]>;
     return ok(discovery.find(query, limit ?? 10), true);
   }
   if (name === DESCRIBE_TOOL) {
-    const args = checkArguments(describeArgs, raw ?? {});
+    const args = checkArguments(schemas().describe, raw ?? {});
     if (!args.ok) return error(args.message);
-    const { name: described } = args.data as z.infer<typeof describeArgs>;
+    const { name: described } = args.data as z.infer<ArgSchemas["describe"]>;
     const description = discovery.describe(described);
     return description
       ? ok({ ...description }, false)
       : error(`no tool named ${JSON.stringify(described)}; use ${FIND_TOOLS}`);
   }
-  const args = checkArguments(callArgs, raw ?? {});
+  const args = checkArguments(schemas().call, raw ?? {});
   if (!args.ok) return error(args.message);
-  const call = args.data as z.infer<typeof callArgs>;
+  const call = args.data as z.infer<ArgSchemas["call"]>;
   if (!discovery.resolve(call.name))
     return error(`no tool named ${JSON.stringify(call.name)}; use ${FIND_TOOLS}`);
   return { name: call.name, arguments: { ...(call.arguments ?? {}) } };
