@@ -10,10 +10,17 @@ export function splitPath(path: string): string[] {
 
 /**
  * A copy of `root` in which every value at `path` is replaced by `fn(value)`. Untouched branches are shared,
- * not copied; missing keys stay missing (a path never adds a field).
+ * not copied; missing keys stay missing (a path never adds a field). With `scalarsOnTheWay`, a scalar met
+ * before the end of the path (`"data": "x"` for `data.*`) is passed to `fn` too, as is a value nested deeper
+ * than the walk reads: masking must not let a secret through because it sits higher than the path says.
  */
-export function mapAtPath(root: unknown, path: readonly string[], fn: (value: unknown) => unknown): unknown {
-  return walk(root, path, 0, fn);
+export function mapAtPath(
+  root: unknown,
+  path: readonly string[],
+  fn: (value: unknown) => unknown,
+  scalarsOnTheWay = false,
+): unknown {
+  return walk(root, path, 0, fn, scalarsOnTheWay);
 }
 
 function walk(
@@ -21,23 +28,25 @@ function walk(
   path: readonly string[],
   depth: number,
   fn: (value: unknown) => unknown,
+  onTheWay: boolean,
 ): unknown {
   if (path.length === 0) return fn(value);
+  if (value === null || value === undefined) return value;
   // Deeper than any real result; stops a hostile self-similar body from costing stack.
-  if (depth > 64 || value === null || typeof value !== "object") return value;
+  if (depth > 64 || typeof value !== "object") return onTheWay ? fn(value) : value;
   const [head, ...rest] = path as [string, ...string[]];
   if (Array.isArray(value)) {
     const next = head === "*" ? rest : path;
-    return value.map((item) => walk(item, next, depth + 1, fn));
+    return value.map((item) => walk(item, next, depth + 1, fn, onTheWay));
   }
   const object = value as Record<string, unknown>;
   if (head === "*") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(object)) out[key] = walk(item, rest, depth + 1, fn);
+    for (const [key, item] of Object.entries(object)) out[key] = walk(item, rest, depth + 1, fn, onTheWay);
     return out;
   }
   if (!Object.hasOwn(object, head)) return value;
-  return { ...object, [head]: walk(object[head], rest, depth + 1, fn) };
+  return { ...object, [head]: walk(object[head], rest, depth + 1, fn, onTheWay) };
 }
 
 /**

@@ -93,7 +93,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
     ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed)] : []),
-    maskStep(settings.mask?.on === true),
+    maskStep(settings.mask?.on === true, doc.schemas ?? {}),
     namesOnlyStep(),
   ];
 

@@ -1,7 +1,9 @@
-import type { ToolOutcome } from "../catalog.js";
+import type { JsonSchema, ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
+import { declaredOnly } from "./allow-list.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
+import { MASK, type MaskResult, maskAll } from "./mask-all.js";
 
 /**
  * Masking: result fields a tool marks `masked` come back as the marker, so an agent can see that a secret
@@ -15,75 +17,78 @@ import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
  * The marker also replaces those fields in error results that carry data (an upstream answer that does not
  * match the output schema), masking on or off: an error must not be the way a secret gets out.
  *
- * Paths only find what sits where the manifest says. A body that is not JSON the paths address (served as
- * text/plain or application/x-json, truncated JSON) is masked whole, and JSON that does not match the output
- * schema has every value masked: masking fails closed, never open.
+ * Paths only find what sits where the manifest says, so with masking on the result is first reduced to what
+ * the tool's output schema declares (allow-list.ts: undeclared properties dropped, undescribed values masked),
+ * and a scalar met before the end of a masked path is masked too. A body that is not JSON the paths address
+ * (served as text/plain or application/x-json, truncated JSON) is masked whole, and an error's data (JSON that
+ * does not match the output schema, an upstream error body) has every value masked: masking fails closed.
  */
 
-export const MASK = "••••••";
-
-export interface MaskResult {
-  data: unknown;
-  /** How many leaves were replaced. */
-  count: number;
-}
-
-export function maskAll(value: unknown): MaskResult {
-  let count = 0;
-  const visit = (v: unknown, depth: number): unknown => {
-    if (v === null || v === undefined) return v;
-    if (typeof v !== "object") {
-      count += 1;
-      return MASK;
-    }
-    // Below this depth everything is replaced wholesale rather than walked.
-    if (depth > 64) {
-      count += 1;
-      return MASK;
-    }
-    if (Array.isArray(v)) return v.map((item) => visit(item, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v as Record<string, unknown>)) out[key] = visit(item, depth + 1);
-    return out;
-  };
-  const data = visit(value, 0);
-  return { data, count };
-}
+export { MASK, type MaskResult, maskAll };
 
 /** Masks every field at each of `paths` (manifest dot paths). */
 export function maskFields(data: unknown, paths: readonly string[]): MaskResult {
   let count = 0;
   let out = data;
   for (const path of paths) {
-    out = mapAtPath(out, splitPath(path), (value) => {
-      const masked = maskAll(value);
-      count += masked.count;
-      return masked.data;
-    });
+    out = mapAtPath(
+      out,
+      splitPath(path),
+      (value) => {
+        const masked = maskAll(value);
+        count += masked.count;
+        return masked.data;
+      },
+      true,
+    );
   }
   return { data: out, count };
+}
+
+/** What masking reads beside a tool's data: its output schema (with the catalog's table), when masking is on. */
+export interface Described {
+  schema: JsonSchema;
+  table: Record<string, JsonSchema | boolean>;
 }
 
 /**
  * The data of a masked tool's outcome, masked. Fails closed when the paths cannot be trusted to find the
  * secrets: data that is not addressable JSON (a text body, unparsable JSON, an undecoded body) becomes the
- * marker as a whole; JSON that did not match the output schema keeps its keys and loses every value.
+ * marker as a whole; JSON off the output schema keeps its keys and loses every value; with the output schema at hand
+ * (masking on), a result keeps only what the schema declares before the paths mask the value fields; without
+ * it, drifted JSON loses every value.
  */
-export function maskOutcomeData(outcome: ToolOutcome, paths: readonly string[]): MaskResult {
+export function maskOutcomeData(
+  outcome: ToolOutcome,
+  paths: readonly string[],
+  described?: Described,
+): MaskResult {
   if (!addressable(outcome.data)) return { data: MASK, count: 1 };
-  if (offSchema(outcome)) return maskAll(outcome.data);
-  return maskFields(outcome.data, paths);
+  if (!described) return offSchema(outcome) ? maskAll(outcome.data) : maskFields(outcome.data, paths);
+  const declared = declaredOnly(outcome.data, described.schema, described.table);
+  // An error's data keeps only declared keys (an undeclared key may itself be the secret), and no value.
+  const masked = outcome.error ? maskAll(declared.data) : maskFields(declared.data, paths);
+  return { data: masked.data, count: declared.count + masked.count };
 }
 
-export function maskStep(enabled: boolean): NamedMiddleware {
+/**
+ * Masking on: every tool with an output schema is reduced to it, and masked paths are masked. Masking off:
+ * only an error's data is masked, for tools with masked paths.
+ */
+export function maskStep(
+  enabled: boolean,
+  table: Record<string, JsonSchema | boolean> = {},
+): NamedMiddleware {
   return {
     name: "mask",
     async run(ctx, next) {
       const outcome = await next();
-      const paths = ctx.tool.policy.masked;
-      if (!paths || paths.length === 0 || outcome.data === null || outcome.data === undefined) return outcome;
+      const paths = ctx.tool.policy.masked ?? [];
+      if (outcome.data === null || outcome.data === undefined) return outcome;
+      const schema = enabled ? ctx.tool.outputSchema : undefined;
+      if (paths.length === 0 && schema === undefined) return outcome;
       if (!enabled && !outcome.error) return outcome;
-      const masked = maskOutcomeData(outcome, paths);
+      const masked = maskOutcomeData(outcome, paths, schema ? { schema, table } : undefined);
       if (masked.count === 0) return outcome;
       if (!outcome.error) noteApplied(ctx, "mask");
       return { ...outcome, data: masked.data };

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { JsonSchema } from "../../src/catalog.js";
+import { declaredOnly } from "../../src/policy/allow-list.js";
+import { MASK, maskFields, maskOutcomeData } from "../../src/policy/mask.js";
+
+/** Masking as an allow list (issue 10 item 5), on schemas of its own: what is kept, dropped and masked. */
+
+const C = "canary-0d9e2b";
+const table: Record<string, JsonSchema> = {
+  Item: { type: "object", properties: { id: { type: "string" }, child: { $ref: "#/$defs/Item" } } },
+  Loop: { allOf: [{ $ref: "#/$defs/Loop" }, { type: "object", properties: { ok: { type: "boolean" } } }] },
+  Label: { type: "string", description: "a string behind a $ref" },
+};
+
+const run = (data: unknown, schema: JsonSchema) => declaredOnly(data, schema, table).data;
+
+describe("declaredOnly", () => {
+  it("drops undeclared properties at every level, through $refs and recursion", () => {
+    const schema: JsonSchema = { type: "object", properties: { item: { $ref: "#/$defs/Item" } } };
+    const data = {
+      item: { id: "a", token: C, child: { id: "b", child: { id: "c", secret: C } } },
+      extra: [C],
+    };
+    expect(run(data, schema)).toEqual({ item: { id: "a", child: { id: "b", child: { id: "c" } } } });
+  });
+
+  it("reads allOf/anyOf/oneOf branches together, and ends a reference cycle", () => {
+    const schema: JsonSchema = {
+      anyOf: [
+        { type: "object", properties: { a: { type: "string" } } },
+        { oneOf: [{ type: "object", properties: { b: { type: "integer" } } }] },
+        { $ref: "#/$defs/Loop" },
+      ],
+    };
+    expect(run({ a: "x", b: 2, ok: true, c: C }, schema)).toEqual({ a: "x", b: 2, ok: true });
+  });
+
+  it("keeps keys of declared maps and patternProperties, masks values the schema leaves open", () => {
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        labels: { type: "object", additionalProperties: { $ref: "#/$defs/Label" } },
+        headers: { type: "object", patternProperties: { "^x-": { type: "string" } } },
+        free: {},
+        bag: { type: "object" },
+        list: { type: "array" },
+      },
+    };
+    const data = {
+      labels: { team: "core", nested: { deep: C } },
+      headers: { "x-id": "1", authorization: C },
+      free: C,
+      bag: { k: C, n: { m: 1 } },
+      list: [C, { v: C }],
+    };
+    expect(run(data, schema)).toEqual({
+      labels: { team: "core", nested: MASK },
+      headers: { "x-id": "1" },
+      free: MASK,
+      bag: { k: MASK, n: { m: MASK } },
+      list: [MASK, { v: MASK }],
+    });
+  });
+
+  it("masks a value of another kind than declared, keys and all; prefixItems by position", () => {
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        count: { type: "integer" },
+        tuple: { type: "array", prefixItems: [{ type: "string" }, { type: "object", properties: {} }] },
+        flag: { enum: ["on", "off"] },
+      },
+    };
+    const data = { name: { [C]: C }, count: [C], tuple: ["a", { x: C }, C], flag: "maybe" };
+    const out = run(data, schema);
+    expect(out).toEqual({ name: MASK, count: MASK, tuple: ["a", {}, MASK], flag: "maybe" });
+    expect(JSON.stringify(out)).not.toContain(C);
+  });
+
+  it("masks what lies deeper than it reads, without deep recursion", () => {
+    let deep: unknown = C;
+    for (let i = 0; i < 20_000; i++) deep = { child: deep };
+    const item: JsonSchema = {
+      type: "object",
+      properties: { id: { type: "string" }, child: { $ref: "#/$defs/Item" } },
+    };
+    const out = run(deep, item);
+    expect(JSON.stringify(out)).not.toContain(C);
+  });
+});
+
+describe("masked paths under the allow list", () => {
+  it("masks a scalar met before the end of a masked path", () => {
+    expect(maskFields({ data: C, items: [C, { value: C }] }, ["data.*", "items.value"]).data).toEqual({
+      data: MASK,
+      items: [MASK, { value: MASK }],
+    });
+  });
+
+  it("masks a scalar where an untyped parent of a masked path holds one", () => {
+    const schema: JsonSchema = { type: "object", properties: { value: { type: "string" }, data: {} } };
+    const masked = maskOutcomeData({ data: { value: C, data: C } }, ["value", "data.*"], { schema, table });
+    expect(masked.data).toEqual({ value: MASK, data: MASK });
+  });
+
+  it("an error's data keeps only declared keys, every value masked", () => {
+    const schema: JsonSchema = { type: "object", properties: { id: { type: "string" } } };
+    const outcome = { data: { id: "x", [C]: C }, error: { message: "mismatch", code: "output_mismatch" } };
+    expect(maskOutcomeData(outcome, [], { schema, table }).data).toEqual({ id: MASK });
+  });
+});
