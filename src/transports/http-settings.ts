@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import type { CatalogDocument, TransportConfig } from "../catalog.js";
 import type { Config } from "../config/config.js";
+import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio-lines.js";
 
 /**
  * What the HTTP transport needs, resolved once at start from the catalog's `transport` section (which env
@@ -46,7 +47,11 @@ export interface HttpSettings {
   notes: string[];
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * The same as stdio's line limit, so every documented per-tool limit fits under the default of every transport
+ * (Scaly's 8 MiB upload is 10.7 MiB of base64 inside its JSON-RPC request).
+ */
+export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** Above the 60 s idle timeout of common load balancers and proxies (AWS ALB, nginx upstream keep-alive). */

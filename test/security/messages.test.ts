@@ -1,7 +1,10 @@
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_BODY_BYTES } from "../../src/transports/http-settings.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, TopLevelIdScanner } from "../../src/transports/stdio-lines.js";
-import { connect, workspace } from "../e2e/scaly/harness.js";
+import { connect, serverEnv, workspace } from "../e2e/scaly/harness.js";
 import { until } from "../helpers/events.js";
+import { serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
 import { MAX_OBJECT_BYTES } from "../upstreams/scaly/storage.js";
@@ -154,6 +157,55 @@ describe("the default limit fits every documented per-tool limit", () => {
       expect(scaly.store.buckets.get("add_assets")?.get("big/full.bin")?.bytes.equals(bytes)).toBe(true);
     } finally {
       await s.close();
+      ws.cleanup();
+    }
+  });
+});
+
+describe("Scaly's 8 MiB upload over Streamable HTTP", () => {
+  let scaly: ScalyUpstream;
+  beforeAll(async () => {
+    scaly = await startScalyUpstream({ timeScale: 0.2 });
+  });
+  afterAll(async () => {
+    await scaly.close();
+  });
+
+  it("fits under the HTTP transport's default body limit and is stored whole", async () => {
+    const ws = workspace("big-upload-http");
+    ws.writeToken(scaly.issueSessionToken({ expiresInSec: 3600 }), { stage: "prod" });
+    const bytes = Buffer.alloc(MAX_OBJECT_BYTES, 0x5b);
+    const content = bytes.toString("base64");
+    // The JSON-RPC request around the base64 text stays under the default of every transport.
+    expect(content.length + 1024).toBeLessThan(DEFAULT_MAX_BODY_BYTES);
+    expect(DEFAULT_MAX_BODY_BYTES).toBe(DEFAULT_MAX_MESSAGE_BYTES);
+    const served = await serveHttp(
+      "scaly",
+      serverEnv(scaly, ws, { SCALY_MCP_TRANSPORT: "http", SCALY_MCP_HTTP_PORT: "0" }),
+    );
+    const client = new Client({ name: "big-upload-http", version: "1.0.0" });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(served.url), {
+          requestInit: { headers: { authorization: `Bearer ${scaly.keys.apiKey}` } },
+        }),
+      );
+      const result = (await client.callTool(
+        {
+          name: "scaly_storage_upload_object",
+          arguments: { app_id: "app_storefront", key: "big/http.bin", content, encoding: "base64" },
+        },
+        { timeout: 240_000 },
+      )) as { isError?: boolean; content: Array<{ text: string }> };
+      expect(result.isError, result.content[0]?.text).toBeFalsy();
+      expect(JSON.parse(result.content[0]!.text).data).toMatchObject({
+        key: "big/http.bin",
+        size: MAX_OBJECT_BYTES,
+      });
+      expect(scaly.store.buckets.get("add_assets")?.get("big/http.bin")?.bytes.equals(bytes)).toBe(true);
+    } finally {
+      await client.close();
+      await served.stop();
       ws.cleanup();
     }
   });

@@ -123,8 +123,8 @@ describe("on loopback with a client key", () => {
     expect(Object.keys(res.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
   });
 
-  it("refuses a body over 4 MiB with 413, declared or streamed", async () => {
-    const text = "x".repeat(4 * 1024 * 1024);
+  it("refuses a body over the 16 MiB default with 413, declared or streamed", async () => {
+    const text = "x".repeat(16 * 1024 * 1024);
     const body = JSON.stringify({
       jsonrpc: "2.0",
       id: 2,
@@ -140,7 +140,7 @@ describe("on loopback with a client key", () => {
       jsonrpc: "2.0",
       id: 3,
       method: "tools/call",
-      params: { name: "fixture_echo", arguments: { text: "y".repeat(4 * 1024 * 1024 - 200) } },
+      params: { name: "fixture_echo", arguments: { text: "y".repeat(16 * 1024 * 1024 - 200) } },
     });
     const ok = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: fits });
     expect(ok.status).toBe(200);

@@ -88,7 +88,7 @@ describe("settings", () => {
       authorizationServers: [],
       bearer: KEY,
       requiredScopes: ["mcp"],
-      maxBodyBytes: 4 * 1024 * 1024,
+      maxBodyBytes: 16 * 1024 * 1024,
     });
   });
 
