@@ -320,6 +320,31 @@ export function parseServeArgs(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): ParsedServeArgs {
+  const cli = readCommandLine(argv);
+  const { sources } = cli;
+  for (const row of ROWS) if (!(row.key in sources) && env[row.env]) sources[row.key] = row.env;
+  const config = readOptions({ ...env, ...cli.given }, sources);
+  return {
+    help: cli.help,
+    positionals: cli.positionals,
+    options: checkedOptions(config, sources),
+    sources,
+    ...(cli.printConfig !== undefined ? { printConfig: cli.printConfig } : {}),
+  };
+}
+
+interface CommandLine {
+  /** Env name -> the value its flag gave. */
+  given: Record<string, string>;
+  /** Option key -> the flag (or, added later, the env variable) its value came from. */
+  sources: Record<string, string>;
+  positionals: string[];
+  help: boolean;
+  printConfig?: string;
+}
+
+/** The flags given, as the env values they stand for; an unknown flag or a missing value is a usage error. */
+function readCommandLine(argv: readonly string[]): CommandLine {
   const byFlag = new Map(ROWS.filter((row) => row.flag).map((row) => [row.flag!.slice(2), row]));
   const { tokens } = parseArgs({
     args: [...argv],
@@ -332,39 +357,45 @@ export function parseServeArgs(
       ...[...byFlag].map(([name, row]) => [name, { type: row.type === "boolean" ? "boolean" : "string" }]),
     ]) as NonNullable<ParseArgsConfig["options"]>,
   });
-  const given: Record<string, string> = {};
-  const sources: Record<string, string> = {};
-  const positionals: string[] = [];
-  let help = false;
-  let printConfig: string | undefined;
+  const cli: CommandLine = { given: {}, sources: {}, positionals: [], help: false };
   for (const token of tokens) {
-    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind === "positional") cli.positionals.push(token.value);
     if (token.kind !== "option") continue;
     if (token.name === "help") {
-      help = true;
+      cli.help = true;
       continue;
     }
     if (token.name === "print-config") {
       if (token.value === undefined || token.value.startsWith("--"))
         throw new ServeUsageError("--print-config needs a host: claude|cursor|codex|vscode");
-      printConfig = token.value;
+      cli.printConfig = token.value;
       continue;
     }
     const row = byFlag.get(token.name);
     if (!row) throw new ServeUsageError(unknownOption(token.rawName));
-    if (row.type === "boolean") {
-      if (token.inlineValue) throw new ServeUsageError(`${row.flag} takes no value`);
-      given[row.env] = "true";
-    } else {
-      if (token.value === undefined || (token.value.startsWith("--") && !token.inlineValue)) {
-        throw new ServeUsageError(`${row.flag} needs a value ${row.arg ?? ""}`.trimEnd());
-      }
-      given[row.env] = token.value;
-    }
-    sources[row.key] = row.flag!;
+    cli.given[row.env] = flagValue(row, token);
+    cli.sources[row.key] = row.flag!;
   }
-  for (const row of ROWS) if (!(row.key in sources) && env[row.env]) sources[row.key] = row.env;
-  const config = readOptions({ ...env, ...given }, sources);
+  return cli;
+}
+
+/** A flag's value as its env variable would hold it (`true` for a boolean flag). */
+function flagValue(
+  row: ServeOption,
+  token: { value: string | undefined; inlineValue: boolean | undefined },
+): string {
+  if (row.type === "boolean") {
+    if (token.inlineValue) throw new ServeUsageError(`${row.flag} takes no value`);
+    return "true";
+  }
+  if (token.value === undefined || (token.value.startsWith("--") && !token.inlineValue)) {
+    throw new ServeUsageError(`${row.flag} needs a value ${row.arg ?? ""}`.trimEnd());
+  }
+  return token.value;
+}
+
+/** The typed option values; numbers under a row's minimum are problems, all thrown together as a `ConfigError`. */
+function checkedOptions(config: Config, sources: Record<string, string>): ServeOptions {
   const options: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const row of ROWS) {
@@ -376,13 +407,7 @@ export function parseServeArgs(
     options[row.key] = value;
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    help,
-    positionals,
-    options: options as ServeOptions,
-    sources,
-    ...(printConfig !== undefined ? { printConfig } : {}),
-  };
+  return options as ServeOptions;
 }
 
 function unknownOption(raw: string): string {
