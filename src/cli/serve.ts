@@ -156,20 +156,8 @@ export function catalogHelp(doc: CatalogDocument, dir: string): string {
 export async function runServe(argv: string[], packed?: PackedCatalog): Promise<number> {
   const { who, help: helpCommand } = speaker(packed);
   const MORE = `Run \`${helpCommand()}\` for the options.\n`;
-  let parsed: ParsedServeArgs;
-  try {
-    parsed = parseServeArgs(argv);
-  } catch (error) {
-    if (error instanceof ServeUsageError) {
-      process.stderr.write(`${who}: ${error.message}\n${MORE}`);
-      return 2;
-    }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${who}: invalid options:\n${problemList(error.problems)}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const parsed = parsedOrUsage(argv, who, MORE);
+  if (typeof parsed === "number") return parsed;
   const { help, positionals } = parsed;
   const positional = packed ? [packed.dir, ...positionals] : positionals;
   if (positional.length > 1) {
@@ -178,18 +166,7 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     return 2;
   }
   const ref = positional[0];
-  if (help) {
-    process.stdout.write(packed ? packedUsage(packed.program) : USAGE);
-    if (ref === undefined) return 0;
-    try {
-      const dir = findCatalogDir(ref);
-      process.stdout.write(`\n${catalogHelp(await readCatalogDocument(dir), dir)}`);
-      return 0;
-    } catch (error) {
-      process.stderr.write(`${who}: ${(error as Error).message}\n`);
-      return 1;
-    }
-  }
+  if (help) return showHelp(ref, packed, who);
   if (ref === undefined) {
     process.stderr.write(`${who}: which catalog?\n\n${USAGE}`);
     return 2;
@@ -212,6 +189,41 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     // An open Redis connection would keep the process alive after the transport has finished.
     await Promise.all(stores.map((store) => store.close()));
     await tracing?.shutdown().catch(() => {});
+  }
+}
+
+/** The parsed command line, or the exit code (2) once stderr says what is wrong with it. */
+function parsedOrUsage(argv: string[], who: string, more: string): ParsedServeArgs | number {
+  try {
+    return parseServeArgs(argv);
+  } catch (error) {
+    if (error instanceof ServeUsageError) {
+      process.stderr.write(`${who}: ${error.message}\n${more}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${who}: invalid options:\n${problemList(error.problems)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** `--help`: the usage, then, given a catalog, its tools, env variables and credentials. */
+async function showHelp(
+  ref: string | undefined,
+  packed: PackedCatalog | undefined,
+  who: string,
+): Promise<number> {
+  process.stdout.write(packed ? packedUsage(packed.program) : USAGE);
+  if (ref === undefined) return 0;
+  try {
+    const dir = findCatalogDir(ref);
+    process.stdout.write(`\n${catalogHelp(await readCatalogDocument(dir), dir)}`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${who}: ${(error as Error).message}\n`);
+    return 1;
   }
 }
 
