@@ -5,7 +5,7 @@ import { tolerateDrift } from "../src/publish/drift.js";
 import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
 import { createPublisher } from "../src/publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
-import { bindCatalog } from "./bind/catalog.js";
+import { type BoundCatalog, bindCatalog } from "./bind/catalog.js";
 import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
 import { catalogDocument, type ToolSchemasJson, toolSchemasJson } from "./emit/catalog-json.js";
@@ -34,7 +34,7 @@ import type { GraphqlSourceModel } from "./normalize/graphql/model.js";
 import { normalizeGraphql } from "./normalize/graphql/source.js";
 import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
 import { normalizeOpenApi } from "./normalize/openapi/operations.js";
-import { planSymbols } from "./plan/symbols.js";
+import { planSymbols, type SymbolPlan } from "./plan/symbols.js";
 import { cutUnguardedCycles } from "./plan/unguarded.js";
 import {
   BARE_SOURCE,
@@ -360,7 +360,55 @@ export async function generateCatalog(
   const symbols = new SymbolTable();
   const loaded = await load(job, opts, symbols, diags, stages);
   if (!loaded || diags.hasErrors) return undefined;
-  const bound = await stages.run(
+  const bound = await bindStage(loaded, opts, symbols, diags, stages);
+  if (diags.hasErrors) return undefined;
+  const { ir } = bound;
+  const { plan, cut } = await planStage(ir, symbols, diags, stages);
+  ir.symbols = plan.order;
+  // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.
+  const compiled = await stages.run(
+    "compile",
+    () => compileAll(bound.handlers, opts.root, loaded.doc, diags),
+    count(bound.handlers.length, "handler"),
+  );
+  if (!compiled) return undefined;
+  const hash = inputHash(
+    loaded,
+    [...bound.assets.inputs, ...bound.handlers.map((h) => h.abs), ...compiled.inputs, ...bound.documents],
+    opts.root,
+  );
+  const dir =
+    opts.dir ??
+    (job.kind === "spec" && !opts.outParent ? opts.out : `${opts.outParent ?? opts.out}/${ir.name}`);
+  const header = generatedHeader(VERSION, loaded.doc.file, hash);
+  const emitted = await stages.run(
+    "emit",
+    () => emitFiles({ loaded, bound, plan, compiled, symbols, hash, header, dir }, diags),
+    `${count(ir.tools.length, "tool")}, ${count(plan.order.length, "schema")}`,
+  );
+  const { files, size } = emitted;
+  await addTypeFiles(files, { loaded, bound, symbols, cut, header, types: opts.types }, diags, stages);
+  if (diags.hasErrors) return undefined;
+  return {
+    name: ir.name,
+    dir,
+    files,
+    size,
+    stats: statsOf(ir),
+    timings: stages.timings,
+    manifest: loaded.manifest,
+  };
+}
+
+/** Binds every operation and root field the manifest selects into tools (the catalog IR), with its assets. */
+function bindStage(
+  loaded: Loaded,
+  opts: GenerateOptions,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  stages: Stages,
+): Promise<BoundCatalog> {
+  return stages.run(
     "bind",
     () =>
       bindCatalog({
@@ -379,8 +427,15 @@ export async function generateCatalog(
       "operation",
     ),
   );
-  if (diags.hasErrors) return undefined;
-  const { ir, assets } = bound;
+}
+
+/** Cuts the schema cycles no object guards (diagnosed), then orders the named schemas the tools reach. */
+async function planStage(
+  ir: CatalogIR,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  stages: Stages,
+): Promise<{ plan: SymbolPlan; cut: Set<string> }> {
   let cut = new Set<string>();
   const plan = await stages.run(
     "plan",
@@ -393,86 +448,85 @@ export async function generateCatalog(
     },
     count(ir.tools.length, "tool"),
   );
-  ir.symbols = plan.order;
-  // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.
-  const compiled = await stages.run(
-    "compile",
-    () => compileAll(bound.handlers, opts.root, loaded.doc, diags),
-    count(bound.handlers.length, "handler"),
+  return { plan, cut };
+}
+
+interface EmitInput {
+  loaded: Loaded;
+  bound: BoundCatalog;
+  plan: SymbolPlan;
+  compiled: CompiledHandlers;
+  symbols: SymbolTable;
+  hash: string;
+  header: string;
+  dir: string;
+}
+
+/**
+ * Every file of the catalog but the request/response types: catalog.json (its published size measured and
+ * checked against the budget), CATALOG.md, the TypeScript and JavaScript modules, compiled handlers and assets.
+ */
+function emitFiles(
+  { loaded, bound, plan, compiled, symbols, hash, header, dir }: EmitInput,
+  diags: Diagnostics,
+): { files: Map<string, string>; size: CatalogSize } {
+  const { ir, assets } = bound;
+  const emitter = new JsonSchemaEmitter(symbols);
+  const schemas = new Map<string, ToolSchemasJson>(
+    ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
   );
-  if (!compiled) return undefined;
-  const hash = inputHash(
-    loaded,
-    [...assets.inputs, ...bound.handlers.map((h) => h.abs), ...compiled.inputs, ...bound.documents],
-    opts.root,
-  );
-  const dir =
-    opts.dir ??
-    (job.kind === "spec" && !opts.outParent ? opts.out : `${opts.outParent ?? opts.out}/${ir.name}`);
-  const header = generatedHeader(VERSION, loaded.doc.file, hash);
-  let size: CatalogSize | undefined;
-  const files = await stages.run(
-    "emit",
-    async () => {
-      const emitter = new JsonSchemaEmitter(symbols);
-      const schemas = new Map<string, ToolSchemasJson>(
-        ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
-      );
-      for (const t of ir.tools) {
-        const input = (schemas.get(t.name) as ToolSchemasJson).input;
-        for (const f of scanTool({ title: t.title, description: t.description, inputSchema: input })) {
-          diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
-        }
-      }
-      const out = new Map<string, string>();
-      const table = emitter.table(plan.order.map((sym) => sym.id));
-      const doc = catalogDocument(ir, schemas, table, hash, VERSION);
-      // Measured with the output transform the server applies, so the figures are the bytes a client receives.
-      const publisher = createPublisher(doc, { transforms: [tolerateDrift] });
-      size = measureCatalog(doc, publisher, { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
-      checkBudget(ir.budget, size, diags);
-      out.set("catalog.json", jsonFile(doc));
-      out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
-      out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
-      const imports = handlerImports(bound.handlers, dir);
-      out.set("catalog.gen.ts", catalogModule(imports, hash, header));
-      out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
-      out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
-      out.set("published.gen.mjs", publishedModuleJs(doc, publisher, header));
-      if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
-      for (const [path, text] of assets.files) out.set(path, text);
-      return out;
-    },
-    `${count(ir.tools.length, "tool")}, ${count(plan.order.length, "schema")}`,
-  );
-  // Request/response types are for hand-written handlers: a catalog without any gets none (openapi-typescript was
-  // most of GitHub's generate time), and does not even load openapi-typescript, TypeScript and Redocly (loading
-  // them was a fifth of a bare GitHub generate).
-  if (bound.handlers.length > 0 || opts.types) {
-    const { openapiTypes } = await import("./emit/openapi-types.js");
-    for (const [id, spec] of loaded.specs) {
-      const types = await stages.run("types", () =>
-        openapiTypes(
-          spec,
-          header,
-          diags,
-          untypableComponents(id, spec, symbols, cut),
-          withProblems(loaded.models.find((m) => m.id === id)),
-        ),
-      );
-      if (types) files.set(`${id}.openapi.gen.ts`, types);
+  for (const t of ir.tools) {
+    const input = (schemas.get(t.name) as ToolSchemasJson).input;
+    for (const f of scanTool({ title: t.title, description: t.description, inputSchema: input })) {
+      diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
     }
   }
-  if (diags.hasErrors || !size) return undefined;
-  return {
-    name: ir.name,
-    dir,
-    files,
-    size,
-    stats: statsOf(ir),
-    timings: stages.timings,
-    manifest: loaded.manifest,
-  };
+  const out = new Map<string, string>();
+  const table = emitter.table(plan.order.map((sym) => sym.id));
+  const doc = catalogDocument(ir, schemas, table, hash, VERSION);
+  // Measured with the output transform the server applies, so the figures are the bytes a client receives.
+  const publisher = createPublisher(doc, { transforms: [tolerateDrift] });
+  const size = measureCatalog(doc, publisher, { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
+  checkBudget(ir.budget, size, diags);
+  out.set("catalog.json", jsonFile(doc));
+  out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
+  out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
+  const imports = handlerImports(bound.handlers, dir);
+  out.set("catalog.gen.ts", catalogModule(imports, hash, header));
+  out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
+  out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
+  out.set("published.gen.mjs", publishedModuleJs(doc, publisher, header));
+  if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
+  for (const [path, text] of assets.files) out.set(path, text);
+  return { files: out, size };
+}
+
+/**
+ * Request/response types (`<source>.openapi.gen.ts`) are for hand-written handlers: a catalog without any gets
+ * none (openapi-typescript was most of GitHub's generate time), and does not even load openapi-typescript,
+ * TypeScript and Redocly (loading them was a fifth of a bare GitHub generate).
+ */
+async function addTypeFiles(
+  files: Map<string, string>,
+  input: Pick<EmitInput, "loaded" | "bound" | "symbols" | "header"> & { cut: Set<string>; types?: boolean },
+  diags: Diagnostics,
+  stages: Stages,
+): Promise<void> {
+  const { loaded, bound, symbols, cut, header } = input;
+  if (bound.handlers.length === 0 && !input.types) return;
+  const { openapiTypes } = await import("./emit/openapi-types.js");
+  for (const [id, spec] of loaded.specs) {
+    const types = await stages.run("types", () =>
+      openapiTypes(
+        spec,
+        header,
+        diags,
+        untypableComponents(id, spec, symbols, cut),
+        withProblems(loaded.models.find((m) => m.id === id)),
+      ),
+    );
+    if (types) files.set(`${id}.openapi.gen.ts`, types);
+  }
 }
 
 export type { CatalogSize };
