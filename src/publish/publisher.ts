@@ -104,37 +104,15 @@ export interface Publisher {
  */
 export function createPublisher(doc: CatalogDocument, options: PublishOptions = {}): Publisher {
   const settings = publishSettings(doc, options.overrides);
-  const table = doc.schemas ?? {};
-  const sizes = new SizeCache(table);
-  const profileName = options.profile ?? settings.profile ?? "default";
-  const profile = profileNamed(profileName);
-  const ready = precomputedReader(options.precomputed, settings, profileName);
-  const keeps = options.keeps ?? (() => false);
-  const extra = options.transforms ?? [];
+  const { build, decoders } = schemaBuilder(doc, options, settings);
   const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1 };
   const outputBounds: Bounds =
     settings.output === "full"
       ? UNBOUNDED
       : { depth: settings.depth, bytes: settings.outputBytes, keepLevel: -1 };
-  const concise = settings.descriptions === "concise";
   const inputs = new Map<string, JsonSchema>();
   const outputs = new Map<string, JsonSchema | undefined>();
-  const descriptions = new Map<string, string>();
-  const decoders = new Map<string, ArgumentDecoder | undefined>();
-
-  const build = (tool: CatalogTool, side: "input" | "output", root: JsonSchema, bounds: Bounds) => {
-    const done = ready && keeps(tool, side) ? ready(tool.name)?.[side] : undefined;
-    if (done) {
-      if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
-      return done;
-    }
-    let schema = withDialect(project(root, table, bounds, sizes).schema);
-    if (concise) schema = conciseSchema(schema) as JsonSchema;
-    for (const transform of profile.transforms) schema = transform(schema, { tool, side });
-    if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
-    for (const transform of extra) schema = transform(schema, { tool, side });
-    return schema;
-  };
+  const description = describer(settings.descriptions === "concise");
   const structured = (tool: CatalogTool) => tool.outputSchema !== undefined && settings.output !== "none";
 
   const publisher: Publisher = {
@@ -159,15 +137,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
       return outputs.get(tool.name);
     },
     structured,
-    description(tool) {
-      if (!concise) return tool.description;
-      let text = descriptions.get(tool.name);
-      if (text === undefined) {
-        text = conciseText(tool.description, CONCISE_TOOL_CHARS);
-        descriptions.set(tool.name, text);
-      }
-      return text;
-    },
+    description,
     entry(tool, name = tool.name) {
       const entry: PublishedTool = {
         name,
@@ -182,4 +152,51 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
     },
   };
   return publisher;
+}
+
+type SchemaSide = "input" | "output";
+
+/**
+ * How one side of one tool is published: what generate precomputed (where the caller keeps it), else the root
+ * projected within its bounds, made concise, transformed by the profile (which also gives the input's argument
+ * decoder, kept in `decoders`) and then by the caller's transforms.
+ */
+function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: PublishSettings) {
+  const table = doc.schemas ?? {};
+  const sizes = new SizeCache(table);
+  const profileName = options.profile ?? settings.profile ?? "default";
+  const profile = profileNamed(profileName);
+  const ready = precomputedReader(options.precomputed, settings, profileName);
+  const keeps = options.keeps ?? (() => false);
+  const extra = options.transforms ?? [];
+  const concise = settings.descriptions === "concise";
+  const decoders = new Map<string, ArgumentDecoder | undefined>();
+  const build = (tool: CatalogTool, side: SchemaSide, root: JsonSchema, bounds: Bounds) => {
+    const done = ready && keeps(tool, side) ? ready(tool.name)?.[side] : undefined;
+    if (done) {
+      if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
+      return done;
+    }
+    let schema = withDialect(project(root, table, bounds, sizes).schema);
+    if (concise) schema = conciseSchema(schema) as JsonSchema;
+    for (const transform of profile.transforms) schema = transform(schema, { tool, side });
+    if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
+    for (const transform of extra) schema = transform(schema, { tool, side });
+    return schema;
+  };
+  return { build, decoders };
+}
+
+/** A tool's published description: as written, or (concise) cut to its first sentences, once per tool. */
+function describer(concise: boolean): (tool: CatalogTool) => string {
+  const descriptions = new Map<string, string>();
+  return (tool) => {
+    if (!concise) return tool.description;
+    let text = descriptions.get(tool.name);
+    if (text === undefined) {
+      text = conciseText(tool.description, CONCISE_TOOL_CHARS);
+      descriptions.set(tool.name, text);
+    }
+    return text;
+  };
 }
