@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { CatalogTool, ContentBlock, JsonSchema, ResultConfig, ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
+import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { withoutPrototypes } from "./args.js";
@@ -35,7 +36,7 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
   return {
     name: "validate-output",
     async run(ctx, next) {
-      const outcome = await next();
+      const outcome = tooDeep(await next());
       if (outcome.error || !ctx.tool.outputSchema) return outcome;
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
@@ -68,6 +69,29 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
           code: "output_mismatch",
         },
       };
+    },
+  };
+}
+
+/**
+ * Responses nested deeper than this many levels of objects and arrays are not read: every later reader (output
+ * validation, drift tolerance, masking, rendering) may recurse over them, and a deep enough value would overflow
+ * the stack or stall the server. Real APIs stay far below it.
+ */
+export const MAX_RESPONSE_DEPTH = 256;
+
+/** An outcome whose data nests too deep becomes an error without its data (success or error alike). */
+function tooDeep(outcome: ToolOutcome): ToolOutcome {
+  const data = outcome.data;
+  if (data === null || typeof data !== "object") return outcome;
+  if (nestingDepth(data, MAX_RESPONSE_DEPTH) <= MAX_RESPONSE_DEPTH) return outcome;
+  const { data: _data, drift: _drift, content: _content, ...rest } = outcome;
+  return {
+    ...rest,
+    data: undefined,
+    error: {
+      message: `the upstream response is nested deeper than ${MAX_RESPONSE_DEPTH} levels of objects and arrays, which this server does not read${outcome.status !== undefined ? ` (upstream status ${outcome.status})` : ""}`,
+      code: "response_too_deep",
     },
   };
 }
