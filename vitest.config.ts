@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -40,6 +41,10 @@ export default defineConfig({
     // expect.poll re-checks state no event announces (e.g. requests in flight); its 1 s default would be a
     // deadline on a busy machine, so it too is only a failure bound.
     expect: { poll: { timeout: 120_000 } },
+    // Servers started by tests keep their state (spent confirmation tokens, rate limits) in the embedded store,
+    // by default under the user's home: point it at the clone's scratch folder instead, so a test run never
+    // writes to ~/.local/state nor shares that file (and its lock) with the user's own servers or another run.
+    env: { XDG_STATE_HOME: fileURLToPath(new URL("./test/.tmp/xdg-state", import.meta.url)) },
     pool: "forks",
     maxWorkers: 2,
     reporters: ["default"],

@@ -6,6 +6,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { renderHostConfig, renderRemoteConfig, serverCommand } from "../../src/cli/print-config.js";
+import { childEnv } from "../helpers/child-env.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { serveHttp } from "../transport/serve-http.js";
@@ -24,7 +25,7 @@ const doc = JSON.parse(
 function printConfig(host: string, args: string[] = [], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN, "serve", "scaivault", ...args, "--print-config", host], {
     cwd: tmpDir("print-config"),
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    env: childEnv(env),
     encoding: "utf8",
   });
 }
@@ -48,7 +49,7 @@ describe("serve --print-config", () => {
     expect(server.env.SCAIVAULT_TOKEN).toBe(`\${SCAIVAULT_TOKEN}`);
 
     // Start it the way Claude Code does: expand ${VAR} from its environment, in a folder of its choosing.
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
+    const env = childEnv();
     for (const [name, value] of Object.entries(server.env as Record<string, string>))
       env[name] = value === `\${${name}}` ? CANARY : value;
     const transport = new StdioClientTransport({ command: server.command, args: server.args, env, cwd: "/" });

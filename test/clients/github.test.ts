@@ -17,6 +17,7 @@ import {
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
+import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { responseExamples } from "../helpers/spec-examples.js";
@@ -65,7 +66,7 @@ beforeAll(async () => {
   await promisify(execFile)(
     process.execPath,
     [BIN, "generate", "--openapi", SPEC, "--out", OUT, "--name", "github"],
-    { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" } },
+    { cwd: ROOT, env: childEnv() },
   );
   doc = JSON.parse(readFileSync(join(DIR, "catalog.json"), "utf8")) as CatalogDocument;
   expect(doc.tools).toHaveLength(TOOLS);

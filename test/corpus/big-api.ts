@@ -11,6 +11,7 @@ import type { PublishSpec } from "../../codegen/manifest/types.js";
 import { verifyCatalogs } from "../../codegen/verify.js";
 import { writeCatalog } from "../../codegen/write.js";
 import type { CatalogDocument, HttpMethod, Safety } from "../../src/catalog.js";
+import { childEnv } from "../helpers/child-env.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 
@@ -62,7 +63,7 @@ export async function serveAndList(cat: GeneratedCatalog): Promise<Listed> {
     command: process.execPath,
     args: [BIN, "serve", join(ROOT, cat.dir)],
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+    env: childEnv(),
     stderr: "pipe",
   });
   const client = new Client({ name: "corpus", version: "1.0.0" });

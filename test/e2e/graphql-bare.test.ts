@@ -6,6 +6,7 @@ import { buildSchema, graphql } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { writeCatalog } from "../../codegen/write.js";
+import { childEnv } from "../helpers/child-env.js";
 import { writeTree } from "../helpers/generate.js";
 import { BIN, callConfirmed, type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -236,12 +237,7 @@ describe("bare GraphQL credentials", () => {
 
   it("serve --help, --print-config and audit name the variables, never the token", async () => {
     const run = promisify(execFile);
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      SHOP_URL: upstream.url,
-      SHOP_TOKEN: TOKEN,
-    };
+    const env = childEnv({ SHOP_URL: upstream.url, SHOP_TOKEN: TOKEN });
     const help = await run(process.execPath, [BIN, "serve", catalog, "--help"], { cwd: ROOT, env });
     expect(help.stdout).toMatch(/api \/ token\s+Bearer token from SHOP_TOKEN/);
     expect(help.stdout).toContain("SHOP_TOKEN_FILE");

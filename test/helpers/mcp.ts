@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { childEnv } from "./child-env.js";
 import { ROOT } from "./paths.js";
 
 export const BIN = join(ROOT, "bin/toolwright.mjs");
@@ -24,7 +25,7 @@ export async function serveOverStdio(
     command: process.execPath,
     args: [BIN, "serve", catalog, ...extraArgs],
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    env: childEnv(env),
     stderr: "pipe",
   });
   let err = "";
