@@ -25,6 +25,7 @@ const GENERIC = new Set([
   "services",
   "server",
   "the",
+  "official",
   "version",
   "documentation",
   "docs",
@@ -34,14 +35,19 @@ const GENERIC = new Set([
 /**
  * A catalog name from a spec's `info.title`: lower-case ASCII words, generic words (API, REST, OpenAPI,
  * Swagger, ...) and version numbers left out, at most 40 characters: `CarCheck API` -> `carcheck`, `Swagger
- * Petstore - OpenAPI 3.0` -> `petstore`, `Microsoft Graph v1.0` -> `microsoft-graph`. Undefined when the title
+ * Petstore - OpenAPI 3.0` -> `petstore`, `Microsoft Graph v1.0` -> `microsoft-graph`, `GitHub's official OpenAPI spec
+ * + Octokit extension` -> `github` (possessives kept whole, what follows ` + ` left out). Undefined when the title
  * leaves nothing (then the caller says so and asks for --name).
  */
 export function catalogNameFromTitle(title: string | undefined): string | undefined {
-  const words = (title ?? "")
+  // What follows a ` + ` is an addition to the API (`GitHub's official OpenAPI spec + Octokit extension`).
+  const main = (title ?? "").split(/\s\+\s/)[0] ?? "";
+  const words = main
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    // A possessive is part of its word: `GitHub's` -> `github`, `Employees' Fund` -> `employees-fund`.
+    .replace(/([a-z0-9])['\u2019]s?(?![a-z0-9])/g, "$1")
     .split(/[^a-z0-9.]+/)
     .map((w) => w.replace(/^\.+|\.+$/g, ""))
     .filter((w) => w !== "" && !/^v?\d+(?:\.\d+)*$/.test(w))
