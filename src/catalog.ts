@@ -301,6 +301,22 @@ export interface ServerInfo {
 // Policy facts per tool (semantics live in src/policy/)
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * An argument whose value names paths (semantics in src/policy/scope-values.ts). `arg` is a dot path into the
+ * arguments (`*` steps into every item); a string or every string of an array there is checked.
+ */
+export interface ScopedValue {
+  arg: string;
+  /** `path`: one path; `prefix`: everything below it (absent or empty: everything below the base); `pattern`: a glob. */
+  kind: "path" | "prefix" | "pattern";
+  /** The value is relative to this prefix: another argument's value, or a field of another tool's result. */
+  base?: ScopeBase;
+}
+
+export type ScopeBase =
+  | { arg: string }
+  | { lookup: { tool: string; args: Record<string, string>; field: string } };
+
 export interface ToolPolicy {
   /** Argument whose value is a path that allow/deny lists apply to. */
   scopedPath?: string;
@@ -311,6 +327,10 @@ export interface ToolPolicy {
    * without a `scopedList`: items outside the path scope are dropped the same way.
    */
   scopedItems?: Array<{ itemsPath: string; itemPathField: string }>;
+  /** Further arguments holding paths, prefixes or path patterns, each checked against the scope. */
+  scopedValues?: ScopedValue[];
+  /** Arguments (dot paths) named like paths that hold no path (the fail-closed rule and the audit skip them). */
+  notPaths?: string[];
   /** Argument fixed by the tenant lock. */
   tenantArg?: string;
   /** Argument fixed by the partner lock. */

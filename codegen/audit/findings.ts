@@ -1,4 +1,5 @@
 import type { CatalogTool, JsonSchema, Safety, SafetyBasis } from "../../src/catalog.js";
+import { unscopedPathArgs } from "../../src/policy/path-args.js";
 import { propertyPaths } from "../../src/policy/schema-paths.js";
 import { HOST_NAME_LIMIT } from "../bind/catalog.js";
 import { safetyOfMethod, safetyRank } from "../bind/classify.js";
@@ -19,7 +20,8 @@ export type FindingKind =
   | "unmasked-credential-fields"
   | "credential-argument"
   | "instruction-like-text"
-  | "name-too-long-for-host";
+  | "name-too-long-for-host"
+  | "unscoped-path-argument";
 
 export interface Finding {
   tool: string;
@@ -178,6 +180,13 @@ export function toolFindings(
       "high",
       "credential-argument",
       `argument ${arg} looks like a credential the model would have to supply (and see); send it from an env variable instead: sources.<id>.param_env: { ${arg}: NAME } or args: { ${arg}: { env: NAME } }`,
+    );
+  const unscoped = unscopedPathArgs(tool, schemas);
+  if (unscoped.length > 0)
+    finding(
+      "high",
+      "unscoped-path-argument",
+      `takes path-like arguments no scope fact covers (${unscoped.join(", ")}): while a path list is set the tool is not listed and is refused; add scoped_path, scoped_list or scoped_values, or not_paths for names that hold no path`,
     );
   for (const f of scanTool(tool))
     finding("high", "instruction-like-text", `${f.field} ${f.reason} (instruction-like or hidden text)`);

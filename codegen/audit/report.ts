@@ -3,9 +3,12 @@ import type {
   CatalogDocument,
   CatalogTool,
   EnvVar,
+  JsonSchema,
   PolicyConfig,
+  ScopedValue,
   ValueSource,
 } from "../../src/catalog.js";
+import { pathLikeArgs, unscopedPathArgs } from "../../src/policy/path-args.js";
 import { namedMask, type RuntimeSwitches, switchedOffTools } from "../../src/policy/switches.js";
 import { hostPrefix } from "../bind/catalog.js";
 import {
@@ -47,6 +50,8 @@ export interface ToolReport {
     deniedByManifest: boolean;
     scopedPath?: string;
     scopedList?: { prefixArg: string; itemsPath: string; itemPathField: string };
+    /** Path scope coverage: the path-like arguments, how each is scoped, and those no fact covers. */
+    pathScope?: { touches: string[]; scopedValues?: ScopedValue[]; notPaths?: string[]; unscoped?: string[] };
     tenantArg?: string;
     partnerArg?: string;
     masked?: string[];
@@ -242,7 +247,7 @@ function toolReports(
   const pattern = secretKeyRegex(policy);
   return doc.tools.map((tool) => {
     const classification = classificationOf(tool);
-    const report = toolReport(tool, classification, policy, denied);
+    const report = toolReport(tool, classification, policy, denied, doc.schemas ?? {});
     const hiddenBy = denied.has(tool.name) ? undefined : hiddenAtRuntime.get(tool.name);
     if (hiddenBy) report.hiddenBy = hiddenBy;
     if (tool.deprecated) report.deprecated = true;
@@ -268,6 +273,7 @@ function toolReport(
   classification: Classification,
   policy: PolicyConfig,
   denied: ReadonlySet<string>,
+  schemas: Record<string, JsonSchema>,
 ): ToolReport {
   const p = tool.policy;
   const binding = tool.binding;
@@ -289,11 +295,31 @@ function toolReport(
       deniedByManifest: denied.has(tool.name),
       ...(p.scopedPath ? { scopedPath: p.scopedPath } : {}),
       ...(p.scopedList ? { scopedList: p.scopedList } : {}),
+      ...pathScopeOf(tool, schemas),
       ...(p.tenantArg && policy.tenant ? { tenantArg: p.tenantArg } : {}),
       ...(p.partnerArg && policy.partner ? { partnerArg: p.partnerArg } : {}),
       ...(p.masked && p.masked.length > 0 ? { masked: [...p.masked] } : {}),
       ...(p.secretKeys ? { secretKeys: p.secretKeys } : {}),
       ...(p.namesOnly ? { namesOnly: p.namesOnly } : {}),
+    },
+  };
+}
+
+/** A tool's path scope coverage (absent when it touches no paths and has no scope fact). */
+function pathScopeOf(
+  tool: CatalogTool,
+  schemas: Record<string, JsonSchema>,
+): Pick<ToolReport["policies"], "pathScope"> {
+  const p = tool.policy;
+  const touches = pathLikeArgs(tool, schemas);
+  if (touches.length === 0 && !p.scopedValues && !p.notPaths) return {};
+  const unscoped = unscopedPathArgs(tool, schemas);
+  return {
+    pathScope: {
+      touches,
+      ...(p.scopedValues ? { scopedValues: p.scopedValues } : {}),
+      ...(p.notPaths ? { notPaths: p.notPaths } : {}),
+      ...(unscoped.length > 0 ? { unscoped } : {}),
     },
   };
 }
@@ -308,7 +334,9 @@ function reportSwitches(
   const env = new Map<string, EnvVar>(doc.env.map((v) => [v.name, v]));
   const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
   const scoped = (t: ToolReport) =>
-    t.policies.scopedPath !== undefined || t.policies.scopedList !== undefined;
+    t.policies.scopedPath !== undefined ||
+    t.policies.scopedList !== undefined ||
+    t.policies.pathScope !== undefined;
   const switchOf = (key: string, ref: { env: string } | undefined, effect: string, affected: number) =>
     switchRow(env, key, ref, effect, affected);
   return [
@@ -327,13 +355,13 @@ function reportSwitches(
     switchOf(
       "allowed paths",
       policy.allowedPaths,
-      "scoped path arguments and listing prefixes must fall under one of these prefixes; listings are filtered",
+      "scoped paths, listing prefixes, prefixes and patterns must fall under one of these prefixes; listings are filtered; tools with unscoped path arguments are unavailable",
       count(scoped),
     ),
     switchOf(
       "denied paths",
       policy.deniedPaths,
-      "these prefixes are always refused (deny wins over allow); listings are filtered",
+      "these prefixes are always refused (deny wins over allow); listings are filtered; tools with unscoped path arguments are unavailable",
       count(scoped),
     ),
     switchOf(
@@ -392,6 +420,8 @@ function reportSummary(
     masked: count((t) => t.policies.masked !== undefined),
     scopedPath: count((t) => t.policies.scopedPath !== undefined),
     scopedList: count((t) => t.policies.scopedList !== undefined),
+    touchPaths: count((t) => (t.policies.pathScope?.touches.length ?? 0) > 0),
+    unscopedPaths: count((t) => t.policies.pathScope?.unscoped !== undefined),
     tenantLocked: count((t) => t.policies.tenantArg !== undefined),
     partnerLocked: count((t) => t.policies.partnerArg !== undefined),
     secretKeys: count((t) => t.policies.secretKeys !== undefined),

@@ -504,6 +504,14 @@ function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnost
       ["partner_arg", p.partnerArg],
       ["secret_keys.keys_arg", p.secretKeys?.keysArg],
       ["secret_keys.values_arg", p.secretKeys?.valuesArg],
+      ...(p.scopedValues ?? []).flatMap((v, i): [string, string | undefined][] => [
+        [`scoped_values[${i}].arg`, v.arg.split(".")[0]],
+        [`scoped_values[${i}].base.arg`, v.base && "arg" in v.base ? v.base.arg : undefined],
+        ...Object.values(v.base && "lookup" in v.base ? v.base.lookup.args : {}).map(
+          (arg): [string, string] => [`scoped_values[${i}].base.lookup.args`, arg],
+        ),
+      ]),
+      ...(p.notPaths ?? []).map((arg): [string, string] => ["not_paths", arg.split(".")[0]!]),
     ];
     for (const [key, arg] of named) {
       if (arg !== undefined && !args.includes(arg)) {

@@ -65,6 +65,14 @@ export function policyOf(spec: ToolSpec | undefined, safety: Safety): ToolPolicy
       itemPathField: list.path_field,
     }));
   }
+  if (spec.scoped_values && spec.scoped_values.length > 0) {
+    p.scopedValues = spec.scoped_values.map((v) => ({
+      arg: v.arg,
+      kind: v.kind,
+      ...(v.base ? { base: "arg" in v.base ? { arg: v.base.arg } : { lookup: { ...v.base.lookup } } } : {}),
+    }));
+  }
+  if (spec.not_paths && spec.not_paths.length > 0) p.notPaths = [...spec.not_paths];
   if (spec.tenant_arg) p.tenantArg = spec.tenant_arg;
   if (spec.partner_arg) p.partnerArg = spec.partner_arg;
   if (spec.masked && spec.masked.length > 0) p.masked = [...spec.masked];

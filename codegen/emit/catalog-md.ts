@@ -77,6 +77,13 @@ export function policyLines(p: ToolPolicy): string[] {
     lines.push(
       `listing scoped by ${code(p.scopedList.prefixArg)} (items ${code(`${p.scopedList.itemsPath}[].${p.scopedList.itemPathField}`)})`,
     );
+  for (const v of p.scopedValues ?? []) {
+    const base = v.base
+      ? ` below ${"arg" in v.base ? code(v.base.arg) : `${code(v.base.lookup.tool)}'s ${code(v.base.lookup.field)}`}`
+      : "";
+    lines.push(`${v.kind} scope on ${code(v.arg)}${base}`);
+  }
+  if (p.notPaths) lines.push(`not paths: ${p.notPaths.map(code).join(", ")}`);
   if (p.tenantArg) lines.push(`tenant lock on ${code(p.tenantArg)}`);
   if (p.partnerArg) lines.push(`partner lock on ${code(p.partnerArg)}`);
   if (p.masked) lines.push(`masked: ${p.masked.map(code).join(", ")}`);

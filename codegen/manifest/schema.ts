@@ -297,6 +297,54 @@ const toolSpec = {
         },
       },
     },
+    scoped_values: {
+      type: "array",
+      minItems: 1,
+      description:
+        "Further arguments holding paths (`path`), prefixes (`prefix`: everything below) or path patterns (`pattern`), checked against the path lists; `base` makes the value relative to another argument or to a field of another tool's result (a mount).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["arg", "kind"],
+        properties: {
+          arg: { type: "string", description: "Dot path into the arguments; `*` steps into every item." },
+          kind: { enum: ["path", "prefix", "pattern"] },
+          base: {
+            oneOf: [
+              {
+                type: "object",
+                additionalProperties: false,
+                required: ["arg"],
+                properties: { arg: { type: "string" } },
+              },
+              {
+                type: "object",
+                additionalProperties: false,
+                required: ["lookup"],
+                properties: {
+                  lookup: {
+                    type: "object",
+                    additionalProperties: false,
+                    required: ["tool", "args", "field"],
+                    properties: {
+                      tool: { type: "string" },
+                      args: { type: "object", additionalProperties: { type: "string" } },
+                      field: { type: "string" },
+                    },
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    not_paths: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Arguments (dot paths) named like paths that hold no path: the path scope and the audit skip them.",
+    },
     tenant_arg: { type: "string", description: "Argument fixed by the tenant lock." },
     partner_arg: { type: "string", description: "Argument fixed by the partner lock." },
     masked: {

@@ -83,6 +83,12 @@ export interface ToolSpec {
   scoped_path?: string;
   scoped_list?: { prefix_arg: string; items: string; path_field: string };
   scoped_items?: Array<{ items: string; path_field: string }>;
+  scoped_values?: Array<{
+    arg: string;
+    kind: "path" | "prefix" | "pattern";
+    base?: { arg: string } | { lookup: { tool: string; args: Record<string, string>; field: string } };
+  }>;
+  not_paths?: string[];
   tenant_arg?: string;
   partner_arg?: string;
   masked?: string[];

@@ -19,6 +19,7 @@ import { widenForMask } from "./mask-schema.js";
 import { namesOnlyStep } from "./names-only.js";
 import { pathScopeStep } from "./paths.js";
 import { readOnlyStep } from "./read-only.js";
+import type { Lookup } from "./scope-values.js";
 import { secretKeysStep } from "./secret-keys.js";
 import { type PolicySettings, resolvePolicySettings } from "./settings.js";
 import { namedMaskPaths, namedMaskStep, type RuntimeSwitches } from "./switches.js";
@@ -45,6 +46,8 @@ export interface PolicyOptions {
   state?: StateStore;
   /** Clock for confirmation tokens (tests). */
   now?: () => number;
+  /** Runs another tool for a path base looked up from the upstream (`scoped_values` with `base.lookup`). */
+  lookup?: Lookup;
   /** Run-time switches (`serve --read-only --allow --deny --mask`): they only narrow the catalog's policy. */
   switches?: RuntimeSwitches;
 }
@@ -89,7 +92,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
   const after: NamedMiddleware[] = [
     tenantLockStep(settings.tenant, settings.partner),
-    pathScopeStep(settings),
+    pathScopeStep(settings, options.lookup),
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
     ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed)] : []),

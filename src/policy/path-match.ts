@@ -207,3 +207,15 @@ export function checkListing(prefix: Segments, scope: Scope): ListingVerdict {
 export function formatPrefix(prefix: Segments): string {
   return prefix.length === 0 ? "(everything)" : `${prefix.join("/")}/`;
 }
+
+/**
+ * A whole area (everything at or below `area`: a prefix a tool writes under, what a pattern could match): inside
+ * the scope only if it lies under an allowed prefix and neither lies under nor contains a denied one.
+ */
+export function checkArea(area: Segments, scope: Scope): Verdict {
+  if (scope.deny && scope.deny.length > 0 && hasAmbiguousCase(area)) return { ok: false, by: "case" };
+  const denied = scope.deny?.find((d) => isUnder(area, d, true) || isUnder(d, area, true));
+  if (denied) return { ok: false, by: "deny", prefix: denied };
+  if (scope.allow && !scope.allow.some((prefix) => isUnder(area, prefix))) return { ok: false, by: "allow" };
+  return { ok: true };
+}

@@ -12,6 +12,7 @@ import {
   type Verdict,
 } from "./path-match.js";
 import { type ScopedArg, scopedRedirectCheck } from "./path-redirect.js";
+import { checkScopedValues, type Lookup, type ValueChecks } from "./scope-values.js";
 import type { PolicySettings } from "./settings.js";
 
 /**
@@ -25,13 +26,23 @@ import type { PolicySettings } from "./settings.js";
  * and is filtered, so a page may come back shorter than asked (its cursor still leads on). Further lists of
  * paths in a result (`scopedItems`, e.g. an audit summary's top paths) are filtered the same way.
  */
-export function pathScopeStep(settings: PolicySettings): NamedMiddleware {
+export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedMiddleware {
   const { scope } = settings;
   const scoped = scope.allow !== undefined || scope.deny !== undefined;
+  const valueChecks: ValueChecks = {
+    scoped,
+    scope,
+    verdictRefusal: (ctx, arg, verdict) => scopeRefusal(ctx, settings, arg, verdict),
+    malformed,
+    ...(lookup ? { lookup } : {}),
+  };
   return {
     name: "paths",
     async run(ctx, next) {
-      const refused = checkScopedPath(ctx, settings) ?? checkListingPrefix(ctx, settings);
+      const refused =
+        checkScopedPath(ctx, settings) ??
+        checkListingPrefix(ctx, settings) ??
+        (await checkScopedValues(ctx, valueChecks));
       if (refused) return refused;
       if (scoped) onRedirect(ctx, scopedRedirectCheck(ctx, redirectChecks(ctx, settings)));
       const lists = scopedLists(ctx.tool.policy);
@@ -109,6 +120,22 @@ function redirectChecks(ctx: CallContext, settings: PolicySettings): ScopedArg[]
   if (scopedList !== undefined) {
     const arg = scopedList.prefixArg;
     checks.push({ arg, check: (value) => checkPrefixValue(ctx, settings, arg, value) });
+  }
+  // Values relative to a base were checked with it: a redirect may not change them, nor the base.
+  for (const fact of ctx.tool.policy.scopedValues ?? []) {
+    const args = [fact.arg, ...(fact.base && "arg" in fact.base ? [fact.base.arg] : [])];
+    if (fact.base && "lookup" in fact.base) args.push(...Object.values(fact.base.lookup.args));
+    for (const arg of args) {
+      const given = ctx.args[arg];
+      const same = new Set(Array.isArray(given) ? given.map(String) : given == null ? [] : [String(given)]);
+      checks.push({
+        arg,
+        check: (value) =>
+          same.has(value)
+            ? undefined
+            : malformed(ctx, arg, "is changed by the upstream's redirect, which the path scope cannot check"),
+      });
+    }
   }
   return checks;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { CatalogDocument, CatalogTool, ConfirmationMode, PolicyConfig } from "../catalog.js";
 import { type Config, ConfigError } from "../config/config.js";
 import { deriveKey } from "./confirm-token.js";
+import { unscopedPathArgs } from "./path-args.js";
 import { hasAmbiguousCase, parseListEntry, type Scope, type Segments } from "./path-match.js";
 import { type NamedMask, namedMask, type RuntimeSwitches, switchedOffTools } from "./switches.js";
 
@@ -82,6 +83,18 @@ export function resolvePolicySettings(
   // Run-time switches only add to what the catalog denies.
   for (const [name, rule] of switchedOffTools(doc, switches, env.problems))
     if (!deniedTools.has(name)) deniedTools.set(name, rule);
+  if (allow || deny) {
+    // Fail closed: a tool with path-like arguments no scope fact covers is unavailable while a list is set.
+    const rule = [allow && policy.allowedPaths?.env, deny && policy.deniedPaths?.env]
+      .filter(Boolean)
+      .join(", ");
+    for (const tool of doc.tools) {
+      if (deniedTools.has(tool.name)) continue;
+      const unscoped = unscopedPathArgs(tool, doc.schemas);
+      if (unscoped.length > 0)
+        deniedTools.set(tool.name, `${rule} (path arguments without a scope fact: ${unscoped.join(", ")})`);
+    }
+  }
   const maskNamed = namedMask(switches.mask, env.problems);
   const secretKeyPattern = compileSecretKeyPattern(policy, env.problems);
   const secretEnv = policy.confirmation.secretEnv;

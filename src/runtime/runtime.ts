@@ -90,7 +90,25 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
 
   // Reads and checks the policy env: a bad value is a ConfigError, and the server does not start.
   const state = options.state ?? createMemoryStore();
-  const policy = createPolicies(catalog.doc, config, { ...options.policy, state });
+  const policy = createPolicies(catalog.doc, config, {
+    ...options.policy,
+    state,
+    // A path base looked up from the upstream (a mount): the named tool runs through the whole chain, nested.
+    lookup: async (parent, name, args) => {
+      const tool = tools.get(name);
+      if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
+      const init: CallInit = {
+        tool,
+        calledAs: name,
+        entry: "handler",
+        rawArgs: args,
+        client: parent.client,
+        signal: parent.signal,
+        parent,
+      };
+      return (await runtime.call(init)).outcome;
+    },
+  });
   const limits = createLimits(catalog.doc, config, () => state);
   // What clients validate results against: the server's publisher once it is bound, else the policy's schema
   // of the whole catalog table made drift-tolerant (a runtime used without an MCP server).

@@ -60,6 +60,7 @@ describe("toolwright audit scaivault", () => {
       confirmation: false,
       deniedByManifest: false,
       scopedPath: "path",
+      pathScope: { touches: ["path"] },
       tenantArg: "tenant",
       partnerArg: "partner",
       masked: ["value", "data.*"],

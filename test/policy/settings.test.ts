@@ -47,7 +47,11 @@ describe("policy settings from env", () => {
     expect(s.tenant).toEqual({ env: "APP_TENANT", value: "acme" });
     expect(s.partner).toEqual({ env: "APP_PARTNER", value: "p-x" });
     // An alias denies its tool, names and aliases together.
-    expect([...s.deniedTools]).toEqual([["app_delete", "APP_DENIED_TOOLS"]]);
+    // app_read has a path argument and no scope fact: unavailable while a path list is set (fails closed).
+    expect([...s.deniedTools]).toEqual([
+      ["app_delete", "APP_DENIED_TOOLS"],
+      ["app_read", "APP_ALLOWED_PATHS, APP_DENIED_PATHS (path arguments without a scope fact: path)"],
+    ]);
     expect(s.audit.enabled).toBe(false);
     expect(s.confirmation.shared).toBe(true);
   });

@@ -105,3 +105,180 @@ describe("item 3: globs in the lists", () => {
     expect(stderr).toMatch(message);
   });
 });
+
+describe("item 1: every tool that touches vault paths is scoped", () => {
+  it("proxy reads are checked at the backend's mount prefix + path (looked up), not at the path inside the store", async () => {
+    const { aws } = upstream.seed.backends;
+    const adyen = upstream.seed.federatedPaths.adyen;
+    const denied = await serve({ upstream, env: { SCAIVAULT_DENIED_PATHS: "federated/" } });
+    try {
+      const result = await denied.call("scaivault_proxy_read", { backend_id: aws, path: adyen });
+      expect(textOf(result)).toMatch(
+        /^refused by SCAIVAULT_DENIED_PATHS: 'path' is under the denied prefix federated\//,
+      );
+      expect(upstream.requests.map((r) => r.operationId)).toEqual(["getFederationBackend"]);
+      expectNoCanary(denied);
+    } finally {
+      await denied.close();
+    }
+    await upstream.reset();
+    const allowed = await serve({ upstream, env: { SCAIVAULT_ALLOWED_PATHS: "payments/" } });
+    try {
+      const result = await allowed.call("scaivault_proxy_read", { backend_id: aws, path: adyen });
+      expect(textOf(result)).toMatch(/^refused by SCAIVAULT_ALLOWED_PATHS=payments\/: 'path' is outside/);
+      expect(upstream.requests.map((r) => r.operationId)).toEqual(["getFederationBackend"]);
+      const unknown = await allowed.call("scaivault_proxy_read", { backend_id: "fed_nope", path: adyen });
+      expect(textOf(unknown)).toMatch(
+        /^refused by the path policy: the path this call acts on starts with scaivault_get_federation_backend's mount_prefix, which cannot be read/,
+      );
+      expect(upstream.requests.filter((r) => r.operationId === "proxyRead")).toEqual([]);
+      expectNoCanary(allowed);
+    } finally {
+      await allowed.close();
+    }
+    await upstream.reset();
+    const mount = await serve({ upstream, env: { SCAIVAULT_ALLOWED_PATHS: "federated/aws-prod/payments/" } });
+    try {
+      const result = await mount.call("scaivault_proxy_read", { backend_id: aws, path: adyen });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(upstream.requests.map((r) => r.operationId)).toEqual(["getFederationBackend", "proxyRead"]);
+    } finally {
+      await mount.close();
+    }
+  });
+
+  it("syncs, patterns and prefixes that would reach outside the scope are refused before the write", async () => {
+    const server = await serve({
+      upstream,
+      env: {
+        SCAIVAULT_ALLOWED_PATHS: "integrations/,federated/aws-prod/payments/",
+        SCAIVAULT_DENIED_PATHS: "integrations/stripe",
+      },
+    });
+    try {
+      const refused: Array<[string, Record<string, unknown>]> = [
+        ["scaivault_sync_federation_backend", { backend_id: upstream.seed.backends.legacyVault }],
+        ["scaivault_sync_federation_backend", { backend_id: upstream.seed.backends.aws, prefix: "" }],
+        [
+          "scaivault_create_policy",
+          {
+            name: "p",
+            subjects: ["sa:report-runner"],
+            rules: [{ paths: ["integrations/*"], actions: ["read"], effect: "allow" }],
+          },
+        ],
+        [
+          "scaivault_create_policy",
+          {
+            name: "p",
+            subjects: ["sa:report-runner"],
+            rules: [
+              { paths: ["integrations/salesforce/oauth"], actions: ["read"], effect: "allow" },
+              { paths: ["+/db/primary"], actions: ["read"], effect: "allow" },
+            ],
+          },
+        ],
+        [
+          "scaivault_create_policy",
+          {
+            name: "p",
+            subjects: ["sa:report-runner"],
+            rules: [{ paths: ["*"], actions: ["read"], effect: "allow" }],
+          },
+        ],
+        ["scaivault_create_rotation_policy", { name: "r", paths: ["infra/db/*"], interval: "30d" }],
+        [
+          "scaivault_create_rotation_policy",
+          { name: "r", paths: ["integrations/+/api-key"], interval: "30d" },
+        ],
+        [
+          "scaivault_create_subscription",
+          {
+            name: "s",
+            event_types: ["secret.rotated"],
+            destination: { type: "email", address: "a@acme.example" },
+          },
+        ],
+        [
+          "scaivault_create_subscription",
+          {
+            name: "s",
+            event_types: ["secret.rotated"],
+            path_prefix: "integrations/",
+            destination: { type: "email", address: "a@acme.example" },
+          },
+        ],
+        [
+          "scaivault_create_federation_backend",
+          {
+            name: "b",
+            type: "aws-secrets-manager",
+            config: { region: "eu-west-1" },
+            credentials: { token: "t" },
+          },
+        ],
+        [
+          "scaivault_create_federation_backend",
+          {
+            name: "b",
+            type: "aws-secrets-manager",
+            mount_prefix: "infra/",
+            config: { region: "eu-west-1" },
+            credentials: { token: "t" },
+          },
+        ],
+      ];
+      for (const [tool, args] of refused) {
+        const result = await server.call(tool, args);
+        expect(textOf(result), `${tool} ${JSON.stringify(args)}`).toMatch(
+          /^refused by SCAIVAULT_(ALLOWED|DENIED)_PATHS/,
+        );
+      }
+      const writes = upstream.requests.filter((r) => r.method !== "GET");
+      expect(writes).toEqual([]);
+      const inside: Array<[string, Record<string, unknown>]> = [
+        [
+          "scaivault_sync_federation_backend",
+          { backend_id: upstream.seed.backends.aws, prefix: "payments/", dry_run: true },
+        ],
+        [
+          "scaivault_create_rotation_policy",
+          { name: "r", paths: ["integrations/salesforce/*"], interval: "30d", strategy: "notify" },
+        ],
+        [
+          "scaivault_create_subscription",
+          {
+            name: "s",
+            event_types: ["secret.rotated"],
+            path_prefix: "integrations/salesforce/",
+            destination: { type: "email", address: "a@acme.example" },
+          },
+        ],
+      ];
+      for (const [tool, args] of inside) {
+        const result = await server.call(tool, args);
+        expect(result.isError, `${tool} ${textOf(result)}`).toBeFalsy();
+      }
+      expectNoCanary(server);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("while a list is set, every listed tool with path-like arguments has them all scoped", async () => {
+    const { unscopedPathArgs, pathLikeArgs } = await import("../../src/policy/path-args.js");
+    const { SCAIVAULT } = await import("./catalog.js");
+    const server = await serve({ upstream, env: { SCAIVAULT_DENIED_PATHS: "infra/" } });
+    try {
+      const listed = new Set((await server.listTools()).map((t) => t.name));
+      const touching = SCAIVAULT.tools.filter((t) => pathLikeArgs(t, SCAIVAULT.schemas).length > 0);
+      expect(touching.length).toBeGreaterThanOrEqual(18);
+      for (const tool of touching) {
+        expect(unscopedPathArgs(tool, SCAIVAULT.schemas), tool.name).toEqual([]);
+        expect(listed.has(tool.name), tool.name).toBe(true);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -263,3 +263,64 @@ describe("item 4: same-origin redirects are re-checked against the scope", () =>
     }
   });
 });
+
+describe("item 1: a tool that touches paths without a scope fact fails closed", () => {
+  const unscoped = ["scope_copy_tree", "scope_create_rule", "scope_mirror_item", "scope_read_store_item"];
+
+  it("is not listed and is refused while a list is set, with zero requests; listed without lists", async () => {
+    const open = await start({});
+    try {
+      const names = (await open.client.listTools()).tools.map((t) => t.name);
+      for (const name of unscoped) expect(names).toContain(name);
+    } finally {
+      await open.close();
+    }
+    for (const env of [{ SCOPE_DENIED_PATHS: "infra/" }, { SCOPE_ALLOWED_PATHS: "apps/" }] as Record<
+      string,
+      string
+    >[]) {
+      const server = await start(env);
+      try {
+        const names = (await server.client.listTools()).tools.map((t) => t.name);
+        for (const name of unscoped) expect(names, JSON.stringify(env)).not.toContain(name);
+        expect(names).toContain("scope_read_item");
+        // Refused exactly like an unknown tool (-32602), as denied tools are.
+        await expect(server.call("scope_mirror_item", { key: "infra/db" })).rejects.toThrow(
+          /Unknown tool: scope_mirror_item/,
+        );
+        expect(sent()).toEqual([]);
+        expectNothingOf(server, ["infra/db"]);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it("toolwright audit reports path scope coverage and a finding for each unscoped tool", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync(process.execPath, [join(ROOT, "bin/toolwright.mjs"), "audit", dir], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    for (const [name, args] of [
+      ["scope_mirror_item", "key"],
+      ["scope_read_store_item", "path"],
+      ["scope_copy_tree", "dest_prefix, source_path"],
+      ["scope_create_rule", "rules.*.paths, watch_prefix"],
+    ]) {
+      expect(out).toContain(
+        `[high] ${name}: takes path-like arguments no scope fact covers (${args}): while a path list is set the tool is not listed and is refused`,
+      );
+    }
+    expect(out).not.toMatch(/\[high\] scope_(read_item|lookup_item|list_items|add_note): takes path-like/);
+    expect(out).toMatch(/touch paths, 4 of them unscoped/);
+    const json = JSON.parse(
+      execFileSync(process.execPath, [join(ROOT, "bin/toolwright.mjs"), "audit", dir, "--json"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      }),
+    );
+    const mirror = json.tools.find((t: { name: string }) => t.name === "scope_mirror_item");
+    expect(mirror.policies.pathScope).toEqual({ touches: ["key"], unscoped: ["key"] });
+  });
+});
