@@ -104,6 +104,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
   checkNames(tools, nameBudget(manifest), manifest.catalog, diags);
   checkPolicyArgs(tools, doc, diags);
+  checkScopeLookups(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
   checkTemplateTools(assets, tools, diags);
   checkEnvReferences(sources, env, doc, diags);
@@ -523,6 +524,36 @@ function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnost
       }
     }
   }
+}
+
+/**
+ * A scoped value relative to a looked-up field (a mount) names the tool the chain calls to find it: that tool must
+ * exist, only read, and take the arguments the lookup gives it. Caught here, a typo is a located error instead of
+ * a tool refused at run time whenever a path list is set.
+ */
+function checkScopeLookups(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  for (const tool of tools) {
+    for (const [i, value] of (tool.policy.scopedValues ?? []).entries()) {
+      if (!value.base || !("lookup" in value.base)) continue;
+      const { tool: name, args } = value.base.lookup;
+      const key = `scoped_values[${i}].base.lookup`;
+      const target = byName.get(name);
+      const problem = !target
+        ? `${key}.tool "${name}" is not a tool of this catalog`
+        : target.safety !== "read"
+          ? `${key}.tool "${name}" is a ${target.safety} tool; a lookup may only read`
+          : lookupArgProblem(target, key, Object.keys(args));
+      if (problem) diags.error("TW115", `tool "${tool.name}": ${problem}`, locate(doc, tool));
+    }
+  }
+}
+
+function lookupArgProblem(target: ToolNode, key: string, given: string[]): string | undefined {
+  const known = target.input.kind === "object" ? target.input.properties.map((p) => p.name) : [];
+  const unknown = given.find((arg) => !known.includes(arg));
+  if (unknown === undefined) return undefined;
+  return `${key}.args "${unknown}" is not an argument of ${target.name} (${known.join(", ") || "none"})`;
 }
 
 function locate(doc: LoadedDocument, tool: ToolNode): SourceRef {

@@ -193,6 +193,49 @@ describe("located diagnostics", () => {
         at: /tools\.yaml:9:3/,
         message: /scoped_path "path"/,
       },
+      ...[
+        [
+          "a tool the catalog lacks",
+          "mini_get_thng",
+          "{ id: id }",
+          /lookup\.tool "mini_get_thng" is not a tool of this catalog/,
+        ],
+        [
+          "an argument its tool lacks",
+          "mini_get_thing",
+          "{ thing_id: id }",
+          /lookup\.args "thing_id" is not an argument of mini_get_thing/,
+        ],
+        [
+          "a tool that writes",
+          "mini_put_thing",
+          "{ id: id }",
+          /lookup\.tool "mini_put_thing" is a write tool; a lookup may only read/,
+        ],
+      ].map(([what, tool, args, message]) => ({
+        name: `scoped value looked up through ${what}`,
+        files: {
+          "openapi.yaml": SPEC.replace(
+            "components:",
+            `  /things/{id}/copy:
+    put:
+      operationId: putThing
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: path, in: query, schema: { type: string } }
+      responses: { "204": { description: ok } }
+components:`,
+          ),
+          "tools.yaml": `${MANIFEST}  mini_put_thing:
+    from: putThing
+    scoped_values:
+      - { arg: path, kind: path, base: { lookup: { tool: ${tool}, args: ${args}, field: id } } }
+`,
+        },
+        code: "TW115",
+        at: /tools\.yaml:\d+:3/,
+        message: message as RegExp,
+      })),
       {
         name: "prompt reads an undeclared argument",
         files: {
