@@ -3,6 +3,7 @@ import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.j
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_BODY_BYTES } from "../../src/transports/http-settings.js";
 import { type Served, serveHttp, serveRefusal } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
@@ -212,7 +213,7 @@ describe("HTTP+SSE (2024-11-05) with MCP_TRANSPORT=sse", () => {
           jsonrpc: "2.0",
           id: 9,
           method: "ping",
-          params: { pad: "x".repeat(5 * 1024 * 1024) },
+          params: { pad: "x".repeat(DEFAULT_MAX_BODY_BYTES + 1024) },
         }),
       });
       expect(big.status).toBe(413);
