@@ -71,12 +71,7 @@ export interface Policies {
 
 export function createPolicies(doc: CatalogDocument, config: Config, options: PolicyOptions = {}): Policies {
   const settings = resolvePolicySettings(doc, config, options.switches);
-  const sink: AuditSink | undefined =
-    options.audit === false
-      ? undefined
-      : options.audit
-        ? trackedSink(options.audit, () => {})
-        : openAuditSink(settings);
+  const sink = policySink(settings, options);
   const tokens = new ConfirmationTokens({
     key: settings.confirmation.key,
     ttlSeconds: settings.confirmation.ttlSeconds,
@@ -84,21 +79,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     ...(options.state ? { store: options.state } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-
-  const before: NamedMiddleware[] = [];
-  if (sink) before.push(auditStep(settings, sink, options.auditFailure ?? "refuse"));
-  before.push(argumentDepthStep());
-  before.push(deniedToolsStep(settings.deniedTools));
-  if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
-  const after: NamedMiddleware[] = [
-    tenantLockStep(settings.tenant, settings.partner),
-    pathScopeStep(settings, options.lookup),
-    secretKeysStep(settings.secretKeyPattern),
-    confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
-    ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed)] : []),
-    maskStep(settings.mask?.on === true, doc.schemas ?? {}),
-    namesOnlyStep(),
-  ];
+  const { before, after } = policySteps(doc, settings, sink, tokens, options);
 
   const masking = settings.mask?.on === true;
   /** The output paths masked or reduced to names whatever the schema holds. */
@@ -130,6 +111,40 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     keepsOutputSchema: (tool) => fixedMaskPaths(tool).length === 0 && !settings.maskNamed,
     close: () => sink?.close(),
   };
+}
+
+/** Where audit lines go: none (`audit: false`), a writer the caller gives, or the catalog's own audit file. */
+function policySink(settings: PolicySettings, options: PolicyOptions): AuditSink | undefined {
+  if (options.audit === false) return undefined;
+  return options.audit ? trackedSink(options.audit, () => {}) : openAuditSink(settings);
+}
+
+/**
+ * The policy steps: `before` run ahead of argument parsing (audit first, so every call leaves a line; depth,
+ * denied tools, read-only), `after` on parsed arguments (tenant, paths, secret keys, confirmation, masking).
+ */
+function policySteps(
+  doc: CatalogDocument,
+  settings: PolicySettings,
+  sink: AuditSink | undefined,
+  tokens: ConfirmationTokens,
+  options: PolicyOptions,
+): { before: NamedMiddleware[]; after: NamedMiddleware[] } {
+  const before: NamedMiddleware[] = [];
+  if (sink) before.push(auditStep(settings, sink, options.auditFailure ?? "refuse"));
+  before.push(argumentDepthStep());
+  before.push(deniedToolsStep(settings.deniedTools));
+  if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
+  const after: NamedMiddleware[] = [
+    tenantLockStep(settings.tenant, settings.partner),
+    pathScopeStep(settings, options.lookup),
+    secretKeysStep(settings.secretKeyPattern),
+    confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
+    ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed)] : []),
+    maskStep(settings.mask?.on === true, doc.schemas ?? {}),
+    namesOnlyStep(),
+  ];
+  return { before, after };
 }
 
 export {
