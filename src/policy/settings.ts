@@ -83,18 +83,8 @@ export function resolvePolicySettings(
   // Run-time switches only add to what the catalog denies.
   for (const [name, rule] of switchedOffTools(doc, switches, env.problems))
     if (!deniedTools.has(name)) deniedTools.set(name, rule);
-  if (allow || deny) {
-    // Fail closed: a tool with path-like arguments no scope fact covers is unavailable while a list is set.
-    const rule = [allow && policy.allowedPaths?.env, deny && policy.deniedPaths?.env]
-      .filter(Boolean)
-      .join(", ");
-    for (const tool of doc.tools) {
-      if (deniedTools.has(tool.name)) continue;
-      const unscoped = unscopedPathArgs(tool, doc.schemas);
-      if (unscoped.length > 0)
-        deniedTools.set(tool.name, `${rule} (path arguments without a scope fact: ${unscoped.join(", ")})`);
-    }
-  }
+  if (allow || deny)
+    denyUnscopedTools(doc, deniedTools, [allow && policy.allowedPaths?.env, deny && policy.deniedPaths?.env]);
   const maskNamed = namedMask(switches.mask, env.problems);
   const secretKeyPattern = compileSecretKeyPattern(policy, env.problems);
   const secretEnv = policy.confirmation.secretEnv;
@@ -133,6 +123,24 @@ export function resolvePolicySettings(
   if (tenant) settings.tenant = tenant;
   if (partner) settings.partner = partner;
   return settings;
+}
+
+/**
+ * Fail closed: while a path list is set, a tool with path-like arguments that no scope fact covers is unavailable
+ * (denied, with the lists' env names and those arguments as the rule).
+ */
+function denyUnscopedTools(
+  doc: CatalogDocument,
+  deniedTools: Map<string, string>,
+  listEnvs: (string | false | undefined)[],
+): void {
+  const rule = listEnvs.filter(Boolean).join(", ");
+  for (const tool of doc.tools) {
+    if (deniedTools.has(tool.name)) continue;
+    const unscoped = unscopedPathArgs(tool, doc.schemas);
+    if (unscoped.length > 0)
+      deniedTools.set(tool.name, `${rule} (path arguments without a scope fact: ${unscoped.join(", ")})`);
+  }
 }
 
 /** The catalog's read-only switch, turned on by the run-time one when it is off (never off when it is on). */
