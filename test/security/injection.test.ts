@@ -65,14 +65,21 @@ const TRAVERSAL = [
   "",
 ];
 
+/** The argument of a tool that carries a vault path: its scoped path, or a multi-segment path parameter. */
+function pathArgOf(tool: CatalogTool): string | undefined {
+  if (tool.policy.scopedPath !== undefined) return tool.policy.scopedPath;
+  if (tool.binding.kind !== "http") return undefined;
+  return tool.binding.params.find((p) => p.in === "path" && p.multiSegment)?.arg;
+}
+
 describe("traversal and ambiguous path values", () => {
-  const scoped = tools((t) => t.policy.scopedPath !== undefined);
+  const scoped = tools((t) => pathArgOf(t) !== undefined);
 
   it.each(scoped.map((t) => [t.name, t] as const))(
     "%s refuses each one before any request",
     async (_name, tool) => {
       for (const value of TRAVERSAL) {
-        const result = await server.call(tool.name, validArgs(tool, { [tool.policy.scopedPath!]: value }));
+        const result = await server.call(tool.name, validArgs(tool, { [pathArgOf(tool)!]: value }));
         expect(result.isError, JSON.stringify(value)).toBe(true);
       }
       expect(upstream.requests).toEqual([]);
@@ -82,7 +89,9 @@ describe("traversal and ambiguous path values", () => {
   it("every other path parameter refuses them too (ScaiVault's ids all have strict patterns)", async () => {
     const withPathParams = SCAIVAULT.tools.filter(
       (t) =>
-        t.binding.kind === "http" && t.binding.params.some((p) => p.in === "path") && !t.policy.scopedPath,
+        t.binding.kind === "http" &&
+        t.binding.params.some((p) => p.in === "path") &&
+        pathArgOf(t) === undefined,
     );
     expect(withPathParams.length).toBeGreaterThan(20);
     for (const tool of withPathParams) {

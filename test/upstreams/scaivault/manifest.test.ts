@@ -64,7 +64,13 @@ describe("specs/scaivault/tools.yaml", () => {
       expect(tool.partner_arg, name).toBe("partner");
       const hasPathParam = params.some((p) => p.in === "path" && p.name === "path");
       expect(Boolean(tool.args?.path?.multi_segment), name).toBe(hasPathParam);
-      if (hasPathParam) expect(tool.scoped_path, name).toBe("path");
+      // A vault path is scoped as itself, or (a path inside a federation backend) relative to its mount.
+      if (hasPathParam)
+        expect(
+          tool.scoped_path ??
+            tool.scoped_values?.find((v: any) => v.arg === "path" && v.kind === "path")?.arg,
+          name,
+        ).toBe("path");
       if (tool.scoped_list) expect(names, name).toContain(tool.scoped_list.prefix_arg);
       expect(typeof op["x-required-scope"], name).toBe("string");
       const safety =
