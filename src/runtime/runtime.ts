@@ -94,20 +94,7 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     ...options.policy,
     state,
     // A path base looked up from the upstream (a mount): the named tool runs through the whole chain, nested.
-    lookup: async (parent, name, args) => {
-      const tool = tools.get(name);
-      if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
-      const init: CallInit = {
-        tool,
-        calledAs: name,
-        entry: "handler",
-        rawArgs: args,
-        client: parent.client,
-        signal: parent.signal,
-        parent,
-      };
-      return (await runtime.call(init)).outcome;
-    },
+    lookup: nestedCaller(tools, (init) => runtime.call(init)),
   });
   const limits = createLimits(catalog.doc, config, () => state);
   // What clients validate results against: the server's publisher once it is bound, else the policy's schema
@@ -174,22 +161,7 @@ function createTerminal(
   const custom = createCustomExecutor({
     handlers: catalog.module.handlers,
     config,
-    callTool: async (parent, name, args) => {
-      const tool = tools.get(name);
-      if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
-      const init: CallInit = {
-        tool,
-        calledAs: name,
-        entry: "handler",
-        rawArgs: args,
-        client: parent.client,
-        signal: parent.signal,
-        parent,
-        // No progress on the client's token from nested calls: the parent reports on its own scale, and a nested
-        // handler's own (say, a wait inside an apply) would make the client's progress go backwards.
-      };
-      return (await call(init)).outcome;
-    },
+    callTool: nestedCaller(tools, call),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const graphql = createGraphqlExecutor(upstream);
@@ -254,5 +226,31 @@ function contextOf(init: CallInit): CallContext {
     ...(init.resourceUri !== undefined ? { resourceUri: init.resourceUri } : {}),
     ...(init.parent ? { parent: init.parent } : {}),
     ...(init.input ? { input: init.input } : {}),
+  };
+}
+
+/**
+ * A call by tool name from inside a call (a handler's `callTool`, a path scope's lookup): it runs through the whole
+ * chain as entry "handler", with the parent's client and signal. No progress on the client's token from nested
+ * calls: the parent reports on its own scale, and a nested handler's own (say, a wait inside an apply) would make
+ * the client's progress go backwards.
+ */
+function nestedCaller(
+  tools: ReadonlyMap<string, CatalogTool>,
+  call: (init: CallInit) => Promise<{ outcome: ToolOutcome }>,
+): (parent: CallContext, name: string, args: unknown) => Promise<ToolOutcome> {
+  return async (parent, name, args) => {
+    const tool = tools.get(name);
+    if (!tool) return failure(`unknown tool '${name}'`, "unknown_tool");
+    const init: CallInit = {
+      tool,
+      calledAs: name,
+      entry: "handler",
+      rawArgs: args,
+      client: parent.client,
+      signal: parent.signal,
+      parent,
+    };
+    return (await call(init)).outcome;
   };
 }
