@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics.js";
-import { type GeneratedCatalog, VERSION } from "../index.js";
+import { type CatalogStats, type GeneratedCatalog, VERSION } from "../index.js";
 
 /**
  * What `generate` tells its caller: text lines on stdout by default; nothing but errors with `--quiet`; one
@@ -7,19 +7,12 @@ import { type GeneratedCatalog, VERSION } from "../index.js";
  * every diagnostic with its location), also when generation fails.
  */
 
-interface CatalogEntry {
+/** One catalog in the summary: its counts (CatalogStats, as generate computed them) and what this run did. */
+interface CatalogEntry extends CatalogStats {
   name: string;
   dir: string;
   state: "unchanged" | "updated";
   filesChanged: number;
-  tools: number;
-  internal: number;
-  read: number;
-  write: number;
-  destructive: number;
-  resources: number;
-  resourceTemplates: number;
-  prompts: number;
   modelTokens: number;
   listBytes: number;
   ms: number;
