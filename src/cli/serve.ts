@@ -9,8 +9,8 @@ import {
 } from "../load/catalog.js";
 import { createServer, type ServerOptions } from "../mcp/server.js";
 import {
+  deferStateStore,
   describeSpec,
-  openStateStore,
   parseStateSpec,
   SqliteOpenError,
   StateSpecError,
@@ -309,7 +309,7 @@ function needsState(doc: CatalogDocument): boolean {
 async function openStore(doc: CatalogDocument, options: ServeOptions): Promise<StateStore | undefined> {
   if (options.state === undefined && !needsState(doc)) return undefined;
   const spec = parseStateSpec(options.state, process.env, labelOf("state"));
-  const store = await openStateStore(spec);
+  const store = await deferStateStore(spec);
   process.stderr.write(`toolwright: shared state: ${describeSpec(spec)}\n`);
   return store;
 }

@@ -1,6 +1,7 @@
 export { createMemoryStore } from "./memory.js";
 export {
   defaultStateFile,
+  deferStateStore,
   describeSpec,
   openStateStore,
   parseStateSpec,

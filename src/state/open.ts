@@ -1,9 +1,10 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { logLine } from "../telemetry/log.js";
+import { deferredStore } from "./deferred.js";
 import { createMemoryStore } from "./memory.js";
 import { openRedisStore, redisLocation } from "./redis.js";
-import { openSqliteStore, SqliteOpenError, sqliteAvailable } from "./sqlite.js";
+import { checkSqliteFile, openSqliteStore, SqliteOpenError, sqliteAvailable } from "./sqlite.js";
 import type { StateStore } from "./store.js";
 
 /**
@@ -81,7 +82,7 @@ export function describeSpec(spec: StateSpec): string {
  * that does not answer yet is not: the server starts, refuses what needs the store, and recovers when it answers.
  * On a Node without `node:sqlite`, the default (not an explicit choice) falls back to memory, with a warning.
  */
-export async function openStateStore(spec: StateSpec): Promise<StateStore> {
+export async function openStateStore(spec: StateSpec, since?: number): Promise<StateStore> {
   if (spec.kind === "memory") return createMemoryStore();
   if (spec.kind === "redis") return openRedisStore(spec.url);
   if (!spec.chosen && !(await sqliteAvailable())) {
@@ -90,7 +91,19 @@ export async function openStateStore(spec: StateSpec): Promise<StateStore> {
     );
     return createMemoryStore();
   }
-  return openSqliteStore(spec.file);
+  return openSqliteStore(spec.file, Date.now, since);
+}
+
+/**
+ * The store `serve` starts with. The embedded file is checked now (its folder can be written: a bad path is still
+ * a configuration error at start-up, `SqliteOpenError`) and opened on first use, so a start does not load
+ * `node:sqlite`; it remembers from now, as if opened now. Memory and Redis open as `openStateStore` does.
+ */
+export async function deferStateStore(spec: StateSpec): Promise<StateStore> {
+  if (spec.kind !== "sqlite") return openStateStore(spec);
+  checkSqliteFile(spec.file);
+  const since = Date.now();
+  return deferredStore("sqlite", spec.file, () => openStateStore(spec, since));
 }
 
 export { SqliteOpenError };

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
@@ -51,7 +51,29 @@ export async function sqliteAvailable(): Promise<boolean> {
 
 export class SqliteOpenError extends Error {}
 
-export async function openSqliteStore(file: string, now: () => number = Date.now): Promise<StateStore> {
+/**
+ * What can be checked of the state file without opening it (so without loading `node:sqlite`): its folder
+ * exists (created 0700 if not) and can be written, and the file, when it exists, can be read and written.
+ */
+export function checkSqliteFile(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    accessSync(dirname(file), constants.W_OK | constants.X_OK);
+    if (existsSync(file)) accessSync(file, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new SqliteOpenError(`cannot open the state file ${file} (${reasonOf(error)})`);
+  }
+}
+
+/**
+ * Opens (creating it if need be) the state file. A file created now remembers from `since` (default: now): a
+ * store opened on first use passes the time it was set up, so tokens this process issued before are not forgotten.
+ */
+export async function openSqliteStore(
+  file: string,
+  now: () => number = Date.now,
+  since: number = now(),
+): Promise<StateStore> {
   let sqlite: typeof import("node:sqlite");
   try {
     sqlite = await importSqlite();
@@ -67,7 +89,7 @@ export async function openSqliteStore(file: string, now: () => number = Date.now
     chmodSync(file, 0o600);
     db.exec("PRAGMA busy_timeout = 2000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     db.exec(SCHEMA);
-    db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('since', ?)").run(now());
+    db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('since', ?)").run(since);
   } catch (error) {
     throw new SqliteOpenError(`cannot open the state file ${file} (${reasonOf(error)})`);
   }

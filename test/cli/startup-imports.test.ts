@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -26,8 +26,11 @@ const MESSAGES = [
   { jsonrpc: "2.0", id: 2, method: "tools/list" },
 ];
 
-/** The packages (and whether the catalog's own modules) a `serve` start loaded, answering tools/list. */
-function loadsOf(args: string[], env: Record<string, string>): { packages: string[]; listed: number } {
+/** The packages and Node built-ins a `serve` start loaded, answering tools/list; its HOME. */
+function loadsOf(
+  args: string[],
+  env: Record<string, string>,
+): { packages: string[]; builtins: string[]; listed: number; home: string } {
   const dir = tmpDir("loads");
   const record = join(dir, "loads.txt");
   const run = spawnSync(process.execPath, ["--import", HOOK, BIN, "serve", ...args], {
@@ -49,7 +52,8 @@ function loadsOf(args: string[], env: Record<string, string>): { packages: strin
     const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     if (m) packages.add(m[1] as string);
   }
-  return { packages: [...packages].sort(), listed: list?.result?.tools?.length ?? 0 };
+  const builtins = urls.filter((url) => url.startsWith("node:")).sort();
+  return { packages: [...packages].sort(), builtins, listed: list?.result?.tools?.length ?? 0, home: dir };
 }
 
 describe("start-up loads only what a catalog uses", () => {
@@ -65,6 +69,20 @@ describe("start-up loads only what a catalog uses", () => {
     });
     expect(listed).toBeGreaterThan(60);
     expect(packages).toEqual(SDK_SERVER);
+  });
+
+  it("ScaiVault's confirmation store (node:sqlite, the default file) is not opened before the first call needs it", () => {
+    const { builtins, listed, home } = loadsOf(["scaivault"], {
+      SCAIVAULT_URL: "http://127.0.0.1:9",
+      SCAIVAULT_TOKEN: "t",
+    });
+    expect(listed).toBeGreaterThan(60);
+    expect(builtins).toContain("node:path"); // built-ins are recorded at all
+    expect(builtins).not.toContain("node:sqlite");
+    // Its folder is checked (created 0700) at start; the file is created on the first claim.
+    const folder = join(home, ".local/state/toolwright");
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(folder, "state.sqlite"))).toBe(false);
   });
 
   it("Scaly over stdio: plus only the packages its compiled handlers import", () => {

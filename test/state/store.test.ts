@@ -1,13 +1,15 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   createMemoryStore,
   defaultStateFile,
+  deferStateStore,
   openStateStore,
   parseStateSpec,
   SqliteOpenError,
   StateSpecError,
+  StoreUnavailableError,
 } from "../../src/state/index.js";
 import { tmpDir } from "../helpers/paths.js";
 import { storeContract } from "./contract.js";
@@ -104,5 +106,61 @@ describe("choosing the store", () => {
     } catch (error) {
       expect(String(error)).not.toContain("hunter2-canary");
     }
+  });
+});
+
+describe("embedded SQLite store opened on first use (what serve starts with)", () => {
+  const dir = tmpDir("state-deferred");
+  let n = 0;
+  storeContract(() => deferStateStore({ kind: "sqlite", file: join(dir, `d${n++}.sqlite`), chosen: false }));
+
+  it("creates nothing but its private folder until used, and remembers from when it was set up", async () => {
+    const file = join(dir, "later", "state.sqlite");
+    const issuedBefore = Date.now();
+    const store = await deferStateStore({ kind: "sqlite", file, chosen: true });
+    expect(statSync(join(dir, "later")).mode & 0o777).toBe(0o700);
+    expect(existsSync(file)).toBe(false);
+    const issuedAfter = Date.now();
+    // A token issued by this process before the file existed is claimed, not forgotten; one from before is.
+    expect(await store.claim({ key: "k:a", issuedAt: issuedAfter, expiresAt: Date.now() + 60_000 })).toBe(
+      "claimed",
+    );
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(
+      await store.claim({ key: "k:b", issuedAt: issuedBefore - 1, expiresAt: Date.now() + 60_000 }),
+    ).toBe("forgotten");
+    await store.close();
+  });
+
+  it("a folder that cannot be made is a configuration error at once, naming the file; nothing is created", async () => {
+    const blocker = join(dir, "blocker");
+    writeFileSync(blocker, "");
+    const file = join(blocker, "sub", "state.sqlite");
+    await expect(deferStateStore({ kind: "sqlite", file, chosen: false })).rejects.toThrow(SqliteOpenError);
+    await expect(deferStateStore({ kind: "sqlite", file, chosen: false })).rejects.toThrow(
+      /cannot open the state file .*blocker\/sub\/state\.sqlite/,
+    );
+  });
+
+  it("a file that cannot be opened on first use is refused as unavailable, and opened once it can be", async () => {
+    const folder = join(dir, "goes-away");
+    const file = join(folder, "state.sqlite");
+    const store = await deferStateStore({ kind: "sqlite", file, chosen: true });
+    rmSync(folder, { recursive: true });
+    writeFileSync(folder, ""); // the folder's path is now a file: opening fails
+    const claim = { key: "k:c", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 };
+    await expect(store.claim(claim)).rejects.toThrow(StoreUnavailableError);
+    await expect(store.ping()).rejects.toThrow(StoreUnavailableError);
+    rmSync(folder);
+    expect(await store.claim(claim)).toBe("claimed");
+    expect(await store.claim(claim)).toBe("taken");
+    await store.close();
+  });
+
+  it("closing a store never used opens nothing", async () => {
+    const file = join(dir, "unused", "state.sqlite");
+    const store = await deferStateStore({ kind: "sqlite", file, chosen: true });
+    await store.close();
+    expect(existsSync(file)).toBe(false);
   });
 });
