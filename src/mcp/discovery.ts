@@ -1,4 +1,5 @@
-import type { CatalogTool, ToolAnnotations } from "../catalog.js";
+import type { CatalogTool } from "../catalog.js";
+import { type PublishedAnnotations, publishedAnnotations } from "../publish/annotations.js";
 import { firstSentence } from "../publish/describe.js";
 import { DIALECT, type Publisher } from "../publish/publisher.js";
 
@@ -19,16 +20,18 @@ export interface DiscoveryTool {
   description: string;
   inputSchema: { type: "object"; [key: string]: unknown };
   outputSchema?: { type: "object"; [key: string]: unknown };
-  annotations: ToolAnnotations;
+  annotations: PublishedAnnotations;
 }
 
-const readOnly = (title: string): ToolAnnotations => ({
-  title,
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-});
+/** Published like a catalog tool's (`annotations.title` only for clients of older revisions). */
+const readOnly = (): PublishedAnnotations =>
+  publishedAnnotations({
+    title: "",
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  });
 
 const MATCH = {
   type: "object",
@@ -81,7 +84,7 @@ function findToolsTool(catalog: string, count: number): DiscoveryTool {
         total: { type: "integer", description: "Tools that matched at all." },
       },
     },
-    annotations: readOnly("Find tools"),
+    annotations: readOnly(),
   };
 }
 
@@ -99,7 +102,7 @@ function describeToolTool(catalog: string): DiscoveryTool {
       },
       additionalProperties: false,
     },
-    annotations: readOnly("Describe a tool"),
+    annotations: readOnly(),
   };
 }
 
@@ -119,13 +122,13 @@ function callToolTool(catalog: string): DiscoveryTool {
       additionalProperties: false,
     },
     // Whatever the named tool does: a host must treat this as able to write and destroy.
-    annotations: {
-      title: "Call a tool",
+    annotations: publishedAnnotations({
+      title: "",
       readOnlyHint: false,
       destructiveHint: true,
       idempotentHint: false,
       openWorldHint: true,
-    },
+    }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { CatalogTool, PublishSettings } from "../catalog.js";
 import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
+import { readsTopLevelTitle, withAnnotationTitle } from "../publish/annotations.js";
 import { tolerateDrift } from "../publish/drift.js";
 import { createPublisher, type PublishedTool, type Publisher } from "../publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
@@ -114,7 +115,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     tool.internal !== true && !policy.hidden(tool) && (options.listTool?.(tool) ?? true);
   const publisher = runtimePublisher(runtime, options);
   const tools = listings(doc.tools, include);
-  const entryOf = publishedOnFirstUse(publisher);
+  const { entryOf, entryWithAnnotationTitleOf } = publishedOnFirstUse(publisher);
   const listedNames = new Set(tools.map((t) => t.name));
   const callable = doc.tools.filter(include);
   // Writes hidden by read-only mode: not found or described, but call_tool names the switch that refuses them.
@@ -137,6 +138,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     pageSize,
     tools,
     entryOf,
+    entryWithAnnotationTitleOf,
     toolList,
     resources,
     resourceList,
@@ -173,10 +175,14 @@ function runtimePublisher(runtime: Runtime, options: ServerOptions): Publisher {
   return publisher;
 }
 
-/** Each listing is published the first time a page reaches it, then kept (paging measures its size once). */
-function publishedOnFirstUse(publisher: Publisher): (listing: Listing) => PublishedTool {
+/**
+ * Each listing is published the first time a page reaches it, then kept (paging measures its size once); the
+ * form with `annotations.title` (clients of revisions before 2025-06-18) is derived from it on first use, and kept.
+ */
+function publishedOnFirstUse(publisher: Publisher) {
   const entries = new WeakMap<Listing, PublishedTool>();
-  return (listing) => {
+  const titled = new WeakMap<Listing, PublishedTool>();
+  const entryOf = (listing: Listing): PublishedTool => {
     let entry = entries.get(listing);
     if (!entry) {
       entry = publisher.entry(listing.tool, listing.name);
@@ -184,6 +190,15 @@ function publishedOnFirstUse(publisher: Publisher): (listing: Listing) => Publis
     }
     return entry;
   };
+  const entryWithAnnotationTitleOf = (listing: Listing): PublishedTool => {
+    let entry = titled.get(listing);
+    if (!entry) {
+      entry = withAnnotationTitle(entryOf(listing));
+      titled.set(listing, entry);
+    }
+    return entry;
+  };
+  return { entryOf, entryWithAnnotationTitleOf };
 }
 
 function newSdkServer(doc: LoadedCatalog["doc"]): Server {
@@ -222,12 +237,21 @@ function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: Serve
 }
 
 function registerToolHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
-  server.setRequestHandler("tools/list", async (request) => {
+  server.setRequestHandler("tools/list", async (request, ctx) => {
+    // A client of a revision before 2025-06-18 reads a tool's title only from its annotations. Stateless HTTP
+    // serves each request on a fresh instance: the revision is then the request's MCP-Protocol-Version header.
+    const version =
+      server.getNegotiatedProtocolVersion() ??
+      ctx.http?.req?.headers.get("mcp-protocol-version") ??
+      undefined;
+    const titled = !readsTopLevelTitle(version);
     if (surface.toolList) {
-      const page = paginate(surface.toolList, request.params?.cursor, surface.pageSize, "tools");
+      const list = titled ? surface.toolList.map(withAnnotationTitle) : surface.toolList;
+      const page = paginate(list, request.params?.cursor, surface.pageSize, "tools");
       return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     }
-    const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", surface.entryOf);
+    const entryOf = titled ? surface.entryWithAnnotationTitleOf : surface.entryOf;
+    const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", entryOf);
     return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   });
   server.setRequestHandler("tools/call", async (request, ctx) =>

@@ -4,7 +4,8 @@ import type { Publisher } from "./publisher.js";
 /**
  * The size of what a catalog publishes, computed with the publisher the server uses: what a model sees (each
  * listed name with its description and input schema, as JSON) with a token estimate, and the bytes of the
- * `tools/list` results a client receives, page by page.
+ * `tools/list` results a client receives, page by page, as a client of the latest protocol revision receives them
+ * (older ones also get `annotations.title`: `annotations.ts`).
  */
 export interface CatalogSize {
   /** Listed entries (aliases count: each is an entry of its own). */

@@ -1,10 +1,5 @@
-import type {
-  CatalogDocument,
-  CatalogTool,
-  JsonSchema,
-  PublishSettings,
-  ToolAnnotations,
-} from "../catalog.js";
+import type { CatalogDocument, CatalogTool, JsonSchema, PublishSettings } from "../catalog.js";
+import { type PublishedAnnotations, publishedAnnotations } from "./annotations.js";
 import { CONCISE_TOOL_CHARS, conciseSchema, conciseText } from "./describe.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
@@ -64,7 +59,8 @@ export interface PublishedTool {
   description: string;
   inputSchema: { type: "object"; [key: string]: unknown };
   outputSchema?: { type: "object"; [key: string]: unknown };
-  annotations: ToolAnnotations;
+  /** As the latest protocol revision reads them (`annotations.ts`; older ones get `withAnnotationTitle`). */
+  annotations: PublishedAnnotations;
 }
 
 export interface PublishOptions {
@@ -144,7 +140,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
         title: tool.title,
         description: publisher.description(tool),
         inputSchema: publisher.input(tool) as PublishedTool["inputSchema"],
-        annotations: tool.annotations,
+        annotations: publishedAnnotations(tool.annotations),
       };
       const output = publisher.output(tool);
       if (output) entry.outputSchema = output as PublishedTool["inputSchema"];

@@ -40,9 +40,9 @@ describe("discovery mode", () => {
     const { tools } = await served.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(["find_tools", "describe_tool", "call_tool"]);
     expect(JSON.stringify(tools).length).toBeLessThan(5000);
-    expect(tools.find((t) => t.name === "call_tool")?.annotations).toMatchObject({
+    expect(tools.find((t) => t.name === "call_tool")?.annotations).toEqual({
       destructiveHint: true,
-      readOnlyHint: false,
+      openWorldHint: true,
     });
   });
 

@@ -113,11 +113,7 @@ describe("generated catalog over stdio: listing", () => {
     expect(names).toContain("sink_items");
     expect(names).toHaveLength(19);
     const del = tools.find((t) => t.name === "sink_delete_item");
-    expect(del?.annotations).toMatchObject({
-      destructiveHint: true,
-      readOnlyHint: false,
-      idempotentHint: true,
-    });
+    expect(del?.annotations).toEqual({ destructiveHint: true, idempotentHint: true, openWorldHint: true });
     const get = tools.find((t) => t.name === "sink_get_item");
     expect(get?.annotations?.readOnlyHint).toBe(true);
     expect(get?.inputSchema).toMatchObject({ type: "object", required: ["id"], additionalProperties: false });

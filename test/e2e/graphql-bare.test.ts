@@ -128,10 +128,8 @@ describe("a bare GraphQL catalog from split SDL, served in front of a real Graph
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual(["delete_order", "node", "orders", "place_order", "search"]);
     expect(byName.get("orders")?.annotations).toMatchObject({ readOnlyHint: true });
-    expect(byName.get("delete_order")?.annotations).toMatchObject({
-      readOnlyHint: false,
-      destructiveHint: true,
-    });
+    // `readOnlyHint: false` is the spec's default and left out (src/publish/annotations.ts).
+    expect(byName.get("delete_order")?.annotations).toEqual({ destructiveHint: true, openWorldHint: true });
     expect(byName.get("place_order")?.annotations).toMatchObject({ destructiveHint: false });
   });
 

@@ -120,14 +120,16 @@ describe("GraphQL catalog over stdio against the Scaly reference upstream", () =
     expect(names).not.toContain("scaly_stack"); // mapped by scaly_stack_usage
     expect(names).not.toContain("scaly_deploy_app"); // mutations: listed
     const list = tools.find((t) => t.name === "scaly_list_apps");
-    expect(list?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(list?.annotations).toMatchObject({ readOnlyHint: true });
+    expect(list?.annotations).not.toHaveProperty("destructiveHint");
     expect(Object.keys(list?.inputSchema.properties ?? {})).toEqual(["first", "after", "filter", "orderBy"]);
     expect(list?.inputSchema.properties?.first).toMatchObject({
       default: 20,
       description: "Page size, 1-100.",
     });
     const remove = tools.find((t) => t.name === "scaly_delete_user_group");
-    expect(remove?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(remove?.annotations).toMatchObject({ destructiveHint: true });
+    expect(remove?.annotations).not.toHaveProperty("readOnlyHint");
   });
 
   it("pages a connection with first/after through a derived selection, with the API keys and nothing else", async () => {
