@@ -44,7 +44,7 @@ import {
   synthesizeManifest,
   virtualManifestDoc,
 } from "./synthesize.js";
-import { jsonFile, sha256 } from "./util.js";
+import { asciiOnly, jsonFile, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
 
@@ -488,14 +488,14 @@ function emitFiles(
   const publisher = createPublisher(doc, { transforms: [tolerateDrift] });
   const size = measureCatalog(doc, publisher, { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
   checkBudget(ir.budget, size, diags);
-  out.set("catalog.json", jsonFile(doc));
+  out.set("catalog.json", asciiOnly(jsonFile(doc)));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
   const imports = handlerImports(bound.handlers, dir);
   out.set("catalog.gen.ts", catalogModule(imports, hash, header));
   out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
   out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
-  out.set("published.gen.mjs", publishedModuleJs(doc, publisher, header));
+  out.set("published.gen.mjs", asciiOnly(publishedModuleJs(doc, publisher, header)));
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);
   return { files: out, size };
