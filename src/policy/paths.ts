@@ -6,9 +6,11 @@ import {
   checkListing,
   checkPath,
   formatPrefix,
+  type Parsed,
   parsePath,
   parsePrefix,
   type Scope,
+  type Segments,
   type Verdict,
 } from "./path-match.js";
 import { type ScopedArg, scopedRedirectCheck } from "./path-redirect.js";
@@ -60,20 +62,36 @@ function checkScopedPath(ctx: CallContext, settings: PolicySettings): ToolOutcom
   if (arg === undefined) return undefined;
   const value = ctx.args[arg];
   if (value === undefined || value === null) return undefined;
-  return checkPathValue(ctx, settings, arg, value);
+  return checkValueAs(AS_PATH, ctx, settings, arg, value);
 }
 
-/** One path value: plain segments inside the scope, or the refusal. */
-function checkPathValue(
+/** How a value is read and judged: as one path, or as a listing's prefix (inside, or listed and filtered). */
+interface ValueReading {
+  parse(value: string): Parsed;
+  verdict(segments: Segments, scope: Scope): Verdict;
+}
+
+const AS_PATH: ValueReading = { parse: (value) => parsePath(value), verdict: checkPath };
+const AS_PREFIX: ValueReading = {
+  parse: (value) => parsePrefix(value),
+  verdict(segments, scope) {
+    const listing = checkListing(segments, scope);
+    return listing.mode === "refused" ? listing.verdict : { ok: true };
+  },
+};
+
+/** One path value or listing prefix: plain segments the scope allows, or the refusal. */
+function checkValueAs(
+  reading: ValueReading,
   ctx: CallContext,
   settings: PolicySettings,
   arg: string,
   value: unknown,
 ): ToolOutcome | undefined {
   if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
-  const parsed = parsePath(value);
+  const parsed = reading.parse(value);
   if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
-  const verdict = checkPath(parsed.segments, settings.scope);
+  const verdict = reading.verdict(parsed.segments, settings.scope);
   return verdict.ok ? undefined : scopeRefusal(ctx, settings, arg, verdict);
 }
 
@@ -93,21 +111,7 @@ function checkListingPrefix(ctx: CallContext, settings: PolicySettings): ToolOut
     }
     return undefined;
   }
-  return checkPrefixValue(ctx, settings, arg, value);
-}
-
-/** One listing prefix: plain segments whose listing the scope allows (as is or filtered), or the refusal. */
-function checkPrefixValue(
-  ctx: CallContext,
-  settings: PolicySettings,
-  arg: string,
-  value: unknown,
-): ToolOutcome | undefined {
-  if (typeof value !== "string") return malformed(ctx, arg, "is not a string");
-  const parsed = parsePrefix(value);
-  if (!parsed.ok) return malformed(ctx, arg, parsed.problem);
-  const verdict = checkListing(parsed.segments, settings.scope);
-  return verdict.mode === "refused" ? scopeRefusal(ctx, settings, arg, verdict.verdict) : undefined;
+  return checkValueAs(AS_PREFIX, ctx, settings, arg, value);
 }
 
 /** The scoped values a redirect of this call may carry, checked as the arguments were. */
@@ -115,11 +119,14 @@ function redirectChecks(ctx: CallContext, settings: PolicySettings): ScopedArg[]
   const { scopedPath, scopedList } = ctx.tool.policy;
   const checks: ScopedArg[] = [];
   if (scopedPath !== undefined) {
-    checks.push({ arg: scopedPath, check: (value) => checkPathValue(ctx, settings, scopedPath, value) });
+    checks.push({
+      arg: scopedPath,
+      check: (value) => checkValueAs(AS_PATH, ctx, settings, scopedPath, value),
+    });
   }
   if (scopedList !== undefined) {
     const arg = scopedList.prefixArg;
-    checks.push({ arg, check: (value) => checkPrefixValue(ctx, settings, arg, value) });
+    checks.push({ arg, check: (value) => checkValueAs(AS_PREFIX, ctx, settings, arg, value) });
   }
   // Values relative to a base were checked with it: a redirect may not change them, nor the base.
   for (const fact of ctx.tool.policy.scopedValues ?? []) {
