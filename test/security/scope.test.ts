@@ -6,6 +6,7 @@ import { genToDisk } from "../helpers/generate.js";
 import { type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { serverPool } from "../helpers/server-pool.js";
 
 /**
  * The path scope on operations ScaiVault does not have (issue 10, items 1-4): unconstrained path strings,
@@ -13,6 +14,9 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * generated from test/security/scope, served over stdio in front of a real HTTP server on 127.0.0.1 that holds
  * a canary under every path; each refusal asserts what that server received (nothing of the forbidden path)
  * and that no canary reached the client, the audit log or stderr.
+ *
+ * No case leaves state in the server (refusals and reads only; redirects are the upstream's), so the cases share
+ * one server per configuration (`served`): what a server said is checked over everything it said so far.
  */
 
 const TOKEN = "scope-token-canary-51c7";
@@ -45,6 +49,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await served.closeAll();
   await upstream?.close();
 });
 beforeEach(() => {
@@ -80,6 +85,8 @@ async function start(env: Record<string, string>): Promise<Server> {
   };
 }
 
+const served = serverPool(start);
+
 /** No canary of a path under `prefix` (nor the token) in anything the server said. */
 function expectNothingOf(server: Server, paths: string[]): void {
   const said = server.said();
@@ -91,51 +98,47 @@ const sent = () => upstream.received.map((r) => `${r.method} ${decodeURIComponen
 
 describe("item 3: characters that render as nothing", () => {
   it("cannot carry a path past a deny entry: refused before any request, in every scoped position", async () => {
-    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
-    try {
-      const invisible = [
-        "\u200b", // zero-width space
-        "\u200c", // zero-width non-joiner
-        "\u200d", // zero-width joiner
-        "\u2060", // word joiner
-        "\ufeff", // byte order mark
-        "\u00ad", // soft hyphen
-        "\u034f", // combining grapheme joiner
-        "\u202e", // right-to-left override
-        "\u2067", // right-to-left isolate
-        "\u200e", // left-to-right mark
-        "\u180e", // Mongolian vowel separator
-        "\u3164", // Hangul filler
-        "\ufe0f", // variation selector
-        "\u{e0041}", // tag letter A
-        "\u2028", // line separator
-        "\u2800", // blank Braille pattern
-        "\u1680", // Ogham space mark
-      ];
-      const tried: string[] = [];
-      for (const ch of invisible) {
-        const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-        const message = new RegExp(`contains an invisible or formatting character \\(U\\+${code}\\)`);
-        for (const path of [`in${ch}fra/db`, `infra${ch}/db`, `${ch}infra/db`, `infra/db${ch}`]) {
-          tried.push(path);
-          for (const [tool, args] of [
-            ["scope_read_item", { path }],
-            ["scope_lookup_item", { path }],
-            ["scope_add_note", { path, note: "n" }],
-            ["scope_list_items", { prefix: `${path}/` }],
-          ] as const) {
-            const result = await server.call(tool, args);
-            expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
-              new RegExp(`^refused by the path policy: '(path|prefix)' ${message.source}`),
-            );
-          }
+    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/" });
+    const invisible = [
+      "\u200b", // zero-width space
+      "\u200c", // zero-width non-joiner
+      "\u200d", // zero-width joiner
+      "\u2060", // word joiner
+      "\ufeff", // byte order mark
+      "\u00ad", // soft hyphen
+      "\u034f", // combining grapheme joiner
+      "\u202e", // right-to-left override
+      "\u2067", // right-to-left isolate
+      "\u200e", // left-to-right mark
+      "\u180e", // Mongolian vowel separator
+      "\u3164", // Hangul filler
+      "\ufe0f", // variation selector
+      "\u{e0041}", // tag letter A
+      "\u2028", // line separator
+      "\u2800", // blank Braille pattern
+      "\u1680", // Ogham space mark
+    ];
+    const tried: string[] = [];
+    for (const ch of invisible) {
+      const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+      const message = new RegExp(`contains an invisible or formatting character \\(U\\+${code}\\)`);
+      for (const path of [`in${ch}fra/db`, `infra${ch}/db`, `${ch}infra/db`, `infra/db${ch}`]) {
+        tried.push(path);
+        for (const [tool, args] of [
+          ["scope_read_item", { path }],
+          ["scope_lookup_item", { path }],
+          ["scope_add_note", { path, note: "n" }],
+          ["scope_list_items", { prefix: `${path}/` }],
+        ] as const) {
+          const result = await server.call(tool, args);
+          expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
+            new RegExp(`^refused by the path policy: '(path|prefix)' ${message.source}`),
+          );
         }
       }
-      expect(sent()).toEqual([]);
-      expectNothingOf(server, tried);
-    } finally {
-      await server.close();
     }
+    expect(sent()).toEqual([]);
+    expectNothingOf(server, tried);
   });
 });
 
@@ -150,32 +153,24 @@ describe("item 2: a name a policy reads is claimed even when its argument is abs
     ["scope_add_note", { note: "n", extra: { path: "infra/db" } }, "form field", "path", "path"],
     ["scope_add_note", { note: "n", extra: { Path: "infra/db" } }, "form field", "Path", "path"],
   ])("%s %j: refused before any request", async (tool, args, where, name, owner) => {
-    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
-    try {
-      const result = await server.call(tool, args);
-      expect(result.isError).toBe(true);
-      expect(result.text).toContain(
-        `would set the ${where} name ${JSON.stringify(name)}, which belongs to argument '${owner}'`,
-      );
-      expect(sent()).toEqual([]);
-      expectNothingOf(server, ["infra/db"]);
-    } finally {
-      await server.close();
-    }
+    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/" });
+    const result = await server.call(tool, args);
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain(
+      `would set the ${where} name ${JSON.stringify(name)}, which belongs to argument '${owner}'`,
+    );
+    expect(sent()).toEqual([]);
+    expectNothingOf(server, ["infra/db"]);
   });
 
   it("other keys of the same objects still go out, and the scoped argument itself is checked", async () => {
-    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
-    try {
-      const ok = await server.call("scope_lookup_item", { path: "apps/x", opts: { color: "red" } });
-      expect(ok.isError, ok.text).toBeFalsy();
-      const note = await server.call("scope_add_note", { path: "apps/x", note: "n", extra: { by: "me" } });
-      expect(note.isError, note.text).toBeFalsy();
-      expect(sent()).toEqual(["GET /v1/lookup?path=apps/x&color=red", "POST /v1/notes"]);
-      expect(upstream.received[1]!.body.toString()).toBe("path=apps%2Fx&note=n&by=me");
-    } finally {
-      await server.close();
-    }
+    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/" });
+    const ok = await server.call("scope_lookup_item", { path: "apps/x", opts: { color: "red" } });
+    expect(ok.isError, ok.text).toBeFalsy();
+    const note = await server.call("scope_add_note", { path: "apps/x", note: "n", extra: { by: "me" } });
+    expect(note.isError, note.text).toBeFalsy();
+    expect(sent()).toEqual(["GET /v1/lookup?path=apps/x&color=red", "POST /v1/notes"]);
+    expect(upstream.received[1]!.body.toString()).toBe("path=apps%2Fx&note=n&by=me");
   });
 });
 
@@ -227,40 +222,32 @@ describe("item 4: same-origin redirects are re-checked against the scope", () =>
     ],
   ])("%s: refused, the target never requested", async (_label, from, to, message) => {
     redirects.set(from.split("?")[0]!, to);
-    const server = await start({ SCOPE_DENIED_PATHS: "infra/" });
-    try {
-      const [tool, args] = from.startsWith("/v1/items")
-        ? ["scope_read_item", { path: "apps/x" }]
-        : from.startsWith("/v1/lookup")
-          ? ["scope_lookup_item", { path: "apps/x" }]
-          : ["scope_list_items", { prefix: "apps/" }];
-      const result = await server.call(tool, args);
-      expect(result.text).toMatch(message);
-      expect(upstream.received.map((r) => r.path)).toEqual([from.split("?")[0]]);
-      expectNothingOf(server, ["infra/db", "INFRA/db"]);
-    } finally {
-      await server.close();
-    }
+    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/" });
+    const [tool, args] = from.startsWith("/v1/items")
+      ? ["scope_read_item", { path: "apps/x" }]
+      : from.startsWith("/v1/lookup")
+        ? ["scope_lookup_item", { path: "apps/x" }]
+        : ["scope_list_items", { prefix: "apps/" }];
+    const result = await server.call(tool, args);
+    expect(result.text).toMatch(message);
+    expect(upstream.received.map((r) => r.path)).toEqual([from.split("?")[0]]);
+    expectNothingOf(server, ["infra/db", "INFRA/db"]);
   });
 
   it("a redirect inside the scope is followed", async () => {
     redirects.set("/v1/items/apps/old", "/v1/items/apps/new");
-    const server = await start({ SCOPE_ALLOWED_PATHS: "apps/" });
-    try {
-      const result = await server.call("scope_read_item", { path: "apps/old" });
-      expect(result.isError, result.text).toBeFalsy();
-      expect(result.text).toContain(canary("apps/new"));
-      expect(sent()).toEqual(["GET /v1/items/apps/old", "GET /v1/items/apps/new"]);
-      redirects.set("/v1/items/apps/x", "/v1/items/payments/x");
-      const out = await server.call("scope_read_item", { path: "apps/x" });
-      expect(out.text).toMatch(
-        /^refused by SCOPE_ALLOWED_PATHS=apps\/: 'path' is outside the allowed prefixes/,
-      );
-      expect(sent().at(-1)).toBe("GET /v1/items/apps/x");
-      expectNothingOf(server, ["payments/x"]);
-    } finally {
-      await server.close();
-    }
+    const server = await served.get({ SCOPE_ALLOWED_PATHS: "apps/" });
+    const result = await server.call("scope_read_item", { path: "apps/old" });
+    expect(result.isError, result.text).toBeFalsy();
+    expect(result.text).toContain(canary("apps/new"));
+    expect(sent()).toEqual(["GET /v1/items/apps/old", "GET /v1/items/apps/new"]);
+    redirects.set("/v1/items/apps/x", "/v1/items/payments/x");
+    const out = await server.call("scope_read_item", { path: "apps/x" });
+    expect(out.text).toMatch(
+      /^refused by SCOPE_ALLOWED_PATHS=apps\/: 'path' is outside the allowed prefixes/,
+    );
+    expect(sent().at(-1)).toBe("GET /v1/items/apps/x");
+    expectNothingOf(server, ["payments/x"]);
   });
 });
 
@@ -268,31 +255,23 @@ describe("item 1: a tool that touches paths without a scope fact fails closed", 
   const unscoped = ["scope_copy_tree", "scope_create_rule", "scope_mirror_item", "scope_read_store_item"];
 
   it("is not listed and is refused while a list is set, with zero requests; listed without lists", async () => {
-    const open = await start({});
-    try {
-      const names = (await open.client.listTools()).tools.map((t) => t.name);
-      for (const name of unscoped) expect(names).toContain(name);
-    } finally {
-      await open.close();
-    }
+    const open = await served.get({});
+    const names = (await open.client.listTools()).tools.map((t) => t.name);
+    for (const name of unscoped) expect(names).toContain(name);
     for (const env of [{ SCOPE_DENIED_PATHS: "infra/" }, { SCOPE_ALLOWED_PATHS: "apps/" }] as Record<
       string,
       string
     >[]) {
-      const server = await start(env);
-      try {
-        const names = (await server.client.listTools()).tools.map((t) => t.name);
-        for (const name of unscoped) expect(names, JSON.stringify(env)).not.toContain(name);
-        expect(names).toContain("scope_read_item");
-        // Refused exactly like an unknown tool (-32602), as denied tools are.
-        await expect(server.call("scope_mirror_item", { key: "infra/db" })).rejects.toThrow(
-          /Unknown tool: scope_mirror_item/,
-        );
-        expect(sent()).toEqual([]);
-        expectNothingOf(server, ["infra/db"]);
-      } finally {
-        await server.close();
-      }
+      const server = await served.get(env);
+      const names = (await server.client.listTools()).tools.map((t) => t.name);
+      for (const name of unscoped) expect(names, JSON.stringify(env)).not.toContain(name);
+      expect(names).toContain("scope_read_item");
+      // Refused exactly like an unknown tool (-32602), as denied tools are.
+      await expect(server.call("scope_mirror_item", { key: "infra/db" })).rejects.toThrow(
+        /Unknown tool: scope_mirror_item/,
+      );
+      expect(sent()).toEqual([]);
+      expectNothingOf(server, ["infra/db"]);
     }
   });
 
