@@ -2,7 +2,8 @@ import type { CatalogTool, JsonSchema } from "../catalog.js";
 
 /**
  * Which arguments of a tool touch paths, for any catalog: an argument, wire name or nested input property whose
- * last word (split at `_`, `-`, `.`, spaces and camelCase) is path(s), prefix(es), pattern(s), glob(s), mount(s)
+ * last word (split at `_`, `-`, `.`, spaces and camelCase, acronyms included: `URLPath`; compatibility forms such as
+ * fullwidth letters read as their ASCII letters) is path(s), prefix(es), pattern(s), glob(s), mount(s)
  * or folder(s), or whose whole name is `key` or `keys` (object stores and key/value APIs name paths that way).
  * `max_path_length`, `key_id` and `api_key` end in another word and do not count. Each is reported as a dot path
  * into the arguments (`*` for every item: `rules.*.paths`), the syntax `scoped_values` and `not_paths` use.
@@ -31,7 +32,9 @@ const MAX_DEPTH = 6;
 
 export function isPathLikeName(name: string): boolean {
   const words = name
+    .normalize("NFKC")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== "");

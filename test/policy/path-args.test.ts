@@ -52,12 +52,20 @@ describe("isPathLikeName", () => {
     "parentFolder",
     "folders",
     "mountPATH",
+    // acronyms before the last word
+    "URLPath",
+    "ACLPaths",
+    "HTTPPrefix",
+    "S3URIPrefix",
     // whole names
     "key",
     "keys",
     "Key",
     "KEYS",
     "_key_",
+    // Unicode compatibility forms fold to the ASCII word
+    "ｐａｔｈ",
+    "ＦｉｌｅＰａｔｈ",
     "file＿path",
   ])("%j names a path", (name) => {
     expect(isPathLikeName(name)).toBe(true);
