@@ -16,8 +16,8 @@ import {
  *
  * - `path`: the vault path is the base + the value; checked like `scoped_path`.
  * - `prefix`: the tool acts on everything below base + value (a sync target, a subscription's prefix); that whole
- *   area must lie under an allowed prefix and must neither lie under nor contain a denied one. Absent or empty
- *   means everything below the base.
+ *   area must lie under an allowed prefix and must neither lie under nor contain a denied one. Absent, null or
+ *   empty means everything below the base, item by item (`rules.*.prefix`: a rule without one covers it all).
  * - `pattern`: a glob (any segment holding `*`, `?`, `[`, `{`, or ScaiVault's `+`) may match anything below its
  *   literal leading segments, so that area is checked as a `prefix` (fail closed: `infra/+/primary` is checked
  *   as all of `infra/`); a pattern without a glob is a `path`.
@@ -58,10 +58,9 @@ async function checkValue(
   fact: ScopedValue,
   checks: ValueChecks,
 ): Promise<ToolOutcome | undefined> {
-  const values = valuesAt(ctx.args, fact.arg.split("."));
-  if (fact.kind === "prefix" && values.every((v) => v === undefined || v === null || v === "")) {
-    values.push("");
-  }
+  const found = valuesAt(ctx.args, fact.arg.split("."));
+  // A prefix left out is everything below the base, also where other items of the same list give one.
+  const values = fact.kind === "prefix" ? (found.length === 0 ? [""] : found.map((v) => v ?? "")) : found;
   const present = values.filter((v) => v !== undefined && v !== null);
   if (present.length === 0) return undefined;
   let base: Segments = [];

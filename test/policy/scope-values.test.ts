@@ -150,6 +150,18 @@ describe("prefix: the whole area below it must be inside the scope", () => {
     expect(r.ran, r.message).toBe(ok);
   });
 
+  it("an item without its prefix is everything below the base, even beside items that have one", async () => {
+    const rules = (...ps: unknown[]) => ({ rules: ps.map((p) => (p === undefined ? {} : { prefix: p })) });
+    const env = { [ALLOW]: "ok/" };
+    expect((await call(prefix("rules.*.prefix"), rules("ok/a", "ok/b"), env)).ran).toBe(true);
+    expect((await call(prefix("rules.*.prefix"), rules("ok/a", undefined), env)).ran).toBe(false);
+    expect((await call(prefix("rules.*.prefix"), rules(undefined, "ok/a"), env)).ran).toBe(false);
+    expect((await call(prefix("rules.*.prefix"), rules("ok/a", null), env)).ran).toBe(false);
+    expect((await call(prefix("rules.*.prefix"), rules("ok/a", ""), env)).ran).toBe(false);
+    const r = await call(prefix("rules.*.prefix"), rules("ok/a", undefined), { [DENY]: "ok/secret" });
+    expect(r.message).toMatch(/'rules\.\*\.prefix' is under the denied prefix ok\/secret\//);
+  });
+
   it("names the deny entry the area contains", async () => {
     const r = await call(prefix(), { p: "a" }, { [DENY]: "x/,a/b/secret" });
     expect(r.message).toMatch(/'p' is under the denied prefix a\/b\/secret\//);
