@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Test projects (`npx vitest run --project <name>`):
- * - unit: in-process tables and units, no child processes (`npm run test:fast`, well under a minute);
+ * - unit: in-process tables and units, no child processes, sharing modules across files (`npm run test:fast`, well
+ *   under a minute);
  * - e2e: generated servers driven by real MCP clients over stdio/HTTP in front of reference upstreams, CLI runs;
  * - clients: third-party MCP clients, the Inspector and the conformance suite;
  * - corpus: real specs from npm packages (generate, type-check, serve);
@@ -49,7 +50,10 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default"],
     projects: [
-      { extends: true, test: { name: "unit", include: UNIT, exclude: SPAWNING } },
+      // Unit files share their worker's module cache (no isolation): each file used to import the generator and
+      // runtime afresh, which was most of the project's time. A unit file must therefore leave no global state
+      // behind (restore spies and globals it changes; keep state in the test, not in module-level variables).
+      { extends: true, test: { name: "unit", include: UNIT, exclude: SPAWNING, isolate: false } },
       {
         extends: true,
         test: {
