@@ -3,7 +3,7 @@
 //
 // Compiled into the package's bin (dist/toolwright.js, `npm run build`); in a clone, bin/toolwright.mjs runs it
 // from the TypeScript sources.
-import * as nodeModule from "node:module";
+import { enableCompileCache } from "../src/cli/compile-cache.js";
 import { packageVersion } from "../src/load/package.js";
 
 // The Node lines package.json's engines names; on another (Node 20 reached end of life in April 2026) say so
@@ -16,9 +16,9 @@ if (!((major === 22 && minor >= 15) || major >= 24)) {
   process.exit(1);
 }
 
-// Node keeps the bytecode of every module it compiles (ours, the SDK, zod) in its on-disk cache, so a start after
-// the first skips compiling them (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
-nodeModule.enableCompileCache();
+// Node keeps the bytecode of every module it compiles (ours, the SDK, zod, a catalog's) in an on-disk cache of
+// this user's, so a start after the first skips compiling them (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
+enableCompileCache();
 
 type Verb = (argv: string[]) => Promise<number>;
 

@@ -137,7 +137,11 @@ The [toolwright](https://www.npmjs.com/package/toolwright) runtime on its own: i
 async function buildRuntime(out, declarations) {
   const result = await build({
     ...COMMON,
-    entryPoints: { index: "src/cli/packed.ts", catalog: "src/catalog.ts" },
+    entryPoints: {
+      index: "src/cli/packed.ts",
+      catalog: "src/catalog.ts",
+      "compile-cache": "src/cli/compile-cache.ts",
+    },
     outdir: join(out, "dist"),
   });
   if (declarations) writeFileSync(join(out, "dist/catalog.d.ts"), declarations);
@@ -152,6 +156,7 @@ async function buildRuntime(out, declarations) {
     exports: {
       ".": "./dist/index.js",
       "./catalog": { types: "./dist/catalog.d.ts", default: "./dist/catalog.js" },
+      "./compile-cache": "./dist/compile-cache.js",
       "./package.json": "./package.json",
     },
     files: ["dist/"],
