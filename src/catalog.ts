@@ -573,7 +573,7 @@ export interface PublishSettings {
   bytes: number;
   /** Upper bound of one `compact` output schema (a root larger than this on its own stays an open object). */
   outputBytes: number;
-  /** Output schemas: `full` (every reachable name, no bound), `compact` (bounded as inputs), `none` (not published). */
+  /** Output schemas: `full` (every reachable name, no bound), `compact` (bounded as inputs, concise text), `none` (not published). */
   output: "full" | "compact" | "none";
   /**
    * Descriptions of tools and of their schemas: `full` as the specs wrote them; `concise`: the first paragraph,

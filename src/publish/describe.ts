@@ -61,20 +61,40 @@ function isObject(value: unknown): value is JsonSchema {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Every `description` inside a schema made concise (values such as `default` and `const` are left alone). */
-export function conciseSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(conciseSchema);
-  if (!isObject(node)) return node;
+/** The concise form of a description inside a schema: its first sentence, at most `CONCISE_SCHEMA_CHARS`. */
+export function conciseSchemaText(text: string): string {
+  return firstSentence(plainText(firstParagraph(text)), CONCISE_SCHEMA_CHARS);
+}
+
+/**
+ * Every `description` inside a schema made concise (values such as `default` and `const` are left alone); nodes in
+ * `keep` (open stand-ins whose text is already short and must keep its note) are kept as they are.
+ */
+export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
+  if (Array.isArray(node)) return node.map((item) => conciseSchema(item, keep));
+  if (!isObject(node) || keep?.has(node)) return node;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === "description" && typeof value === "string")
-      out[key] = firstSentence(plainText(firstParagraph(value)), CONCISE_SCHEMA_CHARS);
+    if (key === "description" && typeof value === "string") out[key] = conciseSchemaText(value);
     else if (key === "const" || key === "enum" || key === "default" || key === "examples") out[key] = value;
     else if ((key === "properties" || key === "$defs" || key === "patternProperties") && isObject(value)) {
       const props: JsonSchema = {};
-      for (const [name, schema] of Object.entries(value as JsonSchema)) props[name] = conciseSchema(schema);
+      for (const [name, schema] of Object.entries(value as JsonSchema))
+        props[name] = conciseSchema(schema, keep);
       out[key] = props;
-    } else out[key] = conciseSchema(value);
+    } else out[key] = conciseSchema(value, keep);
+  }
+  return out;
+}
+
+const conciseTables = new WeakMap<object, JsonSchema>();
+
+/** `conciseSchema` of one of the catalog table's schemas (shared, never modified), computed once. */
+export function conciseShared(schema: JsonSchema): JsonSchema {
+  let out = conciseTables.get(schema);
+  if (out === undefined) {
+    out = conciseSchema(schema) as JsonSchema;
+    conciseTables.set(schema, out);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { conciseText } from "./describe.js";
+import { conciseSchema, conciseSchemaText, conciseShared } from "./describe.js";
 
 /**
  * The bounded projection: a tool's root schema plus the named schemas it reaches, taken from the catalog's table
@@ -22,6 +22,8 @@ export interface Bounds {
    * argument names), 0 its property names with leaf types, -1 lets it become an open object (outputs).
    */
   keepLevel?: number;
+  /** Descriptions made concise (`describe.ts`); the open stand-ins' text is short already and keeps its note. */
+  concise?: boolean;
 }
 
 export const UNBOUNDED: Bounds = { depth: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
@@ -86,18 +88,26 @@ export class SizeCache {
   }
 }
 
-/** The open schema published in place of a name that is not expanded. */
+/** What an open stand-in says about itself (after the first sentence of the original's description). */
+const NOT_EXPANDED = "Not expanded: over the schema budget.";
+
+/** The open schema published in place of a name that is not expanded: its type, title, first sentence and why. */
 export function unexpandedSchema(name: string, original: JsonSchema | undefined): JsonSchema {
   const out: JsonSchema = {};
   if (typeof original?.type === "string") out.type = original.type;
   out.title = typeof original?.title === "string" ? original.title : name;
-  const about = typeof original?.description === "string" ? conciseText(original.description, 200) : "";
   const note =
     original === undefined
-      ? `${name} is missing from this catalog's schemas; any value is accepted here`
-      : `${name}: not expanded here, beyond the schema budget`;
-  out.description = about ? `${about} (${note}.)` : `${note}.`;
+      ? `${name} is missing from this catalog's schemas; any value is accepted here.`
+      : NOT_EXPANDED;
+  out.description = describedAs(original ?? {}, out.title as string, note);
   return out;
+}
+
+/** The first sentence of the node's description (unless it only repeats the title), then the note. */
+function describedAs(node: JsonSchema, title: string | undefined, note: string): string {
+  const about = typeof node.description === "string" ? conciseSchemaText(node.description) : "";
+  return about && about.replace(/\.$/, "") !== title ? `${about} (${note})` : note;
 }
 
 /** Keywords that nest schemas one data level down (composition keywords stay on the same level). */
@@ -115,10 +125,7 @@ function openInline(node: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   if (typeof node.type === "string") out.type = node.type;
   if (typeof node.title === "string") out.title = node.title;
-  const about = typeof node.description === "string" ? conciseText(node.description, 200) : "";
-  const note =
-    "nested content not expanded here (beyond this tool's schema budget); the server still checks it in full";
-  out.description = about ? `${about} (${note}.)` : `${note[0]?.toUpperCase()}${note.slice(1)}.`;
+  out.description = describedAs(node, out.title as string | undefined, NOT_EXPANDED);
   return out;
 }
 
@@ -316,22 +323,27 @@ export function project(
   const fitted = fitRoot(root, bounds, stubs);
   const pruned = fitted !== root;
   const { expanded, open } = choose(fitted, table, bounds, sizes);
+  // Concise text: the root's descriptions and each expanded name's (a table entry's, computed once per entry).
+  const text = (node: JsonSchema, shared: boolean): JsonSchema =>
+    !bounds.concise ? node : shared ? conciseShared(node) : (conciseSchema(node, stubs) as JsonSchema);
   if (expanded.length === 0 && open.length === 0) {
     return {
-      schema: pruned ? (loosenExclusive(fitted, new Set(), stubs) as JsonSchema) : root,
+      schema: pruned
+        ? text(loosenExclusive(fitted, new Set(), stubs) as JsonSchema, false)
+        : text(root, false),
       unexpanded: [],
     };
   }
   const widened = widenedNames(expanded, open, table);
   const defs: [string, JsonSchema][] = [
-    ...expanded.map((name): [string, JsonSchema] => [
-      name,
-      loosenExclusive(table[name], widened) as JsonSchema,
-    ]),
+    ...expanded.map((name): [string, JsonSchema] => {
+      const def = loosenExclusive(table[name], widened) as JsonSchema;
+      return [name, text(def, def === table[name])];
+    }),
     ...open.map((name): [string, JsonSchema] => [name, unexpandedSchema(name, table[name])]),
   ];
   defs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const top = loosenExclusive(fitted, widened, pruned ? stubs : undefined) as JsonSchema;
+  const top = text(loosenExclusive(fitted, widened, pruned ? stubs : undefined) as JsonSchema, false);
   const schema = { ...top, $defs: Object.fromEntries(defs) };
   return { schema, unexpanded: open.sort() };
 }

@@ -1,6 +1,6 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, PublishSettings } from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations } from "./annotations.js";
-import { CONCISE_TOOL_CHARS, conciseSchema, conciseText } from "./describe.js";
+import { CONCISE_TOOL_CHARS, conciseText } from "./describe.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
 import { type Bounds, DATA_KEYWORDS, project, SCHEMA_MAPS, SizeCache, UNBOUNDED } from "./project.js";
@@ -101,14 +101,16 @@ export interface Publisher {
 export function createPublisher(doc: CatalogDocument, options: PublishOptions = {}): Publisher {
   const settings = publishSettings(doc, options.overrides);
   const { build, decoders } = schemaBuilder(doc, options, settings);
-  const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1 };
+  const concise = settings.descriptions === "concise";
+  const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1, concise };
+  // `compact` output schemas are compact in their text too; `full` ones keep it (unless descriptions are concise).
   const outputBounds: Bounds =
     settings.output === "full"
-      ? UNBOUNDED
-      : { depth: settings.depth, bytes: settings.outputBytes, keepLevel: -1 };
+      ? { ...UNBOUNDED, concise }
+      : { depth: settings.depth, bytes: settings.outputBytes, keepLevel: -1, concise: true };
   const inputs = new Map<string, JsonSchema>();
   const outputs = new Map<string, JsonSchema | undefined>();
-  const description = describer(settings.descriptions === "concise");
+  const description = describer(concise);
   const structured = (tool: CatalogTool) => tool.outputSchema !== undefined && settings.output !== "none";
 
   const publisher: Publisher = {
@@ -165,7 +167,6 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
   const ready = precomputedReader(options.precomputed, settings, profileName);
   const keeps = options.keeps ?? (() => false);
   const extra = options.transforms ?? [];
-  const concise = settings.descriptions === "concise";
   const decoders = new Map<string, ArgumentDecoder | undefined>();
   const build = (tool: CatalogTool, side: SchemaSide, root: JsonSchema, bounds: Bounds) => {
     const done = ready && keeps(tool, side) ? ready(tool.name)?.[side] : undefined;
@@ -174,7 +175,6 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
       return done;
     }
     let schema = withDialect(project(root, table, bounds, sizes).schema);
-    if (concise) schema = conciseSchema(schema) as JsonSchema;
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });

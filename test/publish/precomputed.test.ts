@@ -120,7 +120,7 @@ describe("when the table is used", () => {
 
   it("computes them when settings or the profile differ", async () => {
     for (const options of [
-      { publish: { output: "full" as const } },
+      { publish: { output: "compact" as const } },
       { publish: { descriptions: "concise" as const } },
       { profile: "portable" },
     ]) {

@@ -1,8 +1,9 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import type { JsonSchema } from "../../src/catalog.js";
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
 import { conciseText, plainText } from "../../src/publish/describe.js";
 import { type Bounds, project, UNBOUNDED } from "../../src/publish/project.js";
+import { createPublisher } from "../../src/publish/publisher.js";
 
 /**
  * The bounded projection: given a tool's root and the catalog's table, which names are published whole, which
@@ -51,18 +52,81 @@ describe("bounded projection", () => {
     expect(defsOf(schema)).toEqual([...expanded, ...open].sort());
     for (const name of open) {
       const stub = (schema.$defs as Record<string, JsonSchema>)[name] as JsonSchema;
-      expect(stub.description).toMatch(/not expanded here, beyond the schema budget/);
+      expect(stub.description).toMatch(/Not expanded: over the schema budget\.\)?$/);
       expect(Object.keys(stub)).not.toContain("properties");
     }
   });
 
-  it("an open name keeps its type, title and the first paragraph of its description", () => {
+  it("an open name keeps its type, title and the first sentence of its description", () => {
     const { schema } = project(obj({ d: ref("D") }), TABLE, bounds(0));
     expect((schema.$defs as Record<string, JsonSchema>).D).toEqual({
       type: "integer",
       title: "Dee",
-      description: "The last link. (D: not expanded here, beyond the schema budget.)",
+      description: "The last link. (Not expanded: over the schema budget.)",
     });
+  });
+
+  it.each([
+    [
+      "a description that repeats the title",
+      { title: "Full Repository", description: "Full Repository" },
+      "Not expanded: over the schema budget.",
+    ],
+    [
+      "a long, linked one",
+      {
+        title: "Pet",
+        description: `A [pet](https://docs.example/pets) you own. ${"More. ".repeat(40)}\n\nAnother paragraph.`,
+      },
+      "A pet you own. (Not expanded: over the schema budget.)",
+    ],
+    ["none", { type: "object" }, "Not expanded: over the schema budget."],
+  ])("an open name's text is short: %s", (_label, def, description) => {
+    for (const concise of [false, true]) {
+      const { schema } = project(
+        obj({ x: ref("X") }),
+        { X: def as JsonSchema },
+        { depth: 0, bytes: 1 << 20, concise },
+      );
+      expect((schema.$defs as Record<string, JsonSchema>).X?.description).toBe(description);
+    }
+  });
+
+  it("concise text keeps every open part's note and shortens the rest", () => {
+    const table: Record<string, JsonSchema> = {
+      Near: {
+        type: "object",
+        description: "Near thing. See [docs](https://docs.example/near) for more.",
+        properties: { far: ref("Far") },
+      },
+      Far: { type: "object", title: "Far", description: "Far away. With a second sentence. And a third." },
+    };
+    const root = obj({
+      near: ref("Near"),
+      inline: obj({ deep: { ...obj({ deeper: { type: "string" } }), description: "Deep part. More." } }, [
+        "deep",
+      ]),
+    });
+    (root.properties as Record<string, JsonSchema>).inline!.description = "Inline part. It has details.";
+    const { schema } = project(root, table, { depth: 1, bytes: 1 << 20, concise: true });
+    const defs = schema.$defs as Record<string, JsonSchema>;
+    expect(defs.Near?.description).toBe("Near thing.");
+    expect(defs.Far?.description).toBe("Far away. (Not expanded: over the schema budget.)");
+    // The table itself is shared by every tool and never modified.
+    expect(table.Near?.description).toMatch(/See \[docs\]/);
+    expect((root.properties as Record<string, JsonSchema>).inline?.description).toBe(
+      "Inline part. It has details.",
+    );
+    // A root over the byte budget: the inline part left open keeps its note under concise text too.
+    const cut = project(root, table, { depth: 1, bytes: 150, keepLevel: 1, concise: true }).schema;
+    const inline = (cut.properties as Record<string, JsonSchema>).inline as JsonSchema;
+    expect(inline.description).toBe("Inline part.");
+    const deep = (inline.properties as Record<string, JsonSchema>).deep;
+    expect(deep).toEqual({
+      type: "object",
+      description: "Deep part. (Not expanded: over the schema budget.)",
+    });
+    expect(accepts(cut, { near: {}, inline: { deep: { deeper: 1 } } })).toBe(true);
   });
 
   it("a recursive schema is published once and refers to itself", () => {
@@ -176,6 +240,41 @@ describe("bounded projection", () => {
         expect(accepts(schema, value), `depth ${depth} bytes ${bytes}`).toBe(true);
       }
     }
+  });
+});
+
+describe("output schemas' text by mode", () => {
+  const LONG = "The item. See [the guide](https://docs.example/items) for the fields.\n\nA second paragraph.";
+  const doc = {
+    schemas: {
+      Item: { type: "object", description: LONG, properties: { id: { type: "string", description: LONG } } },
+    },
+    tools: [],
+  } as unknown as CatalogDocument;
+  const tool = {
+    name: "get",
+    aliases: [],
+    description: LONG,
+    inputSchema: { type: "object", properties: { id: { type: "string", description: LONG } } },
+    outputSchema: { type: "object", properties: { item: { $ref: "#/$defs/Item" } } },
+  } as unknown as CatalogTool;
+  const item = (schema: JsonSchema | undefined) =>
+    (schema?.$defs as Record<string, JsonSchema> | undefined)?.Item as JsonSchema;
+
+  it("compact outputs are concise inside; full outputs and full inputs keep every word", () => {
+    const compact = createPublisher(doc);
+    expect(item(compact.output(tool)).description).toBe("The item.");
+    expect((item(compact.output(tool)).properties as Record<string, JsonSchema>).id?.description).toBe(
+      "The item.",
+    );
+    expect(JSON.stringify(compact.input(tool))).toContain(JSON.stringify(LONG));
+    expect(compact.description(tool)).toBe(LONG);
+    const full = createPublisher(doc, { overrides: { output: "full" } });
+    expect(item(full.output(tool)).description).toBe(LONG);
+    // Concise descriptions make every side concise, full outputs included.
+    const concise = createPublisher(doc, { overrides: { output: "full", descriptions: "concise" } });
+    expect(item(concise.output(tool)).description).toBe("The item.");
+    expect(JSON.stringify(concise.input(tool))).not.toContain("docs.example");
   });
 });
 
