@@ -20,7 +20,7 @@ import {
  *   empty means everything below the base, item by item (`rules.*.prefix`: a rule without one covers it all).
  * - `pattern`: a glob (any segment holding `*`, `?`, `[`, `{`, or ScaiVault's `+`) may match anything below its
  *   literal leading segments, so that area is checked as a `prefix` (fail closed: `infra/+/primary` is checked
- *   as all of `infra/`); a pattern without a glob is a `path`.
+ *   as all of `infra/`); a pattern without a glob is a `path`, unless empty or ending in `/` (then a `prefix`).
  *
  * A `base` is another argument's value (a prefix) or a field of another tool's result (a mount), looked up
  * through the chain only while a list is set; a base that cannot be read refuses the call. Every string at
@@ -74,15 +74,27 @@ async function checkValue(
     const parsed = fact.kind === "path" ? parsePath(value) : parsePrefix(value);
     if (!parsed.ok) return checks.malformed(ctx, fact.arg, parsed.problem);
     if (!checks.scoped) continue;
-    const segments = parsed.segments;
-    const glob = fact.kind === "pattern" ? segments.findIndex(isGlobSegment) : -1;
+    const area = areaOf(fact.kind, value, parsed.segments);
     const verdict =
-      fact.kind === "path" || (fact.kind === "pattern" && glob === -1)
-        ? checkPath([...base, ...segments], checks.scope)
-        : checkArea([...base, ...(glob === -1 ? segments : segments.slice(0, glob))], checks.scope);
+      area === undefined
+        ? checkPath([...base, ...parsed.segments], checks.scope)
+        : checkArea([...base, ...area], checks.scope);
     if (!verdict.ok) return checks.verdictRefusal(ctx, fact.arg, verdict);
   }
   return undefined;
+}
+
+/**
+ * The segments of the area a value covers (everything at or below them), or undefined when it names one path.
+ * A pattern covers what lies below its segments before the first glob; without a glob it is one path, unless it
+ * is empty or ends in '/' (matchers read `infra/` as the folder and all below it, as gitignore does).
+ */
+function areaOf(kind: ScopedValue["kind"], value: string, segments: Segments): Segments | undefined {
+  if (kind === "path") return undefined;
+  if (kind === "prefix") return segments;
+  const glob = segments.findIndex(isGlobSegment);
+  if (glob !== -1) return segments.slice(0, glob);
+  return segments.length === 0 || value.endsWith("/") ? segments : undefined;
 }
 
 /** Every value at a dot path (`*`: every item of an array or value of an object); arrays of values flattened. */

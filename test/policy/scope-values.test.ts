@@ -187,6 +187,13 @@ describe("pattern: the area below the literal segments before the first glob", (
     [{ [ALLOW]: "apps/x/" }, "apps/x", true],
     [{ [DENY]: "infra/secret" }, "infra", true],
     [{ [DENY]: "infra/secret" }, "infra/secret/db", false],
+    // an empty pattern, or one ending in '/', may match everything below it (as gitignore reads 'infra/')
+    [{ [DENY]: "infra/secret" }, "", false],
+    [{ [DENY]: "infra/secret" }, "infra/", false],
+    [{ [DENY]: "infra/secret" }, "infra/public/", true],
+    [{ [ALLOW]: "apps/x/" }, "apps/x/", true],
+    [{ [ALLOW]: "apps/x/" }, "apps/", false],
+    [{}, "", true],
   ])("%j: %j runs %s", async (env, value, ok) => {
     const r = await call(pattern(), { p: value }, env);
     expect(r.ran, r.message).toBe(ok);
