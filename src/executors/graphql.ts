@@ -2,6 +2,7 @@ import type { GraphqlBinding, ToolOutcome } from "../catalog.js";
 import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import { ValueError } from "../config/values.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
+import { callDeadline } from "./deadline.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions } from "./http.js";
 import { observedFetch } from "./observed-fetch.js";
 import {
@@ -99,8 +100,8 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
     const request = await buildGraphqlRequest(ctx, binding, resolved, options.userAgent);
     if (!isRequest(request)) return request;
     const { source, auth } = resolved;
-    const timeout = AbortSignal.timeout(source.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
+    const exchangeDeadline = callDeadline(ctx.signal, source.timeoutMs);
+    const { signal } = exchangeDeadline;
     try {
       // Redirects are not followed: a GraphQL endpoint has no reason to move a POST, and credentials must not
       // follow it somewhere the configuration did not name.
@@ -128,7 +129,9 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       if (response.status === 401) auth.invalidate();
       return await readGraphqlResponse(ctx, binding, response, limit);
     } catch (error) {
-      return callFailure(error, ctx, timeout, source.timeoutMs);
+      return callFailure(error, ctx, exchangeDeadline.timedOut(), source.timeoutMs);
+    } finally {
+      exchangeDeadline.done();
     }
   };
 }

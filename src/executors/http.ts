@@ -3,6 +3,7 @@ import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "
 import type { Config } from "../config/config.js";
 import { ValueError } from "../config/values.js";
 import { fetchAllowingBody } from "./body-on-get.js";
+import { callDeadline } from "./deadline.js";
 import { ArgumentError } from "./errors.js";
 import { observedFetch } from "./observed-fetch.js";
 import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
@@ -44,8 +45,8 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     const prepared = await prepareCall(ctx, binding, resolved, options);
     if (!isPrepared(prepared)) return prepared;
     const { source, auth } = resolved;
-    const timeout = AbortSignal.timeout(source.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
+    const exchangeDeadline = callDeadline(ctx.signal, source.timeoutMs);
+    const { signal } = exchangeDeadline;
     const deadline = Date.now() + source.timeoutMs;
     const transmit = (signed: BuiltRequest) =>
       sendWithRetries(() => sendFollowingRedirects(doFetch, ctx, binding, signed, signal), {
@@ -60,7 +61,9 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       return await responseOutcome(ctx, binding, response, limit);
     } catch (error) {
       if (error instanceof RedirectRefused) return error.outcome;
-      return callFailure(error, ctx, timeout, source.timeoutMs);
+      return callFailure(error, ctx, exchangeDeadline.timedOut(), source.timeoutMs);
+    } finally {
+      exchangeDeadline.done();
     }
   };
 }

@@ -26,11 +26,11 @@ export class RedirectError extends Error {}
 export function callFailure(
   error: unknown,
   ctx: CallContext,
-  timeout: AbortSignal,
+  timedOut: boolean,
   timeoutMs: number,
 ): ToolOutcome {
   if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
-  if (timeout.aborted) return failure(`the upstream did not answer within ${timeoutMs} ms`, "timeout");
+  if (timedOut) return failure(`the upstream did not answer within ${timeoutMs} ms`, "timeout");
   if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
   if (error instanceof RedirectError) return failure(error.message, "redirect_refused");
   return failure(describeNetworkError(error), "network");
@@ -87,6 +87,9 @@ export function kindOf(contentType: string | null): BodyKind {
   return "binary";
 }
 
+/** One decoder for every body (a non-streaming `decode` keeps no state between calls). */
+const UTF8 = new TextDecoder("utf-8");
+
 /** JSON parsed, text as text, anything else `{ content (base64), contentType, size }`; an empty body is `null`. */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): unknown {
   if (bytes.byteLength === 0) return null;
@@ -98,7 +101,7 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): unkno
       size: bytes.byteLength,
     };
   }
-  const text = new TextDecoder("utf-8").decode(bytes);
+  const text = UTF8.decode(bytes);
   if (kind === "json") {
     try {
       return JSON.parse(text);

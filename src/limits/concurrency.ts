@@ -15,12 +15,16 @@ class Slots {
 
   constructor(readonly size: number) {}
 
-  /** Resolves true with a slot, or false when `signal` aborts first. */
-  acquire(signal: AbortSignal): Promise<boolean> {
+  /**
+   * Resolves true with a slot, or false when the signal aborts first. The signal is made only for a call that
+   * has to wait (most find a free slot, and need no timer).
+   */
+  acquire(waitSignal: () => AbortSignal): Promise<boolean> {
     if (this.busy < this.size) {
       this.busy += 1;
       return Promise.resolve(true);
     }
+    const signal = waitSignal();
     return new Promise((resolve) => {
       const granted = () => {
         signal.removeEventListener("abort", gaveUp);
@@ -55,7 +59,7 @@ export function concurrencyStep(
       const pool = source === undefined ? undefined : slots.get(source);
       if (source === undefined || !pool) return next();
       const wait = waitMs(source);
-      const got = await pool.acquire(AbortSignal.any([ctx.signal, AbortSignal.timeout(wait)]));
+      const got = await pool.acquire(() => AbortSignal.any([ctx.signal, AbortSignal.timeout(wait)]));
       if (!got) {
         if (ctx.signal.aborted)
           return { data: null, error: { message: "the call was cancelled", code: "cancelled" } };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CatalogDocument, LimitsConfig } from "../../src/catalog.js";
 import { parseRate } from "../../src/catalog.js";
 import { ConfigError, resolveConfig } from "../../src/config/config.js";
@@ -231,6 +231,21 @@ describe("concurrency step", () => {
     expect(results.map((r) => r.data)).toEqual([0, 1, 2, 3, 4]);
     expect(order).toEqual([0, 1, 2, 3, 4]);
     expect(peak).toBe(2);
+  });
+
+  it("a call that finds a free slot arms no wait: no timeout signal, no combined signal", async () => {
+    const step = concurrencyStep(new Map([["api", 2]]), () => 60_000);
+    const any = vi.spyOn(AbortSignal, "any");
+    const timeout = vi.spyOn(AbortSignal, "timeout");
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await step.run(ctxFor(tool("app_read"), {}), async () => ({ data: i }))).data).toBe(i);
+      }
+      expect(any).not.toHaveBeenCalled();
+      expect(timeout).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("a call that waits longer than the source allows is refused with a retry hint, and never runs", async () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { getEventListeners } from "node:events";
+import { describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
@@ -190,6 +191,49 @@ describe("failures", () => {
     const pending = run(ctx(controller.signal), binding);
     setTimeout(() => controller.abort(), 20);
     expect((await pending).error?.code).toBe("cancelled");
+  });
+
+  it("an upstream that does not answer within the source's timeout ends the call as a timeout, not a cancel", async () => {
+    const slow: Source = { ...source, timeoutMs: 30 };
+    let aborted: unknown;
+    const run = createHttpExecutor({
+      sources: [slow],
+      config,
+      fetch: ((_: string, init?: RequestInit) =>
+        new Promise<Response>((_, reject) => {
+          init?.signal?.addEventListener("abort", () => {
+            aborted = init.signal?.reason;
+            reject(init.signal?.reason);
+          });
+        })) as typeof globalThis.fetch,
+    });
+    const call = ctx();
+    expect((await run(call, binding)).error).toEqual({
+      message: "the upstream did not answer within 30 ms",
+      code: "timeout",
+    });
+    expect((aborted as Error).name).toBe("TimeoutError");
+    expect(call.signal.aborted).toBe(false);
+  });
+
+  it("a call's deadline is released when it ends: no listener left on the call's signal, no per-call AbortSignal.any/timeout", async () => {
+    const any = vi.spyOn(AbortSignal, "any");
+    const timeout = vi.spyOn(AbortSignal, "timeout");
+    const controller = new AbortController();
+    let during = -1;
+    const { run } = executor(() => {
+      during = getEventListeners(controller.signal, "abort").length;
+      return Response.json({ ok: true });
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await run(ctx(controller.signal), binding)).error).toBeUndefined();
+      expect(during).toBe(1);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      expect(any).not.toHaveBeenCalled();
+      expect(timeout).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("missing credentials: no request, a message naming the variable", async () => {
