@@ -26,6 +26,33 @@ function isObject(value: unknown): value is JsonSchema {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/**
+ * `spread` of one schema node, cached per table and node: a result's walk meets the same few nodes on every call,
+ * and the schemas are read-only, so each is spread once per process.
+ */
+const spreadCache = new WeakMap<object, WeakMap<object, readonly JsonSchema[]>>();
+const TRUE_SPREAD: readonly JsonSchema[] = Object.freeze([Object.freeze({})]);
+
+function spreadOne(node: Node, table: Record<string, Node>): readonly JsonSchema[] {
+  if (node === false) return [];
+  if (node === true) return TRUE_SPREAD;
+  let byNode = spreadCache.get(table);
+  if (!byNode) {
+    byNode = new WeakMap();
+    spreadCache.set(table, byNode);
+  }
+  const cached = byNode.get(node);
+  if (cached) return cached;
+  const spreadNode = spread([node], table);
+  byNode.set(node, spreadNode);
+  return spreadNode;
+}
+
+/** The schemas of `nodes` spread; a single node (the common case) from the cache. */
+function spreadAll(nodes: readonly Node[], table: Record<string, Node>): readonly JsonSchema[] {
+  return nodes.length === 1 ? spreadOne(nodes[0] as Node, table) : spread(nodes, table);
+}
+
 /** The schemas that describe one value: `$ref`s followed and combinator branches spread, `true` as `{}`. */
 function spread(nodes: readonly Node[], table: Record<string, Node>): JsonSchema[] {
   const out: JsonSchema[] = [];
@@ -61,17 +88,19 @@ function spread(nodes: readonly Node[], table: Record<string, Node>): JsonSchema
 
 /** Whether a schema says anything about the kind or the parts of a value. */
 function describes(n: JsonSchema): boolean {
-  return [
-    "type",
-    "enum",
-    "const",
-    "properties",
-    "patternProperties",
-    "additionalProperties",
-    "items",
-    "prefixItems",
-  ].some((key) => n[key] !== undefined);
+  return DESCRIBING_KEYS.some((key) => n[key] !== undefined);
 }
+
+const DESCRIBING_KEYS = [
+  "type",
+  "enum",
+  "const",
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+] as const;
 
 function typesOf(n: JsonSchema): string[] {
   if (typeof n.type === "string") return [n.type];
@@ -101,12 +130,20 @@ function declaresScalar(n: JsonSchema): boolean {
   return typesOf(n).some((t) => SCALARS.has(t));
 }
 
+/** `patternProperties` keys compiled once per process (`null`: not a valid pattern, matches nothing). */
+const keyPatterns = new Map<string, RegExp | null>();
+
 function safeTest(pattern: string, key: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(key);
-  } catch {
-    return false;
+  let compiled = keyPatterns.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = new RegExp(pattern, "u");
+    } catch {
+      compiled = null;
+    }
+    keyPatterns.set(pattern, compiled);
   }
+  return compiled?.test(key) === true;
 }
 
 /** The schemas a property `key` of an object described by `nodes` is declared with (none: undeclared). */
@@ -146,7 +183,7 @@ export function declaredOnly(data: unknown, schema: JsonSchema, table: Record<st
   };
   const visit = (value: unknown, schemas: readonly Node[], depth: number): unknown => {
     if (value === null || value === undefined) return value;
-    const nodes = spread(schemas, table);
+    const nodes = spreadAll(schemas, table);
     if (depth > MAX_DEPTH) return masked(value);
     if (typeof value !== "object") {
       if (nodes.some(declaresScalar)) return value;

@@ -19,7 +19,7 @@ export interface ScopedArg {
 export function scopedRedirectCheck(ctx: CallContext, scoped: readonly ScopedArg[]): RedirectCheck {
   const binding = ctx.tool.binding;
   if (binding.kind !== "http") return () => undefined;
-  const template = templatePattern(binding);
+  const template = templatePatternOf(binding);
   return (target, first) => {
     const to = template.pattern.exec(target.pathname);
     const from = template.pattern.exec(first.pathname);
@@ -45,8 +45,21 @@ export function scopedRedirectCheck(ctx: CallContext, scoped: readonly ScopedArg
   };
 }
 
+type TemplatePattern = { pattern: RegExp; groups: Map<string, number> };
+
+/** Each binding's pattern, compiled on its first scoped call and kept as long as the binding. */
+const patterns = new WeakMap<HttpBinding, TemplatePattern>();
+
+function templatePatternOf(binding: HttpBinding): TemplatePattern {
+  const cached = patterns.get(binding);
+  if (cached) return cached;
+  const template = templatePattern(binding);
+  patterns.set(binding, template);
+  return template;
+}
+
 /** `^(base)/v1/secrets/(.+)$`: group 1 is the base URL's path, then one group per template variable. */
-function templatePattern(binding: HttpBinding): { pattern: RegExp; groups: Map<string, number> } {
+function templatePattern(binding: HttpBinding): TemplatePattern {
   const groups = new Map<string, number>();
   const multi = new Set(binding.params.filter((p) => p.in === "path" && p.multiSegment).map((p) => p.name));
   let source = "";

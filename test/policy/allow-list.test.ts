@@ -15,6 +15,25 @@ const table: Record<string, JsonSchema> = {
 const run = (data: unknown, schema: JsonSchema) => declaredOnly(data, schema, table).data;
 
 describe("declaredOnly", () => {
+  it("reads the same schema node against each table it is given, and gives the same answer on every call", () => {
+    // Spread schemas are cached per table and node: a node read through another table must not get the first's.
+    const schema: JsonSchema = { type: "object", properties: { item: { $ref: "#/$defs/Item" } } };
+    const narrow: Record<string, JsonSchema> = {
+      Item: { type: "object", properties: { id: { type: "string" } } },
+    };
+    const data = { item: { id: "a", child: { id: "b" }, token: C } };
+    for (let i = 0; i < 3; i++) {
+      expect(run(data, schema)).toEqual({ item: { id: "a", child: { id: "b" } } });
+      expect(declaredOnly(data, schema, narrow)).toEqual({ data: { item: { id: "a" } }, count: 2 });
+    }
+    // An invalid patternProperties key matches nothing, on every call (it is compiled once).
+    const odd: JsonSchema = {
+      type: "object",
+      patternProperties: { "(": { type: "string" }, "^x": { type: "string" } },
+    };
+    for (let i = 0; i < 2; i++) expect(run({ "(": C, x1: "kept" }, odd)).toEqual({ x1: "kept" });
+  });
+
   it("drops undeclared properties at every level, through $refs and recursion", () => {
     const schema: JsonSchema = { type: "object", properties: { item: { $ref: "#/$defs/Item" } } };
     const data = {
