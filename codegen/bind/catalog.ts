@@ -214,7 +214,7 @@ function confirmationArgument(mode: "token" | "argument"): PropertyNode {
         kind: "boolean",
         default: false,
         description:
-          "Set true only after the user agreed to exactly this call. Without it nothing changes and the call returns a preview of what it would do. Where the client supports it, the user is also asked directly.",
+          "Set true only once the user agreed to exactly this call; without it the call only previews.",
       },
     };
   }
@@ -224,7 +224,7 @@ function confirmationArgument(mode: "token" | "argument"): PropertyNode {
     schema: {
       kind: "string",
       description:
-        "Leave unset. Without it this call only previews what it would do and returns a single-use token; repeat the identical call with that token to go ahead.",
+        "Omit: you get a preview and a single-use token; repeat the identical call with it to proceed.",
     },
   };
 }

@@ -10,7 +10,21 @@ import type { JsonSchema } from "../catalog.js";
 /** Tool descriptions in `concise` mode. */
 export const CONCISE_TOOL_CHARS = 300;
 /** Descriptions inside schemas (arguments, result fields) in `concise` mode: their first sentence, at most. */
-export const CONCISE_SCHEMA_CHARS = 120;
+export const CONCISE_SCHEMA_CHARS = 100;
+
+/**
+ * A sentence that only points to documentation ("For more information, see [x](url).", "See also ...", "Learn
+ * more at ..."): a model cannot follow it, so concise text leaves it out.
+ */
+const POINTER =
+  /^(?:\(?\s*)?(?:for (?:more|further|additional|full) (?:information|details|info)|for (?:details|an overview|a (?:full |complete )?list)|to learn more|learn more|read more|see also|more information)\b|^(?:\(?\s*)?see (?:the )?\[[^\]]*\]\([^)]*\)[^a-z]*$/i;
+
+/** The paragraph without its pointer sentences (all of it when every sentence is one). */
+function withoutPointers(paragraph: string): string {
+  const sentences = paragraph.split(/(?<=(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?]["')]?)\s+(?=[A-Z(`"[])/);
+  const kept = sentences.filter((sentence) => !POINTER.test(sentence.trim()));
+  return kept.length > 0 ? kept.join(" ") : paragraph;
+}
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
@@ -48,13 +62,17 @@ export function firstSentence(text: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 3)}…` : s;
 }
 
-/** The concise form of one description. */
-export function conciseText(text: string, max: number): string {
-  const plain = plainText(firstParagraph(text));
+/** Text longer than `max` cut at a word boundary near it, with an ellipsis. */
+function capped(plain: string, max: number): string {
   if (plain.length <= max) return plain;
   const cut = plain.slice(0, max - 1);
   const space = cut.lastIndexOf(" ");
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
+}
+
+/** The concise form of one description: its first paragraph without pointers to documentation, as text, capped. */
+export function conciseText(text: string, max: number): string {
+  return capped(plainText(withoutPointers(firstParagraph(text))), max);
 }
 
 function isObject(value: unknown): value is JsonSchema {
@@ -63,7 +81,8 @@ function isObject(value: unknown): value is JsonSchema {
 
 /** The concise form of a description inside a schema: its first sentence, at most `CONCISE_SCHEMA_CHARS`. */
 export function conciseSchemaText(text: string): string {
-  return firstSentence(plainText(firstParagraph(text)), CONCISE_SCHEMA_CHARS);
+  const plain = plainText(withoutPointers(firstParagraph(text)));
+  return capped(firstSentence(plain, Number.POSITIVE_INFINITY), CONCISE_SCHEMA_CHARS);
 }
 
 /**

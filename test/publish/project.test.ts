@@ -1,7 +1,12 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
-import { conciseText, plainText } from "../../src/publish/describe.js";
+import {
+  CONCISE_SCHEMA_CHARS,
+  conciseSchemaText,
+  conciseText,
+  plainText,
+} from "../../src/publish/describe.js";
 import { type Bounds, project, UNBOUNDED } from "../../src/publish/project.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 
@@ -290,6 +295,66 @@ describe("concise descriptions", () => {
     ["admonitions skipped", "> [!NOTE]\n> careful\n\nThe point.", "The point."],
   ])("%s", (_label, text, want) => {
     expect(conciseText(text, 300)).toBe(want);
+  });
+
+  it.each([
+    [
+      "a trailing pointer",
+      'Lists repositories. For more information, see "[Creating a repository](https://docs.example/x)."',
+      "Lists repositories.",
+    ],
+    [
+      "a leading pointer",
+      "For more details, see [the docs](https://x.example). Lists things.",
+      "Lists things.",
+    ],
+    [
+      "a parenthesised one",
+      "(For further information, see [x](https://y.example).) Actual text.",
+      "Actual text.",
+    ],
+    ["see also", "Deletes a hook. See also [hooks](https://x.example/h).", "Deletes a hook."],
+    ["learn more", "Creates a key. Learn more at https://x.example/keys.", "Creates a key."],
+    [
+      "nothing but a pointer (kept: it is all there is)",
+      "See [the guide](https://x.example).",
+      "See the guide.",
+    ],
+  ])("drops sentences that only point to documentation: %s", (_label, text, want) => {
+    expect(conciseText(text, 300)).toBe(want);
+    expect(conciseSchemaText(text)).toBe(want);
+  });
+
+  it("keeps sentences that mention documentation or other arguments but say something", () => {
+    expect(conciseText("See the `owner` argument. Then more.", 300)).toBe(
+      "See the `owner` argument. Then more.",
+    );
+    expect(conciseSchemaText("See the `owner` argument. Then more.")).toBe("See the `owner` argument.");
+  });
+
+  it("caps an argument's first sentence at a word boundary", () => {
+    const text = `The ${"very ".repeat(40)}long sentence. Another.`;
+    const out = conciseSchemaText(text);
+    expect(out.length).toBeLessThanOrEqual(CONCISE_SCHEMA_CHARS);
+    expect(out).toMatch(/ very…$/);
+  });
+
+  it("the confirmation argument's text survives concise mode whole and says how to go ahead", async () => {
+    const { readFileSync } = await import("node:fs");
+    const catalogs = ["test/fixtures/kitchen-sink/expected/catalog.json", "generated/scaly/catalog.json"];
+    const texts = new Set<string>();
+    for (const file of catalogs) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(
+        /"(?:confirmation_token|confirm)": \{[^}]*?"description": ("(?:[^"\\]|\\.)*")/g,
+      ))
+        texts.add(JSON.parse(m[1] as string) as string);
+    }
+    expect(texts.size).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(conciseSchemaText(text)).toBe(text);
+      expect(text).toMatch(/repeat the identical call|Set true/);
+    }
   });
 
   it("cuts at a word near the limit, with an ellipsis", () => {
