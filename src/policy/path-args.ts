@@ -92,11 +92,20 @@ function walk(
       else walk(sub, path, schemas, seen, found);
     }
   }
-  if (s.items && typeof s.items === "object" && at.length > 0)
-    walk(s.items as JsonSchema, [...at, "*"], schemas, seen, found);
-  if (s.additionalProperties && typeof s.additionalProperties === "object" && at.length > 0) {
-    walk(s.additionalProperties as JsonSchema, [...at, "*"], schemas, seen, found);
-  }
+  if (at.length > 0) for (const sub of memberSchemas(s)) walk(sub, [...at, "*"], schemas, seen, found);
+}
+
+/** The schemas of an array's items or an object's further values (each reached as `*`), tuples included. */
+function memberSchemas(s: Record<string, unknown>): JsonSchema[] {
+  const members: unknown[] = [
+    ...(Array.isArray(s.items) ? s.items : [s.items]),
+    ...(Array.isArray(s.prefixItems) ? s.prefixItems : []),
+    s.additionalProperties,
+    ...(s.patternProperties && typeof s.patternProperties === "object"
+      ? Object.values(s.patternProperties)
+      : []),
+  ];
+  return members.filter((m): m is JsonSchema => m !== null && typeof m === "object");
 }
 
 /** The arguments a tool's scope facts cover (dot paths): scoped ones, base ones and declared non-paths. */

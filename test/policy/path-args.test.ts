@@ -155,6 +155,15 @@ describe("pathLikeArgs", () => {
     expect(pathLikeArgs(t)).toEqual(["either.prefix"]);
   });
 
+  it("walks tuple items and pattern properties as every item or value (`*`)", () => {
+    const t = withInput({
+      pair: { type: "array", prefixItems: [{ type: "string" }, { properties: { mount: {} } }] },
+      legacyPair: { type: "array", items: [{ properties: { folder: {} } }] },
+      ext: { type: "object", patternProperties: { "^x-": { properties: { prefix: {} } } } },
+    });
+    expect(pathLikeArgs(t)).toEqual(["ext.*.prefix", "legacyPair.*.folder", "pair.*.mount"]);
+  });
+
   it("reaches a property seven levels into the arguments", () => {
     let schema: JsonSchema = { properties: { path: {} } };
     for (let i = 0; i < 5; i++) schema = { properties: { [`l${i}`]: schema } };
