@@ -1,5 +1,3 @@
-import { createHmac } from "node:crypto";
-
 /**
  * Canonical forms of call arguments: what a confirmation token binds and what an audit line fingerprints.
  * Two calls with the same arguments in any key order produce the same text; nothing here ever prints a value.
@@ -39,7 +37,12 @@ export function argumentFingerprint(key: Buffer, args: unknown): string {
       ? withoutToken(args as Record<string, unknown>)
       : args,
   );
-  return createHmac("sha256", key).update(canonical).digest("hex").slice(0, 16);
+  return process
+    .getBuiltinModule("node:crypto")
+    .createHmac("sha256", key)
+    .update(canonical)
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** Type of a value as an audit line shows it: never the value, only its kind (and size for containers). */

@@ -1,4 +1,3 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Principal } from "../chain.js";
 import { createMemoryStore, type StateStore, StoreUnavailableError } from "../state/index.js";
 import { canonicalJson, withoutToken } from "./canonical.js";
@@ -59,6 +58,9 @@ interface Payload {
 }
 
 const PREFIX = "tw1.";
+
+/** node:crypto, loaded when a token is first made or checked (not at start-up). */
+const crypto = () => process.getBuiltinModule("node:crypto");
 const MAX_TOKEN_LENGTH = 1024;
 
 /**
@@ -66,11 +68,15 @@ const MAX_TOKEN_LENGTH = 1024;
  * catalog name, so two catalogs sharing a secret do not accept each other's tokens.
  */
 export function deriveKey(catalog: string, purpose: string, root: string): Buffer {
-  return createHash("sha256").update(`toolwright ${purpose} v1\u0000${catalog}\u0000${root}`).digest();
+  return crypto()
+    .createHash("sha256")
+    .update(`toolwright ${purpose} v1\u0000${catalog}\u0000${root}`)
+    .digest();
 }
 
 export function argumentsDigest(args: Record<string, unknown>): string {
-  return createHash("sha256")
+  return crypto()
+    .createHash("sha256")
     .update(canonicalJson(withoutToken(args)))
     .digest("base64url");
 }
@@ -89,7 +95,7 @@ export function callerDigest(principal: Principal | undefined): string {
         clientId: principal.clientId,
       })
     : "local";
-  return createHash("sha256").update(`toolwright caller v1\u0000${who}`).digest("base64url");
+  return crypto().createHash("sha256").update(`toolwright caller v1\u0000${who}`).digest("base64url");
 }
 
 export interface TokenOptions {
@@ -123,7 +129,7 @@ export class ConfirmationTokens {
       c: caller,
       x: expiresAt / 1000,
       i: now,
-      n: randomBytes(16).toString("base64url"),
+      n: crypto().randomBytes(16).toString("base64url"),
     };
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
     return { token: `${PREFIX}${body}.${this.sign(body)}`, expiresAt };
@@ -143,7 +149,7 @@ export class ConfirmationTokens {
     if (!body || !signature || extra !== undefined) return { ok: false, reason: "malformed" };
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (given.length !== expected.length || !crypto().timingSafeEqual(given, expected)) {
       return { ok: false, reason: "signature" };
     }
     let payload: Payload;
@@ -183,6 +189,6 @@ export class ConfirmationTokens {
   }
 
   private sign(body: string): string {
-    return createHmac("sha256", this.options.key).update(`${PREFIX}${body}`).digest("base64url");
+    return crypto().createHmac("sha256", this.options.key).update(`${PREFIX}${body}`).digest("base64url");
   }
 }

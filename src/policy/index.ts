@@ -73,7 +73,10 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
   const settings = resolvePolicySettings(doc, config, options.switches);
   const sink = policySink(settings, options);
   const tokens = new ConfirmationTokens({
-    key: settings.confirmation.key,
+    // Read when a token is first made or checked: the key (and node:crypto) are not needed at start-up.
+    get key() {
+      return settings.confirmation.key;
+    },
     ttlSeconds: settings.confirmation.ttlSeconds,
     namespace: doc.catalog,
     ...(options.state ? { store: options.state } : {}),

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { CatalogDocument, CatalogTool, ConfirmationMode, PolicyConfig } from "../catalog.js";
 import { type Config, ConfigError } from "../config/config.js";
 import { deriveKey } from "./confirm-token.js";
@@ -65,6 +64,23 @@ export const DEFAULT_POLICY: PolicyConfig = {
 /** Shortest confirmation secret accepted: it is an HMAC key, and a guessable one would let tokens be forged. */
 export const MIN_CONFIRM_SECRET = 16;
 
+/**
+ * One key per purpose, bound to the catalog (a secret shared by two catalogs signs different tokens), derived on
+ * first use (a token made or checked, an audit line written) so start-up does not load node:crypto. Without a
+ * secret, the root is random per process and per purpose: nothing outside the process ever checks these keys.
+ */
+function lazyKey(catalog: string, purpose: string, secret: string | undefined): () => Buffer {
+  let key: Buffer | undefined;
+  return () => {
+    key ??= deriveKey(
+      catalog,
+      purpose,
+      secret ?? process.getBuiltinModule("node:crypto").randomBytes(32).toString("base64"),
+    );
+    return key;
+  };
+}
+
 export function resolvePolicySettings(
   doc: CatalogDocument,
   config: Config,
@@ -93,9 +109,8 @@ export function resolvePolicySettings(
 
   if (env.problems.length > 0) throw new ConfigError(env.problems);
 
-  // One derivation per purpose, bound to the catalog: a secret shared by two catalogs signs different tokens.
-  const root = secret ?? randomBytes(32).toString("base64");
-  const derive = (purpose: string) => deriveKey(doc.catalog, purpose, root);
+  const confirmationKey = lazyKey(doc.catalog, "confirmation", secret);
+  const fingerprintKey = lazyKey(doc.catalog, "audit fingerprint", secret);
 
   const scope: Scope = {};
   if (allow) scope.allow = allow;
@@ -107,13 +122,17 @@ export function resolvePolicySettings(
     secretKeyPattern,
     confirmation: {
       ttlSeconds: policy.confirmation.ttlSeconds,
-      key: derive("confirmation"),
+      get key() {
+        return confirmationKey();
+      },
       shared: secret !== undefined,
       ...(secretEnv ? { secretEnv } : {}),
       mode: policy.confirmation.mode ?? "token",
     },
     audit,
-    fingerprintKey: derive("audit fingerprint"),
+    get fingerprintKey() {
+      return fingerprintKey();
+    },
   };
   if (readOnly) settings.readOnly = readOnly;
   if (mask) settings.mask = mask;

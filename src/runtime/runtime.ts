@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Binding, CatalogTool, JsonSchema, ToolOutcome } from "../catalog.js";
 import {
   type CallContext,
@@ -84,7 +83,7 @@ export interface Runtime {
  * entropy, where `randomBytes(6)` asked the CSPRNG for every call.
  */
 export function newCorrelationId(): string {
-  return randomUUID().slice(24);
+  return process.getBuiltinModule("node:crypto").randomUUID().slice(24);
 }
 
 export function createRuntime(catalog: LoadedCatalog, config: Config, options: RuntimeOptions = {}): Runtime {

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import type { CatalogDocument, TransportConfig } from "../catalog.js";
 import type { Config } from "../config/config.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio-lines.js";
@@ -94,12 +93,12 @@ const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (bare === "localhost" || bare === "::1") return true;
-  return isIP(bare) === 4 && bare.startsWith("127.");
+  return process.getBuiltinModule("node:net").isIP(bare) === 4 && bare.startsWith("127.");
 }
 
 /** `host` as it appears in a URL or a Host header (IPv6 in brackets). */
 export function urlHost(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
+  return process.getBuiltinModule("node:net").isIP(host) === 6 ? `[${host}]` : host;
 }
 
 const HOST_ENTRY =

@@ -71,7 +71,7 @@ describe("start-up loads only what a catalog uses", () => {
     expect(packages).toEqual(SDK_SERVER);
   });
 
-  it("ScaiVault's confirmation store (node:sqlite, the default file) is not opened before the first call needs it", () => {
+  it("ScaiVault's confirmation store (node:sqlite, the default file) and keys (node:crypto) wait for the first call that needs them", () => {
     const { builtins, listed, home } = loadsOf(["scaivault"], {
       SCAIVAULT_URL: "http://127.0.0.1:9",
       SCAIVAULT_TOKEN: "t",
@@ -79,6 +79,8 @@ describe("start-up loads only what a catalog uses", () => {
     expect(listed).toBeGreaterThan(60);
     expect(builtins).toContain("node:path"); // built-ins are recorded at all
     expect(builtins).not.toContain("node:sqlite");
+    // Nor node:crypto: confirmation and audit keys are derived on first use.
+    expect(builtins).not.toContain("node:crypto");
     // Its folder is checked (created 0700) at start; the file is created on the first claim.
     const folder = join(home, ".local/state/toolwright");
     expect(statSync(folder).mode & 0o777).toBe(0o700);
