@@ -3,6 +3,7 @@ import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { MCP_HEADERS, raw } from "./raw-http.js";
 import { type Served, serveHttp } from "./serve-http.js";
 
 // The generated ScaiVault server over Streamable HTTP, in front of its reference upstream, driven by both
@@ -147,4 +148,22 @@ it("keeps calls from concurrent clients apart (stateless, one instance per reque
   );
   expect(results.map((r) => (r.structuredContent as { path: string }).path)).toEqual(paths);
   await Promise.all(clients.map(({ client }) => client.close()));
+});
+
+it.each([
+  ["2025-03-26", true],
+  ["2025-06-18", false],
+  [undefined, true],
+])("a stateless tools/list sent for revision %s has annotations.title: %s", async (version, titled) => {
+  // Each request is served by a fresh instance: the MCP-Protocol-Version header says the revision (absent: the
+  // spec has the server assume 2025-03-26, whose clients read the title only from the annotations).
+  const res = await raw(served.url, {
+    headers: { ...MCP_HEADERS, ...headers, ...(version ? { "mcp-protocol-version": version } : {}) },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list", params: {} }),
+  });
+  expect(res.status).toBe(200);
+  const json = res.body.trimStart().startsWith("{") ? res.body : (/^data: (.*)$/m.exec(res.body)?.[1] ?? "");
+  const tools = (JSON.parse(json) as { result: { tools: Array<Record<string, any>> } }).result.tools;
+  expect(tools).toHaveLength(67);
+  for (const tool of tools) expect(tool.annotations?.title, tool.name).toBe(titled ? tool.title : undefined);
 });
