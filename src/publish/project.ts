@@ -51,14 +51,20 @@ export function refName(ref: unknown): string | undefined {
   return ref.slice(PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-/** Every name a schema refers to, each once, in the order they first appear. */
+/**
+ * Every name a schema refers to, each once, in the order they first appear. Walked with `for...in` over own keys,
+ * not `Object.entries`: the load-time check runs it over every tool of the catalog, and the arrays `entries`
+ * allocates per object made it about twice as slow on GitHub's 1,223 tools.
+ */
 export function namesIn(node: unknown, out: string[] = [], seen = new Set<string>()): string[] {
   if (Array.isArray(node)) {
     for (const item of node) namesIn(item, out, seen);
     return out;
   }
   if (!isObject(node)) return out;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const value = node[key];
     if (key === "$ref") {
       const name = refName(value);
       if (name !== undefined && !seen.has(name)) {
@@ -66,7 +72,7 @@ export function namesIn(node: unknown, out: string[] = [], seen = new Set<string
         out.push(name);
       }
     } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
-      for (const child of Object.values(value)) namesIn(child, out, seen);
+      for (const name in value) if (Object.hasOwn(value, name)) namesIn(value[name], out, seen);
     } else if (!DATA_KEYWORDS.has(key)) {
       namesIn(value, out, seen);
     }
