@@ -9,15 +9,25 @@ import { locateInJson, modernIntrospection } from "./graphql-introspection.js";
 
 const require = createRequire(import.meta.url);
 
+let graphqlModule: typeof import("graphql") | undefined;
+
 /**
- * graphql-js through `require`, always. The package ships CJS (`main`) and ESM (`module`) builds without an
- * exports map: Node picks the CJS one, vitest the ESM one. Loading it one way only means every schema and AST the
- * generator builds comes from the same copy, whoever runs it ("Cannot use GraphQLSchema from another module").
+ * graphql-js through `require`, always, on first use (an OpenAPI catalog never loads it: a tenth of a second). The
+ * package ships CJS (`main`) and ESM (`module`) builds without an exports map: Node picks the CJS one, vitest the
+ * ESM one. Loading it one way only means every schema and AST the generator builds comes from the same copy,
+ * whoever runs it ("Cannot use GraphQLSchema from another module").
  */
-export const graphqlJs: typeof import("graphql") = require("graphql");
-const { validateSDL } = require("graphql/validation/validate") as {
-  validateSDL: (doc: import("graphql").DocumentNode) => readonly GraphQLError[];
-};
+export function graphqlJs(): typeof import("graphql") {
+  graphqlModule ??= require("graphql") as typeof import("graphql");
+  return graphqlModule;
+}
+
+function validateSDL(doc: DocumentNode): readonly GraphQLError[] {
+  const { validateSDL: validate } = require("graphql/validation/validate") as {
+    validateSDL: (doc: DocumentNode) => readonly GraphQLError[];
+  };
+  return validate(doc);
+}
 
 /** One file of a GraphQL schema (SDL may be split over several). */
 export interface GraphqlFile {
@@ -123,7 +133,7 @@ export function loadGraphql(
  * otherwise drop them without a word.
  */
 function promoteOrphanExtensions(doc: DocumentNode): DocumentNode {
-  const { Kind } = graphqlJs;
+  const { Kind } = graphqlJs();
   const definitionOf: Record<string, string> = {
     [Kind.OBJECT_TYPE_EXTENSION]: Kind.OBJECT_TYPE_DEFINITION,
     [Kind.INTERFACE_TYPE_EXTENSION]: Kind.INTERFACE_TYPE_DEFINITION,
@@ -151,7 +161,7 @@ function fromSdl(
   const docs: DocumentNode[] = [];
   for (const f of files) {
     try {
-      docs.push(graphqlJs.parse(new graphqlJs.Source(f.text, f.file)));
+      docs.push(graphqlJs().parse(new (graphqlJs().Source)(f.text, f.file)));
     } catch (e) {
       const error = e as GraphQLError;
       diags.error("TW101", `GraphQL syntax error: ${error.message}`, graphqlErrorRef(f.file, error));
@@ -159,10 +169,10 @@ function fromSdl(
   }
   if (docs.length < files.length) return undefined;
   const file = (files[0] as GraphqlFile).file;
-  const doc = promoteOrphanExtensions(graphqlJs.concatAST(docs));
+  const doc = promoteOrphanExtensions(graphqlJs().concatAST(docs));
   const sdlProblems = validateSDL(doc);
   try {
-    const schema = graphqlJs.buildASTSchema(doc, { assumeValidSDL: true });
+    const schema = graphqlJs().buildASTSchema(doc, { assumeValidSDL: true });
     for (const p of sdlProblems) {
       diags.warn("TW150", `${p.message} (loaded anyway: the last definition wins)`, graphqlErrorRef(file, p));
     }
@@ -203,7 +213,7 @@ function fromIntrospection(
   }
   try {
     const modern = modernIntrospection(__schema as Record<string, unknown>);
-    const schema = graphqlJs.buildClientSchema({ __schema: modern } as unknown as IntrospectionQuery);
+    const schema = graphqlJs().buildClientSchema({ __schema: modern } as unknown as IntrospectionQuery);
     return { schema, format: "introspection" };
   } catch (e) {
     const message = (e as Error).message;
@@ -218,8 +228,8 @@ function fromIntrospection(
  * its own config marked valid.
  */
 function lenient(schema: GraphQLSchema, file: string, diags: Diagnostics): GraphQLSchema {
-  const problems = graphqlJs.validateSchema(schema);
+  const problems = graphqlJs().validateSchema(schema);
   if (problems.length === 0) return schema;
   for (const p of problems) diags.warn("TW150", p.message, graphqlErrorRef(file, p));
-  return new graphqlJs.GraphQLSchema({ ...schema.toConfig(), assumeValid: true });
+  return new (graphqlJs().GraphQLSchema)({ ...schema.toConfig(), assumeValid: true });
 }

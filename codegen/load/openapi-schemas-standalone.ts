@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { OpenApiVersion } from "./document-set.js";
-import { precompiledStructureFile, STRUCTURE_VERSIONS, structureAjv } from "./openapi-schemas.js";
+import { STRUCTURE_VERSIONS, structureAjv } from "./openapi-schemas.js";
+import { precompiledStructureFile } from "./openapi-structure.js";
 
 type StandaloneCode = typeof import("ajv/dist/standalone/index.js").default;
 /** Through `require`: the package is CommonJS with an `exports.default`, which ESM loaders interpret differently. */
@@ -18,5 +19,7 @@ export function standaloneStructureValidator(version: OpenApiVersion): string {
 
 /** File name -> source of every version's validator, for scripts/build.mjs to write beside the generator's chunk. */
 export function standaloneStructureValidators(): Map<string, string> {
-  return new Map(STRUCTURE_VERSIONS.map((v) => [precompiledStructureFile(v), standaloneStructureValidator(v)]));
+  return new Map(
+    STRUCTURE_VERSIONS.map((v) => [precompiledStructureFile(v), standaloneStructureValidator(v)]),
+  );
 }

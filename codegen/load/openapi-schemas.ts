@@ -49,8 +49,3 @@ export function compileStructureValidator(version: OpenApiVersion): ValidateFunc
   const { ajv, schema } = structureAjv(version);
   return ajv.compile(schema);
 }
-
-/** The file name of the validator of `version` compiled at build time (CommonJS, beside the generator's chunk). */
-export function precompiledStructureFile(version: OpenApiVersion): string {
-  return `openapi-structure-${version}.cjs`;
-}

@@ -5,23 +5,26 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import { decodePointer, type LoadedDocument } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
-import { compileStructureValidator, precompiledStructureFile } from "./openapi-schemas.js";
 
 const compiled = new Map<OpenApiVersion, ValidateFunction>();
 const require = createRequire(import.meta.url);
 
+/** The file `npm run build` writes each version's validator to (CommonJS, beside the generator's chunk). */
+export function precompiledStructureFile(version: OpenApiVersion): string {
+  return `openapi-structure-${version}.cjs`;
+}
+
 /**
  * The validator `npm run build` compiled beside this module (dist/chunks/), else (running from source) the
- * official schema compiled now.
+ * official schema compiled now: only then are ajv's compiler and the schemas loaded.
  */
-function validatorFor(version: OpenApiVersion): ValidateFunction {
+async function validatorFor(version: OpenApiVersion): Promise<ValidateFunction> {
   let v = compiled.get(version);
   if (!v) {
     const built = new URL(`./${precompiledStructureFile(version)}`, import.meta.url);
     v = existsSync(built)
       ? (require(fileURLToPath(built)) as { default: ValidateFunction }).default
-      : undefined;
-    v ??= compileStructureValidator(version);
+      : (await import("./openapi-schemas.js")).compileStructureValidator(version);
     compiled.set(version, v);
   }
   return v;
@@ -111,13 +114,13 @@ function encodeSegment(s: string): string {
  * reads (tags, info, examples, links, callbacks, webhooks), is a warning. The rest (the document's shape, its
  * version, servers, root security) is an error.
  */
-export function checkOpenApiStructure(
+export async function checkOpenApiStructure(
   doc: LoadedDocument,
   version: OpenApiVersion,
   diags: Diagnostics,
   strict = false,
-): ConfinedProblem[] {
-  const validate = validatorFor(version);
+): Promise<ConfinedProblem[]> {
+  const validate = await validatorFor(version);
   if (validate(doc.data)) return [];
   const confined: ConfinedProblem[] = [];
   const global: Diagnostic[] = [];

@@ -104,7 +104,7 @@ export async function loadOpenApi(
     return undefined;
   }
   const before = diags.count("error");
-  const problems = checkOpenApiStructure(doc, version, diags, strict);
+  const problems = await checkOpenApiStructure(doc, version, diags, strict);
   if (diags.count("error") > before) return undefined;
   const guard = new ReferenceGuard(abs, refFolders, cwd, diags);
   guard.scan(doc);

@@ -1,4 +1,6 @@
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { ErrorObject } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { type LoadedDocument, loadDocument } from "../load/document.js";
 import { manifestSchema } from "./schema.js";
@@ -6,8 +8,14 @@ import type { Manifest } from "./types.js";
 
 let validator: ReturnType<Ajv2020["compile"]> | undefined;
 
+/** Compiled on first use: ajv loads only when a manifest file is read (a bare spec's generate never loads it). */
 function validate() {
-  validator ??= new Ajv2020({ allErrors: true, strict: false }).compile(manifestSchema);
+  if (!validator) {
+    const { Ajv2020: Ajv } = createRequire(import.meta.url)("ajv/dist/2020.js") as {
+      Ajv2020: typeof Ajv2020;
+    };
+    validator = new Ajv({ allErrors: true, strict: false }).compile(manifestSchema);
+  }
   return validator;
 }
 

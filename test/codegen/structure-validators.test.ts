@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { OpenApiVersion } from "../../codegen/load/document-set.js";
-import { compileStructureValidator, precompiledStructureFile } from "../../codegen/load/openapi-schemas.js";
+import { compileStructureValidator } from "../../codegen/load/openapi-schemas.js";
+import { precompiledStructureFile } from "../../codegen/load/openapi-structure.js";
 import { ROOT } from "../helpers/paths.js";
 
 /**

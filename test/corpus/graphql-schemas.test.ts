@@ -91,8 +91,8 @@ describe("corpus: real GraphQL schemas from npm packages, bare", () => {
       );
       expect(doc.tools.length).toBe(roots.length);
       const invalid = doc.tools.flatMap((t) =>
-        graphqlJs
-          .validate(schema, graphqlJs.parse((t.binding as GraphqlBinding).document))
+        graphqlJs()
+          .validate(schema, graphqlJs().parse((t.binding as GraphqlBinding).document))
           .map((e) => `${t.name}: ${e.message}`),
       );
       expect(invalid).toEqual([]);

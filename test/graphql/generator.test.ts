@@ -347,7 +347,7 @@ describe("schema loading", () => {
 
   it("reads introspection JSON, bare or under data", async () => {
     const { graphqlJs } = await import("../../codegen/load/graphql.js");
-    const result = graphqlJs.introspectionFromSchema(graphqlJs.buildSchema(SCHEMA));
+    const result = graphqlJs().introspectionFromSchema(graphqlJs().buildSchema(SCHEMA));
     for (const json of [result, { data: result }]) {
       const r = await gen({
         "schema.json": JSON.stringify(json),

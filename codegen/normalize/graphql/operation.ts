@@ -15,19 +15,6 @@ import { printSelection, type SelItem } from "./selection.js";
 import { cleanShape, ShapeBuilder } from "./shape.js";
 import { jsonValue, withMeta } from "./types.js";
 
-const {
-  isNonNullType,
-  Kind,
-  parse,
-  print,
-  TypeInfo,
-  typeFromAST,
-  validate,
-  valueFromAST,
-  visit,
-  visitWithTypeInfo,
-} = graphqlJs;
-
 /** At most this many validation errors are reported per document (the first ones are the useful ones). */
 const MAX_REPORTED = 5;
 
@@ -69,7 +56,7 @@ export function rootFieldDocument(
   const args = rf.field.args;
   const varType = (t: GraphQLInputType, defaulted: boolean) =>
     // A nullable variable may feed a non-null argument that has a default (omitting it uses the default).
-    defaulted && isNonNullType(t) ? String(t.ofType) : String(t);
+    defaulted && graphqlJs().isNonNullType(t) ? String(t.ofType) : String(t);
   const vars = args.map((a) => `$${a.name}: ${varType(a.type, a.defaultValue !== undefined)}`);
   const call = args.length > 0 ? `(${args.map((a) => `${a.name}: $${a.name}`).join(", ")})` : "";
   const sel =
@@ -88,7 +75,7 @@ function usedFragments(
   const used = new Set<string>();
   const queue: DefinitionNode[] = [op];
   while (queue.length > 0) {
-    visit(queue.pop() as DefinitionNode, {
+    graphqlJs().visit(queue.pop() as DefinitionNode, {
       FragmentSpread(node) {
         const name = node.name.value;
         const def = fragments.get(name);
@@ -119,14 +106,14 @@ export function analyzeOperation(
   if (!operation || !validOperation(model, doc, operation, opts, diags)) return undefined;
   const named: OperationDefinitionNode = operation.name
     ? operation
-    : { ...operation, name: { kind: Kind.NAME, value: opts.fallbackName } };
+    : { ...operation, name: { kind: graphqlJs().Kind.NAME, value: opts.fallbackName } };
   const fragments = new Map(
     doc.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .filter((d): d is FragmentDefinitionNode => d.kind === graphqlJs().Kind.FRAGMENT_DEFINITION)
       .map((f) => [f.name.value, f]),
   );
   const sent: DocumentNode = {
-    kind: Kind.DOCUMENT,
+    kind: graphqlJs().Kind.DOCUMENT,
     definitions: [named, ...usedFragments(named, fragments)],
   };
   const rootType = model.schema.getRootType(operation.operation) as GraphQLObjectType;
@@ -136,7 +123,7 @@ export function analyzeOperation(
   return {
     operationType: operation.operation,
     operationName: named.name?.value as string,
-    document: sent.definitions.map((d) => print(d)).join("\n\n"),
+    document: sent.definitions.map((d) => graphqlJs().print(d)).join("\n\n"),
     variables: variablesOf(model, named),
     data,
     ...(root ? { root } : {}),
@@ -149,7 +136,7 @@ function parseOperationText(
   diags: Diagnostics,
 ): DocumentNode | undefined {
   try {
-    return parse(text);
+    return graphqlJs().parse(text);
   } catch (e) {
     diags.error(
       "TW151",
@@ -167,7 +154,7 @@ function pickOperation(
   diags: Diagnostics,
 ): OperationDefinitionNode | undefined {
   const ops = doc.definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    (d): d is OperationDefinitionNode => d.kind === graphqlJs().Kind.OPERATION_DEFINITION,
   );
   if (opts.operationName !== undefined) {
     const op = ops.find((o) => o.name?.value === opts.operationName);
@@ -198,7 +185,7 @@ function validOperation(
   opts: AnalyzeOptions,
   diags: Diagnostics,
 ): boolean {
-  const problems = validate(model.schema, doc);
+  const problems = graphqlJs().validate(model.schema, doc);
   if (problems.length > 0) {
     for (const p of problems.slice(0, MAX_REPORTED)) diags.error("TW151", p.message, opts.locate(p));
     if (problems.length > MAX_REPORTED)
@@ -248,10 +235,10 @@ interface Usage {
 /** Arguments of the tool: the operation's variables, described by the arguments they feed. */
 function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): VariableInfo[] {
   const usages = new Map<string, Usage[]>();
-  const info = new TypeInfo(model.schema);
-  visit(
+  const info = new (graphqlJs().TypeInfo)(model.schema);
+  graphqlJs().visit(
     op,
-    visitWithTypeInfo(info, {
+    graphqlJs().visitWithTypeInfo(info, {
       VariableDefinition: () => false,
       Variable(node) {
         const arg = info.getArgument();
@@ -260,7 +247,7 @@ function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): Va
         list.push({
           ...(arg?.description?.trim() ? { description: arg.description.trim() } : {}),
           defaultValue: info.getDefaultValue(),
-          nonNull: type !== null && type !== undefined && isNonNullType(type),
+          nonNull: type !== null && type !== undefined && graphqlJs().isNonNullType(type),
           deprecated: Boolean(arg?.deprecationReason),
         });
         usages.set(node.name.value, list);
@@ -269,19 +256,19 @@ function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): Va
   );
   return (op.variableDefinitions ?? []).map((def) => {
     const name = def.variable.name.value;
-    const type = typeFromAST(model.schema, def.type as never) as GraphQLInputType;
+    const type = graphqlJs().typeFromAST(model.schema, def.type as never) as GraphQLInputType;
     const uses = usages.get(name) ?? [];
-    const own = def.defaultValue ? jsonValue(valueFromAST(def.defaultValue, type)) : undefined;
+    const own = def.defaultValue ? jsonValue(graphqlJs().valueFromAST(def.defaultValue, type)) : undefined;
     // Omitting a variable leaves the argument unset, so the argument's own default applies.
     const inherited = uses.length === 1 && own === undefined ? jsonValue(uses[0]?.defaultValue) : undefined;
     // A nullable variable used only where null is refused (a defaulted non-null argument) takes no null.
-    const refusesNull = !isNonNullType(type) && uses.length > 0 && uses.every((u) => u.nonNull);
+    const refusesNull = !graphqlJs().isNonNullType(type) && uses.length > 0 && uses.every((u) => u.nonNull);
     const base = refusesNull
-      ? model.types.input(new graphqlJs.GraphQLNonNull(type))
+      ? model.types.input(new (graphqlJs().GraphQLNonNull)(type))
       : model.types.input(type);
     return {
       name,
-      required: isNonNullType(type) && def.defaultValue === undefined,
+      required: graphqlJs().isNonNullType(type) && def.defaultValue === undefined,
       schema: withMeta(base, {
         description: uses.find((u) => u.description)?.description,
         default: own ?? inherited,

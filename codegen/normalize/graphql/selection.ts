@@ -9,8 +9,6 @@ import type {
 } from "graphql";
 import { graphqlJs } from "../../load/graphql.js";
 
-const { getNamedType, isInterfaceType, isLeafType, isListType, isNonNullType, isObjectType } = graphqlJs;
-
 /**
  * The default selection set of a root field, when the manifest gives none. What it selects, and why:
  * - scalar and enum leaves of every object on the way, down to `depth` levels (default 2, at most 3);
@@ -58,7 +56,7 @@ interface Connection {
 
 export function isSelectable(field: GraphQLField<unknown, unknown>): boolean {
   if (field.deprecationReason || field.name.startsWith("__")) return false;
-  return field.args.every((a) => !(isNonNullType(a.type) && a.defaultValue === undefined));
+  return field.args.every((a) => !(graphqlJs().isNonNullType(a.type) && a.defaultValue === undefined));
 }
 
 function lowerFirst(s: string): string {
@@ -77,13 +75,13 @@ export class SelectionDeriver {
 
   /** The selection of a field of type `type`, or undefined for leaves (which take no selection). */
   derive(type: GraphQLNamedType, depth: number): SelItem[] | undefined {
-    if (isLeafType(type)) return undefined;
+    if (graphqlJs().isLeafType(type)) return undefined;
     return this.selectNamed(type as GraphQLCompositeType, 1, depth, new Set());
   }
 
   /** Relay connection structure of a type, if it has one. */
   connection(type: GraphQLNamedType): Connection | undefined {
-    if (!isObjectType(type)) return undefined;
+    if (!graphqlJs().isObjectType(type)) return undefined;
     const cached = this.connections.get(type.name);
     if (cached !== undefined) return cached ?? undefined;
     const found = this.findConnection(type);
@@ -94,22 +92,22 @@ export class SelectionDeriver {
   private findConnection(type: GraphQLObjectType): Connection | undefined {
     const fields = type.getFields();
     const pageInfo = fields.pageInfo;
-    const pageType = pageInfo ? getNamedType(pageInfo.type) : undefined;
-    if (!pageInfo || !isObjectType(pageType)) return undefined;
+    const pageType = pageInfo ? graphqlJs().getNamedType(pageInfo.type) : undefined;
+    if (!pageInfo || !graphqlJs().isObjectType(pageType)) return undefined;
     const pf = pageType.getFields();
     if (!pf.hasNextPage || !pf.endCursor) return undefined;
     const listOf = (f: GraphQLField<unknown, unknown> | undefined) => {
       if (!f || !isSelectable(f)) return undefined;
-      const inner = isNonNullType(f.type) ? f.type.ofType : f.type;
-      return isListType(inner) ? getNamedType(inner) : undefined;
+      const inner = graphqlJs().isNonNullType(f.type) ? f.type.ofType : f.type;
+      return graphqlJs().isListType(inner) ? graphqlJs().getNamedType(inner) : undefined;
     };
     const nodes = listOf(fields.nodes);
-    if (nodes && !isLeafType(nodes))
+    if (nodes && !graphqlJs().isLeafType(nodes))
       return { pageInfo: "pageInfo", via: "nodes", nodeType: nodes as GraphQLCompositeType };
     const edge = listOf(fields.edges);
-    const node = isObjectType(edge) ? edge.getFields().node : undefined;
-    const nodeType = node ? getNamedType(node.type) : undefined;
-    if (nodeType && !isLeafType(nodeType))
+    const node = graphqlJs().isObjectType(edge) ? edge.getFields().node : undefined;
+    const nodeType = node ? graphqlJs().getNamedType(node.type) : undefined;
+    if (nodeType && !graphqlJs().isLeafType(nodeType))
       return { pageInfo: "pageInfo", via: "edges", nodeType: nodeType as GraphQLCompositeType };
     return undefined;
   }
@@ -121,7 +119,7 @@ export class SelectionDeriver {
     path: Set<string>,
   ): SelItem[] {
     const inner = new Set(path).add(type.name);
-    if (isObjectType(type)) {
+    if (graphqlJs().isObjectType(type)) {
       const conn = this.connection(type);
       if (conn) return this.connectionSelection(type, conn, level, depth, inner);
       const items = this.fieldsOf(type, level, depth, inner);
@@ -139,7 +137,8 @@ export class SelectionDeriver {
   ): SelItem[] {
     const items: SelItem[] = [];
     for (const f of Object.values(type.getFields())) {
-      if (isSelectable(f) && isLeafType(getNamedType(f.type))) items.push({ kind: "field", name: f.name });
+      if (isSelectable(f) && graphqlJs().isLeafType(graphqlJs().getNamedType(f.type)))
+        items.push({ kind: "field", name: f.name });
     }
     items.push({
       kind: "field",
@@ -173,8 +172,8 @@ export class SelectionDeriver {
     for (const f of Object.values(type.getFields())) {
       if (!isSelectable(f) || exclude?.has(f.name)) continue;
       const alias = aliases?.get(f.name);
-      const named = getNamedType(f.type);
-      if (isLeafType(named)) {
+      const named = graphqlJs().getNamedType(f.type);
+      if (graphqlJs().isLeafType(named)) {
         items.push({ kind: "field", name: f.name, ...(alias ? { alias } : {}) });
         continue;
       }
@@ -195,7 +194,7 @@ export class SelectionDeriver {
   /** A nested connection without a default page size gets one, so a result cannot grow without bound. */
   private pageArgs(f: GraphQLField<unknown, unknown>): string | undefined {
     const first = f.args.find((a) => a.name === "first");
-    if (!first || first.defaultValue !== undefined || getNamedType(first.type).name !== "Int")
+    if (!first || first.defaultValue !== undefined || graphqlJs().getNamedType(first.type).name !== "Int")
       return undefined;
     return `first: ${NESTED_PAGE}`;
   }
@@ -213,9 +212,9 @@ export class SelectionDeriver {
 
   /** `{ id }` when the type has a selectable leaf `id`; undefined otherwise. */
   private idOnly(type: GraphQLCompositeType): SelItem[] | undefined {
-    if (!isObjectType(type) && !isInterfaceType(type)) return undefined;
+    if (!graphqlJs().isObjectType(type) && !graphqlJs().isInterfaceType(type)) return undefined;
     const id = type.getFields().id;
-    return id && isSelectable(id) && isLeafType(getNamedType(id.type))
+    return id && isSelectable(id) && graphqlJs().isLeafType(graphqlJs().getNamedType(id.type))
       ? [{ kind: "field", name: "id" }]
       : undefined;
   }
@@ -231,11 +230,11 @@ export class SelectionDeriver {
     path: Set<string>,
   ): SelItem[] {
     const items: SelItem[] = [{ kind: "field", name: "__typename" }];
-    const own = isInterfaceType(type) ? this.fieldsOf(type, level, depth, path) : [];
+    const own = graphqlJs().isInterfaceType(type) ? this.fieldsOf(type, level, depth, path) : [];
     items.push(...own);
     const possible = this.possibleTypes(type);
     if (possible.length > MAX_FRAGMENTS) return items;
-    const shared = new Set(isInterfaceType(type) ? Object.keys(type.getFields()) : []);
+    const shared = new Set(graphqlJs().isInterfaceType(type) ? Object.keys(type.getFields()) : []);
     const plan = this.aliasPlan(type);
     for (const member of possible) {
       const aliases = plan.get(member.name);
@@ -268,7 +267,7 @@ export class SelectionDeriver {
     const cached = this.aliasPlans.get(type.name);
     if (cached) return cached;
     const possible = this.possibleTypes(type);
-    const shared = new Set(isInterfaceType(type) ? Object.keys(type.getFields()) : []);
+    const shared = new Set(graphqlJs().isInterfaceType(type) ? Object.keys(type.getFields()) : []);
     const taken = new Set<string>(shared);
     for (const m of possible) for (const name of Object.keys(m.getFields())) taken.add(name);
     const canonical = new Map<string, string>();

@@ -13,8 +13,6 @@ import { graphqlJs } from "../../load/graphql.js";
 import { nullable } from "../openapi/schema.js";
 import { type GraphqlTypes, withMeta } from "./types.js";
 
-const { isAbstractType, isLeafType, isListType, isNonNullType, isObjectType, Kind } = graphqlJs;
-
 /** The response keys of a selection for one concrete type, as execution collects them (spec "CollectFields"). */
 export interface CollectedField {
   nodes: FieldNode[];
@@ -49,14 +47,14 @@ export class ShapeBuilder {
     for (const set of sets) {
       for (const sel of set.selections) {
         const cond = conditional || hasCondition(sel);
-        if (sel.kind === Kind.FIELD) {
+        if (sel.kind === graphqlJs().Kind.FIELD) {
           const key = sel.alias?.value ?? sel.name.value;
           const entry = out.get(key);
           if (entry) {
             entry.nodes.push(sel);
             entry.conditional &&= cond;
           } else out.set(key, { nodes: [sel], conditional: cond });
-        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        } else if (sel.kind === graphqlJs().Kind.INLINE_FRAGMENT) {
           if (!sel.typeCondition || this.applies(sel.typeCondition.name.value, type))
             this.collect(type, [sel.selectionSet], out, cond, visited);
         } else {
@@ -75,24 +73,24 @@ export class ShapeBuilder {
   private applies(condition: string, type: GraphQLObjectType): boolean {
     if (condition === type.name) return true;
     const cond = this.schema.getType(condition);
-    return cond !== undefined && isAbstractType(cond) && this.schema.isSubType(cond, type);
+    return cond !== undefined && graphqlJs().isAbstractType(cond) && this.schema.isSubType(cond, type);
   }
 
   /** The value of a field of type `type` whose sub-selections are `sets`. */
   output(type: GraphQLOutputType, sets: readonly SelectionSetNode[]): SchemaNode {
-    if (isNonNullType(type)) return this.outputNonNull(type.ofType, sets);
+    if (graphqlJs().isNonNullType(type)) return this.outputNonNull(type.ofType, sets);
     return nullable(this.outputNonNull(type, sets));
   }
 
   private outputNonNull(type: GraphQLOutputType, sets: readonly SelectionSetNode[]): SchemaNode {
-    if (isNonNullType(type)) return this.outputNonNull(type.ofType, sets);
-    if (isListType(type)) return { kind: "array", items: this.output(type.ofType, sets) };
-    if (isLeafType(type)) return this.types.leaf(type as GraphQLLeafType, "output");
+    if (graphqlJs().isNonNullType(type)) return this.outputNonNull(type.ofType, sets);
+    if (graphqlJs().isListType(type)) return { kind: "array", items: this.output(type.ofType, sets) };
+    if (graphqlJs().isLeafType(type)) return this.types.leaf(type as GraphQLLeafType, "output");
     return this.selection(type as GraphQLCompositeType, sets);
   }
 
   selection(type: GraphQLCompositeType, sets: readonly SelectionSetNode[]): SchemaNode {
-    if (isObjectType(type)) return this.object(type, sets);
+    if (graphqlJs().isObjectType(type)) return this.object(type, sets);
     const possible = [...this.schema.getPossibleTypes(type)].sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );

