@@ -1,9 +1,12 @@
 import {
+  closeSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   type Stats,
@@ -39,7 +42,7 @@ export function diffCatalog(root: string, cat: GeneratedCatalog): CatalogDiff {
   const added: string[] = [];
   for (const [path, text] of cat.files) {
     if (!existing.has(path)) added.push(path);
-    else if (readFileSync(join(abs, path), "utf8") !== text) changed.push(path);
+    else if (!sameContent(join(abs, path), text)) changed.push(path);
     existing.delete(path);
   }
   return {
@@ -48,6 +51,12 @@ export function diffCatalog(root: string, cat: GeneratedCatalog): CatalogDiff {
     added: added.sort(compareStrings),
     removed: [...existing].sort(compareStrings),
   };
+}
+
+/** Whether the file at `abs` holds `text`; a file of another size is not read (catalog files run to megabytes). */
+function sameContent(abs: string, text: string): boolean {
+  if (statSync(abs).size !== Buffer.byteLength(text)) return false;
+  return readFileSync(abs, "utf8") === text;
 }
 
 export function isClean(d: CatalogDiff): boolean {
@@ -100,22 +109,41 @@ function notOwned(dir: string): string | undefined {
   }
   const hash = catalogHash(doc);
   if (hash === undefined) return "its catalog.json is not one toolwright generated";
-  const assets = assetMatchers(doc);
+  let assets: ((path: string) => boolean)[] | undefined;
   for (const entry of walk(dir)) {
     if (entry.kind !== "file") return `${entry.path} is ${entry.kind}`;
     const path = entry.path;
     if (path === "catalog.json") continue;
     if (path.startsWith("assets/")) {
+      assets ??= assetMatchers(doc);
       if (!assets.some((m) => m(path))) return `${path} is not an asset its catalog.json names`;
       continue;
     }
     if (!GENERATED_FILE.test(path)) return `${path} is not a file toolwright writes`;
     if (path.endsWith(".md")) continue;
-    const head = readFileSync(join(dir, path), "utf8").slice(0, 600);
+    const head = fileHead(join(dir, path), HEAD_CHARS);
     if (!head.includes(`// Input hash: ${hash}`))
       return `${path} is not from the same generation as catalog.json`;
   }
   return undefined;
+}
+
+/** Where a generated module's header (which names its input hash) must be. */
+const HEAD_CHARS = 600;
+
+/**
+ * The first `chars` UTF-16 units of a file's text, reading only its beginning (a generated module runs to
+ * megabytes): 3 bytes of UTF-8 per unit at most, so `3 * chars` bytes always hold them.
+ */
+function fileHead(abs: string, chars: number): string {
+  const fd = openSync(abs, "r");
+  try {
+    const buf = Buffer.alloc(3 * chars);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString("utf8").slice(0, chars);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function catalogHash(doc: Record<string, unknown>): string | undefined {

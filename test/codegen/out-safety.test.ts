@@ -110,6 +110,14 @@ describe("generate --out replaces only a catalog toolwright generated", () => {
         /catalog\.gen\.ts is not from the same generation/,
       ],
       [
+        "a module naming the input hash only past its header (its first 600 characters)",
+        (o) => {
+          const file = join(o, "schemas.gen.mjs");
+          writeFileSync(file, `// ${"\u00e9".repeat(600)}\n${readFileSync(file, "utf8")}`);
+        },
+        /schemas\.gen\.mjs is not from the same generation/,
+      ],
+      [
         "a symbolic link",
         (o) => symlinkSync(join(ROOT, "package.json"), join(o, "extra.gen.ts")),
         /extra\.gen\.ts is a symbolic link/,
