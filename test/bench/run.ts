@@ -283,10 +283,10 @@ async function main() {
   console.log(
     `${"figure".padEnd(44)} ${"toolwright".padStart(12)}   ${"baseline".padEnd(28)} ${"ratio".padStart(8)}`,
   );
-  if (onlyReplicas) return replicaThroughput(row, quick);
   // Measure the compiled build users run (the package's bin), built from the current sources first; the clone's
   // bin/toolwright.mjs would add its check that no source is newer than dist/ to every start.
   buildDist();
+  if (onlyReplicas) return replicaThroughput(row, quick);
 
   const out = onlyStartup ? generateGithub() : await bigApiRows();
   if (out === undefined) return;
