@@ -111,10 +111,27 @@ export interface TokenOptions {
 export class ConfirmationTokens {
   private readonly now: () => number;
   private readonly store: StateStore;
+  private remembering = false;
 
   constructor(private readonly options: TokenOptions) {
     this.now = options.now ?? Date.now;
     this.store = options.store ?? createMemoryStore(this.now);
+  }
+
+  /**
+   * Opens the store before the first token is issued. The embedded file is created on first use and remembers from
+   * this process's start; were it created only at the first redemption, by a restarted process, a token issued
+   * before the restart would be refused as `forgotten`. A store that does not answer is not an error here: the
+   * token is issued and its redemption is refused (`unavailable`, not spent) until the store is back.
+   */
+  async prepare(): Promise<void> {
+    if (this.remembering) return;
+    try {
+      await this.store.ping();
+      this.remembering = true;
+    } catch {
+      // Refused at redemption, where the caller is told why.
+    }
   }
 
   /** A token for this tool, these arguments and this caller (`callerDigest`). */

@@ -180,6 +180,7 @@ export function confirmationStep(
       if (state !== undefined) return runOnElicitedAnswer(call, state, next);
       const would = describeAction(ctx.tool, args);
       const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
+      await tokens.prepare();
       if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
         return askTheUser(call, would, shown);
       }
@@ -209,7 +210,7 @@ function confirmByArgument(
   const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
   if (!confirmed) return previewForArgument(ctx, would, shown);
   if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
-    return askTheUser(call, would, shown);
+    return tokens.prepare().then(() => askTheUser(call, would, shown));
   }
   noteApplied(ctx, "confirmation:argument");
   return next();

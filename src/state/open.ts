@@ -96,8 +96,9 @@ export async function openStateStore(spec: StateSpec, since?: number): Promise<S
 
 /**
  * The store `serve` starts with. The embedded file is checked now (its folder can be written: a bad path is still
- * a configuration error at start-up, `SqliteOpenError`) and opened on first use, so a start does not load
- * `node:sqlite`; it remembers from now, as if opened now. Memory and Redis open as `openStateStore` does.
+ * a configuration error at start-up, `SqliteOpenError`) and opened on first use (the first confirmation token issued
+ * or redeemed, the first rate-limited call), so a start does not load `node:sqlite`; it remembers from now, as if
+ * opened now. Memory and Redis open as `openStateStore` does.
  */
 export async function deferStateStore(spec: StateSpec): Promise<StateStore> {
   if (spec.kind !== "sqlite") return openStateStore(spec);

@@ -69,3 +69,28 @@ it("a token spent on one replica of a shared file stays spent across both, and a
   expect((await redeem(restarted, 1)).isError).toBe(true);
   expect(deletes()).toBe(2);
 }, 240_000);
+
+it("a token issued by a process that never redeemed one still works after a kill and restart on a new file", async () => {
+  // The file is created on the store's first use; issuing the token is that use, so the restarted process finds
+  // a file that remembers from before the token was issued (not `forgotten`).
+  const file = join(tmpDir("load-embedded-new"), "state.sqlite");
+  const env = replicaEnv(upstream, `sqlite:${file}`);
+  const first = await start(env);
+  const path = "infra/ssh/deploy-key";
+  const preview = await first.callTool({ name: "scaivault_delete_secret", arguments: { path } });
+  expect(body(preview)?.confirmation_required, text(preview)).toBe(true);
+  const token: string = body(preview).confirmation_token;
+  const before = deletes();
+
+  await Promise.all(replicas.splice(0).map((r) => r.served.stop("SIGKILL")));
+  const restarted = await start(env);
+  const redeem = () =>
+    restarted.callTool({ name: "scaivault_delete_secret", arguments: { path, confirmation_token: token } });
+  const done = await redeem();
+  expect(done.isError, text(done)).toBeFalsy();
+  expect(deletes()).toBe(before + 1);
+  const again = await redeem();
+  expect(again.isError).toBe(true);
+  expect(text(again)).toContain("was already used");
+  expect(deletes()).toBe(before + 1);
+}, 240_000);
