@@ -114,25 +114,35 @@ function lineAppender(fd: number): (line: string) => void {
   };
 }
 
+/**
+ * Why stderr cannot be written, once a write error (a closed pipe) has arrived as an event. One listener for the
+ * process, however many runtimes (and sinks) it holds: stderr is the process's, and so is its breakage.
+ */
+let stderrBroken: string | undefined;
+let watchingStderr = false;
+
+function watchStderr(): void {
+  if (watchingStderr) return;
+  watchingStderr = true;
+  process.stderr.on("error", (error: { code?: string }) => {
+    stderrBroken = error.code ?? "error";
+  });
+}
+
 /** stderr as the audit log: a write error (a closed pipe) arrives as an event, and counts from then on. */
 function stderrSink(): AuditSink {
-  let broken: string | undefined;
-  const onError = (error: { code?: string }) => {
-    broken = error.code ?? "error";
-  };
-  process.stderr.on("error", onError);
-  const sink = trackedSink(
+  watchStderr();
+  const unwritable = () => stderrBroken !== undefined || process.stderr.destroyed;
+  return trackedSink(
     (line) => {
-      if (broken !== undefined || process.stderr.destroyed)
-        throw Object.assign(new Error(), { code: broken ?? "EPIPE" });
+      if (unwritable()) throw coded(stderrBroken ?? "EPIPE");
       process.stderr.write(`${line}\n`);
     },
-    () => process.stderr.off("error", onError),
+    () => {},
     () => {
-      if (broken !== undefined || process.stderr.destroyed) throw coded(broken ?? "EPIPE");
+      if (unwritable()) throw coded(stderrBroken ?? "EPIPE");
     },
   );
-  return sink;
 }
 
 /**

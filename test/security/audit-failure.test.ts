@@ -2,8 +2,9 @@ import { appendFileSync, existsSync, mkdtempSync, statSync, truncateSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { until } from "../helpers/events.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { type Served, serve, textOf } from "./harness.js";
+import { baseEnv, type Served, serve, spawnRaw, textOf } from "./harness.js";
 
 /**
  * Item 12: the audit log fails closed. While the audit destination cannot be written (a full device, a file at
@@ -140,6 +141,68 @@ describe("the audit log fails closed", () => {
       expect(s.stderr()).not.toContain(CANARY.value);
     } finally {
       await s.close();
+    }
+  });
+
+  it("refuses calls once stderr, the default audit log, is a closed pipe, and keeps serving", async () => {
+    const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
+    const stdout = () => run.out.join("");
+    const answer = async (id: number) => {
+      await until(
+        () => stdout().includes(`"id":${id}`),
+        [run.child.stdout!],
+        () => run.err.join(""),
+      );
+      const line = stdout()
+        .split("\n")
+        .find((l) => l.includes(`"id":${id}`));
+      return JSON.parse(line!) as { result?: { isError?: boolean; content?: Array<{ text?: string }> } };
+    };
+    const call = (id: number) =>
+      run.send({
+        jsonrpc: "2.0",
+        id,
+        method: "tools/call",
+        params: { name: "scaivault_read_secret", arguments: { path: CANARY.path } },
+      });
+    try {
+      run.send({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      });
+      await answer(1);
+      run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+      call(2);
+      expect((await answer(2)).result?.isError).toBeFalsy();
+      await until(
+        () => run.err.join("").includes('"event":"tool_call"'),
+        [run.child.stderr!],
+        () => run.err.join(""),
+      );
+      // The host stops reading stderr: the next audit line meets a closed pipe (EPIPE).
+      run.child.stderr!.destroy();
+      call(3);
+      await answer(3);
+      upstream.requests.length = 0;
+      for (const id of [4, 5]) {
+        call(id);
+        const refused = (await answer(id)).result;
+        expect(refused?.isError).toBe(true);
+        expect(refused?.content?.map((c) => c.text).join("")).toMatch(
+          /audit log .*cannot be written \(EPIPE\)/,
+        );
+      }
+      expect(upstreamCalls()).toEqual([]);
+      expect(stdout()).not.toContain(`"id":3,"error"`);
+    } finally {
+      run.child.kill();
+      await run.exited;
     }
   });
 });
