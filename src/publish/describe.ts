@@ -85,9 +85,63 @@ export function conciseSchemaText(text: string): string {
   return capped(firstSentence(plain, Number.POSITIVE_INFINITY), CONCISE_SCHEMA_CHARS);
 }
 
+/** Words a description may add to a property's name and still say nothing more than the name does. */
+const FILLER = new Set([
+  "the",
+  "a",
+  "an",
+  "of",
+  "for",
+  "to",
+  "this",
+  "that",
+  "which",
+  "is",
+  "by",
+  "in",
+  "on",
+  "its",
+]);
+/** What a name's abbreviations stand for in the descriptions that spell them out. */
+const SPELLED: Record<string, readonly string[]> = {
+  id: ["id", "identifier", "unique"],
+  ids: ["ids", "identifiers", "unique"],
+  org: ["organization"],
+  repo: ["repository"],
+  num: ["number"],
+  sha: ["sha"],
+};
+
+function nameWords(name: string): Set<string> {
+  const words = new Set<string>();
+  const parts = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  for (const part of parts) {
+    if (!part) continue;
+    words.add(part);
+    for (const spelled of SPELLED[part] ?? []) words.add(spelled);
+  }
+  return words;
+}
+
+/**
+ * Whether a (concise) description only restates its property's name: every word of it is a word of the name,
+ * an abbreviation's spelling-out, or a filler word ("secret_name": "The name of the secret."; "hook_id": "The
+ * unique identifier of the hook."). A model reads the name; such a description tells it nothing more.
+ */
+export function restatesName(name: string, text: string): boolean {
+  const words = text.toLowerCase().match(/[a-z0-9]+/g);
+  if (!words) return false;
+  const named = nameWords(name);
+  return words.every((w) => FILLER.has(w) || named.has(w) || (w.endsWith("s") && named.has(w.slice(0, -1))));
+}
+
 /**
  * Every `description` inside a schema made concise (values such as `default` and `const` are left alone); nodes in
- * `keep` (open stand-ins whose text is already short and must keep its note) are kept as they are.
+ * `keep` (open stand-ins whose text is already short and must keep its note) are kept as they are. A property's
+ * description that only restates the property's name (`restatesName`) is left out.
  */
 export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
   if (Array.isArray(node)) return node.map((item) => conciseSchema(item, keep));
@@ -98,8 +152,15 @@ export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
     else if (key === "const" || key === "enum" || key === "default" || key === "examples") out[key] = value;
     else if ((key === "properties" || key === "$defs" || key === "patternProperties") && isObject(value)) {
       const props: JsonSchema = {};
-      for (const [name, schema] of Object.entries(value as JsonSchema))
-        props[name] = conciseSchema(schema, keep);
+      for (const [name, schema] of Object.entries(value as JsonSchema)) {
+        const concise = conciseSchema(schema, keep);
+        // A property's description that only restates its name is left out (the name says it).
+        if (key === "properties" && concise !== schema && isObject(concise)) {
+          const text = concise.description;
+          if (typeof text === "string" && restatesName(name, text)) delete concise.description;
+        }
+        props[name] = concise;
+      }
       out[key] = props;
     } else out[key] = conciseSchema(value, keep);
   }
