@@ -4,7 +4,7 @@ import { packageVersion } from "../src/load/package.js";
 import { tolerateDrift } from "../src/publish/drift.js";
 import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
 import { createPublisher } from "../src/publish/publisher.js";
-import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
+import { AUTO_CONCISE_TOKENS, DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
 import { type BoundCatalog, bindCatalog } from "./bind/catalog.js";
 import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
@@ -97,10 +97,18 @@ export interface CatalogStats {
   shortened: number;
 }
 
+export interface DescriptionChoice {
+  mode: "full" | "concise";
+  /** Set when `publish.descriptions` was `auto`: the estimated tokens a model sees with full descriptions. */
+  auto?: { fullTokens: number };
+}
+
 export interface GeneratedCatalog {
   name: string;
   /** What the catalog publishes: the estimated tokens a model sees and the bytes of tools/list. */
   size: CatalogSize;
+  /** The descriptions published, and whether `auto` chose them (with the tokens full ones would have been). */
+  descriptions: DescriptionChoice;
   /** Folder the files belong in, relative to the root. */
   dir: string;
   /** Path inside `dir` -> content. */
@@ -386,7 +394,7 @@ export async function generateCatalog(
     () => emitFiles({ loaded, bound, plan, compiled, symbols, hash, header, dir }, diags),
     `${count(ir.tools.length, "tool")}, ${count(plan.order.length, "schema")}`,
   );
-  const { files, size } = emitted;
+  const { files, size, descriptions } = emitted;
   await addTypeFiles(files, { loaded, bound, symbols, cut, header, types: opts.types }, diags, stages);
   if (diags.hasErrors) return undefined;
   return {
@@ -394,6 +402,7 @@ export async function generateCatalog(
     dir,
     files,
     size,
+    descriptions,
     stats: statsOf(ir),
     timings: stages.timings,
     manifest: loaded.manifest,
@@ -469,7 +478,7 @@ interface EmitInput {
 function emitFiles(
   { loaded, bound, plan, compiled, symbols, hash, header, dir }: EmitInput,
   diags: Diagnostics,
-): { files: Map<string, string>; size: CatalogSize } {
+): { files: Map<string, string>; size: CatalogSize; descriptions: DescriptionChoice } {
   const { ir, assets } = bound;
   const emitter = new JsonSchemaEmitter(symbols);
   const schemas = new Map<string, ToolSchemasJson>(
@@ -485,8 +494,20 @@ function emitFiles(
   const table = emitter.table(plan.order.map((sym) => sym.id));
   const doc = catalogDocument(ir, schemas, table, hash, VERSION);
   // Measured with the output transform the server applies, so the figures are the bytes a client receives.
-  const publisher = createPublisher(doc, { transforms: [tolerateDrift] });
-  const size = measureCatalog(doc, publisher, { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES });
+  const limits = { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };
+  let publisher = createPublisher(doc, { transforms: [tolerateDrift] });
+  let size = measureCatalog(doc, publisher, limits);
+  const descriptions: DescriptionChoice = { mode: doc.publish.descriptions };
+  if (ir.autoDescriptions) {
+    descriptions.auto = { fullTokens: size.modelTokens };
+    if (size.modelTokens > AUTO_CONCISE_TOKENS) {
+      // `auto`: a model would see too much with full descriptions; the catalog publishes concise ones.
+      doc.publish = { ...doc.publish, descriptions: "concise" };
+      descriptions.mode = "concise";
+      publisher = createPublisher(doc, { transforms: [tolerateDrift] });
+      size = measureCatalog(doc, publisher, limits);
+    }
+  }
   checkBudget(ir.budget, size, diags);
   out.set("catalog.json", asciiOnly(jsonFile(doc)));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
@@ -498,7 +519,7 @@ function emitFiles(
   out.set("published.gen.mjs", asciiOnly(publishedModuleJs(doc, publisher, header)));
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);
-  return { files: out, size };
+  return { files: out, size, descriptions };
 }
 
 /**

@@ -154,6 +154,9 @@ function catalogIR(
     result: bindResult(manifest),
     ...(limits ? { limits } : {}),
     publish: bindPublish(manifest),
+    ...(manifest.publish?.descriptions === undefined || manifest.publish.descriptions === "auto"
+      ? { autoDescriptions: true as const }
+      : {}),
     budget: bindBudget(manifest, doc),
     ...(skipped.length > 0 ? { skipped } : {}),
   };

@@ -277,7 +277,8 @@ export function bindPublish(manifest: Manifest): PublishSettings {
     bytes: p.schema_bytes ?? DEFAULT_PUBLISH.bytes,
     outputBytes: p.output_schema_bytes ?? DEFAULT_PUBLISH.outputBytes,
     output: p.output_schemas ?? DEFAULT_PUBLISH.output,
-    descriptions: p.descriptions ?? DEFAULT_PUBLISH.descriptions,
+    // `auto` (or nothing written) starts from full; generate may choose concise (`ir.autoDescriptions`).
+    descriptions: p.descriptions === "concise" ? "concise" : DEFAULT_PUBLISH.descriptions,
     // Written only when chosen: catalogs without it publish the faithful schemas.
     ...(p.schema_profile && p.schema_profile !== "default" ? { profile: p.schema_profile } : {}),
   };

@@ -1,8 +1,14 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../../src/load/catalog.js";
-import { DESCRIPTION_MODES, OUTPUT_MODES } from "../../src/publish/settings.js";
-import { type CatalogSize, type CatalogStats, type GeneratedCatalog, VERSION } from "../index.js";
+import { AUTO_CONCISE_TOKENS, DESCRIPTION_CHOICES, OUTPUT_MODES } from "../../src/publish/settings.js";
+import {
+  type CatalogSize,
+  type CatalogStats,
+  type DescriptionChoice,
+  type GeneratedCatalog,
+  VERSION,
+} from "../index.js";
 import type { PublishSpec } from "../manifest/types.js";
 import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
 import { discoverJobs, generateAll, type JobOptions, usageError } from "./jobs.js";
@@ -41,8 +47,10 @@ Options:
                     read (repeatable; a manifest uses sources.<id>.patch)
   --output-schemas full|compact|none
                     --openapi: output schemas in tools/list (default compact: bounded like inputs)
-  --descriptions full|concise
-                    --openapi: descriptions as written, or their first paragraph as plain text
+  --descriptions auto|full|concise
+                    --openapi: descriptions as written (full), or their first paragraph as plain
+                    text (concise); auto (default): full unless a model would see more than
+                    ~${AUTO_CONCISE_TOKENS / 1000}k tokens with them
   --schema-depth N  --openapi: named-schema references followed per tool (default 2)
   --schema-bytes N  --openapi: bytes of one published input schema (default 8192)
   --output-schema-bytes N
@@ -103,8 +111,8 @@ function publishFlags(values: Record<string, unknown>): PublishSpec | string | u
   }
   const descriptions = values.descriptions as string | undefined;
   if (descriptions !== undefined) {
-    if (!(DESCRIPTION_MODES as readonly string[]).includes(descriptions))
-      return `--descriptions must be one of ${DESCRIPTION_MODES.join(", ")}`;
+    if (!(DESCRIPTION_CHOICES as readonly string[]).includes(descriptions))
+      return `--descriptions must be one of ${DESCRIPTION_CHOICES.join(", ")}`;
     out.descriptions = descriptions as PublishSpec["descriptions"];
   }
   const numbers: [string, "schema_depth" | "schema_bytes" | "output_schema_bytes", number][] = [
@@ -122,9 +130,19 @@ function publishFlags(values: Record<string, unknown>): PublishSpec | string | u
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** What the catalog costs a client: the estimated tokens a model sees, and the bytes of tools/list. */
-function sizeLine(size: CatalogSize): string {
-  return `~${compact(size.modelTokens)} tokens for the model, tools/list ${bytes(size.listBytes)}`;
+/**
+ * What the catalog costs a client: the estimated tokens a model sees (with which descriptions, and what `auto`
+ * compared), and the bytes of tools/list.
+ */
+function sizeLine(size: CatalogSize, descriptions: DescriptionChoice): string {
+  const auto = descriptions.auto;
+  const chosen =
+    auto && descriptions.mode === "concise"
+      ? ` (auto: ~${compact(auto.fullTokens)} with full ones)`
+      : auto
+        ? " (auto)"
+        : "";
+  return `~${compact(size.modelTokens)} tokens for the model with ${descriptions.mode} descriptions${chosen}, tools/list ${bytes(size.listBytes)}`;
 }
 
 function compact(n: number): string {
@@ -285,7 +303,7 @@ function writeChanged(root: string, catalogs: GeneratedCatalog[], summary: Summa
     }
     summary.catalog(cat, files, total);
     summary.say(
-      `  ${cat.name.padEnd(16)} ${safetyLine(cat.stats)}  ${sizeLine(cat.size)}  ${(total / 1000).toFixed(1)} s  -> ${cat.dir}/ (${state})\n`,
+      `  ${cat.name.padEnd(16)} ${safetyLine(cat.stats)}  ${sizeLine(cat.size, cat.descriptions)}  ${(total / 1000).toFixed(1)} s  -> ${cat.dir}/ (${state})\n`,
     );
   }
   return written;

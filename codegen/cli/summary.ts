@@ -15,6 +15,9 @@ interface CatalogEntry extends CatalogStats {
   filesChanged: number;
   modelTokens: number;
   listBytes: number;
+  /** The descriptions published; `fullDescriptionTokens` when `auto` chose them (what full ones would cost). */
+  descriptions: "full" | "concise";
+  fullDescriptionTokens?: number;
   ms: number;
 }
 
@@ -45,6 +48,8 @@ export class Summary {
       ...cat.stats,
       modelTokens: cat.size.modelTokens,
       listBytes: cat.size.listBytes,
+      descriptions: cat.descriptions.mode,
+      ...(cat.descriptions.auto ? { fullDescriptionTokens: cat.descriptions.auto.fullTokens } : {}),
       ms,
     });
   }

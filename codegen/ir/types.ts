@@ -303,6 +303,11 @@ export interface CatalogIR {
   limits?: LimitsConfig;
   /** How tools/list publishes the tools (catalog.json `publish`). */
   publish: PublishSettings;
+  /**
+   * `publish.descriptions: auto` (also when not written): `publish.descriptions` is `full` here and generate
+   * publishes `concise` instead when a model would see more than `AUTO_CONCISE_TOKENS` with full ones.
+   */
+  autoDescriptions?: true;
   /** Limits `generate` checks the published size against (never written to catalog.json). */
   budget: BudgetNode;
   /** Operations left out of the catalog, each for a reason confined to it (listed in CATALOG.md). */

@@ -692,9 +692,9 @@ export const manifestSchema = {
             "`compact` (default): bounded like inputs; `full`: every reachable schema; `none`: results are text only.",
         },
         descriptions: {
-          enum: ["full", "concise"],
+          enum: ["auto", "full", "concise"],
           description:
-            "`concise`: first paragraph, links and HTML reduced to text, cut at a length (tools and schemas).",
+            "`full`: as written; `concise`: first paragraph (first sentence in schemas), links and HTML reduced to text, cut at a length; `auto` (default): full unless a model would see more than about 50k tokens with them, then concise.",
         },
         schema_profile: {
           enum: ["default", "portable"],

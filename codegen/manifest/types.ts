@@ -191,7 +191,7 @@ export interface PublishSpec {
   schema_bytes?: number;
   output_schema_bytes?: number;
   output_schemas?: "full" | "compact" | "none";
-  descriptions?: "full" | "concise";
+  descriptions?: "auto" | "full" | "concise";
   schema_profile?: "default" | "portable";
 }
 

@@ -8,4 +8,11 @@ export {
   type Publisher,
   type PublishOptions,
 } from "./publisher.js";
-export { DEFAULT_PUBLISH, DESCRIPTION_MODES, OUTPUT_MODES, publishSettings } from "./settings.js";
+export {
+  AUTO_CONCISE_TOKENS,
+  DEFAULT_PUBLISH,
+  DESCRIPTION_CHOICES,
+  DESCRIPTION_MODES,
+  OUTPUT_MODES,
+  publishSettings,
+} from "./settings.js";

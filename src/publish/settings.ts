@@ -16,6 +16,15 @@ export const DEFAULT_PUBLISH: PublishSettings = {
 
 export const OUTPUT_MODES = ["full", "compact", "none"] as const;
 export const DESCRIPTION_MODES = ["full", "concise"] as const;
+/** What a manifest (or `generate --descriptions`) may ask for: a mode, or `auto` (the default, resolved by generate). */
+export const DESCRIPTION_CHOICES = ["auto", ...DESCRIPTION_MODES] as const;
+
+/**
+ * `descriptions: auto` (the default) publishes full descriptions unless what a model sees with them is estimated
+ * above this many tokens (a quarter of a 200k-token context): such a catalog publishes concise ones, and
+ * `generate` says so. GitHub REST's 1,223 tools are ~406k tokens with full descriptions, ~204k concise.
+ */
+export const AUTO_CONCISE_TOKENS = 50_000;
 
 /** A catalog's settings with anything missing taken from the defaults. */
 export function publishSettings(

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { CatalogDocument } from "../../src/catalog.js";
+import type { CatalogDocument, PublishSettings } from "../../src/catalog.js";
 import { tolerateDrift } from "../../src/publish/drift.js";
 import { type CatalogSize, measureCatalog } from "../../src/publish/measure.js";
 import { createPublisher } from "../../src/publish/publisher.js";
@@ -52,22 +52,28 @@ export function timeRun(cmd: string[], mayFail = false): RunFigures {
   return { ms, rssMb: timed === cmd ? Number.NaN : kb / 1024 };
 }
 
-/** What a generated catalog publishes with its defaults, and with concise descriptions. */
+/**
+ * What a generated catalog publishes with its defaults (the catalog's own settings: `descriptions: auto` may have
+ * chosen concise), and with full and with concise descriptions.
+ */
 export function publishedSizes(dir: string): {
   catalogBytes: number;
+  /** The descriptions the catalog publishes by default. */
+  defaultsMode: PublishSettings["descriptions"];
+  defaults: CatalogSize;
   full: CatalogSize;
   concise: CatalogSize;
 } {
   const file = join(dir, "catalog.json");
   const doc = JSON.parse(readFileSync(file, "utf8")) as CatalogDocument;
   const limits = { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };
+  const measure = (overrides: Partial<PublishSettings>) =>
+    measureCatalog(doc, createPublisher(doc, { overrides, transforms: [tolerateDrift] }), limits);
   return {
     catalogBytes: statSync(file).size,
-    full: measureCatalog(doc, createPublisher(doc, { transforms: [tolerateDrift] }), limits),
-    concise: measureCatalog(
-      doc,
-      createPublisher(doc, { overrides: { descriptions: "concise" }, transforms: [tolerateDrift] }),
-      limits,
-    ),
+    defaultsMode: doc.publish.descriptions,
+    defaults: measure({}),
+    full: measure({ descriptions: "full" }),
+    concise: measure({ descriptions: "concise" }),
   };
 }

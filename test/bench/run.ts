@@ -201,7 +201,12 @@ async function generators(): Promise<Map<string, string>> {
       sizes.catalogBytes / specBytes,
     );
     const rows = [
-      ["tools/list (defaults)", sizes.full.listBytes, api.targets.list],
+      [
+        `tools/list (defaults: ${sizes.defaultsMode} descriptions)`,
+        sizes.defaults.listBytes,
+        api.targets.list,
+      ],
+      ["tools/list (full descriptions)", sizes.full.listBytes, undefined],
       ["model sees (full)", sizes.full.modelBytes, api.targets.model],
       ["model sees (concise)", sizes.concise.modelBytes, api.targets.concise],
     ] as const;
