@@ -28,6 +28,48 @@ function strictTopLevel(schema: z.ZodType): z.ZodType {
   return schema;
 }
 
+interface Composite {
+  def?: {
+    type?: string;
+    left?: z.ZodType;
+    right?: z.ZodType;
+    catchall?: { def?: { type?: string } };
+    checks?: readonly unknown[];
+  };
+  shape?: Record<string, z.ZodType>;
+  extend?: (shape: Record<string, z.ZodType>) => z.ZodType;
+}
+
+/** An object schema without checks of its own that lets unknown keys through (zod's default, or loose). */
+function openObject(schema: z.ZodType): Composite | undefined {
+  const candidate = schema as unknown as Composite;
+  const def = candidate.def;
+  if (def?.type !== "object" || (def.checks?.length ?? 0) > 0 || !candidate.shape || !candidate.extend)
+    return undefined;
+  const rest = def.catchall?.def?.type;
+  return rest === undefined || rest === "unknown" || rest === "any" ? candidate : undefined;
+}
+
+/**
+ * An output schema's intersection of open objects whose keys do not overlap (a spec's `allOf` of object
+ * schemas: ScaiVault's Secret is SecretMetadata plus its value), as the one object with both shapes. zod checks
+ * an intersection by parsing the whole value with each side and deep-merging the two results; the one object
+ * parses each property once (about a third of the time for a ScaiVault secret). It accepts the same values and
+ * reports the same issues at the same paths (a value that is no object at all: once, not once per side); the
+ * result check only reads whether it passed and its issues. Anything else (a closed side, keys on both sides,
+ * refinements, unions, refs) is kept as generated.
+ */
+export function flatIntersection(schema: z.ZodType): z.ZodType {
+  const def = (schema as unknown as Composite).def;
+  if (def?.type !== "intersection" || (def.checks?.length ?? 0) > 0 || !def.left || !def.right) return schema;
+  const left = openObject(flatIntersection(def.left));
+  const right = openObject(flatIntersection(def.right));
+  if (!left?.shape || !right?.shape || !left.extend) return schema;
+  const rightShape = right.shape;
+  if (Object.keys(left.shape).some((key) => Object.hasOwn(rightShape, key))) return schema;
+  return left.extend(rightShape);
+}
+
 export function createSchemaCache(module: CatalogModule): SchemaCache {
   const inputs = new Map<string, z.ZodType>();
   const outputs = new Map<string, z.ZodType | undefined>();
@@ -43,7 +85,10 @@ export function createSchemaCache(module: CatalogModule): SchemaCache {
       return schema;
     },
     output(tool) {
-      if (!outputs.has(tool)) outputs.set(tool, module.tools[tool]?.output?.());
+      if (!outputs.has(tool)) {
+        const schema = module.tools[tool]?.output?.();
+        outputs.set(tool, schema && flatIntersection(schema));
+      }
       return outputs.get(tool);
     },
   };
