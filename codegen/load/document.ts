@@ -99,6 +99,11 @@ export function readInput(
   return undefined;
 }
 
+/** Whether `loadDocument` parses this file with `JSON.parse` (a `.json` file whose text starts like JSON). */
+export function parsedAsJson(abs: string, text: string): boolean {
+  return /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
+}
+
 /**
  * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
  * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
@@ -113,8 +118,7 @@ export function loadDocument(
   if (text === undefined) return undefined;
   let data: unknown;
   let locate: Locator | undefined;
-  const looksJson = /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
-  if (looksJson) {
+  if (parsedAsJson(abs, text)) {
     try {
       data = JSON.parse(text);
     } catch (e) {
