@@ -201,12 +201,8 @@ async function generators(): Promise<Map<string, string>> {
       sizes.catalogBytes / specBytes,
     );
     const rows = [
-      [
-        `tools/list (defaults: ${sizes.defaultsMode} descriptions)`,
-        sizes.defaults.listBytes,
-        api.targets.list,
-      ],
-      ["tools/list (full descriptions)", sizes.full.listBytes, undefined],
+      [`tools/list (defaults: ${sizes.defaultsMode})`, sizes.defaults.listBytes, api.targets.list],
+      ["tools/list (full)", sizes.full.listBytes, undefined],
       ["model sees (full)", sizes.full.modelBytes, api.targets.model],
       ["model sees (concise)", sizes.concise.modelBytes, api.targets.concise],
     ] as const;
