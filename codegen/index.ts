@@ -45,7 +45,7 @@ import {
   synthesizeManifest,
   virtualManifestDoc,
 } from "./synthesize.js";
-import { asciiOnly, jsonFile, sha256 } from "./util.js";
+import { asciiJsonFile, asciiOnly, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
 
@@ -257,9 +257,9 @@ function bareName(given: string | undefined, title: string, spec: string, diags:
 
 function inputHash(loaded: Loaded, assetInputs: string[], root: string): string {
   const files = new Map<string, string>();
-  if (loaded.doc.text !== "") files.set(loaded.doc.file, sha256(loaded.doc.text));
+  if (loaded.doc.text !== "") files.set(loaded.doc.file, loaded.doc.sha256 ?? sha256(loaded.doc.text));
   for (const spec of loaded.specs.values()) {
-    for (const d of spec.docs.all()) files.set(d.file, sha256(d.text));
+    for (const d of spec.docs.all()) files.set(d.file, d.sha256 ?? sha256(d.text));
     for (const d of spec.patch?.files ?? []) files.set(d.file, sha256(d.text));
   }
   for (const model of loaded.graphql) for (const f of model.spec.files) files.set(f.file, sha256(f.text));
@@ -545,7 +545,7 @@ function emitFiles(
     }
   }
   checkBudget(ir.budget, size, diags);
-  out.set("catalog.json", asciiOnly(jsonFile(doc)));
+  out.set("catalog.json", asciiJsonFile(doc));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
   const imports = handlerImports(bound.handlers, dir);

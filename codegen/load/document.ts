@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import {
   isMap,
   isPair,
@@ -9,6 +10,7 @@ import {
 } from "yaml";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
+import { sha256 } from "../util.js";
 import { readInputFile } from "./files.js";
 
 /** A parsed YAML or JSON file that can say where any JSON pointer sits in its text. */
@@ -18,6 +20,8 @@ export interface LoadedDocument {
   /** Path shown to users (relative to the working directory). */
   file: string;
   text: string;
+  /** sha256 (hex) of `text` as UTF-8, when known: the file's bytes hashed as read (the generator's input hash). */
+  sha256?: string;
   data: unknown;
   /** Source reference for a JSON pointer (`#/paths/~1a/get`); `key: true` points at the key, not the value. */
   ref(pointer: string, key?: boolean): SourceRef;
@@ -92,8 +96,22 @@ export function readInput(
   diags: Diagnostics,
   from?: SourceRef,
 ): string | undefined {
+  return readInputHashed(abs, file, diags, from)?.text;
+}
+
+/**
+ * `readInput`, with the sha256 of the text as UTF-8. Hashing the bytes read gives it without encoding the text
+ * again (70 ms for GitHub's 13 MB spec, 8 ms for its bytes) when they are valid UTF-8, i.e. when the text is
+ * exactly their decoding; otherwise the text is hashed.
+ */
+function readInputHashed(
+  abs: string,
+  file: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+): { text: string; sha256: string } | undefined {
   const read = readInputFile(abs);
-  if (read.ok) return read.text;
+  if (read.ok) return { text: read.text, sha256: sha256(isUtf8(read.bytes) ? read.bytes : read.text) };
   if (read.code === "missing") diags.error("TW100", `cannot read ${file}: no such file`, from ?? { file });
   else diags.error("TW190", `refused to read ${file}: ${read.reason}`, from ?? { file });
   return undefined;
@@ -114,8 +132,9 @@ export function loadDocument(
   diags: Diagnostics,
   from?: SourceRef,
 ): LoadedDocument | undefined {
-  const text = readInput(abs, file, diags, from);
-  if (text === undefined) return undefined;
+  const read = readInputHashed(abs, file, diags, from);
+  if (read === undefined) return undefined;
+  const { text } = read;
   let data: unknown;
   let locate: Locator | undefined;
   if (parsedAsJson(abs, text)) {
@@ -160,6 +179,7 @@ export function loadDocument(
     abs,
     file,
     text,
+    sha256: read.sha256,
     data,
     ref,
     cheapRef: (pointer: string) => (locate ? ref(pointer) : { file, pointer }),

@@ -12,7 +12,7 @@ import { isAbsolute, relative, sep } from "node:path";
 export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
 
 export type FileRead =
-  | { ok: true; text: string }
+  | { ok: true; text: string; bytes: Buffer }
   | { ok: false; code: "missing" | "refused"; reason: string };
 
 /**
@@ -33,7 +33,7 @@ export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, code: "refused", reason: `not a regular file (${kindOf(stat)})` };
     if (stat.size > max) return { ok: false, code: "refused", reason: tooLarge(max) };
-    const buffer = Buffer.alloc(Math.min(stat.size, max) + 1);
+    const buffer = Buffer.allocUnsafe(Math.min(stat.size, max) + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
@@ -42,7 +42,8 @@ export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead
       if (length > max) return { ok: false, code: "refused", reason: tooLarge(max) };
       if (length === buffer.length) break;
     }
-    return { ok: true, text: buffer.subarray(0, length).toString("utf8") };
+    const bytes = buffer.subarray(0, length);
+    return { ok: true, text: bytes.toString("utf8"), bytes };
   } catch (e) {
     return { ok: false, code: "refused", reason: (e as Error).message };
   } finally {
