@@ -1,12 +1,13 @@
 import type { CatalogDocument } from "../../src/catalog.js";
 import { listedTools } from "../../src/publish/measure.js";
-import { precomputedText } from "../../src/publish/precomputed.js";
+import { PRECOMPUTED_FORMAT, precomputedText } from "../../src/publish/precomputed.js";
 import type { Publisher } from "../../src/publish/publisher.js";
 
 /**
  * `published.gen.mjs`: every listed tool's published schemas as `publisher` (the catalog's settings and profile,
- * drift-tolerant outputs: what `generate` measures) built them, one JSON text per tool, so a server lists them
- * without projecting anything at start-up and parses only the tools it publishes (`src/publish/precomputed.ts`).
+ * drift-tolerant outputs: what `generate` measures) built them, one JSON text per tool (the schema members of its
+ * tools/list entry), so a server lists them without projecting anything at start-up, writes a stdio page around
+ * the text without parsing it, and parses a tool's only when it needs the values (`src/publish/precomputed.ts`).
  */
 export function publishedModuleJs(doc: CatalogDocument, publisher: Publisher, header: string): string {
   const lines = listedTools(doc).map((tool) => {
@@ -20,6 +21,7 @@ export function publishedModuleJs(doc: CatalogDocument, publisher: Publisher, he
     "// publishes otherwise computes its own from catalog.json.",
     "",
     "export default {",
+    `  format: ${PRECOMPUTED_FORMAT},`,
     `  inputHash: ${JSON.stringify(doc.inputHash)},`,
     `  settings: ${JSON.stringify(settings)},`,
     `  profile: ${JSON.stringify(publisher.settings.profile ?? "default")},`,

@@ -126,15 +126,40 @@ async function importPublished(dir: string, doc: CatalogDocument): Promise<Preco
   return table as PrecomputedSchemas;
 }
 
-/** Per tool schema thunks, built with this runtime's zod. */
-function toolSchemas(generated: GeneratedModule, file: string): CatalogModule["tools"] {
-  try {
-    const tools = generated.schemas(z, schemaRuntime);
-    if (tools && typeof tools === "object") return tools;
-  } catch (error) {
-    throw new CatalogLoadError(`${file}: its schemas cannot be built (${(error as Error).message})`);
-  }
-  throw new CatalogLoadError(`${file}: its schemas function returned no tool table`);
+/** How many generated schema tables this process has built (a structural fact for tests: start-up builds none). */
+let tablesBuilt = 0;
+export function schemaTablesBuilt(): number {
+  return tablesBuilt;
+}
+
+/**
+ * Per tool schema thunks, built with this runtime's zod on first use (the first call that checks arguments or a
+ * result), not at start: evaluating the generated function costs in proportion to the whole catalog, and a server
+ * that is only listed never needs it. Every tool of catalog.json must have its input schema there; a table that
+ * lacks one fails that first use with the same message a load would have given.
+ */
+function lazyToolSchemas(generated: GeneratedModule, file: string, doc: CatalogDocument, dir: string) {
+  let tools: CatalogModule["tools"] | undefined;
+  return (): CatalogModule["tools"] => {
+    if (tools) return tools;
+    let built: unknown;
+    try {
+      built = generated.schemas(z, schemaRuntime);
+    } catch (error) {
+      throw new CatalogLoadError(`${file}: its schemas cannot be built (${(error as Error).message})`);
+    }
+    if (!built || typeof built !== "object") {
+      throw new CatalogLoadError(`${file}: its schemas function returned no tool table`);
+    }
+    const table = built as CatalogModule["tools"];
+    const missing = doc.tools
+      .filter((tool) => typeof table[tool.name]?.input !== "function")
+      .map((tool) => `  - tool ${tool.name} has no input schema in catalog.gen`);
+    if (missing.length > 0) throw new CatalogLoadError(`${dir} is inconsistent:\n${missing.join("\n")}`);
+    tablesBuilt++;
+    tools = table;
+    return tools;
+  };
 }
 
 export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCatalog> {
@@ -153,9 +178,12 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
       `${basename(codeFile)} (inputHash ${generated.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
     );
   }
+  const tools = lazyToolSchemas(generated, codeFile, doc, dir);
   const module: CatalogModule = {
     inputHash: generated.inputHash,
-    tools: toolSchemas(generated, codeFile),
+    get tools() {
+      return tools();
+    },
     handlers: generated.handlers,
   };
   const problems = checkCatalog(doc, module, dir);

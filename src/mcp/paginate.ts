@@ -26,13 +26,17 @@ function sizeOf(item: unknown): number {
   return size;
 }
 
-/** `entryOf` turns a listed item into what the page carries (built on first use; measured and sent). */
+/**
+ * `entryOf` turns a listed item into what the page carries (built on first use; measured and sent); `measure`
+ * gives an item's size in bytes instead of serialising its entry (for lists whose entries are written as text).
+ */
 export function paginate<T, E = T>(
   items: readonly T[],
   cursor: string | undefined,
   limits: number | PageLimits,
   kind: string,
   entryOf: (item: T) => E = (item) => item as unknown as E,
+  measure: (item: T) => number = (item) => sizeOf(entryOf(item)),
 ): { items: E[]; nextCursor?: string } {
   let offset = 0;
   if (cursor !== undefined) {
@@ -47,7 +51,7 @@ export function paginate<T, E = T>(
   if (bytes !== undefined) {
     let total = 0;
     for (let at = offset; at < end; at++) {
-      total += sizeOf(entryOf(items[at] as T)) + 1;
+      total += measure(items[at] as T) + 1;
       if (total > bytes && at > offset) {
         end = at;
         break;

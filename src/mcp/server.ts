@@ -20,6 +20,7 @@ import { createDiscovery, discoveryTools } from "./discovery.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
 import { printable, safeProtocolError } from "./protocol-errors.js";
+import { rawList } from "./raw-list.js";
 import { createTemplateListing, listResourcesPage } from "./resource-listing.js";
 import { createResourceReader } from "./resources.js";
 import { handleToolCall, type ToolCallConnection, type ToolCallSurface } from "./tool-call.js";
@@ -45,7 +46,16 @@ export interface ServerOptions extends RuntimeOptions {
   profile?: string;
 }
 
-export type ServerFactory = ((context: { era: "legacy" | "modern" }) => Server) & {
+/**
+ * What a connection's transport offers: its era, and `rawLists` when it writes a tools/list page given as text
+ * (`raw-list.ts`; the stdio transport does).
+ */
+export interface ConnectionContext {
+  era: "legacy" | "modern";
+  rawLists?: boolean;
+}
+
+export type ServerFactory = ((context: ConnectionContext) => Server) & {
   /** Tools clients can list and call, after the policies (denied, read-only, run-time switches). */
   readonly listedTools?: number;
 };
@@ -76,10 +86,10 @@ function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) =>
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const surface = prepareSurface(runtime, options);
-  const factory = ({ era }: { era: "legacy" | "modern" }) => {
+  const factory = ({ era, rawLists = false }: ConnectionContext) => {
     const server = newSdkServer(runtime.catalog.doc);
     const connection: ToolCallConnection = { server, client: clientInfoReader(server, era) };
-    registerToolHandlers(server, surface, connection);
+    registerToolHandlers(server, surface, connection, rawLists);
     registerResourceHandlers(server, surface, connection);
     registerPromptHandlers(server, surface);
     server.setRequestHandler("completion/complete", async (request, ctx) => {
@@ -116,6 +126,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   const publisher = runtimePublisher(runtime, options);
   const tools = listings(doc.tools, include);
   const { entryOf, entryWithAnnotationTitleOf } = publishedOnFirstUse(publisher);
+  const texts = { plain: entryTexts(publisher, false), titled: entryTexts(publisher, true) };
   const listedNames = new Set(tools.map((t) => t.name));
   const callable = doc.tools.filter(include);
   // Writes hidden by read-only mode: not found or described, but call_tool names the switch that refuses them.
@@ -139,6 +150,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     tools,
     entryOf,
     entryWithAnnotationTitleOf,
+    texts,
     toolList,
     resources,
     resourceList,
@@ -201,6 +213,32 @@ function publishedOnFirstUse(publisher: Publisher) {
   return { entryOf, entryWithAnnotationTitleOf };
 }
 
+/**
+ * Each listing's entry as JSON text (with or without `annotations.title`) and its size in bytes, made the first
+ * time a page reaches it, then kept: pages are cut by these sizes whether they are sent as text or as objects.
+ */
+function entryTexts(publisher: Publisher, titled: boolean) {
+  const texts = new WeakMap<Listing, string>();
+  const sizes = new WeakMap<Listing, number>();
+  const textOf = (listing: Listing): string => {
+    let text = texts.get(listing);
+    if (text === undefined) {
+      text = publisher.entryText(listing.tool, listing.name, titled);
+      texts.set(listing, text);
+    }
+    return text;
+  };
+  const sizeOf = (listing: Listing): number => {
+    let size = sizes.get(listing);
+    if (size === undefined) {
+      size = Buffer.byteLength(textOf(listing));
+      sizes.set(listing, size);
+    }
+    return size;
+  };
+  return { textOf, sizeOf };
+}
+
 function newSdkServer(doc: LoadedCatalog["doc"]): Server {
   const server = new Server(
     {
@@ -236,7 +274,12 @@ function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: Serve
   };
 }
 
-function registerToolHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
+function registerToolHandlers(
+  server: Server,
+  surface: Surface,
+  connection: ToolCallConnection,
+  rawLists: boolean,
+): void {
   server.setRequestHandler("tools/list", async (request, ctx) => {
     // A client of a revision before 2025-06-18 reads a tool's title only from its annotations. Stateless HTTP
     // serves each request on a fresh instance: the revision is then the request's MCP-Protocol-Version header.
@@ -250,9 +293,16 @@ function registerToolHandlers(server: Server, surface: Surface, connection: Tool
       const page = paginate(list, request.params?.cursor, surface.pageSize, "tools");
       return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     }
+    const { textOf, sizeOf } = titled ? surface.texts.titled : surface.texts.plain;
+    const next = (cursor: string | undefined) => (cursor ? { nextCursor: cursor } : {});
+    if (rawLists) {
+      // Written by the transport from the entries' text: nothing parsed into objects or serialised again.
+      const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", textOf, sizeOf);
+      return { tools: rawList(page.items), ...next(page.nextCursor) };
+    }
     const entryOf = titled ? surface.entryWithAnnotationTitleOf : surface.entryOf;
-    const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", entryOf);
-    return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", entryOf, sizeOf);
+    return { tools: page.items, ...next(page.nextCursor) };
   });
   server.setRequestHandler("tools/call", async (request, ctx) =>
     handleToolCall(surface, connection, request.params, ctx),

@@ -1,5 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, PublishSettings } from "../catalog.js";
-import { type PublishedAnnotations, publishedAnnotations } from "./annotations.js";
+import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
 import { CONCISE_TOOL_CHARS, conciseText } from "./describe.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
@@ -92,6 +92,12 @@ export interface Publisher {
   description(tool: CatalogTool): string;
   /** The `tools/list` entry for the tool under one of its names. */
   entry(tool: CatalogTool, name?: string): PublishedTool;
+  /**
+   * The same entry as JSON text (`titled`: with `annotations.title`, as `withAnnotationTitle` gives it), written
+   * around the precomputed schemas' text where they are used as they are, so nothing is parsed or re-serialised;
+   * else the entry's own JSON.
+   */
+  entryText(tool: CatalogTool, name: string, titled: boolean): string;
 }
 
 /**
@@ -100,7 +106,7 @@ export interface Publisher {
  */
 export function createPublisher(doc: CatalogDocument, options: PublishOptions = {}): Publisher {
   const settings = publishSettings(doc, options.overrides);
-  const { build, decoders } = schemaBuilder(doc, options, settings);
+  const { build, decoders, members } = schemaBuilder(doc, options, settings);
   const concise = settings.descriptions === "concise";
   const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1, concise };
   // `compact` output schemas are compact in their text too; `full` ones keep it (unless descriptions are concise).
@@ -137,16 +143,31 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
     structured,
     description,
     entry(tool, name = tool.name) {
+      // Key order as `entryText` writes it: the schemas last.
       const entry: PublishedTool = {
         name,
         title: tool.title,
         description: publisher.description(tool),
-        inputSchema: publisher.input(tool) as PublishedTool["inputSchema"],
         annotations: publishedAnnotations(tool.annotations),
+        inputSchema: publisher.input(tool) as PublishedTool["inputSchema"],
       };
       const output = publisher.output(tool);
       if (output) entry.outputSchema = output as PublishedTool["inputSchema"];
       return entry;
+    },
+    entryText(tool, name, titled) {
+      const schemas = members(tool, structured(tool));
+      if (schemas === undefined) {
+        const entry = publisher.entry(tool, name);
+        return JSON.stringify(titled ? withAnnotationTitle(entry) : entry);
+      }
+      const annotations = publishedAnnotations(tool.annotations);
+      const head = { name, title: tool.title, description: publisher.description(tool) };
+      const text = JSON.stringify({
+        ...head,
+        annotations: titled ? { title: tool.title, ...annotations } : annotations,
+      });
+      return `${text.slice(0, -1)},${schemas}}`;
     },
   };
   return publisher;
@@ -169,7 +190,7 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
   const extra = options.transforms ?? [];
   const decoders = new Map<string, ArgumentDecoder | undefined>();
   const build = (tool: CatalogTool, side: SchemaSide, root: JsonSchema, bounds: Bounds) => {
-    const done = ready && keeps(tool, side) ? ready(tool.name)?.[side] : undefined;
+    const done = ready && keeps(tool, side) ? ready.pair(tool.name)?.[side] : undefined;
     if (done) {
       if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
       return done;
@@ -180,7 +201,12 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     for (const transform of extra) schema = transform(schema, { tool, side });
     return schema;
   };
-  return { build, decoders };
+  /** A tool's precomputed schemas as entry members, when every published side of it is used as it is. */
+  const members = (tool: CatalogTool, structured: boolean): string | undefined =>
+    ready && keeps(tool, "input") && (!structured || keeps(tool, "output"))
+      ? ready.members(tool.name)
+      : undefined;
+  return { build, decoders, members };
 }
 
 /** A tool's published description: as written, or (concise) cut to its first sentences, once per tool. */

@@ -70,6 +70,12 @@ export function flatIntersection(schema: z.ZodType): z.ZodType {
   return left.extend(rightShape);
 }
 
+/** How many tools' input schemas this process has built (a structural fact for tests: listing builds none). */
+let inputsBuilt = 0;
+export function inputSchemasBuilt(): number {
+  return inputsBuilt;
+}
+
 export function createSchemaCache(module: CatalogModule): SchemaCache {
   const inputs = new Map<string, z.ZodType>();
   const outputs = new Map<string, z.ZodType | undefined>();
@@ -80,6 +86,7 @@ export function createSchemaCache(module: CatalogModule): SchemaCache {
         const entry = module.tools[tool];
         if (!entry) throw new Error(`catalog.gen has no schemas for tool ${tool}`);
         schema = strictTopLevel(entry.input());
+        inputsBuilt++;
         inputs.set(tool, schema);
       }
       return schema;

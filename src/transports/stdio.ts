@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
+import { rawMessageText } from "../mcp/raw-list.js";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { flushed, StdioDrain } from "./stdio-drain.js";
@@ -53,8 +54,10 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     // Requests read before the end of input are still answered: the transport's input ends only then.
     const drain = new StdioDrain(lines);
     const transport = new StdioServerTransport(drain.input, wire, { maxBufferSize: maxBytes + 1 });
+    writesRawLists(transport, wire);
     drain.watch(transport);
-    const handle = serveStdio(factory, {
+    // This transport writes tools/list pages given as text (raw-list.ts).
+    const handle = serveStdio((context) => factory({ ...context, rawLists: true }), {
       transport,
       // A malformed line is reported here and skipped; the connection stays up.
       onerror: (error) => logLine(`stdio: ${describeError(error)}`),
@@ -73,6 +76,33 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     drain.input.once("end", finish);
     wire.once("error", finish);
   });
+}
+
+/**
+ * A response carrying a list page as text is written here, as one line, the way the SDK's transport writes any
+ * other message (resolved once the wire took it or drained); every other message goes to the SDK's `send`.
+ */
+function writesRawLists(transport: StdioServerTransport, wire: Writable): void {
+  const send = transport.send.bind(transport);
+  transport.send = (message, ...rest) => {
+    const text = rawMessageText(message);
+    if (text === undefined) return send(message, ...rest);
+    return new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => {
+        wire.off("drain", onDrain);
+        reject(error);
+      };
+      const onDrain = () => {
+        wire.off("error", onError);
+        resolve();
+      };
+      wire.once("error", onError);
+      if (wire.write(`${text}\n`)) {
+        wire.off("error", onError);
+        resolve();
+      } else wire.once("drain", onDrain);
+    });
+  };
 }
 
 /** The JSON-RPC error answering an oversized line (without `id` when the line's top level names none). */

@@ -4,8 +4,16 @@ import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config/config.js";
-import { CatalogLoadError, type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import {
+  CatalogLoadError,
+  type LoadedCatalog,
+  loadCatalog,
+  schemaTablesBuilt,
+} from "../../src/load/catalog.js";
+import { rawMessageText } from "../../src/mcp/raw-list.js";
 import { createServer, type ServerOptions } from "../../src/mcp/server.js";
+import { precomputedTextsParsed } from "../../src/publish/precomputed.js";
+import { inputSchemasBuilt } from "../../src/runtime/schemas.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
 // Schemas published at generate time (published.gen.mjs) are what the server would have computed: tools/list is
@@ -14,26 +22,52 @@ import { ROOT, tmpDir } from "../helpers/paths.js";
 
 const CATALOGS = ["generated/scaivault", "generated/scaly", "test/fixtures/kitchen-sink/expected"];
 
-async function listed(
+/**
+ * A client connected in memory; `rawLists`: the connection is one whose transport writes tools/list pages given as
+ * text (as stdio does), the wire simulated by writing each message as the stdio transport would and reading it back.
+ */
+async function connected(
   catalog: LoadedCatalog,
   env: Record<string, string> = {},
   options: ServerOptions = {},
-): Promise<unknown[]> {
+  rawLists = false,
+): Promise<Client> {
   const factory = createServer(catalog, resolveConfig(catalog.doc.env, env), {
     ...options,
     policy: { audit: false, ...options.policy },
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await factory({ era: "legacy" }).connect(serverSide);
+  if (rawLists) {
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = (message, sendOptions) =>
+      send(JSON.parse(rawMessageText(message) ?? JSON.stringify(message)), sendOptions);
+  }
+  await factory({ era: "legacy", rawLists }).connect(serverSide);
   const client = new Client({ name: "test", version: "1.0.0" });
   await client.connect(clientSide);
-  const tools: unknown[] = [];
+  return client;
+}
+
+/** Every page of tools/list, in order. */
+async function pages(client: Client): Promise<unknown[][]> {
+  const out: unknown[][] = [];
   let cursor: string | undefined;
   do {
     const page = await client.listTools(cursor ? { cursor } : {});
-    tools.push(...page.tools);
+    out.push(page.tools);
     cursor = page.nextCursor;
   } while (cursor);
+  return out;
+}
+
+async function listed(
+  catalog: LoadedCatalog,
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+  rawLists = false,
+): Promise<unknown[]> {
+  const client = await connected(catalog, env, options, rawLists);
+  const tools = (await pages(client)).flat();
   await client.close();
   return tools;
 }
@@ -91,6 +125,56 @@ describe.each(CATALOGS)("%s: tools/list with the generate-time table", (ref) => 
     const computed = await listed(withoutTable(catalog), vars, options);
     expect(fast.length).toBeGreaterThan(0);
     expect(JSON.stringify(fast)).toBe(JSON.stringify(computed));
+    // Pages written as text (stdio) carry the same entries, key for key.
+    expect(JSON.stringify(await listed(catalog, vars, options, true))).toBe(JSON.stringify(computed));
+  });
+
+  it("writes each entry's text as the entry serialises, with and without annotations.title", async () => {
+    const { createPublisher } = await import("../../src/publish/publisher.js");
+    const { tolerateDrift } = await import("../../src/publish/drift.js");
+    const { withAnnotationTitle } = await import("../../src/publish/annotations.js");
+    const publisher = createPublisher(catalog.doc, {
+      transforms: [tolerateDrift],
+      ...(catalog.published ? { precomputed: catalog.published } : {}),
+      keeps: () => true,
+    });
+    for (const tool of catalog.doc.tools.filter((t) => t.internal !== true)) {
+      for (const name of [tool.name, ...tool.aliases]) {
+        const entry = publisher.entry(tool, name);
+        expect(publisher.entryText(tool, name, false)).toBe(JSON.stringify(entry));
+        expect(publisher.entryText(tool, name, true)).toBe(JSON.stringify(withAnnotationTitle(entry)));
+      }
+    }
+  });
+});
+
+describe("a tools/list written as text (stdio)", () => {
+  it("parses no tool's schemas and builds no zod schema; a call does both for the one tool it calls", async () => {
+    const tables = schemaTablesBuilt();
+    const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const before = { texts: precomputedTextsParsed(), inputs: inputSchemasBuilt() };
+    const client = await connected(catalog, required(catalog), {}, true);
+    const listedPages = await pages(client);
+    expect(listedPages.flat().length).toBe(catalog.doc.tools.length);
+    // Every entry was written around the generate-time text; nothing was parsed into objects, and the generated
+    // zod table (catalog.gen) was not even evaluated.
+    expect(precomputedTextsParsed()).toBe(before.texts);
+    expect(inputSchemasBuilt()).toBe(before.inputs);
+    expect(schemaTablesBuilt()).toBe(tables);
+    await client.callTool({ name: "scaivault_read_secret", arguments: { path: "a/b" } });
+    expect(precomputedTextsParsed()).toBe(before.texts + 1);
+    expect(inputSchemasBuilt()).toBe(before.inputs + 1);
+    expect(schemaTablesBuilt()).toBe(tables + 1);
+    await client.close();
+  });
+
+  it("is cut into the same pages as the entries served as objects", async () => {
+    const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const asText = await connected(catalog, required(catalog), { pageSize: 7 }, true);
+    const asObjects = await connected(catalog, required(catalog), { pageSize: 7 });
+    expect(JSON.stringify(await pages(asText))).toBe(JSON.stringify(await pages(asObjects)));
+    await asText.close();
+    await asObjects.close();
   });
 });
 
@@ -104,7 +188,7 @@ describe("when the table is used", () => {
     const table = catalog.published;
     if (!table) throw new Error("generated/scaivault has no published.gen.mjs");
     name = "scaivault_read_secret";
-    const text = JSON.stringify({ input: SENTINEL, output: SENTINEL });
+    const text = JSON.stringify({ inputSchema: SENTINEL, outputSchema: SENTINEL });
     marked = { ...catalog, published: { ...table, tools: { ...table.tools, [name]: text } } };
   });
   const entry = async (env: Record<string, string>, options: ServerOptions = {}) =>

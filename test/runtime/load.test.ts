@@ -3,7 +3,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CatalogLoadError, findCatalogDir, loadCatalog, PACKAGE_ROOT } from "../../src/load/catalog.js";
+import {
+  CatalogLoadError,
+  findCatalogDir,
+  loadCatalog,
+  PACKAGE_ROOT,
+  schemaTablesBuilt,
+} from "../../src/load/catalog.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/runtime-catalog");
 const BIN = join(PACKAGE_ROOT, "bin/toolwright.mjs");
@@ -102,6 +108,25 @@ describe("loading", () => {
     const loaded = await loadCatalog(FIXTURE);
     expect(loaded.doc.catalog).toBe("runtime-fixture");
     expect(typeof loaded.module.tools.get_item?.input).toBe("function");
+  });
+
+  it("builds the generated schema table on first use, not at load", async () => {
+    const before = schemaTablesBuilt();
+    const loaded = await loadCatalog(FIXTURE);
+    expect(schemaTablesBuilt()).toBe(before);
+    expect(typeof loaded.module.tools.get_item?.input).toBe("function");
+    expect(schemaTablesBuilt()).toBe(before + 1);
+    void loaded.module.tools;
+    expect(schemaTablesBuilt()).toBe(before + 1);
+  });
+
+  it("a tool without an input schema in catalog.gen fails the table's first use, naming the tool", async () => {
+    const dir = copyFixture((doc) => {
+      (doc.tools as Array<Record<string, any>>)[1]!.name = "not_in_the_module";
+    });
+    const loaded = await loadCatalog(dir);
+    expect(() => loaded.module.tools).toThrow(CatalogLoadError);
+    expect(() => loaded.module.tools).toThrow(/tool not_in_the_module has no input schema in catalog\.gen/);
   });
 
   it("an inputHash mismatch names both files", async () => {
