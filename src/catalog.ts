@@ -7,7 +7,8 @@
  * runtime's zod, and the hand-written handlers compiled into `handlers.gen.mjs`). `catalog.gen.ts` and
  * `schemas.gen.ts` say the same in TypeScript, for type-checking handlers and for review; the runtime never
  * loads them. Generated TypeScript imports only `zod`, its generated siblings, handler modules, and types from
- * this file; generated JavaScript imports only its generated siblings.
+ * this file; generated JavaScript imports only its generated siblings (and `node:module`, with which
+ * `catalog.gen.mjs` loads `schemas.gen.mjs` on the first call of `schemas`, not at start).
  */
 import type { z } from "zod";
 

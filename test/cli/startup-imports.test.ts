@@ -30,12 +30,13 @@ const MESSAGES = [
 function loadsOf(
   args: string[],
   env: Record<string, string>,
-): { packages: string[]; builtins: string[]; listed: number; home: string } {
+  more: object[] = [],
+): { packages: string[]; builtins: string[]; listed: number; home: string; urls: string[] } {
   const dir = tmpDir("loads");
   const record = join(dir, "loads.txt");
   const run = spawnSync(process.execPath, ["--import", HOOK, BIN, "serve", ...args], {
     cwd: ROOT,
-    input: `${MESSAGES.map((m) => JSON.stringify(m)).join("\n")}\n`,
+    input: `${[...MESSAGES, ...more].map((m) => JSON.stringify(m)).join("\n")}\n`,
     env: { PATH: process.env.PATH ?? "", HOME: dir, RECORD_LOADS: record, ...env },
     encoding: "utf8",
     timeout: 240_000, // a failure bound for a hung child, not a speed target
@@ -53,7 +54,13 @@ function loadsOf(
     if (m) packages.add(m[1] as string);
   }
   const builtins = urls.filter((url) => url.startsWith("node:")).sort();
-  return { packages: [...packages].sort(), builtins, listed: list?.result?.tools?.length ?? 0, home: dir };
+  return {
+    packages: [...packages].sort(),
+    builtins,
+    listed: list?.result?.tools?.length ?? 0,
+    home: dir,
+    urls,
+  };
 }
 
 describe("start-up loads only what a catalog uses", () => {
@@ -85,6 +92,20 @@ describe("start-up loads only what a catalog uses", () => {
     const folder = join(home, ".local/state/toolwright");
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     expect(existsSync(join(folder, "state.sqlite"))).toBe(false);
+  });
+
+  it("ScaiVault's generated zod module (schemas.gen.mjs) loads on the first tool call, never for a listing", () => {
+    const env = { SCAIVAULT_URL: "http://127.0.0.1:9", SCAIVAULT_TOKEN: "t" };
+    const zodModule = (urls: string[]) => urls.filter((url) => url.endsWith("/schemas.gen.mjs"));
+    const listing = loadsOf(["scaivault"], env);
+    expect(listing.listed).toBeGreaterThan(60);
+    expect(listing.urls.some((url) => url.endsWith("/catalog.gen.mjs"))).toBe(true);
+    expect(zodModule(listing.urls)).toEqual([]);
+    const call = { name: "scaivault_read_secret", arguments: { path: "a/b" } };
+    const calling = loadsOf(["scaivault"], env, [
+      { jsonrpc: "2.0", id: 3, method: "tools/call", params: call },
+    ]);
+    expect(zodModule(calling.urls)).toHaveLength(1);
   });
 
   it("Scaly over stdio: plus only the packages its compiled handlers import", () => {
