@@ -155,19 +155,33 @@ export interface Discovery {
 }
 
 /** Keyword search over the tools clients may call (denied and internal ones are not there to find). */
+/** How many find_tools word indexes this process has built (a structural fact for tests: start-up builds none). */
+let indexesBuilt = 0;
+export function discoveryIndexesBuilt(): number {
+  return indexesBuilt;
+}
+
 export function createDiscovery(
   tools: readonly CatalogTool[],
   publisher: Publisher,
   /** Tools not to find or describe that call_tool still resolves, for the chain to refuse with a reason. */
   refusedByName: readonly CatalogTool[] = [],
 ): Discovery {
-  const index: Indexed[] = tools.map((tool) => ({
-    tool,
-    name: new Set([tool.name, ...tool.aliases].flatMap(words)),
-    title: new Set(words(tool.title)),
-    binding: new Set(words(tool.summary)),
-    text: new Set(words(tool.description)),
-  }));
+  // The word index over every tool's name, title, operation and description is built by the first find_tools,
+  // not at start: a listing in discovery mode serves three tools and needs none of it.
+  let built: Indexed[] | undefined;
+  const indexed = (): Indexed[] => {
+    if (built) return built;
+    built = tools.map((tool) => ({
+      tool,
+      name: new Set([tool.name, ...tool.aliases].flatMap(words)),
+      title: new Set(words(tool.title)),
+      binding: new Set(words(tool.summary)),
+      text: new Set(words(tool.description)),
+    }));
+    indexesBuilt++;
+    return built;
+  };
   const byName = new Map<string, CatalogTool>();
   for (const tool of tools) for (const n of [tool.name, ...tool.aliases]) byName.set(n, tool);
   const callable = new Map(byName);
@@ -176,7 +190,7 @@ export function createDiscovery(
   return {
     find(query, limit) {
       const terms = [...new Set(words(query))];
-      const scored = index
+      const scored = indexed()
         .map((e) => {
           let score = 0;
           for (const t of terms) {
