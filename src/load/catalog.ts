@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -126,6 +126,30 @@ async function importPublished(dir: string, doc: CatalogDocument): Promise<Preco
   return table as PrecomputedSchemas;
 }
 
+/**
+ * `schemas.gen.mjs` is loaded on the first tool call, not at start; its header (the first 600 bytes, not the
+ * megabytes after it) names the input hash it was generated from, which must be catalog.json's, so a module left
+ * from another generation fails the start, not that first call.
+ */
+function checkSchemasHeader(dir: string, doc: CatalogDocument): void {
+  const file = join(dir, "schemas.gen.mjs");
+  if (!existsSync(file)) return;
+  const fd = openSync(file, "r");
+  let head: string;
+  try {
+    const buf = Buffer.alloc(600);
+    head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("latin1");
+  } finally {
+    closeSync(fd);
+  }
+  const named = /^\/\/ Input hash: (\S+)$/m.exec(head)?.[1];
+  if (named !== undefined && named !== doc.inputHash) {
+    throw new CatalogLoadError(
+      `schemas.gen.mjs (inputHash ${named}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
+    );
+  }
+}
+
 /** How many generated schema tables this process has built (a structural fact for tests: start-up builds none). */
 let tablesBuilt = 0;
 export function schemaTablesBuilt(): number {
@@ -172,6 +196,7 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
   }
   // Compiled handlers may import zod: let them find it from a folder outside any node_modules.
   if (existsSync(join(dir, "handlers.gen.mjs"))) borrowPackagesFor(dir, PACKAGE_ROOT);
+  checkSchemasHeader(dir, doc);
   const [generated, published] = await Promise.all([importGenerated(codeFile), importPublished(dir, doc)]);
   if (generated.inputHash !== doc.inputHash) {
     throw new CatalogLoadError(

@@ -129,6 +129,22 @@ describe("loading", () => {
     expect(() => loaded.module.tools).toThrow(/tool not_in_the_module has no input schema in catalog\.gen/);
   });
 
+  it("a schemas.gen.mjs of another generation fails the load, though it is only read on the first call", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "tw-load-")), "scaivault");
+    cpSync(join(PACKAGE_ROOT, "generated/scaivault"), dir, { recursive: true });
+    await expect(loadCatalog(dir)).resolves.toBeDefined();
+    const file = join(dir, "schemas.gen.mjs");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(/Input hash: sha256:[0-9a-f]{4}/, "Input hash: sha256:0000"),
+    );
+    const error = await loadCatalog(dir).catch((e) => e);
+    expect(error).toBeInstanceOf(CatalogLoadError);
+    expect(error.message).toMatch(
+      /schemas\.gen\.mjs \(inputHash sha256:0000[0-9a-f]+\) and catalog\.json .* different generations/,
+    );
+  });
+
   it("an inputHash mismatch names both files", async () => {
     const dir = copyFixture((doc) => {
       doc.inputHash = "sha256:other";
