@@ -26,8 +26,7 @@ import type { BudgetNode, CatalogIR, SchemaNode } from "./ir/types.js";
 import { scanTool } from "./lint/descriptions.js";
 import type { LoadedDocument } from "./load/document.js";
 import { loadGraphql } from "./load/graphql.js";
-import { loadOpenApi, type OpenApiSpec, type StructureRuns } from "./load/openapi.js";
-import type { OffThreadCheck, StructureErrors } from "./load/openapi-structure.js";
+import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
 import { readPatch, readPatchFiles } from "./load/patch.js";
 import { loadManifest } from "./manifest/load.js";
 import type { Manifest, PublishSpec } from "./manifest/types.js";
@@ -154,7 +153,6 @@ async function loadSources(
   doc: LoadedDocument,
   symbols: SymbolTable,
   diags: Diagnostics,
-  structure: StructureRuns,
 ) {
   const specs = new Map<string, OpenApiSpec>();
   const graphql: GraphqlSourceModel[] = [];
@@ -180,7 +178,6 @@ async function loadSources(
       {
         refFolders: (source.ref_folders ?? []).map((folder) => resolve(dirname(manifestAbs), folder)),
         ...(patch ? { patch } : {}),
-        structure,
       },
     );
     if (spec) specs.set(id, spec);
@@ -195,14 +192,13 @@ async function load(
   symbols: SymbolTable,
   diags: Diagnostics,
   stages: Stages,
-  structure: StructureRuns,
 ): Promise<Loaded | undefined> {
   if (job.kind === "manifest") {
     const file = relative(opts.root, job.manifest) || job.manifest;
     const loaded = await stages.run("load", () => loadManifest(job.manifest, file, diags));
     if (!loaded) return undefined;
     const { specs, models, graphql } = await stages.run("normalize", () =>
-      loadSources(loaded.manifest, job.manifest, opts.root, loaded.doc, symbols, diags, structure),
+      loadSources(loaded.manifest, job.manifest, opts.root, loaded.doc, symbols, diags),
     );
     return { manifest: loaded.manifest, doc: loaded.doc, specs, models, graphql };
   }
@@ -210,7 +206,7 @@ async function load(
   const patch = job.patches?.length ? readPatchFiles(job.patches, opts.root, diags) : undefined;
   if (job.patches?.length && !patch) return undefined;
   const spec = await stages.run("load", () =>
-    loadOpenApi(job.spec, opts.root, diags, undefined, { ...(patch ? { patch } : {}), structure }),
+    loadOpenApi(job.spec, opts.root, diags, undefined, patch ? { patch } : {}),
   );
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
@@ -360,49 +356,17 @@ function count(n: number, what: string): string {
 /**
  * Runs the pipeline for one catalog, entirely in memory: load -> normalize -> bind -> plan -> emit. Returns
  * undefined when any error was diagnosed (nothing is written by this function, ever).
- *
- * A large OpenAPI document's structure check runs on a worker thread meanwhile (a second core), and the pipeline
- * goes on as if the check found nothing, its diagnostics held back. When every check finds the document valid,
- * that run is the answer; otherwise the pipeline runs again in order with the checks' findings, so a structural
- * problem is reported, and stops or confines generation, exactly as when the check runs first.
  */
 export async function generateCatalog(
   job: CatalogJob,
   opts: GenerateOptions,
   diags: Diagnostics,
 ): Promise<GeneratedCatalog | undefined> {
-  const offThread: OffThreadCheck[] = [];
-  const held = new Diagnostics();
-  for (const d of diags.items) held.items.push(d);
-  const run = await generateOnce(job, opts, held, { offThread }).then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  const verdicts = await Promise.all(offThread.map((check) => check.verdict));
-  if (verdicts.every((v) => v === null)) {
-    for (const d of held.items.slice(diags.items.length)) diags.items.push(d);
-    if ("error" in run) throw run.error;
-    return run.value;
-  }
-  const known = new Map<string, StructureErrors>();
-  offThread.forEach((check, i) => {
-    const verdict = verdicts[i];
-    if (verdict !== "failed" && verdict !== undefined) known.set(check.abs, verdict);
-  });
-  return generateOnce(job, opts, diags, { known });
-}
-
-async function generateOnce(
-  job: CatalogJob,
-  opts: GenerateOptions,
-  diags: Diagnostics,
-  structure: StructureRuns,
-): Promise<GeneratedCatalog | undefined> {
   const name =
     job.kind === "spec" ? (job.name ?? basename(job.spec)) : relative(opts.root, dirname(job.manifest));
   const stages = new Stages(name, opts.onStage);
   const symbols = new SymbolTable();
-  const loaded = await load(job, opts, symbols, diags, stages, structure);
+  const loaded = await load(job, opts, symbols, diags, stages);
   if (!loaded || diags.hasErrors) return undefined;
   const bound = await bindStage(loaded, opts, symbols, diags, stages);
   if (diags.hasErrors) return undefined;

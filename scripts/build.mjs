@@ -115,12 +115,7 @@ async function replaceFolder(target, fill) {
 async function buildToolwright(out, declarations) {
   const result = await build({
     ...COMMON,
-    entryPoints: {
-      toolwright: "bin/cli.ts",
-      catalog: "src/catalog.ts",
-      // Started as a worker thread by codegen/load/openapi-structure.ts, which finds it beside its own chunk.
-      "chunks/openapi-structure-worker": "codegen/load/structure-worker.ts",
-    },
+    entryPoints: { toolwright: "bin/cli.ts", catalog: "src/catalog.ts" },
     outdir: out,
   });
   const bin = join(out, "toolwright.js");

@@ -117,11 +117,6 @@ function readInputHashed(
   return undefined;
 }
 
-/** Whether `loadDocument` parses this file with `JSON.parse` (a `.json` file whose text starts like JSON). */
-export function parsedAsJson(abs: string, text: string): boolean {
-  return /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
-}
-
 /**
  * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
  * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
@@ -137,7 +132,8 @@ export function loadDocument(
   const { text } = read;
   let data: unknown;
   let locate: Locator | undefined;
-  if (parsedAsJson(abs, text)) {
+  const looksJson = /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
+  if (looksJson) {
     try {
       data = JSON.parse(text);
     } catch (e) {

@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Diagnostic, Diagnostics } from "../diagnostics.js";
-import { decodePointer, type LoadedDocument, parsedAsJson } from "./document.js";
+import { decodePointer, type LoadedDocument } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
 
 const compiled = new Map<OpenApiVersion, ValidateFunction>();
@@ -29,55 +28,6 @@ async function validatorFor(version: OpenApiVersion): Promise<ValidateFunction> 
     compiled.set(version, v);
   }
   return v;
-}
-
-/** What the validator found in a document: ajv's errors, or null when the document is valid. */
-export type StructureErrors = ErrorObject[] | null;
-
-/** The worker entry `npm run build` writes beside the validators (from structure-worker.ts). */
-const WORKER_FILE = "openapi-structure-worker.js";
-
-/**
- * Documents of at least this many characters are checked on a worker thread (when the build's validator and
- * worker are there): GitHub's 13 MB spec takes 0.3-0.6 s to validate, a small spec less than starting a thread.
- */
-export const OFF_THREAD_MIN_CHARS = 1_000_000;
-
-/** A structure check running on a worker thread: the document's path and the verdict to await. */
-export interface OffThreadCheck {
-  abs: string;
-  /** The validator's errors (null: valid), or "failed" when the worker could not deliver them. */
-  verdict: Promise<StructureErrors | "failed">;
-}
-
-/**
- * Starts the check of a large document on a worker thread, which parses the document's JSON text itself (or
- * receives the parsed data: YAML, or a patched document); undefined when the document is small or when running
- * from source (no built validator or worker). The worker reports nothing: its errors become diagnostics here.
- */
-export function startStructureCheck(
-  doc: LoadedDocument,
-  version: OpenApiVersion,
-  patched: boolean,
-): OffThreadCheck | undefined {
-  if (doc.text.length < OFF_THREAD_MIN_CHARS) return undefined;
-  const validator = new URL(`./${precompiledStructureFile(version)}`, import.meta.url);
-  const entry = new URL(`./${WORKER_FILE}`, import.meta.url);
-  if (!existsSync(validator) || !existsSync(entry)) return undefined;
-  const input = !patched && parsedAsJson(doc.abs, doc.text) ? { text: doc.text } : { data: doc.data };
-  const worker = new Worker(entry, { workerData: { validator: fileURLToPath(validator), ...input } });
-  const verdict = new Promise<StructureErrors | "failed">((settle) => {
-    worker.once("message", (errors: StructureErrors) => settle(errors));
-    worker.once("error", () => settle("failed"));
-    worker.once("exit", () => settle("failed"));
-  });
-  return { abs: doc.abs, verdict };
-}
-
-/** The validator's errors for `doc`, on this thread. */
-async function structureErrors(doc: LoadedDocument, version: OpenApiVersion): Promise<StructureErrors> {
-  const validate = await validatorFor(version);
-  return validate(doc.data) ? null : (validate.errors ?? []);
 }
 
 /**
@@ -162,21 +112,20 @@ function encodeSegment(s: string): string {
  * A problem inside one operation, path item or component is returned, not reported: it costs only the operations
  * that use that part (unless `strict`). A key the schema does not know, or a problem in a part toolwright never
  * reads (tags, info, examples, links, callbacks, webhooks), is a warning. The rest (the document's shape, its
- * version, servers, root security) is an error. `known`: the validator's errors found already (on a worker thread).
+ * version, servers, root security) is an error.
  */
 export async function checkOpenApiStructure(
   doc: LoadedDocument,
   version: OpenApiVersion,
   diags: Diagnostics,
   strict = false,
-  known?: StructureErrors,
 ): Promise<ConfinedProblem[]> {
-  const errors = known !== undefined ? known : await structureErrors(doc, version);
-  if (!errors) return [];
+  const validate = await validatorFor(version);
+  if (validate(doc.data)) return [];
   const confined: ConfinedProblem[] = [];
   const global: Diagnostic[] = [];
   const ignored: Diagnostic[] = [];
-  for (const e of leafErrors(errors)) {
+  for (const e of leafErrors(validate.errors ?? [])) {
     const key = e.keyword === "additionalProperties";
     const pointer = key ? `${e.instancePath}/${e.params.additionalProperty}` : e.instancePath;
     const diagnostic: Diagnostic = {

@@ -3,13 +3,7 @@ import { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
-import {
-  type ConfinedProblem,
-  checkOpenApiStructure,
-  type OffThreadCheck,
-  type StructureErrors,
-  startStructureCheck,
-} from "./openapi-structure.js";
+import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
 import { applyPatch, type SpecPatch } from "./patch.js";
 import { inlineExternalObjects } from "./swagger2-inline.js";
 
@@ -31,20 +25,6 @@ export interface LoadOptions {
   strict?: boolean;
   /** JSON Patch operations applied to the root document as parsed, before anything checks it. */
   patch?: SpecPatch;
-  /** Where the structure check may run (default: here, before anything else reads the document). */
-  structure?: StructureRuns;
-}
-
-/** How a caller that can wait for it lets the structure check run alongside the rest of the pipeline. */
-export interface StructureRuns {
-  /**
-   * Given: a large document's check starts on a worker thread and is added here, and loading goes on as if it
-   * found nothing. The caller must await every verdict before using anything loaded, and start over (with
-   * `known`) unless all are null, so that problems are reported exactly as a check run first reports them.
-   */
-  offThread?: OffThreadCheck[];
-  /** The validator's errors already found, by the document's absolute path (not checked again). */
-  known?: Map<string, StructureErrors>;
 }
 
 function detectVersion(data: unknown): OpenApiVersion | undefined {
@@ -94,23 +74,6 @@ async function convertSwagger2(
   }
 }
 
-/** The structure check's problems, found now or already; none yet when the check started on a worker thread. */
-async function structureProblems(
-  doc: LoadedDocument,
-  version: OpenApiVersion,
-  diags: Diagnostics,
-  strict: boolean,
-  patched: boolean,
-  runs: StructureRuns | undefined,
-): Promise<ConfinedProblem[]> {
-  if (runs?.known?.has(doc.abs))
-    return checkOpenApiStructure(doc, version, diags, strict, runs.known.get(doc.abs) ?? null);
-  const started = runs?.offThread ? startStructureCheck(doc, version, patched) : undefined;
-  if (!started) return checkOpenApiStructure(doc, version, diags, strict);
-  runs?.offThread?.push(started);
-  return [];
-}
-
 /**
  * Loads an OpenAPI document: parse, detect the version, validate its structure, check every reference it makes
  * (`$ref` targets confined to its folder and `refFolders`; nothing remote is fetched), convert 2.0 to 3.0.
@@ -141,7 +104,7 @@ export async function loadOpenApi(
     return undefined;
   }
   const before = diags.count("error");
-  const problems = await structureProblems(doc, version, diags, strict, patch !== undefined, opts.structure);
+  const problems = await checkOpenApiStructure(doc, version, diags, strict);
   if (diags.count("error") > before) return undefined;
   const guard = new ReferenceGuard(abs, refFolders, cwd, diags);
   guard.scan(doc);
