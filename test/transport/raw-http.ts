@@ -50,8 +50,20 @@ export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
       },
     );
     // The server may answer (413, 401) and close before the whole body is sent: that is a response, not an error.
+    // A connection reset before any response (e.g. a server closing its sockets as it shuts down) is an error: the
+    // request settles once its socket has closed, never hangs.
+    let answered = false;
+    let reset: NodeJS.ErrnoException | undefined;
+    req.on("response", () => {
+      answered = true;
+    });
     req.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code !== "EPIPE" && error.code !== "ECONNRESET") reject(error);
+      else reset ??= error;
+    });
+    req.on("close", () => {
+      if (!answered)
+        reject(reset ?? Object.assign(new Error("closed without a response"), { code: "ECONNRESET" }));
     });
     if (init.body !== undefined) {
       if (init.chunked) {
