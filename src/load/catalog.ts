@@ -143,7 +143,13 @@ function checkSchemasHeader(dir: string, doc: CatalogDocument): void {
     closeSync(fd);
   }
   const named = /^\/\/ Input hash: (\S+)$/m.exec(head)?.[1];
-  if (named !== undefined && named !== doc.inputHash) {
+  // Fail closed: a table that does not say which generation it belongs to is not trusted either.
+  if (named === undefined) {
+    throw new CatalogLoadError(
+      `schemas.gen.mjs in ${dir} has no "// Input hash:" line in its header, so it cannot be matched to catalog.json; regenerate the catalog`,
+    );
+  }
+  if (named !== doc.inputHash) {
     throw new CatalogLoadError(
       `schemas.gen.mjs (inputHash ${named}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
     );

@@ -145,6 +145,16 @@ describe("loading", () => {
     );
   });
 
+  it("a schemas.gen.mjs whose header names no input hash fails the load (fail closed)", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "tw-load-")), "scaivault");
+    cpSync(join(PACKAGE_ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "schemas.gen.mjs");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^\/\/ Input hash: .*\n/m, ""));
+    const error = await loadCatalog(dir).catch((e) => e);
+    expect(error).toBeInstanceOf(CatalogLoadError);
+    expect(error.message).toMatch(/schemas\.gen\.mjs in .* has no "\/\/ Input hash:" line/);
+  });
+
   it("an inputHash mismatch names both files", async () => {
     const dir = copyFixture((doc) => {
       doc.inputHash = "sha256:other";
@@ -152,7 +162,8 @@ describe("loading", () => {
     const error = await loadCatalog(dir).catch((e) => e);
     expect(error).toBeInstanceOf(CatalogLoadError);
     expect(error.message).toMatch(
-      /catalog\.gen\.mjs \(inputHash sha256:fixture-runtime-catalog-v1\) and catalog\.json \(inputHash sha256:other\)/,
+      // The first generated file compared (schemas.gen.mjs's header, before any import) is named with catalog.json.
+      /(schemas|catalog)\.gen\.mjs \(inputHash sha256:fixture-runtime-catalog-v1\) and catalog\.json \(inputHash sha256:other\)/,
     );
   });
 
