@@ -9,6 +9,7 @@ import type { ClientInfo, Principal } from "../chain.js";
 import type { Config } from "../config/config.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { readsTopLevelTitle, withAnnotationTitle } from "../publish/annotations.js";
+import { joinInstructions } from "../publish/common.js";
 import { tolerateDrift } from "../publish/drift.js";
 import { createPublisher, type PublishedTool, type Publisher } from "../publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
@@ -87,7 +88,7 @@ function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) =>
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const surface = prepareSurface(runtime, options);
   const factory = ({ era, rawLists = false }: ConnectionContext) => {
-    const server = newSdkServer(runtime.catalog.doc);
+    const server = newSdkServer(runtime.catalog.doc, surface.instructions);
     const connection: ToolCallConnection = { server, client: clientInfoReader(server, era) };
     registerToolHandlers(server, surface, connection, rawLists);
     registerResourceHandlers(server, surface, connection);
@@ -146,6 +147,8 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   return {
     ...toolCalls,
     listedCount: callable.length,
+    // The catalog's instructions, then what the publisher adds (concise descriptions: the common arguments).
+    instructions: joinInstructions(doc.server.instructions, publisher.instructions()),
     pageSize,
     tools,
     entryOf,
@@ -239,7 +242,7 @@ function entryTexts(publisher: Publisher, titled: boolean) {
   return { textOf, sizeOf };
 }
 
-function newSdkServer(doc: LoadedCatalog["doc"]): Server {
+function newSdkServer(doc: LoadedCatalog["doc"], instructions: string | undefined): Server {
   const server = new Server(
     {
       name: doc.server.name,
@@ -248,7 +251,7 @@ function newSdkServer(doc: LoadedCatalog["doc"]): Server {
     },
     {
       capabilities: { tools: {}, resources: {}, prompts: {}, completions: {} },
-      ...(doc.server.instructions ? { instructions: doc.server.instructions } : {}),
+      ...(instructions ? { instructions } : {}),
     },
   );
   server.onerror = (error) => logLine(`protocol error: ${describeError(error)}`);

@@ -10,7 +10,10 @@ import type { Publisher } from "./publisher.js";
 export interface CatalogSize {
   /** Listed entries (aliases count: each is an entry of its own). */
   entries: number;
-  /** Bytes of names, descriptions and input schemas as JSON. */
+  /**
+   * Bytes of names, descriptions and input schemas as JSON, and of what the publisher adds to the server's
+   * instructions (concise descriptions: the common arguments, `common.ts`), which a model reads once.
+   */
   modelBytes: number;
   /** Estimated tokens of the same (about 4 bytes of JSON per token). */
   modelTokens: number;
@@ -36,7 +39,7 @@ export function measureCatalog(
   publisher: Publisher,
   limits: { entries: number; bytes: number },
 ): CatalogSize {
-  let modelBytes = 0;
+  let modelBytes = Buffer.byteLength(JSON.stringify(publisher.instructions() ?? ""));
   const pages: number[] = [];
   let count = 0;
   let size = 0;

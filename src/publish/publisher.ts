@@ -1,5 +1,6 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, PublishSettings } from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
+import { commonArgumentsOf, withoutCommonDescriptions } from "./common.js";
 import { CONCISE_TOOL_CHARS, conciseText } from "./describe.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
@@ -90,6 +91,11 @@ export interface Publisher {
   /** Whether the tool's results carry `structuredContent` (it publishes an output schema). */
   structured(tool: CatalogTool): boolean;
   description(tool: CatalogTool): string;
+  /**
+   * What the server's instructions add to the catalog's own (`common.ts`): with concise descriptions, the
+   * arguments many tools share, described once; undefined for none.
+   */
+  instructions(): string | undefined;
   /** The `tools/list` entry for the tool under one of its names. */
   entry(tool: CatalogTool, name?: string): PublishedTool;
   /**
@@ -142,6 +148,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
     },
     structured,
     description,
+    instructions: () => (concise ? commonArgumentsOf(doc).instructions : undefined),
     entry(tool, name = tool.name) {
       // Key order as `entryText` writes it: the schemas last.
       const entry: PublishedTool = {
@@ -195,7 +202,10 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
       if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
       return done;
     }
-    let schema = withDialect(project(root, table, bounds, sizes).schema);
+    // Concise: the arguments many tools share are described once, in the instructions (`common.ts`).
+    const own =
+      side === "input" && bounds.concise ? withoutCommonDescriptions(root, commonArgumentsOf(doc)) : root;
+    let schema = withDialect(project(own, table, bounds, sizes).schema);
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });

@@ -1,0 +1,145 @@
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import { conciseSchemaText, restatesName } from "./describe.js";
+
+/**
+ * Common arguments, for `concise` descriptions: an argument that many tools of a catalog take under the same name
+ * with the same description as the spec wrote it (GitHub REST: `owner` on 531 tools, `repo` 527, `org` 392,
+ * `per_page` 270, `page` 245, ...) is described once, in the server's instructions, instead of in every tool's
+ * input schema, where the same sentence made about a quarter of what a model sees with concise descriptions. The
+ * schemas keep the argument, its type, constraints, default and whether it is required: only the repeated
+ * sentence moves. `full` descriptions keep every sentence in every schema (a host that shows a model one tool
+ * at a time, or ignores server instructions, still reads all of it).
+ *
+ * Decided on the catalog alone (every tool that is not internal, whatever a server's policy later hides), so
+ * `generate` (which publishes the schemas ahead) and `serve` (which sends the instructions) agree.
+ */
+
+/** Tools that must share an argument's name and description for it to be common... */
+export const COMMON_MIN_TOOLS = 20;
+/** ...and the share of the catalog's tools they must be at least. */
+export const COMMON_MIN_SHARE = 0.02;
+
+/**
+ * The argument the generator adds for destructive confirmation in `argument` mode: its text says when a model may
+ * set it (only once the user agreed), which stays on every tool. `confirmation_token`'s text (how to go ahead
+ * after a preview) may be common: the preview itself says it again (its `next`).
+ */
+const CONFIRM_ARG = "confirm";
+
+export interface CommonArgument {
+  name: string;
+  /** As the spec wrote it (what the tools' schemas carry in the catalog). */
+  description: string;
+  /** Its concise text, as the instructions state it. */
+  text: string;
+  tools: number;
+}
+
+export interface CommonArguments {
+  list: readonly CommonArgument[];
+  /** Whether a tool's argument (a property of its root input schema) is described by the instructions. */
+  has(name: string, property: unknown): boolean;
+  /** The instructions' paragraph that describes them; undefined when there are none. */
+  instructions: string | undefined;
+}
+
+function isObject(value: unknown): value is JsonSchema {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The arguments of one tool that may be common: root properties with a description of their own. */
+function eachDescribedArgument(tool: CatalogTool, visit: (name: string, description: string) => void): void {
+  const properties = tool.inputSchema.properties;
+  if (!isObject(properties)) return;
+  for (const name in properties) {
+    if (!Object.hasOwn(properties, name)) continue;
+    const property = properties[name];
+    if (!isObject(property) || typeof property.description !== "string") continue;
+    if (tool.policy.confirm === "required" && name === CONFIRM_ARG) continue;
+    visit(name, property.description);
+  }
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function commonArguments(tools: readonly CatalogTool[]): CommonArguments {
+  // name -> description as written -> tools
+  const counts = new Map<string, Map<string, number>>();
+  let listed = 0;
+  for (const tool of tools) {
+    if (tool.internal === true) continue;
+    listed++;
+    eachDescribedArgument(tool, (name, description) => {
+      let texts = counts.get(name);
+      if (texts === undefined) {
+        texts = new Map();
+        counts.set(name, texts);
+      }
+      texts.set(description, (texts.get(description) ?? 0) + 1);
+    });
+  }
+  const min = Math.max(COMMON_MIN_TOOLS, Math.ceil(listed * COMMON_MIN_SHARE));
+  const list: CommonArgument[] = [];
+  for (const [name, texts] of counts) {
+    // One text per name, the most shared (ties: the first in text order): with two, a schema without the
+    // description would not say which of them is its argument's.
+    let best: [string, number] | undefined;
+    for (const [description, count] of texts) {
+      if (count < min) continue;
+      if (!best || count > best[1] || (count === best[1] && description < best[0]))
+        best = [description, count];
+    }
+    if (!best) continue;
+    const text = conciseSchemaText(best[0]);
+    // Left out of the schemas already (it only restates the name), or nothing left to say.
+    if (!text || restatesName(name, text)) continue;
+    list.push({ name, description: best[0], text, tools: best[1] });
+  }
+  // Most shared first, then by name: the same instructions whatever the order of the tools.
+  list.sort((a, b) => b.tools - a.tools || byName(a.name, b.name));
+  const common = new Map(list.map((c) => [c.name, c.description]));
+  return {
+    list,
+    has: (name, property) =>
+      isObject(property) && property.description !== undefined && common.get(name) === property.description,
+    instructions:
+      list.length === 0
+        ? undefined
+        : [
+            "Arguments many tools share, described here once (their input schemas leave the description out):",
+            ...list.map((c) => `- ${c.name}: ${c.text}`),
+          ].join("\n"),
+  };
+}
+
+const cache = new WeakMap<object, CommonArguments>();
+
+/** `commonArguments` of a catalog's tools, computed once per catalog document. */
+export function commonArgumentsOf(doc: Pick<CatalogDocument, "tools">): CommonArguments {
+  let common = cache.get(doc);
+  if (common === undefined) {
+    common = commonArguments(doc.tools);
+    cache.set(doc, common);
+  }
+  return common;
+}
+
+/** A tool's root input schema without the descriptions of its common arguments (itself when it has none). */
+export function withoutCommonDescriptions(root: JsonSchema, common: CommonArguments): JsonSchema {
+  const properties = root.properties;
+  if (common.list.length === 0 || !isObject(properties)) return root;
+  let out: JsonSchema | undefined;
+  for (const name in properties) {
+    if (!Object.hasOwn(properties, name) || !common.has(name, properties[name])) continue;
+    out ??= { ...properties };
+    const { description: _, ...rest } = properties[name] as JsonSchema;
+    out[name] = rest;
+  }
+  return out === undefined ? root : { ...root, properties: out };
+}
+
+/** Server instructions: the catalog's own, then (concise descriptions) the common arguments' paragraph. */
+export function joinInstructions(own: string | undefined, common: string | undefined): string | undefined {
+  if (!common) return own;
+  return own ? `${own}\n\n${common}` : common;
+}

@@ -1,0 +1,223 @@
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { describe, expect, it } from "vitest";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { loadCatalog } from "../../src/load/catalog.js";
+import { createServer } from "../../src/mcp/server.js";
+import { COMMON_MIN_TOOLS, commonArguments } from "../../src/publish/common.js";
+import { measureCatalog } from "../../src/publish/measure.js";
+import { createPublisher } from "../../src/publish/publisher.js";
+import { writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+// Concise descriptions state an argument that many tools share under the same name and text (GitHub REST: owner,
+// repo, org, per_page, page, ...) once, in the server's instructions, and leave the sentence out of those tools'
+// input schemas; full descriptions keep it everywhere.
+
+const OWNER = "The account owner of the repository. The name is not case sensitive.";
+const REPO = "The name of the repository without the `.git` extension. The name is not case sensitive.";
+
+function tool(
+  name: string,
+  properties: Record<string, JsonSchema>,
+  extra: Partial<CatalogTool> = {},
+): CatalogTool {
+  return {
+    name,
+    title: name,
+    description: `Does ${name}.`,
+    aliases: [],
+    annotations: {},
+    policy: {},
+    inputSchema: { type: "object", properties, required: Object.keys(properties).slice(0, 1) },
+    ...extra,
+  } as unknown as CatalogTool;
+}
+
+/** `n` tools taking owner and repo (as GitHub writes them) and one argument of their own each. */
+function catalog(n: number, more: CatalogTool[] = []): CatalogDocument {
+  const tools: CatalogTool[] = [];
+  for (let i = 0; i < n; i++) {
+    tools.push(
+      tool(`t${i}`, {
+        owner: { type: "string", description: OWNER },
+        repo: { type: "string", description: REPO },
+        [`own${i}`]: { type: "integer", description: `Argument ${i} of its own.`, default: 1 },
+      }),
+    );
+  }
+  tools.push(...more);
+  return { tools, schemas: {}, publish: { descriptions: "concise" } } as unknown as CatalogDocument;
+}
+
+describe("commonArguments", () => {
+  it("takes a name and text shared by at least COMMON_MIN_TOOLS tools, most shared first", () => {
+    const extra = [
+      ...Array.from({ length: COMMON_MIN_TOOLS + 5 }, (_, i) =>
+        tool(`p${i}`, {
+          per_page: { type: "integer", description: "The number of results per page (max 100)." },
+        }),
+      ),
+    ];
+    const common = commonArguments(catalog(COMMON_MIN_TOOLS + 10, extra).tools);
+    expect(common.list.map((c) => [c.name, c.text, c.tools])).toEqual([
+      ["owner", "The account owner of the repository.", COMMON_MIN_TOOLS + 10],
+      ["repo", "The name of the repository without the `.git` extension.", COMMON_MIN_TOOLS + 10],
+      ["per_page", "The number of results per page (max 100).", COMMON_MIN_TOOLS + 5],
+    ]);
+    expect(common.instructions).toBe(
+      [
+        "Arguments many tools share, described here once (their input schemas leave the description out):",
+        "- owner: The account owner of the repository.",
+        "- repo: The name of the repository without the `.git` extension.",
+        "- per_page: The number of results per page (max 100).",
+      ].join("\n"),
+    );
+  });
+
+  it("takes nothing below the threshold, from internal tools, or that only restates the name", () => {
+    expect(commonArguments(catalog(COMMON_MIN_TOOLS - 1).tools).list).toEqual([]);
+    const internal = catalog(COMMON_MIN_TOOLS).tools.map((t, i) => (i === 0 ? { ...t, internal: true } : t));
+    expect(commonArguments(internal).list).toEqual([]);
+    const hooks = Array.from({ length: 30 }, (_, i) =>
+      tool(`h${i}`, { hook_id: { type: "integer", description: "The unique identifier of the hook." } }),
+    );
+    expect(commonArguments(hooks).list).toEqual([]);
+  });
+
+  it("grows with the catalog: at least 2% of its tools", () => {
+    // 25 of 1,300 tools is under 2%: not common.
+    const tools = catalog(25).tools;
+    const big = [...tools, ...Array.from({ length: 1275 }, (_, i) => tool(`x${i}`, {}))];
+    expect(commonArguments(big).list).toEqual([]);
+    expect(commonArguments(tools).list).toHaveLength(2);
+  });
+
+  it("keeps one text per name (the most shared), so a schema without it is never ambiguous", () => {
+    const tools = [
+      ...Array.from({ length: 30 }, (_, i) =>
+        tool(`v${i}`, { name: { type: "string", description: "The name of the variable." } }),
+      ),
+      ...Array.from({ length: 25 }, (_, i) =>
+        tool(`s${i}`, { name: { type: "string", description: "The name of the secret." } }),
+      ),
+    ];
+    expect(commonArguments(tools).list.map((c) => [c.name, c.text])).toEqual([
+      ["name", "The name of the variable."],
+    ]);
+  });
+
+  it("leaves the confirm argument (when a model may set it) on every tool; confirmation_token's text may move", () => {
+    const confirm = (i: number, name: string, description: string) =>
+      tool(`d${name}${i}`, { [name]: { type: "string", description } }, {
+        policy: { confirm: "required" },
+      } as Partial<CatalogTool>);
+    const tools = [
+      ...Array.from({ length: 30 }, (_, i) => confirm(i, "confirm", "Set true only once the user agreed.")),
+      ...Array.from({ length: 30 }, (_, i) => confirm(i, "confirmation_token", "Omit: you get a preview.")),
+    ];
+    expect(commonArguments(tools).list.map((c) => c.name)).toEqual(["confirmation_token"]);
+  });
+});
+
+describe("the publisher with common arguments", () => {
+  const doc = catalog(COMMON_MIN_TOOLS + 10);
+  const limits = { entries: 2000, bytes: 9 * 1024 * 1024 };
+
+  it("concise: the schemas keep the argument, its type and required, without the shared sentence", () => {
+    const publisher = createPublisher(doc);
+    const input = publisher.input(doc.tools[3] as CatalogTool);
+    expect(input).toEqual({
+      type: "object",
+      properties: {
+        owner: { type: "string" },
+        repo: { type: "string" },
+        own3: { type: "integer", description: "Argument 3 of its own.", default: 1 },
+      },
+      required: ["owner"],
+    });
+    expect(publisher.instructions()).toContain("- owner: The account owner of the repository.");
+    // The catalog is shared: never modified.
+    expect(doc.tools[3]?.inputSchema.properties).toMatchObject({ owner: { description: OWNER } });
+    // What a model sees counts the instructions once.
+    const size = measureCatalog(doc, publisher, limits);
+    let schemas = 0;
+    for (const t of doc.tools) {
+      const e = publisher.entry(t);
+      schemas += Buffer.byteLength(JSON.stringify([e.name, e.description, e.inputSchema]));
+    }
+    expect(size.modelBytes).toBe(schemas + Buffer.byteLength(JSON.stringify(publisher.instructions())));
+  });
+
+  it("full: every schema keeps every sentence and the instructions add nothing", () => {
+    const publisher = createPublisher(doc, { overrides: { descriptions: "full" } });
+    expect(publisher.input(doc.tools[3] as CatalogTool).properties).toMatchObject({
+      owner: { description: OWNER },
+      repo: { description: REPO },
+    });
+    expect(publisher.instructions()).toBeUndefined();
+  });
+});
+
+describe("a served catalog with concise descriptions", () => {
+  it("sends the common arguments in its instructions, after the catalog's own, and lists schemas without them", async () => {
+    const paths: Record<string, unknown> = {};
+    for (let i = 0; i < COMMON_MIN_TOOLS + 2; i++) {
+      paths[`/repos/{owner}/{repo}/things${i}`] = {
+        get: {
+          operationId: `getThing${i}`,
+          summary: `Get thing ${i}`,
+          parameters: [
+            { name: "owner", in: "path", required: true, schema: { type: "string" }, description: OWNER },
+            { name: "repo", in: "path", required: true, schema: { type: "string" }, description: REPO },
+          ],
+          responses: { "200": { description: "ok" } },
+        },
+      };
+    }
+    const spec = {
+      openapi: "3.0.3",
+      info: { title: "Things", version: "1", description: "Things of repositories." },
+      servers: [{ url: "https://things.example.com" }],
+      paths,
+    };
+    const dir = writeTree("common-arguments", { "openapi.json": JSON.stringify(spec) });
+    const diags = new Diagnostics();
+    const out = `test/.tmp/common-arguments-out-${process.pid}`;
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.json"), name: "things", publish: { descriptions: "concise" } },
+      { root: ROOT, out },
+      diags,
+    );
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    if (!cat) throw new Error("did not generate");
+    writeCatalog(ROOT, cat);
+    const loaded = await loadCatalog(join(ROOT, cat.dir));
+    const factory = createServer(loaded, resolveConfig(loaded.doc.env, {}), { policy: { audit: false } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await factory({ era: "legacy" }).connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    try {
+      const own = loaded.doc.server.instructions;
+      const common = [
+        "Arguments many tools share, described here once (their input schemas leave the description out):",
+        "- owner: The account owner of the repository.",
+        "- repo: The name of the repository without the `.git` extension.",
+      ].join("\n");
+      expect(client.getInstructions()).toBe(own ? `${own}\n\n${common}` : common);
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(COMMON_MIN_TOOLS + 2);
+      for (const t of tools) {
+        expect(t.inputSchema.properties).toEqual({ owner: { type: "string" }, repo: { type: "string" } });
+        expect(t.inputSchema.required).toEqual(["owner", "repo"]);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
