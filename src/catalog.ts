@@ -711,6 +711,12 @@ export interface SchemaRuntime {
   linear(re2: string, source?: string): RegExp;
   /** A pattern RE2 cannot express, found free of super-linear backtracking at generate time; input length bounded. */
   bounded(source: string): RegExp;
+  /**
+   * A pattern whose shape the generator proved linear on a backtracking engine (`codegen/normalize/v8-safe.ts`):
+   * JavaScript's engine for inputs up to the bound, RE2 (`re2`, the RE2 spelling when it differs) beyond it.
+   * Catalogs generated before it existed never call it.
+   */
+  safe(source: string, re2?: string): RegExp;
 }
 
 /**

@@ -193,13 +193,20 @@ export class ZodEmitter {
 /**
  * A pattern as the runtime evaluates it. In the JavaScript the runtime loads (`thunk` style), `rt.linear` runs
  * the RE2 spelling on re2js (linear time) and `rt.bounded` runs what RE2 cannot express on JavaScript's engine
- * with an input length bound (the generator let only patterns without super-linear backtracking through). The
- * TypeScript twin, read for types and review only, keeps the plain RegExp.
+ * with an input length bound (the generator let only patterns without super-linear backtracking through), and
+ * `rt.safe` runs a pattern whose shape proves JavaScript's engine linear on it there (up to the same bound; the
+ * RE2 spelling, when it differs, beyond it). The TypeScript twin, read for types and review only, keeps the
+ * plain RegExp.
  */
 function patternExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedStyle): string {
   const source = JSON.stringify(node.pattern);
   if (style !== "thunk") return `new RegExp(${source}, "u")`;
   if (node.patternRe2 === undefined) return `rt.bounded(${source})`;
+  if (node.patternV8) {
+    return node.patternRe2 === node.pattern
+      ? `rt.safe(${source})`
+      : `rt.safe(${source}, ${JSON.stringify(node.patternRe2)})`;
+  }
   return node.patternRe2 === node.pattern
     ? `rt.linear(${source})`
     : `rt.linear(${JSON.stringify(node.patternRe2)}, ${source})`;

@@ -90,6 +90,8 @@ export type SchemaNode = SchemaMeta &
          * express that was found free of super-linear backtracking (JavaScript's engine runs it).
          */
         patternRe2?: string;
+        /** The pattern's shape proves JavaScript's engine linear on it (`normalize/v8-safe.ts`); with `patternRe2`. */
+        patternV8?: true;
         /** `base64` for binary payloads carried in JSON (file parts, octet-stream bodies). */
         contentEncoding?: string;
         contentMediaType?: string;

@@ -1,6 +1,7 @@
 import { RegExpParser } from "@eslint-community/regexpp";
 import { RE2JS } from "re2js";
 import { analyse } from "scslre";
+import { v8Safe } from "./v8-safe.js";
 
 /**
  * How a spec's `pattern` is evaluated at run time, decided at generate time. A backtracking engine (JavaScript's
@@ -8,7 +9,8 @@ import { analyse } from "scslre";
  * pattern is the spec author's, not ours. So:
  *
  * - `re2`: the pattern, translated to RE2 syntax with JavaScript's meaning (below), runs on re2js, whose time is
- *   linear in the input whatever the pattern;
+ *   linear in the input whatever the pattern; with `v8`, the pattern's shape proves a backtracking engine linear
+ *   on it too (`v8-safe.ts`), so it runs on JavaScript's engine up to a length bound and on re2js above;
  * - `native`: what RE2 cannot express (lookahead, backreferences) runs on JavaScript's engine only when the
  *   static analysis (scslre) finds no super-linear backtracking; the runtime also bounds the input length;
  * - `none`: otherwise the pattern is not enforced (and not published), with a located warning.
@@ -17,7 +19,7 @@ import { analyse } from "scslre";
  * validate the published schema with a backtracking engine are exposed to it.
  */
 export type PatternPlan =
-  | { engine: "re2"; re2: string; superLinear?: string }
+  | { engine: "re2"; re2: string; superLinear?: string; v8?: true }
   | { engine: "native"; superLinear?: undefined }
   | { engine: "none"; superLinear: string };
 
@@ -126,7 +128,10 @@ function superLinearity(source: string): string | undefined {
 export function planPattern(source: string): PatternPlan {
   const superLinear = superLinearity(source);
   const re2 = re2Source(source);
-  if (re2 !== undefined) return superLinear ? { engine: "re2", re2, superLinear } : { engine: "re2", re2 };
+  if (re2 !== undefined) {
+    if (superLinear) return { engine: "re2", re2, superLinear };
+    return v8Safe(source) ? { engine: "re2", re2, v8: true } : { engine: "re2", re2 };
+  }
   // The analysis does not model backreferences: with one, only RE2 would be safe, and RE2 has none.
   if (BACKREFERENCE.test(source)) return { engine: "none", superLinear: superLinear ?? "a backreference" };
   return superLinear === undefined ? { engine: "native" } : { engine: "none", superLinear };

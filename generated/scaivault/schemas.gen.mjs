@@ -27,17 +27,17 @@ function named(build) {
  * matchers (`rt`: spec patterns run in linear time).
  */
 export default function schemas(z, rt) {
-  const AccessPolicyId = named(() => z.string().regex(rt.linear("^pol_[a-z0-9_]{3,48}$")));
+  const AccessPolicyId = named(() => z.string().regex(rt.safe("^pol_[a-z0-9_]{3,48}$")));
 
-  const AcmeAccountId = named(() => z.string().regex(rt.linear("^acct_[a-z0-9_]{3,48}$")));
+  const AcmeAccountId = named(() => z.string().regex(rt.safe("^acct_[a-z0-9_]{3,48}$")));
 
-  const AcmeChallengeId = named(() => z.string().regex(rt.linear("^chl_[a-z0-9_]{3,48}$")));
+  const AcmeChallengeId = named(() => z.string().regex(rt.safe("^chl_[a-z0-9_]{3,48}$")));
 
-  const AcmeOrderId = named(() => z.string().regex(rt.linear("^ord_[a-z0-9_]{3,48}$")));
+  const AcmeOrderId = named(() => z.string().regex(rt.safe("^ord_[a-z0-9_]{3,48}$")));
 
   const AcmeOrderStatus = named(() => z.enum(["pending", "ready", "processing", "valid", "invalid"]));
 
-  const ApiKeyId = named(() => z.string().regex(rt.linear("^key_[a-z0-9_]{3,48}$")));
+  const ApiKeyId = named(() => z.string().regex(rt.safe("^key_[a-z0-9_]{3,48}$")));
 
   const AuditAction = named(() => z.string().regex(rt.linear("^[a-z_]+(\\.[a-z_]+)+$")));
 
@@ -63,11 +63,11 @@ export default function schemas(z, rt) {
     top_paths: z.array(AuditCount()),
   }));
 
-  const BackendId = named(() => z.string().regex(rt.linear("^fed_[a-z0-9_]{3,48}$")));
+  const BackendId = named(() => z.string().regex(rt.safe("^fed_[a-z0-9_]{3,48}$")));
 
-  const CaId = named(() => z.string().regex(rt.linear("^ca_[a-z0-9_]{3,48}$")));
+  const CaId = named(() => z.string().regex(rt.safe("^ca_[a-z0-9_]{3,48}$")));
 
-  const CertificateId = named(() => z.string().regex(rt.linear("^cert_[a-z0-9_]{3,48}$")));
+  const CertificateId = named(() => z.string().regex(rt.safe("^cert_[a-z0-9_]{3,48}$")));
 
   const CertificateStatus = named(() => z.enum(["valid", "expired", "revoked"]));
 
@@ -94,7 +94,7 @@ export default function schemas(z, rt) {
 
   const DnsName = named(() => z.string().max(253).regex(rt.linear("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")));
 
-  const Duration = named(() => z.string().regex(rt.linear("^[1-9][0-9]{0,5}[smhd]$")));
+  const Duration = named(() => z.string().regex(rt.safe("^[1-9][0-9]{0,5}[smhd]$")));
 
   const DynamicEngineType = named(() => z.enum(["postgres", "mysql", "mssql", "mongodb", "redis"]));
 
@@ -155,22 +155,22 @@ export default function schemas(z, rt) {
     exclude_chars: z.string().max(64).optional(),
     words: z.number().int().gte(3).lte(16).optional(),
     separator: z.string().max(3).optional(),
-    prefix: z.string().regex(rt.linear("^[a-z][a-z0-9_]{0,15}$")).optional(),
+    prefix: z.string().regex(rt.safe("^[a-z][a-z0-9_]{0,15}$")).optional(),
   }));
 
   const KeyAlgorithm = named(() => z.enum(["ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"]));
 
-  const LeaseId = named(() => z.string().regex(rt.linear("^lease_[a-z0-9_]{3,48}$")));
+  const LeaseId = named(() => z.string().regex(rt.safe("^lease_[a-z0-9_]{3,48}$")));
 
   const NextCursor = named(() => z.string());
 
-  const PartnerId = named(() => z.string().regex(rt.linear("^p-[a-z0-9-]{1,60}$")));
+  const PartnerId = named(() => z.string().regex(rt.safe("^p-[a-z0-9-]{1,60}$")));
 
   const PathPattern = named(() => z.string().regex(rt.linear("^(?:\\*|(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*)(?:\\/(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*))*(?:\\/\\*)?)$", "^(?:\\*|(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*)(?:/(?:\\+|[A-Za-z0-9_-][A-Za-z0-9_.-]*))*(?:/\\*)?)$")));
 
   const PathPrefix = named(() => z.string().max(512).regex(rt.bounded("^(?:(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+)*/?)?$")));
 
-  const Pem = named(() => z.string().regex(rt.linear("^-----BEGIN [A-Z ]+-----")));
+  const Pem = named(() => z.string().regex(rt.safe("^-----BEGIN [A-Z ]+-----")));
 
   const PolicyAction = named(() => z.enum(["read", "list", "write", "delete", "rotate"]));
 
@@ -180,13 +180,13 @@ export default function schemas(z, rt) {
     effect: z.enum(["allow", "deny"]),
   }));
 
-  const RequestId = named(() => z.string().regex(rt.linear("^req_[a-f0-9]{16}$")));
+  const RequestId = named(() => z.string().regex(rt.safe("^req_[a-f0-9]{16}$")));
 
-  const ResourceName = named(() => z.string().regex(rt.linear("^[a-z][a-z0-9-]{0,62}$")));
+  const ResourceName = named(() => z.string().regex(rt.safe("^[a-z][a-z0-9-]{0,62}$")));
 
   const RevocationReason = named(() => z.enum(["unspecified", "key_compromise", "ca_compromise", "affiliation_changed", "superseded", "cessation_of_operation"]));
 
-  const RotationPolicyId = named(() => z.string().regex(rt.linear("^rpol_[a-z0-9_]{3,48}$")));
+  const RotationPolicyId = named(() => z.string().regex(rt.safe("^rpol_[a-z0-9_]{3,48}$")));
 
   const RotationStrategy = named(() => z.enum(["generate", "notify"]));
 
@@ -196,19 +196,19 @@ export default function schemas(z, rt) {
 
   const SecretPath = named(() => z.string().min(1).max(512).regex(rt.bounded("^(?!\\.{1,2}(?:/|$))(?!.*/\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,15}$")));
 
-  const SecretPolicyId = named(() => z.string().regex(rt.linear("^spol_[a-z0-9_]{3,48}$")));
+  const SecretPolicyId = named(() => z.string().regex(rt.safe("^spol_[a-z0-9_]{3,48}$")));
 
   const SecretPolicyType = named(() => z.enum(["password", "passphrase", "api_key", "hex", "base64", "uuid"]));
 
-  const ServiceAccountId = named(() => z.string().regex(rt.linear("^sa_[a-z0-9_]{3,48}$")));
+  const ServiceAccountId = named(() => z.string().regex(rt.safe("^sa_[a-z0-9_]{3,48}$")));
 
-  const Subject = named(() => z.string().regex(rt.linear("^(user|sa|group|partner):[A-Za-z0-9@._+-]{1,128}$")));
+  const Subject = named(() => z.string().regex(rt.safe("^(user|sa|group|partner):[A-Za-z0-9@._+-]{1,128}$")));
 
-  const SubscriptionId = named(() => z.string().regex(rt.linear("^sub_[a-z0-9_]{3,48}$")));
+  const SubscriptionId = named(() => z.string().regex(rt.safe("^sub_[a-z0-9_]{3,48}$")));
 
-  const Tag = named(() => z.string().regex(rt.linear("^[a-z0-9][a-z0-9:_.-]{0,62}$")));
+  const Tag = named(() => z.string().regex(rt.safe("^[a-z0-9][a-z0-9:_.-]{0,62}$")));
 
-  const TenantId = named(() => z.string().regex(rt.linear("^[a-z][a-z0-9-]{1,62}$")));
+  const TenantId = named(() => z.string().regex(rt.safe("^[a-z][a-z0-9-]{1,62}$")));
 
   const Timestamp = named(() => z.string());
 
@@ -234,13 +234,13 @@ export default function schemas(z, rt) {
 
   const WebhookDestination = named(() => z.strictObject({
     type: z.literal("webhook"),
-    url: z.string().regex(rt.linear("^https:\\/\\/", "^https://")),
+    url: z.string().regex(rt.safe("^https://", "^https:\\/\\/")),
     signing_secret: z.string().min(16).max(256).optional(),
   }));
 
   const WebhookDestinationOutput = named(() => z.strictObject({
     type: z.literal("webhook"),
-    url: z.string().regex(rt.linear("^https:\\/\\/", "^https://")),
+    url: z.string().regex(rt.safe("^https://", "^https:\\/\\/")),
   }));
 
   const AccessPolicy = named(() => z.looseObject({
@@ -278,7 +278,7 @@ export default function schemas(z, rt) {
     order_id: AcmeOrderId(),
     status: z.literal("valid"),
     identifiers: z.array(DnsName()),
-    serial: z.string().regex(rt.linear("^[0-9a-f]+$")),
+    serial: z.string().regex(rt.safe("^[0-9a-f]+$")),
     not_before: z.string(),
     not_after: z.string(),
     certificate: Pem(),
@@ -315,7 +315,7 @@ export default function schemas(z, rt) {
   }));
 
   const AuditEvent = named(() => z.looseObject({
-    id: z.string().regex(rt.linear("^evt_[a-z0-9_]{3,48}$")),
+    id: z.string().regex(rt.safe("^evt_[a-z0-9_]{3,48}$")),
     time: z.string(),
     tenant: TenantId(),
     actor: z.string(),
@@ -350,7 +350,7 @@ export default function schemas(z, rt) {
   const Certificate = named(() => z.looseObject({
     id: CertificateId(),
     ca_id: CaId(),
-    serial: z.string().regex(rt.linear("^[0-9a-f]+$")),
+    serial: z.string().regex(rt.safe("^[0-9a-f]+$")),
     common_name: z.string(),
     alt_names: z.array(z.string()),
     ip_sans: z.array(z.string()).optional(),
@@ -364,7 +364,7 @@ export default function schemas(z, rt) {
     revoked_at: z.string().optional(),
     revocation_reason: RevocationReason().optional(),
     certificate: Pem(),
-    fingerprint_sha256: z.string().regex(rt.linear("^[0-9a-f]{64}$")),
+    fingerprint_sha256: z.string().regex(rt.safe("^[0-9a-f]{64}$")),
     created_at: Timestamp(),
   }));
 
@@ -374,12 +374,12 @@ export default function schemas(z, rt) {
     subject: z.string(),
     type: z.enum(["root", "intermediate"]),
     key_algorithm: KeyAlgorithm(),
-    serial: z.string().regex(rt.linear("^[0-9a-f]+$")),
+    serial: z.string().regex(rt.safe("^[0-9a-f]+$")),
     not_before: z.string(),
     not_after: z.string(),
     max_path_length: z.number().int().gte(0).optional(),
     certificate: Pem(),
-    fingerprint_sha256: z.string().regex(rt.linear("^[0-9a-f]{64}$")),
+    fingerprint_sha256: z.string().regex(rt.safe("^[0-9a-f]{64}$")),
     issued_count: z.number().int().gte(0),
     status: z.enum(["active", "expired"]),
     created_at: Timestamp(),
@@ -1136,7 +1136,7 @@ export default function schemas(z, rt) {
           common_name: z.string().min(1).max(64),
           organization: z.string().max(64).optional(),
           organizational_unit: z.string().max(64).optional(),
-          country: z.string().regex(rt.linear("^[A-Z]{2}$")).optional(),
+          country: z.string().regex(rt.safe("^[A-Z]{2}$")).optional(),
           key_algorithm: KeyAlgorithm().optional(),
           ttl: Duration().optional(),
           max_path_length: z.number().int().gte(0).lte(5).optional(),

@@ -94,7 +94,7 @@ export default function schemas(z, rt) {
   }));
 
   const MigrationFile = named(() => z.strictObject({
-    name: z.string().regex(rt.linear("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")),
+    name: z.string().regex(rt.safe("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")),
     sql: z.string().min(1),
   }));
 
@@ -1160,7 +1160,7 @@ export default function schemas(z, rt) {
     scaly_apply: {
       input: () =>
         z.strictObject({
-          plan_hash: z.string().regex(rt.linear("^[0-9a-f]{64}$")),
+          plan_hash: z.string().regex(rt.safe("^[0-9a-f]{64}$")),
           auto_approve: z.boolean(),
         }),
       output: () =>
@@ -1604,7 +1604,7 @@ export default function schemas(z, rt) {
     scaly_get_logs: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           since: z.string().optional(),
           until: z.string().optional(),
           level: LogLevel().optional(),
@@ -1670,7 +1670,7 @@ export default function schemas(z, rt) {
     scaly_db_query: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           sql: z.string().min(1).max(100000),
           params: z.array(SqlValue()).optional(),
           max_rows: z.number().int().gte(1).lte(10000).optional(),
@@ -1681,7 +1681,7 @@ export default function schemas(z, rt) {
     scaly_db_execute: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           sql: z.string().min(1).max(1000000),
           params: z.array(SqlValue()).optional(),
         }),
@@ -1691,7 +1691,7 @@ export default function schemas(z, rt) {
     scaly_db_migration_plan: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           migrations: z.array(MigrationFile()).max(500),
         }),
       output: () =>
@@ -1700,7 +1700,7 @@ export default function schemas(z, rt) {
     scaly_db_migrate: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           migrations: z.array(MigrationFile()).max(500),
         }),
       output: () =>
@@ -1709,7 +1709,7 @@ export default function schemas(z, rt) {
     scaly_db_schema_dump: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           table: z.string().optional(),
         }),
       output: () =>
@@ -1718,7 +1718,7 @@ export default function schemas(z, rt) {
     scaly_storage_list_objects: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           prefix: z.string().optional(),
           limit: z.number().int().gte(1).lte(1000).optional(),
           cursor: z.string().optional(),
@@ -1729,7 +1729,7 @@ export default function schemas(z, rt) {
     scaly_storage_download_object: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           key: z.string().min(1).max(1024),
         }),
       output: () =>
@@ -1738,7 +1738,7 @@ export default function schemas(z, rt) {
     scaly_storage_upload_object: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           key: z.string().min(1).max(1024),
           x_scaly_content_type: z.string().optional(),
           content: z.string(),
@@ -1751,7 +1751,7 @@ export default function schemas(z, rt) {
     scaly_storage_delete_object: {
       input: () =>
         z.strictObject({
-          app_id: z.string().regex(rt.linear("^app_[a-z0-9_]+$")),
+          app_id: z.string().regex(rt.safe("^app_[a-z0-9_]+$")),
           key: z.string().min(1).max(1024),
         }),
       output: () =>

@@ -149,3 +149,95 @@ paths:
     expect(published).not.toContain("(?=(a+)+$)");
   });
 });
+
+describe("which patterns run on JavaScript's engine (v8-safe.ts)", () => {
+  it.each([
+    "^[a-z0-9][a-z0-9:_.-]{0,62}$",
+    "^acct_[a-z0-9_]{3,48}$",
+    "^[0-9a-f]+$",
+    "^[0-9a-f]{64}$",
+    "^https:\\/\\/",
+    "^-----BEGIN [A-Z ]+-----",
+    "^(user|sa|group|partner):[A-Za-z0-9@._+-]{1,128}$",
+    "^[1-9][0-9]{0,5}[smhd]$",
+    "^\\d+-\\w+$",
+    "^\\S+\\s[a-z]$",
+    "^.+$",
+    "^[^/]+/[^/]+$",
+    "^$",
+  ])("%s: proven linear, runs on V8 below the bound", (pattern) => {
+    const plan = planPattern(pattern);
+    expect(plan).toMatchObject({ engine: "re2", v8: true });
+  });
+
+  it.each([
+    ["^(a+)+$", "nested quantifiers"],
+    ["^(?:[a-z]+\\.)*[a-z]+$", "a quantified group"],
+    ["^[a-z_]+(\\.[a-z_]+)+$", "a quantified group with a quantifier inside"],
+    ["^(a|ab)*c$", "an alternation under a quantifier"],
+    ["^(a)\\1$", "a backreference"],
+    ["^(?<n>a)\\k<n>$", "a named backreference"],
+    ["^(?<=a)b$", "a lookbehind"],
+    ["^(?!\\.)[a-z.]+$", "a lookahead"],
+    ["^\\bfoo$", "a word boundary"],
+    ["[a-z]+x", "no start anchor (every index is a start)"],
+    ["^a$|^b$", "a top-level alternation"],
+    ["^[a-z]*[a-z0-9]+$", "adjacent quantifiers over overlapping classes"],
+    ["^[a-z]+[0-9]?x$", "a variable quantifier followed by an optional element"],
+    ["^.*x$", "a variable quantifier followed by a character it can match"],
+    ["^\\w+_id$", "\\w followed by _ (\\w matches it)"],
+    ["^[a-z]+(ab|cd)$", "a group whose first characters the quantifier matches"],
+    ["^(a+|b)c$", "a quantifier inside a group"],
+    ["^(a|)b$", "an empty alternative"],
+    ["^\\p{L}+$", "a property escape (not modelled)"],
+    [`^${"(a|b)".repeat(7)}$`, "2^7 branch combinations"],
+  ])("%s: refused (%s)", (pattern) => {
+    const plan = planPattern(pattern);
+    expect(plan.engine === "re2" && plan.v8 === true).toBe(false);
+  });
+
+  it("a safe pattern answers as JavaScript's engine does, and past the bound as RE2 does", () => {
+    for (const pattern of ["^[a-z0-9][a-z0-9:_.-]{0,62}$", "^\\S+\\s[a-z]$", "^.+$", "^https:\\/\\/"]) {
+      const plan = planPattern(pattern);
+      if (plan.engine !== "re2") throw new Error("expected re2");
+      const safe = schemaRuntime.safe(pattern, plan.re2);
+      const native = new RegExp(pattern, "u");
+      for (const sample of SAMPLES) {
+        expect(safe.test(sample), JSON.stringify(sample)).toBe(native.test(sample));
+        expect(safe.exec(sample)?.[0], JSON.stringify(sample)).toBe(native.exec(sample)?.[0]);
+      }
+    }
+    const long = schemaRuntime.safe("^[a-z]+$");
+    expect(long.test("a".repeat(BOUNDED_PATTERN_INPUT + 1))).toBe(true);
+    expect(long.test(`${"a".repeat(BOUNDED_PATTERN_INPUT)}!`)).toBe(false);
+    expect(long.exec(`${"a".repeat(BOUNDED_PATTERN_INPUT)}b`)?.[0].length).toBe(BOUNDED_PATTERN_INPUT + 1);
+    // zod's .regex() resets lastIndex and calls test: the source and flags it shows are the spec's.
+    expect(`${schemaRuntime.safe("^https://", "^https:\\/\\/")}`).toBe("/^https:\\/\\//u");
+  });
+
+  it("generate emits rt.safe for a proven pattern, rt.linear for the rest", async () => {
+    const dir = writeTree("patterns-v8", {
+      "openapi.yaml": `openapi: 3.1.0
+info: { title: P, version: "1" }
+servers: [{ url: https://p.example.com }]
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - { name: x, in: query, schema: { type: string, pattern: "^acct_[a-z0-9_]{3,48}$" } }
+        - { name: y, in: query, schema: { type: string, pattern: "^[a-z_]+(\\\\.[a-z_]+)+$" } }
+      responses:
+        "200": { description: ok }
+`,
+    });
+    const { cat } = await genSpec(
+      `${dir}/openapi.yaml`,
+      "patterns",
+      `${dir}/out`.replace(/^.*?test\//, "test/"),
+    );
+    const js = cat?.files.get("schemas.gen.mjs") ?? "";
+    expect(js).toContain('rt.safe("^acct_[a-z0-9_]{3,48}$")');
+    expect(js).toContain('rt.linear("^[a-z_]+(\\\\.[a-z_]+)+$")');
+  });
+});

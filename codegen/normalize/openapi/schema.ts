@@ -404,6 +404,7 @@ export class SchemaConverter {
     if (plan.engine !== "none") {
       node.pattern = pattern;
       if (plan.engine === "re2") node.patternRe2 = plan.re2;
+      if (plan.engine === "re2" && plan.v8) node.patternV8 = true;
     }
     if (plan.superLinear === undefined || this.reported.has(`pattern ${pattern}`)) return;
     this.reported.add(`pattern ${pattern}`);
