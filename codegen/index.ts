@@ -3,6 +3,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { packageVersion } from "../src/load/package.js";
 import { tolerateDrift } from "../src/publish/drift.js";
 import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
+import { ProjectionMemo } from "../src/publish/project.js";
 import { createPublisher } from "../src/publish/publisher.js";
 import { AUTO_CONCISE_TOKENS, DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
 import { type BoundCatalog, bindCatalog } from "./bind/catalog.js";
@@ -495,7 +496,9 @@ function emitFiles(
   const doc = catalogDocument(ir, schemas, table, hash, VERSION);
   // Measured with the output transform the server applies, so the figures are the bytes a client receives.
   const limits = { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };
-  let publisher = createPublisher(doc, { transforms: [tolerateDrift] });
+  // One memo for both measures below: outputs (compact, so concise in both) and inputs are fitted once.
+  const memo = new ProjectionMemo(doc.schemas);
+  let publisher = createPublisher(doc, { transforms: [tolerateDrift], memo });
   let size = measureCatalog(doc, publisher, limits);
   const descriptions: DescriptionChoice = { mode: doc.publish.descriptions };
   if (ir.autoDescriptions) {
@@ -504,7 +507,7 @@ function emitFiles(
       // `auto`: a model would see too much with full descriptions; the catalog publishes concise ones.
       doc.publish = { ...doc.publish, descriptions: "concise" };
       descriptions.mode = "concise";
-      publisher = createPublisher(doc, { transforms: [tolerateDrift] });
+      publisher = createPublisher(doc, { transforms: [tolerateDrift], memo });
       size = measureCatalog(doc, publisher, limits);
     }
   }

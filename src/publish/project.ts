@@ -80,10 +80,15 @@ export function namesIn(node: unknown, out: string[] = [], seen = new Set<string
   return out;
 }
 
-/** Sizes of the table's entries (compact JSON), measured once per publisher and shared by every tool. */
+/**
+ * What the projection knows of the table's entries, computed once per publisher (or per `ProjectionMemo`) and shared
+ * by every tool: each entry's size (compact JSON), the size of its open stand-in, and the names it refers to.
+ */
 export class SizeCache {
   private readonly sizes = new Map<string, number>();
-  constructor(private readonly table: Record<string, JsonSchema>) {}
+  private readonly opens = new Map<string, number>();
+  private readonly refs = new Map<string, readonly string[]>();
+  constructor(readonly table: Record<string, JsonSchema>) {}
   of(name: string): number {
     let size = this.sizes.get(name);
     if (size === undefined) {
@@ -91,6 +96,26 @@ export class SizeCache {
       this.sizes.set(name, size);
     }
     return size;
+  }
+  /** The size of the name's open stand-in under `$defs`. */
+  openOf(name: string): number {
+    let size = this.opens.get(name);
+    if (size === undefined) {
+      size =
+        JSON.stringify(unexpandedSchema(name, this.table[name])).length + JSON.stringify(name).length + 2;
+      this.opens.set(name, size);
+    }
+    return size;
+  }
+  /** `namesIn` of the name's entry (none for a name missing from the table); shared, never modified. */
+  namesOf(name: string): readonly string[] {
+    let names = this.refs.get(name);
+    if (names === undefined) {
+      const def = this.table[name];
+      names = def === undefined ? [] : namesIn(def);
+      this.refs.set(name, names);
+    }
+    return names;
   }
 }
 
@@ -208,15 +233,14 @@ function choose(
   const expanded: string[] = [];
   const open: string[] = [];
   const seen = new Set<string>();
-  const openCost = (name: string) =>
-    JSON.stringify(unexpandedSchema(name, table[name])).length + JSON.stringify(name).length + 2;
+  const openCost = (name: string) => sizes.openOf(name);
   let level = namesIn(root, [], seen);
   let used = JSON.stringify(root).length + 10 + level.reduce((n, name) => n + openCost(name), 0);
   for (let depth = 1; level.length > 0; depth++) {
     const next: string[] = [];
     for (const name of level) {
       const def = table[name];
-      const children = def === undefined ? [] : namesIn(def).filter((child) => !seen.has(child));
+      const children = sizes.namesOf(name).filter((child) => !seen.has(child));
       const delta = sizes.of(name) - openCost(name) + children.reduce((n, child) => n + openCost(child), 0);
       if (def !== undefined && depth <= bounds.depth && (used + delta <= bounds.bytes || delta <= 0)) {
         expanded.push(name);
@@ -233,10 +257,10 @@ function choose(
 }
 
 /** Names whose published form is wider than the original: open ones, and any expanded one that reaches them. */
-function widenedNames(expanded: string[], open: string[], table: Record<string, JsonSchema>): Set<string> {
+function widenedNames(expanded: string[], open: string[], sizes: SizeCache): Set<string> {
   const widened = new Set(open);
   if (widened.size === 0) return widened;
-  const refs = new Map(expanded.map((name) => [name, namesIn(table[name])]));
+  const refs = new Map(expanded.map((name) => [name, sizes.namesOf(name)]));
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, to] of refs) {
@@ -318,6 +342,61 @@ function loosenMap(map: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<o
   return out ?? map;
 }
 
+/**
+ * The part of a root's projection that does not depend on the description mode: the root as fitted into the
+ * budget, and every `$defs` member (expanded ones loosened where they reach an open name, open stand-ins), by name.
+ */
+interface Layout {
+  /** The root, fitted and loosened (the table's and the root's objects are shared, never modified). */
+  top: JsonSchema;
+  defs: { name: string; node: JsonSchema; expanded: boolean }[];
+  unexpanded: string[];
+  /** The open inline parts the pruning made (kept as they are by the concise text). */
+  stubs: WeakSet<object>;
+}
+
+function layout(
+  root: JsonSchema,
+  table: Record<string, JsonSchema>,
+  bounds: Bounds,
+  sizes: SizeCache,
+): Layout {
+  const stubs = new WeakSet<object>();
+  const fitted = fitRoot(root, bounds, stubs);
+  const pruned = fitted !== root;
+  const { expanded, open } = choose(fitted, table, bounds, sizes);
+  if (expanded.length === 0 && open.length === 0) {
+    const top = pruned ? (loosenExclusive(fitted, new Set(), stubs) as JsonSchema) : root;
+    return { top, defs: [], unexpanded: [], stubs };
+  }
+  const widened = widenedNames(expanded, open, sizes);
+  const defs = [
+    ...expanded.map((name) => ({
+      name,
+      node: loosenExclusive(table[name], widened) as JsonSchema,
+      expanded: true,
+    })),
+    ...open.map((name) => ({ name, node: unexpandedSchema(name, table[name]), expanded: false })),
+  ];
+  defs.sort(({ name: a }, { name: b }) => (a < b ? -1 : a > b ? 1 : 0));
+  const top = loosenExclusive(fitted, widened, pruned ? stubs : undefined) as JsonSchema;
+  return { top, defs, unexpanded: open.sort(), stubs };
+}
+
+/** The layout with the description mode applied: concise text for the root and each expanded name. */
+function render(laid: Layout, table: Record<string, JsonSchema>, concise: boolean | undefined): Projection {
+  // A table entry's concise text is computed once per entry; the root's and loosened entries' per projection.
+  const text = (node: JsonSchema, shared: boolean): JsonSchema =>
+    !concise ? node : shared ? conciseShared(node) : (conciseSchema(node, laid.stubs) as JsonSchema);
+  const top = text(laid.top, false);
+  if (laid.defs.length === 0) return { schema: top, unexpanded: [] };
+  const defs = laid.defs.map(({ name, node, expanded }): [string, JsonSchema] => [
+    name,
+    expanded ? text(node, node === table[name]) : node,
+  ]);
+  return { schema: { ...top, $defs: Object.fromEntries(defs) }, unexpanded: [...laid.unexpanded] };
+}
+
 /** The schema a client receives for one root: the root, and its named schemas under `$defs` in name order. */
 export function project(
   root: JsonSchema,
@@ -325,31 +404,39 @@ export function project(
   bounds: Bounds,
   sizes: SizeCache = new SizeCache(table),
 ): Projection {
-  const stubs = new WeakSet<object>();
-  const fitted = fitRoot(root, bounds, stubs);
-  const pruned = fitted !== root;
-  const { expanded, open } = choose(fitted, table, bounds, sizes);
-  // Concise text: the root's descriptions and each expanded name's (a table entry's, computed once per entry).
-  const text = (node: JsonSchema, shared: boolean): JsonSchema =>
-    !bounds.concise ? node : shared ? conciseShared(node) : (conciseSchema(node, stubs) as JsonSchema);
-  if (expanded.length === 0 && open.length === 0) {
-    return {
-      schema: pruned
-        ? text(loosenExclusive(fitted, new Set(), stubs) as JsonSchema, false)
-        : text(root, false),
-      unexpanded: [],
-    };
+  return render(layout(root, table, bounds, sizes), table, bounds.concise);
+}
+
+/**
+ * Projections of one table remembered by root and bounds: tools whose roots are the same JSON (many outputs of a
+ * REST API are the same entity or list of it) share one projection, and a root projected with full and with
+ * concise descriptions (generate measures both under `descriptions: auto`) is fitted and chosen once. The
+ * results are shared, never modified: the publisher's transforms copy what they change.
+ */
+export class ProjectionMemo {
+  readonly sizes: SizeCache;
+  private readonly layouts = new Map<string, Layout>();
+  private readonly results = new Map<string, Projection>();
+  /** How many layouts and renderings were computed (not found in the memo). */
+  readonly computed = { layouts: 0, renders: 0 };
+  constructor(readonly table: Record<string, JsonSchema>) {
+    this.sizes = new SizeCache(table);
   }
-  const widened = widenedNames(expanded, open, table);
-  const defs: [string, JsonSchema][] = [
-    ...expanded.map((name): [string, JsonSchema] => {
-      const def = loosenExclusive(table[name], widened) as JsonSchema;
-      return [name, text(def, def === table[name])];
-    }),
-    ...open.map((name): [string, JsonSchema] => [name, unexpandedSchema(name, table[name])]),
-  ];
-  defs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const top = text(loosenExclusive(fitted, widened, pruned ? stubs : undefined) as JsonSchema, false);
-  const schema = { ...top, $defs: Object.fromEntries(defs) };
-  return { schema, unexpanded: open.sort() };
+  project(root: JsonSchema, bounds: Bounds): Projection {
+    const rootKey = `${bounds.depth} ${bounds.bytes} ${bounds.keepLevel ?? 1}\n${JSON.stringify(root)}`;
+    const key = `${bounds.concise === true ? "c" : "f"}${rootKey}`;
+    let result = this.results.get(key);
+    if (result === undefined) {
+      let laid = this.layouts.get(rootKey);
+      if (laid === undefined) {
+        laid = layout(root, this.table, bounds, this.sizes);
+        this.layouts.set(rootKey, laid);
+        this.computed.layouts++;
+      }
+      result = render(laid, this.table, bounds.concise);
+      this.results.set(key, result);
+      this.computed.renders++;
+    }
+    return result;
+  }
 }

@@ -4,7 +4,15 @@ import { commonArgumentsOf, withoutCommonDescriptions } from "./common.js";
 import { CONCISE_TOOL_CHARS, conciseText } from "./describe.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
-import { type Bounds, DATA_KEYWORDS, project, SCHEMA_MAPS, SizeCache, UNBOUNDED } from "./project.js";
+import {
+  type Bounds,
+  DATA_KEYWORDS,
+  type ProjectionMemo,
+  project,
+  SCHEMA_MAPS,
+  SizeCache,
+  UNBOUNDED,
+} from "./project.js";
 import { publishSettings } from "./settings.js";
 
 /** The dialect of every published schema (MCP's default since 2025-11-25). */
@@ -78,6 +86,11 @@ export interface PublishOptions {
    */
   precomputed?: PrecomputedSchemas;
   keeps?: (tool: CatalogTool, side: "input" | "output") => boolean;
+  /**
+   * Projections shared with other publishers of the same schema table (generate measures a catalog with full and
+   * with concise descriptions) and between tools whose roots are the same; none: each tool is projected alone.
+   */
+  memo?: ProjectionMemo;
 }
 
 export interface Publisher {
@@ -189,7 +202,12 @@ type SchemaSide = "input" | "output";
  */
 function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: PublishSettings) {
   const table = doc.schemas ?? {};
-  const sizes = new SizeCache(table);
+  const { memo } = options;
+  if (memo && memo.table !== table)
+    throw new Error("a projection memo serves the schema table it was made for");
+  const sizes = memo?.sizes ?? new SizeCache(table);
+  const projected = (root: JsonSchema, bounds: Bounds) =>
+    memo ? memo.project(root, bounds) : project(root, table, bounds, sizes);
   const profileName = options.profile ?? settings.profile ?? "default";
   const profile = profileNamed(profileName);
   const ready = precomputedReader(options.precomputed, settings, profileName);
@@ -205,7 +223,7 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     // Concise: the arguments many tools share are described once, in the instructions (`common.ts`).
     const own =
       side === "input" && bounds.concise ? withoutCommonDescriptions(root, commonArgumentsOf(doc)) : root;
-    let schema = withDialect(project(own, table, bounds, sizes).schema);
+    let schema = withDialect(projected(own, bounds).schema);
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });

@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
+import { tolerateDrift } from "../../src/publish/drift.js";
+import { measureCatalog } from "../../src/publish/measure.js";
+import { ProjectionMemo, project } from "../../src/publish/project.js";
+import { createPublisher } from "../../src/publish/publisher.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * The projection memo (structural, not timed): tools whose roots are the same JSON share one projection, a root
+ * projected with full and with concise descriptions is fitted and chosen once, and what is published is exactly
+ * what each tool projected alone publishes.
+ */
+
+const ref = (name: string) => ({ $ref: `#/$defs/${name}` });
+const long =
+  "A pet of the shelter. See [the guide](https://docs.example/pets) for more.\n\nA second paragraph.";
+const TABLE: Record<string, JsonSchema> = {
+  Pet: {
+    type: "object",
+    description: long,
+    properties: { id: { type: "string", description: "The pet id." }, owner: ref("Owner") },
+  },
+  Owner: { type: "object", description: long, properties: { name: { type: "string", description: long } } },
+};
+
+/**
+ * `n` tools that return the same entity (each root its own object, the same JSON) from one argument (without a
+ * description of its own, so concise mode states no shared argument in the instructions: the same root).
+ */
+function catalog(n: number): CatalogDocument {
+  const tools = Array.from({ length: n }, (_, i) => ({
+    name: `get_pet_${i}`,
+    title: `Get pet ${i}`,
+    description: long,
+    aliases: [],
+    annotations: { readOnlyHint: true },
+    inputSchema: {
+      type: "object",
+      properties: { id: { type: "string", minLength: 1 } },
+      required: ["id"],
+    },
+    outputSchema: { type: "object", properties: { pet: ref("Pet") } },
+  }));
+  return {
+    publish: { depth: 1, bytes: 8192, outputBytes: 1024, output: "compact", descriptions: "full" },
+    tools,
+    schemas: TABLE,
+  } as unknown as CatalogDocument;
+}
+
+const withDescriptions = (doc: CatalogDocument, descriptions: "full" | "concise"): CatalogDocument => ({
+  ...doc,
+  publish: { ...doc.publish, descriptions },
+});
+
+describe("projection memo", () => {
+  it("N tools reaching the same schema are projected once, and the concise pass fits and chooses nothing again", () => {
+    const doc = catalog(25);
+    const memo = new ProjectionMemo(doc.schemas);
+    const full = createPublisher(doc, { transforms: [tolerateDrift], memo });
+    for (const tool of doc.tools) full.entry(tool);
+    // One input root and one output root, each fitted and chosen once for the 25 tools.
+    expect(memo.computed).toEqual({ layouts: 2, renders: 2 });
+    const concise = createPublisher(withDescriptions(doc, "concise"), { transforms: [tolerateDrift], memo });
+    for (const tool of doc.tools) concise.entry(tool);
+    // Compact outputs are concise in both passes (found); the input is rendered concise from the same layout.
+    expect(memo.computed).toEqual({ layouts: 2, renders: 3 });
+  });
+
+  it("publishes what each tool projected alone publishes", () => {
+    const doc = catalog(3);
+    for (const mode of ["full", "concise"] as const) {
+      const memo = new ProjectionMemo(doc.schemas);
+      const shared = createPublisher(withDescriptions(doc, mode), { transforms: [tolerateDrift], memo });
+      const alone = createPublisher(withDescriptions(doc, mode), { transforms: [tolerateDrift] });
+      for (const tool of doc.tools) expect(shared.entry(tool)).toEqual(alone.entry(tool));
+    }
+  });
+
+  it("a memo serves only the table it was made for", () => {
+    const doc = catalog(1);
+    const memo = new ProjectionMemo({ ...TABLE });
+    expect(() => createPublisher(doc, { memo }).input(doc.tools[0] as CatalogTool)).toThrow(/schema table/);
+  });
+
+  it("on a generated catalog: the same sizes and schemas with and without the memo", () => {
+    const doc = JSON.parse(
+      readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"),
+    ) as CatalogDocument;
+    const limits = { entries: 100, bytes: 1 << 20 };
+    const memo = new ProjectionMemo(doc.schemas);
+    for (const mode of ["full", "concise"] as const) {
+      const d = withDescriptions(doc, mode);
+      const shared = createPublisher(d, { transforms: [tolerateDrift], memo });
+      const alone = createPublisher(d, { transforms: [tolerateDrift] });
+      expect(measureCatalog(d, shared, limits)).toEqual(measureCatalog(d, alone, limits));
+      for (const tool of d.tools) {
+        expect(shared.input(tool)).toEqual(alone.input(tool));
+        expect(shared.output(tool)).toEqual(alone.output(tool));
+      }
+    }
+  });
+
+  it("project() alone is unchanged by the split into layout and text", () => {
+    const root = { type: "object", properties: { pet: ref("Pet") } };
+    const bounds = { depth: 1, bytes: 200, keepLevel: 1, concise: true };
+    const memo = new ProjectionMemo(TABLE);
+    expect(memo.project(root, bounds)).toEqual(project(root, TABLE, bounds));
+  });
+});
