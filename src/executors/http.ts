@@ -6,7 +6,7 @@ import { fetchAllowingBody } from "./body-on-get.js";
 import { callDeadline } from "./deadline.js";
 import { ArgumentError } from "./errors.js";
 import { observedFetch } from "./observed-fetch.js";
-import { type BuiltRequest, buildHttpRequest, type RequestInput } from "./request.js";
+import { assembleRequest, type BuiltRequest, placeArguments } from "./request.js";
 import {
   callFailure,
   decodeBody,
@@ -75,11 +75,11 @@ class RedirectRefused extends Error {
   }
 }
 
-/** A call's checked and signed request, and how to sign the unsigned one again after a refused token. */
+/** A call's checked and signed request, and how to sign it again after a refused token. */
 interface PreparedCall {
   unsigned: BuiltRequest;
   request: BuiltRequest;
-  sign: (unsigned: BuiltRequest) => Promise<BuiltRequest>;
+  sign: () => Promise<BuiltRequest>;
 }
 
 function isPrepared(x: PreparedCall | ToolOutcome): x is PreparedCall {
@@ -103,24 +103,25 @@ async function prepareCall(
   } catch (error) {
     return requestFailure(error);
   }
-  const input = {
-    binding,
-    args,
-    baseUrl,
-    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
-  };
-  const sign = async (unsigned: BuiltRequest): Promise<BuiltRequest> => {
-    const placement = await auth.apply(binding.security, {
-      signal: ctx.signal,
-      onRequest: () => countUpstreamRequest(ctx),
-    });
-    return withCredentials(input, unsigned, placement);
-  };
   try {
-    // The whole request, body included, is built and checked before credentials are resolved, so a refused
-    // value never costs a credential lookup or a token request.
-    const unsigned = buildHttpRequest({ ...input, auth: NO_CREDENTIALS });
-    return { unsigned, request: await sign(unsigned), sign };
+    // The whole request, body included, is encoded and checked before credentials are resolved, so a refused
+    // value never costs a credential lookup or a token request. Signing places the credentials around the
+    // same encoded arguments (the body too: credentials never go in a body), checking again who owns each name.
+    const placed = placeArguments({
+      binding,
+      args,
+      baseUrl,
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    });
+    const unsigned = assembleRequest(placed, NO_CREDENTIALS);
+    const sign = async (): Promise<BuiltRequest> => {
+      const placement = await auth.apply(binding.security, {
+        signal: ctx.signal,
+        onRequest: () => countUpstreamRequest(ctx),
+      });
+      return hasCredentials(placement) ? assembleRequest(placed, placement) : unsigned;
+    };
+    return { unsigned, request: await sign(), sign };
   } catch (error) {
     return requestFailure(error);
   }
@@ -138,7 +139,7 @@ async function exchange(
     await response.body?.cancel().catch(() => {});
     let request: BuiltRequest;
     try {
-      request = await call.sign(call.unsigned);
+      request = await call.sign();
     } catch (error) {
       return requestFailure(error);
     }
@@ -262,22 +263,4 @@ function requestFailure(error: unknown): ToolOutcome {
 
 function hasCredentials(placement: AuthPlacement): boolean {
   return placement.headers.length + placement.query.length + placement.cookies.length > 0;
-}
-
-/**
- * The checked request with the credentials placed. Parameters are placed again by `buildHttpRequest` (cheap, and
- * it alone decides where credentials go and refuses an argument that would override one), but the body, the
- * costly part (base64 decoded, multipart assembled), is the one already built: credentials never go in a body.
- */
-function withCredentials(
-  input: Omit<RequestInput, "auth">,
-  unsigned: BuiltRequest,
-  placement: AuthPlacement,
-): BuiltRequest {
-  if (!hasCredentials(placement)) return unsigned;
-  const { body: _body, ...bodiless } = input.binding;
-  const signed = buildHttpRequest({ ...input, binding: bodiless, auth: placement });
-  if (unsigned.body === undefined) return signed;
-  const contentType = unsigned.headers.filter(([name]) => name === "content-type");
-  return { ...signed, headers: [...signed.headers, ...contentType], body: unsigned.body };
 }

@@ -1,4 +1,4 @@
-import type { HttpBinding } from "../catalog.js";
+import type { HttpBinding, HttpParam } from "../catalog.js";
 import { buildBody } from "./body.js";
 import { ArgumentError } from "./errors.js";
 import {
@@ -65,39 +65,168 @@ export interface RequestInput {
   userAgent?: string;
 }
 
-export function buildHttpRequest(input: RequestInput): BuiltRequest {
-  const { binding, args, auth } = input;
-  const base = new URL(input.baseUrl);
+/**
+ * What every call of a binding against one base URL shares, computed on its first call and kept: the base URL
+ * parsed (origin, path, query and its names), the path template split at its variables, the `Accept` header.
+ * A call then only encodes its values.
+ */
+export interface PreparedBinding {
+  origin: string;
+  basePath: string;
+  baseQuery: string[];
+  baseQueryNames: string[];
+  /** The path template: literal text and the parameter each `{name}` stands for. */
+  template: Array<string | HttpParam>;
+  accept: string;
+}
+
+/** Base URLs remembered per binding (a source's base URL is normally one; a bound keeps odd configurations small). */
+const MAX_BASES_PER_BINDING = 8;
+const preparedBindings = new WeakMap<HttpBinding, Map<string, PreparedBinding>>();
+
+/** The binding's per-tool request parts for this base URL, built on first use and then reused. */
+export function preparedBinding(binding: HttpBinding, baseUrl: string): PreparedBinding {
+  let byBase = preparedBindings.get(binding);
+  const known = byBase?.get(baseUrl);
+  if (known) return known;
+  const base = new URL(baseUrl);
   if (base.protocol !== "http:" && base.protocol !== "https:") {
     throw new Error("the base URL must be http(s)");
   }
-  const path = expandPath(binding, args);
-  const { query, headers, cookies } = placeParams(binding, args, base, auth);
+  const pathParams = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p]));
+  const template: Array<string | HttpParam> = [];
+  let last = 0;
+  for (const match of binding.path.matchAll(/\{([^}]+)\}/g)) {
+    const param = pathParams.get(match[1] as string);
+    if (!param) throw new Error(`path template variable {${match[1]}} has no parameter`);
+    template.push(binding.path.slice(last, match.index), param);
+    last = match.index + match[0].length;
+  }
+  template.push(binding.path.slice(last));
+  const prepared: PreparedBinding = {
+    origin: base.origin,
+    basePath: base.pathname.replace(/\/+$/, ""),
+    baseQuery: base.search.length > 1 ? [base.search.slice(1)] : [],
+    baseQueryNames: [...base.searchParams.keys()],
+    template,
+    accept: acceptFor(binding),
+  };
+  if (!byBase || byBase.size >= MAX_BASES_PER_BINDING) {
+    byBase = new Map();
+    preparedBindings.set(binding, byBase);
+  }
+  byBase.set(baseUrl, prepared);
+  return prepared;
+}
+
+/** One parameter's contribution, in the binding's order; a value that cannot be serialised keeps its error. */
+type PlacedParam =
+  | { in: "query"; arg: string; pieces: Array<{ name: string; text: string }> }
+  | { in: "header"; arg: string; name: string; text: string | undefined }
+  | { in: "cookie"; arg: string; name: string; pieces: string[] }
+  | { in: "failed"; error: unknown };
+
+/**
+ * A call's arguments encoded for their slots, before any credential: `assembleRequest` checks who owns each
+ * name and joins the request, once without credentials (refusing bad arguments before any credential lookup)
+ * and once with them, from the same encoded values.
+ */
+export interface PlacedArguments {
+  binding: HttpBinding;
+  prepared: PreparedBinding;
+  args: Record<string, unknown>;
+  path: string;
+  params: PlacedParam[];
+  body: { ok: true; value: ReturnType<typeof buildBody> | undefined } | { ok: false; error: unknown };
+  userAgent: string | undefined;
+  /** The last URL `assembleRequest` checked, so a signing that leaves it unchanged does not parse it again. */
+  checkedUrl?: string;
+}
+
+/** Encodes the arguments into the binding's slots (errors of one slot are raised in order by `assembleRequest`). */
+export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArguments {
+  const { binding, args } = input;
+  const prepared = preparedBinding(binding, input.baseUrl);
+  const path = expandPath(prepared, args);
+  const params: PlacedParam[] = [];
+  for (const param of binding.params) {
+    const value = args[param.arg];
+    try {
+      switch (param.in) {
+        case "query":
+          params.push({ in: "query", arg: param.arg, pieces: formPieces(param, value) });
+          break;
+        case "header":
+          if (value === undefined || value === null) break;
+          if (isReservedHeader(param.name)) {
+            throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);
+          }
+          params.push({
+            in: "header",
+            arg: param.arg,
+            name: param.name,
+            text: serializeHeaderParam(param, value),
+          });
+          break;
+        case "cookie":
+          // Cookie names never come from a value (serializeCookieParam refuses exploded objects).
+          params.push({
+            in: "cookie",
+            arg: param.arg,
+            name: param.name,
+            pieces: serializeCookieParam(param, value),
+          });
+          break;
+      }
+    } catch (error) {
+      params.push({ in: "failed", error });
+    }
+  }
+  let body: PlacedArguments["body"];
+  try {
+    body = { ok: true, value: binding.body ? buildBody(binding.body, args) : undefined };
+  } catch (error) {
+    body = { ok: false, error };
+  }
+  return { binding, prepared, args, path, params, body, userAgent: input.userAgent };
+}
+
+export function buildHttpRequest(input: RequestInput): BuiltRequest {
+  return assembleRequest(placeArguments(input), input.auth);
+}
+
+/**
+ * The request from encoded arguments and a credential placement: every query and cookie name owned by one
+ * source (base URL, credential, one argument), no argument setting a credential's header, the URL as the
+ * parser reads it. Scheme, host and port come from the configured base URL alone.
+ */
+export function assembleRequest(placed: PlacedArguments, auth: AuthPlacement): BuiltRequest {
+  const { binding, prepared } = placed;
+  const { query, headers, cookies } = claimParams(placed, auth);
 
   for (const [name, value] of auth.query) query.push(`${encodeStrict(name)}=${encodeStrict(value)}`);
   for (const [name, value] of auth.cookies) cookies.push(`${name}=${encodeStrict(value)}`);
   headers.push(...auth.headers);
   if (cookies.length > 0) headers.push(["cookie", cookies.join("; ")]);
 
-  const body = binding.body ? buildBody(binding.body, args) : undefined;
+  if (!placed.body.ok) throw placed.body.error;
+  const body = placed.body.value;
   if (body?.contentType !== undefined) headers.push(["content-type", body.contentType]);
-  if (!headers.some(([name]) => name === "accept")) headers.push(["accept", acceptFor(binding)]);
-  if (input.userAgent) headers.push(["user-agent", input.userAgent]);
+  if (!headers.some(([name]) => name === "accept")) headers.push(["accept", prepared.accept]);
+  if (placed.userAgent) headers.push(["user-agent", placed.userAgent]);
 
-  const url = requestUrl(base, path, query);
+  const url = requestUrl(placed, query);
   const request: BuiltRequest = { method: binding.method, url, headers };
   if (body !== undefined) request.body = body.body;
   return request;
 }
 
 /** The path template with every `{name}` replaced by its parameter's encoded value; the template's own text is trusted. */
-function expandPath(binding: HttpBinding, args: Record<string, unknown>): string {
-  const pathParams = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p]));
-  const path = binding.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const param = pathParams.get(name);
-    if (!param) throw new Error(`path template variable {${name}} has no parameter`);
-    return serializePathParam(param, args[param.arg]);
-  });
+function expandPath(prepared: PreparedBinding, args: Record<string, unknown>): string {
+  let path = "";
+  for (const piece of prepared.template) {
+    path += typeof piece === "string" ? piece : serializePathParam(piece, args[piece.arg]);
+  }
   // Catches what the per-value checks cannot, e.g. a label-style value `.` forming a `..` segment.
   if (path.split("/").some((segment) => hasDotSegment(segment))) {
     throw new ArgumentError("the path arguments would form a '.' or '..' segment");
@@ -106,17 +235,15 @@ function expandPath(binding: HttpBinding, args: Record<string, unknown>): string
 }
 
 /** The query pieces, headers and cookies the arguments fill, each name owned by one source only. */
-function placeParams(
-  binding: HttpBinding,
-  args: Record<string, unknown>,
-  base: URL,
+function claimParams(
+  { binding, prepared, args, params }: PlacedArguments,
   auth: AuthPlacement,
 ): { query: string[]; headers: Array<[string, string]>; cookies: string[] } {
   const authHeaderNames = new Set(auth.headers.map(([name]) => name.toLowerCase()));
   // Every query and cookie name comes from one source: the base URL, the credential or one argument.
   const queryNames = new NameOwners("query parameter");
   const cookieNames = new NameOwners("cookie");
-  for (const name of base.searchParams.keys()) queryNames.claim(name, { baseUrl: true });
+  for (const name of prepared.baseQueryNames) queryNames.claim(name, { baseUrl: true });
   for (const [name] of auth.query) queryNames.claim(name, { credential: true });
   for (const [name] of auth.cookies) cookieNames.claim(name, { credential: true });
   // A declared name whose argument is absent stays that argument's: no other argument may fill it in.
@@ -129,52 +256,47 @@ function placeParams(
   const query: string[] = [];
   const headers: Array<[string, string]> = [];
   const cookies: string[] = [];
-  for (const param of binding.params) {
-    const value = args[param.arg];
-    const owner = { arg: param.arg };
+  for (const param of params) {
     switch (param.in) {
-      case "path":
-        break;
-      case "query":
-        for (const piece of formPieces(param, value)) {
+      case "failed":
+        throw param.error;
+      case "query": {
+        const owner = { arg: param.arg };
+        for (const piece of param.pieces) {
           queryNames.claim(piece.name, owner);
           query.push(piece.text);
         }
         break;
-      case "header": {
-        if (value === undefined || value === null) break;
-        if (isReservedHeader(param.name) || authHeaderNames.has(param.name.toLowerCase())) {
+      }
+      case "header":
+        if (authHeaderNames.has(param.name.toLowerCase())) {
           throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);
         }
-        const text = serializeHeaderParam(param, value);
-        if (text !== undefined) headers.push([param.name.toLowerCase(), text]);
+        if (param.text !== undefined) headers.push([param.name.toLowerCase(), param.text]);
         break;
-      }
-      case "cookie": {
-        // Cookie names never come from a value (serializeCookieParam refuses exploded objects).
-        const pieces = serializeCookieParam(param, value);
-        if (pieces.length > 0) cookieNames.claim(param.name, owner);
-        cookies.push(...pieces);
+      case "cookie":
+        if (param.pieces.length > 0) cookieNames.claim(param.name, { arg: param.arg });
+        cookies.push(...param.pieces);
         break;
-      }
     }
   }
   return { query, headers, cookies };
 }
 
 /** The base URL joined with the expanded path and the query, refused if the parser would read it otherwise. */
-function requestUrl(base: URL, path: string, query: readonly string[]): string {
-  const basePath = base.pathname.replace(/\/+$/, "");
-  const baseQuery = base.search.length > 1 ? [base.search.slice(1)] : [];
-  const allQuery = [...baseQuery, ...query];
-  const pathname = `${basePath}${path.startsWith("/") ? path : `/${path}`}`;
-  const url = `${base.origin}${pathname}${allQuery.length > 0 ? `?${allQuery.join("&")}` : ""}`;
+function requestUrl(placed: PlacedArguments, query: readonly string[]): string {
+  const { prepared, path } = placed;
+  const allQuery = [...prepared.baseQuery, ...query];
+  const pathname = `${prepared.basePath}${path.startsWith("/") ? path : `/${path}`}`;
+  const url = `${prepared.origin}${pathname}${allQuery.length > 0 ? `?${allQuery.join("&")}` : ""}`;
+  if (url === placed.checkedUrl) return url;
 
   // The URL parser must not reinterpret anything we built (dot segments, a stray `#`); if it would, refuse.
   const parsed = new URL(url);
-  if (parsed.origin !== base.origin || parsed.pathname !== pathname || parsed.hash !== "") {
+  if (parsed.origin !== prepared.origin || parsed.pathname !== pathname || parsed.hash !== "") {
     throw new ArgumentError("the arguments would change the request URL's structure");
   }
+  placed.checkedUrl = url;
   return url;
 }
 

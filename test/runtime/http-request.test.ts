@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { HttpBinding, HttpBody, HttpParam } from "../../src/catalog.js";
 import { ArgumentError } from "../../src/executors/errors.js";
-import { buildHttpRequest } from "../../src/executors/request.js";
+import {
+  assembleRequest,
+  buildHttpRequest,
+  placeArguments,
+  preparedBinding,
+} from "../../src/executors/request.js";
 import type { AuthPlacement } from "../../src/executors/upstream-auth.js";
 
 const NO_AUTH: AuthPlacement = { headers: [], query: [], cookies: [] };
@@ -461,5 +466,54 @@ describe("bodies", () => {
     const req = build({ text: "line 1\nline 2" }, b);
     expect(req.body).toBe("line 1\nline 2");
     expect(header(req.headers, "content-type")).toEqual(["text/plain"]);
+  });
+});
+
+describe("the per-tool request parts are prepared once", () => {
+  it("a binding's base URL, path template and Accept header are built once across calls, per base URL", () => {
+    const b = binding({ path: "/secrets/{path}/versions" });
+    const first = preparedBinding(b, BASE);
+    for (let i = 0; i < 50; i++) {
+      const request = build({ path: `s${i}`, q: String(i), trace: "t" }, b);
+      expect(request.url).toBe(`https://api.example.com/v2/secrets/s${i}/versions?q=${i}`);
+    }
+    expect(preparedBinding(b, BASE)).toBe(first);
+    expect(first.template).toEqual(["/secrets/", b.params[0], "/versions"]);
+    const other = preparedBinding(b, "https://other.example.com/base?k=1");
+    expect(other).not.toBe(first);
+    expect(other).toMatchObject({
+      origin: "https://other.example.com",
+      basePath: "/base",
+      baseQueryNames: ["k"],
+    });
+    expect(preparedBinding(b, BASE)).toBe(first);
+    // Another binding (another tool) has its own.
+    expect(preparedBinding(binding(), BASE)).not.toBe(first);
+  });
+
+  it("signing places credentials around the arguments encoded once, with the same checks", () => {
+    const b = binding({
+      params: [p("path", "path", { required: true }), p("filter", "query")],
+    });
+    const placed = placeArguments({ binding: b, args: { path: "a", filter: { x: "1" } }, baseUrl: BASE });
+    const unsigned = assembleRequest(placed, NO_AUTH);
+    const signed = assembleRequest(placed, {
+      headers: [["authorization", "Bearer t"]],
+      query: [["api_key", "k"]],
+      cookies: [],
+    });
+    expect(unsigned.url).toBe("https://api.example.com/v2/secrets/a?x=1");
+    expect(signed.url).toBe("https://api.example.com/v2/secrets/a?x=1&api_key=k");
+    expect(header(signed.headers, "authorization")).toEqual(["Bearer t"]);
+    expect(header(unsigned.headers, "authorization")).toEqual([]);
+    const clash = placeArguments({
+      binding: b,
+      args: { path: "a", filter: { api_key: "x" } },
+      baseUrl: BASE,
+    });
+    expect(() => assembleRequest(clash, NO_AUTH)).not.toThrow();
+    expect(() => assembleRequest(clash, { headers: [], query: [["api_key", "k"]], cookies: [] })).toThrow(
+      /override a credential/,
+    );
   });
 });
