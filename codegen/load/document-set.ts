@@ -100,10 +100,13 @@ export class ReferenceGuard {
     return this.refused.has(realPath(abs) ?? abs);
   }
 
-  /** Walks one document's references: checks local targets, notes remote ones, warns about unread examples. */
+  /**
+   * Walks one document's references: checks local targets, notes remote ones, warns about unread examples. Own
+   * keys are walked with `for...in` (not `Object.entries`, an array per object of a 13 MB spec), and a reference's
+   * path is copied only when it is reported.
+   */
   scan(doc: LoadedDocument): void {
     const path: (string | number)[] = [];
-    const at = (key: string) => [...path, key];
     const visit = (value: unknown, inExamples: boolean): void => {
       if (value === null || typeof value !== "object") return;
       if (Array.isArray(value)) {
@@ -115,18 +118,20 @@ export class ReferenceGuard {
         return;
       }
       const obj = value as Record<string, unknown>;
-      if (typeof obj.$ref === "string") this.reference(doc, obj.$ref, at("$ref"), inExamples);
+      if (typeof obj.$ref === "string") this.reference(doc, obj.$ref, path, inExamples);
       if (inExamples && typeof obj.externalValue === "string")
-        this.externalValue(doc, obj.externalValue, at("externalValue"));
-      for (const [key, child] of Object.entries(obj)) {
-        if (VALUE_KEYWORDS.has(key) || (inExamples && key === "value")) continue;
+        this.externalValue(doc, obj.externalValue, [...path, "externalValue"]);
+      for (const key in obj) {
+        if (!Object.hasOwn(obj, key) || VALUE_KEYWORDS.has(key) || (inExamples && key === "value")) continue;
+        const child = obj[key];
         const examplesMap = key === "examples" && child && typeof child === "object" && !Array.isArray(child);
         if (key === "examples" && !examplesMap) continue;
         path.push(key);
         if (examplesMap) {
-          for (const [name, example] of Object.entries(child)) {
+          for (const name in child) {
+            if (!Object.hasOwn(child, name)) continue;
             path.push(name);
-            visit(example, true);
+            visit((child as Record<string, unknown>)[name], true);
             path.pop();
           }
         } else visit(child, false);
@@ -136,9 +141,11 @@ export class ReferenceGuard {
     visit(doc.data, false);
   }
 
+  /** `path` is the walk's own (the object holding the `$ref`), read now and never kept. */
   private reference(doc: LoadedDocument, ref: string, path: (string | number)[], inExamples: boolean): void {
+    const here = () => doc.cheapRef(encodePointer([...path, "$ref"]));
     if (isRemoteReference(ref)) {
-      const at = doc.cheapRef(encodePointer(path));
+      const at = here();
       if (!this.remote.has(ref)) this.remote.set(ref, at);
       if (inExamples && !this.reported.has(ref)) {
         this.reported.add(ref);
@@ -147,7 +154,7 @@ export class ReferenceGuard {
       return;
     }
     const abs = referencedFile(ref, doc.abs);
-    if (abs !== undefined) this.allows(abs, doc.cheapRef(encodePointer(path)));
+    if (abs !== undefined) this.allows(abs, here());
   }
 
   private externalValue(doc: LoadedDocument, url: string, path: (string | number)[]): void {
@@ -167,6 +174,8 @@ const VALUE_KEYWORDS = new Set(["example", "default", "const", "enum", "x-exampl
 /** All documents of one spec (the root and every file it references), with `$ref` resolution. */
 export class DocumentSet {
   private readonly docs = new Map<string, LoadedDocument | null>();
+  /** Each pointer's segments, decoded once (a large spec resolves the same few hundred pointers many times). */
+  private readonly segments = new Map<string, readonly string[]>();
   readonly guard: ReferenceGuard;
 
   constructor(
@@ -208,7 +217,12 @@ export class DocumentSet {
       if (!doc) return undefined;
     }
     let value: unknown = doc.data;
-    for (const seg of decodePointer(pointer)) {
+    let segments = this.segments.get(pointer);
+    if (segments === undefined) {
+      segments = decodePointer(pointer);
+      this.segments.set(pointer, segments);
+    }
+    for (const seg of segments) {
       if (value !== null && typeof value === "object" && seg in (value as object)) {
         value = (value as Record<string, unknown>)[seg];
       } else {
