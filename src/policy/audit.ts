@@ -60,16 +60,21 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
 }
 
 /**
- * What can be known about a file before writing to it: that a write reaches it at all (an empty write fails on
- * `/dev/full` or a revoked descriptor), and for a regular file that its file system has room for a line and the
- * process's file size limit (`ulimit -f`, read once) leaves room for one.
+ * What can be known about a file before writing to it: that the descriptor is still open (`fstat` fails on a
+ * revoked one); for anything but a regular file that a write reaches it at all (an empty write fails on
+ * `/dev/full`; on a regular file Linux returns before any check, so it is not made there); and for a regular file
+ * that its file system has room for a line and the process's file size limit (`ulimit -f`, read once) leaves
+ * room for one.
  */
 function fileProbe(fd: number, file: string): () => void {
   const sizeLimit = fileSizeLimit();
+  const nothing = Buffer.alloc(0);
   return () => {
-    writeSync(fd, Buffer.alloc(0));
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return;
+    if (!stat.isFile()) {
+      writeSync(fd, nothing);
+      return;
+    }
     if (sizeLimit !== undefined && stat.size + AUDIT_LINE_ROOM > sizeLimit) throw coded("EFBIG");
     const fs = statfsSync(file);
     if (fs.bavail * fs.bsize < AUDIT_LINE_ROOM) throw coded("ENOSPC");
