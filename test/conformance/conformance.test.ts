@@ -59,13 +59,23 @@ function runSuite(
       output += chunk;
     });
     child.on("error", reject);
-    child.on("exit", (code) => {
-      const results = new Map<string, Check[]>();
-      for (const entry of readdirSync(out)) {
-        const scenario = entry.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, "");
-        results.set(scenario, JSON.parse(readFileSync(join(out, entry, "checks.json"), "utf8")) as Check[]);
+    // 'close', not 'exit': the output is read in full. A results folder that is missing or does not parse
+    // rejects (thrown in this listener, it would leave the promise pending forever), with the runner's output.
+    child.on("close", (code) => {
+      try {
+        const results = new Map<string, Check[]>();
+        for (const entry of readdirSync(out)) {
+          const scenario = entry.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T[\d-]+Z$/, "");
+          results.set(scenario, JSON.parse(readFileSync(join(out, entry, "checks.json"), "utf8")) as Check[]);
+        }
+        resolve({ code, output, results });
+      } catch (error) {
+        reject(
+          new Error(`the conformance runner exited (${code}) without readable results:\n${output}`, {
+            cause: error,
+          }),
+        );
       }
-      resolve({ code, output, results });
     });
   });
 }

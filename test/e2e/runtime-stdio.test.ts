@@ -8,8 +8,9 @@ import { Client as ClientV2 } from "@modelcontextprotocol/client";
 import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/stdio";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { until } from "../helpers/events.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { closed, until } from "../helpers/events.js";
+import { answered } from "../helpers/json-lines.js";
 
 // `toolwright serve` as a host runs it: a child process over stdio, in front of a real HTTP upstream on
 // 127.0.0.1 that records every request, driven by both the v2 client and the legacy v1 client.
@@ -508,7 +509,12 @@ describe("process lifecycle", () => {
     const err: string[] = [];
     child.stdout.on("data", (chunk) => out.push(String(chunk)));
     child.stderr.on("data", (chunk) => err.push(String(chunk)));
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    // 'close', not 'exit': once it resolves, everything the server wrote has been read.
+    const exited = closed(child).then(([code]) => code);
+    child.stdin.on("error", () => {});
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
     return { child, out, err, exited };
   }
   const send = (child: ChildProcess, message: unknown) => child.stdin!.write(`${JSON.stringify(message)}\n`);
@@ -523,7 +529,7 @@ describe("process lifecycle", () => {
     const { child, out, err, exited } = start();
     send(child, initialize);
     await until(
-      () => out.join("").includes('"id":1'),
+      () => answered(out.join(""), [1]),
       [child.stdout!],
       () => err.join(""),
     );
@@ -538,7 +544,7 @@ describe("process lifecycle", () => {
       params: { name: "sum_prices", arguments: { ids: ["1"] } },
     });
     await until(
-      () => out.join("").includes('"id":2') && out.join("").includes('"id":3'),
+      () => answered(out.join(""), [2, 3]),
       [child.stdout!],
       () => err.join(""),
     );

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,8 @@ describe("toolwright-demo scaly: the one-command demo", () => {
     });
     const stderr: string[] = [];
     transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+    // The demo's stderr ends once it and its server child are gone, after it has removed its scratch folders.
+    const gone = once(transport.stderr!, "end");
     const client = new Client({ name: "demo-host", version: "1.0.0" });
     await client.connect(transport);
     const data = async (name: string, args: Record<string, unknown> = {}) => {
@@ -65,8 +68,8 @@ describe("toolwright-demo scaly: the one-command demo", () => {
     expect(banner).toMatch(/Scaly reference upstream on http:\/\/127\.0\.0\.1:\d+/);
     const project = /project folder \(.*\): (\S+)/.exec(banner)?.[1];
     expect(project, banner).toBeDefined();
-    // The scratch folders go with the demo.
-    await new Promise((r) => setTimeout(r, 200));
+    // The scratch folders go with the demo: looked at once it has exited (a fixed pause was too short under load).
+    await gone;
     expect(existsSync(project!)).toBe(false);
   });
 

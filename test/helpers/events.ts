@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import type { EventEmitter } from "node:events";
 
 /**
@@ -9,8 +10,9 @@ import type { EventEmitter } from "node:events";
 
 /**
  * Resolves with the first truthy value of `check()`, re-checked each time one of `sources` emits one of
- * `events`. Rejects when a source closes (or exits) first, with `describe()` in the message, so a server that
- * died does not look like a slow one. Without sources, `check` is polled (for state no event announces).
+ * `events`. Rejects when a source closes (or exits) first, or emits 'error' (a child that could not be spawned, a
+ * stream that failed), with `describe()` in the message, so a server that died does not look like a slow one.
+ * Without sources, `check` is polled (for state no event announces).
  */
 export function until<T>(
   check: () => T | undefined | null | false,
@@ -25,25 +27,49 @@ export function until<T>(
       for (const source of sources) {
         for (const event of DATA) source.off(event, onData);
         for (const event of ENDS) source.off(event, onEnd);
+        source.off("error", onError);
+      }
+    };
+    // A check that throws (output that does not parse) rejects: thrown in an event listener, it would be an
+    // uncaught exception and this promise would never settle.
+    const look = (): T | undefined | null | false => {
+      try {
+        return check();
+      } catch (error) {
+        off();
+        reject(error);
+        return undefined;
       }
     };
     const onData = () => {
-      const value = check();
+      const value = look();
       if (!value) return;
       off();
       resolve(value);
     };
     const onEnd = () => {
       // The last data may arrive with the end: look once more before giving up.
-      const value = check();
+      const value = look();
       off();
       if (value) resolve(value);
       else
         reject(new Error(`ended before the awaited condition held${describe() ? `:\n${describe()}` : ""}`));
     };
+    const onError = (error: Error) => {
+      off();
+      reject(
+        new Error(
+          `${error.message} before the awaited condition held${describe() ? `:\n${describe()}` : ""}`,
+          {
+            cause: error,
+          },
+        ),
+      );
+    };
     for (const source of sources) {
       for (const event of DATA) source.on(event, onData);
       for (const event of ENDS) source.on(event, onEnd);
+      source.on("error", onError);
     }
   });
 }
@@ -58,4 +84,20 @@ async function poll<T>(check: () => T | undefined | null | false): Promise<T> {
     const value = check();
     if (value) return value;
   }
+}
+
+/**
+ * A child process's end, once its output has been read: resolves with the exit code and signal on 'close' (after
+ * 'exit', once its stdout and stderr have ended, so nothing the child wrote is still unread), and rejects on
+ * 'error' (it could not be spawned), so the wait settles on every path. Call it right after spawning: a child
+ * that already closed is not seen.
+ */
+export function closed(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      child.off("error", reject);
+      resolve([code, signal]);
+    });
+  });
 }

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { closed, until } from "./events.js";
+import { answered, jsonLines } from "./json-lines.js";
 
 /**
  * A legacy-era MCP session spoken by hand over a child's stdio: initialize, tools/list, one tools/call. Demo
@@ -17,15 +19,14 @@ export async function rawToolCall(
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
   });
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-    child.once("exit", (code, signal) => done([code, signal])),
-  );
-  const answered = new Promise<void>((done) =>
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('"id":3')) done();
-    }),
-  );
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  // 'close', not 'exit': by then every byte the child wrote has been read.
+  const ended = closed(child);
+  ended.catch(() => {});
+  // A write to a child that has died fails (EPIPE); the wait below then rejects with its stderr.
+  child.stdin.on("error", () => {});
   const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
   send({
     id: 1,
@@ -35,18 +36,20 @@ export async function rawToolCall(
   send({ method: "notifications/initialized" });
   send({ id: 2, method: "tools/list" });
   send({ id: 3, method: "tools/call", params: call });
-  await answered;
+  // Whole lines only (a chunk may end mid-message); a child that exits or fails first rejects, with its stderr.
+  await until(
+    () => answered(stdout, [3]),
+    [child.stdout],
+    () => `stderr:\n${stderr}\nstdout:\n${stdout}`,
+  );
   return {
     /** Every stdout line, parsed (a line that is not JSON fails here). */
-    messages: stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line)),
+    messages: jsonLines(stdout),
     stderr: () => stderr,
-    /** Closes stdin, as a host does, and resolves with the exit. */
+    /** Closes stdin, as a host does, and resolves with the exit once the child's output has ended. */
     close: () => {
       child.stdin.end();
-      return exited;
+      return ended;
     },
   };
 }

@@ -57,7 +57,10 @@ function launch(port: number): Promise<ChildProcess> {
   );
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${out}`)), 120_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`redis-server did not start:\n${out}`));
+      proc.kill("SIGKILL");
+    }, 120_000);
     proc.stdout!.on("data", (chunk) => {
       out += String(chunk);
       if (out.includes("Ready to accept connections")) {
@@ -68,7 +71,12 @@ function launch(port: number): Promise<ChildProcess> {
     proc.stderr!.on("data", (chunk) => {
       out += String(chunk);
     });
-    proc.once("exit", (code) => {
+    proc.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    // 'close', not 'exit': its last log lines (why it stopped) are read by then.
+    proc.once("close", (code) => {
       clearTimeout(timer);
       reject(new Error(`redis-server exited (${code}) before it was ready:\n${out}`));
     });
@@ -76,12 +84,24 @@ function launch(port: number): Promise<ChildProcess> {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
-  let proc: ChildProcess | undefined = await launch(port);
+  // The free port is found by closing a listener on it, so another process may take it before redis-server
+  // binds it (other test files start servers all the time): then redis-server says so and exits, and another
+  // free port is tried. Any other failure to start fails at once.
+  let port = 0;
+  let proc: ChildProcess | undefined;
+  for (let attempt = 1; !proc; attempt++) {
+    port = await freePort();
+    try {
+      proc = await launch(port);
+    } catch (error) {
+      if (attempt >= 5 || !/Address already in use/i.test((error as Error).message)) throw error;
+    }
+  }
   const stop = async () => {
     const running = proc;
     proc = undefined;
-    if (!running || running.exitCode !== null) return;
+    // Stopped by a signal, it has exitCode null and signalCode set: waiting for its 'exit' then would never end.
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
     running.kill("SIGTERM");
     await exited;

@@ -88,7 +88,8 @@ function inspector(target: string[], args: string[]): Promise<InspectorRun> {
       stderr += chunk;
     });
     child.on("error", reject);
-    child.on("exit", (code) => {
+    // 'close', not 'exit': at 'exit' the end of its JSON on stdout may still be unread.
+    child.on("close", (code) => {
       let parsed: { result?: Record<string, any> } | undefined;
       try {
         parsed = JSON.parse(stdout);

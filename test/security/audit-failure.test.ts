@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { until } from "../helpers/events.js";
+import { answerTo } from "../helpers/json-lines.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { baseEnv, type Served, serve, spawnRaw, textOf } from "./harness.js";
 
@@ -148,15 +149,11 @@ describe("the audit log fails closed", () => {
     const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
     const stdout = () => run.out.join("");
     const answer = async (id: number) => {
-      await until(
-        () => stdout().includes(`"id":${id}`),
+      return (await until(
+        () => answerTo(stdout(), id),
         [run.child.stdout!],
         () => run.err.join(""),
-      );
-      const line = stdout()
-        .split("\n")
-        .find((l) => l.includes(`"id":${id}`));
-      return JSON.parse(line!) as { result?: { isError?: boolean; content?: Array<{ text?: string }> } };
+      )) as { result?: { isError?: boolean; content?: Array<{ text?: string }> } };
     };
     const call = (id: number) =>
       run.send({

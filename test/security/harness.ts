@@ -7,6 +7,7 @@ import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/st
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { closed } from "../helpers/events.js";
 import { ROOT } from "../helpers/paths.js";
 import type { ScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
@@ -167,7 +168,10 @@ export function spawnRaw(env: Record<string, string>) {
   const err: string[] = [];
   child.stdout!.on("data", (chunk) => out.push(String(chunk)));
   child.stderr!.on("data", (chunk) => err.push(String(chunk)));
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  // 'close', not 'exit': once it resolves, everything the server wrote to stdout and stderr has been read.
+  const exited = closed(child).then(([code]) => code);
+  // A write to a server that has died fails (EPIPE); the test's wait on its output reports that, with stderr.
+  child.stdin!.on("error", () => {});
   const send = (message: unknown) => child.stdin!.write(`${JSON.stringify(message)}\n`);
   return { child, out, err, exited, send };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../helpers/events.js";
+import { answered, jsonLines } from "../helpers/json-lines.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { baseEnv, spawnRaw } from "./harness.js";
 
@@ -28,7 +29,7 @@ describe("lifecycle", () => {
       params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
     });
     await until(
-      () => stdout().includes('"id":1'),
+      () => answered(stdout(), [1]),
       [run.child.stdout!],
       () => run.err.join(""),
     );
@@ -51,14 +52,11 @@ describe("lifecycle", () => {
       params: { name: "scaivault_delete_secret", arguments: { path: upstream.seed.secrets.salesforce } },
     });
     await until(
-      () => ['"id":3', '"id":4', '"id":5'].every((id) => stdout().includes(id)),
+      () => answered(stdout(), [3, 4, 5]),
       [run.child.stdout!],
       () => run.err.join(""),
     );
-    const messages = stdout()
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const messages = jsonLines(stdout());
     for (const message of messages) expect(message.jsonrpc).toBe("2.0");
     const byId = new Map(messages.map((m) => [m.id, m]));
     // Read-only: the 27 write and destructive tools are not listed (the delete below is refused by name).

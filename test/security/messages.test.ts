@@ -4,6 +4,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "../../src/transports/http-settings.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, TopLevelIdScanner } from "../../src/transports/stdio-lines.js";
 import { connect, serverEnv, workspace } from "../e2e/scaly/harness.js";
 import { until } from "../helpers/events.js";
+import { answered } from "../helpers/json-lines.js";
 import { serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
@@ -63,7 +64,7 @@ describe("stdio message limit", () => {
       TOOLWRIGHT_MAX_MESSAGE_BYTES: String(256 * 1024),
     });
     initialize(run);
-    await waitOn(run, () => run.out.join("").includes('"id":1'));
+    await waitOn(run, () => answered(run.out.join(""), [1]));
     vault.requests.length = 0;
     const value = `${CANARY}${"x".repeat(300 * 1024)}`;
     // The id comes after the arguments, as SDK clients write it, and a nested "id" must not be taken for it.

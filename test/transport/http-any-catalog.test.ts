@@ -151,13 +151,16 @@ describe("idle connections", () => {
       let lastData = 0;
       let text = "";
       const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-      const answered = new Promise<void>((resolve) =>
+      // Settles on the close too: a server that closes (or resets) without a whole answer fails here at once.
+      const answered = new Promise<void>((resolve, reject) => {
         socket.on("data", (chunk: Buffer) => {
           lastData = performance.now();
           text += chunk.toString("utf8");
           if (text.includes("\r\n\r\n{") && text.trimEnd().endsWith("}")) resolve();
-        }),
-      );
+        });
+        socket.once("error", reject);
+        socket.once("close", () => reject(new Error(`the connection closed before the answer:\n${text}`)));
+      });
       socket.write(
         `GET /.well-known/oauth-protected-resource HTTP/1.1\r\nHost: ${target.host}\r\nConnection: keep-alive\r\n\r\n`,
       );

@@ -1,6 +1,7 @@
+import { once } from "node:events";
 import { connect } from "node:net";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { resolveConfig } from "../../src/config/config.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
@@ -28,6 +29,8 @@ const callSlow = (id: number, ms: number) =>
 
 it("SIGTERM: the in-flight call finishes, new requests are refused, the process exits 0", async () => {
   const served = await serveHttp(catalogDir, fixtureEnv());
+  // On a failure, the server does not outlive the test.
+  onTestFinished(() => void served.stop("SIGKILL"));
   const client = new Client({ name: "lifecycle", version: "1.0.0" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(served.url), {
@@ -42,13 +45,19 @@ it("SIGTERM: the in-flight call finishes, new requests are refused, the process 
     { name: "fixture_slow", arguments: { ms: 1500 } },
     { onprogress: () => started() },
   );
-  await inHandler;
+  // The call reaches the handler, or fails first: a call that ends without progress must not leave this pending.
+  const endedFirst = call.then((result) => {
+    throw new Error(`the call ended before its handler reported progress: ${JSON.stringify(result)}`);
+  });
+  endedFirst.catch(() => {}); // once the handler has reported, the call's end is awaited below instead
+  await Promise.race([inHandler, endedFirst]);
   served.proc.kill("SIGTERM");
   // The listener closes at once: a new connection is refused (or, on a kept-alive socket, answered 503).
   await expect
     .poll(async () => {
       try {
-        return (await raw(served.url, { headers: MCP_HEADERS, body: "{}" })).status;
+        // Bounded per attempt: a request that is never answered fails this attempt, and the poll goes on.
+        return (await raw(served.url, { headers: MCP_HEADERS, body: "{}", idleTimeoutMs: 30_000 })).status;
       } catch (error) {
         return (error as NodeJS.ErrnoException).code;
       }
@@ -85,7 +94,12 @@ describe("in process", () => {
   const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
 
   it("aborts a request that runs over the per-request timeout", async () => {
-    const server = await start({ requestTimeoutMs: 300 });
+    // A timeout a busy machine cannot miss before the handler's first progress (which the body must carry):
+    // loading the handlers and dispatching the call took over 300 ms under load. The first call is awaited in full
+    // (ms: 0) so that the module loads are behind us.
+    const server = await start({ requestTimeoutMs: 3_000 });
+    const warm = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(3, 0) });
+    expect(warm.body).toContain('"result"');
     // The handler would wait 20 s; the stream ends long before the test's own timeout, without a result.
     const res = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(1, 20_000) });
     expect(res.status).toBe(200);
@@ -98,7 +112,8 @@ describe("in process", () => {
     const server = await start({});
     const target = new URL(server.url);
     const socket = connect(Number(target.port), target.hostname);
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    // once() rejects on 'error': a refused connection fails here instead of leaving the wait pending.
+    await once(socket, "connect");
     socket.write(
       `POST /mcp HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\n` +
         'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":',

@@ -18,6 +18,12 @@ export interface RawRequest {
   body?: string | Buffer;
   /** Send the body in chunks without a Content-Length. */
   chunked?: boolean;
+  /**
+   * A failure bound: the request is destroyed, and rejects with ETIMEDOUT, when its socket has been idle this
+   * long (nothing sent or received). For requests an `expect.poll` callback makes: poll's own timeout does not
+   * bound a callback that never settles, so without this one stuck attempt would stop the poll forever.
+   */
+  idleTimeoutMs?: number;
 }
 
 export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
@@ -61,6 +67,14 @@ export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
       if (error.code !== "EPIPE" && error.code !== "ECONNRESET") reject(error);
       else reset ??= error;
     });
+    if (init.idleTimeoutMs !== undefined)
+      req.setTimeout(init.idleTimeoutMs, () =>
+        req.destroy(
+          Object.assign(new Error(`no answer within ${init.idleTimeoutMs} ms of silence`), {
+            code: "ETIMEDOUT",
+          }),
+        ),
+      );
     req.on("close", () => {
       if (!answered)
         reject(reset ?? Object.assign(new Error("closed without a response"), { code: "ECONNRESET" }));

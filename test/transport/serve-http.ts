@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { closed } from "../helpers/events.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -53,10 +54,19 @@ export async function serveHttp(
   const chunks: string[] = [];
   const stdout: string[] = [];
   proc.stdout!.on("data", (chunk) => stdout.push(String(chunk)));
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  // 'close', not 'exit': by then everything the server wrote to stderr has been read (stderr() is whole).
+  const ended = closed(proc);
+  const exited = ended.then(
+    ([code]) => code,
+    () => null,
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no HTTP announcement within 120 s:\n${chunks.join("")}`)),
+      () => {
+        reject(new Error(`no HTTP announcement within 120 s:\n${chunks.join("")}`));
+        // Nothing would ever stop it: it would hold the test worker (and a port) after the failure.
+        proc.kill("SIGKILL");
+      },
       // A failure bound: a big catalog (GitHub's 1,223 tools) loads in seconds, more on a busy machine.
       120_000,
     );
@@ -68,10 +78,16 @@ export async function serveHttp(
         resolve(match[1]!);
       }
     });
-    exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${chunks.join("")}`));
-    });
+    ended.then(
+      ([code, signal]) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited (${code ?? signal}) before listening:\n${chunks.join("")}`));
+      },
+      (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
   return {
     url,
@@ -97,8 +113,8 @@ export async function serveRefusal(
   proc.stderr!.on("data", (chunk) => chunks.push(String(chunk)));
   // A failure bound for a server that does not refuse (it would serve forever), generous for a busy machine.
   const timer = setTimeout(() => proc.kill("SIGKILL"), 240_000);
-  const code = await new Promise<number | null>((resolve) => proc.once("exit", (c) => resolve(c)));
-  clearTimeout(timer);
+  // 'close', not 'exit': the refusal's last lines on stderr may still be unread at 'exit'.
+  const [code] = await closed(proc).finally(() => clearTimeout(timer));
   return { code, stderr: chunks.join("") };
 }
 

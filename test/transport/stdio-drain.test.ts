@@ -3,7 +3,8 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { closed } from "../helpers/events.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
 /**
@@ -44,8 +45,23 @@ describe("stdio: end of input", () => {
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    const asked = new Promise<IncomingMessage>((resolve) => {
+    // On a failure, the server does not outlive the test.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    // 'close', not 'exit': the answers are read in full only once stdout has ended.
+    const ended = closed(child);
+    // The upstream request, unless the server ends (or cannot start) first: then this fails with its stderr.
+    const asked = new Promise<IncomingMessage>((resolve, reject) => {
       onRequest = resolve;
+      ended.then(
+        ([code]) => reject(new Error(`the server exited (${code}) before calling the upstream:\n${stderr}`)),
+        reject,
+      );
     });
     child.stdin.write(
       message(1, "initialize", {
@@ -64,7 +80,7 @@ describe("stdio: end of input", () => {
     const answer = held[0] as ServerResponse;
     answer.writeHead(200, { "content-type": "application/json" });
     answer.end(JSON.stringify({ items: [], nextCursor: null }));
-    const [code] = await once(child, "exit");
+    const [code] = await ended;
     expect(code).toBe(0);
     const replies = stdout
       .trim()

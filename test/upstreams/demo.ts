@@ -231,7 +231,10 @@ export async function runDemo(argv: string[]): Promise<number> {
     // Killed by the signal we forwarded is a requested stop, not a failure.
     server.once("exit", (exitCode, signal) => done(exitCode ?? (signal && !stopping ? 1 : 0)));
   });
-  for (const signal of signals) process.removeAllListeners(signal);
+  // The handlers stay until the upstream is closed: a host that signals again while we clean up (the SDK's
+  // client sends SIGTERM when a process has not exited 2 s after its stdin closed, as on a busy machine) must not
+  // kill us halfway through, leaving the scratch folders behind.
   await upstream.close().catch((error: Error) => log(`closing the upstream: ${error.message}`));
+  for (const signal of signals) process.removeAllListeners(signal);
   return code;
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../../helpers/events.js";
 import { ROOT } from "../../helpers/paths.js";
 import { rawToolCall } from "../../helpers/raw-session.js";
 
@@ -87,22 +88,30 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stderr = "";
-    await new Promise<void>((ready) =>
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-        if (stderr.includes("toolwright: serving scaivault")) ready();
-      }),
-    );
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
     // The server child shares this stdout pipe: it closes only once both processes are gone.
     const stdoutClosed = new Promise<void>((done) => child.stdout.once("close", () => done()));
     child.stdout.resume();
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
       child.once("exit", (code, signal) => done([code, signal])),
     );
-    child.kill("SIGTERM");
-    expect(await exited).toEqual([0, null]);
-    await stdoutClosed;
-    child.stdin.destroy();
+    try {
+      // A demo that exits (or cannot start) before it serves fails here with its stderr, not at the test timeout.
+      await until(
+        () => stderr.includes("toolwright: serving scaivault"),
+        [child.stderr],
+        () => stderr,
+      );
+      child.kill("SIGTERM");
+      expect(await exited).toEqual([0, null]);
+      await stdoutClosed;
+    } finally {
+      // On a failure, nothing outlives the test: the server child stops at the end of its stdin (ours).
+      child.stdin.destroy();
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   });
 
   it("names its catalogs and principals when asked for one it does not have", () => {
