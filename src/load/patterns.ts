@@ -96,6 +96,11 @@ class SafeRegExp extends RegExp {
 
 const compiled = new Map<string, RE2JS>();
 
+/** How many RE2 programs this process has compiled (each pattern once, whatever the number of schemas using it). */
+export function compiledPrograms(): number {
+  return compiled.size;
+}
+
 function program(re2: string): RE2JS {
   let compiledProgram = compiled.get(re2);
   if (!compiledProgram) {

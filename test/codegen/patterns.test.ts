@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../codegen/diagnostics.js";
 import { planPattern } from "../../codegen/normalize/patterns.js";
-import { BOUNDED_PATTERN_INPUT, schemaRuntime } from "../../src/load/patterns.js";
+import { BOUNDED_PATTERN_INPUT, compiledPrograms, schemaRuntime } from "../../src/load/patterns.js";
 import { genSpec, writeTree } from "../helpers/generate.js";
 
 /**
@@ -239,5 +239,25 @@ paths:
     const js = cat?.files.get("schemas.gen.mjs") ?? "";
     expect(js).toContain('rt.safe("^acct_[a-z0-9_]{3,48}$")');
     expect(js).toContain('rt.linear("^[a-z_]+(\\\\.[a-z_]+)+$")');
+  });
+});
+
+describe("compiled once", () => {
+  it("a safe pattern compiles no RE2 program for short inputs, and one for every long input after", () => {
+    const source = "^zq_[a-z]{1,3}[0-9]*$";
+    const before = compiledPrograms();
+    const safe = [schemaRuntime.safe(source), schemaRuntime.safe(source)];
+    for (let i = 0; i < 100; i++) for (const r of safe) expect(r.test(`zq_ab${i}`)).toBe(true);
+    expect(compiledPrograms()).toBe(before);
+    const long = `zq_a${"1".repeat(BOUNDED_PATTERN_INPUT)}`;
+    for (let i = 0; i < 20; i++) for (const r of safe) expect(r.test(long)).toBe(true);
+    expect(compiledPrograms()).toBe(before + 1);
+  });
+
+  it("a linear pattern is compiled once for every schema that uses it", () => {
+    const source = "^(zr+)+$";
+    const before = compiledPrograms();
+    for (let i = 0; i < 50; i++) expect(schemaRuntime.linear(source).test("zrzr")).toBe(true);
+    expect(compiledPrograms()).toBe(before + 1);
   });
 });
