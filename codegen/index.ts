@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
+import { INDEX_FILE } from "../src/load/catalog-index.js";
 import { packageVersion } from "../src/load/package.js";
 import { tolerateDrift } from "../src/publish/drift.js";
 import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
@@ -9,6 +10,7 @@ import { AUTO_CONCISE_TOKENS, DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publi
 import { type BoundCatalog, bindCatalog } from "./bind/catalog.js";
 import type { HandlerRef } from "./bind/handler-tool.js";
 import { Diagnostics } from "./diagnostics.js";
+import { catalogIndexJson } from "./emit/catalog-index.js";
 import { catalogDocument, type ToolSchemasJson, toolSchemasJson } from "./emit/catalog-json.js";
 import { catalogMarkdown } from "./emit/catalog-md.js";
 import { type CompiledHandlers, compileHandlers } from "./emit/handlers.js";
@@ -512,7 +514,9 @@ function emitFiles(
     }
   }
   checkBudget(ir.budget, size, diags);
-  out.set("catalog.json", asciiJsonFile(doc));
+  const catalogJson = asciiJsonFile(doc);
+  out.set("catalog.json", catalogJson);
+  out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
   const imports = handlerImports(bound.handlers, dir);

@@ -89,7 +89,7 @@ export function refuseTarget(root: string, cat: GeneratedCatalog): string | unde
 }
 
 /** Top-level files toolwright writes into a catalog folder (besides `catalog.json` and assets). */
-const GENERATED_FILE = /^(CATALOG\.md|[A-Za-z0-9][A-Za-z0-9_.-]*\.gen\.(ts|mjs))$/;
+const GENERATED_FILE = /^(CATALOG\.md|catalog\.index\.json|[A-Za-z0-9][A-Za-z0-9_.-]*\.gen\.(ts|mjs))$/;
 const INPUT_HASH = /^sha256:[0-9a-f]{64}$/;
 
 /**
@@ -122,8 +122,8 @@ function notOwned(dir: string): string | undefined {
     if (!GENERATED_FILE.test(path)) return `${path} is not a file toolwright writes`;
     if (path.endsWith(".md")) continue;
     const head = fileHead(join(dir, path), HEAD_CHARS);
-    if (!head.includes(`// Input hash: ${hash}`))
-      return `${path} is not from the same generation as catalog.json`;
+    const named = path.endsWith(".json") ? `"inputHash":${JSON.stringify(hash)}` : `// Input hash: ${hash}`;
+    if (!head.includes(named)) return `${path} is not from the same generation as catalog.json`;
   }
   return undefined;
 }

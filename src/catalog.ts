@@ -728,3 +728,12 @@ export interface GeneratedModule {
   schemas: (zod: typeof z, rt: SchemaRuntime) => Record<string, ToolSchemas>;
   handlers: Record<string, CustomHandler<any, any>>;
 }
+
+/**
+ * Whether the tool has an output schema, without reading it: a tool served from `catalog.index.json` reads its
+ * schemas from catalog.json on first use, and has no `outputSchema` member at all when it has none.
+ */
+export function hasOutputSchema(tool: CatalogTool): boolean {
+  const member = Object.getOwnPropertyDescriptor(tool, "outputSchema");
+  return member !== undefined && (member.get !== undefined || member.value !== undefined);
+}

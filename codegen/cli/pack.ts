@@ -5,6 +5,7 @@ import semver from "semver";
 import validateName from "validate-npm-package-name";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
+import { INDEX_FILE } from "../../src/load/catalog-index.js";
 import { VERSION } from "../index.js";
 import { compareStrings, jsonFile } from "../util.js";
 import { usageError } from "./jobs.js";
@@ -136,10 +137,20 @@ function refuseOut(out: string, cwd: string, catalogDir: string): string | undef
   return `${out} is not empty and is not a package toolwright pack wrote, so it is not replaced`;
 }
 
-/** The catalog's files the runtime reads: the document, the generated JavaScript, assets, and CATALOG.md. */
+/**
+ * The catalog's files the runtime reads: the document and its index, the generated JavaScript, assets, and
+ * CATALOG.md.
+ */
 function catalogFiles(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => f === "catalog.json" || f === "CATALOG.md" || f === "assets" || f.endsWith(".gen.mjs"))
+    .filter(
+      (f) =>
+        f === "catalog.json" ||
+        f === INDEX_FILE ||
+        f === "CATALOG.md" ||
+        f === "assets" ||
+        f.endsWith(".gen.mjs"),
+    )
     .sort(compareStrings);
 }
 

@@ -3,9 +3,11 @@ import { readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import type { CatalogDocument, CatalogModule, GeneratedModule } from "../catalog.js";
+import type { CatalogDocument, CatalogModule, CatalogTool, GeneratedModule } from "../catalog.js";
 import type { PrecomputedSchemas } from "../publish/precomputed.js";
-import { checkCatalog, checkDocumentShape } from "./check.js";
+import { INDEX_FILE, readIndexedCatalog } from "./catalog-index.js";
+import { checkCatalog, checkDocumentShape, checkToolRecord } from "./check.js";
+import { CatalogLoadError } from "./errors.js";
 import { PACKAGE_ROOT } from "./package.js";
 import { schemaRuntime } from "./patterns.js";
 import { borrowPackagesFor } from "./resolve-hooks.js";
@@ -24,15 +26,7 @@ export interface LoadedCatalog {
   published?: PrecomputedSchemas;
 }
 
-/** A problem with the catalog itself (not the environment); the message says what to do. */
-export class CatalogLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CatalogLoadError";
-  }
-}
-
-export { PACKAGE_ROOT };
+export { CatalogLoadError, PACKAGE_ROOT };
 
 function looksLikePath(ref: string): boolean {
   return isAbsolute(ref) || ref.startsWith(".") || ref.includes("/") || ref.includes("\\");
@@ -192,9 +186,30 @@ function lazyToolSchemas(generated: GeneratedModule, file: string, doc: CatalogD
   };
 }
 
+/**
+ * The document a server serves: from `catalog.index.json` when the folder has one (catalog.json's tool records and
+ * schema table read on first use), else all of catalog.json (catalogs generated before the index, hand-made ones).
+ */
+function servedDocument(
+  dir: string,
+  module: () => CatalogModule,
+):
+  | Promise<{ doc: CatalogDocument; deferred?: ReadonlySet<CatalogTool> }>
+  | { doc: CatalogDocument; deferred?: ReadonlySet<CatalogTool> } {
+  if (!existsSync(join(dir, INDEX_FILE))) return readCatalogDocument(dir).then((doc) => ({ doc }));
+  const indexed = readIndexedCatalog(dir, (tool, doc) => checkToolRecord(tool, doc, module()));
+  try {
+    checkDocumentShape(indexed.doc, join(dir, INDEX_FILE));
+  } catch (error) {
+    throw new CatalogLoadError((error as Error).message);
+  }
+  return indexed;
+}
+
 export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCatalog> {
   const dir = findCatalogDir(ref, cwd);
-  const doc = await readCatalogDocument(dir);
+  let module: CatalogModule | undefined;
+  const { doc, deferred } = await servedDocument(dir, () => module as CatalogModule);
 
   const codeFile = join(dir, "catalog.gen.mjs");
   if (!existsSync(codeFile)) {
@@ -210,14 +225,14 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
     );
   }
   const tools = lazyToolSchemas(generated, codeFile, doc, dir);
-  const module: CatalogModule = {
+  module = {
     inputHash: generated.inputHash,
     get tools() {
       return tools();
     },
     handlers: generated.handlers,
   };
-  const problems = checkCatalog(doc, module, dir);
+  const problems = checkCatalog(doc, module, dir, deferred);
   if (problems.length > 0) {
     throw new CatalogLoadError(`${dir} is inconsistent:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }

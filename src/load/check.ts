@@ -38,28 +38,52 @@ export function checkDocumentShape(doc: unknown, file: string): asserts doc is C
   if (typeof d.inputHash !== "string") throw new Error(`${file}: "inputHash" must be a string`);
 }
 
-/** Every inconsistency between the document, the module and the folder, as readable lines. */
-export function checkCatalog(doc: CatalogDocument, module: CatalogModule, dir: string): string[] {
+/**
+ * Every inconsistency between the document, the module and the folder, as readable lines. The tools in `deferred`
+ * (served from `catalog.index.json`) have their records checked on first use (`checkToolRecord`), not here: here
+ * only their names, and a custom binding's handler (the index holds custom bindings).
+ */
+export function checkCatalog(
+  doc: CatalogDocument,
+  module: CatalogModule,
+  dir: string,
+  deferred?: ReadonlySet<CatalogTool>,
+): string[] {
   const problems: string[] = [];
   checkSources(doc, problems);
-  const sources = new Map(doc.sources.map((s) => [s.id, s]));
   const names = new Set<string>();
   for (const tool of doc.tools) {
-    checkToolShape(tool, doc.schemas, names, problems);
-    const binding = tool.binding;
-    if (binding.kind === "http") checkHttpBinding(tool.name, binding, sources, problems);
-    else if (binding.kind === "custom") {
-      if (typeof module.handlers[binding.handler] !== "function") {
-        problems.push(
-          `tool ${tool.name} uses handler '${binding.handler}', which catalog.gen does not export`,
-        );
-      }
+    checkToolNames(tool, names, problems);
+    if (!deferred?.has(tool)) problems.push(...checkToolRecord(tool, doc, module));
+    else {
+      const light = Object.getOwnPropertyDescriptor(tool, "binding")?.value as
+        | CatalogTool["binding"]
+        | undefined;
+      if (light?.kind === "custom") checkHandler(tool.name, light.handler, module, problems);
     }
   }
   for (const resource of doc.resources) checkAsset(dir, resource.asset, `resource ${resource.uri}`, problems);
   checkResourceTemplates(doc, dir, problems);
   for (const prompt of doc.prompts) checkAsset(dir, prompt.asset, `prompt ${prompt.name}`, problems);
   return problems;
+}
+
+/** One tool's record: schema roots and the names they refer to, its binding (source, schemes, path) or handler. */
+export function checkToolRecord(tool: CatalogTool, doc: CatalogDocument, module: CatalogModule): string[] {
+  const problems: string[] = [];
+  checkToolSchemas(tool, doc.schemas, problems);
+  const binding = tool.binding;
+  if (binding.kind === "http") {
+    const source = doc.sources.find((s) => s.id === binding.source);
+    checkHttpBinding(tool.name, binding, source, problems);
+  } else if (binding.kind === "custom") checkHandler(tool.name, binding.handler, module, problems);
+  return problems;
+}
+
+function checkHandler(tool: string, handler: string, module: CatalogModule, problems: string[]): void {
+  if (typeof module.handlers[handler] !== "function") {
+    problems.push(`tool ${tool} uses handler '${handler}', which catalog.gen does not export`);
+  }
 }
 
 /** Every env variable a source reads (base URL, credentials) is declared; a GraphQL path is a path. */
@@ -87,23 +111,22 @@ function checkSources(doc: CatalogDocument, problems: string[]): void {
   }
 }
 
-/**
- * Valid, unique names (aliases included), object schemas whose references resolve. That the module has each tool's
- * input schema is checked when its schema table is first built (`load/catalog.ts`), not here: building it at start
- * would cost in proportion to the whole catalog.
- */
-function checkToolShape(
-  tool: CatalogTool,
-  schemas: CatalogDocument["schemas"],
-  names: Set<string>,
-  problems: string[],
-): void {
+/** Valid, unique names (aliases included). */
+function checkToolNames(tool: CatalogTool, names: Set<string>, problems: string[]): void {
   for (const name of [tool.name, ...tool.aliases]) {
     if (!TOOL_NAME.test(name))
       problems.push(`tool name ${JSON.stringify(name)} is not a valid MCP tool name`);
     if (names.has(name)) problems.push(`tool name ${name} is used twice`);
     names.add(name);
   }
+}
+
+/**
+ * Object schemas whose references resolve. That the module has each tool's input schema is checked when its schema
+ * table is first built (`load/catalog.ts`), not here: building it at start would cost in proportion to the whole
+ * catalog.
+ */
+function checkToolSchemas(tool: CatalogTool, schemas: CatalogDocument["schemas"], problems: string[]): void {
   // MCP requires object roots; the SDK would otherwise fail the whole tools/list response.
   for (const name of [...namesIn(tool.inputSchema), ...namesIn(tool.outputSchema)]) {
     if (!Object.hasOwn(schemas, name))
@@ -120,10 +143,9 @@ function checkToolShape(
 function checkHttpBinding(
   toolName: string,
   binding: HttpBinding,
-  sources: ReadonlyMap<string, Source>,
+  source: Source | undefined,
   problems: string[],
 ): void {
-  const source = sources.get(binding.source);
   if (!source) {
     problems.push(`tool ${toolName} uses source '${binding.source}', which is not defined`);
     return;

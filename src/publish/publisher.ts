@@ -1,4 +1,10 @@
-import type { CatalogDocument, CatalogTool, JsonSchema, PublishSettings } from "../catalog.js";
+import {
+  type CatalogDocument,
+  type CatalogTool,
+  hasOutputSchema,
+  type JsonSchema,
+  type PublishSettings,
+} from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
 import { commonArgumentsOf, withoutCommonDescriptions } from "./common.js";
 import { CONCISE_TOOL_CHARS, conciseText } from "./describe.js";
@@ -136,7 +142,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
   const inputs = new Map<string, JsonSchema>();
   const outputs = new Map<string, JsonSchema | undefined>();
   const description = describer(concise);
-  const structured = (tool: CatalogTool) => tool.outputSchema !== undefined && settings.output !== "none";
+  const structured = (tool: CatalogTool) => hasOutputSchema(tool) && settings.output !== "none";
 
   const publisher: Publisher = {
     settings,

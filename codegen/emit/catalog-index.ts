@@ -1,0 +1,81 @@
+import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
+import {
+  type CatalogIndexFile,
+  INDEX_FORMAT,
+  type IndexedTool,
+  RECORD_ONLY,
+  type RecordRef,
+  recordDigest,
+} from "../../src/load/catalog-index.js";
+import { asciiOnly } from "../util.js";
+
+/**
+ * `catalog.index.json` (`src/load/catalog-index.ts`): catalog.json's document without its tools and schema table,
+ * each tool's light members, and the byte range and digest of each tool's record and of the schema table in
+ * `catalogJson` (the text `asciiJsonFile` wrote for `doc`: ASCII, so characters are bytes, two spaces of indent a
+ * level, no raw line break inside a string, so a record is the text between a line `    {` and the next `    }`).
+ * One line per tool, so a diff shows which tools changed.
+ */
+export function catalogIndexJson(doc: CatalogDocument, catalogJson: string): string {
+  const bytes = Buffer.from(catalogJson, "latin1");
+  const ref = (start: number, end: number): RecordRef => [
+    start,
+    end,
+    recordDigest(bytes.subarray(start, end)),
+  ];
+
+  const tools: IndexedTool[] = [];
+  const toolsAt = catalogJson.indexOf('\n  "tools": [');
+  if (toolsAt < 0) throw new Error("catalog.json: no tools array at the top level");
+  let at = toolsAt;
+  for (const tool of doc.tools) {
+    const open = catalogJson.indexOf("\n    {\n", at);
+    const close = catalogJson.indexOf("\n    }", open);
+    if (open < 0 || close < 0) throw new Error(`catalog.json: tool ${tool.name}'s record not found`);
+    const start = open + 5;
+    const end = close + 6;
+    if (!catalogJson.startsWith(`{\n      "name": ${JSON.stringify(tool.name)},`, start)) {
+      throw new Error(`catalog.json: the record at byte ${start} is not tool ${tool.name}'s`);
+    }
+    const [s, e, digest] = ref(start, end);
+    tools.push([s, e, digest, tool.outputSchema === undefined ? 0 : 1, lightMembers(tool)]);
+    at = end;
+  }
+
+  const schemasAt = catalogJson.indexOf('\n  "schemas": ');
+  if (schemasAt < 0) throw new Error("catalog.json: no schemas table at the top level");
+  const schemasStart = schemasAt + '\n  "schemas": '.length;
+  const schemasEnd = catalogJson.startsWith("{}", schemasStart)
+    ? schemasStart + 2
+    : catalogJson.indexOf("\n  }", schemasStart) + 4;
+
+  const { tools: _tools, schemas: _schemas, ...document } = doc;
+  const index: CatalogIndexFile = {
+    format: INDEX_FORMAT,
+    inputHash: doc.inputHash,
+    catalogBytes: bytes.length,
+    document,
+    schemas: ref(schemasStart, schemasEnd),
+    tools,
+  };
+  const { tools: _t, ...head } = index;
+  const lines = tools.map((t) => JSON.stringify(t));
+  return asciiOnly(
+    `${JSON.stringify(head).slice(0, -1)},"tools":[\n${lines.join(",\n")}${lines.length > 0 ? "\n" : ""}]}\n`,
+  );
+}
+
+/** The tool's members but the record-only ones; a custom binding (small, checked at start) stays. */
+function lightMembers(tool: CatalogTool): Partial<CatalogTool> {
+  const light: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(tool)) {
+    if (value === undefined) continue;
+    if (
+      (RECORD_ONLY as readonly string[]).includes(key) &&
+      !(key === "binding" && tool.binding.kind === "custom")
+    )
+      continue;
+    light[key] = value;
+  }
+  return light as Partial<CatalogTool>;
+}
