@@ -23,7 +23,7 @@ import {
   schemasModule,
   schemasModuleJs,
 } from "./emit/modules.js";
-import { publishedModuleJs } from "./emit/published.js";
+import { publishedText } from "./emit/published.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { BudgetNode, CatalogIR, SchemaNode } from "./ir/types.js";
 import { scanTool } from "./lint/descriptions.js";
@@ -47,7 +47,7 @@ import {
   synthesizeManifest,
   virtualManifestDoc,
 } from "./synthesize.js";
-import { asciiJsonFile, asciiOnly, sha256 } from "./util.js";
+import { asciiJsonFile, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
 
@@ -523,7 +523,8 @@ function emitFiles(
   out.set("catalog.gen.ts", catalogModule(imports, hash, header));
   out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
   out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
-  out.set("published.gen.mjs", asciiOnly(publishedModuleJs(doc, publisher, header)));
+  // UTF-8 as JSON.stringify writes it: a stdio page embeds these texts as they are, and must be the same bytes.
+  out.set("published.gen.txt", publishedText(doc, publisher, header));
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);
   return { files: out, size, descriptions };

@@ -89,7 +89,7 @@ export function refuseTarget(root: string, cat: GeneratedCatalog): string | unde
 }
 
 /** Top-level files toolwright writes into a catalog folder (besides `catalog.json` and assets). */
-const GENERATED_FILE = /^(CATALOG\.md|catalog\.index\.json|[A-Za-z0-9][A-Za-z0-9_.-]*\.gen\.(ts|mjs))$/;
+const GENERATED_FILE = /^(CATALOG\.md|catalog\.index\.json|[A-Za-z0-9][A-Za-z0-9_.-]*\.gen\.(ts|mjs|txt))$/;
 const INPUT_HASH = /^sha256:[0-9a-f]{64}$/;
 
 /**

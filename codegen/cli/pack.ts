@@ -149,7 +149,8 @@ function catalogFiles(dir: string): string[] {
         f === INDEX_FILE ||
         f === "CATALOG.md" ||
         f === "assets" ||
-        f.endsWith(".gen.mjs"),
+        f.endsWith(".gen.mjs") ||
+        f.endsWith(".gen.txt"),
     )
     .sort(compareStrings);
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -22,7 +22,7 @@ export interface LoadedCatalog {
   dir: string;
   doc: CatalogDocument;
   module: CatalogModule;
-  /** The schemas published at generate time (`published.gen.mjs`; catalogs generated before it have none). */
+  /** The schemas published at generate time (`published.gen.txt`, or `published.gen.mjs` in catalogs generated before it; older ones have none). */
   published?: PrecomputedSchemas;
 }
 
@@ -99,18 +99,27 @@ async function importGenerated(file: string): Promise<GeneratedModule> {
   return { inputHash: String(module.inputHash), schemas: module.schemas, handlers: module.handlers ?? {} };
 }
 
-/** `published.gen.mjs` when the folder has one, checked to come from the same generation as catalog.json. */
+/**
+ * The schemas `generate` published, when the folder has them: `published.gen.txt` (read as one string, each tool's
+ * text a slice of it), else `published.gen.mjs` (catalogs generated before the text file); checked to come from
+ * the same generation as catalog.json.
+ */
 async function importPublished(dir: string, doc: CatalogDocument): Promise<PrecomputedSchemas | undefined> {
-  const file = join(dir, "published.gen.mjs");
-  if (!existsSync(file)) return undefined;
+  const textFile = join(dir, "published.gen.txt");
+  const file = existsSync(textFile) ? textFile : join(dir, "published.gen.mjs");
+  if (file !== textFile && !existsSync(file)) return undefined;
   let table: Partial<PrecomputedSchemas> | undefined;
   try {
-    table = ((await import(pathToFileURL(file).href)) as { default?: Partial<PrecomputedSchemas> }).default;
+    table =
+      file === textFile
+        ? publishedTable(readFileSync(file, "utf8"), file)
+        : ((await import(pathToFileURL(file).href)) as { default?: Partial<PrecomputedSchemas> }).default;
   } catch (error) {
+    if (error instanceof CatalogLoadError) throw error;
     throw new CatalogLoadError(`${file}: cannot load it (${(error as Error).message})`);
   }
   if (!table || typeof table.tools !== "object" || table.tools === null || !table.settings) {
-    throw new CatalogLoadError(`${file}: its default export is not a table of published schemas`);
+    throw new CatalogLoadError(`${file}: it is not a table of published schemas`);
   }
   if (table.inputHash !== doc.inputHash) {
     throw new CatalogLoadError(
@@ -118,6 +127,35 @@ async function importPublished(dir: string, doc: CatalogDocument): Promise<Preco
     );
   }
   return table as PrecomputedSchemas;
+}
+
+/**
+ * `published.gen.txt`'s table: after the `//` comment lines, a JSON line (format, input hash, settings, profile),
+ * then per tool `name<TAB>text`. The texts are slices of the file's one string, not copies and not parsed.
+ */
+function publishedTable(text: string, file: string): Partial<PrecomputedSchemas> {
+  let at = 0;
+  while (text.startsWith("//", at)) at = text.indexOf("\n", at) + 1 || text.length;
+  let end = text.indexOf("\n", at);
+  if (end < 0) end = text.length;
+  let head: Partial<PrecomputedSchemas>;
+  try {
+    head = JSON.parse(text.slice(at, end)) as Partial<PrecomputedSchemas>;
+  } catch (error) {
+    throw new CatalogLoadError(`${file}: its settings line is not JSON (${(error as Error).message})`);
+  }
+  const tools: Record<string, string> = Object.create(null);
+  let line = head.inputHash === undefined ? 0 : text.slice(0, end).split("\n").length;
+  for (at = end + 1; at < text.length; at = end + 1) {
+    line++;
+    end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    if (end === at) continue;
+    const tab = text.indexOf("\t", at);
+    if (tab < 0 || tab > end) throw new CatalogLoadError(`${file}:${line}: not a line "name<TAB>schemas"`);
+    tools[text.slice(at, tab)] = text.slice(tab + 1, end);
+  }
+  return { ...head, tools };
 }
 
 /**

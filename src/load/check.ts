@@ -168,6 +168,7 @@ function checkHttpBinding(
 
 /** A template either calls a defined tool with its own variables, or serves assets over exactly one variable. */
 function checkResourceTemplates(doc: CatalogDocument, dir: string, problems: string[]): void {
+  if (doc.resourceTemplates.length === 0) return;
   const toolsByName = new Map(doc.tools.map((t) => [t.name, t]));
   for (const template of doc.resourceTemplates) {
     const where = `resource template ${template.uriTemplate}`;

@@ -1,7 +1,7 @@
 import type { JsonSchema, PublishSettings } from "../catalog.js";
 
 /**
- * Published schemas computed at generate time (`published.gen.mjs` beside catalog.json), so a server does not
+ * Published schemas computed at generate time (`published.gen.txt` beside catalog.json), so a server does not
  * project and transform every schema of its first tools/list page at start-up. They are what a publisher with the
  * catalog's own settings and profile and the drift-tolerant output transform publishes; a server that publishes
  * differently (other settings or profile, an output schema widened for masking) computes its own.
@@ -32,7 +32,7 @@ export interface PublishedPair {
   output?: JsonSchema;
 }
 
-/** The JSON text of one tool's published schemas (what `published.gen.mjs` holds per tool). */
+/** The JSON text of one tool's published schemas (what `published.gen.txt` holds per tool). */
 export function precomputedText(input: JsonSchema, output: JsonSchema | undefined): string {
   return JSON.stringify(
     output === undefined ? { inputSchema: input } : { inputSchema: input, outputSchema: output },

@@ -86,7 +86,7 @@ export interface PublishOptions {
   /** Transforms after the profile's, e.g. the masking policy's widening of output schemas. */
   transforms?: readonly SchemaTransform[];
   /**
-   * Schemas published at generate time (`published.gen.mjs`): used as they are when they were published with the
+   * Schemas published at generate time (`published.gen.txt`): used as they are when they were published with the
    * settings and profile in force, and `keeps` says the `transforms` other than `tolerateDrift` (which they carry
    * already) leave the tool's schema unchanged.
    */

@@ -69,8 +69,8 @@ describe("descriptions: auto", () => {
     expect(full).toBeGreaterThan(AUTO_CONCISE_TOKENS);
     // The measured figures are the concise ones: the first paragraph of each description.
     expect(cat.size.modelTokens).toBeLessThan(full / 10);
-    // published.gen.mjs holds what the server will publish with the catalog's (resolved) settings.
-    expect(cat.files.get("published.gen.mjs")).toContain('"concise"');
+    // published.gen.txt holds what the server will publish with the catalog's (resolved) settings.
+    expect(cat.files.get("published.gen.txt")).toContain('"concise"');
   });
 
   it("an explicit choice is kept whatever the size", async () => {

@@ -16,7 +16,7 @@ import { precomputedTextsParsed } from "../../src/publish/precomputed.js";
 import { inputSchemasBuilt } from "../../src/runtime/schemas.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
-// Schemas published at generate time (published.gen.mjs) are what the server would have computed: tools/list is
+// Schemas published at generate time (published.gen.txt) are what the server would have computed: tools/list is
 // the same with and without them, under every setting that changes what is published; they are used (the fast
 // path is real) only where nothing differs; a table from another generation is refused.
 
@@ -72,7 +72,7 @@ async function listed(
   return tools;
 }
 
-/** The catalog as one generated before published.gen.mjs existed: every schema computed at start-up. */
+/** The catalog as one generated before published.gen.txt (and its predecessor published.gen.mjs) existed: every schema computed at start-up. */
 function withoutTable(catalog: LoadedCatalog): LoadedCatalog {
   const { published: _, ...rest } = catalog;
   return rest;
@@ -186,7 +186,7 @@ describe("when the table is used", () => {
   beforeAll(async () => {
     catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
     const table = catalog.published;
-    if (!table) throw new Error("generated/scaivault has no published.gen.mjs");
+    if (!table) throw new Error("generated/scaivault has no published.gen.txt");
     name = "scaivault_read_secret";
     const text = JSON.stringify({ inputSchema: SENTINEL, outputSchema: SENTINEL });
     marked = { ...catalog, published: { ...table, tools: { ...table.tools, [name]: text } } };
@@ -220,14 +220,37 @@ describe("when the table is used", () => {
   });
 });
 
-describe("loading published.gen.mjs", () => {
+describe("loading published.gen.txt", () => {
   it("refuses a table from another generation", async () => {
     const dir = tmpDir("precomputed-stale");
     cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
-    const file = join(dir, "published.gen.mjs");
+    const file = join(dir, "published.gen.txt");
     const text = readFileSync(file, "utf8");
-    writeFileSync(file, text.replace(/inputHash: "sha256:[0-9a-f]{4}/, 'inputHash: "sha256:0000'));
+    writeFileSync(file, text.replace(/"inputHash":"sha256:[0-9a-f]{4}/, '"inputHash":"sha256:0000'));
     await expect(loadCatalog(dir)).rejects.toThrow(CatalogLoadError);
-    await expect(loadCatalog(dir)).rejects.toThrow(/published\.gen\.mjs.*different generations/);
+    await expect(loadCatalog(dir)).rejects.toThrow(/published\.gen\.txt.*different generations/);
+  });
+
+  it("refuses a line that is not a name, a tab and a text, naming the line", async () => {
+    const dir = tmpDir("precomputed-line");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "published.gen.txt");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const at = lines.findIndex((l) => l.startsWith("scaivault_read_secret\t"));
+    lines[at] = (lines[at] as string).replace("\t", " ");
+    writeFileSync(file, lines.join("\n"));
+    await expect(loadCatalog(dir)).rejects.toThrow(
+      new RegExp(`published\\.gen\\.txt:${at + 1}: not a line "name<TAB>schemas"`),
+    );
+  });
+
+  it("reads each tool's text as the slice of its line (what generate wrote, not parsed)", async () => {
+    const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const lines = readFileSync(join(ROOT, "generated/scaivault/published.gen.txt"), "utf8").split("\n");
+    const line = lines.find((l) => l.startsWith("scaivault_read_secret\t")) as string;
+    expect(catalog.published?.tools.scaivault_read_secret).toBe(line.slice(line.indexOf("\t") + 1));
+    expect(Object.keys(catalog.published?.tools ?? {}).length).toBe(
+      catalog.doc.tools.filter((t) => t.internal !== true).length,
+    );
   });
 });
