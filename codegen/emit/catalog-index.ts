@@ -7,6 +7,7 @@ import {
   type RecordRef,
   recordDigest,
 } from "../../src/load/catalog-index.js";
+import { commonArgumentsOf } from "../../src/publish/common.js";
 import { asciiOnly } from "../util.js";
 
 /**
@@ -56,6 +57,7 @@ export function catalogIndexJson(doc: CatalogDocument, catalogJson: string): str
     catalogBytes: bytes.length,
     document,
     schemas: ref(schemasStart, schemasEnd),
+    commonArguments: [...commonArgumentsOf(doc).list],
     tools,
   };
   const { tools: _t, ...head } = index;

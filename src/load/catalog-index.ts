@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import { type CommonArgument, rememberCommonArguments } from "../publish/common.js";
 import { CatalogLoadError } from "./errors.js";
 
 /**
@@ -45,6 +46,8 @@ export interface CatalogIndexFile {
   /** catalog.json without `tools` and `schemas`. */
   document: Omit<CatalogDocument, "tools" | "schemas">;
   schemas: RecordRef;
+  /** The arguments many tools share (`src/publish/common.ts`), found at generate time from every tool's schema. */
+  commonArguments: CommonArgument[];
   tools: IndexedTool[];
 }
 
@@ -90,10 +93,11 @@ function checkIndexShape(value: unknown, file: string): asserts value is Catalog
     v.document === null ||
     typeof v.document !== "object" ||
     !range(v.schemas) ||
+    !Array.isArray(v.commonArguments) ||
     !Array.isArray(v.tools)
   ) {
     throw new CatalogLoadError(
-      `${file}: not a catalog index (inputHash, catalogBytes, document, schemas, tools)`,
+      `${file}: not a catalog index (inputHash, catalogBytes, document, schemas, commonArguments, tools)`,
     );
   }
   for (const [i, t] of v.tools.entries()) {
@@ -155,6 +159,7 @@ export function readIndexedCatalog(
     return tool;
   });
   doc.schemas = lazyTable(schemas);
+  rememberCommonArguments(doc, index.commonArguments);
   return { doc, deferred };
 }
 

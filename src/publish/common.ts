@@ -97,6 +97,11 @@ export function commonArguments(tools: readonly CatalogTool[]): CommonArguments 
   }
   // Most shared first, then by name: the same instructions whatever the order of the tools.
   list.sort((a, b) => b.tools - a.tools || byName(a.name, b.name));
+  return commonArgumentsFrom(list);
+}
+
+/** The common arguments `list` names (as `commonArguments` found them, or as `generate` wrote them down). */
+export function commonArgumentsFrom(list: readonly CommonArgument[]): CommonArguments {
   const common = new Map(list.map((c) => [c.name, c.description]));
   return {
     list,
@@ -113,6 +118,17 @@ export function commonArguments(tools: readonly CatalogTool[]): CommonArguments 
 }
 
 const cache = new WeakMap<object, CommonArguments>();
+
+/**
+ * Records a catalog's common arguments found at generate time (`catalog.index.json`), so a server whose tools'
+ * schemas are read on first use does not read every tool's to find them.
+ */
+export function rememberCommonArguments(
+  doc: Pick<CatalogDocument, "tools">,
+  list: readonly CommonArgument[],
+): void {
+  cache.set(doc, commonArgumentsFrom(list));
+}
 
 /** `commonArguments` of a catalog's tools, computed once per catalog document. */
 export function commonArgumentsOf(doc: Pick<CatalogDocument, "tools">): CommonArguments {

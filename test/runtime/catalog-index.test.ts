@@ -8,7 +8,8 @@ import { resolveConfig } from "../../src/config/config.js";
 import { CatalogLoadError, type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { INDEX_FILE, toolRecordsParsed } from "../../src/load/catalog-index.js";
 import { rawMessageText } from "../../src/mcp/raw-list.js";
-import { createServer } from "../../src/mcp/server.js";
+import { createServer, type ServerOptions } from "../../src/mcp/server.js";
+import { commonArguments } from "../../src/publish/common.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
 // A server starts from catalog.index.json (names, classes, descriptions, policy facts) and reads a tool's record
@@ -26,8 +27,9 @@ function required(catalog: LoadedCatalog): Record<string, string> {
 }
 
 /** A client connected in memory to a server whose tools/list pages are written as text, as over stdio. */
-async function connected(catalog: LoadedCatalog): Promise<Client> {
+async function connected(catalog: LoadedCatalog, options: ServerOptions = {}): Promise<Client> {
   const factory = createServer(catalog, resolveConfig(catalog.doc.env, required(catalog)), {
+    ...options,
     policy: { audit: false },
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -89,6 +91,18 @@ describe("a catalog served from its index", () => {
     expect(toolRecordsParsed()).toBe(before + 1);
     await client.callTool({ name: "scaivault_read_secret", arguments: { path: "a/c" } });
     expect(toolRecordsParsed()).toBe(before + 1);
+    await client.close();
+  });
+
+  it("states the common arguments in a concise server's instructions without reading any record", async () => {
+    const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const full = JSON.parse(readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"));
+    const expected = commonArguments(full.tools).instructions;
+    expect(expected).toContain("- partner:");
+    const before = toolRecordsParsed();
+    const client = await connected(catalog, { publish: { descriptions: "concise" } });
+    expect(client.getInstructions()).toContain(expected);
+    expect(toolRecordsParsed()).toBe(before);
     await client.close();
   });
 
