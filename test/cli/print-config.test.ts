@@ -27,6 +27,8 @@ function printConfig(host: string, args: string[] = [], env: Record<string, stri
     cwd: tmpDir("print-config"),
     env: childEnv(env),
     encoding: "utf8",
+    // A failure bound: a synchronous child that never exits would block this worker past every test timeout.
+    timeout: 240_000,
   });
 }
 

@@ -287,7 +287,12 @@ describe("three replicas, one Redis", () => {
           (result) => ({ result }),
           (error: unknown) => ({ error }),
         );
-      await heard;
+      // The call reaches the upstream (and is held there), or fails first: then this fails at once, with why.
+      const endedFirst = inFlight.then((outcome) => {
+        throw new Error(`the call ended before reaching the upstream: ${JSON.stringify(outcome)}`);
+      });
+      endedFirst.catch(() => {}); // once the upstream holds it, the call's end is awaited below instead
+      await Promise.race([heard, endedFirst]);
       victim.served.proc.kill("SIGKILL");
       await victim.served.exited;
       const outcome = await inFlight;

@@ -67,10 +67,17 @@ function startWorker(): Promise<ChildProcess> {
     env: { ...process.env, CORPUS_ROOT: ROOT },
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
-  child.stderr?.resume();
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  // Ready, or dead first (a worker that crashes while loading never says ready): settles either way.
   return new Promise((resolve, reject) => {
     child.once("message", () => resolve(child));
     child.once("error", reject);
+    child.once("exit", (code, signal) =>
+      reject(new Error(`a corpus worker exited (${code ?? signal}) before it was ready:\n${stderr}`)),
+    );
   });
 }
 

@@ -123,6 +123,8 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
     const principal = spawnSync(process.execPath, [DEMO, "scaivault", "--as", "root"], {
       encoding: "utf8",
       env: hostEnv(),
+      // A failure bound: a demo that started serving instead would block this worker past every test timeout.
+      timeout: 240_000,
     });
     expect(principal.status).toBe(2);
     expect(principal.stderr).toContain("unknown principal 'root'");
