@@ -13,6 +13,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -22,6 +23,7 @@ import {
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import Handlebars from "handlebars";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -123,9 +125,25 @@ async function buildToolwright(out, declarations) {
   chmodSync(bin, 0o755);
   // The generator reads its templates next to the chunk that holds it.
   cpSync(join(ROOT, "codegen/emit/templates"), join(out, "chunks/templates"), { recursive: true });
+  precompileTemplates(join(out, "chunks/templates"));
   if (declarations) writeFileSync(join(out, "catalog.d.ts"), declarations);
   await writeStructureValidators(join(out, "chunks"));
   importedPackages(result.metafile, "toolwright");
+}
+
+/**
+ * Each template precompiled beside its source (`<name>.hbs.cjs`, what codegen/emit/modules.ts loads when built),
+ * with the options modules.ts compiles with from source (`TEMPLATE_OPTIONS`): a generate then loads Handlebars'
+ * runtime, not its compiler.
+ */
+function precompileTemplates(dir) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".hbs"))) {
+    const spec = Handlebars.precompile(readFileSync(join(dir, file), "utf8"), {
+      strict: true,
+      noEscape: true,
+    });
+    writeFileSync(join(dir, `${file}.cjs`), `module.exports = ${spec};\n`);
+  }
 }
 
 /**

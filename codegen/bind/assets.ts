@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
-import Handlebars from "handlebars";
 import type { Diagnostics } from "../diagnostics.js";
 import type {
   PromptNode,
@@ -385,7 +385,9 @@ function bindPrompts(
     if (!file) continue;
     const declared = (p.arguments ?? []).map((a) => a.name);
     try {
-      const ast = Handlebars.parse(file.text);
+      // Handlebars' parser loads only for a catalog with prompts (a bare spec has none).
+      const handlebars = createRequire(import.meta.url)("handlebars") as typeof import("handlebars");
+      const ast = handlebars.parse(file.text);
       for (const read of templateReads(ast)) {
         if (!declared.includes(read)) {
           diags.error(

