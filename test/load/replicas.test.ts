@@ -1,5 +1,5 @@
 import type { Client } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import {
   type RecordedRequest,
@@ -95,6 +95,9 @@ describe("three replicas, one Redis", () => {
     async () => {
       const clients = await Promise.all(Array.from({ length: SESSIONS }, () => open(balancer.url)));
       const run = new BulkRun();
+      // A run cut off by the failure bound stops issuing calls and lets those in flight finish before the next
+      // test starts, so their requests never land in another test's counts.
+      onTestFinished(() => run.stop());
       const victim = replicas[2]!;
       const victimPort = new URL(victim.served.url).port;
       // The faults are driven by how many responses have arrived, never by time: the kill a fifth of the way in,
@@ -448,6 +451,14 @@ class BulkRun {
   private readonly watchers: (() => void)[] = [];
   private readonly back = deferred();
   private recoveries = 0;
+  private stopped = false;
+
+  /** No session starts another call; resolves once every session has returned (calls in flight answered). */
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.back.resolve();
+    return this.until(() => this.active === 0);
+  }
 
   /** Marks a fault's start or end for the calls in flight (each compares the counters at its start and end). */
   enter(phase: Phase) {
@@ -486,52 +497,56 @@ class BulkRun {
     let last = "";
     let token = "";
     let issued = 0;
-    for (let call = 0; call < calls; call++) {
-      const cycle = CYCLES[session % CYCLES.length]!;
-      const op = cycle[call % cycle.length]!;
-      if (op === "write") last = `value-${session}-${call}`;
-      for (let attempt = 0; ; attempt++) {
-        if (attempt > 50) throw new Error(`${path} ${op}: no success in 50 attempts`);
-        if (op === "redeem" && attempt > 0) {
-          issued = this.recoveries;
-          token = (await this.retrying(client, path, slots)) ?? token;
+    try {
+      for (let call = 0; call < calls && !this.stopped; call++) {
+        const cycle = CYCLES[session % CYCLES.length]!;
+        const op = cycle[call % cycle.length]!;
+        if (op === "write") last = `value-${session}-${call}`;
+        for (let attempt = 0; !this.stopped; attempt++) {
+          if (attempt > 50) throw new Error(`${path} ${op}: no success in 50 attempts`);
+          if (op === "redeem" && attempt > 0) {
+            issued = this.recoveries;
+            token = (await this.retrying(client, path, slots)) ?? token;
+          }
+          const verdict = await this.attempt(
+            client,
+            path,
+            op,
+            { last, token, issued, retry: attempt > 0 },
+            slots,
+          );
+          if (verdict.kind === "ok") {
+            if (op === "preview") [token, issued] = [verdict.token!, this.recoveries];
+            break;
+          }
+          if (verdict.kind === "wrong") {
+            this.wrong.push(verdict.detail);
+            break;
+          }
+          if (verdict.kind === "outage") {
+            this.waiting++;
+            this.notify();
+            await this.back.promise;
+            this.waiting--;
+          }
         }
-        const verdict = await this.attempt(
-          client,
-          path,
-          op,
-          { last, token, issued, retry: attempt > 0 },
-          slots,
-        );
-        if (verdict.kind === "ok") {
-          if (op === "preview") [token, issued] = [verdict.token!, this.recoveries];
-          break;
-        }
-        if (verdict.kind === "wrong") {
-          this.wrong.push(verdict.detail);
-          break;
-        }
-        if (verdict.kind === "outage") {
-          this.waiting++;
-          this.notify();
-          await this.back.promise;
-          this.waiting--;
-        }
+        this.answered++;
+        if (process.env.LOAD_TRACE && this.answered % 250 === 0)
+          console.error(
+            `[load] ${this.answered} ${this.phase} ${JSON.stringify(this.errors)} waiting=${this.waiting} served=${this.servedDuringOutage} wrong=${this.wrong.length} ${this.wrong[0] ?? ""}`,
+          );
+        this.notify();
       }
-      this.answered++;
-      if (process.env.LOAD_TRACE && this.answered % 250 === 0)
-        console.error(
-          `[load] ${this.answered} ${this.phase} ${JSON.stringify(this.errors)} waiting=${this.waiting} served=${this.servedDuringOutage} wrong=${this.wrong.length} ${this.wrong[0] ?? ""}`,
-        );
+    } finally {
+      // Counted on every exit (a session that throws too), so stop() always settles.
+      this.active--;
       this.notify();
     }
-    this.active--;
-    this.notify();
   }
 
   /** A preview taken again for a retried redemption (the first token may be spent or forgotten). */
   private async retrying(client: Client, path: string, slots: ReturnType<typeof semaphore>) {
-    for (;;) {
+    while (!this.stopped) {
       const verdict = await this.attempt(
         client,
         path,
