@@ -27,7 +27,9 @@ let ws: Workspace;
 let s: Session;
 
 beforeAll(async () => {
-  up = await startScalyUpstream({ timeScale: 0.2 });
+  // Postgres (PGlite) starts here, under the hook's failure bound: started by the first data-plane call it had only
+  // the catalog's 60 s upstream timeout, which a loaded 2-core machine exceeded (the call failed as timed out).
+  up = await startScalyUpstream({ timeScale: 0.2, preloadDatabase: true });
   ws = workspace("seed");
   s = await connect({ upstream: up, ws, label: "seed" });
 });
@@ -293,8 +295,8 @@ describe("environment", () => {
     }
   });
 
-  // The first data-plane query starts the upstream's Postgres (initdb and start: tens of seconds on a busy
-  // machine); the bound is a failure bound only.
+  // The upstream's Postgres was started in beforeAll (initdb and start: tens of seconds on a busy machine); the
+  // bound is a failure bound only.
   it("SCALY_API_URL may be the GraphQL endpoint a user copies (.../graphql): both planes still work", {
     timeout: 240_000,
   }, async () => {

@@ -23,7 +23,9 @@ let s: Session;
 let token: string;
 
 beforeAll(async () => {
-  up = await startScalyUpstream({ timeScale: 0.2 });
+  // Postgres (PGlite) starts here, under the hook's failure bound: started by the first data-plane call it had only
+  // the catalog's 60 s upstream timeout, which a loaded 2-core machine exceeded (the call failed as timed out).
+  up = await startScalyUpstream({ timeScale: 0.2, preloadDatabase: true });
   ws = workspace("main");
   token = up.issueSessionToken({ expiresInSec: 3600 });
   ws.writeToken(token, { stage: "prod" });
