@@ -74,11 +74,22 @@ beforeAll(() => {
 
 function inspector(target: string[], args: string[]): Promise<InspectorRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE22, [INSPECTOR, "--cli", "--format", "json", ...target, ...args], {
-      cwd: ROOT,
-      // The Inspector keeps state under ~/.mcp-inspector; no OS keychain here, secrets stay in memory.
-      env: { PATH: process.env.PATH ?? "", HOME: home, MCP_INSPECTOR_SECRET_STORE: "memory", NO_COLOR: "1" },
-    });
+    // --connect-timeout: the CLI gives a stdio server 15 s to start and answer initialize, which a loaded 2-core
+    // machine exceeded ("Connection timed out after 15000 ms" in both stress runs); this is a failure bound only.
+    const child = spawn(
+      NODE22,
+      [INSPECTOR, "--cli", "--format", "json", "--connect-timeout", "240000", ...target, ...args],
+      {
+        cwd: ROOT,
+        // The Inspector keeps state under ~/.mcp-inspector; no OS keychain here, secrets stay in memory.
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: home,
+          MCP_INSPECTOR_SECRET_STORE: "memory",
+          NO_COLOR: "1",
+        },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
