@@ -173,8 +173,8 @@ function openIndex(dir: string): CatalogIndexFile {
     throw new CatalogLoadError(`${indexFile}: cannot read it as JSON (${(error as Error).message})`);
   }
   checkIndexShape(index, indexFile);
-  const { size, head } = sizeAndHead(join(dir, "catalog.json"));
-  const named = headInputHash(head);
+  const { size, bytes } = readRange(join(dir, "catalog.json"), 0, HEAD_BYTES);
+  const named = headInputHash(bytes.toString("latin1"));
   if (named !== index.inputHash) {
     throw new CatalogLoadError(
       `${INDEX_FILE} (inputHash ${index.inputHash}) and catalog.json (inputHash ${named ?? "not found in its head"}) in ${dir} come from different generations; regenerate the catalog`,
@@ -188,22 +188,20 @@ function openIndex(dir: string): CatalogIndexFile {
   return index;
 }
 
-/** catalog.json's bytes in a range, checked against the index's digest (the file read once, when first needed). */
+/**
+ * catalog.json's bytes in a range, checked against the index's digest: only that range is read, on each first use,
+ * so the server never holds the whole file (7.5 MB for GitHub REST) for the few records it serves.
+ */
 function slicer(dir: string, index: CatalogIndexFile): (ref: RecordRef, what: string) => string {
   const catalogFile = join(dir, "catalog.json");
-  let bytes: Buffer | undefined;
   return (ref, what) => {
-    if (bytes === undefined) {
-      const read = readFileSync(catalogFile);
-      if (read.length !== index.catalogBytes) {
-        throw new CatalogLoadError(
-          `catalog.json in ${dir} has ${read.length} bytes, not the ${index.catalogBytes} that ${INDEX_FILE} was generated with: it changed after the server started; regenerate the catalog and restart`,
-        );
-      }
-      bytes = read;
-    }
     const [start, end, digest] = ref;
-    const part = bytes.subarray(start, end);
+    const { size, bytes: part } = readRange(catalogFile, start, end - start);
+    if (size !== index.catalogBytes) {
+      throw new CatalogLoadError(
+        `catalog.json in ${dir} has ${size} bytes, not the ${index.catalogBytes} that ${INDEX_FILE} was generated with: it changed after the server started; regenerate the catalog and restart`,
+      );
+    }
     if (recordDigest(part) !== digest) {
       throw new CatalogLoadError(
         `${catalogFile}, ${what} (bytes ${start}-${end}): its bytes are not the ones ${INDEX_FILE} was generated with (digest mismatch): the file was edited after generation; regenerate the catalog (toolwright generate)`,
@@ -213,7 +211,14 @@ function slicer(dir: string, index: CatalogIndexFile): (ref: RecordRef, what: st
   };
 }
 
-function sizeAndHead(file: string): { size: number; head: string } {
+/** How much of a generated file's start is read for the input hash its header names. */
+export const HEAD_BYTES = 600;
+
+/**
+ * Up to `length` bytes of `file` from `start` (fewer at its end), and the file's size, from one open descriptor:
+ * the header checks read a generated file's first bytes, the index a tool's record, never the whole file.
+ */
+export function readRange(file: string, start: number, length: number): { size: number; bytes: Buffer } {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -221,9 +226,15 @@ function sizeAndHead(file: string): { size: number; head: string } {
     throw new CatalogLoadError(`${file}: cannot read it (${(error as Error).message})`);
   }
   try {
-    const buf = Buffer.alloc(600);
-    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("latin1");
-    return { size: fstatSync(fd).size, head };
+    const size = fstatSync(fd).size;
+    const bytes = Buffer.alloc(Math.max(0, Math.min(length, size - start)));
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { size, bytes: bytes.subarray(0, got) };
   } finally {
     closeSync(fd);
   }

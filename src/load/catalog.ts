@@ -1,11 +1,11 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { CatalogDocument, CatalogModule, CatalogTool, GeneratedModule } from "../catalog.js";
 import type { PrecomputedSchemas } from "../publish/precomputed.js";
-import { INDEX_FILE, readIndexedCatalog } from "./catalog-index.js";
+import { HEAD_BYTES, INDEX_FILE, readIndexedCatalog, readRange } from "./catalog-index.js";
 import { checkCatalog, checkDocumentShape, checkToolRecord } from "./check.js";
 import { CatalogLoadError } from "./errors.js";
 import { PACKAGE_ROOT } from "./package.js";
@@ -166,14 +166,7 @@ function publishedTable(text: string, file: string): Partial<PrecomputedSchemas>
 function checkSchemasHeader(dir: string, doc: CatalogDocument): void {
   const file = join(dir, "schemas.gen.mjs");
   if (!existsSync(file)) return;
-  const fd = openSync(file, "r");
-  let head: string;
-  try {
-    const buf = Buffer.alloc(600);
-    head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("latin1");
-  } finally {
-    closeSync(fd);
-  }
+  const head = readRange(file, 0, HEAD_BYTES).bytes.toString("latin1");
   const named = /^\/\/ Input hash: (\S+)$/m.exec(head)?.[1];
   // Fail closed: a table that does not say which generation it belongs to is not trusted either.
   if (named === undefined) {
