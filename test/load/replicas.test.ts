@@ -516,7 +516,9 @@ class BulkRun {
             slots,
           );
           if (verdict.kind === "ok") {
-            if (op === "preview") [token, issued] = [verdict.token!, this.recoveries];
+            // The token may have been issued any time during the attempt: count it from the attempt's start, so
+            // a recovery that lands while its answer is in flight still explains a later "forgotten" refusal.
+            if (op === "preview") [token, issued] = [verdict.token!, verdict.issued!];
             break;
           }
           if (verdict.kind === "wrong") {
@@ -568,9 +570,14 @@ class BulkRun {
     op: Op,
     state: { last: string; token: string; issued: number; retry: boolean },
     slots: ReturnType<typeof semaphore>,
-  ): Promise<{ kind: "ok" | "cut" | "outage" | "wrong"; token?: string; detail: string }> {
+  ): Promise<{ kind: "ok" | "cut" | "outage" | "wrong"; token?: string; issued?: number; detail: string }> {
     await slots.acquire();
-    const start = { kills: this.kills, outages: this.outages, phase: this.phase };
+    const start = {
+      kills: this.kills,
+      outages: this.outages,
+      phase: this.phase,
+      recoveries: this.recoveries,
+    };
     let result: Awaited<ReturnType<Client["callTool"]>>;
     try {
       result = await client.callTool(request(op, path, state.last, state.token));
@@ -609,7 +616,12 @@ class BulkRun {
     const operation = OPERATION[op];
     if (operation) this.succeeded[operation] = (this.succeeded[operation] ?? 0) + 1;
     if (this.phase === "outage" && start.phase === "outage") this.servedDuringOutage++;
-    return { kind: "ok", token: op === "preview" ? body(result).confirmation_token : undefined, detail: "" };
+    return {
+      kind: "ok",
+      token: op === "preview" ? body(result).confirmation_token : undefined,
+      issued: start.recoveries,
+      detail: "",
+    };
   }
 
   private until(done: () => boolean): Promise<void> {
