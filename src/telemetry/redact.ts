@@ -49,11 +49,21 @@ function credentialValue(match: string, key: string, sep: string, value: string)
   return /^[A-Za-z]{1,11}$/.test(value) ? match : `${key}${sep}[redacted]`;
 }
 
+/**
+ * The value after an authorization scheme word. A lowercase word of up to 12 letters is prose, not a credential
+ * (credentials are mixed case, carry digits or symbols, or are longer); remembered secrets are replaced verbatim
+ * before the patterns run, whatever their shape.
+ */
+function authorizationValue(match: string, scheme: string): string {
+  const value = match.slice(scheme.length).trimStart();
+  return /^[a-z]{1,12}$/.test(value) ? match : `${scheme} [redacted]`;
+}
+
 const RULES: Array<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
   // URLs of any scheme, including ones with credentials in them.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, "[url]"],
-  // Authorization-style values.
-  [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, "$1 [redacted]"],
+  // Authorization-style values; a lowercase word after one is prose ("digest mismatch", "token expired").
+  [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, authorizationValue],
   // key=value or key: value pairs whose key names a credential.
   [
     /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi,
@@ -68,7 +78,11 @@ const RULES: Array<[RegExp, string | ((match: string, ...groups: string[]) => st
   [/\[[0-9a-f:]{2,}\](?::\d{1,5})?/gi, "[host]"],
   // host:port and dotted host names (two or more dots, or an internal-looking suffix).
   [/\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi, "[host]"],
-  [/\b(?:[a-z0-9-]+\.){2,}[a-z]{2,}\b/gi, "[host]"],
+  // A last label that is a file extension and no top-level domain makes it a file name (`catalog.index.json`).
+  [
+    /\b(?:[a-z0-9-]+\.){2,}(?!(?:json|jsonl|mjs|cjs|js|ts|mts|cts|txt|yaml|yml|map|lock|log|gz|tgz)\b)[a-z]{2,}\b/gi,
+    "[host]",
+  ],
   [
     /\b(?:[a-z0-9-]+\.)+(?:internal|local|localdomain|corp|lan|intra|intranet|svc|cluster|private|home)\b/gi,
     "[host]",

@@ -27,6 +27,16 @@ describe("redact", () => {
       "read of 'infra/db/primary/credentials': No access policy grants it",
     ],
     ["password: hunter22 rejected", "password: [redacted] rejected"],
+    ["Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic [redacted]"],
+    ["token Ghp0123456789abcdef refused", "token [redacted] refused"],
+    ["Digest username42 sent", "Digest [redacted] sent"],
+    // File names whose last label is an extension, not a top-level domain, stay readable; hosts do not.
+    ["catalog.index.json: digest mismatch", "catalog.index.json: digest mismatch"],
+    ["schemas.gen.mjs and published.gen.txt are stale", "schemas.gen.mjs and published.gen.txt are stale"],
+    ["the token expired", "the token expired"],
+    ["db.internal.example refused", "[host] refused"],
+    ["files.example.md said no", "[host] said no"],
+    ["api.example.json.evil.com said no", "[host] said no"],
   ])("%j -> %j", (input, expected) => {
     expect(redact(input)).toBe(expected);
   });
