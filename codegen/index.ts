@@ -26,7 +26,7 @@ import {
 import { publishedText } from "./emit/published.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { BudgetNode, CatalogIR, SchemaNode } from "./ir/types.js";
-import { scanTool } from "./lint/descriptions.js";
+import { scanNamedSchemas, scanSchema, scanTool } from "./lint/descriptions.js";
 import type { LoadedDocument } from "./load/document.js";
 import { loadGraphql } from "./load/graphql.js";
 import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
@@ -488,13 +488,22 @@ function emitFiles(
     ir.tools.map((t) => [t.name, toolSchemasJson(t, emitter)]),
   );
   for (const t of ir.tools) {
-    const input = (schemas.get(t.name) as ToolSchemasJson).input;
-    for (const f of scanTool({ title: t.title, description: t.description, inputSchema: input })) {
+    const { input, output } = schemas.get(t.name) as ToolSchemasJson;
+    const findings = scanTool({ title: t.title, description: t.description, inputSchema: input });
+    // The output schema's own text is published too (a model reads it); named schemas are scanned below.
+    if (output)
+      findings.push(...scanSchema({ ...output, description: undefined, title: undefined }, "result"));
+    for (const f of findings) {
       diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
     }
   }
   const out = new Map<string, string>();
   const table = emitter.table(plan.order.map((sym) => sym.id));
+  // Named schemas' text (descriptions of nested fields reached by $ref) once each, at the schema's source.
+  const sourceOf = new Map(plan.order.map((sym) => [sym.defName, sym.source]));
+  for (const f of scanNamedSchemas(table)) {
+    diags.warn("TW180", `schema ${f.schema}: ${f.field} ${f.reason}`, sourceOf.get(f.schema));
+  }
   const doc = catalogDocument(ir, schemas, table, hash, VERSION);
   // Measured with the output transform the server applies, so the figures are the bytes a client receives.
   const limits = { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };

@@ -188,7 +188,7 @@ export function toolFindings(
       "unscoped-path-argument",
       `takes path-like arguments no scope fact covers (${unscoped.join(", ")}): while a path list is set the tool is not listed and is refused; add scoped_path, scoped_list or scoped_values, or not_paths for names that hold no path`,
     );
-  for (const f of scanTool(tool))
+  for (const f of scanTool(tool, schemas))
     finding("high", "instruction-like-text", `${f.field} ${f.reason} (instruction-like or hidden text)`);
   return out;
 }

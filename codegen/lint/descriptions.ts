@@ -59,21 +59,90 @@ export function scanText(field: string, text: string | undefined): DescriptionFi
   return out;
 }
 
-/** Every description-like text of a published tool: title, description, and each argument's description. */
-export function scanTool(tool: {
-  title: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
-}): DescriptionFinding[] {
-  const findings = [...scanText("title", tool.title), ...scanText("description", tool.description)];
-  const visit = (schema: unknown, path: string): void => {
-    if (!schema || typeof schema !== "object") return;
-    const s = schema as Record<string, unknown>;
-    if (typeof s.description === "string" && path) findings.push(...scanText(path, s.description));
-    for (const [name, child] of Object.entries((s.properties as Record<string, unknown> | undefined) ?? {})) {
-      visit(child, path ? `${path}.${name}` : `arguments.${name}`);
+/** Keywords whose value is one schema, and where a finding's path goes through them. */
+const ONE: [string, string][] = [
+  ["items", "[]"],
+  ["additionalProperties", ".*"],
+  ["not", ""],
+  ["contains", "[]"],
+];
+/** Keywords whose value is a list of schemas. */
+const MANY: [string, string][] = [
+  ["anyOf", ""],
+  ["oneOf", ""],
+  ["allOf", ""],
+  ["prefixItems", "[]"],
+];
+
+/**
+ * Every description (and title) inside a JSON Schema, nested ones included (properties, items, combinators),
+ * reported under `path`. A `$ref` is followed into `defs` when given (each named schema once per call), else
+ * left to the scan of the named schemas themselves (`scanNamedSchemas`).
+ */
+export function scanSchema(
+  schema: unknown,
+  path: string,
+  defs?: Record<string, unknown>,
+  seen: Set<string> = new Set(),
+): DescriptionFinding[] {
+  const findings: DescriptionFinding[] = [];
+  const visit = (node: unknown, at: string, depth: number): void => {
+    if (!node || typeof node !== "object" || depth > 64) return;
+    const s = node as Record<string, unknown>;
+    if (typeof s.description === "string") findings.push(...scanText(at, s.description));
+    if (typeof s.title === "string") findings.push(...scanText(`${at} (title)`, s.title));
+    const ref = s.$ref;
+    if (defs && typeof ref === "string" && ref.startsWith("#/$defs/")) {
+      const name = ref.slice("#/$defs/".length);
+      if (!seen.has(name)) {
+        seen.add(name);
+        visit(defs[name], at, depth + 1);
+      }
+    }
+    const properties = s.properties;
+    if (properties && typeof properties === "object") {
+      for (const [name, child] of Object.entries(properties as Record<string, unknown>)) {
+        visit(child, `${at}.${name}`, depth + 1);
+      }
+    }
+    for (const [key, suffix] of ONE) visit(s[key], `${at}${suffix}`, depth + 1);
+    for (const [key, suffix] of MANY) {
+      const list = s[key];
+      if (Array.isArray(list)) for (const child of list) visit(child, `${at}${suffix}`, depth + 1);
     }
   };
-  visit(tool.inputSchema, "");
+  visit(schema, path, 0);
   return findings;
+}
+
+/**
+ * Every description-like text of a published tool: title, description, and each argument's description at any
+ * depth (`arguments.body.items[].note`). Referenced named schemas are scanned through `defs` when given (audit),
+ * or once each by `scanNamedSchemas` (generate).
+ */
+export function scanTool(
+  tool: {
+    title: string;
+    description: string;
+    inputSchema: Record<string, unknown>;
+  },
+  defs?: Record<string, unknown>,
+): DescriptionFinding[] {
+  const root = tool.inputSchema;
+  const findings = [...scanText("title", tool.title), ...scanText("description", tool.description)];
+  // The root's own description is the tool's (or restates it): its properties are the arguments.
+  const args: Record<string, unknown> = { ...root, description: undefined, title: undefined };
+  findings.push(...scanSchema(args, "arguments", defs));
+  return findings;
+}
+
+/** Text in the catalog's table of named schemas, each scanned once; a field is `Name.path.in.it`. */
+export function scanNamedSchemas(
+  table: Record<string, unknown>,
+): Array<DescriptionFinding & { schema: string }> {
+  const out: Array<DescriptionFinding & { schema: string }> = [];
+  for (const [name, schema] of Object.entries(table)) {
+    for (const f of scanSchema(schema, name)) out.push({ ...f, schema: name });
+  }
+  return out;
 }
