@@ -3,6 +3,7 @@ import {
   CLIENT_INFO_META_KEY,
   Server,
   type ServerContext,
+  type StandardSchemaV1,
 } from "@modelcontextprotocol/server";
 import type { CatalogTool, PublishSettings } from "../catalog.js";
 import type { ClientInfo, Principal } from "../chain.js";
@@ -24,7 +25,12 @@ import { printable, safeProtocolError } from "./protocol-errors.js";
 import { rawList } from "./raw-list.js";
 import { createTemplateListing, listResourcesPage } from "./resource-listing.js";
 import { createResourceReader } from "./resources.js";
-import { handleToolCall, type ToolCallConnection, type ToolCallSurface } from "./tool-call.js";
+import {
+  handleToolCall,
+  type ToolCallConnection,
+  type ToolCallParams,
+  type ToolCallSurface,
+} from "./tool-call.js";
 
 /**
  * The MCP face of a catalog on the SDK's low-level `Server`: lists are precomputed once, in catalog order, and
@@ -307,10 +313,25 @@ function registerToolHandlers(
     const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", entryOf, sizeOf);
     return { tools: page.items, ...next(page.nextCursor) };
   });
-  server.setRequestHandler("tools/call", async (request, ctx) =>
-    handleToolCall(surface, connection, request.params, ctx),
+  // Registered with params "already checked": the SDK's `Server` wraps every tools/call handler in a check of the
+  // whole request against the negotiated revision's schema (an invalid one is answered -32602 before any handler
+  // runs), and the two-argument form would parse the same request with the same schema a second time.
+  server.setRequestHandler("tools/call", { params: CHECKED_BY_THE_SDK }, async (params, ctx) =>
+    handleToolCall(surface, connection, params, ctx),
   );
 }
+
+/**
+ * The params of a tools/call request the SDK's `Server` has validated already (its `_wrapHandler` for tools/call
+ * checks the request before the registered handler runs): passed on as they are.
+ */
+const CHECKED_BY_THE_SDK: StandardSchemaV1<ToolCallParams, ToolCallParams> = {
+  "~standard": {
+    version: 1,
+    vendor: "toolwright",
+    validate: (value) => ({ value: value as ToolCallParams }),
+  },
+};
 
 function registerResourceHandlers(server: Server, surface: Surface, connection: ToolCallConnection): void {
   server.setRequestHandler("resources/list", async (request, ctx) => {

@@ -41,10 +41,16 @@ export interface ToolCallConnection {
   client: (ctx: ServerContext) => ClientInfo;
 }
 
+/** A tools/call request's params as the SDK checked them (the arguments, when present, an object). */
+export interface ToolCallParams {
+  name: string;
+  arguments?: unknown;
+}
+
 export async function handleToolCall(
   surface: ToolCallSurface,
   connection: ToolCallConnection,
-  params: { name: string; arguments?: unknown },
+  params: ToolCallParams,
   ctx: ServerContext,
 ) {
   let name = params.name;

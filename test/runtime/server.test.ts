@@ -127,6 +127,46 @@ describe("tools/call", () => {
     expect(seen[0]?.headers.get("authorization")).toBe("Bearer tok-canary-123");
   });
 
+  it("the SDK checks a tools/call request once, and still refuses an invalid one", async () => {
+    // The request the server receives, with a getter on an argument that counts the reads made by a schema
+    // check (zod's parse of the arguments' record): one. Registered with the two-argument form, the same request
+    // was parsed with the same schema twice, by the registration's own check and then by Server's tools/call
+    // wrapper: two.
+    const factory = createServer(catalog, resolveConfig(catalog.doc.env, env), { fetch: fakeFetch });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await factory({ era: "legacy" }).connect(serverSide);
+    let reads = 0;
+    const received = serverSide.onmessage!;
+    serverSide.onmessage = (message, extra) => {
+      const m = message as { method?: string; params?: Record<string, unknown> };
+      const args = m.method === "tools/call" ? (m.params?.arguments as Record<string, unknown>) : undefined;
+      if (args) {
+        const id = args.id;
+        Object.defineProperty(args, "id", {
+          enumerable: true,
+          get: () => {
+            if (/[/\\]zod[/\\]/.test(new Error().stack?.split("\n")[2] ?? "")) reads += 1;
+            return id;
+          },
+        });
+      }
+      received(message, extra);
+    };
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    const result = await client.callTool({ name: "get_item", arguments: { id: "1" } });
+    expect(result.structuredContent).toEqual(items["1"]);
+    expect(reads).toBe(1);
+    // What that one check refuses is still refused, as the SDK answers it.
+    await expect(
+      client.request({ method: "tools/call", params: { name: 5 } } as never),
+    ).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining("Invalid tools/call request"),
+    });
+    expect(seen).toHaveLength(1);
+  });
+
   it("wraps non-object results under `result` for outputWrapped tools", async () => {
     const client = await connect();
     const result = await client.callTool({ name: "list_items", arguments: {} });
