@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync, statfsSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
 import { type CallContext, failure, type NamedMiddleware, type Principal } from "../chain.js";
@@ -252,11 +253,7 @@ function declaredNames(): (tool: CatalogTool) => ReadonlySet<string> {
 }
 
 /** Arguments nested too deep to read safely (the depth step refuses them) are fingerprinted by their top level. */
-function argsOf(
-  key: PolicySettings["fingerprintKey"],
-  raw: unknown,
-  declared: ReadonlySet<string>,
-): AuditRecord["args"] {
+function argsOf(key: KeyObject, raw: unknown, declared: ReadonlySet<string>): AuditRecord["args"] {
   return {
     fingerprint: argumentFingerprint(
       key,
@@ -293,36 +290,54 @@ function refusalFacts(ctx: CallContext, refused: boolean): Pick<AuditRecord, "po
   return refused ? { policy: "arguments" } : {};
 }
 
-/** The call's record, built in reading order (who, what, decision, effect); absent facts are left out, not null. */
-function auditRecord(
-  settings: PolicySettings,
+/** The members of a call's record after `tool`, in reading order; absent facts are left out, not null. */
+type RecordTail = Omit<AuditRecord, "time" | "event" | "catalog" | "tool">;
+
+/**
+ * The call's record after its per-tool head (time, event, catalog, tool), built in reading order (who, what,
+ * decision, effect); absent facts are left out, not null.
+ */
+function recordTail(
+  key: KeyObject,
   declared: ReadonlySet<string>,
   ctx: CallContext,
   error: string | undefined,
   refused: boolean,
-): AuditRecord {
+): RecordTail {
+  const tail = {} as RecordTail;
+  if (ctx.calledAs !== ctx.tool.name) tail.called_as = ctx.calledAs;
+  tail.entry = ctx.entry;
+  tail.correlation_id = ctx.correlationId;
+  if (ctx.depth > 0) tail.depth = ctx.depth;
+  if (ctx.parent) tail.parent = ctx.parent.tool.name;
+  tail.client = clientOf(ctx);
+  tail.args = argsOf(key, ctx.rawArgs ?? {}, declared);
+  tail.decision = decisionOf(ctx, error, refused);
+  Object.assign(tail, refusalFacts(ctx, refused));
+  if (error !== undefined) tail.error = error;
   const applied = appliedOf(ctx);
-  return {
-    time: new Date().toISOString(),
-    event: "tool_call",
-    catalog: settings.catalog,
-    tool: ctx.tool.name,
-    ...(ctx.calledAs !== ctx.tool.name ? { called_as: ctx.calledAs } : {}),
-    entry: ctx.entry,
-    correlation_id: ctx.correlationId,
-    ...(ctx.depth > 0 ? { depth: ctx.depth } : {}),
-    ...(ctx.parent ? { parent: ctx.parent.tool.name } : {}),
-    client: clientOf(ctx),
-    args: argsOf(settings.fingerprintKey, ctx.rawArgs ?? {}, declared),
-    decision: decisionOf(ctx, error, refused),
-    ...refusalFacts(ctx, refused),
-    ...(error !== undefined ? { error } : {}),
-    ...(applied.length > 0 ? { applied } : {}),
-    upstream: {
-      requests: ctx.upstream.requests,
-      ...(ctx.upstream.lastStatus !== undefined ? { status: ctx.upstream.lastStatus } : {}),
-    },
-    duration_ms: Date.now() - ctx.startedAt,
+  if (applied.length > 0) tail.applied = applied;
+  tail.upstream =
+    ctx.upstream.lastStatus !== undefined
+      ? { requests: ctx.upstream.requests, status: ctx.upstream.lastStatus }
+      : { requests: ctx.upstream.requests };
+  tail.duration_ms = Date.now() - ctx.startedAt;
+  return tail;
+}
+
+/**
+ * A tool's line head after its time: `"event":"tool_call","catalog":…,"tool":…`, serialised once per tool. A line
+ * is `{"time":"<ISO time>",` + head + `,` + the tail's members: the text `JSON.stringify` gives the whole record.
+ */
+function lineHeads(catalog: string): (tool: CatalogTool) => string {
+  const heads = new Map<string, string>();
+  return (tool) => {
+    let head = heads.get(tool.name);
+    if (head === undefined) {
+      head = JSON.stringify({ event: "tool_call", catalog, tool: tool.name }).slice(1, -1);
+      heads.set(tool.name, head);
+    }
+    return head;
   };
 }
 
@@ -354,11 +369,17 @@ export function auditStep(
   mode: AuditFailureMode,
 ): NamedMiddleware {
   const declaredOf = declaredNames();
+  const headOf = lineHeads(settings.catalog);
+  // The fingerprint's key, imported into a KeyObject on the first line and used for every line after.
+  let key: KeyObject | undefined;
+  const fingerprintKey = () =>
+    (key ??= process.getBuiltinModule("node:crypto").createSecretKey(settings.fingerprintKey));
 
   /** The call's one line; should building it fail on some input, a line with what is certain is written instead. */
   const lineOf = (ctx: CallContext, error: string | undefined, refused: boolean): string => {
     try {
-      return JSON.stringify(auditRecord(settings, declaredOf(ctx.tool), ctx, error, refused));
+      const tail = JSON.stringify(recordTail(fingerprintKey(), declaredOf(ctx.tool), ctx, error, refused));
+      return `{"time":"${new Date().toISOString()}",${headOf(ctx.tool)},${tail.slice(1)}`;
     } catch {
       return fallbackLine(settings, ctx, error, refused);
     }

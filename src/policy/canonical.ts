@@ -1,3 +1,5 @@
+import type { KeyObject } from "node:crypto";
+
 /**
  * Canonical forms of call arguments: what a confirmation token binds and what an audit line fingerprints.
  * Two calls with the same arguments in any key order produce the same text; nothing here ever prints a value.
@@ -29,9 +31,10 @@ export function withoutToken(args: Record<string, unknown>): Record<string, unkn
 
 /**
  * A short keyed digest of the arguments. Keyed, because a plain hash of a low-entropy argument (a path, a short
- * password being written) could be recovered from an audit line by hashing guesses.
+ * password being written) could be recovered from an audit line by hashing guesses. A caller fingerprinting every
+ * call passes the key as a `KeyObject` made once (`createHmac` imports a Buffer key again each time).
  */
-export function argumentFingerprint(key: Buffer, args: unknown): string {
+export function argumentFingerprint(key: Buffer | KeyObject, args: unknown): string {
   const canonical = canonicalJson(
     args && typeof args === "object" && !Array.isArray(args)
       ? withoutToken(args as Record<string, unknown>)
