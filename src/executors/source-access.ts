@@ -9,7 +9,8 @@ export interface SourceAccess {
   source: Source;
   /** The URL as configured (request building joins paths to it as written). */
   raw: string;
-  url: URL;
+  /** The URL parsed, a new object on each read (GraphQL appends the source's path to it). */
+  readonly url: URL;
   auth: Authenticator;
 }
 
@@ -24,7 +25,8 @@ export interface SourceAccessOptions {
 /**
  * Looks up a binding's source and resolves its URL at call time (env, file or stage default can change between
  * calls); the URL comes from configuration only and must be http(s) without a fragment. One authenticator (and
- * OAuth2 token cache) is kept per source and resolved URL.
+ * OAuth2 token cache) is kept per source and resolved URL, and a URL is checked when it is first met, not on every
+ * call that resolves it again.
  */
 export function createSourceAccess(options: SourceAccessOptions) {
   const sources = new Map(options.sources.map((source) => [source.id, source]));
@@ -44,18 +46,18 @@ export function createSourceAccess(options: SourceAccessOptions) {
     if (value === undefined) {
       return failure(`no ${name} for '${source.id}': set ${describeSource(source.baseUrl)}`, "configuration");
     }
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      return failure(`the ${name} for '${source.id}' is not a URL`, "configuration");
-    }
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "") {
-      return failure(`the ${name} for '${source.id}' must be http(s), without a fragment`, "configuration");
-    }
     const key = `${source.id} ${value}`;
     let auth = authenticators.get(key);
     if (!auth) {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return failure(`the ${name} for '${source.id}' is not a URL`, "configuration");
+      }
+      if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "") {
+        return failure(`the ${name} for '${source.id}' must be http(s), without a fragment`, "configuration");
+      }
       auth = createAuthenticator(source, options.config, {
         fetch: options.fetch,
         baseUrl: value,
@@ -63,10 +65,18 @@ export function createSourceAccess(options: SourceAccessOptions) {
       });
       authenticators.set(key, auth);
     }
-    return { source, raw: value, url, auth };
+    const raw = value;
+    return {
+      source,
+      raw,
+      get url() {
+        return new URL(raw);
+      },
+      auth,
+    };
   };
 }
 
 export function isAccess(x: SourceAccess | ToolOutcome): x is SourceAccess {
-  return "auth" in x && "url" in x;
+  return "auth" in x && "raw" in x;
 }
