@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PACKAGE_ROOT } from "../../src/load/catalog.js";
+import { PACKAGE_ROOT } from "../../src/load/package.js";
 import { AUTO_CONCISE_TOKENS, DESCRIPTION_CHOICES, OUTPUT_MODES } from "../../src/publish/settings.js";
 import {
   type CatalogSize,
