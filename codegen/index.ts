@@ -3,7 +3,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { INDEX_FILE } from "../src/load/catalog-index.js";
 import { packageVersion } from "../src/load/package.js";
 import { tolerateDrift } from "../src/publish/drift.js";
-import { type CatalogSize, measureCatalog } from "../src/publish/measure.js";
+import { type CatalogSize, measureCatalog, modelTokensOf } from "../src/publish/measure.js";
 import { ProjectionMemo } from "../src/publish/project.js";
 import { createPublisher } from "../src/publish/publisher.js";
 import { AUTO_CONCISE_TOKENS, DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
@@ -507,21 +507,23 @@ function emitFiles(
   const doc = catalogDocument(ir, schemas, table, hash, VERSION);
   // Measured with the output transform the server applies, so the figures are the bytes a client receives.
   const limits = { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };
-  // One memo for both measures below: outputs (compact, so concise in both) and inputs are fitted once.
+  // One memo for both publishers below: an input root is fitted once for its full and concise renderings.
   const memo = new ProjectionMemo(doc.schemas);
   let publisher = createPublisher(doc, { transforms: [tolerateDrift], memo });
-  let size = measureCatalog(doc, publisher, limits);
   const descriptions: DescriptionChoice = { mode: doc.publish.descriptions };
   if (ir.autoDescriptions) {
-    descriptions.auto = { fullTokens: size.modelTokens };
-    if (size.modelTokens > AUTO_CONCISE_TOKENS) {
+    // Only what a model would see with full descriptions decides; the catalog's size is measured once, below,
+    // with the descriptions it publishes (no output schema or tools/list entry is built for the other choice).
+    const fullTokens = modelTokensOf(doc, publisher);
+    descriptions.auto = { fullTokens };
+    if (fullTokens > AUTO_CONCISE_TOKENS) {
       // `auto`: a model would see too much with full descriptions; the catalog publishes concise ones.
       doc.publish = { ...doc.publish, descriptions: "concise" };
       descriptions.mode = "concise";
       publisher = createPublisher(doc, { transforms: [tolerateDrift], memo });
-      size = measureCatalog(doc, publisher, limits);
     }
   }
+  const size = measureCatalog(doc, publisher, limits);
   checkBudget(ir.budget, size, diags);
   const catalogJson = asciiJsonFile(doc);
   out.set("catalog.json", catalogJson);

@@ -33,13 +33,38 @@ export function listedTools(doc: CatalogDocument): CatalogTool[] {
   );
 }
 
+/** The bytes of what the publisher adds to the server's instructions, as `CatalogSize.modelBytes` counts them. */
+function instructionBytes(publisher: Publisher): number {
+  return Buffer.byteLength(JSON.stringify(publisher.instructions() ?? ""));
+}
+
+/** The bytes of one listed name's part of what a model sees: its name, description and input schema as JSON. */
+function modelEntryBytes(name: string, description: string, inputSchema: unknown): number {
+  return Buffer.byteLength(JSON.stringify([name, description, inputSchema]));
+}
+
+/**
+ * `measureCatalog(doc, publisher, ...).modelTokens` alone: names, descriptions and input schemas only, so no
+ * output schema is built and no tools/list entry is serialised (generate's `descriptions: auto` asks this of the
+ * full descriptions before it measures the catalog it publishes).
+ */
+export function modelTokensOf(doc: CatalogDocument, publisher: Publisher): number {
+  let modelBytes = instructionBytes(publisher);
+  for (const tool of listedTools(doc)) {
+    for (const name of [tool.name, ...tool.aliases]) {
+      modelBytes += modelEntryBytes(name, publisher.description(tool), publisher.input(tool));
+    }
+  }
+  return Math.ceil(modelBytes / BYTES_PER_TOKEN);
+}
+
 /** Pages as the server cuts them (`src/mcp/paginate.ts`): `entries` at most, ending before `bytes` of JSON. */
 export function measureCatalog(
   doc: CatalogDocument,
   publisher: Publisher,
   limits: { entries: number; bytes: number },
 ): CatalogSize {
-  let modelBytes = Buffer.byteLength(JSON.stringify(publisher.instructions() ?? ""));
+  let modelBytes = instructionBytes(publisher);
   const pages: number[] = [];
   let count = 0;
   let size = 0;
@@ -52,7 +77,7 @@ export function measureCatalog(
   for (const tool of listedTools(doc)) {
     for (const name of [tool.name, ...tool.aliases]) {
       const entry = publisher.entry(tool, name);
-      modelBytes += Buffer.byteLength(JSON.stringify([entry.name, entry.description, entry.inputSchema]));
+      modelBytes += modelEntryBytes(entry.name, entry.description, entry.inputSchema);
       const bytes = Buffer.byteLength(JSON.stringify(entry)) + 1;
       if (count > 0 && (count >= limits.entries || size + bytes > limits.bytes)) flush();
       count++;
