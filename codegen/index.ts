@@ -47,7 +47,7 @@ import {
   synthesizeManifest,
   virtualManifestDoc,
 } from "./synthesize.js";
-import { asciiJsonFile, sha256 } from "./util.js";
+import { asciiJsonFile, count, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
 
@@ -349,11 +349,6 @@ function statsOf(ir: CatalogIR): CatalogStats {
     skipped: ir.skipped?.length ?? 0,
     shortened: ir.tools.filter((t) => t.shortenedFrom !== undefined).length,
   };
-}
-
-/** `1,223 operations`, `1 tool`. */
-function count(n: number, what: string): string {
-  return `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
 }
 
 /**

@@ -76,11 +76,15 @@ function toolEntries(ir: CatalogIR, zod: ZodEmitter, by: string): ToolEntry[] {
   });
 }
 
+/** Whether any declaration or tool schema's code holds `needle` (each text searched as it is, none joined). */
+function anyCode(declarations: string[], tools: ToolEntry[], needle: (code: string) => boolean): boolean {
+  return declarations.some(needle) || tools.some((t) => needle(t.input) || needle(t.output));
+}
+
 function helperFlags(declarations: string[], tools: ToolEntry[]) {
-  const all = [...declarations, ...tools.map((t) => `${t.input}\n${t.output}`)].join("\n");
   return {
-    usesUniqueItems: usesUniqueItems(all),
-    usesClosedParts: all.includes(".superRefine(closedParts("),
+    usesUniqueItems: anyCode(declarations, tools, usesUniqueItems),
+    usesClosedParts: anyCode(declarations, tools, (code) => code.includes(".superRefine(closedParts(")),
   };
 }
 
