@@ -582,6 +582,13 @@ export interface PublishSettings {
    */
   descriptions: "full" | "concise";
   /**
+   * Arguments many tools share (same name and description, `src/publish/common.ts`): absent or `instructions`
+   * (the default) describes each once, in the server's instructions, and leaves its text out of those tools'
+   * input schemas; `per-tool` keeps it in every schema (for hosts that do not pass server instructions to the
+   * model, docs/clients.md).
+   */
+  commonArguments?: "instructions" | "per-tool";
+  /**
    * The schema profile tools/list publishes (`src/publish/profiles.ts`): absent or `default` for faithful JSON
    * Schema 2020-12, `portable` for the subset every model provider accepts (`toolwright serve` may override it).
    */

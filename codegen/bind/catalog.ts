@@ -1,4 +1,5 @@
 import { authValues } from "../../src/catalog.js";
+import { CONFIRM_TEXT, CONFIRMATION_TOKEN_TEXT } from "../../src/publish/describe.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
@@ -216,8 +217,7 @@ function confirmationArgument(mode: "token" | "argument"): PropertyNode {
       schema: {
         kind: "boolean",
         default: false,
-        description:
-          "Set true only once the user agreed to exactly this call; without it the call only previews.",
+        description: CONFIRM_TEXT,
       },
     };
   }
@@ -226,8 +226,7 @@ function confirmationArgument(mode: "token" | "argument"): PropertyNode {
     required: false,
     schema: {
       kind: "string",
-      description:
-        "Omit: you get a preview and a single-use token; repeat the identical call with it to proceed.",
+      description: CONFIRMATION_TOKEN_TEXT,
     },
   };
 }

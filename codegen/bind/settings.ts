@@ -279,6 +279,8 @@ export function bindPublish(manifest: Manifest): PublishSettings {
     output: p.output_schemas ?? DEFAULT_PUBLISH.output,
     // `auto` (or nothing written) starts from full; generate may choose concise (`ir.autoDescriptions`).
     descriptions: p.descriptions === "concise" ? "concise" : DEFAULT_PUBLISH.descriptions,
+    // Written only when chosen (absent: `instructions`).
+    ...(p.common_arguments === "per-tool" ? { commonArguments: "per-tool" as const } : {}),
     // Written only when chosen: catalogs without it publish the faithful schemas.
     ...(p.schema_profile && p.schema_profile !== "default" ? { profile: p.schema_profile } : {}),
   };

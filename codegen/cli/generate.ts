@@ -51,6 +51,9 @@ Options:
                     --openapi: descriptions as written (full), or their first paragraph as plain
                     text (concise); auto (default): full unless a model would see more than
                     ~${AUTO_CONCISE_TOKENS / 1000}k tokens with them
+  --common-arguments instructions|per-tool
+                    --openapi: an argument many tools share described once, in the server's
+                    instructions (default), or in every tool's input schema (per-tool)
   --schema-depth N  --openapi: named-schema references followed per tool (default 2)
   --schema-bytes N  --openapi: bytes of one published input schema (default 8192)
   --output-schema-bytes N
@@ -115,6 +118,12 @@ function publishFlags(values: Record<string, unknown>): PublishSpec | string | u
       return `--descriptions must be one of ${DESCRIPTION_CHOICES.join(", ")}`;
     out.descriptions = descriptions as PublishSpec["descriptions"];
   }
+  const common = values["common-arguments"] as string | undefined;
+  if (common !== undefined) {
+    if (common !== "instructions" && common !== "per-tool")
+      return "--common-arguments must be one of instructions, per-tool";
+    out.common_arguments = common;
+  }
   const numbers: [string, "schema_depth" | "schema_bytes" | "output_schema_bytes", number][] = [
     ["schema-depth", "schema_depth", 0],
     ["schema-bytes", "schema_bytes", 256],
@@ -172,7 +181,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof publish === "string") return usageError(publish);
   if (publish && !bare)
     return usageError(
-      "--output-schemas, --descriptions and --schema-* go with --openapi or --graphql (a manifest sets publish:)",
+      "--output-schemas, --descriptions, --common-arguments and --schema-* go with --openapi or --graphql (a manifest sets publish:)",
     );
   if ((values.patch as string[]).length > 0 && !values.openapi)
     return usageError("--patch goes with --openapi (a manifest patches a spec with sources.<id>.patch)");
@@ -220,6 +229,7 @@ function parseFlags(argv: string[]) {
       patch: { type: "string", multiple: true, default: [] },
       "output-schemas": { type: "string" },
       descriptions: { type: "string" },
+      "common-arguments": { type: "string" },
       "schema-depth": { type: "string" },
       "schema-bytes": { type: "string" },
       "output-schema-bytes": { type: "string" },

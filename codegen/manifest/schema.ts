@@ -696,6 +696,11 @@ export const manifestSchema = {
           description:
             "`full`: as written; `concise`: first paragraph (first sentence in schemas), links and HTML reduced to text, cut at a length; `auto` (default): full unless a model would see more than about 50k tokens with them, then concise.",
         },
+        common_arguments: {
+          enum: ["instructions", "per-tool"],
+          description:
+            "`instructions` (default): an argument many tools share (same name and description) is described once, in the server's instructions, and its description left out of those tools' input schemas; `per-tool`: every schema keeps it (hosts that do not pass server instructions to the model, docs/clients.md).",
+        },
         schema_profile: {
           enum: ["default", "portable"],
           description:

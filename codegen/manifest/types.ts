@@ -192,6 +192,7 @@ export interface PublishSpec {
   output_schema_bytes?: number;
   output_schemas?: "full" | "compact" | "none";
   descriptions?: "auto" | "full" | "concise";
+  common_arguments?: "instructions" | "per-tool";
   schema_profile?: "default" | "portable";
 }
 

@@ -2,22 +2,26 @@ import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
 import { conciseSchemaText, restatesName } from "./describe.js";
 
 /**
- * Common arguments, for `concise` descriptions: an argument that many tools of a catalog take under the same name
- * with the same description as the spec wrote it (GitHub REST: `owner` on 531 tools, `repo` 527, `org` 392,
- * `per_page` 270, `page` 245, ...) is described once, in the server's instructions, instead of in every tool's
- * input schema, where the same sentence made about a quarter of what a model sees with concise descriptions. The
- * schemas keep the argument, its type, constraints, default and whether it is required: only the repeated
- * sentence moves. `full` descriptions keep every sentence in every schema (a host that shows a model one tool
- * at a time, or ignores server instructions, still reads all of it).
+ * Common arguments: an argument that many tools of a catalog take under the same name with the same description
+ * as the spec wrote it (GitHub REST: `owner` on 531 tools, `repo` 527, `org` 392, `per_page` 270, `page` 245,
+ * ...) is described once, in the server's instructions, instead of in every tool's input schema, where the same
+ * text made about a quarter of what a model sees with concise descriptions and a fifth with full ones. The
+ * schemas keep the argument, its type, constraints, default and whether it is required: only the repeated text
+ * moves. With `full` descriptions the instructions state it as the spec wrote it (links and every sentence), with
+ * `concise` ones its concise text. `publish.common_arguments: per-tool` keeps the text in every schema (a host
+ * that does not pass server instructions to the model, or shows a model one tool at a time, then still reads it:
+ * docs/clients.md says which tested clients pass them).
  *
  * Decided on the catalog alone (every tool that is not internal, whatever a server's policy later hides), so
  * `generate` (which publishes the schemas ahead) and `serve` (which sends the instructions) agree.
  */
 
-/** Tools that must share an argument's name and description for it to be common... */
-export const COMMON_MIN_TOOLS = 20;
-/** ...and the share of the catalog's tools they must be at least. */
-export const COMMON_MIN_SHARE = 0.02;
+/**
+ * Tools that must share an argument's name and description for it to be common. Three, whatever the catalog's
+ * size: from the third tool on, stating the text once saves more than the instructions' line costs (GitHub REST:
+ * 157 arguments; 14 under the rule before, 20 tools and 2% of the catalog).
+ */
+export const COMMON_MIN_TOOLS = 3;
 
 /**
  * The argument the generator adds for destructive confirmation in `argument` mode: its text says when a model may
@@ -30,7 +34,7 @@ export interface CommonArgument {
   name: string;
   /** As the spec wrote it (what the tools' schemas carry in the catalog). */
   description: string;
-  /** Its concise text, as the instructions state it. */
+  /** Its concise text, as the instructions state it with concise descriptions; empty: it restates the name. */
   text: string;
   tools: number;
 }
@@ -39,8 +43,11 @@ export interface CommonArguments {
   list: readonly CommonArgument[];
   /** Whether a tool's argument (a property of its root input schema) is described by the instructions. */
   has(name: string, property: unknown): boolean;
-  /** The instructions' paragraph that describes them; undefined when there are none. */
-  instructions: string | undefined;
+  /**
+   * The instructions' paragraph that describes them (`full`: their descriptions as written; else their concise
+   * text); undefined when there are none.
+   */
+  instructions(full: boolean): string | undefined;
 }
 
 function isObject(value: unknown): value is JsonSchema {
@@ -65,10 +72,8 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function commonArguments(tools: readonly CatalogTool[]): CommonArguments {
   // name -> description as written -> tools
   const counts = new Map<string, Map<string, number>>();
-  let listed = 0;
   for (const tool of tools) {
     if (tool.internal === true) continue;
-    listed++;
     eachDescribedArgument(tool, (name, description) => {
       let texts = counts.get(name);
       if (texts === undefined) {
@@ -78,7 +83,7 @@ export function commonArguments(tools: readonly CatalogTool[]): CommonArguments 
       texts.set(description, (texts.get(description) ?? 0) + 1);
     });
   }
-  const min = Math.max(COMMON_MIN_TOOLS, Math.ceil(listed * COMMON_MIN_SHARE));
+  const min = COMMON_MIN_TOOLS;
   const list: CommonArgument[] = [];
   for (const [name, texts] of counts) {
     // One text per name, the most shared (ties: the first in text order): with two, a schema without the
@@ -91,9 +96,14 @@ export function commonArguments(tools: readonly CatalogTool[]): CommonArguments 
     }
     if (!best) continue;
     const text = conciseSchemaText(best[0]);
-    // Left out of the schemas already (it only restates the name), or nothing left to say.
-    if (!text || restatesName(name, text)) continue;
-    list.push({ name, description: best[0], text, tools: best[1] });
+    // A concise text that only restates the name is left out of concise schemas anyway (`describe.ts`): the
+    // concise instructions leave it out too (`text` empty); full ones state the description as written.
+    list.push({
+      name,
+      description: best[0],
+      text: text && !restatesName(name, text) ? text : "",
+      tools: best[1],
+    });
   }
   // Most shared first, then by name: the same instructions whatever the order of the tools.
   list.sort((a, b) => b.tools - a.tools || byName(a.name, b.name));
@@ -107,14 +117,24 @@ export function commonArgumentsFrom(list: readonly CommonArgument[]): CommonArgu
     list,
     has: (name, property) =>
       isObject(property) && property.description !== undefined && common.get(name) === property.description,
-    instructions:
-      list.length === 0
+    instructions: (full) => {
+      const stated = full ? list : list.filter((c) => c.text);
+      return stated.length === 0
         ? undefined
         : [
             "Arguments many tools share, described here once (their input schemas leave the description out):",
-            ...list.map((c) => `- ${c.name}: ${c.text}`),
-          ].join("\n"),
+            ...stated.map((c) => `- ${c.name}: ${full ? indented(c.description) : c.text}`),
+          ].join("\n");
+    },
   };
+}
+
+/** A description as written, on one list item: its later lines indented under the item, blank lines kept. */
+function indented(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .trim()
+    .replace(/\n(?=[^\n])/g, "\n  ");
 }
 
 const cache = new WeakMap<object, CommonArguments>();
@@ -154,7 +174,7 @@ export function withoutCommonDescriptions(root: JsonSchema, common: CommonArgume
   return out === undefined ? root : { ...root, properties: out };
 }
 
-/** Server instructions: the catalog's own, then (concise descriptions) the common arguments' paragraph. */
+/** Server instructions: the catalog's own, then the common arguments' paragraph. */
 export function joinInstructions(own: string | undefined, common: string | undefined): string | undefined {
   if (!common) return own;
   return own ? `${own}\n\n${common}` : common;

@@ -9,8 +9,22 @@ import type { JsonSchema } from "../catalog.js";
 
 /** Tool descriptions in `concise` mode. */
 export const CONCISE_TOOL_CHARS = 300;
-/** Descriptions inside schemas (arguments, result fields) in `concise` mode: their first sentence, at most. */
-export const CONCISE_SCHEMA_CHARS = 100;
+/**
+ * Descriptions inside schemas (arguments, result fields) in `concise` mode: their first sentence, at most this
+ * many characters (100 before GitHub REST's concise listing was held to 600 KB: 70 saves ~7 KB there, and a
+ * sentence that long is cut at a word with an ellipsis).
+ */
+export const CONCISE_SCHEMA_CHARS = 70;
+
+/**
+ * What the generator writes for the confirmation arguments of destructive tools: how to complete such a call.
+ * Concise text keeps them whole (they say what a model must do, not what the API means).
+ */
+export const CONFIRM_TEXT =
+  "Set true only once the user agreed to exactly this call; without it the call only previews.";
+export const CONFIRMATION_TOKEN_TEXT =
+  "Omit: you get a preview and a single-use token; repeat the identical call with it to proceed.";
+const WHOLE = new Set([CONFIRM_TEXT, CONFIRMATION_TOKEN_TEXT]);
 
 /**
  * A sentence that only points to documentation ("For more information, see [x](url).", "See also ...", "Learn
@@ -79,8 +93,12 @@ function isObject(value: unknown): value is JsonSchema {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The concise form of a description inside a schema: its first sentence, at most `CONCISE_SCHEMA_CHARS`. */
+/**
+ * The concise form of a description inside a schema: its first sentence, at most `CONCISE_SCHEMA_CHARS` (the
+ * confirmation arguments' texts whole).
+ */
 export function conciseSchemaText(text: string): string {
+  if (WHOLE.has(text)) return text;
   const plain = plainText(withoutPointers(firstParagraph(text)));
   return capped(firstSentence(plain, Number.POSITIVE_INFINITY), CONCISE_SCHEMA_CHARS);
 }
@@ -177,4 +195,99 @@ export function conciseShared(schema: JsonSchema): JsonSchema {
     conciseTables.set(schema, out);
   }
   return out;
+}
+
+/**
+ * `full` tool descriptions: every word as the spec wrote it, in fewer bytes. A first paragraph that only repeats
+ * the tool's title (GitHub REST: the operation's summary, on 1,186 of 1,223 tools) is left out when more follows,
+ * since `title` publishes it beside the description; line ends are `\n`, trailing blanks go and runs of blank lines
+ * become one.
+ */
+export function fullText(text: string, title: string): string {
+  const normal = text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  const end = normal.indexOf("\n\n");
+  if (end < 0 || !title) return normal;
+  const first = normal.slice(0, end).replace(/\s+/g, " ").replace(/[.:]$/, "");
+  return first === title.trim().replace(/\s+/g, " ").replace(/[.:]$/, "") ? normal.slice(end + 2) : normal;
+}
+
+/** Whether `value` is of one of the JSON Schema types `type` names. */
+function ofType(value: unknown, type: unknown): boolean {
+  const kinds = Array.isArray(type) ? type : [type];
+  const kind =
+    value === null
+      ? "null"
+      : Array.isArray(value)
+        ? "array"
+        : typeof value === "number"
+          ? Number.isInteger(value)
+            ? "integer"
+            : "number"
+          : typeof value;
+  return kinds.includes(kind) || (kind === "integer" && kinds.includes("number"));
+}
+
+/** Keywords whose value is data, not a schema: never looked into. */
+const DATA = new Set(["const", "enum", "default", "examples"]);
+/** Keywords whose value maps names to schemas. */
+const MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
+
+/** A `type` that says nothing its node's `enum` or `const` does not (every value is of that type). */
+function impliedType(node: JsonSchema): boolean {
+  if (node.type === undefined) return false;
+  if (Array.isArray(node.enum)) return node.enum.length > 0 && node.enum.every((v) => ofType(v, node.type));
+  return Object.hasOwn(node, "const") && ofType(node.const, node.type);
+}
+
+/**
+ * `concise` input schemas: a `type` beside an `enum` or `const` whose every value is of that type is left out
+ * (`{"type": "string", "enum": ["open", "closed"]}` accepts exactly what `{"enum": ["open", "closed"]}` does;
+ * GitHub REST: 524 arguments, 8 KB). The root keeps its `type: "object"` (MCP requires it). The portable profile
+ * (`portable.ts`) states a type again from the values, for model providers that want one on every node. Nodes
+ * without such a type are returned as they are (the same object).
+ */
+export function withoutImpliedTypes(root: JsonSchema): JsonSchema {
+  const walk = (node: unknown, top: boolean): unknown => {
+    if (Array.isArray(node)) {
+      let out: unknown[] | undefined;
+      node.forEach((item, i) => {
+        const next = walk(item, false);
+        if (next !== item) {
+          out ??= [...node];
+          out[i] = next;
+        }
+      });
+      return out ?? node;
+    }
+    if (!isObject(node)) return node;
+    let out: JsonSchema | undefined = !top && impliedType(node) ? { ...node } : undefined;
+    if (out) delete out.type;
+    for (const key in node) {
+      if (!Object.hasOwn(node, key) || DATA.has(key)) continue;
+      const value = node[key];
+      let next: unknown = value;
+      if (MAPS.has(key) && isObject(value)) {
+        let map: JsonSchema | undefined;
+        for (const name in value) {
+          if (!Object.hasOwn(value, name)) continue;
+          const sub = walk(value[name], false);
+          if (sub !== value[name]) {
+            map ??= { ...value };
+            map[name] = sub;
+          }
+        }
+        next = map ?? value;
+      } else if (value !== null && typeof value === "object") next = walk(value, false);
+      if (next !== value) {
+        out ??= { ...node };
+        out[key] = next;
+      }
+    }
+    return out ?? node;
+  };
+  return walk(root, true) as JsonSchema;
 }

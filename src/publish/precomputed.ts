@@ -87,7 +87,15 @@ export function precomputedReader(
   };
 }
 
-const SETTING_KEYS = ["depth", "bytes", "outputBytes", "output", "descriptions", "profile"] as const;
+const SETTING_KEYS = [
+  "depth",
+  "bytes",
+  "outputBytes",
+  "output",
+  "descriptions",
+  "commonArguments",
+  "profile",
+] as const;
 
 function sameSettings(a: PublishSettings, b: PublishSettings): boolean {
   return SETTING_KEYS.every((key) => a[key] === b[key]);

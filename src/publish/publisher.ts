@@ -7,7 +7,8 @@ import {
 } from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
 import { commonArgumentsOf, withoutCommonDescriptions } from "./common.js";
-import { CONCISE_TOOL_CHARS, conciseText } from "./describe.js";
+import { CONCISE_TOOL_CHARS, conciseText, fullText, withoutImpliedTypes } from "./describe.js";
+import { linkBaseNote, linkBaseOf, relativeLinks, schemaRelativeLinks } from "./links.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
 import {
@@ -111,8 +112,8 @@ export interface Publisher {
   structured(tool: CatalogTool): boolean;
   description(tool: CatalogTool): string;
   /**
-   * What the server's instructions add to the catalog's own (`common.ts`): with concise descriptions, the
-   * arguments many tools share, described once; undefined for none.
+   * What the server's instructions add to the catalog's own (`common.ts`): the arguments many tools share,
+   * described once (unless `commonArguments` is `per-tool`); undefined for none.
    */
   instructions(): string | undefined;
   /** The `tools/list` entry for the tool under one of its names. */
@@ -141,7 +142,8 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
       : { depth: settings.depth, bytes: settings.outputBytes, keepLevel: -1, concise: true };
   const inputs = new Map<string, JsonSchema>();
   const outputs = new Map<string, JsonSchema | undefined>();
-  const description = describer(concise);
+  const description = describer(concise, concise ? undefined : linkBaseOf(doc));
+  const common = settings.commonArguments !== "per-tool";
   const structured = (tool: CatalogTool) => hasOutputSchema(tool) && settings.output !== "none";
 
   const publisher: Publisher = {
@@ -167,7 +169,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
     },
     structured,
     description,
-    instructions: () => (concise ? commonArgumentsOf(doc).instructions : undefined),
+    instructions: () => publishedInstructions(doc, concise, common),
     entry(tool, name = tool.name) {
       // Key order as `entryText` writes it: the schemas last.
       const entry: PublishedTool = {
@@ -199,6 +201,17 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
   return publisher;
 }
 
+/**
+ * What a publisher adds to the server's instructions: with full descriptions, where root-relative links point
+ * (`links.ts`); then the common arguments (`common.ts`), unless they stay per tool.
+ */
+function publishedInstructions(doc: CatalogDocument, concise: boolean, common: boolean): string | undefined {
+  const base = concise ? undefined : linkBaseOf(doc);
+  const args = common ? commonArgumentsOf(doc).instructions(!concise) : undefined;
+  const parts = [base === undefined ? undefined : linkBaseNote(base), relativeLinks(args ?? "", base)];
+  return parts.filter((part) => part).join("\n\n") || undefined;
+}
+
 type SchemaSide = "input" | "output";
 
 /**
@@ -220,16 +233,25 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
   const keeps = options.keeps ?? (() => false);
   const extra = options.transforms ?? [];
   const decoders = new Map<string, ArgumentDecoder | undefined>();
+  const common = settings.commonArguments !== "per-tool";
   const build = (tool: CatalogTool, side: SchemaSide, root: JsonSchema, bounds: Bounds) => {
     const done = ready && keeps(tool, side) ? ready.pair(tool.name)?.[side] : undefined;
     if (done) {
       if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
       return done;
     }
-    // Concise: the arguments many tools share are described once, in the instructions (`common.ts`).
-    const own =
-      side === "input" && bounds.concise ? withoutCommonDescriptions(root, commonArgumentsOf(doc)) : root;
-    let schema = withDialect(projected(own, bounds).schema);
+    // The arguments many tools share are described once, in the instructions (`common.ts`).
+    const own = side === "input" && common ? withoutCommonDescriptions(root, commonArgumentsOf(doc)) : root;
+    const laid = projected(own, bounds).schema;
+    // Concise inputs leave out a `type` their `enum` or `const` fixes already (`describe.ts`); full ones write
+    // links to the catalog's link base root-relative (`links.ts`).
+    let schema = withDialect(
+      side !== "input"
+        ? laid
+        : bounds.concise
+          ? withoutImpliedTypes(laid)
+          : schemaRelativeLinks(laid, linkBaseOf(doc)),
+    );
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });
@@ -243,14 +265,18 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
   return { build, decoders, members };
 }
 
-/** A tool's published description: as written, or (concise) cut to its first sentences, once per tool. */
-function describer(concise: boolean): (tool: CatalogTool) => string {
+/**
+ * A tool's published description, once per tool: as written without a first paragraph that repeats the title and
+ * with whitespace normalised (`fullText`), or (concise) cut to its first sentences.
+ */
+function describer(concise: boolean, base: string | undefined): (tool: CatalogTool) => string {
   const descriptions = new Map<string, string>();
   return (tool) => {
-    if (!concise) return tool.description;
     let text = descriptions.get(tool.name);
     if (text === undefined) {
-      text = conciseText(tool.description, CONCISE_TOOL_CHARS);
+      text = concise
+        ? conciseText(tool.description, CONCISE_TOOL_CHARS)
+        : relativeLinks(fullText(tool.description, tool.title), base);
       descriptions.set(tool.name, text);
     }
     return text;

@@ -22,7 +22,7 @@ export const DESCRIPTION_CHOICES = ["auto", ...DESCRIPTION_MODES] as const;
 /**
  * `descriptions: auto` (the default) publishes full descriptions unless what a model sees with them is estimated
  * above this many tokens (a quarter of a 200k-token context): such a catalog publishes concise ones, and
- * `generate` says so. GitHub REST's 1,223 tools are ~406k tokens with full descriptions, ~204k concise.
+ * `generate` says so. GitHub REST's 1,223 tools are ~296k tokens with full descriptions, ~149k concise.
  */
 export const AUTO_CONCISE_TOKENS = 50_000;
 

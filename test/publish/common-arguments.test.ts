@@ -14,9 +14,9 @@ import { createPublisher } from "../../src/publish/publisher.js";
 import { writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 
-// Concise descriptions state an argument that many tools share under the same name and text (GitHub REST: owner,
-// repo, org, per_page, page, ...) once, in the server's instructions, and leave the sentence out of those tools'
-// input schemas; full descriptions keep it everywhere.
+// An argument that many tools share under the same name and text (GitHub REST: owner, repo, org, per_page, page,
+// ...) is stated once, in the server's instructions (concise: its concise text; full: as written), and left out
+// of those tools' input schemas; `commonArguments: per-tool` keeps it everywhere.
 
 const OWNER = "The account owner of the repository. The name is not case sensitive.";
 const REPO = "The name of the repository without the `.git` extension. The name is not case sensitive.";
@@ -69,7 +69,7 @@ describe("commonArguments", () => {
       ["repo", "The name of the repository without the `.git` extension.", COMMON_MIN_TOOLS + 10],
       ["per_page", "The number of results per page (max 100).", COMMON_MIN_TOOLS + 5],
     ]);
-    expect(common.instructions).toBe(
+    expect(common.instructions(false)).toBe(
       [
         "Arguments many tools share, described here once (their input schemas leave the description out):",
         "- owner: The account owner of the repository.",
@@ -79,22 +79,27 @@ describe("commonArguments", () => {
     );
   });
 
-  it("takes nothing below the threshold, from internal tools, or that only restates the name", () => {
+  it("takes nothing below the threshold or from internal tools", () => {
+    expect(COMMON_MIN_TOOLS).toBe(3);
     expect(commonArguments(catalog(COMMON_MIN_TOOLS - 1).tools).list).toEqual([]);
     const internal = catalog(COMMON_MIN_TOOLS).tools.map((t, i) => (i === 0 ? { ...t, internal: true } : t));
     expect(commonArguments(internal).list).toEqual([]);
-    const hooks = Array.from({ length: 30 }, (_, i) =>
-      tool(`h${i}`, { hook_id: { type: "integer", description: "The unique identifier of the hook." } }),
-    );
-    expect(commonArguments(hooks).list).toEqual([]);
   });
 
-  it("grows with the catalog: at least 2% of its tools", () => {
-    // 25 of 1,300 tools is under 2%: not common.
-    const tools = catalog(25).tools;
-    const big = [...tools, ...Array.from({ length: 1275 }, (_, i) => tool(`x${i}`, {}))];
-    expect(commonArguments(big).list).toEqual([]);
-    expect(commonArguments(tools).list).toHaveLength(2);
+  it("states a text that only restates the name in full instructions, not in concise ones", () => {
+    const hooks = Array.from({ length: 3 }, (_, i) =>
+      tool(`h${i}`, { hook_id: { type: "integer", description: "The unique identifier of the hook." } }),
+    );
+    const common = commonArguments(hooks);
+    expect(common.list.map((c) => [c.name, c.text])).toEqual([["hook_id", ""]]);
+    expect(common.instructions(false)).toBeUndefined();
+    expect(common.instructions(true)).toContain("- hook_id: The unique identifier of the hook.");
+  });
+
+  it("does not grow with the catalog: three tools of 1,300 are enough (20 tools and 2% before)", () => {
+    const tools = catalog(3).tools;
+    const big = [...tools, ...Array.from({ length: 1297 }, (_, i) => tool(`x${i}`, {}))];
+    expect(commonArguments(big).list.map((c) => c.name)).toEqual(["owner", "repo"]);
   });
 
   it("keeps one text per name (the most shared), so a schema without it is never ambiguous", () => {
@@ -153,13 +158,42 @@ describe("the publisher with common arguments", () => {
     expect(size.modelBytes).toBe(schemas + Buffer.byteLength(JSON.stringify(publisher.instructions())));
   });
 
-  it("full: every schema keeps every sentence and the instructions add nothing", () => {
-    const publisher = createPublisher(doc, { overrides: { descriptions: "full" } });
-    expect(publisher.input(doc.tools[3] as CatalogTool).properties).toMatchObject({
-      owner: { description: OWNER },
-      repo: { description: REPO },
-    });
-    expect(publisher.instructions()).toBeUndefined();
+  it("full: the schemas leave the text out and the instructions state it as written, indented", () => {
+    const multi = "The owner.\n\nNot case sensitive.";
+    const tools = Array.from({ length: 3 }, (_, i) =>
+      tool(`m${i}`, { owner: { type: "string", description: multi } }),
+    );
+    const full = { tools, schemas: {}, publish: { descriptions: "full" } } as unknown as CatalogDocument;
+    const publisher = createPublisher(full);
+    expect(publisher.input(tools[1] as CatalogTool).properties).toEqual({ owner: { type: "string" } });
+    expect(publisher.instructions()).toBe(
+      [
+        "Arguments many tools share, described here once (their input schemas leave the description out):",
+        "- owner: The owner.",
+        "",
+        "  Not case sensitive.",
+      ].join("\n"),
+    );
+    // What a model sees counts the instructions once.
+    const size = measureCatalog(full, publisher, limits);
+    const entries = tools.map((t) => publisher.entry(t));
+    const schemas = entries.reduce(
+      (n, e) => n + Buffer.byteLength(JSON.stringify([e.name, e.description, e.inputSchema])),
+      0,
+    );
+    expect(size.modelBytes).toBe(schemas + Buffer.byteLength(JSON.stringify(publisher.instructions())));
+  });
+
+  it("per-tool: every schema keeps every sentence and the instructions add nothing, in both modes", () => {
+    for (const descriptions of ["full", "concise"] as const) {
+      const publisher = createPublisher(doc, { overrides: { descriptions, commonArguments: "per-tool" } });
+      const props = publisher.input(doc.tools[3] as CatalogTool).properties as Record<string, JsonSchema>;
+      expect(props.owner?.description).toBe(
+        descriptions === "full" ? OWNER : "The account owner of the repository.",
+      );
+      expect(props.repo?.description).toBeDefined();
+      expect(publisher.instructions()).toBeUndefined();
+    }
   });
 });
 

@@ -97,10 +97,13 @@ describe("a catalog served from its index", () => {
   it("states the common arguments in a concise server's instructions without reading any record", async () => {
     const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
     const full = JSON.parse(readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"));
-    const expected = commonArguments(full.tools).instructions;
+    const expected = commonArguments(full.tools).instructions(false);
     expect(expected).toContain("- partner:");
     const before = toolRecordsParsed();
-    const client = await connected(catalog, { publish: { descriptions: "concise" } });
+    // ScaiVault keeps its arguments' text per tool (`common_arguments: per-tool`); a server may state them.
+    const client = await connected(catalog, {
+      publish: { descriptions: "concise", commonArguments: "instructions" },
+    });
     expect(client.getInstructions()).toContain(expected);
     expect(toolRecordsParsed()).toBe(before);
     await client.close();
