@@ -47,7 +47,7 @@ import {
   synthesizeManifest,
   virtualManifestDoc,
 } from "./synthesize.js";
-import { asciiJsonFile, count, sha256 } from "./util.js";
+import { asciiJsonBytes, count, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
 
@@ -520,9 +520,10 @@ function emitFiles(
   }
   const size = measureCatalog(doc, publisher, limits);
   checkBudget(ir.budget, size, diags);
-  const catalogJson = asciiJsonFile(doc);
+  const catalogBytes = asciiJsonBytes(doc);
+  const catalogJson = catalogBytes.toString("latin1");
   out.set("catalog.json", catalogJson);
-  out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson));
+  out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson, catalogBytes));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
   const imports = handlerImports(bound.handlers, dir);

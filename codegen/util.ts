@@ -74,6 +74,14 @@ function escapeSequence(src: Uint8Array, i: number, out: Buffer, o: number): [nu
  * inside strings, as `\uXXXX`.
  */
 export function asciiJsonFile(value: unknown): string {
+  return asciiJsonBytes(value).toString("latin1");
+}
+
+/**
+ * `asciiJsonFile`'s text as the bytes it was laid out in (ASCII: one byte per character), for a caller that also
+ * needs the bytes (catalog.index.json's record digests), so the text is not encoded again.
+ */
+export function asciiJsonBytes(value: unknown): Buffer {
   const src = Buffer.from(JSON.stringify(value), "utf8");
   let out: Buffer = Buffer.allocUnsafe(src.length * 2 + 64);
   let o = 0;
@@ -106,7 +114,7 @@ export function asciiJsonFile(value: unknown): string {
   }
   out = grown(out, o, o + 1);
   out[o++] = 10;
-  return out.toString("latin1", 0, o);
+  return out.subarray(0, o);
 }
 
 /** A line break and the indent of `depth` at `o`; returns the end. */

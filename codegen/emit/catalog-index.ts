@@ -15,10 +15,14 @@ import { asciiOnly } from "../util.js";
  * each tool's light members, and the byte range and digest of each tool's record and of the schema table in
  * `catalogJson` (the text `asciiJsonFile` wrote for `doc`: ASCII, so characters are bytes, two spaces of indent a
  * level, no raw line break inside a string, so a record is the text between a line `    {` and the next `    }`).
- * One line per tool, so a diff shows which tools changed.
+ * One line per tool, so a diff shows which tools changed. `bytes` are `catalogJson`'s (generate passes the ones
+ * `asciiJsonBytes` laid the text out in, so 7.5 MB of GitHub's catalog is not encoded again to hash its records).
  */
-export function catalogIndexJson(doc: CatalogDocument, catalogJson: string): string {
-  const bytes = Buffer.from(catalogJson, "latin1");
+export function catalogIndexJson(
+  doc: CatalogDocument,
+  catalogJson: string,
+  bytes: Buffer = Buffer.from(catalogJson, "latin1"),
+): string {
   const ref = (start: number, end: number): RecordRef => [
     start,
     end,

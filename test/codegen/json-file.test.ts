@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { asciiJsonFile, asciiOnly, jsonFile } from "../../codegen/util.js";
+import { catalogIndexJson } from "../../codegen/emit/catalog-index.js";
+import { asciiJsonBytes, asciiJsonFile, asciiOnly, jsonFile } from "../../codegen/util.js";
+import type { CatalogDocument } from "../../src/catalog.js";
 import { ROOT } from "../helpers/paths.js";
 
 /**
@@ -30,6 +32,22 @@ describe("catalog.json's serialiser writes V8's indented JSON, in ASCII", () => 
     for (const name of ["scaivault", "scaly"]) {
       const text = readFileSync(join(ROOT, "generated", name, "catalog.json"), "utf8");
       expect(asciiJsonFile(JSON.parse(text))).toBe(text);
+    }
+  });
+
+  it.each(VALUES)("%s: the bytes are the text's, one byte per character", (_, value) => {
+    const bytes = asciiJsonBytes(value);
+    expect(bytes.equals(Buffer.from(asciiJsonFile(value), "latin1"))).toBe(true);
+    expect(bytes.length).toBe(asciiJsonFile(value).length);
+  });
+
+  it("catalog.index.json from the serialiser's bytes is the one from the text (generated catalogs)", () => {
+    for (const name of ["scaivault", "scaly"]) {
+      const text = readFileSync(join(ROOT, "generated", name, "catalog.json"), "utf8");
+      const doc = JSON.parse(text) as CatalogDocument;
+      const index = readFileSync(join(ROOT, "generated", name, "catalog.index.json"), "utf8");
+      expect(catalogIndexJson(doc, text, asciiJsonBytes(doc))).toBe(index);
+      expect(catalogIndexJson(doc, text)).toBe(index);
     }
   });
 });
