@@ -32,9 +32,10 @@ function isObject(value: unknown): value is JsonSchema {
  */
 const spreadCache = new WeakMap<object, WeakMap<object, readonly JsonSchema[]>>();
 const TRUE_SPREAD: readonly JsonSchema[] = Object.freeze([Object.freeze({})]);
+const FALSE_SPREAD: readonly JsonSchema[] = Object.freeze([]);
 
 function spreadOne(node: Node, table: Record<string, Node>): readonly JsonSchema[] {
-  if (node === false) return [];
+  if (node === false) return FALSE_SPREAD;
   if (node === true) return TRUE_SPREAD;
   let byNode = spreadCache.get(table);
   if (!byNode) {
@@ -173,6 +174,65 @@ function itemSchemas(nodes: readonly JsonSchema[], index: number): Node[] {
   return out;
 }
 
+/**
+ * What the walk asks of one spread set of schemas, answered once per set: a single schema's set is cached (see
+ * `spreadOne`), so a result's walk meets the same plans on every call. The property schemas of a key some schema
+ * names are remembered too (bounded by the schemas); any other key (a map's, an undeclared one) is looked up as
+ * it comes.
+ */
+interface Plan {
+  scalar: boolean;
+  object: boolean;
+  array: boolean;
+  itemsDescribed: boolean;
+  propertiesDescribed: boolean;
+  named: Map<string, Node[]>;
+}
+
+const plans = new WeakMap<readonly JsonSchema[], Plan>();
+let plansBuilt = 0;
+
+/** How many walk plans this process has built (each spread set of schemas once, whatever the number of calls). */
+export function allowListPlans(): number {
+  return plansBuilt;
+}
+
+/** The plan of a cached spread set (a single schema's), built on first use; a set spread for one value only gets one of its own. */
+function planOf(nodes: readonly JsonSchema[], cached: boolean): Plan {
+  let plan = cached ? plans.get(nodes) : undefined;
+  if (!plan) {
+    plan = {
+      scalar: nodes.some(declaresScalar),
+      object: nodes.some((n) => allowsKind(n, "object")),
+      array: nodes.some((n) => allowsKind(n, "array")),
+      itemsDescribed: nodes.some((n) => n.items !== undefined || n.prefixItems !== undefined),
+      propertiesDescribed: nodes.some(
+        (n) =>
+          n.properties !== undefined || n.patternProperties !== undefined || isObject(n.additionalProperties),
+      ),
+      named: new Map(),
+    };
+    if (cached) {
+      plansBuilt += 1;
+      plans.set(nodes, plan);
+    }
+  }
+  return plan;
+}
+
+/** Whether some schema of `nodes` names `key` in its `properties`. */
+function names(nodes: readonly JsonSchema[], key: string): boolean {
+  return nodes.some((n) => isObject(n.properties) && Object.hasOwn(n.properties, key));
+}
+
+function propertySchemasOf(plan: Plan, nodes: readonly JsonSchema[], key: string): Node[] {
+  const known = plan.named.get(key);
+  if (known) return known;
+  const inner = propertySchemas(nodes, key);
+  if (names(nodes, key)) plan.named.set(key, inner);
+  return inner;
+}
+
 /** `data` reduced to what `schema` declares (see above); `table` is where `#/$defs/Name` points. */
 export function declaredOnly(data: unknown, schema: JsonSchema, table: Record<string, Node>): MaskResult {
   let count = 0;
@@ -185,37 +245,33 @@ export function declaredOnly(data: unknown, schema: JsonSchema, table: Record<st
     if (value === null || value === undefined) return value;
     const nodes = spreadAll(schemas, table);
     if (depth > MAX_DEPTH) return masked(value);
+    const plan = planOf(nodes, schemas.length === 1);
     if (typeof value !== "object") {
-      if (nodes.some(declaresScalar)) return value;
+      if (plan.scalar) return value;
       count += 1;
       return MASK;
     }
     // An object or array where the schema promises another kind: nothing in it is described, not even its keys.
-    if (!nodes.some((n) => allowsKind(n, Array.isArray(value) ? "array" : "object"))) {
+    if (!(Array.isArray(value) ? plan.array : plan.object)) {
       count += 1;
       return MASK;
     }
     if (Array.isArray(value)) {
-      const described = nodes.some((n) => n.items !== undefined || n.prefixItems !== undefined);
-      if (!described) return masked(value);
+      if (!plan.itemsDescribed) return masked(value);
       return value.map((item, index) => {
         const inner = itemSchemas(nodes, index);
         return inner.length > 0 ? visit(item, inner, depth + 1) : masked(item);
       });
     }
-    const described = nodes.some(
-      (n) =>
-        n.properties !== undefined || n.patternProperties !== undefined || isObject(n.additionalProperties),
-    );
-    if (!described) return masked(value);
+    if (!plan.propertiesDescribed) return masked(value);
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      const inner = propertySchemas(nodes, key);
+    for (const key of Object.keys(value)) {
+      const inner = propertySchemasOf(plan, nodes, key);
       if (inner.length === 0) {
         count += 1;
         continue;
       }
-      out[key] = visit(item, inner, depth + 1);
+      out[key] = visit((value as Record<string, unknown>)[key], inner, depth + 1);
     }
     return out;
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../../src/catalog.js";
-import { declaredOnly } from "../../src/policy/allow-list.js";
+import { allowListPlans, declaredOnly } from "../../src/policy/allow-list.js";
 import { MASK, maskFields, maskOutcomeData } from "../../src/policy/mask.js";
 
 /** Masking as an allow list (issue 10 item 5), on schemas of its own: what is kept, dropped and masked. */
@@ -32,6 +32,40 @@ describe("declaredOnly", () => {
       patternProperties: { "(": { type: "string" }, "^x": { type: "string" } },
     };
     for (let i = 0; i < 2; i++) expect(run({ "(": C, x1: "kept" }, odd)).toEqual({ x1: "kept" });
+  });
+
+  it("plans each schema node's walk once for any number of results, with the same answer each time", () => {
+    // What the walk asks of a schema (scalar? object? described properties? which schemas a named key has) is
+    // answered once per schema node, not at every value of every result.
+    const schema: JsonSchema = {
+      type: "object",
+      properties: {
+        items: { type: "array", items: { $ref: "#/$defs/Item" } },
+        label: { $ref: "#/$defs/Label" },
+        tags: { type: "object", additionalProperties: { type: "string" } },
+      },
+    };
+    const result = (i: number) => ({
+      items: [
+        { id: `a${i}`, child: { id: "b", token: C } },
+        { id: "c", extra: [C] },
+      ],
+      label: "l",
+      tags: { [`k${i}`]: "v", nested: { deep: C } },
+      secret: C,
+    });
+    const want = (i: number) => ({
+      data: {
+        items: [{ id: `a${i}`, child: { id: "b" } }, { id: "c" }],
+        label: "l",
+        tags: { [`k${i}`]: "v", nested: MASK },
+      },
+      count: 4,
+    });
+    expect(declaredOnly(result(0), schema, table)).toEqual(want(0));
+    const planned = allowListPlans();
+    for (let i = 1; i <= 20; i++) expect(declaredOnly(result(i), schema, table)).toEqual(want(i));
+    expect(allowListPlans()).toBe(planned);
   });
 
   it("drops undeclared properties at every level, through $refs and recursion", () => {
