@@ -217,7 +217,8 @@ export function createDiscovery(
     describe(name) {
       const tool = byName.get(name);
       if (!tool) return undefined;
-      return publisher.entry(tool);
+      // One tool at a time: its schema states the common arguments' descriptions too (`entryAlone`).
+      return publisher.entryAlone(tool);
     },
     resolve: (name) => callable.get(name),
   };

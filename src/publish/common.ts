@@ -174,6 +174,40 @@ export function withoutCommonDescriptions(root: JsonSchema, common: CommonArgume
   return out === undefined ? root : { ...root, properties: out };
 }
 
+/**
+ * A tool's published input schema with its common arguments' descriptions put back (`text` gives each one's, as
+ * the instructions state it; empty: none), for a tool shown on its own; the schema itself when nothing changes.
+ * An argument the published schema describes already (another profile's text) keeps that.
+ */
+export function withCommonDescriptions(
+  tool: CatalogTool,
+  published: JsonSchema,
+  common: CommonArguments,
+  text: (argument: CommonArgument) => string,
+): JsonSchema {
+  const own = tool.inputSchema.properties;
+  const properties = published.properties;
+  if (common.list.length === 0 || !isObject(own) || !isObject(properties)) return published;
+  const byName = new Map(common.list.map((c) => [c.name, c]));
+  let out: JsonSchema | undefined;
+  for (const name in own) {
+    const argument = byName.get(name);
+    const property = properties[name];
+    if (
+      !argument ||
+      !common.has(name, own[name]) ||
+      !isObject(property) ||
+      property.description !== undefined
+    )
+      continue;
+    const description = text(argument);
+    if (!description) continue;
+    out ??= { ...properties };
+    out[name] = { ...property, description };
+  }
+  return out === undefined ? published : { ...published, properties: out };
+}
+
 /** Server instructions: the catalog's own, then the common arguments' paragraph. */
 export function joinInstructions(own: string | undefined, common: string | undefined): string | undefined {
   if (!common) return own;

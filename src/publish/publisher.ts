@@ -6,7 +6,7 @@ import {
   type PublishSettings,
 } from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
-import { commonArgumentsOf, withoutCommonDescriptions } from "./common.js";
+import { commonArgumentsOf, withCommonDescriptions, withoutCommonDescriptions } from "./common.js";
 import { CONCISE_TOOL_CHARS, conciseText, fullText, withoutImpliedTypes } from "./describe.js";
 import { linkBaseNote, linkBaseOf, relativeLinks, schemaRelativeLinks } from "./links.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
@@ -119,6 +119,12 @@ export interface Publisher {
   /** The `tools/list` entry for the tool under one of its names. */
   entry(tool: CatalogTool, name?: string): PublishedTool;
   /**
+   * The entry of a tool shown on its own (`describe_tool`): its input schema states the common arguments'
+   * descriptions again, as the instructions do, since a host that shows a model one tool at a time may not show
+   * it the instructions.
+   */
+  entryAlone(tool: CatalogTool): PublishedTool;
+  /**
    * The same entry as JSON text (`titled`: with `annotations.title`, as `withAnnotationTitle` gives it), written
    * around the precomputed schemas' text where they are used as they are, so nothing is parsed or re-serialised;
    * else the entry's own JSON.
@@ -183,6 +189,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
       if (output) entry.outputSchema = output as PublishedTool["inputSchema"];
       return entry;
     },
+    entryAlone: (tool) => (common ? alone(doc, tool, publisher.entry(tool), concise) : publisher.entry(tool)),
     entryText(tool, name, titled) {
       const schemas = members(tool, structured(tool));
       if (schemas === undefined) {
@@ -210,6 +217,21 @@ function publishedInstructions(doc: CatalogDocument, concise: boolean, common: b
   const args = common ? commonArgumentsOf(doc).instructions(!concise) : undefined;
   const parts = [base === undefined ? undefined : linkBaseNote(base), relativeLinks(args ?? "", base)];
   return parts.filter((part) => part).join("\n\n") || undefined;
+}
+
+/** `entryAlone`: the entry with its common arguments' descriptions back in its input schema. */
+function alone(
+  doc: CatalogDocument,
+  tool: CatalogTool,
+  entry: PublishedTool,
+  concise: boolean,
+): PublishedTool {
+  const inputSchema = withCommonDescriptions(tool, entry.inputSchema, commonArgumentsOf(doc), (c) =>
+    concise ? c.text : relativeLinks(c.description, linkBaseOf(doc)),
+  );
+  return inputSchema === entry.inputSchema
+    ? entry
+    : { ...entry, inputSchema: inputSchema as PublishedTool["inputSchema"] };
 }
 
 type SchemaSide = "input" | "output";

@@ -184,6 +184,27 @@ describe("the publisher with common arguments", () => {
     expect(size.modelBytes).toBe(schemas + Buffer.byteLength(JSON.stringify(publisher.instructions())));
   });
 
+  it("a tool shown on its own (describe_tool) states its common arguments' descriptions, in either mode", () => {
+    const t = doc.tools[3] as CatalogTool;
+    const concise = createPublisher(doc);
+    expect(concise.entry(t).inputSchema.properties).toMatchObject({ owner: { type: "string" } });
+    expect(concise.entryAlone(t).inputSchema.properties).toEqual({
+      owner: { type: "string", description: "The account owner of the repository." },
+      repo: { type: "string", description: "The name of the repository without the `.git` extension." },
+      own3: { type: "integer", description: "Argument 3 of its own.", default: 1 },
+    });
+    const full = createPublisher(doc, { overrides: { descriptions: "full" } });
+    expect(full.entryAlone(t).inputSchema.properties).toMatchObject({
+      owner: { description: OWNER },
+      repo: { description: REPO },
+    });
+    // The listing's entry is not changed by it.
+    expect(full.entry(t).inputSchema.properties).toMatchObject({ owner: { type: "string" } });
+    expect(
+      (full.entry(t).inputSchema.properties as Record<string, JsonSchema>).owner?.description,
+    ).toBeUndefined();
+  });
+
   it("per-tool: every schema keeps every sentence and the instructions add nothing, in both modes", () => {
     for (const descriptions of ["full", "concise"] as const) {
       const publisher = createPublisher(doc, { overrides: { descriptions, commonArguments: "per-tool" } });
