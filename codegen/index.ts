@@ -530,7 +530,7 @@ function emitFiles(
   out.set("catalog.gen.ts", catalogModule(imports, hash, header));
   out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
   out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
-  // UTF-8 as JSON.stringify writes it: a stdio page embeds these texts as they are, and must be the same bytes.
+  // Each tool's entry as a stdio page embeds it (ASCII: the same values, other characters escaped).
   out.set("published.gen.txt", publishedText(doc, publisher, header));
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);

@@ -138,7 +138,7 @@ export interface Publisher {
  */
 export function createPublisher(doc: CatalogDocument, options: PublishOptions = {}): Publisher {
   const settings = publishSettings(doc, options.overrides);
-  const { build, decoders, members } = schemaBuilder(doc, options, settings);
+  const { build, decoders, ready } = schemaBuilder(doc, options, settings);
   const concise = settings.descriptions === "concise";
   const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1, concise };
   // `compact` output schemas are compact in their text too; `full` ones keep it (unless descriptions are concise).
@@ -191,18 +191,10 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
     },
     entryAlone: (tool) => (common ? alone(doc, tool, publisher.entry(tool), concise) : publisher.entry(tool)),
     entryText(tool, name, titled) {
-      const schemas = members(tool, structured(tool));
-      if (schemas === undefined) {
-        const entry = publisher.entry(tool, name);
-        return JSON.stringify(titled ? withAnnotationTitle(entry) : entry);
-      }
-      const annotations = publishedAnnotations(tool.annotations);
-      const head = { name, title: tool.title, description: publisher.description(tool) };
-      const text = JSON.stringify({
-        ...head,
-        annotations: titled ? { title: tool.title, ...annotations } : annotations,
-      });
-      return `${text.slice(0, -1)},${schemas}}`;
+      const text = ready(tool, structured(tool), name, titled);
+      if (text !== undefined) return text;
+      const entry = publisher.entry(tool, name);
+      return JSON.stringify(titled ? withAnnotationTitle(entry) : entry);
     },
   };
   return publisher;
@@ -251,13 +243,13 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     memo ? memo.project(root, bounds) : project(root, table, bounds, sizes);
   const profileName = options.profile ?? settings.profile ?? "default";
   const profile = profileNamed(profileName);
-  const ready = precomputedReader(options.precomputed, settings, profileName);
+  const precomputed = precomputedReader(options.precomputed, settings, profileName);
   const keeps = options.keeps ?? (() => false);
   const extra = options.transforms ?? [];
   const decoders = new Map<string, ArgumentDecoder | undefined>();
   const common = settings.commonArguments !== "per-tool";
   const build = (tool: CatalogTool, side: SchemaSide, root: JsonSchema, bounds: Bounds) => {
-    const done = ready && keeps(tool, side) ? ready.pair(tool.name)?.[side] : undefined;
+    const done = precomputed && keeps(tool, side) ? precomputed.pair(tool.name)?.[side] : undefined;
     if (done) {
       if (side === "input") decoders.set(tool.name, profile.decoder?.(done));
       return done;
@@ -279,12 +271,15 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     for (const transform of extra) schema = transform(schema, { tool, side });
     return schema;
   };
-  /** A tool's precomputed schemas as entry members, when every published side of it is used as it is. */
-  const members = (tool: CatalogTool, structured: boolean): string | undefined =>
-    ready && keeps(tool, "input") && (!structured || keeps(tool, "output"))
-      ? ready.members(tool.name)
+  /**
+   * A tool's precomputed entry as text under `name`, when every published side of it is used as it is (title,
+   * description and annotations do not depend on the transforms).
+   */
+  const readyText = (tool: CatalogTool, structured: boolean, name: string, titled: boolean) =>
+    precomputed && keeps(tool, "input") && (!structured || keeps(tool, "output"))
+      ? precomputed.entryText(tool.name, name, titled)
       : undefined;
-  return { build, decoders, members };
+  return { build, decoders, ready: readyText };
 }
 
 /**

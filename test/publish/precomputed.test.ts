@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { CatalogTool } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
 import {
   CatalogLoadError,
@@ -200,6 +201,33 @@ describe("when the table is used", () => {
     const e = await entry({});
     expect(e.inputSchema).toEqual(SENTINEL);
     expect(e.outputSchema).toEqual(SENTINEL);
+  });
+
+  it("writes a stdio page from the table's entry text (its description as generate published it, nothing cut at start)", async () => {
+    const head = {
+      title: "Table title",
+      description: "from the generate-time table",
+      annotations: { openWorldHint: true },
+    };
+    const table = catalog.published as NonNullable<LoadedCatalog["published"]>;
+    const text = JSON.stringify({ ...head, inputSchema: SENTINEL });
+    const withEntry = { ...catalog, published: { ...table, tools: { ...table.tools, [name]: text } } };
+    const vars = required(withEntry);
+    const plain = (await listed(withEntry, vars, {}, true)).find(
+      (t) => (t as { name: string }).name === name,
+    );
+    expect(plain).toEqual({ name, ...head, inputSchema: SENTINEL });
+    // The entry is the table's text with the name put first: nothing computed or serialised beside it.
+    const { createPublisher } = await import("../../src/publish/publisher.js");
+    const tool = withEntry.doc.tools.find((t) => t.name === name) as CatalogTool;
+    const publisher = createPublisher(withEntry.doc, { precomputed: withEntry.published, keeps: () => true });
+    expect(publisher.entryText(tool, name, false)).toBe(`{"name":${JSON.stringify(name)},${text.slice(1)}`);
+    expect(JSON.parse(publisher.entryText(tool, "alias_name", true))).toEqual({
+      name: "alias_name",
+      ...head,
+      annotations: { title: head.title, ...head.annotations },
+      inputSchema: SENTINEL,
+    });
   });
 
   it("computes them when settings or the profile differ", async () => {
