@@ -523,15 +523,17 @@ function emitFiles(
   const catalogBytes = asciiJsonBytes(doc);
   const catalogJson = catalogBytes.toString("latin1");
   out.set("catalog.json", catalogJson);
-  out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson, catalogBytes));
+  // Each tool's entry as a stdio page embeds it (ASCII: the same values, other characters escaped); the index
+  // records its size, which the server checks before it lists anything from it.
+  const published = publishedText(doc, publisher, header);
+  out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson, catalogBytes, Buffer.byteLength(published)));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
   const imports = handlerImports(bound.handlers, dir);
   out.set("catalog.gen.ts", catalogModule(imports, hash, header));
   out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
   out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
-  // Each tool's entry as a stdio page embeds it (ASCII: the same values, other characters escaped).
-  out.set("published.gen.txt", publishedText(doc, publisher, header));
+  out.set("published.gen.txt", published);
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);
   return { files: out, size, descriptions };

@@ -17,11 +17,13 @@ import { asciiOnly } from "../util.js";
  * level, no raw line break inside a string, so a record is the text between a line `    {` and the next `    }`).
  * One line per tool, so a diff shows which tools changed. `bytes` are `catalogJson`'s (generate passes the ones
  * `asciiJsonBytes` laid the text out in, so 7.5 MB of GitHub's catalog is not encoded again to hash its records).
+ * `publishedBytes`: the size of the published.gen.txt written beside it (the server refuses a table of another size).
  */
 export function catalogIndexJson(
   doc: CatalogDocument,
   catalogJson: string,
   bytes: Buffer = Buffer.from(catalogJson, "latin1"),
+  publishedBytes?: number,
 ): string {
   const ref = (start: number, end: number): RecordRef => [
     start,
@@ -62,6 +64,7 @@ export function catalogIndexJson(
     document,
     schemas: ref(schemasStart, schemasEnd),
     commonArguments: [...commonArgumentsOf(doc).list],
+    ...(publishedBytes !== undefined ? { publishedBytes } : {}),
     tools,
   };
   const { tools: _t, ...head } = index;

@@ -48,6 +48,11 @@ export interface CatalogIndexFile {
   schemas: RecordRef;
   /** The arguments many tools share (`src/publish/common.ts`), found at generate time from every tool's schema. */
   commonArguments: CommonArgument[];
+  /**
+   * published.gen.txt's size in bytes (generate writes both). Its per-tool texts are what a stdio listing sends as
+   * they are (descriptions included), so a table of another size than the one generated with it is refused.
+   */
+  publishedBytes?: number;
   tools: IndexedTool[];
 }
 
@@ -94,6 +99,7 @@ function checkIndexShape(value: unknown, file: string): asserts value is Catalog
     typeof v.document !== "object" ||
     !range(v.schemas) ||
     !Array.isArray(v.commonArguments) ||
+    (v.publishedBytes !== undefined && !Number.isSafeInteger(v.publishedBytes)) ||
     !Array.isArray(v.tools)
   ) {
     throw new CatalogLoadError(
@@ -111,6 +117,8 @@ function checkIndexShape(value: unknown, file: string): asserts value is Catalog
 
 export interface IndexedCatalog {
   doc: CatalogDocument;
+  /** The size of published.gen.txt the index was generated with, if it names one. */
+  publishedBytes?: number;
   /** The tools whose records are read on first use (their checks run then, `checkRecord`). */
   deferred: ReadonlySet<CatalogTool>;
 }
@@ -160,7 +168,11 @@ export function readIndexedCatalog(
   });
   doc.schemas = lazyTable(schemas);
   rememberCommonArguments(doc, index.commonArguments);
-  return { doc, deferred };
+  return {
+    doc,
+    deferred,
+    ...(index.publishedBytes !== undefined ? { publishedBytes: index.publishedBytes } : {}),
+  };
 }
 
 /** The folder's index, checked to describe its catalog.json (same input hash, same size) from the file's head. */

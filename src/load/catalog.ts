@@ -4,7 +4,7 @@ import { basename, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { CatalogDocument, CatalogModule, CatalogTool, GeneratedModule } from "../catalog.js";
-import type { PrecomputedSchemas } from "../publish/precomputed.js";
+import { PRECOMPUTED_FORMAT, type PrecomputedSchemas } from "../publish/precomputed.js";
 import { HEAD_BYTES, INDEX_FILE, readIndexedCatalog, readRange } from "./catalog-index.js";
 import { checkCatalog, checkDocumentShape, checkToolRecord } from "./check.js";
 import { CatalogLoadError } from "./errors.js";
@@ -104,16 +104,24 @@ async function importGenerated(file: string): Promise<GeneratedModule> {
  * text a slice of it), else `published.gen.mjs` (catalogs generated before the text file); checked to come from
  * the same generation as catalog.json.
  */
-async function importPublished(dir: string, doc: CatalogDocument): Promise<PrecomputedSchemas | undefined> {
+async function importPublished(
+  dir: string,
+  doc: CatalogDocument,
+  indexed: { publishedBytes?: number } | undefined,
+): Promise<PrecomputedSchemas | undefined> {
   const textFile = join(dir, "published.gen.txt");
   const file = existsSync(textFile) ? textFile : join(dir, "published.gen.mjs");
   if (file !== textFile && !existsSync(file)) return undefined;
   let table: Partial<PrecomputedSchemas> | undefined;
   try {
-    table =
-      file === textFile
-        ? publishedTable(readFileSync(file, "utf8"), file)
-        : ((await import(pathToFileURL(file).href)) as { default?: Partial<PrecomputedSchemas> }).default;
+    if (file === textFile) {
+      const text = readFileSync(file, "utf8");
+      table = publishedTable(text, file);
+      if (indexed && table.format === PRECOMPUTED_FORMAT)
+        checkPublishedSize(text, indexed.publishedBytes, dir);
+    } else {
+      table = ((await import(pathToFileURL(file).href)) as { default?: Partial<PrecomputedSchemas> }).default;
+    }
   } catch (error) {
     if (error instanceof CatalogLoadError) throw error;
     throw new CatalogLoadError(`${file}: cannot load it (${(error as Error).message})`);
@@ -127,6 +135,20 @@ async function importPublished(dir: string, doc: CatalogDocument): Promise<Preco
     );
   }
   return table as PrecomputedSchemas;
+}
+
+/**
+ * A table a stdio listing sends as it is (each tool's entry, descriptions included) must be the size the index was
+ * generated with: an edit after generation, or a table beside an index that names none, refuses the start.
+ */
+function checkPublishedSize(text: string, expected: number | undefined, dir: string): void {
+  const size = Buffer.byteLength(text);
+  if (size === expected) return;
+  throw new CatalogLoadError(
+    expected === undefined
+      ? `published.gen.txt in ${dir} has entries to list but ${INDEX_FILE} names no size for it: the two come from different generations; regenerate the catalog`
+      : `published.gen.txt in ${dir} has ${size} bytes, not the ${expected} that ${INDEX_FILE} was generated with: it was edited after generation; regenerate the catalog (toolwright generate)`,
+  );
 }
 
 /**
@@ -225,8 +247,12 @@ function servedDocument(
   dir: string,
   module: () => CatalogModule,
 ):
-  | Promise<{ doc: CatalogDocument; deferred?: ReadonlySet<CatalogTool> }>
-  | { doc: CatalogDocument; deferred?: ReadonlySet<CatalogTool> } {
+  | Promise<{
+      doc: CatalogDocument;
+      deferred?: ReadonlySet<CatalogTool>;
+      indexed?: { publishedBytes?: number };
+    }>
+  | { doc: CatalogDocument; deferred?: ReadonlySet<CatalogTool>; indexed?: { publishedBytes?: number } } {
   if (!existsSync(join(dir, INDEX_FILE))) return readCatalogDocument(dir).then((doc) => ({ doc }));
   const indexed = readIndexedCatalog(dir, (tool, doc) => checkToolRecord(tool, doc, module()));
   try {
@@ -234,13 +260,13 @@ function servedDocument(
   } catch (error) {
     throw new CatalogLoadError((error as Error).message);
   }
-  return indexed;
+  return { doc: indexed.doc, deferred: indexed.deferred, indexed };
 }
 
 export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCatalog> {
   const dir = findCatalogDir(ref, cwd);
   let module: CatalogModule | undefined;
-  const { doc, deferred } = await servedDocument(dir, () => module as CatalogModule);
+  const { doc, deferred, indexed } = await servedDocument(dir, () => module as CatalogModule);
 
   const codeFile = join(dir, "catalog.gen.mjs");
   if (!existsSync(codeFile)) {
@@ -249,7 +275,10 @@ export async function loadCatalog(ref: string, cwd?: string): Promise<LoadedCata
   // Compiled handlers may import zod: let them find it from a folder outside any node_modules.
   if (existsSync(join(dir, "handlers.gen.mjs"))) borrowPackagesFor(dir, PACKAGE_ROOT);
   checkSchemasHeader(dir, doc);
-  const [generated, published] = await Promise.all([importGenerated(codeFile), importPublished(dir, doc)]);
+  const [generated, published] = await Promise.all([
+    importGenerated(codeFile),
+    importPublished(dir, doc, indexed),
+  ]);
   if (generated.inputHash !== doc.inputHash) {
     throw new CatalogLoadError(
       `${basename(codeFile)} (inputHash ${generated.inputHash}) and catalog.json (inputHash ${doc.inputHash}) in ${dir} come from different generations; regenerate the catalog`,
