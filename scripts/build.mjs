@@ -5,7 +5,8 @@
 //                    as chunks on demand), dist/catalog.js + catalog.d.ts (`toolwright/catalog`), the templates
 //   build/runtime/   the toolwright-runtime package (the runtime alone, what `toolwright pack` packages depend
 //                    on), with a package.json whose dependencies are exactly the packages the runtime imports
-// esbuild bundles our TypeScript (packages stay imports); tsc writes the declarations. docs/choices.md says why.
+// esbuild bundles our TypeScript, and the MCP SDK's server and zod (BUNDLED: what every start loads), into chunks;
+// every other package stays an import. tsc writes the declarations. docs/choices.md says why.
 //   node scripts/build.mjs            everything
 //   node scripts/build.mjs --js-only  dist/ without declarations (what tests and bin/toolwright.mjs run)
 import {
@@ -29,6 +30,26 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const jsOnly = process.argv.includes("--js-only");
 
+/**
+ * Packages compiled into toolwright's chunks instead of imported: what every stdio start loads (the SDK's server, its
+ * core, zod). As ~100 module files each is resolved, read, compiled and linked by Node's loader at every start;
+ * compiled into the chunks they cost what the rest of the runtime costs (GitHub REST's start to a complete
+ * tools/list: ~530 -> ~375 ms of CPU, interleaved, docs/benchmarks.md). Every other package stays an import (and
+ * must be a dependency in package.json, `importedPackages`), including the SDK v1 package the SSE transport loads.
+ */
+const BUNDLED = new Set(["@modelcontextprotocol/server", "@modelcontextprotocol/core", "zod"]);
+
+/** Bare imports stay imports, but for the BUNDLED packages' (esbuild's `packages: "external"` with exceptions). */
+const externalPackages = {
+  name: "external-packages",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("node:") || BUNDLED.has(packageName(args.path))) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
 const COMMON = {
   absWorkingDir: ROOT,
   bundle: true,
@@ -36,7 +57,7 @@ const COMMON = {
   format: "esm",
   platform: "node",
   target: "node22",
-  packages: "external",
+  plugins: [externalPackages],
   chunkNames: "chunks/[name]-[hash]",
   metafile: true,
   legalComments: "inline",
@@ -44,7 +65,7 @@ const COMMON = {
   logLevel: "warning",
 };
 
-/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. (A function declaration: COMMON's plugin uses it.) */
 function packageName(specifier) {
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
@@ -57,6 +78,12 @@ function packageName(specifier) {
  */
 const REQUIRED_LATER = ["re2js", "ajv"];
 
+/**
+ * Packages a generated catalog's compiled handlers may import from the runtime's own folder (src/load/resolve-hooks.ts
+ * lends them), though the runtime's chunks hold their own copy (BUNDLED): zod.
+ */
+const FOR_HANDLERS = ["zod"];
+
 /** Every package the build's output imports (or requires later), each with the range package.json gives it. */
 function importedPackages(metafile, what) {
   const names = new Set();
@@ -65,7 +92,7 @@ function importedPackages(metafile, what) {
       if (imported.external && !imported.path.startsWith("node:")) names.add(packageName(imported.path));
     }
   }
-  for (const name of REQUIRED_LATER) names.add(name);
+  for (const name of [...REQUIRED_LATER, ...FOR_HANDLERS]) names.add(name);
   const deps = {};
   for (const name of [...names].sort()) {
     const range = pkg.dependencies?.[name];
