@@ -102,6 +102,36 @@ function importedPackages(metafile, what) {
   return deps;
 }
 
+/**
+ * The packages the build compiled into its chunks (BUNDLED), read from esbuild's record of its inputs: each with its
+ * version, license and license text (and NOTICE, where the package has one), since their licenses (MIT,
+ * Apache-2.0) ask that a copy of the code carries them. Written as `THIRD-PARTY-NOTICES.md` beside the chunks.
+ */
+function thirdPartyNotices(metafile) {
+  const folders = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) folders.add(m[1]);
+  }
+  const parts = [
+    "# Third-party notices",
+    "",
+    "These packages are compiled into this package's JavaScript (scripts/build.mjs, BUNDLED).",
+  ];
+  for (const name of [...folders].sort()) {
+    const dir = join(ROOT, "node_modules", name);
+    const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const texts = readdirSync(dir)
+      .filter((f) => /^(licen[cs]e|notice)(\.(md|txt))?$/i.test(f))
+      .sort();
+    if (!texts.some((f) => /^licen/i.test(f)))
+      throw new Error(`${name}: compiled in, but it has no LICENSE file`);
+    parts.push("", `## ${name} ${meta.version} (${meta.license})`);
+    for (const file of texts) parts.push("", "```", readFileSync(join(dir, file), "utf8").trimEnd(), "```");
+  }
+  return `${parts.join("\n")}\n`;
+}
+
 /** Declarations of the contract (`toolwright/catalog`), from tsc. */
 async function contractDeclarations() {
   const ts = (await import("typescript")).default;
@@ -156,6 +186,7 @@ async function buildToolwright(out, declarations) {
   if (declarations) writeFileSync(join(out, "catalog.d.ts"), declarations);
   await writeStructureValidators(join(out, "chunks"));
   importedPackages(result.metafile, "toolwright");
+  writeFileSync(join(out, "THIRD-PARTY-NOTICES.md"), thirdPartyNotices(result.metafile));
 }
 
 /**
@@ -213,6 +244,7 @@ async function buildRuntime(out, declarations) {
     outdir: join(out, "dist"),
   });
   if (declarations) writeFileSync(join(out, "dist/catalog.d.ts"), declarations);
+  writeFileSync(join(out, "dist/THIRD-PARTY-NOTICES.md"), thirdPartyNotices(result.metafile));
   const manifest = {
     name: "toolwright-runtime",
     version: pkg.version,

@@ -120,6 +120,22 @@ describe("the packed tarballs", () => {
     expect(files.filter((f) => /^(src|codegen|test|specs|bin|scripts)\//.test(f))).toEqual([]);
   });
 
+  it("both carry the licenses of the packages compiled into their chunks", () => {
+    expect(packed.toolwright).toContain("dist/THIRD-PARTY-NOTICES.md");
+    expect(packed.runtime).toContain("dist/THIRD-PARTY-NOTICES.md");
+    for (const file of ["dist/THIRD-PARTY-NOTICES.md", "build/runtime/dist/THIRD-PARTY-NOTICES.md"]) {
+      const text = readFileSync(join(ROOT, file), "utf8");
+      for (const name of ["@modelcontextprotocol/server", "@modelcontextprotocol/core", "zod"]) {
+        const version = JSON.parse(
+          readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8"),
+        ).version;
+        expect(text).toContain(`## ${name} ${version} (`);
+      }
+      expect(text).toContain("Permission is hereby granted"); // zod's MIT text
+      expect(text).toContain("Apache License"); // the SDK's
+    }
+  });
+
   it("toolwright-runtime depends on the runtime's packages only, none of the generator's", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "build/runtime/package.json"), "utf8"));
     const deps = Object.keys(pkg.dependencies);
