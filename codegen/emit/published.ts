@@ -6,18 +6,19 @@ import { asciiOnly } from "../util.js";
 
 /**
  * `published.gen.txt`: every listed tool's tools/list entry as `publisher` (the catalog's settings and profile,
- * drift-tolerant outputs: what `generate` measures) built it, one JSON text per tool without its name (title, the
- * description as published, concise ones cut here and not at every start, annotations, schemas), so a server lists
- * them without projecting, cutting or serialising anything at start-up, writes a stdio page around the text, and
- * parses a tool's only when it needs the values (`src/publish/precomputed.ts`). A text file the server reads as one
- * string and slices (no JavaScript to compile, no string literal to unescape), ASCII (other characters escaped as
- * JSON does) so that string is one byte a character: the header's comment lines, one JSON line with the table's
- * format, input hash, settings and profile, then one line per listed tool, its name, a tab and its JSON text.
+ * drift-tolerant outputs: what `generate` measures) built it, one JSON text per tool (name, title, the description
+ * as published, concise ones cut here and not at every start, annotations, schemas), so a server lists them
+ * without projecting, cutting or serialising anything at start-up: a stdio page of the whole catalog is the range of
+ * the file holding them, commas for its newlines; and it parses a tool's only when it needs the values
+ * (`src/publish/precomputed.ts`). A text file the server reads as one string and slices (no JavaScript to compile,
+ * no string literal to unescape), ASCII (other characters escaped as JSON does) so that string is one byte a
+ * character: the header's comment lines, one JSON line with the table's format, input hash, settings and profile,
+ * then one line per listed tool, in catalog order: its entry's JSON text.
  */
 export function publishedText(doc: CatalogDocument, publisher: Publisher, header: string): string {
   const lines = listedTools(doc).map((tool) => {
     const { name: _, inputSchema, outputSchema, ...head } = publisher.entry(tool);
-    return `${tool.name}\t${precomputedText(head, inputSchema, outputSchema)}`;
+    return precomputedText(tool.name, head, inputSchema, outputSchema);
   });
   const head = {
     format: PRECOMPUTED_FORMAT,
@@ -29,9 +30,9 @@ export function publishedText(doc: CatalogDocument, publisher: Publisher, header
     [
       header,
       "// Each listed tool's tools/list entry for the catalog's own settings and profile: a line of the table's",
-      "// settings, then per tool its name, a tab and the JSON text of its entry without the name (title,",
-      "// description as published, annotations, schemas; ASCII, other characters escaped). A server that",
-      "// publishes otherwise computes its own from catalog.json.",
+      "// settings, then per tool, in catalog order, the JSON text of its entry (name, title, description as",
+      "// published, annotations, schemas; ASCII, other characters escaped). A server that publishes otherwise",
+      "// computes its own from catalog.json.",
       JSON.stringify(head),
       ...lines,
       "",

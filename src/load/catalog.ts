@@ -153,7 +153,9 @@ function checkPublishedSize(text: string, expected: number | undefined, dir: str
 
 /**
  * `published.gen.txt`'s table: after the `//` comment lines, a JSON line (format, input hash, settings, profile),
- * then per tool `name<TAB>text`. The texts are slices of the file's one string, not copies and not parsed.
+ * then per tool, in catalog order, its entry's JSON text, name first (`{"name":"x",...}`). The texts are slices of
+ * the file's one string, not copies and not parsed; the range they span is kept for pages of the whole catalog. A
+ * table of another format is returned without its tools (the runtime does not read it).
  */
 function publishedTable(text: string, file: string): Partial<PrecomputedSchemas> {
   let at = 0;
@@ -167,17 +169,43 @@ function publishedTable(text: string, file: string): Partial<PrecomputedSchemas>
     throw new CatalogLoadError(`${file}: its settings line is not JSON (${(error as Error).message})`);
   }
   const tools: Record<string, string> = Object.create(null);
-  let line = head.inputHash === undefined ? 0 : text.slice(0, end).split("\n").length;
-  for (at = end + 1; at < text.length; at = end + 1) {
+  if (head.format !== PRECOMPUTED_FORMAT) return { ...head, tools };
+  let line = text.slice(0, end).split("\n").length;
+  const start = end + 1;
+  let last = start;
+  const lines: string[] = [];
+  for (at = start; at < text.length; at = end + 1) {
     line++;
     end = text.indexOf("\n", at);
     if (end < 0) end = text.length;
-    if (end === at) continue;
-    const tab = text.indexOf("\t", at);
-    if (tab < 0 || tab > end) throw new CatalogLoadError(`${file}:${line}: not a line "name<TAB>schemas"`);
-    tools[text.slice(at, tab)] = text.slice(tab + 1, end);
+    if (end === at) {
+      // Only the file's last newline ends a line with nothing after it.
+      if (end + 1 >= text.length) break;
+      throw new CatalogLoadError(`${file}:${line}: an empty line among the entries`);
+    }
+    const name = entryName(text, at, end);
+    if (name === undefined || Object.hasOwn(tools, name)) {
+      throw new CatalogLoadError(
+        `${file}:${line}: not a tools/list entry of a tool of its own ({"name":"...",...} on one line)`,
+      );
+    }
+    const entry = text.slice(at, end);
+    tools[name] = entry;
+    lines.push(entry);
+    last = end;
   }
-  return { ...head, tools };
+  return { ...head, tools, lines: { text, start, end: last, lines } };
+}
+
+/** The name an entry's line starts with (`{"name":"x",`), if it is a plain JSON string (no escapes) followed by a comma. */
+function entryName(text: string, at: number, end: number): string | undefined {
+  const HEAD = '{"name":"';
+  if (!text.startsWith(HEAD, at)) return undefined;
+  const from = at + HEAD.length;
+  const quote = text.indexOf('"', from);
+  if (quote < 0 || quote + 1 >= end || text.charCodeAt(quote + 1) !== 44 /* , */) return undefined;
+  const name = text.slice(from, quote);
+  return name.length > 0 && !name.includes("\\") ? name : undefined;
 }
 
 /**

@@ -11,7 +11,12 @@ type RawList = never[] & { [RAW]: string };
 
 /** An array the SDK passes on as it is, carrying the JSON text of `entries` (each one entry's JSON). */
 export function rawList(entries: readonly string[]): never[] {
-  return Object.assign([] as never[], { [RAW]: `[${entries.join(",")}]` });
+  return rawListOf(`[${entries.join(",")}]`);
+}
+
+/** The same, given the JSON text of the whole array. */
+export function rawListOf(text: string): never[] {
+  return Object.assign([] as never[], { [RAW]: text });
 }
 
 function rawText(value: unknown): string | undefined {

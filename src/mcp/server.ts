@@ -22,7 +22,7 @@ import { createDiscovery, discoveryTools } from "./discovery.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
 import { printable, safeProtocolError } from "./protocol-errors.js";
-import { rawList } from "./raw-list.js";
+import { rawList, rawListOf } from "./raw-list.js";
 import { createTemplateListing, listResourcesPage } from "./resource-listing.js";
 import { createResourceReader } from "./resources.js";
 import {
@@ -134,6 +134,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
   const tools = listings(doc.tools, include);
   const { entryOf, entryWithAnnotationTitleOf } = publishedOnFirstUse(publisher);
   const texts = { plain: entryTexts(publisher, false), titled: entryTexts(publisher, true) };
+  const wholeText = wholeListText(publisher, tools, pageSize);
   const listedNames = new Set(tools.map((t) => t.name));
   const callable = doc.tools.filter(include);
   // Writes hidden by read-only mode: not found or described, but call_tool names the switch that refuses them.
@@ -160,6 +161,7 @@ function prepareSurface(runtime: Runtime, options: ServerOptions) {
     entryOf,
     entryWithAnnotationTitleOf,
     texts,
+    wholeText,
     toolList,
     resources,
     resourceList,
@@ -220,6 +222,27 @@ function publishedOnFirstUse(publisher: Publisher) {
     return entry;
   };
   return { entryOf, entryWithAnnotationTitleOf };
+}
+
+/**
+ * The text of the first tools/list page (without `annotations.title`) when it is every listed entry, cut from the
+ * precomputed table as one range (`Publisher.listText`: the listing is the table's tools in its order, each used as
+ * it is), made on the first listing that asks for it and kept; undefined when the listing is anything else or would
+ * not fit one page, so the page is written entry by entry (the same entries and the same page either way).
+ */
+function wholeListText(
+  publisher: Publisher,
+  tools: readonly Listing[],
+  limits: { entries: number; bytes: number },
+): () => string | undefined {
+  let text: string | undefined | null = null;
+  return () => {
+    if (text !== null) return text;
+    text = tools.length <= limits.entries ? publisher.listText(tools) : undefined;
+    // Paged by the same rule as entry by entry: the entries' bytes and a separator each within `bytes`.
+    if (text !== undefined && Buffer.byteLength(text) - 1 > limits.bytes) text = undefined;
+    return text;
+  };
 }
 
 /**
@@ -305,7 +328,10 @@ function registerToolHandlers(
     const { textOf, sizeOf } = titled ? surface.texts.titled : surface.texts.plain;
     const next = (cursor: string | undefined) => (cursor ? { nextCursor: cursor } : {});
     if (rawLists) {
-      // Written by the transport from the entries' text: nothing parsed into objects or serialised again.
+      // Written by the transport from the entries' text: nothing parsed into objects or serialised again; the
+      // whole catalog in the table's order is one range of the table's text.
+      const whole = !titled && request.params?.cursor === undefined ? surface.wholeText() : undefined;
+      if (whole !== undefined) return { tools: rawListOf(whole) };
       const page = paginate(surface.tools, request.params?.cursor, surface.pageSize, "tools", textOf, sizeOf);
       return { tools: rawList(page.items), ...next(page.nextCursor) };
     }

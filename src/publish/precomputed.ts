@@ -8,11 +8,13 @@ import type { JsonSchema, PublishSettings } from "../catalog.js";
  */
 export interface PrecomputedSchemas {
   /**
-   * The table's layout: 3 since each tool's text is its whole tools/list entry but the name
-   * (`{"title":..,"description":..,"annotations":{..},"inputSchema":..,"outputSchema":..}`, the description as
-   * published: concise ones cut at generate time), ASCII with every other character escaped, so a stdio page is
-   * written from it without parsing, cutting or serialising anything and its string stays one byte a character.
-   * A table of another layout (1, 2: the schema members only) is not read; the server computes its own.
+   * The table's layout: 4 since each tool's text is its whole tools/list entry, name first
+   * (`{"name":..,"title":..,"description":..,"annotations":{..},"inputSchema":..,"outputSchema":..}`, the description
+   * as published: concise ones cut at generate time), one line per tool in catalog order, ASCII with every other
+   * character escaped, so a stdio page of the whole catalog is one range of the file and any other page is written
+   * from the lines without parsing, cutting or serialising anything, and the string stays one byte a character.
+   * A table of another layout (1, 2: the schema members only; 3: the entry without its name) is not read; the
+   * server computes its own.
    */
   format?: number;
   /** catalog.json's input hash: the two come from one generation. */
@@ -21,14 +23,20 @@ export interface PrecomputedSchemas {
   settings: PublishSettings;
   profile: string;
   /**
-   * Per tool name: its tools/list entry without `name` as JSON text (`format`), parsed only when the tool's schemas
-   * are first needed as values (a call, a listing served as objects); a page written as text embeds it.
+   * Per tool name: its tools/list entry as JSON text (`format`), parsed only when the tool's schemas are first
+   * needed as values (a call, a listing served as objects); a page written as text embeds it.
    */
   tools: Record<string, string>;
+  /**
+   * The entries as the file holds them: `text.slice(start, end)` is every tool's line in catalog order, joined by
+   * newlines, and `lines[i]` is the i-th of them (the same strings `tools` holds). A page listing exactly those
+   * tools in that order is that range with commas for the newlines (`listText`).
+   */
+  lines?: { text: string; start: number; end: number; lines: readonly string[] };
 }
 
 /** The layout of `PrecomputedSchemas` this runtime reads and `generate` writes. */
-export const PRECOMPUTED_FORMAT = 3;
+export const PRECOMPUTED_FORMAT = 4;
 
 export interface PublishedPair {
   input: JsonSchema;
@@ -43,15 +51,20 @@ export interface EntryHead {
 }
 
 /**
- * The JSON text of one tool's tools/list entry without its name (what `published.gen.txt` holds per tool; the
- * generator escapes it to ASCII): title, description, annotations, then the schemas, as `Publisher.entry` orders them.
+ * The JSON text of one tool's tools/list entry (what `published.gen.txt` holds per tool; the generator escapes it to
+ * ASCII): name, title, description, annotations, then the schemas, as `Publisher.entry` orders them.
  */
-export function precomputedText(head: EntryHead, input: JsonSchema, output: JsonSchema | undefined): string {
+export function precomputedText(
+  name: string,
+  head: EntryHead,
+  input: JsonSchema,
+  output: JsonSchema | undefined,
+): string {
   const { title, description, annotations } = head;
   return JSON.stringify(
     output === undefined
-      ? { title, description, annotations, inputSchema: input }
-      : { title, description, annotations, inputSchema: input, outputSchema: output },
+      ? { name, title, description, annotations, inputSchema: input }
+      : { name, title, description, annotations, inputSchema: input, outputSchema: output },
   );
 }
 
@@ -62,7 +75,12 @@ export function precomputedText(head: EntryHead, input: JsonSchema, output: Json
  */
 const ANNOTATIONS_AT = ',"annotations":{';
 const DESCRIPTION_AT = ',"description":';
-const TITLE_AT = '{"title":';
+const TITLE_AT = ',"title":';
+
+/** The start of the entry text of the tool named `name`, up to and including the comma after its name. */
+export function entryHead(name: string): string {
+  return `{"name":${JSON.stringify(name)},`;
+}
 
 /** How many tools' precomputed texts this process has parsed into values (a structural fact for tests). */
 let parsedTexts = 0;
@@ -74,10 +92,30 @@ export interface PrecomputedReader {
   /** One tool's schemas as values, parsed from its text once, on first use. */
   pair(name: string): PublishedPair | undefined;
   /**
-   * One tool's tools/list entry as JSON text under `listed` (its name or an alias), written around the table's
-   * text; `titled`: with `annotations.title` (`withAnnotationTitle`), spliced from the text's own title.
+   * One tool's tools/list entry as JSON text under `listed` (its name or an alias): the table's text, the name
+   * replaced for an alias; `titled`: with `annotations.title` (`withAnnotationTitle`), spliced from the text's own
+   * title.
    */
   entryText(name: string, listed: string, titled: boolean): string | undefined;
+  /**
+   * The JSON array of the entries of exactly `names`, in that order, when they are the table's lines in the file's
+   * order (every tool's, each under its own name): one range of the file with commas for its newlines, nothing
+   * written per tool. Undefined otherwise (the caller writes the entries one by one).
+   */
+  listText(names: readonly string[]): string | undefined;
+}
+
+/**
+ * How many tools/list pages this process has cut from a table as one range, and how many entries it has written
+ * from a table one by one (structural facts for tests).
+ */
+let rangesListed = 0;
+let entriesWritten = 0;
+export function precomputedRangesListed(): number {
+  return rangesListed;
+}
+export function precomputedEntriesWritten(): number {
+  return entriesWritten;
 }
 
 /**
@@ -111,15 +149,30 @@ export function precomputedReader(
     },
     entryText(name, listed, titled) {
       const json = text(name);
-      if (json === undefined || !json.startsWith(TITLE_AT)) return undefined;
-      const head = `{"name":${JSON.stringify(listed)},`;
-      if (!titled) return `${head}${json.slice(1)}`;
-      const at = json.indexOf(ANNOTATIONS_AT);
-      const titleEnd = json.indexOf(DESCRIPTION_AT);
-      if (at < 0 || titleEnd < 0 || titleEnd > at) return undefined;
-      const title = json.slice(TITLE_AT.length, titleEnd);
-      const rest = json.slice(at + ANNOTATIONS_AT.length);
-      return `${head}${json.slice(1, at)}${ANNOTATIONS_AT}"title":${title}${rest.startsWith("}") ? "" : ","}${rest}`;
+      const head = entryHead(name);
+      if (json === undefined || !json.startsWith(head)) return undefined;
+      const listedHead = listed === name ? head : entryHead(listed);
+      const named = listed === name ? json : `${listedHead}${json.slice(head.length)}`;
+      entriesWritten++;
+      if (!titled) return named;
+      // The comma after the name, where the title member starts.
+      const from = listedHead.length - 1;
+      const at = named.indexOf(ANNOTATIONS_AT, from);
+      const titleEnd = named.indexOf(DESCRIPTION_AT, from);
+      if (!named.startsWith(TITLE_AT, from) || at < 0 || titleEnd < 0 || titleEnd > at) return undefined;
+      const title = named.slice(from + TITLE_AT.length, titleEnd);
+      const rest = named.slice(at + ANNOTATIONS_AT.length);
+      return `${named.slice(0, at)}${ANNOTATIONS_AT}"title":${title}${rest.startsWith("}") ? "" : ","}${rest}`;
+    },
+    listText(names) {
+      const range = table.lines;
+      if (range === undefined || names.length !== range.lines.length || names.length === 0) return undefined;
+      // Each listed tool's text is the file's line at its place (the same string, so this compares references).
+      for (let i = 0; i < names.length; i++) {
+        if (text(names[i] as string) !== range.lines[i]) return undefined;
+      }
+      rangesListed++;
+      return `[${range.text.slice(range.start, range.end).replaceAll("\n", ",")}]`;
     },
   };
 }

@@ -130,6 +130,12 @@ export interface Publisher {
    * else the entry's own JSON.
    */
   entryText(tool: CatalogTool, name: string, titled: boolean): string;
+  /**
+   * The JSON array of the entries of `listed` (each a tool under its own name), as `entryText` writes them without
+   * `annotations.title`, cut from the precomputed table as one range when they are all its lines in its order and
+   * each is used as it is; else undefined (the caller writes the entries one by one).
+   */
+  listText(listed: readonly { tool: CatalogTool; name: string }[]): string | undefined;
 }
 
 /**
@@ -138,7 +144,7 @@ export interface Publisher {
  */
 export function createPublisher(doc: CatalogDocument, options: PublishOptions = {}): Publisher {
   const settings = publishSettings(doc, options.overrides);
-  const { build, decoders, ready } = schemaBuilder(doc, options, settings);
+  const { build, decoders, ready, readyList } = schemaBuilder(doc, options, settings);
   const concise = settings.descriptions === "concise";
   const inputBounds: Bounds = { depth: settings.depth, bytes: settings.bytes, keepLevel: 1, concise };
   // `compact` output schemas are compact in their text too; `full` ones keep it (unless descriptions are concise).
@@ -196,6 +202,7 @@ export function createPublisher(doc: CatalogDocument, options: PublishOptions = 
       const entry = publisher.entry(tool, name);
       return JSON.stringify(titled ? withAnnotationTitle(entry) : entry);
     },
+    listText: (listed) => readyList(listed, structured),
   };
   return publisher;
 }
@@ -271,15 +278,29 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     for (const transform of extra) schema = transform(schema, { tool, side });
     return schema;
   };
+  /** Whether every published side of the tool is used as generate published it. */
+  const used = (tool: CatalogTool, structured: boolean) =>
+    keeps(tool, "input") && (!structured || keeps(tool, "output"));
   /**
    * A tool's precomputed entry as text under `name`, when every published side of it is used as it is (title,
    * description and annotations do not depend on the transforms).
    */
   const readyText = (tool: CatalogTool, structured: boolean, name: string, titled: boolean) =>
-    precomputed && keeps(tool, "input") && (!structured || keeps(tool, "output"))
-      ? precomputed.entryText(tool.name, name, titled)
-      : undefined;
-  return { build, decoders, ready: readyText };
+    precomputed && used(tool, structured) ? precomputed.entryText(tool.name, name, titled) : undefined;
+  /** The precomputed entries of `listed` as one range of the table, when each is used as it is under its own name. */
+  const readyList = (
+    listed: readonly { tool: CatalogTool; name: string }[],
+    structured: (tool: CatalogTool) => boolean,
+  ): string | undefined => {
+    if (!precomputed) return undefined;
+    const names: string[] = [];
+    for (const { tool, name } of listed) {
+      if (name !== tool.name || !used(tool, structured(tool))) return undefined;
+      names.push(name);
+    }
+    return precomputed.listText(names);
+  };
+  return { build, decoders, ready: readyText, readyList };
 }
 
 /**

@@ -13,7 +13,11 @@ import {
 } from "../../src/load/catalog.js";
 import { rawMessageText } from "../../src/mcp/raw-list.js";
 import { createServer, type ServerOptions } from "../../src/mcp/server.js";
-import { precomputedTextsParsed } from "../../src/publish/precomputed.js";
+import {
+  precomputedEntriesWritten,
+  precomputedRangesListed,
+  precomputedTextsParsed,
+} from "../../src/publish/precomputed.js";
 import { inputSchemasBuilt } from "../../src/runtime/schemas.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -171,11 +175,108 @@ describe("a tools/list written as text (stdio)", () => {
 
   it("is cut into the same pages as the entries served as objects", async () => {
     const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const ranges = precomputedRangesListed();
     const asText = await connected(catalog, required(catalog), { pageSize: 7 }, true);
     const asObjects = await connected(catalog, required(catalog), { pageSize: 7 });
     expect(JSON.stringify(await pages(asText))).toBe(JSON.stringify(await pages(asObjects)));
+    // Pages of part of the catalog are written entry by entry.
+    expect(precomputedRangesListed()).toBe(ranges);
     await asText.close();
     await asObjects.close();
+  });
+
+  it("of the whole catalog is one range of published.gen.txt: no entry written one by one", async () => {
+    const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const before = { ranges: precomputedRangesListed(), entries: precomputedEntriesWritten() };
+    const client = await connected(catalog, required(catalog), {}, true);
+    const listedPages = await pages(client);
+    await client.close();
+    expect(listedPages.length).toBe(1);
+    expect(listedPages[0]?.length).toBe(catalog.doc.tools.length);
+    expect(precomputedRangesListed()).toBe(before.ranges + 1);
+    expect(precomputedEntriesWritten()).toBe(before.entries);
+    // The range is the file's lines with commas for newlines: the same entries as the objects path.
+    const text = catalog.published?.lines;
+    expect(text?.lines.length).toBe(catalog.doc.tools.length);
+    expect(JSON.stringify(listedPages[0])).toBe(JSON.stringify(await listed(catalog, required(catalog))));
+  });
+
+  const narrowed: [string, (c: LoadedCatalog) => Record<string, string>, ServerOptions, number][] = [
+    ["serve --tools leaving one out", () => ({}), { listTool: (t) => t.name !== "scaivault_read_secret" }, 1],
+    ["read-only mode", (c) => ({ [c.doc.policy.readOnly?.env ?? "SCAIVAULT_READ_ONLY"]: "true" }), {}, 27],
+    ["a denied tool", () => ({ SCAIVAULT_DENIED_TOOLS: "scaivault_delete_secret" }), {}, 1],
+    ["masking (output schemas widened)", maskingOn, {}, 0],
+  ];
+  it.each(narrowed)(
+    "narrowed by %s is written entry by entry and lists what the objects path lists",
+    async (_, env, options, left) => {
+      const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+      const vars = { ...required(catalog), ...env(catalog) };
+      const before = { ranges: precomputedRangesListed(), entries: precomputedEntriesWritten() };
+      const asText = await listed(catalog, vars, options, true);
+      expect(precomputedRangesListed()).toBe(before.ranges);
+      expect(asText.length).toBe(catalog.doc.tools.length - left);
+      // Masking computes every output schema; the others write each listed entry from the table.
+      if (left > 0) expect(precomputedEntriesWritten()).toBe(before.entries + asText.length);
+      expect(JSON.stringify(asText)).toBe(JSON.stringify(await listed(catalog, vars, options)));
+    },
+  );
+
+  it("from a table whose lines are not in catalog order is written entry by entry, in catalog order", async () => {
+    const dir = tmpDir("precomputed-order");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "published.gen.txt");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const first = lines.findIndex((l) => l.startsWith('{"name":"'));
+    [lines[first], lines[first + 1]] = [lines[first + 1] as string, lines[first] as string];
+    // The same bytes in another order: the size check passes.
+    writeFileSync(file, lines.join("\n"));
+    const catalog = await loadCatalog(dir);
+    const ranges = precomputedRangesListed();
+    const asText = await listed(catalog, required(catalog), {}, true);
+    expect(precomputedRangesListed()).toBe(ranges);
+    expect(asText.map((t) => (t as { name: string }).name)).toEqual(catalog.doc.tools.map((t) => t.name));
+    expect(JSON.stringify(asText)).toBe(JSON.stringify(await listed(catalog, required(catalog))));
+  });
+
+  it("for a client of a revision before 2025-06-18 is written entry by entry, each with annotations.title", async () => {
+    const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const factory = createServer(catalog, resolveConfig(catalog.doc.env, required(catalog)), {
+      policy: { audit: false },
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const send = serverSide.send.bind(serverSide);
+    serverSide.send = (message, sendOptions) =>
+      send(JSON.parse(rawMessageText(message) ?? JSON.stringify(message)), sendOptions);
+    await factory({ era: "legacy", rawLists: true }).connect(serverSide);
+    const answers = new Map<number, (result: Record<string, unknown>) => void>();
+    clientSide.onmessage = (message) => {
+      const { id, result } = message as { id?: number; result?: Record<string, unknown> };
+      if (typeof id === "number" && result) answers.get(id)?.(result);
+    };
+    await clientSide.start();
+    const ask = (id: number, method: string, params: Record<string, unknown>) =>
+      new Promise<Record<string, unknown>>((done) => {
+        answers.set(id, done);
+        void clientSide.send({ jsonrpc: "2.0", id, method, params });
+      });
+    const init = {
+      protocolVersion: "2025-03-26",
+      capabilities: {},
+      clientInfo: { name: "raw", version: "1" },
+    };
+    expect((await ask(1, "initialize", init)).protocolVersion).toBe("2025-03-26");
+    await clientSide.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    const before = { ranges: precomputedRangesListed(), entries: precomputedEntriesWritten() };
+    const tools = (await ask(2, "tools/list", {})).tools as {
+      title: string;
+      annotations: { title?: string };
+    }[];
+    await clientSide.close();
+    expect(precomputedRangesListed()).toBe(before.ranges);
+    expect(precomputedEntriesWritten()).toBe(before.entries + catalog.doc.tools.length);
+    expect(tools.length).toBe(catalog.doc.tools.length);
+    for (const tool of tools) expect(tool.annotations.title).toBe(tool.title);
   });
 });
 
@@ -210,18 +311,21 @@ describe("when the table is used", () => {
       annotations: { openWorldHint: true },
     };
     const table = catalog.published as NonNullable<LoadedCatalog["published"]>;
-    const text = JSON.stringify({ ...head, inputSchema: SENTINEL });
+    const text = JSON.stringify({ name, ...head, inputSchema: SENTINEL });
     const withEntry = { ...catalog, published: { ...table, tools: { ...table.tools, [name]: text } } };
     const vars = required(withEntry);
     const plain = (await listed(withEntry, vars, {}, true)).find(
       (t) => (t as { name: string }).name === name,
     );
     expect(plain).toEqual({ name, ...head, inputSchema: SENTINEL });
-    // The entry is the table's text with the name put first: nothing computed or serialised beside it.
+    // The entry is the table's text: nothing computed or serialised beside it (under an alias, the name replaced).
     const { createPublisher } = await import("../../src/publish/publisher.js");
     const tool = withEntry.doc.tools.find((t) => t.name === name) as CatalogTool;
     const publisher = createPublisher(withEntry.doc, { precomputed: withEntry.published, keeps: () => true });
-    expect(publisher.entryText(tool, name, false)).toBe(`{"name":${JSON.stringify(name)},${text.slice(1)}`);
+    expect(publisher.entryText(tool, name, false)).toBe(text);
+    expect(publisher.entryText(tool, "alias_name", false)).toBe(
+      `{"name":"alias_name",${text.slice(`{"name":${JSON.stringify(name)},`.length)}`,
+    );
     expect(JSON.parse(publisher.entryText(tool, "alias_name", true))).toEqual({
       name: "alias_name",
       ...head,
@@ -259,16 +363,53 @@ describe("loading published.gen.txt", () => {
     await expect(loadCatalog(dir)).rejects.toThrow(/published\.gen\.txt.*different generations/);
   });
 
-  it("refuses a line that is not a name, a tab and a text, naming the line", async () => {
+  it.each([
+    [
+      "a line that does not start with its name",
+      (l: string) => l.replace('{"name":', '{"title":"x","name":'),
+    ],
+    [
+      "a name with an escape",
+      (l: string) => l.replace('"scaivault_read_secret"', '"scaivault\\u005fread_secret"'),
+    ],
+  ])("refuses %s, naming the line", async (_, edit) => {
     const dir = tmpDir("precomputed-line");
     cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
     const file = join(dir, "published.gen.txt");
     const lines = readFileSync(file, "utf8").split("\n");
-    const at = lines.findIndex((l) => l.startsWith("scaivault_read_secret\t"));
-    lines[at] = (lines[at] as string).replace("\t", " ");
+    const at = lines.findIndex((l) => l.startsWith('{"name":"scaivault_read_secret",'));
+    lines[at] = edit(lines[at] as string);
     writeFileSync(file, lines.join("\n"));
     await expect(loadCatalog(dir)).rejects.toThrow(
-      new RegExp(`published\\.gen\\.txt:${at + 1}: not a line "name<TAB>schemas"`),
+      new RegExp(`published\\.gen\\.txt:${at + 1}: not a tools/list entry of a tool of its own`),
+    );
+  });
+
+  it("refuses a second line for a name, naming it", async () => {
+    const dir = tmpDir("precomputed-twice");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "published.gen.txt");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const first = lines.findIndex((l) => l.startsWith('{"name":"'));
+    const name = (lines[first] as string).slice(0, (lines[first] as string).indexOf(",") + 1);
+    const at = first + 1;
+    lines[at] = `${name}${(lines[at] as string).slice((lines[at] as string).indexOf(",") + 1)}`;
+    writeFileSync(file, lines.join("\n"));
+    await expect(loadCatalog(dir)).rejects.toThrow(
+      new RegExp(`published\\.gen\\.txt:${at + 1}: not a tools/list entry of a tool of its own`),
+    );
+  });
+
+  it("refuses an empty line among the entries, naming it", async () => {
+    const dir = tmpDir("precomputed-empty");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "published.gen.txt");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const at = lines.findIndex((l) => l.startsWith('{"name":"scaivault_read_secret",'));
+    lines.splice(at + 1, 0, "");
+    writeFileSync(file, lines.join("\n"));
+    await expect(loadCatalog(dir)).rejects.toThrow(
+      new RegExp(`published\\.gen\\.txt:${at + 2}: an empty line among the entries`),
     );
   });
 
@@ -299,8 +440,8 @@ describe("loading published.gen.txt", () => {
   it("reads each tool's text as the slice of its line (what generate wrote, not parsed)", async () => {
     const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
     const lines = readFileSync(join(ROOT, "generated/scaivault/published.gen.txt"), "utf8").split("\n");
-    const line = lines.find((l) => l.startsWith("scaivault_read_secret\t")) as string;
-    expect(catalog.published?.tools.scaivault_read_secret).toBe(line.slice(line.indexOf("\t") + 1));
+    const line = lines.find((l) => l.startsWith('{"name":"scaivault_read_secret",')) as string;
+    expect(catalog.published?.tools.scaivault_read_secret).toBe(line);
     expect(Object.keys(catalog.published?.tools ?? {}).length).toBe(
       catalog.doc.tools.filter((t) => t.internal !== true).length,
     );
