@@ -88,12 +88,22 @@ export function policyOf(spec: ToolSpec | undefined, safety: Safety): ToolPolicy
   return p;
 }
 
-/** Whether a schema's root is an object (MCP output schemas must be), following names. */
-export function isObjectRoot(node: SchemaNode, symbols: SymbolTable): boolean {
+/**
+ * Whether a schema's root is an object (MCP output schemas must be), following names. An allOf that reaches itself
+ * again (`A: { allOf: [{ $ref: A }, ...] }`) is not known to be one: it is published under `result`.
+ */
+export function isObjectRoot(
+  node: SchemaNode,
+  symbols: SymbolTable,
+  open: Set<SchemaNode> = new Set(),
+): boolean {
   const n = resolveRefs(node, symbols);
   if (n.kind === "object") return true;
-  if (n.kind === "intersection") return n.parts.every((p) => isObjectRoot(p, symbols));
-  return false;
+  if (n.kind !== "intersection" || open.has(n)) return false;
+  open.add(n);
+  const all = n.parts.every((p) => isObjectRoot(p, symbols, open));
+  open.delete(n);
+  return all;
 }
 
 /** Output schema of a tool: objects as they are; anything else under `result` (MCP requires an object). */

@@ -164,15 +164,22 @@ export function resolveRefs(node: SchemaNode, symbols: SymbolTable): SchemaNode 
   return n;
 }
 
-/** The top-level properties of an object-like schema (object, ref to one, allOf of them), if it is one. */
+/**
+ * The top-level properties of an object-like schema (object, ref to one, allOf of them), if it is one. An allOf that
+ * reaches itself again through its parts is not one.
+ */
 export function objectShape(
   node: SchemaNode,
   symbols: SymbolTable,
+  open: Set<SchemaNode> = new Set(),
 ): { properties: PropertyNode[]; additional: boolean | SchemaNode } | undefined {
   const n = resolveRefs(node, symbols);
   if (n.kind === "object") return { properties: n.properties, additional: n.additional };
   if (n.kind === "intersection") {
-    const parts = n.parts.map((p) => objectShape(p, symbols));
+    if (open.has(n)) return undefined;
+    open.add(n);
+    const parts = n.parts.map((p) => objectShape(p, symbols, open));
+    open.delete(n);
     if (parts.some((p) => p === undefined)) return undefined;
     const properties: PropertyNode[] = [];
     for (const part of parts) {

@@ -98,6 +98,14 @@ const SHAPES: Record<string, { openapi?: string; schemas: Record<string, unknown
       SelfAll2: { allOf: [ref("SelfAll")] },
     },
   },
+  // What a tool sends and returns is itself an allOf that reaches itself (the output's "is it an object?" once
+  // followed it forever: RangeError).
+  "allOf through itself at the root": {
+    schemas: {
+      Root: ref("Loop"),
+      Loop: { allOf: [ref("Loop"), { type: "object", properties: { a: { type: "string" } } }] },
+    },
+  },
   "tuples and nullables": {
     schemas: {
       Root: { type: "object", properties: { pair: ref("Pair") } },
