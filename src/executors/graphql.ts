@@ -3,20 +3,20 @@ import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
 import { ValueError } from "../config/values.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
 import { callDeadline } from "./deadline.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions } from "./http.js";
-import { observedFetch } from "./observed-fetch.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions, upstreamSender } from "./http.js";
+import { observedSend } from "./observed-send.js";
 import {
   callFailure,
   decodeBody,
   describeStatus,
   kindOf,
   readErrorBody,
-  readLimited,
   upstreamFailure,
 } from "./response.js";
 import { sendWithRetries } from "./retry.js";
 import { encodeStrict } from "./serialize.js";
 import { createSourceAccess, isAccess, type SourceAccess } from "./source-access.js";
+import type { UpstreamResponse } from "./upstream.js";
 import { AuthError, type AuthPlacement } from "./upstream-auth.js";
 
 /**
@@ -90,9 +90,9 @@ function isGraphqlBody(body: unknown): body is { data?: unknown; errors?: unknow
 }
 
 export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlExecutor {
-  const doFetch = options.fetch ?? fetch;
+  const send = upstreamSender(options);
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const access = createSourceAccess({ ...options, fetch: doFetch, urlName: "endpoint URL" });
+  const access = createSourceAccess({ ...options, fetch: options.fetch ?? fetch, urlName: "endpoint URL" });
 
   return async (ctx, binding) => {
     const resolved = await access(binding.source);
@@ -107,14 +107,14 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       // follow it somewhere the configuration did not name.
       const post = () => {
         countUpstreamRequest(ctx);
-        const init = {
+        const sent = {
           method: "POST",
+          url: request.target,
           headers: request.headers,
           body: request.body,
-          redirect: "manual" as const,
           signal,
         };
-        return observedFetch(doFetch, request.target, init, {
+        return observedSend(send, sent, {
           source: source.id,
           template: `${binding.operationType} ${binding.operationName}`,
         });
@@ -213,11 +213,11 @@ function requestHeaders(placement: AuthPlacement, userAgent: string | undefined)
 async function readGraphqlResponse(
   ctx: CallContext,
   binding: GraphqlBinding,
-  response: Response,
+  response: UpstreamResponse,
   limit: number,
 ): Promise<ToolOutcome> {
   if (response.status >= 300 && response.status < 400) {
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     return failure(
       `the GraphQL endpoint redirected (${describeStatus(response.status)}); not followed`,
       "redirect_refused",
@@ -233,7 +233,7 @@ async function readGraphqlResponse(
     if (isGraphqlBody(body)) return graphqlOutcome(ctx, binding, body, response.status);
     return upstreamFailure(response, body);
   }
-  const bytes = await readLimited(response, limit);
+  const bytes = await response.read(limit);
   const contentType = response.headers.get("content-type");
   const parsed = kindOf(contentType) === "json" ? decodeBody(bytes, contentType) : undefined;
   if (isGraphqlBody(parsed)) return graphqlOutcome(ctx, binding, parsed, response.status);

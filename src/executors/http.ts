@@ -2,10 +2,9 @@ import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { ValueError } from "../config/values.js";
-import { fetchAllowingBody } from "./body-on-get.js";
 import { callDeadline } from "./deadline.js";
 import { ArgumentError } from "./errors.js";
-import { observedFetch } from "./observed-fetch.js";
+import { observedSend } from "./observed-send.js";
 import { assembleRequest, type BuiltRequest, placeArguments } from "./request.js";
 import {
   callFailure,
@@ -13,16 +12,18 @@ import {
   describeStatus,
   RedirectError,
   readErrorBody,
-  readLimited,
   upstreamFailure,
 } from "./response.js";
 import { sendWithRetries } from "./retry.js";
 import { createSourceAccess, isAccess, type SourceAccess } from "./source-access.js";
+import type { SendUpstream, UpstreamResponse } from "./upstream.js";
 import { AuthError, type Authenticator, type AuthPlacement } from "./upstream-auth.js";
+import { sendOverHttp, sendWithFetch } from "./upstream-client.js";
 
 export interface HttpExecutorOptions {
   sources: readonly Source[];
   config: Config;
+  /** Replaces the network: upstream requests (and token requests) go through it instead of node:http(s). */
   fetch?: typeof fetch;
   /** Upper bound on a response body read into memory. */
   maxResponseBytes?: number;
@@ -34,10 +35,15 @@ const MAX_REDIRECTS = 5;
 
 export type HttpExecutor = (ctx: CallContext, binding: HttpBinding) => Promise<ToolOutcome>;
 
+/** How an executor sends upstream requests: node:http(s), or the injected fetch. */
+export function upstreamSender(options: Pick<HttpExecutorOptions, "fetch">): SendUpstream {
+  return options.fetch ? sendWithFetch(options.fetch) : sendOverHttp;
+}
+
 export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
-  const doFetch = options.fetch ?? fetchAllowingBody;
+  const send = upstreamSender(options);
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const access = createSourceAccess({ ...options, fetch: doFetch, urlName: "base URL" });
+  const access = createSourceAccess({ ...options, fetch: options.fetch ?? fetch, urlName: "base URL" });
 
   return async (ctx, binding) => {
     const resolved = await access(binding.source);
@@ -49,7 +55,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     const { signal } = exchangeDeadline;
     const deadline = Date.now() + source.timeoutMs;
     const transmit = (signed: BuiltRequest) =>
-      sendWithRetries(() => sendFollowingRedirects(doFetch, ctx, binding, signed, signal), {
+      sendWithRetries(() => sendFollowingRedirects(send, ctx, binding, signed, signal), {
         tool: ctx.tool,
         source: source.id,
         deadline,
@@ -86,7 +92,7 @@ function isPrepared(x: PreparedCall | ToolOutcome): x is PreparedCall {
   return "unsigned" in x && "sign" in x;
 }
 
-function isOutcome(x: Response | ToolOutcome): x is ToolOutcome {
+function isOutcome(x: UpstreamResponse | ToolOutcome): x is ToolOutcome {
   return "data" in x;
 }
 
@@ -131,12 +137,12 @@ async function prepareCall(
 async function exchange(
   call: PreparedCall,
   auth: Authenticator,
-  transmit: (signed: BuiltRequest) => Promise<Response>,
-): Promise<Response | ToolOutcome> {
+  transmit: (signed: BuiltRequest) => Promise<UpstreamResponse>,
+): Promise<UpstreamResponse | ToolOutcome> {
   let response = await transmit(call.request);
   if (response.status === 401 && auth.invalidate()) {
     // The token was refused and a new one can be obtained (refresh token, client credentials): once more.
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     let request: BuiltRequest;
     try {
       request = await call.sign();
@@ -153,12 +159,12 @@ async function exchange(
 async function responseOutcome(
   ctx: CallContext,
   binding: HttpBinding,
-  response: Response,
+  response: UpstreamResponse,
   limit: number,
 ): Promise<ToolOutcome> {
   ctx.upstream.lastStatus = response.status;
   if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
-  const bytes = await readLimited(response, limit);
+  const bytes = await response.read(limit);
   // An upstream that omits Content-Type is read as the media type its spec promises.
   const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
   return { data: decodeBody(bytes, contentType), status: response.status };
@@ -169,33 +175,25 @@ async function responseOutcome(
  * travel to a host the configuration did not name, and an upstream must not be able to point us at an internal one.
  */
 async function sendFollowingRedirects(
-  doFetch: typeof fetch,
+  send: SendUpstream,
   ctx: CallContext,
   binding: HttpBinding,
   first: BuiltRequest,
   signal: AbortSignal,
-): Promise<Response> {
+): Promise<UpstreamResponse> {
   let current = first;
   for (let hop = 0; ; hop++) {
     countUpstreamRequest(ctx);
-    const init: RequestInit = {
-      method: current.method,
-      headers: current.headers,
-      redirect: "manual",
-      signal,
-    };
-    if (current.body !== undefined) init.body = current.body;
-    const response = await observedFetch(
-      doFetch,
-      current.url,
-      { ...init, headers: current.headers },
+    const response = await observedSend(
+      send,
+      { ...current, signal },
       { source: binding.source, template: binding.path },
     );
     const location = response.headers.get("location");
     if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) {
       return response;
     }
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     current = redirected(response.status, location, current, first, hop);
     const refusal = checkRedirect(ctx, new URL(current.url), new URL(first.url));
     if (refusal) throw new RedirectRefused(refusal);

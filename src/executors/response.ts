@@ -2,6 +2,7 @@ import type { ToolOutcome } from "../catalog.js";
 import { type CallContext, failure } from "../chain.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
 import { retryAfterMs } from "./retry.js";
+import type { HeaderLookup, UpstreamResponse } from "./upstream.js";
 
 /**
  * Reading upstream responses: bounded (a huge body becomes a clear error, never an out-of-memory crash),
@@ -44,6 +45,7 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+/** A fetch `Response`'s body, at most `limit` bytes (declared or counted). */
 export async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
@@ -188,7 +190,7 @@ function scopeText(value: unknown): string | undefined {
  * RFC 6750 challenge `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`. Only text shaped like
  * a scope is taken, so this cannot become a way to echo an upstream body.
  */
-export function missingScope(body: unknown, headers: Headers): string | undefined {
+export function missingScope(body: unknown, headers: HeaderLookup): string | undefined {
   if (body !== null && typeof body === "object" && !Array.isArray(body)) {
     const b = body as Record<string, any>;
     const fromBody =
@@ -209,7 +211,7 @@ export function missingScope(body: unknown, headers: Headers): string | undefine
  * so plainly (policy settings only ever narrow what the token allows, so no setting here can fix it);
  * anything else is the status plus the body's own short, redacted message.
  */
-export function upstreamFailureMessage(status: number, body: unknown, headers: Headers): string {
+export function upstreamFailureMessage(status: number, body: unknown, headers: HeaderLookup): string {
   if (status === 403) {
     const scope = missingScope(body, headers);
     if (scope) {
@@ -221,9 +223,9 @@ export function upstreamFailureMessage(status: number, body: unknown, headers: H
 }
 
 /** An error response's body, decoded by its media type; `undefined` when it cannot be read or is over the cap. */
-export async function readErrorBody(response: Response): Promise<unknown> {
+export async function readErrorBody(response: UpstreamResponse): Promise<unknown> {
   try {
-    const bytes = await readLimited(response, MAX_ERROR_BODY_BYTES);
+    const bytes = await response.read(MAX_ERROR_BODY_BYTES);
     return decodeBody(bytes, response.headers.get("content-type"));
   } catch {
     return undefined;
@@ -235,7 +237,10 @@ export async function readErrorBody(response: Response): Promise<unknown> {
  * `upstreamFailureMessage`, and the API's own machine-readable code (`SESSION_TOKEN_EXPIRED`, `NO_DATABASE`) in
  * `details.upstream_code` when it is a plain identifier, since that is what the API's docs tell agents to look for.
  */
-export function upstreamFailure(response: Response, body: unknown): ToolOutcome {
+export function upstreamFailure(
+  response: Pick<UpstreamResponse, "status" | "headers">,
+  body: unknown,
+): ToolOutcome {
   const wait =
     response.status === 429 || response.status === 503 ? retryAfterMs(response.headers) : undefined;
   const retry = wait === undefined ? undefined : Math.ceil(wait / 1000);

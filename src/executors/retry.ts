@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CatalogTool } from "../catalog.js";
 import { metrics } from "../telemetry/metrics.js";
+import type { HeaderLookup, UpstreamResponse } from "./upstream.js";
 
 /**
  * Upstream back-pressure. A `429 Too Many Requests` or `503 Service Unavailable` with `Retry-After` is retried
@@ -10,8 +11,8 @@ import { metrics } from "../telemetry/metrics.js";
  * carrying the retry time (`upstreamFailure`). At most `MAX_RETRIES` repeats per request.
  *
  * A request sent on a pooled keep-alive connection the upstream had just closed (its idle timeout won the race
- * with the pool's, e.g. while this process was busy) fails with no answer at all: `other side closed` /
- * ECONNRESET. An operation safe to repeat is then sent once more at once, on another connection.
+ * with the pool's, e.g. while this process was busy) fails with no answer at all: ECONNRESET (node:http's
+ * `socket hang up`; undici's `other side closed`, for an injected fetch). An operation safe to repeat is then sent once more at once, on another connection.
  */
 
 export const MAX_RETRIES = 3;
@@ -20,7 +21,7 @@ const RETRIED_STATUSES = new Set([429, 503]);
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
 
 /** Milliseconds the response asks to wait (`Retry-After` as delta-seconds or an HTTP date); undefined without one. */
-export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMs(headers: HeaderLookup, now: number = Date.now()): number | undefined {
   const value = headers.get("retry-after")?.trim();
   if (!value) return undefined;
   if (/^\d{1,10}$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
@@ -30,7 +31,7 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
 }
 
 /** Whether an upstream answer asks to be retried later (429/503 with a readable Retry-After). */
-export function askedToRetry(response: Response): number | undefined {
+export function askedToRetry(response: Pick<UpstreamResponse, "status" | "headers">): number | undefined {
   return RETRIED_STATUSES.has(response.status) ? retryAfterMs(response.headers) : undefined;
 }
 
@@ -48,13 +49,13 @@ export interface RetryOptions {
 
 /** Sends, and repeats after the upstream's Retry-After while that is safe and fits before the deadline. */
 export async function sendWithRetries(
-  send: () => Promise<Response>,
+  send: () => Promise<UpstreamResponse>,
   options: RetryOptions,
-): Promise<Response> {
+): Promise<UpstreamResponse> {
   const safe = safeToRepeat(options.tool);
   let resent = false;
   for (let attempt = 0; ; attempt++) {
-    let response: Response;
+    let response: UpstreamResponse;
     try {
       response = await send();
     } catch (error) {
@@ -68,12 +69,12 @@ export async function sendWithRetries(
       return response;
     }
     metrics.upstreamRetries.inc({ source: options.source, status: String(response.status) });
-    await response.body?.cancel().catch(() => {});
+    await response.cancel();
     await sleep(wait, undefined, { signal: options.signal });
   }
 }
 
-/** The upstream closed the connection without answering (undici's `other side closed`, or a reset). */
+/** The upstream closed the connection without answering (a reset, or undici's `other side closed`). */
 export function closedUnanswered(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;

@@ -7,7 +7,7 @@ import { inSpan, markSpan } from "../telemetry/tracing.js";
 /**
  * The outermost step: one span per tool call (`tools/call <tool>`, with the policy decision, never an argument)
  * and the call metrics (`toolwright_tool_calls_total`, `toolwright_tool_call_duration_seconds` by tool and
- * outcome). Upstream requests made inside the call are child spans (`src/executors/observed-fetch.ts`).
+ * outcome). Upstream requests made inside the call are child spans (`src/executors/observed-send.ts`).
  */
 
 export type CallOutcome = "ok" | "error" | "refused" | "rate_limited" | "cancelled";

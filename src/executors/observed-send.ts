@@ -1,27 +1,30 @@
 import { metrics } from "../telemetry/metrics.js";
 import { inSpan, markSpan, traceHeaders } from "../telemetry/tracing.js";
+import type { SendUpstream, UpstreamRequest, UpstreamResponse } from "./upstream.js";
 
 /**
  * One upstream request as the operator sees it: a client span (`HTTP GET`, with the source, the binding's path
  * template and the status; never the URL, which holds argument values), the W3C trace context in the request's
  * headers, and the metrics `toolwright_upstream_responses_total` / `_request_duration_seconds`.
  */
-export async function observedFetch(
-  doFetch: typeof fetch,
-  url: string,
-  init: RequestInit & { headers: Array<[string, string]> },
+export async function observedSend(
+  send: SendUpstream,
+  request: UpstreamRequest,
   what: { source: string; template: string },
-): Promise<Response> {
+): Promise<UpstreamResponse> {
   const attributes = {
-    "http.request.method": init.method ?? "GET",
+    "http.request.method": request.method,
     "url.template": what.template,
     "toolwright.source": what.source,
   };
-  return inSpan(`HTTP ${init.method ?? "GET"}`, "client", attributes, async (span) => {
+  return inSpan(`HTTP ${request.method}`, "client", attributes, async (span) => {
     const started = performance.now();
     let status = "network";
     try {
-      const response = await doFetch(url, { ...init, headers: [...init.headers, ...traceHeaders()] });
+      const trace = traceHeaders();
+      const response = await send(
+        trace.length === 0 ? request : { ...request, headers: [...request.headers, ...trace] },
+      );
       status = String(response.status);
       markSpan(span, { "http.response.status_code": response.status }, response.status >= 500);
       return response;

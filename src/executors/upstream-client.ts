@@ -1,0 +1,312 @@
+import type { Agent, ClientRequest, IncomingMessage } from "node:http";
+import type { Readable, Transform } from "node:stream";
+import { ResponseTooLargeError, readLimited } from "./response.js";
+import type { SendUpstream, UpstreamResponse } from "./upstream.js";
+
+/**
+ * The upstream exchange (`upstream.ts`): by default over node:http(s) with one keep-alive agent per protocol
+ * (`sendOverHttp`); an injected `fetch` (`HttpExecutorOptions.fetch`) is adapted to the same shape (`sendWithFetch`).
+ *
+ * Why not `fetch`: the Fetch layer (Request, Headers and Response objects, web streams and their reader) cost
+ * about twice the CPU of a plain node:http exchange per call (docs/benchmarks.md, Per-call latency, 2026-12-04
+ * 10:30). What fetch did for the executor is kept here: manual redirects (the executor follows them), bodies
+ * decoded by Content-Encoding (gzip and deflate asked for, br decoded too), WHATWG "bad ports" refused before
+ * connecting, URLs with credentials refused, `Accept: *\/*` when none is given, cancellation by an AbortSignal (also
+ * while the body is read), keep-alive reuse (idle connections closed after 4 s or before the upstream's announced
+ * `Keep-Alive: timeout`, like undici). A GET or HEAD may carry a body here (some APIs define one; fetch refuses it).
+ */
+
+/** The same exchange over an injected `fetch` (tests and embedders that replace the network). */
+export function sendWithFetch(doFetch: typeof fetch): SendUpstream {
+  return async (request) => {
+    const init: RequestInit = {
+      method: request.method,
+      headers: request.headers,
+      redirect: "manual",
+      signal: request.signal,
+    };
+    if (request.body !== undefined) init.body = request.body;
+    const response = await doFetch(request.url, init);
+    return {
+      status: response.status,
+      headers: response.headers,
+      read: (limit) => readLimited(response, limit),
+      cancel: async () => {
+        await response.body?.cancel().catch(() => {});
+      },
+    };
+  };
+}
+
+/** WHATWG Fetch "bad ports": fetch refuses them before connecting, and so does this client. */
+const BAD_PORTS = new Set([
+  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104,
+  109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515,
+  526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/** Idle keep-alive connections are closed after this long (undici's default), or sooner if the upstream says so. */
+const IDLE_MS = 4000;
+const ACCEPT_ENCODING = "gzip, deflate";
+const EMPTY_BODY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
+
+let agents: { http?: Agent; https?: Agent } = {};
+
+/** The keep-alive agent for a protocol; node:http(s) load with the first upstream request, not at start-up. */
+function agentFor(secure: boolean): { agent: Agent; request: typeof import("node:http").request } {
+  if (secure) {
+    const https = process.getBuiltinModule("node:https");
+    agents.https ??= new https.Agent({ keepAlive: true, timeout: IDLE_MS });
+    return { agent: agents.https, request: https.request as typeof import("node:http").request };
+  }
+  const http = process.getBuiltinModule("node:http");
+  agents.http ??= new http.Agent({ keepAlive: true, timeout: IDLE_MS });
+  return { agent: agents.http, request: http.request };
+}
+
+/** Closes every pooled connection (tests; a process exiting needs nothing: idle sockets do not hold it open). */
+export function closeUpstreamConnections(): void {
+  agents.http?.destroy();
+  agents.https?.destroy();
+  agents = {};
+}
+
+/** Like fetch's `TypeError: fetch failed`, with the reason as its cause (`describeNetworkError` reads it). */
+function refused(message: string): TypeError {
+  return new TypeError("the upstream request failed", { cause: { message } });
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+
+/** Sends one request over node:http(s); redirects are not followed (the executor decides). */
+export const sendOverHttp: SendUpstream = async (request) => {
+  const url = new URL(request.url);
+  if (url.username !== "" || url.password !== "") throw refused("credentials in the URL");
+  const secure = url.protocol === "https:";
+  if (!secure && url.protocol !== "http:") throw refused("not an http(s) URL");
+  const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
+  if (BAD_PORTS.has(port)) throw refused("bad port");
+  const { signal } = request;
+  if (signal.aborted) throw abortReason(signal);
+
+  const headers: string[] = ["host", url.host];
+  let accept = false;
+  let encoding = false;
+  let type = false;
+  for (const [name, value] of request.headers) {
+    headers.push(name, value);
+    const lower = name.toLowerCase();
+    if (lower === "accept") accept = true;
+    else if (lower === "accept-encoding") encoding = true;
+    else if (lower === "content-type") type = true;
+  }
+  if (!accept) headers.push("accept", "*/*");
+  if (!encoding) headers.push("accept-encoding", ACCEPT_ENCODING);
+  let body: Uint8Array | undefined;
+  if (typeof request.body === "string") body = Buffer.from(request.body);
+  else if (request.body instanceof Uint8Array) body = request.body;
+  else if (request.body !== undefined) {
+    // A form (multipart file uploads; rare): a Response serialises it with its boundary, as fetch did. Tested
+    // last, as the global FormData loads Node's fetch implementation on first use.
+    const encoded = new Response(request.body);
+    body = new Uint8Array(await encoded.arrayBuffer());
+    const formType = encoded.headers.get("content-type");
+    if (!type && formType !== null) headers.push("content-type", formType);
+  }
+  // Without a body, framed as fetch framed it: `Content-Length: 0` on POST, PUT and PATCH (node:http would send an
+  // empty chunked body), no framing header on the rest.
+  if (body !== undefined) headers.push("content-length", String(body.byteLength));
+  else if (EMPTY_BODY_LENGTH.has(request.method)) headers.push("content-length", "0");
+
+  const { agent, request: send } = agentFor(secure);
+  return new Promise<UpstreamResponse>((resolve, reject) => {
+    const exchange = new Exchange(signal, reject);
+    try {
+      const req = send(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+          port,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers,
+          agent,
+        },
+        (res) => resolve(exchange.answered(res, request.method)),
+      );
+      exchange.sent(req);
+      req.on("error", (error) => exchange.fail(error));
+      req.end(body);
+    } catch (error) {
+      // A header node:http refuses (a character it does not send), as fetch refused it: no request.
+      exchange.fail(error);
+    }
+  });
+};
+
+/**
+ * One request's life after it is sent: the abort listener stays on the call's signal until the body is read or
+ * discarded, so a cancel or a timeout also stops a body that is still arriving.
+ */
+class Exchange {
+  private req: ClientRequest | undefined;
+  private res: IncomingMessage | undefined;
+  /** Where a failure goes now: the request's promise, then the body read's. */
+  private pending: ((error: unknown) => void) | undefined;
+  private state: "open" | "done" | "failed" = "open";
+  private failure: unknown;
+  private readonly onAbort = () => this.fail(abortReason(this.signal));
+
+  constructor(
+    private readonly signal: AbortSignal,
+    reject: (error: unknown) => void,
+  ) {
+    this.pending = reject;
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  sent(req: ClientRequest): void {
+    this.req = req;
+  }
+
+  /** Ends the exchange with an error: whatever waits on it (the response, the body) rejects; the socket goes. */
+  fail(error: unknown): void {
+    if (this.state !== "open") return;
+    const pending = this.pending;
+    this.finish("failed");
+    this.failure = error;
+    this.req?.destroy();
+    this.res?.destroy();
+    pending?.(error);
+  }
+
+  /** The exchange is over (read, discarded or failed): the signal's listener goes. */
+  private finish(state: "done" | "failed"): void {
+    this.state = state;
+    this.pending = undefined;
+    this.signal.removeEventListener("abort", this.onAbort);
+  }
+
+  answered(res: IncomingMessage, method: string): UpstreamResponse {
+    this.res = res;
+    this.pending = undefined;
+    const status = res.statusCode ?? 502;
+    if (method === "HEAD" || status === 204 || status === 304) {
+      res.resume();
+      if (this.state === "open") this.finish("done");
+    }
+    return {
+      status,
+      headers: {
+        get(name) {
+          const value = res.headers[name];
+          if (value === undefined) return null;
+          return Array.isArray(value) ? value.join(", ") : value;
+        },
+      },
+      read: (limit) => {
+        if (this.state === "failed") return Promise.reject(this.failure);
+        if (this.state === "done") return Promise.resolve(new Uint8Array());
+        return this.read(res, limit);
+      },
+      cancel: async () => {
+        if (this.state !== "open") return;
+        this.finish("done");
+        res.destroy();
+      },
+    };
+  }
+
+  private read(res: IncomingMessage, limit: number): Promise<Uint8Array> {
+    const declared = Number(res.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) {
+      this.finish("done");
+      res.destroy();
+      return Promise.reject(new ResponseTooLargeError(limit));
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending = reject;
+      const stream = decoded(res);
+      const chunks: Buffer[] = [];
+      let total = 0;
+      stream.on("data", (chunk: Buffer) => {
+        total += chunk.byteLength;
+        if (total > limit) {
+          this.fail(new ResponseTooLargeError(limit));
+          stream.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.once("end", () => {
+        if (this.state !== "open") return;
+        this.finish("done");
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+      });
+      stream.on("error", (error) => this.fail(error));
+      // The connection closed before the body was whole (fetch: "terminated").
+      res.once("aborted", () => this.fail(Object.assign(new Error("aborted"), { code: "ECONNRESET" })));
+    });
+  }
+}
+
+/**
+ * The body decoded by its Content-Encoding, as fetch decodes it: codings undone last first; an unknown coding
+ * leaves the body as it came. zlib loads with the first encoded body.
+ */
+function decoded(res: IncomingMessage): Readable {
+  const header = res.headers["content-encoding"];
+  if (header === undefined) return res;
+  const codings = header
+    .toLowerCase()
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "" && c !== "identity")
+    .reverse();
+  if (codings.length === 0) return res;
+  const zlib = process.getBuiltinModule("node:zlib");
+  // Lenient like fetch: a body cut short after a complete block still yields what was decoded.
+  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const steps: Transform[] = [];
+  for (const coding of codings) {
+    if (coding === "gzip" || coding === "x-gzip") steps.push(zlib.createGunzip(lenient));
+    else if (coding === "deflate") steps.push(inflateEither(zlib, lenient));
+    else if (coding === "br") steps.push(zlib.createBrotliDecompress());
+    else return res;
+  }
+  const { pipeline } = process.getBuiltinModule("node:stream");
+  // pipeline destroys every stream on an error, and the last one reports it.
+  return pipeline([res, ...steps], () => {}) as unknown as Readable;
+}
+
+/**
+ * "deflate" is zlib-wrapped by the standard, yet some servers send it raw: the first byte tells (a zlib stream's
+ * low nibble is 8, deflate), as fetch's decoder does.
+ */
+function inflateEither(
+  zlib: typeof import("node:zlib"),
+  options: import("node:zlib").ZlibOptions,
+): Transform {
+  const { Transform } = process.getBuiltinModule("node:stream");
+  let inflate: Transform | undefined;
+  const out: Transform = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (!inflate) {
+        if (chunk.length === 0) return callback();
+        inflate = (chunk[0]! & 0x0f) === 0x08 ? zlib.createInflate(options) : zlib.createInflateRaw(options);
+        inflate.on("data", (data: Buffer) => out.push(data));
+        inflate.once("error", (error) => out.destroy(error));
+      }
+      inflate.write(chunk, callback);
+    },
+    flush(callback) {
+      if (!inflate) return callback();
+      inflate.once("end", () => callback());
+      inflate.end();
+    },
+  });
+  return out;
+}

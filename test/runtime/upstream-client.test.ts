@@ -1,0 +1,346 @@
+import { getEventListeners } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
+import type { CallContext } from "../../src/chain.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { createHttpExecutor } from "../../src/executors/http.js";
+import { closeUpstreamConnections, sendOverHttp } from "../../src/executors/upstream-client.js";
+
+// The executor's own HTTP client (node:http with a keep-alive agent, no fetch) against a real upstream on
+// 127.0.0.1: what fetch did for the executor (redirects by hand, the size cap, timeouts and cancellation also while
+// the body arrives, decoded bodies, refused ports, error words, keep-alive reuse) still holds.
+
+const vars: EnvVar[] = [
+  { name: "BASE", description: "", type: "url", required: true, secret: false },
+  { name: "TOKEN", description: "", type: "string", required: false, secret: true },
+];
+const TIMEOUT_MS = 2000;
+const source: Source = {
+  id: "api",
+  kind: "openapi",
+  baseUrl: { env: "BASE" },
+  auth: [{ kind: "bearer", scheme: "bearer", token: { env: "TOKEN" } }],
+  timeoutMs: TIMEOUT_MS,
+};
+const binding = (method: HttpMethod = "GET", path = "/things"): HttpBinding => ({
+  kind: "http",
+  source: "api",
+  method,
+  path,
+  params: [],
+  security: [["bearer"]],
+  success: { status: "200", mediaType: "application/json" },
+});
+
+function call(signal = new AbortController().signal): CallContext {
+  return {
+    tool: { name: "t", annotations: { idempotentHint: true } } as CatalogTool,
+    calledAs: "t",
+    entry: "tools/call",
+    rawArgs: {},
+    args: {},
+    correlationId: "c0ffee",
+    client: { capabilities: undefined, era: "legacy" },
+    signal,
+    upstream: { requests: 0 },
+    startedAt: Date.now(),
+    depth: 0,
+    progress: async () => {},
+    notes: new Map(),
+  };
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A real upstream: records each request's method, path and headers, and the connections it accepted. */
+async function upstream(handler: Handler) {
+  const seen: Array<{ method: string; url: string; headers: IncomingMessage["headers"]; body: string }> = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const closed: Array<Promise<unknown>> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      seen.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
+      handler(req, res);
+    });
+  });
+  server.on("connection", (socket: Socket) => {
+    connections += 1;
+    sockets.add(socket);
+    closed.push(new Promise((resolve) => socket.once("close", resolve)));
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const run = (limit?: number, timeoutMs = TIMEOUT_MS) =>
+    createHttpExecutor({
+      sources: [{ ...source, timeoutMs }],
+      config: resolveConfig(vars, { BASE: url, TOKEN: "tok-abc-123456" }),
+      ...(limit ? { maxResponseBytes: limit } : {}),
+    });
+  return {
+    url,
+    seen,
+    run,
+    connections: () => connections,
+    /** Resolves once every connection the upstream accepted has closed. */
+    allClosed: () => Promise.all(closed),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+};
+
+let servers: Array<{ close(): Promise<void> }> = [];
+async function started(handler: Handler) {
+  const up = await upstream(handler);
+  servers.push(up);
+  return up;
+}
+afterEach(async () => {
+  vi.restoreAllMocks();
+  closeUpstreamConnections();
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+describe("the upstream client", () => {
+  it("does not go through fetch, and reuses one kept-alive connection for successive calls", async () => {
+    const fetchSpy = vi.spyOn(globalThis, "fetch");
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const run = up.run();
+    for (let i = 0; i < 3; i++) {
+      const outcome = await run(call(), binding());
+      expect(outcome).toEqual({ data: { ok: true }, status: 200 });
+      // The agent takes the socket back once the response has ended; the next call finds it free.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(up.seen).toHaveLength(3);
+    expect(up.connections()).toBe(1);
+    const headers = up.seen[0]!.headers;
+    expect(headers.authorization).toBe("Bearer tok-abc-123456");
+    expect(headers.host).toBe(new URL(up.url).host);
+    expect(headers.connection).toBe("keep-alive");
+    expect(headers["accept-encoding"]).toBe("gzip, deflate");
+    expect(headers.accept).toBe("application/json, */*;q=0.5");
+  });
+
+  it("follows a same-origin redirect with the credentials, and never one to another origin", async () => {
+    const other = await started((_req, res) => json(res, 200, { stolen: true }));
+    const up = await started((req, res) => {
+      if (req.url === "/things") {
+        res.writeHead(302, { location: "/moved", "content-length": "0" });
+        res.end();
+      } else if (req.url === "/away") {
+        res.writeHead(307, { location: `${other.url}/x`, "content-length": "0" });
+        res.end();
+      } else json(res, 200, { moved: true });
+    });
+    const run = up.run();
+    expect(await run(call(), binding())).toEqual({ data: { moved: true }, status: 200 });
+    expect(up.seen.map((s) => s.url)).toEqual(["/things", "/moved"]);
+    expect(up.seen[1]!.headers.authorization).toBe("Bearer tok-abc-123456");
+    const away = await run(call(), binding("GET", "/away"));
+    expect(away.error?.code).toBe("redirect_refused");
+    expect(other.seen).toHaveLength(0);
+  });
+
+  it("a body over the cap is refused whether it declares its length or not, and its connection is closed", async () => {
+    const big = "x".repeat(64 * 1024);
+    const up = await started((req, res) => {
+      if (req.url === "/declared") {
+        res.writeHead(200, { "content-type": "text/plain", "content-length": String(big.length) });
+        res.end(big);
+      } else {
+        // Chunked: no declared length, the client counts as it reads.
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write(big.slice(0, 1000));
+        setImmediate(() => res.end(big.slice(1000)));
+      }
+    });
+    const run = up.run(10_000);
+    for (const path of ["/declared", "/chunked"]) {
+      const outcome = await run(call(), binding("GET", path));
+      expect(outcome.error?.code).toBe("response_too_large");
+      expect(outcome.error?.message).toMatch(/larger than 10 KB/);
+    }
+    await up.allClosed();
+  });
+
+  it("an upstream that never answers, or stops halfway through its body, ends the call as a timeout", async () => {
+    const up = await started((req, res) => {
+      if (req.url === "/half") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"a":');
+      }
+      // "/silent": no answer at all.
+    });
+    // The upstream never finishes: a short timeout is as good as a long one.
+    const run = up.run(undefined, 200);
+    for (const path of ["/silent", "/half"]) {
+      const outcome = await run(call(), binding("GET", path));
+      expect(outcome.error?.code).toBe("timeout");
+      expect(outcome.error?.message).toBe("the upstream did not answer within 200 ms");
+    }
+    await up.allClosed();
+  });
+
+  it("a cancelled call stops its request, also while the body is arriving, and closes the connection", async () => {
+    const cancel = new AbortController();
+    const up = await started((req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"a":');
+      // The first bytes of the body are out: the client cancels now.
+      if (req.url === "/things") setImmediate(() => cancel.abort());
+    });
+    const outcome = await up.run()(call(cancel.signal), binding());
+    expect(outcome.error?.code).toBe("cancelled");
+    await up.allClosed();
+  });
+
+  it("an upstream that closes the connection mid-body is a network error, in words", async () => {
+    const up = await started((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"a":', () => res.socket?.destroy());
+    });
+    const outcome = await up.run()(call(), binding("POST"));
+    expect(outcome.error).toMatchObject({ code: "network", message: "the upstream closed the connection" });
+  });
+
+  it.each([
+    ["gzip", "gzip", gzipSync],
+    ["deflate", "zlib-wrapped", deflateSync],
+    ["deflate", "raw, as some servers send it", deflateRawSync],
+  ] as const)("a %s-encoded body is decoded (%s)", async (coding, _form, encode) => {
+    const body = encode(Buffer.from(JSON.stringify({ items: ["a", "b"], n: 1 })));
+    const up = await started((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": coding });
+      res.end(body);
+    });
+    expect(await up.run()(call(), binding())).toEqual({ data: { items: ["a", "b"], n: 1 }, status: 200 });
+  });
+
+  it("the size cap counts decoded bytes", async () => {
+    const body = gzipSync(Buffer.from("x".repeat(50_000)));
+    const up = await started((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" });
+      res.end(body);
+    });
+    expect(body.length).toBeLessThan(10_000);
+    expect((await up.run(10_000)(call(), binding())).error?.code).toBe("response_too_large");
+  });
+
+  it("a refused connection and a WHATWG bad port fail in words, naming no host", async () => {
+    const gone = await started(() => {});
+    const port = new URL(gone.url).port;
+    await gone.close();
+    servers = [];
+    const cases: Array<[string, string]> = [
+      [`http://127.0.0.1:${port}`, "the upstream refused the connection"],
+      ["http://127.0.0.1:6000", "the base URL uses a port fetch refuses to connect to"],
+    ];
+    for (const [base, message] of cases) {
+      const run = createHttpExecutor({
+        sources: [source],
+        config: resolveConfig(vars, { BASE: base, TOKEN: "tok-abc-123456" }),
+      });
+      const outcome = await run(call(), binding("POST"));
+      expect(outcome.error).toMatchObject({ code: "network", message });
+    }
+    // Configuration refuses a base URL with credentials; the client refuses one too, as fetch did.
+    const withCredentials = { method: "GET", url: `http://user:pw@127.0.0.1:${port}/`, headers: [] };
+    await expect(sendOverHttp({ ...withCredentials, signal: new AbortController().signal })).rejects.toThrow(
+      TypeError,
+    );
+  });
+
+  it("HEAD and 204 have no body; a GET may carry one", async () => {
+    const up = await started((req, res) => {
+      if (req.method === "HEAD") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "20" });
+        res.end();
+      } else if (req.url === "/empty") {
+        res.writeHead(204);
+        res.end();
+      } else json(res, 200, { echoed: up.seen.at(-1)!.body });
+    });
+    const signal = new AbortController().signal;
+    const head = await sendOverHttp({ method: "HEAD", url: `${up.url}/x`, headers: [], signal });
+    expect(head.status).toBe(200);
+    expect(Buffer.from(await head.read(1000)).length).toBe(0);
+    const empty = await sendOverHttp({ method: "DELETE", url: `${up.url}/empty`, headers: [], signal });
+    expect(empty.status).toBe(204);
+    expect((await empty.read(1000)).byteLength).toBe(0);
+    const get = await sendOverHttp({
+      method: "GET",
+      url: `${up.url}/search`,
+      headers: [["content-type", "application/json"]],
+      body: '{"q":1}',
+      signal,
+    });
+    expect(JSON.parse(Buffer.from(await get.read(1000)).toString())).toEqual({ echoed: '{"q":1}' });
+    expect(up.seen.at(-1)!.headers["content-length"]).toBe("7");
+  });
+
+  it("leaves no listener on the signal once the body is read, discarded or refused", async () => {
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const controller = new AbortController();
+    const { signal } = controller;
+    const request = { method: "GET", url: `${up.url}/x`, headers: [] as Array<[string, string]>, signal };
+    const read = await sendOverHttp(request);
+    expect(getEventListeners(signal, "abort")).toHaveLength(1);
+    await read.read(1000);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    const discarded = await sendOverHttp(request);
+    await discarded.cancel();
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    const refused = await sendOverHttp(request);
+    await expect(refused.read(2)).rejects.toThrow(/larger than 2 bytes/);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    // A header value node:http will not send: refused before any request, no listener left behind.
+    const bad = { ...request, headers: [["x-note", "caf\u00e9\u2603"]] as Array<[string, string]> };
+    await expect(sendOverHttp(bad)).rejects.toThrow();
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    expect(up.seen).toHaveLength(3);
+  });
+
+  it("frames a bodiless request as fetch did: Content-Length 0 on POST, PUT and PATCH only", async () => {
+    const up = await started((_req, res) => json(res, 200, {}));
+    const signal = new AbortController().signal;
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "GET"]) {
+      const response = await sendOverHttp({ method, url: `${up.url}/x`, headers: [], signal });
+      await response.read(100);
+    }
+    expect(
+      up.seen.map((s) => [s.method, s.headers["content-length"], s.headers["transfer-encoding"]]),
+    ).toEqual([
+      ["POST", "0", undefined],
+      ["PUT", "0", undefined],
+      ["PATCH", "0", undefined],
+      ["DELETE", undefined, undefined],
+      ["GET", undefined, undefined],
+    ]);
+  });
+});
