@@ -163,6 +163,30 @@ function deepPath(
 }
 
 /**
+ * A lone surrogate can only come from an escape (`\ud800` in JSON or YAML, `\U0000d800` in YAML): bytes that are not
+ * UTF-8 are read as U+FFFD. So the text is searched for such an escape, and only then is every key and string
+ * walked (an emoji escaped as a pair passes).
+ */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path to the first key or string with a lone surrogate (recursion bounded: the nesting is checked first). */
+function loneSurrogatePath(
+  node: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; key: boolean } | undefined {
+  if (typeof node === "string") return LONE_SURROGATE.test(node) ? { path, key: false } : undefined;
+  if (node === null || typeof node !== "object") return undefined;
+  for (const key of Object.keys(node)) {
+    const at = [...path, Array.isArray(node) ? Number(key) : key];
+    if (LONE_SURROGATE.test(key)) return { path: at, key: true };
+    const found = loneSurrogatePath((node as Record<string, unknown>)[key], at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * Reads an input file (regular, size-capped: see files.ts), or records why not: TW100 when it does not exist,
  * TW190 when it is refused (a device, a pipe, a folder, too large).
  */
@@ -194,7 +218,11 @@ function readInputHashed(
 }
 
 /** Parses JSON text, or records where it is invalid (TW101). */
-function parseJson(text: string, file: string, diags: Diagnostics): { data: unknown } | undefined {
+function parseJson(
+  text: string,
+  file: string,
+  diags: Diagnostics,
+): { data: unknown; locate?: Locator } | undefined {
   try {
     return { data: JSON.parse(text) };
   } catch (e) {
@@ -271,13 +299,23 @@ export function loadDocument(
   const parsed = looksJson ? parseJson(text, file, diags) : parseYaml(text, file, diags);
   if (parsed === undefined) return undefined;
   const { data } = parsed;
-  let locate: Locator | undefined = "locate" in parsed ? parsed.locate : undefined;
+  let locate: Locator | undefined = parsed.locate;
   if (nestsDeeper(data, MAX_NESTING)) {
     diags.error(
       "TW190",
       `nesting deeper than ${MAX_NESTING} levels (objects and arrays): refused, as no real spec or manifest needs it`,
       { file, pointer: encodePointer(deepPath(data, MAX_NESTING) ?? []) },
       `Flatten the document: name deep schemas under components and refer to them with $ref (at most ${MAX_NESTING} levels).`,
+    );
+    return undefined;
+  }
+  const unpaired = SURROGATE_ESCAPE.test(text) ? loneSurrogatePath(data) : undefined;
+  if (unpaired) {
+    diags.error(
+      "TW101",
+      `not valid Unicode: a lone surrogate (an escape such as \\ud800 without its pair) in ${unpaired.key ? "a key" : "a string"}`,
+      { file, pointer: encodePointer(unpaired.path) },
+      "Write the character as a surrogate pair (\\ud83d\\ude00) or as itself, or remove it: JSON Schema validators (ajv, so the MCP SDK's clients) refuse such names.",
     );
     return undefined;
   }

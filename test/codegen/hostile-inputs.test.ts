@@ -74,6 +74,31 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(shallow.where).toEqual([]);
   });
 
+  it("a lone surrogate (not valid Unicode, refused by ajv as a property name) is TW101 at its pointer; a pair passes", async () => {
+    const spec = (key: string, text: string) =>
+      `{"openapi":"3.0.3","info":{"title":"U","version":"1"},"servers":[{"url":"https://u.example.com"}],"paths":{"/a":{"get":{"operationId":"a","description":"${text}","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"object","properties":{"${key}":{"type":"string"}}}}}}}}}}}`;
+    const key = await generate("key.json", spec("k\\ud800", "ok"));
+    expect(key.cat).toBeUndefined();
+    expect(key.where).toEqual([
+      expect.stringMatching(
+        /^TW101 .*key\.json#\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/schema\/properties\/k\uD800$/,
+      ),
+    ]);
+    expect(key.errors[0]?.message).toMatch(/lone surrogate .* in a key/);
+    const text = await generate(
+      "text.yaml",
+      `${HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      description: "x \\udfff"\n      responses: { "200": { description: ok } }\n`,
+    );
+    expect(text.where).toEqual([
+      expect.stringMatching(/^TW101 .*text\.yaml#\/paths\/~1a\/get\/description$/),
+    ]);
+    const pair = await generate(
+      "pair.json",
+      spec("k\\ud83d\\ude00", "\\ud83d\\ude00 and a pattern \\\\ud800"),
+    );
+    expect(pair.where).toEqual([]);
+  });
+
   it("chains of thousands of named schemas, each referring to the next, generate and publish compiling schemas", async () => {
     const n = 1500;
     const ref = (i: number) => ({ $ref: `#/components/schemas/S${i}` });
