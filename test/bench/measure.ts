@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -107,4 +108,38 @@ export async function v1ListTime(command: string, args: string[], cwd: string) {
   } finally {
     await client.close();
   }
+}
+
+/**
+ * What a server answers to initialize and to a first tools/list, as JSON text (for `replay.mjs`), from a bare
+ * exchange over stdio; the listing must be one page (a replay answers every tools/list with it).
+ */
+export function captureListing(command: string, args: string[], env: Record<string, string>, cwd: string) {
+  const init = {
+    protocolVersion: "2025-11-25",
+    capabilities: {},
+    clientInfo: { name: "bench", version: "1" },
+  };
+  const input = [
+    { jsonrpc: "2.0", id: 1, method: "initialize", params: init },
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { jsonrpc: "2.0", id: 2, method: "tools/list", params: {} },
+  ];
+  const run = spawnSync(command, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    input: `${input.map((m) => JSON.stringify(m)).join("\n")}\n`,
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: "utf8",
+  });
+  const answers = new Map<unknown, { result?: { nextCursor?: string } }>();
+  for (const line of run.stdout.split("\n"))
+    if (line.trim()) answers.set(JSON.parse(line).id, JSON.parse(line));
+  const [initialized, listed] = [answers.get(1)?.result, answers.get(2)?.result];
+  if (!initialized || !listed || listed.nextCursor !== undefined) {
+    throw new Error(
+      `captureListing: no single-page listing from ${args.join(" ")} (${run.stderr.slice(0, 300)})`,
+    );
+  }
+  return `${JSON.stringify(initialized)}\n${JSON.stringify(listed)}\n`;
 }

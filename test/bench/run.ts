@@ -1,11 +1,11 @@
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import buildDist from "../setup/build.js";
 import { startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { installPeer, publishedSizes, type RunFigures, timeRun } from "./generators.js";
-import { coldStart, median, p50s, type ServerFigures, v1ListTime } from "./measure.js";
+import { captureListing, coldStart, median, p50s, type ServerFigures, v1ListTime } from "./measure.js";
 import { installPacked } from "./packed.js";
 import { replicaThroughput } from "./replicas.js";
 
@@ -17,7 +17,9 @@ import { replicaThroughput } from "./replicas.js";
  *     sees with full and concise descriptions) vs the issue's targets
  *   cold start to a complete tools/list, tools/list bytes and RSS: generated catalogs vs a one-tool SDK server
  *     (each the median of rounds that start the floor and every catalog in turn, so load hits all alike); the
- *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository
+ *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository; the
+ *     floor's and GitHub's answers replayed by a server that does no work (`replay.mjs`), whose difference is the
+ *     client's own work on GitHub's listing (part of GitHub's figure no server removes without sending other bytes)
  *   added latency per call: a ScaiVault read through the server with every policy switched on and the audit log
  *     written, vs a direct fetch of the same upstream request, vs what the one-tool SDK server adds to it
  *   throughput and p50/p99 over HTTP: 1 and 3 replicas sharing Redis at 8 and 64 clients, vs the one-tool SDK
@@ -298,8 +300,19 @@ async function main() {
       return sendJson(res, 200, { id, name: "Lamp", price: { amount: 1, currency: "EUR" }, status: "live" });
   });
   const vault = { SCAIVAULT_URL: upstream.url, SCAIVAULT_TOKEN: "t" };
+  const floorArgs = [join(ROOT, "test/bench/sdk-floor.mjs")];
+  const replays = tmpDir("bench-replay");
+  const replay = (
+    label: string,
+    args: string[],
+    env: Record<string, string>,
+  ): [string, string[], Record<string, string>] => {
+    const file = join(replays, `${label.replace(/\W+/g, "-")}.txt`);
+    writeFileSync(file, captureListing(node, args, env, ROOT));
+    return [label, [join(ROOT, "test/bench/replay.mjs")], { REPLAY_FILE: file }];
+  };
   const servers: [string, string[], Record<string, string>][] = [
-    ["SDK floor", [join(ROOT, "test/bench/sdk-floor.mjs")], { FLOOR_UPSTREAM: upstream.url }],
+    ["SDK floor", floorArgs, { FLOOR_UPSTREAM: upstream.url }],
     [
       "kitchen sink (19 tools)",
       [bin, "serve", "test/fixtures/kitchen-sink/expected"],
@@ -309,6 +322,9 @@ async function main() {
     ["scaivault, packed (npm package)", installPacked("generated/scaivault", "scaivault-mcp"), vault],
     ["GitHub REST (1,223 tools)", [bin, "serve", out], {}],
     ["GitHub REST, --discovery", [bin, "serve", out, "--discovery"], {}],
+    // No server work: the floor's answers and GitHub's, replayed; the difference is the client's own work.
+    replay("replayed: the floor's tools/list", floorArgs, { FLOOR_UPSTREAM: upstream.url }),
+    replay("replayed: GitHub REST's tools/list", [bin, "serve", out], {}),
   ];
   const rounds = quick ? 3 : 7;
   const seen = new Map<string, ServerFigures[]>();
@@ -352,6 +368,24 @@ async function main() {
       g.rssMb / f.rssMb,
     );
   }
+  // What the client itself spends on GitHub's 1.2 MB listing (reading, parsing, validating), measured with servers
+  // that do nothing else: part of GitHub's cold start that no server can remove without sending other bytes.
+  const own =
+    mid("replayed: GitHub REST's tools/list").coldStartMs -
+    mid("replayed: the floor's tools/list").coldStartMs;
+  row(
+    "the client's own work on GitHub's listing",
+    ms(own),
+    `SDK floor: ${ms(f.coldStartMs)}`,
+    own / f.coldStartMs,
+  );
+  const github = mid("GitHub REST (1,223 tools)").coldStartMs;
+  row(
+    "cold start, GitHub REST, less the client's own",
+    ms(github - own),
+    `SDK floor: ${ms(f.coldStartMs)}`,
+    (github - own) / f.coldStartMs,
+  );
   const packed = mid("scaivault, packed (npm package)").coldStartMs;
   const repo = mid("scaivault (67 tools)").coldStartMs;
   row("cold start: packed scaivault vs repository", ms(packed), `repository: ${ms(repo)}`, packed / repo);
