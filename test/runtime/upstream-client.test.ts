@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer, get as httpsGet } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -8,6 +9,7 @@ import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
 import { closeUpstreamConnections, sendOverHttp } from "../../src/executors/upstream-client.js";
+import { createRootCa, issueLeaf } from "../upstreams/scaivault/pki-core.js";
 
 // The executor's own HTTP client (node:http with a keep-alive agent, no fetch) against a real upstream on
 // 127.0.0.1: what fetch did for the executor (redirects by hand, the size cap, timeouts and cancellation also while
@@ -274,6 +276,50 @@ describe("the upstream client", () => {
     await expect(sendOverHttp({ ...withCredentials, signal: new AbortController().signal })).rejects.toThrow(
       TypeError,
     );
+  });
+
+  it("HTTPS: an upstream whose certificate no trusted CA vouches for is refused before any request, in words", async () => {
+    // A CA of the test's own, made here: no system store knows it.
+    const validity = {
+      notBefore: new Date(Date.now() - 3_600_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+    };
+    const ca = await createRootCa({ commonName: "toolwright test CA", keyAlgorithm: "ec-p256", ...validity });
+    const leaf = await issueLeaf(ca, {
+      commonName: "127.0.0.1",
+      altNames: ["localhost"],
+      ipSans: ["127.0.0.1"],
+      usage: "server",
+      keyAlgorithm: "ec-p256",
+      ...validity,
+    });
+    let requests = 0;
+    const server = createTlsServer({ key: leaf.privateKeyPem, cert: leaf.pem }, (_req, res) => {
+      requests += 1;
+      json(res, 200, { ok: true });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const port = (server.address() as AddressInfo).port;
+    const run = createHttpExecutor({
+      sources: [source],
+      config: resolveConfig(vars, { BASE: `https://127.0.0.1:${port}`, TOKEN: "tok-abc-123456" }),
+    });
+    const outcome = await run(call(), binding("POST"));
+    expect(outcome.error).toMatchObject({
+      code: "network",
+      message: "the upstream's TLS certificate was not accepted",
+    });
+    expect(requests).toBe(0);
+    // Control: the server answers a client that trusts its CA, so the refusal above is the trust check.
+    const status = await new Promise((resolve, reject) =>
+      httpsGet({ host: "127.0.0.1", port, path: "/", ca: ca.pem, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on("error", reject),
+    );
+    expect(status).toBe(200);
+    expect(requests).toBe(1);
   });
 
   it("HEAD and 204 have no body; a GET may carry one", async () => {
