@@ -239,6 +239,34 @@ describe("a tools/list written as text (stdio)", () => {
     expect(JSON.stringify(asText)).toBe(JSON.stringify(await listed(catalog, required(catalog))));
   });
 
+  it("from a table of the previous layout (format 3: name, a tab, the entry without its name) computes every entry", async () => {
+    const dir = tmpDir("precomputed-format3");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const file = join(dir, "published.gen.txt");
+    const lines = readFileSync(file, "utf8")
+      .split("\n")
+      .map((line) => {
+        if (line.startsWith('{"format":4,')) return line.replace('{"format":4,', '{"format":3,');
+        if (!line.startsWith('{"name":"')) return line;
+        const name = JSON.parse(line).name as string;
+        return `${name}\t{${line.slice(`{"name":${JSON.stringify(name)},`.length)}`;
+      });
+    writeFileSync(file, lines.join("\n"));
+    const catalog = await loadCatalog(dir);
+    const before = {
+      ranges: precomputedRangesListed(),
+      entries: precomputedEntriesWritten(),
+      texts: precomputedTextsParsed(),
+    };
+    const asText = await listed(catalog, required(catalog), {}, true);
+    expect(asText.length).toBe(catalog.doc.tools.length);
+    expect(precomputedRangesListed()).toBe(before.ranges);
+    expect(precomputedEntriesWritten()).toBe(before.entries);
+    expect(precomputedTextsParsed()).toBe(before.texts);
+    const fresh = await loadCatalog(join(ROOT, "generated/scaivault"));
+    expect(JSON.stringify(asText)).toBe(JSON.stringify(await listed(withoutTable(fresh), required(fresh))));
+  });
+
   it("for a client of a revision before 2025-06-18 is written entry by entry, each with annotations.title", async () => {
     const catalog = await loadCatalog(join(ROOT, "generated/scaivault"));
     const factory = createServer(catalog, resolveConfig(catalog.doc.env, required(catalog)), {
