@@ -82,7 +82,14 @@ export function catalogNameFromFile(file: string): string {
  * The manifest a bare spec implies: every operation with its default name, the base URL from `servers`
  * (overridable by `<NAME>_BASE_URL`), and one env variable per credential of every security scheme.
  */
-export function synthesizeManifest(name: string, specPath: string, model: OpenApiSourceModel): Manifest {
+export function synthesizeManifest(name: string, specPath: string, spec: OpenApiSourceModel): Manifest {
+  // The server's title and version go into every initialize answer: a spec's info.title or info.version of
+  // megabytes must not make that message larger than a client accepts (the MCP SDK refuses 10 MiB).
+  const model = {
+    ...spec,
+    title: boundedText(spec.title, MAX_TITLE),
+    version: boundedText(spec.version, MAX_VERSION),
+  };
   const p = envPrefix(name);
   const env: Record<string, EnvSpec> = {};
   const absolute = model.servers.find((u) => /^https?:\/\//i.test(u));
@@ -101,6 +108,19 @@ export function synthesizeManifest(name: string, specPath: string, model: OpenAp
     },
     select: [{ all: true }],
   };
+}
+
+/** Characters of a spec's info.title and info.version a bare catalog's server keeps (cut with "..."). */
+export const MAX_TITLE = 200;
+export const MAX_VERSION = 64;
+
+/** `text` cut to at most `max` characters, at a space when one is near the end, marked with "...". */
+export function boundedText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Never half of a surrogate pair (an emoji at the cut).
+  const cut = text.slice(0, max - 3).replace(/[\uD800-\uDBFF]$/, "");
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}...`;
 }
 
 /** The base URL variable: defaults to the spec's first absolute server, else is required. */

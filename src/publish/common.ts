@@ -24,6 +24,13 @@ import { conciseSchemaText, restatesName } from "./describe.js";
 export const COMMON_MIN_TOOLS = 3;
 
 /**
+ * The longest description stated once in the instructions (the cap on a tool's description): the instructions go
+ * into every initialize answer, whole, so a longer text stays in the tools' schemas, where the bounded projection
+ * cuts it.
+ */
+export const COMMON_MAX_TEXT = 1800;
+
+/**
  * The argument the generator adds for destructive confirmation in `argument` mode: its text says when a model may
  * set it (only once the user agreed), which stays on every tool. `confirmation_token`'s text (how to go ahead
  * after a preview) may be common: the preview itself says it again (its `next`).
@@ -62,6 +69,7 @@ function eachDescribedArgument(tool: CatalogTool, visit: (name: string, descript
     if (!Object.hasOwn(properties, name)) continue;
     const property = properties[name];
     if (!isObject(property) || typeof property.description !== "string") continue;
+    if (property.description.length > COMMON_MAX_TEXT) continue;
     if (tool.policy.confirm === "required" && name === CONFIRM_ARG) continue;
     visit(name, property.description);
   }

@@ -126,7 +126,12 @@ const NOT_EXPANDED = "Not expanded: over the schema budget.";
 export function unexpandedSchema(name: string, original: JsonSchema | undefined): JsonSchema {
   const out: JsonSchema = {};
   if (typeof original?.type === "string") out.type = original.type;
-  out.title = typeof original?.title === "string" ? original.title : name;
+  out.title =
+    typeof original?.title === "string"
+      ? original.title.length > TRIM_MIN
+        ? `${original.title.slice(0, TRIM_MIN).replace(/[\uD800-\uDBFF]$/, "")}...`
+        : original.title
+      : name;
   const note =
     original === undefined
       ? `${name} is missing from this catalog's schemas; any value is accepted here.`
@@ -207,9 +212,60 @@ function fitRoot(root: JsonSchema, bounds: Bounds, stubs: WeakSet<object>): Json
   let fitted = root;
   for (let level = nestingDepth(root) - 1; level >= (bounds.keepLevel ?? 1); level--) {
     fitted = level < 0 ? openRoot(root, stubs) : (pruneInline(root, level, stubs) as JsonSchema);
-    if (JSON.stringify(fitted).length <= bounds.bytes) break;
+    if (JSON.stringify(fitted).length <= bounds.bytes) return fitted;
   }
-  return fitted;
+  return trimValues(fitted, Math.max(TRIM_MIN, bounds.bytes), stubs) as JsonSchema;
+}
+
+/** The least a value may keep before `trimValues` takes it (a tiny budget still keeps short enums and text). */
+const TRIM_MIN = 256;
+
+/**
+ * The fit's last step, for a root still over its budget once pruned as far as it may be: a value that alone takes
+ * more than `limit` bytes (the whole budget) is taken out of the schema that holds it, where the pruning
+ * keeps leaves whole (an argument's enum of thousands, a default or examples of megabytes, a pattern or a text of
+ * pages), which would otherwise grow one tools/list entry without bound (past the 10 MiB a client accepts). Values
+ * within the budget stay, even when together they exceed it (Stripe's list of webhook event types, 6.5 KB, is
+ * worth its bytes to a model). Never narrower than the truth: `default` and `examples` are annotations, dropping `enum`, `const` or
+ * `pattern` widens (such a schema is marked open, so a `oneOf` over it is loosened), and a description or title is
+ * cut to its first `limit` characters. The server still validates arguments against the whole schema.
+ */
+function trimValues(node: unknown, limit: number, stubs: WeakSet<object>): unknown {
+  if (Array.isArray(node)) return node.map((item) => trimValues(item, limit, stubs));
+  if (!isObject(node)) return node;
+  let out: JsonSchema | undefined;
+  let widened = false;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const value = node[key];
+    let next: unknown = value;
+    if (DATA_KEYWORDS.has(key) || key === "pattern") {
+      if (JSON.stringify(value).length > limit) {
+        next = undefined;
+        widened ||= key !== "default" && key !== "examples";
+      }
+    } else if ((key === "description" || key === "title") && typeof value === "string") {
+      if (value.length > limit) next = `${value.slice(0, limit).replace(/[\uD800-\uDBFF]$/, "")}...`;
+    } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      let map: JsonSchema | undefined;
+      for (const name in value) {
+        if (!Object.hasOwn(value, name)) continue;
+        const child = trimValues(value[name], limit, stubs);
+        if (child !== value[name]) {
+          map ??= { ...value };
+          map[name] = child;
+        }
+      }
+      next = map ?? value;
+    } else next = trimValues(value, limit, stubs);
+    if (next !== value) {
+      out ??= { ...node };
+      if (next === undefined) delete out[key];
+      else out[key] = next;
+    }
+  }
+  if (out && widened) stubs.add(out);
+  return out ?? node;
 }
 
 /** An object root with nothing expanded (MCP wants `type: object` at the top). */

@@ -4,6 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
 import { MAX_NESTING } from "../../codegen/load/document.js";
+import { boundedText, MAX_TITLE, MAX_VERSION } from "../../codegen/synthesize.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { genSpec } from "../helpers/generate.js";
@@ -97,6 +98,27 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
       spec("k\\ud83d\\ude00", "\\ud83d\\ude00 and a pattern \\\\ud800"),
     );
     expect(pair.where).toEqual([]);
+  });
+
+  it("a bare spec's info.title and info.version of megabytes are cut for the server's initialize answer", async () => {
+    const title = `Huge ${"title ".repeat(200_000)}`;
+    const version = "1.".repeat(100_000);
+    const { cat, where } = await generate(
+      "title.json",
+      JSON.stringify({
+        openapi: "3.0.3",
+        info: { title, version },
+        servers: [{ url: "https://t.example.com" }],
+        paths: {},
+      }),
+    );
+    expect(where).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as CatalogDocument;
+    expect(doc.server.title).toMatch(/^Huge title title .*\.\.\.$/);
+    expect(doc.server.title?.length).toBeLessThanOrEqual(MAX_TITLE);
+    expect(doc.server.version.length).toBeLessThanOrEqual(MAX_VERSION);
+    expect(boundedText("Pets \u{1F600} and more", 9)).toBe("Pets...");
+    expect(boundedText(`a${"\u{1F600}".repeat(10)}`, 8)).toBe("a\u{1F600}\u{1F600}...");
   });
 
   it("chains of thousands of named schemas, each referring to the next, generate and publish compiling schemas", async () => {

@@ -8,7 +8,7 @@ import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog
 import { resolveConfig } from "../../src/config/config.js";
 import { loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
-import { COMMON_MIN_TOOLS, commonArguments } from "../../src/publish/common.js";
+import { COMMON_MAX_TEXT, COMMON_MIN_TOOLS, commonArguments } from "../../src/publish/common.js";
 import { measureCatalog } from "../../src/publish/measure.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { writeTree } from "../helpers/generate.js";
@@ -100,6 +100,18 @@ describe("commonArguments", () => {
     const tools = catalog(3).tools;
     const big = [...tools, ...Array.from({ length: 1297 }, (_, i) => tool(`x${i}`, {}))];
     expect(commonArguments(big).list.map((c) => c.name)).toEqual(["owner", "repo"]);
+  });
+
+  it("leaves a text longer than a tool description's cap in the schemas, where the projection bounds it", () => {
+    const long = `${"A long description. ".repeat(100)}`;
+    const tools = Array.from({ length: 5 }, (_, i) =>
+      tool(`l${i}`, {
+        q: { type: "string", description: long },
+        page: { type: "integer", description: "Page." },
+      }),
+    );
+    expect(long.length).toBeGreaterThan(COMMON_MAX_TEXT);
+    expect(commonArguments(tools).list.map((c) => c.name)).toEqual(["page"]);
   });
 
   it("keeps one text per name (the most shared), so a schema without it is never ambiguous", () => {

@@ -223,6 +223,40 @@ describe("bounded projection", () => {
     expect(out.properties).toBeUndefined();
   });
 
+  it("values the pruning keeps whole (enums of thousands, defaults, patterns, pages of text) are taken out when still over the budget", () => {
+    const values = Array.from({ length: 20_000 }, (_, i) => `value-${i}`);
+    const page = "word ".repeat(100_000);
+    const root = obj(
+      {
+        pick: { oneOf: [{ type: "string", enum: values }, { type: "integer" }] },
+        size: { type: "integer", enum: [1, 2, 3], default: 2, description: "The size." },
+        note: { type: "string", default: page, examples: [page], pattern: `^(${"a|".repeat(5_000)}b)$` },
+        text: { type: "string", description: page, title: page },
+      },
+      ["pick"],
+    );
+    const { schema } = project(root, {}, { depth: 2, bytes: 8192, keepLevel: 1 });
+    // Each value within the budget; two texts cut to it make the schema about twice the budget, not megabytes.
+    expect(JSON.stringify(schema).length).toBeLessThanOrEqual(3 * 8192);
+    const props = schema.properties as Record<string, JsonSchema>;
+    expect(Object.keys(props)).toEqual(["pick", "size", "note", "text"]);
+    // Small values stay; a oneOf over a schema that lost its enum is loosened (values may match both).
+    expect(props.size).toEqual({ type: "integer", enum: [1, 2, 3], default: 2, description: "The size." });
+    expect(props.pick).toEqual({ anyOf: [{ type: "string" }, { type: "integer" }] });
+    expect(props.note).toEqual({ type: "string" });
+    expect(String(props.text?.description).length).toBe(8192 + 3);
+    // Never narrower than the whole schema: what it accepts, the projection accepts.
+    for (const value of [
+      { pick: "value-7" },
+      { pick: 3, note: "a" },
+      { pick: "value-1", size: 3, text: "t" },
+    ]) {
+      expect(accepts(root, value)).toBe(true);
+      expect(accepts(schema, value)).toBe(true);
+    }
+    expect(accepts(schema, { pick: "value-7", note: "zzz" })).toBe(true);
+  });
+
   it("a name missing from the table is open and says so", () => {
     const { schema, unexpanded } = project(obj({ m: ref("Missing") }), TABLE, UNBOUNDED);
     expect(unexpanded).toEqual(["Missing"]);
