@@ -34,12 +34,26 @@ export function annotationsFor(
 export function composeDescription(parts: (string | undefined)[], notes: string[]): string {
   const [first, ...rest] = parts.filter((p): p is string => typeof p === "string" && p.trim() !== "");
   let text = first ?? "";
-  for (const p of rest) if (!text.includes(p)) text = text ? `${text}\n\n${p}` : p;
+  for (const p of rest) {
+    // A part the text already says is left out; a part that begins with all the text replaces it (a summary that
+    // is the description's first sentence, as Azure, DocuSign and many others write them, is not said twice).
+    if (comparable(text).includes(comparable(p))) continue;
+    text = text && !comparable(p).startsWith(comparable(text)) ? `${text}\n\n${p}` : p;
+  }
   if (text.length > MAX_DESCRIPTION) {
     notes.push(`description cut to ${MAX_DESCRIPTION} characters (hosts cap long descriptions)`);
-    text = `${text.slice(0, MAX_DESCRIPTION - 1).trimEnd()}…`;
+    // Never half of a surrogate pair (an emoji at the cut).
+    text = `${text
+      .slice(0, MAX_DESCRIPTION - 1)
+      .replace(/[\uD800-\uDBFF]$/, "")
+      .trimEnd()}…`;
   }
   return text;
+}
+
+/** Text as compared for repetition: whitespace runs as one space, without a final full stop. */
+function comparable(text: string): string {
+  return text.replace(/\s+/g, " ").trim().replace(/\.$/, "");
 }
 
 /** A one-line title from a spec summary, when it is short enough to be one. */
