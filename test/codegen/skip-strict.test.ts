@@ -116,6 +116,28 @@ exclude:
     expect(cat?.stats.tools).toBe(1);
   });
 
+  it("a key the OpenAPI schema does not know, at the document's root too, is ignored with a warning (strict too)", async () => {
+    const dir = writeTree("skips-root-key", {
+      "openapi.yaml": SPEC.slice(0, SPEC.indexOf("  /bad-param:"))
+        .replace("servers: [", "source: { url: {} }\nservers: [")
+        .concat("components:\n  schemas:\n    Good: { type: object }\n"),
+    });
+    for (const strict of [false, true]) {
+      const diags = new Diagnostics();
+      const cat = await generateCatalog(
+        { kind: "spec", spec: join(dir, "openapi.yaml"), name: "skips" },
+        { root: ROOT, out: "test/.tmp/skips-out", ...(strict ? { strict } : {}) },
+        diags,
+      );
+      const rootKey = diags.items.filter((d) => d.code === "TW133" && /unknown key "source"/.test(d.message));
+      expect(
+        rootKey.map((d) => [d.severity, d.source?.line]),
+        `strict ${strict}`,
+      ).toEqual([["warning", 3]]);
+      expect(cat?.stats.tools, `strict ${strict}`).toBe(1);
+    }
+  });
+
   it("a problem in the document's own shape is still an error", async () => {
     const dir = writeTree("skips-global", {
       "openapi.yaml": SPEC.replace("servers: [{ url: https://skips.example.com }]", "servers: 7"),
