@@ -124,8 +124,27 @@ function superLinearity(source: string): string | undefined {
     : "polynomial backtracking (quantified parts that can trade the same characters)";
 }
 
-/** The plan for one valid ECMA-262 pattern (the caller has compiled it with the `u` flag). */
+const plans = new Map<string, PatternPlan>();
+
+/**
+ * How many patterns were analysed, not found among the plans already made: a plan depends on the pattern's text
+ * alone, and the analysis costs milliseconds (GitHub REST's spec has 52 patterns, 17 distinct), so each distinct
+ * pattern is analysed once per process.
+ */
+export const patternAnalyses = { count: 0 };
+
+/** The plan for one valid ECMA-262 pattern (the caller has compiled it with the `u` flag); shared, frozen. */
 export function planPattern(source: string): PatternPlan {
+  let plan = plans.get(source);
+  if (plan === undefined) {
+    plan = Object.freeze(analysePattern(source));
+    plans.set(source, plan);
+    patternAnalyses.count++;
+  }
+  return plan;
+}
+
+function analysePattern(source: string): PatternPlan {
   const superLinear = superLinearity(source);
   const re2 = re2Source(source);
   if (re2 !== undefined) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../codegen/diagnostics.js";
-import { planPattern } from "../../codegen/normalize/patterns.js";
+import { patternAnalyses, planPattern } from "../../codegen/normalize/patterns.js";
 import { BOUNDED_PATTERN_INPUT, compiledPrograms, schemaRuntime } from "../../src/load/patterns.js";
 import { genSpec, writeTree } from "../helpers/generate.js";
 
@@ -147,6 +147,58 @@ paths:
     const published = JSON.stringify(JSON.parse(cat?.files.get("catalog.json") ?? "{}"));
     expect(published).toContain("^[a-z]+$");
     expect(published).not.toContain("(?=(a+)+$)");
+  });
+});
+
+describe("each distinct pattern is analysed once", () => {
+  it("six uses of two patterns (parameters, properties, another operation) cost two analyses, with the same plans", async () => {
+    const dir = writeTree("patterns-once", {
+      "openapi.yaml": `openapi: 3.1.0
+info: { title: P, version: "1" }
+servers: [{ url: https://p.example.com }]
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - { name: x, in: query, schema: { type: string, pattern: "^once_[a-q]+$" } }
+        - { name: y, in: query, schema: { type: string, pattern: "^once_[a-q]+$" } }
+        - { name: z, in: query, schema: { type: string, pattern: "^(q+)+$" } }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, properties: { o: { type: string, pattern: "^once_[a-q]+$" } } }
+  /b:
+    get:
+      operationId: getB
+      parameters:
+        - { name: x, in: query, schema: { type: string, pattern: "^once_[a-q]+$" } }
+        - { name: z, in: query, schema: { type: string, pattern: "^(q+)+$" } }
+      responses:
+        "200": { description: ok }
+`,
+    });
+    const before = patternAnalyses.count;
+    const { cat, diags } = await genSpec(
+      `${dir}/openapi.yaml`,
+      "patterns",
+      `${dir}/out`.replace(/^.*?test\//, "test/"),
+    );
+    expect(patternAnalyses.count - before).toBe(2);
+    // The remembered plan is the one a fresh analysis gives, and the warning is still given once, located.
+    expect(planPattern("^(q+)+$")).toMatchObject({
+      engine: "re2",
+      superLinear: expect.stringMatching(/exponential/),
+    });
+    expect(patternAnalyses.count - before).toBe(2);
+    expect(diags.items.filter((d) => d.code === "TW194").map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/openapi\.yaml:11:\d+ .*"\^\(q\+\)\+\$" can take super-linear time/),
+    ]);
+    const js = cat?.files.get("schemas.gen.mjs") ?? "";
+    expect(js.split('rt.linear("^(q+)+$")').length - 1).toBeGreaterThanOrEqual(1);
+    expect(js).toContain('rt.safe("^once_[a-q]+$")');
   });
 });
 
