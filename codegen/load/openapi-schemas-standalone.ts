@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { OpenApiVersion } from "./document-set.js";
-import { STRUCTURE_VERSIONS, structureAjv } from "./openapi-schemas.js";
+import { STRUCTURE_VERSIONS, structureAjv, verdictAjv } from "./openapi-schemas.js";
 import { precompiledStructureFile } from "./openapi-structure.js";
 
 type StandaloneCode = typeof import("ajv/dist/standalone/index.js").default;
@@ -17,9 +17,23 @@ export function standaloneStructureValidator(version: OpenApiVersion): string {
   return standaloneCode(ajv as unknown as Parameters<StandaloneCode>[0], ajv.compile(schema));
 }
 
-/** File name -> source of every version's validator, for scripts/build.mjs to write beside the generator's chunk. */
+/** The verdict validator of `version` (`verdictSchema`) as CommonJS source; undefined for a version without one. */
+export function standaloneVerdictValidator(version: OpenApiVersion): string | undefined {
+  const made = verdictAjv(version, { code: { source: true } });
+  if (!made) return undefined;
+  return standaloneCode(made.ajv as unknown as Parameters<StandaloneCode>[0], made.ajv.compile(made.schema));
+}
+
+/**
+ * File name -> source of every version's validator (and verdict validator, where a version has one), for
+ * scripts/build.mjs to write beside the generator's chunk.
+ */
 export function standaloneStructureValidators(): Map<string, string> {
-  return new Map(
-    STRUCTURE_VERSIONS.map((v) => [precompiledStructureFile(v), standaloneStructureValidator(v)]),
-  );
+  const files = new Map<string, string>();
+  for (const v of STRUCTURE_VERSIONS) {
+    files.set(precompiledStructureFile(v), standaloneStructureValidator(v));
+    const verdict = standaloneVerdictValidator(v);
+    if (verdict !== undefined) files.set(precompiledStructureFile(v, "verdict"), verdict);
+  }
+  return files;
 }

