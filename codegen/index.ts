@@ -3,7 +3,7 @@ import { basename, dirname, relative, resolve } from "node:path";
 import { INDEX_FILE } from "../src/load/catalog-index.js";
 import { packageVersion } from "../src/load/package.js";
 import { tolerateDrift } from "../src/publish/drift.js";
-import { type CatalogSize, measureCatalog, modelTokensOf } from "../src/publish/measure.js";
+import { type CatalogSize, EntryTexts, measureCatalog, modelTokensOf } from "../src/publish/measure.js";
 import { ProjectionMemo } from "../src/publish/project.js";
 import { createPublisher } from "../src/publish/publisher.js";
 import { AUTO_CONCISE_TOKENS, DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../src/publish/settings.js";
@@ -504,28 +504,32 @@ function emitFiles(
   const limits = { entries: DEFAULT_PAGE_SIZE, bytes: PAGE_BYTES };
   // One memo for both publishers below: an input root is fitted once for its full and concise renderings.
   const memo = new ProjectionMemo(doc.schemas);
-  let publisher = createPublisher(doc, { transforms: [tolerateDrift], memo });
+  // Its transforms read no tool (`perSchema`): tools with the same projection share one published schema.
+  let publisher = createPublisher(doc, { transforms: [tolerateDrift], memo, perSchema: true });
   const descriptions: DescriptionChoice = { mode: doc.publish.descriptions };
+  // Each entry's text, made once from its schemas' texts (once per shared schema): measured, then written.
+  let texts = new EntryTexts(publisher);
   if (ir.autoDescriptions) {
     // Only what a model would see with full descriptions decides; the catalog's size is measured once, below,
     // with the descriptions it publishes (no output schema or tools/list entry is built for the other choice).
-    const fullTokens = modelTokensOf(doc, publisher);
+    const fullTokens = modelTokensOf(doc, publisher, texts);
     descriptions.auto = { fullTokens };
     if (fullTokens > AUTO_CONCISE_TOKENS) {
       // `auto`: a model would see too much with full descriptions; the catalog publishes concise ones.
       doc.publish = { ...doc.publish, descriptions: "concise" };
       descriptions.mode = "concise";
-      publisher = createPublisher(doc, { transforms: [tolerateDrift], memo });
+      publisher = createPublisher(doc, { transforms: [tolerateDrift], memo, perSchema: true });
+      texts = new EntryTexts(publisher);
     }
   }
-  const size = measureCatalog(doc, publisher, limits);
+  const size = measureCatalog(doc, publisher, limits, texts);
   checkBudget(ir.budget, size, diags);
   const catalogBytes = asciiJsonBytes(doc);
   const catalogJson = catalogBytes.toString("latin1");
   out.set("catalog.json", catalogJson);
   // Each tool's entry as a stdio page embeds it (ASCII: the same values, other characters escaped); the index
   // records its size, which the server checks before it lists anything from it.
-  const published = publishedText(doc, publisher, header);
+  const published = publishedText(doc, texts, header);
   out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson, catalogBytes, Buffer.byteLength(published)));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));

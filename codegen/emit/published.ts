@@ -1,11 +1,10 @@
 import type { CatalogDocument } from "../../src/catalog.js";
-import { listedTools } from "../../src/publish/measure.js";
-import { PRECOMPUTED_FORMAT, precomputedText } from "../../src/publish/precomputed.js";
-import type { Publisher } from "../../src/publish/publisher.js";
+import { type EntryTexts, listedTools } from "../../src/publish/measure.js";
+import { PRECOMPUTED_FORMAT } from "../../src/publish/precomputed.js";
 import { asciiOnly } from "../util.js";
 
 /**
- * `published.gen.txt`: every listed tool's tools/list entry as `publisher` (the catalog's settings and profile,
+ * `published.gen.txt`: every listed tool's tools/list entry as `texts`' publisher (the catalog's settings and profile,
  * drift-tolerant outputs: what `generate` measures) built it, one JSON text per tool (name, title, the description
  * as published, concise ones cut here and not at every start, annotations, schemas), so a server lists them
  * without projecting, cutting or serialising anything at start-up: a stdio page of the whole catalog is the range of
@@ -15,11 +14,10 @@ import { asciiOnly } from "../util.js";
  * character: the header's comment lines, one JSON line with the table's format, input hash, settings and profile,
  * then one line per listed tool, in catalog order: its entry's JSON text.
  */
-export function publishedText(doc: CatalogDocument, publisher: Publisher, header: string): string {
-  const lines = listedTools(doc).map((tool) => {
-    const { name: _, inputSchema, outputSchema, ...head } = publisher.entry(tool);
-    return precomputedText(tool.name, head, inputSchema, outputSchema);
-  });
+export function publishedText(doc: CatalogDocument, texts: EntryTexts, header: string): string {
+  const { publisher } = texts;
+  // `precomputedText` of each entry, as measured (`EntryTexts`).
+  const lines = listedTools(doc).map((tool) => texts.entry(tool).json);
   const head = {
     format: PRECOMPUTED_FORMAT,
     inputHash: doc.inputHash,

@@ -1,4 +1,6 @@
-import type { CatalogDocument, CatalogTool } from "../catalog.js";
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import { publishedAnnotations } from "./annotations.js";
+import { precomputedTextOf } from "./precomputed.js";
 import type { Publisher } from "./publisher.js";
 
 /**
@@ -43,16 +45,87 @@ function modelEntryBytes(name: string, description: string, inputSchema: unknown
   return Buffer.byteLength(JSON.stringify([name, description, inputSchema]));
 }
 
+interface Text {
+  json: string;
+  bytes: number;
+}
+
+function textOf(json: string): Text {
+  return { json, bytes: Buffer.byteLength(json) };
+}
+
+/**
+ * What generate measures and writes, serialised once: each listed tool's tools/list entry as JSON text
+ * (`precomputedText`, what published.gen.txt holds) and the parts of it a model sees, made from the
+ * publisher's schemas' texts, each made once per schema object (a publisher with `perSchema` gives tools with the
+ * same projection one object). `measureCatalog` and `modelTokensOf` given one count the same bytes from them.
+ */
+export class EntryTexts {
+  private readonly schemas = new WeakMap<JsonSchema, Text>();
+  private readonly descriptions = new Map<string, Text>();
+  private readonly entries = new Map<string, Text>();
+  /** How many schema texts were made (not found already made): one per distinct published schema object. */
+  schemasSerialised = 0;
+  constructor(readonly publisher: Publisher) {}
+
+  private schema(schema: JsonSchema): Text {
+    let text = this.schemas.get(schema);
+    if (text === undefined) {
+      text = textOf(JSON.stringify(schema));
+      this.schemas.set(schema, text);
+      this.schemasSerialised++;
+    }
+    return text;
+  }
+
+  private description(tool: CatalogTool): Text {
+    let text = this.descriptions.get(tool.name);
+    if (text === undefined) {
+      text = textOf(JSON.stringify(this.publisher.description(tool)));
+      this.descriptions.set(tool.name, text);
+    }
+    return text;
+  }
+
+  /** Bytes of `[name, description, inputSchema]` as JSON but the name's (`modelEntryBytes`). */
+  modelBytes(tool: CatalogTool): number {
+    return this.description(tool).bytes + this.schema(this.publisher.input(tool)).bytes + 4;
+  }
+
+  /** The tool's entry under its own name (`precomputedText`), and its bytes. */
+  entry(tool: CatalogTool): Text {
+    let text = this.entries.get(tool.name);
+    if (text === undefined) {
+      const output = this.publisher.output(tool);
+      text = textOf(
+        precomputedTextOf(
+          JSON.stringify(tool.name),
+          { title: tool.title, annotations: publishedAnnotations(tool.annotations) },
+          this.description(tool).json,
+          this.schema(this.publisher.input(tool)).json,
+          output === undefined ? undefined : this.schema(output).json,
+        ),
+      );
+      this.entries.set(tool.name, text);
+    }
+    return text;
+  }
+}
+
 /**
  * `measureCatalog(doc, publisher, ...).modelTokens` alone: names, descriptions and input schemas only, so no
  * output schema is built and no tools/list entry is serialised (generate's `descriptions: auto` asks this of the
  * full descriptions before it measures the catalog it publishes).
  */
-export function modelTokensOf(doc: CatalogDocument, publisher: Publisher): number {
+export function modelTokensOf(doc: CatalogDocument, publisher: Publisher, texts?: EntryTexts): number {
+  if (texts && texts.publisher !== publisher)
+    throw new Error("entry texts serve the publisher they were made for");
   let modelBytes = instructionBytes(publisher);
   for (const tool of listedTools(doc)) {
     for (const name of [tool.name, ...tool.aliases]) {
-      modelBytes += modelEntryBytes(name, publisher.description(tool), publisher.input(tool));
+      modelBytes += texts
+        ? Buffer.byteLength(JSON.stringify(name)) + texts.modelBytes(tool)
+        : modelEntryBytes(name, publisher.description(tool), publisher.input(tool));
     }
   }
   return Math.ceil(modelBytes / BYTES_PER_TOKEN);
@@ -63,7 +136,10 @@ export function measureCatalog(
   doc: CatalogDocument,
   publisher: Publisher,
   limits: { entries: number; bytes: number },
+  texts?: EntryTexts,
 ): CatalogSize {
+  if (texts && texts.publisher !== publisher)
+    throw new Error("entry texts serve the publisher they were made for");
   let modelBytes = instructionBytes(publisher);
   const pages: number[] = [];
   let count = 0;
@@ -76,9 +152,18 @@ export function measureCatalog(
   };
   for (const tool of listedTools(doc)) {
     for (const name of [tool.name, ...tool.aliases]) {
-      const entry = publisher.entry(tool, name);
-      modelBytes += modelEntryBytes(entry.name, entry.description, entry.inputSchema);
-      const bytes = Buffer.byteLength(JSON.stringify(entry)) + 1;
+      let bytes: number;
+      if (texts) {
+        // The entry's text under the tool's name, with this name instead; its model part the same way.
+        const nameBytes = Buffer.byteLength(JSON.stringify(name));
+        const own = name === tool.name ? nameBytes : Buffer.byteLength(JSON.stringify(tool.name));
+        modelBytes += nameBytes + texts.modelBytes(tool);
+        bytes = texts.entry(tool).bytes - own + nameBytes + 1;
+      } else {
+        const entry = publisher.entry(tool, name);
+        modelBytes += modelEntryBytes(entry.name, entry.description, entry.inputSchema);
+        bytes = Buffer.byteLength(JSON.stringify(entry)) + 1;
+      }
       if (count > 0 && (count >= limits.entries || size + bytes > limits.bytes)) flush();
       count++;
       size += bytes;

@@ -69,6 +69,21 @@ export function precomputedText(
 }
 
 /**
+ * `precomputedText` from its schemas' JSON texts (made once for every tool that shares a published schema), the
+ * same text: `JSON.stringify` writes an object as its members' texts in this order.
+ */
+export function precomputedTextOf(
+  nameJson: string,
+  head: { title: string; annotations: object },
+  descriptionJson: string,
+  inputJson: string,
+  outputJson: string | undefined,
+): string {
+  const output = outputJson === undefined ? "" : `,"outputSchema":${outputJson}`;
+  return `{"name":${nameJson},"title":${JSON.stringify(head.title)},"description":${descriptionJson},"annotations":${JSON.stringify(head.annotations)},"inputSchema":${inputJson}${output}}`;
+}
+
+/**
  * The places in an entry's text (`precomputedText`'s) where its annotations and its schemas start. A member key
  * with its quotes and the comma before it cannot occur inside a JSON string (a quote there is escaped), and no
  * object precedes the annotations, so the first occurrence is the entry's own member.

@@ -21,6 +21,10 @@ export type ArgumentDecoder = (args: unknown, adopt: (value: unknown) => unknown
 export interface Profile {
   /** What the profile is for, one line (shown by `serve --help` and in docs). */
   summary: string;
+  /**
+   * They read only the schema and the side, never the tool: generate publishes one schema for the tools whose
+   * projections are the same (`PublishOptions.perSchema`).
+   */
   transforms: readonly SchemaTransform[];
   /** The decoder for an input schema this profile's transforms produced (none: arguments arrive as published). */
   decoder?: (published: JsonSchema) => ArgumentDecoder | undefined;

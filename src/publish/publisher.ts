@@ -98,6 +98,13 @@ export interface PublishOptions {
    * with concise descriptions) and between tools whose roots are the same; none: each tool is projected alone.
    */
   memo?: ProjectionMemo;
+  /**
+   * With a `memo`: the transforms (the profile's and `transforms`) read only the schema and the side, never the
+   * tool, so a tool whose projection is another's (the memo's same object) gets that tool's published schema, the
+   * same object, projected, made concise and transformed once. Generate sets it (`tolerateDrift` and the
+   * profiles' transforms read no tool); a caller whose transforms read the tool (masking) must not.
+   */
+  perSchema?: boolean;
 }
 
 export interface Publisher {
@@ -235,6 +242,22 @@ function alone(
 
 type SchemaSide = "input" | "output";
 
+/** How many published schemas (a side of a tool) this process has made, not found already made (for tests). */
+let publishedSchemasBuilt = 0;
+export function publishedSchemasMade(): number {
+  return publishedSchemasBuilt;
+}
+
+/**
+ * A projection as it is published before the transforms: concise inputs leave out a `type` their `enum` or
+ * `const` fixes already (`describe.ts`), full ones write links to the catalog's link base root-relative
+ * (`links.ts`); then the dialect where it matters.
+ */
+function described(doc: CatalogDocument, laid: JsonSchema, side: SchemaSide, concise: boolean): JsonSchema {
+  if (side !== "input") return withDialect(laid);
+  return withDialect(concise ? withoutImpliedTypes(laid) : schemaRelativeLinks(laid, linkBaseOf(doc)));
+}
+
 /**
  * How one side of one tool is published: what generate precomputed (where the caller keeps it), else the root
  * projected within its bounds, made concise, transformed by the profile (which also gives the input's argument
@@ -255,6 +278,11 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
   const extra = options.transforms ?? [];
   const decoders = new Map<string, ArgumentDecoder | undefined>();
   const common = settings.commonArguments !== "per-tool";
+  // Published schemas by the projection they were made from, per side (`perSchema`).
+  const shared =
+    memo && options.perSchema
+      ? { input: new WeakMap<JsonSchema, JsonSchema>(), output: new WeakMap<JsonSchema, JsonSchema>() }
+      : undefined;
   const build = (tool: CatalogTool, side: SchemaSide, root: JsonSchema, bounds: Bounds) => {
     const done = precomputed && keeps(tool, side) ? precomputed.pair(tool.name)?.[side] : undefined;
     if (done) {
@@ -264,18 +292,17 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     // The arguments many tools share are described once, in the instructions (`common.ts`).
     const own = side === "input" && common ? withoutCommonDescriptions(root, commonArgumentsOf(doc)) : root;
     const laid = projected(own, bounds).schema;
-    // Concise inputs leave out a `type` their `enum` or `const` fixes already (`describe.ts`); full ones write
-    // links to the catalog's link base root-relative (`links.ts`).
-    let schema = withDialect(
-      side !== "input"
-        ? laid
-        : bounds.concise
-          ? withoutImpliedTypes(laid)
-          : schemaRelativeLinks(laid, linkBaseOf(doc)),
-    );
+    const found = shared?.[side].get(laid);
+    if (found) {
+      if (side === "input") decoders.set(tool.name, profile.decoder?.(found));
+      return found;
+    }
+    publishedSchemasBuilt++;
+    let schema = described(doc, laid, side, bounds.concise === true);
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });
+    shared?.[side].set(laid, schema);
     return schema;
   };
   /** Whether every published side of the tool is used as generate published it. */

@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
 import { tolerateDrift } from "../../src/publish/drift.js";
-import { measureCatalog } from "../../src/publish/measure.js";
+import { EntryTexts, measureCatalog, modelTokensOf } from "../../src/publish/measure.js";
+import { precomputedText } from "../../src/publish/precomputed.js";
+import type { SchemaTransform } from "../../src/publish/profiles.js";
 import { ProjectionMemo, project } from "../../src/publish/project.js";
-import { createPublisher } from "../../src/publish/publisher.js";
+import { createPublisher, publishedSchemasMade } from "../../src/publish/publisher.js";
 import { ROOT } from "../helpers/paths.js";
 
 /**
@@ -109,5 +111,99 @@ describe("projection memo", () => {
     const bounds = { depth: 1, bytes: 200, keepLevel: 1, concise: true };
     const memo = new ProjectionMemo(TABLE);
     expect(memo.project(root, bounds)).toEqual(project(root, TABLE, bounds));
+  });
+});
+
+describe("one published schema per projection (perSchema), one text per published schema (EntryTexts)", () => {
+  /** tolerateDrift, counting the schemas it is given. */
+  function counted(): { transform: SchemaTransform; runs: number } {
+    const counter = {
+      runs: 0,
+      transform: ((schema, context) => {
+        counter.runs++;
+        return tolerateDrift(schema, context);
+      }) as SchemaTransform,
+    };
+    return counter;
+  }
+
+  it("25 tools with one projection per side get one schema object per side, transformed once", () => {
+    const doc = catalog(25);
+    for (const mode of ["full", "concise"] as const) {
+      const d = withDescriptions(doc, mode);
+      const count = counted();
+      const before = publishedSchemasMade();
+      const shared = createPublisher(d, {
+        transforms: [count.transform],
+        memo: new ProjectionMemo(d.schemas),
+        perSchema: true,
+      });
+      const alone = createPublisher(d, { transforms: [tolerateDrift] });
+      const entries = d.tools.map((tool) => shared.entry(tool));
+      expect(publishedSchemasMade() - before).toBe(2);
+      expect(count.runs).toBe(2);
+      expect(new Set(entries.map((e) => e.inputSchema)).size).toBe(1);
+      expect(new Set(entries.map((e) => e.outputSchema)).size).toBe(1);
+      for (const [i, tool] of d.tools.entries()) expect(entries[i]).toEqual(alone.entry(tool));
+    }
+    // Without it (or without a memo) every tool's schemas are made and transformed on their own.
+    const count = counted();
+    const own = createPublisher(doc, {
+      transforms: [count.transform],
+      memo: new ProjectionMemo(doc.schemas),
+    });
+    for (const tool of doc.tools) own.entry(tool);
+    expect(count.runs).toBe(50);
+  });
+
+  it("entry texts: each shared schema serialised once, and the sizes and texts the entries' own JSON gives", () => {
+    const doc = catalog(25);
+    // Text outside ASCII counts in bytes (UTF-8), not characters; a tool without an output schema has none.
+    const first = doc.tools[0] as CatalogTool;
+    doc.tools[0] = { ...first, title: "Café ☃", description: `Naïve — ${long}` };
+    delete (doc.tools[1] as { outputSchema?: unknown }).outputSchema;
+    const limits = { entries: 10, bytes: 4096 };
+    for (const mode of ["full", "concise"] as const) {
+      const d = withDescriptions(doc, mode);
+      const publisher = createPublisher(d, {
+        transforms: [tolerateDrift],
+        memo: new ProjectionMemo(d.schemas),
+        perSchema: true,
+      });
+      const texts = new EntryTexts(publisher);
+      expect(measureCatalog(d, publisher, limits, texts)).toEqual(measureCatalog(d, publisher, limits));
+      expect(texts.schemasSerialised).toBe(2);
+      expect(modelTokensOf(d, publisher, new EntryTexts(publisher))).toBe(modelTokensOf(d, publisher));
+      for (const tool of d.tools) {
+        const { name: _, inputSchema, outputSchema, ...head } = publisher.entry(tool);
+        expect(texts.entry(tool).json).toBe(precomputedText(tool.name, head, inputSchema, outputSchema));
+      }
+    }
+    const other = createPublisher(doc, {});
+    expect(() => measureCatalog(doc, other, limits, new EntryTexts(createPublisher(doc, {})))).toThrow(
+      /publisher/,
+    );
+  });
+
+  it("on the generated catalogs (Scaly's aliases among them): the same sizes, texts and schemas", () => {
+    const limits = { entries: 100, bytes: 1 << 20 };
+    for (const name of ["scaivault", "scaly"]) {
+      const doc = JSON.parse(
+        readFileSync(join(ROOT, `generated/${name}/catalog.json`), "utf8"),
+      ) as CatalogDocument;
+      const memo = new ProjectionMemo(doc.schemas);
+      for (const mode of ["full", "concise"] as const) {
+        const d = withDescriptions(doc, mode);
+        const shared = createPublisher(d, { transforms: [tolerateDrift], memo, perSchema: true });
+        const alone = createPublisher(d, { transforms: [tolerateDrift] });
+        const texts = new EntryTexts(shared);
+        expect(measureCatalog(d, shared, limits, texts)).toEqual(measureCatalog(d, alone, limits));
+        expect(modelTokensOf(d, shared, new EntryTexts(shared))).toBe(modelTokensOf(d, alone));
+        for (const tool of d.tools) {
+          const { name: _, inputSchema, outputSchema, ...head } = alone.entry(tool);
+          expect(texts.entry(tool).json).toBe(precomputedText(tool.name, head, inputSchema, outputSchema));
+        }
+      }
+    }
   });
 });
