@@ -78,8 +78,17 @@ export function argumentShape(args: unknown, declared: ReadonlySet<string>): Rec
   for (const key of Object.keys(args).sort()) {
     const value = (args as Record<string, unknown>)[key];
     if (key === TOKEN_ARG || value === undefined) continue;
-    if (declared.has(key)) shape[key] = kindOf(value);
-    else undeclared += 1;
+    if (!declared.has(key)) undeclared += 1;
+    // An argument declared as `__proto__` (a spec may name a body property so) is an own key of the shape:
+    // `shape[key] =` would set no key at all.
+    else if (key === "__proto__")
+      Object.defineProperty(shape, key, {
+        value: kindOf(value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else shape[key] = kindOf(value);
   }
   if (undeclared > 0) shape["(undeclared)"] = `${undeclared} key${undeclared === 1 ? "" : "s"}`;
   return shape;

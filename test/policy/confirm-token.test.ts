@@ -25,6 +25,16 @@ describe("canonical arguments", () => {
     expect(argumentFingerprint(k, { a: 1, b: "y" })).not.toBe(f);
     expect(argumentFingerprint(randomBytes(32), { a: 1, b: "x" })).not.toBe(f);
   });
+  it("a shape keeps an argument declared as __proto__ (own key, nothing polluted)", () => {
+    const shape = argumentShape(
+      JSON.parse('{"__proto__":"v","constructor":{"a":1},"x":1}'),
+      new Set(["__proto__", "constructor"]),
+    );
+    expect(JSON.stringify(shape)).toBe(
+      '{"__proto__":"string","constructor":"object(1)","(undeclared)":"1 key"}',
+    );
+    expect(Object.getPrototypeOf(shape)).toBe(Object.prototype);
+  });
   it("a shape shows declared names and kinds, counts undeclared keys, never values", async () => {
     const shape = argumentShape(
       {
