@@ -42,8 +42,14 @@ export function fitName(name: string, max: number): string {
   return `${cut}_${shortHash(name)}`;
 }
 
-/** A tool argument name every client accepts; spec names like `filter[status]` become `filter_status`. */
+/**
+ * A tool argument name every client accepts; spec names like `filter[status]` become `filter_status`. `__proto__`
+ * becomes `proto`: arguments are JavaScript objects on every side (the client's, zod's parse, the server's), where
+ * that key sets an object's prototype instead of a value, so an argument of that name was dropped or left
+ * unchecked. Its wire name stays `__proto__`.
+ */
 export function safeArgName(raw: string): string {
+  if (raw === "__proto__") return "proto";
   if (ARG_NAME.test(raw)) return raw;
   const cleaned = raw
     .replace(/[^A-Za-z0-9_.-]+/g, "_")

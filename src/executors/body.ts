@@ -172,7 +172,17 @@ export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltB
     case "json": {
       if (whole) return { body: JSON.stringify(wholeValue(body, args) ?? null), contentType: body.mediaType };
       const object: Record<string, unknown> = {};
-      for (const [field, value] of fieldValues(body, args)) object[field.name] = value;
+      for (const [field, value] of fieldValues(body, args)) {
+        // A field named `__proto__` is a member of the body, not its prototype.
+        if (field.name === "__proto__")
+          Object.defineProperty(object, field.name, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else object[field.name] = value;
+      }
       return { body: JSON.stringify(object), contentType: body.mediaType };
     }
     case "form":
