@@ -36,9 +36,15 @@ const taken = new Set(
 );
 const all = specsOf(DIRECTORY)
   .map((file) => ({ file, id: relative(DIRECTORY, file).replace(/\.json$/, "") }))
-  .filter(
-    (s) => !taken.has(s.id) && statSync(s.file).size <= Number(process.env.SWEEP_MAX_BYTES ?? MAX_SPEC_BYTES),
-  )
+  .filter((s) => {
+    const bytes = statSync(s.file).size;
+    // SWEEP_MIN_BYTES / SWEEP_MAX_BYTES choose by size (the big ones: above MAX_SPEC_BYTES).
+    return (
+      !taken.has(s.id) &&
+      bytes >= Number(process.env.SWEEP_MIN_BYTES ?? 0) &&
+      bytes <= Number(process.env.SWEEP_MAX_BYTES ?? MAX_SPEC_BYTES)
+    );
+  })
   .sort((a, b) => (hash(a.id) < hash(b.id) ? -1 : 1));
 const chosen = all.slice(Number(offset), Number(offset) + Number(count));
 const out = tmpDir(`sweep-${offset}`);
