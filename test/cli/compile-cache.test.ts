@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileCacheFolder, privateFolder } from "../../src/cli/compile-cache.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
  * Node's compile cache (the bytecode of every module a start compiles) is kept in a folder of this user's only:

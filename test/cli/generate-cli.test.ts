@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeTree } from "../helpers/generate.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
  * `toolwright generate --openapi` as a new user runs it: the catalog is named after the spec's title and lands in

@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
  * generate loads only what the job needs (structural, not timed): an OpenAPI catalog never loads graphql-js, nor

@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeTree } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
  * Hand-written handlers are compiled at generate time into the catalog folder (handlers.gen.mjs), so plain

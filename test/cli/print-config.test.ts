@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
@@ -9,6 +8,7 @@ import { renderHostConfig, renderRemoteConfig, serverCommand } from "../../src/c
 import { childEnv } from "../helpers/child-env.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 import { serveHttp } from "../transport/serve-http.js";
 
 /**

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
@@ -6,6 +5,7 @@ import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 import { BIN, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
  * Safety for a catalog generated straight from a spec (no manifest, so no policy of its own): serve's run-time

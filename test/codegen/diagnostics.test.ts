@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../codegen/diagnostics.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 const SPEC = `openapi: 3.1.0
 info: { title: Mini, version: "1.0" }

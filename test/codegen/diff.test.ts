@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { DIALECT } from "../../src/publish/publisher.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 const SPEC = `openapi: 3.1.0
 info: { title: Notes, version: "1.0" }

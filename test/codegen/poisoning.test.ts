@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../codegen/diagnostics.js";
@@ -7,6 +6,7 @@ import { writeCatalog } from "../../codegen/write.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /** Tool poisoning: descriptions that talk to the model, or hide text from the human reviewing them. */
 describe("instruction-like and hidden text in descriptions", () => {

@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 import { serveHttp, serveRefusal } from "../transport/serve-http.js";
 import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
 import {

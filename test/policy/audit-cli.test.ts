@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +5,7 @@ import { buildReport, renderText } from "../../codegen/cli/audit.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 /** `toolwright audit`: the policy surface of a catalog from catalog.json alone, deterministic. */
 

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,6 +9,7 @@ import {
   PACKAGE_ROOT,
   schemaTablesBuilt,
 } from "../../src/load/catalog.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
 
 const FIXTURE = resolve(import.meta.dirname, "../fixtures/runtime-catalog");
 const BIN = join(PACKAGE_ROOT, "bin/toolwright.mjs");

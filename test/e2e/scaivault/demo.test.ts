@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../../helpers/events.js";
 import { ROOT } from "../../helpers/paths.js";
 import { rawToolCall } from "../../helpers/raw-session.js";
+import { spawnSync } from "../../helpers/spawn-sync.js";
 
 // `toolwright-demo scaivault` as an MCP host runs it: started from anywhere with a bare environment, spoken to
 // over stdio. It must answer like `toolwright serve scaivault` (its upstream is started in-process), keep
