@@ -53,15 +53,33 @@ const EMPTY_BODY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
 
 let agents: { http?: Agent; https?: Agent } = {};
 
+/**
+ * Whether the operator asked Node to send outbound requests through the proxy in `HTTP_PROXY`/`HTTPS_PROXY`
+ * (honouring `NO_PROXY`): `NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, which Node applies to `fetch` and its global
+ * agents but not to an agent of our own, so ours is given the environment itself. Without it, no proxy is used, as
+ * with `fetch`: a proxy variable alone does not redirect upstream traffic.
+ */
+export function usesEnvProxy(env: NodeJS.ProcessEnv = process.env, execArgv = process.execArgv): boolean {
+  return (
+    env.NODE_USE_ENV_PROXY === "1" ||
+    execArgv.includes("--use-env-proxy") ||
+    /(^|\s)--use-env-proxy(\s|$)/.test(env.NODE_OPTIONS ?? "")
+  );
+}
+
+function agentOptions() {
+  return { keepAlive: true, timeout: IDLE_MS, ...(usesEnvProxy() ? { proxyEnv: process.env } : {}) };
+}
+
 /** The keep-alive agent for a protocol; node:http(s) load with the first upstream request, not at start-up. */
 function agentFor(secure: boolean): { agent: Agent; request: typeof import("node:http").request } {
   if (secure) {
     const https = process.getBuiltinModule("node:https");
-    agents.https ??= new https.Agent({ keepAlive: true, timeout: IDLE_MS });
+    agents.https ??= new https.Agent(agentOptions());
     return { agent: agents.https, request: https.request as typeof import("node:http").request };
   }
   const http = process.getBuiltinModule("node:http");
-  agents.http ??= new http.Agent({ keepAlive: true, timeout: IDLE_MS });
+  agents.http ??= new http.Agent(agentOptions());
   return { agent: agents.http, request: http.request };
 }
 

@@ -8,7 +8,7 @@ import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../..
 import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
-import { closeUpstreamConnections, sendOverHttp } from "../../src/executors/upstream-client.js";
+import { closeUpstreamConnections, sendOverHttp, usesEnvProxy } from "../../src/executors/upstream-client.js";
 import { createRootCa, issueLeaf } from "../upstreams/scaivault/pki-core.js";
 
 // The executor's own HTTP client (node:http with a keep-alive agent, no fetch) against a real upstream on
@@ -388,5 +388,69 @@ describe("the upstream client", () => {
       ["DELETE", undefined, undefined],
       ["GET", undefined, undefined],
     ]);
+  });
+});
+
+describe("a forward proxy named by the environment", () => {
+  /** A forward proxy for plain http: records each absolute-form request line and passes the request on. */
+  async function forwardProxy() {
+    const lines: string[] = [];
+    const { request } = await import("node:http");
+    const server = createServer((req, res) => {
+      lines.push(`${req.method} ${req.url}`);
+      const onward = request(
+        new URL(req.url ?? ""),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      onward.once("error", () => res.destroy());
+      req.pipe(onward);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push({
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    });
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, lines };
+  }
+
+  it("is used when the operator asks Node to (NODE_USE_ENV_PROXY=1), as fetch did, and not otherwise", async () => {
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const proxy = await forwardProxy();
+    const signal = new AbortController().signal;
+    const get = async () => {
+      const answer = await sendOverHttp({ method: "GET", url: `${up.url}/things?q=1`, headers: [], signal });
+      return { status: answer.status, body: Buffer.from(await answer.read(1024)).toString() };
+    };
+    try {
+      vi.stubEnv("HTTP_PROXY", proxy.url);
+      vi.stubEnv("NODE_USE_ENV_PROXY", "");
+      closeUpstreamConnections();
+      // A proxy variable alone does not redirect upstream traffic (fetch's rule too).
+      expect(await get()).toEqual({ status: 200, body: '{"ok":true}' });
+      expect(proxy.lines).toEqual([]);
+
+      vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+      closeUpstreamConnections();
+      expect(await get()).toEqual({ status: 200, body: '{"ok":true}' });
+      expect(proxy.lines).toEqual([`GET ${up.url}/things?q=1`]);
+      expect(up.seen.map((r) => r.url)).toEqual(["/things?q=1", "/things?q=1"]);
+    } finally {
+      vi.unstubAllEnvs();
+      closeUpstreamConnections();
+    }
+  });
+
+  it("is asked for by the variable, the flag, or the flag in NODE_OPTIONS", () => {
+    expect(usesEnvProxy({ NODE_USE_ENV_PROXY: "1" }, [])).toBe(true);
+    expect(usesEnvProxy({}, ["--use-env-proxy"])).toBe(true);
+    expect(usesEnvProxy({ NODE_OPTIONS: "--max-old-space-size=512 --use-env-proxy" }, [])).toBe(true);
+    expect(usesEnvProxy({ NODE_USE_ENV_PROXY: "0", HTTP_PROXY: "http://p" }, [])).toBe(false);
+    expect(usesEnvProxy({ NODE_OPTIONS: "--use-env-proxy-x" }, [])).toBe(false);
   });
 });
