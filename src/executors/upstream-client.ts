@@ -51,7 +51,7 @@ const IDLE_MS = 4000;
 const ACCEPT_ENCODING = "gzip, deflate";
 const EMPTY_BODY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
 
-let agents: { http?: Agent; https?: Agent } = {};
+let agents: { http?: Agent & { proxied?: boolean }; https?: Agent & { proxied?: boolean } } = {};
 
 /**
  * Whether the operator asked Node to send outbound requests through the proxy in `HTTP_PROXY`/`HTTPS_PROXY`
@@ -71,16 +71,35 @@ function agentOptions() {
   return { keepAlive: true, timeout: IDLE_MS, ...(usesEnvProxy() ? { proxyEnv: process.env } : {}) };
 }
 
+/** A flat list of header names and values as an object; a repeated name keeps each value, in order. */
+function headerObject(flat: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = (flat[i] as string).toLowerCase();
+    const value = flat[i + 1] as string;
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
+}
+
 /** The keep-alive agent for a protocol; node:http(s) load with the first upstream request, not at start-up. */
-function agentFor(secure: boolean): { agent: Agent; request: typeof import("node:http").request } {
+function agentFor(secure: boolean): {
+  agent: Agent & { proxied?: boolean };
+  request: typeof import("node:http").request;
+} {
   if (secure) {
     const https = process.getBuiltinModule("node:https");
-    agents.https ??= new https.Agent(agentOptions());
+    agents.https ??= proxiedIfAsked(new https.Agent(agentOptions()));
     return { agent: agents.https, request: https.request as typeof import("node:http").request };
   }
   const http = process.getBuiltinModule("node:http");
-  agents.http ??= new http.Agent(agentOptions());
+  agents.http ??= proxiedIfAsked(new http.Agent(agentOptions()));
   return { agent: agents.http, request: http.request };
+}
+
+function proxiedIfAsked(agent: Agent): Agent & { proxied?: boolean } {
+  return Object.assign(agent, { proxied: usesEnvProxy() });
 }
 
 /** Closes every pooled connection (tests; a process exiting needs nothing: idle sockets do not hold it open). */
@@ -150,7 +169,9 @@ export const sendOverHttp: SendUpstream = async (request) => {
           port,
           path: `${url.pathname}${url.search}`,
           method: request.method,
-          headers,
+          // Node 22's proxy support reads the target's Host with getHeader, which sees no headers given as a flat
+          // list (it would send the request line to the proxy as http://localhost/...): given as an object there.
+          headers: agent.proxied ? headerObject(headers) : headers,
           agent,
         },
         (res) => resolve(exchange.answered(res, request.method)),
