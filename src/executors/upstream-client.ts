@@ -51,7 +51,8 @@ const IDLE_MS = 4000;
 const ACCEPT_ENCODING = "gzip, deflate";
 const EMPTY_BODY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
 
-let agents: { http?: Agent & { proxied?: boolean }; https?: Agent & { proxied?: boolean } } = {};
+type UpstreamAgent = Agent & { proxied: boolean };
+let agents: { http?: UpstreamAgent; https?: UpstreamAgent } = {};
 
 /**
  * Whether the operator asked Node to send outbound requests through the proxy in `HTTP_PROXY`/`HTTPS_PROXY`
@@ -67,10 +68,6 @@ export function usesEnvProxy(env: NodeJS.ProcessEnv = process.env, execArgv = pr
   );
 }
 
-function agentOptions() {
-  return { keepAlive: true, timeout: IDLE_MS, ...(usesEnvProxy() ? { proxyEnv: process.env } : {}) };
-}
-
 /** A flat list of header names and values as an object; a repeated name keeps each value, in order. */
 function headerObject(flat: readonly string[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = Object.create(null);
@@ -84,22 +81,26 @@ function headerObject(flat: readonly string[]): Record<string, string | string[]
 }
 
 /** The keep-alive agent for a protocol; node:http(s) load with the first upstream request, not at start-up. */
-function agentFor(secure: boolean): {
-  agent: Agent & { proxied?: boolean };
-  request: typeof import("node:http").request;
-} {
+function agentFor(secure: boolean): { agent: UpstreamAgent; request: typeof import("node:http").request } {
   if (secure) {
     const https = process.getBuiltinModule("node:https");
-    agents.https ??= proxiedIfAsked(new https.Agent(agentOptions()));
+    agents.https ??= keepAlive(https.Agent);
     return { agent: agents.https, request: https.request as typeof import("node:http").request };
   }
   const http = process.getBuiltinModule("node:http");
-  agents.http ??= proxiedIfAsked(new http.Agent(agentOptions()));
+  agents.http ??= keepAlive(http.Agent);
   return { agent: agents.http, request: http.request };
 }
 
-function proxiedIfAsked(agent: Agent): Agent & { proxied?: boolean } {
-  return Object.assign(agent, { proxied: usesEnvProxy() });
+/** A keep-alive agent, through the environment's proxy when Node is asked to use one (`proxied` says so). */
+function keepAlive(AgentClass: new (options: object) => Agent): UpstreamAgent {
+  const proxied = usesEnvProxy();
+  const agent = new AgentClass({
+    keepAlive: true,
+    timeout: IDLE_MS,
+    ...(proxied ? { proxyEnv: process.env } : {}),
+  });
+  return Object.assign(agent, { proxied });
 }
 
 /** Closes every pooled connection (tests; a process exiting needs nothing: idle sockets do not hold it open). */
