@@ -163,8 +163,9 @@ export function describeStatus(status: number): string {
 export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code ?? "";
-  // fetch refuses a fixed list of ports (WHATWG "bad ports") before connecting.
-  if (cause?.message === "bad port") return "the base URL uses a port fetch refuses to connect to";
+  // The upstream client refuses the WHATWG Fetch "bad ports" (6000, 6667, ...) before connecting, as fetch does.
+  if (cause?.message === "bad port")
+    return "the base URL uses a port HTTP clients refuse to connect to (the Fetch standard's bad ports)";
   if (code === "ECONNREFUSED") return "the upstream refused the connection";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the upstream closed the connection";
