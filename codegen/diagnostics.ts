@@ -1,4 +1,5 @@
 import type { SourceRef } from "./ir/types.js";
+import { MAX_INPUT_FILE_BYTES } from "./load/files.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -124,7 +125,7 @@ export const CODES = {
   },
   TW190: {
     title: "input file refused",
-    fix: "Inputs must be regular files (not devices, pipes or folders) of at most 64 MiB.",
+    fix: `Inputs must be regular files (not devices, pipes or folders) of at most ${MAX_INPUT_FILE_BYTES / (1024 * 1024)} MiB.`,
   },
   TW191: {
     title: "$ref outside the spec's folders",

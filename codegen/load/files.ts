@@ -8,8 +8,11 @@ import { isAbsolute, relative, sep } from "node:path";
  * them).
  */
 
-/** Largest input file read (YAML/JSON spec, SDL, manifest, asset): 64 MiB, well above the largest public specs. */
-export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest input file read (YAML/JSON spec, SDL, manifest, asset): 128 MiB. The largest public specs seen are
+ * GitHub's fully dereferenced ones in @octokit/openapi (api.github.com.deref.json 73 MB, ghec.deref.json 78 MB).
+ */
+export const MAX_INPUT_FILE_BYTES = 128 * 1024 * 1024;
 
 export type FileRead =
   | { ok: true; text: string; bytes: Buffer }

@@ -216,11 +216,11 @@ describe("only regular files of bounded size are read", () => {
     // Sparse: no disk space or write time, but stat and read see the full size.
     execFileSync("truncate", ["-s", String(MAX_INPUT_FILE_BYTES + 1), join(dir, "spec/big.yaml")]);
     closeSync(fd);
-    leftOut(await generateBare(spec), /larger than the 64 MiB limit/);
+    leftOut(await generateBare(spec), /larger than the 128 MiB limit/);
     const outcome = await generateBare(spec, true);
     expect(outcome.cat).toBeUndefined();
     expect(formatDiagnostic(errors(outcome).find((d) => d.code === "TW190")!)).toMatch(
-      /openapi\.yaml:13:\d+.*larger than the 64 MiB limit/,
+      /openapi\.yaml:13:\d+.*larger than the 128 MiB limit/,
     );
   });
 
