@@ -261,7 +261,10 @@ describe("the upstream client", () => {
     servers = [];
     const cases: Array<[string, string]> = [
       [`http://127.0.0.1:${port}`, "the upstream refused the connection"],
-      ["http://127.0.0.1:6000", "the base URL uses a port HTTP clients refuse to connect to (the Fetch standard's bad ports)"],
+      [
+        "http://127.0.0.1:6000",
+        "the base URL uses a port HTTP clients refuse to connect to (the Fetch standard's bad ports)",
+      ],
     ];
     for (const [base, message] of cases) {
       const run = createHttpExecutor({
