@@ -166,6 +166,10 @@ export function describeNetworkError(error: unknown): string {
   // The upstream client refuses the WHATWG Fetch "bad ports" (6000, 6667, ...) before connecting, as fetch does.
   if (cause?.message === "bad port")
     return "the base URL uses a port HTTP clients refuse to connect to (the Fetch standard's bad ports)";
+  // The upstream client could not undo the body's Content-Encoding (one of gzip, deflate, br: named by the client).
+  const undecodable = /^undecodable body: ([a-z-]+)$/.exec(cause?.message ?? "");
+  if (undecodable)
+    return `the upstream's response body could not be decoded (Content-Encoding ${undecodable[1]})`;
   if (code === "ECONNREFUSED") return "the upstream refused the connection";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the upstream closed the connection";

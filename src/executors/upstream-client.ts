@@ -269,7 +269,8 @@ class Exchange {
     }
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending = reject;
-      const stream = decoded(res);
+      // A body its Content-Encoding cannot undo (corrupt, or cut short where no decoder is lenient) says so.
+      const stream = decoded(res, (coding) => this.fail(refused(`undecodable body: ${coding}`)));
       const chunks: Buffer[] = [];
       let total = 0;
       stream.on("data", (chunk: Buffer) => {
@@ -295,9 +296,10 @@ class Exchange {
 
 /**
  * The body decoded by its Content-Encoding, as fetch decodes it: codings undone last first; an unknown coding
- * leaves the body as it came. zlib loads with the first encoded body.
+ * leaves the body as it came. zlib loads with the first encoded body. `undecodable` hears of a decoder's own
+ * failure (not of one the connection caused, which the pipeline passes on to every decoder).
  */
-function decoded(res: IncomingMessage): Readable {
+function decoded(res: IncomingMessage, undecodable: (coding: string) => void): Readable {
   const header = res.headers["content-encoding"];
   if (header === undefined) return res;
   const codings = header
@@ -312,10 +314,16 @@ function decoded(res: IncomingMessage): Readable {
   const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   const steps: Transform[] = [];
   for (const coding of codings) {
-    if (coding === "gzip" || coding === "x-gzip") steps.push(zlib.createGunzip(lenient));
-    else if (coding === "deflate") steps.push(inflateEither(zlib, lenient));
-    else if (coding === "br") steps.push(zlib.createBrotliDecompress());
+    let step: Transform;
+    if (coding === "gzip" || coding === "x-gzip") step = zlib.createGunzip(lenient);
+    else if (coding === "deflate") step = inflateEither(zlib, lenient);
+    else if (coding === "br") step = zlib.createBrotliDecompress();
     else return res;
+    // Heard before the pipeline's own listener: an error the connection caused has already marked res errored.
+    step.once("error", () => {
+      if (res.errored === null) undecodable(coding);
+    });
+    steps.push(step);
   }
   const { pipeline } = process.getBuiltinModule("node:stream");
   // pipeline destroys every stream on an error, and the last one reports it.

@@ -2,7 +2,7 @@ import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer, get as httpsGet } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
@@ -252,6 +252,48 @@ describe("the upstream client", () => {
     });
     expect(body.length).toBeLessThan(10_000);
     expect((await up.run(10_000)(call(), binding())).error?.code).toBe("response_too_large");
+  });
+
+  it.each([
+    ["br", "corrupt", Buffer.from("not brotli at all, not even close to it")],
+    ["br", "cut short", brotliCompressSync(Buffer.from("x".repeat(100_000))).subarray(0, 10)],
+    ["gzip", "corrupt", Buffer.from("not gzip at all")],
+    ["deflate", "corrupt", Buffer.from("\xff not deflate at all")],
+  ] as const)(
+    "a %s body that cannot be decoded (%s) is an error in words; the next call is served",
+    async (coding, _how, bad) => {
+      const good = brotliCompressSync(Buffer.from('{"ok":true}'));
+      const up = await started((req, res) => {
+        const broken = req.url === "/things";
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": broken ? coding : "br",
+          "content-length": String((broken ? bad : good).length),
+        });
+        res.end(broken ? bad : good);
+      });
+      const run = up.run();
+      const outcome = await run(call(), binding());
+      expect(outcome.error).toMatchObject({
+        code: "network",
+        message: `the upstream's response body could not be decoded (Content-Encoding ${coding})`,
+      });
+      expect(await run(call(), binding("GET", "/fine"))).toEqual({ data: { ok: true }, status: 200 });
+    },
+  );
+
+  it("an upstream that closes the connection in the middle of an encoded body is a closed connection, not a bad body", async () => {
+    const body = gzipSync(Buffer.from(JSON.stringify({ items: "x".repeat(10_000) })));
+    const up = await started((_req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": String(body.length),
+      });
+      res.write(body.subarray(0, 20), () => res.socket?.destroy());
+    });
+    const outcome = await up.run()(call(), binding());
+    expect(outcome.error).toMatchObject({ code: "network", message: "the upstream closed the connection" });
   });
 
   it("a refused connection and a WHATWG bad port fail in words, naming no host", async () => {
