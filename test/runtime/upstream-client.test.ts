@@ -2,7 +2,15 @@ import { getEventListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer, get as httpsGet } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import {
+  brotliCompressSync,
+  createBrotliCompress,
+  createGzip,
+  deflateRawSync,
+  deflateSync,
+  gzipSync,
+  constants as zlibConstants,
+} from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
@@ -235,6 +243,8 @@ describe("the upstream client", () => {
     ["gzip", "gzip", gzipSync],
     ["deflate", "zlib-wrapped", deflateSync],
     ["deflate", "raw, as some servers send it", deflateRawSync],
+    ["br", "brotli, decoded though not asked for", brotliCompressSync],
+    ["gzip, br", "two codings, undone last first", (b: Buffer) => brotliCompressSync(gzipSync(b))],
   ] as const)("a %s-encoded body is decoded (%s)", async (coding, _form, encode) => {
     const body = encode(Buffer.from(JSON.stringify({ items: ["a", "b"], n: 1 })));
     const up = await started((_req, res) => {
@@ -244,15 +254,64 @@ describe("the upstream client", () => {
     expect(await up.run()(call(), binding())).toEqual({ data: { items: ["a", "b"], n: 1 }, status: 200 });
   });
 
-  it("the size cap counts decoded bytes", async () => {
-    const body = gzipSync(Buffer.from("x".repeat(50_000)));
-    const up = await started((_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" });
-      res.end(body);
-    });
-    expect(body.length).toBeLessThan(10_000);
-    expect((await up.run(10_000)(call(), binding())).error?.code).toBe("response_too_large");
-  });
+  it.each([
+    ["gzip", gzipSync],
+    ["br", brotliCompressSync],
+  ] as const)(
+    "the size cap counts decoded bytes (%s), also when the small encoded length is declared",
+    async (coding, encode) => {
+      const body = encode(Buffer.from("x".repeat(50_000)));
+      const up = await started((req, res) => {
+        res.writeHead(200, {
+          "content-type": "text/plain",
+          "content-encoding": coding,
+          ...(req.url === "/declared" ? { "content-length": String(body.length) } : {}),
+        });
+        res.end(body);
+      });
+      expect(body.length).toBeLessThan(1_000);
+      const run = up.run(10_000);
+      for (const path of ["/chunked", "/declared"]) {
+        const outcome = await run(call(), binding("GET", path));
+        expect(outcome.error).toMatchObject({
+          code: "response_too_large",
+          message: "the upstream response is larger than 10 KB",
+        });
+      }
+    },
+  );
+
+  it.each([
+    ["br", () => createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } })],
+    ["gzip", () => createGzip({ level: 1 })],
+  ] as const)(
+    "an encoded body that never ends (%s) is refused at the cap: the client stops reading and closes the connection",
+    async (coding, encoder) => {
+      // Zeros compressed as they are sent, without end: a client that read the whole body before counting would
+      // never answer. Each 64 KiB is flushed, so a few dozen bytes on the wire already decode past the cap.
+      const zeros = Buffer.alloc(64 * 1024);
+      const up = await started((_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain", "content-encoding": coding });
+        const compress = encoder();
+        compress.pipe(res);
+        res.once("close", () => compress.destroy());
+        const pump = () => {
+          if (compress.destroyed) return;
+          compress.write(zeros);
+          compress.flush(() => pump());
+        };
+        pump();
+      });
+      const outcome = await up.run(100_000)(call(), binding());
+      expect(outcome.error).toMatchObject({
+        code: "response_too_large",
+        message: "the upstream response is larger than 98 KB",
+      });
+      // The client closed the connection: the upstream's endless response ends there.
+      await up.allClosed();
+      expect(up.connections()).toBe(1);
+    },
+  );
 
   it.each([
     ["br", "corrupt", Buffer.from("not brotli at all, not even close to it")],
