@@ -45,13 +45,19 @@ const binding = (method: HttpMethod = "GET", path = "/things"): HttpBinding => (
   success: { status: "200", mediaType: "application/json" },
 });
 
-function call(signal = new AbortController().signal): CallContext {
+/** A binding whose whole JSON body is the argument `body`. */
+const withBody = (method: HttpMethod, path = "/things"): HttpBinding => ({
+  ...binding(method, path),
+  body: { mediaType: "application/json", encoding: "json", required: true, mode: "whole", arg: "body" },
+});
+
+function call(signal = new AbortController().signal, args: Record<string, unknown> = {}): CallContext {
   return {
     tool: { name: "t", annotations: { idempotentHint: true } } as CatalogTool,
     calledAs: "t",
     entry: "tools/call",
-    rawArgs: {},
-    args: {},
+    rawArgs: args,
+    args,
     correlationId: "c0ffee",
     client: { capabilities: undefined, era: "legacy" },
     signal,
@@ -495,6 +501,144 @@ describe("the upstream client", () => {
   });
 });
 
+describe("the upstream client: paths beside the plain exchange", () => {
+  const body = { name: "lamp", tags: ["a", "b"] };
+  const sent = JSON.stringify(body);
+
+  it("a 307 sends the same method and body again; a 303 after a POST becomes a GET without body or its type", async () => {
+    const up = await started((req, res) => {
+      if (req.url === "/things") {
+        res.writeHead(307, { location: "/things/again", "content-length": "0" });
+        res.end();
+      } else if (req.url === "/orders") {
+        res.writeHead(303, { location: "/orders/1", "content-length": "0" });
+        res.end();
+      } else json(res, 200, { at: req.url });
+    });
+    const run = up.run();
+    expect(await run(call(undefined, { body }), withBody("POST"))).toEqual({
+      data: { at: "/things/again" },
+      status: 200,
+    });
+    expect(await run(call(undefined, { body }), withBody("POST", "/orders"))).toEqual({
+      data: { at: "/orders/1" },
+      status: 200,
+    });
+    expect(
+      up.seen.map((r) => [
+        r.method,
+        r.url,
+        r.body,
+        r.headers["content-type"],
+        r.headers["content-length"],
+        r.headers.authorization,
+      ]),
+    ).toEqual([
+      ["POST", "/things", sent, "application/json", String(sent.length), "Bearer tok-abc-123456"],
+      ["POST", "/things/again", sent, "application/json", String(sent.length), "Bearer tok-abc-123456"],
+      ["POST", "/orders", sent, "application/json", String(sent.length), "Bearer tok-abc-123456"],
+      ["GET", "/orders/1", "", undefined, undefined, "Bearer tok-abc-123456"],
+    ]);
+  });
+
+  it("a PUT retried after 503 and Retry-After sends its whole body again", async () => {
+    const up = await started((_req, res) => {
+      if (up.seen.length === 1) json(res, 503, { message: "busy" }, { "retry-after": "0" });
+      else json(res, 200, { stored: true });
+    });
+    const outcome = await up.run()(call(undefined, { body }), withBody("PUT"));
+    expect(outcome).toEqual({ data: { stored: true }, status: 200 });
+    expect(up.seen.map((r) => [r.method, r.body, r.headers["content-length"]])).toEqual([
+      ["PUT", sent, String(sent.length)],
+      ["PUT", sent, String(sent.length)],
+    ]);
+  });
+
+  it("a 401 to a POST with a body: the token is renewed and the same body sent again with it", async () => {
+    let issued = 0;
+    const up = await started((req, res) => {
+      if (req.url === "/token") return json(res, 200, { access_token: `at-${++issued}`, expires_in: 600 });
+      if (req.headers.authorization !== "Bearer at-2") return json(res, 401, { message: "expired" });
+      json(res, 200, { created: true });
+    });
+    const oauthVars: EnvVar[] = [
+      { name: "BASE", description: "", type: "url", required: true, secret: false },
+      { name: "CLIENT_ID", description: "", type: "string", required: true, secret: false },
+      { name: "CLIENT_SECRET", description: "", type: "string", required: true, secret: true },
+    ];
+    const run = createHttpExecutor({
+      sources: [
+        {
+          ...source,
+          auth: [
+            {
+              kind: "oauth2ClientCredentials",
+              scheme: "bearer",
+              tokenUrl: `${up.url}/token`,
+              scopes: [],
+              clientId: { env: "CLIENT_ID" },
+              clientSecret: { env: "CLIENT_SECRET" },
+            },
+          ],
+        },
+      ],
+      config: resolveConfig(oauthVars, { BASE: up.url, CLIENT_ID: "c", CLIENT_SECRET: "s" }),
+    });
+    const outcome = await run(call(undefined, { body }), withBody("POST"));
+    expect(outcome).toEqual({ data: { created: true }, status: 200 });
+    expect(up.seen.map((r) => [r.method, r.url, r.headers.authorization ?? "", r.body])).toEqual([
+      ["POST", "/token", expect.stringMatching(/^Basic /), "grant_type=client_credentials"],
+      ["POST", "/things", "Bearer at-1", sent],
+      ["POST", "/token", expect.stringMatching(/^Basic /), "grant_type=client_credentials"],
+      ["POST", "/things", "Bearer at-2", sent],
+    ]);
+  });
+
+  it("a call whose signal is already aborted sends nothing and opens no connection", async () => {
+    const up = await started((_req, res) => json(res, 200, {}));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      sendOverHttp({
+        method: "POST",
+        url: `${up.url}/x`,
+        headers: [],
+        body: "{}",
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect((await up.run()(call(controller.signal), binding("POST"))).error?.code).toBe("cancelled");
+    expect(up.connections()).toBe(0);
+    expect(up.seen).toEqual([]);
+  });
+
+  it("an IPv6 literal base URL is reached, with its Host in brackets", async () => {
+    const server = createServer((req, res) => json(res, 200, { host: req.headers.host }));
+    await new Promise<void>((resolve) => server.listen(0, "::1", resolve));
+    servers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const host = `[::1]:${(server.address() as AddressInfo).port}`;
+    const run = createHttpExecutor({
+      sources: [source],
+      config: resolveConfig(vars, { BASE: `http://${host}`, TOKEN: "tok-abc-123456" }),
+    });
+    expect(await run(call(), binding())).toEqual({ data: { host }, status: 200 });
+  });
+
+  it("an upstream announcing Keep-Alive: timeout=1 gets a new connection per call (too short to reuse safely)", async () => {
+    const up = await started((req, res) =>
+      json(res, 200, {}, req.url === "/short" ? { "keep-alive": "timeout=1" } : {}),
+    );
+    const run = up.run();
+    for (const path of ["/short", "/short"]) {
+      expect((await run(call(), binding("GET", path))).status).toBe(200);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // The client closed each after its response; without the hint, one connection serves both (first test).
+    await up.allClosed();
+    expect(up.connections()).toBe(2);
+  });
+});
+
 describe("a forward proxy named by the environment", () => {
   /** A forward proxy for plain http: records each absolute-form request line and passes the request on. */
   async function forwardProxy() {
@@ -544,6 +688,42 @@ describe("a forward proxy named by the environment", () => {
       expect(await get()).toEqual({ status: 200, body: '{"ok":true}' });
       expect(proxy.lines).toEqual([`GET ${up.url}/things?q=1`]);
       expect(up.seen.map((r) => r.url)).toEqual(["/things?q=1", "/things?q=1"]);
+    } finally {
+      vi.unstubAllEnvs();
+      closeUpstreamConnections();
+    }
+  });
+
+  it("keeps a repeated header's values in order through it, and is not used for a host NO_PROXY names", async () => {
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const proxy = await forwardProxy();
+    const signal = new AbortController().signal;
+    const headers: Array<[string, string]> = [
+      ["x-seen", "first"],
+      ["accept", "application/json"],
+      ["X-Seen", "second"],
+    ];
+    const get = async () => {
+      const answer = await sendOverHttp({ method: "GET", url: `${up.url}/things`, headers, signal });
+      return { status: answer.status, body: Buffer.from(await answer.read(1024)).toString() };
+    };
+    try {
+      vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+      vi.stubEnv("HTTP_PROXY", proxy.url);
+      vi.stubEnv("NO_PROXY", "");
+      closeUpstreamConnections();
+      expect(await get()).toEqual({ status: 200, body: '{"ok":true}' });
+      expect(proxy.lines).toEqual([`GET ${up.url}/things`]);
+
+      vi.stubEnv("NO_PROXY", "example.invalid,127.0.0.1");
+      closeUpstreamConnections();
+      expect(await get()).toEqual({ status: 200, body: '{"ok":true}' });
+      expect(proxy.lines).toHaveLength(1);
+      // Through the proxy (headers given as an object) and directly (as a flat list), the same values in order.
+      expect(up.seen.map((r) => [r.headers["x-seen"], r.headers.accept])).toEqual([
+        ["first, second", "application/json"],
+        ["first, second", "application/json"],
+      ]);
     } finally {
       vi.unstubAllEnvs();
       closeUpstreamConnections();
