@@ -20,6 +20,8 @@ import { createRootCa, issueLeaf } from "../upstreams/scaivault/pki-core.js";
  */
 
 const TOKEN = "tok-tls-5c1e77";
+/** The token the upstream's own token endpoint issues (client credentials). */
+const ISSUED = "issued-tls-9a04";
 
 interface Seen {
   method: string;
@@ -28,6 +30,7 @@ interface Seen {
   body: string;
 }
 
+let out: string;
 let dir: string;
 let caFile: string;
 let otherCaFile: string;
@@ -35,12 +38,13 @@ let port: number;
 const seen: Seen[] = [];
 const closers: Array<() => Promise<void>> = [];
 
-function spec(): object {
+/** The API; its security a bearer token the user gives, or OAuth2 client credentials at `tokenUrl`. */
+function spec(tokenUrl?: string): object {
   return {
     openapi: "3.0.3",
     info: { title: "tls", version: "1" },
     servers: [{ url: "https://api.example.com" }],
-    security: [{ bearer: [] }],
+    security: [tokenUrl ? { cc: [] } : { bearer: [] }],
     paths: {
       "/things/{id}": {
         get: {
@@ -72,7 +76,11 @@ function spec(): object {
         },
       },
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    components: {
+      securitySchemes: tokenUrl
+        ? { cc: { type: "oauth2", flows: { clientCredentials: { tokenUrl, scopes: {} } } } }
+        : { bearer: { type: "http", scheme: "bearer" } },
+    },
   };
 }
 
@@ -145,7 +153,7 @@ function expectReceived(received: Seen[], label: string, host: string) {
 }
 
 beforeAll(async () => {
-  const out = tmpDir("upstream-tls");
+  out = tmpDir("upstream-tls");
   const file = join(out, "tls.json");
   writeFileSync(file, JSON.stringify(spec()));
   const { cat, diags } = await genSpec(file, "tls", relative(ROOT, join(out, "catalog")));
@@ -180,7 +188,11 @@ beforeAll(async () => {
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString();
       seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      const text = JSON.stringify({ ok: true, method: req.method });
+      const text = JSON.stringify(
+        req.url === "/token"
+          ? { access_token: ISSUED, token_type: "Bearer", expires_in: 600 }
+          : { ok: true, method: req.method },
+      );
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
       res.end(text);
     });
@@ -260,5 +272,38 @@ describe("an HTTPS upstream through a CONNECT proxy (NODE_USE_ENV_PROXY=1, HTTPS
     expectOk(posted);
     expectReceived(received, "no-proxy", `localhost:${port}`);
     expect(proxy.lines).toEqual([]);
+  });
+});
+
+describe("an OAuth2 token endpoint over HTTPS (token requests go through Node's fetch, not the upstream client)", () => {
+  it("trusts the same NODE_EXTRA_CA_CERTS and goes through the same CONNECT proxy", async () => {
+    const file = join(out, "tls-cc.json");
+    writeFileSync(file, JSON.stringify(spec(`https://127.0.0.1:${port}/token`)));
+    const { cat, diags } = await genSpec(file, "tlscc", relative(ROOT, join(out, "catalog-cc")));
+    expect(errorsOf(diags)).toEqual([]);
+    if (!cat) throw new Error("no catalog");
+    writeCatalog(ROOT, cat);
+    const proxy = await connectProxy();
+    const served = await serveOverStdio(join(ROOT, cat.dir), {
+      // The API by host name, its token endpoint by IP address: two tunnels, each to its own target.
+      TLSCC_BASE_URL: `https://localhost:${port}`,
+      TLSCC_CLIENT_ID: "client-1",
+      TLSCC_CLIENT_SECRET: "secret-1",
+      NODE_EXTRA_CA_CERTS: caFile,
+      NODE_USE_ENV_PROXY: "1",
+      HTTPS_PROXY: proxy.url,
+    });
+    closers.push(() => served.close());
+    const before = seen.length;
+    const got = await served.client.callTool({ name: "get_thing", arguments: { id: "t-1", case: "cc" } });
+    expectOk(got);
+    const received = seen.slice(before);
+    expect(received.map((r) => [r.method, r.url, r.headers.host])).toEqual([
+      ["POST", "/token", `127.0.0.1:${port}`],
+      ["GET", "/things/t-1?case=cc", `localhost:${port}`],
+    ]);
+    expect(new URLSearchParams(received[0]!.body).get("grant_type")).toBe("client_credentials");
+    expect(received[1]!.headers.authorization).toBe(`Bearer ${ISSUED}`);
+    expect(new Set(proxy.lines)).toEqual(new Set([`CONNECT 127.0.0.1:${port}`, `CONNECT localhost:${port}`]));
   });
 });
