@@ -269,7 +269,7 @@ class Exchange {
     }
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending = reject;
-      // A body its Content-Encoding cannot undo (corrupt, or cut short where no decoder is lenient) says so.
+      // A body its Content-Encoding cannot undo (corrupt) says so.
       const stream = decoded(res, (coding) => this.fail(refused(`undecodable body: ${coding}`)));
       const chunks: Buffer[] = [];
       let total = 0;
@@ -310,14 +310,18 @@ function decoded(res: IncomingMessage, undecodable: (coding: string) => void): R
     .reverse();
   if (codings.length === 0) return res;
   const zlib = process.getBuiltinModule("node:zlib");
-  // Lenient like fetch: a body cut short after a complete block still yields what was decoded.
+  // Lenient like fetch, brotli too: a body cut short after a complete block still yields what was decoded.
   const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const brLenient = {
+    flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+    finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+  };
   const steps: Transform[] = [];
   for (const coding of codings) {
     let step: Transform;
     if (coding === "gzip" || coding === "x-gzip") step = zlib.createGunzip(lenient);
     else if (coding === "deflate") step = inflateEither(zlib, lenient);
-    else if (coding === "br") step = zlib.createBrotliDecompress();
+    else if (coding === "br") step = zlib.createBrotliDecompress(brLenient);
     else return res;
     // Heard before the pipeline's own listener: an error the connection caused has already marked res errored.
     step.once("error", () => {
