@@ -10,7 +10,7 @@ import type { SendUpstream, UpstreamResponse } from "./upstream.js";
  * Why not `fetch`: the Fetch layer (Request, Headers and Response objects, web streams and their reader) cost
  * about twice the CPU of a plain node:http exchange per call (docs/benchmarks.md, Per-call latency, 2026-12-04
  * 10:30). What fetch did for the executor is kept here: manual redirects (the executor follows them), bodies
- * decoded by Content-Encoding (gzip and deflate asked for, br decoded too), WHATWG "bad ports" refused before
+ * decoded by Content-Encoding (gzip and deflate asked for, br too over https), WHATWG "bad ports" refused before
  * connecting, URLs with credentials refused, `Accept: *\/*` when none is given, cancellation by an AbortSignal (also
  * while the body is read), keep-alive reuse (idle connections closed after 4 s or before the upstream's announced
  * `Keep-Alive: timeout`, like undici). A GET or HEAD may carry a body here (some APIs define one; fetch refuses it).
@@ -48,7 +48,9 @@ const BAD_PORTS = new Set([
 
 /** Idle keep-alive connections are closed after this long (undici's default), or sooner if the upstream says so. */
 const IDLE_MS = 4000;
+/** What fetch asks for (undici: br only over https); every coding it names is decoded, br over http too. */
 const ACCEPT_ENCODING = "gzip, deflate";
+const ACCEPT_ENCODING_HTTPS = "br, gzip, deflate";
 const EMPTY_BODY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
 
 type UpstreamAgent = Agent & { proxied: boolean };
@@ -142,7 +144,7 @@ export const sendOverHttp: SendUpstream = async (request) => {
     else if (lower === "content-type") type = true;
   }
   if (!accept) headers.push("accept", "*/*");
-  if (!encoding) headers.push("accept-encoding", ACCEPT_ENCODING);
+  if (!encoding) headers.push("accept-encoding", secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING);
   let body: Uint8Array | undefined;
   if (typeof request.body === "string") body = Buffer.from(request.body);
   else if (request.body instanceof Uint8Array) body = request.body;

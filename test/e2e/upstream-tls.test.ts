@@ -148,6 +148,8 @@ function expectReceived(received: Seen[], label: string, host: string) {
   for (const r of received) {
     expect(r.headers.host).toBe(host);
     expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    // What fetch asks for over https (over plain http: gzip, deflate; test/runtime/upstream-client.test.ts).
+    expect(r.headers["accept-encoding"]).toBe("br, gzip, deflate");
   }
   expect(received[1]!.headers["content-type"]).toMatch(/^application\/json/);
 }
