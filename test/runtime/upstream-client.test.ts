@@ -653,6 +653,34 @@ describe("the upstream client: paths beside the plain exchange", () => {
     expect(await run(call(), binding())).toEqual({ data: { host }, status: 200 });
   });
 
+  it("an idle kept-alive connection is closed by the client itself (after 4 s), not left to the upstream", async () => {
+    // An upstream that never closes an idle connection: only the client's own idle timeout can end it.
+    const server = createServer((_req, res) => json(res, 200, { ok: true }));
+    server.keepAliveTimeout = 0;
+    const ended: Array<Promise<void>> = [];
+    server.on("connection", (socket: Socket) => {
+      // 'end': the client sent its FIN, so the close was the client's.
+      ended.push(new Promise((resolve) => socket.once("end", () => resolve())));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push({
+      close: () => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const answer = await sendOverHttp({
+      method: "GET",
+      url,
+      headers: [],
+      signal: new AbortController().signal,
+    });
+    expect(Buffer.from(await answer.read(100)).toString()).toBe('{"ok":true}');
+    expect(ended).toHaveLength(1);
+    await ended[0];
+  });
+
   it("an upstream announcing Keep-Alive: timeout=1 gets a new connection per call (too short to reuse safely)", async () => {
     const up = await started((req, res) =>
       json(res, 200, {}, req.url === "/short" ? { "keep-alive": "timeout=1" } : {}),
