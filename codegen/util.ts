@@ -34,7 +34,7 @@ export function asciiOnly(text: string): string {
 
 const HEX = "0123456789abcdef";
 
-/** Grows `out` (a byte buffer) to hold at least `need` bytes, keeping its first `used`. */
+/** A buffer of at least `need` bytes holding `out`'s first `used` (`out` itself when it is large enough). */
 function grown(out: Buffer, used: number, need: number): Buffer {
   if (need <= out.length) return out;
   const bigger = Buffer.allocUnsafe(Math.max(need, out.length * 2));
@@ -51,18 +51,30 @@ function writeEscape(out: Buffer, o: number, unit: number): number {
 }
 
 /**
- * Writes the character whose UTF-8 sequence starts at `src[i]` (a byte >= 0x80: only inside a JSON string) as
- * `\uXXXX` escapes of its UTF-16 code units; returns the end in `out` and the sequence's last byte in `src`.
+ * Copies the UTF-8 bytes `src[i, end)` (a JSON string with its quotes) to `out` at `o`, each non-ASCII character
+ * written as the `\uXXXX` escapes of its UTF-16 code units (an astral character as its surrogate pair); returns
+ * the end in `out`. At most 3 bytes are written per byte read (a 2-byte character becomes one 6-byte escape, a
+ * 4-byte one two).
  */
-function escapeSequence(src: Uint8Array, i: number, out: Buffer, o: number): [number, number] {
-  const b = src[i] as number;
-  const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-  let cp = b & (len === 4 ? 0x07 : len === 3 ? 0x0f : 0x1f);
-  for (let k = 1; k < len; k++) cp = (cp << 6) | ((src[i + k] as number) & 0x3f);
-  if (cp < 0x10000) return [writeEscape(out, o, cp), i + len - 1];
-  const high = 0xd800 + ((cp - 0x10000) >> 10);
-  const low = 0xdc00 + ((cp - 0x10000) & 0x3ff);
-  return [writeEscape(out, writeEscape(out, o, high), low), i + len - 1];
+function escapedString(src: Uint8Array, i: number, end: number, out: Buffer, o: number): number {
+  while (i < end) {
+    const b = src[i] as number;
+    if (b < 0x80) {
+      out[o++] = b;
+      i++;
+      continue;
+    }
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    let cp = b & (len === 4 ? 0x07 : len === 3 ? 0x0f : 0x1f);
+    for (let k = 1; k < len; k++) cp = (cp << 6) | ((src[i + k] as number) & 0x3f);
+    i += len;
+    if (cp < 0x10000) o = writeEscape(out, o, cp);
+    else {
+      const high = 0xd800 + ((cp - 0x10000) >> 10);
+      o = writeEscape(out, writeEscape(out, o, high), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    }
+  }
+  return o;
 }
 
 /**
@@ -80,46 +92,76 @@ export function asciiJsonFile(value: unknown): string {
 /**
  * `asciiJsonFile`'s text as the bytes it was laid out in (ASCII: one byte per character), for a caller that also
  * needs the bytes (catalog.index.json's record digests), so the text is not encoded again.
+ *
+ * A string is found whole (its closing quote is the first `"` not escaped by a `\`) and copied as a run, escaped only
+ * when it holds a non-ASCII byte; the output's room is checked once per string or structural character, not per
+ * byte.
  */
 export function asciiJsonBytes(value: unknown): Buffer {
   const src = Buffer.from(JSON.stringify(value), "utf8");
-  let out: Buffer = Buffer.allocUnsafe(src.length * 2 + 64);
+  const n = src.length;
+  let out: Buffer = Buffer.allocUnsafe(2 * n + 64);
   let o = 0;
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < src.length; i++) {
-    out = grown(out, o, o + 16 + 2 * depth);
+  let i = 0;
+  while (i < n) {
     const c = src[i] as number;
-    if (c >= 0x80) [o, i] = escapeSequence(src, i, out, o);
-    else if (inString) {
+    if (c === 34 /* " */) {
+      let end = i + 1;
+      let nonAscii = false;
+      for (;;) {
+        const d = src[end] as number;
+        if (d === 34) break;
+        if (d === 92 /* \ */) end += 2;
+        else {
+          if (d >= 0x80) nonAscii = true;
+          end++;
+        }
+      }
+      end++;
+      const room = (nonAscii ? 3 : 1) * (end - i) + 2;
+      out = grown(out, o, o + room);
+      if (nonAscii) o = escapedString(src, i, end, out, o);
+      else if (end - i > 24) o += src.copy(out, o, i, end);
+      else while (i < end) out[o++] = src[i++] as number;
+      i = end;
+      if (src[i] === 58 /* : */) {
+        out[o++] = 58;
+        out[o++] = 32;
+        i++;
+      }
+      continue;
+    }
+    out = grown(out, o, o + 4 + 2 * depth);
+    if (c === 123 /* { */ || c === 91 /* [ */) {
       out[o++] = c;
-      if (c === 92 /* \ */) out[o++] = src[++i] as number;
-      else if (c === 34 /* " */) inString = false;
-    } else if ((c === 123 /* { */ || c === 91) /* [ */ && src[i + 1] === c + 2 /* } or ] */) {
+      if (src[i + 1] === c + 2 /* } or ] */) {
+        out[o++] = c + 2;
+        i += 2;
+        continue;
+      }
+      o = lineBreak(out, o, ++depth);
+    } else if (c === 44 /* , */) {
       out[o++] = c;
-      out[o++] = c + 2;
-      i++;
-    } else if (c === 123 || c === 91 || c === 44 /* , */) {
-      out[o++] = c;
-      if (c !== 44) depth++;
       o = lineBreak(out, o, depth);
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       o = lineBreak(out, o, --depth);
       out[o++] = c;
     } else {
+      // A number, true, false or null (a key's `:` follows its string, above; this one is a bare value's).
       out[o++] = c;
-      if (c === 58 /* : */) out[o++] = 32;
-      else if (c === 34) inString = true;
     }
+    i++;
   }
   out = grown(out, o, o + 1);
   out[o++] = 10;
   return out.subarray(0, o);
 }
 
-/** A line break and the indent of `depth` at `o`; returns the end. */
+/** A line break and the indent of `depth` at `o` (room checked by the caller); returns the end. */
 function lineBreak(out: Buffer, o: number, depth: number): number {
   out[o++] = 10;
-  out.fill(32, o, o + 2 * depth);
-  return o + 2 * depth;
+  const end = o + 2 * depth;
+  while (o < end) out[o++] = 32;
+  return end;
 }

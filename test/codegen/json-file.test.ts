@@ -21,11 +21,92 @@ const VALUES: [string, unknown][] = [
   ["deep", JSON.parse(`${"[".repeat(40)}1${"]".repeat(40)}`)],
   ["a bare string", "text"],
   ["a bare number", 42],
+  [
+    "backslashes and escaped quotes at a string's ends, and a key's",
+    {
+      "\\": "\\",
+      'a\\"': '"\\',
+      x: ["\\\\", '\\"', '"', '""', '\\"\\'],
+      '"': ["{", "}", "[", "]", ",", ":"],
+    },
+  ],
+  [
+    "non-ASCII of every UTF-8 length, at a string's ends and beside escapes",
+    [
+      "\u0080",
+      "\u00ff",
+      "é\\",
+      "\\é",
+      '"é"',
+      "\u07ff\u0800",
+      "\uffff",
+      "\u{10000}",
+      "\u{1f35c}\\",
+      "\u{10ffff}",
+      "a\u{1f35c}b\u2028\u2029",
+    ],
+  ],
+  [
+    "non-ASCII keys and empty containers beside them",
+    { ключ: {}, "": [], "😀": [{}, [[]], ""], é: { "": {} } },
+  ],
+  [
+    "strings longer than a short run, with and without non-ASCII",
+    { long: "x".repeat(300), mixed: `${"y".repeat(200)}é${"\\".repeat(50)}` },
+  ],
+  ["more escaped output than the compact JSON's room (astral characters)", ["\u{1f35c}".repeat(1000)]],
 ];
+
+/** Characters the serialiser treats differently: structural, escaped by JSON, non-ASCII of each UTF-8 length. */
+const ALPHABET = [
+  '"',
+  "\\",
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  " ",
+  "a",
+  "\n",
+  "\u0001",
+  "é",
+  "\u2028",
+  "日",
+  "\u{1f35c}",
+  "\ud800",
+];
+
+/** A deterministic random JSON value (a linear congruential generator, so a failure reproduces). */
+function randomValue(seed: number): unknown {
+  let state = seed;
+  const next = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const text = () => Array.from({ length: next(12) }, () => ALPHABET[next(ALPHABET.length)]).join("");
+  const value = (depth: number): unknown => {
+    const kind = next(depth > 5 ? 3 : 6);
+    if (kind === 0) return text();
+    if (kind === 1) return [0, -2.5, true, false, null][next(5)];
+    if (kind === 2) return next(1000);
+    if (kind === 3) return Array.from({ length: next(4) }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: next(4) }, () => [text(), value(depth + 1)]));
+  };
+  return value(0);
+}
 
 describe("catalog.json's serialiser writes V8's indented JSON, in ASCII", () => {
   it.each(VALUES)("%s", (_, value) => {
     expect(asciiJsonFile(value)).toBe(asciiOnly(jsonFile(value)));
+  });
+
+  it("500 random values mixing strings, escapes, non-ASCII and nesting", () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const value = randomValue(seed);
+      expect(asciiJsonFile(value), `seed ${seed}`).toBe(asciiOnly(jsonFile(value)));
+    }
   });
 
   it("the generated catalogs' catalog.json, read back and written again: the same bytes", () => {
