@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer, get as httpsGet } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import {
@@ -172,6 +172,46 @@ describe("the upstream client", () => {
     expect(headers.connection).toBe("keep-alive");
     expect(headers["accept-encoding"]).toBe("gzip, deflate");
     expect(headers.accept).toBe("application/json, */*;q=0.5");
+  });
+
+  it("takes a body that arrived whole from the response's buffer, and reads one still arriving as a stream", async () => {
+    // 'data' listeners put on the client's responses (a server's requests have no status code).
+    const on = vi.spyOn(IncomingMessage.prototype, "on");
+    const dataListeners = () =>
+      on.mock.contexts.filter(
+        (res, i) => on.mock.calls[i]![0] === "data" && (res as IncomingMessage).statusCode !== null,
+      ).length;
+    let rest: () => void = () => {};
+    const up = await started((req, res) => {
+      if (req.url === "/whole") return json(res, 200, { whole: true });
+      // Half the body now, the other half once the test has the response in hand.
+      res.writeHead(200, { "content-type": "application/json", "content-length": 17 });
+      res.write('{"half":');
+      rest = () => res.end('"second"}');
+    });
+    const request = (path: string) => ({
+      method: "GET",
+      url: `${up.url}${path}`,
+      headers: [] as Array<[string, string]>,
+      signal: new AbortController().signal,
+    });
+    for (let i = 0; i < 2; i++) {
+      const whole = await sendOverHttp(request("/whole"));
+      expect(Buffer.from(await whole.read(1000)).toString()).toBe('{"whole":true}');
+      expect(dataListeners()).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // The same kept-alive connection served both: the body taken at once still frees it.
+    expect(up.connections()).toBe(1);
+
+    const halves = await sendOverHttp(request("/halves"));
+    const body = halves.read(1000);
+    rest();
+    expect(Buffer.from(await body).toString()).toBe('{"half":"second"}');
+    expect(dataListeners()).toBe(1);
+    // A whole body over the limit is refused as before, by the stream's count.
+    const over = await sendOverHttp(request("/whole"));
+    await expect(over.read(5)).rejects.toThrow(/larger than/);
   });
 
   it("follows a same-origin redirect with the credentials, and never one to another origin", async () => {
