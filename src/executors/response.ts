@@ -170,6 +170,15 @@ export function describeNetworkError(error: unknown): string {
   const undecodable = /^undecodable body: ([a-z-]+)$/.exec(cause?.message ?? "");
   if (undecodable)
     return `the upstream's response body could not be decoded (Content-Encoding ${undecodable[1]})`;
+  // Through the environment's proxy (NODE_USE_ENV_PROXY): the upstream client says when the proxy failed.
+  const tunnel = /^proxy tunnel refused(?:: (\d{3}))?$/.exec(cause?.message ?? "");
+  if (tunnel)
+    return `the proxy (HTTPS_PROXY) refused a tunnel to the upstream${tunnel[1] ? `: ${describeStatus(Number(tunnel[1]))}` : ""}`;
+  const proxy = /^proxy unreachable: ([A-Z_]+)$/.exec(cause?.message ?? "");
+  if (proxy) {
+    const what = proxy[1] === "ECONNREFUSED" ? "refused the connection" : "could not be reached";
+    return `the proxy (HTTP_PROXY/HTTPS_PROXY) ${what}; the upstream was not reached`;
+  }
   if (code === "ECONNREFUSED") return "the upstream refused the connection";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the upstream closed the connection";

@@ -117,6 +117,35 @@ function refused(message: string): TypeError {
   return new TypeError("the upstream request failed", { cause: { message } });
 }
 
+/** Errors of a connection that was never made (refused, unresolved, unreachable, timed out). */
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/**
+ * Through the environment's proxy, the proxy's failures in its own words: a CONNECT it answered with an error
+ * status (Node: ERR_PROXY_TUNNEL), or a connection to the proxy itself that failed (a connect error naming another
+ * host or port than the upstream's). Anything else, and a proxy on the upstream's own host and port, as it came.
+ * Nothing of the proxy's URL is kept (it may carry credentials).
+ */
+function proxyFailure(error: Error, url: URL, port: number): unknown {
+  const e = error as Error & { code?: string; port?: number; hostname?: string };
+  if (e.code === "ERR_PROXY_TUNNEL") {
+    const status = / HTTP\/1\.[01] (\d{3})\b/.exec(e.message)?.[1];
+    return refused(`proxy tunnel refused${status ? `: ${status}` : ""}`);
+  }
+  if (e.code === undefined || !CONNECT_CODES.has(e.code)) return error;
+  const other =
+    (e.port !== undefined && e.port !== port) ||
+    (e.hostname !== undefined && e.hostname !== url.hostname.replace(/^\[|\]$/g, ""));
+  return other ? refused(`proxy unreachable: ${e.code}`) : error;
+}
+
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
@@ -180,7 +209,7 @@ export const sendOverHttp: SendUpstream = async (request) => {
         (res) => resolve(exchange.answered(res, request.method)),
       );
       exchange.sent(req);
-      req.on("error", (error) => exchange.fail(error));
+      req.on("error", (error) => exchange.fail(agent.proxied ? proxyFailure(error, url, port) : error));
       req.end(body);
     } catch (error) {
       // A header node:http refuses (a character it does not send), as fetch refused it: no request.

@@ -827,6 +827,64 @@ describe("a forward proxy named by the environment", () => {
     }
   });
 
+  it("a proxy that refuses the tunnel, or cannot be reached, is named as the failure, never by its URL", async () => {
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const target = new URL(up.url);
+    // Answers every CONNECT with 407 (and any plain request with 403): the upstream is never reached.
+    const refusing = createServer((_req, res) => res.writeHead(403).end());
+    refusing.on("connect", (_req: IncomingMessage, socket: Socket) =>
+      socket.end("HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n"),
+    );
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    servers.push({ close: () => new Promise<void>((resolve) => refusing.close(() => resolve())) });
+    const refusingUrl = `http://user:proxy-secret@127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    // A proxy that is gone: a port that was just listened on, now closed.
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, "127.0.0.1", resolve));
+    const goneUrl = `http://user:proxy-secret@127.0.0.1:${(gone.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+
+    const outcome = async (base: string) =>
+      createHttpExecutor({
+        sources: [source],
+        config: resolveConfig(vars, { BASE: base, TOKEN: "tok-abc-123456" }),
+      })(call(), binding("POST"));
+    try {
+      vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+      vi.stubEnv("NO_PROXY", "");
+      vi.stubEnv("HTTPS_PROXY", refusingUrl);
+      closeUpstreamConnections();
+      // An https target: no TLS is ever started, the CONNECT is refused first.
+      expect((await outcome(`https://127.0.0.1:${target.port}`)).error).toEqual({
+        code: "network",
+        message:
+          "the proxy (HTTPS_PROXY) refused a tunnel to the upstream: HTTP 407 Proxy Authentication Required",
+      });
+
+      vi.stubEnv("HTTPS_PROXY", goneUrl);
+      vi.stubEnv("HTTP_PROXY", goneUrl);
+      closeUpstreamConnections();
+      for (const base of [`https://127.0.0.1:${target.port}`, up.url, `http://localhost:${target.port}`]) {
+        expect((await outcome(base)).error).toEqual({
+          code: "network",
+          message: "the proxy (HTTP_PROXY/HTTPS_PROXY) refused the connection; the upstream was not reached",
+        });
+      }
+
+      // NO_PROXY sends the upstream's own failure in its own words, as before.
+      vi.stubEnv("NO_PROXY", "127.0.0.1");
+      closeUpstreamConnections();
+      const closedPort = new URL(goneUrl).port;
+      expect((await outcome(`http://127.0.0.1:${closedPort}`)).error?.message).toBe(
+        "the upstream refused the connection",
+      );
+      expect(up.seen).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+      closeUpstreamConnections();
+    }
+  });
+
   it("is asked for by the variable, the flag, or the flag in NODE_OPTIONS", () => {
     expect(usesEnvProxy({ NODE_USE_ENV_PROXY: "1" }, [])).toBe(true);
     expect(usesEnvProxy({}, ["--use-env-proxy"])).toBe(true);
