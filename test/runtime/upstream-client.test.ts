@@ -740,17 +740,17 @@ describe("a forward proxy named by the environment", () => {
   /** A forward proxy for plain http: records each absolute-form request line and passes the request on. */
   async function forwardProxy() {
     const lines: string[] = [];
+    /** Each request's Proxy-Authorization (undefined without one); not passed on, as a proxy would not. */
+    const auth: Array<string | undefined> = [];
     const { request } = await import("node:http");
     const server = createServer((req, res) => {
       lines.push(`${req.method} ${req.url}`);
-      const onward = request(
-        new URL(req.url ?? ""),
-        { method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
+      const { "proxy-authorization": credentials, ...headers } = req.headers;
+      auth.push(credentials);
+      const onward = request(new URL(req.url ?? ""), { method: req.method, headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
       onward.once("error", () => res.destroy());
       req.pipe(onward);
     });
@@ -761,7 +761,7 @@ describe("a forward proxy named by the environment", () => {
         return new Promise<void>((resolve) => server.close(() => resolve()));
       },
     });
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, lines };
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, lines, auth };
   }
 
   it("is used when the operator asks Node to (NODE_USE_ENV_PROXY=1), as fetch did, and not otherwise", async () => {
@@ -821,6 +821,49 @@ describe("a forward proxy named by the environment", () => {
         ["first, second", "application/json"],
         ["first, second", "application/json"],
       ]);
+    } finally {
+      vi.unstubAllEnvs();
+      closeUpstreamConnections();
+    }
+  });
+
+  it("credentials in the proxy's URL go to the proxy as Proxy-Authorization (http, and the CONNECT for https), not to the upstream", async () => {
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const proxy = await forwardProxy();
+    const connects: Array<string | undefined> = [];
+    // Records the CONNECT's credentials, then refuses it (no TLS can follow in this process: nothing trusts a CA).
+    const tunnels = createServer((_req, res) => res.writeHead(403).end());
+    tunnels.on("connect", (req: IncomingMessage, socket: Socket) => {
+      connects.push(req.headers["proxy-authorization"]);
+      socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+    });
+    await new Promise<void>((resolve) => tunnels.listen(0, "127.0.0.1", resolve));
+    servers.push({ close: () => new Promise<void>((resolve) => tunnels.close(() => resolve())) });
+    const withCredentials = (url: string) => url.replace("http://", "http://proxy%20user:p%40ss@");
+    const expected = `Basic ${Buffer.from("proxy user:p@ss").toString("base64")}`;
+    const signal = new AbortController().signal;
+    try {
+      vi.stubEnv("NODE_USE_ENV_PROXY", "1");
+      vi.stubEnv("NO_PROXY", "");
+      vi.stubEnv("HTTP_PROXY", withCredentials(proxy.url));
+      vi.stubEnv(
+        "HTTPS_PROXY",
+        withCredentials(`http://127.0.0.1:${(tunnels.address() as AddressInfo).port}`),
+      );
+      closeUpstreamConnections();
+      const answer = await sendOverHttp({ method: "GET", url: `${up.url}/things`, headers: [], signal });
+      expect(Buffer.from(await answer.read(1024)).toString()).toBe('{"ok":true}');
+      expect(proxy.auth).toEqual([expected]);
+      expect(up.seen[0]!.headers["proxy-authorization"]).toBeUndefined();
+      await expect(
+        sendOverHttp({
+          method: "GET",
+          url: `https://127.0.0.1:${new URL(up.url).port}/`,
+          headers: [],
+          signal,
+        }),
+      ).rejects.toThrow();
+      expect(connects).toEqual([expected]);
     } finally {
       vi.unstubAllEnvs();
       closeUpstreamConnections();
