@@ -58,9 +58,17 @@ export async function coldStart(command: string, args: string[], env: Record<str
   return { client, figures, pid: transport.pid, close: () => client.close() };
 }
 
+/** Every order of `items` (a handful of call kinds: 3 give 6). */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((first, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [first, ...rest]),
+  );
+}
+
 /**
- * p50 of each of several call kinds, after a warm-up: every round calls each kind once in turn, so the load of a
- * shared machine falls on all of them alike (sequential blocks of one kind would each meet a different load).
+ * p50 of each of several call kinds, after a warm-up: every round calls each kind once, so the load of a shared
+ * machine falls on all of them alike (sequential blocks of one kind would each meet a different load).
  */
 export async function p50s<K extends string>(
   n: number,
@@ -69,8 +77,11 @@ export async function p50s<K extends string>(
   const kinds = Object.keys(calls) as K[];
   const times = Object.fromEntries(kinds.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < 20; i++) for (const k of kinds) await calls[k]();
+  // Rounds go through every order of the kinds in turn: a call measures differently right after one kind than
+  // after another (5-45 us on the 2-core machine), so no kind keeps one neighbour or one place.
+  const orders = permutations(kinds);
   for (let i = 0; i < n; i++) {
-    for (const k of kinds) {
+    for (const k of orders[i % orders.length] as K[]) {
       const t0 = performance.now();
       await calls[k]();
       times[k].push(performance.now() - t0);
