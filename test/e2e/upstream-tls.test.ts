@@ -8,7 +8,7 @@ import { writeCatalog } from "../../codegen/write.js";
 import { errorsOf, genSpec } from "../helpers/generate.js";
 import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
-import { createRootCa, issueLeaf } from "../upstreams/scaivault/pki-core.js";
+import { loopbackCertificate, testCa } from "../helpers/tls.js";
 
 /**
  * A served catalog's upstream over HTTPS, as a user with a private CA sets it up: the CA (made here, known to no
@@ -164,21 +164,9 @@ beforeAll(async () => {
   writeCatalog(ROOT, cat);
   dir = join(ROOT, cat.dir);
 
-  const validity = {
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-  };
-  const ca = await createRootCa({ commonName: "toolwright e2e CA", keyAlgorithm: "ec-p256", ...validity });
-  const leaf = await issueLeaf(ca, {
-    commonName: "127.0.0.1",
-    altNames: ["localhost"],
-    ipSans: ["127.0.0.1"],
-    usage: "server",
-    keyAlgorithm: "ec-p256",
-    ...validity,
-  });
+  const { ca, leaf } = await loopbackCertificate("toolwright e2e CA");
   // Another CA, to show that trusting some CA is not enough: it must be the one that signed the upstream's leaf.
-  const other = await createRootCa({ commonName: "another CA", keyAlgorithm: "ec-p256", ...validity });
+  const other = await testCa("another CA");
   caFile = join(out, "ca.pem");
   otherCaFile = join(out, "other-ca.pem");
   writeFileSync(caFile, ca.pem);

@@ -17,7 +17,7 @@ import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
 import { closeUpstreamConnections, sendOverHttp, usesEnvProxy } from "../../src/executors/upstream-client.js";
-import { createRootCa, issueLeaf } from "../upstreams/scaivault/pki-core.js";
+import { loopbackCertificate } from "../helpers/tls.js";
 
 // The executor's own HTTP client (node:http with a keep-alive agent, no fetch) against a real upstream on
 // 127.0.0.1: what fetch did for the executor (redirects by hand, the size cap, timeouts and cancellation also while
@@ -459,19 +459,7 @@ describe("the upstream client", () => {
 
   it("HTTPS: an upstream whose certificate no trusted CA vouches for is refused before any request, in words", async () => {
     // A CA of the test's own, made here: no system store knows it.
-    const validity = {
-      notBefore: new Date(Date.now() - 3_600_000),
-      notAfter: new Date(Date.now() + 86_400_000),
-    };
-    const ca = await createRootCa({ commonName: "toolwright test CA", keyAlgorithm: "ec-p256", ...validity });
-    const leaf = await issueLeaf(ca, {
-      commonName: "127.0.0.1",
-      altNames: ["localhost"],
-      ipSans: ["127.0.0.1"],
-      usage: "server",
-      keyAlgorithm: "ec-p256",
-      ...validity,
-    });
+    const { ca, leaf } = await loopbackCertificate("toolwright test CA");
     let requests = 0;
     const server = createTlsServer({ key: leaf.privateKeyPem, cert: leaf.pem }, (_req, res) => {
       requests += 1;
