@@ -6,6 +6,7 @@ import {
   formPieces,
   hasDotSegment,
   NameOwners,
+  nameKey,
   serializeCookieParam,
   serializeHeaderParam,
   serializePathParam,
@@ -78,6 +79,31 @@ export interface PreparedBinding {
   /** The path template: literal text and the parameter each `{name}` stands for. */
   template: Array<string | HttpParam>;
   accept: string;
+  /** Per parameter, in the binding's order: what its name is compared as (see `slotOf`). */
+  slots: ParamSlot[];
+  /** `baseQueryNames` as `NameOwners` compares them (`nameKey`), in the same order. */
+  baseQueryKeys: string[];
+}
+
+/** A parameter's name as each check reads it, made once per binding instead of on every call. */
+interface ParamSlot {
+  param: HttpParam;
+  /** Query and cookie: the name's `nameKey` (who owns it). */
+  key: string;
+  /** Header: the name in lower case, as sent and as compared with a credential's header. */
+  lowerName: string;
+  /** Header: no argument may set it (`isReservedHeader`). */
+  reservedHeader: boolean;
+}
+
+function slotOf(param: HttpParam): ParamSlot {
+  const lowerName = param.name.toLowerCase();
+  return {
+    param,
+    key: param.in === "query" || param.in === "cookie" ? nameKey(param.name) : "",
+    lowerName,
+    reservedHeader: param.in === "header" && RESERVED_HEADERS.has(lowerName),
+  };
 }
 
 /** Base URLs remembered per binding (a source's base URL is normally one; a bound keeps odd configurations small). */
@@ -110,6 +136,8 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
     baseQueryNames: [...base.searchParams.keys()],
     template,
     accept: acceptFor(binding),
+    slots: binding.params.map(slotOf),
+    baseQueryKeys: [...base.searchParams.keys()].map(nameKey),
   };
   if (!byBase || byBase.size >= MAX_BASES_PER_BINDING) {
     byBase = new Map();
@@ -122,7 +150,7 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
 /** One parameter's contribution, in the binding's order; a value that cannot be serialised keeps its error. */
 type PlacedParam =
   | { in: "query"; arg: string; pieces: Array<{ name: string; text: string }> }
-  | { in: "header"; arg: string; name: string; text: string | undefined }
+  | { in: "header"; arg: string; name: string; lowerName: string; text: string | undefined }
   | { in: "cookie"; arg: string; name: string; pieces: string[] }
   | { in: "failed"; error: unknown };
 
@@ -141,6 +169,18 @@ export interface PlacedArguments {
   userAgent: string | undefined;
   /** The last URL `assembleRequest` checked, so a signing that leaves it unchanged does not parse it again. */
   checkedUrl?: string;
+  /**
+   * The names the arguments claimed, once checked against a placement without query or cookie credentials: a
+   * signing that adds only headers claims exactly these again, so only its headers are checked against them.
+   */
+  claims?: Readonly<Claims>;
+}
+
+/** The query pieces, headers and cookies the arguments fill, in the binding's order. */
+interface Claims {
+  query: string[];
+  headers: Array<[string, string]>;
+  cookies: string[];
 }
 
 /** Encodes the arguments into the binding's slots (errors of one slot are raised in order by `assembleRequest`). */
@@ -149,22 +189,24 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
   const prepared = preparedBinding(binding, input.baseUrl);
   const path = expandPath(prepared, args);
   const params: PlacedParam[] = [];
-  for (const param of binding.params) {
+  for (const { param, lowerName, reservedHeader } of prepared.slots) {
     const value = args[param.arg];
+    // An absent value places nothing anywhere (no query piece, header or cookie); its name stays reserved.
+    if (value === undefined || value === null) continue;
     try {
       switch (param.in) {
         case "query":
           params.push({ in: "query", arg: param.arg, pieces: formPieces(param, value) });
           break;
         case "header":
-          if (value === undefined || value === null) break;
-          if (isReservedHeader(param.name)) {
+          if (reservedHeader) {
             throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);
           }
           params.push({
             in: "header",
             arg: param.arg,
             name: param.name,
+            lowerName,
             text: serializeHeaderParam(param, value),
           });
           break;
@@ -202,7 +244,7 @@ export function buildHttpRequest(input: RequestInput): BuiltRequest {
  */
 export function assembleRequest(placed: PlacedArguments, auth: AuthPlacement): BuiltRequest {
   const { binding, prepared } = placed;
-  const { query, headers, cookies } = claimParams(placed, auth);
+  const { query, headers, cookies } = claimsWith(placed, auth);
 
   for (const [name, value] of auth.query) query.push(`${encodeStrict(name)}=${encodeStrict(value)}`);
   for (const [name, value] of auth.cookies) cookies.push(`${name}=${encodeStrict(value)}`);
@@ -227,30 +269,59 @@ function expandPath(prepared: PreparedBinding, args: Record<string, unknown>): s
   for (const piece of prepared.template) {
     path += typeof piece === "string" ? piece : serializePathParam(piece, args[piece.arg]);
   }
-  // Catches what the per-value checks cannot, e.g. a label-style value `.` forming a `..` segment.
-  if (path.split("/").some((segment) => hasDotSegment(segment))) {
+  // Catches what the per-value checks cannot, e.g. a label-style value `.` forming a `..` segment (a path with
+  // neither `.` nor `%` has no segment that is or decodes to one).
+  if (hasDotOrPercent(path) && path.split("/").some((segment) => hasDotSegment(segment))) {
     throw new ArgumentError("the path arguments would form a '.' or '..' segment");
   }
   return path;
 }
 
+/**
+ * The arguments' claims under this placement (fresh arrays, the caller adds to them). Query and cookie names are
+ * checked only where the placement brings names of its own: a placement of headers alone (a bearer token, an API
+ * key header) reuses the claims checked without credentials and only checks that no argument sets its headers.
+ */
+function claimsWith(placed: PlacedArguments, auth: AuthPlacement): Claims {
+  const headersOnly = auth.query.length === 0 && auth.cookies.length === 0;
+  const known = headersOnly ? placed.claims : undefined;
+  if (known !== undefined) {
+    if (auth.headers.length > 0) refuseCredentialHeaders(placed.params, auth);
+    return { query: [...known.query], headers: [...known.headers], cookies: [...known.cookies] };
+  }
+  const claims = claimParams(placed, auth);
+  if (headersOnly) {
+    placed.claims = { query: [...claims.query], headers: [...claims.headers], cookies: [...claims.cookies] };
+  }
+  return claims;
+}
+
+/** No argument sets a header the credential sets (checked in the binding's order, as `claimParams` does). */
+function refuseCredentialHeaders(params: readonly PlacedParam[], auth: AuthPlacement): void {
+  const authHeaderNames = new Set(auth.headers.map(([name]) => name.toLowerCase()));
+  for (const param of params) {
+    if (param.in === "header" && authHeaderNames.has(param.lowerName)) {
+      throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);
+    }
+  }
+}
+
 /** The query pieces, headers and cookies the arguments fill, each name owned by one source only. */
-function claimParams(
-  { binding, prepared, args, params }: PlacedArguments,
-  auth: AuthPlacement,
-): { query: string[]; headers: Array<[string, string]>; cookies: string[] } {
+function claimParams({ prepared, args, params }: PlacedArguments, auth: AuthPlacement): Claims {
   const authHeaderNames = new Set(auth.headers.map(([name]) => name.toLowerCase()));
   // Every query and cookie name comes from one source: the base URL, the credential or one argument.
   const queryNames = new NameOwners("query parameter");
   const cookieNames = new NameOwners("cookie");
-  for (const name of prepared.baseQueryNames) queryNames.claim(name, { baseUrl: true });
+  prepared.baseQueryNames.forEach((name, i) => {
+    queryNames.claimKey(prepared.baseQueryKeys[i] as string, name, { baseUrl: true });
+  });
   for (const [name] of auth.query) queryNames.claim(name, { credential: true });
   for (const [name] of auth.cookies) cookieNames.claim(name, { credential: true });
   // A declared name whose argument is absent stays that argument's: no other argument may fill it in.
-  for (const param of binding.params) {
+  for (const { param, key } of prepared.slots) {
     if (args[param.arg] !== undefined && args[param.arg] !== null) continue;
-    if (param.in === "query") queryNames.reserve(param.name, param.arg);
-    else if (param.in === "cookie") cookieNames.reserve(param.name, param.arg);
+    if (param.in === "query") queryNames.reserveKey(key, param.arg);
+    else if (param.in === "cookie") cookieNames.reserveKey(key, param.arg);
   }
 
   const query: string[] = [];
@@ -269,10 +340,10 @@ function claimParams(
         break;
       }
       case "header":
-        if (authHeaderNames.has(param.name.toLowerCase())) {
+        if (authHeaderNames.has(param.lowerName)) {
           throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);
         }
-        if (param.text !== undefined) headers.push([param.name.toLowerCase(), param.text]);
+        if (param.text !== undefined) headers.push([param.lowerName, param.text]);
         break;
       case "cookie":
         if (param.pieces.length > 0) cookieNames.claim(param.name, { arg: param.arg });
@@ -298,6 +369,10 @@ function requestUrl(placed: PlacedArguments, query: readonly string[]): string {
   }
   placed.checkedUrl = url;
   return url;
+}
+
+function hasDotOrPercent(text: string): boolean {
+  return text.includes(".") || text.includes("%");
 }
 
 function acceptFor(binding: HttpBinding): string {

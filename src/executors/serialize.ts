@@ -37,8 +37,12 @@ function shapeOf(param: Pick<HttpParam, "contentType">, value: unknown): Shape {
   return { kind: "primitive", value: scalarText(value) };
 }
 
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+
 /** RFC 3986 unreserved characters only; `encodeURIComponent` leaves `!'()*` alone, this does not. */
 export function encodeStrict(text: string): string {
+  // Unreserved characters only (the usual name, id or path segment): nothing to encode.
+  if (UNRESERVED_ONLY.test(text)) return text;
   return encodeURIComponent(text).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -147,14 +151,22 @@ export class NameOwners {
    * reach the upstream unchecked.
    */
   reserve(name: string, arg: string): void {
-    const key = nameKey(name);
+    this.reserveKey(nameKey(name), arg);
+  }
+
+  /** `reserve` with the name's `nameKey` already made (a declared name's, made once per binding). */
+  reserveKey(key: string, arg: string): void {
     const args = this.declared.get(key) ?? new Set<string>();
     args.add(arg);
     this.declared.set(key, args);
   }
 
   claim(name: string, owner: NameOwner): void {
-    const key = nameKey(name);
+    this.claimKey(nameKey(name), name, owner);
+  }
+
+  /** `claim` with the name's `nameKey` already made. */
+  claimKey(key: string, name: string, owner: NameOwner): void {
     const declaredBy = this.declared.get(key);
     if (declaredBy !== undefined && "arg" in owner && !declaredBy.has(owner.arg)) {
       const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
@@ -252,6 +264,8 @@ export function decodeFully(text: string): string {
 
 /** True when the value, decoded, holds a `.` or `..` segment (`..`, `%2e%2e`, `.%2e`, `a/../b`, `..\\x`). */
 export function hasDotSegment(text: string): boolean {
+  // Without a `%` nothing decodes, and without a `.` no segment is `.` or `..`: the usual value needs no pass.
+  if (!text.includes(".") && !text.includes("%")) return false;
   return decodeFully(text)
     .split(/[/\\]/)
     .some((segment) => segment === "." || segment === "..");
@@ -347,6 +361,8 @@ export function serializeHeaderParam(param: HttpParam, value: unknown): string |
         : shape.entries.flat().join(",");
       break;
   }
+  // Printable ASCII and tabs only (the usual value) pass at once; anything else is told apart below.
+  if (!/[^\t\u0020-\u007e]/.test(text)) return text;
   if (/[\r\n]/.test(text))
     throw new ArgumentError(`header argument '${param.arg}' must not contain CR or LF`);
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(text)) {

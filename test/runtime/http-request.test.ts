@@ -516,4 +516,46 @@ describe("the per-tool request parts are prepared once", () => {
       /override a credential/,
     );
   });
+
+  it("a signing that places headers only reuses the checked claims: the same request, and an argument may still not set the credential's header", () => {
+    const b = binding({
+      params: [
+        p("path", "path", { required: true }),
+        p("key", "header", { name: "X-Api-Key" }),
+        p("q", "query"),
+        p("filter", "query"),
+        p("trace", "header", { name: "X-Trace" }),
+      ],
+    });
+    const args = { path: "a", key: "mine", filter: { x: "1" }, trace: "t" };
+    const placed = placeArguments({ binding: b, args, baseUrl: BASE });
+    const unsigned = assembleRequest(placed, NO_AUTH);
+    const bearer: AuthPlacement = { headers: [["authorization", "Bearer t"]], query: [], cookies: [] };
+    const signed = assembleRequest(placed, bearer);
+    // The same as building it in one go, where nothing is reused.
+    expect(signed).toEqual(buildHttpRequest({ binding: b, args, baseUrl: BASE, auth: bearer }));
+    expect(signed.headers).toEqual([
+      ["x-api-key", "mine"],
+      ["x-trace", "t"],
+      ["authorization", "Bearer t"],
+      ["accept", "application/json, */*;q=0.5"],
+    ]);
+    expect(unsigned.headers).toEqual([
+      ["x-api-key", "mine"],
+      ["x-trace", "t"],
+      ["accept", "application/json, */*;q=0.5"],
+    ]);
+    expect(signed.url).toBe("https://api.example.com/v2/secrets/a?x=1");
+    // A signing after another must not see the first one's headers.
+    expect(assembleRequest(placed, bearer).headers).toEqual(signed.headers);
+    const apiKey: AuthPlacement = { headers: [["X-API-KEY", "secret"]], query: [], cookies: [] };
+    expect(() => assembleRequest(placed, apiKey)).toThrow("argument 'key' cannot set the X-Api-Key header");
+    expect(() => buildHttpRequest({ binding: b, args, baseUrl: BASE, auth: apiKey })).toThrow(
+      "argument 'key' cannot set the X-Api-Key header",
+    );
+    // An absent argument's declared name stays reserved, with and without reuse.
+    const taken = placeArguments({ binding: b, args: { path: "a", filter: { q: "x" } }, baseUrl: BASE });
+    expect(() => assembleRequest(taken, NO_AUTH)).toThrow(/belongs to argument 'q'/);
+    expect(() => assembleRequest(taken, bearer)).toThrow(/belongs to argument 'q'/);
+  });
 });

@@ -215,3 +215,52 @@ describe("header values", () => {
     expect(serializeHeaderParam(h, "a\tb c;d=e")).toBe("a\tb c;d=e");
   });
 });
+
+// encodeStrict, hasDotSegment and serializeHeaderParam answer the usual value (unreserved characters, no `.` or `%`,
+// printable ASCII) without their general pass; every character must still come out as the general rule says.
+describe("the usual-value shortcuts follow the general rules", () => {
+  const strict = (text: string) =>
+    encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const chars = [...Array.from({ length: 0x180 }, (_, i) => String.fromCharCode(i)), "\u2028", "😀"];
+  const h = param("header", "simple", false, { arg: "h", name: "X-H" });
+  const headerRule = (text: string) =>
+    /[\r\n]/.test(text)
+      ? "CR or LF"
+      : /[\u0000-\u0008\u000a-\u001f\u007f]/.test(text)
+        ? "control characters"
+        : /[^\u0000-\u007f]/.test(text)
+          ? "ASCII"
+          : text;
+  const headerOutcome = (text: string) => {
+    try {
+      return serializeHeaderParam(h, text);
+    } catch (error) {
+      return (error as Error).message.match(/(CR or LF|control characters|ASCII)$/)?.[1];
+    }
+  };
+
+  it("encodeStrict: each character alone and inside unreserved text, and lone surrogates refused", () => {
+    for (const c of chars) {
+      for (const text of [c, `ab${c}`, `${c}-z_9.~`])
+        expect(encodeStrict(text), JSON.stringify(text)).toBe(strict(text));
+    }
+    expect(encodeStrict("")).toBe("");
+    expect(() => encodeStrict("a\ud800")).toThrow(URIError);
+  });
+
+  it("serializeHeaderParam: each character refused or kept as the three rules say", () => {
+    for (const c of chars) {
+      for (const text of [c, `v${c}`, `${c}v 1`])
+        expect(headerOutcome(text), JSON.stringify(text)).toBe(headerRule(text));
+    }
+  });
+
+  it("hasDotSegment: values without `.` or `%` hold no dot segment; with them, the decoded rule applies", () => {
+    expect(hasDotSegment("integrations/salesforce\\api-key")).toBe(false);
+    for (const text of ["..", ".", "a/./b", "a\\..\\b", "%2e%2E", ".%2e", "%252e%252e", "x/%2e"]) {
+      expect(hasDotSegment(text), text).toBe(true);
+    }
+    for (const text of ["a.b", "...", "%41", "a/.b./c", "%2ex"])
+      expect(hasDotSegment(text), text).toBe(false);
+  });
+});
