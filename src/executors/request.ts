@@ -83,6 +83,8 @@ export interface PreparedBinding {
   slots: ParamSlot[];
   /** `baseQueryNames` as `NameOwners` compares them (`nameKey`), in the same order. */
   baseQueryKeys: string[];
+  /** The parser reads `origin` followed by a path as this origin (see `parserKeeps`). */
+  originKept: boolean;
 }
 
 /** A parameter's name as each check reads it, made once per binding instead of on every call. */
@@ -138,6 +140,7 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
     accept: acceptFor(binding),
     slots: binding.params.map(slotOf),
     baseQueryKeys: [...base.searchParams.keys()].map(nameKey),
+    originKept: new URL(`${base.origin}/`).origin === base.origin,
   };
   if (!byBase || byBase.size >= MAX_BASES_PER_BINDING) {
     byBase = new Map();
@@ -359,16 +362,42 @@ function requestUrl(placed: PlacedArguments, query: readonly string[]): string {
   const { prepared, path } = placed;
   const allQuery = [...prepared.baseQuery, ...query];
   const pathname = `${prepared.basePath}${path.startsWith("/") ? path : `/${path}`}`;
-  const url = `${prepared.origin}${pathname}${allQuery.length > 0 ? `?${allQuery.join("&")}` : ""}`;
+  const search = allQuery.join("&");
+  const url = `${prepared.origin}${pathname}${allQuery.length > 0 ? `?${search}` : ""}`;
   if (url === placed.checkedUrl) return url;
 
-  // The URL parser must not reinterpret anything we built (dot segments, a stray `#`); if it would, refuse.
+  // The URL parser must not reinterpret anything we built (dot segments, a stray `#`); if it would, refuse. Text
+  // it certainly reads as written (the usual request) needs no parse to know it.
+  if (prepared.originKept && parserKeeps(pathname, search)) {
+    placed.checkedUrl = url;
+    return url;
+  }
   const parsed = new URL(url);
   if (parsed.origin !== prepared.origin || parsed.pathname !== pathname || parsed.hash !== "") {
     throw new ArgumentError("the arguments would change the request URL's structure");
   }
   placed.checkedUrl = url;
   return url;
+}
+
+/**
+ * Characters the WHATWG URL parser keeps as they are in the path of an http(s) URL (none is stripped, percent-encoded
+ * or ends the path: RFC 3986 unreserved and sub-delims, `:`, `@`, `/`, `%`), and in its query (`'` left out: the
+ * parser encodes it there).
+ */
+const PATH_AS_WRITTEN = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const QUERY_AS_WRITTEN = /^[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*$/;
+/** Path segments the parser takes for `.` or `..` (compared in lower case). */
+const DOT_SEGMENTS = new Set([".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"]);
+
+/**
+ * True when the URL parser is certain to read this pathname and query as written (the same pathname, no fragment);
+ * false says only that the parser must be asked.
+ */
+export function parserKeeps(pathname: string, search: string): boolean {
+  if (!PATH_AS_WRITTEN.test(pathname) || !QUERY_AS_WRITTEN.test(search)) return false;
+  if (!hasDotOrPercent(pathname)) return true;
+  return !pathname.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
 }
 
 function hasDotOrPercent(text: string): boolean {

@@ -4,6 +4,7 @@ import { ArgumentError } from "../../src/executors/errors.js";
 import {
   assembleRequest,
   buildHttpRequest,
+  parserKeeps,
   placeArguments,
   preparedBinding,
 } from "../../src/executors/request.js";
@@ -557,5 +558,62 @@ describe("the per-tool request parts are prepared once", () => {
     const taken = placeArguments({ binding: b, args: { path: "a", filter: { q: "x" } }, baseUrl: BASE });
     expect(() => assembleRequest(taken, NO_AUTH)).toThrow(/belongs to argument 'q'/);
     expect(() => assembleRequest(taken, bearer)).toThrow(/belongs to argument 'q'/);
+  });
+});
+
+describe("the URL check without a parse", () => {
+  const ORIGINS = ["https://api.example.com", "http://127.0.0.1:4567", "http://[::1]:8080"];
+  const chars = [...Array.from({ length: 0x80 }, (_, i) => String.fromCharCode(i)), "\u00e9", "\u2028", "😀"];
+  const dots = [".", "..", "%2e", "%2E", ".%2e", "%2E.", "%2e%2E", "...", "%2e%2e%2e", "a.", ".a"];
+  const pathnames = [
+    ...chars.flatMap((c) => [`/a${c}b`, `/${c}`, `/v2/${c}/x`, `/x${c}`]),
+    ...dots.flatMap((d) => [`/${d}`, `/v2/${d}/x`, `/v2/x/${d}`, `/v2/${d}${d}/x`]),
+    "/v2/secrets/integrations/salesforce/api-key",
+    "/v2/a%2Fb%3F/x%25",
+    "//x",
+  ];
+  const searches = ["", "q=1", ...chars.map((c) => `q=a${c}&r=b`), "a[b]=1&c=%20"];
+
+  it("says the parser keeps a URL only where the parser keeps it: same origin and pathname, no fragment", () => {
+    let kept = 0;
+    for (const origin of ORIGINS) {
+      for (const pathname of pathnames) {
+        for (const search of ["", "q=1", pathname.length < 5 ? (searches[2] as string) : ""]) {
+          if (!parserKeeps(pathname, search)) continue;
+          kept++;
+          const url = new URL(`${origin}${pathname}${search ? `?${search}` : ""}`);
+          expect([url.origin, url.pathname, url.hash], `${pathname} ? ${search}`).toEqual([
+            origin,
+            pathname,
+            "",
+          ]);
+        }
+      }
+      for (const search of searches) {
+        if (!parserKeeps("/v2/x", search)) continue;
+        kept++;
+        const url = new URL(`${origin}/v2/x?${search}`);
+        expect([url.origin, url.pathname, url.hash], search).toEqual([origin, "/v2/x", ""]);
+      }
+    }
+    // The shortcut is taken for most of them (what it leaves to the parser, the parser checks as before).
+    expect(kept).toBeGreaterThan(300);
+    expect(parserKeeps("/v2/secrets/integrations/salesforce/api-key", "version=3")).toBe(true);
+    for (const d of [".", "..", "%2e", "%2E", ".%2e", "%2E.", "%2e%2E"])
+      expect(parserKeeps(`/v2/${d}/x`, "")).toBe(false);
+    for (const c of ["#", "?", "\\", " ", "\t", "\n", "^", "`", "{", "}", "|", '"', "<", ">", "\u00e9"]) {
+      expect(parserKeeps(`/a${c}b`, ""), JSON.stringify(c)).toBe(false);
+    }
+    for (const c of ["#", "'", " ", "\t", "\u00e9"])
+      expect(parserKeeps("/a", `q=${c}`), JSON.stringify(c)).toBe(false);
+  });
+
+  it("a template the parser would read otherwise is still refused", () => {
+    for (const path of ["/items#{path}", "/a b/{path}", "/a\\b/{path}", "/a?b={path}"]) {
+      expect(() => build({ path: "x" }, binding({ path })), path).toThrow(
+        "the arguments would change the request URL's structure",
+      );
+    }
+    expect(build({ path: "x", q: "it's" }).url).toBe("https://api.example.com/v2/secrets/x?q=it%27s");
   });
 });
