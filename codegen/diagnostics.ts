@@ -112,6 +112,10 @@ export const CODES = {
     title: "spec patch does not apply",
     fix: "Point the operation at a path the spec has (JSON Pointer, `~1` for `/`), or drop it if the spec was fixed upstream.",
   },
+  TW147: {
+    title: "no operations in the spec",
+    fix: "Point --openapi at a spec whose `paths` hold operations (a webhooks-only spec describes what the API sends, not what a client calls).",
+  },
   TW150: { title: "GraphQL schema problem", fix: "Fix the schema; harmless problems load with a warning." },
   TW151: { title: "GraphQL document invalid", fix: "Fix the document so it validates against the schema." },
   TW160: { title: "generated output is stale", fix: "Run `toolwright generate` and commit generated/." },

@@ -213,6 +213,10 @@ async function load(
   );
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));
+  if (model.operations.length === 0 && (model.unreadable ?? []).length === 0) {
+    diags.error("TW147", noOperations(spec.root.data), spec.root.cheapRef("#/paths"));
+    return undefined;
+  }
   const manifest = synthesizeManifest(bareName(job.name, model.title, job.spec, diags), job.spec, model);
   if (job.publish) manifest.publish = job.publish;
   const doc = virtualManifestDoc(manifest, resolve(dirname(job.spec), "tools.yaml"), spec.root.file);
@@ -238,6 +242,20 @@ async function loadBareGraphql(
     normalizeGraphql(BARE_SOURCE, spec, source, doc, root, symbols, diags),
   );
   return { manifest, doc, specs: new Map(), models: [], graphql: [model] };
+}
+
+/**
+ * Why a bare spec gives no tools: it describes no operation under `paths`. A spec of webhooks only (OpenAPI 3.1, as
+ * @octokit/openapi-webhooks publishes GitHub's) describes requests the API sends, which no agent can call.
+ */
+function noOperations(data: unknown): string {
+  const webhooks = (data as { webhooks?: unknown } | null)?.webhooks;
+  const count = webhooks && typeof webhooks === "object" ? Object.keys(webhooks).length : 0;
+  const why =
+    count > 0
+      ? `; its ${count} webhook${count === 1 ? "" : "s"} describe${count === 1 ? "s" : ""} requests the API sends to a receiver, not operations a client calls`
+      : "";
+  return `the spec describes no operations (no path under \`paths\` has a method), so its catalog would have no tools${why}`;
 }
 
 /** A bare spec's catalog name: given, else from its title, else (said, with how to choose one) its file name. */

@@ -72,4 +72,30 @@ describe("generate --openapi", () => {
       "broken.yaml",
     );
   });
+
+  it("refuses a spec with no operations, located, naming its webhooks, and writes nothing", () => {
+    const webhooks = `openapi: 3.1.0
+info: { title: Hooks, version: "1" }
+paths: {}
+webhooks:
+  push: { post: { requestBody: { content: { application/json: { schema: { type: object } } } }, responses: { "200": { description: ok } } } }
+  ping: { post: { responses: { "200": { description: ok } } } }
+`;
+    const empty = `openapi: 3.0.3
+info: { title: Empty, version: "1" }
+paths:
+  /things:
+    parameters: [{ name: q, in: query, schema: { type: string } }]
+`;
+    const cwd = writeTree("gen-no-ops", { "hooks.yaml": webhooks, "empty.yaml": empty });
+    const hooks = generate(cwd, "--openapi", "hooks.yaml");
+    expect(hooks.status).toBe(1);
+    expect(hooks.stderr).toMatch(/hooks\.yaml:3:\d+.*error TW147: the spec describes no operations/);
+    expect(hooks.stderr).toContain("its 2 webhooks describe requests the API sends to a receiver");
+    const none = generate(cwd, "--openapi", "empty.yaml");
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/empty\.yaml:4:3 \(#\/paths\) error TW147/);
+    expect(none.stderr).not.toContain("webhooks describe");
+    expect(existsSync(join(cwd, "generated"))).toBe(false);
+  });
 });

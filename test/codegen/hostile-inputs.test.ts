@@ -109,7 +109,7 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
         openapi: "3.0.3",
         info: { title, version },
         servers: [{ url: "https://t.example.com" }],
-        paths: {},
+        paths: { "/t": { get: { responses: { "200": { description: "ok" } } } } },
       }),
     );
     expect(where).toEqual([]);
