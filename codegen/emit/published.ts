@@ -16,7 +16,7 @@ import { asciiOnly } from "../util.js";
  */
 export function publishedText(doc: CatalogDocument, texts: EntryTexts, header: string): string {
   const { publisher } = texts;
-  // `precomputedText` of each entry, as measured (`EntryTexts`).
+  // `precomputedTextOf` of each entry, as measured (`EntryTexts`).
   const lines = listedTools(doc).map((tool) => texts.entry(tool).json);
   const head = {
     format: PRECOMPUTED_FORMAT,

@@ -56,7 +56,7 @@ function textOf(json: string): Text {
 
 /**
  * What generate measures and writes, serialised once: each listed tool's tools/list entry as JSON text
- * (`precomputedText`, what published.gen.txt holds) and the parts of it a model sees, made from the
+ * (`precomputedTextOf`, what published.gen.txt holds) and the parts of it a model sees, made from the
  * publisher's schemas' texts, each made once per schema object (a publisher with `perSchema` gives tools with the
  * same projection one object). `measureCatalog` and `modelTokensOf` given one count the same bytes from them.
  */
@@ -92,7 +92,7 @@ export class EntryTexts {
     return this.description(tool).bytes + this.schema(this.publisher.input(tool)).bytes + 4;
   }
 
-  /** The tool's entry under its own name (`precomputedText`), and its bytes. */
+  /** The tool's entry under its own name (`precomputedTextOf`), and its bytes. */
   entry(tool: CatalogTool): Text {
     let text = this.entries.get(tool.name);
     if (text === undefined) {
@@ -112,14 +112,19 @@ export class EntryTexts {
   }
 }
 
+/** Entry texts made for another publisher would measure that one's schemas. */
+function sameTexts(texts: EntryTexts | undefined, publisher: Publisher): void {
+  if (texts && texts.publisher !== publisher)
+    throw new Error("entry texts serve the publisher they were made for");
+}
+
 /**
  * `measureCatalog(doc, publisher, ...).modelTokens` alone: names, descriptions and input schemas only, so no
  * output schema is built and no tools/list entry is serialised (generate's `descriptions: auto` asks this of the
  * full descriptions before it measures the catalog it publishes).
  */
 export function modelTokensOf(doc: CatalogDocument, publisher: Publisher, texts?: EntryTexts): number {
-  if (texts && texts.publisher !== publisher)
-    throw new Error("entry texts serve the publisher they were made for");
+  sameTexts(texts, publisher);
   let modelBytes = instructionBytes(publisher);
   for (const tool of listedTools(doc)) {
     for (const name of [tool.name, ...tool.aliases]) {
@@ -138,8 +143,7 @@ export function measureCatalog(
   limits: { entries: number; bytes: number },
   texts?: EntryTexts,
 ): CatalogSize {
-  if (texts && texts.publisher !== publisher)
-    throw new Error("entry texts serve the publisher they were made for");
+  sameTexts(texts, publisher);
   let modelBytes = instructionBytes(publisher);
   const pages: number[] = [];
   let count = 0;

@@ -43,34 +43,11 @@ export interface PublishedPair {
   output?: JsonSchema;
 }
 
-/** What an entry states before its schemas, as `Publisher.entry` writes them (key order included). */
-export interface EntryHead {
-  title: string;
-  description: string;
-  annotations: object;
-}
-
 /**
  * The JSON text of one tool's tools/list entry (what `published.gen.txt` holds per tool; the generator escapes it to
- * ASCII): name, title, description, annotations, then the schemas, as `Publisher.entry` orders them.
- */
-export function precomputedText(
-  name: string,
-  head: EntryHead,
-  input: JsonSchema,
-  output: JsonSchema | undefined,
-): string {
-  const { title, description, annotations } = head;
-  return JSON.stringify(
-    output === undefined
-      ? { name, title, description, annotations, inputSchema: input }
-      : { name, title, description, annotations, inputSchema: input, outputSchema: output },
-  );
-}
-
-/**
- * `precomputedText` from its schemas' JSON texts (made once for every tool that shares a published schema), the
- * same text: `JSON.stringify` writes an object as its members' texts in this order.
+ * ASCII), from its parts' JSON texts (a schema's made once for every tool that shares it): name, title, description,
+ * annotations, then the schemas, the members `Publisher.entry` writes in its order, so the text is
+ * `JSON.stringify` of that entry.
  */
 export function precomputedTextOf(
   nameJson: string,
@@ -84,7 +61,7 @@ export function precomputedTextOf(
 }
 
 /**
- * The places in an entry's text (`precomputedText`'s) where its annotations and its schemas start. A member key
+ * The places in an entry's text (`precomputedTextOf`'s) where its annotations and its schemas start. A member key
  * with its quotes and the comma before it cannot occur inside a JSON string (a quote there is escaped), and no
  * object precedes the annotations, so the first occurrence is the entry's own member.
  */
