@@ -5,6 +5,7 @@ import {
   encodeStrict,
   formPieces,
   hasDotSegment,
+  mayHoldDotSegment,
   NameOwners,
   nameKey,
   serializeCookieParam,
@@ -274,7 +275,7 @@ function expandPath(prepared: PreparedBinding, args: Record<string, unknown>): s
   }
   // Catches what the per-value checks cannot, e.g. a label-style value `.` forming a `..` segment (a path with
   // neither `.` nor `%` has no segment that is or decodes to one).
-  if (hasDotOrPercent(path) && path.split("/").some((segment) => hasDotSegment(segment))) {
+  if (mayHoldDotSegment(path) && path.split("/").some((segment) => hasDotSegment(segment))) {
     throw new ArgumentError("the path arguments would form a '.' or '..' segment");
   }
   return path;
@@ -396,12 +397,8 @@ const DOT_SEGMENTS = new Set([".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"]);
  */
 export function parserKeeps(pathname: string, search: string): boolean {
   if (!PATH_AS_WRITTEN.test(pathname) || !QUERY_AS_WRITTEN.test(search)) return false;
-  if (!hasDotOrPercent(pathname)) return true;
+  if (!mayHoldDotSegment(pathname)) return true;
   return !pathname.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
-}
-
-function hasDotOrPercent(text: string): boolean {
-  return text.includes(".") || text.includes("%");
 }
 
 function acceptFor(binding: HttpBinding): string {

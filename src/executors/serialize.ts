@@ -262,10 +262,17 @@ export function decodeFully(text: string): string {
   return current;
 }
 
+/**
+ * Whether the text may hold a `.` or `..` segment at all: without a `%` nothing decodes, and without a `.` no segment
+ * is `.` or `..`, so the usual value needs no closer look.
+ */
+export function mayHoldDotSegment(text: string): boolean {
+  return text.includes(".") || text.includes("%");
+}
+
 /** True when the value, decoded, holds a `.` or `..` segment (`..`, `%2e%2e`, `.%2e`, `a/../b`, `..\\x`). */
 export function hasDotSegment(text: string): boolean {
-  // Without a `%` nothing decodes, and without a `.` no segment is `.` or `..`: the usual value needs no pass.
-  if (!text.includes(".") && !text.includes("%")) return false;
+  if (!mayHoldDotSegment(text)) return false;
   return decodeFully(text)
     .split(/[/\\]/)
     .some((segment) => segment === "." || segment === "..");
