@@ -22,6 +22,18 @@ export function precompiledStructureFile(version: OpenApiVersion, kind: Validato
 /** How many times this process ran each kind of validator over a document (a structural fact for tests). */
 export const structureRuns = { official: 0, verdict: 0 };
 
+/** `file` beside this module (dist/chunks/ in a build), if it is there. */
+function besideThisModule(file: string): URL | undefined {
+  const url = new URL(`./${file}`, import.meta.url);
+  return existsSync(url) ? url : undefined;
+}
+
+/** The validator a build wrote to `file` beside this module, if it did. */
+function built(file: string): ValidateFunction | undefined {
+  const url = besideThisModule(file);
+  return url ? (require(fileURLToPath(url)) as { default: ValidateFunction }).default : undefined;
+}
+
 /**
  * The validator `npm run build` compiled beside this module (dist/chunks/), else (running from source) the
  * official schema compiled now: only then are ajv's compiler and the schemas loaded.
@@ -30,10 +42,9 @@ async function validatorFor(version: OpenApiVersion): Promise<ValidateFunction> 
   const key = `official ${version}`;
   let v = compiled.get(key);
   if (!v) {
-    const built = new URL(`./${precompiledStructureFile(version)}`, import.meta.url);
-    v = existsSync(built)
-      ? (require(fileURLToPath(built)) as { default: ValidateFunction }).default
-      : (await import("./openapi-schemas.js")).compileStructureValidator(version);
+    v =
+      built(precompiledStructureFile(version)) ??
+      (await import("./openapi-schemas.js")).compileStructureValidator(version);
     compiled.set(key, v);
   }
   return v;
@@ -42,20 +53,18 @@ async function validatorFor(version: OpenApiVersion): Promise<ValidateFunction> 
 /**
  * The version's verdict validator (`verdictSchema` in openapi-schemas.ts: valid exactly when the official one is,
  * about 40% less CPU in its first run over GitHub REST's spec), or undefined for a version without one. A build
- * writes it beside the official one; a build without it (or running from source) compiles it, as the official.
+ * writes it beside the official one (a build that wrote none for the version has none); running from source, it is
+ * compiled now, as the official one is.
  */
 async function verdictFor(version: OpenApiVersion): Promise<ValidateFunction | undefined> {
   const key = `verdict ${version}`;
   if (!compiled.has(key)) {
-    const built = new URL(`./${precompiledStructureFile(version, "verdict")}`, import.meta.url);
-    const official = new URL(`./${precompiledStructureFile(version)}`, import.meta.url);
     compiled.set(
       key,
-      existsSync(built)
-        ? (require(fileURLToPath(built)) as { default: ValidateFunction }).default
-        : existsSync(official)
+      built(precompiledStructureFile(version, "verdict")) ??
+        (besideThisModule(precompiledStructureFile(version))
           ? undefined
-          : (await import("./openapi-schemas.js")).compileVerdictValidator(version),
+          : (await import("./openapi-schemas.js")).compileVerdictValidator(version)),
     );
   }
   return compiled.get(key);
