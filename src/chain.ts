@@ -148,3 +148,40 @@ export function checkRedirect(ctx: CallContext, target: URL, first: URL): ToolOu
   }
   return undefined;
 }
+
+/**
+ * Work a middleware leaves for the upstream's wait. After an executor hands a request to its connection it calls
+ * `upstreamRequestSent`, and pending work runs on the tick queue right after node:http has written the request:
+ * the server would otherwise sit idle until the answer arrives. The middleware calls the returned function where it
+ * needs the work done; that runs it if no request was sent (a refusal, a handler without upstream) and is a no-op
+ * once it ran. Work should not throw: a throw on the tick queue is dropped (the work counts as done, and the
+ * middleware finds its result missing).
+ */
+const waiting = new Set<() => void>();
+
+export function whileUpstreamAnswers(work: () => void): () => void {
+  let done = false;
+  const run = () => {
+    waiting.delete(run);
+    if (done) return;
+    done = true;
+    work();
+  };
+  waiting.add(run);
+  return run;
+}
+
+/** Called by an executor once a request is on its way (see `whileUpstreamAnswers`). */
+export function upstreamRequestSent(): void {
+  if (waiting.size > 0) process.nextTick(runWaiting);
+}
+
+function runWaiting(): void {
+  for (const run of waiting) {
+    try {
+      run();
+    } catch {
+      // Dropped: see whileUpstreamAnswers.
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import type { Agent, ClientRequest, IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
+import { upstreamRequestSent } from "../chain.js";
 import { ResponseTooLargeError, readLimited } from "./response.js";
 import type { SendUpstream, UpstreamResponse } from "./upstream.js";
 
@@ -26,7 +27,9 @@ export function sendWithFetch(doFetch: typeof fetch): SendUpstream {
       signal: request.signal,
     };
     if (request.body !== undefined) init.body = request.body;
-    const response = await doFetch(request.url, init);
+    const sending = doFetch(request.url, init);
+    upstreamRequestSent();
+    const response = await sending;
     return {
       status: response.status,
       headers: response.headers,
@@ -218,6 +221,7 @@ export const sendOverHttp: SendUpstream = async (request) => {
       exchange.sent(req);
       req.on("error", (error) => exchange.fail(agent.proxied ? proxyFailure(error, url, port) : error));
       req.end(body);
+      upstreamRequestSent();
     } catch (error) {
       // A header node:http refuses (a character it does not send), as fetch refused it: no request.
       exchange.fail(error);

@@ -1,7 +1,13 @@
 import type { KeyObject } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync, statfsSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
-import { type CallContext, failure, type NamedMiddleware, type Principal } from "../chain.js";
+import {
+  type CallContext,
+  failure,
+  type NamedMiddleware,
+  type Principal,
+  whileUpstreamAnswers,
+} from "../chain.js";
 import { ConfigError } from "../config/config.js";
 import { logLine } from "../telemetry/log.js";
 import { argumentFingerprint, argumentShape } from "./canonical.js";
@@ -290,39 +296,42 @@ function refusalFacts(ctx: CallContext, refused: boolean): Pick<AuditRecord, "po
   return refused ? { policy: "arguments" } : {};
 }
 
-/** The members of a call's record after `tool`, in reading order; absent facts are left out, not null. */
-type RecordTail = Omit<AuditRecord, "time" | "event" | "catalog" | "tool">;
+/** The members of a call's record known before it runs (who called what, with which arguments), in reading order. */
+type RecordStart = Pick<
+  AuditRecord,
+  "called_as" | "entry" | "correlation_id" | "depth" | "parent" | "client" | "args"
+>;
 
-/**
- * The call's record after its per-tool head (time, event, catalog, tool), built in reading order (who, what,
- * decision, effect); absent facts are left out, not null.
- */
-function recordTail(
-  key: KeyObject,
-  declared: ReadonlySet<string>,
-  ctx: CallContext,
-  error: string | undefined,
-  refused: boolean,
-): RecordTail {
-  const tail = {} as RecordTail;
-  if (ctx.calledAs !== ctx.tool.name) tail.called_as = ctx.calledAs;
-  tail.entry = ctx.entry;
-  tail.correlation_id = ctx.correlationId;
-  if (ctx.depth > 0) tail.depth = ctx.depth;
-  if (ctx.parent) tail.parent = ctx.parent.tool.name;
-  tail.client = clientOf(ctx);
-  tail.args = argsOf(key, ctx.rawArgs ?? {}, declared);
-  tail.decision = decisionOf(ctx, error, refused);
-  Object.assign(tail, refusalFacts(ctx, refused));
-  if (error !== undefined) tail.error = error;
+/** The members after those: the decision and the effect. */
+type RecordEnd = Omit<AuditRecord, "time" | "event" | "catalog" | "tool" | keyof RecordStart>;
+
+/** The call's record after its per-tool head (time, event, catalog, tool) up to its decision; absent facts left out. */
+function recordStart(key: KeyObject, declared: ReadonlySet<string>, ctx: CallContext): RecordStart {
+  const start = {} as RecordStart;
+  if (ctx.calledAs !== ctx.tool.name) start.called_as = ctx.calledAs;
+  start.entry = ctx.entry;
+  start.correlation_id = ctx.correlationId;
+  if (ctx.depth > 0) start.depth = ctx.depth;
+  if (ctx.parent) start.parent = ctx.parent.tool.name;
+  start.client = clientOf(ctx);
+  start.args = argsOf(key, ctx.rawArgs ?? {}, declared);
+  return start;
+}
+
+/** The rest of the record, once the call has its outcome (decision, effect), in reading order. */
+function recordEnd(ctx: CallContext, error: string | undefined, refused: boolean): RecordEnd {
+  const end = {} as RecordEnd;
+  end.decision = decisionOf(ctx, error, refused);
+  Object.assign(end, refusalFacts(ctx, refused));
+  if (error !== undefined) end.error = error;
   const applied = appliedOf(ctx);
-  if (applied.length > 0) tail.applied = applied;
-  tail.upstream =
+  if (applied.length > 0) end.applied = applied;
+  end.upstream =
     ctx.upstream.lastStatus !== undefined
       ? { requests: ctx.upstream.requests, status: ctx.upstream.lastStatus }
       : { requests: ctx.upstream.requests };
-  tail.duration_ms = Date.now() - ctx.startedAt;
-  return tail;
+  end.duration_ms = Date.now() - ctx.startedAt;
+  return end;
 }
 
 /**
@@ -363,11 +372,8 @@ function fallbackLine(
   });
 }
 
-export function auditStep(
-  settings: PolicySettings,
-  sink: AuditSink,
-  mode: AuditFailureMode,
-): NamedMiddleware {
+/** How a call's line is made: its start (before or while the call runs) and the whole line (once it has ended). */
+function auditLines(settings: PolicySettings) {
   const declaredOf = declaredNames();
   const headOf = lineHeads(settings.catalog);
   // The fingerprint's key, imported into a KeyObject on the first line and used for every line after.
@@ -375,16 +381,45 @@ export function auditStep(
   const fingerprintKey = () =>
     (key ??= process.getBuiltinModule("node:crypto").createSecretKey(settings.fingerprintKey));
 
-  /** The call's one line; should building it fail on some input, a line with what is certain is written instead. */
-  const lineOf = (ctx: CallContext, error: string | undefined, refused: boolean): string => {
+  /**
+   * The start of a call's line (recordStart's members as JSON text), or undefined when some input defeats it. Made
+   * while the upstream answers when the call sends a request (the fingerprint's HMAC and the argument walk are
+   * most of a line's cost), else when the line is written.
+   */
+  const startOf = (ctx: CallContext): string | undefined => {
     try {
-      const tail = JSON.stringify(recordTail(fingerprintKey(), declaredOf(ctx.tool), ctx, error, refused));
-      return `{"time":"${new Date().toISOString()}",${headOf(ctx.tool)},${tail.slice(1)}`;
+      return JSON.stringify(recordStart(fingerprintKey(), declaredOf(ctx.tool), ctx)).slice(1, -1);
     } catch {
-      return fallbackLine(settings, ctx, error, refused);
+      return undefined;
     }
   };
 
+  /** The call's one line; should building it fail on some input, a line with what is certain is written instead. */
+  const lineOf = (
+    ctx: CallContext,
+    start: string | undefined,
+    error: string | undefined,
+    refused: boolean,
+  ): string => {
+    if (start !== undefined)
+      try {
+        const end = JSON.stringify(recordEnd(ctx, error, refused));
+        return `{"time":"${new Date().toISOString()}",${headOf(ctx.tool)},${start},${end.slice(1)}`;
+      } catch {
+        // The line below, with what is certain.
+      }
+    return fallbackLine(settings, ctx, error, refused);
+  };
+
+  return { startOf, lineOf };
+}
+
+export function auditStep(
+  settings: PolicySettings,
+  sink: AuditSink,
+  mode: AuditFailureMode,
+): NamedMiddleware {
+  const { startOf, lineOf } = auditLines(settings);
   const written = (line: string) => sink.write(line) !== false;
   const where =
     settings.audit.fileEnv && settings.audit.file !== undefined ? settings.audit.fileEnv : "stderr";
@@ -397,7 +432,7 @@ export function auditStep(
       `refused: the audit log (${where}) cannot be written (${code}), and this server refuses calls it cannot audit; fix the audit destination, or serve with --audit-failure continue (TOOLWRIGHT_AUDIT_FAILURE) to run them unaudited`,
       AUDIT_UNAVAILABLE,
     );
-    written(lineOf(ctx, AUDIT_UNAVAILABLE, true));
+    written(lineOf(ctx, startOf(ctx), AUDIT_UNAVAILABLE, true));
     return outcome;
   };
 
@@ -414,15 +449,21 @@ export function auditStep(
       // A failure found by the probe refuses this very call: it never reaches a policy or the upstream.
       const broken = mode === "refuse" ? (sink.failing() ?? sink.probe()) : undefined;
       if (broken !== undefined) return refuseUnaudited(ctx, broken);
+      const made: { start?: string } = {};
+      const start = whileUpstreamAnswers(() => {
+        made.start = startOf(ctx);
+      });
       let outcome: Awaited<ReturnType<typeof next>>;
       try {
         outcome = await next();
       } catch (error) {
-        written(lineOf(ctx, "internal", false));
+        start();
+        written(lineOf(ctx, made.start, "internal", false));
         throw error;
       }
+      start();
       const code = outcome.error ? (outcome.error.code ?? "error") : undefined;
-      const ok = written(lineOf(ctx, code, code !== undefined && ARGUMENT_ERRORS.has(code)));
+      const ok = written(lineOf(ctx, made.start, code, code !== undefined && ARGUMENT_ERRORS.has(code)));
       return ok || mode === "continue" ? outcome : withheld(ctx);
     },
   };

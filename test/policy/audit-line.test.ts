@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compose, upstreamRequestSent } from "../../src/chain.js";
 import { auditStep, trackedSink } from "../../src/policy/audit.js";
 import { ctxFor, docWith, runStep, settingsFor, tool } from "./helpers.js";
 
@@ -103,5 +104,27 @@ describe("the audit line", () => {
     expect(new Set(prints.slice(0, 5)).size).toBe(1);
     expect(prints[5]).not.toBe(prints[0]);
     expect(prints[0]).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("is started while the upstream answers a call that sends a request, and reads the same as one made at the end", async () => {
+    const { step, lines, keyReads } = stepWithLines();
+    const read = tool("app_read_secret");
+    const ctx = ctxFor(read, { path: "a/b" });
+    let readsWhenAnswered = -1;
+    await compose([step], async () => {
+      upstreamRequestSent(); // what the executor does once its request is on the connection
+      await new Promise<void>((resolve) => setImmediate(resolve)); // the upstream's wait
+      readsWhenAnswered = keyReads();
+      return { data: { ok: true } };
+    })(ctx);
+    // The start (with the fingerprint, the only reader of the key) was made during the wait, not after it.
+    expect(readsWhenAnswered).toBe(1);
+    // A call that sends nothing makes its line at the end: the same members, the same fingerprint.
+    await runStep(step, { ...ctx, correlationId: ctx.correlationId });
+    const [waited, ended] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { time: _t1, duration_ms: _d1, ...w } = waited!;
+    const { time: _t2, duration_ms: _d2, ...e } = ended!;
+    expect(w).toEqual(e);
+    expect(Object.keys(waited!)).toEqual(Object.keys(ended!));
   });
 });

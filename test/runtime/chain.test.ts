@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogTool, ToolOutcome } from "../../src/catalog.js";
-import { type CallContext, compose, failure, insertBefore, type NamedMiddleware } from "../../src/chain.js";
+import {
+  type CallContext,
+  compose,
+  failure,
+  insertBefore,
+  type NamedMiddleware,
+  upstreamRequestSent,
+  whileUpstreamAnswers,
+} from "../../src/chain.js";
 import { compileTemplate } from "../../src/mcp/uri-template.js";
 
 const ctx = { tool: { name: "t" } as CatalogTool, args: {}, notes: new Map() } as unknown as CallContext;
@@ -65,6 +73,48 @@ describe("compose", () => {
       "validate-output",
       "audit",
     ]);
+  });
+});
+
+describe("work left for the upstream's wait", () => {
+  const ticked = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
+  it("runs once on the tick queue after a request is sent; the middleware's own call is then a no-op", async () => {
+    const ran: string[] = [];
+    const finish = whileUpstreamAnswers(() => ran.push("a"));
+    upstreamRequestSent();
+    expect(ran).toEqual([]); // not inside the executor's own synchronous code
+    await ticked();
+    expect(ran).toEqual(["a"]);
+    finish();
+    upstreamRequestSent();
+    await ticked();
+    expect(ran).toEqual(["a"]);
+  });
+
+  it("without a request sent, the middleware's call runs it, and a later request does not run it again", async () => {
+    const ran: string[] = [];
+    const finish = whileUpstreamAnswers(() => ran.push("refused call"));
+    finish();
+    expect(ran).toEqual(["refused call"]);
+    finish();
+    upstreamRequestSent();
+    await ticked();
+    expect(ran).toEqual(["refused call"]);
+  });
+
+  it("runs every waiting call's work on any request (concurrent calls), and a throw drops only that work", async () => {
+    const ran: string[] = [];
+    const first = whileUpstreamAnswers(() => ran.push("first"));
+    const broken = whileUpstreamAnswers(() => {
+      throw new Error("boom");
+    });
+    const second = whileUpstreamAnswers(() => ran.push("second"));
+    upstreamRequestSent();
+    await ticked();
+    expect(ran).toEqual(["first", "second"]);
+    for (const finish of [first, broken, second]) finish();
+    expect(ran).toEqual(["first", "second"]);
   });
 });
 

@@ -1,5 +1,6 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { getEventListeners } from "node:events";
-import { createServer, IncomingMessage, type ServerResponse } from "node:http";
+import { type ClientRequest, createServer, IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer, get as httpsGet } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import {
@@ -13,7 +14,7 @@ import {
 } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
-import type { CallContext } from "../../src/chain.js";
+import { type CallContext, whileUpstreamAnswers } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
 import { closeUpstreamConnections, sendOverHttp, usesEnvProxy } from "../../src/executors/upstream-client.js";
@@ -172,6 +173,43 @@ describe("the upstream client", () => {
     expect(headers.connection).toBe("keep-alive");
     expect(headers["accept-encoding"]).toBe("gzip, deflate");
     expect(headers.accept).toBe("application/json, */*;q=0.5");
+  });
+
+  it("runs work left for the upstream's wait after the request is written to its connection, before the answer is handled", async () => {
+    // What it is for: the audit step leaves its line's start (fingerprint, argument shape) to be made here, while
+    // the server would otherwise wait. The request must already be with the kernel when it runs (written, not
+    // queued), or the work would delay the request instead of filling the wait.
+    const up = await started((_req, res) => json(res, 200, { ok: true }));
+    const run = up.run();
+    const requests: ClientRequest[] = [];
+    const onStart = ({ request }: { request: ClientRequest }) => requests.push(request);
+    subscribe("http.client.request.start", onStart as (message: unknown) => void);
+    try {
+      const order: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const socketWhenRun: Array<{ written: number; queued: number } | undefined> = [];
+        const finish = whileUpstreamAnswers(() => {
+          const socket = requests.at(-1)?.socket;
+          socketWhenRun.push(
+            socket ? { written: socket.bytesWritten, queued: socket.writableLength } : undefined,
+          );
+          order.push(`work ${i}`);
+        });
+        const outcome = await run(call(), binding());
+        order.push(`answer ${i}`);
+        finish();
+        expect(outcome).toEqual({ data: { ok: true }, status: 200 });
+        expect(socketWhenRun).toHaveLength(1);
+        // The first request waits for its connection (queued); the next ones go out on the kept-alive one at once.
+        if (i > 0) expect(socketWhenRun[0]).toMatchObject({ queued: 0, written: expect.any(Number) });
+        if (i > 0) expect(socketWhenRun[0]!.written).toBeGreaterThan(0);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(order).toEqual(["work 0", "answer 0", "work 1", "answer 1", "work 2", "answer 2"]);
+      expect(up.connections()).toBe(1);
+    } finally {
+      unsubscribe("http.client.request.start", onStart as (message: unknown) => void);
+    }
   });
 
   it("takes a body that arrived whole from the response's buffer, and reads one still arriving as a stream", async () => {
