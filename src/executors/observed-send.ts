@@ -7,7 +7,7 @@ import type { SendUpstream, UpstreamRequest, UpstreamResponse } from "./upstream
  * template and the status; never the URL, which holds argument values), the W3C trace context in the request's
  * headers, and the metrics `toolwright_upstream_responses_total` / `_request_duration_seconds`.
  */
-export async function observedSend(
+export function observedSend(
   send: SendUpstream,
   request: UpstreamRequest,
   what: { source: string; template: string },

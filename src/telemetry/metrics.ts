@@ -71,12 +71,21 @@ function createInstruments(prom: PromClient, registry: Registry) {
 type Instruments = ReturnType<typeof createInstruments>;
 
 const noop = { inc() {}, observe() {}, set() {} };
-const instruments: Partial<Instruments> = {};
 
-/** The instruments the runtime records into: no-ops until `enableMetrics()`, then prom-client's. */
-export const metrics = new Proxy(instruments, {
-  get: (target, key) => target[key as keyof Instruments] ?? noop,
-}) as Instruments;
+/**
+ * The instruments the runtime records into: no-ops until `enableMetrics()` replaces them with prom-client's. A
+ * plain object whose members are swapped in place (not a Proxy: a trap on every access of the served path).
+ */
+export const metrics = {
+  toolCalls: noop,
+  toolDuration: noop,
+  upstreamResponses: noop,
+  upstreamDuration: noop,
+  upstreamRetries: noop,
+  rateLimited: noop,
+  storeErrors: noop,
+  storeUp: noop,
+} satisfies Record<keyof Instruments, typeof noop> as unknown as Instruments;
 
 let registry: Registry | undefined;
 
@@ -93,7 +102,7 @@ export async function enableMetrics(catalog: string): Promise<Registry> {
   if (registry) return registry;
   const prom = await import("prom-client");
   const created = new prom.Registry();
-  Object.assign(instruments, createInstruments(prom, created));
+  Object.assign(metrics, createInstruments(prom, created));
   created.setDefaultLabels({ catalog });
   prom.collectDefaultMetrics({ register: created, prefix: "toolwright_" });
   registry = created;
