@@ -51,7 +51,10 @@ const BAD_PORTS = new Set([
 
 /** Idle keep-alive connections are closed after this long (undici's default), or sooner if the upstream says so. */
 const IDLE_MS = 4000;
-/** What fetch asks for (undici: br only over https); every coding it names is decoded, br over http too. */
+/**
+ * What fetch asks for (undici: br only over https); every coding it names is decoded, br over http too, and zstd,
+ * which no one asks for here but Node 24's fetch decodes when an upstream sends it anyway.
+ */
 const ACCEPT_ENCODING = "gzip, deflate";
 const ACCEPT_ENCODING_HTTPS = "br, gzip, deflate";
 const EMPTY_BODY_LENGTH = new Set(["POST", "PUT", "PATCH"]);
@@ -359,7 +362,8 @@ function completeBody(res: IncomingMessage, limit: number): Uint8Array | undefin
 }
 
 /**
- * The body decoded by its Content-Encoding, as fetch decodes it: codings undone last first; an unknown coding
+ * The body decoded by its Content-Encoding, as fetch decodes it (gzip, deflate, br, zstd): codings undone last
+ * first; an unknown coding
  * leaves the body as it came. zlib loads with the first encoded body. `undecodable` hears of a decoder's own
  * failure (not of one the connection caused, which the pipeline passes on to every decoder).
  */
@@ -386,6 +390,9 @@ function decoded(res: IncomingMessage, undecodable: (coding: string) => void): R
     if (coding === "gzip" || coding === "x-gzip") step = zlib.createGunzip(lenient);
     else if (coding === "deflate") step = inflateEither(zlib, lenient);
     else if (coding === "br") step = zlib.createBrotliDecompress(brLenient);
+    // Not asked for (fetch does not ask either), decoded as Node 24's fetch decodes it: strictly (a frame cut short
+    // is an error there; Node 22's zstd stream ends it silently, with what it could decode).
+    else if (coding === "zstd") step = zlib.createZstdDecompress();
     else return res;
     // Heard before the pipeline's own listener: an error the connection caused has already marked res errored.
     step.once("error", () => {

@@ -7,10 +7,12 @@ import {
   brotliCompressSync,
   createBrotliCompress,
   createGzip,
+  createZstdCompress,
   deflateRawSync,
   deflateSync,
   gzipSync,
   constants as zlibConstants,
+  zstdCompressSync,
 } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
@@ -340,6 +342,8 @@ describe("the upstream client", () => {
     ["deflate", "raw, as some servers send it", deflateRawSync],
     ["br", "brotli, decoded though not asked for", brotliCompressSync],
     ["gzip, br", "two codings, undone last first", (b: Buffer) => brotliCompressSync(gzipSync(b))],
+    ["zstd", "zstd, decoded though not asked for, as Node 24's fetch does", zstdCompressSync],
+    ["zstd, gzip", "zstd under gzip", (b: Buffer) => gzipSync(zstdCompressSync(b))],
   ] as const)("a %s-encoded body is decoded (%s)", async (coding, _form, encode) => {
     const body = encode(Buffer.from(JSON.stringify({ items: ["a", "b"], n: 1 })));
     const up = await started((_req, res) => {
@@ -352,6 +356,7 @@ describe("the upstream client", () => {
   it.each([
     ["gzip", gzipSync],
     ["br", brotliCompressSync],
+    ["zstd", zstdCompressSync],
   ] as const)(
     "the size cap counts decoded bytes (%s), also when the small encoded length is declared",
     async (coding, encode) => {
@@ -379,6 +384,7 @@ describe("the upstream client", () => {
   it.each([
     ["br", () => createBrotliCompress({ params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } })],
     ["gzip", () => createGzip({ level: 1 })],
+    ["zstd", () => createZstdCompress()],
   ] as const)(
     "an encoded body that never ends (%s) is refused at the cap: the client stops reading and closes the connection",
     async (coding, encoder) => {
@@ -412,6 +418,7 @@ describe("the upstream client", () => {
     ["br", "corrupt", Buffer.from("not brotli at all, not even close to it")],
     ["gzip", "corrupt", Buffer.from("not gzip at all")],
     ["deflate", "corrupt", Buffer.from("\xff not deflate at all")],
+    ["zstd", "corrupt", Buffer.from("not zstd at all")],
   ] as const)(
     "a %s body that cannot be decoded (%s) is an error in words; the next call is served",
     async (coding, _how, bad) => {
