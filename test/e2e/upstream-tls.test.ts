@@ -35,6 +35,8 @@ let dir: string;
 let caFile: string;
 let otherCaFile: string;
 let port: number;
+/** The upstream's certificate (the https:// proxy shows the same one). */
+let serverTls: { key: string; cert: string };
 const seen: Seen[] = [];
 const closers: Array<() => Promise<void>> = [];
 
@@ -84,15 +86,19 @@ function spec(tokenUrl?: string): object {
   };
 }
 
-/** A CONNECT proxy on 127.0.0.1: records each request line it gets and tunnels CONNECTs to their target. */
-async function connectProxy() {
+/**
+ * A CONNECT proxy on 127.0.0.1: records each request line it gets and tunnels CONNECTs to their target. With
+ * `tls`, the proxy itself is reached over TLS (an https:// proxy URL), with a certificate of the trusted CA.
+ */
+async function connectProxy(tls?: { key: string; cert: string }) {
   const lines: string[] = [];
   const sockets = new Set<Socket>();
-  const server = createHttpServer((req, res) => {
+  const refuse = (req: IncomingMessage, res: import("node:http").ServerResponse) => {
     // Only tunnels here: a request sent in plain text to the proxy is recorded and refused.
     lines.push(`${req.method} ${req.url}`);
     res.writeHead(502).end();
-  });
+  };
+  const server = tls ? createTlsServer(tls, refuse) : createHttpServer(refuse);
   server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
     lines.push(`${req.method} ${req.url}`);
     sockets.add(client);
@@ -115,7 +121,7 @@ async function connectProxy() {
     server.closeAllConnections();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, lines };
+  return { url: `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`, lines };
 }
 
 async function serve(env: Record<string, string>): Promise<Served> {
@@ -172,7 +178,8 @@ beforeAll(async () => {
   writeFileSync(caFile, ca.pem);
   writeFileSync(otherCaFile, other.pem);
 
-  const server = createTlsServer({ key: leaf.privateKeyPem, cert: leaf.pem }, (req, res) => {
+  serverTls = { key: leaf.privateKeyPem, cert: leaf.pem };
+  const server = createTlsServer(serverTls, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -247,6 +254,22 @@ describe("an HTTPS upstream through a CONNECT proxy (NODE_USE_ENV_PROXY=1, HTTPS
       expect(new Set(proxy.lines)).toEqual(new Set([`CONNECT ${host}:${port}`]));
     },
   );
+
+  it("a proxy reached over TLS (an https:// URL, its certificate from the trusted CA) carries the tunnel too", async () => {
+    const proxy = await connectProxy(serverTls);
+    const served = await serve({
+      TLS_BASE_URL: `https://localhost:${port}`,
+      NODE_EXTRA_CA_CERTS: caFile,
+      NODE_USE_ENV_PROXY: "1",
+      HTTPS_PROXY: proxy.url,
+    });
+    const { got, posted, received } = await getAndPost(served, "tls-proxy");
+    expectOk(got);
+    expectOk(posted);
+    expectReceived(received, "tls-proxy", `localhost:${port}`);
+    expect(proxy.lines.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(proxy.lines)).toEqual(new Set([`CONNECT localhost:${port}`]));
+  });
 
   it("NO_PROXY names the upstream's host: it is called directly, the proxy sees nothing", async () => {
     const proxy = await connectProxy();
