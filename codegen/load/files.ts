@@ -19,7 +19,7 @@ export type FileRead =
   | { ok: false; code: "missing" | "refused"; reason: string };
 
 /**
- * Reads a file as UTF-8 when it is a regular file of at most `max` bytes. Opened without blocking (a FIFO opens
+ * Reads a file's text (`decodeText`) when it is a regular file of at most `max` bytes. Opened without blocking (a FIFO opens
  * at once and is then refused) and checked on the open descriptor, so the file cannot be swapped in between.
  */
 export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead {
@@ -45,13 +45,35 @@ export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead
       if (length > max) return { ok: false, code: "refused", reason: tooLarge(max) };
       if (length === buffer.length) break;
     }
-    const bytes = buffer.subarray(0, length);
-    return { ok: true, text: bytes.toString("utf8"), bytes };
+    return { ok: true, ...decodeText(buffer.subarray(0, length)) };
   } catch (e) {
     return { ok: false, code: "refused", reason: (e as Error).message };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The text of a file's bytes: UTF-8, after a byte order mark if there is one (Windows tools and .NET's OpenAPI
+ * generators write one; JSON.parse refuses it), or UTF-16 when a UTF-16 byte order mark says so (what Windows
+ * PowerShell 5's `Out-File` and `>` write). `bytes` are the text's UTF-8 bytes, without the mark.
+ */
+export function decodeText(raw: Buffer): { text: string; bytes: Buffer } {
+  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
+    const bytes = raw.subarray(3);
+    return { text: bytes.toString("utf8"), bytes };
+  }
+  const utf16 =
+    raw[0] === 0xff && raw[1] === 0xfe
+      ? "utf-16le"
+      : raw[0] === 0xfe && raw[1] === 0xff
+        ? "utf-16be"
+        : undefined;
+  if (utf16) {
+    const text = new TextDecoder(utf16).decode(raw.subarray(2));
+    return { text, bytes: Buffer.from(text, "utf8") };
+  }
+  return { text: raw.toString("utf8"), bytes: raw };
 }
 
 function tooLarge(max: number): string {

@@ -27,6 +27,50 @@ export interface LoadOptions {
   patch?: SpecPatch;
 }
 
+/**
+ * The version field as written where its intent is plain but its form is not the schema's: YAML reads an unquoted
+ * `swagger: 2.0` as the number 2 and `openapi: 3.1` as 3.1 (and `openapi: 3.0` as 3), and some specs write
+ * "3.0" or "3.1" without the patch number. Each is read as the version it names ("2.0", "3.0.0", "3.1.0"), with a
+ * located warning; anything else is left for `detectVersion` to refuse.
+ */
+function canonicalVersionField(doc: LoadedDocument, diags: Diagnostics): void {
+  const d = doc.data;
+  if (!d || typeof d !== "object" || Array.isArray(d)) return;
+  const root = d as Record<string, unknown>;
+  // [field, as written, read as]; the numbers are what YAML makes of unquoted 2.0, 3.0 and 3.1.
+  const fixes: [field: "swagger" | "openapi", written: unknown, read: string][] = [];
+  if (root.openapi === undefined && (root.swagger === 2 || root.swagger === "2"))
+    fixes.push(["swagger", root.swagger, "2.0"]);
+  if (root.swagger === undefined) {
+    const v = root.openapi;
+    if (v === 3 || v === "3.0") fixes.push(["openapi", v, "3.0.0"]);
+    else if (v === 3.1 || v === "3.1") fixes.push(["openapi", v, "3.1.0"]);
+  }
+  for (const [field, written, read] of fixes) {
+    root[field] = read;
+    const why =
+      typeof written === "number"
+        ? `is the number ${written}, not a string (YAML reads an unquoted ${written === 3.1 ? "3.1" : `${written}.0`} as a number)`
+        : `"${written}" has no ${field === "swagger" ? "minor" : "patch"} number`;
+    diags.warn(
+      "TW133",
+      `${field} ${why}; read as ${field === "swagger" ? "Swagger" : "OpenAPI"} ${read}`,
+      doc.ref(`#/${field}`),
+      `Write ${field}: "${read}" (quoted).`,
+    );
+  }
+}
+
+/** The document's `openapi` or `swagger` field, when it has one that is a string or a number. */
+function versionFieldOf(data: unknown): { name: string; value: unknown } | undefined {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return undefined;
+  for (const name of ["openapi", "swagger"]) {
+    const value = (data as Record<string, unknown>)[name];
+    if (typeof value === "string" || typeof value === "number") return { name, value };
+  }
+  return undefined;
+}
+
 function detectVersion(data: unknown): OpenApiVersion | undefined {
   if (!data || typeof data !== "object") return undefined;
   const d = data as Record<string, unknown>;
@@ -90,16 +134,16 @@ export async function loadOpenApi(
   const doc = loadDocument(abs, file, diags, from);
   if (!doc) return undefined;
   if (patch && !applyPatch(doc, patch, diags)) return undefined;
+  canonicalVersionField(doc, diags);
   const version = detectVersion(doc.data);
   if (!version) {
+    const field = versionFieldOf(doc.data);
     diags.error(
       "TW132",
-      `${file} is not an OpenAPI 2.0, 3.0 or 3.1 document (no "swagger: 2.0" or "openapi: 3.x")`,
-      {
-        file,
-        line: 1,
-        column: 1,
-      },
+      field
+        ? `${field.name} ${JSON.stringify(field.value)} is not a version toolwright reads (OpenAPI 2.0, 3.0 and 3.1)`
+        : `${file} is not an OpenAPI 2.0, 3.0 or 3.1 document (no "swagger: 2.0" or "openapi: 3.x")`,
+      field ? doc.ref(`#/${field.name}`) : { file, line: 1, column: 1 },
     );
     return undefined;
   }

@@ -1,0 +1,145 @@
+import { writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * Forms real specs arrive in that say plainly what they are but not in the form the OpenAPI schemas ask for:
+ * version fields YAML reads as numbers (`swagger: 2.0` unquoted is the number 2) or written without the patch
+ * number, and files that begin with a byte order mark or are UTF-16. Each generates, with a located warning where
+ * the spec itself is off; a version toolwright does not read is refused at its field.
+ */
+
+const PATHS_3 = `paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { "200": { description: ok } }
+`;
+const PATHS_2 = `paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "200": { description: ok } }
+`;
+
+async function generate(file: string, content: string | Buffer) {
+  const dir = writeTree("input-forms", {});
+  writeFileSync(join(dir, file), content);
+  const { cat, diags } = await genSpec(join(dir, file), "forms", "test/.tmp/input-forms-out");
+  const doc = cat ? (JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument) : undefined;
+  return { doc, diags, dir };
+}
+
+describe("version fields", () => {
+  it.each([
+    ["swagger: 2.0", "swagger", "is the number 2, not a string", "Swagger 2.0", PATHS_2],
+    ["swagger: 2", "swagger", "is the number 2, not a string", "Swagger 2.0", PATHS_2],
+    ["openapi: 3.0", "openapi", "is the number 3, not a string", "OpenAPI 3.0.0", PATHS_3],
+    ["openapi: 3.1", "openapi", "is the number 3.1, not a string", "OpenAPI 3.1.0", PATHS_3],
+    ['openapi: "3.0"', "openapi", '"3.0" has no patch number', "OpenAPI 3.0.0", PATHS_3],
+    ["openapi: '3.1'", "openapi", '"3.1" has no patch number', "OpenAPI 3.1.0", PATHS_3],
+  ])("%s is read, with a warning at the field", async (line, field, why, read, paths) => {
+    const { doc, diags } = await generate("spec.yaml", `${line}\ninfo: { title: F, version: "1" }\n${paths}`);
+    expect(errorsOf(diags)).toEqual([]);
+    expect(doc?.tools.map((t) => t.name)).toEqual(["get_thing"]);
+    const warning = diags.items.find((d) => d.code === "TW133");
+    expect(warning?.severity).toBe("warning");
+    expect(warning?.message).toContain(`${field} ${why}`);
+    expect(warning?.message).toContain(`read as ${read}`);
+    expect(warning?.source).toMatchObject({ pointer: `#/${field}`, line: 1, column: 10 });
+  });
+
+  it("a quoted, complete version gets no warning", async () => {
+    const { diags } = await generate(
+      "spec.yaml",
+      `openapi: "3.1.0"\ninfo: { title: F, version: "1" }\n${PATHS_3}`,
+    );
+    expect(diags.items.filter((d) => d.severity !== "info")).toEqual([]);
+  });
+
+  it.each([
+    ['openapi: "3.2.0"', "openapi", '"3.2.0"'],
+    ["openapi: 4", "openapi", "4"],
+    ['swagger: "1.2"', "swagger", '"1.2"'],
+  ])("%s is refused at its field, naming the version", async (line, field, shown) => {
+    const { doc, diags } = await generate(
+      "spec.yaml",
+      `${line}\ninfo: { title: F, version: "1" }\n${PATHS_3}`,
+    );
+    expect(doc).toBeUndefined();
+    const error = diags.items.find((d) => d.severity === "error");
+    expect(error?.code).toBe("TW132");
+    expect(error?.message).toBe(
+      `${field} ${shown} is not a version toolwright reads (OpenAPI 2.0, 3.0 and 3.1)`,
+    );
+    expect(error?.source).toMatchObject({ pointer: `#/${field}`, line: 1, column: 10 });
+  });
+});
+
+describe("byte order marks and UTF-16", () => {
+  const json = JSON.stringify(
+    {
+      openapi: "3.0.3",
+      info: { title: "F", version: "1" },
+      paths: {
+        "/things/{id}": {
+          get: {
+            operationId: "getThing",
+            description: "Größe café",
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            responses: { "200": { description: "ok" } },
+          },
+        },
+      },
+    },
+    null,
+    2,
+  );
+  const yaml = `openapi: 3.0.3\ninfo: { title: F, version: "1" }\n${PATHS_3.replace("operationId: getThing", "operationId: getThing\n      description: Größe café")}`;
+  /** The tools as JSON, the spec's folder (in each tool's source) written as DIR. */
+  const toolsOf = (r: { doc?: CatalogDocument; dir: string }) =>
+    JSON.stringify(r.doc?.tools).split(relative(ROOT, r.dir)).join("DIR");
+  const utf16be = (text: string) => Buffer.from(text, "utf16le").swap16();
+
+  it.each([
+    [
+      "spec.json",
+      "UTF-8 with a byte order mark",
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]),
+    ],
+    [
+      "spec.yaml",
+      "UTF-8 with a byte order mark",
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(yaml)]),
+    ],
+    [
+      "spec.json",
+      "UTF-16LE with its mark",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, "utf16le")]),
+    ],
+    ["spec.yaml", "UTF-16BE with its mark", Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(yaml)])],
+  ])("%s in %s generates the same tools as plain UTF-8", async (file, _, bytes) => {
+    const plain = await generate(file, file.endsWith(".json") ? json : yaml);
+    const marked = await generate(file, bytes);
+    expect(errorsOf(marked.diags)).toEqual([]);
+    expect(toolsOf(marked)).toBe(toolsOf(plain));
+    expect(marked.doc?.tools[0]?.description).toContain("Größe café");
+  });
+
+  it("an error in a JSON file with a byte order mark is located as in the file without one", async () => {
+    const broken = json.replace('"getThing",', '"getThing"');
+    const plain = await generate("spec.json", broken);
+    const marked = await generate(
+      "spec.json",
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(broken)]),
+    );
+    const at = (r: typeof plain) => r.diags.items.find((d) => d.code === "TW101")?.source;
+    expect(at(plain)?.line).toBeGreaterThan(1);
+    expect(at(marked)).toEqual({ ...at(plain), file: expect.any(String) });
+  });
+});
