@@ -34,11 +34,16 @@ export function annotationsFor(
 export function composeDescription(parts: (string | undefined)[], notes: string[]): string {
   const [first, ...rest] = parts.filter((p): p is string => typeof p === "string" && p.trim() !== "");
   let text = first ?? "";
+  // The text as compared, made once per text and per part (not once per test).
+  let seen: string | undefined;
   for (const p of rest) {
     // A part the text already says is left out; a part that begins with all the text replaces it (a summary that
     // is the description's first sentence, as Azure, DocuSign and many others write them, is not said twice).
-    if (comparable(text).includes(comparable(p))) continue;
-    text = text && !comparable(p).startsWith(comparable(text)) ? `${text}\n\n${p}` : p;
+    seen ??= comparable(text);
+    const part = comparable(p);
+    if (seen.includes(part)) continue;
+    text = text && !part.startsWith(seen) ? `${text}\n\n${p}` : p;
+    seen = undefined;
   }
   if (text.length > MAX_DESCRIPTION) {
     notes.push(`description cut to ${MAX_DESCRIPTION} characters (hosts cap long descriptions)`);

@@ -49,7 +49,8 @@ export function catalogIndexJson(
     at = end;
   }
 
-  const schemasAt = catalogJson.indexOf('\n  "schemas": ');
+  // The table is a top-level member after the tools: searched from the last record's end, not the text's start.
+  const schemasAt = catalogJson.indexOf('\n  "schemas": ', at);
   if (schemasAt < 0) throw new Error("catalog.json: no schemas table at the top level");
   const schemasStart = schemasAt + '\n  "schemas": '.length;
   const schemasEnd = catalogJson.startsWith("{}", schemasStart)

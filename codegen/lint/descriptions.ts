@@ -108,25 +108,69 @@ export function scanText(field: string, text: string | undefined): DescriptionFi
   return out;
 }
 
-/** Keywords whose value is one schema, and where a finding's path goes through them. */
-const ONE: [string, string][] = [
-  ["items", "[]"],
-  ["additionalProperties", ".*"],
-  ["not", ""],
-  ["contains", "[]"],
-];
-/** Keywords whose value is a list of schemas. */
-const MANY: [string, string][] = [
-  ["anyOf", ""],
-  ["oneOf", ""],
-  ["allOf", ""],
-  ["prefixItems", "[]"],
-];
+/** What the scan reads of one schema node: its texts and the keywords that hold schemas. */
+interface ScannedParts {
+  description: unknown;
+  title: unknown;
+  ref: unknown;
+  properties: unknown;
+  items: unknown;
+  additionalProperties: unknown;
+  not: unknown;
+  contains: unknown;
+  anyOf: unknown;
+  oneOf: unknown;
+  allOf: unknown;
+  prefixItems: unknown;
+}
+
+/**
+ * A node's scanned parts, read in one `for...in` pass over its keys: generate scans every tool's schemas and the
+ * named schemas (GitHub REST: ~30,000 nodes of many shapes), and a dozen lookups of keywords most nodes lack cost
+ * more than walking the few keys they have.
+ */
+function scannedParts(node: Record<string, unknown>): ScannedParts {
+  const parts: ScannedParts = {
+    description: undefined,
+    title: undefined,
+    ref: undefined,
+    properties: undefined,
+    items: undefined,
+    additionalProperties: undefined,
+    not: undefined,
+    contains: undefined,
+    anyOf: undefined,
+    oneOf: undefined,
+    allOf: undefined,
+    prefixItems: undefined,
+  };
+  for (const key in node) {
+    if (key === "$ref") parts.ref = node[key];
+    else if (SCANNED.has(key)) parts[key as keyof ScannedParts] = node[key];
+  }
+  return parts;
+}
+
+const SCANNED = new Set<string>([
+  "description",
+  "title",
+  "properties",
+  "items",
+  "additionalProperties",
+  "not",
+  "contains",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "prefixItems",
+]);
 
 /**
  * Every description (and title) inside a JSON Schema, nested ones included (properties, items, combinators),
  * reported under `path`. A `$ref` is followed into `defs` when given (each named schema once per call), else
- * left to the scan of the named schemas themselves (`scanNamedSchemas`).
+ * left to the scan of the named schemas themselves (`scanNamedSchemas`). A node's findings come in one order,
+ * whatever the order of its keys: description, title, the `$ref`'s target, properties, then items,
+ * additionalProperties, not, contains, anyOf, oneOf, allOf, prefixItems.
  */
 export function scanSchema(
   schema: unknown,
@@ -135,30 +179,36 @@ export function scanSchema(
   seen: Set<string> = new Set(),
 ): DescriptionFinding[] {
   const findings: DescriptionFinding[] = [];
+  const text = (field: string, value: unknown): void => {
+    if (typeof value === "string") for (const f of scanText(field, value)) findings.push(f);
+  };
+  const each = (list: unknown, at: string, depth: number): void => {
+    if (Array.isArray(list)) for (const child of list) visit(child, at, depth);
+  };
   const visit = (node: unknown, at: string, depth: number): void => {
     if (!node || typeof node !== "object" || depth > 64) return;
-    const s = node as Record<string, unknown>;
-    if (typeof s.description === "string") findings.push(...scanText(at, s.description));
-    if (typeof s.title === "string") findings.push(...scanText(`${at} (title)`, s.title));
-    const ref = s.$ref;
-    if (defs && typeof ref === "string" && ref.startsWith("#/$defs/")) {
-      const name = ref.slice("#/$defs/".length);
+    const s = scannedParts(node as Record<string, unknown>);
+    text(at, s.description);
+    text(`${at} (title)`, s.title);
+    if (defs && typeof s.ref === "string" && s.ref.startsWith("#/$defs/")) {
+      const name = s.ref.slice("#/$defs/".length);
       if (!seen.has(name)) {
         seen.add(name);
         visit(defs[name], at, depth + 1);
       }
     }
-    const properties = s.properties;
-    if (properties && typeof properties === "object") {
-      for (const [name, child] of Object.entries(properties as Record<string, unknown>)) {
-        visit(child, `${at}.${name}`, depth + 1);
-      }
+    if (s.properties && typeof s.properties === "object") {
+      const map = s.properties as Record<string, unknown>;
+      for (const name in map) if (Object.hasOwn(map, name)) visit(map[name], `${at}.${name}`, depth + 1);
     }
-    for (const [key, suffix] of ONE) visit(s[key], `${at}${suffix}`, depth + 1);
-    for (const [key, suffix] of MANY) {
-      const list = s[key];
-      if (Array.isArray(list)) for (const child of list) visit(child, `${at}${suffix}`, depth + 1);
-    }
+    visit(s.items, `${at}[]`, depth + 1);
+    visit(s.additionalProperties, `${at}.*`, depth + 1);
+    visit(s.not, at, depth + 1);
+    visit(s.contains, `${at}[]`, depth + 1);
+    each(s.anyOf, at, depth + 1);
+    each(s.oneOf, at, depth + 1);
+    each(s.allOf, at, depth + 1);
+    each(s.prefixItems, `${at}[]`, depth + 1);
   };
   visit(schema, path, 0);
   return findings;

@@ -165,12 +165,17 @@ export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
   if (Array.isArray(node)) return node.map((item) => conciseSchema(item, keep));
   if (!isObject(node) || keep?.has(node)) return node;
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
+  // Own keys by `for...in` (no array of entries per node: every published schema is walked).
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const value = node[key];
     if (key === "description" && typeof value === "string") out[key] = conciseSchemaText(value);
     else if (key === "const" || key === "enum" || key === "default" || key === "examples") out[key] = value;
     else if ((key === "properties" || key === "$defs" || key === "patternProperties") && isObject(value)) {
       const props: JsonSchema = {};
-      for (const [name, schema] of Object.entries(value as JsonSchema)) {
+      for (const name in value) {
+        if (!Object.hasOwn(value, name)) continue;
+        const schema = value[name];
         const concise = conciseSchema(schema, keep);
         // A property's description that only restates its name is left out (the name says it).
         if (key === "properties" && concise !== schema && isObject(concise)) {

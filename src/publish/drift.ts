@@ -87,20 +87,33 @@ function tolerate(schema: unknown, nullable: boolean): unknown {
   if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
   const node = schema as Node;
   const out: Node = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (DROPPED.has(key) || key === "type") continue;
+  // Own keys by `for...in`, not `Object.entries` (an array per node of every published output schema).
+  for (const key in node) {
+    if (!Object.hasOwn(node, key) || DROPPED.has(key) || key === "type") continue;
+    const value = node[key];
     if ((key === "additionalProperties" || key === "unevaluatedProperties") && value === false) continue;
     if (ONE.has(key)) out[key] = tolerate(value, true);
     else if (LIST.has(key))
       out[key === "oneOf" ? "anyOf" : key] = (value as unknown[]).map((s) => tolerate(s, true));
-    else if (MAP.has(key))
-      out[key] = Object.fromEntries(
-        Object.entries(value as Node).map(([k, s]) => [
-          k,
-          tolerate(s, key !== "$defs" && key !== "definitions"),
-        ]),
-      );
-    else out[key] = value;
+    else if (MAP.has(key)) {
+      const map = value as Node;
+      const nullable = key !== "$defs" && key !== "definitions";
+      const tolerated: Node = {};
+      for (const name in map) {
+        if (!Object.hasOwn(map, name)) continue;
+        const schema = tolerate(map[name], nullable);
+        // A property named `__proto__` stays an own member (an assignment would set the prototype).
+        if (name === "__proto__")
+          Object.defineProperty(tolerated, name, {
+            value: schema,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else tolerated[name] = schema;
+      }
+      out[key] = tolerated;
+    } else out[key] = value;
   }
   // Merge oneOf (now anyOf) into an existing anyOf rather than dropping one of them.
   if (node.oneOf !== undefined && node.anyOf !== undefined) {

@@ -178,12 +178,14 @@ function pruneInline(node: unknown, level: number, stubs: WeakSet<object>, depth
     return stub;
   }
   const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const value = node[key];
     if (DATA_KEYWORDS.has(key)) out[key] = value;
     else if (SCHEMA_MAPS.has(key) && isObject(value)) {
       const map: JsonSchema = {};
-      for (const [name, child] of Object.entries(value))
-        map[name] = pruneInline(child, level, stubs, depth + 1);
+      for (const name in value)
+        if (Object.hasOwn(value, name)) map[name] = pruneInline(value[name], level, stubs, depth + 1);
       out[key] = map;
     } else out[key] = pruneInline(value, level, stubs, NESTING.has(key) ? depth + 1 : depth);
   }
@@ -194,10 +196,12 @@ function nestingDepth(node: unknown, depth = 0): number {
   if (Array.isArray(node)) return Math.max(depth, ...node.map((item) => nestingDepth(item, depth)));
   if (!isObject(node)) return depth;
   let max = depth;
-  for (const [key, value] of Object.entries(node)) {
-    if (DATA_KEYWORDS.has(key)) continue;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key) || DATA_KEYWORDS.has(key)) continue;
+    const value = node[key];
     if (SCHEMA_MAPS.has(key) && isObject(value)) {
-      for (const child of Object.values(value)) max = Math.max(max, nestingDepth(child, depth + 1));
+      for (const name in value)
+        if (Object.hasOwn(value, name)) max = Math.max(max, nestingDepth(value[name], depth + 1));
     } else max = Math.max(max, nestingDepth(value, NESTING.has(key) ? depth + 1 : depth));
   }
   return max;
@@ -207,8 +211,8 @@ function nestingDepth(node: unknown, depth = 0): number {
  * A root larger than the byte budget on its own loses its deepest inline parts first, one level at a time,
  * down to its own properties (never their names).
  */
-function fitRoot(root: JsonSchema, bounds: Bounds, stubs: WeakSet<object>): JsonSchema {
-  if (!Number.isFinite(bounds.bytes) || JSON.stringify(root).length <= bounds.bytes) return root;
+function fitRoot(root: JsonSchema, bounds: Bounds, stubs: WeakSet<object>, rootLength: number): JsonSchema {
+  if (!Number.isFinite(bounds.bytes) || rootLength <= bounds.bytes) return root;
   let fitted = root;
   for (let level = nestingDepth(root) - 1; level >= (bounds.keepLevel ?? 1); level--) {
     fitted = level < 0 ? openRoot(root, stubs) : (pruneInline(root, level, stubs) as JsonSchema);
@@ -285,13 +289,14 @@ function choose(
   table: Record<string, JsonSchema>,
   bounds: Bounds,
   sizes: SizeCache,
+  rootLength = JSON.stringify(root).length,
 ): { expanded: string[]; open: string[] } {
   const expanded: string[] = [];
   const open: string[] = [];
   const seen = new Set<string>();
   const openCost = (name: string) => sizes.openOf(name);
   let level = namesIn(root, [], seen);
-  let used = JSON.stringify(root).length + 10 + level.reduce((n, name) => n + openCost(name), 0);
+  let used = rootLength + 10 + level.reduce((n, name) => n + openCost(name), 0);
   for (let depth = 1; level.length > 0; depth++) {
     const next: string[] = [];
     for (const name of level) {
@@ -337,7 +342,8 @@ function reaches(node: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<ob
     if (Array.isArray(n)) return n.some(visit);
     if (!isObject(n)) return false;
     if (stubs.has(n)) return true;
-    return Object.entries(n).some(([key, value]) => !DATA_KEYWORDS.has(key) && visit(value));
+    for (const key in n) if (Object.hasOwn(n, key) && !DATA_KEYWORDS.has(key) && visit(n[key])) return true;
+    return false;
   };
   return visit(node);
 }
@@ -363,8 +369,9 @@ export function loosenExclusive(
   }
   if (!isObject(node)) return node;
   let out: JsonSchema | undefined;
-  for (const [key, value] of Object.entries(node)) {
-    if (DATA_KEYWORDS.has(key)) continue;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key) || DATA_KEYWORDS.has(key)) continue;
+    const value = node[key];
     if (key === "not" && reaches(value, widened, stubs)) {
       out ??= { ...node };
       delete out.not;
@@ -388,7 +395,9 @@ export function loosenExclusive(
 function loosenMap(map: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<object>): unknown {
   if (!isObject(map)) return map;
   let out: JsonSchema | undefined;
-  for (const [name, schema] of Object.entries(map)) {
+  for (const name in map) {
+    if (!Object.hasOwn(map, name)) continue;
+    const schema = map[name];
     const next = loosenExclusive(schema, widened, stubs);
     if (next !== schema) {
       out ??= { ...map };
@@ -411,16 +420,18 @@ interface Layout {
   stubs: WeakSet<object>;
 }
 
+/** `rootLength`: the length of the root's JSON when the caller has it (the memo's key is that JSON). */
 function layout(
   root: JsonSchema,
   table: Record<string, JsonSchema>,
   bounds: Bounds,
   sizes: SizeCache,
+  rootLength = JSON.stringify(root).length,
 ): Layout {
   const stubs = new WeakSet<object>();
-  const fitted = fitRoot(root, bounds, stubs);
+  const fitted = fitRoot(root, bounds, stubs, rootLength);
   const pruned = fitted !== root;
-  const { expanded, open } = choose(fitted, table, bounds, sizes);
+  const { expanded, open } = choose(fitted, table, bounds, sizes, pruned ? undefined : rootLength);
   if (expanded.length === 0 && open.length === 0) {
     const top = pruned ? (loosenExclusive(fitted, new Set(), stubs) as JsonSchema) : root;
     return { top, defs: [], unexpanded: [], stubs };
@@ -471,26 +482,36 @@ export function project(
  */
 export class ProjectionMemo {
   readonly sizes: SizeCache;
-  private readonly layouts = new Map<string, Layout>();
-  private readonly results = new Map<string, Projection>();
+  /** By the root's JSON, then by bounds: its layout and its renderings (full, concise) once made. */
+  private readonly byRoot = new Map<
+    string,
+    Map<string, { laid: Layout; full?: Projection; concise?: Projection }>
+  >();
   /** How many layouts and renderings were computed (not found in the memo). */
   readonly computed = { layouts: 0, renders: 0 };
   constructor(readonly table: Record<string, JsonSchema>) {
     this.sizes = new SizeCache(table);
   }
   project(root: JsonSchema, bounds: Bounds): Projection {
-    const rootKey = `${bounds.depth} ${bounds.bytes} ${bounds.keepLevel ?? 1}\n${JSON.stringify(root)}`;
-    const key = `${bounds.concise === true ? "c" : "f"}${rootKey}`;
-    let result = this.results.get(key);
+    // The root's JSON is the key that costs: it is hashed once, in one map (bounds are a few characters).
+    const json = JSON.stringify(root);
+    let byBounds = this.byRoot.get(json);
+    if (byBounds === undefined) {
+      byBounds = new Map();
+      this.byRoot.set(json, byBounds);
+    }
+    const boundsKey = `${bounds.depth} ${bounds.bytes} ${bounds.keepLevel ?? 1}`;
+    let entry = byBounds.get(boundsKey);
+    if (entry === undefined) {
+      entry = { laid: layout(root, this.table, bounds, this.sizes, json.length) };
+      byBounds.set(boundsKey, entry);
+      this.computed.layouts++;
+    }
+    const mode = bounds.concise === true ? "concise" : "full";
+    let result = entry[mode];
     if (result === undefined) {
-      let laid = this.layouts.get(rootKey);
-      if (laid === undefined) {
-        laid = layout(root, this.table, bounds, this.sizes);
-        this.layouts.set(rootKey, laid);
-        this.computed.layouts++;
-      }
-      result = render(laid, this.table, bounds.concise);
-      this.results.set(key, result);
+      result = render(entry.laid, this.table, bounds.concise);
+      entry[mode] = result;
       this.computed.renders++;
     }
     return result;

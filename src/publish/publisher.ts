@@ -49,11 +49,15 @@ const DIALECT_KEYWORDS = new Set([
 export function dialectMatters(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(dialectMatters);
   if (node === null || typeof node !== "object") return false;
-  for (const [key, value] of Object.entries(node)) {
+  // Own keys by `for...in`, not `Object.entries`: every published schema is walked, `$defs` included.
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
     if (DIALECT_KEYWORDS.has(key)) return true;
     if (DATA_KEYWORDS.has(key)) continue;
+    const value = (node as Record<string, unknown>)[key];
     if (SCHEMA_MAPS.has(key) && value !== null && typeof value === "object") {
-      if (Object.values(value).some(dialectMatters)) return true;
+      const map = value as Record<string, unknown>;
+      for (const name in map) if (Object.hasOwn(map, name) && dialectMatters(map[name])) return true;
     } else if (dialectMatters(value)) return true;
   }
   return false;

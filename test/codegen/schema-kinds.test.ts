@@ -378,6 +378,11 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     expect(out.diags.map((d) => d.code)).toEqual(["TW134"]);
   });
 
+  it("unsupported keywords of one node are reported in one order, whatever the order of its keys", () => {
+    const out = emit({ type: "object", propertyNames: { pattern: "^a" }, if: { type: "object" }, not: {} });
+    expect(out.diags.map((d) => d.message.match(/"(\w+)"/)?.[1])).toEqual(["not", "if", "propertyNames"]);
+  });
+
   it("a pattern JavaScript cannot compile is dropped with a warning", () => {
     const out = emit({ type: "string", pattern: "(?i)abc" });
     expect(out.zod).toBe("z.string()");
