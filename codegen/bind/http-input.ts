@@ -1,3 +1,4 @@
+import { nameKey } from "../../src/executors/serialize.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type {
@@ -100,8 +101,11 @@ function ownEntry<T>(map: Readonly<Record<string, T>>, key: string): T | undefin
  * Turns an operation's parameters and body into one object of tool arguments. Object bodies are flattened
  * into top-level arguments; everything else travels as one `body` argument. Argument names follow the naming
  * rule (or an explicit rename). Two entries with the same API name in different locations are resolved by
- * location priority (path, query, header, cookie, body): the later one is renamed `<location>_<name>`; two
- * different API names that would end up as one argument (`appId` and `app_id` under snake_case) are an error.
+ * location priority (path, query, header, cookie, body): the later one is renamed `<location>_<name>`. An API name
+ * that only became another's by losing characters no argument name may hold (`StartTime<` beside `StartTime`,
+ * `tag()` beside `tag`) yields it: its comparison operators are spelled out (`StartTime_lt`), else it is numbered
+ * (`tag_2`). Two API names that the naming rule or the manifest make one argument (`appId` and `app_id` under
+ * snake_case), or that servers read as one name (`tag[]` beside `tag`, see `oneNameToServers`), are an error.
  */
 export function buildHttpInput(
   op: OperationNode,
@@ -298,6 +302,34 @@ function entryLabel(e: ArgEntry): string {
   return `${e.in} ${e.in === "body" ? "property" : "parameter"} "${e.wire}"`;
 }
 
+/**
+ * Comparison operators some APIs put in parameter names (Twilio's `StartTime<` and `StartTime>` beside
+ * `StartTime`), spelled as words for an argument name, longest first (the spaces around them become `_`).
+ */
+const SPELLED_OPERATORS: [RegExp, string][] = [
+  [/<=/g, " lte "],
+  [/>=/g, " gte "],
+  [/!=/g, " ne "],
+  [/</g, " lt "],
+  [/>/g, " gt "],
+  [/=/g, " eq "],
+  [/!/g, " not "],
+];
+
+function spelledOperators(name: string): string {
+  return SPELLED_OPERATORS.reduce((n, [re, word]) => n.replace(re, word), name);
+}
+
+/**
+ * Whether another entry in `e`'s place is the same name to servers that read names loosely (`tag[]` and `tag`:
+ * `nameKey`); the executors let only one argument set such a name, so renaming `e` would give an argument that
+ * can never be sent.
+ */
+function oneNameToServers(e: ArgEntry, entries: readonly ArgEntry[]): boolean {
+  const key = nameKey(e.wire);
+  return entries.some((o) => o !== e && o.in === e.in && nameKey(o.wire) === key);
+}
+
 function renameAndResolve(
   entries: ArgEntry[],
   { args, naming }: { args: Record<string, ArgSpec>; naming: ArgumentNaming },
@@ -306,6 +338,11 @@ function renameAndResolve(
   notes: string[],
   at: SourceRef,
 ): void {
+  /**
+   * Entries whose name lost characters no argument name may hold (`filter[status]`, `StartTime<`): their name
+   * before cleaning, and their note's index (a note rewritten if the entry is renamed again below).
+   */
+  const cleaned = new Map<ArgEntry, { named: string; note: number }>();
   for (const e of entries) {
     const spec = ownEntry(args, `${e.in}:${e.wire}`) ?? ownEntry(args, e.wire);
     if (spec?.rename) e.arg = spec.rename;
@@ -313,19 +350,35 @@ function renameAndResolve(
       const named = applyArgumentNaming(e.arg, naming);
       const safe = safeArgName(named);
       // Rule renames are visible in the binding (arg vs name) and CATALOG.md; only cleaned-up names get a note.
-      if (safe !== named) notes.push(`${entryLabel(e)} is argument "${safe}"`);
+      if (safe !== named) {
+        cleaned.set(e, { named, note: notes.length });
+        notes.push(`${entryLabel(e)} is argument "${safe}"`);
+      }
       e.arg = safe;
     }
   }
   const taken = new Map<string, ArgEntry>();
-  const ordered = [...entries].sort((a, b) => PRIORITY.indexOf(a.in) - PRIORITY.indexOf(b.in));
+  // Names kept as written (or renamed by the manifest) are taken first, each location in priority order.
+  const rank = (e: ArgEntry) => (cleaned.has(e) ? PRIORITY.length : 0) + PRIORITY.indexOf(e.in);
+  const ordered = [...entries].sort((a, b) => rank(a) - rank(b));
   for (const e of ordered) {
     const owner = taken.get(e.arg);
     if (!owner) {
       taken.set(e.arg, e);
       continue;
     }
-    if (owner.wire !== e.wire) {
+    const original = e.arg;
+    const clean = cleaned.get(e);
+    let candidate: string;
+    if (owner.wire === e.wire) {
+      candidate = `${e.in}_${original}`;
+      for (let i = 2; taken.has(candidate); i++) candidate = `${e.in}_${original}_${i}`;
+    } else if (clean !== undefined && !oneNameToServers(e, entries)) {
+      // A name that only cleaning made equal to another: its operators spelled out, else numbered.
+      const spelled = safeArgName(spelledOperators(clean.named));
+      candidate = spelled;
+      for (let i = 2; taken.has(candidate); i++) candidate = `${spelled}_${i}`;
+    } else {
       diags.error(
         "TW125",
         `${op.key}: ${entryLabel(owner)} and ${entryLabel(e)} would both be argument "${e.arg}"${naming === "as_is" ? "" : ` (naming rule ${naming})`}; rename one with args:`,
@@ -333,13 +386,12 @@ function renameAndResolve(
       );
       continue;
     }
-    const original = e.arg;
-    let candidate = `${e.in}_${original}`;
-    for (let i = 2; taken.has(candidate); i++) candidate = `${e.in}_${original}_${i}`;
     e.arg = candidate;
     taken.set(candidate, e);
     const what = entryLabel(e);
-    notes.push(`${what} is argument "${candidate}" (the name "${original}" is taken by another parameter)`);
+    const note = `${what} is argument "${candidate}" (the name "${original}" is taken by ${owner.wire === e.wire ? "another parameter" : entryLabel(owner)})`;
+    if (clean !== undefined) notes[clean.note] = note;
+    else notes.push(note);
     diags.info("TW140", `${op.key}: ${what} renamed to "${candidate}"`, at);
   }
 }

@@ -277,3 +277,102 @@ describe("naming.arguments", () => {
     await client.close();
   });
 });
+
+describe("API names that only cleaning makes one argument", () => {
+  // Twilio writes range filters as `StartTime<` and `StartTime>` beside `StartTime`; PHP-style APIs `tag[]`
+  // beside `tag`. Each cleans to the plain name; the name written as is keeps it, wherever it stands.
+  const SPEC = `openapi: 3.0.3
+info: { title: Calls, version: "1" }
+servers: [{ url: https://calls.example.com }]
+paths:
+  /calls:
+    get:
+      operationId: listCalls
+      parameters:
+        - { name: "StartTime<", in: query, description: Before this time., schema: { type: string } }
+        - { name: StartTime, in: query, schema: { type: string } }
+        - { name: "StartTime>", in: query, schema: { type: string } }
+        - { name: "StartTime>=", in: query, schema: { type: string } }
+        - { name: "tag()", in: query, schema: { type: string } }
+        - { name: tag, in: query, schema: { type: string } }
+        - { name: "tag{}", in: query, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /tags:
+    get:
+      operationId: listTags
+      parameters:
+        - { name: tag, in: query, schema: { type: string } }
+        - { name: "tag[]", in: query, schema: { type: string } }
+      responses: { "200": { description: ok } }
+`;
+
+  it("the cleaned name yields: its operators spelled out, else numbered; the wire names are sent", async () => {
+    const dir = writeTree("argnaming-clean", {
+      "openapi.yaml": SPEC,
+      "tools.yaml":
+        "catalog: calls\nsources: { api: { openapi: ./openapi.yaml } }\nselect: [{ all: true }]\n",
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
+    expect(errorsOf(diags)).toEqual([]);
+    // tag[] is tag to servers that read names as PHP does, and the executors send such a name from one argument
+    // only: a tag_2 for it could never be sent, so that operation is still left out.
+    const skipped = diags.items.filter((d) => d.code === "TW139");
+    expect(skipped.map((d) => d.message)).toEqual([
+      'GET /tags is left out: GET /tags: query parameter "tag" and query parameter "tag[]" would both be argument "tag"; rename one with args:',
+    ]);
+    const doc = JSON.parse(cat!.files.get("catalog.json")!) as CatalogDocument;
+    const tool = doc.tools.find((t) => t.name === "list_calls")!;
+    const props = tool.inputSchema.properties as Record<string, { description?: string }>;
+    expect(Object.keys(props)).toEqual([
+      "StartTime_lt",
+      "StartTime",
+      "StartTime_gt",
+      "StartTime_gte",
+      "tag_2",
+      "tag",
+      "tag_3",
+    ]);
+    expect(props.StartTime_lt?.description).toBe("Before this time.");
+    const md = cat!.files.get("CATALOG.md")!;
+    expect(md).toContain("| `StartTime_lt` (API: `StartTime<`) | string | no | Before this time. |");
+    const notes = md.split("\n").filter((l) => l.startsWith("- Note: "));
+    expect(notes).toEqual([
+      '- Note: query parameter "StartTime&lt;" is argument "StartTime_lt" (the name "StartTime" is taken by query parameter "StartTime")',
+      '- Note: query parameter "StartTime&gt;" is argument "StartTime_gt" (the name "StartTime" is taken by query parameter "StartTime")',
+      '- Note: query parameter "StartTime&gt;=" is argument "StartTime_gte" (the name "StartTime" is taken by query parameter "StartTime")',
+      '- Note: query parameter "tag()" is argument "tag_2" (the name "tag" is taken by query parameter "tag")',
+      '- Note: query parameter "tag{}" is argument "tag_3" (the name "tag" is taken by query parameter "tag")',
+    ]);
+
+    const { dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out"));
+    const catalog = await loadCatalog(out);
+    const urls: string[] = [];
+    const fakeFetch = (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      return new Response("{}", { headers: { "content-type": "application/json" } });
+    }) as typeof fetch;
+    const factory = createServer(catalog, resolveConfig(catalog.doc.env, {}), {
+      fetch: fakeFetch,
+      policy: { audit: false },
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await factory({ era: "legacy" }).connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    const result = await client.callTool({
+      name: "list_calls",
+      arguments: { StartTime_lt: "b", StartTime: "e", StartTime_gt: "a", tag_2: "x", tag: "y", tag_3: "z" },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const query = new URL(urls[0]!).searchParams;
+    expect([...query]).toEqual([
+      ["StartTime<", "b"],
+      ["StartTime", "e"],
+      ["StartTime>", "a"],
+      ["tag()", "x"],
+      ["tag", "y"],
+      ["tag{}", "z"],
+    ]);
+    await client.close();
+  });
+});
