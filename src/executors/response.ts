@@ -181,7 +181,8 @@ export function describeNetworkError(error: unknown): string {
   }
   if (code === "ECONNREFUSED") return "the upstream refused the connection";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "the upstream closed the connection";
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET")
+    return "the upstream closed the connection";
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT")
     return "connecting to the upstream timed out";
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the upstream host is unreachable";

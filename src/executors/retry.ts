@@ -12,7 +12,9 @@ import type { HeaderLookup, UpstreamResponse } from "./upstream.js";
  *
  * A request sent on a pooled keep-alive connection the upstream had just closed (its idle timeout won the race
  * with the pool's, e.g. while this process was busy) fails with no answer at all: ECONNRESET (node:http's
- * `socket hang up`; undici's `other side closed`, for an injected fetch). An operation safe to repeat is then sent once more at once, on another connection.
+ * `socket hang up`, or EPIPE while its body is still being written; undici's `other side closed`, for an injected
+ * fetch). An operation safe to repeat is then sent once more at once, on a new connection (the upstream client
+ * closes the pool's other idle connections to that upstream, as stale as the one that failed).
  */
 
 export const MAX_RETRIES = 3;
@@ -74,9 +76,12 @@ export async function sendWithRetries(
   }
 }
 
-/** The upstream closed the connection without answering (a reset, or undici's `other side closed`). */
+/**
+ * The upstream closed the connection without answering: a reset, a write into a connection it had closed (EPIPE:
+ * a request body still being sent), or undici's `other side closed`.
+ */
 export function closedUnanswered(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;
-  return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
 }

@@ -2,6 +2,7 @@ import type { Agent, ClientRequest, IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
 import { upstreamRequestSent } from "../chain.js";
 import { ResponseTooLargeError, readLimited } from "./response.js";
+import { closedUnanswered } from "./retry.js";
 import type { SendUpstream, UpstreamResponse } from "./upstream.js";
 
 /**
@@ -222,7 +223,10 @@ export const sendOverHttp: SendUpstream = async (request) => {
         (res) => resolve(exchange.answered(res, request.method)),
       );
       exchange.sent(req);
-      req.on("error", (error) => exchange.fail(agent.proxied ? proxyFailure(error, url, port) : error));
+      req.on("error", (error) => {
+        if (req.reusedSocket && closedUnanswered(error)) dropIdleConnections(agent, req.host, port);
+        exchange.fail(agent.proxied ? proxyFailure(error, url, port) : error);
+      });
       req.end(body);
       upstreamRequestSent();
     } catch (error) {
@@ -231,6 +235,19 @@ export const sendOverHttp: SendUpstream = async (request) => {
     }
   });
 };
+
+/**
+ * A kept-alive connection the upstream closed under a request (its idle timeout won the race with the pool's) says
+ * the pool's other idle connections to it are as stale: they are closed, so the request's one repeat
+ * (`sendWithRetries`) goes out on a new connection instead of meeting the same fate on the next pooled one.
+ */
+function dropIdleConnections(agent: Agent, host: string, port: number): void {
+  // node:http names a pool `host:port:localAddress:family` (https adds its TLS options after these).
+  const prefix = `${host}:${port}:`;
+  for (const [name, sockets] of Object.entries(agent.freeSockets)) {
+    if (name.startsWith(prefix)) for (const socket of [...(sockets ?? [])]) socket.destroy();
+  }
+}
 
 /**
  * One request's life after it is sent: the abort listener stays on the call's signal until the body is read or

@@ -5,7 +5,7 @@ import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../..
 import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
-import { MAX_RETRIES, retryAfterMs } from "../../src/executors/retry.js";
+import { closedUnanswered, MAX_RETRIES, retryAfterMs } from "../../src/executors/retry.js";
 
 // Upstream back-pressure: 429/503 with Retry-After are retried after the wait for operations safe to repeat, and
 // only within the call's timeout; everything else comes back as an error carrying the retry time.
@@ -146,13 +146,27 @@ describe("retries", () => {
  */
 async function closingUpstream() {
   const counts = { connections: 0, requests: 0, closed: 0 };
+  /** Bytes each connection received, in the order the connections came. */
+  const received: number[] = [];
+  /** Waiters for a connection to have received so many bytes (its request's body may follow the answer). */
+  const waiters: Array<{ index: number; bytes: number; resolve: () => void }> = [];
   const server = createServer((socket) => {
     counts.connections += 1;
+    const index = received.push(0) - 1;
     let answered = false;
     let buffered = "";
     socket.on("data", (chunk) => {
+      received[index]! += chunk.length;
+      for (const w of waiters.filter((w) => w.index === index && received[index]! >= w.bytes)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
       buffered += String(chunk);
-      if (!buffered.includes("\r\n\r\n")) return;
+      // A big body is counted, not kept: only a head's end split across two reads needs the last three characters.
+      if (!buffered.includes("\r\n\r\n")) {
+        buffered = buffered.slice(-3);
+        return;
+      }
       buffered = "";
       counts.requests += 1;
       if (answered) {
@@ -175,18 +189,29 @@ async function closingUpstream() {
   });
   /** Calls until one goes out on a pooled connection the upstream then closes (the pool takes a connection back a
    * turn of the event loop after its response); returns that call's outcome and the requests it made. */
-  async function callUntilClosed(ctx: () => CallContext, method: HttpMethod) {
+  async function callUntilClosed(
+    ctx: () => CallContext,
+    method: HttpMethod,
+    bound: HttpBinding = binding(method),
+  ) {
     for (let i = 0; i < 10; i++) {
       await new Promise((resolve) => setImmediate(resolve));
-      const [closed, requests] = [counts.closed, counts.requests];
-      const outcome = await run(ctx(), binding(method));
-      if (counts.closed > closed) return { outcome, requests: counts.requests - requests };
+      const [closed, requests, connections] = [counts.closed, counts.requests, received.length];
+      const outcome = await run(ctx(), bound);
+      // The bytes each connection opened during this call received.
+      const opened = received.slice(connections).map((_, i) => connections + i);
+      if (counts.closed > closed) return { outcome, requests: counts.requests - requests, opened };
       expect(outcome.error).toBeUndefined();
     }
     throw new Error("no call went out on a pooled connection");
   }
   return {
     callUntilClosed,
+    /** Resolves once connection `index` has received `bytes` bytes. */
+    reached: (index: number, bytes: number) =>
+      (received[index] ?? 0) >= bytes
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ index, bytes, resolve })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -206,6 +231,41 @@ describe("a pooled connection the upstream closed", () => {
       }
     },
   );
+
+  it("a PUT whose connection is closed while its 4 MB body is still being written is sent again whole", async () => {
+    // The upstream closes the pooled connection as soon as the request's head arrives: the client is mid-body
+    // (EPIPE or ECONNRESET on its write, not a missing answer), and a body must not be resent cut short.
+    const up = await closingUpstream();
+    const body = { blob: "x".repeat(4 * 1024 * 1024) };
+    const sent = Buffer.byteLength(JSON.stringify(body));
+    const withBody: HttpBinding = {
+      ...binding("PUT"),
+      body: { mediaType: "application/json", encoding: "json", required: true, mode: "whole", arg: "body" },
+    };
+    const ctx = () => ({ ...call(true), rawArgs: { body }, args: { body } });
+    try {
+      const { outcome, requests, opened } = await up.callUntilClosed(ctx, "PUT", withBody);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.data).toEqual({ ok: true });
+      expect(requests).toBe(2);
+      // The repeat went out on a connection of its own (not on another pooled one, as stale), and carries the
+      // whole body (the upstream answered on the head; the body arrives after).
+      expect(opened).toHaveLength(1);
+      await up.reached(opened[0]!, sent);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it("counts a reset, a write into a closed connection and undici's closed socket as closed unanswered; nothing else", () => {
+    const coded = (code: string) => Object.assign(new Error(code), { code });
+    for (const code of ["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]) {
+      expect(closedUnanswered(coded(code))).toBe(true);
+      expect(closedUnanswered(new TypeError("fetch failed", { cause: coded(code) }))).toBe(true);
+    }
+    for (const code of ["ECONNREFUSED", "ETIMEDOUT", "ENOTFOUND", "ABORT_ERR"])
+      expect(closedUnanswered(coded(code))).toBe(false);
+  });
 
   it("a POST is not resent: the error says the upstream closed the connection", async () => {
     const up = await closingUpstream();
