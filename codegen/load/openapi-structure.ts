@@ -93,6 +93,32 @@ function message(e: ErrorObject): string {
   return e.message ?? "is invalid";
 }
 
+const TYPE_NAMES = new Set(["array", "boolean", "integer", "number", "object", "string", "null"]);
+
+/**
+ * The value at `instancePath` when it is a schema's `type` written as OpenAPI 3.1 writes it (`"null"`, or a list of
+ * type names such as `["string", "null"]`), which many 3.0 specs do (@blockfrost/openapi's `anyOf: [..., {type:
+ * "null"}]`): the schema converter reads both in any version, so such a type costs nothing.
+ */
+function typeOf31(data: unknown, instancePath: string): string | string[] | undefined {
+  const segs = decodePointer(`#${instancePath}`);
+  if (segs.at(-1) !== "type") return undefined;
+  let node: unknown = data;
+  for (const seg of segs) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  if (node === "null") return node;
+  if (
+    Array.isArray(node) &&
+    node.length > 0 &&
+    node.every((t) => typeof t === "string" && TYPE_NAMES.has(t)) &&
+    new Set(node).size === node.length
+  )
+    return node as string[];
+  return undefined;
+}
+
 /** A structural problem confined to one part of the spec: it costs the operations that use that part. */
 export interface ConfinedProblem {
   /**
@@ -172,7 +198,18 @@ export async function checkOpenApiStructure(
   const confined: ConfinedProblem[] = [];
   const global: Diagnostic[] = [];
   const ignored: Diagnostic[] = [];
+  const read31: Diagnostic[] = [];
   for (const e of leafErrors(validate.errors ?? [])) {
+    const type31 = version === "3.0" ? typeOf31(doc.data, e.instancePath) : undefined;
+    if (type31 !== undefined) {
+      read31.push({
+        code: "TW133",
+        severity: "warning",
+        message: `${e.instancePath}: type ${JSON.stringify(type31)} is OpenAPI 3.1's (3.0 writes nullable: true); read as 3.1 reads it`,
+        source: doc.ref(`#${e.instancePath}`),
+      });
+      continue;
+    }
     const key = e.keyword === "additionalProperties";
     const pointer = key ? `${e.instancePath}/${e.params.additionalProperty}` : e.instancePath;
     const diagnostic: Diagnostic = {
@@ -195,6 +232,15 @@ export async function checkOpenApiStructure(
     diags.warn("TW133", `... and ${ignored.length - 10} more problems in parts toolwright does not read`, {
       file: doc.file,
     });
+  for (const d of read31.slice(0, 10)) diags.warn(d.code, d.message, d.source);
+  if (read31.length > 10)
+    diags.warn(
+      "TW133",
+      `... and ${read31.length - 10} more schema types written as OpenAPI 3.1 writes them`,
+      {
+        file: doc.file,
+      },
+    );
   for (const d of global.slice(0, 10)) diags.error(d.code, d.message, d.source);
   if (global.length > 10)
     diags.error("TW133", `... and ${global.length - 10} more structural errors`, { file: doc.file });

@@ -143,3 +143,59 @@ describe("byte order marks and UTF-16", () => {
     expect(at(marked)).toEqual({ ...at(plain), file: expect.any(String) });
   });
 });
+
+describe("schema types written as OpenAPI 3.1 writes them, in a 3.0 spec", () => {
+  // @blockfrost/openapi (3.0.3) writes `anyOf: [..., { type: "null" }]`; others write `type: [string, "null"]`.
+  const spec = `openapi: 3.0.3
+info: { title: N, version: "1" }
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters: [{ name: q, in: query, schema: { type: [string, "null"] } }]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/A" } } } }
+  /b:
+    get:
+      operationId: getB
+      responses: { "200": { description: ok } }
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        meta: { anyOf: [{ type: string }, { type: object }, { type: "null" }] }
+        gone: { type: "null" }
+`;
+
+  it("are read as 3.1 reads them, each with a warning at the type; the operation is kept", async () => {
+    const { doc, diags } = await generate("spec.yaml", spec);
+    expect(errorsOf(diags)).toEqual([]);
+    expect(diags.items.filter((d) => d.code === "TW139")).toEqual([]);
+    const tool = doc?.tools.find((t) => t.name === "get_a");
+    expect(tool?.inputSchema.properties).toEqual({ q: { anyOf: [{ type: "string" }, { type: "null" }] } });
+    expect(tool?.outputSchema?.properties).toEqual({
+      meta: { anyOf: [{ type: "string" }, { type: "object" }, { type: "null" }] },
+      gone: { type: "null" },
+    });
+    const warnings = diags.items.filter((d) => d.code === "TW133");
+    expect(warnings.map((d) => [d.severity, d.source?.pointer, d.source?.line])).toEqual([
+      ["warning", "#/paths/~1a/get/parameters/0/schema/type", 7],
+      ["warning", "#/components/schemas/A/properties/meta/anyOf/2/type", 19],
+      ["warning", "#/components/schemas/A/properties/gone/type", 20],
+    ]);
+    expect(warnings[0]?.message).toContain(
+      `type ["string","null"] is OpenAPI 3.1's (3.0 writes nullable: true)`,
+    );
+  });
+
+  it("a type that is no type name still costs the operations using it", async () => {
+    const { doc, diags } = await generate(
+      "spec.yaml",
+      spec.replace('gone: { type: "null" }', "gone: { type: [string, strung] }"),
+    );
+    expect(doc?.tools.map((t) => t.name)).toEqual(["get_b"]);
+    const skip = diags.items.find((d) => d.code === "TW139");
+    expect(skip?.source?.pointer).toBe("#/components/schemas/A/properties/gone/type");
+  });
+});
