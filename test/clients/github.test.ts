@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createMCPClient } from "@ai-sdk/mcp";
 import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
+import { MultiServerMCPClient } from "@langchain/mcp-adapters";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -24,13 +25,14 @@ import { responseExamples } from "../helpers/spec-examples.js";
 import { BIN, type Served, serveHttp } from "../transport/serve-http.js";
 
 // The full GitHub REST catalog (1,223 tools, a bare `generate --openapi` of @octokit/openapi) driven by
-// third-party MCP clients, the AI SDK's @ai-sdk/mcp and the OpenAI Agents SDK, over stdio and Streamable HTTP
+// third-party MCP clients, the AI SDK's @ai-sdk/mcp and the OpenAI Agents SDK over stdio and Streamable HTTP and
+// LangChain.js's @langchain/mcp-adapters over stdio
 // (the HTTP server pages tools/list, so the clients follow cursors), plus the v1 SDK client, which validates
 // structured results against the published output schemas. The upstream is a real HTTP server on 127.0.0.1 that
 // answers each operation with GitHub's own published example response, some of which drift from the spec.
 // Each client lists every tool, converts every tool to its framework's tool objects, and calls tools through
 // them: a null optional (never sent upstream) and drifting responses (received as successful results).
-// The four client runs are independent and run concurrently; each calls with its own `owner`, so what the
+// The client runs are independent and run concurrently; each calls with its own `owner`, so what the
 // upstream received is told apart.
 
 const SPEC = join(ROOT, "node_modules/@octokit/openapi/generated/api.github.com.json");
@@ -129,7 +131,11 @@ function exampleOf(tool: string): Record<string, unknown> {
  * The calls every client makes through its framework's tool objects (`call` returns the structured result):
  * two drifting responses and a list with every optional null. The upstream received exactly these requests.
  */
-async function callsGithub(owner: string, call: (tool: string, args: object) => Promise<unknown>) {
+async function callsGithub(
+  owner: string,
+  call: (tool: string, args: object) => Promise<unknown>,
+  { nulls = true }: { nulls?: boolean } = {},
+) {
   const repo = (await call("repos_get", { owner, repo: "Hello-World" })) as Record<string, unknown>;
   expect(repo).toEqual(exampleOf("repos_get"));
   expect(repo).not.toHaveProperty("language");
@@ -140,7 +146,7 @@ async function callsGithub(owner: string, call: (tool: string, args: object) => 
     owner,
     repo: "Hello-World",
     per_page: 2,
-    ...LIST_ISSUES_NULLS,
+    ...(nulls ? LIST_ISSUES_NULLS : {}),
   })) as { result?: Array<{ title?: string }> };
   expect(issues.result?.[0]?.title).toBe("Found a bug");
   expect(
@@ -243,6 +249,36 @@ describe.concurrent("GitHub REST (1,223 tools) in third-party clients", () => {
       }
     },
   );
+
+  it("LangChain.js over stdio: every tool converted, arguments checked against each input schema, called as LangChain tools", async () => {
+    const client = new MultiServerMCPClient({
+      mcpServers: {
+        github: { transport: "stdio", command: process.execPath, args: [BIN, "serve", DIR], env, cwd: ROOT },
+      },
+    });
+    try {
+      const tools = await client.getTools();
+      expect(tools).toHaveLength(TOOLS);
+      const byName = new Map(tools.map((tool) => [tool.name, tool]));
+      // LangChain checks arguments against the published (faithful) schema, where an optional is not nullable: it
+      // calls without the nulls strict clients send.
+      await callsGithub(
+        "langchain-stdio",
+        async (name, args) => {
+          // A text block carrying the structured result; an error result would throw (ToolException).
+          const output = (await byName.get(name)!.invoke(args)) as { structuredContent?: unknown };
+          return output.structuredContent;
+        },
+        { nulls: false },
+      );
+      // And refuses what that schema refuses before anything is sent.
+      await expect(
+        byName.get("issues_list_for_repo")!.invoke({ owner: "langchain-stdio", repo: "x", milestone: null }),
+      ).rejects.toThrow(/schema/);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("v1 SDK client over HTTP: compiles every output schema and accepts the drifting results", async () => {
     const client = new Client({ name: "v1-sdk", version: "1.0.0" });

@@ -1,12 +1,14 @@
 import { join } from "node:path";
 import { createMCPClient } from "@ai-sdk/mcp";
 import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
+import { MultiServerMCPClient } from "@langchain/mcp-adapters";
 import { getAllMcpTools, MCPServerStdio } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/paths.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
-// Third-party MCP clients (the AI SDK's @ai-sdk/mcp and the OpenAI Agents SDK) in front of the generated ScaiVault
+// Third-party MCP clients (the AI SDK's @ai-sdk/mcp, the OpenAI Agents SDK and LangChain.js's
+// @langchain/mcp-adapters) in front of the generated ScaiVault
 // server over stdio, in front of the reference upstream: list every tool, convert every tool to the framework's
 // tool objects, call tools with a null optional (as OpenAI strict clients send) and read a drifting response.
 
@@ -101,6 +103,44 @@ describe("OpenAI Agents SDK over stdio", () => {
       expect(JSON.stringify(read)).not.toContain("does not match");
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("LangChain.js (@langchain/mcp-adapters) over stdio", () => {
+  it("converts every tool to a LangChain tool, its arguments checked against the input schema; calls; reads drift", async () => {
+    const client = new MultiServerMCPClient({
+      mcpServers: {
+        scaivault: {
+          transport: "stdio",
+          command: process.execPath,
+          args: [BIN, "serve", "scaivault"],
+          env,
+          cwd: ROOT,
+        },
+      },
+    });
+    try {
+      const tools = await client.getTools();
+      expect(tools).toHaveLength(67);
+      const byName = new Map(tools.map((tool) => [tool.name, tool]));
+      expect(byName.has("scaivault_read_secret")).toBe(true);
+      // The adapter validates arguments against the published input schema before sending them.
+      await expect(byName.get("scaivault_read_secret")!.invoke({ path: 42 })).rejects.toThrow(/schema/);
+      const listed = (await byName.get("scaivault_list_secrets")!.invoke({ prefix: "integrations" })) as {
+        structuredContent?: { items?: Array<{ path?: string }> };
+      };
+      expect(listed.structuredContent?.items?.every((i) => i.path?.startsWith("integrations/"))).toBe(true);
+      expect(up.requests.at(-1)!.url).toMatch(/prefix=integrations/);
+      driftNextRead();
+      const read = (await byName
+        .get("scaivault_read_secret")!
+        .invoke({ path: up.seed.secrets.salesforce })) as {
+        structuredContent?: Record<string, unknown>;
+      };
+      expect(read.structuredContent).toMatchObject({ value: null, rotated_by_agent: true });
+    } finally {
+      await client.close();
     }
   });
 });
