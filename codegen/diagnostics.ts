@@ -116,6 +116,10 @@ export const CODES = {
     title: "no operations in the spec",
     fix: "Point --openapi at a spec whose `paths` hold operations (a webhooks-only spec describes what the API sends, not what a client calls).",
   },
+  TW148: {
+    title: "every operation left out",
+    fix: "Fix the problems the TW139 warnings locate, or patch the spec (--patch FILE); --strict reports each as an error.",
+  },
   TW150: { title: "GraphQL schema problem", fix: "Fix the schema; harmless problems load with a warning." },
   TW151: { title: "GraphQL document invalid", fix: "Fix the document so it validates against the schema." },
   TW160: { title: "generated output is stale", fix: "Run `toolwright generate` and commit generated/." },

@@ -258,6 +258,12 @@ function noOperations(data: unknown): string {
   return `the spec describes no operations (no path under \`paths\` has a method), so its catalog would have no tools${why}`;
 }
 
+/** Why a bare spec whose every operation was left out (each with its TW139 warning) is refused. */
+function everyOperationLeftOut(skipped: number): string {
+  const which = skipped === 1 ? "its one operation is" : `all ${skipped} of its operations are`;
+  return `${which} left out for the problems the warnings above locate, so its catalog would have no tools`;
+}
+
 /** A bare spec's catalog name: given, else from its title, else (said, with how to choose one) its file name. */
 function bareName(given: string | undefined, title: string, spec: string, diags: Diagnostics): string {
   if (given) return given;
@@ -387,6 +393,14 @@ export async function generateCatalog(
   const bound = await bindStage(loaded, opts, symbols, diags, stages);
   if (diags.hasErrors) return undefined;
   const { ir } = bound;
+  if (job.kind === "spec" && !job.graphql && ir.tools.length === 0 && (ir.skipped?.length ?? 0) > 0) {
+    diags.error(
+      "TW148",
+      everyOperationLeftOut(ir.skipped?.length ?? 0),
+      loaded.specs.get(BARE_SOURCE)?.root.cheapRef("#/paths"),
+    );
+    return undefined;
+  }
   const { plan, cut } = await planStage(ir, symbols, diags, stages);
   ir.symbols = plan.order;
   // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.

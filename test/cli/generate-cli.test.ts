@@ -98,4 +98,35 @@ paths:
     expect(none.stderr).not.toContain("webhooks describe");
     expect(existsSync(join(cwd, "generated"))).toBe(false);
   });
+
+  it("refuses a spec whose every operation is left out, located, after each one's warning, and writes nothing", () => {
+    const spec = `openapi: 3.0.3
+info: { title: Gone, version: "1" }
+paths:
+  /a:
+    get:
+      responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/X" } } } } }
+  /b/{id}:
+    get:
+      responses: { "200": { description: ok } }
+`;
+    const cwd = writeTree("gen-all-out", {
+      "gone.yaml": spec,
+      "one.yaml": spec.slice(0, spec.indexOf("  /b/")),
+    });
+    const gone = generate(cwd, "--openapi", "gone.yaml");
+    expect(gone.status).toBe(1);
+    expect(gone.stderr.match(/warning TW139/g)).toHaveLength(2);
+    expect(gone.stderr).toMatch(
+      /gone\.yaml:4:3 \(#\/paths\) error TW148: all 2 of its operations are left out for the problems the warnings above locate, so its catalog would have no tools/,
+    );
+    const one = generate(cwd, "--openapi", "one.yaml", "--json");
+    expect(one.status).toBe(1);
+    const report = JSON.parse(one.stdout);
+    expect(report).toMatchObject({ ok: false, written: 0, catalogs: [] });
+    expect(report.diagnostics.find((d: { code: string }) => d.code === "TW148")?.message).toMatch(
+      /^its one operation is left out/,
+    );
+    expect(existsSync(join(cwd, "generated"))).toBe(false);
+  });
 });

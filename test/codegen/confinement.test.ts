@@ -72,6 +72,13 @@ async function generateBare(specAbs: string, strict = false): Promise<GenOutcome
 }
 
 /** Without strict mode, the operation that needs the refused reference is left out, saying why; nothing else. */
+/** A second path for `specWith`, so a spec whose `/items` is left out still has a tool (else it is refused: TW148). */
+const HEALTH = `  /health:
+    get:
+      operationId: health
+      responses: { "200": { description: ok } }
+`;
+
 function leftOut(outcome: GenOutcome, why: RegExp): void {
   expect(errors(outcome)).toEqual([]);
   const skips = outcome.diags.items.filter((d) => d.code === "TW139");
@@ -211,7 +218,7 @@ describe("only regular files of bounded size are read", () => {
   });
 
   it("a referenced file over the size cap is refused (TW190), located", async () => {
-    const { dir, spec } = layout("conf-big", () => specWith("./big.yaml#/X"), { "spec/.keep": "" });
+    const { dir, spec } = layout("conf-big", () => specWith("./big.yaml#/X", HEALTH), { "spec/.keep": "" });
     const fd = openSync(join(dir, "spec/big.yaml"), "w");
     // Sparse: no disk space or write time, but stat and read see the full size.
     execFileSync("truncate", ["-s", String(MAX_INPUT_FILE_BYTES + 1), join(dir, "spec/big.yaml")]);
@@ -293,7 +300,7 @@ describe("generate never touches the network", () => {
   });
 
   it("a remote $ref where toolwright needs it is an error (TW130); one it does not need is left out", async () => {
-    const dir = writeTree("conf-net2", { "spec/openapi.yaml": specWith(`${url}/schema.yaml#/X`) });
+    const dir = writeTree("conf-net2", { "spec/openapi.yaml": specWith(`${url}/schema.yaml#/X`, HEALTH) });
     leftOut(await generateBare(join(dir, "spec/openapi.yaml")), /remote \$ref .* is refused/);
     const needed = await generateBare(join(dir, "spec/openapi.yaml"), true);
     expect(errors(needed).map((d) => d.code)).toContain("TW130");
@@ -350,6 +357,10 @@ paths:
       operationId: getA
       responses:
         "200": { description: ok, schema: { $ref: "${url}/s2.yaml#/X" } }
+  /b:
+    get:
+      operationId: getB
+      responses: { "200": { description: ok } }
 `,
     });
     leftOut(await generateBare(join(dir, "spec/swagger.yaml")), /remote \$ref .* is refused/);
