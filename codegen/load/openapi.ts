@@ -61,10 +61,10 @@ function canonicalVersionField(doc: LoadedDocument, diags: Diagnostics): void {
   }
 }
 
-/** The document's `openapi` or `swagger` field, when it has one that is a string or a number. */
+/** The document's `openapi`, `swagger` or `asyncapi` field, when it has one that is a string or a number. */
 function versionFieldOf(data: unknown): { name: string; value: unknown } | undefined {
   if (!data || typeof data !== "object" || Array.isArray(data)) return undefined;
-  for (const name of ["openapi", "swagger"]) {
+  for (const name of ["openapi", "swagger", "asyncapi"]) {
     const value = (data as Record<string, unknown>)[name];
     if (typeof value === "string" || typeof value === "number") return { name, value };
   }
@@ -140,9 +140,11 @@ export async function loadOpenApi(
     const field = versionFieldOf(doc.data);
     diags.error(
       "TW132",
-      field
-        ? `${field.name} ${JSON.stringify(field.value)} is not a version toolwright reads (OpenAPI 2.0, 3.0 and 3.1)`
-        : `${file} is not an OpenAPI 2.0, 3.0 or 3.1 document (no "swagger: 2.0" or "openapi: 3.x")`,
+      field?.name === "asyncapi"
+        ? `${file} is an AsyncAPI document (the messages a service publishes or receives), not OpenAPI: it describes no operations a client calls`
+        : field
+          ? `${field.name} ${JSON.stringify(field.value)} is not a version toolwright reads (OpenAPI 2.0, 3.0 and 3.1)`
+          : `${file} is not an OpenAPI 2.0, 3.0 or 3.1 document (no "swagger: 2.0" or "openapi: 3.x")`,
       field ? doc.ref(`#/${field.name}`) : { file, line: 1, column: 1 },
     );
     return undefined;

@@ -81,6 +81,21 @@ describe("version fields", () => {
   });
 });
 
+describe("an AsyncAPI document", () => {
+  it("is refused at its asyncapi field, saying what it is", async () => {
+    // slackapi/slack-api-specs keeps its Events API as AsyncAPI beside the Web API's OpenAPI; @scalar/galaxy too.
+    const { doc, diags } = await generate(
+      "events.yaml",
+      `asyncapi: 2.6.0\ninfo: { title: Events, version: "1" }\nchannels:\n  message: { subscribe: { message: { payload: { type: object } } } }\n`,
+    );
+    expect(doc).toBeUndefined();
+    const error = diags.items.find((d) => d.severity === "error");
+    expect(error?.code).toBe("TW132");
+    expect(error?.message).toMatch(/events\.yaml is an AsyncAPI document .*not OpenAPI/);
+    expect(error?.source).toMatchObject({ pointer: "#/asyncapi", line: 1, column: 11 });
+  });
+});
+
 describe("byte order marks and UTF-16", () => {
   const json = JSON.stringify(
     {
