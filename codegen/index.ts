@@ -392,6 +392,8 @@ export async function generateCatalog(
   if (!loaded || diags.hasErrors) return undefined;
   const bound = await bindStage(loaded, opts, symbols, diags, stages);
   if (diags.hasErrors) return undefined;
+  // The request/response types type every component of a spec: those no operation reached are converted too.
+  if (typesWanted(bound, opts.types)) for (const model of loaded.models) model.convertUnreached();
   const { ir } = bound;
   if (job.kind === "spec" && !job.graphql && ir.tools.length === 0 && (ir.skipped?.length ?? 0) > 0) {
     diags.error(
@@ -575,6 +577,11 @@ function emitFiles(
   return { files: out, size, descriptions };
 }
 
+/** Whether the catalog gets request/response types: it has hand-written handlers, or `--types` asked for them. */
+function typesWanted(bound: BoundCatalog, types: boolean | undefined): boolean {
+  return bound.handlers.length > 0 || types === true;
+}
+
 /**
  * Request/response types (`<source>.openapi.gen.ts`) are for hand-written handlers: a catalog without any gets
  * none (openapi-typescript was most of GitHub's generate time), and does not even load openapi-typescript,
@@ -587,7 +594,7 @@ async function addTypeFiles(
   stages: Stages,
 ): Promise<void> {
   const { loaded, bound, symbols, cut, header } = input;
-  if (bound.handlers.length === 0 && !input.types) return;
+  if (!typesWanted(bound, input.types)) return;
   const { openapiTypes } = await import("./emit/openapi-types.js");
   for (const [id, spec] of loaded.specs) {
     const types = await stages.run("types", () =>

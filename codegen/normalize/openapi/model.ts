@@ -115,6 +115,11 @@ export interface OpenApiSourceModel {
   operations: OperationNode[];
   /** Path items that cannot be read at all (a `$ref` that resolves to nothing): their operations are unknown. */
   unreadable?: UnreadablePath[];
+  /**
+   * Converts the `components/schemas` entries no operation refers to (normalize converts only those it reaches):
+   * for typing every component of the spec (`<source>.openapi.gen.ts`).
+   */
+  convertUnreached: () => void;
 }
 
 export interface UnreadablePath {

@@ -286,6 +286,7 @@ export function normalizeOpenApi(
     securitySchemes: securitySchemes(data),
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
+    convertUnreached: () => schemas.convertUnreached(),
   };
 }
 
