@@ -93,6 +93,16 @@ function message(e: ErrorObject): string {
   return e.message ?? "is invalid";
 }
 
+/** The value at an ajv instance path (undefined where there is none). */
+function valueAt(data: unknown, instancePath: string): unknown {
+  let node: unknown = data;
+  for (const seg of decodePointer(`#${instancePath}`)) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  return node;
+}
+
 const TYPE_NAMES = new Set(["array", "boolean", "integer", "number", "object", "string", "null"]);
 
 /**
@@ -101,13 +111,8 @@ const TYPE_NAMES = new Set(["array", "boolean", "integer", "number", "object", "
  * "null"}]`): the schema converter reads both in any version, so such a type costs nothing.
  */
 function typeOf31(data: unknown, instancePath: string): string | string[] | undefined {
-  const segs = decodePointer(`#${instancePath}`);
-  if (segs.at(-1) !== "type") return undefined;
-  let node: unknown = data;
-  for (const seg of segs) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[seg];
-  }
+  if (!instancePath.endsWith("/type")) return undefined;
+  const node = valueAt(data, instancePath);
   if (node === "null") return node;
   if (
     Array.isArray(node) &&
@@ -200,6 +205,8 @@ export async function checkOpenApiStructure(
   const ignored: Diagnostic[] = [];
   const read31: Diagnostic[] = [];
   for (const e of leafErrors(validate.errors ?? [])) {
+    // `schema: null` (@directus/specs writes one): the schema converter reads it as any value and says so (TW134).
+    if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
     const type31 = version === "3.0" ? typeOf31(doc.data, e.instancePath) : undefined;
     if (type31 !== undefined) {
       read31.push({

@@ -214,3 +214,31 @@ components:
     expect(skip?.source?.pointer).toBe("#/components/schemas/A/properties/gone/type");
   });
 });
+
+describe("a schema written as null", () => {
+  it("is read as any value, with the converter's warning alone; the operation is kept", async () => {
+    // @directus/specs (15.2.0) writes `schema: null` for the body of POST /items/{collection}.
+    const { doc, diags } = await generate(
+      "spec.yaml",
+      `openapi: 3.0.1
+info: { title: Z, version: "1" }
+paths:
+  /items/{collection}:
+    post:
+      operationId: createItem
+      parameters: [{ name: collection, in: path, required: true, schema: { type: string } }]
+      requestBody:
+        content:
+          application/json:
+            schema: null
+      responses: { "200": { description: ok } }
+`,
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    expect(doc?.tools[0]?.inputSchema.properties).toEqual({ collection: { type: "string" }, body: {} });
+    const warnings = diags.items.filter((d) => d.severity === "warning");
+    expect(warnings.map((d) => [d.code, d.message, d.source?.line])).toEqual([
+      ["TW134", "schema is not an object; treated as any value", 11],
+    ]);
+  });
+});
