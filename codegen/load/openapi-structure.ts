@@ -85,8 +85,20 @@ function leafErrors(errors: ErrorObject[]): ErrorObject[] {
   return [...byPath.values()];
 }
 
+/**
+ * The key an error says the schema does not know: 3.0's schema closes objects with `additionalProperties: false`,
+ * 3.1's with `unevaluatedProperties: false` (so a misspelt `descripton` in a 3.1 parameter was a problem that cost
+ * the operation, where the same key in 3.0 was ignored).
+ */
+function unknownKey(e: ErrorObject): string | undefined {
+  if (e.keyword === "additionalProperties") return String(e.params.additionalProperty);
+  if (e.keyword === "unevaluatedProperties") return String(e.params.unevaluatedProperty);
+  return undefined;
+}
+
 function message(e: ErrorObject): string {
-  if (e.keyword === "additionalProperties") return `unknown key "${e.params.additionalProperty}"`;
+  const key = unknownKey(e);
+  if (key !== undefined) return `unknown key "${key}"`;
   if (e.keyword === "required") return `missing "${e.params.missingProperty}"`;
   if (e.keyword === "enum")
     return `must be one of ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`;
@@ -217,8 +229,9 @@ export async function checkOpenApiStructure(
       });
       continue;
     }
-    const key = e.keyword === "additionalProperties";
-    const pointer = key ? `${e.instancePath}/${e.params.additionalProperty}` : e.instancePath;
+    const unknown = unknownKey(e);
+    const key = unknown !== undefined;
+    const pointer = key ? `${e.instancePath}/${unknown}` : e.instancePath;
     const diagnostic: Diagnostic = {
       code: "TW133",
       severity: "error",

@@ -242,3 +242,45 @@ paths:
     ]);
   });
 });
+
+describe("a key the OpenAPI schema does not know, inside an operation", () => {
+  // 3.0's schema closes objects with additionalProperties: false, 3.1's with unevaluatedProperties: false.
+  const spec = (version: string) => `openapi: ${version}
+info: { title: U, version: "1" }
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters: [{ name: q, in: query, schema: { type: string }, descripton: typo }]
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { type: object }, exampel: 1 } }
+  /b:
+    get:
+      operationId: getB
+      responses: { "200": { description: ok } }
+`;
+
+  it.each(["3.0.3", "3.1.0"])(
+    "is ignored with a warning at the key in %s; the operation is kept",
+    async (version) => {
+      const { doc, diags } = await generate("spec.yaml", spec(`"${version}"`));
+      expect(errorsOf(diags)).toEqual([]);
+      expect(doc?.tools.map((t) => t.name)).toEqual(["get_a", "get_b"]);
+      const warnings = diags.items.filter((d) => d.severity === "warning");
+      expect(warnings.map((d) => [d.code, d.message, d.source?.pointer])).toEqual([
+        [
+          "TW133",
+          '/paths/~1a/get/parameters/0: unknown key "descripton" (ignored: toolwright does not read it)',
+          "#/paths/~1a/get/parameters/0/descripton",
+        ],
+        [
+          "TW133",
+          '/paths/~1a/get/responses/200/content/application~1json: unknown key "exampel" (ignored: toolwright does not read it)',
+          "#/paths/~1a/get/responses/200/content/application~1json/exampel",
+        ],
+      ]);
+    },
+  );
+});
