@@ -81,6 +81,11 @@ export interface GenerateOptions {
   strict?: boolean;
   /** Request/response types (`<source>.openapi.gen.ts`) even for a catalog without hand-written handlers. */
   types?: boolean;
+  /**
+   * A bare spec whose every operation is left out still gives its catalog of no tools (for `init`, whose manifest
+   * is where the user fixes them, e.g. maps a security scheme); `generate` refuses it (TW148).
+   */
+  keepEmpty?: boolean;
 }
 
 export interface CatalogStats {
@@ -395,7 +400,8 @@ export async function generateCatalog(
   // The request/response types type every component of a spec: those no operation reached are converted too.
   if (typesWanted(bound, opts.types)) for (const model of loaded.models) model.convertUnreached();
   const { ir } = bound;
-  if (job.kind === "spec" && !job.graphql && ir.tools.length === 0 && (ir.skipped?.length ?? 0) > 0) {
+  const allLeftOut = ir.tools.length === 0 && (ir.skipped?.length ?? 0) > 0;
+  if (job.kind === "spec" && !job.graphql && allLeftOut && !opts.keepEmpty) {
     diags.error(
       "TW148",
       everyOperationLeftOut(ir.skipped?.length ?? 0),

@@ -208,7 +208,7 @@ export async function initManifest(
       ...(options.name ? { name: options.name } : {}),
       ...("graphql" in from ? { graphql: files } : {}),
     },
-    { root, out: "generated" },
+    { root, out: "generated", keepEmpty: true },
     diags,
   );
   if (!cat) return undefined;

