@@ -54,6 +54,11 @@ export class ReferenceGuard {
   readonly remote = new Map<string, SourceRef>();
   /** Remote references already reported (refused where needed, or warned about). */
   readonly reported = new Set<string>();
+  /**
+   * Schemas that name themselves with an absolute `$id` (JSON Schema 2020-12, so OpenAPI 3.1), by that URI: a
+   * `$ref` to it is to the schema here, not to the network. The first of two equal ids wins.
+   */
+  readonly ids = new Map<string, { doc: LoadedDocument; pointer: string }>();
   /** Targets refused when a document was scanned, so resolving the same reference later does not report it twice. */
   private readonly refused = new Set<string>();
 
@@ -119,6 +124,10 @@ export class ReferenceGuard {
       }
       const obj = value as Record<string, unknown>;
       if (typeof obj.$ref === "string") this.reference(doc, obj.$ref, path, inExamples);
+      if (typeof obj.$id === "string" && !inExamples && isRemoteReference(obj.$id)) {
+        const id = obj.$id.replace(/#$/, "");
+        if (!this.ids.has(id)) this.ids.set(id, { doc, pointer: encodePointer(path) });
+      }
       if (inExamples && typeof obj.externalValue === "string")
         this.externalValue(doc, obj.externalValue, [...path, "externalValue"]);
       for (const key in obj) {
@@ -203,18 +212,25 @@ export class DocumentSet {
    * fetch anything (SSRF at build time, non-reproducible output). Local ones must stay inside the guard's folders.
    */
   resolve(ref: string, from: LoadedDocument, at: string): Resolved | undefined {
-    if (isRemoteReference(ref)) {
-      this.guard.reported.add(ref);
-      this.diags.error("TW130", `remote $ref "${ref}" is refused`, from.ref(at));
-      return undefined;
-    }
     const hash = ref.indexOf("#");
-    const pointer = hash === -1 ? "#" : ref.slice(hash);
+    let pointer = hash === -1 ? "#" : ref.slice(hash);
     let doc: LoadedDocument | undefined = from;
-    const abs = referencedFile(ref, from.abs);
-    if (abs !== undefined) {
-      doc = this.load(abs, from.ref(at));
-      if (!doc) return undefined;
+    if (isRemoteReference(ref)) {
+      // A schema's own `$id` (`https://example.com/schemas/list`, with a JSON pointer into it or none) is here.
+      const named = this.guard.ids.get(hash === -1 ? ref : ref.slice(0, hash));
+      if (!named || (pointer !== "#" && !pointer.startsWith("#/"))) {
+        this.guard.reported.add(ref);
+        this.diags.error("TW130", `remote $ref "${ref}" is refused`, from.ref(at));
+        return undefined;
+      }
+      doc = named.doc;
+      pointer = named.pointer === "#" ? pointer : `${named.pointer}${pointer.slice(1)}`;
+    } else {
+      const abs = referencedFile(ref, from.abs);
+      if (abs !== undefined) {
+        doc = this.load(abs, from.ref(at));
+        if (!doc) return undefined;
+      }
     }
     let value: unknown = doc.data;
     let segments = this.segments.get(pointer);

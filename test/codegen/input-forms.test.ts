@@ -284,3 +284,51 @@ paths:
     },
   );
 });
+
+describe("a $ref to a schema's own $id (OpenAPI 3.1)", () => {
+  const spec = (ref: string) => `openapi: 3.1.0
+info: { title: D, version: "1" }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { $ref: "${ref}" } } }
+  /other:
+    get:
+      operationId: other
+      responses: { "200": { description: ok } }
+components:
+  schemas:
+    Page:
+      $id: https://example.com/schemas/page
+      type: object
+      properties:
+        total: { type: integer }
+        next: { type: string }
+`;
+
+  it.each([
+    ["https://example.com/schemas/page", true],
+    ["https://example.com/schemas/page#/properties/total", false],
+  ])("%s is the schema here; nothing is fetched", async (ref, whole) => {
+    const { doc, diags } = await generate("spec.yaml", spec(ref));
+    expect(errorsOf(diags)).toEqual([]);
+    expect(diags.items.filter((d) => d.code === "TW139")).toEqual([]);
+    const tool = doc?.tools.find((t) => t.name === "list_things");
+    // The whole schema, or the one property the pointer names (published as the tool's result, by reference).
+    const text = JSON.stringify(tool?.outputSchema);
+    if (whole) expect(text).toContain('"next":{"type":"string"}');
+    else expect(tool?.outputSchema?.properties).toEqual({ result: { $ref: "#/$defs/total" } });
+  });
+
+  it("an id no schema has is still a remote reference, refused where it is needed", async () => {
+    const { doc, diags } = await generate("spec.yaml", spec("https://example.com/schemas/nothing"));
+    expect(doc?.tools.map((t) => t.name)).toEqual(["other"]);
+    expect(diags.items.find((d) => d.code === "TW139")?.message).toContain(
+      'remote $ref "https://example.com/schemas/nothing" is refused',
+    );
+  });
+});
