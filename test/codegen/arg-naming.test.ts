@@ -252,14 +252,7 @@ describe("naming.arguments", () => {
       const data = String(input).includes("graphql") ? { data: { scale: { id: "a1" } } } : { buildId: "r1" };
       return new Response(JSON.stringify(data), { headers: { "content-type": "application/json" } });
     }) as typeof fetch;
-    const factory = createServer(catalog, resolveConfig(catalog.doc.env, {}), {
-      fetch: fakeFetch,
-      policy: { audit: false },
-    });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await factory({ era: "legacy" }).connect(serverSide);
-    const client = new Client({ name: "test", version: "1.0.0" });
-    await client.connect(clientSide);
+    const client = await connectedClient(catalog, fakeFetch);
     const release = await client.callTool({
       name: "n_release",
       arguments: { app_id: "a1", dry_run: true, x_request_id: "req-7", display_name: "v2", sha: "abc" },
@@ -351,14 +344,7 @@ paths:
       urls.push(String(input));
       return new Response("{}", { headers: { "content-type": "application/json" } });
     }) as typeof fetch;
-    const factory = createServer(catalog, resolveConfig(catalog.doc.env, {}), {
-      fetch: fakeFetch,
-      policy: { audit: false },
-    });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await factory({ era: "legacy" }).connect(serverSide);
-    const client = new Client({ name: "test", version: "1.0.0" });
-    await client.connect(clientSide);
+    const client = await connectedClient(catalog, fakeFetch);
     const result = await client.callTool({
       name: "list_calls",
       arguments: { StartTime_lt: "b", StartTime: "e", StartTime_gt: "a", tag_2: "x", tag: "y", tag_3: "z" },
@@ -376,3 +362,19 @@ paths:
     await client.close();
   });
 });
+
+/** A client of the catalog's server in this process (audit off), its upstream requests made through `fetch`. */
+async function connectedClient(
+  catalog: Awaited<ReturnType<typeof loadCatalog>>,
+  fetch: typeof globalThis.fetch,
+): Promise<Client> {
+  const factory = createServer(catalog, resolveConfig(catalog.doc.env, {}), {
+    fetch,
+    policy: { audit: false },
+  });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await factory({ era: "legacy" }).connect(serverSide);
+  const client = new Client({ name: "test", version: "1.0.0" });
+  await client.connect(clientSide);
+  return client;
+}
