@@ -332,3 +332,28 @@ components:
     );
   });
 });
+
+describe("warnings about a named schema are located where the spec writes it", () => {
+  // A named schema's diagnostics (TW138 here, TW180 too) name it in the spec's own terms: a Swagger 2.0 spec's
+  // `#/definitions/...` (not the 3.0 form it is converted to internally), with the line where the file says it.
+  it.each([
+    [
+      "Swagger 2.0",
+      `swagger: "2.0"\ninfo: { title: F, version: "1" }\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        "200": { description: ok, schema: { $ref: "#/definitions/Loop" } }\ndefinitions:\n  Loop:\n    $ref: "#/definitions/Loop"\n`,
+      "#/definitions/Loop",
+    ],
+    [
+      "OpenAPI 3.0",
+      `openapi: 3.0.3\ninfo: { title: F, version: "1" }\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        "200":\n          description: ok\n          content: { application/json: { schema: { $ref: "#/components/schemas/Loop" } } }\ncomponents:\n  schemas:\n    Loop:\n      $ref: "#/components/schemas/Loop"\n`,
+      "#/components/schemas/Loop",
+    ],
+  ])("%s: a schema that refers to itself alone", async (_version, text, pointer) => {
+    const { diags } = await generate("spec.yaml", text);
+    expect(errorsOf(diags)).toEqual([]);
+    const loop = diags.items.filter((d) => d.code === "TW138");
+    expect(loop).toHaveLength(1);
+    // The schema's value: its own `$ref`, the last one the text writes.
+    const line = text.split("\n").findLastIndex((l) => l.includes("$ref")) + 1;
+    expect(loop[0]?.source).toMatchObject({ pointer, line });
+  });
+});

@@ -199,7 +199,7 @@ tools:
     // The result's own fields, and a named schema's nested field once, at the schema's place in the spec.
     expect(warnings.join("\n")).toContain("tool p_list_items: result.next contains an instruction tag");
     expect(warnings.join("\n")).toMatch(
-      /openapi\.yaml#\/components\/schemas\/Item warning TW180: schema Item: Item\.meta\.note asks to hide something from the user/,
+      /openapi\.yaml:24:7 \(#\/components\/schemas\/Item\) warning TW180: schema Item: Item\.meta\.note asks to hide something from the user/,
     );
     if (!cat) throw new Error("generation failed");
     writeCatalog(ROOT, cat);

@@ -108,7 +108,7 @@ export class SchemaConverter {
       const at = child({ doc: root, pointer: "#" }, "components", "schemas", name);
       const id = this.idOf(at);
       if (this.symbols.has(id)) continue;
-      this.symbols.declare(id, name, this.ref(at));
+      this.symbols.declare(id, name, this.located(at));
       this.unconverted.set(id, at);
     }
   }
@@ -151,7 +151,7 @@ export class SchemaConverter {
     } else if (!this.symbols.has(id)) {
       const segments = at.pointer.split("/");
       const name = preferredName ?? symbolNameFromPointer(segments);
-      this.symbols.declare(id, name, this.ref(at));
+      this.symbols.declare(id, name, this.located(at));
       this.define(id, at);
     }
     return id;
