@@ -153,19 +153,21 @@ export function checkRedirect(ctx: CallContext, target: URL, first: URL): ToolOu
  * Work a middleware leaves for the upstream's wait. After an executor hands a request to its connection it calls
  * `upstreamRequestSent`, and pending work runs on the tick queue right after node:http has written the request:
  * the server would otherwise sit idle until the answer arrives. The middleware calls the returned function where it
- * needs the work done; that runs it if no request was sent (a refusal, a handler without upstream) and is a no-op
- * once it ran. Work should not throw: a throw on the tick queue is dropped (the work counts as done, and the
- * middleware finds its result missing).
+ * needs the work's result; that runs the work if no request was sent (a refusal, a handler without upstream), and
+ * once it ran returns the same result. Work should not throw: a throw on the tick queue is dropped (the work counts
+ * as done, its result undefined).
  */
 const waiting = new Set<() => void>();
 
-export function whileUpstreamAnswers(work: () => void): () => void {
+export function whileUpstreamAnswers<T>(work: () => T): () => T | undefined {
   let done = false;
+  let result: T | undefined;
   const run = () => {
     waiting.delete(run);
-    if (done) return;
+    if (done) return result;
     done = true;
-    work();
+    result = work();
+    return result;
   };
   waiting.add(run);
   return run;

@@ -19,8 +19,9 @@ export type FileRead =
   | { ok: false; code: "missing" | "refused"; reason: string };
 
 /**
- * Reads a file's text (`decodeText`) when it is a regular file of at most `max` bytes. Opened without blocking (a FIFO opens
- * at once and is then refused) and checked on the open descriptor, so the file cannot be swapped in between.
+ * Reads a file's text (`decodeText`) when it is a regular file of at most `max` bytes. Opened without blocking (a
+ * FIFO opens at once and is then refused) and checked on the open descriptor, so the file cannot be swapped in
+ * between.
  */
 export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead {
   let fd: number;

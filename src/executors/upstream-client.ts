@@ -95,7 +95,7 @@ function headerObject(flat: readonly string[]): Record<string, string | string[]
  * The keep-alive agent for a protocol and its `request`; node:http(s) load with the first upstream request, not at
  * start-up, and both are kept from then on (looking the module up on every request cost ~3 us in place).
  */
-function agentFor(secure: boolean): { agent: UpstreamAgent; request: typeof import("node:http").request } {
+function agentFor(secure: boolean): Sender {
   if (secure) {
     agents.https ??= sender(process.getBuiltinModule("node:https"));
     return agents.https;
@@ -380,8 +380,7 @@ function completeBody(res: IncomingMessage, limit: number): Uint8Array | undefin
 
 /**
  * The body decoded by its Content-Encoding, as fetch decodes it (gzip, deflate, br, zstd): codings undone last
- * first; an unknown coding
- * leaves the body as it came. zlib loads with the first encoded body. `undecodable` hears of a decoder's own
+ * first; an unknown coding leaves the body as it came. zlib loads with the first encoded body. `undecodable` hears of a decoder's own
  * failure (not of one the connection caused, which the pipeline passes on to every decoder).
  */
 function decoded(res: IncomingMessage, undecodable: (coding: string) => void): Readable {

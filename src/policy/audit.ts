@@ -449,21 +449,16 @@ export function auditStep(
       // A failure found by the probe refuses this very call: it never reaches a policy or the upstream.
       const broken = mode === "refuse" ? (sink.failing() ?? sink.probe()) : undefined;
       if (broken !== undefined) return refuseUnaudited(ctx, broken);
-      const made: { start?: string } = {};
-      const start = whileUpstreamAnswers(() => {
-        made.start = startOf(ctx);
-      });
+      const start = whileUpstreamAnswers(() => startOf(ctx));
       let outcome: Awaited<ReturnType<typeof next>>;
       try {
         outcome = await next();
       } catch (error) {
-        start();
-        written(lineOf(ctx, made.start, "internal", false));
+        written(lineOf(ctx, start(), "internal", false));
         throw error;
       }
-      start();
       const code = outcome.error ? (outcome.error.code ?? "error") : undefined;
-      const ok = written(lineOf(ctx, made.start, code, code !== undefined && ARGUMENT_ERRORS.has(code)));
+      const ok = written(lineOf(ctx, start(), code, code !== undefined && ARGUMENT_ERRORS.has(code)));
       return ok || mode === "continue" ? outcome : withheld(ctx);
     },
   };
