@@ -20,6 +20,7 @@ const UNIT = [
   "test/publish/**/*.test.ts",
   "test/state/**/*.test.ts",
   "test/limits/**/*.test.ts",
+  "test/setup/**/*.test.ts",
 ];
 /** Unit folders' tests that start processes, servers or generator workers: they belong with the e2e runs. */
 const SPAWNING = [
@@ -34,7 +35,7 @@ const SPAWNING = [
 
 export default defineConfig({
   test: {
-    globalSetup: ["test/setup/build.ts"],
+    globalSetup: ["test/setup/build.ts", "test/setup/scratch.ts"],
     // Failure bounds only: tests wait for events, never for time, so a busy machine (many workers on two
     // cores) makes them slower, not red. A hung test still fails, after this long.
     testTimeout: 300_000,

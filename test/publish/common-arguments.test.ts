@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { COMMON_MAX_TEXT, COMMON_MIN_TOOLS, commonArguments } from "../../src/pu
 import { measureCatalog } from "../../src/publish/measure.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { writeTree } from "../helpers/generate.js";
-import { ROOT } from "../helpers/paths.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
 
 // An argument that many tools share under the same name and text (GitHub REST: owner, repo, org, per_page, page,
 // ...) is stated once, in the server's instructions (concise: its concise text; full: as written), and left out
@@ -254,7 +254,7 @@ describe("a served catalog with concise descriptions", () => {
     };
     const dir = writeTree("common-arguments", { "openapi.json": JSON.stringify(spec) });
     const diags = new Diagnostics();
-    const out = `test/.tmp/common-arguments-out-${process.pid}`;
+    const out = relative(ROOT, tmpDir("common-arguments-out"));
     const cat = await generateCatalog(
       { kind: "spec", spec: join(dir, "openapi.json"), name: "things", publish: { descriptions: "concise" } },
       { root: ROOT, out },
