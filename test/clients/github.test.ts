@@ -5,6 +5,8 @@ import { promisify } from "node:util";
 import { createMCPClient } from "@ai-sdk/mcp";
 import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
 import { MultiServerMCPClient } from "@langchain/mcp-adapters";
+import { noopObserve } from "@mastra/core/tools";
+import { MCPClient } from "@mastra/mcp";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
@@ -277,6 +279,33 @@ describe.concurrent("GitHub REST (1,223 tools) in third-party clients", () => {
       ).rejects.toThrow(/schema/);
     } finally {
       await client.close();
+    }
+  });
+
+  it("Mastra over HTTP: follows the pages, every tool a Mastra tool, arguments and results checked against the schemas", async () => {
+    const mcp = new MCPClient({
+      id: "mastra-github",
+      servers: { github: { url: new URL(served.url), requestInit: { headers: AUTH } } },
+      // Requests time out after 60 s by default: a failure bound that holds on a busy machine instead.
+      timeout: 240_000,
+    });
+    try {
+      const tools = await mcp.listTools();
+      expect(Object.keys(tools)).toHaveLength(TOOLS);
+      for (const [name, tool] of Object.entries(tools)) expect(tool.inputSchema, name).toBeDefined();
+      // Mastra checks arguments against the published (faithful) input schema, where an optional is not
+      // nullable, and each structured result against the published output schema (ajv): it returns the result.
+      await callsGithub(
+        "mastra-http",
+        async (name, args) => {
+          const result = await tools[`github_${name}`]!.execute!(args, { observe: noopObserve });
+          expect(result, JSON.stringify(result).slice(0, 500)).not.toHaveProperty("error");
+          return result;
+        },
+        { nulls: false },
+      );
+    } finally {
+      await mcp.disconnect();
     }
   });
 
