@@ -1,7 +1,7 @@
 import type { AuthScheme } from "../catalog.js";
 import type { Config } from "../config/config.js";
 import { describeSource, resolveValue } from "../config/values.js";
-import { rememberSecret } from "../telemetry/redact.js";
+import { rememberCredential } from "../telemetry/redact.js";
 
 /**
  * The per-scheme credential providers: each reads what its scheme needs from the catalog's value sources (env,
@@ -81,8 +81,9 @@ export function resolveCredential(
  */
 async function need(source: ValueSource, config: Config, secret = true): Promise<string | undefined> {
   const value = await resolveValue(source, config);
-  // Rotating: a file-read credential may change on every use (env values are remembered once by config).
-  if (value !== undefined && secret) rememberSecret(value, { rotating: true });
+  // Rotating: a file-read credential may change on every use (env values are remembered once by config). A
+  // credential is also kept out of results (redact.ts `credentials`).
+  if (value !== undefined && secret) rememberCredential(value, { rotating: true });
   return value;
 }
 
@@ -185,6 +186,8 @@ export function placeStaticCredential(credential: StaticCredential, into: AuthPl
       return;
     case "basic": {
       const pair = Buffer.from(`${credential.username}:${credential.password}`, "utf8").toString("base64");
+      // The pair is the credential as sent: an upstream echoing the header echoes this.
+      rememberCredential(pair, { rotating: true });
       into.headers.push(["authorization", `Basic ${pair}`]);
       return;
     }

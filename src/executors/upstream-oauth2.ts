@@ -1,4 +1,4 @@
-import { rememberSecret } from "../telemetry/redact.js";
+import { rememberCredential } from "../telemetry/redact.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
 
@@ -200,7 +200,7 @@ async function renewUserToken(
     );
   });
   if (fresh.refreshToken && credential.refreshToken !== undefined) {
-    rememberSecret(fresh.refreshToken, { rotating: true });
+    rememberCredential(fresh.refreshToken, { rotating: true });
     renewal.rotated.set(credential.refreshToken, fresh.refreshToken);
   }
   return fresh.token;
@@ -397,7 +397,7 @@ function tokenFromResponse(response: Response, fields: Record<string, unknown>, 
       "token_request_failed",
     );
   }
-  rememberSecret(token, { rotating: true });
+  rememberCredential(token, { rotating: true });
   const lifetime =
     typeof fields.expires_in === "number" && fields.expires_in > 0
       ? fields.expires_in

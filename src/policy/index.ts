@@ -30,7 +30,8 @@ import { tenantLockStep } from "./tenant.js";
  * puts around the runtime's own (`parse-args`, `validate-output`). The order, outermost first:
  *
  *   audit -> argument-depth -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys
- *     -> confirmation -> mask-named (serve --mask) -> mask -> names-only -> validate-output -> execute
+ *     -> confirmation -> mask-named (serve --mask) -> mask -> names-only -> withhold-credentials
+ *     -> validate-output -> execute
  *
  * Refusals that need no arguments come before parsing (a denied tool says nothing about its schema); results
  * are validated as the upstream sent them, then reduced (names-only) and masked on the way out, so the audit

@@ -20,6 +20,7 @@ import { driftTolerant } from "../publish/drift.js";
 import { createMemoryStore, type StateStore } from "../state/index.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { type ArgumentDecoders, parseArgs } from "./args.js";
+import { withholdCredentials } from "./credentials.js";
 import { observeStep } from "./observe.js";
 import { type PublishedOutput, validateOutput } from "./result.js";
 import { createSchemaCache, type SchemaCache } from "./schemas.js";
@@ -113,6 +114,7 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     ...limits.wrap(
       policy.wrap([
         parseArgs(schemas, (tool) => decoders(tool)),
+        withholdCredentials(),
         validateOutput(schemas, (tool) => publishedOutput(tool)),
       ]),
     ),

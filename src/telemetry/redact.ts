@@ -36,6 +36,72 @@ export function rememberSecret(value: string | undefined, options: { rotating?: 
   }
 }
 
+/**
+ * Credentials the server sends upstream (bearer tokens, API keys, passwords and the Basic pair they make, OAuth
+ * tokens and client secrets), in the forms a response may echo them in (as sent, percent-encoded), most recently
+ * used first up to a bound. Unlike every remembered secret, these never belong in a tool's result: an upstream
+ * that echoes its request (a debug endpoint, an error page quoting the Authorization header) must not hand the
+ * server's credential to the model. Identifiers (user names, client ids) are not credentials: a result naming
+ * the caller's own login is ordinary data.
+ */
+const credentials = new Set<string>();
+export const MAX_CREDENTIAL_FORMS = 192;
+
+/** Remembers a credential sent upstream (and, as any secret, for redaction); see `credentials`. */
+export function rememberCredential(value: string | undefined, options: { rotating?: boolean } = {}): void {
+  if (value === undefined || value.length < 4) return;
+  rememberSecret(value, options);
+  const known = credentials.has(value);
+  const encoded = encodeURIComponent(value);
+  // As a query value is sent (RFC 3986 unreserved only, `serialize.ts` encodeStrict) and as other clients encode it.
+  const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  for (const form of new Set([value, encoded, strict])) {
+    credentials.delete(form);
+    credentials.add(form);
+  }
+  while (credentials.size > MAX_CREDENTIAL_FORMS)
+    credentials.delete(credentials.values().next().value as string);
+  // Only a new value changes what is looked for (the order does not matter to a lookup).
+  if (!known) listCredentials();
+}
+
+/** `credentials` as an array and its shortest length, remade when the set changes (read on every result string). */
+let credentialList: string[] = [];
+let shortestCredential = Number.POSITIVE_INFINITY;
+
+function listCredentials(): void {
+  credentialList = [...credentials];
+  shortestCredential = Math.min(...credentialList.map((c) => c.length));
+}
+
+/** Whether any credential is remembered (a result needs no walk before the first). */
+export function anyCredential(): boolean {
+  return credentialList.length > 0;
+}
+
+/** Whether `text` holds a credential the server sends upstream. */
+export function holdsCredential(text: string): boolean {
+  if (text.length < shortestCredential) return false;
+  for (let i = 0; i < credentialList.length; i++) if (text.includes(credentialList[i]!)) return true;
+  return false;
+}
+
+/** `text` with every credential the server sends upstream replaced by `[redacted]` (longest first). */
+export function withoutCredentials(text: string): string {
+  if (!holdsCredential(text)) return text;
+  let out = text;
+  for (const credential of [...credentials].sort((a, b) => b.length - a.length)) {
+    if (out.includes(credential)) out = out.split(credential).join("[redacted]");
+  }
+  return out;
+}
+
+/** Forgets every remembered credential (tests). */
+export function forgetCredentials(): void {
+  credentials.clear();
+  listCredentials();
+}
+
 /** How many values redaction currently replaces verbatim (tests). */
 export function rememberedSecretCount(): { fixed: number; rotating: number } {
   return { fixed: fixedSecrets.size, rotating: rotatingSecrets.size };
@@ -109,7 +175,7 @@ function bound(text: string): string {
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {
   let out = bound(text);
-  for (const known of [fixedSecrets, rotatingSecrets]) {
+  for (const known of [fixedSecrets, rotatingSecrets, credentials]) {
     for (const secret of known) {
       if (out.includes(secret)) out = out.split(secret).join("[redacted]");
     }

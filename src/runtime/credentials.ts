@@ -1,0 +1,67 @@
+import type { ContentBlock, ToolOutcome } from "../catalog.js";
+import type { NamedMiddleware } from "../chain.js";
+import { anyCredential, holdsCredential, withoutCredentials } from "../telemetry/redact.js";
+
+/**
+ * The credentials the server sends upstream never reach a client in a result. An upstream may echo its request
+ * back (httpbin-style debug endpoints, an API returning "your key is ...", an error page quoting the
+ * Authorization header, a URL with the API key in its query): every string of the outcome (data, its keys,
+ * error message and details, a handler's text blocks) has each credential, as sent or percent-encoded, replaced
+ * by `[redacted]` before any later step or the client sees it. It sits outside `validate-output`, so the data it
+ * walks is at most `MAX_RESPONSE_DEPTH` deep. An outcome without a credential is returned as it is (no copy).
+ */
+export function withholdCredentials(): NamedMiddleware {
+  return {
+    name: "withhold-credentials",
+    async run(_ctx, next) {
+      return cleanOutcome(await next());
+    },
+  };
+}
+
+export function cleanOutcome(outcome: ToolOutcome): ToolOutcome {
+  if (!anyCredential()) return outcome;
+  const data = clean(outcome.data);
+  const error = outcome.error === undefined ? undefined : clean(outcome.error);
+  const content = outcome.content === undefined ? undefined : clean(outcome.content);
+  if (data === outcome.data && error === outcome.error && content === outcome.content) return outcome;
+  const out: ToolOutcome = { ...outcome, data };
+  if (error !== undefined) out.error = error as NonNullable<ToolOutcome["error"]>;
+  if (content !== undefined) out.content = content as ContentBlock[];
+  return out;
+}
+
+/** `value` with credentials replaced in every string and key; the same reference when none held one. */
+function clean(value: unknown): unknown {
+  if (typeof value === "string") return holdsCredential(value) ? withoutCredentials(value) : value;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = clean(value[i]);
+      if (item !== value[i]) {
+        copy ??= value.slice();
+        copy[i] = item;
+      }
+    }
+    return copy ?? value;
+  }
+  // A scan first (no allocation): almost every result holds no credential and is returned as it is.
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const item = object[key];
+    if (holdsCredential(key) || clean(item) !== item) return rebuilt(Object.entries(object));
+  }
+  return value;
+}
+
+/** A prototype-free copy of an object's entries, every key and value cleaned. */
+function rebuilt(entries: Array<[string, unknown]>): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, item] of entries) {
+    const cleanKey = holdsCredential(key) ? withoutCredentials(key) : key;
+    out[cleanKey] = clean(item);
+  }
+  return out;
+}
