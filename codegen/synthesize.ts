@@ -145,7 +145,8 @@ function schemeAuth(
   model: OpenApiSourceModel,
   env: Record<string, EnvSpec>,
 ): Record<string, AuthSpec> {
-  const auth: Record<string, AuthSpec> = {};
+  // No prototype: a scheme may be named `__proto__` (a spec's names are any text).
+  const auth: Record<string, AuthSpec> = Object.create(null);
   const schemes = Object.entries(model.securitySchemes);
   // Schemes that would read the same variable names (a bearer token and an OAuth2 token) get tagged names.
   const family = (kind: string) => (kind === "oauth2" ? "bearer" : kind);

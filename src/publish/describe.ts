@@ -121,14 +121,14 @@ const FILLER = new Set([
   "its",
 ]);
 /** What a name's abbreviations stand for in the descriptions that spell them out. */
-const SPELLED: Record<string, readonly string[]> = {
-  id: ["id", "identifier", "unique"],
-  ids: ["ids", "identifiers", "unique"],
-  org: ["organization"],
-  repo: ["repository"],
-  num: ["number"],
-  sha: ["sha"],
-};
+const SPELLED: ReadonlyMap<string, readonly string[]> = new Map([
+  ["id", ["id", "identifier", "unique"]],
+  ["ids", ["ids", "identifiers", "unique"]],
+  ["org", ["organization"]],
+  ["repo", ["repository"]],
+  ["num", ["number"]],
+  ["sha", ["sha"]],
+]);
 
 function nameWords(name: string): Set<string> {
   const words = new Set<string>();
@@ -139,7 +139,8 @@ function nameWords(name: string): Set<string> {
   for (const part of parts) {
     if (!part) continue;
     words.add(part);
-    for (const spelled of SPELLED[part] ?? []) words.add(spelled);
+    // A Map: a name's word may be any text (`constructorId` has the word `constructor`).
+    for (const spelled of SPELLED.get(part) ?? []) words.add(spelled);
   }
   return words;
 }

@@ -45,7 +45,8 @@ export const PROFILES: Record<string, Profile> = {
 };
 
 export function profileNamed(name: string): Profile {
-  const profile = PROFILES[name];
+  // Own names only: `constructor` or `toString` is no profile.
+  const profile = Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
   if (!profile) {
     throw new Error(
       `unknown schema profile ${JSON.stringify(name)} (have: ${Object.keys(PROFILES).join(", ")})`,

@@ -121,6 +121,81 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(boundedText(`a${"\u{1F600}".repeat(10)}`, 8)).toBe("a\u{1F600}\u{1F600}...");
   });
 
+  it("names that are Object.prototype's (constructor, __proto__, toString) are names like any other", async () => {
+    // An F1 results API's filter constructorId, shared by a few tools: the word "constructor" was looked up in a plain object
+    // (Object.prototype.constructor, a function) and generate crashed (TW170); a security scheme named __proto__
+    // was assigned into a plain object (setting its prototype) and lost, leaving its operation out (TW139).
+    const list = (name: string, scheme: string) => ({
+      get: {
+        operationId: name,
+        security: [{ [scheme]: [] }],
+        parameters: ["constructorId", "constructor", "toString", "valueOf", "hasOwnProperty"].map((p) => ({
+          name: p,
+          in: "query",
+          description: `The ${p.replace("Id", " ID")}.`,
+          schema: { type: "string" },
+        })),
+        responses: {
+          "200": {
+            description: "ok",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    constructor: { type: "string", description: "The constructor." },
+                    constructorId: { type: "string", description: "Constructor ID." },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+    const { cat, where } = await generate(
+      "proto.json",
+      JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "Proto", version: "1" },
+        servers: [{ url: "https://p.example.com" }],
+        paths: {
+          "/races": list("listRaces", "__proto__"),
+          "/drivers": list("listDrivers", "constructor"),
+          "/results": list("listResults", "toString"),
+          "/laps": list("listLaps", "hasOwnProperty"),
+        },
+        components: {
+          securitySchemes: {
+            // Computed: a literal `__proto__:` would set the object's prototype, not a key.
+            ["__proto__"]: { type: "apiKey", in: "header", name: "X-Proto" },
+            constructor: { type: "http", scheme: "bearer" },
+            toString: { type: "apiKey", in: "query", name: "key" },
+            hasOwnProperty: { type: "http", scheme: "basic" },
+          },
+        },
+      }),
+    );
+    expect(where).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as CatalogDocument;
+    expect(doc.tools.map((t) => t.name).sort()).toEqual([
+      "list_drivers",
+      "list_laps",
+      "list_races",
+      "list_results",
+    ]);
+    const auth = doc.sources[0]!.auth.map((a) => `${a.scheme}:${a.kind}`).sort();
+    expect(auth).toEqual([
+      "__proto__:apiKey",
+      "constructor:bearer",
+      "hasOwnProperty:basic",
+      "toString:apiKey",
+    ]);
+    expect(cat?.files.get("CATALOG.md")).toContain(
+      'API key (header "X-Proto") for the "__proto__" security scheme',
+    );
+  });
+
   it("chains of thousands of named schemas, each referring to the next, generate and publish compiling schemas", async () => {
     const n = 1500;
     const ref = (i: number) => ({ $ref: `#/components/schemas/S${i}` });

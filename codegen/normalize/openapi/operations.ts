@@ -189,7 +189,8 @@ function serverUrls(list: unknown): string[] {
 }
 
 function securitySchemes(root: Json): Record<string, SecuritySchemeInfo> {
-  const out: Record<string, SecuritySchemeInfo> = {};
+  // No prototype: a scheme may be named `__proto__` or `constructor` (a spec's names are any text).
+  const out: Record<string, SecuritySchemeInfo> = Object.create(null);
   const schemes = ((root.components as Json | undefined)?.securitySchemes ?? {}) as Json;
   for (const [name, raw] of Object.entries(schemes)) {
     const s = (raw ?? {}) as Json;
