@@ -63,7 +63,7 @@ export const CODES = {
   },
   TW132: {
     title: "unsupported spec version",
-    fix: "toolwright reads OpenAPI 2.0, 3.0 and 3.1, and GraphQL.",
+    fix: "toolwright reads OpenAPI 2.0, 3.0, 3.1 and 3.2, and GraphQL.",
   },
   TW133: { title: "spec does not match the OpenAPI schema", fix: "Fix the spec at the given pointer." },
   TW134: {

@@ -126,7 +126,18 @@ export interface HttpBody {
   arg?: string;
 }
 
-export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
+export type HttpMethod =
+  | "GET"
+  | "PUT"
+  | "POST"
+  | "DELETE"
+  | "PATCH"
+  | "HEAD"
+  | "OPTIONS"
+  | "TRACE"
+  | "QUERY"
+  // Another method an OpenAPI 3.2 `additionalOperations` entry names (`LINK`, `PROPFIND`), sent as written.
+  | (string & {});
 
 export interface HttpBinding {
   kind: "http";

@@ -197,7 +197,7 @@ function phraseHead(ws: readonly string[], from: number): string | undefined {
 }
 
 /** HTTP methods leading an operationId (`PostChargesChargeCapture`): the action, if any, comes later. */
-const METHOD_WORDS = new Set(["get", "post", "put", "patch", "delete", "head", "options"]);
+const METHOD_WORDS = new Set(["get", "post", "put", "patch", "delete", "head", "options", "query"]);
 
 /** Leading verbs that say the operation is something else (`updateEnterpriseMembersCanDeleteIssuesSetting`). */
 const NEUTRAL = new Set([
@@ -390,7 +390,8 @@ function basis(binding: Safety, bindingReason: string, consequences: string[]): 
 }
 
 export function safetyOfMethod(method: string): Safety {
-  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return "read";
+  // QUERY (RFC 9110's safe, idempotent search with a body; OpenAPI 3.2's `query` operations) reads, as GET does.
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS" || method === "QUERY") return "read";
   if (method === "DELETE") return "destructive";
   return "write";
 }

@@ -4,7 +4,7 @@ import type { SelectorSpec } from "../manifest/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { compareStrings } from "../util.js";
 
-const METHOD_PATH = /^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE)\s+(\/\S*)$/i;
+const METHOD_PATH = /^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE|QUERY)\s+(\/\S*)$/i;
 
 function distance(a: string, b: string): number {
   const dp = Array.from({ length: b.length + 1 }, (_, i) => i);

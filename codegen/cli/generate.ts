@@ -22,7 +22,7 @@ Compiles every catalog under specs/ (a folder with a tools.yaml manifest and its
 generated/<catalog>/: catalog.json, CATALOG.md, zod schemas, openapi-typescript types and assets.
 Nothing is written unless every catalog generates without errors; unchanged catalogs are not touched.
 
-With --openapi, builds a catalog of every operation of one OpenAPI 2.0/3.0/3.1 file, no manifest needed:
+With --openapi, builds a catalog of every operation of one OpenAPI 2.0/3.0/3.1/3.2 file, no manifest needed:
 named after the spec's info.title (CarCheck API -> carcheck, env CARCHECK_BASE_URL; --name overrides),
 default tool names, base URL from the spec's servers (override with <NAME>_BASE_URL), one env variable
 per credential, written to ./generated/<name> in the current directory (never into toolwright's own

@@ -26,7 +26,7 @@ Delete the operations you do not want, rename or reclassify tools under tools:, 
 \`generate --graphql FILE...\`).
 
 Options:
-  --openapi FILE  the OpenAPI 2.0/3.0/3.1 spec (YAML or JSON); or give it as the argument
+  --openapi FILE  the OpenAPI 2.0/3.0/3.1/3.2 spec (YAML or JSON); or give it as the argument
   --graphql FILE  a GraphQL schema: SDL, or introspection JSON; repeat it (or give a folder) for SDL split
                   over several files; a .graphql/.graphqls/.gql/.sdl file or a folder as the argument is one too
   --name NAME     catalog name (default: from the spec's info.title)

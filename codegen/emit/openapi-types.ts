@@ -163,6 +163,60 @@ async function selfContained(spec: OpenApiSpec, doc: OpenAPI3, diags: Diagnostic
   return out;
 }
 
+/** The value a local pointer (`#/components/mediaTypes/M`) names in `doc`, else undefined. */
+function valueAtPointer(doc: Record<string, any>, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
+  let value: any = doc;
+  for (const raw of ref.slice(2).split("/")) {
+    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
+/**
+ * An OpenAPI 3.2 document as openapi-typescript (7, which reads 3.2 as 3.1) can type it: `$ref`s through the
+ * document's own `$self` made local, media type `$ref`s (`#/components/mediaTypes/M`, which it would type as
+ * `unknown`) replaced by what they name. It reads no `query` or `additionalOperations` operation: each one the
+ * catalog has is named in a warning (the tools work; only their request/response types are missing).
+ */
+function as31(spec: OpenApiSpec, doc: Record<string, any>, diags: Diagnostics): void {
+  const self = typeof doc.$self === "string" ? doc.$self.replace(/#$/, "") : undefined;
+  if (self && isRemoteReference(self)) {
+    eachObject(doc, (obj) => {
+      if (typeof obj.$ref === "string" && obj.$ref.split("#")[0] === self)
+        obj.$ref = obj.$ref.slice(self.length) || "#";
+    });
+  }
+  eachObject(doc, (obj) => {
+    const content = obj.content;
+    if (!content || typeof content !== "object" || Array.isArray(content)) return;
+    for (const [type, media] of Object.entries(content as Record<string, any>)) {
+      let target: unknown = media;
+      for (let hops = 0; hops < 10 && typeof (target as any)?.$ref === "string"; hops++)
+        target = valueAtPointer(doc, (target as any).$ref);
+      if (target !== media && target && typeof target === "object")
+        (content as Record<string, unknown>)[type] = structuredClone(target);
+    }
+  });
+  const untyped: [key: string, pointer: string][] = [];
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, any>)) {
+    if (!item || typeof item !== "object") continue;
+    const at = `#/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    if (item.query && typeof item.query === "object") untyped.push([`QUERY ${path}`, `${at}/query`]);
+    for (const method of Object.keys(item.additionalOperations ?? {}))
+      untyped.push([`${method} ${path}`, `${at}/additionalOperations/${method.replace(/~/g, "~0")}`]);
+  }
+  const [first] = untyped;
+  if (first)
+    diags.warn(
+      "TW136",
+      `openapi-typescript types no OpenAPI 3.2 query or additionalOperations operation: ${untyped.map(([k]) => k).join(", ")} ${untyped.length === 1 ? "has" : "have"} no request/response types in the ${spec.root.file} types file`,
+      spec.root.ref(first[1]),
+    );
+}
+
 /** Drops operations (`GET /a`) and path items (`* /a`) from the document. */
 function removeOperations(doc: Record<string, any>, keys: string[]): void {
   for (const key of keys) {
@@ -172,7 +226,12 @@ function removeOperations(doc: Record<string, any>, keys: string[]): void {
     const item = doc.paths?.[path];
     if (!item || typeof item !== "object") continue;
     if (method === "*") delete doc.paths[path];
-    else delete item[method];
+    else {
+      delete item[method];
+      // An OpenAPI 3.2 `additionalOperations` entry, keyed by its method as written.
+      if (item.additionalOperations && typeof item.additionalOperations === "object")
+        delete item.additionalOperations[key.slice(0, space)];
+    }
   }
 }
 
@@ -208,6 +267,7 @@ export async function openapiTypes(
   const cwd = pathToFileURL(spec.root.abs);
   const patched = structuredClone(spec.root.data) as OpenAPI3;
   removeOperations(patched as Record<string, any>, leftOut);
+  if (spec.version === "3.2") as31(spec, patched as Record<string, any>, diags);
   mappingNamesToRefs(patched);
   hoistInnerRefs(patched as Record<string, any>);
   // openapi-typescript is only ever handed a self-contained object: it never reads a file or the network itself.

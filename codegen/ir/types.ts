@@ -1,7 +1,7 @@
 /**
  * The target-neutral intermediate representation.
  *
- * Every spec kind (OpenAPI 2.0/3.0/3.1, GraphQL) is normalised into these shapes, the manifest is applied to
+ * Every spec kind (OpenAPI 2.0/3.0/3.1/3.2, GraphQL) is normalised into these shapes, the manifest is applied to
  * them, and every emitter (zod, JSON Schema, catalog.json, CATALOG.md) reads only them. The JSDoc on each field
  * is where the interpretation of the specs is written down.
  */

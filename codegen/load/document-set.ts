@@ -17,7 +17,7 @@ import { insideFolders, realPath } from "./files.js";
  * would follow them too.
  */
 
-export type OpenApiVersion = "2.0" | "3.0" | "3.1";
+export type OpenApiVersion = "2.0" | "3.0" | "3.1" | "3.2";
 
 /** A resolved `$ref`: the document it lands in, the pointer inside it, and the value there. */
 export interface Resolved {
@@ -56,7 +56,8 @@ export class ReferenceGuard {
   readonly reported = new Set<string>();
   /**
    * Schemas that name themselves with an absolute `$id` (JSON Schema 2020-12, so OpenAPI 3.1), by that URI: a
-   * `$ref` to it is to the schema here, not to the network. The first of two equal ids wins.
+   * `$ref` to it is to the schema here, not to the network. The first of two equal ids wins. An OpenAPI 3.2 root's
+   * absolute `$self` names its document the same way.
    */
   readonly ids = new Map<string, { doc: LoadedDocument; pointer: string }>();
   /** Targets refused when a document was scanned, so resolving the same reference later does not report it twice. */
@@ -127,6 +128,11 @@ export class ReferenceGuard {
       if (typeof obj.$id === "string" && !inExamples && isRemoteReference(obj.$id)) {
         const id = obj.$id.replace(/#$/, "");
         if (!this.ids.has(id)) this.ids.set(id, { doc, pointer: encodePointer(path) });
+      }
+      // OpenAPI 3.2's `$self`: the document's own URI, so a `$ref` to it (with a pointer after it) is to this file.
+      if (path.length === 0 && typeof obj.$self === "string" && isRemoteReference(obj.$self)) {
+        const self = obj.$self.replace(/#$/, "");
+        if (!this.ids.has(self)) this.ids.set(self, { doc, pointer: "#" });
       }
       if (inExamples && typeof obj.externalValue === "string")
         this.externalValue(doc, obj.externalValue, [...path, "externalValue"]);

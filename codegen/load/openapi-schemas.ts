@@ -5,7 +5,7 @@ import AjvDraft04 from "ajv-draft-04";
 import type { OpenApiVersion } from "./document-set.js";
 
 /** Every version the structure check knows, each with the official schema it validates against. */
-export const STRUCTURE_VERSIONS: readonly OpenApiVersion[] = ["2.0", "3.0", "3.1"];
+export const STRUCTURE_VERSIONS: readonly OpenApiVersion[] = ["2.0", "3.0", "3.1", "3.2"];
 
 /** Every error (a diagnostic names each problem), formats unchecked (the normalizer reads them). */
 const OPTIONS = { strict: false, allErrors: true, validateFormats: false, logger: false } as const;
@@ -22,6 +22,26 @@ function schema31(): object {
   schema.$defs.header.dependentSchemas.schema.properties.schema = plain;
   schema.$defs["media-type"].properties.schema = plain;
   schema.$defs.parameter.properties.schema = plain;
+  return schema;
+}
+
+/**
+ * The 3.2 schema (2025-11-23), with every `$dynamicRef: "#meta"` (component schemas, parameter, media type
+ * `schema` and `itemSchema`) pointed at the plain schema definition, as for 3.1.
+ */
+function schema32(): object {
+  const schema = structuredClone(officialSchemas.v32legacy) as { $defs: Record<string, any> };
+  delete schema.$defs.schema.$dynamicAnchor;
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      const v = value as Record<string, unknown> | null;
+      if (v && typeof v === "object" && v.$dynamicRef === "#meta" && Object.keys(v).length === 1)
+        (node as Record<string, unknown>)[key] = { $ref: "#/$defs/schema" };
+      else walk(value);
+    }
+  };
+  walk(schema);
   return schema;
 }
 
@@ -109,6 +129,7 @@ export function structureAjv(
 ): { ajv: Compiler; schema: object } {
   const opts = { ...OPTIONS, ...extra };
   if (version === "3.1") return { ajv: new Ajv2020(opts), schema: schema31() };
+  if (version === "3.2") return { ajv: new Ajv2020(opts), schema: schema32() };
   const Ctor = AjvDraft04 as unknown as new (o: Options) => Compiler;
   return {
     ajv: new Ctor(opts),

@@ -146,7 +146,7 @@ export interface ConfinedProblem {
   diagnostic: Diagnostic;
 }
 
-const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"]);
 /** Components an operation can use: a problem inside one costs the operations that use it. */
 const USED_COMPONENTS = new Set([
   "schemas",
@@ -156,6 +156,7 @@ const USED_COMPONENTS = new Set([
   "headers",
   "pathItems",
   "securitySchemes",
+  "mediaTypes",
 ]);
 /** Parts toolwright never reads: a problem there is a warning. */
 const UNREAD_ROOTS = new Set(["tags", "externalDocs", "webhooks", "info", "jsonSchemaDialect"]);
@@ -174,6 +175,8 @@ function scopeOf(instancePath: string, version: OpenApiVersion): string[] | "unr
   if (top.startsWith("x-") || UNREAD_ROOTS.has(top)) return "unread";
   if (top === "paths" && second !== undefined) {
     const path = `#/paths/${encodeSegment(second)}`;
+    if (third === "additionalOperations" && segs[3] !== undefined)
+      return [`${path}/additionalOperations/${encodeSegment(segs[3])}`];
     return third !== undefined && METHODS.has(third) ? [`${path}/${third}`] : [path];
   }
   if (top === "components" && version !== "2.0" && second !== undefined) {

@@ -30,14 +30,15 @@ export interface LoadOptions {
 /**
  * The version field as written where its intent is plain but its form is not the schema's: YAML reads an unquoted
  * `swagger: 2.0` as the number 2 and `openapi: 3.1` as 3.1 (and `openapi: 3.0` as 3), and some specs write
- * "3.0" or "3.1" without the patch number. Each is read as the version it names ("2.0", "3.0.0", "3.1.0"), with a
+ * "3.0", "3.1" or "3.2" without the patch number. Each is read as the version it names ("2.0", "3.0.0", "3.1.0",
+ * "3.2.0"), with a
  * located warning; anything else is left for `detectVersion` to refuse.
  */
 function canonicalVersionField(doc: LoadedDocument, diags: Diagnostics): void {
   const d = doc.data;
   if (!d || typeof d !== "object" || Array.isArray(d)) return;
   const root = d as Record<string, unknown>;
-  // [field, as written, read as]; the numbers are what YAML makes of unquoted 2.0, 3.0 and 3.1.
+  // [field, as written, read as]; the numbers are what YAML makes of unquoted 2.0, 3.0, 3.1 and 3.2.
   const fixes: [field: "swagger" | "openapi", written: unknown, read: string][] = [];
   if (root.openapi === undefined && (root.swagger === 2 || root.swagger === "2"))
     fixes.push(["swagger", root.swagger, "2.0"]);
@@ -45,12 +46,13 @@ function canonicalVersionField(doc: LoadedDocument, diags: Diagnostics): void {
     const v = root.openapi;
     if (v === 3 || v === "3.0") fixes.push(["openapi", v, "3.0.0"]);
     else if (v === 3.1 || v === "3.1") fixes.push(["openapi", v, "3.1.0"]);
+    else if (v === 3.2 || v === "3.2") fixes.push(["openapi", v, "3.2.0"]);
   }
   for (const [field, written, read] of fixes) {
     root[field] = read;
     const why =
       typeof written === "number"
-        ? `is the number ${written}, not a string (YAML reads an unquoted ${written === 3.1 ? "3.1" : `${written}.0`} as a number)`
+        ? `is the number ${written}, not a string (YAML reads an unquoted ${Number.isInteger(written) ? `${written}.0` : String(written)} as a number)`
         : `"${written}" has no ${field === "swagger" ? "minor" : "patch"} number`;
     diags.warn(
       "TW133",
@@ -78,6 +80,7 @@ function detectVersion(data: unknown): OpenApiVersion | undefined {
   if (typeof d.openapi === "string") {
     if (d.openapi.startsWith("3.0")) return "3.0";
     if (d.openapi.startsWith("3.1")) return "3.1";
+    if (d.openapi.startsWith("3.2")) return "3.2";
   }
   return undefined;
 }
@@ -143,8 +146,8 @@ export async function loadOpenApi(
       field?.name === "asyncapi"
         ? `${file} is an AsyncAPI document (the messages a service publishes or receives), not OpenAPI: it describes no operations a client calls`
         : field
-          ? `${field.name} ${JSON.stringify(field.value)} is not a version toolwright reads (OpenAPI 2.0, 3.0 and 3.1)`
-          : `${file} is not an OpenAPI 2.0, 3.0 or 3.1 document (no "swagger: 2.0" or "openapi: 3.x")`,
+          ? `${field.name} ${JSON.stringify(field.value)} is not a version toolwright reads (OpenAPI 2.0, 3.0, 3.1 and 3.2)`
+          : `${file} is not an OpenAPI 2.0, 3.0, 3.1 or 3.2 document (no "swagger: 2.0" or "openapi: 3.x")`,
       field ? doc.ref(`#/${field.name}`) : { file, line: 1, column: 1 },
     );
     return undefined;

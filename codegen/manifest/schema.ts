@@ -192,7 +192,10 @@ const selector = {
     operation: { type: "string", description: "An operationId or `METHOD /path`." },
     tag: { type: "string" },
     path_prefix: { type: "string" },
-    methods: { type: "array", items: { enum: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"] } },
+    methods: {
+      type: "array",
+      items: { enum: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "QUERY"] },
+    },
     all: { const: true },
   },
 } as const;
@@ -587,7 +590,7 @@ export const manifestSchema = {
         properties: {
           openapi: {
             ...relPath,
-            description: "OpenAPI 2.0/3.0/3.1 file (YAML or JSON), relative to the manifest.",
+            description: "OpenAPI 2.0/3.0/3.1/3.2 file (YAML or JSON), relative to the manifest.",
           },
           graphql: {
             anyOf: [relPath, { type: "array", items: relPath, minItems: 1 }],

@@ -43,6 +43,8 @@ describe("version fields", () => {
     ["openapi: 3.1", "openapi", "is the number 3.1, not a string", "OpenAPI 3.1.0", PATHS_3],
     ['openapi: "3.0"', "openapi", '"3.0" has no patch number', "OpenAPI 3.0.0", PATHS_3],
     ["openapi: '3.1'", "openapi", '"3.1" has no patch number', "OpenAPI 3.1.0", PATHS_3],
+    ["openapi: 3.2", "openapi", "is the number 3.2, not a string", "OpenAPI 3.2.0", PATHS_3],
+    ['openapi: "3.2"', "openapi", '"3.2" has no patch number', "OpenAPI 3.2.0", PATHS_3],
   ])("%s is read, with a warning at the field", async (line, field, why, read, paths) => {
     const { doc, diags } = await generate("spec.yaml", `${line}\ninfo: { title: F, version: "1" }\n${paths}`);
     expect(errorsOf(diags)).toEqual([]);
@@ -63,7 +65,7 @@ describe("version fields", () => {
   });
 
   it.each([
-    ['openapi: "3.2.0"', "openapi", '"3.2.0"'],
+    ['openapi: "3.3.0"', "openapi", '"3.3.0"'],
     ["openapi: 4", "openapi", "4"],
     ['swagger: "1.2"', "swagger", '"1.2"'],
   ])("%s is refused at its field, naming the version", async (line, field, shown) => {
@@ -75,7 +77,7 @@ describe("version fields", () => {
     const error = diags.items.find((d) => d.severity === "error");
     expect(error?.code).toBe("TW132");
     expect(error?.message).toBe(
-      `${field} ${shown} is not a version toolwright reads (OpenAPI 2.0, 3.0 and 3.1)`,
+      `${field} ${shown} is not a version toolwright reads (OpenAPI 2.0, 3.0, 3.1 and 3.2)`,
     );
     expect(error?.source).toMatchObject({ pointer: `#/${field}`, line: 1, column: 10 });
   });

@@ -54,6 +54,20 @@ const DOCS: Record<OpenApiVersion, Record<string, unknown>> = {
     },
     components: { securitySchemes: { k: { type: "apiKey", in: "nowhere" } } },
   },
+  "3.2": {
+    openapi: "3.2.0",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/a": {
+        query: { parameters: [{ name: "q", in: "querystring", schema: {} }], responses: { 200: ok } },
+        additionalOperations: { GET: { responses: { 200: ok } } },
+      },
+      "/b": {
+        get: { responses: { 200: { content: { "text/event-stream": { itemSchema: { type: 3 } } } } } },
+      },
+    },
+    tags: [{ name: "t", kind: 4 }],
+  },
 };
 
 const VALID: Record<OpenApiVersion, unknown> = {
@@ -71,6 +85,19 @@ const VALID: Record<OpenApiVersion, unknown> = {
     openapi: "3.1.0",
     info: { title: "t", version: "1" },
     paths: { "/a": { get: { responses: { 200: ok } } } },
+  },
+  "3.2": {
+    openapi: "3.2.0",
+    $self: "https://example.com/openapi",
+    info: { title: "t", version: "1" },
+    paths: {
+      "/a": {
+        query: { responses: { 200: { summary: "a response without a description" } } },
+        additionalOperations: { LINK: { responses: { 204: ok } } },
+      },
+    },
+    components: { mediaTypes: { M: { itemSchema: { type: "object" } } } },
+    tags: [{ name: "t", parent: "u", kind: "nav" }, { name: "u" }],
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
+import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
 import { Confinement } from "./confine.js";
@@ -19,7 +20,7 @@ import { type At, child, SchemaConverter } from "./schema.js";
 
 type Json = Record<string, unknown>;
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"] as const;
 const LOCATIONS = new Set<ParamLocation>(["path", "query", "header", "cookie"]);
 
 /** Follows `$ref`s of non-schema objects (parameters, bodies, responses) to the object and its location. */
@@ -79,7 +80,9 @@ class OperationReader {
       const what =
         typeof p.name !== "string"
           ? "has no name"
-          : `has "in: ${String(p.in)}" (path, query, header or cookie)`;
+          : p.in === "querystring"
+            ? `has "in: querystring" (OpenAPI 3.2: the whole query string as one value), which toolwright does not send; tools send path, query, header and cookie parameters`
+            : `has "in: ${String(p.in)}" (path, query, header or cookie)`;
       this.diags.error(
         "TW133",
         `parameter ${typeof p.name === "string" ? `"${p.name}" ` : ""}${what}`,
@@ -120,7 +123,7 @@ class OperationReader {
     if (!d) return undefined;
     const content = (d.value.content ?? {}) as Json;
     const contents: BodyContent[] = Object.keys(content).map((mediaType) => {
-      const media = (content[mediaType] ?? {}) as Json;
+      const { value: media, at: mediaAt } = this.media(content, mediaType, child(d.at, "content", mediaType));
       const encoding: BodyContent["encoding"] = {};
       for (const [prop, enc] of Object.entries((media.encoding ?? {}) as Json)) {
         const ct = (enc as Json | undefined)?.contentType;
@@ -134,12 +137,24 @@ class OperationReader {
       }
       return {
         mediaType,
-        schema: this.schemas.convert(media.schema, child(d.at, "content", mediaType, "schema")),
+        schema: this.schemas.convert(media.schema, child(mediaAt, "schema")),
         encoding,
       };
     });
     const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
     return { required: d.value.required === true, ...(description ? { description } : {}), contents };
+  }
+
+  /**
+   * A content map's media type object and where it is: OpenAPI 3.2 lets it be a `$ref` (to
+   * `#/components/mediaTypes/X`), followed here like a parameter's or a body's. One that cannot be followed
+   * (reported) reads as empty.
+   */
+  private media(content: Json, mediaType: string, at: At): { value: Json; at: At } {
+    const raw = content[mediaType];
+    if (raw && typeof raw === "object" && typeof (raw as Json).$ref === "string")
+      return deref(this.spec, raw, at, this.touched) ?? { value: {}, at };
+    return { value: (raw ?? {}) as Json, at };
   }
 
   success(raw: unknown, at: At): OperationSuccess | undefined {
@@ -158,10 +173,10 @@ class OperationReader {
         fallback ??= { status, ...(description ? { description } : {}) };
         continue;
       }
-      const media = (content[mediaType] ?? {}) as Json;
+      const { value: media, at: mediaAt } = this.media(content, mediaType, child(d.at, "content", mediaType));
       const schema =
         isJsonMedia(mediaType) && media.schema !== undefined
-          ? this.schemas.convert(media.schema, child(d.at, "content", mediaType, "schema"))
+          ? this.schemas.convert(media.schema, child(mediaAt, "schema"))
           : undefined;
       return { status, mediaType, ...(schema ? { schema } : {}), ...(description ? { description } : {}) };
     }
@@ -321,14 +336,13 @@ function readPaths(
       continue;
     }
     const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
-    for (const method of METHODS) {
-      const op = item.value[method] as Json | undefined;
-      if (!op || typeof op !== "object") continue;
+    for (const [method, where, op] of operationsOf(item.value, item.at, spec.version, diags)) {
+      const opAt = child(item.at, ...where);
       reader.touched.clear();
       const { value: node, errors } = diags.capture(() =>
-        readOperation(sourceId, path, method, op, shared, item.at, reader, defaults.rootSecurity),
+        readOperation(sourceId, path, method, op, shared, item.at, opAt, reader, defaults.rootSecurity),
       );
-      const scopes = [itemAt.pointer, child(itemAt, method).pointer];
+      const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
       read.push({
         node: defaults.pathPrefix ? { ...node, pathPrefix: defaults.pathPrefix } : node,
         errors,
@@ -339,6 +353,49 @@ function readPaths(
   }
   return { read, unreadable };
 }
+
+/**
+ * A path item's operations: the fixed methods (`get` ... `trace`, and OpenAPI 3.2's `query`), then 3.2's
+ * `additionalOperations` (any other method, keyed as it is sent: `LINK`, `PROPFIND`), each with the method as
+ * the request sends it and where it is written in the path item. An `additionalOperations` key that is no
+ * method token is the structure check's to refuse; one naming a fixed method (`get`: the schema refuses only the
+ * upper-case `GET`) is left out with a warning.
+ */
+function operationsOf(
+  item: Json,
+  at: At,
+  version: OpenApiVersion,
+  diags: Diagnostics,
+): [method: HttpMethod, where: string[], op: Json][] {
+  const out: [HttpMethod, string[], Json][] = [];
+  for (const method of METHODS) {
+    // Before 3.2, `query` is no field of a path item (the structure check warned it is not read).
+    if (method === "query" && version !== "3.2") continue;
+    const op = item[method];
+    if (op && typeof op === "object") out.push([method.toUpperCase() as HttpMethod, [method], op as Json]);
+  }
+  const extra = version === "3.2" ? item.additionalOperations : undefined;
+  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
+    for (const [method, op] of Object.entries(extra as Json)) {
+      if (!HTTP_TOKEN.test(method)) continue;
+      if (FIXED.has(method.toLowerCase())) {
+        diags.warn(
+          "TW139",
+          `additionalOperations "${method}" is left out: ${method.toUpperCase()} is a fixed field of the path item (write it as "${method.toLowerCase()}:" there)`,
+          at.doc.ref(child(at, "additionalOperations", method).pointer, true),
+        );
+        continue;
+      }
+      if (op && typeof op === "object")
+        out.push([method as HttpMethod, ["additionalOperations", method], op as Json]);
+    }
+  }
+  return out;
+}
+
+/** RFC 9110's method token (`1*tchar`). */
+const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const FIXED: ReadonlySet<string> = new Set(METHODS);
 
 /** The named schemas an operation's parameters, body and result use directly. */
 function schemaRefsOf(op: OperationNode): Set<string> {
@@ -371,14 +428,14 @@ function checkPathTemplate(path: string, params: OperationParam[], at: At, diags
 function readOperation(
   sourceId: string,
   path: string,
-  method: (typeof METHODS)[number],
+  upper: HttpMethod,
   op: Json,
   shared: unknown[],
   itemAt: At,
+  opAt: At,
   reader: OperationReader,
   rootSecurity: string[][],
 ): OperationNode {
-  const opAt = child(itemAt, method);
   const params = new Map<string, OperationParam>();
   shared.forEach((p, i) => {
     const param = reader.param(p, child(itemAt, "parameters", i));
@@ -392,7 +449,6 @@ function readOperation(
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"));
-  const upper = method.toUpperCase() as HttpMethod;
   const servers = serverUrls(op.servers);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;

@@ -268,46 +268,63 @@ export class SchemaConverter {
         at,
       );
       if (disc) {
-        union.discriminator = disc;
-        union.variants = this.pinVariants(variants, disc);
+        const { fallback, ...node } = disc;
+        union.discriminator = node;
+        union.variants = this.pinVariants(variants, node, fallback);
+        // OpenAPI 3.2's `defaultMapping`: a value no other variant is mapped to selects the default one, which
+        // then matches besides the selected one whatever its own value; the discriminator decides, not "exactly one".
+        if (fallback !== undefined) union.exclusive = false;
       }
       parts.push(variants.length === 1 ? (variants[0] as SchemaNode) : union);
     }
     return parts.length === 1 ? (parts[0] as SchemaNode) : mergeIntersection(parts);
   }
 
-  private discriminator(raw: unknown, list: unknown[], variants: SchemaNode[], at: At) {
+  /**
+   * The discriminator's property and value -> variant mapping, and (`fallback`) the variant OpenAPI 3.2's
+   * `defaultMapping` names: it takes every value no other variant is mapped to, so it is not pinned to its name.
+   */
+  private discriminator(
+    raw: unknown,
+    list: unknown[],
+    variants: SchemaNode[],
+    at: At,
+  ): (DiscriminatorNode & { fallback?: number }) | undefined {
     if (!raw || typeof raw !== "object") return undefined;
-    const d = raw as { propertyName?: string; mapping?: Record<string, string> };
+    const d = raw as { propertyName?: string; mapping?: Record<string, string>; defaultMapping?: unknown };
     if (typeof d.propertyName !== "string") return undefined;
     const mapping: Record<string, number> = {};
     const indexOfTarget = (id: string) => variants.findIndex((v) => v.kind === "ref" && v.target === id);
-    for (const [value, ref] of Object.entries(d.mapping ?? {})) {
+    const indexOf = (ref: string, where: string): number => {
       const target = ref.includes("#") || ref.includes("/") ? ref : `#/components/schemas/${ref}`;
-      const resolved = this.docs.resolve(target, at.doc, `${at.pointer}/discriminator/mapping`);
-      if (!resolved) continue;
-      const idx = indexOfTarget(this.symbolFor({ doc: resolved.doc, pointer: resolved.pointer }));
+      const resolved = this.docs.resolve(target, at.doc, `${at.pointer}/discriminator/${where}`);
+      return resolved ? indexOfTarget(this.symbolFor({ doc: resolved.doc, pointer: resolved.pointer })) : -1;
+    };
+    for (const [value, ref] of Object.entries(d.mapping ?? {})) {
+      const idx = indexOf(ref, "mapping");
       if (idx >= 0) mapping[value] = idx;
     }
+    const fallback = typeof d.defaultMapping === "string" ? indexOf(d.defaultMapping, "defaultMapping") : -1;
     // Variants without an explicit mapping are selected by their schema name (OpenAPI's implicit mapping).
     list.forEach((v, i) => {
       const ref = (v as Json | undefined)?.$ref;
-      if (typeof ref !== "string") return;
+      if (typeof ref !== "string" || i === fallback) return;
       const name = decodeURIComponent(ref.split("/").pop() ?? "");
       if (!Object.values(mapping).includes(i) && !(name in mapping)) mapping[name] = i;
     });
-    return { property: d.propertyName, mapping };
+    return { property: d.propertyName, mapping, ...(fallback >= 0 ? { fallback } : {}) };
   }
 
   /**
    * With OpenAPI's usual inheritance (`Cat: allOf [Pet, ...]`, `Pet.petType: string`), every variant accepts every
    * `petType`, so "exactly one matches" fails for every value. The discriminator is what tells them apart: each
-   * variant is pinned to the values that select it, unless it already pins them itself.
+   * variant is pinned to the values that select it, unless it already pins them itself or is the default one
+   * (`fallback`, OpenAPI 3.2's `defaultMapping`), which takes the values no other variant is mapped to.
    */
-  private pinVariants(variants: SchemaNode[], disc: DiscriminatorNode): SchemaNode[] {
+  private pinVariants(variants: SchemaNode[], disc: DiscriminatorNode, fallback?: number): SchemaNode[] {
     return variants.map((variant, i) => {
       const values = Object.keys(disc.mapping).filter((v) => disc.mapping[v] === i);
-      if (values.length === 0 || this.pins(variant, disc.property)) return variant;
+      if (values.length === 0 || i === fallback || this.pins(variant, disc.property)) return variant;
       const pin: SchemaNode =
         values.length === 1 ? { kind: "literal", value: values[0] as string } : { kind: "enum", values };
       return {
@@ -578,7 +595,12 @@ function numberNode(kind: "number" | "integer", s: Json, version: OpenApiVersion
   const node: SchemaNode = { kind };
   if (typeof s.format === "string") node.format = s.format;
   if (typeof s.multipleOf === "number") node.multipleOf = s.multipleOf;
-  if (version === "3.1" || typeof s.exclusiveMinimum === "number" || typeof s.exclusiveMaximum === "number") {
+  if (
+    version === "3.1" ||
+    version === "3.2" ||
+    typeof s.exclusiveMinimum === "number" ||
+    typeof s.exclusiveMaximum === "number"
+  ) {
     if (typeof s.exclusiveMinimum === "number") node.exclusiveMinimum = s.exclusiveMinimum;
     if (typeof s.exclusiveMaximum === "number") node.exclusiveMaximum = s.exclusiveMaximum;
   }
