@@ -263,25 +263,67 @@ export function decodeFully(text: string): string {
 }
 
 /**
- * Whether the text may hold a `.` or `..` segment at all: without a `%` nothing decodes, and without a `.` no segment
- * is `.` or `..`, so the usual value needs no closer look.
+ * Whether the text may hold a `.` or `..` segment at all: without a `%` nothing decodes, without a `.` no segment
+ * is `.` or `..`, and without a character beyond ASCII none reads as a dot or a slash (below), so the usual value
+ * needs no closer look.
  */
 export function mayHoldDotSegment(text: string): boolean {
-  return text.includes(".") || text.includes("%");
+  return text.includes(".") || text.includes("%") || BEYOND_ASCII.test(text);
 }
 
-/** True when the value, decoded, holds a `.` or `..` segment (`..`, `%2e%2e`, `.%2e`, `a/../b`, `..\\x`). */
+const BEYOND_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Characters an upstream may read as a dot or a slash: what Unicode's compatibility normalisation (NFKC) makes
+ * them (fullwidth `．` `／` `＼`, the one- and two-dot leaders `․` `‥`, the small full stop `﹒`), which some
+ * frameworks apply to paths, and the division slash and set minus (`∕` `∖`) that Windows' best-fit code page
+ * conversion turns into `/` and `\` as it does the fullwidth forms (the "WorstFit" attacks).
+ */
+function asUpstreamMayRead(text: string): string {
+  return text
+    .normalize("NFKC")
+    .replace(/\u2215/g, "/")
+    .replace(/\u2216/g, "\\");
+}
+
+/** `%XX` sequences decoded as UTF-8 (repeatedly, as `decodeFully`), where they form UTF-8; else the text as is. */
+function decodeUtf8Fully(text: string): string {
+  let current = text;
+  for (let i = 0; i < 5 && current.includes("%"); i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+function holdsDotSegment(text: string): boolean {
+  return text.split(/[/\\]/).some((segment) => segment === "." || segment === "..");
+}
+
+/**
+ * True when the value, decoded, holds a `.` or `..` segment (`..`, `%2e%2e`, `.%2e`, `a/../b`, `..\\x`), also once
+ * compatibility characters are read as the dots and slashes they look like (`．．`, `‥`, `%EF%BC%8E%EF%BC%8E`,
+ * `a／．．／b`).
+ */
 export function hasDotSegment(text: string): boolean {
   if (!mayHoldDotSegment(text)) return false;
-  return decodeFully(text)
-    .split(/[/\\]/)
-    .some((segment) => segment === "." || segment === "..");
+  if (holdsDotSegment(decodeFully(text))) return true;
+  const utf8 = decodeUtf8Fully(text);
+  return BEYOND_ASCII.test(utf8) && holdsDotSegment(asUpstreamMayRead(utf8));
 }
 
 function pathScalar(param: HttpParam, text: string): string {
   if (text === "") throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
   if (hasDotSegment(text)) {
-    throw new ArgumentError(`path argument '${param.arg}' must not be or contain a '.' or '..' segment`);
+    throw new ArgumentError(
+      `path argument '${param.arg}' must not be or contain a '.' or '..' segment (percent-encoded or written with characters an upstream may read as dots and slashes, such as '．' or '‥', included)`,
+    );
   }
   return encodeStrict(text);
 }
