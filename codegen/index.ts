@@ -121,6 +121,13 @@ export interface GeneratedCatalog {
   dir: string;
   /** Path inside `dir` -> content. */
   files: Map<string, string>;
+  /**
+   * The UTF-8 bytes of the files whose bytes emit laid out itself (catalog.json, 7.5 MB for GitHub REST), the same
+   * content as their text in `files`: written and compared as they are, not encoded again.
+   */
+  bytes: ReadonlyMap<string, Uint8Array>;
+  /** The input hash catalog.json and the generated modules' headers carry. */
+  inputHash: string;
   stats: CatalogStats;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
@@ -432,13 +439,15 @@ export async function generateCatalog(
     () => emitFiles({ loaded, bound, plan, compiled, symbols, hash, header, dir }, diags),
     `${count(ir.tools.length, "tool")}, ${count(plan.order.length, "schema")}`,
   );
-  const { files, size, descriptions } = emitted;
+  const { files, bytes, size, descriptions } = emitted;
   await addTypeFiles(files, { loaded, bound, symbols, cut, header, types: opts.types }, diags, stages);
   if (diags.hasErrors) return undefined;
   return {
     name: ir.name,
     dir,
     files,
+    bytes,
+    inputHash: hash,
     size,
     descriptions,
     stats: statsOf(ir),
@@ -516,7 +525,12 @@ interface EmitInput {
 function emitFiles(
   { loaded, bound, plan, compiled, symbols, hash, header, dir }: EmitInput,
   diags: Diagnostics,
-): { files: Map<string, string>; size: CatalogSize; descriptions: DescriptionChoice } {
+): {
+  files: Map<string, string>;
+  bytes: Map<string, Buffer>;
+  size: CatalogSize;
+  descriptions: DescriptionChoice;
+} {
   const { ir, assets } = bound;
   const emitter = new JsonSchemaEmitter(symbols);
   const schemas = new Map<string, ToolSchemasJson>(
@@ -580,7 +594,7 @@ function emitFiles(
   out.set("published.gen.txt", published);
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);
-  return { files: out, size, descriptions };
+  return { files: out, bytes: new Map([["catalog.json", catalogBytes]]), size, descriptions };
 }
 
 /** Whether the catalog gets request/response types: it has hand-written handlers, or `--types` asked for them. */

@@ -42,7 +42,7 @@ export function diffCatalog(root: string, cat: GeneratedCatalog): CatalogDiff {
   const added: string[] = [];
   for (const [path, text] of cat.files) {
     if (!existing.has(path)) added.push(path);
-    else if (!sameContent(join(abs, path), text)) changed.push(path);
+    else if (!sameContent(join(abs, path), text, cat.bytes.get(path))) changed.push(path);
     existing.delete(path);
   }
   return {
@@ -53,10 +53,13 @@ export function diffCatalog(root: string, cat: GeneratedCatalog): CatalogDiff {
   };
 }
 
-/** Whether the file at `abs` holds `text`; a file of another size is not read (catalog files run to megabytes). */
-function sameContent(abs: string, text: string): boolean {
-  if (statSync(abs).size !== Buffer.byteLength(text)) return false;
-  return readFileSync(abs, "utf8") === text;
+/**
+ * Whether the file at `abs` holds `text`, compared as UTF-8 bytes (emit's own `bytes` where it has them), not as the
+ * file decoded to text; a file of another size is not read (catalog files run to megabytes).
+ */
+function sameContent(abs: string, text: string, bytes: Uint8Array | undefined): boolean {
+  const want = bytes ?? Buffer.from(text, "utf8");
+  return statSync(abs).size === want.length && readFileSync(abs).equals(want);
 }
 
 export function isClean(d: CatalogDiff): boolean {
@@ -84,7 +87,7 @@ export function refuseTarget(root: string, cat: GeneratedCatalog): string | unde
   if (stat.isSymbolicLink()) return `${cat.dir} is a symbolic link`;
   if (!stat.isDirectory()) return `${cat.dir} exists and is not a folder`;
   if (readdirSync(target).length === 0) return undefined;
-  const why = notOwned(target);
+  const why = notOwned(target, cat);
   return why === undefined ? undefined : `${cat.dir} is not a catalog folder toolwright may replace: ${why}`;
 }
 
@@ -98,16 +101,21 @@ const INPUT_HASH = /^sha256:[0-9a-f]{64}$/;
  * no hidden files, nothing toolwright would not have written, such as `.git` or sources), every asset is one
  * catalog.json names, and every generated module carries catalog.json's input hash.
  */
-function notOwned(dir: string): string | undefined {
-  let doc: Record<string, unknown>;
+function notOwned(dir: string, cat: Pick<GeneratedCatalog, "bytes" | "inputHash">): string | undefined {
+  let raw: Buffer;
+  let doc: Record<string, unknown> | undefined;
   try {
     const stat = lstatSync(join(dir, "catalog.json"));
     if (!stat.isFile()) return "its catalog.json is not a regular file";
-    doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as Record<string, unknown>;
+    raw = readFileSync(join(dir, "catalog.json"));
+    // The catalog.json this run generated, byte for byte (regenerating into the same folder): it is one, with
+    // this input hash, and is not parsed (7.5 MB for GitHub REST) to learn so.
+    const mine = cat.bytes.get("catalog.json");
+    if (!mine || !raw.equals(mine)) doc = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
   } catch {
     return "it holds no readable catalog.json";
   }
-  const hash = catalogHash(doc);
+  const hash = doc ? catalogHash(doc) : cat.inputHash;
   if (hash === undefined) return "its catalog.json is not one toolwright generated";
   let assets: ((path: string) => boolean)[] | undefined;
   for (const entry of walk(dir)) {
@@ -115,6 +123,7 @@ function notOwned(dir: string): string | undefined {
     const path = entry.path;
     if (path === "catalog.json") continue;
     if (path.startsWith("assets/")) {
+      doc ??= JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
       assets ??= assetMatchers(doc);
       if (!assets.some((m) => m(path))) return `${path} is not an asset its catalog.json names`;
       continue;
@@ -214,7 +223,7 @@ export function writeCatalog(root: string, cat: GeneratedCatalog): void {
   for (const [path, text] of cat.files) {
     const abs = join(tmp, path);
     mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
+    writeFileSync(abs, cat.bytes.get(path) ?? text);
   }
   mkdirSync(dirname(target), { recursive: true });
   if (existsSync(target)) renameSync(target, old);
