@@ -217,6 +217,19 @@ function as31(spec: OpenApiSpec, doc: Record<string, any>, diags: Diagnostics): 
     );
 }
 
+/**
+ * A schema written `type: object` with an `enum` of strings (Okta's management API: `enum: [PUSH, DONT_PUSH]`,
+ * `type: object`) is read by its values, as the catalog reads it (the enum wins). openapi-typescript takes the
+ * values of an object-typed enum for schemas and threw on the first string ("Expected SchemaObject, received
+ * string"), so the spec got no types at all: such a schema loses its `type` here.
+ */
+function enumsOverObjectType(doc: unknown): void {
+  eachObject(doc, (obj) => {
+    if (obj.type !== "object" || !Array.isArray(obj.enum)) return;
+    if (obj.enum.some((v) => v === null || typeof v !== "object" || Array.isArray(v))) delete obj.type;
+  });
+}
+
 /** Drops operations (`GET /a`) and path items (`* /a`) from the document. */
 function removeOperations(doc: Record<string, any>, keys: string[]): void {
   for (const key of keys) {
@@ -269,6 +282,7 @@ export async function openapiTypes(
   removeOperations(patched as Record<string, any>, leftOut);
   if (spec.version === "3.2") as31(spec, patched as Record<string, any>, diags);
   mappingNamesToRefs(patched);
+  enumsOverObjectType(patched);
   hoistInnerRefs(patched as Record<string, any>);
   // openapi-typescript is only ever handed a self-contained object: it never reads a file or the network itself.
   const attempts: (() => Promise<OpenAPI3>)[] = [() => selfContained(spec, patched, diags)];

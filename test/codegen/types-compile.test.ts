@@ -106,3 +106,41 @@ describe("generated request/response types compile", () => {
     expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
   });
 });
+
+describe("a string enum written type: object", () => {
+  it("is typed by its values (Okta's management API; openapi-typescript threw and the spec got no types)", async () => {
+    const dir = writeTree("types-enum-object", {
+      "swagger.yaml": `swagger: "2.0"
+info: { title: Enum object, version: "1" }
+host: api.example.com
+paths:
+  /mappings/{id}:
+    get:
+      operationId: getMapping
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses:
+        "200":
+          description: ok
+          schema:
+            type: object
+            properties:
+              pushStatus: { $ref: "#/definitions/PushStatus" }
+definitions:
+  PushStatus:
+    enum: [PUSH, DONT_PUSH]
+    type: object
+`,
+    });
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: `${dir}/swagger.yaml`, name: "enumobj" },
+      { root: ROOT, out: "test/.tmp/types-enum-object-out", types: true },
+      diags,
+    );
+    expect(diags.items.filter((d) => d.severity !== "info")).toEqual([]);
+    const types = cat?.files.get("api.openapi.gen.ts") ?? "";
+    expect(types).toMatch(/PushStatus: "PUSH" \| "DONT_PUSH";/);
+    const problems = cat ? verifyCatalogs(ROOT, [cat]) : [];
+    expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
+  });
+});
