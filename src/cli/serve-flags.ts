@@ -237,7 +237,7 @@ export const SERVE_OPTIONS = [
     arg: "default|portable",
     group: "listing",
     shownDefault: "the catalog's (default unless its manifest says otherwise)",
-    help: "Input schemas in tools/list: faithful JSON Schema 2020-12 (default), or portable: inside what OpenAI strict mode, Gemini (parametersJsonSchema and parameters) and Anthropic all accept, with references inlined and constraints in descriptions; arguments are still validated in full (docs/providers.md).",
+    help: "Schemas in tools/list: faithful JSON Schema 2020-12 (default), or portable: input schemas inside what OpenAI strict mode, Gemini (parametersJsonSchema and parameters) and Anthropic all accept, with references inlined and constraints in descriptions, and output schemas inside Gemini's subset (the Google GenAI SDK forwards them); arguments are still validated in full (docs/providers.md).",
   },
   {
     key: "state",

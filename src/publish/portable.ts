@@ -18,7 +18,7 @@ import { refName } from "./project.js";
  *   becomes a string holding JSON text, which the server parses back before validating (`decodeArguments`).
  *
  * The arguments are still validated by the tool's faithful zod schema: the portable schema only changes what a
- * model is asked to send. Output schemas are not the providers' business and stay as they are.
+ * model is asked to send. Output schemas are kept within Gemini's subset by `portable-output.ts`.
  */
 
 /** A step of a path into the arguments: a property name, or any item of an array. */
@@ -437,7 +437,7 @@ function parsedJson(text: string, kind: Encoding["kind"]): unknown {
 /** Places of JSON text in the portable input schemas built so far (keyed by the published schema object). */
 const ENCODINGS = new WeakMap<JsonSchema, readonly Encoding[]>();
 
-/** The profile's transform (registered in `profiles.ts`): input schemas only; outputs stay as they are. */
+/** The profile's transform (registered in `profiles.ts`) of input schemas; outputs: `portable-output.ts`. */
 export function portableSchema(schema: JsonSchema, side: "input" | "output"): JsonSchema {
   if (side === "output") return schema;
   const { schema: published, encodings } = portableInput(schema);

@@ -1,5 +1,6 @@
 import type { CatalogTool, JsonSchema } from "../catalog.js";
 import { portableDecoder, portableSchema } from "./portable.js";
+import { portableOutput } from "./portable-output.js";
 
 /**
  * Transforms run on a tool's published schema after the projection and the description mode, in order. A
@@ -28,6 +29,11 @@ export interface Profile {
   transforms: readonly SchemaTransform[];
   /** The decoder for an input schema this profile's transforms produced (none: arguments arrive as published). */
   decoder?: (published: JsonSchema) => ArgumentDecoder | undefined;
+  /**
+   * Run on an output schema after every other transform (the drift tolerance's and masking's widenings), so the
+   * published schema is in the profile's terms whatever they added; like them it must keep the schema honest.
+   */
+  output?: (schema: JsonSchema) => JsonSchema;
 }
 
 /**
@@ -41,6 +47,8 @@ export const PROFILES: Record<string, Profile> = {
       "inside what OpenAI strict mode, Gemini and Anthropic all accept: references inlined, no $schema, anyOf only, constraints in descriptions",
     transforms: [(schema, { side }) => portableSchema(schema, side)],
     decoder: portableDecoder,
+    // Output schemas too: the Google GenAI SDK hands them to Gemini (portable-output.ts).
+    output: portableOutput,
   },
 };
 

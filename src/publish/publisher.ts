@@ -306,6 +306,7 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });
+    if (side === "output" && profile.output) schema = profile.output(schema);
     shared?.[side].set(laid, schema);
     return schema;
   };

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { GeneratedCatalog } from "../../codegen/index.js";
 import { writeCatalog } from "../../codegen/write.js";
@@ -9,7 +10,7 @@ import { createPublisher } from "../../src/publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../../src/publish/settings.js";
 import { disagreements } from "../helpers/agreement.js";
 import { ROOT } from "../helpers/paths.js";
-import { profileRates } from "../helpers/providers.js";
+import { geminiJsonSchema, profileRates } from "../helpers/providers.js";
 import { responseExamples } from "../helpers/spec-examples.js";
 import {
   catalogSafety,
@@ -113,6 +114,39 @@ describe("corpus: GitHub REST (@octokit/openapi)", () => {
     // Most of GitHub's responses carry a written example: real payloads, not only probes.
     expect(withExamples).toBeGreaterThan(sample.size / 2);
     expect(fromSpec).toBeGreaterThanOrEqual(withExamples);
+  }, 240_000);
+
+  it("publishes every output schema within Gemini's subset in the portable profile, accepting every example the default one accepts", () => {
+    // The Google GenAI SDK's mcpToTool sends output schemas to Gemini as responseJsonSchema (docs/clients.md).
+    const published = (profile: string) => createPublisher(doc, { profile, transforms: [tolerateDrift] });
+    const faithful = published("default");
+    const portable = published("portable");
+    const examples = responseExamples(SPEC);
+    const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
+    let outputs = 0;
+    let checked = 0;
+    const outside: string[] = [];
+    const refused: string[] = [];
+    for (const tool of doc.tools) {
+      const before = faithful.output(tool);
+      const after = portable.output(tool);
+      if (!before || !after) continue;
+      outputs++;
+      for (const problem of geminiJsonSchema(after)) outside.push(`${tool.name} ${problem}`);
+      // Honest: what the default profile's schema accepts (the spec's own example responses), the portable one does.
+      const [accepts, stillAccepts] = [ajv.compile(before), ajv.compile(after)];
+      for (const example of examples(tool)) {
+        // As published: the example itself, or under `result` (a response that is not a plain object).
+        const value = [example, { result: example }].find((candidate) => accepts(candidate));
+        if (value === undefined) continue;
+        checked++;
+        if (!stillAccepts(value)) refused.push(tool.name);
+      }
+    }
+    expect(outputs).toBe(926);
+    expect(outside).toEqual([]);
+    expect(refused).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
   }, 240_000);
 
   it("publishes every input schema within the model providers' checks in the portable profile", () => {

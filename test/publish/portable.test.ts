@@ -3,12 +3,14 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CatalogTool, JsonSchema } from "../../src/catalog.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
+import { tolerateDrift } from "../../src/publish/drift.js";
 import { portableInput } from "../../src/publish/portable.js";
+import { portableOutput } from "../../src/publish/portable-output.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { checkArguments } from "../../src/runtime/args.js";
 import { createSchemaCache } from "../../src/runtime/schemas.js";
 import { ROOT } from "../helpers/paths.js";
-import { PROVIDERS, providerProblems, tallyProviders } from "../helpers/providers.js";
+import { geminiJsonSchema, PROVIDERS, providerProblems, tallyProviders } from "../helpers/providers.js";
 
 // The `portable` schema profile: every published input schema inside what OpenAI strict mode (the Agents SDK's
 // own converter), Gemini (`parameters` and `parametersJsonSchema`) and Anthropic accept, while the faithful zod
@@ -225,5 +227,106 @@ describe("portable profile on the reference catalogs", () => {
       ok: true,
       data: { first: null, after: null, filter: { not: { name: { eq: "web" } }, stackId: null, name: null } },
     });
+  });
+});
+
+describe("portable output schemas: inside Gemini's subset (mcpToTool's responseJsonSchema), still honest", () => {
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  /** The converted schema is inside the subset and accepts every value the original accepts. */
+  const expectHonest = (schema: JsonSchema, values: unknown[]) => {
+    const out = portableOutput(schema);
+    expect(geminiJsonSchema(out)).toEqual([]);
+    const [before, after] = [ajv.compile(schema), ajv.compile(out)];
+    for (const value of values) {
+      expect(before(value), JSON.stringify(value)).toBe(true);
+      expect(after(value), JSON.stringify(value)).toBe(true);
+    }
+    return out;
+  };
+
+  it("merges allOf (a $ref branch read from $defs), drops the dialect and annotations", () => {
+    const out = expectHonest(
+      {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        type: "object",
+        allOf: [
+          { $ref: "#/$defs/Meta" },
+          { type: "object", properties: { value: { type: "string", examples: ["x"] } }, required: ["value"] },
+        ],
+        $defs: {
+          Meta: {
+            type: "object",
+            properties: { path: { type: "string", default: "a" } },
+            required: ["path"],
+          },
+        },
+      },
+      [{ path: "a/b", value: "v", extra: 1 }],
+    );
+    expect(out).toEqual({
+      type: "object",
+      properties: { path: { type: "string" }, value: { type: "string" } },
+      required: ["path", "value"],
+      $defs: { Meta: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } },
+    });
+  });
+
+  it("oneOf as anyOf, const as a one-value enum, prefixItems with items dropped, other formats dropped", () => {
+    const out = expectHonest(
+      {
+        type: "object",
+        properties: {
+          kind: { oneOf: [{ const: "a" }, { const: 2 }, { const: null }] },
+          pair: { type: "array", prefixItems: [{ type: "string" }], items: { type: "number" } },
+          at: { type: "string", format: "date-time" },
+          uri: { type: "string", format: "uri", pattern: "^h" },
+          mixed: { enum: ["a", true] },
+        },
+      },
+      [
+        { kind: "a", pair: ["x", 1], at: "2026-01-01T00:00:00Z", uri: "https://x", mixed: true },
+        { kind: null },
+      ],
+    );
+    expect(out.properties).toEqual({
+      kind: { anyOf: [{ enum: ["a"] }, { enum: [2] }, {}] },
+      pair: { type: "array" },
+      at: { type: "string", format: "date-time" },
+      uri: { type: "string" },
+      mixed: {},
+    });
+  });
+
+  it("branches that disagree keep what they share; a cycle of allOf references stays a reference", () => {
+    const out = expectHonest(
+      {
+        type: "object",
+        allOf: [
+          { properties: { n: { type: "number" }, s: { type: "string" } }, additionalProperties: false },
+          { properties: { n: { type: "integer" }, t: { type: "string" } } },
+        ],
+      },
+      // `additionalProperties: false` in the first branch refuses t, so the original accepts no value with it.
+      [{ n: 1, s: "x" }],
+    );
+    expect(out.properties).toEqual({ n: {}, s: { type: "string" }, t: { type: "string" } });
+    const cyclic = portableOutput({
+      $ref: "#/$defs/A",
+      $defs: { A: { allOf: [{ $ref: "#/$defs/A" }] } },
+    } as JsonSchema);
+    expect(cyclic).toEqual({ $ref: "#/$defs/A", $defs: { A: { $ref: "#/$defs/A" } } });
+  });
+
+  it("every output schema ScaiVault and Scaly publish (drift-tolerant, as served) is inside the subset", async () => {
+    for (const name of ["scaivault", "scaly"]) {
+      const { doc } = await loadCatalog(join(ROOT, "generated", name));
+      const publisher = createPublisher(doc, { profile: "portable", transforms: [tolerateDrift] });
+      const outside = doc.tools.flatMap((tool) => {
+        const output = publisher.output(tool);
+        return output ? geminiJsonSchema(output).map((problem) => `${tool.name} ${problem}`) : [];
+      });
+      expect(outside, name).toEqual([]);
+      expect(doc.tools.filter((tool) => publisher.output(tool)).length, name).toBeGreaterThan(40);
+    }
   });
 });
