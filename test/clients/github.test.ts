@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createMCPClient } from "@ai-sdk/mcp";
 import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
+import { mcpToTool } from "@google/genai";
 import { MultiServerMCPClient } from "@langchain/mcp-adapters";
 import { noopObserve } from "@mastra/core/tools";
 import { MCPClient } from "@mastra/mcp";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   type FunctionTool,
@@ -22,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
+import { geminiJsonSchema } from "../helpers/providers.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { responseExamples } from "../helpers/spec-examples.js";
 import { BIN, type Served, serveHttp } from "../transport/serve-http.js";
@@ -306,6 +309,55 @@ describe.concurrent("GitHub REST (1,223 tools) in third-party clients", () => {
       );
     } finally {
       await mcp.disconnect();
+    }
+  });
+
+  it("Google GenAI mcpToTool: every tool a Gemini declaration inside its subset (portable, stdio); paged HTTP: the first page", async () => {
+    const stdio = new Client({ name: "genai-stdio", version: "1.0.0" });
+    const http = new Client({ name: "genai-http", version: "1.0.0" });
+    await Promise.all([
+      stdio.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, "serve", DIR, "--schema-profile", "portable"],
+          env,
+          cwd: ROOT,
+          stderr: "ignore",
+        }),
+      ),
+      http.connect(
+        new StreamableHTTPClientTransport(new URL(served.url), { requestInit: { headers: AUTH } }),
+      ),
+    ]);
+    try {
+      // stdio lists every tool on one page (2,000 a page by default): all 1,223 become declarations.
+      const callable = mcpToTool(stdio, { timeout: 240_000 });
+      const decls = (await callable.tool()).functionDeclarations ?? [];
+      expect(decls).toHaveLength(TOOLS);
+      for (const decl of decls) expect(decl.name, decl.name).toMatch(/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/);
+      // Inputs and the output schemas it forwards as responseJsonSchema: all inside Gemini's documented subset.
+      const outside = decls.flatMap((decl) =>
+        [decl.parametersJsonSchema, decl.responseJsonSchema].flatMap((schema) =>
+          schema ? geminiJsonSchema(schema as Record<string, unknown>).map((p) => `${decl.name} ${p}`) : [],
+        ),
+      );
+      expect(outside).toEqual([]);
+      // The v1 client checks each structured result against the portable output schema: the drifting examples pass.
+      await callsGithub("genai-stdio", async (name, args) => {
+        const [part] = await callable.callTool([{ name, args: args as Record<string, unknown> }]);
+        const response = part?.functionResponse?.response as {
+          isError?: boolean;
+          structuredContent?: unknown;
+        };
+        expect(response.isError, JSON.stringify(response).slice(0, 500)).toBeFalsy();
+        return response.structuredContent;
+      });
+      // mcpToTool stops listing once it has 100 tools (after the page that passes it): against a server that
+      // pages by 500 it sees the first page only (docs/clients.md: keep the default page size for it).
+      const paged = (await mcpToTool(http, { timeout: 240_000 }).tool()).functionDeclarations ?? [];
+      expect(paged).toHaveLength(PAGE_SIZE);
+    } finally {
+      await Promise.all([stdio.close(), http.close()]);
     }
   });
 
