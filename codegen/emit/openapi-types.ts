@@ -178,10 +178,9 @@ function valueAtPointer(doc: Record<string, any>, ref: string): unknown {
 /**
  * An OpenAPI 3.2 document as openapi-typescript (7, which reads 3.2 as 3.1) can type it: `$ref`s through the
  * document's own `$self` made local, media type `$ref`s (`#/components/mediaTypes/M`, which it would type as
- * `unknown`) replaced by what they name. It reads no `query` or `additionalOperations` operation: each one the
- * catalog has is named in a warning (the tools work; only their request/response types are missing).
+ * `unknown`) replaced by what they name.
  */
-function as31(spec: OpenApiSpec, doc: Record<string, any>, diags: Diagnostics): void {
+function as31(doc: Record<string, any>): void {
   const self = typeof doc.$self === "string" ? doc.$self.replace(/#$/, "") : undefined;
   if (self && isRemoteReference(self)) {
     eachObject(doc, (obj) => {
@@ -200,19 +199,31 @@ function as31(spec: OpenApiSpec, doc: Record<string, any>, diags: Diagnostics): 
         (content as Record<string, unknown>)[type] = structuredClone(target);
     }
   });
+}
+
+/**
+ * openapi-typescript (7) types no operation of another method than the fixed fields: not OpenAPI 3.2's `query` or
+ * `additionalOperations`, nor the `x-oai-additionalOperations` extension before 3.2. Each the catalog has is named
+ * in a warning at the first (the tools work; only their request/response types are missing).
+ */
+function warnUntypedOperations(spec: OpenApiSpec, doc: Record<string, any>, diags: Diagnostics): void {
+  const field = spec.version === "3.2" ? "additionalOperations" : "x-oai-additionalOperations";
   const untyped: [key: string, pointer: string][] = [];
   for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, any>)) {
     if (!item || typeof item !== "object") continue;
     const at = `#/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    if (item.query && typeof item.query === "object") untyped.push([`QUERY ${path}`, `${at}/query`]);
-    for (const method of Object.keys(item.additionalOperations ?? {}))
-      untyped.push([`${method} ${path}`, `${at}/additionalOperations/${method.replace(/~/g, "~0")}`]);
+    if (spec.version === "3.2" && item.query && typeof item.query === "object")
+      untyped.push([`QUERY ${path}`, `${at}/query`]);
+    const extra = item[field];
+    if (!extra || typeof extra !== "object") continue;
+    for (const method of Object.keys(extra))
+      untyped.push([`${method} ${path}`, `${at}/${field}/${method.replace(/~/g, "~0")}`]);
   }
   const [first] = untyped;
   if (first)
     diags.warn(
       "TW136",
-      `openapi-typescript types no OpenAPI 3.2 query or additionalOperations operation: ${untyped.map(([k]) => k).join(", ")} ${untyped.length === 1 ? "has" : "have"} no request/response types in the ${spec.root.file} types file`,
+      `openapi-typescript types no operation of a method without its own path item field (OpenAPI 3.2's query and additionalOperations, x-oai-additionalOperations before 3.2): ${untyped.map(([k]) => k).join(", ")} ${untyped.length === 1 ? "has" : "have"} no request/response types in the ${spec.root.file} types file`,
       spec.root.ref(first[1]),
     );
 }
@@ -241,9 +252,9 @@ function removeOperations(doc: Record<string, any>, keys: string[]): void {
     if (method === "*") delete doc.paths[path];
     else {
       delete item[method];
-      // An OpenAPI 3.2 `additionalOperations` entry, keyed by its method as written.
-      if (item.additionalOperations && typeof item.additionalOperations === "object")
-        delete item.additionalOperations[key.slice(0, space)];
+      // An `additionalOperations` (or, before 3.2, `x-oai-additionalOperations`) entry, keyed by its method as written.
+      for (const field of ["additionalOperations", "x-oai-additionalOperations"])
+        if (item[field] && typeof item[field] === "object") delete item[field][key.slice(0, space)];
     }
   }
 }
@@ -280,7 +291,8 @@ export async function openapiTypes(
   const cwd = pathToFileURL(spec.root.abs);
   const patched = structuredClone(spec.root.data) as OpenAPI3;
   removeOperations(patched as Record<string, any>, leftOut);
-  if (spec.version === "3.2") as31(spec, patched as Record<string, any>, diags);
+  if (spec.version === "3.2") as31(patched as Record<string, any>);
+  warnUntypedOperations(spec, patched as Record<string, any>, diags);
   mappingNamesToRefs(patched);
   enumsOverObjectType(patched);
   hoistInnerRefs(patched as Record<string, any>);

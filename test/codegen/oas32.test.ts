@@ -63,6 +63,28 @@ describe("OpenAPI 3.2 documents", () => {
     );
   });
 
+  it("before 3.2, the registered x-oai-additionalOperations extension holds the other methods, QUERY among them", async () => {
+    const out = await gen(
+      "xoai",
+      `openapi: 3.0.3\n${paths(`    get: { operationId: listThings, responses: { 200: ${JSON.stringify(ok)} } }
+    x-oai-additionalOperations:
+      QUERY: { operationId: findThings, responses: { 200: ${JSON.stringify(ok)} } }
+      LINK: { operationId: linkThing, responses: { 200: ${JSON.stringify(ok)} } }
+      GET: { operationId: listAgain, responses: { 200: ${JSON.stringify(ok)} } }
+      "no method": { operationId: nothing, responses: { 200: ${JSON.stringify(ok)} } }`)}`,
+    );
+    expect(errorsOf(out.diags)).toEqual([]);
+    expect(out.tools).toEqual(["list_things GET read", "find_things QUERY read", "link_thing LINK write"]);
+    expect(out.shown).toEqual([
+      expect.stringMatching(
+        /openapi\.yaml:11:7 \(#\/paths\/~1things\/x-oai-additionalOperations\/GET\) warning TW139: x-oai-additionalOperations "GET" is left out: GET is a fixed field of the path item/,
+      ),
+      expect.stringMatching(
+        /openapi\.yaml:12:7 \(#\/paths\/~1things\/x-oai-additionalOperations\/no method\) warning TW139: x-oai-additionalOperations "no method" is left out: it is no HTTP method/,
+      ),
+    ]);
+  });
+
   it("additionalOperations: other methods are tools (write, unless their words say more); a fixed method is left out, located", async () => {
     const out = await gen(
       "additional",

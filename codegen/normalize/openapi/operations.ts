@@ -355,11 +355,12 @@ function readPaths(
 }
 
 /**
- * A path item's operations: the fixed methods (`get` ... `trace`, and OpenAPI 3.2's `query`), then 3.2's
- * `additionalOperations` (any other method, keyed as it is sent: `LINK`, `PROPFIND`), each with the method as
- * the request sends it and where it is written in the path item. An `additionalOperations` key that is no
- * method token is the structure check's to refuse; one naming a fixed method (`get`: the schema refuses only the
- * upper-case `GET`) is left out with a warning.
+ * A path item's operations: the fixed methods (`get` ... `trace`, and OpenAPI 3.2's `query`), then the other
+ * methods (`LINK`, `PROPFIND`, and before 3.2 `QUERY`) keyed as the request sends them, under 3.2's
+ * `additionalOperations` or, before 3.2, the OpenAPI Initiative's registered extension for the same
+ * (`x-oai-additionalOperations`); each with the method as sent and where it is written in the path item. A key
+ * that is no method token is the 3.2 structure check's to refuse (the extension's is left out with a warning);
+ * one naming a fixed method (`get`: the 3.2 schema refuses only the upper-case `GET`) is left out with a warning.
  */
 function operationsOf(
   item: Json,
@@ -368,34 +369,39 @@ function operationsOf(
   diags: Diagnostics,
 ): [method: HttpMethod, where: string[], op: Json][] {
   const out: [HttpMethod, string[], Json][] = [];
-  for (const method of METHODS) {
-    // Before 3.2, `query` is no field of a path item (the structure check warned it is not read).
-    if (method === "query" && version !== "3.2") continue;
+  const fixed = version === "3.2" ? METHODS : METHODS.filter((m) => m !== "query");
+  for (const method of fixed) {
     const op = item[method];
     if (op && typeof op === "object") out.push([method.toUpperCase() as HttpMethod, [method], op as Json]);
   }
-  const extra = version === "3.2" ? item.additionalOperations : undefined;
-  if (extra && typeof extra === "object" && !Array.isArray(extra)) {
-    for (const [method, op] of Object.entries(extra as Json)) {
-      if (!HTTP_TOKEN.test(method)) continue;
-      if (FIXED.has(method.toLowerCase())) {
-        diags.warn(
-          "TW139",
-          `additionalOperations "${method}" is left out: ${method.toUpperCase()} is a fixed field of the path item (write it as "${method.toLowerCase()}:" there)`,
-          at.doc.ref(child(at, "additionalOperations", method).pointer, true),
-        );
-        continue;
-      }
-      if (op && typeof op === "object")
-        out.push([method as HttpMethod, ["additionalOperations", method], op as Json]);
+  const field = version === "3.2" ? "additionalOperations" : "x-oai-additionalOperations";
+  const extra = item[field];
+  if (!extra || typeof extra !== "object" || Array.isArray(extra)) return out;
+  for (const [method, op] of Object.entries(extra as Json)) {
+    const where = [field, method];
+    const why = !HTTP_TOKEN.test(method)
+      ? version === "3.2"
+        ? undefined
+        : "it is no HTTP method"
+      : (fixed as readonly string[]).includes(method.toLowerCase())
+        ? `${method.toUpperCase()} is a fixed field of the path item (write it as "${method.toLowerCase()}:" there)`
+        : "";
+    if (why === undefined) continue;
+    if (why !== "") {
+      diags.warn(
+        "TW139",
+        `${field} "${method}" is left out: ${why}`,
+        at.doc.ref(child(at, ...where).pointer, true),
+      );
+      continue;
     }
+    if (op && typeof op === "object") out.push([method as HttpMethod, where, op as Json]);
   }
   return out;
 }
 
 /** RFC 9110's method token (`1*tchar`). */
 const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const FIXED: ReadonlySet<string> = new Set(METHODS);
 
 /** The named schemas an operation's parameters, body and result use directly. */
 function schemaRefsOf(op: OperationNode): Set<string> {
