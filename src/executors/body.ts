@@ -1,6 +1,14 @@
 import type { HttpBody, HttpBodyField } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
-import { encodeStrict, type FormStyle, formPieces, type NamedPiece, NameOwners } from "./serialize.js";
+import {
+  encodeStrict,
+  type FormStyle,
+  formPieces,
+  isMethodOverrideKey,
+  type NamedPiece,
+  NameOwners,
+  nameKey,
+} from "./serialize.js";
 
 /**
  * Request bodies from tool arguments. Binary data travels through MCP as base64 (JSON has no bytes), so file
@@ -99,6 +107,11 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
   const pieces: string[] = [];
   const add = (field: FormStyle, value: unknown, owner: string) => {
     for (const piece of formFieldPieces(field, value)) {
+      if (isMethodOverrideKey(nameKey(piece.name))) {
+        throw new ArgumentError(
+          `argument '${owner}' cannot set the form field ${JSON.stringify(piece.name)}, which frameworks read as the request's method`,
+        );
+      }
       names.claim(piece.name, { arg: owner });
       pieces.push(piece.text);
     }

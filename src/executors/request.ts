@@ -5,6 +5,7 @@ import {
   encodeStrict,
   formPieces,
   hasDotSegment,
+  isMethodOverrideKey,
   mayHoldDotSegment,
   NameOwners,
   nameKey,
@@ -28,8 +29,11 @@ export interface BuiltRequest {
 
 /**
  * Headers no argument may set: credentials and routing (`Authorization`, `Cookie`, `Host`), hop-by-hop headers,
- * framing (`Content-Length`, `Transfer-Encoding`, `Content-Type` belongs to the body), and forwarding headers
- * an upstream may trust for client identity.
+ * framing (`Content-Length`, `Transfer-Encoding`, `Content-Type` belongs to the body), forwarding headers an
+ * upstream may trust for client identity, and headers frameworks and proxies read as the request's real method
+ * or URL: with them a tool would do what its binding does not (a GET classed `read`, or a POST that needs no
+ * confirmation, executed as a DELETE: Express's method-override, ASP.NET, Symfony, Google's APIs; a path scope
+ * checked on one URL while IIS or Symfony routes `X-Original-URL`).
  */
 const RESERVED_HEADERS = new Set([
   "authorization",
@@ -51,11 +55,39 @@ const RESERVED_HEADERS = new Set([
   "x-forwarded-for",
   "x-forwarded-host",
   "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-forwarded-scheme",
+  "x-forwarded-ssl",
+  "x-forwarded-server",
+  "x-forwarded-prefix",
+  "x-forwarded-path",
+  "x-forwarded-uri",
+  "x-forwarded-client-cert",
   "x-real-ip",
+  "x-client-ip",
+  "x-cluster-client-ip",
+  "x-originating-ip",
+  "x-remote-ip",
+  "x-remote-addr",
+  "true-client-ip",
+  "cf-connecting-ip",
+  "fastly-client-ip",
+  "client-ip",
+  "x-host",
+  "x-original-host",
+  "via",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
+  "x-original-method",
+  "x-original-url",
+  "x-original-uri",
+  "x-rewrite-url",
 ]);
 
 export function isReservedHeader(name: string): boolean {
-  return RESERVED_HEADERS.has(name.toLowerCase());
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || lower.startsWith("proxy-");
 }
 
 export interface RequestInput {
@@ -105,7 +137,7 @@ function slotOf(param: HttpParam): ParamSlot {
     param,
     key: param.in === "query" || param.in === "cookie" ? nameKey(param.name) : "",
     lowerName,
-    reservedHeader: param.in === "header" && RESERVED_HEADERS.has(lowerName),
+    reservedHeader: param.in === "header" && isReservedHeader(lowerName),
   };
 }
 
@@ -193,15 +225,26 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
   const prepared = preparedBinding(binding, input.baseUrl);
   const path = expandPath(prepared, args);
   const params: PlacedParam[] = [];
-  for (const { param, lowerName, reservedHeader } of prepared.slots) {
+  for (const { param, key, lowerName, reservedHeader } of prepared.slots) {
     const value = args[param.arg];
     // An absent value places nothing anywhere (no query piece, header or cookie); its name stays reserved.
     if (value === undefined || value === null) continue;
     try {
       switch (param.in) {
-        case "query":
-          params.push({ in: "query", arg: param.arg, pieces: formPieces(param, value) });
+        case "query": {
+          const pieces = formPieces(param, value);
+          // Declared so, or made by an exploded object; compared as PHP reads names (`_method`, `.method`, `_METHOD`).
+          const override = isMethodOverrideKey(key)
+            ? pieces[0]
+            : pieces.find((piece) => piece.name !== param.name && isMethodOverrideKey(nameKey(piece.name)));
+          if (override) {
+            throw new ArgumentError(
+              `argument '${param.arg}' cannot set the query parameter ${JSON.stringify(override.name)}, which frameworks read as the request's method`,
+            );
+          }
+          params.push({ in: "query", arg: param.arg, pieces });
           break;
+        }
         case "header":
           if (reservedHeader) {
             throw new ArgumentError(`argument '${param.arg}' cannot set the ${param.name} header`);

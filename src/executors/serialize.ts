@@ -209,6 +209,18 @@ export function nameKey(name: string): string {
   return name.split("[")[0]!.toLowerCase().replace(/[.\s]/g, "_");
 }
 
+/**
+ * Query and form field names frameworks read as the request's real method (Symfony and Laravel's `_method`, Rails',
+ * Express's method-override), compared as `nameKey` reads them (`_METHOD`, `.method`, `_method[]`): with one, a
+ * tool would do what its binding does not (a POST that needs no confirmation executed as a DELETE).
+ */
+const METHOD_OVERRIDES = new Set(["_method", "x-http-method-override", "x-http-method", "x-method-override"]);
+
+/** Whether a query or form field name (as `nameKey` gives it) is a method override (`METHOD_OVERRIDES`). */
+export function isMethodOverrideKey(key: string): boolean {
+  return METHOD_OVERRIDES.has(key);
+}
+
 /** Encoded `name=value` pieces, to be joined with `&`. An absent value yields none. */
 export function serializeQueryParam(param: HttpParam, value: unknown): string[] {
   return formPieces(param, value).map((piece) => piece.text);

@@ -1,0 +1,131 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * A tool's class (read, write, destructive) and its path scope are decided by its binding's method and URL. A
+ * header or field that frameworks and proxies read as the request's real method or URL would let an argument make a
+ * read a DELETE (past --read-only) or a POST a DELETE (past confirmation), or route the request elsewhere (IIS and
+ * Symfony's X-Original-URL): no argument may set one, whether the spec declares it or an exploded object or a
+ * free-form form body names it. Identity headers a proxy would trust (True-Client-IP and the like) are refused too.
+ */
+
+const SPEC = `openapi: 3.0.3
+info: { title: Orders, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+paths:
+  /orders/{id}:
+    get:
+      operationId: getOrder
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: X-HTTP-Method-Override, in: header, schema: { type: string } }
+        - { name: X-HTTP-Method, in: header, schema: { type: string } }
+        - { name: X-Method-Override, in: header, schema: { type: string } }
+        - { name: X-Original-URL, in: header, schema: { type: string } }
+        - { name: X-Rewrite-URL, in: header, schema: { type: string } }
+        - { name: True-Client-IP, in: header, schema: { type: string } }
+        - { name: X-Forwarded-Prefix, in: header, schema: { type: string } }
+        - { name: Proxy-Foo, in: header, schema: { type: string } }
+        - { name: _method, in: query, schema: { type: string } }
+        - { name: filter, in: query, style: form, explode: true, schema: { type: object, additionalProperties: { type: string } } }
+        - { name: X-Request-Id, in: header, schema: { type: string } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+  /orders/{id}/notes:
+    post:
+      operationId: addOrderNote
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: { type: object, additionalProperties: { type: string } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+`;
+
+let upstream: RecordingServer;
+let served: Served;
+
+beforeAll(async () => {
+  upstream = await startRecordingServer((req, res) => sendJson(res, 200, { method: req.method }));
+  const tree = writeTree("method-override", { "openapi.yaml": SPEC });
+  const out = join(tree, "catalog");
+  const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "orders", out.slice(ROOT.length + 1));
+  expect(errorsOf(diags)).toEqual([]);
+  writeCatalog(ROOT, cat!);
+  served = await serveOverStdio(out, { ORDERS_BASE_URL: upstream.url });
+});
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+async function refused(name: string, args: Record<string, unknown>, message: RegExp) {
+  upstream.received.length = 0;
+  const result = await served.client.callTool({ name, arguments: args });
+  expect(result.isError, JSON.stringify(result.content)).toBe(true);
+  expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(message);
+  expect(upstream.received).toEqual([]);
+}
+
+describe("arguments that would change the request's method or URL", () => {
+  it.each([
+    ["X-HTTP-Method-Override", "DELETE"],
+    ["X-HTTP-Method", "DELETE"],
+    ["X-Method-Override", "PUT"],
+    ["X-Original-URL", "/admin/orders/1"],
+    ["X-Rewrite-URL", "/admin/orders/1"],
+    ["True-Client-IP", "10.0.0.1"],
+    ["X-Forwarded-Prefix", "/admin"],
+    ["Proxy-Foo", "x"],
+  ])("the %s header is refused before any request", async (header, value) => {
+    const tools = (await served.client.listTools()).tools;
+    const arg = Object.keys(
+      (tools.find((t) => t.name === "get_order")!.inputSchema.properties ?? {}) as object,
+    ).find((name) => name.toLowerCase().replace(/_/g, "-") === header.toLowerCase());
+    expect(arg, `the argument for ${header}`).toBeDefined();
+    await refused("get_order", { id: "1", [arg!]: value }, new RegExp(`cannot set the ${header} header`));
+  });
+
+  it("a query parameter _method, declared or made by an exploded object in any spelling, is refused", async () => {
+    await refused("get_order", { id: "1", _method: "DELETE" }, /cannot set the query parameter "_method"/);
+    for (const key of ["_method", "_METHOD", ".method", " method", "_method[]"])
+      await refused(
+        "get_order",
+        { id: "1", filter: { [key]: "DELETE" } },
+        /which frameworks read as the request's method/,
+      );
+  });
+
+  it("a free-form form body cannot carry _method", async () => {
+    await refused(
+      "add_order_note",
+      { id: "1", body: { note: "hi", _method: "DELETE" } },
+      /cannot set the form field "_method"/,
+    );
+  });
+
+  it("without them, the calls go through as their binding says", async () => {
+    upstream.received.length = 0;
+    const read = await served.client.callTool({
+      name: "get_order",
+      arguments: { id: "1", "X-Request-Id": "r-1", filter: { status: "open" } },
+    });
+    expect(read.isError, JSON.stringify(read.content)).toBeFalsy();
+    const note = await served.client.callTool({
+      name: "add_order_note",
+      arguments: { id: "1", body: { note: "hi" } },
+    });
+    expect(note.isError, JSON.stringify(note.content)).toBeFalsy();
+    expect(upstream.received.map((r) => `${r.method} ${r.url} ${r.headers["x-request-id"] ?? ""}`)).toEqual([
+      "GET /orders/1?status=open r-1",
+      "POST /orders/1/notes ",
+    ]);
+    expect(upstream.received[1]!.body.toString()).toBe("note=hi");
+  });
+});
