@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
+import { verifyCatalogs } from "../../codegen/verify.js";
 import { writeCatalog } from "../../codegen/write.js";
 import { npmPackageFile } from "../helpers/npm-pack.js";
 import { ROOT } from "../helpers/paths.js";
@@ -17,6 +18,9 @@ import { servedSchemaProblems } from "./served-schemas.js";
  * - Blockfrost (@blockfrost/openapi@0.1.93, openapi.yaml): OpenAPI 3.0.3 with 3.1's `type: "null"` in `anyOf`
  *   (6 operations were left out).
  * - Directus (@directus/specs@15.2.0, dist/openapi.json): a request body whose `schema` is null (1 left out).
+ * - Okta's management API (@okta/openapi@2.15.0, dist/spec.yaml): Swagger 2.0, 340 operations, string enums
+ *   written `type: object`, on which openapi-typescript threw so the spec got no request/response types: it is
+ *   generated with them, and they type-check.
  */
 const SPECS = [
   {
@@ -36,6 +40,16 @@ const SPECS = [
     file: () => npmPackageFile("@directus/specs", "15.2.0", "dist/openapi.json"),
     trait: (bytes: Buffer) => expect(bytes.toString()).toContain('"schema": null'),
     warnings: ["TW134"],
+  },
+  {
+    name: "okta",
+    file: () => npmPackageFile("@okta/openapi", "2.15.0", "dist/spec.yaml"),
+    trait: (bytes: Buffer) =>
+      expect(bytes.toString()).toMatch(
+        /ProfileMappingPropertyPushStatus:\n {4}enum:\n {6}- PUSH\n {6}- DONT_PUSH\n {4}type: object\n/,
+      ),
+    warnings: [],
+    types: true,
   },
 ];
 
@@ -59,7 +73,7 @@ describe("corpus: real OpenAPI specs from npm packages, bare", () => {
     const diags = new Diagnostics();
     const cat = await generateCatalog(
       { kind: "spec", spec: file, name: s.name },
-      { root: ROOT, out: `test/.tmp/corpus-npm-openapi-${s.name}` },
+      { root: ROOT, out: `test/.tmp/corpus-npm-openapi-${s.name}`, types: s.types === true },
       diags,
     );
     const notInfo = diags.items.filter((d) => d.severity !== "info");
@@ -68,6 +82,10 @@ describe("corpus: real OpenAPI specs from npm packages, bare", () => {
     expect(cat?.stats.skipped).toBe(0);
     expect(cat?.stats.tools).toBe(operationsIn(bytes));
     if (!cat) return;
+    if (s.types) {
+      expect([...cat.files.keys()]).toContain("api.openapi.gen.ts");
+      expect(verifyCatalogs(ROOT, [cat]).map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([]);
+    }
     writeCatalog(ROOT, cat);
     expect(await servedSchemaProblems(s.name, cat.dir, cat.stats.tools)).toEqual([]);
   });
