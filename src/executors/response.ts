@@ -71,12 +71,16 @@ export async function readLimited(response: Response, limit: number): Promise<Ui
 
 export type BodyKind = "json" | "text" | "binary";
 
+const STREAMED_JSON = /^application\/(.+\+)?(jsonl|jsonlines|x-jsonlines|ndjson|x-ndjson|json-seq)$/;
+
 export function kindOf(contentType: string | null): BodyKind {
   const essence = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (essence === "") return "text";
   if (essence === "application/json" || essence.endsWith("+json") || essence === "text/json") return "json";
   if (
     essence.startsWith("text/") ||
+    // Streams of JSON values (OpenAPI 3.2's `itemSchema` media types): JSON Lines, NDJSON, RFC 7464 sequences.
+    STREAMED_JSON.test(essence) ||
     essence.endsWith("+xml") ||
     essence === "application/xml" ||
     essence === "application/javascript" ||

@@ -48,6 +48,10 @@ beforeAll(async () => {
       res.writeHead(204);
       return res.end();
     }
+    if (req.path === "/changes") {
+      res.writeHead(200, { "content-type": "application/jsonl" });
+      return res.end('{"id":"a1"}\n{"id":"a2"}\n');
+    }
     if (req.path === "/events") {
       res.writeHead(200, { "content-type": "text/event-stream" });
       return res.end('data: {"data":"created a1"}\n\n');
@@ -79,6 +83,7 @@ describe("OpenAPI 3.2", () => {
       ["get_item", "GET /items/{id}", "read"],
       ["link_item", "LINK /items/{id}", "write"],
       ["stream_events", "GET /events", "read"],
+      ["list_changes", "GET /changes", "read"],
       ["add_shape", "POST /shapes", "write"],
     ]);
     const left = diags.items.filter((d) => d.code === "TW139").map(formatDiagnostic);
@@ -159,6 +164,13 @@ describe("OpenAPI 3.2", () => {
     expect(result.isError ?? false).toBe(false);
     const text = (result.content as { type: string; text: string }[])[0]?.text;
     expect(text).toContain('data: {"data":"created a1"}');
+  });
+
+  it("a JSON Lines (itemSchema) response comes back as its text, not as base64 bytes", async () => {
+    const result = await served.client.callTool({ name: "list_changes", arguments: {} });
+    expect(result.isError ?? false).toBe(false);
+    const text = (result.content as { type: string; text: string }[])[0]?.text;
+    expect(text).toBe('{"id":"a1"}\n{"id":"a2"}\n');
   });
 
   it("a body whose discriminator has a defaultMapping accepts the default variant", async () => {
