@@ -14,8 +14,8 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * An OpenAPI 3.2 document (test/e2e/specs/oas32.yaml) generated with its request/response types, type-checked,
  * and served to a real MCP client against a real upstream that records what it received: a `query` operation is a
  * read-only tool sending QUERY with its body, an `additionalOperations` entry sends its own method, a media type
- * `$ref` (components.mediaTypes) and a `$ref` through the document's `$self` are followed, and a `querystring`
- * parameter leaves its operation out with a located reason.
+ * `$ref` (components.mediaTypes) and a `$ref` through the document's `$self` are followed, a form `querystring`
+ * parameter is the query string, and one of another content type leaves its operation out with a located reason.
  */
 interface CatalogTool {
   name: string;
@@ -82,6 +82,7 @@ describe("OpenAPI 3.2", () => {
       ["search_items", "QUERY /items", "read"],
       ["get_item", "GET /items/{id}", "read"],
       ["link_item", "LINK /items/{id}", "write"],
+      ["find_by_query_string", "GET /find", "read"],
       ["stream_events", "GET /events", "read"],
       ["list_changes", "GET /changes", "read"],
       ["add_shape", "POST /shapes", "write"],
@@ -89,7 +90,7 @@ describe("OpenAPI 3.2", () => {
     const left = diags.items.filter((d) => d.code === "TW139").map(formatDiagnostic);
     expect(left).toEqual([
       expect.stringMatching(
-        /oas32\.yaml:95:11 \(#\/paths\/~1find\/get\/parameters\/0\) warning TW139: GET \/find is left out: parameter "filter" has "in: querystring"/,
+        /oas32\.yaml:112:11 \(#\/paths\/~1lookup\/get\/parameters\/0\) warning TW139: GET \/lookup is left out: parameter "q" has "in: querystring" \(OpenAPI 3\.2: the whole query string as one value\) with content application\/json; toolwright sends a query string only as application\/x-www-form-urlencoded/,
       ),
     ]);
     // The source of the LINK tool is where the spec writes it.
@@ -142,6 +143,17 @@ describe("OpenAPI 3.2", () => {
     expect(got?.headers["content-type"]).toMatch(/^application\/json/);
     expect(JSON.parse(got?.body.toString() ?? "null")).toEqual({ text: "lamp", tags: ["home"] });
     expect(result.structuredContent).toEqual({ result: [ITEM] });
+  });
+
+  it("a form querystring parameter is the whole query string, one pair a property", async () => {
+    const result = await served.client.callTool({
+      name: "find_by_query_string",
+      arguments: { filter: { color: "dark red", size: "M" } },
+    });
+    expect(result.isError ?? false).toBe(false);
+    const got = upstream.received.at(-1);
+    expect(got?.method).toBe("GET");
+    expect(got?.url).toBe("/find?color=dark%20red&size=M");
   });
 
   it("an additionalOperations entry sends its own method", async () => {

@@ -46,6 +46,26 @@ function deref(
   return v && typeof v === "object" ? { value: v as Json, at: where } : undefined;
 }
 
+const FORM = "application/x-www-form-urlencoded";
+
+/**
+ * An OpenAPI 3.2 `in: querystring` parameter whose content is a form (`application/x-www-form-urlencoded` with a
+ * schema): the whole query string as `name=value` pairs, which is what a query parameter of that object schema,
+ * `style: form, explode: true`, sends (each property its own pair). Read as that parameter; undefined for anything
+ * else (another content type stays refused, with its reason).
+ */
+function formQueryString(p: Json): { param: Json; mediaType: string } | undefined {
+  if (p.in !== "querystring" || typeof p.name !== "string") return undefined;
+  const content = p.content as Json | undefined;
+  const types = content && typeof content === "object" ? Object.keys(content) : [];
+  if (types.length !== 1 || types[0]?.split(";")[0]?.trim().toLowerCase() !== FORM) return undefined;
+  const mediaType = types[0] as string;
+  const media = content?.[mediaType] as Json | undefined;
+  if (!media || typeof media !== "object" || media.schema === undefined) return undefined;
+  const { content: _content, ...rest } = p;
+  return { param: { ...rest, in: "query", schema: media.schema, style: "form", explode: true }, mediaType };
+}
+
 function defaultStyle(loc: ParamLocation): ParamStyle {
   return loc === "query" || loc === "cookie" ? "form" : "simple";
 }
@@ -73,7 +93,8 @@ class OperationReader {
   param(raw: unknown, at: At): OperationParam | undefined {
     const d = deref(this.spec, raw, at, this.touched);
     if (!d) return undefined;
-    const p = d.value;
+    const form = formQueryString(d.value);
+    const p = form?.param ?? d.value;
     const loc = p.in as ParamLocation;
     if (typeof p.name !== "string" || !LOCATIONS.has(loc)) {
       // Structural validation covers the root file only; a broken parameter elsewhere must not vanish silently.
@@ -81,7 +102,7 @@ class OperationReader {
         typeof p.name !== "string"
           ? "has no name"
           : p.in === "querystring"
-            ? `has "in: querystring" (OpenAPI 3.2: the whole query string as one value), which toolwright does not send; tools send path, query, header and cookie parameters`
+            ? `has "in: querystring" (OpenAPI 3.2: the whole query string as one value) with content ${Object.keys((p.content ?? {}) as Json).join(", ") || "(none)"}; toolwright sends a query string only as application/x-www-form-urlencoded`
             : `has "in: ${String(p.in)}" (path, query, header or cookie)`;
       this.diags.error(
         "TW133",
@@ -91,7 +112,7 @@ class OperationReader {
       return undefined;
     }
     let schemaRaw: unknown = p.schema;
-    let schemaAt = child(d.at, "schema");
+    let schemaAt = form ? child(d.at, "content", form.mediaType, "schema") : child(d.at, "schema");
     let contentType: string | undefined;
     if (schemaRaw === undefined && p.content && typeof p.content === "object") {
       contentType = Object.keys(p.content as Json)[0];
