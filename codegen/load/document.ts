@@ -114,8 +114,11 @@ function lineColOf(text: string, offset: number): { line: number; col: number } 
  */
 export const MAX_NESTING = 256;
 
-/** Whether `root` nests deeper than `max` levels (an iterative walk: it cannot itself overflow the stack). */
-function nestsDeeper(root: unknown, max: number): boolean {
+/**
+ * Whether `root` nests deeper than `max` levels (an iterative walk: it cannot itself overflow the stack); `tally`
+ * counts the object keys it meets on the way (all of them when it returns false).
+ */
+function nestsDeeper(root: unknown, max: number, tally?: { keys: number }): boolean {
   if (root === null || typeof root !== "object") return false;
   const nodes: object[] = [root];
   const depths: number[] = [1];
@@ -133,6 +136,7 @@ function nestsDeeper(root: unknown, max: number): boolean {
       }
     } else {
       for (const key in node) {
+        if (tally) tally.keys++;
         const child = node[key];
         if (child !== null && typeof child === "object") {
           nodes.push(child);
@@ -142,6 +146,59 @@ function nestsDeeper(root: unknown, max: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * At least the number of keys a JSON text writes, found without reading it character by character: in valid JSON
+ * an unescaped `"` followed by whitespace and `:` ends a key, or (rarely) opens a string that starts with `:`, which
+ * only adds to the count. So a text whose count equals the keys `JSON.parse` kept repeats no key in any object.
+ */
+function keyEndsAtLeast(text: string): number {
+  const unescaped = (quote: number) => {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
+    return (backslashes & 1) === 0;
+  };
+  let n = 0;
+  for (let i = text.indexOf('":'); i !== -1; i = text.indexOf('":', i + 2)) if (unescaped(i)) n++;
+  SPACED_KEY_END.lastIndex = 0;
+  for (let m = SPACED_KEY_END.exec(text); m !== null; m = SPACED_KEY_END.exec(text))
+    if (unescaped(m.index)) n++;
+  return n;
+}
+
+const SPACED_KEY_END = /"[ \t\n\r]+:/g;
+
+/** Exactly the number of object members a (valid) JSON text writes: the `:` outside strings. */
+function membersWritten(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) n++;
+    else if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * Where a JSON text repeats a key in one object, when it does. `JSON.parse` keeps the last value while other tools
+ * keep the first or refuse the document, so a reviewer could read another spec than the one generated; YAML input
+ * with a repeated key is refused by its parser, and JSON is held to the same rule. `kept` is the keys parsed.
+ */
+function repeatedJsonKey(text: string, kept: number): { line: number; col: number } | undefined | false {
+  if (keyEndsAtLeast(text) === kept || membersWritten(text) === kept) return false;
+  // Rare (a repeated key): the YAML parser, which reads JSON too, says where.
+  const { LineCounter, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const error = doc.errors.find((e) => /unique/i.test(e.message));
+  return error ? lineCounter.linePos(error.pos[0]) : undefined;
 }
 
 /** The path to the first node deeper than `max` (recursion bounded by `max`), for the diagnostic. */
@@ -300,12 +357,23 @@ export function loadDocument(
   if (parsed === undefined) return undefined;
   const { data } = parsed;
   let locate: Locator | undefined = parsed.locate;
-  if (nestsDeeper(data, MAX_NESTING)) {
+  const tally = { keys: 0 };
+  if (nestsDeeper(data, MAX_NESTING, tally)) {
     diags.error(
       "TW190",
       `nesting deeper than ${MAX_NESTING} levels (objects and arrays): refused, as no real spec or manifest needs it`,
       { file, pointer: encodePointer(deepPath(data, MAX_NESTING) ?? []) },
       `Flatten the document: name deep schemas under components and refer to them with $ref (at most ${MAX_NESTING} levels).`,
+    );
+    return undefined;
+  }
+  const repeated = looksJson ? repeatedJsonKey(text, tally.keys) : false;
+  if (repeated !== false) {
+    diags.error(
+      "TW101",
+      "a key is written twice in one object: JSON.parse keeps the last value, other tools the first, so what is generated could differ from what a reviewer reads",
+      { file, ...(repeated ? { line: repeated.line, column: repeated.col } : {}) },
+      "Remove one of the two (YAML input with a repeated key is refused the same way).",
     );
     return undefined;
   }

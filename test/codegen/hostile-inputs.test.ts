@@ -121,6 +121,31 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(boundedText(`a${"\u{1F600}".repeat(10)}`, 8)).toBe("a\u{1F600}\u{1F600}...");
   });
 
+  it("a JSON spec that writes a key twice in one object is refused (TW101) at the second, as a YAML one is", async () => {
+    const op = (id: string) => `{"operationId": "${id}", "responses": {"200": {"description": "ok"}}}`;
+    const head = `{"openapi": "3.0.3", "info": {"title": "Dup", "version": "1"}, "servers": [{"url": "https://d.example.com"}],`;
+    // A read in one viewer, a delete in JSON.parse: the path written twice.
+    const twice = await generate(
+      "twice.json",
+      `${head}\n"paths": {\n  "/a": {"get": ${op("listA")}},\n  "/a": {"delete": ${op("deleteA")}}}}`,
+    );
+    expect(twice.where).toEqual([expect.stringMatching(/^TW101 \S*\/twice\.json:4:3$/)]);
+    expect(twice.errors[0]!.message).toMatch(/a key is written twice in one object/);
+    // Deep in a schema, with whitespace before the colon.
+    const deep = await generate(
+      "deep.json",
+      `${head}\n"paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object", "properties": {\n"x" : {"type": "string"},\n"x"\t: {"type": "integer"}}}}}}}}}}}`,
+    );
+    expect(deep.where).toEqual([expect.stringMatching(/^TW101 \S*\/deep\.json:4:1$/)]);
+    // No key twice, but strings that look like key ends: an escaped quote before a colon, a string opening with one.
+    const lookalike = await generate(
+      "lookalike.json",
+      `${head}\n"paths": {"/a": {"get": {"operationId": "a", "summary": "say \\":\\" then", "description": ":colon", "responses": {"200": {"description": "ok"}}}}}}`,
+    );
+    expect(lookalike.where).toEqual([]);
+    expect(lookalike.cat).toBeDefined();
+  });
+
   it("names that are Object.prototype's (constructor, __proto__, toString) are names like any other", async () => {
     // An F1 results API's filter constructorId, shared by a few tools: the word "constructor" was looked up in a plain object
     // (Object.prototype.constructor, a function) and generate crashed (TW170); a security scheme named __proto__
