@@ -211,6 +211,17 @@ function fromIntrospection(
     );
     return undefined;
   }
+  const types = (__schema as { types?: unknown }).types;
+  const names = new Set(Array.isArray(types) ? types.map((t) => (t as { name?: unknown } | null)?.name) : []);
+  if (Array.isArray(types) && !names.has("Boolean") && !names.has("String")) {
+    // Every schema has them (introspection's own fields are typed by them): a result without is cut down.
+    diags.error(
+      "TW150",
+      `${file} is a minified introspection (no String or Boolean type: urql's and gql.tada's minifyIntrospectionQuery drop scalars${names.has("Any") ? " and type arguments by a made-up scalar Any" : ""}): the server's argument types are not in it, so documents built from it would not validate there; give the full introspection result or the schema's SDL`,
+      locateInJson(f, names.has("Any") ? 'name: "Any"' : ""),
+    );
+    return undefined;
+  }
   try {
     const modern = modernIntrospection(__schema as Record<string, unknown>);
     const schema = graphqlJs().buildClientSchema({ __schema: modern } as unknown as IntrospectionQuery);

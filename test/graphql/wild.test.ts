@@ -207,6 +207,57 @@ describe("introspection results of any age", () => {
   });
 });
 
+/**
+ * What urql's minifyIntrospectionQuery (gql.tada's `minifyIntrospection`, @aave/graphql@3.0.1 ships one) makes of
+ * a result: built-in and other scalars, enums and input objects left out, every reference to them (arguments
+ * included) a made-up scalar `Any`, descriptions dropped.
+ */
+function minifiedIntrospection(): unknown {
+  const full = introspectionFromSchema(buildSchema(SMALL)) as unknown as {
+    __schema: { types: { kind: string; name: string; fields?: unknown[] | null }[]; [k: string]: unknown };
+  };
+  const kept = new Set(["OBJECT", "INTERFACE", "UNION"]);
+  const any = (t: any): unknown =>
+    t.kind === "NON_NULL" || t.kind === "LIST"
+      ? { kind: t.kind, ofType: any(t.ofType) }
+      : kept.has(t.kind)
+        ? { kind: t.kind, name: t.name }
+        : { kind: "SCALAR", name: "Any" };
+  const types = full.__schema.types
+    .filter((t) => kept.has(t.kind) && !t.name.startsWith("__"))
+    .map((t) => ({
+      ...t,
+      description: undefined,
+      fields: (t.fields as any[] | null)?.map((f) => ({
+        name: f.name,
+        type: any(f.type),
+        args: f.args.map((a: any) => ({ name: a.name, type: any(a.type) })),
+      })),
+    }));
+  return {
+    __schema: {
+      queryType: { name: "Query" },
+      types: [...types, { kind: "SCALAR", name: "Any" }],
+      directives: [],
+    },
+  };
+}
+
+describe("a minified introspection", () => {
+  it("is refused, located, saying why: its argument types are made up (documents from it fail at the server)", async () => {
+    const text = JSON.stringify(minifiedIntrospection(), null, 2);
+    const dir = writeTree("gql-minified", { "schema.json": text, "tools.yaml": manifest("./schema.json") });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    const lines = text.split("\n");
+    const line = lines.findIndex((l) => l.includes('"name": "Any"'));
+    expect(errors(o)).toEqual([`schema.json:${line + 1}:${(lines[line] ?? "").indexOf('"name"') + 1} TW150`]);
+    expect(o.diags.items.find((d) => d.severity === "error")?.message).toMatch(
+      /is a minified introspection \(no String or Boolean type: .* made-up scalar Any\).*give the full introspection result or the schema's SDL/,
+    );
+    expect(o.cat).toBeUndefined();
+  });
+});
+
 const SCALARS = `
 scalar DateTime
 scalar ISO8601DateTime
