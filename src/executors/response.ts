@@ -1,6 +1,6 @@
 import type { ToolOutcome } from "../catalog.js";
 import { type CallContext, failure } from "../chain.js";
-import { redactAndTruncate } from "../telemetry/redact.js";
+import { redactAndTruncate, withoutCredentialBytes } from "../telemetry/redact.js";
 import { retryAfterMs } from "./retry.js";
 import type { HeaderLookup, UpstreamResponse } from "./upstream.js";
 
@@ -101,10 +101,13 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): unkno
   if (bytes.byteLength === 0) return null;
   const kind = kindOf(contentType);
   if (kind === "binary") {
+    // Shown as base64: a credential the upstream echoed is withheld here, where its bytes can still be found
+    // (runtime/credentials.ts withholds it from every string of the result).
+    const shown = withoutCredentialBytes(bytes);
     return {
-      content: Buffer.from(bytes).toString("base64"),
+      content: Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString("base64"),
       contentType: contentType ?? "application/octet-stream",
-      size: bytes.byteLength,
+      size: shown.byteLength,
     };
   }
   const text = UTF8.decode(bytes);

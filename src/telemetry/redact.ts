@@ -96,6 +96,30 @@ export function withoutCredentials(text: string): string {
   return out;
 }
 
+/**
+ * `bytes` with every credential the server sends upstream (as UTF-8) replaced by `[redacted]`: a binary body is
+ * shown as base64, where no text search would find one. The same bytes when none is there (no copy).
+ */
+export function withoutCredentialBytes(bytes: Uint8Array): Uint8Array {
+  if (credentialList.length === 0 || bytes.byteLength < shortestCredential) return bytes;
+  let out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const credential of [...credentialList].sort((a, b) => b.length - a.length)) {
+    const needle = Buffer.from(credential, "utf8");
+    if (out.indexOf(needle) === -1) continue;
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let at = out.indexOf(needle); at !== -1; at = out.indexOf(needle, from)) {
+      parts.push(out.subarray(from, at), REDACTED_BYTES);
+      from = at + needle.byteLength;
+    }
+    parts.push(out.subarray(from));
+    out = Buffer.concat(parts);
+  }
+  return out.buffer === bytes.buffer && out.byteLength === bytes.byteLength ? bytes : out;
+}
+
+const REDACTED_BYTES = Buffer.from("[redacted]");
+
 /** Forgets every remembered credential (tests). */
 export function forgetCredentials(): void {
   credentials.clear();

@@ -66,6 +66,12 @@ paths:
           content:
             application/json:
               schema: { type: object, properties: { count: { type: integer } }, required: [count] }
+  /dump:
+    get:
+      operationId: getDump
+      security: [{ bearer: [] }]
+      responses:
+        "200": { description: ok, content: { application/octet-stream: { schema: { type: string, format: binary } } } }
   /denied:
     get:
       operationId: getDenied
@@ -111,6 +117,16 @@ beforeAll(async () => {
     }
     // Off the output schema: the call fails with the data attached.
     if (req.path === "/typed") return sendJson(res, 200, { count: req.headers.authorization });
+    if (req.path === "/dump") {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      return res.end(
+        Buffer.concat([
+          Buffer.from([0, 1, 0xff]),
+          Buffer.from(`${req.headers.authorization}`),
+          Buffer.from([0xfe]),
+        ]),
+      );
+    }
     if (req.path === "/denied")
       return sendJson(res, 403, {
         message: `token ${TOKEN} may not read this`,
@@ -171,6 +187,16 @@ describe("credentials an upstream echoes back", () => {
     const denied = await served.client.callTool({ name: "get_denied", arguments: {} });
     expect(denied.isError).toBe(true);
     for (const result of [typed, denied]) expect(leaked(JSON.stringify(result))).toEqual([]);
+  });
+
+  it("a binary body (shown as base64) holds none", async () => {
+    const result = await served.client.callTool({ name: "get_dump", arguments: {} });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const body = JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as { content: string };
+    const bytes = Buffer.from(body.content, "base64");
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0, 1, 0xff]));
+    expect(bytes.subarray(3).toString("latin1")).toBe("Bearer [redacted]\u00fe");
+    expect(leaked(bytes.toString("latin1"))).toEqual([]);
   });
 
   it("stderr (the audit log) holds none", () => {
