@@ -414,8 +414,12 @@ function bindSelectedOperations(
   const excludes = input.manifest.exclude ?? [];
   const taken = new Set(named.flatMap((t) => [t.name, ...t.aliases]));
   const tools: ToolNode[] = [];
+  const matched = new Set<number>();
   for (const model of input.sources) {
     for (const op of model.operations) {
+      selectors.forEach((s, i) => {
+        if (s.operation !== undefined && selectorMatches(s, op)) matched.add(i);
+      });
       if (bound.has(op)) continue;
       if (!selectors.some((s) => selectorMatches(s, op)) || excludes.some((s) => selectorMatches(s, op))) {
         gate.unselected(op);
@@ -431,7 +435,27 @@ function bindSelectedOperations(
       if (tool) tools.push(tool);
     }
   }
+  warnUnmatchedOperations(input, matched);
   return tools;
+}
+
+/**
+ * A `select` entry naming one operation (`operation: getUser` or `"GET /users"`, as `init` writes them) that no
+ * OpenAPI operation matches would otherwise select nothing in silence (a spec that renamed or dropped it, a
+ * typo): warned, located. An entry that may name a GraphQL field (no source, or a GraphQL one) is left to those.
+ */
+function warnUnmatchedOperations(input: BindInput, matched: Set<number>): void {
+  const openapi = new Set(input.sources.map((s) => s.id));
+  const graphql = (input.graphql ?? []).length > 0;
+  (input.manifest.select ?? []).forEach((s, i) => {
+    if (s.operation === undefined || matched.has(i)) return;
+    if (s.source !== undefined ? !openapi.has(s.source) : graphql) return;
+    input.diags.warn(
+      "TW113",
+      `select entry "${s.operation}" matches no operation${s.source ? ` of source "${s.source}"` : ""}: it selects nothing`,
+      input.doc.ref(`#/select/${i}/operation`),
+    );
+  });
 }
 
 /**

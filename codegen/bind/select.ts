@@ -4,7 +4,10 @@ import type { SelectorSpec } from "../manifest/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { compareStrings } from "../util.js";
 
-const METHOD_PATH = /^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE|QUERY)\s+(\/\S*)$/i;
+/** `METHOD /path`: a method token (RFC 9110), then the path as the spec writes it. */
+const METHOD_PATH = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s+(\/\S*)$/;
+/** The methods a path item has a field for (any case names them); any other is compared as written. */
+const FIXED = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "QUERY"]);
 
 function distance(a: string, b: string): number {
   const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -26,7 +29,13 @@ function distance(a: string, b: string): number {
 
 function matchesOperation(op: OperationNode, ref: string): boolean {
   const m = METHOD_PATH.exec(ref.trim());
-  if (m) return op.method === (m[1] as string).toUpperCase() && op.path === m[2];
+  if (m) {
+    const method = m[1] as string;
+    const upper = method.toUpperCase();
+    if (FIXED.has(upper)) return op.method === upper && op.path === m[2];
+    // Another method (OpenAPI 3.2's additionalOperations: `LINK /a`, `purge /a`) is sent as written.
+    if (op.method === method && op.path === m[2]) return true;
+  }
   return op.operationId === ref;
 }
 

@@ -105,6 +105,49 @@ paths:
     expect(errorsOf(bare.diags)).toEqual([expect.stringMatching(/^TW148 its one operation is left out/)]);
   });
 
+  it("OpenAPI 3.2: query and additionalOperations entries without operationIds select their operations; a stale entry is warned, located", async () => {
+    const spec = `openapi: 3.2.0
+info: { title: Things, version: "1" }
+servers: [{ url: https://things.example.com }]
+paths:
+  /things/{id}:
+    parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+    query: { responses: { "200": { description: ok } } }
+    additionalOperations:
+      LINK: { responses: { "204": { description: linked } } }
+      purge: { responses: { "204": { description: purged } } }
+`;
+    const dir = writeTree("init-oas32", { "things.yaml": spec });
+    const diags = new Diagnostics();
+    const init = await initManifest(dir, "things.yaml", {}, diags);
+    expect(errorsOf(diags)).toEqual([]);
+    const text = init!.text;
+    expect(text).toContain('- { operation: "LINK /things/{id}" }');
+    expect(text).toContain('- { operation: "purge /things/{id}" }');
+    mkdirSync(dirname(init!.out), { recursive: true });
+    writeFileSync(init!.out, text);
+    const curated = await genManifest(init!.out);
+    expect(errorsOf(curated.diags)).toEqual([]);
+    expect(catalogOf(curated.cat?.files).tools.map((t) => `${t.name} ${t.safety}`)).toEqual([
+      "query_things_by_id read",
+      "link_things_by_id write",
+      "purge_things_by_id write",
+    ]);
+    // The spec renamed a path: the entry that named it selects nothing, and says so where it is written.
+    writeFileSync(init!.out, text.replace('"purge /things/{id}"', '"purge /thing/{id}"'));
+    const stale = await genManifest(init!.out);
+    expect(catalogOf(stale.cat?.files).tools).toHaveLength(2);
+    const lines = text.split("\n");
+    const line = lines.findIndex((l) => l.includes('"purge /things/{id}"'));
+    expect(stale.diags.items.filter((d) => d.code === "TW113")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: 'select entry "purge /thing/{id}" matches no operation: it selects nothing',
+        source: expect.objectContaining({ pointer: "#/select/2/operation", line: line + 1 }),
+      }),
+    ]);
+  });
+
   it("a spec with errors gives located diagnostics and no manifest", async () => {
     const dir = writeTree("init-bad", { "bad.yaml": "openapi: 3.0.3\ninfo: { title: X }\npaths: 7\n" });
     const diags = new Diagnostics();
