@@ -107,6 +107,34 @@ describe("OpenAPI 3.2 documents", () => {
     );
   });
 
+  it("a parameter's content may be a media type $ref (components.mediaTypes): its schema is the argument's", async () => {
+    const out = await gen(
+      "param-media",
+      `openapi: 3.2.0\n${paths(`    get:
+      operationId: listThings
+      parameters:
+        - name: filter
+          in: query
+          content:
+            application/json: { $ref: "#/components/mediaTypes/Filter" }
+      responses: { 200: ${JSON.stringify(ok)} }`)}
+components:
+  mediaTypes:
+    Filter:
+      schema: { type: object, properties: { color: { type: string } }, required: [color] }
+`,
+    );
+    expect(errorsOf(out.diags)).toEqual([]);
+    const doc = JSON.parse(out.cat?.files.get("catalog.json") ?? "{}") as {
+      tools: { inputSchema: { properties: Record<string, unknown> } }[];
+    };
+    expect(doc.tools[0]?.inputSchema.properties.filter).toMatchObject({
+      type: "object",
+      properties: { color: { type: "string" } },
+      required: ["color"],
+    });
+  });
+
   it("a structure problem in one additionalOperations entry costs that operation only", async () => {
     const out = await gen(
       "confined",

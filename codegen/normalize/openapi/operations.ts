@@ -117,8 +117,9 @@ class OperationReader {
     if (schemaRaw === undefined && p.content && typeof p.content === "object") {
       contentType = Object.keys(p.content as Json)[0];
       if (contentType) {
-        schemaRaw = ((p.content as Json)[contentType] as Json | undefined)?.schema;
-        schemaAt = child(d.at, "content", contentType, "schema");
+        const media = this.media(p.content as Json, contentType, child(d.at, "content", contentType));
+        schemaRaw = media.value.schema;
+        schemaAt = child(media.at, "schema");
       }
     }
     const style = (typeof p.style === "string" ? p.style : defaultStyle(loc)) as ParamStyle;
