@@ -16,7 +16,7 @@ import { createPublisher, type PublishedTool, type Publisher } from "../publish/
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
-import { describeError, logLine } from "../telemetry/log.js";
+import { describeError, logLine, wasHandled } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
 import { paginate } from "./paginate.js";
@@ -283,7 +283,9 @@ function newSdkServer(doc: LoadedCatalog["doc"], instructions: string | undefine
       ...(instructions ? { instructions } : {}),
     },
   );
-  server.onerror = (error) => logLine(`protocol error: ${describeError(error)}`);
+  server.onerror = (error) => {
+    if (!wasHandled(error)) logLine(`protocol error: ${describeError(error)}`);
+  };
   return server;
 }
 

@@ -21,6 +21,20 @@ export function logLine(message: string): void {
   sink(`toolwright: ${redact(message)}`);
 }
 
+/**
+ * Errors the layer that met them first has already dealt with (logged, or answered to the client): a layer told of
+ * the same error later (the SDK hands a transport's error to the server's `onerror` too) stays quiet.
+ */
+const handled = new WeakSet<object>();
+
+export function markHandled(error: object): void {
+  handled.add(error);
+}
+
+export function wasHandled(error: unknown): boolean {
+  return typeof error === "object" && error !== null && handled.has(error);
+}
+
 /** One line for an exception: its class and redacted message, never a stack (frames name internal paths). */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -5,6 +5,7 @@ import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { flushed, StdioDrain } from "./stdio-drain.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
+import { answerMalformed } from "./stdio-malformed.js";
 
 export interface StdioOptions {
   /** The largest message (one line of JSON-RPC) read from stdin, in bytes. */
@@ -56,12 +57,21 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     const transport = new StdioServerTransport(drain.input, wire, { maxBufferSize: maxBytes + 1 });
     writesRawLists(transport, wire);
     drain.watch(transport);
+    // A line that is JSON but no JSON-RPC message is answered with an error (stdio-malformed.ts).
+    const malformed = answerMalformed(drain.input, (message) => {
+      const id = "id" in message ? ` (request id ${JSON.stringify(message.id)})` : " (no request id to name)";
+      logLine(`stdio: a line that is not a JSON-RPC message was answered with -32600 Invalid Request${id}`);
+      wire.write(`${JSON.stringify(message)}\n`);
+    });
     // This transport writes tools/list pages given as text (raw-list.ts).
     const handle = serveStdio((context) => factory({ ...context, rawLists: true }), {
       transport,
-      // A malformed line is reported here and skipped; the connection stays up.
-      onerror: (error) => logLine(`stdio: ${describeError(error)}`),
+      // Any other error is reported here; the connection stays up.
+      onerror: (error) => {
+        if (!malformed.answered(error)) logLine(`stdio: ${describeError(error)}`);
+      },
     });
+    malformed.readerListening();
     let done = false;
     const finish = () => {
       if (done) return;

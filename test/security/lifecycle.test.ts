@@ -81,6 +81,62 @@ describe("lifecycle", () => {
     expect(upstream.requests.map((r) => r.operationId)).toEqual(["readSecret"]);
   });
 
+  it("answers a line that is JSON but no JSON-RPC message with -32600, naming its id when it has one", async () => {
+    const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
+    const stdout = () => run.out.join("");
+    run.send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
+    await until(
+      () => answered(stdout(), [1]),
+      [run.child.stdout!],
+      () => run.err.join(""),
+    );
+    run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    // A batch, an id that is an object, a method that is a number, another JSON-RPC version, a bare number.
+    run.send([{ jsonrpc: "2.0", id: 2, method: "tools/list" }]);
+    run.send({ jsonrpc: "2.0", id: { n: 3 }, method: "tools/list" });
+    run.send({ jsonrpc: "2.0", id: 7, method: 42 });
+    run.send({ jsonrpc: "1.0", id: "x", method: "ping" });
+    run.send(5);
+    run.send({ jsonrpc: "2.0", id: 8, method: "tools/call", params: "not an object" });
+    run.send({ jsonrpc: "2.0", id: 9, method: "ping" });
+    await until(
+      () => answered(stdout(), [7, "x", 8, 9]) && jsonLines(stdout()).filter((m) => !("id" in m)).length >= 3,
+      [run.child.stdout!],
+      () => run.err.join(""),
+    );
+    const messages = jsonLines(stdout());
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    for (const id of [7, "x"]) {
+      expect(byId.get(id)?.error.code).toBe(-32600);
+      expect(byId.get(id)?.error.message).toMatch(/^Invalid Request: not a JSON-RPC 2\.0 request/);
+    }
+    // Params that are not an object: the message's shape is wrong, so it is the same answer.
+    expect(byId.get(8)?.error.code).toBe(-32600);
+    expect(byId.get(9)?.result).toEqual({});
+    // The batch, the object id and the number: no id to name.
+    const idless = messages.filter((m) => !("id" in m));
+    expect(idless.map((m) => m.error.code)).toEqual([-32600, -32600, -32600]);
+    // Nothing answers a request the client did not send, and stderr says what happened in a line, not a dump.
+    expect(
+      messages
+        .filter((m) => "id" in m)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual([1, 7, 8, 9, "x"].sort());
+    const err = run.err.join("");
+    expect(err).not.toContain("ZodError");
+    expect(err).toContain(
+      "a line that is not a JSON-RPC message was answered with -32600 Invalid Request (request id 7)",
+    );
+    run.child.stdin!.end();
+    expect(await run.exited).toBe(0);
+  });
+
   it("exits on stdin EOF while idle, before any request", async () => {
     const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
     await until(

@@ -1,0 +1,58 @@
+import type { Readable } from "node:stream";
+import { markHandled } from "../telemetry/log.js";
+import { TopLevelIdScanner } from "./stdio-lines.js";
+
+/**
+ * Answers a line the SDK's stdio reader cannot take as a JSON-RPC message: JSON that is not a request, a
+ * notification or a response (a batch, an id that is neither a string nor a number, a method that is not a string,
+ * `"jsonrpc": "1.0"`). The reader reports such a line to `onerror` (a ZodError) and skips it, so the client heard
+ * nothing, and one waiting on that request waited for its own timeout. Now it gets `-32600 Invalid Request`, with the
+ * request's id when it is certain which line failed and its top level carries a usable id (without an id otherwise,
+ * as JSON-RPC leaves it when the id cannot be known), and stderr one short line instead of the schema library's
+ * dump. The connection goes on. (Text that is not JSON at all the reader skips without a report, as it always has.)
+ *
+ * Which line: the reader reports it while it reads the chunk that holds it, synchronously, between the `data`
+ * listener put before the reader's and the one put after it. The limiter in front passes whole lines, so a chunk
+ * holding one line names the failing line for certain; a chunk of several (lines coalesced) is answered without an
+ * id. A ZodError arriving outside a read is some other error (a message's handling), not a line's.
+ */
+export function answerMalformed(
+  input: Readable,
+  answer: (message: { jsonrpc: "2.0"; id?: string | number; error: typeof INVALID }) => void,
+): { answered(error: Error): boolean; readerListening(): void } {
+  let reading: Buffer | undefined;
+  input.prependListener("data", (chunk: Buffer) => {
+    reading = chunk;
+  });
+  return {
+    answered(error) {
+      if (reading === undefined || error.name !== "ZodError") return false;
+      const id = singleLine(reading) ? idOf(reading) : null;
+      answer({ jsonrpc: "2.0", ...(id !== null ? { id } : {}), error: INVALID });
+      markHandled(error);
+      return true;
+    },
+    readerListening() {
+      input.on("data", () => {
+        reading = undefined;
+      });
+    },
+  };
+}
+
+export const INVALID = {
+  code: -32600,
+  message:
+    'Invalid Request: not a JSON-RPC 2.0 request, notification or response (one JSON object per line, with "jsonrpc": "2.0", an id that is a string or a number, and a method or a result; batches are not supported)',
+} as const;
+
+function singleLine(chunk: Buffer): boolean {
+  const first = chunk.indexOf(0x0a);
+  return first === chunk.length - 1;
+}
+
+function idOf(line: Buffer): string | number | null {
+  const scanner = new TopLevelIdScanner();
+  scanner.feed(line);
+  return scanner.id();
+}
