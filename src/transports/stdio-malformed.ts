@@ -43,7 +43,7 @@ export function answerMalformed(
 export const INVALID = {
   code: -32600,
   message:
-    'Invalid Request: not a JSON-RPC 2.0 request, notification or response (one JSON object per line, with "jsonrpc": "2.0", an id that is a string or a number, and a method or a result; batches are not supported)',
+    'Invalid Request: not a JSON-RPC 2.0 request, notification or response (one JSON object per line, with "jsonrpc": "2.0", an id that is a string or a number, and a method or a result; batches, which MCP no longer has, are not read over stdio)',
 } as const;
 
 function singleLine(chunk: Buffer): boolean {
