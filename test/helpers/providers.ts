@@ -127,7 +127,10 @@ export function geminiParameters(schema: Node): string[] {
   return problems;
 }
 
-/** The keywords the Google GenAI SDK documents for `parametersJsonSchema` (plus `propertyOrdering`). */
+/**
+ * The keywords the Google GenAI SDK documents for `parametersJsonSchema` (plus `propertyOrdering`). Written out here
+ * apart from `src/publish/portable-output.ts`'s own list on purpose: the check must not take the converter's word.
+ */
 const GEMINI_JSON_SCHEMA_KEYWORDS = new Set([
   "$id",
   "$defs",

@@ -18,21 +18,26 @@ afterAll(async () => {
   await upstream.close();
 });
 
+/** Sends initialize (id 1) and waits for its answer. */
+async function initialized(run: ReturnType<typeof spawnRaw>): Promise<void> {
+  run.send({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+  });
+  await until(
+    () => answered(run.out.join(""), [1]),
+    [run.child.stdout!],
+    () => run.err.join(""),
+  );
+}
+
 describe("lifecycle", () => {
   it("survives malformed lines, keeps stdout pure, audits to stderr, exits 0 on stdin EOF", async () => {
     const run = spawnRaw({ ...baseEnv(upstream, upstream.tokens.admin), SCAIVAULT_READ_ONLY: "true" });
     const stdout = () => run.out.join("");
-    run.send({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-    });
-    await until(
-      () => answered(stdout(), [1]),
-      [run.child.stdout!],
-      () => run.err.join(""),
-    );
+    await initialized(run);
     run.child.stdin!.write("this is not json\n");
     run.child.stdin!.write('{"jsonrpc":"2.0","id":2,"method":"tools/list"\n');
     run.child.stdin!.write(`${"[".repeat(5000)}\n`);
@@ -84,17 +89,7 @@ describe("lifecycle", () => {
   it("answers a line that is JSON but no JSON-RPC message with -32600, naming its id when it has one", async () => {
     const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
     const stdout = () => run.out.join("");
-    run.send({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-    });
-    await until(
-      () => answered(stdout(), [1]),
-      [run.child.stdout!],
-      () => run.err.join(""),
-    );
+    await initialized(run);
     run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
     // A batch, an id that is an object, a method that is a number, another JSON-RPC version, a bare number.
     run.send([{ jsonrpc: "2.0", id: 2, method: "tools/list" }]);
