@@ -1,4 +1,5 @@
-import { nameKey } from "../../src/executors/serialize.js";
+import { isReservedHeader } from "../../src/executors/request.js";
+import { isMethodOverrideKey, nameKey } from "../../src/executors/serialize.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type {
@@ -150,6 +151,22 @@ function paramEntries(
     if (p.in === "header" && (IGNORED_HEADERS.has(lower) || FORBIDDEN_HEADERS.has(lower))) {
       notes.push(`header parameter "${p.name}" is not an argument (set by toolwright, never by the caller)`);
       diags.info("TW144", `${op.key}: header parameter "${p.name}" ignored`, op.source);
+      continue;
+    }
+    // What the server would refuse from any argument (src/executors/request.ts): the request's real method, URL
+    // or client as frameworks and proxies read them. Not an argument, rather than one every use of which fails.
+    if (
+      (p.in === "header" && isReservedHeader(p.name)) ||
+      (p.in === "query" && isMethodOverrideKey(nameKey(p.name)))
+    ) {
+      notes.push(
+        `${p.in} parameter "${p.name}" is not an argument (frameworks and proxies read it as the request's method, URL or client)`,
+      );
+      diags.warn(
+        "TW144",
+        `${op.key}: ${p.in} parameter "${p.name}" is not an argument: upstream frameworks and proxies read it as the request's real method, URL or client, so no caller may set it`,
+        op.source,
+      );
       continue;
     }
     // Parameter names are spec text: only own entries count ("constructor" is not a manifest entry).

@@ -195,11 +195,31 @@ describe("headers", () => {
     "Transfer-Encoding",
     "Content-Length",
     "X-Forwarded-For",
+    // Read as the request's real method, URL or client (generate leaves such parameters out, TW144; a catalog made
+    // otherwise still cannot use them).
+    "X-HTTP-Method-Override",
+    "X-HTTP-Method",
+    "X-Method-Override",
+    "X-Original-URL",
+    "X-Rewrite-URL",
+    "True-Client-IP",
+    "X-Forwarded-Prefix",
+    "Proxy-Foo",
   ])("no argument may set %s", (name) => {
     const b = binding({ params: [p("path", "path"), p("h", "header", { name })] });
     expect(() => build({ path: "a", h: "x" }, b)).toThrow(ArgumentError);
     // Absent, the declared parameter is harmless.
     expect(() => build({ path: "a" }, b)).not.toThrow();
+  });
+
+  it("no argument may set a declared query parameter _method, in any spelling frameworks read as it", () => {
+    for (const name of ["_method", "_METHOD", ".method"]) {
+      const b = binding({ params: [p("path", "path"), p("m", "query", { name })] });
+      expect(() => build({ path: "a", m: "DELETE" }, b)).toThrow(
+        /which frameworks read as the request's method/,
+      );
+      expect(() => build({ path: "a" }, b)).not.toThrow();
+    }
   });
 
   it("no argument may set a header an auth scheme sets", () => {
