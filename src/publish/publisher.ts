@@ -8,6 +8,7 @@ import {
 import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
 import { commonArgumentsOf, withCommonDescriptions, withoutCommonDescriptions } from "./common.js";
 import { CONCISE_TOOL_CHARS, conciseText, fullText, withoutImpliedTypes } from "./describe.js";
+import { withInheritedNamesOpen } from "./inherited-names.js";
 import { linkBaseNote, linkBaseOf, relativeLinks, schemaRelativeLinks } from "./links.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
 import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
@@ -307,6 +308,8 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });
     if (side === "output" && profile.output) schema = profile.output(schema);
+    // Last, after every transform: what ajv-based clients validate results against.
+    if (side === "output") schema = withInheritedNamesOpen(schema);
     shared?.[side].set(laid, schema);
     return schema;
   };

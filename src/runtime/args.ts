@@ -79,14 +79,47 @@ export function checkArguments(
     const decoded = withoutPrototypes(raw);
     if (decoder(decoded, withoutPrototypes)) {
       const result = parseWithNullAsAbsent(schema, decoded);
-      if (result.success) return { ok: true, data: result.data };
+      if (result.success) return { ok: true, data: withOwnProtoKeys(result.data, decoded) };
       decodedIssues = result.issues;
     }
   }
-  const result = parseWithNullAsAbsent(schema, withoutPrototypes(raw));
-  if (result.success) return { ok: true, data: result.data };
+  const copy = withoutPrototypes(raw);
+  const result = parseWithNullAsAbsent(schema, copy);
+  if (result.success) return { ok: true, data: withOwnProtoKeys(result.data, copy) };
   const issues = decodedIssues ?? result.issues;
   return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}` };
+}
+
+/**
+ * zod's parsed objects with the `__proto__` keys of the arguments put back. zod builds each object it returns as
+ * a plain `{}` and assigns `out[key] = value`: for a key `__proto__` (a property an API names so, inside an
+ * object argument) that sets the object's prototype (an object value) or does nothing (any other value), so the
+ * member was validated and then silently not sent. Generated input schemas never strip unknown keys (strict,
+ * loose or catchall objects and records), so a `__proto__` the arguments hold and the parse accepted is one the
+ * result keeps. Iterative, as `withoutPrototypes`. Objects are changed in place (they are the parse's own).
+ */
+export function withOwnProtoKeys(parsed: unknown, input: unknown): unknown {
+  const stack: Array<[input: unknown, parsed: unknown]> = [[input, parsed]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    if (from === null || typeof from !== "object" || to === null || typeof to !== "object") continue;
+    if (Array.isArray(from) !== Array.isArray(to)) continue;
+    if (!Array.isArray(to) && Object.hasOwn(from, "__proto__") && !Object.hasOwn(to, "__proto__")) {
+      // An object value became the prototype (it is the parsed value); any other was dropped as given.
+      const kept = Object.getPrototypeOf(to) as unknown;
+      const value =
+        kept !== Object.prototype && kept !== null
+          ? kept
+          : Object.getOwnPropertyDescriptor(from, "__proto__")?.value;
+      Object.setPrototypeOf(to, Object.prototype);
+      Object.defineProperty(to, "__proto__", { value, enumerable: true, writable: true, configurable: true });
+    }
+    for (const key of Object.keys(to)) {
+      if (Object.hasOwn(from, key))
+        stack.push([(from as Record<string, unknown>)[key], (to as Record<string, unknown>)[key]]);
+    }
+  }
+  return parsed;
 }
 
 type Parsed = { success: true; data: unknown } | { success: false; issues: readonly IssueLike[] };

@@ -1,14 +1,24 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { buildSchema, execute, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { MAX_NESTING } from "../../codegen/load/document.js";
 import { boundedText, MAX_TITLE, MAX_VERSION } from "../../codegen/synthesize.js";
+import { writeCatalog } from "../../codegen/write.js";
 import type { CatalogDocument } from "../../src/catalog.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { loadCatalog } from "../../src/load/catalog.js";
+import { createServer } from "../../src/mcp/server.js";
 import { createPublisher } from "../../src/publish/publisher.js";
-import { genSpec } from "../helpers/generate.js";
+import { genSpec, writeTree } from "../helpers/generate.js";
+import { textJson } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
 
 /**
  * Inputs built to exhaust the generator: each ends in a located refusal (no catalog) or a catalog, never a crash
@@ -266,6 +276,321 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
         doc.tools.map((t) => t.name),
         label,
       ).toEqual(["a"]);
+    }
+  });
+});
+
+/** Every member name of Object.prototype, `__proto__` among them: names a spec or a manifest may write. */
+const PROTO_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
+/** The argument a spec name becomes (`__proto__` is `proto`, sent as `__proto__`). */
+const argOf = (name: string) => (name === "__proto__" ? "proto" : name);
+
+/** A client of the catalog's server in this process (audit off), calling the upstream for real. */
+async function servedClient(out: string, env: Record<string, string>): Promise<Client> {
+  const catalog = await loadCatalog(out);
+  const factory = createServer(catalog, resolveConfig(catalog.doc.env, env), { policy: { audit: false } });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await factory({ era: "legacy" }).connect(serverSide);
+  const client = new Client({ name: "hostile", version: "1.0.0" });
+  await client.connect(clientSide);
+  return client;
+}
+
+describe("every Object.prototype member name in every kind of name", () => {
+  it("an OpenAPI spec: paths, operationIds, tags, parameters, properties, schemas, schemes, enums, server variables", async () => {
+    const n = PROTO_NAMES.length;
+    const at = (i: number) => PROTO_NAMES[i % n]!;
+    const kinds = ["apiKeyHeader", "bearer", "apiKeyQuery", "basic"] as const;
+    // Odd operations answer every field, the others none: a result without a field named `constructor` must
+    // not be found to hold one (the inherited function) by the server or by the client validating it.
+    const whole = Object.fromEntries(PROTO_NAMES.map((p) => [p, `r-${p}`]));
+    const upstream = await startRecordingServer((req, res) =>
+      sendJson(
+        res,
+        200,
+        PROTO_NAMES.indexOf(decodeURIComponent(req.path.split("/")[2]!)) % 2 ? whole : { got: req.path },
+      ),
+    );
+    try {
+      const port = new URL(upstream.url).port;
+      // Prototype-free: `schemas.__proto__ = x` would set a plain object's prototype, not write a key.
+      const paths: Record<string, unknown> = Object.create(null);
+      const schemas: Record<string, unknown> = Object.create(null);
+      const schemes: Record<string, unknown> = Object.create(null);
+      const wholeObject = () => ({
+        type: "object",
+        properties: Object.fromEntries(
+          PROTO_NAMES.map((p) => [p, { type: "string", description: `The ${p}.` }]),
+        ),
+      });
+      for (let i = 0; i < n; i++) {
+        const [name, query, header, cookie] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
+        const taken = new Set([name, query, header, cookie]);
+        const body = PROTO_NAMES.filter((p) => !taken.has(p));
+        schemas[name] = {
+          type: "object",
+          properties: {
+            ...Object.fromEntries(body.map((p) => [p, { type: "string", description: `The ${p} field.` }])),
+            // One nested object holding every name, its own schema named after the next name.
+          },
+        };
+        (schemas[name] as { properties: Record<string, unknown> }).properties[body[0]!] = {
+          $ref: `#/components/schemas/${encodeURIComponent(`${name}Nested`)}`,
+        };
+        schemas[`${name}Nested`] = wholeObject();
+        const kind = kinds[i % kinds.length]!;
+        schemes[name] =
+          kind === "apiKeyHeader"
+            ? { type: "apiKey", in: "header", name: `X-Key-${i}` }
+            : kind === "apiKeyQuery"
+              ? { type: "apiKey", in: "query", name: `key${i}` }
+              : { type: "http", scheme: kind };
+        paths[`/${name}/{${name}}`] = {
+          post: {
+            operationId: name,
+            tags: [name, query],
+            summary: `Operation ${name}.`,
+            security: [{ [name]: [] }],
+            parameters: [
+              { name, in: "path", required: true, schema: { type: "string" } },
+              { name: query, in: "query", schema: { type: "string", enum: PROTO_NAMES } },
+              { name: header, in: "header", schema: { type: "string" } },
+              { name: cookie, in: "cookie", schema: { type: "string" } },
+            ],
+            requestBody: {
+              content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } },
+            },
+            responses: {
+              "200": { description: "ok", content: { "application/json": { schema: wholeObject() } } },
+            },
+          },
+        };
+      }
+      const spec = {
+        openapi: "3.0.3",
+        info: { title: "Proto", version: "1" },
+        servers: [
+          {
+            url: `http://{constructor}:{__proto__}/{toString}`,
+            variables: {
+              constructor: { default: "127.0.0.1" },
+              ["__proto__"]: { default: port },
+              toString: { default: "base", enum: ["base", "other"] },
+            },
+          },
+        ],
+        tags: PROTO_NAMES.map((t) => ({ name: t, description: `Tag ${t}.` })),
+        paths,
+        components: { schemas, securitySchemes: schemes },
+      };
+      const dir = tmpDir("proto-openapi");
+      const file = join(dir, "proto.json");
+      writeFileSync(file, JSON.stringify(spec));
+      const { cat, diags } = await genSpec(file, "proto", `${dir.slice(ROOT.length + 1)}/out`);
+      expect(diags.items.filter((d) => d.severity !== "info").map((d) => `${d.code} ${d.message}`)).toEqual(
+        [],
+      );
+      if (!cat) throw new Error("no catalog");
+      writeCatalog(ROOT, cat);
+      const doc = JSON.parse(cat.files.get("catalog.json") as string) as CatalogDocument;
+      expect(doc.tools).toHaveLength(n);
+      expect(doc.sources[0]!.auth.map((a) => a.scheme).sort()).toEqual(PROTO_NAMES);
+      // Each scheme's credential: a value of its own, told apart by the variable that holds it.
+      const env: Record<string, string> = {};
+      for (const v of doc.env) if (v.secret) env[v.name] = `cred-${v.name}`;
+      const client = await servedClient(join(ROOT, cat.dir), env);
+      try {
+        const { tools } = await client.listTools();
+        expect(tools).toHaveLength(n);
+        for (let i = 0; i < n; i++) {
+          const [name, query, header, cookie] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
+          const tool = doc.tools.find(
+            (t) => t.binding.kind === "http" && (t.binding as { path: string }).path === `/${name}/{${name}}`,
+          );
+          expect(tool, name).toBeDefined();
+          const listed = tools.find((t) => t.name === tool!.name)!;
+          const props = listed.inputSchema.properties as Record<string, { enum?: string[] }>;
+          const body = PROTO_NAMES.filter((p) => ![name, query, header, cookie].includes(p));
+          expect(Object.keys(props).sort(), name).toEqual(
+            [name, query, header, cookie, ...body].map(argOf).sort(),
+          );
+          expect(props[argOf(query)]?.enum, name).toEqual(PROTO_NAMES);
+          const args: Record<string, unknown> = {};
+          for (const p of [name, header, cookie, ...body]) args[argOf(p)] = `v-${i}-${p}`;
+          args[argOf(query)] = at(i + 7);
+          // Inside an object argument, names are the API's own (`__proto__` too, an own key).
+          args[argOf(body[0]!)] = Object.fromEntries(PROTO_NAMES.map((p) => [p, `n-${i}-${p}`]));
+          const before = upstream.received.length;
+          const result = await client.callTool({ name: tool!.name, arguments: args });
+          expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
+          expect(upstream.received.length).toBe(before + 1);
+          const got = upstream.received.at(-1)!;
+          expect(got.path, name).toBe(
+            `/base/${encodeURIComponent(name)}/${encodeURIComponent(`v-${i}-${name}`)}`,
+          );
+          expect(got.query.get(query), name).toBe(at(i + 7));
+          const headerValue = (h: string) =>
+            got.rawHeaders.filter(
+              (_, k) => k % 2 === 1 && got.rawHeaders[k - 1]!.toLowerCase() === h.toLowerCase(),
+            );
+          expect(headerValue(header), name).toEqual([`v-${i}-${header}`]);
+          expect(got.headers.cookie, name).toContain(`${cookie}=v-${i}-${cookie}`);
+          const sent = JSON.parse(got.body.toString()) as Record<string, unknown>;
+          const expected: Record<string, unknown> = Object.create(null);
+          for (const p of body) expected[p] = `v-${i}-${p}`;
+          expected[body[0]!] = Object.fromEntries(PROTO_NAMES.map((p) => [p, `n-${i}-${p}`]));
+          expect(Object.keys(sent).sort(), name).toEqual(Object.keys(expected).sort());
+          for (const k of Object.keys(expected))
+            expect(Object.getOwnPropertyDescriptor(sent, k)?.value, `${name}.${k}`).toEqual(expected[k]);
+          const answer = i % 2 ? whole : { got: got.path };
+          expect(JSON.parse((result.content as { text: string }[])[0]!.text), name).toEqual(answer);
+          // The SDK client parses structuredContent with zod's record, which drops a `__proto__` member (the
+          // text above keeps it): every other field is there.
+          const { __proto__: _dropped, ...rest } = JSON.parse(JSON.stringify(answer)) as Record<
+            string,
+            unknown
+          >;
+          expect(result.structuredContent, name).toEqual(rest);
+          if (i % 2)
+            expect(Object.keys(result.structuredContent!).sort(), name).toEqual(
+              PROTO_NAMES.filter((p) => p !== "__proto__"),
+            );
+          // Only the required argument: the others named `constructor`, `toString`... are absent, not inherited.
+          const bare = await client.callTool({ name: tool!.name, arguments: { [argOf(name)]: "only" } });
+          expect(bare.isError, `${name}: ${JSON.stringify(bare.content)}`).toBeFalsy();
+          const alone = upstream.received.at(-1)!;
+          expect(
+            [...alone.query.keys()].filter((k) => k !== `key${i}`),
+            name,
+          ).toEqual([]);
+          expect(alone.headers.cookie, name).toBeUndefined();
+          expect(JSON.parse(alone.body.toString() || "{}"), name).toEqual({});
+          // Its own scheme's credential, and no other.
+          const auth = doc.sources[0]!.auth.find((a) => a.scheme === name)!;
+          const kind = kinds[i % kinds.length]!;
+          if (auth.kind === "apiKey" && kind === "apiKeyHeader")
+            expect(got.headers[`x-key-${i}`], name).toBe(`cred-${auth.value.env}`);
+          else if (auth.kind === "apiKey")
+            expect(got.query.get(`key${i}`), name).toBe(`cred-${auth.value.env}`);
+          else if (auth.kind === "bearer")
+            expect(got.headers.authorization, name).toBe(`Bearer cred-${auth.token.env}`);
+          else if (auth.kind === "basic")
+            expect(got.headers.authorization, name).toBe(
+              `Basic ${Buffer.from(`cred-${auth.username.env}:cred-${auth.password.env}`).toString("base64")}`,
+            );
+          else throw new Error(`${name}: scheme kind ${auth.kind}`);
+        }
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
+describe("every Object.prototype member name GraphQL allows, in every kind of GraphQL name", () => {
+  it("types, fields, arguments, input fields, enum types and values: generated, listed, called against graphql-js", async () => {
+    // GraphQL reserves names starting with `__`: the others are type, field, argument and enum value names.
+    const names = PROTO_NAMES.filter((p) => !p.startsWith("__"));
+    const n = names.length;
+    const at = (i: number) => names[i % n]!;
+    const [objectType, inputType, enumType] = ["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"];
+    const argType = (k: number) => (k === 1 ? inputType : k === 2 ? enumType : "String");
+    const sdl = [
+      `"An object whose fields are Object.prototype's names."`,
+      `type ${objectType} { ${names.map((f) => `${f}: String`).join(" ")} }`,
+      `input ${inputType} { ${names.map((f) => `${f}: String`).join(" ")} }`,
+      `enum ${enumType} { ${names.join(" ")} }`,
+      `scalar valueOf`,
+      "type Query {",
+      ...names.map(
+        (f, i) =>
+          `  "The ${f} field." ${f}(${names.map((a, k) => `${a}: ${argType((k - i + n) % n)}`).join(", ")}, raw: valueOf): ${objectType}`,
+      ),
+      "}",
+    ].join("\n");
+    const schema = buildSchema(sdl);
+    const upstream = await startRecordingServer(async (req, res) => {
+      const body = JSON.parse(req.body.toString()) as { query: string; variables?: Record<string, unknown> };
+      const document = parse(body.query);
+      const invalid = validate(schema, document);
+      if (invalid.length) return sendJson(res, 200, { errors: invalid.map((e) => ({ message: e.message })) });
+      const result = await execute({
+        schema,
+        document,
+        variableValues: body.variables ?? {},
+        // Root fields answer each field with its own name; other fields read only own members.
+        fieldResolver: (source, _args, _ctx, info) =>
+          info.parentType.name === "Query"
+            ? Object.fromEntries(names.map((f) => [f, `${info.fieldName}.${f}`]))
+            : Object.hasOwn(source as object, info.fieldName)
+              ? (source as Record<string, unknown>)[info.fieldName]
+              : null,
+      });
+      sendJson(res, 200, result);
+    });
+    try {
+      const dir = writeTree("proto-graphql", { "schema/schema.graphql": sdl });
+      const diags = new Diagnostics();
+      const cat = await generateCatalog(
+        { kind: "spec", spec: join(dir, "schema"), name: "protog", graphql: [join(dir, "schema")] },
+        { root: ROOT, out: `${dir.slice(ROOT.length + 1)}/out` },
+        diags,
+      );
+      expect(diags.items.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`)).toEqual(
+        [],
+      );
+      if (!cat) throw new Error("no catalog");
+      writeCatalog(ROOT, cat);
+      const doc = JSON.parse(cat.files.get("catalog.json") as string) as CatalogDocument;
+      const url = doc.env.find((v) => v.type === "url")!;
+      const client = await servedClient(join(ROOT, cat.dir), { [url.name]: `${upstream.url}/graphql` });
+      try {
+        const { tools } = await client.listTools();
+        expect(tools).toHaveLength(n);
+        for (let i = 0; i < n; i++) {
+          const field = at(i);
+          const tool = doc.tools.find((t) => (t.binding as { field?: string }).field === field);
+          expect(tool, field).toBeDefined();
+          const listed = tools.find((t) => t.name === tool!.name)!;
+          const props = listed.inputSchema.properties as Record<string, { enum?: string[] }>;
+          expect(Object.keys(props).sort(), field).toEqual([...names, "raw"].sort());
+          const defs = listed.inputSchema.$defs as Record<string, { enum?: string[] }>;
+          expect(Object.keys(defs).sort(), field).toEqual([inputType, enumType]);
+          expect(defs[enumType]?.enum, field).toEqual(names);
+          const args: Record<string, unknown> = { raw: `raw-${field}` };
+          for (let k = 0; k < n; k++)
+            args[at(i + k)] =
+              k === 1
+                ? Object.fromEntries(names.map((f) => [f, `in-${f}`]))
+                : k === 2
+                  ? at(i + 3)
+                  : `v-${field}-${at(i + k)}`;
+          const result = await client.callTool({ name: tool!.name, arguments: args });
+          expect(result.isError, `${field}: ${JSON.stringify(result.content)}`).toBeFalsy();
+          const sent = JSON.parse(upstream.received.at(-1)!.body.toString()) as {
+            query: string;
+            variables: Record<string, unknown>;
+          };
+          expect(validate(schema, parse(sent.query)), field).toEqual([]);
+          expect(sent.variables, field).toEqual(args);
+          expect(Object.keys(sent.variables).sort(), field).toEqual(Object.keys(args).sort());
+          const answer = Object.fromEntries(names.map((f) => [f, `${field}.${f}`]));
+          expect(textJson(result), field).toEqual(answer);
+          // Only one argument: none of the others is found on the prototype.
+          const bare = await client.callTool({ name: tool!.name, arguments: { [field]: "only" } });
+          expect(bare.isError, `${field}: ${JSON.stringify(bare.content)}`).toBeFalsy();
+          const alone = JSON.parse(upstream.received.at(-1)!.body.toString()) as {
+            variables?: Record<string, unknown>;
+          };
+          expect(alone.variables, field).toEqual({ [field]: "only" });
+        }
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await upstream.close();
     }
   });
 });

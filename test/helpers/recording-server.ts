@@ -9,6 +9,8 @@ export interface Received {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage["headers"];
+  /** Header names and values as received, in order (a header named `__proto__` is no key of `headers`). */
+  rawHeaders: string[];
   body: Buffer;
 }
 
@@ -38,6 +40,7 @@ export async function startRecordingServer(route: Route): Promise<RecordingServe
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
+      rawHeaders: req.rawHeaders,
       body: Buffer.concat(chunks),
     };
     received.push(entry);
