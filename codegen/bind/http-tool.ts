@@ -1,3 +1,4 @@
+import { kindOf } from "../../src/executors/response.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { ArgumentNaming, SourceRef, ToolNode } from "../ir/types.js";
@@ -81,9 +82,12 @@ export function bindHttpTool(
 function operationNotes(op: OperationNode): string[] {
   const notes: string[] = [];
   if (op.success && !op.success.schema && op.success.mediaType) {
-    notes.push(
-      `the success response is ${op.success.mediaType}; it is returned as text, without an output schema`,
-    );
+    // As the runtime decodes the body (src/executors/response.ts): bytes of a binary type come back as base64.
+    const how =
+      kindOf(op.success.mediaType) === "binary"
+        ? "it is returned as base64 (content, with contentType and size)"
+        : "it is returned as text";
+    notes.push(`the success response is ${op.success.mediaType}; ${how}, without an output schema`);
   }
   if (op.servers)
     notes.push(
