@@ -20,7 +20,7 @@ export const CODES = {
   TW112: { title: "unknown source", fix: "Use a source id declared under `sources:`." },
   TW113: {
     title: "tool selects no operation",
-    fix: "Use an operationId, `METHOD /path`, or check the source.",
+    fix: "Use an operationId, `METHOD /path`, or check the source; for a select entry, check its tag, path prefix or methods against the spec.",
   },
   TW114: { title: "ambiguous operation reference", fix: "Prefix it with the source: `source#operationId`." },
   TW115: {

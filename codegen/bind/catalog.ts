@@ -418,7 +418,7 @@ function bindSelectedOperations(
   for (const model of input.sources) {
     for (const op of model.operations) {
       selectors.forEach((s, i) => {
-        if (s.operation !== undefined && selectorMatches(s, op)) matched.add(i);
+        if (selectorMatches(s, op)) matched.add(i);
       });
       if (bound.has(op)) continue;
       if (!selectors.some((s) => selectorMatches(s, op)) || excludes.some((s) => selectorMatches(s, op))) {
@@ -440,20 +440,37 @@ function bindSelectedOperations(
 }
 
 /**
- * A `select` entry naming one operation (`operation: getUser` or `"GET /users"`, as `init` writes them) that no
- * OpenAPI operation matches would otherwise select nothing in silence (a spec that renamed or dropped it, a
- * typo): warned, located. An entry that may name a GraphQL field (no source, or a GraphQL one) is left to those.
+ * A `select` entry that no OpenAPI operation matches would otherwise select nothing in silence: one naming an
+ * operation (`operation: getUser` or `"GET /users"`, as `init` writes them) that a spec renamed or dropped, a tag, a
+ * path prefix or a method no operation has (a typo, `methods: [GTE]`): warned, located. An entry that may name a
+ * GraphQL field (an operation with no source, or a GraphQL one) is left to those; tags, path prefixes and methods
+ * are OpenAPI's only.
  */
 function warnUnmatchedOperations(input: BindInput, matched: Set<number>): void {
   const openapi = new Set(input.sources.map((s) => s.id));
   const graphql = (input.graphql ?? []).length > 0;
   (input.manifest.select ?? []).forEach((s, i) => {
-    if (s.operation === undefined || matched.has(i)) return;
-    if (s.source !== undefined ? !openapi.has(s.source) : graphql) return;
+    if (matched.has(i) || s.all === true) return;
+    if (s.source !== undefined && !openapi.has(s.source)) return;
+    if (s.operation !== undefined && s.source === undefined && graphql) return;
+    const of = s.source ? ` of source "${s.source}"` : "";
+    const fields: Array<[string, string]> = [];
+    if (s.operation !== undefined) fields.push(["operation", `"${s.operation}"`]);
+    if (s.tag !== undefined) fields.push(["tag", `tag "${s.tag}"`]);
+    if (s.path_prefix !== undefined) fields.push(["path_prefix", `path_prefix "${s.path_prefix}"`]);
+    if (s.methods !== undefined) fields.push(["methods", `methods ${JSON.stringify(s.methods)}`]);
+    const named =
+      fields.length === 0
+        ? undefined
+        : {
+            text: fields.map(([, text]) => text).join(" with "),
+            at: fields.length === 1 ? `#/select/${i}/${fields[0]![0]}` : `#/select/${i}`,
+          };
+    if (named === undefined) return;
     input.diags.warn(
       "TW113",
-      `select entry "${s.operation}" matches no operation${s.source ? ` of source "${s.source}"` : ""}: it selects nothing`,
-      input.doc.ref(`#/select/${i}/operation`),
+      `select entry ${named.text} matches no operation${of}: it selects nothing`,
+      input.doc.ref(named.at),
     );
   });
 }

@@ -29,14 +29,17 @@ function distance(a: string, b: string): number {
 
 function matchesOperation(op: OperationNode, ref: string): boolean {
   const m = METHOD_PATH.exec(ref.trim());
-  if (m) {
-    const method = m[1] as string;
-    const upper = method.toUpperCase();
-    if (FIXED.has(upper)) return op.method === upper && op.path === m[2];
-    // Another method (OpenAPI 3.2's additionalOperations: `LINK /a`, `purge /a`) is sent as written.
-    if (op.method === method && op.path === m[2]) return true;
-  }
+  if (m && namesMethod(m[1] as string, op.method) && op.path === m[2]) return true;
   return op.operationId === ref;
+}
+
+/**
+ * Whether a manifest's method names the operation's: a fixed method in any case, another one (OpenAPI 3.2's
+ * additionalOperations: `LINK`, `purge`), which is sent as written, only as written.
+ */
+function namesMethod(written: string, method: string): boolean {
+  const upper = written.toUpperCase();
+  return FIXED.has(upper) ? method === upper : method === written;
 }
 
 /** Resolves a manifest `from:` (`[source#]operationId` or `[source#]METHOD /path`) to one operation. */
@@ -97,7 +100,7 @@ export function selectorMatches(sel: SelectorSpec, op: OperationNode): boolean {
   if (sel.operation !== undefined && !matchesOperation(op, sel.operation)) return false;
   if (sel.tag !== undefined && !op.tags.includes(sel.tag)) return false;
   if (sel.path_prefix !== undefined && !op.path.startsWith(sel.path_prefix)) return false;
-  if (sel.methods !== undefined && !sel.methods.includes(op.method)) return false;
+  if (sel.methods !== undefined && !sel.methods.some((m) => namesMethod(m, op.method))) return false;
   return (
     sel.all === true ||
     sel.operation !== undefined ||

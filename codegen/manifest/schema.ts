@@ -194,7 +194,9 @@ const selector = {
     path_prefix: { type: "string" },
     methods: {
       type: "array",
-      items: { enum: ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "QUERY"] },
+      description:
+        "HTTP methods: the fixed ones (GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS, TRACE, QUERY) in any case, another (an OpenAPI 3.2 additionalOperations method such as LINK) as the spec writes it.",
+      items: { type: "string", pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" },
     },
     all: { const: true },
   },

@@ -146,6 +146,32 @@ paths:
         source: expect.objectContaining({ pointer: "#/select/2/operation", line: line + 1 }),
       }),
     ]);
+    // A methods filter names them the same way: fixed methods in any case, the others as written.
+    const byMethods = (methods: string) =>
+      text.replace(/(\n\s*- \{ operation: [^\n]+)+/, `\n  - { methods: ${methods} }`);
+    for (const [methods, expected] of [
+      [
+        "[query, LINK, purge]",
+        ["query_things_by_id read", "link_things_by_id write", "purge_things_by_id write"],
+      ],
+      ["[QUERY, PURGE]", ["query_things_by_id read"]],
+    ] as const) {
+      writeFileSync(init!.out, byMethods(methods));
+      const filtered = await genManifest(init!.out);
+      expect(errorsOf(filtered.diags)).toEqual([]);
+      expect(catalogOf(filtered.cat?.files).tools.map((t) => `${t.name} ${t.safety}`)).toEqual(expected);
+    }
+    // A method no operation has (a typo) selects nothing, and says so where it is written.
+    writeFileSync(init!.out, byMethods("[LNIK]"));
+    const typo = await genManifest(init!.out);
+    expect(catalogOf(typo.cat?.files).tools).toEqual([]);
+    expect(typo.diags.items.filter((d) => d.code === "TW113")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: 'select entry methods ["LNIK"] matches no operation: it selects nothing',
+        source: expect.objectContaining({ pointer: "#/select/0/methods" }),
+      }),
+    ]);
   });
 
   it("a spec with errors gives located diagnostics and no manifest", async () => {
