@@ -755,3 +755,15 @@ export function hasOutputSchema(tool: CatalogTool): boolean {
   const member = Object.getOwnPropertyDescriptor(tool, "outputSchema");
   return member !== undefined && (member.get !== undefined || member.value !== undefined);
 }
+
+/**
+ * Writes `key` as an own member of `target`, `__proto__` too: for objects used as maps keyed by text a spec, a
+ * manifest, a client or an upstream wrote (`out[key] = value` with the key `__proto__` sets the object's prototype,
+ * or does nothing, instead of writing a member). Read such maps with `Object.hasOwn`: `out[key]` for an absent
+ * `constructor` or `toString` finds Object.prototype's.
+ */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

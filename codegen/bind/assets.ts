@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { setOwn } from "../../src/catalog.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type {
   PromptNode,
@@ -180,7 +181,8 @@ function bindToolTemplate(
   const argNames = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
   const args: Record<string, string> = {};
   for (const v of vars) {
-    const arg = t.args?.[v] ?? v;
+    // Own entries only: a template variable may be named `constructor` or `__proto__`.
+    const arg = (t.args && Object.hasOwn(t.args, v) ? t.args[v] : undefined) ?? v;
     if (!argNames.includes(arg)) {
       diags.error(
         "TW115",
@@ -188,7 +190,7 @@ function bindToolTemplate(
         doc.ref(pointer),
       );
     }
-    args[v] = arg;
+    setOwn(args, v, arg);
   }
   const list = t.list ? bindListing(t.list, vars, tools, doc, diags, `${pointer}/list`) : undefined;
   return {
@@ -249,7 +251,7 @@ function checkListing(
     if (!vars.includes(v)) problem(`list: "${v}" is not a variable of the template (${vars.join(", ")})`, at);
   };
   for (const v of vars)
-    if (spec.values[v] === undefined)
+    if (!Object.hasOwn(spec.values, v) || spec.values[v] === undefined)
       problem(`list: values has no entry for "{${v}}", so the listed URIs cannot be made`, "values");
   for (const v of Object.keys(spec.values)) needVar(v, `values/${v}`);
   for (const [v, arg] of Object.entries(spec.args ?? {})) {

@@ -538,7 +538,7 @@ function argumentsOf(
       );
       return undefined;
     }
-    if (renames[key]?.multi_segment)
+    if (Object.hasOwn(renames, key) && renames[key]?.multi_segment)
       diags.error(
         "TW115",
         `tool "${name}": args: "${key}": multi_segment applies to path parameters only`,
@@ -549,7 +549,8 @@ function argumentsOf(
   const variables: { arg: string; name: string }[] = [];
   const taken = new Map<string, string>();
   for (const v of op.variables) {
-    const r = renames[v.name];
+    // Own entries only: a variable may be named `constructor`.
+    const r = Object.hasOwn(renames, v.name) ? renames[v.name] : undefined;
     const named = applyArgumentNaming(v.name, naming);
     const arg = r?.rename ?? safeArgName(named);
     const owner = taken.get(arg);

@@ -240,7 +240,7 @@ function fieldEntry(
 ): ArgEntry {
   const file = encoding === "multipart" && fileField(prop, symbols);
   const spec = ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name);
-  const enc = body.encoding[prop.name] ?? {};
+  const enc = ownEntry(body.encoding, prop.name) ?? {};
   const contentType = enc.contentType;
   return {
     in: "body",
@@ -452,7 +452,7 @@ function checkUnknownArgs(
       );
     }
     if (
-      args[key]?.multi_segment &&
+      ownEntry(args, key)?.multi_segment &&
       !entries.some((e) => e.in === "path" && (e.wire === key || `path:${e.wire}` === key))
     ) {
       diags.error(

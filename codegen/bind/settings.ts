@@ -1,4 +1,4 @@
-import { parseRate, type RateLimitConfig, type SourceLimitConfig } from "../../src/catalog.js";
+import { parseRate, type RateLimitConfig, type SourceLimitConfig, setOwn } from "../../src/catalog.js";
 import { DEFAULT_PUBLISH } from "../../src/publish/settings.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type {
@@ -247,7 +247,7 @@ export function bindLimits(
     if (name !== "*" && !tools.some((t) => t.name === name)) {
       diags.error("TW165", `limits.tools names unknown tool "${name}"`, doc.ref(at));
     }
-    toolLimits[name] = one(limit, at);
+    setOwn(toolLimits, name, one(limit, at)); // a manifest's key may be `__proto__`
   }
   const sourceLimits: Record<string, SourceLimitConfig> = {};
   for (const [id, limit] of Object.entries(spec.sources ?? {})) {
@@ -256,11 +256,11 @@ export function bindLimits(
       diags.error("TW165", `limits.sources names unknown source "${id}"`, doc.ref(at));
     }
     const concurrencyEnv = c.check(limit.concurrency_env, `${at}/concurrency_env`, ["integer"]);
-    sourceLimits[id] = {
+    setOwn(sourceLimits, id, {
       ...one(limit, at),
       ...(limit.concurrency !== undefined ? { concurrency: limit.concurrency } : {}),
       ...(concurrencyEnv ? { concurrencyEnv } : {}),
-    };
+    });
   }
   return {
     ...(spec.principal ? { principal: one(spec.principal, "#/limits/principal") } : {}),

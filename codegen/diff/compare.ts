@@ -1,4 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src/catalog.js";
+import { setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
 
@@ -64,12 +65,14 @@ function reachedSchemas(root: JsonSchema | undefined, table: Record<string, Json
   const seen = new Set<string>();
   const queue = namesIn(root ?? {});
   const reached: Record<string, unknown> = {};
+  // Schema names are a spec's: `__proto__` is written as a member, `constructor` is found only when defined.
   while (queue.length > 0) {
     const name = queue.shift() as string;
     if (seen.has(name)) continue;
     seen.add(name);
-    reached[name] = table[name] ?? null;
-    queue.push(...namesIn(table[name] ?? {}));
+    const def = Object.hasOwn(table, name) ? table[name] : undefined;
+    setOwn(reached, name, def ?? null);
+    queue.push(...namesIn(def ?? {}));
   }
   return stable(reached);
 }

@@ -1,4 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
+import { setOwn } from "../../src/catalog.js";
 import { DEFAULT_PUBLISH } from "../../src/publish/settings.js";
 
 /**
@@ -14,11 +15,13 @@ export function fromFormat1(doc: Record<string, unknown>): CatalogDocument {
     const { $schema: _dialect, $defs, ...root } = schema;
     const renamed = new Map<string, string>();
     for (const [name, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) {
-      const existing = table[name];
-      if (existing === undefined || JSON.stringify(existing) === JSON.stringify(def)) table[name] = def;
+      // Own members only: schema names are a spec's (`constructor`, `__proto__`).
+      const existing = Object.hasOwn(table, name) ? table[name] : undefined;
+      if (existing === undefined || JSON.stringify(existing) === JSON.stringify(def))
+        setOwn(table, name, def);
       else {
         renamed.set(name, `${name}~${tool}`);
-        table[`${name}~${tool}`] = def;
+        setOwn(table, `${name}~${tool}`, def);
       }
     }
     if (renamed.size === 0) return root;

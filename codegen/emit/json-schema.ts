@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../../src/catalog.js";
+import { setOwn } from "../../src/catalog.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { SchemaMeta, SchemaNode, SymbolId } from "../ir/types.js";
 import { compareStrings } from "../util.js";
@@ -133,7 +134,8 @@ export class JsonSchemaEmitter {
     const described = n.properties.filter((p) => n.additional === false || !isBareAny(p.schema));
     if (described.length > 0) {
       const props: JsonSchema = {};
-      for (const p of described) props[p.name] = this.node(p.schema);
+      // A property may be named `__proto__`: a member, not the prototype.
+      for (const p of described) setOwn(props, p.name, this.node(p.schema));
       s.properties = props;
     }
     const required = n.properties.filter((p) => p.required).map((p) => p.name);
@@ -164,7 +166,7 @@ export class JsonSchemaEmitter {
     const named = [...ids].map((id) => this.symbols.get(id));
     named.sort((a, b) => compareStrings(a.defName, b.defName));
     const out: Record<string, JsonSchema> = {};
-    for (const sym of named) out[sym.defName] = this.node(sym.schema);
+    for (const sym of named) setOwn(out, sym.defName, this.node(sym.schema));
     return out;
   }
 }

@@ -1,4 +1,5 @@
 import { dirname, relative } from "node:path";
+import { setOwn } from "../../src/catalog.js";
 import type { LoadedDocument } from "./document.js";
 import type { DocumentSet } from "./document-set.js";
 
@@ -27,7 +28,7 @@ function rebase(value: unknown, from: LoadedDocument, root: LoadedDocument): unk
       const abs = filePart === "" ? from.abs : `${dirname(from.abs)}/${decodeURIComponent(filePart)}`;
       const rel = relative(dirname(root.abs), abs).split("\\").join("/");
       out[k] = rel === relative(dirname(root.abs), root.abs) ? pointer || "#" : `${rel}${pointer}`;
-    } else out[k] = rebase(v, from, root);
+    } else setOwn(out, k, rebase(v, from, root)); // a property may be named `__proto__`
   }
   return out;
 }

@@ -23,7 +23,9 @@ export async function resolveValue(source: ValueSource, config: Config): Promise
   }
   if (source.byEnv !== undefined) {
     const key = config.text(source.byEnv.env);
-    const chosen = key === undefined ? undefined : source.byEnv.values[key];
+    // Own entries only: the variable's value is any text (`constructor` is no entry).
+    const chosen =
+      key === undefined || !Object.hasOwn(source.byEnv.values, key) ? undefined : source.byEnv.values[key];
     if (chosen !== undefined) return chosen;
   }
   if (source.default !== undefined) return source.default;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { CatalogPrompt } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 
 /**
  * Prompts are handlebars templates from the catalog folder (checked at generate time), each compiled on its first
@@ -53,7 +54,9 @@ export function createPromptRenderer(dir: string, prompts: readonly CatalogPromp
           `unknown argument(s) for prompt ${name}: ${unknown.join(", ")}`,
         );
       }
-      const missing = entry.prompt.arguments.filter((a) => a.required && (given[a.name] ?? "") === "");
+      // Own members only: an argument named `constructor` the client left out is missing, not Object's.
+      const value = (a: { name: string }) => (Object.hasOwn(given, a.name) ? given[a.name] : undefined);
+      const missing = entry.prompt.arguments.filter((a) => a.required && (value(a) ?? "") === "");
       if (missing.length > 0) {
         throw new ProtocolError(
           ProtocolErrorCode.InvalidParams,
@@ -62,7 +65,7 @@ export function createPromptRenderer(dir: string, prompts: readonly CatalogPromp
       }
       // Optional arguments the client left out render as empty, so `{{#if tone}}` works under `strict`.
       const context: Record<string, string> = {};
-      for (const a of entry.prompt.arguments) context[a.name] = given[a.name] ?? "";
+      for (const a of entry.prompt.arguments) setOwn(context, a.name, value(a) ?? "");
       const text = (await compiled(dir, entry))(context);
       return {
         ...(entry.prompt.description !== undefined ? { description: entry.prompt.description } : {}),

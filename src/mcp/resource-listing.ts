@@ -152,7 +152,7 @@ function itemsOf(at: ListableTemplate, data: unknown): unknown[] {
 
 /** An item's value for each template variable; undefined when one is missing or not a plain scalar (e.g. masked). */
 function itemValues(at: ListableTemplate, item: unknown): Record<string, string> | undefined {
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = Object.create(null); // keyed by a manifest's variable names
   for (const [variable, path] of Object.entries(at.template.list.values)) {
     const value = valueAt(item, path);
     if (typeof value !== "string" && typeof value !== "number") return undefined;
@@ -193,8 +193,9 @@ function completionArgs(
 ): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const [other, arg] of Object.entries(list.args ?? {}))
-    if (other !== variable && context[other]) args[arg] = context[other];
-  const prefix = list.prefix?.[variable];
+    if (other !== variable && Object.hasOwn(context, other) && context[other]) args[arg] = context[other];
+  // Own entries only: a variable may be named `constructor` (the client's context and the manifest's table).
+  const prefix = list.prefix && Object.hasOwn(list.prefix, variable) ? list.prefix[variable] : undefined;
   if (prefix) {
     // An API taking whole segments gets the typed value up to its last separator; the rest is matched here.
     const sent = prefix.segment === undefined ? typed : typed.slice(0, typed.lastIndexOf(prefix.segment) + 1);

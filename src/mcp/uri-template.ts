@@ -40,7 +40,8 @@ export function compileTemplate(uriTemplate: string): CompiledTemplate {
 export function matchTemplate(compiled: CompiledTemplate, uri: string): Record<string, string> | undefined {
   const match = compiled.pattern.exec(uri);
   if (!match) return undefined;
-  const values: Record<string, string> = {};
+  // Prototype-free: variables are a manifest's names (`__proto__`, `constructor`), read as `values[name]`.
+  const values: Record<string, string> = Object.create(null);
   compiled.variables.forEach((variable, index) => {
     const raw = match[index + 1] ?? "";
     try {

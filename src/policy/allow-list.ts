@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
 
 /**
@@ -271,7 +272,7 @@ export function declaredOnly(data: unknown, schema: JsonSchema, table: Record<st
         count += 1;
         continue;
       }
-      out[key] = visit((value as Record<string, unknown>)[key], inner, depth + 1);
+      setOwn(out, key, visit((value as Record<string, unknown>)[key], inner, depth + 1));
     }
     return out;
   };

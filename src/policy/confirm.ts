@@ -1,4 +1,5 @@
 import type { CatalogTool, ConfirmationMode, ToolOutcome } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
 import { CONFIRM_ARG, TOKEN_ARG, withoutToken } from "./canonical.js";
 import { type ConfirmationTokens, callerDigest, type TokenCheck } from "./confirm-token.js";
@@ -99,9 +100,9 @@ export function redactedArguments(
   const spec = tool.policy.secretKeys;
   for (const [name, value] of Object.entries(withoutToken(args))) {
     if (value === undefined) continue;
-    if (secretKeyPattern.test(name) || name === spec?.valuesArg) out[name] = MASK;
-    else if (name === spec?.keysArg) out[name] = keysOnly(value);
-    else out[name] = value;
+    if (secretKeyPattern.test(name) || name === spec?.valuesArg) setOwn(out, name, MASK);
+    else if (name === spec?.keysArg) setOwn(out, name, keysOnly(value));
+    else setOwn(out, name, value);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { setOwn } from "../catalog.js";
 /**
  * Result field paths as the manifest writes them (`value`, `data.*`, `items.path`): dot-separated keys, `*`
  * for every key of an object or every element of an array. Arrays met on the way are looked through, so
@@ -42,7 +43,8 @@ function walk(
   const object = value as Record<string, unknown>;
   if (head === "*") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(object)) out[key] = walk(item, rest, depth + 1, fn, onTheWay);
+    for (const [key, item] of Object.entries(object))
+      setOwn(out, key, walk(item, rest, depth + 1, fn, onTheWay));
     return out;
   }
   if (!Object.hasOwn(object, head)) return value;

@@ -1,3 +1,4 @@
+import { setOwn } from "../catalog.js";
 /** The marker and the masking of a whole value (its keys stay, every non-null leaf becomes the marker). */
 
 export const MASK = "••••••";
@@ -23,7 +24,8 @@ export function maskAll(value: unknown): MaskResult {
     }
     if (Array.isArray(v)) return v.map((item) => visit(item, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v as Record<string, unknown>)) out[key] = visit(item, depth + 1);
+    for (const [key, item] of Object.entries(v as Record<string, unknown>))
+      setOwn(out, key, visit(item, depth + 1));
     return out;
   };
   const data = visit(value, 0);

@@ -1,3 +1,4 @@
+import { setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
@@ -46,11 +47,11 @@ export function reduceToNames(field: unknown): { data: unknown; count: number } 
       if (value !== null && typeof value === "object" && !Array.isArray(value)) {
         const masked = maskValueFields(value as Record<string, unknown>);
         count += masked.count;
-        data[name] = masked.entry;
+        setOwn(data, name, masked.entry);
       } else {
         const masked = maskAll(value);
         count += masked.count;
-        data[name] = masked.data;
+        setOwn(data, name, masked.data);
       }
     }
     return { data, count };

@@ -1,4 +1,5 @@
 import type { ToolOutcome } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import { MASK } from "./mask.js";
@@ -76,7 +77,7 @@ export function scrubValues(data: unknown, values: readonly string[]): { data: u
     if (value === null || typeof value !== "object" || depth > 64) return value;
     if (Array.isArray(value)) return value.map((item) => visit(item, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[scrubText(key)] = visit(item, depth + 1);
+    for (const [key, item] of Object.entries(value)) setOwn(out, scrubText(key), visit(item, depth + 1));
     return out;
   };
   return { data: visit(data, 0), count };

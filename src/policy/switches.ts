@@ -1,4 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { MASK, maskAll, maskOutcomeData } from "./mask.js";
@@ -156,8 +157,8 @@ function maskNamedKeys(data: unknown, names: ReadonlySet<string>): { data: unkno
       if (names.has(key.toLowerCase()) && item !== null && item !== undefined) {
         const masked = maskAll(item);
         count += masked.count;
-        out[key] = masked.data;
-      } else out[key] = visit(item, depth + 1);
+        setOwn(out, key, masked.data);
+      } else setOwn(out, key, visit(item, depth + 1));
     }
     return out;
   };

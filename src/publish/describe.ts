@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 
 /**
  * `concise` descriptions: what a model needs to pick a tool or fill an argument, not the reference manual. The
@@ -183,7 +184,7 @@ export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
           const text = concise.description;
           if (typeof text === "string" && restatesName(name, text)) delete concise.description;
         }
-        props[name] = concise;
+        setOwn(props, name, concise);
       }
       out[key] = props;
     } else out[key] = conciseSchema(value, keep);

@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 import { refName } from "./project.js";
 
 /**
@@ -163,7 +164,9 @@ function mergedAllOf(schema: Node, walk: Walk): Node {
     if (!isNode(branch)) continue;
     const flat = Array.isArray(branch.allOf) ? mergedAllOf(branch, walk) : branch;
     for (const [key, value] of Object.entries(flat)) {
-      if (key === "properties" && isNode(value)) Object.assign(properties, value);
+      // Property names are any text: `__proto__` stays a member (Object.assign would set the prototype).
+      if (key === "properties" && isNode(value))
+        for (const name of Object.keys(value)) setOwn(properties, name, value[name]);
       else if (key === "required" && Array.isArray(value))
         for (const name of value) required.add(String(name));
       else if (!(key in merged)) merged[key] = value;
@@ -325,7 +328,8 @@ function arrayOf(schema: Node, walk: Walk, totals: Totals): Node | undefined {
 function objectOf(schema: Node, walk: Walk, totals: Totals): Node | undefined {
   const declared = isNode(schema.properties) ? { ...schema.properties } : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
-  for (const name of required) if (!(name in declared)) declared[name] = true;
+  // Own names only: a required `constructor` no property declares is declared here, not found on the prototype.
+  for (const name of required) if (!Object.hasOwn(declared, name)) setOwn(declared, name, true);
   const names = Object.keys(declared);
   const chars = names.reduce((n, name) => n + name.length, 0);
   const overBudget =
@@ -342,7 +346,7 @@ function objectOf(schema: Node, walk: Walk, totals: Totals): Node | undefined {
     const converted = convert(declared[name], inner, totals);
     if (!converted) continue;
     // OpenAI's strict conversion cannot leave an optional property inside an `anyOf` branch: required, nullable.
-    properties[name] = walk.inUnion && !required.has(name) ? withNull(converted) : converted;
+    setOwn<unknown>(properties, name, walk.inUnion && !required.has(name) ? withNull(converted) : converted);
     if (walk.inUnion || required.has(name)) listed.push(name);
   }
   if (Object.keys(properties).length === 0) return encoded(schema, walk, totals, "container");

@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
+import { setOwn } from "../catalog.js";
 import { conciseSchema, conciseSchemaText, conciseShared } from "./describe.js";
 
 /**
@@ -185,7 +186,7 @@ function pruneInline(node: unknown, level: number, stubs: WeakSet<object>, depth
     else if (SCHEMA_MAPS.has(key) && isObject(value)) {
       const map: JsonSchema = {};
       for (const name in value)
-        if (Object.hasOwn(value, name)) map[name] = pruneInline(value[name], level, stubs, depth + 1);
+        if (Object.hasOwn(value, name)) setOwn(map, name, pruneInline(value[name], level, stubs, depth + 1));
       out[key] = map;
     } else out[key] = pruneInline(value, level, stubs, NESTING.has(key) ? depth + 1 : depth);
   }

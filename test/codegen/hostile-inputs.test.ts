@@ -12,8 +12,11 @@ import { boundedText, MAX_TITLE, MAX_VERSION } from "../../codegen/synthesize.js
 import { writeCatalog } from "../../codegen/write.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
+import { resolveValue } from "../../src/config/values.js";
 import { loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
+import { compileTemplate, expandTemplate, matchTemplate } from "../../src/mcp/uri-template.js";
+import { maskAll } from "../../src/policy/mask-all.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { genSpec, writeTree } from "../helpers/generate.js";
 import { textJson } from "../helpers/mcp.js";
@@ -327,17 +330,19 @@ describe("every Object.prototype member name in every kind of name", () => {
         const [name, query, header, cookie] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
         const taken = new Set([name, query, header, cookie]);
         const body = PROTO_NAMES.filter((p) => !taken.has(p));
-        schemas[name] = {
+        // One nested object holding every name: a component schema named after the operation's name.
+        schemas[`${name}Body`] = {
           type: "object",
-          properties: {
-            ...Object.fromEntries(body.map((p) => [p, { type: "string", description: `The ${p} field.` }])),
-            // One nested object holding every name, its own schema named after the next name.
-          },
+          properties: Object.fromEntries(
+            body.map((p, k) => [
+              p,
+              k === 0
+                ? { $ref: `#/components/schemas/${name}` }
+                : { type: "string", description: `The ${p} field.` },
+            ]),
+          ),
         };
-        (schemas[name] as { properties: Record<string, unknown> }).properties[body[0]!] = {
-          $ref: `#/components/schemas/${encodeURIComponent(`${name}Nested`)}`,
-        };
-        schemas[`${name}Nested`] = wholeObject();
+        schemas[name] = wholeObject();
         const kind = kinds[i % kinds.length]!;
         schemes[name] =
           kind === "apiKeyHeader"
@@ -358,14 +363,42 @@ describe("every Object.prototype member name in every kind of name", () => {
               { name: cookie, in: "cookie", schema: { type: "string" } },
             ],
             requestBody: {
-              content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } },
+              content: { "application/json": { schema: { $ref: `#/components/schemas/${name}Body` } } },
             },
             responses: {
-              "200": { description: "ok", content: { "application/json": { schema: wholeObject() } } },
+              "200": {
+                description: "ok",
+                content: { "application/json": { schema: { $ref: `#/components/schemas/${name}` } } },
+              },
             },
           },
         };
       }
+      // A discriminator named `valueOf` whose values are schema names: `constructor` by OpenAPI's implicit
+      // mapping (it was found "already mapped" on the prototype), `__proto__` mapped explicitly (it set the prototype).
+      paths["/pick"] = {
+        post: {
+          operationId: "pick",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  oneOf: [
+                    { $ref: "#/components/schemas/constructor" },
+                    { $ref: "#/components/schemas/hasOwnProperty" },
+                  ],
+                  discriminator: {
+                    propertyName: "valueOf",
+                    mapping: { ["__proto__"]: "#/components/schemas/hasOwnProperty" },
+                  },
+                },
+              },
+            },
+          },
+          responses: { "200": { description: "ok" } },
+        },
+      };
       const spec = {
         openapi: "3.0.3",
         info: { title: "Proto", version: "1" },
@@ -393,7 +426,33 @@ describe("every Object.prototype member name in every kind of name", () => {
       if (!cat) throw new Error("no catalog");
       writeCatalog(ROOT, cat);
       const doc = JSON.parse(cat.files.get("catalog.json") as string) as CatalogDocument;
-      expect(doc.tools).toHaveLength(n);
+      expect(doc.tools).toHaveLength(n + 1);
+      // What the server publishes, before any client parses it: every name a member of its own.
+      const publisher = createPublisher(doc);
+      const defOf = (root: Record<string, any>, schema: Record<string, any>): Record<string, any> => {
+        if (typeof schema.$ref !== "string") return schema;
+        const name = schema.$ref.slice("#/$defs/".length).replace(/~1/g, "/").replace(/~0/g, "~");
+        expect(Object.hasOwn(root.$defs, name), schema.$ref).toBe(true);
+        return root.$defs[name];
+      };
+      for (const tool of doc.tools.filter((t) => t.name !== "pick")) {
+        const input = publisher.input(tool) as Record<string, any>;
+        const nested = Object.values(input.properties as Record<string, any>).find(
+          (p) => typeof p.$ref === "string" || p.type === "object",
+        );
+        expect(Object.keys(defOf(input, nested!).properties).sort(), tool.name).toEqual(PROTO_NAMES);
+        const output = publisher.output(tool) as Record<string, any>;
+        const shape = defOf(output, output);
+        expect(Object.keys(shape.properties).sort(), tool.name).toEqual(PROTO_NAMES);
+        // Published without constraints (ajv-based clients would find the inherited member): the text stays.
+        for (const p of PROTO_NAMES) {
+          const property = Object.getOwnPropertyDescriptor(shape.properties, p)?.value as object;
+          expect(
+            Object.keys(property).filter((k) => k !== "description"),
+            `${tool.name} ${p}`,
+          ).toEqual([]);
+        }
+      }
       expect(doc.sources[0]!.auth.map((a) => a.scheme).sort()).toEqual(PROTO_NAMES);
       // Each scheme's credential: a value of its own, told apart by the variable that holds it.
       const env: Record<string, string> = {};
@@ -401,7 +460,35 @@ describe("every Object.prototype member name in every kind of name", () => {
       const client = await servedClient(join(ROOT, cat.dir), env);
       try {
         const { tools } = await client.listTools();
-        expect(tools).toHaveLength(n);
+        expect(tools).toHaveLength(n + 1);
+        const pick = tools.find((t) => t.name === "pick")!;
+        // Each variant pinned to its own value: `constructor` (implicit), `__proto__` (mapped).
+        const variants = (pick.inputSchema.properties as Record<string, any>).body.oneOf as any[];
+        expect(variants.map((v) => v.allOf?.[1]?.properties?.valueOf?.const)).toEqual([
+          "constructor",
+          "__proto__",
+        ]);
+        for (const [value, member] of [
+          ["constructor", "constructor"],
+          ["__proto__", "hasOwnProperty"],
+        ] as const) {
+          const picked = await client.callTool({
+            name: "pick",
+            arguments: { body: { valueOf: value, [member]: "m" } },
+          });
+          expect(picked.isError, `${value}: ${JSON.stringify(picked.content)}`).toBeFalsy();
+          expect(JSON.parse(upstream.received.at(-1)!.body.toString()), value).toEqual({
+            valueOf: value,
+            [member]: "m",
+          });
+        }
+        const sentBefore = upstream.received.length;
+        const unmapped = await client.callTool({
+          name: "pick",
+          arguments: { body: { valueOf: "toString" } },
+        });
+        expect(unmapped.isError).toBe(true);
+        expect(upstream.received.length).toBe(sentBefore);
         for (let i = 0; i < n; i++) {
           const [name, query, header, cookie] = [at(i), at(i + 1), at(i + 2), at(i + 3)];
           const tool = doc.tools.find(
@@ -592,5 +679,34 @@ describe("every Object.prototype member name GraphQL allows, in every kind of Gr
     } finally {
       await upstream.close();
     }
+  });
+});
+
+describe("Object.prototype member names in run-time maps: upstream data, URIs, operator values", () => {
+  it("an upstream member named __proto__ stays a member through masking; template variables and env values are own", async () => {
+    // An upstream's JSON (JSON.parse keeps `__proto__` as a member): masking rebuilt it with `out[key] =`, which
+    // set the copy's prototype to the masked value instead (the member vanished from the result).
+    const upstream = JSON.parse(
+      '{"__proto__": {"token": "s3cret"}, "constructor": "c", "list": [{"__proto__": 1}]}',
+    );
+    const { data } = maskAll(upstream);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(JSON.parse(JSON.stringify(data))).toEqual(
+      JSON.parse(
+        '{"__proto__": {"token": "••••••"}, "constructor": "••••••", "list": [{"__proto__": "••••••"}]}',
+      ),
+    );
+    // A resource template's variables named so: matched values are own members (`__proto__` was dropped).
+    const compiled = compileTemplate("things://{__proto__}/{constructor}");
+    const values = matchTemplate(compiled, "things://a/b")!;
+    expect(Object.keys(values)).toEqual(["__proto__", "constructor"]);
+    expect(expandTemplate(compiled, values)).toBe("things://a/b");
+    expect(matchTemplate(compileTemplate("things://{toString}"), "things://x")?.constructor).toBeUndefined();
+    // A value chosen by an env variable's value: `constructor` is no entry (it was Object's function, sent as text).
+    const vars = [
+      { name: "STAGE", description: "", type: "string", required: false, secret: false },
+    ] as const;
+    const config = resolveConfig([...vars] as CatalogDocument["env"], { STAGE: "constructor" });
+    expect(await resolveValue({ byEnv: { env: "STAGE", values: { prod: "p" } } }, config)).toBeUndefined();
   });
 });

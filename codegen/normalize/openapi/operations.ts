@@ -146,7 +146,8 @@ class OperationReader {
     const content = (d.value.content ?? {}) as Json;
     const contents: BodyContent[] = Object.keys(content).map((mediaType) => {
       const { value: media, at: mediaAt } = this.media(content, mediaType, child(d.at, "content", mediaType));
-      const encoding: BodyContent["encoding"] = {};
+      // Keyed by property names (any text): prototype-free, read with Object.hasOwn.
+      const encoding: BodyContent["encoding"] = Object.create(null);
       for (const [prop, enc] of Object.entries((media.encoding ?? {}) as Json)) {
         const ct = (enc as Json | undefined)?.contentType;
         const e = (enc ?? {}) as Json;

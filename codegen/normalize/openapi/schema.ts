@@ -293,7 +293,8 @@ export class SchemaConverter {
     if (!raw || typeof raw !== "object") return undefined;
     const d = raw as { propertyName?: string; mapping?: Record<string, string>; defaultMapping?: unknown };
     if (typeof d.propertyName !== "string") return undefined;
-    const mapping: Record<string, number> = {};
+    // Discriminator values and schema names are any text: `__proto__` a member, `constructor` not found unless mapped.
+    const mapping: Record<string, number> = Object.create(null);
     const indexOfTarget = (id: string) => variants.findIndex((v) => v.kind === "ref" && v.target === id);
     const indexOf = (ref: string, where: string): number => {
       const target = ref.includes("#") || ref.includes("/") ? ref : `#/components/schemas/${ref}`;
@@ -310,7 +311,7 @@ export class SchemaConverter {
       const ref = (v as Json | undefined)?.$ref;
       if (typeof ref !== "string" || i === fallback) return;
       const name = decodeURIComponent(ref.split("/").pop() ?? "");
-      if (!Object.values(mapping).includes(i) && !(name in mapping)) mapping[name] = i;
+      if (!Object.values(mapping).includes(i) && !Object.hasOwn(mapping, name)) mapping[name] = i;
     });
     return { property: d.propertyName, mapping, ...(fallback >= 0 ? { fallback } : {}) };
   }
@@ -465,7 +466,7 @@ export class SchemaConverter {
     // `required` may name keys this schema does not describe (`allOf: [{$ref: Base}, {required: [email]}]`): they
     // must still be present, with whatever value the other parts allow.
     for (const name of required) {
-      if (!(name in props)) properties.push({ name, required: true, schema: { kind: "any" } });
+      if (!Object.hasOwn(props, name)) properties.push({ name, required: true, schema: { kind: "any" } });
     }
     const ap = s.additionalProperties;
     const additional: boolean | SchemaNode =
