@@ -18,7 +18,7 @@ import { createServer } from "../../src/mcp/server.js";
 import { compileTemplate, expandTemplate, matchTemplate } from "../../src/mcp/uri-template.js";
 import { maskAll } from "../../src/policy/mask-all.js";
 import { createPublisher } from "../../src/publish/publisher.js";
-import { genSpec, writeTree } from "../helpers/generate.js";
+import { genSpec, genToDisk, writeTree } from "../helpers/generate.js";
 import { textJson } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -708,5 +708,77 @@ describe("Object.prototype member names in run-time maps: upstream data, URIs, o
     ] as const;
     const config = resolveConfig([...vars] as CatalogDocument["env"], { STAGE: "constructor" });
     expect(await resolveValue({ byEnv: { env: "STAGE", values: { prod: "p" } } }, config)).toBeUndefined();
+  });
+});
+
+describe("Object.prototype member names in a manifest", () => {
+  it("source, tool, alias, tag and args keys named so: generated, listed and called by name and alias", async () => {
+    const n = PROTO_NAMES.length;
+    const half = n / 2;
+    const upstream = await startRecordingServer((req, res) => sendJson(res, 200, { at: req.path }));
+    try {
+      const paths: Record<string, unknown> = Object.create(null);
+      for (const name of PROTO_NAMES)
+        paths[`/${name}`] = {
+          get: {
+            operationId: name,
+            parameters: [{ name, in: "query", schema: { type: "string" } }],
+            responses: { "200": { description: "ok" } },
+          },
+        };
+      const spec = {
+        openapi: "3.0.3",
+        info: { title: "Manifest", version: "1" },
+        servers: [{ url: upstream.url }],
+        paths,
+      };
+      // Tools named by the first half of the names, each aliased by one of the second half; `args` keyed by the
+      // spec's parameter names (Object.prototype's, one renamed); the source named `constructor`.
+      const tools = PROTO_NAMES.slice(0, half).map((name, i) => {
+        const other = PROTO_NAMES[half + i]!;
+        return [
+          `  ${JSON.stringify(name)}:`,
+          `    from: ${JSON.stringify(`constructor#${name}`)}`,
+          `    aliases: [${JSON.stringify(other)}]`,
+          `    tags: [${JSON.stringify(other)}]`,
+          `    args: { ${JSON.stringify(name)}: { rename: ${JSON.stringify(`arg_${i}`)} } }`,
+        ].join("\n");
+      });
+      const dir = writeTree("proto-manifest", {
+        "openapi.json": JSON.stringify(spec),
+        "tools.yaml": `catalog: protom\nsources:\n  constructor: { openapi: ./openapi.json }\ntools:\n${tools.join("\n")}\nlimits:\n  tools: { ${PROTO_NAMES.slice(
+          0,
+          half,
+        )
+          .map((name) => `${JSON.stringify(name)}: { rate: 1000/1m }`)
+          .join(", ")} }\n  sources: { constructor: { rate: 1000/1m } }\n`,
+      });
+      const { dir: out, cat } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out"));
+      const doc = JSON.parse(cat.files.get("catalog.json") as string) as CatalogDocument;
+      // Each tool's own limit, `__proto__` among them (assigned, it set the table's prototype).
+      expect(Object.keys(doc.limits?.tools ?? {}).sort()).toEqual(PROTO_NAMES.slice(0, half).sort());
+      const client = await servedClient(out, {});
+      try {
+        const listed = (await client.listTools()).tools.map((t) => t.name).sort();
+        expect(listed).toEqual([...PROTO_NAMES].sort());
+        for (let i = 0; i < half; i++) {
+          const [name, alias] = [PROTO_NAMES[i]!, PROTO_NAMES[half + i]!];
+          for (const called of [name, alias]) {
+            const result = await client.callTool({
+              name: called,
+              arguments: { [`arg_${i}`]: `v-${called}` },
+            });
+            expect(result.isError, `${called}: ${JSON.stringify(result.content)}`).toBeFalsy();
+            const got = upstream.received.at(-1)!;
+            expect(got.path, called).toBe(`/${encodeURIComponent(name)}`);
+            expect([...got.query], called).toEqual([[name, `v-${called}`]]);
+          }
+        }
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await upstream.close();
+    }
   });
 });
