@@ -162,7 +162,9 @@ function paramEntries(
       notes.push(
         `${p.in} parameter "${p.name}" is not an argument (frameworks and proxies read it as the request's method, URL or client)`,
       );
-      diags.warn(
+      // Info, as the other parameters toolwright leaves out are: the tool is whole without it (Okta's trusted-app
+      // login declares X-Forwarded-For for the end user's address; no caller of a tool may set that).
+      diags.info(
         "TW144",
         `${op.key}: ${p.in} parameter "${p.name}" is not an argument: upstream frameworks and proxies read it as the request's real method, URL or client, so no caller may set it`,
         op.source,
