@@ -65,12 +65,18 @@ export function rememberCredential(value: string | undefined, options: { rotatin
   if (!known) listCredentials();
 }
 
-/** `credentials` as an array and its shortest length, remade when the set changes (read on every result string). */
+/**
+ * `credentials` as an array, longest first (the order replacements are made in: a credential holding another is
+ * replaced whole), their UTF-8 bytes in the same order, and the shortest length: remade when the set changes, not on
+ * every result string or body that reads them.
+ */
 let credentialList: string[] = [];
+let credentialBytes: Buffer[] = [];
 let shortestCredential = Number.POSITIVE_INFINITY;
 
 function listCredentials(): void {
-  credentialList = [...credentials];
+  credentialList = [...credentials].sort((a, b) => b.length - a.length);
+  credentialBytes = credentialList.map((c) => Buffer.from(c, "utf8"));
   shortestCredential = Math.min(...credentialList.map((c) => c.length));
 }
 
@@ -90,7 +96,7 @@ export function holdsCredential(text: string): boolean {
 export function withoutCredentials(text: string): string {
   if (!holdsCredential(text)) return text;
   let out = text;
-  for (const credential of [...credentials].sort((a, b) => b.length - a.length)) {
+  for (const credential of credentialList) {
     if (out.includes(credential)) out = out.split(credential).join("[redacted]");
   }
   return out;
@@ -103,8 +109,7 @@ export function withoutCredentials(text: string): string {
 export function withoutCredentialBytes(bytes: Uint8Array): Uint8Array {
   if (credentialList.length === 0 || bytes.byteLength < shortestCredential) return bytes;
   let out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const credential of [...credentialList].sort((a, b) => b.length - a.length)) {
-    const needle = Buffer.from(credential, "utf8");
+  for (const needle of credentialBytes) {
     if (out.indexOf(needle) === -1) continue;
     const parts: Buffer[] = [];
     let from = 0;
