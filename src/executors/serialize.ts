@@ -298,21 +298,24 @@ function asUpstreamMayRead(text: string): string {
     .replace(/\u2216/g, "\\");
 }
 
-/** `%XX` sequences decoded as UTF-8 (repeatedly, as `decodeFully`), where they form UTF-8; else the text as is. */
+/**
+ * `%XX` sequences decoded as UTF-8 (repeatedly, as `decodeFully`), each run of them on its own and leniently (bytes
+ * that form no character become U+FFFD, as a lenient upstream reads them): one bad sequence elsewhere in the value
+ * (`%EF%BC%8E%EF%BC%8E/%E0`) must not leave the rest undecoded, which whole-text `decodeURIComponent` did.
+ */
 function decodeUtf8Fully(text: string): string {
   let current = text;
   for (let i = 0; i < 5 && current.includes("%"); i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      return current;
-    }
+    const next = current.replace(PERCENT_RUN, (run) =>
+      Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
+    );
     if (next === current) break;
     current = next;
   }
   return current;
 }
+
+const PERCENT_RUN = /(?:%[0-9a-fA-F]{2})+/g;
 
 function holdsDotSegment(text: string): boolean {
   return text.split(/[/\\]/).some((segment) => segment === "." || segment === "..");

@@ -57,12 +57,22 @@ describe("path parameters", () => {
     expect(url.hash).toBe("");
   });
 
-  it.each(["..", ".", "%2e%2e", ".%2e", "%2e.", "%2E%2E", "", "../admin", "..%2fadmin"])(
-    "refuses %j",
-    (value) => {
-      expect(() => build({ path: value })).toThrow(ArgumentError);
-    },
-  );
+  it.each([
+    "..",
+    ".",
+    "%2e%2e",
+    ".%2e",
+    "%2e.",
+    "%2E%2E",
+    "",
+    "../admin",
+    "..%2fadmin",
+    // Fullwidth full stops, percent-encoded, beside a sequence that is no UTF-8 (it left the whole value undecoded).
+    "%EF%BC%8E%EF%BC%8E%2F%E0",
+    "a%2F%EF%BC%8E%EF%BC%8E%2F%FF%FE",
+  ])("refuses %j", (value) => {
+    expect(() => build({ path: value })).toThrow(ArgumentError);
+  });
 
   it("multiSegment paths split into validated segments", () => {
     const b = binding({ params: [p("path", "path", { multiSegment: true })] });
