@@ -2,6 +2,7 @@ import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src
 import { setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
+import { acceptsNoMore, canonical } from "./narrows.js";
 
 /**
  * What changed between two generated catalogs, from a reviewer's point of view. Every change says whether it
@@ -18,11 +19,11 @@ export interface Change {
 
 const SAFETY_RANK: Record<Safety, number> = { read: 0, write: 1, destructive: 2 };
 
-function props(schema: JsonSchema | undefined): Map<string, { required: boolean; schema: string }> {
-  const out = new Map<string, { required: boolean; schema: string }>();
+function props(schema: JsonSchema | undefined): Map<string, ArgumentFacts> {
+  const out = new Map<string, ArgumentFacts>();
   const required = new Set((schema?.required as string[] | undefined) ?? []);
   for (const [name, s] of Object.entries((schema?.properties as Record<string, unknown> | undefined) ?? {})) {
-    out.set(name, { required: required.has(name), schema: JSON.stringify(s) });
+    out.set(name, { required: required.has(name), schema: s, text: JSON.stringify(s) });
   }
   return out;
 }
@@ -60,21 +61,35 @@ function renamedArguments(
   return renamed;
 }
 
-/** The named schemas a root reaches in its catalog's table, by name, for comparison. */
-function reachedSchemas(root: JsonSchema | undefined, table: Record<string, JsonSchema>): string {
+/** The named schemas a root reaches in its catalog's table, by name. */
+function reachedNames(root: unknown, table: Record<string, JsonSchema>): string[] {
   const seen = new Set<string>();
   const queue = namesIn(root ?? {});
-  const reached: Record<string, unknown> = {};
-  // Schema names are a spec's: `__proto__` is written as a member, `constructor` is found only when defined.
-  while (queue.length > 0) {
-    const name = queue.shift() as string;
+  // Schema names are a spec's: `__proto__` is a name like any other, `constructor` is found only when defined.
+  for (let i = 0; i < queue.length; i++) {
+    const name = queue[i] as string;
     if (seen.has(name)) continue;
     seen.add(name);
     const def = Object.hasOwn(table, name) ? table[name] : undefined;
-    setOwn(reached, name, def ?? null);
     queue.push(...namesIn(def ?? {}));
   }
+  return [...seen];
+}
+
+/** The named schemas a root reaches in its catalog's table, by name, for comparison. */
+function reachedSchemas(root: unknown, table: Record<string, JsonSchema>): string {
+  const reached: Record<string, unknown> = {};
+  for (const name of reachedNames(root, table))
+    setOwn(reached, name, Object.hasOwn(table, name) ? table[name] : null);
   return stable(reached);
+}
+
+/** The named schemas either side of an argument reaches whose text differs between the two tables. */
+function changedNames(was: unknown, now: unknown, tables: Tables): string[] {
+  const names = new Set([...reachedNames(was, tables.before), ...reachedNames(now, tables.after)]);
+  const text = (table: Record<string, JsonSchema>, name: string) =>
+    Object.hasOwn(table, name) ? stable(table[name]) : "absent";
+  return [...names].filter((name) => text(tables.before, name) !== text(tables.after, name));
 }
 
 /** Both catalogs' schema tables, so a tool's named schemas compare by what they say. */
@@ -85,7 +100,9 @@ interface Tables {
 
 interface ArgumentFacts {
   required: boolean;
-  schema: string;
+  schema: unknown;
+  /** The schema's JSON as the catalog holds it. */
+  text: string;
 }
 
 function compareArguments(
@@ -109,7 +126,7 @@ function compareArguments(
         detail: `${was} -> ${arg} (still sent as ${wire})`,
         widens: false,
       });
-      compareArgumentFacts(name, arg, a.get(was)!, p, out);
+      compareArgumentFacts(name, arg, a.get(was)!, p, tables, out);
       continue;
     }
     const old = a.get(arg);
@@ -120,27 +137,86 @@ function compareArguments(
         detail: `${arg}${p.required ? " (required)" : ""}`,
         widens: !p.required,
       });
-    else compareArgumentFacts(name, arg, old, p, out);
+    else compareArgumentFacts(name, arg, old, p, tables, out);
   }
   for (const arg of a.keys())
     if (!b.has(arg) && !renamedFrom.has(arg))
       out.push({ subject: name, kind: "argument removed", detail: arg, widens: false });
-  if (reachedSchemas(before.inputSchema, tables.before) !== reachedSchemas(after.inputSchema, tables.after)) {
+  // Named schemas the root itself reaches outside its arguments (none in a generated catalog, but a catalog.json
+  // may be hand-made): compared whole.
+  if (
+    !out.some((c) => c.subject === name && c.kind.startsWith("argument")) &&
+    reachedSchemas(before.inputSchema, tables.before) !== reachedSchemas(after.inputSchema, tables.after)
+  ) {
+    const names = changedNames(before.inputSchema, after.inputSchema, tables);
     out.push({
       subject: name,
       kind: "argument types changed",
-      detail: "named schemas ($defs) differ",
-      widens: false,
+      detail: `named schemas differ: ${listed(names)}`,
+      widens: !acceptsNoMore(after.inputSchema, before.inputSchema, tables),
     });
   }
 }
 
-/** One argument present on both sides (under its old or new name): requiredness, then its schema. */
+function listed(names: string[], most = 3): string {
+  const shown = names.slice(0, most).join(", ");
+  return names.length > most ? `${shown} (and ${names.length - most} more)` : shown;
+}
+
+/** The assertion keywords of two argument schemas that differ, for a reviewer: `maxLength 64 -> none`. */
+function keywordChanges(was: unknown, now: unknown, assertionsOnly = true): string[] {
+  const kw = (s: unknown) =>
+    s && typeof s === "object" && !Array.isArray(s) ? (s as Record<string, unknown>) : {};
+  const a = kw(was);
+  const b = kw(now);
+  const out: string[] = [];
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const short = (v: unknown) => {
+    const text = v === undefined ? "none" : JSON.stringify(v);
+    return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+  };
+  for (const key of keys) {
+    if (assertionsOnly && (IGNORED_KEYWORDS.has(key) || key.startsWith("x-"))) continue;
+    const x = Object.hasOwn(a, key) ? a[key] : undefined;
+    const y = Object.hasOwn(b, key) ? b[key] : undefined;
+    if (canonical(x) === canonical(y)) continue;
+    if (key === "enum" && Array.isArray(x) && Array.isArray(y)) {
+      const before = new Set(x.map(canonical));
+      const after = new Set(y.map(canonical));
+      const added = [...after].filter((v) => !before.has(v));
+      const removed = [...before].filter((v) => !after.has(v));
+      out.push(
+        `enum${added.length ? ` +${short(added.map((v) => JSON.parse(v)))}` : ""}${removed.length ? ` -${short(removed.map((v) => JSON.parse(v)))}` : ""}`,
+      );
+    } else if (typeof (x ?? y) === "object" && x !== undefined && y !== undefined) out.push(`${key} changed`);
+    else out.push(`${key} ${short(x)} -> ${short(y)}`);
+  }
+  return out;
+}
+
+/** Keywords that describe and do not constrain, left out of a change's detail. */
+const IGNORED_KEYWORDS = new Set([
+  "description",
+  "title",
+  "examples",
+  "example",
+  "default",
+  "deprecated",
+  "$comment",
+]);
+
+/**
+ * One argument present on both sides (under its old or new name): requiredness, then its schema with the named
+ * schemas it reaches. A schema change widens unless the new schema is shown to accept no value the old one refused
+ * (a loosened constraint is what a release gate must catch); one that accepts the same values both ways changed
+ * only what it says.
+ */
 function compareArgumentFacts(
   name: string,
   arg: string,
   old: ArgumentFacts,
   now: ArgumentFacts,
+  tables: Tables,
   out: Change[],
 ): void {
   if (old.required !== now.required)
@@ -150,8 +226,22 @@ function compareArgumentFacts(
       detail: arg,
       widens: !now.required,
     });
-  if (old.schema !== now.schema)
-    out.push({ subject: name, kind: "argument schema changed", detail: arg, widens: false });
+  const names = changedNames(old.schema, now.schema, tables);
+  if (old.text === now.text && names.length === 0) return;
+  const narrower = acceptsNoMore(now.schema, old.schema, tables);
+  const swapped: Tables = { before: tables.after, after: tables.before };
+  if (narrower && acceptsNoMore(old.schema, now.schema, swapped)) {
+    out.push({ subject: name, kind: "argument description changed", detail: arg, widens: false });
+    return;
+  }
+  const parts = keywordChanges(old.schema, now.schema);
+  if (names.length > 0) parts.push(`named schema${names.length === 1 ? "" : "s"} ${listed(names)} changed`);
+  const detail = `${arg}${parts.length ? ` (${parts.join("; ")})` : ""}`;
+  out.push(
+    narrower
+      ? { subject: name, kind: "argument narrowed", detail, widens: false }
+      : { subject: name, kind: "argument schema changed", detail, widens: true },
+  );
 }
 
 function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
@@ -208,7 +298,7 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
     out.push({
       subject: name,
       kind: "annotations changed",
-      detail: `${stable(before.annotations)} -> ${stable(after.annotations)}`,
+      detail: keywordChanges(before.annotations, after.annotations, false).join("; "),
       widens: false,
     });
   }

@@ -42,8 +42,8 @@ tools:
   notes_delete: { from: deleteNote }
 `;
 
-async function catalogOf(manifest: string): Promise<string> {
-  const dir = writeTree("diff", { "openapi.yaml": SPEC, "tools.yaml": manifest });
+async function catalogOf(manifest: string, spec = SPEC): Promise<string> {
+  const dir = writeTree("diff", { "openapi.yaml": spec, "tools.yaml": manifest });
   const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
   expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
   const file = join(dir, "catalog.json");
@@ -81,6 +81,24 @@ describe("toolwright diff", () => {
     expect(text.stdout).toMatch(/\+ notes_create\s+tool added: write · POST \/notes {2}\[widens\]/);
     expect(diff(before, after, "--fail-on-widening").status).toBe(1);
     expect(diff(after, before, "--fail-on-widening").status).toBe(1);
+  });
+
+  it("the gate passes a tightened argument and fails a loosened one", async () => {
+    const limit = "schema: { type: integer }";
+    const before = await catalogOf(V1, SPEC.replace(limit, "schema: { type: integer, enum: [10, 50, 90] }"));
+    const tighter = await catalogOf(V1, SPEC.replace(limit, "schema: { type: integer, enum: [10, 50] }"));
+    const looser = await catalogOf(
+      V1,
+      SPEC.replace(limit, "schema: { type: integer, enum: [10, 50, 90, 100000] }"),
+    );
+    const narrowed = diff(before, tighter, "--fail-on-widening");
+    expect(narrowed.status, narrowed.stdout).toBe(0);
+    expect(narrowed.stdout).toMatch(/~ notes_list\s+argument narrowed: limit \(enum -\[90\]\)\n/);
+    const widened = diff(before, looser, "--fail-on-widening");
+    expect(widened.status, widened.stdout).toBe(1);
+    expect(widened.stdout).toMatch(
+      /~ notes_list\s+argument schema changed: limit \(enum \+\[100000\]\) {2}\[widens\]/,
+    );
   });
 
   it("an unchanged catalog has no changes and passes the gate; git revisions and catalog names are read", async () => {
@@ -124,7 +142,15 @@ describe("toolwright diff", () => {
     expect(same.stdout).toContain("no changes a reviewer would see");
     const changed = diff(join(dir, "changed.json"), "generated/scaivault", "--json");
     const kinds = (JSON.parse(changed.stdout) as { changes: { kind: string }[] }).changes.map((c) => c.kind);
-    expect(kinds).toContain("argument types changed");
+    // SecretPath lost its pattern and minLength and its maxLength fell: not narrower, so it widens.
+    const changes = (
+      JSON.parse(changed.stdout) as { changes: { kind: string; detail: string; widens: boolean }[] }
+    ).changes;
+    expect(kinds).toContain("argument schema changed");
+    expect(changes.find((c) => c.kind === "argument schema changed")).toMatchObject({
+      detail: expect.stringContaining("named schema SecretPath changed"),
+      widens: true,
+    });
     const future = writeTree("diff-format9", { "c.json": JSON.stringify({ ...doc, format: 9 }) });
     const refused = diff(join(future, "c.json"), "generated/scaivault");
     expect(refused.status).toBe(2);

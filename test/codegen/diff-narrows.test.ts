@@ -1,0 +1,319 @@
+import { describe, expect, it } from "vitest";
+import { compareCatalogs } from "../../codegen/diff/compare.js";
+import { acceptsNoMore } from "../../codegen/diff/narrows.js";
+import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
+
+/**
+ * `diff`'s proof that a changed argument schema accepts no value the old one refused. A change it cannot prove
+ * narrower is reported as widening (the release gate fails closed), so each row below says which way it must go:
+ * `narrower` when every value of the new schema was accepted before, `not` when some value was not (or the proof
+ * cannot tell).
+ */
+
+type Row = [label: string, before: unknown, after: unknown, expected: "narrower" | "not"];
+
+const S = { type: "string" };
+
+const rows: Row[] = [
+  ["identical", { ...S, maxLength: 5 }, { ...S, maxLength: 5 }, "narrower"],
+  ["description only", { ...S, description: "a" }, { ...S, description: "b", examples: ["x"] }, "narrower"],
+  ["enum gains a value", { enum: ["read", "write"] }, { enum: ["read", "write", "admin"] }, "not"],
+  ["enum loses a value", { enum: ["read", "write"] }, { enum: ["read"] }, "narrower"],
+  ["const becomes an enum holding it and more", { const: "a" }, { enum: ["a", "b"] }, "not"],
+  ["enum becomes one of its values", { type: "string", enum: ["a", "b"] }, { const: "a" }, "narrower"],
+  ["maxLength dropped", { ...S, maxLength: 40 }, S, "not"],
+  ["maxLength raised", { ...S, maxLength: 40 }, { ...S, maxLength: 64 }, "not"],
+  ["maxLength added", S, { ...S, maxLength: 64 }, "narrower"],
+  ["minLength lowered", { ...S, minLength: 2 }, { ...S, minLength: 1 }, "not"],
+  ["minimum raised", { type: "integer", minimum: 1 }, { type: "integer", minimum: 5 }, "narrower"],
+  ["maximum dropped", { type: "integer", maximum: 100 }, { type: "integer" }, "not"],
+  [
+    "exclusiveMaximum within the old maximum",
+    { type: "number", maximum: 10 },
+    { type: "number", exclusiveMaximum: 10 },
+    "narrower",
+  ],
+  [
+    "maximum at the old exclusiveMaximum",
+    { type: "number", exclusiveMaximum: 10 },
+    { type: "number", maximum: 10 },
+    "not",
+  ],
+  [
+    "multipleOf made coarser",
+    { type: "number", multipleOf: 2 },
+    { type: "number", multipleOf: 4 },
+    "narrower",
+  ],
+  ["multipleOf made finer", { type: "number", multipleOf: 4 }, { type: "number", multipleOf: 2 }, "not"],
+  ["pattern dropped", { ...S, pattern: "^[a-z]+$" }, S, "not"],
+  ["pattern changed", { ...S, pattern: "^[a-z]+$" }, { ...S, pattern: "^[a-z0-9]+$" }, "not"],
+  ["pattern added", S, { ...S, pattern: "^[a-z]+$" }, "narrower"],
+  ["format dropped", { ...S, format: "uuid" }, S, "not"],
+  [
+    "an enum whose values the old pattern takes",
+    { ...S, pattern: "^[a-z]+$", maxLength: 5 },
+    { enum: ["abc", "de"] },
+    "narrower",
+  ],
+  [
+    "an enum with a value the old pattern refuses",
+    { ...S, pattern: "^[a-z]+$" },
+    { enum: ["abc", "../x"] },
+    "not",
+  ],
+  ["type gains null", S, { type: ["string", "null"] }, "not"],
+  ["integer becomes number", { type: "integer" }, { type: "number" }, "not"],
+  ["number becomes integer", { type: "number" }, { type: "integer" }, "narrower"],
+  ["type dropped", S, {}, "not"],
+  [
+    "anyOf gains a branch",
+    { anyOf: [S, { type: "null" }] },
+    { anyOf: [S, { type: "null" }, { type: "integer" }] },
+    "not",
+  ],
+  ["anyOf loses a branch", { anyOf: [S, { type: "null" }] }, { anyOf: [S] }, "narrower"],
+  [
+    "oneOf unchanged beside a changed description",
+    { oneOf: [S, { type: "integer" }], description: "a" },
+    { oneOf: [S, { type: "integer" }] },
+    "narrower",
+  ],
+  [
+    "oneOf with a branch reworded",
+    { oneOf: [{ ...S, description: "a" }, { type: "integer" }] },
+    { oneOf: [{ ...S, description: "b" }, { type: "integer" }] },
+    "narrower",
+  ],
+  // Each new alternative inside its old one, yet "ab" matched both old ones (refused) and matches one new one.
+  [
+    "oneOf narrowed branch by branch but no longer exclusive",
+    { oneOf: [S, { maxLength: 3 }] },
+    { oneOf: [S, { type: "integer" }] },
+    "not",
+  ],
+  [
+    "oneOf gains a branch",
+    { oneOf: [S, { type: "integer" }] },
+    { oneOf: [S, { type: "integer" }, { type: "boolean" }] },
+    "not",
+  ],
+  [
+    "allOf on the new side, one part inside the old",
+    { ...S, maxLength: 9 },
+    { allOf: [{ ...S, maxLength: 5 }, { minLength: 1 }] },
+    "narrower",
+  ],
+  ["items loosened", { type: "array", items: { ...S, maxLength: 3 } }, { type: "array", items: S }, "not"],
+  ["items dropped", { type: "array", items: S }, { type: "array" }, "not"],
+  ["maxItems added", { type: "array", items: S }, { type: "array", items: S, maxItems: 3 }, "narrower"],
+  ["uniqueItems dropped", { type: "array", uniqueItems: true }, { type: "array" }, "not"],
+  [
+    "required member dropped",
+    { type: "object", properties: { a: S }, required: ["a"] },
+    { type: "object", properties: { a: S } },
+    "not",
+  ],
+  [
+    "required member added",
+    { type: "object", properties: { a: S } },
+    { type: "object", properties: { a: S }, required: ["a"] },
+    "narrower",
+  ],
+  [
+    "closed object opened",
+    { type: "object", properties: { a: S }, additionalProperties: false },
+    { type: "object", properties: { a: S } },
+    "not",
+  ],
+  [
+    "open object closed",
+    { type: "object", properties: { a: S } },
+    { type: "object", properties: { a: S }, additionalProperties: false },
+    "narrower",
+  ],
+  [
+    "a nested property newly described (new surface)",
+    { type: "object", properties: { a: S } },
+    { type: "object", properties: { a: S, bypass: { type: "boolean" } } },
+    "not",
+  ],
+  [
+    "a nested property no longer described, the object closed",
+    { type: "object", properties: { a: S, b: S } },
+    { type: "object", properties: { a: S }, additionalProperties: false },
+    "narrower",
+  ],
+  [
+    "a nested property's constraint loosened",
+    { type: "object", properties: { a: { ...S, maxLength: 2 } } },
+    { type: "object", properties: { a: S } },
+    "not",
+  ],
+  [
+    "additionalProperties schema loosened",
+    { type: "object", additionalProperties: { type: "integer" } },
+    { type: "object", additionalProperties: { type: "number" } },
+    "not",
+  ],
+  [
+    "patternProperties on the new side do not count as closed",
+    { type: "object", properties: { a: { type: "integer" } }, additionalProperties: false },
+    { type: "object", additionalProperties: false, patternProperties: { "^a$": S } },
+    "not",
+  ],
+  [
+    "a `not` unchanged",
+    { ...S, not: { const: "x" } },
+    { ...S, not: { const: "x" }, maxLength: 3 },
+    "narrower",
+  ],
+  ["a `not` changed", { ...S, not: { const: "x" } }, { ...S, not: { const: "y" } }, "not"],
+  [
+    "an `if` dropped",
+    JSON.parse('{"type":"object","if":{"required":["a"]},"then":{"required":["b"]}}'),
+    { type: "object" },
+    "not",
+  ],
+  ["a boolean schema true becomes a string", true, S, "narrower"],
+  ["a string becomes the schema true", S, true, "not"],
+  ["anything becomes false", S, false, "narrower"],
+];
+
+describe("acceptsNoMore: a changed argument schema against the old one", () => {
+  it.each(rows)("%s", (_label, before, after, expected) => {
+    const tables = { before: {}, after: {} };
+    expect(acceptsNoMore(after, before, tables)).toBe(expected === "narrower");
+  });
+});
+
+describe("acceptsNoMore: named schemas, each side in its own table", () => {
+  const path = (extra: Record<string, unknown>) => ({ type: "string", maxLength: 64, ...extra });
+  it("follows $ref on both sides, and a reference beside a constraint applies both", () => {
+    const ref = { $ref: "#/$defs/Path", description: "where" };
+    expect(
+      acceptsNoMore(ref, ref, { before: { Path: path({}) }, after: { Path: path({ pattern: "^a" }) } }),
+    ).toBe(true);
+    expect(
+      acceptsNoMore(ref, ref, { before: { Path: path({ pattern: "^a" }) }, after: { Path: path({}) } }),
+    ).toBe(false);
+    // The new side keeps the old named schema and adds a constraint beside the reference: narrower.
+    const table = { Path: path({}) };
+    expect(acceptsNoMore({ $ref: "#/$defs/Path", minLength: 2 }, ref, { before: table, after: table })).toBe(
+      true,
+    );
+    // The old side had a constraint beside its reference that the new side dropped: not proven.
+    expect(acceptsNoMore(ref, { $ref: "#/$defs/Path", minLength: 2 }, { before: table, after: table })).toBe(
+      false,
+    );
+  });
+
+  it("a reference renamed to an equal schema is the same; a reference to nothing is not proven", () => {
+    expect(
+      acceptsNoMore(
+        { $ref: "#/$defs/New" },
+        { $ref: "#/$defs/Old" },
+        { before: { Old: path({}) }, after: { New: path({}) } },
+      ),
+    ).toBe(true);
+    expect(
+      acceptsNoMore(
+        { $ref: "#/$defs/Gone" },
+        { $ref: "#/$defs/Old" },
+        { before: { Old: path({}) }, after: {} },
+      ),
+    ).toBe(false);
+  });
+
+  it("recursive schemas end: unchanged trees are the same, a loosened node deep inside is found", () => {
+    const tree = (label: Record<string, unknown>): JsonSchema => ({
+      type: "object",
+      properties: { label, children: { type: "array", items: { $ref: "#/$defs/Node" } } },
+      additionalProperties: false,
+    });
+    const strict = { Node: tree({ type: "string", maxLength: 8 }) };
+    const loose = { Node: tree({ type: "string" }) };
+    const root = { $ref: "#/$defs/Node" };
+    expect(acceptsNoMore(root, root, { before: strict, after: strict })).toBe(true);
+    expect(acceptsNoMore(root, root, { before: strict, after: loose })).toBe(false);
+    expect(acceptsNoMore(root, root, { before: loose, after: strict })).toBe(true);
+    // Two schemas referring to each other, and a reference to itself with nothing else.
+    const pair = {
+      A: { type: "object", properties: { b: { $ref: "#/$defs/B" } } },
+      B: { type: "object", properties: { a: { $ref: "#/$defs/A" } } },
+      Self: { $ref: "#/$defs/Self" },
+    };
+    expect(acceptsNoMore({ $ref: "#/$defs/A" }, { $ref: "#/$defs/A" }, { before: pair, after: pair })).toBe(
+      true,
+    );
+    expect(acceptsNoMore({ $ref: "#/$defs/Self" }, S, { before: pair, after: pair })).toBe(false);
+  });
+
+  it("names a spec chose that are Object.prototype members are schema names like any other", () => {
+    const before = { constructor: path({ maxLength: 4 }), ["__proto__"]: path({}) } as Record<
+      string,
+      JsonSchema
+    >;
+    Object.defineProperty(before, "__proto__", { value: path({}), enumerable: true });
+    const after = { constructor: path({}) } as Record<string, JsonSchema>;
+    Object.defineProperty(after, "__proto__", { value: path({ maxLength: 8 }), enumerable: true });
+    expect(
+      acceptsNoMore({ $ref: "#/$defs/constructor" }, { $ref: "#/$defs/constructor" }, { before, after }),
+    ).toBe(false);
+    expect(
+      acceptsNoMore({ $ref: "#/$defs/__proto__" }, { $ref: "#/$defs/__proto__" }, { before, after }),
+    ).toBe(true);
+    // `toString` is in neither table: not a schema.
+    expect(acceptsNoMore({ $ref: "#/$defs/toString" }, S, { before, after })).toBe(false);
+  });
+});
+
+describe("compareCatalogs: argument schema changes", () => {
+  const tool = (properties: Record<string, unknown>): CatalogTool =>
+    ({
+      name: "t",
+      safety: "write",
+      annotations: {},
+      summary: "POST /t",
+      description: "d",
+      aliases: [],
+      policy: {},
+      binding: { kind: "http", method: "POST", path: "/t", params: [] },
+      inputSchema: { type: "object", properties },
+    }) as unknown as CatalogTool;
+  const doc = (properties: Record<string, unknown>, schemas: Record<string, JsonSchema> = {}) =>
+    ({
+      tools: [tool(properties)],
+      schemas,
+      resources: [],
+      resourceTemplates: [],
+      prompts: [],
+      env: [],
+      sources: [],
+      policy: undefined,
+    }) as unknown as CatalogDocument;
+  const changes = (a: CatalogDocument, b: CatalogDocument) =>
+    compareCatalogs(a, b).map((c) => `${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`);
+
+  it("a loosened argument widens and says how; a tightened one narrows; a reworded one only changed its text", () => {
+    expect(changes(doc({ role: { enum: ["read"] } }), doc({ role: { enum: ["read", "admin"] } }))).toEqual([
+      'argument schema changed: role (enum +["admin"]) [widens]',
+    ]);
+    expect(changes(doc({ name: S }), doc({ name: { ...S, maxLength: 9 } }))).toEqual([
+      "argument narrowed: name (maxLength none -> 9)",
+    ]);
+    expect(
+      changes(doc({ name: { ...S, description: "a" } }), doc({ name: { ...S, description: "b" } })),
+    ).toEqual(["argument description changed: name"]);
+  });
+
+  it("a named schema an argument reaches is compared too, and named in the change", () => {
+    const arg = { path: { $ref: "#/$defs/Path" } };
+    expect(changes(doc(arg, { Path: { ...S, pattern: "^[a-z/]+$" } }), doc(arg, { Path: S }))).toEqual([
+      "argument schema changed: path (named schema Path changed) [widens]",
+    ]);
+    expect(
+      changes(doc(arg, { Path: { ...S, description: "a" } }), doc(arg, { Path: { ...S, description: "b" } })),
+    ).toEqual(["argument description changed: path"]);
+  });
+});
