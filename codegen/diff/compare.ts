@@ -317,7 +317,10 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
     stable(before.outputSchema) !== stable(after.outputSchema) ||
     reachedSchemas(before.outputSchema, tables.before) !== reachedSchemas(after.outputSchema, tables.after)
   ) {
-    out.push({ subject: name, kind: "result schema changed", detail: "", widens: false });
+    const names = changedNames(before.outputSchema, after.outputSchema, tables);
+    const parts = keywordChanges(before.outputSchema, after.outputSchema);
+    if (names.length > 0) parts.push(`named schema${names.length === 1 ? "" : "s"} ${listed(names)} changed`);
+    out.push({ subject: name, kind: "result schema changed", detail: parts.join("; "), widens: false });
   }
   const aliases = new Set(before.aliases);
   for (const a of after.aliases)
@@ -333,7 +336,7 @@ type CatalogPolicy = CatalogDocument["policy"];
 function compareSettings(before: CatalogDocument, after: CatalogDocument, out: Change[]): void {
   comparePolicySwitches(before.policy, after.policy, out);
   compareCatalogPolicy(before.policy, after.policy, out);
-  compareEnv(before.env, after.env, out);
+  compareEnv(before.env, after.env, policyEnv(after.policy), out);
   compareSources(before.sources, after.sources, out);
 }
 
@@ -385,18 +388,80 @@ function compareCatalogPolicy(p: CatalogPolicy, q: CatalogPolicy, out: Change[])
     out.push({ subject: "catalog", kind: "audit off by default", detail: "", widens: true });
 }
 
-function compareEnv(before: CatalogDocument["env"], after: CatalogDocument["env"], out: Change[]): void {
+/** How a policy reads an env variable's value, by the variable's name, for judging a changed default. */
+type PolicyEnvRole = "on" | "denied" | "allowed" | "fixed";
+
+/** The env variables the catalog's policies read (the new catalog's names), with how each is read. */
+function policyEnv(p: CatalogPolicy): Map<string, PolicyEnvRole> {
+  const roles = new Map<string, PolicyEnvRole>();
+  const add = (name: string | undefined, role: PolicyEnvRole) => {
+    if (name !== undefined) roles.set(name, role);
+  };
+  add(p?.readOnly?.env, "on");
+  add(p?.maskValues?.env, "on");
+  add(p?.audit.enabledEnv, "on");
+  add(p?.deniedPaths?.env, "denied");
+  add(p?.deniedTools.env, "denied");
+  add(p?.allowedPaths?.env, "allowed");
+  add(p?.tenant?.env, "fixed");
+  add(p?.partner?.env, "fixed");
+  add(p?.audit.fileEnv, "fixed");
+  return roles;
+}
+
+const listOf = (value: string | undefined) =>
+  (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+
+/**
+ * Whether a policy switch's new default lets through what the old one stopped: a switch that was on (read-only,
+ * masking, audit) and is no longer, a denied entry dropped, an allow list that now admits a prefix it did not
+ * (an empty one admits everything), a lock or audit file moved. Unknown shapes widen.
+ */
+function defaultWidens(role: PolicyEnvRole, was: string | undefined, now: string | undefined): boolean {
+  switch (role) {
+    case "on": {
+      const on = (v: string | undefined) => ["true", "1", "yes"].includes((v ?? "").trim().toLowerCase());
+      return on(was) && !on(now);
+    }
+    case "denied": {
+      const kept = new Set(listOf(now));
+      return listOf(was).some((item) => !kept.has(item));
+    }
+    case "allowed": {
+      const old = listOf(was);
+      const allowed = listOf(now);
+      if (old.length === 0) return false;
+      const under = (item: string) =>
+        old.some((o) => item === o || item.startsWith(o.endsWith("/") ? o : `${o}/`));
+      return allowed.length === 0 || !allowed.every(under);
+    }
+    default:
+      return true;
+  }
+}
+
+function compareEnv(
+  before: CatalogDocument["env"],
+  after: CatalogDocument["env"],
+  policyRoles: Map<string, PolicyEnvRole>,
+  out: Change[],
+): void {
   const envBefore = new Map(before.map((e) => [e.name, e]));
   for (const e of after) {
     const old = envBefore.get(e.name);
     if (!old) out.push({ subject: "catalog", kind: "env variable added", detail: e.name, widens: false });
-    else if (old.default !== e.default)
+    else if (old.default !== e.default) {
+      const role = policyRoles.get(e.name);
       out.push({
         subject: "catalog",
-        kind: "env default changed",
+        kind: role === undefined ? "env default changed" : "policy switch default changed",
         detail: `${e.name}: ${old.default ?? "none"} -> ${e.default ?? "none"}`,
-        widens: false,
+        widens: role !== undefined && defaultWidens(role, old.default, e.default),
       });
+    }
   }
   for (const e of before)
     if (!after.some((x) => x.name === e.name))

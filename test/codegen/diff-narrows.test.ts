@@ -317,3 +317,61 @@ describe("compareCatalogs: argument schema changes", () => {
     ).toEqual(["argument description changed: path"]);
   });
 });
+
+describe("compareCatalogs: a policy switch's default", () => {
+  const policy = {
+    readOnly: { env: "X_READ_ONLY" },
+    maskValues: { env: "X_MASK" },
+    allowedPaths: { env: "X_ALLOWED" },
+    deniedPaths: { env: "X_DENIED" },
+    tenant: { env: "X_TENANT" },
+    deniedTools: { tools: [], env: "X_DENIED_TOOLS" },
+    secretKeyPattern: "secret",
+    confirmation: { ttlSeconds: 300 },
+    audit: { enabledByDefault: true, enabledEnv: "X_AUDIT" },
+  };
+  const doc = (defaults: Record<string, string | undefined>) =>
+    ({
+      tools: [],
+      schemas: {},
+      resources: [],
+      resourceTemplates: [],
+      prompts: [],
+      sources: [],
+      policy,
+      env: Object.entries(defaults).map(([name, value]) => ({
+        name,
+        description: name,
+        type: "string",
+        ...(value !== undefined ? { default: value } : {}),
+      })),
+    }) as unknown as CatalogDocument;
+  const judged = (name: string, was: string | undefined, now: string | undefined) =>
+    compareCatalogs(doc({ [name]: was }), doc({ [name]: now })).map(
+      (c) => `${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`,
+    );
+
+  it.each([
+    ["X_READ_ONLY", "true", "false", true],
+    ["X_READ_ONLY", "false", "yes", false],
+    ["X_MASK", "1", undefined, true],
+    ["X_AUDIT", "true", "no", true],
+    ["X_DENIED", "pki/,admin/", "pki/", true],
+    ["X_DENIED", "pki/", "pki/,admin/", false],
+    ["X_DENIED_TOOLS", "x_delete", "", true],
+    ["X_ALLOWED", "team/a", "", true],
+    ["X_ALLOWED", "team/a", "team/a,team/b", true],
+    ["X_ALLOWED", "team", "team/a", false],
+    ["X_ALLOWED", "team", "teammates", true],
+    ["X_ALLOWED", "", "team", false],
+    ["X_TENANT", "acme", "globex", true],
+  ])("%s: %s -> %s widens: %s", (name, was, now, widens) => {
+    expect(judged(name, was, now)).toEqual([
+      `policy switch default changed: ${name}: ${was ?? "none"} -> ${now ?? "none"}${widens ? " [widens]" : ""}`,
+    ]);
+  });
+
+  it("any other variable's default is an ordinary change", () => {
+    expect(judged("X_PAGE_SIZE", "50", "500")).toEqual(["env default changed: X_PAGE_SIZE: 50 -> 500"]);
+  });
+});
