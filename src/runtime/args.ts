@@ -138,6 +138,7 @@ export function parseWithNullAsAbsent(schema: z.ZodType, args: unknown): Parsed 
   for (;;) {
     const result = schema.safeParse(candidate);
     if (result.success) return { success: true, data: result.data };
+    if (dropHostArguments(result.error.issues, candidate)) continue;
     const nulls = nullIssuePaths(result.error.issues, candidate);
     if (nulls.length === 0) return { success: false, issues: renamedDrops(result.error.issues, dropped) };
     for (const path of nulls) {
@@ -146,6 +147,36 @@ export function parseWithNullAsAbsent(schema: z.ZodType, args: unknown): Parsed 
       dropped.add(pathKey(path));
     }
   }
+}
+
+/**
+ * Arguments that MCP hosts add to every tool's input schema for their own use and then send on to the server
+ * with the tool's arguments, by name and the JSON type the host declares. Gemini CLI (`@google/gemini-cli-core`
+ * 0.61, `DeclarativeTool.addWaitForPreviousParameter`) adds a boolean `wait_for_previous` to every tool it shows
+ * the model, tells the model to set it on a call that depends on an earlier one, reads it to schedule calls, and
+ * passes the arguments to the MCP server unchanged: a strict tool refused every such call ("unknown property").
+ */
+const HOST_ARGUMENTS: ReadonlyMap<string, "boolean"> = new Map([["wait_for_previous", "boolean"]]);
+
+/**
+ * Drops the host arguments (HOST_ARGUMENTS, top level, of the host's type) that the tool's schema refused as
+ * unknown; true when one was dropped. A tool that declares such a name, or accepts any property, keeps it; a
+ * value of another type is no host's and stays an error. Nothing dropped is sent upstream.
+ */
+function dropHostArguments(issues: readonly z.core.$ZodIssue[], args: unknown): boolean {
+  if (args === null || typeof args !== "object" || Array.isArray(args)) return false;
+  let dropped = false;
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys" || issue.path.length > 0) continue;
+    for (const key of issue.keys) {
+      const type = HOST_ARGUMENTS.get(key);
+      if (type === undefined || !Object.hasOwn(args, key)) continue;
+      if (typeof (args as Record<string, unknown>)[key] !== type) continue;
+      delete (args as Record<string, unknown>)[key];
+      dropped = true;
+    }
+  }
+  return dropped;
 }
 
 /** Paths (from zod issues, inside unions too) of object properties whose value is null. */

@@ -96,3 +96,47 @@ describe("unknown properties name the valid ones", () => {
     expect(propertiesAt(schema, ["owner"])).toBeUndefined();
   });
 });
+
+describe("host arguments", () => {
+  // Gemini CLI adds a boolean `wait_for_previous` to every tool it shows the model and sends it on to the server.
+  it("a boolean wait_for_previous the tool does not declare is dropped, nulls with it", () => {
+    expect(parse({ owner: "o", wait_for_previous: true, state: null })).toEqual({
+      success: true,
+      data: { owner: "o" },
+    });
+    expect(parse({ owner: "o", wait_for_previous: false })).toEqual({ success: true, data: { owner: "o" } });
+  });
+
+  it("another type, another depth, another name: still unknown properties", () => {
+    for (const args of [
+      { owner: "o", wait_for_previous: "true" },
+      { owner: "o", filter: { wait_for_previous: true } },
+      { owner: "o", wait_for_next: true },
+    ]) {
+      const result = parse(args);
+      expect(result.success, JSON.stringify(args)).toBe(false);
+      if (result.success) continue;
+      expect(describeArgumentIssues(schema, result.issues)).toMatch(/unknown property "wait_for_/);
+    }
+  });
+
+  it("the other problems are reported without it", () => {
+    const result = parse({ wait_for_previous: true, state: "stale" });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(describeArgumentIssues(schema, result.issues)).not.toMatch(/wait_for_previous/);
+  });
+
+  it("a tool that declares it, or takes any property, keeps it", () => {
+    const declares = z.object({ wait_for_previous: z.boolean().optional() }).strict();
+    expect(parseWithNullAsAbsent(declares, { wait_for_previous: true })).toEqual({
+      success: true,
+      data: { wait_for_previous: true },
+    });
+    const loose = z.looseObject({ owner: z.string() });
+    expect(parseWithNullAsAbsent(loose, { owner: "o", wait_for_previous: true })).toEqual({
+      success: true,
+      data: { owner: "o", wait_for_previous: true },
+    });
+  });
+});
