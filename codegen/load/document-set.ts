@@ -186,6 +186,16 @@ export class ReferenceGuard {
 /** Keywords whose values are data (examples, defaults, constants): a `$ref` key inside them is not a reference. */
 const VALUE_KEYWORDS = new Set(["example", "default", "const", "enum", "x-examples"]);
 
+/** How many references one pointer may go through (each `$ref` on its way, and each met inside its target). */
+const MAX_HOPS = 32;
+
+/** The `$ref` of a reference object, if `value` is one. */
+function refOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const ref = (value as Record<string, unknown>).$ref;
+  return typeof ref === "string" ? ref : undefined;
+}
+
 /** All documents of one spec (the root and every file it references), with `$ref` resolution. */
 export class DocumentSet {
   private readonly docs = new Map<string, LoadedDocument | null>();
@@ -218,6 +228,11 @@ export class DocumentSet {
    * fetch anything (SSRF at build time, non-reproducible output). Local ones must stay inside the guard's folders.
    */
   resolve(ref: string, from: LoadedDocument, at: string): Resolved | undefined {
+    return this.resolveAt(ref, from, at, 0);
+  }
+
+  /** `hops`: references gone through on the way (a pointer through a `$ref` that points back into itself ends). */
+  private resolveAt(ref: string, from: LoadedDocument, at: string, hops: number): Resolved | undefined {
     const hash = ref.indexOf("#");
     let pointer = hash === -1 ? "#" : ref.slice(hash);
     let doc: LoadedDocument | undefined = from;
@@ -244,14 +259,35 @@ export class DocumentSet {
       segments = decodePointer(pointer);
       this.segments.set(pointer, segments);
     }
-    for (const seg of segments) {
-      if (value !== null && typeof value === "object" && seg in (value as object)) {
+    // After a pointer went through a `$ref`, where it is: `base` in `doc`, then the segments from `from`.
+    let base: string | undefined;
+    let start = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i] as string;
+      if (value !== null && typeof value === "object" && Object.hasOwn(value, seg)) {
         value = (value as Record<string, unknown>)[seg];
-      } else {
-        this.diags.error("TW131", `$ref "${ref}" points at nothing`, from.ref(at));
-        return undefined;
+        continue;
       }
+      // A pointer written through a reference (`.../items/allOf/0` where `items` is a `$ref`), as bundlers that
+      // inline schemas write them (PagerDuty's discriminator mappings) and json-schema-ref-parser reads them: the
+      // rest of the pointer is read inside what that `$ref` points at, and the result is named by that place.
+      const inner = refOf(value);
+      if (inner !== undefined && hops < MAX_HOPS) {
+        const here = `${base ?? "#"}${encodePointer(segments.slice(start, i)).slice(1)}`;
+        const through = this.resolveAt(inner, doc, here, hops + 1);
+        if (!through) return undefined;
+        hops++;
+        doc = through.doc;
+        value = through.value;
+        base = through.pointer;
+        start = i;
+        i--;
+        continue;
+      }
+      this.diags.error("TW131", `$ref "${ref}" points at nothing`, from.ref(at));
+      return undefined;
     }
+    if (base !== undefined) pointer = `${base}${encodePointer(segments.slice(start)).slice(1)}`;
     return { doc, pointer: pointer === "#" ? "#" : pointer, value };
   }
 

@@ -1,0 +1,125 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+
+/**
+ * `$ref` pointers written through another `$ref`, as schema bundlers write them when they inline a schema once and
+ * point at it from elsewhere by the place it was first met (PagerDuty's REST spec: a discriminator mapping
+ * `#/paths/~1incidents~1custom_fields/get/responses/200/content/application~1json/schema/allOf/0/properties/fields
+ * /items/allOf/0/...` where `items` is a `$ref`; 12 of its 465 operations were left out, TW131 "points at nothing").
+ * json-schema-ref-parser, which most OpenAPI tools use, reads the rest of such a pointer inside the `$ref`'s target.
+ */
+const spec = `openapi: 3.0.3
+info: { title: Through, version: "1" }
+servers: [{ url: https://through.example.com }]
+paths:
+  /fields:
+    get:
+      operationId: listFields
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  fields: { type: array, items: { $ref: "#/components/schemas/Field" } }
+  /options:
+    post:
+      operationId: createOption
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Option" }
+      responses: { "201": { description: created } }
+  /labels:
+    post:
+      operationId: createLabel
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [label]
+              properties:
+                label: { $ref: "#/paths/~1fields/get/responses/200/content/application~1json/schema/properties/fields/items/properties/label" }
+      responses: { "201": { description: created } }
+components:
+  schemas:
+    Field:
+      type: object
+      properties:
+        label: { type: string, maxLength: 12 }
+        options:
+          type: array
+          items:
+            type: object
+            properties:
+              data:
+                oneOf:
+                  - type: object
+                    required: [data_type, value]
+                    properties:
+                      data_type: { type: string, enum: [string] }
+                      value: { type: string, maxLength: 100 }
+    Option:
+      type: object
+      properties:
+        data:
+          oneOf:
+            - $ref: "#/paths/~1fields/get/responses/200/content/application~1json/schema/properties/fields/items/properties/options/items/properties/data/oneOf/0"
+          discriminator:
+            propertyName: data_type
+            mapping:
+              string: "#/paths/~1fields/get/responses/200/content/application~1json/schema/properties/fields/items/properties/options/items/properties/data/oneOf/0"
+`;
+
+async function generate(text: string) {
+  const dir = writeTree("wild-refs", { "openapi.yaml": text });
+  return genSpec(join(dir, "openapi.yaml"), "through", "test/.tmp/wild-refs-out");
+}
+
+describe("a $ref whose pointer goes through another $ref", () => {
+  it("is read inside that $ref's target: every operation is a tool, with the schema it names", async () => {
+    const { cat, diags } = await generate(spec);
+    expect(errorsOf(diags)).toEqual([]);
+    expect(diags.items.filter((d) => d.severity === "warning")).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name).sort()).toEqual(["create_label", "create_option", "list_fields"]);
+    const schemas = (doc as unknown as { schemas: Record<string, unknown> }).schemas;
+    const label = doc.tools.find((t) => t.name === "create_label")?.inputSchema as {
+      properties: { label: { $ref: string } };
+    };
+    expect(schemas[label.properties.label.$ref.replace("#/$defs/", "")]).toEqual({
+      type: "string",
+      maxLength: 12,
+    });
+    const option = JSON.stringify(doc.tools.find((t) => t.name === "create_option")?.inputSchema);
+    const variant = /"\$ref":"#\/\$defs\/([^"]+)"/.exec(option)?.[1] ?? "";
+    expect(schemas[variant]).toEqual({
+      type: "object",
+      properties: { data_type: { const: "string" }, value: { type: "string", maxLength: 100 } },
+      required: ["data_type", "value"],
+    });
+  });
+
+  it("a pointer through a $ref that points back at itself stops: the operation is left out, located", async () => {
+    const looped = spec
+      .replace("    Option:\n", '    Loop: { $ref: "#/components/schemas/Loop" }\n    Option:\n')
+      .replace(
+        '$ref: "#/paths/~1fields/get/responses/200/content/application~1json/schema/properties/fields/items/properties/label"',
+        '$ref: "#/components/schemas/Loop/properties/label"',
+      );
+    const { diags } = await generate(looped);
+    expect(errorsOf(diags)).toEqual([]);
+    const left = diags.items.filter((d) => d.severity === "warning");
+    expect(left.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'TW139 POST /labels is left out: $ref "#/components/schemas/Loop/properties/label" points at nothing',
+    ]);
+    expect(`${left[0]?.source?.file}:${left[0]?.source?.line}`).toMatch(/openapi\.yaml:\d+$/);
+  });
+});
