@@ -348,7 +348,8 @@ function bindTools(
   const tools = bindManifestTools(input, ctx, handlers, gate, bound);
   const { max } = nameBudget(input.manifest);
   tools.push(...bindSelectedOperations(input, ctx, gate, bound, tools, max));
-  tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max));
+  const taken = new Set(tools.flatMap((t) => [t.name, ...t.aliases]));
+  tools.push(...selectGraphqlTools(input.manifest, input.graphql ?? [], ctx, max, taken));
   return tools;
 }
 

@@ -608,6 +608,28 @@ function selectorMatches(sel: SelectorSpec, model: GraphqlSourceModel, rf: RootF
 }
 
 /**
+ * A selected root field's tool name: its name in snake case, or, when a tool already has that name (a query and a
+ * mutation of one name, as Linear's `initiativeUpdate` (fetch one update) and `initiativeUpdate` (change an
+ * initiative); one field of each of two sources), the name with its operation type before it, then a counter, with a
+ * located TW124 warning, as OpenAPI operations fall back to their method and path.
+ */
+function freeFieldName(
+  rf: RootField,
+  ctx: GraphqlBindContext,
+  max: number,
+  taken: Set<string>,
+): { name: string; full: string } {
+  const full = `${ctx.prefix}${snakeCase(rf.name)}`;
+  const preferred = fitName(full, max);
+  if (!taken.has(preferred)) return { name: preferred, full };
+  const typed = `${ctx.prefix}${rf.operationType}_${snakeCase(rf.name)}`;
+  let name = fitName(typed, max);
+  for (let n = 2; taken.has(name); n++) name = fitName(`${typed}_${n}`, max);
+  ctx.diags.warn("TW124", `${rf.key}: "${preferred}" is taken, so it is named "${name}"`, rf.source);
+  return { name, full: typed };
+}
+
+/**
  * Root fields picked by `select:` (minus `exclude:`) that no manifest entry maps. Mutations of a source with
  * `mutations: listed` are never picked in bulk, and subscriptions never at all.
  */
@@ -616,6 +638,8 @@ export function selectGraphqlTools(
   sources: GraphqlSourceModel[],
   ctx: GraphqlBindContext,
   maxName: number,
+  /** Names (and aliases) of the tools bound before these. */
+  taken: Set<string>,
 ): ToolNode[] {
   const selectors = manifest.select ?? [];
   const excludes = manifest.exclude ?? [];
@@ -630,8 +654,8 @@ export function selectGraphqlTools(
         excludes.some((s) => selectorMatches(s, model, rf))
       )
         continue;
-      const full = `${ctx.prefix}${snakeCase(rf.name)}`;
-      const name = fitName(full, maxName);
+      const { name, full } = freeFieldName(rf, ctx, maxName, taken);
+      taken.add(name);
       const tool = bindGraphqlTool(name, { kind: "field", model, field: rf }, undefined, rf.source, ctx);
       if (tool && name !== full) tool.shortenedFrom = full;
       if (tool) tools.push(tool);

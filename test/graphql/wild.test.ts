@@ -339,6 +339,48 @@ describe("a bare GraphQL schema (generate --graphql FILE...)", () => {
   });
 });
 
+describe("a query and a mutation of one name (Linear's initiativeUpdate and projectUpdate)", () => {
+  it("both are tools: the later one named with its operation type, then a counter, each with a located TW124", async () => {
+    const dir = writeTree("gql-same-name", {
+      "schema.graphql": `type Query {
+  projectUpdate(id: ID!): ProjectUpdate
+  mutationProjectUpdate: String
+}
+type Mutation {
+  projectUpdate(id: ID!, body: String!): ProjectUpdate
+}
+type ProjectUpdate {
+  id: ID!
+  body: String
+}
+`,
+    });
+    const file = join(dir, "schema.graphql");
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: file, name: "linear", graphql: [file] },
+      { root: ROOT, out: "test/.tmp/gql-same-name-out" },
+      diags,
+    );
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    const byName = doc.tools.map((t) => {
+      const b = t.binding as GraphqlBinding;
+      return `${t.name} ${b.operationType} ${b.field}`;
+    });
+    expect(byName).toEqual([
+      "project_update query projectUpdate",
+      "mutation_project_update query mutationProjectUpdate",
+      "mutation_project_update_2 mutation projectUpdate",
+    ]);
+    const renamed = diags.items.filter((d) => d.code === "TW124");
+    expect(renamed.map((d) => `${d.severity} ${d.message} ${d.source?.line}`)).toEqual([
+      'warning Mutation.projectUpdate: "project_update" is taken, so it is named "mutation_project_update_2" 6',
+    ]);
+    expect(renamed[0]?.source?.file).toMatch(/schema\.graphql$/);
+  });
+});
+
 describe("source security alternatives", () => {
   const auth = `    auth:
       token: { type: bearer, token: { env: WILD_TOKEN } }
