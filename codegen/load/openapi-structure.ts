@@ -115,6 +115,28 @@ function valueAt(data: unknown, instancePath: string): unknown {
   return node;
 }
 
+/**
+ * Whether `instancePath` is in an operation written as a `$ref` to an operation object elsewhere (DigitalOcean's
+ * published spec writes every one of its operations `get: { $ref: "resources/account/account_get.yml" }`, as
+ * Redocly's bundler reads them): the schema sees an operation without `responses` and with an unknown `$ref` key.
+ * The operation is read where the reference points, as parameters and responses are, and, like them, not checked
+ * by this schema there.
+ */
+function inReferencedOperation(data: unknown, instancePath: string): boolean {
+  const segs = decodePointer(`#${instancePath}`);
+  if (segs[0] !== "paths" || segs.length < 3) return false;
+  const depth = segs[2] === "additionalOperations" || segs[2] === "x-oai-additionalOperations" ? 4 : 3;
+  if (depth === 3 && !METHODS.has(segs[2] as string)) return false;
+  let node: unknown = data;
+  for (const seg of segs.slice(0, depth)) {
+    if (node === null || typeof node !== "object") return false;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  return (
+    node !== null && typeof node === "object" && typeof (node as Record<string, unknown>).$ref === "string"
+  );
+}
+
 const TYPE_NAMES = new Set(["array", "boolean", "integer", "number", "object", "string", "null"]);
 
 /**
@@ -222,6 +244,7 @@ export async function checkOpenApiStructure(
   for (const e of leafErrors(validate.errors ?? [])) {
     // `schema: null` (@directus/specs writes one): the schema converter reads it as any value and says so (TW134).
     if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
+    if (inReferencedOperation(doc.data, e.instancePath)) continue;
     const type31 = version === "3.0" ? typeOf31(doc.data, e.instancePath) : undefined;
     if (type31 !== undefined) {
       read31.push({

@@ -123,3 +123,111 @@ describe("a $ref whose pointer goes through another $ref", () => {
     expect(`${left[0]?.source?.file}:${left[0]?.source?.line}`).toMatch(/openapi\.yaml:\d+$/);
   });
 });
+
+/**
+ * An operation written as a `$ref` to an operation object in another file: DigitalOcean's published multi-file spec
+ * (digitalocean/openapi, specification/DigitalOcean-public.v2.yaml) writes every one of its 659 operations
+ * `get: { $ref: "resources/account/account_get.yml" }`, as Redocly's bundler reads them. All 659 were left out
+ * (`missing "responses"`, and the path parameters declared in the other file unseen) and the spec refused.
+ */
+const referencing = (version: string) => ({
+  "api/openapi.yaml": `openapi: ${version}
+info: { title: Ops, version: "1" }
+servers: [{ url: https://ops.example.com }]
+paths:
+  /v2/droplets/{droplet_id}:
+    get: { $ref: "resources/droplets/droplets_get.yml" }
+    delete:
+      $ref: "resources/droplets/droplets_destroy.yml"
+  /v2/account:
+    get:
+      operationId: account_get
+      responses: { "200": { description: ok } }
+`,
+  "api/resources/droplets/droplets_get.yml": `operationId: droplets_get
+summary: Retrieve an Existing Droplet
+parameters:
+  - $ref: "parameters.yml#/droplet_id"
+  - { name: verbose, in: query, schema: { type: boolean } }
+responses:
+  "200":
+    $ref: "responses/droplet.yml"
+`,
+  "api/resources/droplets/droplets_destroy.yml": `operationId: droplets_destroy
+parameters:
+  - $ref: "parameters.yml#/droplet_id"
+responses:
+  "204": { description: gone }
+`,
+  "api/resources/droplets/parameters.yml": `droplet_id:
+  name: droplet_id
+  in: path
+  required: true
+  schema: { type: integer, minimum: 1 }
+`,
+  "api/resources/droplets/responses/droplet.yml": `description: The droplet.
+content:
+  application/json:
+    schema:
+      type: object
+      properties:
+        droplet: { $ref: "../models/droplet.yml" }
+`,
+  "api/resources/droplets/models/droplet.yml": `type: object
+required: [id]
+properties:
+  id: { type: integer }
+  name: { type: string, maxLength: 255 }
+`,
+});
+
+describe("an operation written as a $ref to an operation object in another file", () => {
+  it.each(["3.0.3", "3.1.0"])(
+    "%s: is read there, its own references relative to that file",
+    async (version) => {
+      const dir = writeTree("wild-op-refs", referencing(version));
+      const { cat, diags } = await genSpec(
+        join(dir, "api/openapi.yaml"),
+        "ops",
+        "test/.tmp/wild-op-refs-out",
+      );
+      expect(errorsOf(diags)).toEqual([]);
+      expect(diags.items.filter((d) => d.severity === "warning")).toEqual([]);
+      const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      expect(doc.tools.map((t) => `${t.name} ${t.safety}`)).toEqual([
+        "droplets_get read",
+        "droplets_destroy destructive",
+        "account_get read",
+      ]);
+      const get = doc.tools[0];
+      expect(get?.title).toBe("Retrieve an Existing Droplet");
+      expect(get?.inputSchema).toMatchObject({
+        properties: { droplet_id: { type: "integer", minimum: 1 }, verbose: { type: "boolean" } },
+        required: ["droplet_id"],
+      });
+      expect(JSON.stringify(get?.binding)).toContain('"in":"query"');
+      expect(JSON.stringify(doc)).toContain('"maxLength":255');
+      // Located in the file the operation is written in.
+      expect(get?.source?.file).toMatch(/resources\/droplets\/droplets_get\.yml$/);
+    },
+  );
+
+  it("one whose reference points at nothing is left out, located; the others are tools", async () => {
+    const files = referencing("3.0.3");
+    files["api/openapi.yaml"] = files["api/openapi.yaml"].replace(
+      "droplets_destroy.yml",
+      "droplets_destory.yml",
+    );
+    const dir = writeTree("wild-op-refs", files);
+    const { cat, diags } = await genSpec(join(dir, "api/openapi.yaml"), "ops", "test/.tmp/wild-op-refs-out");
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name)).toEqual(["droplets_get", "account_get"]);
+    const left = diags.items.filter((d) => d.severity !== "info");
+    expect(left.map((d) => `${d.severity} ${d.code} ${d.message.replace(/ \(.*$/, "")}`)).toEqual([
+      expect.stringMatching(
+        /^warning TW139 DELETE \/v2\/droplets\/\{droplet_id\} is left out: .*droplets_destory\.yml/,
+      ),
+    ]);
+    expect(`${left[0]?.source?.file}:${left[0]?.source?.line}`).toMatch(/api\/openapi\.yaml:8$/);
+  });
+});

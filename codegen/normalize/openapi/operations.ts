@@ -359,12 +359,33 @@ function readPaths(
       continue;
     }
     const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
-    for (const [method, where, op] of operationsOf(item.value, item.at, spec.version, diags)) {
-      const opAt = child(item.at, ...where);
+    for (const [method, where, written] of operationsOf(item.value, item.at, spec.version, diags)) {
       reader.touched.clear();
-      const { value: node, errors } = diags.capture(() =>
-        readOperation(sourceId, path, method, op, shared, item.at, opAt, reader, defaults.rootSecurity),
-      );
+      // An operation may be a `$ref` to one written elsewhere (DigitalOcean's spec writes all of them so): it is
+      // read there, its own references relative to that file.
+      const writtenAt = child(item.at, ...where);
+      const { value: node, errors } = diags.capture(() => {
+        const op = deref(spec, written, writtenAt, reader.touched);
+        if (op)
+          return readOperation(
+            sourceId,
+            path,
+            method,
+            op.value,
+            shared,
+            item.at,
+            op.at,
+            reader,
+            defaults.rootSecurity,
+          );
+        // The reference points at nothing (an error now captured): the operation as far as it is known.
+        const node: OperationNode = {
+          ...{ sourceId, key: `${method} ${path}`, method, path, tags: [], deprecated: false, params: [] },
+          security: defaults.rootSecurity,
+          source: writtenAt.doc.cheapRef(writtenAt.pointer),
+        };
+        return node;
+      });
       const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
       read.push({
         node: defaults.pathPrefix ? { ...node, pathPrefix: defaults.pathPrefix } : node,
