@@ -25,8 +25,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import Handlebars from "handlebars";
+import { restoreManifest } from "./pack-manifest.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// A pack stopped halfway left the clone's package.json aside (scripts/pack-manifest.mjs): put it back first.
+restoreManifest();
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const jsOnly = process.argv.includes("--js-only");
 

@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -15,6 +17,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textJson } from "../helpers/mcp.js";
+import { unsupportedNode } from "../helpers/package-tools.js";
 import { ROOT } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 
@@ -32,6 +35,8 @@ const QUIET = ["--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"
 
 let work: string;
 let upstream: RecordingServer;
+/** The clone's package.json as it was before the first pack. */
+let manifestBefore: string;
 const tarballs: { toolwright: string; runtime: string } = { toolwright: "", runtime: "" };
 /** The paths each tarball holds. */
 const packed: { toolwright: string[]; runtime: string[] } = { toolwright: [], runtime: [] };
@@ -54,13 +59,34 @@ async function npmPack(dir: string, dest: string): Promise<{ file: string; files
   return { file: join(dest, info.filename), files: info.files.map((f) => f.path), pkg: info };
 }
 
+/** What each `npm install` in installInto printed (stdout and stderr), by folder name. */
+const installed: Record<string, string> = {};
+
 /** An empty project folder outside the repository with the given tarballs installed. */
 async function installInto(name: string, files: string[]): Promise<string> {
   const dir = join(work, name);
   mkdirSync(dir);
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: `try-${name}`, private: true })}\n`);
-  await npm(["install", ...QUIET, ...files], dir);
+  // Warnings too (the QUIET log level would hide npm 11's install-scripts warning).
+  const { stdout, stderr } = await npm(
+    ["install", ...QUIET.filter((a) => !a.startsWith("--loglevel")), ...files],
+    dir,
+  );
+  installed[name] = stdout + stderr;
   return dir;
+}
+
+/** Every file under `dir`, as paths relative to it with / separators. */
+function filesUnder(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(dir, rel) : [rel];
+  });
+}
+
+/** One file of a tarball. */
+async function fromTarball(tarball: string, path: string): Promise<string> {
+  return (await run("tar", ["-xzOf", tarball, `package/${path}`], { maxBuffer: 64 << 20 })).stdout;
 }
 
 /** npm installs and packs from tarballs: a failure bound that holds on a busy 2-core machine, not a target. */
@@ -94,7 +120,8 @@ beforeAll(async () => {
     if (req.method === "POST" && req.path === "/pets")
       return sendJson(res, 200, JSON.parse(req.body.toString()));
   });
-  // The runtime package is built by the same `prepare` build `npm pack` runs for toolwright.
+  manifestBefore = readFileSync(join(ROOT, "package.json"), "utf8");
+  // The runtime package is built by the same build `npm pack` runs for toolwright (prepack).
   const toolwright = await npmPack(ROOT, work);
   const runtime = await npmPack(join(ROOT, "build/runtime"), work);
   tarballs.toolwright = toolwright.file;
@@ -118,6 +145,39 @@ describe("the packed tarballs", () => {
     expect(files).toContain("generated/scaly/handlers.gen.mjs");
     expect(files.filter((f) => /\.(ts|mts|cts)$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
     expect(files.filter((f) => /^(src|codegen|test|specs|bin|scripts)\//.test(f))).toEqual([]);
+  });
+
+  it("toolwright holds every file the reference catalogs' servers read (their prompts and resources too), and no dotfile", () => {
+    for (const catalog of ["scaivault", "scaly"]) {
+      const runtimeFiles = filesUnder(join(ROOT, "generated", catalog)).filter((f) => !f.endsWith(".ts"));
+      expect(runtimeFiles.some((f) => f.startsWith("assets/"))).toBe(true);
+      const missing = runtimeFiles.filter((f) => !packed.toolwright.includes(`generated/${catalog}/${f}`));
+      expect(missing, `generated/${catalog}`).toEqual([]);
+    }
+    // dist/.built (the build's time stamp, for bin/toolwright.mjs in a clone) made every pack differ.
+    const dotfiles = [...packed.toolwright, ...packed.runtime].filter((f) => /(^|\/)\./.test(f));
+    expect(dotfiles).toEqual([]);
+  });
+
+  it("toolwright's package.json has no install script, nor the clone's scripts and devDependencies; the clone's is left as it was", async () => {
+    const pkg = JSON.parse(await fromTarball(tarballs.toolwright, "package.json"));
+    expect(Object.keys(pkg)).not.toContain("scripts");
+    expect(Object.keys(pkg)).not.toContain("devDependencies");
+    expect(Object.keys(pkg)).not.toContain("allowScripts");
+    const clone = JSON.parse(manifestBefore);
+    for (const field of ["name", "version", "license", "type", "bin", "exports", "engines", "dependencies"])
+      expect(pkg[field], field).toEqual(clone[field]);
+    expect(readFileSync(join(ROOT, "package.json"), "utf8")).toBe(manifestBefore);
+    expect(existsSync(join(ROOT, "build/package.json.clone"))).toBe(false);
+  });
+
+  it("packing twice makes the same tarball, byte for byte", { timeout: NPM_BOUND }, async () => {
+    const again = join(work, "again");
+    mkdirSync(again);
+    const second = await npmPack(ROOT, again);
+    const digest = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+    expect(second.files).toEqual(packed.toolwright);
+    expect(digest(second.file)).toBe(digest(tarballs.toolwright));
   });
 
   it("both carry the licenses of the packages compiled into their chunks", () => {
@@ -163,6 +223,32 @@ describe("installed, not cloned", () => {
     project = await installInto("user", [tarballs.toolwright]);
     copyFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), join(project, "openapi.json"));
   }, 300_000);
+
+  it("npm runs no install script of toolwright's, nor warns of one", () => {
+    expect(installed.user).not.toMatch(/toolwright@[^\n]*(postinstall|prepare|preinstall)/);
+    expect(existsSync(join(project, "node_modules/toolwright/package.json"))).toBe(true);
+  });
+
+  it("npx toolwright serve scaivault serves the packed reference catalog with its prompt texts", {
+    timeout: NPM_BOUND,
+  }, async () => {
+    const { client } = await connect(project, ["toolwright", "serve", "scaivault"], {
+      SCAIVAULT_TOKEN: "t",
+      XDG_STATE_HOME: join(project, "state"),
+    });
+    try {
+      const { prompts } = await client.listPrompts();
+      expect(prompts.map((p) => p.name).sort()).toEqual([
+        "audit-investigation",
+        "migrate-from-env",
+        "rotate-credential",
+      ]);
+      const prompt = await client.getPrompt({ name: "audit-investigation", arguments: { path: "app/db" } });
+      expect(JSON.stringify(prompt.messages)).toContain("app/db");
+    } finally {
+      await client.close();
+    }
+  });
 
   it("nothing compiles at run time: no tsx installed, the bin is the compiled dist/toolwright.js", () => {
     expect(existsSync(join(project, "node_modules/tsx"))).toBe(false);
@@ -287,6 +373,20 @@ export default shout;
     const help = await npx(host, ["scaly-mcp", "--help"]);
     expect(help.stdout).toMatch(/^Usage: scaly-mcp \[options\]/);
     expect(help.stdout).toMatch(/SCALY_API_KEY\n\s+.*\n\s+\[string; required; secret\]/);
+
+    // The Node lines it runs on are checked before anything loads: one line on an older Node, not a stack.
+    const old = await unsupportedNode();
+    const refused = await run(old.node, [join(host, "node_modules/.bin/scaly-mcp"), "--help"], {
+      cwd: host,
+    }).then(
+      () => undefined,
+      (error: { code?: number; stdout?: string; stderr?: string }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stdout).toBe("");
+    expect(refused?.stderr).toBe(
+      `scaly-mcp: needs Node.js 22.15 or later on the 22 line, or 24 and later (package.json engines); this is Node.js ${old.version}\n`,
+    );
 
     const token = `x.${Buffer.from(JSON.stringify({ exp: 4102444800 })).toString("base64url")}.y`;
     const { client } = await connect(host, ["scaly-mcp"], {
