@@ -2,6 +2,7 @@ import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src
 import { setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
+import { compareBinding } from "./binding.js";
 import { acceptsNoMore, canonical } from "./narrows.js";
 
 /**
@@ -310,6 +311,7 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
       widens: true,
     });
   }
+  compareBinding(name, before.binding, after.binding, out);
   if (before.description !== after.description)
     out.push({ subject: name, kind: "description changed", detail: "", widens: false });
   compareArguments(name, before, after, tables, out);

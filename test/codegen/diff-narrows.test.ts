@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { compareCatalogs } from "../../codegen/diff/compare.js";
+import { compareBinding } from "../../codegen/diff/binding.js";
+import { type Change, compareCatalogs } from "../../codegen/diff/compare.js";
 import { acceptsNoMore } from "../../codegen/diff/narrows.js";
-import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog.js";
+import type {
+  Binding,
+  CatalogDocument,
+  CatalogTool,
+  GraphqlBinding,
+  HttpBinding,
+  HttpParam,
+  JsonSchema,
+} from "../../src/catalog.js";
 
 /**
  * `diff`'s proof that a changed argument schema accepts no value the old one refused. A change it cannot prove
@@ -373,5 +382,111 @@ describe("compareCatalogs: a policy switch's default", () => {
 
   it("any other variable's default is an ordinary change", () => {
     expect(judged("X_PAGE_SIZE", "50", "500")).toEqual(["env default changed: X_PAGE_SIZE: 50 -> 500"]);
+  });
+});
+
+describe("compareBinding: how a tool reaches its upstream, when its summary did not change", () => {
+  const http = (over: Partial<HttpBinding> = {}): HttpBinding => ({
+    kind: "http",
+    source: "api",
+    method: "GET",
+    path: "/files/{path}",
+    params: [
+      { arg: "path", name: "path", in: "path", style: "simple", explode: false, required: true },
+      { arg: "q", name: "q", in: "query", style: "form", explode: true, required: false },
+    ],
+    security: [["bearer"]],
+    success: { status: "200", mediaType: "application/json" },
+    ...over,
+  });
+  const judged = (was: Binding, now: Binding) => {
+    const out: Change[] = [];
+    compareBinding("t", was, now, out);
+    return out.map((c) => `${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`);
+  };
+  const [path, q] = http().params as [HttpParam, HttpParam];
+
+  it("an unchanged binding says nothing", () => {
+    expect(judged(http(), http())).toEqual([]);
+  });
+
+  it("another source, other credentials, an argument moved or spanning segments widen", () => {
+    expect(judged(http(), http({ source: "admin" }))).toEqual(["source changed: api -> admin [widens]"]);
+    expect(judged(http(), http({ security: [["bearer"], []] }))).toEqual([
+      'credentials sent changed: [["bearer"]] -> [["bearer"],[]] [widens]',
+    ]);
+    expect(judged(http(), http({ params: [path, { ...q, in: "header", name: "X-Q" }] }))).toEqual([
+      "argument sent elsewhere: q: query q -> header X-Q [widens]",
+    ]);
+    expect(judged(http(), http({ params: [{ ...path, multiSegment: true }, q] }))).toEqual([
+      "path argument may span segments: path [widens]",
+    ]);
+    expect(judged(http(), http({ params: [path, { ...q, allowReserved: true }] }))).toEqual([
+      "argument encoding changed: q [widens]",
+    ]);
+    expect(judged(http(), http({ params: [path, { ...q, explode: false }] }))).toEqual([
+      "argument encoding changed: q",
+    ]);
+  });
+
+  it("a request body's shape is reported, not its fields (those are the arguments)", () => {
+    const fields = { mediaType: "application/json", encoding: "json", required: true, mode: "fields" };
+    const was = http({
+      method: "POST",
+      body: { ...fields, fields: [{ arg: "a", name: "a" }] } as HttpBinding["body"],
+    });
+    const more = http({
+      method: "POST",
+      body: {
+        ...fields,
+        fields: [
+          { arg: "a", name: "a" },
+          { arg: "b", name: "b" },
+        ],
+      } as HttpBinding["body"],
+    });
+    expect(judged(was, more)).toEqual([]);
+    const form = http({
+      method: "POST",
+      body: {
+        ...fields,
+        mediaType: "application/x-www-form-urlencoded",
+        encoding: "form",
+        fields: [],
+      } as HttpBinding["body"],
+    });
+    expect(judged(was, form)).toEqual([
+      "request body changed: mediaType application/json -> application/x-www-form-urlencoded; encoding json -> form",
+    ]);
+  });
+
+  it("GraphQL: other root fields widen; other fields under the same roots do not", () => {
+    const gql = (document: string): GraphqlBinding => ({
+      kind: "graphql",
+      source: "api",
+      operationType: "mutation",
+      operationName: "Update",
+      document,
+      variables: [],
+    });
+    const was = gql("mutation Update($id: ID!) { updateStack(id: $id) { id } }");
+    expect(judged(was, gql("mutation Update($id: ID!) { updateStack(id: $id) { id name } }"))).toEqual([
+      "GraphQL selection changed: the fields it asks for",
+    ]);
+    expect(
+      judged(
+        was,
+        gql("mutation Update($id: ID!) { updateStack(id: $id) { id } s: deleteStack(id: $id) { id } }"),
+      ),
+    ).toEqual(["GraphQL root fields changed: updateStack -> deleteStack, updateStack [widens]"]);
+    expect(judged(was, gql("mutation Update( {"))).toEqual([
+      "GraphQL root fields changed: updateStack -> (unreadable) [widens]",
+    ]);
+  });
+
+  it("a binding of another kind, or a handler under another key, widens", () => {
+    const custom = (handler: string): Binding => ({ kind: "custom", handler, module: "h.ts" });
+    expect(judged(http(), custom("h"))).toEqual(["binding kind changed: http -> custom [widens]"]);
+    expect(judged(custom("a"), custom("b"))).toEqual(["handler changed: a -> b [widens]"]);
   });
 });

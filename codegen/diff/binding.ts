@@ -1,0 +1,106 @@
+import { Kind, parse } from "graphql";
+import type { Binding, GraphqlBinding, HttpBinding, HttpParam } from "../../src/catalog.js";
+import type { Change } from "./compare.js";
+import { canonical } from "./narrows.js";
+
+/**
+ * What changed in how a tool reaches its upstream when its summary (method and path, GraphQL operation, handler
+ * module) did not: the source it calls (another endpoint and credentials), the credentials it sends, where an
+ * argument goes on the wire, a path argument that may now span segments, the GraphQL root fields it runs. Each
+ * widens unless it only changes what comes back or how a body is spelled. A handler's code is not in catalog.json:
+ * `diff` sees a handler moved, not edited (compare `handlers.gen.mjs`, or the handler sources, for that).
+ */
+export function compareBinding(subject: string, was: Binding, now: Binding, out: Change[]): void {
+  const push = (kind: string, detail: string, widens: boolean) => out.push({ subject, kind, detail, widens });
+  if (was.kind !== now.kind) {
+    push("binding kind changed", `${was.kind} -> ${now.kind}`, true);
+    return;
+  }
+  if (was.kind !== "custom" && now.kind !== "custom" && was.source !== now.source)
+    push("source changed", `${was.source} -> ${now.source}`, true);
+  if (was.kind === "http" && now.kind === "http") compareHttp(was, now, push);
+  else if (was.kind === "graphql" && now.kind === "graphql") compareGraphql(was, now, push);
+  else if (was.kind === "custom" && now.kind === "custom") {
+    // The summary names the module; the handler's key can move within it.
+    if (was.handler !== now.handler) push("handler changed", `${was.handler} -> ${now.handler}`, true);
+  }
+}
+
+type Push = (kind: string, detail: string, widens: boolean) => void;
+
+function where(p: HttpParam): string {
+  if (p.env !== undefined) return `${p.in} ${p.name} from ${p.env}`;
+  return `${p.in} ${p.name}`;
+}
+
+function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
+  if (canonical(was.security) !== canonical(now.security))
+    push("credentials sent changed", `${canonical(was.security)} -> ${canonical(now.security)}`, true);
+  const old = new Map(was.params.map((p) => [p.arg, p]));
+  for (const p of now.params) {
+    const q = old.get(p.arg);
+    // A parameter new to the binding is an argument added (reported with the arguments) or one sent from env.
+    if (q === undefined) {
+      if (p.env !== undefined) push("parameter sent from env", where(p), false);
+      continue;
+    }
+    if (q.in !== p.in || q.name !== p.name || q.env !== p.env)
+      push("argument sent elsewhere", `${p.arg}: ${where(q)} -> ${where(p)}`, true);
+    if (p.multiSegment === true && q.multiSegment !== true)
+      push("path argument may span segments", p.arg, true);
+    const spelling = (x: HttpParam) =>
+      canonical([x.style, x.explode, x.allowReserved ?? false, x.contentType ?? null]);
+    if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
+  }
+  // The body's fields follow the arguments (added or removed ones are reported with them): the rest is compared.
+  const shape = (b: HttpBinding) => {
+    if (b.body === undefined) return "null";
+    const { fields: _fields, ...rest } = b.body as HttpBinding["body"] & { fields?: unknown };
+    return canonical(rest);
+  };
+  if (shape(was) !== shape(now)) {
+    const a = (was.body ?? {}) as Record<string, unknown>;
+    const b = (now.body ?? {}) as Record<string, unknown>;
+    const members = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+      (k) => k !== "fields" && canonical(a[k]) !== canonical(b[k]),
+    );
+    const shown = (v: unknown) => (v === undefined ? "none" : typeof v === "string" ? v : canonical(v));
+    const detail =
+      was.body === undefined || now.body === undefined
+        ? `${was.body ? "a body" : "no body"} -> ${now.body ? "a body" : "no body"}`
+        : members.map((k) => `${k} ${shown(a[k])} -> ${shown(b[k])}`).join("; ");
+    push("request body changed", detail, false);
+  }
+}
+
+/** The operation's root fields (aliases read as the fields they alias), or undefined if the text does not parse. */
+function rootFields(document: string, operationName: string): string[] | undefined {
+  try {
+    const doc = parse(document, { noLocation: true });
+    for (const def of doc.definitions) {
+      if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+      if (def.name !== undefined && def.name.value !== operationName) continue;
+      return def.selectionSet.selections
+        .map((s) => (s.kind === Kind.FIELD ? s.name.value : `...${s.kind}`))
+        .sort();
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+function compareGraphql(was: GraphqlBinding, now: GraphqlBinding, push: Push): void {
+  if (was.document === now.document) return;
+  const before = rootFields(was.document, was.operationName);
+  const after = rootFields(now.document, now.operationName);
+  if (before === undefined || after === undefined || canonical(before) !== canonical(after)) {
+    push(
+      "GraphQL root fields changed",
+      `${before?.join(", ") ?? "(unreadable)"} -> ${after?.join(", ") ?? "(unreadable)"}`,
+      true,
+    );
+    return;
+  }
+  push("GraphQL selection changed", "the fields it asks for", false);
+}
