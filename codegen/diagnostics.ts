@@ -1,3 +1,4 @@
+import { terminalSafe } from "../src/telemetry/terminal.js";
 import type { SourceRef } from "./ir/types.js";
 import { MAX_INPUT_FILE_BYTES } from "./load/files.js";
 
@@ -220,9 +221,13 @@ export function formatLocation(ref: SourceRef | undefined): string {
   return loc;
 }
 
+/**
+ * A diagnostic as printed: its location and message quote spec and manifest text (keys, names, values), so every
+ * character a terminal would act on or hide is shown as an escape and a quoted line feed cannot forge a line.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = formatLocation(d.source);
-  const head = `${where ? `${where} ` : ""}${d.severity} ${d.code}: ${d.message}`;
-  const fix = d.fix ?? CODES[d.code].fix;
+  const where = terminalSafe(formatLocation(d.source));
+  const head = `${where ? `${where} ` : ""}${d.severity} ${d.code}: ${terminalSafe(d.message)}`;
+  const fix = terminalSafe(d.fix ?? CODES[d.code].fix);
   return d.severity === "info" ? head : `${head}\n  fix: ${fix}`;
 }

@@ -1,6 +1,11 @@
+import { terminalSafe } from "../../src/telemetry/terminal.js";
 import type { AuditReport, Switch, ToolReport } from "./report.js";
 
-/** The plain-text audit report: deterministic, no times, no absolute paths, so two releases can be diffed. */
+/**
+ * The plain-text audit report: deterministic, no times, no absolute paths, so two releases can be diffed. Each
+ * entry of its lines is one line, and quotes catalog text (titles, paths, tags, reasons) that a spec wrote: it is
+ * printed through `terminalSafe`, so escape sequences, bidi controls and line breaks in that text show as escapes.
+ */
 
 function envText(s: Switch): string {
   if (!s.env) return "(no env)";
@@ -98,7 +103,7 @@ export function renderText(report: AuditReport): string {
   lines.push("");
   lines.push("Tools");
   for (const t of report.tools) lines.push(...toolLines(t, report));
-  return `${lines.join("\n")}\n`;
+  return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
 }
 
 /** The catalog, what generated it, and the summary counts. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir } from "../../src/load/catalog.js";
+import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
 import { fromFormat1 } from "../diff/format1.js";
 import { usageError } from "./jobs.js";
@@ -82,7 +83,7 @@ function render(before: CatalogDocument, after: CatalogDocument, changes: Change
   ];
   if (changes.length === 0) {
     lines.push("no changes a reviewer would see");
-    return `${lines.join("\n")}\n`;
+    return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
   }
   lines.push(
     `${changes.length} change${changes.length === 1 ? "" : "s"}, ${widening} widen${widening === 1 ? "s" : ""} what an agent can do:`,
@@ -94,7 +95,8 @@ function render(before: CatalogDocument, after: CatalogDocument, changes: Change
       `  ${mark} ${c.subject.padEnd(width)}  ${c.kind}${c.detail ? `: ${c.detail}` : ""}${c.widens ? "  [widens]" : ""}`,
     );
   }
-  return `${lines.join("\n")}\n`;
+  // Subjects and details quote catalog text a spec wrote: one line each, escapes shown (src/telemetry/terminal.ts).
+  return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
 }
 
 export async function run(argv: string[]): Promise<number> {

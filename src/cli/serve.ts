@@ -19,6 +19,7 @@ import {
 import { describeError } from "../telemetry/log.js";
 import { enableMetrics } from "../telemetry/metrics.js";
 import { startTracing } from "../telemetry/otel.js";
+import { terminalSafe } from "../telemetry/terminal.js";
 import {
   type HttpOverrides,
   type HttpSettings,
@@ -178,7 +179,7 @@ export async function runServe(argv: string[], packed?: PackedCatalog): Promise<
     catalog = await loadCatalog(ref);
   } catch (error) {
     const message = error instanceof CatalogLoadError ? error.message : describeError(error);
-    process.stderr.write(`${who}: ${message}\n`);
+    process.stderr.write(`${who}: ${terminalSafe(message, { lines: true })}\n`);
     return 1;
   }
   const stores: StateStore[] = [];
@@ -219,7 +220,10 @@ async function showHelp(
   if (ref === undefined) return 0;
   try {
     const dir = findCatalogDir(ref);
-    process.stdout.write(`\n${catalogHelp(await readCatalogDocument(dir), dir)}`);
+    // The catalog's text (descriptions, scheme names, URLs) was written by a spec: escapes shown.
+    process.stdout.write(
+      `\n${terminalSafe(catalogHelp(await readCatalogDocument(dir), dir), { lines: true })}`,
+    );
     return 0;
   } catch (error) {
     process.stderr.write(`${who}: ${(error as Error).message}\n`);
@@ -369,7 +373,10 @@ function reportSetupFailure(
 ): number {
   if (error instanceof HttpSettingsError) {
     process.stderr.write(
-      `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n${noteList(error.notes)}`,
+      terminalSafe(
+        `${who}: not serving ${catalog.doc.catalog} over HTTP:\n${problemList(error.problems)}\n${noteList(error.notes)}`,
+        { lines: true },
+      ),
     );
     return 2;
   }
@@ -381,7 +388,10 @@ function reportSetupFailure(
     // Every missing variable at once: the HTTP transport's too, when the env asks for HTTP.
     const http = httpProblemsBeside(catalog.doc, options);
     process.stderr.write(
-      `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList([...error.problems, ...http.problems])}\n${noteList(http.notes)}Run \`${helpCommand(ref)}\` to see every variable.\n`,
+      terminalSafe(
+        `${who}: the environment is not valid for catalog ${catalog.doc.catalog}:\n${problemList([...error.problems, ...http.problems])}\n${noteList(http.notes)}Run \`${helpCommand(ref)}\` to see every variable.\n`,
+        { lines: true },
+      ),
     );
     return 2;
   }

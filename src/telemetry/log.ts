@@ -1,4 +1,5 @@
 import { redact } from "./redact.js";
+import { terminalSafe } from "./terminal.js";
 
 /**
  * The runtime's only log sink. stdout belongs to JSON-RPC in stdio mode, so every line goes to stderr, and every
@@ -18,7 +19,7 @@ export function setLogSink(next: LogSink): LogSink {
 }
 
 export function logLine(message: string): void {
-  sink(`toolwright: ${redact(message)}`);
+  sink(`toolwright: ${terminalSafe(redact(message))}`);
 }
 
 /**
