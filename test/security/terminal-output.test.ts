@@ -147,7 +147,7 @@ describe("what the CLI prints quotes spec text with every terminal control shown
     expect(outs.audit.out).toContain("GET /items/{id}\\x1b[2J\\x0derror TW999: forged");
     expect(outs.audit.out).toContain("tags: shop\\x9b31m\\x0aFindings: none");
     expect(outs.audit.out).toContain("Catalog shop 1\\x1b]0;pwned\\x07");
-    expect(outs.diff.out).toContain('"title":"Refund\\x9b31m\\u202e"');
+    expect(outs.diff.out).toContain('Refund\\x9b31m\\u202e"');
     expect(outs.help.out).toContain("https://auth.example/token\\x1b]8;;https://evil.example/\\x1b\\docs");
   });
 });
