@@ -346,7 +346,7 @@ async function compileAll(
   manifest: LoadedDocument,
   diags: Diagnostics,
 ): Promise<CompiledHandlers | undefined> {
-  if (handlers.length === 0) return { code: "", inputs: [] };
+  if (handlers.length === 0) return { code: "", inputs: [], codeHashes: new Map() };
   return compileHandlers(handlers, root, manifest, diags);
 }
 
@@ -425,6 +425,11 @@ export async function generateCatalog(
     count(bound.handlers.length, "handler"),
   );
   if (!compiled) return undefined;
+  for (const tool of ir.tools)
+    if (tool.binding.kind === "custom") {
+      const code = compiled.codeHashes.get(tool.binding.handler);
+      if (code !== undefined) tool.binding.code = code;
+    }
   const hash = inputHash(
     loaded,
     [...bound.assets.inputs, ...bound.handlers.map((h) => h.abs), ...compiled.inputs, ...bound.documents],

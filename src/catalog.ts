@@ -179,6 +179,11 @@ export interface CustomBinding {
   handler: string;
   /** Module the handler was imported from (for reviewers). */
   module: string;
+  /**
+   * `sha256:` of the handler's source files as compiled (its module and the local files it imports, by path and
+   * content), so `diff` sees a handler edited; absent in catalogs generated before it.
+   */
+  code?: string;
 }
 
 export type Binding = HttpBinding | GraphqlBinding | CustomBinding;

@@ -7,8 +7,8 @@ import { canonical } from "./narrows.js";
  * What changed in how a tool reaches its upstream when its summary (method and path, GraphQL operation, handler
  * module) did not: the source it calls (another endpoint and credentials), the credentials it sends, where an
  * argument goes on the wire, a path argument that may now span segments, the GraphQL root fields it runs. Each
- * widens unless it only changes what comes back or how a body is spelled. A handler's code is not in catalog.json:
- * `diff` sees a handler moved, not edited (compare `handlers.gen.mjs`, or the handler sources, for that).
+ * widens unless it only changes what comes back or how a body is spelled, and so does an edited handler (its
+ * binding's `code`, the hash of its source files).
  */
 export function compareBinding(subject: string, was: Binding, now: Binding, out: Change[]): void {
   const push = (kind: string, detail: string, widens: boolean) => out.push({ subject, kind, detail, widens });
@@ -23,6 +23,9 @@ export function compareBinding(subject: string, was: Binding, now: Binding, out:
   else if (was.kind === "custom" && now.kind === "custom") {
     // The summary names the module; the handler's key can move within it.
     if (was.handler !== now.handler) push("handler changed", `${was.handler} -> ${now.handler}`, true);
+    // Code can do anything: an edit widens until a person has read it (catalogs before the hash carry none).
+    if (was.code !== undefined && now.code !== undefined && was.code !== now.code)
+      push("handler code changed", `${now.module} or a file it imports`, true);
   }
 }
 

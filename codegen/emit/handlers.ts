@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { BuildFailure, Message, Metafile, Plugin } from "esbuild";
 import * as contract from "../../src/catalog.js";
@@ -19,6 +21,11 @@ export interface CompiledHandlers {
   code: string;
   /** Absolute paths of every local file compiled in (the handler modules and what they import). */
   inputs: string[];
+  /**
+   * Per handler, by its tool's key: `sha256:` of the local source files its code is compiled from (its module and
+   * every local file it imports, by path from the project root and content), so `diff` sees a handler edited.
+   */
+  codeHashes: Map<string, string>;
 }
 
 /**
@@ -92,11 +99,48 @@ function withRequire(code: string): string {
   return `import { createRequire as __twCreateRequire } from "node:module";\nconst require = __twCreateRequire(import.meta.url);\n${code}`;
 }
 
+function isLocal(file: string): boolean {
+  return file !== "<stdin>" && !file.startsWith("toolwright:") && !file.includes("node_modules/");
+}
+
+/**
+ * Each handler's source closure hashed: the local files reachable from its module through the bundle's imports,
+ * each as `path NUL sha256(content)`, sorted. Packages (kept external) and the inlined contract are not part of it.
+ */
+function codeHashes(handlers: HandlerRef[], metafile: Metafile, root: string): Map<string, string> {
+  const contentHash = new Map<string, string>();
+  const fileHash = (file: string) => {
+    let hash = contentHash.get(file);
+    if (hash === undefined) {
+      hash = createHash("sha256")
+        .update(readFileSync(resolve(root, file)))
+        .digest("hex");
+      contentHash.set(file, hash);
+    }
+    return hash;
+  };
+  const out = new Map<string, string>();
+  for (const handler of handlers) {
+    const start = relative(root, handler.abs).split("\\").join("/");
+    const seen = new Set<string>();
+    const queue = Object.hasOwn(metafile.inputs, start) ? [start] : [];
+    for (let i = 0; i < queue.length; i++) {
+      const file = queue[i] as string;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const imported of metafile.inputs[file]?.imports ?? [])
+        if (!imported.external && isLocal(imported.path) && Object.hasOwn(metafile.inputs, imported.path))
+          queue.push(imported.path);
+    }
+    const lines = [...seen].sort().map((file) => `${file}\u0000${fileHash(file)}`);
+    out.set(handler.key, `sha256:${createHash("sha256").update(lines.join("\n")).digest("hex")}`);
+  }
+  return out;
+}
+
 function localInputs(metafile: Metafile, root: string): string[] {
   return Object.keys(metafile.inputs)
-    .filter(
-      (file) => file !== "<stdin>" && !file.startsWith("toolwright:") && !file.includes("node_modules/"),
-    )
+    .filter(isLocal)
     .map((file) => resolve(root, file))
     .sort();
 }
@@ -143,7 +187,11 @@ export async function compileHandlers(
         "Import data files instead (`import data from './x.json' with { type: 'json' }`), so they are compiled in.",
       );
     }
-    return { code: withRequire(text), inputs: localInputs(result.metafile, root) };
+    return {
+      code: withRequire(text),
+      inputs: localInputs(result.metafile, root),
+      codeHashes: codeHashes(handlers, result.metafile, root),
+    };
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     if (!Array.isArray(failure.errors)) throw error;

@@ -147,6 +147,34 @@ describe("handlers compiled at generate time", () => {
     expect(stale.stdout).toContain("changed  generated/hand/catalog.json");
   });
 
+  it("diff sees a handler edited, through the files it imports, and only the handlers that import them", () => {
+    const dir = copy("handlers-diff");
+    const catalog = join(dir, "generated/hand/catalog.json");
+    const edits: [file: string, from: string, to: string, edited: string[]][] = [
+      ["specs/hand/handlers/read.ts", "count: current(),", "count: current() + 1,", ["hand_read"]],
+      ["specs/hand/handlers/facts.json", "true", "false", ["hand_read"]],
+      ["specs/hand/handlers/lib/counter.ts", "count += by", "count += by * 2", ["hand_count", "hand_read"]],
+    ];
+    for (const [file, from, to, edited] of edits) {
+      const before = join(dir, "before.json");
+      cpSync(catalog, before);
+      writeFileSync(join(dir, file), readFileSync(join(dir, file), "utf8").replace(from, to));
+      const gen = generate(dir);
+      expect(gen.status, gen.stderr).toBe(0);
+      const diff = spawnSync(process.execPath, [BIN, "diff", before, catalog, "--json"], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+      expect(diff.status, diff.stderr).toBe(0);
+      const changes = (
+        JSON.parse(diff.stdout) as { changes: { subject: string; kind: string; widens: boolean }[] }
+      ).changes;
+      expect(
+        changes.filter((c) => c.kind === "handler code changed").map((c) => [c.subject, c.widens]),
+      ).toEqual(edited.map((tool) => [tool, true]));
+    }
+  });
+
   const broken: { name: string; files: Record<string, string>; at: RegExp }[] = [
     {
       name: "a syntax error",
