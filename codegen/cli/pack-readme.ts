@@ -1,4 +1,6 @@
 import type { CatalogDocument, EnvVar } from "../../src/catalog.js";
+// Spec and manifest text in the README's tables: one line, no HTML, links or images, escapes shown.
+import { cell, code } from "../emit/catalog-md.js";
 
 /** The README of a packed catalog: what it is, the host config, and every env variable it reads. */
 
@@ -7,14 +9,9 @@ interface Names {
   bin: string;
 }
 
-/** Markdown table cell text: one line, pipes escaped. */
-function cell(text: string): string {
-  return text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
-}
-
 function envRow(v: EnvVar): string {
   const facts = [v.required ? "required" : "", v.secret ? "secret" : ""].filter(Boolean).join(", ");
-  const shown = v.default === undefined ? "" : v.secret ? "(set)" : `\`${cell(v.default)}\``;
+  const shown = v.default === undefined ? "" : v.secret ? "(set)" : code(v.default);
   return `| \`${v.name}\` | ${facts} | ${shown} | ${cell(v.description)} |`;
 }
 
