@@ -101,13 +101,57 @@ function classFindings(tool: CatalogTool, c: Classification): Finding[] {
 const REFERENCE =
   /(?:^|[_-])(?:ids?|count|at|type|types|names?|policy|policies|version|length|expires?|status)$/i;
 
-/** Dot paths of output properties whose names look like credentials (`defs`: the catalog's schema table). */
+/** Types no credential is written in: a flag, a count, a nested object (its members are checked by name). */
+const NOT_A_VALUE = new Set(["boolean", "integer", "number", "object", "null"]);
+
+/** Formats of values that are not credentials (times and dates). */
+const NOT_A_SECRET_FORMAT = new Set(["date", "date-time", "time", "duration"]);
+
+/**
+ * Whether a field's schema allows a value a credential could be written in: a string (or a value of unknown kind,
+ * or an array of such) that is not one of a fixed set of values (`enum`, `const`: "read"/"write", "enabled") and not
+ * a date. GitHub's `secret_scanning` (an object), `permissions.secrets` (`read` or `write`) and
+ * `send_secrets_and_variables` (a flag) are named like credentials and hold none.
+ */
+export function couldHoldCredential(schema: unknown, defs: Record<string, JsonSchema>, depth = 0): boolean {
+  if (depth > 16 || schema === null || typeof schema !== "object") return schema !== false;
+  let s = schema as JsonSchema;
+  for (let hops = 0; typeof s.$ref === "string" && s.$ref.startsWith("#/$defs/") && hops < 16; hops++) {
+    const name = s.$ref.slice("#/$defs/".length);
+    const target = Object.hasOwn(defs, name) ? defs[name] : undefined;
+    if (target === undefined) return true;
+    const { $ref: _ref, ...rest } = s;
+    s = { ...target, ...rest };
+  }
+  for (const key of ["anyOf", "oneOf"] as const)
+    if (Array.isArray(s[key]) && !(s[key] as unknown[]).some((b) => couldHoldCredential(b, defs, depth + 1)))
+      return false;
+  if (Array.isArray(s.allOf) && (s.allOf as unknown[]).some((b) => !couldHoldCredential(b, defs, depth + 1)))
+    return false;
+  if (Array.isArray(s.enum) || Object.hasOwn(s, "const")) return false;
+  if (typeof s.format === "string" && NOT_A_SECRET_FORMAT.has(s.format)) return false;
+  const types =
+    typeof s.type === "string" ? [s.type] : Array.isArray(s.type) ? (s.type as string[]) : undefined;
+  if (types === undefined) return true;
+  if (types.includes("string")) return true;
+  if (types.includes("array")) return s.items === undefined || couldHoldCredential(s.items, defs, depth + 1);
+  return !types.every((t) => NOT_A_VALUE.has(t));
+}
+
+/**
+ * Dot paths of output properties whose names look like credentials and whose schemas could hold one (`defs`: the
+ * catalog's schema table).
+ */
 export function secretLookingFields(
   schema: JsonSchema | undefined,
   pattern: RegExp,
   defs: Record<string, JsonSchema> = {},
 ): string[] {
-  return propertyPaths(schema, (key) => pattern.test(key) && !REFERENCE.test(key), defs);
+  return propertyPaths(
+    schema,
+    (key, field) => pattern.test(key) && !REFERENCE.test(key) && couldHoldCredential(field, defs),
+    defs,
+  );
 }
 
 /**

@@ -8,7 +8,8 @@ import type { JsonSchema } from "../catalog.js";
  */
 export function propertyPaths(
   schema: JsonSchema | undefined,
-  match: (key: string) => boolean,
+  /** Whether a property is found, by its name (and its schema as written, for callers that judge by kind). */
+  match: (key: string, schema: unknown) => boolean,
   /** Where `#/$defs/Name` points: the schema's own `$defs` (a published schema), else a catalog's table. */
   table: Record<string, JsonSchema> = {},
 ): string[] {
@@ -31,7 +32,7 @@ export function propertyPaths(
     if (n.properties && typeof n.properties === "object") {
       for (const [key, value] of Object.entries(n.properties as Record<string, unknown>)) {
         const next = [...path, key];
-        if (match(key)) found.add(next.join("."));
+        if (match(key, value)) found.add(next.join("."));
         visit(value, next, depth + 1, seen);
       }
     }
