@@ -1,6 +1,6 @@
 import { Kind, parse } from "graphql";
 import type { Binding, GraphqlBinding, HttpBinding, HttpParam } from "../../src/catalog.js";
-import type { Change } from "./compare.js";
+import type { Change } from "./change.js";
 import { canonical } from "./narrows.js";
 
 /**

@@ -3,20 +3,10 @@ import { setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
 import { compareBinding } from "./binding.js";
+import type { Change } from "./change.js";
 import { acceptsNoMore, canonical } from "./narrows.js";
 
-/**
- * What changed between two generated catalogs, from a reviewer's point of view. Every change says whether it
- * widens what an agent can do (a new tool, a tool that now writes, a policy removed), so a release check can
- * refuse widening changes that nobody approved.
- */
-export interface Change {
-  /** The tool, or `catalog` for catalog-wide settings. */
-  subject: string;
-  kind: string;
-  detail: string;
-  widens: boolean;
-}
+export type { Change } from "./change.js";
 
 const SAFETY_RANK: Record<Safety, number> = { read: 0, write: 1, destructive: 2 };
 
