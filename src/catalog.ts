@@ -606,9 +606,9 @@ export interface PublishSettings {
   commonArguments?: "instructions" | "per-tool";
   /**
    * The schema profile tools/list publishes (`src/publish/profiles.ts`): absent or `default` for faithful JSON
-   * Schema 2020-12, `portable` for the subset every model provider accepts (`toolwright serve` may override it).
+   * Schema 2020-12, `inline` for the same with input schemas' references inlined, `portable` for the subset every model provider accepts (`toolwright serve` may override it).
    */
-  profile?: "default" | "portable";
+  profile?: "default" | "inline" | "portable";
 }
 
 export interface CatalogDocument {

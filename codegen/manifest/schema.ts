@@ -707,9 +707,9 @@ export const manifestSchema = {
             "`instructions` (default): an argument many tools share (same name and description) is described once, in the server's instructions, and its description left out of those tools' input schemas; `per-tool`: every schema keeps it (hosts that do not pass server instructions to the model, docs/clients.md).",
         },
         schema_profile: {
-          enum: ["default", "portable"],
+          enum: ["default", "inline", "portable"],
           description:
-            "`default`: JSON Schema 2020-12 as bounded; `portable`: input schemas inside what OpenAI strict mode, Gemini and Anthropic all accept (docs/providers.md).",
+            "`default`: JSON Schema 2020-12 as bounded; `inline`: the same with each input schema's references inlined, no `$defs` (hosts that keep only `properties` and `required`, docs/clients.md); `portable`: input schemas inside what OpenAI strict mode, Gemini and Anthropic all accept (docs/providers.md).",
         },
       },
     },

@@ -1,4 +1,5 @@
 import type { CatalogTool, JsonSchema } from "../catalog.js";
+import { inlineReferences } from "./inline.js";
 import { portableDecoder, portableSchema } from "./portable.js";
 import { portableOutput } from "./portable-output.js";
 
@@ -37,11 +38,16 @@ export interface Profile {
 }
 
 /**
- * `default`: the projection as it is (JSON Schema 2020-12, `$defs` and `$ref`); `portable`: `portable.ts`
- * (docs/providers.md).
+ * `default`: the projection as it is (JSON Schema 2020-12, `$defs` and `$ref`); `inline`: the same with input
+ * schemas' references inlined (`inline.ts`); `portable`: `portable.ts` (docs/providers.md).
  */
 export const PROFILES: Record<string, Profile> = {
   default: { summary: "JSON Schema 2020-12 with $defs, as bounded by the catalog", transforms: [] },
+  inline: {
+    summary:
+      "JSON Schema 2020-12 as default, each input schema without $defs: references inlined (recursion kept)",
+    transforms: [(schema, { side }) => (side === "input" ? inlineReferences(schema) : schema)],
+  },
   portable: {
     summary:
       "inside what OpenAI strict mode, Gemini and Anthropic all accept: references inlined, no $schema, anyOf only, constraints in descriptions",
