@@ -66,6 +66,8 @@ export type ParamStyle =
   | "form"
   | "spaceDelimited"
   | "pipeDelimited"
+  /** Swagger 2.0's `collectionFormat: tsv` (values joined by tabs), which OpenAPI 3 has no style for. */
+  | "tabDelimited"
   | "deepObject";
 
 export interface HttpParam {

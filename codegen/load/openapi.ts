@@ -1,11 +1,12 @@
 import { relative } from "node:path";
+import { setOwn } from "../../src/catalog.js";
 import { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
 import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
 import { applyPatch, type SpecPatch } from "./patch.js";
-import { inlineExternalObjects } from "./swagger2-inline.js";
+import { formDataEncodings, inlineExternalObjects } from "./swagger2-inline.js";
 
 export interface OpenApiSpec {
   version: OpenApiVersion;
@@ -61,6 +62,49 @@ function canonicalVersionField(doc: LoadedDocument, diags: Diagnostics): void {
       `Write ${field}: "${read}" (quoted).`,
     );
   }
+}
+
+/**
+ * AutoRest's `x-ms-paths` (Azure's specs): path items whose keys carry a query string (`/search?op=count`,
+ * `/{container}?restype=container`), for operations that share a path and differ by a fixed query. They are read
+ * as paths (the runtime sends the fixed query with the path), located where they are written; a key `paths` also
+ * has stays the `paths` one, with a located warning. Before, they were left out in silence.
+ */
+function withMsPaths(doc: LoadedDocument, diags: Diagnostics): LoadedDocument {
+  const data = doc.data as Record<string, unknown> | null;
+  const extra = data && typeof data === "object" ? data["x-ms-paths"] : undefined;
+  if (!extra || typeof extra !== "object" || Array.isArray(extra)) return doc;
+  const paths = (data?.paths && typeof data.paths === "object" ? data.paths : {}) as Record<string, unknown>;
+  const merged: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(paths)) setOwn(merged, key, value);
+  const moved = new Set<string>();
+  // What stays under x-ms-paths (a key paths also has): one object in two places reads as a YAML alias.
+  const kept: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(extra as Record<string, unknown>)) {
+    if (Object.hasOwn(merged, key)) {
+      setOwn(kept, key, value);
+      diags.warn(
+        "TW139",
+        `x-ms-paths "${key}" is left out: paths has the same key`,
+        doc.ref(`#/x-ms-paths/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, true),
+      );
+      continue;
+    }
+    setOwn(merged, key, value);
+    moved.add(`#/paths/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  }
+  if (moved.size === 0) return doc;
+  const where = (pointer: string): string => {
+    const end = pointer.indexOf("/", "#/paths/".length);
+    const head = end === -1 ? pointer : pointer.slice(0, end);
+    return moved.has(head) ? `#/x-ms-paths/${pointer.slice("#/paths/".length)}` : pointer;
+  };
+  return {
+    ...doc,
+    data: { ...data, paths: merged, "x-ms-paths": kept },
+    ref: (p: string, key?: boolean) => doc.ref(where(p), key),
+    cheapRef: (p: string) => doc.cheapRef(where(p)),
+  };
 }
 
 /** The document's `openapi`, `swagger` or `asyncapi` field, when it has one that is a string or a number. */
@@ -134,9 +178,10 @@ export async function loadOpenApi(
 ): Promise<OpenApiSpec | undefined> {
   const { refFolders = [], strict = false, patch } = opts;
   const file = relative(cwd, abs) || abs;
-  const doc = loadDocument(abs, file, diags, from);
-  if (!doc) return undefined;
-  if (patch && !applyPatch(doc, patch, diags)) return undefined;
+  const loaded = loadDocument(abs, file, diags, from);
+  if (!loaded) return undefined;
+  if (patch && !applyPatch(loaded, patch, diags)) return undefined;
+  const doc = withMsPaths(loaded, diags);
   canonicalVersionField(doc, diags);
   const version = detectVersion(doc.data);
   if (!version) {
@@ -161,8 +206,10 @@ export async function loadOpenApi(
   if (version !== "2.0")
     return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard), problems, patch };
   const original = new DocumentSet(doc, cwd, diags, guard);
-  const root = await convertSwagger2(inlineExternalObjects(doc, original), diags);
+  const inlined = inlineExternalObjects(doc, original);
+  const root = await convertSwagger2(inlined, diags);
   if (!root || diags.count("error") > before) return undefined;
+  formDataEncodings(inlined.data, root.data);
   const docs = new DocumentSet(root, cwd, diags, guard);
   docs.adopt(original);
   return { version, root, docs, problems, patch };

@@ -80,3 +80,67 @@ export function inlineExternalObjects(root: LoadedDocument, docs: DocumentSet): 
   }
   return { ...root, data };
 }
+
+/** Swagger 2.0's `collectionFormat` of an array form field as the OpenAPI 3 encoding that sends the same. */
+const FORM_ARRAY_ENCODINGS: Record<string, { style: string; explode: boolean }> = {
+  csv: { style: "form", explode: false },
+  ssv: { style: "spaceDelimited", explode: false },
+  tsv: { style: "tabDelimited", explode: false },
+  pipes: { style: "pipeDelimited", explode: false },
+  multi: { style: "form", explode: true },
+};
+
+/**
+ * An array `in: formData` parameter of a Swagger 2.0 form (`application/x-www-form-urlencoded`) is sent as its
+ * `collectionFormat` says, `csv` (`tags=a,b`) when it says nothing. swagger2openapi writes the fields as the
+ * properties of a request body and drops the format, and OpenAPI 3's default for a form's array is the name
+ * repeated (`tags=a&tags=b`), which a server reading one comma-separated value reads as `b` or `a`. The
+ * converted body gets the `encoding` that sends what the 2.0 spec says. `original` is the 2.0 root (external
+ * objects inlined), `converted` its 3.0 conversion.
+ */
+export function formDataEncodings(original: unknown, converted: unknown): void {
+  const root = original as Json;
+  const local = (p: unknown): Json | undefined => {
+    let v = p as Json | undefined;
+    for (
+      let hops = 0;
+      hops < 20 && typeof v?.$ref === "string" && (v.$ref as string).startsWith("#/");
+      hops++
+    ) {
+      let node: unknown = root;
+      for (const seg of (v.$ref as string).slice(2).split("/"))
+        node = (node as Json | undefined)?.[seg.replace(/~1/g, "/").replace(/~0/g, "~")];
+      v = node as Json | undefined;
+    }
+    return v && typeof v === "object" ? v : undefined;
+  };
+  const paths = ((converted as Json).paths ?? {}) as Json;
+  for (const [path, rawItem] of Object.entries((root.paths ?? {}) as Json)) {
+    const item = local(rawItem);
+    if (!item) continue;
+    for (const method of METHODS) {
+      const op = item[method] as Json | undefined;
+      if (!op || typeof op !== "object") continue;
+      const fields = [
+        ...(Array.isArray(item.parameters) ? item.parameters : []),
+        ...(Array.isArray(op.parameters) ? op.parameters : []),
+      ]
+        .map(local)
+        .filter((p): p is Json => p?.in === "formData" && p.type === "array" && typeof p.name === "string");
+      if (fields.length === 0) continue;
+      const body = local(((paths[path] as Json | undefined)?.[method] as Json | undefined)?.requestBody);
+      const media = (body?.content as Json | undefined)?.["application/x-www-form-urlencoded"] as
+        | Json
+        | undefined;
+      if (!media || typeof media !== "object") continue;
+      const encoding = (media.encoding ?? Object.create(null)) as Json;
+      for (const field of fields) {
+        const format = typeof field.collectionFormat === "string" ? field.collectionFormat : "csv";
+        const chosen = FORM_ARRAY_ENCODINGS[format];
+        if (chosen && !Object.hasOwn(encoding, field.name as string))
+          setOwn<unknown>(encoding, field.name as string, { ...chosen });
+      }
+      media.encoding = encoding;
+    }
+  }
+}

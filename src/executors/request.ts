@@ -155,24 +155,33 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
     throw new Error("the base URL must be http(s)");
   }
   const pathParams = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p]));
+  // A path written with a fixed query (`/search?op=count`, AutoRest's x-ms-paths): the query is sent as written,
+  // after the base URL's own, and like it no argument may set its names. One with a variable (or a `#`) stays part
+  // of the path, which the URL check then refuses: a value is never placed in a query by a template.
+  const question = binding.path.indexOf("?");
+  const mark = question !== -1 && !/[{}#]/.test(binding.path.slice(question)) ? question : -1;
+  const pathTemplate = mark === -1 ? binding.path : binding.path.slice(0, mark);
+  const fixed = mark === -1 ? "" : binding.path.slice(mark + 1);
+  const fixedNames = fixed === "" ? [] : [...new URLSearchParams(fixed).keys()];
   const template: Array<string | HttpParam> = [];
   let last = 0;
-  for (const match of binding.path.matchAll(/\{([^}]+)\}/g)) {
+  for (const match of pathTemplate.matchAll(/\{([^}]+)\}/g)) {
     const param = pathParams.get(match[1] as string);
     if (!param) throw new Error(`path template variable {${match[1]}} has no parameter`);
-    template.push(binding.path.slice(last, match.index), param);
+    template.push(pathTemplate.slice(last, match.index), param);
     last = match.index + match[0].length;
   }
-  template.push(binding.path.slice(last));
+  template.push(pathTemplate.slice(last));
+  const baseQueryNames = [...base.searchParams.keys(), ...fixedNames];
   const prepared: PreparedBinding = {
     origin: base.origin,
     basePath: base.pathname.replace(/\/+$/, ""),
-    baseQuery: base.search.length > 1 ? [base.search.slice(1)] : [],
-    baseQueryNames: [...base.searchParams.keys()],
+    baseQuery: [...(base.search.length > 1 ? [base.search.slice(1)] : []), ...(fixed === "" ? [] : [fixed])],
+    baseQueryNames,
     template,
     accept: acceptFor(binding),
     slots: binding.params.map(slotOf),
-    baseQueryKeys: [...base.searchParams.keys()].map(nameKey),
+    baseQueryKeys: baseQueryNames.map(nameKey),
     originKept: new URL(`${base.origin}/`).origin === base.origin,
   };
   if (!byBase || byBase.size >= MAX_BASES_PER_BINDING) {

@@ -229,6 +229,7 @@ export function serializeQueryParam(param: HttpParam, value: unknown): string[] 
 function delimiter(param: FormStyle): string {
   if (param.style === "spaceDelimited") return "%20";
   if (param.style === "pipeDelimited") return "|";
+  if (param.style === "tabDelimited") return "%09";
   return ",";
 }
 

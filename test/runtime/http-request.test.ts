@@ -638,6 +638,22 @@ describe("the URL check without a parse", () => {
       expect(parserKeeps("/a", `q=${c}`), JSON.stringify(c)).toBe(false);
   });
 
+  it("a path written with a fixed query (AutoRest's x-ms-paths) sends it before the arguments; none may set its names", () => {
+    const fixed = binding({
+      path: "/secrets/{path}?comp=list&restype=container",
+      params: [
+        p("path", "path", { required: true }),
+        p("q", "query"),
+        p("filter", "query", { explode: true }),
+      ],
+    });
+    expect(build({ path: "x", q: "y" }, fixed).url).toBe(
+      "https://api.example.com/v2/secrets/x?comp=list&restype=container&q=y",
+    );
+    // An exploded object argument cannot add a second comp (servers read the first or the last).
+    expect(() => build({ path: "x", filter: { comp: "delete" } }, fixed)).toThrow(/comp/);
+  });
+
   it("a template the parser would read otherwise is still refused", () => {
     for (const path of ["/items#{path}", "/a b/{path}", "/a\\b/{path}", "/a?b={path}"]) {
       expect(() => build({ path: "x" }, binding({ path })), path).toThrow(

@@ -122,7 +122,12 @@ class OperationReader {
         schemaAt = child(media.at, "schema");
       }
     }
-    const style = (typeof p.style === "string" ? p.style : defaultStyle(loc)) as ParamStyle;
+    // Swagger 2.0's `collectionFormat: tsv` has no OpenAPI 3 style: swagger2openapi keeps it as
+    // `x-collectionFormat`, and the default (form, exploded: `a=1&a=2`) would send something else.
+    const tsv = p.style === undefined && p["x-collectionFormat"] === "tsv" && loc === "query";
+    const style = (
+      typeof p.style === "string" ? p.style : tsv ? "tabDelimited" : defaultStyle(loc)
+    ) as ParamStyle;
     const schema = this.schemas.convert(schemaRaw, schemaAt);
     const description = typeof p.description === "string" ? p.description.trim() : undefined;
     return {
