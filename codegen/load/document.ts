@@ -304,7 +304,10 @@ function parseYaml(
 ): { data: unknown; locate: Locator } | undefined {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // `merge`: YAML 1.1's merge key (`<<: *base`), which real specs use to share responses and schema parts and
+  // which the YAML readers of most OpenAPI tools apply; without it `<<` is a key like any other, and what it
+  // merges is silently missing (an operation without its responses, a schema without its base's properties).
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
     for (const err of doc.errors.slice(0, 5)) {
       const pos = lineCounter.linePos(err.pos[0]);
@@ -313,7 +316,9 @@ function parseYaml(
         "TW101",
         /Maximum call stack/.test(message)
           ? `nesting too deep to parse (over ${MAX_NESTING} levels)`
-          : message,
+          : /multiple documents/.test(message)
+            ? "a second YAML document starts here (after `---`): a spec or manifest is one document; split the file or remove the separator"
+            : message,
         { file, line: pos.line, column: pos.col },
       );
     }

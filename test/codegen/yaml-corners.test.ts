@@ -1,0 +1,89 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+
+/**
+ * YAML as hand-written specs use it: merge keys (`<<: *base`, YAML 1.1, applied by the YAML readers of most OpenAPI
+ * tools) to share responses and schema parts, in a file with a byte order mark and CRLF line ends, with explicit
+ * tags and JSON written inside. Without merge keys `<<` was a key like any other: an operation merging its
+ * responses was left out ("missing responses") and a schema merging its base lost the base's properties in silence.
+ */
+const SPEC = `openapi: 3.0.3
+info: { title: Merged, version: !!str 1.0 }
+servers: [{ url: https://merged.example.com }]
+x-ok: &ok
+  responses:
+    "200":
+      description: ok
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/Pet" }
+x-id: &id { name: id, in: path, required: true, schema: { type: string } }
+paths:
+  /pets/{id}:
+    get:
+      <<: *ok
+      operationId: getPet
+      parameters: [*id]
+    put:
+      <<: [*ok]
+      operationId: putPet
+      parameters: [*id]
+      requestBody:
+        content:
+          application/json:
+            schema: {"$ref": "#/components/schemas/Pet"}
+components:
+  schemas:
+    Named: &named
+      type: object
+      required: [name]
+      properties:
+        name: { type: string, maxLength: 40 }
+    Pet:
+      <<: *named
+      properties:
+        name: { type: string, maxLength: 40 }
+        legs: { type: integer }
+`;
+
+describe("YAML merge keys", () => {
+  it("are applied (in a file with a byte order mark and CRLF): every operation a tool, with what it merges", async () => {
+    const text = `\uFEFF${SPEC.replace(/\n/g, "\r\n")}`;
+    const dir = writeTree("yaml-merge", { "openapi.yaml": text });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "merged", "test/.tmp/yaml-merge-out");
+    expect(errorsOf(diags)).toEqual([]);
+    expect(diags.items.filter((d) => d.severity === "warning")).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument & {
+      schemas: Record<string, unknown>;
+    };
+    expect(
+      doc.tools.map((t) => `${t.name} ${t.binding.kind === "http" && t.binding.success.status}`),
+    ).toEqual(["get_pet 200", "put_pet 200"]);
+    expect(doc.tools[0]?.source).toMatchObject({ line: 15 });
+    // The merged schema keeps its base's type and required list beside its own properties.
+    expect(doc.schemas.Pet).toEqual({
+      type: "object",
+      required: ["name"],
+      properties: { name: { type: "string", maxLength: 40 }, legs: { type: "integer" } },
+    });
+    expect(Object.keys((doc.tools[1]?.inputSchema.properties ?? {}) as object)).toEqual([
+      "id",
+      "name",
+      "legs",
+    ]);
+  });
+});
+
+describe("a YAML file of several documents", () => {
+  it("is refused at the second document's start, saying what to do (not the YAML library's own advice)", async () => {
+    const dir = writeTree("yaml-multi", { "openapi.yaml": `${SPEC}---\nopenapi: 3.0.3\n` });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "merged", "test/.tmp/yaml-multi-out");
+    expect(cat).toBeUndefined();
+    const errors = diags.items.filter((d) => d.severity === "error");
+    expect(errors.map((d) => `${d.code} ${d.source?.line}:${d.source?.column} ${d.message}`)).toEqual([
+      `TW101 ${SPEC.split("\n").length}:1 a second YAML document starts here (after \`---\`): a spec or manifest is one document; split the file or remove the separator`,
+    ]);
+  });
+});
