@@ -102,7 +102,16 @@ export async function openStateStore(spec: StateSpec, since?: number): Promise<S
  */
 export async function deferStateStore(spec: StateSpec): Promise<StateStore> {
   if (spec.kind !== "sqlite") return openStateStore(spec);
-  checkSqliteFile(spec.file);
+  try {
+    checkSqliteFile(spec.file);
+  } catch (error) {
+    // The default file (nobody chose it): say where it comes from and how to choose another, for a HOME that is
+    // unset, read-only or not this user's (a service account, a container).
+    if (spec.chosen || !(error instanceof SqliteOpenError)) throw error;
+    throw new SqliteOpenError(
+      `${error.message}, the default state file ($XDG_STATE_HOME/toolwright/state.sqlite, or under ~/.local/state); set XDG_STATE_HOME to a folder this user can write, or choose the store: --state <file>.sqlite, --state memory or redis://..., or ${STATE_ENV}`,
+    );
+  }
   const since = Date.now();
   return deferredStore("sqlite", spec.file, () => openStateStore(spec, since));
 }

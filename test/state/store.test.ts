@@ -140,6 +140,14 @@ describe("embedded SQLite store opened on first use (what serve starts with)", (
     await expect(deferStateStore({ kind: "sqlite", file, chosen: false })).rejects.toThrow(
       /cannot open the state file .*blocker\/sub\/state\.sqlite/,
     );
+    // The default file, which nobody chose, says how to choose another (HOME unset or read-only).
+    await expect(deferStateStore({ kind: "sqlite", file, chosen: false })).rejects.toThrow(
+      /set XDG_STATE_HOME to a folder this user can write, or choose the store: --state <file>\.sqlite, --state memory or redis:\/\/\.\.\., or TOOLWRIGHT_STATE$/,
+    );
+    // A file the user chose is named as it is, with nothing about defaults.
+    await expect(deferStateStore({ kind: "sqlite", file, chosen: true })).rejects.toThrow(
+      /^cannot open the state file .*blocker\/sub\/state\.sqlite \([A-Z]+\)$/,
+    );
   });
 
   it("a file that cannot be opened on first use is refused as unavailable, and opened once it can be", async () => {
