@@ -82,7 +82,11 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: "corpus", include: ["test/corpus/**/*.test.ts"] } },
-      { extends: true, test: { name: "package", include: ["test/package/**/*.test.ts"] } },
+      // One file at a time: each packs the clone (npm pack builds dist/ and swaps package.json for the pack).
+      {
+        extends: true,
+        test: { name: "package", include: ["test/package/**/*.test.ts"], fileParallelism: false },
+      },
       { extends: true, test: { name: "load", include: ["test/load/**/*.test.ts"] } },
     ],
   },

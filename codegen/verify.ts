@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { Project, ts } from "ts-morph";
 import { PACKAGE_ROOT } from "../src/load/package.js";
 import type { GeneratedCatalog } from "./index.js";
@@ -31,22 +31,49 @@ function nodeTypes(root: string): string[] {
 }
 
 /**
+ * `zod` as the generated code and handlers get it at run time: the project's own when it resolves from there,
+ * otherwise toolwright's (src/load/resolve-hooks.ts lends it). A project whose package manager does not hoist
+ * toolwright's dependencies (pnpm, Yarn) has no `zod` of its own; without this, every catalog failed --verify
+ * there with "Cannot find module 'zod'" in its schemas.gen.ts, while it generated and served.
+ */
+function borrowedZod(root: string, options: ts.CompilerOptions): Record<string, string[]> {
+  const resolved = (from: string) =>
+    ts.resolveModuleName("zod", join(from, "index.ts"), options, ts.sys).resolvedModule?.resolvedFileName;
+  if (resolved(root) !== undefined) return {};
+  // Where Node finds toolwright's zod, then its declarations as TypeScript finds them from beside that
+  // node_modules: under Yarn PnP toolwright sits in a zip of its own, where no node_modules walk finds zod.
+  let main: string;
+  try {
+    main = createRequire(join(PACKAGE_ROOT, "package.json")).resolve("zod");
+  } catch {
+    return {};
+  }
+  const at = main.lastIndexOf(`${sep}node_modules${sep}zod${sep}`);
+  const own = at < 0 ? undefined : resolved(main.slice(0, at));
+  return own === undefined ? {} : { zod: [own] };
+}
+
+/**
  * Type-checks generated catalogs in memory, as if they were written at their target folders (so `zod` resolves
- * from the project; `toolwright/catalog` is this toolwright's own contract). Nothing touches the disk.
+ * from the project, or else as the runtime lends it; `toolwright/catalog` is this toolwright's own contract).
+ * Nothing touches the disk.
  */
 export function verifyCatalogs(root: string, catalogs: GeneratedCatalog[]): VerifyProblem[] {
+  const resolution = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  };
   const project = new Project({
     compilerOptions: {
       target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      ...resolution,
       strict: true,
       noUncheckedIndexedAccess: true,
       skipLibCheck: true,
       noEmit: true,
       types: nodeTypes(root),
       verbatimModuleSyntax: true,
-      paths: { "toolwright/catalog": [contractTypes()] },
+      paths: { "toolwright/catalog": [contractTypes()], ...borrowedZod(root, resolution) },
     },
     skipAddingFilesFromTsConfig: true,
   });

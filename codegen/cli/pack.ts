@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import semver from "semver";
@@ -97,12 +107,23 @@ async function handlerPackages(dir: string): Promise<string[]> {
   return [...names].sort(compareStrings);
 }
 
-/** A package's installed version, found from `dir` the way Node resolves a bare import. */
+/**
+ * A package's installed version, found from `dir` the way Node resolves a bare import: from the folder's real
+ * path (Node resolves a module's imports from where it really is: under pnpm, node_modules/toolwright links to
+ * node_modules/.pnpm/toolwright@x/node_modules/toolwright, beside its dependencies), then, where no node_modules
+ * folder holds it (Yarn Plug'n'Play), with Node's own resolution.
+ */
 function installedVersion(name: string, dir: string): string | undefined {
-  for (let at = dir; ; at = dirname(at)) {
+  const version = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version;
+  for (let at = realpathSync(dir); ; at = dirname(at)) {
     const file = join(at, "node_modules", name, "package.json");
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version;
-    if (dirname(at) === at) return undefined;
+    if (existsSync(file)) return version(file);
+    if (dirname(at) === at) break;
+  }
+  try {
+    return version(createRequire(join(dir, "handlers.gen.mjs")).resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
   }
 }
 

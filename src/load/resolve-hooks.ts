@@ -23,7 +23,10 @@ export function borrowPackagesFor(catalogDir: string, packageRoot: string): void
       try {
         return nextResolve(specifier, context);
       } catch (error) {
-        const missing = (error as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
+        // Node's code, or under Yarn Plug'n'Play its resolver's ("... tried to access zod, but it isn't declared
+        // in your dependencies"), which a project that does not depend on zod itself gets.
+        const code = (error as { code?: string }).code;
+        const missing = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
         if (!missing || !BORROWED.test(specifier) || !context.parentURL?.startsWith(folder)) throw error;
         return nextResolve(specifier, { ...context, parentURL: anchor });
       }

@@ -1,0 +1,448 @@
+import { execFile } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { textJson } from "../helpers/mcp.js";
+import { npmTools, TOOLS } from "../helpers/package-tools.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * toolwright installed the other ways users install it, from the packed tarball: pnpm (isolated node_modules,
+ * where a package sees only what it depends on), Yarn 4 (node-modules linker, and Plug'n'Play), Bun,
+ * `npm install -g --prefix`, `npx -y file:<tarball>` and `npm exec`; every folder (install, spec, catalog) named
+ * with spaces and non-ASCII characters; a global install run read-only by another user with HOME unset. The
+ * package managers come from the npm registry at exact versions (test/helpers/package-tools.ts), their stores
+ * kept under test/.tmp so later runs install from them.
+ */
+
+const run = promisify(execFile);
+const PNPM = "pnpm@12.23.0";
+const YARN = "@yarnpkg/cli-dist@4.18.1";
+const BUN = "bun@1.4.4";
+/** Installs and packs: a failure bound that holds on a busy 2-core machine, not a target. */
+const BOUND = 300_000;
+
+let work: string;
+let tools: string;
+let upstream: RecordingServer;
+const tarballs = { toolwright: "", runtime: "" };
+
+/** Where each package manager keeps what it downloads: npm's the machine's own, the others' under test/.tmp. */
+function stores(): Record<string, string> {
+  return {
+    npm_config_cache: process.env.npm_config_cache ?? join(homedir(), ".npm"),
+    npm_config_update_notifier: "false",
+    YARN_GLOBAL_FOLDER: join(TOOLS, "yarn-global"),
+    YARN_ENABLE_TELEMETRY: "0",
+    YARN_ENABLE_GLOBAL_CACHE: "1",
+    BUN_INSTALL_CACHE_DIR: join(TOOLS, "bun-cache"),
+  };
+}
+
+/** The environment package managers run in: their tools on PATH, a home of the test's, their stores. */
+function pmEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${tools}:${process.env.PATH ?? ""}`,
+    HOME: join(work, "home"),
+    ...stores(),
+    ...extra,
+  };
+}
+
+async function sh(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = pmEnv()) {
+  return run(command, args, { cwd, env, maxBuffer: 64 << 20 });
+}
+
+/** An empty project folder with a package.json, named `name` (spaces and non-ASCII on purpose). */
+function project(name: string, extra: Record<string, unknown> = {}): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "try", private: true, ...extra })}\n`);
+  return dir;
+}
+
+async function npmPack(dir: string, dest: string): Promise<string> {
+  const { stdout } = await sh(
+    "npm",
+    ["pack", dir, "--json", "--pack-destination", dest, "--loglevel=error"],
+    ROOT,
+  );
+  const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string }[];
+  if (!info) throw new Error(`npm pack ${dir} said nothing`);
+  return join(dest, info.filename);
+}
+
+/** A host's stdio connection, with only the env given (and PATH). */
+async function connect(command: string, args: string[], cwd: string, env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command,
+    args,
+    cwd,
+    env: { PATH: `${tools}:${process.env.PATH ?? ""}`, ...stores(), ...env },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const client = new Client({ name: "package-managers-test", version: "1.0.0" });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    throw new Error(`${command} ${args.join(" ")}: ${(error as Error).message}\n${stderr}`);
+  }
+  return { client, stderr: () => stderr };
+}
+
+/**
+ * The README's first steps with `toolwright` (a command and its leading args): generate a catalog from a spec
+ * whose path has spaces and non-ASCII characters, into such a folder, serve it to a real client and call a
+ * tool that reaches the upstream.
+ */
+async function generateServeCall(dir: string, toolwright: string[], env: Record<string, string> = {}) {
+  const [command = "", ...lead] = toolwright;
+  const spec = join(dir, "specs ü", "pets spec é.json");
+  mkdirSync(join(spec, ".."), { recursive: true });
+  copyFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), spec);
+  const out = join(dir, "catalogs é", "pets ü");
+  const gen = await sh(command, [...lead, "generate", "--openapi", spec, "--out", out], dir, pmEnv(env));
+  expect(gen.stdout).toMatch(/2 tools \(1 read, 1 write, 0 destructive\)/);
+  const { client } = await connect(command, [...lead, "serve", out], dir, {
+    HOME: join(work, "home"),
+    PETS_BASE_URL: upstream.url,
+    ...env,
+  });
+  try {
+    const { tools: listed } = await client.listTools();
+    expect(listed.map((t) => t.name).sort()).toEqual(["add_pet", "list_pets"]);
+    upstream.received.length = 0;
+    const result = await client.callTool({ name: "add_pet", arguments: { petType: "cat", name: "Zoë" } });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(textJson(result)).toEqual({ petType: "cat", name: "Zoë" });
+    expect(upstream.received).toHaveLength(1);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * A catalog with a hand-written handler that imports zod, which the project does not depend on (the runtime
+ * lends toolwright's): generate --verify type-checks it, serve runs it.
+ */
+async function handlerCatalog(dir: string, toolwright: string[]) {
+  const [command = "", ...lead] = toolwright;
+  const files: Record<string, string> = {
+    "specs/notes/tools.yaml": `catalog: notes
+tools:
+  notes_shout:
+    handler: ./handlers/shout.ts
+    safety: read
+    description: Upper-cases a note.
+    input: { type: object, properties: { text: { type: string } }, required: [text] }
+`,
+    "specs/notes/handlers/shout.ts": `import type { CustomHandler } from "toolwright/catalog";
+import { z } from "zod";
+
+const Args = z.object({ text: z.string() });
+const shout: CustomHandler<{ text: string }> = async (args) => ({
+  data: { shout: Args.parse(args).text.toUpperCase() },
+});
+export default shout;
+`,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const gen = await sh(command, [...lead, "generate", "--verify"], dir);
+  expect(gen.stdout).toContain("verified: generated TypeScript type-checks");
+  const { client } = await connect(command, [...lead, "serve", "./generated/notes"], dir, {
+    HOME: join(work, "home"),
+  });
+  try {
+    const result = await client.callTool({ name: "notes_shout", arguments: { text: "hi" } });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(textJson(result)).toEqual({ shout: "HI" });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Every file under `dir` with its size and modification time, to see that a run wrote nothing there. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      return `${path} ${stat?.size} ${stat?.mtimeMs}`;
+    })
+    .sort();
+}
+
+const token = `x.${Buffer.from(JSON.stringify({ exp: 4102444800 })).toString("base64url")}.y`;
+const SCALY_ENV = { SCALY_API_KEY: "k", SCALY_APPSYNC_KEY: "a", SCALY_OIDC_TOKEN: token };
+
+/** A packed scaly-mcp serving: its tools listed, a compiled handler (imports yaml) and a spec pattern (re2js). */
+async function scalyServes(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  const { client } = await connect(command, args, cwd, { HOME: join(work, "home"), ...SCALY_ENV, ...env });
+  try {
+    const { tools: listed } = await client.listTools();
+    expect(listed.length).toBeGreaterThan(10);
+    const status = await client.callTool({ name: "scaly_auth_status", arguments: {} });
+    expect(status.isError, JSON.stringify(status)).toBeFalsy();
+    expect(JSON.stringify(status.structuredContent)).toMatch(/"present":true/);
+    const refused = await client.callTool({
+      name: "scaly_apply",
+      arguments: { plan_hash: "not-hex", auto_approve: true },
+    });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toMatch(/plan_hash/);
+    expect(JSON.stringify(refused.content)).not.toMatch(/re2js|Cannot find|internal error/i);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * `toolwright pack` of the installed scaly catalog, then the package as it would be published, except that its
+ * toolwright-runtime dependency is this build's tarball (the registry's may not be this version).
+ */
+async function packScaly(toolwright: string[], catalog: string, name: string): Promise<string> {
+  const [command = "", ...lead] = toolwright;
+  const out = join(work, name);
+  await sh(command, [...lead, "pack", catalog, "--out", out], work);
+  const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
+  expect(Object.keys(pkg.dependencies).sort()).toEqual(["ajv", "ajv-formats", "toolwright-runtime", "yaml"]);
+  pkg.dependencies["toolwright-runtime"] = `file:${tarballs.runtime}`;
+  writeFileSync(join(out, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  const dest = join(work, `${name} tarball`);
+  mkdirSync(dest);
+  return npmPack(out, dest);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "tw managers é ü-"));
+  chmodSync(work, 0o755); // another user runs the global install below
+  mkdirSync(join(work, "home"));
+  upstream = await startRecordingServer((req, res) => {
+    if (req.method === "POST" && req.path === "/pets")
+      return sendJson(res, 200, JSON.parse(req.body.toString()));
+  });
+  const [bin] = await Promise.all([
+    npmTools("managers", [PNPM, YARN, BUN]),
+    (async () => {
+      const dest = join(work, "tarballs ü");
+      mkdirSync(dest);
+      tarballs.toolwright = await npmPack(ROOT, dest);
+      tarballs.runtime = await npmPack(join(ROOT, "build/runtime"), dest);
+    })(),
+  ]);
+  tools = bin;
+}, BOUND);
+
+afterAll(async () => {
+  await upstream?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("pnpm (isolated node_modules)", () => {
+  let dir: string;
+  const toolwright = () => [join(dir, "node_modules/.bin/toolwright")];
+
+  beforeAll(async () => {
+    dir = project("pnpm project é ü");
+    // pnpm 12 fails an install that skips a dependency's build script unless told: esbuild's (toolwright has none).
+    await sh(
+      "pnpm",
+      ["add", "--store-dir", join(TOOLS, "pnpm-store"), "--allow-build=esbuild", tarballs.toolwright],
+      dir,
+    );
+  }, BOUND);
+
+  it("installs with nothing hoisted: the project sees toolwright alone", () => {
+    expect(readdirSync(join(dir, "node_modules")).filter((f) => !f.startsWith("."))).toEqual(["toolwright"]);
+    expect(existsSync(join(dir, "node_modules/zod"))).toBe(false);
+  });
+
+  it("generate, serve and call a tool", { timeout: BOUND }, async () => {
+    await generateServeCall(dir, toolwright());
+  });
+
+  it("a hand-written handler importing zod, which the project does not have: generate --verify, serve, call", {
+    timeout: BOUND,
+  }, async () => {
+    await handlerCatalog(dir, toolwright());
+  });
+
+  it("the reference catalog packed with toolwright pack: npm publish --dry-run passes, and pnpm installs and serves it", {
+    timeout: BOUND,
+  }, async () => {
+    const catalog = join(dir, "node_modules/toolwright/generated/scaly");
+    const out = join(work, "scaly pkg é");
+    await sh(toolwright()[0] as string, ["pack", catalog, "--out", out], work);
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
+    expect(Object.keys(pkg).sort()).toEqual(
+      [
+        "name",
+        "version",
+        "description",
+        "license",
+        "keywords",
+        "type",
+        "bin",
+        "files",
+        "engines",
+        "dependencies",
+        "toolwrightPack",
+      ].sort(),
+    );
+    const dry = await sh("npm", ["publish", "--dry-run", "--loglevel=notice"], out);
+    expect(`${dry.stdout}${dry.stderr}`).toContain("scaly-mcp@0.1.47");
+
+    const tarball = await packScaly(toolwright(), catalog, "scaly for pnpm ü");
+    const host = project("pnpm host ü é");
+    await sh("pnpm", ["add", "--store-dir", join(TOOLS, "pnpm-store"), tarball], host);
+    expect(existsSync(join(host, "node_modules/typescript"))).toBe(false);
+    const help = await sh("pnpm", ["exec", "scaly-mcp", "--help"], host);
+    expect(help.stdout).toMatch(/^Usage: scaly-mcp \[options\]/);
+    await scalyServes(join(host, "node_modules/.bin/scaly-mcp"), [], host);
+  });
+});
+
+describe("Yarn 4", () => {
+  it("node-modules linker: generate, serve and call a tool", { timeout: BOUND }, async () => {
+    const dir = project("yarn nm é");
+    writeFileSync(join(dir, ".yarnrc.yml"), "nodeLinker: node-modules\n");
+    writeFileSync(join(dir, "yarn.lock"), "");
+    await sh("yarn", ["add", `toolwright@file:${tarballs.toolwright}`], dir);
+    await generateServeCall(dir, [join(dir, "node_modules/.bin/toolwright")]);
+  });
+
+  it("Plug'n'Play (no node_modules): generate, serve and call; a handler importing zod verifies and runs", {
+    timeout: BOUND,
+  }, async () => {
+    const dir = project("yarn pnp ü");
+    writeFileSync(join(dir, ".yarnrc.yml"), "nodeLinker: pnp\n");
+    writeFileSync(join(dir, "yarn.lock"), "");
+    await sh("yarn", ["add", `toolwright@file:${tarballs.toolwright}`], dir);
+    expect(existsSync(join(dir, "node_modules"))).toBe(false);
+    await generateServeCall(dir, ["yarn", "toolwright"]);
+    await handlerCatalog(dir, ["yarn", "toolwright"]);
+  });
+});
+
+describe("Bun", () => {
+  it("bun add, then generate, serve and call a tool", { timeout: BOUND }, async () => {
+    const dir = project("bun project ü");
+    await sh("bun", ["add", tarballs.toolwright], dir);
+    await generateServeCall(dir, [join(dir, "node_modules/.bin/toolwright")]);
+  });
+});
+
+describe("npm, without a project", () => {
+  it("npx -y file:<tarball> and npm exec --package run the bin from an empty folder", {
+    timeout: BOUND,
+  }, async () => {
+    const dir = join(work, "empty é");
+    mkdirSync(dir);
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+    const npx = await sh("npx", ["-y", `file:${tarballs.toolwright}`, "--version"], dir);
+    expect(npx.stdout.trim()).toBe(`toolwright ${version}`);
+    const exec = await sh(
+      "npm",
+      ["exec", "--yes", `--package=${tarballs.toolwright}`, "--", "toolwright", "--version"],
+      dir,
+    );
+    expect(exec.stdout.trim()).toBe(`toolwright ${version}`);
+  });
+
+  it("npm install -g --prefix: the global bin serves, run read-only by another user with HOME unset, writing nothing into the install", {
+    timeout: BOUND,
+  }, async () => {
+    const prefix = join(work, "global prefix é");
+    await sh(
+      "npm",
+      ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", tarballs.toolwright],
+      work,
+    );
+    const bin = join(prefix, "bin/toolwright");
+    expect((await sh(bin, ["--version"], work)).stdout).toMatch(/^toolwright /);
+
+    // Root ignores file modes: as root the run is another user's (nobody), who cannot write the install; as
+    // anyone else the install is made read-only.
+    const asRoot = process.getuid?.() === 0;
+    const installed = join(prefix, "lib");
+    if (!asRoot) await run("chmod", ["-R", "a-w", installed]);
+    const user = join(work, "user files ü");
+    mkdirSync(user);
+    if (asRoot) chownSync(user, 65534, 65534);
+    const before = snapshot(installed);
+    // No HOME: the compile cache falls back to a folder of the user's own under the temporary folder.
+    const wrap = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin] : [bin];
+    const env = { PATH: process.env.PATH ?? "", TMPDIR: join(work, "user files ü") };
+    const [command = "", ...lead] = wrap;
+    const gen = await run(
+      command,
+      [
+        ...lead,
+        "generate",
+        "--openapi",
+        join(ROOT, "test/fixtures/openapi30/openapi.json"),
+        "--out",
+        "pets é",
+      ],
+      {
+        cwd: user,
+        env,
+      },
+    );
+    expect(gen.stdout).toMatch(/2 tools/);
+    const { client, stderr } = await connect(command, [...lead, "serve", "./pets é"], user, {
+      ...env,
+      PETS_BASE_URL: upstream.url,
+    });
+    try {
+      const result = await client.callTool({ name: "add_pet", arguments: { petType: "dog", name: "Åsa" } });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    expect(stderr()).not.toMatch(/EACCES|EROFS|Error:/);
+    expect(snapshot(installed)).toEqual(before);
+    expect(
+      readdirSync(join(work, "user files ü")).some((f) => f.startsWith("toolwright-compile-cache-")),
+    ).toBe(true);
+    if (!asRoot) await run("chmod", ["-R", "u+w", installed]);
+  });
+
+  it("a packed catalog installed with npm install -g serves from its global bin", {
+    timeout: BOUND,
+  }, async () => {
+    const tarball = await packScaly(
+      [join(ROOT, "bin/toolwright.mjs")],
+      join(ROOT, "generated/scaly"),
+      "scaly global é",
+    );
+    const prefix = join(work, "global catalog ü");
+    await sh("npm", ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", tarball], work);
+    await scalyServes(join(prefix, "bin/scaly-mcp"), [], work);
+  });
+});
