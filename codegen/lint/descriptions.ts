@@ -52,17 +52,26 @@ const INSTRUCTION_PATTERNS: [RegExp, string][] = [
 
 /**
  * Text a reviewer cannot see: bidi embeddings, overrides and isolates (which reorder what is shown) and Unicode tag
- * characters (invisible ASCII) wherever they are; zero-width characters, bidi marks and invisible operators only as
- * a run of `INVISIBLE_RUN` or more (what zero-width encodings of hidden text are made of). A lone zero-width space
- * or joiner is ordinary in real prose (pasted from web pages, in `/setup\u200B/v1` paths, Persian and emoji
- * sequences) and hides nothing; the instruction checks read the text without them, so none can split a word to
- * slip past them.
+ * characters (invisible ASCII) wherever they are; other characters that render as nothing (Unicode's
+ * default-ignorable code points: zero-width spaces and joiners, bidi marks, invisible operators, soft hyphens, the
+ * combining grapheme joiner, Hangul fillers, variation selectors, ...) only as a run of `INVISIBLE_RUN` or more (what
+ * zero-width and variation-selector encodings of hidden text are made of). A lone zero-width space or joiner is
+ * ordinary in real prose (pasted from web pages, in `/setup\u200B/v1` paths, Persian and emoji sequences) and hides
+ * nothing; the instruction checks read the text without any of them, in its NFKC form (fullwidth and mathematical
+ * letters read as ASCII, as a model reads them), so none can split or disguise a word to slip past them.
  */
 const HIDDEN = /[\u202A-\u202E\u2066-\u2069]|[\u{E0000}-\u{E007F}]/u;
-const INVISIBLE = /[\u200B-\u200F\u2060-\u2064\uFEFF]/u;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "gu");
 export const INVISIBLE_RUN = 4;
-const INVISIBLE_RUN_RE = new RegExp(`[\\u200B-\\u200F\\u2060-\\u2064\\uFEFF]{${INVISIBLE_RUN},}`, "u");
+const INVISIBLE_RUN_RE = new RegExp(`${INVISIBLE.source}{${INVISIBLE_RUN},}`, "u");
+/**
+ * Controls a terminal acts on (ESC and C1 start escape sequences: OSC 8 hyperlinks that hide their target, screen
+ * clears, title sets; backspace and the like overwrite text): no prose holds one. Tab, line feed and carriage
+ * return are ordinary.
+ */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const NOT_ASCII = /[^\u0000-\u007F]/;
 
 /**
  * AWS's documentation markup: in HTML-formatted text (`<p>` paragraphs), `<important>...</important>` marks a caution,
@@ -94,7 +103,8 @@ function hasHiddenComment(text: string): boolean {
 export function scanText(field: string, text: string | undefined): DescriptionFinding[] {
   if (!text) return [];
   const out: DescriptionFinding[] = [];
-  const visible = INVISIBLE.test(text) ? text.replace(INVISIBLE_ALL, "") : text;
+  const plain = NOT_ASCII.test(text) ? text.replace(INVISIBLE_ALL, "").normalize("NFKC") : text;
+  const visible = CONTROL.test(plain) ? plain.replace(new RegExp(CONTROL.source, "g"), "") : plain;
   const read =
     visible.includes("<important>") && visible.includes("<p>")
       ? visible.replace(DOC_ADMONITION, "")
@@ -104,6 +114,8 @@ export function scanText(field: string, text: string | undefined): DescriptionFi
   }
   if (HIDDEN.test(text) || INVISIBLE_RUN_RE.test(text))
     out.push({ field, reason: "contains invisible or bidi-control characters" });
+  if (CONTROL.test(text))
+    out.push({ field, reason: "contains control characters (terminal escape sequences)" });
   if (hasHiddenComment(text)) out.push({ field, reason: "contains an HTML comment (hidden when rendered)" });
   return out;
 }
@@ -122,6 +134,10 @@ interface ScannedParts {
   oneOf: unknown;
   allOf: unknown;
   prefixItems: unknown;
+  enum: unknown;
+  const: unknown;
+  default: unknown;
+  examples: unknown;
 }
 
 /**
@@ -143,6 +159,10 @@ function scannedParts(node: Record<string, unknown>): ScannedParts {
     oneOf: undefined,
     allOf: undefined,
     prefixItems: undefined,
+    enum: undefined,
+    const: undefined,
+    default: undefined,
+    examples: undefined,
   };
   for (const key in node) {
     if (key === "$ref") parts.ref = node[key];
@@ -163,10 +183,30 @@ const SCANNED = new Set<string>([
   "oneOf",
   "allOf",
   "prefixItems",
+  "enum",
+  "const",
+  "default",
+  "examples",
 ]);
 
 /**
+ * A value a model reads in a published schema (an enum member, a const, a default, an example) is text too. Most
+ * are one token: a value without a space, `<`, a character beyond ASCII or a control can hold no instruction phrase,
+ * tag or hidden character, and is not scanned further (GitHub REST publishes thousands).
+ */
+const VALUE_WORTH_SCANNING = /[\s<\u0000-\u001F\u007F-\u{10FFFF}]/u;
+
+/**
+ * A property name a model reads: any character that renders as nothing, reorders text or is a control makes two
+ * names look alike or hides text in one (`user\u200Bid` beside `userid`), so one is enough.
+ */
+function hiddenInName(name: string): boolean {
+  return NOT_ASCII.test(name) ? INVISIBLE.test(name) || HIDDEN.test(name) : CONTROL.test(name);
+}
+
+/**
  * Every description (and title) inside a JSON Schema, nested ones included (properties, items, combinators),
+ * the strings a model reads as values (enum, const, default, examples) and property names with hidden characters,
  * reported under `path`. A `$ref` is followed into `defs` when given (each named schema once per call), else
  * left to the scan of the named schemas themselves (`scanNamedSchemas`). A node's findings come in one order,
  * whatever the order of its keys: description, title, the `$ref`'s target, properties, then items,
@@ -182,6 +222,15 @@ export function scanSchema(
   const text = (field: string, value: unknown): void => {
     if (typeof value === "string") for (const f of scanText(field, value)) findings.push(f);
   };
+  // A string, or the strings of an array (enum, examples, an array default).
+  const value = (field: string, v: unknown): void => {
+    if (typeof v === "string") {
+      if (VALUE_WORTH_SCANNING.test(v)) text(field, v);
+    } else if (Array.isArray(v)) {
+      for (const item of v)
+        if (typeof item === "string" && VALUE_WORTH_SCANNING.test(item)) text(field, item);
+    }
+  };
   const each = (list: unknown, at: string, depth: number): void => {
     if (Array.isArray(list)) for (const child of list) visit(child, at, depth);
   };
@@ -190,6 +239,10 @@ export function scanSchema(
     const s = scannedParts(node as Record<string, unknown>);
     text(at, s.description);
     text(`${at} (title)`, s.title);
+    value(`${at} (enum)`, s.enum);
+    value(`${at} (const)`, s.const);
+    value(`${at} (default)`, s.default);
+    value(`${at} (examples)`, s.examples);
     if (defs && typeof s.ref === "string" && s.ref.startsWith("#/$defs/")) {
       const name = s.ref.slice("#/$defs/".length);
       if (!seen.has(name)) {
@@ -199,7 +252,15 @@ export function scanSchema(
     }
     if (s.properties && typeof s.properties === "object") {
       const map = s.properties as Record<string, unknown>;
-      for (const name in map) if (Object.hasOwn(map, name)) visit(map[name], `${at}.${name}`, depth + 1);
+      for (const name in map) {
+        if (!Object.hasOwn(map, name)) continue;
+        if (hiddenInName(name))
+          findings.push({
+            field: `${at}.${name} (name)`,
+            reason: "contains invisible, bidi-control or control characters",
+          });
+        visit(map[name], `${at}.${name}`, depth + 1);
+      }
     }
     visit(s.items, `${at}[]`, depth + 1);
     visit(s.additionalProperties, `${at}.*`, depth + 1);
