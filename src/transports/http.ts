@@ -125,6 +125,20 @@ export async function startHttpServer(
   };
 }
 
+/**
+ * Where OAuth clients look for an authorization server at the resource's origin (RFC 8414 and OpenID discovery,
+ * with or without the resource's path) and the default endpoints they fall back to (2025-03-26 MCP authorization).
+ */
+function isOAuthPath(path: string): boolean {
+  return (
+    path === "/register" ||
+    path === "/authorize" ||
+    path === "/token" ||
+    path.startsWith("/.well-known/oauth-authorization-server") ||
+    path.startsWith("/.well-known/openid-configuration")
+  );
+}
+
 /** The local listener's origin, as clients on this machine reach it. */
 function localOrigin(settings: HttpSettings, port: number): string {
   const host = settings.host === "0.0.0.0" ? "127.0.0.1" : settings.host === "::" ? "::1" : settings.host;
@@ -171,6 +185,18 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
       if (!res.headersSent) sendJson(res, 500, jsonRpcError("internal error"));
     });
     return;
+  }
+  if (path !== MCP_PATH && settings.authorizationServers.length === 0 && isOAuthPath(path)) {
+    // A client refused without credentials tries OAuth (its authorization server metadata, then registering a
+    // client at this origin); say what this server takes instead, for the host to show (Claude Code shows the body:
+    // "Dynamic Client Registration rejected (HTTP 404): ...").
+    return sendJson(
+      res,
+      404,
+      jsonRpcError(
+        "Not Found: this server does no OAuth (no authorization server, no client registration); it takes the client key its operator set, sent in the Authorization header as a bearer token",
+      ),
+    );
   }
   if (path !== MCP_PATH) {
     const where = sse ? `is /mcp (Streamable HTTP) or ${SSE_PATH} (HTTP+SSE)` : "is /mcp";

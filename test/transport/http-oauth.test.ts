@@ -44,6 +44,18 @@ function b64(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
+it("does not say 'no OAuth' where it names authorization servers", async () => {
+  const res = await raw(served.url, {
+    method: "POST",
+    path: "/register",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(res.status).toBe(404);
+  expect(res.body).toContain("the MCP endpoint is /mcp");
+  expect(res.body).not.toContain("no OAuth");
+});
+
 it("advertises the authorization servers in the protected resource metadata", async () => {
   const doc = await (await fetch(`${served.origin}/.well-known/oauth-protected-resource/mcp`)).json();
   expect(doc).toEqual({

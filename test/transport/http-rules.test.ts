@@ -150,6 +150,31 @@ describe("on loopback with a client key", () => {
     const res = await raw(served.url, { method: "GET", path: "/admin", headers: auth });
     expect(res.status).toBe(404);
   });
+
+  it("tells a client that tries OAuth (Claude Code without the key) that it takes a client key", async () => {
+    // What Claude Code 2.1 does after the 401: authorization server metadata at this origin, then registration.
+    for (const [method, path] of [
+      ["GET", "/.well-known/oauth-authorization-server"],
+      ["GET", "/.well-known/oauth-authorization-server/mcp"],
+      ["GET", "/.well-known/openid-configuration"],
+      ["POST", "/register"],
+    ] as const) {
+      const res = await raw(served.url, {
+        method,
+        path,
+        headers: { "content-type": "application/json" },
+        ...(method === "POST" ? { body: JSON.stringify({ redirect_uris: ["http://localhost:1/cb"] }) } : {}),
+      });
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toContain("this server does no OAuth");
+      expect(res.body, path).toContain("client key");
+      expect(res.body, path).not.toContain(FIXTURE_KEY);
+    }
+    // Other paths keep saying where the endpoint is.
+    expect((await raw(served.url, { method: "GET", path: "/admin" })).body).toContain(
+      "the MCP endpoint is /mcp",
+    );
+  });
 });
 
 describe("a non-loopback bind", () => {
