@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
 import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
+import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { Diagnostics, type GeneratedCatalog, generateCatalog } from "../index.js";
 import { manifestSchema } from "../manifest/schema.js";
@@ -68,7 +69,9 @@ function selectorOf(tool: CatalogTool): string | undefined {
 function toolComment(tool: CatalogTool): string {
   const basis = tool.safetyBasis;
   const why = basis && basis.proposed !== basis.binding ? ` (${basis.reasons.join("; ")})` : "";
-  return ` ${tool.name} · ${tool.safety}${why} · ${tool.title}`.replace(/\s+/g, " ").trimEnd();
+  // The title and reasons are spec text: escape sequences and bidi controls shown as escapes (the file is read in
+  // terminals and editors), on one line.
+  return terminalSafe(` ${tool.name} · ${tool.safety}${why} · ${tool.title}`.replace(/\s+/g, " ").trimEnd());
 }
 
 /** The `select:` list: one selector per tool, in groups (generation keeps the spec's order whatever this one is). */
@@ -90,7 +93,7 @@ function selectNode(doc: Document, tools: readonly CatalogTool[]): YAMLSeq {
       const item = doc.createNode({ operation: selectorOf(tool) }) as YAMLMap;
       item.flow = true;
       item.comment = toolComment(tool);
-      if (i === 0) item.commentBefore = ` ── ${group.label} (${members.length}) ──`;
+      if (i === 0) item.commentBefore = terminalSafe(` ── ${group.label} (${members.length}) ──`);
       seq.items.push(item);
     });
   }

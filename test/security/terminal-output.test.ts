@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
@@ -134,6 +135,15 @@ describe("what the CLI prints quotes spec text with every terminal control shown
     outs.audit = run(["audit", join(tree, "c1")]);
     outs.diff = run(["diff", join(tree, "c1"), join(tree, "c2")]);
     outs.help = run(["serve", join(tree, "c1"), "--help"]);
+    outs.init = run([
+      "init",
+      "--openapi",
+      join(tree, "v1.json"),
+      "--name",
+      "shop",
+      "--out",
+      join(tree, "init/tools.yaml"),
+    ]);
     for (const [name, r] of Object.entries(outs)) {
       expect(r.status, `${name}: ${r.err}`).toBe(0);
       expectInert(r.out);
@@ -142,6 +152,11 @@ describe("what the CLI prints quotes spec text with every terminal control shown
       const lines = `${r.out}\n${r.err}`.split("\n").map((line) => line.trim());
       expect(lines.filter((line) => /^(error TW999|Findings: none)/.test(line))).toEqual([]);
     }
+    // init's manifest quotes spec summaries and tags in comments: a file read in terminals and editors.
+    const manifest = readFileSync(join(tree, "init/tools.yaml"), "utf8");
+    expectInert(manifest);
+    expect(manifest).toContain("# get_item · read · Get an item \\x1b]8;;https://evil.example/");
+    expect(manifest).toContain("tag: shop\\x9b31m\\x0aFindings: none (1)");
     // The text is still there, readable, where each tool printed it.
     expect(outs.generate1.err).toContain("{id}\\x1b[2J\\x0derror TW999: forged");
     expect(outs.audit.out).toContain("GET /items/{id}\\x1b[2J\\x0derror TW999: forged");
