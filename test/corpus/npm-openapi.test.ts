@@ -21,6 +21,8 @@ import { servedSchemaProblems } from "./served-schemas.js";
  * - Okta's management API (@okta/openapi@2.15.0, dist/spec.yaml): Swagger 2.0, 340 operations, string enums
  *   written `type: object`, on which openapi-typescript threw so the spec got no request/response types: it is
  *   generated with them, and they type-check.
+ * - Figma's REST API (@figma/rest-api-spec@0.43.0, openapi/openapi.yaml): a vendor's own OpenAPI 3.1 YAML (54
+ *   operations), the form most hand-maintained specs now take, which neither corpus has from a vendor.
  */
 const SPECS = [
   {
@@ -50,6 +52,12 @@ const SPECS = [
       ),
     warnings: [],
     types: true,
+  },
+  {
+    name: "figma",
+    file: () => npmPackageFile("@figma/rest-api-spec", "0.43.0", "openapi/openapi.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/^openapi: 3\.1\.0\n/),
+    warnings: [],
   },
 ];
 
