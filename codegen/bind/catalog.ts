@@ -327,7 +327,17 @@ function sourceAuth(
   }
   const used = new Set(model.operations.flatMap((o) => o.security.flat()));
   for (const scheme of [...used].sort()) {
-    if (!auth.some((a) => a.scheme === scheme)) {
+    if (!auth.some((a) => a.scheme === scheme) && !Object.hasOwn(model.securitySchemes, scheme)) {
+      // Named by operations but defined nowhere (HubSpot's CRM specs list an `oauth2_legacy` they do not define):
+      // no configuration can supply it, so the warning says so at the first operation that names it.
+      const users = model.operations.filter((o) => o.security.some((alt) => alt.includes(scheme)));
+      diags.warn(
+        "TW142",
+        `source "${model.id}": security scheme "${scheme}" is not defined in the spec's securitySchemes (${users.length} operation${users.length === 1 ? "" : "s"} name it); no configuration can supply it: an operation is sent with another alternative it lists, or left out`,
+        users[0]?.source ?? at,
+        "Define the scheme in components.securitySchemes (sources.<id>.patch) or remove it from the operations' security.",
+      );
+    } else if (!auth.some((a) => a.scheme === scheme)) {
       diags.warn(
         "TW142",
         `source "${model.id}": security scheme "${scheme}" has no credentials configured; calls that need it will fail`,

@@ -37,3 +37,36 @@ describe("a bare spec's servers", () => {
     expect(base?.default).toBe("https://rel.example.com/api/v2");
   });
 });
+
+describe("a security scheme operations name but the spec does not define", () => {
+  it("is warned about once, at the first operation naming it, saying no configuration can supply it", async () => {
+    const dir = writeTree("bare-undefined-scheme", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Sec, version: "1" }
+servers: [{ url: https://sec.example.com }]
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+paths:
+  /both:
+    get:
+      operationId: both
+      security: [{ legacy: [] }, { token: [] }]
+      responses: { "200": { description: ok } }
+  /legacy:
+    get:
+      operationId: onlyLegacy
+      security: [{ legacy: [] }]
+      responses: { "200": { description: ok } }
+`,
+    });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "sec", "test/.tmp/bare-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name)).toEqual(["both"]);
+    const warned = diags.items.filter((d) => d.code === "TW142");
+    expect(warned.map((d) => `${d.message} ${d.source?.line}`)).toEqual([
+      `source "api": security scheme "legacy" is not defined in the spec's securitySchemes (2 operations name it); no configuration can supply it: an operation is sent with another alternative it lists, or left out 10`,
+    ]);
+  });
+});
