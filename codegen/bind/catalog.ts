@@ -477,7 +477,16 @@ function warnUnmatchedOperations(input: BindInput, matched: Set<number>): void {
             text: fields.map(([, text]) => text).join(" with "),
             at: fields.length === 1 ? `#/select/${i}/${fields[0]![0]}` : `#/select/${i}`,
           };
-    if (named === undefined) return;
+    if (named === undefined) {
+      if (s.all !== true && s.source === undefined)
+        input.diags.warn(
+          "TW113",
+          "select entry names nothing (no source, operation, tag, path_prefix, methods or all: true): it selects nothing",
+          input.doc.ref(`#/select/${i}`),
+          "Write { all: true } for every operation, or { source: <id> } for every operation of one source.",
+        );
+      return;
+    }
     input.diags.warn(
       "TW113",
       `select entry ${named.text} matches no operation${of}: it selects nothing`,

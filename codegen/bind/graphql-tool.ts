@@ -604,7 +604,8 @@ function selectorMatches(sel: SelectorSpec, model: GraphqlSourceModel, rf: RootF
   // Tags, path prefixes and HTTP methods are OpenAPI notions: such a selector never picks a GraphQL field.
   if (sel.tag !== undefined || sel.path_prefix !== undefined || sel.methods !== undefined) return false;
   if (sel.operation !== undefined) return matchesRoot(rf, sel.operation);
-  return sel.all === true;
+  // An entry that names only its source selects every root field of it, as `{ source, all: true }` does.
+  return sel.all === true || sel.source !== undefined;
 }
 
 /**

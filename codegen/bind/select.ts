@@ -101,8 +101,10 @@ export function selectorMatches(sel: SelectorSpec, op: OperationNode): boolean {
   if (sel.tag !== undefined && !op.tags.includes(sel.tag)) return false;
   if (sel.path_prefix !== undefined && !op.path.startsWith(sel.path_prefix)) return false;
   if (sel.methods !== undefined && !sel.methods.some((m) => namesMethod(m, op.method))) return false;
+  // An entry that names only its source selects every operation of it, as `{ source, all: true }` does.
   return (
     sel.all === true ||
+    sel.source !== undefined ||
     sel.operation !== undefined ||
     sel.tag !== undefined ||
     sel.path_prefix !== undefined ||
