@@ -152,6 +152,10 @@ export const CODES = {
     title: "super-linear regular expression",
     fix: "Rewrite the pattern so no quantified part can match the same text two ways (e.g. `^[a-z]+(-[a-z]+)*$`, not `^([a-z]+-?)*$`); anchor it with ^ and $.",
   },
+  TW195: {
+    title: "more tools than a provider takes in one request",
+    fix: "Serve it with `toolwright serve <catalog> --discovery` (three tools that find, describe and call the rest), narrow it (manifest `select`/`exclude`, `serve --deny`), or set `budget.tools` to make the count a limit.",
+  },
   TW170: { title: "internal error", fix: "Please report it with the spec that triggered it." },
 } satisfies Record<string, CodeInfo>;
 

@@ -103,6 +103,8 @@ export interface CatalogStats {
   skipped: number;
   /** Default names shortened to fit the name budget (listed in CATALOG.md). */
   shortened: number;
+  /** More tools listed than a widely used provider takes in one request, and no `budget.tools` says it is meant. */
+  overProviderLimit: boolean;
 }
 
 export interface DescriptionChoice {
@@ -351,8 +353,26 @@ async function compileAll(
 }
 
 /** A manifest `budget:` the published catalog exceeds is an error located at the limit. */
-function checkBudget(budget: BudgetNode, size: CatalogSize, diags: Diagnostics): void {
-  const { contextTokens, listBytes } = budget;
+/**
+ * The most tools a widely used provider takes in one request: OpenAI's API refuses more than 128 (`Invalid
+ * 'tools': array too long`), and hosts that pass every listed tool to the model (most do) then fail every request.
+ */
+export const PROVIDER_TOOL_LIMIT = 128;
+
+function checkBudget(budget: BudgetNode, size: CatalogSize, listed: number, diags: Diagnostics): void {
+  const { contextTokens, listBytes, tools } = budget;
+  if (tools && listed > tools.limit) {
+    diags.error(
+      "TW193",
+      `the catalog lists ${listed} tools, over budget.tools ${tools.limit}; select fewer tools (select, exclude) or serve it with --discovery`,
+      tools.at,
+    );
+  } else if (!tools && listed > PROVIDER_TOOL_LIMIT) {
+    diags.info(
+      "TW195",
+      `the catalog lists ${listed} tools, more than the ${PROVIDER_TOOL_LIMIT} OpenAI's API takes in one request: a host that hands every listed tool to such a model fails each request ("array too long"); serve it with --discovery, narrow it, or set budget.tools`,
+    );
+  }
   if (contextTokens && size.modelTokens > contextTokens.limit) {
     diags.error(
       "TW193",
@@ -384,6 +404,7 @@ function statsOf(ir: CatalogIR): CatalogStats {
     prompts: ir.prompts.length,
     skipped: ir.skipped?.length ?? 0,
     shortened: ir.tools.filter((t) => t.shortenedFrom !== undefined).length,
+    overProviderLimit: ir.budget.tools === undefined && listed.length > PROVIDER_TOOL_LIMIT,
   };
 }
 
@@ -582,7 +603,7 @@ function emitFiles(
     }
   }
   const size = measureCatalog(doc, publisher, limits, texts);
-  checkBudget(ir.budget, size, diags);
+  checkBudget(ir.budget, size, ir.tools.filter((t) => !t.internal).length, diags);
   const catalogBytes = asciiJsonBytes(doc);
   const catalogJson = catalogBytes.toString("latin1");
   out.set("catalog.json", catalogJson);

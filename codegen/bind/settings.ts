@@ -296,5 +296,6 @@ export function bindBudget(manifest: Manifest, doc: LoadedDocument): BudgetNode 
     ...(b.list_bytes !== undefined
       ? { listBytes: { limit: b.list_bytes, at: doc.ref("#/budget/list_bytes") } }
       : {}),
+    ...(b.tools !== undefined ? { tools: { limit: b.tools, at: doc.ref("#/budget/tools") } } : {}),
   };
 }

@@ -7,6 +7,7 @@ import {
   type CatalogStats,
   type DescriptionChoice,
   type GeneratedCatalog,
+  PROVIDER_TOOL_LIMIT,
   VERSION,
 } from "../index.js";
 import type { PublishSpec } from "../manifest/types.js";
@@ -83,6 +84,10 @@ function safetyLine(s: CatalogStats): string {
   if (s.shortened > 0)
     extras.push(
       `${s.shortened} name${s.shortened === 1 ? "" : "s"} shortened to the name budget (see CATALOG.md)`,
+    );
+  if (s.overProviderLimit)
+    extras.push(
+      `over the ${PROVIDER_TOOL_LIMIT} tools OpenAI takes per request (serve with --discovery; TW195)`,
     );
   return `${s.tools} tools (${s.read} read, ${s.write} write, ${s.destructive} destructive)${internal}${extras.length ? `, ${extras.join(", ")}` : ""}`;
 }

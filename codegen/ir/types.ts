@@ -325,6 +325,7 @@ export interface BudgetLimit {
 export interface BudgetNode {
   contextTokens?: BudgetLimit;
   listBytes?: BudgetLimit;
+  tools?: BudgetLimit;
 }
 
 /** An operation the catalog leaves out: a problem confined to it, or a security requirement nothing can meet. */

@@ -724,6 +724,12 @@ export const manifestSchema = {
           description: "Estimated tokens of what a model sees: names, descriptions and input schemas.",
         },
         list_bytes: { type: "integer", minimum: 1, description: "Bytes of every tools/list page together." },
+        tools: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "Tools a client lists (internal ones not counted). OpenAI's API takes at most 128 in one request; a host that passes every listed tool to such a model fails above it.",
+        },
       },
     },
     select: { type: "array", items: selector },

@@ -199,6 +199,7 @@ export interface PublishSpec {
 export interface BudgetSpec {
   context_tokens?: number;
   list_bytes?: number;
+  tools?: number;
 }
 
 export interface Manifest {
