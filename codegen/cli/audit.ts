@@ -9,6 +9,7 @@ import {
   readCatalogDocument,
 } from "../../src/load/catalog.js";
 import type { RuntimeSwitches } from "../../src/policy/switches.js";
+import { terminalJson } from "../../src/telemetry/terminal.js";
 import { renderHtml } from "../audit/html.js";
 import { type AuditReport, AuditSwitchError, buildReport } from "../audit/report.js";
 import { renderText } from "../audit/text.js";
@@ -142,7 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     writeFileSync(values.html, page);
     process.stderr.write(`toolwright audit: wrote ${values.html}\n`);
   }
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+  process.stdout.write(values.json ? `${terminalJson(report, 2)}\n` : renderText(report));
   return 0;
 }
 

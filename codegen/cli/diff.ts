@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir } from "../../src/load/catalog.js";
-import { terminalSafe } from "../../src/telemetry/terminal.js";
+import { terminalJson, terminalSafe } from "../../src/telemetry/terminal.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
 import { fromFormat1 } from "../diff/format1.js";
 import { usageError } from "./jobs.js";
@@ -127,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
   const changes = compareCatalogs(before, after);
   if (parsed.values.json) {
     process.stdout.write(
-      `${JSON.stringify({ catalog: after.catalog, from: before.inputHash, to: after.inputHash, changes }, null, 2)}\n`,
+      `${terminalJson({ catalog: after.catalog, from: before.inputHash, to: after.inputHash, changes }, 2)}\n`,
     );
   } else process.stdout.write(render(before, after, changes));
   return parsed.values["fail-on-widening"] && changes.some((c) => c.widens) ? 1 : 0;

@@ -1,3 +1,4 @@
+import { terminalJson } from "../../src/telemetry/terminal.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { type CatalogStats, type GeneratedCatalog, VERSION } from "../index.js";
 
@@ -81,6 +82,6 @@ export class Summary {
         ...(d.source ? { at: d.source } : {}),
       })),
     };
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    process.stdout.write(`${terminalJson(document, 2)}\n`);
   }
 }

@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { CatalogDocument, EnvVar } from "../catalog.js";
+import { terminalJson } from "../telemetry/terminal.js";
 import { type HttpSettings, urlHost } from "../transports/http-settings.js";
 import { SERVE_OPTIONS, type ServeOptions } from "./serve-flags.js";
 
@@ -102,18 +103,18 @@ function envBlock(host: Host, server: ServerCommand): Record<string, string> {
 }
 
 function tomlString(value: string): string {
-  return JSON.stringify(value);
+  return terminalJson(value, undefined, { toml: true });
 }
 
 function tomlKey(key: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : terminalJson(key, undefined, { toml: true });
 }
 
 /** The config block for one host (stdout), and where it goes (stderr). */
 export function renderHostConfig(host: Host, server: ServerCommand): { block: string; where: string } {
   const env = envBlock(host, server);
   const stdio = { command: server.command, args: server.args, ...(server.env.length > 0 ? { env } : {}) };
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const json = (value: unknown) => `${terminalJson(value, 2)}\n`;
   const unset = server.env.filter((v) => v.value === undefined).map((v) => v.name);
   switch (host) {
     case "claude":
@@ -198,7 +199,7 @@ function keyHeaders(host: Host, server: RemoteServer): { headers?: Record<string
 
 /** The remote config block for one host (stdout), and where it goes and what to set (stderr). */
 export function renderRemoteConfig(host: Host, server: RemoteServer): { block: string; where: string } {
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const json = (value: unknown) => `${terminalJson(value, 2)}\n`;
   const key = server.keyEnv;
   const setKey =
     key === undefined

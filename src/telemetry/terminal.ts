@@ -31,3 +31,23 @@ export function terminalSafe(text: string, options: { lines?: boolean } = {}): s
     char === "\t" || (char === "\n" && options.lines === true) ? char : visibleEscape(char),
   );
 }
+
+/**
+ * `JSON.stringify(value, null, indent)` for a terminal: JSON.stringify escapes C0 controls but writes DEL, C1
+ * controls, format characters (bidi, tags) and line separators as they are; here each is a `\uXXXX` escape too
+ * (still the same JSON: such characters occur only inside strings). `toml`: a character beyond the BMP is written
+ * `\UXXXXXXXX`, as TOML's basic strings (which share JSON's other escapes) require, not as a surrogate pair.
+ */
+export function terminalJson(value: unknown, indent?: number, options: { toml?: boolean } = {}): string {
+  const json = JSON.stringify(value, null, indent);
+  if (!UNSAFE.test(json)) return json;
+  return json.replace(UNSAFE_ALL, (char) => {
+    // A raw line feed is the indentation's (JSON.stringify escapes those inside strings).
+    if (char === "\n") return char;
+    if (char.length === 2 && options.toml)
+      return `\\U${(char.codePointAt(0) as number).toString(16).padStart(8, "0")}`;
+    let out = "";
+    for (let i = 0; i < char.length; i++) out += `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`;
+    return out;
+  });
+}

@@ -134,6 +134,9 @@ describe("what the CLI prints quotes spec text with every terminal control shown
     expect(outs.generate2.status, outs.generate2.err).toBe(0);
     outs.audit = run(["audit", join(tree, "c1")]);
     outs.diff = run(["diff", join(tree, "c1"), join(tree, "c2")]);
+    outs.auditJson = run(["audit", join(tree, "c1"), "--json"]);
+    outs.diffJson = run(["diff", join(tree, "c1"), join(tree, "c2"), "--json"]);
+    outs.config = run(["serve", join(tree, "c1"), "--print-config", "codex"]);
     outs.help = run(["serve", join(tree, "c1"), "--help"]);
     outs.init = run([
       "init",
@@ -152,6 +155,12 @@ describe("what the CLI prints quotes spec text with every terminal control shown
       const lines = `${r.out}\n${r.err}`.split("\n").map((line) => line.trim());
       expect(lines.filter((line) => /^(error TW999|Findings: none)/.test(line))).toEqual([]);
     }
+    // JSON output escapes them and stays the same JSON: the spec's text parses back exactly.
+    expect(JSON.stringify(JSON.parse(outs.auditJson.out))).toContain(
+      JSON.stringify(`shop${C1_CSI}\nFindings: none`),
+    );
+    const changes = JSON.parse(outs.diffJson.out).changes as Array<{ detail: string }>;
+    expect(changes.map((c) => c.detail).join("\n")).toContain(`Refund${C1_CSI}${RLO}`);
     // init's manifest quotes spec summaries and tags in comments: a file read in terminals and editors.
     const manifest = readFileSync(join(tree, "init/tools.yaml"), "utf8");
     expectInert(manifest);
