@@ -42,6 +42,10 @@ export const CODES = {
   TW121: { title: "tool name too long", fix: "Shorten it or raise `naming.max_length`." },
   TW122: { title: "tool name collision", fix: "Give one of the tools an explicit name in `tools:`." },
   TW123: { title: "operation selected twice", fix: "Remove one of the tool entries, or use `aliases:`." },
+  TW127: {
+    title: "tool name some model providers refuse",
+    fix: "Use letters, digits, `_` and `-` only, starting with a letter (OpenAI and Anthropic refuse `.` in function names; Gemini on Vertex AI refuses a first character that is not a letter or `_`).",
+  },
   TW125: {
     title: "argument name collision",
     fix: "Two parameters, body fields or variables would get the same argument name: rename one with `args: { <its API name>: { rename: ... } }`.",

@@ -520,6 +520,9 @@ function freeName(
   return { name, full: byPath };
 }
 
+/** A function name OpenAI, Anthropic and Gemini (Vertex AI) all take, the length aside. */
+const PROVIDER_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 function checkNames(
   tools: ToolNode[],
   budget: { max: number; explicit: boolean },
@@ -532,6 +535,12 @@ function checkNames(
     const at = tool.declaredAt ?? tool.source;
     for (const name of [tool.name, ...tool.aliases]) {
       if (!TOOL_NAME.test(name)) diags.error("TW120", `"${name}" is not a valid tool name`, at);
+      else if (!PROVIDER_NAME.test(name))
+        diags.warn(
+          "TW127",
+          `"${name}" is a valid MCP tool name that model providers refuse as a function name (${name.includes(".") ? "OpenAI and Anthropic take no '.'" : "Gemini on Vertex AI needs a letter or '_' first"}); hosts that pass it on unchanged fail`,
+          at,
+        );
       else if (name.length > max && (explicit || name.length > HOST_NAME_LIMIT))
         diags.error("TW121", `"${name}" is ${name.length} characters (budget ${max})`, at);
       else if (name.length > max)

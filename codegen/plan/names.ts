@@ -18,7 +18,9 @@ export function snakeCase(raw: string): string {
 export function defaultToolName(operationId: string | undefined, method: string, path: string): string {
   // An operationId with nothing ASCII in it (`获取用户`) names nothing; the method and path still do.
   const fromId = operationId ? snakeCase(operationId) : "";
-  if (fromId) return fromId;
+  // A function name must start with a letter or `_` for Gemini on Vertex AI (and reads as an identifier to hosts
+  // that generate code): an operationId such as `3dSecureCheck` gets its method before it.
+  if (fromId) return /^[0-9]/.test(fromId) ? snakeCase(`${method.toLowerCase()}_${fromId}`) : fromId;
   const segments = path
     .split("/")
     .filter(Boolean)
