@@ -25,8 +25,13 @@ export function cutUnguardedCycles(symbols: SymbolTable, diags: Diagnostics): Se
     for (const scc of cyclic) {
       const members = new Set(scc);
       for (const id of scc) cycles.add(id);
+      // Cut where it loses least: at a member that reaches the cycle only through `allOf` (cut to "any value"),
+      // not one whose `oneOf`/`anyOf` variants are in it (cut to "no value": a variant lost). The polymorphism
+      // Java generators write (springdoc, HubSpot's specs: `Base: oneOf [A, B]`, `A: allOf [Base, {...}]`) then
+      // keeps every variant of Base, and each variant drops only its reference back to Base.
+      const byName = scc.sort((a, b) => compareStrings(symbols.get(a).name, symbols.get(b).name));
       const victim = symbols.get(
-        scc.sort((a, b) => compareStrings(symbols.get(a).name, symbols.get(b).name))[0] as SymbolId,
+        (byName.find((id) => !unionRefsInto(symbols.get(id).schema, members)) ?? byName[0]) as SymbolId,
       );
       victim.schema = cut(victim.schema, members, "any");
       if (!scc.every((id) => id.includes("~"))) {
@@ -59,6 +64,22 @@ function unguardedRefs(node: SchemaNode, out = new Set<SymbolId>()): Set<SymbolI
       break;
   }
   return out;
+}
+
+/** Whether a `oneOf`/`anyOf` variant of `node` (through unions, intersections and nullable) is one of `members`. */
+function unionRefsInto(node: SchemaNode, members: Set<SymbolId>, inUnion = false): boolean {
+  switch (node.kind) {
+    case "ref":
+      return inUnion && members.has(node.target);
+    case "union":
+      return node.variants.some((v) => unionRefsInto(v, members, true));
+    case "intersection":
+      return node.parts.some((p) => unionRefsInto(p, members, inUnion));
+    case "nullable":
+      return unionRefsInto(node.inner, members, inUnion);
+    default:
+      return false;
+  }
 }
 
 function cut(node: SchemaNode, members: Set<SymbolId>, neutral: "any" | "never"): SchemaNode {

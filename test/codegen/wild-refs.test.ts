@@ -231,3 +231,59 @@ describe("an operation written as a $ref to an operation object in another file"
     expect(`${left[0]?.source?.file}:${left[0]?.source?.line}`).toMatch(/api\/openapi\.yaml:8$/);
   });
 });
+
+/**
+ * The polymorphism Java generators write (springdoc; HubSpot's Media Bridge spec): the base lists its subtypes in
+ * `oneOf`, each subtype is `allOf` [base, own fields]. That recursion consumes no data, so one reference of the
+ * cycle is cut; it was cut at the first schema by name, here the base, whose variants all became "no value" (every
+ * body refused; in HubSpot's spec two of five media types were lost).
+ */
+const POLY = `openapi: 3.0.3
+info: { title: Poly, version: "1" }
+servers: [{ url: https://poly.example.com }]
+paths:
+  /animals:
+    post:
+      operationId: createAnimal
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Animal" }
+      responses: { "201": { description: created } }
+components:
+  schemas:
+    Animal:
+      type: object
+      oneOf:
+        - $ref: "#/components/schemas/Cat"
+        - $ref: "#/components/schemas/Dog"
+    Cat:
+      allOf:
+        - $ref: "#/components/schemas/Animal"
+        - { type: object, required: [kind], properties: { kind: { type: string, enum: [cat] }, lives: { type: integer } } }
+    Dog:
+      allOf:
+        - $ref: "#/components/schemas/Animal"
+        - { type: object, required: [kind], properties: { kind: { type: string, enum: [dog] }, bark: { type: string } } }
+`;
+
+describe("a base whose oneOf lists subtypes that are allOf [base, ...]", () => {
+  it("keeps every variant: the cycle is cut at the subtypes' references back to the base", async () => {
+    const dir = writeTree("wild-poly", { "openapi.yaml": POLY });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "poly", "test/.tmp/wild-poly-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument & {
+      schemas: Record<string, unknown>;
+    };
+    const animal = JSON.stringify(doc.schemas.Animal);
+    expect(animal).not.toContain('"not"');
+    expect(animal).toContain('"$ref":"#/$defs/Cat"');
+    expect(animal).toContain('"$ref":"#/$defs/Dog"');
+    expect(JSON.stringify(doc.schemas.Dog)).toContain('"bark"');
+    // Each cut is still said, located at the subtype.
+    const cuts = diags.items.filter((d) => d.code === "TW138");
+    expect(cuts.map((d) => d.message.split(" refers")[0])).toEqual(["schema Cat", "schema Dog"]);
+    expect(cuts.every((d) => (d.source?.line ?? 0) > 0)).toBe(true);
+  });
+});
