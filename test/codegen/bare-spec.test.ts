@@ -70,3 +70,36 @@ paths:
     ]);
   });
 });
+
+describe("example: null", () => {
+  it("is no example (swagger-core writes it on every field that has none): not published; other examples are", async () => {
+    const dir = writeTree("bare-example-null", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Ex, version: "1" }
+servers: [{ url: https://ex.example.com }]
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                count: { type: integer, format: int64, example: null }
+                name: { type: string, example: lamp }
+                note: { type: string, nullable: true, example: null }
+      responses: { "201": { description: created } }
+`,
+    });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "ex", "test/.tmp/bare-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    const props = doc.tools[0]?.inputSchema.properties as Record<string, { examples?: unknown[] }>;
+    expect(props.count?.examples).toBeUndefined();
+    expect(props.note?.examples).toBeUndefined();
+    expect(props.name?.examples).toEqual(["lamp"]);
+  });
+});
