@@ -161,6 +161,34 @@ async function contractDeclarations() {
   return text;
 }
 
+/**
+ * Declarations of toolwright-runtime's entry points (`.`: runPackedCatalog, `./compile-cache`), each from its one
+ * source file alone (`transpileDeclaration`: its exports carry their types, so nothing else is read).
+ */
+async function entryDeclarations() {
+  const ts = (await import("typescript")).default;
+  const out = {};
+  for (const [name, source] of [
+    ["index", "src/cli/packed.ts"],
+    ["compile-cache", "src/cli/compile-cache.ts"],
+  ]) {
+    const { outputText, diagnostics = [] } = ts.transpileDeclaration(
+      readFileSync(join(ROOT, source), "utf8"),
+      {
+        fileName: join(ROOT, source),
+        compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true },
+        reportDiagnostics: true,
+      },
+    );
+    if (diagnostics.length > 0) {
+      const lines = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      throw new Error(`declarations of ${source}:\n${lines.join("\n")}`);
+    }
+    out[name] = outputText;
+  }
+  return out;
+}
+
 /** Builds into a fresh folder beside `target`, then swaps it in, so a reader never sees half a build. */
 async function replaceFolder(target, fill) {
   const tmp = `${target}.tmp-${process.pid}`;
@@ -236,7 +264,7 @@ The [toolwright](https://www.npmjs.com/package/toolwright) runtime on its own: i
 \`toolwright pack\` depend on it (and on nothing of the generator); you do not install it yourself.
 `;
 
-async function buildRuntime(out, declarations) {
+async function buildRuntime(out, declarations, entries) {
   const result = await build({
     ...COMMON,
     entryPoints: {
@@ -247,6 +275,7 @@ async function buildRuntime(out, declarations) {
     outdir: join(out, "dist"),
   });
   if (declarations) writeFileSync(join(out, "dist/catalog.d.ts"), declarations);
+  for (const [name, text] of Object.entries(entries)) writeFileSync(join(out, `dist/${name}.d.ts`), text);
   writeFileSync(join(out, "dist/THIRD-PARTY-NOTICES.md"), thirdPartyNotices(result.metafile));
   const manifest = {
     name: "toolwright-runtime",
@@ -257,9 +286,9 @@ async function buildRuntime(out, declarations) {
     type: "module",
     engines: pkg.engines,
     exports: {
-      ".": "./dist/index.js",
+      ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
       "./catalog": { types: "./dist/catalog.d.ts", default: "./dist/catalog.js" },
-      "./compile-cache": "./dist/compile-cache.js",
+      "./compile-cache": { types: "./dist/compile-cache.d.ts", default: "./dist/compile-cache.js" },
       "./package.json": "./package.json",
     },
     files: ["dist/"],
@@ -272,7 +301,10 @@ async function buildRuntime(out, declarations) {
 const started = new Date();
 const declarations = jsOnly ? undefined : await contractDeclarations();
 await replaceFolder(join(ROOT, "dist"), (out) => buildToolwright(out, declarations));
-if (!jsOnly) await replaceFolder(join(ROOT, "build/runtime"), (out) => buildRuntime(out, declarations));
+if (!jsOnly) {
+  const entries = await entryDeclarations();
+  await replaceFolder(join(ROOT, "build/runtime"), (out) => buildRuntime(out, declarations, entries));
+}
 // bin/toolwright.mjs runs dist/ only while no source is newer than the build's start.
 const stamp = join(ROOT, "dist/.built");
 writeFileSync(stamp, `${started.toISOString()}\n`);

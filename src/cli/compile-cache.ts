@@ -3,6 +3,9 @@ import * as nodeModule from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 
+/** The environment read: `process.env` by default (typed without Node's namespace, for the shipped declarations). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /**
  * Node's on-disk compile cache (`module.enableCompileCache`, Node 22.1+) for everything loaded after it: our own
  * modules, the SDK, zod and a catalog's `*.gen.mjs`, so a start after the first skips compiling them.
@@ -15,7 +18,7 @@ import { dirname, isAbsolute, join } from "node:path";
  * disk, a folder someone else owns) means no cache, never a failed start. `NODE_COMPILE_CACHE` (the user's own choice, which Node applies itself)
  * and `NODE_DISABLE_COMPILE_CACHE=1` are respected.
  */
-export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function enableCompileCache(env: Env = process.env): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE || env.NODE_COMPILE_CACHE) return undefined;
   const dir = compileCacheFolder(env);
   if (dir === undefined) return undefined;
@@ -27,11 +30,11 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /** The first candidate folder that is (or could be made) private to this user; `undefined` when none is. */
-export function compileCacheFolder(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function compileCacheFolder(env: Env = process.env): string | undefined {
   return candidateFolders(env).find(privateFolder);
 }
 
-function candidateFolders(env: NodeJS.ProcessEnv): string[] {
+function candidateFolders(env: Env): string[] {
   const folders: string[] = [];
   const xdg = env.XDG_CACHE_HOME;
   if (xdg && isAbsolute(xdg)) folders.push(join(xdg, "toolwright", "compile-cache"));

@@ -418,3 +418,129 @@ export default shout;
     }
   });
 });
+
+describe("the library API, from a consumer's own project", () => {
+  let consumer: string;
+  const version = () => JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+  beforeAll(async () => {
+    consumer = await installInto("consumer", [tarballs.toolwright, tarballs.runtime]);
+  }, 300_000);
+
+  it("ESM and CommonJS (require of an ES module, Node 22.12+) load every entry point exports offers", async () => {
+    writeFileSync(
+      join(consumer, "esm.mjs"),
+      `import { CATALOG_FORMAT, authValues } from "toolwright/catalog";
+import { runPackedCatalog } from "toolwright-runtime";
+import { CATALOG_FORMAT as again } from "toolwright-runtime/catalog";
+import { compileCacheFolder, enableCompileCache } from "toolwright-runtime/compile-cache";
+import pkg from "toolwright/package.json" with { type: "json" };
+console.log(JSON.stringify([CATALOG_FORMAT, again, typeof authValues, typeof runPackedCatalog, typeof enableCompileCache, typeof compileCacheFolder, pkg.version]));
+`,
+    );
+    writeFileSync(
+      join(consumer, "cjs.cjs"),
+      `const { CATALOG_FORMAT, authValues } = require("toolwright/catalog");
+const { runPackedCatalog } = require("toolwright-runtime");
+const { CATALOG_FORMAT: again } = require("toolwright-runtime/catalog");
+const { compileCacheFolder, enableCompileCache } = require("toolwright-runtime/compile-cache");
+const pkg = require("toolwright/package.json");
+console.log(JSON.stringify([CATALOG_FORMAT, again, typeof authValues, typeof runPackedCatalog, typeof enableCompileCache, typeof compileCacheFolder, pkg.version]));
+`,
+    );
+    const expected = [2, 2, "function", "function", "function", "function", version()];
+    for (const file of ["esm.mjs", "cjs.cjs"]) {
+      const { stdout, stderr } = await run(process.execPath, [file], { cwd: consumer });
+      expect(JSON.parse(stdout), file).toEqual(expected);
+      expect(stderr, file).toBe("");
+    }
+  });
+
+  it("a script of the consumer's serves a generated catalog with runPackedCatalog, to a real client", {
+    timeout: NPM_BOUND,
+  }, async () => {
+    copyFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), join(consumer, "openapi.json"));
+    await npx(consumer, ["toolwright", "generate", "--openapi", "openapi.json", "--out", "pets"]);
+    writeFileSync(
+      join(consumer, "my-server.mjs"),
+      `import { runPackedCatalog } from "toolwright-runtime";
+await runPackedCatalog(new URL("./pets/", import.meta.url), "my-server");
+`,
+    );
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ["my-server.mjs"],
+      cwd: consumer,
+      env: { PATH: process.env.PATH ?? "", HOME: consumer, PETS_BASE_URL: upstream.url },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "embedding-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(["add_pet", "list_pets"]);
+      const result = await client.callTool({ name: "add_pet", arguments: { petType: "fish", name: "Nemo" } });
+      expect(textJson(result)).toEqual({ petType: "fish", name: "Nemo" });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("TypeScript consumers type-check against the shipped declarations: node16, nodenext (ESM and CommonJS), bundler", {
+    timeout: NPM_BOUND,
+  }, async () => {
+    mkdirSync(join(consumer, "ts"), { recursive: true });
+    writeFileSync(
+      join(consumer, "ts/use.mts"),
+      `import type { CatalogTool, CustomHandler } from "toolwright/catalog";
+import { CATALOG_FORMAT } from "toolwright/catalog";
+import { runPackedCatalog } from "toolwright-runtime";
+import { enableCompileCache } from "toolwright-runtime/compile-cache";
+
+export const handler: CustomHandler<{ text: string }> = async (args) => ({ data: { echo: args.text } });
+export const format: number = CATALOG_FORMAT;
+export const names = (tools: CatalogTool[]): string[] => tools.map((t) => t.name);
+export async function serve(): Promise<never> {
+  const cache: string | undefined = enableCompileCache();
+  void cache;
+  return runPackedCatalog(new URL("./catalog/", import.meta.url), "my-server", ["--read-only"]);
+}
+`,
+    );
+    // CommonJS importing the ES module's types: TypeScript 5.8+ under nodenext (require of ESM); node16 needs
+    // resolution-mode on the import (docs/packaging.md).
+    writeFileSync(
+      join(consumer, "ts/use.cts"),
+      `import type { CustomHandler } from "toolwright/catalog";
+export const handler: CustomHandler<{ text: string }> = async (args) => ({ data: { echo: args.text } });
+`,
+    );
+    const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+    for (const [resolution, module, files] of [
+      ["node16", "node16", ["ts/use.mts"]],
+      ["nodenext", "nodenext", ["ts/use.mts", "ts/use.cts"]],
+      ["bundler", "esnext", ["ts/use.mts"]],
+    ] as const) {
+      const config = `tsconfig.${resolution}.json`;
+      writeFileSync(
+        join(consumer, config),
+        JSON.stringify({
+          compilerOptions: {
+            module,
+            moduleResolution: resolution,
+            target: "es2022",
+            lib: ["es2022", "dom"],
+            types: [],
+            strict: true,
+            noEmit: true,
+          },
+          files,
+        }),
+      );
+      const checked = await run(process.execPath, [tsc, "-p", config], { cwd: consumer }).then(
+        () => "",
+        (error: { stdout?: string }) => error.stdout ?? "failed",
+      );
+      expect(checked, resolution).toBe("");
+    }
+  });
+});
