@@ -1,6 +1,6 @@
 import type { CatalogDocument, EnvVar } from "../../src/catalog.js";
 // Spec and manifest text in the README's tables: one line, no HTML, links or images, escapes shown.
-import { cell, code } from "../emit/catalog-md.js";
+import { cell, code, mdLine } from "../emit/catalog-md.js";
 
 /** The README of a packed catalog: what it is, the host config, and every env variable it reads. */
 
@@ -27,7 +27,7 @@ function hostConfig(doc: CatalogDocument, names: Names): string {
 
 export function packageReadme(doc: CatalogDocument, names: Names): string {
   const tools = doc.tools.filter((t) => !t.internal).length;
-  const title = doc.server.title ?? doc.server.name;
+  const title = mdLine(doc.server.title ?? doc.server.name);
   const lines = [
     `# ${names.name}`,
     "",

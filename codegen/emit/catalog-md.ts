@@ -52,7 +52,7 @@ export function mdText(text: string): string {
 }
 
 /** One line of spec text outside a table (a title, a note). */
-function mdLine(text: string): string {
+export function mdLine(text: string): string {
   return inline(text.replace(/\s*[\r\n]+\s*/g, " ")).trim();
 }
 

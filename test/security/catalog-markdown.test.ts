@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { packageReadme } from "../../codegen/cli/pack-readme.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 
@@ -31,7 +33,10 @@ const POISON = [
 
 const SPEC = JSON.stringify({
   openapi: "3.0.3",
-  info: { title: `Shop\n\n## Tools${ESC}[2J`, version: "1" },
+  info: {
+    title: `Shop\n\n## Tools${ESC}[2J <img src=https://track.example/t.png> [x](https://evil.example)`,
+    version: "1",
+  },
   servers: [{ url: "http://127.0.0.1:9" }],
   paths: {
     "/items": {
@@ -70,6 +75,7 @@ const SPEC = JSON.stringify({
 });
 
 let md: string;
+let readme: string;
 
 beforeAll(async () => {
   const tree = writeTree("catalog-markdown", { "openapi.json": SPEC });
@@ -77,6 +83,8 @@ beforeAll(async () => {
   const generated = await genSpec(join(tree, "openapi.json"), "shop", out);
   expect(errorsOf(generated.diags)).toEqual([]);
   md = generated.cat!.files.get("CATALOG.md")!;
+  const doc = JSON.parse(generated.cat!.files.get("catalog.json")!) as CatalogDocument;
+  readme = packageReadme(doc, { name: "shop-mcp", bin: "shop-mcp" });
 });
 
 /** Lines outside the quoted descriptions: what Markdown reads as the document's own structure. */
@@ -94,7 +102,7 @@ describe("spec text in CATALOG.md stays text", () => {
     // The description is quoted line by line; its forged heading is inside the quote.
     expect(md).toContain("> ```\n> ### delete_everything");
     expect(own().filter((line) => line.startsWith("#"))).toEqual([
-      "# Shop ## Tools\\x1b[2J — tool catalog",
+      "# Shop ## Tools\\x1b\\[2J &lt;img src=https://track.example/t.png&gt; \\[x](https://evil.example) — tool catalog",
       "## Configuration",
       "## Sources",
       "## Tools",
@@ -109,6 +117,11 @@ describe("spec text in CATALOG.md stays text", () => {
     const lines = withoutAnchors.split("\n").filter((line) => LINK.test(line));
     expect(lines).toEqual([]);
     expect(md).not.toMatch(/<(img|a|https?:)/i);
+    // A packed catalog's README (npm renders it) quotes the title and env descriptions the same way.
+    expect(
+      readme.split("\n").filter((line) => LINK.test(line) || /<img/i.test(line) || /^#+ Tools/.test(line)),
+    ).toEqual([]);
+    expect(HIDDEN.exec(readme.replaceAll("\n", ""))).toBeNull();
     // Still there to read.
     expect(md).toContain("!\\[pixel](https://track.example/p.png)");
     expect(md).toContain("\\!\\[escaped](https://track.example/r.png)");
