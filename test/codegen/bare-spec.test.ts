@@ -103,3 +103,47 @@ paths:
     expect(props.name?.examples).toEqual(["lamp"]);
   });
 });
+
+describe("a path parameter declared but not in the path", () => {
+  it("is no argument and the operation is a tool (the path says the whole URL), with a located TW137 warning", async () => {
+    const dir = writeTree("bare-stray-param", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Stray, version: "1" }
+servers: [{ url: https://stray.example.com }]
+paths:
+  /crm/v3/objects/subscriptions/{id}:
+    parameters:
+      - { name: objectType, in: path, required: true, schema: { type: string } }
+    get:
+      operationId: getSubscription
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok } }
+  /crm/v3/objects/subscriptions/{subscriptionId}:
+    delete:
+      operationId: archiveSubscription
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses: { "204": { description: gone } }
+`,
+    });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "stray", "test/.tmp/bare-out");
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    // A {variable} no parameter declares still leaves its operation out: the URL cannot be made.
+    expect(doc.tools.map((t) => t.name)).toEqual(["get_subscription"]);
+    expect(Object.keys(doc.tools[0]?.inputSchema.properties ?? {})).toEqual(["id"]);
+    const http = doc.tools[0]?.binding as { params: { name: string }[] };
+    expect(http.params.map((p) => p.name)).toEqual(["id"]);
+    const stray = diags.items.filter((d) => d.code === "TW137" && d.severity === "warning");
+    expect(stray.map((d) => `${d.message} ${d.source?.line}`)).toEqual([
+      'path /crm/v3/objects/subscriptions/{id}: path parameter "objectType" is not in the path; it is not an argument (the path is sent as written) 9',
+      // Beside the error that leaves its operation out, it says what the spelling mismatch is.
+      'path /crm/v3/objects/subscriptions/{subscriptionId}: path parameter "id" is not in the path; it is not an argument (the path is sent as written) 15',
+    ]);
+    expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /^DELETE \/crm\/v3\/objects\/subscriptions\/\{subscriptionId\} is left out: .*\{subscriptionId\} has no path parameter/,
+      ),
+    ]);
+  });
+});

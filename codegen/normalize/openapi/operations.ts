@@ -475,8 +475,15 @@ function checkPathTemplate(path: string, params: OperationParam[], at: At, diags
     }
   }
   for (const p of pathParams) {
+    // Declared but not in the path (HubSpot's Commerce Subscriptions spec: every operation declares the generic
+    // CRM `objectType` its path fixes as `subscriptions`): the path says the whole URL, so the operation is sent
+    // without it; the parameter is not made an argument, with a located warning.
     if (!vars.includes(p))
-      diags.error("TW137", `path ${path}: path parameter "${p}" is not in the path`, at.doc.ref(at.pointer));
+      diags.warn(
+        "TW137",
+        `path ${path}: path parameter "${p}" is not in the path; it is not an argument (the path is sent as written)`,
+        at.doc.ref(at.pointer),
+      );
   }
 }
 
@@ -501,6 +508,8 @@ function readOperation(
     if (param) params.set(`${param.in}:${param.name}`, param);
   });
   checkPathTemplate(path, [...params.values()], opAt, reader.diags);
+  for (const [key, param] of params)
+    if (param.in === "path" && !path.includes(`{${param.name}}`)) params.delete(key);
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"));
