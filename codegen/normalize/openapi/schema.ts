@@ -52,6 +52,40 @@ const IGNORED_KEYWORDS = [
 
 const IGNORED = new Set<string>(IGNORED_KEYWORDS);
 
+/**
+ * Two variants of a oneOf that take the same values of a type (`{ type: number }` twice, a string and a nullable
+ * string, an integer and a number), by their structure without annotations: the first such pair and what they share.
+ */
+function overlappingTypes(variants: SchemaNode[]): [number, number, string] | undefined {
+  const keys = variants.map((v) => {
+    const inner = v.kind === "nullable" ? v.inner : v;
+    const {
+      title: _t,
+      description: _d,
+      default: _f,
+      examples: _e,
+      deprecated: _p,
+      readOnly: _r,
+      writeOnly: _w,
+      ...shape
+    } = inner as SchemaNode & SchemaMeta;
+    return JSON.stringify(shape);
+  });
+  for (let i = 0; i < keys.length; i++)
+    for (let j = i + 1; j < keys.length; j++) {
+      const a = keys[i] as string;
+      const b = keys[j] as string;
+      if (a === b && !a.includes('"ref"') && !a.includes('"object"') && !a.includes('"array"'))
+        return [i, j, JSON.parse(a).kind as string];
+      if (
+        (a === '{"kind":"integer"}' && b === '{"kind":"number"}') ||
+        (a === '{"kind":"number"}' && b === '{"kind":"integer"}')
+      )
+        return [i, j, "integers"];
+    }
+  return undefined;
+}
+
 const COMPOSITION = new Set(["allOf", "oneOf", "anyOf", "discriminator"]);
 /** The composition keywords that make a node a composition (a discriminator alone does not). */
 const COMPOSITION_LISTS = new Set(["allOf", "oneOf", "anyOf"]);
@@ -274,6 +308,19 @@ export class SchemaConverter {
         // OpenAPI 3.2's `defaultMapping`: a value no other variant is mapped to selects the default one, which
         // then matches besides the selected one whatever its own value; the discriminator decides, not "exactly one".
         if (fallback !== undefined) union.exclusive = false;
+      } else if (union.exclusive) {
+        const same = overlappingTypes(variants);
+        if (same) {
+          // Elasticsearch's FieldValue is `oneOf: [number, number, string, boolean, string nullable]`: every number
+          // and every string matches two variants, so "exactly one" refuses all of them. What the author meant is
+          // "one of these types": read as anyOf, said where it is written.
+          union.exclusive = false;
+          this.diags.warn(
+            "TW134",
+            `oneOf variants ${same[0]} and ${same[1]} take the same values (${same[2]}), so exactly one could never match them; read as anyOf`,
+            this.located(child(at, key)),
+          );
+        }
       }
       parts.push(variants.length === 1 ? (variants[0] as SchemaNode) : union);
     }
