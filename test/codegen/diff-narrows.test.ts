@@ -490,3 +490,26 @@ describe("compareBinding: how a tool reaches its upstream, when its summary did 
     expect(judged(custom("a"), custom("b"))).toEqual(["handler changed: a -> b [widens]"]);
   });
 });
+
+describe("acceptsNoMore: bounded work", () => {
+  it("nested oneOf alternatives compared both ways end within the step budget, as not proven", () => {
+    // 40 levels of two alternatives, the first holding the next level (the text grows linearly): comparing the
+    // alternatives pair by pair both ways is 2^40 comparisons without a bound.
+    const nest = (leaf: Record<string, unknown>, levels: number) => {
+      let schema = leaf;
+      for (let i = 0; i < levels; i++)
+        schema = { oneOf: [schema, { type: "array", items: { type: "integer" } }] };
+      return schema;
+    };
+    const tables = { before: {}, after: {} };
+    // The same text is the same schema; a change deep inside is beyond the budget: not proven.
+    expect(acceptsNoMore(nest({ type: "string" }, 40), nest({ type: "string" }, 40), tables)).toBe(true);
+    expect(
+      acceptsNoMore(nest({ type: "string", maxLength: 3 }, 40), nest({ type: "string" }, 40), tables),
+    ).toBe(false);
+    // A small one of the same shape is still proven.
+    expect(
+      acceptsNoMore(nest({ type: "string", description: "x" }, 3), nest({ type: "string" }, 3), tables),
+    ).toBe(true);
+  });
+});
