@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CatalogDocument } from "../../src/catalog.js";
 import { packageReadme } from "../../codegen/cli/pack-readme.js";
+import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 
