@@ -4,7 +4,7 @@ import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
 import { compareBinding } from "./binding.js";
 import type { Change } from "./change.js";
-import { acceptsNoMore, canonical } from "./narrows.js";
+import { ANNOTATIONS, acceptsNoMore, canonical } from "./narrows.js";
 
 export type { Change } from "./change.js";
 
@@ -78,9 +78,23 @@ function reachedSchemas(root: unknown, table: Record<string, JsonSchema>): strin
 /** The named schemas either side of an argument reaches whose text differs between the two tables. */
 function changedNames(was: unknown, now: unknown, tables: Tables): string[] {
   const names = new Set([...reachedNames(was, tables.before), ...reachedNames(now, tables.after)]);
-  const text = (table: Record<string, JsonSchema>, name: string) =>
-    Object.hasOwn(table, name) ? stable(table[name]) : "absent";
-  return [...names].filter((name) => text(tables.before, name) !== text(tables.after, name));
+  return [...names].filter((name) => schemaText(tables.before, name) !== schemaText(tables.after, name));
+}
+
+/** A named schema's canonical text, made once per table and name (every argument and result reaching it asks). */
+const texts = new WeakMap<Record<string, JsonSchema>, Map<string, string>>();
+function schemaText(table: Record<string, JsonSchema>, name: string): string {
+  let known = texts.get(table);
+  if (!known) {
+    known = new Map();
+    texts.set(table, known);
+  }
+  let text = known.get(name);
+  if (text === undefined) {
+    text = Object.hasOwn(table, name) ? stable(table[name]) : "absent";
+    known.set(name, text);
+  }
+  return text;
 }
 
 /** Both catalogs' schema tables, so a tool's named schemas compare by what they say. */
@@ -167,7 +181,7 @@ function keywordChanges(was: unknown, now: unknown, assertionsOnly = true): stri
     return text.length > 60 ? `${text.slice(0, 59)}…` : text;
   };
   for (const key of keys) {
-    if (assertionsOnly && (IGNORED_KEYWORDS.has(key) || key.startsWith("x-"))) continue;
+    if (assertionsOnly && (ANNOTATIONS.has(key) || key.startsWith("x-"))) continue;
     const x = Object.hasOwn(a, key) ? a[key] : undefined;
     const y = Object.hasOwn(b, key) ? b[key] : undefined;
     if (canonical(x) === canonical(y)) continue;
@@ -184,17 +198,6 @@ function keywordChanges(was: unknown, now: unknown, assertionsOnly = true): stri
   }
   return out;
 }
-
-/** Keywords that describe and do not constrain, left out of a change's detail. */
-const IGNORED_KEYWORDS = new Set([
-  "description",
-  "title",
-  "examples",
-  "example",
-  "default",
-  "deprecated",
-  "$comment",
-]);
 
 /**
  * One argument present on both sides (under its old or new name): requiredness, then its schema with the named

@@ -21,7 +21,8 @@ export interface SchemaTables {
   after: Record<string, JsonSchema>;
 }
 
-const ANNOTATIONS = new Set([
+/** Keywords that describe and constrain nothing (with `x-` extensions): ignored by the proof and by `diff`'s details. */
+export const ANNOTATIONS = new Set([
   "$schema",
   "$id",
   "$anchor",
