@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tmpDir } from "../helpers/paths.js";
-import { removeEnded } from "./scratch.js";
+import { ownTmp, removeEnded } from "./scratch.js";
 
 /** A process id no process can have: Linux gives out ids below pid_max. */
 const ENDED = Number(readFileSync("/proc/sys/kernel/pid_max", "utf8").trim());
@@ -48,5 +49,32 @@ describe("scratch folders of ended processes", () => {
 
   it("is quiet about a scratch root that does not exist", () => {
     expect(() => removeEnded(join(tmpDir("scratch-none"), "absent"))).not.toThrow();
+  });
+});
+
+describe("the run's own temporary folder", () => {
+  const before = process.env.TMPDIR;
+  afterEach(() => {
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
+  });
+
+  it("is what os.tmpdir() gives a test, named after a run that is alive", () => {
+    const name = basename(tmpdir());
+    expect(name).toMatch(/^tw-run-\d+$/);
+    expect(() => process.kill(Number(name.slice("tw-run-".length)), 0)).not.toThrow();
+  });
+
+  it("replaces those of ended runs and leaves live runs' and other folders alone", () => {
+    const base = tmpDir("scratch-tmp");
+    for (const name of [`tw-run-${ENDED}`, "tw-run-1", "tw-sec-home-abc", `tw-run-${ENDED}-x`])
+      mkdirSync(join(base, name, "inner"), { recursive: true });
+    const own = ownTmp(base);
+    expect(own).toBe(join(base, `tw-run-${process.pid}`));
+    expect(process.env.TMPDIR).toBe(own);
+    expect(tmpdir()).toBe(own);
+    expect(readdirSync(base).sort()).toEqual(
+      ["tw-run-1", `tw-run-${ENDED}-x`, `tw-run-${process.pid}`, "tw-sec-home-abc"].sort(),
+    );
   });
 });
