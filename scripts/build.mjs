@@ -296,6 +296,7 @@ async function buildRuntime(out, declarations, entries) {
   };
   writeFileSync(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(out, "README.md"), RUNTIME_README);
+  cpSync(join(ROOT, "LICENSE"), join(out, "LICENSE"));
 }
 
 const started = new Date();

@@ -180,6 +180,15 @@ describe("the packed tarballs", () => {
     expect(digest(second.file)).toBe(digest(tarballs.toolwright));
   });
 
+  it("both carry toolwright's own license text, the one package.json names", () => {
+    expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).license).toBe("Apache-2.0");
+    expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toContain(
+      "Apache License\n                           Version 2.0, January 2004",
+    );
+    expect(packed.toolwright).toContain("LICENSE");
+    expect(packed.runtime).toContain("LICENSE");
+  });
+
   it("both carry the licenses of the packages compiled into their chunks", () => {
     expect(packed.toolwright).toContain("dist/THIRD-PARTY-NOTICES.md");
     expect(packed.runtime).toContain("dist/THIRD-PARTY-NOTICES.md");
@@ -213,7 +222,9 @@ describe("the packed tarballs", () => {
     ]) {
       expect(deps).not.toContain(generatorOnly);
     }
-    expect(packed.runtime.filter((f) => !/^(dist\/|package\.json$|README\.md$)/.test(f))).toEqual([]);
+    expect(packed.runtime.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual(
+      [],
+    );
   });
 });
 
