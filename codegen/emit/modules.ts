@@ -85,6 +85,7 @@ function helperFlags(declarations: string[], tools: ToolEntry[]) {
   return {
     usesUniqueItems: anyCode(declarations, tools, usesUniqueItems),
     usesClosedParts: anyCode(declarations, tools, (code) => code.includes(".superRefine(closedParts(")),
+    usesRefined: anyCode(declarations, tools, (code) => code.includes("refined(")),
   };
 }
 

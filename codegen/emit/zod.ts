@@ -22,6 +22,8 @@ function indent(text: string, by: string): string {
 interface Scope {
   /** The cycle of the symbol being defined; refs into it inside object properties become getters. */
   cycle?: Set<SymbolId>;
+  /** Inside a getter's body: TypeScript infers its type while the cycle's own types are still unknown. */
+  getter?: boolean;
 }
 
 /**
@@ -75,8 +77,7 @@ export class ZodEmitter {
         let e = `z.array(${this.expr(node.items, scope)})`;
         if (node.minItems !== undefined) e += `.min(${node.minItems})`;
         if (node.maxItems !== undefined) e += `.max(${node.maxItems})`;
-        if (node.uniqueItems) e += `.refine(uniqueItems, "items must be unique")`;
-        return e;
+        return node.uniqueItems ? this.refined(e, `.refine(uniqueItems, "items must be unique")`, scope) : e;
       }
       case "tuple":
         return this.tupleExpr(node, scope);
@@ -88,7 +89,9 @@ export class ZodEmitter {
         const parts = node.parts.map((p) => this.expr(p, scope));
         const e = parts.reduce((acc, p) => `z.intersection(${acc}, ${p})`);
         const closed = parts.filter((_, i) => this.closed(node.parts[i] as SchemaNode, new Set()));
-        return closed.length > 0 ? `${e}.superRefine(closedParts(${closed.join(", ")}))` : e;
+        return closed.length > 0
+          ? this.refined(e, `.superRefine(closedParts(${closed.join(", ")}))`, scope)
+          : e;
       }
       case "nullable":
         return `${this.expr(node.inner, scope)}.nullable()`;
@@ -98,6 +101,21 @@ export class ZodEmitter {
         return this.plan.lazy.has(node.target) ? `z.lazy(() => ${name})` : name;
       }
     }
+  }
+
+  /**
+   * `base` with refinements (`.refine(...)`, `.superRefine(...)`) after it. Inside a getter of the TypeScript
+   * twin they go through `refined(base, (s) => s.refine(...))`, typed as `base` itself: TypeScript types a
+   * refinement's callback from the receiver's output type, which inside a cycle is the type being inferred, so
+   * `get children() { return z.array(Node).refine(...) }` was an error (TS7023, "implicitly has return type
+   * 'any'") and the request/response types of every spec with such a cycle (uniqueItems on a recursive array,
+   * Keycloak's PolicyRepresentation) did not type-check. A refinement never changes the type, so none is lost.
+   */
+  private refined(base: string, refinements: string, scope: Scope): string {
+    if (refinements === "") return base;
+    return this.style === "const" && scope.getter
+      ? `refined(${base}, (s) => s${refinements})`
+      : base + refinements;
   }
 
   /** Whether `node` rejects keys it does not name (directly or through refs). */
@@ -111,17 +129,18 @@ export class ZodEmitter {
   private tupleExpr(node: Extract<SchemaNode, { kind: "tuple" }>, scope: Scope): string {
     const required = node.minItems ?? 0;
     const items = node.items.map((i, at) => `${this.expr(i, scope)}${at < required ? "" : ".optional()"}`);
-    let e = node.rest
+    const e = node.rest
       ? `z.tuple([${items.join(", ")}], ${this.expr(node.rest, scope)})`
       : `z.tuple([${items.join(", ")}])`;
+    let refinements = "";
     if (required > node.items.length) {
-      e += `.refine((a) => a.length >= ${required}, "needs at least ${required} items")`;
+      refinements += `.refine((a) => a.length >= ${required}, "needs at least ${required} items")`;
     }
     const max = node.maxItems;
     if (max !== undefined && (node.rest !== undefined || max < node.items.length)) {
-      e += `.refine((a) => a.length <= ${max}, "allows at most ${max} items")`;
+      refinements += `.refine((a) => a.length <= ${max}, "allows at most ${max} items")`;
     }
-    return e;
+    return this.refined(e, refinements, scope);
   }
 
   private objectExpr(
@@ -131,11 +150,11 @@ export class ZodEmitter {
     scope: Scope,
   ): string {
     const lines = properties.map((p) => {
-      const value = `${this.expr(p.schema, scope)}${p.required ? "" : ".optional()"}`;
       if (scope.cycle && touches(p.schema, scope.cycle)) {
+        const value = `${this.expr(p.schema, { ...scope, getter: true })}${p.required ? "" : ".optional()"}`;
         return `get ${propertyKey(p.name)}() {\n  return ${indent(value, "  ")};\n},`;
       }
-      return `${propertyKey(p.name)}: ${value},`;
+      return `${propertyKey(p.name)}: ${this.expr(p.schema, scope)}${p.required ? "" : ".optional()"},`;
     });
     const body = lines.length === 0 ? "{}" : `{\n  ${lines.map((l) => indent(l, "  ")).join("\n  ")}\n}`;
     if (
@@ -146,19 +165,20 @@ export class ZodEmitter {
     ) {
       return `z.record(z.string(), ${this.expr(additional, scope)})`;
     }
-    let e =
+    const e =
       additional === true
         ? `z.looseObject(${body})`
         : additional === false
           ? `z.strictObject(${body})`
           : `z.object(${body}).catchall(${this.expr(additional, scope)})`;
+    let refinements = "";
     if (node.minProperties !== undefined) {
-      e += `.refine((o) => Object.keys(o).length >= ${node.minProperties}, "needs at least ${node.minProperties} properties")`;
+      refinements += `.refine((o) => Object.keys(o).length >= ${node.minProperties}, "needs at least ${node.minProperties} properties")`;
     }
     if (node.maxProperties !== undefined) {
-      e += `.refine((o) => Object.keys(o).length <= ${node.maxProperties}, "allows at most ${node.maxProperties} properties")`;
+      refinements += `.refine((o) => Object.keys(o).length <= ${node.maxProperties}, "allows at most ${node.maxProperties} properties")`;
     }
-    return e;
+    return this.refined(e, refinements, scope);
   }
 
   private unionExpr(node: Extract<SchemaNode, { kind: "union" }>, scope: Scope): string {

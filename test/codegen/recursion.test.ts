@@ -126,6 +126,39 @@ const SHAPES: Record<string, { openapi?: string; schemas: Record<string, unknown
       ItemOrList: { anyOf: [ref("Item"), arrayOf(ref("ItemOrList"))] },
     },
   },
+  // Recursion through a refinement (uniqueItems, minProperties, a tuple's length, a closed allOf part): the
+  // getters did not type-check (TS7023). Keycloak's admin API: PolicyRepresentation.resourcesData is a
+  // uniqueItems array of ResourceRepresentation, whose scopes reach back to policies.
+  "recursion through refinements (Keycloak's uniqueItems)": {
+    schemas: {
+      Root: { type: "object", properties: { policy: ref("Policy"), tree: ref("Tree") } },
+      Policy: {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          resources: { ...arrayOf(ref("Resource")), uniqueItems: true },
+        },
+      },
+      Resource: {
+        type: "object",
+        properties: { name: { type: "string" }, policies: { ...arrayOf(ref("Policy")), uniqueItems: true } },
+      },
+      Tree: {
+        type: "object",
+        properties: {
+          children: { ...arrayOf(ref("Tree")), uniqueItems: true },
+          byName: { type: "object", minProperties: 1, additionalProperties: ref("Tree") },
+          pair: { type: "array", prefixItems: [ref("Tree"), { type: "string" }], minItems: 2, maxItems: 2 },
+          labelled: {
+            allOf: [
+              ref("Tree"),
+              { type: "object", additionalProperties: false, properties: { label: { type: "string" } } },
+            ],
+          },
+        },
+      },
+    },
+  },
 };
 
 function specOf(shape: { openapi?: string; schemas: Record<string, unknown> }): string {
