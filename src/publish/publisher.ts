@@ -73,6 +73,18 @@ function withDialect(schema: JsonSchema): JsonSchema {
   return dialectMatters(schema) ? { $schema: DIALECT, ...schema } : schema;
 }
 
+/**
+ * The same rule after a profile's transforms: one that removes what made the dialect matter (the `inline`
+ * profile inlines every `$ref` and drops `$defs`) drops `$schema` too. A client whose validator knows only
+ * draft-07 (Genkit 1.42 compiles tool input schemas with a default `new Ajv()`) throws on a 2020-12 `$schema`
+ * ("no schema with key or ref"), docs/clients.md.
+ */
+function withDialectStill(schema: JsonSchema): JsonSchema {
+  if (schema.$schema !== DIALECT) return schema;
+  const { $schema: _dialect, ...rest } = schema;
+  return dialectMatters(rest) ? schema : rest;
+}
+
 /** One entry of `tools/list` (an alias is an entry of its own, with the same schemas). */
 export interface PublishedTool {
   name: string;
@@ -305,6 +317,7 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     publishedSchemasBuilt++;
     let schema = described(doc, laid, side, bounds.concise === true);
     for (const transform of profile.transforms) schema = transform(schema, { tool, side });
+    schema = withDialectStill(schema);
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
     for (const transform of extra) schema = transform(schema, { tool, side });
     if (side === "output" && profile.output) schema = profile.output(schema);

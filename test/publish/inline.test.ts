@@ -1,10 +1,12 @@
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { JsonSchema } from "../../src/catalog.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { inlineReferences } from "../../src/publish/inline.js";
-import { createPublisher } from "../../src/publish/publisher.js";
+import { createPublisher, dialectMatters } from "../../src/publish/publisher.js";
 import { ROOT } from "../helpers/paths.js";
 
 // The `inline` schema profile: input schemas as the default profile publishes them, every `#/$defs/` reference
@@ -152,6 +154,28 @@ describe("the inline profile on the reference catalogs", () => {
         after += JSON.stringify(schema).length;
       }
       console.log(`${name}: input schemas ${before} bytes with $defs, ${after} inlined`);
+    }
+  });
+
+  it("an input schema states $schema only where the dialect still matters: draft-07 validators compile each", () => {
+    // Genkit 1.42 (@genkit-ai/mcp) validates a tool's arguments with a default (draft-07) `new Ajv()` plus
+    // ajv-formats before it calls the tool: a 2020-12 `$schema` made it throw "no schema with key or ref" on the
+    // first call of every such tool. Inlined, nothing in the schema reads differently in draft-07.
+    for (const [name, catalog] of Object.entries(catalogs)) {
+      const inline = createPublisher(catalog.doc, { profile: "inline" });
+      const faithful = createPublisher(catalog.doc, { profile: "default" });
+      const draft07 = new Ajv();
+      addFormats.default(draft07);
+      let stated = 0;
+      for (const tool of catalog.doc.tools) {
+        const schema = inline.input(tool);
+        const { $schema, ...rest } = schema;
+        expect($schema !== undefined, `${name} ${tool.name}`).toBe(dialectMatters(rest));
+        if (faithful.input(tool).$schema !== undefined) stated++;
+        expect(() => draft07.compile(schema), `${name} ${tool.name}`).not.toThrow();
+      }
+      // The default profile keeps stating it where its $defs and references are.
+      expect(stated, name).toBeGreaterThan(0);
     }
   });
 });
