@@ -144,6 +144,10 @@ export const CODES = {
     title: "$ref outside the spec's folders",
     fix: "Move the referenced file next to the spec, or name its folder in the manifest's `sources.<id>.ref_folders`.",
   },
+  TW196: {
+    title: "file outside the manifest's folder",
+    fix: "Move the file (a resource, prompt, file template or handler module, and every local file a handler imports) into the manifest's folder; hidden files (a name starting with a dot) are never read as assets.",
+  },
   TW192: {
     title: "reference not fetched",
     fix: "generate never touches the network: download the document and refer to it by a relative path if it matters.",

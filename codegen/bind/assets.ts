@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { setOwn } from "../../src/catalog.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type {
@@ -12,6 +12,7 @@ import type {
   ToolNode,
 } from "../ir/types.js";
 import { type LoadedDocument, readInput } from "../load/document.js";
+import { insideFolders, realPath } from "../load/files.js";
 import type { Manifest, ResourceTemplateSpec, TemplateListingSpec } from "../manifest/types.js";
 
 const MIME_BY_EXT: Record<string, string> = {
@@ -48,17 +49,56 @@ export interface BoundAssets {
   inputs: string[];
 }
 
+/**
+ * Why the file or folder at `abs` may not be read for the catalog, or undefined when it may: its real path (symlinks
+ * followed) must lie inside `folder` (the manifest's, as a real path), and no segment below it may be hidden (start
+ * with a dot: `.env`, `.git/`, `.ssh/`). A missing path is left to the reader (TW100). What generate reads here is
+ * copied into the catalog, served to clients and packed, so a manifest must not reach `~/.aws/credentials` by `..`,
+ * an absolute path or a symlink.
+ */
+export function outsideManifestFolder(abs: string, folder: string): string | undefined {
+  const real = realPath(abs);
+  if (real === undefined) return undefined;
+  if (!insideFolders(real, [folder])) return "is outside the manifest's folder";
+  const hidden = relative(folder, real)
+    .split(sep)
+    .find((segment) => segment.startsWith("."));
+  return hidden === undefined ? undefined : `is a hidden file (${hidden})`;
+}
+
+/** The manifest's folder as a real path, the one folder its assets and handlers may be read from. */
+export function manifestFolder(manifestAbs: string): string {
+  const dir = dirname(manifestAbs);
+  return realPath(dir) ?? dir;
+}
+
 class AssetReader {
   readonly files = new Map<string, string>();
   readonly inputs: string[] = [];
+  readonly folder: string;
   constructor(
     readonly dir: string,
     private readonly cwd: string,
     private readonly diags: Diagnostics,
-  ) {}
+  ) {
+    this.folder = realPath(dir) ?? dir;
+  }
+
+  /** Whether `abs` may be read (or listed); a located TW196 error otherwise. */
+  allowed(abs: string, at: SourceRef): boolean {
+    const why = outsideManifestFolder(abs, this.folder);
+    if (why === undefined) return true;
+    this.diags.error(
+      "TW196",
+      `${relative(this.cwd, abs) || abs} ${why}; generate reads assets only inside it`,
+      at,
+    );
+    return false;
+  }
 
   read(path: string, at: SourceRef): { abs: string; text: string } | undefined {
     const abs = resolve(this.dir, path);
+    if (!this.allowed(abs, at)) return undefined;
     const text = readInput(abs, relative(this.cwd, abs), this.diags, at);
     if (text === undefined) return undefined;
     this.inputs.push(abs);
@@ -324,13 +364,17 @@ function bindFileTemplate(
   }
   const [before, after] = filePattern.split(`{${variable}}`) as [string, string];
   let entries: string[];
+  const folder = resolve(reader.dir, dirPart);
+  if (!reader.allowed(folder, at)) return undefined;
   try {
-    entries = readdirSync(resolve(reader.dir, dirPart));
+    entries = readdirSync(folder);
   } catch {
     diags.error("TW100", `files: folder "${dirPart}" cannot be read`, at);
     return undefined;
   }
   const values = entries
+    // Hidden files (`.env`, `.npmrc`) are never a template's values, whatever the pattern.
+    .filter((f) => !f.startsWith("."))
     .filter((f) => f.startsWith(before) && f.endsWith(after) && f.length > before.length + after.length)
     .map((f) => f.slice(before.length, f.length - after.length))
     .filter((v) => /^[A-Za-z0-9._-]+$/.test(v))

@@ -7,6 +7,7 @@ import type { ToolSpec } from "../manifest/types.js";
 import { SchemaConverter } from "../normalize/openapi/schema.js";
 import { humanize } from "../plan/names.js";
 import { applyArgumentNaming, followsArgumentNaming } from "./arg-naming.js";
+import { manifestFolder, outsideManifestFolder } from "./assets.js";
 import type { BindContext } from "./http-tool.js";
 import { annotationsFor, composeDescription, outputOf, policyOf, tagsOf } from "./tool-common.js";
 
@@ -97,6 +98,16 @@ function handlerModule(
     ctx.diags.error(
       "TW118",
       `tool "${name}": handler module ${file} does not exist`,
+      ctx.doc.ref(`#/tools/${name}/handler`),
+    );
+    return undefined;
+  }
+  // Compiled into handlers.gen.mjs, which is served and packed: only code from the manifest's own folder.
+  const outside = outsideManifestFolder(abs, manifestFolder(ctx.doc.abs));
+  if (outside !== undefined) {
+    ctx.diags.error(
+      "TW196",
+      `tool "${name}": handler module ${file} ${outside}; handlers are compiled only from inside it`,
       ctx.doc.ref(`#/tools/${name}/handler`),
     );
     return undefined;

@@ -1,6 +1,7 @@
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -9,13 +10,14 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import semver from "semver";
 import validateName from "validate-npm-package-name";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
 import { INDEX_FILE } from "../../src/load/catalog-index.js";
+import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { VERSION } from "../index.js";
 import { compareStrings, jsonFile } from "../util.js";
 import { usageError } from "./jobs.js";
@@ -179,6 +181,33 @@ function catalogFiles(dir: string): string[] {
     .sort(compareStrings);
 }
 
+/**
+ * The first file among those packed that generate never writes, described, or undefined: a hidden file (`.env`,
+ * `.npmrc`, `.git/`) or anything that is not a regular file or folder (a symlink to `~/.ssh`, a FIFO). The
+ * assets folder is copied whole, so whatever lands there would be published with the package.
+ */
+function strayFile(dir: string): string | undefined {
+  const visit = (rel: string): string | undefined => {
+    const stat = lstatSync(join(dir, rel));
+    const name = basename(rel);
+    if (name.startsWith(".")) return `${rel} is a hidden file`;
+    if (stat.isSymbolicLink()) return `${rel} is a symbolic link`;
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(join(dir, rel)).sort(compareStrings)) {
+        const found = visit(join(rel, entry));
+        if (found) return found;
+      }
+      return undefined;
+    }
+    return stat.isFile() ? undefined : `${rel} is not a regular file`;
+  };
+  for (const file of catalogFiles(dir)) {
+    const found = visit(file);
+    if (found) return terminalSafe(found);
+  }
+  return undefined;
+}
+
 function binScript(opts: PackOptions, doc: CatalogDocument): string {
   const catalog = doc.catalog.replace(/[^\x20-\x7e]/g, "?");
   return `#!/usr/bin/env node
@@ -276,6 +305,13 @@ async function pack(ref: string, values: Record<string, string | undefined>): Pr
   const deps = dependencies(await handlerPackages(dir), dir);
   if (typeof deps === "string") {
     process.stderr.write(`toolwright pack: ${deps}\n`);
+    return 1;
+  }
+  const stray = strayFile(dir);
+  if (stray) {
+    process.stderr.write(
+      `toolwright pack: ${stray}; generate writes neither, so it is not packed: remove it and pack again (nothing was written)\n`,
+    );
     return 1;
   }
   const out = resolve(values.out ?? opts.bin);

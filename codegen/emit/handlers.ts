@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { BuildFailure, Message, Metafile, Plugin } from "esbuild";
 import * as contract from "../../src/catalog.js";
+import { manifestFolder, outsideManifestFolder } from "../bind/assets.js";
 import type { HandlerRef } from "../bind/handler-tool.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
@@ -107,6 +108,51 @@ function isLocal(file: string): boolean {
  * Each handler's source closure hashed: the local files reachable from its module through the bundle's imports,
  * each as `path NUL sha256(content)`, sorted. Packages (kept external) and the inlined contract are not part of it.
  */
+/** The local files (paths from the root, as the metafile writes them) reachable from a handler's module. */
+function closureOf(handler: HandlerRef, metafile: Metafile, root: string): Set<string> {
+  const start = relative(root, handler.abs).split("\\").join("/");
+  const seen = new Set<string>();
+  const queue = Object.hasOwn(metafile.inputs, start) ? [start] : [];
+  for (let i = 0; i < queue.length; i++) {
+    const file = queue[i] as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imported of metafile.inputs[file]?.imports ?? [])
+      if (!imported.external && isLocal(imported.path) && Object.hasOwn(metafile.inputs, imported.path))
+        queue.push(imported.path);
+  }
+  return seen;
+}
+
+/**
+ * Every local file a handler compiles in must lie inside the manifest's folder (real path) and not be hidden: the
+ * compiled module is served and packed, so an import of `../../.aws/credentials.json` or of a symlink leading out
+ * would publish that file. Each file outside is a TW196 error at the handler's `handler:`.
+ */
+function checkConfined(
+  handlers: HandlerRef[],
+  metafile: Metafile,
+  root: string,
+  manifest: LoadedDocument,
+  diags: Diagnostics,
+): boolean {
+  const folder = manifestFolder(manifest.abs);
+  let ok = true;
+  for (const handler of handlers) {
+    for (const file of [...closureOf(handler, metafile, root)].sort()) {
+      const why = outsideManifestFolder(resolve(root, file), folder);
+      if (why === undefined) continue;
+      ok = false;
+      diags.error(
+        "TW196",
+        `tool "${handler.key}": its handler imports ${file}, which ${why}; handlers are compiled only from inside it`,
+        manifest.ref(`#/tools/${handler.key}/handler`),
+      );
+    }
+  }
+  return ok;
+}
+
 function codeHashes(handlers: HandlerRef[], metafile: Metafile, root: string): Map<string, string> {
   const contentHash = new Map<string, string>();
   const fileHash = (file: string) => {
@@ -121,17 +167,7 @@ function codeHashes(handlers: HandlerRef[], metafile: Metafile, root: string): M
   };
   const out = new Map<string, string>();
   for (const handler of handlers) {
-    const start = relative(root, handler.abs).split("\\").join("/");
-    const seen = new Set<string>();
-    const queue = Object.hasOwn(metafile.inputs, start) ? [start] : [];
-    for (let i = 0; i < queue.length; i++) {
-      const file = queue[i] as string;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      for (const imported of metafile.inputs[file]?.imports ?? [])
-        if (!imported.external && isLocal(imported.path) && Object.hasOwn(metafile.inputs, imported.path))
-          queue.push(imported.path);
-    }
+    const seen = closureOf(handler, metafile, root);
     const lines = [...seen].sort().map((file) => `${file}\u0000${fileHash(file)}`);
     out.set(handler.key, `sha256:${createHash("sha256").update(lines.join("\n")).digest("hex")}`);
   }
@@ -178,6 +214,7 @@ export async function compileHandlers(
     for (const w of result.warnings) {
       diags.warn("TW119", `handler code: ${w.text}`, locate(w, handlers, manifest, root));
     }
+    if (!checkConfined(handlers, result.metafile, root, manifest, diags)) return undefined;
     const text = result.outputFiles[0]?.text ?? "";
     for (const file of importMetaUsers(text)) {
       diags.warn(

@@ -239,13 +239,17 @@ describe("only regular files of bounded size are read", () => {
       "res/tools.yaml":
         "catalog: conf\nresources:\n  - { uri: 'conf://x', name: x, description: X., file: /dev/zero }\n",
     });
-    for (const manifest of ["gql/tools.yaml", "res/tools.yaml"]) {
-      const outcome = await genManifest(join(dir, manifest), relative(ROOT, join(dir, "out")));
-      expect(
-        errors(outcome).map((d) => d.code),
-        everything(outcome),
-      ).toContain("TW190");
-    }
+    const gql = await genManifest(join(dir, "gql/tools.yaml"), relative(ROOT, join(dir, "out")));
+    expect(
+      errors(gql).map((d) => d.code),
+      everything(gql),
+    ).toContain("TW190");
+    // A resource file outside the manifest's folder is refused before it is opened (TW196, test/security/catalog-files).
+    const res = await genManifest(join(dir, "res/tools.yaml"), relative(ROOT, join(dir, "out")));
+    expect(
+      errors(res).map((d) => d.code),
+      everything(res),
+    ).toContain("TW196");
   });
 });
 
