@@ -438,10 +438,12 @@ function bindSelectedOperations(
       }
       const admitted = gate.admit(op);
       if (!admitted) continue;
-      const { name, full } = freeName(op, ctx.prefix, max, taken, input.diags);
+      const { name, full, unshortened } = freeName(op, ctx.prefix, max, taken, input.diags);
       taken.add(name);
       bound.set(op, name);
-      const tool = gate.bindOrLeaveOut(op, () => bindHttpTool(name, admitted, undefined, op.source, ctx));
+      const tool = gate.bindOrLeaveOut(op, () =>
+        bindHttpTool(name, admitted, undefined, op.source, ctx, unshortened),
+      );
       if (tool && name !== full) tool.shortenedFrom = full;
       if (tool) tools.push(tool);
     }
@@ -505,19 +507,23 @@ function freeName(
   max: number,
   taken: Set<string>,
   diags: Diagnostics,
-): { name: string; full: string } {
+): { name: string; full: string; unshortened: string } {
   const full = `${prefix}${defaultToolName(op.operationId, op.method, op.path)}`;
   const preferred = fitName(full, max);
-  if (!taken.has(preferred)) return { name: preferred, full };
+  if (!taken.has(preferred)) return { name: preferred, full, unshortened: full };
   const byPath = `${prefix}${defaultToolName(undefined, op.method, op.path)}`;
+  let unshortened = byPath;
   let name = fitName(byPath, max);
-  for (let n = 2; taken.has(name); n++) name = fitName(`${byPath}_${n}`, max);
+  for (let n = 2; taken.has(name); n++) {
+    unshortened = `${byPath}_${n}`;
+    name = fitName(unshortened, max);
+  }
   diags.warn(
     "TW124",
     `${op.method} ${op.path}: "${preferred}" is taken, so it is named "${name}"`,
     op.source,
   );
-  return { name, full: byPath };
+  return { name, full: byPath, unshortened };
 }
 
 /** A function name OpenAI, Anthropic and Gemini (Vertex AI) all take, the length aside. */

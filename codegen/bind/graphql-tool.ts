@@ -403,6 +403,8 @@ export function bindGraphqlTool(
   spec: ToolSpec | undefined,
   at: SourceRef,
   ctx: GraphqlBindContext,
+  /** The name before it was fitted into the name budget (its title reads it, not the hash that shortened it). */
+  unshortened = name,
 ): ToolNode | undefined {
   const { model } = target;
   const validated = validatedOperation(name, target, spec, ctx);
@@ -432,7 +434,7 @@ export function bindGraphqlTool(
     }),
     spec,
   );
-  const title = spec?.title ?? humanize(name, ctx.prefix);
+  const title = spec?.title ?? humanize(unshortened, ctx.prefix);
   const description = composeDescription(
     spec?.description !== undefined ? [spec.description] : [analyzed.root?.description],
     notes,
@@ -619,15 +621,19 @@ function freeFieldName(
   ctx: GraphqlBindContext,
   max: number,
   taken: Set<string>,
-): { name: string; full: string } {
+): { name: string; full: string; unshortened: string } {
   const full = `${ctx.prefix}${snakeCase(rf.name)}`;
   const preferred = fitName(full, max);
-  if (!taken.has(preferred)) return { name: preferred, full };
+  if (!taken.has(preferred)) return { name: preferred, full, unshortened: full };
   const typed = `${ctx.prefix}${rf.operationType}_${snakeCase(rf.name)}`;
+  let unshortened = typed;
   let name = fitName(typed, max);
-  for (let n = 2; taken.has(name); n++) name = fitName(`${typed}_${n}`, max);
+  for (let n = 2; taken.has(name); n++) {
+    unshortened = `${typed}_${n}`;
+    name = fitName(unshortened, max);
+  }
   ctx.diags.warn("TW124", `${rf.key}: "${preferred}" is taken, so it is named "${name}"`, rf.source);
-  return { name, full: typed };
+  return { name, full: typed, unshortened };
 }
 
 /**
@@ -655,9 +661,10 @@ export function selectGraphqlTools(
         excludes.some((s) => selectorMatches(s, model, rf))
       )
         continue;
-      const { name, full } = freeFieldName(rf, ctx, maxName, taken);
+      const { name, full, unshortened } = freeFieldName(rf, ctx, maxName, taken);
       taken.add(name);
-      const tool = bindGraphqlTool(name, { kind: "field", model, field: rf }, undefined, rf.source, ctx);
+      const field = { kind: "field", model, field: rf } as const;
+      const tool = bindGraphqlTool(name, field, undefined, rf.source, ctx, unshortened);
       if (tool && name !== full) tool.shortenedFrom = full;
       if (tool) tools.push(tool);
     }

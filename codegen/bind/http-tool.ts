@@ -36,6 +36,8 @@ export function bindHttpTool(
   spec: ToolSpec | undefined,
   at: SourceRef,
   ctx: BindContext,
+  /** The name before it was fitted into the name budget (its title reads it, not the hash that shortened it). */
+  unshortened = name,
 ): ToolNode {
   const built = buildHttpInput(
     op,
@@ -52,7 +54,7 @@ export function bindHttpTool(
   const { output, wrapped } = outputOf(successSchema, ctx.symbols);
   notes.push(...operationNotes(op));
   const { safety, safetyBasis } = decideSafety(classifyHttp(op), spec);
-  const title = spec?.title ?? titleFromSummary(op.summary) ?? humanize(name, ctx.prefix);
+  const title = spec?.title ?? titleFromSummary(op.summary) ?? humanize(unshortened, ctx.prefix);
   const description = composeDescription(
     spec?.description !== undefined ? [spec.description] : [op.summary, op.description],
     notes,

@@ -58,6 +58,18 @@ describe("name budget", () => {
     expect(again.names).toEqual(first.names);
     const section = (text: string) => text.slice(text.indexOf("## Shortened names"));
     expect(section(again.cat?.files.get("CATALOG.md") ?? "")).toBe(section(md));
+    // A tool without a summary is titled from its whole name, not from the cut one's hash: the twins' titles were
+    // "Code scanning list alerts for enterprise and organization b <hash>" (gRPC-gateway's operationIds,
+    // ABitOfEverythingService_CreateBody, became "A bit of everything service agag"). Their names stay distinct.
+    const titles = (
+      JSON.parse(first.cat?.files.get("catalog.json") ?? "{}").tools as { title: string }[]
+    ).map((t) => t.title);
+    expect(titles).toEqual([
+      "Repos get",
+      "Actions list self hosted runners for organization",
+      "Code scanning list alerts for enterprise and organization by tool name",
+      "Code scanning list alerts for enterprise and organization by tool guid",
+    ]);
   });
 
   it("naming.max_length: 64 keeps names up to 64 (hosts that add no prefix)", async () => {
