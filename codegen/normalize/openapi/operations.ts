@@ -128,6 +128,9 @@ class OperationReader {
     const style = (
       typeof p.style === "string" ? p.style : tsv ? "tabDelimited" : defaultStyle(loc)
     ) as ParamStyle;
+    const resource =
+      loc === "path" && p["x-multi-segment"] !== false ? resourceNamePattern(schemaRaw) : undefined;
+    if (resource) schemaRaw = { ...(schemaRaw as Json), pattern: `^(?:${resource})$` };
     const schema = this.schemas.convert(schemaRaw, schemaAt);
     const description = typeof p.description === "string" ? p.description.trim() : undefined;
     return {
@@ -141,7 +144,7 @@ class OperationReader {
       ...(p.allowReserved === true ? { allowReserved: true } : {}),
       ...(contentType ? { contentType } : {}),
       ...(p.deprecated === true ? { deprecated: true } : {}),
-      ...(loc === "path" && p["x-multi-segment"] === true ? { multiSegment: true } : {}),
+      ...(loc === "path" && (p["x-multi-segment"] === true || resource) ? { multiSegment: true } : {}),
     };
   }
 
@@ -533,4 +536,23 @@ function readOperation(
     ...(servers.length > 0 ? { servers } : {}),
     source: opAt.doc.cheapRef(opAt.pointer),
   };
+}
+
+/** A literal path segment (no dot first, so never `.` or `..`) or gRPC-gateway's `*`, written `[^/]+`. */
+const RESOURCE_SEGMENT = String.raw`(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*|\[\^/\]\+)`;
+const RESOURCE_TEMPLATE = new RegExp(String.raw`^${RESOURCE_SEGMENT}(?:/${RESOURCE_SEGMENT})+(?:/\.\+)?$`);
+
+/**
+ * The pattern of a path parameter that holds a resource name of several segments, as gRPC-gateway's
+ * protoc-gen-openapiv2 writes Google's path templates (the path `/v1/{book.name}` with the pattern
+ * `publishers/[^/]+/books/[^/]+`: each `*` of the template is `[^/]+`, a `**` a final `.+`), else undefined. Such
+ * a value is sent with its slashes (each segment encoded, `.` and `..` refused, as `multi_segment` does): encoded
+ * as one segment (`publishers%2F1%2Fbooks%2F2`) it matches no route of the gateway. The pattern is anchored, so the
+ * value must be the whole template: literal segments as written, one or more characters but `/` for each `*`.
+ */
+export function resourceNamePattern(schema: unknown): string | undefined {
+  if (schema === null || typeof schema !== "object") return undefined;
+  const { type, pattern } = schema as Json;
+  if ((type !== undefined && type !== "string") || typeof pattern !== "string") return undefined;
+  return RESOURCE_TEMPLATE.test(pattern) ? pattern : undefined;
 }

@@ -1,0 +1,85 @@
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Diagnostics } from "../../codegen/diagnostics.js";
+import { generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf } from "../helpers/generate.js";
+import { callConfirmed, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * gRPC-gateway's protoc-gen-openapiv2 output (test/e2e/specs/grpc-gateway.swagger.json, in the form of
+ * grpc-ecosystem/grpc-gateway's examples/internal/proto/examplepb/a_bit_of_everything.swagger.json): Google's path
+ * templates become a path parameter with a pattern, `/v1/{book.name}` with `publishers/[^/]+/books/[^/]+`. The value
+ * is a resource name with slashes, and the gateway routes on them: before, it was sent as one encoded segment
+ * (`/v1/publishers%2F1%2Fbooks%2F2`), which matches no route. Through a real MCP client to a recording upstream.
+ */
+let upstream: RecordingServer;
+let served: Served;
+
+beforeAll(async () => {
+  const diags = new Diagnostics();
+  const cat = await generateCatalog(
+    { kind: "spec", spec: join(ROOT, "test/e2e/specs/grpc-gateway.swagger.json"), name: "library" },
+    { root: ROOT, out: relative(ROOT, tmpDir("grpc-gateway")) },
+    diags,
+  );
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error("no catalog");
+  writeCatalog(ROOT, cat);
+  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
+  served = await serveOverStdio(join(ROOT, cat.dir), { LIBRARY_BASE_URL: upstream.url });
+});
+
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+async function call(name: string, args: Record<string, unknown>) {
+  const before = upstream.received.length;
+  const { result } = await callConfirmed(served.client, name, args);
+  return { result, sent: upstream.received.slice(before).map((r) => `${r.method} ${r.url}`) };
+}
+
+describe("gRPC-gateway path templates", () => {
+  it("a resource name goes out with its slashes, each segment encoded", async () => {
+    const update = await call("library_service_update_book", {
+      "book.name": "publishers/1257894000000000000/books/my book",
+      allowMissing: true,
+      title: "t",
+    });
+    expect(update.result.isError).toBeFalsy();
+    expect(update.sent).toEqual([
+      "PATCH /v1/publishers/1257894000000000000/books/my%20book?allowMissing=true",
+    ]);
+    expect(upstream.received.at(-1)?.body.toString()).toBe('{"title":"t"}');
+    const list = await call("library_service_list_books", { parent: "publishers/p1", pageSize: 2 });
+    expect(list.sent).toEqual(["GET /v1/publishers/p1/books?pageSize=2"]);
+    // `**` (a final `.+`) takes the rest of the path.
+    const read = await call("library_service_read_shelf", { name: "shelves/s1/a/b" });
+    expect(read.sent).toEqual(["GET /v1/shelves/s1/a/b:read"]);
+  });
+
+  it("the value must be the whole template: other shapes, dot segments and a single-segment pattern stay closed", async () => {
+    for (const name of [
+      "x/publishers/1/books/2",
+      "publishers/1/books/2/chapters/3",
+      "publishers/1/books",
+      "publishers/../books/2",
+      "publishers/1/books/..",
+    ]) {
+      const r = await call("library_service_update_book", { "book.name": name, title: "t" });
+      expect(r.result.isError, name).toBe(true);
+      expect(r.sent, name).toEqual([]);
+    }
+    const dots = await call("library_service_read_shelf", { name: "shelves/s1/../../admin" });
+    expect(dots.result.isError).toBe(true);
+    expect(JSON.stringify(dots.result.content)).toContain("'.' or '..'");
+    expect(dots.sent).toEqual([]);
+    // A pattern without a slash is one segment, encoded as before.
+    const one = await call("library_service_get_book", { id: "a/b" });
+    expect(one.sent).toEqual(["GET /v1/books/a%2Fb"]);
+  });
+});
