@@ -178,6 +178,10 @@ export function describeNetworkError(error: unknown): string {
   if (undecodable)
     return `the upstream's response body could not be decoded (Content-Encoding ${undecodable[1]})`;
   // Through the environment's proxy (NODE_USE_ENV_PROXY): the upstream client says when the proxy failed.
+  // More content codings than the upstream client undoes (MAX_CONTENT_CODINGS, as fetch).
+  const stacked = /^too many content codings: (\d+)$/.exec(cause?.message ?? "");
+  if (stacked)
+    return `the upstream's response body is encoded ${stacked[1]} times over (Content-Encoding); at most 5 codings are decoded, so it was not read`;
   const tunnel = /^proxy tunnel refused(?:: (\d{3}))?$/.exec(cause?.message ?? "");
   if (tunnel)
     return `the proxy (HTTPS_PROXY) refused a tunnel to the upstream${tunnel[1] ? `: ${describeStatus(Number(tunnel[1]))}` : ""}`;
