@@ -83,7 +83,11 @@ export function bindHttpTool(
 /** What the tool's description says about the operation's response and server (toolwright's own choices). */
 function operationNotes(op: OperationNode): string[] {
   const notes: string[] = [];
-  if (op.success && !op.success.schema && op.success.mediaType) {
+  if (op.success?.streamed) {
+    notes.push(
+      "the upstream streams its results, one JSON object per line (each {result} or {error}: gRPC-gateway's server streaming); they are returned as text, without an output schema",
+    );
+  } else if (op.success && !op.success.schema && op.success.mediaType) {
     // As the runtime decodes the body (src/executors/response.ts): bytes of a binary type come back as base64.
     const how =
       kindOf(op.success.mediaType) === "binary"

@@ -17,6 +17,7 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  */
 let upstream: RecordingServer;
 let served: Served;
+let notes: Record<string, string[] | undefined>;
 
 beforeAll(async () => {
   const diags = new Diagnostics();
@@ -28,7 +29,19 @@ beforeAll(async () => {
   expect(errorsOf(diags)).toEqual([]);
   if (!cat) throw new Error("no catalog");
   writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
+  const tools = JSON.parse(cat.files.get("catalog.json") ?? "{}").tools as {
+    name: string;
+    notes?: string[];
+  }[];
+  notes = Object.fromEntries(tools.map((t) => [t.name, t.notes]));
+  upstream = await startRecordingServer((req, res) => {
+    if (req.path !== "/v1/books:stream") return sendJson(res, 200, {});
+    // What the gateway sends for a server-streaming method: one JSON object per line, under application/json.
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      `${JSON.stringify({ result: { name: "b1" } })}\n${JSON.stringify({ error: { code: 5, message: "gone" } })}\n`,
+    );
+  });
   served = await serveOverStdio(join(ROOT, cat.dir), { LIBRARY_BASE_URL: upstream.url });
 });
 
@@ -81,5 +94,19 @@ describe("gRPC-gateway path templates", () => {
     // A pattern without a slash is one segment, encoded as before.
     const one = await call("library_service_get_book", { id: "a/b" });
     expect(one.sent).toEqual(["GET /v1/books/a%2Fb"]);
+  });
+
+  it("a server-streaming method's lines reach the client as text, not as an output schema mismatch", async () => {
+    const r = await call("library_service_stream_books", {});
+    expect(r.sent).toEqual(["GET /v1/books:stream"]);
+    expect(r.result.isError).toBeFalsy();
+    expect(r.result.content).toEqual([
+      { type: "text", text: '{"result":{"name":"b1"}}\n{"error":{"code":5,"message":"gone"}}\n' },
+    ]);
+    const tool = (await served.client.listTools()).tools.find(
+      (t) => t.name === "library_service_stream_books",
+    );
+    expect(tool?.outputSchema).toBeUndefined();
+    expect(notes.library_service_stream_books?.join(" ")).toContain("one JSON object per line");
   });
 });

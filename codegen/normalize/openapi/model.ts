@@ -41,6 +41,8 @@ export interface OperationSuccess {
   /** Present when the success body is JSON. */
   schema?: SchemaNode;
   description?: string;
+  /** The body is a stream of JSON objects, one per line (gRPC-gateway's server streaming), not one JSON value. */
+  streamed?: true;
 }
 
 /** An HTTP operation, normalised from any OpenAPI version. */

@@ -205,6 +205,8 @@ class OperationReader {
         continue;
       }
       const { value: media, at: mediaAt } = this.media(content, mediaType, child(d.at, "content", mediaType));
+      if (grpcGatewayStream(description, media.schema))
+        return { status, mediaType, streamed: true, ...(description ? { description } : {}) };
       const schema =
         isJsonMedia(mediaType) && media.schema !== undefined
           ? this.schemas.convert(media.schema, child(mediaAt, "schema"))
@@ -555,4 +557,16 @@ export function resourceNamePattern(schema: unknown): string | undefined {
   const { type, pattern } = schema as Json;
   if ((type !== undefined && type !== "string") || typeof pattern !== "string") return undefined;
   return RESOURCE_TEMPLATE.test(pattern) ? pattern : undefined;
+}
+
+/**
+ * A server-streaming method as gRPC-gateway's protoc-gen-openapiv2 describes it: the description ends with
+ * "(streaming responses)" and the schema, titled "Stream result of <message>", is one `{result, error}` object.
+ * The gateway sends one such object per line under `application/json`, so the body as a whole is no JSON value:
+ * checked against the one object's schema, every call of the tool was an error.
+ */
+function grpcGatewayStream(description: string | undefined, schema: unknown): boolean {
+  if (!description?.endsWith("(streaming responses)")) return false;
+  const title = (schema as Json | undefined)?.title;
+  return typeof title === "string" && title.startsWith("Stream result of ");
 }
