@@ -106,6 +106,11 @@ export interface TokenOptions {
   store?: StateStore;
   /** Namespace of the nonces in the store (the catalog's name). */
   namespace?: string;
+  /**
+   * Set when the key is random per process (no shared secret): the env that would share it, if the catalog names
+   * one. A refused signature then says that a token from another process of the same server is refused too.
+   */
+  perProcess?: { secretEnv?: string };
 }
 
 export class ConfirmationTokens {
@@ -116,6 +121,19 @@ export class ConfirmationTokens {
   constructor(private readonly options: TokenOptions) {
     this.now = options.now ?? Date.now;
     this.store = options.store ?? createMemoryStore(this.now);
+  }
+
+  /**
+   * For the refusal of a signature this process did not make, when its key is its own: another replica, or a
+   * bridge that starts a server per request (supergateway's stateless stdio -> Streamable HTTP), issued the token.
+   */
+  get perProcessNote(): string | undefined {
+    const per = this.options.perProcess;
+    if (!per) return undefined;
+    const fix = per.secretEnv
+      ? `set ${per.secretEnv} to the same value (at least 16 characters) for every process of it`
+      : "run it as one process";
+    return `This server signs tokens with a key of its own process, so a token another process of the same server issued (another replica, or a bridge that starts a server per request) is refused too: its operator can ${fix}.`;
   }
 
   /**

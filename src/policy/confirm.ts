@@ -142,6 +142,7 @@ function refuseToken(
   check: Exclude<TokenCheck, { ok: true }>,
   what: "token" | "request state",
   again: string,
+  tokens: ConfirmationTokens,
 ): ToolOutcome {
   const named = what === "token" ? `the ${TOKEN_ARG}` : "the confirmation round's state";
   const refusal = { policy: "confirmation", reason: `${what} ${check.reason}` };
@@ -154,10 +155,11 @@ function refuseToken(
       { retry_after_seconds: 1 },
     );
   }
+  const note = check.reason === "signature" ? tokens.perProcessNote : undefined;
   return refuse(
     ctx,
     refusal,
-    `refused by confirmation: ${named} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. ${again}`,
+    `refused by confirmation: ${named} ${TOKEN_PROBLEMS[check.reason]}; nothing was changed. ${again}${note ? ` ${note}` : ""}`,
   );
 }
 
@@ -266,6 +268,7 @@ async function runWithPreviewToken(
       check,
       "token",
       `Call ${ctx.calledAs} again without ${TOKEN_ARG} to get a new preview and token.`,
+      tokens,
     );
   }
   noteApplied(ctx, "confirmation:token");
@@ -280,7 +283,7 @@ async function runOnElicitedAnswer(
 ): Promise<ToolOutcome> {
   const check = await tokens.verify(state, "elicit", tool, args, caller);
   if (!check.ok) {
-    return refuseToken(ctx, check, "request state", `Call ${ctx.calledAs} again to be asked again.`);
+    return refuseToken(ctx, check, "request state", `Call ${ctx.calledAs} again to be asked again.`, tokens);
   }
   const answer = answerOf(ctx.input?.responses);
   if (answer === "accept") {

@@ -80,6 +80,11 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     },
     ttlSeconds: settings.confirmation.ttlSeconds,
     namespace: doc.catalog,
+    ...(settings.confirmation.shared
+      ? {}
+      : {
+          perProcess: settings.confirmation.secretEnv ? { secretEnv: settings.confirmation.secretEnv } : {},
+        }),
     ...(options.state ? { store: options.state } : {}),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -10,7 +10,8 @@ import {
 } from "../../src/policy/confirm.js";
 import { ConfirmationTokens, deriveKey } from "../../src/policy/confirm-token.js";
 import { MASK } from "../../src/policy/mask.js";
-import { ctxFor, runStep, tool } from "./helpers.js";
+import { createMemoryStore } from "../../src/state/memory.js";
+import { ctxFor, docWith, policiesFor, runStep, tool } from "./helpers.js";
 
 const pattern = /(secret|token|passw(or)?d|api[_-]?key)/i;
 const del: CatalogTool = {
@@ -289,5 +290,42 @@ describe("preview text", () => {
         pattern,
       ),
     ).toEqual({ vars: { PORT: MASK }, raw: MASK, api_key: MASK, name: "n" });
+  });
+});
+
+describe("confirmation across processes of one server", () => {
+  // Each process of a server started without the shared secret signs with a key of its own: a token one issued is
+  // refused by another. That is what a bridge which starts a server per request does (supergateway 4.0's stateless
+  // stdio -> Streamable HTTP: the preview came from one toolwright process, the confirmed call reached the next),
+  // and replicas without the secret; the refusal says why and what the operator sets. The processes share their
+  // state store (spent tokens), as replicas do.
+  const doc = docWith([del]);
+  const state = createMemoryStore();
+  const stepOf = (env: Record<string, string>) =>
+    confirmationStep(policiesFor(doc, env, { audit: false, state }).tokens, pattern);
+
+  it("without the shared secret another process refuses the token and names the env that shares the key", async () => {
+    const { confirmation_token } = await preview(stepOf({}));
+    const { executed, outcome } = await runStep(stepOf({}), ctxFor(del, { ...args, confirmation_token }));
+    expect(executed).toBeUndefined();
+    expect(outcome.error?.message).toMatch(
+      /not a confirmation token this server issued; nothing was changed/,
+    );
+    expect(outcome.error?.message).toMatch(
+      /a key of its own process.*set APP_CONFIRM_SECRET to the same value/,
+    );
+  });
+
+  it("with the shared secret another process accepts it; a forged token is refused without the note", async () => {
+    const env = { APP_CONFIRM_SECRET: "one-secret-for-every-process" };
+    const { confirmation_token } = await preview(stepOf(env));
+    const other = stepOf(env);
+    const accepted = await runStep(other, ctxFor(del, { ...args, confirmation_token }));
+    expect(accepted.outcome.error?.message ?? "").toBe("");
+    expect(accepted.executed).toEqual(args);
+    const forged = `${confirmation_token.slice(0, -4)}AAAA`;
+    const { outcome } = await runStep(stepOf(env), ctxFor(del, { ...args, confirmation_token: forged }));
+    expect(outcome.error?.message).toMatch(/not a confirmation token this server issued/);
+    expect(outcome.error?.message).not.toMatch(/own process/);
   });
 });
