@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -7,7 +9,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
-import { closed } from "../helpers/events.js";
+import { closed, until } from "../helpers/events.js";
 import { ROOT } from "../helpers/paths.js";
 import { type Served, serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
@@ -16,7 +18,8 @@ import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/sca
 // reach a remote server: a v1 SDK client talks stdio to `mcp-remote <url> --header "Authorization: Bearer <key>"`,
 // which talks HTTP to ScaiVault served as an operator runs it. Everything crosses the bridge: every tool, the
 // server instructions, structured results (validated by the client against the output schemas), refusals and the
-// confirmation round. Without the key, mcp-remote tries OAuth and gives up with toolwright's own explanation.
+// confirmation round; a cancelled call stops its upstream request. Without the key, mcp-remote tries OAuth and gives
+// up with toolwright's own explanation.
 
 const KEY = "bridges-client-key-4c1d9e07a2";
 const PROXY = join(ROOT, "node_modules/mcp-remote/dist/proxy.js");
@@ -131,5 +134,61 @@ describe("mcp-remote (stdio <-> Streamable HTTP bridge)", () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/this server does no OAuth/);
     expect(stderr).toMatch(/client key its operator set, sent in the Authorization header/);
+  });
+
+  it("forwards a cancellation: the call's upstream request is stopped and audited as cancelled", async () => {
+    // An upstream that never answers: the call ends only by its cancellation, or by the 30 s source timeout,
+    // which the audit line would name instead.
+    let reached: () => void = () => {};
+    const hit = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const silent = createServer(() => reached());
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const quiet = await serveHttp("scaivault", {
+      SCAIVAULT_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      SCAIVAULT_TOKEN: up.tokens.admin,
+      MCP_TRANSPORT: "http",
+      PORT: "0",
+      SCAIVAULT_MCP_TOKEN: KEY,
+    });
+    const client = new Client({ name: "bridged-cancel", version: "1" });
+    try {
+      await client.connect(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: [PROXY, quiet.url, "--header", `Authorization: Bearer ${KEY}`],
+          env: bridgeEnv(),
+          stderr: "ignore",
+        }),
+      );
+      const abort = new AbortController();
+      const call = client
+        .callTool({ name: "scaivault_read_secret", arguments: { path: "a/b" } }, undefined, {
+          signal: abort.signal,
+        })
+        .then(
+          () => "resolved",
+          () => "rejected",
+        );
+      await hit;
+      abort.abort();
+      expect(await call).toBe("rejected");
+      const line = await until(
+        () =>
+          quiet
+            .stderr()
+            .split("\n")
+            .find((l) => l.includes('"event":"tool_call"')),
+        [quiet.proc.stderr!],
+        () => quiet.stderr(),
+      );
+      expect(JSON.parse(line)).toMatchObject({ tool: "scaivault_read_secret", error: "cancelled" });
+    } finally {
+      await client.close();
+      await quiet.stop();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
