@@ -277,11 +277,22 @@ function placeEntries(
   return { params, properties };
 }
 
+/**
+ * JSON Patch (RFC 6902) documents are arrays of operations, so a spec that offers it beside other JSON media types
+ * for one schema (Kubernetes' every PATCH: json-patch+json, merge-patch+json, strategic-merge-patch+json and
+ * apply-patch+yaml, all for the object schema `Patch`) is sent one of the others: an object sent as JSON Patch is
+ * refused by the upstream.
+ */
+function jsonPatchLast(mediaType: string): number {
+  return /^application\/json-patch\+json\b/i.test(mediaType) ? 1 : 0;
+}
+
 function chooseBody(contents: BodyContent[], op: OperationNode, notes: string[]): BodyContent | undefined {
   const ranked = [...contents].sort(
     (a, b) =>
       ENCODING_PREFERENCE.indexOf(encodingOf(a.mediaType)) -
-      ENCODING_PREFERENCE.indexOf(encodingOf(b.mediaType)),
+        ENCODING_PREFERENCE.indexOf(encodingOf(b.mediaType)) ||
+      jsonPatchLast(a.mediaType) - jsonPatchLast(b.mediaType),
   );
   const chosen = ranked[0];
   const others = contents.filter((c) => c !== chosen).map((c) => c.mediaType);

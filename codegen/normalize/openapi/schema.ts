@@ -274,6 +274,8 @@ export class SchemaConverter {
   private composition(s: Json, at: At): SchemaNode {
     const own: Json = {};
     for (const [k, v] of Object.entries(s)) if (!COMPOSITION.has(k) && !ANNOTATION_ONLY.has(k)) own[k] = v;
+    // A CRD's `x-kubernetes-int-or-string` beside its own anyOf [integer, string] adds nothing to it.
+    delete own["x-kubernetes-int-or-string"];
     // `{ type: string, anyOf: [{ format: ipv4 }, { format: ipv6 }] }`: branches without a type of their own are
     // partial schemas of the parent's type, not "any value".
     const ownType = typeof own.type === "string" ? own.type : undefined;
@@ -624,7 +626,18 @@ function symbolNameFromPointer(segments: string[]): string {
   return last;
 }
 
+/**
+ * Kubernetes' IntOrString (`io.k8s.apimachinery.pkg.util.intstr.IntOrString`: `type: string, format:
+ * int-or-string`; `x-kubernetes-int-or-string: true` in CRD schemas) holds an integer or a string (`maxSurge: 1`
+ * or `"25%"`): read as written, the integer was refused as an argument and reported as drift in every result.
+ */
+function intOrString(s: Json): boolean {
+  if (s["x-kubernetes-int-or-string"] === true) return s.type === undefined || s.type === "string";
+  return s.format === "int-or-string" && (s.type === undefined || s.type === "string");
+}
+
 function typesOf(s: Json): string[] {
+  if (intOrString(s)) return ["integer", "string"];
   if (Array.isArray(s.type)) return s.type as string[];
   if (typeof s.type === "string") return [s.type];
   if (s.properties || s.additionalProperties !== undefined || s.required) return ["object"];

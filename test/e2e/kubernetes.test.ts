@@ -1,0 +1,87 @@
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Diagnostics } from "../../codegen/diagnostics.js";
+import { generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf } from "../helpers/generate.js";
+import { callConfirmed, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * Kubernetes' OpenAPI v3 (test/e2e/specs/kubernetes.json: apps/v1 Deployment trimmed from kubernetes/kubernetes
+ * api/openapi-spec/v3/apis__apps__v1_openapi.json's shapes), through a real MCP client to a recording upstream:
+ * - every PATCH offers json-patch+json, merge-patch+json, strategic-merge-patch+json and apply-patch+yaml for the
+ *   object schema Patch; the object went out as application/json-patch+json, whose documents are arrays (the API
+ *   server refuses it);
+ * - IntOrString (`type: string, format: int-or-string`; `x-kubernetes-int-or-string` in CRDs) holds `maxSurge: 1`
+ *   or `"25%"`: the integer was refused as an argument and reported as drift in results.
+ */
+let upstream: RecordingServer;
+let served: Served;
+const deployment = {
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "web" },
+  spec: {
+    selector: {},
+    template: {},
+    strategy: { maxSurge: 1, maxUnavailable: "25%", crdStyle: 2, crdBare: "x" },
+  },
+};
+
+beforeAll(async () => {
+  const diags = new Diagnostics();
+  const cat = await generateCatalog(
+    { kind: "spec", spec: join(ROOT, "test/e2e/specs/kubernetes.json"), name: "k8s" },
+    { root: ROOT, out: relative(ROOT, tmpDir("kubernetes")) },
+    diags,
+  );
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error("no catalog");
+  writeCatalog(ROOT, cat);
+  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, deployment));
+  served = await serveOverStdio(join(ROOT, cat.dir), { K8S_BASE_URL: upstream.url, K8S_API_KEY: "Bearer t" });
+});
+
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+describe("Kubernetes", () => {
+  it("a PATCH of an object goes out as a merge patch, not as JSON Patch", async () => {
+    const { result } = await callConfirmed(served.client, "patch_apps_v1_namespaced_deployment", {
+      namespace: "default",
+      name: "web",
+      fieldManager: "toolwright",
+      body: { spec: { replicas: 3 } },
+    });
+    expect(result.isError).toBeFalsy();
+    const sent = upstream.received.at(-1);
+    expect(`${sent?.method} ${sent?.url}`).toBe(
+      "PATCH /apis/apps/v1/namespaces/default/deployments/web?fieldManager=toolwright",
+    );
+    expect(sent?.headers["content-type"]).toBe("application/merge-patch+json");
+    expect(sent?.body.toString()).toBe('{"spec":{"replicas":3}}');
+  });
+
+  it("IntOrString takes and returns an integer or a string", async () => {
+    const { result } = await callConfirmed(served.client, "replace_apps_v1_namespaced_deployment", {
+      namespace: "default",
+      name: "web",
+      ...deployment,
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(JSON.parse(upstream.received.at(-1)?.body.toString() ?? "{}").spec.strategy).toEqual(
+      deployment.spec.strategy,
+    );
+    const read = await served.client.callTool({
+      name: "read_apps_v1_namespaced_deployment",
+      arguments: { namespace: "default", name: "web" },
+    });
+    expect(read.isError).toBeFalsy();
+    expect(read.structuredContent).toEqual(deployment);
+    expect(served.stderr()).not.toContain("drift");
+  });
+});
