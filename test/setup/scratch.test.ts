@@ -73,6 +73,9 @@ describe("the run's own temporary folder", () => {
     expect(own).toBe(join(base, `tw-run-${process.pid}`));
     expect(process.env.TMPDIR).toBe(own);
     expect(tmpdir()).toBe(own);
+    // Each vitest project runs the global setup again in the same process: the folder is not nested.
+    expect(ownTmp(tmpdir())).toBe(own);
+    expect(tmpdir()).toBe(own);
     expect(readdirSync(base).sort()).toEqual(
       ["tw-run-1", `tw-run-${ENDED}-x`, `tw-run-${process.pid}`, "tw-sec-home-abc"].sort(),
     );

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ROOT } from "../helpers/paths.js";
 
 /**
@@ -35,8 +35,11 @@ const RUN_TMP = /^tw-run-(\d+)$/;
  * the tests start) after removing those of runs that have ended; returns it.
  */
 export function ownTmp(base: string): string {
+  const own = `tw-run-${process.pid}`;
+  // Vitest runs the global setup once per project, in the same process: the first call made the folder already.
+  if (basename(base) === own) return base;
   removeEnded(base, RUN_TMP);
-  const dir = join(base, `tw-run-${process.pid}`);
+  const dir = join(base, own);
   mkdirSync(dir, { recursive: true });
   process.env.TMPDIR = dir;
   return dir;
