@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -187,11 +187,13 @@ it("--strict does report non-portable schemas (so a clean run means something)",
       "server: { name: strict-probe }",
       "tools:",
       "  probe_tool:",
-      `    handler: ${join(ROOT, "test/transport/catalog/handlers/echo.ts")}`,
+      "    handler: ./handlers/echo.ts",
       "    safety: read",
       "    description: Accepts anything in y.",
       "    input: { type: object, properties: { y: {} } }",
     ].join("\n"),
+    // Handlers compile only from inside the manifest's folder: the transport fixture's echo, copied beside it.
+    "handlers/echo.ts": readFileSync(join(ROOT, "test/transport/catalog/handlers/echo.ts"), "utf8"),
   });
   const { dir: catalog } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out"));
   const run = await inspector([NODE22, BIN, "serve", catalog], ["--method", "tools/list", "--strict"]);
