@@ -158,6 +158,41 @@ function typeOf31(data: unknown, instancePath: string): string | string[] | unde
   return undefined;
 }
 
+const NON_BODY = new Set(["query", "header", "path", "formData"]);
+
+/**
+ * The parameter a Swagger 2.0 error is about (the parameter itself or a key of it) when it is a query, header,
+ * path or form parameter of `type: object`, which 2.0 allows only in the body but which gRPC-gateway's
+ * protoc-gen-openapiv2 writes for a message field in the query (`google.protobuf.Empty`, a_bit_of_everything's
+ * `oneofEmpty`) and hand-written specs write for filter objects, or one without a type (gRPC-gateway's map fields
+ * in the query, `mapValue`). swagger2openapi turns it into an object schema, which OpenAPI 3 sends form-style, or
+ * a schema of any value; refused, it cost the whole operation (10 of a_bit_of_everything.swagger.json's).
+ */
+function swagger2ObjectParameter(data: unknown, instancePath: string): string | undefined {
+  const at = /^(.*\/parameters\/\d+)(?:\/[^/]+)?$/.exec(instancePath)?.[1];
+  if (at === undefined) return undefined;
+  const param = valueAt(data, at) as Record<string, unknown> | undefined;
+  if (param === null || typeof param !== "object" || param.$ref !== undefined) return undefined;
+  if (!NON_BODY.has(String(param.in)) || typeof param.name !== "string") return undefined;
+  return param.type === "object" || param.type === undefined ? at : undefined;
+}
+
+/** A warning, once per parameter, for one `swagger2ObjectParameter` let through: what it is and how it is read. */
+function noteObjectParameter(doc: LoadedDocument, at: string, seen: Set<string>, out: Diagnostic[]): void {
+  if (seen.has(at)) return;
+  seen.add(at);
+  const where = String(valueAt(doc.data, `${at}/in`));
+  out.push({
+    code: "TW133",
+    severity: "warning",
+    message:
+      valueAt(doc.data, `${at}/type`) === "object"
+        ? `${at}: a ${where} parameter of type "object" (Swagger 2.0 allows it only in the body); read as OpenAPI 3 reads an object parameter (form style: each property its own name=value)`
+        : `${at}: a ${where} parameter without a type (Swagger 2.0 requires one); read as a string`,
+    source: doc.ref(`#${at}`),
+  });
+}
+
 /** A structural problem confined to one part of the spec: it costs the operations that use that part. */
 export interface ConfinedProblem {
   /**
@@ -241,6 +276,7 @@ export async function checkOpenApiStructure(
   const global: Diagnostic[] = [];
   const ignored: Diagnostic[] = [];
   const read31: Diagnostic[] = [];
+  const objectParams = new Set<string>();
   for (const e of leafErrors(validate.errors ?? [])) {
     // `schema: null` (@directus/specs writes one): the schema converter reads it as any value and says so (TW134).
     if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
@@ -253,6 +289,11 @@ export async function checkOpenApiStructure(
         message: `${e.instancePath}: type ${JSON.stringify(type31)} is OpenAPI 3.1's (3.0 writes nullable: true); read as 3.1 reads it`,
         source: doc.ref(`#${e.instancePath}`),
       });
+      continue;
+    }
+    const objectParam = version === "2.0" ? swagger2ObjectParameter(doc.data, e.instancePath) : undefined;
+    if (objectParam !== undefined) {
+      noteObjectParameter(doc, objectParam, objectParams, read31);
       continue;
     }
     const unknown = unknownKey(e);

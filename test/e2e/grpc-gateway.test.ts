@@ -27,6 +27,16 @@ beforeAll(async () => {
     diags,
   );
   expect(errorsOf(diags)).toEqual([]);
+  // A query parameter typed object (a message field) and one without a type (a map field) are warned about,
+  // located, and read; before, each was a structural error that left SearchBooks out (TW139).
+  expect(
+    diags.items
+      .filter((d) => d.severity === "warning")
+      .map((d) => `${d.code} ${d.message.split(": ")[1]} line ${d.source?.line}`),
+  ).toEqual([
+    'TW133 a query parameter of type "object" (Swagger 2.0 allows it only in the body); read as OpenAPI 3 reads an object parameter (form style line 220',
+    "TW133 a query parameter without a type (Swagger 2.0 requires one); read as a string line 226",
+  ]);
   if (!cat) throw new Error("no catalog");
   writeCatalog(ROOT, cat);
   const tools = JSON.parse(cat.files.get("catalog.json") ?? "{}").tools as {
@@ -108,5 +118,11 @@ describe("gRPC-gateway path templates", () => {
     );
     expect(tool?.outputSchema).toBeUndefined();
     expect(notes.library_service_stream_books?.join(" ")).toContain("one JSON object per line");
+  });
+
+  it("gRPC-gateway's query parameters of a message type or without a type make no operation lost", async () => {
+    const r = await call("library_service_search_books", { query: "q", oneofEmpty: { a: "1" }, labels: "x" });
+    expect(r.result.isError).toBeFalsy();
+    expect(r.sent).toEqual(["GET /v1/books:search?query=q&a=1&labels=x"]);
   });
 });
