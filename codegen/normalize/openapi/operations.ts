@@ -466,6 +466,35 @@ function schemaRefsOf(op: OperationNode): Set<string> {
   return refs;
 }
 
+/**
+ * A `{variable}` of the path that no path parameter declares, where the operation declares one parameter of that
+ * name elsewhere (Intercom's 2.14 description: `GET /export/reporting_data/{job_identifier}` declares
+ * `job_identifier` `in: query`), is that parameter moved to the path, with a located TW137 warning: the path says the
+ * URL, and without a value for `{job_identifier}` there is none, so the operation was left out. It is sent in the
+ * path only (as the path is written), with its schema and description.
+ */
+function adoptPathVariables(
+  path: string,
+  params: Map<string, OperationParam>,
+  at: At,
+  diags: Diagnostics,
+): void {
+  for (const m of path.matchAll(/\{([^}]+)\}/g)) {
+    const v = m[1] as string;
+    if (params.has(`path:${v}`)) continue;
+    const others = [...params.values()].filter((p) => p.name === v);
+    const other = others[0];
+    if (others.length !== 1 || !other) continue;
+    params.delete(`${other.in}:${v}`);
+    params.set(`path:${v}`, { ...other, in: "path", required: true, style: "simple", explode: false });
+    diags.warn(
+      "TW137",
+      `path ${path}: {${v}} has no path parameter but a ${other.in} parameter "${v}"; it is read as the path parameter (sent in the path only)`,
+      at.doc.ref(at.pointer),
+    );
+  }
+}
+
 /** Every `{variable}` of the path needs a path parameter, and every path parameter a `{variable}`. */
 function checkPathTemplate(path: string, params: OperationParam[], at: At, diags: Diagnostics): void {
   const vars = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
@@ -512,6 +541,7 @@ function readOperation(
     const param = reader.param(p, child(opAt, "parameters", i));
     if (param) params.set(`${param.in}:${param.name}`, param);
   });
+  adoptPathVariables(path, params, opAt, reader.diags);
   checkPathTemplate(path, [...params.values()], opAt, reader.diags);
   for (const [key, param] of params)
     if (param.in === "path" && !path.includes(`{${param.name}}`)) params.delete(key);
