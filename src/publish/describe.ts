@@ -1,5 +1,6 @@
 import type { JsonSchema } from "../catalog.js";
 import { setOwn } from "../catalog.js";
+import { rewriteSchemaNodes } from "./walk.js";
 
 /**
  * `concise` descriptions: what a model needs to pick a tool or fill an argument, not the reference manual. The
@@ -238,11 +239,6 @@ function ofType(value: unknown, type: unknown): boolean {
   return kinds.includes(kind) || (kind === "integer" && kinds.includes("number"));
 }
 
-/** Keywords whose value is data, not a schema: never looked into. */
-const DATA = new Set(["const", "enum", "default", "examples"]);
-/** Keywords whose value maps names to schemas. */
-const MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
-
 /** A `type` that says nothing its node's `enum` or `const` does not (every value is of that type). */
 function impliedType(node: JsonSchema): boolean {
   if (node.type === undefined) return false;
@@ -258,43 +254,9 @@ function impliedType(node: JsonSchema): boolean {
  * without such a type are returned as they are (the same object).
  */
 export function withoutImpliedTypes(root: JsonSchema): JsonSchema {
-  const walk = (node: unknown, top: boolean): unknown => {
-    if (Array.isArray(node)) {
-      let out: unknown[] | undefined;
-      node.forEach((item, i) => {
-        const next = walk(item, false);
-        if (next !== item) {
-          out ??= [...node];
-          out[i] = next;
-        }
-      });
-      return out ?? node;
-    }
-    if (!isObject(node)) return node;
-    let out: JsonSchema | undefined = !top && impliedType(node) ? { ...node } : undefined;
-    if (out) delete out.type;
-    for (const key in node) {
-      if (!Object.hasOwn(node, key) || DATA.has(key)) continue;
-      const value = node[key];
-      let next: unknown = value;
-      if (MAPS.has(key) && isObject(value)) {
-        let map: JsonSchema | undefined;
-        for (const name in value) {
-          if (!Object.hasOwn(value, name)) continue;
-          const sub = walk(value[name], false);
-          if (sub !== value[name]) {
-            map ??= { ...value };
-            map[name] = sub;
-          }
-        }
-        next = map ?? value;
-      } else if (value !== null && typeof value === "object") next = walk(value, false);
-      if (next !== value) {
-        out ??= { ...node };
-        out[key] = next;
-      }
-    }
-    return out ?? node;
-  };
-  return walk(root, true) as JsonSchema;
+  return rewriteSchemaNodes(root, (node, top) => {
+    if (top || !impliedType(node)) return undefined;
+    const { type: _type, ...rest } = node;
+    return rest;
+  });
 }

@@ -1,6 +1,9 @@
 import type { JsonSchema } from "../catalog.js";
 import { setOwn } from "../catalog.js";
 import { conciseSchema, conciseSchemaText, conciseShared } from "./describe.js";
+import { DATA_KEYWORDS, SCHEMA_MAPS } from "./walk.js";
+
+export { DATA_KEYWORDS, SCHEMA_MAPS };
 
 /**
  * The bounded projection: a tool's root schema plus the named schemas it reaches, taken from the catalog's table
@@ -36,11 +39,6 @@ export interface Projection {
 }
 
 const PREFIX = "#/$defs/";
-
-/** Keywords whose values are data, never schemas. */
-export const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
-/** Keywords whose values map names to schemas (a property called `default` is still a schema). */
-export const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
 
 function isObject(value: unknown): value is JsonSchema {
   return value !== null && typeof value === "object" && !Array.isArray(value);
