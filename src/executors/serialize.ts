@@ -121,12 +121,27 @@ export function formPieces(param: FormStyle, value: unknown): NamedPiece[] {
     }
     case "object": {
       if (shape.entries.length === 0) return [];
-      if (param.explode && param.style === "form") {
-        return shape.entries.map(([k, v]) => ({ name: k, text: `${enc(k)}=${enc(v)}` }));
-      }
+      if (param.explode && param.style === "form")
+        return explodedObject(value as Record<string, unknown>, enc);
       return one(`${name}=${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(delimiter(param))}`);
     }
   }
+}
+
+/**
+ * An object sent form-style, exploded: each property its own `name=value`, and a property holding an array its
+ * name once per item, as an exploded array is sent (`page=0&size=20&sort=email,asc&sort=id,desc`: Spring's
+ * `Pageable`, which springdoc publishes as one object query parameter). An array was sent as its JSON text
+ * (`sort=%5B%22email%2Casc%22...`), which no framework reads as a list. Nested objects stay JSON.
+ */
+function explodedObject(value: Record<string, unknown>, enc: (text: string) => string): NamedPiece[] {
+  const out: NamedPiece[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined || v === null) continue;
+    const items = Array.isArray(v) ? v : [v];
+    for (const item of items) out.push({ name: k, text: `${enc(k)}=${enc(scalarText(item))}` });
+  }
+  return out;
 }
 
 /** A source of names: an argument, the credential, or the configured base URL. */

@@ -155,6 +155,31 @@ describe("encoding", () => {
     const q = param("query", "form", true, { name: "filter", contentType: "application/json" });
     expect(serializeQueryParam(q, { a: 1 })).toEqual(["filter=%7B%22a%22%3A1%7D"]);
   });
+
+  it("an exploded form object repeats a property's name for each item of its array (Spring's Pageable)", () => {
+    // springdoc publishes Pageable as one required object query parameter; Spring reads sort=a&sort=b. Before,
+    // the array went out as its JSON text (sort=%5B%22email%2Casc%22%2C%22id%2Cdesc%22%5D). Nested objects stay JSON.
+    const q = param("query", "form", true, { name: "pageable" });
+    const value = {
+      page: 0,
+      size: 20,
+      sort: ["email,asc", "id,desc"],
+      empty: [],
+      none: null,
+      nested: { a: 1 },
+    };
+    expect(serializeQueryParam(q, value)).toEqual([
+      "page=0",
+      "size=20",
+      "sort=email%2Casc",
+      "sort=id%2Cdesc",
+      "nested=%7B%22a%22%3A1%7D",
+    ]);
+    // Not exploded, the object is one value as before.
+    expect(serializeQueryParam(param("query", "form", false, { name: "p" }), { page: 0 })).toEqual([
+      "p=page,0",
+    ]);
+  });
 });
 
 describe("path values", () => {
