@@ -680,6 +680,11 @@ export interface ToolOutcome {
    */
   drift?: string[];
   /**
+   * Where the data is not exactly what the upstream sent, what changed, said to the client next to it (a body
+   * whose bytes are not valid in its charset, a charset the server cannot decode): never a silent change.
+   */
+  notes?: string[];
+  /**
    * Successful calls only: content blocks shown after the data's text. Only hand-written handlers set these,
    * and policies that shape `data` (masking, names-only) do not look inside them: a handler must not put
    * secret values here.
@@ -773,4 +778,34 @@ export function setOwn<T>(target: Record<string, T>, key: string, value: T): voi
   if (key === "__proto__")
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
+}
+
+/**
+ * A number an upstream wrote that a double does not hold (an integer beyond 2^53, a decimal with more digits
+ * than a double keeps, an exponent out of range), kept as its own digits: `JSON.rawJSON` of its source text,
+ * which `JSON.stringify` writes back as it came (executors/json-text.ts reads upstream JSON this way). Readers
+ * of result data treat it as a scalar: it is a frozen object with one property, `rawJSON`, the digits.
+ */
+export interface ExactNumber {
+  readonly rawJSON: string;
+}
+
+const json = JSON as JSON & {
+  rawJSON(text: string): ExactNumber;
+  isRawJSON(value: unknown): value is ExactNumber;
+};
+
+/** Whether `value` is an exact number (see `ExactNumber`). */
+export function isExactNumber(value: unknown): value is ExactNumber {
+  return value !== null && typeof value === "object" && json.isRawJSON(value);
+}
+
+/** The exact number written as `text` (valid JSON number text). */
+export function exactNumber(text: string): ExactNumber {
+  return json.rawJSON(text);
+}
+
+/** Whether a result value is a leaf: null, a string, number or boolean, or an exact number. */
+export function isScalarValue(value: unknown): boolean {
+  return value === null || typeof value !== "object" || json.isRawJSON(value);
 }

@@ -5,14 +5,7 @@ import { redactAndTruncate } from "../telemetry/redact.js";
 import { callDeadline } from "./deadline.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions, upstreamSender } from "./http.js";
 import { observedSend } from "./observed-send.js";
-import {
-  callFailure,
-  decodeBody,
-  describeStatus,
-  kindOf,
-  readErrorBody,
-  upstreamFailure,
-} from "./response.js";
+import { callFailure, describeStatus, kindOf, readBody, readErrorBody, upstreamFailure } from "./response.js";
 import { sendWithRetries } from "./retry.js";
 import { encodeStrict } from "./serialize.js";
 import { createSourceAccess, isAccess, type SourceAccess } from "./source-access.js";
@@ -235,8 +228,12 @@ async function readGraphqlResponse(
   }
   const bytes = await response.read(limit);
   const contentType = response.headers.get("content-type");
-  const parsed = kindOf(contentType) === "json" ? decodeBody(bytes, contentType) : undefined;
-  if (isGraphqlBody(parsed)) return graphqlOutcome(ctx, binding, parsed, response.status);
+  const read = kindOf(contentType) === "json" ? readBody(bytes, contentType) : undefined;
+  const parsed = read?.data;
+  if (isGraphqlBody(parsed)) {
+    const outcome = graphqlOutcome(ctx, binding, parsed, response.status);
+    return read?.note === undefined ? outcome : { ...outcome, notes: [read.note] };
+  }
   return failure(
     `the GraphQL endpoint answered ${describeStatus(response.status)} without a GraphQL result (${contentType ?? "no content type"})`,
     "bad_response",

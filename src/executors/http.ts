@@ -8,9 +8,9 @@ import { observedSend } from "./observed-send.js";
 import { assembleRequest, type BuiltRequest, placeArguments } from "./request.js";
 import {
   callFailure,
-  decodeBody,
   describeStatus,
   RedirectError,
+  readBody,
   readErrorBody,
   upstreamFailure,
 } from "./response.js";
@@ -167,7 +167,10 @@ async function responseOutcome(
   const bytes = await response.read(limit);
   // An upstream that omits Content-Type is read as the media type its spec promises.
   const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
-  return { data: decodeBody(bytes, contentType), status: response.status };
+  const { data, note } = readBody(bytes, contentType);
+  return note === undefined
+    ? { data, status: response.status }
+    : { data, status: response.status, notes: [note] };
 }
 
 /**

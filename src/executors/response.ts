@@ -1,6 +1,7 @@
 import type { ToolOutcome } from "../catalog.js";
 import { type CallContext, failure } from "../chain.js";
 import { redactAndTruncate, withoutCredentialBytes } from "../telemetry/redact.js";
+import { decodeText, parseJson } from "./json-text.js";
 import { retryAfterMs } from "./retry.js";
 import type { HeaderLookup, UpstreamResponse } from "./upstream.js";
 
@@ -93,32 +94,39 @@ export function kindOf(contentType: string | null): BodyKind {
   return "binary";
 }
 
-/** One decoder for every body (a non-streaming `decode` keeps no state between calls). */
-const UTF8 = new TextDecoder("utf-8");
-
 /** JSON parsed, text as text, anything else `{ content (base64), contentType, size }`; an empty body is `null`. */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): unknown {
-  if (bytes.byteLength === 0) return null;
+  return readBody(bytes, contentType).data;
+}
+
+/**
+ * A body decoded as `decodeBody` does (JSON numbers kept exactly, the declared charset honoured: json-text.ts),
+ * with a note when its text is not exactly what the upstream sent (bytes not valid in its charset).
+ */
+export function readBody(bytes: Uint8Array, contentType: string | null): { data: unknown; note?: string } {
+  if (bytes.byteLength === 0) return { data: null };
   const kind = kindOf(contentType);
   if (kind === "binary") {
     // Shown as base64: a credential the upstream echoed is withheld here, where its bytes can still be found
     // (runtime/credentials.ts withholds it from every string of the result).
     const shown = withoutCredentialBytes(bytes);
-    return {
+    const data = {
       content: Buffer.from(shown.buffer, shown.byteOffset, shown.byteLength).toString("base64"),
       contentType: contentType ?? "application/octet-stream",
       size: shown.byteLength,
     };
+    return { data };
   }
-  const text = UTF8.decode(bytes);
+  const { text, note } = decodeText(bytes, contentType);
+  let data: unknown = text;
   if (kind === "json") {
     try {
-      return JSON.parse(text);
+      data = parseJson(text);
     } catch {
-      return text;
+      data = text;
     }
   }
-  return text;
+  return note === undefined ? { data } : { data, note };
 }
 
 function firstString(...candidates: unknown[]): string | undefined {

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { setOwn } from "../catalog.js";
+import { isExactNumber, setOwn } from "../catalog.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
 
 /**
@@ -247,7 +247,7 @@ export function declaredOnly(data: unknown, schema: JsonSchema, table: Record<st
     const nodes = spreadAll(schemas, table);
     if (depth > MAX_DEPTH) return masked(value);
     const plan = planOf(nodes, schemas.length === 1);
-    if (typeof value !== "object") {
+    if (typeof value !== "object" || isExactNumber(value)) {
       if (plan.scalar) return value;
       count += 1;
       return MASK;

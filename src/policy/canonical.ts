@@ -1,4 +1,5 @@
 import type { KeyObject } from "node:crypto";
+import { isScalarValue } from "../catalog.js";
 
 /**
  * Canonical forms of call arguments: what a confirmation token binds and what an audit line fingerprints.
@@ -11,11 +12,14 @@ export const TOKEN_ARG = "confirmation_token";
 /** The boolean argument of the `argument` confirmation mode; never sent upstream either. */
 export const CONFIRM_ARG = "confirm";
 
-/** JSON with object keys sorted at every level; `undefined` members are dropped, like `JSON.stringify` does. */
+/**
+ * JSON with object keys sorted at every level; `undefined` members are dropped, like `JSON.stringify` does. An
+ * exact number (arguments read with their digits, catalog.ts `ExactNumber`) is those digits.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (isScalarValue(value)) return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
-  const entries = Object.keys(value)
+  const entries = Object.keys(value as object)
     .sort()
     .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
     .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);

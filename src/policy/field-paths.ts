@@ -1,4 +1,4 @@
-import { setOwn } from "../catalog.js";
+import { isExactNumber, setOwn } from "../catalog.js";
 /**
  * Result field paths as the manifest writes them (`value`, `data.*`, `items.path`): dot-separated keys, `*`
  * for every key of an object or every element of an array. Arrays met on the way are looked through, so
@@ -34,7 +34,7 @@ function walk(
   if (path.length === 0) return fn(value);
   if (value === null || value === undefined) return value;
   // Deeper than any real result; stops a hostile self-similar body from costing stack.
-  if (depth > 64 || typeof value !== "object") return onTheWay ? fn(value) : value;
+  if (depth > 64 || typeof value !== "object" || isExactNumber(value)) return onTheWay ? fn(value) : value;
   const [head, ...rest] = path as [string, ...string[]];
   if (Array.isArray(value)) {
     const next = head === "*" ? rest : path;
@@ -58,7 +58,7 @@ function walk(
  * filters by path would pass them through untouched. Policies treat such data as unreadable and fail closed.
  */
 export function addressable(data: unknown): boolean {
-  if (data === null || typeof data !== "object") return false;
+  if (data === null || typeof data !== "object" || isExactNumber(data)) return false;
   if (Array.isArray(data)) return true;
   return !isUndecodedBody(data as Record<string, unknown>);
 }

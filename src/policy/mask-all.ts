@@ -1,4 +1,4 @@
-import { setOwn } from "../catalog.js";
+import { isExactNumber, setOwn } from "../catalog.js";
 /** The marker and the masking of a whole value (its keys stay, every non-null leaf becomes the marker). */
 
 export const MASK = "••••••";
@@ -13,7 +13,7 @@ export function maskAll(value: unknown): MaskResult {
   let count = 0;
   const visit = (v: unknown, depth: number): unknown => {
     if (v === null || v === undefined) return v;
-    if (typeof v !== "object") {
+    if (typeof v !== "object" || isExactNumber(v)) {
       count += 1;
       return MASK;
     }

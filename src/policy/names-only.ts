@@ -1,4 +1,4 @@
-import { setOwn } from "../catalog.js";
+import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
@@ -34,17 +34,17 @@ export function reduceToNames(field: unknown): { data: unknown; count: number } 
   let count = 0;
   if (Array.isArray(field)) {
     const data = field.map((item) => {
-      if (item === null || typeof item !== "object" || Array.isArray(item)) return item;
+      if (isScalarValue(item) || Array.isArray(item)) return item;
       const masked = maskValueFields(item as Record<string, unknown>);
       count += masked.count;
       return masked.entry;
     });
     return { data, count };
   }
-  if (field !== null && typeof field === "object") {
+  if (!isScalarValue(field)) {
     const data: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(field)) {
-      if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [name, value] of Object.entries(field as Record<string, unknown>)) {
+      if (!isScalarValue(value) && !Array.isArray(value)) {
         const masked = maskValueFields(value as Record<string, unknown>);
         count += masked.count;
         setOwn(data, name, masked.entry);

@@ -1,5 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
-import { setOwn } from "../catalog.js";
+import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { MASK, maskAll, maskOutcomeData } from "./mask.js";
@@ -146,7 +146,7 @@ export function namedMaskPaths(mask: NamedMask, schema: JsonSchema | undefined, 
 function maskNamedKeys(data: unknown, names: ReadonlySet<string>): { data: unknown; count: number } {
   let count = 0;
   const visit = (value: unknown, depth: number): unknown => {
-    if (value === null || typeof value !== "object") return value;
+    if (isScalarValue(value)) return value;
     if (depth > 64) {
       count += 1;
       return MASK;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { CatalogTool } from "../catalog.js";
+import { type CatalogTool, type ExactNumber, isExactNumber } from "../catalog.js";
 import { failure, type NamedMiddleware } from "../chain.js";
 import type { ArgumentDecoder } from "../publish/profiles.js";
 import { describeArgumentIssues, type IssueLike } from "./issues.js";
@@ -23,6 +23,8 @@ export function parseArgs(
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         return failure("invalid arguments: expected an object of named arguments", "invalid_arguments");
       }
+      const inexact = inexactNumber(raw);
+      if (inexact !== undefined) return failure(inexact, "invalid_arguments");
       const result = checkArguments(schemas.input(ctx.tool.name), raw, decoders(ctx.tool));
       if (!result.ok) return failure(result.message, "invalid_arguments");
       // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
@@ -33,14 +35,43 @@ export function parseArgs(
 }
 
 /**
+ * A number in the arguments that would not reach the upstream as the client wrote it, described for the refusal:
+ * one the transport kept exactly because a double does not hold it (`ExactNumber`: an integer beyond 2^53, a
+ * decimal with more digits than a double keeps), or an integer beyond ±2^53 read as a double (it may already be
+ * rounded, and nothing can tell). Such arguments are refused, never sent rounded. Arguments nest at most
+ * `MAX_ARGUMENT_DEPTH` levels (checked before this step).
+ */
+export function inexactNumber(args: object): string | undefined {
+  const stack: Array<[value: unknown, path: string]> = [[args, ""]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (isExactNumber(value)) {
+      return `invalid arguments: ${path} is ${value.rawJSON.slice(0, 80)}, a number a double does not hold exactly (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps); it is refused rather than sent upstream changed. Send it as a string where the tool's schema accepts one`;
+    }
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return `invalid arguments: ${path} is ${value}, an integer beyond ±2^53 (9007199254740991): a JSON number that large may already have been rounded when the request was read, so it is refused rather than sent upstream changed. Send it as a string where the tool's schema accepts one`;
+    }
+    if (value === null || typeof value !== "object") continue;
+    for (const [key, item] of Object.entries(value)) {
+      const at = Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+      stack.push([item, at]);
+    }
+  }
+  return undefined;
+}
+
+const keep = (value: ExactNumber): unknown => value;
+
+/**
  * A deep copy of JSON data whose objects have no prototype. zod reads properties with `obj[key]`, so on a plain
  * object an absent optional property named like an `Object.prototype` member (`constructor`, `toString`,
  * `valueOf`) is found on the prototype, a function, and the call is refused ("expected number, received
  * function"). Validating the copy sees only what the JSON holds. Iterative: a deeply nested hostile value must
- * not cost stack.
+ * not cost stack. An exact number (`ExactNumber`) is a value, not an object: kept, or given as `exact` makes it.
  */
-export function withoutPrototypes(value: unknown): unknown {
+export function withoutPrototypes(value: unknown, exact: (value: ExactNumber) => unknown = keep): unknown {
   if (value === null || typeof value !== "object") return value;
+  if (isExactNumber(value)) return exact(value);
   const copy = (source: object): object =>
     Array.isArray(source) ? new Array(source.length) : (Object.create(null) as object);
   const root = copy(value);
@@ -51,7 +82,9 @@ export function withoutPrototypes(value: unknown): unknown {
     const [source, target] = stack.pop()!;
     for (const key of Object.keys(source)) {
       const item = (source as Record<string, unknown>)[key];
-      if (item !== null && typeof item === "object") {
+      if (isExactNumber(item)) {
+        target[key] = exact(item);
+      } else if (item !== null && typeof item === "object") {
         const child = copy(item);
         target[key] = child;
         stack.push([item, child as Record<string, unknown>]);

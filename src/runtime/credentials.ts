@@ -1,4 +1,4 @@
-import type { ContentBlock, ToolOutcome } from "../catalog.js";
+import { type ContentBlock, isExactNumber, type ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { anyCredential, holdsCredential, withoutCredentials } from "../telemetry/redact.js";
 
@@ -24,10 +24,18 @@ export function cleanOutcome(outcome: ToolOutcome): ToolOutcome {
   const data = clean(outcome.data);
   const error = outcome.error === undefined ? undefined : clean(outcome.error);
   const content = outcome.content === undefined ? undefined : clean(outcome.content);
-  if (data === outcome.data && error === outcome.error && content === outcome.content) return outcome;
+  const notes = outcome.notes === undefined ? undefined : clean(outcome.notes);
+  if (
+    data === outcome.data &&
+    error === outcome.error &&
+    content === outcome.content &&
+    notes === outcome.notes
+  )
+    return outcome;
   const out: ToolOutcome = { ...outcome, data };
   if (error !== undefined) out.error = error as NonNullable<ToolOutcome["error"]>;
   if (content !== undefined) out.content = content as ContentBlock[];
+  if (notes !== undefined) out.notes = notes as string[];
   return out;
 }
 
@@ -35,6 +43,8 @@ export function cleanOutcome(outcome: ToolOutcome): ToolOutcome {
 function clean(value: unknown): unknown {
   if (typeof value === "string") return holdsCredential(value) ? withoutCredentials(value) : value;
   if (value === null || typeof value !== "object") return value;
+  // An exact number's digits are a string too: one that holds a credential is withheld as a string.
+  if (isExactNumber(value)) return holdsCredential(value.rawJSON) ? withoutCredentials(value.rawJSON) : value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -1,7 +1,16 @@
 import { createRequire } from "node:module";
 import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import type { CatalogTool, ContentBlock, JsonSchema, ResultConfig, ToolOutcome } from "../catalog.js";
+import {
+  type CatalogTool,
+  type ContentBlock,
+  type ExactNumber,
+  isScalarValue,
+  type JsonSchema,
+  type ResultConfig,
+  type ToolOutcome,
+} from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
+import { integerText } from "../executors/json-text.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -41,7 +50,8 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
       // A prototype-free copy, as for arguments: an optional field named `constructor` must not be "found".
-      const copy = withoutPrototypes(outcome.data);
+      // Exact numbers are checked as the numbers they stand for (`checkedAs`); the data keeps them as they are.
+      const copy = withoutPrototypes(outcome.data, checkedAs);
       const checked = schema.safeParse(copy);
       if (checked.success) return outcome;
       const validate = tolerantValidator(tolerant, ctx.tool, published);
@@ -71,6 +81,21 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
       };
     },
   };
+}
+
+/**
+ * What the output check reads for an exact number (an upstream number a double does not hold, kept as its
+ * digits): an integer as the largest safe integer of its sign, so `type: integer` and zod's `.int()` (a safe
+ * integer) hold as they would for the exact value; a decimal as its nearest double; an out-of-range exponent as
+ * the largest finite double of its sign. A `minimum`/`maximum` between 2^53 and the exact value is checked
+ * against the stand-in, not the digits (no spec in the corpus bounds a 64-bit id that way).
+ */
+function checkedAs(value: ExactNumber): number {
+  const text = value.rawJSON;
+  const sign = text.startsWith("-") ? -1 : 1;
+  if (integerText(text)) return sign * Number.MAX_SAFE_INTEGER;
+  const nearest = Number(text);
+  return Number.isFinite(nearest) ? nearest : sign * Number.MAX_VALUE;
 }
 
 /**
@@ -220,13 +245,17 @@ export function renderToolResult(
     ];
     // An error that carries data keeps it: a schema mismatch (the data came back fine, just not as the spec
     // promised) or GraphQL partial data (what did resolve, next to the errors).
-    if (attachable(tool, outcome.data)) content.push({ type: "text", text: compactJson(outcome.data) });
+    if (attachable(tool, outcome.data)) {
+      content.push({ type: "text", text: compactJson(outcome.data) }, ...noteBlocks(outcome));
+    }
     return { content, isError: true };
   }
-  const result: ToolResult = { content: [{ type: "text", text: compactJson(outcome.data) }] };
+  const result: ToolResult = {
+    content: [{ type: "text", text: compactJson(outcome.data) }, ...noteBlocks(outcome)],
+  };
   if (tool.outputSchema && view.structured !== false) {
     const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
-    if (structured === null || typeof structured !== "object" || Array.isArray(structured)) {
+    if (isScalarValue(structured) || Array.isArray(structured)) {
       // Clients reject a result without structuredContent from a tool that declares an output schema.
       const message = "the upstream response is not the object the tool's output schema describes";
       return renderToolResult(
@@ -239,6 +268,11 @@ export function renderToolResult(
     result.structuredContent = structured as Record<string, unknown>;
   }
   return result;
+}
+
+/** A text block per note (`ToolOutcome.notes`: where the data is not exactly what the upstream sent). */
+function noteBlocks(outcome: ToolOutcome): ToolResult["content"] {
+  return (outcome.notes ?? []).map((note) => ({ type: "text", text: `note: ${note}` }));
 }
 
 /**
@@ -299,10 +333,14 @@ function envelopeResult(
   extra: Record<string, unknown> = {},
   published = true,
 ): ToolResult {
-  const meta = { ...extra, correlation_id: correlationId };
+  const meta = {
+    ...extra,
+    correlation_id: correlationId,
+    ...(outcome.notes?.length ? { notes: outcome.notes } : {}),
+  };
   if (!outcome.error && tool.outputSchema && published) {
     const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
-    if (structured === null || typeof structured !== "object" || Array.isArray(structured)) {
+    if (isScalarValue(structured) || Array.isArray(structured)) {
       const message = "the upstream response is not the object the tool's output schema describes";
       return envelopeResult(
         { ...outcome, error: { message, code: "output_mismatch" } },

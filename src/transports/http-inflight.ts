@@ -1,3 +1,4 @@
+import { parseClientJson } from "../executors/json-text.js";
 import { logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
 
@@ -72,7 +73,8 @@ export class InflightCalls {
 export function parseJsonRpc(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   try {
-    return JSON.parse(body.toString("utf8"));
+    // A tools/call's arguments keep the numbers a double does not hold (refused then, never sent rounded).
+    return parseClientJson(body.toString("utf8"));
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseClientJson } from "../executors/json-text.js";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
@@ -115,7 +116,7 @@ export class SseSessions {
     if (body === undefined) return;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString("utf8"));
+      parsed = parseClientJson(body.toString("utf8"));
     } catch {
       return sendJson(res, 400, jsonRpcError("Parse error: the body is not JSON"));
     }

@@ -25,6 +25,8 @@ export class LineLimiter extends Transform {
     private readonly onOversized: (id: string | number | null, bytes: number) => void,
     /** Called once when a line outgrows the limit, before its end arrives (a line may never end). */
     private readonly onSkipping: () => void = () => {},
+    /** Called with each line within the limit (without its newline) before it is passed on. */
+    private readonly onLine: (line: Buffer) => void = () => {},
   ) {
     super();
   }
@@ -78,6 +80,7 @@ export class LineLimiter extends Transform {
       this.onOversized(id, bytes);
       return;
     }
+    this.onLine(this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held));
     this.held.push(Buffer.from("\n"));
     this.push(Buffer.concat(this.held));
     this.held = [];

@@ -4,6 +4,7 @@ import { rawMessageText } from "../mcp/raw-list.js";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { flushed, StdioDrain } from "./stdio-drain.js";
+import { ExactArguments } from "./stdio-exact.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
 import { answerMalformed } from "./stdio-malformed.js";
 
@@ -41,22 +42,16 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
   console.debug = console.error;
 
   return new Promise((resolve) => {
-    // A line over the limit is answered here (the request's id when its top level has one) and skipped; the
-    // SDK's own reader only ever sees whole lines within the limit, so it never closes the connection over one.
-    const lines = new LineLimiter(
-      maxBytes,
-      (id, bytes) => {
-        logLine(`stdio: refused a message of ${bytes} bytes (over the ${maxBytes}-byte limit)`);
-        wire.write(`${JSON.stringify(oversized(id, bytes, maxBytes))}\n`);
-      },
-      () => logLine(`stdio: skipping a message over the ${maxBytes}-byte limit until its end of line`),
-    );
+    // Numbers in tools/call arguments that a double does not hold are kept exactly (stdio-exact.ts).
+    const exact = new ExactArguments();
+    const lines = lineLimiter(maxBytes, wire, exact);
     process.stdin.pipe(lines);
     // Requests read before the end of input are still answered: the transport's input ends only then.
     const drain = new StdioDrain(lines);
     const transport = new StdioServerTransport(drain.input, wire, { maxBufferSize: maxBytes + 1 });
     writesRawLists(transport, wire);
     drain.watch(transport);
+    exact.wrap(transport);
     // A line that is JSON but no JSON-RPC message is answered with an error (stdio-malformed.ts).
     const malformed = answerMalformed(drain.input, (message) => {
       const id = "id" in message ? ` (request id ${JSON.stringify(message.id)})` : " (no request id to name)";
@@ -86,6 +81,23 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     drain.input.once("end", finish);
     wire.once("error", finish);
   });
+}
+
+/**
+ * stdin's lines as the SDK reads them. A line over the limit is answered here (the request's id when its top
+ * level has one) and skipped; the SDK's own reader only ever sees whole lines within the limit, so it never
+ * closes the connection over one. Every line within it is shown to `exact` first.
+ */
+function lineLimiter(maxBytes: number, wire: Writable, exact: ExactArguments): LineLimiter {
+  return new LineLimiter(
+    maxBytes,
+    (id, bytes) => {
+      logLine(`stdio: refused a message of ${bytes} bytes (over the ${maxBytes}-byte limit)`);
+      wire.write(`${JSON.stringify(oversized(id, bytes, maxBytes))}\n`);
+    },
+    () => logLine(`stdio: skipping a message over the ${maxBytes}-byte limit until its end of line`),
+    (line) => exact.see(line),
+  );
 }
 
 /**

@@ -45,6 +45,8 @@ export async function rawToolCall(
   return {
     /** Every stdout line, parsed (a line that is not JSON fails here). */
     messages: jsonLines(stdout),
+    /** stdout as written (numbers a double does not hold are only exact here). */
+    stdout,
     stderr: () => stderr,
     /** Closes stdin, as a host does, and resolves with the exit once the child's output has ended. */
     close: () => {
