@@ -55,7 +55,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     const { signal } = exchangeDeadline;
     const deadline = Date.now() + source.timeoutMs;
     const transmit = (signed: BuiltRequest) =>
-      sendWithRetries(() => sendFollowingRedirects(send, ctx, binding, signed, signal), {
+      sendWithRetries(() => sendFollowingRedirects(send, ctx, binding, signed, signal, resolved.raw), {
         tool: ctx.tool,
         source: source.id,
         deadline,
@@ -183,6 +183,7 @@ async function sendFollowingRedirects(
   binding: HttpBinding,
   first: BuiltRequest,
   signal: AbortSignal,
+  baseUrl: string,
 ): Promise<UpstreamResponse> {
   let current = first;
   for (let hop = 0; ; hop++) {
@@ -197,7 +198,7 @@ async function sendFollowingRedirects(
       return response;
     }
     await response.cancel();
-    current = redirected(response.status, location, current, first, hop);
+    current = redirected(response.status, location, current, first, hop, baseUrl);
     const refusal = checkRedirect(ctx, new URL(current.url), new URL(first.url));
     if (refusal) throw new RedirectRefused(refusal);
   }
@@ -210,11 +211,17 @@ function redirected(
   current: BuiltRequest,
   first: BuiltRequest,
   hop: number,
+  baseUrl: string,
 ): BuiltRequest {
   const target = new URL(location, current.url);
   if (target.origin !== new URL(first.url).origin) {
     throw new RedirectError(
       `the upstream redirected to another origin (${describeStatus(status)}); not followed`,
+    );
+  }
+  if (!underBasePath(target, baseUrl)) {
+    throw new RedirectError(
+      `the upstream redirected outside the base URL's path (${describeStatus(status)}); not followed`,
     );
   }
   if (hop + 1 >= MAX_REDIRECTS) throw new RedirectError("the upstream redirected too many times");
@@ -227,6 +234,25 @@ function redirected(
   };
   if (keepMethod && current.body !== undefined) next.body = current.body;
   return next;
+}
+
+/**
+ * Whether a redirect target stays under the base URL's path. A base URL with a path (`https://gateway/svc-a`) names
+ * one service of a host that may serve others (`/svc-b`, `/admin`, `/oauth/token`), and the request carries the
+ * credentials meant for that one: a redirect out of it is not followed, as one to another origin is not. The path is
+ * compared by whole segments (`/svc-a` holds `/svc-a/x`, not `/svc-ab`) on the target as it would be sent: the URL
+ * parser has already resolved its dot segments (`/svc-a/%2e%2e/svc-b` is `/svc-b`); an encoded slash stays one.
+ */
+function underBasePath(target: URL, baseUrl: string): boolean {
+  let base: string;
+  try {
+    base = new URL(baseUrl).pathname.replace(/\/+$/, "");
+  } catch {
+    return false;
+  }
+  if (base === "") return true;
+  const path = target.pathname;
+  return path === base || path.startsWith(`${base}/`);
 }
 
 const NO_CREDENTIALS: AuthPlacement = { headers: [], query: [], cookies: [] };
