@@ -15,6 +15,19 @@ const meta = { tool: "scaly_get_app", upstream_status: 200, duration_ms: 12 };
 const view = { envelope: "success-data" as const, meta };
 const textOf = (r: { content: readonly unknown[] }) => r.content.map((c) => (c as { text?: string }).text);
 
+describe("notes (data that is not exactly what the upstream sent)", () => {
+  const note = "the upstream's body is not valid utf-8: ...";
+  it("plain: a text block after the data's; the envelope: meta.notes, the text JSON only", () => {
+    const plain = renderToolResult({ data: { id: "a\uFFFD" }, notes: [note] }, tool, "abc123");
+    expect(textOf(plain)).toEqual(['{"id":"a\uFFFD"}', `note: ${note}`]);
+    expect(plain.structuredContent).toEqual({ id: "a\uFFFD" });
+    const enveloped = renderToolResult({ data: { id: "a" }, notes: [note] }, tool, "abc123", view);
+    expect(textOf(enveloped)).toHaveLength(1);
+    expect(JSON.parse(textOf(enveloped)[0] as string).meta.notes).toEqual([note]);
+    expect(textOf(renderToolResult({ data: { id: "a" } }, tool, "abc123"))).toEqual(['{"id":"a"}']);
+  });
+});
+
 describe("success-data envelope", () => {
   it("success: JSON-only text with data and meta (correlation id included); structuredContent is the data", () => {
     const r = renderToolResult({ data: { id: "app_1" }, status: 200 }, tool, "abc123", view);
