@@ -162,7 +162,11 @@ export function exactArgumentsOf(text: string): { id: unknown; arguments: unknow
   }
   const params = callParams(exact);
   if (!params || !holdsExact(params.arguments)) return undefined;
-  return { id: (exact as { id?: unknown }).id, arguments: params.arguments };
+  // Only a request the SDK takes (JSON-RPC 2.0, an id of its kind): it hands on no other, so none is held.
+  const { jsonrpc, id } = exact as { jsonrpc?: unknown; id?: unknown };
+  if (jsonrpc !== "2.0" || (typeof id !== "string" && typeof id !== "number" && !isExactNumber(id)))
+    return undefined;
+  return { id, arguments: params.arguments };
 }
 
 function callParams(message: unknown): { arguments?: unknown } | undefined {

@@ -1,4 +1,5 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
+import { isExactNumber } from "../catalog.js";
 import { exactArgumentsOf } from "../executors/json-text.js";
 
 /**
@@ -7,7 +8,9 @@ import { exactArgumentsOf } from "../executors/json-text.js";
  * toolwright sees it. Each line is looked at first (`see`, from the line limiter; only a `tools/call` line with
  * a number token of 16+ digits or an exponent is parsed again): its arguments, read with source text access,
  * are held by request id and put in place of the SDK's when that request is handed on, so the call is refused
- * naming the number (runtime/args.ts) instead of sending it upstream rounded.
+ * naming the number (runtime/args.ts) instead of sending it upstream rounded. They are put in place only of the
+ * very arguments they were read from (the same text once rounded as the SDK rounds it): a line the SDK refuses
+ * (`"jsonrpc": "1.0"`) leaves its arguments held, and a later call that reuses the id must not receive them.
  */
 
 /** Lines held for requests the SDK has not handed on yet: a line it rejects leaves one behind, so at most this many. */
@@ -19,20 +22,32 @@ interface Wrappable {
   onmessage?: ((message: JSONRPCMessage, extra?: unknown) => void) | undefined;
 }
 
+interface Held {
+  /** The arguments with their exact numbers. */
+  exact: unknown;
+  /** The same arguments as the SDK's `JSON.parse` gives them (each exact number rounded), as JSON text. */
+  rounded: string;
+}
+
+/** JSON text of `value` with each exact number rounded to a double, as `JSON.parse` reads its digits. */
+const roundedText = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) => (isExactNumber(v) ? Number(v.rawJSON) : v)) ?? "";
+
 export class ExactArguments {
-  private readonly held = new Map<string, unknown[]>();
+  private readonly held = new Map<string, Held[]>();
 
   /** A line as read (within the size limit), before the SDK parses it. */
   see(line: Buffer): void {
     if (!line.includes(TOOLS_CALL)) return;
     const found = exactArgumentsOf(line.toString("utf8"));
     if (!found) return;
-    const key = JSON.stringify(found.id) ?? "";
+    // The id as the SDK reads it (an id beyond 2^53 rounded alike), the key the request is handed on under.
+    const key = roundedText(found.id);
     if (!this.held.has(key) && this.held.size >= MAX_HELD) {
       this.held.delete(this.held.keys().next().value as string);
     }
     const queue = this.held.get(key) ?? [];
-    queue.push(found.arguments);
+    queue.push({ exact: found.arguments, rounded: roundedText(found.arguments) });
     this.held.set(key, queue);
   }
 
@@ -57,10 +72,14 @@ export class ExactArguments {
     const key = JSON.stringify((message as { id?: unknown }).id) ?? "";
     const queue = this.held.get(key);
     if (!queue) return message;
-    const args = queue.shift();
-    if (queue.length === 0) this.held.delete(key);
     const params = (message as { params?: Record<string, unknown> }).params;
-    if (params) params.arguments = args;
+    const text = JSON.stringify(params?.arguments) ?? "";
+    // Held arguments of lines the SDK never handed on (refused) come first under a reused id: passed over.
+    const at = queue.findIndex((held) => held.rounded === text);
+    const found = at < 0 ? undefined : queue[at];
+    queue.splice(0, at + 1);
+    if (queue.length === 0) this.held.delete(key);
+    if (params && found) params.arguments = found.exact;
     return message;
   }
 }
