@@ -607,10 +607,11 @@ export interface PublishSettings {
    */
   commonArguments?: "instructions" | "per-tool";
   /**
-   * The schema profile tools/list publishes (`src/publish/profiles.ts`): absent or `default` for faithful JSON
-   * Schema 2020-12, `inline` for the same with input schemas' references inlined, `portable` for the subset every model provider accepts (`toolwright serve` may override it).
+   * The schema profile tools/list publishes (`src/publish/profiles.ts`): absent, `default` or `inline` for JSON
+   * Schema 2020-12 with input schemas' references inlined (no `$defs`), `refs` for the same with named types under
+   * `$defs`, `portable` for the subset every model provider accepts (`toolwright serve` may override it).
    */
-  profile?: "default" | "inline" | "portable";
+  profile?: "default" | "inline" | "refs" | "portable";
 }
 
 export interface CatalogDocument {

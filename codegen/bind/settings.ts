@@ -281,8 +281,9 @@ export function bindPublish(manifest: Manifest): PublishSettings {
     descriptions: p.descriptions === "concise" ? "concise" : DEFAULT_PUBLISH.descriptions,
     // Written only when chosen (absent: `instructions`).
     ...(p.common_arguments === "per-tool" ? { commonArguments: "per-tool" as const } : {}),
-    // Written only when chosen: catalogs without it publish the faithful schemas.
-    ...(p.schema_profile && p.schema_profile !== "default" ? { profile: p.schema_profile } : {}),
+    // Written only when it is not the default (`inline`, which `default` names too): catalogs without it publish
+    // whatever profile is the runtime's default.
+    ...(p.schema_profile === "refs" || p.schema_profile === "portable" ? { profile: p.schema_profile } : {}),
   };
 }
 

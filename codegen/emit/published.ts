@@ -1,6 +1,7 @@
 import type { CatalogDocument } from "../../src/catalog.js";
 import { type EntryTexts, listedTools } from "../../src/publish/measure.js";
 import { PRECOMPUTED_FORMAT } from "../../src/publish/precomputed.js";
+import { profileName } from "../../src/publish/profiles.js";
 import { asciiOnly } from "../util.js";
 
 /**
@@ -22,7 +23,8 @@ export function publishedText(doc: CatalogDocument, texts: EntryTexts, header: s
     format: PRECOMPUTED_FORMAT,
     inputHash: doc.inputHash,
     settings: { ...publisher.settings },
-    profile: publisher.settings.profile ?? "default",
+    // By its own name: tables generated before `inline` was the default recorded `$defs` as `default`.
+    profile: profileName(publisher.settings.profile),
   };
   return asciiOnly(
     [

@@ -707,9 +707,9 @@ export const manifestSchema = {
             "`instructions` (default): an argument many tools share (same name and description) is described once, in the server's instructions, and its description left out of those tools' input schemas; `per-tool`: every schema keeps it (hosts that do not pass server instructions to the model, docs/clients.md).",
         },
         schema_profile: {
-          enum: ["default", "inline", "portable"],
+          enum: ["inline", "refs", "portable", "default"],
           description:
-            "`default`: JSON Schema 2020-12 as bounded; `inline`: the same with each input schema's references inlined, no `$defs` (hosts that keep only `properties` and `required`, docs/clients.md); `portable`: input schemas inside what OpenAI strict mode, Gemini and Anthropic all accept (docs/providers.md).",
+            "`inline` (the default; `default` names it too): JSON Schema 2020-12 as bounded, each input schema's references inlined within the schema budget, no `$defs` (many hosts keep only `properties` and `required`, docs/clients.md); `refs`: the same with named types under `$defs`, reached by `$ref`; `portable`: input schemas inside what OpenAI strict mode, Gemini and Anthropic all accept (docs/providers.md).",
         },
       },
     },

@@ -193,7 +193,7 @@ export interface PublishSpec {
   output_schemas?: "full" | "compact" | "none";
   descriptions?: "auto" | "full" | "concise";
   common_arguments?: "instructions" | "per-tool";
-  schema_profile?: "default" | "inline" | "portable";
+  schema_profile?: "default" | "inline" | "refs" | "portable";
 }
 
 export interface BudgetSpec {

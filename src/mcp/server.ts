@@ -49,7 +49,7 @@ export interface ServerOptions extends RuntimeOptions {
   discovery?: boolean;
   /** Publishing settings that replace the catalog's (e.g. `serve --output-schemas none`). */
   publish?: Partial<PublishSettings>;
-  /** A schema profile from `src/publish/profiles.ts` (default: the catalog's `publish.profile`, else `default`). */
+  /** A schema profile from `src/publish/profiles.ts` (default: the catalog's `publish.profile`, else `inline`). */
   profile?: string;
 }
 

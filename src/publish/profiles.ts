@@ -13,6 +13,8 @@ import { portableOutput } from "./portable-output.js";
 export interface TransformContext {
   tool: CatalogTool;
   side: "input" | "output";
+  /** The byte budget the side's projection was made within (the catalog's `bytes` or `outputBytes`). */
+  budget: number;
 }
 
 export type SchemaTransform = (schema: JsonSchema, context: TransformContext) => JsonSchema;
@@ -38,15 +40,22 @@ export interface Profile {
 }
 
 /**
- * `default`: the projection as it is (JSON Schema 2020-12, `$defs` and `$ref`); `inline`: the same with input
- * schemas' references inlined (`inline.ts`); `portable`: `portable.ts` (docs/providers.md).
+ * `inline` (the default): the projection with input schemas' references inlined within its byte budget
+ * (`inline.ts`), since many hosts drop `$defs` (docs/clients.md); `refs`: the projection as it is (JSON Schema
+ * 2020-12, `$defs` and `$ref`); `portable`: `portable.ts` (docs/providers.md). `default` names the default
+ * (`profileName`).
  */
 export const PROFILES: Record<string, Profile> = {
-  default: { summary: "JSON Schema 2020-12 with $defs, as bounded by the catalog", transforms: [] },
   inline: {
     summary:
-      "JSON Schema 2020-12 as default, each input schema without $defs: references inlined (recursion kept)",
-    transforms: [(schema, { side }) => (side === "input" ? inlineReferences(schema) : schema)],
+      "JSON Schema 2020-12, each input schema without $defs: references inlined within the catalog's schema budget (recursion described)",
+    transforms: [
+      (schema, { side, budget }) => (side === "input" ? inlineReferences(schema, budget) : schema),
+    ],
+  },
+  refs: {
+    summary: "JSON Schema 2020-12 with named types under $defs, reached by $ref, as bounded by the catalog",
+    transforms: [],
   },
   portable: {
     summary:
@@ -58,13 +67,27 @@ export const PROFILES: Record<string, Profile> = {
   },
 };
 
+/** The profile a catalog publishes when neither it nor `serve` names one, and what the name `default` means. */
+export const DEFAULT_PROFILE = "inline";
+
+/**
+ * The profile a name selects, by its own name: nothing or `default` is `DEFAULT_PROFILE`. (Catalogs generated
+ * before `inline` became the default recorded the `$defs` profile as `default` in published.gen.txt: that table
+ * names another profile than the one served now, so the server computes its own, `precomputed.ts`.)
+ */
+export function profileName(name: string | undefined): string {
+  return name === undefined || name === "default" ? DEFAULT_PROFILE : name;
+}
+
 export function profileNamed(name: string): Profile {
   // Own names only: `constructor` or `toString` is no profile.
-  const profile = Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
+  const own = profileName(name);
+  const profile = Object.hasOwn(PROFILES, own) ? PROFILES[own] : undefined;
   if (!profile) {
-    throw new Error(
-      `unknown schema profile ${JSON.stringify(name)} (have: ${Object.keys(PROFILES).join(", ")})`,
-    );
+    throw new Error(`unknown schema profile ${JSON.stringify(name)} (have: ${PROFILE_NAMES.join(", ")})`);
   }
   return profile;
 }
+
+/** Every name a manifest, `serve --schema-profile` or catalog.json may give: the profiles', then `default`. */
+export const PROFILE_NAMES = [...Object.keys(PROFILES), "default"] as const;

@@ -120,6 +120,7 @@ export class SizeCache {
 
 /** What an open stand-in says about itself (after the first sentence of the original's description). */
 const NOT_EXPANDED = "Not expanded: over the schema budget.";
+const MISSING_NOTE = " is missing from this catalog's schemas; any value is accepted here.";
 
 /** The open schema published in place of a name that is not expanded: its type, title, first sentence and why. */
 export function unexpandedSchema(name: string, original: JsonSchema | undefined): JsonSchema {
@@ -131,12 +132,21 @@ export function unexpandedSchema(name: string, original: JsonSchema | undefined)
         ? `${original.title.slice(0, TRIM_MIN).replace(/[\uD800-\uDBFF]$/, "")}...`
         : original.title
       : name;
-  const note =
-    original === undefined
-      ? `${name} is missing from this catalog's schemas; any value is accepted here.`
-      : NOT_EXPANDED;
+  const note = original === undefined ? `${name}${MISSING_NOTE}` : NOT_EXPANDED;
   out.description = describedAs(original ?? {}, out.title as string, note);
   return out;
+}
+
+/**
+ * Whether a schema is an open stand-in `unexpandedSchema` made: its type, title and a description ending in its
+ * note, nothing else (the inline profile writes it again where the name is referred to).
+ */
+export function isOpenStandIn(node: JsonSchema): boolean {
+  const text = node.description;
+  if (typeof text !== "string" || typeof node.title !== "string") return false;
+  if (!Object.keys(node).every((key) => key === "type" || key === "title" || key === "description"))
+    return false;
+  return text === NOT_EXPANDED || text.endsWith(`(${NOT_EXPANDED})`) || text.endsWith(MISSING_NOTE);
 }
 
 /** The first sentence of the node's description (unless it only repeats the title), then the note. */

@@ -12,7 +12,7 @@ import { withPublishedFormats } from "./formats.js";
 import { withInheritedNamesOpen } from "./inherited-names.js";
 import { linkBaseNote, linkBaseOf, relativeLinks, schemaRelativeLinks } from "./links.js";
 import { type PrecomputedSchemas, precomputedReader } from "./precomputed.js";
-import { type ArgumentDecoder, profileNamed, type SchemaTransform } from "./profiles.js";
+import { type ArgumentDecoder, profileName, profileNamed, type SchemaTransform } from "./profiles.js";
 import {
   type Bounds,
   DATA_KEYWORDS,
@@ -100,7 +100,7 @@ export interface PublishedTool {
 export interface PublishOptions {
   /** Settings that replace the catalog's (e.g. `serve --output-schemas none`). */
   overrides?: Partial<PublishSettings>;
-  /** A named profile from `profiles.ts` (default: the catalog's, else `default`). */
+  /** A named profile from `profiles.ts` (default: the catalog's, else `inline`, `DEFAULT_PROFILE`). */
   profile?: string;
   /** Transforms after the profile's, e.g. the masking policy's widening of output schemas. */
   transforms?: readonly SchemaTransform[];
@@ -279,7 +279,8 @@ function described(doc: CatalogDocument, laid: JsonSchema, side: SchemaSide, con
 }
 
 /**
- * How one side of one tool is published: what generate precomputed (where the caller keeps it), else the root
+ * How one side of one tool is published (the profile by its own name, `profileName`, as published.gen.txt records
+ * it): what generate precomputed (where the caller keeps it), else the root
  * projected within its bounds, made concise, transformed by the profile (which also gives the input's argument
  * decoder, kept in `decoders`) and then by the caller's transforms.
  */
@@ -291,9 +292,9 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
   const sizes = memo?.sizes ?? new SizeCache(table);
   const projected = (root: JsonSchema, bounds: Bounds) =>
     memo ? memo.project(root, bounds) : project(root, table, bounds, sizes);
-  const profileName = options.profile ?? settings.profile ?? "default";
-  const profile = profileNamed(profileName);
-  const precomputed = precomputedReader(options.precomputed, settings, profileName);
+  const named = profileName(options.profile ?? settings.profile);
+  const profile = profileNamed(named);
+  const precomputed = precomputedReader(options.precomputed, settings, named);
   const keeps = options.keeps ?? (() => false);
   const extra = options.transforms ?? [];
   const decoders = new Map<string, ArgumentDecoder | undefined>();
@@ -319,10 +320,10 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
     }
     publishedSchemasBuilt++;
     let schema = described(doc, laid, side, bounds.concise === true);
-    for (const transform of profile.transforms) schema = transform(schema, { tool, side });
-    schema = withDialectStill(schema);
+    const context = { tool, side, budget: bounds.bytes };
+    schema = withDialectStill(profile.transforms.reduce((s, transform) => transform(s, context), schema));
     if (side === "input") decoders.set(tool.name, profile.decoder?.(schema));
-    for (const transform of extra) schema = transform(schema, { tool, side });
+    for (const transform of extra) schema = transform(schema, context);
     if (side === "output" && profile.output) schema = profile.output(schema);
     // Last, after every transform: what ajv-based clients validate results against.
     if (side === "output") schema = withInheritedNamesOpen(schema);

@@ -12,7 +12,7 @@ import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/sca
 // Chat Completions API on 127.0.0.1 that records what the host sends and answers with one scripted tool call.
 // cn builds each MCP tool's parameters as `{ type: "object", properties, required }` from the input schema, so
 // `$defs` is dropped and every `$ref` into it points at nothing: a model API refuses such a request. The `inline`
-// schema profile publishes input schemas without `$defs`.
+// schema profile, the default, publishes input schemas without `$defs`; the `refs` profile keeps them.
 
 const CN = join(ROOT, "node_modules/@continuedev/cli/dist/cn.js");
 const BIN = join(ROOT, "bin/toolwright.mjs");
@@ -75,8 +75,12 @@ afterAll(async () => {
   await up?.close();
 });
 
-/** One headless `cn -p` run with ScaiVault served in `profile`; the model requests it made, in order. */
-async function runContinue(profile: string): Promise<ChatRequest[]> {
+/**
+ * One headless `cn -p` run with ScaiVault served in `profile` (none: `serve` without `--schema-profile`); the model
+ * requests it made, in order.
+ */
+async function runContinue(chosen: string | undefined): Promise<ChatRequest[]> {
+  const profile = chosen ?? "unchosen";
   const home = join(DIR, profile);
   mkdirSync(home, { recursive: true });
   const config = join(home, "config.yaml");
@@ -101,7 +105,7 @@ async function runContinue(profile: string): Promise<ChatRequest[]> {
         {
           name: "scaivault",
           command: process.execPath,
-          args: [BIN, "serve", "scaivault", "--schema-profile", profile],
+          args: [BIN, "serve", "scaivault", ...(chosen ? ["--schema-profile", chosen] : [])],
           cwd: ROOT,
           env: { SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin },
         },
@@ -143,14 +147,14 @@ function dangling(request: ChatRequest): string[] {
 }
 
 describe.concurrent("Continue CLI (cn 1.5.47) headless, ScaiVault over stdio", () => {
-  it("default profile: cn drops $defs, so every tool it offers the model has references to nothing", async () => {
-    const [first] = await runContinue("default");
+  it("refs profile: cn drops $defs, so every tool it offers the model has references to nothing", async () => {
+    const [first] = await runContinue("refs");
     expect(first?.tools?.filter((t) => t.function.name.startsWith("scaivault_"))).toHaveLength(TOOLS);
     expect(dangling(first!)).toHaveLength(TOOLS);
   });
 
-  it("inline profile: every tool self-contained; the call runs and its result reaches the model", async () => {
-    const requests = await runContinue("inline");
+  it("the default (inline) profile: every tool self-contained; the call runs and its result reaches the model", async () => {
+    const requests = await runContinue(undefined);
     const [first] = requests;
     const offered = (first?.tools ?? []).filter((t) => t.function.name.startsWith("scaivault_"));
     expect(offered).toHaveLength(TOOLS);

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareBinding } from "../../codegen/diff/binding.js";
 import { type Change, compareCatalogs } from "../../codegen/diff/compare.js";
@@ -11,6 +13,7 @@ import type {
   HttpParam,
   JsonSchema,
 } from "../../src/catalog.js";
+import { ROOT } from "../helpers/paths.js";
 
 /**
  * `diff`'s proof that a changed argument schema accepts no value the old one refused. A change it cannot prove
@@ -324,6 +327,20 @@ describe("compareCatalogs: argument schema changes", () => {
     expect(
       changes(doc(arg, { Path: { ...S, description: "a" } }), doc(arg, { Path: { ...S, description: "b" } })),
     ).toEqual(["argument description changed: path"]);
+  });
+});
+
+describe("compareCatalogs: the schema profile is a publish setting", () => {
+  it("a catalog regenerated with inline as the default shows no change against one that recorded another profile", () => {
+    const doc = JSON.parse(
+      readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"),
+    ) as CatalogDocument;
+    expect(doc.publish.profile).toBeUndefined();
+    for (const profile of ["default", "inline", "refs", "portable"] as const) {
+      const chosen = { ...doc, publish: { ...doc.publish, profile } };
+      expect(compareCatalogs(chosen, doc), profile).toEqual([]);
+      expect(compareCatalogs(doc, chosen), profile).toEqual([]);
+    }
   });
 });
 

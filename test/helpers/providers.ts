@@ -296,9 +296,10 @@ export function tallyProviders(tools: Iterable<{ name: string; inputSchema: Node
   return tally;
 }
 
-/** Both profiles' tallies over every tool of some catalogs, and a one-line summary of the rates. */
+/** Each profile's tallies over every tool of some catalogs, and a one-line summary of the rates. */
 export function profileRates(docs: readonly CatalogDocument[]): {
-  faithful: ProviderTally;
+  refs: ProviderTally;
+  inline: ProviderTally;
   portable: ProviderTally;
   summary: string;
   empty: Record<Provider, string[]>;
@@ -310,13 +311,15 @@ export function profileRates(docs: readonly CatalogDocument[]): {
     });
     return tallyProviders(tools);
   };
-  const faithful = tallyOf("default");
+  const refs = tallyOf("refs");
+  const inline = tallyOf("inline");
   const portable = tallyOf("portable");
   const rate = (t: ProviderTally) => PROVIDERS.map((p) => `${p} ${t.accepted[p]}/${t.tools}`).join(", ");
   return {
-    faithful,
+    refs,
+    inline,
     portable,
-    summary: `faithful: ${rate(faithful)}; portable: ${rate(portable)}`,
+    summary: `refs: ${rate(refs)}; inline (the default): ${rate(inline)}; portable: ${rate(portable)}`,
     empty: { openai: [], "gemini-parameters": [], "gemini-json-schema": [], anthropic: [] },
   };
 }

@@ -9,8 +9,9 @@ import { inlineReferences } from "../../src/publish/inline.js";
 import { createPublisher, dialectMatters } from "../../src/publish/publisher.js";
 import { ROOT } from "../helpers/paths.js";
 
-// The `inline` schema profile: input schemas as the default profile publishes them, every `#/$defs/` reference
-// replaced by the schema it names (recursion kept), accepting exactly what the faithful schema accepts.
+// The `inline` schema profile (the default): input schemas as the refs profile publishes them, every `#/$defs/`
+// reference replaced by the schema it names (recursion described) within the byte budget, accepting every value
+// the faithful schema accepts.
 
 const ajv = () => new Ajv2020({ strict: false, validateFormats: false });
 
@@ -126,9 +127,184 @@ describe("inlineReferences", () => {
     expect(inline({ tree: { children: [] } })).toBe(false);
   });
 
+  it("a oneOf over a recursion's end becomes anyOf: the open end may match a branch the faithful schema refuses", () => {
+    // `{kids: [1]}`: the first branch refuses it (1 is no Node), the second takes it; with the recursion's end
+    // open, both would take it and oneOf would refuse what the server accepts.
+    const Node = {
+      oneOf: [
+        {
+          type: "object",
+          properties: { kids: { type: "array", items: { $ref: "#/$defs/Node" } } },
+          required: ["kids"],
+        },
+        {
+          type: "object",
+          properties: { kids: { type: "array", items: { type: "integer" } } },
+          required: ["kids"],
+        },
+      ],
+    };
+    const schema = { type: "object", properties: { tree: { $ref: "#/$defs/Node" } }, $defs: { Node } };
+    const inlined = inlineReferences(schema);
+    const tree = (inlined.properties as Record<string, JsonSchema>).tree!;
+    expect(tree.oneOf).toBeUndefined();
+    expect(tree.anyOf).toHaveLength(2);
+    // The end has the type every variant shares (a schema of no keyword at all would take any value).
+    const first = (tree.anyOf as JsonSchema[])[0]!;
+    expect((first.properties as Record<string, JsonSchema>).kids?.items).toEqual({
+      type: "object",
+      description: "A Node, as in the schema that contains this one (it recurses here).",
+    });
+    const [faithful, inline] = [ajv().compile(schema), ajv().compile(inlined)];
+    for (const value of [
+      { tree: { kids: [1] } },
+      { tree: { kids: [{ kids: [2] }] } },
+      { tree: { kids: [] } },
+    ])
+      expect([faithful(value), inline(value)], JSON.stringify(value)).toEqual([faithful(value), true]);
+    expect(faithful({ tree: { kids: [1] } })).toBe(true);
+  });
+
+  it("property names of Object.prototype's stay own properties (`__proto__` included)", () => {
+    const Pair = JSON.parse(
+      '{"type":"object","properties":{"__proto__":{"type":"string"},"constructor":{"type":"integer"}}}',
+    );
+    const schema = { type: "object", properties: { pair: { $ref: "#/$defs/Pair" } }, $defs: { Pair } };
+    const inlined = inlineReferences(schema, 8192);
+    const pair = (inlined.properties as Record<string, JsonSchema>).pair!;
+    expect(Object.keys(pair.properties as object)).toEqual(["__proto__", "constructor"]);
+    expect(Object.hasOwn(pair.properties as object, "__proto__")).toBe(true);
+    sameVerdicts(schema, [
+      { pair: JSON.parse('{"__proto__":"x"}') },
+      { pair: JSON.parse('{"__proto__":1}') },
+    ]);
+  });
+
   it("a schema without $defs is returned as it is", () => {
     const schema = { type: "object", properties: { a: { type: "string" } } };
     expect(inlineReferences(schema)).toBe(schema);
+  });
+});
+
+describe("inlineReferences within a byte budget", () => {
+  const text = (n: number) => `${"A long explanation of this field. ".repeat(n)}`.trim();
+  /** Term (about 1 KB) reached from 12 places: 3 sets of 4 references each, the sets referred to by the root. */
+  const Term = {
+    type: "object",
+    title: "Term",
+    description: "A term of the store. It has labels.",
+    properties: {
+      id: { type: "string", description: text(10) },
+      label: { type: "string", description: text(10) },
+      kind: { type: "string", enum: ["a", "b"] },
+    },
+    required: ["id"],
+  };
+  const TermSet = {
+    type: "object",
+    properties: Object.fromEntries(
+      ["first", "second", "third", "fourth"].map((k) => [k, { $ref: "#/$defs/Term" }]),
+    ),
+  };
+  const schema = {
+    type: "object",
+    properties: {
+      one: { $ref: "#/$defs/TermSet" },
+      two: { $ref: "#/$defs/TermSet" },
+      three: { $ref: "#/$defs/TermSet" },
+    },
+    required: ["one"],
+    $defs: { Term, TermSet },
+  };
+  const length = (value: unknown) => JSON.stringify(value).length;
+  const whole = length(inlineReferences(schema));
+
+  it("within the budget, every reference is inlined", () => {
+    expect(whole).toBeGreaterThan(3 * length(schema));
+    expect(inlineReferences(schema, whole)).toEqual(inlineReferences(schema));
+  });
+
+  it("over it, references are inlined nearest first while they fit; the rest are open, written short after the first", () => {
+    const budget = 4096;
+    const inlined = inlineReferences(schema, budget);
+    expect(length(schema)).toBeLessThan(budget);
+    expect(length(inlined)).toBeLessThanOrEqual(budget);
+    expect(JSON.stringify(inlined)).not.toContain('"$ref"');
+    expect(inlined).not.toHaveProperty("$defs");
+    const sets = inlined.properties as Record<string, JsonSchema>;
+    // Breadth-first: the three sets (one hop) are written out, then Terms in the order they appear while they fit.
+    const terms = Object.values(sets).flatMap((set) =>
+      Object.values(set.properties as Record<string, JsonSchema>),
+    );
+    expect(terms).toHaveLength(12);
+    const expanded = terms.filter((term) => term.properties !== undefined);
+    expect(expanded.length).toBeGreaterThan(0);
+    expect(expanded.length).toBeLessThan(12);
+    expect(terms.slice(0, expanded.length)).toEqual(expanded);
+    // Term is written out above them: each open one is its type and title.
+    for (const term of terms.slice(expanded.length)) expect(term).toEqual({ type: "object", title: "Term" });
+    // Never narrower: what the faithful schema accepts, the inlined one does.
+    const [faithful, inline] = [ajv().compile(schema), ajv().compile(inlined)];
+    const term = { id: "t", label: "l", kind: "a" };
+    const set = { first: term, second: term, third: term, fourth: term };
+    for (const value of [
+      { one: set, two: set, three: set },
+      { one: {} },
+      { one: set, three: { fourth: term } },
+    ]) {
+      expect(faithful(value), JSON.stringify(value)).toBe(true);
+      expect(inline(value), JSON.stringify(value)).toBe(true);
+    }
+  });
+
+  it("the schema with $defs sets the size when it is over the budget on its own; a name never written out says why at its first place", () => {
+    const inlined = inlineReferences(schema, 100);
+    expect(length(inlined)).toBeLessThanOrEqual(length(schema));
+    expect(length(inlined)).toBeGreaterThan(100);
+    const sets = inlined.properties as Record<string, JsonSchema>;
+    const terms = Object.values(sets).flatMap((set) =>
+      Object.values(set.properties as Record<string, JsonSchema>),
+    );
+    expect(terms[0]).toEqual({
+      type: "object",
+      title: "Term",
+      description: "A term of the store. (Not expanded: over the schema budget.)",
+    });
+    for (const term of terms.slice(1)) expect(term).toEqual({ type: "object", title: "Term" });
+  });
+
+  it("a oneOf with a branch left open becomes anyOf", () => {
+    const pick = {
+      type: "object",
+      properties: {
+        a: { $ref: "#/$defs/Term" },
+        pick: { oneOf: [{ $ref: "#/$defs/Term" }, { type: "string" }] },
+      },
+      $defs: { Term },
+    };
+    const inlined = inlineReferences(pick, 0);
+    const props = inlined.properties as Record<string, JsonSchema>;
+    expect(props.a?.properties).toBeDefined();
+    expect(props.pick).toEqual({ anyOf: [{ type: "object", title: "Term" }, { type: "string" }] });
+    // With the budget for both, the oneOf stays.
+    expect((inlineReferences(pick).properties as Record<string, JsonSchema>).pick?.oneOf).toHaveLength(2);
+  });
+
+  it("names that double at each level are bounded by the budget, not by the tree they would make", () => {
+    // D0 refers to D1 twice, D1 to D2 twice, ...: every reference inlined would be 2^40 copies of D39.
+    const defs: Record<string, JsonSchema> = { D40: { type: "string", description: text(3) } };
+    for (let i = 39; i >= 0; i--)
+      defs[`D${i}`] = {
+        type: "object",
+        properties: { a: { $ref: `#/$defs/D${i + 1}` }, b: { $ref: `#/$defs/D${i + 1}` } },
+      };
+    const chain = { type: "object", properties: { root: { $ref: "#/$defs/D0" } }, $defs: defs };
+    const inlined = inlineReferences(chain, 8192);
+    expect(length(inlined)).toBeLessThanOrEqual(8192);
+    expect(JSON.stringify(inlined)).not.toContain('"$ref"');
+    const value = { root: { a: { a: { b: {} } }, b: {} } };
+    expect(ajv().compile(chain)(value)).toBe(true);
+    expect(ajv().compile(inlined)(value)).toBe(true);
   });
 });
 
@@ -139,10 +315,10 @@ describe("the inline profile on the reference catalogs", () => {
       catalogs[name] = await loadCatalog(join(ROOT, "generated", name));
   });
 
-  it("no input schema keeps $defs or a reference; output schemas are the default profile's", () => {
+  it("is the default; no input schema keeps $defs or a reference; output schemas are the refs profile's", () => {
     for (const [name, catalog] of Object.entries(catalogs)) {
-      const inline = createPublisher(catalog.doc, { profile: "inline" });
-      const faithful = createPublisher(catalog.doc, { profile: "default" });
+      const inline = createPublisher(catalog.doc);
+      const faithful = createPublisher(catalog.doc, { profile: "refs" });
       let before = 0;
       let after = 0;
       for (const tool of catalog.doc.tools) {
@@ -163,7 +339,7 @@ describe("the inline profile on the reference catalogs", () => {
     // first call of every such tool. Inlined, nothing in the schema reads differently in draft-07.
     for (const [name, catalog] of Object.entries(catalogs)) {
       const inline = createPublisher(catalog.doc, { profile: "inline" });
-      const faithful = createPublisher(catalog.doc, { profile: "default" });
+      const faithful = createPublisher(catalog.doc, { profile: "refs" });
       const draft07 = new Ajv();
       addFormats.default(draft07);
       let stated = 0;
@@ -174,7 +350,7 @@ describe("the inline profile on the reference catalogs", () => {
         if (faithful.input(tool).$schema !== undefined) stated++;
         expect(() => draft07.compile(schema), `${name} ${tool.name}`).not.toThrow();
       }
-      // The default profile keeps stating it where its $defs and references are.
+      // The refs profile keeps stating it where its $defs and references are.
       expect(stated, name).toBeGreaterThan(0);
     }
   });

@@ -155,7 +155,7 @@ describe("portable profile on the reference catalogs", () => {
 
   it("every tool of ScaiVault and Scaly is accepted by every provider (faithful rates printed)", () => {
     for (const [name, catalog] of Object.entries(catalogs)) {
-      for (const profile of ["default", "portable"]) {
+      for (const profile of ["refs", "inline", "portable"]) {
         const publisher = createPublisher(catalog.doc, { profile });
         const tally = tallyProviders(
           catalog.doc.tools.map((tool) => ({ name: tool.name, inputSchema: publisher.input(tool) })),
@@ -181,8 +181,13 @@ describe("portable profile on the reference catalogs", () => {
     const tool = doc.tools.find((t) => t.name === "scaivault_write_secret") as CatalogTool;
     const chosen = { ...doc, publish: { ...doc.publish, profile: "portable" as const } };
     expect(JSON.stringify(createPublisher(chosen).input(tool))).not.toContain("$defs");
-    expect(createPublisher(chosen, { profile: "default" }).input(tool).$defs).toBeDefined();
-    expect(createPublisher(doc).input(tool).$defs).toBeDefined();
+    expect(createPublisher(chosen, { profile: "refs" }).input(tool).$defs).toBeDefined();
+    // A catalog that chose none publishes inline, the default (which `default` names too).
+    const inline = createPublisher(doc).input(tool);
+    expect(JSON.stringify(inline)).not.toContain("$ref");
+    expect(createPublisher(doc, { profile: "default" }).input(tool)).toEqual(inline);
+    expect(createPublisher(chosen, { profile: "default" }).input(tool)).toEqual(inline);
+    expect(createPublisher(doc, { profile: "refs" }).input(tool).$defs).toBeDefined();
     expect(() => createPublisher(doc, { profile: "gemini" })).toThrow(/unknown schema profile "gemini"/);
   });
 

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CatalogTool } from "../../src/catalog.js";
+import { publishedText } from "../../codegen/emit/published.js";
+import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
 import {
   CatalogLoadError,
@@ -13,11 +14,14 @@ import {
 } from "../../src/load/catalog.js";
 import { rawMessageText } from "../../src/mcp/raw-list.js";
 import { createServer, type ServerOptions } from "../../src/mcp/server.js";
+import { tolerateDrift } from "../../src/publish/drift.js";
+import { EntryTexts } from "../../src/publish/measure.js";
 import {
   precomputedEntriesWritten,
   precomputedRangesListed,
   precomputedTextsParsed,
 } from "../../src/publish/precomputed.js";
+import { createPublisher } from "../../src/publish/publisher.js";
 import { inputSchemasBuilt } from "../../src/runtime/schemas.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -116,6 +120,8 @@ describe.each(CATALOGS)("%s: tools/list with the generate-time table", (ref) => 
     ["output schemas none", () => ({}), { publish: { output: "none" } }],
     ["concise descriptions", () => ({}), { publish: { descriptions: "concise" } }],
     ["the portable profile", () => ({}), { profile: "portable" }],
+    ["the refs profile", () => ({}), { profile: "refs" }],
+    ["`default` (inline, the catalog's own)", () => ({}), { profile: "default" }],
     ["masking on", maskingOn, {}],
     [
       "--mask of field names",
@@ -381,6 +387,45 @@ describe("when the table is used", () => {
 });
 
 describe("loading published.gen.txt", () => {
+  it("a table from before inline was the default (its $defs profile recorded as `default`) is not used: the server lists inline, as it computes it", async () => {
+    const dir = tmpDir("precomputed-old-default");
+    cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
+    const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
+    // What generate wrote then: each entry with $defs, the table's profile `default`, its size in the index.
+    const file = join(dir, "published.gen.txt");
+    const lines = readFileSync(file, "utf8").split("\n");
+    const header = lines
+      .slice(
+        0,
+        lines.findIndex((l) => l.startsWith("// Each listed tool's")),
+      )
+      .join("\n");
+    const refs = createPublisher(doc, { profile: "refs", transforms: [tolerateDrift] });
+    const old = publishedText(doc, new EntryTexts(refs), header).replace(
+      '"profile":"inline"',
+      '"profile":"default"',
+    );
+    expect(old).toContain('"profile":"default"');
+    expect(old).toContain('"inputSchema":{"$schema"');
+    writeFileSync(file, old);
+    const index = join(dir, "catalog.index.json");
+    const sized = readFileSync(index, "utf8").replace(
+      /"publishedBytes":\d+/,
+      `"publishedBytes":${Buffer.byteLength(old)}`,
+    );
+    writeFileSync(index, sized);
+    const catalog = await loadCatalog(dir);
+    expect(catalog.published?.profile).toBe("default");
+    const vars = required(catalog);
+    const used = () => [precomputedEntriesWritten(), precomputedRangesListed(), precomputedTextsParsed()];
+    const before = used();
+    const tools = (await listed(catalog, vars, {}, true)) as { inputSchema: object }[];
+    expect(used()).toEqual(before);
+    expect(tools.length).toBeGreaterThan(0);
+    for (const tool of tools) expect(JSON.stringify(tool.inputSchema)).not.toContain('"$ref"');
+    expect(JSON.stringify(tools)).toBe(JSON.stringify(await listed(withoutTable(catalog), vars)));
+  });
+
   it("refuses a table from another generation", async () => {
     const dir = tmpDir("precomputed-stale");
     cpSync(join(ROOT, "generated/scaivault"), dir, { recursive: true });
