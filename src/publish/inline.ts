@@ -270,7 +270,7 @@ function recursion(name: string, defs: JsonSchema): JsonSchema {
   const type = typeOf(defs[name], defs, 0);
   return {
     ...(type === undefined ? {} : { type }),
-    description: `A ${name}, as in the schema that contains this one (it recurses here).`,
+    description: `The same shape as ${name}, the schema that contains this one (it recurses here).`,
   };
 }
 

@@ -114,7 +114,7 @@ describe("inlineReferences", () => {
       type: "array",
       items: {
         type: "object",
-        description: "A Node, as in the schema that contains this one (it recurses here).",
+        description: "The same shape as Node, the schema that contains this one (it recurses here).",
       },
     });
     const faithful = ajv().compile(schema);
@@ -153,7 +153,7 @@ describe("inlineReferences", () => {
     const first = (tree.anyOf as JsonSchema[])[0]!;
     expect((first.properties as Record<string, JsonSchema>).kids?.items).toEqual({
       type: "object",
-      description: "A Node, as in the schema that contains this one (it recurses here).",
+      description: "The same shape as Node, the schema that contains this one (it recurses here).",
     });
     const [faithful, inline] = [ajv().compile(schema), ajv().compile(inlined)];
     for (const value of [
