@@ -1,4 +1,5 @@
 import type { CatalogDocument, JsonSchema } from "../catalog.js";
+import { rewriteSchemaNodes } from "./walk.js";
 
 /**
  * `full` descriptions keep every markdown link's target, but a catalog whose links mostly point into one site
@@ -48,50 +49,13 @@ export function relativeLinks(text: string, base: string | undefined): string {
   return base === undefined || !text.includes(base) ? text : text.replaceAll(`](${base}/`, "](/");
 }
 
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-/** Keywords whose value is data, not a schema: never looked into. */
-const DATA = new Set(["const", "enum", "default", "examples"]);
-
 /** Every `description` of a schema with its links to `base` root-relative (the same object when none has one). */
 export function schemaRelativeLinks(root: JsonSchema, base: string | undefined): JsonSchema {
   if (base === undefined) return root;
-  const walk = (node: unknown, map: boolean): unknown => {
-    if (Array.isArray(node)) {
-      let out: unknown[] | undefined;
-      node.forEach((item, i) => {
-        const next = walk(item, false);
-        if (next !== item) {
-          out ??= [...node];
-          out[i] = next;
-        }
-      });
-      return out ?? node;
-    }
-    if (!isObject(node)) return node;
-    let out: JsonSchema | undefined;
-    for (const key in node) {
-      if (!Object.hasOwn(node, key) || (!map && DATA.has(key))) continue;
-      const value = node[key];
-      const next =
-        !map && key === "description" && typeof value === "string"
-          ? relativeLinks(value, base)
-          : walk(
-              value,
-              !map &&
-                (key === "properties" ||
-                  key === "patternProperties" ||
-                  key === "$defs" ||
-                  key === "dependentSchemas"),
-            );
-      if (next !== value) {
-        out ??= { ...node };
-        out[key] = next;
-      }
-    }
-    return out ?? node;
-  };
-  return walk(root, false) as JsonSchema;
+  return rewriteSchemaNodes(root, (node) => {
+    const description = node.description;
+    if (typeof description !== "string") return undefined;
+    const relative = relativeLinks(description, base);
+    return relative === description ? undefined : { ...node, description: relative };
+  });
 }
