@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
@@ -107,7 +108,7 @@ async function runContinue(chosen: string | undefined): Promise<ChatRequest[]> {
           command: process.execPath,
           args: [BIN, "serve", "scaivault", ...(chosen ? ["--schema-profile", chosen] : [])],
           cwd: ROOT,
-          env: { SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin },
+          env: { ...childEnv(), SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin },
         },
       ],
     }),

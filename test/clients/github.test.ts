@@ -78,7 +78,7 @@ beforeAll(async () => {
   doc = JSON.parse(readFileSync(join(DIR, "catalog.json"), "utf8")) as CatalogDocument;
   expect(doc.tools).toHaveLength(TOOLS);
   upstream = await startGithubUpstream(doc);
-  env = { PATH: process.env.PATH ?? "", GITHUB_BASE_URL: upstream.url };
+  env = { ...childEnv(), GITHUB_BASE_URL: upstream.url };
   served = await serveHttp(
     DIR,
     { GITHUB_BASE_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: KEY },

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { noopObserve } from "@mastra/core/tools";
 import { MCPClient } from "@mastra/mcp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { type Served, serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
@@ -26,7 +27,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   up = await startScaivaultUpstream();
-  env = { PATH: process.env.PATH ?? "", SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin, ...POLICY };
+  env = { ...childEnv(), SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin, ...POLICY };
   served = await serveHttp(
     "scaivault",
     { SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin, SCAIVAULT_MCP_TOKEN: KEY, ...POLICY },
@@ -167,7 +168,7 @@ describe("Mastra (@mastra/mcp) in front of Scaly", () => {
           command: process.execPath,
           args: [BIN, "serve", "scaly"],
           env: {
-            PATH: process.env.PATH ?? "",
+            ...childEnv(),
             SCALY_API_URL: scaly.url,
             SCALY_API_KEY: scalyKey,
             SCALY_APPSYNC_KEY: scaly.keys.appsyncKey,

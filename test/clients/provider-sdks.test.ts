@@ -11,6 +11,7 @@ import { type FunctionDeclaration, mcpToTool } from "@google/genai";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { geminiJsonSchema } from "../helpers/providers.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
@@ -50,7 +51,7 @@ async function connect(args: string[] = []): Promise<Client> {
     new StdioClientTransport({
       command: process.execPath,
       args: [BIN, "serve", "scaivault", ...args],
-      env: { PATH: process.env.PATH ?? "", SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin },
+      env: { ...childEnv(), SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin },
       cwd: ROOT,
       stderr: "ignore",
     }),

@@ -4,6 +4,7 @@ import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
 import { MultiServerMCPClient } from "@langchain/mcp-adapters";
 import { getAllMcpTools, MCPServerStdio } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
@@ -18,7 +19,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   up = await startScaivaultUpstream();
-  env = { PATH: process.env.PATH ?? "", SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin };
+  env = { ...childEnv(), SCAIVAULT_URL: up.url, SCAIVAULT_TOKEN: up.tokens.admin };
 });
 afterAll(() => up?.close());
 

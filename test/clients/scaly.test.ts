@@ -3,6 +3,7 @@ import { createMCPClient } from "@ai-sdk/mcp";
 import { StdioMCPTransport } from "@ai-sdk/mcp/mcp-stdio";
 import { getAllMcpTools, MCPServerStdio } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { startScalyUpstream } from "../upstreams/scaly/index.js";
 
@@ -18,7 +19,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   up = await startScalyUpstream({ apiKey: KEY });
   env = {
-    PATH: process.env.PATH ?? "",
+    ...childEnv(),
     SCALY_API_URL: up.url,
     SCALY_API_KEY: KEY,
     SCALY_APPSYNC_KEY: up.keys.appsyncKey,

@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parse } from "yaml";
+import { childEnv } from "../helpers/child-env.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { NODE22, type Served, serveHttp } from "../transport/serve-http.js";
@@ -52,7 +53,7 @@ function runSuite(
   return new Promise((resolve, reject) => {
     const child = spawn(NODE22, [RUNNER, "server", "--url", url, "-o", out, ...args], {
       cwd: home,
-      env: { PATH: process.env.PATH ?? "", HOME: home, XDG_CACHE_HOME: join(home, ".cache"), NO_COLOR: "1" },
+      env: { ...childEnv(), HOME: home, XDG_CACHE_HOME: join(home, ".cache"), NO_COLOR: "1" },
     });
     let output = "";
     child.stdout.on("data", (chunk) => {

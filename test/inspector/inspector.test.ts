@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
 import { genToDisk, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 import { BIN, NODE22, type Served, serveHttp } from "../transport/serve-http.js";
@@ -83,7 +84,7 @@ function inspector(target: string[], args: string[]): Promise<InspectorRun> {
         cwd: ROOT,
         // The Inspector keeps state under ~/.mcp-inspector; no OS keychain here, secrets stay in memory.
         env: {
-          PATH: process.env.PATH ?? "",
+          ...childEnv(),
           HOME: home,
           MCP_INSPECTOR_SECRET_STORE: "memory",
           NO_COLOR: "1",
