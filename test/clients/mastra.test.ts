@@ -141,10 +141,18 @@ describe("Mastra (@mastra/mcp) in front of ScaiVault", () => {
     const mcp = new MCPClient({
       id: "mastra-http",
       servers: {
-        vault: { url: new URL(served.url), requestInit: { headers: { Authorization: `Bearer ${KEY}` } } },
+        // Mastra's connect gives up after 3 s by default; a failure bound on a busy machine, not a time assertion.
+        vault: {
+          url: new URL(served.url),
+          requestInit: { headers: { Authorization: `Bearer ${KEY}` } },
+          connectTimeout: 240_000,
+        },
       },
     });
-    const keyless = new MCPClient({ id: "mastra-keyless", servers: { vault: { url: new URL(served.url) } } });
+    const keyless = new MCPClient({
+      id: "mastra-keyless",
+      servers: { vault: { url: new URL(served.url), connectTimeout: 240_000 } },
+    });
     try {
       await up.reset();
       await drivesScaivault(await mcp.listTools(), "vault");
