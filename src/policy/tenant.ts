@@ -71,31 +71,37 @@ function otherNamed(
 }
 
 export function tenantLockStep(tenant: Lock | undefined, partner: Lock | undefined): NamedMiddleware {
-  const wires = new WeakMap<CatalogTool, Map<string, Set<string>>>();
-  const wireOf = (tool: CatalogTool, what: string) => {
-    let byWhat = wires.get(tool);
-    if (!byWhat) {
-      byWhat = new Map();
-      wires.set(tool, byWhat);
-    }
-    let set = byWhat.get(what);
-    if (!set) {
-      set = wireNamed(tool, what);
-      byWhat.set(what, set);
-    }
-    return set;
-  };
+  // Each lock set, once: its declared argument per tool, and per tool the arguments sent under a wire name that
+  // names it (found on the tool's first call).
+  const locks: Array<
+    Locked & { argOf(tool: CatalogTool): string | undefined; wires: WeakMap<CatalogTool, Set<string>> }
+  > = [];
+  if (tenant)
+    locks.push({
+      lock: tenant,
+      what: "tenant",
+      argOf: (tool) => tool.policy.tenantArg,
+      wires: new WeakMap(),
+    });
+  if (partner)
+    locks.push({
+      lock: partner,
+      what: "partner",
+      argOf: (tool) => tool.policy.partnerArg,
+      wires: new WeakMap(),
+    });
   return {
     name: "tenant-lock",
     async run(ctx, next) {
-      const checks: Array<[string | undefined, Locked | undefined]> = [
-        [ctx.tool.policy.tenantArg, tenant && { lock: tenant, what: "tenant" }],
-        [ctx.tool.policy.partnerArg, partner && { lock: partner, what: "partner" }],
-      ];
-      for (const [arg, locked] of checks) {
-        if (locked === undefined) continue;
-        const { lock, what } = locked;
-        const other = otherNamed(ctx.args, locked, arg, wireOf(ctx.tool, what));
+      for (const locked of locks) {
+        const { lock, what, wires } = locked;
+        const arg = locked.argOf(ctx.tool);
+        let wire = wires.get(ctx.tool);
+        if (!wire) {
+          wire = wireNamed(ctx.tool, what);
+          wires.set(ctx.tool, wire);
+        }
+        const other = otherNamed(ctx.args, locked, arg, wire);
         if (other !== undefined) {
           return refuse(
             ctx,
