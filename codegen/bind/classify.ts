@@ -307,15 +307,24 @@ interface SentenceReading {
   createsOther: boolean;
 }
 
-/** A sentence: its leading verb (after lead-ins and adverbs), or a creation verb and its head noun. */
-function readSentence(text: string): SentenceReading {
+/**
+ * The lower-cased words of a text's first sentence, lead-ins (`LEAD_IN`) left out, and where its leading word is:
+ * the first that is not an adverb (`-ly`), or the last word.
+ */
+function firstSentenceWords(text: string): { words: string[]; lead: number } {
   const first = (text.split(/(?<=[.!?])\s|\n/)[0] ?? "").trim().replace(LEAD_IN, "");
-  const ws = first
+  const words = first
     .split(/[^A-Za-z0-9-]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
-  let i = 0;
-  while (i < ws.length - 1 && /ly$/.test(ws[i] as string)) i++;
+  let lead = 0;
+  while (lead < words.length - 1 && /ly$/.test(words[lead] as string)) lead++;
+  return { words, lead };
+}
+
+/** A sentence: its leading verb (after lead-ins and adverbs), or a creation verb and its head noun. */
+function readSentence(text: string): SentenceReading {
+  const { words: ws, lead: i } = firstSentenceWords(text);
   const lead = ws[i];
   const none = { hits: [], createsOther: false };
   if (!lead) return none;
@@ -425,14 +434,8 @@ function readHits(op: HttpOperationText): string[] {
       : undefined;
   const lead = action === undefined ? undefined : words(action)[0];
   const fromName = lead === undefined ? undefined : verbHit(lead, "any");
-  const first = (text.split(/(?<=[.!?])\s|\n/)[0] ?? "").trim().replace(LEAD_IN, "");
-  const sw = first
-    .split(/[^A-Za-z0-9-]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
-  let i = 0;
-  while (i < sw.length - 1 && /ly$/.test(sw[i] as string)) i++;
-  const word = sw[i];
+  const sentence = firstSentenceWords(text);
+  const word = sentence.words[sentence.lead];
   const fromText =
     word === undefined
       ? undefined
