@@ -378,6 +378,7 @@ export function loosenExclusive(
   }
   if (!isObject(node)) return node;
   let out: JsonSchema | undefined;
+  let oneOf: unknown;
   for (const key in node) {
     if (!Object.hasOwn(node, key) || DATA_KEYWORDS.has(key)) continue;
     const value = node[key];
@@ -392,11 +393,16 @@ export function loosenExclusive(
     if (key === "oneOf" && reaches(value, widened, stubs)) {
       out ??= { ...node };
       delete out.oneOf;
-      out.anyOf = next;
+      oneOf = next;
     } else if (next !== value) {
       out ??= { ...node };
       out[key] = next;
     }
+  }
+  if (out && oneOf !== undefined) {
+    // The loosened oneOf becomes an anyOf; a node that has an anyOf of its own keeps both, each in force.
+    if (!Object.hasOwn(out, "anyOf")) out.anyOf = oneOf;
+    else out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), { anyOf: oneOf }];
   }
   return out ?? node;
 }

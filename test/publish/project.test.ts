@@ -178,6 +178,30 @@ describe("bounded projection", () => {
     expect(TABLE.Pet).toEqual({ oneOf: [ref("Cat"), ref("Dog")] });
   });
 
+  it.each([
+    ["anyOf written before oneOf", (oneOf: unknown, anyOf: unknown) => ({ anyOf, oneOf })],
+    ["anyOf written after oneOf", (oneOf: unknown, anyOf: unknown) => ({ oneOf, anyOf })],
+    [
+      "anyOf and an allOf of its own",
+      (oneOf: unknown, anyOf: unknown) => ({ oneOf, allOf: [{ required: ["kind"] }], anyOf }),
+    ],
+  ])("a loosened oneOf beside an anyOf of the node's own keeps both in force (%s)", (_label, shape) => {
+    // Both keywords must hold: the pet is a cat or a dog (oneOf, loosened), and it has a name or a chip (anyOf).
+    const own = [{ required: ["name"] }, { required: ["chip"] }];
+    const table = { ...TABLE, NamedPet: shape([ref("Cat"), ref("Dog")], own) as JsonSchema };
+    const { schema, unexpanded } = project(obj({ x: ref("NamedPet") }), table, bounds(1));
+    expect(unexpanded).toEqual(["Cat", "Dog"]);
+    const named = (schema.$defs as Record<string, JsonSchema>).NamedPet as JsonSchema;
+    expect(named.oneOf).toBeUndefined();
+    expect(named.anyOf).toEqual(own);
+    expect(named.allOf).toContainEqual({ anyOf: [ref("Cat"), ref("Dog")] });
+    // The anyOf of the node's own still refuses a pet with neither a name nor a chip.
+    expect(accepts(schema, { x: { kind: "cat", lives: 9 } })).toBe(false);
+    expect(accepts(schema, { x: { kind: "cat", lives: 9, name: "Tom" } })).toBe(true);
+    if (Array.isArray((table.NamedPet as JsonSchema).allOf))
+      expect(named.allOf).toContainEqual({ required: ["kind"] });
+  });
+
   it("a `not` that reaches an open name is dropped rather than refusing valid values", () => {
     const table = { ...TABLE, NotCat: { not: ref("Cat") } };
     const { schema } = project(obj({ x: ref("NotCat") }), table, bounds(1));
