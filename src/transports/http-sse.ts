@@ -25,6 +25,11 @@ export const MESSAGES_PATH = "/messages";
 /** Comment lines keep idle streams open through proxies that close silent connections. */
 const KEEP_ALIVE_MS = 15_000;
 export const DEFAULT_MAX_SSE_SESSIONS = 100;
+/**
+ * Streams one token holder (a JWT's issuer, subject and client) may hold open at once, so that one caller cannot
+ * take every stream from the others. Callers of the static key are not told apart: they share the whole budget.
+ */
+export const DEFAULT_MAX_SSE_SESSIONS_PER_CALLER = 10;
 
 interface Session {
   transport: SseTransport;
@@ -46,7 +51,11 @@ export class SseSessions {
   constructor(
     private readonly factory: ServerFactory,
     private readonly max: number = DEFAULT_MAX_SSE_SESSIONS,
+    private readonly maxPerCaller: number = DEFAULT_MAX_SSE_SESSIONS_PER_CALLER,
   ) {}
+
+  /** Open streams by caller (only callers told apart: JWT principals). */
+  private readonly perCaller = new Map<string, number>();
 
   get size(): number {
     return this.sessions.size;
@@ -70,6 +79,18 @@ export class SseSessions {
         "retry-after": "5",
       });
     }
+    const caller = principalKey(principal);
+    const counted = principal.kind === "jwt";
+    if (counted && (this.perCaller.get(caller) ?? 0) >= this.maxPerCaller) {
+      return sendJson(
+        res,
+        429,
+        jsonRpcError(
+          `too many open SSE streams for this caller (${this.maxPerCaller}): close one before opening another`,
+        ),
+        { "retry-after": "5" },
+      );
+    }
     const { SSEServerTransport } = await import("@modelcontextprotocol/sdk/server/sse.js");
     const transport = new SSEServerTransport(MESSAGES_PATH, res);
     const server = this.factory({ era: "legacy" });
@@ -78,17 +99,23 @@ export class SseSessions {
     let closed = false;
     const session: Session = {
       transport,
-      caller: principalKey(principal),
+      caller,
       close: () => {
         if (closed) return;
         closed = true;
         clearInterval(ping);
         this.sessions.delete(transport.sessionId);
+        if (counted) {
+          const left = (this.perCaller.get(caller) ?? 1) - 1;
+          if (left > 0) this.perCaller.set(caller, left);
+          else this.perCaller.delete(caller);
+        }
         server.close().catch(() => {});
         if (!res.writableEnded) res.end();
       },
     };
     this.sessions.set(transport.sessionId, session);
+    if (counted) this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
     res.once("close", session.close);
     req.socket.setTimeout(0);
     try {

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  DEFAULT_MAX_SSE_SESSIONS,
+  DEFAULT_MAX_SSE_SESSIONS_PER_CALLER,
+} from "../../src/transports/http-sse.js";
+import { type LocalIssuer, startLocalIssuer } from "./local-issuer.js";
+import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
+
+// The legacy HTTP+SSE transport keeps one open stream per session in this process. One token holder may hold only
+// so many of them, so a caller cannot take every stream from the others; callers of the static key are not told
+// apart and share the whole budget.
+
+let issuer: LocalIssuer;
+let served: Served;
+const open: AbortController[] = [];
+
+beforeAll(async () => {
+  issuer = await startLocalIssuer({ "tenant-a": { discovery: "rfc8414" } });
+  served = await serveHttp(
+    await fixtureCatalog(),
+    fixtureEnv({ SCALY_MCP_AUTHORIZATION_SERVERS: issuer.issuer("tenant-a") }),
+    { args: ["--sse"] },
+  );
+});
+afterAll(async () => {
+  for (const c of open) c.abort();
+  expect(await served.stop()).toBe(0);
+  await issuer.close();
+});
+
+/** GET /sse with a bearer token: the status, and for a stream its first event (which names the POST URL). */
+async function openStream(token: string): Promise<{ status: number; first: string }> {
+  const controller = new AbortController();
+  const res = await fetch(`${served.origin}/sse`, {
+    headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" },
+    signal: controller.signal,
+  });
+  if (res.status !== 200) return { status: res.status, first: await res.text() };
+  open.push(controller);
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  return { status: 200, first: Buffer.from(value ?? []).toString("utf8") };
+}
+
+const token = (sub: string) =>
+  issuer.mint("tenant-a", { aud: served.url, sub, client_id: "agent-7", scope: "mcp:tools" });
+
+it("one token holder opens its share of streams and no more; another still gets one", async () => {
+  expect(DEFAULT_MAX_SSE_SESSIONS_PER_CALLER).toBeLessThan(DEFAULT_MAX_SSE_SESSIONS);
+  const first = await token("user-1");
+  for (let i = 0; i < DEFAULT_MAX_SSE_SESSIONS_PER_CALLER; i++) {
+    const stream = await openStream(first);
+    expect(stream.status, `stream ${i + 1}`).toBe(200);
+    expect(stream.first).toContain("event: endpoint");
+  }
+  // Past its share, even with a freshly minted token of the same subject and client.
+  const refused = await openStream(await token("user-1"));
+  expect(refused.status).toBe(429);
+  expect(refused.first).toContain(
+    `too many open SSE streams for this caller (${DEFAULT_MAX_SSE_SESSIONS_PER_CALLER})`,
+  );
+  const other = await openStream(await token("user-2"));
+  expect(other.status).toBe(200);
+  expect(other.first).toContain("event: endpoint");
+});
+
+it("callers of the static key are not told apart: they share the whole budget, not one caller's share", async () => {
+  for (let i = 0; i <= DEFAULT_MAX_SSE_SESSIONS_PER_CALLER; i++) {
+    expect((await openStream(FIXTURE_KEY)).status, `stream ${i + 1}`).toBe(200);
+  }
+});
