@@ -666,6 +666,18 @@ export type ContentBlock =
         | { uri: string; mimeType?: string; blob: string };
     };
 
+/**
+ * Where an error's message quotes text the upstream wrote (its error `message`, a GraphQL error's message, the
+ * scope a 403 names): the message in pieces, the upstream's own words at the odd indexes, and the details
+ * without them. Masking cannot read what such text holds (a 422 echoing the submitted `ssn`, a 500 quoting a
+ * stored value), so where it applies the error is shown without those words (policy/mask.ts `withoutQuoted`).
+ */
+export interface QuotedError {
+  pieces: string[];
+  /** The error's details without the upstream's words (absent: the details hold none). */
+  details?: unknown;
+}
+
 /** What a tool call returns to the runtime before result shaping (masking, envelope, text rendering). */
 export interface ToolOutcome {
   /** JSON data (becomes `structuredContent` when the tool has an output schema). */
@@ -673,7 +685,7 @@ export interface ToolOutcome {
   /** Upstream HTTP status, for audit. */
   status?: number;
   /** When set, the call failed: the message is safe to show (no secrets, no internal URLs). */
-  error?: { message: string; code?: string; details?: unknown };
+  error?: { message: string; code?: string; details?: unknown; quoted?: QuotedError };
   /**
    * Set when the data differs from the spec's output schema but has the kinds the tool publishes (a missing
    * required field, a null string, a new enum value, extra properties): the paths that drifted. The call

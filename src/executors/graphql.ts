@@ -63,12 +63,18 @@ function pathText(path: (string | number)[] | undefined): string {
     : "";
 }
 
-function summarize(errors: GraphqlErrorInfo[], total: number): string {
-  const shown = errors
-    .slice(0, 3)
-    .map((e) => `${e.message}${e.path ? ` (at ${pathText(e.path)})` : ""}`)
-    .join("; ");
-  return total > 3 ? `${shown}; and ${total - 3} more` : shown;
+/**
+ * The first three errors, each message and where it happened, in pieces after `head`: the upstream's messages
+ * at the odd indexes (masking may withhold them: `QuotedError`).
+ */
+function summarize(head: string, errors: GraphqlErrorInfo[], total: number): string[] {
+  const pieces = [head];
+  errors.slice(0, 3).forEach((e, i) => {
+    if (i > 0) pieces[pieces.length - 1] += "; ";
+    pieces.push(e.message, e.path ? ` (at ${pathText(e.path)})` : "");
+  });
+  if (total > 3) pieces[pieces.length - 1] += `; and ${total - 3} more`;
+  return pieces;
 }
 
 /** `graphql_not_found` from `NOT_FOUND`: runtime codes are lower-case and namespaced by where they come from. */
@@ -269,26 +275,35 @@ function graphqlOutcome(
 function errorsOutcome(rawErrors: unknown[], data: unknown, value: unknown, status: number): ToolOutcome {
   const errors = rawErrors.slice(0, MAX_ERRORS).map(errorInfo);
   const count = rawErrors.length;
-  const summary = summarize(errors, count);
-  const details = { errors, ...(count > MAX_ERRORS ? { more: count - MAX_ERRORS } : {}) };
+  const more = count > MAX_ERRORS ? { more: count - MAX_ERRORS } : {};
+  // The same details without the upstream's messages, for where masking withholds them.
+  const unquoted = errors.map((e) => ({ ...e, message: "(withheld)" }));
   if (data === null) {
+    const pieces = summarize(`the upstream answered with ${plural(count)}: `, errors, count);
     return {
       data: null,
       status,
       error: {
-        message: `the upstream answered with ${plural(count)}: ${summary}`,
+        message: pieces.join(""),
         code: outcomeCode(errors),
-        details,
+        details: { errors, ...more },
+        quoted: { pieces, details: { errors: unquoted, ...more } },
       },
     };
   }
+  const pieces = summarize(
+    `partial result: ${plural(count)} (the fields named are null or missing): `,
+    errors,
+    count,
+  );
   return {
     data: value,
     status,
     error: {
-      message: `partial result: ${plural(count)} (the fields named are null or missing): ${summary}`,
+      message: pieces.join(""),
       code: "graphql_partial_data",
-      details: { ...details, partial: true },
+      details: { errors, ...more, partial: true },
+      quoted: { pieces, details: { errors: unquoted, ...more, partial: true } },
     },
   };
 }

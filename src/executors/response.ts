@@ -246,14 +246,24 @@ export function missingScope(body: unknown, headers: HeaderLookup): string | und
  * anything else is the status plus the body's own short, redacted message.
  */
 export function upstreamFailureMessage(status: number, body: unknown, headers: HeaderLookup): string {
+  return upstreamFailurePieces(status, body, headers).join("");
+}
+
+/** `upstreamFailureMessage` in pieces: the upstream's own words (a scope, its message) at the odd indexes. */
+function upstreamFailurePieces(status: number, body: unknown, headers: HeaderLookup): string[] {
   if (status === 403) {
     const scope = missingScope(body, headers);
     if (scope) {
-      return `refused by the upstream: the token lacks scope ${scope} (upstream 403); toolwright's settings can only narrow what the token allows, so this needs a token with that scope`;
+      return [
+        "refused by the upstream: the token lacks scope ",
+        scope,
+        " (upstream 403); toolwright's settings can only narrow what the token allows, so this needs a token with that scope",
+      ];
     }
   }
   const detail = upstreamErrorMessage(body);
-  return `upstream answered ${describeStatus(status)}${detail ? `: ${detail}` : ""}`;
+  const head = `upstream answered ${describeStatus(status)}`;
+  return detail ? [`${head}: `, detail, ""] : [head];
 }
 
 /** An error response's body, decoded by its media type; `undefined` when it cannot be read or is over the cap. */
@@ -278,10 +288,10 @@ export function upstreamFailure(
   const wait =
     response.status === 429 || response.status === 503 ? retryAfterMs(response.headers) : undefined;
   const retry = wait === undefined ? undefined : Math.ceil(wait / 1000);
-  const message = `${upstreamFailureMessage(response.status, body, response.headers)}${
-    retry === undefined ? "" : `; the upstream asks to retry after ${retry} s`
-  }`;
-  const outcome = failure(message, `http_${response.status}`, { status: response.status });
+  const pieces = upstreamFailurePieces(response.status, body, response.headers);
+  if (retry !== undefined) pieces[pieces.length - 1] += `; the upstream asks to retry after ${retry} s`;
+  const outcome = failure(pieces.join(""), `http_${response.status}`, { status: response.status });
+  if (pieces.length > 1 && outcome.error) outcome.error.quoted = { pieces };
   const code = upstreamErrorCode(body);
   const details = {
     ...(code ? { upstream_code: code } : {}),

@@ -149,7 +149,7 @@ function policySteps(
     pathScopeStep(settings, options.lookup),
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
-    ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed)] : []),
+    ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed, doc.schemas ?? {})] : []),
     maskStep(settings.mask?.on === true, doc.schemas ?? {}),
     namesOnlyStep(),
   ];

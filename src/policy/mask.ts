@@ -26,6 +26,36 @@ import { MASK, type MaskResult, maskAll } from "./mask-all.js";
 
 export { MASK, type MaskResult, maskAll };
 
+/**
+ * An error shown without the words its upstream wrote (`QuotedError`): each becomes `(the upstream's message is
+ * withheld <why>)`, and the details are the ones without them. The status, the error's code and toolwright's own
+ * words stay. Masking cannot read free text for the fields it masks (a 422 echoing the submitted object, a 500
+ * quoting a stored value), so where it applies such text fails closed.
+ */
+export function withoutQuoted(outcome: ToolOutcome, why: string): ToolOutcome {
+  const error = outcome.error;
+  if (!error?.quoted) return outcome;
+  const { quoted, ...rest } = error;
+  const message = quoted.pieces
+    .map((piece, i) => (i % 2 === 1 ? `(the upstream's message is withheld ${why})` : piece))
+    .join("");
+  const shown: NonNullable<ToolOutcome["error"]> = { ...rest, message };
+  if (Object.hasOwn(quoted, "details")) shown.details = quoted.details;
+  return { ...outcome, error: shown };
+}
+
+/** Whether an error quotes the upstream's words and they mention one of `names` (lower-case). */
+export function quotedMentions(outcome: ToolOutcome, names: Iterable<string>): boolean {
+  const pieces = outcome.error?.quoted?.pieces ?? [];
+  const said = pieces
+    .filter((_, i) => i % 2 === 1)
+    .join("\n")
+    .toLowerCase();
+  if (said === "") return false;
+  for (const name of names) if (said.includes(name)) return true;
+  return false;
+}
+
 /** Masks every field at each of `paths` (manifest dot paths). */
 export function maskFields(data: unknown, paths: readonly string[]): MaskResult {
   let count = 0;
@@ -82,11 +112,13 @@ export function maskStep(
   return {
     name: "mask",
     async run(ctx, next) {
-      const outcome = await next();
+      let outcome = await next();
       const paths = ctx.tool.policy.masked ?? [];
-      if (outcome.data === null || outcome.data === undefined) return outcome;
       const schema = enabled ? ctx.tool.outputSchema : undefined;
       if (paths.length === 0 && schema === undefined) return outcome;
+      // With masking on, an upstream error's own words are not shown: nothing says what they hold.
+      if (enabled) outcome = withoutQuoted(outcome, "while masking is on");
+      if (outcome.data === null || outcome.data === undefined) return outcome;
       if (!enabled && !outcome.error) return outcome;
       const masked = maskOutcomeData(outcome, paths, schema ? { schema, table } : undefined);
       if (masked.count === 0) return outcome;

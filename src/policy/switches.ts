@@ -2,7 +2,7 @@ import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
 import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
-import { MASK, maskAll, maskOutcomeData } from "./mask.js";
+import { MASK, maskAll, maskOutcomeData, quotedMentions, withoutQuoted } from "./mask.js";
 import { propertyPaths } from "./schema-paths.js";
 
 /**
@@ -175,11 +175,41 @@ function mentions(text: string, names: ReadonlySet<string>): boolean {
  * by being given). Dotted paths go through the catalog's own masking (which fails closed on data it cannot
  * address); bare names are found at any depth, and a text body that mentions one is masked whole.
  */
-export function namedMaskStep(mask: NamedMask): NamedMiddleware {
+export function namedMaskStep(
+  mask: NamedMask,
+  table: Record<string, JsonSchema | boolean> = {},
+): NamedMiddleware {
+  // The field names the mask reaches: its bare names and the last key of each dotted path.
+  const words = new Set(mask.names);
+  for (const path of mask.paths) {
+    const last = path
+      .split(".")
+      .filter((s) => s !== "*")
+      .pop();
+    if (last) words.add(last.toLowerCase());
+  }
+  const carrying = new WeakMap<CatalogTool, boolean>();
+  /** Whether a tool's arguments or result have a field the mask names (at any depth, through `$ref`s). */
+  const carries = (tool: CatalogTool): boolean => {
+    let known = carrying.get(tool);
+    if (known === undefined) {
+      const named = (key: string) => words.has(key.toLowerCase());
+      const defs = table as Record<string, JsonSchema>;
+      known =
+        propertyPaths(tool.inputSchema, named, defs).length > 0 ||
+        propertyPaths(tool.outputSchema, named, defs).length > 0;
+      carrying.set(tool, known);
+    }
+    return known;
+  };
   return {
     name: "mask-named",
     async run(ctx, next) {
-      const outcome = await next();
+      let outcome = await next();
+      // An upstream error's own words, where the tool carries a named field (a 422 echoing the submitted
+      // object) or the words mention one: withheld, since nothing says which of them is the field's value.
+      if (outcome.error?.quoted && (carries(ctx.tool) || quotedMentions(outcome, words)))
+        outcome = withoutQuoted(outcome, `while ${mask.label} is set`);
       if (outcome.data === null || outcome.data === undefined) return outcome;
       let data: unknown = outcome.data;
       let count = 0;

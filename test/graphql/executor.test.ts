@@ -205,6 +205,23 @@ describe("the answer", () => {
           { message: "part failed", path: ["thing", "parts", 1] },
         ],
       },
+      // The upstream's words, for masking to withhold (policy/mask.ts withoutQuoted).
+      quoted: {
+        pieces: [
+          "partial result: 2 GraphQL errors (the fields named are null or missing): ",
+          "usage unavailable",
+          " (at thing.usage); ",
+          "part failed",
+          " (at thing.parts[1])",
+        ],
+        details: {
+          partial: true,
+          errors: [
+            { message: "(withheld)", path: ["thing", "usage"], code: "UNAVAILABLE" },
+            { message: "(withheld)", path: ["thing", "parts", 1] },
+          ],
+        },
+      },
     });
   });
 
@@ -233,6 +250,13 @@ describe("the answer", () => {
       message:
         "refused by the upstream: the token lacks scope stacks:write (upstream 403); toolwright's settings can only narrow what the token allows, so this needs a token with that scope",
       code: "http_403",
+      quoted: {
+        pieces: [
+          "refused by the upstream: the token lacks scope ",
+          "stacks:write",
+          " (upstream 403); toolwright's settings can only narrow what the token allows, so this needs a token with that scope",
+        ],
+      },
     });
     reply = (_q, res) => {
       res.writeHead(403, {
@@ -256,6 +280,7 @@ describe("the answer", () => {
         message: "upstream answered HTTP 409 Conflict: another deploy holds the stack",
         code: "http_409",
         details: { upstream_code: "STACK_LOCKED" },
+        quoted: { pieces: ["upstream answered HTTP 409 Conflict: ", "another deploy holds the stack", ""] },
       },
     });
   });

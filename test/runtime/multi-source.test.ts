@@ -210,6 +210,7 @@ describe("runtime", () => {
       message: "upstream answered HTTP 409 Conflict: the thing is locked",
       code: "http_409",
       details: { upstream_code: "THING_LOCKED" },
+      quoted: { pieces: ["upstream answered HTTP 409 Conflict: ", "the thing is locked", ""] },
     });
     expect(seen[0]!.url).toBe("http://upstream.test/v1/things/t1");
     expect(seen[0]!.headers.get("authorization")).toBe("Bearer s-abc");
