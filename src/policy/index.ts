@@ -145,7 +145,7 @@ function policySteps(
   before.push(deniedToolsStep(settings.deniedTools));
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
   const after: NamedMiddleware[] = [
-    tenantLockStep(settings.tenant, settings.partner),
+    tenantLockStep(settings.tenant, settings.partner, doc.tools),
     pathScopeStep(settings, options.lookup),
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),

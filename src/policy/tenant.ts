@@ -18,7 +18,20 @@ import type { Lock } from "./settings.js";
 interface Locked {
   lock: Lock;
   what: "tenant" | "partner";
+  /**
+   * The names the manifest declares for the lock (`tenant_arg` of any tool, and the wire name it is sent under),
+   * folded by `folded`: an organization locked as `tenant_arg: org` is named `org` everywhere.
+   */
+  declared: ReadonlySet<string>;
 }
+
+/** A name as compared with the declared ones: lower case, letters and digits only (`X-Org`, `x_org`, `xOrg`). */
+function folded(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** Members of an object named for the lock that hold its id (`tenant: { id }`); `name` is a label, not the id. */
+const ID_MEMBERS = new Set(["id", "slug", "key", "uuid", "handle"]);
 
 /** Whether a name (`tenant_id`, `tenantId`, `X-Tenant`, `targetTenants`) has the word `what` in it. */
 function namesLocked(name: string, what: string): boolean {
@@ -31,63 +44,112 @@ function namesLocked(name: string, what: string): boolean {
     });
 }
 
-/** Arguments sent under a wire name that names `what` (an argument `org` sent as the header `X-Tenant-ID`). */
-function wireNamed(tool: CatalogTool, what: string): Set<string> {
-  const out = new Set<string>();
-  const binding = tool.binding as { kind?: string; params?: Array<{ arg: string; name: string }> };
-  for (const param of binding.params ?? []) if (namesLocked(param.name, what)) out.add(param.arg);
+/** Why a name names the lock, or undefined: the word in it, or a name the manifest declares for it. */
+function lockedName(name: string, locked: Locked): string | undefined {
+  if (namesLocked(name, locked.what)) return `its name says ${locked.what}`;
+  if (locked.declared.has(folded(name)))
+    return `it is named like the ${locked.what} argument the manifest declares`;
+  return undefined;
+}
+
+/** The wire names of a tool's arguments: parameters (path, query, header, cookie), body fields, GraphQL variables. */
+function wireNames(tool: CatalogTool): Array<{ arg: string; name: string }> {
+  const binding = tool.binding as {
+    params?: Array<{ arg: string; name: string }>;
+    body?: { fields?: Array<{ arg: string; name: string }> };
+    variables?: Array<{ arg: string; name: string }>;
+  };
+  return [...(binding.params ?? []), ...(binding.body?.fields ?? []), ...(binding.variables ?? [])];
+}
+
+/** The names (folded) every tool's declared lock argument has, as an argument and on the wire. */
+export function declaredNames(
+  tools: readonly CatalogTool[],
+  argOf: (tool: CatalogTool) => string | undefined,
+) {
+  const names = new Set<string>();
+  for (const tool of tools) {
+    const arg = argOf(tool);
+    if (arg === undefined) continue;
+    names.add(folded(arg));
+    for (const wire of wireNames(tool)) if (wire.arg === arg) names.add(folded(wire.name));
+  }
+  names.delete("");
+  return names;
+}
+
+/** Arguments sent under a wire name that names the lock (an argument `org` sent as the header `X-Tenant-ID`). */
+function wireNamed(tool: CatalogTool, locked: Locked): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { arg, name } of wireNames(tool))
+    if (!out.has(arg) && lockedName(name, locked) !== undefined) out.set(arg, `it is sent as ${name}`);
   return out;
 }
 
-/** The dot path of the first value naming another tenant than the lock's, or undefined. */
+/** The dot path of the first value naming another tenant than the lock's, and why it names one; or undefined. */
 function otherNamed(
   args: Record<string, unknown>,
   locked: Locked,
   declared: string | undefined,
-  wire: Set<string>,
-) {
-  const stack: Array<[unknown, string, boolean]> = [];
+  wire: Map<string, string>,
+): { path: string; why: string } | undefined {
+  // [value, path, why it names the lock (undefined: it does not), why its object does]
+  const stack: Array<[unknown, string, string | undefined, string | undefined]> = [];
   for (const key of Object.keys(args))
-    if (key !== declared) stack.push([args[key], key, wire.has(key) || namesLocked(key, locked.what)]);
+    if (key !== declared) stack.push([args[key], key, lockedName(key, locked) ?? wire.get(key), undefined]);
   while (stack.length > 0) {
-    const [value, path, named] = stack.pop()!;
+    const [value, path, why] = stack.pop()!;
     if (
-      named &&
+      why !== undefined &&
       (typeof value === "string" || typeof value === "number") &&
       String(value) !== locked.lock.value
     )
-      return path;
+      return { path, why };
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push([value[i], `${path}[${i}]`, named]);
+      for (let i = 0; i < value.length; i++) stack.push([value[i], `${path}[${i}]`, why, undefined]);
     } else if (value !== null && typeof value === "object")
-      for (const key of Object.keys(value))
-        stack.push([
-          (value as Record<string, unknown>)[key],
-          `${path}.${key}`,
-          namesLocked(key, locked.what),
-        ]);
+      for (const key of Object.keys(value)) {
+        // In an object that names the lock (`tenant: { id }`), the member holding its id names it too.
+        const member =
+          lockedName(key, locked) ??
+          (why !== undefined && ID_MEMBERS.has(key.toLowerCase())
+            ? `it is the ${key} of '${path}', which names the ${locked.what}`
+            : undefined);
+        stack.push([(value as Record<string, unknown>)[key], `${path}.${key}`, member, undefined]);
+      }
   }
   return undefined;
 }
 
-export function tenantLockStep(tenant: Lock | undefined, partner: Lock | undefined): NamedMiddleware {
-  // Each lock set, once: its declared argument per tool, and per tool the arguments sent under a wire name that
-  // names it (found on the tool's first call).
+export function tenantLockStep(
+  tenant: Lock | undefined,
+  partner: Lock | undefined,
+  tools: readonly CatalogTool[] = [],
+): NamedMiddleware {
+  // Each lock set, once: its declared argument per tool, the names the manifest declares for it across the
+  // catalog, and per tool the arguments sent under a wire name that names it (found on the tool's first call).
   const locks: Array<
-    Locked & { argOf(tool: CatalogTool): string | undefined; wires: WeakMap<CatalogTool, Set<string>> }
+    Locked & {
+      argOf(tool: CatalogTool): string | undefined;
+      wires: WeakMap<CatalogTool, Map<string, string>>;
+    }
   > = [];
+  const tenantArg = (tool: CatalogTool) => tool.policy.tenantArg;
+  const partnerArg = (tool: CatalogTool) => tool.policy.partnerArg;
   if (tenant)
     locks.push({
       lock: tenant,
       what: "tenant",
-      argOf: (tool) => tool.policy.tenantArg,
+      declared: declaredNames(tools, tenantArg),
+      argOf: tenantArg,
       wires: new WeakMap(),
     });
   if (partner)
     locks.push({
       lock: partner,
       what: "partner",
-      argOf: (tool) => tool.policy.partnerArg,
+      declared: declaredNames(tools, partnerArg),
+      argOf: partnerArg,
       wires: new WeakMap(),
     });
   return {
@@ -98,7 +160,7 @@ export function tenantLockStep(tenant: Lock | undefined, partner: Lock | undefin
         const arg = locked.argOf(ctx.tool);
         let wire = wires.get(ctx.tool);
         if (!wire) {
-          wire = wireNamed(ctx.tool, what);
+          wire = wireNamed(ctx.tool, locked);
           wires.set(ctx.tool, wire);
         }
         const other = otherNamed(ctx.args, locked, arg, wire);
@@ -106,7 +168,7 @@ export function tenantLockStep(tenant: Lock | undefined, partner: Lock | undefin
           return refuse(
             ctx,
             { policy: `${what}-lock`, rule: lock.env, reason: `another ${what}` },
-            `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and '${other}' names another ${what}; leave it unset or name ${lock.value}, or change ${lock.env} to act elsewhere`,
+            `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and '${other.path}' names another ${what} (${other.why}); leave it unset or name ${lock.value}, or change ${lock.env} to act elsewhere`,
           );
         }
         if (arg === undefined) continue;
