@@ -183,13 +183,19 @@ export function parseWithNullAsAbsent(schema: z.ZodType, args: unknown): Parsed 
 }
 
 /**
- * Arguments that MCP hosts add to every tool's input schema for their own use and then send on to the server
- * with the tool's arguments, by name and the JSON type the host declares. Gemini CLI (`@google/gemini-cli-core`
- * 0.61, `DeclarativeTool.addWaitForPreviousParameter`) adds a boolean `wait_for_previous` to every tool it shows
- * the model, tells the model to set it on a call that depends on an earlier one, reads it to schedule calls, and
- * passes the arguments to the MCP server unchanged: a strict tool refused every such call ("unknown property").
+ * Arguments that MCP hosts and client libraries add to a tool's arguments for their own use and send on to the
+ * server with them, by name and the JSON type they send. Gemini CLI (`@google/gemini-cli-core` 0.61,
+ * `DeclarativeTool.addWaitForPreviousParameter`) adds a boolean `wait_for_previous` to every tool it shows the
+ * model, tells the model to set it on a call that depends on an earlier one, reads it to schedule calls, and passes
+ * the arguments to the MCP server unchanged. Strands Agents (`@strands-agents/sdk` 1.19, `McpClient.callTool`)
+ * puts the caller's trace context (`{ traceparent, ... }`) into the arguments as an object `_meta` whenever an
+ * OpenTelemetry span is active, as it is in its agent loop once tracing is set up (`setupTracer`); MCP reserves
+ * the name `_meta` for such metadata. A strict tool refused every such call ("unknown property").
  */
-const HOST_ARGUMENTS: ReadonlyMap<string, "boolean"> = new Map([["wait_for_previous", "boolean"]]);
+const HOST_ARGUMENTS: ReadonlyMap<string, (value: unknown) => boolean> = new Map([
+  ["wait_for_previous", (value: unknown) => typeof value === "boolean"],
+  ["_meta", (value: unknown) => value !== null && typeof value === "object" && !Array.isArray(value)],
+]);
 
 /**
  * Drops the host arguments (HOST_ARGUMENTS, top level, of the host's type) that the tool's schema refused as
@@ -202,9 +208,9 @@ function dropHostArguments(issues: readonly z.core.$ZodIssue[], args: unknown): 
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys" || issue.path.length > 0) continue;
     for (const key of issue.keys) {
-      const type = HOST_ARGUMENTS.get(key);
-      if (type === undefined || !Object.hasOwn(args, key)) continue;
-      if (typeof (args as Record<string, unknown>)[key] !== type) continue;
+      const isHosts = HOST_ARGUMENTS.get(key);
+      if (isHosts === undefined || !Object.hasOwn(args, key)) continue;
+      if (!isHosts((args as Record<string, unknown>)[key])) continue;
       delete (args as Record<string, unknown>)[key];
       dropped = true;
     }

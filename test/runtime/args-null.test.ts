@@ -107,6 +107,30 @@ describe("host arguments", () => {
     expect(parse({ owner: "o", wait_for_previous: false })).toEqual({ success: true, data: { owner: "o" } });
   });
 
+  // Strands Agents (TS) puts the active span's trace context into the arguments as `_meta` when tracing is on.
+  it("an object _meta the tool does not declare is dropped, nulls with it", () => {
+    const traced = { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+    expect(parse({ owner: "o", _meta: traced, state: null })).toEqual({
+      success: true,
+      data: { owner: "o" },
+    });
+    expect(parse({ owner: "o", _meta: {} })).toEqual({ success: true, data: { owner: "o" } });
+  });
+
+  it("_meta of another type, or below the top level: still an unknown property", () => {
+    for (const args of [
+      { owner: "o", _meta: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+      { owner: "o", _meta: null },
+      { owner: "o", _meta: [{ traceparent: "x" }] },
+      { owner: "o", filter: { _meta: { traceparent: "x" } } },
+    ]) {
+      const result = parse(args);
+      expect(result.success, JSON.stringify(args)).toBe(false);
+      if (result.success) continue;
+      expect(describeArgumentIssues(schema, result.issues)).toMatch(/unknown property "_meta"/);
+    }
+  });
+
   it("another type, another depth, another name: still unknown properties", () => {
     for (const args of [
       { owner: "o", wait_for_previous: "true" },
@@ -133,6 +157,12 @@ describe("host arguments", () => {
       success: true,
       data: { wait_for_previous: true },
     });
+    const meta = z.object({ _meta: z.object({ page: z.number() }).strict() }).strict();
+    expect(parseWithNullAsAbsent(meta, { _meta: { page: 2 } })).toEqual({
+      success: true,
+      data: { _meta: { page: 2 } },
+    });
+    expect(parseWithNullAsAbsent(meta, { _meta: { traceparent: "x" } }).success).toBe(false);
     const loose = z.looseObject({ owner: z.string() });
     expect(parseWithNullAsAbsent(loose, { owner: "o", wait_for_previous: true })).toEqual({
       success: true,
