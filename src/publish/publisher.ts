@@ -8,6 +8,7 @@ import {
 import { type PublishedAnnotations, publishedAnnotations, withAnnotationTitle } from "./annotations.js";
 import { commonArgumentsOf, withCommonDescriptions, withoutCommonDescriptions } from "./common.js";
 import { CONCISE_TOOL_CHARS, conciseText, fullText, withoutImpliedTypes } from "./describe.js";
+import { withUniqueEnums } from "./enums.js";
 import { withPublishedFormats } from "./formats.js";
 import { withInheritedNamesOpen } from "./inherited-names.js";
 import { linkBaseNote, linkBaseOf, relativeLinks, schemaRelativeLinks } from "./links.js";
@@ -269,11 +270,11 @@ export function publishedSchemasMade(): number {
 /**
  * A projection as it is published before the transforms: concise inputs leave out a `type` their `enum` or
  * `const` fixes already (`describe.ts`), full ones write links to the catalog's link base root-relative
- * (`links.ts`); formats no common validator knows become words of the description (`formats.ts`); then the
- * dialect where it matters.
+ * (`links.ts`); an enum's repeated values are dropped (`enums.ts`) and formats no common validator knows become
+ * words of the description (`formats.ts`); then the dialect where it matters.
  */
 function described(doc: CatalogDocument, laid: JsonSchema, side: SchemaSide, concise: boolean): JsonSchema {
-  const formats = withPublishedFormats(laid);
+  const formats = withPublishedFormats(withUniqueEnums(laid));
   if (side !== "input") return withDialect(formats);
   return withDialect(concise ? withoutImpliedTypes(formats) : schemaRelativeLinks(formats, linkBaseOf(doc)));
 }
