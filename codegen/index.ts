@@ -428,15 +428,7 @@ export async function generateCatalog(
   // The request/response types type every component of a spec: those no operation reached are converted too.
   if (typesWanted(bound, opts.types)) for (const model of loaded.models) model.convertUnreached();
   const { ir } = bound;
-  const allLeftOut = ir.tools.length === 0 && (ir.skipped?.length ?? 0) > 0;
-  if (job.kind === "spec" && !job.graphql && allLeftOut && !opts.keepEmpty) {
-    diags.error(
-      "TW148",
-      everyOperationLeftOut(ir.skipped?.length ?? 0),
-      loaded.specs.get(BARE_SOURCE)?.root.cheapRef("#/paths"),
-    );
-    return undefined;
-  }
+  if (emptyBareCatalog(job, loaded, ir, opts, diags)) return undefined;
   const { plan, cut } = await planStage(ir, symbols, diags, stages);
   ir.symbols = plan.order;
   // The handlers' compiled code carries no hash, so it is compiled first and every file it took in is hashed.
@@ -480,6 +472,40 @@ export async function generateCatalog(
     timings: stages.timings,
     manifest: loaded.manifest,
   };
+}
+
+/**
+ * A bare spec (no manifest) that gives no tool is refused, saying why: every OpenAPI operation left out (TW148), or
+ * no GraphQL root field a bare catalog takes (TW147), unless the caller keeps empty catalogs.
+ */
+function emptyBareCatalog(
+  job: CatalogJob,
+  loaded: Loaded,
+  ir: BoundCatalog["ir"],
+  opts: GenerateOptions,
+  diags: Diagnostics,
+): boolean {
+  const allLeftOut = ir.tools.length === 0 && (ir.skipped?.length ?? 0) > 0;
+  if (job.kind === "spec" && !job.graphql && allLeftOut && !opts.keepEmpty) {
+    diags.error(
+      "TW148",
+      everyOperationLeftOut(ir.skipped?.length ?? 0),
+      loaded.specs.get(BARE_SOURCE)?.root.cheapRef("#/paths"),
+    );
+    return true;
+  }
+  if (job.kind === "spec" && job.graphql && ir.tools.length === 0 && !opts.keepEmpty) {
+    const fields = loaded.graphql.flatMap((m) => m.rootFields).map((f) => f.key);
+    const named = `${fields.slice(0, 4).join(", ")}${fields.length > 4 ? ", ..." : ""}`;
+    diags.error(
+      "TW147",
+      `the schema gives no tool: of its ${fields.length} root field${fields.length === 1 ? "" : "s"} (${named}), none is a Query or Mutation field a bare catalog takes (subscriptions and Apollo Federation's fields for the router are not)`,
+      { file: loaded.graphql[0]?.spec.file ?? job.spec },
+      "Point --graphql at a schema with Query or Mutation fields of its own (a federated API: the router's schema), or name the fields in a manifest.",
+    );
+    return true;
+  }
+  return false;
 }
 
 /** Binds every operation and root field the manifest selects into tools (the catalog IR), with its assets. */

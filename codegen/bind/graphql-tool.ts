@@ -12,7 +12,7 @@ import type {
   ToolNode,
 } from "../ir/types.js";
 import { type LoadedDocument, readInput } from "../load/document.js";
-import { graphqlErrorRef } from "../load/graphql.js";
+import { graphqlErrorRef, graphqlJs } from "../load/graphql.js";
 import type { Manifest, SelectorSpec, SourceSpec, ToolSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel, RootField } from "../normalize/graphql/model.js";
 import {
@@ -606,8 +606,22 @@ function selectorMatches(sel: SelectorSpec, model: GraphqlSourceModel, rf: RootF
   // Tags, path prefixes and HTTP methods are OpenAPI notions: such a selector never picks a GraphQL field.
   if (sel.tag !== undefined || sel.path_prefix !== undefined || sel.methods !== undefined) return false;
   if (sel.operation !== undefined) return matchesRoot(rf, sel.operation);
-  // An entry that names only its source selects every root field of it, as `{ source, all: true }` does.
-  return sel.all === true || sel.source !== undefined;
+  // An entry that names only its source selects every root field of it, as `{ source, all: true }` does, but
+  // Federation's fields for the router.
+  return (sel.all === true || sel.source !== undefined) && !routerField(rf);
+}
+
+/**
+ * Apollo Federation's fields for the router, which a subgraph's introspection holds beside its own:
+ * `_entities(representations: [_Any!]!)` (entities by their keys, as the router fetches them) and `_service`
+ * (the subgraph's SDL, for composition). Selecting every field leaves them out; an `operation:` selector or a
+ * tool entry naming them still makes them tools.
+ */
+function routerField(rf: RootField): boolean {
+  if (rf.operationType !== "query") return false;
+  const named = graphqlJs().getNamedType(rf.field.type);
+  if (rf.name === "_service") return named.name === "_Service";
+  return rf.name === "_entities" && rf.field.args.some((a) => a.name === "representations");
 }
 
 /**
@@ -652,6 +666,18 @@ export function selectGraphqlTools(
   const excludes = manifest.exclude ?? [];
   const tools: ToolNode[] = [];
   for (const model of sources) {
+    const left = model.rootFields.filter(
+      (rf) =>
+        routerField(rf) &&
+        !ctx.boundFields.has(`${model.id}#${rf.key}`) &&
+        !selectors.some((s) => selectorMatches(s, model, rf)),
+    );
+    if (left.length > 0)
+      ctx.diags.info(
+        "TW150",
+        `source "${model.id}": ${left.map((rf) => rf.key).join(" and ")}, Apollo Federation's fields for the router, are not tools unless named (a tool entry, or select: [{ operation: ${left[0]?.key} }])`,
+        left[0]?.source,
+      );
     for (const rf of model.rootFields) {
       if (rf.operationType === "subscription") continue;
       if (rf.operationType === "mutation" && model.mutations === "listed") continue;

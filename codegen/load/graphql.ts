@@ -1,7 +1,15 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import type { DefinitionNode, DocumentNode, GraphQLError, GraphQLSchema, IntrospectionQuery } from "graphql";
+import type {
+  ASTNode,
+  DefinitionNode,
+  DirectiveNode,
+  DocumentNode,
+  GraphQLError,
+  GraphQLSchema,
+  IntrospectionQuery,
+} from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { readInput } from "./document.js";
@@ -115,15 +123,20 @@ export function loadGraphql(
   const first = files[0] as GraphqlFile;
   const built = introspection.length > 0 ? fromIntrospection(first, diags) : fromSdl(files, diags);
   if (!built) return undefined;
-  const schema = lenient(built.schema, first.file, diags);
-  if (!schema.getQueryType()) {
+  if (!built.schema.getQueryType()) {
+    // Said before the lenient build, whose own "Query root type must be provided" would say it twice.
+    const subgraph =
+      "federation" in built && built.federation
+        ? `: it is an Apollo Federation subgraph (it uses @${built.federation}) whose types only the router reaches (through its \`_entities\` field); generate from the router's schema instead (introspect the router, or its supergraph's API schema)`
+        : "";
     diags.error(
       "TW150",
-      `${files.map((f) => f.file).join(", ")} define${files.length === 1 ? "s" : ""} no query type (a type Query, or schema { query: ... } naming one)`,
+      `${files.map((f) => f.file).join(", ")} define${files.length === 1 ? "s" : ""} no query type (a type Query, or schema { query: ... } naming one)${subgraph}`,
       { file: first.file },
     );
     return undefined;
   }
+  const schema = lenient(built.schema, first.file, diags);
   return { file: first.file, abs: first.abs, text: first.text, files, format: built.format, schema };
 }
 
@@ -154,10 +167,187 @@ function promoteOrphanExtensions(doc: DocumentNode): DocumentNode {
   return { ...doc, definitions };
 }
 
+/**
+ * AWS AppSync's scalars: a schema written for AppSync uses them without defining them (AppSync defines them
+ * itself, with its `@aws_*` directives; graphql-js alone refuses such a schema: "Unknown type AWSDateTime").
+ */
+const APPSYNC_SCALARS = new Set([
+  "AWSDate",
+  "AWSTime",
+  "AWSDateTime",
+  "AWSTimestamp",
+  "AWSEmail",
+  "AWSJSON",
+  "AWSURL",
+  "AWSPhone",
+  "AWSIPAddress",
+]);
+
+/**
+ * Apollo Federation's directives (v1 and v2, with their `federation__` forms), which a subgraph's SDL uses without
+ * defining: the subgraph library adds them when it builds the schema.
+ */
+const FEDERATION_DIRECTIVES = new Set([
+  "key",
+  "external",
+  "requires",
+  "provides",
+  "extends",
+  "shareable",
+  "inaccessible",
+  "override",
+  "tag",
+  "interfaceObject",
+  "composeDirective",
+  "link",
+  "authenticated",
+  "requiresScopes",
+  "policy",
+  "cost",
+  "listSize",
+  "context",
+  "fromContext",
+]);
+
+const FEDERATION_SPEC = /^https:\/\/specs\.apollo\.dev\/federation\//;
+
+const INACCESSIBLE = new Set(["inaccessible", "federation__inaccessible"]);
+
+const BUILT_IN_SCALARS = new Set(["String", "Int", "Float", "Boolean", "ID"]);
+
+/** Where a node of a (possibly split) SDL document is: the file it was parsed from, its line and column. */
+function nodeRef(file: string, node: ASTNode | undefined): SourceRef {
+  const token = node?.loc?.startToken;
+  const from = node?.loc?.source.name;
+  const where = from && from !== "GraphQL request" ? from : file;
+  return token ? { file: where, line: token.line, column: token.column } : { file: where };
+}
+
+/**
+ * What a server defines itself and its SDL therefore uses without a definition, made good before the schema is
+ * built. A directive that is used but defined nowhere is dropped from the document (directives in a schema do not
+ * change the documents a tool sends): AppSync's `@aws_*` and, in a subgraph (one that uses `@key` or links the
+ * federation spec), Federation's are expected, and said once as a note; any other is one warning per directive,
+ * counted and located at its first use (rather than one per use, which buried a subgraph's output). AppSync's
+ * scalars used without a definition are defined (they map like declared ones); another undefined type stays the
+ * error it is. Returns the federation directive that marks a subgraph, if any (for the no-query-type message).
+ */
+function implicitDefinitions(
+  doc: DocumentNode,
+  file: string,
+  diags: Diagnostics,
+): { doc: DocumentNode; federation?: string } {
+  const { Kind, visit, specifiedDirectives } = graphqlJs();
+  const definedDirectives = new Set(specifiedDirectives.map((d) => d.name));
+  const definedTypes = new Set(BUILT_IN_SCALARS);
+  for (const d of doc.definitions) {
+    if (d.kind === Kind.DIRECTIVE_DEFINITION) definedDirectives.add(d.name.value);
+    else if ("name" in d && d.name) definedTypes.add(d.name.value);
+  }
+  const undefinedUses = new Map<string, { count: number; first: ASTNode }>();
+  const missingScalars = new Map<string, ASTNode>();
+  let federationLink = false;
+  visit(doc, {
+    Directive(node) {
+      const name = node.name.value;
+      const url = node.arguments?.find((a) => a.name.value === "url")?.value;
+      if (name === "link" && url?.kind === Kind.STRING && FEDERATION_SPEC.test(url.value))
+        federationLink = true;
+      if (definedDirectives.has(name)) return;
+      const seen = undefinedUses.get(name);
+      if (seen) seen.count++;
+      else undefinedUses.set(name, { count: 1, first: node });
+    },
+    NamedType(node) {
+      const name = node.name.value;
+      if (!definedTypes.has(name) && APPSYNC_SCALARS.has(name) && !missingScalars.has(name))
+        missingScalars.set(name, node);
+    },
+  });
+  if (undefinedUses.size === 0 && missingScalars.size === 0 && !federationLink) return { doc };
+  const subgraph = federationLink || undefinedUses.has("key");
+  const federation = subgraph ? (undefinedUses.has("key") ? "key" : "link") : undefined;
+  reportImplicit(undefinedUses, missingScalars, subgraph, file, diags);
+  // A subgraph's @inaccessible members are not in the API its router serves: documents that select them fail
+  // there, so they go (the subgraph itself answers documents without them as well).
+  const hidden: string[] = [];
+  const inaccessible = (node: { name: { value: string }; directives?: readonly DirectiveNode[] }) => {
+    if (!subgraph || !node.directives?.some((d) => INACCESSIBLE.has(d.name.value))) return undefined;
+    hidden.push(node.name.value);
+    return null;
+  };
+  const stripped = visit(doc, {
+    FieldDefinition: inaccessible,
+    InputValueDefinition: inaccessible,
+    EnumValueDefinition: inaccessible,
+    Directive(node) {
+      return definedDirectives.has(node.name.value) ? undefined : null;
+    },
+  });
+  if (hidden.length > 0)
+    diags.info(
+      "TW150",
+      `${hidden.length} member${hidden.length === 1 ? "" : "s"} marked @inaccessible (${hidden.slice(0, 5).join(", ")}${hidden.length > 5 ? ", ..." : ""}) left out: the router's API does not have them`,
+      { file },
+    );
+  const scalars: DefinitionNode[] = [...missingScalars.keys()].sort().map((name) => ({
+    kind: Kind.SCALAR_TYPE_DEFINITION,
+    name: { kind: Kind.NAME, value: name },
+  }));
+  return {
+    doc: { ...stripped, definitions: [...stripped.definitions, ...scalars] },
+    ...(federation ? { federation } : {}),
+  };
+}
+
+/** The notes and warnings for what `implicitDefinitions` makes good: one per kind, or per unknown directive. */
+function reportImplicit(
+  undefinedUses: Map<string, { count: number; first: ASTNode }>,
+  missingScalars: Map<string, ASTNode>,
+  subgraph: boolean,
+  file: string,
+  diags: Diagnostics,
+): void {
+  const isFederation = (n: string) => FEDERATION_DIRECTIVES.has(n) || n.startsWith("federation__");
+  const appsync: string[] = [];
+  const federated: string[] = [];
+  for (const [name, { count, first }] of undefinedUses) {
+    const uses = `@${name}${count > 1 ? ` (${count} uses)` : ""}`;
+    if (name.startsWith("aws_")) appsync.push(uses);
+    else if (subgraph && isFederation(name)) federated.push(uses);
+    else
+      diags.warn(
+        "TW150",
+        `directive @${name} is used ${count === 1 ? "once" : `${count} times`} (first here) and defined nowhere; its uses are ignored (a schema's directives do not change the documents tools send)`,
+        nodeRef(file, first),
+        `Define it (directive @${name} on ...) or leave it out; nothing else needs to change.`,
+      );
+  }
+  const at = { file };
+  if (appsync.length > 0)
+    diags.info(
+      "TW150",
+      `AWS AppSync's directives ${appsync.join(", ")} are used without definitions, as AppSync schemas are written; they do not change the documents tools send`,
+      at,
+    );
+  if (federated.length > 0)
+    diags.info(
+      "TW150",
+      `Apollo Federation's directives ${federated.join(", ")} are used without definitions, as a subgraph's schema is written; they do not change the documents tools send`,
+      at,
+    );
+  if (missingScalars.size > 0)
+    diags.info(
+      "TW150",
+      `AWS AppSync's scalars ${[...missingScalars.keys()].sort().join(", ")} are used without definitions, as AppSync schemas are written; they are defined as AppSync defines them`,
+      nodeRef(file, [...missingScalars.values()][0]),
+    );
+}
+
 function fromSdl(
   files: GraphqlFile[],
   diags: Diagnostics,
-): { schema: GraphQLSchema; format: "sdl" } | undefined {
+): { schema: GraphQLSchema; format: "sdl"; federation?: string } | undefined {
   const docs: DocumentNode[] = [];
   for (const f of files) {
     try {
@@ -169,14 +359,18 @@ function fromSdl(
   }
   if (docs.length < files.length) return undefined;
   const file = (files[0] as GraphqlFile).file;
-  const doc = promoteOrphanExtensions(graphqlJs().concatAST(docs));
+  const { doc, federation } = implicitDefinitions(
+    promoteOrphanExtensions(graphqlJs().concatAST(docs)),
+    file,
+    diags,
+  );
   const sdlProblems = validateSDL(doc);
   try {
     const schema = graphqlJs().buildASTSchema(doc, { assumeValidSDL: true });
     for (const p of sdlProblems) {
       diags.warn("TW150", `${p.message} (loaded anyway: the last definition wins)`, graphqlErrorRef(file, p));
     }
-    return { schema, format: "sdl" };
+    return { schema, format: "sdl", ...(federation ? { federation } : {}) };
   } catch (e) {
     // The problems validateSDL found are what made building fail; report them as the errors they are.
     for (const p of sdlProblems) diags.error("TW150", p.message, graphqlErrorRef(file, p));

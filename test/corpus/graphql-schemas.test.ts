@@ -23,6 +23,7 @@ import { servedSchemaProblems } from "./served-schemas.js";
  *   package's peer dependencies are react and vite): introspection JSON with 16 unions, 10 interfaces, 43
  *   deprecated fields, the custom scalars Color, HTML and UnsignedInt64 besides DateTime, Decimal, URL and JSON,
  *   and removal mutations (`cartLinesRemove`, `customerAccessTokenDelete`) that must be classed destructive.
+ * - Shopify's Customer Account API (the same tarball's customer-account.schema.json): introspection JSON, 51 tools.
  * - GitHub as introspection JSON (@octokit/graphql-schema's schema.json; the SDL is tested in github-graphql).
  * Each catalog is also served over stdio and listed by the MCP client, every published schema compiled by ajv.
  */
@@ -55,6 +56,19 @@ const SCHEMAS = [
       "cartMetafieldDelete",
       "customerAccessTokenDelete",
       "customerAddressDelete",
+    ],
+  },
+  {
+    // The Customer Account API (hydrogen-react's second schema): payment instruments and addresses removed,
+    // subscriptions cancelled.
+    name: "shopify-customer-account",
+    file: () => npmPackageFile("@shopify/hydrogen-react", "2026.4.4", "customer-account.schema.json"),
+    typecheck: true,
+    removals: [
+      "businessLocationPaymentInstrumentRemove",
+      "customerAddressDelete",
+      "metafieldsDelete",
+      "paymentInstrumentRemove",
     ],
   },
   {

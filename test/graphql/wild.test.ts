@@ -6,6 +6,7 @@ import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import type { CatalogDocument, CatalogTool, GraphqlBinding } from "../../src/catalog.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
+import { APPSYNC } from "./appsync-schema.js";
 
 /**
  * GraphQL schemas as users bring them: split over several files and folders, without a `schema {}` block, only
@@ -105,10 +106,27 @@ extend type Mutation { deleteProduct(id: ID!): Boolean }
     const o = await genManifest(join(dir, "tools.yaml"));
     expect(errors(o)).toEqual([]);
     expect(names(o)).toEqual(["product", "top_products", "delete_product"]);
-    // The directives it uses without defining are reported, located, and harmless.
-    expect(
-      o.diags.items.some((d) => d.severity === "warning" && /Unknown directive "@key"/.test(d.message)),
-    ).toBe(true);
+    // Federation's directives, which a subgraph uses without defining, are one note, not a warning per use.
+    expect(o.diags.items.filter((d) => d.severity === "warning")).toEqual([]);
+    expect(o.diags.items.filter((d) => d.code === "TW150").map((d) => d.message)).toEqual([
+      "Apollo Federation's directives @link, @key are used without definitions, as a subgraph's schema is written; they do not change the documents tools send",
+    ]);
+  });
+
+  it("a subgraph with no Query of its own (only entities) is refused, saying what to generate from instead", async () => {
+    const dir = writeTree("gql-entity-subgraph", {
+      "schema.graphql": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+type User @key(fields: "email") { email: ID! name: String @shareable }
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(o.cat).toBeUndefined();
+    expect(o.diags.items.filter((d) => d.severity !== "info").map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /defines no query type \(a type Query, or schema \{ query: \.\.\. \} naming one\): it is an Apollo Federation subgraph \(it uses @key\).*generate from the router's schema/,
+      ),
+    ]);
   });
 
   it("a schema with no query type at all is an error that says what is missing", async () => {
@@ -307,6 +325,158 @@ describe("custom scalars", () => {
     expect(JSON.stringify(p2.amount)).toContain('"pattern"');
     expect(JSON.stringify(p2.amount)).not.toContain('"number"');
     expect(nonNull(p2.price ?? {})).toMatchObject({ type: "integer" });
+  });
+});
+
+describe("what servers define themselves (AppSync, Apollo Federation)", () => {
+  it("an AppSync schema generates: its scalars defined as AppSync defines them, its directives one note", async () => {
+    const dir = writeTree("gql-appsync", {
+      "schema.graphql": APPSYNC,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(o.diags.items.filter((d) => d.severity === "warning")).toEqual([]);
+    expect(names(o)).toEqual(["get_todo", "list_todos", "create_todo", "delete_todo"]);
+    expect(tool(o, "delete_todo").safety).toBe("destructive");
+    const notes = o.diags.items.filter((d) => d.code === "TW150").map((d) => [d.message, d.source?.line]);
+    expect(notes).toEqual([
+      [
+        "AWS AppSync's directives @aws_iam (3 uses), @aws_cognito_user_pools (4 uses), @aws_api_key, @aws_subscribe are used without definitions, as AppSync schemas are written; they do not change the documents tools send",
+        undefined,
+      ],
+      [
+        "AWS AppSync's scalars AWSDate, AWSDateTime, AWSEmail, AWSJSON are used without definitions, as AppSync schemas are written; they are defined as AppSync defines them",
+        4,
+      ],
+    ]);
+    const nonNull = (p: Record<string, unknown>) =>
+      (p.anyOf as Record<string, unknown>[] | undefined)?.find((v) => v.type !== "null") ?? p;
+    const create = tool(o, "create_todo").inputSchema.properties as Record<string, Record<string, unknown>>;
+    expect(JSON.stringify(create.meta)).toContain('"contentMediaType":"application/json"');
+    expect(nonNull(create.due ?? {})).toMatchObject({ type: "string", format: "date" });
+    const list = tool(o, "list_todos").inputSchema.properties as Record<string, Record<string, unknown>>;
+    expect(nonNull(list.since ?? {})).toMatchObject({ type: "string", format: "date-time" });
+    // The document sent carries no directive: AppSync's are the schema's, not the request's.
+    expect((tool(o, "get_todo").binding as GraphqlBinding).document).not.toContain("@");
+  });
+
+  it("an AppSync scalar the schema defines itself is its own; another undefined type is still an error, located", async () => {
+    const dir = writeTree("gql-appsync-own", {
+      "schema.graphql": `scalar AWSDateTime\ntype Query { at(when: AWSDateTime): String }\n`,
+      "bad.graphql": "type Query { at(when: AWSDateTimes): String }\n",
+      "tools.yaml": manifest("./schema.graphql"),
+      "bad.yaml": manifest("./bad.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(o.diags.items.filter((d) => d.code === "TW150")).toEqual([]);
+    const bad = await genManifest(join(dir, "bad.yaml"));
+    expect(errors(bad)).toEqual(["bad.graphql:1:23 TW150"]);
+  });
+
+  it("a directive no one defines is one warning, counted and located at its first use; it changes nothing", async () => {
+    const dir = writeTree("gql-unknown-directive", {
+      "schema.graphql": `type Query {
+  a: String @cacheControl(maxAge: 30)
+  b: String @cacheControl(maxAge: 60)
+  c(id: ID! @constraint(minLength: 1)): String
+}
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(names(o)).toEqual(["a", "b", "c"]);
+    const warned = o.diags.items
+      .filter((d) => d.severity === "warning")
+      .map((d) => `${d.source?.line}:${d.source?.column} ${d.message}`);
+    expect(warned).toEqual([
+      "2:13 directive @cacheControl is used 2 times (first here) and defined nowhere; its uses are ignored (a schema's directives do not change the documents tools send)",
+      "4:13 directive @constraint is used once (first here) and defined nowhere; its uses are ignored (a schema's directives do not change the documents tools send)",
+    ]);
+    // Outside a subgraph, Federation's names are nobody's: @key is warned about as any other.
+    const plain = writeTree("gql-key-no-subgraph", {
+      "schema.graphql": 'type Query { a: String @tag(name: "x") }\n',
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const p = await genManifest(join(plain, "tools.yaml"));
+    expect(p.diags.items.filter((d) => d.severity === "warning").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^directive @tag is used once/),
+    ]);
+  });
+
+  it("a subgraph's @inaccessible fields, arguments and enum values are left out: the router's API lacks them", async () => {
+    const dir = writeTree("gql-inaccessible", {
+      "schema.graphql": `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@inaccessible"])
+enum Unit { KG LB @inaccessible }
+type Dimension { size: String unit: Unit internalCode: String @inaccessible }
+type Product @key(fields: "id") { id: ID! dims: Dimension }
+type Query { product(id: ID!, debug: Boolean @inaccessible): Product }
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    const product = tool(o, "product");
+    expect(Object.keys(product.inputSchema.properties ?? {})).toEqual(["id"]);
+    const document = (product.binding as GraphqlBinding).document;
+    expect(document).toContain("unit");
+    expect(document).not.toContain("internalCode");
+    expect(JSON.stringify(product.outputSchema)).not.toContain('"LB"');
+    expect(o.diags.items.map((d) => d.message)).toContain(
+      "3 members marked @inaccessible (LB, internalCode, debug) left out: the router's API does not have them",
+    );
+  });
+
+  it("a subgraph's introspection: Federation's _entities and _service are not tools unless named", async () => {
+    // What @apollo/subgraph's buildSubgraphSchema serves: the subgraph's own fields and the router's two.
+    const subgraph = buildSchema(`scalar _Any
+type _Service { sdl: String }
+union _Entity = Product
+type Product { id: ID! name: String }
+type Query {
+  product(id: ID!): Product
+  _entities(representations: [_Any!]!): [_Entity]!
+  _service: _Service!
+}
+`);
+    const onlyRouter = buildSchema(`scalar _Any
+type _Service { sdl: String }
+type User { email: ID! }
+union _Entity = User
+type Query { _entities(representations: [_Any!]!): [_Entity]! _service: _Service! }
+`);
+    const dir = writeTree("gql-subgraph-introspection", {
+      "products.json": JSON.stringify({ data: introspectionFromSchema(subgraph) }),
+      "users.json": JSON.stringify({ data: introspectionFromSchema(onlyRouter) }),
+      "tools.yaml": manifest("./products.json"),
+      "named.yaml": manifest("./products.json").replace(
+        "select: [{ all: true }]",
+        "select: [{ all: true }, { operation: Query._entities }]",
+      ),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(names(o)).toEqual(["product"]);
+    expect(o.diags.items.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(o.diags.items.filter((d) => d.code === "TW150").map((d) => d.message)).toEqual([
+      'source "api": Query._entities and Query._service, Apollo Federation\'s fields for the router, are not tools unless named (a tool entry, or select: [{ operation: Query._entities }])',
+    ]);
+    const named = await genManifest(join(dir, "named.yaml"));
+    expect(errors(named)).toEqual([]);
+    expect(names(named)).toEqual(["product", "entities"]);
+    // Bare, a subgraph with nothing but the router's fields gives no tool: refused, saying why.
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(dir, "users.json"), name: "users", graphql: [join(dir, "users.json")] },
+      { root: ROOT, out: "test/.tmp/gql-subgraph-users-out" },
+      diags,
+    );
+    expect(cat).toBeUndefined();
+    expect(diags.items.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`)).toEqual([
+      "TW147 the schema gives no tool: of its 2 root fields (Query._entities, Query._service), none is a Query or Mutation field a bare catalog takes (subscriptions and Apollo Federation's fields for the router are not)",
+    ]);
   });
 });
 

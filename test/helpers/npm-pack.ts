@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ROOT } from "./paths.js";
 
 /**
@@ -26,9 +26,10 @@ export function npmPackageFile(pkg: string, version: string, path: string): stri
   const tarball = join(work, packed[0]?.filename ?? "");
   execFileSync("tar", ["-xzf", tarball, "-C", work, `package/${path}`], { stdio: "ignore" });
   rmSync(tarball);
-  mkdirSync(join(ROOT, "test/.tmp/npm-pack"), { recursive: true });
-  // Another worker may have finished first: either copy is the same file.
-  if (!existsSync(file)) renameSync(work, dir);
+  // Files of one package are taken one at a time into its folder. Another worker may have finished first:
+  // either copy is the same file.
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file)) renameSync(join(work, "package", path), file);
   rmSync(work, { recursive: true, force: true });
   return file;
 }
