@@ -63,7 +63,8 @@ export function addressable(data: unknown): boolean {
   return !isUndecodedBody(data as Record<string, unknown>);
 }
 
-function isUndecodedBody(object: Record<string, unknown>): boolean {
+/** The executor's stand-in for a body of another media type: `{ content (base64), contentType, size }`. */
+export function isUndecodedBody(object: Record<string, unknown>): boolean {
   const keys = Object.keys(object);
   return (
     keys.length === 3 &&

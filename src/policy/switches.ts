@@ -2,6 +2,7 @@ import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
 import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
+import { isUndecodedBody } from "./field-paths.js";
 import { MASK, maskAll, maskOutcomeData, quotedMentions, withoutQuoted } from "./mask.js";
 import { propertyPaths } from "./schema-paths.js";
 
@@ -165,6 +166,18 @@ function maskNamedKeys(data: unknown, names: ReadonlySet<string>): { data: unkno
   return { data: visit(data, 0), count };
 }
 
+/**
+ * The text of data no name addresses: a text body (or JSON that could not be parsed) as it is, the executor's
+ * base64 stand-in for a body of another media type as its bytes read as UTF-8 (`application/x-json`,
+ * `application/octet-stream`: the model can decode base64); `undefined` for addressable JSON.
+ */
+function unaddressedText(data: unknown): string | undefined {
+  if (typeof data === "string") return data;
+  if (data === null || typeof data !== "object" || !isUndecodedBody(data as Record<string, unknown>))
+    return undefined;
+  return Buffer.from((data as { content: string }).content, "base64").toString("utf8");
+}
+
 function mentions(text: string, names: ReadonlySet<string>): boolean {
   const lower = text.toLowerCase();
   return [...names].some((name) => lower.includes(name));
@@ -218,10 +231,14 @@ export function namedMaskStep(
         data = byPath.data;
         count += byPath.count;
       }
-      if (typeof data === "string" && data !== MASK && mentions(data, mask.names)) {
-        // Text the names cannot address (a text/plain body) that mentions one: masked whole, failing closed.
-        data = MASK;
-        count += 1;
+      const unread = data !== MASK ? unaddressedText(data) : undefined;
+      if (unread !== undefined) {
+        // A body the names cannot address (text, or one of another media type sent as base64) of a tool that
+        // carries a named field, or that mentions one: masked whole, failing closed.
+        if (carries(ctx.tool) || mentions(unread, words)) {
+          data = MASK;
+          count += 1;
+        }
       } else if (mask.names.size > 0 && data !== MASK) {
         const byName = maskNamedKeys(data, mask.names);
         data = byName.data;

@@ -303,3 +303,28 @@ describe("GraphQL: error messages and extensions of a masked tool", () => {
     expect(result.content?.[0]?.text).toContain("(at customer.note)");
   });
 });
+
+describe("serve --mask NAMES: a body the names cannot address (base64 or text) of a tool that carries a named field", () => {
+  it.each([
+    ["application/x-json (sent to the model as base64)", "application/x-json"],
+    ["application/octet-stream", "application/octet-stream"],
+    ["text/plain without the field's name", "text/plain"],
+  ])("%s: masked whole", async (_label, type) => {
+    const body = type === "text/plain" ? SSN : JSON.stringify({ id: "c1", ssn: SSN });
+    answer = () => ({ status: 200, type, body });
+    const result = await call(bare, "get_customer", { id: "c1" });
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(SSN);
+    expect(text).not.toContain(Buffer.from(body).toString("base64").slice(0, 24));
+  });
+
+  it("a base64 body of a tool with no named field is masked when its bytes mention one", async () => {
+    const body = JSON.stringify({ ok: true, card: { number: CARD } });
+    answer = () => ({ status: 200, type: "application/octet-stream", body });
+    const result = await call(bare, "get_status", {});
+    expect(JSON.stringify(result)).not.toContain(Buffer.from(body).toString("base64").slice(0, 24));
+    answer = () => ({ status: 200, type: "application/octet-stream", body: "plain bytes" });
+    const plain = await call(bare, "get_status", {});
+    expect(JSON.stringify(plain)).toContain(Buffer.from("plain bytes").toString("base64"));
+  });
+});
