@@ -289,6 +289,26 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
   return { binding, prepared, args, path, params, body, userAgent: input.userAgent };
 }
 
+/** No credentials: what the arguments alone put on the request line. */
+const NO_AUTH: AuthPlacement = { headers: [], query: [], cookies: [] };
+
+/**
+ * The request line a call's arguments make, as it is sent (`DELETE /items/a%2Fb?cascade=true`): the path with
+ * each value encoded as the executor encodes it, the template's fixed query and the arguments' query pieces (no
+ * base URL, no credentials). `undefined` when the arguments would be refused: then nothing is sent.
+ */
+export function requestLine(binding: HttpBinding, args: Record<string, unknown>): string | undefined {
+  try {
+    const placed = placeArguments({ binding, args, baseUrl: "http://request-line.invalid/" });
+    const { query } = claimParams(placed, NO_AUTH);
+    const all = [...placed.prepared.baseQuery, ...query];
+    const path = placed.path.startsWith("/") ? placed.path : `/${placed.path}`;
+    return `${binding.method} ${path}${all.length > 0 ? `?${all.join("&")}` : ""}`;
+  } catch {
+    return undefined;
+  }
+}
+
 export function buildHttpRequest(input: RequestInput): BuiltRequest {
   return assembleRequest(placeArguments(input), input.auth);
 }

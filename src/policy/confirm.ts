@@ -1,6 +1,7 @@
 import type { CatalogTool, ConfirmationMode, ToolOutcome } from "../catalog.js";
 import { setOwn } from "../catalog.js";
 import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
+import { terminalJson, terminalSafe } from "../telemetry/terminal.js";
 import { CONFIRM_ARG, TOKEN_ARG, withoutToken } from "./canonical.js";
 import { type ConfirmationTokens, callerDigest, type TokenCheck } from "./confirm-token.js";
 import { noteApplied, refuse } from "./decision.js";
@@ -75,19 +76,24 @@ function answerOf(responses: Record<string, unknown> | undefined): Answer {
   return content?.[ANSWER_KEY] === true ? "accept" : "unchecked";
 }
 
-/** What the call would do, in one line, e.g. `DELETE /v1/secrets/integrations/old`. */
-export function describeAction(tool: CatalogTool, args: Record<string, unknown>): string {
+/**
+ * The request line an HTTP tool's arguments make, as sent (path values encoded as the executor encodes them, the
+ * query included): given by the runtime, which owns the executors; `undefined` when the arguments would be refused.
+ */
+export type RequestLine = (tool: CatalogTool, args: Record<string, unknown>) => string | undefined;
+
+/**
+ * What the call would do, in one line, e.g. `DELETE /v1/secrets/integrations%2Fold?force=true`: for an HTTP tool
+ * the request line exactly as it is sent (`line`), never the values spliced raw into the template, which read
+ * otherwise than what runs (`a/b` shown as two segments and sent as one, `\n` starting a paragraph of its own, a
+ * query left out); without `line`, or when the arguments would be refused, the template itself. Characters a
+ * renderer acts on (bidi controls, line breaks) are shown as escapes.
+ */
+export function describeAction(tool: CatalogTool, args: Record<string, unknown>, line?: RequestLine): string {
   const binding = tool.binding;
-  if (binding.kind === "http") {
-    const byName = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p.arg]));
-    const path = binding.path.replace(/\{([^}]+)\}/g, (whole, name: string) => {
-      const value = args[byName.get(name) ?? ""];
-      return typeof value === "string" || typeof value === "number" ? String(value) : whole;
-    });
-    return `${binding.method} ${path}`;
-  }
+  if (binding.kind === "http") return terminalSafe(line?.(tool, args) ?? `${binding.method} ${binding.path}`);
   if (binding.kind === "graphql") return `${binding.operationType} ${binding.operationName}`;
-  return tool.summary;
+  return terminalSafe(tool.summary);
 }
 
 /** The arguments as a preview may show them: secret-looking arguments and key/value write values masked. */
@@ -167,12 +173,13 @@ export function confirmationStep(
   tokens: ConfirmationTokens,
   secretKeyPattern: RegExp,
   mode: ConfirmationMode = "token",
+  line?: RequestLine,
 ): NamedMiddleware {
   return {
     name: "confirmation",
     async run(ctx, next) {
       if (ctx.tool.policy.confirm !== "required") return next();
-      if (mode === "argument") return confirmByArgument(ctx, tokens, secretKeyPattern, next);
+      if (mode === "argument") return confirmByArgument(ctx, tokens, secretKeyPattern, next, line);
       const token = ctx.args[TOKEN_ARG];
       // The executor never sees the token, and the token never covers itself.
       const args = withoutToken(ctx.args);
@@ -181,7 +188,7 @@ export function confirmationStep(
       if (token !== undefined) return runWithPreviewToken(call, token, next);
       const state = ctx.input?.state;
       if (state !== undefined) return runOnElicitedAnswer(call, state, next);
-      const would = describeAction(ctx.tool, args);
+      const would = describeAction(ctx.tool, args, line);
       const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
       await tokens.prepare();
       if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
@@ -202,6 +209,7 @@ function confirmByArgument(
   tokens: ConfirmationTokens,
   secretKeyPattern: RegExp,
   next: () => Promise<ToolOutcome>,
+  line: RequestLine | undefined,
 ): ToolOutcome | Promise<ToolOutcome> {
   const confirmed = ctx.args[CONFIRM_ARG] === true;
   const { [CONFIRM_ARG]: _confirm, ...args } = ctx.args;
@@ -209,7 +217,7 @@ function confirmByArgument(
   const call = confirming(ctx, tokens, args);
   const state = ctx.input?.state;
   if (state !== undefined) return runOnElicitedAnswer(call, state, next);
-  const would = describeAction(ctx.tool, args);
+  const would = describeAction(ctx.tool, args, line);
   const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
   if (!confirmed) return previewForArgument(ctx, would, shown);
   if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
@@ -313,7 +321,9 @@ function askTheUser(
   const pending: PendingElicitation = {
     key: ANSWER_KEY,
     message: cut(
-      `Confirm ${ctx.tool.title} (${ctx.calledAs}): ${would}. Arguments: ${JSON.stringify(shown)}. Nothing happens unless you confirm.`,
+      // A person reads this: the arguments' characters a renderer acts on (line breaks inside a value are
+      // already `\n`; bidi controls, line separators, C1 controls) are shown as escapes, as in `would`.
+      `Confirm ${terminalSafe(ctx.tool.title)} (${ctx.calledAs}): ${would}. Arguments: ${terminalJson(shown)}. Nothing happens unless you confirm.`,
       1000,
     ),
     requestedSchema: {

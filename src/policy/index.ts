@@ -10,7 +10,7 @@ import {
   openAuditSink,
   trackedSink,
 } from "./audit.js";
-import { confirmationStep } from "./confirm.js";
+import { confirmationStep, type RequestLine } from "./confirm.js";
 import { ConfirmationTokens } from "./confirm-token.js";
 import { deniedToolsStep } from "./denied-tools.js";
 import { argumentDepthStep } from "./depth.js";
@@ -51,6 +51,8 @@ export interface PolicyOptions {
   lookup?: Lookup;
   /** Run-time switches (`serve --read-only --allow --deny --mask`): they only narrow the catalog's policy. */
   switches?: RuntimeSwitches;
+  /** The request line an HTTP tool's arguments make, as sent: what a confirmation shows (the runtime's). */
+  requestLine?: RequestLine;
 }
 
 export interface Policies {
@@ -148,7 +150,7 @@ function policySteps(
     tenantLockStep(settings.tenant, settings.partner, doc.tools),
     pathScopeStep(settings, options.lookup),
     secretKeysStep(settings.secretKeyPattern),
-    confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode),
+    confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode, options.requestLine),
     ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed, doc.schemas ?? {})] : []),
     maskStep(settings.mask?.on === true, doc.schemas ?? {}),
     namesOnlyStep(),
@@ -156,6 +158,7 @@ function policySteps(
   return { before, after };
 }
 
+export type { RequestLine } from "./confirm.js";
 export {
   CONFIRMATION_REQUIRED,
   INPUT_REQUIRED,

@@ -13,6 +13,7 @@ import type { Config } from "../config/config.js";
 import { createCustomExecutor } from "../executors/custom.js";
 import { createGraphqlExecutor } from "../executors/graphql.js";
 import { createHttpExecutor } from "../executors/http.js";
+import { requestLine } from "../executors/request.js";
 import { createLimits } from "../limits/index.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
@@ -103,6 +104,8 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     state,
     // A path base looked up from the upstream (a mount): the named tool runs through the whole chain, nested.
     lookup: nestedCaller(tools, (init) => runtime.call(init)),
+    // What a confirmation shows is the request line as the executor sends it.
+    requestLine: (tool, args) => (tool.binding.kind === "http" ? requestLine(tool.binding, args) : undefined),
   });
   const limits = createLimits(catalog.doc, config, () => state);
   // What clients validate results against: the server's publisher once it is bound, else the policy's schema

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CatalogTool } from "../../src/catalog.js";
 import type { ClientInfo } from "../../src/chain.js";
+import { requestLine } from "../../src/executors/request.js";
 import {
   confirmationStep,
   describeAction,
@@ -38,13 +39,16 @@ const del: CatalogTool = {
   },
 };
 const args = { path: "integrations/old", tenant: "acme" };
+/** The request line as the runtime gives it to the confirmation step (the executor's encoding). */
+const line = (t: CatalogTool, a: Record<string, unknown>) =>
+  t.binding.kind === "http" ? requestLine(t.binding, a) : undefined;
 
 function setup() {
   const tokens = new ConfirmationTokens({
     key: deriveKey("app", "confirmation", "x".repeat(20)),
     ttlSeconds: 300,
   });
-  return { tokens, step: confirmationStep(tokens, pattern) };
+  return { tokens, step: confirmationStep(tokens, pattern, "token", line) };
 }
 
 async function preview(step: ReturnType<typeof setup>["step"], a: Record<string, unknown> = args) {
@@ -260,7 +264,11 @@ describe("confirmation: elicitation", () => {
 
 describe("preview text", () => {
   it("describes HTTP, GraphQL and custom bindings", () => {
-    expect(describeAction(del, { path: "a/b" })).toBe("DELETE /v1/secrets/a/b");
+    // The request line as sent: a multi-segment path keeps its slashes, each segment encoded.
+    expect(describeAction(del, { path: "a/b c" }, line)).toBe("DELETE /v1/secrets/a/b%20c");
+    // Without the runtime's request line (or for arguments that would be refused), the template.
+    expect(describeAction(del, { path: "a/b" })).toBe("DELETE /v1/secrets/{path}");
+    expect(describeAction(del, { path: "a/../b" }, line)).toBe("DELETE /v1/secrets/{path}");
     const gql: CatalogTool = {
       ...del,
       binding: {
