@@ -2,7 +2,7 @@ import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
-import { MASK, maskAll } from "./mask.js";
+import { MASK, maskAll, withoutQuoted } from "./mask.js";
 
 /**
  * Names-only reads (env vars and the like): the result field the manifest names keeps its names and metadata,
@@ -63,9 +63,12 @@ export function namesOnlyStep(): NamedMiddleware {
   return {
     name: "names-only",
     async run(ctx, next) {
-      const outcome = await next();
+      let outcome = await next();
       const path = ctx.tool.policy.namesOnly;
-      if (path === undefined || outcome.data === null || outcome.data === undefined) return outcome;
+      if (path === undefined) return outcome;
+      // An upstream error's own words may quote a value (`DB_HOST holds ...`): never shown, like the values.
+      outcome = withoutQuoted(outcome, "since the tool shows names only");
+      if (outcome.data === null || outcome.data === undefined) return outcome;
       // Fails closed like masking: unreadable data is the marker, off-schema JSON keeps its keys (a map's names)
       // and loses every value.
       if (!addressable(outcome.data) || offSchema(outcome)) {

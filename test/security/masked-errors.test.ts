@@ -50,6 +50,15 @@ paths:
         "200":
           description: one
           content: { application/json: { schema: { $ref: "#/components/schemas/Customer" } } }
+  /env:
+    get:
+      operationId: getEnv
+      responses:
+        "200":
+          description: the app's variables
+          content:
+            application/json:
+              schema: { type: object, properties: { vars: { type: object, additionalProperties: { type: string } } } }
   /status:
     get:
       operationId: getStatus
@@ -82,6 +91,7 @@ select: [{ all: true }]
 tools:
   create_customer: { from: createCustomer, masked: [ssn, card.number] }
   get_customer: { from: getCustomer, masked: [ssn, card.number] }
+  get_env: { from: getEnv, names_only: vars }
 `;
 
 const SDL = `
@@ -261,6 +271,23 @@ describe("an upstream error's own words are withheld where masking applies", () 
     for (const canary of [SSN, CARD, STORED]) {
       expect(audit).not.toContain(canary);
       expect(served.stderr()).not.toContain(canary);
+    }
+  });
+});
+
+describe("names-only reads withhold an upstream error's words, masking on or off", () => {
+  it("a 500 quoting a variable's value", async () => {
+    const open = await serveOverStdio(catalogDir, { CUST_URL: rest.url, CUST_MASK: "false" });
+    try {
+      answer = json(500, { message: `variable DB_HOST holds ${STORED}, which is not a host` });
+      const result = await call(open, "get_env", {});
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result)).not.toContain(STORED);
+      expect(result.content?.[0]?.text).toContain(
+        "upstream answered HTTP 500 Internal Server Error: (the upstream's message is withheld since the tool shows names only)",
+      );
+    } finally {
+      await open.close();
     }
   });
 });
