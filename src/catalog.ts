@@ -760,6 +760,19 @@ export interface SchemaRuntime {
    * Catalogs generated before it existed never call it.
    */
   safe(source: string, re2?: string): RegExp;
+  /**
+   * A 64-bit integer argument (`format: int64`/`uint64`) in its input form: a JSON integer, a string of its
+   * digits or an exact number, handed on as a number or, beyond 2^53, as the exact number
+   * (`src/load/exact-integer.ts`). Catalogs generated before it existed never call it.
+   */
+  integer(bounds: {
+    format?: string;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+    multipleOf?: number;
+  }): z.ZodType;
 }
 
 /**

@@ -140,7 +140,10 @@ function checkHandlerDeclarations(
 
 /** The tool's arguments: the manifest's input schema (an object, closed) or none; undefined after an error. */
 function handlerInput(name: string, spec: ToolSpec, ctx: HandlerBindContext): SchemaNode | undefined {
-  const declared = spec.input ? handlerSchema(name, "input", spec.input, ctx) : undefined;
+  // The input view, as for spec operations: a 64-bit integer takes its digits as a string too.
+  const declared = spec.input
+    ? ctx.views.view(handlerSchema(name, "input", spec.input, ctx), "input")
+    : undefined;
   const input = strictObject(declared);
   if (!input) {
     ctx.diags.error(

@@ -55,7 +55,26 @@ function numberSchema(n: NodeOf<"number" | "integer">): JsonSchema {
   for (const k of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] as const) {
     if (n[k] !== undefined) s[k] = n[k];
   }
+  if (n.kind === "integer" && n.digits) return { anyOf: [s, digitsSchema(n.format)] };
   return s;
+}
+
+/** The digit-string pattern of a 64-bit integer's input form (unsigned: no sign). */
+export function digitsPattern(format: string | undefined): string {
+  return format === "uint64" ? "^[0-9]+$" : "^-?[0-9]+$";
+}
+
+/**
+ * The string branch of a 64-bit integer's input form (`digits`): `anyOf: [integer, string of digits]`, a form
+ * OpenAI strict mode, Gemini (`anyOf`, `pattern`) and Anthropic all take, where a model can write an id beyond
+ * 2^53 exactly; the server sends it upstream as the JSON number those digits write.
+ */
+function digitsSchema(format: string | undefined): JsonSchema {
+  return {
+    type: "string",
+    pattern: digitsPattern(format),
+    description: "The integer as digits, exact beyond 2^53.",
+  };
 }
 
 /**

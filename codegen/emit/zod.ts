@@ -2,6 +2,7 @@ import type { SymbolTable } from "../ir/symbols.js";
 import type { JsonPrimitive, PropertyNode, SchemaNode, SymbolId } from "../ir/types.js";
 import { resolveRefs } from "../ir/views.js";
 import { type SymbolPlan, touches } from "../plan/symbols.js";
+import { digitsPattern } from "./json-schema.js";
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -72,7 +73,7 @@ export class ZodEmitter {
         return stringExpr(node, this.style);
       case "number":
       case "integer":
-        return numberExpr(node);
+        return node.kind === "integer" && node.digits ? digitsExpr(node, this.style) : numberExpr(node);
       case "array": {
         let e = `z.array(${this.expr(node.items, scope)})`;
         if (node.minItems !== undefined) e += `.min(${node.minItems})`;
@@ -238,6 +239,30 @@ function stringExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedS
   if (node.maxLength !== undefined) e += `.max(${node.maxLength})`;
   if (node.pattern !== undefined) e += `.regex(${patternExpr(node, style)})`;
   return e;
+}
+
+/**
+ * A 64-bit integer's input form (`digits`): a JSON integer, or a string of its digits, or (from a hand-written
+ * handler) a bigint, read as a number when a double holds it and as the exact number otherwise (`rt.integer`,
+ * src/load/exact-integer.ts, which also checks the format's range and the bounds on the exact value). The
+ * TypeScript twin types it as what may be given.
+ */
+function digitsExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>, style: NamedStyle): string {
+  if (style !== "thunk") {
+    const pattern = JSON.stringify(digitsPattern(node.format));
+    return `z.union([${numberExpr(node)}, z.bigint(), z.string().regex(new RegExp(${pattern}, "u"))])`;
+  }
+  const bounds: string[] = [];
+  for (const k of [
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+  ] as const)
+    if (node[k] !== undefined) bounds.push(`${k}: ${JSON.stringify(node[k])}`);
+  return `rt.integer({ ${bounds.join(", ")} })`;
 }
 
 function numberExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>): string {

@@ -6,7 +6,8 @@ export type Direction = "input" | "output";
 
 /**
  * Input and output views of schemas: OpenAPI `readOnly` properties are left out of what an agent sends, and
- * `writeOnly` ones out of what it receives. A named schema that changes in a view gets a derived symbol
+ * `writeOnly` ones out of what it receives; a 64-bit integer an agent sends may be a string of its digits
+ * (`digits`). A named schema that changes in a view gets a derived symbol
  * (`SecretInput`), so both views stay named and recursion-safe.
  */
 export class Views {
@@ -41,6 +42,8 @@ export class Views {
         return { ...node, parts: node.parts.map((p) => this.view(p, dir)) };
       case "nullable":
         return { ...node, inner: this.view(node.inner, dir) };
+      case "integer":
+        return dir === "input" && wideInteger(node) ? { ...node, digits: true } : node;
       default:
         return node;
     }
@@ -147,10 +150,25 @@ export class Views {
         return node.parts.some((p) => this.changesHere(p, dir));
       case "nullable":
         return this.changesHere(node.inner, dir);
+      case "integer":
+        return dir === "input" && wideInteger(node);
       default:
         return false;
     }
   }
+}
+
+/**
+ * A 64-bit integer not yet in its input form: its values go beyond 2^53, which a JSON number from a JavaScript
+ * host cannot carry exactly, so inputs accept its digits as a string too (`digits`). Only a declared 64-bit
+ * format: an integer without one (GitHub's ids) stays a JSON integer, as its spec says.
+ */
+export function wideInteger(node: SchemaNode): boolean {
+  return (
+    node.kind === "integer" &&
+    node.digits === undefined &&
+    (node.format === "int64" || node.format === "uint64")
+  );
 }
 
 /** Follows refs to the node a name stands for (stops on cycles). */

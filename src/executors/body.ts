@@ -1,4 +1,4 @@
-import type { HttpBody, HttpBodyField } from "../catalog.js";
+import { type HttpBody, type HttpBodyField, isExactNumber, isScalarValue } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
 import {
   encodeStrict,
@@ -151,11 +151,11 @@ function appendPart(form: FormData, field: HttpBodyField, value: unknown): void 
     return;
   }
   // Objects (and arrays of objects) are JSON parts per OpenAPI's multipart defaults; scalars are text parts.
-  if (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object")) {
+  if (Array.isArray(value) && value.every(isScalarValue)) {
     for (const item of value) form.append(field.name, text(item));
     return;
   }
-  if (typeof value === "object") {
+  if (typeof value === "object" && !isExactNumber(value)) {
     form.append(
       field.name,
       new Blob([JSON.stringify(value)], { type: field.contentType ?? "application/json" }),

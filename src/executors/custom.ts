@@ -7,10 +7,12 @@ import type {
 } from "../catalog.js";
 import { type CallContext, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
+import { fromHandlerValues, toHandlerValues } from "./handler-values.js";
 
 /**
  * Hand-written handlers get a context whose `call` re-enters the same chain (validation, policy, audit), so a
- * handler cannot reach the upstream by a path the policies do not see.
+ * handler cannot reach the upstream by a path the policies do not see. Integers beyond 2^53 cross the boundary
+ * as bigints, both ways (`handler-values.ts`).
  */
 
 export interface CustomExecutorOptions {
@@ -44,13 +46,19 @@ export function createCustomExecutor(options: CustomExecutorOptions) {
             error: { message: "tool calls are nested too deeply", code: "depth" },
           };
         }
-        const outcome = await options.callTool(ctx, name, args);
-        const result: HandlerCallResult<any> = { ok: outcome.error === undefined, data: outcome.data };
+        const outcome = await options.callTool(ctx, name, fromHandlerValues(args));
+        const result: HandlerCallResult<any> = {
+          ok: outcome.error === undefined,
+          data: toHandlerValues(outcome.data),
+        };
         if (outcome.status !== undefined) result.status = outcome.status;
         if (outcome.error !== undefined) result.error = outcome.error;
         return result;
       },
     };
-    return handler(ctx.args, handlerContext);
+    const outcome = await handler(toHandlerValues(ctx.args), handlerContext);
+    if (outcome === null || typeof outcome !== "object" || outcome.data === undefined) return outcome;
+    const data = fromHandlerValues(outcome.data);
+    return data === outcome.data ? outcome : { ...outcome, data };
   };
 }

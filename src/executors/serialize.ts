@@ -1,4 +1,4 @@
-import type { HttpParam } from "../catalog.js";
+import { type HttpParam, isExactNumber } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
 
 /**
@@ -17,6 +17,8 @@ function scalarText(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
     return String(value);
+  // A number beyond a double (a 64-bit id given as digits): the digits themselves.
+  if (isExactNumber(value)) return value.rawJSON;
   // Nested structures have no style of their own; JSON is the least surprising rendering.
   return JSON.stringify(value) ?? "";
 }
@@ -28,7 +30,7 @@ function shapeOf(param: Pick<HttpParam, "contentType">, value: unknown): Shape {
     return { kind: "primitive", value: json ? JSON.stringify(value) : scalarText(value) };
   }
   if (Array.isArray(value)) return { kind: "array", items: value.map(scalarText) };
-  if (typeof value === "object") {
+  if (typeof value === "object" && !isExactNumber(value)) {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined && v !== null)
       .map(([k, v]): [string, string] => [k, scalarText(v)]);
@@ -103,7 +105,8 @@ export function formPieces(param: FormStyle, value: unknown): NamedPiece[] {
     param.contentType === undefined &&
     value !== null &&
     typeof value === "object" &&
-    !Array.isArray(value)
+    !Array.isArray(value) &&
+    !isExactNumber(value)
   ) {
     return deepObject(raw, name, value as Record<string, unknown>, enc, 0);
   }
@@ -264,7 +267,7 @@ function deepObject(
     const path = `${prefix}[${enc(key)}]`;
     if (Array.isArray(item)) {
       for (const element of item) out.push({ name: raw, text: `${path}=${enc(scalarText(element))}` });
-    } else if (typeof item === "object") {
+    } else if (typeof item === "object" && !isExactNumber(item)) {
       out.push(...deepObject(raw, path, item as Record<string, unknown>, enc, depth + 1));
     } else {
       out.push({ name: raw, text: `${path}=${enc(scalarText(item))}` });

@@ -400,13 +400,14 @@ export function decodeArguments(
   args: unknown,
   encodings: readonly Encoding[],
   adopt: (value: unknown) => unknown = (value) => value,
+  parse: (text: string) => unknown = JSON.parse,
 ): boolean {
   let changed = false;
   for (const { path, kind } of encodings) {
     const visit = (holder: Node | unknown[], key: string | number, rest: readonly PathStep[]) => {
       const value = (holder as Record<string | number, unknown>)[key];
       if (rest.length === 0) {
-        const parsed = typeof value === "string" ? parsedJson(value, kind) : NOT_JSON;
+        const parsed = typeof value === "string" ? parsedJson(value, kind, parse) : NOT_JSON;
         if (parsed !== NOT_JSON) {
           (holder as Record<string | number, unknown>)[key] = adopt(parsed);
           changed = true;
@@ -428,15 +429,22 @@ export function decodeArguments(
 
 const NOT_JSON = Symbol("not JSON");
 
-function parsedJson(text: string, kind: Encoding["kind"]): unknown {
+function parsedJson(text: string, kind: Encoding["kind"], parse: (text: string) => unknown): unknown {
   const start = text.trimStart()[0];
   if (kind === "container" && start !== "{" && start !== "[") return NOT_JSON;
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch {
     return NOT_JSON;
   }
 }
+
+/** As profiles.ts's `ArgumentDecoder` (which imports this file). */
+type ArgumentDecoderFn = (
+  args: unknown,
+  adopt: (value: unknown) => unknown,
+  parse?: (text: string) => unknown,
+) => boolean;
 
 /** Places of JSON text in the portable input schemas built so far (keyed by the published schema object). */
 const ENCODINGS = new WeakMap<JsonSchema, readonly Encoding[]>();
@@ -450,9 +458,7 @@ export function portableSchema(schema: JsonSchema, side: "input" | "output"): Js
 }
 
 /** How arguments sent for a published portable input schema are read back; none when it asks for no JSON text. */
-export function portableDecoder(
-  published: JsonSchema,
-): ((args: unknown, adopt: (value: unknown) => unknown) => boolean) | undefined {
+export function portableDecoder(published: JsonSchema): ArgumentDecoderFn | undefined {
   const encodings = ENCODINGS.get(published);
-  return encodings ? (args, adopt) => decodeArguments(args, encodings, adopt) : undefined;
+  return encodings ? (args, adopt, parse) => decodeArguments(args, encodings, adopt, parse) : undefined;
 }

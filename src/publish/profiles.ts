@@ -19,8 +19,15 @@ export interface TransformContext {
 
 export type SchemaTransform = (schema: JsonSchema, context: TransformContext) => JsonSchema;
 
-/** Reads arguments sent in a profile's encoding back into the faithful form, in place; true when it changed any. */
-export type ArgumentDecoder = (args: unknown, adopt: (value: unknown) => unknown) => boolean;
+/**
+ * Reads arguments sent in a profile's encoding back into the faithful form, in place; true when it changed any.
+ * `parse` reads JSON text (the runtime's exact reader, so a 64-bit id written in JSON text keeps its digits).
+ */
+export type ArgumentDecoder = (
+  args: unknown,
+  adopt: (value: unknown) => unknown,
+  parse?: (text: string) => unknown,
+) => boolean;
 
 export interface Profile {
   /** What the profile is for, one line (shown by `serve --help` and in docs). */

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { type CatalogTool, type ExactNumber, isExactNumber } from "../catalog.js";
 import { failure, type NamedMiddleware } from "../chain.js";
+import { parseJson } from "../executors/json-text.js";
 import type { ArgumentDecoder } from "../publish/profiles.js";
-import { describeArgumentIssues, type IssueLike } from "./issues.js";
+import { describeArgumentIssues, type IssueLike, issuePath } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
 
 /** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
@@ -23,10 +24,10 @@ export function parseArgs(
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         return failure("invalid arguments: expected an object of named arguments", "invalid_arguments");
       }
-      const inexact = inexactNumber(raw);
-      if (inexact !== undefined) return failure(inexact, "invalid_arguments");
+      const rounded = roundedInteger(raw);
+      if (rounded !== undefined) return failure(rounded, "invalid_arguments");
       const result = checkArguments(schemas.input(ctx.tool.name), raw, decoders(ctx.tool));
-      if (!result.ok) return failure(result.message, "invalid_arguments");
+      if (!result.ok) return failure(inexactAt(raw, result.issues) ?? result.message, "invalid_arguments");
       // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
       ctx.args = Object.assign(Object.create(null), result.data ?? {}) as Record<string, unknown>;
       return next();
@@ -35,27 +36,44 @@ export function parseArgs(
 }
 
 /**
- * A number in the arguments that would not reach the upstream as the client wrote it, described for the refusal:
- * one the transport kept exactly because a double does not hold it (`ExactNumber`: an integer beyond 2^53, a
- * decimal with more digits than a double keeps), or an integer beyond ±2^53 read as a double (it may already be
- * rounded, and nothing can tell). Such arguments are refused, never sent rounded. Arguments nest at most
- * `MAX_ARGUMENT_DEPTH` levels (checked before this step).
+ * A number in the arguments that would not reach the upstream as the client wrote it: an integer beyond ±2^53
+ * read as a double (it may already have been rounded, by a JavaScript host's own `JSON.parse` of what the model
+ * wrote, and nothing can tell). Such arguments are refused, never sent rounded; a 64-bit integer argument takes
+ * the digits as a string instead. Arguments nest at most `MAX_ARGUMENT_DEPTH` levels (checked before this step).
  */
-export function inexactNumber(args: object): string | undefined {
+export function roundedInteger(args: object): string | undefined {
   const stack: Array<[value: unknown, path: string]> = [[args, ""]];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
-    if (isExactNumber(value)) {
-      return `invalid arguments: ${path} is ${value.rawJSON.slice(0, 80)}, a number a double does not hold exactly (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps); it is refused rather than sent upstream changed. Send it as a string where the tool's schema accepts one`;
-    }
     if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      return `invalid arguments: ${path} is ${value}, an integer beyond ±2^53 (9007199254740991): a JSON number that large may already have been rounded when the request was read, so it is refused rather than sent upstream changed. Send it as a string where the tool's schema accepts one`;
+      return `invalid arguments: ${path} is ${value}, an integer beyond ±2^53 (9007199254740991): a JSON number that large may already have been rounded when the request was read, so it is refused rather than sent upstream changed. ${STRING_FORM}`;
     }
-    if (value === null || typeof value !== "object") continue;
-    for (const [key, item] of Object.entries(value)) {
-      const at = Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
-      stack.push([item, at]);
-    }
+    if (value === null || typeof value !== "object" || isExactNumber(value)) continue;
+    for (const [key, item] of Object.entries(value)) stack.push([item, pathOf(value, path, key)]);
+  }
+  return undefined;
+}
+
+const STRING_FORM =
+  "Send it as a string of digits where the tool's schema accepts one (a 64-bit integer argument does)";
+
+function pathOf(holder: object, path: string, key: string): string {
+  return Array.isArray(holder) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+}
+
+/**
+ * The refusal of an exact number (`ExactNumber`: a number a double does not hold, which the transport read
+ * exactly) that the tool's schema did not take where it was sent: only a 64-bit integer argument takes one
+ * (`rt.integer`), and a value of any type (free-form JSON) passes it on as written. Undefined when no refused
+ * place holds one.
+ */
+export function inexactAt(args: unknown, issues: readonly IssueLike[]): string | undefined {
+  for (const issue of issues) {
+    // A 64-bit integer argument's own refusal (range, bounds) says more than this one.
+    if (issue.code === "custom") continue;
+    const value = valueAt(args, issue.path);
+    if (!isExactNumber(value)) continue;
+    return `invalid arguments: ${issuePath(issue.path)} is ${value.rawJSON.slice(0, 80)}, a number a double does not hold exactly (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps), where the tool takes a number a double holds; it is refused rather than sent upstream changed. ${STRING_FORM}`;
   }
   return undefined;
 }
@@ -106,11 +124,11 @@ export function checkArguments(
   schema: z.ZodType,
   raw: unknown,
   decoder?: ArgumentDecoder,
-): { ok: true; data: unknown } | { ok: false; message: string } {
+): { ok: true; data: unknown } | { ok: false; message: string; issues: readonly IssueLike[] } {
   let decodedIssues: readonly IssueLike[] | undefined;
   if (decoder) {
     const decoded = withoutPrototypes(raw);
-    if (decoder(decoded, withoutPrototypes)) {
+    if (decoder(decoded, withoutPrototypes, parseJson)) {
       const result = parseWithNullAsAbsent(schema, decoded);
       if (result.success) return { ok: true, data: withOwnProtoKeys(result.data, decoded) };
       decodedIssues = result.issues;
@@ -120,7 +138,7 @@ export function checkArguments(
   const result = parseWithNullAsAbsent(schema, copy);
   if (result.success) return { ok: true, data: withOwnProtoKeys(result.data, copy) };
   const issues = decodedIssues ?? result.issues;
-  return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}` };
+  return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}`, issues };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { join, relative } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
 import { childEnv } from "../helpers/child-env.js";
@@ -44,6 +46,29 @@ paths:
         content:
           application/json:
             schema: { type: object, properties: { amount: { type: number }, memo: { type: string } } }
+      responses:
+        "200":
+          description: ok
+          content: { application/json: { schema: { type: object, additionalProperties: true } } }
+  /accounts/{account}/notes:
+    post:
+      operationId: postNote
+      parameters:
+        - { name: account, in: path, required: true, schema: { type: integer, format: int64 } }
+        - { name: since, in: query, schema: { type: integer, format: int64 } }
+        - { name: X-Trace, in: header, schema: { type: integer, format: uint64 } }
+        - { name: page, in: query, schema: { type: integer, minimum: 1, maximum: 100 } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                owner: { type: integer, format: int64, minimum: 1 }
+                ids: { type: array, items: { type: integer, format: int64 } }
+                step: { type: integer, format: int64, multipleOf: 10 }
+                text: { type: string }
       responses:
         "200":
           description: ok
@@ -269,11 +294,11 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
     return texts(result)[0]!;
   }
 
-  it("stdio: a 64-bit id written as a JSON number is refused naming its digits", async () => {
+  it("stdio: an id beyond int64 written as a JSON number is refused naming its digits and the range", async () => {
     const text = await refused(served.client, "get_item", { id: rawJson(BIG) });
     expect(text).toMatch(
       new RegExp(
-        `^invalid arguments: id is ${BIG}, a number a double does not hold exactly .*refused rather than sent upstream changed`,
+        `^invalid arguments: id: ${BIG} is outside the int64 range \\(-9223372036854775808 to 9223372036854775807\\)`,
       ),
     );
   });
@@ -294,7 +319,7 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
   it("an integer beyond 2^53 that arrived as a double (already rounded, or not) is refused", async () => {
     const text = await refused(served.client, "get_item", { id: 2 ** 53 + 2 });
     expect(text).toMatch(
-      /^invalid arguments: id is 9007199254740994, an integer beyond ±2\^53 .*may already have been rounded/,
+      /^invalid arguments: id is 9007199254740994, an integer beyond ±2\^53 .*may already have been rounded.*Send it as a string of digits/,
     );
   });
 
@@ -312,10 +337,180 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
           requestInit: { headers: { authorization: `Bearer ${KEY}` } },
         }),
       );
-      const text = await refused(client, "get_item", { id: rawJson(SNOWFLAKE) });
+      const text = await refused(client, "post_amount", { amount: rawJson(SNOWFLAKE), memo: "m" });
       expect(text).toMatch(
-        new RegExp(`^invalid arguments: id is ${SNOWFLAKE}, a number a double does not hold exactly`),
+        new RegExp(`^invalid arguments: amount is ${SNOWFLAKE}, a number a double does not hold exactly`),
       );
+      await client.close();
+    } finally {
+      expect(await http.stop()).toBe(0);
+    }
+  });
+});
+
+/** The upstream's last request: path with query, the one header, the body text. */
+function lastRequest() {
+  const r = upstream.received.at(-1)!;
+  return { url: r.url, trace: r.headers["x-trace"], body: r.body.toString() };
+}
+
+describe("64-bit integer arguments: digits as a string reach the upstream as that JSON number", () => {
+  const U64 = "18446744073709551615"; // 2^64 - 1
+
+  it("tools/list publishes an integer or its digits, and the catalog says so", async () => {
+    const served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
+    try {
+      const { tools } = await served.client.listTools();
+      const note = tools.find((t) => t.name === "post_note")!;
+      const props = note.inputSchema.properties as Record<string, Record<string, unknown>>;
+      expect(props.account).toMatchObject({
+        anyOf: [
+          { type: "integer", format: "int64" },
+          { type: "string", pattern: "^-?[0-9]+$" },
+        ],
+      });
+      expect(props["X-Trace"]).toMatchObject({
+        anyOf: [{ type: "integer" }, { type: "string", pattern: "^[0-9]+$" }],
+      });
+      // An integer without a 64-bit format stays a JSON integer.
+      expect(props.page).toMatchObject({ type: "integer", minimum: 1, maximum: 100 });
+      // Results keep the spec's integer (published widened to number, as before): only inputs take digits.
+      const item = tools.find((t) => t.name === "get_item")!;
+      expect(JSON.stringify(item.outputSchema)).not.toContain("^-?[0-9]+$");
+    } finally {
+      await served.close();
+    }
+  });
+
+  for (const sdk of ["v2", "v1"] as const) {
+    it(`stdio, SDK ${sdk}: path, query, header and JSON body carry the exact digits, unquoted`, async () => {
+      answer('{"ok":true}');
+      const args = {
+        account: SNOWFLAKE,
+        since: "-9223372036854775808",
+        "X-Trace": U64,
+        page: 2,
+        owner: "9007199254740993",
+        ids: ["0042", 7, SNOWFLAKE],
+        step: "1234567890123456780",
+        text: "t",
+      };
+      let result: Result;
+      if (sdk === "v2") {
+        const served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
+        try {
+          result = await served.client.callTool({ name: "post_note", arguments: args });
+        } finally {
+          await served.close();
+        }
+      } else {
+        const client = new ClientV1({ name: "legacy", version: "1.0.0" });
+        await client.connect(
+          new StdioV1({
+            command: process.execPath,
+            args: [BIN, "serve", catalog],
+            cwd: ROOT,
+            env: childEnv({ EXACT_BASE_URL: upstream.url }),
+            stderr: "pipe",
+          }),
+        );
+        try {
+          result = (await client.callTool({ name: "post_note", arguments: args })) as Result;
+        } finally {
+          await client.close();
+        }
+      }
+      expect(texts(result)).toEqual(['{"ok":true}']);
+      const sent = lastRequest();
+      expect(sent.url).toBe(`/accounts/${SNOWFLAKE}/notes?since=-9223372036854775808&page=2`);
+      expect(sent.trace).toBe(U64);
+      expect(sent.body).toBe(
+        `{"owner":9007199254740993,"ids":[42,7,${SNOWFLAKE}],"step":1234567890123456780,"text":"t"}`,
+      );
+    });
+  }
+
+  it("stdio: small integers go as before; an exact JSON number from a client that keeps digits is taken", async () => {
+    const served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
+    try {
+      answer('{"ok":true}');
+      let result = await served.client.callTool({
+        name: "post_note",
+        arguments: { account: 7, owner: 1, ids: [1, 2] },
+      });
+      expect(result.isError ?? false).toBe(false);
+      expect(lastRequest()).toMatchObject({ url: "/accounts/7/notes", body: '{"owner":1,"ids":[1,2]}' });
+      result = await served.client.callTool({
+        name: "post_note",
+        arguments: { account: rawJson(SNOWFLAKE), owner: 1 },
+      });
+      expect(result.isError ?? false).toBe(false);
+      expect(lastRequest()).toMatchObject({ url: `/accounts/${SNOWFLAKE}/notes`, body: '{"owner":1}' });
+      // The answer's id goes back into the next call as the model read it: digits.
+      answer(`{"id":${SNOWFLAKE},"name":"n"}`);
+      result = await served.client.callTool({ name: "get_item", arguments: { id: SNOWFLAKE } });
+      expect(texts(result)).toEqual([`{"id":${SNOWFLAKE},"name":"n"}`]);
+      expect(lastRequest().url).toBe(`/items/${SNOWFLAKE}`);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("stdio: out-of-range, bounded and malformed values are refused with their reason, the upstream not called", async () => {
+    const served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
+    try {
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ account: "9223372036854775808" }, "account: 9223372036854775808 is outside the int64 range"],
+        [
+          { account: 1, "X-Trace": "-1" },
+          "X-Trace: -1 is outside the uint64 range (0 to 18446744073709551615)",
+        ],
+        [{ account: 1, owner: "0" }, "owner: 0 is less than the minimum 1"],
+        [{ account: 1, step: "1234567890123456781" }, "step: 1234567890123456781 is not a multiple of 10"],
+        [
+          { account: "12e3" },
+          'account: expected an integer: a JSON number, or a string of its digits (such as "9007199254740993"), received "12e3"',
+        ],
+        [{ account: " 12" }, "account: expected an integer"],
+        [{ account: 1.5 }, "account: expected an integer, received 1.5"],
+        [{ account: 1, page: "2" }, "page: "],
+      ];
+      for (const [args, message] of cases) {
+        const before = upstream.received.length;
+        const result = await served.client.callTool({ name: "post_note", arguments: args });
+        expect(result.isError, JSON.stringify(args)).toBe(true);
+        expect(texts(result)[0]).toContain(message);
+        expect(upstream.received.length).toBe(before);
+      }
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("HTTP: a digit string and an exact JSON number reach the upstream as that JSON number", async () => {
+    const KEY = "exact-digits-key-0123456789";
+    const http = await serveHttp(
+      catalog,
+      { EXACT_BASE_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: KEY },
+      { args: ["--http", "--port", "0"] },
+    );
+    try {
+      const client = new Client({ name: "exact", version: "1" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(http.url), {
+          requestInit: { headers: { authorization: `Bearer ${KEY}` } },
+        }),
+      );
+      answer('{"ok":true}');
+      const result = await client.callTool({
+        name: "post_note",
+        arguments: { account: rawJson(SNOWFLAKE), owner: SNOWFLAKE, ids: [rawJson(SNOWFLAKE)] },
+      });
+      expect(texts(result)).toEqual(['{"ok":true}']);
+      expect(lastRequest()).toMatchObject({
+        url: `/accounts/${SNOWFLAKE}/notes`,
+        body: `{"owner":${SNOWFLAKE},"ids":[${SNOWFLAKE}]}`,
+      });
       await client.close();
     } finally {
       expect(await http.stop()).toBe(0);

@@ -25,6 +25,7 @@ const FILES = {
 scalar DateTime
 scalar Decimal
 scalar BigInt
+scalar Long
 scalar JSON
 enum OrderStatus { OPEN SHIPPED CANCELLED }
 `,
@@ -48,6 +49,7 @@ type Query {
   node(id: ID!): Node
   search(text: String!, first: Int = 10): [SearchResult!]!
   orders(filter: OrderFilter): [Order!]!
+  shipment(trackingId: Long!, legs: [Long!]): String
 }
 `,
   "schema/mutation.graphql": `
@@ -90,6 +92,7 @@ beforeAll(async () => {
     orders: () => [ORDER],
     placeOrder: ({ input }: { input: { total: unknown } }) => ({ ...ORDER, total: input.total }),
     deleteOrder: () => true,
+    shipment: () => "in transit",
   };
   upstream = await startRecordingServer(async (req, res) => {
     if (req.headers.authorization !== `Bearer ${TOKEN}`)
@@ -126,7 +129,14 @@ describe("a bare GraphQL catalog from split SDL, served in front of a real Graph
   it("lists every root field; reads are read-only, deleteOrder is destructive", async () => {
     const { tools } = await served.client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
-    expect([...byName.keys()].sort()).toEqual(["delete_order", "node", "orders", "place_order", "search"]);
+    expect([...byName.keys()].sort()).toEqual([
+      "delete_order",
+      "node",
+      "orders",
+      "place_order",
+      "search",
+      "shipment",
+    ]);
     expect(byName.get("orders")?.annotations).toMatchObject({ readOnlyHint: true });
     // `readOnlyHint: false` is the spec's default and left out (src/publish/annotations.ts).
     expect(byName.get("delete_order")?.annotations).toEqual({ destructiveHint: true, openWorldHint: true });
@@ -171,6 +181,17 @@ describe("a bare GraphQL catalog from split SDL, served in front of a real Graph
     expect(previewed).toBe(false);
     expect(result.isError ?? false).toBe(false);
     expect(requests().at(-1)?.variables).toEqual({ input });
+  });
+
+  it("a Long argument given as digits is sent in the variables as that JSON number, exactly", async () => {
+    const result = await served.client.callTool({
+      name: "shipment",
+      arguments: { trackingId: "1790000000000000001", legs: [3, "9007199254740993"] },
+    });
+    expect(result.isError ?? false).toBe(false);
+    const body = upstream.received.at(-1)?.body.toString() ?? "";
+    expect(body).toContain('"variables":{"trackingId":1790000000000000001,"legs":[3,9007199254740993]}');
+    expect(requests().at(-1)?.query).toMatch(/\(\$trackingId: Long!, \$legs: \[Long!\]\)/);
   });
 
   it("an interface or union result comes back with each member's own fields", async () => {

@@ -1,16 +1,24 @@
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { CatalogTool, JsonSchema } from "../../src/catalog.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { tolerateDrift } from "../../src/publish/drift.js";
-import { portableInput } from "../../src/publish/portable.js";
+import { portableDecoder, portableInput, portableSchema } from "../../src/publish/portable.js";
 import { portableOutput } from "../../src/publish/portable-output.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { checkArguments } from "../../src/runtime/args.js";
 import { createSchemaCache } from "../../src/runtime/schemas.js";
 import { ROOT } from "../helpers/paths.js";
-import { geminiJsonSchema, PROVIDERS, providerProblems, tallyProviders } from "../helpers/providers.js";
+import {
+  anthropic,
+  geminiJsonSchema,
+  openaiStrict,
+  PROVIDERS,
+  providerProblems,
+  tallyProviders,
+} from "../helpers/providers.js";
 
 // The `portable` schema profile: every published input schema inside what OpenAI strict mode (the Agents SDK's
 // own converter), Gemini (`parameters` and `parametersJsonSchema`) and Anthropic accept, while the faithful zod
@@ -28,6 +36,13 @@ const root = (properties: Record<string, unknown>, extra: Record<string, unknown
   additionalProperties: false,
   ...extra,
 });
+
+const INT64 = { type: "integer", format: "int64", minimum: 1 };
+const DIGITS = {
+  type: "string",
+  pattern: "^-?[0-9]+$",
+  description: "The integer as digits, exact beyond 2^53.",
+};
 
 describe("portable input schemas: the shapes providers reject", () => {
   const Node = {
@@ -88,8 +103,44 @@ describe("portable input schemas: the shapes providers reject", () => {
         { required: ["kind", "undeclared"] },
       ),
     ],
+    [
+      "a 64-bit integer's input form: an integer or its digits (codegen/emit/json-schema.ts), nullable too",
+      root(
+        {
+          id: { anyOf: [INT64, DIGITS], description: "The item's id." },
+          parent: { anyOf: [{ anyOf: [INT64, DIGITS] }, { type: "null" }] },
+          ids: { type: "array", items: { anyOf: [INT64, DIGITS] } },
+        },
+        { required: ["id"] },
+      ),
+    ],
     ["no arguments", root({})],
   ];
+  it("a 64-bit integer's input form as inline and refs publish it converts strict (Agents SDK); Anthropic's list lacks only its format", () => {
+    const schema = root(
+      { id: { anyOf: [{ type: "integer", format: "int64" }, DIGITS] } },
+      { required: ["id"] },
+    );
+    expect(openaiStrict("get_item", schema)).toEqual([]);
+    // The format is the spec's, as inline published `{type: integer, format: int64}` before (portable drops it).
+    expect(anthropic(schema)).toEqual(["#/properties/id/anyOf/0: format int64"]);
+    // Gemini's documented keywords have no `pattern` (nor `$schema`): Gemini takes the portable form (the case below).
+    expect(geminiJsonSchema(schema)).toEqual(["#: $schema", "#/properties/id/anyOf/1: pattern"]);
+  });
+
+  it("JSON text is read back exactly: a 64-bit id in it keeps its digits (JSON.parse rounded it)", () => {
+    const { schema: published } = portableInput(root({ meta: {} }));
+    const decoder = portableDecoder(portableSchema(root({ meta: {} }), "input"));
+    expect(published.properties).toMatchObject({ meta: { type: "string" } });
+    const result = checkArguments(
+      z.object({ meta: z.unknown() }),
+      { meta: '{"id":12345678901234567890}' },
+      decoder,
+    );
+    expect(result.ok).toBe(true);
+    expect(JSON.stringify(result.ok && result.data)).toBe('{"meta":{"id":12345678901234567890}}');
+  });
+
   it.each(cases)("%s", (name, schema) => {
     const { schema: published } = portableInput(schema);
     expectPortable(name, published);

@@ -117,7 +117,20 @@ const WELL_KNOWN: Record<string, SchemaNode> = {
   Cursor: { kind: "string", description: "An opaque pagination cursor." },
 };
 
-export function wellKnownScalar(name: string): SchemaNode | undefined {
+/**
+ * A 64-bit integer argument (`Long`: Hot Chocolate, graphql-java's extended scalars; `Int64`): a JSON integer or
+ * its digits as a string, sent in the variables as the JSON number those digits write, exactly (Hot Chocolate's
+ * `Long` refuses a string; Java servers read a JSON number into a long without rounding). `BigInt` and
+ * `BigInteger` keep sending a string as a string: graphql-scalars' `BigInt` runs in graphql-js, whose
+ * `JSON.parse` of the request would round a JSON number beyond 2^53, and takes the string exactly.
+ */
+const longInput: SchemaNode = { kind: "integer", format: "int64", digits: true };
+
+export function wellKnownScalar(
+  name: string,
+  direction: "input" | "output" = "output",
+): SchemaNode | undefined {
+  if (direction === "input" && (name === "Long" || name === "Int64")) return structuredClone(longInput);
   return Object.hasOwn(WELL_KNOWN, name) ? structuredClone(WELL_KNOWN[name]) : undefined;
 }
 

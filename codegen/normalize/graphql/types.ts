@@ -112,7 +112,7 @@ export class GraphqlTypes {
     if (graphqlJs().isEnumType(type)) return this.enumRef(type);
     const builtIn = builtInScalar(type.name, direction);
     if (builtIn) return builtIn;
-    const mapped = this.mapped.get(type.name) ?? wellKnownScalar(type.name);
+    const mapped = this.mapped.get(type.name) ?? wellKnownScalar(type.name, direction);
     if (mapped) return mapped;
     if (!this.unmapped.has(type.name)) this.unmapped.set(type.name, at ?? astRef(this.file, type.astNode));
     return unmappedScalar(type.name, this.sourceId, type.description ?? undefined);
