@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import semver from "semver";
@@ -17,6 +17,7 @@ import validateName from "validate-npm-package-name";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir, readCatalogDocument } from "../../src/load/catalog.js";
 import { INDEX_FILE } from "../../src/load/catalog-index.js";
+import { PACKAGE_ROOT } from "../../src/load/package.js";
 import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { VERSION } from "../index.js";
 import { compareStrings, jsonFile } from "../util.js";
@@ -83,7 +84,10 @@ function packOptions(doc: CatalogDocument, values: Record<string, string | undef
   return { name, bin, version, license: values.license ?? "UNLICENSED" };
 }
 
-/** The packages the compiled handlers import (`yaml`, `@scope/x`), from handlers.gen.mjs. */
+/**
+ * The packages the compiled handlers import (`yaml`, `@scope/x`), from handlers.gen.mjs; Node's own modules are
+ * not packages, with or without their `node:` prefix (`import { readFileSync } from "fs"`).
+ */
 async function handlerPackages(dir: string): Promise<string[]> {
   const file = join(dir, "handlers.gen.mjs");
   if (!existsSync(file)) return [];
@@ -101,7 +105,7 @@ async function handlerPackages(dir: string): Promise<string[]> {
   const names = new Set<string>();
   for (const input of Object.values(result.metafile.inputs)) {
     for (const imported of input.imports) {
-      if (!imported.external || imported.path.startsWith("node:")) continue;
+      if (!imported.external || isBuiltin(imported.path)) continue;
       const parts = imported.path.split("/");
       names.add(imported.path.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string));
     }
@@ -109,36 +113,66 @@ async function handlerPackages(dir: string): Promise<string[]> {
   return [...names].sort(compareStrings);
 }
 
+/** An installed package as pack reads it: its version, and whether its package.json says `"private": true`. */
+interface Installed {
+  version: string | undefined;
+  private: boolean;
+  /** The package's folder, its real path (a workspace package's own folder, not the node_modules link). */
+  dir: string;
+}
+
 /**
- * A package's installed version, found from `dir` the way Node resolves a bare import: from the folder's real
- * path (Node resolves a module's imports from where it really is: under pnpm, node_modules/toolwright links to
- * node_modules/.pnpm/toolwright@x/node_modules/toolwright, beside its dependencies), then, where no node_modules
- * folder holds it (Yarn Plug'n'Play), with Node's own resolution.
+ * A package as `node` would import it from the catalog folder `dir`: from the folder's real path up (Node
+ * resolves a module's imports from where it really is: under pnpm, node_modules/toolwright links to
+ * node_modules/.pnpm/toolwright@x/node_modules/toolwright, beside its dependencies), or, under Yarn Plug'n'Play
+ * (no node_modules folder), with Plug'n'Play's resolution. Not with `require.resolve` elsewhere: it also searches
+ * NODE_PATH, which pnpm's bins set to the packages pnpm hoists out of sight, where an ES module's import never
+ * looks (the catalog would not serve where it is, yet a version would be found for the package).
  */
-function installedVersion(name: string, dir: string): string | undefined {
-  const version = (file: string) => (JSON.parse(readFileSync(file, "utf8")) as { version?: string }).version;
+function installedPackage(name: string, dir: string): Installed | undefined {
+  const read = (file: string): Installed => {
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { version?: string; private?: unknown };
+    return { version: pkg.version, private: pkg.private === true, dir: dirname(realpathSync(file)) };
+  };
   for (let at = realpathSync(dir); ; at = dirname(at)) {
     const file = join(at, "node_modules", name, "package.json");
-    if (existsSync(file)) return version(file);
+    if (existsSync(file)) return read(file);
     if (dirname(at) === at) break;
   }
+  if (process.versions.pnp === undefined) return undefined;
   try {
-    return version(createRequire(join(dir, "handlers.gen.mjs")).resolve(`${name}/package.json`));
+    return read(createRequire(join(dir, "handlers.gen.mjs")).resolve(`${name}/package.json`));
   } catch {
     return undefined;
   }
 }
 
+/** A path as the user would type it from the working folder: relative when inside it, absolute otherwise. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" ? "." : rel.startsWith("..") || resolve(rel) === rel ? path : rel;
+}
+
 function dependencies(packages: string[], dir: string): Record<string, string> | string {
   const deps: Record<string, string> = { "toolwright-runtime": `^${VERSION}` };
   const missing: string[] = [];
+  const unpublished: string[] = [];
   for (const name of packages) {
-    const version = installedVersion(name, dir);
-    if (version === undefined) missing.push(name);
-    else deps[name] = `^${version}`;
+    if (name === "toolwright-runtime") continue;
+    // The runtime lends its zod to handlers that find none of their own (src/load/resolve-hooks.ts), as a pnpm
+    // or Plug'n'Play project that does not depend on zod has: declared at the version it lends.
+    const found =
+      installedPackage(name, dir) ?? (name === "zod" ? installedPackage(name, PACKAGE_ROOT) : undefined);
+    if (found?.version === undefined) missing.push(name);
+    else if (found.private) unpublished.push(`${name} (${terminalSafe(shownPath(found.dir))})`);
+    else deps[name] = `^${found.version}`;
   }
   if (missing.length > 0) {
-    return `the catalog's handlers import ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not installed where the catalog is (${dir}); install ${missing.length === 1 ? "it" : "them"} there first`;
+    return `the catalog's handlers import ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not installed where the catalog is (${dir}); install ${missing.length === 1 ? "it" : "them"} there first (under pnpm: in the dependencies of the package whose folder holds the catalog)`;
+  }
+  if (unpublished.length > 0) {
+    const one = unpublished.length === 1;
+    return `the catalog's handlers import ${unpublished.join(", ")}, ${one ? "a package" : "packages"} whose package.json says "private": true (a workspace package of yours, not on a registry): a host installing the packed catalog could not get ${one ? "it" : "them"}, or would get a package of the same name someone else published. Publish ${one ? "it" : "them"} (and drop "private"), or move the code the handlers use into the manifest's folder, where generate compiles it into handlers.gen.mjs; nothing was written`;
   }
   return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => compareStrings(a, b)));
 }
@@ -321,8 +355,7 @@ async function pack(ref: string, values: Record<string, string | undefined>): Pr
     return 1;
   }
   writePackage(out, dir, doc, opts, deps);
-  const rel = relative(process.cwd(), out);
-  const shown = rel.startsWith("..") ? out : rel;
+  const shown = shownPath(out);
   process.stdout.write(
     `packed ${opts.name}@${opts.version} (bin ${opts.bin}) into ${shown}/\n` +
       `  npm pack ${shown}      makes a tarball; npm publish ${shown} publishes it\n` +

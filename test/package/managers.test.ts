@@ -186,6 +186,19 @@ export default shout;
   }
 }
 
+/**
+ * `toolwright pack` of handlerCatalog's catalog: its handler imports zod, which the project does not depend on
+ * and the runtime lends, so the package declares zod at the version toolwright has.
+ */
+async function packNotes(dir: string, toolwright: string[], name: string) {
+  const [command = "", ...lead] = toolwright;
+  const out = join(work, name);
+  await sh(command, [...lead, "pack", "./generated/notes", "--out", out], dir);
+  const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
+  expect(Object.keys(pkg.dependencies)).toEqual(["toolwright-runtime", "zod"]);
+  expect(pkg.dependencies.zod).toMatch(/^\^4\.\d+\.\d+$/);
+}
+
 /** Every file under `dir` with its size and modification time, to see that a run wrote nothing there. */
 function snapshot(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -286,10 +299,11 @@ describe("pnpm (isolated node_modules)", () => {
     await generateServeCall(dir, toolwright());
   });
 
-  it("a hand-written handler importing zod, which the project does not have: generate --verify, serve, call", {
+  it("a hand-written handler importing zod, which the project does not have: generate --verify, serve, call; pack declares zod", {
     timeout: BOUND,
   }, async () => {
     await handlerCatalog(dir, toolwright());
+    await packNotes(dir, toolwright(), "notes pnpm pkg");
   });
 
   it("the reference catalog packed with toolwright pack: npm publish --dry-run passes, and pnpm installs and serves it", {
@@ -336,7 +350,7 @@ describe("Yarn 4", () => {
     await generateServeCall(dir, [join(dir, "node_modules/.bin/toolwright")]);
   });
 
-  it("Plug'n'Play (no node_modules): generate, serve and call; a handler importing zod verifies and runs", {
+  it("Plug'n'Play (no node_modules): generate, serve and call; a handler importing zod verifies, runs and packs", {
     timeout: BOUND,
   }, async () => {
     const dir = project("yarn pnp ü");
@@ -346,6 +360,7 @@ describe("Yarn 4", () => {
     expect(existsSync(join(dir, "node_modules"))).toBe(false);
     await generateServeCall(dir, ["yarn", "toolwright"]);
     await handlerCatalog(dir, ["yarn", "toolwright"]);
+    await packNotes(dir, ["yarn", "toolwright"], "notes pnp pkg");
   });
 });
 
@@ -354,6 +369,172 @@ describe("Bun", () => {
     const dir = project("bun project ü");
     await sh("bun", ["add", tarballs.toolwright], dir);
     await generateServeCall(dir, [join(dir, "node_modules/.bin/toolwright")]);
+  });
+});
+
+/**
+ * A monorepo: a private package of shared code, and the API package whose folder holds the catalog's manifest and
+ * hand-written handlers, which import the shared package, `yaml` (declared by the API package, with `@types/node`) and a Node module
+ * without its `node:` prefix. `shared` is the dependency spec the API package declares on the shared one.
+ */
+function workspace(name: string, shared: string, extra: Record<string, unknown>): string {
+  const root = project(name, { ...extra, devDependencies: { toolwright: `file:${tarballs.toolwright}` } });
+  const files: Record<string, string> = {
+    "packages/shared/package.json": JSON.stringify({
+      name: "@acme/shared",
+      version: "1.2.0",
+      private: true,
+      type: "module",
+      exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
+    }),
+    "packages/shared/index.js": 'export const greet = (who) => "hello " + who;\n',
+    "packages/shared/index.d.ts": "export declare const greet: (who: string) => string;\n",
+    "packages/api/package.json": JSON.stringify({
+      name: "@acme/api",
+      version: "0.3.0",
+      private: true,
+      type: "module",
+      dependencies: { "@acme/shared": shared, yaml: "^2.8.0" },
+      devDependencies: { "@types/node": "^24.0.0" },
+    }),
+    "packages/api/specs/api/tools.yaml": `catalog: api
+server: { name: acme-api, version: 0.3.0 }
+tools:
+  api_greet:
+    handler: ./handlers/greet.ts
+    safety: read
+    description: Greets someone, with the workspace's shared code.
+    input: { type: object, properties: { who: { type: string } }, required: [who] }
+`,
+    "packages/api/specs/api/handlers/greet.ts": `import { existsSync } from "fs";
+import { greet } from "@acme/shared";
+import type { CustomHandler } from "toolwright/catalog";
+import { stringify } from "yaml";
+
+const h: CustomHandler<{ who: string }> = async (args) => ({
+  data: { text: stringify(greet(args.who)).trim(), root: existsSync("/") },
+});
+export default h;
+`,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+/** The workspace's catalog, generated and verified where it is, serves its handler to a real client. */
+async function workspaceServes(root: string) {
+  const api = join(root, "packages/api");
+  const toolwright = join(root, "node_modules/.bin/toolwright");
+  const gen = await sh(toolwright, ["generate", "--verify"], api);
+  expect(gen.stdout).toContain("verified: generated TypeScript type-checks");
+  const { client } = await connect(toolwright, ["serve", "./generated/api"], api, {
+    HOME: join(work, "home"),
+  });
+  try {
+    const result = await client.callTool({ name: "api_greet", arguments: { who: "Zoë" } });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(textJson(result)).toEqual({ text: "hello Zoë", root: true });
+  } finally {
+    await client.close();
+  }
+}
+
+/** `toolwright pack` from the API package's folder: its exit code, what it printed, and the package.json it wrote. */
+async function packApi(root: string, out: string) {
+  const api = join(root, "packages/api");
+  const ran = await sh(
+    join(root, "node_modules/.bin/toolwright"),
+    ["pack", "generated/api", "--out", out],
+    api,
+  ).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? -1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? "",
+    }),
+  );
+  const file = join(out, "package.json");
+  return { ...ran, pkg: existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined };
+}
+
+describe("a catalog in a workspace, with its handlers beside it", () => {
+  it("npm workspaces: generate --verify and serve where it is; pack refuses the private workspace package the handlers import, then declares it (and yaml, not fs); pnpm installs the package strictly and it serves", {
+    timeout: BOUND,
+  }, async () => {
+    const root = workspace("npm workspace é", "*", { workspaces: ["packages/*"] });
+    await sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], root);
+    await workspaceServes(root);
+
+    // A private package is on no registry: a host would fail to install it, or install someone else's.
+    const out = join(work, "acme api pkg ü");
+    const refused = await packApi(root, out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `toolwright pack: the catalog's handlers import @acme/shared (${join(root, "packages/shared")}), a package whose package.json says "private": true`,
+    );
+    expect(refused.stderr).toContain("nothing was written");
+    expect(existsSync(out)).toBe(false);
+
+    // Published (no longer private): declared at the version installed, with yaml; `fs` is Node's, no package.
+    const sharedJson = join(root, "packages/shared/package.json");
+    const { private: _, ...shared } = JSON.parse(readFileSync(sharedJson, "utf8"));
+    writeFileSync(sharedJson, JSON.stringify(shared));
+    const packed = await packApi(root, out);
+    expect(packed.code, packed.stderr).toBe(0);
+    const yaml = JSON.parse(readFileSync(join(root, "node_modules/yaml/package.json"), "utf8")).version;
+    expect(packed.pkg.dependencies).toEqual({
+      "@acme/shared": "^1.2.0",
+      "toolwright-runtime": `^${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}`,
+      yaml: `^${yaml}`,
+    });
+
+    // As a host installs it, from the registry but for this build's runtime and the shared package's tarball.
+    const dest = join(work, "acme tarballs");
+    mkdirSync(dest);
+    packed.pkg.dependencies["@acme/shared"] = `file:${await npmPack(join(root, "packages/shared"), dest)}`;
+    packed.pkg.dependencies["toolwright-runtime"] = `file:${tarballs.runtime}`;
+    writeFileSync(join(out, "package.json"), `${JSON.stringify(packed.pkg, null, 2)}\n`);
+    const host = project("acme host é");
+    await sh("pnpm", ["add", "--store-dir", join(TOOLS, "pnpm-store"), await npmPack(out, dest)], host);
+    const { client } = await connect(join(host, "node_modules/.bin/acme-api-mcp"), [], host, {
+      HOME: join(work, "home"),
+    });
+    try {
+      const result = await client.callTool({ name: "api_greet", arguments: { who: "Åsa" } });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      expect(textJson(result)).toEqual({ text: "hello Åsa", root: true });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("pnpm workspaces: generate --verify and serve where it is; a package the API package does not declare is refused by pack, as serving refuses it, though pnpm's bin puts it on NODE_PATH", {
+    timeout: BOUND,
+  }, async () => {
+    const root = workspace("pnpm workspace ü", "workspace:*", {});
+    writeFileSync(join(root, "pnpm-workspace.yaml"), "packages:\n  - packages/*\n");
+    await sh("pnpm", ["install", "--store-dir", join(TOOLS, "pnpm-store"), "--allow-build=esbuild"], root);
+    await workspaceServes(root);
+
+    // ajv is toolwright's dependency, not the API package's: an ES module import from the catalog folder does
+    // not find it, but require.resolve did, through the NODE_PATH pnpm's bin sets.
+    const api = join(root, "packages/api");
+    writeFileSync(
+      join(api, "specs/api/handlers/greet.ts"),
+      `import Ajv from "ajv";\n${readFileSync(join(api, "specs/api/handlers/greet.ts"), "utf8")}void Ajv;\n`,
+    );
+    await sh(join(root, "node_modules/.bin/toolwright"), ["generate"], api);
+    const out = join(work, "acme pnpm pkg");
+    const refused = await packApi(root, out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `toolwright pack: the catalog's handlers import ajv, which is not installed where the catalog is (${join(api, "generated/api")})`,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });
 
