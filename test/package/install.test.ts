@@ -180,6 +180,32 @@ describe("the packed tarballs", () => {
     expect(digest(second.file)).toBe(digest(tarballs.toolwright));
   });
 
+  it("file modes, line ends and shebang: only the bin is executable, it starts #!/usr/bin/env node, no file has a CR", async () => {
+    for (const [name, tarball] of Object.entries(tarballs)) {
+      const { stdout } = await run("tar", ["-tvzf", tarball]);
+      const modes = stdout
+        .trim()
+        .split("\n")
+        .map((line) => {
+          const [mode = "", , , , , ...rest] = line.split(/\s+/);
+          return [rest.join(" ").replace(/^package\//, ""), mode] as const;
+        });
+      expect(modes.length, name).toBeGreaterThan(5);
+      const executable = modes.filter(([, mode]) => mode !== "-rw-r--r--");
+      expect(executable, name).toEqual(name === "toolwright" ? [["dist/toolwright.js", "-rwxr-xr-x"]] : []);
+      const dir = join(work, `unpacked-${name}`);
+      mkdirSync(dir);
+      await run("tar", ["-xzf", tarball, "-C", dir]);
+      const withCR = filesUnder(join(dir, "package")).filter((f) =>
+        readFileSync(join(dir, "package", f)).includes(13),
+      );
+      expect(withCR, name).toEqual([]);
+    }
+    expect((await fromTarball(tarballs.toolwright, "dist/toolwright.js")).split("\n")[0]).toBe(
+      "#!/usr/bin/env node",
+    );
+  });
+
   it("both carry toolwright's own license text, the one package.json names", () => {
     expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).license).toBe("Apache-2.0");
     expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toContain(
@@ -496,44 +522,79 @@ await runPackedCatalog(new URL("./pets/", import.meta.url), "my-server");
     }
   });
 
-  it("TypeScript consumers type-check against the shipped declarations: node16, nodenext (ESM and CommonJS), bundler", {
+  it("TypeScript consumers type-check against the shipped declarations and a generated catalog, strict (verbatimModuleSyntax, exactOptionalPropertyTypes, no skipLibCheck): node16, nodenext (ESM and CommonJS), bundler", {
     timeout: NPM_BOUND,
   }, async () => {
-    mkdirSync(join(consumer, "ts"), { recursive: true });
-    writeFileSync(
-      join(consumer, "ts/use.mts"),
-      `import type { CatalogTool, CustomHandler } from "toolwright/catalog";
+    // An ES module package inside the consumer's project (node_modules is the consumer's): its own catalog, with
+    // a hand-written handler typed from the generated ToolTypes, generated and verified there.
+    const ts = join(consumer, "ts");
+    const files: Record<string, string> = {
+      "package.json": `${JSON.stringify({ name: "ts-consumer", private: true, type: "module" })}\n`,
+      "specs/notes/tools.yaml": `catalog: notes
+tools:
+  notes_shout:
+    handler: ./handlers/shout.ts
+    safety: read
+    description: Upper-cases a note.
+    input: { type: object, properties: { text: { type: string }, times: { type: integer } }, required: [text] }
+`,
+      "specs/notes/handlers/shout.ts": `import type { CustomHandler } from "toolwright/catalog";
+import type { ToolTypes } from "../../../generated/notes/schemas.gen.js";
+
+type Args = ToolTypes["notes_shout"]["input"];
+const shout: CustomHandler<Args> = async (args) => ({
+  data: { shout: args.text.toUpperCase().repeat(args.times ?? 1) },
+});
+export default shout;
+`,
+      "use.mts": `import type { CatalogModule, CatalogTool, CustomHandler } from "toolwright/catalog";
 import { CATALOG_FORMAT } from "toolwright/catalog";
 import { runPackedCatalog } from "toolwright-runtime";
 import { enableCompileCache } from "toolwright-runtime/compile-cache";
+import notes from "./generated/notes/catalog.gen.js";
+import type { ToolTypes } from "./generated/notes/schemas.gen.js";
 
-export const handler: CustomHandler<{ text: string }> = async (args) => ({ data: { echo: args.text } });
+export const args: ToolTypes["notes_shout"]["input"] = { text: "hi" };
+export const catalogs: CatalogModule[] = [notes];
+export const handler: CustomHandler<{ text: string }> = async (a) => ({ data: { echo: a.text } });
 export const format: number = CATALOG_FORMAT;
 export const names = (tools: CatalogTool[]): string[] => tools.map((t) => t.name);
 export async function serve(): Promise<never> {
   const cache: string | undefined = enableCompileCache();
   void cache;
-  return runPackedCatalog(new URL("./catalog/", import.meta.url), "my-server", ["--read-only"]);
+  return runPackedCatalog(new URL("./generated/notes/", import.meta.url), "my-server", ["--read-only"]);
 }
 `,
-    );
-    // CommonJS importing the ES module's types: TypeScript 5.8+ under nodenext (require of ESM); node16 needs
-    // resolution-mode on the import (docs/packaging.md).
-    writeFileSync(
-      join(consumer, "ts/use.cts"),
-      `import type { CustomHandler } from "toolwright/catalog";
-export const handler: CustomHandler<{ text: string }> = async (args) => ({ data: { echo: args.text } });
+      // CommonJS requiring the ES modules (Node 22.12+), their types under nodenext (TypeScript 5.8+); node16
+      // needs resolution-mode on a type import (docs/packaging.md).
+      "use.cts": `import runtime = require("toolwright-runtime");
+import contract = require("toolwright/catalog");
+import type { CustomHandler } from "toolwright/catalog";
+
+const handler: CustomHandler<{ text: string }> = async (args) => ({ data: { echo: args.text } });
+const serve: (catalog: URL | string, program: string) => Promise<never> = runtime.runPackedCatalog;
+export = { handler, serve, format: contract.CATALOG_FORMAT };
 `,
-    );
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(ts, path, ".."), { recursive: true });
+      writeFileSync(join(ts, path), text);
+    }
+    const gen = await npx(ts, ["toolwright", "generate", "--verify"]);
+    expect(gen.stdout).toContain("verified: generated TypeScript type-checks");
+
+    const generated = ["generated/notes/catalog.gen.ts", "generated/notes/schemas.gen.ts"];
+    const handlers = ["specs/notes/handlers/shout.ts"];
     const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
-    for (const [resolution, module, files] of [
-      ["node16", "node16", ["ts/use.mts"]],
-      ["nodenext", "nodenext", ["ts/use.mts", "ts/use.cts"]],
-      ["bundler", "esnext", ["ts/use.mts"]],
+    for (const [resolution, module, only] of [
+      ["node16", "node16", ["use.mts"]],
+      ["nodenext", "nodenext", ["use.mts", "use.cts"]],
+      ["bundler", "esnext", ["use.mts"]],
+      ["bundler", "preserve", ["use.mts"]],
     ] as const) {
-      const config = `tsconfig.${resolution}.json`;
+      const config = `tsconfig.${module}.json`;
       writeFileSync(
-        join(consumer, config),
+        join(ts, config),
         JSON.stringify({
           compilerOptions: {
             module,
@@ -542,16 +603,29 @@ export const handler: CustomHandler<{ text: string }> = async (args) => ({ data:
             lib: ["es2022", "dom"],
             types: [],
             strict: true,
-            noEmit: true,
+            verbatimModuleSyntax: true,
+            exactOptionalPropertyTypes: true,
+            noUncheckedIndexedAccess: true,
+            isolatedModules: true,
+            skipLibCheck: false,
+            outDir: `out-${module}`,
           },
-          files,
+          files: [...only, ...generated, ...handlers],
         }),
       );
-      const checked = await run(process.execPath, [tsc, "-p", config], { cwd: consumer }).then(
+      const checked = await run(process.execPath, [tsc, "-p", config], { cwd: ts }).then(
         () => "",
         (error: { stdout?: string }) => error.stdout ?? "failed",
       );
-      expect(checked, resolution).toBe("");
+      expect(checked, `${resolution} ${module}`).toBe("");
     }
+    // What tsc wrote for CommonJS runs: require() of the ES module packages.
+    const cjs = await run(
+      process.execPath,
+      ["-e", `const m = require("./out-nodenext/use.cjs"); console.log(typeof m.serve, m.format)`],
+      { cwd: ts },
+    );
+    expect(cjs.stdout.trim()).toBe("function 2");
+    expect(cjs.stderr).toBe("");
   });
 });
