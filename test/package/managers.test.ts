@@ -362,6 +362,22 @@ describe("Yarn 4", () => {
     await handlerCatalog(dir, ["yarn", "toolwright"]);
     await packNotes(dir, ["yarn", "toolwright"], "notes pnp pkg");
   });
+
+  it("Plug'n'Play host: the reference catalog packed with toolwright pack installs with yarn add and serves", {
+    timeout: BOUND,
+  }, async () => {
+    const tarball = await packScaly(
+      [join(ROOT, "bin/toolwright.mjs")],
+      join(ROOT, "generated/scaly"),
+      "scaly for yarn é",
+    );
+    const host = project("yarn pnp host ü");
+    writeFileSync(join(host, ".yarnrc.yml"), "nodeLinker: pnp\n");
+    writeFileSync(join(host, "yarn.lock"), "");
+    await sh("yarn", ["add", `scaly-mcp@file:${tarball}`], host);
+    expect(existsSync(join(host, "node_modules"))).toBe(false);
+    await scalyServes("yarn", ["scaly-mcp"], host);
+  });
 });
 
 describe("Bun", () => {
