@@ -1,4 +1,4 @@
-import type { CatalogTool } from "../catalog.js";
+import { type CatalogTool, isExactNumber } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import type { Lock } from "./settings.js";
@@ -99,12 +99,14 @@ function otherNamed(
     if (key !== declared) stack.push([args[key], key, lockedName(key, locked) ?? wire.get(key), undefined]);
   while (stack.length > 0) {
     const [value, path, why] = stack.pop()!;
-    if (
-      why !== undefined &&
-      (typeof value === "string" || typeof value === "number") &&
-      String(value) !== locked.lock.value
-    )
-      return { path, why };
+    // A number kept as its digits (an exact number) is compared by them, never walked as an object.
+    const scalar = isExactNumber(value)
+      ? value.rawJSON
+      : typeof value === "string" || typeof value === "number"
+        ? String(value)
+        : undefined;
+    if (why !== undefined && scalar !== undefined && scalar !== locked.lock.value) return { path, why };
+    if (scalar !== undefined) continue;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) stack.push([value[i], `${path}[${i}]`, why, undefined]);
     } else if (value !== null && typeof value === "object")

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { exactNumber } from "../../src/catalog.js";
 import { deniedToolsStep } from "../../src/policy/denied-tools.js";
 import { MASK } from "../../src/policy/mask.js";
 import { pathScopeStep } from "../../src/policy/paths.js";
@@ -79,6 +80,17 @@ describe("tenant and partner lock", () => {
     expect((await runStep(step, ctxFor(tool("x"), { path: "a" }))).executed).toEqual({ path: "a" });
     const open = tenantLockStep(undefined, undefined);
     expect((await runStep(open, ctxFor(t, { tenant: "globex" }))).executed).toEqual({ tenant: "globex" });
+  });
+  it("compares a number kept as its digits (an exact number) by its digits, not as an object", async () => {
+    const ids = tenantLockStep({ env: "APP_TENANT", value: "12345678901234567890123" }, undefined);
+    const other = await runStep(
+      ids,
+      ctxFor(tool("x"), { filter: { tenant_id: exactNumber("98765432109876543210987") } }),
+    );
+    expect(other.executed).toBeUndefined();
+    expect(other.outcome.error?.message).toMatch(/'filter.tenant_id' names another tenant/);
+    const same = await runStep(ids, ctxFor(tool("x"), { tenant_id: exactNumber("12345678901234567890123") }));
+    expect(same.executed).toBeDefined();
   });
 });
 
