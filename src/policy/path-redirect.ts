@@ -16,7 +16,12 @@ export interface ScopedArg {
   check: (value: string) => ToolOutcome | undefined;
 }
 
-export function scopedRedirectCheck(ctx: CallContext, scoped: readonly ScopedArg[]): RedirectCheck {
+export function scopedRedirectCheck(
+  ctx: CallContext,
+  scoped: readonly ScopedArg[],
+  /** The refusal of a target the checks cannot read (another endpoint, an undecodable value): the path policy's. */
+  refuseRedirect: (ctx: CallContext, what: string) => ToolOutcome = refusePathRedirect,
+): RedirectCheck {
   const binding = ctx.tool.binding;
   if (binding.kind !== "http") return () => undefined;
   const template = templatePatternOf(binding);
@@ -95,7 +100,7 @@ function decodePathValue(raw: string, multiSegment: boolean): string | undefined
   return decoded.join("/");
 }
 
-function refuseRedirect(ctx: CallContext, what: string): ToolOutcome {
+function refusePathRedirect(ctx: CallContext, what: string): ToolOutcome {
   return refuse(
     ctx,
     { policy: "paths", reason: "redirect outside the scope's reach" },

@@ -1,6 +1,7 @@
 import { type CatalogTool, isExactNumber } from "../catalog.js";
-import type { NamedMiddleware } from "../chain.js";
+import { type NamedMiddleware, onRedirect } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
+import { scopedRedirectCheck } from "./path-redirect.js";
 import type { Lock } from "./settings.js";
 
 /**
@@ -123,6 +124,47 @@ function otherNamed(
   return undefined;
 }
 
+/**
+ * A same-origin redirect of a call whose path or query names the lock (`/orgs/{org}/...`, `?tenant_id=`) is
+ * followed only to the same endpoint, with every such value the locked one: an upstream (or an open redirect it
+ * offers, `?redirect_to=/orgs/other/...`) must not take a locked call, credentials and all, to another tenant. A
+ * target the lock cannot read (another endpoint, an undecodable value) is refused; nothing is asked of it.
+ */
+function followOnlyInLock(
+  ctx: Parameters<NamedMiddleware["run"]>[0],
+  locked: Locked,
+  declared: string | undefined,
+  wire: ReadonlyMap<string, string>,
+): void {
+  const binding = ctx.tool.binding;
+  if (binding.kind !== "http") return;
+  const named = binding.params.filter(
+    (p) =>
+      (p.in === "path" || p.in === "query") &&
+      (p.arg === declared || wire.has(p.arg) || lockedName(p.arg, locked) !== undefined),
+  );
+  if (named.length === 0) return;
+  const { lock, what } = locked;
+  const refusal = (said: string) =>
+    refuse(
+      ctx,
+      { policy: `${what}-lock`, rule: lock.env, reason: `redirect the ${what} lock cannot follow` },
+      `refused by ${lock.env}: ${said}; this server is locked to ${what} ${lock.value}, so the redirect is not followed and nothing was requested there`,
+    );
+  onRedirect(
+    ctx,
+    scopedRedirectCheck(
+      ctx,
+      named.map((p) => ({
+        arg: p.arg,
+        check: (value: string) =>
+          value === lock.value ? undefined : refusal(`the upstream redirected the call to another ${what}`),
+      })),
+      (_ctx, said) => refusal(said),
+    ),
+  );
+}
+
 export function tenantLockStep(
   tenant: Lock | undefined,
   partner: Lock | undefined,
@@ -173,6 +215,7 @@ export function tenantLockStep(
             `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and '${other.path}' names another ${what} (${other.why}); leave it unset or name ${lock.value}, or change ${lock.env} to act elsewhere`,
           );
         }
+        followOnlyInLock(ctx, locked, arg, wire);
         if (arg === undefined) continue;
         const given = ctx.args[arg];
         if (given === undefined || given === null) {

@@ -24,7 +24,9 @@ paths:
   /orgs/{org}/members:
     get:
       operationId: listMembers
-      parameters: [{ name: org, in: path, required: true, schema: { type: string } }]
+      parameters:
+        - { name: org, in: path, required: true, schema: { type: string } }
+        - { name: redirect_to, in: query, schema: { type: string } }
       responses: { "200": { description: ok } }
   /o/{org}/audit:
     get:
@@ -90,7 +92,15 @@ beforeAll(async () => {
     "cat/tools.yaml": MANIFEST,
   });
   const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
+  upstream = await startRecordingServer((req, res) => {
+    // An upstream (or an open redirect it offers) pointing a locked call at another tenant.
+    const to = req.query.get("redirect_to");
+    if (to !== null) {
+      res.writeHead(307, { location: to });
+      return res.end();
+    }
+    sendJson(res, 200, { ok: true });
+  });
   served = await serveOverStdio(dir, {
     ORGS_URL: upstream.url,
     ORGS_GQL_URL: `${upstream.url}/graphql`,
@@ -182,5 +192,32 @@ describe("the tenant lock holds for every name the manifest declares for the ten
     });
     const projects = await call("list_projects", { org: "acme" });
     expect(projects.sent.map((r) => r.url)).toEqual(["/orgs/acme/projects"]);
+  });
+});
+
+describe("a redirect of a locked call is followed only where the lock can check it", () => {
+  it("to the same endpoint of another tenant: refused there, the target never requested", async () => {
+    const { result, sent } = await call("list_members", { org: "acme", redirect_to: "/orgs/globex/members" });
+    expect(result.isError, JSON.stringify(result)).toBe(true);
+    const text = result.content?.[0]?.text ?? "";
+    expect(text).toContain("refused by ORGS_TENANT: the upstream redirected the call to another tenant");
+    expect(text).not.toMatch(/globex/i);
+    expect(sent.map((r) => r.url)).toEqual(["/orgs/acme/members?redirect_to=%2Forgs%2Fglobex%2Fmembers"]);
+  });
+
+  it("to another endpoint: refused, since the lock cannot read which tenant it names", async () => {
+    const { result, sent } = await call("list_members", { org: "acme", redirect_to: "/admin/export" });
+    expect(result.isError).toBe(true);
+    expect(result.content?.[0]?.text).toContain("the upstream redirected the call to another endpoint");
+    expect(sent.length).toBe(1);
+  });
+
+  it("to the same endpoint of the locked tenant: followed", async () => {
+    const { result, sent } = await call("list_members", { org: "acme", redirect_to: "/orgs/acme/members" });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(sent.map((r) => r.url)).toEqual([
+      "/orgs/acme/members?redirect_to=%2Forgs%2Facme%2Fmembers",
+      "/orgs/acme/members",
+    ]);
   });
 });
