@@ -23,6 +23,13 @@ import { servedSchemaProblems } from "./served-schemas.js";
  *   generated with them, and they type-check.
  * - Figma's REST API (@figma/rest-api-spec@0.43.0, openapi/openapi.yaml): a vendor's own OpenAPI 3.1 YAML (54
  *   operations), the form most hand-maintained specs now take, which neither corpus has from a vendor.
+ * - Scalar's Galaxy (@scalar/galaxy@0.6.12, dist/3.1.yaml): OpenAPI 3.1 with webhooks, callbacks, a second server
+ *   with variables, an API key in a cookie, OAuth2 with four flows and per-operation scopes, OpenID Connect,
+ *   `examples` arrays, `type: [string, "null"]` and a multipart upload (10 operations).
+ * - Rclone's RC API (rclone-openapi@1.75.0, openapi.yaml): OpenAPI 3.1 whose 101 operations are all POST (an RPC
+ *   API): every one a tool, classed write or, by their words, destructive (none read: see known-limits).
+ * - Ideal Postcodes (@ideal-postcodes/openapi@4.21.0, dist/openapi.yaml): OpenAPI 3.0.3 with `allowReserved` query
+ *   parameters and no usable info.title (TW145).
  */
 const SPECS = [
   {
@@ -57,6 +64,24 @@ const SPECS = [
     name: "figma",
     file: () => npmPackageFile("@figma/rest-api-spec", "0.43.0", "openapi/openapi.yaml"),
     trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/^openapi: 3\.1\.0\n/),
+    warnings: [],
+  },
+  {
+    name: "galaxy",
+    file: () => npmPackageFile("@scalar/galaxy", "0.6.12", "dist/3.1.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/\n {6}callbacks:\n[\s\S]*\nwebhooks:\n/),
+    warnings: [],
+  },
+  {
+    name: "rclone",
+    file: () => npmPackageFile("rclone-openapi", "1.75.0", "openapi.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).not.toMatch(/\n {4}(get|put|delete|patch):/),
+    warnings: [],
+  },
+  {
+    name: "ideal-postcodes",
+    file: () => npmPackageFile("@ideal-postcodes/openapi", "4.21.0", "dist/openapi.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toContain("allowReserved: true"),
     warnings: [],
   },
 ];

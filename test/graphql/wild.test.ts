@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { buildSchema, introspectionFromSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
@@ -293,6 +294,24 @@ type Query {
 }
 `;
 
+/** A Hasura-generated schema's shape: Postgres column types as lower-case scalars, `_bool_exp` filters, `*_root`. */
+const HASURA = `
+scalar uuid
+scalar timestamptz
+scalar jsonb
+scalar numeric
+scalar bigint
+scalar citext
+input jsonb_comparison_exp { _contains: jsonb _has_key: String _eq: jsonb }
+input uuid_comparison_exp { _eq: uuid _in: [uuid!] }
+input things_bool_exp { _and: [things_bool_exp!] id: uuid_comparison_exp metadata: jsonb_comparison_exp }
+input things_insert_input { id: uuid slug: citext metadata: jsonb price: numeric views: bigint created_at: timestamptz }
+type things { id: uuid! slug: citext! metadata(path: String): jsonb price: numeric! views: bigint! created_at: timestamptz! }
+type query_root { things(where: things_bool_exp, limit: Int): [things!]! things_by_pk(id: uuid!): things }
+type mutation_root { insert_things_one(object: things_insert_input!): things delete_things_by_pk(id: uuid!): things }
+schema { query: query_root mutation: mutation_root }
+`;
+
 describe("custom scalars", () => {
   it("common scalars of the server libraries are mapped; the manifest overrides any of them", async () => {
     const dir = writeTree("gql-scalars", {
@@ -331,6 +350,38 @@ describe("custom scalars", () => {
     expect(JSON.stringify(p2.amount)).toContain('"pattern"');
     expect(JSON.stringify(p2.amount)).not.toContain('"number"');
     expect(nonNull(p2.price ?? {})).toMatchObject({ type: "integer" });
+  });
+  it("Hasura's Postgres scalars are mapped: a jsonb column or filter takes a JSON object, ids are uuids", async () => {
+    const dir = writeTree("gql-hasura", {
+      "schema.graphql": HASURA,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(o.diags.items.filter((d) => /has no JSON Schema mapping/.test(d.message))).toEqual([]);
+    expect(names(o)).toEqual(["things", "things_by_pk", "insert_things_one", "delete_things_by_pk"]);
+    const ajv = new Ajv2020({ strict: false });
+    // Each input with the catalog's named schemas it refers to.
+    const $defs = docOf(o)?.schemas;
+    const insert = ajv.compile({ ...tool(o, "insert_things_one").inputSchema, $defs });
+    const row = {
+      id: "0b7e3c1e-6a1f-4d7c-9a51-2f1b2c3d4e5f",
+      slug: "Widget",
+      metadata: { color: "red", sizes: [1, 2], nested: { ok: true } },
+      price: "12.50",
+      views: "9007199254740993",
+      created_at: "2026-12-05T04:00:00Z",
+    };
+    expect(insert({ object: row }), JSON.stringify(insert.errors)).toBe(true);
+    expect(insert({ object: { ...row, metadata: [1, "two"] } })).toBe(true);
+    expect(insert({ object: { ...row, price: 12.5, views: 42 } })).toBe(true);
+    const filter = ajv.compile({ ...tool(o, "things").inputSchema, $defs });
+    expect(
+      filter({ where: { metadata: { _contains: { color: "red" } } } }),
+      JSON.stringify(filter.errors),
+    ).toBe(true);
+    const byPk = tool(o, "things_by_pk").inputSchema.properties as Record<string, Record<string, unknown>>;
+    expect(byPk.id).toMatchObject({ type: "string", format: "uuid" });
   });
 });
 

@@ -60,6 +60,8 @@ const localDateTime: SchemaNode = {
  *   (a string holding JSON), `AWSTimestamp` whole seconds since the epoch, the others ISO 8601 / RFC strings.
  * - The graphql-scalars names most schemas reuse (`DateTime`, `Date`, `Time`, `URL`, `URI`, `EmailAddress`,
  *   `UUID`, `JSON`, `JSONObject`, `BigInt`, `Long`), which serialise as their names say.
+ * - Hasura's, which name Postgres column types in lower case (`uuid`, `timestamptz`, `jsonb`, `numeric`, `bigint`,
+ *   `citext`, ...): a `jsonb` argument takes any JSON value, as Hasura does.
  * - The spellings other server libraries give the same things: PostGraphile (`Datetime`, `BigFloat`, `Cursor`),
  *   graphql-ruby (`ISO8601DateTime`, `ISO8601Date`, `JSON`), Graphene (`GenericScalar`, `JSONString`, `Decimal`),
  *   Hot Chocolate (`DateTime`, `Decimal`, `Long`, `Url`, `Uuid`), Java (`Instant`, `OffsetDateTime`,
@@ -115,6 +117,23 @@ const WELL_KNOWN: Record<string, SchemaNode> = {
   Long: bigInteger,
   Int64: bigInteger,
   Cursor: { kind: "string", description: "An opaque pagination cursor." },
+  // Hasura's Postgres scalars, named after the column types (lower case): JSON values go as JSON (a `jsonb`
+  // column or `_contains` filter takes an object), numbers as numbers or exact strings.
+  uuid: { kind: "string", format: "uuid" },
+  timestamptz: dateTime,
+  timestamp: localDateTime,
+  date,
+  time: { kind: "string", description: "A time of day, ISO 8601 (13:45:00), without a time zone." },
+  timetz: { kind: "string", description: "A time of day with its offset, ISO 8601 (13:45:00+02:00)." },
+  interval: { kind: "string", description: "A Postgres interval, e.g. `1 day 02:00:00` or `P1DT2H`." },
+  jsonb: anyJson,
+  json: anyJson,
+  numeric: decimal,
+  bigint: bigInteger,
+  smallint: { kind: "integer", minimum: -32768, maximum: 32767 },
+  float8: { kind: "number" },
+  citext: { kind: "string", description: "Text compared without regard to case." },
+  bpchar: { kind: "string" },
 };
 
 /**
