@@ -169,6 +169,19 @@ function appendPart(form: FormData, field: HttpBodyField, value: unknown): void 
   form.append(field.name, text(value));
 }
 
+/**
+ * A body member or form part frameworks read as the request's real method: Laravel takes `_method` from the
+ * request's input, the JSON body of a JSON request included; Laravel, Symfony and Rails' Rack::MethodOverride
+ * from a multipart body. With one, a POST tool would run as a DELETE past confirmation (as with a query
+ * parameter or a urlencoded field, `isMethodOverrideKey`): refused, whoever declared it.
+ */
+function refuseMethodOverride(name: string, owner: string, what: string): void {
+  if (!isMethodOverrideKey(nameKey(name))) return;
+  throw new ArgumentError(
+    `argument '${owner}' cannot set the ${what} ${JSON.stringify(name)}, which frameworks read as the request's method`,
+  );
+}
+
 /** `undefined` when the body is optional and no argument for it was given. */
 export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltBody | undefined {
   const whole = body.mode === "whole";
@@ -183,9 +196,15 @@ export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltB
 
   switch (body.encoding) {
     case "json": {
-      if (whole) return { body: JSON.stringify(wholeValue(body, args) ?? null), contentType: body.mediaType };
+      if (whole) {
+        const value = wholeValue(body, args);
+        if (value !== null && typeof value === "object" && !Array.isArray(value) && !isExactNumber(value))
+          for (const key of Object.keys(value)) refuseMethodOverride(key, `${body.arg}`, "body member");
+        return { body: JSON.stringify(value ?? null), contentType: body.mediaType };
+      }
       const object: Record<string, unknown> = {};
       for (const [field, value] of fieldValues(body, args)) {
+        refuseMethodOverride(field.name, field.arg, "body member");
         // A field named `__proto__` is a member of the body, not its prototype.
         if (field.name === "__proto__")
           Object.defineProperty(object, field.name, {
@@ -208,10 +227,14 @@ export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltB
           throw new ArgumentError(`argument '${body.arg}' must be an object of parts`);
         }
         for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+          if (item !== undefined && item !== null) refuseMethodOverride(key, `${body.arg}`, "form part");
           appendPart(form, { arg: `${body.arg}.${key}`, name: key }, item);
         }
       } else {
-        for (const [field, value] of fieldValues(body, args)) appendPart(form, field, value);
+        for (const [field, value] of fieldValues(body, args)) {
+          refuseMethodOverride(field.name, field.arg, "form part");
+          appendPart(form, field, value);
+        }
       }
       return { body: form };
     }
