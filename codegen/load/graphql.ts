@@ -211,6 +211,9 @@ const FEDERATION_DIRECTIVES = new Set([
 
 const FEDERATION_SPEC = /^https:\/\/specs\.apollo\.dev\/federation\//;
 
+/** The spec a supergraph (the router's composed schema) links for `@inaccessible`. */
+const INACCESSIBLE_SPEC = /^https:\/\/specs\.apollo\.dev\/inaccessible\//;
+
 const INACCESSIBLE = new Set(["inaccessible", "federation__inaccessible"]);
 
 const BUILT_IN_SCALARS = new Set(["String", "Int", "Float", "Boolean", "ID"]);
@@ -247,12 +250,15 @@ function implicitDefinitions(
   const undefinedUses = new Map<string, { count: number; first: ASTNode }>();
   const missingScalars = new Map<string, ASTNode>();
   let federationLink = false;
+  let inaccessibleLink = false;
   visit(doc, {
     Directive(node) {
       const name = node.name.value;
       const url = node.arguments?.find((a) => a.name.value === "url")?.value;
-      if (name === "link" && url?.kind === Kind.STRING && FEDERATION_SPEC.test(url.value))
-        federationLink = true;
+      if (name === "link" && url?.kind === Kind.STRING) {
+        federationLink ||= FEDERATION_SPEC.test(url.value);
+        inaccessibleLink ||= INACCESSIBLE_SPEC.test(url.value);
+      }
       if (definedDirectives.has(name)) return;
       const seen = undefinedUses.get(name);
       if (seen) seen.count++;
@@ -264,15 +270,18 @@ function implicitDefinitions(
         missingScalars.set(name, node);
     },
   });
-  if (undefinedUses.size === 0 && missingScalars.size === 0 && !federationLink) return { doc };
+  if (undefinedUses.size === 0 && missingScalars.size === 0 && !federationLink && !inaccessibleLink)
+    return { doc };
   const subgraph = federationLink || undefinedUses.has("key");
   const federation = subgraph ? (undefinedUses.has("key") ? "key" : "link") : undefined;
   reportImplicit(undefinedUses, missingScalars, subgraph, file, diags);
-  // A subgraph's @inaccessible members are not in the API its router serves: documents that select them fail
-  // there, so they go (the subgraph itself answers documents without them as well).
+  // @inaccessible members of a subgraph or a supergraph are not in the API the router serves: documents that
+  // select them fail there, so they go (a subgraph itself answers documents without them as well). A type marked
+  // so is left unreached: Federation requires every field that returns it to be @inaccessible too.
   const hidden: string[] = [];
+  const api = subgraph || inaccessibleLink;
   const inaccessible = (node: { name: { value: string }; directives?: readonly DirectiveNode[] }) => {
-    if (!subgraph || !node.directives?.some((d) => INACCESSIBLE.has(d.name.value))) return undefined;
+    if (!api || !node.directives?.some((d) => INACCESSIBLE.has(d.name.value))) return undefined;
     hidden.push(node.name.value);
     return null;
   };

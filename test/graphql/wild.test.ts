@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { buildSchema, introspectionFromSchema } from "graphql";
+import { buildSchema, introspectionFromSchema, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import type { CatalogDocument, CatalogTool, GraphqlBinding } from "../../src/catalog.js";
@@ -484,6 +484,60 @@ type Query { product(id: ID!, debug: Boolean @inaccessible): Product }
     expect(o.diags.items.map((d) => d.message)).toContain(
       "3 members marked @inaccessible (LB, internalCode, debug) left out: the router's API does not have them",
     );
+  });
+
+  it("a supergraph (the router's composed schema): its @inaccessible fields are left out, documents valid on its API", async () => {
+    // The shape @apollo/composition 2.14 writes (products + inventory of Apollo's compatibility subgraphs, cut down).
+    const supergraph = `schema
+  @link(url: "https://specs.apollo.dev/link/v1.0")
+  @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)
+  @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)
+{
+  query: Query
+}
+
+directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+directive @join__graph(name: String!, url: String!) on ENUM_VALUE
+directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
+directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+
+scalar join__FieldSet
+enum join__Graph {
+  INVENTORY @join__graph(name: "inventory", url: "http://inventory:4001")
+  PRODUCTS @join__graph(name: "products", url: "http://products:4001")
+}
+scalar link__Import
+enum link__Purpose { SECURITY EXECUTION }
+
+type Product @join__type(graph: INVENTORY, key: "id") @join__type(graph: PRODUCTS, key: "id") {
+  id: ID!
+  dimensions: ProductDimension @join__field(graph: INVENTORY, external: true) @join__field(graph: PRODUCTS)
+  sku: String @join__field(graph: PRODUCTS)
+}
+
+type ProductDimension @join__type(graph: INVENTORY) @join__type(graph: PRODUCTS) {
+  size: String
+  weight: Float
+  unit: String @inaccessible @join__field(graph: PRODUCTS)
+}
+
+type Query @join__type(graph: INVENTORY) @join__type(graph: PRODUCTS) {
+  product(id: ID!): Product @join__field(graph: PRODUCTS)
+}
+`;
+    const dir = writeTree("gql-supergraph", {
+      "supergraph.graphql": supergraph,
+      "tools.yaml": manifest("./supergraph.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(o.diags.items.filter((d) => d.severity === "warning")).toEqual([]);
+    const document = (tool(o, "product").binding as GraphqlBinding).document;
+    expect(document).toContain("weight");
+    // The router serves the API schema: the supergraph without its @inaccessible members.
+    const api = buildSchema(supergraph.replace(/\n {2}unit: String @inaccessible.*\n/, "\n"));
+    expect(validate(api, parse(document)).map((e) => e.message)).toEqual([]);
   });
 
   it("a subgraph's introspection: Federation's _entities and _service are not tools unless named", async () => {
