@@ -306,6 +306,26 @@ describe("pnpm (isolated node_modules)", () => {
     await packNotes(dir, toolwright(), "notes pnpm pkg");
   });
 
+  it("pnpm dlx <tarball> runs the bin once, from an empty folder", { timeout: BOUND }, async () => {
+    const empty = join(work, "pnpm dlx é");
+    mkdirSync(empty);
+    const ran = await sh(
+      "pnpm",
+      [
+        "dlx",
+        "--store-dir",
+        join(TOOLS, "pnpm-store"),
+        "--allow-build=esbuild",
+        tarballs.toolwright,
+        "--version",
+      ],
+      empty,
+    );
+    expect(ran.stdout.trim()).toBe(
+      `toolwright ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}`,
+    );
+  });
+
   it("the reference catalog packed with toolwright pack: npm publish --dry-run passes, and pnpm installs and serves it", {
     timeout: BOUND,
   }, async () => {
@@ -571,7 +591,7 @@ describe("npm, without a project", () => {
     expect(exec.stdout.trim()).toBe(`toolwright ${version}`);
   });
 
-  it("npm install -g --prefix: the global bin serves, run read-only by another user with HOME unset, writing nothing into the install", {
+  it("npm install -g --prefix: the global bin serves, generates, verifies and packs, run read-only by another user with HOME unset, writing nothing into the install", {
     timeout: BOUND,
   }, async () => {
     const prefix = join(work, "global prefix é");
@@ -623,6 +643,28 @@ describe("npm, without a project", () => {
       await client.close();
     }
     expect(stderr()).not.toMatch(/EACCES|EROFS|Error:/);
+
+    // A hand-written handler importing zod in a folder with no node_modules: the global install lends zod to
+    // generate --verify, and pack declares it (pack refused it before: "zod, which is not installed").
+    const notes = join(user, "specs/notes");
+    mkdirSync(join(notes, "handlers"), { recursive: true });
+    writeFileSync(
+      join(notes, "tools.yaml"),
+      "catalog: notes\ntools:\n  notes_shout:\n    handler: ./handlers/shout.ts\n    safety: read\n    description: Upper-cases a note.\n    input: { type: object, properties: { text: { type: string } }, required: [text] }\n",
+    );
+    writeFileSync(
+      join(notes, "handlers/shout.ts"),
+      `import type { CustomHandler } from "toolwright/catalog";
+import { z } from "zod";
+const shout: CustomHandler<{ text: string }> = async (args) => ({ data: { shout: z.string().parse(args.text) } });
+export default shout;
+`,
+    );
+    const verified = await run(command, [...lead, "generate", "--verify"], { cwd: user, env });
+    expect(verified.stdout).toContain("verified: generated TypeScript type-checks");
+    await run(command, [...lead, "pack", "./generated/notes", "--out", "notes pkg"], { cwd: user, env });
+    const notesPkg = JSON.parse(readFileSync(join(user, "notes pkg/package.json"), "utf8"));
+    expect(Object.keys(notesPkg.dependencies)).toEqual(["toolwright-runtime", "zod"]);
     expect(snapshot(installed)).toEqual(before);
     expect(
       readdirSync(join(work, "user files ü")).some((f) => f.startsWith("toolwright-compile-cache-")),
