@@ -765,14 +765,23 @@ export interface SchemaRuntime {
    * digits or an exact number, handed on as a number or, beyond 2^53, as the exact number
    * (`src/load/exact-integer.ts`). Catalogs generated before it existed never call it.
    */
-  integer(bounds: {
-    format?: string;
-    minimum?: number;
-    maximum?: number;
-    exclusiveMinimum?: number;
-    exclusiveMaximum?: number;
-    multipleOf?: number;
-  }): z.ZodType;
+  integer(bounds: NumberBounds): z.ZodType;
+  /**
+   * A decimal argument (`type: number, format: decimal`) in its input form: a JSON number, a string of its digits
+   * or an exact number, handed on as a number when a double writes the same decimal and as the exact number
+   * otherwise (`src/load/exact-integer.ts`). Catalogs generated before it existed never call it.
+   */
+  decimal(bounds: NumberBounds): z.ZodType;
+}
+
+/** The format and bounds of a number argument's input form, as generated schemas pass them to `rt`. */
+export interface NumberBounds {
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
 }
 
 /**

@@ -55,25 +55,30 @@ function numberSchema(n: NodeOf<"number" | "integer">): JsonSchema {
   for (const k of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] as const) {
     if (n[k] !== undefined) s[k] = n[k];
   }
-  if (n.kind === "integer" && n.digits) return { anyOf: [s, digitsSchema(n.format)] };
+  if (n.digits) return { anyOf: [s, digitsSchema(n.kind, n.format)] };
   return s;
 }
 
-/** The digit-string pattern of a 64-bit integer's input form (unsigned: no sign). */
-export function digitsPattern(format: string | undefined): string {
+/** The digit-string pattern of a 64-bit integer's or a decimal's input form (unsigned: no sign). */
+export function digitsPattern(kind: "integer" | "number", format: string | undefined): string {
+  if (kind === "number") return "^-?[0-9]+(\\.[0-9]+)?$";
   return format === "uint64" ? "^[0-9]+$" : "^-?[0-9]+$";
 }
 
 /**
- * The string branch of a 64-bit integer's input form (`digits`): `anyOf: [integer, string of digits]`, a form
+ * The string branch of a 64-bit integer's or a decimal's input form (`digits`): `anyOf: [integer, string of
+ * digits]` (a decimal: `[number, string of digits with a point]`), a form
  * OpenAI strict mode, Gemini (`anyOf`, `pattern`) and Anthropic all take, where a model can write an id beyond
  * 2^53 exactly; the server sends it upstream as the JSON number those digits write.
  */
-function digitsSchema(format: string | undefined): JsonSchema {
+function digitsSchema(kind: "integer" | "number", format: string | undefined): JsonSchema {
   return {
     type: "string",
-    pattern: digitsPattern(format),
-    description: "The integer as digits, exact beyond 2^53.",
+    pattern: digitsPattern(kind, format),
+    description:
+      kind === "integer"
+        ? "The integer as digits, exact beyond 2^53."
+        : "The number as digits, exact past a double's.",
   };
 }
 

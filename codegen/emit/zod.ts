@@ -73,7 +73,7 @@ export class ZodEmitter {
         return stringExpr(node, this.style);
       case "number":
       case "integer":
-        return node.kind === "integer" && node.digits ? digitsExpr(node, this.style) : numberExpr(node);
+        return node.digits ? digitsExpr(node, this.style) : numberExpr(node);
       case "array": {
         let e = `z.array(${this.expr(node.items, scope)})`;
         if (node.minItems !== undefined) e += `.min(${node.minItems})`;
@@ -242,14 +242,14 @@ function stringExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedS
 }
 
 /**
- * A 64-bit integer's input form (`digits`): a JSON integer, or a string of its digits, or (from a hand-written
- * handler) a bigint, read as a number when a double holds it and as the exact number otherwise (`rt.integer`,
- * src/load/exact-integer.ts, which also checks the format's range and the bounds on the exact value). The
- * TypeScript twin types it as what may be given.
+ * A 64-bit integer's or a decimal's input form (`digits`): a JSON number, or a string of its digits, or (from a
+ * hand-written handler) a bigint, read as a number when a double holds it and as the exact number otherwise
+ * (`rt.integer` / `rt.decimal`, src/load/exact-integer.ts, which also check the format's range and the bounds on
+ * the exact value). The TypeScript twin types it as what may be given.
  */
 function digitsExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>, style: NamedStyle): string {
   if (style !== "thunk") {
-    const pattern = JSON.stringify(digitsPattern(node.format));
+    const pattern = JSON.stringify(digitsPattern(node.kind, node.format));
     return `z.union([${numberExpr(node)}, z.bigint(), z.string().regex(new RegExp(${pattern}, "u"))])`;
   }
   const bounds: string[] = [];
@@ -262,7 +262,7 @@ function digitsExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>, s
     "multipleOf",
   ] as const)
     if (node[k] !== undefined) bounds.push(`${k}: ${JSON.stringify(node[k])}`);
-  return `rt.integer({ ${bounds.join(", ")} })`;
+  return `rt.${node.kind === "integer" ? "integer" : "decimal"}({ ${bounds.join(", ")} })`;
 }
 
 function numberExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>): string {

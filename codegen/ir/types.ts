@@ -100,9 +100,10 @@ export type SchemaNode = SchemaMeta &
         kind: "number" | "integer";
         format?: string;
         /**
-         * Input view of a 64-bit integer (`format: int64`/`uint64`, GraphQL `Long`): a string of its digits is
-         * accepted too and sent upstream as the JSON number it writes, exactly, since a JSON number beyond 2^53
-         * does not reach the server unchanged from a JavaScript host (`Views`, docs/runtime.md).
+         * Input view of a 64-bit integer (`format: int64`/`uint64`, GraphQL `Long`) or a decimal (`type: number,
+         * format: decimal`): a string of its digits is accepted too and sent upstream as the JSON number it
+         * writes, exactly, since a JSON number beyond what a double holds does not reach the server unchanged from
+         * a JavaScript host (`Views`, docs/runtime.md).
          */
         digits?: true;
         minimum?: number;

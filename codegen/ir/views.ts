@@ -43,7 +43,8 @@ export class Views {
       case "nullable":
         return { ...node, inner: this.view(node.inner, dir) };
       case "integer":
-        return dir === "input" && wideInteger(node) ? { ...node, digits: true } : node;
+      case "number":
+        return dir === "input" && wideNumber(node) ? { ...node, digits: true } : node;
       default:
         return node;
     }
@@ -151,7 +152,8 @@ export class Views {
       case "nullable":
         return this.changesHere(node.inner, dir);
       case "integer":
-        return dir === "input" && wideInteger(node);
+      case "number":
+        return dir === "input" && wideNumber(node);
       default:
         return false;
     }
@@ -159,16 +161,16 @@ export class Views {
 }
 
 /**
- * A 64-bit integer not yet in its input form: its values go beyond 2^53, which a JSON number from a JavaScript
- * host cannot carry exactly, so inputs accept its digits as a string too (`digits`). Only a declared 64-bit
- * format: an integer without one (GitHub's ids) stays a JSON integer, as its spec says.
+ * A number a double does not hold, not yet in its input form: a 64-bit integer (`format: int64`/`uint64`), whose
+ * values go beyond 2^53, or a decimal (`type: number, format: decimal`: money, quantities), whose digits go beyond
+ * a double's 15 to 17. A JSON number from a JavaScript host cannot carry either exactly, so inputs take the digits
+ * as a string too (`digits`). Only a declared format: an integer without one (GitHub's ids) stays a JSON integer,
+ * as its spec says, and a `double` or `float` is a double.
  */
-export function wideInteger(node: SchemaNode): boolean {
-  return (
-    node.kind === "integer" &&
-    node.digits === undefined &&
-    (node.format === "int64" || node.format === "uint64")
-  );
+export function wideNumber(node: SchemaNode): boolean {
+  if (node.kind === "integer")
+    return node.digits === undefined && (node.format === "int64" || node.format === "uint64");
+  return node.kind === "number" && node.digits === undefined && node.format === "decimal";
 }
 
 /** Follows refs to the node a name stands for (stops on cycles). */

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { RE2JS } from "re2js";
 import type { SchemaRuntime } from "../catalog.js";
-import { integerArgument } from "./exact-integer.js";
+import { decimalArgument, integerArgument } from "./exact-integer.js";
 
 /** re2js, loaded (synchronously, its CommonJS build) when the first pattern is compiled, not at start-up. */
 let engine: typeof RE2JS | undefined;
@@ -122,4 +122,5 @@ export const schemaRuntime: SchemaRuntime = {
     return new SafeRegExp(source, re2);
   },
   integer: integerArgument,
+  decimal: decimalArgument,
 };

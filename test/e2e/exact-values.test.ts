@@ -68,6 +68,7 @@ paths:
                 owner: { type: integer, format: int64, minimum: 1 }
                 ids: { type: array, items: { type: integer, format: int64 } }
                 step: { type: integer, format: int64, multipleOf: 10 }
+                total: { type: number, format: decimal, minimum: 0, multipleOf: 0.01 }
                 text: { type: string }
       responses:
         "200":
@@ -174,6 +175,32 @@ describe("upstream numbers a double does not hold (stdio, a real client)", () =>
 });
 
 describe("structuredContent carries the exact digits on the wire", () => {
+  it("SDK v1 over stdio validates structuredContent against the published output schema and takes it", async () => {
+    // The v1 client checks structuredContent with ajv against the tool's outputSchema (integers published as
+    // numbers, format int64 kept): a 64-bit id beyond 2^53 in an int64 field and an array of them pass.
+    const client = new ClientV1({ name: "legacy", version: "1.0.0" });
+    await client.connect(
+      new StdioV1({
+        command: process.execPath,
+        args: [BIN, "serve", catalog],
+        cwd: ROOT,
+        env: childEnv({ EXACT_BASE_URL: upstream.url }),
+        stderr: "pipe",
+      }),
+    );
+    try {
+      answer(`{"id":${SNOWFLAKE},"owner":-${SNOWFLAKE},"name":"n","ids":[${SNOWFLAKE},1]}`);
+      const result = (await client.callTool({ name: "get_item", arguments: { id: SNOWFLAKE } })) as Result;
+      expect(result.isError ?? false).toBe(false);
+      expect(texts(result)).toEqual([
+        `{"id":${SNOWFLAKE},"owner":-${SNOWFLAKE},"name":"n","ids":[${SNOWFLAKE},1]}`,
+      ]);
+      expect(result.structuredContent).toMatchObject({ name: "n" });
+    } finally {
+      await client.close();
+    }
+  });
+
   it("stdio: the JSON-RPC line holds the number as the upstream wrote it", async () => {
     answer(`{"id":${BIG},"owner":${SNOWFLAKE},"name":"n"}`);
     const session = await rawToolCall(
@@ -372,6 +399,13 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
       expect(props["X-Trace"]).toMatchObject({
         anyOf: [{ type: "integer" }, { type: "string", pattern: "^[0-9]+$" }],
       });
+      // A decimal takes its digits with a point, bounds kept on the number branch.
+      expect(props.total).toMatchObject({
+        anyOf: [
+          { type: "number", description: "Format: decimal.", minimum: 0, multipleOf: 0.01 },
+          { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" },
+        ],
+      });
       // An integer without a 64-bit format stays a JSON integer.
       expect(props.page).toMatchObject({ type: "integer", minimum: 1, maximum: 100 });
       // Results keep the spec's integer (published widened to number, as before): only inputs take digits.
@@ -393,6 +427,7 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
         owner: "9007199254740993",
         ids: ["0042", 7, SNOWFLAKE],
         step: "1234567890123456780",
+        total: "12345678901234567.89",
         text: "t",
       };
       let result: Result;
@@ -425,7 +460,7 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
       expect(sent.url).toBe(`/accounts/${SNOWFLAKE}/notes?since=-9223372036854775808&page=2`);
       expect(sent.trace).toBe(U64);
       expect(sent.body).toBe(
-        `{"owner":9007199254740993,"ids":[42,7,${SNOWFLAKE}],"step":1234567890123456780,"text":"t"}`,
+        `{"owner":9007199254740993,"ids":[42,7,${SNOWFLAKE}],"step":1234567890123456780,"total":12345678901234567.89,"text":"t"}`,
       );
     });
   }
@@ -440,6 +475,23 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
       });
       expect(result.isError ?? false).toBe(false);
       expect(lastRequest()).toMatchObject({ url: "/accounts/7/notes", body: '{"owner":1,"ids":[1,2]}' });
+      // A decimal a double writes the same goes as that number; one it does not, as its digits.
+      result = await served.client.callTool({
+        name: "post_note",
+        arguments: { account: 7, total: "012.50" },
+      });
+      expect(lastRequest().body).toBe('{"total":12.5}');
+      result = await served.client.callTool({
+        name: "post_note",
+        arguments: { account: 7, total: rawJson("0.10000000000000000000000000000000000001") },
+      });
+      expect(result.isError ?? false).toBe(true);
+      expect(texts(result)[0]).toContain("is not a multiple of 0.01");
+      result = await served.client.callTool({
+        name: "post_note",
+        arguments: { account: 7, total: rawJson("99999999999999999999.99") },
+      });
+      expect(lastRequest().body).toBe('{"total":99999999999999999999.99}');
       result = await served.client.callTool({
         name: "post_note",
         arguments: { account: rawJson(SNOWFLAKE), owner: 1 },
@@ -474,6 +526,9 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
         [{ account: " 12" }, "account: expected an integer"],
         [{ account: 1.5 }, "account: expected an integer, received 1.5"],
         [{ account: 1, page: "2" }, "page: "],
+        [{ account: 1, total: "-0.01" }, "total: -0.01 is less than the minimum 0"],
+        [{ account: 1, total: "1.001" }, "total: 1.001 is not a multiple of 0.01"],
+        [{ account: 1, total: "1e3" }, "total: expected a number: a JSON number, or a string of its digits"],
       ];
       for (const [args, message] of cases) {
         const before = upstream.received.length;

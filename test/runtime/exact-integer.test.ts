@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exactNumber, isExactNumber } from "../../src/catalog.js";
 import { fromHandlerValues, toHandlerValues } from "../../src/executors/handler-values.js";
-import { integerArgument } from "../../src/load/exact-integer.js";
+import { decimalArgument, integerArgument } from "../../src/load/exact-integer.js";
 
 // A 64-bit integer argument's input form (`rt.integer`): what it takes, what it hands on, what it refuses and why.
 
@@ -56,6 +56,47 @@ describe("rt.integer: a 64-bit integer argument", () => {
   it("checks bounds on the exact value beyond 2^53 (a double would read both as 2^63)", () => {
     expect(parse({ maximum: 9223372036854775000 }, "9223372036854775807").ok).toBe(false);
     expect(parse({ multipleOf: 10 }, "1234567890123456780")).toMatchObject({ ok: true });
+  });
+});
+
+describe("rt.decimal: a decimal argument (type: number, format: decimal)", () => {
+  const decimal = (bounds: Parameters<typeof decimalArgument>[0], value: unknown) => {
+    const result = decimalArgument(bounds).safeParse(value);
+    return result.success
+      ? { ok: true as const, json: JSON.stringify(result.data), exact: isExactNumber(result.data) }
+      : { ok: false as const, message: result.error.issues.map((i) => i.message).join("; ") };
+  };
+
+  it.each([
+    [12.5, "12.5", false],
+    ["12.50", "12.5", false],
+    ["007", "7", false],
+    ["0.1", "0.1", false],
+    ["12345678901234567.89", "12345678901234567.89", true],
+    ["0.1000000000000000055511151231257827", "0.1000000000000000055511151231257827", true],
+    [exactNumber("1e400"), "1e400", true],
+    [10n ** 20n, "100000000000000000000", false],
+  ])("takes %s and hands on %s (exact number: %s)", (value, json, exact) => {
+    expect(decimal({ format: "decimal" }, value)).toEqual({ ok: true, json, exact });
+  });
+
+  it.each([
+    [{}, "1e3", "a string of its digits"],
+    [{}, ".5", "a string of its digits"],
+    [{}, "1.", "a string of its digits"],
+    [{}, exactNumber("1e9999"), "out of the range"],
+    [{ minimum: 0 }, "-0.000000000000000000001", "less than the minimum 0"],
+    [{ maximum: 0.1 }, "0.1000000000000000055511151231257827", "greater than the maximum 0.1"],
+    [{ multipleOf: 0.01 }, "12345678901234567.891", "not a multiple of 0.01"],
+  ])("with %j refuses %j: %s", (bounds, value, message) => {
+    const result = decimal(bounds, value);
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.message).toContain(message);
+  });
+
+  it("checks multipleOf on the decimal, not on a double (0.3 is a multiple of 0.1)", () => {
+    expect(decimal({ multipleOf: 0.1 }, "0.3")).toMatchObject({ ok: true });
+    expect(decimal({ multipleOf: 0.01 }, "12345678901234567.89")).toMatchObject({ ok: true, exact: true });
   });
 });
 
