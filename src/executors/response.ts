@@ -198,6 +198,13 @@ export function describeNetworkError(error: unknown): string {
     const what = proxy[1] === "ECONNREFUSED" ? "refused the connection" : "could not be reached";
     return `the proxy (HTTP_PROXY/HTTPS_PROXY) ${what}; the upstream was not reached`;
   }
+  // node:http's parser stops at its header limit (16 KiB unless --max-http-header-size): the answer was not read.
+  if (code === "HPE_HEADER_OVERFLOW") {
+    const limit = process.getBuiltinModule("node:http").maxHeaderSize;
+    return `the upstream's response headers are larger than the HTTP client reads (${formatBytes(limit)}); the response was not read`;
+  }
+  if (typeof code === "string" && code.startsWith("HPE_"))
+    return "the upstream's response is not well-formed HTTP; it was not read";
   if (code === "ECONNREFUSED") return "the upstream refused the connection";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "the upstream host name could not be resolved";
   if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET")
