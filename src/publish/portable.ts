@@ -11,8 +11,8 @@ import { refName } from "./project.js";
  *   (recursion), nesting deeper than 10 levels or more than 5,000 properties end the expansion there;
  * - only `type` (one name), `description`, `properties`, `required`, `items`, `anyOf`, string `enum` and
  *   `format: date-time`; `oneOf` becomes `anyOf`, `allOf` is merged, a `null` type becomes a `{type: "null"}`
- *   branch, `const` a one-value enum; inside `anyOf` every object property is listed in `required` (optional
- *   ones accept null, which the server reads as absent);
+ *   branch, `const` a one-value enum; an optional property accepts null (which the server reads as absent), and
+ *   inside `anyOf` every object property is listed in `required`;
  * - value constraints (lengths, ranges, patterns, other formats, number enums, defaults) move into the
  *   description, where a model still reads them;
  * - what none of the providers can describe (free-form maps, values of any type, tuples, the end of a recursion)
@@ -345,8 +345,12 @@ function objectOf(schema: Node, walk: Walk, totals: Totals): Node | undefined {
     const inner: Walk = { ...walk, level: walk.level + 1, path: [...walk.path, { property: name }] };
     const converted = convert(declared[name], inner, totals);
     if (!converted) continue;
-    // OpenAI's strict conversion cannot leave an optional property inside an `anyOf` branch: required, nullable.
-    setOwn<unknown>(properties, name, walk.inUnion && !required.has(name) ? withNull(converted) : converted);
+    // OpenAI strict mode has no optional property: every property is required, an optional one accepts null
+    // (which the server reads as absent). Its converters list every property in `required` themselves but refuse
+    // one that does not accept null (`openai`'s toStrictJsonSchema: "uses .optional() without .nullable()"), so an
+    // optional property accepts null here. Inside an `anyOf` branch, where the Agents SDK's converter cannot add
+    // it, it is also listed in `required`; elsewhere it stays optional, so other providers' models may leave it out.
+    setOwn<unknown>(properties, name, required.has(name) ? converted : withNullable(converted));
     if (walk.inUnion || required.has(name)) listed.push(name);
   }
   if (Object.keys(properties).length === 0) return encoded(schema, walk, totals, "container");
@@ -378,6 +382,16 @@ function withText(node: Node, about: string | undefined, notes: readonly string[
 }
 
 /** The schema, also accepting `null` (a branch of its own: `type` stays one name). */
+/**
+ * An optional property's schema accepting null too, its description kept on the non-null branch when it becomes
+ * one: the Google GenAI SDK turns `parameters`' two-branch `anyOf` with a null branch into the other branch with
+ * `nullable: true` and drops the union's own keywords.
+ */
+function withNullable(node: Node): Node {
+  if (node.type === "null" || Array.isArray(node.anyOf)) return withNull(node);
+  return { anyOf: [node, { type: "null" }] };
+}
+
 function withNull(node: Node): Node {
   if (node.type === "null") return node;
   if (Array.isArray(node.anyOf)) {

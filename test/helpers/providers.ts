@@ -1,11 +1,15 @@
 import { mcpToFunctionTool } from "@openai/agents";
+import { standardFunction } from "openai/helpers/standard-schema";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 
 /**
  * Executable checks of a published input schema against what the model providers accept (docs/providers.md has
  * the rules and their sources). OpenAI: the OpenAI Agents SDK's own strict conversion (`mcpToFunctionTool(...,
- * true)` gives a strict tool only when OpenAI strict mode can take the schema without changing what it accepts).
+ * true)` gives a strict tool only when OpenAI strict mode can take the schema without changing what it accepts)
+ * and the `openai` SDK's (`standardFunction` with the schema given, which runs its `toStrictJsonSchema`: it
+ * refuses what it cannot make strict without changing what the schema accepts, an optional property that does
+ * not accept null among it).
  * Gemini and Anthropic: validators written from their documented field and keyword lists. Each returns the
  * problems found, empty when the provider accepts the schema.
  */
@@ -18,7 +22,26 @@ const isNode = (value: unknown): value is Node =>
 /** A stand-in for the MCP server object the converter binds tools to (it only reads the name here). */
 const SERVER = { name: "catalog" } as unknown as Parameters<typeof mcpToFunctionTool>[1];
 
+/** A Standard Schema the `openai` SDK's helpers take beside a JSON Schema override (only the override is read). */
+const ANY_VALUE = {
+  "~standard": { version: 1 as const, vendor: "toolwright", validate: (value: unknown) => ({ value }) },
+};
+
 export function openaiStrict(name: string, inputSchema: Node): string[] {
+  return [...agentsStrict(name, inputSchema), ...openaiSdkStrict(name, inputSchema)];
+}
+
+/** The `openai` SDK's strict function tool of the schema (its toStrictJsonSchema), or why it refused. */
+function openaiSdkStrict(name: string, inputSchema: Node): string[] {
+  try {
+    standardFunction({ name, parameters: ANY_VALUE, schema: structuredClone(inputSchema) });
+    return [];
+  } catch (error) {
+    return [`openai SDK: ${(error as Error).message}`];
+  }
+}
+
+function agentsStrict(name: string, inputSchema: Node): string[] {
   const warn = console.warn;
   const warnings: string[] = [];
   // The SDK logs the reason it falls back to non-strict; keep it as the problem.

@@ -131,7 +131,8 @@ describe("portable input schemas: the shapes providers reject", () => {
   it("JSON text is read back exactly: a 64-bit id in it keeps its digits (JSON.parse rounded it)", () => {
     const { schema: published } = portableInput(root({ meta: {} }));
     const decoder = portableDecoder(portableSchema(root({ meta: {} }), "input"));
-    expect(published.properties).toMatchObject({ meta: { type: "string" } });
+    // An optional argument: JSON text, or null (read as absent).
+    expect(published.properties).toMatchObject({ meta: { anyOf: [{ type: "string" }, { type: "null" }] } });
     const result = checkArguments(
       z.object({ meta: z.unknown() }),
       { meta: '{"id":12345678901234567890}' },
@@ -153,8 +154,10 @@ describe("portable input schemas: the shapes providers reject", () => {
     const { schema, encodings } = portableInput(
       root({ tree: { $ref: "#/$defs/Node" } }, { $defs: { Node } }),
     );
-    const tree = (schema.properties as Record<string, JsonSchema>).tree as JsonSchema;
-    const children = (tree.properties as Record<string, JsonSchema>).children as JsonSchema;
+    // Optional properties accept null (OpenAI strict mode has no optional property): the value is the first branch.
+    const optional = (node: JsonSchema | undefined) => (node?.anyOf as JsonSchema[] | undefined)?.[0] ?? {};
+    const tree = optional((schema.properties as Record<string, JsonSchema>).tree);
+    const children = optional((tree.properties as Record<string, JsonSchema>).children);
     expect(children.items).toMatchObject({ type: "string" });
     expect(String((children.items as JsonSchema).description)).toMatch(/Node.*JSON/);
     expect(encodings).toEqual([
@@ -191,9 +194,34 @@ describe("portable input schemas: the shapes providers reject", () => {
       root({ n: { type: "integer", minimum: 1, maximum: 100, description: "Page size." } }),
     );
     expect((schema.properties as Record<string, JsonSchema>).n).toEqual({
-      type: "integer",
-      description: "Page size. (minimum 1; maximum 100)",
+      anyOf: [{ type: "integer", description: "Page size. (minimum 1; maximum 100)" }, { type: "null" }],
     });
+  });
+
+  it("an optional property accepts null, its description on the value's branch; a required one does not", () => {
+    const { schema } = portableInput(
+      root(
+        {
+          id: { type: "string", description: "The id." },
+          state: { type: "string", enum: ["open", "closed"], description: "Filter." },
+          note: { type: ["string", "null"], description: "A note." },
+          kind: { oneOf: [{ type: "string" }, { type: "integer" }] },
+        },
+        { required: ["id"] },
+      ),
+    );
+    expect(schema.required).toEqual(["id"]);
+    expect(schema.properties).toEqual({
+      id: { type: "string", description: "The id." },
+      state: {
+        anyOf: [{ type: "string", enum: ["open", "closed"], description: "Filter." }, { type: "null" }],
+      },
+      // Already nullable, or already a union: null added once, as a branch.
+      note: { description: "A note.", anyOf: [{ type: "string" }, { type: "null" }] },
+      kind: { anyOf: [{ type: "string" }, { type: "integer" }, { type: "null" }] },
+    });
+    // What OpenAI's own SDK makes of it: a strict tool, every property required, the optional ones nullable.
+    expectPortable("optional properties", schema);
   });
 });
 
