@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { CatalogDocument, CatalogModule, CatalogTool, GeneratedModule } from "../catalog.js";
@@ -84,12 +84,32 @@ export async function readCatalogDocument(dir: string): Promise<CatalogDocument>
   return parsed;
 }
 
+/**
+ * The package a compiled handler imports that Node found nowhere from the catalog folder (its "Cannot find package
+ * 'x' imported from <dir>/handlers.gen.mjs"; its suggestion of a file inside the package would mislead), or
+ * undefined for any other failure.
+ */
+function missingHandlerPackage(error: unknown, dir: string): string | undefined {
+  if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") return undefined;
+  const found = /^Cannot find package '([^']+)' imported from (.+)$/m.exec((error as Error).message);
+  const handlers = join(dir, "handlers.gen.mjs");
+  if (found === null || !existsSync(handlers)) return undefined;
+  // Node names the importer by its real path (a catalog under pnpm's node_modules is reached through a link).
+  return found[2] === handlers || found[2] === realpathSync(handlers) ? found[1] : undefined;
+}
+
 /** The generated module's default export, checked enough that a wrong file fails with a clear message. */
 async function importGenerated(file: string): Promise<GeneratedModule> {
   let imported: { default?: Partial<GeneratedModule> };
   try {
     imported = (await import(pathToFileURL(file).href)) as { default?: Partial<GeneratedModule> };
   } catch (error) {
+    const missing = missingHandlerPackage(error, dirname(file));
+    if (missing !== undefined) {
+      throw new CatalogLoadError(
+        `${file}: cannot load it: the catalog's handlers import ${missing}, which is not installed where the catalog is (${dirname(file)}); install it there (under pnpm: in the dependencies of the package whose folder holds the catalog)`,
+      );
+    }
     throw new CatalogLoadError(`${file}: cannot load it (${(error as Error).message})`);
   }
   const module = imported.default;

@@ -548,7 +548,7 @@ describe("a catalog in a workspace, with its handlers beside it", () => {
     }
   });
 
-  it("pnpm workspaces: generate --verify and serve where it is; a package the API package does not declare is refused by pack, as serving refuses it, though pnpm's bin puts it on NODE_PATH", {
+  it("pnpm workspaces: generate --verify and serve where it is; a package the API package does not declare: serve names it, and pack refuses it though pnpm's bin puts it on NODE_PATH", {
     timeout: BOUND,
   }, async () => {
     const root = workspace("pnpm workspace ü", "workspace:*", {});
@@ -564,6 +564,18 @@ describe("a catalog in a workspace, with its handlers beside it", () => {
       `import Ajv from "ajv";\n${readFileSync(join(api, "specs/api/handlers/greet.ts"), "utf8")}void Ajv;\n`,
     );
     await sh(join(root, "node_modules/.bin/toolwright"), ["generate"], api);
+    const served = await sh(
+      join(root, "node_modules/.bin/toolwright"),
+      ["serve", "./generated/api"],
+      api,
+    ).then(
+      () => undefined,
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    expect(served?.code).toBe(1);
+    expect(served?.stderr).toContain(
+      `cannot load it: the catalog's handlers import ajv, which is not installed where the catalog is (${join(api, "generated/api")}); install it there (under pnpm: in the dependencies of the package whose folder holds the catalog)`,
+    );
     const out = join(work, "acme pnpm pkg");
     const refused = await packApi(root, out);
     expect(refused.code).toBe(1);
