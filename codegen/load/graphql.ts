@@ -9,6 +9,7 @@ import type {
   GraphQLError,
   GraphQLSchema,
   IntrospectionQuery,
+  NamedTypeNode,
 } from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
@@ -275,30 +276,12 @@ function implicitDefinitions(
   const subgraph = federationLink || undefinedUses.has("key");
   const federation = subgraph ? (undefinedUses.has("key") ? "key" : "link") : undefined;
   reportImplicit(undefinedUses, missingScalars, subgraph, file, diags);
-  // @inaccessible members of a subgraph or a supergraph are not in the API the router serves: documents that
-  // select them fail there, so they go (a subgraph itself answers documents without them as well). A type marked
-  // so is left unreached: Federation requires every field that returns it to be @inaccessible too.
-  const hidden: string[] = [];
-  const api = subgraph || inaccessibleLink;
-  const inaccessible = (node: { name: { value: string }; directives?: readonly DirectiveNode[] }) => {
-    if (!api || !node.directives?.some((d) => INACCESSIBLE.has(d.name.value))) return undefined;
-    hidden.push(node.name.value);
-    return null;
-  };
-  const stripped = visit(doc, {
-    FieldDefinition: inaccessible,
-    InputValueDefinition: inaccessible,
-    EnumValueDefinition: inaccessible,
+  const api = subgraph || inaccessibleLink ? withoutInaccessible(doc, file, diags) : doc;
+  const stripped = visit(api, {
     Directive(node) {
       return definedDirectives.has(node.name.value) ? undefined : null;
     },
   });
-  if (hidden.length > 0)
-    diags.info(
-      "TW150",
-      `${hidden.length} member${hidden.length === 1 ? "" : "s"} marked @inaccessible (${hidden.slice(0, 5).join(", ")}${hidden.length > 5 ? ", ..." : ""}) left out: the router's API does not have them`,
-      { file },
-    );
   const scalars: DefinitionNode[] = [...missingScalars.keys()].sort().map((name) => ({
     kind: Kind.SCALAR_TYPE_DEFINITION,
     name: { kind: Kind.NAME, value: name },
@@ -307,6 +290,68 @@ function implicitDefinitions(
     doc: { ...stripped, definitions: [...stripped.definitions, ...scalars] },
     ...(federation ? { federation } : {}),
   };
+}
+
+/**
+ * A subgraph or a supergraph without what is marked `@inaccessible`: the router's API does not have it, so documents
+ * that select it fail there (a subgraph itself answers documents without it as well). Fields, arguments, input
+ * fields and enum values go; so do types, and their names from union members and `implements` lists (an
+ * inaccessible object type would otherwise be an inline fragment of every selection of its interface or union).
+ * Federation requires every field returning an inaccessible type to be inaccessible too.
+ */
+function withoutInaccessible(doc: DocumentNode, file: string, diags: Diagnostics): DocumentNode {
+  const { Kind, visit } = graphqlJs();
+  const marked = (node: { directives?: readonly DirectiveNode[] }) =>
+    node.directives?.some((d) => INACCESSIBLE.has(d.name.value)) ?? false;
+  const types = new Set<string>();
+  for (const d of doc.definitions)
+    if (d.kind !== Kind.DIRECTIVE_DEFINITION && "name" in d && d.name && marked(d)) types.add(d.name.value);
+  const hidden: string[] = [...types];
+  const member = (node: { name: { value: string }; directives?: readonly DirectiveNode[] }) => {
+    if (!marked(node)) return undefined;
+    hidden.push(node.name.value);
+    return null;
+  };
+  const kept = (list: readonly NamedTypeNode[] | undefined) => list?.filter((t) => !types.has(t.name.value));
+  const type = <
+    T extends {
+      name: { value: string };
+      interfaces?: readonly NamedTypeNode[];
+      types?: readonly NamedTypeNode[];
+    },
+  >(
+    node: T,
+  ): T | null | undefined => {
+    if (types.has(node.name.value)) return null;
+    if (node.interfaces?.some((t) => types.has(t.name.value)))
+      return { ...node, interfaces: kept(node.interfaces) };
+    if (node.types?.some((t) => types.has(t.name.value))) return { ...node, types: kept(node.types) };
+    return undefined;
+  };
+  const out = visit(doc, {
+    FieldDefinition: member,
+    InputValueDefinition: member,
+    EnumValueDefinition: member,
+    ObjectTypeDefinition: type,
+    ObjectTypeExtension: type,
+    InterfaceTypeDefinition: type,
+    InterfaceTypeExtension: type,
+    UnionTypeDefinition: type,
+    UnionTypeExtension: type,
+    EnumTypeDefinition: type,
+    EnumTypeExtension: type,
+    InputObjectTypeDefinition: type,
+    InputObjectTypeExtension: type,
+    ScalarTypeDefinition: type,
+    ScalarTypeExtension: type,
+  });
+  if (hidden.length > 0)
+    diags.info(
+      "TW150",
+      `${hidden.length} member${hidden.length === 1 ? "" : "s"} marked @inaccessible (${hidden.slice(0, 5).join(", ")}${hidden.length > 5 ? ", ..." : ""}) left out: the router's API does not have them`,
+      { file },
+    );
+  return out;
 }
 
 /** The notes and warnings for what `implicitDefinitions` makes good: one per kind, or per unknown directive. */

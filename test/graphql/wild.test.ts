@@ -500,6 +500,7 @@ directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUM
 directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @join__graph(name: String!, url: String!) on ENUM_VALUE
 directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
+directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
 directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
 
 scalar join__FieldSet
@@ -510,7 +511,7 @@ enum join__Graph {
 scalar link__Import
 enum link__Purpose { SECURITY EXECUTION }
 
-type Product @join__type(graph: INVENTORY, key: "id") @join__type(graph: PRODUCTS, key: "id") {
+type Product implements Node @join__type(graph: INVENTORY, key: "id") @join__type(graph: PRODUCTS, key: "id") {
   id: ID!
   dimensions: ProductDimension @join__field(graph: INVENTORY, external: true) @join__field(graph: PRODUCTS)
   sku: String @join__field(graph: PRODUCTS)
@@ -522,8 +523,21 @@ type ProductDimension @join__type(graph: INVENTORY) @join__type(graph: PRODUCTS)
   unit: String @inaccessible @join__field(graph: PRODUCTS)
 }
 
+interface Node @join__type(graph: PRODUCTS) {
+  id: ID!
+}
+
+type Audit implements Node @join__type(graph: PRODUCTS) @inaccessible {
+  id: ID!
+  code: String
+}
+
+union SearchResult @join__type(graph: PRODUCTS) @join__unionMember(graph: PRODUCTS, member: "Product") @join__unionMember(graph: PRODUCTS, member: "Audit") = Product | Audit
+
 type Query @join__type(graph: INVENTORY) @join__type(graph: PRODUCTS) {
   product(id: ID!): Product @join__field(graph: PRODUCTS)
+  node(id: ID!): Node @join__field(graph: PRODUCTS)
+  search(q: String!): [SearchResult!]! @join__field(graph: PRODUCTS)
 }
 `;
     const dir = writeTree("gql-supergraph", {
@@ -533,11 +547,27 @@ type Query @join__type(graph: INVENTORY) @join__type(graph: PRODUCTS) {
     const o = await genManifest(join(dir, "tools.yaml"));
     expect(errors(o)).toEqual([]);
     expect(o.diags.items.filter((d) => d.severity === "warning")).toEqual([]);
-    const document = (tool(o, "product").binding as GraphqlBinding).document;
-    expect(document).toContain("weight");
-    // The router serves the API schema: the supergraph without its @inaccessible members.
-    const api = buildSchema(supergraph.replace(/\n {2}unit: String @inaccessible.*\n/, "\n"));
-    expect(validate(api, parse(document)).map((e) => e.message)).toEqual([]);
+    expect(names(o)).toEqual(["product", "node", "search"]);
+    expect((tool(o, "product").binding as GraphqlBinding).document).toContain("weight");
+    expect(JSON.stringify(docOf(o)?.tools.map((t) => (t.binding as GraphqlBinding).document))).not.toContain(
+      "Audit",
+    );
+    // The router serves the API schema: the supergraph without what is @inaccessible (the field, the type, the
+    // type as a union member).
+    const api = buildSchema(
+      supergraph
+        .replace(/\n {2}unit: String @inaccessible.*\n/, "\n")
+        .replace(/\ntype Audit [^}]*\}\n/, "\n")
+        .replace(" | Audit", "")
+        .replace(' @join__unionMember(graph: PRODUCTS, member: "Audit")', ""),
+    );
+    const invalid = docOf(o)?.tools.flatMap((t) =>
+      validate(api, parse((t.binding as GraphqlBinding).document)).map((e) => `${t.name}: ${e.message}`),
+    );
+    expect(invalid).toEqual([]);
+    expect(o.diags.items.map((d) => d.message)).toContain(
+      "2 members marked @inaccessible (Audit, unit) left out: the router's API does not have them",
+    );
   });
 
   it("a subgraph's introspection: Federation's _entities and _service are not tools unless named", async () => {
