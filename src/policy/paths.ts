@@ -2,6 +2,7 @@ import type { ToolOutcome, ToolPolicy } from "../catalog.js";
 import { type CallContext, type NamedMiddleware, onRedirect } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
+import { withoutQuoted } from "./mask.js";
 import {
   checkListing,
   checkPath,
@@ -48,12 +49,44 @@ export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedM
       if (refused) return refused;
       if (scoped) onRedirect(ctx, scopedRedirectCheck(ctx, redirectChecks(ctx, settings)));
       const lists = scopedLists(ctx.tool.policy);
-      if (lists.length === 0) return next();
-      const outcome = await next();
-      if (!scoped || outcome.data === null || outcome.data === undefined) return outcome;
+      if (!scoped) return next();
+      let outcome = await next();
+      if (touchesPaths(ctx.tool.policy) && quotesOutside(outcome, scope))
+        outcome = withoutQuoted(outcome, "while the path scope is set: it names a path outside it");
+      if (lists.length === 0 || outcome.data === null || outcome.data === undefined) return outcome;
       return filterListing(ctx, outcome, lists, scope, settings);
     },
   };
+}
+
+/** Whether a tool's arguments or results are path-scoped (a scoped path, listing, values or items). */
+function touchesPaths(policy: ToolPolicy): boolean {
+  return (
+    policy.scopedPath !== undefined ||
+    policy.scopedList !== undefined ||
+    (policy.scopedValues?.length ?? 0) > 0 ||
+    (policy.scopedItems?.length ?? 0) > 0
+  );
+}
+
+/** Text with a `/` in it, between spaces, quotes and brackets: what may be a path. */
+const PATH_LIKE = /[^\s"'`<>()[\]{},;]*\/[^\s"'`<>()[\]{},;]*/g;
+
+/**
+ * Whether an error quotes the upstream's words (`QuotedError`) and they hold path-like text the scope does not
+ * show: a path outside it, or text it cannot read as a path (a URL, a `..`), failing closed. The scope hides
+ * those paths in listings and refuses reads there; an error must not name them ("the nearest is infra/db/root").
+ */
+function quotesOutside(outcome: ToolOutcome, scope: Scope): boolean {
+  const pieces = outcome.error?.quoted?.pieces ?? [];
+  for (let i = 1; i < pieces.length; i += 2) {
+    for (const match of pieces[i]!.matchAll(PATH_LIKE)) {
+      const text = match[0].replace(/[.:!?]+$/, "");
+      const parsed = parsePath(text);
+      if (!parsed.ok || !checkPath(parsed.segments, scope).ok) return true;
+    }
+  }
+  return false;
 }
 
 /** The tool's scoped path argument, when given: plain segments inside the scope, or the refusal. */
