@@ -350,7 +350,7 @@ function objectOf(schema: Node, walk: Walk, totals: Totals): Node | undefined {
     // one that does not accept null (`openai`'s toStrictJsonSchema: "uses .optional() without .nullable()"), so an
     // optional property accepts null here. Inside an `anyOf` branch, where the Agents SDK's converter cannot add
     // it, it is also listed in `required`; elsewhere it stays optional, so other providers' models may leave it out.
-    setOwn<unknown>(properties, name, required.has(name) ? converted : withNullable(converted));
+    setOwn<unknown>(properties, name, required.has(name) ? converted : withNull(converted));
     if (walk.inUnion || required.has(name)) listed.push(name);
   }
   if (Object.keys(properties).length === 0) return encoded(schema, walk, totals, "container");
@@ -381,27 +381,35 @@ function withText(node: Node, about: string | undefined, notes: readonly string[
   return Array.isArray(rest.anyOf) ? { description: text, ...rest } : { ...rest, description: text };
 }
 
-/** The schema, also accepting `null` (a branch of its own: `type` stays one name). */
 /**
- * An optional property's schema accepting null too, its description kept on the non-null branch when it becomes
- * one: the Google GenAI SDK turns `parameters`' two-branch `anyOf` with a null branch into the other branch with
- * `nullable: true` and drops the union's own keywords.
+ * The schema, also accepting `null` (a branch of its own: `type` stays one name). A union of one value and null
+ * keeps its description on the value's branch: the Google GenAI SDK turns `parameters`' two-branch `anyOf` with a
+ * null branch into the other branch with `nullable: true`, dropping the union's own keywords.
  */
-function withNullable(node: Node): Node {
-  if (node.type === "null" || Array.isArray(node.anyOf)) return withNull(node);
-  return { anyOf: [node, { type: "null" }] };
-}
-
 function withNull(node: Node): Node {
   if (node.type === "null") return node;
-  if (Array.isArray(node.anyOf)) {
-    const branches = node.anyOf as Node[];
-    return branches.some((branch) => branch.type === "null")
+  if (!Array.isArray(node.anyOf)) return { anyOf: [node, { type: "null" }] };
+  const branches = node.anyOf as Node[];
+  return descriptionOnValue(
+    branches.some((branch) => branch.type === "null")
       ? node
-      : { ...node, anyOf: [...branches, { type: "null" }] };
-  }
+      : { ...node, anyOf: [...branches, { type: "null" }] },
+  );
+}
+
+/** A two-branch union of a value and null with its description moved onto the value's branch. */
+function descriptionOnValue(node: Node): Node {
+  const branches = node.anyOf as Node[];
+  const nullAt = branches.findIndex((branch) => branch.type === "null");
   const { description, ...rest } = node;
-  return { ...(description !== undefined ? { description } : {}), anyOf: [rest, { type: "null" }] };
+  if (branches.length !== 2 || nullAt === -1 || typeof description !== "string") return node;
+  const value = branches[1 - nullAt] as Node;
+  const own = typeof value.description === "string" ? value.description : undefined;
+  const moved = {
+    ...value,
+    description: own === undefined || own === description ? description : `${description} ${own}`,
+  };
+  return { ...rest, anyOf: nullAt === 0 ? [branches[0], moved] : [moved, branches[1]] };
 }
 
 /**

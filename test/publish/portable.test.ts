@@ -217,7 +217,7 @@ describe("portable input schemas: the shapes providers reject", () => {
         anyOf: [{ type: "string", enum: ["open", "closed"], description: "Filter." }, { type: "null" }],
       },
       // Already nullable, or already a union: null added once, as a branch.
-      note: { description: "A note.", anyOf: [{ type: "string" }, { type: "null" }] },
+      note: { anyOf: [{ type: "string", description: "A note." }, { type: "null" }] },
       kind: { anyOf: [{ type: "string" }, { type: "integer" }, { type: "null" }] },
     });
     // What OpenAI's own SDK makes of it: a strict tool, every property required, the optional ones nullable.
