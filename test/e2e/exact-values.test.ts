@@ -127,6 +127,30 @@ function texts(result: Result): string[] {
   return (result.content as { type: string; text?: string }[]).map((c) => c.text ?? "");
 }
 
+/**
+ * Serves the catalog over HTTP with client key `key`, connects a v2 client with it as bearer, runs `use`, closes
+ * the client; the server is stopped whatever happened and must exit 0.
+ */
+async function withHttpClient(key: string, use: (client: Client) => Promise<void>): Promise<void> {
+  const http = await serveHttp(
+    catalog,
+    { EXACT_BASE_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: key },
+    { args: ["--http", "--port", "0"] },
+  );
+  try {
+    const client = new Client({ name: "exact", version: "1" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(http.url), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
+    );
+    await use(client);
+    await client.close();
+  } finally {
+    expect(await http.stop()).toBe(0);
+  }
+}
+
 describe("upstream numbers a double does not hold (stdio, a real client)", () => {
   let served: Served;
   beforeAll(async () => {
@@ -351,27 +375,12 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
   });
 
   it("HTTP: the same id is refused naming its exact digits", async () => {
-    const KEY = "exact-args-key-0123456789";
-    const http = await serveHttp(
-      catalog,
-      { EXACT_BASE_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: KEY },
-      { args: ["--http", "--port", "0"] },
-    );
-    try {
-      const client = new Client({ name: "exact", version: "1" });
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(http.url), {
-          requestInit: { headers: { authorization: `Bearer ${KEY}` } },
-        }),
-      );
+    await withHttpClient("exact-args-key-0123456789", async (client) => {
       const text = await refused(client, "post_amount", { amount: rawJson(SNOWFLAKE), memo: "m" });
       expect(text).toMatch(
         new RegExp(`^invalid arguments: amount is ${SNOWFLAKE}, a number a double does not hold exactly`),
       );
-      await client.close();
-    } finally {
-      expect(await http.stop()).toBe(0);
-    }
+    });
   });
 });
 
@@ -543,19 +552,7 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
   });
 
   it("HTTP: a digit string and an exact JSON number reach the upstream as that JSON number", async () => {
-    const KEY = "exact-digits-key-0123456789";
-    const http = await serveHttp(
-      catalog,
-      { EXACT_BASE_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: KEY },
-      { args: ["--http", "--port", "0"] },
-    );
-    try {
-      const client = new Client({ name: "exact", version: "1" });
-      await client.connect(
-        new StreamableHTTPClientTransport(new URL(http.url), {
-          requestInit: { headers: { authorization: `Bearer ${KEY}` } },
-        }),
-      );
+    await withHttpClient("exact-digits-key-0123456789", async (client) => {
       answer('{"ok":true}');
       const result = await client.callTool({
         name: "post_note",
@@ -566,9 +563,6 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
         url: `/accounts/${SNOWFLAKE}/notes`,
         body: `{"owner":${SNOWFLAKE},"ids":[${SNOWFLAKE}]}`,
       });
-      await client.close();
-    } finally {
-      expect(await http.stop()).toBe(0);
-    }
+    });
   });
 });
