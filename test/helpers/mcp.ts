@@ -3,6 +3,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { childEnv } from "./child-env.js";
 import { ROOT } from "./paths.js";
+import type { Received } from "./recording-server.js";
 
 export const BIN = join(ROOT, "bin/toolwright.mjs");
 
@@ -35,6 +36,21 @@ export async function serveOverStdio(
   const client = new Client({ name: "toolwright-test", version: "1.0.0" }, { capabilities });
   await client.connect(transport, connectTimeoutMs ? { timeout: connectTimeoutMs } : undefined);
   return { client, stderr: () => err, close: () => client.close() };
+}
+
+/** A tool result as the tests read it: whether it is an error, and its text blocks. */
+export type ToolResult = { isError?: boolean; content?: Array<{ text?: string }> };
+
+/** Calls a tool; returns its result and the requests `upstream` received while it ran (none if refused first). */
+export async function callRecorded(
+  client: Client,
+  upstream: { received: Received[] },
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ result: ToolResult; sent: Received[] }> {
+  const before = upstream.received.length;
+  const result = (await client.callTool({ name, arguments: args })) as ToolResult;
+  return { result, sent: upstream.received.slice(before) };
 }
 
 /** The JSON object in a tool result's first text block. */

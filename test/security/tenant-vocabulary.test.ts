@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { genToDisk, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 
 /**
@@ -113,13 +113,8 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-type Result = { isError?: boolean; content?: Array<{ text?: string }> };
-
-async function call(name: string, args: Record<string, unknown>) {
-  const before = upstream.received.length;
-  const result = (await served.client.callTool({ name, arguments: args })) as Result;
-  return { result, sent: upstream.received.slice(before) };
-}
+const call = (name: string, args: Record<string, unknown>) =>
+  callRecorded(served.client, upstream, name, args);
 
 describe("the tenant lock holds for every name the manifest declares for the tenant", () => {
   it.each([
