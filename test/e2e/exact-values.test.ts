@@ -127,6 +127,21 @@ function texts(result: Result): string[] {
   return (result.content as { type: string; text?: string }[]).map((c) => c.text ?? "");
 }
 
+/** The catalog served over stdio in front of the upstream, connected with the v1 SDK's client. */
+async function connectV1(): Promise<ClientV1> {
+  const client = new ClientV1({ name: "legacy", version: "1.0.0" });
+  await client.connect(
+    new StdioV1({
+      command: process.execPath,
+      args: [BIN, "serve", catalog],
+      cwd: ROOT,
+      env: childEnv({ EXACT_BASE_URL: upstream.url }),
+      stderr: "pipe",
+    }),
+  );
+  return client;
+}
+
 /**
  * Serves the catalog over HTTP with client key `key`, connects a v2 client with it as bearer, runs `use`, closes
  * the client; the server is stopped whatever happened and must exit 0.
@@ -202,16 +217,7 @@ describe("structuredContent carries the exact digits on the wire", () => {
   it("SDK v1 over stdio validates structuredContent against the published output schema and takes it", async () => {
     // The v1 client checks structuredContent with ajv against the tool's outputSchema (integers published as
     // numbers, format int64 kept): a 64-bit id beyond 2^53 in an int64 field and an array of them pass.
-    const client = new ClientV1({ name: "legacy", version: "1.0.0" });
-    await client.connect(
-      new StdioV1({
-        command: process.execPath,
-        args: [BIN, "serve", catalog],
-        cwd: ROOT,
-        env: childEnv({ EXACT_BASE_URL: upstream.url }),
-        stderr: "pipe",
-      }),
-    );
+    const client = await connectV1();
     try {
       answer(`{"id":${SNOWFLAKE},"owner":-${SNOWFLAKE},"name":"n","ids":[${SNOWFLAKE},1]}`);
       const result = (await client.callTool({ name: "get_item", arguments: { id: SNOWFLAKE } })) as Result;
@@ -448,16 +454,7 @@ describe("64-bit integer arguments: digits as a string reach the upstream as tha
           await served.close();
         }
       } else {
-        const client = new ClientV1({ name: "legacy", version: "1.0.0" });
-        await client.connect(
-          new StdioV1({
-            command: process.execPath,
-            args: [BIN, "serve", catalog],
-            cwd: ROOT,
-            env: childEnv({ EXACT_BASE_URL: upstream.url }),
-            stderr: "pipe",
-          }),
-        );
+        const client = await connectV1();
         try {
           result = (await client.callTool({ name: "post_note", arguments: args })) as Result;
         } finally {
