@@ -237,7 +237,13 @@ export type AuthScheme = (
       kind: "oauth2ClientCredentials";
       scheme: string;
       tokenUrl: string;
+      /** The manifest's `auth.<scheme>.scopes`: requested as given. */
       scopes: string[];
+      /**
+       * Without manifest scopes: those the catalog's tools' operations name for the scheme (their union, sorted),
+       * requested instead. Absent in catalogs generated before it and where no operation names one.
+       */
+      operationScopes?: string[];
       clientId: ValueSource;
       clientSecret: ValueSource;
     }
@@ -256,6 +262,11 @@ export type AuthScheme = (
       tokenUrl?: string;
       discoveryUrl?: string;
       scopes: string[];
+      /**
+       * As for client credentials: requested by a client-credentials renewal when `scopes` is empty. A refresh-token
+       * grant sends `scopes` only (none: the grant's original scopes, RFC 6749 6).
+       */
+      operationScopes?: string[];
       refreshToken?: ValueSource;
       clientId?: ValueSource;
       clientSecret?: ValueSource;

@@ -131,14 +131,21 @@ function describeAuth(auth: AuthScheme): string {
     case "basic":
       return `basic auth: user ${describeSource(auth.username)}, password ${describeSource(auth.password)}`;
     case "oauth2ClientCredentials":
-      return `OAuth2 client credentials at ${auth.tokenUrl} (client ${describeSource(auth.clientId)}, secret ${describeSource(auth.clientSecret)}${auth.scopes.length > 0 ? `, scopes ${auth.scopes.join(" ")}` : ""})`;
+      return `OAuth2 client credentials at ${auth.tokenUrl} (client ${describeSource(auth.clientId)}, secret ${describeSource(auth.clientSecret)}${scopesNote(auth)})`;
     case "oauth2": {
       const renew = auth.refreshToken
         ? `; renewed at ${auth.tokenUrl ?? auth.discoveryUrl} with the refresh token from ${describeSource(auth.refreshToken)}`
         : "";
-      return `OAuth2 (${auth.flows.join(", ") || "any flow"}) access token from ${describeSource(auth.token)}${renew}`;
+      return `OAuth2 (${auth.flows.join(", ") || "any flow"}) access token from ${describeSource(auth.token)}${renew}${auth.clientSecret ? scopesNote(auth, "; client-credentials scopes") : ""}`;
     }
   }
+}
+
+/** The scopes a client-credentials grant requests: the manifest's, else those the tools' operations name. */
+function scopesNote(auth: { scopes: string[]; operationScopes?: string[] }, label = ", scopes"): string {
+  if (auth.scopes.length > 0) return `${label} ${auth.scopes.join(" ")}`;
+  const needed = auth.operationScopes ?? [];
+  return needed.length > 0 ? `${label} ${needed.join(" ")} (named by the tools' operations)` : "";
 }
 
 export interface ReportOptions {

@@ -100,7 +100,9 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     diags,
   );
   for (const model of input.sources) gate.unreadable(model);
-  const tools = bindTools(input, ctx, handlers, gate);
+  const bound = new Map<OperationNode, string>();
+  const tools = bindTools(input, ctx, handlers, gate, bound);
+  addOperationScopes(sources, tools, bound, manifest);
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
   checkNames(tools, nameBudget(manifest), manifest.catalog, diags);
@@ -348,13 +350,48 @@ function sourceAuth(
   return auth;
 }
 
+/**
+ * The scopes a client-credentials grant requests when the manifest sets none (`auth.<scheme>.scopes`): the union
+ * of those the catalog's tools' operations name for the scheme, so an authorization server that grants only what
+ * is asked issues a token every tool can use. One token per scheme, as with a manifest's scopes: a token per call's
+ * own requirement would cost a token request per distinct scope set (Galaxy's bare catalog: 2 instead of 1).
+ * Refresh-token grants keep sending no scope (RFC 6749 6: the grant's original scopes).
+ */
+function addOperationScopes(
+  sources: SourceNode[],
+  tools: ToolNode[],
+  bound: Map<OperationNode, string>,
+  manifest: Manifest,
+): void {
+  const names = new Set(tools.map((t) => t.name));
+  const needed = new Map<string, Set<string>>();
+  for (const [op, name] of bound) {
+    if (!names.has(name) || !op.securityScopes) continue;
+    for (const [scheme, scopes] of Object.entries(op.securityScopes)) {
+      const key = JSON.stringify([op.sourceId, scheme]);
+      const set = needed.get(key) ?? new Set<string>();
+      for (const scope of scopes) set.add(scope);
+      needed.set(key, set);
+    }
+  }
+  for (const source of sources) {
+    if (source.kind !== "openapi") continue;
+    source.auth = source.auth.map((scheme) => {
+      if (scheme.kind !== "oauth2ClientCredentials" && scheme.kind !== "oauth2") return scheme;
+      if (manifest.sources?.[source.id]?.auth?.[scheme.scheme]?.scopes !== undefined) return scheme;
+      const scopes = needed.get(JSON.stringify([source.id, scheme.scheme]));
+      return scopes && scopes.size > 0 ? { ...scheme, operationScopes: [...scopes].sort() } : scheme;
+    });
+  }
+}
+
 function bindTools(
   input: BindInput,
   ctx: GraphqlBindContext,
   handlers: HandlerRef[],
   gate: OperationGate,
+  bound: Map<OperationNode, string>,
 ): ToolNode[] {
-  const bound = new Map<OperationNode, string>();
   const tools = bindManifestTools(input, ctx, handlers, gate, bound);
   const { max } = nameBudget(input.manifest);
   tools.push(...bindSelectedOperations(input, ctx, gate, bound, tools, max));

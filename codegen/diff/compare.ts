@@ -1,4 +1,4 @@
-import type { CatalogDocument, CatalogTool, JsonSchema, Safety } from "../../src/catalog.js";
+import type { CatalogDocument, CatalogTool, JsonSchema, Safety, Source } from "../../src/catalog.js";
 import { setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
@@ -484,11 +484,26 @@ function compareSources(
       out.push({
         subject: "catalog",
         kind: "source endpoint or credentials changed",
-        detail: s.id,
+        detail: `${s.id}${scopeChanges(old.auth, s.auth)}`,
         widens: true,
       });
     }
   }
+}
+
+/** The OAuth2 scopes a scheme's tokens are requested with, where they changed: `; oauth scopes: a -> a b`. */
+function scopeChanges(before: Source["auth"], after: Source["auth"]): string {
+  const requested = (auth: Source["auth"][number] | undefined) => {
+    if (auth?.kind !== "oauth2ClientCredentials" && auth?.kind !== "oauth2") return "";
+    return (auth.scopes.length > 0 ? auth.scopes : (auth.operationScopes ?? [])).join(" ");
+  };
+  const notes: string[] = [];
+  for (const scheme of after) {
+    const was = requested(before.find((b) => b.scheme === scheme.scheme));
+    const now = requested(scheme);
+    if (was !== now) notes.push(`; ${scheme.scheme} scopes: ${was || "(none)"} -> ${now || "(none)"}`);
+  }
+  return notes.join("");
 }
 
 export function compareCatalogs(before: CatalogDocument, after: CatalogDocument): Change[] {

@@ -61,8 +61,9 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
   return {
     async clientCredentials(credentials, apply) {
       const tokenUrl = new URL(credentials.scheme.tokenUrl, options.baseUrl).toString();
-      const key = JSON.stringify([tokenUrl, credentials.id, [...credentials.scheme.scopes].sort()]);
-      const form = withScopes({ grant_type: "client_credentials" }, credentials.scheme.scopes);
+      const scopes = clientScopes(credentials.scheme);
+      const key = JSON.stringify([tokenUrl, credentials.id, [...scopes].sort()]);
+      const form = withScopes({ grant_type: "client_credentials" }, scopes);
       const client = { id: credentials.id, secret: credentials.secret };
       const token =
         cache.valid(key) ??
@@ -217,9 +218,17 @@ function renewalForm(
     return withScopes({ grant_type: "refresh_token", refresh_token: refreshToken }, scheme.scopes);
   }
   if (scheme.flows.includes("clientCredentials") && credential.clientSecret !== undefined) {
-    return withScopes({ grant_type: "client_credentials" }, scheme.scopes);
+    return withScopes({ grant_type: "client_credentials" }, clientScopes(scheme));
   }
   return undefined;
+}
+
+/** What a client-credentials grant asks for: the manifest's scopes, else those the catalog's operations name. */
+function clientScopes(scheme: {
+  scopes: readonly string[];
+  operationScopes?: readonly string[];
+}): readonly string[] {
+  return scheme.scopes.length > 0 ? scheme.scopes : (scheme.operationScopes ?? []);
 }
 
 function withScopes(form: Record<string, string>, scopes: readonly string[]): Record<string, string> {

@@ -62,6 +62,11 @@ export interface OperationNode {
   success?: OperationSuccess;
   /** Alternatives (OR) of scheme-name sets (AND); an empty set means "no auth" is acceptable. */
   security: string[][];
+  /**
+   * The OAuth2 scopes its requirements name, by scheme (every alternative's, sorted); absent when none names one.
+   * A catalog's client-credentials grants request the union over its tools (`operationScopes`).
+   */
+  securityScopes?: Record<string, string[]>;
   /** Path- or operation-level `servers` (rarely used; the source base URL applies otherwise). */
   servers?: string[];
   /**

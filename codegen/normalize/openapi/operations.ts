@@ -85,7 +85,7 @@ class OperationReader {
   readonly touched = new Set<string>();
 
   constructor(
-    private readonly spec: OpenApiSpec,
+    readonly spec: OpenApiSpec,
     private readonly schemas: SchemaConverter,
     readonly diags: Diagnostics,
   ) {}
@@ -220,6 +220,28 @@ class OperationReader {
 function securityOf(value: unknown): string[][] | undefined {
   if (!Array.isArray(value)) return undefined;
   return value.map((req) => Object.keys((req ?? {}) as Json).sort());
+}
+
+/** The scopes each scheme's requirements name (every alternative's, sorted), when any names one. */
+function scopesOf(value: unknown): { securityScopes?: Record<string, string[]> } {
+  if (!Array.isArray(value)) return {};
+  const byScheme = new Map<string, Set<string>>();
+  for (const req of value) {
+    for (const [scheme, scopes] of Object.entries((req ?? {}) as Json)) {
+      if (!Array.isArray(scopes)) continue;
+      for (const scope of scopes) {
+        if (typeof scope !== "string" || scope === "") continue;
+        const set = byScheme.get(scheme) ?? new Set<string>();
+        set.add(scope);
+        byScheme.set(scheme, set);
+      }
+    }
+  }
+  if (byScheme.size === 0) return {};
+  // No prototype: a scheme may be named `__proto__` (a spec's names are any text).
+  const out: Record<string, string[]> = Object.create(null);
+  for (const scheme of [...byScheme.keys()].sort()) out[scheme] = [...(byScheme.get(scheme) ?? [])].sort();
+  return { securityScopes: out };
 }
 
 function serverUrls(list: unknown): string[] {
@@ -565,6 +587,7 @@ function readOperation(
     ...(body ? { body } : {}),
     ...(success ? { success } : {}),
     security: securityOf(op.security) ?? rootSecurity,
+    ...scopesOf(Array.isArray(op.security) ? op.security : (reader.spec.root.data as Json).security),
     ...(servers.length > 0 ? { servers } : {}),
     source: opAt.doc.cheapRef(opAt.pointer),
   };
