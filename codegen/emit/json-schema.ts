@@ -49,7 +49,19 @@ function stringSchema(n: NodeOf<"string">): JsonSchema {
   return s;
 }
 
-function numberSchema(n: NodeOf<"number" | "integer">): JsonSchema {
+/**
+ * The node with the lower bound its 64-bit input form's format implies where the spec states none: a `uint64`
+ * is never negative. The server's check (`rt.integer`) refuses a negative one by its format; the published schema
+ * and the TypeScript twin say the same, so every validator of the argument agrees.
+ */
+export function withFormatFloor<T extends NodeOf<"number" | "integer">>(n: T): T {
+  if (n.kind !== "integer" || !n.digits || n.format !== "uint64") return n;
+  if ((n.minimum ?? -1) >= 0 || (n.exclusiveMinimum ?? -1) >= 0) return n;
+  return { ...n, minimum: 0 };
+}
+
+function numberSchema(node: NodeOf<"number" | "integer">): JsonSchema {
+  const n = withFormatFloor(node);
   const s: JsonSchema = { type: n.kind };
   if (n.format !== undefined) s.format = n.format;
   for (const k of ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] as const) {

@@ -2,7 +2,7 @@ import type { SymbolTable } from "../ir/symbols.js";
 import type { JsonPrimitive, PropertyNode, SchemaNode, SymbolId } from "../ir/types.js";
 import { resolveRefs } from "../ir/views.js";
 import { type SymbolPlan, touches } from "../plan/symbols.js";
-import { digitsPattern } from "./json-schema.js";
+import { digitsPattern, withFormatFloor } from "./json-schema.js";
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -250,7 +250,7 @@ function stringExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedS
 function digitsExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>, style: NamedStyle): string {
   if (style !== "thunk") {
     const pattern = JSON.stringify(digitsPattern(node.kind, node.format));
-    return `z.union([${numberExpr(node)}, z.bigint(), z.string().regex(new RegExp(${pattern}, "u"))])`;
+    return `z.union([${numberExpr(withFormatFloor(node))}, z.bigint(), z.string().regex(new RegExp(${pattern}, "u"))])`;
   }
   const bounds: string[] = [];
   for (const k of [
