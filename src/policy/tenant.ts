@@ -124,6 +124,30 @@ function otherNamed(
   return undefined;
 }
 
+/** What a lock needs of one tool, found on its first call: its wire-named arguments and its redirect-checked ones. */
+interface ToolFacts {
+  /** Arguments sent under a wire name that names the lock, with why. */
+  wire: Map<string, string>;
+  /** Path and query arguments that name the lock (the declared one included): checked again on a redirect. */
+  redirectArgs: readonly string[];
+}
+
+function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefined): ToolFacts {
+  const wire = wireNamed(tool, locked);
+  const binding = tool.binding;
+  const redirectArgs =
+    binding.kind !== "http"
+      ? []
+      : binding.params
+          .filter(
+            (p) =>
+              (p.in === "path" || p.in === "query") &&
+              (p.arg === declared || wire.has(p.arg) || lockedName(p.arg, locked) !== undefined),
+          )
+          .map((p) => p.arg);
+  return { wire, redirectArgs };
+}
+
 /**
  * A same-origin redirect of a call whose path or query names the lock (`/orgs/{org}/...`, `?tenant_id=`) is
  * followed only to the same endpoint, with every such value the locked one: an upstream (or an open redirect it
@@ -133,17 +157,9 @@ function otherNamed(
 function followOnlyInLock(
   ctx: Parameters<NamedMiddleware["run"]>[0],
   locked: Locked,
-  declared: string | undefined,
-  wire: ReadonlyMap<string, string>,
+  redirectArgs: readonly string[],
 ): void {
-  const binding = ctx.tool.binding;
-  if (binding.kind !== "http") return;
-  const named = binding.params.filter(
-    (p) =>
-      (p.in === "path" || p.in === "query") &&
-      (p.arg === declared || wire.has(p.arg) || lockedName(p.arg, locked) !== undefined),
-  );
-  if (named.length === 0) return;
+  if (redirectArgs.length === 0) return;
   const { lock, what } = locked;
   const refusal = (said: string) =>
     refuse(
@@ -155,8 +171,8 @@ function followOnlyInLock(
     ctx,
     scopedRedirectCheck(
       ctx,
-      named.map((p) => ({
-        arg: p.arg,
+      redirectArgs.map((arg) => ({
+        arg,
         check: (value: string) =>
           value === lock.value ? undefined : refusal(`the upstream redirected the call to another ${what}`),
       })),
@@ -171,43 +187,36 @@ export function tenantLockStep(
   tools: readonly CatalogTool[] = [],
 ): NamedMiddleware {
   // Each lock set, once: its declared argument per tool, the names the manifest declares for it across the
-  // catalog, and per tool the arguments sent under a wire name that names it (found on the tool's first call).
-  const locks: Array<
-    Locked & {
-      argOf(tool: CatalogTool): string | undefined;
-      wires: WeakMap<CatalogTool, Map<string, string>>;
-    }
-  > = [];
-  const tenantArg = (tool: CatalogTool) => tool.policy.tenantArg;
-  const partnerArg = (tool: CatalogTool) => tool.policy.partnerArg;
-  if (tenant)
-    locks.push({
-      lock: tenant,
-      what: "tenant",
-      declared: declaredNames(tools, tenantArg),
-      argOf: tenantArg,
-      wires: new WeakMap(),
-    });
-  if (partner)
-    locks.push({
-      lock: partner,
-      what: "partner",
-      declared: declaredNames(tools, partnerArg),
-      argOf: partnerArg,
-      wires: new WeakMap(),
-    });
+  // catalog, and per tool the facts it checks (found on the tool's first call).
+  const kinds = [
+    { lock: tenant, what: "tenant", argOf: (tool: CatalogTool) => tool.policy.tenantArg },
+    { lock: partner, what: "partner", argOf: (tool: CatalogTool) => tool.policy.partnerArg },
+  ] as const;
+  const locks = kinds.flatMap(({ lock, what, argOf }) =>
+    lock
+      ? [
+          {
+            lock,
+            what,
+            argOf,
+            declared: declaredNames(tools, argOf),
+            facts: new WeakMap<CatalogTool, ToolFacts>(),
+          },
+        ]
+      : [],
+  );
   return {
     name: "tenant-lock",
     async run(ctx, next) {
       for (const locked of locks) {
-        const { lock, what, wires } = locked;
+        const { lock, what, facts } = locked;
         const arg = locked.argOf(ctx.tool);
-        let wire = wires.get(ctx.tool);
-        if (!wire) {
-          wire = wireNamed(ctx.tool, locked);
-          wires.set(ctx.tool, wire);
+        let known = facts.get(ctx.tool);
+        if (!known) {
+          known = toolFacts(ctx.tool, locked, arg);
+          facts.set(ctx.tool, known);
         }
-        const other = otherNamed(ctx.args, locked, arg, wire);
+        const other = otherNamed(ctx.args, locked, arg, known.wire);
         if (other !== undefined) {
           return refuse(
             ctx,
@@ -215,7 +224,7 @@ export function tenantLockStep(
             `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and '${other.path}' names another ${what} (${other.why}); leave it unset or name ${lock.value}, or change ${lock.env} to act elsewhere`,
           );
         }
-        followOnlyInLock(ctx, locked, arg, wire);
+        followOnlyInLock(ctx, locked, known.redirectArgs);
         if (arg === undefined) continue;
         const given = ctx.args[arg];
         if (given === undefined || given === null) {
