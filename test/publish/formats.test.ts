@@ -69,7 +69,9 @@ describe("withPublishedFormats", () => {
         $defs: { Named: { type: "string", description: "Format: c." } },
       }),
     );
-    expect(Object.getPrototypeOf((out.properties as JsonSchema)["__proto__"])).toBe(Object.prototype);
+    const own = Object.getOwnPropertyDescriptor(out.properties, "__proto__")?.value as JsonSchema;
+    expect(own).toEqual({ type: "string", description: "Format: b." });
+    expect(Object.getPrototypeOf(own)).toBe(Object.prototype);
     expect(Object.hasOwn(out.properties as object, "__proto__")).toBe(true);
     // The input is not changed.
     expect((schema.$defs as Record<string, JsonSchema>).Named?.format).toBe("c");
