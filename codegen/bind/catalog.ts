@@ -377,7 +377,14 @@ function addOperationScopes(
   for (const source of sources) {
     if (source.kind !== "openapi") continue;
     source.auth = source.auth.map((scheme) => {
-      if (scheme.kind !== "oauth2ClientCredentials" && scheme.kind !== "oauth2") return scheme;
+      // Only a client-credentials grant asks for them: a token the user brings (authorization code, implicit,
+      // OpenID Connect) carries what the user consented to, and a refresh-token grant asks for its original ones.
+      const granted =
+        scheme.kind === "oauth2ClientCredentials" ||
+        (scheme.kind === "oauth2" &&
+          scheme.flows.includes("clientCredentials") &&
+          scheme.clientSecret !== undefined);
+      if (!granted) return scheme;
       if (manifest.sources?.[source.id]?.auth?.[scheme.scheme]?.scopes !== undefined) return scheme;
       const scopes = needed.get(JSON.stringify([source.id, scheme.scheme]));
       return scopes && scopes.size > 0 ? { ...scheme, operationScopes: [...scopes].sort() } : scheme;

@@ -50,10 +50,12 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const cache = createTokenCache();
   const sent = createSentTokens();
+  const refused = new Map<string, Set<string>>();
   const renewal: Renewal = {
     cache,
     endpoints: createTokenEndpoints(doFetch, options.baseUrl, timeoutMs),
     rotated: new Map(),
+    refused,
     doFetch,
     timeoutMs,
   };
@@ -61,15 +63,25 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
   return {
     async clientCredentials(credentials, apply) {
       const tokenUrl = new URL(credentials.scheme.tokenUrl, options.baseUrl).toString();
-      const scopes = clientScopes(credentials.scheme);
-      const key = JSON.stringify([tokenUrl, credentials.id, [...scopes].sort()]);
-      const form = withScopes({ grant_type: "client_credentials" }, scopes);
+      const { scheme } = credentials;
+      const key = JSON.stringify([tokenUrl, credentials.id, [...clientScopes(scheme)].sort()]);
       const client = { id: credentials.id, secret: credentials.secret };
       const token =
         cache.valid(key) ??
         (
-          await cache.obtain(key, apply, credentials.scheme.scheme, () =>
-            requestToken(doFetch, { tokenUrl, form, client, scheme: credentials.scheme.scheme }, timeoutMs),
+          await cache.obtain(key, apply, scheme.scheme, () =>
+            scopedGrant(scheme, refused, (scopes) =>
+              requestToken(
+                doFetch,
+                {
+                  tokenUrl,
+                  form: withScopes({ grant_type: "client_credentials" }, scopes),
+                  client,
+                  scheme: scheme.scheme,
+                },
+                timeoutMs,
+              ),
+            ),
           )
         ).token;
       sent.record(credentials.scheme.scheme, { token, provided: false, renewable: true });
@@ -174,6 +186,8 @@ interface Renewal {
   endpoints: ReturnType<typeof createTokenEndpoints>;
   /** Refresh tokens the token endpoint rotated: original value -> latest. */
   rotated: Map<string, string>;
+  /** Scopes the token endpoint refused to this client, by scheme (see `scopedGrant`). */
+  refused: Map<string, Set<string>>;
   doFetch: typeof fetch;
   timeoutMs: number;
 }
@@ -190,15 +204,18 @@ async function renewUserToken(
   if (cached) return cached;
   if (credential.clientId === undefined) return undefined;
   const client = { id: credential.clientId, secret: credential.clientSecret };
-  const form = renewalForm(credential, renewal.rotated);
-  if (form === undefined) return undefined;
+  const grant = renewalGrant(credential, renewal.rotated);
+  if (grant === undefined) return undefined;
   const fresh = await renewal.cache.obtain(key, apply, scheme.scheme, async () => {
     const tokenUrl = await renewal.endpoints.of(scheme.scheme, scheme.tokenUrl, scheme.discoveryUrl);
-    return requestToken(
-      renewal.doFetch,
-      { tokenUrl, form, client, scheme: scheme.scheme },
-      renewal.timeoutMs,
-    );
+    const request = (scopes: readonly string[]) =>
+      requestToken(
+        renewal.doFetch,
+        { tokenUrl, form: withScopes(grant.form, scopes), client, scheme: scheme.scheme },
+        renewal.timeoutMs,
+      );
+    // A refresh-token grant asks for the manifest's scopes only; a client-credentials one as a client's own does.
+    return grant.scoped ? scopedGrant(scheme, renewal.refused, request) : request(scheme.scopes);
   });
   if (fresh.refreshToken && credential.refreshToken !== undefined) {
     rememberCredential(fresh.refreshToken, { rotating: true });
@@ -207,20 +224,121 @@ async function renewUserToken(
   return fresh.token;
 }
 
-/** The renewal grant: the refresh token (its latest rotation), else client credentials where the flow allows them. */
-function renewalForm(
+/**
+ * The renewal grant without its scope: the refresh token (its latest rotation), else client credentials where the
+ * flow allows them (`scoped`: it asks for the scopes a client-credentials grant does).
+ */
+function renewalGrant(
   credential: UserToken,
   rotated: Map<string, string>,
-): Record<string, string> | undefined {
+): { form: Record<string, string>; scoped: boolean } | undefined {
   const { scheme } = credential;
   if (credential.refreshToken !== undefined) {
     const refreshToken = rotated.get(credential.refreshToken) ?? credential.refreshToken;
-    return withScopes({ grant_type: "refresh_token", refresh_token: refreshToken }, scheme.scopes);
+    return { form: { grant_type: "refresh_token", refresh_token: refreshToken }, scoped: false };
   }
   if (scheme.flows.includes("clientCredentials") && credential.clientSecret !== undefined) {
-    return withScopes({ grant_type: "client_credentials" }, clientScopes(scheme));
+    return { form: { grant_type: "client_credentials" }, scoped: true };
   }
   return undefined;
+}
+
+/**
+ * A client-credentials token for the scheme's scopes, when the token endpoint refuses some of them (RFC 6749 5.2
+ * `invalid_scope`: this client may not request them). A manifest's own `scopes` are what the operator asked for:
+ * the refusal is the answer, naming the scopes it refused. Scopes the catalog derived from its operations are a
+ * guess at what the tools need, and one scope this client may not have must not fail every tool: the scopes the
+ * answer's description names are left out (Keycloak "Invalid scopes: a b", Hydra "not allowed to request scope
+ * 'a'", Auth0 "Client has not been granted scopes: a"), else the scope parameter is left out and the server's
+ * default for the client applies (RFC 6749 3.3); tried once, and remembered for the scheme, so later tokens ask for
+ * the rest at once. A tool whose operation needs a refused scope is then refused by its upstream (403), not
+ * every tool by the token endpoint.
+ */
+async function scopedGrant(
+  scheme: { scheme: string; scopes: readonly string[]; operationScopes?: readonly string[] },
+  refusedBy: Map<string, Set<string>>,
+  request: (scopes: readonly string[]) => Promise<IssuedToken>,
+): Promise<IssuedToken> {
+  const derived = scheme.scopes.length === 0;
+  const refused = refusedBy.get(scheme.scheme) ?? new Set<string>();
+  const wanted = clientScopes(scheme);
+  const asked = derived ? wanted.filter((s) => !refused.has(s)) : wanted;
+  // Everything derived was refused before: the server's default for the client.
+  const first = derived && refused.size > 0 && asked.length === 0 ? [] : asked;
+  try {
+    return await request(first);
+  } catch (error) {
+    if (!(error instanceof ScopeRefused)) throw error;
+    if (!derived)
+      throw error.explained(
+        first,
+        "change the manifest's auth.<scheme>.scopes to those this client may request",
+      );
+    if (first.length === 0) {
+      const before =
+        refused.size > 0 ? `earlier it refused a request for ${[...refused].join(" ")}` : undefined;
+      throw error.explained(first, SET_SCOPES, before);
+    }
+    const named = error.named(first);
+    const rest = named.length > 0 ? first.filter((s) => !named.includes(s)) : [];
+    for (const s of named.length > 0 ? named : first) refused.add(s);
+    refusedBy.set(scheme.scheme, refused);
+    try {
+      return await request(rest);
+    } catch (again) {
+      if (again instanceof ScopeRefused) throw again.explained(rest, SET_SCOPES, error.asked(first));
+      throw again;
+    }
+  }
+}
+
+const SET_SCOPES =
+  "set auth.<scheme>.scopes in a manifest to the scopes this client may request, or ask the authorization server's administrator to allow them";
+
+/**
+ * The token endpoint refused the requested scope (RFC 6749 5.2 `invalid_scope`, or Auth0's 403 `access_denied`
+ * naming ungranted scopes). Only the scopes the request named are ever quoted from its description.
+ */
+class ScopeRefused extends AuthError {
+  constructor(
+    readonly scheme: string,
+    status: number,
+    oauthError: string,
+    private readonly description: string,
+  ) {
+    super(
+      `OAuth2 scheme '${scheme}': the token endpoint answered HTTP ${status}: ${oauthError}`,
+      "token_request_failed",
+    );
+  }
+
+  /** The requested scopes the description names, as whole words. */
+  named(requested: readonly string[]): string[] {
+    return requested.filter((scope) => {
+      const at = new RegExp(`(^|[\\s,'"\`\\[\\](){}])${escapeRegExp(scope)}($|[\\s,'"\`\\[\\](){};.])`);
+      return at.test(this.description);
+    });
+  }
+
+  /** This refusal of a request for `requested`, after `before` (what an earlier refusal said), with advice. */
+  explained(requested: readonly string[], advice: string, before?: string): AuthError {
+    const said = [before, this.asked(requested)].filter((part) => part !== undefined).join("; then ");
+    return new AuthError(
+      `${this.message} (${said}); ${advice.replace("<scheme>", this.scheme)}`,
+      "token_request_failed",
+    );
+  }
+
+  /** What was asked for and which of it this refusal names. */
+  asked(requested: readonly string[]): string {
+    const named = this.named(requested);
+    const what = requested.length > 0 ? `scopes ${requested.join(" ")}` : "no scope";
+    return `asked for ${what}: ${named.length > 0 ? `it refuses ${named.join(" ")}` : "it did not say which"}`;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** What a client-credentials grant asks for: the manifest's scopes, else those the catalog's operations name. */
@@ -323,7 +441,7 @@ async function requestToken(
   httpOnly(url, grant.scheme, "token URL");
   const response = await postTokenRequest(doFetch, url, grant, timeoutMs);
   const fields = await readJsonFields(response, grant.scheme);
-  return tokenFromResponse(response, fields, grant.scheme);
+  return tokenFromResponse(response, fields, grant.scheme, grant.form.scope !== undefined);
 }
 
 function httpOnly(url: URL, scheme: string, what: string): void {
@@ -389,8 +507,20 @@ async function readJsonFields(
 }
 
 /** The access token and its expiry (less a skew), or an error quoting only the RFC 6749 error code. */
-function tokenFromResponse(response: Response, fields: Record<string, unknown>, name: string): IssuedToken {
+function tokenFromResponse(
+  response: Response,
+  fields: Record<string, unknown>,
+  name: string,
+  scoped: boolean,
+): IssuedToken {
   if (!response.ok) {
+    const description = typeof fields.error_description === "string" ? fields.error_description : "";
+    if (
+      fields.error === "invalid_scope" ||
+      (scoped && fields.error === "access_denied" && /scope/i.test(description))
+    ) {
+      throw new ScopeRefused(name, response.status, fields.error, description);
+    }
     // RFC 6749 5.2 error codes are a fixed vocabulary, so they are safe to quote.
     const code =
       typeof fields.error === "string" && /^[a-z_]{1,40}$/.test(fields.error) ? `: ${fields.error}` : "";
