@@ -114,11 +114,17 @@ function lineColOf(text: string, offset: number): { line: number; col: number } 
  */
 export const MAX_NESTING = 256;
 
+/** What the nesting walk counts on its way: keys written (for the repeated-key check), numbers no double holds. */
+interface Tally {
+  keys: number;
+  nonFinite: number;
+}
+
 /**
  * Whether `root` nests deeper than `max` levels (an iterative walk: it cannot itself overflow the stack); `tally`
  * counts the object keys it meets on the way (all of them when it returns false).
  */
-function nestsDeeper(root: unknown, max: number, tally?: { keys: number }): boolean {
+function nestsDeeper(root: unknown, max: number, tally?: Tally): boolean {
   if (root === null || typeof root !== "object") return false;
   const nodes: object[] = [root];
   const depths: number[] = [1];
@@ -132,7 +138,7 @@ function nestsDeeper(root: unknown, max: number, tally?: { keys: number }): bool
         if (child !== null && typeof child === "object") {
           nodes.push(child);
           depths.push(depth + 1);
-        }
+        } else if (tally && typeof child === "number" && !Number.isFinite(child)) tally.nonFinite++;
       }
     } else {
       for (const key in node) {
@@ -141,7 +147,7 @@ function nestsDeeper(root: unknown, max: number, tally?: { keys: number }): bool
         if (child !== null && typeof child === "object") {
           nodes.push(child);
           depths.push(depth + 1);
-        }
+        } else if (tally && typeof child === "number" && !Number.isFinite(child)) tally.nonFinite++;
       }
     }
   }
@@ -238,6 +244,23 @@ function loneSurrogatePath(
     const at = [...path, Array.isArray(node) ? Number(key) : key];
     if (LONE_SURROGATE.test(key)) return { path: at, key: true };
     const found = loneSurrogatePath((node as Record<string, unknown>)[key], at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The path to the first number no double holds: JSON's `1e400` (or 400 digits), which `JSON.parse` reads as
+ * Infinity, and YAML's `.inf` and `.nan` (recursion bounded: the nesting is checked first).
+ */
+function nonFinitePath(node: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof node === "number") return Number.isFinite(node) ? undefined : path;
+  if (node === null || typeof node !== "object") return undefined;
+  for (const key of Object.keys(node)) {
+    const found = nonFinitePath((node as Record<string, unknown>)[key], [
+      ...path,
+      Array.isArray(node) ? Number(key) : key,
+    ]);
     if (found) return found;
   }
   return undefined;
@@ -362,7 +385,7 @@ export function loadDocument(
   if (parsed === undefined) return undefined;
   const { data } = parsed;
   let locate: Locator | undefined = parsed.locate;
-  const tally = { keys: 0 };
+  const tally: Tally = { keys: 0, nonFinite: 0 };
   if (nestsDeeper(data, MAX_NESTING, tally)) {
     diags.error(
       "TW190",
@@ -379,6 +402,18 @@ export function loadDocument(
       "a key is written twice in one object: JSON.parse keeps the last value, other tools the first, so what is generated could differ from what a reviewer reads",
       { file, ...(repeated ? { line: repeated.line, column: repeated.col } : {}) },
       "Remove one of the two (YAML input with a repeated key is refused the same way).",
+    );
+    return undefined;
+  }
+  if (tally.nonFinite > 0) {
+    // JSON has no such number: written back (catalog.json, the published schemas) it becomes `null`, so a bound
+    // (`maximum: null`) is one ajv, the MCP SDK clients' validator, refuses to compile, and an enum or a default
+    // tells the model that null is a value.
+    diags.error(
+      "TW101",
+      "a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan): JSON has no such number, so what is published would be null",
+      { file, pointer: encodePointer(nonFinitePath(data) ?? []) },
+      "Leave the keyword out (no maximum is no limit) or write a number within ±1.7976931348623157e308.",
     );
     return undefined;
   }

@@ -113,6 +113,42 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(pair.where).toEqual([]);
   });
 
+  it("a number no double holds (1e400, YAML's .inf and .nan) is TW101 at its pointer; the largest double passes", async () => {
+    // JSON.parse reads 1e400 as Infinity and JSON has no such number: the catalog published `"maximum": null`,
+    // `"enum": [null, 1]`, `"default": null`, a schema that ajv (the MCP SDK clients' validator) refuses to
+    // compile ("maximum value must be number") and that tells the model null is an allowed value.
+    const json = (where: string) =>
+      `{"openapi":"3.0.3","info":{"title":"N","version":"1"},"servers":[{"url":"https://n.example.com"}],"paths":{"/a":{"get":{"operationId":"a","parameters":[{"name":"n","in":"query","schema":${where}}],"responses":{"200":{"description":"ok"}}}}}}`;
+    const pointer = /#\/paths\/~1a\/get\/parameters\/0\/schema/;
+    for (const [file, text, at] of [
+      ["max.json", json(`{"type":"number","maximum":1e400}`), "/maximum"],
+      ["min.json", json(`{"type":"number","minimum":-1E+999}`), "/minimum"],
+      ["digits.json", json(`{"type":"integer","maxLength":1${"0".repeat(400)}}`), "/maxLength"],
+      ["enum.json", json(`{"type":"number","enum":[1,1e400]}`), "/enum/1"],
+      ["default.json", json(`{"type":"number","default":-1e309}`), "/default"],
+      ...[".inf", "-.Inf", ".NaN", "1e400"].map((v, i) => [
+        `yaml${i}.yaml`,
+        `${HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - { name: n, in: query, schema: { type: number, maximum: ${v} } }\n      responses: { "200": { description: ok } }\n`,
+        "/maximum",
+      ]),
+    ] as const) {
+      const out = await generate(file, text);
+      expect(out.cat, file).toBeUndefined();
+      expect(out.where, file).toEqual([
+        expect.stringMatching(new RegExp(`^TW101 .*${file.replace(".", "\\.")}${pointer.source}${at}$`)),
+      ]);
+      expect(out.errors[0]?.message).toMatch(/a number no double holds/);
+    }
+    const fine = await generate(
+      "fine.json",
+      json(`{"type":"number","maximum":1.7976931348623157e308,"minimum":1e-400}`),
+    );
+    expect(fine.where).toEqual([]);
+    const doc = JSON.parse(fine.cat?.files.get("catalog.json") as string) as CatalogDocument;
+    const schema = doc.tools[0]?.inputSchema as { properties: { n: Record<string, unknown> } };
+    expect(schema.properties.n).toMatchObject({ maximum: 1.7976931348623157e308, minimum: 0 });
+  });
+
   it("a bare spec's info.title and info.version of megabytes are cut for the server's initialize answer", async () => {
     const title = `Huge ${"title ".repeat(200_000)}`;
     const version = "1.".repeat(100_000);
