@@ -23,13 +23,14 @@ import type { Lookup } from "./scope-values.js";
 import { secretKeysStep } from "./secret-keys.js";
 import { type PolicySettings, resolvePolicySettings } from "./settings.js";
 import { namedMaskPaths, namedMaskStep, type RuntimeSwitches } from "./switches.js";
-import { tenantLockStep } from "./tenant.js";
+import { tenantLockSteps } from "./tenant.js";
 
 /**
  * The policy layer of one catalog: settings read once at start (bad env stops the server), and the steps it
  * puts around the runtime's own (`parse-args`, `validate-output`). The order, outermost first:
  *
- *   audit -> argument-depth -> denied-tools -> read-only -> parse-args -> tenant-lock -> paths -> secret-keys
+ *   audit -> argument-depth -> denied-tools -> read-only -> tenant-fill -> parse-args -> tenant-lock -> paths
+ *     -> secret-keys
  *     -> confirmation -> mask-named (serve --mask) -> mask -> names-only -> withhold-credentials
  *     -> validate-output -> execute
  *
@@ -146,8 +147,10 @@ function policySteps(
   before.push(argumentDepthStep());
   before.push(deniedToolsStep(settings.deniedTools));
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
+  const tenant = tenantLockSteps(settings.tenant, settings.partner, doc.tools);
+  if (settings.tenant || settings.partner) before.push(tenant.fill);
   const after: NamedMiddleware[] = [
-    tenantLockStep(settings.tenant, settings.partner, doc.tools),
+    tenant.check,
     pathScopeStep(settings, options.lookup),
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode, options.requestLine),

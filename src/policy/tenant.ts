@@ -1,4 +1,4 @@
-import { type CatalogTool, isExactNumber } from "../catalog.js";
+import { type CatalogTool, isExactNumber, type JsonSchema } from "../catalog.js";
 import { type NamedMiddleware, onRedirect } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import { scopedRedirectCheck } from "./path-redirect.js";
@@ -24,11 +24,65 @@ interface Locked {
    * folded by `folded`: an organization locked as `tenant_arg: org` is named `org` everywhere.
    */
   declared: ReadonlySet<string>;
+  /** The declared names' cores (`core`): `org`, `org_id`, `organizationId` and `X-Org-ID` all name `organization`. */
+  cores: ReadonlySet<string>;
 }
 
 /** A name as compared with the declared ones: lower case, letters and digits only (`X-Org`, `x_org`, `xOrg`). */
 function folded(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** Trailing words that say which form of the thing a name holds, not what it is (`org_id`, `tenantSlug`). */
+const FORM_WORDS = new Set([
+  "id",
+  "ids",
+  "slug",
+  "slugs",
+  "key",
+  "keys",
+  "uuid",
+  "uuids",
+  "guid",
+  "handle",
+  "ref",
+]);
+
+/** Abbreviations and spellings of one word, by the form names are compared in. */
+const SPELLINGS: Record<string, string> = {
+  org: "organization",
+  organisation: "organization",
+  acct: "account",
+  ws: "workspace",
+  proj: "project",
+  cust: "customer",
+};
+
+/** A name's words, lower case: `X-Org-ID`, `x_org_id`, `xOrgId` and `XOrgID` are x org id. */
+function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== "");
+}
+
+/** One word in its compared form: singular (`orgs`), unabbreviated (`org`, `organisation`: organization). */
+function spelled(word: string): string {
+  const singular = word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
+  return SPELLINGS[singular] ?? singular;
+}
+
+/**
+ * What a name names, without a header's `x-` and trailing form words, each word spelled one way: `org`, `orgs`,
+ * `org_id`, `orgId`, `organization_id`, `X-Organisation-Id` are all `organization`; `target_org` is not.
+ */
+function core(name: string): string {
+  let words = nameWords(name);
+  if (words.length > 1 && words[0] === "x") words = words.slice(1);
+  while (words.length > 1 && FORM_WORDS.has(words[words.length - 1]!)) words = words.slice(0, -1);
+  return words.map(spelled).join(" ");
 }
 
 /** Members of an object named for the lock that hold its id (`tenant: { id }`); `name` is a label, not the id. */
@@ -48,7 +102,7 @@ function namesLocked(name: string, what: string): boolean {
 /** Why a name names the lock, or undefined: the word in it, or a name the manifest declares for it. */
 function lockedName(name: string, locked: Locked): string | undefined {
   if (namesLocked(name, locked.what)) return `its name says ${locked.what}`;
-  if (locked.declared.has(folded(name)))
+  if (locked.declared.has(folded(name)) || locked.cores.has(core(name)))
     return `it is named like the ${locked.what} argument the manifest declares`;
   return undefined;
 }
@@ -63,27 +117,47 @@ function wireNames(tool: CatalogTool): Array<{ arg: string; name: string }> {
   return [...(binding.params ?? []), ...(binding.body?.fields ?? []), ...(binding.variables ?? [])];
 }
 
-/** The names (folded) every tool's declared lock argument has, as an argument and on the wire. */
+/** The names every tool's declared lock argument has, as an argument and on the wire: folded, and their cores. */
 export function declaredNames(
   tools: readonly CatalogTool[],
   argOf: (tool: CatalogTool) => string | undefined,
-) {
+): { declared: Set<string>; cores: Set<string> } {
   const names = new Set<string>();
   for (const tool of tools) {
     const arg = argOf(tool);
     if (arg === undefined) continue;
-    names.add(folded(arg));
-    for (const wire of wireNames(tool)) if (wire.arg === arg) names.add(folded(wire.name));
+    names.add(arg);
+    for (const wire of wireNames(tool)) if (wire.arg === arg) names.add(wire.name);
   }
-  names.delete("");
-  return names;
+  const declared = new Set([...names].map(folded));
+  const cores = new Set([...names].map(core));
+  declared.delete("");
+  cores.delete("");
+  return { declared, cores };
 }
 
-/** Arguments sent under a wire name that names the lock (an argument `org` sent as the header `X-Tenant-ID`). */
+/**
+ * Arguments sent under a wire name that names the lock (an argument `org` sent as the header `X-Tenant-ID`), and
+ * path variables right after a path segment that does (`/orgs/{owner}`, `/tenants/{id}`): the API's own path says
+ * what the variable is, whatever it is called.
+ */
 function wireNamed(tool: CatalogTool, locked: Locked): Map<string, string> {
   const out = new Map<string, string>();
   for (const { arg, name } of wireNames(tool))
     if (!out.has(arg) && lockedName(name, locked) !== undefined) out.set(arg, `it is sent as ${name}`);
+  const binding = tool.binding;
+  if (binding.kind === "http") {
+    const segments = binding.path.split("/");
+    for (let i = 1; i < segments.length; i++) {
+      const variable = /^\{([^{}]+)\}$/.exec(segments[i]!)?.[1];
+      const before = segments[i - 1]!;
+      if (variable === undefined || before === "" || before.includes("{")) continue;
+      if (lockedName(before, locked) === undefined) continue;
+      for (const p of binding.params)
+        if (p.in === "path" && p.name === variable && !out.has(p.arg))
+          out.set(p.arg, `it follows /${before}/ in the path`);
+    }
+  }
   return out;
 }
 
@@ -130,6 +204,56 @@ interface ToolFacts {
   wire: Map<string, string>;
   /** Path and query arguments that name the lock (the declared one included): checked again on a redirect. */
   redirectArgs: readonly string[];
+  /** Arguments a call that leaves them out gets the locked value in (as its schema takes it). */
+  fill: ReadonlyArray<{ arg: string; value: string | number }>;
+}
+
+/**
+ * The arguments a call naming no tenant acts in the locked one through: the declared one, and every required
+ * top-level argument that names the lock (a `{org}` path variable of a tool without `tenant_arg`, a required
+ * `X-Tenant-ID` header), in the form its schema takes (a number for an integer tenant id). An optional one that
+ * is not declared is left out, as the client left it (a filter); its schema decides what absence means.
+ */
+function fillable(
+  tool: CatalogTool,
+  locked: Locked,
+  declared: string | undefined,
+  wire: Map<string, string>,
+): Array<{ arg: string; value: string | number }> {
+  const schema = tool.inputSchema as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const properties = schema.properties ?? {};
+  const required = new Set(schema.required ?? []);
+  const out: Array<{ arg: string; value: string | number }> = [];
+  for (const arg of Object.keys(properties)) {
+    const names =
+      arg === declared || (required.has(arg) && (lockedName(arg, locked) !== undefined || wire.has(arg)));
+    if (!names) continue;
+    const value = valueFor(properties[arg]!, locked.lock.value);
+    if (value !== undefined) out.push({ arg, value });
+  }
+  return out;
+}
+
+/** The locked value in the form a property's schema takes, or undefined when it takes neither form. */
+function valueFor(schema: JsonSchema, value: string): string | number | undefined {
+  const branches = [schema, ...((schema.anyOf ?? schema.oneOf ?? []) as JsonSchema[])];
+  const types = branches.flatMap((b) => (b.type === undefined ? [] : [b.type].flat())) as string[];
+  const anyType = branches.every((b) => b.type === undefined);
+  if (anyType || types.includes("string")) return value;
+  const n = Number(value);
+  if (
+    (types.includes("integer") || types.includes("number")) &&
+    /^-?\d+$/.test(value) &&
+    Number.isSafeInteger(n)
+  )
+    return n;
+  return undefined;
+}
+
+/** Whether a value is the locked one: strings and numbers by their text, exact numbers by their digits. */
+function isLocked(value: unknown, lock: Lock): boolean {
+  if (isExactNumber(value)) return value.rawJSON === lock.value;
+  return (typeof value === "string" || typeof value === "number") && String(value) === lock.value;
 }
 
 function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefined): ToolFacts {
@@ -145,7 +269,7 @@ function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefin
               (p.arg === declared || wire.has(p.arg) || lockedName(p.arg, locked) !== undefined),
           )
           .map((p) => p.arg);
-  return { wire, redirectArgs };
+  return { wire, redirectArgs, fill: fillable(tool, locked, declared, wire) };
 }
 
 /**
@@ -181,11 +305,16 @@ function followOnlyInLock(
   );
 }
 
-export function tenantLockStep(
+/**
+ * The lock's two steps: `fill`, before the arguments are validated, gives a call that names no tenant the locked
+ * one (a required tenant argument left out is not an invalid call under a lock: it acts in the locked tenant);
+ * `check`, on validated arguments, refuses a call naming another one and follows redirects only within the lock.
+ */
+export function tenantLockSteps(
   tenant: Lock | undefined,
   partner: Lock | undefined,
   tools: readonly CatalogTool[] = [],
-): NamedMiddleware {
+): { fill: NamedMiddleware; check: NamedMiddleware } {
   // Each lock set, once: its declared argument per tool, the names the manifest declares for it across the
   // catalog, and per tool the facts it checks (found on the tool's first call).
   const kinds = [
@@ -199,23 +328,28 @@ export function tenantLockStep(
             lock,
             what,
             argOf,
-            declared: declaredNames(tools, argOf),
+            ...declaredNames(tools, argOf),
             facts: new WeakMap<CatalogTool, ToolFacts>(),
           },
         ]
       : [],
   );
-  return {
+  const factsOf = (locked: (typeof locks)[number], tool: CatalogTool): ToolFacts => {
+    let known = locked.facts.get(tool);
+    if (!known) {
+      known = toolFacts(tool, locked, locked.argOf(tool));
+      locked.facts.set(tool, known);
+    }
+    return known;
+  };
+  const fill = fillStep(locks, factsOf);
+  const check: NamedMiddleware = {
     name: "tenant-lock",
     async run(ctx, next) {
       for (const locked of locks) {
-        const { lock, what, facts } = locked;
+        const { lock, what } = locked;
         const arg = locked.argOf(ctx.tool);
-        let known = facts.get(ctx.tool);
-        if (!known) {
-          known = toolFacts(ctx.tool, locked, arg);
-          facts.set(ctx.tool, known);
-        }
+        const known = factsOf(locked, ctx.tool);
         const other = otherNamed(ctx.args, locked, arg, known.wire);
         if (other !== undefined) {
           return refuse(
@@ -232,7 +366,7 @@ export function tenantLockStep(
           noteApplied(ctx, `${what}-lock:filled`);
           continue;
         }
-        if (given !== lock.value) {
+        if (!isLocked(given, lock)) {
           return refuse(
             ctx,
             { policy: `${what}-lock`, rule: lock.env, reason: `another ${what}` },
@@ -240,6 +374,43 @@ export function tenantLockStep(
           );
         }
       }
+      return next();
+    },
+  };
+  return { fill, check };
+}
+
+/** The checking step alone (a call's arguments already validated): see `tenantLockSteps`. */
+export function tenantLockStep(
+  tenant: Lock | undefined,
+  partner: Lock | undefined,
+  tools: readonly CatalogTool[] = [],
+): NamedMiddleware {
+  return tenantLockSteps(tenant, partner, tools).check;
+}
+
+/** Fills each left-out argument of `ToolFacts.fill` with the locked value, on a copy of the client's arguments. */
+function fillStep<L extends { what: string }>(
+  locks: readonly L[],
+  factsOf: (locked: L, tool: CatalogTool) => ToolFacts,
+): NamedMiddleware {
+  return {
+    name: "tenant-fill",
+    async run(ctx, next) {
+      const raw = ctx.rawArgs ?? {};
+      if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return next();
+      let filled: Record<string, unknown> | undefined;
+      for (const locked of locks) {
+        for (const { arg, value } of factsOf(locked, ctx.tool).fill) {
+          const given = (filled ?? (raw as Record<string, unknown>))[arg];
+          if (given !== undefined && given !== null) continue;
+          filled ??= { ...(raw as Record<string, unknown>) };
+          filled[arg] = value;
+          noteApplied(ctx, `${locked.what}-lock:filled`);
+        }
+      }
+      // The client's own object is left as it sent it (the audit line shows it, with what the lock filled).
+      if (filled) (ctx as { rawArgs: unknown }).rawArgs = filled;
       return next();
     },
   };
