@@ -69,10 +69,11 @@ export function catalogIndexJson(
     tools,
   };
   const { tools: _t, ...head } = index;
-  const lines = tools.map((t) => JSON.stringify(t));
-  return asciiOnly(
-    `${JSON.stringify(head).slice(0, -1)},"tools":[\n${lines.join(",\n")}${lines.length > 0 ? "\n" : ""}]}\n`,
-  );
+  // Each line made ASCII on its own: a non-ASCII character in one line then makes only that line a two-byte
+  // string, not the joined text (GitHub REST's 1.1 MB index has 40 such lines), and the escaping pass copies it
+  // alone (the same text: the escape depends on the character alone).
+  const lines = tools.map((t) => asciiOnly(JSON.stringify(t)));
+  return `${asciiOnly(JSON.stringify(head).slice(0, -1))},"tools":[\n${lines.join(",\n")}${lines.length > 0 ? "\n" : ""}]}\n`;
 }
 
 /** The tool's members but the record-only ones; a custom binding (small, checked at start) stays. */

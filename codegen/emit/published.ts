@@ -26,16 +26,17 @@ export function publishedText(doc: CatalogDocument, texts: EntryTexts, header: s
     // By its own name: tables generated before `inline` was the default recorded `$defs` as `default`.
     profile: profileName(publisher.settings.profile),
   };
-  return asciiOnly(
-    [
-      header,
-      "// Each listed tool's tools/list entry for the catalog's own settings and profile: a line of the table's",
-      "// settings, then per tool, in catalog order, the JSON text of its entry (name, title, description as",
-      "// published, annotations, schemas; ASCII, other characters escaped). A server that publishes otherwise",
-      "// computes its own from catalog.json.",
-      JSON.stringify(head),
-      ...lines,
-      "",
-    ].join("\n"),
-  );
+  // Each line made ASCII on its own, before they are joined (as catalog.index.json's: `catalogIndexJson`).
+  return [
+    header,
+    "// Each listed tool's tools/list entry for the catalog's own settings and profile: a line of the table's",
+    "// settings, then per tool, in catalog order, the JSON text of its entry (name, title, description as",
+    "// published, annotations, schemas; ASCII, other characters escaped). A server that publishes otherwise",
+    "// computes its own from catalog.json.",
+    JSON.stringify(head),
+    ...lines,
+    "",
+  ]
+    .map(asciiOnly)
+    .join("\n");
 }

@@ -56,13 +56,12 @@ export interface CatalogIndexFile {
   tools: IndexedTool[];
 }
 
+/** node:crypto's `createHash`, looked up on first use (generate digests every tool's record: 1,223 for GitHub REST). */
+let createHash: typeof import("node:crypto").createHash | undefined;
+
 export function recordDigest(bytes: Uint8Array): string {
-  return process
-    .getBuiltinModule("node:crypto")
-    .createHash("sha256")
-    .update(bytes)
-    .digest("hex")
-    .slice(0, DIGEST_CHARS);
+  createHash ??= process.getBuiltinModule("node:crypto").createHash;
+  return createHash("sha256").update(bytes).digest("hex").slice(0, DIGEST_CHARS);
 }
 
 /** How many tool records this process has read from catalog.json (a structural fact for tests). */

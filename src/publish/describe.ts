@@ -44,11 +44,28 @@ function withoutPointers(paragraph: string): string {
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
-function firstParagraph(text: string): string {
+/** What ends a paragraph: a blank line (`split(/\n\s*\n/)` of a text gives its paragraphs). */
+const PARAGRAPH_BREAK = /\n\s*\n/g;
+
+/**
+ * The paragraph of `text` that starts at `start`, and where the next one starts (-1: none); what
+ * `text.slice(start).split(/\n\s*\n/)[0]` gives, without splitting the rest of a long text into paragraphs.
+ */
+function paragraphAt(text: string, start: number): [string, number] {
+  PARAGRAPH_BREAK.lastIndex = start;
+  const m = PARAGRAPH_BREAK.exec(text);
+  return m === null ? [text.slice(start), -1] : [text.slice(start, m.index), m.index + m[0].length];
+}
+
+export function firstParagraph(text: string): string {
   const trimmed = text.replace(/\r\n?/g, "\n").trim();
   // GitHub-style admonitions (`> [!NOTE]`) and headings are not a summary: skip to the first plain paragraph.
-  const paragraphs = trimmed.split(/\n\s*\n/).filter((p) => !/^\s*(>|#)/.test(p));
-  return paragraphs[0] ?? trimmed.split(/\n\s*\n/)[0] ?? "";
+  let [first, next] = paragraphAt(trimmed, 0);
+  for (let paragraph = first; ; ) {
+    if (!/^\s*(>|#)/.test(paragraph)) return paragraph;
+    if (next < 0) return first;
+    [paragraph, next] = paragraphAt(trimmed, next);
+  }
 }
 
 /** Markdown and HTML reduced to their text. */
@@ -72,7 +89,7 @@ export function plainText(text: string): string {
  * capital, not at "e.g." or "i.e.". Longer than `max`: cut, with an ellipsis.
  */
 export function firstSentence(text: string, max: number): string {
-  const para = (text.split(/\n\s*\n/)[0] ?? "").replace(/\s+/g, " ").trim();
+  const para = paragraphAt(text, 0)[0].replace(/\s+/g, " ").trim();
   const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
   const s = end ? para.slice(0, end.index + 1) : para;
   return s.length > max ? `${s.slice(0, max - 3)}…` : s;
