@@ -6,6 +6,7 @@ import type {
   ArgumentNaming,
   AuthScheme,
   PropertyNode,
+  SafetyBasis,
   SchemaNode,
   SourceNode,
   SourceRef,
@@ -425,15 +426,7 @@ export function bindGraphqlTool(
       `selection derived from the schema (depth ${spec?.depth ?? DEFAULT_DEPTH}); set selection: to choose fields`,
     );
   }
-  const { safety, safetyBasis } = decideSafety(
-    classifyGraphql({
-      operationType: analyzed.operationType,
-      field: analyzed.root?.name,
-      operationName: analyzed.operationName,
-      description: analyzed.root?.description,
-    }),
-    spec,
-  );
+  const { safety, safetyBasis } = decideSafety(graphqlSafety(analyzed), spec);
   const title = spec?.title ?? humanize(unshortened, ctx.prefix);
   const description = composeDescription(
     spec?.description !== undefined ? [spec.description] : [analyzed.root?.description],
@@ -707,4 +700,24 @@ export function selectGraphqlTools(
     }
   }
   return tools;
+}
+
+const SEVERITY = { read: 0, write: 1, destructive: 2 } as const;
+
+/**
+ * The class of an operation: of its one root field, or, when it selects several (aliases: `a: createUser,
+ * b: deleteUser`) or one only under a condition (`@include`), the most severe of every root field it may select
+ * and of its operation name, so a destructive field beside another is not a mere write.
+ */
+function graphqlSafety(analyzed: AnalyzedOperation): SafetyBasis {
+  const of = (field?: { name: string; description?: string }) =>
+    classifyGraphql({
+      operationType: analyzed.operationType,
+      field: field?.name,
+      operationName: analyzed.operationName,
+      description: field?.description,
+    });
+  if (analyzed.root) return of(analyzed.root);
+  const bases = [of(), ...analyzed.rootFields.map(of)];
+  return bases.reduce((worst, b) => (SEVERITY[b.proposed] > SEVERITY[worst.proposed] ? b : worst));
 }

@@ -297,6 +297,51 @@ tools:
     expect(findings[0]?.message).toMatch(/safety: write overrides the classifier's destructive \(.*delete/i);
   });
 
+  it("a document selecting a destructive root field beside another, or under a condition, is destructive", async () => {
+    // Classified by its one root field, a document selecting two (aliases) or one under @include fell back to its
+    // operation name: `mutation Sync { a: createProject b: deleteProject }` was a write, with no confirmation.
+    const schema = `type Query { project(id: ID!): Project }
+type Project { id: ID! name: String }
+type Mutation {
+  createProject(name: String!): Project!
+  deleteProject(id: ID!): Boolean!
+}
+`;
+    const doc = (text: string) => JSON.stringify(text);
+    const dir = writeTree("gql-classify-roots", {
+      "schema.graphql": schema,
+      "tools.yaml": `catalog: gq
+sources:
+  api:
+    graphql: ./schema.graphql
+    base_url: { default: "https://api.example/graphql" }
+tools:
+  sync_aliases:
+    document: ${doc("mutation Sync($name: String!, $id: ID!) { made: createProject(name: $name) { id } gone: deleteProject(id: $id) }")}
+  sync_fragment:
+    document: ${doc("mutation Tidy($name: String!, $id: ID!) { ...Both } fragment Both on Mutation { createProject(name: $name) { id } deleteProject(id: $id) }")}
+  sync_condition:
+    document: ${doc("mutation Maybe($id: ID!, $really: Boolean!) { deleteProject(id: $id) @include(if: $really) }")}
+  make_two:
+    document: ${doc("mutation Make($a: String!, $b: String!) { x: createProject(name: $a) { id } y: createProject(name: $b) { id } }")}
+  read_two:
+    document: ${doc("query Both($a: ID!, $b: ID!) { x: project(id: $a) { id } y: project(id: $b) { id } }")}
+`,
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    const catalog = JSON.parse(cat!.files.get("catalog.json") as string) as CatalogDocument;
+    const of = (name: string) => catalog.tools.find((t) => t.name === name)!;
+    for (const name of ["sync_aliases", "sync_fragment", "sync_condition"]) {
+      expect(of(name).safety, name).toBe("destructive");
+      expect(of(name).policy.confirm, name).toBe("required");
+      expect(of(name).annotations.destructiveHint, name).toBe(true);
+      expect(of(name).safetyBasis?.reasons.join(" "), name).toMatch(/deleteProject/);
+    }
+    expect(of("make_two").safety).toBe("write");
+    expect(of("read_two").safety).toBe("read");
+  });
+
   it("a GraphQL source needs base_url, and manifest arguments must name variables", async () => {
     const noUrl = await gen({
       "tools.yaml":

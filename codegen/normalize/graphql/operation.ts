@@ -32,6 +32,11 @@ export interface AnalyzedOperation {
   variables: VariableInfo[];
   /** Shape of `data`. */
   data: SchemaNode;
+  /**
+   * Every root field the operation may select, by field name (aliases, fragments, inline fragments and
+   * conditional selections included), with its description: what a call can do, for classifying it.
+   */
+  rootFields: Array<{ name: string; description?: string }>;
   /** The one root field the operation selects (unconditionally), when it selects exactly one. */
   root?: { key: string; name: string; schema: SchemaNode; description?: string; deprecated: boolean };
 }
@@ -120,7 +125,15 @@ export function analyzeOperation(
   const shapes = new ShapeBuilder(model.schema, model.types, fragments);
   const data = cleanShape(shapes.selection(rootType, [operation.selectionSet]));
   const root = soleRootField(shapes, rootType, operation, data);
+  const rootFields = new Map<string, { name: string; description?: string }>();
+  for (const entry of shapes.collect(rootType, [operation.selectionSet]).values())
+    for (const node of entry.nodes as Array<{ name: { value: string } }>) {
+      const name = node.name.value;
+      const description = rootType.getFields()[name]?.description?.trim();
+      if (!rootFields.has(name)) rootFields.set(name, { name, ...(description ? { description } : {}) });
+    }
   return {
+    rootFields: [...rootFields.values()],
     operationType: operation.operation,
     operationName: named.name?.value as string,
     document: sent.definitions.map((d) => graphqlJs().print(d)).join("\n\n"),
