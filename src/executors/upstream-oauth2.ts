@@ -1,3 +1,4 @@
+import { isLoopback } from "../config/loopback.js";
 import { rememberCredential } from "../telemetry/redact.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
@@ -58,6 +59,7 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
     refused,
     doFetch,
     timeoutMs,
+    baseUrl: options.baseUrl,
   };
 
   return {
@@ -78,6 +80,7 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
                   form: withScopes({ grant_type: "client_credentials" }, scopes),
                   client,
                   scheme: scheme.scheme,
+                  baseUrl: options.baseUrl,
                 },
                 timeoutMs,
               ),
@@ -190,6 +193,8 @@ interface Renewal {
   refused: Map<string, Set<string>>;
   doFetch: typeof fetch;
   timeoutMs: number;
+  /** The source's base URL (a plain-http one allows a plain-http token endpoint: `inClear`). */
+  baseUrl: string | undefined;
 }
 
 /** A new token in place of a user-provided one, when the credential carries a client id and a grant to use. */
@@ -211,7 +216,13 @@ async function renewUserToken(
     const request = (scopes: readonly string[]) =>
       requestToken(
         renewal.doFetch,
-        { tokenUrl, form: withScopes(grant.form, scopes), client, scheme: scheme.scheme },
+        {
+          tokenUrl,
+          form: withScopes(grant.form, scopes),
+          client,
+          scheme: scheme.scheme,
+          baseUrl: renewal.baseUrl,
+        },
         renewal.timeoutMs,
       );
     // A refresh-token grant asks for the manifest's scopes only; a client-credentials one as a client's own does.
@@ -386,7 +397,7 @@ function createTokenEndpoints(doFetch: typeof fetch, baseUrl: string | undefined
       const url = new URL(discoveryUrl, baseUrl).toString();
       let pending = discovered.get(url);
       if (!pending) {
-        pending = discover(doFetch, url, scheme, timeoutMs);
+        pending = discover(doFetch, url, scheme, timeoutMs, baseUrl);
         discovered.set(url, pending);
         pending.catch(() => discovered.delete(url));
       }
@@ -400,6 +411,7 @@ async function discover(
   url: string,
   scheme: string,
   timeoutMs: number,
+  baseUrl: string | undefined,
 ): Promise<string> {
   const failed = (why: string) =>
     new AuthError(
@@ -408,7 +420,7 @@ async function discover(
     );
   let response: Response;
   try {
-    httpOnly(new URL(url), scheme, "discovery URL");
+    notInClear(new URL(url), scheme, "discovery URL", baseUrl);
     response = await doFetch(url, {
       headers: { accept: "application/json" },
       redirect: "error",
@@ -430,6 +442,8 @@ interface TokenGrant {
   /** A confidential client authenticates with HTTP Basic; a public one (no secret) sends its id in the form. */
   client: { id: string; secret: string | undefined };
   scheme: string;
+  /** The source's base URL (see `notInClear`). */
+  baseUrl: string | undefined;
 }
 
 async function requestToken(
@@ -438,15 +452,38 @@ async function requestToken(
   timeoutMs: number,
 ): Promise<IssuedToken> {
   const url = new URL(grant.tokenUrl);
-  httpOnly(url, grant.scheme, "token URL");
+  notInClear(url, grant.scheme, "token URL", grant.baseUrl);
   const response = await postTokenRequest(doFetch, url, grant, timeoutMs);
   const fields = await readJsonFields(response, grant.scheme);
   return tokenFromResponse(response, fields, grant.scheme, grant.form.scope !== undefined);
 }
 
-function httpOnly(url: URL, scheme: string, what: string): void {
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
+/**
+ * A token endpoint receives the client's secret and refresh tokens and answers with the access token every call
+ * sends, and a discovery document names that endpoint: both must use https, as the HTTP transport's issuers must.
+ * Plain http is allowed only to this machine (a loopback literal) and for a source whose own base URL is plain
+ * http (its calls carry their credentials in clear already: nothing is downgraded). A spec's `http://` token URL
+ * in front of an https API sent the client secret in clear across the network, and a discovery document read in
+ * clear could be rewritten on the way to name anyone's token endpoint.
+ */
+function notInClear(url: URL, scheme: string, what: string, baseUrl: string | undefined): void {
+  if (url.protocol === "https:") return;
+  if (url.protocol !== "http:") {
     throw new AuthError(`OAuth2 scheme '${scheme}': the ${what} must be http(s)`, "token_request_failed");
+  }
+  if (isLoopback(url.hostname) || baseUrlInClear(baseUrl)) return;
+  throw new AuthError(
+    `OAuth2 scheme '${scheme}': the ${what} must use https (plain http only to this machine, or for a source whose base URL is plain http): ${url.origin}`,
+    "token_request_failed",
+  );
+}
+
+function baseUrlInClear(baseUrl: string | undefined): boolean {
+  if (baseUrl === undefined) return false;
+  try {
+    return new URL(baseUrl).protocol === "http:";
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CatalogDocument, TransportConfig } from "../catalog.js";
 import type { Config } from "../config/config.js";
+import { isLoopback } from "../config/loopback.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio-lines.js";
 
 /**
@@ -85,16 +86,7 @@ export function wantsHttp(transport: TransportConfig | undefined, config: Config
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 
-/**
- * Whether `host` (a host name, an IP literal, or a bracketed IPv6 literal as URLs write it) is this machine:
- * `localhost`, `::1`, or an IPv4 literal in 127.0.0.0/8. Only literals count; `127.attacker.example` is a
- * name anyone can point anywhere. Shared by the bind address check and the plain-http issuer/JWKS check.
- */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (bare === "localhost" || bare === "::1") return true;
-  return process.getBuiltinModule("node:net").isIP(bare) === 4 && bare.startsWith("127.");
-}
+export { isLoopback };
 
 /** `host` as it appears in a URL or a Host header (IPv6 in brackets). */
 export function urlHost(host: string): string {
