@@ -94,8 +94,10 @@ export class ZodEmitter {
           ? this.refined(e, `.superRefine(closedParts(${closed.join(", ")}))`, scope)
           : e;
       }
-      case "nullable":
-        return `${this.expr(node.inner, scope)}.nullable()`;
+      case "nullable": {
+        const inner = this.expr(node.inner, scope);
+        return this.wrapsCycle(node.inner, scope) ? `z.union([${inner}, z.null()])` : `${inner}.nullable()`;
+      }
       case "ref": {
         const name = this.symbols.get(node.target).name;
         if (this.style === "thunk") return this.plan.lazy.has(node.target) ? `z.lazy(${name})` : `${name}()`;
@@ -119,6 +121,21 @@ export class ZodEmitter {
       : base + refinements;
   }
 
+  /**
+   * Whether `inner`, inside a getter of the TypeScript twin, refers to the cycle being inferred, so wrapping it
+   * in a generic zod type (`X.nullable()`, `X.optional()`, `z.nullable(X)`) is written another way. TypeScript
+   * must resolve such a wrapper's type argument while it is still inferring the getter, and fails once the
+   * wrapper is itself an argument (`z.array(Node.nullable())`, `z.record(z.string(), Node.nullable())`,
+   * `z.tuple([Node.optional()])`: TS7023 "implicitly has return type 'any'", TS2615). A union spells the same
+   * type and is inferred lazily: `z.union([Node, z.null()])`, and a tuple's optional items one tuple per length
+   * (tupleExpr). GraphQL's `[T]` of a recursive input type is such
+   * an array (every Hasura `*_bool_exp`'s `_and`/`_or`), so no Hasura schema's catalog type-checked. The
+   * JavaScript the runtime loads keeps `.nullable()`: only types are at stake.
+   */
+  private wrapsCycle(inner: SchemaNode, scope: Scope): boolean {
+    return this.style === "const" && scope.getter === true && !!scope.cycle && touches(inner, scope.cycle);
+  }
+
   /** Whether `node` rejects keys it does not name (directly or through refs). */
   private closed(node: SchemaNode, seen: Set<SymbolId>): boolean {
     if (node.kind === "object") return node.additional === false;
@@ -129,10 +146,22 @@ export class ZodEmitter {
 
   private tupleExpr(node: Extract<SchemaNode, { kind: "tuple" }>, scope: Scope): string {
     const required = node.minItems ?? 0;
-    const items = node.items.map((i, at) => `${this.expr(i, scope)}${at < required ? "" : ".optional()"}`);
-    const e = node.rest
-      ? `z.tuple([${items.join(", ")}], ${this.expr(node.rest, scope)})`
-      : `z.tuple([${items.join(", ")}])`;
+    const exprs = node.items.map((i) => this.expr(i, scope));
+    const rest = node.rest ? this.expr(node.rest, scope) : undefined;
+    let e: string;
+    if (node.items.some((i, at) => at >= required && this.wrapsCycle(i, scope))) {
+      // An optional item referring to the cycle, in a getter of the TypeScript twin (see wrapsCycle): one tuple
+      // per length the optional items allow, `[A, B?]` as `[A] | [A, B]` (the rest only after every item).
+      const variants: string[] = [];
+      for (let n = Math.min(required, exprs.length); n <= exprs.length; n++) {
+        const prefix = exprs.slice(0, n).join(", ");
+        variants.push(n === exprs.length && rest ? `z.tuple([${prefix}], ${rest})` : `z.tuple([${prefix}])`);
+      }
+      e = variants.length === 1 ? (variants[0] as string) : `z.union([${variants.join(", ")}])`;
+    } else {
+      const items = exprs.map((x, at) => (at < required ? x : `${x}.optional()`));
+      e = rest ? `z.tuple([${items.join(", ")}], ${rest})` : `z.tuple([${items.join(", ")}])`;
+    }
     let refinements = "";
     if (required > node.items.length) {
       refinements += `.refine((a) => a.length >= ${required}, "needs at least ${required} items")`;
@@ -152,7 +181,14 @@ export class ZodEmitter {
   ): string {
     const lines = properties.map((p) => {
       if (scope.cycle && touches(p.schema, scope.cycle)) {
-        const value = `${this.expr(p.schema, { ...scope, getter: true })}${p.required ? "" : ".optional()"}`;
+        const inGetter = { ...scope, getter: true };
+        // The getter's own result may be wrapped as usual (`Node.nullable().optional()`): only a wrapper nested
+        // in a call needs the union (wrapsCycle).
+        const own =
+          p.schema.kind === "nullable"
+            ? `${this.expr(p.schema.inner, inGetter)}.nullable()`
+            : this.expr(p.schema, inGetter);
+        const value = `${own}${p.required ? "" : ".optional()"}`;
         return `get ${propertyKey(p.name)}() {\n  return ${indent(value, "  ")};\n},`;
       }
       return `${propertyKey(p.name)}: ${this.expr(p.schema, scope)}${p.required ? "" : ".optional()"},`;

@@ -159,6 +159,50 @@ const SHAPES: Record<string, { openapi?: string; schemas: Record<string, unknown
       },
     },
   },
+  // A nullable or optional reference to the cycle inside a container (an array's items, a map's values, a tuple's
+  // optional item): the TypeScript twin's getters wrapped it in a generic inside a call (`z.array(Node.nullable())`)
+  // and did not type-check (TS7023). GraphQL's `[T]` of a recursive input type is that array (Hasura's bool_exp);
+  // below, OpenAPI 3.1's and 3.0's spellings.
+  "nullable references to the cycle inside containers (3.1)": {
+    schemas: {
+      Root: { type: "object", properties: { where: ref("Where"), pair: ref("Pair") } },
+      Where: {
+        type: "object",
+        properties: {
+          _and: arrayOf({ anyOf: [ref("Where"), { type: "null" }] }),
+          _not: { anyOf: [ref("Where"), { type: "null" }] },
+          byField: { type: "object", additionalProperties: { anyOf: [ref("Other"), { type: "null" }] } },
+          name: { type: "string" },
+        },
+      },
+      Other: { type: "object", properties: { back: arrayOf({ anyOf: [ref("Where"), { type: "null" }] }) } },
+      Pair: {
+        type: "object",
+        properties: {
+          items: {
+            type: "array",
+            prefixItems: [{ type: "string" }, ref("Pair"), { anyOf: [ref("Pair"), { type: "null" }] }],
+            items: { type: "integer" },
+            minItems: 1,
+          },
+        },
+      },
+    },
+  },
+  "nullable references to the cycle inside containers (3.0)": {
+    openapi: "3.0.3",
+    schemas: {
+      Root: { type: "object", properties: { where: ref("Where") } },
+      Where: {
+        type: "object",
+        properties: {
+          _or: arrayOf({ allOf: [ref("Where")], nullable: true }),
+          nested: arrayOf(arrayOf({ allOf: [ref("Where")], nullable: true })),
+          byField: { type: "object", additionalProperties: { allOf: [ref("Where")], nullable: true } },
+        },
+      },
+    },
+  },
 };
 
 function specOf(shape: { openapi?: string; schemas: Record<string, unknown> }): string {
@@ -206,6 +250,23 @@ describe("recursion of any shape terminates, type-checks and publishes agreeing 
     expect(allOf?.diagnostics.filter((d) => d.code === "TW138").map((d) => d.message)).toEqual([
       expect.stringContaining("SelfAll"),
     ]);
+    // A recursive GraphQL input type of Hasura's shape (`_and: [T!]`, `_not: T`, `_or: [T]`), mutual recursion
+    // between two of them through nullable lists, and a list of lists.
+    const sdl = join(dir, "hasura.graphql");
+    writeFileSync(
+      sdl,
+      `type Query { blocks(where: BlockBoolExp, orderBy: [BlockOrderBy!]): [Int] }
+input BlockBoolExp { _and: [BlockBoolExp!] _not: BlockBoolExp _or: [BlockBoolExp] hash: String epoch: EpochBoolExp }
+input EpochBoolExp { _and: [EpochBoolExp] blocks: BlockBoolExp grid: [[EpochBoolExp]] }
+input BlockOrderBy { hash: String epoch: EpochOrderBy }
+input EpochOrderBy { blocks: [BlockOrderBy] }
+`,
+    );
+    const [hasura] = await generateBounded([
+      { spec: sdl, graphql: [sdl], name: "hasura", out: relative(ROOT, join(dir, "hasura")) },
+    ]);
+    expect(hasura?.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    catalogs.push(hasura?.cat as GeneratedCatalog);
     expect(verifyCatalogs(ROOT, catalogs).slice(0, 5)).toEqual([]);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     for (const cat of catalogs) {

@@ -25,6 +25,9 @@ import { servedSchemaProblems } from "./served-schemas.js";
  *   and removal mutations (`cartLinesRemove`, `customerAccessTokenDelete`) that must be classed destructive.
  * - Shopify's Customer Account API (the same tarball's customer-account.schema.json): introspection JSON, 51 tools.
  * - GitHub as introspection JSON (@octokit/graphql-schema's schema.json; the SDL is tested in github-graphql).
+ * - Cardano GraphQL (@cardano-graphql/client-ts@6.2.0's api/cardano-db-hasura/schema.graphql): a Hasura schema,
+ *   whose every `*_bool_exp` input refers to itself through nullable lists (`_and: [T!]`, `_or: [T]`): its
+ *   TypeScript did not type-check (TS7023) until such references were written as unions in the getters.
  * Each catalog is also served over stdio and listed by the MCP client, every published schema compiled by ajv.
  */
 
@@ -70,6 +73,11 @@ const SCHEMAS = [
       "metafieldsDelete",
       "paymentInstrumentRemove",
     ],
+  },
+  {
+    name: "cardano",
+    file: () => npmPackageFile("@cardano-graphql/client-ts", "6.2.0", "api/cardano-db-hasura/schema.graphql"),
+    typecheck: true,
   },
   {
     name: "github-introspection",

@@ -4,8 +4,10 @@ import type { GeneratedCatalog } from "../../codegen/index.js";
 import { ROOT } from "./paths.js";
 
 export interface BoundedJob {
-  /** Absolute path of a bare spec. */
+  /** Absolute path of a bare spec (with `graphql`, the first GraphQL file, naming the catalog). */
   spec: string;
+  /** A bare GraphQL schema's files (`generate --graphql`); without it `spec` is an OpenAPI spec. */
+  graphql?: string[];
   name: string;
   /** Output folder, relative to the repository root. */
   out: string;
@@ -26,7 +28,7 @@ parentPort.postMessage("ready");
 for (const job of workerData.jobs) {
   const diags = new Diagnostics();
   const cat = await generateCatalog(
-    { kind: "spec", spec: job.spec, name: job.name },
+    { kind: "spec", spec: job.spec, name: job.name, graphql: job.graphql },
     { root: workerData.root, out: job.out },
     diags,
   ).catch((e) => { diags.error("TW170", "generator crashed: " + (e.stack ?? e.message)); return undefined; });
