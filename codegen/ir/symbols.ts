@@ -26,6 +26,7 @@ export class SymbolTable {
   private readonly byId = new Map<SymbolId, SchemaSymbol>();
   private readonly used = new Set<string>();
   private readonly usedDefs = new Set<string>();
+  private readonly defined = new Set<SymbolId>();
 
   has(id: SymbolId): boolean {
     return this.byId.has(id);
@@ -57,6 +58,12 @@ export class SymbolTable {
 
   define(id: SymbolId, schema: SchemaNode): void {
     this.get(id).schema = schema;
+    this.defined.add(id);
+  }
+
+  /** Whether the symbol's schema is converted (a declared one being converted still reads as any value). */
+  isDefined(id: SymbolId): boolean {
+    return this.defined.has(id);
   }
 
   all(): SchemaSymbol[] {

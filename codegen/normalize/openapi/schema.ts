@@ -52,31 +52,39 @@ const IGNORED_KEYWORDS = [
 
 const IGNORED = new Set<string>(IGNORED_KEYWORDS);
 
+/** Annotations: two variants that differ only in these take the same values. */
+const ANNOTATION_KEYS = new Set(["title", "description", "default", "examples", "deprecated"]);
+
 /**
- * Two variants of a oneOf that take the same values of a type (`{ type: number }` twice, a string and a nullable
- * string, an integer and a number), by their structure without annotations: the first such pair and what they share.
+ * Two variants of a oneOf that take the same values (`{ type: number }` twice, a string and a nullable string, an
+ * integer and a number, two `$ref`s to schemas of one shape), by their structure without annotations: the first
+ * such pair and what they share. A `$ref` is compared by the schema it names once that is converted (one still
+ * being converted, in a recursion, only equals a `$ref` to itself).
  */
-function overlappingTypes(variants: SchemaNode[]): [number, number, string] | undefined {
+function overlappingTypes(
+  variants: SchemaNode[],
+  symbols: SymbolTable,
+): [number, number, string] | undefined {
   const keys = variants.map((v) => {
-    const inner = v.kind === "nullable" ? v.inner : v;
-    const {
-      title: _t,
-      description: _d,
-      default: _f,
-      examples: _e,
-      deprecated: _p,
-      readOnly: _r,
-      writeOnly: _w,
-      ...shape
-    } = inner as SchemaNode & SchemaMeta;
-    return JSON.stringify(shape);
+    let inner = v.kind === "nullable" ? v.inner : v;
+    const seen = new Set<string>();
+    while (inner.kind === "ref" && symbols.isDefined(inner.target) && !seen.has(inner.target)) {
+      seen.add(inner.target);
+      const target: SchemaNode = symbols.get(inner.target).schema;
+      inner = target.kind === "nullable" ? target.inner : target;
+    }
+    // Whether the variant itself is read- or write-only does not change the values it takes either.
+    const { readOnly: _r, writeOnly: _w, ...shape } = inner as SchemaNode & SchemaMeta;
+    return JSON.stringify(shape, (key, value) => (ANNOTATION_KEYS.has(key) ? undefined : value));
   });
   for (let i = 0; i < keys.length; i++)
     for (let j = i + 1; j < keys.length; j++) {
       const a = keys[i] as string;
       const b = keys[j] as string;
-      if (a === b && !a.includes('"ref"') && !a.includes('"object"') && !a.includes('"array"'))
-        return [i, j, JSON.parse(a).kind as string];
+      if (a === b) {
+        const kind = JSON.parse(a).kind as string;
+        return [i, j, kind === "ref" ? "the same schema" : kind === "object" ? "objects of one shape" : kind];
+      }
       if (
         (a === '{"kind":"integer"}' && b === '{"kind":"number"}') ||
         (a === '{"kind":"number"}' && b === '{"kind":"integer"}')
@@ -311,7 +319,7 @@ export class SchemaConverter {
         // then matches besides the selected one whatever its own value; the discriminator decides, not "exactly one".
         if (fallback !== undefined) union.exclusive = false;
       } else if (union.exclusive) {
-        const same = overlappingTypes(variants);
+        const same = overlappingTypes(variants, this.symbols);
         if (same) {
           // Elasticsearch's FieldValue is `oneOf: [number, number, string, boolean, string nullable]`: every number
           // and every string matches two variants, so "exactly one" refuses all of them. What the author meant is
