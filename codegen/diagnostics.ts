@@ -164,6 +164,10 @@ export const CODES = {
     title: "more tools than a provider takes in one request",
     fix: "Serve it with `toolwright serve <catalog> --discovery` (three tools that find, describe and call the rest), narrow it (manifest `select`/`exclude`, `serve --deny`), or set `budget.tools` to make the count a limit.",
   },
+  TW197: {
+    title: "example or default of another type",
+    fix: 'Write the value as the schema\'s type (quote a string: `example: "137"`); toolwright publishes it so.',
+  },
   TW170: { title: "internal error", fix: "Please report it with the spec that triggered it." },
 } satisfies Record<string, CodeInfo>;
 

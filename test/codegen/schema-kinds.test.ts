@@ -383,6 +383,68 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     expect(out.diags.map((d) => d.message.match(/"(\w+)"/)?.[1])).toEqual(["not", "if", "propertyNames"]);
   });
 
+  it("examples and defaults of another type are published as the schema's type, or left out", () => {
+    const cases: [unknown, unknown][] = [
+      // Decentraland's catalyst API: YAML reads `example: 137` under `type: string` as a number.
+      [
+        { type: "string", example: 137 },
+        { type: "string", examples: ["137"] },
+      ],
+      [
+        { type: "string", examples: [true, "x", { a: 1 }], default: 5 },
+        { type: "string", default: "5", examples: ["true", "x"] },
+      ],
+      [{ type: "string", example: ["a"] }, { type: "string" }],
+      [
+        { type: "integer", example: "25", default: "1" },
+        { type: "integer", default: 1, examples: [25] },
+      ],
+      [{ type: "integer", example: 2.5 }, { type: "integer" }],
+      [
+        { type: "number", examples: ["1.5e3", "abc", 2] },
+        { type: "number", examples: [1500, 2] },
+      ],
+      [
+        { type: "boolean", example: "false", default: "yes" },
+        { type: "boolean", examples: [false] },
+      ],
+      [
+        { type: ["string", "null"], examples: [null, 7] },
+        { anyOf: [{ type: "string" }, { type: "null" }], examples: [null, "7"] },
+      ],
+      [{ type: "string", example: null }, { type: "string" }],
+      // Values of their own type stay; an object or array of another type is none; a union keeps what it has.
+      [
+        { type: "string", example: "0x12", default: "" },
+        { type: "string", default: "", examples: ["0x12"] },
+      ],
+      [
+        { type: "object", example: 3, default: {} },
+        { type: "object", default: {} },
+      ],
+      [
+        { type: "array", items: { type: "string" }, example: "a,b" },
+        { type: "array", items: { type: "string" } },
+      ],
+      [
+        { anyOf: [{ type: "string" }, { type: "integer" }], example: 3 },
+        { anyOf: [{ type: "string" }, { type: "integer" }], examples: [3] },
+      ],
+      [{ example: 3 }, { examples: [3] }],
+    ];
+    for (const [schema, published] of cases) {
+      const out = emit(schema);
+      expect(out.json, JSON.stringify(schema)).toEqual(published);
+    }
+    const out = emit({ type: "string", example: 137 });
+    expect(out.diags.map((d) => [d.code, d.severity])).toEqual([["TW197", "info"]]);
+    expect(emit({ type: "string", example: "137" }).diags).toEqual([]);
+    // A 64-bit integer takes a string of its digits as it is.
+    expect(emit({ type: "integer", format: "int64", example: "9007199254740993" }).json).toMatchObject({
+      examples: ["9007199254740993"],
+    });
+  });
+
   it("a pattern JavaScript cannot compile is dropped with a warning", () => {
     const out = emit({ type: "string", pattern: "(?i)abc" });
     expect(out.zod).toBe("z.string()");

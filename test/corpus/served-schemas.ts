@@ -7,10 +7,45 @@ import { ROOT } from "../helpers/paths.js";
 /** A failure bound per request (start, each page), not a speed target: a busy 2-core machine is slow. */
 const BOUND_MS = 300_000;
 
+const JSON_TYPE: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === "string",
+  integer: (v) => Number.isInteger(v),
+  number: (v) => typeof v === "number",
+  boolean: (v) => typeof v === "boolean",
+  null: (v) => v === null,
+  object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
+  array: (v) => Array.isArray(v),
+};
+
+/**
+ * Published examples and defaults of another JSON type than the `type` beside them (`type: string` with the
+ * example 137: a model copying it is refused), each as `<path> <value>`.
+ */
+export function misTypedValues(schema: unknown, path = "", out: string[] = []): string[] {
+  if (Array.isArray(schema)) {
+    schema.forEach((s, i) => {
+      misTypedValues(s, `${path}/${i}`, out);
+    });
+  }
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) return out;
+  const s = schema as Record<string, unknown>;
+  const types = typeof s.type === "string" ? [s.type] : Array.isArray(s.type) ? (s.type as string[]) : [];
+  if (types.length > 0) {
+    const values = [...(Array.isArray(s.examples) ? s.examples : []), ...("default" in s ? [s.default] : [])];
+    for (const v of values)
+      if (!types.some((t) => JSON_TYPE[t]?.(v) ?? true)) out.push(`${path} ${JSON.stringify(v)}`);
+  }
+  for (const [k, v] of Object.entries(s))
+    if (k !== "examples" && k !== "default" && k !== "enum" && k !== "const")
+      misTypedValues(v, `${path}/${k}`, out);
+  return out;
+}
+
 /**
  * Serves a generated catalog over stdio as a host would (required variables set to placeholders), lists every
  * page with the v2 client and compiles every published schema with ajv. Returns the problems, each naming `id`
- * (a server that does not start, a schema ajv refuses, a count of listed tools other than `tools`).
+ * (a server that does not start, a schema ajv refuses, an example or default of another type than its schema, a
+ * count of listed tools other than `tools`).
  */
 export async function servedSchemaProblems(id: string, dir: string, tools: number): Promise<string[]> {
   const problems: string[] = [];
@@ -40,6 +75,8 @@ export async function servedSchemaProblems(id: string, dir: string, tools: numbe
           } catch (e) {
             problems.push(`${id}: ${tool.name}: ${(e as Error).message}`);
           }
+          for (const bad of misTypedValues(schema))
+            problems.push(`${id}: ${tool.name}: mistyped value ${bad}`);
         }
       }
       listed += page.tools.length;

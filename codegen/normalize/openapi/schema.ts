@@ -255,7 +255,45 @@ export class SchemaConverter {
     }
     let node = this.core(s, at);
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
-    return withMeta(node, meta);
+    return withMeta(node, this.fitValues(node, meta, at));
+  }
+
+  /**
+   * A schema's examples and default as values of its own type. YAML reads `example: 137` under `type: string` as
+   * a number (Decentraland's catalyst API: a path's chainId), and a model copying the published example was then
+   * refused by the schema beside it. Such a value is written as the type says when it means one value (`137` as
+   * "137", "25" as 25 for an integer, "true" as true); one it cannot be is not published. Said as information.
+   */
+  private fitValues(node: SchemaNode, meta: SchemaMeta, at: At): SchemaMeta {
+    if (meta.examples === undefined && !("default" in meta)) return meta;
+    const out: SchemaMeta = { ...meta };
+    const changed: string[] = [];
+    if (out.examples !== undefined) {
+      const fitted = out.examples.map((v) => fitScalar(node, v));
+      if (fitted.some((f, i) => f === undefined || f.value !== out.examples?.[i])) {
+        changed.push("examples");
+        const kept = fitted.filter((f) => f !== undefined).map((f) => f.value);
+        if (kept.length > 0) out.examples = kept;
+        else delete out.examples;
+      }
+    }
+    if ("default" in out) {
+      const fitted = fitScalar(node, out.default);
+      if (fitted === undefined || fitted.value !== out.default) {
+        changed.push("default");
+        if (fitted === undefined) delete out.default;
+        else out.default = fitted.value;
+      }
+    }
+    if (changed.length > 0) {
+      const kind = node.kind === "nullable" ? node.inner.kind : node.kind;
+      this.diags.info(
+        "TW197",
+        `${changed.join(" and ")} of another type than the schema's (${kind}): published as ${kind} values, or left out`,
+        this.located(at),
+      );
+    }
+    return out;
   }
 
   private core(s: Json, at: At): SchemaNode {
@@ -689,6 +727,47 @@ function numberNode(kind: "number" | "integer", s: Json, version: OpenApiVersion
 export function nullable(node: SchemaNode): SchemaNode {
   if (node.kind === "nullable" || node.kind === "null" || node.kind === "any") return node;
   return { kind: "nullable", inner: node };
+}
+
+const NUMERAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
+/**
+ * `value` as a value of `node` (a string, integer, number, boolean, object or array, or one of them or null), or
+ * undefined when it cannot be one; any other schema (a union, a reference, any value) takes it as it is.
+ */
+function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undefined {
+  const n = node.kind === "nullable" ? node.inner : node;
+  if (value === null)
+    return node.kind === "nullable" || n.kind === "null" || n.kind === "any" ? { value } : undefined;
+  switch (n.kind) {
+    case "string":
+      if (typeof value === "string") return { value };
+      return typeof value === "number" || typeof value === "boolean" ? { value: String(value) } : undefined;
+    case "integer":
+    case "number": {
+      if (typeof value === "string" && NUMERAL.test(value)) {
+        const number = Number(value);
+        // Digits a double does not hold exactly (an int64 id) stay a string: a 64-bit integer's or a decimal's
+        // input takes a string of its digits, and rounding would publish another number.
+        const exact = value.replace(/^-|\.|[eE].*$/g, "").replace(/^0+/, "").length <= 15;
+        if (!exact || (n.kind === "integer" && !Number.isSafeInteger(number))) return { value };
+        return n.kind === "integer" && !Number.isInteger(number) ? undefined : { value: number };
+      }
+      if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
+      return n.kind === "integer" && !Number.isInteger(value) ? undefined : { value };
+    }
+    case "boolean":
+      if (typeof value === "boolean") return { value };
+      return value === "true" || value === "false" ? { value: value === "true" } : undefined;
+    // An object's or an array's example of another JSON type (`type: array, example: "a,b"`) is not one.
+    case "object":
+      return typeof value === "object" && !Array.isArray(value) ? { value } : undefined;
+    case "array":
+    case "tuple":
+      return Array.isArray(value) ? { value } : undefined;
+    default:
+      return { value };
+  }
 }
 
 function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {
