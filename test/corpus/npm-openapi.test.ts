@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { verifyCatalogs } from "../../codegen/verify.js";
 import { writeCatalog } from "../../codegen/write.js";
+import { callRecorded, serveOverStdio, textJson } from "../helpers/mcp.js";
 import { npmPackageFile } from "../helpers/npm-pack.js";
 import { ROOT } from "../helpers/paths.js";
+import { sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { servedSchemaProblems } from "./served-schemas.js";
 
 /**
@@ -30,6 +33,13 @@ import { servedSchemaProblems } from "./served-schemas.js";
  *   API): every one a tool, classed write or, by their words, destructive (none read: see known-limits).
  * - Ideal Postcodes (@ideal-postcodes/openapi@4.21.0, dist/openapi.yaml): OpenAPI 3.0.3 with `allowReserved` query
  *   parameters and no usable info.title (TW145).
+ * - ShipEngine (shipengine-openapi@1.4.0, openapi.yaml): OpenAPI 3.0, 76 operations, a oneOf of 28 closed `$ref`
+ *   bodies six of which share one shape (read as anyOf, TW134: those carriers could never be connected).
+ * - Decentraland's Catalyst (@dcl/catalyst-api-specs@3.8.0, lib/api.yaml): OpenAPI 3.0.3 whose string parameters
+ *   carry YAML numbers as examples (`example: 137`), published as strings.
+ * - ShipEngine Connect's fulfillment provider API (@shipengine/connect-fulfillment-provider-api@4.6.0, spec.yaml):
+ *   OpenAPI 3.1 with no servers, every operation a POST.
+ * Every published example and default is of its schema's type (served-schemas.ts).
  */
 const SPECS = [
   {
@@ -84,6 +94,24 @@ const SPECS = [
     trait: (bytes: Buffer) => expect(bytes.toString()).toContain("allowReserved: true"),
     warnings: [],
   },
+  {
+    name: "shipengine",
+    file: () => npmPackageFile("shipengine-openapi", "1.4.0", "openapi.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toContain("connect_access_worldwide_request_body"),
+    warnings: ["TW134"],
+  },
+  {
+    name: "catalyst",
+    file: () => npmPackageFile("@dcl/catalyst-api-specs", "3.8.0", "lib/api.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/ {12}type: string\n {12}example: 137\n/),
+    warnings: [],
+  },
+  {
+    name: "fulfillment",
+    file: () => npmPackageFile("@shipengine/connect-fulfillment-provider-api", "4.6.0", "spec.yaml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/^openapi: 3\.1\.0\n/),
+    warnings: [],
+  },
 ];
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
@@ -121,5 +149,66 @@ describe("corpus: real OpenAPI specs from npm packages, bare", () => {
     }
     writeCatalog(ROOT, cat);
     expect(await servedSchemaProblems(s.name, cat.dir, cat.stats.tools)).toEqual([]);
+  });
+});
+
+describe("corpus: npm specs' tools send what their specs say", () => {
+  it("ShipEngine connects a carrier whose body shape others share; Catalyst takes its own published example", async () => {
+    const upstream = await startRecordingServer((req, res) =>
+      req.path.startsWith("/v1/connections/carriers/")
+        ? sendJson(res, 200, { carrier_id: "se-28529731" })
+        : sendJson(res, 200, {}),
+    );
+    try {
+      for (const [name, file] of [
+        ["shipengine", npmPackageFile("shipengine-openapi", "1.4.0", "openapi.yaml")],
+        ["catalyst", npmPackageFile("@dcl/catalyst-api-specs", "3.8.0", "lib/api.yaml")],
+      ] as const) {
+        const cat = await generateCatalog(
+          { kind: "spec", spec: file, name },
+          { root: ROOT, out: `test/.tmp/corpus-npm-openapi-calls-${name}` },
+          new Diagnostics(),
+        );
+        if (cat) writeCatalog(ROOT, cat);
+      }
+      const shipengine = await serveOverStdio(join(ROOT, "test/.tmp/corpus-npm-openapi-calls-shipengine"), {
+        SHIPENGINE_BASE_URL: upstream.url,
+        SHIPENGINE_API_KEY: "key-1",
+      });
+      try {
+        const body = { nickname: "warehouse", username: "u", password: "p" };
+        for (const carrier of ["apc", "stamps_com"]) {
+          const { result, sent } = await callRecorded(shipengine.client, upstream, "connect_carrier", {
+            carrier_name: carrier,
+            body,
+          });
+          expect(textJson(result)).toEqual({ carrier_id: "se-28529731" });
+          expect(sent.map((r) => `${r.method} ${r.url} ${r.headers["api-key"]}`)).toEqual([
+            `POST /v1/connections/carriers/${carrier} key-1`,
+          ]);
+          expect(JSON.parse(sent[0]?.body.toString() ?? "")).toEqual(body);
+        }
+      } finally {
+        await shipengine.close();
+      }
+      const catalyst = await serveOverStdio(join(ROOT, "test/.tmp/corpus-npm-openapi-calls-catalyst"), {
+        CATALYST_BASE_URL: upstream.url,
+      });
+      try {
+        const { tools } = await catalyst.client.listTools();
+        const tool = tools.find((t) => t.name === "get_standard_erc721");
+        const props = tool?.inputSchema.properties as Record<string, { examples?: unknown[] }>;
+        const args = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.examples?.[0]]));
+        expect(args.chainId).toBe("137");
+        const { sent } = await callRecorded(catalyst.client, upstream, "get_standard_erc721", args);
+        expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual([
+          `GET /lambdas/collections/standard/erc721/137/${args.contract}/${args.option}/${args.emission}`,
+        ]);
+      } finally {
+        await catalyst.close();
+      }
+    } finally {
+      await upstream.close();
+    }
   });
 });
