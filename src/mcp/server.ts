@@ -2,7 +2,6 @@ import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
   Server,
-  type ServerContext,
   type StandardSchemaV1,
 } from "@modelcontextprotocol/server";
 import type { CatalogTool, PublishSettings } from "../catalog.js";
@@ -19,6 +18,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/run
 import { describeError, logLine, wasHandled } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
+import { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS } from "./discovery-call.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
 import { printable, safeProtocolError } from "./protocol-errors.js";
@@ -29,6 +29,7 @@ import {
   handleToolCall,
   type ToolCallConnection,
   type ToolCallParams,
+  type ToolCallRequest,
   type ToolCallSurface,
 } from "./tool-call.js";
 
@@ -97,6 +98,7 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
     const server = newSdkServer(runtime.catalog.doc, surface.instructions);
     const connection: ToolCallConnection = { server, client: clientInfoReader(server, era) };
     registerToolHandlers(server, surface, connection, rawLists);
+    if (era === "legacy") directCalls.set(server, directToolCall(server, surface, connection));
     registerResourceHandlers(server, surface, connection);
     registerPromptHandlers(server, surface);
     server.setRequestHandler("completion/complete", async (request, ctx) => {
@@ -115,6 +117,42 @@ export function createServerFromRuntime(runtime: Runtime, options: ServerOptions
     return server;
   };
   return Object.assign(factory, { listedTools: surface.listedCount });
+}
+
+/**
+ * A tools/call the stdio transport may run without the SDK's request dispatch (`stdio-tool-calls.ts`): given the
+ * request's id and signal, the promise of the very result the registered handler returns, or undefined when this
+ * call must go through the SDK. Only a connection of the 2025 era that has been initialized, a listed tool that never
+ * asks the user (no confirmation, so no elicitation round), and no discovery meta tool qualify; the caller checks the
+ * request's own shape.
+ */
+export type DirectToolCall = (
+  params: ToolCallParams,
+  request: { id: string | number; signal: AbortSignal },
+) => Promise<unknown> | undefined;
+
+const directCalls = new WeakMap<Server, DirectToolCall>();
+
+/** The direct tools/call of a connection's server, when it has one. */
+export function directToolCallOf(server: Server): DirectToolCall | undefined {
+  return directCalls.get(server);
+}
+
+/** A request's context for a direct call: no progress token, no request state or answers, no envelope. */
+const directRequest = (id: string | number, signal: AbortSignal): ToolCallRequest => ({
+  mcpReq: { id, signal, requestState: () => undefined, notify: async () => {} },
+});
+
+function directToolCall(server: Server, surface: Surface, connection: ToolCallConnection): DirectToolCall {
+  return (params, { id, signal }) => {
+    if (server.getNegotiatedProtocolVersion() === undefined || !server.transport) return undefined;
+    const name = params.name;
+    if (surface.discovery && (name === FIND_TOOLS || name === DESCRIBE_TOOL || name === CALL_TOOL))
+      return undefined;
+    const tool = surface.runtime.tools.get(name);
+    if (!tool || !surface.listedNames.has(name) || tool.policy.confirm === "required") return undefined;
+    return handleToolCall(surface, connection, params, directRequest(id, signal));
+  };
 }
 
 /** What every connection serves, computed once per runtime: lists in catalog order and their readers. */
@@ -290,7 +328,7 @@ function newSdkServer(doc: LoadedCatalog["doc"], instructions: string | undefine
 }
 
 /** Who is calling: capabilities and implementation (from the request envelope in the modern era), principal. */
-function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: ServerContext) => ClientInfo {
+function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: ToolCallRequest) => ClientInfo {
   return (ctx) => {
     const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
     const capabilities = (

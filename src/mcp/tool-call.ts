@@ -38,7 +38,19 @@ export interface ToolCallSurface {
 
 export interface ToolCallConnection {
   server: Server;
-  client: (ctx: ServerContext) => ClientInfo;
+  client: (ctx: ToolCallRequest) => ClientInfo;
+}
+
+/**
+ * What a tools/call reads of its request's context: the SDK's `ServerContext`, or the one the stdio transport makes
+ * for a call it hands over directly (`stdio-tool-calls.ts`).
+ */
+export interface ToolCallRequest {
+  mcpReq: Pick<
+    ServerContext["mcpReq"],
+    "id" | "signal" | "_meta" | "envelope" | "inputResponses" | "requestState" | "notify"
+  >;
+  http?: Pick<NonNullable<ServerContext["http"]>, "authInfo">;
 }
 
 /** A tools/call request's params as the SDK checked them (the arguments, when present, an object). */
@@ -51,7 +63,7 @@ export async function handleToolCall(
   surface: ToolCallSurface,
   connection: ToolCallConnection,
   params: ToolCallParams,
-  ctx: ServerContext,
+  ctx: ToolCallRequest,
 ) {
   let name = params.name;
   let rawArgs = params.arguments;
@@ -109,7 +121,7 @@ async function refuseUnlistedTool(
   tool: CatalogTool | undefined,
   name: string,
   rawArgs: unknown,
-  ctx: ServerContext,
+  ctx: ToolCallRequest,
 ): Promise<never> {
   if (tool && runtime.policy.denied(tool)) {
     await runtime.call({
@@ -126,7 +138,7 @@ async function refuseUnlistedTool(
 }
 
 /** Sends `notifications/progress` when the request carried a progress token; a no-op otherwise. */
-function progressReporter(ctx: ServerContext): CallContext["progress"] {
+function progressReporter(ctx: ToolCallRequest): CallContext["progress"] {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   return async (progress, total, message) => {
     if (progressToken === undefined) return;
@@ -177,7 +189,7 @@ function answerCall(
 }
 
 /** The answers and echoed state of a retried `tools/call` (both client-controlled; the policy verifies them). */
-function inputOf(ctx: ServerContext): { input?: CallInput } {
+function inputOf(ctx: ToolCallRequest): { input?: CallInput } {
   const state = ctx.mcpReq.requestState<unknown>();
   const input: CallInput = {};
   if (ctx.mcpReq.inputResponses !== undefined) input.responses = ctx.mcpReq.inputResponses;

@@ -1,12 +1,14 @@
 import { Writable } from "node:stream";
+import type { Server } from "@modelcontextprotocol/server";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { rawMessageText } from "../mcp/raw-list.js";
-import type { ServerFactory } from "../mcp/server.js";
+import { directToolCallOf, type ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { flushed, StdioDrain } from "./stdio-drain.js";
 import { ExactArguments } from "./stdio-exact.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
 import { answerMalformed } from "./stdio-malformed.js";
+import { StdioToolCalls } from "./stdio-tool-calls.js";
 
 export interface StdioOptions {
   /** The largest message (one line of JSON-RPC) read from stdin, in bytes. */
@@ -52,14 +54,15 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     writesRawLists(transport, wire);
     drain.watch(transport);
     exact.wrap(transport);
+    const { toolCalls, serverOf } = directToolCalls(factory);
+    toolCalls.wrap(transport);
     // A line that is JSON but no JSON-RPC message is answered with an error (stdio-malformed.ts).
     const malformed = answerMalformed(drain.input, (message) => {
       const id = "id" in message ? ` (request id ${JSON.stringify(message.id)})` : " (no request id to name)";
       logLine(`stdio: a line that is not a JSON-RPC message was answered with -32600 Invalid Request${id}`);
       wire.write(`${JSON.stringify(message)}\n`);
     });
-    // This transport writes tools/list pages given as text (raw-list.ts).
-    const handle = serveStdio((context) => factory({ ...context, rawLists: true }), {
+    const handle = serveStdio(serverOf, {
       transport,
       // Any other error is reported here; the connection stays up.
       onerror: (error) => {
@@ -71,6 +74,7 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     const finish = () => {
       if (done) return;
       done = true;
+      toolCalls.abortAll();
       handle.close().catch(() => {});
       flushed(wire).then(resolve);
     };
@@ -81,6 +85,24 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     drain.input.once("end", finish);
     wire.once("error", finish);
   });
+}
+
+/**
+ * Plain tools/call requests of an initialized 2025-era connection run without the SDK's dispatch
+ * (stdio-tool-calls.ts; its wrapper is the innermost). The factory serveStdio calls, which also writes tools/list
+ * pages given as text (raw-list.ts), remembers the connection's server for it.
+ */
+function directToolCalls(factory: ServerFactory) {
+  let server: Server | undefined;
+  const toolCalls = new StdioToolCalls(
+    () => (server ? directToolCallOf(server) : undefined),
+    (error) => logLine(`stdio: ${describeError(error)}`),
+  );
+  const serverOf = (context: { era: "legacy" | "modern" }) => {
+    server = factory({ ...context, rawLists: true });
+    return server;
+  };
+  return { toolCalls, serverOf };
 }
 
 /**

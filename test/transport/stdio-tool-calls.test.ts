@@ -1,0 +1,118 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { closed, until } from "../helpers/events.js";
+import { answered, answerTo, jsonLines } from "../helpers/json-lines.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+
+/**
+ * A served catalog over stdio runs plain tools/call requests without the SDK's dispatch
+ * (src/transports/stdio-tool-calls.ts). What a client sees must not change: a cancelled call is aborted upstream
+ * and never answered, while the server goes on serving and ends at end of input; a call with `_meta` (which the SDK
+ * dispatches) and the same call without it (run directly) get the same answer. The upstream holds each request
+ * until the test answers it.
+ */
+
+const BIN = join(ROOT, "dist/toolwright.js");
+let upstream: ReturnType<typeof createServer>;
+let url = "";
+const held: Array<{ req: IncomingMessage; res: ServerResponse }> = [];
+const arrived: Array<() => void> = [];
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    held.push({ req, res });
+    for (const wake of arrived.splice(0)) wake();
+  });
+  upstream.listen(0, "127.0.0.1");
+  await once(upstream, "listening");
+  url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  upstream.closeAllConnections();
+  upstream.close();
+});
+
+const line = (message: object) => `${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`;
+const request = (n: number) =>
+  held.length >= n ? Promise.resolve() : new Promise<void>((resolve) => arrived.push(resolve));
+async function nthRequest(n: number) {
+  while (held.length < n) await request(n);
+  return held[n - 1] as { req: IncomingMessage; res: ServerResponse };
+}
+const answer = (res: ServerResponse) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify({ items: [{ path: "integrations/a", version: 1 }], nextCursor: null }));
+};
+
+describe("stdio: tools/call without the SDK's dispatch", () => {
+  it("a cancelled call is aborted and unanswered; _meta or not, a call gets the same answer", async () => {
+    const child = spawn(process.execPath, [BIN, "serve", "scaivault"], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: tmpDir("stdio-calls"),
+        SCAIVAULT_URL: url,
+        SCAIVAULT_TOKEN: "t",
+        SCAIVAULT_AUDIT: "false",
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const ended = closed(child);
+    ended.catch(() => {});
+    const waitFor = (ids: number[]) =>
+      until(
+        () => answered(stdout, ids),
+        [child.stdout],
+        () => `stderr:\n${stderr}\nstdout:\n${stdout}`,
+      );
+    child.stdin.write(
+      line({
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } },
+      }) + line({ method: "notifications/initialized" }),
+    );
+    await waitFor([1]);
+    const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
+
+    child.stdin.write(line({ id: 2, method: "tools/call", params: list }));
+    const first = await nthRequest(1);
+    // The server's abort closes the connection ('aborted' is an error event on the request, then 'close').
+    const aborted = new Promise((resolve) => first.req.on("error", () => {}).once("close", resolve));
+    child.stdin.write(line({ method: "notifications/cancelled", params: { requestId: 2, reason: "user" } }));
+    await aborted;
+    expect(first.res.writableEnded).toBe(false);
+
+    child.stdin.write(line({ id: 3, method: "tools/call", params: list }));
+    answer((await nthRequest(2)).res);
+    child.stdin.write(line({ id: 4, method: "tools/call", params: { ...list, _meta: {} } }));
+    answer((await nthRequest(3)).res);
+    await waitFor([3, 4]);
+    const direct = answerTo(stdout, 3);
+    const viaSdk = answerTo(stdout, 4);
+    expect(direct.result.isError).toBeUndefined();
+    expect(direct.result.structuredContent.items).toEqual([{ path: "integrations/a", version: 1 }]);
+    expect({ ...direct, id: 4 }).toEqual(viaSdk);
+    expect(Object.keys(direct)).toEqual(Object.keys(viaSdk));
+
+    child.stdin.end();
+    const [code] = await ended;
+    expect(code).toBe(0);
+    expect(jsonLines(stdout).map((m) => m.id)).toEqual([1, 3, 4]);
+  });
+});
