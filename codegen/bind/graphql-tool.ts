@@ -21,7 +21,12 @@ import {
   analyzeOperation,
   rootFieldDocument,
 } from "../normalize/graphql/operation.js";
-import { DEFAULT_DEPTH, MAX_DEPTH, SelectionDeriver } from "../normalize/graphql/selection.js";
+import {
+  DEFAULT_DEPTH,
+  MAX_DEPTH,
+  SelectionDeriver,
+  SelectionTooLarge,
+} from "../normalize/graphql/selection.js";
 import { withMeta } from "../normalize/graphql/types.js";
 import { fitName, humanize, safeArgName, snakeCase } from "../plan/names.js";
 import { compareStrings } from "../util.js";
@@ -381,7 +386,21 @@ function rootFieldText(
   }
   const deriver = ctx.derivers.get(model.id) ?? new SelectionDeriver(model.schema);
   ctx.derivers.set(model.id, deriver);
-  const selection = deriver.derive(getNamed(rf), depth);
+  let selection: ReturnType<SelectionDeriver["derive"]>;
+  try {
+    selection = deriver.derive(getNamed(rf), depth);
+  } catch (error) {
+    if (!(error instanceof SelectionTooLarge)) throw error;
+    // The source-wide bound is reported once, at the first tool past it.
+    if (error.scope === "tool" || !ctx.diags.items.some((d) => d.message.includes(error.message)))
+      ctx.diags.error(
+        "TW190",
+        `tool "${name}": ${error.message} (the schema's types fan out): refused as a resource exhaustion risk`,
+        toolAt,
+        "Give the tool a `selection:` in the manifest (or a smaller `depth`), or select fewer root fields.",
+      );
+    return undefined;
+  }
   const text = rootFieldDocument(rf, operationName, selection);
   return {
     text,

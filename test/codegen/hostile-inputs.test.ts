@@ -8,6 +8,13 @@ import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { MAX_NESTING } from "../../codegen/load/document.js";
+import { graphqlJs } from "../../codegen/load/graphql.js";
+import {
+  MAX_SELECTION_ITEMS,
+  MAX_SOURCE_SELECTION_ITEMS,
+  SelectionDeriver,
+  SelectionTooLarge,
+} from "../../codegen/normalize/graphql/selection.js";
 import { boundedText, MAX_TITLE, MAX_VERSION } from "../../codegen/synthesize.js";
 import { writeCatalog } from "../../codegen/write.js";
 import type { CatalogDocument } from "../../src/catalog.js";
@@ -334,6 +341,70 @@ async function servedClient(out: string, env: Record<string, string>): Promise<C
   await client.connect(clientSide);
   return client;
 }
+
+/** SDL whose root fields are each of type A: `width` object fields of type B, which has `width` leaves. */
+function fanOut(roots: number, width: number): string {
+  const fields = (prefix: string, type: string) =>
+    Array.from({ length: width }, (_, i) => `  ${prefix}${i}: ${type}`).join("\n");
+  const root = Array.from({ length: roots }, (_, i) => `  r${i}: A`).join("\n");
+  return `type Query {\n${root}\n}\ntype A {\n${fields("a", "B")}\n}\ntype B {\n${fields("b", "String")}\n}\n`;
+}
+
+describe("GraphQL selections that fan out", () => {
+  it("a root field whose derived selection passes the bound is TW190 at its line, before it is built", async () => {
+    // 2 root fields x (150 object fields x 150 leaves): 5 KB of SDL, 22,650 fields a tool. Before, each tool's
+    // document held them all (20 such fields of width 300, 7 KB, took 70 s and 3 GB and crashed with TW170).
+    const dir = tmpDir("hostile-fan-out");
+    const file = join(dir, "fan.graphql");
+    writeFileSync(file, fanOut(2, 150));
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: file, name: "fan", graphql: [file] },
+      { root: ROOT, out: `${dir.slice(ROOT.length + 1)}/out` },
+      diags,
+    );
+    expect(cat).toBeUndefined();
+    const errors = diags.items.filter((d) => d.severity === "error");
+    expect(errors.map((e) => `${e.code} ${formatLocation(e.source)}`)).toEqual([
+      expect.stringMatching(/^TW190 .*fan\.graphql:2:3$/),
+      expect.stringMatching(/^TW190 .*fan\.graphql:3:3$/),
+    ]);
+    expect(errors[0]?.message).toBe(
+      'tool "r0": its derived selection set passes 20,000 fields (the schema\'s types fan out): refused as a resource exhaustion risk',
+    );
+    // The same types, narrower, generate: 2 x (100 + 100 x 100) fields.
+    writeFileSync(file, fanOut(2, 100));
+    const fine = new Diagnostics();
+    const ok = await generateCatalog(
+      { kind: "spec", spec: file, name: "fan", graphql: [file] },
+      { root: ROOT, out: `${dir.slice(ROOT.length + 1)}/out` },
+      fine,
+    );
+    expect(fine.items.filter((d) => d.severity === "error")).toEqual([]);
+    expect(ok).toBeDefined();
+  });
+
+  it("a source's selections together are bounded too: the first root field past it throws, and every later one", () => {
+    // The generator's own graphql-js (a schema from another copy of the module is refused by it).
+    const schema = graphqlJs().buildSchema(fanOut(600, 30));
+    const deriver = new SelectionDeriver(schema);
+    const a = schema.getType("A");
+    if (!a) throw new Error("no A");
+    const perTool = 30 + 30 * 30;
+    expect(perTool).toBeLessThan(MAX_SELECTION_ITEMS);
+    let derived = 0;
+    let thrown: unknown;
+    try {
+      for (; derived < 600; derived++) deriver.derive(a, 2);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SelectionTooLarge);
+    expect((thrown as SelectionTooLarge).scope).toBe("source");
+    expect(derived).toBe(Math.floor(MAX_SOURCE_SELECTION_ITEMS / perTool));
+    expect(() => deriver.derive(a, 2)).toThrow(SelectionTooLarge);
+  });
+});
 
 describe("every Object.prototype member name in every kind of name", () => {
   it("an OpenAPI spec: paths, operationIds, tags, parameters, properties, schemas, schemes, enums, server variables", async () => {

@@ -29,6 +29,27 @@ export const DEFAULT_DEPTH = 2;
 export const MAX_DEPTH = 3;
 export const MAX_FRAGMENTS = 12;
 export const NESTED_PAGE = 10;
+/**
+ * Bounds on what derived selections may hold (fields and fragments, counted as they are made), so a schema whose
+ * types fan out cannot make the generator build documents of millions of fields: 7 KB of SDL (20 root fields of a
+ * type with 300 object fields of a type with 300 leaves) derived 1.8 million, took 70 s and 3 GB, and crashed with
+ * TW170. One tool's selection: GitHub's largest is 1,501 at the default depth and 11,762 at depth 3. One source in
+ * all: GitHub's 278 root fields at depth 3 derive about 198,000, Nautical's 575 about 210,000.
+ */
+export const MAX_SELECTION_ITEMS = 20_000;
+export const MAX_SOURCE_SELECTION_ITEMS = 500_000;
+
+/** A derived selection would pass a bound: `source` when the source's selections together would. */
+export class SelectionTooLarge extends Error {
+  constructor(readonly scope: "tool" | "source") {
+    super(
+      scope === "tool"
+        ? `its derived selection set passes ${MAX_SELECTION_ITEMS.toLocaleString("en-US")} fields`
+        : `the derived selection sets of this GraphQL source pass ${MAX_SOURCE_SELECTION_ITEMS.toLocaleString("en-US")} fields in all`,
+    );
+    this.name = "SelectionTooLarge";
+  }
+}
 
 export interface SelField {
   kind: "field";
@@ -70,13 +91,35 @@ function upperFirst(s: string): string {
 export class SelectionDeriver {
   private readonly connections = new Map<string, Connection | null>();
   private readonly aliasPlans = new Map<string, Map<string, Map<string, string>>>();
+  /** Items this source's selections made so far, and what the one being derived may still make. */
+  private used = 0;
+  private left = 0;
+  /** Which bound `left` comes from. */
+  private bound: "tool" | "source" = "tool";
 
   constructor(private readonly schema: GraphQLSchema) {}
 
-  /** The selection of a field of type `type`, or undefined for leaves (which take no selection). */
+  /**
+   * The selection of a field of type `type`, or undefined for leaves (which take no selection). Throws
+   * `SelectionTooLarge` as soon as it would pass a bound, before building the rest.
+   */
   derive(type: GraphQLNamedType, depth: number): SelItem[] | undefined {
     if (graphqlJs().isLeafType(type)) return undefined;
-    return this.selectNamed(type as GraphQLCompositeType, 1, depth, new Set());
+    if (this.used >= MAX_SOURCE_SELECTION_ITEMS) throw new SelectionTooLarge("source");
+    const budget = Math.min(MAX_SELECTION_ITEMS, MAX_SOURCE_SELECTION_ITEMS - this.used);
+    this.left = budget;
+    this.bound = budget < MAX_SELECTION_ITEMS ? "source" : "tool";
+    try {
+      return this.selectNamed(type as GraphQLCompositeType, 1, depth, new Set());
+    } finally {
+      this.used += budget - Math.max(this.left, 0);
+    }
+  }
+
+  /** Counts one item made; throws once the selection passes its bound. */
+  private spend(): void {
+    if (--this.left >= 0) return;
+    throw new SelectionTooLarge(this.bound);
   }
 
   /** Relay connection structure of a type, if it has one. */
@@ -137,8 +180,10 @@ export class SelectionDeriver {
   ): SelItem[] {
     const items: SelItem[] = [];
     for (const f of Object.values(type.getFields())) {
-      if (isSelectable(f) && graphqlJs().isLeafType(graphqlJs().getNamedType(f.type)))
+      if (isSelectable(f) && graphqlJs().isLeafType(graphqlJs().getNamedType(f.type))) {
+        this.spend();
         items.push({ kind: "field", name: f.name });
+      }
     }
     items.push({
       kind: "field",
@@ -174,12 +219,14 @@ export class SelectionDeriver {
       const alias = aliases?.get(f.name);
       const named = graphqlJs().getNamedType(f.type);
       if (graphqlJs().isLeafType(named)) {
+        this.spend();
         items.push({ kind: "field", name: f.name, ...(alias ? { alias } : {}) });
         continue;
       }
       const sub = this.child(named as GraphQLCompositeType, level, depth, path);
       if (!sub) continue;
       const args = this.connection(named) ? this.pageArgs(f) : undefined;
+      this.spend();
       items.push({
         kind: "field",
         name: f.name,
@@ -246,7 +293,9 @@ export class SelectionDeriver {
               return alias ? { ...f, alias } : f;
             })
         : this.fieldsOf(member, depth, depth, new Set(path).add(member.name), shared, aliases);
-      if (sub.length > 0) items.push({ kind: "fragment", on: member.name, sub });
+      if (sub.length === 0) continue;
+      this.spend();
+      items.push({ kind: "fragment", on: member.name, sub });
     }
     return items;
   }
