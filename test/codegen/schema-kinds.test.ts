@@ -431,11 +431,18 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
         { anyOf: [{ type: "string" }, { type: "integer" }], examples: [3] },
       ],
       [{ example: 3 }, { examples: [3] }],
+      [
+        { type: "string", enum: ["members", "notes", "5"], examples: [["members", "notes"], "notes", 5] },
+        { type: "string", enum: ["members", "notes", "5"], examples: ["notes", "5"] },
+      ],
+      [{ const: "v1", example: "v2" }, { const: "v1" }],
+      [{ type: "object", examples: [null] }, { type: "object" }],
     ];
     for (const [schema, published] of cases) {
       const out = emit(schema);
       expect(out.json, JSON.stringify(schema)).toEqual(published);
     }
+    expect(emit({ enum: ["a", null], examples: [null, "b"] }).json.examples).toEqual([null]);
     const out = emit({ type: "string", example: 137 });
     expect(out.diags.map((d) => [d.code, d.severity])).toEqual([["TW197", "info"]]);
     expect(emit({ type: "string", example: "137" }).diags).toEqual([]);

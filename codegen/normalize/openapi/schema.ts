@@ -732,13 +732,16 @@ export function nullable(node: SchemaNode): SchemaNode {
 const NUMERAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
 /**
- * `value` as a value of `node` (a string, integer, number, boolean, object or array, or one of them or null), or
+ * `value` as a value of `node` (a string, integer, number, boolean, enum, const, object or array, or one of them or
+ * null), or
  * undefined when it cannot be one; any other schema (a union, a reference, any value) takes it as it is.
  */
+/** Kinds null is no value of (unless nullable); an enum or a const says for itself. */
+const TYPED = new Set(["string", "integer", "number", "boolean", "object", "array", "tuple"]);
+
 function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undefined {
   const n = node.kind === "nullable" ? node.inner : node;
-  if (value === null)
-    return node.kind === "nullable" || n.kind === "null" || n.kind === "any" ? { value } : undefined;
+  if (value === null && (node.kind === "nullable" || !TYPED.has(n.kind))) return { value };
   switch (n.kind) {
     case "string":
       if (typeof value === "string") return { value };
@@ -759,9 +762,18 @@ function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undef
     case "boolean":
       if (typeof value === "boolean") return { value };
       return value === "true" || value === "false" ? { value: value === "true" } : undefined;
+    // An enum's (or a const's) example is one of its values (Asana's `include`, an enum of strings, had an array
+    // of them as example), or the string of one (`5` for "5").
+    case "enum":
+    case "literal": {
+      const values: unknown[] = n.kind === "enum" ? n.values : [n.value];
+      if (values.includes(value)) return { value };
+      const text = typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+      return text !== undefined && values.includes(text) ? { value: text } : undefined;
+    }
     // An object's or an array's example of another JSON type (`type: array, example: "a,b"`) is not one.
     case "object":
-      return typeof value === "object" && !Array.isArray(value) ? { value } : undefined;
+      return typeof value === "object" && value !== null && !Array.isArray(value) ? { value } : undefined;
     case "array":
     case "tuple":
       return Array.isArray(value) ? { value } : undefined;
