@@ -103,6 +103,8 @@ describe("OAuth2 client credentials", () => {
   }
   const requests: TokenRequest[] = [];
   let behaviour: { status: number; body: unknown; delayMs?: number } = { status: 200, body: {} };
+  /** Answers by the request's form instead of `behaviour`, when set. */
+  let answer: ((form: URLSearchParams) => { status: number; body: unknown }) | undefined;
   let issued = 0;
   let server: Server;
   let tokenUrl = "";
@@ -125,6 +127,11 @@ describe("OAuth2 client credentials", () => {
       });
       if (behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
       issued += 1;
+      const answered = answer?.(new URLSearchParams(requests.at(-1)!.body));
+      if (answered) {
+        res.writeHead(answered.status, { "content-type": "application/json" });
+        return res.end(JSON.stringify(answered.body));
+      }
       const body =
         behaviour.status === 200 && typeof behaviour.body === "object" && behaviour.body !== null
           ? { access_token: `at-${issued}`, token_type: "Bearer", ...(behaviour.body as object) }
@@ -138,6 +145,7 @@ describe("OAuth2 client credentials", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
     requests.length = 0;
+    answer = undefined;
     behaviour = { status: 200, body: { expires_in: 3600 } };
   });
 
@@ -217,6 +225,43 @@ describe("OAuth2 client credentials", () => {
     const error = await auth.apply([["oauth"]], { signal }).catch((e) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toBe("OAuth2 scheme 'oauth': the token endpoint answered HTTP 401: invalid_client");
+  });
+
+  it("invalid_scope: only requested scope names are quoted from the answer, never its other words", async () => {
+    behaviour = {
+      status: 400,
+      body: { error: "invalid_scope", error_description: "scope write denied for s3cr3t&= at db.internal" },
+    };
+    const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+    const error = await auth.apply([["oauth"]], { signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toBe(
+      "OAuth2 scheme 'oauth': the token endpoint answered HTTP 400: invalid_scope (asked for scopes read write: it refuses write); change the manifest's auth.oauth.scopes to those this client may request",
+    );
+    // The manifest's scopes were asked for once, as written.
+    expect(requests.map((r) => new URLSearchParams(r.body).get("scope"))).toEqual(["read write"]);
+  });
+
+  it("a user token renewed with the client's credentials leaves out the operations' scopes it is refused", async () => {
+    answer = (form) =>
+      (form.get("scope") ?? "").includes("admin")
+        ? { status: 400, body: { error: "invalid_scope", error_description: "Invalid scopes: admin" } }
+        : { status: 200, body: { access_token: `renewed-${form.get("scope")}`, expires_in: 600 } };
+    const user: AuthScheme = {
+      kind: "oauth2",
+      scheme: "user",
+      flows: ["authorizationCode", "clientCredentials"],
+      token: { env: "TOKEN" },
+      tokenUrl,
+      scopes: [],
+      operationScopes: ["admin", "read"],
+      clientId: { env: "CLIENT_ID" },
+      clientSecret: { env: "CLIENT_SECRET" },
+    };
+    const auth = createAuthenticator(source([user]), resolveConfig(vars, env));
+    const first = await auth.apply([["user"]], { signal });
+    expect(first.headers).toEqual([["authorization", "Bearer renewed-read"]]);
+    expect(requests.map((r) => new URLSearchParams(r.body).get("scope"))).toEqual(["admin read", "read"]);
   });
 
   it("a response without access_token is refused", async () => {
