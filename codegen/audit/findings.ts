@@ -1,6 +1,7 @@
 import type { CatalogTool, JsonSchema, Safety, SafetyBasis } from "../../src/catalog.js";
 import { unscopedPathArgs } from "../../src/policy/path-args.js";
 import { propertyPaths } from "../../src/policy/schema-paths.js";
+import { lockCoverage } from "../../src/policy/tenant.js";
 import { HOST_NAME_LIMIT } from "../bind/catalog.js";
 import { safetyOfMethod, safetyRank } from "../bind/classify.js";
 import { scanTool } from "../lint/descriptions.js";
@@ -21,7 +22,8 @@ export type FindingKind =
   | "credential-argument"
   | "instruction-like-text"
   | "name-too-long-for-host"
-  | "unscoped-path-argument";
+  | "unscoped-path-argument"
+  | "unlocked-owner-argument";
 
 export interface Finding {
   tool: string;
@@ -251,4 +253,37 @@ export function nameFindings(tool: CatalogTool, prefixes: readonly string[]): Fi
     });
   }
   return out;
+}
+
+/**
+ * With a tenant (partner) lock configured: arguments named like the data's owner that no lock checks
+ * (`/repos/{owner}` beside `tenant_arg: org`, an `account_id`, a `target_org`), one finding per tool, to review.
+ */
+export function lockFindings(
+  tools: readonly CatalogTool[],
+  locks: { tenant: boolean; partner: boolean },
+): (tool: CatalogTool) => Finding[] {
+  const coverage = [
+    ...(locks.tenant ? [lockCoverage(tools, "tenant", (t) => t.policy.tenantArg)] : []),
+    ...(locks.partner ? [lockCoverage(tools, "partner", (t) => t.policy.partnerArg)] : []),
+  ];
+  const which = [locks.tenant ? "tenant_arg" : "", locks.partner ? "partner_arg" : ""].filter(
+    (x) => x !== "",
+  );
+  return (tool) => {
+    if (coverage.length === 0) return [];
+    const properties = Object.keys((tool.inputSchema as { properties?: object }).properties ?? {});
+    const unchecked = properties.filter(
+      (arg) => coverage.some((c) => c.ownerNamed(tool, arg)) && !coverage.some((c) => c.checks(tool, arg)),
+    );
+    if (unchecked.length === 0) return [];
+    return [
+      {
+        tool: tool.name,
+        severity: "review",
+        kind: "unlocked-owner-argument",
+        message: `arguments named like an owner that the lock does not check: ${unchecked.join(", ")}; if one names the locked ${which.map((w) => w.replace("_arg", "")).join(" or ")}, declare it as this tool's ${which.join(" or ")} (its name is then locked in every tool)`,
+      },
+    ];
+  };
 }

@@ -15,6 +15,7 @@ import {
   type Classification,
   classificationOf,
   type Finding,
+  lockFindings,
   nameFindings,
   toolFindings,
 } from "./findings.js";
@@ -252,6 +253,10 @@ function toolReports(
   const prefixes = options.namePrefixes ?? [hostPrefix(doc.catalog)];
   const hiddenAtRuntime = runtimeHidden(doc, options.runtime ?? {});
   const pattern = secretKeyRegex(policy);
+  const locks = lockFindings(doc.tools, {
+    tenant: policy.tenant !== undefined,
+    partner: policy.partner !== undefined,
+  });
   return doc.tools.map((tool) => {
     const classification = classificationOf(tool);
     const report = toolReport(tool, classification, policy, denied, doc.schemas ?? {});
@@ -266,7 +271,7 @@ function toolReports(
       doc.schemas ?? {},
       policy.confirmation.mode ?? "token",
     );
-    own.push(...nameFindings(tool, prefixes));
+    own.push(...nameFindings(tool, prefixes), ...locks(tool));
     findings.push(...own);
     const review = own.map((f) => f.message);
     if (review.length > 0) report.review = review;

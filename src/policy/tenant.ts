@@ -415,3 +415,76 @@ function fillStep<L extends { what: string }>(
     },
   };
 }
+
+/** Words that often name who owns the data (the tenant) in APIs: an argument with one the lock misses is reviewed. */
+const OWNER_WORDS = new Set([
+  "tenant",
+  "partner",
+  "organization",
+  "owner",
+  "account",
+  "workspace",
+  "team",
+  "company",
+  "customer",
+  "namespace",
+]);
+
+/** Words that put an owner in a role in a call (`target_org`, `from_account`): still an owner. */
+const ROLE_WORDS = new Set([
+  "target",
+  "source",
+  "destination",
+  "dest",
+  "parent",
+  "from",
+  "to",
+  "new",
+  "other",
+]);
+
+/**
+ * For a catalog locked to a tenant (partner): per tool, the top-level arguments the lock checks, and whether a
+ * name has a word that often names the data's owner (`owner`, `account`, `workspace`, or a declared name's word,
+ * as in `target_org`). `audit` lists the owner-named arguments no lock checks, for review.
+ */
+export function lockCoverage(
+  tools: readonly CatalogTool[],
+  what: "tenant" | "partner",
+  argOf: (tool: CatalogTool) => string | undefined,
+): { checks(tool: CatalogTool, arg: string): boolean; ownerNamed(tool: CatalogTool, arg: string): boolean } {
+  const locked: Locked = { lock: { env: "", value: "" }, what, ...declaredNames(tools, argOf) };
+  const words = new Set([...OWNER_WORDS, ...[...locked.cores].flatMap((c) => c.split(" "))]);
+  const wires = new WeakMap<CatalogTool, Map<string, string>>();
+  return {
+    checks(tool, arg) {
+      let wire = wires.get(tool);
+      if (!wire) {
+        wire = wireNamed(tool, locked);
+        wires.set(tool, wire);
+      }
+      return arg === argOf(tool) || wire.has(arg) || lockedName(arg, locked) !== undefined;
+    },
+    ownerNamed(tool, arg) {
+      // The owner itself (`owner`, `account_id`, `X-Workspace`) or one in a role (`target_org`, `parentAccount`);
+      // not a thing of its own kind (`service_account_id`, or `{account_id}` in `/service-accounts/{account_id}`).
+      const parts = core(arg).split(" ");
+      const last = parts[parts.length - 1]!;
+      const owner =
+        words.has(last) && (parts.length === 1 || (parts.length === 2 && ROLE_WORDS.has(parts[0]!)));
+      return owner && !kindInPath(tool, arg, last);
+    },
+  };
+}
+
+/** Whether a path argument follows a segment naming a kind of `word` (`/service-accounts/{account_id}`). */
+function kindInPath(tool: CatalogTool, arg: string, word: string): boolean {
+  const binding = tool.binding;
+  if (binding.kind !== "http") return false;
+  const param = binding.params.find((p) => p.arg === arg && p.in === "path");
+  if (!param) return false;
+  const segments = binding.path.split("/");
+  const at = segments.indexOf(`{${param.name}}`);
+  const before = at > 0 ? core(segments[at - 1]!).split(" ") : [];
+  return before.length > 1 && before[before.length - 1] === word;
+}

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildReport } from "../../codegen/audit/report.js";
 import { genToDisk, writeTree } from "../helpers/generate.js";
 import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -90,10 +92,12 @@ tools:
 
 let upstream: RecordingServer;
 let served: Served;
+let catalogDir: string;
 
 beforeAll(async () => {
   const src = writeTree("tenant-synonyms", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
   const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
+  catalogDir = dir;
   upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
   served = await serveOverStdio(dir, { SYN_URL: upstream.url, SYN_TENANT: "acme", SYN_PARTNER: "42" });
 });
@@ -201,5 +205,19 @@ describe("a call that leaves a required tenant argument out acts in the locked t
   it("an optional filter left out stays out (its absence is the API's to read)", async () => {
     const { sent } = await call("list_teams", {});
     expect(sent.map((r) => r.url)).toEqual(["/teams"]);
+  });
+});
+
+describe("audit", () => {
+  it("lists the arguments named like an owner that the lock does not check, for review", () => {
+    const doc = JSON.parse(readFileSync(join(catalogDir, "catalog.json"), "utf8"));
+    const findings = buildReport(doc).findings.filter((f) => f.kind === "unlocked-owner-argument");
+    expect(findings.map((f) => [f.tool, f.severity, f.message])).toEqual([
+      [
+        "get_repo",
+        "review",
+        "arguments named like an owner that the lock does not check: owner; if one names the locked tenant or partner, declare it as this tool's tenant_arg or partner_arg (its name is then locked in every tool)",
+      ],
+    ]);
   });
 });
