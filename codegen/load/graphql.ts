@@ -129,7 +129,9 @@ export function loadGraphql(
     const subgraph =
       "federation" in built && built.federation
         ? `: it is an Apollo Federation subgraph (it uses @${built.federation}) whose types only the router reaches (through its \`_entities\` field); generate from the router's schema instead (introspect the router, or its supergraph's API schema)`
-        : "";
+        : "transformer" in built && built.transformer
+          ? `: it uses @${built.transformer}, so it is a build step's input: ${ROOT_MAKERS[built.transformer]}; generate from the schema that step writes (amplify's build/schema.graphql, or the deployed API's introspection)`
+          : "";
     diags.error(
       "TW150",
       `${files.map((f) => f.file).join(", ")} define${files.length === 1 ? "s" : ""} no query type (a type Query, or schema { query: ... } naming one)${subgraph}`,
@@ -140,6 +142,15 @@ export function loadGraphql(
   const schema = lenient(built.schema, first.file, diags);
   return { file: first.file, abs: first.abs, text: first.text, files, format: built.format, schema };
 }
+
+/**
+ * Directives on object types that a build step turns into the root fields, so a schema using them and no Query
+ * is that step's input, not the API: AWS Amplify's GraphQL transformer (AppSync) reads `type Todo @model` and
+ * writes the queries, mutations and inputs.
+ */
+const ROOT_MAKERS: Record<string, string> = {
+  model: "AWS Amplify's GraphQL transformer (AppSync) writes the queries and mutations of its @model types",
+};
 
 /**
  * Type extensions whose type is defined nowhere (a federated subgraph's `extend type Query`, a schema split so that
@@ -234,13 +245,14 @@ function nodeRef(file: string, node: ASTNode | undefined): SourceRef {
  * federation spec), Federation's are expected, and said once as a note; any other is one warning per directive,
  * counted and located at its first use (rather than one per use, which buried a subgraph's output). AppSync's
  * scalars used without a definition are defined (they map like declared ones); another undefined type stays the
- * error it is. Returns the federation directive that marks a subgraph, if any (for the no-query-type message).
+ * error it is. Returns the federation directive that marks a subgraph, if any, and a directive that makes it a
+ * transformer's input (ROOT_MAKERS), if any (both for the no-query-type message).
  */
 function implicitDefinitions(
   doc: DocumentNode,
   file: string,
   diags: Diagnostics,
-): { doc: DocumentNode; federation?: string } {
+): { doc: DocumentNode; federation?: string; transformer?: string } {
   const { Kind, visit, specifiedDirectives } = graphqlJs();
   const definedDirectives = new Set(specifiedDirectives.map((d) => d.name));
   const definedTypes = new Set(BUILT_IN_SCALARS);
@@ -275,6 +287,7 @@ function implicitDefinitions(
     return { doc };
   const subgraph = federationLink || undefinedUses.has("key");
   const federation = subgraph ? (undefinedUses.has("key") ? "key" : "link") : undefined;
+  const transformer = Object.keys(ROOT_MAKERS).find((name) => undefinedUses.has(name));
   reportImplicit(undefinedUses, missingScalars, subgraph, file, diags);
   const api = subgraph || inaccessibleLink ? withoutInaccessible(doc, file, diags) : doc;
   const stripped = visit(api, {
@@ -289,6 +302,7 @@ function implicitDefinitions(
   return {
     doc: { ...stripped, definitions: [...stripped.definitions, ...scalars] },
     ...(federation ? { federation } : {}),
+    ...(transformer ? { transformer } : {}),
   };
 }
 
@@ -401,7 +415,7 @@ function reportImplicit(
 function fromSdl(
   files: GraphqlFile[],
   diags: Diagnostics,
-): { schema: GraphQLSchema; format: "sdl"; federation?: string } | undefined {
+): { schema: GraphQLSchema; format: "sdl"; federation?: string; transformer?: string } | undefined {
   const docs: DocumentNode[] = [];
   for (const f of files) {
     try {
@@ -413,7 +427,7 @@ function fromSdl(
   }
   if (docs.length < files.length) return undefined;
   const file = (files[0] as GraphqlFile).file;
-  const { doc, federation } = implicitDefinitions(
+  const { doc, federation, transformer } = implicitDefinitions(
     promoteOrphanExtensions(graphqlJs().concatAST(docs)),
     file,
     diags,
@@ -424,7 +438,12 @@ function fromSdl(
     for (const p of sdlProblems) {
       diags.warn("TW150", `${p.message} (loaded anyway: the last definition wins)`, graphqlErrorRef(file, p));
     }
-    return { schema, format: "sdl", ...(federation ? { federation } : {}) };
+    return {
+      schema,
+      format: "sdl",
+      ...(federation ? { federation } : {}),
+      ...(transformer ? { transformer } : {}),
+    };
   } catch (e) {
     // The problems validateSDL found are what made building fail; report them as the errors they are.
     for (const p of sdlProblems) diags.error("TW150", p.message, graphqlErrorRef(file, p));

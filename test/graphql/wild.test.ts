@@ -136,9 +136,27 @@ type User @key(fields: "email") { email: ID! name: String @shareable }
       "tools.yaml": manifest("./schema.graphql"),
     });
     const o = await genManifest(join(dir, "tools.yaml"));
-    expect(o.diags.items.find((d) => d.severity === "error")?.message).toMatch(
-      /defines no query type \(a type Query/,
-    );
+    const error = o.diags.items.find((d) => d.severity === "error")?.message;
+    expect(error).toMatch(/defines no query type \(a type Query/);
+    expect(error).not.toMatch(/build step|subgraph/);
+  });
+
+  // @aws-amplify/graphql-schema-test-library's schemas (`type Todo @model { ... }`, @hasMany, @index, AppSync
+  // scalars) are the transformer's input: the queries and mutations exist only in what it writes.
+  it("an Amplify @model schema (no Query: the transformer writes it) is refused, saying what to generate from", async () => {
+    const dir = writeTree("gql-amplify-input", {
+      "schema.graphql": `type Blog @model { id: ID! name: String! posts: [Post] @hasMany }
+type Post @model { id: ID! title: String! createdAt: AWSDateTime }
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(o.cat).toBeUndefined();
+    expect(o.diags.items.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /defines no query type .*: it uses @model, so it is a build step's input: AWS Amplify's GraphQL transformer .*generate from the schema that step writes \(amplify's build\/schema\.graphql, or the deployed API's introspection\)/,
+      ),
+    ]);
   });
 });
 
