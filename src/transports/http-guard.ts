@@ -45,3 +45,28 @@ export function checkOrigin(header: string | string[] | undefined, allowed: read
   if (!hostAllowed(origin.host, allowed)) return { ok: false, reason: "Origin not allowed" };
   return { ok: true };
 }
+
+/** Headers a request carries at most once, by their lower-case name, as the messages name them. */
+const SINGLE = new Map([
+  ["host", "Host"],
+  ["authorization", "Authorization"],
+  ["origin", "Origin"],
+]);
+
+/**
+ * The first of Host, Authorization and Origin a request carries more than once (`rawHeaders`, as received),
+ * else undefined. node:http keeps the first Host and Authorization and drops the others, while a proxy in front
+ * may route or authenticate by the last one: the request checked here would not be the one it passed on. RFC 9112
+ * 3.2 answers two Hosts with 400; the same holds for the credentials and the Origin checked.
+ */
+export function repeatedHeader(rawHeaders: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? "").toLowerCase();
+    const shown = SINGLE.get(name);
+    if (shown === undefined) continue;
+    if (seen.has(name)) return shown;
+    seen.add(name);
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@ import { describeError, logLine } from "../telemetry/log.js";
 import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
-import { checkHost, checkOrigin } from "./http-guard.js";
+import { checkHost, checkOrigin, repeatedHeader } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
 import { ClientGoneError, jsonRpcError, sendJson } from "./http-node.js";
@@ -168,6 +168,8 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
     });
     return;
   }
+  const repeated = repeatedHeader(req.rawHeaders);
+  if (repeated) return sendJson(res, 400, jsonRpcError(`Bad Request: more than one ${repeated} header`));
   const host = checkHost(req.headers.host, settings.allowedHosts);
   const origin = host.ok ? checkOrigin(req.headers.origin, settings.allowedHosts) : host;
   if (!origin.ok) return sendJson(res, 403, jsonRpcError(`Forbidden: ${origin.reason}`));

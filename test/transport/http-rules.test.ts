@@ -92,6 +92,24 @@ describe("on loopback with a client key", () => {
     expect(res.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
+  it.each([
+    ["two Host headers, the allowed one first", "host", ["HOST", "evil.example.com"]],
+    ["two Host headers, the allowed one last", "host", ["evil.example.com", "HOST"]],
+    ["two Authorization headers, the right key first", "authorization", [auth.authorization, "Bearer other"]],
+    ["two Origin headers", "origin", ["http://HOST", "http://evil.example.com"]],
+  ])("refuses %s with 400: a proxy in front may read the other one", async (_label, name, values) => {
+    // node:http keeps the first Host and Authorization and drops the rest; a proxy that routes or authenticates
+    // by the last one would then see another request than the one checked here (RFC 9112 3.2: 400).
+    const sent = values.map((v) => v.replace("HOST", host));
+    const headers: Record<string, string | string[]> = { ...MCP_HEADERS, ...auth, [name]: sent };
+    const res = await raw(served.url, { headers, body: INITIALIZE });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain(
+      `more than one ${name === "host" ? "Host" : name === "origin" ? "Origin" : "Authorization"} header`,
+    );
+    expect(res.body).not.toContain(FIXTURE_KEY);
+  });
+
   it("refuses the metadata document to a foreign Host too (DNS rebinding)", async () => {
     const res = await raw(served.url, {
       method: "GET",

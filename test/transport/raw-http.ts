@@ -14,7 +14,8 @@ export interface RawResponse {
 export interface RawRequest {
   method?: string;
   path?: string;
-  headers?: Record<string, string>;
+  /** A list sends the header once per value, in order. */
+  headers?: Record<string, string | string[]>;
   body?: string | Buffer;
   /** Send the body in chunks without a Content-Length. */
   chunked?: boolean;
@@ -26,6 +27,20 @@ export interface RawRequest {
   idleTimeoutMs?: number;
 }
 
+/**
+ * The headers as node:http takes them: an object, or (when a header repeats) the flat list of names and values,
+ * which must name the Host itself (node:http adds none to a list).
+ */
+function headerList(
+  headers: Record<string, string | string[]>,
+  host: string,
+): Record<string, string> | string[] {
+  const entries = Object.entries(headers);
+  if (entries.every(([, v]) => typeof v === "string")) return headers as Record<string, string>;
+  if (!entries.some(([name]) => name.toLowerCase() === "host")) entries.unshift(["host", host]);
+  return entries.flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).flatMap((value) => [name, value]));
+}
+
 export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -35,12 +50,15 @@ export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
         port: target.port,
         method: init.method ?? "POST",
         path: init.path ?? target.pathname,
-        headers: {
-          ...(init.body !== undefined && !init.chunked
-            ? { "content-length": String(Buffer.byteLength(init.body)) }
-            : {}),
-          ...init.headers,
-        },
+        headers: headerList(
+          {
+            ...(init.body !== undefined && !init.chunked
+              ? { "content-length": String(Buffer.byteLength(init.body)) }
+              : {}),
+            ...init.headers,
+          },
+          target.host,
+        ),
       },
       (res) => {
         const chunks: Buffer[] = [];
