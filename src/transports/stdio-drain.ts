@@ -1,9 +1,10 @@
 import { PassThrough, type Readable, type Writable } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
+import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
 
 /** The part of the SDK's stdio transport the drain wraps. */
 interface WireTransport {
-  onmessage?: ((message: JSONRPCMessage, extra?: unknown) => void) | undefined;
+  onmessage?: OnMessage | undefined;
   send(message: JSONRPCMessage, options?: unknown): Promise<void>;
 }
 
@@ -52,20 +53,11 @@ export class StdioDrain {
 
   /** Counts the requests the transport reads and the responses it sends (call before it starts). */
   watch(transport: WireTransport): void {
-    let handler: WireTransport["onmessage"];
-    Object.defineProperty(transport, "onmessage", {
-      configurable: true,
-      get: () => handler,
-      set: (next: WireTransport["onmessage"]) => {
-        handler =
-          next &&
-          ((message, extra) => {
-            if (isRequest(message)) this.pending.add(idOf(message) as Id);
-            const cancelled = cancelledId(message);
-            next(message, extra);
-            if (cancelled !== undefined && this.pending.delete(cancelled)) this.endWhenIdle();
-          });
-      },
+    wrapOnMessage(transport, (next) => (message, extra) => {
+      if (isRequest(message)) this.pending.add(idOf(message) as Id);
+      const cancelled = cancelledId(message);
+      next(message, extra);
+      if (cancelled !== undefined && this.pending.delete(cancelled)) this.endWhenIdle();
     });
     const send = transport.send.bind(transport);
     transport.send = async (message, options) => {

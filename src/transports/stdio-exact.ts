@@ -1,6 +1,7 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { isExactNumber } from "../catalog.js";
 import { exactArgumentsOf } from "../executors/json-text.js";
+import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
 
 /**
  * Exact numbers in `tools/call` arguments over stdio. The SDK's stdio transport parses each line with
@@ -19,7 +20,7 @@ const MAX_HELD = 256;
 const TOOLS_CALL = Buffer.from('"tools/call"');
 
 interface Wrappable {
-  onmessage?: ((message: JSONRPCMessage, extra?: unknown) => void) | undefined;
+  onmessage?: OnMessage | undefined;
 }
 
 interface Held {
@@ -53,18 +54,7 @@ export class ExactArguments {
 
   /** Wraps the transport's message handler (composing with any wrapper already defined on it). */
   wrap(transport: Wrappable): void {
-    const previous = Object.getOwnPropertyDescriptor(transport, "onmessage");
-    let own: Wrappable["onmessage"];
-    Object.defineProperty(transport, "onmessage", {
-      configurable: true,
-      get: () => (previous?.get ? previous.get.call(transport) : own),
-      set: (next: Wrappable["onmessage"]) => {
-        const wrapped =
-          next && ((message: JSONRPCMessage, extra?: unknown) => next(this.exact(message), extra));
-        if (previous?.set) previous.set.call(transport, wrapped);
-        else own = wrapped;
-      },
-    });
+    wrapOnMessage(transport, (next) => (message, extra) => next(this.exact(message), extra));
   }
 
   private exact(message: JSONRPCMessage): JSONRPCMessage {

@@ -1,6 +1,7 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { DirectToolCall } from "../mcp/server.js";
 import type { ToolCallParams } from "../mcp/tool-call.js";
+import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
 
 /**
  * tools/call over stdio without the SDK's request dispatch. The SDK's transport has read and checked the line as a
@@ -21,7 +22,7 @@ import type { ToolCallParams } from "../mcp/tool-call.js";
 type Id = string | number;
 
 interface Wrappable {
-  onmessage?: ((message: JSONRPCMessage, extra?: unknown) => void) | undefined;
+  onmessage?: OnMessage | undefined;
   send(message: JSONRPCMessage): Promise<void>;
 }
 
@@ -70,20 +71,8 @@ export class StdioToolCalls {
    * pending requests, exact arguments) see every message first.
    */
   wrap(transport: Wrappable): void {
-    const previous = Object.getOwnPropertyDescriptor(transport, "onmessage");
-    let own: Wrappable["onmessage"];
-    Object.defineProperty(transport, "onmessage", {
-      configurable: true,
-      get: () => (previous?.get ? previous.get.call(transport) : own),
-      set: (next: Wrappable["onmessage"]) => {
-        const wrapped =
-          next &&
-          ((message: JSONRPCMessage, extra?: unknown) => {
-            if (!this.took(transport, message)) next(message, extra);
-          });
-        if (previous?.set) previous.set.call(transport, wrapped);
-        else own = wrapped;
-      },
+    wrapOnMessage(transport, (next) => (message, extra) => {
+      if (!this.took(transport, message)) next(message, extra);
     });
   }
 
