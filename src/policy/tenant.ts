@@ -380,15 +380,6 @@ export function tenantLockSteps(
   return { fill, check };
 }
 
-/** The checking step alone (a call's arguments already validated): see `tenantLockSteps`. */
-export function tenantLockStep(
-  tenant: Lock | undefined,
-  partner: Lock | undefined,
-  tools: readonly CatalogTool[] = [],
-): NamedMiddleware {
-  return tenantLockSteps(tenant, partner, tools).check;
-}
-
 /** Fills each left-out argument of `ToolFacts.fill` with the locked value, on a copy of the client's arguments. */
 function fillStep<L extends { what: string }>(
   locks: readonly L[],

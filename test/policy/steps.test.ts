@@ -5,8 +5,12 @@ import { MASK } from "../../src/policy/mask.js";
 import { pathScopeStep } from "../../src/policy/paths.js";
 import { readOnlyStep } from "../../src/policy/read-only.js";
 import { collectKeyValues, secretKeysStep } from "../../src/policy/secret-keys.js";
-import { tenantLockStep } from "../../src/policy/tenant.js";
+import { tenantLockSteps } from "../../src/policy/tenant.js";
+
 import { ctxFor, docWith, runStep, settingsFor, tool } from "./helpers.js";
+
+/** The lock's checking step alone (the arguments already validated). */
+const tenantLockStep = (...args: Parameters<typeof tenantLockSteps>) => tenantLockSteps(...args).check;
 
 const refusal = (ctx: ReturnType<typeof ctxFor>) => ctx.notes.get("policy.refusal");
 
