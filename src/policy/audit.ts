@@ -63,28 +63,71 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
     const code = (error as { code?: string }).code ?? "error";
     throw new ConfigError([`${audit.fileEnv ?? "the audit file"}: cannot open it for appending (${code})`]);
   }
-  return trackedSink(lineAppender(fd), () => closeSync(fd), fileProbe(fd, audit.file));
+  const written = { bytes: 0 };
+  return trackedSink(lineAppender(fd, written), () => closeSync(fd), fileProbe(fd, audit.file, written));
 }
 
 /**
- * What can be known about a file before writing to it: that the descriptor is still open (`fstat` fails on a
- * revoked one); for anything but a regular file that a write reaches it at all (an empty write fails on
- * `/dev/full`; on a regular file Linux returns before any check, so it is not made there); and for a regular file
- * that its file system has room for a line and the process's file size limit (`ulimit -f`, read once) leaves
- * room for one.
+ * Free space below which the probe asks the file system before every call; above it, at most every
+ * `SPACE_RECHECK_MS` or once the lines written since it last asked reach `SPACE_WRITTEN_SHARE` of what it reported.
  */
-function fileProbe(fd: number, file: string): () => void {
-  const sizeLimit = fileSizeLimit();
-  const nothing = Buffer.alloc(0);
-  return () => {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) {
+export const SPACE_MARGIN = 1024 * 1024 * 1024;
+export const SPACE_RECHECK_MS = 250;
+export const SPACE_WRITTEN_SHARE = 0.25;
+
+/** What the probe of a regular file reads; the defaults are the real ones (tests count them). */
+export interface ProbeOptions {
+  statfs?: (file: string) => { bavail: number; bsize: number };
+  fstat?: (fd: number) => { size: number; isFile(): boolean };
+  now?: () => number;
+  /** The file size limit (`ulimit -f`) in bytes; default: this process's, read once. */
+  sizeLimit?: number | undefined;
+}
+
+/**
+ * What can be known about a file before writing to it. Its type is read once, when it is opened: a descriptor's
+ * type never changes. For anything but a regular file, an empty write before every call shows that a write
+ * reaches it at all (it fails on `/dev/full` and on a revoked descriptor; on a regular file Linux returns before
+ * any check, so it is not made there). For a regular file: while the process has a file size limit (`ulimit -f`,
+ * read once), `fstat` before every call says whether it leaves room for a line (and fails on a revoked
+ * descriptor); and `statfs` says whether its file system has room for one: before every call while the space it
+ * last reported is below `SPACE_MARGIN`, otherwise when `SPACE_RECHECK_MS` have passed or the lines written since
+ * reach `SPACE_WRITTEN_SHARE` of it. A disk filled by someone else inside that window (or a descriptor revoked
+ * with no size limit) is met by the line's write: the call's result is withheld and later calls are refused.
+ */
+export function fileProbe(
+  fd: number,
+  file: string,
+  written: { bytes: number },
+  options: ProbeOptions = {},
+): () => void {
+  const fstat = options.fstat ?? fstatSync;
+  const statfs = options.statfs ?? statfsSync;
+  const now = options.now ?? (() => performance.now());
+  if (!fstat(fd).isFile()) {
+    const nothing = Buffer.alloc(0);
+    return () => {
       writeSync(fd, nothing);
-      return;
+    };
+  }
+  const sizeLimit = "sizeLimit" in options ? options.sizeLimit : fileSizeLimit();
+  // What statfs last reported (bytes free; -1: ask before the next call) and when.
+  let free = -1;
+  let askedAt = 0;
+  return () => {
+    if (sizeLimit !== undefined && fstat(fd).size + AUDIT_LINE_ROOM > sizeLimit) throw coded("EFBIG");
+    if (
+      free < SPACE_MARGIN ||
+      now() - askedAt >= SPACE_RECHECK_MS ||
+      written.bytes >= free * SPACE_WRITTEN_SHARE
+    ) {
+      free = -1;
+      const fs = statfs(file);
+      free = fs.bavail * fs.bsize;
+      askedAt = now();
+      written.bytes = 0;
+      if (free < AUDIT_LINE_ROOM) throw coded("ENOSPC");
     }
-    if (sizeLimit !== undefined && stat.size + AUDIT_LINE_ROOM > sizeLimit) throw coded("EFBIG");
-    const fs = statfsSync(file);
-    if (fs.bavail * fs.bsize < AUDIT_LINE_ROOM) throw coded("ENOSPC");
   };
 }
 
@@ -107,9 +150,10 @@ function fileSizeLimit(): number | undefined {
 
 /**
  * Appends whole lines to a file. A write cut short (a file size limit, a full disk) leaves part of a line: the
- * next line starts on a line of its own, so every complete line stays one JSON record.
+ * next line starts on a line of its own, so every complete line stays one JSON record. `written` counts the bytes
+ * for the probe's space check (infinite once a write fails).
  */
-function lineAppender(fd: number): (line: string) => void {
+export function lineAppender(fd: number, written: { bytes: number }): (line: string) => void {
   let cut = false;
   return (line: string) => {
     const bytes = Buffer.from(`${cut ? "\n" : ""}${line}\n`);
@@ -121,6 +165,8 @@ function lineAppender(fd: number): (line: string) => void {
         at += n;
       }
     } finally {
+      // A write that failed makes the probe ask the file system again before the next call.
+      written.bytes = at === bytes.length ? written.bytes + at : Number.POSITIVE_INFINITY;
       cut = (cut && at === 0) || (at > 0 && at < bytes.length);
     }
   };

@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, mkdtempSync, statSync, truncateSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -108,6 +117,69 @@ describe("the audit log fails closed", () => {
       ]);
       expect(s.stderr()).toContain("the audit log can be written again");
       // The value only ever reached the client in the two audited calls.
+      expect(s.traffic.filter((t) => t.includes(CANARY.value))).toHaveLength(2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("refuses the first call after the audit file's file system fills up (a 1 MiB tmpfs), and runs again once it has room", async () => {
+    // The server runs in a mount namespace of its own with a 1 MiB tmpfs over `dir`; the test reaches that
+    // file system through /proc/<pid>/root. Under the probe's margin, statfs is asked before every call.
+    const dir = mkdtempSync(join(tmpdir(), "tw-audit-tmpfs-"));
+    const file = join(dir, "audit.jsonl");
+    const unshare = process.getuid?.() === 0 ? ["unshare", "-m"] : ["unshare", "-rm"];
+    const s = await serve({
+      upstream,
+      env: { SCAIVAULT_AUDIT_FILE: file },
+      prefix: [...unshare, "sh", "-c", 'mount -t tmpfs -o size=1m tw-audit "$0" && exec "$@"', dir],
+    });
+    const inside = (path: string) => `/proc/${s.pid}/root${path}`;
+    const lines = () =>
+      readFileSync(inside(file), "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l));
+    try {
+      expect((await read(s)).isError).toBeFalsy();
+      expect(upstreamCalls()).toEqual(["readSecret"]);
+      expect(lines()).toHaveLength(1);
+      // Not the host's directory: the line went to the tmpfs.
+      expect(existsSync(file)).toBe(false);
+
+      // Someone else fills the file system between calls: the next call never reaches the upstream. (A filler
+      // line first takes the rest of the audit file's last page, so no later line fits anywhere.)
+      const size = statSync(inside(file)).size;
+      const pad = 4096 - (size % 4096) + (4096 - (size % 4096) < 16 ? 4096 : 0);
+      appendFileSync(inside(file), `${JSON.stringify({ filler: "x".repeat(pad - 14) })}\n`);
+      expect(statSync(inside(file)).size % 4096).toBe(0);
+      try {
+        writeFileSync(inside(join(dir, "filler")), Buffer.alloc(2 * 1024 * 1024, 120));
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe("ENOSPC");
+      }
+      upstream.requests.length = 0;
+      for (let i = 0; i < 2; i++) {
+        const refused = await read(s);
+        expect(refused.isError).toBe(true);
+        expect(textOf(refused)).toMatch(
+          /refused: the audit log \(SCAIVAULT_AUDIT_FILE\) cannot be written \(ENOSPC\)/,
+        );
+      }
+      expect(upstreamCalls()).toEqual([]);
+
+      // Room again: the next call is refused but its line is written, and the one after runs.
+      rmSync(inside(join(dir, "filler")));
+      expect((await read(s)).isError).toBe(true);
+      expect((await read(s)).isError).toBeFalsy();
+      expect(upstreamCalls()).toEqual(["readSecret"]);
+      expect(lines().map((l) => [l.decision ?? "filler", l.error])).toEqual([
+        ["allowed", undefined],
+        ["filler", undefined],
+        ["refused", "audit_unavailable"],
+        ["allowed", undefined],
+      ]);
+      expect(s.stderr().match(/cannot write to the audit log \(ENOSPC\)/g)).toHaveLength(1);
       expect(s.traffic.filter((t) => t.includes(CANARY.value))).toHaveLength(2);
     } finally {
       await s.close();

@@ -54,6 +54,8 @@ export interface Served {
   /** Lines of the audit file (the harness points SCAIVAULT_AUDIT_FILE at a temp file unless env sets it). */
   audit(): Array<Record<string, any>>;
   auditText(): string;
+  /** The server's process id (the command's under `prefix`, which execs node). */
+  pid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
     stderr: "pipe" as const,
   };
 
+  let pid: number | undefined;
   let client: {
     callTool(p: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
     listTools(): Promise<{ tools: Array<{ name: string; outputSchema?: unknown }> }>;
@@ -102,6 +105,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
       v1.setRequestHandler(ElicitRequestSchema, async (request) => answer(request.params as never) as never);
     }
     await v1.connect(transport);
+    pid = transport.pid ?? undefined;
     client = v1 as unknown as typeof client;
   } else {
     const transport = new StdioV2(params);
@@ -115,6 +119,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
       v2.setRequestHandler("elicitation/create", async (request) => answer(request.params as never) as never);
     }
     await v2.connect(transport);
+    pid = transport.pid ?? undefined;
     if (kind === "v2-modern" && v2.getNegotiatedProtocolVersion() !== "2026-07-28") {
       throw new Error(`expected the 2026-07-28 era, got ${v2.getNegotiatedProtocolVersion()}`);
     }
@@ -151,6 +156,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
         .split("\n")
         .filter((line) => line.trim() !== "")
         .map((line) => JSON.parse(line)),
+    pid,
     close: () => client.close(),
   };
 }
