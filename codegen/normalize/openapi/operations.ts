@@ -253,7 +253,9 @@ function serverUrls(list: unknown): string[] {
       for (const [name, v] of Object.entries((srv.variables ?? {}) as Json)) {
         url = url.replaceAll(`{${name}}`, String((v as Json | undefined)?.default ?? ""));
       }
-      return url;
+      // A network-path reference (RFC 3986 4.2: `//host/base`, what swagger2openapi writes for a Swagger 2.0
+      // `host` without `schemes`) names a host, not a path on the configured one: https, as the spec names none.
+      return url.startsWith("//") ? `https:${url}` : url;
     })
     .filter((u) => u !== "");
 }
