@@ -1,5 +1,6 @@
 import { PassThrough, type Readable, type Writable } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
+import { logLine } from "../telemetry/log.js";
 import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
 
 /** The part of the SDK's stdio transport the drain wraps. */
@@ -51,15 +52,23 @@ export class StdioDrain {
     stdin.once("close", ended);
   }
 
-  /** Counts the requests the transport reads and the responses it sends (call before it starts). */
+  /**
+   * Counts the requests the transport reads and the responses it sends (call before it starts), and refuses a
+   * request whose id is that of a request still in flight: its wrapper is the outermost, so neither the SDK's
+   * dispatch nor a direct tool call (stdio-tool-calls.ts) ever sees the duplicate.
+   */
   watch(transport: WireTransport): void {
+    const send = transport.send.bind(transport);
     wrapOnMessage(transport, (next) => (message, extra) => {
-      if (isRequest(message)) this.pending.add(idOf(message) as Id);
+      if (isRequest(message)) {
+        const id = idOf(message) as Id;
+        if (this.pending.has(id)) return refuseDuplicate(send, id);
+        this.pending.add(id);
+      }
       const cancelled = cancelledId(message);
       next(message, extra);
       if (cancelled !== undefined && this.pending.delete(cancelled)) this.endWhenIdle();
     });
-    const send = transport.send.bind(transport);
     transport.send = async (message, options) => {
       try {
         await send(message, options);
@@ -81,6 +90,23 @@ export class StdioDrain {
     this.ended = true;
     this.input.end();
   }
+}
+
+/**
+ * A request reusing the id of one still in flight (JSON-RPC ids tell requests apart; MCP never reuses one in a
+ * session) is answered `-32600` and not run. The SDK would run both and answer both under the one id (its
+ * cancellation then reaching only the second), and the direct path would hand the duplicate to the SDK: a write
+ * ran twice, and the client could not tell which answer was whose. The error is sent at once, through the
+ * transport's own send (not counted as the first request's answer), so the client, which keeps one entry per id,
+ * reads it as the answer to the request it sent last; the first request's answer follows when it is done.
+ */
+function refuseDuplicate(send: WireTransport["send"], id: Id): void {
+  logLine(`stdio: request id ${JSON.stringify(id)} is already in flight; the duplicate was answered -32600 and not run`);
+  const error = {
+    code: -32600,
+    message: `Invalid Request: request id ${JSON.stringify(id)} is already in use by a request still in flight on this connection; the duplicate was not run (use a new id for each request)`,
+  };
+  send({ jsonrpc: "2.0", id, error } as JSONRPCMessage).catch(() => {});
 }
 
 /** Resolves once everything written to `wire` has been handed to the operating system. */

@@ -48,6 +48,37 @@ const answer = (res: ServerResponse) => {
   res.end(JSON.stringify({ items: [{ path: "integrations/a", version: 1 }], nextCursor: null }));
 };
 
+function serveScaivault(name: string) {
+  const child = spawn(process.execPath, [BIN, "serve", "scaivault"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: tmpDir(name),
+      SCAIVAULT_URL: url,
+      SCAIVAULT_TOKEN: "t",
+      SCAIVAULT_AUDIT: "false",
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    out.stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    out.stderr += chunk;
+  });
+  const waitFor = (ids: Array<number | string>) =>
+    until(
+      () => answered(out.stdout, ids),
+      [child.stdout],
+      () => `stderr:\n${out.stderr}\nstdout:\n${out.stdout}`,
+    );
+  return { child, out, waitFor };
+}
+
 describe("stdio: tools/call without the SDK's dispatch", () => {
   it("a cancelled call is aborted and unanswered; _meta or not, a call gets the same answer", async () => {
     const child = spawn(process.execPath, [BIN, "serve", "scaivault"], {
@@ -114,5 +145,66 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
     const [code] = await ended;
     expect(code).toBe(0);
     expect(jsonLines(stdout).map((m) => m.id)).toEqual([1, 3, 4]);
+  });
+
+  it("a request reusing the id of one in flight is refused and never run, on the direct and the SDK path", async () => {
+    const { child, out, waitFor } = serveScaivault("stdio-dup-ids");
+    const ended = closed(child);
+    ended.catch(() => {});
+    child.stdin.write(
+      line({
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } },
+      }) + line({ method: "notifications/initialized" }),
+    );
+    await waitFor([1]);
+    const before = held.length;
+    const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
+    // "a" runs directly, "b" through the SDK (its _meta); each is then sent again under its id while in flight,
+    // as a direct call, as an SDK-dispatched one and as another method.
+    child.stdin.write(line({ id: "a", method: "tools/call", params: list }));
+    const first = await nthRequest(before + 1);
+    child.stdin.write(line({ id: "b", method: "tools/call", params: { ...list, _meta: {} } }));
+    const second = await nthRequest(before + 2);
+    child.stdin.write(
+      line({ id: "a", method: "tools/call", params: list }) +
+        line({ id: "a", method: "tools/call", params: { ...list, _meta: {} } }) +
+        line({ id: "b", method: "tools/call", params: list }) +
+        line({ id: "b", method: "tools/list" }) +
+        line({ id: 9, method: "ping" }),
+    );
+    await waitFor([9]);
+    const errors = jsonLines(out.stdout).filter((m) => m.error !== undefined);
+    expect(errors.map((m) => [m.id, m.error.code])).toEqual([
+      ["a", -32600],
+      ["a", -32600],
+      ["b", -32600],
+      ["b", -32600],
+    ]);
+    expect(errors[0].error.message).toMatch(/request id "a" is already in use by a request still in flight/);
+    expect(out.stderr).toMatch(/request id "b" is already in flight; the duplicate was answered -32600/);
+    // The originals are answered once each, and nothing else reached the upstream.
+    answer(first.res);
+    answer(second.res);
+    await until(
+      () => jsonLines(out.stdout).filter((m) => m.result !== undefined).length === 4,
+      [child.stdout],
+      () => out.stdout,
+    );
+    const results = jsonLines(out.stdout).filter((m) => m.result?.structuredContent !== undefined);
+    expect(results.map((m) => m.id).sort()).toEqual(["a", "b"]);
+    // Once answered, an id may be used again.
+    child.stdin.write(line({ id: "a", method: "tools/call", params: list }));
+    answer((await nthRequest(before + 3)).res);
+    await until(
+      () => jsonLines(out.stdout).filter((m) => m.result?.structuredContent !== undefined).length === 3,
+      [child.stdout],
+      () => out.stdout,
+    );
+    child.stdin.end();
+    const [code] = await ended;
+    expect(code).toBe(0);
+    expect(held.length).toBe(before + 3);
   });
 });
