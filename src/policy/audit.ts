@@ -63,8 +63,34 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
     const code = (error as { code?: string }).code ?? "error";
     throw new ConfigError([`${audit.fileEnv ?? "the audit file"}: cannot open it for appending (${code})`]);
   }
+  checkFileMode(fd, audit.fileEnv ?? "the audit file");
   const written = { bytes: 0 };
   return trackedSink(lineAppender(fd, written), () => closeSync(fd), fileProbe(fd, audit.file, written));
+}
+
+/**
+ * An existing audit file others may write is refused: whoever can write it can forge lines or erase them, and
+ * the log is what says who did what. One others may read is served with a warning: a line holds no value (a
+ * fingerprint and a shape), but it names tools, principals and when they acted. A file this process creates is
+ * 0600 (less by the umask). Devices and pipes (`/dev/stderr`) are not files others keep.
+ */
+function checkFileMode(fd: number, name: string): void {
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) return;
+  const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
+  if ((stat.mode & 0o022) !== 0) {
+    closeSync(fd);
+    const who = (stat.mode & 0o002) !== 0 ? "every user" : "its group";
+    throw new ConfigError([
+      `${name}: the audit file is writable by ${who} (mode ${mode}), who could forge or erase its lines; take that away (chmod go-w) or name another file (a new one is created with mode 0600)`,
+    ]);
+  }
+  if ((stat.mode & 0o044) !== 0) {
+    const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
+    logLine(
+      `audit: ${name}: the audit file is readable by ${who} (mode ${mode}); its lines hold no values, but name tools, callers and times (chmod go-r to keep them private)`,
+    );
+  }
 }
 
 /**
