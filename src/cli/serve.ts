@@ -480,6 +480,8 @@ function httpTuning(options: ServeOptions): HttpTuning {
     ...(options.maxMessageBytes !== undefined ? { maxBodyBytes: options.maxMessageBytes } : {}),
     ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
     ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+    ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
   };
 }
 

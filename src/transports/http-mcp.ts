@@ -3,6 +3,7 @@ import type { AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
 import { logLine } from "../telemetry/log.js";
 import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
 import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
+import type { ConnectionBudget } from "./http-connections.js";
 import {
   CancelledByClient,
   cancelledIds,
@@ -13,6 +14,7 @@ import {
 } from "./http-inflight.js";
 import {
   BodyTooLargeError,
+  boundUnreadBody,
   jsonRpcError,
   readBody,
   sendJson,
@@ -35,6 +37,8 @@ export interface McpEndpoint {
   settings: HttpSettings;
   requests: ActiveRequests;
   calls: InflightCalls;
+  /** The open connections (a request that authenticates marks its own as a client's). */
+  connections?: ConnectionBudget;
   /** The metadata document's URL, for challenges (known once the listener is up). */
   metadataUrl(): string;
   /** The URL handed to the SDK as the request's (the resource's origin and the MCP path). */
@@ -54,8 +58,36 @@ export async function serveMcp(
   res: ServerResponse,
 ): Promise<void> {
   const decision = await endpoint.authenticate(req.headers.authorization);
-  if (!decision.ok) return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
+  if (!decision.ok) {
+    // An unauthenticated upload is not read beyond a bound (node would read and drop all of it).
+    boundUnreadBody(req);
+    return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
+  }
+  endpoint.connections?.trust(req);
+  if (endpoint.requests.size >= endpoint.settings.maxRequests) return refuseBusy(req, res, endpoint.settings);
   return serveAuthenticated(endpoint, req, res, decision.principal);
+}
+
+const saidBusy = new WeakSet<HttpSettings>();
+
+/**
+ * At the bound on requests served at once, another is answered 503 with Retry-After before its body is read, so
+ * requests in progress keep their memory and the upstream its pace.
+ */
+function refuseBusy(req: IncomingMessage, res: ServerResponse, settings: HttpSettings): void {
+  boundUnreadBody(req);
+  if (!saidBusy.has(settings)) {
+    saidBusy.add(settings);
+    logLine(
+      `http: ${settings.maxRequests} requests are being served (--max-requests, TOOLWRIGHT_MAX_REQUESTS): more are answered 503 (said once)`,
+    );
+  }
+  sendJson(
+    res,
+    503,
+    jsonRpcError(`Service Unavailable: ${settings.maxRequests} requests are being served; retry shortly`),
+    { "retry-after": "1" },
+  );
 }
 
 export function refuseUnauthenticated(

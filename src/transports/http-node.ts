@@ -63,6 +63,23 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  */
 const GATE_ONLY_HEADERS = new Set(["authorization", "proxy-authorization"]);
 
+/** How much of a refused request's body is read (and dropped) so its client can read the refusal. */
+export const UNREAD_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * A request refused before its body was read (no credentials, too many requests at once): node would read and drop
+ * the rest of the body for up to the request timeout, however large. Up to `limit` bytes are dropped, so a client
+ * still sending a modest body reads the answer cleanly and keeps its connection; beyond that the connection closes.
+ */
+export function boundUnreadBody(req: IncomingMessage, limit = UNREAD_BODY_LIMIT): void {
+  if (req.complete) return;
+  let dropped = 0;
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > limit) req.socket.destroy();
+  });
+}
+
 export function toWebRequest(
   req: IncomingMessage,
   url: string,

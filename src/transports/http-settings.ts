@@ -39,6 +39,10 @@ export interface HttpSettings {
   keepAliveTimeoutMs: number;
   /** A client must have sent a request's headers within this long of starting it. */
   headersTimeoutMs: number;
+  /** Connections open at once (beyond it the oldest one serving no request is closed, or the new one refused). */
+  maxConnections: number;
+  /** Authenticated MCP requests served at once (503 beyond it). */
+  maxRequests: number;
   /** Env names, for messages that tell the operator what to set. */
   names: { bearer?: string; allowedHosts?: string; publicUrl?: string; authorizationServers?: string };
   /** Also serve the deprecated HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`. */
@@ -57,6 +61,13 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** Above the 60 s idle timeout of common load balancers and proxies (AWS ALB, nginx upstream keep-alive). */
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/**
+ * Open connections: a client behind a proxy needs a handful, the proxy a pool; far below the descriptors a process
+ * has (Node raises its soft limit to the hard one), so a flood of idle or trickling sockets cannot take them all.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 512;
+/** Requests served at once; each may hold a body up to the body bound, so this bounds their memory too. */
+export const DEFAULT_MAX_REQUESTS = 128;
 /** A static client key shorter than this is refused: it would be guessable. */
 export const MIN_BEARER_LENGTH = 16;
 
@@ -149,6 +160,8 @@ export interface HttpTuning {
   shutdownGraceMs?: number;
   keepAliveTimeoutMs?: number;
   headersTimeoutMs?: number;
+  maxConnections?: number;
+  maxRequests?: number;
 }
 
 /**
@@ -229,6 +242,8 @@ export function resolveHttpSettings(
     shutdownGraceMs: tuning.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
     keepAliveTimeoutMs: tuning.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     headersTimeoutMs: tuning.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    maxConnections: tuning.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxRequests: tuning.maxRequests ?? DEFAULT_MAX_REQUESTS,
     names: envNamesOf(t),
     sse: wantsSse(t, config, overrides.sse),
     notes,

@@ -5,7 +5,7 @@ import { describeError, logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
 import { principalKey } from "./http-inflight.js";
 import { authInfoOf, type McpEndpoint, readBoundedBody, refuseUnauthenticated } from "./http-mcp.js";
-import { jsonRpcError, sendJson } from "./http-node.js";
+import { boundUnreadBody, jsonRpcError, sendJson } from "./http-node.js";
 
 /**
  * The deprecated HTTP+SSE transport (protocol 2024-11-05), for clients that speak only it: `GET /sse` opens an
@@ -64,7 +64,11 @@ export class SseSessions {
   /** Serves `/sse` and `/messages` (after the Host/Origin checks): authentication first, as on `/mcp`. */
   async serve(endpoint: McpEndpoint, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const decision = await endpoint.authenticate(req.headers.authorization);
-    if (!decision.ok) return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
+    if (!decision.ok) {
+      boundUnreadBody(req);
+      return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
+    }
+    endpoint.connections?.trust(req);
     if (path === SSE_PATH) {
       if (req.method !== "GET") return methodNotAllowed(res, "GET", "open the event stream with GET /sse");
       return this.open(req, res, decision.principal);

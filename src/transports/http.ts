@@ -6,6 +6,7 @@ import { describeError, logLine } from "../telemetry/log.js";
 import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
+import { ConnectionBudget } from "./http-connections.js";
 import { checkHost, checkOrigin, repeatedHeader } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
@@ -35,6 +36,8 @@ export const MCP_PATH = "/mcp";
 const METADATA_PREFIX = "/.well-known/oauth-protected-resource";
 /** A request (headers and body) must have arrived within this long. */
 const RECEIVE_TIMEOUT_MS = 60_000;
+/** How often node looks for connections past the headers or request timeout. */
+const CHECK_INTERVAL_MS = 5_000;
 
 export interface HttpServerHandle {
   /** The local MCP endpoint, e.g. `http://127.0.0.1:8765/mcp`. */
@@ -83,6 +86,7 @@ export async function startHttpServer(
     metadataPaths: new Set([METADATA_PREFIX, `${METADATA_PREFIX}${MCP_PATH}`]),
   };
   const requests = new ActiveRequests();
+  const connections = new ConnectionBudget(settings.maxConnections);
   const endpoint: McpEndpoint = {
     handler,
     authenticate: createAuthenticator({
@@ -94,14 +98,22 @@ export async function startHttpServer(
     settings,
     requests,
     calls: new InflightCalls(),
+    connections,
     metadataUrl: () => identity.metadataUrl,
     requestUrl: () => `${identity.resource.origin}${MCP_PATH}`,
   };
 
   const sse = settings.sse ? new SseSessions(factory) : undefined;
-  const server = createNodeServer((req, res) => routeRequest(req, res, { endpoint, identity, info, sse }));
+  const server = createNodeServer(
+    // node checks the headers and request timeouts this often (30 s by default: a trickle outlived its timeout
+    // by up to that long).
+    { connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MS, settings.headersTimeoutMs) },
+    (req, res) => routeRequest(req, res, { endpoint, identity, info, sse }),
+  );
   // Slow clients cannot hold sockets open forever while sending headers or a body; idle keep-alive sockets stay
   // open longer than the proxies and load balancers in front keep theirs, so none is reused after we closed it.
+  // However many sockets are opened, at most maxConnections stay open (http-connections.ts).
+  connections.attach(server);
   server.headersTimeout = settings.headersTimeoutMs;
   server.requestTimeout = Math.max(RECEIVE_TIMEOUT_MS, settings.headersTimeoutMs);
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;

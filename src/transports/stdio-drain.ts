@@ -101,7 +101,9 @@ export class StdioDrain {
  * reads it as the answer to the request it sent last; the first request's answer follows when it is done.
  */
 function refuseDuplicate(send: WireTransport["send"], id: Id): void {
-  logLine(`stdio: request id ${JSON.stringify(id)} is already in flight; the duplicate was answered -32600 and not run`);
+  logLine(
+    `stdio: request id ${JSON.stringify(id)} is already in flight; the duplicate was answered -32600 and not run`,
+  );
   const error = {
     code: -32600,
     message: `Invalid Request: request id ${JSON.stringify(id)} is already in use by a request still in flight on this connection; the duplicate was not run (use a new id for each request)`,

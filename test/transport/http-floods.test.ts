@@ -1,0 +1,217 @@
+import { once } from "node:events";
+import {
+  Agent,
+  createServer as createNodeServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { type AddressInfo, connect, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { until } from "../helpers/events.js";
+import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
+import { type Served, serveHttp } from "./serve-http.js";
+
+/**
+ * Floods before authentication and beyond it: sockets that trickle their headers or sit idle, uploads nobody
+ * authenticated, and more requests at once than the server serves. The connections open at once are bounded
+ * (`--max-connections`): beyond it the oldest socket serving no request is closed, a socket that never
+ * authenticated first, so a flood neither grows without bound nor takes an authenticated client's socket; when
+ * every connection is serving a request, a new one is answered 503. Authenticated requests in progress are bounded
+ * (`--max-requests`), 503 with Retry-After beyond it. The upstream holds each request until the test answers it.
+ */
+
+const KEY = "flood-test-client-key-4b1d8e";
+const auth = { authorization: `Bearer ${KEY}` };
+let upstream: Server;
+let upstreamUrl = "";
+const held: ServerResponse[] = [];
+
+beforeAll(async () => {
+  upstream = createNodeServer((_req: IncomingMessage, res: ServerResponse) => {
+    held.push(res);
+  });
+  upstream.listen(0, "127.0.0.1");
+  await once(upstream, "listening");
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  upstream.closeAllConnections();
+  upstream.close();
+});
+
+function serve(args: string[]): Promise<Served> {
+  return serveHttp(
+    "scaivault",
+    {
+      MCP_TRANSPORT: "http",
+      PORT: "0",
+      SCAIVAULT_MCP_TOKEN: KEY,
+      SCAIVAULT_URL: upstreamUrl,
+      SCAIVAULT_TOKEN: "tok_abcdefghijkl",
+      SCAIVAULT_AUDIT: "false",
+    },
+    { args },
+  );
+}
+
+async function started(args: string[]): Promise<Served> {
+  const served = await serve(args);
+  onTestFinished(async () => {
+    for (const res of held.splice(0)) res.destroy();
+    expect(await served.stop()).toBe(0);
+  });
+  return served;
+}
+
+const call = (id: number, path: string) =>
+  JSON.stringify({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "scaivault_read_secret", arguments: { path } },
+  });
+
+const release = () => {
+  for (const res of held.splice(0)) {
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: "no such secret" }));
+  }
+};
+
+/** Sockets that send half a request's headers and nothing more (a slow trickle), counted as they close. */
+async function trickle(url: string, n: number) {
+  const { hostname, port } = new URL(url);
+  const sockets: Socket[] = [];
+  const state = { closed: 0 };
+  for (let i = 0; i < n; i++) {
+    const socket = connect(Number(port), hostname);
+    socket.on("error", () => {});
+    socket.once("close", () => {
+      state.closed += 1;
+    });
+    await once(socket, "connect");
+    socket.write(`POST /mcp HTTP/1.1\r\nHost: ${hostname}:${port}\r\nX-Trickle: `);
+    sockets.push(socket);
+  }
+  onTestFinished(() => {
+    for (const socket of sockets) socket.destroy();
+  });
+  return state;
+}
+
+/** A POST through `agent`, with whether it went over a kept-alive socket. */
+function post(url: string, body: string, agent: Agent) {
+  return new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+    const req = request(url, { method: "POST", agent, headers: { ...MCP_HEADERS, ...auth } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("HTTP floods", () => {
+  it("bounds open connections: trickling sockets are closed oldest first, never an authenticated client's", async () => {
+    const served = await started(["--max-connections", "4"]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(() => agent.destroy());
+    const first = await post(served.url, INITIALIZE, agent);
+    expect(first).toEqual({ status: 200, reused: false });
+
+    const flood = await trickle(served.url, 12);
+    // Four connections at most: the client's kept-alive socket and the three newest trickles.
+    await until(() => flood.closed >= 9);
+    const again = await post(served.url, INITIALIZE, agent);
+    expect(again).toEqual({ status: 200, reused: true });
+    expect(served.stderr()).toContain("http: 4 connections are open (--max-connections");
+  });
+
+  it("answers a new connection 503 when every connection is serving a request", async () => {
+    const served = await started(["--max-connections", "2"]);
+    const calls = [1, 2].map((id) =>
+      raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: call(id, `a/${id}`) }),
+    );
+    await until(() => held.length >= 2);
+    const { hostname, port } = new URL(served.url);
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await once(socket, "close");
+    expect(Buffer.concat(chunks).toString()).toMatch(
+      /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*Retry-After: 1/,
+    );
+    release();
+    expect((await Promise.all(calls)).map((r) => r.status)).toEqual([200, 200]);
+    // Served again once the calls are done.
+    expect((await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: INITIALIZE })).status).toBe(
+      200,
+    );
+  });
+
+  it("bounds authenticated requests in progress: 503 with Retry-After beyond --max-requests", async () => {
+    const served = await started(["--max-requests", "2"]);
+    const calls = [1, 2].map((id) =>
+      raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: call(id, `b/${id}`) }),
+    );
+    await until(() => held.length >= 2);
+    const busy = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: call(3, "b/3") });
+    expect(busy.status).toBe(503);
+    expect(busy.headers["retry-after"]).toBe("1");
+    expect(JSON.parse(busy.body).error.message).toMatch(/2 requests are being served; retry shortly/);
+    expect(held).toHaveLength(2);
+    // Authentication still answers first.
+    expect((await raw(served.url, { headers: MCP_HEADERS, body: INITIALIZE })).status).toBe(401);
+    release();
+    expect((await Promise.all(calls)).map((r) => r.status)).toEqual([200, 200]);
+    const fourth = raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: call(4, "b/4") });
+    await until(() => held.length >= 1);
+    release();
+    expect((await fourth).status).toBe(200);
+    expect(served.stderr()).toContain("http: 2 requests are being served (--max-requests");
+  });
+
+  it("reads at most 1 MiB of an unauthenticated upload: 401, then the connection closes", async () => {
+    const served = await started([]);
+    const { hostname, port } = new URL(served.url);
+    const socket = connect(Number(port), hostname);
+    socket.on("error", () => {});
+    await once(socket, "connect");
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    // Declares 64 MiB: node would read and drop all of it (for up to the request timeout).
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${64 * 1024 * 1024}\r\n\r\n`,
+    );
+    // 16 MiB of it: more than socket buffers hold, so the last write completes only if the server reads it all.
+    // (The server's reset arrives while this side still writes: ECONNRESET, awaited as the close it is.)
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once("close", () => resolve("closed"));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      for (let i = 0; i < 255; i++) socket.write(chunk);
+      socket.write(chunk, (error) => {
+        if (!error) resolve("all 16 MiB read");
+      });
+    });
+    expect(outcome).toBe("closed");
+    expect(Buffer.concat(chunks).toString()).toMatch(/^HTTP\/1\.1 401 /);
+  });
+
+  it("drains a small unauthenticated body and keeps the connection", async () => {
+    const served = await started([]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(() => agent.destroy());
+    const refused = await new Promise<number>((resolve, reject) => {
+      const req = request(served.url, { method: "POST", agent, headers: MCP_HEADERS }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.end(" ".repeat(256 * 1024) + INITIALIZE);
+    });
+    expect(refused).toBe(401);
+    expect(await post(served.url, INITIALIZE, agent)).toEqual({ status: 200, reused: true });
+  });
+});
