@@ -4,7 +4,8 @@ import type { LineCounter, Node, Document as YamlDocument } from "yaml";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { sha256 } from "../util.js";
-import { readInputFile } from "./files.js";
+import { type AsciiJson, asciiJson, escapeRoom } from "./ascii-json.js";
+import { decodeText, readInputBytes, readInputFile } from "./files.js";
 
 const require = createRequire(import.meta.url);
 
@@ -197,12 +198,17 @@ function membersWritten(text: string): number {
  * keep the first or refuse the document, so a reviewer could read another spec than the one generated; YAML input
  * with a repeated key is refused by its parser, and JSON is held to the same rule. `kept` is the keys parsed.
  */
-function repeatedJsonKey(text: string, kept: number): { line: number; col: number } | undefined | false {
+function repeatedJsonKey(
+  text: string,
+  kept: number,
+  original: () => string,
+): { line: number; col: number } | undefined | false {
   if (keyEndsAtLeast(text) === kept || membersWritten(text) === kept) return false;
-  // Rare (a repeated key): the YAML parser, which reads JSON too, says where.
+  // Rare (a repeated key): the YAML parser, which reads JSON too, says where (in the file's own text: `text` may be
+  // its escaped one-byte form, whose counts are the same but whose columns are not).
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(original(), { lineCounter, prettyErrors: false, uniqueKeys: true });
   const error = doc.errors.find((e) => /unique/i.test(e.message));
   return error ? lineCounter.linePos(error.pos[0]) : undefined;
 }
@@ -289,12 +295,57 @@ function readInputHashed(
   file: string,
   diags: Diagnostics,
   from?: SourceRef,
-): { text: string; sha256: string } | undefined {
+): { text: string; sha256: string; ascii?: undefined } | undefined {
   const read = readInputFile(abs);
   if (read.ok) return { text: read.text, sha256: sha256(isUtf8(read.bytes) ? read.bytes : read.text) };
+  refusedRead(read, file, diags, from);
+  return undefined;
+}
+
+function refusedRead(
+  read: { code: "missing" | "refused"; reason: string },
+  file: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+): void {
   if (read.code === "missing") diags.error("TW100", `cannot read ${file}: no such file`, from ?? { file });
   else diags.error("TW190", `refused to read ${file}: ${read.reason}`, from ?? { file });
-  return undefined;
+}
+
+/** A file's sha256 with its text, or with its `asciiJson` text (and its own text on demand). */
+type HashedRead =
+  | { text: string; sha256: string; ascii?: undefined }
+  | { text?: undefined; sha256: string; ascii: AsciiJson };
+
+/**
+ * `readInputHashed` for a `.json` file: when its bytes are valid UTF-8 without a byte order mark, also their
+ * one-byte escaped text (`asciiJson`), and then the file's own text only on demand. The hash is of the same bytes.
+ */
+function readJsonHashed(
+  abs: string,
+  file: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+): HashedRead | undefined {
+  const read = readInputBytes(abs, undefined, escapeRoom);
+  if (!read.ok) {
+    refusedRead(read, file, diags, from);
+    return undefined;
+  }
+  const raw = read.bytes;
+  const marked = (raw[0] === 0xef && raw[1] === 0xbb) || raw[0] === 0xff || raw[0] === 0xfe;
+  if (!marked && isUtf8(raw)) {
+    const hash = sha256(raw);
+    const ascii = asciiJson(read.room, raw.length);
+    return ascii ? { ascii, sha256: hash } : { text: raw.toString("utf8"), sha256: hash };
+  }
+  try {
+    const { text, bytes } = decodeText(raw);
+    return { text, sha256: sha256(isUtf8(bytes) ? bytes : text) };
+  } catch (e) {
+    refusedRead({ code: "refused", reason: (e as Error).message }, file, diags, from);
+    return undefined;
+  }
 }
 
 /** Parses JSON text, or records where it is invalid (TW101). */
@@ -313,6 +364,20 @@ function parseJson(
       ...(pos ? { line: pos.line, column: pos.col } : {}),
     });
     return undefined;
+  }
+}
+
+/** `parseJson` of a file read as `asciiJson`: its escaped text parsed, or, when that fails, the file's own text. */
+function parseAscii(
+  escaped: string,
+  own: () => string,
+  file: string,
+  diags: Diagnostics,
+): { data: unknown; locate?: Locator } | undefined {
+  try {
+    return { data: JSON.parse(escaped) };
+  } catch {
+    return parseJson(own(), file, diags);
   }
 }
 
@@ -368,6 +433,51 @@ function parseYaml(
 }
 
 /**
+ * A file read and parsed: `scanned` is the text parsed (a `.json` file's `asciiJson` text when it has one), `text`
+ * the file's own, made when first asked, and `matchesOwn` whether the file's own text matches an ASCII pattern.
+ */
+function readAndParse(
+  abs: string,
+  file: string,
+  diags: Diagnostics,
+  from?: SourceRef,
+):
+  | {
+      data: unknown;
+      locate?: Locator;
+      sha256: string;
+      scanned: string;
+      looksJson: boolean;
+      text: () => string;
+      matchesOwn: (pattern: RegExp) => boolean;
+    }
+  | undefined {
+  const read = /\.json$/i.test(abs)
+    ? readJsonHashed(abs, file, diags, from)
+    : readInputHashed(abs, file, diags, from);
+  if (read === undefined) return undefined;
+  let own = read.ascii ? undefined : read.text;
+  const ownText = read.ascii?.original;
+  const text = (): string => {
+    own ??= (ownText as () => string)();
+    return own;
+  };
+  const scanned = read.ascii ? read.ascii.text : (own as string);
+  const looksJson = read.ascii !== undefined || (/^\s*[{[]/.test(scanned) && /\.json$/i.test(abs));
+  // The escaped text parses exactly when the file's does; its errors' positions are the escaped text's, so an
+  // error is reported from the file's own text.
+  const parsed = read.ascii
+    ? parseAscii(read.ascii.text, text, file, diags)
+    : looksJson
+      ? parseJson(scanned, file, diags)
+      : parseYaml(scanned, file, diags);
+  if (parsed === undefined) return undefined;
+  // No closure here refers to `scanned` (nor `read`): the document keeps `text`, not the escaped text.
+  const matchesOwn = read.ascii ? read.ascii.matchesOwn : (pattern: RegExp) => pattern.test(text());
+  return { ...parsed, sha256: read.sha256, scanned, looksJson, text, matchesOwn };
+}
+
+/**
  * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
  * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
  */
@@ -377,13 +487,9 @@ export function loadDocument(
   diags: Diagnostics,
   from?: SourceRef,
 ): LoadedDocument | undefined {
-  const read = readInputHashed(abs, file, diags, from);
-  if (read === undefined) return undefined;
-  const { text } = read;
-  const looksJson = /^\s*[{[]/.test(text) && /\.json$/i.test(abs);
-  const parsed = looksJson ? parseJson(text, file, diags) : parseYaml(text, file, diags);
+  const parsed = readAndParse(abs, file, diags, from);
   if (parsed === undefined) return undefined;
-  const { data } = parsed;
+  const { data, scanned, looksJson, text } = parsed;
   let locate: Locator | undefined = parsed.locate;
   const tally: Tally = { keys: 0, nonFinite: 0 };
   if (nestsDeeper(data, MAX_NESTING, tally)) {
@@ -395,7 +501,7 @@ export function loadDocument(
     );
     return undefined;
   }
-  const repeated = looksJson ? repeatedJsonKey(text, tally.keys) : false;
+  const repeated = looksJson ? repeatedJsonKey(scanned, tally.keys, text) : false;
   if (repeated !== false) {
     diags.error(
       "TW101",
@@ -417,7 +523,7 @@ export function loadDocument(
     );
     return undefined;
   }
-  const unpaired = SURROGATE_ESCAPE.test(text) ? loneSurrogatePath(data) : undefined;
+  const unpaired = parsed.matchesOwn(SURROGATE_ESCAPE) ? loneSurrogatePath(data) : undefined;
   if (unpaired) {
     diags.error(
       "TW101",
@@ -428,7 +534,7 @@ export function loadDocument(
     return undefined;
   }
   const ref = (pointer: string, key = false): SourceRef => {
-    locate ??= positionsFor(text);
+    locate ??= positionsFor(text());
     const pos = locate(decodePointer(pointer), key);
     return {
       file,
@@ -439,8 +545,10 @@ export function loadDocument(
   return {
     abs,
     file,
-    text,
-    sha256: read.sha256,
+    get text() {
+      return text();
+    },
+    sha256: parsed.sha256,
     data,
     ref,
     cheapRef: (pointer: string) => (locate ? ref(pointer) : { file, pointer }),

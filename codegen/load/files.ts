@@ -24,6 +24,28 @@ export type FileRead =
  * between.
  */
 export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead {
+  const read = readInputBytes(abs, max);
+  if (!read.ok) return read;
+  try {
+    return { ok: true, ...decodeText(read.bytes) };
+  } catch (e) {
+    return { ok: false, code: "refused", reason: (e as Error).message };
+  }
+}
+
+export type BytesRead =
+  | { ok: true; bytes: Buffer; room: Buffer }
+  | { ok: false; code: "missing" | "refused"; reason: string };
+
+/**
+ * `readInputFile`'s bytes, undecoded: `bytes` is the start of `room`, a buffer `spare(size)` bytes longer than the
+ * file may be (pages never written cost no memory), for a caller that rewrites the text in place (`asciiJson`).
+ */
+export function readInputBytes(
+  abs: string,
+  max = MAX_INPUT_FILE_BYTES,
+  spare: (size: number) => number = () => 0,
+): BytesRead {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -37,16 +59,17 @@ export function readInputFile(abs: string, max = MAX_INPUT_FILE_BYTES): FileRead
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, code: "refused", reason: `not a regular file (${kindOf(stat)})` };
     if (stat.size > max) return { ok: false, code: "refused", reason: tooLarge(max) };
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, max) + 1);
+    const limit = Math.min(stat.size, max) + 1;
+    const room = Buffer.allocUnsafe(limit + spare(limit));
     let length = 0;
     for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      const n = readSync(fd, room, length, limit - length, null);
       if (n === 0) break;
       length += n;
       if (length > max) return { ok: false, code: "refused", reason: tooLarge(max) };
-      if (length === buffer.length) break;
+      if (length === limit) break;
     }
-    return { ok: true, ...decodeText(buffer.subarray(0, length)) };
+    return { ok: true, bytes: room.subarray(0, length), room };
   } catch (e) {
     return { ok: false, code: "refused", reason: (e as Error).message };
   } finally {
