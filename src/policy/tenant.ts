@@ -99,12 +99,42 @@ function namesLocked(name: string, what: string): boolean {
     });
 }
 
+let namesWorkedOut = 0;
+
+/** How many names this process has asked `lockedName` about (a structural fact for tests). */
+export function lockedNamesWorkedOut(): number {
+  return namesWorkedOut;
+}
+
 /** Why a name names the lock, or undefined: the word in it, or a name the manifest declares for it. */
 function lockedName(name: string, locked: Locked): string | undefined {
+  namesWorkedOut += 1;
   if (namesLocked(name, locked.what)) return `its name says ${locked.what}`;
   if (locked.declared.has(folded(name)) || locked.cores.has(core(name)))
     return `it is named like the ${locked.what} argument the manifest declares`;
   return undefined;
+}
+
+/**
+ * `lockedName`, remembered per lock for names up to `REMEMBERED_NAME` characters, at most `REMEMBERED_NAMES` of
+ * them: a tool's argument names come back on every call, and each answer costs a few regular expressions.
+ */
+const REMEMBERED_NAME = 64;
+const REMEMBERED_NAMES = 1024;
+const lockedNames = new WeakMap<Locked, Map<string, string | null>>();
+
+function lockedNameOf(name: string, locked: Locked): string | undefined {
+  if (name.length > REMEMBERED_NAME) return lockedName(name, locked);
+  let known = lockedNames.get(locked);
+  if (!known) {
+    known = new Map();
+    lockedNames.set(locked, known);
+  }
+  const seen = known.get(name);
+  if (seen !== undefined) return seen ?? undefined;
+  const why = lockedName(name, locked);
+  if (known.size < REMEMBERED_NAMES) known.set(name, why ?? null);
+  return why;
 }
 
 /** The wire names of a tool's arguments: parameters (path, query, header, cookie), body fields, GraphQL variables. */
@@ -144,7 +174,7 @@ export function declaredNames(
 function wireNamed(tool: CatalogTool, locked: Locked): Map<string, string> {
   const out = new Map<string, string>();
   for (const { arg, name } of wireNames(tool))
-    if (!out.has(arg) && lockedName(name, locked) !== undefined) out.set(arg, `it is sent as ${name}`);
+    if (!out.has(arg) && lockedNameOf(name, locked) !== undefined) out.set(arg, `it is sent as ${name}`);
   const binding = tool.binding;
   if (binding.kind === "http") {
     const segments = binding.path.split("/");
@@ -152,7 +182,7 @@ function wireNamed(tool: CatalogTool, locked: Locked): Map<string, string> {
       const variable = /^\{([^{}]+)\}$/.exec(segments[i]!)?.[1];
       const before = segments[i - 1]!;
       if (variable === undefined || before === "" || before.includes("{")) continue;
-      if (lockedName(before, locked) === undefined) continue;
+      if (lockedNameOf(before, locked) === undefined) continue;
       for (const p of binding.params)
         if (p.in === "path" && p.name === variable && !out.has(p.arg))
           out.set(p.arg, `it follows /${before}/ in the path`);
@@ -171,7 +201,7 @@ function otherNamed(
   // [value, path, why it names the lock (undefined: it does not), why its object does]
   const stack: Array<[unknown, string, string | undefined, string | undefined]> = [];
   for (const key of Object.keys(args))
-    if (key !== declared) stack.push([args[key], key, lockedName(key, locked) ?? wire.get(key), undefined]);
+    if (key !== declared) stack.push([args[key], key, lockedNameOf(key, locked) ?? wire.get(key), undefined]);
   while (stack.length > 0) {
     const [value, path, why] = stack.pop()!;
     // A number kept as its digits (an exact number) is compared by them, never walked as an object.
@@ -188,7 +218,7 @@ function otherNamed(
       for (const key of Object.keys(value)) {
         // In an object that names the lock (`tenant: { id }`), the member holding its id names it too.
         const member =
-          lockedName(key, locked) ??
+          lockedNameOf(key, locked) ??
           (why !== undefined && ID_MEMBERS.has(key.toLowerCase())
             ? `it is the ${key} of '${path}', which names the ${locked.what}`
             : undefined);
@@ -226,7 +256,7 @@ function fillable(
   const out: Array<{ arg: string; value: string | number }> = [];
   for (const arg of Object.keys(properties)) {
     const names =
-      arg === declared || (required.has(arg) && (lockedName(arg, locked) !== undefined || wire.has(arg)));
+      arg === declared || (required.has(arg) && (lockedNameOf(arg, locked) !== undefined || wire.has(arg)));
     if (!names) continue;
     const value = valueFor(properties[arg]!, locked.lock.value);
     if (value !== undefined) out.push({ arg, value });
@@ -266,7 +296,7 @@ function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefin
           .filter(
             (p) =>
               (p.in === "path" || p.in === "query") &&
-              (p.arg === declared || wire.has(p.arg) || lockedName(p.arg, locked) !== undefined),
+              (p.arg === declared || wire.has(p.arg) || lockedNameOf(p.arg, locked) !== undefined),
           )
           .map((p) => p.arg);
   return { wire, redirectArgs, fill: fillable(tool, locked, declared, wire) };
@@ -454,7 +484,7 @@ export function lockCoverage(
         wire = wireNamed(tool, locked);
         wires.set(tool, wire);
       }
-      return arg === argOf(tool) || wire.has(arg) || lockedName(arg, locked) !== undefined;
+      return arg === argOf(tool) || wire.has(arg) || lockedNameOf(arg, locked) !== undefined;
     },
     ownerNamed(tool, arg) {
       // The owner itself (`owner`, `account_id`, `X-Workspace`) or one in a role (`target_org`, `parentAccount`);

@@ -5,7 +5,7 @@ import { MASK } from "../../src/policy/mask.js";
 import { pathScopeStep } from "../../src/policy/paths.js";
 import { readOnlyStep } from "../../src/policy/read-only.js";
 import { collectKeyValues, secretKeysStep } from "../../src/policy/secret-keys.js";
-import { tenantLockSteps } from "../../src/policy/tenant.js";
+import { lockedNamesWorkedOut, tenantLockSteps } from "../../src/policy/tenant.js";
 
 import { ctxFor, docWith, runStep, settingsFor, tool } from "./helpers.js";
 
@@ -79,6 +79,24 @@ describe("tenant and partner lock", () => {
     expect(executed).toBeUndefined();
     expect(outcome.error?.message).toMatch(message);
     expect(outcome.error?.message).not.toContain("globex");
+  });
+  it("works out whether an argument name names the lock once per lock and name, with the same answers after", async () => {
+    const own = tenantLockStep({ env: "APP_TENANT", value: "acme" }, undefined);
+    const other = { path: "a", filter: { tenantId: "globex", ownerTenants: ["acme"] } };
+    const long = `${"x".repeat(70)}_tenant`;
+    const answers: Array<string | undefined> = [];
+    const before = lockedNamesWorkedOut();
+    for (let i = 0; i < 5; i++) {
+      answers.push((await runStep(own, ctxFor(t, { path: "a", tenant: "acme" }))).outcome.error?.message);
+      answers.push((await runStep(own, ctxFor(t, other))).outcome.error?.message);
+      answers.push((await runStep(own, ctxFor(t, { [long]: "globex" }))).outcome.error?.message);
+    }
+    // path, tenant, filter, tenantId, ownerTenants (once each), and the name past 64 characters every time.
+    expect(lockedNamesWorkedOut() - before).toBe(5 + 5);
+    for (let i = 3; i < answers.length; i++) expect(answers[i]).toBe(answers[i % 3]);
+    expect(answers[0]).toBeUndefined();
+    expect(answers[1]).toMatch(/'filter.tenantId' names another tenant/);
+    expect(answers[2]).toMatch(/names another tenant/);
   });
   it("leaves tools without a tenant argument and unlocked servers alone", async () => {
     expect((await runStep(step, ctxFor(tool("x"), { path: "a" }))).executed).toEqual({ path: "a" });
