@@ -10,6 +10,9 @@ export interface MaskResult {
 }
 
 export function maskAll(value: unknown): MaskResult {
+  // A scalar (the usual masked field) without the walk.
+  if (value === null || value === undefined) return { data: value, count: 0 };
+  if (typeof value !== "object" || isExactNumber(value)) return { data: MASK, count: 1 };
   let count = 0;
   const visit = (v: unknown, depth: number): unknown => {
     if (v === null || v === undefined) return v;
