@@ -241,6 +241,47 @@ function enumsOverObjectType(doc: unknown): void {
   });
 }
 
+/**
+ * A schema that extends a discriminated base (`allOf: [{$ref: Base}]`) and declares the discriminator property
+ * itself, where the base's `mapping` does not name it (Apple's SiriKit Cloud Media: `class: {enum:
+ * [AddMediaIntentResponse]}` under a base discriminated by `class` with no mapping): openapi-typescript adds the
+ * property as the implicit value (the schema's name) beside the declared one, `class: "X"; class?: "X";`, which
+ * does not type-check ("Duplicate identifier"), or intersects the two values into `never` when the declaration sits
+ * in an inline `allOf` part. The mapping is made explicit: the declared value when it is one string (`enum` of one,
+ * or `const`), else the schema's name, as OpenAPI's implicit mapping reads it.
+ */
+function explicitDiscriminatorMappings(doc: Record<string, any>): void {
+  const schemas = doc.components?.schemas;
+  if (!schemas || typeof schemas !== "object") return;
+  const PREFIX = "#/components/schemas/";
+  const declared = (obj: unknown, name: string): unknown =>
+    obj && typeof obj === "object" ? (obj as Record<string, any>).properties?.[name] : undefined;
+  for (const [child, schema] of Object.entries(schemas as Record<string, any>)) {
+    if (!schema || typeof schema !== "object" || !Array.isArray(schema.allOf)) continue;
+    for (const part of schema.allOf) {
+      const ref = part && typeof part === "object" ? part.$ref : undefined;
+      if (typeof ref !== "string" || !ref.startsWith(PREFIX)) continue;
+      const base = schemas[ref.slice(PREFIX.length).replace(/~1/g, "/").replace(/~0/g, "~")];
+      const d = base && typeof base === "object" ? base.discriminator : undefined;
+      if (!d || typeof d !== "object" || typeof d.propertyName !== "string") continue;
+      const own = [
+        declared(schema, d.propertyName),
+        ...schema.allOf.map((p: unknown) => declared(p, d.propertyName)),
+      ].filter((p): p is Record<string, any> => !!p && typeof p === "object");
+      if (own.length === 0) continue;
+      const target = `${PREFIX}${child.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      const mapping: Record<string, unknown> = d.mapping && typeof d.mapping === "object" ? d.mapping : {};
+      if (Object.values(mapping).includes(target)) continue;
+      const values = own.map((p) => (p.const !== undefined ? [p.const] : p.enum)).find(Array.isArray) as
+        | unknown[]
+        | undefined;
+      const value = values?.length === 1 && typeof values[0] === "string" ? values[0] : child;
+      if (Object.hasOwn(mapping, value)) continue;
+      d.mapping = { ...mapping, [value]: target };
+    }
+  }
+}
+
 /** Drops operations (`GET /a`) and path items (`* /a`) from the document. */
 function removeOperations(doc: Record<string, any>, keys: string[]): void {
   for (const key of keys) {
@@ -294,6 +335,7 @@ export async function openapiTypes(
   if (spec.version === "3.2") as31(patched as Record<string, any>);
   warnUntypedOperations(spec, patched as Record<string, any>, diags);
   mappingNamesToRefs(patched);
+  explicitDiscriminatorMappings(patched as Record<string, any>);
   enumsOverObjectType(patched);
   hoistInnerRefs(patched as Record<string, any>);
   // openapi-typescript is only ever handed a self-contained object: it never reads a file or the network itself.

@@ -144,3 +144,115 @@ definitions:
     expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
   });
 });
+
+describe("a schema extending a discriminated base that declares the discriminator property itself", () => {
+  it("is typed with its declared value once (Apple's SiriKit Cloud Media: 'Duplicate identifier' under --verify)", async () => {
+    const extend = (props: Record<string, unknown>, required?: string[]) => ({
+      allOf: [{ $ref: "#/components/schemas/Result" }],
+      type: "object",
+      properties: props,
+      ...(required ? { required } : {}),
+    });
+    const spec = {
+      openapi: "3.0.1",
+      info: { title: "Discriminated", version: "1" },
+      servers: [{ url: "https://api.example" }],
+      paths: {
+        "/results": {
+          get: {
+            operationId: "getResults",
+            responses: {
+              "200": {
+                description: "ok",
+                content: { "application/json": { schema: { $ref: "#/components/schemas/Results" } } },
+              },
+            },
+          },
+        },
+      },
+      components: {
+        schemas: {
+          Result: {
+            type: "object",
+            properties: { class: { type: "string" } },
+            required: ["class"],
+            discriminator: { propertyName: "class" },
+          },
+          // As Apple's: the declared value is the schema's name; optional and required.
+          MediaResult: extend({
+            class: { type: "string", enum: ["MediaResult"] },
+            media: { type: "string" },
+          }),
+          QueueResult: extend({ class: { type: "string", enum: ["QueueResult"] } }, ["class"]),
+          // A declared value other than the name, and one in an inline allOf part.
+          OtherResult: extend({ class: { type: "string", enum: ["other"] } }),
+          InlineResult: {
+            allOf: [
+              { $ref: "#/components/schemas/Result" },
+              { type: "object", properties: { class: { type: "string", enum: ["inline"] } } },
+            ],
+          },
+          // A base with a mapping that names some children only.
+          Event: {
+            type: "object",
+            properties: { kind: { type: "string" } },
+            discriminator: { propertyName: "kind", mapping: { a: "#/components/schemas/EventA" } },
+          },
+          EventA: {
+            allOf: [{ $ref: "#/components/schemas/Event" }],
+            properties: { kind: { type: "string", enum: ["a"] } },
+          },
+          EventB: {
+            allOf: [{ $ref: "#/components/schemas/Event" }],
+            properties: { kind: { type: "string", const: "b" } },
+          },
+          Results: {
+            type: "object",
+            properties: {
+              items: {
+                type: "array",
+                items: {
+                  oneOf: ["MediaResult", "QueueResult", "OtherResult", "InlineResult"].map((n) => ({
+                    $ref: `#/components/schemas/${n}`,
+                  })),
+                },
+              },
+              events: {
+                type: "array",
+                items: {
+                  oneOf: [{ $ref: "#/components/schemas/EventA" }, { $ref: "#/components/schemas/EventB" }],
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const dir = writeTree("types-discriminator-own", { "openapi.json": JSON.stringify(spec, null, 2) });
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: `${dir}/openapi.json`, name: "disc" },
+      { root: ROOT, out: "test/.tmp/types-discriminator-own-out", types: true },
+      diags,
+    );
+    expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+    const problems = cat ? verifyCatalogs(ROOT, [cat]) : [];
+    expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
+    // Each schema's discriminator property is typed with its declared value, never with a second, other value.
+    const types = cat?.files.get("api.openapi.gen.ts") ?? "";
+    const block = (name: string) => types.slice(types.indexOf(`        ${name}: `)).split(/\n {8}\w+: /)[0];
+    for (const [name, prop, value] of [
+      ["MediaResult", "class", "MediaResult"],
+      ["QueueResult", "class", "QueueResult"],
+      ["OtherResult", "class", "other"],
+      ["InlineResult", "class", "inline"],
+      ["EventA", "kind", "a"],
+      ["EventB", "kind", "b"],
+    ] as const) {
+      const values = [...(block(name) ?? "").matchAll(new RegExp(`\\b${prop}\\??: "([^"]+)"`, "g"))].map(
+        (m) => m[1],
+      );
+      expect(new Set(values), `${name}: ${block(name)}`).toEqual(new Set([value]));
+    }
+  });
+});
