@@ -314,6 +314,8 @@ function errorPosition(e: GraphQLError): { line: number; column: number } | unde
 
 interface DocumentSource {
   text: string;
+  /** Derived by the generator (no manifest selection or document): `AnalyzeOptions.derived`. */
+  derived?: boolean;
   locate: (e: GraphQLError) => SourceRef;
   source: SourceRef;
 }
@@ -404,6 +406,7 @@ function rootFieldText(
   const text = rootFieldDocument(rf, operationName, selection);
   return {
     text,
+    derived: true,
     // A derived document that does not validate is a generator bug; say where it came from.
     locate: () => toolAt,
     source: rf.source,
@@ -496,6 +499,7 @@ function validatedOperation(
       ...(spec?.operation_name ? { operationName: spec.operation_name } : {}),
       fallbackName: operationName,
       locate: src.locate,
+      ...(src.derived ? { derived: true } : {}),
       at: spec ? ctx.doc.ref(`#/tools/${name}`, true) : src.source,
     },
     ctx.diags,

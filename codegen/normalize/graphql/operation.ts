@@ -50,7 +50,37 @@ export interface AnalyzeOptions {
   locate: (error: GraphQLError) => SourceRef;
   /** Where the document as a whole is referenced (for problems that have no position). */
   at: SourceRef;
+  /**
+   * The generator derived the document itself (`rootFieldDocument` of a `SelectionDeriver` selection): it is
+   * checked by the rules a derivation can break (`DERIVED_RULES`), not by those its construction rules out.
+   */
+  derived?: boolean;
 }
+
+/**
+ * The validation rules a derived document is checked by: what the deriver decides and could get wrong (which
+ * fields a type has and which take a selection, fragments on possible types, required and known arguments, the
+ * nested page size's literal, variables where their arguments are, fields that fragments merge). What its
+ * construction rules out is not checked again (one operation, named; no named fragments, directives, literal input
+ * objects or type names but the schema's; each argument one variable, defined once and used once): with every rule,
+ * graphql-js's validation was a fifth of GitHub's generate (KnownTypeNamesRule lists the schema's 1,900 type names
+ * per document). The corpus tests validate every derived document with every rule, independently.
+ */
+export function derivedRules(): readonly import("graphql").ValidationRule[] {
+  const g = graphqlJs();
+  derivedRuleList ??= [
+    g.FieldsOnCorrectTypeRule,
+    g.ScalarLeafsRule,
+    g.PossibleFragmentSpreadsRule,
+    g.KnownArgumentNamesRule,
+    g.ProvidedRequiredArgumentsRule,
+    g.ValuesOfCorrectTypeRule,
+    g.VariablesInAllowedPositionRule,
+    g.OverlappingFieldsCanBeMergedRule,
+  ];
+  return derivedRuleList;
+}
+let derivedRuleList: readonly import("graphql").ValidationRule[] | undefined;
 
 /** The document of a root-field tool: every argument a variable, the selection derived or given. */
 export function rootFieldDocument(
@@ -198,7 +228,7 @@ function validOperation(
   opts: AnalyzeOptions,
   diags: Diagnostics,
 ): boolean {
-  const problems = graphqlJs().validate(model.schema, doc);
+  const problems = graphqlJs().validate(model.schema, doc, opts.derived ? derivedRules() : undefined);
   if (problems.length > 0) {
     for (const p of problems.slice(0, MAX_REPORTED)) diags.error("TW151", p.message, opts.locate(p));
     if (problems.length > MAX_REPORTED)
