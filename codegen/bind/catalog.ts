@@ -8,6 +8,7 @@ import type { LoadedDocument } from "../load/document.js";
 import { appliedPatches } from "../load/patch.js";
 import type { Manifest, SourceSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
+import { shareGraphqlShapes } from "../normalize/graphql/share.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
 import { argumentNamingOf } from "./arg-naming.js";
@@ -102,6 +103,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   for (const model of input.sources) gate.unreadable(model);
   const bound = new Map<OperationNode, string>();
   const tools = bindTools(input, ctx, handlers, gate, bound);
+  shareGraphqlShapes(tools, input.graphql ?? [], symbols);
   addOperationScopes(sources, tools, bound, manifest);
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);

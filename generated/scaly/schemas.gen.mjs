@@ -64,7 +64,21 @@ export default function schemas(z, rt) {
     type: z.string(),
   }));
 
+  const DatabaseAddon = named(() => z.strictObject({
+    __typename: z.enum(["DatabaseAddon", "StorageAddon"]),
+    id: z.string(),
+    name: z.string(),
+    kind: AddonKind(),
+    status: AddonStatus(),
+  }));
+
   const DatabaseEngine = named(() => z.enum(["POSTGRES"]));
+
+  const DeploymentFailure = named(() => z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().nullable(),
+  }));
 
   const DeploymentTrigger = named(() => z.enum(["MANUAL", "RESTART", "RETRY", "CONFIG_CHANGE", "GIT_PUSH"]));
 
@@ -76,6 +90,12 @@ export default function schemas(z, rt) {
   const EnvVarSource = named(() => z.enum(["USER", "ADDON", "PLATFORM"]));
 
   const EventLevel = named(() => z.enum(["INFO", "WARN", "ERROR"]));
+
+  const FieldChange = named(() => z.strictObject({
+    field: z.string(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+  }));
 
   const Framework = named(() => z.enum(["NEXTJS", "FASTAPI", "EXPRESS", "DJANGO", "FLASK", "RAILS", "STATIC", "DOCKER", "OTHER"]));
 
@@ -192,6 +212,17 @@ export default function schemas(z, rt) {
     appId: z.string().nullable().optional(),
   }));
 
+  const AppAuthConfig = named(() => z.strictObject({
+    visibility: AppVisibility(),
+    provider: AuthProvider(),
+    allowedGroups: z.array(z.strictObject({
+      id: z.string(),
+      name: z.string(),
+    })),
+    rule: z.string().nullable(),
+    sessionTtlMinutes: z.number().int(),
+  }));
+
   const AppFilter = named(() => z.strictObject({
     get and() {
       return z.array(AppFilter()).nullable().optional();
@@ -212,6 +243,19 @@ export default function schemas(z, rt) {
   const AppOrder = named(() => z.strictObject({
     field: AppOrderField(),
     direction: SortDirection().nullable().optional(),
+  }));
+
+  const AppUser = named(() => z.strictObject({
+    id: z.string(),
+    email: z.string(),
+    status: AppUserStatus(),
+  }));
+
+  const Deployment = named(() => z.strictObject({
+    id: z.string(),
+    appId: z.string(),
+    status: OperationStatus(),
+    operationId: z.string(),
   }));
 
   const DeploymentFilter = named(() => z.strictObject({
@@ -252,6 +296,20 @@ export default function schemas(z, rt) {
     nextCursor: z.string().nullable(),
   }));
 
+  const Operation = named(() => z.strictObject({
+    id: z.string(),
+    kind: OperationKind(),
+    status: OperationStatus(),
+    progress: z.number().int(),
+    message: z.string().nullable(),
+  }));
+
+  const Operation2 = named(() => z.strictObject({
+    id: z.string(),
+    kind: OperationKind(),
+    status: OperationStatus(),
+  }));
+
   const QueryResult = named(() => z.looseObject({
     columns: z.array(Column()),
     rows: z.array(z.record(z.string(), SqlValue())),
@@ -260,12 +318,42 @@ export default function schemas(z, rt) {
     durationMs: z.number(),
   }));
 
+  const Stack = named(() => z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    region: z.string(),
+    status: StackStatus(),
+    instanceSize: InstanceSize(),
+    minInstances: z.number().int(),
+    maxInstances: z.number().int(),
+    tags: z.array(z.strictObject({
+      key: z.string(),
+      value: z.string(),
+    })),
+  }));
+
+  const Stack2 = named(() => z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    status: StackStatus(),
+  }));
+
   const Table = named(() => z.looseObject({
     name: z.string(),
     columns: z.array(TableColumn()),
     primaryKey: z.array(z.string()),
     indexes: z.array(TableIndex()),
     rowEstimate: z.number().int().optional(),
+  }));
+
+  const UserGroup = named(() => z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    memberCount: z.number().int(),
+    members: z.strictObject({
+      nodes: z.array(AppUser()),
+    }),
   }));
 
   const DatabaseSchema = named(() => z.looseObject({
@@ -319,20 +407,7 @@ export default function schemas(z, rt) {
             pageInfo: z.strictObject({
               hasNextPage: z.boolean(),
             }),
-            nodes: z.array(z.strictObject({
-              id: z.string(),
-              name: z.string(),
-              description: z.string().nullable(),
-              region: z.string(),
-              status: StackStatus(),
-              instanceSize: InstanceSize(),
-              minInstances: z.number().int(),
-              maxInstances: z.number().int(),
-              tags: z.array(z.strictObject({
-                key: z.string(),
-                value: z.string(),
-              })),
-            })),
+            nodes: z.array(Stack()),
           }),
           addons: z.strictObject({
             pageInfo: z.strictObject({
@@ -388,16 +463,7 @@ export default function schemas(z, rt) {
                   name: z.string(),
                 }),
               })),
-              auth: z.strictObject({
-                visibility: AppVisibility(),
-                provider: AuthProvider(),
-                allowedGroups: z.array(z.strictObject({
-                  id: z.string(),
-                  name: z.string(),
-                })),
-                rule: z.string().nullable(),
-                sessionTtlMinutes: z.number().int(),
-              }),
+              auth: AppAuthConfig(),
             })),
           }),
           userGroups: z.strictObject({
@@ -466,11 +532,7 @@ export default function schemas(z, rt) {
             appId: z.string(),
             status: OperationStatus(),
             createdAt: z.string(),
-            failure: z.strictObject({
-              code: z.string(),
-              message: z.string(),
-              hint: z.string().nullable(),
-            }).nullable(),
+            failure: DeploymentFailure().nullable(),
           })),
           activeOperations: z.array(z.strictObject({
             id: z.string(),
@@ -544,16 +606,7 @@ export default function schemas(z, rt) {
           startCommand: z.string().nullable(),
           port: z.number().int(),
           healthCheckPath: z.string(),
-          auth: z.strictObject({
-            visibility: AppVisibility(),
-            provider: AuthProvider(),
-            allowedGroups: z.array(z.strictObject({
-              id: z.string(),
-              name: z.string(),
-            })),
-            rule: z.string().nullable(),
-            sessionTtlMinutes: z.number().int(),
-          }),
+          auth: AppAuthConfig(),
           envVars: z.array(z.strictObject({
             name: z.string(),
             source: EnvVarSource(),
@@ -562,13 +615,7 @@ export default function schemas(z, rt) {
           addonLinks: z.array(z.strictObject({
             envPrefix: z.string().nullable(),
             envVarNames: z.array(z.string()),
-            addon: z.strictObject({
-              __typename: z.enum(["DatabaseAddon", "StorageAddon"]),
-              id: z.string(),
-              name: z.string(),
-              kind: AddonKind(),
-              status: AddonStatus(),
-            }),
+            addon: DatabaseAddon(),
           })),
           jobs: z.array(z.strictObject({
             id: z.string(),
@@ -582,11 +629,7 @@ export default function schemas(z, rt) {
             trigger: DeploymentTrigger(),
             createdAt: z.string(),
             finishedAt: z.string().nullable(),
-            failure: z.strictObject({
-              code: z.string(),
-              message: z.string(),
-              hint: z.string().nullable(),
-            }).nullable(),
+            failure: DeploymentFailure().nullable(),
           }).nullable(),
           createdAt: z.string(),
           updatedAt: z.string(),
@@ -652,13 +695,7 @@ export default function schemas(z, rt) {
               url: z.string().nullable(),
             })),
           }),
-          addons: z.array(z.strictObject({
-            __typename: z.enum(["DatabaseAddon", "StorageAddon"]),
-            id: z.string(),
-            name: z.string(),
-            kind: AddonKind(),
-            status: AddonStatus(),
-          })),
+          addons: z.array(DatabaseAddon()),
           usage: z.strictObject({
             window: UsageWindow(),
             cpuPercent: z.number(),
@@ -808,13 +845,7 @@ export default function schemas(z, rt) {
             operationId: z.string(),
             createdAt: z.string(),
           }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-            progress: z.number().int(),
-            message: z.string().nullable(),
-          }),
+          operation: Operation(),
         }),
     },
     scaly_list_deployments: {
@@ -840,11 +871,7 @@ export default function schemas(z, rt) {
             createdAt: z.string(),
             startedAt: z.string().nullable(),
             finishedAt: z.string().nullable(),
-            failure: z.strictObject({
-              code: z.string(),
-              message: z.string(),
-              hint: z.string().nullable(),
-            }).nullable(),
+            failure: DeploymentFailure().nullable(),
           })),
           pageInfo: z.strictObject({
             hasNextPage: z.boolean(),
@@ -931,17 +958,8 @@ export default function schemas(z, rt) {
         }),
       output: () =>
         z.strictObject({
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }),
-          deployments: z.array(z.strictObject({
-            id: z.string(),
-            appId: z.string(),
-            status: OperationStatus(),
-            operationId: z.string(),
-          })),
+          operation: Operation2(),
+          deployments: z.array(Deployment()),
         }),
     },
     scaly_restart_stack_services: {
@@ -952,24 +970,9 @@ export default function schemas(z, rt) {
         }),
       output: () =>
         z.strictObject({
-          stack: z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            status: StackStatus(),
-          }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-            progress: z.number().int(),
-            message: z.string().nullable(),
-          }),
-          deployments: z.array(z.strictObject({
-            id: z.string(),
-            appId: z.string(),
-            status: OperationStatus(),
-            operationId: z.string(),
-          })),
+          stack: Stack2(),
+          operation: Operation(),
+          deployments: z.array(Deployment()),
         }),
     },
     scaly_retry_deployment: {
@@ -991,13 +994,7 @@ export default function schemas(z, rt) {
             }).nullable(),
             createdAt: z.string(),
           }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-            progress: z.number().int(),
-            message: z.string().nullable(),
-          }),
+          operation: Operation(),
         }),
     },
     scaly_get_operation: {
@@ -1221,30 +1218,9 @@ export default function schemas(z, rt) {
       output: () =>
         z.strictObject({
           dryRun: z.boolean(),
-          changes: z.array(z.strictObject({
-            field: z.string(),
-            from: z.string().nullable(),
-            to: z.string().nullable(),
-          })),
-          stack: z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            description: z.string().nullable(),
-            region: z.string(),
-            status: StackStatus(),
-            instanceSize: InstanceSize(),
-            minInstances: z.number().int(),
-            maxInstances: z.number().int(),
-            tags: z.array(z.strictObject({
-              key: z.string(),
-              value: z.string(),
-            })),
-          }).nullable(),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }).nullable(),
+          changes: z.array(FieldChange()),
+          stack: Stack().nullable(),
+          operation: Operation2().nullable(),
         }),
     },
     scaly_update_stack: {
@@ -1262,11 +1238,7 @@ export default function schemas(z, rt) {
       output: () =>
         z.strictObject({
           dryRun: z.boolean(),
-          changes: z.array(z.strictObject({
-            field: z.string(),
-            from: z.string().nullable(),
-            to: z.string().nullable(),
-          })),
+          changes: z.array(FieldChange()),
           stack: z.strictObject({
             id: z.string(),
             name: z.string(),
@@ -1280,11 +1252,7 @@ export default function schemas(z, rt) {
               value: z.string(),
             })),
           }).nullable(),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }).nullable(),
+          operation: Operation2().nullable(),
         }),
     },
     scaly_delete_stack: {
@@ -1297,16 +1265,8 @@ export default function schemas(z, rt) {
         z.strictObject({
           deletedStackId: z.string(),
           dryRun: z.boolean(),
-          stack: z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            status: StackStatus(),
-          }).nullable(),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }).nullable(),
+          stack: Stack2().nullable(),
+          operation: Operation2().nullable(),
         }),
     },
     scaly_create_database: {
@@ -1335,11 +1295,7 @@ export default function schemas(z, rt) {
               name: z.string(),
             })),
           }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }),
+          operation: Operation2(),
         }),
     },
     scaly_create_storage: {
@@ -1366,11 +1322,7 @@ export default function schemas(z, rt) {
               name: z.string(),
             })),
           }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }),
+          operation: Operation2(),
         }),
     },
     scaly_create_app: {
@@ -1404,11 +1356,7 @@ export default function schemas(z, rt) {
               branch: z.string(),
             }).nullable(),
           }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }),
+          operation: Operation2(),
         }),
     },
     scaly_link_addon: {
@@ -1431,11 +1379,7 @@ export default function schemas(z, rt) {
             name: z.string(),
             kind: AddonKind(),
           }),
-          operation: z.strictObject({
-            id: z.string(),
-            kind: OperationKind(),
-            status: OperationStatus(),
-          }),
+          operation: Operation2(),
         }),
     },
     scaly_configure_auth: {
@@ -1545,16 +1489,8 @@ export default function schemas(z, rt) {
             name: z.string(),
             memberCount: z.number().int(),
           }),
-          invited: z.array(z.strictObject({
-            id: z.string(),
-            email: z.string(),
-            status: AppUserStatus(),
-          })),
-          existing: z.array(z.strictObject({
-            id: z.string(),
-            email: z.string(),
-            status: AppUserStatus(),
-          })),
+          invited: z.array(AppUser()),
+          existing: z.array(AppUser()),
         }),
     },
     scaly_add_users_to_group: {
@@ -1565,18 +1501,7 @@ export default function schemas(z, rt) {
         }),
       output: () =>
         z.strictObject({
-          group: z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            memberCount: z.number().int(),
-            members: z.strictObject({
-              nodes: z.array(z.strictObject({
-                id: z.string(),
-                email: z.string(),
-                status: AppUserStatus(),
-              })),
-            }),
-          }),
+          group: UserGroup(),
         }),
     },
     scaly_remove_users_from_group: {
@@ -1587,18 +1512,7 @@ export default function schemas(z, rt) {
         }),
       output: () =>
         z.strictObject({
-          group: z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            memberCount: z.number().int(),
-            members: z.strictObject({
-              nodes: z.array(z.strictObject({
-                id: z.string(),
-                email: z.string(),
-                status: AppUserStatus(),
-              })),
-            }),
-          }),
+          group: UserGroup(),
         }),
     },
     scaly_get_logs: {

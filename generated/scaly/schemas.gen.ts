@@ -53,7 +53,21 @@ export const Column = z.looseObject({
   type: z.string(),
 });
 
+export const DatabaseAddon = z.strictObject({
+  __typename: z.enum(["DatabaseAddon", "StorageAddon"]),
+  id: z.string(),
+  name: z.string(),
+  kind: AddonKind,
+  status: AddonStatus,
+});
+
 export const DatabaseEngine = z.enum(["POSTGRES"]);
+
+export const DeploymentFailure = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().nullable(),
+});
 
 export const DeploymentTrigger = z.enum(["MANUAL", "RESTART", "RETRY", "CONFIG_CHANGE", "GIT_PUSH"]);
 
@@ -65,6 +79,12 @@ export const EnvVarInput = z.strictObject({
 export const EnvVarSource = z.enum(["USER", "ADDON", "PLATFORM"]);
 
 export const EventLevel = z.enum(["INFO", "WARN", "ERROR"]);
+
+export const FieldChange = z.strictObject({
+  field: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
 
 export const Framework = z.enum(["NEXTJS", "FASTAPI", "EXPRESS", "DJANGO", "FLASK", "RAILS", "STATIC", "DOCKER", "OTHER"]);
 
@@ -181,6 +201,17 @@ export const AddonFilter = z.strictObject({
   appId: z.string().nullable().optional(),
 });
 
+export const AppAuthConfig = z.strictObject({
+  visibility: AppVisibility,
+  provider: AuthProvider,
+  allowedGroups: z.array(z.strictObject({
+    id: z.string(),
+    name: z.string(),
+  })),
+  rule: z.string().nullable(),
+  sessionTtlMinutes: z.number().int(),
+});
+
 export const AppFilter = z.strictObject({
   get and() {
     return z.array(AppFilter).nullable().optional();
@@ -201,6 +232,19 @@ export const AppFilter = z.strictObject({
 export const AppOrder = z.strictObject({
   field: AppOrderField,
   direction: SortDirection.nullable().optional(),
+});
+
+export const AppUser = z.strictObject({
+  id: z.string(),
+  email: z.string(),
+  status: AppUserStatus,
+});
+
+export const Deployment = z.strictObject({
+  id: z.string(),
+  appId: z.string(),
+  status: OperationStatus,
+  operationId: z.string(),
 });
 
 export const DeploymentFilter = z.strictObject({
@@ -241,6 +285,20 @@ export const ObjectList = z.looseObject({
   nextCursor: z.string().nullable(),
 });
 
+export const Operation = z.strictObject({
+  id: z.string(),
+  kind: OperationKind,
+  status: OperationStatus,
+  progress: z.number().int(),
+  message: z.string().nullable(),
+});
+
+export const Operation2 = z.strictObject({
+  id: z.string(),
+  kind: OperationKind,
+  status: OperationStatus,
+});
+
 export const QueryResult = z.looseObject({
   columns: z.array(Column),
   rows: z.array(z.record(z.string(), SqlValue)),
@@ -249,12 +307,42 @@ export const QueryResult = z.looseObject({
   durationMs: z.number(),
 });
 
+export const Stack = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  region: z.string(),
+  status: StackStatus,
+  instanceSize: InstanceSize,
+  minInstances: z.number().int(),
+  maxInstances: z.number().int(),
+  tags: z.array(z.strictObject({
+    key: z.string(),
+    value: z.string(),
+  })),
+});
+
+export const Stack2 = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  status: StackStatus,
+});
+
 export const Table = z.looseObject({
   name: z.string(),
   columns: z.array(TableColumn),
   primaryKey: z.array(z.string()),
   indexes: z.array(TableIndex),
   rowEstimate: z.number().int().optional(),
+});
+
+export const UserGroup = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  memberCount: z.number().int(),
+  members: z.strictObject({
+    nodes: z.array(AppUser),
+  }),
 });
 
 export const DatabaseSchema = z.looseObject({
@@ -309,20 +397,7 @@ export const tools = {
           pageInfo: z.strictObject({
             hasNextPage: z.boolean(),
           }),
-          nodes: z.array(z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            description: z.string().nullable(),
-            region: z.string(),
-            status: StackStatus,
-            instanceSize: InstanceSize,
-            minInstances: z.number().int(),
-            maxInstances: z.number().int(),
-            tags: z.array(z.strictObject({
-              key: z.string(),
-              value: z.string(),
-            })),
-          })),
+          nodes: z.array(Stack),
         }),
         addons: z.strictObject({
           pageInfo: z.strictObject({
@@ -378,16 +453,7 @@ export const tools = {
                 name: z.string(),
               }),
             })),
-            auth: z.strictObject({
-              visibility: AppVisibility,
-              provider: AuthProvider,
-              allowedGroups: z.array(z.strictObject({
-                id: z.string(),
-                name: z.string(),
-              })),
-              rule: z.string().nullable(),
-              sessionTtlMinutes: z.number().int(),
-            }),
+            auth: AppAuthConfig,
           })),
         }),
         userGroups: z.strictObject({
@@ -456,11 +522,7 @@ export const tools = {
           appId: z.string(),
           status: OperationStatus,
           createdAt: z.string(),
-          failure: z.strictObject({
-            code: z.string(),
-            message: z.string(),
-            hint: z.string().nullable(),
-          }).nullable(),
+          failure: DeploymentFailure.nullable(),
         })),
         activeOperations: z.array(z.strictObject({
           id: z.string(),
@@ -534,16 +596,7 @@ export const tools = {
         startCommand: z.string().nullable(),
         port: z.number().int(),
         healthCheckPath: z.string(),
-        auth: z.strictObject({
-          visibility: AppVisibility,
-          provider: AuthProvider,
-          allowedGroups: z.array(z.strictObject({
-            id: z.string(),
-            name: z.string(),
-          })),
-          rule: z.string().nullable(),
-          sessionTtlMinutes: z.number().int(),
-        }),
+        auth: AppAuthConfig,
         envVars: z.array(z.strictObject({
           name: z.string(),
           source: EnvVarSource,
@@ -552,13 +605,7 @@ export const tools = {
         addonLinks: z.array(z.strictObject({
           envPrefix: z.string().nullable(),
           envVarNames: z.array(z.string()),
-          addon: z.strictObject({
-            __typename: z.enum(["DatabaseAddon", "StorageAddon"]),
-            id: z.string(),
-            name: z.string(),
-            kind: AddonKind,
-            status: AddonStatus,
-          }),
+          addon: DatabaseAddon,
         })),
         jobs: z.array(z.strictObject({
           id: z.string(),
@@ -572,11 +619,7 @@ export const tools = {
           trigger: DeploymentTrigger,
           createdAt: z.string(),
           finishedAt: z.string().nullable(),
-          failure: z.strictObject({
-            code: z.string(),
-            message: z.string(),
-            hint: z.string().nullable(),
-          }).nullable(),
+          failure: DeploymentFailure.nullable(),
         }).nullable(),
         createdAt: z.string(),
         updatedAt: z.string(),
@@ -642,13 +685,7 @@ export const tools = {
             url: z.string().nullable(),
           })),
         }),
-        addons: z.array(z.strictObject({
-          __typename: z.enum(["DatabaseAddon", "StorageAddon"]),
-          id: z.string(),
-          name: z.string(),
-          kind: AddonKind,
-          status: AddonStatus,
-        })),
+        addons: z.array(DatabaseAddon),
         usage: z.strictObject({
           window: UsageWindow,
           cpuPercent: z.number(),
@@ -798,13 +835,7 @@ export const tools = {
           operationId: z.string(),
           createdAt: z.string(),
         }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-          progress: z.number().int(),
-          message: z.string().nullable(),
-        }),
+        operation: Operation,
       }),
   },
   scaly_list_deployments: {
@@ -830,11 +861,7 @@ export const tools = {
           createdAt: z.string(),
           startedAt: z.string().nullable(),
           finishedAt: z.string().nullable(),
-          failure: z.strictObject({
-            code: z.string(),
-            message: z.string(),
-            hint: z.string().nullable(),
-          }).nullable(),
+          failure: DeploymentFailure.nullable(),
         })),
         pageInfo: z.strictObject({
           hasNextPage: z.boolean(),
@@ -921,17 +948,8 @@ export const tools = {
       }),
     output: () =>
       z.strictObject({
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }),
-        deployments: z.array(z.strictObject({
-          id: z.string(),
-          appId: z.string(),
-          status: OperationStatus,
-          operationId: z.string(),
-        })),
+        operation: Operation2,
+        deployments: z.array(Deployment),
       }),
   },
   scaly_restart_stack_services: {
@@ -942,24 +960,9 @@ export const tools = {
       }),
     output: () =>
       z.strictObject({
-        stack: z.strictObject({
-          id: z.string(),
-          name: z.string(),
-          status: StackStatus,
-        }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-          progress: z.number().int(),
-          message: z.string().nullable(),
-        }),
-        deployments: z.array(z.strictObject({
-          id: z.string(),
-          appId: z.string(),
-          status: OperationStatus,
-          operationId: z.string(),
-        })),
+        stack: Stack2,
+        operation: Operation,
+        deployments: z.array(Deployment),
       }),
   },
   scaly_retry_deployment: {
@@ -981,13 +984,7 @@ export const tools = {
           }).nullable(),
           createdAt: z.string(),
         }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-          progress: z.number().int(),
-          message: z.string().nullable(),
-        }),
+        operation: Operation,
       }),
   },
   scaly_get_operation: {
@@ -1211,30 +1208,9 @@ export const tools = {
     output: () =>
       z.strictObject({
         dryRun: z.boolean(),
-        changes: z.array(z.strictObject({
-          field: z.string(),
-          from: z.string().nullable(),
-          to: z.string().nullable(),
-        })),
-        stack: z.strictObject({
-          id: z.string(),
-          name: z.string(),
-          description: z.string().nullable(),
-          region: z.string(),
-          status: StackStatus,
-          instanceSize: InstanceSize,
-          minInstances: z.number().int(),
-          maxInstances: z.number().int(),
-          tags: z.array(z.strictObject({
-            key: z.string(),
-            value: z.string(),
-          })),
-        }).nullable(),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }).nullable(),
+        changes: z.array(FieldChange),
+        stack: Stack.nullable(),
+        operation: Operation2.nullable(),
       }),
   },
   scaly_update_stack: {
@@ -1252,11 +1228,7 @@ export const tools = {
     output: () =>
       z.strictObject({
         dryRun: z.boolean(),
-        changes: z.array(z.strictObject({
-          field: z.string(),
-          from: z.string().nullable(),
-          to: z.string().nullable(),
-        })),
+        changes: z.array(FieldChange),
         stack: z.strictObject({
           id: z.string(),
           name: z.string(),
@@ -1270,11 +1242,7 @@ export const tools = {
             value: z.string(),
           })),
         }).nullable(),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }).nullable(),
+        operation: Operation2.nullable(),
       }),
   },
   scaly_delete_stack: {
@@ -1287,16 +1255,8 @@ export const tools = {
       z.strictObject({
         deletedStackId: z.string(),
         dryRun: z.boolean(),
-        stack: z.strictObject({
-          id: z.string(),
-          name: z.string(),
-          status: StackStatus,
-        }).nullable(),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }).nullable(),
+        stack: Stack2.nullable(),
+        operation: Operation2.nullable(),
       }),
   },
   scaly_create_database: {
@@ -1325,11 +1285,7 @@ export const tools = {
             name: z.string(),
           })),
         }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }),
+        operation: Operation2,
       }),
   },
   scaly_create_storage: {
@@ -1356,11 +1312,7 @@ export const tools = {
             name: z.string(),
           })),
         }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }),
+        operation: Operation2,
       }),
   },
   scaly_create_app: {
@@ -1394,11 +1346,7 @@ export const tools = {
             branch: z.string(),
           }).nullable(),
         }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }),
+        operation: Operation2,
       }),
   },
   scaly_link_addon: {
@@ -1421,11 +1369,7 @@ export const tools = {
           name: z.string(),
           kind: AddonKind,
         }),
-        operation: z.strictObject({
-          id: z.string(),
-          kind: OperationKind,
-          status: OperationStatus,
-        }),
+        operation: Operation2,
       }),
   },
   scaly_configure_auth: {
@@ -1535,16 +1479,8 @@ export const tools = {
           name: z.string(),
           memberCount: z.number().int(),
         }),
-        invited: z.array(z.strictObject({
-          id: z.string(),
-          email: z.string(),
-          status: AppUserStatus,
-        })),
-        existing: z.array(z.strictObject({
-          id: z.string(),
-          email: z.string(),
-          status: AppUserStatus,
-        })),
+        invited: z.array(AppUser),
+        existing: z.array(AppUser),
       }),
   },
   scaly_add_users_to_group: {
@@ -1555,18 +1491,7 @@ export const tools = {
       }),
     output: () =>
       z.strictObject({
-        group: z.strictObject({
-          id: z.string(),
-          name: z.string(),
-          memberCount: z.number().int(),
-          members: z.strictObject({
-            nodes: z.array(z.strictObject({
-              id: z.string(),
-              email: z.string(),
-              status: AppUserStatus,
-            })),
-          }),
-        }),
+        group: UserGroup,
       }),
   },
   scaly_remove_users_from_group: {
@@ -1577,18 +1502,7 @@ export const tools = {
       }),
     output: () =>
       z.strictObject({
-        group: z.strictObject({
-          id: z.string(),
-          name: z.string(),
-          memberCount: z.number().int(),
-          members: z.strictObject({
-            nodes: z.array(z.strictObject({
-              id: z.string(),
-              email: z.string(),
-              status: AppUserStatus,
-            })),
-          }),
-        }),
+        group: UserGroup,
       }),
   },
   scaly_get_logs: {

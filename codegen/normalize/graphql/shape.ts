@@ -98,8 +98,10 @@ export class ShapeBuilder {
     const groups = new Map<string, { names: string[]; shape: Extract<SchemaNode, { kind: "object" }> }>();
     for (const t of possible) {
       const shape = this.object(t, sets);
+      // Which GraphQL type a nested shape is of does not set two possible types apart (`ownerType` below).
       const key = JSON.stringify(
         shape.properties.map((p) => (this.isTypename(p) ? { ...p, schema: "__typename" } : p)),
+        (k, v) => (k === SHAPE_TYPE ? undefined : v),
       );
       const group = groups.get(key);
       if (group) group.names.push(t.name);
@@ -134,7 +136,8 @@ export class ShapeBuilder {
       exclusive: false,
       variants,
       ...(discriminated ? { discriminator: { property: typenameKey as string, mapping } } : {}),
-    };
+      [SHAPE_TYPE]: type.name,
+    } as SchemaNode;
   }
 
   private isTypename(p: PropertyNode & { typename?: boolean }): boolean {
@@ -168,28 +171,54 @@ export class ShapeBuilder {
       });
       properties.push({ name: key, required: !conditional, schema });
     }
-    return { kind: "object" as const, additional: false as const, properties };
+    return { kind: "object" as const, additional: false as const, properties, [SHAPE_TYPE]: type.name };
   }
 }
 
-/** Drops the bookkeeping flag `object()` leaves on `__typename` properties, recursively. */
+/**
+ * The bookkeeping key `ShapeBuilder` leaves on each object and union it makes: the GraphQL type it is the shape of
+ * (carried through the copies `withMeta` makes). `cleanShape` takes it off and records it in `shapeTypes`.
+ */
+const SHAPE_TYPE = "graphqlType";
+
+/**
+ * The GraphQL type (by name) of each object and union of a shape `cleanShape` returned: what a shape shared by
+ * several tools is named after in the catalog's schema table (`share.ts`).
+ */
+export const shapeTypes = new WeakMap<SchemaNode, string>();
+
+function typed(node: SchemaNode, original: SchemaNode): SchemaNode {
+  const name = (original as { [SHAPE_TYPE]?: string })[SHAPE_TYPE];
+  if (name === undefined) return node;
+  delete (node as { [SHAPE_TYPE]?: string })[SHAPE_TYPE];
+  shapeTypes.set(node, name);
+  return node;
+}
+
+/**
+ * Drops the bookkeeping flag `object()` leaves on `__typename` properties, recursively, and the GraphQL type
+ * names it leaves on objects and unions (recorded in `shapeTypes` instead).
+ */
 export function cleanShape(node: SchemaNode): SchemaNode {
   switch (node.kind) {
     case "object":
-      return {
-        ...node,
-        properties: node.properties.map(({ name, required, schema }) => ({
-          name,
-          required,
-          schema: cleanShape(schema),
-        })),
-      };
+      return typed(
+        {
+          ...node,
+          properties: node.properties.map(({ name, required, schema }) => ({
+            name,
+            required,
+            schema: cleanShape(schema),
+          })),
+        },
+        node,
+      );
     case "array":
       return { ...node, items: cleanShape(node.items) };
     case "nullable":
       return { ...node, inner: cleanShape(node.inner) };
     case "union":
-      return { ...node, variants: node.variants.map(cleanShape) };
+      return typed({ ...node, variants: node.variants.map(cleanShape) }, node);
     default:
       return node;
   }
