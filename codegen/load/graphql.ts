@@ -264,7 +264,7 @@ function implicitDefinitions(
   const missingScalars = new Map<string, ASTNode>();
   let federationLink = false;
   let inaccessibleLink = false;
-  visit(doc, {
+  walkSdl(doc, {
     Directive(node) {
       const name = node.name.value;
       const url = node.arguments?.find((a) => a.name.value === "url")?.value;
@@ -304,6 +304,33 @@ function implicitDefinitions(
     ...(federation ? { federation } : {}),
     ...(transformer ? { transformer } : {}),
   };
+}
+
+/**
+ * Calls `on` for every directive and named type of an SDL document: what graphql-js's `visit` does with two
+ * visitors, without its path bookkeeping, which made the one walk of a large schema (GitHub's 1.2 MB SDL) take
+ * a few hundred milliseconds cold against some tens. A node's `loc` (its tokens) is not walked.
+ */
+function walkSdl(
+  node: unknown,
+  on: { Directive: (node: DirectiveNode) => void; NamedType: (node: NamedTypeNode) => void },
+): void {
+  if (Array.isArray(node)) {
+    for (const item of node) walkSdl(item, on);
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  const kind = (node as { kind?: unknown }).kind;
+  if (kind === "NamedType") {
+    on.NamedType(node as NamedTypeNode);
+    return;
+  }
+  if (kind === "Directive") on.Directive(node as DirectiveNode);
+  for (const key in node) {
+    if (key === "loc") continue;
+    const value = (node as Record<string, unknown>)[key];
+    if (value !== null && typeof value === "object") walkSdl(value, on);
+  }
 }
 
 /**
