@@ -85,6 +85,36 @@ function core(name: string): string {
   return words.map(spelled).join(" ");
 }
 
+/**
+ * A header's core without a vendor's word in front (`Stripe-Account`, `OpenAI-Organization`: account,
+ * organization), as `x-` is left out: an API names its own headers after itself. Undefined for one word.
+ */
+function headerCore(name: string): string | undefined {
+  const words = core(name).split(" ");
+  return words.length > 1 ? words[words.length - 1] : undefined;
+}
+
+/**
+ * A name that says only which form of something it holds (`id`, `key`, `slug`, `uuid`, `name`): declared as a
+ * tool's lock argument it locks that tool's argument, but it is not the tenant's name elsewhere (`/users/{id}`).
+ */
+function generic(name: string): boolean {
+  const c = core(name);
+  return FORM_WORDS.has(c) || c === "name";
+}
+
+/** The literal path segment right before a path parameter (`/workspaces/{id}`: workspaces), if any. */
+function segmentBefore(tool: CatalogTool, arg: string): string | undefined {
+  const binding = tool.binding;
+  if (binding.kind !== "http") return undefined;
+  const param = binding.params.find((p) => p.arg === arg && p.in === "path");
+  if (!param) return undefined;
+  const segments = binding.path.split("/");
+  const at = segments.indexOf(`{${param.name}}`);
+  const before = at > 0 ? segments[at - 1]! : "";
+  return before === "" || before.includes("{") ? undefined : before;
+}
+
 /** Members of an object named for the lock that hold its id (`tenant: { id }`); `name` is a label, not the id. */
 const ID_MEMBERS = new Set(["id", "slug", "key", "uuid", "handle"]);
 
@@ -137,10 +167,22 @@ function lockedNameOf(name: string, locked: Locked): string | undefined {
   return why;
 }
 
+/**
+ * Whether a header names the lock once a vendor's word in front is left out (`Stripe-Account` where the tenant is
+ * an account), as `x-` is: an API names its own headers after itself.
+ */
+function vendorHeaderNamed(wire: { name: string; in?: string }, locked: Locked): string | undefined {
+  if (wire.in !== "header") return undefined;
+  const vendorless = headerCore(wire.name);
+  return vendorless !== undefined && locked.cores.has(vendorless)
+    ? `it is named like the ${locked.what} argument the manifest declares`
+    : undefined;
+}
+
 /** The wire names of a tool's arguments: parameters (path, query, header, cookie), body fields, GraphQL variables. */
-function wireNames(tool: CatalogTool): Array<{ arg: string; name: string }> {
+function wireNames(tool: CatalogTool): Array<{ arg: string; name: string; in?: string }> {
   const binding = tool.binding as {
-    params?: Array<{ arg: string; name: string }>;
+    params?: Array<{ arg: string; name: string; in: string }>;
     body?: { fields?: Array<{ arg: string; name: string }> };
     variables?: Array<{ arg: string; name: string }>;
   };
@@ -153,14 +195,31 @@ export function declaredNames(
   argOf: (tool: CatalogTool) => string | undefined,
 ): { declared: Set<string>; cores: Set<string> } {
   const names = new Set<string>();
+  const headerCores = new Set<string>();
   for (const tool of tools) {
     const arg = argOf(tool);
     if (arg === undefined) continue;
-    names.add(arg);
-    for (const wire of wireNames(tool)) if (wire.arg === arg) names.add(wire.name);
+    // A generic name (`tenant_arg: id` on `/workspaces/{id}`) is not the tenant's name in other tools (`/users/{id}`):
+    // the segment it follows names what it holds (workspaces), and that is the lock's name instead.
+    const named = [
+      arg,
+      ...wireNames(tool)
+        .filter((w) => w.arg === arg)
+        .map((w) => w.name),
+    ];
+    if (named.every(generic)) {
+      const before = segmentBefore(tool, arg);
+      if (before !== undefined) names.add(before);
+      continue;
+    }
+    for (const name of named) if (!generic(name)) names.add(name);
+    for (const wire of wireNames(tool)) {
+      const vendorless = wire.arg === arg && wire.in === "header" ? headerCore(wire.name) : undefined;
+      if (vendorless !== undefined) headerCores.add(vendorless);
+    }
   }
   const declared = new Set([...names].map(folded));
-  const cores = new Set([...names].map(core));
+  const cores = new Set([...[...names].map(core), ...headerCores]);
   declared.delete("");
   cores.delete("");
   return { declared, cores };
@@ -173,8 +232,12 @@ export function declaredNames(
  */
 function wireNamed(tool: CatalogTool, locked: Locked): Map<string, string> {
   const out = new Map<string, string>();
-  for (const { arg, name } of wireNames(tool))
-    if (!out.has(arg) && lockedNameOf(name, locked) !== undefined) out.set(arg, `it is sent as ${name}`);
+  for (const wire of wireNames(tool))
+    if (
+      !out.has(wire.arg) &&
+      (lockedNameOf(wire.name, locked) ?? vendorHeaderNamed(wire, locked)) !== undefined
+    )
+      out.set(wire.arg, `it is sent as ${wire.name}`);
   const binding = tool.binding;
   if (binding.kind === "http") {
     const segments = binding.path.split("/");
