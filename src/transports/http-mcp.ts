@@ -74,7 +74,7 @@ const saidBusy = new WeakSet<HttpSettings>();
  * At the bound on requests served at once, another is answered 503 with Retry-After before its body is read, so
  * requests in progress keep their memory and the upstream its pace.
  */
-function refuseBusy(req: IncomingMessage, res: ServerResponse, settings: HttpSettings): void {
+function refuseBusy(req: IncomingMessage, res: ServerResponse, settings: HttpSettings, batch?: number): void {
   boundUnreadBody(req);
   if (!saidBusy.has(settings)) {
     saidBusy.add(settings);
@@ -85,7 +85,11 @@ function refuseBusy(req: IncomingMessage, res: ServerResponse, settings: HttpSet
   sendJson(
     res,
     503,
-    jsonRpcError(`Service Unavailable: ${settings.maxRequests} requests are being served; retry shortly`),
+    jsonRpcError(
+      batch !== undefined && batch > settings.maxRequests
+        ? `Service Unavailable: a batch of ${batch} requests is more than the ${settings.maxRequests} served at once; send fewer at a time`
+        : `Service Unavailable: ${settings.maxRequests} requests are being served; retry shortly`,
+    ),
     { "retry-after": "1" },
   );
 }
@@ -130,6 +134,11 @@ async function serveAuthenticated(
       body = await readBoundedBody(req, res, settings.maxBodyBytes);
       if (body === undefined) return;
       parsed = parseJsonRpc(body);
+      // A batch runs its requests at once: each counts against the bound, so one POST cannot run thousands.
+      if (Array.isArray(parsed) && parsed.length > 1) {
+        requests.carries(controller, parsed.length);
+        if (requests.size > settings.maxRequests) return refuseBusy(req, res, settings, parsed.length);
+      }
       untrack = trackCall(endpoint.calls, caller, parsed, controller);
     }
     const request = toWebRequest(req, endpoint.requestUrl(), body, controller.signal);

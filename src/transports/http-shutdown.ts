@@ -3,21 +3,36 @@ import { logLine } from "../telemetry/log.js";
 
 /** The MCP requests being served, and the graceful stop that waits for them (up to a grace period). */
 export class ActiveRequests {
-  private readonly controllers = new Set<AbortController>();
+  /** Each request's controller, and how many JSON-RPC requests it carries (a batch carries several). */
+  private readonly controllers = new Map<AbortController, number>();
+  private weight = 0;
   private drained: (() => void) | undefined;
   /** Set once shutdown starts: new requests are refused, responses ask to close the connection. */
   draining = false;
 
+  /** The JSON-RPC requests being served (each HTTP request counts at least one). */
   get size(): number {
-    return this.controllers.size;
+    return this.weight;
   }
 
   add(controller: AbortController): void {
-    this.controllers.add(controller);
+    this.controllers.set(controller, 1);
+    this.weight += 1;
+  }
+
+  /** Counts a request as carrying `n` JSON-RPC requests (a batch). */
+  carries(controller: AbortController, n: number): void {
+    const was = this.controllers.get(controller);
+    if (was === undefined) return;
+    this.controllers.set(controller, n);
+    this.weight += n - was;
   }
 
   delete(controller: AbortController): void {
+    const was = this.controllers.get(controller);
+    if (was === undefined) return;
     this.controllers.delete(controller);
+    this.weight -= was;
     this.settle();
   }
 
@@ -37,7 +52,7 @@ export class ActiveRequests {
     });
     if ((await Promise.race([finished, grace])) === "timeout") {
       logLine(`http: ${this.controllers.size} request(s) still running after ${graceMs} ms; aborting them`);
-      for (const controller of this.controllers) controller.abort();
+      for (const controller of this.controllers.keys()) controller.abort();
     }
     clearTimeout(timer);
   }

@@ -173,6 +173,34 @@ describe("HTTP floods", () => {
     expect(served.stderr()).toContain("http: 2 requests are being served (--max-requests");
   });
 
+  it("counts each request of a JSON-RPC batch against --max-requests", async () => {
+    const served = await started(["--max-requests", "4"]);
+    const batch = (ids: number[]) => `[${ids.map((id) => call(id, `c/${id}`)).join(",")}]`;
+    const post = (body: string) => raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body });
+    // Five calls in one POST would run five at once.
+    const five = await post(batch([1, 2, 3, 4, 5]));
+    expect(five.status).toBe(503);
+    expect(JSON.parse(five.body).error.message).toMatch(
+      /a batch of 5 requests is more than the 4 served at once/,
+    );
+    expect(held).toHaveLength(0);
+    // Two in flight leave room for two: a batch of three waits its turn, a batch of two runs.
+    const two = post(batch([6, 7]));
+    await until(() => held.length >= 2);
+    const three = await post(batch([8, 9, 10]));
+    expect(three.status).toBe(503);
+    expect(JSON.parse(three.body).error.message).toMatch(/4 requests are being served; retry shortly/);
+    expect(held).toHaveLength(2);
+    release();
+    expect((await two).status).toBe(200);
+    const again = post(batch([11, 12, 13]));
+    await until(() => held.length >= 3);
+    release();
+    const answered = await again;
+    expect(answered.status).toBe(200);
+    expect(answered.body.match(/"id":1[123]\b/g)).toHaveLength(3);
+  });
+
   it("reads at most 1 MiB of an unauthenticated upload: 401, then the connection closes", async () => {
     const served = await started([]);
     const { hostname, port } = new URL(served.url);
