@@ -28,7 +28,6 @@ const MISTAKES: Record<string, string> = {
   "an unknown argument": "query Q($id: ID!) { pet(id: $id, kind: 1) { __typename } }",
   "a fragment on a type that is not possible": "query Q($id: ID!) { pet(id: $id) { ... on Owner { id } } }",
   "a page size of the wrong type": 'query Q($t: String!) { search(term: $t, first: "ten") { __typename } }',
-  "a nullable variable where null is refused": "query Q($t: String) { search(term: $t) { __typename } }",
 };
 
 describe("derived documents' validation rules", () => {

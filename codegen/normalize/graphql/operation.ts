@@ -60,11 +60,13 @@ export interface AnalyzeOptions {
 /**
  * The validation rules a derived document is checked by: what the deriver decides and could get wrong (which
  * fields a type has and which take a selection, fragments on possible types, required and known arguments, the
- * nested page size's literal, variables where their arguments are, fields that fragments merge). What its
- * construction rules out is not checked again (one operation, named; no named fragments, directives, literal input
- * objects or type names but the schema's; each argument one variable, defined once and used once): with every rule,
- * graphql-js's validation was a fifth of GitHub's generate (KnownTypeNamesRule lists the schema's 1,900 type names
- * per document). The corpus tests validate every derived document with every rule, independently.
+ * nested page size's literal, fields that fragments merge). What its construction rules out is not checked again
+ * (one operation, named; no named fragments, directives, literal input objects or type names but the schema's; each
+ * root argument one variable of the argument's own type, or its nullable form where the argument has a default,
+ * defined once and used once, nowhere else): with every rule, graphql-js's validation was a fifth of GitHub's
+ * generate (KnownTypeNamesRule lists the schema's 1,900 type names per document; VariablesInAllowedPositionRule
+ * walks the whole document again for the variables' uses). The corpus tests validate every derived document with
+ * every rule, independently.
  */
 export function derivedRules(): readonly import("graphql").ValidationRule[] {
   const g = graphqlJs();
@@ -75,7 +77,6 @@ export function derivedRules(): readonly import("graphql").ValidationRule[] {
     g.KnownArgumentNamesRule,
     g.ProvidedRequiredArgumentsRule,
     g.ValuesOfCorrectTypeRule,
-    g.VariablesInAllowedPositionRule,
     g.OverlappingFieldsCanBeMergedRule,
   ];
   return derivedRuleList;
@@ -167,7 +168,7 @@ export function analyzeOperation(
     operationType: operation.operation,
     operationName: named.name?.value as string,
     document: sent.definitions.map((d) => graphqlJs().print(d)).join("\n\n"),
-    variables: variablesOf(model, named),
+    variables: variablesOf(model, named, opts.derived === true),
     data,
     ...(root ? { root } : {}),
   };
@@ -275,14 +276,22 @@ interface Usage {
   deprecated: boolean;
 }
 
-/** Arguments of the tool: the operation's variables, described by the arguments they feed. */
-function variablesOf(model: GraphqlSourceModel, op: OperationDefinitionNode): VariableInfo[] {
+/**
+ * Arguments of the tool: the operation's variables, described by the arguments they feed. A derived document uses
+ * its variables in its root field's arguments only (`rootFieldDocument`), so its selections are not walked.
+ */
+function variablesOf(
+  model: GraphqlSourceModel,
+  op: OperationDefinitionNode,
+  derived: boolean,
+): VariableInfo[] {
   const usages = new Map<string, Usage[]>();
   const info = new (graphqlJs().TypeInfo)(model.schema);
   graphqlJs().visit(
     op,
     graphqlJs().visitWithTypeInfo(info, {
       VariableDefinition: () => false,
+      SelectionSet: (node) => (derived && node !== op.selectionSet ? false : undefined),
       Variable(node) {
         const arg = info.getArgument();
         const type = info.getInputType();
