@@ -118,9 +118,23 @@ function isObject(value: unknown): value is JsonSchema {
  */
 export function conciseSchemaText(text: string): string {
   if (WHOLE.has(text)) return text;
-  const plain = plainText(withoutPointers(firstParagraph(text)));
-  return capped(firstSentence(plain, Number.POSITIVE_INFINITY), CONCISE_SCHEMA_CHARS);
+  let concise = conciseTexts.get(text);
+  if (concise === undefined) {
+    const plain = plainText(withoutPointers(firstParagraph(text)));
+    concise = capped(firstSentence(plain, Number.POSITIVE_INFINITY), CONCISE_SCHEMA_CHARS);
+    if (conciseTexts.size >= CONCISE_TEXTS) conciseTexts.clear();
+    conciseTexts.set(text, concise);
+  }
+  return concise;
 }
+
+/**
+ * `conciseSchemaText` once per distinct text: a catalog repeats its descriptions in many schemas (a GraphQL type's
+ * fields in every shape that selects them, an argument in every tool that takes it), and each is made concise in
+ * every projection that publishes it. At most `CONCISE_TEXTS` are kept (then the memo starts again).
+ */
+const conciseTexts = new Map<string, string>();
+const CONCISE_TEXTS = 20_000;
 
 /** Words a description may add to a property's name and still say nothing more than the name does. */
 const FILLER = new Set([
