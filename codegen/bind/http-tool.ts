@@ -102,23 +102,13 @@ function operationNotes(op: OperationNode): string[] {
   return notes;
 }
 
-/**
- * The path as sent: a path key's fragment (`/#X-Amz-Target=...`, `/files/{file_id}#add_shared_link`: how AWS's,
- * Azure's and Box's specs give several operations one path and method) names the operation, never the request
- * (RFC 3986 3.5: a fragment is not sent), so it is left out; a variable in it leaves the operation out (TW137).
- */
-export function wirePath(path: string): string {
-  const hash = path.indexOf("#");
-  return hash < 0 ? path : path.slice(0, hash);
-}
-
 /** How the runtime sends the tool's call: method, path, where each argument goes, and the success response. */
 function httpBindingOf(op: OperationNode, built: HttpInput): ToolNode["binding"] {
   return {
     kind: "http",
     source: op.sourceId,
     method: op.method,
-    path: `${op.pathPrefix ?? ""}${wirePath(op.path)}`,
+    path: `${op.pathPrefix ?? ""}${op.sentPath ?? op.path}`,
     params: built.params,
     ...(built.body ? { body: built.body } : {}),
     security: op.security,

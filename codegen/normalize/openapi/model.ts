@@ -74,6 +74,11 @@ export interface OperationNode {
    * then only names scheme and host, and the prefix is not lost.
    */
   pathPrefix?: string;
+  /**
+   * The path as sent, when the path key holds more than a path: its fragment left out (`/#Action=ListUsers`) and
+   * `name={variable}` pairs of a query written into it (`/current?city={city}`) made query parameters.
+   */
+  sentPath?: string;
   source: SourceRef;
   /**
    * Problems confined to this operation (its part of the spec, or a schema, parameter or body it uses): the

@@ -549,15 +549,16 @@ function checkPathTemplate(path: string, params: OperationParam[], at: At, diags
  * A path key's fragment is not sent (the binding's path ends before `#`): one holding a `{variable}` (Mastercard's
  * `/send/#env/v1/partners/{partnerId}/...`) would drop that value from every request, so the operation is left out.
  */
-function checkFragment(path: string, at: At, diags: Diagnostics): void {
+function checkFragment(path: string, at: At, diags: Diagnostics): boolean {
   const fragment = path.includes("#") ? path.slice(path.indexOf("#") + 1) : "";
   const v = /\{([^}]+)\}/.exec(fragment)?.[1];
-  if (v !== undefined)
-    diags.error(
-      "TW137",
-      `path ${path}: {${v}} is in the path's fragment (after "#"), which a request never sends`,
-      at.doc.ref(at.pointer),
-    );
+  if (v === undefined) return false;
+  diags.error(
+    "TW137",
+    `path ${path}: {${v}} is in the path's fragment (after "#"), which a request never sends`,
+    at.doc.ref(at.pointer),
+  );
+  return true;
 }
 
 function readOperation(
@@ -580,11 +581,12 @@ function readOperation(
     const param = reader.param(p, child(opAt, "parameters", i));
     if (param) params.set(`${param.in}:${param.name}`, param);
   });
-  adoptPathVariables(path, params, opAt, reader.diags);
-  checkPathTemplate(path, [...params.values()], opAt, reader.diags);
-  checkFragment(path, opAt, reader.diags);
+  // A variable in the fragment leaves the operation out: its path is not read further.
+  const sent = checkFragment(path, opAt, reader.diags) ? path : sentPath(path, params);
+  adoptPathVariables(sent, params, opAt, reader.diags);
+  checkPathTemplate(sent, [...params.values()], opAt, reader.diags);
   for (const [key, param] of params)
-    if (param.in === "path" && !path.includes(`{${param.name}}`)) params.delete(key);
+    if (param.in === "path" && !sent.includes(`{${param.name}}`)) params.delete(key);
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"));
@@ -607,8 +609,45 @@ function readOperation(
     security: securityOf(op.security) ?? rootSecurity,
     ...scopesOf(Array.isArray(op.security) ? op.security : (reader.spec.root.data as Json).security),
     ...(servers.length > 0 ? { servers } : {}),
+    ...(sent !== path ? { sentPath: sent } : {}),
     source: opAt.doc.cheapRef(opAt.pointer),
   };
+}
+
+/**
+ * The path a path key sends (RFC 3986): without its fragment, which names the operation only (AWS's
+ * `/#X-Amz-Target=Service.Operation` and `/#Action=Operation`, Box's `/files/{file_id}#add_shared_link`: several
+ * operations on one path and method), and with each `name={variable}` pair of a query written into the key
+ * (Weatherbit's `/current?city={city}&country={country}`, declared `in: path`) made a query parameter of that name,
+ * as the runtime never places a value in a query by a template (it refused every such call). Literal pairs
+ * (`/rest?method=flickr.photos.search`) stay: the runtime sends them as written, owned by no argument.
+ */
+function sentPath(path: string, params: Map<string, OperationParam>): string {
+  const hash = path.indexOf("#");
+  const key = hash < 0 ? path : path.slice(0, hash);
+  const question = key.indexOf("?");
+  if (question < 0) return key;
+  const kept: string[] = [];
+  for (const pair of key.slice(question + 1).split("&")) {
+    const m = /^([^={}]+)=\{([^{}]+)\}$/.exec(pair);
+    const param = m ? params.get(`path:${m[2]}`) : undefined;
+    let name: string | undefined;
+    try {
+      name = m ? decodeURIComponent(m[1] as string) : undefined;
+    } catch {
+      name = undefined;
+    }
+    // `?q={q}` with q declared in the query (as it is sent): the pair only repeats it.
+    if (m && name === m[2] && !param && params.has(`query:${name}`)) continue;
+    if (!param || name === undefined || params.has(`query:${name}`)) {
+      kept.push(pair);
+      continue;
+    }
+    params.delete(`path:${m?.[2]}`);
+    params.set(`query:${name}`, { ...param, name, in: "query", style: "form", explode: true });
+  }
+  const query = kept.filter((p) => p !== "").join("&");
+  return `${key.slice(0, question)}${query ? `?${query}` : ""}`;
 }
 
 /** A literal path segment (no dot first, so never `.` or `..`) or gRPC-gateway's `*`, written `[^/]+`. */
