@@ -40,7 +40,10 @@ export const CODES = {
   },
   TW120: { title: "invalid tool name", fix: "Tool names are 1-128 characters of [A-Za-z0-9._-]." },
   TW121: { title: "tool name too long", fix: "Shorten it or raise `naming.max_length`." },
-  TW122: { title: "tool name collision", fix: "Give one of the tools an explicit name in `tools:`." },
+  TW122: {
+    title: "tool name collision",
+    fix: "Give one of the tools an explicit name in `tools:` that differs in letters or digits, not only in case or '-', '.' and '_'.",
+  },
   TW123: { title: "operation selected twice", fix: "Remove one of the tool entries, or use `aliases:`." },
   TW127: {
     title: "tool name some model providers refuse",

@@ -583,6 +583,7 @@ function checkNames(
 ): void {
   const { max, explicit } = budget;
   const owner = new Map<string, ToolNode>();
+  const lookalike = new Map<string, { name: string; tool: ToolNode }>();
   for (const tool of tools) {
     const at = tool.declaredAt ?? tool.source;
     for (const name of [tool.name, ...tool.aliases]) {
@@ -607,6 +608,19 @@ function checkNames(
       else if (other)
         diags.error("TW122", `"${name}" names two tools (${describe(other)} and ${describe(tool)})`, at);
       else owner.set(name, tool);
+      // Names one tool from another only by case or by '-', '.' and '_' (`delete_user`, `Delete-User`) are one
+      // name to a host that folds case or rewrites the characters a provider refuses, and to a person approving a
+      // call: a call meant for one could reach the other.
+      const key = name.toLowerCase().replace(/[-._]/g, "_");
+      const seen = lookalike.get(key);
+      if (seen === undefined) lookalike.set(key, { name, tool });
+      else if (seen.tool !== tool && seen.name !== name)
+        diags.error(
+          "TW122",
+          `"${name}" and "${seen.name}" name two tools (${describe(seen.tool)} and ${describe(tool)}) that differ only by case or by '-', '.' and '_': hosts and people may not tell them apart`,
+          at,
+          "Rename one of them (or its alias) so the names differ in letters or digits.",
+        );
     }
   }
 }

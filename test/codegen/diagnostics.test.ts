@@ -176,6 +176,27 @@ describe("located diagnostics", () => {
         code: "TW122",
         at: /tools\.yaml:9:3/,
       },
+      ...(
+        [
+          ["by case", "Mini_Get_Thing"],
+          ["by '-' for '_'", "mini-get-thing"],
+          ["by '.' and case", "Mini.Get.Thing"],
+        ] as const
+      ).map(([how, other]) => ({
+        name: `tool names that differ only ${how} (${other})`,
+        files: {
+          "openapi.yaml": SPEC.replace(
+            "components:",
+            '  /others:\n    get:\n      operationId: getOther\n      responses: { "200": { description: ok } }\ncomponents:',
+          ),
+          "tools.yaml": `${MANIFEST}  ${other}:\n    from: getOther\n`,
+        },
+        code: "TW122",
+        at: /tools\.yaml:11:3/,
+        message: new RegExp(
+          `"${other.replace(/\./g, "\\.")}" and "mini_get_thing" name two tools .* differ only by case`,
+        ),
+      })),
       {
         name: "tool name over the length budget",
         files: {
