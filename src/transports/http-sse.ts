@@ -35,6 +35,8 @@ interface Session {
   transport: SseTransport;
   /** Who opened the stream: only they may post to it. */
   caller: string;
+  /** Ids of the requests posted to it that are not answered yet (nor cancelled). */
+  pending: Set<string | number>;
   close(): void;
 }
 
@@ -101,9 +103,22 @@ export class SseSessions {
     const ping = setInterval(() => res.write(": ping\n\n"), KEEP_ALIVE_MS);
     ping.unref();
     let closed = false;
+    const pending = new Set<string | number>();
+    // An answer on the stream ends its request's turn.
+    const send = transport.send.bind(transport);
+    transport.send = async (message, ...rest) => {
+      try {
+        await send(message, ...rest);
+      } finally {
+        const id = (message as { id?: unknown }).id;
+        if (("result" in message || "error" in message) && (typeof id === "string" || typeof id === "number"))
+          pending.delete(id);
+      }
+    };
     const session: Session = {
       transport,
       caller,
+      pending,
       close: () => {
         if (closed) return;
         closed = true;
@@ -151,15 +166,56 @@ export class SseSessions {
     } catch {
       return sendJson(res, 400, jsonRpcError("Parse error: the body is not JSON"));
     }
+    const refused = admit(session.pending, parsed, endpoint.settings.maxRequests);
+    if (refused) return sendJson(res, refused.status, jsonRpcError(refused.message), refused.headers);
     // What handlers learn about the caller, as on /mcp (never the credential itself).
     (req as IncomingMessage & { auth?: unknown }).auth = authInfoOf(principal);
     await session.transport.handlePostMessage(req, res, parsed);
+    // A message the transport refused (400) never runs: its id is free again.
+    const posted = (parsed as { id?: unknown } | null)?.id;
+    if (res.statusCode >= 400 && (typeof posted === "string" || typeof posted === "number"))
+      session.pending.delete(posted);
   }
 
   /** Ends every stream (shutdown): clients see the stream close and reconnect. */
   closeAll(): void {
     for (const session of [...this.sessions.values()]) session.close();
   }
+}
+
+/**
+ * Whether a message posted to a session may go on: a request reusing the id of one of the session's requests
+ * still in flight is refused (400; the SDK would run both and answer both under one id, as over stdio), and one
+ * beyond `--max-requests` of them in flight is answered 503 (each POST is answered 202 at once, so without a
+ * bound one stream could run any number of calls together). A cancellation ends its request's turn.
+ */
+function admit(
+  pending: Set<string | number>,
+  parsed: unknown,
+  maxRequests: number,
+): { status: number; message: string; headers?: Record<string, string> } | undefined {
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+  const m = parsed as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
+  if (m.method === "notifications/cancelled") {
+    const cancelled = m.params?.requestId;
+    if (typeof cancelled === "string" || typeof cancelled === "number") pending.delete(cancelled);
+    return undefined;
+  }
+  if (typeof m.method !== "string" || (typeof m.id !== "string" && typeof m.id !== "number"))
+    return undefined;
+  if (pending.has(m.id))
+    return {
+      status: 400,
+      message: `Invalid Request: request id ${JSON.stringify(m.id)} is already in use by a request still in flight on this stream; the duplicate was not run (use a new id for each request)`,
+    };
+  if (pending.size >= maxRequests)
+    return {
+      status: 503,
+      message: `Service Unavailable: ${maxRequests} requests of this stream are being served; retry shortly`,
+      headers: { "retry-after": "1" },
+    };
+  pending.add(m.id);
+  return undefined;
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string, hint: string): void {

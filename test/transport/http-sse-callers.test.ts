@@ -69,3 +69,64 @@ it("callers of the static key are not told apart: they share the whole budget, n
     expect((await openStream(FIXTURE_KEY)).status, `stream ${i + 1}`).toBe(200);
   }
 });
+
+it("a stream's requests in flight: a reused id is refused, and at most --max-requests run at once", async () => {
+  const bounded = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
+    args: ["--sse", "--max-requests", "2"],
+  });
+  const controller = new AbortController();
+  try {
+    const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+    const res = await fetch(`${bounded.origin}/sse`, {
+      headers: { ...auth, accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let events = "";
+    while (!/data: (\/messages\?sessionId=\S+)/.test(events))
+      events += Buffer.from((await reader.read()).value ?? []).toString("utf8");
+    const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(events)![1]!;
+    const post = (message: object) =>
+      fetch(`${bounded.origin}${endpoint}`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", ...message }),
+      });
+    const slow = (id: number) => ({
+      id,
+      method: "tools/call",
+      params: { name: "fixture_slow", arguments: { ms: 60_000 } },
+    });
+    expect(
+      (
+        await post({
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2024-11-05",
+            capabilities: {},
+            clientInfo: { name: "sse", version: "1" },
+          },
+        })
+      ).status,
+    ).toBe(202);
+    expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+    expect((await post(slow(2))).status).toBe(202);
+    const duplicate = await post(slow(2));
+    expect(duplicate.status).toBe(400);
+    expect(((await duplicate.json()) as { error: { message: string } }).error.message).toMatch(
+      /request id 2 is already in use by a request still in flight/,
+    );
+    expect((await post(slow(3))).status).toBe(202);
+    const busy = await post(slow(4));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("1");
+    // A cancellation ends its request's turn: its id and its place are free again.
+    expect((await post({ method: "notifications/cancelled", params: { requestId: 2 } })).status).toBe(202);
+    expect((await post(slow(2))).status).toBe(202);
+    for (const requestId of [2, 3]) await post({ method: "notifications/cancelled", params: { requestId } });
+  } finally {
+    controller.abort();
+    expect(await bounded.stop()).toBe(0);
+  }
+});
