@@ -99,3 +99,21 @@ export function cancelledIds(parsed: unknown): RequestId[] {
   }
   return ids;
 }
+
+/**
+ * The first request id a JSON-RPC batch uses twice (requests only: notifications carry none, and `1` and `"1"`
+ * are different ids). The SDK would run both requests and answer both under one id, so the client could not tell
+ * which answer is which (a write's and a read's), as over stdio and legacy SSE, where such a request is refused.
+ */
+export function repeatedRequestId(parsed: unknown): RequestId | undefined {
+  if (!Array.isArray(parsed) || parsed.length < 2) return undefined;
+  const seen = new Set<string>();
+  for (const message of parsed) {
+    const id = requestIdOf(message);
+    if (id === undefined) continue;
+    const key = JSON.stringify(id);
+    if (seen.has(key)) return id;
+    seen.add(key);
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import {
   type InflightCalls,
   parseJsonRpc,
   principalKey,
+  repeatedRequestId,
   requestIdOf,
 } from "./http-inflight.js";
 import {
@@ -134,6 +135,16 @@ async function serveAuthenticated(
       body = await readBoundedBody(req, res, settings.maxBodyBytes);
       if (body === undefined) return;
       parsed = parseJsonRpc(body);
+      const repeated = repeatedRequestId(parsed);
+      if (repeated !== undefined) {
+        return sendJson(
+          res,
+          400,
+          jsonRpcError(
+            `Invalid Request: request id ${JSON.stringify(repeated).slice(0, 80)} appears more than once in this batch; none of it was run (use a new id for each request)`,
+          ),
+        );
+      }
       // A batch runs its requests at once: each counts against the bound, so one POST cannot run thousands.
       if (Array.isArray(parsed) && parsed.length > 1) {
         requests.carries(controller, parsed.length);

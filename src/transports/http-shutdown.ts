@@ -20,6 +20,20 @@ export class ActiveRequests {
     this.weight += 1;
   }
 
+  /**
+   * Counts one JSON-RPC request served elsewhere (a legacy SSE stream's call, answered on the stream and not by its
+   * POST) against the bound; returns its release (idempotent). Shutdown does not wait for it: streams are closed.
+   */
+  hold(): () => void {
+    this.weight += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.weight -= 1;
+    };
+  }
+
   /** Counts a request as carrying `n` JSON-RPC requests (a batch). */
   carries(controller: AbortController, n: number): void {
     const was = this.controllers.get(controller);

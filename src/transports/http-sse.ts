@@ -6,6 +6,7 @@ import type { Principal } from "./http-auth/authenticate.js";
 import { principalKey } from "./http-inflight.js";
 import { authInfoOf, type McpEndpoint, readBoundedBody, refuseUnauthenticated } from "./http-mcp.js";
 import { boundUnreadBody, jsonRpcError, sendJson } from "./http-node.js";
+import type { ActiveRequests } from "./http-shutdown.js";
 
 /**
  * The deprecated HTTP+SSE transport (protocol 2024-11-05), for clients that speak only it: `GET /sse` opens an
@@ -35,8 +36,11 @@ interface Session {
   transport: SseTransport;
   /** Who opened the stream: only they may post to it. */
   caller: string;
-  /** Ids of the requests posted to it that are not answered yet (nor cancelled). */
-  pending: Set<string | number>;
+  /**
+   * Requests posted to it that are not answered yet (nor cancelled), by id, each with the release of its place
+   * among the requests this process serves at once (`--max-requests`, shared with `/mcp` and every stream).
+   */
+  pending: Map<string | number, () => void>;
   close(): void;
 }
 
@@ -103,7 +107,11 @@ export class SseSessions {
     const ping = setInterval(() => res.write(": ping\n\n"), KEEP_ALIVE_MS);
     ping.unref();
     let closed = false;
-    const pending = new Set<string | number>();
+    const pending = new Map<string | number, () => void>();
+    const settle = (id: string | number) => {
+      pending.get(id)?.();
+      pending.delete(id);
+    };
     // An answer on the stream ends its request's turn.
     const send = transport.send.bind(transport);
     transport.send = async (message, ...rest) => {
@@ -112,7 +120,7 @@ export class SseSessions {
       } finally {
         const id = (message as { id?: unknown }).id;
         if (("result" in message || "error" in message) && (typeof id === "string" || typeof id === "number"))
-          pending.delete(id);
+          settle(id);
       }
     };
     const session: Session = {
@@ -123,6 +131,7 @@ export class SseSessions {
         if (closed) return;
         closed = true;
         clearInterval(ping);
+        for (const id of [...pending.keys()]) settle(id);
         this.sessions.delete(transport.sessionId);
         if (counted) {
           const left = (this.perCaller.get(caller) ?? 1) - 1;
@@ -166,15 +175,17 @@ export class SseSessions {
     } catch {
       return sendJson(res, 400, jsonRpcError("Parse error: the body is not JSON"));
     }
-    const refused = admit(session.pending, parsed, endpoint.settings.maxRequests);
+    const refused = admit(session.pending, parsed, endpoint.settings.maxRequests, endpoint.requests);
     if (refused) return sendJson(res, refused.status, jsonRpcError(refused.message), refused.headers);
     // What handlers learn about the caller, as on /mcp (never the credential itself).
     (req as IncomingMessage & { auth?: unknown }).auth = authInfoOf(principal);
     await session.transport.handlePostMessage(req, res, parsed);
     // A message the transport refused (400) never runs: its id is free again.
     const posted = (parsed as { id?: unknown } | null)?.id;
-    if (res.statusCode >= 400 && (typeof posted === "string" || typeof posted === "number"))
+    if (res.statusCode >= 400 && (typeof posted === "string" || typeof posted === "number")) {
+      session.pending.get(posted)?.();
       session.pending.delete(posted);
+    }
   }
 
   /** Ends every stream (shutdown): clients see the stream close and reconnect. */
@@ -186,19 +197,24 @@ export class SseSessions {
 /**
  * Whether a message posted to a session may go on: a request reusing the id of one of the session's requests
  * still in flight is refused (400; the SDK would run both and answer both under one id, as over stdio), and one
- * beyond `--max-requests` of them in flight is answered 503 (each POST is answered 202 at once, so without a
- * bound one stream could run any number of calls together). A cancellation ends its request's turn.
+ * beyond `--max-requests` in flight is answered 503 (each POST is answered 202 at once, so without a bound one
+ * stream could run any number of calls together). The bound is the process's, shared with `/mcp` and every other
+ * stream: 100 streams do not make 100 times `--max-requests`. A cancellation ends its request's turn.
  */
 function admit(
-  pending: Set<string | number>,
+  pending: Map<string | number, () => void>,
   parsed: unknown,
   maxRequests: number,
+  requests: ActiveRequests,
 ): { status: number; message: string; headers?: Record<string, string> } | undefined {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
   const m = parsed as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
   if (m.method === "notifications/cancelled") {
     const cancelled = m.params?.requestId;
-    if (typeof cancelled === "string" || typeof cancelled === "number") pending.delete(cancelled);
+    if (typeof cancelled === "string" || typeof cancelled === "number") {
+      pending.get(cancelled)?.();
+      pending.delete(cancelled);
+    }
     return undefined;
   }
   if (typeof m.method !== "string" || (typeof m.id !== "string" && typeof m.id !== "number"))
@@ -208,13 +224,13 @@ function admit(
       status: 400,
       message: `Invalid Request: request id ${JSON.stringify(m.id)} is already in use by a request still in flight on this stream; the duplicate was not run (use a new id for each request)`,
     };
-  if (pending.size >= maxRequests)
+  if (requests.size >= maxRequests)
     return {
       status: 503,
-      message: `Service Unavailable: ${maxRequests} requests of this stream are being served; retry shortly`,
+      message: `Service Unavailable: ${maxRequests} requests are being served; retry shortly`,
       headers: { "retry-after": "1" },
     };
-  pending.add(m.id);
+  pending.set(m.id, requests.hold());
   return undefined;
 }
 

@@ -201,6 +201,47 @@ describe("HTTP floods", () => {
     expect(answered.body.match(/"id":1[123]\b/g)).toHaveLength(3);
   });
 
+  it("refuses a JSON-RPC batch that uses one request id twice, before any of it runs", async () => {
+    const served = await started([]);
+    const post = (body: string) => raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body });
+    const requests = (...items: string[]) => `[${items.join(",")}]`;
+    const named = (id: unknown, path: string) =>
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id,
+        method: "tools/call",
+        params: { name: "scaivault_read_secret", arguments: { path } },
+      });
+    // Two calls under one id: both would run, and their answers could not be told apart.
+    for (const body of [
+      requests(call(1, "d/1"), call(1, "d/2")),
+      requests(named("x", "d/3"), call(2, "d/4"), named("x", "d/5")),
+      // A duplicate among other methods counts too (a tools/list and a call under one id).
+      requests(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/list" }), call(7, "d/6")),
+    ]) {
+      const refused = await post(body);
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.body).error.message).toMatch(
+        /^Invalid Request: request id (1|"x"|7) appears more than once in this batch; none of it was run/,
+      );
+    }
+    expect(held).toHaveLength(0);
+    // 1 and "1" are different ids, and notifications carry none: this batch runs.
+    const distinct = post(
+      requests(
+        call(1, "d/7"),
+        named("1", "d/8"),
+        JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+      ),
+    );
+    await until(() => held.length >= 2);
+    release();
+    const answered = await distinct;
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatch(/"id":1\b/);
+    expect(answered.body).toMatch(/"id":"1"/);
+  });
+
   it("reads at most 1 MiB of an unauthenticated upload: 401, then the connection closes", async () => {
     const served = await started([]);
     const { hostname, port } = new URL(served.url);

@@ -130,3 +130,78 @@ it("a stream's requests in flight: a reused id is refused, and at most --max-req
     expect(await bounded.stop()).toBe(0);
   }
 });
+
+it("the bound on requests in flight is the process's: streams and /mcp share it", async () => {
+  const bounded = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
+    args: ["--sse", "--max-requests", "2"],
+  });
+  const controllers: AbortController[] = [];
+  const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+  /** Opens a stream and initializes it; returns a poster of messages to it. */
+  const stream = async () => {
+    const controller = new AbortController();
+    controllers.push(controller);
+    const res = await fetch(`${bounded.origin}/sse`, {
+      headers: { ...auth, accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    let events = "";
+    while (!/data: (\/messages\?sessionId=\S+)/.test(events))
+      events += Buffer.from((await reader.read()).value ?? []).toString("utf8");
+    const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(events)![1]!;
+    const post = (message: object) =>
+      fetch(`${bounded.origin}${endpoint}`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", ...message }),
+      });
+    const initialize = {
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "sse", version: "1" } },
+    };
+    expect((await post(initialize)).status).toBe(202);
+    expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+    return { post, close: () => controller.abort() };
+  };
+  const slow = (id: number) => ({
+    id,
+    method: "tools/call",
+    params: { name: "fixture_slow", arguments: { ms: 60_000 } },
+  });
+  try {
+    const a = await stream();
+    const b = await stream();
+    expect((await a.post(slow(2))).status).toBe(202);
+    expect((await b.post(slow(2))).status).toBe(202);
+    // Two calls run, one on each stream: a third on either stream, or on /mcp, waits its turn.
+    for (const refused of [await a.post(slow(3)), await b.post(slow(3))]) {
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("1");
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+        /2 requests are being served; retry shortly/,
+      );
+    }
+    const mcp = await fetch(bounded.url, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+    });
+    expect(mcp.status).toBe(503);
+    // A stream that closes gives its calls' places back; a cancellation does too.
+    b.close();
+    await expect.poll(async () => (await a.post(slow(3))).status).toBe(202);
+    expect((await a.post({ method: "notifications/cancelled", params: { requestId: 2 } })).status).toBe(202);
+    const again = await fetch(bounded.url, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 10, method: "tools/list" }),
+    });
+    expect(again.status).toBe(200);
+    await a.post({ method: "notifications/cancelled", params: { requestId: 3 } });
+  } finally {
+    for (const c of controllers) c.abort();
+    expect(await bounded.stop()).toBe(0);
+  }
+});
