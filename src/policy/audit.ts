@@ -1,5 +1,17 @@
 import type { KeyObject } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync, statfsSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  type Stats,
+  statfsSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { CatalogTool } from "../catalog.js";
 import {
   type CallContext,
@@ -56,16 +68,103 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
   const { audit } = settings;
   if (!audit.enabled) return undefined;
   if (audit.file === undefined) return stderrSink();
-  let fd: number;
-  try {
-    fd = openSync(audit.file, "a", 0o600);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "error";
-    throw new ConfigError([`${audit.fileEnv ?? "the audit file"}: cannot open it for appending (${code})`]);
-  }
-  checkFileMode(fd, audit.fileEnv ?? "the audit file");
+  const name = audit.fileEnv ?? "the audit file";
+  const folder = checkFolder(audit.file, name);
+  const fd = openAuditFile(audit.file, name);
+  checkFileMode(fd, name);
+  checkOwner(fd, name, folder);
   const written = { bytes: 0 };
   return trackedSink(lineAppender(fd, written), () => closeSync(fd), fileProbe(fd, audit.file, written));
+}
+
+const { O_APPEND, O_CREAT, O_NOFOLLOW, O_WRONLY } = fsConstants;
+
+/**
+ * Opens the audit file for appending, creating it 0600 (the umask only takes bits away). The file is named by
+ * its own path, never through a symbolic link to a regular file: whoever can place or replace the link (in `/tmp`,
+ * anyone) chooses where the lines go, and the server would append them to a file of theirs, or of the user it runs
+ * as (`~/.ssh/authorized_keys`). A link to a device or a pipe (`/dev/stderr`) is not a file others keep. A link
+ * leading nowhere is refused too, without creating its target.
+ */
+function openAuditFile(file: string, name: string): number {
+  try {
+    return openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "error";
+    if (code !== "ELOOP") throw new ConfigError([`${name}: cannot open it for appending (${code})`]);
+  }
+  const linked = `${name}: the audit file is a symbolic link`;
+  const fix =
+    "name the file itself (a link's holder chooses where the lines go, and could point them at any file)";
+  let fd: number;
+  try {
+    fd = openSync(file, O_WRONLY | O_APPEND);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "error";
+    throw new ConfigError([`${linked} that cannot be opened for appending (${code}); ${fix}`]);
+  }
+  if (fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new ConfigError([`${linked} to a regular file; ${fix}`]);
+  }
+  return fd;
+}
+
+/** What the folder holding the audit file allows others (by its real path). */
+interface FolderAccess {
+  /** Every user may create files in it (sticky, so they cannot replace this process's own). */
+  sharedSticky: boolean;
+}
+
+/**
+ * The folder holding the audit file decides who can replace it: whoever may write a folder without the sticky
+ * bit can rename or delete the file and put another in its place, so that the log holds what they wrote. A folder
+ * every user may write that way stops the server; one its group may write is served with one stderr line (a group
+ * of one, as a umask of 002 makes folders, is harmless); one owned by another user (not root) likewise, since its
+ * owner can replace the file.
+ */
+function checkFolder(file: string, name: string): FolderAccess {
+  let folder: string;
+  let stat: Stats;
+  try {
+    folder = realpathSync(dirname(resolve(file)));
+    stat = statSync(folder);
+  } catch {
+    return { sharedSticky: false }; // the open that follows says why the file cannot be opened
+  }
+  const sticky = (stat.mode & 0o1000) !== 0;
+  const mode = (stat.mode & 0o7777).toString(8).padStart(4, "0");
+  if ((stat.mode & 0o002) !== 0 && !sticky) {
+    throw new ConfigError([
+      `${name}: the audit file's folder is writable by every user (mode ${mode}), who could replace the file and forge or erase its lines; take that away (chmod o-w on the folder) or name a file in another folder`,
+    ]);
+  }
+  const uid = process.geteuid?.();
+  if ((stat.mode & 0o020) !== 0 && !sticky) {
+    logLine(
+      `audit: ${name}: the audit file's folder is writable by its group (mode ${mode}), whose members could replace the file; fine for a group of one (chmod g-w on the folder otherwise)`,
+    );
+  } else if (uid !== undefined && stat.uid !== uid && stat.uid !== 0) {
+    logLine(
+      `audit: ${name}: the audit file's folder belongs to another user (uid ${stat.uid}), who could replace the file`,
+    );
+  }
+  return { sharedSticky: (stat.mode & 0o002) !== 0 && sticky };
+}
+
+/**
+ * In a folder every user may write (sticky, as `/tmp`), the file must be this process's user's own: one another
+ * user created there before the server started (and the server, as root, can append to) stays theirs to rewrite.
+ */
+function checkOwner(fd: number, name: string, folder: FolderAccess): void {
+  const uid = process.geteuid?.();
+  if (!folder.sharedSticky || uid === undefined) return;
+  const stat = fstatSync(fd);
+  if (!stat.isFile() || stat.uid === uid) return;
+  closeSync(fd);
+  throw new ConfigError([
+    `${name}: the audit file belongs to another user (uid ${stat.uid}) in a folder every user may write, who could forge or erase its lines; remove it, or name a file in a folder of your own`,
+  ]);
 }
 
 /**

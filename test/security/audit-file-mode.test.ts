@@ -1,4 +1,14 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -72,5 +82,112 @@ describe("an existing audit file's mode", () => {
     } finally {
       await quiet.close();
     }
+  });
+});
+
+/**
+ * Where the audit file lies. A symbolic link at the audit path (planted in a shared folder such as /tmp before the
+ * server starts) would choose which file the lines are appended to: a link to a regular file, or one leading
+ * nowhere, stops the server and the file it names is neither written nor created. A folder every user may write
+ * without the sticky bit lets anyone replace the file: refused. A group-writable folder is served with a warning.
+ * In a sticky folder every user may write (/tmp), a file another user created there is refused.
+ */
+describe("where the audit file lies", () => {
+  const folder = (mode: number) => {
+    const dir = join(mkdtempSync(join(tmpdir(), "tw-audit-dir-")), "logs");
+    mkdirSync(dir);
+    chmodSync(dir, mode);
+    return dir;
+  };
+  async function refused(env: Record<string, string>, message: string) {
+    const before = upstream.requests.length;
+    const raw = spawnRaw({ ...baseEnv(upstream, upstream.tokens.admin), ...env });
+    raw.child.stdin!.end();
+    expect(await raw.exited).toBe(2);
+    const stderr = raw.err.join("");
+    expect(stderr).toContain(message);
+    expect(raw.out.join("")).toBe("");
+    expect(upstream.requests).toHaveLength(before);
+  }
+
+  it("a symbolic link to a regular file, or leading nowhere, stops the server; its target is untouched", async () => {
+    const dir = folder(0o700);
+    const victim = join(dir, "authorized_keys");
+    writeFileSync(victim, "ssh-ed25519 AAAA victim\n");
+    chmodSync(victim, 0o600);
+    const link = join(dir, "audit.jsonl");
+    symlinkSync(victim, link);
+    await refused(
+      { SCAIVAULT_AUDIT_FILE: link },
+      "SCAIVAULT_AUDIT_FILE: the audit file is a symbolic link to a regular file; name the file itself",
+    );
+    expect(readFileSync(victim, "utf8")).toBe("ssh-ed25519 AAAA victim\n");
+    // A relative link, and one through a linked folder's file, are links all the same.
+    const relative = join(dir, "relative.jsonl");
+    symlinkSync("authorized_keys", relative);
+    await refused({ SCAIVAULT_AUDIT_FILE: relative }, "is a symbolic link to a regular file");
+    const dangling = join(dir, "dangling.jsonl");
+    const target = join(dir, "created-by-the-link");
+    symlinkSync(target, dangling);
+    await refused(
+      { SCAIVAULT_AUDIT_FILE: dangling },
+      "SCAIVAULT_AUDIT_FILE: the audit file is a symbolic link that cannot be opened for appending (ENOENT)",
+    );
+    expect(existsSync(target)).toBe(false);
+    expect(readFileSync(victim, "utf8")).toBe("ssh-ed25519 AAAA victim\n");
+  });
+
+  it("a folder every user may write without the sticky bit stops the server; its group, a warning", async () => {
+    const open = folder(0o777);
+    await refused(
+      { SCAIVAULT_AUDIT_FILE: join(open, "audit.jsonl") },
+      "SCAIVAULT_AUDIT_FILE: the audit file's folder is writable by every user (mode 0777)",
+    );
+    expect(existsSync(join(open, "audit.jsonl"))).toBe(false);
+    // Reached through a linked folder: the real folder decides.
+    const linked = join(folder(0o700), "via");
+    symlinkSync(open, linked);
+    await refused(
+      { SCAIVAULT_AUDIT_FILE: join(linked, "audit.jsonl") },
+      "writable by every user (mode 0777)",
+    );
+
+    const group = folder(0o770);
+    const file = join(group, "audit.jsonl");
+    const s = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: file } });
+    try {
+      expect((await s.call("scaivault_list_secrets", { prefix: "integrations/" })).isError).toBeFalsy();
+      expect(s.stderr()).toContain(
+        "SCAIVAULT_AUDIT_FILE: the audit file's folder is writable by its group (mode 0770)",
+      );
+    } finally {
+      await s.close();
+    }
+    // Created 0600 whatever the umask.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, "utf8").split("\n")[0]!)).toMatchObject({ decision: "allowed" });
+  });
+
+  it("in a sticky folder every user may write, its own file is served and another user's refused", async () => {
+    const shared = folder(0o1777);
+    const own = join(shared, "own.jsonl");
+    const s = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: own } });
+    try {
+      expect((await s.call("scaivault_list_secrets", { prefix: "integrations/" })).isError).toBeFalsy();
+      expect(s.stderr()).not.toContain("the audit file");
+    } finally {
+      await s.close();
+    }
+    // Another user's file there (chown needs root, which this suite runs as; a user who is not root cannot
+    // append to a 0644 file of another user at all, so the case is root's).
+    const planted = join(shared, "planted.jsonl");
+    writeFileSync(planted, PRELUDE);
+    chmodSync(planted, 0o644);
+    chownSync(planted, 65534, 65534);
+    await refused(
+      { SCAIVAULT_AUDIT_FILE: planted },
+      "SCAIVAULT_AUDIT_FILE: the audit file belongs to another user (uid 65534) in a folder every user may write",
+    );
+    expect(readFileSync(planted, "utf8")).toBe(PRELUDE);
   });
 });
