@@ -33,7 +33,10 @@ function folded(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-/** Trailing words that say which form of the thing a name holds, not what it is (`org_id`, `tenantSlug`). */
+/**
+ * Trailing words that say which form of the thing a name holds, not what it is (`org_id`, `tenantSlug`, Shopify's
+ * `shop_domain`, a Zendesk `subdomain`, an Atlassian site's `hostname`).
+ */
 const FORM_WORDS = new Set([
   "id",
   "ids",
@@ -46,7 +49,16 @@ const FORM_WORDS = new Set([
   "guid",
   "handle",
   "ref",
+  "domain",
+  "subdomain",
+  "hostname",
 ]);
+
+/**
+ * In a header's name, `name` says the form too: a header is the request's context, so `X-Workspace-Name` names
+ * the workspace the call acts in (an argument or body field `workspace_name` may be a new workspace's label).
+ */
+const HEADER_FORM_WORDS = new Set([...FORM_WORDS, "name"]);
 
 /** Abbreviations and spellings of one word, by the form names are compared in. */
 const SPELLINGS: Record<string, string> = {
@@ -86,12 +98,16 @@ function core(name: string): string {
 }
 
 /**
- * A header's core without a vendor's word in front (`Stripe-Account`, `OpenAI-Organization`: account,
- * organization), as `x-` is left out: an API names its own headers after itself. Undefined for one word.
+ * A header's core without a vendor's words in front (`Stripe-Account`, `OpenAI-Organization`: account,
+ * organization), as `x-` is left out: an API names its own headers after itself. The words that say the form come
+ * off first, `name` among them (`X-Shopify-Shop-Domain`: shop, `X-Workspace-Name`: workspace, `X-Org-Slug`:
+ * organization), so the word left is what the header holds, never its form (every header ending in `Domain`).
  */
-function headerCore(name: string): string | undefined {
-  const words = core(name).split(" ");
-  return words.length > 1 ? words[words.length - 1] : undefined;
+function headerCore(name: string): string {
+  let words = nameWords(name);
+  if (words.length > 1 && words[0] === "x") words = words.slice(1);
+  while (words.length > 1 && HEADER_FORM_WORDS.has(words[words.length - 1]!)) words = words.slice(0, -1);
+  return spelled(words[words.length - 1] ?? "");
 }
 
 /**
@@ -173,8 +189,7 @@ function lockedNameOf(name: string, locked: Locked): string | undefined {
  */
 function vendorHeaderNamed(wire: { name: string; in?: string }, locked: Locked): string | undefined {
   if (wire.in !== "header") return undefined;
-  const vendorless = headerCore(wire.name);
-  return vendorless !== undefined && locked.cores.has(vendorless)
+  return locked.cores.has(headerCore(wire.name))
     ? `it is named like the ${locked.what} argument the manifest declares`
     : undefined;
 }
@@ -214,8 +229,8 @@ export function declaredNames(
     }
     for (const name of named) if (!generic(name)) names.add(name);
     for (const wire of wireNames(tool)) {
-      const vendorless = wire.arg === arg && wire.in === "header" ? headerCore(wire.name) : undefined;
-      if (vendorless !== undefined) headerCores.add(vendorless);
+      if (wire.arg === arg && wire.in === "header" && !generic(wire.name))
+        headerCores.add(headerCore(wire.name));
     }
   }
   const declared = new Set([...names].map(folded));
