@@ -36,10 +36,12 @@ function nodeTypes(root: string): string[] {
  * toolwright's dependencies (pnpm, Yarn) has no `zod` of its own; without this, every catalog failed --verify
  * there with "Cannot find module 'zod'" in its schemas.gen.ts, while it generated and served.
  */
-function borrowedZod(root: string, options: ts.CompilerOptions): Record<string, string[]> {
+function borrowedZod(dirs: readonly string[], options: ts.CompilerOptions): Record<string, string[]> {
   const resolved = (from: string) =>
     ts.resolveModuleName("zod", join(from, "index.ts"), options, ts.sys).resolvedModule?.resolvedFileName;
-  if (resolved(root) !== undefined) return {};
+  // Each catalog's own folder, not the project's: `--out /tmp/x` (outside any project) gets toolwright's zod at
+  // run time, and failed --verify with "Cannot find module 'zod'" while it generated and served.
+  if (dirs.every((dir) => resolved(dir) !== undefined)) return {};
   // Where Node finds toolwright's zod, then its declarations as TypeScript finds them from beside that
   // node_modules: under Yarn PnP toolwright sits in a zip of its own, where no node_modules walk finds zod.
   let main: string;
@@ -73,7 +75,13 @@ export function verifyCatalogs(root: string, catalogs: GeneratedCatalog[]): Veri
       noEmit: true,
       types: nodeTypes(root),
       verbatimModuleSyntax: true,
-      paths: { "toolwright/catalog": [contractTypes()], ...borrowedZod(root, resolution) },
+      paths: {
+        "toolwright/catalog": [contractTypes()],
+        ...borrowedZod(
+          catalogs.map((cat) => resolve(root, cat.dir)),
+          resolution,
+        ),
+      },
     },
     skipAddingFilesFromTsConfig: true,
   });

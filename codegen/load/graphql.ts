@@ -179,6 +179,109 @@ function promoteOrphanExtensions(doc: DocumentNode): DocumentNode {
   return { ...doc, definitions };
 }
 
+/** What one type definition declares, each as a key (`.field`, `=VALUE`, `|Member`, `&Interface`, `@directive`). */
+interface DefinitionMembers {
+  name: string;
+  members: { key: string; shape: string; node: ASTNode }[];
+}
+
+type NamedList = readonly { name: { value: string } }[] | undefined;
+
+function definitionMembers(d: DefinitionNode): DefinitionMembers {
+  const { print } = graphqlJs();
+  const node = d as unknown as {
+    name: { value: string };
+    fields?: readonly { name: { value: string }; type: ASTNode; arguments?: readonly ASTNode[] }[];
+    values?: NamedList;
+    types?: NamedList;
+    interfaces?: NamedList;
+    directives?: NamedList;
+  };
+  const plain = (prefix: string, list: NamedList) =>
+    (list ?? []).map((n) => ({ key: `${prefix}${n.name.value}`, shape: "", node: n as unknown as ASTNode }));
+  const args = (list: readonly ASTNode[] | undefined) =>
+    list?.length ? `(${list.map((a) => print(a)).join(", ")})` : "";
+  return {
+    name: node.name.value,
+    members: [
+      ...(node.fields ?? []).map((f) => ({
+        key: `.${f.name.value}`,
+        shape: `${args(f.arguments)}: ${print(f.type)}`,
+        node: f as unknown as ASTNode,
+      })),
+      ...plain("=", node.values),
+      ...plain("|", node.types),
+      ...plain("&", node.interfaces),
+      ...plain("@", node.directives),
+    ],
+  };
+}
+
+/** A later definition as an extension holding only `fresh` members. */
+function extensionWith(d: DefinitionNode, kind: string, fresh: Set<unknown>): DefinitionNode {
+  const keep = (list: unknown) => (Array.isArray(list) ? list.filter((x) => fresh.has(x)) : list);
+  const node = d as unknown as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...node, kind, description: undefined };
+  for (const key of ["fields", "values", "types", "interfaces", "directives"])
+    if (node[key] !== undefined) merged[key] = keep(node[key]);
+  return merged as unknown as DefinitionNode;
+}
+
+/**
+ * A type defined again (a modular schema: every file of a NestJS schema-first app, of graphql-modules or of Vendure
+ * writes its own `type Query { ... }`, and servers merge them as graphql-tools' `mergeTypeDefs` does) adds to the
+ * first definition: each later one becomes an extension holding only the fields, input fields, enum values, union
+ * members, interfaces and directives the type does not have yet. graphql-js kept only the last definition (Vendure's
+ * admin API: 15 tools of 300). A field defined again with another type keeps the first, with a warning located at
+ * the later one; a scalar defined again is the same scalar. Definitions of different kinds under one name are left
+ * for the schema check to refuse.
+ */
+function mergeRepeatedDefinitions(doc: DocumentNode, file: string, diags: Diagnostics): DocumentNode {
+  const { Kind } = graphqlJs();
+  const extensionOf: Record<string, string> = {
+    [Kind.OBJECT_TYPE_DEFINITION]: Kind.OBJECT_TYPE_EXTENSION,
+    [Kind.INTERFACE_TYPE_DEFINITION]: Kind.INTERFACE_TYPE_EXTENSION,
+    [Kind.UNION_TYPE_DEFINITION]: Kind.UNION_TYPE_EXTENSION,
+    [Kind.ENUM_TYPE_DEFINITION]: Kind.ENUM_TYPE_EXTENSION,
+    [Kind.INPUT_OBJECT_TYPE_DEFINITION]: Kind.INPUT_OBJECT_TYPE_EXTENSION,
+    [Kind.SCALAR_TYPE_DEFINITION]: Kind.SCALAR_TYPE_EXTENSION,
+  };
+  const seen = new Map<string, { kind: string; shapes: Map<string, string> }>();
+  let changed = false;
+  const definitions: DefinitionNode[] = [];
+  for (const d of doc.definitions) {
+    const extension = extensionOf[d.kind];
+    if (!extension || !("name" in d) || !d.name) {
+      definitions.push(d);
+      continue;
+    }
+    const { name, members } = definitionMembers(d);
+    const first = seen.get(name);
+    if (!first || first.kind !== d.kind) {
+      if (!first) seen.set(name, { kind: d.kind, shapes: new Map(members.map((m) => [m.key, m.shape])) });
+      definitions.push(d);
+      continue;
+    }
+    changed = true;
+    const fresh = new Set<unknown>();
+    for (const m of members) {
+      const had = first.shapes.get(m.key);
+      if (had === undefined) {
+        first.shapes.set(m.key, m.shape);
+        fresh.add(m.node);
+      } else if (had !== m.shape) {
+        diags.warn(
+          "TW150",
+          `${name}${m.key} is defined again as ${m.shape.replace(/^: /, "")}, first as ${had.replace(/^: /, "")}: the first definition is kept (a type's definitions are merged)`,
+          nodeRef(file, m.node),
+        );
+      }
+    }
+    if (d.kind !== Kind.SCALAR_TYPE_DEFINITION) definitions.push(extensionWith(d, extension, fresh));
+  }
+  return changed ? { ...doc, definitions } : doc;
+}
+
 /**
  * AWS AppSync's scalars: a schema written for AppSync uses them without defining them (AppSync defines them
  * itself, with its `@aws_*` directives; graphql-js alone refuses such a schema: "Unknown type AWSDateTime").
@@ -455,7 +558,7 @@ function fromSdl(
   if (docs.length < files.length) return undefined;
   const file = (files[0] as GraphqlFile).file;
   const { doc, federation, transformer } = implicitDefinitions(
-    promoteOrphanExtensions(graphqlJs().concatAST(docs)),
+    promoteOrphanExtensions(mergeRepeatedDefinitions(graphqlJs().concatAST(docs), file, diags)),
     file,
     diags,
   );

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { verifyCatalogs } from "../../codegen/verify.js";
@@ -254,5 +255,28 @@ describe("a schema extending a discriminated base that declares the discriminato
       );
       expect(new Set(values), `${name}: ${block(name)}`).toEqual(new Set([value]));
     }
+  });
+});
+
+describe("a catalog generated outside the project (--out /tmp/x)", () => {
+  it("type-checks with the zod toolwright lends it at run time, while the project has its own", async () => {
+    // The project (ROOT) resolves zod; a folder under / with no node_modules on its way up does not. --verify
+    // looked only from the project: "Cannot find module 'zod'" in schemas.gen.ts, while the catalog served.
+    const dir = writeTree("types-outside", { "openapi.json": JSON.stringify(SPEC, null, 2) });
+    const outside = `/tmp/toolwright-verify-outside-${process.pid}`;
+    expect(existsSync(outside)).toBe(false);
+    for (const out of [outside, "test/.tmp/types-outside-in"]) {
+      const diags = new Diagnostics();
+      const cat = await generateCatalog(
+        { kind: "spec", spec: `${dir}/openapi.json`, name: "outside" },
+        { root: ROOT, out, types: true },
+        diags,
+      );
+      expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+      const problems = cat ? verifyCatalogs(ROOT, [cat]) : [];
+      expect(problems.map((p) => `${p.file.replace(/^.*\//, "")}:${p.line} ${p.message}`)).toEqual([]);
+    }
+    // Nothing was written there: verifying is in memory.
+    expect(existsSync(outside)).toBe(false);
   });
 });

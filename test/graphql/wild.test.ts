@@ -5,6 +5,7 @@ import { buildSchema, introspectionFromSchema, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import type { CatalogDocument, CatalogTool, GraphqlBinding } from "../../src/catalog.js";
+import { createPublisher } from "../../src/publish/publisher.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 import { APPSYNC } from "./appsync-schema.js";
@@ -91,6 +92,94 @@ describe("SDL split over several files and folders", () => {
       "tools.yaml": manifest("./schema"),
     });
     expect(errors(await genManifest(join(empty, "tools.yaml")))).toEqual(["tools.yaml:4:14 TW100"]);
+  });
+});
+
+describe("a modular schema: each file defines its own part of a type (NestJS schema-first, graphql-modules, Vendure)", () => {
+  const MODULES = {
+    "src/users/users.graphql": `"A person."
+type User { id: ID! name: String }
+type Query { user(id: ID!): User users: [User!]! }
+type Mutation { renameUser(id: ID!, name: String!): User }
+enum Role { ADMIN }
+scalar DateTime
+union Owner = User
+`,
+    "src/posts/posts.graphql": `type Post { id: ID! title: String! author: User published: DateTime }
+type User { id: ID! posts: [Post!]! role: Role }
+type Query { posts(first: Int = 10): [Post!]! post(id: ID!): Post }
+type Mutation { createPost(input: CreatePostInput!): Post deletePost(id: ID!): Boolean }
+input CreatePostInput { title: String! }
+enum Role { ADMIN AUTHOR }
+scalar DateTime
+`,
+    "src/teams/teams.graphql": `type Team { id: ID! }
+type Query { team(id: ID!): Team user(id: Int!): User }
+input CreatePostInput { teamId: ID }
+union Owner = Team | User
+`,
+  };
+
+  it("types defined again are merged as the server merges them: every module's root fields are tools", async () => {
+    const dir = writeTree("gql-modules", { ...MODULES, "tools.yaml": manifest("./src") });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    // graphql-js kept the last `type Query` only: `team` and `user` (and the last Mutation's two), with a
+    // warning per repeat.
+    expect(names(o).sort()).toEqual(
+      ["create_post", "delete_post", "post", "posts", "rename_user", "team", "user", "users"].sort(),
+    );
+    // User's fields from both modules, the enum's values from both, the union's members from both.
+    const user = tool(o, "user");
+    const document = (user.binding as GraphqlBinding).document;
+    expect(document).toMatch(/name/);
+    expect(document).toMatch(/posts \{/);
+    expect(document).toMatch(/role/);
+    const doc = docOf(o) as CatalogDocument;
+    expect(JSON.stringify(doc.schemas)).toMatch(/"ADMIN","AUTHOR"/);
+    expect(tool(o, "create_post").inputSchema).toBeDefined();
+    expect(JSON.stringify(doc.schemas)).toMatch(/teamId/);
+    // One conflict, located at the later definition (files are read in path order: teams before users); the
+    // first is kept.
+    expect(
+      o.diags.items
+        .filter((d) => d.severity === "warning")
+        .map(
+          (d) =>
+            `${d.source?.file.replace(/^.*\.tmp\/[^/]+\//, "")}:${d.source?.line}:${d.source?.column} ${d.message}`,
+        ),
+    ).toEqual([
+      "src/users/users.graphql:3:14 Query.user is defined again as (id: ID!): User, first as (id: Int!): User: the first definition is kept (a type's definitions are merged)",
+    ]);
+  });
+});
+
+describe('an enum the server fills when it starts (Vendure\'s `enum Permission`, "Populated at run-time")', () => {
+  it("takes any name, in arguments and results, said in its description; other enums keep their values", async () => {
+    const dir = writeTree("gql-open-enum", {
+      "schema.graphql": `# Populated at run-time
+enum Permission
+enum Scope { READ WRITE }
+type Me { id: ID! permissions: [Permission!]! scope: Scope }
+type Query { me: Me! can(permission: Permission!, scope: Scope): Boolean }
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    const doc = docOf(o) as CatalogDocument;
+    const publisher = createPublisher(doc);
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const me = publisher.output(tool(o, "me")) as object;
+    // `enum: []` refused every value: each result holding one failed its output schema at the client.
+    expect(ajv.validate(me, { id: "1", permissions: ["ReadCatalog", "SuperAdmin"], scope: "READ" })).toBe(
+      true,
+    );
+    expect(ajv.validate(me, { id: "1", permissions: ["ReadCatalog"], scope: "ADMIN" })).toBe(false);
+    const can = publisher.input(tool(o, "can"));
+    expect(ajv.validate(can, { permission: "UpdateOrder" }), ajv.errorsText()).toBe(true);
+    expect(ajv.validate(can, { permission: "UpdateOrder", scope: "ALL" })).toBe(false);
+    expect(JSON.stringify(can)).toContain("the values are the server's own (the schema lists none)");
   });
 });
 

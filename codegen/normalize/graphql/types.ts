@@ -131,11 +131,16 @@ export class GraphqlTypes {
           return `${v.name}: ${[describe(v.description), deprecated].filter(Boolean).join(" ")}`;
         });
       const description = [describe(type.description), ...lines].filter(Boolean).join("\n");
-      this.symbols.define(id, {
-        kind: "enum",
-        values: values.map((v) => v.name),
-        ...(description ? { description } : {}),
-      });
+      // An enum with no values is a placeholder its server fills when it starts (Vendure's `enum Permission`,
+      // "Populated at run-time"): `enum: []` refused every value, so each result holding one failed its output
+      // schema. Any name is taken, said in the description.
+      const open = "the values are the server's own (the schema lists none)";
+      this.symbols.define(
+        id,
+        values.length === 0
+          ? { kind: "string", description: [describe(type.description), open].filter(Boolean).join("\n") }
+          : { kind: "enum", values: values.map((v) => v.name), ...(description ? { description } : {}) },
+      );
     }
     return { kind: "ref", target: id };
   }
