@@ -24,6 +24,7 @@ import {
   schemasModuleJs,
 } from "./emit/modules.js";
 import { publishedText } from "./emit/published.js";
+import { GeneratedFiles } from "./generated-files.js";
 import { SymbolTable } from "./ir/symbols.js";
 import type { BudgetNode, CatalogIR, SchemaNode } from "./ir/types.js";
 import { scanNamedSchemas, scanSchema, scanTool } from "./lint/descriptions.js";
@@ -578,7 +579,7 @@ function emitFiles(
   { loaded, bound, plan, compiled, symbols, hash, header, dir }: EmitInput,
   diags: Diagnostics,
 ): {
-  files: Map<string, string>;
+  files: GeneratedFiles;
   bytes: Map<string, Buffer>;
   size: CatalogSize;
   descriptions: DescriptionChoice;
@@ -598,7 +599,7 @@ function emitFiles(
       diags.warn("TW180", `tool ${t.name}: ${f.field} ${f.reason}`, t.declaredAt ?? t.source);
     }
   }
-  const out = new Map<string, string>();
+  const out = new GeneratedFiles();
   const table = emitter.table(plan.order.map((sym) => sym.id));
   // Named schemas' text (descriptions of nested fields reached by $ref) once each, at the schema's source.
   const sourceOf = new Map(plan.order.map((sym) => [sym.defName, sym.source]));
@@ -631,12 +632,12 @@ function emitFiles(
   const size = measureCatalog(doc, publisher, limits, texts);
   checkBudget(ir.budget, size, ir.tools.filter((t) => !t.internal).length, diags);
   const catalogBytes = asciiJsonBytes(doc);
-  const catalogJson = catalogBytes.toString("latin1");
-  out.set("catalog.json", catalogJson);
+  // Compared and written as these bytes; its text is made only if a caller reads it (`GeneratedFiles`).
+  out.setLazy("catalog.json", () => catalogBytes.toString("latin1"));
   // Each tool's entry as a stdio page embeds it (ASCII: the same values, other characters escaped); the index
   // records its size, which the server checks before it lists anything from it.
   const published = publishedText(doc, texts, header);
-  out.set(INDEX_FILE, catalogIndexJson(doc, catalogJson, catalogBytes, Buffer.byteLength(published)));
+  out.set(INDEX_FILE, catalogIndexJson(doc, catalogBytes, Buffer.byteLength(published)));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
   out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
   const imports = handlerImports(bound.handlers, dir);

@@ -41,9 +41,10 @@ export function diffCatalog(root: string, cat: GeneratedCatalog): CatalogDiff {
   const existing = new Set(listFiles(abs));
   const changed: string[] = [];
   const added: string[] = [];
-  for (const [path, text] of cat.files) {
+  // By path: a file emit has the bytes of is compared as those (its text is not made, `GeneratedFiles`).
+  for (const path of cat.files.keys()) {
     if (!existing.has(path)) added.push(path);
-    else if (!sameContent(join(abs, path), text, cat.bytes.get(path))) changed.push(path);
+    else if (!sameContent(join(abs, path), cat.files, path, cat.bytes.get(path))) changed.push(path);
     existing.delete(path);
   }
   return {
@@ -58,8 +59,14 @@ export function diffCatalog(root: string, cat: GeneratedCatalog): CatalogDiff {
  * Whether the file at `abs` holds `text`, compared as UTF-8 bytes (emit's own `bytes` where it has them), not as the
  * file decoded to text; a file of another size is not read (catalog files run to megabytes).
  */
-function sameContent(abs: string, text: string, bytes: Uint8Array | undefined): boolean {
+function sameContent(
+  abs: string,
+  files: ReadonlyMap<string, string>,
+  path: string,
+  bytes: Uint8Array | undefined,
+): boolean {
   if (bytes) return sameBytes(abs, bytes);
+  const text = files.get(path) ?? "";
   const size = Buffer.byteLength(text, "utf8");
   if (statSync(abs).size !== size) return false;
   return sameBytes(abs, encoded(text, size));
@@ -266,10 +273,10 @@ export function writeCatalog(root: string, cat: GeneratedCatalog): void {
   const tmp = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  for (const [path, text] of cat.files) {
+  for (const path of cat.files.keys()) {
     const abs = join(tmp, path);
     mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, cat.bytes.get(path) ?? text);
+    writeFileSync(abs, cat.bytes.get(path) ?? cat.files.get(path) ?? "");
   }
   mkdirSync(dirname(target), { recursive: true });
   if (existsSync(target)) renameSync(target, old);

@@ -13,18 +13,21 @@ import { asciiOnly } from "../util.js";
 /**
  * `catalog.index.json` (`src/load/catalog-index.ts`): catalog.json's document without its tools and schema table,
  * each tool's light members, and the byte range and digest of each tool's record and of the schema table in
- * `catalogJson` (the text `asciiJsonFile` wrote for `doc`: ASCII, so characters are bytes, two spaces of indent a
- * level, no raw line break inside a string, so a record is the text between a line `    {` and the next `    }`).
- * One line per tool, so a diff shows which tools changed. `bytes` are `catalogJson`'s (generate passes the ones
- * `asciiJsonBytes` laid the text out in, so 7.5 MB of GitHub's catalog is not encoded again to hash its records).
- * `publishedBytes`: the size of the published.gen.txt written beside it (the server refuses a table of another size).
+ * `catalog` (what `asciiJsonFile` wrote for `doc`: ASCII, so characters are bytes, two spaces of indent a level, no
+ * raw line break inside a string, so a record is the text between a line `    {` and the next `    }`). One line
+ * per tool, so a diff shows which tools changed. Generate passes the bytes `asciiJsonBytes` laid catalog.json out
+ * in, searched as they are (7.5 MB of GitHub's catalog is neither decoded to text nor encoded again to hash its
+ * records); a text is taken as its Latin-1 bytes (the same, for ASCII). `publishedBytes`: the size of the
+ * published.gen.txt written beside it (the server refuses a table of another size).
  */
 export function catalogIndexJson(
   doc: CatalogDocument,
-  catalogJson: string,
-  bytes: Buffer = Buffer.from(catalogJson, "latin1"),
+  catalog: string | Buffer,
   publishedBytes?: number,
 ): string {
+  const bytes = typeof catalog === "string" ? Buffer.from(catalog, "latin1") : catalog;
+  const find = (text: string, from: number) => bytes.indexOf(text, from, "latin1");
+  const startsWith = (text: string, at: number) => bytes.toString("latin1", at, at + text.length) === text;
   const ref = (start: number, end: number): RecordRef => [
     start,
     end,
@@ -32,16 +35,16 @@ export function catalogIndexJson(
   ];
 
   const tools: IndexedTool[] = [];
-  const toolsAt = catalogJson.indexOf('\n  "tools": [');
+  const toolsAt = find('\n  "tools": [', 0);
   if (toolsAt < 0) throw new Error("catalog.json: no tools array at the top level");
   let at = toolsAt;
   for (const tool of doc.tools) {
-    const open = catalogJson.indexOf("\n    {\n", at);
-    const close = catalogJson.indexOf("\n    }", open);
+    const open = find("\n    {\n", at);
+    const close = find("\n    }", open);
     if (open < 0 || close < 0) throw new Error(`catalog.json: tool ${tool.name}'s record not found`);
     const start = open + 5;
     const end = close + 6;
-    if (!catalogJson.startsWith(`{\n      "name": ${JSON.stringify(tool.name)},`, start)) {
+    if (!startsWith(`{\n      "name": ${JSON.stringify(tool.name)},`, start)) {
       throw new Error(`catalog.json: the record at byte ${start} is not tool ${tool.name}'s`);
     }
     const [s, e, digest] = ref(start, end);
@@ -50,12 +53,10 @@ export function catalogIndexJson(
   }
 
   // The table is a top-level member after the tools: searched from the last record's end, not the text's start.
-  const schemasAt = catalogJson.indexOf('\n  "schemas": ', at);
+  const schemasAt = find('\n  "schemas": ', at);
   if (schemasAt < 0) throw new Error("catalog.json: no schemas table at the top level");
   const schemasStart = schemasAt + '\n  "schemas": '.length;
-  const schemasEnd = catalogJson.startsWith("{}", schemasStart)
-    ? schemasStart + 2
-    : catalogJson.indexOf("\n  }", schemasStart) + 4;
+  const schemasEnd = startsWith("{}", schemasStart) ? schemasStart + 2 : find("\n  }", schemasStart) + 4;
 
   const { tools: _tools, schemas: _schemas, ...document } = doc;
   const index: CatalogIndexFile = {

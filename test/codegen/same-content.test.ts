@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { GeneratedFiles } from "../../codegen/generated-files.js";
 import { diffCatalog, isClean, refuseTarget, sameBytes, writeCatalog } from "../../codegen/write.js";
 import { genSpec } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -108,5 +109,73 @@ describe("regenerating into a folder sees every hand edit", () => {
     // One that is not a catalog any more is refused.
     writeFileSync(catalog, text.replace('"inputHash"', '"inputhash"'));
     expect(refuseTarget(ROOT, cat)).toMatch(/not one toolwright generated/);
+  });
+});
+
+describe("GeneratedFiles", () => {
+  it("a lazy file's text is made once, on the first read, in its place among the others", () => {
+    let made = 0;
+    const files = new GeneratedFiles([["a.md", "A"]]);
+    files.setLazy("catalog.json", () => `{"n":${++made}}`);
+    files.set("b.ts", "B");
+    expect([...files.keys()]).toEqual(["a.md", "catalog.json", "b.ts"]);
+    expect(files.has("catalog.json")).toBe(true);
+    expect(files.size).toBe(3);
+    expect(made).toBe(0);
+    expect(files.isMade("catalog.json")).toBe(false);
+    expect(files.get("catalog.json")).toBe('{"n":1}');
+    expect(files.get("catalog.json")).toBe('{"n":1}');
+    expect(made).toBe(1);
+    expect(files.isMade("catalog.json")).toBe(true);
+  });
+
+  it("every way of reading the entries reads the text, never the placeholder", () => {
+    const make = () => {
+      const files = new GeneratedFiles([["a.md", "A"]]);
+      files.setLazy("catalog.json", () => "C");
+      return files;
+    };
+    const want = [
+      ["a.md", "A"],
+      ["catalog.json", "C"],
+    ];
+    expect([...make()]).toEqual(want);
+    expect([...make().entries()]).toEqual(want);
+    expect([...make().values()]).toEqual(["A", "C"]);
+    expect([...new Map(make())]).toEqual(want);
+    expect(Object.fromEntries(make())).toEqual({ "a.md": "A", "catalog.json": "C" });
+    const seen: string[][] = [];
+    make().forEach((text, path) => {
+      seen.push([path, text]);
+    });
+    expect(seen).toEqual(want);
+    // Set over a lazy file: the new text wins, the maker never runs.
+    const files = make();
+    files.setLazy("x", () => {
+      throw new Error("made");
+    });
+    files.set("x", "X");
+    expect(files.get("x")).toBe("X");
+    files.setLazy("y", () => {
+      throw new Error("made");
+    });
+    expect(files.delete("y")).toBe(true);
+    expect(files.has("y")).toBe(false);
+  });
+
+  it("generate writes and compares catalog.json from its bytes: its text is never made", async () => {
+    const dir = tmpDir("lazy-catalog");
+    const spec = join(dir, "openapi.yaml");
+    writeFileSync(spec, SPEC);
+    const { cat } = await genSpec(spec, "lazy", relative(ROOT, join(dir, "out")));
+    if (!cat) throw new Error("did not generate");
+    const files = cat.files as GeneratedFiles;
+    expect(files.isMade("catalog.json")).toBe(false);
+    writeCatalog(ROOT, cat);
+    expect(isClean(diffCatalog(ROOT, cat))).toBe(true);
+    expect(refuseTarget(ROOT, cat)).toBeUndefined();
+    expect(files.isMade("catalog.json")).toBe(false);
+    // Read, it is the file written.
+    expect(files.get("catalog.json")).toBe(readFileSync(join(dir, "out", "catalog.json"), "latin1"));
   });
 });
