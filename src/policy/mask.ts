@@ -4,6 +4,7 @@ import { declaredOnly } from "./allow-list.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
+import { maskEmbedded, maskedWords } from "./mask-embedded.js";
 
 /**
  * Masking: result fields a tool marks `masked` come back as the marker, so an agent can see that a secret
@@ -94,11 +95,23 @@ export function maskOutcomeData(
   described?: Described,
 ): MaskResult {
   if (!addressable(outcome.data)) return { data: MASK, count: 1 };
-  if (!described) return offSchema(outcome) ? maskAll(outcome.data) : maskFields(outcome.data, paths);
+  if (!described) {
+    if (offSchema(outcome)) return maskAll(outcome.data);
+    return withEmbedded(maskFields(outcome.data, paths), paths);
+  }
   const declared = declaredOnly(outcome.data, described.schema, described.table);
   // An error's data keeps only declared keys (an undeclared key may itself be the secret), and no value.
-  const masked = outcome.error ? maskAll(declared.data) : maskFields(declared.data, paths);
+  const masked = outcome.error
+    ? maskAll(declared.data)
+    : withEmbedded(maskFields(declared.data, paths), paths);
   return { data: masked.data, count: declared.count + masked.count };
+}
+
+/** Then a masked field inside a JSON document sent as a string (mask-embedded.ts): that string as a whole. */
+function withEmbedded(masked: MaskResult, paths: readonly string[]): MaskResult {
+  if (paths.length === 0) return masked;
+  const embedded = maskEmbedded(masked.data, maskedWords(paths));
+  return { data: embedded.data, count: masked.count + embedded.count };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { isUndecodedBody } from "./field-paths.js";
 import { MASK, maskAll, maskOutcomeData, quotedMentions, withoutQuoted } from "./mask.js";
+import { maskEmbedded } from "./mask-embedded.js";
 import { propertyPaths } from "./schema-paths.js";
 
 /**
@@ -239,10 +240,16 @@ export function namedMaskStep(
           data = MASK;
           count += 1;
         }
-      } else if (mask.names.size > 0 && data !== MASK) {
-        const byName = maskNamedKeys(data, mask.names);
-        data = byName.data;
-        count += byName.count;
+      } else if (data !== MASK) {
+        if (mask.names.size > 0) {
+          const byName = maskNamedKeys(data, mask.names);
+          data = byName.data;
+          count += byName.count;
+        }
+        // A named field inside a JSON document sent as a string: that string, as a whole.
+        const embedded = maskEmbedded(data, words);
+        data = embedded.data;
+        count += embedded.count;
       }
       if (count === 0) return outcome;
       if (!outcome.error) noteApplied(ctx, "mask");

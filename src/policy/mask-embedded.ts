@@ -1,0 +1,111 @@
+import { setOwn } from "../catalog.js";
+import { MASK, type MaskResult } from "./mask-all.js";
+
+/**
+ * A masked field inside a JSON document an upstream sends as a string: a declared string field (a webhook's
+ * `payload`, a queue message's `body`, an audit event's `details`) holding `{"ssn": "..."}`, or a document inside
+ * a string inside that one. Masked paths and names address the data's own keys, so such a value reached the client
+ * whole. A string that is a JSON object or array (after leading whitespace) with a key the mask names, at any depth
+ * and inside the JSON strings it holds, becomes the marker as a whole; so does one that starts like JSON, cannot be
+ * parsed (cut short) and quotes such a key. Other strings are left alone, and unchanged data is returned as it was.
+ */
+
+/** The field names masked paths end in, lower case (`card.number`: number; `data.*`: data). */
+export function maskedWords(paths: readonly string[]): Set<string> {
+  const words = new Set<string>();
+  for (const path of paths) {
+    const last = path
+      .split(".")
+      .filter((s) => s !== "*" && s !== "")
+      .pop();
+    if (last) words.add(last.toLowerCase());
+  }
+  return words;
+}
+
+/** Embedded documents nested deeper than this (a string in a string ...) are masked without reading further. */
+const MAX_EMBEDDING = 8;
+/** Data nested deeper than this is masked wholesale rather than walked (responses stop at 256 levels anyway). */
+const MAX_DEPTH = 512;
+
+export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskResult {
+  if (words.size === 0) return { data, count: 0 };
+  let count = 0;
+  const visit = (value: unknown, depth: number): unknown => {
+    if (typeof value === "string") {
+      if (!embedsNamed(value, words, 0)) return value;
+      count += 1;
+      return MASK;
+    }
+    if (value === null || typeof value !== "object") return value;
+    if (depth > MAX_DEPTH) {
+      count += 1;
+      return MASK;
+    }
+    if (Array.isArray(value)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = visit(value[i], depth + 1);
+        if (item === value[i]) continue;
+        out ??= value.slice();
+        out[i] = item;
+      }
+      return out ?? value;
+    }
+    let out: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const next = visit(item, depth + 1);
+      if (next === item) continue;
+      if (!out) {
+        out = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) setOwn(out, k, v);
+      }
+      setOwn(out, key, next);
+    }
+    return out ?? value;
+  };
+  const out = visit(data, 0);
+  return { data: out, count };
+}
+
+function startsLikeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xfeff) continue;
+    return c === 0x7b || c === 0x5b; // { [
+  }
+  return false;
+}
+
+/** Whether a string holds a JSON document with a named key (at any depth, in the JSON strings it holds too). */
+function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number): boolean {
+  if (!startsLikeJson(text)) return false;
+  if (embedding >= MAX_EMBEDDING) return true;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    // Cut short or malformed: a key the mask names, quoted as JSON writes keys (escaped or not), fails closed.
+    const flat = text.replace(/\\/g, "").toLowerCase();
+    for (const word of words) if (flat.includes(`"${word}"`)) return true;
+    return false;
+  }
+  const stack: unknown[] = [doc];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") {
+      if (embedsNamed(value, words, embedding + 1)) return true;
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (words.has(key.toLowerCase()) && item !== null) return true;
+      stack.push(item);
+    }
+  }
+  return false;
+}

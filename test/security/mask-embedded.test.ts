@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { genToDisk, writeTree } from "../helpers/generate.js";
+import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * A masked field inside a JSON document the upstream sends as a string (a webhook's `payload`, a queue message's
+ * `body`): masked paths and `--mask` names address the data's own keys, so `{"payload": "{\"ssn\": ...}"}` reached
+ * the client whole through a declared string field. Such a string becomes the marker as a whole, also two documents
+ * deep, in an array, under another case, and when it is cut short; strings that are no JSON, or JSON without a
+ * masked key, stay. Served over stdio to a real client, the upstream on 127.0.0.1 answering what each case sets.
+ */
+
+const SSN = "123-45-6789";
+const MASK = "••••••";
+
+const SPEC = `openapi: 3.0.3
+info: { title: Events, version: "1" }
+paths:
+  /events/{id}:
+    get:
+      operationId: getEvent
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          description: one
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: { type: string }
+                  ssn: { type: string }
+                  payload: { type: string }
+                  notes: { type: array, items: { type: string } }
+`;
+
+const MANIFEST = `catalog: events
+env:
+  EV_URL: { type: url, description: "EV_URL." }
+  EV_MASK: { type: boolean, default: "true", description: "EV_MASK." }
+policy:
+  mask_values: { env: EV_MASK }
+sources:
+  api: { openapi: ./openapi.yaml, base_url: { env: EV_URL } }
+select: [{ all: true }]
+tools:
+  get_event: { from: getEvent, masked: [ssn] }
+`;
+
+let upstream: RecordingServer;
+let masked: Served;
+let switched: Served;
+let body: unknown = {};
+
+beforeAll(async () => {
+  const src = writeTree("mask-embedded", { "ev/openapi.yaml": SPEC, "ev/tools.yaml": MANIFEST });
+  const { dir } = await genToDisk(join(src, "ev/tools.yaml"), join(src, "out"));
+  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, body));
+  masked = await serveOverStdio(dir, { EV_URL: upstream.url });
+  // The catalog's masking off, a field named by the run-time switch alone.
+  switched = await serveOverStdio(dir, { EV_URL: upstream.url, EV_MASK: "false" }, {}, ["--mask", "ssn"]);
+});
+
+afterAll(async () => {
+  await masked?.close();
+  await switched?.close();
+  await upstream?.close();
+});
+
+const doc = (value: unknown) => JSON.stringify(value);
+
+const HIDDEN: Array<[string, Record<string, unknown>]> = [
+  ["a document in a declared string", { id: "e1", payload: doc({ customer: { ssn: SSN } }) }],
+  ["a document in a string in that one", { id: "e1", payload: doc({ body: doc({ ssn: SSN }) }) }],
+  ["an array, the key in another case", { id: "e1", payload: `  ${doc([{ SSN }])}` }],
+  ["a document cut short", { id: "e1", payload: `{"customer":{"ssn":"${SSN}` }],
+  ["in an array of strings", { id: "e1", notes: ["plain", doc({ ssn: SSN })] }],
+];
+
+describe.each([
+  ["catalog masking (masked: [ssn])", () => masked],
+  ["serve --mask ssn", () => switched],
+])("%s", (_label, served) => {
+  it.each(HIDDEN)("%s is masked whole", async (_case, answer) => {
+    body = answer;
+    const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(JSON.stringify(result)).not.toContain(SSN);
+    expect(JSON.stringify(result)).toContain(MASK);
+    expect((result.structuredContent as { id: string }).id).toBe("e1");
+  });
+
+  it("strings that are no JSON, or JSON without a masked key, stay as sent", async () => {
+    body = {
+      id: "e1",
+      payload: doc({ customer: { city: "Oslo", note: "ssn on file" } }),
+      notes: ["[draft]", "{not json", `ssn ${"x"}`],
+    };
+    const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
+    expect(result.structuredContent).toEqual(body);
+  });
+});
