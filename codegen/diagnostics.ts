@@ -145,7 +145,7 @@ export const CODES = {
   },
   TW191: {
     title: "$ref outside the spec's folders",
-    fix: "Move the referenced file next to the spec, or name its folder in the manifest's `sources.<id>.ref_folders`.",
+    fix: "Move the referenced file next to the spec, or allow its folder: `--ref-folder DIR` for a bare spec (generate --openapi), `sources.<id>.ref_folders` in a manifest.",
   },
   TW196: {
     title: "file outside the manifest's folder",

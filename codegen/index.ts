@@ -63,6 +63,8 @@ export type CatalogJob =
       name?: string;
       publish?: PublishSpec;
       patches?: string[];
+      /** Folders besides the spec's own its `$ref`s may read (`--ref-folder`; a manifest's `ref_folders`). */
+      refFolders?: string[];
       /** A bare GraphQL schema: its files and folders (`spec` is the first). */
       graphql?: string[];
     };
@@ -224,7 +226,11 @@ async function load(
   const patch = job.patches?.length ? readPatchFiles(job.patches, opts.root, diags) : undefined;
   if (job.patches?.length && !patch) return undefined;
   const spec = await stages.run("load", () =>
-    loadOpenApi(job.spec, opts.root, diags, undefined, patch ? { patch } : {}),
+    loadOpenApi(job.spec, opts.root, diags, undefined, {
+      refFolders: job.refFolders ?? [],
+      refHint: "flag",
+      ...(patch ? { patch } : {}),
+    }),
   );
   if (!spec) return undefined;
   const model = await stages.run("normalize", () => normalizeOpenApi(BARE_SOURCE, spec, symbols, diags));

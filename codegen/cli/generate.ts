@@ -46,6 +46,8 @@ Options:
                     (first) GraphQL file's name)
   --patch FILE      --openapi: a JSON Patch (RFC 6902; YAML or JSON) applied to the spec before it is
                     read (repeatable; a manifest uses sources.<id>.patch)
+  --ref-folder DIR  --openapi: a folder besides the spec's own that its $refs may read, for a spec split
+                    over sibling folders (repeatable; a manifest uses sources.<id>.ref_folders)
   --output-schemas full|compact|none
                     --openapi: output schemas in tools/list (default compact: bounded like inputs)
   --descriptions auto|full|concise
@@ -190,6 +192,8 @@ export async function run(argv: string[]): Promise<number> {
     );
   if ((values.patch as string[]).length > 0 && !values.openapi)
     return usageError("--patch goes with --openapi (a manifest patches a spec with sources.<id>.patch)");
+  if ((values["ref-folder"] as string[]).length > 0 && !values.openapi)
+    return usageError("--ref-folder goes with --openapi (a manifest names them in sources.<id>.ref_folders)");
   const started = performance.now();
   const root = process.cwd();
   const summary = new Summary(values.json === true, values.quiet === true);
@@ -232,6 +236,7 @@ function parseFlags(argv: string[]) {
       graphql: { type: "string", multiple: true, default: [] },
       name: { type: "string" },
       patch: { type: "string", multiple: true, default: [] },
+      "ref-folder": { type: "string", multiple: true, default: [] },
       "output-schemas": { type: "string" },
       descriptions: { type: "string" },
       "common-arguments": { type: "string" },
@@ -273,6 +278,7 @@ function jobOptions(
     ...(values.name ? { name: values.name as string } : {}),
     ...(publish ? { publish } : {}),
     patches: values.patch as string[],
+    refFolders: values["ref-folder"] as string[],
   };
 }
 

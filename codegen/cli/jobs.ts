@@ -20,6 +20,8 @@ export interface JobOptions {
   name?: string;
   /** `--openapi` only: JSON Patch files applied to the spec. */
   patches?: string[];
+  /** `--openapi` only: folders besides the spec's own its `$ref`s may read. */
+  refFolders?: string[];
   /** `--openapi` only: publishing settings from the command line. */
   publish?: PublishSpec;
   verbose: boolean;
@@ -57,6 +59,7 @@ export function discoverJobs(opts: JobOptions): CatalogJob[] | string {
         ...(name !== undefined ? { name } : {}),
         ...(opts.publish ? { publish: opts.publish } : {}),
         ...(opts.patches?.length ? { patches: opts.patches.map((p) => resolve(opts.root, p)) } : {}),
+        ...(opts.refFolders?.length ? { refFolders: opts.refFolders.map((f) => resolve(opts.root, f)) } : {}),
       },
     ];
   }

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
@@ -18,6 +18,20 @@ import { insideFolders, realPath } from "./files.js";
  */
 
 export type OpenApiVersion = "2.0" | "3.0" | "3.1" | "3.2";
+
+/**
+ * The folder to suggest granting for a target outside the spec's folders: the smallest folder holding both the
+ * spec's folder and the target (so sibling folders of a split spec are granted together), or, when that is the
+ * filesystem root or a folder just below it (`/`, `/tmp`, `/home`), only the target's own folder.
+ */
+function grantFolder(own: string, target: string): string {
+  const a = own.split(sep);
+  const b = dirname(target).split(sep);
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  const common = a.slice(0, n).join(sep);
+  return a.slice(0, n).filter(Boolean).length >= 2 ? common : dirname(target);
+}
 
 /** A resolved `$ref`: the document it lands in, the pointer inside it, and the value there. */
 export interface Resolved {
@@ -68,6 +82,8 @@ export class ReferenceGuard {
     extraFolders: readonly string[],
     private readonly cwd: string,
     private readonly diags: Diagnostics,
+    /** How the user grants a folder, named in TW191's message: `--ref-folder` or the manifest's `ref_folders`. */
+    private readonly hint: "flag" | "manifest" = "manifest",
   ) {
     const own = dirname(rootAbs);
     this.folders = [own, ...extraFolders].map((f) => realPath(f) ?? resolve(f));
@@ -82,9 +98,14 @@ export class ReferenceGuard {
     if (real === undefined) return true;
     const shown = relative(this.cwd, abs) || abs;
     if (!insideFolders(real, this.folders)) {
+      const grant = relative(this.cwd, grantFolder(this.folders[0] as string, real)) || ".";
       this.diags.error(
         "TW191",
-        `$ref target ${shown} is outside the folders this spec may read (${this.folders.map((f) => relative(this.cwd, f) || ".").join(", ")})`,
+        `$ref target ${shown} is outside the folders this spec may read (${this.folders.map((f) => relative(this.cwd, f) || ".").join(", ")})${
+          this.hint === "flag"
+            ? `; if the spec is split over sibling folders, allow them with --ref-folder ${grant}`
+            : `; if the spec is split over sibling folders, name the folder holding them (${grant}) in sources.<id>.ref_folders, as a path from the manifest's folder`
+        }`,
         from,
       );
       this.refused.add(real);

@@ -22,6 +22,8 @@ export interface OpenApiSpec {
 export interface LoadOptions {
   /** Folders besides the spec's own its `$ref`s may read. */
   refFolders?: readonly string[];
+  /** How the user grants a folder, for TW191's message: `--ref-folder` (a bare spec) or `ref_folders` (default). */
+  refHint?: "flag" | "manifest";
   /** Structural problems confined to an operation are errors. */
   strict?: boolean;
   /** JSON Patch operations applied to the root document as parsed, before anything checks it. */
@@ -176,7 +178,7 @@ export async function loadOpenApi(
   from?: SourceRef,
   opts: LoadOptions = {},
 ): Promise<OpenApiSpec | undefined> {
-  const { refFolders = [], strict = false, patch } = opts;
+  const { refFolders = [], strict = false, patch, refHint = "manifest" } = opts;
   const file = relative(cwd, abs) || abs;
   const loaded = loadDocument(abs, file, diags, from);
   if (!loaded) return undefined;
@@ -200,7 +202,7 @@ export async function loadOpenApi(
   const before = diags.count("error");
   const problems = await checkOpenApiStructure(doc, version, diags, strict);
   if (diags.count("error") > before) return undefined;
-  const guard = new ReferenceGuard(abs, refFolders, cwd, diags);
+  const guard = new ReferenceGuard(abs, refFolders, cwd, diags, refHint);
   guard.scan(doc);
   if (diags.count("error") > before) return undefined;
   if (version !== "2.0")

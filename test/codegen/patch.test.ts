@@ -72,17 +72,19 @@ const toolNames = (files: Map<string, string> | undefined) =>
   (JSON.parse(files?.get("catalog.json") ?? "{}").tools ?? []).map((t: { name: string }) => t.name);
 
 describe("manifest patches of a spec (JSON Patch)", () => {
-  it("without a patch the broken operations are left out (TW139)", async () => {
+  it("without a patch the broken operation is left out (TW139); the misnamed parameter is read as the path's (TW137)", async () => {
     const dir = writeTree("patch-none", {
       "vendor.json": JSON.stringify(VENDOR),
       "tools.yaml":
         "catalog: vendor\nsources: { api: { openapi: ./vendor.json } }\nselect: [{ all: true }]\n",
     });
     const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-    expect(toolNames(cat?.files)).toEqual(["ping"]);
+    expect(toolNames(cat?.files)).toEqual(["get_order", "ping"]);
     expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message.split(" is left")[0])).toEqual([
       "GET /orders",
-      "GET /orders/{orderId}",
+    ]);
+    expect(diags.items.filter((d) => d.code === "TW137").map((d) => d.message)).toEqual([
+      'path /orders/{orderId}: {orderId} has no path parameter but the path parameter "id" is not in the path; it is read as {orderId}',
     ]);
   });
 

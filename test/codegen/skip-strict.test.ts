@@ -34,6 +34,7 @@ paths:
   /things/{id}:
     get:
       operationId: badTemplate
+      parameters: [{ name: id, in: query, schema: { type: string } }, { name: id, in: header, schema: { type: string } }]
       responses: { "200": { description: ok } }
   /collide:
     get:

@@ -255,17 +255,41 @@ function serverUrls(list: unknown): string[] {
       }
       // A network-path reference (RFC 3986 4.2: `//host/base`, what swagger2openapi writes for a Swagger 2.0
       // `host` without `schemes`) names a host, not a path on the configured one: https, as the spec names none.
-      return url.startsWith("//") ? `https:${url}` : url;
+      if (url.startsWith("//")) return `https:${url}`;
+      return schemelessHost(url) ?? url;
     })
     .filter((u) => u !== "");
 }
 
-function securitySchemes(root: Json): Record<string, SecuritySchemeInfo> {
+/** Local hosts, by name or address, with an optional port: served over plain http when the spec names no scheme. */
+const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])(:\d{1,5})?(\/|$)/i;
+/** A host name of two or more labels ending in an alphabetic top-level label, an optional port, then a path or end. */
+const HOST_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,63})(:\d{1,5})?(\/|$)/i;
+/** Last labels that name a file, not a domain (`spec.json` is a relative path). */
+const FILE_LABEL = /^(json|ya?ml|html?|xml|php|aspx?|jsp|txt|md)$/i;
+
+/**
+ * A server URL written as a host without a scheme (`api.calorieninjas.com`, `www.example.com/api/v1`,
+ * `localhost:8080/api`), as hand-written specs have it: read as that host (https; http for a local host), not as a
+ * path relative to the spec's location, which would send every call to the configured host's `/api.example.com`.
+ * Undefined for anything else (an absolute URL, a path, a `host:port` that is a scheme such as `urn:`).
+ */
+function schemelessHost(url: string): string | undefined {
+  if (LOCAL_HOST.test(url)) return `http://${url}`;
+  const m = HOST_NAME.exec(url);
+  if (!m || FILE_LABEL.test(m[3] ?? "")) return undefined;
+  return `https://${url}`;
+}
+
+function securitySchemes(spec: OpenApiSpec): Record<string, SecuritySchemeInfo> {
   // No prototype: a scheme may be named `__proto__` or `constructor` (a spec's names are any text).
   const out: Record<string, SecuritySchemeInfo> = Object.create(null);
+  const root = spec.root.data as Json;
   const schemes = ((root.components as Json | undefined)?.securitySchemes ?? {}) as Json;
   for (const [name, raw] of Object.entries(schemes)) {
-    const s = (raw ?? {}) as Json;
+    // A scheme may be a Reference Object (OpenAPI 3.x): to another component, or to a file of a split spec.
+    const at = child({ doc: spec.root, pointer: "#" }, "components", "securitySchemes", name);
+    const s = (deref(spec, raw, at)?.value ?? {}) as Json;
     const description = typeof s.description === "string" ? s.description : undefined;
     const d = description ? { description } : {};
     const scheme = typeof s.scheme === "string" ? s.scheme.toLowerCase() : "";
@@ -356,7 +380,7 @@ export function normalizeOpenApi(
     version: typeof info.version === "string" ? info.version : "0.0.0",
     ...(typeof info.description === "string" ? { description: info.description } : {}),
     servers,
-    securitySchemes: securitySchemes(data),
+    securitySchemes: securitySchemes(spec),
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
     convertUnreached: () => schemas.convertUnreached(),
@@ -519,6 +543,80 @@ function adoptPathVariables(
   }
 }
 
+/**
+ * A `{variable}` of the path key that no parameter declares at all (a hand-written spec's forgotten `parameters`,
+ * or a query written into the key, `/search?q={q}`, with nothing declaring `q`) is made a required string parameter
+ * of that name, with a located TW137 warning: the key says the URL has a value there, a string is what a URL holds,
+ * and without an argument for it the operation was left out. One in the path is sent in the path (encoded as one
+ * segment); one in the key's query is declared here `in: path` and then moved to the query as the declared ones are
+ * (`sentPath`). True when one in the query was adopted. A fragment's variables leave the operation out (checkFragment).
+ */
+function adoptUndeclaredVariables(
+  path: string,
+  params: Map<string, OperationParam>,
+  at: At,
+  diags: Diagnostics,
+): boolean {
+  if (path.includes("#")) return false;
+  const question = path.indexOf("?");
+  const pathPart = question < 0 ? path : path.slice(0, question);
+  // One undeclared variable beside one declared path parameter the path does not hold is a misspelling (the
+  // vendor's `/orders/{orderId}` declaring `id`): that parameter, schema and all, under the path's name.
+  const undeclared = [...pathPart.matchAll(/\{([^{}]+)\}/g)]
+    .map((m) => m[1] as string)
+    .filter((v) => !params.has(`path:${v}`) && ![...params.values()].some((p) => p.name === v));
+  const stray = [...params.values()].filter((p) => p.in === "path" && !pathPart.includes(`{${p.name}}`));
+  const only = undeclared.length === 1 ? (undeclared[0] as string) : undefined;
+  if (only !== undefined && stray.length === 1 && stray[0]) {
+    params.delete(`path:${stray[0].name}`);
+    params.set(`path:${only}`, { ...stray[0], name: only, required: true });
+    diags.warn(
+      "TW137",
+      `path ${path}: {${only}} has no path parameter but the path parameter "${stray[0].name}" is not in the path; it is read as {${only}}`,
+      at.doc.ref(at.pointer),
+    );
+  }
+  let inQuery = false;
+  for (const m of path.matchAll(/\{([^{}]+)\}/g)) {
+    const v = m[1] as string;
+    if (params.has(`path:${v}`)) continue;
+    const query = question >= 0 && (m.index ?? 0) > question;
+    // Only a whole pair `name={v}` whose name no query parameter holds: anything else stays (and is reported).
+    if (query && !queryPairNames(path.slice(question + 1), v).some((name) => !params.has(`query:${name}`)))
+      continue;
+    if (!query && [...params.values()].some((p) => p.name === v)) continue;
+    params.set(`path:${v}`, {
+      name: v,
+      in: "path",
+      required: true,
+      schema: { kind: "string" },
+      style: "simple",
+      explode: false,
+    });
+    inQuery ||= query;
+    diags.warn(
+      "TW137",
+      `path ${path}: no parameter declares {${v}}; it is read as a required string ${query ? "query" : "path"} argument`,
+      at.doc.ref(at.pointer),
+    );
+  }
+  return inQuery;
+}
+
+/** The (decoded) names of a query's `name={v}` pairs. */
+function queryPairNames(query: string, v: string): string[] {
+  const names: string[] = [];
+  for (const pair of query.split("&")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0 || pair.slice(eq + 1) !== `{${v}}`) continue;
+    try {
+      const name = decodeURIComponent(pair.slice(0, eq));
+      if (name !== "" && !/[{}]/.test(name)) names.push(name);
+    } catch {}
+  }
+  return names;
+}
+
 /** Every `{variable}` of the path needs a path parameter, and every path parameter a `{variable}`. */
 function checkPathTemplate(path: string, params: OperationParam[], at: At, diags: Diagnostics): void {
   const vars = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
@@ -582,8 +680,9 @@ function readOperation(
     if (param) params.set(`${param.in}:${param.name}`, param);
   });
   // A variable in the fragment leaves the operation out: its path is not read further.
-  const sent = checkFragment(path, opAt, reader.diags) ? path : sentPath(path, params);
+  let sent = checkFragment(path, opAt, reader.diags) ? path : sentPath(path, params);
   adoptPathVariables(sent, params, opAt, reader.diags);
+  if (adoptUndeclaredVariables(sent, params, opAt, reader.diags)) sent = sentPath(sent, params);
   checkPathTemplate(sent, [...params.values()], opAt, reader.diags);
   for (const [key, param] of params)
     if (param.in === "path" && !sent.includes(`{${param.name}}`)) params.delete(key);
