@@ -119,6 +119,12 @@ export function countUpstreamRequest(ctx: CallContext): void {
   for (let c: CallContext | undefined = ctx; c; c = c.parent) c.upstream.requests += 1;
 }
 
+/**
+ * How a note that quotes the upstream's own words (a GraphQL response's `extensions`: query cost, rate limit)
+ * begins: masking cannot read what it holds, so where masking applies it is dropped (policy/mask.ts).
+ */
+export const UPSTREAM_EXTENSIONS_NOTE = "GraphQL extensions: ";
+
 /** An error outcome: what refusals, argument problems and upstream failures all look like. */
 export function failure(message: string, code: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {
   return { data: null, ...extra, error: { message, code } };

@@ -694,6 +694,23 @@ export function selectGraphqlTools(
         `source "${model.id}": ${left.map((rf) => rf.key).join(" and ")}, Apollo Federation's fields for the router, are not tools unless named (a tool entry, or select: [{ operation: ${left[0]?.key} }])`,
         left[0]?.source,
       );
+    const subscriptions = model.rootFields.filter(
+      (rf) =>
+        rf.operationType === "subscription" &&
+        !ctx.boundFields.has(`${model.id}#${rf.key}`) &&
+        selectors.some((s) => selectorMatches(s, model, rf)),
+    );
+    if (subscriptions.length > 0)
+      ctx.diags.info(
+        "TW150",
+        `source "${model.id}": ${subscriptions.length === 1 ? "subscription" : `${subscriptions.length} subscriptions`} ${subscriptions
+          .slice(0, 5)
+          .map((rf) => rf.key)
+          .join(
+            ", ",
+          )}${subscriptions.length > 5 ? ", ..." : ""} ${subscriptions.length === 1 ? "is not a tool" : "are not tools"}: a subscription streams events over a connection it keeps open (WebSocket, SSE), and a tool call is answered once; a query of the same data can be`,
+        subscriptions[0]?.source,
+      );
     for (const rf of model.rootFields) {
       if (rf.operationType === "subscription") continue;
       if (rf.operationType === "mutation" && model.mutations === "listed") continue;

@@ -1,5 +1,5 @@
 import type { GraphqlBinding, ToolOutcome } from "../catalog.js";
-import { type CallContext, countUpstreamRequest, failure } from "../chain.js";
+import { type CallContext, countUpstreamRequest, failure, UPSTREAM_EXTENSIONS_NOTE } from "../chain.js";
 import { ValueError } from "../config/values.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
 import { callDeadline } from "./deadline.js";
@@ -238,7 +238,8 @@ async function readGraphqlResponse(
   const parsed = read?.data;
   if (isGraphqlBody(parsed)) {
     const outcome = graphqlOutcome(ctx, binding, parsed, response.status);
-    return read?.note === undefined ? outcome : { ...outcome, notes: [read.note] };
+    const notes = [...(read?.note === undefined ? [] : [read.note]), ...(outcome.notes ?? [])];
+    return notes.length === 0 ? outcome : { ...outcome, notes };
   }
   return failure(
     `the GraphQL endpoint answered ${describeStatus(response.status)} without a GraphQL result (${contentType ?? "no content type"})`,
@@ -249,6 +250,38 @@ async function readGraphqlResponse(
 
 /** A call that threw: cancelled by the caller, timed out, an oversized response, or a network failure. */
 function graphqlOutcome(
+  ctx: CallContext,
+  binding: GraphqlBinding,
+  body: { data?: unknown; errors?: unknown; extensions?: unknown },
+  status: number,
+): ToolOutcome {
+  const outcome = graphqlData(ctx, binding, body, status);
+  const note = extensionsNote(body.extensions);
+  return note === undefined ? outcome : { ...outcome, notes: [...(outcome.notes ?? []), note] };
+}
+
+/** The most of a response's `extensions` a note shows as JSON; a larger one (a trace) is named by its keys. */
+const MAX_EXTENSIONS_CHARS = 2000;
+
+/**
+ * A response's top-level `extensions` as a note next to the result (query cost and rate limits: Shopify's
+ * `cost.throttleStatus`, a throttled call's `cost` beside its THROTTLED error), so a caller can pace itself; they
+ * were dropped. Bounded: a larger value is named by its keys and size only.
+ */
+function extensionsNote(extensions: unknown): string | undefined {
+  if (extensions === null || typeof extensions !== "object" || Array.isArray(extensions)) return undefined;
+  const keys = Object.keys(extensions);
+  if (keys.length === 0) return undefined;
+  const json = JSON.stringify(extensions);
+  if (json.length <= MAX_EXTENSIONS_CHARS) return `${UPSTREAM_EXTENSIONS_NOTE}${json}`;
+  const named = keys
+    .slice(0, 20)
+    .map((k) => JSON.stringify(k.slice(0, 100)))
+    .join(", ");
+  return `${UPSTREAM_EXTENSIONS_NOTE}(${json.length} characters, not shown; keys ${named}${keys.length > 20 ? ", ..." : ""})`;
+}
+
+function graphqlData(
   ctx: CallContext,
   binding: GraphqlBinding,
   body: { data?: unknown; errors?: unknown },

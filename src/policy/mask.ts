@@ -1,5 +1,5 @@
 import type { JsonSchema, ToolOutcome } from "../catalog.js";
-import type { NamedMiddleware } from "../chain.js";
+import { type NamedMiddleware, UPSTREAM_EXTENSIONS_NOTE } from "../chain.js";
 import { declaredOnly } from "./allow-list.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
@@ -43,6 +43,14 @@ export function withoutQuoted(outcome: ToolOutcome, why: string): ToolOutcome {
   const shown: NonNullable<ToolOutcome["error"]> = { ...rest, message };
   if (Object.hasOwn(quoted, "details")) shown.details = quoted.details;
   return { ...outcome, error: shown };
+}
+
+/** The outcome without notes that quote the upstream (`UPSTREAM_EXTENSIONS_NOTE`). */
+function withoutUpstreamNotes(outcome: ToolOutcome): ToolOutcome {
+  const notes = outcome.notes?.filter((n) => !n.startsWith(UPSTREAM_EXTENSIONS_NOTE));
+  if (notes === undefined || notes.length === outcome.notes?.length) return outcome;
+  const { notes: _dropped, ...rest } = outcome;
+  return notes.length > 0 ? { ...rest, notes } : rest;
 }
 
 /** Whether an error quotes the upstream's words and they mention one of `names` (lower-case). */
@@ -129,8 +137,10 @@ export function maskStep(
       const paths = ctx.tool.policy.masked ?? [];
       const schema = enabled ? ctx.tool.outputSchema : undefined;
       if (paths.length === 0 && schema === undefined) return outcome;
-      // With masking on, an upstream error's own words are not shown: nothing says what they hold.
+      // With masking on, an upstream error's own words are not shown: nothing says what they hold. Nor are a
+      // GraphQL response's extensions wherever the data is masked (masking on, or an error's data).
       if (enabled) outcome = withoutQuoted(outcome, "while masking is on");
+      if (enabled || outcome.error) outcome = withoutUpstreamNotes(outcome);
       if (outcome.data === null || outcome.data === undefined) return outcome;
       if (!enabled && !outcome.error) return outcome;
       const masked = maskOutcomeData(outcome, paths, schema ? { schema, table } : undefined);

@@ -245,9 +245,9 @@ export function renderToolResult(
     ];
     // An error that carries data keeps it: a schema mismatch (the data came back fine, just not as the spec
     // promised) or GraphQL partial data (what did resolve, next to the errors).
-    if (attachable(tool, outcome.data)) {
-      content.push({ type: "text", text: compactJson(outcome.data) }, ...noteBlocks(outcome));
-    }
+    if (attachable(tool, outcome.data)) content.push({ type: "text", text: compactJson(outcome.data) });
+    // Notes with or without the data: a throttled GraphQL call's extensions say when to try again.
+    content.push(...noteBlocks(outcome));
     return { content, isError: true };
   }
   const result: ToolResult = {

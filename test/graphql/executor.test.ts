@@ -225,6 +225,43 @@ describe("the answer", () => {
     });
   });
 
+  it("the response's extensions (query cost, rate limit) are a note next to the data, the errors, or alone", async () => {
+    const cost = {
+      cost: {
+        requestedQueryCost: 12,
+        actualQueryCost: 12,
+        throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1988, restoreRate: 100 },
+      },
+    };
+    const note = `GraphQL extensions: ${JSON.stringify(cost)}`;
+    reply = (_q, res) => send(res, 200, { data: { thing: { id: "1" } }, extensions: cost });
+    const ok = await run().outcome;
+    expect(ok.data).toEqual({ id: "1" });
+    expect(ok.notes).toEqual([note]);
+    // Shopify's throttled call: no data, a THROTTLED error, and the cost saying when there is room again.
+    reply = (_q, res) =>
+      send(res, 200, {
+        errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
+        extensions: cost,
+      });
+    const throttled = await run().outcome;
+    expect(throttled.error?.code).toBe("graphql_throttled");
+    expect(throttled.notes).toEqual([note]);
+    // Partial data keeps them too; an empty or non-object value is no note; a large one is named by its keys.
+    reply = (_q, res) =>
+      send(res, 200, { data: { thing: { id: "1" } }, errors: [{ message: "x" }], extensions: cost });
+    expect((await run().outcome).notes).toEqual([note]);
+    for (const extensions of [{}, [], "cost", null]) {
+      reply = (_q, res) => send(res, 200, { data: { thing: { id: "1" } }, extensions });
+      expect((await run().outcome).notes).toBeUndefined();
+    }
+    reply = (_q, res) =>
+      send(res, 200, { data: { thing: { id: "1" } }, extensions: { tracing: "t".repeat(5000), cost: 1 } });
+    expect((await run().outcome).notes).toEqual([
+      'GraphQL extensions: (5023 characters, not shown; keys "tracing", "cost")',
+    ]);
+  });
+
   it("a null object is not_found; a null where the output is wrapped stays a result", async () => {
     reply = (_q, res) => send(res, 200, { data: { thing: null } });
     expect((await run().outcome).error).toMatchObject({

@@ -513,6 +513,10 @@ describe("what servers define themselves (AppSync, Apollo Federation)", () => {
         "AWS AppSync's scalars AWSDate, AWSDateTime, AWSEmail, AWSJSON are used without definitions, as AppSync schemas are written; they are defined as AppSync defines them",
         4,
       ],
+      [
+        'source "api": subscription Subscription.onCreateTodo is not a tool: a subscription streams events over a connection it keeps open (WebSocket, SSE), and a tool call is answered once; a query of the same data can be',
+        26,
+      ],
     ]);
     const nonNull = (p: Record<string, unknown>) =>
       (p.anyOf as Record<string, unknown>[] | undefined)?.find((v) => v.type !== "null") ?? p;
@@ -754,6 +758,32 @@ describe("a bare GraphQL schema (generate --graphql FILE...)", () => {
       auth: [{ kind: "bearer", scheme: "token", token: { env: "PEOPLE_TOKEN" } }],
       security: [["token"], []],
     });
+  });
+});
+
+describe("subscriptions", () => {
+  it("are not tools, said once per source in a note located at the first (a tool call is answered once)", async () => {
+    const dir = writeTree("gql-subscriptions", {
+      "schema.graphql": `schema { query: Q subscription: S }
+type Q { post(id: ID!): Post }
+type Post { id: ID! title: String }
+type S {
+  postAdded: Post
+  postEdited(id: ID!): Post
+}
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(names(o)).toEqual(["post"]);
+    expect(
+      o.diags.items
+        .filter((d) => d.severity === "info" && /subscription/.test(d.message))
+        .map((d) => `${d.source?.line}:${d.source?.column} ${d.message}`),
+    ).toEqual([
+      '5:3 source "api": 2 subscriptions S.postAdded, S.postEdited are not tools: a subscription streams events over a connection it keeps open (WebSocket, SSE), and a tool call is answered once; a query of the same data can be',
+    ]);
   });
 });
 

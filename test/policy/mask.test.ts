@@ -91,6 +91,25 @@ describe("mask step", () => {
     const { outcome } = await runStep(maskStep(false), ctxFor(t, {}), { data: { value: "s3cr3t" } });
     expect(outcome.data).toEqual({ value: "s3cr3t" });
   });
+  it("drops a GraphQL response's extensions where masking applies (nothing says what they hold)", async () => {
+    const extensions = 'GraphQL extensions: {"echo":{"value":"s3cr3t"}}';
+    const charset = "the body was not valid UTF-8";
+    const outcome = { data: { value: "s3cr3t" }, notes: [charset, extensions] };
+    // Masked paths, masking off: kept on success (the data is shown as it is), dropped beside an error's data.
+    expect((await runStep(maskStep(false), ctxFor(t, {}), outcome)).outcome.notes).toEqual([
+      charset,
+      extensions,
+    ]);
+    const failed = { ...outcome, error: { message: "does not match", code: "output_mismatch" } };
+    expect((await runStep(maskStep(false), ctxFor(t, {}), failed)).outcome.notes).toEqual([charset]);
+    // Masking on: dropped; a tool with neither masked paths nor an output schema keeps them.
+    expect((await runStep(maskStep(true), ctxFor(t, {}), outcome)).outcome.notes).toEqual([charset]);
+    const plain = tool("read", {});
+    expect((await runStep(maskStep(true), ctxFor(plain, {}), outcome)).outcome.notes).toEqual([
+      charset,
+      extensions,
+    ]);
+  });
   it("masks the data an error result carries even when off", async () => {
     const { outcome } = await runStep(maskStep(false), ctxFor(t, {}), {
       data: { value: "s3cr3t" },
