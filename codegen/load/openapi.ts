@@ -152,6 +152,9 @@ async function convertSwagger2(
       patch: true,
       warnOnly: true,
       resolve: false,
+      // A YAML alias (`- *page`, `<<: *base`) is one object in two places, which swagger2openapi refuses
+      // ("YAML anchor or merge key") unless told to copy it: hand-written 2.0 YAML shares parameters so.
+      anchors: true,
     });
     return {
       ...root,

@@ -87,3 +87,60 @@ describe("a YAML file of several documents", () => {
     ]);
   });
 });
+
+/**
+ * Swagger 2.0 YAML sharing parts by alias (`- *page`, `<<: *base`, a response used twice): the converter
+ * (swagger2openapi) refused every such spec, "YAML anchor or merge key at #/paths/~1search/get/parameters/0", with no
+ * line, since an alias is one object in two places; it is now told to copy them. 3.x specs never went through it.
+ */
+const SWAGGER = `swagger: "2.0"
+info: { title: Shared, version: "1" }
+host: shared.example.com
+schemes: [https]
+x-page: &page { name: page, in: query, type: integer, minimum: 1 }
+x-list: &list
+  200:
+    description: ok
+    schema: { type: array, items: { $ref: "#/definitions/Item" } }
+parameters:
+  Limit:
+    <<: *page
+    name: limit
+    maximum: 100
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters: [*page, { $ref: "#/parameters/Limit" }]
+      responses: *list
+  /archived:
+    get:
+      operationId: listArchived
+      parameters: [*page]
+      responses: *list
+definitions:
+  Item: { type: object, properties: { id: { type: integer } } }
+`;
+
+describe("Swagger 2.0 YAML sharing parts by alias", () => {
+  it.each([
+    ["LF", SWAGGER],
+    ["a byte order mark and CRLF", `\uFEFF${SWAGGER.replace(/\n/g, "\r\n")}`],
+  ])("converts (%s): each operation gets its own copy of what the aliases share", async (_, text) => {
+    const dir = writeTree("yaml-swagger-alias", { "swagger.yaml": text });
+    const { cat, diags } = await genSpec(
+      join(dir, "swagger.yaml"),
+      "shared",
+      "test/.tmp/yaml-swagger-alias-out",
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name)).toEqual(["list_items", "list_archived"]);
+    expect(doc.tools[0]?.inputSchema.properties).toEqual({
+      page: { type: "integer", minimum: 1 },
+      limit: { type: "integer", minimum: 1, maximum: 100 },
+    });
+    expect(doc.tools[1]?.inputSchema.properties).toEqual({ page: { type: "integer", minimum: 1 } });
+    for (const t of doc.tools) expect(t.outputSchema).toMatchObject({ type: "object" });
+  });
+});
