@@ -1,4 +1,14 @@
-import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -170,5 +180,70 @@ describe("embedded SQLite store opened on first use (what serve starts with)", (
     const store = await deferStateStore({ kind: "sqlite", file, chosen: true });
     await store.close();
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+/**
+ * Where the state file lies decides who can spend or un-spend confirmation tokens: a folder every user may write
+ * (sticky or not), a symbolic link at the file's name or at a side file's (`-wal`, `-shm`), and a file of another
+ * user are refused, at start (`deferStateStore`) and when the file is opened. Before, a link planted at the name was
+ * followed: SQLite wrote into the file it named, and `chmod 0600` changed that file's mode.
+ */
+describe("where the state file lies", () => {
+  const root = tmpDir("state-place");
+  let n = 0;
+  const folder = (mode: number) => {
+    const dir = join(root, `f${n++}`);
+    mkdirSync(dir);
+    chmodSync(dir, mode);
+    return dir;
+  };
+  const refusals = async (file: string, message: RegExp) => {
+    await expect(deferStateStore({ kind: "sqlite", file, chosen: true })).rejects.toThrow(SqliteOpenError);
+    await expect(deferStateStore({ kind: "sqlite", file, chosen: true })).rejects.toThrow(message);
+    await expect(openStateStore({ kind: "sqlite", file, chosen: true })).rejects.toThrow(message);
+  };
+
+  it.each(["0777", "1777", "0773"])(
+    "a folder every user may write (mode %s) is refused; nothing is created",
+    async (shown) => {
+      const dir = folder(Number.parseInt(shown, 8));
+      const file = join(dir, "state.sqlite");
+      await refusals(file, new RegExp(`is in a folder every user may write \\(mode ${shown}\\)`));
+      expect(existsSync(file)).toBe(false);
+    },
+  );
+
+  it("a link at the file's name, or at its -wal or -shm, is refused; the file it names keeps its bytes and mode", async () => {
+    const dir = folder(0o700);
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "keep me\n");
+    chmodSync(victim, 0o644);
+    for (const name of ["state.sqlite", "wal.sqlite-wal", "shm.sqlite-shm"]) {
+      const link = join(dir, name);
+      symlinkSync(victim, link);
+      const file = join(dir, name.replace(/-(wal|shm)$/, ""));
+      await refusals(file, /is a symbolic link: SQLite would write where it leads; name the file itself/);
+    }
+    expect(readFileSync(victim, "utf8")).toBe("keep me\n");
+    expect(statSync(victim).mode & 0o777).toBe(0o644);
+  });
+
+  it("a state file of another user is refused (as root, who could open it; another user could not)", async () => {
+    const dir = folder(0o755);
+    const file = join(dir, "theirs.sqlite");
+    writeFileSync(file, "");
+    chownSync(file, 65534, 65534);
+    await refusals(file, /belongs to another user \(uid 65534\)/);
+  });
+
+  it("its own file in a private folder opens, 0600", async () => {
+    const file = join(folder(0o750), "state.sqlite");
+    const store = await openStateStore({ kind: "sqlite", file, chosen: true });
+    expect(await store.claim({ key: "k:p", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })).toBe(
+      "claimed",
+    );
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await store.close();
   });
 });
