@@ -71,10 +71,16 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
   const name = audit.fileEnv ?? "the audit file";
   const folder = checkFolder(audit.file, name);
   const fd = openAuditFile(audit.file, name);
-  checkFileMode(fd, name);
-  checkOwner(fd, name, folder);
+  // One fstat at open: the file's type, mode and owner, read by the checks and the probe alike.
+  const stat = fstatSync(fd);
+  checkFileMode(fd, stat, name);
+  checkOwner(fd, stat, name, folder);
   const written = { bytes: 0 };
-  return trackedSink(lineAppender(fd, written), () => closeSync(fd), fileProbe(fd, audit.file, written));
+  return trackedSink(
+    lineAppender(fd, written),
+    () => closeSync(fd),
+    fileProbe(fd, audit.file, written, { regular: stat.isFile() }),
+  );
 }
 
 const { O_APPEND, O_CREAT, O_NOFOLLOW, O_WRONLY } = fsConstants;
@@ -156,10 +162,9 @@ function checkFolder(file: string, name: string): FolderAccess {
  * In a folder every user may write (sticky, as `/tmp`), the file must be this process's user's own: one another
  * user created there before the server started (and the server, as root, can append to) stays theirs to rewrite.
  */
-function checkOwner(fd: number, name: string, folder: FolderAccess): void {
+function checkOwner(fd: number, stat: Stats, name: string, folder: FolderAccess): void {
   const uid = process.geteuid?.();
   if (!folder.sharedSticky || uid === undefined) return;
-  const stat = fstatSync(fd);
   if (!stat.isFile() || stat.uid === uid) return;
   closeSync(fd);
   throw new ConfigError([
@@ -173,8 +178,7 @@ function checkOwner(fd: number, name: string, folder: FolderAccess): void {
  * fingerprint and a shape), but it names tools, principals and when they acted. A file this process creates is
  * 0600 (less by the umask). Devices and pipes (`/dev/stderr`) are not files others keep.
  */
-function checkFileMode(fd: number, name: string): void {
-  const stat = fstatSync(fd);
+function checkFileMode(fd: number, stat: Stats, name: string): void {
   if (!stat.isFile()) return;
   const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
   if ((stat.mode & 0o022) !== 0) {
@@ -207,6 +211,8 @@ export interface ProbeOptions {
   now?: () => number;
   /** The file size limit (`ulimit -f`) in bytes; default: this process's, read once. */
   sizeLimit?: number | undefined;
+  /** Whether the descriptor is a regular file, where the caller has read it already; default: one `fstat`. */
+  regular?: boolean;
 }
 
 /**
@@ -229,7 +235,7 @@ export function fileProbe(
   const fstat = options.fstat ?? fstatSync;
   const statfs = options.statfs ?? statfsSync;
   const now = options.now ?? (() => performance.now());
-  if (!fstat(fd).isFile()) {
+  if (!(options.regular ?? fstat(fd).isFile())) {
     const nothing = Buffer.alloc(0);
     return () => {
       writeSync(fd, nothing);
