@@ -145,16 +145,8 @@ function namesLocked(name: string, what: string): boolean {
     });
 }
 
-let namesWorkedOut = 0;
-
-/** How many names this process has asked `lockedName` about (a structural fact for tests). */
-export function lockedNamesWorkedOut(): number {
-  return namesWorkedOut;
-}
-
 /** Why a name names the lock, or undefined: the word in it, or a name the manifest declares for it. */
 function lockedName(name: string, locked: Locked): string | undefined {
-  namesWorkedOut += 1;
   if (namesLocked(name, locked.what)) return `its name says ${locked.what}`;
   if (locked.declared.has(folded(name)) || locked.cores.has(core(name)))
     return `it is named like the ${locked.what} argument the manifest declares`;

@@ -5,7 +5,7 @@ import { MASK } from "../../src/policy/mask.js";
 import { pathScopeStep } from "../../src/policy/paths.js";
 import { readOnlyStep } from "../../src/policy/read-only.js";
 import { collectKeyValues, secretKeysStep } from "../../src/policy/secret-keys.js";
-import { lockedNamesWorkedOut, tenantLockSteps } from "../../src/policy/tenant.js";
+import { tenantLockSteps } from "../../src/policy/tenant.js";
 
 import { ctxFor, docWith, runStep, settingsFor, tool } from "./helpers.js";
 
@@ -80,23 +80,47 @@ describe("tenant and partner lock", () => {
     expect(outcome.error?.message).toMatch(message);
     expect(outcome.error?.message).not.toContain("globex");
   });
-  it("works out whether an argument name names the lock once per lock and name, with the same answers after", async () => {
+  it("never answers one lock's question with another's: two locks in one process, the same names", async () => {
+    // `org` is the tenant's name where the catalog declares it (tenant_arg: org), a plain argument elsewhere.
+    const byOrg = tool("app_list", { tenantArg: "org" });
+    const declaring = tenantLockSteps({ env: "APP_TENANT", value: "acme" }, undefined, [byOrg]).check;
+    const plain = tenantLockStep({ env: "APP_TENANT", value: "acme" }, undefined);
+    const probe = tool("app_get", { tenantArg: "tenant" });
+    for (let i = 0; i < 3; i++) {
+      expect((await runStep(declaring, ctxFor(probe, { org: "globex" }))).outcome.error?.message).toMatch(
+        /'org' names another tenant/,
+      );
+      expect((await runStep(plain, ctxFor(probe, { org: "globex" }))).executed).toBeDefined();
+    }
+    // The other order: a name first met by the lock it does not name.
+    const later = tenantLockSteps({ env: "APP_TENANT", value: "acme" }, undefined, [
+      tool("app_find", { tenantArg: "workspace_key" }),
+    ]).check;
+    expect((await runStep(plain, ctxFor(probe, { workspace_key: "globex" }))).executed).toBeDefined();
+    expect((await runStep(later, ctxFor(probe, { workspace_key: "globex" }))).outcome.error?.message).toMatch(
+      /'workspace_key' names another tenant/,
+    );
+  });
+  it("remembers whether a name names the lock per lock: the same answers on every call, past the memo's bounds", async () => {
     const own = tenantLockStep({ env: "APP_TENANT", value: "acme" }, undefined);
     const other = { path: "a", filter: { tenantId: "globex", ownerTenants: ["acme"] } };
     const long = `${"x".repeat(70)}_tenant`;
     const answers: Array<string | undefined> = [];
-    const before = lockedNamesWorkedOut();
     for (let i = 0; i < 5; i++) {
       answers.push((await runStep(own, ctxFor(t, { path: "a", tenant: "acme" }))).outcome.error?.message);
       answers.push((await runStep(own, ctxFor(t, other))).outcome.error?.message);
       answers.push((await runStep(own, ctxFor(t, { [long]: "globex" }))).outcome.error?.message);
     }
-    // path, tenant, filter, tenantId, ownerTenants (once each), and the name past 64 characters every time.
-    expect(lockedNamesWorkedOut() - before).toBe(5 + 5);
     for (let i = 3; i < answers.length; i++) expect(answers[i]).toBe(answers[i % 3]);
     expect(answers[0]).toBeUndefined();
     expect(answers[1]).toMatch(/'filter.tenantId' names another tenant/);
     expect(answers[2]).toMatch(/names another tenant/);
+    // More names than a lock remembers (1,024): those met after it is full are still worked out, both ways.
+    const many = Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`field${i}`, "globex"]));
+    expect((await runStep(own, ctxFor(t, many))).executed).toBeDefined();
+    expect((await runStep(own, ctxFor(t, { ...many, z_tenant: "globex" }))).outcome.error?.message).toMatch(
+      /'z_tenant' names another tenant/,
+    );
   });
   it("leaves tools without a tenant argument and unlocked servers alone", async () => {
     expect((await runStep(step, ctxFor(tool("x"), { path: "a" }))).executed).toEqual({ path: "a" });
