@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   existsSync,
@@ -51,6 +52,36 @@ function fillToLimit(file: string): void {
   const filler = `${JSON.stringify({ filler: "x".repeat(1000) })}\n`;
   const lines = Math.floor((LIMIT - used) / filler.length);
   appendFileSync(file, filler.repeat(lines) + "y".repeat(LIMIT - used - lines * filler.length));
+}
+
+/**
+ * How this process can mount a tmpfs of its own over `dir`: `unshare -m` (root with CAP_SYS_ADMIN), else a user
+ * namespace too (`unshare -rm`). `refused` only where the kernel says no to both (EPERM/EACCES: no capability,
+ * unprivileged user namespaces turned off); any other failure (no unshare, no mount) is the test's to report.
+ */
+function mountNamespace(dir: string): { prefix: string[] } | { refused: string } {
+  const tried =
+    process.getuid?.() === 0
+      ? [
+          ["unshare", "-m"],
+          ["unshare", "-rm"],
+        ]
+      : [["unshare", "-rm"]];
+  const refusals: string[] = [];
+  for (const prefix of tried) {
+    const run = spawnSync(
+      prefix[0]!,
+      [...prefix.slice(1), "mount", "-t", "tmpfs", "-o", "size=4k", "tw-probe", dir],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (run.status === 0) return { prefix };
+    const said = `${run.error?.message ?? ""}${run.stderr ?? ""}`.trim();
+    if (!/Operation not permitted|Permission denied/.test(said)) return { prefix };
+    refusals.push(`${prefix.join(" ")}: ${said}`);
+  }
+  return { refused: `the kernel refuses a mount namespace with a tmpfs (${refusals.join("; ")})` };
 }
 
 const read = (s: Served) => s.call("scaivault_read_secret", { path: CANARY.path });
@@ -123,16 +154,17 @@ describe("the audit log fails closed", () => {
     }
   });
 
-  it("refuses the first call after the audit file's file system fills up (a 1 MiB tmpfs), and runs again once it has room", async () => {
+  it("refuses the first call after the audit file's file system fills up (a 1 MiB tmpfs), and runs again once it has room", async (ctx) => {
     // The server runs in a mount namespace of its own with a 1 MiB tmpfs over `dir`; the test reaches that
     // file system through /proc/<pid>/root. Under the probe's margin, statfs is asked before every call.
     const dir = mkdtempSync(join(tmpdir(), "tw-audit-tmpfs-"));
     const file = join(dir, "audit.jsonl");
-    const unshare = process.getuid?.() === 0 ? ["unshare", "-m"] : ["unshare", "-rm"];
+    const unshare = mountNamespace(dir);
+    if ("refused" in unshare) return ctx.skip(unshare.refused);
     const s = await serve({
       upstream,
       env: { SCAIVAULT_AUDIT_FILE: file },
-      prefix: [...unshare, "sh", "-c", 'mount -t tmpfs -o size=1m tw-audit "$0" && exec "$@"', dir],
+      prefix: [...unshare.prefix, "sh", "-c", 'mount -t tmpfs -o size=1m tw-audit "$0" && exec "$@"', dir],
     });
     const inside = (path: string) => `/proc/${s.pid}/root${path}`;
     const lines = () =>
