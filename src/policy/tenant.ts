@@ -119,15 +119,20 @@ function generic(name: string): boolean {
   return FORM_WORDS.has(c) || c === "name";
 }
 
-/** The literal path segment right before a path parameter (`/workspaces/{id}`: workspaces), if any. */
-function segmentBefore(tool: CatalogTool, arg: string): string | undefined {
+/** The path segment right before a path parameter's (`/workspaces/{id}`: workspaces), as written; "" if none. */
+function pathSegmentBefore(tool: CatalogTool, arg: string): string {
   const binding = tool.binding;
-  if (binding.kind !== "http") return undefined;
+  if (binding.kind !== "http") return "";
   const param = binding.params.find((p) => p.arg === arg && p.in === "path");
-  if (!param) return undefined;
+  if (!param) return "";
   const segments = binding.path.split("/");
   const at = segments.indexOf(`{${param.name}}`);
-  const before = at > 0 ? segments[at - 1]! : "";
+  return at > 0 ? segments[at - 1]! : "";
+}
+
+/** The literal path segment right before a path parameter (`/workspaces/{id}`: workspaces), if any. */
+function segmentBefore(tool: CatalogTool, arg: string): string | undefined {
+  const before = pathSegmentBefore(tool, arg);
   return before === "" || before.includes("{") ? undefined : before;
 }
 
@@ -570,12 +575,6 @@ export function lockCoverage(
 
 /** Whether a path argument follows a segment naming a kind of `word` (`/service-accounts/{account_id}`). */
 function kindInPath(tool: CatalogTool, arg: string, word: string): boolean {
-  const binding = tool.binding;
-  if (binding.kind !== "http") return false;
-  const param = binding.params.find((p) => p.arg === arg && p.in === "path");
-  if (!param) return false;
-  const segments = binding.path.split("/");
-  const at = segments.indexOf(`{${param.name}}`);
-  const before = at > 0 ? core(segments[at - 1]!).split(" ") : [];
+  const before = core(pathSegmentBefore(tool, arg)).split(" ");
   return before.length > 1 && before[before.length - 1] === word;
 }
