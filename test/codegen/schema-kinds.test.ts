@@ -378,6 +378,38 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     expect(out.diags.map((d) => d.code)).toEqual(["TW134"]);
   });
 
+  // `patternProperties` is ignored (reported), so the `additionalProperties` beside it, which holds only for names
+  // no pattern matches, cannot stand alone: false refused every patterned name the spec allows, a schema checked
+  // them against the wrong schema. Such an object is open, looser like every ignored keyword.
+  it.each([
+    ["false", false],
+    ["a schema", { type: "integer" }],
+  ])("patternProperties beside additionalProperties %s: patterned names are accepted", (_, additional) => {
+    const out = emit({
+      type: "object",
+      properties: { id: { type: "integer" } },
+      patternProperties: { "^x-": { type: "string" } },
+      additionalProperties: additional,
+      minProperties: 1,
+    });
+    expect(out.diags.map((d) => d.message.match(/"(\w+)"/)?.[1])).toEqual(["patternProperties"]);
+    const parse = new Function("z", "uniqueItems", "closedParts", `return ${out.zod};`)(
+      z,
+      uniqueItems,
+      closedParts,
+    ) as z.ZodType;
+    const check = new Ajv2020({ strict: false }).compile(out.json as object);
+    for (const value of [{ "x-a": "1" }, { id: 1, "x-trace": "t" }]) {
+      expect(parse.safeParse(value).success, JSON.stringify(value)).toBe(true);
+      expect(check(value), JSON.stringify(value)).toBe(true);
+    }
+    // What the schema itself says still holds.
+    for (const value of [{ id: "one" }, {}]) {
+      expect(parse.safeParse(value).success, JSON.stringify(value)).toBe(false);
+      expect(check(value), JSON.stringify(value)).toBe(false);
+    }
+  });
+
   it("unsupported keywords of one node are reported in one order, whatever the order of its keys", () => {
     const out = emit({ type: "object", propertyNames: { pattern: "^a" }, if: { type: "object" }, not: {} });
     expect(out.diags.map((d) => d.message.match(/"(\w+)"/)?.[1])).toEqual(["not", "if", "propertyNames"]);

@@ -564,7 +564,16 @@ export class SchemaConverter {
       if (!Object.hasOwn(props, name)) properties.push({ name, required: true, schema: { kind: "any" } });
     }
     const ap = s.additionalProperties;
+    // `patternProperties` is not carried (IGNORED_KEYWORDS), and `additionalProperties` applies only to names no
+    // pattern matches: kept, it would refuse every patterned name the spec allows (`{x-a: "1"}` beside
+    // `patternProperties: {^x-: ...}, additionalProperties: false`, refused as an unknown property). Such an
+    // object is open instead, wider than the spec as every ignored keyword is.
+    const patterned =
+      typeof s.patternProperties === "object" &&
+      s.patternProperties !== null &&
+      Object.keys(s.patternProperties).length > 0;
     const additional: boolean | SchemaNode =
+      patterned ||
       ap === undefined ||
       ap === true ||
       (typeof ap === "object" && ap !== null && Object.keys(ap).length === 0)
