@@ -4,6 +4,7 @@ import { ValueError } from "../config/values.js";
 import { redactAndTruncate } from "../telemetry/redact.js";
 import { callDeadline } from "./deadline.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions, upstreamSender } from "./http.js";
+import { parsedPart } from "./json-text.js";
 import { observedSend } from "./observed-send.js";
 import { callFailure, describeStatus, kindOf, readBody, readErrorBody, upstreamFailure } from "./response.js";
 import { sendWithRetries } from "./retry.js";
@@ -288,10 +289,10 @@ function graphqlData(
   status: number,
 ): ToolOutcome {
   const rawErrors = Array.isArray(body.errors) ? body.errors : [];
-  const data = body.data ?? null;
+  const data = parsedPart(body, body.data ?? null);
   const value =
     binding.field !== undefined && data !== null && typeof data === "object"
-      ? ((data as Record<string, unknown>)[binding.field] ?? null)
+      ? parsedPart(data, (data as Record<string, unknown>)[binding.field] ?? null)
       : data;
   if (rawErrors.length > 0) return errorsOutcome(rawErrors, data, value, status);
   if (data === null)

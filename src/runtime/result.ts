@@ -10,7 +10,7 @@ import {
   type ToolOutcome,
 } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
-import { integerText } from "../executors/json-text.js";
+import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -39,16 +39,35 @@ export interface ToolResult {
  * the spec. A response of the wrong kind entirely is an error naming the path, with the data as text (but no
  * `structuredContent`, which clients would validate and reject).
  */
-export function validateOutput(schemas: SchemaCache, published: PublishedOutput): NamedMiddleware {
+export function validateOutput(
+  schemas: SchemaCache,
+  published: PublishedOutput,
+  table: Readonly<Record<string, JsonSchema>> = {},
+): NamedMiddleware {
   const tolerant = new Map<string, ValidateFunction>();
   const logged = new Set<string>();
+  const named = new Map<string, readonly string[] | null>();
+  const names = (tool: CatalogTool): readonly string[] | null => {
+    let found = named.get(tool.name);
+    if (found === undefined) {
+      found = tool.outputSchema ? schemaNames(tool.outputSchema, table) : null;
+      named.set(tool.name, found);
+    }
+    return found;
+  };
   return {
     name: "validate-output",
     async run(ctx, next) {
       const outcome = tooDeep(await next());
+      const parsed = isParsedPlain(outcome.data);
+      forgetParsed();
       if (outcome.error || !ctx.tool.outputSchema) return outcome;
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
+      // Data read as it came passes exactly when its copy would (`readableAsIs`); when it does not pass, the
+      // answer is made from the copy as always, so a refusal or a drift reads the same either way.
+      if (parsed && noPrototypeNames(names(ctx.tool)) && schema.safeParse(outcome.data).success)
+        return outcome;
       // A prototype-free copy, as for arguments: an optional field named `constructor` must not be "found".
       // Exact numbers are checked as the numbers they stand for (`checkedAs`); the data keeps them as they are.
       const copy = withoutPrototypes(outcome.data, checkedAs);
@@ -81,6 +100,81 @@ export function validateOutput(schemas: SchemaCache, published: PublishedOutput)
       };
     },
   };
+}
+
+/**
+ * Whether the output check may read `data` as it came instead of its prototype-free copy: it passes exactly when
+ * the copy would. The copy differs from the data only where zod looks past an object's own members (it tests a
+ * key with `in` and reads `obj[key]`, and walks open objects and records with `for...in`) and at exact numbers.
+ * So the data is read as it is only when it is plain parsed JSON without exact numbers (`isParsedPlain`: own data
+ * members only, every number a double), no name the tool's output schema holds (`schemaNames`) is found on
+ * `Object.prototype`, and `Object.prototype` has no enumerable key for `for...in` to meet. Checked per call: a
+ * prototype changed after the schema was first read still sends the data through the copy.
+ */
+export function readableAsIs(data: unknown, names: readonly string[] | null): boolean {
+  return isParsedPlain(data) && noPrototypeNames(names);
+}
+
+/** Whether none of `names` is found on `Object.prototype`, and it has no enumerable key (`readableAsIs`). */
+function noPrototypeNames(names: readonly string[] | null): boolean {
+  if (names === null) return false;
+  for (const _member in NO_MEMBERS) return false;
+  for (const name of names) if (name in Object.prototype) return false;
+  return true;
+}
+
+const NO_MEMBERS = {};
+
+/** JSON Schema keywords whose string values are prose or patterns, never a member's name. */
+const PROSE = new Set(["description", "title", "$comment", "pattern", "format", "contentMediaType"]);
+/** Keywords whose values are instances shown or compared, never read as a member's name. */
+const INSTANCES = new Set(["examples", "example", "default", "const"]);
+/** Keywords whose values map names (members, definitions) to schemas or lists. */
+const MAPS = new Set(["properties", "patternProperties", "dependentSchemas", "dependentRequired", "$defs"]);
+
+/**
+ * Every string a tool's output schema (and each named schema of `table` it reaches, `#/$defs/<Name>`) holds
+ * where zod could take it for a member's name: every key of a map of names (`properties`, `dependentRequired`...)
+ * and every string value (required lists, enums, a discriminator's property name), prose, patterns and example
+ * or default instances aside. Null when it refers anywhere else: the output check then always reads
+ * the copy.
+ */
+export function schemaNames(root: JsonSchema, table: Readonly<Record<string, JsonSchema>>): string[] | null {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  // Each node with whether it is a map of names (`properties`...), whose keys are names and never keywords.
+  const stack: Array<[node: unknown, map: boolean]> = [[root, false]];
+  while (stack.length > 0) {
+    const [node, map] = stack.pop()!;
+    if (typeof node === "string") {
+      names.add(node);
+      continue;
+    }
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, false]);
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (map) {
+        names.add(key);
+        stack.push([value, false]);
+      } else if (key === "$ref" && typeof value === "string") {
+        if (!value.startsWith("#/$defs/")) return null;
+        const name = value.slice("#/$defs/".length).replace(/~1/g, "/").replace(/~0/g, "~");
+        if (!Object.hasOwn(table, name)) return null;
+        if (!seen.has(name)) {
+          seen.add(name);
+          stack.push([table[name], false]);
+        }
+      } else if (MAPS.has(key)) {
+        stack.push([value, true]);
+      } else if (!INSTANCES.has(key) && !(PROSE.has(key) && typeof value === "string")) {
+        stack.push([value, false]);
+      }
+    }
+  }
+  return [...names];
 }
 
 /**

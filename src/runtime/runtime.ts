@@ -118,7 +118,7 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
       policy.wrap([
         parseArgs(schemas, (tool) => decoders(tool)),
         withholdCredentials(),
-        validateOutput(schemas, (tool) => publishedOutput(tool)),
+        validateOutput(schemas, (tool) => publishedOutput(tool), catalog.doc.schemas),
       ]),
     ),
   ];
