@@ -3,6 +3,7 @@ import {
   closeSync,
   constants as fsConstants,
   fstatSync,
+  lstatSync,
   openSync,
   readFileSync,
   realpathSync,
@@ -70,6 +71,7 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
   if (audit.file === undefined) return stderrSink();
   const name = audit.fileEnv ?? "the audit file";
   const folder = checkFolder(audit.file, name);
+  checkPlanted(audit.file, name, folder);
   const fd = openAuditFile(audit.file, name);
   // One fstat at open: the file's type, mode and owner, read by the checks and the probe alike.
   const stat = fstatSync(fd);
@@ -164,11 +166,31 @@ function checkFolder(file: string, name: string): FolderAccess {
  */
 function checkOwner(fd: number, stat: Stats, name: string, folder: FolderAccess): void {
   const uid = process.geteuid?.();
-  if (!folder.sharedSticky || uid === undefined) return;
-  if (!stat.isFile() || stat.uid === uid) return;
+  if (!folder.sharedSticky || uid === undefined || stat.uid === uid) return;
   closeSync(fd);
-  throw new ConfigError([
-    `${name}: the audit file belongs to another user (uid ${stat.uid}) in a folder every user may write, who could forge or erase its lines; remove it, or name a file in a folder of your own`,
+  throw plantedBy(stat.uid, name);
+}
+
+/**
+ * Before opening: what another user planted at the path in such a folder, of any type, is refused unopened. A
+ * named pipe would be opened (blocking start until someone reads it) and take every line to its owner, who could
+ * also stop reading and so stop every call; a link of theirs leads wherever they choose.
+ */
+function checkPlanted(file: string, name: string, folder: FolderAccess): void {
+  const uid = process.geteuid?.();
+  if (!folder.sharedSticky || uid === undefined) return;
+  let owner: number;
+  try {
+    owner = lstatSync(file).uid;
+  } catch {
+    return; // nothing there yet: the open creates this process's own file (and checkOwner reads it again)
+  }
+  if (owner !== uid) throw plantedBy(owner, name);
+}
+
+function plantedBy(owner: number, name: string): ConfigError {
+  return new ConfigError([
+    `${name}: the audit file belongs to another user (uid ${owner}) in a folder every user may write, who could forge or erase its lines, or read them; remove it, or name a file in a folder of your own`,
   ]);
 }
 

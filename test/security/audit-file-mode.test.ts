@@ -1,10 +1,16 @@
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
+  closeSync,
   existsSync,
+  constants as fsConstants,
+  lchownSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
+  readSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -189,5 +195,41 @@ describe("where the audit file lies", () => {
       "SCAIVAULT_AUDIT_FILE: the audit file belongs to another user (uid 65534) in a folder every user may write",
     );
     expect(readFileSync(planted, "utf8")).toBe(PRELUDE);
+  });
+
+  it("in a sticky folder every user may write, another user's named pipe or link (to a device, to a file of this user) is refused unopened", async () => {
+    const shared = folder(0o1777);
+    // A pipe whose owner reads it (this test holds the reading end, so an open for writing would not block).
+    const pipe = join(shared, "audit.pipe");
+    expect(spawnSync("mkfifo", ["-m", "0622", pipe]).status).toBe(0);
+    chownSync(pipe, 65534, 65534);
+    const reader = openSync(pipe, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      await refused(
+        { SCAIVAULT_AUDIT_FILE: pipe },
+        "SCAIVAULT_AUDIT_FILE: the audit file belongs to another user (uid 65534) in a folder every user may write",
+      );
+      // Nothing reached the pipe (no writer has held it: end of file, or EAGAIN while one does).
+      let read = 0;
+      try {
+        read = readSync(reader, Buffer.alloc(4096));
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe("EAGAIN");
+      }
+      expect(read).toBe(0);
+    } finally {
+      closeSync(reader);
+    }
+    // Their link to a device, and to a regular file of the server's user: refused as theirs, before any open.
+    for (const [target, name] of [
+      ["/dev/null", "null.jsonl"],
+      [join(mkdtempSync(join(tmpdir(), "tw-audit-own-")), "mine.jsonl"), "mine.jsonl"],
+    ] as const) {
+      const link = join(shared, name);
+      symlinkSync(target, link);
+      lchownSync(link, 65534, 65534);
+      await refused({ SCAIVAULT_AUDIT_FILE: link }, "belongs to another user (uid 65534)");
+      expect(existsSync(target)).toBe(target === "/dev/null");
+    }
   });
 });
