@@ -728,9 +728,24 @@ export function selectGraphqlTools(
       if (tool) tools.push(tool);
     }
   }
-  // Runs last, once every tool of the catalog has been typed: which custom scalars did any of them leave unmapped.
+  warnUnmappedScalars(sources, ctx);
+  return tools;
+}
+
+/** Runs last, once every tool of the catalog has been typed: which custom scalars did any of them leave unmapped. */
+function warnUnmappedScalars(sources: GraphqlSourceModel[], ctx: GraphqlBindContext): void {
   for (const model of sources) {
     for (const [scalar, at] of [...model.types.unmapped].sort(([a], [b]) => compareStrings(a, b))) {
+      if (scalar === "Upload") {
+        // graphql-upload's and Apollo's file scalar: a mapping would not help, so none is suggested.
+        ctx.diags.warn(
+          "TW150",
+          `source "${model.id}": scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: no JSON value fills it, so a call that needs one fails upstream`,
+          at,
+          "Leave the mutations that take a file out (exclude:), or write a handler that sends the multipart request; a scalars: entry does not make a file.",
+        );
+        continue;
+      }
       ctx.diags.warn(
         "TW150",
         `source "${model.id}": scalar ${scalar} has no JSON Schema mapping; tools type it as any JSON primitive`,
@@ -739,7 +754,6 @@ export function selectGraphqlTools(
       );
     }
   }
-  return tools;
 }
 
 const SEVERITY = { read: 0, write: 1, destructive: 2 } as const;

@@ -787,6 +787,29 @@ type S {
   });
 });
 
+describe("an Upload scalar (graphql-upload, Apollo: a file in a multipart request)", () => {
+  it("is warned about as what it is, without suggesting a scalars: entry that would not make a file", async () => {
+    const dir = writeTree("gql-upload", {
+      "schema.graphql": `scalar Upload
+scalar Cents
+type Query { ok: Boolean }
+type Mutation { uploadAvatar(file: Upload!, price: Cents): Boolean }
+`,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(errors(o)).toEqual([]);
+    expect(
+      o.diags.items
+        .filter((d) => d.severity === "warning")
+        .map((d) => `${d.source?.line}:${d.source?.column} ${d.message} | ${d.fix}`),
+    ).toEqual([
+      '2:1 source "api": scalar Cents has no JSON Schema mapping; tools type it as any JSON primitive | Map it under sources.api.scalars (e.g. Cents: { type: string }).',
+      '1:1 source "api": scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: no JSON value fills it, so a call that needs one fails upstream | Leave the mutations that take a file out (exclude:), or write a handler that sends the multipart request; a scalars: entry does not make a file.',
+    ]);
+  });
+});
+
 describe("a query and a mutation of one name (Linear's initiativeUpdate and projectUpdate)", () => {
   it("both are tools: the later one named with its operation type, then a counter, each with a located TW124", async () => {
     const dir = writeTree("gql-same-name", {
