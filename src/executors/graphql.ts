@@ -292,7 +292,14 @@ function graphqlData(
   const data = parsedPart(body, body.data ?? null);
   const value =
     binding.field !== undefined && data !== null && typeof data === "object"
-      ? parsedPart(data, (data as Record<string, unknown>)[binding.field] ?? null)
+      ? // Own members only: a root field named like an Object.prototype member (`constructor`, `toString`) that
+        // the answer leaves out is missing, not the prototype's function.
+        parsedPart(
+          data,
+          Object.hasOwn(data, binding.field)
+            ? ((data as Record<string, unknown>)[binding.field] ?? null)
+            : null,
+        )
       : data;
   if (rawErrors.length > 0) return errorsOutcome(rawErrors, data, value, status);
   if (data === null)

@@ -271,6 +271,29 @@ describe("the answer", () => {
     expect(await run({ tool: { outputWrapped: true } }).outcome).toEqual({ data: null, status: 200 });
   });
 
+  it("a root field named like an Object.prototype member that the answer leaves out is null, not a function", async () => {
+    for (const field of ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__"]) {
+      const b = {
+        ...binding,
+        field,
+        document: `query GetThing { ${field === "__proto__" ? "proto: __typename" : field} }`,
+      };
+      reply = (_q, res) => send(res, 200, { data: {} });
+      expect((await run({}, { id: "1" }, b).outcome).error).toMatchObject({
+        code: "not_found",
+        message: `${field} returned null: nothing matches these arguments`,
+      });
+      expect(await run({ tool: { outputWrapped: true } }, { id: "1" }, b).outcome).toEqual({
+        data: null,
+        status: 200,
+      });
+      // Present, it is the answer's own value.
+      reply = (_q, res) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(`{"data":{"${field}":{"id":"7"}}}`);
+      expect((await run({}, { id: "1" }, b).outcome).data).toEqual({ id: "7" });
+    }
+  });
+
   it("an HTTP error with a GraphQL body is a GraphQL failure; without one, an HTTP failure", async () => {
     reply = (_q, res) =>
       send(res, 401, { errors: [{ message: "Invalid key", extensions: { code: "UNAUTHORIZED" } }] });
