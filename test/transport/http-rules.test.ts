@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
 import {
@@ -261,5 +264,46 @@ describe("with a public URL", () => {
     } finally {
       expect(await served.stop()).toBe(0);
     }
+  });
+});
+
+describe("the client key file's mode", () => {
+  const FILE_KEY = "file-key-7c1d93be5a0f42e8";
+  const keyFile = (mode: number) => {
+    const file = join(mkdtempSync(join(tmpdir(), "tw-key-mode-")), "client.key");
+    writeFileSync(file, `${FILE_KEY}\n`);
+    chmodSync(file, mode);
+    return file;
+  };
+
+  it("writable by every user stops the server: anyone could choose the key", async () => {
+    const { code, stderr } = await serveRefusal(catalog, fixtureEnv(), ["--client-key-file", keyFile(0o666)]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /--client-key-file.*client\.key is writable by every user \(mode 0666\), who could choose the key/,
+    );
+    expect(stderr).not.toContain(FILE_KEY);
+  });
+
+  it.each([
+    ["0664", "writable by its group and readable by every user"],
+    ["0640", undefined],
+    ["0644", "readable by every user"],
+    ["0620", "writable by its group"],
+  ])("mode %s is served, saying who else may change or read it", async (shown, said) => {
+    const file = keyFile(Number.parseInt(shown, 8));
+    const served = await serveHttp(catalog, fixtureEnv(), { args: ["--client-key-file", file] });
+    try {
+      const res = await raw(served.url, {
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${FILE_KEY}` },
+        body: INITIALIZE,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    if (said) expect(served.stderr()).toContain(`the key file is ${said} (mode ${shown})`);
+    else expect(served.stderr()).not.toContain("the key file is");
+    expect(served.stderr()).not.toContain(FILE_KEY);
   });
 });
