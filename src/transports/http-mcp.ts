@@ -24,6 +24,7 @@ import {
 } from "./http-node.js";
 import type { HttpSettings } from "./http-settings.js";
 import type { ActiveRequests } from "./http-shutdown.js";
+import { shownId } from "./shown-id.js";
 
 /**
  * One request to the MCP endpoint: authentication (401/403 with an RFC 9728 challenge, 503 when a token cannot
@@ -141,7 +142,7 @@ async function serveAuthenticated(
           res,
           400,
           jsonRpcError(
-            `Invalid Request: request id ${JSON.stringify(repeated).slice(0, 80)} appears more than once in this batch; none of it was run (use a new id for each request)`,
+            `Invalid Request: request id ${shownId(repeated)} appears more than once in this batch; none of it was run (use a new id for each request)`,
           ),
         );
       }

@@ -7,6 +7,7 @@ import { principalKey } from "./http-inflight.js";
 import { authInfoOf, type McpEndpoint, readBoundedBody, refuseUnauthenticated } from "./http-mcp.js";
 import { boundUnreadBody, jsonRpcError, sendJson } from "./http-node.js";
 import type { ActiveRequests } from "./http-shutdown.js";
+import { shownId } from "./shown-id.js";
 
 /**
  * The deprecated HTTP+SSE transport (protocol 2024-11-05), for clients that speak only it: `GET /sse` opens an
@@ -222,7 +223,7 @@ function admit(
   if (pending.has(m.id))
     return {
       status: 400,
-      message: `Invalid Request: request id ${JSON.stringify(m.id)} is already in use by a request still in flight on this stream; the duplicate was not run (use a new id for each request)`,
+      message: `Invalid Request: request id ${shownId(m.id)} is already in use by a request still in flight on this stream; the duplicate was not run (use a new id for each request)`,
     };
   if (requests.size >= maxRequests)
     return {

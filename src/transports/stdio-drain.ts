@@ -1,6 +1,7 @@
 import { PassThrough, type Readable, type Writable } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { logLine } from "../telemetry/log.js";
+import { shownId } from "./shown-id.js";
 import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
 
 /** The part of the SDK's stdio transport the drain wraps. */
@@ -102,11 +103,11 @@ export class StdioDrain {
  */
 function refuseDuplicate(send: WireTransport["send"], id: Id): void {
   logLine(
-    `stdio: request id ${JSON.stringify(id)} is already in flight; the duplicate was answered -32600 and not run`,
+    `stdio: request id ${shownId(id)} is already in flight; the duplicate was answered -32600 and not run`,
   );
   const error = {
     code: -32600,
-    message: `Invalid Request: request id ${JSON.stringify(id)} is already in use by a request still in flight on this connection; the duplicate was not run (use a new id for each request)`,
+    message: `Invalid Request: request id ${shownId(id)} is already in use by a request still in flight on this connection; the duplicate was not run (use a new id for each request)`,
   };
   send({ jsonrpc: "2.0", id, error } as JSONRPCMessage).catch(() => {});
 }

@@ -147,6 +147,42 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
     expect(jsonLines(stdout).map((m) => m.id)).toEqual([1, 3, 4]);
   });
 
+  it("a duplicate's id is shown cut short in its error and the log line (the answer carries it whole)", async () => {
+    const { child, out, waitFor } = serveScaivault("stdio-dup-long-id");
+    const ended = closed(child);
+    ended.catch(() => {});
+    child.stdin.write(
+      line({
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } },
+      }) + line({ method: "notifications/initialized" }),
+    );
+    await waitFor([1]);
+    const before = held.length;
+    const id = `id-${"é".repeat(20_000)}-end`;
+    const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
+    child.stdin.write(line({ id, method: "tools/call", params: list }));
+    const first = await nthRequest(before + 1);
+    child.stdin.write(line({ id, method: "tools/list" }) + line({ id: 9, method: "ping" }));
+    await waitFor([9]);
+    const refused = jsonLines(out.stdout).find((m) => m.error !== undefined);
+    expect(refused.id).toBe(id);
+    expect(refused.error.message).toMatch(/^Invalid Request: request id "id-é+… is already in use/);
+    expect(refused.error.message.length).toBeLessThan(300);
+    const logged = out.stderr.split("\n").find((l) => l.includes("is already in flight")) ?? "";
+    expect(logged).toMatch(/request id "id-é+… is already in flight/);
+    expect(logged.length).toBeLessThan(300);
+    answer(first.res);
+    await until(
+      () => jsonLines(out.stdout).some((m) => m.id === id && m.result !== undefined),
+      [child.stdout],
+      () => out.stdout,
+    );
+    child.stdin.end();
+    expect((await ended)[0]).toBe(0);
+  });
+
   it("a request reusing the id of one in flight is refused and never run, on the direct and the SDK path", async () => {
     const { child, out, waitFor } = serveScaivault("stdio-dup-ids");
     const ended = closed(child);
