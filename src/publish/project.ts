@@ -126,12 +126,7 @@ const MISSING_NOTE = " is missing from this catalog's schemas; any value is acce
 export function unexpandedSchema(name: string, original: JsonSchema | undefined): JsonSchema {
   const out: JsonSchema = {};
   if (typeof original?.type === "string") out.type = original.type;
-  out.title =
-    typeof original?.title === "string"
-      ? original.title.length > TRIM_MIN
-        ? `${original.title.slice(0, TRIM_MIN).replace(/[\uD800-\uDBFF]$/, "")}...`
-        : original.title
-      : name;
+  out.title = typeof original?.title === "string" ? cut(original.title, TRIM_MIN) : name;
   const note = original === undefined ? `${name}${MISSING_NOTE}` : NOT_EXPANDED;
   out.description = describedAs(original ?? {}, out.title as string, note);
   return out;
@@ -248,6 +243,7 @@ function trimValues(node: unknown, limit: number, stubs: WeakSet<object>): unkno
   if (!isObject(node)) return node;
   let out: JsonSchema | undefined;
   let widened = false;
+  let droppedValues: unknown[] | undefined;
   for (const key in node) {
     if (!Object.hasOwn(node, key)) continue;
     const value = node[key];
@@ -256,9 +252,10 @@ function trimValues(node: unknown, limit: number, stubs: WeakSet<object>): unkno
       if (JSON.stringify(value).length > limit) {
         next = undefined;
         widened ||= key !== "default" && key !== "examples";
+        if (key === "enum" && Array.isArray(value)) droppedValues = value;
       }
     } else if ((key === "description" || key === "title") && typeof value === "string") {
-      if (value.length > limit) next = `${value.slice(0, limit).replace(/[\uD800-\uDBFF]$/, "")}...`;
+      next = cut(value, limit);
     } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
       let map: JsonSchema | undefined;
       for (const name in value) {
@@ -277,8 +274,38 @@ function trimValues(node: unknown, limit: number, stubs: WeakSet<object>): unkno
       else out[key] = next;
     }
   }
+  if (out && droppedValues) out.description = withValuesNote(out.description, droppedValues, limit);
   if (out && widened) stubs.add(out);
   return out ?? node;
+}
+
+/** How many values a note on an enum taken out names, and how much of each. */
+const NOTE_VALUES = 5;
+const NOTE_VALUE_CHARS = 40;
+
+/**
+ * An enum too large to publish is taken out, so the schema no longer says its values are a closed set: its
+ * description says so, with the first few values, so a model can tell what kind of value is wanted (the server
+ * still refuses any other). The note comes first within the description's own budget (`limit`): a long
+ * description is cut to make room for it.
+ */
+function withValuesNote(description: unknown, values: unknown[], limit: number): string {
+  const shown = values
+    .slice(0, NOTE_VALUES)
+    .map((v) => cut(JSON.stringify(v) ?? String(v), NOTE_VALUE_CHARS));
+  const note = cut(
+    `One of ${values.length} values, too many to list here (for example ${shown.join(", ")}); others are refused.`,
+    limit,
+  );
+  if (typeof description !== "string" || description === "") return note;
+  const room = limit - note.length - 4;
+  if (room < 16) return note;
+  return `${cut(description, room)} ${note}`;
+}
+
+/** The first `n` characters of `text` and "..." when it is longer (never half a surrogate pair). */
+function cut(text: string, n: number): string {
+  return text.length > n ? `${text.slice(0, n).replace(/[\uD800-\uDBFF]$/, "")}...` : text;
 }
 
 /** An object root with nothing expanded (MCP wants `type: object` at the top). */

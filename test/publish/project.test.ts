@@ -266,7 +266,17 @@ describe("bounded projection", () => {
     expect(Object.keys(props)).toEqual(["pick", "size", "note", "text"]);
     // Small values stay; a oneOf over a schema that lost its enum is loosened (values may match both).
     expect(props.size).toEqual({ type: "integer", enum: [1, 2, 3], default: 2, description: "The size." });
-    expect(props.pick).toEqual({ anyOf: [{ type: "string" }, { type: "integer" }] });
+    // The variant that lost its enum says so, with its first values (the model sees what kind of value is wanted).
+    expect(props.pick).toEqual({
+      anyOf: [
+        {
+          type: "string",
+          description:
+            'One of 20000 values, too many to list here (for example "value-0", "value-1", "value-2", "value-3", "value-4"); others are refused.',
+        },
+        { type: "integer" },
+      ],
+    });
     expect(props.note).toEqual({ type: "string" });
     expect(String(props.text?.description).length).toBe(8192 + 3);
     // Never narrower than the whole schema: what it accepts, the projection accepts.
@@ -279,6 +289,28 @@ describe("bounded projection", () => {
       expect(accepts(schema, value)).toBe(true);
     }
     expect(accepts(schema, { pick: "value-7", note: "zzz" })).toBe(true);
+  });
+
+  it("an enum taken out keeps a description within the budget: the note first, a long description cut before it", () => {
+    const long = Array.from({ length: 3_000 }, (_, i) => `${"k".repeat(60)}-${i}`);
+    const root = obj({
+      kind: { type: "string", enum: long, description: "The kind. ".repeat(100) },
+      bare: { type: "string", enum: long },
+    });
+    const { schema } = project(root, {}, { depth: 2, bytes: 1024, keepLevel: 1 });
+    const props = schema.properties as Record<string, JsonSchema>;
+    for (const prop of [props.kind, props.bare]) {
+      expect(prop?.enum).toBeUndefined();
+      const text = String(prop?.description);
+      expect(text.length).toBeLessThanOrEqual(1024 + 3);
+      // Each value shown is cut to 40 characters.
+      expect(text).toContain(`One of 3000 values, too many to list here (for example "${"k".repeat(39)}...`);
+      expect(text.endsWith("others are refused.")).toBe(true);
+    }
+    expect(String(props.kind?.description)).toMatch(/^The kind\. The kind\..*\.\.\. One of 3000 values/);
+    expect(String(props.bare?.description).startsWith("One of 3000 values")).toBe(true);
+    // Still never narrower than the whole schema.
+    expect(accepts(schema, { kind: long[7], bare: long[9] })).toBe(true);
   });
 
   it("a name missing from the table is open and says so", () => {
