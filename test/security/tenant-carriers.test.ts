@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { resultText, servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * What a lock's declared argument makes the tenant's name across the catalog, for names that say little by
@@ -85,38 +82,25 @@ tools:
     partner_arg: Stripe-Account
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const src = writeTree("tenant-carriers", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  served = await serveOverStdio(dir, { CAR_URL: upstream.url, CAR_TENANT: "ws-1", CAR_PARTNER: "acct_1" });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
-
-const call = (name: string, args: Record<string, unknown>) =>
-  callRecorded(served.client, upstream, name, args);
-const text = (result: { content?: Array<{ text?: string }> }) => result.content?.[0]?.text ?? "";
+const { call } = servedFixture(
+  "tenant-carriers",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST },
+  (url) => ({ CAR_URL: url, CAR_TENANT: "ws-1", CAR_PARTNER: "acct_1" }),
+);
 
 describe("a generic declared name (tenant_arg: id) is not the tenant's name elsewhere", () => {
   it("another tool's id and key go through as sent", async () => {
     const user = await call("get_user", { id: "u-42" });
-    expect(user.result.isError, text(user.result)).toBeFalsy();
+    expect(user.result.isError, resultText(user.result)).toBeFalsy();
     const items = await call("list_items", { id: "i-7", key: "k" });
-    expect(items.result.isError, text(items.result)).toBeFalsy();
+    expect(items.result.isError, resultText(items.result)).toBeFalsy();
     expect([...user.sent, ...items.sent].map((r) => r.url)).toEqual(["/users/u-42", "/items?id=i-7&key=k"]);
   });
 
   it("the declared tool's own id is locked and filled", async () => {
     const other = await call("list_projects", { id: "ws-2" });
     expect(other.result.isError).toBe(true);
-    expect(text(other.result)).toMatch(/locked to tenant ws-1 and 'id' names another tenant/);
+    expect(resultText(other.result)).toMatch(/locked to tenant ws-1 and 'id' names another tenant/);
     expect(other.sent).toEqual([]);
     const filled = await call("list_projects", {});
     expect(filled.sent.map((r) => r.url)).toEqual(["/workspaces/ws-1/projects"]);
@@ -126,11 +110,11 @@ describe("a generic declared name (tenant_arg: id) is not the tenant's name else
     for (const header of ["X-Workspace-Id", "Acme-Workspace"]) {
       const { result, sent } = await call("list_reports", { [header]: "ws-2" });
       expect(result.isError, header).toBe(true);
-      expect(text(result)).toMatch(new RegExp(`'${header}' names another tenant`));
+      expect(resultText(result)).toMatch(new RegExp(`'${header}' names another tenant`));
       expect(sent).toEqual([]);
     }
     const same = await call("list_reports", { "Acme-Workspace": "ws-1" });
-    expect(same.result.isError, text(same.result)).toBeFalsy();
+    expect(same.result.isError, resultText(same.result)).toBeFalsy();
     expect(same.sent[0]!.headers["acme-workspace"]).toBe("ws-1");
   });
 });
@@ -142,9 +126,11 @@ describe("a lock declared on a vendor's header (partner_arg: Stripe-Account)", (
     ["the same header in another tool", "list_transfers", { "Stripe-Account": "acct_2" }, "Stripe-Account"],
   ])("%s naming another account is refused", async (_label, tool, args, named) => {
     const { result, sent } = await call(tool, args);
-    expect(result.isError, text(result)).toBe(true);
-    expect(text(result)).toMatch(new RegExp(`locked to partner acct_1 and '${named}' names another partner`));
-    expect(text(result)).not.toContain("acct_2");
+    expect(result.isError, resultText(result)).toBe(true);
+    expect(resultText(result)).toMatch(
+      new RegExp(`locked to partner acct_1 and '${named}' names another partner`),
+    );
+    expect(resultText(result)).not.toContain("acct_2");
     expect(sent).toEqual([]);
   });
 

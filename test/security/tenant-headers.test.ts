@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { resultText, servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * Tenant-carrying headers whose last word says how the tenant is written, not what it is: Shopify's
@@ -82,28 +79,15 @@ tools:
     partner_arg: X-Workspace-Name
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const src = writeTree("tenant-headers", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  served = await serveOverStdio(dir, {
-    HDR_URL: upstream.url,
+const { call } = servedFixture(
+  "tenant-headers",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST },
+  (url) => ({
+    HDR_URL: url,
     HDR_TENANT: "acme.myshopify.com",
     HDR_PARTNER: "design",
-  });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
-
-const call = (name: string, args: Record<string, unknown>) =>
-  callRecorded(served.client, upstream, name, args);
-const text = (result: { content?: Array<{ text?: string }> }) => result.content?.[0]?.text ?? "";
+  }),
+);
 
 describe("a lock declared on X-Shopify-Shop-Domain locks the shop", () => {
   it.each([
@@ -113,11 +97,11 @@ describe("a lock declared on X-Shopify-Shop-Domain locks the shop", () => {
     ["a query parameter shop_domain", "list_themes", { shop_domain: "globex.myshopify.com" }, "shop_domain"],
   ])("%s naming another shop is refused", async (_label, tool, args, named) => {
     const { result, sent } = await call(tool, args);
-    expect(result.isError, text(result)).toBe(true);
-    expect(text(result)).toMatch(
+    expect(result.isError, resultText(result)).toBe(true);
+    expect(resultText(result)).toMatch(
       new RegExp(`locked to tenant acme\\.myshopify\\.com and '${named}' names another tenant`),
     );
-    expect(text(result)).not.toContain("globex");
+    expect(resultText(result)).not.toContain("globex");
     expect(sent).toEqual([]);
   });
 
@@ -160,8 +144,10 @@ describe("a lock declared on X-Workspace-Name locks the workspace", () => {
     ],
   ])("%s naming another workspace is refused", async (_label, tool, args, named) => {
     const { result, sent } = await call(tool, args);
-    expect(result.isError, text(result)).toBe(true);
-    expect(text(result)).toMatch(new RegExp(`locked to partner design and '${named}' names another partner`));
+    expect(result.isError, resultText(result)).toBe(true);
+    expect(resultText(result)).toMatch(
+      new RegExp(`locked to partner design and '${named}' names another partner`),
+    );
     expect(sent).toEqual([]);
   });
 
@@ -170,7 +156,7 @@ describe("a lock declared on X-Workspace-Name locks the workspace", () => {
       workspace_id: "design",
       "Acme-Workspace-Slug": "design",
     });
-    expect(result.isError, text(result)).toBeFalsy();
+    expect(result.isError, resultText(result)).toBeFalsy();
     expect(sent.map((r) => r.url)).toEqual(["/docs?workspace_id=design"]);
   });
 });

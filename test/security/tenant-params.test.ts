@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * The tenant lock names one argument per tool (`tenant_arg`), and only that one was checked: a second parameter
@@ -73,23 +70,11 @@ tools:
     tenant_arg: tenant
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const src = writeTree("tenant-params", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  served = await serveOverStdio(dir, { TL_URL: upstream.url, TL_TENANT: "acme" });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
-
-const call = (name: string, args: Record<string, unknown>) =>
-  callRecorded(served.client, upstream, name, args);
+const { call } = servedFixture(
+  "tenant-params",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST },
+  (url) => ({ TL_URL: url, TL_TENANT: "acme" }),
+);
 
 describe("the tenant lock holds for every argument that names a tenant", () => {
   it.each([
