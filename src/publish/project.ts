@@ -286,15 +286,15 @@ const NOTE_VALUE_CHARS = 40;
 /**
  * An enum too large to publish is taken out, so the schema no longer says its values are a closed set: its
  * description says so, with the first few values, so a model can tell what kind of value is wanted (the server
- * still refuses any other). The note comes first within the description's own budget (`limit`): a long
- * description is cut to make room for it.
+ * still checks values against the whole schema). The note comes first within the description's own budget
+ * (`limit`): a long description is cut to make room for it.
  */
 function withValuesNote(description: unknown, values: unknown[], limit: number): string {
   const shown = values
     .slice(0, NOTE_VALUES)
     .map((v) => cut(JSON.stringify(v) ?? String(v), NOTE_VALUE_CHARS));
   const note = cut(
-    `One of ${values.length} values, too many to list here (for example ${shown.join(", ")}); others are refused.`,
+    `One of ${values.length} values, too many to list here (for example ${shown.join(", ")}).`,
     limit,
   );
   if (typeof description !== "string" || description === "") return note;
