@@ -106,13 +106,13 @@ paths:
   /a:
     get:
       responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/X" } } } } }
-  /b/{id}:
+  /b:
     get:
-      responses: { "200": { description: ok } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Y" } } } } }
 `;
     const cwd = writeTree("gen-all-out", {
       "gone.yaml": spec,
-      "one.yaml": spec.slice(0, spec.indexOf("  /b/")),
+      "one.yaml": spec.slice(0, spec.indexOf("  /b:")),
     });
     const gone = generate(cwd, "--openapi", "gone.yaml");
     expect(gone.status).toBe(1);

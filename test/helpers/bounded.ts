@@ -32,6 +32,8 @@ for (const job of workerData.jobs) {
     { root: workerData.root, out: job.out },
     diags,
   ).catch((e) => { diags.error("TW170", "generator crashed: " + (e.stack ?? e.message)); return undefined; });
+  // Files whose text is made on first read (catalog.json: GeneratedFiles) are made here: a message carries a plain Map.
+  if (cat) for (const _ of cat.files.values());
   parentPort.postMessage({ cat, diagnostics: diags.items });
 }
 `;
