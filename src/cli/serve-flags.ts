@@ -1,7 +1,8 @@
-import { readFileSync, type Stats, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { EnvType, EnvVar } from "../catalog.js";
 import { type Config, ConfigError, expandHome, resolveConfig } from "../config/config.js";
+import { checkKeyFileMode, PlaceError } from "../files/place.js";
 import type { RuntimeSwitches } from "../policy/index.js";
 import { logLine } from "../telemetry/log.js";
 import { rememberSecret } from "../telemetry/redact.js";
@@ -481,38 +482,13 @@ export function readClientKey(options: ServeOptions): string | undefined {
   }
   const key = text.replace(/\r?\n$/, "");
   rememberSecret(key);
-  checkKeyFileMode(path, options.clientKeyFile);
-  return key;
-}
-
-/**
- * Who may change or read the client key file. One every user may write lets anyone on the machine choose the key
- * clients authenticate with (at the next start): refused. One its group may write, or every user may read (the
- * key is then as visible as the `--client-key` flag this file replaces, which is refused), is served with one
- * stderr line: Docker's secrets are 0444 and Kubernetes' 0644 by default, on file systems only root writes.
- * Devices and pipes (`/dev/stdin`) are not files others keep.
- */
-function checkKeyFileMode(path: string, shown: string): void {
-  let stat: Stats;
   try {
-    stat = statSync(path);
-  } catch {
-    return;
+    checkKeyFileMode(path, labelOf("clientKeyFile"), options.clientKeyFile, logLine);
+  } catch (error) {
+    if (error instanceof PlaceError) throw new ConfigError([error.message]);
+    throw error;
   }
-  if (!stat.isFile()) return;
-  const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
-  if ((stat.mode & 0o002) !== 0) {
-    throw new ConfigError([
-      `${labelOf("clientKeyFile")}: ${shown} is writable by every user (mode ${mode}), who could choose the key clients authenticate with; take that away (chmod o-w) or name another file`,
-    ]);
-  }
-  const said: string[] = [];
-  if ((stat.mode & 0o020) !== 0) said.push("writable by its group");
-  if ((stat.mode & 0o004) !== 0) said.push("readable by every user");
-  if (said.length > 0)
-    logLine(
-      `${labelOf("clientKeyFile")}: the key file is ${said.join(" and ")} (mode ${mode}); chmod 0600 it unless the file system already keeps others out`,
-    );
+  return key;
 }
 
 const GROUPS: Record<ServeOption["group"], string> = {

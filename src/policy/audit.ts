@@ -1,18 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import {
-  closeSync,
-  constants as fsConstants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  type Stats,
-  statfsSync,
-  statSync,
-  writeSync,
-} from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, fstatSync, readFileSync, statfsSync, writeSync } from "node:fs";
 import type { CatalogTool } from "../catalog.js";
 import {
   type CallContext,
@@ -22,6 +9,7 @@ import {
   whileUpstreamAnswers,
 } from "../chain.js";
 import { ConfigError } from "../config/config.js";
+import { openEvidenceFile, PlaceError } from "../files/place.js";
 import { logLine } from "../telemetry/log.js";
 import { argumentFingerprint, argumentShape } from "./canonical.js";
 import { appliedOf, refusalOf, refuse } from "./decision.js";
@@ -70,152 +58,21 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
   if (!audit.enabled) return undefined;
   if (audit.file === undefined) return stderrSink();
   const name = audit.fileEnv ?? "the audit file";
-  const folder = checkFolder(audit.file, name);
-  checkPlanted(audit.file, name, folder);
-  const fd = openAuditFile(audit.file, name);
-  // One fstat at open: the file's type, mode and owner, read by the checks and the probe alike.
-  const stat = fstatSync(fd);
-  checkFileMode(fd, stat, name);
-  checkOwner(fd, stat, name, folder);
+  let opened: { fd: number; stat: { isFile(): boolean } };
+  try {
+    // One fstat at open: the file's type, mode and owner, read by the checks and the probe alike.
+    opened = openEvidenceFile(audit.file, name, (line) => logLine(`audit: ${line}`));
+  } catch (error) {
+    if (error instanceof PlaceError) throw new ConfigError([error.message]);
+    throw error;
+  }
+  const { fd, stat } = opened;
   const written = { bytes: 0 };
   return trackedSink(
     lineAppender(fd, written),
     () => closeSync(fd),
     fileProbe(fd, audit.file, written, { regular: stat.isFile() }),
   );
-}
-
-const { O_APPEND, O_CREAT, O_NOFOLLOW, O_WRONLY } = fsConstants;
-
-/**
- * Opens the audit file for appending, creating it 0600 (the umask only takes bits away). The file is named by
- * its own path, never through a symbolic link to a regular file: whoever can place or replace the link (in `/tmp`,
- * anyone) chooses where the lines go, and the server would append them to a file of theirs, or of the user it runs
- * as (`~/.ssh/authorized_keys`). A link to a device or a pipe (`/dev/stderr`) is not a file others keep. A link
- * leading nowhere is refused too, without creating its target.
- */
-function openAuditFile(file: string, name: string): number {
-  try {
-    return openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "error";
-    if (code !== "ELOOP") throw new ConfigError([`${name}: cannot open it for appending (${code})`]);
-  }
-  const linked = `${name}: the audit file is a symbolic link`;
-  const fix =
-    "name the file itself (a link's holder chooses where the lines go, and could point them at any file)";
-  let fd: number;
-  try {
-    fd = openSync(file, O_WRONLY | O_APPEND);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? "error";
-    throw new ConfigError([`${linked} that cannot be opened for appending (${code}); ${fix}`]);
-  }
-  if (fstatSync(fd).isFile()) {
-    closeSync(fd);
-    throw new ConfigError([`${linked} to a regular file; ${fix}`]);
-  }
-  return fd;
-}
-
-/** What the folder holding the audit file allows others (by its real path). */
-interface FolderAccess {
-  /** Every user may create files in it (sticky, so they cannot replace this process's own). */
-  sharedSticky: boolean;
-}
-
-/**
- * The folder holding the audit file decides who can replace it: whoever may write a folder without the sticky
- * bit can rename or delete the file and put another in its place, so that the log holds what they wrote. A folder
- * every user may write that way stops the server; one its group may write is served with one stderr line (a group
- * of one, as a umask of 002 makes folders, is harmless); one owned by another user (not root) likewise, since its
- * owner can replace the file.
- */
-function checkFolder(file: string, name: string): FolderAccess {
-  let folder: string;
-  let stat: Stats;
-  try {
-    folder = realpathSync(dirname(resolve(file)));
-    stat = statSync(folder);
-  } catch {
-    return { sharedSticky: false }; // the open that follows says why the file cannot be opened
-  }
-  const sticky = (stat.mode & 0o1000) !== 0;
-  const mode = (stat.mode & 0o7777).toString(8).padStart(4, "0");
-  if ((stat.mode & 0o002) !== 0 && !sticky) {
-    throw new ConfigError([
-      `${name}: the audit file's folder is writable by every user (mode ${mode}), who could replace the file and forge or erase its lines; take that away (chmod o-w on the folder) or name a file in another folder`,
-    ]);
-  }
-  const uid = process.geteuid?.();
-  if ((stat.mode & 0o020) !== 0 && !sticky) {
-    logLine(
-      `audit: ${name}: the audit file's folder is writable by its group (mode ${mode}), whose members could replace the file; fine for a group of one (chmod g-w on the folder otherwise)`,
-    );
-  } else if (uid !== undefined && stat.uid !== uid && stat.uid !== 0) {
-    logLine(
-      `audit: ${name}: the audit file's folder belongs to another user (uid ${stat.uid}), who could replace the file`,
-    );
-  }
-  return { sharedSticky: (stat.mode & 0o002) !== 0 && sticky };
-}
-
-/**
- * In a folder every user may write (sticky, as `/tmp`), the file must be this process's user's own: one another
- * user created there before the server started (and the server, as root, can append to) stays theirs to rewrite.
- */
-function checkOwner(fd: number, stat: Stats, name: string, folder: FolderAccess): void {
-  const uid = process.geteuid?.();
-  if (!folder.sharedSticky || uid === undefined || stat.uid === uid) return;
-  closeSync(fd);
-  throw plantedBy(stat.uid, name);
-}
-
-/**
- * Before opening: what another user planted at the path in such a folder, of any type, is refused unopened. A
- * named pipe would be opened (blocking start until someone reads it) and take every line to its owner, who could
- * also stop reading and so stop every call; a link of theirs leads wherever they choose.
- */
-function checkPlanted(file: string, name: string, folder: FolderAccess): void {
-  const uid = process.geteuid?.();
-  if (!folder.sharedSticky || uid === undefined) return;
-  let owner: number;
-  try {
-    owner = lstatSync(file).uid;
-  } catch {
-    return; // nothing there yet: the open creates this process's own file (and checkOwner reads it again)
-  }
-  if (owner !== uid) throw plantedBy(owner, name);
-}
-
-function plantedBy(owner: number, name: string): ConfigError {
-  return new ConfigError([
-    `${name}: the audit file belongs to another user (uid ${owner}) in a folder every user may write, who could forge or erase its lines, or read them; remove it, or name a file in a folder of your own`,
-  ]);
-}
-
-/**
- * An existing audit file others may write is refused: whoever can write it can forge lines or erase them, and
- * the log is what says who did what. One others may read is served with a warning: a line holds no value (a
- * fingerprint and a shape), but it names tools, principals and when they acted. A file this process creates is
- * 0600 (less by the umask). Devices and pipes (`/dev/stderr`) are not files others keep.
- */
-function checkFileMode(fd: number, stat: Stats, name: string): void {
-  if (!stat.isFile()) return;
-  const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
-  if ((stat.mode & 0o022) !== 0) {
-    closeSync(fd);
-    const who = (stat.mode & 0o002) !== 0 ? "every user" : "its group";
-    throw new ConfigError([
-      `${name}: the audit file is writable by ${who} (mode ${mode}), who could forge or erase its lines; take that away (chmod go-w) or name another file (a new one is created with mode 0600)`,
-    ]);
-  }
-  if ((stat.mode & 0o044) !== 0) {
-    const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
-    logLine(
-      `audit: ${name}: the audit file is readable by ${who} (mode ${mode}); its lines hold no values, but name tools, callers and times (chmod go-r to keep them private)`,
-    );
-  }
 }
 
 /**

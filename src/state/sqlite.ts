@@ -1,16 +1,7 @@
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  realpathSync,
-  type Stats,
-  statSync,
-} from "node:fs";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { checkStatePlace as checkPlace, PlaceError } from "../files/place.js";
 import {
   type Claim,
   type ClaimResult,
@@ -76,46 +67,13 @@ export function checkSqliteFile(file: string): void {
   checkStatePlace(file);
 }
 
-/** The files SQLite keeps beside the state file, which it opens by name as it needs them. */
-const SIDE_FILES = ["-wal", "-shm", "-journal"];
-
-/**
- * Where the state file lies decides who can spend or un-spend confirmation tokens. Whoever may write its folder
- * could replace the file (forgetting every spent token, so a token is accepted twice) or place a symbolic link
- * where SQLite opens the file or its `-wal` and `-shm` files: the server then writes into the file the link names
- * (and `chmod 0600`s it), as root any file at all. So a folder every user may write (sticky or not: `/tmp`, where
- * anyone can create the side files' names first) is refused, as are a link at the file's or a side file's name
- * and one of them that belongs to another user. The default folder is created 0700.
- */
+/** Where the state file lies (`files/place.ts`), refused as a `SqliteOpenError`. */
 function checkStatePlace(file: string): void {
-  let folder: Stats;
   try {
-    folder = statSync(realpathSync(dirname(file)));
+    checkPlace(file);
   } catch (error) {
-    throw new SqliteOpenError(`cannot open the state file ${file} (${reasonOf(error)})`);
-  }
-  if ((folder.mode & 0o002) !== 0) {
-    const mode = (folder.mode & 0o7777).toString(8).padStart(4, "0");
-    throw new SqliteOpenError(
-      `the state file ${file} is in a folder every user may write (mode ${mode}): they could replace it or link its names elsewhere, and so reuse spent confirmation tokens; name a file in a folder of your own (the default, $XDG_STATE_HOME/toolwright, is made 0700)`,
-    );
-  }
-  const uid = process.geteuid?.();
-  for (const path of [file, ...SIDE_FILES.map((suffix) => `${file}${suffix}`)]) {
-    let stat: Stats;
-    try {
-      stat = lstatSync(path);
-    } catch {
-      continue; // not there: SQLite creates it in a folder nobody else may write
-    }
-    if (stat.isSymbolicLink())
-      throw new SqliteOpenError(
-        `the state file ${path} is a symbolic link: SQLite would write where it leads; name the file itself`,
-      );
-    if (uid !== undefined && stat.uid !== uid)
-      throw new SqliteOpenError(
-        `the state file ${path} belongs to another user (uid ${stat.uid}), who could rewrite which confirmation tokens are spent; remove it or name another file`,
-      );
+    if (error instanceof PlaceError) throw new SqliteOpenError(error.message);
+    throw error;
   }
 }
 
