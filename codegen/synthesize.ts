@@ -133,10 +133,30 @@ function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): En
         : relative?.startsWith("/")
           ? ` (scheme and host; the spec's server path ${relative} is added to every operation)`
           : " (the spec names none, so it is required)"
-    }.`,
+    }.${serverVariablesNote(model)}`,
     type: "url",
     ...(absolute ? { default: absolute } : { required: true }),
   };
+}
+
+/**
+ * The spec's server template and what its variables may be (`{region}`: one of `us`, `eu`), which the default URL
+ * fills with their defaults: a user picks another value by writing the URL with it. Values are listed up to a bound.
+ */
+function serverVariablesNote(model: OpenApiSourceModel): string {
+  const sv = model.serverVariables;
+  if (!sv) return "";
+  const MAX_VALUES = 20;
+  const one = (v: NonNullable<OpenApiSourceModel["serverVariables"]>["variables"][number]) => {
+    const values = v.enum ?? [];
+    const listed = values.slice(0, MAX_VALUES).map((x) => JSON.stringify(boundedText(x, 80)));
+    const more = values.length > MAX_VALUES ? `, and ${values.length - MAX_VALUES} more` : "";
+    const allowed = values.length > 0 ? `one of ${listed.join(", ")}${more}; ` : "";
+    return `{${v.name}}: ${allowed}default ${JSON.stringify(boundedText(v.default, 80))}`;
+  };
+  const shown = sv.variables.slice(0, MAX_VALUES).map(one);
+  if (sv.variables.length > MAX_VALUES) shown.push(`${sv.variables.length - MAX_VALUES} more variables`);
+  return ` The spec's server is ${boundedText(sv.template, 200)} (${shown.join("; ")}).`;
 }
 
 /** Auth of every supported security scheme, each credential read from an env variable it declares in `env`. */

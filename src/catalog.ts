@@ -156,6 +156,12 @@ export interface HttpBinding {
    * string, any other media type `{ content (base64), contentType, size }`; an empty body is `null`.
    */
   success: { status: string; mediaType?: string };
+  /**
+   * The operation's own server (OpenAPI operation- or path-level `servers`): while the source's base URL is the
+   * spec's server `instead`, the call goes to `url` (an absolute http(s) URL) in its place. Any other base URL (a
+   * proxy, a mock, another instance) takes the call as for every other tool.
+   */
+  server?: { url: string; instead: string };
 }
 
 export interface GraphqlVariable {

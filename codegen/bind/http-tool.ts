@@ -95,7 +95,11 @@ function operationNotes(op: OperationNode): string[] {
         : "it is returned as text";
     notes.push(`the success response is ${op.success.mediaType}; ${how}, without an output schema`);
   }
-  if (op.servers)
+  if (op.server)
+    notes.push(
+      `the spec gives this operation its own server: it is sent to ${op.server.url} while the base URL is the spec's ${op.server.instead} (another configured base URL takes it)`,
+    );
+  else if (op.servers)
     notes.push(
       `the spec gives this operation its own server (${op.servers.join(", ")}); the source base URL is used`,
     );
@@ -116,5 +120,6 @@ function httpBindingOf(op: OperationNode, built: HttpInput): ToolNode["binding"]
       status: op.success?.status ?? "200",
       ...(op.success?.mediaType ? { mediaType: op.success.mediaType } : {}),
     },
+    ...(op.server ? { server: op.server } : {}),
   };
 }

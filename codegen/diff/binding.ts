@@ -55,6 +55,12 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
       canonical([x.style, x.explode, x.allowReserved ?? false, x.contentType ?? null]);
     if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
   }
+  if (was.server?.url !== now.server?.url)
+    push(
+      "upstream server changed",
+      `${was.server?.url ?? "the base URL"} -> ${now.server?.url ?? "the base URL"}`,
+      true,
+    );
   // The body's fields follow the arguments (added or removed ones are reported with them): the rest is compared.
   const shape = (b: HttpBinding) => {
     if (b.body === undefined) return "null";

@@ -48,14 +48,15 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   return async (ctx, binding) => {
     const resolved = await access(binding.source);
     if (!isAccess(resolved)) return resolved;
-    const prepared = await prepareCall(ctx, binding, resolved, options);
+    const baseUrl = baseUrlOf(binding, resolved.raw);
+    const prepared = await prepareCall(ctx, binding, baseUrl, resolved.auth, options);
     if (!isPrepared(prepared)) return prepared;
     const { source, auth } = resolved;
     const exchangeDeadline = callDeadline(ctx.signal, source.timeoutMs);
     const { signal } = exchangeDeadline;
     const deadline = Date.now() + source.timeoutMs;
     const transmit = (signed: BuiltRequest) =>
-      sendWithRetries(() => sendFollowingRedirects(send, ctx, binding, signed, signal, resolved.raw), {
+      sendWithRetries(() => sendFollowingRedirects(send, ctx, binding, signed, signal, baseUrl), {
         tool: ctx.tool,
         source: source.id,
         deadline,
@@ -72,6 +73,16 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
       exchangeDeadline.done();
     }
   };
+}
+
+/**
+ * The URL a call is sent under: the operation's own server while the source's base URL is the spec's server it
+ * stands in for (compared without trailing slashes), else the base URL as configured.
+ */
+function baseUrlOf(binding: HttpBinding, configured: string): string {
+  const own = binding.server;
+  if (own === undefined) return configured;
+  return configured.replace(/\/+$/, "") === own.instead.replace(/\/+$/, "") ? own.url : configured;
 }
 
 /** A redirect a policy refused (see `checkRedirect`): the call ends with the policy's refusal. */
@@ -100,7 +111,8 @@ function isOutcome(x: UpstreamResponse | ToolOutcome): x is ToolOutcome {
 async function prepareCall(
   ctx: CallContext,
   binding: HttpBinding,
-  { raw: baseUrl, auth }: SourceAccess,
+  baseUrl: string,
+  auth: SourceAccess["auth"],
   options: HttpExecutorOptions,
 ): Promise<PreparedCall | ToolOutcome> {
   let args: Record<string, unknown>;

@@ -164,6 +164,18 @@ function checkHttpBinding(
   for (const p of pathParams) {
     if (!vars.includes(p)) problems.push(`tool ${toolName}: path parameter ${p} is not in ${binding.path}`);
   }
+  if (binding.server !== undefined && !isServerUrl(binding.server.url))
+    problems.push(`tool ${toolName}: its server must be an absolute http(s) URL without a fragment`);
+}
+
+function isServerUrl(text: unknown): boolean {
+  if (typeof text !== "string") return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hash === "" && !text.includes("#");
+  } catch {
+    return false;
+  }
 }
 
 /** A template either calls a defined tool with its own variables, or serves assets over exactly one variable. */

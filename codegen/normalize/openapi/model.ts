@@ -67,8 +67,13 @@ export interface OperationNode {
    * A catalog's client-credentials grants request the union over its tools (`operationScopes`).
    */
   securityScopes?: Record<string, string[]>;
-  /** Path- or operation-level `servers` (rarely used; the source base URL applies otherwise). */
+  /** Path- or operation-level `servers` (the operation's own; the path item's when it has none). */
   servers?: string[];
+  /**
+   * The absolute URL the operation is sent to while the source's base URL is the document's server (`instead`):
+   * the first of `servers`, a relative one resolved against the document's server. Absent when it is that server.
+   */
+  server?: { url: string; instead: string };
   /**
    * The path of a relative server URL (`servers: [{url: /api/v3}]`), sent before `path`: the configured base URL
    * then only names scheme and host, and the prefix is not lost.
@@ -123,6 +128,8 @@ export interface OpenApiSourceModel {
   description?: string;
   /** Server URLs with variables replaced by their defaults. */
   servers: string[];
+  /** The first absolute server's variables as the spec writes them (its URL template, each default and `enum`). */
+  serverVariables?: { template: string; variables: { name: string; default: string; enum?: string[] }[] };
   securitySchemes: Record<string, SecuritySchemeInfo>;
   operations: OperationNode[];
   /** Path items that cannot be read at all (a `$ref` that resolves to nothing): their operations are unknown. */

@@ -261,6 +261,56 @@ function serverUrls(list: unknown): string[] {
     .filter((u) => u !== "");
 }
 
+/**
+ * Where an operation with its own `servers` (or its path item's) is sent while the source's base URL is the
+ * document's server: the first of them, a relative one resolved against the document's server (RFC 3986, as a
+ * browser would). Undefined when that is the document's server itself, or when the document has no absolute server
+ * to resolve against or compare with (the configured base URL then takes the call, with a note).
+ */
+function ownServer(
+  own: string[],
+  documentServer: string | undefined,
+): { url: string; instead: string } | undefined {
+  if (documentServer === undefined) return undefined;
+  const first = own[0] as string;
+  let url: URL;
+  try {
+    url = new URL(first, documentServer.endsWith("/") ? documentServer : `${documentServer}/`);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "") return undefined;
+  const trim = (u: string) => u.replace(/\/+$/, "");
+  const resolved = /^https?:\/\//i.test(first) ? first : url.href;
+  if (trim(resolved) === trim(documentServer)) return undefined;
+  return { url: trim(resolved), instead: documentServer };
+}
+
+/** The first absolute server's URL template and its variables (their defaults and allowed values), if it has any. */
+function serverVariablesOf(list: unknown): Pick<OpenApiSourceModel, "serverVariables"> {
+  if (!Array.isArray(list)) return {};
+  const first = list.find((s) => {
+    const url = (s as Json | undefined)?.url;
+    return typeof url === "string" && /^https?:\/\//i.test(url);
+  }) as Json | undefined;
+  const vars = first?.variables;
+  if (!first || !vars || typeof vars !== "object") return {};
+  const variables = Object.entries(vars as Json)
+    .filter(([name]) => (first.url as string).includes(`{${name}}`))
+    .map(([name, v]) => {
+      const spec = (v ?? {}) as Json;
+      const values = Array.isArray(spec.enum)
+        ? spec.enum.filter((e) => typeof e === "string" || typeof e === "number")
+        : [];
+      return {
+        name,
+        default: String(spec.default ?? ""),
+        ...(values.length > 0 ? { enum: values.map(String) } : {}),
+      };
+    });
+  return variables.length > 0 ? { serverVariables: { template: first.url as string, variables } } : {};
+}
+
 /** Local hosts, by name or address, with an optional port: served over plain http when the spec names no scheme. */
 const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])(:\d{1,5})?(\/|$)/i;
 /** A host name of two or more labels ending in an alphabetic top-level label, an optional port, then a path or end. */
@@ -362,9 +412,15 @@ export function normalizeOpenApi(
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
   const servers = serverUrls(data.servers);
-  const relative = servers.some((u) => /^https?:\/\//i.test(u)) ? undefined : servers[0];
+  const absolute = servers.find((u) => /^https?:\/\//i.test(u));
+  const relative = absolute ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
-  const { read, unreadable } = readPaths(sourceId, spec, reader, diags, { rootSecurity, pathPrefix });
+  const documentServer = absolute;
+  const { read, unreadable } = readPaths(sourceId, spec, reader, diags, {
+    rootSecurity,
+    pathPrefix,
+    documentServer,
+  });
   const confinement = new Confinement(spec, sourceId, symbols, schemas.broken);
   const operations: OperationNode[] = [];
   for (const { node, errors, touched, scopes } of read) {
@@ -380,6 +436,7 @@ export function normalizeOpenApi(
     version: typeof info.version === "string" ? info.version : "0.0.0",
     ...(typeof info.description === "string" ? { description: info.description } : {}),
     servers,
+    ...serverVariablesOf(data.servers),
     securitySchemes: securitySchemes(spec),
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
@@ -402,7 +459,7 @@ function readPaths(
   spec: OpenApiSpec,
   reader: OperationReader,
   diags: Diagnostics,
-  defaults: { rootSecurity: string[][]; pathPrefix: string },
+  defaults: { rootSecurity: string[][]; pathPrefix: string; documentServer: string | undefined },
 ): { read: ReadOperation[]; unreadable: UnreadablePath[] } {
   const root = spec.root;
   const unreadable: UnreadablePath[] = [];
@@ -417,6 +474,7 @@ function readPaths(
       continue;
     }
     const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
+    const itemServers = serverUrls(item.value.servers);
     for (const [method, where, written] of operationsOf(item.value, item.at, spec.version, diags)) {
       reader.touched.clear();
       // An operation may be a `$ref` to one written elsewhere (DigitalOcean's spec writes all of them so): it is
@@ -445,8 +503,15 @@ function readPaths(
         return node;
       });
       const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
+      const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
+      const server = own ? ownServer(own, defaults.documentServer) : undefined;
       read.push({
-        node: defaults.pathPrefix ? { ...node, pathPrefix: defaults.pathPrefix } : node,
+        node: {
+          ...node,
+          ...(defaults.pathPrefix ? { pathPrefix: defaults.pathPrefix } : {}),
+          ...(own ? { servers: own } : {}),
+          ...(server ? { server } : {}),
+        },
         errors,
         touched: new Set(reader.touched),
         scopes,

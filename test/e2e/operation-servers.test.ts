@@ -1,0 +1,167 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Diagnostics } from "../../codegen/diagnostics.js";
+import { generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf } from "../helpers/generate.js";
+import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * Operations with their own `servers` (OpenAPI 3: on the operation, or on its path item): uploads on another host
+ * (GitHub's uploads.github.com, Dropbox's content.dropboxapi.com), a versioned path on the same host. Before, every
+ * such call went to the document's server with a note saying so, which the upstream answered 404 (or, worse,
+ * another operation). Now each is sent to its own server, variables filled with their defaults, a relative one
+ * resolved against the document's; a base URL configured to anything else (a proxy, a mock) still takes every call.
+ * The document server's variables and their allowed values are listed in the base URL variable's description.
+ */
+let doc: RecordingServer;
+let uploads: RecordingServer;
+let files: RecordingServer;
+let proxy: RecordingServer;
+let dir: string;
+let catalog: {
+  env: { name: string; description: string; default?: string }[];
+  tools: { name: string; binding: { server?: { url: string; instead: string } } }[];
+};
+let diags: Diagnostics;
+
+const spec = (docPort: number, uploadsUrl: string, filesPort: number) => `openapi: 3.0.3
+info: { title: Servers, version: "1" }
+servers:
+  - url: http://{host}:{port}/v1
+    variables:
+      host: { default: 127.0.0.1, enum: [127.0.0.1, localhost] }
+      port: { default: "${docPort}" }
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters: [{ name: q, in: query, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /uploads:
+    servers: [{ url: "${uploadsUrl}/v2" }]
+    post:
+      operationId: upload
+      requestBody: { content: { application/json: { schema: { type: object, properties: { a: { type: string } } } } } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+    get:
+      operationId: listUploads
+      servers: [{ url: "http://127.0.0.1:${docPort}/v1" }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /files/{id}:
+    get:
+      operationId: getFile
+      servers:
+        - url: http://127.0.0.1:{port}/{ver}
+          variables:
+            port: { default: "${filesPort}" }
+            ver: { default: v9, enum: [v8, v9] }
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /rel:
+    get:
+      operationId: rel
+      servers: [{ url: /other }]
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+`;
+
+beforeAll(async () => {
+  const ok = () => startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
+  [doc, uploads, files, proxy] = await Promise.all([ok(), ok(), ok(), ok()]);
+  const port = (s: RecordingServer) => new URL(s.url).port;
+  dir = tmpDir("operation-servers");
+  writeFileSync(
+    join(dir, "openapi.yaml"),
+    spec(Number(port(doc)), uploads.url.replace(/\/+$/, ""), Number(port(files))),
+  );
+  diags = new Diagnostics();
+  const cat = await generateCatalog(
+    { kind: "spec", spec: join(dir, "openapi.yaml"), name: "srv" },
+    { root: ROOT, out: relative(ROOT, join(dir, "out")) },
+    diags,
+  );
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error("no catalog");
+  writeCatalog(ROOT, cat);
+  dir = join(ROOT, cat.dir);
+  catalog = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8"));
+});
+
+afterAll(async () => {
+  await Promise.all([doc, uploads, files, proxy].map((s) => s?.close()));
+});
+
+const sentTo = (sent: { url: string }[]) => sent.map((r) => r.url);
+
+describe("an operation's own server", () => {
+  it("the base URL variable lists the spec's server variables and their allowed values", () => {
+    const base = catalog.env.find((e) => e.name === "SRV_BASE_URL");
+    expect(base?.default).toBe(`${doc.url.replace(/\/+$/, "")}/v1`);
+    expect(base?.description).toContain("The spec's server is http://{host}:{port}/v1");
+    expect(base?.description).toContain('{host}: one of "127.0.0.1", "localhost"; default "127.0.0.1"');
+    expect(base?.description).toContain(`{port}: default "${new URL(doc.url).port}"`);
+  });
+
+  it("each call goes to its operation's server (path-level, operation-level with variables, relative), the others to the base URL", async () => {
+    let served: Served | undefined;
+    try {
+      served = await serveOverStdio(dir, {});
+      const call = async (server: RecordingServer, tool: string, args: Record<string, unknown>) => {
+        const all = [doc, uploads, files, proxy];
+        const before = all.map((s) => s.received.length);
+        const { result, sent } = await callRecorded(served!.client, server, tool, args);
+        expect(result.isError, JSON.stringify(result)).toBeFalsy();
+        // Nothing reached any other upstream.
+        all.forEach((s, i) => {
+          if (s !== server) expect(s.received.length, `${tool} reached another upstream`).toBe(before[i]);
+        });
+        return sent;
+      };
+      expect(sentTo(await call(doc, "list_items", { q: "x" }))).toEqual(["/v1/items?q=x"]);
+      const up = await call(uploads, "upload", { a: "b" });
+      expect(sentTo(up)).toEqual(["/v2/uploads"]);
+      expect(JSON.parse(up[0]!.body.toString())).toEqual({ a: "b" });
+      // The path item's server is overridden by the operation's own (the document's, here).
+      expect(sentTo(await call(doc, "list_uploads", {}))).toEqual(["/v1/uploads"]);
+      expect(sentTo(await call(files, "get_file", { id: "a/b" }))).toEqual(["/v9/files/a%2Fb"]);
+      expect(sentTo(await call(doc, "rel", {}))).toEqual(["/other/rel"]);
+    } finally {
+      await served?.close();
+    }
+  });
+
+  it("a base URL configured to another URL (a proxy, a mock) takes every call", async () => {
+    let served: Served | undefined;
+    try {
+      served = await serveOverStdio(dir, { SRV_BASE_URL: `${proxy.url.replace(/\/+$/, "")}/p` });
+      const urls: string[] = [];
+      for (const [tool, args] of [
+        ["list_items", {}],
+        ["upload", { a: "b" }],
+        ["get_file", { id: "1" }],
+        ["rel", {}],
+      ] as const) {
+        const { result, sent } = await callRecorded(served.client, proxy, tool, args);
+        expect(result.isError, JSON.stringify(result)).toBeFalsy();
+        urls.push(...sentTo(sent));
+      }
+      expect(urls).toEqual(["/p/items", "/p/uploads", "/p/files/1", "/p/rel"]);
+    } finally {
+      await served?.close();
+    }
+  });
+
+  it("the binding records the server and what it stands in for; the tool's note says so", () => {
+    const byName = new Map(catalog.tools.map((t) => [t.name, t]));
+    expect(byName.get("list_items")?.binding.server).toBeUndefined();
+    expect(byName.get("list_uploads")?.binding.server).toBeUndefined();
+    expect(byName.get("get_file")?.binding.server).toEqual({
+      url: `http://127.0.0.1:${new URL(files.url).port}/v9`,
+      instead: `http://127.0.0.1:${new URL(doc.url).port}/v1`,
+    });
+    expect(JSON.stringify(byName.get("upload"))).toContain("its own server: it is sent to");
+  });
+});
