@@ -102,11 +102,17 @@ export function refuseUnauthenticated(
   metadataUrl: string,
 ) {
   if ("unavailable" in decision) {
-    logLine(`http: cannot verify an access token: ${decision.unavailable}`);
-    return sendJson(res, 503, {
-      error: "temporarily_unavailable",
-      error_description: "the access token cannot be verified right now",
-    });
+    // Said when met; the requests answered from the held failure meanwhile are not said again.
+    if (!decision.repeated) logLine(`http: cannot verify an access token: ${decision.unavailable}`);
+    return sendJson(
+      res,
+      503,
+      {
+        error: "temporarily_unavailable",
+        error_description: "the access token cannot be verified right now",
+      },
+      { "retry-after": String(decision.retryAfter) },
+    );
   }
   const { challenge } = decision;
   res.setHeader("www-authenticate", wwwAuthenticate(challenge, metadataUrl));

@@ -15,11 +15,21 @@ export interface LocalIssuer {
   mint(
     tenant: string,
     claims: JWTPayload,
-    options?: { forged?: boolean; alg?: string; noExp?: boolean; typ?: string | null },
+    options?: { forged?: boolean; alg?: string; noExp?: boolean; typ?: string | null; kid?: string },
   ): Promise<string>;
   /** Metadata/JWKS requests received, by path. */
   hits: string[];
+  /**
+   * Makes a tenant's metadata documents or key set fail (a status, a page that is no JSON, JSON that is no key
+   * set), or, with `{}`, answer again.
+   */
+  fault(tenant: string, fault: Fault): void;
   close(): Promise<void>;
+}
+
+export interface Fault {
+  metadata?: number;
+  jwks?: number | "html" | "not-a-key-set";
 }
 
 interface Tenant {
@@ -32,6 +42,7 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
   const forged = await generateKeyPair("ES256");
   const jwk = { ...(await exportJWK(publicKey)), kid: "key-1", alg: "ES256", use: "sig" };
   const hits: string[] = [];
+  const faults = new Map<string, Fault>();
   let origin = "";
 
   const server: Server = createServer((req, res) => {
@@ -41,14 +52,27 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    const fail = (status: number) => {
+      res.writeHead(status, { "content-type": "text/plain" });
+      res.end("unavailable");
+    };
     for (const [name, tenant] of Object.entries(tenants)) {
       const issuer = `${origin}/${name}`;
+      const fault = faults.get(name) ?? {};
       const metadata = { issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` };
-      if (tenant.discovery === "rfc8414" && path === `/.well-known/oauth-authorization-server/${name}`)
-        return json(metadata);
-      if (tenant.discovery === "oidc" && path === `/${name}/.well-known/openid-configuration`)
-        return json(metadata);
-      if (path === `/${name}/jwks`) return json({ keys: [jwk] });
+      const served =
+        (tenant.discovery === "rfc8414" && path === `/.well-known/oauth-authorization-server/${name}`) ||
+        (tenant.discovery === "oidc" && path === `/${name}/.well-known/openid-configuration`);
+      if (served) return fault.metadata !== undefined ? fail(fault.metadata) : json(metadata);
+      if (path === `/${name}/jwks`) {
+        if (typeof fault.jwks === "number") return fail(fault.jwks);
+        if (fault.jwks === "html") {
+          res.writeHead(200, { "content-type": "text/html" });
+          return res.end("<html><body>maintenance</body></html>");
+        }
+        if (fault.jwks === "not-a-key-set") return json({ keys: "none" });
+        return json({ keys: [jwk] });
+      }
     }
     res.writeHead(404);
     res.end();
@@ -60,12 +84,13 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
     origin,
     issuer: (tenant) => `${origin}/${tenant}`,
     hits,
+    fault: (tenant, fault) => void faults.set(tenant, fault),
     async mint(tenant, claims, options = {}) {
       const key: CryptoKey = options.forged ? forged.privateKey : privateKey;
       let jwt = new SignJWT({ ...claims })
         .setProtectedHeader({
           alg: options.alg ?? "ES256",
-          kid: "key-1",
+          kid: options.kid ?? "key-1",
           ...(options.typ === null ? {} : { typ: options.typ ?? "at+jwt" }),
         })
         .setIssuer(claims.iss ?? `${origin}/${tenant}`)

@@ -16,7 +16,7 @@ export type AuthDecision =
   | { ok: true; principal: Principal }
   | { ok: false; challenge: Challenge }
   /** The credential could not be checked (an issuer's metadata or keys are unreachable): 503, not 401. */
-  | { ok: false; unavailable: string };
+  | { ok: false; unavailable: string; retryAfter: number; repeated?: boolean };
 
 export interface AuthenticatorOptions {
   bearer?: string;

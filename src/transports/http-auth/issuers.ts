@@ -5,12 +5,26 @@ import { isLoopback } from "../http-settings.js";
 /**
  * The authorization servers whose tokens this resource accepts. Each issuer's signing keys are found the
  * standard way: its RFC 8414 metadata (or OpenID Connect discovery) names a `jwks_uri`, which jose fetches and
- * caches (refetching on an unknown `kid`, so key rotation needs no restart). Discovery runs on the first token
- * from an issuer; a failure is not cached, so the next request tries again.
+ * caches (refetching on an unknown `kid` at most once per 30 s, so key rotation needs no restart and tokens naming
+ * any number of unknown kids make one fetch). Discovery runs on the first token from an issuer.
+ *
+ * A failure (metadata or key set unreachable, answering an error status, no JSON, no key set) is held for
+ * `HOLD_MS`: tokens naming that issuer meanwhile are answered from the failure, without fetching again. Anyone who
+ * can reach the port can send a token naming a configured issuer, signed or not, so without the hold every such
+ * request during an outage made this server fetch the issuer's documents again (three metadata locations each).
  */
 
+/** How long a failure to fetch an issuer's metadata or keys is answered without asking again. */
+export const HOLD_MS = 5_000;
+
 export class IssuerUnavailableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Seconds until the issuer is asked again (the Retry-After of the 503). */
+    readonly retryAfter: number = HOLD_MS / 1000,
+    /** Answered from a failure already met (and already said), not from a fetch of this request. */
+    readonly repeated = false,
+  ) {
     super(message);
     this.name = "IssuerUnavailableError";
   }
@@ -29,6 +43,8 @@ export interface IssuerDirectoryOptions {
   /** Per metadata/JWKS fetch. */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The clock failures are held by (milliseconds, as `Date.now`). */
+  now?: () => number;
 }
 
 /** Metadata locations for an issuer, in the order MCP clients try them. */
@@ -51,8 +67,10 @@ export function sameIssuer(a: string, b: string): boolean {
 export function createIssuerDirectory(issuers: readonly string[], options: IssuerDirectoryOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 5000;
   const doFetch = options.fetch ?? fetch;
-  const discovery: Discovery = { doFetch, timeoutMs, jwksFetch: boundedFetch(doFetch) };
+  const now = options.now ?? Date.now;
+  const discovery: Discovery = { doFetch, timeoutMs, now };
   const cache = new Map<string, Promise<IssuerKeys>>();
+  const failures = new Map<string, Hold>();
 
   return {
     /** The configured issuer a token's `iss` names, if any. */
@@ -62,9 +80,22 @@ export function createIssuerDirectory(issuers: readonly string[], options: Issue
     keysFor(issuer: string): Promise<IssuerKeys> {
       let entry = cache.get(issuer);
       if (!entry) {
-        entry = discover(issuer, discovery);
+        const held = failures.get(issuer);
+        if (held) {
+          const error = held.error(now());
+          if (error) return Promise.reject(error);
+          failures.delete(issuer);
+        }
+        entry = discover(issuer, discovery).catch((error: unknown) => {
+          cache.delete(issuer);
+          const unavailable =
+            error instanceof IssuerUnavailableError
+              ? error
+              : new IssuerUnavailableError(`authorization server ${issuer}: ${(error as Error).name}`);
+          failures.set(issuer, new Hold(unavailable.message, now()));
+          throw unavailable;
+        });
         cache.set(issuer, entry);
-        entry.catch(() => cache.delete(issuer));
       }
       return entry;
     },
@@ -77,7 +108,22 @@ interface Discovery {
   doFetch: typeof fetch;
   /** Per metadata/JWKS fetch. */
   timeoutMs: number;
-  jwksFetch: FetchImplementation;
+  now: () => number;
+}
+
+/** A failure met at `since`: answered again, without fetching, until `HOLD_MS` later. */
+class Hold {
+  constructor(
+    private readonly message: string,
+    private readonly since: number,
+  ) {}
+
+  /** The failure to answer at `now`, or undefined once the hold is over. */
+  error(now: number): IssuerUnavailableError | undefined {
+    const left = this.since + HOLD_MS - now;
+    if (left <= 0) return undefined;
+    return new IssuerUnavailableError(this.message, Math.ceil(left / 1000), true);
+  }
 }
 
 interface MetadataDocument {
@@ -85,25 +131,61 @@ interface MetadataDocument {
   jwks_uri?: unknown;
 }
 
-/** jose's JWKS fetch, through the same fetch and under the same size bound as the metadata. */
-function boundedFetch(doFetch: typeof fetch): FetchImplementation {
+/**
+ * jose's JWKS fetch, through the same fetch and under the same size bound as the metadata. Anything but a 200
+ * with a JSON key set is the issuer being unavailable (jose would call an error status or a maintenance page an
+ * invalid token: 401, and the client throws a good token away), and is held as discovery failures are.
+ */
+function keySetFetch(issuer: string, { doFetch, now }: Discovery): FetchImplementation {
+  let held: Hold | undefined;
   return async (url, init) => {
-    const response = await doFetch(url, init);
-    const bytes = await readLimited(response, DOCUMENT_LIMIT);
-    return new Response(bytes.byteLength > 0 ? bytes : null, {
-      status: response.status,
-      headers: response.headers,
-    });
+    const repeated = held?.error(now());
+    if (repeated) throw repeated;
+    try {
+      const response = await doFetch(url, init);
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => {});
+        throw new IssuerUnavailableError(`the signing keys of ${issuer}: ${url} answered ${response.status}`);
+      }
+      const bytes = await readLimited(response, DOCUMENT_LIMIT);
+      if (!isKeySet(bytes))
+        throw new IssuerUnavailableError(`the signing keys of ${issuer}: ${url} is not a JSON key set`);
+      held = undefined;
+      return new Response(bytes, { status: 200, headers: response.headers });
+    } catch (error) {
+      const message =
+        error instanceof IssuerUnavailableError
+          ? error.message
+          : error instanceof ResponseTooLargeError
+            ? `the signing keys of ${issuer}: ${url} is larger than ${formatBytes(DOCUMENT_LIMIT)}`
+            : `the signing keys of ${issuer} could not be fetched (${(error as Error).name})`;
+      held = new Hold(message, now());
+      // A timeout stays what it is (jose reads its name); anything else says what went wrong.
+      if ((error as Error).name === "TimeoutError") throw error;
+      throw error instanceof IssuerUnavailableError ? error : new IssuerUnavailableError(message);
+    }
   };
+}
+
+function isKeySet(bytes: Uint8Array): boolean {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  const keys = (doc as { keys?: unknown } | null)?.keys;
+  return Array.isArray(keys) && keys.every((key) => key !== null && typeof key === "object");
 }
 
 /** The issuer's signing keys, from the first of its metadata locations that answers with a document. */
 async function discover(issuer: string, discovery: Discovery): Promise<IssuerKeys> {
-  let lastProblem = "no metadata document found";
+  // Every location's answer is said: the one that matters (a 5xx, a timeout) is often not the last (a 404).
+  const problems: string[] = [];
   for (const url of metadataUrls(issuer)) {
     const found = await fetchMetadata(url, discovery);
     if ("problem" in found) {
-      lastProblem = found.problem;
+      problems.push(found.problem);
       continue;
     }
     const trusted = trustedKeySet(found.doc, url, issuer);
@@ -112,11 +194,13 @@ async function discover(issuer: string, discovery: Discovery): Promise<IssuerKey
       keys: createRemoteJWKSet(trusted.jwks, {
         timeoutDuration: discovery.timeoutMs,
         cooldownDuration: 30_000,
-        [customFetch]: discovery.jwksFetch,
+        [customFetch]: keySetFetch(issuer, discovery),
       }),
     };
   }
-  throw new IssuerUnavailableError(`authorization server ${issuer}: ${lastProblem}`);
+  throw new IssuerUnavailableError(
+    `authorization server ${issuer}: ${problems.join("; ") || "no metadata document found"}`,
+  );
 }
 
 /** One metadata location's JSON object, or why there is none there (the next location is tried). */

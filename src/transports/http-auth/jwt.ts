@@ -34,7 +34,7 @@ export interface JwtPrincipal {
 export type JwtResult =
   | { ok: true; principal: JwtPrincipal }
   | { ok: false; challenge: Challenge }
-  | { ok: false; unavailable: string };
+  | { ok: false; unavailable: string; retryAfter: number; repeated?: boolean };
 
 function invalid(description: string): JwtResult {
   return { ok: false, challenge: { status: 401, error: "invalid_token", description } };
@@ -104,7 +104,7 @@ export function createJwtVerifier(options: {
     try {
       keys = await options.issuers.keysFor(issuer);
     } catch (error) {
-      if (error instanceof IssuerUnavailableError) return { ok: false, unavailable: error.message };
+      if (error instanceof IssuerUnavailableError) return unavailable(error);
       throw error;
     }
     const verified = await verifiedClaims(token, keys, issuer, options.resource());
@@ -139,16 +139,30 @@ async function verifiedClaims(
     });
     return { ok: true, claims: verified.payload as Record<string, unknown> };
   } catch (error) {
-    const unavailable: JwtResult = {
-      ok: false,
-      unavailable: `the signing keys of ${issuer} could not be fetched`,
-    };
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
-      return { ok: false, failure: unavailable };
-    if (error instanceof errors.JOSEError) return { ok: false, failure: invalid(describeFailure(error)) };
-    // A network failure while fetching the JWKS surfaces as a plain (non-JOSE) error.
-    return { ok: false, failure: unavailable };
+    // The key set fetch's own failures (an error status, no key set, a network failure: see keySetFetch).
+    if (error instanceof IssuerUnavailableError) return { ok: false, failure: unavailable(error) };
+    if (
+      error instanceof errors.JWKSTimeout ||
+      error instanceof errors.JWKSInvalid ||
+      !(error instanceof errors.JOSEError)
+    )
+      return {
+        ok: false,
+        failure: unavailable(
+          new IssuerUnavailableError(`the signing keys of ${issuer} could not be fetched`),
+        ),
+      };
+    return { ok: false, failure: invalid(describeFailure(error)) };
   }
+}
+
+function unavailable(error: IssuerUnavailableError): JwtResult {
+  return {
+    ok: false,
+    unavailable: error.message,
+    retryAfter: error.retryAfter,
+    ...(error.repeated ? { repeated: true } : {}),
+  };
 }
 
 function insufficientScope(missing: string[], required: readonly string[]): JwtResult {
