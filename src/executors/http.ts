@@ -1,6 +1,7 @@
 import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
+import { isLoopback } from "../config/loopback.js";
 import { ValueError } from "../config/values.js";
 import { callDeadline } from "./deadline.js";
 import { ArgumentError } from "./errors.js";
@@ -49,6 +50,8 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     const resolved = await access(binding.source);
     if (!isAccess(resolved)) return resolved;
     const baseUrl = baseUrlOf(binding, resolved.raw);
+    const downgrade = sentInClear(baseUrl, resolved.raw);
+    if (downgrade) return failure(downgrade, "configuration");
     const prepared = await prepareCall(ctx, binding, baseUrl, resolved.auth, options);
     if (!isPrepared(prepared)) return prepared;
     const { source, auth } = resolved;
@@ -83,6 +86,26 @@ function baseUrlOf(binding: HttpBinding, configured: string): string {
   const own = binding.server;
   if (own === undefined) return configured;
   return configured.replace(/\/+$/, "") === own.instead.replace(/\/+$/, "") ? own.url : configured;
+}
+
+/**
+ * Why a call to its operation's own server is refused: that server is plain http (off this machine) while the base
+ * URL it stands in for is https, so the call's credentials and arguments would cross the network in clear (as
+ * for token URLs and issuers: plain http only to a loopback literal, or where the base URL is plain http itself).
+ */
+function sentInClear(url: string, configured: string): string | undefined {
+  if (url === configured) return undefined;
+  let target: URL;
+  let base: URL;
+  try {
+    target = new URL(url);
+    base = new URL(configured);
+  } catch {
+    return undefined;
+  }
+  if (target.protocol !== "http:" || base.protocol !== "https:" || isLoopback(target.hostname))
+    return undefined;
+  return `the operation's own server ${target.origin} is plain http while the base URL is https: its credentials and arguments would cross the network in clear, so the call is refused with no request (the spec should name an https server; a base URL configured to another URL takes every call)`;
 }
 
 /** A redirect a policy refused (see `checkRedirect`): the call ends with the policy's refusal. */

@@ -263,16 +263,20 @@ function serverUrls(list: unknown): string[] {
 
 /**
  * Where an operation with its own `servers` (or its path item's) is sent while the source's base URL is the
- * document's server: the first of them, a relative one resolved against the document's server (RFC 3986, as a
- * browser would). Undefined when that is the document's server itself, or when the document has no absolute server
- * to resolve against or compare with (the configured base URL then takes the call, with a note).
+ * document's server: the first of them (the first https one when the document's server is https), a relative one
+ * resolved against the document's server (RFC 3986, as a browser would). Undefined when that is the document's
+ * server itself, or when the document has no absolute server to resolve against or compare with (the configured
+ * base URL then takes the call, with a note).
  */
 function ownServer(
   own: string[],
   documentServer: string | undefined,
 ): { url: string; instead: string } | undefined {
   if (documentServer === undefined) return undefined;
-  const first = own[0] as string;
+  // In front of an https API an https server is chosen over an http one listed first (older specs list both
+  // schemes, http first): the call carries the source's credentials, which the runtime never sends in clear.
+  const secure = /^https:\/\//i.test(documentServer) ? own.find((u) => /^https:\/\//i.test(u)) : undefined;
+  const first = secure ?? (own[0] as string);
   let url: URL;
   try {
     url = new URL(first, documentServer.endsWith("/") ? documentServer : `${documentServer}/`);
