@@ -9,8 +9,58 @@ import { decodeText, readInputBytes, readInputFile } from "./files.js";
 
 const require = createRequire(import.meta.url);
 
-/** Nodes a YAML document may copy through aliases (yaml's `maxAliasCount`, weighted by the aliased nodes' size). */
+/**
+ * yaml's `maxAliasCount`: how often an anchor may be aliased, weighted by the aliases inside it (not by its size:
+ * a node of no alias weighs 1 however large it is, so `MAX_ALIAS_COPIES` bounds what aliases copy).
+ */
 export const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * The most nodes aliases may add to a YAML document (each alias copies what it names: a schema of 2,000 properties
+ * aliased under 900 responses is 7 million nodes from a 220 KB file), or as many as the document holds itself when
+ * that is more. Past it the document is refused (TW190), as yaml's own guard refuses aliases within aliases.
+ */
+export const MAX_ALIAS_COPIES = 1_000_000;
+
+/** A YAML document whose aliases copy more than `MAX_ALIAS_COPIES` nodes (and more than it holds). */
+class AliasCopiesError extends Error {
+  constructor(readonly copies: number) {
+    super("YAML aliases copy too many nodes");
+  }
+}
+
+/**
+ * How many nodes the aliases of `data` add (`copies`, 0 without aliases), counted without copying: the nodes of
+ * each distinct object or array once with its members (`distinct`), and as a tree (an alias read in place of its
+ * anchor's value), less those. A cycle (an alias inside its own anchor) counts once.
+ */
+export function aliasCopies(data: unknown): { copies: number; distinct: number } {
+  const size = new Map<object, number>();
+  let distinct = 0;
+  const stack: Array<[node: object, done: boolean]> = [];
+  if (data !== null && typeof data === "object") stack.push([data, false]);
+  while (stack.length > 0) {
+    const [node, done] = stack.pop()!;
+    const members = Object.values(node) as unknown[];
+    if (done) {
+      let total = 1;
+      for (const m of members) total += m !== null && typeof m === "object" ? (size.get(m) ?? 1) : 1;
+      size.set(node, total);
+      continue;
+    }
+    if (size.has(node)) continue;
+    size.set(node, 1);
+    distinct += 1;
+    stack.push([node, true]);
+    for (const m of members) {
+      if (m !== null && typeof m === "object") {
+        if (!size.has(m)) stack.push([m, false]);
+      } else distinct += 1;
+    }
+  }
+  const whole = data !== null && typeof data === "object" ? (size.get(data) ?? 0) : distinct;
+  return { copies: whole - distinct, distinct };
+}
 
 /** The first alias of a YAML document (where an expansion refusal is located). */
 function firstAlias(doc: YamlDocument): Node | undefined {
@@ -413,18 +463,26 @@ function parseYaml(
     return undefined;
   }
   try {
-    return {
-      data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }),
-      locate: positionsFor(text, { doc, lineCounter }),
-    };
+    let aliased = false;
+    const data: unknown = doc.toJS({
+      maxAliasCount: MAX_ALIAS_COUNT,
+      onAnchor: (_, count) => {
+        aliased ||= count > 1;
+      },
+    });
+    const { copies, distinct } = aliased ? aliasCopies(data) : { copies: 0, distinct: 0 };
+    if (copies > Math.max(MAX_ALIAS_COPIES, distinct)) throw new AliasCopiesError(copies);
+    return { data, locate: positionsFor(text, { doc, lineCounter }) };
   } catch (e) {
     const alias = firstAlias(doc);
     const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
     diags.error(
       "TW190",
-      e instanceof ReferenceError
-        ? `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes copied through aliases): refused as a resource exhaustion risk`
-        : `cannot convert the YAML document: ${(e as Error).message}`,
+      e instanceof AliasCopiesError
+        ? `YAML aliases expand too much (they copy ${e.copies} nodes, more than ${MAX_ALIAS_COPIES} and more than the document holds): refused as a resource exhaustion risk`
+        : e instanceof ReferenceError
+          ? `YAML aliases expand too much (aliases of aliases, more than ${MAX_ALIAS_COUNT} copies): refused as a resource exhaustion risk`
+          : `cannot convert the YAML document: ${(e as Error).message}`,
       { file, ...(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }) },
       "Write the repeated parts out, or refer to them with $ref instead of YAML aliases.",
     );

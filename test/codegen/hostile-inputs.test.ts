@@ -7,7 +7,7 @@ import { buildSchema, execute, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
-import { MAX_NESTING } from "../../codegen/load/document.js";
+import { aliasCopies, MAX_NESTING } from "../../codegen/load/document.js";
 import { graphqlJs } from "../../codegen/load/graphql.js";
 import {
   MAX_SELECTION_ITEMS,
@@ -63,6 +63,48 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(cat).toBeUndefined();
     expect(where).toEqual([expect.stringMatching(/^TW190 .*bomb\.yaml:5:\d+$/)]);
     expect(errors[0]?.message).toMatch(/aliases expand too much/);
+  });
+
+  // yaml's guard weighs an alias by the aliases inside what it names, not by its size: one large node aliased up to
+  // 1,000 times passed it, and the generator (or swagger2openapi's copy of every alias, for 2.0) then made each copy.
+  it.each([
+    [
+      "3.0",
+      HEAD,
+      () => `responses: { "200": { description: ok, content: { application/json: { schema: *big } } } }`,
+    ],
+    [
+      "2.0 (each alias copied by the conversion)",
+      `swagger: "2.0"\ninfo: { title: Hostile, version: "1" }\nhost: hostile.example.com\n`,
+      (i: number) => `responses: { "200": { description: ok${i}, schema: *big } }`,
+    ],
+  ])(
+    "one large node aliased many times (%s) is refused at the first alias (TW190), not expanded",
+    async (_, head, responses) => {
+      const props = Array.from({ length: 1000 }, (_, i) => `    p${i}: { type: string }`).join("\n");
+      const paths = Array.from(
+        { length: 600 },
+        (_, i) => `  /r${i}:\n    get:\n      operationId: r${i}\n      ${responses(i)}`,
+      ).join("\n");
+      const text = `${head}x-big: &big\n  type: object\n  properties:\n${props}\npaths:\n${paths}\n`;
+      const line = text.split("\n").findIndex((l) => l.includes("*big")) + 1;
+      const { cat, errors, where } = await generate("copies.yaml", text);
+      expect(cat).toBeUndefined();
+      expect(where).toEqual([expect.stringMatching(new RegExp(`^TW190 .*copies\\.yaml:${line}:\\d+$`))]);
+      expect(errors[0]?.message).toMatch(/aliases expand too much \(they copy 1,?20\d,?\d{3} nodes/);
+    },
+  );
+
+  it("what aliases copy is counted as a tree, without copying (a shared node per use, a cycle once)", () => {
+    const leaf = { type: "string", maxLength: 3 }; // 3 nodes
+    const shared = { a: leaf, b: leaf, c: [leaf, leaf] }; // 1 + 3 + 3 + (1 + 3 + 3) = 14 nodes, 5 of them distinct
+    expect(aliasCopies(shared)).toEqual({ copies: 9, distinct: 5 });
+    expect(aliasCopies({ x: shared, y: shared })).toEqual({ copies: 23, distinct: 6 });
+    expect(aliasCopies({ x: { a: 1 }, y: [1, "two"] })).toEqual({ copies: 0, distinct: 6 });
+    const cyclic: Record<string, unknown> = { name: "n" };
+    cyclic.self = cyclic;
+    expect(aliasCopies(cyclic)).toEqual({ copies: 1, distinct: 2 });
+    expect(aliasCopies("text")).toEqual({ copies: 0, distinct: 0 });
   });
 
   it("nesting deeper than the limit is refused at the first node past it (JSON), or where the parser stopped (YAML)", async () => {
