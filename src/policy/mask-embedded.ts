@@ -5,9 +5,10 @@ import { MASK, type MaskResult } from "./mask-all.js";
  * A masked field inside a JSON document an upstream sends as a string: a declared string field (a webhook's
  * `payload`, a queue message's `body`, an audit event's `details`) holding `{"ssn": "..."}`, or a document inside
  * a string inside that one. Masked paths and names address the data's own keys, so such a value reached the client
- * whole. A string that is a JSON object or array (after leading whitespace) with a key the mask names, at any depth
- * and inside the JSON strings it holds, becomes the marker as a whole; so does one that starts like JSON, cannot be
- * parsed (cut short) and quotes such a key. Other strings are left alone, and unchanged data is returned as it was.
+ * whole. A string that is a JSON object or array (after leading whitespace), or a JSON string of one (encoded twice),
+ * with a key the mask names, at any depth and inside the JSON strings it holds, becomes the marker as a whole; so does
+ * one that starts like a document but cannot be parsed (cut short, Python's repr) and names such a key (`namesKey`).
+ * Other strings are left alone, and unchanged data is returned as it was.
  */
 
 /** The field names masked paths end in, lower case (`card.number`: number; `data.*`: data). */
@@ -68,27 +69,30 @@ export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskRes
   return { data: out, count };
 }
 
-function startsLikeJson(text: string): boolean {
+/** What a string starts with after white space: `{` or `[` (a document), `"` (one encoded twice), or neither. */
+function jsonStart(text: string): "document" | "string" | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xfeff) continue;
-    return c === 0x7b || c === 0x5b; // { [
+    if (c === 0x7b || c === 0x5b) return "document"; // { [
+    return c === 0x22 ? "string" : undefined; // "
   }
-  return false;
+  return undefined;
 }
 
 /** Whether a string holds a JSON document with a named key (at any depth, in the JSON strings it holds too). */
 function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number): boolean {
-  if (!startsLikeJson(text)) return false;
+  const start = jsonStart(text);
+  if (start === undefined) return false;
   if (embedding >= MAX_EMBEDDING) return true;
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch {
-    // Cut short or malformed: a key the mask names, quoted as JSON writes keys (escaped or not), fails closed.
-    const flat = text.replace(/\\/g, "").toLowerCase();
-    for (const word of words) if (flat.includes(`"${word}"`)) return true;
-    return false;
+    // Text that only starts with a quote is not JSON; a document cut short or written in another language's
+    // notation (Python's repr `{'ssn': ...}`, a JavaScript or YAML flow `{ssn: ...}`, Ruby's `{:ssn=>...}`) that
+    // names a masked key fails closed.
+    return start === "document" && namesKey(text, words);
   }
   const stack: unknown[] = [doc];
   while (stack.length > 0) {
@@ -105,6 +109,22 @@ function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       if (words.has(key.toLowerCase()) && item !== null) return true;
       stack.push(item);
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether text that is not JSON names a masked key: quoted as JSON writes keys (escaped or not, also cut short
+ * right after it), in single quotes, or bare before `:` or `=` (after `{`, `,`, `:`, a quote or white space).
+ */
+function namesKey(text: string, words: ReadonlySet<string>): boolean {
+  const flat = text.replace(/\\/g, "").toLowerCase();
+  for (const word of words) {
+    if (flat.includes(`"${word}"`) || flat.includes(`'${word}'`)) return true;
+    for (let at = flat.indexOf(word); at >= 0; at = flat.indexOf(word, at + 1)) {
+      if (!/[{,:\s'"[]/.test(flat[at - 1] ?? "")) continue;
+      if (/^\s*[:=]/.test(flat.slice(at + word.length, at + word.length + 64))) return true;
     }
   }
   return false;

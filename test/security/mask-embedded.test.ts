@@ -77,6 +77,11 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["an array, the key in another case", { id: "e1", payload: `  ${doc([{ SSN }])}` }],
   ["a document cut short", { id: "e1", payload: `{"customer":{"ssn":"${SSN}` }],
   ["in an array of strings", { id: "e1", notes: ["plain", doc({ ssn: SSN })] }],
+  // Documents that are not JSON (a service logging a repr) and one encoded twice (a JSON string of JSON text).
+  ["Python's repr of a document", { id: "e1", payload: `{'customer': {'ssn': '${SSN}'}}` }],
+  ["a flow mapping with bare keys", { id: "e1", payload: `{customer: {SSN : ${SSN}}}` }],
+  ["Ruby's inspect of a hash", { id: "e1", notes: [`[{:ssn=>"${SSN}"}]`] }],
+  ["a document encoded twice", { id: "e1", payload: doc(doc({ customer: { ssn: SSN } })) }],
 ];
 
 describe.each([
@@ -96,7 +101,14 @@ describe.each([
     body = {
       id: "e1",
       payload: doc({ customer: { city: "Oslo", note: "ssn on file" } }),
-      notes: ["[draft]", "{not json", `ssn ${"x"}`],
+      notes: [
+        "[draft]",
+        "{not json",
+        `ssn ${"x"}`,
+        `"ssn" in quotes`,
+        "{'note': 'ssn on file', 'ssns': 2}",
+        doc(doc({ city: "Oslo" })),
+      ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
     expect(result.structuredContent).toEqual(body);
