@@ -45,9 +45,17 @@ export function withoutQuoted(outcome: ToolOutcome, why: string): ToolOutcome {
   return { ...outcome, error: shown };
 }
 
-/** The outcome without notes that quote the upstream (`UPSTREAM_EXTENSIONS_NOTE`). */
-function withoutUpstreamNotes(outcome: ToolOutcome): ToolOutcome {
-  const notes = outcome.notes?.filter((n) => !n.startsWith(UPSTREAM_EXTENSIONS_NOTE));
+/**
+ * The outcome without notes that quote the upstream (`UPSTREAM_EXTENSIONS_NOTE`), or without those whose quoted
+ * text `drops` (given the text after the note's prefix).
+ */
+export function withoutUpstreamNotes(
+  outcome: ToolOutcome,
+  drops: (quoted: string) => boolean = () => true,
+): ToolOutcome {
+  const notes = outcome.notes?.filter(
+    (n) => !(n.startsWith(UPSTREAM_EXTENSIONS_NOTE) && drops(n.slice(UPSTREAM_EXTENSIONS_NOTE.length))),
+  );
   if (notes === undefined || notes.length === outcome.notes?.length) return outcome;
   const { notes: _dropped, ...rest } = outcome;
   return notes.length > 0 ? { ...rest, notes } : rest;

@@ -3,7 +3,14 @@ import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { isUndecodedBody } from "./field-paths.js";
-import { MASK, maskAll, maskOutcomeData, quotedMentions, withoutQuoted } from "./mask.js";
+import {
+  MASK,
+  maskAll,
+  maskOutcomeData,
+  quotedMentions,
+  withoutQuoted,
+  withoutUpstreamNotes,
+} from "./mask.js";
 import { maskEmbedded } from "./mask-embedded.js";
 import { propertyPaths } from "./schema-paths.js";
 
@@ -167,6 +174,17 @@ function maskNamedKeys(data: unknown, names: ReadonlySet<string>): { data: unkno
   return { data: visit(data, 0), count };
 }
 
+/** Whether an upstream's JSON quoted in a note has a field `words` names, or, when it is no JSON, mentions one. */
+function quotedNames(quoted: string, words: ReadonlySet<string>): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(quoted);
+  } catch {
+    return mentions(quoted, words);
+  }
+  return maskNamedKeys(parsed, words).count > 0 || maskEmbedded(parsed, words).count > 0;
+}
+
 /**
  * The text of data no name addresses: a text body (or JSON that could not be parsed) as it is, the executor's
  * base64 stand-in for a body of another media type as its bytes read as UTF-8 (`application/x-json`,
@@ -224,6 +242,9 @@ export function namedMaskStep(
       // object) or the words mention one: withheld, since nothing says which of them is the field's value.
       if (outcome.error?.quoted && (carries(ctx.tool) || quotedMentions(outcome, words)))
         outcome = withoutQuoted(outcome, `while ${mask.label} is set`);
+      // A GraphQL response's extensions quoted in a note, when they hold a named field (also in a JSON string)
+      // or, summed up by their keys, mention one: left out, with or without data.
+      outcome = withoutUpstreamNotes(outcome, (quoted) => quotedNames(quoted, words));
       if (outcome.data === null || outcome.data === undefined) return outcome;
       let data: unknown = outcome.data;
       let count = 0;

@@ -28,6 +28,34 @@ describe("masking fields by name", () => {
     });
   });
 
+  it("leaves out a GraphQL response's extensions quoted in a note where they hold a named field", async () => {
+    const t = tool("t");
+    const charset = "the body was not valid UTF-8";
+    const cost = 'GraphQL extensions: {"cost":{"requestedQueryCost":1}}';
+    const held = [
+      'GraphQL extensions: {"debug":{"request":{"Token":"s3cr3t"}}}',
+      `GraphQL extensions: ${JSON.stringify({ trace: JSON.stringify({ token: "s3cr3t" }) })}`,
+      'GraphQL extensions: (5012 characters, not shown; keys "tracing", "token")',
+    ];
+    for (const note of held) {
+      const outcomes = [
+        { data: { id: 1 }, notes: [charset, note, cost] },
+        // A throttled call: an error with no data, its extensions beside it.
+        { data: null, notes: [note], error: { message: "throttled", code: "upstream_error" } },
+      ];
+      const [withData, without] = await Promise.all(
+        outcomes.map((o) => runStep(namedMaskStep(mask("token")), ctxFor(t, {}), o)),
+      );
+      expect(withData?.outcome.notes, note).toEqual([charset, cost]);
+      expect(without?.outcome.notes, note).toBeUndefined();
+    }
+    const kept = await runStep(namedMaskStep(mask("password")), ctxFor(t, {}), {
+      data: { id: 1 },
+      notes: held,
+    });
+    expect(kept.outcome.notes).toEqual(held);
+  });
+
   it("masks exact dot paths, error data too, and a text body that mentions a name as a whole", async () => {
     const t = tool("t");
     const paths = await runStep(namedMaskStep(mask("creds.*.value")), ctxFor(t, {}), {
