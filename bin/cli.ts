@@ -3,6 +3,7 @@
 //
 // Compiled into the package's bin (dist/toolwright.js, `npm run build`); in a clone, bin/toolwright.mjs runs it
 // from the TypeScript sources.
+import { readAheadSpec } from "../codegen/cli/read-ahead.js";
 import { enableCompileCache } from "../src/cli/compile-cache.js";
 import { packageVersion } from "../src/load/package.js";
 
@@ -15,6 +16,9 @@ if (!((major === 22 && minor >= 15) || major >= 24)) {
   );
   process.exit(1);
 }
+
+// `generate --openapi FILE`: the spec is read on libuv's thread pool while the generator's modules load.
+readAheadSpec(process.argv.slice(2), process.cwd());
 
 // Node keeps the bytecode of every module it compiles (ours, the SDK, zod, a catalog's) in an on-disk cache of
 // this user's, so a start after the first skips compiling them (NODE_DISABLE_COMPILE_CACHE=1 turns it off).

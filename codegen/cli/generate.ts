@@ -10,6 +10,7 @@ import {
   PROVIDER_TOOL_LIMIT,
   VERSION,
 } from "../index.js";
+import { readsAhead } from "../load/files.js";
 import type { PublishSpec } from "../manifest/types.js";
 import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
 import { discoverJobs, generateAll, type JobOptions, usageError } from "./jobs.js";
@@ -203,6 +204,8 @@ export async function run(argv: string[]): Promise<number> {
   // A bare spec's catalog is named after its title (or file), so its folder is known once it is generated.
   if (bare && !values.out) opts.outParent = "generated";
   summary.say(`toolwright ${VERSION}: generating ${jobs.length} catalog${jobs.length === 1 ? "" : "s"}\n`);
+  // The spec the bin started reading (`readAheadSpec`) is read by now, or waited for here.
+  await readsAhead();
   const catalogs = await generateAll(jobs, opts);
   if (!catalogs) return summary.fail("errors above; nothing was written");
   if (values.verify) {

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { isAbsolute, relative, sep } from "node:path";
 
 /**
@@ -46,6 +47,8 @@ export function readInputBytes(
   max = MAX_INPUT_FILE_BYTES,
   spare: (size: number) => number = () => 0,
 ): BytesRead {
+  const early = takeReadAhead(abs, max, spare);
+  if (early) return early;
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -75,6 +78,93 @@ export function readInputBytes(
   } finally {
     closeSync(fd);
   }
+}
+
+/** A file read ahead (`readAhead`): its bytes, the room they start, and the cap and `limit` they were read under. */
+interface ReadAhead {
+  max: number;
+  limit: number;
+  bytes: Buffer;
+  room: Buffer;
+}
+
+/** Reads ahead under way, and those done and kept (each taken at most once, by `readInputBytes`), by absolute path. */
+const reading = new Map<string, Promise<void>>();
+const readAheads = new Map<string, ReadAhead>();
+
+/** How many reads ahead were taken by `readInputBytes` (a structural fact for tests). */
+export const readAheadCounts = { taken: 0 };
+
+/**
+ * Starts reading the file at `abs` in libuv's thread pool, as `readInputBytes(abs, max, spare)` would read it, so
+ * the bytes are there when the generator, still loading its modules, asks for them (the bin calls this for
+ * generate's `--openapi` file before importing the generator: reading GitHub REST's 13 MB spec is ~40 ms of CPU,
+ * mostly the kernel filling fresh pages, which the pool's thread then spends instead of the main thread). Only a
+ * read `readInputBytes` would return as it is is kept: a file that is missing, not a regular file or too large is
+ * left to `readInputBytes` to refuse, located, as before. `readsAhead` waits for every read started.
+ */
+export function readAhead(
+  abs: string,
+  max = MAX_INPUT_FILE_BYTES,
+  spare: (size: number) => number = () => 0,
+): void {
+  if (reading.has(abs)) return;
+  reading.set(
+    abs,
+    readBytesAhead(abs, max, spare).then(
+      (read) => {
+        reading.delete(abs);
+        if (read) readAheads.set(abs, read);
+      },
+      () => {
+        reading.delete(abs);
+      },
+    ),
+  );
+}
+
+/** Resolves when every read `readAhead` started has ended (kept or not). */
+export async function readsAhead(): Promise<void> {
+  await Promise.all(reading.values());
+}
+
+/** `readInputBytes`' checks and reads (a non-blocking open, a regular file, the cap), on the thread pool. */
+async function readBytesAhead(
+  abs: string,
+  max: number,
+  spare: (size: number) => number,
+): Promise<ReadAhead | undefined> {
+  const handle = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > max) return undefined;
+    const limit = stat.size + 1;
+    const room = Buffer.allocUnsafe(limit + spare(limit));
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(room, length, limit - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > max) return undefined;
+      if (length === limit) break;
+    }
+    return { max, limit, bytes: room.subarray(0, length), room };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The read ahead of `abs`, once, when it was read as `readInputBytes(abs, max, spare)` reads (the same cap, at
+ * least the room after the file it asks for); it is dropped either way.
+ */
+function takeReadAhead(abs: string, max: number, spare: (size: number) => number): BytesRead | undefined {
+  const early = readAheads.get(abs);
+  if (early === undefined) return undefined;
+  readAheads.delete(abs);
+  if (early.max !== max || early.room.length < early.limit + spare(early.limit)) return undefined;
+  readAheadCounts.taken++;
+  return { ok: true, bytes: early.bytes, room: early.room };
 }
 
 /**
