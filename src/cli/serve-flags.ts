@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { EnvType, EnvVar } from "../catalog.js";
 import { type Config, ConfigError, expandHome, resolveConfig } from "../config/config.js";
-import { checkKeyFileMode, PlaceError } from "../files/place.js";
+import { PlaceError, readSecretFile } from "../files/place.js";
 import type { RuntimeSwitches } from "../policy/index.js";
 import { logLine } from "../telemetry/log.js";
 import { rememberSecret } from "../telemetry/redact.js";
@@ -467,27 +466,31 @@ function readOptions(env: NodeJS.ProcessEnv, sources: Record<string, string>): C
   }
 }
 
-/** The static client key: the env value, else the file's content (one line, trailing newline dropped). */
+/**
+ * The static client key: the env value, else the file's content (one line, trailing newline dropped). The file is
+ * a secret file (`files/place.ts`): this user's or root's, in folders nobody else may replace it in, a regular file
+ * of bounded size that nobody else may write (they could choose the key clients authenticate with) or read, read
+ * from the descriptor its checks were made on.
+ */
 export function readClientKey(options: ServeOptions): string | undefined {
   if (options.clientKey !== undefined) return options.clientKey;
   if (options.clientKeyFile === undefined) return undefined;
+  const label = labelOf("clientKeyFile");
   let text: string;
-  const path = expandHome(options.clientKeyFile);
   try {
-    text = readFileSync(path, "utf8");
+    text = readSecretFile(
+      expandHome(options.clientKeyFile),
+      { file: `${label}: ${options.clientKeyFile}`, harm: "choose the key clients authenticate with" },
+      (line) => logLine(line),
+    );
   } catch (error) {
+    if (error instanceof PlaceError) throw new ConfigError([error.message]);
     throw new ConfigError([
-      `${labelOf("clientKeyFile")}: cannot read ${options.clientKeyFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      `${label}: cannot read ${options.clientKeyFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
     ]);
   }
   const key = text.replace(/\r?\n$/, "");
   rememberSecret(key);
-  try {
-    checkKeyFileMode(path, labelOf("clientKeyFile"), options.clientKeyFile, logLine);
-  } catch (error) {
-    if (error instanceof PlaceError) throw new ConfigError([error.message]);
-    throw error;
-  }
   return key;
 }
 

@@ -4,6 +4,7 @@ import {
   fstatSync,
   lstatSync,
   openSync,
+  readSync,
   realpathSync,
   type Stats,
   statSync,
@@ -11,9 +12,26 @@ import {
 import { dirname, resolve } from "node:path";
 
 /**
- * Where toolwright keeps or reads files that hold or guard secrets or evidence (the audit log, the state file,
- * key files): who else may replace, write or read them decides whether they can be trusted. A problem is a
- * `PlaceError` whose message names the file and the rule, never its content; lines worth a warning go to `warn`.
+ * Where toolwright keeps or reads the files that hold or guard secrets or evidence: the audit log it appends to,
+ * the state file SQLite opens, key and credential files it reads. One set of rules (docs/safety.md, "Files that
+ * hold secrets or evidence"), after OpenSSH's StrictModes, sudo and PostgreSQL:
+ *
+ * - The folders: each, from the file's own folder up, belongs to this user or root and is writable by nobody
+ *   else, or only with the sticky bit (`/tmp`: others may add names but not replace this user's). A folder its
+ *   group may write is served with a warning (a group of one, as a umask of 002 makes). The walk stops at the
+ *   first folder that is this user's own and writable by nobody else: what lies above can at most move it whole,
+ *   and a replacement is not this user's (the file's owner check finds it). So a private folder of one's own in a
+ *   folder every user may write without the sticky bit (a Kubernetes `emptyDir`, 0777 root) is a safe place; the
+ *   open folder itself is refused, saying how to make one.
+ * - The file: opened once, and every check made on the open descriptor (`fstat`), never on the name again: it
+ *   belongs to this user or root, and neither its group nor others may write it. A secret must be a regular file
+ *   (a pipe blocks or never ends, `/dev/zero` never ends), no larger than `SECRET_MAX_BYTES`, readable by nobody
+ *   else (its group only when root owns it, as PostgreSQL allows a key), and is read from that descriptor.
+ * - Links: a file written to is opened with `O_NOFOLLOW` (a link's holder would choose where the lines go); a
+ *   secret may be reached through links (Kubernetes mounts secrets so), each one this user's or root's, and the
+ *   folders of both the name and the real file are checked.
+ *
+ * A problem is a `PlaceError` naming the file and the rule, never its content; lines worth a warning go to `warn`.
  */
 
 export class PlaceError extends Error {
@@ -26,50 +44,197 @@ export class PlaceError extends Error {
 /** Takes a line for the operator (stderr). */
 export type Warn = (line: string) => void;
 
+/** How messages name a file and what whoever could change it could do. */
+export interface Subject {
+  /** The file as messages name it: `SCAIVAULT_AUDIT_FILE: the audit file`, `the state file /x/state.sqlite`. */
+  file: string;
+  /** What whoever may write or replace it could do: `forge or erase its lines`. */
+  harm: string;
+  /** What a failed open is said of (`SCAIVAULT_AUDIT_FILE`: `... : cannot open it (ENOENT)`); default `file`. */
+  opened?: string;
+}
+
+/** The largest secret read: a key, a token, a credentials file a CLI keeps. */
+export const SECRET_MAX_BYTES = 1024 * 1024;
+
+const { O_APPEND, O_CREAT, O_NOFOLLOW, O_WRONLY, O_RDONLY, O_NONBLOCK, O_NOCTTY } = fsConstants;
+
 function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
   return typeof code === "string" && /^[A-Z0-9_]{2,40}$/.test(code) ? code : "error";
 }
 
+function modeOf(stat: Stats, bits = 0o777): string {
+  return (stat.mode & bits).toString(8).padStart(4, "0");
+}
+
+function euid(): number | undefined {
+  return process.geteuid?.();
+}
+
+/** This user or root: the only owners whose files and folders toolwright trusts. */
+function trusted(uid: number): boolean {
+  const me = euid();
+  return me === undefined || uid === me || uid === 0;
+}
+
+/** What the folder chain above a file allows others, as `checkFolders` found it. */
+export interface FolderAccess {
+  /** The file's own folder (real path). */
+  folder: string;
+  /** Every user may create names in the file's own folder (sticky, so they cannot replace this user's). */
+  sharedSticky: boolean;
+}
+
 /**
- * Opens the audit file for appending after checking where it lies, and checks the open file: its descriptor
- * and the one `fstat` read at open (type, mode and owner), for the caller's probe.
+ * Checks the folders above a file by the rules above (by their real paths), from its own folder up. `privateOwn`:
+ * the file's own folder may not be one every user may write even with the sticky bit (the state file: SQLite opens
+ * its side files by name later, so whoever may add names there could place a link first).
  */
-export function openEvidenceFile(file: string, name: string, warn: Warn): { fd: number; stat: Stats } {
-  const folder = checkFolder(file, name, warn);
-  checkPlanted(file, name, folder);
-  const fd = openAuditFile(file, name);
+export function checkFolders(
+  file: string,
+  subject: Subject,
+  warn: Warn,
+  options: { privateOwn?: boolean } = {},
+): FolderAccess {
+  let own: string;
+  try {
+    own = realpathSync(dirname(resolve(file)));
+  } catch {
+    // No such folder (or none this user may enter): the open that follows says why the file cannot be opened.
+    return { folder: dirname(resolve(file)), sharedSticky: false };
+  }
+  let folder = own;
+  let sharedSticky = false;
+  for (;;) {
+    let stat: Stats;
+    try {
+      stat = statSync(folder);
+    } catch (error) {
+      throw new PlaceError(
+        `${subject.opened ?? subject.file}: cannot read its folder ${folder} (${reasonOf(error)})`,
+      );
+    }
+    const which = folder === own ? `${subject.file}'s folder` : `${subject.file}'s folder's parent ${folder}`;
+    const sticky = (stat.mode & 0o1000) !== 0;
+    const mode = modeOf(stat, 0o7777);
+    if (!trusted(stat.uid)) {
+      throw new PlaceError(
+        `${which} belongs to another user (uid ${stat.uid}), who could replace the file and ${subject.harm}; name a file in a folder of your own (or root's)`,
+      );
+    }
+    if ((stat.mode & 0o002) !== 0 && !sticky) {
+      throw new PlaceError(
+        `${which} is writable by every user (mode ${mode}) without the sticky bit, who could replace the file and ${subject.harm}; make a folder of your own in it (mkdir -m 0700 ${folder}/toolwright, then name the file inside it: a Kubernetes emptyDir is such a folder), or take that away (chmod o-w on the folder) or name a file in another folder`,
+      );
+    }
+    if (folder === own && (stat.mode & 0o002) !== 0) {
+      sharedSticky = true;
+      if (options.privateOwn)
+        throw new PlaceError(
+          `${which} is writable by every user (mode ${mode}): they could place a link at a name the file's library opens later, and ${subject.harm}; name a file in a folder of your own (mkdir -m 0700 ${folder}/toolwright, then name the file inside it)`,
+        );
+    }
+    if ((stat.mode & 0o020) !== 0 && !sticky) {
+      warn(
+        `${which} is writable by its group (mode ${mode}), whose members could replace the file; fine for a group of one (chmod g-w on the folder otherwise)`,
+      );
+    }
+    // This user's own folder that nobody else may write: nothing inside it can be replaced by another.
+    const me = euid();
+    if (me !== undefined && stat.uid === me && (stat.mode & 0o022) === 0) break;
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  return { folder: own, sharedSticky };
+}
+
+/**
+ * Before opening, in a folder every user may add names to: what is at the name must be this user's (or root's),
+ * whatever its type. A named pipe would be opened (blocking start until someone reads it) and take every line to
+ * its owner; a link of theirs leads wherever they choose. Nothing there yet: the open creates this user's own.
+ */
+function checkPlanted(file: string, subject: Subject, folder: FolderAccess): void {
+  if (!folder.sharedSticky) return;
+  let owner: number;
+  try {
+    owner = lstatSync(file).uid;
+  } catch {
+    return;
+  }
+  if (!trusted(owner)) throw plantedBy(owner, subject);
+}
+
+function plantedBy(owner: number, subject: Subject): PlaceError {
+  return new PlaceError(
+    `${subject.file} belongs to another user (uid ${owner}) in a folder every user may write, who could ${subject.harm}, or read it; remove it, or name a file in a folder of your own`,
+  );
+}
+
+/** The open file's owner and who else may write it, on its descriptor (closed when refused). */
+function checkDescriptor(fd: number, stat: Stats, subject: Subject, folder: FolderAccess): void {
+  if (!trusted(stat.uid)) {
+    closeSync(fd);
+    if (folder.sharedSticky) throw plantedBy(stat.uid, subject);
+    throw new PlaceError(
+      `${subject.file} belongs to another user (uid ${stat.uid}), who could ${subject.harm}; remove it, or name a file of your own`,
+    );
+  }
+  if (!stat.isFile()) return;
+  if ((stat.mode & 0o022) !== 0) {
+    closeSync(fd);
+    const who = (stat.mode & 0o002) !== 0 ? "every user" : "its group";
+    throw new PlaceError(
+      `${subject.file} is writable by ${who} (mode ${modeOf(stat)}), who could ${subject.harm}; take that away (chmod go-w) or name another file`,
+    );
+  }
+}
+
+/**
+ * Opens a file to append evidence to (the audit log), creating it 0600 (the umask only takes bits away; its folder
+ * must exist: one named by mistake is not made), after checking where it lies; returns the descriptor and the one `fstat` read at open.
+ * Devices and pipes (`/dev/stderr`, a link to one) are not files others keep: their mode is not checked.
+ * `readers`: the warning when others may read the file (evidence is no secret, but says who did what).
+ */
+export function openEvidenceFile(
+  file: string,
+  subject: Subject,
+  warn: Warn,
+  readers: (who: string, mode: string) => string,
+): { fd: number; stat: Stats } {
+  const folder = checkFolders(file, subject, warn);
+  checkPlanted(file, subject, folder);
+  const fd = openForAppending(file, subject);
   const stat = fstatSync(fd);
-  checkFileMode(fd, stat, name, warn);
-  checkOwner(fd, stat, name, folder);
+  checkDescriptor(fd, stat, subject, folder);
+  if (stat.isFile() && (stat.mode & 0o044) !== 0)
+    warn(readers((stat.mode & 0o004) !== 0 ? "every user" : "its group", modeOf(stat)));
   return { fd, stat };
 }
 
-const { O_APPEND, O_CREAT, O_NOFOLLOW, O_WRONLY } = fsConstants;
-
 /**
- * Opens the audit file for appending, creating it 0600 (the umask only takes bits away). The file is named by
- * its own path, never through a symbolic link to a regular file: whoever can place or replace the link (in `/tmp`,
- * anyone) chooses where the lines go, and the server would append them to a file of theirs, or of the user it runs
- * as (`~/.ssh/authorized_keys`). A link to a device or a pipe (`/dev/stderr`) is not a file others keep. A link
- * leading nowhere is refused too, without creating its target.
+ * The file is named by its own path, never through a symbolic link to a regular file: whoever can place or replace
+ * the link (in `/tmp`, anyone) chooses where the lines go, and the server would append them to a file of theirs, or
+ * of the user it runs as (`~/.ssh/authorized_keys`). A link to a device or a pipe (`/dev/stderr`) is not a file
+ * others keep. A link leading nowhere is refused too, without creating its target.
  */
-function openAuditFile(file: string, name: string): number {
+function openForAppending(file: string, subject: Subject): number {
   try {
     return openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
   } catch (error) {
-    const code = (error as { code?: string }).code ?? "error";
-    if (code !== "ELOOP") throw new PlaceError(`${name}: cannot open it for appending (${code})`);
+    const code = reasonOf(error);
+    if (code !== "ELOOP")
+      throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it for appending (${code})`);
   }
-  const linked = `${name}: the audit file is a symbolic link`;
+  const linked = `${subject.file} is a symbolic link`;
   const fix =
     "name the file itself (a link's holder chooses where the lines go, and could point them at any file)";
   let fd: number;
   try {
     fd = openSync(file, O_WRONLY | O_APPEND);
   } catch (error) {
-    const code = (error as { code?: string }).code ?? "error";
-    throw new PlaceError(`${linked} that cannot be opened for appending (${code}); ${fix}`);
+    throw new PlaceError(`${linked} that cannot be opened for appending (${reasonOf(error)}); ${fix}`);
   }
   if (fstatSync(fd).isFile()) {
     closeSync(fd);
@@ -78,131 +243,17 @@ function openAuditFile(file: string, name: string): number {
   return fd;
 }
 
-/** What the folder holding the audit file allows others (by its real path). */
-interface FolderAccess {
-  /** Every user may create files in it (sticky, so they cannot replace this process's own). */
-  sharedSticky: boolean;
-}
-
-/**
- * The folder holding the audit file decides who can replace it: whoever may write a folder without the sticky
- * bit can rename or delete the file and put another in its place, so that the log holds what they wrote. A folder
- * every user may write that way stops the server; one its group may write is served with one stderr line (a group
- * of one, as a umask of 002 makes folders, is harmless); one owned by another user (not root) likewise, since its
- * owner can replace the file.
- */
-function checkFolder(file: string, name: string, warn: Warn): FolderAccess {
-  let folder: string;
-  let stat: Stats;
-  try {
-    folder = realpathSync(dirname(resolve(file)));
-    stat = statSync(folder);
-  } catch {
-    return { sharedSticky: false }; // the open that follows says why the file cannot be opened
-  }
-  const sticky = (stat.mode & 0o1000) !== 0;
-  const mode = (stat.mode & 0o7777).toString(8).padStart(4, "0");
-  if ((stat.mode & 0o002) !== 0 && !sticky) {
-    throw new PlaceError(
-      `${name}: the audit file's folder is writable by every user (mode ${mode}), who could replace the file and forge or erase its lines; take that away (chmod o-w on the folder) or name a file in another folder`,
-    );
-  }
-  const uid = process.geteuid?.();
-  if ((stat.mode & 0o020) !== 0 && !sticky) {
-    warn(
-      `${name}: the audit file's folder is writable by its group (mode ${mode}), whose members could replace the file; fine for a group of one (chmod g-w on the folder otherwise)`,
-    );
-  } else if (uid !== undefined && stat.uid !== uid && stat.uid !== 0) {
-    warn(
-      `${name}: the audit file's folder belongs to another user (uid ${stat.uid}), who could replace the file`,
-    );
-  }
-  return { sharedSticky: (stat.mode & 0o002) !== 0 && sticky };
-}
-
-/**
- * In a folder every user may write (sticky, as `/tmp`), the file must be this process's user's own: one another
- * user created there before the server started (and the server, as root, can append to) stays theirs to rewrite.
- */
-function checkOwner(fd: number, stat: Stats, name: string, folder: FolderAccess): void {
-  const uid = process.geteuid?.();
-  if (!folder.sharedSticky || uid === undefined || stat.uid === uid) return;
-  closeSync(fd);
-  throw plantedBy(stat.uid, name);
-}
-
-/**
- * Before opening: what another user planted at the path in such a folder, of any type, is refused unopened. A
- * named pipe would be opened (blocking start until someone reads it) and take every line to its owner, who could
- * also stop reading and so stop every call; a link of theirs leads wherever they choose.
- */
-function checkPlanted(file: string, name: string, folder: FolderAccess): void {
-  const uid = process.geteuid?.();
-  if (!folder.sharedSticky || uid === undefined) return;
-  let owner: number;
-  try {
-    owner = lstatSync(file).uid;
-  } catch {
-    return; // nothing there yet: the open creates this process's own file (and checkOwner reads it again)
-  }
-  if (owner !== uid) throw plantedBy(owner, name);
-}
-
-function plantedBy(owner: number, name: string): PlaceError {
-  return new PlaceError(
-    `${name}: the audit file belongs to another user (uid ${owner}) in a folder every user may write, who could forge or erase its lines, or read them; remove it, or name a file in a folder of your own`,
-  );
-}
-
-/**
- * An existing audit file others may write is refused: whoever can write it can forge lines or erase them, and
- * the log is what says who did what. One others may read is served with a warning: a line holds no value (a
- * fingerprint and a shape), but it names tools, principals and when they acted. A file this process creates is
- * 0600 (less by the umask). Devices and pipes (`/dev/stderr`) are not files others keep.
- */
-function checkFileMode(fd: number, stat: Stats, name: string, warn: Warn): void {
-  if (!stat.isFile()) return;
-  const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
-  if ((stat.mode & 0o022) !== 0) {
-    closeSync(fd);
-    const who = (stat.mode & 0o002) !== 0 ? "every user" : "its group";
-    throw new PlaceError(
-      `${name}: the audit file is writable by ${who} (mode ${mode}), who could forge or erase its lines; take that away (chmod go-w) or name another file (a new one is created with mode 0600)`,
-    );
-  }
-  if ((stat.mode & 0o044) !== 0) {
-    const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
-    warn(
-      `${name}: the audit file is readable by ${who} (mode ${mode}); its lines hold no values, but name tools, callers and times (chmod go-r to keep them private)`,
-    );
-  }
-}
-
 /** The files SQLite keeps beside the state file, which it opens by name as it needs them. */
 const SIDE_FILES = ["-wal", "-shm", "-journal"];
 
 /**
- * Where the state file lies decides who can spend or un-spend confirmation tokens. Whoever may write its folder
- * could replace the file (forgetting every spent token, so a token is accepted twice) or place a symbolic link
- * where SQLite opens the file or its `-wal` and `-shm` files: the server then writes into the file the link names
- * (and `chmod 0600`s it), as root any file at all. So a folder every user may write (sticky or not: `/tmp`, where
- * anyone can create the side files' names first) is refused, as are a link at the file's or a side file's name
- * and one of them that belongs to another user. The default folder is created 0700.
+ * A file a library opens by name (the state file, through SQLite, with its `-wal`, `-shm` and `-journal`), so no
+ * descriptor can be checked: its folders by the rules above, its own folder one nobody else may add names to (not
+ * even with the sticky bit: they could place a link where a side file will be), and each name that exists now
+ * neither a link (SQLite would write where it leads and `chmod 0600` it, as root any file at all) nor another user's.
  */
-export function checkStatePlace(file: string): void {
-  let folder: Stats;
-  try {
-    folder = statSync(realpathSync(dirname(file)));
-  } catch (error) {
-    throw new PlaceError(`cannot open the state file ${file} (${reasonOf(error)})`);
-  }
-  if ((folder.mode & 0o002) !== 0) {
-    const mode = (folder.mode & 0o7777).toString(8).padStart(4, "0");
-    throw new PlaceError(
-      `the state file ${file} is in a folder every user may write (mode ${mode}): they could replace it or link its names elsewhere, and so reuse spent confirmation tokens; name a file in a folder of your own (the default, $XDG_STATE_HOME/toolwright, is made 0700)`,
-    );
-  }
-  const uid = process.geteuid?.();
+export function checkLibraryFile(file: string, subject: Subject, warn: Warn): void {
+  checkFolders(file, subject, warn, { privateOwn: true });
   for (const path of [file, ...SIDE_FILES.map((suffix) => `${file}${suffix}`)]) {
     let stat: Stats;
     try {
@@ -210,43 +261,127 @@ export function checkStatePlace(file: string): void {
     } catch {
       continue; // not there: SQLite creates it in a folder nobody else may write
     }
+    const named = path === file ? subject.file : `${subject.file}'s side file ${path}`;
     if (stat.isSymbolicLink())
       throw new PlaceError(
-        `the state file ${path} is a symbolic link: SQLite would write where it leads; name the file itself`,
+        `${named} is a symbolic link: SQLite would write where it leads; name the file itself`,
       );
-    if (uid !== undefined && stat.uid !== uid)
+    const me = euid();
+    if (me !== undefined && stat.uid !== me)
       throw new PlaceError(
-        `the state file ${path} belongs to another user (uid ${stat.uid}), who could rewrite which confirmation tokens are spent; remove it or name another file`,
+        `${named} belongs to another user (uid ${stat.uid}), who could ${subject.harm}; remove it or name another file`,
       );
   }
 }
 
+/** A secret file opened and checked, not yet read: `read` reads the descriptor the checks were made on. */
+export interface OpenSecret {
+  read(): string;
+  close(): void;
+}
+
 /**
- * Who may change or read the client key file. One every user may write lets anyone on the machine choose the key
- * clients authenticate with (at the next start): refused. One its group may write, or every user may read (the
- * key is then as visible as the `--client-key` flag this file replaces, which is refused), is served with one
- * stderr line: Docker's secrets are 0444 and Kubernetes' 0644 by default, on file systems only root writes.
- * Devices and pipes (`/dev/stdin`) are not files others keep.
+ * Opens a secret file (a key, a token, a CLI's credentials) and checks it by the rules above; `read` then reads
+ * that descriptor, so a name swapped after the checks changes nothing. A missing file throws the open's error
+ * (`code` ENOENT) for callers that fall back.
  */
-export function checkKeyFileMode(path: string, label: string, shown: string, warn: Warn): void {
+export function openSecretFile(path: string, subject: Subject, warn: Warn): OpenSecret {
+  const real = (() => {
+    try {
+      return realpathSync(path);
+    } catch (error) {
+      if (reasonOf(error) === "ENOENT") throw error;
+      throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
+    }
+  })();
+  const named = checkFolders(path, subject, warn);
+  // Reached through links: the real file's folders decide as well as the name's.
+  const folder = dirname(real) === named.folder ? named : checkFolders(real, subject, warn);
+  checkPlanted(path, subject, named);
+  let fd: number;
+  try {
+    // Non-blocking: a named pipe opens at once (and is refused below) instead of waiting for a writer.
+    fd = openSync(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  } catch (error) {
+    if (reasonOf(error) === "ENOENT") throw error;
+    throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw new PlaceError(
+      `${subject.file} is not a regular file (${kindOf(stat)}): a secret is read from a file, whole and bounded; name a file`,
+    );
+  }
+  checkDescriptor(fd, stat, subject, folder);
+  checkLink(fd, path, subject);
+  if ((stat.mode & 0o004) !== 0 || ((stat.mode & 0o040) !== 0 && stat.uid !== 0)) {
+    closeSync(fd);
+    const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
+    throw new PlaceError(
+      `${subject.file} is readable by ${who} (mode ${modeOf(stat)}), who could read the secret it holds; chmod 0600 it (its group may read it only when root owns it: Kubernetes' defaultMode 0440 with fsGroup, or 0400; Docker's secret mode 0400)`,
+    );
+  }
+  if (stat.size > SECRET_MAX_BYTES) {
+    closeSync(fd);
+    throw new PlaceError(
+      `${subject.file} is larger than ${SECRET_MAX_BYTES} bytes (${stat.size}): no key or token file is; name the file that holds it`,
+    );
+  }
+  let open = true;
+  return {
+    read() {
+      // Chunk by chunk up to one byte past the bound: a file grown since the fstat is refused, not read without end.
+      const chunks: Buffer[] = [];
+      let length = 0;
+      for (;;) {
+        const chunk = Buffer.alloc(Math.min(64 * 1024, SECRET_MAX_BYTES + 1 - length));
+        const n = readSync(fd, chunk, 0, chunk.length, null);
+        if (n === 0) break;
+        chunks.push(chunk.subarray(0, n));
+        length += n;
+        if (length > SECRET_MAX_BYTES)
+          throw new PlaceError(`${subject.file} grew past ${SECRET_MAX_BYTES} bytes while it was read`);
+      }
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+/** Opens, checks, reads and closes a secret file (`openSecretFile`). */
+export function readSecretFile(path: string, subject: Subject, warn: Warn): string {
+  const file = openSecretFile(path, subject, warn);
+  try {
+    return file.read();
+  } finally {
+    file.close();
+  }
+}
+
+/** A link at the name (Kubernetes mounts secrets so) must be this user's or root's: its holder chooses the file. */
+function checkLink(fd: number, path: string, subject: Subject): void {
   let stat: Stats;
   try {
-    stat = statSync(path);
+    stat = lstatSync(path);
   } catch {
-    return;
+    return; // gone since the open: the descriptor is what is read
   }
-  if (!stat.isFile()) return;
-  const mode = (stat.mode & 0o777).toString(8).padStart(4, "0");
-  if ((stat.mode & 0o002) !== 0) {
-    throw new PlaceError(
-      `${label}: ${shown} is writable by every user (mode ${mode}), who could choose the key clients authenticate with; take that away (chmod o-w) or name another file`,
-    );
-  }
-  const said: string[] = [];
-  if ((stat.mode & 0o020) !== 0) said.push("writable by its group");
-  if ((stat.mode & 0o004) !== 0) said.push("readable by every user");
-  if (said.length > 0)
-    warn(
-      `${label}: the key file is ${said.join(" and ")} (mode ${mode}); chmod 0600 it unless the file system already keeps others out`,
-    );
+  if (!stat.isSymbolicLink() || trusted(stat.uid)) return;
+  closeSync(fd);
+  throw new PlaceError(
+    `${subject.file} is a symbolic link of another user (uid ${stat.uid}), who chooses the file it leads to; name the file itself`,
+  );
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isDirectory()) return "a folder";
+  return "not a file";
 }

@@ -61,7 +61,13 @@ export function openAuditSink(settings: PolicySettings): AuditSink | undefined {
   let opened: { fd: number; stat: { isFile(): boolean } };
   try {
     // One fstat at open: the file's type, mode and owner, read by the checks and the probe alike.
-    opened = openEvidenceFile(audit.file, name, (line) => logLine(`audit: ${line}`));
+    opened = openEvidenceFile(
+      audit.file,
+      { file: `${name}: the audit file`, harm: "forge or erase its lines", opened: name },
+      (line) => logLine(`audit: ${line}`),
+      (who, mode) =>
+        `${name}: the audit file is readable by ${who} (mode ${mode}); its lines hold no values, but name tools, callers and times (chmod go-r to keep them private)`,
+    );
   } catch (error) {
     if (error instanceof PlaceError) throw new ConfigError([error.message]);
     throw error;

@@ -1,7 +1,8 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { checkStatePlace as checkPlace, PlaceError } from "../files/place.js";
+import { checkLibraryFile, PlaceError } from "../files/place.js";
+import { logLine } from "../telemetry/log.js";
 import {
   type Claim,
   type ClaimResult,
@@ -67,10 +68,23 @@ export function checkSqliteFile(file: string): void {
   checkStatePlace(file);
 }
 
-/** Where the state file lies (`files/place.ts`), refused as a `SqliteOpenError`. */
+/**
+ * Where the state file lies decides who can spend or un-spend confirmation tokens: whoever may write its folder
+ * could replace the file (forgetting every spent token, so a token is accepted twice) or place a symbolic link where
+ * SQLite opens it or its `-wal` and `-shm` files. SQLite opens them by name, so the rules for such a file apply
+ * (`files/place.ts`: its own folder nobody else's to add names to, no link, none of another user's), refused as a
+ * `SqliteOpenError`. The default folder is created 0700.
+ */
 function checkStatePlace(file: string): void {
   try {
-    checkPlace(file);
+    checkLibraryFile(
+      file,
+      {
+        file: `the state file ${file}`,
+        harm: "rewrite which confirmation tokens are spent (so a token is accepted twice)",
+      },
+      (line) => logLine(`state: ${line}`),
+    );
   } catch (error) {
     if (error instanceof PlaceError) throw new SqliteOpenError(error.message);
     throw error;

@@ -89,7 +89,7 @@ describe("parsing", () => {
 
   it("the client key comes from its env variable or a file, never a flag", () => {
     const dir = mkdtempSync(join(tmpdir(), "tw-key-"));
-    writeFileSync(join(dir, "key"), "file-key-0123456789\n");
+    writeFileSync(join(dir, "key"), "file-key-0123456789\n", { mode: 0o600 });
     expect(readClientKey(parseServeArgs(["--client-key-file", join(dir, "key")], {}).options)).toBe(
       "file-key-0123456789",
     );

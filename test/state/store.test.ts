@@ -209,7 +209,7 @@ describe("where the state file lies", () => {
     async (shown) => {
       const dir = folder(Number.parseInt(shown, 8));
       const file = join(dir, "state.sqlite");
-      await refusals(file, new RegExp(`is in a folder every user may write \\(mode ${shown}\\)`));
+      await refusals(file, new RegExp(`'s folder is writable by every user \\(mode ${shown}\\)`));
       expect(existsSync(file)).toBe(false);
     },
   );

@@ -1,0 +1,306 @@
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  checkLibraryFile,
+  openEvidenceFile,
+  openSecretFile,
+  PlaceError,
+  readSecretFile,
+  SECRET_MAX_BYTES,
+  type Subject,
+} from "../../src/files/place.js";
+import { openStateStore } from "../../src/state/open.js";
+
+/**
+ * The one set of rules for files that hold or guard secrets or evidence (src/files/place.ts, docs/safety.md), on
+ * real files, folders, links, pipes and devices: a secret is opened once and checked and read on that descriptor;
+ * the folders above a file are walked up to the first one of this user's own that nobody else may write; a folder
+ * every user may write without the sticky bit (a Kubernetes emptyDir) is refused, saying how to make a private
+ * folder in it, and a file in such a private folder is served.
+ */
+
+const SECRET = "s3cr3t-key-5b0c7e1d9a";
+const KEY: Subject = { file: "TEST_KEY_FILE: the key file", harm: "choose the key" };
+const root = mkdtempSync(join(tmpdir(), "tw-place-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const isRoot = process.geteuid?.() === 0;
+
+let n = 0;
+function folder(mode: number, parent = root): string {
+  const dir = join(parent, `d${n++}`);
+  mkdirSync(dir);
+  chmodSync(dir, mode);
+  return dir;
+}
+function secret(dir: string, mode = 0o600, content = SECRET): string {
+  const file = join(dir, `key${n++}`);
+  writeFileSync(file, content);
+  chmodSync(file, mode);
+  return file;
+}
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlaceError);
+    const message = (error as Error).message;
+    expect(message).not.toContain(SECRET);
+    return message;
+  }
+  throw new Error("expected a refusal");
+}
+const warnings: string[] = [];
+const warn = (line: string) => warnings.push(line);
+const read = (path: string) => readSecretFile(path, KEY, warn);
+
+describe("a secret file", () => {
+  it("of its own, 0600 or 0400, in a private folder is read whole, without a warning", () => {
+    const dir = folder(0o700);
+    warnings.length = 0;
+    expect(read(secret(dir))).toBe(SECRET);
+    expect(read(secret(dir, 0o400))).toBe(SECRET);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    [0o644, "readable by every user (mode 0644), who could read the secret"],
+    [0o604, "readable by every user (mode 0604)"],
+    [0o620, "writable by its group (mode 0620), who could choose the key"],
+    [0o602, "writable by every user (mode 0602)"],
+    [0o666, "writable by every user (mode 0666)"],
+  ])("mode %o is refused, naming the file and the rule", (mode, said) => {
+    const message = refusal(() => read(secret(folder(0o700), mode)));
+    expect(message).toContain(`TEST_KEY_FILE: the key file is ${said}`);
+  });
+
+  it("its group may read it only when root owns it (PostgreSQL's rule for a key: 0640 root, or 0600 its own)", () => {
+    const file = secret(folder(0o700), 0o640);
+    if (isRoot) {
+      expect(statSync(file).uid).toBe(0);
+      expect(read(file)).toBe(SECRET);
+    } else {
+      expect(refusal(() => read(file))).toContain("is readable by its group (mode 0640)");
+    }
+  });
+
+  it("another user's file is refused (as root, who could read it; another user could not)", () => {
+    const file = secret(folder(0o755), 0o600);
+    if (isRoot) {
+      chownSync(file, 65534, 65534);
+      expect(refusal(() => read(file))).toContain("the key file belongs to another user (uid 65534)");
+    } else {
+      // Not root: every file this user can create is its own, and is read.
+      expect(statSync(file).uid).toBe(process.geteuid?.());
+      expect(read(file)).toBe(SECRET);
+    }
+  });
+
+  it("a device, a named pipe without a writer, a folder: refused at once, nothing read", () => {
+    expect(refusal(() => read("/dev/zero"))).toContain(
+      "is not a regular file (a character device): a secret is read from a file, whole and bounded",
+    );
+    const pipe = join(folder(0o700), "key.pipe");
+    expect(spawnSync("mkfifo", ["-m", "0600", pipe]).status).toBe(0);
+    // Opened without blocking (no writer holds it), then refused by its type.
+    expect(refusal(() => read(pipe))).toContain("is not a regular file (a named pipe)");
+    expect(refusal(() => read(folder(0o700)))).toContain("is not a regular file (a folder)");
+  });
+
+  it("a file larger than the bound is refused before it is read; one that grows past it while read, too", () => {
+    const big = secret(folder(0o700));
+    truncateSync(big, SECRET_MAX_BYTES + 1); // sparse: no disk used
+    expect(refusal(() => read(big))).toContain(`is larger than ${SECRET_MAX_BYTES} bytes`);
+    const growing = secret(folder(0o700));
+    const opened = openSecretFile(growing, KEY, warn);
+    try {
+      appendFileSync(growing, Buffer.alloc(SECRET_MAX_BYTES + 1));
+      expect(refusal(() => opened.read())).toContain(`grew past ${SECRET_MAX_BYTES} bytes`);
+    } finally {
+      opened.close();
+    }
+  });
+
+  it("a missing file throws the open's ENOENT for callers that fall back", () => {
+    expect(() => read(join(folder(0o700), "missing"))).toThrow(expect.objectContaining({ code: "ENOENT" }));
+  });
+
+  it("the descriptor wins: a link or a file swapped after the checks changes nothing read", () => {
+    const dir = folder(0o700);
+    const first = secret(dir);
+    const other = secret(dir, 0o600, "attacker-chosen-key");
+    const link = join(dir, "key.link");
+    symlinkSync(first, link);
+    const opened = openSecretFile(link, KEY, warn);
+    try {
+      unlinkSync(link);
+      symlinkSync(other, link);
+      expect(opened.read()).toBe(SECRET);
+    } finally {
+      opened.close();
+    }
+    expect(read(link)).toBe("attacker-chosen-key"); // a new open sees the new file, checked afresh
+    // A file renamed over the name after the checks: the descriptor still reads the one checked.
+    const named = secret(dir);
+    const replaced = openSecretFile(named, KEY, warn);
+    try {
+      renameSync(secret(dir, 0o600, "replacement"), named);
+      expect(readFileSync(named, "utf8")).toBe("replacement");
+      expect(replaced.read()).toBe(SECRET);
+    } finally {
+      replaced.close();
+    }
+  });
+
+  it("reached through links as Kubernetes mounts secrets (key -> ..data/key, ..data -> ..2026_12_05): read", () => {
+    const volume = folder(0o1777);
+    const stamped = join(volume, "..2026_12_05_17_00");
+    mkdirSync(stamped, { mode: 0o755 });
+    secret(stamped, 0o400);
+    const name = `key${n - 1}`;
+    symlinkSync("..2026_12_05_17_00", join(volume, "..data"));
+    symlinkSync(`..data/${name}`, join(volume, name));
+    expect(read(join(volume, name))).toBe(SECRET);
+  });
+
+  it("the real file's folders count as well as the name's: a link into a folder every user may write is refused", () => {
+    const open = folder(0o777);
+    const target = secret(open);
+    const link = join(folder(0o700), "key.link");
+    symlinkSync(target, link);
+    expect(refusal(() => read(link))).toContain(
+      "the key file's folder is writable by every user (mode 0777)",
+    );
+  });
+
+  it("a link of another user at the name is refused (as root; another user's link elsewhere is met by the folder rules)", () => {
+    const shared = folder(0o1777);
+    const link = join(shared, "key.link");
+    symlinkSync(secret(folder(0o700)), link);
+    if (isRoot) {
+      lchownSync(link, 65534, 65534);
+      expect(refusal(() => read(link))).toContain(
+        "belongs to another user (uid 65534) in a folder every user may write",
+      );
+    } else {
+      expect(read(link)).toBe(SECRET);
+    }
+  });
+});
+
+describe("the folders above a protected file", () => {
+  it("a folder every user may write without the sticky bit (a Kubernetes emptyDir) is refused, saying how to make a private one", () => {
+    const emptyDir = folder(0o777);
+    const message = refusal(() => read(secret(emptyDir)));
+    expect(message).toContain(
+      `TEST_KEY_FILE: the key file's folder is writable by every user (mode 0777) without the sticky bit`,
+    );
+    expect(message).toContain(`mkdir -m 0700 ${emptyDir}/toolwright`);
+  });
+
+  it("a private folder of one's own inside it is a safe place: read, evidence appended, state kept", async () => {
+    const emptyDir = folder(0o777);
+    const privateDir = join(emptyDir, "toolwright");
+    mkdirSync(privateDir, { mode: 0o700 });
+    warnings.length = 0;
+    expect(read(secret(privateDir))).toBe(SECRET);
+
+    // The audit log in a folder made so; the state file makes its missing folder 0700 itself.
+    mkdirSync(join(emptyDir, "audit"), { mode: 0o700 });
+    const audit = join(emptyDir, "audit", "audit.jsonl");
+    const { fd } = openEvidenceFile(audit, { file: "the audit file", harm: "forge" }, warn, () => "readable");
+    closeSync(fd);
+    expect(statSync(join(emptyDir, "audit")).mode & 0o7777).toBe(0o700);
+    expect(statSync(audit).mode & 0o777).toBe(0o600);
+
+    const state = join(emptyDir, "state", "state.sqlite");
+    const store = await openStateStore({ kind: "sqlite", file: state, chosen: true });
+    expect(await store.claim({ key: "k", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })).toBe(
+      "claimed",
+    );
+    await store.close();
+    expect(statSync(join(emptyDir, "state")).mode & 0o7777).toBe(0o700);
+    expect(warnings).toEqual([]);
+
+    // The emptyDir itself is refused for each kind, and nothing is created in it.
+    for (const run of [
+      () =>
+        openEvidenceFile(
+          join(emptyDir, "a.jsonl"),
+          { file: "the audit file", harm: "forge" },
+          warn,
+          () => "",
+        ),
+      () => checkLibraryFile(join(emptyDir, "s.sqlite"), { file: "the state file", harm: "reuse" }, warn),
+    ])
+      expect(refusal(run)).toContain(
+        "'s folder is writable by every user (mode 0777) without the sticky bit",
+      );
+    expect(existsSync(join(emptyDir, "a.jsonl"))).toBe(false);
+  });
+
+  it("a parent that every user may write is refused above a folder that is not private (the walk goes on)", () => {
+    const open = folder(0o777);
+    const shared = folder(0o775, open); // its group may write it: not private, so the walk goes up
+    warnings.length = 0;
+    const message = refusal(() => read(secret(shared)));
+    expect(message).toContain(`the key file's folder's parent ${open} is writable by every user (mode 0777)`);
+    expect(warnings.join("\n")).toContain("the key file's folder is writable by its group (mode 0775)");
+  });
+
+  it("a sticky folder every user may write (/tmp) holds its own secret or evidence, not the state file", () => {
+    const sticky = folder(0o1777);
+    expect(read(secret(sticky))).toBe(SECRET);
+    const { fd } = openEvidenceFile(
+      join(sticky, "a.jsonl"),
+      { file: "the audit file", harm: "forge" },
+      warn,
+      () => "",
+    );
+    closeSync(fd);
+    expect(
+      refusal(() => checkLibraryFile(join(sticky, "s.sqlite"), { file: "the state file", harm: "x" }, warn)),
+    ).toContain(
+      "'s folder is writable by every user (mode 1777): they could place a link at a name the file's library opens later",
+    );
+  });
+
+  it("a folder of another user is refused (as root, whom it could deceive; a user's own folder is private)", () => {
+    const theirs = folder(0o755);
+    const file = secret(theirs);
+    if (isRoot) {
+      chownSync(theirs, 65534, 65534);
+      expect(refusal(() => read(file))).toContain(
+        "the key file's folder belongs to another user (uid 65534)",
+      );
+    } else {
+      expect(read(file)).toBe(SECRET);
+    }
+  });
+
+  it("a group-writable folder is served with one warning line (a group of one, as a umask of 002 makes)", () => {
+    warnings.length = 0;
+    expect(read(secret(folder(0o770)))).toBe(SECRET);
+    expect(warnings.join("\n")).toContain("the key file's folder is writable by its group (mode 0770)");
+    expect(readFileSync(secret(folder(0o700)), "utf8")).toBe(SECRET);
+  });
+});
