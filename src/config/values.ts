@@ -1,10 +1,13 @@
-import { readFile } from "node:fs/promises";
 import type { ValueSource } from "../catalog.js";
+import { PlaceError, readSecretFile } from "../files/place.js";
+import { logLine } from "../telemetry/log.js";
 import { type Config, expandHome } from "./config.js";
 
 /**
  * Resolves a `ValueSource` each time a value is needed. Files are re-read on every use so that a token a CLI
- * refreshed on disk is picked up without restarting the server.
+ * refreshed on disk is picked up without restarting the server. A file holds a credential: it is read as a secret
+ * file (`files/place.ts`: this user's or root's, in folders nobody else may replace it in, a regular file of at most
+ * 1 MiB that nobody else may write or read, read from the descriptor its checks were made on).
  */
 
 /** A value that exists but cannot be read. The message names files and variables, never contents. */
@@ -44,10 +47,15 @@ async function readFileValue(
   const shownPath = describePath(rawPath);
   let content: string;
   try {
-    content = await readFile(path, "utf8");
+    content = readSecretFile(
+      path,
+      { file: shownPath, harm: "choose the credential sent upstream" },
+      warnOnce,
+    );
   } catch (error) {
     // A missing file is an absent value (the next fallback applies); anything else is a real problem.
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (error instanceof PlaceError) throw new ValueError(error.message);
     throw new ValueError(
       `cannot read ${shownPath} (${(error as NodeJS.ErrnoException).code ?? "read error"})`,
     );
@@ -73,6 +81,14 @@ async function readFileValue(
     throw new ValueError(`${shownPath} holds a non-scalar value at ${template}`);
   }
   return undefined;
+}
+
+/** A file re-read on every use warns (a folder its group may write) once per process, not on every call. */
+const warned = new Set<string>();
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  logLine(line);
 }
 
 /** `/stages/{STAGE}/token` with STAGE=prod -> `/stages/prod/token`; undefined when a named variable is unset. */

@@ -228,7 +228,7 @@ describe("a bare GraphQL catalog from split SDL, served in front of a real Graph
 describe("bare GraphQL credentials", () => {
   it("a token file is re-read at each call; without a token, requests go without credentials", async () => {
     const file = join(dir, "token.txt");
-    writeFileSync(file, "wrong-token\n");
+    writeFileSync(file, "wrong-token\n", { mode: 0o600 });
     const viaFile = await serveOverStdio(catalog, {
       SHOP_URL: `${upstream.url}/graphql`,
       SHOP_TOKEN_FILE: file,

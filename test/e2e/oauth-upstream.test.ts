@@ -149,7 +149,7 @@ beforeAll(async () => {
   catalogMd = cat.files.get("CATALOG.md") ?? "";
   dir = join(ROOT, cat.dir);
   valid.set("implicit-token-1", "implicit");
-  writeFileSync(tokenFile, "implicit-token-1\n");
+  writeFileSync(tokenFile, "implicit-token-1\n", { mode: 0o600 });
   served = await serveOverStdio(dir, {
     OAUTH_BASE_URL: upstream.url,
     // authorization code: a public client whose provided JWT has expired; renewed before the first call.

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -172,7 +172,7 @@ describe("value sources", () => {
     expect(await resolveValue(source, fromEnv)).toBe("from-env");
 
     const fromFile = resolveConfig(vars, { TOKEN_FILE: file });
-    writeFileSync(file, JSON.stringify({ auth: { access_token: "first" } }));
+    writeFileSync(file, JSON.stringify({ auth: { access_token: "first" } }), { mode: 0o600 });
     expect(await resolveValue(source, fromFile)).toBe("first");
     writeFileSync(file, JSON.stringify({ auth: { access_token: "refreshed" } }));
     expect(await resolveValue(source, fromFile)).toBe("refreshed");
@@ -185,16 +185,42 @@ describe("value sources", () => {
 
   it("a file without a pointer is its trimmed text; ~ is expanded", async () => {
     const plain = join(dir, "plain.txt");
-    writeFileSync(plain, "  tok-123\n");
+    writeFileSync(plain, "  tok-123\n", { mode: 0o600 });
     const config = resolveConfig(vars, { TOKEN_FILE: plain });
     expect(await resolveValue({ file: { path: { env: "TOKEN_FILE" } } }, config)).toBe("tok-123");
     const tilde = resolveConfig(vars, { TOKEN_FILE: "~/definitely-not-here-toolwright" });
     expect(await resolveValue({ file: { path: { env: "TOKEN_FILE" } }, default: "d" }, tilde)).toBe("d");
   });
 
+  it("a credential file is a secret file: others may not read or write it, nor is a device read (files/place.ts)", async () => {
+    const value = (path: string) =>
+      resolveValue(
+        { file: { path: { env: "TOKEN_FILE" } } },
+        resolveConfig(vars, { TOKEN_FILE: path }),
+      ).catch((e) => e);
+    const open = join(dir, "open-token.txt");
+    writeFileSync(open, "s3cr3t-open\n", { mode: 0o644 });
+    chmodSync(open, 0o644);
+    for (const [path, said] of [
+      [open, "open-token.txt is readable by every user (mode 0644), who could read the secret it holds"],
+      ["/dev/zero", "/dev/zero is not a regular file (a character device)"],
+    ] as const) {
+      const error = await value(path);
+      expect(error).toBeInstanceOf(ValueError);
+      expect(error.message).toContain(said);
+      expect(error.message).not.toContain("s3cr3t");
+    }
+    chmodSync(open, 0o620);
+    expect((await value(open)).message).toContain(
+      "is writable by its group (mode 0620), who could choose the credential",
+    );
+    chmodSync(open, 0o600);
+    expect(await value(open)).toBe("s3cr3t-open");
+  });
+
   it("a broken file is an error naming the file, not its contents", async () => {
     const broken = join(dir, "broken.json");
-    writeFileSync(broken, "{ not json: s3cr3t");
+    writeFileSync(broken, "{ not json: s3cr3t", { mode: 0o600 });
     const config = resolveConfig(vars, { TOKEN_FILE: broken });
     const error = await resolveValue({ file: { path: { env: "TOKEN_FILE" }, pointer: "/x" } }, config).catch(
       (e) => e,
@@ -269,7 +295,7 @@ describe("file values with several pointers", () => {
   };
   const read = async (content: unknown, env: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), "tw-pointers-"));
-    writeFileSync(join(dir, "auth.json"), JSON.stringify(content));
+    writeFileSync(join(dir, "auth.json"), JSON.stringify(content), { mode: 0o600 });
     return resolveValue(source, resolveConfig(vars, { STORE: join(dir, "auth.json"), ...env }));
   };
 

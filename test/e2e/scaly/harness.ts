@@ -68,7 +68,7 @@ export function workspace(label: string): Workspace {
     authStore,
     auditFile,
     writeToken(token, extra = {}) {
-      writeFileSync(authStore, JSON.stringify({ session_token: token, ...extra }));
+      writeFileSync(authStore, JSON.stringify({ session_token: token, ...extra }), { mode: 0o600 });
     },
     removeToken() {
       rmSync(authStore, { force: true });
