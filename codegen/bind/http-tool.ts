@@ -1,3 +1,4 @@
+import { isLoopback } from "../../src/config/loopback.js";
 import { kindOf } from "../../src/executors/response.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
@@ -97,13 +98,25 @@ function operationNotes(op: OperationNode): string[] {
   }
   if (op.server)
     notes.push(
-      `the spec gives this operation its own server: it is sent to ${op.server.url} while the base URL is the spec's ${op.server.instead} (another configured base URL takes it)`,
+      `the spec gives this operation its own server: it is sent to ${op.server.url} while the base URL is the spec's ${op.server.instead} (another configured base URL takes it)${inClear(op.server) ? "; that server is plain http in front of an https API, so the call is refused there: it would carry the source's credentials in clear" : ""}`,
     );
   else if (op.servers)
     notes.push(
       `the spec gives this operation its own server (${op.servers.join(", ")}); the source base URL is used`,
     );
   return notes;
+}
+
+/** Whether an operation's own server is plain http (off this machine) in front of an https API (the runtime refuses it). */
+function inClear(server: { url: string; instead: string }): boolean {
+  try {
+    const url = new URL(server.url);
+    return (
+      url.protocol === "http:" && new URL(server.instead).protocol === "https:" && !isLoopback(url.hostname)
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** How the runtime sends the tool's call: method, path, where each argument goes, and the success response. */

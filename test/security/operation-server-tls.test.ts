@@ -103,6 +103,12 @@ describe("a plain-http operation server in front of an https API", () => {
     expect(auditOf(tool)[0]?.upstream?.requests ?? 0).toBe(0);
   });
 
+  it("the tool's note says so, at generate", () => {
+    const note = JSON.stringify(catalog.tools.find((t) => t.name === "upload"));
+    expect(note).toContain("plain http in front of an https API, so the call is refused there");
+    expect(JSON.stringify(catalog.tools.find((t) => t.name === "local"))).not.toContain("plain http");
+  });
+
   it("generate chooses the operation's https server over an http one listed first", () => {
     const blob = catalog.tools.find((t) => t.name === "get_blob");
     expect(blob?.binding.server).toEqual({
