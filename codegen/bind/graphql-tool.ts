@@ -740,7 +740,7 @@ function warnUnmappedScalars(sources: GraphqlSourceModel[], ctx: GraphqlBindCont
         // graphql-upload's and Apollo's file scalar: a mapping would not help, so none is suggested.
         ctx.diags.warn(
           "TW150",
-          `source "${model.id}": scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: no JSON value fills it, so a call that needs one fails upstream`,
+          `source "${model.id}": scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: its arguments take only null (what the JSON part of a multipart request holds), so a call that needs a file fails upstream`,
           at,
           "Leave the mutations that take a file out (exclude:), or write a handler that sends the multipart request; a scalars: entry does not make a file.",
         );

@@ -14,7 +14,7 @@ function named(build) {
  */
 export default function schemas(z, rt) {
   const AccessRuleInput = named(() => z.xor([z.strictObject({
-    group: z.string(),
+    group: z.union([z.string(), z.number().int()]),
   }), z.strictObject({
     email: z.string(),
   }), z.strictObject({
@@ -42,7 +42,7 @@ export default function schemas(z, rt) {
   const AppStatus = named(() => z.enum(["CREATED", "DEPLOYING", "RUNNING", "FAILED", "STOPPED"]));
 
   const AppUserRef = named(() => z.xor([z.strictObject({
-    id: z.string(),
+    id: z.union([z.string(), z.number().int()]),
   }), z.strictObject({
     email: z.string(),
   })]));
@@ -208,8 +208,8 @@ export default function schemas(z, rt) {
 
   const AddonFilter = named(() => z.strictObject({
     kind: AddonKind().nullable().optional(),
-    stackId: z.string().nullable().optional(),
-    appId: z.string().nullable().optional(),
+    stackId: z.union([z.string(), z.number().int()]).nullable().optional(),
+    appId: z.union([z.string(), z.number().int()]).nullable().optional(),
   }));
 
   const AppAuthConfig = named(() => z.strictObject({
@@ -234,7 +234,7 @@ export default function schemas(z, rt) {
       return AppFilter().nullable().optional();
     },
     name: StringFilter().nullable().optional(),
-    stackId: z.string().nullable().optional(),
+    stackId: z.union([z.string(), z.number().int()]).nullable().optional(),
     status: AppStatus().nullable().optional(),
     framework: Framework().nullable().optional(),
     visibility: AppVisibility().nullable().optional(),
@@ -259,8 +259,8 @@ export default function schemas(z, rt) {
   }));
 
   const DeploymentFilter = named(() => z.strictObject({
-    appId: z.string().nullable().optional(),
-    stackId: z.string().nullable().optional(),
+    appId: z.union([z.string(), z.number().int()]).nullable().optional(),
+    stackId: z.union([z.string(), z.number().int()]).nullable().optional(),
     status: z.array(OperationStatus()).nullable().optional(),
     since: z.string().nullable().optional(),
   }));
@@ -580,7 +580,7 @@ export default function schemas(z, rt) {
     scaly_get_app: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -669,7 +669,7 @@ export default function schemas(z, rt) {
     scaly_get_stack: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
           usage_window: UsageWindow().optional(),
           with_usage: z.boolean().optional(),
         }),
@@ -755,7 +755,7 @@ export default function schemas(z, rt) {
     scaly_get_addon: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.discriminatedUnion("__typename", [z.strictObject({
@@ -799,7 +799,7 @@ export default function schemas(z, rt) {
         z.strictObject({
           first: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
           after: z.string().nullable().optional(),
-          app_id: z.string().nullable().optional(),
+          app_id: z.union([z.string(), z.number().int()]).nullable().optional(),
         }),
       output: () =>
         z.strictObject({
@@ -830,7 +830,7 @@ export default function schemas(z, rt) {
     scaly_run_job: {
       input: () =>
         z.strictObject({
-          job_id: z.string(),
+          job_id: z.union([z.string(), z.number().int()]),
           args: z.array(z.string()).nullable().optional(),
           timeout_seconds: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
         }),
@@ -882,7 +882,7 @@ export default function schemas(z, rt) {
     scaly_get_deployment: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -941,7 +941,7 @@ export default function schemas(z, rt) {
     scaly_app_stack: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -953,8 +953,8 @@ export default function schemas(z, rt) {
     scaly_restart_app_service: {
       input: () =>
         z.strictObject({
-          stack_id: z.string(),
-          app_ids: z.array(z.string()),
+          stack_id: z.union([z.string(), z.number().int()]),
+          app_ids: z.array(z.union([z.string(), z.number().int()])),
         }),
       output: () =>
         z.strictObject({
@@ -965,8 +965,8 @@ export default function schemas(z, rt) {
     scaly_restart_stack_services: {
       input: () =>
         z.strictObject({
-          stack_id: z.string(),
-          app_ids: z.array(z.string()).nullable().optional(),
+          stack_id: z.union([z.string(), z.number().int()]),
+          app_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
         }),
       output: () =>
         z.strictObject({
@@ -978,7 +978,7 @@ export default function schemas(z, rt) {
     scaly_retry_deployment: {
       input: () =>
         z.strictObject({
-          deployment_id: z.string(),
+          deployment_id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -1000,7 +1000,7 @@ export default function schemas(z, rt) {
     scaly_get_operation: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -1024,7 +1024,7 @@ export default function schemas(z, rt) {
     scaly_get_operation_events: {
       input: () =>
         z.strictObject({
-          operation_id: z.string(),
+          operation_id: z.union([z.string(), z.number().int()]),
           first: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
           after: z.string().nullable().optional(),
           since: z.string().nullable().optional(),
@@ -1077,7 +1077,7 @@ export default function schemas(z, rt) {
     scaly_set_env: {
       input: () =>
         z.strictObject({
-          app_id: z.string(),
+          app_id: z.union([z.string(), z.number().int()]),
           variables: z.array(EnvVarInput()).optional(),
           unset: z.array(z.string()).nullable().optional(),
           restart: z.boolean().nullable().optional(),
@@ -1097,7 +1097,7 @@ export default function schemas(z, rt) {
     scaly_get_env_vars: {
       input: () =>
         z.strictObject({
-          app_id: z.string(),
+          app_id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -1226,7 +1226,7 @@ export default function schemas(z, rt) {
     scaly_update_stack: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
           name: z.string().nullable().optional(),
           description: z.string().nullable().optional(),
           instance_size: InstanceSize().nullable().optional(),
@@ -1258,7 +1258,7 @@ export default function schemas(z, rt) {
     scaly_delete_stack: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
           confirm: z.boolean().optional(),
         }),
       output: () =>
@@ -1272,11 +1272,11 @@ export default function schemas(z, rt) {
     scaly_create_database: {
       input: () =>
         z.strictObject({
-          stack_id: z.string(),
+          stack_id: z.union([z.string(), z.number().int()]),
           name: z.string(),
           version: z.string().nullable().optional(),
           storage_gb: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
-          link_app_ids: z.array(z.string()).nullable().optional(),
+          link_app_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
         }),
       output: () =>
         z.strictObject({
@@ -1301,10 +1301,10 @@ export default function schemas(z, rt) {
     scaly_create_storage: {
       input: () =>
         z.strictObject({
-          stack_id: z.string(),
+          stack_id: z.union([z.string(), z.number().int()]),
           name: z.string(),
           public_read: z.boolean().nullable().optional(),
-          link_app_ids: z.array(z.string()).nullable().optional(),
+          link_app_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
         }),
       output: () =>
         z.strictObject({
@@ -1328,7 +1328,7 @@ export default function schemas(z, rt) {
     scaly_create_app: {
       input: () =>
         z.strictObject({
-          stack_id: z.string(),
+          stack_id: z.union([z.string(), z.number().int()]),
           name: z.string(),
           framework: Framework(),
           runtime: z.string().nullable().optional(),
@@ -1362,8 +1362,8 @@ export default function schemas(z, rt) {
     scaly_link_addon: {
       input: () =>
         z.strictObject({
-          app_id: z.string(),
-          addon_id: z.string(),
+          app_id: z.union([z.string(), z.number().int()]),
+          addon_id: z.union([z.string(), z.number().int()]),
           env_prefix: z.string().nullable().optional(),
         }),
       output: () =>
@@ -1385,10 +1385,10 @@ export default function schemas(z, rt) {
     scaly_configure_auth: {
       input: () =>
         z.strictObject({
-          app_id: z.string(),
+          app_id: z.union([z.string(), z.number().int()]),
           visibility: AppVisibility(),
           provider: AuthProvider().nullable().optional(),
-          allowed_group_ids: z.array(z.string()).nullable().optional(),
+          allowed_group_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
           rule: AccessRuleInput().nullable().optional(),
           session_ttl_minutes: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
         }),
@@ -1466,7 +1466,7 @@ export default function schemas(z, rt) {
     scaly_delete_user_group: {
       input: () =>
         z.strictObject({
-          id: z.string(),
+          id: z.union([z.string(), z.number().int()]),
         }),
       output: () =>
         z.strictObject({
@@ -1477,7 +1477,7 @@ export default function schemas(z, rt) {
     scaly_invite_user_group_users: {
       input: () =>
         z.strictObject({
-          group_id: z.string(),
+          group_id: z.union([z.string(), z.number().int()]),
           emails: z.array(z.string()),
           send_email: z.boolean().nullable().optional(),
           message: z.string().nullable().optional(),
@@ -1496,7 +1496,7 @@ export default function schemas(z, rt) {
     scaly_add_users_to_group: {
       input: () =>
         z.strictObject({
-          group_id: z.string(),
+          group_id: z.union([z.string(), z.number().int()]),
           users: z.array(AppUserRef()),
         }),
       output: () =>
@@ -1507,7 +1507,7 @@ export default function schemas(z, rt) {
     scaly_remove_users_from_group: {
       input: () =>
         z.strictObject({
-          group_id: z.string(),
+          group_id: z.union([z.string(), z.number().int()]),
           users: z.array(AppUserRef()),
         }),
       output: () =>

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 export const AccessRuleInput = z.xor([z.strictObject({
-  group: z.string(),
+  group: z.union([z.string(), z.number().int()]),
 }), z.strictObject({
   email: z.string(),
 }), z.strictObject({
@@ -31,7 +31,7 @@ export const AppOrderField = z.enum(["NAME", "CREATED_AT", "UPDATED_AT"]);
 export const AppStatus = z.enum(["CREATED", "DEPLOYING", "RUNNING", "FAILED", "STOPPED"]);
 
 export const AppUserRef = z.xor([z.strictObject({
-  id: z.string(),
+  id: z.union([z.string(), z.number().int()]),
 }), z.strictObject({
   email: z.string(),
 })]);
@@ -197,8 +197,8 @@ export const WorkspacePlan = z.enum(["FREE", "TEAM", "BUSINESS"]);
 
 export const AddonFilter = z.strictObject({
   kind: AddonKind.nullable().optional(),
-  stackId: z.string().nullable().optional(),
-  appId: z.string().nullable().optional(),
+  stackId: z.union([z.string(), z.number().int()]).nullable().optional(),
+  appId: z.union([z.string(), z.number().int()]).nullable().optional(),
 });
 
 export const AppAuthConfig = z.strictObject({
@@ -223,7 +223,7 @@ export const AppFilter = z.strictObject({
     return AppFilter.nullable().optional();
   },
   name: StringFilter.nullable().optional(),
-  stackId: z.string().nullable().optional(),
+  stackId: z.union([z.string(), z.number().int()]).nullable().optional(),
   status: AppStatus.nullable().optional(),
   framework: Framework.nullable().optional(),
   visibility: AppVisibility.nullable().optional(),
@@ -248,8 +248,8 @@ export const Deployment = z.strictObject({
 });
 
 export const DeploymentFilter = z.strictObject({
-  appId: z.string().nullable().optional(),
-  stackId: z.string().nullable().optional(),
+  appId: z.union([z.string(), z.number().int()]).nullable().optional(),
+  stackId: z.union([z.string(), z.number().int()]).nullable().optional(),
   status: z.array(OperationStatus).nullable().optional(),
   since: z.string().nullable().optional(),
 });
@@ -570,7 +570,7 @@ export const tools = {
   scaly_get_app: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -659,7 +659,7 @@ export const tools = {
   scaly_get_stack: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
         usage_window: UsageWindow.optional(),
         with_usage: z.boolean().optional(),
       }),
@@ -745,7 +745,7 @@ export const tools = {
   scaly_get_addon: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.discriminatedUnion("__typename", [z.strictObject({
@@ -789,7 +789,7 @@ export const tools = {
       z.strictObject({
         first: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
         after: z.string().nullable().optional(),
-        app_id: z.string().nullable().optional(),
+        app_id: z.union([z.string(), z.number().int()]).nullable().optional(),
       }),
     output: () =>
       z.strictObject({
@@ -820,7 +820,7 @@ export const tools = {
   scaly_run_job: {
     input: () =>
       z.strictObject({
-        job_id: z.string(),
+        job_id: z.union([z.string(), z.number().int()]),
         args: z.array(z.string()).nullable().optional(),
         timeout_seconds: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
       }),
@@ -872,7 +872,7 @@ export const tools = {
   scaly_get_deployment: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -931,7 +931,7 @@ export const tools = {
   scaly_app_stack: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -943,8 +943,8 @@ export const tools = {
   scaly_restart_app_service: {
     input: () =>
       z.strictObject({
-        stack_id: z.string(),
-        app_ids: z.array(z.string()),
+        stack_id: z.union([z.string(), z.number().int()]),
+        app_ids: z.array(z.union([z.string(), z.number().int()])),
       }),
     output: () =>
       z.strictObject({
@@ -955,8 +955,8 @@ export const tools = {
   scaly_restart_stack_services: {
     input: () =>
       z.strictObject({
-        stack_id: z.string(),
-        app_ids: z.array(z.string()).nullable().optional(),
+        stack_id: z.union([z.string(), z.number().int()]),
+        app_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
       }),
     output: () =>
       z.strictObject({
@@ -968,7 +968,7 @@ export const tools = {
   scaly_retry_deployment: {
     input: () =>
       z.strictObject({
-        deployment_id: z.string(),
+        deployment_id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -990,7 +990,7 @@ export const tools = {
   scaly_get_operation: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -1014,7 +1014,7 @@ export const tools = {
   scaly_get_operation_events: {
     input: () =>
       z.strictObject({
-        operation_id: z.string(),
+        operation_id: z.union([z.string(), z.number().int()]),
         first: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
         after: z.string().nullable().optional(),
         since: z.string().nullable().optional(),
@@ -1067,7 +1067,7 @@ export const tools = {
   scaly_set_env: {
     input: () =>
       z.strictObject({
-        app_id: z.string(),
+        app_id: z.union([z.string(), z.number().int()]),
         variables: z.array(EnvVarInput).optional(),
         unset: z.array(z.string()).nullable().optional(),
         restart: z.boolean().nullable().optional(),
@@ -1087,7 +1087,7 @@ export const tools = {
   scaly_get_env_vars: {
     input: () =>
       z.strictObject({
-        app_id: z.string(),
+        app_id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -1216,7 +1216,7 @@ export const tools = {
   scaly_update_stack: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
         name: z.string().nullable().optional(),
         description: z.string().nullable().optional(),
         instance_size: InstanceSize.nullable().optional(),
@@ -1248,7 +1248,7 @@ export const tools = {
   scaly_delete_stack: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
         confirm: z.boolean().optional(),
       }),
     output: () =>
@@ -1262,11 +1262,11 @@ export const tools = {
   scaly_create_database: {
     input: () =>
       z.strictObject({
-        stack_id: z.string(),
+        stack_id: z.union([z.string(), z.number().int()]),
         name: z.string(),
         version: z.string().nullable().optional(),
         storage_gb: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
-        link_app_ids: z.array(z.string()).nullable().optional(),
+        link_app_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
       }),
     output: () =>
       z.strictObject({
@@ -1291,10 +1291,10 @@ export const tools = {
   scaly_create_storage: {
     input: () =>
       z.strictObject({
-        stack_id: z.string(),
+        stack_id: z.union([z.string(), z.number().int()]),
         name: z.string(),
         public_read: z.boolean().nullable().optional(),
-        link_app_ids: z.array(z.string()).nullable().optional(),
+        link_app_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
       }),
     output: () =>
       z.strictObject({
@@ -1318,7 +1318,7 @@ export const tools = {
   scaly_create_app: {
     input: () =>
       z.strictObject({
-        stack_id: z.string(),
+        stack_id: z.union([z.string(), z.number().int()]),
         name: z.string(),
         framework: Framework,
         runtime: z.string().nullable().optional(),
@@ -1352,8 +1352,8 @@ export const tools = {
   scaly_link_addon: {
     input: () =>
       z.strictObject({
-        app_id: z.string(),
-        addon_id: z.string(),
+        app_id: z.union([z.string(), z.number().int()]),
+        addon_id: z.union([z.string(), z.number().int()]),
         env_prefix: z.string().nullable().optional(),
       }),
     output: () =>
@@ -1375,10 +1375,10 @@ export const tools = {
   scaly_configure_auth: {
     input: () =>
       z.strictObject({
-        app_id: z.string(),
+        app_id: z.union([z.string(), z.number().int()]),
         visibility: AppVisibility,
         provider: AuthProvider.nullable().optional(),
-        allowed_group_ids: z.array(z.string()).nullable().optional(),
+        allowed_group_ids: z.array(z.union([z.string(), z.number().int()])).nullable().optional(),
         rule: AccessRuleInput.nullable().optional(),
         session_ttl_minutes: z.number().int().gte(-2147483648).lte(2147483647).nullable().optional(),
       }),
@@ -1456,7 +1456,7 @@ export const tools = {
   scaly_delete_user_group: {
     input: () =>
       z.strictObject({
-        id: z.string(),
+        id: z.union([z.string(), z.number().int()]),
       }),
     output: () =>
       z.strictObject({
@@ -1467,7 +1467,7 @@ export const tools = {
   scaly_invite_user_group_users: {
     input: () =>
       z.strictObject({
-        group_id: z.string(),
+        group_id: z.union([z.string(), z.number().int()]),
         emails: z.array(z.string()),
         send_email: z.boolean().nullable().optional(),
         message: z.string().nullable().optional(),
@@ -1486,7 +1486,7 @@ export const tools = {
   scaly_add_users_to_group: {
     input: () =>
       z.strictObject({
-        group_id: z.string(),
+        group_id: z.union([z.string(), z.number().int()]),
         users: z.array(AppUserRef),
       }),
     output: () =>
@@ -1497,7 +1497,7 @@ export const tools = {
   scaly_remove_users_from_group: {
     input: () =>
       z.strictObject({
-        group_id: z.string(),
+        group_id: z.union([z.string(), z.number().int()]),
         users: z.array(AppUserRef),
       }),
     output: () =>

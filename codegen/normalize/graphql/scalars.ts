@@ -4,7 +4,10 @@ import type { SchemaNode } from "../../ir/types.js";
 export const INT_MIN = -2147483648;
 export const INT_MAX = 2147483647;
 
-/** The five scalars every GraphQL schema has. `ID` is serialised as a string (spec §3.5.5). */
+/**
+ * The five scalars every GraphQL schema has. `ID` is serialised as a string (spec §3.5.5); as an input it takes a
+ * string or an integer (its input coercion: `4` and `"4"` are the same ID), which is sent as given.
+ */
 export function builtInScalar(name: string, direction: "input" | "output"): SchemaNode | undefined {
   switch (name) {
     case "Int":
@@ -14,8 +17,11 @@ export function builtInScalar(name: string, direction: "input" | "output"): Sche
     case "Float":
       return { kind: "number" };
     case "String":
-    case "ID":
       return { kind: "string" };
+    case "ID":
+      return direction === "input"
+        ? { kind: "union", exclusive: false, variants: [{ kind: "string" }, { kind: "integer" }] }
+        : { kind: "string" };
     case "Boolean":
       return { kind: "boolean" };
     default:
@@ -152,6 +158,18 @@ export function wellKnownScalar(
   if (direction === "input" && (name === "Long" || name === "Int64")) return structuredClone(longInput);
   return Object.hasOwn(WELL_KNOWN, name) ? structuredClone(WELL_KNOWN[name]) : undefined;
 }
+
+/**
+ * graphql-upload's and Apollo's file scalar as an input, unmapped: the GraphQL multipart request spec sends the
+ * operation's variables with `null` where each file goes (the files travel as other parts), so null is the only
+ * JSON value it has; a tool call sends no file, and any other value (a path, base64 text) is refused before the
+ * upstream rather than failing there.
+ */
+export const UPLOAD_INPUT: SchemaNode = {
+  kind: "null",
+  description:
+    "A file (GraphQL multipart upload), which a tool call cannot send: leave it out; null is the only value taken.",
+};
 
 /**
  * The typed fallback for a custom scalar nobody mapped: any JSON primitive (never `{}`, which strict clients
