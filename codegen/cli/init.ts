@@ -12,7 +12,7 @@ import { envPrefix } from "../synthesize.js";
 import { compareStrings } from "../util.js";
 import { usageError } from "./jobs.js";
 
-const HELP = `Usage: toolwright init --openapi FILE [--name NAME] [--out FILE] [--force]
+const HELP = `Usage: toolwright init --openapi FILE [--ref-folder DIR...] [--name NAME] [--out FILE] [--force]
        toolwright init --graphql FILE [--graphql FILE...] [--name NAME] [--out FILE] [--force]
        toolwright init FILE ...
 
@@ -28,6 +28,8 @@ Delete the operations you do not want, rename or reclassify tools under tools:, 
 
 Options:
   --openapi FILE  the OpenAPI 2.0/3.0/3.1/3.2 spec (YAML or JSON); or give it as the argument
+  --ref-folder DIR  --openapi: a folder besides the spec's own that its $refs may read, for a spec split
+                  over sibling folders (repeatable); the manifest lists it under the source's ref_folders
   --graphql FILE  a GraphQL schema: SDL, or introspection JSON; repeat it (or give a folder) for SDL split
                   over several files; a .graphql/.graphqls/.gql/.sdl file or a folder as the argument is one too
   --name NAME     catalog name (default: from the spec's info.title)
@@ -108,7 +110,14 @@ function specPath(specAbs: string, outAbs: string): string {
 
 /** The source with its spec files relative to the manifest (a GraphQL schema in one file stays one string). */
 function relativeSource(source: SourceSpec, outAbs: string): SourceSpec {
-  if (source.openapi !== undefined) return { ...source, openapi: specPath(source.openapi, outAbs) };
+  if (source.openapi !== undefined)
+    return {
+      ...source,
+      openapi: specPath(source.openapi, outAbs),
+      ...(source.ref_folders?.length
+        ? { ref_folders: source.ref_folders.map((f) => specPath(f, outAbs)) }
+        : {}),
+    };
   if (source.graphql === undefined) return source;
   const files = (Array.isArray(source.graphql) ? source.graphql : [source.graphql]).map((f) =>
     specPath(f, outAbs),
@@ -198,23 +207,28 @@ export type InitSpec = { openapi: string } | { graphql: string[] };
 export async function initManifest(
   root: string,
   spec: string | InitSpec,
-  options: { name?: string; out?: string },
+  options: { name?: string; out?: string; refFolders?: string[] },
   diags: Diagnostics,
 ): Promise<InitResult | undefined> {
   const from = typeof spec === "string" ? { openapi: spec } : spec;
   const files = "graphql" in from ? from.graphql.map((f) => resolve(root, f)) : [resolve(root, from.openapi)];
   const first = files[0] as string;
+  const refFolders = (options.refFolders ?? []).map((f) => resolve(root, f));
   const cat = await generateCatalog(
     {
       kind: "spec",
       spec: first,
       ...(options.name ? { name: options.name } : {}),
       ...("graphql" in from ? { graphql: files } : {}),
+      ...(refFolders.length > 0 ? { refFolders } : {}),
     },
     { root, out: "generated", keepEmpty: true },
     diags,
   );
   if (!cat) return undefined;
+  // The folders the spec's $refs read, kept in the manifest so `generate` reads the spec as init did.
+  for (const source of Object.values(cat.manifest.sources ?? {}))
+    if (source.openapi !== undefined && refFolders.length > 0) source.ref_folders = refFolders;
   const doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
   const out = resolve(root, options.out ?? join("specs", cat.name, "tools.yaml"));
   return { catalog: cat, out, text: renderInitManifest(cat.manifest, doc, out) };
@@ -252,6 +266,7 @@ export async function run(argv: string[]): Promise<number> {
         graphql: { type: "string", multiple: true, default: [] },
         name: { type: "string" },
         out: { type: "string" },
+        "ref-folder": { type: "string", multiple: true, default: [] },
         force: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -270,6 +285,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const spec = specOf(values.openapi, values.graphql, positionals);
   if (typeof spec === "string") return usageError(spec);
+  const refFolders = values["ref-folder"] as string[];
+  if (refFolders.length > 0 && !("openapi" in spec))
+    return usageError("--ref-folder goes with an OpenAPI spec (a GraphQL schema has no $refs)");
   if (values.name !== undefined && !/^[a-z][a-z0-9-]*$/.test(values.name))
     return usageError(`--name "${values.name}" must be lower-case letters, digits and dashes`);
   const root = process.cwd();
@@ -277,7 +295,11 @@ export async function run(argv: string[]): Promise<number> {
   const result = await initManifest(
     root,
     spec,
-    { ...(values.name ? { name: values.name } : {}), ...(values.out ? { out: values.out } : {}) },
+    {
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.out ? { out: values.out } : {}),
+      ...(refFolders.length > 0 ? { refFolders } : {}),
+    },
     diags,
   );
   for (const d of diags.items) if (d.severity !== "info") process.stderr.write(`${formatDiagnostic(d)}\n`);

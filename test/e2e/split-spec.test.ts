@@ -152,4 +152,43 @@ describe("a spec split over sibling folders", () => {
     expect(`${sentGet?.method} ${sentGet?.url}`).toBe("GET /rooms/%21r%3Ax/members?app_key=key-1");
     expect(sentGet?.headers.authorization).toBeUndefined();
   });
+
+  it("init takes --ref-folder too, and its manifest lists the folder so generate reads the spec as init did", () => {
+    const refused = spawnSync(
+      process.execPath,
+      [BIN, "init", "--openapi", "api/rooms/rooms.yaml", "--out", "m1/tools.yaml"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("allow them with --ref-folder");
+    const init = spawnSync(
+      process.execPath,
+      [BIN, "init", "--openapi", "api/rooms/rooms.yaml", "--ref-folder", ".", "--out", "m2/rooms/tools.yaml"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(init.status, init.stderr).toBe(0);
+    const manifest = readFileSync(join(dir, "m2/rooms/tools.yaml"), "utf8");
+    expect(manifest).toContain("openapi: ../../api/rooms/rooms.yaml");
+    expect(manifest).toMatch(/ref_folders:\s*\n\s*- \.\.\/\.\.\n/);
+    const gen = spawnSync(process.execPath, [BIN, "generate", "--specs", "m2", "--out", "m2out"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(gen.status, gen.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(dir, "m2out/rooms/catalog.json"), "utf8"));
+    expect(doc.tools.map((t: { name: string }) => t.name).sort()).toEqual(["members", "set_state"]);
+    const graphql = spawnSync(
+      process.execPath,
+      [BIN, "init", "--graphql", "x.graphql", "--ref-folder", "."],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(graphql.status).toBe(2);
+    expect(graphql.stderr).toContain("--ref-folder goes with an OpenAPI spec");
+  });
 });
