@@ -272,7 +272,7 @@ export class DocumentSet {
       if (abs !== undefined) {
         doc = this.load(abs, from.ref(at));
         if (!doc) return undefined;
-      }
+      } else if (ref === "#") pointer = enclosingResource(from.data, at);
     }
     let value: unknown = doc.data;
     let segments = this.segments.get(pointer);
@@ -322,4 +322,30 @@ export class DocumentSet {
     }
     return this.docs.get(abs) ?? undefined;
   }
+}
+
+/**
+ * Where `$ref: "#"` written at `at` points (JSON Schema 2020-12, OpenAPI 3.1): the innermost schema around it with
+ * its own `$id`, which starts a resource whose root `#` is; the document's root when none has one (a recursive
+ * schema written as `{$id: .../tree, properties: {children: {items: {$ref: "#"}}}}` is that schema, not the
+ * OpenAPI document). The reference's own place (its last segment, `$ref`'s holder) counts as an ancestor.
+ */
+function enclosingResource(data: unknown, at: string): string {
+  const segments = decodePointer(at);
+  let value: unknown = data;
+  let found = -1;
+  for (let i = 0; i <= segments.length; i++) {
+    if (i > 0) {
+      if (value === null || typeof value !== "object") break;
+      value = (value as Record<string, unknown>)[segments[i - 1] as string];
+    }
+    if (
+      i > 0 &&
+      value !== null &&
+      typeof value === "object" &&
+      typeof (value as { $id?: unknown }).$id === "string"
+    )
+      found = i;
+  }
+  return found === -1 ? "#" : encodePointer(segments.slice(0, found));
 }

@@ -52,6 +52,21 @@ const IGNORED_KEYWORDS = [
 
 const IGNORED = new Set<string>(IGNORED_KEYWORDS);
 
+/** An object schema's conditional parts written inline (`then`, `else`, each of `dependentSchemas`), with their place. */
+function conditionalParts(s: Json): [Json, string[]][] {
+  const parts: [Json, string[]][] = [];
+  const add = (v: unknown, where: string[]) => {
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && typeof (v as Json).$ref !== "string")
+      parts.push([v as Json, where]);
+  };
+  add(s.then, ["then"]);
+  add(s.else, ["else"]);
+  const dependent = s.dependentSchemas;
+  if (dependent !== null && typeof dependent === "object")
+    for (const [name, v] of Object.entries(dependent as Json)) add(v, ["dependentSchemas", name]);
+  return parts;
+}
+
 /** Annotations: two variants that differ only in these take the same values. */
 const ANNOTATION_KEYS = new Set(["title", "description", "default", "examples", "deprecated"]);
 
@@ -558,6 +573,22 @@ export class SchemaConverter {
       required: required.has(name),
       schema: this.convert(props[name], child(at, "properties", name)),
     }));
+    // Properties declared only in a conditional part (`dependentSchemas`, `then`, `else`: a billing address once a
+    // card is given, fields of one kind), which toolwright does not enforce as conditions: optional properties of
+    // the object, so a value the spec allows is not refused as an unknown property (as it was beside
+    // `unevaluatedProperties: false`, and always among a body's fields); the condition is the upstream's to check.
+    for (const [part, where] of conditionalParts(s)) {
+      const declared = (part.properties ?? {}) as Json;
+      if (typeof declared !== "object" || declared === null) continue;
+      for (const name of Object.keys(declared)) {
+        if (Object.hasOwn(props, name) || properties.some((p) => p.name === name)) continue;
+        properties.push({
+          name,
+          required: false,
+          schema: this.convert(declared[name], child(at, ...where, "properties", name)),
+        });
+      }
+    }
     // `required` may name keys this schema does not describe (`allOf: [{$ref: Base}, {required: [email]}]`): they
     // must still be present, with whatever value the other parts allow.
     for (const name of required) {
