@@ -89,13 +89,15 @@ export interface FolderAccess {
 /**
  * Checks the folders above a file by the rules above (by their real paths), from its own folder up. `privateOwn`:
  * the file's own folder may not be one every user may write even with the sticky bit (the state file: SQLite opens
- * its side files by name later, so whoever may add names there could place a link first).
+ * its side files by name later, so whoever may add names there could place a link first). `whole`: the walk does
+ * not stop at a private folder of this user's (a file opened by name, whose owner no descriptor check confirms:
+ * whoever could swap that folder between the checks and the library's open would choose the file).
  */
 export function checkFolders(
   file: string,
   subject: Subject,
   warn: Warn,
-  options: { privateOwn?: boolean } = {},
+  options: { privateOwn?: boolean; whole?: boolean } = {},
 ): FolderAccess {
   let own: string;
   try {
@@ -125,7 +127,7 @@ export function checkFolders(
     }
     if ((stat.mode & 0o002) !== 0 && !sticky) {
       throw new PlaceError(
-        `${which} is writable by every user (mode ${mode}) without the sticky bit, who could replace the file and ${subject.harm}; make a folder of your own in it (mkdir -m 0700 ${folder}/toolwright, then name the file inside it: a Kubernetes emptyDir is such a folder), or take that away (chmod o-w on the folder) or name a file in another folder`,
+        `${which} is writable by every user (mode ${mode}) without the sticky bit, who could replace the file and ${subject.harm}; ${options.whole ? "" : `make a folder of your own in it (mkdir -m 0700 ${folder}/toolwright, then name the file inside it: a Kubernetes emptyDir is such a folder), or `}take that away (chmod o-w on the folder${options.whole ? ", or chmod +t: a Kubernetes emptyDir is such a folder" : ""}) or name a file in another folder`,
       );
     }
     if (folder === own && (stat.mode & 0o002) !== 0) {
@@ -142,7 +144,7 @@ export function checkFolders(
     }
     // This user's own folder that nobody else may write: nothing inside it can be replaced by another.
     const me = euid();
-    if (me !== undefined && stat.uid === me && (stat.mode & 0o022) === 0) break;
+    if (!options.whole && me !== undefined && stat.uid === me && (stat.mode & 0o022) === 0) break;
     const parent = dirname(folder);
     if (parent === folder) break;
     folder = parent;
@@ -248,12 +250,12 @@ const SIDE_FILES = ["-wal", "-shm", "-journal"];
 
 /**
  * A file a library opens by name (the state file, through SQLite, with its `-wal`, `-shm` and `-journal`), so no
- * descriptor can be checked: its folders by the rules above, its own folder one nobody else may add names to (not
+ * descriptor can be checked: its folders by the rules above all the way up (no private folder ends the walk), its own folder one nobody else may add names to (not
  * even with the sticky bit: they could place a link where a side file will be), and each name that exists now
  * neither a link (SQLite would write where it leads and `chmod 0600` it, as root any file at all) nor another user's.
  */
 export function checkLibraryFile(file: string, subject: Subject, warn: Warn): void {
-  checkFolders(file, subject, warn, { privateOwn: true });
+  checkFolders(file, subject, warn, { privateOwn: true, whole: true });
   for (const path of [file, ...SIDE_FILES.map((suffix) => `${file}${suffix}`)]) {
     let stat: Stats;
     try {

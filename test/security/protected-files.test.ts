@@ -217,29 +217,40 @@ describe("the folders above a protected file", () => {
     expect(message).toContain(`mkdir -m 0700 ${emptyDir}/toolwright`);
   });
 
-  it("a private folder of one's own inside it is a safe place: read, evidence appended, state kept", async () => {
+  it("a private folder of one's own inside it is a safe place for a secret or evidence; the state file needs the whole chain closed", async () => {
     const emptyDir = folder(0o777);
     const privateDir = join(emptyDir, "toolwright");
     mkdirSync(privateDir, { mode: 0o700 });
     warnings.length = 0;
     expect(read(secret(privateDir))).toBe(SECRET);
 
-    // The audit log in a folder made so; the state file makes its missing folder 0700 itself.
+    // The audit log in a folder made so.
     mkdirSync(join(emptyDir, "audit"), { mode: 0o700 });
     const audit = join(emptyDir, "audit", "audit.jsonl");
     const { fd } = openEvidenceFile(audit, { file: "the audit file", harm: "forge" }, warn, () => "readable");
     closeSync(fd);
-    expect(statSync(join(emptyDir, "audit")).mode & 0o7777).toBe(0o700);
     expect(statSync(audit).mode & 0o777).toBe(0o600);
+    expect(warnings).toEqual([]);
 
+    // Not the state file: SQLite opens it and its side files by name, with no owner check on a descriptor, so whoever
+    // could swap the private folder before SQLite's open would choose the file. Its whole chain counts.
     const state = join(emptyDir, "state", "state.sqlite");
+    await expect(openStateStore({ kind: "sqlite", file: state, chosen: true })).rejects.toThrow(
+      `the state file ${state}'s folder's parent ${emptyDir} is writable by every user (mode 0777) without the sticky bit`,
+    );
+    await expect(openStateStore({ kind: "sqlite", file: state, chosen: true })).rejects.toThrow(
+      "or chmod +t",
+    );
+    expect(existsSync(state)).toBe(false);
+    // Made sticky (chmod +t, as an initContainer can), the same place keeps state.
+    chmodSync(emptyDir, 0o1777);
     const store = await openStateStore({ kind: "sqlite", file: state, chosen: true });
     expect(await store.claim({ key: "k", issuedAt: Date.now(), expiresAt: Date.now() + 60_000 })).toBe(
       "claimed",
     );
     await store.close();
     expect(statSync(join(emptyDir, "state")).mode & 0o7777).toBe(0o700);
-    expect(warnings).toEqual([]);
+    chmodSync(emptyDir, 0o777);
 
     // The emptyDir itself is refused for each kind, and nothing is created in it.
     for (const run of [
