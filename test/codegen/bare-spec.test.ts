@@ -101,6 +101,14 @@ paths:
     ["a host, a port and a path", "api.rel.example.com:8443/v2", "https://api.rel.example.com:8443/v2"],
     ["localhost with a port (plain http)", "localhost:8080/api", "http://localhost:8080/api"],
     ["a loopback address (plain http)", "127.0.0.1:3000", "http://127.0.0.1:3000"],
+    ["an IPv4 address, a port and a path", "10.0.0.5:8080/api", "https://10.0.0.5:8080/api"],
+    ["an IPv6 address and a port", "'[2001:db8::1]:8443/api'", "https://[2001:db8::1]:8443/api"],
+    ["the IPv6 loopback (plain http)", "'[::1]:8080'", "http://[::1]:8080"],
+    [
+      "a host after a user and password",
+      "'user:pw@api.rel.example.com/v1'",
+      "https://api.rel.example.com/v1",
+    ],
     [
       "a host with a variable",
       "'{tenant}.rel.example.com/v1', variables: { tenant: { default: acme } }",
@@ -117,12 +125,35 @@ paths:
   it.each([
     ["a relative path", "v1/api", "/things/{id}"],
     ["a file name", "openapi.json", "/things/{id}"],
+    ["a host with a port out of range", "api.rel.example.com:99999/x", "/things/{id}"],
+    ["an address out of range", "300.1.2.3:80", "/things/{id}"],
   ])("a server URL that is %s stays relative (no default base URL)", async (_, url, path) => {
     const doc = await catalogOf(spec(`servers: [{ url: ${url} }]`));
     expect(JSON.stringify(doc.tools[0]?.binding)).toContain(`"path":"${path}"`);
     const env = doc.env.find((e) => e.name === "REL_BASE_URL");
     expect(env?.default).toBeUndefined();
     expect(env?.required).toBe(true);
+  });
+});
+
+describe("a server URL holding a user and password", () => {
+  // Written into the catalog as the base URL's default, they were both a secret in generated files and a default
+  // the runtime refuses ("credentials inside the URL are not accepted"), so the server could not start without one.
+  it.each([
+    ["https://deploy:s3cr3t-pw@api.rel.example.com/v1", "https://api.rel.example.com/v1"],
+    ["//deploy:s3cr3t-pw@api.rel.example.com", "https://api.rel.example.com"],
+    ["http://deploy@localhost:8080", "http://localhost:8080"],
+  ])("%s: the host is kept, the user and password are not", async (url, base) => {
+    const doc = await catalogOf(spec(`servers: [{ url: "${url}" }]`));
+    expect(doc.env.find((e) => e.name === "REL_BASE_URL")?.default).toBe(base);
+    expect(JSON.stringify(doc)).not.toMatch(/deploy|s3cr3t/);
+  });
+
+  it("a path holding @ is not taken for a user", async () => {
+    const doc = await catalogOf(spec(`servers: [{ url: "https://api.rel.example.com/@team/v1" }]`));
+    expect(doc.env.find((e) => e.name === "REL_BASE_URL")?.default).toBe(
+      "https://api.rel.example.com/@team/v1",
+    );
   });
 });
 

@@ -255,6 +255,7 @@ function serverUrls(list: unknown): string[] {
       }
       // A network-path reference (RFC 3986 4.2: `//host/base`, what swagger2openapi writes for a Swagger 2.0
       // `host` without `schemes`) names a host, not a path on the configured one: https, as the spec names none.
+      url = withoutUserinfo(url);
       if (url.startsWith("//")) return `https:${url}`;
       return schemelessHost(url) ?? url;
     })
@@ -315,8 +316,23 @@ function serverVariablesOf(list: unknown): Pick<OpenApiSourceModel, "serverVaria
   return variables.length > 0 ? { serverVariables: { template: first.url as string, variables } } : {};
 }
 
+/**
+ * A server URL without the user and password before its host (`https://user:pw@api.example.com`, `user:pw@host`):
+ * they would be written into the catalog as the base URL's default, where the runtime refuses a URL holding them
+ * (credentials go in the catalog's auth variables) and where no secret belongs.
+ */
+function withoutUserinfo(url: string): string {
+  const m = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#@\s]*@(?=[^/?#\s])/i.exec(url);
+  if (!m) return url;
+  // Without `//` only a host follows the `@` (`user:pw@api.example.com`), never a path (`docs/@team`).
+  if (m[1] === undefined && !schemelessHost(url.slice(m[0].length))) return url;
+  return `${m[1] ?? ""}${url.slice(m[0].length)}`;
+}
+
 /** Local hosts, by name or address, with an optional port: served over plain http when the spec names no scheme. */
 const LOCAL_HOST = /^(localhost|127(\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])(:\d{1,5})?(\/|$)/i;
+/** Another IPv4 or a bracketed IPv6 address, an optional port, then a path or end. */
+const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])(:\d{1,5})?(\/|$)/i;
 /** A host name of two or more labels ending in an alphabetic top-level label, an optional port, then a path or end. */
 const HOST_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+([a-z]{2,63})(:\d{1,5})?(\/|$)/i;
 /** Last labels that name a file, not a domain (`spec.json` is a relative path). */
@@ -326,13 +342,20 @@ const FILE_LABEL = /^(json|ya?ml|html?|xml|php|aspx?|jsp|txt|md)$/i;
  * A server URL written as a host without a scheme (`api.calorieninjas.com`, `www.example.com/api/v1`,
  * `localhost:8080/api`), as hand-written specs have it: read as that host (https; http for a local host), not as a
  * path relative to the spec's location, which would send every call to the configured host's `/api.example.com`.
- * Undefined for anything else (an absolute URL, a path, a `host:port` that is a scheme such as `urn:`).
+ * An IP address is a host too (https, as for a name). Undefined for anything else (an absolute URL, a path, a
+ * `host:port` that is a scheme such as `urn:`, a port out of range).
  */
 function schemelessHost(url: string): string | undefined {
-  if (LOCAL_HOST.test(url)) return `http://${url}`;
+  if (LOCAL_HOST.test(url)) return valid(`http://${url}`);
+  if (IP_HOST.test(url)) return valid(`https://${url}`);
   const m = HOST_NAME.exec(url);
   if (!m || FILE_LABEL.test(m[3] ?? "")) return undefined;
-  return `https://${url}`;
+  return valid(`https://${url}`);
+}
+
+/** `url` when it parses as a URL (a port up to 65535, an address's parts in range), else undefined. */
+function valid(url: string): string | undefined {
+  return URL.canParse(url) ? url : undefined;
 }
 
 function securitySchemes(spec: OpenApiSpec): Record<string, SecuritySchemeInfo> {
