@@ -74,43 +74,9 @@ it("a stream's requests in flight: a reused id is refused, and at most --max-req
   const bounded = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
     args: ["--sse", "--max-requests", "2"],
   });
-  const controller = new AbortController();
+  const controllers: AbortController[] = [];
   try {
-    const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
-    const res = await fetch(`${bounded.origin}/sse`, {
-      headers: { ...auth, accept: "text/event-stream" },
-      signal: controller.signal,
-    });
-    const reader = res.body!.getReader();
-    let events = "";
-    while (!/data: (\/messages\?sessionId=\S+)/.test(events))
-      events += Buffer.from((await reader.read()).value ?? []).toString("utf8");
-    const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(events)![1]!;
-    const post = (message: object) =>
-      fetch(`${bounded.origin}${endpoint}`, {
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", ...message }),
-      });
-    const slow = (id: number) => ({
-      id,
-      method: "tools/call",
-      params: { name: "fixture_slow", arguments: { ms: 60_000 } },
-    });
-    expect(
-      (
-        await post({
-          id: 1,
-          method: "initialize",
-          params: {
-            protocolVersion: "2024-11-05",
-            capabilities: {},
-            clientInfo: { name: "sse", version: "1" },
-          },
-        })
-      ).status,
-    ).toBe(202);
-    expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+    const { post } = await sseSession(bounded.origin, controllers);
     expect((await post(slow(2))).status).toBe(202);
     const duplicate = await post(slow(2));
     expect(duplicate.status).toBe(400);
@@ -126,7 +92,7 @@ it("a stream's requests in flight: a reused id is refused, and at most --max-req
     expect((await post(slow(2))).status).toBe(202);
     for (const requestId of [2, 3]) await post({ method: "notifications/cancelled", params: { requestId } });
   } finally {
-    controller.abort();
+    for (const c of controllers) c.abort();
     expect(await bounded.stop()).toBe(0);
   }
 });
@@ -137,39 +103,7 @@ it("the bound on requests in flight is the process's: streams and /mcp share it"
   });
   const controllers: AbortController[] = [];
   const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
-  /** Opens a stream and initializes it; returns a poster of messages to it. */
-  const stream = async () => {
-    const controller = new AbortController();
-    controllers.push(controller);
-    const res = await fetch(`${bounded.origin}/sse`, {
-      headers: { ...auth, accept: "text/event-stream" },
-      signal: controller.signal,
-    });
-    const reader = res.body!.getReader();
-    let events = "";
-    while (!/data: (\/messages\?sessionId=\S+)/.test(events))
-      events += Buffer.from((await reader.read()).value ?? []).toString("utf8");
-    const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(events)![1]!;
-    const post = (message: object) =>
-      fetch(`${bounded.origin}${endpoint}`, {
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", ...message }),
-      });
-    const initialize = {
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "sse", version: "1" } },
-    };
-    expect((await post(initialize)).status).toBe(202);
-    expect((await post({ method: "notifications/initialized" })).status).toBe(202);
-    return { post, close: () => controller.abort() };
-  };
-  const slow = (id: number) => ({
-    id,
-    method: "tools/call",
-    params: { name: "fixture_slow", arguments: { ms: 60_000 } },
-  });
+  const stream = () => sseSession(bounded.origin, controllers);
   try {
     const a = await stream();
     const b = await stream();
@@ -205,3 +139,43 @@ it("the bound on requests in flight is the process's: streams and /mcp share it"
     expect(await bounded.stop()).toBe(0);
   }
 });
+
+/** A call the fixture holds for a minute (until cancelled or its stream closes). */
+const slow = (id: number) => ({
+  id,
+  method: "tools/call",
+  params: { name: "fixture_slow", arguments: { ms: 60_000 } },
+});
+
+/**
+ * Opens a legacy SSE stream with the static key (its controller added to `controllers`, for the test to abort),
+ * reads its endpoint event and initializes the session; returns a poster of JSON-RPC messages to it.
+ */
+async function sseSession(origin: string, controllers: AbortController[]) {
+  const controller = new AbortController();
+  controllers.push(controller);
+  const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+  const res = await fetch(`${origin}/sse`, {
+    headers: { ...auth, accept: "text/event-stream" },
+    signal: controller.signal,
+  });
+  const reader = res.body!.getReader();
+  let events = "";
+  while (!/data: (\/messages\?sessionId=\S+)/.test(events))
+    events += Buffer.from((await reader.read()).value ?? []).toString("utf8");
+  const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(events)![1]!;
+  const post = (message: object) =>
+    fetch(`${origin}${endpoint}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", ...message }),
+    });
+  const initialize = {
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "sse", version: "1" } },
+  };
+  expect((await post(initialize)).status).toBe(202);
+  expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+  return { post, close: () => controller.abort() };
+}

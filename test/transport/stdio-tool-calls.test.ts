@@ -76,41 +76,10 @@ function serveScaivault(name: string) {
       [child.stdout],
       () => `stderr:\n${out.stderr}\nstdout:\n${out.stdout}`,
     );
-  return { child, out, waitFor };
-}
-
-describe("stdio: tools/call without the SDK's dispatch", () => {
-  it("a cancelled call is aborted and unanswered; _meta or not, a call gets the same answer", async () => {
-    const child = spawn(process.execPath, [BIN, "serve", "scaivault"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: tmpDir("stdio-calls"),
-        SCAIVAULT_URL: url,
-        SCAIVAULT_TOKEN: "t",
-        SCAIVAULT_AUDIT: "false",
-      },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const ended = closed(child);
-    ended.catch(() => {});
-    const waitFor = (ids: number[]) =>
-      until(
-        () => answered(stdout, ids),
-        [child.stdout],
-        () => `stderr:\n${stderr}\nstdout:\n${stdout}`,
-      );
+  const ended = closed(child);
+  ended.catch(() => {});
+  /** The MCP handshake (initialize, answered, then initialized). */
+  const initialize = async () => {
     child.stdin.write(
       line({
         id: 1,
@@ -119,6 +88,14 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
       }) + line({ method: "notifications/initialized" }),
     );
     await waitFor([1]);
+  };
+  return { child, out, waitFor, ended, initialize };
+}
+
+describe("stdio: tools/call without the SDK's dispatch", () => {
+  it("a cancelled call is aborted and unanswered; _meta or not, a call gets the same answer", async () => {
+    const { child, out, waitFor, ended, initialize } = serveScaivault("stdio-calls");
+    await initialize();
     const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
 
     child.stdin.write(line({ id: 2, method: "tools/call", params: list }));
@@ -134,8 +111,8 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
     child.stdin.write(line({ id: 4, method: "tools/call", params: { ...list, _meta: {} } }));
     answer((await nthRequest(3)).res);
     await waitFor([3, 4]);
-    const direct = answerTo(stdout, 3);
-    const viaSdk = answerTo(stdout, 4);
+    const direct = answerTo(out.stdout, 3);
+    const viaSdk = answerTo(out.stdout, 4);
     expect(direct.result.isError).toBeUndefined();
     expect(direct.result.structuredContent.items).toEqual([{ path: "integrations/a", version: 1 }]);
     expect({ ...direct, id: 4 }).toEqual(viaSdk);
@@ -144,21 +121,12 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
     child.stdin.end();
     const [code] = await ended;
     expect(code).toBe(0);
-    expect(jsonLines(stdout).map((m) => m.id)).toEqual([1, 3, 4]);
+    expect(jsonLines(out.stdout).map((m) => m.id)).toEqual([1, 3, 4]);
   });
 
   it("a duplicate's id is shown cut short in its error and the log line (the answer carries it whole)", async () => {
-    const { child, out, waitFor } = serveScaivault("stdio-dup-long-id");
-    const ended = closed(child);
-    ended.catch(() => {});
-    child.stdin.write(
-      line({
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } },
-      }) + line({ method: "notifications/initialized" }),
-    );
-    await waitFor([1]);
+    const { child, out, waitFor, ended, initialize } = serveScaivault("stdio-dup-long-id");
+    await initialize();
     const before = held.length;
     const id = `id-${"é".repeat(20_000)}-end`;
     const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
@@ -184,17 +152,8 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
   });
 
   it("a request reusing the id of one in flight is refused and never run, on the direct and the SDK path", async () => {
-    const { child, out, waitFor } = serveScaivault("stdio-dup-ids");
-    const ended = closed(child);
-    ended.catch(() => {});
-    child.stdin.write(
-      line({
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "c", version: "1" } },
-      }) + line({ method: "notifications/initialized" }),
-    );
-    await waitFor([1]);
+    const { child, out, waitFor, ended, initialize } = serveScaivault("stdio-dup-ids");
+    await initialize();
     const before = held.length;
     const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
     // "a" runs directly, "b" through the SDK (its _meta); each is then sent again under its id while in flight,
