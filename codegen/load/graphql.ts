@@ -152,21 +152,26 @@ const ROOT_MAKERS: Record<string, string> = {
   model: "AWS Amplify's GraphQL transformer (AppSync) writes the queries and mutations of its @model types",
 };
 
+/** Each kind of type definition with the kind of its extension (`type` and `extend type`, ...). */
+function typeExtensionKinds(): [definition: string, extension: string][] {
+  const { Kind } = graphqlJs();
+  return [
+    [Kind.OBJECT_TYPE_DEFINITION, Kind.OBJECT_TYPE_EXTENSION],
+    [Kind.INTERFACE_TYPE_DEFINITION, Kind.INTERFACE_TYPE_EXTENSION],
+    [Kind.UNION_TYPE_DEFINITION, Kind.UNION_TYPE_EXTENSION],
+    [Kind.ENUM_TYPE_DEFINITION, Kind.ENUM_TYPE_EXTENSION],
+    [Kind.INPUT_OBJECT_TYPE_DEFINITION, Kind.INPUT_OBJECT_TYPE_EXTENSION],
+    [Kind.SCALAR_TYPE_DEFINITION, Kind.SCALAR_TYPE_EXTENSION],
+  ];
+}
+
 /**
  * Type extensions whose type is defined nowhere (a federated subgraph's `extend type Query`, a schema split so that
  * one file only extends) stand for the definition: the first becomes it, the rest extend it. graphql-js would
  * otherwise drop them without a word.
  */
 function promoteOrphanExtensions(doc: DocumentNode): DocumentNode {
-  const { Kind } = graphqlJs();
-  const definitionOf: Record<string, string> = {
-    [Kind.OBJECT_TYPE_EXTENSION]: Kind.OBJECT_TYPE_DEFINITION,
-    [Kind.INTERFACE_TYPE_EXTENSION]: Kind.INTERFACE_TYPE_DEFINITION,
-    [Kind.UNION_TYPE_EXTENSION]: Kind.UNION_TYPE_DEFINITION,
-    [Kind.ENUM_TYPE_EXTENSION]: Kind.ENUM_TYPE_DEFINITION,
-    [Kind.INPUT_OBJECT_TYPE_EXTENSION]: Kind.INPUT_OBJECT_TYPE_DEFINITION,
-    [Kind.SCALAR_TYPE_EXTENSION]: Kind.SCALAR_TYPE_DEFINITION,
-  };
+  const definitionOf = Object.fromEntries(typeExtensionKinds().map(([def, ext]) => [ext, def]));
   const defined = new Set<string>();
   for (const d of doc.definitions)
     if ("name" in d && d.name && !(d.kind in definitionOf)) defined.add(d.name.value);
@@ -238,14 +243,7 @@ function extensionWith(d: DefinitionNode, kind: string, fresh: Set<unknown>): De
  */
 function mergeRepeatedDefinitions(doc: DocumentNode, file: string, diags: Diagnostics): DocumentNode {
   const { Kind } = graphqlJs();
-  const extensionOf: Record<string, string> = {
-    [Kind.OBJECT_TYPE_DEFINITION]: Kind.OBJECT_TYPE_EXTENSION,
-    [Kind.INTERFACE_TYPE_DEFINITION]: Kind.INTERFACE_TYPE_EXTENSION,
-    [Kind.UNION_TYPE_DEFINITION]: Kind.UNION_TYPE_EXTENSION,
-    [Kind.ENUM_TYPE_DEFINITION]: Kind.ENUM_TYPE_EXTENSION,
-    [Kind.INPUT_OBJECT_TYPE_DEFINITION]: Kind.INPUT_OBJECT_TYPE_EXTENSION,
-    [Kind.SCALAR_TYPE_DEFINITION]: Kind.SCALAR_TYPE_EXTENSION,
-  };
+  const extensionOf = Object.fromEntries(typeExtensionKinds());
   const seen = new Map<string, { kind: string; shapes: Map<string, string> }>();
   let changed = false;
   const definitions: DefinitionNode[] = [];
