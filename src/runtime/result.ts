@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { z } from "zod";
 import {
   type CatalogTool,
   type ContentBlock,
@@ -16,6 +17,7 @@ import { addressable } from "../policy/field-paths.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { withoutPrototypes } from "./args.js";
 import { formatIssues, type IssueLike, issuePath } from "./issues.js";
+import { type Precheck, precheckCompiler } from "./output-precheck.js";
 import type { SchemaCache } from "./schemas.js";
 
 /**
@@ -55,6 +57,7 @@ export function validateOutput(
     }
     return found;
   };
+  const precheck = prechecksByTool();
   return {
     name: "validate-output",
     async run(ctx, next) {
@@ -65,8 +68,13 @@ export function validateOutput(
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
       // Data read as it came passes exactly when its copy would (`readableAsIs`); when it does not pass, the
-      // answer is made from the copy as always, so a refusal or a drift reads the same either way.
-      if (parsed && noPrototypeNames(names(ctx.tool)) && schema.safeParse(outcome.data).success)
+      // answer is made from the copy as always, so a refusal or a drift reads the same either way. The compiled
+      // pre-check accepts only what zod accepts (`output-precheck.ts`); what it refuses, zod checks.
+      if (
+        parsed &&
+        noPrototypeNames(names(ctx.tool)) &&
+        (precheck(ctx.tool.name, schema)?.(outcome.data) === true || schema.safeParse(outcome.data).success)
+      )
         return outcome;
       // A prototype-free copy, as for arguments: an optional field named `constructor` must not be "found".
       // Exact numbers are checked as the numbers they stand for (`checkedAs`); the data keeps them as they are.
@@ -99,6 +107,20 @@ export function validateOutput(
         },
       };
     },
+  };
+}
+
+/** Each tool's compiled pre-check (`output-precheck.ts`), or null, built when its first result is checked. */
+function prechecksByTool(): (tool: string, schema: z.ZodType) => Precheck | null {
+  const compile = precheckCompiler();
+  const built = new Map<string, Precheck | null>();
+  return (tool, schema) => {
+    let found = built.get(tool);
+    if (found === undefined) {
+      found = compile(schema);
+      built.set(tool, found);
+    }
+    return found;
   };
 }
 

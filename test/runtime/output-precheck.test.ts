@@ -1,0 +1,466 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
+import { parseJson } from "../../src/executors/json-text.js";
+import { loadCatalog } from "../../src/load/catalog.js";
+import { project, SizeCache, UNBOUNDED } from "../../src/publish/project.js";
+import { precheckCompiler } from "../../src/runtime/output-precheck.js";
+import { readableAsIs, schemaNames } from "../../src/runtime/result.js";
+import { createSchemaCache } from "../../src/runtime/schemas.js";
+import { ROOT } from "../helpers/paths.js";
+import { probes } from "../helpers/probes.js";
+import { responseExamples } from "../helpers/spec-examples.js";
+
+// The output check's compiled pre-check (runtime/output-precheck.ts) serves a result as it came when ajv accepts
+// it, and lets zod decide otherwise: it must never accept what zod refuses. Differential over every tool with an
+// output schema of ScaiVault, Scaly and the generator's fixtures (discriminated unions, tuples, records,
+// refinements, exclusive unions, recursion, 64-bit integers, patterns): the spec's examples and generated values,
+// each mutated at every place (members removed, replaced by values of every kind, big and unsafe integers, 1e20,
+// long and astral strings at the schema's length bounds, extra and prototype-named members), read as the server
+// reads an upstream body (parsed JSON, only where the output check reads data as it came).
+
+type Tool = CatalogDocument["tools"][number];
+
+const outputPrecheck = precheckCompiler();
+
+interface Case {
+  dir: string;
+  spec?: string;
+}
+
+const CASES: Record<string, Case> = {
+  scaivault: { dir: join(ROOT, "generated/scaivault"), spec: join(ROOT, "specs/scaivault/openapi.yaml") },
+  scaly: { dir: join(ROOT, "generated/scaly") },
+  ...Object.fromEntries(
+    ["kitchen-sink", "openapi30", "swagger2", "graphql-types", "graphql-introspection"].map((name) => [
+      name,
+      { dir: join(ROOT, "test/fixtures", name, "expected") },
+    ]),
+  ),
+};
+
+const RISKY: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -0,
+  -1,
+  1.5,
+  1e20,
+  -1e20,
+  2 ** 53,
+  -(2 ** 53),
+  2 ** 53 - 1,
+  1e-7,
+  "",
+  "x",
+  "\u{1F600}",
+  "a\n",
+  [],
+  [null],
+  {},
+  { x: 1 },
+];
+
+/** An object with an own `__proto__` member, as JSON.parse makes one (JSON.stringify writes it back). */
+function withOwn(base: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const out = { ...base };
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** Every length bound the schema names, and its neighbours. */
+function lengths(schema: unknown): number[] {
+  const found = new Set<number>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === "maxLength" || key === "minLength") && typeof value === "number" && value <= 4096)
+        for (const n of [value - 1, value, value + 1, Math.ceil(value / 2), Math.floor(value / 2) + 1])
+          if (n >= 0) found.add(n);
+      walk(value);
+    }
+  };
+  walk(schema);
+  return [...found];
+}
+
+/** `value` with the thing at each place (up to `limit` places) replaced, removed or added to. */
+function mutations(value: unknown, strings: number[], limit = 400): unknown[] {
+  const out: unknown[] = [];
+  const replaced = (at: unknown, replace: (v: unknown) => unknown[]): unknown[] => {
+    const variants = replace(at);
+    if (at === null || typeof at !== "object") return variants;
+    if (Array.isArray(at)) {
+      for (let i = 0; i < at.length && out.length < limit; i++)
+        for (const v of replaced(at[i], replace)) variants.push(at.map((x, j) => (j === i ? v : x)));
+      if (at.length > 0) variants.push([...at, ...at], at.slice(1));
+      return variants;
+    }
+    const record = at as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (out.length >= limit) break;
+      const { [key]: _gone, ...without } = record;
+      variants.push(without);
+      for (const v of replaced(record[key], replace)) variants.push(withOwn(record, key, v));
+    }
+    for (const key of ["__proto__", "constructor", "toString", "unexpected_key"])
+      variants.push(withOwn(record, key, { x: 1 }), withOwn(record, key, "x"));
+    return variants;
+  };
+  const leaf = (v: unknown): unknown[] => {
+    const more = [...RISKY];
+    if (typeof v === "string") {
+      more.push(`${v}!`, `\n${v}`, `${v}\n`, v.toUpperCase(), v.slice(1));
+      for (const n of strings)
+        more.push("\u{1F600}".repeat(n), "x".repeat(n), `${v.slice(0, 1)}${"\u{1F600}".repeat(n)}`);
+    }
+    if (typeof v === "number") more.push(v + 1, v - 1, v * 2 ** 53, -v, v + 0.5);
+    return more;
+  };
+  for (const v of replaced(value, leaf)) {
+    out.push(v);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Values per tool (the spec's examples and the generated values, then a sample of their mutations). */
+const PER_TOOL = 120;
+
+interface Tally {
+  tools: number;
+  withPrecheck: number;
+  values: number;
+  looser: string[];
+  bothAccept: number;
+  stricter: number;
+  bothRefuse: number;
+}
+
+async function compare(name: string, { dir, spec }: Case): Promise<Tally> {
+  const catalog = await loadCatalog(dir);
+  const cache = createSchemaCache(catalog.module);
+  const examples = spec ? responseExamples(spec) : () => [];
+  const sizes = new SizeCache(catalog.doc.schemas);
+  const tally: Tally = {
+    tools: 0,
+    withPrecheck: 0,
+    values: 0,
+    looser: [],
+    bothAccept: 0,
+    stricter: 0,
+    bothRefuse: 0,
+  };
+  for (const tool of catalog.doc.tools as Tool[]) {
+    const schema = cache.output(tool.name) as z.ZodType | undefined;
+    if (!tool.outputSchema || !schema) continue;
+    tally.tools++;
+    const pre = outputPrecheck(schema);
+    if (!pre) continue;
+    tally.withPrecheck++;
+    const whole = project(tool.outputSchema, catalog.doc.schemas, UNBOUNDED, sizes).schema as JsonSchema;
+    const names = schemaNames(tool.outputSchema, catalog.doc.schemas);
+    const strings = lengths(whole);
+    // The spec's examples and a generated valid value mutated at every place; the generator's own probes (each
+    // member dropped or replaced by a value of every kind) as they are. A deterministic sample of the mutations
+    // keeps the test within seconds.
+    const generated = probes(whole as Record<string, unknown>);
+    const seeds = [...examples(tool), generated[0]];
+    const all = seeds.flatMap((seed) => mutations(seed, strings));
+    const step = Math.max(1, Math.ceil(all.length / PER_TOOL));
+    const values = [...seeds, ...generated, ...all.filter((_, i) => i % step === 0)];
+    for (const value of values) {
+      const text = JSON.stringify(value);
+      if (text === undefined) continue;
+      const data = parseJson(text);
+      // The output check reads data through the pre-check only where it reads it as it came.
+      if (!readableAsIs(data, names)) continue;
+      tally.values++;
+      const ajv = pre(data);
+      const zod = schema.safeParse(data).success;
+      if (ajv && !zod) tally.looser.push(`${name} ${tool.name}: ${text.slice(0, 300)}`);
+      else if (ajv) tally.bothAccept++;
+      else if (zod) tally.stricter++;
+      else tally.bothRefuse++;
+    }
+  }
+  return tally;
+}
+
+describe("the output check's compiled pre-check", () => {
+  for (const [name, entry] of Object.entries(CASES)) {
+    it(`${name}: never accepts a value zod refuses`, async () => {
+      const tally = await compare(name, entry);
+      expect(tally.looser.slice(0, 5)).toEqual([]);
+      expect(tally.tools).toBeGreaterThan(0);
+      // Both answers are met, and where zod accepts, the pre-check does too almost always (else it buys nothing).
+      expect(tally.withPrecheck).toBe(tally.tools);
+      expect(tally.bothAccept).toBeGreaterThan(name === "scaivault" || name === "scaly" ? 1000 : 0);
+      expect(tally.bothRefuse).toBeGreaterThan(tally.bothAccept);
+      expect(tally.stricter).toBeLessThanOrEqual(tally.bothAccept / 10);
+      console.log(name, JSON.stringify({ ...tally, looser: tally.looser.length }));
+    });
+  }
+});
+
+// Risky keywords generated from a spec of their own: member counts (zod counts what it parsed, without an own
+// `__proto__`), safe integers, code point lengths, anchored patterns, recursion, and the parts zod keeps
+// (multipleOf, uniqueItems, oneOf, tuples).
+const SPEC = `openapi: 3.1.0
+info: { title: risky, version: "1" }
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Thing" } } } }
+  /kept/{id}:
+    get:
+      operationId: getKept
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Kept" } } } }
+components:
+  schemas:
+    Counted: { type: object, minProperties: 2, properties: { a: { type: string } } }
+    Closed:
+      type: object
+      additionalProperties: false
+      minProperties: 1
+      maxProperties: 2
+      properties: { a: { type: string }, b: { type: string }, c: { type: string } }
+    Bag: { type: object, maxProperties: 2, additionalProperties: { type: string, maxLength: 3 } }
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: { type: string, pattern: "^[a-z]+$" }
+        i: { type: integer }
+        n: { type: number, minimum: 0, exclusiveMaximum: 10 }
+        s: { type: string, minLength: 2, maxLength: 3 }
+        counted: { $ref: "#/components/schemas/Counted" }
+        closed: { $ref: "#/components/schemas/Closed" }
+        bag: { $ref: "#/components/schemas/Bag" }
+        kind: { type: string, enum: [a, b] }
+        maybe: { type: [string, "null"] }
+        children: { type: array, maxItems: 2, items: { $ref: "#/components/schemas/Thing" } }
+    Kept:
+      type: object
+      properties:
+        m: { type: number, multipleOf: 0.1 }
+        email: { type: string, format: email }
+        tags: { type: array, uniqueItems: true, items: { type: object, properties: { x: { type: string } } } }
+        either: { oneOf: [{ type: string }, { type: string, maxLength: 2 }] }
+        pair: { type: array, prefixItems: [{ type: string }, { type: integer }], items: false }
+`;
+
+const MANIFEST = `catalog: risky
+server: { name: risky }
+env:
+  RISKY_URL: { type: url, description: Base URL. }
+sources:
+  api:
+    openapi: ./api.yaml
+    base_url: { env: RISKY_URL }
+tools:
+  risky_thing:
+    from: api#getThing
+  risky_kept:
+    from: api#getKept
+`;
+
+describe("the pre-check on risky keywords", () => {
+  let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+  const checkers = (tool: string) => {
+    const schema = createSchemaCache(catalog.module).output(tool) as z.ZodType;
+    const pre = outputPrecheck(schema);
+    if (!pre) throw new Error(`no pre-check for ${tool}`);
+    return { pre, zod: (data: unknown) => schema.safeParse(data).success };
+  };
+  /** Each JSON text read as the server reads a body: both answers, side by side. */
+  const answers = (tool: string, texts: string[]) => {
+    const { pre, zod } = checkers(tool);
+    return texts.map((text) => {
+      const data = parseJson(text);
+      return `${pre(data) ? "ajv" : "-"} ${zod(data) ? "zod" : "-"} ${text}`;
+    });
+  };
+
+  it("answers as zod where it reads the schema, and leaves the rest to zod", async () => {
+    const { errorsOf, genManifest, genToDisk, writeTree } = await import("../helpers/generate.js");
+    const dir = writeTree("precheck-risky", { "tools.yaml": MANIFEST, "api.yaml": SPEC });
+    const { diags } = await genManifest(join(dir, "tools.yaml"));
+    expect(errorsOf(diags)).toEqual([]);
+    const { dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out"));
+    catalog = await loadCatalog(out);
+
+    // Every part of the first schema is ajv's; the second keeps four for zod (multipleOf, uniqueItems, oneOf,
+    // the tuple; a format is an annotation to both).
+    expect(checkers("risky_thing").pre.zodParts).toBe(0);
+    expect(checkers("risky_kept").pre.zodParts).toBe(4);
+
+    const thing = (members: string) => `{"id":"abc"${members}}`;
+    expect(
+      answers("risky_thing", [
+        thing(""),
+        thing(',"i":9007199254740991'),
+        thing(',"i":9007199254740992'),
+        thing(',"i":1e20'),
+        thing(',"i":-1e20'),
+        thing(',"i":1.5'),
+        thing(',"n":0'),
+        thing(',"n":10'),
+        thing(',"n":-0'),
+        thing(',"s":"\u{1F600}\u{1F600}\u{1F600}"'),
+        thing(',"s":"\u{1F600}\u{1F600}\u{1F600}\u{1F600}"'),
+        thing(',"s":"\u{1F600}"'),
+        thing(',"s":"x"'),
+        '{"id":"abc\\n"}',
+        '{"id":"ABC"}',
+        thing(',"counted":{"a":"x","b":1}'),
+        thing(',"counted":{"a":"x"}'),
+        thing(',"counted":{"a":"x","__proto__":{}}'),
+        thing(',"counted":{"__proto__":1,"constructor":2}'),
+        thing(',"closed":{"a":"x","b":"y"}'),
+        thing(',"closed":{"a":"x","b":"y","c":"z"}'),
+        thing(',"closed":{}'),
+        thing(',"closed":{"__proto__":"x"}'),
+        thing(',"bag":{"a":"xyz","b":""}'),
+        thing(',"bag":{"a":"x","b":"y","c":"z"}'),
+        thing(',"bag":{"a":"x","__proto__":"y"}'),
+        thing(',"bag":{"__proto__":"long value"}'),
+        thing(',"kind":"c"'),
+        thing(',"maybe":null'),
+        thing(',"children":[{"id":"x","children":[{"id":"y"}]}]'),
+        thing(',"children":[{"id":"x","children":[{"id":"Y"}]}]'),
+        thing(',"children":[{"id":"x"},{"id":"y"},{"id":"z"}]'),
+        thing(',"unexpected":{"deep":[1,2]}'),
+      ]),
+    ).toEqual([
+      'ajv zod {"id":"abc"}',
+      'ajv zod {"id":"abc","i":9007199254740991}',
+      '- - {"id":"abc","i":9007199254740992}',
+      '- - {"id":"abc","i":1e20}',
+      '- - {"id":"abc","i":-1e20}',
+      '- - {"id":"abc","i":1.5}',
+      'ajv zod {"id":"abc","n":0}',
+      '- - {"id":"abc","n":10}',
+      'ajv zod {"id":"abc","n":-0}',
+      'ajv zod {"id":"abc","s":"\u{1F600}\u{1F600}\u{1F600}"}',
+      '- - {"id":"abc","s":"\u{1F600}\u{1F600}\u{1F600}\u{1F600}"}',
+      '- - {"id":"abc","s":"\u{1F600}"}',
+      '- - {"id":"abc","s":"x"}',
+      '- - {"id":"abc\\n"}',
+      '- - {"id":"ABC"}',
+      'ajv zod {"id":"abc","counted":{"a":"x","b":1}}',
+      '- - {"id":"abc","counted":{"a":"x"}}',
+      // zod does not copy an own __proto__, so it counts one member: refused either way.
+      '- - {"id":"abc","counted":{"a":"x","__proto__":{}}}',
+      '- - {"id":"abc","counted":{"__proto__":1,"constructor":2}}',
+      'ajv zod {"id":"abc","closed":{"a":"x","b":"y"}}',
+      '- - {"id":"abc","closed":{"a":"x","b":"y","c":"z"}}',
+      '- - {"id":"abc","closed":{}}',
+      '- - {"id":"abc","closed":{"__proto__":"x"}}',
+      'ajv zod {"id":"abc","bag":{"a":"xyz","b":""}}',
+      '- - {"id":"abc","bag":{"a":"x","b":"y","c":"z"}}',
+      // ajv checks an own __proto__ as a member (and counts it: at most two); zod skips it. Where that makes
+      // ajv stricter, zod decides.
+      'ajv zod {"id":"abc","bag":{"a":"x","__proto__":"y"}}',
+      '- zod {"id":"abc","bag":{"__proto__":"long value"}}',
+      '- - {"id":"abc","kind":"c"}',
+      'ajv zod {"id":"abc","maybe":null}',
+      'ajv zod {"id":"abc","children":[{"id":"x","children":[{"id":"y"}]}]}',
+      '- - {"id":"abc","children":[{"id":"x","children":[{"id":"Y"}]}]}',
+      '- - {"id":"abc","children":[{"id":"x"},{"id":"y"},{"id":"z"}]}',
+      'ajv zod {"id":"abc","unexpected":{"deep":[1,2]}}',
+    ]);
+
+    // The parts zod keeps answer as zod does, inside a schema ajv reads.
+    expect(
+      answers("risky_kept", [
+        '{"m":0.3}',
+        '{"m":0.35}',
+        '{"email":"not an email"}',
+        '{"tags":[{"x":"a"},{"x":"a","y":1}]}',
+        '{"tags":[{"x":"a"},{"x":"b"}]}',
+        '{"either":"abc"}',
+        '{"either":"ab"}',
+        '{"pair":["a",1]}',
+        '{"pair":["a",1,2]}',
+        '{"pair":["a",1.5]}',
+      ]).map((line) => {
+        const [ajv, zod] = line.split(" ");
+        return ajv === "ajv" && zod !== "zod" ? `looser: ${line}` : zod;
+      }),
+    ).toEqual(["zod", "-", "zod", "zod", "zod", "zod", "-", "zod", "-", "-"]);
+  });
+
+  it("is what the served output check reads first: zod parses only what it refuses", async () => {
+    const { resolveConfig } = await import("../../src/config/config.js");
+    const { createServer } = await import("../../src/mcp/server.js");
+    const { Client } = await import("@modelcontextprotocol/client");
+    const { InMemoryTransport } = await import("@modelcontextprotocol/server");
+    const { startRecordingServer } = await import("../helpers/recording-server.js");
+    let body = "";
+    const upstream = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    });
+    // zod's parses of the tool's whole output schema, counted.
+    let parses = 0;
+    const entry = catalog.module.tools.risky_thing;
+    const build = entry?.output;
+    if (!entry || !build) throw new Error("no output schema");
+    const counted = new Proxy(build(), {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key !== "safeParse" || typeof value !== "function") return value;
+        return (data: unknown) => {
+          parses++;
+          return value.call(target, data);
+        };
+      },
+    });
+    const module = {
+      ...catalog.module,
+      tools: { ...catalog.module.tools, risky_thing: { ...entry, output: () => counted } },
+    };
+    const config = resolveConfig(catalog.doc.env, { RISKY_URL: upstream.url });
+    const factory = createServer({ ...catalog, module }, config, { policy: { audit: false } });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await factory({ era: "legacy" }).connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    try {
+      const call = { name: "risky_thing", arguments: { id: "x" } };
+      body = '{"id":"abc","i":3,"bag":{"a":"xyz"},"children":[{"id":"d"}]}';
+      const served = await client.callTool(call);
+      expect(served.isError).toBeFalsy();
+      expect(served.structuredContent).toEqual(JSON.parse(body));
+      expect(parses).toBe(0);
+      // Refused by both: zod reads it (as parsed, then the copy), and the published schema's tolerance serves it
+      // as drifted, as before.
+      body = '{"id":"abc","i":1e20}';
+      const drifted = await client.callTool(call);
+      expect(drifted.isError).toBeFalsy();
+      expect(drifted.structuredContent).toEqual({ id: "abc", i: 1e20 });
+      expect(parses).toBe(2);
+      // Refused by ajv only (an own __proto__ counted as a member of the bag): zod decides, and accepts.
+      body = '{"id":"abc","bag":{"__proto__":"long value"}}';
+      const accepted = await client.callTool(call);
+      expect(accepted.isError).toBeFalsy();
+      expect(parses).toBe(3);
+    } finally {
+      await client.close();
+      await upstream.close();
+    }
+  });
+});
