@@ -26,7 +26,9 @@ import { dirname, resolve } from "node:path";
  * - The file: opened once, and every check made on the open descriptor (`fstat`), never on the name again: it
  *   belongs to this user or root, and neither its group nor others may write it. A secret must be a regular file
  *   (a pipe blocks or never ends, `/dev/zero` never ends), no larger than `SECRET_MAX_BYTES`, readable by nobody
- *   else (its group only when root owns it, as PostgreSQL allows a key), and is read from that descriptor.
+ *   else (its group only when root owns it, as PostgreSQL allows a key), and is read from that descriptor. Root's
+ *   file that others may read, read by another user, is a platform's mount (Docker's secrets 0444, Kubernetes'
+ *   0644) this user cannot narrow: served, with a warning naming the mount's setting.
  * - Links: a file written to is opened with `O_NOFOLLOW` (a link's holder would choose where the lines go); a
  *   secret may be reached through links (Kubernetes mounts secrets so), each one this user's or root's, and the
  *   folders of both the name and the real file are checked.
@@ -318,11 +320,20 @@ export function openSecretFile(path: string, subject: Subject, warn: Warn): Open
   checkDescriptor(fd, stat, subject, folder);
   checkLink(fd, path, subject);
   if ((stat.mode & 0o004) !== 0 || ((stat.mode & 0o040) !== 0 && stat.uid !== 0)) {
-    closeSync(fd);
     const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
-    throw new PlaceError(
-      `${subject.file} is readable by ${who} (mode ${modeOf(stat)}), who could read the secret it holds; chmod 0600 it (its group may read it only when root owns it: Kubernetes' defaultMode 0440 with fsGroup, or 0400; Docker's secret mode 0400)`,
-    );
+    if (mountedByPlatform(stat)) {
+      // Root's file read by another user: a platform's secret mount (Docker's secrets 0444, Kubernetes' secret
+      // volumes 0644), which this user can neither narrow nor replace. Refusing it would stop every container
+      // started with the platform's defaults; what others may read is the mount's setting, so it is said.
+      warn(
+        `${subject.file} is readable by ${who} (mode ${modeOf(stat)}, root's): set the mount's mode to 0400 (Docker's secret mode, Kubernetes' defaultMode 0400, or 0440 with fsGroup)`,
+      );
+    } else {
+      closeSync(fd);
+      throw new PlaceError(
+        `${subject.file} is readable by ${who} (mode ${modeOf(stat)}), who could read the secret it holds; chmod 0600 it (its group may read it only when root owns it: Kubernetes' defaultMode 0440 with fsGroup, or 0400; Docker's secret mode 0400)`,
+      );
+    }
   }
   if (stat.size > SECRET_MAX_BYTES) {
     closeSync(fd);
@@ -362,6 +373,15 @@ export function readSecretFile(path: string, subject: Subject, warn: Warn): stri
   } finally {
     file.close();
   }
+}
+
+/**
+ * Root's file while this process runs as another user: a secret a platform mounted (Docker, Kubernetes), whose mode
+ * this user cannot change. Running as root, or reading a file of one's own, its mode is one's own to fix.
+ */
+function mountedByPlatform(stat: Stats): boolean {
+  const me = euid();
+  return me !== undefined && me !== 0 && stat.uid === 0;
 }
 
 /** A link at the name (Kubernetes mounts secrets so) must be this user's or root's: its holder chooses the file. */

@@ -103,6 +103,39 @@ describe("a secret file", () => {
     }
   });
 
+  it("root's file others may read is a platform's mount to another user (served, with a warning), root's own to fix", () => {
+    // Docker's secrets are 0444 and Kubernetes' secret volumes 0644, root's, read by a server running as another user.
+    const open = mkdtempSync(join(tmpdir(), "tw-place-mount-"));
+    try {
+      chmodSync(open, 0o755);
+      const file = secret(folder(0o755, open), 0o644);
+      warnings.length = 0;
+      if (isRoot) {
+        expect(refusal(() => read(file))).toContain("readable by every user (mode 0644), who could read");
+        // The same file read by another user (this process's effective user switched, as the server's would be).
+        process.seteuid?.(65534);
+        try {
+          expect(read(file)).toBe(SECRET);
+        } finally {
+          process.seteuid?.(0);
+        }
+        const groupOnly = secret(folder(0o755, open), 0o640);
+        expect(read(groupOnly)).toBe(SECRET); // root's and its group's: PostgreSQL's rule, no warning
+      } else {
+        // Not root: a file root owns that every user may read stands for the mount (the folder is this user's).
+        expect(read("/etc/passwd")).toContain("root:");
+      }
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /is readable by every user \(mode 0644, root's\): set the mount's mode to 0400 \(Docker's secret mode, Kubernetes' defaultMode 0400, or 0440 with fsGroup\)$/,
+        ),
+      ]);
+      expect(warnings.join("\n")).not.toContain(SECRET);
+    } finally {
+      rmSync(open, { recursive: true, force: true });
+    }
+  });
+
   it("another user's file is refused (as root, who could read it; another user could not)", () => {
     const file = secret(folder(0o755), 0o600);
     if (isRoot) {
