@@ -17,7 +17,7 @@ if (!((major === 22 && minor >= 15) || major >= 24)) {
   process.exit(1);
 }
 
-// `generate --openapi FILE`: the spec is read on libuv's thread pool while the generator's modules load.
+// `generate --openapi FILE` (and init's): the spec is read on libuv's thread pool while the generator's modules load.
 readAheadSpec(process.argv.slice(2), process.cwd());
 
 // Node keeps the bytecode of every module it compiles (ours, the SDK, zod, a catalog's) in an on-disk cache of

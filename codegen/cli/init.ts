@@ -6,6 +6,7 @@ import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
 import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { Diagnostics, type GeneratedCatalog, generateCatalog } from "../index.js";
+import { readsAhead } from "../load/files.js";
 import { manifestSchema } from "../manifest/schema.js";
 import type { Manifest, SourceSpec } from "../manifest/types.js";
 import { envPrefix } from "../synthesize.js";
@@ -292,6 +293,8 @@ export async function run(argv: string[]): Promise<number> {
     return usageError(`--name "${values.name}" must be lower-case letters, digits and dashes`);
   const root = process.cwd();
   const diags = new Diagnostics();
+  // The spec the bin started reading (`readAheadSpec`) is read by now, or waited for here.
+  await readsAhead();
   const result = await initManifest(
     root,
     spec,

@@ -45,6 +45,25 @@ describe("generate --openapi reads the spec ahead", () => {
     expect(run.how).toEqual(["pool"]);
   });
 
+  it("init --openapi FILE: opened once, on the thread pool, and the manifest written", () => {
+    const dir = tmpDir("read-ahead-init");
+    const record = join(dir, "opens.txt");
+    const out = join(dir, "pets", "tools.yaml");
+    const run = spawnSync(
+      process.execPath,
+      ["--import", HOOK, BIN, "init", "--openapi", "test/fixtures/openapi30/openapi.json", "--out", out],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: dir, RECORD_OPENS: record }, encoding: "utf8" },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toMatch(/openapi: /);
+    const how = readFileSync(record, "utf8")
+      .trim()
+      .split("\n")
+      .filter((line) => line.endsWith(` ${SPEC}`))
+      .map((line) => line.split(" ")[0]);
+    expect(how).toEqual(["pool"]);
+  });
+
   it("the control: a manifest's spec is opened synchronously", () => {
     const run = opensOf(["--specs", "test/fixtures", "--catalog", "openapi30"], SPEC);
     expect(run.status, run.stderr).toBe(0);

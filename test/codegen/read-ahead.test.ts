@@ -115,7 +115,8 @@ describe("readAheadSpec", () => {
   it.each([
     ["--openapi FILE", (f: string) => ["generate", "--openapi", f, "--out", "x"]],
     ["--openapi=FILE", (f: string) => ["generate", "--name", "n", `--openapi=${f}`]],
-  ])("reads generate's %s, resolved against the working folder", async (_, argv) => {
+    ["init --openapi FILE", (f: string) => ["init", "--openapi", f]],
+  ])("reads %s, resolved against the working folder", async (_, argv) => {
     readAheadSpec(argv(relative(dir, file)), dir);
     await readsAhead();
     const taken = readBytes(file);
@@ -124,7 +125,8 @@ describe("readAheadSpec", () => {
   });
 
   it.each([
-    ["another verb", ["init", "--openapi", "api.json"]],
+    ["another verb", ["audit", "--openapi", "api.json"]],
+    ["init's positional spec", ["init", "api.json"]],
     ["no --openapi", ["generate", "--graphql", "api.json"]],
     ["after --", ["generate", "--", "--openapi", "api.json"]],
     ["a flag's value", ["generate", "--name", "--openapi"]],
