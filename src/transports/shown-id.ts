@@ -6,5 +6,8 @@ export const SHOWN_ID_CHARS = 80;
 
 export function shownId(id: string | number): string {
   const json = JSON.stringify(id);
-  return json.length > SHOWN_ID_CHARS ? `${json.slice(0, SHOWN_ID_CHARS)}…` : json;
+  if (json.length <= SHOWN_ID_CHARS) return json;
+  // Not between the two halves of a character beyond U+FFFF (an emoji): half of one is no text (U+FFFD in a log).
+  const end = /[\uD800-\uDBFF]/.test(json[SHOWN_ID_CHARS - 1] ?? "") ? SHOWN_ID_CHARS - 1 : SHOWN_ID_CHARS;
+  return `${json.slice(0, end)}…`;
 }

@@ -14,6 +14,7 @@ import {
   resolveHttpSettings,
   wantsHttp,
 } from "../../src/transports/http-settings.js";
+import { SHOWN_ID_CHARS, shownId } from "../../src/transports/shown-id.js";
 
 // Unit tables for the HTTP transport's pure parts: settings resolution (and every start-up refusal), the
 // Host/Origin allow-list, issuer naming, challenges.
@@ -251,6 +252,22 @@ describe("issuers and metadata", () => {
     expect(check("the-right-key-0123")).toBe(true);
     for (const wrong of ["the-right-key-012", "the-right-key-01234", "", "THE-RIGHT-KEY-0123"]) {
       expect(check(wrong), wrong).toBe(false);
+    }
+  });
+});
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+describe("a request id shown in a message", () => {
+  it("is its JSON, cut at 80 characters, never between the halves of a character beyond U+FFFF", () => {
+    expect(shownId(7)).toBe("7");
+    expect(shownId("a\nb")).toBe('"a\\nb"');
+    for (const pad of [0, 1, 2]) {
+      const shown = shownId(`${"x".repeat(77 + pad)}${"😀".repeat(20)}`);
+      expect(shown.endsWith("…")).toBe(true);
+      expect(shown.length).toBeLessThanOrEqual(SHOWN_ID_CHARS + 1);
+      // Well-formed: every surrogate in a pair (a lone one is written to a log as U+FFFD).
+      expect(shown, JSON.stringify(shown)).not.toMatch(LONE_SURROGATE);
     }
   });
 });
