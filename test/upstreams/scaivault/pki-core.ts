@@ -38,10 +38,14 @@ async function keyPair(algorithm: string): Promise<webcrypto.CryptoKeyPair> {
   return (await subtle.generateKey(alg.generate, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
 }
 
-/** A positive serial of 16 random bytes, lower-case hex. */
+/**
+ * A positive serial of 16 random bytes, lower-case hex. Its first byte is 0x01-0x7f: positive, and never 0x00, which
+ * DER's minimal INTEGER encoding would drop (the certificate's serial then read 15 bytes, not the 16 recorded: one
+ * issue in 128 disagreed with its own certificate).
+ */
 function serial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
+  bytes[0] = (bytes[0]! % 0x7f) + 1;
   return bytes.toString("hex");
 }
 
