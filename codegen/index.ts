@@ -48,7 +48,7 @@ import {
   synthesizeManifest,
   virtualManifestDoc,
 } from "./synthesize.js";
-import { asciiJsonBytes, count, sha256 } from "./util.js";
+import { asciiJsonBytes, codeText, count, sha256 } from "./util.js";
 
 export const VERSION: string = packageVersion();
 
@@ -645,11 +645,11 @@ function emitFiles(
   const published = publishedText(doc, texts, header);
   out.set(INDEX_FILE, catalogIndexJson(doc, catalogBytes, Buffer.byteLength(published)));
   out.set("CATALOG.md", catalogMarkdown(ir, symbols, loaded.doc.file, VERSION));
-  out.set("schemas.gen.ts", schemasModule(ir, symbols, plan, header));
+  out.set("schemas.gen.ts", codeText(schemasModule(ir, symbols, plan, header)));
   const imports = handlerImports(bound.handlers, dir);
-  out.set("catalog.gen.ts", catalogModule(imports, hash, header));
-  out.set("schemas.gen.mjs", schemasModuleJs(ir, symbols, plan, header));
-  out.set("catalog.gen.mjs", catalogModuleJs(imports, hash, header));
+  out.set("catalog.gen.ts", codeText(catalogModule(imports, hash, header)));
+  out.set("schemas.gen.mjs", codeText(schemasModuleJs(ir, symbols, plan, header)));
+  out.set("catalog.gen.mjs", codeText(catalogModuleJs(imports, hash, header)));
   out.set("published.gen.txt", published);
   if (bound.handlers.length > 0) out.set("handlers.gen.mjs", `${header}\n${compiled.code}`);
   for (const [path, text] of assets.files) out.set(path, text);
@@ -685,7 +685,7 @@ async function addTypeFiles(
         withProblems(loaded.models.find((m) => m.id === id)),
       ),
     );
-    if (types) files.set(`${id}.openapi.gen.ts`, types);
+    if (types) files.set(`${id}.openapi.gen.ts`, codeText(types));
   }
 }
 

@@ -32,6 +32,28 @@ export function asciiOnly(text: string): string {
   return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/** Characters a code file shows other than they are: controls, format characters (bidi, zero-width, tags), separators. */
+const HIDDEN_IN_CODE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const HIDDEN_IN_CODE_ALL = new RegExp(HIDDEN_IN_CODE.source, "gu");
+
+/**
+ * Generated TypeScript or JavaScript with every control (but line feed and tab), format character (bidi overrides
+ * and isolates, zero-width characters, tags), line and paragraph separator written as the `\uXXXX` escapes of its
+ * UTF-16 code units. Spec text reaches these files only inside string literals and comments (and, valid names only,
+ * identifiers), where the escape is the same text; an editor or a code review shows it instead of acting on it: a
+ * bidi override in an enum value or a description reordered the rest of its line (Trojan Source), so a reviewer
+ * read other code than the compiler did.
+ */
+export function codeText(text: string): string {
+  if (!HIDDEN_IN_CODE.test(text)) return text;
+  return text.replace(HIDDEN_IN_CODE_ALL, (char) => {
+    if (char === "\n" || char === "\t") return char;
+    let out = "";
+    for (let i = 0; i < char.length; i++) out += `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`;
+    return out;
+  });
+}
+
 const HEX = "0123456789abcdef";
 
 /** A buffer of at least `need` bytes holding `out`'s first `used` (`out` itself when it is large enough). */
