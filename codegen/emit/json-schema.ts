@@ -27,6 +27,34 @@ function meta(node: SchemaMeta, out: JsonSchema): JsonSchema {
   return out;
 }
 
+const isNull = (s: unknown) =>
+  typeof s === "object" && s !== null && (s as JsonSchema).type === "null" && Object.keys(s).length === 1;
+const isBareAnyOf = (s: JsonSchema): s is { anyOf: JsonSchema[] } =>
+  Array.isArray(s.anyOf) && Object.keys(s).length === 1;
+
+/**
+ * An `anyOf`'s branches one level deep: a branch that is a bare `anyOf` (no keyword of its own beside it) gives
+ * its branches to the union, and `null` is one branch, last. `anyOf [anyOf [string, null], null]` says the same
+ * as `anyOf [string, null]` twice over and costs every client a level.
+ */
+function flatAnyOf(branches: readonly JsonSchema[]): JsonSchema[] {
+  const flat: JsonSchema[] = [];
+  let withNull = false;
+  const add = (branch: JsonSchema) => {
+    if (isNull(branch)) withNull = true;
+    else if (isBareAnyOf(branch)) for (const inner of branch.anyOf) add(inner);
+    else flat.push(branch);
+  };
+  for (const branch of branches) add(branch);
+  return withNull ? [...flat, { type: "null" }] : flat;
+}
+
+/** The schema or `null`, one union deep (see flatAnyOf). */
+function orNull(inner: JsonSchema): JsonSchema {
+  if (isNull(inner)) return inner;
+  return { anyOf: flatAnyOf([inner, { type: "null" }]) };
+}
+
 type NodeOf<K extends SchemaNode["kind"]> = Extract<SchemaNode, { kind: K }>;
 
 /** An enum whose values share one JSON type says so (`type` next to `enum`). */
@@ -132,11 +160,13 @@ export class JsonSchemaEmitter {
       case "object":
         return this.object(n);
       case "union":
-        return { [n.exclusive ? "oneOf" : "anyOf"]: n.variants.map((v) => this.node(v)) };
+        return n.exclusive
+          ? { oneOf: n.variants.map((v) => this.node(v)) }
+          : { anyOf: flatAnyOf(n.variants.map((v) => this.node(v))) };
       case "intersection":
         return { allOf: n.parts.map((p) => this.node(p)) };
       case "nullable":
-        return { anyOf: [this.node(n.inner), { type: "null" }] };
+        return orNull(this.node(n.inner));
       case "ref":
         return { $ref: `#/$defs/${this.symbols.get(n.target).defName}` };
     }

@@ -123,6 +123,7 @@ function tolerate(schema: unknown, nullable: boolean): unknown {
     ];
     out.anyOf = (node.anyOf as unknown[]).map((s) => tolerate(s, true));
   }
+  if (Array.isArray(out.anyOf)) out.anyOf = flatUnion(out.anyOf as unknown[]);
   const types = kindsOf(node);
   if (types.length > 0) return typed(out, nullable && !types.includes("null") ? [...types, "null"] : types);
   return nullable ? allowNull(out) : out;
@@ -159,6 +160,29 @@ function typed(node: Node, types: readonly string[]): Node {
     ...(title !== undefined ? { title } : {}),
     anyOf: types.map((type) => (type === "null" ? { type } : { type, ...rest })),
   };
+}
+
+/**
+ * A union's branches one level deep: a branch that is itself a bare `anyOf` (a nullable branch relaxed into
+ * `anyOf [kind, null]`) gives its branches to the union, and `null` is one branch, last. Without it a nullable
+ * union published `anyOf [anyOf [string, null], null]`.
+ */
+function flatUnion(branches: readonly unknown[]): unknown[] {
+  const flat: unknown[] = [];
+  let withNull = false;
+  const add = (branch: unknown) => {
+    if (isNullOnly(branch)) withNull = true;
+    else if (isBareUnion(branch)) for (const inner of branch.anyOf) add(inner);
+    else flat.push(branch);
+  };
+  for (const branch of branches) add(branch);
+  return withNull ? [...flat, { type: "null" }] : flat;
+}
+
+function isBareUnion(schema: unknown): schema is { anyOf: unknown[] } {
+  if (typeof schema !== "object" || schema === null) return false;
+  const keys = Object.keys(schema);
+  return keys.length === 1 && keys[0] === "anyOf" && Array.isArray((schema as Node).anyOf);
 }
 
 /** A node without a type of its own, accepting `null` too. */

@@ -273,6 +273,40 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
       "z.string()",
       { type: "string", description: "The name.", default: "x" },
     ],
+    // A nullable union states null once, one union deep (before: anyOf [anyOf [...], null]).
+    [
+      "3.0 nullable anyOf",
+      { nullable: true, anyOf: [{ type: "string" }, { type: "number" }] },
+      "z.union([z.string(), z.number()]).nullable()",
+      { anyOf: [{ type: "string" }, { type: "number" }, { type: "null" }] },
+      "3.0",
+    ],
+    [
+      "3.1 type array of two kinds and null",
+      { type: ["string", "integer", "null"] },
+      "z.union([z.string(), z.number().int()]).nullable()",
+      { anyOf: [{ type: "string" }, { type: "integer" }, { type: "null" }] },
+    ],
+    [
+      "3.0 nullable anyOf that has a null branch already",
+      { anyOf: [{ type: "string" }, { type: "null" }], nullable: true },
+      "z.union([z.string(), z.null()]).nullable()",
+      { anyOf: [{ type: "string" }, { type: "null" }] },
+      "3.0",
+    ],
+    [
+      "anyOf of a nullable branch and null",
+      { anyOf: [{ type: ["string", "null"] }, { type: "null" }] },
+      "z.union([z.string().nullable(), z.null()])",
+      { anyOf: [{ type: "string" }, { type: "null" }] },
+    ],
+    [
+      "3.0 nullable oneOf keeps its oneOf as a branch",
+      { oneOf: [{ type: "string" }, { type: "integer" }], nullable: true },
+      "z.xor([z.string(), z.number().int()]).nullable()",
+      { anyOf: [{ oneOf: [{ type: "string" }, { type: "integer" }] }, { type: "null" }] },
+      "3.0",
+    ],
   ];
   for (const [name, schema, zod, json, version] of rows) {
     it(name, () => {

@@ -117,6 +117,51 @@ describe("drift-tolerant output schemas", () => {
     expect(accepts(tolerant, { labels: [1] })).toBe(false);
   });
 
+  it("states null once per union: nullable unions, nullable enums, unions of refs are one level deep", () => {
+    const NULLABLE: JsonSchema = {
+      type: "object",
+      properties: {
+        source: { anyOf: [{ type: "string", enum: ["env", "file"] }, { type: "null" }], description: "d" },
+        value: { anyOf: [{ anyOf: [{ type: "string" }, { type: "number" }] }, { type: "null" }] },
+        either: { oneOf: [{ $ref: "#/$defs/a" }, { type: ["integer", "null"] }] },
+        listed: { type: "array", items: { anyOf: [{ type: "boolean" }, { type: "null" }] } },
+      },
+      $defs: { a: { anyOf: [{ type: "object" }, { type: "string" }] } },
+    };
+    const tolerant = driftTolerant(NULLABLE) as Record<string, any>;
+    const nested: string[] = [];
+    JSON.stringify(tolerant, (key, value) => {
+      if (
+        key === "anyOf" &&
+        value.some((b: Record<string, unknown>) => Array.isArray(b.anyOf) && Object.keys(b).length === 1)
+      )
+        nested.push(JSON.stringify(value));
+      return value;
+    });
+    expect(nested).toEqual([]);
+    expect(tolerant.properties.source).toEqual({
+      anyOf: [{ type: "string" }, { type: "null" }],
+      description: "d",
+    });
+    expect(tolerant.properties.value).toEqual({
+      anyOf: [{ type: "string" }, { type: "number" }, { type: "null" }],
+    });
+    expect(tolerant.properties.either).toEqual({
+      anyOf: [{ $ref: "#/$defs/a" }, { type: "number" }, { type: "null" }],
+    });
+    expect(tolerant.properties.listed.anyOf[0].items).toEqual({
+      anyOf: [{ type: "boolean" }, { type: "null" }],
+    });
+    // What it accepts is unchanged.
+    for (const data of [
+      { source: null, value: 2, either: null, listed: [null, true] },
+      { either: {}, value: "x" },
+    ])
+      expect(accepts(tolerant, data)).toBe(true);
+    expect(accepts(tolerant, { value: true })).toBe(false);
+    expect(accepts(tolerant, { either: false })).toBe(false);
+  });
+
   it("keeps an object at the root, as MCP requires of output schemas", () => {
     const tolerant = driftTolerant(REPO) as Record<string, unknown>;
     expect(tolerant.type).toBe("object");
