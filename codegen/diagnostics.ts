@@ -101,7 +101,7 @@ export const CODES = {
   TW140: { title: "parameter renamed", fix: "Rename it explicitly with `args: { name: { rename: ... } }`." },
   TW141: {
     title: "media type not supported",
-    fix: "toolwright sends JSON, form, multipart, octet-stream and text bodies.",
+    fix: "toolwright sends JSON, form, multipart, octet-stream and text bodies; a form body is an object of fields (or the encoded form as a string), a multipart body an object of named parts. Patch the spec's body schema (--patch, sources.<id>.patch) to name them, or offer another media type.",
   },
   TW142: {
     title: "security scheme without credentials",

@@ -120,7 +120,7 @@ export function buildHttpInput(
 ): HttpInput {
   const notes: string[] = [];
   const { entries, bound } = paramEntries(op, args, views, diags, notes, paramEnv);
-  const httpBody = bodyEntries(op, args, views, symbols, notes, entries);
+  const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at);
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
   checkUnknownArgs(args, entries, op, diags, at, bound);
@@ -205,6 +205,8 @@ function bodyEntries(
   symbols: SymbolTable,
   notes: string[],
   entries: ArgEntry[],
+  diags: Diagnostics,
+  at: SourceRef,
 ): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
   if (!op.body || !body) return undefined;
@@ -220,6 +222,16 @@ function bodyEntries(
       entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
   }
+  const unsendable =
+    (encoding === "form" || encoding === "multipart") && unnamedWhole(schema, encoding, symbols);
+  if (unsendable) {
+    diags.error(
+      "TW141",
+      `its ${body.mediaType} request body is ${unsendable}, which names no ${encoding === "form" ? "form field" : "part"}: toolwright cannot tell what to send it as`,
+      at,
+    );
+    return undefined;
+  }
   const description = op.body.description ?? schema.description;
   const wholeSchema =
     encoding === "binary"
@@ -229,6 +241,32 @@ function bodyEntries(
         : withDescription(schema, description);
   entries.push({ in: "body", wire: "body", arg: "body", schema: wholeSchema, required, whole: true });
   return { mediaType: body.mediaType, encoding, required, mode: "whole" };
+}
+
+/**
+ * What a whole form or multipart body's schema is, when it is a kind no field or part name comes from: undefined
+ * for an object (its members are the fields or parts), a schema that may be one (a union, an untyped schema), and,
+ * for a form, a string (the encoded form itself, `a=1&b=2`, sent as given). A multipart body has no name for a
+ * lone file or text, and an array or a number is no form.
+ */
+function unnamedWhole(
+  schema: SchemaNode,
+  encoding: "form" | "multipart",
+  symbols: SymbolTable,
+): string | undefined {
+  const ref = resolveRefs(schema, symbols);
+  const n = ref.kind === "nullable" ? resolveRefs(ref.inner, symbols) : ref;
+  const text = n.kind === "string" || n.kind === "enum" || n.kind === "literal";
+  if (text)
+    return encoding === "form"
+      ? undefined
+      : isBinaryString(n, symbols)
+        ? "a file (a binary string)"
+        : "a string";
+  if (n.kind === "array" || n.kind === "tuple") return "an array";
+  if (n.kind === "number" || n.kind === "integer" || n.kind === "boolean" || n.kind === "null")
+    return n.kind === "integer" ? "an integer" : `a ${n.kind}`;
+  return undefined;
 }
 
 /** The argument entry of one property of an object body, with its per-field encoding (file, style...). */

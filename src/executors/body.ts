@@ -118,6 +118,17 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
   };
   if (body.mode === "whole") {
     const value = wholeValue(body, args);
+    if (typeof value === "string") {
+      // A form whose schema is a string is the encoded form itself (`text=hi&lang=en`): sent as given, its
+      // names read as the upstream will read them, so none sets the request's method.
+      for (const name of new URLSearchParams(value).keys()) {
+        if (isMethodOverrideKey(nameKey(name)))
+          throw new ArgumentError(
+            `argument '${body.arg}' cannot set the form field ${JSON.stringify(name)}, which frameworks read as the request's method`,
+          );
+      }
+      return value;
+    }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new ArgumentError(`argument '${body.arg}' must be an object of form fields`);
     }
