@@ -152,7 +152,9 @@ class Translator {
     const zod = schema?._zod;
     if (!zod?.def || !(zod.traits instanceof Set)) return no();
     const def = zod.def;
-    if (def.coerce) no();
+    // A schema that is its own check (zod's format schemas: z.int(), z.int32(), z.email(), z.uuid(), z.iso.*) has
+    // the type of its base (`number`, `string`) with the check in its own definition, not in `checks`.
+    if (def.coerce || def.check !== undefined || def.format !== undefined) no();
     const checks = def.checks ?? [];
     switch (def.type) {
       case "unknown":

@@ -464,3 +464,41 @@ describe("the pre-check on risky keywords", () => {
     }
   });
 });
+
+describe("the pre-check on zod's format schemas", () => {
+  // z.int(), z.email() and their kin are schemas of type `number` or `string` whose check is in their own
+  // definition (not in `checks`): read as a plain number or string, the pre-check accepted 1.5 and "nope".
+  it("leaves a schema that is its own check to zod, wherever it stands", async () => {
+    const { z } = await import("zod");
+    const formats: [string, z.ZodType, unknown][] = [
+      ["int", z.int(), 1.5],
+      ["int32", z.int32(), 2 ** 40],
+      ["uint32", z.uint32(), -1],
+      ["email", z.email(), "nope"],
+      ["uuid", z.uuid(), "nope"],
+      ["url", z.url(), "nope"],
+      ["iso datetime", z.iso.datetime(), "yesterday"],
+      ["ipv4", z.ipv4(), "1.2.3"],
+      ["base64", z.base64(), "%%"],
+    ];
+    const looser: string[] = [];
+    for (const [name, schema, bad] of formats) {
+      for (const [where, wrapped, value] of [
+        ["whole", schema, bad],
+        ["member", z.object({ a: schema }), { a: bad }],
+        ["item", z.array(schema), [bad]],
+        ["branch", z.union([z.boolean(), schema]), bad],
+        ["nullable", z.object({ a: schema.nullable() }), { a: bad }],
+      ] as [string, z.ZodType, unknown][]) {
+        expect(wrapped.safeParse(value).success, `${name} ${where}`).toBe(false);
+        if (outputPrecheck(wrapped)?.(value) === true) looser.push(`${name} ${where}`);
+      }
+    }
+    expect(looser).toEqual([]);
+    // What zod accepts, the pre-check still may: the parts around the format are ajv's.
+    const member = outputPrecheck(z.object({ a: z.email(), b: z.string() }));
+    expect(member?.zodParts).toBe(1);
+    expect(member?.({ a: "a@example.com", b: "x" })).toBe(true);
+    expect(member?.({ a: "a@example.com", b: 1 })).toBe(false);
+  });
+});
