@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, realpathSync, statSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
@@ -62,7 +62,9 @@ export function privateFolder(dir: string): boolean {
     const uid = process.getuid?.();
     const leaf = lstatSync(dir);
     if (!leaf.isDirectory() || leaf.uid !== uid || (leaf.mode & 0o022) !== 0) return false;
-    for (let parent = dirname(dir), child = dir; parent !== child; child = parent, parent = dirname(parent)) {
+    // The folders it really lies in: a link on the way ($XDG_CACHE_HOME or ~/.cache a link) leads elsewhere.
+    const real = realpathSync(dirname(dir));
+    for (let parent = real, child = ""; parent !== child; child = parent, parent = dirname(parent)) {
       const stat = statSync(parent);
       const closed = (stat.mode & 0o022) === 0 || (stat.mode & 0o1000) !== 0;
       if ((stat.uid !== uid && stat.uid !== 0) || !closed) return false;

@@ -56,6 +56,29 @@ describe("the compile cache's folder", () => {
     expect(privateFolder(join(base, "file", "below"))).toBe(false);
     expect(privateFolder(real)).toBe(true);
   });
+
+  it("is not reached through a link into a folder others can change", () => {
+    // $XDG_CACHE_HOME (or ~/.cache) a link of one's own into a private folder inside a folder every user may write:
+    // whoever writes that folder can swap the private one (and the bytecode in it) while the server runs.
+    const base = tmpDir("cc-linked");
+    const shared = join(base, "shared");
+    mkdirSync(join(shared, "cache"), { recursive: true, mode: 0o700 });
+    chmodSync(shared, 0o777); // not sticky
+    const mine = join(base, "mine");
+    mkdirSync(mine, { mode: 0o700 });
+    symlinkSync(join(shared, "cache"), join(mine, "cache"));
+    expect(privateFolder(join(mine, "cache", "toolwright", "compile-cache"))).toBe(false);
+    expect(compileCacheFolder({ XDG_CACHE_HOME: join(mine, "cache"), TMPDIR: base })).not.toContain(mine);
+    // With the sticky bit nobody else can move it: the link leads to a private folder.
+    chmodSync(shared, 0o1777);
+    expect(privateFolder(join(mine, "cache", "toolwright", "compile-cache"))).toBe(true);
+    // A link to a folder of one's own in private folders stays fine.
+    const kept = join(base, "kept");
+    mkdirSync(join(kept, "cache"), { recursive: true, mode: 0o700 });
+    chmodSync(kept, 0o700);
+    symlinkSync(join(kept, "cache"), join(mine, "kept"));
+    expect(privateFolder(join(mine, "kept", "compile-cache"))).toBe(true);
+  });
 });
 
 describe("toolwright's start with the compile cache", () => {
