@@ -1,7 +1,8 @@
-import { lstatSync, mkdirSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { homedir, tmpdir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { checkFolders } from "../files/place.js";
 
 /** The environment read: `process.env` by default (typed without Node's namespace, for the shipped declarations). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -53,7 +54,8 @@ function candidateFolders(env: Env): string[] {
 /**
  * Makes `dir` (0700) if missing; true when it is a real folder (not a link) of this user's that no one else can
  * write, inside folders only this user or root can change (or sticky ones, such as /tmp, where no one else can
- * move it): the checks OpenSSH makes of a key's path.
+ * move it), by their real paths: place.ts's rules for the folders above a file (`checkFolders`, the whole walk),
+ * where a folder its group may write is no cache either.
  */
 export function privateFolder(dir: string): boolean {
   try {
@@ -62,14 +64,16 @@ export function privateFolder(dir: string): boolean {
     const uid = process.getuid?.();
     const leaf = lstatSync(dir);
     if (!leaf.isDirectory() || leaf.uid !== uid || (leaf.mode & 0o022) !== 0) return false;
-    // The folders it really lies in: a link on the way ($XDG_CACHE_HOME or ~/.cache a link) leads elsewhere.
-    const real = realpathSync(dirname(dir));
-    for (let parent = real, child = ""; parent !== child; child = parent, parent = dirname(parent)) {
-      const stat = statSync(parent);
-      const closed = (stat.mode & 0o022) === 0 || (stat.mode & 0o1000) !== 0;
-      if ((stat.uid !== uid && stat.uid !== 0) || !closed) return false;
-    }
-    return true;
+    let groupWritable = false;
+    checkFolders(
+      dir,
+      { file: `the compile cache ${dir}`, harm: "plant bytecode this server would run" },
+      () => {
+        groupWritable = true;
+      },
+      { whole: true },
+    );
+    return !groupWritable;
   } catch {
     return false;
   }

@@ -47,6 +47,12 @@ describe("the compile cache's folder", () => {
     mkdirSync(openParent, { recursive: true, mode: 0o700 });
     chmodSync(join(base, "shared"), 0o777); // not sticky: anyone could swap the folder inside it
     expect(privateFolder(openParent)).toBe(false);
+    const groupParent = join(base, "group", "cache");
+    mkdirSync(groupParent, { recursive: true, mode: 0o700 });
+    chmodSync(join(base, "group"), 0o770); // its group could swap the folder inside it: no cache either
+    expect(privateFolder(groupParent)).toBe(false);
+    chmodSync(join(base, "group"), 0o1770);
+    expect(privateFolder(groupParent)).toBe(true);
     const real = join(base, "real");
     mkdirSync(real, { mode: 0o700 });
     symlinkSync(real, join(base, "link"));
