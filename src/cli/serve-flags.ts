@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { EnvType, EnvVar } from "../catalog.js";
 import { type Config, ConfigError, expandHome, resolveConfig } from "../config/config.js";
-import { PlaceError, readSecretFile } from "../files/place.js";
+import { PlaceError, readSecretFile, readSecretSource } from "../files/place.js";
 import type { RuntimeSwitches } from "../policy/index.js";
 import { logLine } from "../telemetry/log.js";
 import { rememberSecret } from "../telemetry/redact.js";
@@ -470,28 +470,68 @@ function readOptions(env: NodeJS.ProcessEnv, sources: Record<string, string>): C
  * The static client key: the env value, else the file's content (one line, trailing newline dropped). The file is
  * a secret file (`files/place.ts`): this user's or root's, in folders nobody else may replace it in, a regular file
  * of bounded size that nobody else may write (they could choose the key clients authenticate with) or read, read
- * from the descriptor its checks were made on.
+ * from the descriptor its checks were made on. A pipe (`--client-key-file <(...)`) is read by `loadClientKey`
+ * before the settings are resolved; this then returns what it read.
  */
 export function readClientKey(options: ServeOptions): string | undefined {
   if (options.clientKey !== undefined) return options.clientKey;
   if (options.clientKeyFile === undefined) return undefined;
-  const label = labelOf("clientKeyFile");
-  let text: string;
+  const loaded = loadedKeys.get(options);
+  if (loaded !== undefined) return loaded;
+  const { path, subject } = keyFile(options.clientKeyFile);
   try {
-    text = readSecretFile(
-      expandHome(options.clientKeyFile),
-      { file: `${label}: ${options.clientKeyFile}`, harm: "choose the key clients authenticate with" },
-      (line) => logLine(line),
-    );
+    return keyOf(readSecretFile(path, subject, (line) => logLine(line)));
   } catch (error) {
-    if (error instanceof PlaceError) throw new ConfigError([error.message]);
-    throw new ConfigError([
-      `${label}: cannot read ${options.clientKeyFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-    ]);
+    throw keyProblem(error, options.clientKeyFile);
   }
+}
+
+/** Keys read by `loadClientKey`, by the options that name their file (a pipe gives its content once). */
+const loadedKeys = new WeakMap<ServeOptions, string>();
+
+/**
+ * Reads `--client-key-file` once, ahead of `readClientKey`: a regular file as it reads one, or a pipe (a shell's
+ * process substitution, `/dev/stdin`, a named pipe of this user's) without blocking, bounded in size and time
+ * (`readSecretSource`). A problem is a ConfigError naming the flag.
+ */
+export async function loadClientKey(options: ServeOptions, deadlineMs?: number): Promise<void> {
+  if (options.clientKey !== undefined || options.clientKeyFile === undefined || loadedKeys.has(options))
+    return;
+  const { path, subject } = keyFile(options.clientKeyFile);
+  try {
+    const text = await readSecretSource(
+      path,
+      subject,
+      (line) => logLine(line),
+      deadlineMs !== undefined ? { deadlineMs } : {},
+    );
+    loadedKeys.set(options, keyOf(text));
+  } catch (error) {
+    throw keyProblem(error, options.clientKeyFile);
+  }
+}
+
+function keyFile(file: string) {
+  return {
+    path: expandHome(file),
+    subject: {
+      file: `${labelOf("clientKeyFile")}: ${file}`,
+      harm: "choose the key clients authenticate with",
+    },
+  };
+}
+
+function keyOf(text: string): string {
   const key = text.replace(/\r?\n$/, "");
   rememberSecret(key);
   return key;
+}
+
+function keyProblem(error: unknown, file: string): ConfigError {
+  if (error instanceof PlaceError) return new ConfigError([error.message]);
+  return new ConfigError([
+    `${labelOf("clientKeyFile")}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+  ]);
 }
 
 const GROUPS: Record<ServeOption["group"], string> = {

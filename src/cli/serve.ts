@@ -41,6 +41,7 @@ import {
 } from "./print-config.js";
 import {
   labelOf,
+  loadClientKey,
   optionsHelp,
   type ParsedServeArgs,
   parseServeArgs,
@@ -347,6 +348,7 @@ async function serveLoaded(
       },
     });
     if (wantsHttp(catalog.doc.transport, config, options.http ?? (options.sse ? true : undefined))) {
+      await loadClientKey(options); // a pipe's key, read once and without blocking
       http = resolveHttpSettings(catalog.doc, config, httpTuning(options), httpOverrides(options));
     }
   } catch (error) {

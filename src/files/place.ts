@@ -290,51 +290,79 @@ export interface OpenSecret {
  * (`code` ENOENT) for callers that fall back.
  */
 export function openSecretFile(path: string, subject: Subject, warn: Warn): OpenSecret {
-  const real = (() => {
+  const { fd, stat } = openSecret(path, subject, warn, false);
+  return openedSecret(fd, stat, subject);
+}
+
+/** How long a secret passed through a pipe may take to arrive whole (its writer may be fetching it). */
+export const PIPE_DEADLINE_MS = 30_000;
+
+/**
+ * A secret read once at start that may also come through a pipe: a shell's process substitution
+ * (`--client-key-file <(vault kv get ...)`, `/dev/fd/63`), `/dev/stdin` fed by a pipe, or a named pipe. A regular
+ * file is read as `readSecretFile` reads it. A pipe is checked on its descriptor as a file is (this user's or
+ * root's, nobody else may write into it or read from it: a shell's pipes are 0600) and read without blocking the
+ * process, to its end, at most `SECRET_MAX_BYTES`, within `deadlineMs` (a pipe whose writer never ends is refused,
+ * naming the file). A pipe can be read only once: a caller keeps what it read.
+ */
+export async function readSecretSource(
+  path: string,
+  subject: Subject,
+  warn: Warn,
+  options: { deadlineMs?: number } = {},
+): Promise<string> {
+  const { fd, stat } = openSecret(path, subject, warn, true);
+  if (!stat.isFIFO()) {
+    const file = openedSecret(fd, stat, subject);
     try {
-      return realpathSync(path);
-    } catch (error) {
-      if (reasonOf(error) === "ENOENT") throw error;
-      throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
+      return file.read();
+    } finally {
+      file.close();
     }
-  })();
-  const named = checkFolders(path, subject, warn);
-  // Reached through links: the real file's folders decide as well as the name's.
-  const folder = dirname(real) === named.folder ? named : checkFolders(real, subject, warn);
-  checkPlanted(path, subject, named);
-  let fd: number;
-  try {
-    // Non-blocking: a named pipe opens at once (and is refused below) instead of waiting for a writer.
-    fd = openSync(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-  } catch (error) {
-    if (reasonOf(error) === "ENOENT") throw error;
-    throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
   }
-  const stat = fstatSync(fd);
-  if (!stat.isFile()) {
-    closeSync(fd);
-    throw new PlaceError(
-      `${subject.file} is not a regular file (${kindOf(stat)}): a secret is read from a file, whole and bounded; name a file`,
+  const deadlineMs = options.deadlineMs ?? PIPE_DEADLINE_MS;
+  // A pipe's descriptor as a socket: libuv reads it when it has data (a named pipe: once a writer has opened it).
+  // node:net only here: the compile cache's folder check (bin start) loads this module before anything else.
+  const { Socket } = await import("node:net");
+  const pipe = new Socket({ fd, readable: true, writable: false });
+  return await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const fail = (message: string): void => {
+      clearTimeout(timer);
+      pipe.destroy();
+      reject(new PlaceError(message));
+    };
+    const timer = setTimeout(
+      () =>
+        fail(
+          `${subject.file} is a pipe that did not end within ${deadlineMs / 1000} s (${length} bytes read): its writer must write the secret and close it`,
+        ),
+      deadlineMs,
     );
-  }
-  checkDescriptor(fd, stat, subject, folder);
-  checkLink(fd, path, subject);
-  if ((stat.mode & 0o004) !== 0 || ((stat.mode & 0o040) !== 0 && stat.uid !== 0)) {
-    const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
-    if (mountedByPlatform(stat)) {
-      // Root's file read by another user: a platform's secret mount (Docker's secrets 0444, Kubernetes' secret
-      // volumes 0644), which this user can neither narrow nor replace. Refusing it would stop every container
-      // started with the platform's defaults; what others may read is the mount's setting, so it is said.
-      warn(
-        `${subject.file} is readable by ${who} (mode ${modeOf(stat)}, root's): set the mount's mode to 0400 (Docker's secret mode, Kubernetes' defaultMode 0400, or 0440 with fsGroup)`,
-      );
-    } else {
-      closeSync(fd);
-      throw new PlaceError(
-        `${subject.file} is readable by ${who} (mode ${modeOf(stat)}), who could read the secret it holds; chmod 0600 it (its group may read it only when root owns it: Kubernetes' defaultMode 0440 with fsGroup, or 0400; Docker's secret mode 0400)`,
-      );
-    }
-  }
+    pipe.on("data", (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > SECRET_MAX_BYTES) {
+        fail(
+          `${subject.file} is a pipe that gave more than ${SECRET_MAX_BYTES} bytes: no key or token is that large`,
+        );
+        return;
+      }
+      chunks.push(chunk);
+    });
+    pipe.on("end", () => {
+      clearTimeout(timer);
+      pipe.destroy();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    pipe.on("error", (error) =>
+      fail(`${subject.opened ?? subject.file}: cannot read the pipe (${reasonOf(error)})`),
+    );
+  });
+}
+
+/** A regular secret file's bound, then the reader of its descriptor. */
+function openedSecret(fd: number, stat: Stats, subject: Subject): OpenSecret {
   if (stat.size > SECRET_MAX_BYTES) {
     closeSync(fd);
     throw new PlaceError(
@@ -363,6 +391,69 @@ export function openSecretFile(path: string, subject: Subject, warn: Warn): Open
       open = false;
     },
   };
+}
+
+/**
+ * A secret's name checked, opened and its descriptor checked by the rules above: a regular file, or (`pipes`) a
+ * pipe. Returns the descriptor and its `fstat`; closed when refused.
+ */
+function openSecret(path: string, subject: Subject, warn: Warn, pipes: boolean): { fd: number; stat: Stats } {
+  const real = (() => {
+    try {
+      return realpathSync(path);
+    } catch (error) {
+      if (reasonOf(error) === "ENOENT") throw error;
+      throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
+    }
+  })();
+  const named = checkFolders(path, subject, warn);
+  // Reached through links: the real file's folders decide as well as the name's.
+  const folder = dirname(real) === named.folder ? named : checkFolders(real, subject, warn);
+  checkPlanted(path, subject, named);
+  let fd: number;
+  try {
+    // Non-blocking: a named pipe opens at once (and is refused below, or read when it arrives) instead of waiting.
+    fd = openSync(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  } catch (error) {
+    if (reasonOf(error) === "ENOENT") throw error;
+    throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile() && !(pipes && stat.isFIFO())) {
+    closeSync(fd);
+    throw new PlaceError(
+      `${subject.file} is not a regular file (${kindOf(stat)}): a secret is read from a file, whole and bounded; name a file`,
+    );
+  }
+  checkDescriptor(fd, stat, subject, folder);
+  checkLink(fd, path, subject);
+  if (stat.isFIFO()) {
+    // Nobody else may write into the pipe (they would choose the secret) or read from it (they would take it).
+    if ((stat.mode & 0o066) !== 0) {
+      closeSync(fd);
+      throw new PlaceError(
+        `${subject.file} is a pipe others may write into or read from (mode ${modeOf(stat)}), who could choose or take the secret; chmod 0600 it`,
+      );
+    }
+    return { fd, stat };
+  }
+  if ((stat.mode & 0o004) !== 0 || ((stat.mode & 0o040) !== 0 && stat.uid !== 0)) {
+    const who = (stat.mode & 0o004) !== 0 ? "every user" : "its group";
+    if (mountedByPlatform(stat)) {
+      // Root's file read by another user: a platform's secret mount (Docker's secrets 0444, Kubernetes' secret
+      // volumes 0644), which this user can neither narrow nor replace. Refusing it would stop every container
+      // started with the platform's defaults; what others may read is the mount's setting, so it is said.
+      warn(
+        `${subject.file} is readable by ${who} (mode ${modeOf(stat)}, root's): set the mount's mode to 0400 (Docker's secret mode, Kubernetes' defaultMode 0400, or 0440 with fsGroup)`,
+      );
+    } else {
+      closeSync(fd);
+      throw new PlaceError(
+        `${subject.file} is readable by ${who} (mode ${modeOf(stat)}), who could read the secret it holds; chmod 0600 it (its group may read it only when root owns it: Kubernetes' defaultMode 0440 with fsGroup, or 0400; Docker's secret mode 0400)`,
+      );
+    }
+  }
+  return { fd, stat };
 }
 
 /** Opens, checks, reads and closes a secret file (`openSecretFile`). */

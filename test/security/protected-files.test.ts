@@ -26,6 +26,7 @@ import {
   openSecretFile,
   PlaceError,
   readSecretFile,
+  readSecretSource,
   SECRET_MAX_BYTES,
   type Subject,
 } from "../../src/files/place.js";
@@ -237,6 +238,105 @@ describe("a secret file", () => {
     } else {
       expect(read(link)).toBe(SECRET);
     }
+  });
+});
+
+describe("a secret that may come through a pipe (readSecretSource: serve's --client-key-file)", () => {
+  const said: string[] = [];
+  const source = (path: string, deadlineMs?: number) =>
+    readSecretSource(path, KEY, (line) => said.push(line), deadlineMs !== undefined ? { deadlineMs } : {});
+  async function refusedAsync(run: Promise<unknown>): Promise<string> {
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PlaceError);
+    expect((error as Error).message).not.toContain(SECRET);
+    return (error as Error).message;
+  }
+  function fifo(mode: number): string {
+    const pipe = join(folder(0o700), `key${n++}.pipe`);
+    expect(spawnSync("mkfifo", ["-m", mode.toString(8), pipe]).status).toBe(0);
+    return pipe;
+  }
+
+  it("a shell's process substitution (/dev/fd/63, a pipe of this user's, 0600) is read to its end", () => {
+    // A real bash: `<(printf ...)` as a user writes it; the reader runs in that process.
+    const script = `import("${join(process.cwd(), "src/files/place.ts")}").then(async ({ readSecretSource }) => {
+      const key = await readSecretSource(process.argv[1], { file: "K", harm: "h" }, (l) => console.error(l));
+      process.stdout.write(JSON.stringify(key));
+    });`;
+    const run = spawnSync(
+      "bash",
+      ["-c", 'exec "$@" <(printf "%s\\n" "$K")', "bash", process.execPath, "--import", "tsx", "-e", script],
+      { env: { ...process.env, K: SECRET }, encoding: "utf8" },
+    );
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toBe(`${SECRET}\n`);
+  });
+
+  it("a named pipe of this user's is read once its writer has written and closed it", async () => {
+    const pipe = fifo(0o600);
+    const reading = source(pipe);
+    // The writer opens it after the reader: the read waits for it, not for a clock.
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(pipe, `${SECRET}\n`);
+    expect(await reading).toBe(`${SECRET}\n`);
+    expect(said.splice(0)).toEqual([]);
+  });
+
+  it("a pipe others may write into or read from is refused at once; so is another user's", async () => {
+    for (const mode of [0o620, 0o602, 0o640, 0o604]) {
+      expect(await refusedAsync(source(fifo(mode)))).toContain(
+        `is a pipe others may write into or read from (mode 0${mode.toString(8)}), who could choose or take the secret`,
+      );
+    }
+    if (isRoot) {
+      const theirs = fifo(0o600);
+      chownSync(theirs, 4321, 4321);
+      expect(await refusedAsync(source(theirs))).toContain("belongs to another user (uid 4321)");
+    }
+  });
+
+  it("a pipe that never ends, or gives more than the bound, is refused naming the file", async () => {
+    const silent = fifo(0o600);
+    expect(await refusedAsync(source(silent, 50))).toBe(
+      "TEST_KEY_FILE: the key file is a pipe that did not end within 0.05 s (0 bytes read): its writer must write the secret and close it",
+    );
+    const big = fifo(0o600);
+    const reading = source(big);
+    const { open } = await import("node:fs/promises");
+    const writer = await open(big, "w");
+    // More than the bound and the pipe's buffer: the write is cut (short, or EPIPE) once the reader has stopped.
+    const written = writer.write(Buffer.alloc(4 * SECRET_MAX_BYTES, 0x61)).then(
+      ({ bytesWritten }) => (bytesWritten < 4 * SECRET_MAX_BYTES ? "cut" : "whole"),
+      (error: NodeJS.ErrnoException) => (error.code === "EPIPE" ? "cut" : error.code),
+    );
+    expect(await refusedAsync(reading)).toBe(
+      `TEST_KEY_FILE: the key file is a pipe that gave more than ${SECRET_MAX_BYTES} bytes: no key or token is that large`,
+    );
+    expect(await written).toBe("cut");
+    await writer.close();
+  });
+
+  it("a regular file is read as readSecretFile reads one; a device, a folder, a socket: refused", async () => {
+    const dir = folder(0o700);
+    expect(await source(secret(dir))).toBe(SECRET);
+    expect(await refusedAsync(source(secret(dir, 0o644)))).toContain("is readable by every user (mode 0644)");
+    expect(await refusedAsync(source("/dev/zero"))).toContain("is not a regular file (a character device)");
+    expect(await refusedAsync(source(folder(0o700)))).toContain("is not a regular file (a folder)");
+    const { createServer } = await import("node:net");
+    const socketPath = join(folder(0o700), "key.sock");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      expect(await refusedAsync(source(socketPath))).toBe(
+        "TEST_KEY_FILE: the key file: cannot open it (ENXIO)",
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(said.splice(0)).toEqual([]);
   });
 });
 

@@ -302,22 +302,42 @@ describe("the client key file's mode", () => {
     expect(stderr).not.toContain(FILE_KEY);
   });
 
-  it("a device, a named pipe or a folder every user may write stops the server at once, nothing read", async () => {
+  it("a device, a named pipe others may write into or a folder every user may write stops the server at once, nothing read", async () => {
     const pipe = join(mkdtempSync(join(tmpdir(), "tw-key-pipe-")), "client.key");
-    expect(spawnSync("mkfifo", ["-m", "0600", pipe]).status).toBe(0);
+    expect(spawnSync("mkfifo", ["-m", "0622", pipe]).status).toBe(0);
     const emptyDir = mkdtempSync(join(tmpdir(), "tw-key-open-"));
     chmodSync(emptyDir, 0o777);
     const inOpen = join(emptyDir, "client.key");
     writeFileSync(inOpen, `${FILE_KEY}\n`, { mode: 0o600 });
     for (const [file, said] of [
       ["/dev/zero", "/dev/zero is not a regular file (a character device)"],
-      [pipe, "client.key is not a regular file (a named pipe)"],
+      [pipe, "client.key is a pipe others may write into or read from (mode 0622)"],
       [inOpen, `folder is writable by every user (mode 0777) without the sticky bit`],
     ] as const) {
       const { code, stderr } = await serveRefusal(catalog, fixtureEnv(), ["--client-key-file", file]);
       expect(code).toBe(2);
       expect(stderr).toContain(said);
       expect(stderr).not.toContain(FILE_KEY);
+    }
+  });
+
+  it("a shell's process substitution (--client-key-file <(...), a pipe) is read to its end and served", async () => {
+    const served = await serveHttp(catalog, fixtureEnv(), { keyPipe: FILE_KEY });
+    try {
+      const good = await raw(served.url, {
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${FILE_KEY}` },
+        body: INITIALIZE,
+      });
+      expect(good.status).toBe(200);
+      const bad = await raw(served.url, {
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${FILE_KEY}x` },
+        body: INITIALIZE,
+      });
+      expect(bad.status).toBe(401);
+      expect(served.stderr()).not.toContain(FILE_KEY);
+      expect(served.stderr()).not.toMatch(/warn|readable|writable/i);
+    } finally {
+      expect(await served.stop()).toBe(0);
     }
   });
 

@@ -32,25 +32,35 @@ function tempHome(): string {
   return home;
 }
 
-function spawnServe(
-  catalog: string,
-  env: Record<string, string>,
-  node = process.execPath,
-  args: readonly string[] = [],
-): ChildProcess {
-  return spawn(node, [BIN, "serve", catalog, ...args], {
+/** How serve is started: `keyPipe`, a client key given as a shell gives one, `--client-key-file <(printf ...)`. */
+interface SpawnOptions {
+  node?: string;
+  args?: readonly string[];
+  keyPipe?: string;
+}
+
+function spawnServe(catalog: string, env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
+  const argv = [options.node ?? process.execPath, BIN, "serve", catalog, ...(options.args ?? [])];
+  const spawnEnv = { PATH: process.env.PATH ?? "", HOME: tempHome(), ...env };
+  const stdio: ["ignore", "pipe", "pipe"] = ["ignore", "pipe", "pipe"];
+  if (options.keyPipe === undefined)
+    return spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: spawnEnv, stdio });
+  // bash's process substitution: the server reads /dev/fd/63, a pipe printf writes into; the key is in no env.
+  const script =
+    'K=$TW_TEST_KEY_PIPE; unset TW_TEST_KEY_PIPE; exec "$@" --client-key-file <(printf "%s\\n" "$K")';
+  return spawn("bash", ["-c", script, "bash", ...argv], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: tempHome(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...spawnEnv, TW_TEST_KEY_PIPE: options.keyPipe },
+    stdio,
   });
 }
 
 export async function serveHttp(
   catalog: string,
   env: Record<string, string>,
-  options: { node?: string; args?: readonly string[] } = {},
+  options: SpawnOptions = {},
 ): Promise<Served> {
-  const proc = spawnServe(catalog, env, options.node, options.args);
+  const proc = spawnServe(catalog, env, options);
   const chunks: string[] = [];
   const stdout: string[] = [];
   proc.stdout!.on("data", (chunk) => stdout.push(String(chunk)));
@@ -107,8 +117,9 @@ export async function serveRefusal(
   catalog: string,
   env: Record<string, string>,
   args: readonly string[] = [],
+  options: Omit<SpawnOptions, "args"> = {},
 ): Promise<{ code: number | null; stderr: string }> {
-  const proc = spawnServe(catalog, env, process.execPath, args);
+  const proc = spawnServe(catalog, env, { ...options, args });
   const chunks: string[] = [];
   proc.stderr!.on("data", (chunk) => chunks.push(String(chunk)));
   // A failure bound for a server that does not refuse (it would serve forever), generous for a busy machine.
