@@ -42,6 +42,13 @@ interface IssuedToken {
 }
 
 const DEFAULT_TOKEN_LIFETIME_S = 300;
+/**
+ * How long a failed token request (the endpoint or its discovery document unreachable, an error status, an answer
+ * without a token) is answered without asking again: every tool call of every caller used to make one request of
+ * its own to an endpoint that is down or refusing this client (an identity provider may lock a client out after
+ * repeated failed attempts), as the HTTP transport's issuers hold theirs (`http-auth/issuers.ts`).
+ */
+export const FAILURE_HOLD_MS = 5_000;
 /** A token response or discovery document is a few KB at most; a bigger one is refused rather than read. */
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 const EXPIRY_SKEW_MS = 30_000;
@@ -125,12 +132,17 @@ type TokenCache = ReturnType<typeof createTokenCache>;
 function createTokenCache() {
   const issued = new Map<string, IssuedToken>();
   const inflight = new Map<string, Promise<IssuedToken>>();
+  /** The last failed token request per key and when it ended: answered again, unasked, for `FAILURE_HOLD_MS`. */
+  const failed = new Map<string, { error: AuthError; at: number }>();
   return {
     valid(key: string): string | undefined {
       const cached = issued.get(key);
       return cached && Date.now() < cached.expiresAt ? cached.token : undefined;
     },
-    /** Joins the key's token request in flight or starts one; each caller is bounded by its own signal. */
+    /**
+     * Joins the key's token request in flight or starts one; each caller is bounded by its own signal. A request
+     * that failed is not made again for `FAILURE_HOLD_MS`: every call in between gets its answer.
+     */
     async obtain(
       key: string,
       apply: ApplyOptions,
@@ -139,8 +151,24 @@ function createTokenCache() {
     ): Promise<IssuedToken> {
       let pending = inflight.get(key);
       if (!pending) {
+        const held = failed.get(key);
+        const left = held === undefined ? 0 : held.at + FAILURE_HOLD_MS - Date.now();
+        if (held !== undefined && left > 0) throw heldFailure(held.error, left);
+        failed.delete(key);
         apply.onRequest?.();
-        pending = request().finally(() => inflight.delete(key));
+        pending = request()
+          .catch((error: unknown) => {
+            const said =
+              error instanceof AuthError
+                ? error
+                : new AuthError(
+                    `OAuth2 scheme '${scheme}': the token request failed`,
+                    "token_request_failed",
+                  );
+            failed.set(key, { error: said, at: Date.now() });
+            throw error;
+          })
+          .finally(() => inflight.delete(key));
         inflight.set(key, pending);
       }
       const fresh = await untilAborted(pending, apply.signal, scheme);
@@ -151,6 +179,12 @@ function createTokenCache() {
       issued.clear();
     },
   };
+}
+
+/** A failure met less than `FAILURE_HOLD_MS` ago, answered again with when the endpoint is asked next. */
+function heldFailure(error: AuthError, leftMs: number): AuthError {
+  const seconds = Math.max(1, Math.ceil(leftMs / 1000));
+  return new AuthError(`${error.message} (a moment ago; not asked again for ${seconds} s)`, error.code);
 }
 
 interface SentToken {

@@ -212,14 +212,22 @@ describe("a bare catalog whose client may not have every scope its operations na
 
   it("refused again without them: every call says what was asked, what was refused, and how to fix it", async () => {
     const { results, asked } = await run(catalogDir, "none", ["get_me", "list_moons"]);
-    // Asked with the operations' scopes, then without a scope; the next call remembers the refusal.
-    expect(asked).toEqual(["read:account read:moons read:planets", null, null]);
-    expect(results.get_me?.text).toContain(
-      "OAuth2 scheme 'oauth': the token endpoint answered HTTP 400: invalid_scope (asked for scopes read:account read:moons read:planets: it did not say which; then asked for no scope: it did not say which); set auth.oauth.scopes in a manifest",
-    );
-    expect(results.list_moons?.text).toContain(
-      "OAuth2 scheme 'oauth': the token endpoint answered HTTP 400: invalid_scope (earlier it refused a request for read:account read:moons read:planets; then asked for no scope: it did not say which); set auth.oauth.scopes in a manifest",
-    );
+    // Asked with the operations' scopes, then without a scope; the next call, within the failure hold
+    // (FAILURE_HOLD_MS), gets the same answer without asking again.
+    const said =
+      "OAuth2 scheme 'oauth': the token endpoint answered HTTP 400: invalid_scope (asked for scopes read:account read:moons read:planets: it did not say which; then asked for no scope: it did not say which); set auth.oauth.scopes in a manifest";
+    expect(results.get_me?.text).toContain(said);
+    if (asked.length === 2) {
+      expect(asked).toEqual(["read:account read:moons read:planets", null]);
+      expect(results.list_moons?.text).toContain(said);
+      expect(results.list_moons?.text).toMatch(/\(a moment ago; not asked again for [1-5] s\)/);
+    } else {
+      // A machine so busy the second call came after the hold: asked again, remembering the refusal.
+      expect(asked).toEqual(["read:account read:moons read:planets", null, null]);
+      expect(results.list_moons?.text).toContain(
+        "OAuth2 scheme 'oauth': the token endpoint answered HTTP 400: invalid_scope (earlier it refused a request for read:account read:moons read:planets; then asked for no scope: it did not say which); set auth.oauth.scopes in a manifest",
+      );
+    }
     for (const result of Object.values(results)) {
       expect(result.ok).toBe(false);
       expect(result.text).not.toContain(SECRET);

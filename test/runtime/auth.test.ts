@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { AuthScheme, EnvVar, Source } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { AuthError, createAuthenticator } from "../../src/executors/upstream-auth.js";
+import { FAILURE_HOLD_MS } from "../../src/executors/upstream-oauth2.js";
 
 const vars: EnvVar[] = ["TOKEN", "KEY", "USER", "PASS", "CLIENT_ID", "CLIENT_SECRET"].map((name) => ({
   name,
@@ -282,6 +283,98 @@ describe("OAuth2 client credentials", () => {
     const auth = createAuthenticator(source([oauth("http://127.0.0.1:1/token")]), resolveConfig(vars, env));
     const error = await auth.apply([["oauth"]], { signal }).catch((e) => e);
     expect(error.message).toBe("OAuth2 scheme 'oauth': the token endpoint could not be reached");
+  });
+
+  it("a failing token endpoint is asked once per hold, not once per call; each call in between gets its answer", async () => {
+    behaviour = { status: 503, body: { error: "temporarily_unavailable" } };
+    // The clock moves only when the test moves it.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+      let counted = 0;
+      const call = () => auth.apply([["oauth"]], { signal, onRequest: () => counted++ }).catch((e) => e);
+      const first = await call();
+      expect(first.message).toBe(
+        "OAuth2 scheme 'oauth': the token endpoint answered HTTP 503: temporarily_unavailable",
+      );
+      const later = [...(await Promise.all(Array.from({ length: 20 }, call))), await call()];
+      for (const error of later) {
+        expect(error).toBeInstanceOf(AuthError);
+        expect(error.message).toBe(
+          "OAuth2 scheme 'oauth': the token endpoint answered HTTP 503: temporarily_unavailable (a moment ago; not asked again for 5 s)",
+        );
+      }
+      // An upstream 401 (new tokens wanted) does not lift the hold either.
+      auth.invalidate();
+      expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
+      vi.setSystemTime(Date.now() + FAILURE_HOLD_MS - 1500);
+      expect((await call()).message).toMatch(/not asked again for 2 s\)$/);
+      expect(requests).toHaveLength(1);
+      expect(counted).toBe(1);
+      // Once the hold is over the endpoint is asked again: it has recovered, and its token is used and cached.
+      behaviour = { status: 200, body: { expires_in: 3600 } };
+      vi.setSystemTime(Date.now() + 1500);
+      const placed = await auth.apply([["oauth"]], { signal });
+      expect(placed.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("an unreachable token endpoint, or an OpenID discovery document that fails, is held the same way", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const down = createAuthenticator(source([oauth("http://127.0.0.1:1/token")]), resolveConfig(vars, env));
+      let counted = 0;
+      const errors = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          down.apply([["oauth"]], { signal, onRequest: () => counted++ }).catch((e) => e),
+        ),
+      );
+      const again = await down.apply([["oauth"]], { signal, onRequest: () => counted++ }).catch((e) => e);
+      expect(counted).toBe(1);
+      expect(errors.map((e) => e.message)).toEqual(
+        Array(5).fill("OAuth2 scheme 'oauth': the token endpoint could not be reached"),
+      );
+      expect(again.message).toBe(
+        "OAuth2 scheme 'oauth': the token endpoint could not be reached (a moment ago; not asked again for 5 s)",
+      );
+
+      // An expired user token renewed through discovery: the discovery document answers 500.
+      const discovery = tokenUrl.replace("/oauth/token", "/.well-known/openid-configuration");
+      answer = () => ({ status: 500, body: { error: "down" } });
+      const user: AuthScheme = {
+        kind: "oauth2",
+        scheme: "oidc",
+        flows: ["openIdConnect"],
+        token: { env: "TOKEN" },
+        discoveryUrl: discovery,
+        scopes: [],
+        refreshToken: { env: "KEY" },
+        clientId: { env: "CLIENT_ID" },
+      };
+      const expiredJwt = `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify({ exp: 1 })).toString("base64url")}.`;
+      const renewing = createAuthenticator(
+        source([user]),
+        resolveConfig(vars, { ...env, TOKEN: expiredJwt, KEY: "refresh-token-1" }),
+      );
+      const said = await Promise.all(
+        Array.from({ length: 4 }, () => renewing.apply([["oidc"]], { signal }).catch((e) => e)),
+      );
+      expect(requests).toHaveLength(1);
+      expect(said[0].message).toBe(
+        "OAuth2 scheme 'oidc': the OpenID Connect discovery document answered HTTP 500",
+      );
+      const held = await renewing.apply([["oidc"]], { signal }).catch((e) => e);
+      expect(held.message).toBe(
+        "OAuth2 scheme 'oidc': the OpenID Connect discovery document answered HTTP 500 (a moment ago; not asked again for 5 s)",
+      );
+      expect(requests).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("missing client credentials name both variables", async () => {
