@@ -18,9 +18,12 @@ import {
   boundUnreadBody,
   jsonRpcError,
   readBody,
+  refuseUnreadableBody,
   sendJson,
   sendWebResponse,
   toWebRequest,
+  unreadableBody,
+  utf8Body,
 } from "./http-node.js";
 import type { HttpSettings } from "./http-settings.js";
 import type { ActiveRequests } from "./http-shutdown.js";
@@ -139,8 +142,11 @@ async function serveAuthenticated(
     let body: Buffer | undefined;
     let parsed: unknown;
     if (req.method === "POST") {
+      const unreadable = unreadableBody(req);
+      if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
       body = await readBoundedBody(req, res, settings.maxBodyBytes);
       if (body === undefined) return;
+      if (!utf8Body(body)) return refuseNotUtf8(res);
       parsed = parseJsonRpc(body);
       const repeated = repeatedRequestId(parsed);
       if (repeated !== undefined) {
@@ -175,6 +181,18 @@ async function serveAuthenticated(
     clearTimeout(timer);
     requests.delete(controller);
   }
+}
+
+/** Answers a body that is not UTF-8 (JSON text is, RFC 8259): a parse error, nothing of it run. */
+export function refuseNotUtf8(res: ServerResponse): void {
+  sendJson(res, 400, {
+    jsonrpc: "2.0",
+    error: {
+      code: -32700,
+      message: "Parse error: the request body is not UTF-8 text (JSON text is UTF-8, RFC 8259)",
+    },
+    id: null,
+  });
 }
 
 /** The POST body, or undefined once a 413 has been sent for one over the bound. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
@@ -54,6 +55,46 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!req.complete) reject(new ClientGoneError());
     });
   });
+}
+
+/** A header value a client sent, shown in an answer: JSON-quoted, cut at 40 characters. */
+function shownValue(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+}
+
+/**
+ * Why a POST body cannot be read as the JSON text it is taken for, by its headers (answered 415 before it is
+ * read), else undefined. The body is read as UTF-8 bytes, as JSON text is (RFC 8259 8.1): a body its headers say
+ * is compressed (`Content-Encoding: gzip`, `br`, ...) or in another charset (`charset=utf-16`) was parsed as its
+ * raw bytes, so a gzipped one failed as "Invalid JSON" and one declared `br` but sent plain was run, while a proxy
+ * or filter in front, reading the body as its headers describe it, saw something else.
+ */
+export function unreadableBody(req: IncomingMessage): string | undefined {
+  const coding = req.headers["content-encoding"];
+  if (coding !== undefined) {
+    const codings = coding
+      .split(",")
+      .map((c) => c.trim().toLowerCase())
+      .filter((c) => c !== "" && c !== "identity");
+    if (codings.length > 0)
+      return `the request body is encoded (Content-Encoding ${shownValue(coding)}); send it unencoded`;
+  }
+  const charset = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(req.headers["content-type"] ?? "");
+  const named = charset ? (charset[1] ?? charset[2] ?? "") : undefined;
+  if (named !== undefined && !/^utf-?8$/i.test(named))
+    return `the request body is read as UTF-8, as JSON text is (RFC 8259), not as charset ${shownValue(named)}`;
+  return undefined;
+}
+
+/** Answers a body `unreadableBody` found unreadable: 415, before it is read (a bounded amount is drained). */
+export function refuseUnreadableBody(req: IncomingMessage, res: ServerResponse, why: string): void {
+  boundUnreadBody(req);
+  sendJson(res, 415, jsonRpcError(`Unsupported Media Type: ${why}`), { "accept-encoding": "identity" });
+}
+
+/** Whether a body read is UTF-8 text (JSON's only encoding): bytes that are not were decoded as U+FFFD before. */
+export function utf8Body(body: Buffer): boolean {
+  return isUtf8(body);
 }
 
 /**

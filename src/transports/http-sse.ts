@@ -4,8 +4,21 @@ import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
 import { principalKey } from "./http-inflight.js";
-import { authInfoOf, type McpEndpoint, readBoundedBody, refuseUnauthenticated } from "./http-mcp.js";
-import { boundUnreadBody, jsonRpcError, sendJson } from "./http-node.js";
+import {
+  authInfoOf,
+  type McpEndpoint,
+  readBoundedBody,
+  refuseNotUtf8,
+  refuseUnauthenticated,
+} from "./http-mcp.js";
+import {
+  boundUnreadBody,
+  jsonRpcError,
+  refuseUnreadableBody,
+  sendJson,
+  unreadableBody,
+  utf8Body,
+} from "./http-node.js";
 import type { ActiveRequests } from "./http-shutdown.js";
 import { shownId } from "./shown-id.js";
 
@@ -168,8 +181,11 @@ export class SseSessions {
     if (!session || session.caller !== principalKey(principal)) {
       return sendJson(res, 404, jsonRpcError("unknown SSE session: open a new stream with GET /sse"));
     }
+    const unreadable = unreadableBody(req);
+    if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
     const body = await readBoundedBody(req, res, endpoint.settings.maxBodyBytes);
     if (body === undefined) return;
+    if (!utf8Body(body)) return refuseNotUtf8(res);
     let parsed: unknown;
     try {
       parsed = parseClientJson(body.toString("utf8"));
