@@ -146,12 +146,30 @@ export class GraphqlTypes {
     return { kind: "ref", target: id };
   }
 
+  /** Input objects declared and not yet defined, defined by the outermost `inputObject` call. */
+  private readonly pending: [id: string, type: GraphQLInputObjectType][] = [];
+  private draining = false;
+
   private inputObject(type: GraphQLInputObjectType): SchemaNode {
     const id = `${this.sourceId}:graphql:${type.name}`;
     if (!this.symbols.has(id)) {
-      // Declared before its fields are converted, so a field referring back to the type finds the symbol.
+      // Declared before its fields are converted, so a field referring back to the type finds the symbol. Its
+      // fields are converted from a queue, not from here: a chain of input types each referring to the next
+      // (filters through relations, 2,000 and more types deep) overflowed the stack one type per level.
       this.symbols.declare(id, type.name, astRef(this.file, type.astNode));
-      this.symbols.define(id, this.inputObjectSchema(type));
+      this.pending.push([id, type]);
+      if (!this.draining) {
+        this.draining = true;
+        try {
+          for (let i = 0; i < this.pending.length; i++) {
+            const [pendingId, pendingType] = this.pending[i] as [string, GraphQLInputObjectType];
+            this.symbols.define(pendingId, this.inputObjectSchema(pendingType));
+          }
+        } finally {
+          this.draining = false;
+          this.pending.length = 0;
+        }
+      }
     }
     return { kind: "ref", target: id };
   }

@@ -1,0 +1,61 @@
+import { join } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import type { CatalogDocument, CatalogTool, GraphqlBinding } from "../../src/catalog.js";
+import { createPublisher } from "../../src/publish/publisher.js";
+import { genManifest, writeTree } from "../helpers/generate.js";
+
+/**
+ * GraphQL schemas shaped as large or loosely written servers publish them (gql15): long chains of input types,
+ * a type's fields given again by an extension or twice in one definition.
+ */
+
+type Outcome = Awaited<ReturnType<typeof genManifest>>;
+
+const docOf = (o: Outcome) => JSON.parse(o.cat?.files.get("catalog.json") as string) as CatalogDocument;
+const tool = (o: Outcome, name: string) => docOf(o).tools.find((t) => t.name === name) as CatalogTool;
+const located = (o: Outcome, severity: "error" | "warning") =>
+  o.diags.items
+    .filter((d) => d.severity === severity)
+    .map((d) => `${d.source?.file.replace(/^.*\//, "")}:${d.source?.line}:${d.source?.column} ${d.message}`);
+
+function manifest(graphql: string): string {
+  return `catalog: shapes
+sources:
+  api:
+    graphql: ${graphql}
+    base_url: { default: "https://api.example/graphql" }
+select: [{ all: true }]
+`;
+}
+
+describe("input types that refer to one another in long chains", () => {
+  it("a chain 2,000 input types deep (filters through relations) generates: no stack overflow", async () => {
+    const depth = 2000;
+    const lines = Array.from(
+      { length: depth },
+      (_, i) => `input C${i} { x: Int next: C${i + 1} back: [C${i}!] }`,
+    );
+    const sdl = `${lines.join("\n")}\ninput C${depth} { x: Int }\ntype Query { q(where: C0): Int r(where: C${depth - 1}!): Int }\n`;
+    const dir = writeTree("gql-input-chain", {
+      "schema.graphql": sdl,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    // Each type's fields were converted while converting the field that refers to it: RangeError (TW170).
+    expect(located(o, "error")).toEqual([]);
+    const doc = docOf(o);
+    const publisher = createPublisher(doc);
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const q = publisher.input(tool(o, "q"));
+    expect(
+      ajv.validate(q, { where: { x: 1, next: { x: 2, next: { back: [{ x: 3 }] } } } }),
+      ajv.errorsText(),
+    ).toBe(true);
+    expect(ajv.validate(q, { where: { next: { y: 1 } } })).toBe(false);
+    const r = publisher.input(tool(o, "r"));
+    expect(ajv.validate(r, { where: { next: { x: 1 } } }), ajv.errorsText()).toBe(true);
+    expect(ajv.validate(r, { where: { next: { next: {} } } })).toBe(false);
+    expect((tool(o, "r").binding as GraphqlBinding).document).toContain(`$where: C${depth - 1}!`);
+  });
+});
