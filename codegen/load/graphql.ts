@@ -222,11 +222,20 @@ function definitionMembers(d: DefinitionNode): DefinitionMembers {
   };
 }
 
-/** A later definition as an extension holding only `fresh` members. */
-function extensionWith(d: DefinitionNode, kind: string, fresh: Set<unknown>): DefinitionNode {
+/** A member as a reader names it: `Query.user`, `Role.ADMIN`, `member User of Owner`, `interface Node of User`. */
+function memberLabel(type: string, key: string): string {
+  const rest = key.slice(1);
+  if (key.startsWith("|")) return `member ${rest} of ${type}`;
+  if (key.startsWith("&")) return `interface ${rest} of ${type}`;
+  return `${type}.${rest}`;
+}
+
+/** A definition or extension holding only its `fresh` members, as `kind` (a definition's description kept). */
+function withMembers(d: DefinitionNode, kind: string, fresh: Set<unknown>): DefinitionNode {
   const keep = (list: unknown) => (Array.isArray(list) ? list.filter((x) => fresh.has(x)) : list);
   const node = d as unknown as Record<string, unknown>;
-  const merged: Record<string, unknown> = { ...node, kind, description: undefined };
+  const merged: Record<string, unknown> = { ...node, kind };
+  if (kind !== d.kind) merged.description = undefined;
   for (const key of ["fields", "values", "types", "interfaces", "directives"])
     if (node[key] !== undefined) merged[key] = keep(node[key]);
   return merged as unknown as DefinitionNode;
@@ -237,45 +246,74 @@ function extensionWith(d: DefinitionNode, kind: string, fresh: Set<unknown>): De
  * writes its own `type Query { ... }`, and servers merge them as graphql-tools' `mergeTypeDefs` does) adds to the
  * first definition: each later one becomes an extension holding only the fields, input fields, enum values, union
  * members, interfaces and directives the type does not have yet. graphql-js kept only the last definition (Vendure's
- * admin API: 15 tools of 300). A field defined again with another type keeps the first, with a warning located at
- * the later one; a scalar defined again is the same scalar. Definitions of different kinds under one name are left
- * for the schema check to refuse.
+ * admin API: 15 tools of 300). One rule for every repeat, in document order: a member given again (by a later
+ * definition, by an extension before or after the definition, or twice in one definition, as GitHub's SDL does) keeps
+ * its first form; another type or other arguments get a warning located at the later one, as does any repeat inside
+ * one definition. graphql-js kept the last instead, and an extension's form over the definition's wherever each
+ * stood. A directive repeated in one definition is kept (repeatable directives: `@key` twice); a scalar defined
+ * again is the same scalar. Definitions of different kinds under one name are left for the schema check to refuse.
  */
 function mergeRepeatedDefinitions(doc: DocumentNode, file: string, diags: Diagnostics): DocumentNode {
   const { Kind } = graphqlJs();
   const extensionOf = Object.fromEntries(typeExtensionKinds());
-  const seen = new Map<string, { kind: string; shapes: Map<string, string> }>();
+  const definitionOf = Object.fromEntries(typeExtensionKinds().map(([def, ext]) => [ext, def]));
+  const seen = new Map<string, { kind: string; defined: boolean; shapes: Map<string, string> }>();
   let changed = false;
   const definitions: DefinitionNode[] = [];
   for (const d of doc.definitions) {
-    const extension = extensionOf[d.kind];
-    if (!extension || !("name" in d) || !d.name) {
+    const isExtension = d.kind in definitionOf;
+    const kind = isExtension ? (definitionOf[d.kind] as string) : d.kind;
+    if (!(kind in extensionOf) || !("name" in d) || !d.name) {
       definitions.push(d);
       continue;
     }
     const { name, members } = definitionMembers(d);
-    const first = seen.get(name);
-    if (!first || first.kind !== d.kind) {
-      if (!first) seen.set(name, { kind: d.kind, shapes: new Map(members.map((m) => [m.key, m.shape])) });
+    let first = seen.get(name);
+    if (first && first.kind !== kind) {
       definitions.push(d);
       continue;
     }
-    changed = true;
+    const again = first?.defined === true && !isExtension;
+    if (!first) {
+      first = { kind, defined: false, shapes: new Map() };
+      seen.set(name, first);
+    }
     const fresh = new Set<unknown>();
+    const here = new Set<string>();
     for (const m of members) {
       const had = first.shapes.get(m.key);
       if (had === undefined) {
         first.shapes.set(m.key, m.shape);
+        here.add(m.key);
         fresh.add(m.node);
-      } else if (had !== m.shape) {
+        continue;
+      }
+      if (m.key.startsWith("@")) {
+        if (here.has(m.key)) fresh.add(m.node);
+        continue;
+      }
+      // At its name: a field written after its description starts at the description.
+      const at = nodeRef(file, (m.node as { name?: ASTNode }).name ?? m.node);
+      const what = memberLabel(name, m.key);
+      if (had !== m.shape)
         diags.warn(
           "TW150",
-          `${name}${m.key} is defined again as ${m.shape.replace(/^: /, "")}, first as ${had.replace(/^: /, "")}: the first definition is kept (a type's definitions are merged)`,
-          nodeRef(file, m.node),
+          `${what} is defined again as ${m.shape.replace(/^: /, "")}, first as ${had.replace(/^: /, "")}: the first definition is kept (a type's definitions are merged)`,
+          at,
         );
-      }
+      else if (here.has(m.key))
+        diags.warn("TW150", `${what} is defined twice in one definition: the first is kept`, at);
     }
-    if (d.kind !== Kind.SCALAR_TYPE_DEFINITION) definitions.push(extensionWith(d, extension, fresh));
+    if (!isExtension) first.defined = true;
+    if (fresh.size === members.length && !again) {
+      definitions.push(d);
+      continue;
+    }
+    changed = true;
+    if (again) {
+      if (d.kind !== Kind.SCALAR_TYPE_DEFINITION)
+        definitions.push(withMembers(d, extensionOf[d.kind] as string, fresh));
+    } else definitions.push(withMembers(d, d.kind, fresh));
   }
   return changed ? { ...doc, definitions } : doc;
 }

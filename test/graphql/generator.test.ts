@@ -369,9 +369,10 @@ describe("schema loading", () => {
     const dup = SCHEMA.replace("type Thing {\n  id: ID!", "type Thing {\n  id: ID!\n  label: String!");
     const r = await gen({ "schema.graphql": dup, "tools.yaml": manifest("  t: { from: Query.count }\n") });
     expect(r.errors).toEqual([]);
-    const line = dup.split("\n").indexOf("  label: String!") + 1;
+    // Located at the second `label` (the one left out): the first is kept.
+    const line = dup.split("\n").lastIndexOf("  label: String!") + 1;
     expect(r.warnings.map((w) => `${w.code} ${w.message} ${w.source?.line}`)).toEqual([
-      `TW150 Field "Thing.label" can only be defined once. (loaded anyway: the last definition wins) ${line}`,
+      `TW150 Thing.label is defined twice in one definition: the first is kept ${line}`,
     ]);
   });
 

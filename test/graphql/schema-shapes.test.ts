@@ -59,3 +59,42 @@ describe("input types that refer to one another in long chains", () => {
     expect((tool(o, "r").binding as GraphqlBinding).document).toContain(`$where: C${depth - 1}!`);
   });
 });
+
+describe("a member given twice (by an extension, a second definition, or twice in one definition)", () => {
+  it("keeps its first form wherever the repeat stands, with a warning located at the later one", async () => {
+    const sdl = [
+      "extend type Query { early(x: Int): String }",
+      "type Query { early(x: String): String late(x: String): String thing: Thing role(r: Role): Role }",
+      "extend type Query { late(x: Int): String }",
+      "type Thing { id: ID! id: String label: String }",
+      "extend type Thing { label: Int more: Int }",
+      "enum Role { A B A }",
+      "extend enum Role { B C }",
+      "",
+    ].join("\n");
+    const dir = writeTree("gql-repeats", {
+      "schema.graphql": sdl,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(located(o, "error")).toEqual([]);
+    // graphql-js kept an extension's form over the definition's wherever each stood (late: Int, Thing.label:
+    // Int), and the last of a field given twice in one definition (Thing.id: String).
+    expect(located(o, "warning")).toEqual([
+      "schema.graphql:2:14 Query.early is defined again as (x: String): String, first as (x: Int): String: the first definition is kept (a type's definitions are merged)",
+      "schema.graphql:3:21 Query.late is defined again as (x: Int): String, first as (x: String): String: the first definition is kept (a type's definitions are merged)",
+      "schema.graphql:4:22 Thing.id is defined again as String, first as ID!: the first definition is kept (a type's definitions are merged)",
+      "schema.graphql:5:21 Thing.label is defined again as Int, first as String: the first definition is kept (a type's definitions are merged)",
+      "schema.graphql:6:17 Role.A is defined twice in one definition: the first is kept",
+    ]);
+    const document = (name: string) => (tool(o, name).binding as GraphqlBinding).document;
+    expect(document("early")).toContain("$x: Int");
+    expect(document("late")).toContain("$x: String");
+    const publisher = createPublisher(docOf(o));
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const thing = publisher.output(tool(o, "thing")) as object;
+    expect(ajv.validate(thing, { id: "1", label: "x", more: 2 }), ajv.errorsText()).toBe(true);
+    expect(ajv.validate(thing, { id: "1", label: 3, more: 2 })).toBe(false);
+    expect(ajv.validate(publisher.input(tool(o, "role")), { r: "C" }), ajv.errorsText()).toBe(true);
+  });
+});
