@@ -98,3 +98,56 @@ describe("a member given twice (by an extension, a second definition, or twice i
     expect(ajv.validate(publisher.input(tool(o, "role")), { r: "C" }), ajv.errorsText()).toBe(true);
   });
 });
+
+describe("custom scalars of unknown names that say what they are (@specifiedBy)", () => {
+  const SDL = `scalar Stamp @specifiedBy(url: "https://scalars.graphql.org/andimarek/date-time.html")
+scalar Day @specifiedBy(url: "https://scalars.graphql.org/andimarek/local-date")
+scalar Ident @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc4122")
+scalar Link @specifiedBy(url: "https://tools.ietf.org/html/rfc3986")
+scalar Blob @specifiedBy(url: "http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf")
+scalar When @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339")
+scalar Odd @specifiedBy(url: "https://example.com/odd-scalar")
+"A 64-bit integer."
+scalar Long @specifiedBy(url: "https://example.com/long")
+type Query { f(stamp: Stamp!, day: Day, ident: Ident, link: Link, blob: Blob, when: When, odd: Odd, long: Long): Stamp }
+`;
+
+  it("are typed by the specification their URL names, from SDL and from introspection alike", async () => {
+    const { buildSchema, introspectionFromSchema } = await import("graphql");
+    const introspection = JSON.stringify(introspectionFromSchema(buildSchema(SDL)));
+    const dir = writeTree("gql-specified-by", {
+      "schema.graphql": SDL,
+      "schema.json": introspection,
+      "tools.yaml": manifest("./schema.graphql"),
+      "from-json.yaml": manifest("./schema.json"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(located(o, "error")).toEqual([]);
+    const input = createPublisher(docOf(o)).input(tool(o, "f")) as { properties: Record<string, any> };
+    const p = input.properties;
+    // Each was "any JSON primitive" (string, number or boolean), a warning apiece.
+    expect(p.stamp).toEqual({ type: "string", format: "date-time" });
+    expect(JSON.stringify(p.day)).toContain('"format":"date"');
+    expect(JSON.stringify(p.ident)).toContain('"format":"uuid"');
+    expect(JSON.stringify(p.link)).toContain('"format":"uri"');
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    expect(
+      ajv.validate(input, { stamp: "2024-01-02T03:04:05Z", blob: { a: [1, null] } }),
+      ajv.errorsText(),
+    ).toBe(true);
+    // RFC 3339 writes dates, times and both: a string, no format a date alone would fail.
+    expect(p.when.anyOf[0]).toMatchObject({ type: "string" });
+    expect(p.when.anyOf[0].format).toBeUndefined();
+    expect(ajv.validate(input, { stamp: "2024-01-02T03:04:05Z", when: "2024-01-02" })).toBe(true);
+    // A URL nobody knows: still any primitive, and the description names it; a known name keeps its mapping.
+    expect(JSON.stringify(p.odd)).toContain("Specified by https://example.com/odd-scalar.");
+    expect(JSON.stringify(p.long)).toContain('"format":"int64"');
+    expect(located(o, "warning").map((w) => w.replace(/^\S+ /, ""))).toEqual([
+      expect.stringContaining("scalar Odd"),
+    ]);
+    const fromJson = await genManifest(join(dir, "from-json.yaml"), "test/.tmp/gen-json");
+    expect(located(fromJson, "error")).toEqual([]);
+    expect(tool(fromJson, "f").inputSchema).toEqual(tool(o, "f").inputSchema);
+    expect(tool(fromJson, "f").outputSchema).toEqual(tool(o, "f").outputSchema);
+  });
+});

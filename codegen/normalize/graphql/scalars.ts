@@ -54,6 +54,10 @@ const bigInteger: SchemaNode = {
   description:
     'A 64-bit or larger integer: a string of digits such as "9007199254740993" (exact) or a JSON integer.',
 };
+const localTime: SchemaNode = {
+  kind: "string",
+  description: "A time of day without a time zone, ISO 8601 (13:45:00).",
+};
 const localDateTime: SchemaNode = {
   kind: "string",
   description: "A date and time without a time zone, ISO 8601 (2024-01-31T13:45:00).",
@@ -98,7 +102,7 @@ const WELL_KNOWN: Record<string, SchemaNode> = {
   ISO8601Date: date,
   LocalDate: date,
   Time: time,
-  LocalTime: { kind: "string", description: "A time of day without a time zone, ISO 8601 (13:45:00)." },
+  LocalTime: localTime,
   URL: uri,
   Url: uri,
   URI: uri,
@@ -160,6 +164,34 @@ export function wellKnownScalar(
 }
 
 /**
+ * A custom scalar of a name nobody maps, by the specification its `@specifiedBy(url:)` names (GraphQL's way for a
+ * scalar to say what it is): the graphql.org scalar specifications (`scalars.graphql.org/andimarek/date-time`),
+ * graphql-scalars.com's, and the RFCs and standards the server libraries cite (Hot Chocolate's `UUID` names RFC 4122,
+ * graphql-scalars' `JSON` ECMA-404). A schema that calls its date-time `Timestamp` or `Instant2` but says it follows
+ * RFC 3339's date-time got "any JSON primitive". RFC 3339 and ISO 8601 write dates, times and both, so a scalar
+ * citing only them is a string, said in its description, not a format a date alone would fail.
+ */
+export function specifiedScalar(url: string | null | undefined): SchemaNode | undefined {
+  if (!url) return undefined;
+  const u = url.toLowerCase();
+  const rfc = /\brfc[-_ ]?(\d{3,5})\b/.exec(u)?.[1];
+  const spec = /(?:scalars\.graphql\.org\/[^/]+|graphql-scalars\.com)\/([a-z0-9-]+)/.exec(u)?.[1];
+  const said = (what: string): SchemaNode => ({ kind: "string", description: `${what} (${url}).` });
+  if (spec === "date-time") return structuredClone(dateTime);
+  if (spec === "local-date" || spec === "date") return structuredClone(date);
+  if (spec === "local-time") return structuredClone(localTime);
+  if (spec === "local-date-time") return structuredClone(localDateTime);
+  if (spec === "uuid" || rfc === "4122" || rfc === "9562") return { kind: "string", format: "uuid" };
+  if (spec === "url" || spec === "uri" || rfc === "3986" || rfc === "3987") return structuredClone(uri);
+  if (spec === "email" || rfc === "5322" || rfc === "5321") return structuredClone(email);
+  if (/ecma-?404|ecma-st\/ecma-404/.test(u) || rfc === "8259" || rfc === "7159" || rfc === "4627")
+    return structuredClone(anyJson);
+  if (rfc === "3339") return said("A date, a time or both, as RFC 3339 writes them");
+  if (/iso[-_ ]?8601|iso\.org\/iso-8601/.test(u)) return said("A date, a time, both or a duration, ISO 8601");
+  return undefined;
+}
+
+/**
  * graphql-upload's and Apollo's file scalar as an input, unmapped: the GraphQL multipart request spec sends the
  * operation's variables with `null` where each file goes (the files travel as other parts), so null is the only
  * JSON value it has; a tool call sends no file, and any other value (a path, base64 text) is refused before the
@@ -175,8 +207,16 @@ export const UPLOAD_INPUT: SchemaNode = {
  * The typed fallback for a custom scalar nobody mapped: any JSON primitive (never `{}`, which strict clients
  * refuse and which tells an agent nothing), with a description that says so and how to fix it.
  */
-export function unmappedScalar(name: string, sourceId: string, description: string | undefined): SchemaNode {
-  const what = description?.trim() ? ` ${description.trim()}` : "";
+export function unmappedScalar(
+  name: string,
+  sourceId: string,
+  description: string | undefined,
+  specifiedBy?: string | null,
+): SchemaNode {
+  const what = [description?.trim(), specifiedBy ? `Specified by ${specifiedBy}.` : undefined]
+    .filter(Boolean)
+    .map((t) => ` ${t}`)
+    .join("");
   return {
     kind: "union",
     exclusive: false,

@@ -14,7 +14,7 @@ import type { LoadedDocument } from "../../load/document.js";
 import { DocumentSet } from "../../load/document-set.js";
 import { graphqlJs } from "../../load/graphql.js";
 import { nullable, SchemaConverter } from "../openapi/schema.js";
-import { builtInScalar, UPLOAD_INPUT, unmappedScalar, wellKnownScalar } from "./scalars.js";
+import { builtInScalar, specifiedScalar, UPLOAD_INPUT, unmappedScalar, wellKnownScalar } from "./scalars.js";
 
 /** Where a schema element is defined: its SDL line, or just the file for introspection schemas. */
 export function astRef(file: string, node: ASTNode | null | undefined): SourceRef {
@@ -112,11 +112,14 @@ export class GraphqlTypes {
     if (graphqlJs().isEnumType(type)) return this.enumRef(type);
     const builtIn = builtInScalar(type.name, direction);
     if (builtIn) return builtIn;
-    const mapped = this.mapped.get(type.name) ?? wellKnownScalar(type.name, direction);
+    const mapped =
+      this.mapped.get(type.name) ??
+      wellKnownScalar(type.name, direction) ??
+      specifiedScalar(type.specifiedByURL);
     if (mapped) return mapped;
     if (!this.unmapped.has(type.name)) this.unmapped.set(type.name, at ?? astRef(this.file, type.astNode));
     if (type.name === "Upload" && direction === "input") return structuredClone(UPLOAD_INPUT);
-    return unmappedScalar(type.name, this.sourceId, type.description ?? undefined);
+    return unmappedScalar(type.name, this.sourceId, type.description ?? undefined, type.specifiedByURL);
   }
 
   private enumRef(type: GraphQLEnumType): SchemaNode {
