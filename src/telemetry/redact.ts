@@ -155,6 +155,14 @@ function authorizationValue(match: string, scheme: string): string {
 }
 
 const RULES: Array<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
+  // A PEM private key, whole: from its BEGIN line to its END line, or to the end of a text cut before it. Its
+  // lines were caught one by one below, but a short last line (or one of letters only) was left in clear.
+  [
+    /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g,
+    "[redacted]",
+  ],
+  // AWS access key ids (long-term AKIA, temporary ASIA, ...): 20 characters, too short for the opaque-string rule.
+  [/\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/g, "[redacted]"],
   // URLs of any scheme, including ones with credentials in them.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, "[url]"],
   // Authorization-style values; a lowercase word after one is prose ("digest mismatch", "token expired").

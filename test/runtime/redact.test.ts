@@ -37,6 +37,24 @@ describe("redact", () => {
     ["db.internal.example refused", "[host] refused"],
     ["files.example.md said no", "[host] said no"],
     ["api.example.json.evil.com said no", "[host] said no"],
+    // A private key block whole, its short last line too; one cut off before its END line to the end.
+    [
+      "key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nabcDEF\n-----END RSA PRIVATE KEY----- done",
+      "key: [redacted] done",
+    ],
+    [
+      '{"detail": "bad key -----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo\\n-----END OPENSSH PRIVATE KEY-----\\n"}',
+      '{"detail": "bad key [redacted]\\n"}',
+    ],
+    [
+      "-----BEGIN ENCRYPTED PRIVATE KEY----- MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI abcdefghij",
+      "[redacted]",
+    ],
+    ["-----BEGIN EC PRIVATE KEY-----\nshortline\n", "[redacted]"],
+    // AWS access key ids, long-term and temporary; the word alone stays.
+    ["invalid key AKIAIOSFODNN7EXAMPLE for region", "invalid key [redacted] for region"],
+    ["AccessKeyId: ASIAY34FZKBOKMUTVV7A expired", "AccessKeyId: [redacted] expired"],
+    ["AKIA keys are rotated", "AKIA keys are rotated"],
   ])("%j -> %j", (input, expected) => {
     expect(redact(input)).toBe(expected);
   });
