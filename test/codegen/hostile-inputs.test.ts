@@ -7,7 +7,7 @@ import { buildSchema, execute, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
-import { aliasCopies, MAX_NESTING } from "../../codegen/load/document.js";
+import { aliasCopies, MAX_NESTING, mergeCopies } from "../../codegen/load/document.js";
 import { graphqlJs } from "../../codegen/load/graphql.js";
 import {
   MAX_SELECTION_ITEMS,
@@ -94,6 +94,42 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
       expect(errors[0]?.message).toMatch(/aliases expand too much \(they copy 1,?20\d,?\d{3} nodes/);
     },
   );
+
+  // A merge key (`<<: *base`) copies the members of the map it names into a new map: aliasCopies sees them as the
+  // document's own, so merges passed the bound (10 anchors of 1,000 members merged 400 times each: 4 million members
+  // from 160 KB, 19 s). Counted on the parsed document, before any map is made.
+  it("a map merged many times (<<: *base) is refused at the first alias (TW190), before it is copied", async () => {
+    const lines = [HEAD.trim(), "paths: {}"];
+    for (let a = 0; a < 3; a++) {
+      lines.push(`x-base${a}: &b${a}`);
+      for (let k = 0; k < 1000; k++) lines.push(`  k${k}: v`);
+    }
+    lines.push("x-uses:");
+    for (let a = 0; a < 3; a++) for (let u = 0; u < 400; u++) lines.push(`  - { <<: *b${a}, own: ${u} }`);
+    const text = `${lines.join("\n")}\n`;
+    const line = text.split("\n").findIndex((l) => l.includes("*b0")) + 1;
+    const { cat, errors, where } = await generate("merges.yaml", text);
+    expect(cat).toBeUndefined();
+    expect(where).toEqual([expect.stringMatching(new RegExp(`^TW190 .*merges\\.yaml:${line}:\\d+$`))]);
+    expect(errors[0]?.message).toMatch(/merge keys, <<, copy 1,?200,?000 members, more than 1,?000,?000/);
+  });
+
+  it("what merge keys copy is counted per merge: lists of aliases, merges inside merged maps, anchors defined again", async () => {
+    const { parseDocument } = await import("yaml");
+    const count = (text: string) => mergeCopies(parseDocument(text, { merge: true }));
+    expect(count("a: &a {x: 1, y: 2}\nb: {<<: *a, z: 3}\n")).toBe(2);
+    expect(count("a: &a {x: 1, y: 2}\nc: {<<: [*a, {w: 1}, *a]}\n")).toBe(4);
+    // d holds a's 2 members and q: merging d copies 3 (and d's own merge 2).
+    expect(count("a: &a {x: 1, y: 2}\nd: &d {<<: *a, q: 1}\ne: {<<: *d}\n")).toBe(5);
+    // An anchor defined again names the later map from there on.
+    expect(count("a: &a {x: 1}\nb: {<<: *a}\nc: &a {x: 1, y: 2, z: 3}\nd: {<<: *a}\n")).toBe(4);
+    // A merge of an anchor around it copies its members (x and b), a map merging itself its own once; no merge, nothing.
+    expect(count("a: &a {x: 1, b: {<<: *a}}\n")).toBe(2);
+    expect(count("a: &a {x: 1, <<: *a}\n")).toBe(1);
+    expect(count("a: &a {x: 1}\nb: *a\n")).toBe(0);
+    // A key without a value (`? y`: the pair's value node is null) is a member like any other.
+    expect(count("a: &a\n  x:\n  ? y\nb:\n  <<: *a\n  c:\n")).toBe(2);
+  });
 
   it("what aliases copy is counted as a tree, without copying (a shared node per use, a cycle once)", () => {
     const leaf = { type: "string", maxLength: 3 }; // 3 nodes
