@@ -222,6 +222,39 @@ function definitionMembers(d: DefinitionNode): DefinitionMembers {
   };
 }
 
+/**
+ * A field's argument named twice (`f(a: Int, a: String)`) keeps its first form, as every other repeat does
+ * (graphql-js kept the last), with a warning at the later one.
+ */
+function firstArguments(d: DefinitionNode, file: string, diags: Diagnostics): DefinitionNode {
+  type Arg = { name: { value: string }; type: ASTNode };
+  type Field = { name: { value: string }; arguments?: readonly Arg[] };
+  const node = d as unknown as { name?: { value: string }; fields?: readonly Field[] };
+  const repeats = (f: Field) =>
+    new Set(f.arguments?.map((a) => a.name.value)).size !== (f.arguments?.length ?? 0);
+  if (!node.fields?.some(repeats)) return d;
+  const { print } = graphqlJs();
+  const fields = node.fields.map((f) => {
+    if (!repeats(f)) return f;
+    const seen = new Map<string, string>();
+    const kept = (f.arguments ?? []).filter((a) => {
+      const had = seen.get(a.name.value);
+      if (had === undefined) {
+        seen.set(a.name.value, print(a.type));
+        return true;
+      }
+      diags.warn(
+        "TW150",
+        `${node.name?.value}.${f.name.value}(${a.name.value}:) is defined twice, as ${had} and ${print(a.type)}: the first is kept`,
+        nodeRef(file, a.name as unknown as ASTNode),
+      );
+      return false;
+    });
+    return { ...f, arguments: kept };
+  });
+  return { ...d, fields } as unknown as DefinitionNode;
+}
+
 /** A member as a reader names it: `Query.user`, `Role.ADMIN`, `member User of Owner`, `interface Node of User`. */
 function memberLabel(type: string, key: string): string {
   const rest = key.slice(1);
@@ -260,7 +293,9 @@ function mergeRepeatedDefinitions(doc: DocumentNode, file: string, diags: Diagno
   const seen = new Map<string, { kind: string; defined: boolean; shapes: Map<string, string> }>();
   let changed = false;
   const definitions: DefinitionNode[] = [];
-  for (const d of doc.definitions) {
+  for (const given of doc.definitions) {
+    const d = firstArguments(given, file, diags);
+    if (d !== given) changed = true;
     const isExtension = d.kind in definitionOf;
     const kind = isExtension ? (definitionOf[d.kind] as string) : d.kind;
     if (!(kind in extensionOf) || !("name" in d) || !d.name) {

@@ -151,3 +151,24 @@ type Query { f(stamp: Stamp!, day: Day, ident: Ident, link: Link, blob: Blob, wh
     expect(tool(fromJson, "f").outputSchema).toEqual(tool(o, "f").outputSchema);
   });
 });
+
+describe("an argument named twice in one field", () => {
+  it("keeps its first form, as every other repeat does, with a warning at the second", async () => {
+    const sdl = "type Query {\n  f(a: Int, b: String, a: String): String\n  g(a: Int): String\n}\n";
+    const dir = writeTree("gql-repeated-args", {
+      "schema.graphql": sdl,
+      "tools.yaml": manifest("./schema.graphql"),
+    });
+    const o = await genManifest(join(dir, "tools.yaml"));
+    expect(located(o, "error")).toEqual([]);
+    // graphql-js kept the last (a: String), saying "the last definition wins".
+    expect(located(o, "warning")).toEqual([
+      "schema.graphql:2:24 Query.f(a:) is defined twice, as Int and String: the first is kept",
+    ]);
+    expect((tool(o, "f").binding as GraphqlBinding).document).toContain("$a: Int");
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const f = createPublisher(docOf(o)).input(tool(o, "f"));
+    expect(ajv.validate(f, { a: 1, b: "x" }), ajv.errorsText()).toBe(true);
+    expect(ajv.validate(f, { a: "x" })).toBe(false);
+  });
+});
