@@ -1,4 +1,5 @@
-import { PassThrough, type Readable, type Writable } from "node:stream";
+import { EventEmitter } from "node:events";
+import type { Writable } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { logLine } from "../telemetry/log.js";
 import { shownId } from "./shown-id.js";
@@ -30,27 +31,65 @@ const cancelledId = (message: JSONRPCMessage): Id | undefined => {
 export const DRAIN_LIMIT_MS = 30_000;
 
 /**
+ * What the SDK's stdio transport reads in place of stdin: each line the limiter hands on (stdio-lines.ts) is one
+ * `data` event, and `end` then `close` follow once the drain ends it. Of a Readable the transport uses only these
+ * events, `readableEnded`, `destroyed` and, when it closes with no `data` listener left, `pause` (which pauses
+ * stdin). Lines are handed over by a plain call: a Transform and a PassThrough between stdin and the SDK cost
+ * their bookkeeping on every message.
+ */
+export class StdioInput extends EventEmitter {
+  private ending = false;
+  readableEnded = false;
+  readonly destroyed = false;
+
+  constructor(private readonly source: { pause(): unknown }) {
+    super();
+  }
+
+  /** One line within the limit, with its newline; none is read once the input is ending. */
+  line(bytes: Buffer): void {
+    if (!this.ending) this.emit("data", bytes);
+  }
+
+  pause(): this {
+    this.source.pause();
+    return this;
+  }
+
+  /** Ends the input, as a stream's end would: `end`, then `close`, on the next tick. */
+  end(): void {
+    if (this.ending) return;
+    this.ending = true;
+    process.nextTick(() => {
+      this.readableEnded = true;
+      this.emit("end");
+      this.emit("close");
+    });
+  }
+}
+
+/**
  * End of input is not the end of the conversation. A client that writes its requests and closes stdin
  * (`printf ... | toolwright serve`, a supervisor shutting down) still gets every answer: the SDK transport reads
- * from `input`, which ends only once stdin has ended, every request read so far is answered and the answers
- * are on their way out. `whenIdle` resolves then.
+ * from `input`, which ends only once stdin has ended (`stdinEnded`), every request read so far is answered and the
+ * answers are on their way out; the input's `end` follows then.
  */
 export class StdioDrain {
-  readonly input = new PassThrough();
+  readonly input: StdioInput;
   private readonly pending = new Set<Id>();
   private stdinEnded = false;
   private ended = false;
 
-  constructor(stdin: Readable) {
-    stdin.pipe(this.input, { end: false });
-    const ended = () => {
-      if (this.stdinEnded) return;
-      this.stdinEnded = true;
-      this.endWhenIdle();
-      if (!this.ended) setTimeout(() => this.end(), DRAIN_LIMIT_MS).unref();
-    };
-    stdin.once("end", ended);
-    stdin.once("close", ended);
+  constructor(stdin: { pause(): unknown }) {
+    this.input = new StdioInput(stdin);
+  }
+
+  /** stdin has ended (or closed) and every line it held was handed on: the input ends once nothing is pending. */
+  endOfInput(): void {
+    if (this.stdinEnded) return;
+    this.stdinEnded = true;
+    this.endWhenIdle();
+    if (!this.ended) setTimeout(() => this.end(), DRAIN_LIMIT_MS).unref();
   }
 
   /**

@@ -1,19 +1,19 @@
-import { Transform, type TransformCallback } from "node:stream";
-
 /**
  * Bounds stdio messages. JSON-RPC over stdio is one message per line; the SDK's reader closes the whole
- * connection when a line outgrows its buffer, so one oversized message would stop the server. This stream sits
- * between stdin and the SDK: lines up to `maxBytes` pass through whole (one push per line), a longer line is
- * dropped as it streams (never held in memory beyond the limit) and reported to `onOversized` with the
- * request's id when its top level carries one, so the caller answers that request with an error and the
- * connection goes on.
+ * connection when a line outgrows its buffer, so one oversized message would stop the server. The limiter sits
+ * between stdin and the SDK: each line up to `maxBytes` is handed on whole, with its newline (`onLine`, one call
+ * per line), a longer line is dropped as it streams (never held in memory beyond the limit) and reported to
+ * `onOversized` with the request's id when its top level carries one, so the caller answers that request with an
+ * error and the connection goes on. It is fed stdin's chunks as they are read (`write`) and told when stdin has
+ * ended (`end`): a plain function call per chunk, no stream between stdin and the SDK's reader.
  */
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+const NEWLINE_BYTES = Buffer.from("\n");
 
-export class LineLimiter extends Transform {
+export class LineLimiter {
   private held: Buffer[] = [];
   private heldBytes = 0;
   /** Set while an oversized line is being skipped. */
@@ -24,30 +24,35 @@ export class LineLimiter extends Transform {
     private readonly maxBytes: number,
     private readonly onOversized: (id: string | number | null, bytes: number) => void,
     /** Called once when a line outgrows the limit, before its end arrives (a line may never end). */
-    private readonly onSkipping: () => void = () => {},
-    /** Called with each line within the limit (without its newline) before it is passed on. */
-    private readonly onLine: (line: Buffer) => void = () => {},
-  ) {
-    super();
-  }
+    private readonly onSkipping: () => void,
+    /** Called with each line within the limit: `line` without its newline, `withNewline` as the SDK reads it. */
+    private readonly onLine: (line: Buffer, withNewline: Buffer) => void,
+  ) {}
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  /** One chunk of stdin, as read. */
+  write(chunk: Buffer): void {
     let start = 0;
     while (start < chunk.length) {
       const end = chunk.indexOf(NEWLINE, start);
+      if (end !== -1 && this.heldBytes === 0 && !this.skipping && end - start <= this.maxBytes) {
+        // A whole line within this chunk (the usual case): handed on as a view of the chunk, not copied.
+        this.onLine(chunk.subarray(start, end), chunk.subarray(start, end + 1));
+        start = end + 1;
+        continue;
+      }
       const piece = chunk.subarray(start, end === -1 ? chunk.length : end);
       this.hold(piece);
       if (end === -1) break;
       this.endLine();
       start = end + 1;
     }
-    done();
   }
 
-  override _flush(done: TransformCallback): void {
-    // A last line without a newline is not a message the SDK would read either; report an oversized one.
+  /** stdin has ended. A last line without a newline is not a message the SDK would read either; an oversized one is reported. */
+  end(): void {
     if (this.skipping) this.endLine();
-    done();
+    this.held = [];
+    this.heldBytes = 0;
   }
 
   private hold(piece: Buffer): void {
@@ -58,6 +63,7 @@ export class LineLimiter extends Transform {
       return;
     }
     if (this.heldBytes + piece.length <= this.maxBytes) {
+      // The piece is a view of stdin's chunk, kept until its line ends.
       this.held.push(piece);
       this.heldBytes += piece.length;
       return;
@@ -80,11 +86,12 @@ export class LineLimiter extends Transform {
       this.onOversized(id, bytes);
       return;
     }
-    this.onLine(this.held.length === 1 ? this.held[0]! : Buffer.concat(this.held));
-    this.held.push(Buffer.from("\n"));
-    this.push(Buffer.concat(this.held));
+    const held = this.held;
     this.held = [];
     this.heldBytes = 0;
+    const line = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
+    held.push(NEWLINE_BYTES);
+    this.onLine(line, Buffer.concat(held));
   }
 }
 

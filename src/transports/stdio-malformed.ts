@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import type { EventEmitter } from "node:events";
 import { markHandled } from "../telemetry/log.js";
 import { TopLevelIdScanner } from "./stdio-lines.js";
 
@@ -12,12 +12,12 @@ import { TopLevelIdScanner } from "./stdio-lines.js";
  * dump. The connection goes on. (Text that is not JSON at all the reader skips without a report, as it always has.)
  *
  * Which line: the reader reports it while it reads the chunk that holds it, synchronously, between the `data`
- * listener put before the reader's and the one put after it. The limiter in front passes whole lines, so a chunk
- * holding one line names the failing line for certain; a chunk of several (lines coalesced) is answered without an
- * id. A ZodError arriving outside a read is some other error (a message's handling), not a line's.
+ * listener put before the reader's and the one put after it. The limiter in front hands on one whole line per
+ * chunk, so the chunk names the failing line for certain; a chunk of several lines (should one ever come) is
+ * answered without an id. A ZodError arriving outside a read is some other error (a message's handling), not a line's.
  */
 export function answerMalformed(
-  input: Readable,
+  input: EventEmitter,
   answer: (message: { jsonrpc: "2.0"; id?: string | number; error: typeof INVALID }) => void,
 ): { answered(error: Error): boolean; readerListening(): void } {
   let reading: Buffer | undefined;

@@ -1,10 +1,10 @@
-import { Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import type { Server } from "@modelcontextprotocol/server";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { rawMessageText } from "../mcp/raw-list.js";
 import { directToolCallOf, type ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
-import { flushed, StdioDrain } from "./stdio-drain.js";
+import { flushed, StdioDrain, type StdioInput } from "./stdio-drain.js";
 import { ExactArguments } from "./stdio-exact.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
 import { answerMalformed } from "./stdio-malformed.js";
@@ -46,11 +46,20 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
   return new Promise((resolve) => {
     // Numbers in tools/call arguments that a double does not hold are kept exactly (stdio-exact.ts).
     const exact = new ExactArguments();
-    const lines = lineLimiter(maxBytes, wire, exact);
-    process.stdin.pipe(lines);
     // Requests read before the end of input are still answered: the transport's input ends only then.
-    const drain = new StdioDrain(lines);
-    const transport = new StdioServerTransport(drain.input, wire, { maxBufferSize: maxBytes + 1 });
+    const drain = new StdioDrain(process.stdin);
+    const lines = lineLimiter(maxBytes, wire, exact, drain.input);
+    process.stdin.on("data", (chunk: Buffer) => lines.write(chunk));
+    // stdin's end (or a close without one) reaches the drain after every line it held was handed on.
+    const ended = () => {
+      lines.end();
+      drain.endOfInput();
+    };
+    process.stdin.once("end", ended);
+    process.stdin.once("close", ended);
+    const transport = new StdioServerTransport(drain.input as unknown as Readable, wire, {
+      maxBufferSize: maxBytes + 1,
+    });
     writesRawLists(transport, wire);
     drain.watch(transport);
     exact.wrap(transport);
@@ -78,10 +87,6 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
       handle.close().catch(() => {});
       flushed(wire).then(resolve);
     };
-    // stdin's end reaches `lines` through the pipe, after every line it held was passed on, then the drain.
-    process.stdin.once("close", () => {
-      if (!lines.writableEnded) lines.end();
-    });
     drain.input.once("end", finish);
     wire.once("error", finish);
   });
@@ -108,9 +113,14 @@ function directToolCalls(factory: ServerFactory) {
 /**
  * stdin's lines as the SDK reads them. A line over the limit is answered here (the request's id when its top
  * level has one) and skipped; the SDK's own reader only ever sees whole lines within the limit, so it never
- * closes the connection over one. Every line within it is shown to `exact` first.
+ * closes the connection over one. Every line within it is shown to `exact` first, then handed to `input`.
  */
-function lineLimiter(maxBytes: number, wire: Writable, exact: ExactArguments): LineLimiter {
+function lineLimiter(
+  maxBytes: number,
+  wire: Writable,
+  exact: ExactArguments,
+  input: StdioInput,
+): LineLimiter {
   return new LineLimiter(
     maxBytes,
     (id, bytes) => {
@@ -118,7 +128,10 @@ function lineLimiter(maxBytes: number, wire: Writable, exact: ExactArguments): L
       wire.write(`${JSON.stringify(oversized(id, bytes, maxBytes))}\n`);
     },
     () => logLine(`stdio: skipping a message over the ${maxBytes}-byte limit until its end of line`),
-    (line) => exact.see(line),
+    (line, withNewline) => {
+      exact.see(line);
+      input.line(withNewline);
+    },
   );
 }
 
