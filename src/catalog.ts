@@ -789,6 +789,12 @@ export interface SchemaRuntime {
    * otherwise (`src/load/exact-integer.ts`). Catalogs generated before it existed never call it.
    */
   decimal(bounds: NumberBounds): z.ZodType;
+  /**
+   * JSON Schema `maxProperties` (`"<="`) / `minProperties` (`">="`): the function and message of a zod refinement
+   * counting an object's own keys (`.refine(...rt.members("<=", 64))`, src/load/member-count.ts), recorded so the
+   * output check's pre-check reads the bound. Catalogs generated before it existed never call it.
+   */
+  members(relation: "<=" | ">=", count: number): [check: (value: object) => boolean, message: string];
 }
 
 /** The format and bounds of a number argument's input form, as generated schemas pass them to `rt`. */

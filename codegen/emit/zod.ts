@@ -208,12 +208,18 @@ export class ZodEmitter {
         : additional === false
           ? `z.strictObject(${body})`
           : `z.object(${body}).catchall(${this.expr(additional, scope)})`;
+    // In the JavaScript the runtime loads, `rt.members` makes the same refinement and records its bound, which the
+    // output check's pre-check reads (src/load/member-count.ts); the TypeScript twin spells it out.
+    const count = (relation: "<=" | ">=", n: number, message: string) =>
+      this.style === "thunk"
+        ? `.refine(...rt.members("${relation}", ${n}))`
+        : `.refine((o) => Object.keys(o).length ${relation} ${n}, "${message}")`;
     let refinements = "";
     if (node.minProperties !== undefined) {
-      refinements += `.refine((o) => Object.keys(o).length >= ${node.minProperties}, "needs at least ${node.minProperties} properties")`;
+      refinements += count(">=", node.minProperties, `needs at least ${node.minProperties} properties`);
     }
     if (node.maxProperties !== undefined) {
-      refinements += `.refine((o) => Object.keys(o).length <= ${node.maxProperties}, "allows at most ${node.maxProperties} properties")`;
+      refinements += count("<=", node.maxProperties, `allows at most ${node.maxProperties} properties`);
     }
     return this.refined(e, refinements, scope);
   }

@@ -192,7 +192,7 @@ export default function schemas(z, rt) {
 
   const Scope = named(() => z.enum(["secrets:read", "secrets:write", "secrets:delete", "policies:read", "policies:write", "service-accounts:read", "service-accounts:write", "pki:read", "pki:write", "acme:read", "acme:write", "dynamic:read", "dynamic:write", "federation:read", "federation:write", "events:read", "events:write", "audit:read"]));
 
-  const SecretData = named(() => z.object({}).catchall(z.string().max(65536)).refine((o) => Object.keys(o).length <= 64, "allows at most 64 properties"));
+  const SecretData = named(() => z.object({}).catchall(z.string().max(65536)).refine(...rt.members("<=", 64)));
 
   const SecretPath = named(() => z.string().min(1).max(512).regex(rt.bounded("^(?!\\.{1,2}(?:/|$))(?!.*/\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,15}$")));
 
@@ -1449,7 +1449,7 @@ export default function schemas(z, rt) {
           mode: FederationMode().optional(),
           mount_prefix: PathPrefix().optional(),
           config: FederationConfig(),
-          credentials: z.object({}).catchall(z.string().min(1)).refine((o) => Object.keys(o).length >= 1, "needs at least 1 properties").refine((o) => Object.keys(o).length <= 8, "allows at most 8 properties"),
+          credentials: z.object({}).catchall(z.string().min(1)).refine(...rt.members(">=", 1)).refine(...rt.members("<=", 8)),
           sync_interval: Duration().optional(),
         }),
       output: () =>

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { RE2JS } from "re2js";
 import type { SchemaRuntime } from "../catalog.js";
 import { decimalArgument, integerArgument } from "./exact-integer.js";
+import { memberCountCheck } from "./member-count.js";
 
 /** re2js, loaded (synchronously, its CommonJS build) when the first pattern is compiled, not at start-up. */
 let engine: typeof RE2JS | undefined;
@@ -123,4 +124,5 @@ export const schemaRuntime: SchemaRuntime = {
   },
   integer: integerArgument,
   decimal: decimalArgument,
+  members: memberCountCheck,
 };

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { z } from "zod";
+import { memberCountOf } from "../load/member-count.js";
 
 /**
  * A compiled pre-check for the output check (`result.ts`, `validateOutput`): the tool's own zod output schema
@@ -18,7 +19,7 @@ import type { z } from "zod";
  * optional, unions (any branch; a discriminated union's discriminator values are unique, so the branch ajv
  * found is the one zod picks) and lazy (recursive) schemas. A spec pattern is tested by the very matcher zod
  * tests it with (re2js, a bounded or a proven-linear RegExp), through an ajv keyword; the generator's member
- * count refinements (`minProperties`, `maxProperties`) are read as ajv's keywords (`propertyCount`). Any other
+ * count refinements (`minProperties`, `maxProperties`, made by `rt.members`) are read as ajv's keywords. Any other
  * part (another refinement: `uniqueItems`, the closed parts of an intersection; an exclusive union, `oneOf`; an
  * intersection, a tuple, `multipleOf`, a string format, an exact-number form `rt.integer`/`rt.decimal`, a
  * default or a transform) is checked where it stands by that part of the zod schema itself, through another
@@ -296,20 +297,21 @@ function checkDef(check: ZodNode): ZodDef {
 }
 
 /**
- * The generator's refinements of an object's member count, `.refine((o) => Object.keys(o).length <= N, ...)` and
- * `>= N` (codegen/emit/zod.ts, JSON Schema `maxProperties`/`minProperties`), read off the function's source;
- * any other refinement is not read. zod counts the keys of its parsed output, which holds no key the input
- * lacks (`fillsAbsent` excludes the members that would add one) and, for `minProperties`, every key of the
- * input only when nothing is stripped; ajv counts the input's own keys, and refuses an own `__proto__` (which
- * zod never copies) where it would count it towards a minimum.
+ * The generator's refinements of an object's member count (JSON Schema `maxProperties`/`minProperties`), made by
+ * `rt.members` (src/load/member-count.ts), which records each function's bound: read as that data, never from the
+ * function's source, so any other refinement (or one a changed template spells otherwise) is not read. zod counts
+ * the keys of its parsed output, which holds no key the input lacks (`fillsAbsent` excludes the members that would
+ * add one) and, for `minProperties`, every key of the input only when nothing is stripped; ajv counts the input's
+ * own keys, and refuses an own `__proto__` (which zod never copies) where it would count it towards a minimum.
  */
 function propertyCount(check: ZodNode): JsonNode {
   const def = checkDef(check) as ZodDef & { fn?: unknown };
-  if (def.check !== "custom" || def.when !== undefined || typeof def.fn !== "function") return no();
-  const found = /^\(o\) => Object\.keys\(o\)\.length (<=|>=) (\d{1,9})$/.exec(String(def.fn));
-  if (!found) return no();
-  const n = Number(found[2]);
-  return found[1] === "<=" ? { maxProperties: n } : { minProperties: n, not: { required: ["__proto__"] } };
+  if (def.check !== "custom" || def.when !== undefined) return no();
+  const bound = memberCountOf(def.fn);
+  if (!bound) return no();
+  return bound.relation === "<="
+    ? { maxProperties: bound.count }
+    : { minProperties: bound.count, not: { required: ["__proto__"] } };
 }
 
 /**

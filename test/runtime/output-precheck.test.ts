@@ -1,9 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import { type z, z as z4 } from "zod";
 import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { parseJson } from "../../src/executors/json-text.js";
 import { loadCatalog } from "../../src/load/catalog.js";
+import { memberCountOf } from "../../src/load/member-count.js";
+import { schemaRuntime } from "../../src/load/patterns.js";
 import { project, SizeCache, UNBOUNDED } from "../../src/publish/project.js";
 import { precheckCompiler } from "../../src/runtime/output-precheck.js";
 import { readableAsIs, schemaNames } from "../../src/runtime/result.js";
@@ -500,5 +502,57 @@ describe("the pre-check on zod's format schemas", () => {
     expect(member?.zodParts).toBe(1);
     expect(member?.({ a: "a@example.com", b: "x" })).toBe(true);
     expect(member?.({ a: "a@example.com", b: 1 })).toBe(false);
+  });
+});
+
+describe("member counts, read as data", () => {
+  // The generator's minProperties/maxProperties refinements are made by `rt.members`, which records each bound;
+  // the pre-check reads that record, never a function's source text: the same text written by hand is zod's.
+  const made = (relation: "<=" | ">=", n: number) =>
+    z4
+      .object({})
+      .catchall(z4.string())
+      .refine(...schemaRuntime.members(relation, n));
+  const spelled = (relation: "<=" | ">=", n: number) =>
+    z4
+      .object({})
+      .catchall(z4.string())
+      .refine(
+        relation === "<=" ? (o) => Object.keys(o).length <= n : (o) => Object.keys(o).length >= n,
+        relation === "<=" ? `allows at most ${n} properties` : `needs at least ${n} properties`,
+      );
+
+  it("is refused and accepted, with the same issues, as the refinement spelled out", () => {
+    for (const [relation, n] of [
+      ["<=", 0],
+      ["<=", 2],
+      [">=", 1],
+      [">=", 3],
+    ] as const) {
+      for (const value of [{}, { a: "1" }, { a: "1", b: "2" }, { a: "1", b: "2", c: "3" }, { a: 1 }]) {
+        const [ours, theirs] = [made(relation, n).safeParse(value), spelled(relation, n).safeParse(value)];
+        expect(ours.success, `${relation} ${n} ${JSON.stringify(value)}`).toBe(theirs.success);
+        expect(ours.error?.issues).toEqual(theirs.error?.issues);
+      }
+    }
+  });
+
+  it("is translated for ajv from the recorded bound only", () => {
+    expect(memberCountOf(schemaRuntime.members("<=", 64)[0])).toEqual({ relation: "<=", count: 64 });
+    expect(memberCountOf(schemaRuntime.members(">=", 1)[0])).toEqual({ relation: ">=", count: 1 });
+    expect(memberCountOf((o: object) => Object.keys(o).length <= 64)).toBeUndefined();
+    const holding = (bag: z.ZodType) => z4.object({ id: z4.string(), bag });
+    expect(outputPrecheck(holding(made("<=", 2)))?.zodParts).toBe(0);
+    expect(outputPrecheck(holding(made(">=", 1)))?.zodParts).toBe(0);
+    // The same refinement by hand (what the generator wrote before): left to zod, in place.
+    const byHand = z4
+      .object({})
+      .catchall(z4.string())
+      .refine((o) => Object.keys(o).length <= 2, "allows at most 2 properties");
+    expect(outputPrecheck(holding(byHand))?.zodParts).toBe(1);
+    const pre = outputPrecheck(holding(made("<=", 2)));
+    expect(
+      [{}, { a: "x", b: "y" }, { a: "x", b: "y", c: "z" }].map((bag) => pre?.({ id: "i", bag })),
+    ).toEqual([true, true, false]);
   });
 });
