@@ -607,6 +607,70 @@ function schemaRefsOf(op: OperationNode): Set<string> {
 }
 
 /**
+ * An RFC 6570 operator written into a path template (`/items{;id}`, `/report{.format}`, `/files{/name}`), which
+ * OpenAPI's templating does not have (a variable is `{name}`; its `style` says how it is written): where the
+ * operation declares the path parameter `name`, the expression is read as `{name}` with the style the operator
+ * means, `;` matrix (`;id=5`) and `.` label (`.json`), exploded for `*`, as the parameter's own `style: matrix|label`
+ * would say; `{/name}` of a value that is not an array is `/{name}`. Each with a located TW137 warning. Before, the
+ * expression was taken for a misspelt name and the argument went out with the operator doubled (`;;id=5`).
+ * `{+name}` is `{name}` spanning segments (reserved expansion: `/` kept); `{?a,b}` and `{&a}` whose names are all
+ * declared query parameters are left out of the path (the query carries them). Other forms (`#`, a `/` list, an
+ * undeclared name) stay as they are, and are reported as an unknown variable.
+ */
+function templateOperators(
+  path: string,
+  params: Map<string, OperationParam>,
+  at: At,
+  diags: Diagnostics,
+): string {
+  const read = path.replace(/\{[?&]([A-Za-z0-9_.%,-]+)\}/g, (whole, list: string) => {
+    const names = list.split(",");
+    if (!names.every((n) => params.has(`query:${n}`) && !params.has(`path:${n}`))) return whole;
+    diags.warn(
+      "TW137",
+      `path ${path}: ${whole} (an RFC 6570 query expression) is left out of the path: ${names.map((n) => `"${n}"`).join(", ")} ${names.length > 1 ? "are query parameters" : "is a query parameter"}, sent in the query`,
+      at.doc.ref(at.pointer),
+    );
+    return "";
+  });
+  return read
+    .replace(/\{\+([A-Za-z0-9_.%-]+)\}/g, (whole, name: string) => {
+      const param = params.get(`path:${name}`);
+      if (param?.style !== "simple" || read.includes(`{${name}}`)) return whole;
+      params.set(`path:${name}`, { ...param, multiSegment: true });
+      diags.warn(
+        "TW137",
+        `path ${path}: ${whole} (an RFC 6570 reserved expression) is read as {${name}} spanning segments (x-multi-segment)`,
+        at.doc.ref(at.pointer),
+      );
+      return `{${name}}`;
+    })
+    .replace(/\{([;./])([A-Za-z0-9_.%-]+?)(\*?)\}/g, (whole, op: string, name: string, star: string) => {
+      const param = params.get(`path:${name}`);
+      if (!param || read.includes(`{${name}}`)) return whole;
+      if (op === "/") {
+        if (star || param.schema.kind === "array" || param.style !== "simple") return whole;
+        diags.warn(
+          "TW137",
+          `path ${path}: ${whole} (an RFC 6570 expression) is read as /{${name}}`,
+          at.doc.ref(at.pointer),
+        );
+        return `/{${name}}`;
+      }
+      const style = op === ";" ? "matrix" : "label";
+      if (param.style !== "simple" && param.style !== style) return whole;
+      const explode = star === "*" || (param.style === style && param.explode);
+      params.set(`path:${name}`, { ...param, style, explode });
+      diags.warn(
+        "TW137",
+        `path ${path}: ${whole} (an RFC 6570 expression) is read as {${name}} with style ${style}${explode ? ", exploded" : ""}`,
+        at.doc.ref(at.pointer),
+      );
+      return `{${name}}`;
+    });
+}
+
+/**
  * A `{variable}` of the path that no path parameter declares, where the operation declares one parameter of that
  * name elsewhere (Intercom's 2.14 description: `GET /export/reporting_data/{job_identifier}` declares
  * `job_identifier` `in: query`), is that parameter moved to the path, with a located TW137 warning: the path says the
@@ -773,6 +837,7 @@ function readOperation(
   });
   // A variable in the fragment leaves the operation out: its path is not read further.
   let sent = checkFragment(path, opAt, reader.diags) ? path : sentPath(path, params);
+  sent = templateOperators(sent, params, opAt, reader.diags);
   adoptPathVariables(sent, params, opAt, reader.diags);
   if (adoptUndeclaredVariables(sent, params, opAt, reader.diags)) sent = sentPath(sent, params);
   checkPathTemplate(sent, [...params.values()], opAt, reader.diags);
