@@ -517,6 +517,7 @@ function parseYaml(
     }
     return undefined;
   }
+  stringsAsWritten(doc);
   try {
     const merges = mergeCopies(doc);
     if (merges > MAX_ALIAS_COPIES) throw new AliasCopiesError(merges, true);
@@ -547,6 +548,39 @@ function parseYaml(
     );
     return undefined;
   }
+}
+
+/** Keywords whose values are values of the schema they sit in. */
+const VALUE_KEYWORDS = ["enum", "const", "default", "example", "examples"];
+
+/**
+ * The values of a string schema (`type: string`, or a 3.1 type list of string and null) that YAML reads as numbers or
+ * booleans (`enum: [1.0, 2.10]`, `default: 0o12`, `example: true`) are the strings written: the author wrote
+ * the text of a string, and YAML's number is another value (`2.10` is 2.1, `1.0` is 1, `0o12` is 10). Before, such an
+ * enum was published with its type dropped and the numbers as values, so a model sent 2.1 and the upstream got
+ * `2.1` for `2.10`. A quoted value, or one of a schema that also takes numbers, is as YAML reads it.
+ */
+function stringsAsWritten(doc: YamlDocument): void {
+  const { visit, isScalar, isSeq } = yaml();
+  const kinds = (node: unknown): unknown[] =>
+    isScalar(node)
+      ? [node.value]
+      : isSeq(node)
+        ? node.items.map((i) => (isScalar(i) ? i.value : undefined))
+        : [];
+  visit(doc, {
+    Map(_, map) {
+      const types = kinds(map.get("type", true));
+      if (!types.includes("string") || !types.every((t) => t === "string" || t === "null")) return;
+      for (const key of VALUE_KEYWORDS) {
+        const node = map.get(key, true);
+        for (const value of isSeq(node) ? node.items : [node]) {
+          if (!isScalar(value) || value.type !== "PLAIN" || typeof value.source !== "string") continue;
+          if (["number", "bigint", "boolean"].includes(typeof value.value)) value.value = value.source;
+        }
+      }
+    },
+  });
 }
 
 /**

@@ -144,3 +144,41 @@ describe("Swagger 2.0 YAML sharing parts by alias", () => {
     for (const t of doc.tools) expect(t.outputSchema).toMatchObject({ type: "object" });
   });
 });
+
+/**
+ * Values of a string schema that YAML reads as numbers or booleans: `enum: [1.0, 2.10]` (API versions),
+ * `default: 0o12`, `example: true`. Before, the enum was published as [1, 2.1] with its type dropped (a model sent
+ * 2.1 and the upstream got `2.1` for `2.10`); a string default or example written as a number was changed or left
+ * out. They are the strings written; a quoted value, and a schema that also takes numbers, are as YAML reads them.
+ */
+const WRITTEN = `openapi: 3.1.0
+info: { title: Written, version: "1" }
+servers: [{ url: "https://written.example.com" }]
+paths:
+  /reports/{version}:
+    get:
+      operationId: getReport
+      parameters:
+        - { name: version, in: path, required: true, schema: { type: string, enum: [1.0, 2.10, "3", 0o12] } }
+        - { name: code, in: query, schema: { type: [string, "null"], default: 007, examples: [1e3, true] } }
+        - { name: flag, in: query, schema: { type: string, enum: [true, false] } }
+        - { name: level, in: query, schema: { type: [string, integer], enum: [1.0, "a"] } }
+        - { name: page, in: query, schema: { type: integer, default: 0o12 } }
+      responses: { "200": { description: ok } }
+`;
+
+describe("YAML numbers and booleans written as a string schema's values", () => {
+  it("are the strings written: enum, default and examples keep their text, and the type", async () => {
+    const dir = writeTree("yaml-written", { "openapi.yaml": WRITTEN });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "written", "test/.tmp/yaml-written-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    const props = doc.tools[0]?.inputSchema.properties as Record<string, Record<string, unknown>>;
+    expect(props.version).toEqual({ type: "string", enum: ["1.0", "2.10", "3", "0o12"] });
+    expect(props.code).toMatchObject({ default: "007", examples: ["1e3", "true"] });
+    expect(props.flag).toEqual({ type: "string", enum: ["true", "false"] });
+    // A schema that takes numbers too reads them as numbers; an integer's YAML octal is its value.
+    expect(JSON.stringify(props.level)).toContain('"enum":[1,"a"]');
+    expect(props.page).toMatchObject({ type: "integer", default: 10 });
+  });
+});
