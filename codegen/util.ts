@@ -5,6 +5,47 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Levenshtein distance: single-character insertions, deletions and substitutions. */
+export function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0] as number;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j] as number;
+      dp[j] = Math.min(
+        (dp[j] as number) + 1,
+        (dp[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      prev = tmp;
+    }
+  }
+  return dp[b.length] as number;
+}
+
+/**
+ * The names of `known` nearest to `typed` (a misspelt key, value or flag), closest first: at most `max`, each within
+ * two edits (one for names of up to four characters) and sharing its first character or differing by one edit.
+ */
+export function nearest(typed: string, known: Iterable<string>, max = 2): string[] {
+  const lower = typed.toLowerCase();
+  const room = lower.length <= 4 ? 1 : 2;
+  const found: { name: string; d: number }[] = [];
+  for (const name of known) {
+    const other = name.toLowerCase();
+    const edits = distance(lower, other);
+    // Two neighbouring letters swapped (`nmae`) counts as one edit.
+    const swapped = edits === 2 && [...lower].sort().join("") === [...other].sort().join("");
+    const d = swapped ? 1 : edits;
+    if (d <= room || (d <= 3 && lower.length >= 8)) found.push({ name, d });
+  }
+  return found
+    .sort((a, b) => a.d - b.d || compareStrings(a.name, b.name))
+    .slice(0, max)
+    .map((f) => f.name);
+}
+
 export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }

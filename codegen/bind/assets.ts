@@ -430,6 +430,15 @@ function bindPrompts(
     const file = reader.read(p.file, doc.ref(`#/prompts/${name}/file`));
     if (!file) continue;
     const declared = (p.arguments ?? []).map((a) => a.name);
+    declared.forEach((arg, i) => {
+      if (declared.indexOf(arg) !== i)
+        diags.error(
+          "TW116",
+          `prompt "${name}" declares argument "${arg}" twice`,
+          doc.ref(`#/prompts/${name}/arguments/${i}/name`),
+          "give each argument its own name, once",
+        );
+    });
     try {
       // Handlebars' parser loads only for a catalog with prompts (a bare spec has none).
       const handlebars = createRequire(import.meta.url)("handlebars") as typeof import("handlebars");

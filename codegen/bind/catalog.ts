@@ -11,6 +11,7 @@ import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import { shareGraphqlShapes } from "../normalize/graphql/share.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
+import { nearest } from "../util.js";
 import { argumentNamingOf } from "./arg-naming.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
 import {
@@ -73,7 +74,7 @@ export const CONFIRMATION_ARG = "confirmation_token";
 /** Applies the manifest to the normalised sources: which operations become which tools, with what config. */
 export function bindCatalog(input: BindInput): BoundCatalog {
   const { manifest, doc, diags, symbols } = input;
-  const env = bindEnv(manifest, doc);
+  const env = bindEnv(manifest, doc, diags);
   const order = Object.keys(manifest.sources ?? {});
   const sources = [
     ...input.sources.map((model) => bindSource(model, manifest, doc, diags)),
@@ -330,6 +331,22 @@ function sourceAuth(
     if (bound) auth.push(bound);
   }
   const used = new Set(model.operations.flatMap((o) => o.security.flat()));
+  for (const scheme of Object.keys(spec.auth ?? {})) {
+    // Credentials for a scheme neither defined in the spec nor named by an operation would never be sent.
+    if (Object.hasOwn(model.securitySchemes, scheme) || used.has(scheme)) continue;
+    const known = [...new Set([...Object.keys(model.securitySchemes), ...used])].sort();
+    const near = nearest(scheme, known);
+    diags.error(
+      "TW110",
+      `sources.${model.id}.auth names security scheme "${scheme}", which the spec neither defines nor uses: its credentials would never be sent`,
+      doc.ref(`#/sources/${model.id}/auth/${scheme}`, true),
+      near.length > 0
+        ? `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?`
+        : known.length > 0
+          ? `the spec's schemes: ${known.map((n) => JSON.stringify(n)).join(", ")}`
+          : "the spec defines no security scheme: add one with sources.<id>.patch, or remove auth",
+    );
+  }
   for (const scheme of [...used].sort()) {
     if (!auth.some((a) => a.scheme === scheme) && !Object.hasOwn(model.securitySchemes, scheme)) {
       // Named by operations but defined nowhere (HubSpot's CRM specs list an `oauth2_legacy` they do not define):
@@ -494,8 +511,26 @@ function bindSelectedOperations(
       if (tool) tools.push(tool);
     }
   }
+  checkSelectorSources(input);
   warnUnmatchedOperations(input, matched);
   return tools;
+}
+
+/** A `select` or `exclude` entry naming a source the manifest does not declare would match nothing, in silence. */
+function checkSelectorSources(input: BindInput): void {
+  const ids = Object.keys(input.manifest.sources ?? {});
+  for (const list of ["select", "exclude"] as const) {
+    (input.manifest[list] ?? []).forEach((s, i) => {
+      if (s.source === undefined || ids.includes(s.source)) return;
+      const near = nearest(s.source, ids);
+      input.diags.error(
+        "TW112",
+        `${list} entry names unknown source "${s.source}" (sources: ${ids.join(", ")})`,
+        input.doc.ref(`#/${list}/${i}/source`),
+        near.length > 0 ? `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : undefined,
+      );
+    });
+  }
 }
 
 /**

@@ -2,30 +2,12 @@ import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import type { SelectorSpec } from "../manifest/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
-import { compareStrings } from "../util.js";
+import { compareStrings, distance } from "../util.js";
 
 /** `METHOD /path`: a method token (RFC 9110), then the path as the spec writes it. */
 const METHOD_PATH = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s+(\/\S*)$/;
 /** The methods a path item has a field for (any case names them); any other is compared as written. */
 const FIXED = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "QUERY"]);
-
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0] as number;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j] as number;
-      dp[j] = Math.min(
-        (dp[j] as number) + 1,
-        (dp[j - 1] as number) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = tmp;
-    }
-  }
-  return dp[b.length] as number;
-}
 
 function matchesOperation(op: OperationNode, ref: string): boolean {
   const m = METHOD_PATH.exec(ref.trim());

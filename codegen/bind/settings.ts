@@ -47,6 +47,11 @@ class EnvChecker {
     }
     return name;
   }
+
+  /** Env variables used together in a way that cannot work, located at `pointer`. */
+  conflict(message: string, pointer: string, fix: string): void {
+    this.diags.error("TW110", message, this.doc.ref(pointer), fix);
+  }
 }
 
 function ref(name: string | undefined) {
@@ -141,6 +146,12 @@ function policySwitches(p: PolicySpec, c: EnvChecker): Partial<PolicyConfig> {
   const mask = ref(c.check(p.mask_values?.env, at("mask_values"), ["boolean"]));
   const allowed = ref(c.check(p.allowed_paths?.env, at("allowed_paths"), ["list"]));
   const deniedPaths = ref(c.check(p.denied_paths?.env, at("denied_paths"), ["list"]));
+  if (allowed && deniedPaths && allowed.env === deniedPaths.env)
+    c.conflict(
+      `policy.allowed_paths and policy.denied_paths read the same env ${allowed.env}: every allowed path would be denied (deny wins)`,
+      at("denied_paths"),
+      "give denied_paths its own env variable",
+    );
   const tenant = ref(c.check(p.tenant?.env, at("tenant"), ["string", "enum"]));
   const partner = ref(c.check(p.partner?.env, at("partner"), ["string", "enum"]));
   return {

@@ -1,7 +1,8 @@
+import { parseEnvValue } from "../../src/config/config.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { AuthScheme, EnvVarNode, SourceRef, ValueSource } from "../ir/types.js";
 import type { LoadedDocument } from "../load/document.js";
-import type { AuthSpec, Manifest, SourceSpec, ValueSourceSpec } from "../manifest/types.js";
+import type { AuthSpec, EnvSpec, Manifest, SourceSpec, ValueSourceSpec } from "../manifest/types.js";
 import type { SecuritySchemeInfo } from "../normalize/openapi/model.js";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -37,8 +38,72 @@ export function envNamesOf(v: ValueSource | undefined): string[] {
   ];
 }
 
-export function bindEnv(manifest: Manifest, doc: LoadedDocument): EnvVarNode[] {
-  return Object.entries(manifest.env ?? {}).map(([name, e]) => ({
+/**
+ * A declaration whose parts do not fit together is an error at the part (the server would refuse to start, or
+ * ignore it): a default the type does not read, `values` or `aliases` on a type other than enum, an enum without
+ * values or with an alias to no value, `trim_paths` on a type other than url.
+ */
+function checkEnvDeclaration(
+  name: string,
+  e: EnvSpec,
+  node: EnvVarNode,
+  doc: LoadedDocument,
+  diags: Diagnostics,
+) {
+  const at = (key: string) => doc.ref(`#/env/${name}/${key}`);
+  const type = node.type;
+  if (type === "enum" && (e.values ?? []).length === 0)
+    diags.error(
+      "TW110",
+      `env ${name} is an enum without values`,
+      doc.ref(`#/env/${name}`, true),
+      "add values: [a, b] (the values it may take)",
+    );
+  for (const key of ["values", "aliases"] as const)
+    if (e[key] !== undefined && type !== "enum")
+      diags.error(
+        "TW110",
+        `env ${name}: ${key} applies to type enum only (it is ${type})`,
+        at(key),
+        `write type: enum, or remove ${key}`,
+      );
+  if (e.trim_paths !== undefined && type !== "url")
+    diags.error(
+      "TW110",
+      `env ${name}: trim_paths applies to type url only (it is ${type})`,
+      at("trim_paths"),
+      "write type: url, or remove trim_paths",
+    );
+  if (type === "enum")
+    for (const [alias, target] of Object.entries(e.aliases ?? {}))
+      if (!(e.values ?? []).includes(target))
+        diags.error(
+          "TW110",
+          `env ${name}: alias ${JSON.stringify(alias)} names ${JSON.stringify(target)}, which is not among its values`,
+          doc.ref(`#/env/${name}/aliases/${alias}`),
+          `write one of ${(e.values ?? []).map((v) => JSON.stringify(v)).join(", ")}`,
+        );
+  if (e.default !== undefined && (type !== "enum" || (e.values ?? []).length > 0)) {
+    const parsed = parseEnvValue(node, e.default);
+    if (!parsed.ok)
+      diags.error(
+        "TW110",
+        `env ${name}: the default does not fit type ${type}: ${parsed.problem}`,
+        at("default"),
+      );
+  }
+}
+
+export function bindEnv(manifest: Manifest, doc: LoadedDocument, diags: Diagnostics): EnvVarNode[] {
+  return Object.entries(manifest.env ?? {}).map(([name, e]) => {
+    const node = bindEnvVar(name, e, doc);
+    checkEnvDeclaration(name, e, node, doc, diags);
+    return node;
+  });
+}
+
+function bindEnvVar(name: string, e: EnvSpec, doc: LoadedDocument): EnvVarNode {
+  return {
     name,
     description: e.description.trim(),
     type: e.type ?? "string",
@@ -49,7 +114,7 @@ export function bindEnv(manifest: Manifest, doc: LoadedDocument): EnvVarNode[] {
     secret: e.secret === true,
     ...(e.trim_paths ? { trimPaths: [...e.trim_paths] } : {}),
     source: doc.ref(`#/env/${name}`, true),
-  }));
+  };
 }
 
 function need(

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
 import {
   CatalogLoadError,
@@ -13,6 +12,7 @@ import { terminalJson } from "../../src/telemetry/terminal.js";
 import { renderHtml } from "../audit/html.js";
 import { type AuditReport, AuditSwitchError, buildReport } from "../audit/report.js";
 import { renderText } from "../audit/text.js";
+import { parseCliFlags } from "./flags.js";
 
 /**
  * `toolwright audit <catalog>`: the policy surface of a generated catalog, for a reviewer who will not read
@@ -92,7 +92,7 @@ function switchesOf(values: Record<string, unknown>): RuntimeSwitches {
 }
 
 function parseAuditArgs(argv: string[]) {
-  return parseArgs({
+  return parseCliFlags({
     args: argv,
     allowPositionals: true,
     options: {

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { diffCatalog, isClean } from "../write.js";
+import { parseCliFlags } from "./flags.js";
 import { discoverJobs, generateAll, usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright check [--specs DIR] [--out DIR] [--catalog NAME]...
@@ -19,7 +19,7 @@ Options:
 export async function run(argv: string[]): Promise<number> {
   let values: Record<string, unknown>;
   try {
-    values = parseArgs({
+    values = parseCliFlags({
       args: argv,
       options: {
         specs: { type: "string", default: "specs" },

@@ -1,12 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import type { parseArgs } from "node:util";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir } from "../../src/load/catalog.js";
 import { terminalJson, terminalSafe } from "../../src/telemetry/terminal.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
 import { fromFormat1 } from "../diff/format1.js";
+import { parseCliFlags } from "./flags.js";
 import { usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright diff <old> <new> [--json] [--fail-on-widening]
@@ -102,7 +103,7 @@ function render(before: CatalogDocument, after: CatalogDocument, changes: Change
 export async function run(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
+    parsed = parseCliFlags({
       args: argv,
       allowPositionals: true,
       options: {

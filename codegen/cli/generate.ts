@@ -1,5 +1,4 @@
 import { isAbsolute, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../../src/load/package.js";
 import { AUTO_CONCISE_TOKENS, DESCRIPTION_CHOICES, OUTPUT_MODES } from "../../src/publish/settings.js";
 import {
@@ -13,6 +12,7 @@ import {
 import { readsAhead } from "../load/files.js";
 import type { PublishSpec } from "../manifest/types.js";
 import { diffCatalog, isClean, refuseTarget, writeCatalog } from "../write.js";
+import { parseCliFlags } from "./flags.js";
 import { discoverJobs, generateAll, type JobOptions, usageError } from "./jobs.js";
 import { Summary } from "./summary.js";
 
@@ -229,7 +229,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function parseFlags(argv: string[]) {
-  return parseArgs({
+  return parseCliFlags({
     args: argv,
     options: {
       specs: { type: "string", default: "specs" },

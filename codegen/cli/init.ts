@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
 import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
 import { terminalSafe } from "../../src/telemetry/terminal.js";
@@ -11,6 +10,7 @@ import { manifestSchema } from "../manifest/schema.js";
 import type { Manifest, SourceSpec } from "../manifest/types.js";
 import { envPrefix } from "../synthesize.js";
 import { compareStrings } from "../util.js";
+import { parseCliFlags } from "./flags.js";
 import { usageError } from "./jobs.js";
 
 const HELP = `Usage: toolwright init --openapi FILE [--ref-folder DIR...] [--name NAME] [--out FILE] [--force]
@@ -260,7 +260,7 @@ function isSchemaPath(path: string): boolean {
 export async function run(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   function parse() {
-    return parseArgs({
+    return parseCliFlags({
       args: argv,
       options: {
         openapi: { type: "string" },

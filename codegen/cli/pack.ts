@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import type { parseArgs } from "node:util";
 import semver from "semver";
 import validateName from "validate-npm-package-name";
 import type { CatalogDocument } from "../../src/catalog.js";
@@ -21,6 +21,7 @@ import { PACKAGE_ROOT } from "../../src/load/package.js";
 import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { VERSION } from "../index.js";
 import { compareStrings, jsonFile } from "../util.js";
+import { parseCliFlags } from "./flags.js";
 import { usageError } from "./jobs.js";
 import { packageReadme } from "./pack-readme.js";
 
@@ -299,7 +300,7 @@ function writePackage(
 export async function run(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
+    parsed = parseCliFlags({
       args: argv,
       allowPositionals: true,
       options: {

@@ -354,7 +354,7 @@ const toolSpec = {
     partner_arg: { type: "string", description: "Argument fixed by the partner lock." },
     masked: {
       type: "array",
-      items: { type: "string" },
+      items: { type: "string", minLength: 1 },
       description: "Result fields holding secret values (dot paths, `*` matches one level).",
     },
     confirm: { enum: ["required", "none"], description: "Destructive tools confirm by default." },
@@ -453,7 +453,11 @@ const transportSpec = {
         "Values (among http_values) that also serve the deprecated HTTP+SSE transport (2024-11-05) at /sse, for clients that speak only it.",
     },
     host: { ...envRef, properties: { env: envName, default: { type: "string" } }, required: [] },
-    port: { ...envRef, properties: { env: envName, default: { type: "integer" } }, required: [] },
+    port: {
+      ...envRef,
+      properties: { env: envName, default: { type: "integer", minimum: 0, maximum: 65535 } },
+      required: [],
+    },
     allowed_hosts_env: envName,
     public_url_env: envName,
     authorization_servers_env: envName,

@@ -66,6 +66,12 @@ export function trimUrlPath(value: string, endings: readonly string[]): string {
   return url.pathname === "/" && !url.search ? text.replace(/\/$/, "") : text;
 }
 
+/** One value as the variable's type reads it (`problem` says why not); `generate` checks declared defaults with it. */
+export function parseEnvValue(v: EnvVar, raw: string): { ok: true } | { ok: false; problem: string } {
+  const parsed = parseValue(v, raw);
+  return parsed.ok ? { ok: true } : { ok: false, problem: parsed.problem };
+}
+
 function parseValue(v: EnvVar, raw: string): Parsed {
   const value = raw.trim();
   switch (v.type) {

@@ -80,7 +80,15 @@ let served: Served;
 const generate = (...args: string[]) =>
   spawnSync(
     process.execPath,
-    [BIN, "generate", "--openapi", "api/rooms/rooms.yaml", "--out", "out", ...args],
+    // --out out unless the case gives its own (a flag given twice is a usage error).
+    [
+      BIN,
+      "generate",
+      "--openapi",
+      "api/rooms/rooms.yaml",
+      ...(args.includes("--out") ? [] : ["--out", "out"]),
+      ...args,
+    ],
     {
       cwd: dir,
       encoding: "utf8",
