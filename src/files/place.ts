@@ -4,6 +4,7 @@ import {
   fstatSync,
   lstatSync,
   openSync,
+  readlinkSync,
   readSync,
   realpathSync,
   type Stats,
@@ -427,6 +428,7 @@ function openSecret(path: string, subject: Subject, warn: Warn, pipes: boolean):
   }
   checkDescriptor(fd, stat, subject, folder);
   checkLink(fd, path, subject);
+  checkLinksOnTheWay(fd, stat, path, subject, warn);
   if (stat.isFIFO()) {
     // Nobody else may write into the pipe (they would choose the secret) or read from it (they would take it).
     if ((stat.mode & 0o066) !== 0) {
@@ -488,6 +490,76 @@ function checkLink(fd: number, path: string, subject: Subject): void {
   throw new PlaceError(
     `${subject.file} is a symbolic link of another user (uid ${stat.uid}), who chooses the file it leads to; name the file itself`,
   );
+}
+
+/** At most this many links on the way to a secret (Linux's own bound, ELOOP). */
+const MAX_LINKS = 40;
+
+/**
+ * Every link on the way from the name to the file, not only the one at the name: each must be this user's or root's,
+ * in a folder the rules above accept, or whoever holds it, or may replace it, chooses the file (name -> link1 ->
+ * link2 -> file, link2 in a folder of another user's). Resolved part by part, as the kernel does; when the walk ends
+ * at a file, it must be the one opened (else a link changed between the open and this walk). Runs after the open,
+ * on its descriptor, which it closes when refused.
+ */
+function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Subject, warn: Warn): void {
+  const refuse = (message: string): never => {
+    closeSync(fd);
+    throw new PlaceError(message);
+  };
+  const pending = resolve(path)
+    .split("/")
+    .filter((part) => part !== "" && part !== ".");
+  let at = "/";
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.shift() as string;
+    if (part === "..") {
+      at = dirname(at);
+      continue;
+    }
+    const next = at === "/" ? `/${part}` : `${at}/${part}`;
+    let stat: Stats;
+    try {
+      stat = lstatSync(next);
+    } catch {
+      return; // nothing there (a pipe's magic link in /proc leads to no name): the descriptor is what is read
+    }
+    if (!stat.isSymbolicLink()) {
+      at = next;
+      continue;
+    }
+    if (++links > MAX_LINKS)
+      refuse(`${subject.file} leads through more than ${MAX_LINKS} symbolic links; name the file itself`);
+    if (!trusted(stat.uid))
+      refuse(
+        `${subject.file} leads through ${next}, a symbolic link of another user (uid ${stat.uid}), who chooses the file it leads to; name the file itself`,
+      );
+    try {
+      checkFolders(next, subject, warn);
+    } catch (error) {
+      closeSync(fd);
+      throw error instanceof PlaceError
+        ? new PlaceError(`${subject.file} leads through the symbolic link ${next}: ${error.message}`)
+        : error;
+    }
+    let target: string;
+    try {
+      target = readlinkSync(next);
+    } catch {
+      return;
+    }
+    if (target.startsWith("/")) at = "/";
+    pending.unshift(...target.split("/").filter((piece) => piece !== "" && piece !== "."));
+  }
+  let end: Stats;
+  try {
+    end = statSync(at);
+  } catch {
+    return;
+  }
+  if (end.dev !== opened.dev || end.ino !== opened.ino)
+    refuse(`${subject.file} changed while it was opened (a link on the way now leads elsewhere); try again`);
 }
 
 function kindOf(stat: Stats): string {

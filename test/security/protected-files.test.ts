@@ -241,6 +241,62 @@ describe("a secret file", () => {
   });
 });
 
+describe("every link on the way to a secret, not only the one at the name", () => {
+  it("name -> link -> file, the second link in a folder every user may write (no sticky bit): refused, naming that link", () => {
+    const open = folder(0o777);
+    const middle = join(open, "middle.link");
+    symlinkSync(secret(folder(0o700)), middle);
+    const name = join(folder(0o700), "key.link");
+    symlinkSync(middle, name);
+    const message = refusal(() => read(name));
+    expect(message).toContain(`leads through the symbolic link ${middle}`);
+    expect(message).toContain("writable by every user (mode 0777)");
+  });
+
+  it("the second link of another user in a folder every user may add to (sticky): refused as root; read when it is one's own", () => {
+    const shared = folder(0o1777);
+    const middle = join(shared, "middle.link");
+    symlinkSync(secret(folder(0o700)), middle);
+    const name = join(folder(0o700), "key.link");
+    symlinkSync(middle, name);
+    if (isRoot) {
+      lchownSync(middle, 65534, 65534);
+      expect(refusal(() => read(name))).toContain(
+        `leads through ${middle}, a symbolic link of another user (uid 65534)`,
+      );
+    } else {
+      expect(read(name)).toBe(SECRET);
+    }
+  });
+
+  it("links through folders of one's own, relative and absolute, and a folder reached by a link: read", () => {
+    const base = folder(0o700);
+    const real = folder(0o700, base);
+    const file = secret(real);
+    const alias = join(base, "alias");
+    symlinkSync(real, alias);
+    const second = join(folder(0o700), "second.link");
+    symlinkSync(join(alias, file.slice(real.length + 1)), second);
+    const first = join(base, "first.link");
+    symlinkSync(`../${second.split("/").slice(-2).join("/")}`, first);
+    expect(read(first)).toBe(SECRET);
+  });
+
+  it("a loop, or more than 40 links, is refused with a located reason", () => {
+    const dir = folder(0o700);
+    let previous = secret(dir);
+    for (let i = 0; i < 41; i++) {
+      const link = join(dir, `hop${i}`);
+      symlinkSync(previous, link);
+      previous = link;
+    }
+    expect(refusal(() => read(previous))).toMatch(/TEST_KEY_FILE: the key file|symbolic links|ELOOP/);
+    const loop = join(dir, "loop");
+    symlinkSync(loop, loop);
+    expect(() => read(loop)).toThrow();
+  });
+});
+
 describe("a secret that may come through a pipe (readSecretSource: serve's --client-key-file)", () => {
   const said: string[] = [];
   const source = (path: string, deadlineMs?: number) =>
