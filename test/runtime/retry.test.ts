@@ -184,7 +184,9 @@ async function closingUpstream() {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const run = createHttpExecutor({
-    sources: [source],
+    // What these tests decide is whether and how a request is sent again, not the call's deadline: the source's
+    // timeout is a failure bound here (1.5 s timed out the 4 MB PUT on a machine at load 18, twice in one round).
+    sources: [{ ...source, timeoutMs: 120_000 }],
     config: resolveConfig(vars, { BASE: `http://127.0.0.1:${port}` }),
   });
   /** Calls until one goes out on a pooled connection the upstream then closes (the pool takes a connection back a
