@@ -99,9 +99,15 @@ describe("lifecycle", () => {
     run.send(5);
     run.send({ jsonrpc: "2.0", id: 8, method: "tools/call", params: "not an object" });
     run.send({ jsonrpc: "2.0", id: 9, method: "ping" });
+    // stderr's line comes through its own pipe, which this process may read after stdout's answers: wait for both.
+    const said =
+      "a line that is not a JSON-RPC message was answered with -32600 Invalid Request (request id 7)";
     await until(
-      () => answered(stdout(), [7, "x", 8, 9]) && jsonLines(stdout()).filter((m) => !("id" in m)).length >= 3,
-      [run.child.stdout!],
+      () =>
+        answered(stdout(), [7, "x", 8, 9]) &&
+        jsonLines(stdout()).filter((m) => !("id" in m)).length >= 3 &&
+        run.err.join("").includes(said),
+      [run.child.stdout!, run.child.stderr!],
       () => run.err.join(""),
     );
     const messages = jsonLines(stdout());
@@ -125,9 +131,7 @@ describe("lifecycle", () => {
     ).toEqual([1, 7, 8, 9, "x"].sort());
     const err = run.err.join("");
     expect(err).not.toContain("ZodError");
-    expect(err).toContain(
-      "a line that is not a JSON-RPC message was answered with -32600 Invalid Request (request id 7)",
-    );
+    expect(err).toContain(said);
     run.child.stdin!.end();
     expect(await run.exited).toBe(0);
   });
