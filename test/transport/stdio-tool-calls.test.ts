@@ -76,6 +76,13 @@ function serveScaivault(name: string) {
       [child.stdout],
       () => `stderr:\n${out.stderr}\nstdout:\n${out.stdout}`,
     );
+  /** stderr comes through its own pipe, read at times after stdout's answers: wait for its line. */
+  const stderrLine = (pattern: RegExp) =>
+    until(
+      () => out.stderr.split("\n").find((l) => pattern.test(l)),
+      [child.stderr],
+      () => `stderr:\n${out.stderr}`,
+    );
   const ended = closed(child);
   ended.catch(() => {});
   /** The MCP handshake (initialize, answered, then initialized). */
@@ -89,7 +96,7 @@ function serveScaivault(name: string) {
     );
     await waitFor([1]);
   };
-  return { child, out, waitFor, ended, initialize };
+  return { child, out, waitFor, stderrLine, ended, initialize };
 }
 
 describe("stdio: tools/call without the SDK's dispatch", () => {
@@ -125,7 +132,7 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
   });
 
   it("a duplicate's id is shown cut short in its error and the log line (the answer carries it whole)", async () => {
-    const { child, out, waitFor, ended, initialize } = serveScaivault("stdio-dup-long-id");
+    const { child, out, waitFor, stderrLine, ended, initialize } = serveScaivault("stdio-dup-long-id");
     await initialize();
     const before = held.length;
     const id = `id-${"é".repeat(20_000)}-end`;
@@ -138,7 +145,7 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
     expect(refused.id).toBe(id);
     expect(refused.error.message).toMatch(/^Invalid Request: request id "id-é+… is already in use/);
     expect(refused.error.message.length).toBeLessThan(300);
-    const logged = out.stderr.split("\n").find((l) => l.includes("is already in flight")) ?? "";
+    const logged = await stderrLine(/is already in flight/);
     expect(logged).toMatch(/request id "id-é+… is already in flight/);
     expect(logged.length).toBeLessThan(300);
     answer(first.res);
@@ -152,7 +159,7 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
   });
 
   it("a request reusing the id of one in flight is refused and never run, on the direct and the SDK path", async () => {
-    const { child, out, waitFor, ended, initialize } = serveScaivault("stdio-dup-ids");
+    const { child, out, waitFor, stderrLine, ended, initialize } = serveScaivault("stdio-dup-ids");
     await initialize();
     const before = held.length;
     const list = { name: "scaivault_list_secrets", arguments: { prefix: "integrations/" } };
@@ -178,7 +185,7 @@ describe("stdio: tools/call without the SDK's dispatch", () => {
       ["b", -32600],
     ]);
     expect(errors[0].error.message).toMatch(/request id "a" is already in use by a request still in flight/);
-    expect(out.stderr).toMatch(/request id "b" is already in flight; the duplicate was answered -32600/);
+    await stderrLine(/request id "b" is already in flight; the duplicate was answered -32600/);
     // The originals are answered once each, and nothing else reached the upstream.
     answer(first.res);
     answer(second.res);
