@@ -46,6 +46,17 @@ export function nearest(typed: string, known: Iterable<string>, max = 2): string
     .map((f) => f.name);
 }
 
+/**
+ * `did you mean "a" or "b"?` for the names `nearest` (or a caller's own measure) found, each shown as `show` writes
+ * it (JSON's quotes by default); undefined when there is none, so a caller can say what else may be written.
+ */
+export function didYouMean(
+  near: readonly string[],
+  show: (name: string) => string = (name) => JSON.stringify(name),
+): string | undefined {
+  return near.length > 0 ? `did you mean ${near.map(show).join(" or ")}?` : undefined;
+}
+
 export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }

@@ -11,7 +11,7 @@ import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import { shareGraphqlShapes } from "../normalize/graphql/share.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
-import { nearest } from "../util.js";
+import { didYouMean, nearest } from "../util.js";
 import { argumentNamingOf } from "./arg-naming.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
 import {
@@ -335,16 +335,14 @@ function sourceAuth(
     // Credentials for a scheme neither defined in the spec nor named by an operation would never be sent.
     if (Object.hasOwn(model.securitySchemes, scheme) || used.has(scheme)) continue;
     const known = [...new Set([...Object.keys(model.securitySchemes), ...used])].sort();
-    const near = nearest(scheme, known);
     diags.error(
       "TW110",
       `sources.${model.id}.auth names security scheme "${scheme}", which the spec neither defines nor uses: its credentials would never be sent`,
       doc.ref(`#/sources/${model.id}/auth/${scheme}`, true),
-      near.length > 0
-        ? `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?`
-        : known.length > 0
+      didYouMean(nearest(scheme, known)) ??
+        (known.length > 0
           ? `the spec's schemes: ${known.map((n) => JSON.stringify(n)).join(", ")}`
-          : "the spec defines no security scheme: add one with sources.<id>.patch, or remove auth",
+          : "the spec defines no security scheme: add one with sources.<id>.patch, or remove auth"),
     );
   }
   for (const scheme of [...used].sort()) {
@@ -522,12 +520,11 @@ function checkSelectorSources(input: BindInput): void {
   for (const list of ["select", "exclude"] as const) {
     (input.manifest[list] ?? []).forEach((s, i) => {
       if (s.source === undefined || ids.includes(s.source)) return;
-      const near = nearest(s.source, ids);
       input.diags.error(
         "TW112",
         `${list} entry names unknown source "${s.source}" (sources: ${ids.join(", ")})`,
         input.doc.ref(`#/${list}/${i}/source`),
-        near.length > 0 ? `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : undefined,
+        didYouMean(nearest(s.source, ids)),
       );
     });
   }

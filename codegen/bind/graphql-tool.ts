@@ -29,7 +29,7 @@ import {
 } from "../normalize/graphql/selection.js";
 import { withMeta } from "../normalize/graphql/types.js";
 import { fitName, humanize, safeArgName, snakeCase } from "../plan/names.js";
-import { compareStrings } from "../util.js";
+import { compareStrings, didYouMean } from "../util.js";
 import { applyArgumentNaming, argumentNamingOf } from "./arg-naming.js";
 import { classifyGraphql } from "./classify.js";
 import type { BindContext } from "./http-tool.js";
@@ -280,12 +280,7 @@ function nearRootFields(ref: string, candidates: string[]): string | undefined {
     const f = (c.split(".")[1] ?? "").toLowerCase();
     return f.includes(field) || field.includes(f);
   });
-  return near.length > 0
-    ? `did you mean ${near
-        .slice(0, 3)
-        .map((n) => `"${n}"`)
-        .join(" or ")}?`
-    : undefined;
+  return didYouMean(near.slice(0, 3), (n) => `"${n}"`);
 }
 
 /** Positions inside a manifest string value: line/column of the text -> tools.yaml line/column. */

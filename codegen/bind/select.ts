@@ -2,7 +2,7 @@ import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import type { SelectorSpec } from "../manifest/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
-import { compareStrings, distance } from "../util.js";
+import { compareStrings, didYouMean, distance } from "../util.js";
 
 /** `METHOD /path`: a method token (RFC 9110), then the path as the spec writes it. */
 const METHOD_PATH = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s+(\/\S*)$/;
@@ -67,12 +67,12 @@ export function resolveFrom(
     .sort((a, b) => a.d - b.d || compareStrings(a.id, b.id))
     .slice(0, 3)
     .filter((x) => x.d <= Math.max(3, ref.length / 3))
-    .map((x) => `"${x.id}"`);
+    .map((x) => x.id);
   diags.error(
     "TW113",
     `"${from}" matches no operation${sourceId ? ` of source "${sourceId}"` : ""}`,
     at,
-    near.length > 0 ? `did you mean ${near.join(" or ")}?` : undefined,
+    didYouMean(near, (id) => `"${id}"`),
   );
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { nearest } from "../util.js";
+import { didYouMean, nearest } from "../util.js";
 
 /**
  * `parseArgs` for the codegen verbs, stricter where parseArgs is silent: a single-valued flag given twice (the last
@@ -15,10 +15,8 @@ export function parseCliFlags<T extends ParseArgsConfig>(config: T): ReturnType<
     const error = e as Error & { code?: string };
     const unknown = /^Unknown option '(--?[^']+)'/.exec(error.message)?.[1];
     if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) {
-      const near = nearest(unknown.replace(/^--?/, ""), Object.keys(options)).map((n) => `--${n}`);
-      throw new Error(
-        `unknown flag ${unknown}${near.length > 0 ? `: did you mean ${near.join(" or ")}?` : ""}`,
-      );
+      const near = didYouMean(nearest(unknown.replace(/^--?/, ""), Object.keys(options)), (n) => `--${n}`);
+      throw new Error(`unknown flag ${unknown}${near !== undefined ? `: ${near}` : ""}`);
     }
     throw error;
   }

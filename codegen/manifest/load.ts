@@ -3,7 +3,7 @@ import type { ErrorObject } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { type LoadedDocument, loadDocument } from "../load/document.js";
-import { nearest } from "../util.js";
+import { didYouMean, nearest } from "../util.js";
 import { manifestSchema } from "./schema.js";
 import type { Manifest } from "./types.js";
 
@@ -23,8 +23,8 @@ function validate() {
 /** `did you mean "x"?` for a name of `known` near `typed`, else what may be written there. */
 function suggest(typed: string, known: readonly string[], what: string): string | undefined {
   if (known.length === 0) return undefined;
-  const near = nearest(typed, known);
-  if (near.length > 0) return `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?`;
+  const near = didYouMean(nearest(typed, known));
+  if (near !== undefined) return near;
   return known.length <= 12 ? `${what}: ${known.map((n) => JSON.stringify(n)).join(", ")}` : undefined;
 }
 
