@@ -1,5 +1,6 @@
 import type { JsonSchema } from "../../src/catalog.js";
 import { setOwn } from "../../src/catalog.js";
+import { flatUnion } from "../../src/publish/drift.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { SchemaMeta, SchemaNode, SymbolId } from "../ir/types.js";
 import { compareStrings } from "../util.js";
@@ -27,27 +28,14 @@ function meta(node: SchemaMeta, out: JsonSchema): JsonSchema {
   return out;
 }
 
-const isNull = (s: unknown) =>
-  typeof s === "object" && s !== null && (s as JsonSchema).type === "null" && Object.keys(s).length === 1;
-const isBareAnyOf = (s: JsonSchema): s is { anyOf: JsonSchema[] } =>
-  Array.isArray(s.anyOf) && Object.keys(s).length === 1;
+/** `{type: "null"}` and nothing else: a described null branch keeps its words (and its place) in a union. */
+const isNull = (s: JsonSchema) => s.type === "null" && Object.keys(s).length === 1;
 
 /**
- * An `anyOf`'s branches one level deep: a branch that is a bare `anyOf` (no keyword of its own beside it) gives
- * its branches to the union, and `null` is one branch, last. `anyOf [anyOf [string, null], null]` says the same
- * as `anyOf [string, null]` twice over and costs every client a level.
+ * An `anyOf`'s branches one level deep (src/publish/drift.ts flatUnion): `anyOf [anyOf [string, null], null]`
+ * says the same as `anyOf [string, null]` twice over and costs every client a level.
  */
-function flatAnyOf(branches: readonly JsonSchema[]): JsonSchema[] {
-  const flat: JsonSchema[] = [];
-  let withNull = false;
-  const add = (branch: JsonSchema) => {
-    if (isNull(branch)) withNull = true;
-    else if (isBareAnyOf(branch)) for (const inner of branch.anyOf) add(inner);
-    else flat.push(branch);
-  };
-  for (const branch of branches) add(branch);
-  return withNull ? [...flat, { type: "null" }] : flat;
-}
+const flatAnyOf = (branches: readonly JsonSchema[]): JsonSchema[] => flatUnion(branches, isNull);
 
 /** The schema or `null`, one union deep (see flatAnyOf). */
 function orNull(inner: JsonSchema): JsonSchema {

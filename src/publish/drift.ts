@@ -165,20 +165,23 @@ function typed(node: Node, types: readonly string[]): Node {
 /**
  * A union's branches one level deep: a branch that is itself a bare `anyOf` (a nullable branch relaxed into
  * `anyOf [kind, null]`) gives its branches to the union, and `null` is one branch, last. Without it a nullable
- * union published `anyOf [anyOf [string, null], null]`.
+ * union published `anyOf [anyOf [string, null], null]`. `isNull` says which branches are that one `null`: here
+ * `isNullOnly` (a described null too); the generator's emitter (codegen/emit/json-schema.ts) merges only a bare
+ * `{type: "null"}` and keeps a described one where it stands.
  */
-function flatUnion(branches: readonly unknown[]): unknown[] {
-  const flat: unknown[] = [];
+export function flatUnion<T>(branches: readonly T[], isNull: (branch: T) => boolean = isNullOnly): T[] {
+  const flat: T[] = [];
   let withNull = false;
-  const add = (branch: unknown) => {
-    if (isNullOnly(branch)) withNull = true;
-    else if (isBareUnion(branch)) for (const inner of branch.anyOf) add(inner);
+  const add = (branch: T) => {
+    if (isNull(branch)) withNull = true;
+    else if (isBareUnion(branch)) for (const inner of branch.anyOf) add(inner as T);
     else flat.push(branch);
   };
   for (const branch of branches) add(branch);
-  return withNull ? [...flat, { type: "null" }] : flat;
+  return withNull ? [...flat, { type: "null" } as T] : flat;
 }
 
+/** `{anyOf: [...]}` with no keyword of its own beside it. */
 function isBareUnion(schema: unknown): schema is { anyOf: unknown[] } {
   if (typeof schema !== "object" || schema === null) return false;
   const keys = Object.keys(schema);
