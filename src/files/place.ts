@@ -427,7 +427,6 @@ function openSecret(path: string, subject: Subject, warn: Warn, pipes: boolean):
     );
   }
   checkDescriptor(fd, stat, subject, folder);
-  checkLink(fd, path, subject);
   checkLinksOnTheWay(fd, stat, path, subject, warn);
   if (stat.isFIFO()) {
     // Nobody else may write into the pipe (they would choose the secret) or read from it (they would take it).
@@ -477,30 +476,18 @@ function mountedByPlatform(stat: Stats): boolean {
   return me !== undefined && me !== 0 && stat.uid === 0;
 }
 
-/** A link at the name (Kubernetes mounts secrets so) must be this user's or root's: its holder chooses the file. */
-function checkLink(fd: number, path: string, subject: Subject): void {
-  let stat: Stats;
-  try {
-    stat = lstatSync(path);
-  } catch {
-    return; // gone since the open: the descriptor is what is read
-  }
-  if (!stat.isSymbolicLink() || trusted(stat.uid)) return;
-  closeSync(fd);
-  throw new PlaceError(
-    `${subject.file} is a symbolic link of another user (uid ${stat.uid}), who chooses the file it leads to; name the file itself`,
-  );
-}
-
-/** At most this many links on the way to a secret (Linux's own bound, ELOOP). */
+/**
+ * At most this many links on the way to a secret (Linux's own bound). A longer chain or a loop was refused by
+ * `realpathSync` before the open (ELOOP); this bound only keeps the walk finite should a link change in between.
+ */
 const MAX_LINKS = 40;
 
 /**
- * Every link on the way from the name to the file, not only the one at the name: each must be this user's or root's,
- * in a folder the rules above accept, or whoever holds it, or may replace it, chooses the file (name -> link1 ->
- * link2 -> file, link2 in a folder of another user's). Resolved part by part, as the kernel does; when the walk ends
- * at a file, it must be the one opened (else a link changed between the open and this walk). Runs after the open,
- * on its descriptor, which it closes when refused.
+ * Every link on the way from the name to the file, not only the one at the name (Kubernetes mounts secrets so): each
+ * must be this user's or root's, in a folder the rules above accept, or whoever holds it, or may replace it, chooses
+ * the file (name -> link1 -> link2 -> file, link2 in a folder of another user's). Resolved part by part, as the
+ * kernel does; when the walk ends at a file, it must be the one opened (else a link changed between the open and
+ * this walk). Runs after the open, on its descriptor, which it closes when refused.
  */
 function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Subject, warn: Warn): void {
   const refuse = (message: string): never => {
@@ -510,9 +497,13 @@ function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Su
   const pending = resolve(path)
     .split("/")
     .filter((part) => part !== "" && part !== ".");
+  // The name's own parts are the tail of `pending` (a link's target goes in front of them): the link at the name is
+  // the last of them.
+  let named = pending.length;
   let at = "/";
   let links = 0;
   while (pending.length > 0) {
+    const atName = pending.length === named && --named === 0;
     const part = pending.shift() as string;
     if (part === "..") {
       at = dirname(at);
@@ -533,7 +524,7 @@ function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Su
       refuse(`${subject.file} leads through more than ${MAX_LINKS} symbolic links; name the file itself`);
     if (!trusted(stat.uid))
       refuse(
-        `${subject.file} leads through ${next}, a symbolic link of another user (uid ${stat.uid}), who chooses the file it leads to; name the file itself`,
+        `${subject.file} ${atName ? "is" : `leads through ${next},`} a symbolic link of another user (uid ${stat.uid}), who chooses the file it leads to; name the file itself`,
       );
     try {
       checkFolders(next, subject, warn);
