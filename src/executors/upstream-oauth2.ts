@@ -153,7 +153,8 @@ function createTokenCache() {
       if (!pending) {
         const held = failed.get(key);
         const left = held === undefined ? 0 : held.at + FAILURE_HOLD_MS - Date.now();
-        if (held !== undefined && left > 0) throw heldFailure(held.error, left);
+        // More left than the hold itself: the wall clock was set back since (an NTP step), and the hold is over.
+        if (held !== undefined && left > 0 && left <= FAILURE_HOLD_MS) throw heldFailure(held.error, left);
         failed.delete(key);
         apply.onRequest?.();
         pending = request()

@@ -323,6 +323,26 @@ describe("OAuth2 client credentials", () => {
     }
   });
 
+  it("a wall clock set back (an NTP step, a VM resumed) ends the hold rather than stretching it to the step's length", async () => {
+    behaviour = { status: 503, body: { error: "temporarily_unavailable" } };
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+      let counted = 0;
+      const call = () => auth.apply([["oauth"]], { signal, onRequest: () => counted++ }).catch((e) => e);
+      await call();
+      expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
+      expect(counted).toBe(1);
+      vi.setSystemTime(Date.now() - 3_600_000);
+      behaviour = { status: 200, body: { expires_in: 3600 } };
+      const placed = await auth.apply([["oauth"]], { signal, onRequest: () => counted++ });
+      expect(placed.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
+      expect(counted).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("an unreachable token endpoint, or an OpenID discovery document that fails, is held the same way", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     try {

@@ -136,6 +136,17 @@ describe("after the hold", () => {
     expect(count("/.well-known/oauth-authorization-server/flaky")).toBe(first + 1);
   });
 
+  it("a clock set back (an NTP step) ends the hold rather than stretching it to the step's length", async () => {
+    local.fault("flaky", { metadata: 503, jwks: 500 });
+    const verify = verifier();
+    expect(await verify(await token())).toMatchObject({ ok: false, retryAfter: 5 });
+    const first = count("/.well-known/oauth-authorization-server/flaky");
+    local.fault("flaky", {});
+    clock -= 3_600_000;
+    expect(await verify(await token())).toMatchObject({ ok: true });
+    expect(count("/.well-known/oauth-authorization-server/flaky")).toBe(first + 1);
+  });
+
   it("so is the key set", async () => {
     local.fault("flaky", { jwks: 500 });
     const verify = verifier();

@@ -118,10 +118,13 @@ class Hold {
     private readonly since: number,
   ) {}
 
-  /** The failure to answer at `now`, or undefined once the hold is over. */
+  /**
+   * The failure to answer at `now`, or undefined once the hold is over, or when more than the hold is left: the
+   * clock was set back since (an NTP step), which must not hold every token of the issuer for the step's length.
+   */
   error(now: number): IssuerUnavailableError | undefined {
     const left = this.since + HOLD_MS - now;
-    if (left <= 0) return undefined;
+    if (left <= 0 || left > HOLD_MS) return undefined;
     return new IssuerUnavailableError(this.message, Math.ceil(left / 1000), true);
   }
 }
