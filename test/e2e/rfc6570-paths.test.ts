@@ -1,12 +1,8 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * Path templates written with RFC 6570 operators (test/e2e/specs/rfc6570-paths.yaml): `{;id}`, `{.fmt}`,
@@ -16,35 +12,21 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * beside the declared query parameter. Now each is read as what the operator means, with a located TW137 warning,
  * and the requests that arrive are the ones the spec's author wrote the expression for.
  */
-let upstream: RecordingServer;
-let served: Served;
-let warnings: string[];
-
-beforeAll(async () => {
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: join(ROOT, "test/e2e/specs/rfc6570-paths.yaml"), name: "templates" },
-    { root: ROOT, out: relative(ROOT, tmpDir("rfc6570-paths")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  warnings = diags.items
+const fx = servedSpec(
+  join(ROOT, "test/e2e/specs/rfc6570-paths.yaml"),
+  "templates",
+  "rfc6570-paths",
+  (url) => ({ TEMPLATES_BASE_URL: url }),
+  (_req, res) => sendJson(res, 200, {}),
+);
+const warnings = () =>
+  fx.diags.items
     .filter((d) => d.severity === "warning")
     .map((d) => `${d.code} ${d.source?.file.split("/").pop()}:${d.source?.line} ${d.message}`);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-  served = await serveOverStdio(join(ROOT, cat.dir), { TEMPLATES_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
 
 describe("RFC 6570 operators in path templates", () => {
   it("each is read as the style its operator means, with a located warning", () => {
-    expect(warnings).toEqual([
+    expect(warnings()).toEqual([
       "TW137 rfc6570-paths.yaml:9 path /items{;id}: {;id} (an RFC 6570 expression) is read as {id} with style matrix",
       "TW137 rfc6570-paths.yaml:15 path /report{.fmt}: {.fmt} (an RFC 6570 expression) is read as {fmt} with style label",
       "TW137 rfc6570-paths.yaml:21 path /tags{;tags*}: {;tags*} (an RFC 6570 expression) is read as {tags} with style matrix, exploded",
@@ -67,10 +49,10 @@ describe("RFC 6570 operators in path templates", () => {
     ];
     const got: string[] = [];
     for (const [name, args] of calls) {
-      const before = upstream.received.length;
-      const result = await served.client.callTool({ name, arguments: args });
+      const before = fx.upstream().received.length;
+      const result = await fx.client().callTool({ name, arguments: args });
       expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
-      const sent = upstream.received.slice(before);
+      const sent = fx.upstream().received.slice(before);
       expect(sent).toHaveLength(1);
       got.push(sent[0]?.url ?? "");
     }

@@ -1,14 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { tmpDir } from "../helpers/paths.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * JSON Schema 2020-12 shapes of OpenAPI 3.1 bodies that toolwright does not enforce as written, which must still
@@ -79,35 +74,15 @@ components:
       required: [name]
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const dir = tmpDir("schema-31-keywords");
-  writeFileSync(join(dir, "openapi.yaml"), SPEC);
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: join(dir, "openapi.yaml"), name: "kw" },
-    { root: ROOT, out: relative(ROOT, join(dir, "out")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  served = await serveOverStdio(join(ROOT, cat.dir), { KW_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const specFile = join(tmpDir("schema-31-keywords"), "openapi.yaml");
+writeFileSync(specFile, SPEC);
+const fx = servedSpec(specFile, "kw", "schema-31-keywords-out", (url) => ({ KW_BASE_URL: url }));
 
 const body = (sent: { body: Buffer }[]) => JSON.parse(sent[0]?.body.toString() ?? "null");
 
 describe("OpenAPI 3.1 conditional properties and $ref '#' under $id", () => {
   it("every published schema compiles with ajv 2020 and the tree recurses", async () => {
-    const { tools } = await served.client.listTools();
+    const { tools } = await fx.client().listTools();
     const ajv = new Ajv2020({ strict: false });
     for (const t of tools) ajv.compile(t.inputSchema);
     const tree = tools.find((t) => t.name === "plant_tree")?.inputSchema as unknown as {
@@ -118,7 +93,7 @@ describe("OpenAPI 3.1 conditional properties and $ref '#' under $id", () => {
 
   it("a property declared in dependentSchemas is taken and sent", async () => {
     const args = { amount: 5, card: "4242", billing: { zip: "1000" } };
-    const { result, sent } = await callRecorded(served.client, upstream, "save_card", args);
+    const { result, sent } = await fx.call("save_card", args);
     expect(result.isError, JSON.stringify(result)).toBeFalsy();
     expect(body(sent)).toEqual(args);
   });
@@ -128,12 +103,12 @@ describe("OpenAPI 3.1 conditional properties and $ref '#' under $id", () => {
       { kind: "circle", radius: 2 },
       { kind: "square", side: 3 },
     ]) {
-      const { result, sent } = await callRecorded(served.client, upstream, "add_shape", { shape });
+      const { result, sent } = await fx.call("add_shape", { shape });
       expect(result.isError, JSON.stringify(result)).toBeFalsy();
       expect(body(sent)).toEqual({ shape });
     }
     // A property the spec declares nowhere is still refused.
-    const refused = await callRecorded(served.client, upstream, "add_shape", {
+    const refused = await fx.call("add_shape", {
       shape: { kind: "square", x: 1 },
     });
     expect(refused.result.isError).toBe(true);
@@ -142,10 +117,10 @@ describe("OpenAPI 3.1 conditional properties and $ref '#' under $id", () => {
 
   it("a recursive $id schema checks its children: a child without its required name is refused", async () => {
     const tree = { name: "oak", children: [{ name: "branch", children: [{ name: "twig" }] }] };
-    const { result, sent } = await callRecorded(served.client, upstream, "plant_tree", tree);
+    const { result, sent } = await fx.call("plant_tree", tree);
     expect(result.isError, JSON.stringify(result)).toBeFalsy();
     expect(body(sent)).toEqual(tree);
-    const bad = await callRecorded(served.client, upstream, "plant_tree", {
+    const bad = await fx.call("plant_tree", {
       name: "oak",
       children: [{ n: 1 }],
     });

@@ -1,13 +1,8 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import type { CatalogDocument } from "../../src/catalog.js";
-import { errorsOf } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * Form and multipart request bodies whose schema is not an object (test/e2e/specs/whole-form-bodies.yaml, shapes
@@ -16,51 +11,35 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * an object of form fields"/"of parts"): a published schema the runtime never honoured. Now an encoded form is
  * sent as given, and a body that names no field or part (a lone file, an array, a number) is left out, located.
  */
-let upstream: RecordingServer;
-let doc: CatalogDocument;
-let served: Served;
-let warnings: string[];
-
-beforeAll(async () => {
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: join(ROOT, "test/e2e/specs/whole-form-bodies.yaml"), name: "forms" },
-    { root: ROOT, out: relative(ROOT, tmpDir("whole-form-bodies")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  warnings = diags.items
+const fx = servedSpec(
+  join(ROOT, "test/e2e/specs/whole-form-bodies.yaml"),
+  "forms",
+  "whole-form-bodies",
+  (url) => ({ FORMS_BASE_URL: url }),
+  (_req, res) => sendJson(res, 200, {}),
+);
+const warnings = () =>
+  fx.diags.items
     .filter((d) => d.severity === "warning")
     .map((d) => `${d.code} ${d.message} ${d.source?.file.split("/").pop()}:${d.source?.line}`);
-  if (!cat) throw new Error("no catalog");
-  doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-  served = await serveOverStdio(join(ROOT, cat.dir), { FORMS_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
 
 describe("form and multipart bodies that are not objects", () => {
   it("a body that names no form field or part is left out with a located warning; the rest are tools", () => {
-    expect(warnings.filter((w) => w.startsWith("TW139"))).toEqual([
+    expect(warnings().filter((w) => w.startsWith("TW139"))).toEqual([
       "TW139 POST /videos/{id}/studio/edit is left out: its application/x-www-form-urlencoded request body is an array, which names no form field: toolwright cannot tell what to send it as whole-form-bodies.yaml:40",
       "TW139 POST /convert is left out: its application/x-www-form-urlencoded request body is an integer, which names no form field: toolwright cannot tell what to send it as whole-form-bodies.yaml:50",
       "TW139 POST /issue/{key}/attachments is left out: its multipart/form-data request body is a file (a binary string), which names no part: toolwright cannot tell what to send it as whole-form-bodies.yaml:58",
       "TW139 POST /boards is left out: its multipart/form-data request body is an array, which names no part: toolwright cannot tell what to send it as whole-form-bodies.yaml:69",
       "TW139 POST /translate_file is left out: its multipart/form-data request body is a string, which names no part: toolwright cannot tell what to send it as whole-form-bodies.yaml:77",
     ]);
-    expect(doc.tools.map((t) => t.name).sort()).toEqual([
-      "authenticate",
-      "both",
-      "untyped_form",
-      "visualize_taste",
-    ]);
+    expect(
+      fx
+        .doc()
+        .tools.map((t) => t.name)
+        .sort(),
+    ).toEqual(["authenticate", "both", "untyped_form", "visualize_taste"]);
     // An array offered as JSON too is sent as JSON.
-    const both = doc.tools.find((t) => t.name === "both");
+    const both = fx.doc().tools.find((t) => t.name === "both");
     expect(both?.binding.kind === "http" && both.binding.body?.encoding).toBe("json");
   });
 
@@ -80,32 +59,37 @@ describe("form and multipart bodies that are not objects", () => {
       ],
       ["untyped_form", { body: "a=1" }, "/untyped", "a=1"],
     ] as const) {
-      const before = upstream.received.length;
-      const result = await served.client.callTool({ name, arguments: args });
+      const before = fx.upstream().received.length;
+      const result = await fx.client().callTool({ name, arguments: args });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-      const got = upstream.received.slice(before);
+      const got = fx.upstream().received.slice(before);
       expect(got).toHaveLength(1);
       expect(got[0]?.path).toBe(path);
       expect(got[0]?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
       expect(got[0]?.body.toString()).toBe(body);
     }
     // An object is still sent as its fields.
-    const before = upstream.received.length;
-    const result = await served.client.callTool({ name: "untyped_form", arguments: { body: { a: "1 2" } } });
+    const before = fx.upstream().received.length;
+    const result = await fx.client().callTool({ name: "untyped_form", arguments: { body: { a: "1 2" } } });
     expect(result.isError).toBeFalsy();
-    expect(upstream.received.slice(before).map((r) => r.body.toString())).toEqual(["a=1%202"]);
+    expect(
+      fx
+        .upstream()
+        .received.slice(before)
+        .map((r) => r.body.toString()),
+    ).toEqual(["a=1%202"]);
   });
 
   it("an encoded form that would set the request's method is refused before it is sent", async () => {
-    const before = upstream.received.length;
+    const before = fx.upstream().received.length;
     for (const body of ["a=1&_method=DELETE", "%5Fmethod=delete", "x=1&X-HTTP-Method-Override=DELETE"]) {
-      const result = await served.client.callTool({ name: "visualize_taste", arguments: { body } });
+      const result = await fx.client().callTool({ name: "visualize_taste", arguments: { body } });
       expect(result.isError, body).toBe(true);
       expect(JSON.stringify(result.content)).toMatch(/request's method/);
     }
-    expect(upstream.received.length).toBe(before);
+    expect(fx.upstream().received.length).toBe(before);
     // The server keeps serving.
-    const ok = await served.client.callTool({ name: "visualize_taste", arguments: { body: "method=x" } });
+    const ok = await fx.client().callTool({ name: "visualize_taste", arguments: { body: "method=x" } });
     expect(ok.isError).toBeFalsy();
   });
 });

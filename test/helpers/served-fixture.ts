@@ -1,7 +1,12 @@
-import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
-import { genToDisk, writeTree } from "./generate.js";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
+import { Diagnostics } from "../../codegen/diagnostics.js";
+import { generateCatalog } from "../../codegen/index.js";
+import { writeCatalog } from "../../codegen/write.js";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { errorsOf, genToDisk, writeTree } from "./generate.js";
 import { callRecorded, type Served, serveOverStdio, type ToolResult } from "./mcp.js";
+import { ROOT, tmpDir } from "./paths.js";
 import { type RecordingServer, type Route, sendJson, startRecordingServer } from "./recording-server.js";
 
 /**
@@ -28,6 +33,53 @@ export function servedFixture(
     await upstream?.close();
   });
   return {
+    /** Calls a tool; its result and what the upstream received meanwhile. */
+    call: (tool: string, args: Record<string, unknown>) =>
+      callRecorded(served!.client, upstream!, tool, args),
+  };
+}
+
+/**
+ * For a test file: a bare spec (no manifest) generated as catalog `name` into `out` (under test/.tmp) without an
+ * error, written, and served over stdio for the whole file in front of a recording upstream (`route`: 200
+ * `{ ok: true }` unless given); `env(url)` is the server's env, given the upstream's URL. Registers the file's
+ * beforeAll/afterAll; what it returns is read once beforeAll has run.
+ */
+export function servedSpec(
+  spec: string,
+  name: string,
+  out: string,
+  env: (upstreamUrl: string) => Record<string, string>,
+  route: Route = (_req, res) => sendJson(res, 200, { ok: true }),
+) {
+  let upstream: RecordingServer | undefined;
+  let served: Served | undefined;
+  const diags = new Diagnostics();
+  let doc: CatalogDocument | undefined;
+  beforeAll(async () => {
+    const cat = await generateCatalog(
+      { kind: "spec", spec, name },
+      { root: ROOT, out: relative(ROOT, tmpDir(out)) },
+      diags,
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    if (!cat) throw new Error("no catalog");
+    doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    writeCatalog(ROOT, cat);
+    upstream = await startRecordingServer(route);
+    served = await serveOverStdio(join(ROOT, cat.dir), env(upstream.url));
+  });
+  afterAll(async () => {
+    await served?.close();
+    await upstream?.close();
+  });
+  return {
+    /** The generator's diagnostics (no error among them). */
+    diags,
+    /** catalog.json as generated. */
+    doc: () => doc!,
+    upstream: () => upstream!,
+    client: () => served!.client,
     /** Calls a tool; its result and what the upstream received meanwhile. */
     call: (tool: string, args: Record<string, unknown>) =>
       callRecorded(served!.client, upstream!, tool, args),
