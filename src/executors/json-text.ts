@@ -29,6 +29,35 @@ const LONG_NUMBER =
     ? /(?<=[:,[]\s*-?)\d(?:[\d.]{15}|[\d.]*[eE])/
     : /[:,[]\s*-?\d(?:[\d.]{15}|[\d.]*[eE])/;
 
+const isDigit = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x39;
+const isDigitOrPoint = (byte: number | undefined) => byte === 0x2e || isDigit(byte);
+
+/**
+ * Whether UTF-8 `bytes` hold a JSON number token LONG_NUMBER finds: after `:`, `,` or `[` and JSON whitespace, an
+ * optional `-`, then 16+ digits and points, or digits and points and an exponent. Read on the bytes, without
+ * decoding them to text first: every stdio line is asked this before the SDK reads it (`stdio-exact.ts`), and a
+ * line whose answer is no, nearly every one, is then done with. A token JSON can round is always found (JSON
+ * whitespace is these four bytes); a string that only looks like one (`"a:1234567890123456"`) may be found too,
+ * which costs the exact parse, never the answer.
+ */
+export function mayHoldLongNumber(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i];
+    if (c !== 0x3a && c !== 0x2c && c !== 0x5b) continue;
+    let j = i + 1;
+    let w = bytes[j];
+    while (w === 0x20 || w === 0x09 || w === 0x0a || w === 0x0d) w = bytes[++j];
+    if (w === 0x2d) j++;
+    if (!isDigit(bytes[j])) continue;
+    const start = j;
+    while (isDigitOrPoint(bytes[j])) j++;
+    if (j - start >= 16 || bytes[j] === 0x65 || bytes[j] === 0x45) return true;
+    i = j - 1;
+  }
+  return false;
+}
+
 /** A body that is one number (rare, and short): always read exactly. */
 const BARE_NUMBER = /^\s*-?\d/;
 

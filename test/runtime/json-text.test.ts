@@ -5,6 +5,7 @@ import {
   decodeText,
   exactArgumentsOf,
   integerText,
+  mayHoldLongNumber,
   parseClientJson,
   parseJson,
 } from "../../src/executors/json-text.js";
@@ -88,6 +89,81 @@ describe("client JSON: only a tools/call's arguments keep exact numbers", () => 
     expect(JSON.stringify(exactArgumentsOf(line)?.arguments)).toBe('{"id":12345678901234567890,"n":1}');
     expect(exactArgumentsOf(line.replace(/12345678901234567890/g, "12"))).toBeUndefined();
     expect(exactArgumentsOf(line.replace("tools/call", "tools/list"))).toBeUndefined();
+  });
+});
+
+describe("the byte check before a stdio line is read exactly (mayHoldLongNumber)", () => {
+  /** LONG_NUMBER's spelling, as exactArgumentsOf asks it of the decoded text. */
+  const LONG = /[:,[]\s*-?\d(?:[\d.]{15}|[\d.]*[eE])/;
+  const tokens = [
+    "0",
+    "-0",
+    "12",
+    "-7",
+    "0.5",
+    "1.25e3",
+    "1E-7",
+    "-2e+2",
+    "9007199254740991",
+    "9007199254740993",
+    "123456789012345",
+    "1234567890123456",
+    "-123456789012345",
+    "12345678901234.5",
+    "123456789012345.6",
+    "0.1000000000000000055511151231257827",
+    "1e400",
+    "19.999999999999999999",
+    "-12345678901234567890",
+  ];
+  const spaces = ["", " ", "\t", "\r\n ", "  \n"];
+  const pick = <T>(items: readonly T[], r: () => number) => items[Math.floor(r() * items.length)] as T;
+
+  /** A tools/call line (JSON text, every number token after a structural character and JSON whitespace). */
+  function line(r: () => number): string {
+    const ws = () => pick(spaces, r);
+    const value = (depth: number): string => {
+      const k = r();
+      if (depth > 2 || k < 0.45) return pick(tokens, r);
+      if (k < 0.6) return JSON.stringify(pick(["a:1234567890123456", "v2e", "é,12", "ß", "x"], r));
+      if (k < 0.8) return `[${ws()}${value(depth + 1)}${ws()},${ws()}${value(depth + 1)}${ws()}]`;
+      return `{${ws()}"k":${ws()}${value(depth + 1)}${ws()},"ü":${ws()}${value(depth + 1)}}`;
+    };
+    return `{"jsonrpc":"2.0","id":${pick(["1", "12345678901234567890", '"a"'], r)},"method":"tools/call","params":{"name":"t","arguments":{"n":${ws()}${value(0)}}}}`;
+  }
+
+  it("says yes to every line LONG_NUMBER matches on a number token, and so to every line read exactly", () => {
+    let seed = 7;
+    const r = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let exact = 0;
+    for (let i = 0; i < 4000; i++) {
+      const text = line(r);
+      JSON.parse(text); // every generated line is JSON
+      const bytes = Buffer.from(text);
+      const found = mayHoldLongNumber(bytes);
+      if (exactArgumentsOf(text) !== undefined) {
+        exact++;
+        expect(found, text).toBe(true);
+      }
+      // Outside strings the two agree token for token: blank out the strings and compare.
+      const bare = text.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+      expect(mayHoldLongNumber(Buffer.from(bare)), bare).toBe(LONG.test(bare));
+    }
+    expect(exact).toBeGreaterThan(200);
+  });
+
+  it("reads tokens at a line's end and after a minus, and nothing in a line without one", () => {
+    expect(mayHoldLongNumber(Buffer.from('{"a":[1,2,1234567890123456'))).toBe(true);
+    expect(mayHoldLongNumber(Buffer.from('{"a":-1e5}'))).toBe(true);
+    expect(mayHoldLongNumber(Buffer.from('{"a":\n -1.5E'))).toBe(true);
+    expect(mayHoldLongNumber(Buffer.from('{"a":-\n 1.5E'))).toBe(false);
+    expect(mayHoldLongNumber(Buffer.from('{"a":123456789012345}'))).toBe(false);
+    expect(mayHoldLongNumber(Buffer.from('{"a":"1234567890123456","b":-'))).toBe(false);
+    expect(mayHoldLongNumber(Buffer.from('{"path":"integrations/salesforce/api-key","v":2}'))).toBe(false);
+    expect(mayHoldLongNumber(Buffer.from(""))).toBe(false);
   });
 });
 
