@@ -316,7 +316,7 @@ export class DocumentSet {
   load(abs: string, from: SourceRef): LoadedDocument | undefined {
     if (!this.docs.has(abs)) {
       if (this.guard.wasRefused(abs) || !this.guard.allows(abs, from)) return undefined;
-      const doc = loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from);
+      const doc = loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from, "leave-out");
       this.docs.set(abs, doc ?? null);
       if (doc) this.guard.scan(doc);
     }

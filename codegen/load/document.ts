@@ -360,21 +360,46 @@ function loneSurrogatePath(
   return undefined;
 }
 
+/** At most this many non-finite numbers are reported one by one. */
+const MAX_NON_FINITE_WARNINGS = 20;
+
 /**
- * The path to the first number no double holds: JSON's `1e400` (or 400 digits), which `JSON.parse` reads as
- * Infinity, and YAML's `.inf` and `.nan` (recursion bounded: the nesting is checked first).
+ * Takes out every number no double holds: JSON's `1e400` (or 400 digits), which `JSON.parse` reads as Infinity,
+ * and YAML's `.inf` and `.nan` (recursion bounded: the nesting is checked first). A key holding one is deleted (a
+ * bound of `.inf` is no bound), an array's member is removed (an `enum` left empty is deleted: an empty enum is
+ * no schema), and the paths of what was taken out are returned.
  */
-function nonFinitePath(node: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (typeof node === "number") return Number.isFinite(node) ? undefined : path;
-  if (node === null || typeof node !== "object") return undefined;
-  for (const key of Object.keys(node)) {
-    const found = nonFinitePath((node as Record<string, unknown>)[key], [
-      ...path,
-      Array.isArray(node) ? Number(key) : key,
-    ]);
-    if (found) return found;
+function dropNonFinite(
+  node: unknown,
+  path: (string | number)[] = [],
+  found: (string | number)[][] = [],
+): (string | number)[][] {
+  if (node === null || typeof node !== "object") return found;
+  if (Array.isArray(node)) {
+    const kept: unknown[] = [];
+    node.forEach((item, i) => {
+      if (typeof item === "number" && !Number.isFinite(item)) found.push([...path, i]);
+      else {
+        dropNonFinite(item, [...path, i], found);
+        kept.push(item);
+      }
+    });
+    if (kept.length !== node.length) node.splice(0, node.length, ...kept);
+    return found;
   }
-  return undefined;
+  const object = node as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      found.push([...path, key]);
+      delete object[key];
+    } else {
+      const before = Array.isArray(value) ? value.length : 0;
+      dropNonFinite(value, [...path, key], found);
+      if (key === "enum" && before > 0 && (value as unknown[]).length === 0) delete object[key];
+    }
+  }
+  return found;
 }
 
 /**
@@ -629,14 +654,61 @@ function readAndParse(
 }
 
 /**
+ * Numbers no double holds (`tally.nonFinite` found some): refused at the first (false), or left out, each with a
+ * located warning (true). JSON has no such number: written back (catalog.json, the published schemas) it became
+ * `null`, so a bound (`maximum: null`) is one ajv, the MCP SDK clients' validator, refuses to compile, and an enum or
+ * a default tells the model that null is a value.
+ */
+function leaveOutNonFinite(
+  data: unknown,
+  file: string,
+  diags: Diagnostics,
+  mode: "refuse" | "leave-out",
+  locator: () => Locator,
+): boolean {
+  const dropped = dropNonFinite(data);
+  if (mode === "refuse") {
+    diags.error(
+      "TW101",
+      "a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan): JSON has no such number, so what is published would be null",
+      { file, pointer: encodePointer(dropped[0] ?? []) },
+      "Leave the keyword out (no maximum is no limit) or write a number within ±1.7976931348623157e308.",
+    );
+    return false;
+  }
+  for (const path of dropped.slice(0, MAX_NON_FINITE_WARNINGS)) {
+    const pos = locator()(path.map(String), false);
+    const last = String(path.at(-1));
+    diags.warn(
+      "TW101",
+      `a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan) is left out: JSON has no such number (${/^(exclusiveM|m)(aximum|inimum)$/i.test(last) ? "a bound of infinity is no bound" : typeof path.at(-1) === "number" ? "the member is removed" : "the keyword is removed"})`,
+      { file, pointer: encodePointer(path), ...(pos ? { line: pos.line, column: pos.col } : {}) },
+      "Leave the keyword out (no maximum is no limit) or write a number within ±1.7976931348623157e308.",
+    );
+  }
+  if (dropped.length > MAX_NON_FINITE_WARNINGS)
+    diags.warn(
+      "TW101",
+      `${dropped.length - MAX_NON_FINITE_WARNINGS} more numbers no double holds are left out`,
+      {
+        file,
+      },
+    );
+  return true;
+}
+
+/**
  * Reads and parses a file. JSON goes through `JSON.parse` (fast on 10 MB specs); positions are computed only
  * when a diagnostic asks for one. Returns undefined after recording a diagnostic when the file is unusable.
+ * `nonFinite`: what a number no double holds costs: the whole file (a manifest, a patch: settings fail closed), or,
+ * for a spec and the files it refers to, only the keyword or member holding it (left out with a located warning).
  */
 export function loadDocument(
   abs: string,
   file: string,
   diags: Diagnostics,
   from?: SourceRef,
+  nonFinite: "refuse" | "leave-out" = "refuse",
 ): LoadedDocument | undefined {
   const parsed = readAndParse(abs, file, diags, from);
   if (parsed === undefined) return undefined;
@@ -662,18 +734,14 @@ export function loadDocument(
     );
     return undefined;
   }
-  if (tally.nonFinite > 0) {
-    // JSON has no such number: written back (catalog.json, the published schemas) it becomes `null`, so a bound
-    // (`maximum: null`) is one ajv, the MCP SDK clients' validator, refuses to compile, and an enum or a default
-    // tells the model that null is a value.
-    diags.error(
-      "TW101",
-      "a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan): JSON has no such number, so what is published would be null",
-      { file, pointer: encodePointer(nonFinitePath(data) ?? []) },
-      "Leave the keyword out (no maximum is no limit) or write a number within ±1.7976931348623157e308.",
-    );
+  if (
+    tally.nonFinite > 0 &&
+    !leaveOutNonFinite(data, file, diags, nonFinite, () => {
+      locate ??= positionsFor(text());
+      return locate;
+    })
+  )
     return undefined;
-  }
   const unpaired = parsed.matchesOwn(SURROGATE_ESCAPE) ? loneSurrogatePath(data) : undefined;
   if (unpaired) {
     diags.error(

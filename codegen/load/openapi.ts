@@ -183,7 +183,7 @@ export async function loadOpenApi(
 ): Promise<OpenApiSpec | undefined> {
   const { refFolders = [], strict = false, patch, refHint = "manifest" } = opts;
   const file = relative(cwd, abs) || abs;
-  const loaded = loadDocument(abs, file, diags, from);
+  const loaded = loadDocument(abs, file, diags, from, "leave-out");
   if (!loaded) return undefined;
   if (patch && !applyPatch(loaded, patch, diags)) return undefined;
   const doc = withMsPaths(loaded, diags);

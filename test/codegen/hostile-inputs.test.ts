@@ -7,7 +7,7 @@ import { buildSchema, execute, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
-import { aliasCopies, MAX_NESTING, mergeCopies } from "../../codegen/load/document.js";
+import { aliasCopies, loadDocument, MAX_NESTING, mergeCopies } from "../../codegen/load/document.js";
 import { graphqlJs } from "../../codegen/load/graphql.js";
 import {
   MAX_SELECTION_ITEMS,
@@ -198,32 +198,92 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(pair.where).toEqual([]);
   });
 
-  it("a number no double holds (1e400, YAML's .inf and .nan) is TW101 at its pointer; the largest double passes", async () => {
+  it("a number no double holds (1e400, YAML's .inf and .nan) is left out with a TW101 warning at its pointer; the rest generates", async () => {
     // JSON.parse reads 1e400 as Infinity and JSON has no such number: the catalog published `"maximum": null`,
     // `"enum": [null, 1]`, `"default": null`, a schema that ajv (the MCP SDK clients' validator) refuses to
-    // compile ("maximum value must be number") and that tells the model null is an allowed value.
+    // compile ("maximum value must be number") and that tells the model null is an allowed value. Refusing the
+    // whole spec for one such number (an example in one operation) cost every other operation.
     const json = (where: string) =>
-      `{"openapi":"3.0.3","info":{"title":"N","version":"1"},"servers":[{"url":"https://n.example.com"}],"paths":{"/a":{"get":{"operationId":"a","parameters":[{"name":"n","in":"query","schema":${where}}],"responses":{"200":{"description":"ok"}}}}}}`;
+      `{"openapi":"3.0.3","info":{"title":"N","version":"1"},"servers":[{"url":"https://n.example.com"}],"paths":{"/a":{"get":{"operationId":"a","parameters":[{"name":"n","in":"query","schema":${where}}],"responses":{"200":{"description":"ok"}}}},"/b":{"get":{"operationId":"b","responses":{"200":{"description":"ok"}}}}}}`;
     const pointer = /#\/paths\/~1a\/get\/parameters\/0\/schema/;
-    for (const [file, text, at] of [
-      ["max.json", json(`{"type":"number","maximum":1e400}`), "/maximum"],
-      ["min.json", json(`{"type":"number","minimum":-1E+999}`), "/minimum"],
-      ["digits.json", json(`{"type":"integer","maxLength":1${"0".repeat(400)}}`), "/maxLength"],
-      ["enum.json", json(`{"type":"number","enum":[1,1e400]}`), "/enum/1"],
-      ["default.json", json(`{"type":"number","default":-1e309}`), "/default"],
-      ...[".inf", "-.Inf", ".NaN", "1e400"].map((v, i) => [
+    const ajv = new Ajv2020({ strict: false });
+    for (const [file, text, at, published] of [
+      ["max.json", json(`{"type":"number","maximum":1e400}`), "/maximum", { type: "number" }],
+      [
+        "min.json",
+        json(`{"type":"number","minimum":-1E+999,"maximum":3}`),
+        "/minimum",
+        { type: "number", maximum: 3 },
+      ],
+      [
+        "digits.json",
+        json(`{"type":"string","maxLength":1${"0".repeat(400)}}`),
+        "/maxLength",
+        { type: "string" },
+      ],
+      ["enum.json", json(`{"type":"number","enum":[1.5,1e400,2]}`), "/enum/1", { enum: [1.5, 2] }],
+      ["enum1.json", json(`{"type":"number","enum":[1e400]}`), "/enum/0", { type: "number" }],
+      ["default.json", json(`{"type":"number","default":-1e309}`), "/default", { type: "number" }],
+      ...[".inf", "-.Inf", ".NaN", "1e400"].map((v, i): [string, string, string, object] => [
         `yaml${i}.yaml`,
-        `${HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - { name: n, in: query, schema: { type: number, maximum: ${v} } }\n      responses: { "200": { description: ok } }\n`,
+        `${HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - { name: n, in: query, schema: { type: number, maximum: ${v}, minimum: 1 } }\n      responses: { "200": { description: ok } }\n  /b:\n    get:\n      operationId: b\n      responses: { "200": { description: ok } }\n`,
         "/maximum",
+        { type: "number", minimum: 1 },
       ]),
-    ] as const) {
-      const out = await generate(file, text);
-      expect(out.cat, file).toBeUndefined();
-      expect(out.where, file).toEqual([
-        expect.stringMatching(new RegExp(`^TW101 .*${file.replace(".", "\\.")}${pointer.source}${at}$`)),
+    ] as [string, string, string, object][]) {
+      const dir = tmpDir("hostile");
+      writeFileSync(join(dir, file), text);
+      const { cat, diags } = await genSpec(join(dir, file), "hostile", `${dir.slice(ROOT.length + 1)}/out`);
+      const warnings = diags.items.filter((d) => d.severity !== "info");
+      expect(
+        warnings.map((d) => `${d.severity} ${d.code} ${d.source?.file} ${d.source?.pointer}`),
+        file,
+      ).toEqual([
+        expect.stringMatching(
+          new RegExp(`^warning TW101 .*/${file.replace(".", "\\.")} ${pointer.source}${at}$`),
+        ),
       ]);
-      expect(out.errors[0]?.message).toMatch(/a number no double holds/);
+      expect(warnings[0]?.source?.line, file).toBeGreaterThan(0);
+      expect(warnings[0]?.message).toMatch(/a number no double holds .* is left out/);
+      const doc = JSON.parse(cat?.files.get("catalog.json") as string) as CatalogDocument;
+      expect(doc.tools.map((t) => t.name).sort(), file).toEqual(["a", "b"]);
+      const schema = doc.tools.find((t) => t.name === "a")?.inputSchema as {
+        properties: { n: Record<string, unknown> };
+      };
+      expect(schema.properties.n, file).toEqual(published);
+      expect(() => ajv.compile(doc.tools[0]?.inputSchema as object), file).not.toThrow();
     }
+    // A YAML file with many: each is located, up to 20, then counted.
+    const many = await genSpec(
+      (() => {
+        const dir = tmpDir("hostile");
+        const props = Array.from(
+          { length: 25 },
+          (_, i) => `                p${i}: { type: number, maximum: .inf, example: .nan }`,
+        ).join("\n");
+        writeFileSync(
+          join(dir, "many.yaml"),
+          `${HEAD}paths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n${props}\n      responses: { "200": { description: ok } }\n`,
+        );
+        return join(dir, "many.yaml");
+      })(),
+      "hostile",
+      "test/.tmp/hostile-many/out",
+    );
+    const tw101 = many.diags.items.filter((d) => d.code === "TW101");
+    expect(tw101).toHaveLength(21);
+    expect(tw101.slice(0, 20).every((d) => d.source?.line !== undefined && d.source.pointer)).toBe(true);
+    expect(tw101[20]?.message).toMatch(/^30 more numbers/);
+    expect(many.diags.items.filter((d) => d.code !== "TW101")).toEqual([]);
+    expect(many.cat?.files.get("catalog.json")).not.toMatch(/null/);
+    // A manifest or a patch (settings: a limit, a policy) still refuses the file, at the number's pointer.
+    const manifestDir = tmpDir("hostile");
+    writeFileSync(join(manifestDir, "toolwright.yaml"), "name: m\nlimits:\n  max_rows: .inf\n");
+    const refused = new Diagnostics();
+    expect(loadDocument(join(manifestDir, "toolwright.yaml"), "toolwright.yaml", refused)).toBeUndefined();
+    expect(refused.items.map((d) => `${d.severity} ${d.code} ${d.source?.pointer}`)).toEqual([
+      "error TW101 #/limits/max_rows",
+    ]);
     const fine = await generate(
       "fine.json",
       json(`{"type":"number","maximum":1.7976931348623157e308,"minimum":1e-400}`),
