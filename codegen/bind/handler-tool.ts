@@ -43,6 +43,7 @@ export function bindHandlerTool(
   const handler = handlerModule(name, spec, ctx);
   if (!handler) return undefined;
   checkHandlerDeclarations(name, spec, at, ctx);
+  checkHandlerArgs(name, spec, ctx);
   const input = handlerInput(name, spec, ctx);
   if (!input) return undefined;
   checkHandlerArgumentNames(name, input, ctx);
@@ -134,6 +135,26 @@ function checkHandlerDeclarations(
       "TW110",
       `tool "${name}": a handler tool needs a description (the spec cannot supply one)`,
       at,
+    );
+  }
+}
+
+/**
+ * `args:` renames and describes a spec operation's parameters and a GraphQL operation's variables; a hand-written
+ * tool's arguments are its `input` schema's properties, which its handler reads by name. Before, `args:` here was
+ * ignored without a word, so a rename or description the author wrote never reached the tool.
+ */
+function checkHandlerArgs(name: string, spec: ToolSpec, ctx: HandlerBindContext): void {
+  const properties = (spec.input as { properties?: unknown } | undefined)?.properties;
+  const names = properties && typeof properties === "object" ? Object.keys(properties) : [];
+  for (const key of Object.keys(spec.args ?? {})) {
+    ctx.diags.error(
+      "TW115",
+      names.includes(key)
+        ? `tool "${name}": args: "${key}" does not apply to a handler tool: its arguments are input's properties, which its handler reads by name`
+        : `tool "${name}": args: "${key}" is not an argument of the handler tool (input has: ${names.join(", ") || "none"})`,
+      ctx.doc.ref(`#/tools/${name}/args/${key}`, true),
+      "Describe the argument in input (its description); rename it there and in the handler.",
     );
   }
 }

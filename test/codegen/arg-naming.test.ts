@@ -182,6 +182,28 @@ describe("naming.arguments", () => {
     expect(plain.diags.items.some((d) => d.code === "TW126")).toBe(false);
   });
 
+  it("args: on a handler tool is a located TW115 (it was ignored): a name input lacks, and one it has", async () => {
+    const tools = manifest("").replace(
+      "    input: { type: object, properties: { appId: { type: string }, plan_hash: { type: string } } }\n",
+      "    input: { type: object, properties: { appId: { type: string }, plan_hash: { type: string } } }\n    args:\n      appid: { description: The app. }\n      plan_hash: { rename: plan }\n",
+    );
+    const dir = writeTree("argnaming-handler", {
+      "openapi.yaml": OK_SPEC,
+      "schema.graphql": GRAPHQL,
+      "handlers/echo.ts": HANDLER,
+      "tools.yaml": tools,
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
+    expect(cat).toBeUndefined();
+    expect(errorsOf(diags)).toEqual([
+      'TW115 tool "n_echo": args: "appid" is not an argument of the handler tool (input has: appId, plan_hash)',
+      'TW115 tool "n_echo": args: "plan_hash" does not apply to a handler tool: its arguments are input\'s properties, which its handler reads by name',
+    ]);
+    const lines = diags.items.filter((d) => d.code === "TW115").map((d) => d.source?.line);
+    expect(lines.every((l) => l !== undefined && tools.split("\n")[l - 1]?.includes(":"))).toBe(true);
+    expect(new Set(lines).size).toBe(2);
+  });
+
   it("two API names that become one argument are a located error; nothing is generated", async () => {
     const { cat, diags } = await generate("snake_case", "", OPENAPI, "  n_clash: { from: rest#clash }\n");
     expect(cat).toBeUndefined();
