@@ -35,6 +35,7 @@ function comparable(parsed: unknown, where: string): CatalogDocument | string {
     return `${where} is not a catalog.json (no tools)`;
   const format = (parsed as { format?: unknown }).format;
   if (format === 1) return fromFormat1(parsed as Record<string, unknown>);
+  if (format === undefined) return `${where} is not a catalog.json (no "format" member)`;
   if (format !== 2)
     return `${where} has catalog format ${JSON.stringify(format)}, which this toolwright cannot compare (it reads formats 1 and 2)`;
   return parsed as CatalogDocument;

@@ -79,6 +79,8 @@ function headInputHash(head: string): string | undefined {
 function checkIndexShape(value: unknown, file: string): asserts value is CatalogIndexFile {
   const v = value as Partial<CatalogIndexFile> | null;
   if (v === null || typeof v !== "object") throw new CatalogLoadError(`${file}: not a JSON object`);
+  if (v.format === undefined)
+    throw new CatalogLoadError(`${file}: not a catalog index (no "format" member); regenerate the catalog`);
   if (v.format !== INDEX_FORMAT) {
     throw new CatalogLoadError(
       `${file}: index format ${JSON.stringify(v.format)} is not supported (this runtime reads format ${INDEX_FORMAT}); regenerate the catalog`,

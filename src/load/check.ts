@@ -20,10 +20,23 @@ import { namesIn } from "../publish/project.js";
 
 const TOOL_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * What a JSON object without a `format` member is, for the error that refuses it as a catalog (it said "catalog
+ * format undefined is not supported"): an OpenAPI or Swagger spec, a manifest, or something else.
+ */
+export function notACatalog(d: Record<string, unknown>): string {
+  const what =
+    typeof d.openapi === "string" || typeof d.swagger === "string"
+      ? `it is an ${typeof d.swagger === "string" ? "Swagger" : "OpenAPI"} spec: generate a catalog from it first (toolwright generate --openapi <spec> --out <folder>) and serve that folder`
+      : "serve the folder toolwright generate wrote (its catalog.json has a format)";
+  return `not a toolwright catalog (no "format" member); ${what}`;
+}
+
 /** Throws when `catalog.json` is not a document this runtime can read at all. */
 export function checkDocumentShape(doc: unknown, file: string): asserts doc is CatalogDocument {
   if (doc === null || typeof doc !== "object") throw new Error(`${file}: not a JSON object`);
   const d = doc as Record<string, unknown>;
+  if (d.format === undefined) throw new Error(`${file}: ${notACatalog(d)}`);
   if (d.format !== CATALOG_FORMAT) {
     const older = typeof d.format === "number" && d.format < CATALOG_FORMAT;
     throw new Error(

@@ -180,6 +180,35 @@ describe("loading", () => {
     );
   });
 
+  it("a catalog.json without a format says what it is (a spec, or not a catalog), not 'format undefined'", async () => {
+    const none = copyFixture((doc) => {
+      delete doc.format;
+    });
+    const refusal = loadCatalog(none);
+    await expect(refusal).rejects.toThrow(
+      /catalog\.json: not a toolwright catalog \(no "format" member\); serve the folder toolwright generate wrote/,
+    );
+    await expect(refusal).rejects.not.toThrow(/undefined/);
+    for (const [key, name] of [
+      ["openapi", "OpenAPI"],
+      ["swagger", "Swagger"],
+    ] as const) {
+      const spec = copyFixture((doc) => {
+        for (const k of Object.keys(doc)) delete doc[k];
+        Object.assign(doc, {
+          [key]: key === "openapi" ? "3.1.0" : "2.0",
+          info: { title: "T", version: "1" },
+          paths: {},
+        });
+      });
+      await expect(loadCatalog(spec)).rejects.toThrow(
+        new RegExp(
+          `catalog\\.json: not a toolwright catalog \\(no "format" member\\); it is an ${name} spec: generate a catalog from it first`,
+        ),
+      );
+    }
+  });
+
   it("refuses a tool schema that refers to a name the schema table does not hold", async () => {
     const dir = copyFixture((doc) => {
       const tools = doc.tools as Array<Record<string, any>>;
