@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { Diagnostics } from "../diagnostics.js";
+import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "../load/document.js";
 import { didYouMean, nearest } from "../util.js";
 import { manifestSchema } from "./schema.js";
@@ -184,14 +185,22 @@ export function loadManifest(abs: string, file: string, diags: Diagnostics): Loa
   const check = validate();
   if (!check(doc.data)) {
     const seen = new Set<string>();
+    const found: { at: SourceRef; message: string; fix?: string }[] = [];
     for (const e of usefulErrors(check.errors ?? [])) {
       const { pointer, key, message, fix } = describeError(e);
       const id = `${pointer}|${message}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const at = doc.ref(pointer, key);
-      diags.error("TW110", message, at.line === undefined ? { ...at, line: 1, column: 1 } : at, fix);
+      found.push({
+        at: at.line === undefined ? { ...at, line: 1, column: 1 } : at,
+        message,
+        ...(fix ? { fix } : {}),
+      });
     }
+    // In the file's order (ajv reports in its schema's order), so a reader fixes them top to bottom.
+    found.sort((a, b) => (a.at.line ?? 1) - (b.at.line ?? 1) || (a.at.column ?? 1) - (b.at.column ?? 1));
+    for (const { at, message, fix } of found) diags.error("TW110", message, at, fix);
     return undefined;
   }
   return { manifest: doc.data as Manifest, doc };

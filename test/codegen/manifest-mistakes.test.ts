@@ -46,6 +46,25 @@ async function errorsFor(manifest: string) {
 }
 
 describe("manifest mistakes: located, with what to write instead", () => {
+  it("several mistakes are listed in the file's order (ajv finds them in its schema's order)", async () => {
+    const yaml = BASE.replace("    from: getThing\n", "    from: getThing\n    safty: read\n")
+      .replace("type: url,", "type: urll,")
+      .replace("catalog: mini\n", "catalog: mini\npolcy: {}\n")
+      .concat("naming: { prefx: x_ }\n");
+    const dir = writeTree("manifest-mistakes", { "openapi.yaml": SPEC, "tools.yaml": yaml });
+    const { cat, diags } = await genManifest(`${dir}/tools.yaml`);
+    expect(cat).toBeUndefined();
+    const at = diags.items
+      .filter((d) => d.code === "TW110")
+      .map((d) => [d.source?.line ?? 0, d.source?.column ?? 0]);
+    expect(at.length).toBeGreaterThanOrEqual(4);
+    const sorted = [...at].sort(
+      (a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number),
+    );
+    expect(at).toEqual(sorted);
+    expect(new Set(at.map((a) => a[0])).size).toBeGreaterThanOrEqual(4);
+  });
+
   it("the baseline generates", async () => {
     const { cat, text } = await errorsFor(BASE);
     expect(text).toBe("");
