@@ -165,3 +165,68 @@ describe("an operation's own server", () => {
     expect(JSON.stringify(byName.get("upload"))).toContain("its own server: it is sent to");
   });
 });
+
+describe("an operation's own relative server when the document's server is relative too (or absent)", () => {
+  // Both are relative to where the document is served, which the configured base URL names: before, the call went
+  // under the document's prefix (/api/v3/b), the operation's own (/v2) ignored with a note.
+  const relSpec = (servers: string) => `openapi: 3.0.3
+info: { title: Rel, version: "1" }
+${servers}paths:
+  /a:
+    get: { operationId: a, responses: { "200": { description: ok } } }
+  /b:
+    get: { operationId: b, servers: [{ url: /v2 }], responses: { "200": { description: ok } } }
+  /c:
+    servers: [{ url: "v4/" }]
+    get: { operationId: c, responses: { "200": { description: ok } } }
+  /d:
+    get: { operationId: d, servers: [{ url: "https://elsewhere.example.com/x" }], responses: { "200": { description: ok } } }
+`;
+  for (const [label, servers, expected] of [
+    [
+      "relative document server",
+      "servers: [{ url: /api/v3 }]\n",
+      ["/api/v3/a", "/v2/b", "/api/v3/v4/c", "/api/v3/d"],
+    ],
+    ["no document server", "", ["/a", "/v2/b", "/v4/c", "/d"]],
+  ] as const) {
+    it(`${label}: each call goes under its own path on the configured base URL`, async () => {
+      const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
+      const folder = tmpDir("operation-servers-rel");
+      writeFileSync(join(folder, "openapi.yaml"), relSpec(servers));
+      const d = new Diagnostics();
+      const cat = await generateCatalog(
+        { kind: "spec", spec: join(folder, "openapi.yaml"), name: "rel" },
+        { root: ROOT, out: relative(ROOT, join(folder, "out")) },
+        d,
+      );
+      expect(errorsOf(d)).toEqual([]);
+      if (!cat) throw new Error("no catalog");
+      writeCatalog(ROOT, cat);
+      const doc = JSON.parse(readFileSync(join(ROOT, cat.dir, "catalog.json"), "utf8")) as {
+        env: { name: string; type: string }[];
+        tools: { name: string; notes?: string[]; description: string }[];
+      };
+      const urlVar = doc.env.find((e) => e.type === "url")?.name as string;
+      let served: Served | undefined;
+      try {
+        served = await serveOverStdio(join(ROOT, cat.dir), { [urlVar]: upstream.url });
+        const urls: string[] = [];
+        for (const tool of ["a", "b", "c", "d"]) {
+          const { result, sent } = await callRecorded(served.client, upstream, tool, {});
+          expect(result.isError, JSON.stringify(result)).toBeFalsy();
+          urls.push(...sentTo(sent));
+        }
+        expect(urls).toEqual(expected);
+        // Only the absolute server that cannot be resolved says the base URL takes it.
+        const noted = doc.tools
+          .filter((t) => JSON.stringify(t).includes("its own server"))
+          .map((t) => t.name);
+        expect(noted).toEqual(["d"]);
+      } finally {
+        await served?.close();
+        await upstream.close();
+      }
+    });
+  }
+});

@@ -291,6 +291,25 @@ function ownServer(
   return { url: trim(resolved), instead: documentServer };
 }
 
+/**
+ * The path an operation's own relative server (`servers: [{url: /v2}]`) puts before its path when the document has
+ * no absolute server: both are relative to where the document is served, which the configured base URL names
+ * (scheme and host), so the operation's path replaces the document's (`/v2`), or extends it (`v2` under `/api` is
+ * `/api/v2`), as RFC 3986 resolves it. Before, the document's prefix was sent and the operation's own ignored.
+ * Undefined when the operation's first server is absolute (the base URL takes the call, with a note).
+ */
+function relativePrefix(own: string[], documentPrefix: string): string | undefined {
+  const first = own[0] as string;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(first) || first.startsWith("//")) return undefined;
+  try {
+    const url = new URL(first, `http://document.invalid${documentPrefix}/`);
+    if (url.host !== "document.invalid" || url.search !== "" || url.hash !== "") return undefined;
+    return url.pathname.replace(/\/+$/, "");
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first absolute server's URL template and its variables (their defaults and allowed values), if it has any. */
 function serverVariablesOf(list: unknown): Pick<OpenApiSourceModel, "serverVariables"> {
   if (!Array.isArray(list)) return {};
@@ -532,11 +551,16 @@ function readPaths(
       const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
       const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
       const server = own ? ownServer(own, defaults.documentServer) : undefined;
+      const ownPrefix =
+        own && !defaults.documentServer ? relativePrefix(own, defaults.pathPrefix) : undefined;
+      const pathPrefix = ownPrefix ?? defaults.pathPrefix;
+      // Applied as the path sent (`/v2/b`), the relative server needs no note saying the base URL is used instead.
+      const { servers: _applied, ...rest } = node;
       read.push({
         node: {
-          ...node,
-          ...(defaults.pathPrefix ? { pathPrefix: defaults.pathPrefix } : {}),
-          ...(own ? { servers: own } : {}),
+          ...(ownPrefix === undefined ? node : rest),
+          ...(pathPrefix ? { pathPrefix } : {}),
+          ...(own && ownPrefix === undefined ? { servers: own } : {}),
           ...(server ? { server } : {}),
         },
         errors,
