@@ -140,6 +140,16 @@ function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): En
 }
 
 /**
+ * The variables written in a server URL template's userinfo (`https://{user}:{pw}@host`): a credential's default
+ * (a password, a token) belongs in no generated file, the description CATALOG.md and `--help` print included. The
+ * runtime never sends a URL's userinfo: the default URL is written without it.
+ */
+function userinfoVariables(template: string): Set<string> {
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(template)?.[1] ?? "";
+  return new Set([...userinfo.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string));
+}
+
+/**
  * The spec's server template and what its variables may be (`{region}`: one of `us`, `eu`), which the default URL
  * fills with their defaults: a user picks another value by writing the URL with it. Values are listed up to a bound.
  */
@@ -147,7 +157,10 @@ function serverVariablesNote(model: OpenApiSourceModel): string {
   const sv = model.serverVariables;
   if (!sv) return "";
   const MAX_VALUES = 20;
+  const credentials = userinfoVariables(sv.template);
   const one = (v: NonNullable<OpenApiSourceModel["serverVariables"]>["variables"][number]) => {
+    if (credentials.has(v.name))
+      return `{${v.name}}: part of the URL's credentials, never sent (the source's auth is configured instead), its default not shown`;
     const values = v.enum ?? [];
     const listed = values.slice(0, MAX_VALUES).map((x) => JSON.stringify(boundedText(x, 80)));
     const more = values.length > MAX_VALUES ? `, and ${values.length - MAX_VALUES} more` : "";
