@@ -233,14 +233,32 @@ function bodyEntries(
     return undefined;
   }
   const description = op.body.description ?? schema.description;
-  const wholeSchema =
-    encoding === "binary"
+  const untypedParts = encoding === "multipart" && resolveRefs(schema, symbols).kind === "any";
+  const wholeSchema = untypedParts
+    ? untypedPartsSchema(description)
+    : encoding === "binary"
       ? binaryPayloadSchema(description, false)
       : encoding === "text"
         ? { kind: "string" as const, ...(description ? { description } : {}) }
         : withDescription(schema, description);
   entries.push({ in: "body", wire: "body", arg: "body", schema: wholeSchema, required, whole: true });
   return { mediaType: body.mediaType, encoding, required, mode: "whole" };
+}
+
+/**
+ * An untyped multipart body (`multipart/form-data: {}`, or a schema without a type): its parts by name. It was
+ * published as `{}`, which takes any value, while only an object of parts can be sent (anything else is refused at
+ * the call): the model learned that only from the refusal. A scalar is a text part, an object or array a JSON part.
+ */
+function untypedPartsSchema(description: string | undefined): SchemaNode {
+  const note =
+    "The parts by name: a string, number or boolean is a text part, an object or array a JSON part.";
+  return {
+    kind: "object",
+    properties: [],
+    additional: true,
+    description: description ? `${description}\n\n${note}` : note,
+  };
 }
 
 /**

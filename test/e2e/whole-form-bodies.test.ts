@@ -37,7 +37,14 @@ describe("form and multipart bodies that are not objects", () => {
         .doc()
         .tools.map((t) => t.name)
         .sort(),
-    ).toEqual(["authenticate", "both", "untyped_form", "visualize_taste"]);
+    ).toEqual([
+      "authenticate",
+      "both",
+      "described_parts",
+      "untyped_form",
+      "untyped_parts",
+      "visualize_taste",
+    ]);
     // An array offered as JSON too is sent as JSON.
     const both = fx.doc().tools.find((t) => t.name === "both");
     expect(both?.binding.kind === "http" && both.binding.body?.encoding).toBe("json");
@@ -78,6 +85,45 @@ describe("form and multipart bodies that are not objects", () => {
         .received.slice(before)
         .map((r) => r.body.toString()),
     ).toEqual(["a=1%202"]);
+  });
+
+  it("an untyped multipart body publishes an object of parts (it published {}, which took values never sent) and sends them", async () => {
+    const body = (name: string) =>
+      (
+        fx.doc().tools.find((t) => t.name === name)?.inputSchema as
+          | { properties?: { body?: Record<string, unknown> } }
+          | undefined
+      )?.properties?.body;
+    expect(body("untyped_parts")).toMatchObject({
+      type: "object",
+      description: expect.stringMatching(/^The parts by name/),
+    });
+    expect(body("described_parts")).toMatchObject({
+      type: "object",
+      description: expect.stringMatching(/^The upload\.\n\nThe parts by name/),
+    });
+    const before = fx.upstream().received.length;
+    const refused = await fx.client().callTool({ name: "untyped_parts", arguments: { body: "a=1" } });
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toMatch(/body/);
+    expect(fx.upstream().received.length).toBe(before);
+    const result = await fx.client().callTool({
+      name: "untyped_parts",
+      arguments: { body: { title: "t 1", n: 2, tags: ["p", "q"], meta: { k: 1 } } },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const got = fx.upstream().received.slice(before);
+    expect(got).toHaveLength(1);
+    expect(String(got[0]?.headers["content-type"])).toMatch(/^multipart\/form-data; boundary=/);
+    const text = got[0]?.body.toString() ?? "";
+    for (const part of [
+      'name="title"\r\n\r\nt 1',
+      'name="n"\r\n\r\n2',
+      'name="tags"\r\n\r\np',
+      'name="tags"\r\n\r\nq',
+    ])
+      expect(text).toContain(part);
+    expect(text).toMatch(/name="meta"[^\n]*\r\nContent-Type: application\/json\r\n\r\n\{"k":1\}/);
   });
 
   it("an encoded form that would set the request's method is refused before it is sent", async () => {
