@@ -1,6 +1,6 @@
-import { RegExpParser } from "@eslint-community/regexpp";
-import { RE2JS } from "re2js";
-import { analyse } from "scslre";
+import type { RegExpParser } from "@eslint-community/regexpp";
+import type { analyse } from "scslre";
+import { re2js, regexpp, scslre } from "./regexp-packages.js";
 import { v8Safe } from "./v8-safe.js";
 
 /**
@@ -54,7 +54,7 @@ function toRe2Syntax(source: string): string | undefined {
       i = end;
     } else out += c === "." ? JS_DOT : c;
   }
-  return RE2JS.translateRegExp(out);
+  return re2js().RE2JS.translateRegExp(out);
 }
 
 /**
@@ -98,6 +98,8 @@ function re2Class(body: string): string | undefined {
 }
 
 function re2Source(source: string): string | undefined {
+  // Loaded before the try: a package that fails to load is an error, not a pattern RE2 cannot express.
+  const { RE2JS } = re2js();
   try {
     const translated = toRe2Syntax(source);
     if (translated === undefined) return undefined;
@@ -108,13 +110,16 @@ function re2Source(source: string): string | undefined {
   }
 }
 
-const parser = new RegExpParser({ ecmaVersion: 2025 });
+let parser: RegExpParser | undefined;
 
 /** What super-linear backtracking the analysis finds in the pattern, or undefined when it finds none. */
 function superLinearity(source: string): string | undefined {
   let reports: ReturnType<typeof analyse>["reports"];
+  // Loaded before the try, as in re2Source: only the pattern itself may be "cannot be analysed".
+  parser ??= new (regexpp().RegExpParser)({ ecmaVersion: 2025 });
+  const { analyse: analyseLiteral } = scslre();
   try {
-    reports = analyse(parser.parseLiteral(new RegExp(source, "u").toString())).reports;
+    reports = analyseLiteral(parser.parseLiteral(new RegExp(source, "u").toString())).reports;
   } catch {
     return "cannot be analysed";
   }

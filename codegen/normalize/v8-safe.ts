@@ -1,4 +1,5 @@
-import { type AST, RegExpParser } from "@eslint-community/regexpp";
+import type { AST, RegExpParser } from "@eslint-community/regexpp";
+import { regexpp } from "./regexp-packages.js";
 
 /**
  * Which spec patterns may run on JavaScript's own (backtracking) engine instead of re2js: those whose shape
@@ -156,11 +157,12 @@ function stepOf(element: AST.Element): Step | undefined {
   return set === undefined ? undefined : { first: set, mandatory: true, variable: false, branches: 1 };
 }
 
-const parser = new RegExpParser({ ecmaVersion: 2025 });
+let parser: RegExpParser | undefined;
 
 /** Whether the pattern (ECMA-262, `u` flag) may run on JavaScript's engine: the rule above. */
 export function v8Safe(source: string): boolean {
   let pattern: AST.Pattern;
+  parser ??= new (regexpp().RegExpParser)({ ecmaVersion: 2025 });
   try {
     pattern = parser.parsePattern(source, 0, source.length, { unicode: true });
   } catch {

