@@ -97,7 +97,8 @@ describe("serve's policy switches on a bare catalog", () => {
       await expect(served.client.callTool({ name: "list_orders", arguments: {} })).rejects.toMatchObject({
         code: -32602,
       });
-      expect(served.stderr()).toContain("serving shop (1 of 4 tools) over stdio");
+      // Written before the first answer, but on stderr, its own pipe, read after stdout's: waited for there.
+      await served.waitForStderr("serving shop (1 of 4 tools) over stdio");
       expect(upstream.received.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /customers/c1"]);
     } finally {
       await served.close();

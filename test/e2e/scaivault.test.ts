@@ -916,10 +916,11 @@ describe("the whole run", () => {
     expect(up.violations).toEqual([]);
   });
 
-  it("the upstream token never reached MCP traffic or the server's stderr", () => {
+  it("the upstream token never reached MCP traffic or the server's stderr", async () => {
+    // The start line is written before the first answer, but on stderr, its own pipe: waited for there.
+    await admin.waitForStderr("serving scaivault (67 tools)");
     const everything = [...admin.traffic, ...runner.traffic, ...admin.stderr, ...runner.stderr].join("\n");
     expect(everything).not.toContain(up.tokens.admin);
     expect(everything).not.toContain(up.tokens.reportRunner);
-    expect(admin.stderr.join("")).toContain("serving scaivault (67 tools)");
   });
 });

@@ -64,12 +64,13 @@ describe("toolwright-demo scaly: the one-command demo", () => {
     } finally {
       await client.close();
     }
+    // The scratch folders go with the demo: looked at once it has exited (a fixed pause was too short under load).
+    // stderr has ended then too, so the banner is whole (its own pipe, read after stdout's answers).
+    await gone;
     const banner = stderr.join("");
     expect(banner).toMatch(/Scaly reference upstream on http:\/\/127\.0\.0\.1:\d+/);
     const project = /project folder \(.*\): (\S+)/.exec(banner)?.[1];
     expect(project, banner).toBeDefined();
-    // The scratch folders go with the demo: looked at once it has exited (a fixed pause was too short under load).
-    await gone;
     expect(existsSync(project!)).toBe(false);
   });
 
@@ -84,7 +85,8 @@ describe("toolwright-demo scaly: the one-command demo", () => {
         arguments: { app_id: "app_admin" },
       },
     );
-    const stderr = session.stderr();
+    // stderr is its own pipe, read after stdout's answers: the banner (its whole port) is waited for there.
+    const stderr = await session.waitForStderr(/upstream on http:\/\/127\.0\.0\.1:\d+\D/);
 
     const { messages } = session;
     for (const message of messages) expect(message.jsonrpc).toBe("2.0");

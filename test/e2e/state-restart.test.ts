@@ -67,8 +67,9 @@ it("a token spent before a restart stays spent; one issued but unspent still wor
     });
     expect(later.isError, JSON.stringify(later)).toBeFalsy();
     expect(deletes()).toBe(2);
-    for (const stderr of [first.stderr(), second.stderr()]) {
-      expect(stderr).toContain(`shared state: sqlite at ${join(stateHome, "toolwright/state.sqlite")}`);
+    // Written at start, but on stderr, its own pipe, read after stdout's answers: waited for there.
+    const shared = `shared state: sqlite at ${join(stateHome, "toolwright/state.sqlite")}`;
+    for (const stderr of [await first.waitForStderr(shared), await second.waitForStderr(shared)]) {
       expect(stderr).not.toMatch(/ExperimentalWarning|experimental feature/);
       expect(stderr).not.toContain(SECRET);
     }

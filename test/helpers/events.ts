@@ -101,3 +101,38 @@ export function closed(child: ChildProcess): Promise<[number | null, NodeJS.Sign
     });
   });
 }
+
+/** What an output wait looks for: a text the output contains, or a pattern it matches. */
+export type Wanted = string | RegExp;
+
+/** How often `wanted` occurs in `text` (non-overlapping). */
+export function occurrences(text: string, wanted: Wanted): number {
+  if (typeof wanted === "string") return wanted === "" ? 1 : text.split(wanted).length - 1;
+  const flags = wanted.flags.includes("g") ? wanted.flags : `${wanted.flags}g`;
+  return [...text.matchAll(new RegExp(wanted.source, flags))].length;
+}
+
+/**
+ * Resolves with a live child's output (`read()`, e.g. its stderr so far) once it holds `wanted` at least `count`
+ * times, re-checked on each chunk `stream` emits. A child's stderr is its own pipe: a line it wrote before it
+ * answered on stdout (or over HTTP) may be read after that answer, so a test that asserts on stderr after awaiting
+ * another source must wait for the line on stderr itself. Rejects, with the output, if the stream ends first.
+ */
+export function untilOutput(
+  read: () => string,
+  wanted: Wanted,
+  stream: EventEmitter | null | undefined,
+  count = 1,
+): Promise<string> {
+  if (!stream) return Promise.reject(new Error("no output stream to wait on (stderr not piped?)"));
+  const check = () => {
+    const text = read();
+    return occurrences(text, wanted) >= count ? text : undefined;
+  };
+  const describe = () => `waiting for ${count} x ${String(wanted)} in:\n${read()}`;
+  // A stream that has already ended emits nothing more: what it said has all been read.
+  const ended = stream as { readableEnded?: boolean; destroyed?: boolean };
+  if (!check() && (ended.readableEnded || ended.destroyed))
+    return Promise.reject(new Error(`ended before the awaited condition held:\n${describe()}`));
+  return until(check, [stream], describe);
+}

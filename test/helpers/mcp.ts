@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { childEnv } from "./child-env.js";
+import { untilOutput, type Wanted } from "./events.js";
 import { ROOT } from "./paths.js";
 import type { Received } from "./recording-server.js";
 
@@ -9,7 +10,10 @@ export const BIN = join(ROOT, "bin/toolwright.mjs");
 
 export interface Served {
   client: Client;
+  /** stderr so far; a line the server is still writing may be unread: assert on a present line via waitForStderr. */
   stderr: () => string;
+  /** Resolves with stderr once it holds `wanted` (`count` times): stderr is its own pipe, read after stdout's answers. */
+  waitForStderr(wanted: Wanted, count?: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,12 @@ export async function serveOverStdio(
   });
   const client = new Client({ name: "toolwright-test", version: "1.0.0" }, { capabilities });
   await client.connect(transport, connectTimeoutMs ? { timeout: connectTimeoutMs } : undefined);
-  return { client, stderr: () => err, close: () => client.close() };
+  return {
+    client,
+    stderr: () => err,
+    waitForStderr: (wanted, count) => untilOutput(() => err, wanted, transport.stderr, count),
+    close: () => client.close(),
+  };
 }
 
 /** A tool result as the tests read it: whether it is an error, and its text blocks. */

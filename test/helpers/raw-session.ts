@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closed, until } from "./events.js";
+import { closed, until, untilOutput, type Wanted } from "./events.js";
 import { answered, jsonLines } from "./json-lines.js";
 
 /**
@@ -48,6 +48,8 @@ export async function rawToolCall(
     /** stdout as written (numbers a double does not hold are only exact here). */
     stdout,
     stderr: () => stderr,
+    /** Resolves with stderr once it holds `wanted`: stderr is its own pipe, read after stdout's answers. */
+    waitForStderr: (wanted: Wanted, count?: number) => untilOutput(() => stderr, wanted, child.stderr, count),
     /** Closes stdin, as a host does, and resolves with the exit once the child's output has ended. */
     close: () => {
       child.stdin.end();

@@ -36,6 +36,7 @@ it("a token spent on one replica of a shared file stays spent across both, and a
   const file = join(tmpDir("load-embedded"), "state.sqlite");
   const env = replicaEnv(upstream, `sqlite:${file}`);
   const [a, b] = await Promise.all([start(env), start(env)]);
+  // Ordered: serve writes this line before its "over Streamable HTTP at" one, which startReplica read on the same pipe.
   for (const replica of replicas)
     expect(replica.served.stderr()).toContain(`shared state: sqlite at ${file}`);
 

@@ -60,6 +60,7 @@ beforeAll(async () => {
     SCAIVAULT_TOOL_RATE_LIMIT: `${LIMITED}=${LIMIT}/1h,${VERSIONS}=1000000/1h`,
   });
   replicas.push(...(await Promise.all([0, 1, 2].map(() => startReplica(env)))));
+  // Ordered: serve writes this line before its "over Streamable HTTP at" one, which startReplica read on the same pipe.
   for (const replica of replicas) expect(replica.served.stderr()).toContain("shared state: redis at");
   balancer = await startBalancer(replicas.map((r) => r.served.url));
   direct.push(...(await Promise.all(replicas.map((r) => open(r.served.url)))));

@@ -73,7 +73,8 @@ describe("an existing audit file's mode", () => {
     try {
       const result = await s.call("scaivault_list_secrets", { prefix: "integrations/" });
       expect(result.isError).toBeFalsy();
-      expect(s.stderr()).toContain(`SCAIVAULT_AUDIT_FILE: the audit file is readable by ${who}`);
+      // stderr is its own pipe, read after the call's answer: the warning is waited for there.
+      await s.waitForStderr(`SCAIVAULT_AUDIT_FILE: the audit file is readable by ${who}`);
       const lines = readFileSync(file, "utf8").split("\n");
       expect(lines[0]).toBe(PRELUDE.trim());
       expect(JSON.parse(lines[1]!)).toMatchObject({ tool: "scaivault_list_secrets", decision: "allowed" });
@@ -84,7 +85,8 @@ describe("an existing audit file's mode", () => {
     const quiet = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: tight } });
     try {
       await quiet.call("scaivault_list_secrets", { prefix: "integrations/" });
-      expect(quiet.stderr()).not.toContain("the audit file is");
+      // The warning would come before the start line (the audit sink opens first): all of it has been read.
+      expect(await quiet.waitForStderr("over stdio")).not.toContain("the audit file is");
     } finally {
       await quiet.close();
     }
@@ -163,7 +165,7 @@ describe("where the audit file lies", () => {
     const s = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: file } });
     try {
       expect((await s.call("scaivault_list_secrets", { prefix: "integrations/" })).isError).toBeFalsy();
-      expect(s.stderr()).toContain(
+      await s.waitForStderr(
         "SCAIVAULT_AUDIT_FILE: the audit file's folder is writable by its group (mode 0770)",
       );
     } finally {
@@ -180,7 +182,8 @@ describe("where the audit file lies", () => {
     const s = await serve({ upstream, env: { SCAIVAULT_AUDIT_FILE: own } });
     try {
       expect((await s.call("scaivault_list_secrets", { prefix: "integrations/" })).isError).toBeFalsy();
-      expect(s.stderr()).not.toContain("the audit file");
+      // The warning would come before the start line (the audit sink opens first): all of it has been read.
+      expect(await s.waitForStderr("over stdio")).not.toContain("the audit file");
     } finally {
       await s.close();
     }

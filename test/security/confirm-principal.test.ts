@@ -111,8 +111,8 @@ describe("a confirmation token is bound to the principal that asked", () => {
     expect(upstream.received).toHaveLength(1);
 
     // The refusal is audited as a confirmation refusal; no token or credential reaches stderr.
-    const stderr = served.stderr();
-    expect(stderr).toMatch(/"policy":"confirmation","reason":"token caller"/);
+    // stderr is its own pipe, read after the HTTP answer: the audit line is waited for there.
+    const stderr = await served.waitForStderr(/"policy":"confirmation","reason":"token caller"/);
     for (const canary of [token, CLIENT_KEY, UPSTREAM_KEY]) expect(stderr).not.toContain(canary);
     expect(stderr).not.toMatch(/eyJ[\w-]+\.eyJ/);
   });

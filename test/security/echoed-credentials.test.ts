@@ -153,6 +153,13 @@ afterAll(async () => {
   await upstream?.close();
 });
 
+/** Every call this file makes, counted: each leaves one audit line on stderr. */
+let calls = 0;
+function call(params: { name: string; arguments: Record<string, unknown> }) {
+  calls++;
+  return served.client.callTool(params);
+}
+
 function leaked(text: string): string[] {
   return CANARIES.filter((canary) => text.includes(canary));
 }
@@ -168,7 +175,7 @@ describe("credentials an upstream echoes back", () => {
     "%s: the upstream received the credential; the result holds none of it",
     async (name, args, header, shown) => {
       upstream.received.length = 0;
-      const result = await served.client.callTool({ name, arguments: args });
+      const result = await call({ name, arguments: args });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
       const sent = upstream.received[0]!;
       // Sent, so there was something to leak (a renamed variable would send nothing and pass for want of it).
@@ -181,16 +188,16 @@ describe("credentials an upstream echoes back", () => {
   );
 
   it("an error that carries the data off the output schema, and an error body quoting it, hold none either", async () => {
-    const typed = await served.client.callTool({ name: "get_typed", arguments: {} });
+    const typed = await call({ name: "get_typed", arguments: {} });
     expect(typed.isError).toBe(true);
     expect(JSON.stringify(typed)).toContain("Bearer [redacted]");
-    const denied = await served.client.callTool({ name: "get_denied", arguments: {} });
+    const denied = await call({ name: "get_denied", arguments: {} });
     expect(denied.isError).toBe(true);
     for (const result of [typed, denied]) expect(leaked(JSON.stringify(result))).toEqual([]);
   });
 
   it("a binary body (shown as base64) holds none", async () => {
-    const result = await served.client.callTool({ name: "get_dump", arguments: {} });
+    const result = await call({ name: "get_dump", arguments: {} });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     const body = JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as { content: string };
     const bytes = Buffer.from(body.content, "base64");
@@ -199,8 +206,12 @@ describe("credentials an upstream echoes back", () => {
     expect(leaked(bytes.toString("latin1"))).toEqual([]);
   });
 
-  it("stderr (the audit log) holds none", () => {
-    expect(served.stderr()).toContain('"tool":"get_basic"');
-    expect(leaked(served.stderr())).toEqual([]);
+  it("stderr (the audit log) holds none", async () => {
+    // A call of its own (the test does not depend on the others having run), then every call's audit line: each
+    // is written before its answer, but stderr is its own pipe, read after stdout's answers, so it is waited for.
+    await call({ name: "get_basic", arguments: {} });
+    const stderr = await served.waitForStderr('"event":"tool_call"', calls);
+    expect(stderr).toContain('"tool":"get_basic"');
+    expect(leaked(stderr)).toEqual([]);
   });
 });

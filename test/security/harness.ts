@@ -2,12 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Stream } from "node:stream";
 import { Client as ClientV2 } from "@modelcontextprotocol/client";
 import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/stdio";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { closed } from "../helpers/events.js";
+import { closed, untilOutput, type Wanted } from "../helpers/events.js";
 import { ROOT } from "../helpers/paths.js";
 import type { ScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
@@ -50,7 +51,10 @@ export interface Served {
   readResource(uri: string): Promise<{ contents: Array<Record<string, unknown>> }>;
   /** Every result and error the server sent, serialised. */
   traffic: string[];
+  /** stderr so far; a line the server is still writing may be unread: assert on a present line via waitForStderr. */
   stderr(): string;
+  /** Resolves with stderr once it holds `wanted` (`count` times): stderr is its own pipe, read after stdout's answers. */
+  waitForStderr(wanted: Wanted, count?: number): Promise<string>;
   /** Lines of the audit file (the harness points SCAIVAULT_AUDIT_FILE at a temp file unless env sets it). */
   audit(): Array<Record<string, any>>;
   auditText(): string;
@@ -90,6 +94,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
   };
 
   let pid: number | undefined;
+  let stderrStream: Stream | null = null;
   let client: {
     callTool(p: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
     listTools(): Promise<{ tools: Array<{ name: string; outputSchema?: unknown }> }>;
@@ -99,6 +104,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
   if (kind === "v1") {
     const transport = new StdioV1(params);
     transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+    stderrStream = transport.stderr;
     const v1 = new ClientV1({ name: "security-v1", version: "1.0.0" }, { capabilities });
     if (options.elicit) {
       const answer = options.elicit;
@@ -110,6 +116,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
   } else {
     const transport = new StdioV2(params);
     transport.stderr?.on("data", (chunk) => stderr.push(String(chunk)));
+    stderrStream = transport.stderr;
     const v2 = new ClientV2(
       { name: `security-${kind}`, version: "1.0.0" },
       { capabilities, ...(kind === "v2-modern" ? { versionNegotiation: { mode: "auto" as const } } : {}) },
@@ -136,6 +143,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
       throw error;
     }
   };
+  // Ordered after an answer: the audit step writes a call's line (writeSync, src/policy/audit.ts) before it answers.
   const auditText = () => {
     try {
       return readFileSync(env.SCAIVAULT_AUDIT_FILE ?? auditFile, "utf8");
@@ -150,6 +158,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
       record(client.readResource({ uri }) as Promise<{ contents: Array<Record<string, unknown>> }>),
     traffic,
     stderr: () => stderr.join(""),
+    waitForStderr: (wanted, count) => untilOutput(() => stderr.join(""), wanted, stderrStream, count),
     auditText,
     audit: () =>
       auditText()

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
-import { until } from "../helpers/events.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
@@ -205,12 +204,8 @@ describe("the server's stderr log quotes upstream text with every terminal contr
     const result = await served.client.callTool({ name, arguments: { id: "1" } });
     // Served as it came (a value the spec says is a string came back null): the drift is logged, not refused.
     expect(result.isError, JSON.stringify(result)).toBeFalsy();
-    const line = await until(() =>
-      served
-        .stderr()
-        .split("\n")
-        .find((l) => l.includes("drift:")),
-    );
+    // The whole drift line (a chunk may end mid-line), waited for on stderr, its own pipe.
+    const line = /^.*drift:.*$/m.exec(await served.waitForStderr(/drift:.*\n/))![0];
     expectInert(served.stderr());
     expect(line).toContain("forged line\\u202e: ");
     expect(

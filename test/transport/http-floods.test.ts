@@ -126,7 +126,8 @@ describe("HTTP floods", () => {
     await until(() => flood.closed >= 9);
     const again = await post(served.url, INITIALIZE, agent);
     expect(again).toEqual({ status: 200, reused: true });
-    expect(served.stderr()).toContain("http: 4 connections are open (--max-connections");
+    // stderr is its own pipe, read after the HTTP answers: the line is waited for there.
+    await served.waitForStderr("http: 4 connections are open (--max-connections");
   });
 
   it("answers a new connection 503 when every connection is serving a request", async () => {
@@ -170,7 +171,7 @@ describe("HTTP floods", () => {
     await until(() => held.length >= 1);
     release();
     expect((await fourth).status).toBe(200);
-    expect(served.stderr()).toContain("http: 2 requests are being served (--max-requests");
+    await served.waitForStderr("http: 2 requests are being served (--max-requests");
   });
 
   it("counts each request of a JSON-RPC batch against --max-requests", async () => {

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalIssuer, startLocalIssuer } from "./local-issuer.js";
 import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
 import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
@@ -85,8 +85,9 @@ it("accepts a valid token from either issuer and serves MCP with it", async () =
     await client.close();
   }
   // The audit log says who called (issuer, subject, client id), never with the token.
-  const calls = served
-    .stderr()
+  // Each line is written before its answer, but stderr is its own pipe, read after the HTTP answers: both
+  // whole lines are waited for there.
+  const calls = (await served.waitForStderr(/^\{.*"event":"tool_call".*\n/m, 2))
     .split("\n")
     .filter((line) => line.startsWith("{") && line.includes('"event":"tool_call"'))
     .map((line) => JSON.parse(line));
@@ -225,7 +226,9 @@ it("answers 503, not 401, while the issuer cannot be reached", async () => {
       body: INITIALIZE,
     });
     expect(res.status).toBe(503);
-    await vi.waitFor(() => expect(down.stderr()).toContain("cannot verify an access token"));
+    // Logged before the 503 is sent, but on stderr, its own pipe: waited for there, with no deadline (vi.waitFor's
+    // 1 s was one under load).
+    await down.waitForStderr("cannot verify an access token");
   } finally {
     expect(await down.stop()).toBe(0);
   }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { closed } from "../helpers/events.js";
+import { closed, untilOutput, type Wanted } from "../helpers/events.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -19,7 +19,10 @@ export interface Served {
   url: string;
   origin: string;
   proc: ChildProcess;
+  /** stderr so far (whole once `exited` resolved); a live server's line may be unread: see waitForStderr. */
   stderr(): string;
+  /** Resolves with stderr once it holds `wanted` (`count` times): stderr is its own pipe, read after HTTP answers. */
+  waitForStderr(wanted: Wanted, count?: number): Promise<string>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   /** Sends `signal` (SIGTERM by default) and waits for the exit code. */
@@ -82,7 +85,8 @@ export async function serveHttp(
     );
     proc.stderr!.on("data", (chunk) => {
       chunks.push(String(chunk));
-      const match = /over Streamable HTTP at (\S+)/.exec(chunks.join(""));
+      // The whole line: a chunk that ended inside the URL would give a URL cut short.
+      const match = /over Streamable HTTP at (\S+)[^\n]*\n/.exec(chunks.join(""));
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -99,11 +103,13 @@ export async function serveHttp(
       },
     );
   });
+  const stderr = () => chunks.join("") + (stdout.length > 0 ? `\n[stdout]\n${stdout.join("")}` : "");
   return {
     url,
     origin: new URL(url).origin,
     proc,
-    stderr: () => chunks.join("") + (stdout.length > 0 ? `\n[stdout]\n${stdout.join("")}` : ""),
+    stderr,
+    waitForStderr: (wanted, count) => untilOutput(stderr, wanted, proc.stderr, count),
     exited,
     async stop(signal = "SIGTERM") {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

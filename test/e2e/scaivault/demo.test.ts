@@ -54,7 +54,12 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
     } finally {
       await client.close();
     }
-    expect(stderr.join("")).toMatch(/ScaiVault reference upstream on http:\/\/127\.0\.0\.1:\d+/);
+    // stderr is its own pipe, read after stdout's answers: the banner is waited for there.
+    await until(
+      () => /ScaiVault reference upstream on http:\/\/127\.0\.0\.1:\d+\D/.test(stderr.join("")),
+      [transport.stderr!],
+      () => stderr.join(""),
+    );
   });
 
   it("stdout is JSON-RPC only; when stdin closes it exits 0 and the upstream is gone", async () => {
@@ -68,7 +73,8 @@ describe("toolwright-demo scaivault: the one-command demo an MCP host runs", () 
         arguments: { path: DENIED_PATH },
       },
     );
-    const stderr = session.stderr();
+    // stderr is its own pipe, read after stdout's answers: the banner (its whole port) is waited for there.
+    const stderr = await session.waitForStderr(/upstream on http:\/\/127\.0\.0\.1:\d+\D/);
 
     const { messages } = session;
     for (const message of messages) expect(message.jsonrpc).toBe("2.0");

@@ -9,6 +9,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { expect } from "vitest";
 import { parse } from "yaml";
+import { untilOutput, type Wanted } from "../../helpers/events.js";
 import { ROOT } from "../../helpers/paths.js";
 import type { RecordedRequest, ScaivaultUpstream } from "../../upstreams/scaivault/index.js";
 
@@ -48,7 +49,10 @@ export interface Session {
   called: Set<string>;
   /** Every result the server sent, serialised, to check no credential ever leaves. */
   traffic: string[];
+  /** stderr's chunks so far; a line the server is still writing may be unread: see waitForStderr. */
   stderr: string[];
+  /** Resolves with stderr once it holds `wanted` (`count` times): stderr is its own pipe, read after stdout's answers. */
+  waitForStderr(wanted: Wanted, count?: number): Promise<string>;
   /**
    * Calls a tool and checks the upstream side: a successful call made exactly one request, to the tool's
    * operation, answered 2xx. Returns the result and that request.
@@ -111,6 +115,7 @@ export async function connect({
     called,
     traffic,
     stderr,
+    waitForStderr: (wanted, count) => untilOutput(() => stderr.join(""), wanted, transport.stderr, count),
     async call(name, args = {}) {
       const { result, requests } = await raw(name, args);
       if (!result.isError) {

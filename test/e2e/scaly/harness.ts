@@ -73,6 +73,7 @@ export function workspace(label: string): Workspace {
     removeToken() {
       rmSync(authStore, { force: true });
     },
+    // Ordered after an answer: the audit step writes a call's line (writeSync, src/policy/audit.ts) before it answers.
     audit() {
       try {
         return readFileSync(auditFile, "utf8");
