@@ -1,4 +1,4 @@
-import { exactNumber, isExactNumber } from "../catalog.js";
+import { type ExactNumber, exactNumber, isExactNumber } from "../catalog.js";
 
 /**
  * Upstream text and JSON read without silent changes.
@@ -223,6 +223,29 @@ export function parseClientJson(text: string): unknown {
   if (!Array.isArray(plain) || !Array.isArray(exact)) takeArguments(plain, exact);
   else for (let i = 0; i < plain.length; i++) takeArguments(plain[i], exact[i]);
   return plain;
+}
+
+/**
+ * The id of a client's single JSON-RPC request as its own digits, when a double does not hold it as written (an
+ * integer beyond 2^53, `12345678901234567890`): `JSON.parse` rounds it, and an answer under the rounded id names
+ * a request the client never sent. Undefined for every other message (looked at only when the parsed id is a
+ * number that is not a safe integer, so an ordinary request costs no second parse).
+ */
+export function inexactRequestId(parsed: unknown, text: string | Buffer): ExactNumber | undefined {
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+  const { method, id } = parsed as { method?: unknown; id?: unknown };
+  if (typeof method !== "string" || typeof id !== "number" || Number.isSafeInteger(id)) return undefined;
+  let exact: unknown;
+  try {
+    exact = JSON.parse(
+      typeof text === "string" ? text : text.toString("utf8"),
+      keepExact as (key: string, value: unknown) => unknown,
+    );
+  } catch {
+    return undefined;
+  }
+  const exactId = (exact as { id?: unknown } | null)?.id;
+  return isExactNumber(exactId) ? exactId : undefined;
 }
 
 /** The exact `arguments` of a client's `tools/call` line, when any number in them needs it. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import { inexactRequestId } from "../executors/json-text.js";
 import { logLine } from "../telemetry/log.js";
 import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
 import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
@@ -16,6 +17,7 @@ import {
 import {
   BodyTooLargeError,
   boundUnreadBody,
+  inexactIdError,
   jsonRpcError,
   readBody,
   refuseUnreadableBody,
@@ -148,6 +150,8 @@ async function serveAuthenticated(
       if (body === undefined) return;
       if (!utf8Body(body)) return refuseNotUtf8(res);
       parsed = parseJsonRpc(body);
+      const inexact = inexactRequestId(parsed, body);
+      if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
       const repeated = repeatedRequestId(parsed);
       if (repeated !== undefined) {
         return sendJson(

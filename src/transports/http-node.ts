@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ExactNumber } from "../catalog.js";
 
 /**
  * The bridge between `node:http` and the SDK's web-standard handler (`Request` in, `Response` out), with the
@@ -204,6 +205,21 @@ export function sendJson(
 }
 
 /** A JSON-RPC error body for answers given outside the MCP handler (no request id is known). */
+/**
+ * The answer to a request whose id is an integer beyond ±2^53 (`inexactRequestId`): -32600 under the id as the
+ * client wrote it (the SDK would answer under the rounded one, which names another request), nothing run.
+ */
+export function inexactIdError(id: ExactNumber) {
+  return {
+    jsonrpc: "2.0",
+    error: {
+      code: -32600,
+      message: `Invalid Request: request id ${id.rawJSON.length > 80 ? `${id.rawJSON.slice(0, 80)}…` : id.rawJSON} is a number beyond ±2^53 (9007199254740991), which a JSON-RPC reader rounds, so no answer could name it exactly; nothing was run (use a string id, or an integer within ±9007199254740991)`,
+    },
+    id,
+  };
+}
+
 export function jsonRpcError(message: string) {
   return { jsonrpc: "2.0", error: { code: -32000, message }, id: null };
 }

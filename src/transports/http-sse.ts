@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parseClientJson } from "../executors/json-text.js";
+import { inexactRequestId, parseClientJson } from "../executors/json-text.js";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
@@ -13,6 +13,7 @@ import {
 } from "./http-mcp.js";
 import {
   boundUnreadBody,
+  inexactIdError,
   jsonRpcError,
   refuseUnreadableBody,
   sendJson,
@@ -192,6 +193,8 @@ export class SseSessions {
     } catch {
       return sendJson(res, 400, jsonRpcError("Parse error: the body is not JSON"));
     }
+    const inexact = inexactRequestId(parsed, body);
+    if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
     const refused = admit(session.pending, parsed, endpoint.settings.maxRequests, endpoint.requests);
     if (refused) return sendJson(res, refused.status, jsonRpcError(refused.message), refused.headers);
     // What handlers learn about the caller, as on /mcp (never the credential itself).

@@ -1,3 +1,4 @@
+import { type ExactNumber, exactNumber } from "../catalog.js";
 /**
  * Bounds stdio messages. JSON-RPC over stdio is one message per line; the SDK's reader closes the whole
  * connection when a line outgrows its buffer, so one oversized message would stop the server. The limiter sits
@@ -7,6 +8,12 @@
  * error and the connection goes on. It is fed stdin's chunks as they are read (`write`) and told when stdin has
  * ended (`end`): a plain function call per chunk, no stream between stdin and the SDK's reader.
  */
+
+/**
+ * A request id as the client wrote it: a string, a number, or a number's own digits (`JSON.rawJSON`) when a double
+ * does not hold it as written, which `JSON.stringify` writes back unchanged.
+ */
+export type WireId = string | number | ExactNumber;
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -22,7 +29,7 @@ export class LineLimiter {
 
   constructor(
     private readonly maxBytes: number,
-    private readonly onOversized: (id: string | number | null, bytes: number) => void,
+    private readonly onOversized: (id: WireId | null, bytes: number) => void,
     /** Called once when a line outgrows the limit, before its end arrives (a line may never end). */
     private readonly onSkipping: () => void,
     /** Called with each line within the limit: `line` without its newline, `withNewline` as the SDK reads it. */
@@ -110,7 +117,7 @@ export class TopLevelIdScanner {
   private lastKey: string | undefined;
   /** After `"id":` at depth 1: the value's bytes until it ends. */
   private value: number[] | undefined;
-  private found: string | number | null = null;
+  private found: WireId | null = null;
   private expectingKey = false;
   private valueEscaped = false;
 
@@ -118,7 +125,7 @@ export class TopLevelIdScanner {
     for (let i = 0; i < bytes.length; i++) this.step(bytes[i]!);
   }
 
-  id(): string | number | null {
+  id(): WireId | null {
     if (this.value) this.finishValue();
     return this.found;
   }
@@ -195,7 +202,7 @@ export class TopLevelIdScanner {
     }
     if ((b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x2e || b === 0x65 || b === 0x45 || b === 0x2b) {
       value.push(b);
-      if (value.length > 32) this.value = undefined;
+      if (value.length > 256) this.value = undefined; // as long as a string id may be
       return true;
     }
     this.finishValue();
@@ -208,8 +215,11 @@ export class TopLevelIdScanner {
     if (text === "") return;
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === "string" || (typeof parsed === "number" && Number.isFinite(parsed))) {
-        this.found = parsed;
+      if (typeof parsed === "string") this.found = parsed;
+      else if (typeof parsed === "number" && Number.isFinite(parsed)) {
+        // A number a double does not hold as written (12345678901234567890, beyond 2^53) is kept as its own
+        // digits: the answer must carry the id the client sent, and a rounded one matches no request of its own.
+        this.found = JSON.stringify(parsed) === text ? parsed : exactNumber(text);
       }
     } catch {
       // not an id a response could name

@@ -1,6 +1,8 @@
 import type { EventEmitter } from "node:events";
+import { isExactNumber } from "../catalog.js";
 import { markHandled } from "../telemetry/log.js";
-import { TopLevelIdScanner } from "./stdio-lines.js";
+import { inexactIdError } from "./http-node.js";
+import { TopLevelIdScanner, type WireId } from "./stdio-lines.js";
 
 /**
  * Answers a line the SDK's stdio reader cannot take as a JSON-RPC message: JSON that is not a request, a
@@ -18,7 +20,7 @@ import { TopLevelIdScanner } from "./stdio-lines.js";
  */
 export function answerMalformed(
   input: EventEmitter,
-  answer: (message: { jsonrpc: "2.0"; id?: string | number; error: typeof INVALID }) => void,
+  answer: (message: { jsonrpc: "2.0"; id?: WireId; error: { code: number; message: string } }) => void,
 ): { answered(error: Error): boolean; readerListening(): void } {
   let reading: Buffer | undefined;
   input.prependListener("data", (chunk: Buffer) => {
@@ -28,7 +30,9 @@ export function answerMalformed(
     answered(error) {
       if (reading === undefined || error.name !== "ZodError") return false;
       const id = singleLine(reading) ? idOf(reading) : null;
-      answer({ jsonrpc: "2.0", ...(id !== null ? { id } : {}), error: INVALID });
+      // An id beyond 2^53 is why the SDK refused the line: the answer says so, under the id as written.
+      const why = id !== null && isExactNumber(id) ? inexactIdError(id).error : INVALID;
+      answer({ jsonrpc: "2.0", ...(id !== null ? { id } : {}), error: why });
       markHandled(error);
       return true;
     },
@@ -51,7 +55,7 @@ function singleLine(chunk: Buffer): boolean {
   return first === chunk.length - 1;
 }
 
-function idOf(line: Buffer): string | number | null {
+function idOf(line: Buffer): WireId | null {
   const scanner = new TopLevelIdScanner();
   scanner.feed(line);
   return scanner.id();

@@ -6,7 +6,7 @@ import { directToolCallOf, type ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { flushed, StdioDrain, type StdioInput } from "./stdio-drain.js";
 import { ExactArguments } from "./stdio-exact.js";
-import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter } from "./stdio-lines.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter, type WireId } from "./stdio-lines.js";
 import { answerMalformed } from "./stdio-malformed.js";
 import { StdioToolCalls } from "./stdio-tool-calls.js";
 
@@ -163,7 +163,7 @@ function writesRawLists(transport: StdioServerTransport, wire: Writable): void {
 }
 
 /** The JSON-RPC error answering an oversized line (without `id` when the line's top level names none). */
-function oversized(id: string | number | null, bytes: number, maxBytes: number) {
+function oversized(id: WireId | null, bytes: number, maxBytes: number) {
   return {
     jsonrpc: "2.0",
     ...(id !== null ? { id } : {}),

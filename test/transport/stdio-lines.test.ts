@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { StdioDrain, StdioInput } from "../../src/transports/stdio-drain.js";
-import { LineLimiter, TopLevelIdScanner } from "../../src/transports/stdio-lines.js";
+import { LineLimiter, TopLevelIdScanner, type WireId } from "../../src/transports/stdio-lines.js";
 
 /**
  * The stdio line limiter is fed stdin's chunks by plain calls (no stream between stdin and the SDK's reader). Its
@@ -13,7 +13,7 @@ import { LineLimiter, TopLevelIdScanner } from "../../src/transports/stdio-lines
 type Event =
   | { kind: "line"; line: string; withNewline: string }
   | { kind: "skipping" }
-  | { kind: "oversized"; id: string | number | null; bytes: number };
+  | { kind: "oversized"; id: WireId | null; bytes: number };
 
 function run(max: number, chunks: Buffer[]): Event[] {
   const events: Event[] = [];
