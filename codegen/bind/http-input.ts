@@ -1,5 +1,5 @@
 import { isReservedHeader } from "../../src/executors/request.js";
-import { isMethodOverrideKey, nameKey } from "../../src/executors/serialize.js";
+import { isMethodOverrideName, nameKey } from "../../src/executors/serialize.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type {
@@ -157,7 +157,7 @@ function paramEntries(
     // or client as frameworks and proxies read them. Not an argument, rather than one every use of which fails.
     if (
       (p.in === "header" && isReservedHeader(p.name)) ||
-      (p.in === "query" && isMethodOverrideKey(nameKey(p.name)))
+      (p.in === "query" && isMethodOverrideName(p.name))
     ) {
       notes.push(
         `${p.in} parameter "${p.name}" is not an argument (frameworks and proxies read it as the request's method, URL or client)`,

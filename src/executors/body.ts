@@ -1,13 +1,13 @@
 import { type HttpBody, type HttpBodyField, isExactNumber, isScalarValue } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
 import {
+  encodedFormNames,
   encodeStrict,
   type FormStyle,
   formPieces,
-  isMethodOverrideKey,
+  isMethodOverrideName,
   type NamedPiece,
   NameOwners,
-  nameKey,
 } from "./serialize.js";
 
 /**
@@ -107,7 +107,7 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
   const pieces: string[] = [];
   const add = (field: FormStyle, value: unknown, owner: string) => {
     for (const piece of formFieldPieces(field, value)) {
-      if (isMethodOverrideKey(nameKey(piece.name))) {
+      if (isMethodOverrideName(piece.name)) {
         throw new ArgumentError(
           `argument '${owner}' cannot set the form field ${JSON.stringify(piece.name)}, which frameworks read as the request's method`,
         );
@@ -121,8 +121,8 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
     if (typeof value === "string") {
       // A form whose schema is a string is the encoded form itself (`text=hi&lang=en`): sent as given, its
       // names read as the upstream will read them, so none sets the request's method.
-      for (const name of new URLSearchParams(value).keys()) {
-        if (isMethodOverrideKey(nameKey(name)))
+      for (const name of encodedFormNames(value)) {
+        if (isMethodOverrideName(name))
           throw new ArgumentError(
             `argument '${body.arg}' cannot set the form field ${JSON.stringify(name)}, which frameworks read as the request's method`,
           );
@@ -187,7 +187,7 @@ function appendPart(form: FormData, field: HttpBodyField, value: unknown): void 
  * parameter or a urlencoded field, `isMethodOverrideKey`): refused, whoever declared it.
  */
 function refuseMethodOverride(name: string, owner: string, what: string): void {
-  if (!isMethodOverrideKey(nameKey(name))) return;
+  if (!isMethodOverrideName(name)) return;
   throw new ArgumentError(
     `argument '${owner}' cannot set the ${what} ${JSON.stringify(name)}, which frameworks read as the request's method`,
   );

@@ -5,7 +5,7 @@ import {
   encodeStrict,
   formPieces,
   hasDotSegment,
-  isMethodOverrideKey,
+  isMethodOverrideName,
   mayHoldDotSegment,
   NameOwners,
   nameKey,
@@ -234,7 +234,7 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
   const prepared = preparedBinding(binding, input.baseUrl);
   const path = expandPath(prepared, args);
   const params: PlacedParam[] = [];
-  for (const { param, key, lowerName, reservedHeader } of prepared.slots) {
+  for (const { param, lowerName, reservedHeader } of prepared.slots) {
     const value = args[param.arg];
     // An absent value places nothing anywhere (no query piece, header or cookie); its name stays reserved.
     if (value === undefined || value === null) continue;
@@ -243,9 +243,9 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
         case "query": {
           const pieces = formPieces(param, value);
           // Declared so, or made by an exploded object; compared as PHP reads names (`_method`, `.method`, `_METHOD`).
-          const override = isMethodOverrideKey(key)
+          const override = isMethodOverrideName(param.name)
             ? pieces[0]
-            : pieces.find((piece) => piece.name !== param.name && isMethodOverrideKey(nameKey(piece.name)));
+            : pieces.find((piece) => piece.name !== param.name && isMethodOverrideName(piece.name));
           if (override) {
             throw new ArgumentError(
               `argument '${param.arg}' cannot set the query parameter ${JSON.stringify(override.name)}, which frameworks read as the request's method`,

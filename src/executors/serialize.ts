@@ -239,6 +239,29 @@ export function isMethodOverrideKey(key: string): boolean {
   return METHOD_OVERRIDES.has(key);
 }
 
+/**
+ * Whether a query or form field name, as it goes on the wire (decoded), is read as a method override by some
+ * framework: as `nameKey` reads it, or with its leading spaces dropped first, as PHP does (` _method` is Laravel's
+ * and Symfony's `_method`) and Rack does after a separator (`a=1& _method=DELETE` is Rails' `_method`).
+ */
+export function isMethodOverrideName(name: string): boolean {
+  return isMethodOverrideKey(nameKey(name)) || isMethodOverrideKey(nameKey(name.replace(/^\s+/, "")));
+}
+
+/**
+ * The field names of an encoded form (`a=1&b=2`) as the parsers of upstreams read them: split at `&`, and at `;`
+ * too, as Go's net/url before 1.17 and Python's parse_qsl before 3.9.2 did (`a=1;_method=DELETE` set `_method`
+ * for gorilla/handlers' method override). Names are decoded as URLSearchParams decodes them.
+ */
+export function encodedFormNames(form: string): string[] {
+  return [
+    ...new Set([
+      ...new URLSearchParams(form).keys(),
+      ...new URLSearchParams(form.replaceAll(";", "&")).keys(),
+    ]),
+  ];
+}
+
 /** Encoded `name=value` pieces, to be joined with `&`. An absent value yields none. */
 export function serializeQueryParam(param: HttpParam, value: unknown): string[] {
   return formPieces(param, value).map((piece) => piece.text);

@@ -128,7 +128,17 @@ describe("form and multipart bodies that are not objects", () => {
 
   it("an encoded form that would set the request's method is refused before it is sent", async () => {
     const before = fx.upstream().received.length;
-    for (const body of ["a=1&_method=DELETE", "%5Fmethod=delete", "x=1&X-HTTP-Method-Override=DELETE"]) {
+    for (const body of [
+      "a=1&_method=DELETE",
+      "%5Fmethod=delete",
+      "x=1&X-HTTP-Method-Override=DELETE",
+      // Rack drops the spaces after a separator, PHP a name's leading ones; Go before 1.17 and Python before
+      // 3.9.2 split at ";" too.
+      "a=1& _method=DELETE",
+      "a=1&%20%20_method=DELETE",
+      "a=1;_method=DELETE",
+      "a=1; x-http-method-override=DELETE",
+    ]) {
       const result = await fx.client().callTool({ name: "visualize_taste", arguments: { body } });
       expect(result.isError, body).toBe(true);
       expect(JSON.stringify(result.content)).toMatch(/request's method/);
