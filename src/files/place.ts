@@ -483,6 +483,12 @@ function mountedByPlatform(stat: Stats): boolean {
 const MAX_LINKS = 40;
 
 /**
+ * A process's link to one of its descriptors (/proc/<pid>/fd/<n>, behind /dev/fd/<n>; /proc/self resolved to the
+ * pid): it leads to no name (a pipe, `pipe:[123]`) or to a removed file's, and the descriptor is what is read.
+ */
+const DESCRIPTOR_LINK = /^\/proc\/\d+\/(?:task\/\d+\/)?fd\/\d+$/;
+
+/**
  * Every link on the way from the name to the file, not only the one at the name (Kubernetes mounts secrets so): each
  * must be this user's or root's, in a folder the rules above accept, or whoever holds it, or may replace it, chooses
  * the file (name -> link1 -> link2 -> file, link2 in a folder of another user's). Resolved part by part, as the
@@ -502,6 +508,13 @@ function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Su
   let named = pending.length;
   let at = "/";
   let links = 0;
+  // A name on the way that is gone: behind a descriptor's link (DESCRIPTOR_LINK) the descriptor is what is read;
+  // anywhere else it was there for the open and is not now, removed or moved where the walk cannot check it.
+  let viaDescriptor = false;
+  const gone = (name: string): void => {
+    if (!viaDescriptor)
+      refuse(`${subject.file} changed while it was opened (${name}, on the way to it, is gone); try again`);
+  };
   while (pending.length > 0) {
     const atName = pending.length === named && --named === 0;
     const part = pending.shift() as string;
@@ -514,7 +527,8 @@ function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Su
     try {
       stat = lstatSync(next);
     } catch {
-      return; // nothing there (a pipe's magic link in /proc leads to no name): the descriptor is what is read
+      gone(next);
+      return;
     }
     if (!stat.isSymbolicLink()) {
       at = next;
@@ -538,8 +552,10 @@ function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Su
     try {
       target = readlinkSync(next);
     } catch {
+      gone(next);
       return;
     }
+    viaDescriptor = DESCRIPTOR_LINK.test(next);
     if (target.startsWith("/")) at = "/";
     pending.unshift(...target.split("/").filter((piece) => piece !== "" && piece !== "."));
   }
@@ -547,6 +563,7 @@ function checkLinksOnTheWay(fd: number, opened: Stats, path: string, subject: Su
   try {
     end = statSync(at);
   } catch {
+    gone(at);
     return;
   }
   if (end.dev !== opened.dev || end.ino !== opened.ino)

@@ -315,6 +315,41 @@ describe("every link on the way to a secret, not only the one at the name", () =
   });
 });
 
+describe("a name on the way that is gone by the time the walk reaches it", () => {
+  it("a link removed between the open and the walk (name -> link1 -> link2 -> file): refused, not read unchecked", () => {
+    // link1 sits in a folder its group may write, so the walk warns while checking it, before it reads link1's
+    // target: the warning stands in for the other side of a race and removes link2 then (after the open).
+    const shared = folder(0o770);
+    const link2 = join(folder(0o700), "link2");
+    symlinkSync(secret(folder(0o700)), link2);
+    const link1 = join(shared, "link1");
+    symlinkSync(link2, link1);
+    const name = join(folder(0o700), "key.link");
+    symlinkSync(link1, name);
+    let removed = false;
+    const racing = (line: string) => {
+      if (!removed && line.includes("writable by its group")) {
+        unlinkSync(link2);
+        removed = true;
+      }
+    };
+    let message = "";
+    try {
+      readSecretFile(name, KEY, racing);
+    } catch (error) {
+      expect(error).toBeInstanceOf(PlaceError);
+      message = (error as Error).message;
+    }
+    expect(removed).toBe(true);
+    expect(message).toBe(
+      `TEST_KEY_FILE: the key file changed while it was opened (${link2}, on the way to it, is gone); try again`,
+    );
+    // Left alone, the same chain is read (with the group's warning).
+    symlinkSync(secret(folder(0o700)), link2);
+    expect(readSecretFile(name, KEY, () => {})).toBe(SECRET);
+  });
+});
+
 describe("a secret that may come through a pipe (readSecretSource: serve's --client-key-file)", () => {
   const said: string[] = [];
   const source = (path: string, deadlineMs?: number) =>
