@@ -233,9 +233,12 @@ function bodyEntries(
     return undefined;
   }
   const description = op.body.description ?? schema.description;
-  const untypedParts = encoding === "multipart" && resolveRefs(schema, symbols).kind === "any";
-  const wholeSchema = untypedParts
-    ? untypedPartsSchema(description)
+  const untyped =
+    (encoding === "multipart" || encoding === "form") && resolveRefs(schema, symbols).kind === "any";
+  const wholeSchema = untyped
+    ? encoding === "form"
+      ? untypedFormSchema(description)
+      : untypedPartsSchema(description)
     : encoding === "binary"
       ? binaryPayloadSchema(description, false)
       : encoding === "text"
@@ -257,6 +260,22 @@ function untypedPartsSchema(description: string | undefined): SchemaNode {
     kind: "object",
     properties: [],
     additional: true,
+    description: description ? `${description}\n\n${note}` : note,
+  };
+}
+
+/**
+ * An untyped encoded form (`application/x-www-form-urlencoded: {}`, or a schema without a type): its fields by name,
+ * or the encoded form itself as a string (sent as given). It was published as `{}`, which takes any value, while
+ * only those two are sent (a number, boolean, array or null was refused at the call, after the model chose it).
+ */
+function untypedFormSchema(description: string | undefined): SchemaNode {
+  const note =
+    "The fields by name (a string, number or boolean is one field, an array repeats its name, an object's members are fields of their own), or the encoded form itself as a string (`a=1&b=2`), sent as given.";
+  return {
+    kind: "union",
+    exclusive: false,
+    variants: [{ kind: "object", properties: [], additional: true }, { kind: "string" }],
     description: description ? `${description}\n\n${note}` : note,
   };
 }

@@ -87,6 +87,36 @@ describe("form and multipart bodies that are not objects", () => {
     ).toEqual(["a=1%202"]);
   });
 
+  it("an untyped encoded form publishes its fields or the encoded string (it published {}, which took values never sent)", async () => {
+    const body = (
+      fx.doc().tools.find((t) => t.name === "untyped_form")?.inputSchema as
+        | { properties?: { body?: Record<string, unknown> } }
+        | undefined
+    )?.properties?.body;
+    expect(body).toMatchObject({
+      anyOf: [{ type: "object" }, { type: "string" }],
+      description: expect.stringMatching(/^The form\.\n\nThe fields by name/),
+    });
+    const before = fx.upstream().received.length;
+    for (const value of [3, ["a=1"], true]) {
+      const refused = await fx.client().callTool({ name: "untyped_form", arguments: { body: value } });
+      expect(refused.isError, JSON.stringify(value)).toBe(true);
+      expect(JSON.stringify(refused.content)).toMatch(/body/);
+    }
+    expect(fx.upstream().received.length).toBe(before);
+    const result = await fx.client().callTool({
+      name: "untyped_form",
+      arguments: { body: { q: "x y", tags: ["p", "q"], n: 2 } },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(
+      fx
+        .upstream()
+        .received.slice(before)
+        .map((r) => r.body.toString()),
+    ).toEqual(["q=x%20y&tags=p&tags=q&n=2"]);
+  });
+
   it("an untyped multipart body publishes an object of parts (it published {}, which took values never sent) and sends them", async () => {
     const body = (name: string) =>
       (
