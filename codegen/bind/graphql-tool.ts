@@ -29,7 +29,7 @@ import {
 } from "../normalize/graphql/selection.js";
 import { withMeta } from "../normalize/graphql/types.js";
 import { fitName, humanize, safeArgName, snakeCase } from "../plan/names.js";
-import { compareStrings, didYouMean } from "../util.js";
+import { compareStrings, didYouMean, distance } from "../util.js";
 import { applyArgumentNaming, argumentNamingOf } from "./arg-naming.js";
 import { classifyGraphql } from "./classify.js";
 import type { BindContext } from "./http-tool.js";
@@ -89,7 +89,7 @@ export function bindGraphqlSource(
   if (!baseUrl.env && baseUrl.default === undefined && !baseUrl.byEnv) {
     diags.error(
       "TW143",
-      `GraphQL source "${model.id}" needs base_url (the endpoint URL); a schema does not say where it is served`,
+      `GraphQL source ${JSON.stringify(model.id)} needs base_url (the endpoint URL); a schema does not say where it is served`,
       doc.ref(`#/sources/${model.id}`, true),
     );
   }
@@ -132,7 +132,7 @@ function securityOf(
     for (const name of alternative.filter((n) => !defined.has(n)))
       diags.error(
         "TW110",
-        `security names "${name}", which is not a scheme under sources.${sourceId}.auth`,
+        `security names ${JSON.stringify(name)}, which is not a scheme under sources.${sourceId}.auth`,
         doc.ref(`#/sources/${sourceId}/security/${i}`, true),
       );
   });
@@ -165,7 +165,7 @@ export function graphqlTargetOf(
     if (spec.document === undefined) return undefined;
     diags.error(
       "TW112",
-      `tool "${name}": source "${sourceId}" is OpenAPI; a document needs a GraphQL source`,
+      `tool ${JSON.stringify(name)}: source ${JSON.stringify(sourceId)} is OpenAPI; a document needs a GraphQL source`,
       at,
     );
     return null;
@@ -174,7 +174,11 @@ export function graphqlTargetOf(
   if (pool.length === 0) {
     if (sourceId !== undefined && spec.document !== undefined) {
       const ids = [...sources.map((s) => s.id), ...openapiIds].join(", ");
-      diags.error("TW112", `tool "${name}": unknown source "${sourceId}" (sources: ${ids})`, at);
+      diags.error(
+        "TW112",
+        `tool ${JSON.stringify(name)}: unknown source ${JSON.stringify(sourceId)} (sources: ${ids})`,
+        at,
+      );
       return null;
     }
     return undefined;
@@ -209,7 +213,7 @@ function documentTarget(
   if (spec.from !== undefined || spec.selection !== undefined || spec.depth !== undefined) {
     diags.error(
       "TW110",
-      `tool "${name}": document cannot be combined with from, selection or depth (the document says it all)`,
+      `tool ${JSON.stringify(name)}: document cannot be combined with from, selection or depth (the document says it all)`,
       at,
     );
     return null;
@@ -217,7 +221,7 @@ function documentTarget(
   if (pool.length > 1) {
     diags.error(
       "TW114",
-      `tool "${name}": several GraphQL sources (${pool.map((s) => s.id).join(", ")}); say which with source:`,
+      `tool ${JSON.stringify(name)}: several GraphQL sources (${pool.map((s) => s.id).join(", ")}); say which with source:`,
       at,
     );
     return null;
@@ -245,7 +249,7 @@ function rootFieldTarget(
   if (found.length > 1) {
     diags.error(
       "TW114",
-      `"${spec.from}" matches root fields of several sources (${found.map((f) => f.model.id).join(", ")})`,
+      `${JSON.stringify(spec.from)} matches root fields of several sources (${found.map((f) => f.model.id).join(", ")})`,
       fromAt,
     );
     return null;
@@ -259,28 +263,43 @@ function rootFieldTarget(
     if (openapiIds.length > 0 && from.fromSource === undefined) return undefined;
     diags.error(
       "TW113",
-      `"${spec.from}": ${rootType} is not a root type (use Query.<field> or Mutation.<field>)`,
+      `${JSON.stringify(spec.from)}: ${rootType} is not a root type (use Query.<field> or Mutation.<field>)`,
       fromAt,
     );
     return null;
   }
   diags.error(
     "TW113",
-    `"${spec.from}" matches no root field${from.sourceId ? ` of source "${from.sourceId}"` : ""}`,
+    `${JSON.stringify(spec.from)} matches no root field${from.sourceId ? ` of source ${JSON.stringify(from.sourceId)}` : ""}`,
     fromAt,
     nearRootFields(ref, candidates),
   );
   return null;
 }
 
-/** "did you mean" for an unknown root field: up to three fields of its root type with a similar name. */
+/**
+ * "did you mean" for an unknown root field: up to three fields of its root type whose name is near (within two
+ * edits, or a third of its length) or holds the one asked for or is held by it. The field is what follows the last
+ * `.` of each (a name with none is all field). Holding counts from three letters: `a` or an empty field was
+ * held by every candidate's name, so each was offered.
+ */
 function nearRootFields(ref: string, candidates: string[]): string | undefined {
-  const field = ref.split(".")[1]?.toLowerCase() ?? "";
-  const near = candidates.filter((c) => {
-    const f = (c.split(".")[1] ?? "").toLowerCase();
-    return f.includes(field) || field.includes(f);
-  });
-  return didYouMean(near.slice(0, 3), (n) => `"${n}"`);
+  const fieldOf = (key: string) => key.slice(key.lastIndexOf(".") + 1).toLowerCase();
+  const field = fieldOf(ref);
+  if (field === "") return undefined;
+  const near = candidates
+    .map((c) => ({ c, f: fieldOf(c) }))
+    .filter(({ f }) => f !== "")
+    .map(({ c, f }) => ({ c, d: holds(f, field) ? 0 : distance(f, field) }))
+    .filter((x) => x.d <= Math.max(2, field.length / 3))
+    .sort((a, b) => a.d - b.d || compareStrings(a.c, b.c))
+    .slice(0, 3)
+    .map((x) => x.c);
+  return didYouMean(near);
+}
+
+function holds(a: string, b: string): boolean {
+  return Math.min(a.length, b.length) >= 3 && (a.includes(b) || b.includes(a));
 }
 
 /** Positions inside a manifest string value: line/column of the text -> tools.yaml line/column. */
@@ -350,7 +369,7 @@ function rootFieldText(
     if (spec.depth !== undefined)
       ctx.diags.warn(
         "TW110",
-        `tool "${name}": depth applies to derived selections; selection: is used as given`,
+        `tool ${JSON.stringify(name)}: depth applies to derived selections; selection: is used as given`,
         ctx.doc.ref(`#/tools/${name}/depth`),
       );
     const text = rootFieldDocument(rf, operationName, spec.selection);
@@ -376,7 +395,7 @@ function rootFieldText(
   if (depth > MAX_DEPTH) {
     ctx.diags.error(
       "TW110",
-      `tool "${name}": depth is at most ${MAX_DEPTH} (deeper selections flood the context)`,
+      `tool ${JSON.stringify(name)}: depth is at most ${MAX_DEPTH} (deeper selections flood the context)`,
       ctx.doc.ref(`#/tools/${name}/depth`),
     );
     return undefined;
@@ -392,7 +411,7 @@ function rootFieldText(
     if (error.scope === "tool" || !ctx.diags.items.some((d) => d.message.includes(error.message)))
       ctx.diags.error(
         "TW190",
-        `tool "${name}": ${error.message} (the schema's types fan out): refused as a resource exhaustion risk`,
+        `tool ${JSON.stringify(name)}: ${error.message} (the schema's types fan out): refused as a resource exhaustion risk`,
         toolAt,
         "Give the tool a `selection:` in the manifest (or a smaller `depth`), or select fewer root fields.",
       );
@@ -546,7 +565,7 @@ function argumentsOf(
       const names = op.variables.map((v) => v.name).join(", ") || "none";
       diags.error(
         "TW115",
-        `tool "${name}": args: "${key}" is not a variable of the operation (it has: ${names})`,
+        `tool ${JSON.stringify(name)}: args: ${JSON.stringify(key)} is not a variable of the operation (it has: ${names})`,
         at,
       );
       return undefined;
@@ -554,7 +573,7 @@ function argumentsOf(
     if (Object.hasOwn(renames, key) && renames[key]?.multi_segment)
       diags.error(
         "TW115",
-        `tool "${name}": args: "${key}": multi_segment applies to path parameters only`,
+        `tool ${JSON.stringify(name)}: args: ${JSON.stringify(key)}: multi_segment applies to path parameters only`,
         at,
       );
   }
@@ -570,12 +589,12 @@ function argumentsOf(
     if (owner !== undefined) {
       diags.error(
         "TW125",
-        `tool "${name}": variables $${owner} and $${v.name} would both be argument "${arg}"${naming === "as_is" ? "" : ` (naming rule ${naming})`}; rename one with args:`,
+        `tool ${JSON.stringify(name)}: variables $${owner} and $${v.name} would both be argument ${JSON.stringify(arg)}${naming === "as_is" ? "" : ` (naming rule ${naming})`}; rename one with args:`,
         at,
       );
       return undefined;
     }
-    if (!r?.rename && arg !== named) notes.push(`variable $${v.name} is argument "${arg}"`);
+    if (!r?.rename && arg !== named) notes.push(`variable $${v.name} is argument ${JSON.stringify(arg)}`);
     taken.set(arg, v.name);
     const schema = r?.description ? withMeta(v.schema, { description: r.description }) : v.schema;
     properties.push({ name: arg, required: v.required, schema });
@@ -657,7 +676,11 @@ function freeFieldName(
     unshortened = `${typed}_${n}`;
     name = fitName(unshortened, max);
   }
-  ctx.diags.warn("TW124", `${rf.key}: "${preferred}" is taken, so it is named "${name}"`, rf.source);
+  ctx.diags.warn(
+    "TW124",
+    `${rf.key}: ${JSON.stringify(preferred)} is taken, so it is named ${JSON.stringify(name)}`,
+    rf.source,
+  );
   return { name, full: typed, unshortened };
 }
 
@@ -686,7 +709,7 @@ export function selectGraphqlTools(
     if (left.length > 0)
       ctx.diags.info(
         "TW150",
-        `source "${model.id}": ${left.map((rf) => rf.key).join(" and ")}, Apollo Federation's fields for the router, are not tools unless named (a tool entry, or select: [{ operation: ${left[0]?.key} }])`,
+        `source ${JSON.stringify(model.id)}: ${left.map((rf) => rf.key).join(" and ")}, Apollo Federation's fields for the router, are not tools unless named (a tool entry, or select: [{ operation: ${left[0]?.key} }])`,
         left[0]?.source,
       );
     const subscriptions = model.rootFields.filter(
@@ -698,7 +721,7 @@ export function selectGraphqlTools(
     if (subscriptions.length > 0)
       ctx.diags.info(
         "TW150",
-        `source "${model.id}": ${subscriptions.length === 1 ? "subscription" : `${subscriptions.length} subscriptions`} ${subscriptions
+        `source ${JSON.stringify(model.id)}: ${subscriptions.length === 1 ? "subscription" : `${subscriptions.length} subscriptions`} ${subscriptions
           .slice(0, 5)
           .map((rf) => rf.key)
           .join(
@@ -735,7 +758,7 @@ function warnUnmappedScalars(sources: GraphqlSourceModel[], ctx: GraphqlBindCont
         // graphql-upload's and Apollo's file scalar: a mapping would not help, so none is suggested.
         ctx.diags.warn(
           "TW150",
-          `source "${model.id}": scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: its arguments take only null (what the JSON part of a multipart request holds), so a call that needs a file fails upstream`,
+          `source ${JSON.stringify(model.id)}: scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: its arguments take only null (what the JSON part of a multipart request holds), so a call that needs a file fails upstream`,
           at,
           "Leave the mutations that take a file out (exclude:), or write a handler that sends the multipart request; a scalars: entry does not make a file.",
         );
@@ -743,7 +766,7 @@ function warnUnmappedScalars(sources: GraphqlSourceModel[], ctx: GraphqlBindCont
       }
       ctx.diags.warn(
         "TW150",
-        `source "${model.id}": scalar ${scalar} has no JSON Schema mapping; tools type it as any JSON primitive`,
+        `source ${JSON.stringify(model.id)}: scalar ${scalar} has no JSON Schema mapping; tools type it as any JSON primitive`,
         at,
         `Map it under sources.${model.id}.scalars (e.g. ${scalar}: { type: string }).`,
       );

@@ -38,7 +38,7 @@ export function resolveFrom(
   if (sourceId !== undefined && pool.length === 0) {
     diags.error(
       "TW112",
-      `unknown source "${sourceId}" in from: "${from}" (sources: ${sources.map((s) => s.id).join(", ")})`,
+      `unknown source ${JSON.stringify(sourceId)} in from: ${JSON.stringify(from)} (sources: ${sources.map((s) => s.id).join(", ")})`,
       at,
     );
     return undefined;
@@ -48,15 +48,19 @@ export function resolveFrom(
   if (found.length > 1) {
     const sourcesHit = [...new Set(found.map((o) => o.sourceId))];
     if (sourcesHit.length > 1) {
-      diags.error("TW114", `"${from}" matches operations in several sources (${sourcesHit.join(", ")})`, at);
-    } else {
-      // A spec that reuses an operationId (invalid OpenAPI, but common): name the operation by method and path.
-      const where = found.map((o) => `"${o.method} ${o.path}"`).join(", ");
       diags.error(
         "TW114",
-        `"${from}" is the operationId of ${found.length} operations: ${where}`,
+        `${JSON.stringify(from)} matches operations in several sources (${sourcesHit.join(", ")})`,
         at,
-        `operationIds should be unique; until the spec is fixed, write from: ${where.split(", ")[0]}`,
+      );
+    } else {
+      // A spec that reuses an operationId (invalid OpenAPI, but common): name the operation by method and path.
+      const where = found.map((o) => JSON.stringify(`${o.method} ${o.path}`)).join(", ");
+      diags.error(
+        "TW114",
+        `${JSON.stringify(from)} is the operationId of ${found.length} operations: ${where}`,
+        at,
+        `operationIds should be unique; until the spec is fixed, write from: ${JSON.stringify(`${found[0]?.method} ${found[0]?.path}`)}`,
       );
     }
     return undefined;
@@ -70,9 +74,9 @@ export function resolveFrom(
     .map((x) => x.id);
   diags.error(
     "TW113",
-    `"${from}" matches no operation${sourceId ? ` of source "${sourceId}"` : ""}`,
+    `${JSON.stringify(from)} matches no operation${sourceId ? ` of source ${JSON.stringify(sourceId)}` : ""}`,
     at,
-    didYouMean(near, (id) => `"${id}"`),
+    didYouMean(near),
   );
   return undefined;
 }

@@ -89,6 +89,13 @@ describe("located diagnostics", () => {
         message: /"getThng" matches no operation/,
       },
       {
+        name: "operation that does not exist, named with a quote and a backslash: JSON-quoted in the message",
+        files: { "tools.yaml": MANIFEST.replace("from: getThing", "from: 'get \"Thing\\\\'") },
+        code: "TW113",
+        at: /tools\.yaml:10:11/,
+        message: /^"get \\"Thing\\\\\\\\" matches no operation$/,
+      },
+      {
         name: "env variable not declared",
         files: {
           "tools.yaml": MANIFEST.replace("base_url: { env: MINI_URL }", "base_url: { env: MINI_BASE }"),

@@ -221,7 +221,16 @@ describe("documents", () => {
     const both = await gen({ "tools.yaml": manifest('  s: { from: Query.count, document: "{ count }" }\n') });
     expect(both.errors[0]).toMatchObject({ code: "TW110" });
     const typo = await gen({ "tools.yaml": manifest("  s: { from: Query.thingz }\n") });
-    expect(typo.errors[0]).toMatchObject({ code: "TW113", fix: 'did you mean "Query.thing"?' });
+    expect(typo.errors[0]).toMatchObject({
+      code: "TW113",
+      fix: 'did you mean "Query.thing" or "Query.things"?',
+    });
+    // Near by edit distance, not only by holding the name; a one-letter name held by most fields offers none.
+    const near = await gen({ "tools.yaml": manifest("  s: { from: Query.cuont }\n") });
+    expect(near.errors[0]).toMatchObject({ code: "TW113", fix: 'did you mean "Query.count"?' });
+    const short = await gen({ "tools.yaml": manifest("  s: { from: Query.n }\n") });
+    expect(short.errors[0]?.code).toBe("TW113");
+    expect(short.errors[0]?.fix).toBeUndefined();
   });
 });
 
