@@ -456,6 +456,83 @@ export default shout;
   });
 });
 
+/** The module URLs and public Node built-ins one stdio start loaded, answering initialize and tools/list. */
+async function startLoads(args: string[], cwd: string, env: Record<string, string>) {
+  const record = join(mkdtempSync(join(work, "loads-")), "loads.txt");
+  const child = execFile(
+    process.execPath,
+    ["--import", join(ROOT, "test/cli/fixtures/record-loads.mjs"), ...args],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: work, RECORD_LOADS: record, ...env },
+      maxBuffer: 64 << 20,
+    },
+  );
+  const stdout = new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", () => resolve(out));
+  });
+  const hello = { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } };
+  child.stdin?.end(
+    `${[
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: hello },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/list" },
+    ]
+      .map((m) => JSON.stringify(m))
+      .join("\n")}\n`,
+  );
+  const listed = (await stdout)
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line))
+    .find((m) => m.id === 2)?.result?.tools?.length;
+  const urls = readFileSync(record, "utf8").trim().split("\n");
+  const packages = urls.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []);
+  return {
+    listed,
+    files: urls.filter((url) => url.startsWith("file:")),
+    packages: [...new Set(packages)].sort(),
+    builtins: urls.filter((url) => url.startsWith("node:")).sort(),
+  };
+}
+
+describe("a packed catalog starts as the clone serves it", () => {
+  it("the ScaiVault package's bin loads the clone's Node built-ins, toolwright-runtime alone and no more module files; the catalog's zod module waits for a call", {
+    timeout: NPM_BOUND,
+  }, async () => {
+    const out = join(work, "scaivault-package");
+    await run(
+      process.execPath,
+      [join(ROOT, "dist/toolwright.js"), "pack", "generated/scaivault", "--out", out],
+      {
+        cwd: ROOT,
+      },
+    );
+    const host = await installInto("scaivault-host", [(await npmPack(out, work)).file, tarballs.runtime]);
+    const env = { SCAIVAULT_URL: "http://127.0.0.1:9", SCAIVAULT_TOKEN: "t" };
+    const packedBin = join(host, "node_modules/scaivault-mcp/bin/scaivault-mcp.mjs");
+    const packedStart = await startLoads([packedBin], host, env);
+    const clone = await startLoads([join(ROOT, "dist/toolwright.js"), "serve", "scaivault"], ROOT, env);
+    expect(packedStart.listed).toBeGreaterThan(60);
+    expect(packedStart.listed).toBe(clone.listed);
+    expect(packedStart.builtins).toEqual(clone.builtins);
+    expect(clone.packages).toEqual([]);
+    expect(packedStart.packages).toEqual(["scaivault-mcp", "toolwright-runtime"]);
+    expect(packedStart.files.length).toBeLessThanOrEqual(clone.files.length);
+    const catalogModules = (files: string[]) =>
+      files
+        .filter((url) => /\/(generated\/scaivault|scaivault-mcp\/catalog)\//.test(url))
+        .map((url) => url.split("/").pop());
+    expect(catalogModules(packedStart.files)).toEqual(["catalog.gen.mjs"]);
+    expect(catalogModules(clone.files)).toEqual(["catalog.gen.mjs"]);
+  });
+});
+
 describe("the library API, from a consumer's own project", () => {
   let consumer: string;
   const version = () => JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
