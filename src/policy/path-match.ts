@@ -6,7 +6,8 @@
  * plain segments we matched: `.`/`..`/empty segments (traversal, `a//b`), percent escapes (`%2e%2e`, `%2f`:
  * decoded by some servers and not others), backslashes (a separator on some), `?` and `#` (end the path),
  * `;` (path parameters: `..;/` walks up on some servers), control characters, whitespace at either end of a
- * segment (trimmed by some), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
+ * segment (trimmed by some), a segment ending in `.` (Windows file names, and .NET Framework's `Uri` before 4.5,
+ * drop trailing dots: `infra./db` is `infra/db` there), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
  * character that renders as nothing (see `INVISIBLE`): `infra\u200b/db` must not pass a deny entry `infra/`
  * while looking like it, and no server agrees on whether to strip such characters.
  */
@@ -45,6 +46,9 @@ function checkSegments(segments: string[]): string | undefined {
     if (segment === "") return "has an empty segment ('//')";
     if (segment === "." || segment === "..") return "has a '.' or '..' segment";
     if (segment.trim() !== segment) return "has whitespace at the start or end of a segment";
+    if (segment.endsWith(".")) {
+      return "has a segment ending in '.' (servers that drop a segment's trailing dots read it as another path)";
+    }
   }
   return undefined;
 }

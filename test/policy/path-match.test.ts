@@ -20,7 +20,7 @@ describe("parsePath", () => {
     ["integrations/salesforce/oauth", ["integrations", "salesforce", "oauth"]],
     ["a", ["a"]],
     ["a.b/c-d_e", ["a.b", "c-d_e"]],
-    ["..a/b..", ["..a", "b.."]],
+    ["..a/b..c", ["..a", "b..c"]],
   ])("accepts %j", (value, segments) => {
     expect(parsePath(value)).toEqual({ ok: true, segments });
   });
@@ -51,6 +51,9 @@ describe("parsePath", () => {
     ["a/．．/b", /normalisation/],
     ["a/ b", /whitespace/],
     ["a /b", /whitespace/],
+    ["a./b", /segment ending in '\.'/],
+    ["a/b..", /segment ending in '\.'/],
+    ["a/.../b", /segment ending in '\.'/],
   ])("refuses %j", (value, problem) => {
     const parsed = parsePath(value);
     expect(parsed.ok).toBe(false);

@@ -99,6 +99,14 @@ describe("item 3: globs in the lists", () => {
       { SCAIVAULT_DENIED_PATHS: "in\u200bfra/" },
       /SCAIVAULT_DENIED_PATHS: item .* contains an invisible or formatting character \(U\+200B\)/,
     ],
+    [
+      { SCAIVAULT_DENIED_PATHS: "apps/,infra./" },
+      /SCAIVAULT_DENIED_PATHS: item "infra\.\/" has a segment ending in '\.' \(servers that drop a segment's trailing dots read it as another path\)/,
+    ],
+    [
+      { SCAIVAULT_ALLOWED_PATHS: "integrations/x.." },
+      /SCAIVAULT_ALLOWED_PATHS: item "integrations\/x\.\." has a segment ending in '\.'/,
+    ],
   ])("%j stops the server at start (exit 2) with what to write instead", async (env, message) => {
     const { code, stderr } = await startFails(env);
     expect(code).toBe(2);

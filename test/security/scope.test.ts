@@ -142,6 +142,43 @@ describe("item 3: characters that render as nothing", () => {
   });
 });
 
+describe("segments that servers read without their trailing dots", () => {
+  // Windows file names, and the paths of servers that map them to files or parse them with .NET Framework's Uri
+  // (before 4.5) or GenericUriParser defaults, lose a segment's trailing dots: `infra./db` is `infra/db` there.
+  // Refused like whitespace at a segment's end, before any request, in every scoped position.
+  it("cannot carry a path past a deny entry: refused before any request", async () => {
+    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/,apps/billing" });
+    const tried: string[] = [];
+    for (const path of [
+      "infra./db",
+      "infra../db",
+      "infra.../db",
+      "apps/billing./x",
+      "apps/billing.",
+      "a./b",
+    ]) {
+      tried.push(path);
+      for (const [tool, args] of [
+        ["scope_read_item", { path }],
+        ["scope_lookup_item", { path }],
+        ["scope_add_note", { path, note: "n" }],
+        ["scope_list_items", { prefix: `${path}/` }],
+      ] as const) {
+        const result = await server.call(tool, args);
+        expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
+          /^refused by the path policy: '(path|prefix)' has a segment ending in '\.' \(servers that drop a segment's trailing dots read it as another path\)/,
+        );
+      }
+    }
+    expect(sent()).toEqual([]);
+    expectNothingOf(server, tried);
+    // A dot inside a segment is ordinary text.
+    const ok = await server.call("scope_read_item", { path: "apps/v1.2/x" });
+    expect(ok.isError, ok.text).toBeFalsy();
+    expect(sent()).toEqual(["GET /v1/items/apps/v1.2/x"]);
+  });
+});
+
 describe("item 2: a name a policy reads is claimed even when its argument is absent", () => {
   it.each([
     ["scope_lookup_item", { opts: { path: "infra/db" } }, "query parameter", "path", "path"],
