@@ -198,24 +198,42 @@ const RULES: Array<[RegExp, string | ((match: string, ...groups: string[]) => st
 
 /**
  * Inputs are cut before the patterns run: the patterns backtrack, and an upstream can send a long body. The
- * cut falls on whitespace, so it never leaves the unrecognisable first half of a token behind.
+ * cut falls on whitespace, so it never leaves the unrecognisable first half of a token behind. A remembered
+ * secret across the cut is kept whole to be replaced whole, and the cut on whitespace is made after the
+ * replacement: a secret with spaces in it (a passphrase) halved there was no longer the value looked for, and its
+ * first words went out in clear.
  */
 const MAX_INPUT = 2000;
 
-function bound(text: string): string {
-  if (text.length <= MAX_INPUT) return text;
-  const cut = text.slice(0, MAX_INPUT);
-  const space = cut.search(/\s\S*$/);
-  return `${space > 0 ? cut.slice(0, space) : ""} …`;
+/** Where the cut falls: `MAX_INPUT`, or past it to the end of a remembered secret that begins before it. */
+function cutAt(text: string): number {
+  let end = MAX_INPUT;
+  for (const known of KNOWN) {
+    for (const secret of known) {
+      // Only where it could begin before the cut and end after it (not a walk of the whole long text).
+      const at = text
+        .slice(0, MAX_INPUT + secret.length - 1)
+        .indexOf(secret, Math.max(0, MAX_INPUT - secret.length + 1));
+      if (at !== -1 && at < MAX_INPUT) end = Math.max(end, at + secret.length);
+    }
+  }
+  return end;
 }
+
+const KNOWN = [fixedSecrets, rotatingSecrets, credentials];
 
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {
-  let out = bound(text);
-  for (const known of [fixedSecrets, rotatingSecrets, credentials]) {
+  const long = text.length > MAX_INPUT;
+  let out = long ? text.slice(0, cutAt(text)) : text;
+  for (const known of KNOWN) {
     for (const secret of known) {
       if (out.includes(secret)) out = out.split(secret).join("[redacted]");
     }
+  }
+  if (long) {
+    const space = out.search(/\s\S*$/);
+    out = `${space > 0 ? out.slice(0, space) : ""} …`;
   }
   for (const [pattern, replacement] of RULES)
     out = out.replace(pattern, replacement as (m: string, ...g: string[]) => string);

@@ -101,6 +101,20 @@ describe("redact", () => {
     expect(redact(`${"word ".repeat(399)}abcdefghijklmnopqrstuvwxyz0123456789`)).toMatch(/word …$/);
   });
 
+  it("replaces a remembered secret across the cut of long input whole, spaces in it or not", () => {
+    const phrase = "tall ladder quiet river 7731";
+    rememberSecret(phrase);
+    rememberSecret("opaque-canary-abcdef");
+    for (let lead = 1980; lead <= 2000; lead++) {
+      for (const secret of [phrase, "opaque-canary-abcdef"]) {
+        const out = redact(`${"x".repeat(lead - 1)} ${secret} and more words after it`);
+        for (const word of secret.split(/[ -]/))
+          if (word.length > 1) expect(out, `${lead}`).not.toMatch(new RegExp(`\\b${word}\\b`));
+        expect(out.endsWith("…"), `${lead}`).toBe(true);
+      }
+    }
+  });
+
   it("truncates on a word boundary", () => {
     const out = redactAndTruncate(`${"word ".repeat(100)}end`, 50);
     expect(out.length).toBeLessThanOrEqual(51);

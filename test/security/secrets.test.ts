@@ -325,3 +325,40 @@ describe("a secret's body served as something else than JSON", () => {
     }
   });
 });
+
+describe("a remembered secret where long text is cut", () => {
+  // Text is cut to 2,000 characters (at a space) before redaction's patterns run. A secret with spaces in it (a
+  // passphrase) across the cut lost its tail there, and the words before it were no longer the remembered value:
+  // they went out in clear once the URL before them had shrunk to "[url]".
+  const PASSPHRASE = "correct horse battery staple 4821";
+  let server: Served;
+  beforeAll(async () => {
+    await upstream.reset();
+    server = await serve({ upstream, token: PASSPHRASE });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("is replaced whole, never halved, in the result, stderr and the audit file", async () => {
+    const url = `https://ops.example/${"a".repeat(1960)}`;
+    for (const offset of [0, 5, 14, 20, 28]) {
+      const lead = `${url.slice(0, 2000 - offset - 1)} `;
+      upstream.injectFault({
+        operationId: "readSecret",
+        status: 500,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: `${lead}${PASSPHRASE} was refused` }),
+      });
+      const result = await server.call("scaivault_read_secret", { path: upstream.seed.secrets.salesforce });
+      expect(result.isError).toBe(true);
+      const text = textOf(result);
+      expect(text, `offset ${offset}`).toMatch(/^upstream answered HTTP 500/);
+      for (const word of ["correct horse", "horse battery", "battery staple", "staple 4821"])
+        expect(text, `offset ${offset}`).not.toContain(word);
+    }
+    const said = `${server.stderr()}\n${server.auditText()}`;
+    for (const word of ["correct horse", "horse battery", "battery staple", "staple 4821"])
+      expect(said).not.toContain(word);
+  });
+});
