@@ -138,7 +138,8 @@ export type Verdict =
   | { ok: true }
   | { ok: false; by: "deny"; prefix: Segments }
   | { ok: false; by: "allow" }
-  | { ok: false; by: "case" };
+  | { ok: false; by: "case" }
+  | { ok: false; by: "alias" };
 
 /**
  * A character whose upper and lower case do not map one to one: `ß` (upper `SS`), `İ` (lower `i̇`, two code
@@ -167,13 +168,36 @@ export function hasAmbiguousCase(segments: Segments): boolean {
 }
 
 /**
+ * A segment Windows reads as another name: an NTFS stream (`db::$DATA` is the file `db`,
+ * `infra::$INDEX_ALLOCATION` and `infra:$I30:$INDEX_ALLOCATION` the folder `infra`) or an 8.3 short name
+ * (`INFRA~1` is `infrastructure` where short names are made, as on a system volume by default). A deny entry
+ * compares names, so on a server that maps paths to files there such a segment reaches what it denies.
+ */
+const WINDOWS_ALIAS = /::|:\$|~\d/;
+
+/** The first segment Windows may read as another name (see `WINDOWS_ALIAS`), if any. */
+export function windowsAlias(segments: Segments): string | undefined {
+  return segments.find((segment) => WINDOWS_ALIAS.test(segment));
+}
+
+/** Refusals every deny list makes before matching: letters of ambiguous case, Windows aliases. */
+function denyAmbiguity(path: Segments, scope: Scope): Verdict | undefined {
+  if (!scope.deny || scope.deny.length === 0) return undefined;
+  if (hasAmbiguousCase(path)) return { ok: false, by: "case" };
+  if (windowsAlias(path) !== undefined) return { ok: false, by: "alias" };
+  return undefined;
+}
+
+/**
  * Deny wins. Deny prefixes match case-insensitively: an upstream that treats `Infra/` as `infra/` must not open
  * a way around a deny list; allow prefixes match exactly, so case games can only ever narrow. Lower-casing is
  * a faithful comparison only for letters with a one-to-one case mapping, so while a deny list is set a path
- * holding any other letter (`claßified`, `İnfra`, `ınfra`) is refused outright (`by: "case"`).
+ * holding any other letter (`claßified`, `İnfra`, `ınfra`) is refused outright (`by: "case"`), as is one with a
+ * segment Windows reads as another name (`by: "alias"`, see `WINDOWS_ALIAS`).
  */
 export function checkPath(path: Segments, scope: Scope): Verdict {
-  if (scope.deny && scope.deny.length > 0 && hasAmbiguousCase(path)) return { ok: false, by: "case" };
+  const ambiguous = denyAmbiguity(path, scope);
+  if (ambiguous) return ambiguous;
   const denied = scope.deny?.find((prefix) => isUnder(path, prefix, true));
   if (denied) return { ok: false, by: "deny", prefix: denied };
   if (scope.allow && !scope.allow.some((prefix) => isUnder(path, prefix))) return { ok: false, by: "allow" };
@@ -192,9 +216,8 @@ export type ListingVerdict =
  * filtered.
  */
 export function checkListing(prefix: Segments, scope: Scope): ListingVerdict {
-  if (scope.deny && scope.deny.length > 0 && hasAmbiguousCase(prefix)) {
-    return { mode: "refused", verdict: { ok: false, by: "case" } };
-  }
+  const ambiguous = denyAmbiguity(prefix, scope);
+  if (ambiguous && !ambiguous.ok) return { mode: "refused", verdict: ambiguous };
   const denied = scope.deny?.find((d) => isUnder(prefix, d, true));
   if (denied) return { mode: "refused", verdict: { ok: false, by: "deny", prefix: denied } };
   if (scope.allow) {
@@ -217,7 +240,8 @@ export function formatPrefix(prefix: Segments): string {
  * the scope only if it lies under an allowed prefix and neither lies under nor contains a denied one.
  */
 export function checkArea(area: Segments, scope: Scope): Verdict {
-  if (scope.deny && scope.deny.length > 0 && hasAmbiguousCase(area)) return { ok: false, by: "case" };
+  const ambiguous = denyAmbiguity(area, scope);
+  if (ambiguous) return ambiguous;
   const denied = scope.deny?.find((d) => isUnder(area, d, true) || isUnder(d, area, true));
   if (denied) return { ok: false, by: "deny", prefix: denied };
   if (scope.allow && !scope.allow.some((prefix) => isUnder(area, prefix))) return { ok: false, by: "allow" };

@@ -195,6 +195,14 @@ function scopeRefusal(
       `refused by ${env}: '${arg}' holds a letter whose upper and lower case do not map one to one (such as ß, İ or ı); servers fold those differently, so while ${env} is set such paths are refused`,
     );
   }
+  if (verdict.by === "alias") {
+    const env = settings.denyEnv ?? "the denied paths";
+    return refuse(
+      ctx,
+      { policy: "paths", rule: env, reason: "windows alias" },
+      `refused by ${env}: '${arg}' has a segment Windows reads as another name (an NTFS stream such as '::$DATA', or an 8.3 short name such as 'INFRA~1'); while ${env} is set such paths are refused`,
+    );
+  }
   if (verdict.by === "deny") {
     const env = settings.denyEnv ?? "the denied paths";
     return refuse(

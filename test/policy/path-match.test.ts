@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  checkArea,
   checkListing,
   checkPath,
   hasAmbiguousCase,
@@ -151,6 +152,32 @@ describe("letter case under a deny list", () => {
       verdict: { ok: false, by: "case" },
     });
     expect(checkListing(seg("apps"), scope).mode).toBe("inside");
+  });
+});
+
+describe("segments Windows reads as another name, under a deny list", () => {
+  const scope: Scope = { deny: [seg("infrastructure")] };
+  it.each([
+    ["INFRAS~1/db", { ok: false, by: "alias" }],
+    ["infra::$INDEX_ALLOCATION/db", { ok: false, by: "alias" }],
+    ["infra:$I30:$INDEX_ALLOCATION/db", { ok: false, by: "alias" }],
+    ["apps/db::$DATA", { ok: false, by: "alias" }],
+    ["apps/urn:x:y", { ok: true }],
+    ["apps/~home/x~", { ok: true }],
+  ])("%j -> %j", (path, verdict) => {
+    expect(checkPath(seg(path), scope)).toEqual(verdict);
+  });
+  it("a listing prefix and an area too; without a deny list only matched exactly", () => {
+    expect(checkListing(seg("INFRAS~1"), scope)).toEqual({
+      mode: "refused",
+      verdict: { ok: false, by: "alias" },
+    });
+    expect(checkArea(seg("apps/x::$DATA"), scope)).toEqual({ ok: false, by: "alias" });
+    expect(checkPath(seg("INFRAS~1/db"), {})).toEqual({ ok: true });
+    expect(checkPath(seg("INFRAS~1/db"), { allow: [seg("infrastructure")] })).toEqual({
+      ok: false,
+      by: "allow",
+    });
   });
 });
 

@@ -179,6 +179,55 @@ describe("segments that servers read without their trailing dots", () => {
   });
 });
 
+describe("segments Windows reads as another name", () => {
+  // On a server that maps paths to files on Windows, an NTFS stream (`db::$DATA` is `db`, `infra::$INDEX_ALLOCATION`
+  // the folder `infra`) or an 8.3 short name (`INFRAS~1` is `infrastructure`) reaches what a deny entry names.
+  it("cannot carry a path past a deny entry: refused before any request while a deny list is set", async () => {
+    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/,apps/billing,infrastructure/" });
+    const tried: string[] = [];
+    for (const path of [
+      "infra::$INDEX_ALLOCATION/db",
+      "infra:$I30:$INDEX_ALLOCATION/db",
+      "apps/billing::$DATA",
+      "apps/billing:$DATA",
+      "INFRAS~1/db",
+      "infras~12/db",
+    ]) {
+      tried.push(path);
+      for (const [tool, args] of [
+        ["scope_read_item", { path }],
+        ["scope_lookup_item", { path }],
+        ["scope_add_note", { path, note: "n" }],
+        ["scope_list_items", { prefix: `${path}/` }],
+      ] as const) {
+        const result = await server.call(tool, args);
+        expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
+          /^refused by SCOPE_DENIED_PATHS: '(path|prefix)' has a segment Windows reads as another name \(an NTFS stream such as '::\$DATA', or an 8\.3 short name such as 'INFRA~1'\)/,
+        );
+      }
+    }
+    expect(sent()).toEqual([]);
+    expectNothingOf(server, tried);
+    // A colon or a tilde otherwise is ordinary text.
+    for (const path of ["apps/urn:x:y", "apps/~home"]) {
+      const ok = await server.call("scope_read_item", { path });
+      expect(ok.isError, ok.text).toBeFalsy();
+    }
+    expect(sent()).toEqual(["GET /v1/items/apps/urn:x:y", "GET /v1/items/apps/~home"]);
+  });
+
+  it("without a deny list such a segment is only matched exactly (allow lists can only narrow)", async () => {
+    const server = await served.get({ SCOPE_ALLOWED_PATHS: "apps/" });
+    const inside = await server.call("scope_read_item", { path: "apps/x::$DATA" });
+    expect(inside.isError, inside.text).toBeFalsy();
+    const outside = await server.call("scope_read_item", { path: "APPS~1/x" });
+    expect(outside.text).toMatch(
+      /^refused by SCOPE_ALLOWED_PATHS=apps\/: 'path' is outside the allowed prefixes/,
+    );
+    expect(sent()).toEqual(["GET /v1/items/apps/x::$DATA"]);
+  });
+});
+
 describe("item 2: a name a policy reads is claimed even when its argument is absent", () => {
   it.each([
     ["scope_lookup_item", { opts: { path: "infra/db" } }, "query parameter", "path", "path"],
