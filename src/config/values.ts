@@ -19,9 +19,17 @@ export class ValueError extends Error {
 }
 
 export async function resolveValue(source: ValueSource, config: Config): Promise<string | undefined> {
+  return valueNow(source, config);
+}
+
+/**
+ * `resolveValue` without the promise: every step is synchronous (a file is read with sync calls), so a call's
+ * URL and credentials are resolved without an async step each (what calls do per request); a problem throws.
+ */
+export function valueNow(source: ValueSource, config: Config): string | undefined {
   if (source.env !== undefined && config.isSet(source.env)) return config.text(source.env);
   if (source.file !== undefined) {
-    const fromFile = await readFileValue(source.file, config);
+    const fromFile = readFileValue(source.file, config);
     if (fromFile !== undefined) return fromFile;
   }
   if (source.byEnv !== undefined) {
@@ -37,11 +45,8 @@ export async function resolveValue(source: ValueSource, config: Config): Promise
   return undefined;
 }
 
-async function readFileValue(
-  file: NonNullable<ValueSource["file"]>,
-  config: Config,
-): Promise<string | undefined> {
-  const rawPath = await resolveValue(file.path, config);
+function readFileValue(file: NonNullable<ValueSource["file"]>, config: Config): string | undefined {
+  const rawPath = valueNow(file.path, config);
   if (rawPath === undefined) return undefined;
   const path = expandHome(rawPath);
   const shownPath = describePath(rawPath);

@@ -95,7 +95,7 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
   const access = createSourceAccess({ ...options, fetch: options.fetch ?? fetch, urlName: "endpoint URL" });
 
   return async (ctx, binding) => {
-    const resolved = await access(binding.source);
+    const resolved = access(binding.source);
     if (!isAccess(resolved)) return resolved;
     const request = await buildGraphqlRequest(ctx, binding, resolved, options.userAgent);
     if (!isRequest(request)) return request;

@@ -47,7 +47,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   const access = createSourceAccess({ ...options, fetch: options.fetch ?? fetch, urlName: "base URL" });
 
   return async (ctx, binding) => {
-    const resolved = await access(binding.source);
+    const resolved = access(binding.source);
     if (!isAccess(resolved)) return resolved;
     const baseUrl = baseUrlOf(binding, resolved.raw);
     const downgrade = sentInClear(baseUrl, resolved.raw);

@@ -1,7 +1,7 @@
 import type { Source, ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
 import type { Config } from "../config/config.js";
-import { describeSource, resolveValue, ValueError } from "../config/values.js";
+import { describeSource, ValueError, valueNow } from "../config/values.js";
 import { type Authenticator, createAuthenticator } from "./upstream-auth.js";
 
 /** A source ready to be called: its URL, resolved for this call, and its (shared, caching) authenticator. */
@@ -24,7 +24,7 @@ export interface SourceAccessOptions {
 
 /**
  * Looks up a binding's source and resolves its URL at call time (env, file or stage default can change between
- * calls); the URL comes from configuration only and must be http(s) without a fragment. One authenticator (and
+ * calls; read synchronously, with no async step per call); the URL comes from configuration only and must be http(s) without a fragment. One authenticator (and
  * OAuth2 token cache) is kept per source and resolved URL, and a URL is checked when it is first met, not on every
  * call that resolves it again.
  */
@@ -33,12 +33,12 @@ export function createSourceAccess(options: SourceAccessOptions) {
   const authenticators = new Map<string, Authenticator>();
   const name = options.urlName;
 
-  return async (sourceId: string): Promise<SourceAccess | ToolOutcome> => {
+  return (sourceId: string): SourceAccess | ToolOutcome => {
     const source = sources.get(sourceId);
     if (!source) return failure(`source '${sourceId}' is not defined in the catalog`, "catalog");
     let value: string | undefined;
     try {
-      value = await resolveValue(source.baseUrl, options.config);
+      value = valueNow(source.baseUrl, options.config);
     } catch (error) {
       if (error instanceof ValueError) return failure(error.message, "configuration");
       throw error;

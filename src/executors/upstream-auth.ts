@@ -20,6 +20,9 @@ import { type ApplyOptions, type AuthOptions, createOAuthTokens } from "./upstre
 export { AuthError, type AuthPlacement } from "./upstream-credentials.js";
 export type { ApplyOptions, AuthOptions } from "./upstream-oauth2.js";
 
+/** A credential that is a token from (or renewed by) an OAuth2 server. */
+type TokenCredential = Extract<ResolvedCredential, { kind: "oauth2" | "userToken" }>;
+
 export interface Authenticator {
   apply(security: readonly string[][], options: ApplyOptions): Promise<AuthPlacement>;
   /**
@@ -37,16 +40,12 @@ export function createAuthenticator(
   const schemes = new Map(source.auth.map((scheme) => [scheme.scheme, scheme]));
   const tokens = createOAuthTokens(options);
 
-  async function place(resolved: ResolvedCredential, into: AuthPlacement, apply: ApplyOptions) {
-    if (resolved.kind === "oauth2" || resolved.kind === "userToken") {
-      const token =
-        resolved.kind === "oauth2"
-          ? await tokens.clientCredentials(resolved, apply)
-          : await tokens.userToken(resolved, apply);
-      into.headers.push(["authorization", `Bearer ${headerSafe(token)}`]);
-      return;
-    }
-    placeStaticCredential(resolved, into);
+  async function placeToken(resolved: TokenCredential, into: AuthPlacement, apply: ApplyOptions) {
+    const token =
+      resolved.kind === "oauth2"
+        ? await tokens.clientCredentials(resolved, apply)
+        : await tokens.userToken(resolved, apply);
+    into.headers.push(["authorization", `Bearer ${headerSafe(token)}`]);
   }
 
   return {
@@ -56,9 +55,14 @@ export function createAuthenticator(
       const missingPerAlternative: string[] = [];
       const hints = new Set<string>();
       for (const alternative of security) {
-        const outcome = await resolveAlternative(alternative, schemes, config, hints);
+        const outcome = resolveAlternative(alternative, schemes, config, hints);
         if (outcome.missing.length === 0) {
-          for (const item of outcome.resolved) await place(item, placement, applyOptions);
+          // Static credentials are placed without an async step; only a token may need a request.
+          for (const item of outcome.resolved) {
+            if (item.kind === "oauth2" || item.kind === "userToken")
+              await placeToken(item, placement, applyOptions);
+            else placeStaticCredential(item, placement);
+          }
           return placement;
         }
         missingPerAlternative.push(`${outcome.missing.join(" and ")} (${alternative.join(" + ")})`);
@@ -72,21 +76,21 @@ export function createAuthenticator(
 }
 
 /**
- * Resolves every scheme of one alternative (all are needed together). The hints of schemes left empty are
- * added to `hints`.
+ * Resolves every scheme of one alternative (all are needed together), synchronously. The hints of schemes left
+ * empty are added to `hints`.
  */
-async function resolveAlternative(
+function resolveAlternative(
   alternative: readonly string[],
   schemes: ReadonlyMap<string, AuthScheme>,
   config: Config,
   hints: Set<string>,
-): Promise<{ resolved: ResolvedCredential[]; missing: string[] }> {
+): { resolved: ResolvedCredential[]; missing: string[] } {
   const resolved: ResolvedCredential[] = [];
   const missing: string[] = [];
   for (const name of alternative) {
     const scheme = schemes.get(name);
     if (!scheme) throw new AuthError(`security scheme '${name}' is not defined`, "missing_credentials");
-    const result = await resolveCredential(scheme, config);
+    const result = resolveCredential(scheme, config);
     if ("missing" in result) {
       missing.push(...result.missing);
       if (scheme.hint) hints.add(scheme.hint);

@@ -1,6 +1,6 @@
 import type { AuthScheme } from "../catalog.js";
 import type { Config } from "../config/config.js";
-import { describeSource, resolveValue } from "../config/values.js";
+import { describeSource, valueNow } from "../config/values.js";
 import { rememberCredential } from "../telemetry/redact.js";
 
 /**
@@ -54,13 +54,13 @@ export interface MissingCredentials {
   missing: string[];
 }
 
-type ValueSource = Parameters<typeof resolveValue>[0];
+type ValueSource = Parameters<typeof valueNow>[0];
 
-/** Every credential the scheme needs, or the names of the places that were empty. */
+/** Every credential the scheme needs, or the names of the places that were empty (read synchronously). */
 export function resolveCredential(
   scheme: AuthScheme,
   config: Config,
-): Promise<ResolvedCredential | MissingCredentials> {
+): ResolvedCredential | MissingCredentials {
   switch (scheme.kind) {
     case "bearer":
       return resolveBearer(scheme, config);
@@ -79,8 +79,8 @@ export function resolveCredential(
  * One value from its source. Secrets are remembered for redaction; identifiers (user names, client ids) are
  * not, or every error mentioning a common word like "admin" would be mangled.
  */
-async function need(source: ValueSource, config: Config, secret = true): Promise<string | undefined> {
-  const value = await resolveValue(source, config);
+function need(source: ValueSource, config: Config, secret = true): string | undefined {
+  const value = valueNow(source, config);
   // Rotating: a file-read credential may change on every use (env values are remembered once by config). A
   // credential is also kept out of results (redact.ts `credentials`).
   if (value !== undefined && secret) rememberCredential(value, { rotating: true });
@@ -94,30 +94,30 @@ function missingOf(pairs: Array<[string | undefined, ValueSource]>): MissingCred
   return { missing };
 }
 
-async function resolveBearer(
+function resolveBearer(
   scheme: Extract<AuthScheme, { kind: "bearer" }>,
   config: Config,
-): Promise<ResolvedCredential | MissingCredentials> {
-  const token = await need(scheme.token, config);
+): ResolvedCredential | MissingCredentials {
+  const token = need(scheme.token, config);
   return token === undefined ? { missing: [describeSource(scheme.token)] } : { kind: "bearer", token };
 }
 
-async function resolveApiKey(
+function resolveApiKey(
   scheme: Extract<AuthScheme, { kind: "apiKey" }>,
   config: Config,
-): Promise<ResolvedCredential | MissingCredentials> {
-  const value = await need(scheme.value, config);
+): ResolvedCredential | MissingCredentials {
+  const value = need(scheme.value, config);
   return value === undefined
     ? { missing: [describeSource(scheme.value)] }
     : { kind: "apiKey", in: scheme.in, name: scheme.name, value };
 }
 
-async function resolveBasic(
+function resolveBasic(
   scheme: Extract<AuthScheme, { kind: "basic" }>,
   config: Config,
-): Promise<ResolvedCredential | MissingCredentials> {
-  const username = await need(scheme.username, config, false);
-  const password = await need(scheme.password, config);
+): ResolvedCredential | MissingCredentials {
+  const username = need(scheme.username, config, false);
+  const password = need(scheme.password, config);
   if (username === undefined || password === undefined) {
     return missingOf([
       [username, scheme.username],
@@ -127,12 +127,12 @@ async function resolveBasic(
   return { kind: "basic", username, password };
 }
 
-async function resolveClientCredentials(
+function resolveClientCredentials(
   scheme: Extract<AuthScheme, { kind: "oauth2ClientCredentials" }>,
   config: Config,
-): Promise<ResolvedCredential | MissingCredentials> {
-  const id = await need(scheme.clientId, config, false);
-  const secret = await need(scheme.clientSecret, config);
+): ResolvedCredential | MissingCredentials {
+  const id = need(scheme.clientId, config, false);
+  const secret = need(scheme.clientSecret, config);
   if (id === undefined || secret === undefined) {
     return missingOf([
       [id, scheme.clientId],
@@ -146,16 +146,16 @@ async function resolveClientCredentials(
  * An access token, or what renews one: a refresh token (with the client id), or the client's own credentials when
  * the spec has a client credentials flow. Missing all of them names each variable that would do.
  */
-async function resolveUserToken(
+function resolveUserToken(
   scheme: Extract<AuthScheme, { kind: "oauth2" }>,
   config: Config,
-): Promise<ResolvedCredential | MissingCredentials> {
-  const optional = async (source: ValueSource | undefined, secret = true) =>
-    source ? await need(source, config, secret) : undefined;
-  const token = await need(scheme.token, config);
-  const refreshToken = await optional(scheme.refreshToken);
-  const clientId = await optional(scheme.clientId, false);
-  const clientSecret = await optional(scheme.clientSecret);
+): ResolvedCredential | MissingCredentials {
+  const optional = (source: ValueSource | undefined, secret = true) =>
+    source ? need(source, config, secret) : undefined;
+  const token = need(scheme.token, config);
+  const refreshToken = optional(scheme.refreshToken);
+  const clientId = optional(scheme.clientId, false);
+  const clientSecret = optional(scheme.clientSecret);
   const canRenew =
     clientId !== undefined &&
     (refreshToken !== undefined ||
