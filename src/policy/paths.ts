@@ -42,10 +42,13 @@ export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedM
   return {
     name: "paths",
     async run(ctx, next) {
+      // Values relative to a base may look the base up (a nested call): only then is there anything to await.
       const refused =
         checkScopedPath(ctx, settings) ??
         checkListingPrefix(ctx, settings) ??
-        (await checkScopedValues(ctx, valueChecks));
+        ((ctx.tool.policy.scopedValues?.length ?? 0) > 0
+          ? await checkScopedValues(ctx, valueChecks)
+          : undefined);
       if (refused) return refused;
       if (scoped) onRedirect(ctx, scopedRedirectCheck(ctx, redirectChecks(ctx, settings)));
       const lists = scopedLists(ctx.tool.policy);
