@@ -1,5 +1,6 @@
+import type { Span } from "@opentelemetry/api";
 import { metrics } from "../telemetry/metrics.js";
-import { inSpan, markSpan, traceHeaders } from "../telemetry/tracing.js";
+import { inSpan, markSpan, NO_SPAN, traceHeaders, tracing } from "../telemetry/tracing.js";
 import type { SendUpstream, UpstreamRequest, UpstreamResponse } from "./upstream.js";
 
 /**
@@ -12,32 +13,43 @@ export function observedSend(
   request: UpstreamRequest,
   what: { source: string; template: string },
 ): Promise<UpstreamResponse> {
+  // Without tracing, the metrics only: no span, its attributes or trace headers to make per request.
+  if (!tracing()) return measuredSend(send, request, what.source, NO_SPAN);
   const attributes = {
     "http.request.method": request.method,
     "url.template": what.template,
     "toolwright.source": what.source,
   };
-  return inSpan(`HTTP ${request.method}`, "client", attributes, async (span) => {
-    const started = performance.now();
-    let status = "network";
-    try {
-      const trace = traceHeaders();
-      const response = await send(
-        trace.length === 0 ? request : { ...request, headers: [...request.headers, ...trace] },
-      );
-      status = String(response.status);
-      markSpan(span, { "http.response.status_code": response.status }, response.status >= 500);
-      return response;
-    } catch (error) {
-      status =
-        (error as Error)?.name === "AbortError" || (error as Error)?.name === "TimeoutError"
-          ? "aborted"
-          : "network";
-      markSpan(span, { "error.type": status }, true);
-      throw error;
-    } finally {
-      metrics.upstreamResponses.inc({ source: what.source, status });
-      metrics.upstreamDuration.observe({ source: what.source }, (performance.now() - started) / 1000);
-    }
-  });
+  return inSpan(`HTTP ${request.method}`, "client", attributes, (span) =>
+    measuredSend(send, request, what.source, span),
+  );
+}
+
+async function measuredSend(
+  send: SendUpstream,
+  request: UpstreamRequest,
+  source: string,
+  span: Span,
+): Promise<UpstreamResponse> {
+  const started = performance.now();
+  let status = "network";
+  try {
+    const trace = traceHeaders();
+    const response = await send(
+      trace.length === 0 ? request : { ...request, headers: [...request.headers, ...trace] },
+    );
+    status = String(response.status);
+    markSpan(span, { "http.response.status_code": response.status }, response.status >= 500);
+    return response;
+  } catch (error) {
+    status =
+      (error as Error)?.name === "AbortError" || (error as Error)?.name === "TimeoutError"
+        ? "aborted"
+        : "network";
+    markSpan(span, { "error.type": status }, true);
+    throw error;
+  } finally {
+    metrics.upstreamResponses.inc({ source, status });
+    metrics.upstreamDuration.observe({ source }, (performance.now() - started) / 1000);
+  }
 }

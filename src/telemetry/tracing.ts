@@ -18,7 +18,13 @@ export function useTracingApi(loaded: Api): void {
   api = loaded;
 }
 
-const NO_SPAN = {
+/** Whether spans are recorded (a tracer provider is registered). */
+export function tracing(): boolean {
+  return api !== undefined;
+}
+
+/** The span work is given while tracing is off: every method does nothing. */
+export const NO_SPAN = {
   setAttributes() {
     return NO_SPAN;
   },
