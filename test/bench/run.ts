@@ -16,7 +16,8 @@ import { replicaThroughput } from "./replicas.js";
  *     interleaved; catalog.json vs the spec's bytes; what the catalog publishes (tools/list bytes, what a model
  *     sees with full and concise descriptions) vs the issue's targets
  *   cold start to a complete tools/list, tools/list bytes and RSS: generated catalogs vs a one-tool SDK server
- *     (each the median of rounds that start the floor and every catalog in turn, so load hits all alike); the
+ *     (each the median of rounds that start the floor and every catalog in turn, so load hits all alike, after one
+ *     start of each that is not counted, so no row pays Node's compile cache being written); the
  *     packed ScaiVault package (installed from its tarball) vs the same catalog served from the repository; the
  *     floor's and GitHub's answers replayed by a server that does no work (`replay.mjs`), whose difference is the
  *     client's own work on GitHub's listing (part of GitHub's figure no server removes without sending other bytes)
@@ -326,6 +327,10 @@ async function main() {
     replay("replayed: the floor's tools/list", floorArgs, { FLOOR_UPSTREAM: upstream.url }),
     replay("replayed: GitHub REST's tools/list", [bin, "serve", out], {}),
   ];
+  // One start of each server first, not counted: the first start after an install or a build compiles the modules
+  // and writes Node's compile cache (once per install, keyed by path). Without it that cost fell in round 1 of the
+  // packed package (installed into a new folder every run) and not of the repository's dist/ (warm from before).
+  for (const [, args, env] of servers) await (await coldStart(node, args, env, ROOT)).close();
   const rounds = quick ? 3 : 7;
   const seen = new Map<string, ServerFigures[]>();
   for (let round = 0; round < rounds; round++) {
