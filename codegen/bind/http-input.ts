@@ -14,7 +14,7 @@ import type {
 } from "../ir/types.js";
 import { objectShape, resolveRefs, type Views } from "../ir/views.js";
 import type { ArgSpec } from "../manifest/types.js";
-import type { BodyContent, OperationNode } from "../normalize/openapi/model.js";
+import type { BodyContent, OperationNode, OperationParam } from "../normalize/openapi/model.js";
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
@@ -132,6 +132,26 @@ export function buildHttpInput(
   };
 }
 
+/** RFC 9110's field name and RFC 6265's cookie name: a token (`1*tchar`). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A header or cookie parameter whose name is no token (`X Api Key`, `sid; admin=1`) is not made an argument: no
+ * request can carry it as a header (every call failed as "the upstream request failed", after the upstream was
+ * counted as asked), and a cookie name with `;` or `=` in it writes other cookies than the one declared.
+ */
+function unsendableName(op: OperationNode, p: OperationParam, diags: Diagnostics, notes: string[]): boolean {
+  if ((p.in !== "header" && p.in !== "cookie") || TOKEN.test(p.name)) return false;
+  const what = p.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)";
+  notes.push(`${p.in} parameter ${JSON.stringify(p.name)} is not an argument (not ${what})`);
+  diags.warn(
+    "TW144",
+    `${op.key}: ${p.in} parameter ${JSON.stringify(p.name)} is not an argument: its name is not ${what}, so no request can carry it`,
+    op.source,
+  );
+  return true;
+}
+
 /**
  * One argument entry per operation parameter; headers toolwright sets itself are dropped (with a note), and
  * parameters bound to an environment variable are returned apart as `bound` (sent, never an argument).
@@ -171,6 +191,7 @@ function paramEntries(
       );
       continue;
     }
+    if (unsendableName(op, p, diags, notes)) continue;
     // Parameter names are spec text: only own entries count ("constructor" is not a manifest entry).
     const spec = ownEntry(args, `${p.in}:${p.name}`) ?? ownEntry(args, p.name);
     const env = spec?.env ?? ownEntry(paramEnv, `${p.in}:${p.name}`) ?? ownEntry(paramEnv, p.name);

@@ -1,0 +1,89 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * Header and cookie parameter names are spec text. One that is no token (RFC 9110, RFC 6265) cannot be sent as
+ * declared: a header named `X Trace Id` made every call of its tool fail ("the upstream request failed", after the
+ * upstream was counted as asked), and a cookie named `sid; admin=1` wrote another cookie than the one declared
+ * next to the argument's. Such a parameter is not made an argument, with a located TW144 warning; the tool's other
+ * parameters work.
+ */
+
+const SPEC = `openapi: 3.0.3
+info: { title: Odd, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - { name: "X Trace Id", in: header, required: true, schema: { type: string } }
+        - { name: "X-Ok", in: header, schema: { type: string } }
+        - { name: "X-Bad:Colon", in: header, schema: { type: string } }
+        - { name: "sid; admin=1", in: cookie, schema: { type: string } }
+        - { name: "theme", in: cookie, schema: { type: string } }
+        - { name: "q", in: query, schema: { type: string } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+`;
+
+let upstream: RecordingServer;
+let served: Served;
+let generated: Awaited<ReturnType<typeof genSpec>>;
+
+beforeAll(async () => {
+  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
+  const tree = writeTree("header-names", { "openapi.yaml": SPEC });
+  const out = join(tree, "catalog");
+  generated = await genSpec(join(tree, "openapi.yaml"), "odd", out.slice(ROOT.length + 1));
+  expect(errorsOf(generated.diags)).toEqual([]);
+  writeCatalog(ROOT, generated.cat!);
+  served = await serveOverStdio(out, { ODD_BASE_URL: upstream.url });
+});
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+describe("header and cookie parameter names that are no token", () => {
+  it("are not arguments, each with a located TW144 warning", async () => {
+    const warned = generated.diags.items.filter((d) => d.code === "TW144");
+    expect(warned.map((d) => [d.severity, d.message])).toEqual([
+      [
+        "warning",
+        'GET /items: header parameter "X Trace Id" is not an argument: its name is not an HTTP header name (RFC 9110 token), so no request can carry it',
+      ],
+      [
+        "warning",
+        'GET /items: header parameter "X-Bad:Colon" is not an argument: its name is not an HTTP header name (RFC 9110 token), so no request can carry it',
+      ],
+      [
+        "warning",
+        'GET /items: cookie parameter "sid; admin=1" is not an argument: its name is not a cookie name (RFC 6265 token), so no request can carry it',
+      ],
+    ]);
+    for (const d of warned) expect(d.source?.file, d.message).toMatch(/openapi\.yaml$/);
+    const tools = (await served.client.listTools()).tools;
+    const args = Object.keys((tools[0]!.inputSchema.properties ?? {}) as object);
+    expect(args.sort()).toEqual(["X-Ok", "q", "theme"].sort());
+  });
+
+  it("the tool's other parameters are sent, and no cookie but the declared ones", async () => {
+    upstream.received.length = 0;
+    const result = await served.client.callTool({
+      name: "list_items",
+      arguments: { "X-Ok": "yes", theme: "dark; admin=1", q: "x" },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(upstream.received).toHaveLength(1);
+    const [req] = upstream.received;
+    expect(req!.headers["x-ok"]).toBe("yes");
+    expect(req!.headers.cookie).toBe("theme=dark%3B%20admin%3D1");
+    expect(req!.url).toBe("/items?q=x");
+  });
+});
