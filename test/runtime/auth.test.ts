@@ -32,6 +32,13 @@ const source = (auth: AuthScheme[]): Source => ({
 
 const signal = new AbortController().signal;
 
+interface FailingEndpoint {
+  auth: ReturnType<typeof createAuthenticator>;
+  /** Token requests started so far. */
+  counted: number;
+  call: () => Promise<Error>;
+}
+
 describe("static credentials", () => {
   const env = { TOKEN: "tok-1", KEY: "key-2", USER: "ann", PASS: "p:ss wörd" };
   const auth = createAuthenticator(source(schemes), resolveConfig(vars, env));
@@ -285,14 +292,29 @@ describe("OAuth2 client credentials", () => {
     expect(error.message).toBe("OAuth2 scheme 'oauth': the token endpoint could not be reached");
   });
 
-  it("a failing token endpoint is asked once per hold, not once per call; each call in between gets its answer", async () => {
+  /**
+   * A token endpoint answering 503, on a clock that moves only when the test moves it: `call` applies the scheme
+   * and returns its error, `counted` how many token requests were started.
+   */
+  async function failingEndpoint(run: (held: FailingEndpoint) => Promise<void>): Promise<void> {
     behaviour = { status: 503, body: { error: "temporarily_unavailable" } };
-    // The clock moves only when the test moves it.
     vi.useFakeTimers({ toFake: ["Date"] });
     try {
       const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
-      let counted = 0;
-      const call = () => auth.apply([["oauth"]], { signal, onRequest: () => counted++ }).catch((e) => e);
+      const held: FailingEndpoint = {
+        auth,
+        counted: 0,
+        call: () => auth.apply([["oauth"]], { signal, onRequest: () => held.counted++ }).catch((e) => e),
+      };
+      await run(held);
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it("a failing token endpoint is asked once per hold, not once per call; each call in between gets its answer", async () => {
+    await failingEndpoint(async (held) => {
+      const { auth, call } = held;
       const first = await call();
       expect(first.message).toBe(
         "OAuth2 scheme 'oauth': the token endpoint answered HTTP 503: temporarily_unavailable",
@@ -310,7 +332,7 @@ describe("OAuth2 client credentials", () => {
       vi.setSystemTime(Date.now() + FAILURE_HOLD_MS - 1500);
       expect((await call()).message).toMatch(/not asked again for 2 s\)$/);
       expect(requests).toHaveLength(1);
-      expect(counted).toBe(1);
+      expect(held.counted).toBe(1);
       // Once the hold is over the endpoint is asked again: it has recovered, and its token is used and cached.
       behaviour = { status: 200, body: { expires_in: 3600 } };
       vi.setSystemTime(Date.now() + 1500);
@@ -318,29 +340,21 @@ describe("OAuth2 client credentials", () => {
       expect(placed.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
       await auth.apply([["oauth"]], { signal });
       expect(requests).toHaveLength(2);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it("a wall clock set back (an NTP step, a VM resumed) ends the hold rather than stretching it to the step's length", async () => {
-    behaviour = { status: 503, body: { error: "temporarily_unavailable" } };
-    vi.useFakeTimers({ toFake: ["Date"] });
-    try {
-      const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
-      let counted = 0;
-      const call = () => auth.apply([["oauth"]], { signal, onRequest: () => counted++ }).catch((e) => e);
+    await failingEndpoint(async (held) => {
+      const { auth, call } = held;
       await call();
       expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
-      expect(counted).toBe(1);
+      expect(held.counted).toBe(1);
       vi.setSystemTime(Date.now() - 3_600_000);
       behaviour = { status: 200, body: { expires_in: 3600 } };
-      const placed = await auth.apply([["oauth"]], { signal, onRequest: () => counted++ });
+      const placed = await auth.apply([["oauth"]], { signal, onRequest: () => held.counted++ });
       expect(placed.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
-      expect(counted).toBe(2);
-    } finally {
-      vi.useRealTimers();
-    }
+      expect(held.counted).toBe(2);
+    });
   });
 
   it("an unreachable token endpoint, or an OpenID discovery document that fails, is held the same way", async () => {

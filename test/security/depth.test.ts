@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ARGUMENT_DEPTH, nestingDepth } from "../../src/policy/depth.js";
 import { until } from "../helpers/events.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { baseEnv, spawnRaw } from "./harness.js";
+import { baseEnv, handshake, spawnRaw } from "./harness.js";
 
 /**
  * Item 11: arguments nested deeper than MAX_ARGUMENT_DEPTH are refused up front (no upstream request), and every
@@ -48,13 +48,7 @@ describe("argument nesting depth", () => {
   it("refuses arguments over the bound with one audit line each, however deep, and keeps serving", async () => {
     const audit = join(mkdtempSync(join(tmpdir(), "tw-depth-")), "audit.jsonl");
     const run = spawnRaw({ ...baseEnv(vault, vault.tokens.admin), SCAIVAULT_AUDIT_FILE: audit });
-    run.send({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-    });
-    run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    handshake(run);
     vault.requests.length = 0;
     // Just over the bound, a few thousand levels (the old overflow), and 100,000 mixed objects and arrays; in
     // a declared argument, in an undeclared one, and as the whole arguments object.

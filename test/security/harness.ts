@@ -191,6 +191,17 @@ export function spawnRaw(env: Record<string, string>) {
   return { child, out, err, exited, send };
 }
 
+/** The raw MCP handshake on a `spawnRaw` server: initialize (id 1), then the initialized notification. */
+export function handshake(run: ReturnType<typeof spawnRaw>): void {
+  run.send({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+  });
+  run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+}
+
 /** A preview's JSON, when the result is one. */
 export function previewOf(result: Result): Record<string, any> | undefined {
   if (!result.isError) return undefined;

@@ -9,7 +9,7 @@ import { serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 import { type ScalyUpstream, startScalyUpstream } from "../upstreams/scaly/index.js";
 import { MAX_OBJECT_BYTES } from "../upstreams/scaly/storage.js";
-import { baseEnv, spawnRaw } from "./harness.js";
+import { baseEnv, handshake, spawnRaw } from "./harness.js";
 
 /** Waits for output the server writes (stdout or stderr); fails, with its stderr, if it exits first. */
 function waitOn(run: ReturnType<typeof spawnRaw>, condition: () => boolean): Promise<true> {
@@ -38,16 +38,6 @@ afterAll(async () => {
   await vault.close();
 });
 
-function initialize(run: ReturnType<typeof spawnRaw>) {
-  run.send({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-  });
-  run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-}
-
 /** Every complete line the server wrote (one still being written is left for the next look). */
 const messages = (run: ReturnType<typeof spawnRaw>) =>
   run.out
@@ -63,7 +53,7 @@ describe("stdio message limit", () => {
       SCAIVAULT_AUDIT: "false",
       TOOLWRIGHT_MAX_MESSAGE_BYTES: String(256 * 1024),
     });
-    initialize(run);
+    handshake(run);
     await waitOn(run, () => answered(run.out.join(""), [1]));
     vault.requests.length = 0;
     const value = `${CANARY}${"x".repeat(300 * 1024)}`;
@@ -107,7 +97,7 @@ describe("stdio message limit", () => {
       SCAIVAULT_AUDIT: "false",
       TOOLWRIGHT_MAX_MESSAGE_BYTES: "4096",
     });
-    initialize(run);
+    handshake(run);
     run.send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
     await waitOn(run, () => messages(run).some((m) => m.id === 2));
     vault.requests.length = 0;

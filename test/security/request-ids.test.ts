@@ -3,7 +3,7 @@ import { until } from "../helpers/events.js";
 import { INITIALIZE, MCP_HEADERS, raw } from "../transport/raw-http.js";
 import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { baseEnv, spawnRaw } from "./harness.js";
+import { baseEnv, handshake, spawnRaw } from "./harness.js";
 
 /**
  * An answer carries the id the client sent. A JSON-RPC id that is a number a double does not hold as written
@@ -47,13 +47,7 @@ describe("over stdio", () => {
       ...baseEnv(upstream, upstream.tokens.admin),
       TOOLWRIGHT_MAX_MESSAGE_BYTES: "4096",
     });
-    run.send({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-    });
-    run.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    handshake(run);
     const before = upstream.requests.length;
     const path = upstream.seed.secrets.salesforce;
     for (const id of BIG) {
