@@ -37,6 +37,10 @@ export interface OAuthTokens {
 
 interface IssuedToken {
   token: string;
+  /**
+   * On this process's monotonic clock (`performance.now`), from the answer's `expires_in`: the cache is this
+   * process's own, so a wall-clock step (NTP, a VM resumed) neither keeps an expired token nor drops a good one.
+   */
   expiresAt: number;
   refreshToken?: string;
 }
@@ -49,6 +53,9 @@ const DEFAULT_TOKEN_LIFETIME_S = 300;
  * repeated failed attempts), as the HTTP transport's issuers hold theirs (`http-auth/issuers.ts`).
  */
 export const FAILURE_HOLD_MS = 5_000;
+// Holds are this process's own and counted on its monotonic clock (`performance.now`): a wall-clock step neither
+// ends a hold early (set forward) nor stretches it to the step's length (set back). A JWT's `exp` (`expired`) is
+// another process's wall time and is read against `Date.now`.
 /** A token response or discovery document is a few KB at most; a bigger one is refused rather than read. */
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 const EXPIRY_SKEW_MS = 30_000;
@@ -128,7 +135,7 @@ function renewable(credential: UserToken): boolean {
 
 type TokenCache = ReturnType<typeof createTokenCache>;
 
-/** Issued tokens by key, valid until near expiry; one token request per key at a time, shared by concurrent callers. */
+/** Issued tokens by key, valid until near expiry (monotonic, see `IssuedToken`); one token request per key at a time, shared by concurrent callers. */
 function createTokenCache() {
   const issued = new Map<string, IssuedToken>();
   const inflight = new Map<string, Promise<IssuedToken>>();
@@ -137,7 +144,7 @@ function createTokenCache() {
   return {
     valid(key: string): string | undefined {
       const cached = issued.get(key);
-      return cached && Date.now() < cached.expiresAt ? cached.token : undefined;
+      return cached && performance.now() < cached.expiresAt ? cached.token : undefined;
     },
     /**
      * Joins the key's token request in flight or starts one; each caller is bounded by its own signal. A request
@@ -152,9 +159,8 @@ function createTokenCache() {
       let pending = inflight.get(key);
       if (!pending) {
         const held = failed.get(key);
-        const left = held === undefined ? 0 : held.at + FAILURE_HOLD_MS - Date.now();
-        // More left than the hold itself: the wall clock was set back since (an NTP step), and the hold is over.
-        if (held !== undefined && left > 0 && left <= FAILURE_HOLD_MS) throw heldFailure(held.error, left);
+        const left = held === undefined ? 0 : held.at + FAILURE_HOLD_MS - performance.now();
+        if (held !== undefined && left > 0) throw heldFailure(held.error, left);
         failed.delete(key);
         apply.onRequest?.();
         pending = request()
@@ -166,7 +172,7 @@ function createTokenCache() {
                     `OAuth2 scheme '${scheme}': the token request failed`,
                     "token_request_failed",
                   );
-            failed.set(key, { error: said, at: Date.now() });
+            failed.set(key, { error: said, at: performance.now() });
             throw error;
           })
           .finally(() => inflight.delete(key));
@@ -618,7 +624,11 @@ function tokenFromResponse(
     typeof fields.refresh_token === "string" && fields.refresh_token !== ""
       ? fields.refresh_token
       : undefined;
-  return { token, expiresAt: Date.now() + lifetime * 1000 - skew, ...(refreshToken ? { refreshToken } : {}) };
+  return {
+    token,
+    expiresAt: performance.now() + lifetime * 1000 - skew,
+    ...(refreshToken ? { refreshToken } : {}),
+  };
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, scheme: string): Promise<T> {

@@ -119,6 +119,9 @@ export class ConfirmationTokens {
   private remembering = false;
 
   constructor(private readonly options: TokenOptions) {
+    // Wall time, not a monotonic clock: a token's expiry is written into it and checked by whichever process
+    // redeems it (another replica with the same key, a restarted server), and its nonce's expiry is kept in the
+    // shared store (Redis) for all of them; a clock private to this process means nothing to the others.
     this.now = options.now ?? Date.now;
     this.store = options.store ?? createMemoryStore(this.now);
   }

@@ -195,14 +195,14 @@ describe("OAuth2 client credentials", () => {
 
   it("refreshes after expiry and after invalidate()", async () => {
     behaviour = { status: 200, body: { expires_in: 1 } };
-    // The clock moves only when the test moves it, so a busy machine cannot expire the token early.
-    vi.useFakeTimers({ toFake: ["Date"] });
+    // The clocks move only when the test moves them, so a busy machine cannot expire the token early.
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     try {
       const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
       await auth.apply([["oauth"]], { signal });
       await auth.apply([["oauth"]], { signal });
       expect(requests).toHaveLength(1);
-      vi.setSystemTime(Date.now() + 600);
+      vi.advanceTimersByTime(600);
       await auth.apply([["oauth"]], { signal });
       expect(requests).toHaveLength(2);
       await auth.apply([["oauth"]], { signal });
@@ -210,6 +210,26 @@ describe("OAuth2 client credentials", () => {
       auth.invalidate();
       await auth.apply([["oauth"]], { signal });
       expect(requests).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a cached token lives its expires_in on the process's own clock: a wall-clock step neither ends nor stretches it", async () => {
+    behaviour = { status: 200, body: { expires_in: 3600 } };
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
+    try {
+      const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
+      await auth.apply([["oauth"]], { signal });
+      // Set forward two hours (an NTP step, a VM resumed): the token is still the cached one.
+      vi.setSystemTime(Date.now() + 7_200_000);
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(1);
+      // Set back three hours, then the token's hour (less the 30 s skew) passes: it is renewed all the same.
+      vi.setSystemTime(Date.now() - 10_800_000);
+      vi.advanceTimersByTime(3_600_000 - 30_000);
+      await auth.apply([["oauth"]], { signal });
+      expect(requests).toHaveLength(2);
     } finally {
       vi.useRealTimers();
     }
@@ -293,12 +313,12 @@ describe("OAuth2 client credentials", () => {
   });
 
   /**
-   * A token endpoint answering 503, on a clock that moves only when the test moves it: `call` applies the scheme
+   * A token endpoint answering 503, on clocks that move only when the test moves them: `call` applies the scheme
    * and returns its error, `counted` how many token requests were started.
    */
   async function failingEndpoint(run: (held: FailingEndpoint) => Promise<void>): Promise<void> {
     behaviour = { status: 503, body: { error: "temporarily_unavailable" } };
-    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     try {
       const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
       const held: FailingEndpoint = {
@@ -329,13 +349,13 @@ describe("OAuth2 client credentials", () => {
       // An upstream 401 (new tokens wanted) does not lift the hold either.
       auth.invalidate();
       expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
-      vi.setSystemTime(Date.now() + FAILURE_HOLD_MS - 1500);
+      vi.advanceTimersByTime(FAILURE_HOLD_MS - 1500);
       expect((await call()).message).toMatch(/not asked again for 2 s\)$/);
       expect(requests).toHaveLength(1);
       expect(held.counted).toBe(1);
       // Once the hold is over the endpoint is asked again: it has recovered, and its token is used and cached.
       behaviour = { status: 200, body: { expires_in: 3600 } };
-      vi.setSystemTime(Date.now() + 1500);
+      vi.advanceTimersByTime(1500);
       const placed = await auth.apply([["oauth"]], { signal });
       expect(placed.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
       await auth.apply([["oauth"]], { signal });
@@ -343,14 +363,19 @@ describe("OAuth2 client credentials", () => {
     });
   });
 
-  it("a wall clock set back (an NTP step, a VM resumed) ends the hold rather than stretching it to the step's length", async () => {
+  it("a wall-clock step (NTP, a VM resumed) neither ends the hold nor stretches it to the step's length", async () => {
     await failingEndpoint(async (held) => {
       const { auth, call } = held;
       await call();
       expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
-      expect(held.counted).toBe(1);
-      vi.setSystemTime(Date.now() - 3_600_000);
       behaviour = { status: 200, body: { expires_in: 3600 } };
+      vi.setSystemTime(Date.now() - 3_600_000);
+      expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
+      vi.setSystemTime(Date.now() + 7_200_000);
+      expect((await call()).message).toMatch(/not asked again for 5 s\)$/);
+      expect(held.counted).toBe(1);
+      // The hold's own length on the process's clock ends it.
+      vi.advanceTimersByTime(FAILURE_HOLD_MS);
       const placed = await auth.apply([["oauth"]], { signal, onRequest: () => held.counted++ });
       expect(placed.headers).toEqual([["authorization", `Bearer at-${issued}`]]);
       expect(held.counted).toBe(2);
@@ -358,7 +383,7 @@ describe("OAuth2 client credentials", () => {
   });
 
   it("an unreachable token endpoint, or an OpenID discovery document that fails, is held the same way", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     try {
       const down = createAuthenticator(source([oauth("http://127.0.0.1:1/token")]), resolveConfig(vars, env));
       let counted = 0;

@@ -43,7 +43,10 @@ export interface IssuerDirectoryOptions {
   /** Per metadata/JWKS fetch. */
   timeoutMs?: number;
   fetch?: typeof fetch;
-  /** The clock failures are held by (milliseconds, as `Date.now`). */
+  /**
+   * The clock failures are held by (milliseconds; default `performance.now`, monotonic: the holds are this
+   * process's own, so a wall-clock step, NTP or a VM resumed, neither ends one early nor stretches it).
+   */
   now?: () => number;
 }
 
@@ -67,7 +70,7 @@ export function sameIssuer(a: string, b: string): boolean {
 export function createIssuerDirectory(issuers: readonly string[], options: IssuerDirectoryOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 5000;
   const doFetch = options.fetch ?? fetch;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const discovery: Discovery = { doFetch, timeoutMs, now };
   const cache = new Map<string, Promise<IssuerKeys>>();
   const failures = new Map<string, Hold>();
@@ -118,13 +121,10 @@ class Hold {
     private readonly since: number,
   ) {}
 
-  /**
-   * The failure to answer at `now`, or undefined once the hold is over, or when more than the hold is left: the
-   * clock was set back since (an NTP step), which must not hold every token of the issuer for the step's length.
-   */
+  /** The failure to answer at `now` (the directory's monotonic clock), or undefined once the hold is over. */
   error(now: number): IssuerUnavailableError | undefined {
     const left = this.since + HOLD_MS - now;
-    if (left <= 0 || left > HOLD_MS) return undefined;
+    if (left <= 0) return undefined;
     return new IssuerUnavailableError(this.message, Math.ceil(left / 1000), true);
   }
 }
