@@ -108,7 +108,8 @@ describe("parameters sent from env variables", () => {
         arguments: { q: "x", api_key: "mine" },
       });
       expect(forged.isError).toBe(true);
-      for (const text of [JSON.stringify([geocode, report, forged]), served.stderr()]) {
+      // stderr read whole, once the server has exited: before, a line it wrote may not have been read yet.
+      for (const text of [JSON.stringify([geocode, report, forged]), await served.stderrAtExit()]) {
         expect(text).not.toContain(KEY);
         expect(text).not.toContain(SECRET);
       }

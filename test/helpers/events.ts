@@ -136,3 +136,25 @@ export function untilOutput(
     return Promise.reject(new Error(`ended before the awaited condition held:\n${describe()}`));
   return until(check, [stream], describe);
 }
+
+/**
+ * Resolves once `stream` (a child's stderr, as the test reads it) has ended: everything the child wrote on it has
+ * been read. A check that something was NOT written needs this (or a later line, `untilOutput`): read before the
+ * end, it may look at output that has not arrived yet and pass for that reason alone.
+ */
+export function outputEnded(stream: EventEmitter | null | undefined): Promise<void> {
+  if (!stream) return Promise.reject(new Error("no output stream to wait on (stderr not piped?)"));
+  const ended = stream as { readableEnded?: boolean; destroyed?: boolean };
+  if (ended.readableEnded || ended.destroyed) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      stream.off("end", done);
+      stream.off("close", done);
+      stream.off("error", reject);
+      resolve();
+    };
+    stream.once("end", done);
+    stream.once("close", done);
+    stream.once("error", reject);
+  });
+}

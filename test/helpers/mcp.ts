@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { childEnv } from "./child-env.js";
-import { untilOutput, type Wanted } from "./events.js";
+import { outputEnded, untilOutput, type Wanted } from "./events.js";
 import { ROOT } from "./paths.js";
 import type { Received } from "./recording-server.js";
 
@@ -14,6 +14,11 @@ export interface Served {
   stderr: () => string;
   /** Resolves with stderr once it holds `wanted` (`count` times): stderr is its own pipe, read after stdout's answers. */
   waitForStderr(wanted: Wanted, count?: number): Promise<string>;
+  /**
+   * Closes the session and resolves with the whole of stderr once it has ended: for checks that something was
+   * NOT written (before the end, a line the server wrote may not have been read yet).
+   */
+  stderrAtExit(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -39,11 +44,23 @@ export async function serveOverStdio(
   });
   const client = new Client({ name: "toolwright-test", version: "1.0.0" }, { capabilities });
   await client.connect(transport, connectTimeoutMs ? { timeout: connectTimeoutMs } : undefined);
+  // Once: a test that read stderr at exit still closes the server in its afterAll.
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= client.close();
+    return closing;
+  };
   return {
     client,
     stderr: () => err,
     waitForStderr: (wanted, count) => untilOutput(() => err, wanted, transport.stderr, count),
-    close: () => client.close(),
+    stderrAtExit: async () => {
+      const ended = outputEnded(transport.stderr);
+      await close();
+      await ended;
+      return err;
+    },
+    close,
   };
 }
 

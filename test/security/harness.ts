@@ -8,7 +8,7 @@ import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/st
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { closed, untilOutput, type Wanted } from "../helpers/events.js";
+import { closed, outputEnded, untilOutput, type Wanted } from "../helpers/events.js";
 import { ROOT } from "../helpers/paths.js";
 import type { ScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
@@ -55,6 +55,11 @@ export interface Served {
   stderr(): string;
   /** Resolves with stderr once it holds `wanted` (`count` times): stderr is its own pipe, read after stdout's answers. */
   waitForStderr(wanted: Wanted, count?: number): Promise<string>;
+  /**
+   * Closes the session and resolves with the whole of stderr once it has ended: for checks that something was
+   * NOT written (before the end, a line the server wrote may not have been read yet).
+   */
+  stderrAtExit(): Promise<string>;
   /** Lines of the audit file (the harness points SCAIVAULT_AUDIT_FILE at a temp file unless env sets it). */
   audit(): Array<Record<string, any>>;
   auditText(): string;
@@ -151,6 +156,12 @@ export async function serve(options: ServeOptions): Promise<Served> {
       return "";
     }
   };
+  // Once: a test that read stderr at exit still closes the server in its afterAll.
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= client.close();
+    return closing;
+  };
   return {
     call: (name, args = {}) => record(client.callTool({ name, arguments: args }) as Promise<Result>),
     listTools: async () => (await record(client.listTools())).tools,
@@ -166,7 +177,13 @@ export async function serve(options: ServeOptions): Promise<Served> {
         .filter((line) => line.trim() !== "")
         .map((line) => JSON.parse(line)),
     pid,
-    close: () => client.close(),
+    stderrAtExit: async () => {
+      const ended = outputEnded(stderrStream);
+      await close();
+      await ended;
+      return stderr.join("");
+    },
+    close,
   };
 }
 

@@ -60,8 +60,8 @@ describe("a path-scoped tool's upstream error words name no path outside the sco
     expect(none.content?.[0]?.text).toContain("the secret is locked by a rotation");
   });
 
-  it("the hidden path reached neither the audit file nor stderr", () => {
+  it("the hidden path reached neither the audit file nor stderr (read whole, once the server has exited)", async () => {
     expect(server.auditText()).not.toContain(HIDDEN);
-    expect(server.stderr()).not.toContain(HIDDEN);
+    expect(await server.stderrAtExit()).not.toContain(HIDDEN);
   });
 });
