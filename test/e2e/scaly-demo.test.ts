@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { untilOutput } from "../helpers/events.js";
 import { ROOT } from "../helpers/paths.js";
 import { rawToolCall } from "../helpers/raw-session.js";
 import { SEED_ALIASES, SEED_TOOLS } from "./scaly/harness.js";
@@ -38,8 +39,7 @@ describe("toolwright-demo scaly: the one-command demo", () => {
     const client = new Client({ name: "demo-host", version: "1.0.0" });
     await client.connect(transport);
     const data = async (name: string, args: Record<string, unknown> = {}) => {
-      // The demo's first data-plane call may wait for its Postgres to start: a failure bound, not the SDK's 60 s.
-      const result = await client.callTool({ name, arguments: args }, { timeout: 240_000 });
+      const result = await client.callTool({ name, arguments: args });
       const body = JSON.parse((result.content as { text: string }[])[0]!.text);
       expect(body.success, `${name}: ${JSON.stringify(body.error)}`).toBe(true);
       return body.data;
@@ -49,6 +49,16 @@ describe("toolwright-demo scaly: the one-command demo", () => {
         SEED_TOOLS.length + Object.keys(SEED_ALIASES).length,
       );
       expect((await data("scaly_status")).workspace.slug).toBe("acme");
+      // The demo starts its Postgres beside the server and says when it answers: the database call waits for that
+      // line, not for a time budget (under load the start took longer than the server's 60 s source timeout).
+      const started = await untilOutput(
+        () => stderr.join(""),
+        /Scaly's Postgres (is ready|did not start.*)/,
+        transport.stderr,
+      );
+      expect(/Scaly's Postgres (is ready|did not start.*)/.exec(started)?.[0]).toBe(
+        "Scaly's Postgres is ready",
+      );
       const rows = await data("scaly_db_query", {
         app_id: "app_storefront",
         sql: "select count(*)::int as n from products",

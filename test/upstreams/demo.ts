@@ -80,6 +80,13 @@ export const DEMOS: Record<string, Demo> = {
       const { tmpdir } = await import("node:os");
       const { startScalyUpstream } = await import("./scaly/index.js");
       const upstream = await startScalyUpstream(port === undefined ? {} : { port });
+      // Postgres (PGlite) takes seconds to start, more on a busy machine: started now, beside the server, so the
+      // first database call does not spend its source timeout waiting for it. stderr says when it answers.
+      upstream.startDatabase().then(
+        () => log("Scaly's Postgres is ready (the database tools answer from here)"),
+        (error: unknown) =>
+          log(`Scaly's Postgres did not start: ${error instanceof Error ? error.message : String(error)}`),
+      );
       // A scratch home for the session token (as `scaly auth login` stores it) and a project folder for
       // .scaly/config.yaml, so the demo never touches the operator's own files.
       const home = await mkdtemp(join(tmpdir(), "toolwright-demo-scaly-"));

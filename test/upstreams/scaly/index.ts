@@ -43,6 +43,8 @@ export interface ScalyUpstream {
   requests: RecordedRequest[];
   keys: { apiKey: string; appsyncKey: string };
   issueSessionToken(opts?: { expiresInSec?: number }): string;
+  /** Starts Postgres now, if it has not started yet; resolves once it answers (the demo starts it in the background). */
+  startDatabase(): Promise<void>;
   /** The live state, for asserting effects. */
   store: Store;
   seed: typeof SEED;
@@ -218,6 +220,9 @@ export async function startScalyUpstream(options: ScalyUpstreamOptions = {}): Pr
     requests,
     keys,
     issueSessionToken: (opts) => tokens.issue(opts),
+    startDatabase: async () => {
+      await databases.preload();
+    },
     store,
     seed: SEED,
     async close() {
