@@ -10,7 +10,7 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /**
  * Where toolwright keeps or reads the files that hold or guard secrets or evidence: the audit log it appends to,
@@ -399,17 +399,12 @@ function openedSecret(fd: number, stat: Stats, subject: Subject): OpenSecret {
  * pipe. Returns the descriptor and its `fstat`; closed when refused.
  */
 function openSecret(path: string, subject: Subject, warn: Warn, pipes: boolean): { fd: number; stat: Stats } {
-  const real = (() => {
-    try {
-      return realpathSync(path);
-    } catch (error) {
-      if (reasonOf(error) === "ENOENT") throw error;
-      throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
-    }
-  })();
+  const real = realOfSecret(path, subject);
   const named = checkFolders(path, subject, warn);
-  // Reached through links: the real file's folders decide as well as the name's.
-  const folder = dirname(real) === named.folder ? named : checkFolders(real, subject, warn);
+  // Reached through links: the real file's folders decide as well as the name's. A removed file behind a
+  // descriptor has no folder left: its descriptor is what is read and checked.
+  const folder =
+    real === undefined || dirname(real) === named.folder ? named : checkFolders(real, subject, warn);
   checkPlanted(path, subject, named);
   let fd: number;
   try {
@@ -455,6 +450,33 @@ function openSecret(path: string, subject: Subject, warn: Warn, pipes: boolean):
     }
   }
   return { fd, stat };
+}
+
+/**
+ * Where a secret's name leads (`realpath`), or undefined for a removed file behind a descriptor: `/dev/fd/N` (or
+ * `/proc/<pid>/fd/N`) of a file opened and then removed (bash before 5.1 passes a here-document so, `exec 3<f;
+ * rm f` too). Its link reads "/tmp/... (deleted)", which realpath cannot follow, but the descriptor still holds the
+ * file; as for a pipe, the descriptor is what is opened, checked (owner, mode, kind, size) and read, and with no
+ * name left nobody can swap it. Any other name that is missing stays ENOENT (callers fall back).
+ */
+function realOfSecret(path: string, subject: Subject): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch (error) {
+    if (reasonOf(error) === "ENOENT" && removedBehindDescriptor(path)) return undefined;
+    if (reasonOf(error) === "ENOENT") throw error;
+    throw new PlaceError(`${subject.opened ?? subject.file}: cannot open it (${reasonOf(error)})`);
+  }
+}
+
+/** Whether `path` (its folder resolved) is a process's descriptor link to a file that has been removed. */
+function removedBehindDescriptor(path: string): boolean {
+  try {
+    const link = join(realpathSync(dirname(resolve(path))), basename(path));
+    return DESCRIPTOR_LINK.test(link) && readlinkSync(link).endsWith(" (deleted)");
+  } catch {
+    return false;
+  }
 }
 
 /** Opens, checks, reads and closes a secret file (`openSecretFile`). */

@@ -8,6 +8,7 @@ import {
   lchownSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -382,6 +383,36 @@ describe("a secret that may come through a pipe (readSecretSource: serve's --cli
     );
     expect(run.stderr).toBe("");
     expect(JSON.parse(run.stdout)).toBe(`${SECRET}\n`);
+  });
+
+  it("a removed file behind a descriptor (/dev/fd/N: bash before 5.1's here-document, exec 3<f; rm f) is read from it, checked on it", async () => {
+    // The descriptor is what is read, as a pipe's: the file has no name left to swap, and its owner and mode are
+    // checked on it. realpath cannot resolve its link ("/tmp/... (deleted)"); that was refused ENOENT.
+    const behind = (mode: number): { name: string; close: () => void } => {
+      const file = secret(folder(0o700), mode);
+      const fd = openSync(file, "r");
+      unlinkSync(file);
+      return { name: `/dev/fd/${fd}`, close: () => closeSync(fd) };
+    };
+    const good = behind(0o600);
+    try {
+      expect(await source(good.name)).toBe(SECRET);
+      expect(read(good.name)).toBe(SECRET);
+    } finally {
+      good.close();
+    }
+    const open = behind(0o644);
+    try {
+      expect(await refusedAsync(source(open.name))).toContain(
+        `TEST_KEY_FILE: the key file is readable by every user (mode 0644), who could read the secret`,
+      );
+    } finally {
+      open.close();
+    }
+    // A removed name that no descriptor holds is still missing (ENOENT: callers fall back).
+    const gone = secret(folder(0o700));
+    unlinkSync(gone);
+    expect(() => read(gone)).toThrow(expect.objectContaining({ code: "ENOENT" }));
   });
 
   it("a named pipe of this user's is read once its writer has written and closed it", async () => {
