@@ -159,9 +159,10 @@ export interface HttpBinding {
   /**
    * The operation's own server (OpenAPI operation- or path-level `servers`): while the source's base URL is the
    * spec's server `instead`, the call goes to `url` (an absolute http(s) URL) in its place. Any other base URL (a
-   * proxy, a mock, another instance) takes the call as for every other tool.
+   * proxy, a mock, another instance) takes the call as for every other tool, except that a server the spec wrote as
+   * a relative reference (`relative`: `/v2`, `v2/`) is resolved against it (RFC 3986), as against the spec's.
    */
-  server?: { url: string; instead: string };
+  server?: { url: string; instead: string; relative?: string };
 }
 
 export interface GraphqlVariable {

@@ -98,7 +98,7 @@ function operationNotes(op: OperationNode): string[] {
   }
   if (op.server)
     notes.push(
-      `the spec gives this operation its own server: it is sent to ${op.server.url} while the base URL is the spec's ${op.server.instead} (another configured base URL takes it)${inClear(op.server) ? "; that server is plain http in front of an https API, so the call is refused there: it would carry the source's credentials in clear" : ""}`,
+      `the spec gives this operation its own server: it is sent to ${op.server.url} while the base URL is the spec's ${op.server.instead} (${op.server.relative === undefined ? "another configured base URL takes it" : `under another configured base URL, ${op.server.relative} is resolved against it`})${inClear(op.server) ? "; that server is plain http in front of an https API, so the call is refused there: it would carry the source's credentials in clear" : ""}`,
     );
   else if (op.servers)
     notes.push(

@@ -80,12 +80,20 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 
 /**
  * The URL a call is sent under: the operation's own server while the source's base URL is the spec's server it
- * stands in for (compared without trailing slashes), else the base URL as configured.
+ * stands in for (compared without trailing slashes); under another base URL, a server the spec wrote as a relative
+ * reference resolved against it (RFC 3986: `/v2` replaces its path, `v2` extends it), as it was against the spec's
+ * (before, the configured base URL took the call without the operation's path: a proxy or mock got `/v1/x` for
+ * `/v2/x`); else the base URL as configured.
  */
 function baseUrlOf(binding: HttpBinding, configured: string): string {
   const own = binding.server;
   if (own === undefined) return configured;
-  return configured.replace(/\/+$/, "") === own.instead.replace(/\/+$/, "") ? own.url : configured;
+  if (configured.replace(/\/+$/, "") === own.instead.replace(/\/+$/, "")) return own.url;
+  if (own.relative === undefined) return configured;
+  const base = new URL(configured.endsWith("/") ? configured : `${configured}/`);
+  const url = new URL(own.relative, base);
+  // A reference that names a host (`//other`, `\\other`) is no path on the configured one: never another origin.
+  return url.origin === base.origin ? url.href.replace(/\/+$/, "") : configured;
 }
 
 /**

@@ -179,6 +179,14 @@ function checkHttpBinding(
   }
   if (binding.server !== undefined && !isServerUrl(binding.server.url))
     problems.push(`tool ${toolName}: its server must be an absolute http(s) URL without a fragment`);
+  const relative = binding.server?.relative;
+  if (
+    relative !== undefined &&
+    (typeof relative !== "string" || !/^(?![a-z][a-z0-9+.-]*:|[/\\]{2})[^#]*$/i.test(relative))
+  )
+    problems.push(
+      `tool ${toolName}: its server's relative reference must be a path (no scheme, host or fragment)`,
+    );
 }
 
 function isServerUrl(text: unknown): boolean {

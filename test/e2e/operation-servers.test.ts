@@ -66,6 +66,11 @@ paths:
       operationId: rel
       servers: [{ url: /other }]
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /relpath:
+    servers: [{ url: "v5/" }]
+    get:
+      operationId: relPath
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
 `;
 
 beforeAll(async () => {
@@ -128,12 +133,13 @@ describe("an operation's own server", () => {
       expect(sentTo(await call(doc, "list_uploads", {}))).toEqual(["/v1/uploads"]);
       expect(sentTo(await call(files, "get_file", { id: "a/b" }))).toEqual(["/v9/files/a%2Fb"]);
       expect(sentTo(await call(doc, "rel", {}))).toEqual(["/other/rel"]);
+      expect(sentTo(await call(doc, "rel_path", {}))).toEqual(["/v1/v5/relpath"]);
     } finally {
       await served?.close();
     }
   });
 
-  it("a base URL configured to another URL (a proxy, a mock) takes every call", async () => {
+  it("a base URL configured to another URL (a proxy, a mock) takes every call, a relative server resolved against it", async () => {
     let served: Served | undefined;
     try {
       served = await serveOverStdio(dir, { SRV_BASE_URL: `${proxy.url.replace(/\/+$/, "")}/p` });
@@ -143,12 +149,15 @@ describe("an operation's own server", () => {
         ["upload", { a: "b" }],
         ["get_file", { id: "1" }],
         ["rel", {}],
+        ["rel_path", {}],
       ] as const) {
         const { result, sent } = await callRecorded(served.client, proxy, tool, args);
         expect(result.isError, JSON.stringify(result)).toBeFalsy();
         urls.push(...sentTo(sent));
       }
-      expect(urls).toEqual(["/p/items", "/p/uploads", "/p/files/1", "/p/rel"]);
+      // The spec's relative servers (`/other`, `v5/`) are resolved against the configured base URL as against the
+      // spec's: before, the proxy got /p/rel and /p/relpath, without the operation's own path.
+      expect(urls).toEqual(["/p/items", "/p/uploads", "/p/files/1", "/other/rel", "/p/v5/relpath"]);
     } finally {
       await served?.close();
     }
@@ -163,6 +172,29 @@ describe("an operation's own server", () => {
       instead: `http://127.0.0.1:${new URL(doc.url).port}/v1`,
     });
     expect(JSON.stringify(byName.get("upload"))).toContain("its own server: it is sent to");
+    expect(byName.get("rel")?.binding.server).toEqual({
+      url: `http://127.0.0.1:${new URL(doc.url).port}/other`,
+      instead: `http://127.0.0.1:${new URL(doc.url).port}/v1`,
+      relative: "/other",
+    });
+    expect(JSON.stringify(byName.get("rel"))).toContain(
+      "under another configured base URL, /other is resolved",
+    );
+  });
+
+  it("a catalog whose relative server names a host or a scheme is refused at load", async () => {
+    const { checkToolRecord } = await import("../../src/load/check.js");
+    const tool = catalog.tools.find((t) => t.name === "rel") as unknown as Parameters<
+      typeof checkToolRecord
+    >[0];
+    for (const relative of ["//evil.example/x", "\\\\evil.example", "https://evil.example", "/a#b"]) {
+      const bad = {
+        ...tool,
+        binding: { ...tool.binding, server: { ...(tool.binding as { server: object }).server, relative } },
+      };
+      const problems = checkToolRecord(bad as typeof tool, catalog as never, {} as never);
+      expect(problems.join("\n"), relative).toContain("its server's relative reference must be a path");
+    }
   });
 });
 

@@ -73,7 +73,7 @@ export interface OperationNode {
    * The absolute URL the operation is sent to while the source's base URL is the document's server (`instead`):
    * the first of `servers`, a relative one resolved against the document's server. Absent when it is that server.
    */
-  server?: { url: string; instead: string };
+  server?: { url: string; instead: string; relative?: string };
   /**
    * The path of a relative server URL (`servers: [{url: /api/v3}]`), sent before `path`: the configured base URL
    * then only names scheme and host, and the prefix is not lost.

@@ -265,14 +265,15 @@ function serverUrls(list: unknown): string[] {
 /**
  * Where an operation with its own `servers` (or its path item's) is sent while the source's base URL is the
  * document's server: the first of them (the first https one when the document's server is https), a relative one
- * resolved against the document's server (RFC 3986, as a browser would). Undefined when that is the document's
+ * resolved against the document's server (RFC 3986, as a browser would) and kept as written (`relative`), for the
+ * runtime to resolve against another configured base URL. Undefined when that is the document's
  * server itself, or when the document has no absolute server to resolve against or compare with (the configured
  * base URL then takes the call, with a note).
  */
 function ownServer(
   own: string[],
   documentServer: string | undefined,
-): { url: string; instead: string } | undefined {
+): { url: string; instead: string; relative?: string } | undefined {
   if (documentServer === undefined) return undefined;
   // In front of an https API an https server is chosen over an http one listed first (older specs list both
   // schemes, http first): the call carries the source's credentials, which the runtime never sends in clear.
@@ -286,9 +287,10 @@ function ownServer(
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "") return undefined;
   const trim = (u: string) => u.replace(/\/+$/, "");
-  const resolved = /^https?:\/\//i.test(first) ? first : url.href;
+  const absolute = /^https?:\/\//i.test(first);
+  const resolved = absolute ? first : url.href;
   if (trim(resolved) === trim(documentServer)) return undefined;
-  return { url: trim(resolved), instead: documentServer };
+  return { url: trim(resolved), instead: documentServer, ...(absolute ? {} : { relative: first }) };
 }
 
 /**
