@@ -583,27 +583,90 @@ const VALUE_KEYWORDS = ["enum", "const", "default", "example", "examples"];
  * booleans (`enum: [1.0, 2.10]`, `default: 0o12`, `example: true`) are the strings written: the author wrote
  * the text of a string, and YAML's number is another value (`2.10` is 2.1, `1.0` is 1, `0o12` is 10). Before, such an
  * enum was published with its type dropped and the numbers as values, so a model sent 2.1 and the upstream got
- * `2.1` for `2.10`. A quoted value, or one of a schema that also takes numbers, is as YAML reads it.
+ * `2.1` for `2.10`. A quoted value, or one of a schema that also takes numbers, is as YAML reads it. A value (or a
+ * `type`) given by an alias (`enum: *versions`, `default: *code`, `enum: [*one, 2]`) is read through it, its text
+ * written in the schema's own copy: the anchored node may be a number elsewhere (an integer schema's), so it is
+ * changed in place only when no alias can name it.
  */
 function stringsAsWritten(doc: YamlDocument): void {
-  const { visit, isScalar, isSeq } = yaml();
-  const kinds = (node: unknown): unknown[] =>
-    isScalar(node)
-      ? [node.value]
-      : isSeq(node)
-        ? node.items.map((i) => (isScalar(i) ? i.value : undefined))
+  const { visit, isAlias, isMap, isScalar, isSeq } = yaml();
+  // Each anchor's node as the walk meets it (document order: an anchor defined again names the later node from
+  // there on); yaml's Alias.resolve walks the whole document per alias, so it is only the fallback.
+  const anchors = new Map<string, unknown>();
+  const target = (node: unknown): unknown =>
+    isAlias(node) ? (anchors.get(node.source) ?? node.resolve(doc)) : node;
+  // Anchored nodes changed in place, as they were: what an alias outside a string schema's values reads.
+  const originals = new Map<unknown, Node>();
+  const unanchored = <T extends Node>(node: T): T => {
+    const copy = node.clone() as T;
+    (copy as { anchor?: string }).anchor = undefined;
+    return copy;
+  };
+  const numberText = (n: unknown): n is { source: string; value: unknown } & Node =>
+    isScalar(n) &&
+    n.type === "PLAIN" &&
+    typeof n.source === "string" &&
+    ["number", "bigint", "boolean"].includes(typeof n.value);
+  const written = (node: unknown): unknown => {
+    if (isAlias(node)) {
+      const t = target(node);
+      const was = originals.get(t) ?? t;
+      return numberText(was) ? doc.createNode(was.source) : node;
+    }
+    if (!numberText(node)) return node;
+    if (node.anchor !== undefined && !originals.has(node)) originals.set(node, unanchored(node));
+    node.value = node.source;
+    return node;
+  };
+  const kinds = (node: unknown): unknown[] => {
+    const n = target(node);
+    return isScalar(n)
+      ? [n.value]
+      : isSeq(n)
+        ? n.items.map((i) => target(i)).map((i) => (isScalar(i) ? i.value : undefined))
         : [];
-  visit(doc, {
-    Map(_, map) {
-      const types = kinds(map.get("type", true));
-      if (!types.includes("string") || !types.every((t) => t === "string" || t === "null")) return;
-      for (const key of VALUE_KEYWORDS) {
-        const node = map.get(key, true);
-        for (const value of isSeq(node) ? node.items : [node]) {
-          if (!isScalar(value) || value.type !== "PLAIN" || typeof value.source !== "string") continue;
-          if (["number", "bigint", "boolean"].includes(typeof value.value)) value.value = value.source;
-        }
+  };
+  visit(doc, (_, map) => {
+    const anchor = (map as { anchor?: unknown } | null)?.anchor;
+    if (typeof anchor === "string") anchors.set(anchor, map);
+    if (!isMap(map)) return;
+    const types = kinds(map.get("type", true));
+    if (!types.includes("string") || !types.every((t) => t === "string" || t === "null")) return;
+    for (const key of VALUE_KEYWORDS) {
+      const node: unknown = map.get(key, true);
+      const n = target(node);
+      if (isSeq(n)) {
+        if (n === node && n.anchor !== undefined && !originals.has(n)) originals.set(n, unanchored(n));
+        // An aliased list is copied (its items' anchors left on the anchored list's own items).
+        const own = n === node ? n : unanchored((originals.get(n) ?? n) as typeof n);
+        if (own !== n) own.items = own.items.map((i) => (isAlias(i) ? i : unanchored(i as Node)));
+        own.items = own.items.map(written);
+        if (own !== node) map.set(key, own);
+      } else if (node !== undefined) {
+        const value = written(node);
+        if (value !== node) map.set(key, value);
       }
+    }
+  });
+  if (originals.size > 0) restoreAliased(doc, originals);
+}
+
+/** Aliases of anchored nodes `stringsAsWritten` changed, outside a string schema's values: the values YAML read. */
+function restoreAliased(doc: YamlDocument, originals: Map<unknown, Node>): void {
+  const { visit } = yaml();
+  const anchors = new Map<string, unknown>();
+  const record = (_: unknown, node: Node) => {
+    if (typeof node.anchor === "string") anchors.set(node.anchor, node);
+  };
+  visit(doc, {
+    Scalar: record,
+    Collection: record,
+    Alias(_, node) {
+      const was = originals.get(anchors.get(node.source));
+      if (!was) return undefined;
+      const copy = was.clone() as Node;
+      (copy as { anchor?: string }).anchor = undefined;
+      return copy;
     },
   });
 }

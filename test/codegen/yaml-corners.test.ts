@@ -182,3 +182,53 @@ describe("YAML numbers and booleans written as a string schema's values", () => 
     expect(props.page).toMatchObject({ type: "integer", default: 10 });
   });
 });
+
+/**
+ * The same values given by an alias (`enum: *versions`, `default: *code`, `enum: [*one, .5]`): before, the alias was
+ * not read through, so the enum was published as numbers ([1, 2.1, 31]) with its type dropped and an aliased default
+ * as the number's text ("123" for `0123`). An anchor a number schema also uses stays a number there.
+ */
+const ALIASED = `openapi: 3.0.3
+info: { title: Aliased, version: "1" }
+servers: [{ url: "https://aliased.example.com" }]
+x-shared:
+  versions: &versions [1.0, 2.10, 0x1F]
+  code: &code 0123
+  t: &t string
+paths:
+  /x:
+    get:
+      operationId: getX
+      parameters:
+        - { name: a, in: query, schema: { type: string, enum: *versions } }
+        - { name: d, in: query, schema: { type: string, default: *code } }
+        - { name: e, in: query, schema: { type: *t, enum: [*code, .5, 1e3, yes] } }
+        - { name: n, in: query, schema: { type: integer, default: *code, enum: [*code, 7] } }
+        - { name: m, in: query, schema: { type: number, enum: *versions } }
+        - { name: s, in: query, schema: { type: string, default: &own 0o17 } }
+        - { name: i, in: query, schema: { type: integer, default: *own } }
+        - { name: v, in: query, schema: { type: string, enum: &vs [1.0, 2.10] } }
+        - { name: w, in: query, schema: { type: number, enum: *vs } }
+        - { name: y, in: query, schema: { type: string, enum: *vs } }
+      responses: { "200": { description: ok } }
+`;
+
+describe("YAML aliases in a string schema's values", () => {
+  it("are read through: the strings written, the anchor left a number where a number schema uses it", async () => {
+    const dir = writeTree("yaml-aliased", { "openapi.yaml": ALIASED });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "aliased", "test/.tmp/yaml-aliased-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    const props = doc.tools[0]?.inputSchema.properties as Record<string, Record<string, unknown>>;
+    expect(props.a).toEqual({ type: "string", enum: ["1.0", "2.10", "0x1F"] });
+    expect(props.d).toEqual({ type: "string", default: "0123" });
+    expect(props.e).toEqual({ type: "string", enum: ["0123", ".5", "1e3", "yes"] });
+    expect(props.n).toMatchObject({ default: 123, enum: [123, 7] });
+    expect(props.m).toEqual({ enum: [1, 2.1, 31] });
+    expect(props.s).toEqual({ type: "string", default: "0o17" });
+    expect(props.i).toEqual({ type: "integer", default: 15 });
+    expect(props.v).toEqual({ type: "string", enum: ["1.0", "2.10"] });
+    expect(props.w).toEqual({ enum: [1, 2.1] });
+    expect(props.y).toEqual({ type: "string", enum: ["1.0", "2.10"] });
+  });
+});
