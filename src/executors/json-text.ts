@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { type ExactNumber, exactNumber, isExactNumber } from "../catalog.js";
 
 /**
@@ -187,12 +188,52 @@ export function charsetOf(contentType: string | null): string | undefined {
 }
 
 /**
+ * The charset a leading byte order mark names, which decides over the Content-Type's (WHATWG Encoding's decode,
+ * as browsers read a body): `charset=utf-16` with a big-endian mark was read little-endian, every character
+ * wrong, and a UTF-8 mark under `charset=iso-8859-1` became `ï»¿` before the text.
+ */
+function bomCharset(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  return undefined;
+}
+
+/**
+ * The names of US-ASCII (IANA's, lower-case). WHATWG's decoders read them as windows-1252, so a byte past 0x7f
+ * (UTF-8 sent under the wrong label, most often) became Latin text with no note; it is not ASCII, so it is U+FFFD
+ * with the note any invalid byte gets.
+ */
+export const ASCII_LABELS = new Set([
+  "us-ascii",
+  "ascii",
+  "ansi_x3.4-1968",
+  "iso646-us",
+  "iso-ir-6",
+  "iso_646.irv:1991",
+  "us",
+  "ibm367",
+  "cp367",
+  "csascii",
+]);
+
+function asciiText(bytes: Uint8Array): DecodedText {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  if (isAscii(bytes)) return { text };
+  return {
+    text: text.replace(/[\u0080-\u00ff]/g, "\uFFFD"),
+    note: "the upstream's body is not valid us-ascii: the bytes that are not are shown as U+FFFD (\uFFFD), so text there is not what the upstream sent",
+  };
+}
+
+/**
  * A body's bytes as text in the charset its Content-Type names (UTF-8 when it names none). A leading
  * byte-order mark is dropped (that is what it is for). Invalid bytes, or a charset that cannot be decoded,
  * give UTF-8 text with U+FFFD where bytes were lost, and a note that says so.
  */
 export function decodeText(bytes: Uint8Array, contentType: string | null): DecodedText {
-  const declared = charsetOf(contentType);
+  const declared = bomCharset(bytes) ?? charsetOf(contentType);
+  if (declared !== undefined && ASCII_LABELS.has(declared)) return asciiText(bytes);
   const exact = decoderFor(declared ?? "utf-8", true);
   if (exact) {
     try {

@@ -25,7 +25,7 @@ import {
   sendWebResponse,
   toWebRequest,
   unreadableBody,
-  utf8Body,
+  unreadableText,
 } from "./http-node.js";
 import type { HttpSettings } from "./http-settings.js";
 import type { ActiveRequests } from "./http-shutdown.js";
@@ -148,7 +148,8 @@ async function serveAuthenticated(
       if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
       body = await readBoundedBody(req, res, settings.maxBodyBytes);
       if (body === undefined) return;
-      if (!utf8Body(body)) return refuseNotUtf8(res);
+      const notText = unreadableText(body, req);
+      if (notText !== undefined) return refuseNotUtf8(res, notText);
       parsed = parseJsonRpc(body);
       const inexact = inexactRequestId(parsed, body);
       if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
@@ -188,12 +189,12 @@ async function serveAuthenticated(
 }
 
 /** Answers a body that is not UTF-8 (JSON text is, RFC 8259): a parse error, nothing of it run. */
-export function refuseNotUtf8(res: ServerResponse): void {
+export function refuseNotUtf8(res: ServerResponse, why: string): void {
   sendJson(res, 400, {
     jsonrpc: "2.0",
     error: {
       code: -32700,
-      message: "Parse error: the request body is not UTF-8 text (JSON text is UTF-8, RFC 8259)",
+      message: `Parse error: ${why}`,
     },
     id: null,
   });

@@ -1,6 +1,7 @@
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ExactNumber } from "../catalog.js";
+import { ASCII_LABELS } from "../executors/json-text.js";
 
 /**
  * The bridge between `node:http` and the SDK's web-standard handler (`Request` in, `Response` out), with the
@@ -80,11 +81,15 @@ export function unreadableBody(req: IncomingMessage): string | undefined {
     if (codings.length > 0)
       return `the request body is encoded (Content-Encoding ${shownValue(coding)}); send it unencoded`;
   }
-  const charset = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(req.headers["content-type"] ?? "");
-  const named = charset ? (charset[1] ?? charset[2] ?? "") : undefined;
-  if (named !== undefined && !/^utf-?8$/i.test(named))
+  const named = declaredCharset(req);
+  if (named !== undefined && !/^utf-?8$/i.test(named) && !ASCII_LABELS.has(named.toLowerCase()))
     return `the request body is read as UTF-8, as JSON text is (RFC 8259), not as charset ${shownValue(named)}`;
   return undefined;
+}
+
+function declaredCharset(req: IncomingMessage): string | undefined {
+  const charset = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(req.headers["content-type"] ?? "");
+  return charset ? (charset[1] ?? charset[2] ?? "") : undefined;
 }
 
 /** Answers a body `unreadableBody` found unreadable: 415, before it is read (a bounded amount is drained). */
@@ -93,9 +98,18 @@ export function refuseUnreadableBody(req: IncomingMessage, res: ServerResponse, 
   sendJson(res, 415, jsonRpcError(`Unsupported Media Type: ${why}`), { "accept-encoding": "identity" });
 }
 
-/** Whether a body read is UTF-8 text (JSON's only encoding): bytes that are not were decoded as U+FFFD before. */
-export function utf8Body(body: Buffer): boolean {
-  return isUtf8(body);
+/**
+ * Why a body read is not the text it is taken for, else undefined: UTF-8 (JSON's only encoding: bytes that are not
+ * were decoded as U+FFFD before), or, declared US-ASCII (a subset of UTF-8, served since corpus17: it was refused
+ * 415), ASCII: a byte past 0x7f is not what the header says, which a proxy or filter in front reads otherwise.
+ */
+export function unreadableText(body: Buffer, req: IncomingMessage): string | undefined {
+  const named = declaredCharset(req);
+  if (named !== undefined && ASCII_LABELS.has(named.toLowerCase()))
+    return isAscii(body)
+      ? undefined
+      : `the request body is not US-ASCII text, as its Content-Type says (charset ${shownValue(named)})`;
+  return isUtf8(body) ? undefined : "the request body is not UTF-8 text (JSON text is UTF-8, RFC 8259)";
 }
 
 /**

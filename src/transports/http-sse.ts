@@ -18,7 +18,7 @@ import {
   refuseUnreadableBody,
   sendJson,
   unreadableBody,
-  utf8Body,
+  unreadableText,
 } from "./http-node.js";
 import type { ActiveRequests } from "./http-shutdown.js";
 import { shownId } from "./shown-id.js";
@@ -186,7 +186,8 @@ export class SseSessions {
     if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
     const body = await readBoundedBody(req, res, endpoint.settings.maxBodyBytes);
     if (body === undefined) return;
-    if (!utf8Body(body)) return refuseNotUtf8(res);
+    const notText = unreadableText(body, req);
+    if (notText !== undefined) return refuseNotUtf8(res, notText);
     let parsed: unknown;
     try {
       parsed = parseClientJson(body.toString("utf8"));

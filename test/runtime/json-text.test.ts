@@ -182,4 +182,27 @@ describe("upstream text in its charset", () => {
     );
     expect(decodeText(Buffer.from("\ufeffok"), "text/plain")).toEqual({ text: "ok" });
   });
+
+  it("a byte order mark decides over the declared charset, as WHATWG decode (browsers) reads a body", () => {
+    const be = Buffer.from([0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d, 0x00, 0xe9]);
+    expect(decodeText(be, "application/json; charset=utf-16")).toEqual({ text: "{}\u00e9" });
+    expect(
+      decodeText(Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), "application/json; charset=utf-16be"),
+    ).toEqual({
+      text: "{}",
+    });
+    const utf8 = Buffer.from("\ufeffcafé", "utf8");
+    expect(decodeText(utf8, "text/plain; charset=iso-8859-1")).toEqual({ text: "café" });
+    expect(decodeText(utf8, "text/plain; charset=utf-16le")).toEqual({ text: "café" });
+  });
+
+  it("US-ASCII is ASCII: a byte past 0x7f is U+FFFD with a note, never a windows-1252 letter", () => {
+    for (const label of ["us-ascii", "US-ASCII", "ascii", "ANSI_X3.4-1968"])
+      expect(decodeText(Buffer.from('{"a":"b"}'), `application/json; charset=${label}`)).toEqual({
+        text: '{"a":"b"}',
+      });
+    const sent = decodeText(Buffer.from("café", "utf8"), "application/json; charset=us-ascii");
+    expect(sent.text).toBe("caf\uFFFD\uFFFD");
+    expect(sent.note).toMatch(/not valid us-ascii/);
+  });
 });

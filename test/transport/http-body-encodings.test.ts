@@ -66,6 +66,10 @@ describe("the MCP endpoint", () => {
       { "content-type": "application/json; charset=utf-8" },
       { "content-type": 'application/json;charset="UTF-8"' },
       { "content-type": "application/json; charset=utf8" },
+      // US-ASCII is a subset of UTF-8: an ASCII body under its names was refused 415 before.
+      { "content-type": "application/json; charset=us-ascii" },
+      { "content-type": 'application/json; charset="US-ASCII"' },
+      { "content-type": "application/json; charset=ascii" },
     ];
     for (const headers of variants) {
       const res = await raw(served.url, {
@@ -107,6 +111,22 @@ describe("the MCP endpoint", () => {
       message: "Parse error: the request body is not UTF-8 text (JSON text is UTF-8, RFC 8259)",
     });
     expect(res.body).not.toContain("fixture_echo");
+  });
+
+  it("answers a body declared US-ASCII that is not (UTF-8 é, a Latin-1 é) with a parse error naming the charset, never run", async () => {
+    for (const bytes of [[0xc3, 0xa9], [0xe9]]) {
+      const res = await raw(served.url, {
+        headers: { ...MCP_HEADERS, ...auth, "content-type": "application/json; charset=us-ascii" },
+        body: echoWithBytes(bytes),
+      });
+      expect(res.status).toBe(400);
+      expect(errorOf(res.body)).toEqual({
+        code: -32700,
+        message:
+          'Parse error: the request body is not US-ASCII text, as its Content-Type says (charset "us-ascii")',
+      });
+      expect(res.body).not.toContain("fixture_echo");
+    }
   });
 
   it("still serves UTF-8 beyond ASCII, a byte order mark, and the same call after the refusals", async () => {
@@ -157,10 +177,12 @@ describe("the legacy SSE endpoint's POSTs", () => {
         "content-type": "application/json; charset=utf-16le",
       });
       expect(utf16.status).toBe(415);
+      const ascii = { "content-type": "application/json; charset=us-ascii" };
+      expect((await post(echoWithBytes([0xe9]), ascii)).status).toBe(400);
       const notUtf8 = await post(echoWithBytes([0xff]));
       expect(notUtf8.status).toBe(400);
       expect(errorOf(notUtf8.body).code).toBe(-32700);
-      expect((await post(initialize)).status).toBe(202);
+      expect((await post(initialize, ascii)).status).toBe(202);
       expect(
         (await post(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }))).status,
       ).toBe(202);
