@@ -129,7 +129,7 @@ function keepExact(_key: string, value: unknown, context?: { source?: string }):
  * decimal. Up to 15 significant digits without an exponent always do (a double keeps 15 digits); anything
  * longer is compared digit for digit with the double's shortest form (`-0` counts as 0, `1.0` as 1).
  */
-function reproduces(value: number, source: string): boolean {
+export function reproduces(value: number, source: string): boolean {
   if (source.length <= 15 && !/[eE]/.test(source)) return true;
   if (!Number.isFinite(value)) return false;
   return canonical(source) === canonical(String(value));

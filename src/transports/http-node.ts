@@ -218,22 +218,23 @@ export function sendJson(
   res.end(text);
 }
 
-/** A JSON-RPC error body for answers given outside the MCP handler (no request id is known). */
 /**
- * The answer to a request whose id is an integer beyond ±2^53 (`inexactRequestId`): -32600 under the id as the
- * client wrote it (the SDK would answer under the rounded one, which names another request), nothing run.
+ * The answer to a request whose id is a number a double does not hold as written (`inexactRequestId`: an integer
+ * beyond ±2^53, or a decimal with more digits than a double keeps): -32600 under the id as the client wrote it (the
+ * SDK would answer under the rounded one, which names another request), nothing run.
  */
 export function inexactIdError(id: ExactNumber) {
   return {
     jsonrpc: "2.0",
     error: {
       code: -32600,
-      message: `Invalid Request: request id ${id.rawJSON.length > 80 ? `${id.rawJSON.slice(0, 80)}…` : id.rawJSON} is a number beyond ±2^53 (9007199254740991), which a JSON-RPC reader rounds, so no answer could name it exactly; nothing was run (use a string id, or an integer within ±9007199254740991)`,
+      message: `Invalid Request: request id ${id.rawJSON.length > 80 ? `${id.rawJSON.slice(0, 80)}…` : id.rawJSON} is a number a double does not hold as written (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps), which a JSON-RPC reader rounds, so no answer could name it exactly; nothing was run (use a string id, or an integer within ±9007199254740991)`,
     },
     id,
   };
 }
 
+/** A JSON-RPC error body for answers given outside the MCP handler (no request id is known). */
 export function jsonRpcError(message: string) {
   return { jsonrpc: "2.0", error: { code: -32000, message }, id: null };
 }

@@ -1,5 +1,6 @@
 import type { EventEmitter } from "node:events";
 import { isExactNumber } from "../catalog.js";
+import { reproduces } from "../executors/json-text.js";
 import { markHandled } from "../telemetry/log.js";
 import { inexactIdError } from "./http-node.js";
 import { TopLevelIdScanner, type WireId } from "./stdio-lines.js";
@@ -30,8 +31,11 @@ export function answerMalformed(
     answered(error) {
       if (reading === undefined || error.name !== "ZodError") return false;
       const id = singleLine(reading) ? idOf(reading) : null;
-      // An id beyond 2^53 is why the SDK refused the line: the answer says so, under the id as written.
-      const why = id !== null && isExactNumber(id) ? inexactIdError(id).error : INVALID;
+      // An id a reader rounds (beyond 2^53, or a decimal past a double's digits) is why the SDK refused the line:
+      // the answer says so, under the id as written. One kept as written that a double does hold (1.0, 7.50) is
+      // not: the line was refused for something else.
+      const why =
+        id !== null && isExactNumber(id) && roundedId(id.rawJSON) ? inexactIdError(id).error : INVALID;
       answer({ jsonrpc: "2.0", ...(id !== null ? { id } : {}), error: why });
       markHandled(error);
       return true;
@@ -42,6 +46,12 @@ export function answerMalformed(
       });
     },
   };
+}
+
+/** A number id a reader rounds: one a double does not write back as its text, or an integer beyond ±2^53 (1e30). */
+function roundedId(text: string): boolean {
+  const value = Number(text);
+  return !reproduces(value, text) || (Number.isInteger(value) && !Number.isSafeInteger(value));
 }
 
 export const INVALID = {

@@ -88,6 +88,26 @@ describe("over stdio", () => {
     run.child.stdin!.end();
     expect(await run.exited).toBe(0);
   });
+
+  it("a line refused for another reason whose id a double does hold (1.0, 7.50) is not said to have an id beyond 2^53", async () => {
+    const run = spawnRaw(baseEnv(upstream, upstream.tokens.admin));
+    handshake(run);
+    // No method: refused by the SDK for that, not for its id; answered under the id as written.
+    for (const id of ["1.0", "7.50"]) run.child.stdin!.write(`{"jsonrpc":"2.0","id":${id},"params":{}}\n`);
+    await until(
+      () => idsAsWritten(run.out.join("")).filter((m) => m.error).length >= 2,
+      [run.child.stdout!],
+      () => run.err.join(""),
+    );
+    const refused = idsAsWritten(run.out.join("")).filter((m) => m.error);
+    expect(refused.map((m) => m.id)).toEqual(["#1.0", "#7.50"]);
+    for (const m of refused) {
+      expect(m.error?.code).toBe(-32600);
+      expect(m.error?.message).toMatch(/^Invalid Request: not a JSON-RPC 2.0 request/);
+    }
+    run.child.stdin!.end();
+    expect(await run.exited).toBe(0);
+  });
 });
 
 describe("over HTTP", () => {
@@ -124,6 +144,17 @@ describe("over HTTP", () => {
       }
     },
   );
+
+  it("a decimal id with more digits than a double keeps is refused naming that, under the id as written", async () => {
+    const id = "0.10000000000000000555";
+    const res = await raw(served.url, { headers, body: `{"jsonrpc":"2.0","id":${id},"method":"ping"}` });
+    expect(res.status).toBe(400);
+    const [answer] = idsAsWritten(`${res.body}\n`);
+    expect(answer?.id).toBe(`#${id}`);
+    expect(answer?.error?.message).toContain(
+      `request id ${id} is a number a double does not hold as written (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps)`,
+    );
+  });
 
   it("answers the ids a double holds as before", async () => {
     for (const id of ["9007199254740991", "-9007199254740991", "0"]) {
