@@ -87,8 +87,17 @@ async function start(env: Record<string, string>): Promise<Server> {
 
 const served = serverPool(start);
 
-/** No canary of a path under `prefix` (nor the token) in anything the server said. */
+/** Each server's paths checked by `expectNothingOf`: its stderr is read whole at the end of the file. */
+const checkedOn = new Map<Server, Set<string>>();
+
+/**
+ * No canary of a path under `prefix` (nor the token) in anything the server said. The server's stderr may still
+ * hold an unread line here (its own pipe); the last case reads each server's stderr whole, once it has exited.
+ */
 function expectNothingOf(server: Server, paths: string[]): void {
+  const checked = checkedOn.get(server) ?? new Set<string>();
+  for (const path of paths) checked.add(path);
+  checkedOn.set(server, checked);
   const said = server.said();
   for (const path of paths) expect(said).not.toContain(canary(path));
   expect(said).not.toContain(TOKEN);
@@ -387,5 +396,16 @@ describe("item 1: a tool that touches paths without a scope fact fails closed", 
     );
     const mirror = json.tools.find((t: { name: string }) => t.name === "scope_mirror_item");
     expect(mirror.policies.pathScope).toEqual({ touches: ["key"], unscoped: ["key"] });
+  });
+});
+
+describe("stderr, read whole once each server has exited", () => {
+  it("holds no canary of a path checked on that server, nor the token", async () => {
+    expect(checkedOn.size).toBeGreaterThan(0);
+    for (const [server, paths] of checkedOn) {
+      const stderr = await server.stderrAtExit();
+      for (const path of paths) expect(stderr).not.toContain(canary(path));
+      expect(stderr).not.toContain(TOKEN);
+    }
   });
 });
