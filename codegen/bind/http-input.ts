@@ -135,6 +135,11 @@ export function buildHttpInput(
 /** RFC 9110's field name and RFC 6265's cookie name: a token (`1*tchar`). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Whether a request can carry `name` as a header or a cookie name (see `TOKEN`). */
+export function isHeaderToken(name: string): boolean {
+  return TOKEN.test(name);
+}
+
 /**
  * A header or cookie parameter whose name is no token (`X Api Key`, `sid; admin=1`) is not made an argument: no
  * request can carry it as a header (every call failed as "the upstream request failed", after the upstream was

@@ -4,6 +4,7 @@ import type { AuthScheme, EnvVarNode, SourceRef, ValueSource } from "../ir/types
 import type { LoadedDocument } from "../load/document.js";
 import type { AuthSpec, EnvSpec, Manifest, SourceSpec, ValueSourceSpec } from "../manifest/types.js";
 import type { SecuritySchemeInfo } from "../normalize/openapi/model.js";
+import { isHeaderToken } from "./http-input.js";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -162,6 +163,15 @@ function authKindFor(
       const name = spec.name ?? (info?.kind === "apiKey" ? info.name : undefined);
       if (!where || !name) {
         diags.error("TW110", `auth.${scheme}: an apiKey needs "in" and "name"`, at);
+        return undefined;
+      }
+      if (where !== "query" && !isHeaderToken(name)) {
+        diags.error(
+          "TW142",
+          `auth.${scheme}: the apiKey's ${where} name ${JSON.stringify(name)} is not ${where === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)"}, so no request can carry the key`,
+          at,
+          `Set \`name:\` under sources.<id>.auth.${scheme} to the name the API reads, or patch the spec's scheme (sources.<id>.patch).`,
+        );
         return undefined;
       }
       return value ? { kind, scheme, in: where, name, value } : undefined;

@@ -87,3 +87,49 @@ describe("header and cookie parameter names that are no token", () => {
     expect(req!.url).toBe("/items?q=x");
   });
 });
+
+describe("an apiKey scheme whose header or cookie name is no token", () => {
+  const spec = (where: string, name: string) => `openapi: 3.0.3
+info: { title: Keyed, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+components:
+  securitySchemes:
+    key: { type: apiKey, in: ${where}, name: ${JSON.stringify(name)} }
+security: [{ key: [] }]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+`;
+
+  it.each([
+    ["header", "X Api Key", "an HTTP header name (RFC 9110 token)"],
+    ["header", "X-Api-Key:", "an HTTP header name (RFC 9110 token)"],
+    ["cookie", "sid; admin=1", "a cookie name (RFC 6265 token)"],
+  ])(
+    "in %s %j: generate stops with a located TW142 error (before: generated, and no call could send the key as declared)",
+    async (where, name, what) => {
+      const tree = writeTree(`apikey-names-${where}`, { "openapi.yaml": spec(where, name) });
+      const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "keyed", "test/.tmp/apikey-names");
+      expect(cat).toBeUndefined();
+      const errors = diags.items.filter((d) => d.severity === "error" && d.code === "TW142");
+      expect(errors.map((d) => d.message)).toContain(
+        `auth.key: the apiKey's ${where} name ${JSON.stringify(name)} is not ${what}, so no request can carry the key`,
+      );
+    },
+  );
+
+  it("a query name is encoded, and a token header name is sent", async () => {
+    for (const [where, name] of [
+      ["query", "api key"],
+      ["header", "X-Api-Key"],
+    ]) {
+      const tree = writeTree(`apikey-names-ok-${where}`, { "openapi.yaml": spec(where!, name!) });
+      const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "keyed", "test/.tmp/apikey-names");
+      expect(errorsOf(diags), `${where} ${name}`).toEqual([]);
+      expect(cat).toBeDefined();
+    }
+  });
+});
