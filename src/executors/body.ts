@@ -1,5 +1,6 @@
 import { type HttpBody, type HttpBodyField, isExactNumber, isScalarValue } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
+import { ASCII_LABELS, charsetOf } from "./json-text.js";
 import {
   encodedFormNames,
   encodeStrict,
@@ -198,6 +199,61 @@ const FIELD_ENCODINGS = new Set<HttpBody["encoding"]>(["json", "form", "multipar
 
 /** `undefined` when the body is optional and no argument for it was given. */
 export function buildBody(body: HttpBody, args: Record<string, unknown>): BuiltBody | undefined {
+  const built = bodyText(body, args);
+  return built && (body.encoding === "json" || body.encoding === "text")
+    ? inDeclaredCharset(built, body.encoding === "json")
+    : built;
+}
+
+/** ISO-8859-1's names (WHATWG reads them as windows-1252, which differs only at 0x80-0x9f). */
+const LATIN1_LABELS = new Set([
+  "iso-8859-1",
+  "iso8859-1",
+  "iso_8859-1",
+  "latin1",
+  "l1",
+  "iso-ir-100",
+  "cp819",
+  "ibm819",
+  "csisolatin1",
+]);
+
+/**
+ * A JSON or text body in the charset its media type names (the spec's: `application/json; charset=utf-16`), not
+ * UTF-8 under that label: the upstream read UTF-8 bytes as the charset said (`é` sent as `c3 a9` under
+ * `iso-8859-1` is `Ã©`, under `utf-16` a wrong character per byte pair). UTF-16 (`utf-16` with a byte order mark,
+ * little-endian), ISO-8859-1 and US-ASCII are written; in JSON a character the charset lacks is escaped
+ * (`\u00e9`: the same JSON text); in text it is refused, as is a charset this server cannot write. Nothing is sent.
+ */
+function inDeclaredCharset(built: BuiltBody, json: boolean): BuiltBody {
+  const charset = charsetOf(built.contentType ?? null);
+  if (charset === undefined || typeof built.body !== "string" || /^utf-?8$/.test(charset)) return built;
+  const text = built.body;
+  const narrow = ASCII_LABELS.has(charset) ? 0x7f : LATIN1_LABELS.has(charset) ? 0xff : undefined;
+  if (narrow !== undefined) {
+    const beyond = narrow === 0x7f ? /[^\u0000-\u007f]/g : /[^\u0000-\u007e\u00a0-\u00ff]/g;
+    const lacks = narrow === 0x7f ? /[^\u0000-\u007f]/ : /[^\u0000-\u00ff]/;
+    if (!json && lacks.test(text))
+      throw new ArgumentError(
+        `the request body holds characters charset ${charset} (the spec's media type) cannot write: nothing was sent`,
+      );
+    const shown = json
+      ? text.replace(beyond, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+      : text;
+    return { ...built, body: new Uint8Array(Buffer.from(shown, "latin1")) };
+  }
+  if (charset === "utf-16le" || charset === "utf-16") {
+    const bytes = Buffer.from(charset === "utf-16" ? `\ufeff${text}` : text, "utf16le");
+    return { ...built, body: new Uint8Array(bytes) };
+  }
+  if (charset === "utf-16be")
+    return { ...built, body: new Uint8Array(Buffer.from(text, "utf16le").swap16()) };
+  throw new ArgumentError(
+    `the request body is declared charset ${JSON.stringify(charset)} (the spec's media type), which this server cannot write: nothing was sent`,
+  );
+}
+
+function bodyText(body: HttpBody, args: Record<string, unknown>): BuiltBody | undefined {
   const whole = body.mode === "whole";
   const present = whole ? wholeValue(body, args) !== undefined : fieldValues(body, args).length > 0;
   if (!present) {
