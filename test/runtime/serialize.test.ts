@@ -191,18 +191,29 @@ describe("path values", () => {
     ["a#f", "a%23f"],
     ["a\\b", "a%5Cb"],
     ["v1.2", "v1.2"],
-    ["...", "..."],
+    ["...x", "...x"],
     ["ä b", "%C3%A4%20b"],
   ])("%s is one encoded segment: %s", (value, expected) => {
     expect(serializePathParam(p, value)).toBe(expected);
   });
 
-  it.each([".", "..", "%2e%2e", ".%2e", "%2E.", "%252e%252e", "a/../b", "..\\x", "", "../x"])(
-    "refuses %j",
-    (value) => {
-      expect(() => serializePathParam(p, value)).toThrow(ArgumentError);
-    },
-  );
+  it.each([
+    ".",
+    "..",
+    "%2e%2e",
+    ".%2e",
+    "%2E.",
+    "%252e%252e",
+    "a/../b",
+    "..\\x",
+    "",
+    "../x",
+    "...",
+    ".. ",
+    "..%20",
+  ])("refuses %j", (value) => {
+    expect(() => serializePathParam(p, value)).toThrow(ArgumentError);
+  });
 
   it("refuses a missing value", () => {
     expect(() => serializePathParam(p, undefined)).toThrow(/required/);
@@ -282,10 +293,22 @@ describe("the usual-value shortcuts follow the general rules", () => {
 
   it("hasDotSegment: values without `.` or `%` hold no dot segment; with them, the decoded rule applies", () => {
     expect(hasDotSegment("integrations/salesforce\\api-key")).toBe(false);
-    for (const text of ["..", ".", "a/./b", "a\\..\\b", "%2e%2E", ".%2e", "%252e%252e", "x/%2e"]) {
+    for (const text of [
+      "..",
+      ".",
+      "a/./b",
+      "a\\..\\b",
+      "%2e%2E",
+      ".%2e",
+      "%252e%252e",
+      "x/%2e",
+      "...",
+      ". ",
+      "a/.. /b",
+    ]) {
       expect(hasDotSegment(text), text).toBe(true);
     }
-    for (const text of ["a.b", "...", "%41", "a/.b./c", "%2ex"])
+    for (const text of ["a.b", "...x", " ..", "%41", "a/.b./c", "%2ex"])
       expect(hasDotSegment(text), text).toBe(false);
   });
 });

@@ -11,7 +11,9 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * frameworks do with paths) or converts it to a Windows code page with best-fit mapping (the "WorstFit" attacks:
  * fullwidth `．` `／` `＼`, division slash `∕` and set minus `∖` become `.` `/` `\`) climbs out of the resource the
  * tool names just as `..` would. Such values are refused like `..` and `%2e%2e`, before any request; ordinary text
- * beyond ASCII (and a fullwidth dot inside a segment) is sent, percent-encoded.
+ * beyond ASCII (and a fullwidth dot inside a segment) is sent, percent-encoded. Refused too: dots followed by spaces
+ * or more dots (`.. `, `...`), which a server that maps paths to files on Windows reads as `..` (Windows drops a name's
+ * trailing dots and spaces); a segment with other text (`..config`, `v1.`) is sent.
  */
 
 const SPEC = `openapi: 3.0.3
@@ -56,6 +58,12 @@ const CLIMBS = [
   "a\u2215..\u2215admin", // division slash
   "a\u2216..\u2216admin", // set minus
   "a\uff3c..", // fullwidth reverse solidus
+  ".. ", // Windows drops a name's trailing dots and spaces: each of these is ".." or "." there
+  "..%20",
+  "...",
+  ". .",
+  "a/... /admin",
+  "..%2E%20%2e",
 ];
 
 describe("path arguments an upstream may read as dot segments", () => {
@@ -74,6 +82,9 @@ describe("path arguments an upstream may read as dot segments", () => {
     ["\u65e5\u672c\u8a9e", "/files/%E6%97%A5%E6%9C%AC%E8%AA%9E/meta"],
     ["a\uff0eb", "/files/a%EF%BC%8Eb/meta"],
     ["v1\u2024final", "/files/v1%E2%80%A4final/meta"],
+    ["..config", "/files/..config/meta"],
+    ["v1.", "/files/v1./meta"],
+    [" ..", "/files/%20../meta"],
   ])("%j is sent as one segment, percent-encoded", async (name, url) => {
     upstream.received.length = 0;
     const result = await served.client.callTool({ name: "get_file_meta", arguments: { name } });
