@@ -122,7 +122,7 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       const response = await sendWithRetries(post, {
         tool: ctx.tool,
         source: source.id,
-        deadline: Date.now() + source.timeoutMs,
+        deadline: performance.now() + source.timeoutMs,
         signal,
       });
       ctx.upstream.lastStatus = response.status;

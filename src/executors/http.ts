@@ -57,7 +57,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     const { source, auth } = resolved;
     const exchangeDeadline = callDeadline(ctx.signal, source.timeoutMs);
     const { signal } = exchangeDeadline;
-    const deadline = Date.now() + source.timeoutMs;
+    const deadline = performance.now() + source.timeoutMs;
     const transmit = (signed: BuiltRequest) =>
       sendWithRetries(() => sendFollowingRedirects(send, ctx, binding, signed, signal, baseUrl), {
         tool: ctx.tool,

@@ -44,7 +44,10 @@ export function safeToRepeat(tool: CatalogTool): boolean {
 export interface RetryOptions {
   tool: CatalogTool;
   source: string;
-  /** Epoch ms by which the whole call (every attempt and wait) must be done. */
+  /**
+   * When the whole call (every attempt and wait) must be done, on the process's monotonic clock
+   * (`performance.now()` ms): a wall-clock step (NTP, a VM resumed) neither ends nor stretches it.
+   */
   deadline: number;
   signal: AbortSignal;
 }
@@ -67,7 +70,12 @@ export async function sendWithRetries(
       continue;
     }
     const wait = askedToRetry(response);
-    if (wait === undefined || !safe || attempt >= MAX_RETRIES || Date.now() + wait >= options.deadline) {
+    if (
+      wait === undefined ||
+      !safe ||
+      attempt >= MAX_RETRIES ||
+      performance.now() + wait >= options.deadline
+    ) {
       return response;
     }
     metrics.upstreamRetries.inc({ source: options.source, status: String(response.status) });

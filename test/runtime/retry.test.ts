@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
 import type { CallContext } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
@@ -49,12 +49,17 @@ function call(idempotent: boolean): CallContext {
   };
 }
 
-/** An upstream answering from a script of responses (the last one repeats). */
+/** An upstream answering from a script of responses (the last one repeats); `onSend` runs before each answer. */
 function upstream(...script: Array<[number, Record<string, string>?]>) {
+  return upstreamDoing(() => {}, ...script);
+}
+
+function upstreamDoing(onSend: (sent: number) => void, ...script: Array<[number, Record<string, string>?]>) {
   let sent = 0;
   const fetch = (async () => {
     const [status, headers = {}] = script[Math.min(sent, script.length - 1)]!;
     sent += 1;
+    onSend(sent);
     return new Response(JSON.stringify(status < 300 ? { ok: true } : { message: "slow down" }), {
       status,
       headers: { "content-type": "application/json", ...headers },
@@ -119,6 +124,25 @@ describe("retries", () => {
     // A wait would have sent the request again after it (no wall-clock bound: the machine may be busy).
     expect(sent()).toBe(1);
     expect(outcome.error?.details).toMatchObject({ retry_after_seconds: 5 });
+  });
+
+  it("the call's deadline is on the process's own clock: a wall clock set forward meanwhile does not end it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // The wall clock jumps two hours (an NTP step, a VM resumed) while the first request is out.
+      const { run, sent } = upstreamDoing(
+        (n) => {
+          if (n === 1) vi.setSystemTime(Date.now() + 7_200_000);
+        },
+        [503, { "retry-after": "0" }],
+        [200],
+      );
+      const outcome = await run(call(true), binding("GET"));
+      expect(outcome.error).toBeUndefined();
+      expect(sent()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it(`stops after ${MAX_RETRIES} repeats`, async () => {
