@@ -55,12 +55,13 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
       canonical([x.style, x.explode, x.allowReserved ?? false, x.contentType ?? null]);
     if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
   }
-  if (was.server?.url !== now.server?.url)
-    push(
-      "upstream server changed",
-      `${was.server?.url ?? "the base URL"} -> ${now.server?.url ?? "the base URL"}`,
-      true,
-    );
+  // The whole server: its url, the spec server it stands in for and a relative reference (what a proxy base gets).
+  if (canonical(was.server ?? null) !== canonical(now.server ?? null)) {
+    let [a, b] = [serverText(was.server), serverText(now.server)];
+    if (a === b)
+      [a, b] = [`${a} instead of ${was.server?.instead}`, `${b} instead of ${now.server?.instead}`];
+    push("upstream server changed", `${a} -> ${b}`, true);
+  }
   // The body's fields follow the arguments (added or removed ones are reported with them): the rest is compared.
   const shape = (b: HttpBinding) => {
     if (b.body === undefined) return "null";
@@ -112,4 +113,12 @@ function compareGraphql(was: GraphqlBinding, now: GraphqlBinding, push: Push): v
     return;
   }
   push("GraphQL selection changed", "the fields it asks for", false);
+}
+
+/** An operation's own server as `diff` prints it: its url, and the relative reference behind it when there is one. */
+function serverText(server: HttpBinding["server"]): string {
+  if (server === undefined) return "the base URL";
+  return server.relative === undefined
+    ? server.url
+    : `${server.url} ('${server.relative}' on another base URL)`;
 }

@@ -446,6 +446,23 @@ describe("compareBinding: how a tool reaches its upstream, when its summary did 
     ]);
   });
 
+  it("an operation's own server: its url, the spec server it replaces and its relative reference all count", () => {
+    const server = { url: "https://eu.example.com/v2", instead: "https://example.com/v1", relative: "/v2" };
+    expect(judged(http(), http({ server }))).toEqual([
+      "upstream server changed: the base URL -> https://eu.example.com/v2 ('/v2' on another base URL) [widens]",
+    ]);
+    expect(judged(http({ server }), http({ server: { ...server, relative: "/v3" } }))).toEqual([
+      "upstream server changed: https://eu.example.com/v2 ('/v2' on another base URL) -> https://eu.example.com/v2 ('/v3' on another base URL) [widens]",
+    ]);
+    const { relative: _relative, ...absolute } = server;
+    expect(
+      judged(http({ server: absolute }), http({ server: { ...absolute, instead: "https://example.org" } })),
+    ).toEqual([
+      "upstream server changed: https://eu.example.com/v2 instead of https://example.com/v1 -> https://eu.example.com/v2 instead of https://example.org [widens]",
+    ]);
+    expect(judged(http({ server }), http({ server: { ...server } }))).toEqual([]);
+  });
+
   it("a request body's shape is reported, not its fields (those are the arguments)", () => {
     const fields = { mediaType: "application/json", encoding: "json", required: true, mode: "fields" };
     const was = http({
