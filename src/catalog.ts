@@ -854,6 +854,24 @@ const json = JSON as JSON & {
   isRawJSON(value: unknown): value is ExactNumber;
 };
 
+/**
+ * Whether `text` is a reference the URL parser resolves to a path on whatever base it meets (`/v2`, `v2/`,
+ * `../v2`): an operation server kept `relative` in a binding. No scheme, no host and no fragment, as WHATWG URL reads
+ * it: a backslash is a slash there (`/\h`, `\\h` name the host h, as `//h` does), and tabs and newlines are
+ * dropped and C0 controls and spaces trimmed before it reads (`\t//h` names h too).
+ */
+export function isPathReference(text: unknown): text is string {
+  if (typeof text !== "string") return false;
+  const read = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$|[\t\n\r]/g, "");
+  if (/^[a-z][a-z0-9+.-]*:|^[/\\]{2}|#/i.test(read)) return false;
+  try {
+    const base = new URL("http://base.invalid/a/");
+    return new URL(text, base).origin === base.origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `value` is an exact number (see `ExactNumber`). */
 export function isExactNumber(value: unknown): value is ExactNumber {
   return value !== null && typeof value === "object" && json.isRawJSON(value);

@@ -7,6 +7,7 @@ import {
   type CatalogModule,
   type CatalogTool,
   type HttpBinding,
+  isPathReference,
   type Source,
   type ValueSource,
 } from "../catalog.js";
@@ -180,10 +181,7 @@ function checkHttpBinding(
   if (binding.server !== undefined && !isServerUrl(binding.server.url))
     problems.push(`tool ${toolName}: its server must be an absolute http(s) URL without a fragment`);
   const relative = binding.server?.relative;
-  if (
-    relative !== undefined &&
-    (typeof relative !== "string" || !/^(?![a-z][a-z0-9+.-]*:|[/\\]{2})[^#]*$/i.test(relative))
-  )
+  if (relative !== undefined && !isPathReference(relative))
     problems.push(
       `tool ${toolName}: its server's relative reference must be a path (no scheme, host or fragment)`,
     );

@@ -262,3 +262,60 @@ ${servers}paths:
     });
   }
 });
+
+describe("an operation's own server written as a reference that names a host", () => {
+  it("is no relative reference: generate writes tools the runtime loads, and load refuses such a reference however it is spelled", async () => {
+    // WHATWG URL reads a backslash as a slash and drops tabs, newlines and leading spaces, so `/\h/x`, `\\h/x` and
+    // `\t//h/x` name the host h. Since 1230d01 generate kept them as `relative`, which the catalog check refuses:
+    // every call of such a tool failed as an internal error. They name a host: the spec's base takes them as any
+    // absolute operation server (its own URL under the spec's base URL, the configured one otherwise).
+    const where = tmpDir("operation-servers-hosts");
+    const ops = ["/\\\\other.example/x", "\\\\\\\\other.example/y", "\\t//other.example/z", "/v3"]
+      .map(
+        (url, i) => `  /p${i}:
+    get:
+      operationId: p${i}
+      servers: [{ url: "${url}" }]
+      responses: { "200": { description: ok } }
+`,
+      )
+      .join("");
+    writeFileSync(
+      join(where, "openapi.yaml"),
+      `openapi: 3.0.3\ninfo: { title: Hosts, version: "1" }\nservers: [{ url: "https://api.example.com/v1" }]\npaths:\n${ops}`,
+    );
+    const d = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(where, "openapi.yaml"), name: "hosts" },
+      { root: ROOT, out: relative(ROOT, join(where, "out")) },
+      d,
+    );
+    expect(errorsOf(d)).toEqual([]);
+    if (!cat) throw new Error("no catalog");
+    writeCatalog(ROOT, cat);
+    const doc = JSON.parse(readFileSync(join(ROOT, cat.dir, "catalog.json"), "utf8"));
+    const { checkToolRecord } = await import("../../src/load/check.js");
+    const servers = doc.tools.map((t: { binding: { server?: object } }) => t.binding.server);
+    expect(servers).toEqual([
+      { url: "https://other.example/x", instead: "https://api.example.com/v1" },
+      { url: "https://other.example/y", instead: "https://api.example.com/v1" },
+      { url: "https://other.example/z", instead: "https://api.example.com/v1" },
+      { url: "https://api.example.com/v3", instead: "https://api.example.com/v1", relative: "/v3" },
+    ]);
+    for (const tool of doc.tools) expect(checkToolRecord(tool, doc, {} as never), tool.name).toEqual([]);
+    // A catalog edited to hold such a reference is refused at load, not resolved to the configured base alone.
+    const rel = doc.tools[3];
+    for (const bad of [
+      "\t//evil.example/x",
+      " //evil.example/x",
+      "/\n/evil.example/x",
+      "/\\evil.example",
+      "\u0001//e.example",
+    ]) {
+      const tool = { ...rel, binding: { ...rel.binding, server: { ...rel.binding.server, relative: bad } } };
+      expect(checkToolRecord(tool, doc, {} as never).join("\n"), JSON.stringify(bad)).toContain(
+        "its server's relative reference must be a path",
+      );
+    }
+  });
+});

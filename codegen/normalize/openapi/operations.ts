@@ -1,3 +1,4 @@
+import { isPathReference } from "../../../src/catalog.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
@@ -290,7 +291,10 @@ function ownServer(
   const absolute = /^https?:\/\//i.test(first);
   const resolved = absolute ? first : url.href;
   if (trim(resolved) === trim(documentServer)) return undefined;
-  return { url: trim(resolved), instead: documentServer, ...(absolute ? {} : { relative: first }) };
+  // Kept as written only when it is a path on any base: `/\h/x` or `\t//h/x` names the host h (WHATWG URL reads a
+  // backslash as a slash, drops tabs), as an absolute server does, and the runtime refuses such a `relative`.
+  const relative = !absolute && isPathReference(first) ? { relative: first } : {};
+  return { url: trim(resolved), instead: documentServer, ...relative };
 }
 
 /**
