@@ -363,43 +363,82 @@ function loneSurrogatePath(
 /** At most this many non-finite numbers are reported one by one. */
 const MAX_NON_FINITE_WARNINGS = 20;
 
+/** Keys whose value is a value (an example, a default), not a schema: nothing under them constrains an input. */
+const VALUE_KEYS = new Set(["enum", "const", "default", "example", "examples"]);
+
+/** Maps whose keys are names (a property named `default`), not keywords. */
+const NAME_MAPS = new Set(
+  "properties patternProperties dependentSchemas $defs definitions schemas parameters headers requestBodies responses content callbacks paths pathItems links securitySchemes".split(
+    " ",
+  ),
+);
+
+/**
+ * Whether leaving out `key`'s non-finite `value` would widen what the schema holding it accepts: a lower bound of
+ * +infinity (or NaN) and an upper bound of -infinity (or NaN) are met by no value, as is a `multipleOf` of either
+ * and a `const` no JSON value equals, so removing the keyword would accept values the spec refused.
+ */
+function widensWhenDropped(key: string, value: number): boolean {
+  if (key === "const" || key === "multipleOf") return true;
+  if (/^(exclusiveMinimum|minimum|min(Length|Items|Properties|Contains))$/.test(key)) return !(value < 0);
+  if (/^(exclusiveMaximum|maximum|max(Length|Items|Properties|Contains))$/.test(key)) return !(value > 0);
+  return false;
+}
+
 /**
  * Takes out every number no double holds: JSON's `1e400` (or 400 digits), which `JSON.parse` reads as Infinity,
  * and YAML's `.inf` and `.nan` (recursion bounded: the nesting is checked first). A key holding one is deleted (a
- * bound of `.inf` is no bound), an array's member is removed (an `enum` left empty is deleted: an empty enum is
- * no schema), and the paths of what was taken out are returned.
+ * bound of `.inf` is no bound), an array's member is removed, and the paths of what was taken out are returned,
+ * with `closed` set for each schema written `false` instead: one whose keyword no value meets (`minimum: .inf`,
+ * `const: 1e400`, `multipleOf: .nan`) or whose `enum` is left empty. Removing those would have widened the input
+ * to any value (fail open); `false` accepts none, as the spec did. Under a value (an example, a default) nothing
+ * is a constraint, so only the number is removed.
  */
 function dropNonFinite(
   node: unknown,
+  found: DroppedNumber[],
   path: (string | number)[] = [],
-  found: (string | number)[][] = [],
-): (string | number)[][] {
-  if (node === null || typeof node !== "object") return found;
+  inValue = false,
+): boolean {
+  if (node === null || typeof node !== "object") return false;
   if (Array.isArray(node)) {
     const kept: unknown[] = [];
     node.forEach((item, i) => {
-      if (typeof item === "number" && !Number.isFinite(item)) found.push([...path, i]);
-      else {
-        dropNonFinite(item, [...path, i], found);
-        kept.push(item);
-      }
+      if (typeof item === "number" && !Number.isFinite(item))
+        found.push({ path: [...path, i], closed: false });
+      else kept.push(dropNonFinite(item, found, [...path, i], inValue) ? false : item);
     });
-    if (kept.length !== node.length) node.splice(0, node.length, ...kept);
-    return found;
+    node.splice(0, node.length, ...kept);
+    return false;
   }
   const object = node as Record<string, unknown>;
+  let close = false;
   for (const key of Object.keys(object)) {
     const value = object[key];
     if (typeof value === "number" && !Number.isFinite(value)) {
-      found.push([...path, key]);
+      const widens = !inValue && widensWhenDropped(key, value);
+      found.push({ path: [...path, key], closed: widens });
+      close ||= widens;
       delete object[key];
     } else {
       const before = Array.isArray(value) ? value.length : 0;
-      dropNonFinite(value, [...path, key], found);
-      if (key === "enum" && before > 0 && (value as unknown[]).length === 0) delete object[key];
+      const keyword = !NAME_MAPS.has(String(path.at(-1)));
+      const under = inValue || (keyword && (VALUE_KEYS.has(key) || key.startsWith("x-")));
+      if (dropNonFinite(value, found, [...path, key], under)) object[key] = false;
+      if (key === "enum" && !inValue && before > 0 && (value as unknown[]).length === 0) {
+        const last = found.at(-1);
+        if (last) last.closed = true;
+        close = true;
+      }
     }
   }
-  return found;
+  return close;
+}
+
+/** A number `dropNonFinite` took out, and whether the schema holding it was closed (written `false`). */
+interface DroppedNumber {
+  path: (string | number)[];
+  closed: boolean;
 }
 
 /**
@@ -716,6 +755,14 @@ function readAndParse(
   return { ...parsed, sha256: read.sha256, scanned, looksJson, text, matchesOwn };
 }
 
+/** What leaving out the number at `path` did, for its warning. */
+function nonFiniteEffect(path: (string | number)[], closed: boolean): string {
+  if (closed)
+    return "no value meets the constraint it was, so the schema holding it accepts none: it is written false, as removing it would accept any value";
+  if (/^(exclusiveM|m)(aximum|inimum)$/i.test(String(path.at(-1)))) return "a bound of infinity is no bound";
+  return typeof path.at(-1) === "number" ? "the member is removed" : "the keyword is removed";
+}
+
 /**
  * Numbers no double holds (`tally.nonFinite` found some): refused at the first (false), or left out, each with a
  * located warning (true). JSON has no such number: written back (catalog.json, the published schemas) it became
@@ -729,22 +776,25 @@ function leaveOutNonFinite(
   mode: "refuse" | "leave-out",
   locator: () => Locator,
 ): boolean {
-  const dropped = dropNonFinite(data);
-  if (mode === "refuse") {
+  const dropped: DroppedNumber[] = [];
+  const rootClosed = dropNonFinite(data, dropped);
+  if (mode === "refuse" || rootClosed) {
+    const first = (rootClosed ? dropped.find((d) => d.closed) : dropped[0])?.path ?? [];
     diags.error(
       "TW101",
-      "a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan): JSON has no such number, so what is published would be null",
-      { file, pointer: encodePointer(dropped[0] ?? []) },
+      rootClosed
+        ? "a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan) is a constraint no value meets, in the schema this whole file is: it accepts nothing"
+        : "a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan): JSON has no such number, so what is published would be null",
+      { file, pointer: encodePointer(first) },
       "Leave the keyword out (no maximum is no limit) or write a number within ±1.7976931348623157e308.",
     );
     return false;
   }
-  for (const path of dropped.slice(0, MAX_NON_FINITE_WARNINGS)) {
+  for (const { path, closed } of dropped.slice(0, MAX_NON_FINITE_WARNINGS)) {
     const pos = locator()(path.map(String), false);
-    const last = String(path.at(-1));
     diags.warn(
       "TW101",
-      `a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan) is left out: JSON has no such number (${/^(exclusiveM|m)(aximum|inimum)$/i.test(last) ? "a bound of infinity is no bound" : typeof path.at(-1) === "number" ? "the member is removed" : "the keyword is removed"})`,
+      `a number no double holds (beyond ±1.8e308, or YAML's .inf or .nan) is left out: JSON has no such number (${nonFiniteEffect(path, closed)})`,
       { file, pointer: encodePointer(path), ...(pos ? { line: pos.line, column: pos.col } : {}) },
       "Leave the keyword out (no maximum is no limit) or write a number within ±1.7976931348623157e308.",
     );

@@ -222,9 +222,8 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
         { type: "string" },
       ],
       ["enum.json", json(`{"type":"number","enum":[1.5,1e400,2]}`), "/enum/1", { enum: [1.5, 2] }],
-      ["enum1.json", json(`{"type":"number","enum":[1e400]}`), "/enum/0", { type: "number" }],
       ["default.json", json(`{"type":"number","default":-1e309}`), "/default", { type: "number" }],
-      ...[".inf", "-.Inf", ".NaN", "1e400"].map((v, i): [string, string, string, object] => [
+      ...[".inf", "1e400"].map((v, i): [string, string, string, object] => [
         `yaml${i}.yaml`,
         `${HEAD}paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - { name: n, in: query, schema: { type: number, maximum: ${v}, minimum: 1 } }\n      responses: { "200": { description: ok } }\n  /b:\n    get:\n      operationId: b\n      responses: { "200": { description: ok } }\n`,
         "/maximum",
@@ -292,6 +291,67 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     const doc = JSON.parse(fine.cat?.files.get("catalog.json") as string) as CatalogDocument;
     const schema = doc.tools[0]?.inputSchema as { properties: { n: Record<string, unknown> } };
     expect(schema.properties.n).toMatchObject({ maximum: 1.7976931348623157e308, minimum: 0 });
+  });
+
+  // Leaving out a number that was a constraint no value meets would widen the input to any value (fail open): an
+  // enum of [1e400] accepted anything once emptied and removed. Such a schema is written false (accepts nothing).
+  it("a non-finite number no value meets (enum of one, const, minimum .inf, maximum -.inf, minLength, multipleOf) closes its schema, not widens it", async () => {
+    const yaml = (schema: string, version = "3.1.0") =>
+      `${HEAD.replace("3.0.3", version)}paths:\n  /a:\n    post:\n      operationId: a\n      parameters:\n        - { name: n, in: query, schema: ${schema} }\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                default: { type: number, const: .inf }\n                open: { type: number, minimum: -.inf, maximum: .inf, example: { minimum: .inf } }\n      responses: { "200": { description: ok } }\n  /b:\n    get:\n      operationId: b\n      responses: { "200": { description: ok } }\n`;
+    const ajv = new Ajv2020({ strict: false });
+    const closing = [
+      "{ type: number, enum: [1e400] }",
+      "{ type: number, enum: [.inf, .nan] }",
+      "{ type: number, const: .nan }",
+      "{ type: number, minimum: .inf }",
+      "{ type: number, exclusiveMaximum: -.inf }",
+      "{ type: number, maximum: .nan }",
+      "{ type: string, minLength: 1e400 }",
+      "{ type: array, items: { type: number, multipleOf: .inf } }",
+    ];
+    for (const [i, schema] of closing.entries()) {
+      const { cat, errors } = await generate(`closed${i}.yaml`, yaml(schema));
+      expect(errors, schema).toEqual([]);
+      const doc = JSON.parse(cat?.files.get("catalog.json") as string) as CatalogDocument;
+      expect(doc.tools.map((t) => t.name).sort(), schema).toEqual(["a", "b"]);
+      const validate = ajv.compile(doc.tools.find((t) => t.name === "a")?.inputSchema as object);
+      const sample = schema.includes("string") ? "x" : schema.includes("array") ? [1] : 1;
+      // Before, the parameter (and the property named "default") took any value.
+      expect(validate({ n: sample }), schema).toBe(false);
+      expect(validate({ default: 1 }), schema).toBe(false);
+      expect(validate({}), schema).toBe(true);
+      // Bounds of infinity that are no bound, and a number under an example, are only removed.
+      expect(validate({ open: 5 }), schema).toBe(true);
+    }
+    // OpenAPI 3.0 has no schema false: the operation is left out at the schema (TW139), the others generate.
+    const dir30 = tmpDir("hostile");
+    writeFileSync(join(dir30, "closed30.yaml"), yaml(closing[0] as string, "3.0.3"));
+    const old = await genSpec(join(dir30, "closed30.yaml"), "hostile", `${dir30.slice(ROOT.length + 1)}/out`);
+    const doc30 = JSON.parse(old.cat?.files.get("catalog.json") as string) as CatalogDocument;
+    expect(doc30.tools.map((t) => t.name)).toEqual(["b"]);
+    expect(old.diags.items.map((d) => `${d.code} ${d.source?.pointer}`)).toContain(
+      "TW139 #/paths/~1a/post/parameters/0/schema",
+    );
+    const warned = new Diagnostics();
+    const dir = tmpDir("hostile");
+    writeFileSync(join(dir, "w.yaml"), yaml("{ type: number, minimum: .inf }"));
+    loadDocument(join(dir, "w.yaml"), "w.yaml", warned, undefined, "leave-out");
+    expect(
+      warned.items.map((d) => `${d.code} ${d.source?.pointer} ${/written false/.test(d.message)}`),
+    ).toEqual([
+      "TW101 #/paths/~1a/post/parameters/0/schema/minimum true",
+      "TW101 #/paths/~1a/post/requestBody/content/application~1json/schema/properties/default/const true",
+      "TW101 #/paths/~1a/post/requestBody/content/application~1json/schema/properties/open/minimum false",
+      "TW101 #/paths/~1a/post/requestBody/content/application~1json/schema/properties/open/maximum false",
+      "TW101 #/paths/~1a/post/requestBody/content/application~1json/schema/properties/open/example/minimum false",
+    ]);
+    // A file that is itself such a schema (an external $ref) is refused at the number.
+    writeFileSync(join(dir, "s.yaml"), "type: number\nconst: .inf\n");
+    const refused = new Diagnostics();
+    expect(loadDocument(join(dir, "s.yaml"), "s.yaml", refused, undefined, "leave-out")).toBeUndefined();
+    expect(refused.items.map((d) => `${d.severity} ${d.code} ${d.source?.pointer}`)).toEqual([
+      "error TW101 #/const",
+    ]);
   });
 
   it("a bare spec's info.title and info.version of megabytes are cut for the server's initialize answer", async () => {
