@@ -53,6 +53,10 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** Upstream requests this call made (token requests included); nested calls add to their parents too. */
   readonly upstream: { requests: number; lastStatus?: number };
+  /**
+   * When the call started, on the process's monotonic clock (`performance.now()` ms), for its `duration_ms`: a
+   * wall-clock step during the call (NTP, a VM resumed) made that negative or hours long.
+   */
   readonly startedAt: number;
   /** 0 for calls from the client; custom handlers' nested calls count up from there. */
   readonly depth: number;

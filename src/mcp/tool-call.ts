@@ -179,7 +179,7 @@ function answerCall(
       tool: tool.name,
       ...(name !== tool.name ? { called_as: name } : {}),
       ...(call.upstream.lastStatus !== undefined ? { upstream_status: call.upstream.lastStatus } : {}),
-      duration_ms: Date.now() - call.startedAt,
+      duration_ms: Math.round(performance.now() - call.startedAt),
     },
   });
   return server.projectCallToolResult(

@@ -392,7 +392,7 @@ function recordEnd(ctx: CallContext, error: string | undefined, refused: boolean
     ctx.upstream.lastStatus !== undefined
       ? { requests: ctx.upstream.requests, status: ctx.upstream.lastStatus }
       : { requests: ctx.upstream.requests };
-  end.duration_ms = Date.now() - ctx.startedAt;
+  end.duration_ms = Math.round(performance.now() - ctx.startedAt);
   return end;
 }
 
@@ -430,7 +430,7 @@ function fallbackLine(
     decision: decisionOf(ctx, error, refused),
     ...(error !== undefined ? { error } : {}),
     upstream: { requests: ctx.upstream.requests },
-    duration_ms: Date.now() - ctx.startedAt,
+    duration_ms: Math.round(performance.now() - ctx.startedAt),
   });
 }
 

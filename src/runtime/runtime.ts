@@ -230,7 +230,7 @@ function contextOf(init: CallInit): CallContext {
     client: init.client,
     signal: init.signal,
     upstream: { requests: 0 },
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     depth: init.parent ? init.parent.depth + 1 : 0,
     progress: init.progress ?? (async () => {}),
     notes: new Map(),

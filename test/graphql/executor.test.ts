@@ -103,7 +103,7 @@ function run(
     client: { capabilities: undefined, era: "legacy" },
     signal,
     upstream: { requests: 0 },
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     depth: 0,
     progress: async () => {},
     notes: new Map(),

@@ -58,7 +58,7 @@ export function ctxFor(
     client: { capabilities: {}, era: "legacy" },
     signal: new AbortController().signal,
     upstream: { requests: 0 },
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     depth: 0,
     progress: async () => {},
     notes: new Map(),

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "../../src/config/config.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
@@ -541,6 +541,41 @@ describe("confirmation: a client whose elicitation fails", () => {
 });
 
 describe("audit log", () => {
+  it("a call's duration_ms is counted on the process's monotonic clock: a wall-clock step during the call changes it not", async () => {
+    // The wall clock set back 2 h (an NTP step, a VM resumed) while the request is out: the call took milliseconds.
+    // Before, duration_ms was Date.now() - startedAt: -7,200,000 and more (and +7,200,000 for a step forward).
+    const audit: Array<Record<string, any>> = [];
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      for (const step of [-7_200_000, 7_200_000]) {
+        const stepping = (async (input: string | URL | Request, init?: RequestInit) => {
+          vi.setSystemTime(Date.now() + step);
+          return fakeFetch(input, init);
+        }) as typeof fetch;
+        const factory = createServer(catalog, resolveConfig(catalog.doc.env, { APP_TOKEN: TOKEN }), {
+          fetch: stepping,
+          policy: { audit: (line) => audit.push(JSON.parse(line)) },
+        });
+        const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+        await factory({ era: "legacy" }).connect(serverSide);
+        const stepped = new Client({ name: "policy-test", version: "1.0.0" });
+        await stepped.connect(clientSide);
+        const result = await stepped.callTool({
+          name: "app_read_secret",
+          arguments: { path: "integrations/x" },
+        });
+        expect(result.isError).toBeFalsy();
+        const line = audit.at(-1)!;
+        expect(line.tool).toBe("app_read_secret");
+        expect(line.duration_ms, `wall clock stepped ${step} ms`).toBeGreaterThanOrEqual(0);
+        expect(line.duration_ms, `wall clock stepped ${step} ms`).toBeLessThan(600_000);
+        await stepped.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("one line per call with fingerprint and shape, never a value, token or masked field", async () => {
     const { client, audit } = await connect({ APP_MASK: "true" });
     await client.callTool({ name: "app_read_secret", arguments: { path: "integrations/x", tenant: "acme" } });

@@ -69,7 +69,7 @@ function ctx(signal = new AbortController().signal): CallContext {
     client: { capabilities: undefined, era: "legacy" },
     signal,
     upstream: { requests: 0 },
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     depth: 0,
     progress: async () => {},
     notes: new Map(),

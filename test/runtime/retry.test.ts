@@ -42,7 +42,7 @@ function call(idempotent: boolean): CallContext {
     client: { capabilities: undefined, era: "legacy" },
     signal: new AbortController().signal,
     upstream: { requests: 0 },
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     depth: 0,
     progress: async () => {},
     notes: new Map(),

@@ -65,7 +65,7 @@ function call(signal = new AbortController().signal, args: Record<string, unknow
     client: { capabilities: undefined, era: "legacy" },
     signal,
     upstream: { requests: 0 },
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     depth: 0,
     progress: async () => {},
     notes: new Map(),
