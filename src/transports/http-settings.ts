@@ -404,6 +404,32 @@ function resolveAuthorizationServers(inputs: SettingInputs, problems: string[]):
   return authorizationServers;
 }
 
+/**
+ * Why no client can present `key` as `Authorization: Bearer <key>`, else undefined. A client sends the key as one
+ * run of visible ASCII (`Bearer +(\S+)`): a space, tab, line break or other control character inside it or around
+ * it (a secret written with `echo`, a Windows line ending, a Kubernetes secret with a trailing newline) or a
+ * character past ASCII (sent as bytes whose reading depends on the client) made a key nobody could present, and
+ * every client was refused 401 "the client key is not valid" with nothing saying why. Names the place and the
+ * kind of character, never the key.
+ */
+function unsendableKeyCharacter(key: string): string | undefined {
+  const at = key.search(/[^\x21-\x7e]/);
+  if (at < 0) return undefined;
+  const code = key.codePointAt(at)!;
+  const kind =
+    code === 0x20
+      ? "a space"
+      : code === 0x09
+        ? "a tab"
+        : code === 0x0a || code === 0x0d
+          ? "a line break"
+          : code < 0x20 || code === 0x7f
+            ? "a control character"
+            : "a character outside ASCII";
+  const where = at === key.length - 1 ? "its last character" : `character ${at + 1}`;
+  return `the client key has ${kind} (${where}): clients send it as Authorization: Bearer <key>, one run of visible ASCII characters, so none could present it; remove it from the key`;
+}
+
 /** The static client key, long enough; with neither a key nor authorization servers HTTP mode is refused. */
 function resolveClientKey(
   inputs: SettingInputs,
@@ -414,6 +440,8 @@ function resolveClientKey(
   if (bearer !== undefined && bearer.length < MIN_BEARER_LENGTH) {
     problems.push(`${from}: the client key must be at least ${MIN_BEARER_LENGTH} characters`);
   }
+  const unsendable = bearer === undefined ? undefined : unsendableKeyCharacter(bearer);
+  if (unsendable) problems.push(`${from}: ${unsendable}`);
   if (bearer === undefined && authorizationServers.length === 0) {
     const key = inputs.ways("bearer");
     const issuers = inputs.ways("authorizationServers");

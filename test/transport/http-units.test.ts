@@ -117,6 +117,14 @@ describe("settings", () => {
     [{ H: "10.0.0.5", HOSTS: "*" }, "HOSTS: wildcards are not accepted"],
     [{ HOSTS: "bad host" }, "HOSTS: expected host names"],
     [{ KEY: "short" }, "KEY: the client key must be at least 16 characters"],
+    // A key no client can send as `Bearer <key>` (every client was refused 401, nothing said why).
+    [{ KEY: `${KEY}\n` }, "KEY: the client key has a line break (its last character)"],
+    [{ KEY: `${KEY}\r` }, "KEY: the client key has a line break (its last character)"],
+    [{ KEY: ` ${KEY}` }, "KEY: the client key has a space (character 1)"],
+    [{ KEY: "correct horse battery staple" }, "KEY: the client key has a space (character 8)"],
+    [{ KEY: `${KEY}\t` }, "KEY: the client key has a tab"],
+    [{ KEY: `${KEY}\u001b[0m` }, "KEY: the client key has a control character"],
+    [{ KEY: `${KEY}\u00e9` }, "KEY: the client key has a character outside ASCII"],
     [{ P: "70000" }, "P: expected a port number between 0 and 65535"],
     [{ AS: "http://auth.example.com" }, "AS: http://auth.example.com must use https"],
     [{ AS: "not a url" }, "AS: expected issuer URLs"],
@@ -138,6 +146,7 @@ describe("settings", () => {
   it("OAuth alone is enough, and never echoes a secret in a problem", () => {
     expect(problems({ AS: "https://auth.example.com" })).toEqual([]);
     expect(problems({ KEY: "short-canary" }).join("\n")).not.toContain("short-canary");
+    expect(problems({ KEY: "long-canary-key with-a-space\n" }).join("\n")).not.toContain("canary");
   });
 
   it.each([
