@@ -158,10 +158,72 @@ describe("refuses", () => {
       /algorithm/,
     ],
     ["a token that is not a JWT", async () => "opaque-token-value-123456", /not valid/],
+    // Header members that would choose the key (RFC 8725 3.10): only the issuer's key set ever verifies.
+    [
+      "a token that embeds its own signing key (jwk)",
+      () => issuer.mint("tenant-a", good(), { forged: true, header: { jwk: issuer.forgedJwk } }),
+      /signature/,
+    ],
+    ...(["jku", "x5u"].map((member) => [
+      `a token whose ${member} points to another key set`,
+      () =>
+        issuer.mint("tenant-a", good(), {
+          forged: true,
+          header: { [member]: `${issuer.origin}/attacker/${member}` },
+        }),
+      /signature/,
+    ]) as Array<[string, () => Promise<string>, RegExp]>),
+    ...(["../../../../dev/null", "key-1' OR '1'='1", "key-1\u0000", ""].map((kid) => [
+      `a token signed elsewhere with kid ${JSON.stringify(kid)}`,
+      () => issuer.mint("tenant-a", good(), { forged: true, kid }),
+      /signature/,
+    ]) as Array<[string, () => Promise<string>, RegExp]>),
+    [
+      "a well-signed token with a critical header member nobody here understands (crit)",
+      () =>
+        issuer.mint("tenant-a", good(), { header: { crit: ["urn:example:bound"], "urn:example:bound": 1 } }),
+      /not a valid JWT/,
+    ],
+    ...(["None", "NONE", "nOnE"].map((alg) => [
+      `an unsigned token (alg ${alg})`,
+      async () =>
+        `${b64({ alg, typ: "at+jwt" })}.${b64({ ...good(), iss: issuer.issuer("tenant-a"), exp: now() + 60 })}.`,
+      /not valid|algorithm/,
+    ]) as Array<[string, () => Promise<string>, RegExp]>),
+    // Issuer lookalikes, well signed: iss must equal the issuer its metadata states, byte for byte.
+    ...((
+      [
+        ["a trailing slash", (i: string) => `${i}/`],
+        ["upper case", (i: string) => i.toUpperCase()],
+        ["an encoded slash", (i: string) => `${i}%2F`],
+      ] as const
+    ).map(([how, alter]) => [
+      `a well-signed token whose iss is a lookalike (${how})`,
+      () => issuer.mint("tenant-a", { ...good(), iss: alter(issuer.issuer("tenant-a")) }),
+      /issuer is not accepted/,
+    ]) as Array<[string, () => Promise<string>, RegExp]>),
+    [
+      "a token whose aud array names only other resources",
+      () => issuer.mint("tenant-a", { ...good(), aud: ["https://other.example.com/mcp", `${resource}x`] }),
+      /aud/,
+    ],
+    [
+      "a token whose exp is a string",
+      () => issuer.mint("tenant-a", { ...good(), exp: String(now() + 600) as unknown as number }),
+      /exp/,
+    ],
+    [
+      "a token whose nbf is a string",
+      () => issuer.mint("tenant-a", { ...good(), nbf: "0" as unknown as number }),
+      /nbf|not a valid/,
+    ],
   ];
 
   it.each(cases)("%s with 401 invalid_token", async (_label, make, why) => {
+    const hits = issuer.hits.length;
     const res = await post(await make());
+    // Nothing a token's header names is fetched (jku, x5u).
+    expect(issuer.hits.slice(hits).filter((path) => path.startsWith("/attacker/"))).toEqual([]);
     expect(res.status).toBe(401);
     const challenge = String(res.headers["www-authenticate"]);
     expect(challenge).toContain('error="invalid_token"');

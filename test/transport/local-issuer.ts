@@ -12,11 +12,9 @@ export interface LocalIssuer {
   origin: string;
   /** Issuer identifier of a tenant (`${origin}/${tenant}`). */
   issuer(tenant: string): string;
-  mint(
-    tenant: string,
-    claims: JWTPayload,
-    options?: { forged?: boolean; alg?: string; noExp?: boolean; typ?: string | null; kid?: string },
-  ): Promise<string>;
+  mint(tenant: string, claims: JWTPayload, options?: MintOptions): Promise<string>;
+  /** The public JWK of the key `forged` signs with (published nowhere), for a token that embeds or points to it. */
+  forgedJwk: Record<string, unknown>;
   /** Metadata/JWKS requests received, by path. */
   hits: string[];
   /**
@@ -25,6 +23,17 @@ export interface LocalIssuer {
    */
   fault(tenant: string, fault: Fault): void;
   close(): Promise<void>;
+}
+
+export interface MintOptions {
+  /** Sign with a key the JWKS does not publish. */
+  forged?: boolean;
+  alg?: string;
+  noExp?: boolean;
+  typ?: string | null;
+  kid?: string;
+  /** More protected header members (jwk, jku, x5u, crit...). */
+  header?: Record<string, unknown>;
 }
 
 export interface Fault {
@@ -84,6 +93,7 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
     origin,
     issuer: (tenant) => `${origin}/${tenant}`,
     hits,
+    forgedJwk: { ...(await exportJWK(forged.publicKey)), kid: "key-1", alg: "ES256", use: "sig" },
     fault: (tenant, fault) => void faults.set(tenant, fault),
     async mint(tenant, claims, options = {}) {
       const key: CryptoKey = options.forged ? forged.privateKey : privateKey;
@@ -92,11 +102,17 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
           alg: options.alg ?? "ES256",
           kid: options.kid ?? "key-1",
           ...(options.typ === null ? {} : { typ: options.typ ?? "at+jwt" }),
+          ...options.header,
         })
         .setIssuer(claims.iss ?? `${origin}/${tenant}`)
         .setIssuedAt();
       if (!options.noExp && claims.exp === undefined) jwt = jwt.setExpirationTime("5m");
-      return jwt.sign(key);
+      // A `crit` header member is signed as is (jose would refuse to sign members it is not told it knows).
+      const crit = options.header?.crit;
+      const known = Array.isArray(crit)
+        ? Object.fromEntries(crit.map((name) => [String(name), true]))
+        : undefined;
+      return jwt.sign(key, known ? { crit: known } : undefined);
     },
     close: () =>
       new Promise<void>((resolve) => {
