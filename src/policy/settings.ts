@@ -273,7 +273,8 @@ function readConfirmationSecret(
   config: Config,
 ): string | undefined {
   if (!env.declared(secretEnv, "confirmation secret")) return undefined;
-  const secret = config.text(secretEnv);
+  // The operator's value only: a default the catalog declares would be a signing key every reader of it knows.
+  const secret = config.isSet(secretEnv) ? config.text(secretEnv) : undefined;
   if (secret !== undefined && secret.length < MIN_CONFIRM_SECRET) {
     env.problems.push(
       `${secretEnv}: must be at least ${MIN_CONFIRM_SECRET} characters (it signs confirmation tokens)`,

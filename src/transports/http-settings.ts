@@ -184,6 +184,20 @@ export interface HttpOverrides {
 
 export type OverridableSetting = Exclude<keyof HttpOverrides, "labels" | "sse">;
 
+/**
+ * Settings that decide who may call and from where: the client key, the Host/Origin allow-list, the issuers whose
+ * tokens are accepted and the resource tokens must name. A catalog's declared default for their env is not used
+ * (only a value the environment sets, or serve's flag): before, a manifest declaring `default:` on its bearer env
+ * served HTTP with a key anyone reading the manifest knew, one on its allowed hosts let its author's domain rebind
+ * to the server (and refused the loopback names), one on its authorization servers trusted its author's issuer.
+ */
+const OPERATOR_ONLY: ReadonlySet<OverridableSetting> = new Set([
+  "bearer",
+  "allowedHosts",
+  "authorizationServers",
+  "publicUrl",
+]);
+
 /** One setting as read: its value (text or list) and the name it was read from, or undefined and the ways to set it. */
 interface Input<T> {
   value: T | undefined;
@@ -307,7 +321,10 @@ class SettingInputs {
     const own = this.overrides[key];
     if (own !== undefined) return { value: own, from: this.overrides.labels?.[key] ?? key };
     const env = this.envOf[key];
-    const value = env ? this.config.get(env) : undefined;
+    // Who may call and from where come from the operator's environment only, never from a default the catalog
+    // declares (see OPERATOR_ONLY).
+    const value =
+      env && (!OPERATOR_ONLY.has(key) || this.config.isSet(env)) ? this.config.get(env) : undefined;
     return value === undefined ? { value: undefined, from: this.ways(key) } : { value, from: env! };
   }
 

@@ -65,6 +65,25 @@ describe("policy settings from env", () => {
     expect(settingsFor(doc, env).fingerprintKey.equals(a)).toBe(false);
   });
 
+  it("never signs with a confirmation secret the catalog declares as a default (everyone reading it knows it)", () => {
+    const shipped = {
+      ...doc,
+      env: doc.env.map((e) =>
+        e.name === "APP_CONFIRM_SECRET" ? { ...e, secret: false, default: "shipped-default-secret-0123" } : e,
+      ),
+    };
+    const s = settingsFor(shipped);
+    expect(s.confirmation.shared).toBe(false);
+    const known = settingsFor(doc, { APP_CONFIRM_SECRET: "shipped-default-secret-0123" }).confirmation.key;
+    expect(s.confirmation.key.equals(known)).toBe(false);
+    // The operator's own value still decides.
+    expect(
+      settingsFor(shipped, { APP_CONFIRM_SECRET: "shipped-default-secret-0123" }).confirmation.key.equals(
+        known,
+      ),
+    ).toBe(true);
+  });
+
   it.each([
     [{ APP_READ_ONLY: "maybe" }, /APP_READ_ONLY: expected true\/false/],
     [{ APP_ALLOWED_PATHS: "integrations/,,apps/" }, /APP_ALLOWED_PATHS: expected a comma-separated list/],
