@@ -1,6 +1,7 @@
 import { type HttpBody, type HttpBodyField, isExactNumber, isScalarValue } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
 import { ASCII_LABELS, charsetOf } from "./json-text.js";
+import { encodeMultipart, type FormPart } from "./multipart.js";
 import {
   encodedFormNames,
   encodeStrict,
@@ -18,8 +19,7 @@ import {
  */
 
 export interface BuiltBody {
-  body: string | Uint8Array | FormData;
-  /** Absent for multipart: fetch writes the boundary into the header itself. */
+  body: string | Uint8Array;
   contentType?: string;
 }
 
@@ -146,39 +146,38 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
   return pieces.join("&");
 }
 
-function appendPart(form: FormData, field: HttpBodyField, value: unknown): void {
+function appendPart(parts: FormPart[], field: HttpBodyField, value: unknown): void {
   if (value === undefined || value === null) return;
   if (field.file) {
     const items = Array.isArray(value) ? value : [value];
     items.forEach((item, index) => {
       const what = `argument '${field.arg}'${Array.isArray(value) ? `[${index}]` : ""}`;
       const file = asFile(item, what);
-      const type = checkMediaType(
+      const contentType = checkMediaType(
         file.contentType ?? field.contentType ?? "application/octet-stream",
         `${what}.contentType`,
       );
       const bytes = decodeBase64(file.content, `${what}.content`);
-      form.append(field.name, new Blob([bytes], { type }), file.filename ?? field.name);
+      parts.push({ name: field.name, value: bytes, filename: file.filename ?? field.name, contentType });
     });
     return;
   }
-  // Objects (and arrays of objects) are JSON parts per OpenAPI's multipart defaults; scalars are text parts.
+  // Objects (and arrays of objects) are JSON parts per OpenAPI's multipart defaults; scalars are text parts. A
+  // typed part is a field all the same: only file arguments carry a filename.
   if (Array.isArray(value) && value.every(isScalarValue)) {
-    for (const item of value) form.append(field.name, text(item));
+    for (const item of value) parts.push({ name: field.name, value: text(item) });
     return;
   }
   if (typeof value === "object" && !isExactNumber(value)) {
-    form.append(
-      field.name,
-      new Blob([JSON.stringify(value)], { type: field.contentType ?? "application/json" }),
-    );
+    const contentType = field.contentType ?? "application/json";
+    parts.push({ name: field.name, value: Buffer.from(JSON.stringify(value)), contentType });
     return;
   }
   if (field.contentType !== undefined && !/^text\//i.test(field.contentType)) {
-    form.append(field.name, new Blob([text(value)], { type: field.contentType }));
+    parts.push({ name: field.name, value: Buffer.from(text(value)), contentType: field.contentType });
     return;
   }
-  form.append(field.name, text(value));
+  parts.push({ name: field.name, value: text(value) });
 }
 
 /**
@@ -291,7 +290,7 @@ function bodyText(body: HttpBody, args: Record<string, unknown>): BuiltBody | un
     case "form":
       return { body: formBody(body, args), contentType: "application/x-www-form-urlencoded" };
     case "multipart": {
-      const form = new FormData();
+      const parts: FormPart[] = [];
       if (whole) {
         const value = wholeValue(body, args);
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -299,15 +298,15 @@ function bodyText(body: HttpBody, args: Record<string, unknown>): BuiltBody | un
         }
         for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
           if (item !== undefined && item !== null) refuseMethodOverride(key, `${body.arg}`, "form part");
-          appendPart(form, { arg: `${body.arg}.${key}`, name: key }, item);
+          appendPart(parts, { arg: `${body.arg}.${key}`, name: key }, item);
         }
       } else {
         for (const [field, value] of fieldValues(body, args)) {
           refuseMethodOverride(field.name, field.arg, "form part");
-          appendPart(form, field, value);
+          appendPart(parts, field, value);
         }
       }
-      return { body: form };
+      return encodeMultipart(parts);
     }
     case "binary": {
       const what = `argument '${body.arg}'`;
