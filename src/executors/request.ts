@@ -24,7 +24,7 @@ export interface BuiltRequest {
   method: string;
   url: string;
   headers: Array<[string, string]>;
-  body?: string | Uint8Array | FormData;
+  body?: string | Uint8Array;
 }
 
 /**

@@ -178,27 +178,15 @@ export const sendOverHttp: SendUpstream = async (request) => {
   const headers: string[] = ["host", url.host];
   let accept = false;
   let encoding = false;
-  let type = false;
   for (const [name, value] of request.headers) {
     headers.push(name, value);
     const lower = name.toLowerCase();
     if (lower === "accept") accept = true;
     else if (lower === "accept-encoding") encoding = true;
-    else if (lower === "content-type") type = true;
   }
   if (!accept) headers.push("accept", "*/*");
   if (!encoding) headers.push("accept-encoding", secure ? ACCEPT_ENCODING_HTTPS : ACCEPT_ENCODING);
-  let body: Uint8Array | undefined;
-  if (typeof request.body === "string") body = Buffer.from(request.body);
-  else if (request.body instanceof Uint8Array) body = request.body;
-  else if (request.body !== undefined) {
-    // A form (multipart file uploads; rare): a Response serialises it with its boundary, as fetch did. Tested
-    // last, as the global FormData loads Node's fetch implementation on first use.
-    const encoded = new Response(request.body);
-    body = new Uint8Array(await encoded.arrayBuffer());
-    const formType = encoded.headers.get("content-type");
-    if (!type && formType !== null) headers.push("content-type", formType);
-  }
+  const body = typeof request.body === "string" ? Buffer.from(request.body) : request.body;
   // Without a body, framed as fetch framed it: `Content-Length: 0` on POST, PUT and PATCH (node:http would send an
   // empty chunked body), no framing header on the rest.
   if (body !== undefined) headers.push("content-length", String(body.byteLength));

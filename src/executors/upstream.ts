@@ -12,7 +12,7 @@ export interface UpstreamRequest {
   method: string;
   url: string;
   headers: Array<[string, string]>;
-  body?: string | Uint8Array | FormData;
+  body?: string | Uint8Array;
   /** Aborts the exchange, also while the body is read. */
   signal: AbortSignal;
 }
