@@ -213,14 +213,16 @@ ${servers}paths:
     get: { operationId: c, responses: { "200": { description: ok } } }
   /d:
     get: { operationId: d, servers: [{ url: "https://elsewhere.example.com/x" }], responses: { "200": { description: ok } } }
+  /e:
+    get: { operationId: e, servers: [{ url: "/{version}/{zone}", variables: { version: { default: v9 }, zone: { default: eu, enum: [eu, us] } } }], responses: { "200": { description: ok } } }
 `;
   for (const [label, servers, expected] of [
     [
       "relative document server",
       "servers: [{ url: /api/v3 }]\n",
-      ["/api/v3/a", "/v2/b", "/api/v3/v4/c", "/api/v3/d"],
+      ["/api/v3/a", "/v2/b", "/api/v3/v4/c", "/api/v3/d", "/v9/eu/e"],
     ],
-    ["no document server", "", ["/a", "/v2/b", "/v4/c", "/d"]],
+    ["no document server", "", ["/a", "/v2/b", "/v4/c", "/d", "/v9/eu/e"]],
   ] as const) {
     it(`${label}: each call goes under its own path on the configured base URL`, async () => {
       const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
@@ -244,7 +246,7 @@ ${servers}paths:
       try {
         served = await serveOverStdio(join(ROOT, cat.dir), { [urlVar]: upstream.url });
         const urls: string[] = [];
-        for (const tool of ["a", "b", "c", "d"]) {
+        for (const tool of ["a", "b", "c", "d", "e"]) {
           const { result, sent } = await callRecorded(served.client, upstream, tool, {});
           expect(result.isError, JSON.stringify(result)).toBeFalsy();
           urls.push(...sentTo(sent));
@@ -317,5 +319,61 @@ describe("an operation's own server written as a reference that names a host", (
         "its server's relative reference must be a path",
       );
     }
+  });
+});
+
+describe("an operation's own server with a variable no default fills", () => {
+  // Before, `/{version}` (the variable not declared, or declared without a default) was sent as the literal path
+  // /%7Bversion%7D/a, and `https://api.example.com/{zone}` as https://api.example.com/%7Bzone%7D/b.
+  it("leaves the operation out at its servers (TW133, then TW139); declared defaults are filled", async () => {
+    const folder = tmpDir("operation-servers-vars");
+    writeFileSync(
+      join(folder, "openapi.yaml"),
+      `openapi: 3.0.3
+info: { title: Vars, version: "1" }
+servers: [{ url: https://api.example.com }]
+paths:
+  /a:
+    get: { operationId: a, servers: [{ url: "/{version}" }], responses: { "200": { description: ok } } }
+  /b:
+    servers: [{ url: "https://other.example.com/{zone}" }]
+    get: { operationId: b, responses: { "200": { description: ok } } }
+  /c:
+    get: { operationId: c, servers: [{ url: "/{version}", variables: { version: { enum: [v1] } } }], responses: { "200": { description: ok } } }
+  /d:
+    get: { operationId: d, servers: [{ url: "/{version}", variables: { version: { default: v7 } } }], responses: { "200": { description: ok } } }
+`,
+    );
+    const d = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(folder, "openapi.yaml"), name: "vars" },
+      { root: ROOT, out: relative(ROOT, join(folder, "out")) },
+      d,
+    );
+    expect(errorsOf(d)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as {
+      tools: { name: string; binding: { server?: { url: string } } }[];
+    };
+    expect(doc.tools.map((t) => t.name)).toEqual(["d"]);
+    expect(doc.tools[0]?.binding.server?.url).toBe("https://api.example.com/v7");
+    const left = d.items.filter((i) => i.code === "TW139");
+    expect(
+      left.map((i) => `${i.source?.pointer} ${/\{(version|zone)\} with no default/.test(i.message)}`),
+    ).toEqual(["#/paths/~1a/get/servers true", "#/paths/~1b/servers true", "#/paths/~1c/get/servers true"]);
+    // The document's own relative server so would send every path under the literal text: refused, located.
+    writeFileSync(
+      join(folder, "doc.yaml"),
+      `openapi: 3.0.3\ninfo: { title: Vars, version: "1" }\nservers: [{ url: "/api/{version}" }]\npaths:\n  /a:\n    get: { operationId: a, responses: { "200": { description: ok } } }\n`,
+    );
+    const refused = new Diagnostics();
+    const none = await generateCatalog(
+      { kind: "spec", spec: join(folder, "doc.yaml"), name: "vars" },
+      { root: ROOT, out: relative(ROOT, join(folder, "out2")) },
+      refused,
+    );
+    expect(none).toBeUndefined();
+    expect(
+      refused.items.filter((e) => e.severity === "error").map((e) => `${e.code} ${e.source?.pointer}`),
+    ).toEqual(["TW133 #/servers"]);
   });
 });

@@ -251,8 +251,11 @@ function serverUrls(list: unknown): string[] {
     .map((s) => {
       const srv = (s ?? {}) as Json;
       let url = typeof srv.url === "string" ? srv.url : "";
+      // A variable without a default is left as written, for unfilledServer to refuse (it was sent as "").
       for (const [name, v] of Object.entries((srv.variables ?? {}) as Json)) {
-        url = url.replaceAll(`{${name}}`, String((v as Json | undefined)?.default ?? ""));
+        const value = (v as Json | undefined)?.default;
+        if (typeof value === "string" || typeof value === "number")
+          url = url.replaceAll(`{${name}}`, String(value));
       }
       // A network-path reference (RFC 3986 4.2: `//host/base`, what swagger2openapi writes for a Swagger 2.0
       // `host` without `schemes`) names a host, not a path on the configured one: https, as the spec names none.
@@ -261,6 +264,24 @@ function serverUrls(list: unknown): string[] {
       return schemelessHost(url) ?? url;
     })
     .filter((u) => u !== "");
+}
+
+/**
+ * An operation's own server (or its path item's) whose URL still holds a `{variable}` after the declared ones took
+ * their defaults (one not declared, or without a default): the request went to the literal text (`/%7Bversion%7D/a`),
+ * a path the API does not serve, so the operation is left out, located at the servers (the document's relative
+ * server so: the spec is refused).
+ */
+function unfilledServer(own: string[], at: At, diags: Diagnostics, whose = "the operation's"): void {
+  const url = own.find((u) => /\{[^}]*\}/.test(u));
+  if (url === undefined) return;
+  const name = /\{([^}]*)\}/.exec(url)?.[1];
+  diags.error(
+    "TW133",
+    `${whose} server "${url}" has the variable {${name}} with no default under its variables, so no URL can be made from it (it was sent as the literal text)`,
+    at.doc.ref(at.pointer),
+    `Declare it: servers: [{ url: ..., variables: { ${name}: { default: ... } } }], in the spec or a patch.`,
+  );
 }
 
 /**
@@ -468,6 +489,9 @@ export function normalizeOpenApi(
   const relative = absolute ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
   const documentServer = absolute;
+  // Every operation's path would start with the literal text: the spec is refused, located.
+  if (relative !== undefined)
+    unfilledServer([relative], child({ doc: spec.root, pointer: "#" }, "servers"), diags, "the document's");
   const { read, unreadable } = readPaths(sourceId, spec, reader, diags, {
     rootSecurity,
     pathPrefix,
@@ -556,6 +580,8 @@ function readPaths(
       });
       const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
       const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
+      const serversAt = node.servers ? child(writtenAt, "servers") : child(item.at, "servers");
+      if (own) errors.push(...diags.capture(() => unfilledServer(own, serversAt, diags)).errors);
       const server = own ? ownServer(own, defaults.documentServer) : undefined;
       const ownPrefix =
         own && !defaults.documentServer ? relativePrefix(own, defaults.pathPrefix) : undefined;
