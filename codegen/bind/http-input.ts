@@ -1,3 +1,4 @@
+import { writableCharset } from "../../src/executors/body.js";
 import { isReservedHeader } from "../../src/executors/request.js";
 import { isMethodOverrideName, nameKey } from "../../src/executors/serialize.js";
 import type { Diagnostics } from "../diagnostics.js";
@@ -236,6 +237,14 @@ function bodyEntries(
 ): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
   if (!op.body || !body) return undefined;
+  if (unwritable(body.mediaType)) {
+    diags.error(
+      "TW141",
+      `its request body's media type ${body.mediaType} names a charset toolwright cannot write (it writes UTF-8, UTF-16, ISO-8859-1 and US-ASCII): every call would be refused`,
+      at,
+    );
+    return undefined;
+  }
   const encoding = encodingOf(body.mediaType);
   const schema = views.view(body.schema, "input");
   const shape =
@@ -388,9 +397,16 @@ function jsonPatchLast(mediaType: string): number {
   return /^application\/json-patch\+json\b/i.test(mediaType) ? 1 : 0;
 }
 
+/** 1 for a JSON or text media type naming a charset the runtime cannot write (every call refused), else 0. */
+function unwritable(mediaType: string): number {
+  const encoding = encodingOf(mediaType);
+  return (encoding === "json" || encoding === "text") && !writableCharset(mediaType) ? 1 : 0;
+}
+
 function chooseBody(contents: BodyContent[], op: OperationNode, notes: string[]): BodyContent | undefined {
   const ranked = [...contents].sort(
     (a, b) =>
+      unwritable(a.mediaType) - unwritable(b.mediaType) ||
       ENCODING_PREFERENCE.indexOf(encodingOf(a.mediaType)) -
         ENCODING_PREFERENCE.indexOf(encodingOf(b.mediaType)) ||
       jsonPatchLast(a.mediaType) - jsonPatchLast(b.mediaType),

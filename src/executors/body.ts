@@ -218,6 +218,21 @@ const LATIN1_LABELS = new Set([
 ]);
 
 /**
+ * Whether a JSON or text body can be written in the charset its media type names (none named is UTF-8): what
+ * inDeclaredCharset writes. Generate leaves out an operation whose only body media type names another (TW141).
+ */
+export function writableCharset(mediaType: string): boolean {
+  const charset = charsetOf(mediaType);
+  return (
+    charset === undefined ||
+    /^utf-?8$/.test(charset) ||
+    ASCII_LABELS.has(charset) ||
+    LATIN1_LABELS.has(charset) ||
+    /^utf-16(le|be)?$/.test(charset)
+  );
+}
+
+/**
  * A JSON or text body in the charset its media type names (the spec's: `application/json; charset=utf-16`), not
  * UTF-8 under that label: the upstream read UTF-8 bytes as the charset said (`é` sent as `c3 a9` under
  * `iso-8859-1` is `Ã©`, under `utf-16` a wrong character per byte pair). UTF-16 (`utf-16` with a byte order mark,

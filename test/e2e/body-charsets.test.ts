@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { generateCatalog } from "../../codegen/index.js";
 import { writeCatalog } from "../../codegen/write.js";
+import { buildBody } from "../../src/executors/body.js";
 import { errorsOf } from "../helpers/generate.js";
 import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -18,6 +19,8 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  */
 let upstream: RecordingServer;
 let served: Served | undefined;
+let left: string[] = [];
+let tools: string[] = [];
 
 const op = (name: string, mediaType: string, schema: string) => `  /${name}:
     post:
@@ -36,7 +39,12 @@ beforeAll(async () => {
 info: { title: Charsets, version: "1" }
 servers: [{ url: "https://charsets.example.com" }]
 paths:
-${op("j16", "application/json; charset=utf-16", OBJECT)}${op("j16be", "application/json; charset=UTF-16BE", OBJECT)}${op("jascii", "application/json; charset=us-ascii", OBJECT)}${op("jlatin", "application/json; charset=ISO-8859-1", OBJECT)}${op("tlatin", "text/plain; charset=iso-8859-1", "{ type: string }")}${op("tascii", "text/plain; charset=us-ascii", "{ type: string }")}${op("tsjis", "text/plain; charset=shift_jis", "{ type: string }")}${op("jutf8", "application/json; charset=utf-8", OBJECT)}`,
+${op("j16", "application/json; charset=utf-16", OBJECT)}${op("j16be", "application/json; charset=UTF-16BE", OBJECT)}${op("jascii", "application/json; charset=us-ascii", OBJECT)}${op("jlatin", "application/json; charset=ISO-8859-1", OBJECT)}${op("tlatin", "text/plain; charset=iso-8859-1", "{ type: string }")}${op("tascii", "text/plain; charset=us-ascii", "{ type: string }")}${op("tsjis", "text/plain; charset=shift_jis", "{ type: string }")}${op("jutf8", "application/json; charset=utf-8", OBJECT)}${op("jsjis", "application/json; charset=Shift_JIS", OBJECT)}  /jboth:
+    post:
+      operationId: jboth
+      requestBody: { required: true, content: { "application/json; charset=shift_jis": { schema: ${OBJECT} }, "application/json; charset=iso-8859-1": { schema: ${OBJECT} } } }
+      responses: { "200": { description: ok } }
+`,
   );
   const d = new Diagnostics();
   const cat = await generateCatalog(
@@ -45,7 +53,12 @@ ${op("j16", "application/json; charset=utf-16", OBJECT)}${op("j16be", "applicati
     d,
   );
   expect(errorsOf(d)).toEqual([]);
+  // A body only in a charset toolwright cannot write made a tool whose every call was refused: left out, located.
+  left = d.items.filter((i) => i.code === "TW139").map((i) => `${i.source?.pointer} ${i.message}`);
   if (!cat) throw new Error("no catalog");
+  tools = (JSON.parse(cat.files.get("catalog.json") as string) as { tools: { name: string }[] }).tools.map(
+    (t) => t.name,
+  );
   writeCatalog(ROOT, cat);
   const env = (
     JSON.parse(readFileSync(join(ROOT, cat.dir, "catalog.json"), "utf8")) as {
@@ -95,7 +108,37 @@ describe("a request body in the charset its media type names", () => {
     }
   });
 
-  it("refuses text the charset cannot hold, and a charset it cannot write, with no request", async () => {
+  it("leaves out at generate an operation whose every body media type names a charset it cannot write (TW141)", async () => {
+    expect(left).toEqual([
+      expect.stringMatching(
+        /^#\/paths\/~1tsjis\/post POST \/tsjis is left out: .*text\/plain; charset=shift_jis names a charset toolwright cannot write/,
+      ),
+      expect.stringMatching(
+        /^#\/paths\/~1jsjis\/post POST \/jsjis is left out: .*charset=Shift_JIS names a charset/,
+      ),
+    ]);
+    expect(tools).not.toContain("tsjis");
+    // Offered another it can write, that one is sent.
+    expect(tools).toContain("jboth");
+    const { result, sent } = await callRecorded(served!.client, upstream, "jboth", { s: "é" });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(sent[0]?.headers["content-type"]).toBe("application/json; charset=iso-8859-1");
+  });
+
+  it("a catalog built some other way with such a media type is still refused at the call", () => {
+    const body = {
+      mediaType: "text/plain; charset=shift_jis",
+      encoding: "text",
+      required: true,
+      mode: "whole",
+      arg: "body",
+    } as const;
+    expect(() => buildBody(body, { body: "abc" })).toThrow(
+      /declared charset "shift_jis" \(the spec's media type\), which this server cannot write/,
+    );
+  });
+
+  it("refuses text the charset cannot hold, with no request", async () => {
     for (const [tool, body, message] of [
       [
         "tlatin",
@@ -103,11 +146,6 @@ describe("a request body in the charset its media type names", () => {
         /characters charset iso-8859-1 \(the spec's media type\) cannot write: nothing was sent/,
       ],
       ["tascii", "café", /characters charset us-ascii \(the spec's media type\) cannot write/],
-      [
-        "tsjis",
-        "abc",
-        /declared charset \\"shift_jis\\" \(the spec's media type\), which this server cannot write/,
-      ],
     ] as const) {
       const before = upstream.received.length;
       const result = await served!.client.callTool({ name: tool, arguments: { body } });
