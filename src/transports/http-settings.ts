@@ -1,6 +1,7 @@
 import type { CatalogDocument, TransportConfig } from "../catalog.js";
 import type { Config } from "../config/config.js";
 import { isLoopback } from "../config/loopback.js";
+import { rememberSecret } from "../telemetry/redact.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio-lines.js";
 
 /**
@@ -454,6 +455,9 @@ function resolveClientKey(
   problems: string[],
 ): string | undefined {
   const { value: bearer, from } = inputs.text("bearer");
+  // Redacted wherever it would appear, however it was given: TOOLWRIGHT_CLIENT_KEY, or a catalog variable not
+  // marked secret (only secret variables and the key file were remembered before).
+  rememberSecret(bearer);
   if (bearer !== undefined && bearer.length < MIN_BEARER_LENGTH) {
     problems.push(`${from}: the client key must be at least ${MIN_BEARER_LENGTH} characters`);
   }

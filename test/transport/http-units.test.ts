@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnvVar, TransportConfig } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
+import { redact } from "../../src/telemetry/redact.js";
 import { wwwAuthenticate } from "../../src/transports/http-auth/challenge.js";
 import { metadataUrls, sameIssuer } from "../../src/transports/http-auth/issuers.js";
 import { scopesOf } from "../../src/transports/http-auth/jwt.js";
@@ -135,6 +136,22 @@ describe("settings", () => {
     ],
   ])("refuses %j", (env, message) => {
     expect(problems({ KEY, ...env }).join("\n")).toContain(message);
+  });
+
+  it("the client key is redacted however it was given, also from a variable the catalog did not mark secret", () => {
+    const plain = ENV.map((v) => (v.name === "KEY" ? { ...v, secret: false } : v));
+    const fromVariable = "bluewhalesunsetharbor";
+    resolveHttpSettings({ transport: TRANSPORT }, resolveConfig(plain, { T: "http", KEY: fromVariable }));
+    const fromOverride = "quietmorningoverthebay";
+    resolveHttpSettings(
+      { transport: TRANSPORT },
+      resolveConfig(plain, { T: "http" }),
+      {},
+      { bearer: fromOverride },
+    );
+    const line = redact(`upstream said: ${fromVariable} and ${fromOverride}`);
+    expect(line).not.toContain(fromVariable);
+    expect(line).not.toContain(fromOverride);
   });
 
   it("refuses to serve without any client authentication", () => {
