@@ -53,8 +53,14 @@ export function createAuthenticator(
       const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
       if (security.length === 0) return placement;
       const missingPerAlternative: string[] = [];
+      const unsendable: string[] = [];
       const hints = new Set<string>();
       for (const alternative of security) {
+        const clash = slotClash(alternative, schemes);
+        if (clash) {
+          unsendable.push(clash);
+          continue;
+        }
         const outcome = resolveAlternative(alternative, schemes, config, hints);
         if (outcome.missing.length === 0) {
           // Static credentials are placed without an async step; only a token may need a request.
@@ -67,12 +73,44 @@ export function createAuthenticator(
         }
         missingPerAlternative.push(`${outcome.missing.join(" and ")} (${alternative.join(" + ")})`);
       }
-      throw missingCredentialsError(missingPerAlternative, hints);
+      throw missingCredentialsError(missingPerAlternative, hints, unsendable);
     },
     invalidate() {
       return tokens.rejected();
     },
   };
+}
+
+/** Where a scheme's credential goes: a header, query parameter or cookie holds one credential. */
+function slotOf(scheme: AuthScheme): string {
+  if (scheme.kind !== "apiKey") return "the Authorization header";
+  if (scheme.in === "header")
+    return scheme.name.toLowerCase() === "authorization"
+      ? "the Authorization header"
+      : `the header ${scheme.name.toLowerCase()}`;
+  return `the ${scheme.in} ${JSON.stringify(scheme.name)}`;
+}
+
+/**
+ * An alternative two of whose schemes need one slot (basic and a bearer token both as `Authorization`, two API keys
+ * under one header name): one request cannot carry both, and two `Authorization` headers are read as either or
+ * refused, so the alternative is skipped (the next may do), never sent half. Its reason, or undefined.
+ */
+function slotClash(
+  alternative: readonly string[],
+  schemes: ReadonlyMap<string, AuthScheme>,
+): string | undefined {
+  const taken = new Map<string, string>();
+  for (const name of alternative) {
+    const scheme = schemes.get(name);
+    if (!scheme) continue;
+    const slot = slotOf(scheme);
+    const other = taken.get(slot);
+    if (other !== undefined)
+      return `${alternative.join(" + ")} (${other} and ${name} both need ${slot}, which one request carries once)`;
+    taken.set(slot, name);
+  }
+  return undefined;
 }
 
 /**
@@ -99,11 +137,17 @@ function resolveAlternative(
   return { resolved, missing };
 }
 
-function missingCredentialsError(missingPerAlternative: string[], hints: Set<string>): AuthError {
+function missingCredentialsError(
+  missingPerAlternative: string[],
+  hints: Set<string>,
+  unsendable: string[],
+): AuthError {
   // The manifest's hints say how to obtain what is missing (e.g. the login command of the API's CLI).
   const how = hints.size > 0 ? `. ${[...hints].join(" ")}` : "";
+  const set = missingPerAlternative.length > 0 ? `set ${missingPerAlternative.join(", or ")}${how}` : "";
+  const cannot = unsendable.length > 0 ? `cannot send ${unsendable.join(", nor ")}` : "";
   return new AuthError(
-    `missing credentials: set ${missingPerAlternative.join(", or ")}${how}`,
+    `missing credentials: ${[set, cannot].filter((s) => s !== "").join("; ")}`,
     "missing_credentials",
   );
 }

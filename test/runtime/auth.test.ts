@@ -72,6 +72,41 @@ describe("static credentials", () => {
   it("no security means no credentials", async () => {
     expect(await auth.apply([], { signal })).toEqual({ headers: [], query: [], cookies: [] });
   });
+
+  // Two schemes of one alternative that need one slot (oas-examples security-multiple: basic + oauth2, bearer +
+  // bearer_jwt): two Authorization headers went out, which a server reads as either or refuses.
+  it("an alternative two of whose schemes need one header is skipped, never sent twice over", async () => {
+    const both = createAuthenticator(
+      source([
+        ...schemes,
+        { kind: "bearer", scheme: "jwt", token: { env: "KEY" } },
+        { kind: "apiKey", scheme: "authKey", in: "header", name: "Authorization", value: { env: "KEY" } },
+        { kind: "apiKey", scheme: "headerKey2", in: "header", name: "x-api-KEY", value: { env: "TOKEN" } },
+        { kind: "apiKey", scheme: "cookieKey2", in: "cookie", name: "sid", value: { env: "TOKEN" } },
+      ]),
+      resolveConfig(vars, env),
+    );
+    expect(await both.apply([["basic", "bearer"], ["jwt"]], { signal })).toEqual({
+      headers: [["authorization", "Bearer key-2"]],
+      query: [],
+      cookies: [],
+    });
+    for (const [alternative, slot] of [
+      [["basic", "bearer"], "the Authorization header"],
+      [["bearer", "jwt"], "the Authorization header"],
+      [["authKey", "basic"], "the Authorization header"],
+      [["headerKey", "headerKey2"], "the header x-api-key"],
+      [["cookieKey", "cookieKey2"], 'the cookie "sid"'],
+    ] as const) {
+      const error = await both.apply([[...alternative]], { signal }).catch((e) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error.message).toBe(
+        `missing credentials: cannot send ${alternative.join(" + ")} (${alternative[0]} and ${alternative[1]} both need ${slot}, which one request carries once)`,
+      );
+    }
+    // Different slots still go together.
+    expect((await both.apply([["headerKey", "cookieKey2"]], { signal })).cookies).toEqual([["sid", "tok-1"]]);
+  });
 });
 
 describe("alternatives and missing credentials", () => {
