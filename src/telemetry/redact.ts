@@ -38,7 +38,8 @@ export function rememberSecret(value: string | undefined, options: { rotating?: 
 
 /**
  * Credentials the server sends upstream (bearer tokens, API keys, passwords and the Basic pair they make, OAuth
- * tokens and client secrets), in the forms a response may echo them in (as sent, percent-encoded), most recently
+ * tokens and client secrets), in the forms a response may echo them in (as sent, percent-encoded, form-encoded,
+ * JSON-escaped), most recently
  * used first up to a bound. Unlike every remembered secret, these never belong in a tool's result: an upstream
  * that echoes its request (a debug endpoint, an error page quoting the Authorization header) must not hand the
  * server's credential to the model. Identifiers (user names, client ids) are not credentials: a result naming
@@ -55,7 +56,7 @@ export function rememberCredential(value: string | undefined, options: { rotatin
   const encoded = encodeURIComponent(value);
   // As a query value is sent (RFC 3986 unreserved only, `serialize.ts` encodeStrict) and as other clients encode it.
   const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  for (const form of new Set([value, encoded, strict])) {
+  for (const form of new Set([value, encoded, strict, ...echoedForms(value)])) {
     credentials.delete(form);
     credentials.add(form);
   }
@@ -63,6 +64,18 @@ export function rememberCredential(value: string | undefined, options: { rotatin
     credentials.delete(credentials.values().next().value as string);
   // Only a new value changes what is looked for (the order does not matter to a lookup).
   if (!known) listCredentials();
+}
+
+/**
+ * The other spellings a credential takes on its way back: form-encoded (application/x-www-form-urlencoded, as
+ * URLSearchParams writes a token request's body or rebuilds a query: a space is `+`, `~` is `%7E`, `*` stays), and
+ * JSON-escaped inside a string (`"` and `\` escaped, and `/` as `\/`, as PHP's json_encode writes it), so an
+ * upstream echoing a next-page link or a quoted request hands none of them to the model.
+ */
+function echoedForms(value: string): string[] {
+  const form = new URLSearchParams([["", value]]).toString().slice(1);
+  const json = JSON.stringify(value).slice(1, -1);
+  return [form, json, json.replaceAll("/", "\\/")];
 }
 
 /**

@@ -83,7 +83,8 @@ paths:
 const TOKEN = "tw-bearer-canary-7f3a91c2";
 const HEADER_KEY = "tw-header-key-canary-b2d4e6";
 /** Characters every encoder treats differently: encodeURIComponent leaves `*'()` alone, RFC 3986 does not. */
-const QUERY_KEY = "q*k'ey (canary)+/=&9";
+/** And `~` and a space, which a form-encoder (URLSearchParams) writes as `%7E` and `+`; `/`, which PHP escapes in JSON. */
+const QUERY_KEY = "q*k'ey (canary)+/=&9~";
 const COOKIE_KEY = "tw-cookie-canary-0c9d8e";
 const USER = "alice";
 const PASSWORD = "pw-canary-5e6f:x y";
@@ -93,7 +94,9 @@ const PAIR = Buffer.from(`${USER}:${PASSWORD}`).toString("base64");
 function forms(value: string): string[] {
   const encoded = encodeURIComponent(value);
   const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return [...new Set([value, encoded, strict])];
+  const json = JSON.stringify(value).slice(1, -1);
+  const form = new URLSearchParams([["", value]]).toString().slice(1);
+  return [...new Set([value, encoded, strict, form, json, json.replaceAll("/", "\\/")])];
 }
 const CANARIES = [TOKEN, HEADER_KEY, QUERY_KEY, COOKIE_KEY, PASSWORD, PAIR].flatMap(forms);
 
@@ -108,7 +111,17 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "text/plain" });
       return res.end(`your key is ${req.headers["x-api-key"]}; all headers: ${JSON.stringify(req.headers)}`);
     }
-    if (req.path === "/query") return sendJson(res, 200, { ...echo, key: req.query.get("key") });
+    if (req.path === "/query") {
+      // A next-page link rebuilt from the query (form-encoded), and the request quoted as JSON text (PHP's `\/`).
+      const key = req.query.get("key") ?? "";
+      const next = `/query?${new URLSearchParams({ key, page: "2" })}`;
+      return sendJson(res, 200, {
+        ...echo,
+        key,
+        next,
+        quoted: JSON.stringify({ key }).replaceAll("/", "\\/"),
+      });
+    }
     if (req.path === "/cookie") return sendJson(res, 200, echo);
     if (req.path === "/basic") {
       const pair = Buffer.from(String(req.headers.authorization).slice(6), "base64").toString();
@@ -164,11 +177,29 @@ function leaked(text: string): string[] {
   return CANARIES.filter((canary) => text.includes(canary));
 }
 
+/** A result's texts and, for JSON ones, every string in them: escaped once more by JSON.stringify(result), a
+ * JSON-escaped canary there would not be seen. */
+function strings(result: { content?: unknown }): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") out.push(v);
+    else if (v !== null && typeof v === "object") for (const x of Object.values(v)) walk(x);
+  };
+  for (const part of (result.content ?? []) as Array<{ text?: string }>) {
+    if (typeof part.text !== "string") continue;
+    out.push(part.text);
+    try {
+      walk(JSON.parse(part.text));
+    } catch {}
+  }
+  return out;
+}
+
 describe("credentials an upstream echoes back", () => {
   it.each([
     ["get_echo", { id: "a" }, "authorization", "Bearer [redacted]"],
     ["get_text", {}, "x-api-key", "your key is [redacted];"],
-    ["get_query", {}, "key", "?key=[redacted]"],
+    ["get_query", {}, "key", "?key=[redacted]&page=2"],
     ["get_cookie", {}, "cookie", "sid=[redacted]"],
     ["get_basic", {}, "authorization", '"login":"alice","password":"[redacted]"'],
   ])(
@@ -183,6 +214,7 @@ describe("credentials an upstream echoes back", () => {
       expect(leaked(wire).length, `the credential in ${header} was sent`).toBeGreaterThan(0);
       const text = JSON.stringify(result);
       expect(leaked(text)).toEqual([]);
+      expect(strings(result).flatMap(leaked)).toEqual([]);
       expect(text).toContain(JSON.stringify(shown).slice(1, -1));
     },
   );
