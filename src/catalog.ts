@@ -886,3 +886,11 @@ export function exactNumber(text: string): ExactNumber {
 export function isScalarValue(value: unknown): boolean {
   return value === null || typeof value !== "object" || json.isRawJSON(value);
 }
+
+/** RFC 9110's field name and RFC 6265's cookie name: a token (`1*tchar`). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether a request can carry `name` as a header or a cookie name (see `TOKEN`). */
+export function isHeaderToken(name: string): boolean {
+  return TOKEN.test(name);
+}

@@ -1,3 +1,4 @@
+import { isHeaderToken } from "../../src/catalog.js";
 import { writableCharset } from "../../src/executors/body.js";
 import { isReservedHeader } from "../../src/executors/request.js";
 import { isMethodOverrideName, nameKey } from "../../src/executors/serialize.js";
@@ -133,21 +134,13 @@ export function buildHttpInput(
   };
 }
 
-/** RFC 9110's field name and RFC 6265's cookie name: a token (`1*tchar`). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Whether a request can carry `name` as a header or a cookie name (see `TOKEN`). */
-export function isHeaderToken(name: string): boolean {
-  return TOKEN.test(name);
-}
-
 /**
  * A header or cookie parameter whose name is no token (`X Api Key`, `sid; admin=1`) is not made an argument: no
  * request can carry it as a header (every call failed as "the upstream request failed", after the upstream was
  * counted as asked), and a cookie name with `;` or `=` in it writes other cookies than the one declared.
  */
 function unsendableName(op: OperationNode, p: OperationParam, diags: Diagnostics, notes: string[]): boolean {
-  if ((p.in !== "header" && p.in !== "cookie") || TOKEN.test(p.name)) return false;
+  if ((p.in !== "header" && p.in !== "cookie") || isHeaderToken(p.name)) return false;
   const what = p.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)";
   notes.push(`${p.in} parameter ${JSON.stringify(p.name)} is not an argument (not ${what})`);
   diags.warn(

@@ -1,10 +1,10 @@
+import { isHeaderToken } from "../../src/catalog.js";
 import { parseEnvValue } from "../../src/config/config.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { AuthScheme, EnvVarNode, SourceRef, ValueSource } from "../ir/types.js";
 import type { LoadedDocument } from "../load/document.js";
 import type { AuthSpec, EnvSpec, Manifest, SourceSpec, ValueSourceSpec } from "../manifest/types.js";
 import type { SecuritySchemeInfo } from "../normalize/openapi/model.js";
-import { isHeaderToken } from "./http-input.js";
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
