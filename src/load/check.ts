@@ -7,6 +7,7 @@ import {
   type CatalogModule,
   type CatalogTool,
   type HttpBinding,
+  isHeaderToken,
   isPathReference,
   type Source,
   type ValueSource,
@@ -116,6 +117,10 @@ function checkSources(doc: CatalogDocument, problems: string[]): void {
     for (const scheme of source.auth) {
       const where = `source '${source.id}' scheme '${scheme.scheme}'`;
       for (const value of authValues(scheme)) checkEnv(value, where);
+      if (scheme.kind === "apiKey" && scheme.in !== "query" && !isHeaderToken(scheme.name))
+        problems.push(
+          `${where}: the apiKey's ${scheme.in} name ${JSON.stringify(scheme.name)} is not a token (RFC 9110, RFC 6265), so no request can carry the key`,
+        );
     }
     const schemes = new Set(source.auth.map((a) => a.scheme));
     for (const name of (source.security ?? []).flat()) {
@@ -177,6 +182,12 @@ function checkHttpBinding(
   }
   for (const p of pathParams) {
     if (!vars.includes(p)) problems.push(`tool ${toolName}: path parameter ${p} is not in ${binding.path}`);
+  }
+  for (const p of binding.params) {
+    if ((p.in === "header" || p.in === "cookie") && !isHeaderToken(p.name))
+      problems.push(
+        `tool ${toolName}: ${p.in} parameter ${JSON.stringify(p.name)} is not ${p.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)"}, so no request can carry it`,
+      );
   }
   if (binding.server !== undefined && !isServerUrl(binding.server.url))
     problems.push(`tool ${toolName}: its server must be an absolute http(s) URL without a fragment`);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
+import type { CatalogDocument, HttpBinding } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 import { type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
@@ -131,5 +132,46 @@ paths:
       expect(errorsOf(diags), `${where} ${name}`).toEqual([]);
       expect(cat).toBeDefined();
     }
+  });
+});
+
+describe("a catalog built some other way with a header or cookie name that is no token", () => {
+  // Before, load accepted it and every call failed as the generic "the upstream request failed".
+  it("is refused at load, naming the tool or scheme and the name", async () => {
+    const { checkCatalog } = await import("../../src/load/check.js");
+    const doc = JSON.parse(generated.cat!.files.get("catalog.json") as string) as CatalogDocument;
+    expect(checkCatalog(doc, {} as never, ROOT)).toEqual([]);
+    const tool = doc.tools[0]!;
+    const binding = tool.binding as HttpBinding;
+    const tampered: CatalogDocument = {
+      ...doc,
+      tools: [
+        {
+          ...tool,
+          binding: {
+            ...binding,
+            params: binding.params.map((p) =>
+              p.name === "X-Ok"
+                ? { ...p, name: "X Ok" }
+                : p.name === "theme"
+                  ? { ...p, name: "theme=dark; a" }
+                  : p,
+            ),
+          },
+        },
+      ],
+      sources: doc.sources.map((s) => ({
+        ...s,
+        auth: [
+          ...s.auth,
+          { kind: "apiKey", scheme: "k", in: "header", name: "X Key", value: { default: "x" } },
+        ],
+      })) as CatalogDocument["sources"],
+    };
+    expect(checkCatalog(tampered, {} as never, ROOT)).toEqual([
+      `source 'api' scheme 'k': the apiKey's header name "X Key" is not a token (RFC 9110, RFC 6265), so no request can carry the key`,
+      `tool ${tool.name}: header parameter "X Ok" is not an HTTP header name (RFC 9110 token), so no request can carry it`,
+      `tool ${tool.name}: cookie parameter "theme=dark; a" is not a cookie name (RFC 6265 token), so no request can carry it`,
+    ]);
   });
 });
