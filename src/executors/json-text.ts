@@ -269,13 +269,21 @@ export function parseClientJson(text: string): unknown {
 /**
  * The id of a client's single JSON-RPC request as its own digits, when a double does not hold it as written (an
  * integer beyond 2^53, `12345678901234567890`): `JSON.parse` rounds it, and an answer under the rounded id names
- * a request the client never sent. Undefined for every other message (looked at only when the parsed id is a
- * number that is not a safe integer, so an ordinary request costs no second parse).
+ * a request the client never sent, and a decimal with more digits than a double keeps (`1.00000000000000000001`,
+ * read as 1). Undefined for every other message (looked at only when the parsed id is a number that is not a safe
+ * integer, or the text holds a number that long, so an ordinary request costs no second parse).
  */
 export function inexactRequestId(parsed: unknown, text: string | Buffer): ExactNumber | undefined {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
   const { method, id } = parsed as { method?: unknown; id?: unknown };
-  if (typeof method !== "string" || typeof id !== "number" || Number.isSafeInteger(id)) return undefined;
+  if (typeof method !== "string" || typeof id !== "number") return undefined;
+  // A safe integer may still be written with more digits than a double keeps (`1.00000000000000000001`, read as 1):
+  // looked at again only when the text holds such a long number.
+  if (
+    Number.isSafeInteger(id) &&
+    !(typeof text === "string" ? LONG_NUMBER.test(text) : mayHoldLongNumber(text))
+  )
+    return undefined;
   let exact: unknown;
   try {
     exact = JSON.parse(

@@ -146,14 +146,16 @@ describe("over HTTP", () => {
   );
 
   it("a decimal id with more digits than a double keeps is refused naming that, under the id as written", async () => {
-    const id = "0.10000000000000000555";
-    const res = await raw(served.url, { headers, body: `{"jsonrpc":"2.0","id":${id},"method":"ping"}` });
-    expect(res.status).toBe(400);
-    const [answer] = idsAsWritten(`${res.body}\n`);
-    expect(answer?.id).toBe(`#${id}`);
-    expect(answer?.error?.message).toContain(
-      `request id ${id} is a number a double does not hold as written (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps)`,
-    );
+    // 1.00000000000000000001 reads as 1, a safe integer: before, it was answered under 1 (stdio refused it).
+    for (const id of ["0.10000000000000000555", "1.00000000000000000001"]) {
+      const res = await raw(served.url, { headers, body: `{"jsonrpc":"2.0","id":${id},"method":"ping"}` });
+      expect(res.status).toBe(400);
+      const [answer] = idsAsWritten(`${res.body}\n`);
+      expect(answer?.id).toBe(`#${id}`);
+      expect(answer?.error?.message).toContain(
+        `request id ${id} is a number a double does not hold as written (an integer beyond ±2^53 = 9007199254740991, or more digits than a double keeps)`,
+      );
+    }
   });
 
   it("answers the ids a double holds as before", async () => {
