@@ -48,6 +48,21 @@ class EnvChecker {
     return name;
   }
 
+  /**
+   * A setting serve reads only from the environment (who may call, from where, and the confirmation signing key:
+   * 9738469): a `default:` on its variable would be ignored, so it is an error located at that default.
+   */
+  noDefault(name: string | undefined, setting: string): void {
+    const declared = name === undefined ? undefined : this.env.find((e) => e.name === name);
+    if (declared?.default === undefined) return;
+    this.diags.error(
+      "TW110",
+      `${declared.name} has a default, but ${setting} is read only from the environment: a value every reader of the manifest knows cannot decide who may call or sign confirmations, so serve ignores it`,
+      this.doc.ref(`#/env/${declared.name}/default`, true),
+      `remove default: from ${declared.name}; the operator sets it (or serve's flag)`,
+    );
+  }
+
   /** Env variables used together in a way that cannot work, located at `pointer`. */
   conflict(message: string, pointer: string, fix: string): void {
     this.diags.error("TW110", message, this.doc.ref(pointer), fix);
@@ -81,6 +96,7 @@ export function bindPolicy(
     );
   }
   const policy = declaredPolicy(p, pattern, c);
+  c.noDefault(p.confirmation?.secret_env, "policy.confirmation.secret_env");
   return { ...policySwitches(p, c), ...policy };
 }
 
@@ -203,6 +219,7 @@ export function bindTransport(
   const portEnv = c.check(t.port?.env, "#/transport/port/env", ["integer"]);
   const opt = (k: string, v: string | undefined, types: EnvType[]) => {
     const name = c.check(v, `#/transport/${k}`, types);
+    c.noDefault(name, `transport.${k}`);
     return name ? { [k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())]: name } : {};
   };
   return {

@@ -300,3 +300,38 @@ describe("codegen flags: stricter than parseArgs", () => {
     expect(values).toEqual({ patch: ["a", "b"], out: "o" });
   });
 });
+
+// Serve reads who may call, from where, and the confirmation signing key only from the environment (9738469); a
+// default: on such a variable would be ignored in silence, so generate refuses it at that default.
+describe("defaults serve would ignore", () => {
+  it.each([
+    ["bearer_env", "transport:\n  bearer_env: MINI_X\n", "string", "transport.bearer_env"],
+    ["allowed_hosts_env", "transport:\n  allowed_hosts_env: MINI_X\n", "list", "transport.allowed_hosts_env"],
+    [
+      "authorization_servers_env",
+      "transport:\n  authorization_servers_env: MINI_X\n",
+      "list",
+      "transport.authorization_servers_env",
+    ],
+    ["public_url_env", "transport:\n  public_url_env: MINI_X\n", "url", "transport.public_url_env"],
+    [
+      "confirmation secret_env",
+      "policy:\n  confirmation: { secret_env: MINI_X }\n",
+      "string",
+      "policy.confirmation.secret_env",
+    ],
+  ])("a default on the %s variable is a located error", async (_, block, type, setting) => {
+    const value = type === "url" ? "https://mcp.example.com" : "shipped";
+    const yaml = BASE.replace(
+      "  MINI_TOKEN:",
+      `  MINI_X: { description: X., type: ${type}, default: ${value} }\n  MINI_TOKEN:`,
+    ).concat(block);
+    const { cat, text } = await errorsFor(yaml);
+    expect(cat).toBeUndefined();
+    expect(text).toContain(`tools.yaml:4:`);
+    expect(text).toContain(`MINI_X has a default, but ${setting} is read only from the environment`);
+    const without = await errorsFor(yaml.replace(`, default: ${value}`, ""));
+    expect(without.text).toBe("");
+    expect(without.cat).toBeDefined();
+  });
+});
