@@ -766,7 +766,7 @@ function warnUnmappedScalars(sources: GraphqlSourceModel[], ctx: GraphqlBindCont
       }
       ctx.diags.warn(
         "TW150",
-        `source ${JSON.stringify(model.id)}: scalar ${scalar} has no JSON Schema mapping; tools type it as any JSON primitive`,
+        `source ${JSON.stringify(model.id)}: scalar ${scalar} has no JSON Schema mapping; its arguments take any JSON primitive and its results any JSON value`,
         at,
         `Map it under sources.${model.id}.scalars (e.g. ${scalar}: { type: string }).`,
       );

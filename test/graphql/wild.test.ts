@@ -806,7 +806,7 @@ type Mutation { uploadAvatar(file: Upload!, price: Cents): Boolean }
         .filter((d) => d.severity === "warning")
         .map((d) => `${d.source?.line}:${d.source?.column} ${d.message} | ${d.fix}`),
     ).toEqual([
-      '2:1 source "api": scalar Cents has no JSON Schema mapping; tools type it as any JSON primitive | Map it under sources.api.scalars (e.g. Cents: { type: string }).',
+      '2:1 source "api": scalar Cents has no JSON Schema mapping; its arguments take any JSON primitive and its results any JSON value | Map it under sources.api.scalars (e.g. Cents: { type: string }).',
       '1:1 source "api": scalar Upload is a file sent as a multipart request (the GraphQL multipart request spec), which tool calls do not send: its arguments take only null (what the JSON part of a multipart request holds), so a call that needs a file fails upstream | Leave the mutations that take a file out (exclude:), or write a handler that sends the multipart request; a scalars: entry does not make a file.',
     ]);
   });

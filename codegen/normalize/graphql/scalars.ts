@@ -204,23 +204,29 @@ export const UPLOAD_INPUT: SchemaNode = {
 };
 
 /**
- * The typed fallback for a custom scalar nobody mapped: any JSON primitive (never `{}`, which strict clients
- * refuse and which tells an agent nothing), with a description that says so and how to fix it.
+ * The typed fallback for a custom scalar nobody mapped. As an argument, any JSON primitive (never `{}`, which strict
+ * clients refuse and which tells an agent nothing), with a description that says so and how to fix it. As a
+ * result, any JSON value: nothing says how the server serialises it, and graphql-js servers write objects and
+ * arrays for such scalars (graphql-scalars' `GeoJSON`, a `Metadata` map), which a primitive-only output schema
+ * refused as drift, failing every call that returned one.
  */
 export function unmappedScalar(
   name: string,
   sourceId: string,
   description: string | undefined,
   specifiedBy?: string | null,
+  direction: "input" | "output" = "input",
 ): SchemaNode {
   const what = [description?.trim(), specifiedBy ? `Specified by ${specifiedBy}.` : undefined]
     .filter(Boolean)
     .map((t) => ` ${t}`)
     .join("");
+  const text = `GraphQL scalar ${name} (no JSON Schema mapping; map it under sources.${sourceId}.scalars).${what}`;
+  if (direction === "output") return { kind: "any", description: text };
   return {
     kind: "union",
     exclusive: false,
     variants: [{ kind: "string" }, { kind: "number" }, { kind: "boolean" }],
-    description: `GraphQL scalar ${name} (no JSON Schema mapping; map it under sources.${sourceId}.scalars).${what}`,
+    description: text,
   };
 }

@@ -119,7 +119,13 @@ export class GraphqlTypes {
     if (mapped) return mapped;
     if (!this.unmapped.has(type.name)) this.unmapped.set(type.name, at ?? astRef(this.file, type.astNode));
     if (type.name === "Upload" && direction === "input") return structuredClone(UPLOAD_INPUT);
-    return unmappedScalar(type.name, this.sourceId, type.description ?? undefined, type.specifiedByURL);
+    return unmappedScalar(
+      type.name,
+      this.sourceId,
+      type.description ?? undefined,
+      type.specifiedByURL,
+      direction,
+    );
   }
 
   private enumRef(type: GraphQLEnumType): SchemaNode {
