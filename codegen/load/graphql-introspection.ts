@@ -5,7 +5,8 @@ import type { SourceRef } from "../ir/types.js";
  * Before 2016 directives had `onOperation` / `onFragment` / `onField` flags instead of `locations`; many servers
  * still omit lists that are empty (`interfaces`, `args`, `possibleTypes`, `inputFields`) or that newer
  * introspection queries added (an interface's own `interfaces`, directives' `args`). Missing lists are empty,
- * which is what the old servers meant; anything else is passed through for graphql-js to judge.
+ * which is what the old servers meant. A scalar's `specifiedByUrl` (the spelling before the October 2021 spec) is
+ * read as `specifiedByURL`. Anything else is passed through for graphql-js to judge.
  */
 
 type Json = Record<string, unknown>;
@@ -47,6 +48,11 @@ function modernType(type: unknown): unknown {
       break;
     case "INPUT_OBJECT":
       out.inputFields = list(type.inputFields);
+      break;
+    case "SCALAR":
+      // The spec spelled it `specifiedByUrl` until October 2021 (graphql-js 15, graphql-java before 17).
+      if (out.specifiedByURL == null && typeof type.specifiedByUrl === "string")
+        out.specifiedByURL = type.specifiedByUrl;
       break;
   }
   return out;

@@ -118,8 +118,11 @@ type Query { f(stamp: Stamp!, day: Day, ident: Ident, link: Link, blob: Blob, wh
     const dir = writeTree("gql-specified-by", {
       "schema.graphql": SDL,
       "schema.json": introspection,
+      // The spelling before the October 2021 spec (graphql-js 15, graphql-java before 17): `specifiedByUrl`.
+      "schema-2020.json": introspection.replaceAll('"specifiedByURL"', '"specifiedByUrl"'),
       "tools.yaml": manifest("./schema.graphql"),
       "from-json.yaml": manifest("./schema.json"),
+      "from-2020.yaml": manifest("./schema-2020.json"),
     });
     const o = await genManifest(join(dir, "tools.yaml"));
     expect(located(o, "error")).toEqual([]);
@@ -149,6 +152,13 @@ type Query { f(stamp: Stamp!, day: Day, ident: Ident, link: Link, blob: Blob, wh
     expect(located(fromJson, "error")).toEqual([]);
     expect(tool(fromJson, "f").inputSchema).toEqual(tool(o, "f").inputSchema);
     expect(tool(fromJson, "f").outputSchema).toEqual(tool(o, "f").outputSchema);
+    // Before: the 2020 spelling was not read, so every scalar here was unmapped (any primitive), with 8 warnings.
+    const from2020 = await genManifest(join(dir, "from-2020.yaml"), "test/.tmp/gen-json-2020");
+    expect(located(from2020, "warning").map((w) => w.replace(/^\S+ /, ""))).toEqual([
+      expect.stringContaining("scalar Odd"),
+    ]);
+    expect(tool(from2020, "f").inputSchema).toEqual(tool(o, "f").inputSchema);
+    expect(tool(from2020, "f").outputSchema).toEqual(tool(o, "f").outputSchema);
   });
 });
 
