@@ -1,3 +1,5 @@
+import type { AuthScheme } from "../../src/catalog.js";
+import { slotClash } from "../../src/executors/upstream-auth.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SkippedOperation, SourceNode, SourceRef } from "../ir/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
@@ -5,12 +7,12 @@ import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/mod
 /**
  * Which operations can become tools. An operation whose own part of the spec has problems (found while loading
  * or normalising it, or in a schema only it and others like it use), or whose every security alternative needs a
- * scheme nothing can send, costs only itself: it is left out with a located warning and listed in CATALOG.md.
+ * scheme nothing can send (or two schemes one request cannot carry together, 872d4bd), costs only itself: it is left out with a located warning and listed in CATALOG.md.
  * In strict mode, and for a tool the manifest names explicitly, it is an error instead.
  */
 export class OperationGate {
   readonly skipped: SkippedOperation[] = [];
-  private readonly sendable: Map<string, Set<string>>;
+  private readonly sendable: Map<string, Map<string, AuthScheme>>;
   private readonly models: Map<string, OpenApiSourceModel>;
 
   constructor(
@@ -19,7 +21,7 @@ export class OperationGate {
     private readonly strict: boolean,
     private readonly diags: Diagnostics,
   ) {
-    this.sendable = new Map(sources.map((s) => [s.id, new Set(s.auth.map((a) => a.scheme))]));
+    this.sendable = new Map(sources.map((s) => [s.id, new Map(s.auth.map((a) => [a.scheme, a]))]));
     this.models = new Map(models.map((m) => [m.id, m]));
   }
 
@@ -84,18 +86,32 @@ export class OperationGate {
       this.diags.info("TW139", `${op.key} (not selected) has problems: ${first.message}`, first.source);
   }
 
-  /** Alternatives whose schemes can all be sent; undefined when the operation needs auth and none can. */
+  /**
+   * Alternatives whose schemes can all be sent, together; undefined when the operation needs auth and none can. An
+   * alternative two of whose schemes need one slot (basic and bearer both as Authorization) is dropped with a
+   * located warning when another remains (the runtime skips it too, 872d4bd); when none remains, securityReason says.
+   */
   private sendableAlternatives(op: OperationNode): string[][] | undefined {
     if (op.security.length === 0) return op.security;
-    const schemes = this.sendable.get(op.sourceId) ?? new Set<string>();
-    const kept = op.security.filter((alternative) => alternative.every((s) => schemes.has(s)));
+    const schemes = this.sendable.get(op.sourceId) ?? new Map<string, AuthScheme>();
+    const credentialed = op.security.filter((alternative) => alternative.every((s) => schemes.has(s)));
+    const clashes = credentialed.map((alternative) => slotClash(alternative, schemes));
+    const kept = credentialed.filter((_, i) => clashes[i] === undefined);
     if (kept.length === op.security.length) return op.security;
-    return kept.length > 0 ? kept : undefined;
+    if (kept.length === 0) return undefined;
+    const dropped = clashes.filter((c) => c !== undefined);
+    if (dropped.length > 0)
+      this.diags.warn(
+        "TW142",
+        `${op.key}: security alternative${dropped.length === 1 ? "" : "s"} never sent: ${dropped.join("; ")}`,
+        op.source,
+      );
+    return kept;
   }
 
   private securityReason(op: OperationNode): string {
     const model = this.models.get(op.sourceId);
-    const schemes = this.sendable.get(op.sourceId) ?? new Set<string>();
+    const schemes = this.sendable.get(op.sourceId) ?? new Map<string, AuthScheme>();
     const why = [...new Set(op.security.flat())]
       .filter((s) => !schemes.has(s))
       .sort()
@@ -105,6 +121,12 @@ export class OperationGate {
         if (info.kind === "unsupported") return `"${s}" (type ${info.type}, which toolwright cannot send)`;
         return `"${s}" (no credentials mapped under sources.${op.sourceId}.auth)`;
       });
-    return `every security alternative needs a scheme without credentials: ${why.join(", ")}`;
+    const clashes = op.security
+      .filter((alternative) => alternative.every((s) => schemes.has(s)))
+      .map((alternative) => slotClash(alternative, schemes))
+      .filter((c) => c !== undefined);
+    if (why.length === 0) return `every security alternative needs one slot twice: ${clashes.join("; ")}`;
+    const also = clashes.length > 0 ? `; the others need one slot twice: ${clashes.join("; ")}` : "";
+    return `every security alternative needs a scheme without credentials: ${why.join(", ")}${also}`;
   }
 }

@@ -96,7 +96,7 @@ function slotOf(scheme: AuthScheme): string {
  * under one header name): one request cannot carry both, and two `Authorization` headers are read as either or
  * refused, so the alternative is skipped (the next may do), never sent half. Its reason, or undefined.
  */
-function slotClash(
+export function slotClash(
   alternative: readonly string[],
   schemes: ReadonlyMap<string, AuthScheme>,
 ): string | undefined {

@@ -1,0 +1,75 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
+import { writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * A security alternative two of whose schemes need one slot (basic and bearer both as Authorization, two API keys
+ * under one header name) can never be sent: the runtime skips it (872d4bd). Generate says so at the operation: it
+ * drops such an alternative with a warning when another remains, and leaves the operation out (TW139, listed in
+ * CATALOG.md) when every alternative clashes, instead of publishing a tool whose every call is refused.
+ */
+const SPEC = `openapi: 3.0.3
+info: { title: Slots, version: "1" }
+servers: [{ url: https://slots.example.com }]
+components:
+  securitySchemes:
+    basic: { type: http, scheme: basic }
+    bearer: { type: http, scheme: bearer }
+    keyA: { type: apiKey, in: header, name: X-Key }
+    keyB: { type: apiKey, in: header, name: x-key }
+    cookie: { type: apiKey, in: cookie, name: sid }
+paths:
+  /never:
+    get:
+      operationId: never
+      security: [{ basic: [], bearer: [] }, { keyA: [], keyB: [] }]
+      responses: { "200": { description: ok } }
+  /some:
+    get:
+      operationId: some
+      security: [{ basic: [], bearer: [] }, { bearer: [], cookie: [] }]
+      responses: { "200": { description: ok } }
+  /fine:
+    get:
+      operationId: fine
+      security: [{ basic: [], keyA: [] }]
+      responses: { "200": { description: ok } }
+`;
+
+describe("security alternatives that need one slot twice", () => {
+  it("are dropped with a located warning, and an operation with no other is left out", async () => {
+    const dir = writeTree("security-slots", { "openapi.yaml": SPEC });
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "slots" },
+      { root: ROOT, out: "test/.tmp/security-slots-out" },
+      diags,
+    );
+    expect(cat).toBeDefined();
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as {
+      tools: { name: string; binding: { security?: string[][] } }[];
+    };
+    const security = Object.fromEntries(doc.tools.map((t) => [t.name, t.binding.security]));
+    expect(Object.keys(security).sort()).toEqual(["fine", "some"]);
+    expect(security.some).toEqual([["bearer", "cookie"]]);
+    expect(security.fine).toEqual([["basic", "keyA"]]);
+    const warnings = diags.items.filter(
+      (d) => d.severity === "warning" && /GET \/(never|some)/.test(d.message),
+    );
+    expect(warnings.map((d) => [d.code, d.message, d.source?.pointer])).toEqual([
+      [
+        "TW139",
+        "GET /never is left out: every security alternative needs one slot twice: basic + bearer (basic and bearer both need the Authorization header, which one request carries once); keyA + keyB (keyA and keyB both need the header x-key, which one request carries once)",
+        "#/paths/~1never/get",
+      ],
+      [
+        "TW142",
+        "GET /some: security alternative never sent: basic + bearer (basic and bearer both need the Authorization header, which one request carries once)",
+        "#/paths/~1some/get",
+      ],
+    ]);
+    expect(cat?.files.get("CATALOG.md")).toContain("GET /never");
+  });
+});
