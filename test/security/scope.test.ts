@@ -105,6 +105,19 @@ function expectNothingOf(server: Server, paths: string[]): void {
 
 const sent = () => upstream.received.map((r) => `${r.method} ${decodeURIComponent(r.url)}`);
 
+/** The path given to every scoped position (a read, a lookup, a form field, a listing's prefix): each refused with `message`. */
+async function expectRefusedEverywhere(server: Server, path: string, message: RegExp) {
+  for (const [tool, args] of [
+    ["scope_read_item", { path }],
+    ["scope_lookup_item", { path }],
+    ["scope_add_note", { path, note: "n" }],
+    ["scope_list_items", { prefix: `${path}/` }],
+  ] as const) {
+    const result = await server.call(tool, args);
+    expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(message);
+  }
+}
+
 describe("item 3: characters that render as nothing", () => {
   it("cannot carry a path past a deny entry: refused before any request, in every scoped position", async () => {
     const server = await served.get({ SCOPE_DENIED_PATHS: "infra/" });
@@ -133,17 +146,11 @@ describe("item 3: characters that render as nothing", () => {
       const message = new RegExp(`contains an invisible or formatting character \\(U\\+${code}\\)`);
       for (const path of [`in${ch}fra/db`, `infra${ch}/db`, `${ch}infra/db`, `infra/db${ch}`]) {
         tried.push(path);
-        for (const [tool, args] of [
-          ["scope_read_item", { path }],
-          ["scope_lookup_item", { path }],
-          ["scope_add_note", { path, note: "n" }],
-          ["scope_list_items", { prefix: `${path}/` }],
-        ] as const) {
-          const result = await server.call(tool, args);
-          expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
-            new RegExp(`^refused by the path policy: '(path|prefix)' ${message.source}`),
-          );
-        }
+        await expectRefusedEverywhere(
+          server,
+          path,
+          new RegExp(`^refused by the path policy: '(path|prefix)' ${message.source}`),
+        );
       }
     }
     expect(sent()).toEqual([]);
@@ -167,17 +174,11 @@ describe("segments that servers read without their trailing dots", () => {
       "a./b",
     ]) {
       tried.push(path);
-      for (const [tool, args] of [
-        ["scope_read_item", { path }],
-        ["scope_lookup_item", { path }],
-        ["scope_add_note", { path, note: "n" }],
-        ["scope_list_items", { prefix: `${path}/` }],
-      ] as const) {
-        const result = await server.call(tool, args);
-        expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
-          /^refused by the path policy: '(path|prefix)' has a segment ending in '\.' \(servers that drop a segment's trailing dots read it as another path\)/,
-        );
-      }
+      await expectRefusedEverywhere(
+        server,
+        path,
+        /^refused by the path policy: '(path|prefix)' has a segment ending in '\.' \(servers that drop a segment's trailing dots read it as another path\)/,
+      );
     }
     expect(sent()).toEqual([]);
     expectNothingOf(server, tried);
@@ -203,17 +204,11 @@ describe("segments Windows reads as another name", () => {
       "infras~12/db",
     ]) {
       tried.push(path);
-      for (const [tool, args] of [
-        ["scope_read_item", { path }],
-        ["scope_lookup_item", { path }],
-        ["scope_add_note", { path, note: "n" }],
-        ["scope_list_items", { prefix: `${path}/` }],
-      ] as const) {
-        const result = await server.call(tool, args);
-        expect(result.text, `${tool} ${JSON.stringify(path)}`).toMatch(
-          /^refused by SCOPE_DENIED_PATHS: '(path|prefix)' has a segment Windows reads as another name \(an NTFS stream such as '::\$DATA', or an 8\.3 short name such as 'INFRA~1'\)/,
-        );
-      }
+      await expectRefusedEverywhere(
+        server,
+        path,
+        /^refused by SCOPE_DENIED_PATHS: '(path|prefix)' has a segment Windows reads as another name \(an NTFS stream such as '::\$DATA', or an 8\.3 short name such as 'INFRA~1'\)/,
+      );
     }
     expect(sent()).toEqual([]);
     expectNothingOf(server, tried);
