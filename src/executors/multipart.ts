@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-
 /**
  * multipart/form-data bodies (RFC 7578), written here rather than by fetch's FormData: FormData can give a part a
  * media type only by making it a file, so a JSON part (an object argument, OpenAPI's default for one) went out as
@@ -24,7 +22,9 @@ function dispositionValue(text: string): string {
 
 /** The body's bytes and its `Content-Type` (with the boundary, 128 random bits: no part can contain it by chance). */
 export function encodeMultipart(parts: readonly FormPart[]): { body: Uint8Array; contentType: string } {
-  const boundary = `----toolwright-${randomBytes(16).toString("hex")}`;
+  // Web Crypto's global, not an import of node:crypto: a catalog's start loads no crypto until a call needs it
+  // (test/cli/startup-imports.test.ts), and this module is imported with every HTTP executor.
+  const boundary = `----toolwright-${Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex")}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${dispositionValue(part.name)}"`;
