@@ -165,7 +165,7 @@ function appendPart(parts: FormPart[], field: HttpBodyField, value: unknown): vo
   // Objects (and arrays of objects) are JSON parts per OpenAPI's multipart defaults; scalars are text parts. A
   // typed part is a field all the same: only file arguments carry a filename.
   if (Array.isArray(value) && value.every(isScalarValue)) {
-    for (const item of value) parts.push({ name: field.name, value: text(item) });
+    for (const item of value) parts.push(scalarPart(field, item));
     return;
   }
   if (typeof value === "object" && !isExactNumber(value)) {
@@ -173,11 +173,18 @@ function appendPart(parts: FormPart[], field: HttpBodyField, value: unknown): vo
     parts.push({ name: field.name, value: Buffer.from(JSON.stringify(value)), contentType });
     return;
   }
-  if (field.contentType !== undefined && !/^text\//i.test(field.contentType)) {
-    parts.push({ name: field.name, value: Buffer.from(text(value)), contentType: field.contentType });
-    return;
-  }
-  parts.push({ name: field.name, value: text(value) });
+  parts.push(scalarPart(field, value));
+}
+
+/**
+ * A scalar part: text/plain, a part's default (RFC 7578 4.4), goes without a Content-Type; any other type its
+ * `encoding` names (text/csv, application/xml, text/plain with a charset) is sent, not dropped.
+ */
+function scalarPart(field: HttpBodyField, value: unknown): FormPart {
+  const type = field.contentType;
+  if (type === undefined || /^text\/plain$/i.test(type.trim()))
+    return { name: field.name, value: text(value) };
+  return { name: field.name, value: Buffer.from(text(value)), contentType: type };
 }
 
 /**

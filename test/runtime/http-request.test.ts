@@ -468,6 +468,39 @@ describe("bodies", () => {
     expect(Buffer.from(empty.body as Uint8Array).toString()).toBe(`--${emptyBoundary}--\r\n`);
   });
 
+  it("multipart text parts keep the type their encoding names (text/csv), text/plain goes without one", () => {
+    const b = withBody({
+      mediaType: "multipart/form-data",
+      encoding: "multipart",
+      required: true,
+      mode: "fields",
+      fields: [
+        { arg: "csv", name: "csv", contentType: "text/csv" },
+        { arg: "rows", name: "rows", contentType: "text/csv" },
+        { arg: "note", name: "note", contentType: "text/plain" },
+      ],
+    });
+    const req = build({ csv: "a,b", rows: ["1,2", "3,4"], note: "n" }, b);
+    const boundary = header(req.headers, "content-type")[0]?.split("boundary=")[1];
+    const part = (name: string, value: string, type?: string) => [
+      `--${boundary}`,
+      `Content-Disposition: form-data; name="${name}"`,
+      ...(type ? [`Content-Type: ${type}`] : []),
+      "",
+      value,
+    ];
+    expect(Buffer.from(req.body as Uint8Array).toString("latin1")).toBe(
+      [
+        ...part("csv", "a,b", "text/csv"),
+        ...part("rows", "1,2", "text/csv"),
+        ...part("rows", "3,4", "text/csv"),
+        ...part("note", "n"),
+        `--${boundary}--`,
+        "",
+      ].join("\r\n"),
+    );
+  });
+
   it("multipart refuses malformed base64 and header-splitting content types", () => {
     const b = withBody({
       mediaType: "multipart/form-data",
