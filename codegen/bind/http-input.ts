@@ -28,9 +28,10 @@ const FORBIDDEN_HEADERS = new Set(["host", "cookie", "content-length", "transfer
 const BINARY_MEDIA = /^(application\/(octet-stream|pdf|zip|gzip|x-tar)|image\/|audio\/|video\/)/i;
 
 export function encodingOf(mediaType: string): BodyEncoding {
+  // Multipart first: a parameter may name JSON (multipart/related; type=application/json) and is not its type.
+  if (/^multipart\//i.test(mediaType)) return "multipart";
   if (isJsonMedia(mediaType)) return "json";
   if (/^application\/x-www-form-urlencoded\b/i.test(mediaType)) return "form";
-  if (/^multipart\//i.test(mediaType)) return "multipart";
   if (BINARY_MEDIA.test(mediaType)) return "binary";
   return "text";
 }
@@ -233,7 +234,9 @@ function bodyEntries(
   if (unwritable(body.mediaType)) {
     diags.error(
       "TW141",
-      `its request body's media type ${body.mediaType} names a charset toolwright cannot write (it writes UTF-8, UTF-16, ISO-8859-1 and US-ASCII): every call would be refused`,
+      notFormData(body.mediaType)
+        ? `its request body's media type ${body.mediaType} is a multipart type other than multipart/form-data, whose parts toolwright cannot write (it writes form-data parts, named by Content-Disposition): its upstream would misread every call`
+        : `its request body's media type ${body.mediaType} names a charset toolwright cannot write (it writes UTF-8, UTF-16, ISO-8859-1 and US-ASCII): every call would be refused`,
       at,
     );
     return undefined;
@@ -390,9 +393,23 @@ function jsonPatchLast(mediaType: string): number {
   return /^application\/json-patch\+json\b/i.test(mediaType) ? 1 : 0;
 }
 
-/** 1 for a JSON or text media type naming a charset the runtime cannot write (every call refused), else 0. */
+/**
+ * multipart/mixed, multipart/related and the other multipart types but form-data (RFC 2046, RFC 2387): their parts
+ * are not form-data parts (no Content-Disposition form-data name; related has a root part and a type parameter),
+ * and the runtime writes only form-data, so such a body is never sent as one: another media type the operation
+ * accepts is, or the operation is left out with a located warning.
+ */
+function notFormData(mediaType: string): boolean {
+  return /^multipart\/(?!form-data\s*(;|$))/i.test(mediaType.trim());
+}
+
+/**
+ * 1 for a media type the runtime cannot write: JSON or text naming a charset it cannot encode (every call refused),
+ * or a multipart type other than form-data (notFormData); else 0.
+ */
 function unwritable(mediaType: string): number {
   const encoding = encodingOf(mediaType);
+  if (encoding === "multipart") return notFormData(mediaType) ? 1 : 0;
   return (encoding === "json" || encoding === "text") && !writableCharset(mediaType) ? 1 : 0;
 }
 
