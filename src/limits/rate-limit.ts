@@ -75,7 +75,7 @@ export function rateLimitStep(
   settings: LimitSettings,
   store: StateStore,
   namespace: string,
-  now: () => number = Date.now,
+  now: () => number = store.clock ?? Date.now,
 ): NamedMiddleware {
   return {
     name: "rate-limit",

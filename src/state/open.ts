@@ -89,7 +89,8 @@ export async function openStateStore(spec: StateSpec, since?: number): Promise<S
     logLine(
       `state: node:sqlite is not available on Node ${process.version}; spent confirmation tokens and rate-limit counters are kept in this process only (use Node 22.13 or later, or --state redis://...)`,
     );
-    return createMemoryStore();
+    // On wall time: a deferred sqlite store (which declares no clock) may stand in front of it.
+    return createMemoryStore(Date.now);
   }
   return openSqliteStore(spec.file, Date.now, since);
 }

@@ -41,6 +41,12 @@ export interface StateStore {
    * token spent before the loss can never be spent again.
    */
   claim(claim: Claim): Promise<ClaimResult>;
+  /**
+   * The clock counters' windows and `expiresAt` are read on, in epoch milliseconds. Absent: wall time (Date.now),
+   * which a store shared between processes (Redis, SQLite) needs so they agree. The memory store, which nothing
+   * outside its process reads, has a monotonic one, so a wall-clock step neither resets nor stretches a window.
+   */
+  readonly clock?: () => number;
   /** Adds to each counter (each created at 0, gone after its `expiresAt`) and returns the new values. */
   add(counters: readonly Counter[]): Promise<number[]>;
   /** Resolves when the store answers now; rejects with `StoreUnavailableError` otherwise. */

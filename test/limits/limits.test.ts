@@ -309,3 +309,31 @@ describe("the manifest's limits section", () => {
     expect(diags.items.find((d) => d.code === "TW165")?.source?.line).toBeGreaterThan(10);
   });
 });
+
+describe("rate-limit windows in memory", () => {
+  // A window of ten years, aligned to the epoch: the monotonic clock never crosses its end during the test.
+  const limits: LimitsConfig = {
+    principal: { rate: { calls: 2, perSeconds: 10 * 365 * 86_400 } },
+    tools: {},
+    sources: {},
+  };
+
+  it("a wall-clock step neither resets nor stretches them (the memory store counts on a monotonic clock)", async () => {
+    const read = tool("app_read");
+    const store = createMemoryStore();
+    const step = rateLimitStep(rateSettings(limits), store, "app");
+    const real = Date.now();
+    const wall = vi.spyOn(Date, "now");
+    try {
+      for (let i = 0; i < 2; i++) expect((await runStep(step, ctxFor(read, {}))).executed).toBeDefined();
+      wall.mockReturnValue(real + 20 * 365 * 86_400_000); // stepped forward past the window's end
+      expect((await runStep(step, ctxFor(read, {}))).executed).toBeUndefined();
+      wall.mockReturnValue(real - 20 * 365 * 86_400_000); // and back before its start
+      expect((await runStep(step, ctxFor(read, {}))).executed).toBeUndefined();
+    } finally {
+      wall.mockRestore();
+    }
+    // Redis and SQLite are shared between processes: they keep wall time (no clock of their own).
+    expect(store.clock).toBeDefined();
+  });
+});
