@@ -285,6 +285,30 @@ function unfilledServer(own: string[], at: At, diags: Diagnostics, whose = "the 
 }
 
 /**
+ * The document's servers without an absolute one still holding a `{variable}` after the declared ones took their
+ * defaults (`https://{tenant}.x.com`, `tenant` not declared): it was written as the base URL's default, so every
+ * call went to the literal text (a host named `{tenant}.x.com`). A warning located at the servers says so; the next
+ * server is the default, and with none left the base URL is required of the operator.
+ */
+function usableServers(servers: string[], spec: OpenApiSpec, diags: Diagnostics): string[] {
+  const unfilled = (u: string) => /^https?:\/\//i.test(u) && /\{[^}]*\}/.test(u);
+  const bad = servers.find(unfilled);
+  if (bad === undefined) return servers;
+  const kept = servers.filter((u) => !unfilled(u));
+  const name = /\{([^}]*)\}/.exec(bad)?.[1];
+  const instead = kept.some((u) => /^https?:\/\//i.test(u))
+    ? "the next absolute server is the base URL's default"
+    : "the base URL has no default and must be set";
+  diags.warn(
+    "TW133",
+    `the document's server "${bad}" has the variable {${name}} with no default under its variables, so no URL can be made from it: ${instead}`,
+    spec.root.ref("#/servers"),
+    `Declare it: servers: [{ url: ..., variables: { ${name}: { default: ... } } }], in the spec or a patch.`,
+  );
+  return kept;
+}
+
+/**
  * Where an operation with its own `servers` (or its path item's) is sent while the source's base URL is the
  * document's server: the first of them (the first https one when the document's server is https), a relative one
  * resolved against the document's server (RFC 3986, as a browser would) and kept as written (`relative`), for the
@@ -484,7 +508,7 @@ export function normalizeOpenApi(
   schemas.declareComponents(spec.root);
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
-  const servers = serverUrls(data.servers);
+  const servers = usableServers(serverUrls(data.servers), spec, diags);
   const absolute = servers.find((u) => /^https?:\/\//i.test(u));
   const relative = absolute ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
