@@ -6,7 +6,7 @@ import { type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
 import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
 import { applyPatch, type SpecPatch } from "./patch.js";
-import { formDataEncodings, inlineExternalObjects } from "./swagger2-inline.js";
+import { formDataEncodings, inlineExternalObjects, markDelimitedFormats } from "./swagger2-inline.js";
 
 export interface OpenApiSpec {
   version: OpenApiVersion;
@@ -212,6 +212,7 @@ export async function loadOpenApi(
     return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard), problems, patch };
   const original = new DocumentSet(doc, cwd, diags, guard);
   const inlined = inlineExternalObjects(doc, original);
+  markDelimitedFormats(inlined.data);
   const root = await convertSwagger2(inlined, diags);
   if (!root || diags.count("error") > before) return undefined;
   formDataEncodings(inlined.data, root.data);

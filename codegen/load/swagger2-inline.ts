@@ -144,3 +144,32 @@ export function formDataEncodings(original: unknown, converted: unknown): void {
     }
   }
 }
+
+/** The `collectionFormat`s of a Swagger 2.0 array that OpenAPI 3 has a `style` for in the query only. */
+const DELIMITED_FORMATS = new Set(["ssv", "pipes", "tsv"]);
+
+/**
+ * A path or header array parameter of Swagger 2.0 whose `collectionFormat` is `ssv`, `pipes` or `tsv` is sent
+ * joined by a space, `|` or a tab. OpenAPI 3 has no style for those outside the query, so swagger2openapi drops
+ * `ssv` and `pipes` there (keeping `tsv` only as `x-collectionFormat`), and the parameter would go
+ * comma-separated (csv), which a 2.0 server splitting on its own delimiter reads as one value. Each such
+ * parameter of `data` (the 2.0 root, external objects inlined; changed in place) is marked
+ * `x-collectionFormat`, which the conversion keeps and the reader maps to the delimited style.
+ */
+export function markDelimitedFormats(data: unknown): void {
+  const mark = (p: unknown) => {
+    const param = p as Json | undefined;
+    if (!param || typeof param !== "object" || param.type !== "array") return;
+    if (param.in !== "path" && param.in !== "header") return;
+    const format = param.collectionFormat;
+    if (typeof format === "string" && DELIMITED_FORMATS.has(format)) param["x-collectionFormat"] = format;
+  };
+  const root = data as Json;
+  for (const p of Object.values((root.parameters ?? {}) as Json)) mark(p);
+  const items = [root.paths, root["x-ms-paths"]].flatMap((m) => Object.values((m ?? {}) as Json));
+  for (const item of items as (Json | undefined)[]) {
+    if (!item || typeof item !== "object") continue;
+    const lists = [item.parameters, ...METHODS.map((m) => (item[m] as Json | undefined)?.parameters)];
+    for (const list of lists) if (Array.isArray(list)) list.forEach(mark);
+  }
+}

@@ -439,7 +439,7 @@ export function serializePathParam(param: HttpParam, value: unknown): string {
       if (shape.kind === "array") {
         if (shape.items.length === 0)
           throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
-        return shape.items.map(enc).join(",");
+        return shape.items.map(enc).join(delimiter(param));
       }
       if (shape.entries.length === 0)
         throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
@@ -454,7 +454,14 @@ export function serializePathParam(param: HttpParam, value: unknown): string {
 // Header and cookie
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Simple style; `undefined` when absent. CR/LF (header splitting) and other control characters are refused. */
+/** Swagger 2.0's `ssv`, `pipes` and `tsv` header arrays (OpenAPI 3 has only simple style, `a,b`, for headers). */
+const HEADER_DELIMITERS = new Map<HttpParam["style"], string>([
+  ["spaceDelimited", " "],
+  ["pipeDelimited", "|"],
+  ["tabDelimited", "\t"],
+]);
+
+/** Simple style (a Swagger 2.0 delimited array joined by its delimiter); `undefined` when absent. CR/LF (header splitting) and other control characters are refused. */
 export function serializeHeaderParam(param: HttpParam, value: unknown): string | undefined {
   const shape = shapeOf(param, value);
   let text: string;
@@ -465,7 +472,7 @@ export function serializeHeaderParam(param: HttpParam, value: unknown): string |
       text = shape.value;
       break;
     case "array":
-      text = shape.items.join(",");
+      text = shape.items.join(HEADER_DELIMITERS.get(param.style) ?? ",");
       break;
     case "object":
       text = param.explode

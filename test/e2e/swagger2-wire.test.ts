@@ -35,7 +35,7 @@ beforeAll(async () => {
     diags.items
       .filter((d) => d.severity === "warning")
       .map((d) => `${d.code} ${d.message} ${d.source?.file.split("/").pop()}:${d.source?.line}`),
-  ).toEqual(['TW139 x-ms-paths "/labels" is left out: paths has the same key swagger2-wire.yaml:53']);
+  ).toEqual(['TW139 x-ms-paths "/labels" is left out: paths has the same key swagger2-wire.yaml:74']);
   if (!cat) throw new Error("no catalog");
   doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
   writeCatalog(ROOT, cat);
@@ -90,10 +90,39 @@ describe("Swagger 2.0 collectionFormat", () => {
   });
 });
 
+describe("Swagger 2.0 collectionFormat on path and header parameters", () => {
+  // swagger2openapi drops ssv and pipes outside the query and keeps tsv only as x-collectionFormat: before,
+  // every one of them went comma-separated (a 2.0 server splitting on spaces read one value).
+  it("ssv joins with spaces, pipes with |, tsv with tabs, csv with commas, in the path and in headers", async () => {
+    const result = await served.client.callTool({
+      name: "rows",
+      arguments: {
+        ssv: ["a", "b"],
+        pipes: ["c", "d|e"],
+        tsv: ["f", "g"],
+        csv: ["h", "i"],
+        "X-Ssv": ["j", "k"],
+        "X-Pipes": ["l", "m"],
+        "X-Csv": ["n", "o"],
+        "X-Tsv": ["p", "q"],
+      },
+    });
+    expect(result.isError).toBeFalsy();
+    const got = upstream.received.at(-1);
+    expect(got?.url).toBe("/rows/a%20b/c|d%7Ce/f%09g/h,i");
+    expect([
+      got?.headers["x-ssv"],
+      got?.headers["x-pipes"],
+      got?.headers["x-csv"],
+      got?.headers["x-tsv"],
+    ]).toEqual(["j k", "l|m", "n,o", "p\tq"]);
+  });
+});
+
 describe("x-ms-paths", () => {
   it("each is a tool located where it is written, sending its fixed query before the arguments'", async () => {
     const count = doc.tools.find((t) => t.name === "count");
-    expect(count?.source).toMatchObject({ pointer: "#/x-ms-paths/~1search?op=count/get", line: 45 });
+    expect(count?.source).toMatchObject({ pointer: "#/x-ms-paths/~1search?op=count/get", line: 66 });
     expect(doc.tools.map((t) => t.name)).not.toContain("shadowed");
     const result = await served.client.callTool({ name: "count", arguments: { q: "z" } });
     expect(result.isError).toBeFalsy();

@@ -67,6 +67,13 @@ function formQueryString(p: Json): { param: Json; mediaType: string } | undefine
   return { param: { ...rest, in: "query", schema: media.schema, style: "form", explode: true }, mediaType };
 }
 
+/** Swagger 2.0's `x-collectionFormat` (kept by the conversion, or marked by the loader) as the style it sends. */
+const DELIMITED_STYLES = new Map<unknown, ParamStyle>([
+  ["ssv", "spaceDelimited"],
+  ["pipes", "pipeDelimited"],
+  ["tsv", "tabDelimited"],
+]);
+
 function defaultStyle(loc: ParamLocation): ParamStyle {
   return loc === "query" || loc === "cookie" ? "form" : "simple";
 }
@@ -123,12 +130,11 @@ class OperationReader {
         schemaAt = child(media.at, "schema");
       }
     }
-    // Swagger 2.0's `collectionFormat: tsv` has no OpenAPI 3 style: swagger2openapi keeps it as
-    // `x-collectionFormat`, and the default (form, exploded: `a=1&a=2`) would send something else.
-    const tsv = p.style === undefined && p["x-collectionFormat"] === "tsv" && loc === "query";
-    const style = (
-      typeof p.style === "string" ? p.style : tsv ? "tabDelimited" : defaultStyle(loc)
-    ) as ParamStyle;
+    // Swagger 2.0's `collectionFormat` with no OpenAPI 3 style: `tsv` anywhere, `ssv` and `pipes` outside the
+    // query. swagger2openapi keeps tsv as `x-collectionFormat` (the loader marks the others so), and the default
+    // (form, exploded: `a=1&a=2`; simple: `a,b`) would send something else.
+    const delimited = p.style === undefined ? DELIMITED_STYLES.get(p["x-collectionFormat"]) : undefined;
+    const style = (typeof p.style === "string" ? p.style : (delimited ?? defaultStyle(loc))) as ParamStyle;
     const resource =
       loc === "path" && p["x-multi-segment"] !== false ? resourceNamePattern(schemaRaw) : undefined;
     if (resource) schemaRaw = { ...(schemaRaw as Json), pattern: `^(?:${resource})$` };
