@@ -30,6 +30,22 @@ export function checkHost(header: string | string[] | undefined, allowed: readon
   return { ok: true };
 }
 
+/**
+ * The Host check of the probe paths (`/healthz`, `/readyz`, `/metrics`): an allowed host, or an IP address, since
+ * probes and scrapers reach a replica by its own address, which no allow list names. Any other name is refused: a
+ * web page that rebinds its own name to this address (DNS rebinding) sends that name as its Host, and it read
+ * `/metrics` (which tools were called, how often, with what outcome) of a server on the visitor's machine.
+ */
+export function checkProbeHost(
+  header: string | string[] | undefined,
+  allowed: readonly string[],
+): GuardResult {
+  const given = typeof header === "string" ? splitHost(header) : undefined;
+  if (given && process.getBuiltinModule("node:net").isIP(given.host.replace(/^\[|\]$/g, "")) !== 0)
+    return { ok: true };
+  return checkHost(header, allowed);
+}
+
 export function checkOrigin(header: string | string[] | undefined, allowed: readonly string[]): GuardResult {
   if (header === undefined) return { ok: true };
   if (typeof header !== "string") return { ok: false, reason: "Origin not allowed" };

@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsRegistry } from "../telemetry/metrics.js";
 
 /**
- * What a load balancer, an orchestrator and Prometheus read, outside `/mcp`: answered before the Host and
- * authentication checks (probes and scrapers address a replica by its own IP), and carrying nothing about calls or
- * callers.
+ * What a load balancer, an orchestrator and Prometheus read, outside `/mcp`: answered without authentication, to a
+ * Host that is an allowed host or any IP address (probes and scrapers address a replica by its own IP; a name not
+ * allowed is refused, `checkProbeHost`), and carrying nothing about calls or callers.
  *
  *   /healthz  200 while the process serves (liveness).
  *   /readyz   200 while it accepts calls, 503 once draining; the body says whether the state store answers. The

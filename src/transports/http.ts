@@ -7,7 +7,7 @@ import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
 import { ConnectionBudget } from "./http-connections.js";
-import { checkHost, checkOrigin, repeatedHeader } from "./http-guard.js";
+import { checkHost, checkOrigin, checkProbeHost, repeatedHeader } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
 import { ClientGoneError, jsonRpcError, sendJson } from "./http-node.js";
@@ -169,6 +169,7 @@ interface Routes {
 function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, identity, info, sse }: Routes) {
   const { settings } = endpoint;
   const path = (req.url ?? "/").split("?")[0]!;
+  if (!guarded(req, res, settings, PROBE_PATHS.has(path))) return;
   if (PROBE_PATHS.has(path)) {
     const probes = {
       metrics: info.metrics !== false,
@@ -180,11 +181,6 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
     });
     return;
   }
-  const repeated = repeatedHeader(req.rawHeaders);
-  if (repeated) return sendJson(res, 400, jsonRpcError(`Bad Request: more than one ${repeated} header`));
-  const host = checkHost(req.headers.host, settings.allowedHosts);
-  const origin = host.ok ? checkOrigin(req.headers.origin, settings.allowedHosts) : host;
-  if (!origin.ok) return sendJson(res, 403, jsonRpcError(`Forbidden: ${origin.reason}`));
   if (endpoint.requests.draining) {
     return sendJson(res, 503, jsonRpcError("the server is shutting down"), {
       connection: "close",
@@ -221,6 +217,23 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
     logLine(`http: internal error: ${describeError(error)}`);
     sendJson(res, 500, jsonRpcError("internal error"));
   });
+}
+
+/**
+ * Whether a request passes the checks every path has: Host, Origin and credentials sent once (else 400), a Host
+ * allowed (a probe's may be any IP address) and an Origin allowed when one is sent (else 403). Answers otherwise.
+ */
+function guarded(req: IncomingMessage, res: ServerResponse, settings: HttpSettings, probe: boolean): boolean {
+  const repeated = repeatedHeader(req.rawHeaders);
+  if (repeated) {
+    sendJson(res, 400, jsonRpcError(`Bad Request: more than one ${repeated} header`));
+    return false;
+  }
+  const host = (probe ? checkProbeHost : checkHost)(req.headers.host, settings.allowedHosts);
+  const origin = host.ok ? checkOrigin(req.headers.origin, settings.allowedHosts) : host;
+  if (origin.ok) return true;
+  sendJson(res, 403, jsonRpcError(`Forbidden: ${origin.reason}`));
+  return false;
 }
 
 function serveMetadata(

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
+import { raw } from "./raw-http.js";
 import { type Served, serveHttp } from "./serve-http.js";
 
 // Observability of a replica: /healthz, /readyz and /metrics outside the Host and authentication checks, and
@@ -35,6 +36,35 @@ beforeAll(async () => {
 afterAll(async () => {
   await served?.stop();
   await Promise.all([upstream?.close(), collector?.close()]);
+});
+
+it("probes answer an IP address or an allowed host, never another name: a rebound page reads no metrics", async () => {
+  // DNS rebinding: a page at http://rebind.example:<port> whose name now resolves to 127.0.0.1 sends that name as
+  // its Host. /mcp refused it; the probes answered it, so the page read which tools this machine's server ran.
+  const { port } = new URL(served.origin);
+  for (const path of ["/metrics", "/healthz", "/readyz"]) {
+    for (const headers of [
+      { host: `rebind.example:${port}` },
+      { host: "rebind.example" },
+      { host: `127.0.0.1.rebind.example:${port}` },
+      { origin: `http://rebind.example:${port}` },
+    ] as Record<string, string>[]) {
+      const refused = await raw(`${served.origin}${path}`, { method: "GET", headers });
+      expect(refused.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+      expect(refused.body).not.toContain("toolwright_");
+    }
+    const repeated = await raw(`${served.origin}${path}`, {
+      method: "GET",
+      headers: { host: [`127.0.0.1:${port}`, `rebind.example:${port}`] },
+    });
+    expect(repeated.status).toBe(400);
+  }
+  // What probes and scrapers send: a replica's own address (any IP, v4 or v6) or an allowed name.
+  for (const host of ["10.1.2.3:8765", "[fd00::7]:8765", "192.168.4.4", `localhost:${port}`]) {
+    const metrics = await raw(`${served.origin}/metrics`, { method: "GET", headers: { host } });
+    expect(metrics.status, host).toBe(200);
+    expect(metrics.body).toContain("toolwright_");
+  }
 });
 
 it("health and readiness answer any Host without a key; metrics count calls, upstream statuses and refusals", async () => {
