@@ -207,7 +207,7 @@ export async function readBoundedBody(
   maxBodyBytes: number,
 ): Promise<Buffer | undefined> {
   try {
-    return await readBody(req, maxBodyBytes);
+    return await readBody(req, maxBodyBytes, res);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       sendJson(res, 413, jsonRpcError(`Payload Too Large: the request body is over ${maxBodyBytes} bytes`));

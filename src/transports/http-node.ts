@@ -25,14 +25,17 @@ export class ClientGoneError extends Error {
 /**
  * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. After a refusal the
  * rest of the body is read and dropped (bounded by the server's request timeout) rather than left unread:
- * closing a socket with unread data resets it, and the client would never see the 413.
+ * closing a socket with unread data resets it, and the client would never see the 413. A client waiting for
+ * `100 Continue` (node leaves it to the server: see the checkContinue listener) is sent it here, once the request
+ * was admitted and its declared length fits: one refused before (401, 403, 413, 503) never sends its body.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, res?: ServerResponse): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
     return Promise.reject(new BodyTooLargeError(limit));
   }
+  if (res && expectsContinue(req)) res.writeContinue();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -57,6 +60,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!req.complete) reject(new ClientGoneError());
     });
   });
+}
+
+/** Whether node handed this request to the checkContinue listener (HTTP/1.1 with `Expect: 100-continue`). */
+function expectsContinue(req: IncomingMessage): boolean {
+  return req.httpVersion === "1.1" && /(?:^|\W)100-continue(?:$|\W)/i.test(req.headers.expect ?? "");
 }
 
 /** A header value a client sent, shown in an answer: JSON-quoted, cut at 40 characters. */

@@ -114,6 +114,9 @@ export async function startHttpServer(
   // open longer than the proxies and load balancers in front keep theirs, so none is reused after we closed it.
   // However many sockets are opened, at most maxConnections stay open (http-connections.ts).
   connections.attach(server);
+  // `Expect: 100-continue` is routed like any request, and 100 Continue is sent only when its body is about to be
+  // read (readBody): node sent it at once, before the Host and credentials were checked, inviting anyone's upload.
+  server.on("checkContinue", (req, res) => routeRequest(req, res, { endpoint, identity, info, sse }));
   server.headersTimeout = settings.headersTimeoutMs;
   server.requestTimeout = Math.max(RECEIVE_TIMEOUT_MS, settings.headersTimeoutMs);
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;

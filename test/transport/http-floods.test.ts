@@ -101,6 +101,40 @@ async function trickle(url: string, n: number) {
   return state;
 }
 
+/**
+ * A POST that waits for `100 Continue` before sending its body (curl does for bodies over 1 MiB, as do .NET and
+ * Java clients): its status, whether the server invited the body, and the answer's Connection header.
+ */
+function expectContinue(url: string, headers: Record<string, string>, body: string) {
+  return new Promise<{ status: number; continued: boolean; connection: string | undefined }>(
+    (resolve, reject) => {
+      const req = request(url, {
+        method: "POST",
+        headers: {
+          ...MCP_HEADERS,
+          expect: "100-continue",
+          "content-length": String(body.length),
+          ...headers,
+        },
+      });
+      let continued = false;
+      req.on("continue", () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on("response", (res) => {
+        res.resume();
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, continued, connection: res.headers.connection });
+          req.destroy();
+        });
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    },
+  );
+}
+
 /** A POST through `agent`, with whether it went over a kept-alive socket. */
 function post(url: string, body: string, agent: Agent) {
   return new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
@@ -267,6 +301,39 @@ describe("HTTP floods", () => {
     });
     expect(outcome).toBe("closed");
     expect(Buffer.concat(chunks).toString()).toMatch(/^HTTP\/1\.1 401 /);
+  });
+
+  it("invites a body with 100 Continue only once the request is admitted", async () => {
+    const served = await started(["--max-requests", "1"]);
+    const { host } = new URL(served.url);
+    // node answered 100 Continue at once, before the Host and credentials were checked: any client was invited to
+    // send its upload (up to 16 MiB were declared acceptable) before hearing 401 or 403.
+    const refusals = [
+      { headers: {}, status: 401 },
+      { headers: { ...auth, host: `rebind.example:${new URL(served.url).port}` }, status: 403 },
+      { headers: { ...auth, "content-length": String(17 * 1024 * 1024) }, status: 413 },
+    ];
+    for (const { headers, status } of refusals) {
+      // Refused without the body: the connection closes (the client may still be about to send it).
+      expect(await expectContinue(served.url, headers, INITIALIZE)).toEqual({
+        status,
+        continued: false,
+        connection: "close",
+      });
+    }
+    // At the bound on requests at once: 503 before any body is invited.
+    const first = post(served.url, call(1, "held/one"), new Agent());
+    await until(() => held.length === 1);
+    expect(await expectContinue(served.url, auth, INITIALIZE)).toMatchObject({
+      status: 503,
+      continued: false,
+    });
+    release();
+    expect((await first).status).toBe(200);
+    expect(await expectContinue(served.url, { ...auth, host }, INITIALIZE)).toMatchObject({
+      status: 200,
+      continued: true,
+    });
   });
 
   it("drains a small unauthenticated body and keeps the connection", async () => {
