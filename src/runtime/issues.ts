@@ -7,6 +7,11 @@ export interface IssueLike {
   message: string;
   code?: string;
   keys?: string[];
+  /** invalid_union: each variant's issues, in the schema's order (empty when there is no list to give). */
+  errors?: ReadonlyArray<readonly IssueLike[]>;
+  /** invalid_union of an exclusive union (`oneOf`, z.xor): false, with the variants that all matched. */
+  inclusive?: boolean;
+  matches?: readonly number[];
 }
 
 export function issuePath(path: ReadonlyArray<PropertyKey>): string {
@@ -19,15 +24,41 @@ export function issuePath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 export function formatIssues(issues: readonly IssueLike[], max = 10): string {
-  const lines = issues.slice(0, max).map((issue) => {
-    const message =
-      issue.code === "unrecognized_keys" && issue.keys
-        ? `unknown propert${issue.keys.length === 1 ? "y" : "ies"} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`
-        : issue.message;
-    return `${issuePath(issue.path)}: ${message}`;
-  });
+  const lines = issues.slice(0, max).map((issue) => `${issuePath(issue.path)}: ${messageOf(issue, 0)}`);
   if (issues.length > max) lines.push(`(${issues.length - max} more)`);
   return lines.join("; ");
+}
+
+/** Variants of a union, and issues of one variant, named in its message; the rest are counted. */
+const MAX_VARIANTS = 4;
+const MAX_VARIANT_ISSUES = 2;
+
+function messageOf(issue: IssueLike, depth: number): string {
+  if (issue.code === "unrecognized_keys" && issue.keys)
+    return `unknown propert${issue.keys.length === 1 ? "y" : "ies"} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (issue.code !== "invalid_union") return issue.message;
+  if (issue.inclusive === false && issue.matches && issue.matches.length > 1)
+    return `matches more than one of its variants (${issue.matches.map((i) => i + 1).join(", ")}), and exactly one may`;
+  const variants = issue.errors ?? [];
+  if (variants.length === 0) return issue.message;
+  if (depth > 0) return `matches none of its ${variants.length} variants`;
+  return `matches none of its ${variants.length} variants (${unionVariants(variants).join(" | ")})`;
+}
+
+/** Why each variant of a union refused the value, short: `2: name: missing, unknown property "id"`. */
+function unionVariants(variants: ReadonlyArray<readonly IssueLike[]>): string[] {
+  const shown = variants.slice(0, MAX_VARIANTS).map((issues, i) => {
+    const why = issues.slice(0, MAX_VARIANT_ISSUES).map((issue) => {
+      const message = messageOf(issue, 1)
+        .replace(/^Invalid input: /, "")
+        .replace(/^expected .+, received undefined$/, "missing");
+      return issue.path.length > 0 ? `${issuePath(issue.path)}: ${message}` : message;
+    });
+    if (issues.length > MAX_VARIANT_ISSUES) why.push(`${issues.length - MAX_VARIANT_ISSUES} more`);
+    return `${i + 1}: ${why.join(", ")}`;
+  });
+  if (variants.length > MAX_VARIANTS) shown.push(`${variants.length - MAX_VARIANTS} more`);
+  return shown;
 }
 
 /**

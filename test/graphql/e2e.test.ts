@@ -272,6 +272,10 @@ describe("GraphQL catalog over stdio against the Scaly reference upstream", () =
       }),
     );
     expect(bad.success).toBe(false);
+    // Which variants of the @oneOf were tried, and why each refused it.
+    expect(bad.error?.message).toBe(
+      'invalid arguments: input.rule: matches none of its 6 variants (1: unknown property "email" | 2: unknown property "group" | 3: emailDomain: missing, unknown properties "group", "email" | 4: allOf: missing, unknown properties "group", "email" | 2 more)',
+    );
     expect(up.requests).toHaveLength(0);
   });
 
