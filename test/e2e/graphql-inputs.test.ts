@@ -1,12 +1,6 @@
-import { join, relative } from "node:path";
-import { buildSchema, graphql } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics, generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { textJson } from "../helpers/mcp.js";
+import { servedGraphql } from "../helpers/served-fixture.js";
 
 /**
  * GraphQL input scalars as the spec and the libraries read them, in front of a real GraphQL server (graphql-js):
@@ -29,68 +23,39 @@ type Mutation {
 }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-const variables = () => JSON.parse(upstream.received.at(-1)?.body.toString() ?? "{}").variables;
-
-beforeAll(async () => {
-  const dir = writeTree("graphql-inputs", { "schema.graphql": SDL });
-  const schema = buildSchema(SDL);
-  const rootValue = {
+const fx = servedGraphql(
+  "graphql-inputs",
+  "things",
+  SDL,
+  {
     thing: ({ id }: { id: string }) => ({ id, name: `type ${typeof id}` }),
     things: ({ filter }: { filter?: { ids?: string[] } }) =>
       (filter?.ids ?? []).map((id) => ({ id, name: typeof id })),
     setAvatar: () => true,
-  };
-  upstream = await startRecordingServer(async (req, res) => {
-    const body = JSON.parse(req.body.toString());
-    sendJson(
-      res,
-      200,
-      await graphql({ schema, source: body.query, rootValue, variableValues: body.variables }),
-    );
-  });
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    {
-      kind: "spec",
-      spec: join(dir, "schema.graphql"),
-      name: "things",
-      graphql: [join(dir, "schema.graphql")],
-    },
-    { root: ROOT, out: relative(ROOT, join(tmpDir("graphql-inputs-out"), "things")) },
-    diags,
-  );
-  expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  served = await serveOverStdio(join(ROOT, cat.dir), { THINGS_URL: `${upstream.url}/graphql` });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  },
+  (url) => ({ THINGS_URL: url }),
+);
+const variables = () => JSON.parse(fx.upstream().received.at(-1)?.body.toString() ?? "{}").variables;
 
 describe("GraphQL ID and Upload inputs", () => {
   it("an ID argument takes an integer, sent as given and read by the server as that ID", async () => {
-    const { result, sent } = await callRecorded(served.client, upstream, "thing", { id: 42 });
+    const { result, sent } = await fx.call("thing", { id: 42 });
     expect(result.isError ?? false).toBe(false);
     expect(sent).toHaveLength(1);
     expect(variables()).toEqual({ id: 42 });
     expect(textJson(result)).toEqual({ id: "42", name: "type string" });
-    const named = await callRecorded(served.client, upstream, "thing", { id: "t-1" });
+    const named = await fx.call("thing", { id: "t-1" });
     expect(textJson(named.result)).toEqual({ id: "t-1", name: "type string" });
   });
 
   it("so does an ID inside an input object and a list of IDs; a fraction or a boolean is refused before sending", async () => {
-    const { result } = await callRecorded(served.client, upstream, "things", {
+    const { result } = await fx.call("things", {
       filter: { ownerId: 7, ids: [1, "b"] },
     });
     expect(result.isError ?? false).toBe(false);
     expect(variables()).toEqual({ filter: { ownerId: 7, ids: [1, "b"] } });
     for (const id of [1.5, true]) {
-      const refused = await callRecorded(served.client, upstream, "thing", { id });
+      const refused = await fx.call("thing", { id });
       expect(refused.result.isError).toBe(true);
       expect(refused.sent).toEqual([]);
     }
@@ -98,18 +63,18 @@ describe("GraphQL ID and Upload inputs", () => {
 
   it("an Upload argument takes no value but null: a path or base64 text is refused before sending", async () => {
     for (const file of ["/etc/passwd", "aGVsbG8=", 3]) {
-      const refused = await callRecorded(served.client, upstream, "set_avatar", { userId: "u1", file });
+      const refused = await fx.call("set_avatar", { userId: "u1", file });
       expect(refused.result.isError).toBe(true);
       expect(refused.sent).toEqual([]);
     }
-    const { tools } = await served.client.listTools();
+    const { tools } = await fx.client().listTools();
     const set = tools.find((t) => t.name === "set_avatar");
     const file = (set?.inputSchema.properties ?? {}) as Record<string, object>;
     expect(JSON.stringify(file.file)).toContain("cannot send");
-    const left = await callRecorded(served.client, upstream, "set_avatar", { userId: "u1", note: "n" });
+    const left = await fx.call("set_avatar", { userId: "u1", note: "n" });
     expect(left.result.isError ?? false, JSON.stringify(left.result)).toBe(false);
     expect(variables()).toEqual({ userId: "u1", note: "n" });
-    const nulled = await callRecorded(served.client, upstream, "set_avatar", { userId: 5, file: null });
+    const nulled = await fx.call("set_avatar", { userId: 5, file: null });
     expect(nulled.result.isError ?? false).toBe(false);
     expect(variables()).toEqual({ userId: 5, file: null });
   });

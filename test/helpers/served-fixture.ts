@@ -1,4 +1,5 @@
 import { join, relative } from "node:path";
+import { buildSchema, graphql } from "graphql";
 import { afterAll, beforeAll, expect } from "vitest";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { generateCatalog } from "../../codegen/index.js";
@@ -42,8 +43,9 @@ export function servedFixture(
 /**
  * For a test file: a bare spec (no manifest) generated as catalog `name` into `out` (under test/.tmp) without an
  * error, written, and served over stdio for the whole file in front of a recording upstream (`route`: 200
- * `{ ok: true }` unless given); `env(url)` is the server's env, given the upstream's URL. Registers the file's
- * beforeAll/afterAll; what it returns is read once beforeAll has run.
+ * `{ ok: true }` unless given); `env(url)` is the server's env, given the upstream's URL. `schemas`: the spec's
+ * GraphQL schema files (SDL or introspection), for a GraphQL spec. Registers the file's beforeAll/afterAll; what it
+ * returns is read once beforeAll has run.
  */
 export function servedSpec(
   spec: string,
@@ -51,6 +53,7 @@ export function servedSpec(
   out: string,
   env: (upstreamUrl: string) => Record<string, string>,
   route: Route = (_req, res) => sendJson(res, 200, { ok: true }),
+  schemas?: string[],
 ) {
   let upstream: RecordingServer | undefined;
   let served: Served | undefined;
@@ -58,7 +61,7 @@ export function servedSpec(
   let doc: CatalogDocument | undefined;
   beforeAll(async () => {
     const cat = await generateCatalog(
-      { kind: "spec", spec, name },
+      { kind: "spec", spec, name, ...(schemas ? { graphql: schemas } : {}) },
       { root: ROOT, out: relative(ROOT, tmpDir(out)) },
       diags,
     );
@@ -83,6 +86,36 @@ export function servedSpec(
     /** Calls a tool; its result and what the upstream received meanwhile. */
     call: (tool: string, args: Record<string, unknown>) =>
       callRecorded(served!.client, upstream!, tool, args),
+  };
+}
+
+/**
+ * servedSpec for a GraphQL schema: `sdl` written as schema.graphql under test/.tmp (`fixture`) and generated as
+ * catalog `name`, in front of a graphql-js server executing each request against it with `rootValue`; the
+ * catalog's base URL (`env`, given the upstream's /graphql URL) is the server's env.
+ */
+export function servedGraphql(
+  fixture: string,
+  name: string,
+  sdl: string,
+  rootValue: Record<string, unknown>,
+  env: (graphqlUrl: string) => Record<string, string>,
+) {
+  const schema = join(writeTree(fixture, { "schema.graphql": sdl }), "schema.graphql");
+  const route = graphqlRoute(sdl, rootValue);
+  return servedSpec(schema, name, `${fixture}-out`, (url) => env(`${url}/graphql`), route, [schema]);
+}
+
+/** A route that answers each GraphQL request by executing it (graphql-js) against `sdl` with `rootValue`. */
+export function graphqlRoute(sdl: string, rootValue: Record<string, unknown>): Route {
+  const schema = buildSchema(sdl);
+  return async (req, res) => {
+    const body = JSON.parse(req.body.toString());
+    sendJson(
+      res,
+      200,
+      await graphql({ schema, source: body.query, rootValue, variableValues: body.variables }),
+    );
   };
 }
 
