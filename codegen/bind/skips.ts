@@ -40,7 +40,11 @@ export class OperationGate {
       const who = tool ? `tool "${tool.name}": ` : "";
       for (const p of problems) this.diags.error(p.code, `${who}${op.key}: ${p.message}`, p.source, p.fix);
       if (security === undefined)
-        this.diags.error("TW142", `${who}${op.key}: ${this.securityReason(op)}`, tool?.at ?? op.source);
+        this.diags.error(
+          "TW142",
+          `${who}${op.key}: ${this.securityReason(op)}`,
+          tool?.at ?? op.securityAt ?? op.source,
+        );
       return undefined;
     }
     this.diags.warn("TW139", `${op.key} is left out: ${reasons.join("; ")}`, at);
@@ -89,7 +93,8 @@ export class OperationGate {
   /**
    * Alternatives whose schemes can all be sent, together; undefined when the operation needs auth and none can. An
    * alternative two of whose schemes need one slot (basic and bearer both as Authorization) is dropped with a
-   * located warning when another remains (the runtime skips it too, 872d4bd); when none remains, securityReason says.
+   * warning located at the `security` it comes from (the operation's, else the document's) when another remains
+   * (the runtime skips it too, 872d4bd); when none remains, securityReason says.
    */
   private sendableAlternatives(op: OperationNode): string[][] | undefined {
     if (op.security.length === 0) return op.security;
@@ -104,7 +109,7 @@ export class OperationGate {
       this.diags.warn(
         "TW142",
         `${op.key}: security alternative${dropped.length === 1 ? "" : "s"} never sent: ${dropped.join("; ")}`,
-        op.source,
+        op.securityAt ?? op.source,
       );
     return kept;
   }

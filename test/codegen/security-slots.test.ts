@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../codegen/diagnostics.js";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
@@ -58,18 +59,50 @@ describe("security alternatives that need one slot twice", () => {
     const warnings = diags.items.filter(
       (d) => d.severity === "warning" && /GET \/(never|some)/.test(d.message),
     );
-    expect(warnings.map((d) => [d.code, d.message, d.source?.pointer])).toEqual([
+    expect(warnings.map((d) => [d.code, d.message, d.source?.pointer, d.source?.line])).toEqual([
       [
         "TW139",
         "GET /never is left out: every security alternative needs one slot twice: basic + bearer (basic and bearer both need the Authorization header, which one request carries once); keyA + keyB (keyA and keyB both need the header x-key, which one request carries once)",
         "#/paths/~1never/get",
+        14,
       ],
       [
         "TW142",
         "GET /some: security alternative never sent: basic + bearer (basic and bearer both need the Authorization header, which one request carries once)",
-        "#/paths/~1some/get",
+        "#/paths/~1some/get/security",
+        20,
       ],
     ]);
     expect(cat?.files.get("CATALOG.md")).toContain("GET /never");
+  });
+
+  it("is located at the security it comes from: the document's when the operation writes none", async () => {
+    const spec = SPEC.replace(
+      "paths:\n",
+      'security: [{ basic: [], bearer: [] }, { keyA: [] }]\npaths:\n  /inherits:\n    get:\n      responses: { "200": { description: ok } }\n',
+    );
+    const dir = writeTree("security-slots-root", { "openapi.yaml": spec });
+    const diags = new Diagnostics();
+    await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "slots" },
+      { root: ROOT, out: "test/.tmp/security-slots-root-out" },
+      diags,
+    );
+    const warning = diags.items.find((d) => d.code === "TW142" && d.message.startsWith("GET /inherits"));
+    expect(warning?.source).toMatchObject({ pointer: "#/security", line: 11 });
+    expect(formatDiagnostic(warning!)).toContain("openapi.yaml:11:");
+  });
+
+  it("in strict mode, an operation whose every alternative clashes is an error at its security", async () => {
+    const dir = writeTree("security-slots-strict", { "openapi.yaml": SPEC });
+    const diags = new Diagnostics();
+    await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "slots" },
+      { root: ROOT, out: "test/.tmp/security-slots-strict-out", strict: true },
+      diags,
+    );
+    const error = diags.items.find((d) => d.code === "TW142" && d.message.startsWith("GET /never"));
+    expect(error?.severity).toBe("error");
+    expect(error?.source).toMatchObject({ pointer: "#/paths/~1never/get/security", line: 15 });
   });
 });

@@ -62,6 +62,8 @@ export interface OperationNode {
   success?: OperationSuccess;
   /** Alternatives (OR) of scheme-name sets (AND); an empty set means "no auth" is acceptable. */
   security: string[][];
+  /** Where `security` is written (the operation's own, else the document's); absent when neither writes one. */
+  securityAt?: SourceRef;
   /**
    * The OAuth2 scopes its requirements name, by scheme (every alternative's, sorted); absent when none names one.
    * A catalog's client-credentials grants request the union over its tools (`operationScopes`).

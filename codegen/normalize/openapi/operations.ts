@@ -1,7 +1,7 @@
 import { isPathReference } from "../../../src/catalog.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
-import type { HttpMethod, ParamLocation, ParamStyle } from "../../ir/types.js";
+import type { HttpMethod, ParamLocation, ParamStyle, SourceRef } from "../../ir/types.js";
 import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
@@ -222,6 +222,13 @@ class OperationReader {
     }
     return fallback;
   }
+}
+
+/** Where an operation's `security` is written: its own, else the document's; absent when neither is. */
+function securityWritten(op: Json, opAt: At, reader: OperationReader): { securityAt?: SourceRef } {
+  if (Array.isArray(op.security)) return { securityAt: opAt.doc.cheapRef(child(opAt, "security").pointer) };
+  const root = reader.spec.root;
+  return Array.isArray((root.data as Json).security) ? { securityAt: root.cheapRef("#/security") } : {};
 }
 
 function securityOf(value: unknown): string[][] | undefined {
@@ -950,6 +957,7 @@ function readOperation(
     ...(success ? { success } : {}),
     security: securityOf(op.security) ?? rootSecurity,
     ...scopesOf(Array.isArray(op.security) ? op.security : (reader.spec.root.data as Json).security),
+    ...securityWritten(op, opAt, reader),
     ...(servers.length > 0 ? { servers } : {}),
     ...(sent !== path ? { sentPath: sent } : {}),
     source: opAt.doc.cheapRef(opAt.pointer),
