@@ -6,8 +6,8 @@
  * plain segments we matched: `.`/`..`/empty segments (traversal, `a//b`), percent escapes (`%2e%2e`, `%2f`:
  * decoded by some servers and not others), backslashes (a separator on some), `?` and `#` (end the path),
  * `;` (path parameters: `..;/` walks up on some servers), control characters, whitespace at either end of a
- * segment (trimmed by some), a segment ending in `.` (Windows file names, and .NET Framework's `Uri` before 4.5,
- * drop trailing dots: `infra./db` is `infra/db` there), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
+ * segment (trimmed by some), a segment of dots and spaces only (`...`, `. .`: Windows drops a name's trailing dots
+ * and spaces, so it is `..` or `.` there), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
  * character that renders as nothing (see `INVISIBLE`): `infra\u200b/db` must not pass a deny entry `infra/`
  * while looking like it, and no server agrees on whether to strip such characters.
  */
@@ -41,12 +41,18 @@ function problemOf(text: string): string | undefined {
   return undefined;
 }
 
-function checkSegments(segments: string[]): string | undefined {
+/**
+ * A value's segments (`entry`: a list item's, which may not end in `.` either: an entry the deny comparison reads
+ * without its dots, or an allow entry no such server names, is a mistake to say at start).
+ */
+function checkSegments(segments: string[], entry = false): string | undefined {
   for (const segment of segments) {
     if (segment === "") return "has an empty segment ('//')";
     if (segment === "." || segment === "..") return "has a '.' or '..' segment";
     if (segment.trim() !== segment) return "has whitespace at the start or end of a segment";
-    if (segment.endsWith(".")) {
+    if (/^[. ]+$/.test(segment))
+      return "has a segment of dots and spaces only (Windows drops a name's trailing dots and spaces: '..' or '.')";
+    if (entry && segment.endsWith(".")) {
       return "has a segment ending in '.' (servers that drop a segment's trailing dots read it as another path)";
     }
   }
@@ -70,7 +76,10 @@ export function parsePath(value: string): Parsed {
  * `integrations/` and `integrations` parse alike; the empty string means "everything" (no segments).
  * `leadingSlash` lets operators write `/integrations` in a list.
  */
-export function parsePrefix(value: string, options: { leadingSlash?: boolean } = {}): Parsed {
+export function parsePrefix(
+  value: string,
+  options: { leadingSlash?: boolean; entry?: boolean } = {},
+): Parsed {
   const problem = problemOf(value);
   if (problem) return { ok: false, problem };
   let text = value;
@@ -79,7 +88,7 @@ export function parsePrefix(value: string, options: { leadingSlash?: boolean } =
   if (text === "") return { ok: true, segments: [] };
   if (text.startsWith("/")) return { ok: false, problem: "starts with '/'" };
   const segments = text.split("/");
-  const bad = checkSegments(segments);
+  const bad = checkSegments(segments, options.entry);
   return bad ? { ok: false, problem: bad } : { ok: true, segments };
 }
 
@@ -98,7 +107,7 @@ export function isGlobSegment(segment: string): boolean {
  * refused with a message saying what to write instead: a list that silently matched nothing would fail open.
  */
 export function parseListEntry(value: string, list: "allow" | "deny"): Parsed {
-  const parsed = parsePrefix(value, { leadingSlash: true });
+  const parsed = parsePrefix(value, { leadingSlash: true, entry: true });
   if (!parsed.ok) return parsed;
   const { segments } = parsed;
   const glob = segments.findIndex(isGlobSegment);
@@ -117,15 +126,29 @@ export function parseListEntry(value: string, list: "allow" | "deny"): Parsed {
   };
 }
 
-/** Whether `path` equals `prefix` or lies below it, segment by segment. */
-export function isUnder(path: Segments, prefix: Segments, caseInsensitive = false): boolean {
+/**
+ * Whether `path` equals `prefix` or lies below it, segment by segment. `asDeny` compares as a deny entry does: the
+ * name a server mapping paths to files on Windows opens (`windowsName`), case-insensitively.
+ */
+export function isUnder(path: Segments, prefix: Segments, asDeny = false): boolean {
   if (prefix.length > path.length) return false;
   for (let i = 0; i < prefix.length; i++) {
     const a = path[i]!;
     const b = prefix[i]!;
-    if (caseInsensitive ? a.toLowerCase() !== b.toLowerCase() : a !== b) return false;
+    if (asDeny ? windowsName(a).toLowerCase() !== windowsName(b).toLowerCase() : a !== b) return false;
   }
   return true;
+}
+
+/**
+ * The name Windows opens for a segment: before its first `:` (an NTFS stream: `db:x` and `db::$DATA` are streams
+ * of the file `db`, `infra::$INDEX_ALLOCATION` and `infra:$I30:$INDEX_ALLOCATION` the folder `infra`), without
+ * trailing dots and spaces (dropped from file names, and by .NET Framework's `Uri` before 4.5: `infra.` is
+ * `infra`). A deny entry names what such a server opens, so it compares these.
+ */
+export function windowsName(segment: string): string {
+  const colon = segment.indexOf(":");
+  return (colon === -1 ? segment : segment.slice(0, colon)).replace(/[. ]+$/, "");
 }
 
 export interface Scope {
@@ -168,16 +191,16 @@ export function hasAmbiguousCase(segments: Segments): boolean {
 }
 
 /**
- * A segment Windows reads as another name: an NTFS stream (`db::$DATA` is the file `db`,
- * `infra::$INDEX_ALLOCATION` and `infra:$I30:$INDEX_ALLOCATION` the folder `infra`) or an 8.3 short name
- * (`INFRA~1` is `infrastructure` where short names are made, as on a system volume by default). A deny entry
- * compares names, so on a server that maps paths to files there such a segment reaches what it denies.
+ * A segment Windows reads as another name that no comparison can see: an 8.3 short name (`INFRA~1` is
+ * `infrastructure` where short names are made, as on a system volume by default), or one whose name
+ * (`windowsName`) is nothing (`:x`, `.:$DATA`: a stream of the folder it is in). Streams and trailing dots are
+ * compared by the name they open instead (`isUnder`'s `asDeny`).
  */
-const WINDOWS_ALIAS = /::|:\$|~\d/;
+const SHORT_NAME = /~\d/;
 
-/** The first segment Windows may read as another name (see `WINDOWS_ALIAS`), if any. */
+/** The first segment Windows may read as another name (see `SHORT_NAME`), if any. */
 export function windowsAlias(segments: Segments): string | undefined {
-  return segments.find((segment) => WINDOWS_ALIAS.test(segment));
+  return segments.find((segment) => SHORT_NAME.test(segment) || windowsName(segment) === "");
 }
 
 /** Refusals every deny list makes before matching: letters of ambiguous case, Windows aliases. */
@@ -193,7 +216,9 @@ function denyAmbiguity(path: Segments, scope: Scope): Verdict | undefined {
  * a way around a deny list; allow prefixes match exactly, so case games can only ever narrow. Lower-casing is
  * a faithful comparison only for letters with a one-to-one case mapping, so while a deny list is set a path
  * holding any other letter (`claßified`, `İnfra`, `ınfra`) is refused outright (`by: "case"`), as is one with a
- * segment Windows reads as another name (`by: "alias"`, see `WINDOWS_ALIAS`).
+ * segment Windows reads as another name no comparison sees (`by: "alias"`, see `SHORT_NAME`). Deny prefixes
+ * compare the name a Windows file server opens (`windowsName`): `infra./db` and `infra::$INDEX_ALLOCATION/db`
+ * are under a denied `infra`.
  */
 export function checkPath(path: Segments, scope: Scope): Verdict {
   const ambiguous = denyAmbiguity(path, scope);

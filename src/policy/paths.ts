@@ -203,7 +203,7 @@ function scopeRefusal(
     return refuse(
       ctx,
       { policy: "paths", rule: env, reason: "windows alias" },
-      `refused by ${env}: '${arg}' has a segment Windows reads as another name (an NTFS stream such as '::$DATA', or an 8.3 short name such as 'INFRA~1'); while ${env} is set such paths are refused`,
+      `refused by ${env}: '${arg}' has a segment Windows reads as another name (an 8.3 short name such as 'INFRA~1', or a stream with no name before it such as ':x'); while ${env} is set such paths are refused`,
     );
   }
   if (verdict.by === "deny") {

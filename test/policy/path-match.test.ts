@@ -52,9 +52,9 @@ describe("parsePath", () => {
     ["a/．．/b", /normalisation/],
     ["a/ b", /whitespace/],
     ["a /b", /whitespace/],
-    ["a./b", /segment ending in '\.'/],
-    ["a/b..", /segment ending in '\.'/],
-    ["a/.../b", /segment ending in '\.'/],
+    ["a/.../b", /segment of dots and spaces only/],
+    ["a/. ./b", /segment of dots and spaces only/],
+    ["a/. .", /segment of dots and spaces only/],
   ])("refuses %j", (value, problem) => {
     const parsed = parsePath(value);
     expect(parsed.ok).toBe(false);
@@ -156,13 +156,27 @@ describe("letter case under a deny list", () => {
 });
 
 describe("segments Windows reads as another name, under a deny list", () => {
-  const scope: Scope = { deny: [seg("infrastructure")] };
+  const scope: Scope = { deny: [seg("infrastructure"), seg("infra"), seg("apps/billing")] };
+  const infra = { ok: false, by: "deny", prefix: ["infra"] };
+  const billing = { ok: false, by: "deny", prefix: ["apps", "billing"] };
   it.each([
     ["INFRAS~1/db", { ok: false, by: "alias" }],
-    ["infra::$INDEX_ALLOCATION/db", { ok: false, by: "alias" }],
-    ["infra:$I30:$INDEX_ALLOCATION/db", { ok: false, by: "alias" }],
-    ["apps/db::$DATA", { ok: false, by: "alias" }],
+    ["apps/:x", { ok: false, by: "alias" }],
+    ["apps/.:$DATA", { ok: false, by: "alias" }],
+    // A stream or trailing dots are compared by the name Windows opens: the file or folder before them.
+    ["infra::$INDEX_ALLOCATION/db", infra],
+    ["infra:$I30:$INDEX_ALLOCATION/db", infra],
+    ["infra./db", infra],
+    ["Infra .../db", infra],
+    ["infra.:x/db", infra],
+    ["apps/billing::$DATA", billing],
+    ["apps/billing:x", billing],
+    ["apps/billing.", billing],
+    // ... and pass when that name is not denied.
     ["apps/urn:x:y", { ok: true }],
+    ["apps/fe80::1", { ok: true }],
+    ["Foo::Bar/x", { ok: true }],
+    ["apps/v1./x", { ok: true }],
     ["apps/~home/x~", { ok: true }],
   ])("%j -> %j", (path, verdict) => {
     expect(checkPath(seg(path), scope)).toEqual(verdict);
@@ -172,7 +186,12 @@ describe("segments Windows reads as another name, under a deny list", () => {
       mode: "refused",
       verdict: { ok: false, by: "alias" },
     });
-    expect(checkArea(seg("apps/x::$DATA"), scope)).toEqual({ ok: false, by: "alias" });
+    expect(checkListing(seg("infra."), scope)).toEqual({ mode: "refused", verdict: infra });
+    expect(checkListing(seg("apps."), scope)).toEqual({ mode: "filter" });
+    expect(checkArea(seg("apps/:x"), scope)).toEqual({ ok: false, by: "alias" });
+    expect(checkArea(seg("apps:x"), scope)).toEqual(billing);
+    expect(checkPath(seg("infra./db"), {})).toEqual({ ok: true });
+    expect(checkPath(seg("infra./db"), { allow: [seg("infra")] })).toEqual({ ok: false, by: "allow" });
     expect(checkPath(seg("INFRAS~1/db"), {})).toEqual({ ok: true });
     expect(checkPath(seg("INFRAS~1/db"), { allow: [seg("infrastructure")] })).toEqual({
       ok: false,

@@ -158,77 +158,88 @@ describe("item 3: characters that render as nothing", () => {
   });
 });
 
-describe("segments that servers read without their trailing dots", () => {
-  // Windows file names, and the paths of servers that map them to files or parse them with .NET Framework's Uri
-  // (before 4.5) or GenericUriParser defaults, lose a segment's trailing dots: `infra./db` is `infra/db` there.
-  // Refused like whitespace at a segment's end, before any request, in every scoped position.
-  it("cannot carry a path past a deny entry: refused before any request", async () => {
-    const server = await served.get({ SCOPE_DENIED_PATHS: "infra/,apps/billing" });
-    const tried: string[] = [];
-    for (const path of [
-      "infra./db",
-      "infra../db",
-      "infra.../db",
-      "apps/billing./x",
-      "apps/billing.",
-      "a./b",
-    ]) {
-      tried.push(path);
-      await expectRefusedEverywhere(
-        server,
-        path,
-        /^refused by the path policy: '(path|prefix)' has a segment ending in '\.' \(servers that drop a segment's trailing dots read it as another path\)/,
-      );
-    }
-    expect(sent()).toEqual([]);
-    expectNothingOf(server, tried);
-    // A dot inside a segment is ordinary text.
-    const ok = await server.call("scope_read_item", { path: "apps/v1.2/x" });
-    expect(ok.isError, ok.text).toBeFalsy();
-    expect(sent()).toEqual(["GET /v1/items/apps/v1.2/x"]);
-  });
-});
-
 describe("segments Windows reads as another name", () => {
-  // On a server that maps paths to files on Windows, an NTFS stream (`db::$DATA` is `db`, `infra::$INDEX_ALLOCATION`
-  // the folder `infra`) or an 8.3 short name (`INFRAS~1` is `infrastructure`) reaches what a deny entry names.
+  // On a server that maps paths to files on Windows (or parses them with .NET Framework's Uri before 4.5), a
+  // segment's trailing dots are dropped (`infra./db` is `infra/db`) and an NTFS stream opens the file or folder
+  // before its colon (`billing:x`, `db::$DATA`, `infra::$INDEX_ALLOCATION`): a deny entry compares that name. An
+  // 8.3 short name (`INFRAS~1` is `infrastructure`), or a stream with no name before it, no comparison can see.
   it("cannot carry a path past a deny entry: refused before any request while a deny list is set", async () => {
     const server = await served.get({ SCOPE_DENIED_PATHS: "infra/,apps/billing,infrastructure/" });
     const tried: string[] = [];
     for (const path of [
+      "infra./db",
+      "infra../db",
+      "Infra .../db",
       "infra::$INDEX_ALLOCATION/db",
       "infra:$I30:$INDEX_ALLOCATION/db",
+      "apps/billing./x",
       "apps/billing::$DATA",
       "apps/billing:$DATA",
-      "INFRAS~1/db",
-      "infras~12/db",
+      "apps/billing:x",
     ]) {
       tried.push(path);
       await expectRefusedEverywhere(
         server,
         path,
-        /^refused by SCOPE_DENIED_PATHS: '(path|prefix)' has a segment Windows reads as another name \(an NTFS stream such as '::\$DATA', or an 8\.3 short name such as 'INFRA~1'\)/,
+        /^refused by SCOPE_DENIED_PATHS: '(path|prefix)' is under the denied prefix (infra|apps\/billing)\//,
+      );
+    }
+    for (const path of ["INFRAS~1/db", "infras~12/db", "apps/:x"]) {
+      tried.push(path);
+      await expectRefusedEverywhere(
+        server,
+        path,
+        /^refused by SCOPE_DENIED_PATHS: '(path|prefix)' has a segment Windows reads as another name \(an 8\.3 short name such as 'INFRA~1', or a stream with no name before it such as ':x'\)/,
       );
     }
     expect(sent()).toEqual([]);
     expectNothingOf(server, tried);
-    // A colon or a tilde otherwise is ordinary text.
-    for (const path of ["apps/urn:x:y", "apps/~home"]) {
+    // A name Windows opens that is not denied is sent as written; so are a dot, a colon or a tilde otherwise.
+    for (const path of [
+      "apps/v1./x",
+      "apps/v1.2/x",
+      "apps/urn:x:y",
+      "apps/fe80::1",
+      "Foo::Bar/x",
+      "apps/~home",
+    ]) {
       const ok = await server.call("scope_read_item", { path });
-      expect(ok.isError, ok.text).toBeFalsy();
+      expect(ok.isError, `${path}: ${ok.text}`).toBeFalsy();
     }
-    expect(sent()).toEqual(["GET /v1/items/apps/urn:x:y", "GET /v1/items/apps/~home"]);
+    expect(sent()).toEqual([
+      "GET /v1/items/apps/v1./x",
+      "GET /v1/items/apps/v1.2/x",
+      "GET /v1/items/apps/urn:x:y",
+      "GET /v1/items/apps/fe80::1",
+      "GET /v1/items/Foo::Bar/x",
+      "GET /v1/items/apps/~home",
+    ]);
   });
 
   it("without a deny list such a segment is only matched exactly (allow lists can only narrow)", async () => {
     const server = await served.get({ SCOPE_ALLOWED_PATHS: "apps/" });
-    const inside = await server.call("scope_read_item", { path: "apps/x::$DATA" });
-    expect(inside.isError, inside.text).toBeFalsy();
-    const outside = await server.call("scope_read_item", { path: "APPS~1/x" });
-    expect(outside.text).toMatch(
-      /^refused by SCOPE_ALLOWED_PATHS=apps\/: 'path' is outside the allowed prefixes/,
-    );
-    expect(sent()).toEqual(["GET /v1/items/apps/x::$DATA"]);
+    for (const path of ["apps/x::$DATA", "apps/x./y"]) {
+      const inside = await server.call("scope_read_item", { path });
+      expect(inside.isError, inside.text).toBeFalsy();
+    }
+    for (const path of ["APPS~1/x", "apps./x", "apps:x/y"]) {
+      const outside = await server.call("scope_read_item", { path });
+      expect(outside.text).toMatch(
+        /^refused by SCOPE_ALLOWED_PATHS=apps\/: 'path' is outside the allowed prefixes/,
+      );
+    }
+    expect(sent()).toEqual(["GET /v1/items/apps/x::$DATA", "GET /v1/items/apps/x./y"]);
+  });
+
+  it("segments of dots and spaces only are refused with no list set, as '..' is", async () => {
+    const server = await served.get({});
+    for (const path of ["a/.../b", "a/. ./b"])
+      await expectRefusedEverywhere(
+        server,
+        path,
+        /^refused by the path policy: '(path|prefix)' has a segment of dots and spaces only/,
+      );
+    expect(sent()).toEqual([]);
   });
 });
 
