@@ -17,11 +17,18 @@ const rotatingSecrets = new Set<string>();
 export const MAX_ROTATING_SECRETS = 64;
 
 /**
+ * The credential the last change to the remembered sets remembered (`rememberCredential`), and whether as rotating;
+ * any other change clears it.
+ */
+let lastRemembered: { value: string; rotating: boolean } | undefined;
+
+/**
  * Remembers a value redaction replaces verbatim wherever it appears; short values are skipped since they would
  * mangle ordinary words. `rotating`: a value that changes over the process's life (see above).
  */
 export function rememberSecret(value: string | undefined, options: { rotating?: boolean } = {}): void {
   if (value === undefined || value.length < 4) return;
+  lastRemembered = undefined;
   if (!options.rotating) {
     fixedSecrets.add(value);
     rotatingSecrets.delete(value);
@@ -51,6 +58,11 @@ export const MAX_CREDENTIAL_FORMS = 192;
 /** Remembers a credential sent upstream (and, as any secret, for redaction); see `credentials`. */
 export function rememberCredential(value: string | undefined, options: { rotating?: boolean } = {}): void {
   if (value === undefined || value.length < 4) return;
+  // The same credential as the last change to these sets (a static token sent on every call): its forms are
+  // already the newest, so remembering it again would change nothing.
+  const rotating = options.rotating === true;
+  if (lastRemembered !== undefined && lastRemembered.value === value && lastRemembered.rotating === rotating)
+    return;
   rememberSecret(value, options);
   const known = credentials.has(value);
   const encoded = encodeURIComponent(value);
@@ -64,6 +76,7 @@ export function rememberCredential(value: string | undefined, options: { rotatin
     credentials.delete(credentials.values().next().value as string);
   // Only a new value changes what is looked for (the order does not matter to a lookup).
   if (!known) listCredentials();
+  lastRemembered = { value, rotating };
 }
 
 /**
@@ -141,6 +154,7 @@ const REDACTED_BYTES = Buffer.from("[redacted]");
 /** Forgets every remembered credential (tests). */
 export function forgetCredentials(): void {
   credentials.clear();
+  lastRemembered = undefined;
   listCredentials();
 }
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  forgetCredentials,
+  holdsCredential,
   MAX_ROTATING_SECRETS,
   redact,
   redactAndTruncate,
+  rememberCredential,
   rememberedSecretCount,
   rememberSecret,
 } from "../../src/telemetry/redact.js";
@@ -89,6 +92,28 @@ describe("redact", () => {
     for (let i = 0; i < 2 * MAX_ROTATING_SECRETS; i++)
       rememberSecret(`later-${i}-canary`, { rotating: true });
     expect(redact("env-secret-canary-fixed")).toBe("[redacted]");
+  });
+
+  it("remembers a credential sent again (every call of a static token) as if it were remembered anew", () => {
+    // Other secrets in between (the credential's own rotating entry pushed out), then the credential again: a
+    // remembered secret again, which outlives forgetting the credentials.
+    rememberCredential("cred-again-canary-a", { rotating: true });
+    for (let i = 0; i < MAX_ROTATING_SECRETS; i++)
+      rememberSecret(`rotated-between-${i}-canary`, { rotating: true });
+    rememberCredential("cred-again-canary-a", { rotating: true });
+    forgetCredentials();
+    expect(holdsCredential("cred-again-canary-a")).toBe(false);
+    expect(redact("x cred-again-canary-a y")).toBe("x [redacted] y");
+    // Remembered as rotating, then as fixed: kept for good.
+    rememberCredential("cred-again-canary-b", { rotating: true });
+    rememberCredential("cred-again-canary-b");
+    for (let i = 0; i < MAX_ROTATING_SECRETS; i++)
+      rememberSecret(`rotated-after-${i}-canary`, { rotating: true });
+    forgetCredentials();
+    expect(redact("x cred-again-canary-b y")).toBe("x [redacted] y");
+    // Forgotten, then sent again: a credential again.
+    rememberCredential("cred-again-canary-b");
+    expect(holdsCredential("cred-again-canary-b")).toBe(true);
   });
 
   it("bounds its work on long input and never leaves half a token", () => {
