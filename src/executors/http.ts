@@ -52,7 +52,8 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     const baseUrl = baseUrlOf(binding, resolved.raw);
     const downgrade = sentInClear(baseUrl, resolved.raw);
     if (downgrade) return failure(downgrade, "configuration");
-    const prepared = await prepareCall(ctx, binding, baseUrl, resolved.auth, options);
+    const preparing = prepareCall(ctx, binding, baseUrl, resolved.auth, options);
+    const prepared = preparing instanceof Promise ? await preparing : preparing;
     if (!isPrepared(prepared)) return prepared;
     const { source, auth } = resolved;
     const exchangeDeadline = callDeadline(ctx.signal, source.timeoutMs);
@@ -138,14 +139,17 @@ function isOutcome(x: UpstreamResponse | ToolOutcome): x is ToolOutcome {
   return "data" in x;
 }
 
-/** The call's request, built and signed, or the failure building or signing it. */
-async function prepareCall(
+/**
+ * The call's request, built and signed, or the failure building or signing it: at once when the credentials are
+ * static, a promise when a token may need a request.
+ */
+function prepareCall(
   ctx: CallContext,
   binding: HttpBinding,
   baseUrl: string,
   auth: SourceAccess["auth"],
   options: HttpExecutorOptions,
-): Promise<PreparedCall | ToolOutcome> {
+): PreparedCall | ToolOutcome | Promise<PreparedCall | ToolOutcome> {
   let args: Record<string, unknown>;
   try {
     args = withBoundParams(binding, ctx.args, options.config);
@@ -170,7 +174,9 @@ async function prepareCall(
       });
       return hasCredentials(placement) ? assembleRequest(placed, placement) : unsigned;
     };
-    return { unsigned, request: await sign(), sign };
+    const now = auth.applyNow(binding.security);
+    if (now === undefined) return sign().then((request) => ({ unsigned, request, sign }), requestFailure);
+    return { unsigned, request: hasCredentials(now) ? assembleRequest(placed, now) : unsigned, sign };
   } catch (error) {
     return requestFailure(error);
   }

@@ -7,6 +7,7 @@ import {
   placeStaticCredential,
   type ResolvedCredential,
   resolveCredential,
+  type StaticCredential,
 } from "./upstream-credentials.js";
 import { type ApplyOptions, type AuthOptions, createOAuthTokens } from "./upstream-oauth2.js";
 
@@ -25,6 +26,11 @@ type TokenCredential = Extract<ResolvedCredential, { kind: "oauth2" | "userToken
 
 export interface Authenticator {
   apply(security: readonly string[][], options: ApplyOptions): Promise<AuthPlacement>;
+  /**
+   * `apply`'s placement made now, without an async step, when the alternative it picks holds static credentials
+   * only; `undefined` when it needs a token (then `apply`). Throws what `apply` rejects with, synchronously.
+   */
+  applyNow(security: readonly string[][]): AuthPlacement | undefined;
   /**
    * The upstream answered 401: forgets cached OAuth2 tokens and marks provided ones as refused. True when a new
    * token can be obtained (a refresh token or client credentials), so the request is worth repeating once.
@@ -51,34 +57,51 @@ export function createAuthenticator(
   return {
     async apply(security, applyOptions) {
       const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
-      if (security.length === 0) return placement;
-      const missingPerAlternative: string[] = [];
-      const unsendable: string[] = [];
-      const hints = new Set<string>();
-      for (const alternative of security) {
-        const clash = slotClash(alternative, schemes);
-        if (clash) {
-          unsendable.push(clash);
-          continue;
-        }
-        const outcome = resolveAlternative(alternative, schemes, config, hints);
-        if (outcome.missing.length === 0) {
-          // Static credentials are placed without an async step; only a token may need a request.
-          for (const item of outcome.resolved) {
-            if (item.kind === "oauth2" || item.kind === "userToken")
-              await placeToken(item, placement, applyOptions);
-            else placeStaticCredential(item, placement);
-          }
-          return placement;
-        }
-        missingPerAlternative.push(`${outcome.missing.join(" and ")} (${alternative.join(" + ")})`);
+      // Static credentials are placed without an async step; only a token may need a request.
+      for (const item of chooseAlternative(security, schemes, config)) {
+        if (item.kind === "oauth2" || item.kind === "userToken")
+          await placeToken(item, placement, applyOptions);
+        else placeStaticCredential(item, placement);
       }
-      throw missingCredentialsError(missingPerAlternative, hints, unsendable);
+      return placement;
+    },
+    applyNow(security) {
+      const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
+      const chosen = chooseAlternative(security, schemes, config);
+      for (const item of chosen) if (item.kind === "oauth2" || item.kind === "userToken") return undefined;
+      for (const item of chosen) placeStaticCredential(item as StaticCredential, placement);
+      return placement;
     },
     invalidate() {
       return tokens.rejected();
     },
   };
+}
+
+/**
+ * The credentials of the first alternative of `security` whose schemes are all set (none for no alternative), or
+ * the error naming what is missing from each.
+ */
+function chooseAlternative(
+  security: readonly string[][],
+  schemes: ReadonlyMap<string, AuthScheme>,
+  config: Config,
+): ResolvedCredential[] {
+  if (security.length === 0) return [];
+  const missingPerAlternative: string[] = [];
+  const unsendable: string[] = [];
+  const hints = new Set<string>();
+  for (const alternative of security) {
+    const clash = slotClash(alternative, schemes);
+    if (clash) {
+      unsendable.push(clash);
+      continue;
+    }
+    const outcome = resolveAlternative(alternative, schemes, config, hints);
+    if (outcome.missing.length === 0) return outcome.resolved;
+    missingPerAlternative.push(`${outcome.missing.join(" and ")} (${alternative.join(" + ")})`);
+  }
+  throw missingCredentialsError(missingPerAlternative, hints, unsendable);
 }
 
 /** Where a scheme's credential goes: a header, query parameter or cookie holds one credential. */

@@ -132,6 +132,27 @@ describe("alternatives and missing credentials", () => {
     expect(error.message).not.toContain("ann");
   });
 
+  it("applyNow places static credentials as apply does, and throws what apply rejects with", async () => {
+    const auth = createAuthenticator(
+      source([...schemes, { kind: "bearer", scheme: "bearer2", token: { env: "PASS" } }]),
+      resolveConfig(vars, { TOKEN: "tok-1", KEY: "key-2", USER: "ann", PASS: "" }),
+    );
+    for (const security of [
+      [],
+      [["bearer"]],
+      [["basic"], ["headerKey", "queryKey", "cookieKey"]],
+      [["bearer2"], []],
+      [["bearer", "basic"], ["cookieKey"]],
+    ]) {
+      expect(auth.applyNow(security)).toEqual(await auth.apply(security, { signal }));
+    }
+    for (const security of [[["bearer2"]], [["basic"], ["bearer2"]], [["nope"]], [["bearer", "bearer2"]]]) {
+      const rejected = await auth.apply(security, { signal }).catch((e) => e);
+      expect(rejected).toBeInstanceOf(AuthError);
+      expect(() => auth.applyNow(security)).toThrow(rejected.message);
+    }
+  });
+
   it("refuses a credential with a line break", async () => {
     const auth = createAuthenticator(source(schemes), resolveConfig(vars, { TOKEN: "a\r\nX-Evil: 1" }));
     await expect(auth.apply([["bearer"]], { signal })).rejects.toThrow(/line break/);
@@ -218,6 +239,17 @@ describe("OAuth2 client credentials", () => {
     // RFC 6749 2.3.1: id and secret are form-encoded inside the Basic credentials.
     const basic = Buffer.from(request.authorization!.replace("Basic ", ""), "base64").toString();
     expect(basic).toBe("my%20client:s3cr3t%26%3D");
+  });
+
+  it("applyNow leaves an alternative with a token to apply, and makes no token request", async () => {
+    const auth = createAuthenticator(
+      source([...schemes, oauth()]),
+      resolveConfig(vars, { ...env, KEY: "k" }),
+    );
+    expect(auth.applyNow([["oauth"]])).toBeUndefined();
+    expect(auth.applyNow([["headerKey", "oauth"]])).toBeUndefined();
+    expect(auth.applyNow([["bearer"], ["headerKey"]])?.headers).toEqual([["x-api-key", "k"]]);
+    expect(requests).toEqual([]);
   });
 
   it("concurrent calls share one token request (single flight)", async () => {
