@@ -148,11 +148,7 @@ export class SseSessions {
         clearInterval(ping);
         for (const id of [...pending.keys()]) settle(id);
         this.sessions.delete(transport.sessionId);
-        if (counted) {
-          const left = (this.perCaller.get(caller) ?? 1) - 1;
-          if (left > 0) this.perCaller.set(caller, left);
-          else this.perCaller.delete(caller);
-        }
+        if (counted) this.releaseCaller(caller);
         server.close().catch(() => {});
         if (!res.writableEnded) res.end();
       },
@@ -168,6 +164,13 @@ export class SseSessions {
       logLine(`http: cannot open an SSE stream: ${describeError(error)}`);
       session.close();
     }
+  }
+
+  /** Gives back one of `caller`'s streams (a counted caller: a JWT principal). */
+  private releaseCaller(caller: string): void {
+    const left = (this.perCaller.get(caller) ?? 1) - 1;
+    if (left > 0) this.perCaller.set(caller, left);
+    else this.perCaller.delete(caller);
   }
 
   private async post(
