@@ -46,6 +46,12 @@ export const DEFAULT_MAX_SSE_SESSIONS = 100;
  * take every stream from the others. Callers of the static key are not told apart: they share the whole budget.
  */
 export const DEFAULT_MAX_SSE_SESSIONS_PER_CALLER = 10;
+/**
+ * What a stream may hold unsent before its next message (its client reads nothing): beyond it the stream is closed.
+ * Each POST is answered 202 at once and its answer written to the stream, so a client that posted and never read
+ * made this process buffer every answer, without bound. One message larger than this still goes out whole.
+ */
+export const SSE_UNSENT_LIMIT = 16 * 1024 * 1024;
 
 interface Session {
   transport: SseTransport;
@@ -131,6 +137,7 @@ export class SseSessions {
     const send = transport.send.bind(transport);
     transport.send = async (message, ...rest) => {
       try {
+        if (res.writableLength > SSE_UNSENT_LIMIT) return dropUnread(session, res);
         await send(message, ...rest);
       } finally {
         const id = (message as { id?: unknown }).id;
@@ -256,6 +263,16 @@ function admit(
     };
   pending.set(m.id, requests.hold());
   return undefined;
+}
+
+/** A stream whose client reads nothing ends, its unsent messages dropped (its client reconnects). */
+function dropUnread(session: Session, res: ServerResponse): void {
+  if (res.destroyed) return;
+  logLine(
+    `http: an SSE stream left over ${SSE_UNSENT_LIMIT / 1024 / 1024} MiB of messages unread; it was closed`,
+  );
+  session.close();
+  res.destroy();
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string, hint: string): void {

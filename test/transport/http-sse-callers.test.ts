@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { once } from "node:events";
+import { connect } from "node:net";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import {
   DEFAULT_MAX_SSE_SESSIONS,
   DEFAULT_MAX_SSE_SESSIONS_PER_CALLER,
+  SSE_UNSENT_LIMIT,
 } from "../../src/transports/http-sse.js";
+import { until } from "../helpers/events.js";
 import { type LocalIssuer, startLocalIssuer } from "./local-issuer.js";
 import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
 
@@ -138,6 +142,59 @@ it("the bound on requests in flight is the process's: streams and /mcp share it"
     for (const c of controllers) c.abort();
     expect(await bounded.stop()).toBe(0);
   }
+});
+
+it("a stream whose client reads nothing is closed once its unsent messages pass the bound; others are served", async () => {
+  // Each POST is answered 202 at once and its answer written to the stream: a client that posts and never reads
+  // made the server buffer every answer, without bound (here ~2 MB each: a 1 MB text echoed in both forms).
+  const { hostname, port } = new URL(served.origin);
+  const socket = connect(Number(port), hostname);
+  socket.on("error", () => {});
+  onTestFinished(() => void socket.destroy());
+  await once(socket, "connect");
+  let events = "";
+  socket.on("data", (chunk: Buffer) => {
+    events += chunk.toString("utf8");
+  });
+  socket.write(
+    `GET /sse HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  const endpoint = await until(() => /data: (\/messages\?sessionId=\S+)/.exec(events)?.[1], [socket]);
+  socket.pause();
+  const post = (message: object) =>
+    fetch(`${served.origin}${endpoint}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${FIXTURE_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", ...message }),
+    });
+  const initialize = {
+    id: 0,
+    method: "initialize",
+    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "mute", version: "1" } },
+  };
+  expect((await post(initialize)).status).toBe(202);
+  expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+  const text = "x".repeat(1_000_000);
+  const statuses: number[] = [];
+  // Three times the bound in answers: far past it and past what socket buffers hold.
+  for (let id = 1; id <= (3 * SSE_UNSENT_LIMIT) / 2_000_000; id++) {
+    const res = await post({
+      id,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text } },
+    });
+    statuses.push(res.status);
+    if (res.status === 404) break;
+  }
+  expect(statuses.at(-1), `statuses ${statuses.join(",")}`).toBe(404);
+  await served.waitForStderr("MiB of messages unread; it was closed");
+  // Another client's stream is served meanwhile.
+  const controllers: AbortController[] = [];
+  onTestFinished(() => {
+    for (const c of controllers) c.abort();
+  });
+  const other = await sseSession(served.origin, controllers);
+  expect((await other.post({ id: 2, method: "tools/list" })).status).toBe(202);
 });
 
 /** A call the fixture holds for a minute (until cancelled or its stream closes). */
