@@ -135,7 +135,11 @@ async function serveAuthenticated(
   const caller = principalKey(principal);
   const controller = new AbortController();
   requests.add(controller);
-  const timer = setTimeout(() => controller.abort(new RequestTimeout()), settings.requestTimeoutMs);
+  const late = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new RequestTimeout());
+    late.abort();
+  }, settings.requestTimeoutMs);
   res.once("close", () => {
     if (!res.writableFinished) controller.abort();
   });
@@ -180,7 +184,10 @@ async function serveAuthenticated(
     );
     if (!response) return answerAborted(res, controller.signal.reason, settings.requestTimeoutMs);
     // A cancelled call's stream ends here too: aborting the request tears its server instance down.
-    await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {});
+    if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, late.signal))
+      logLine(
+        `http: a client read none of its answer in ${settings.requestTimeoutMs} ms; its connection was closed`,
+      );
   } finally {
     untrack?.();
     clearTimeout(timer);

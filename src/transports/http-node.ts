@@ -168,11 +168,18 @@ export function toWebRequest(
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
 
 /** Writes a web `Response` to the node response; resolves when the body ended or the client went away. */
+/**
+ * Writes a web Response to `res`, at the pace its client reads. Once `deadline` is aborted (the request timeout)
+ * while the client reads nothing, the connection is closed and true returned: waiting on for its reads held the
+ * request's place among those served at once (`--max-requests`) for as long as the client kept its socket open, so
+ * clients that posted and never read took every place from the others.
+ */
 export async function sendWebResponse(
   res: ServerResponse,
   response: Response,
   extraHeaders: Record<string, string> = {},
-) {
+  deadline?: AbortSignal,
+): Promise<boolean> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     // Connection management is node's: it then announces `Keep-Alive: timeout=<s>`, by which clients (undici)
@@ -183,7 +190,7 @@ export async function sendWebResponse(
   res.writeHead(response.status, { ...headers, ...extraHeaders });
   if (!response.body) {
     res.end();
-    return;
+    return false;
   }
   const reader = response.body.getReader();
   const gone = () => void reader.cancel().catch(() => {});
@@ -194,8 +201,10 @@ export async function sendWebResponse(
       if (done) break;
       if (res.destroyed) break;
       // SSE frames must leave now, not when a buffer fills.
-      if (!res.write(value))
-        await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(value) && !(await drained(res, deadline))) {
+        res.destroy();
+        return true;
+      }
     }
   } catch {
     // The stream was cancelled (client gone, request aborted): nothing more to write.
@@ -203,6 +212,23 @@ export async function sendWebResponse(
     res.off("close", gone);
     if (!res.writableEnded && !res.destroyed) res.end();
   }
+  return false;
+}
+
+/** Resolves true once `res` drains or closes, false when `deadline` aborts first (its client still reads nothing). */
+function drained(res: ServerResponse, deadline: AbortSignal | undefined): Promise<boolean> {
+  if (deadline?.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const settle = (value: boolean) => () => {
+      res.off("drain", ok).off("close", ok);
+      deadline?.removeEventListener("abort", late);
+      resolve(value);
+    };
+    const ok = settle(true);
+    const late = settle(false);
+    res.once("drain", ok).once("close", ok);
+    deadline?.addEventListener("abort", late, { once: true });
+  });
 }
 
 export function sendJson(

@@ -8,6 +8,7 @@ import { createServer } from "../../src/mcp/server.js";
 import { setLogSink } from "../../src/telemetry/log.js";
 import { type HttpServerHandle, startHttpServer } from "../../src/transports/http.js";
 import { resolveHttpSettings } from "../../src/transports/http-settings.js";
+import { until } from "../helpers/events.js";
 import { MCP_HEADERS, raw } from "./raw-http.js";
 import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, serveHttp } from "./serve-http.js";
 
@@ -106,6 +107,34 @@ describe("in process", () => {
     expect(res.body).toContain("notifications/progress");
     expect(res.body).not.toContain('"result"');
     expect(server.inflight()).toBe(0);
+  });
+
+  it("closes the connection of a client that reads none of its answer by the request timeout", async () => {
+    // A client that posted and never read held its place among the requests served at once for as long as it kept
+    // its socket open (the answer waited for a drain that never came): --max-requests such clients starved the rest.
+    const server = await start({ requestTimeoutMs: 3_000 });
+    const target = new URL(server.url);
+    const socket = connect(Number(target.port), target.hostname);
+    socket.on("error", () => {});
+    onTestFinished(() => void socket.destroy());
+    await once(socket, "connect");
+    socket.pause();
+    // An answer of ~16 MB (the text in both forms): more than the socket buffers between the two hold.
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text: "x".repeat(8_000_000) } },
+    });
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\n` +
+        `Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await until(() => logs.some((line) => line.includes("read none of its answer in 3000 ms")));
+    expect(server.inflight()).toBe(0);
+    const after = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(2, 0) });
+    expect(after.body).toContain('"result"');
   });
 
   it("forgets a client that goes away halfway through its body", async () => {
