@@ -1,0 +1,180 @@
+/**
+ * A small deterministic value maker for a tool's published input schema: a const, an enum member, an example or a
+ * default when the schema gives one, else a value by type. Strings carry reserved characters on purpose
+ * (`/ ? & = # , +` and a space), so every place a value is written must encode them as its rules say.
+ */
+type Schema = Record<string, unknown>;
+
+const FORMATS: Record<string, string> = {
+  "date-time": "2024-01-02T03:04:05Z",
+  date: "2024-01-02",
+  time: "03:04:05Z",
+  uuid: "123e4567-e89b-42d3-a456-426614174000",
+  email: "a@example.com",
+  uri: "https://example.com/a?b=c",
+  url: "https://example.com/a?b=c",
+  hostname: "example.com",
+  ipv4: "192.0.2.1",
+  ipv6: "2001:db8::1",
+  byte: "aGk=",
+  binary: "aGk=",
+};
+
+/** Plain strings tried against a `pattern` when the reserved-character one does not match it. */
+const CANDIDATES = [
+  "abc",
+  "a",
+  "A",
+  "1",
+  "12",
+  "abc123",
+  "ABC",
+  "Abc1",
+  "a-b",
+  "a_b",
+  "a.b",
+  "us-east-1",
+  "2024-01-02",
+  "a@example.com",
+  "https://example.com",
+  "0",
+  "123e4567-e89b-42d3-a456-426614174000",
+  "arn:aws:iam::123456789012:role/a",
+  "a/b",
+  "AB12",
+  "123456789012",
+  "1.0.0",
+  "aaaa",
+];
+
+function deref(root: Schema, s: unknown): Schema {
+  let n = s as Schema | undefined;
+  for (let i = 0; n && typeof n.$ref === "string" && i < 20; i++) {
+    let cur: unknown = root;
+    for (const part of (n.$ref as string).replace(/^#\/?/, "").split("/").filter(Boolean))
+      cur = (cur as Schema | undefined)?.[decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~")];
+    n = cur as Schema | undefined;
+  }
+  return n ?? {};
+}
+
+function reserved(name: string): string {
+  return `${name.replace(/[^A-Za-z0-9]/g, "").slice(0, 6) || "v"} a/b?c&d=e#f,g+h`;
+}
+
+function inLength(s: Schema, text: string): boolean {
+  const min = typeof s.minLength === "number" ? s.minLength : 0;
+  const max = typeof s.maxLength === "number" ? s.maxLength : Number.POSITIVE_INFINITY;
+  return text.length >= min && text.length <= max;
+}
+
+function stringValue(s: Schema, name: string): string | undefined {
+  if (typeof s.format === "string" && FORMATS[s.format]) return FORMATS[s.format];
+  if (name === "contentType") return "text/plain";
+  if (name === "content") return "aGk=";
+  if (name === "filename") return "a b.txt";
+  let re: RegExp | undefined;
+  try {
+    re = typeof s.pattern === "string" ? new RegExp(s.pattern, "u") : undefined;
+  } catch {
+    return undefined;
+  }
+  const min = typeof s.minLength === "number" ? s.minLength : 1;
+  const tries = [
+    reserved(name),
+    ...CANDIDATES,
+    ...CANDIDATES.map((c) => c.repeat(Math.ceil(min / c.length))),
+  ];
+  return tries.find((t) => inLength(s, t) && (!re || re.test(t)));
+}
+
+function objectValue(root: Schema, s: Schema, depth: number, salt: number): Schema {
+  const out: Schema = {};
+  if (depth > 4) return out;
+  const props = (s.properties ?? {}) as Schema;
+  const required = new Set((s.required as string[] | undefined) ?? []);
+  Object.keys(props).forEach((k, i) => {
+    if (!required.has(k) && (i >= 3 || depth >= 2)) return;
+    const v = makeValue(root, props[k], k, depth + 1, salt + i);
+    if (v !== undefined) out[k] = v;
+  });
+  const extra = s.additionalProperties;
+  if (Object.keys(props).length === 0 && extra && typeof extra === "object") {
+    const v = makeValue(root, extra, "k1", depth + 1, salt);
+    if (v !== undefined) out.k1 = v;
+  }
+  return out;
+}
+
+function allOfValue(root: Schema, s: Schema, name: string, depth: number, salt: number): unknown {
+  const merged: Schema = { type: "object", properties: {}, required: [] };
+  for (const part of s.allOf as unknown[]) {
+    const d = deref(root, part);
+    if (d.type && d.type !== "object") return makeValue(root, d, name, depth, salt);
+    Object.assign(merged.properties as Schema, d.properties ?? {});
+    (merged.required as string[]).push(...((d.required as string[] | undefined) ?? []));
+  }
+  return makeValue(root, merged, name, depth, salt);
+}
+
+function givenValue(
+  root: Schema,
+  s: Schema,
+  name: string,
+  depth: number,
+  salt: number,
+): { value: unknown } | undefined {
+  if ("const" in s) return { value: s.const };
+  if (Array.isArray(s.enum) && s.enum.length > 0) return { value: s.enum[salt % s.enum.length] };
+  if (Array.isArray(s.examples) && s.examples.length > 0) return { value: s.examples[0] };
+  if ("default" in s && s.default !== null) return { value: s.default };
+  for (const key of ["anyOf", "oneOf"]) {
+    const alts = (s[key] as unknown[] | undefined)?.filter((a) => deref(root, a).type !== "null");
+    if (alts?.length) return { value: makeValue(root, alts[0], name, depth, salt) };
+  }
+  if (Array.isArray(s.allOf) && s.allOf.length > 0) return { value: allOfValue(root, s, name, depth, salt) };
+  return undefined;
+}
+
+/** A value `schema` (inside `root`, whose `$defs` it may reference) accepts, or undefined when none is found. */
+export function makeValue(root: Schema, schema: unknown, name: string, depth = 0, salt = 0): unknown {
+  const s = deref(root, schema);
+  const given = givenValue(root, s, name, depth, salt);
+  if (given) return given.value;
+  const type = Array.isArray(s.type) ? (s.type as string[]).find((t) => t !== "null") : (s.type as string);
+  switch (type) {
+    case "integer":
+      return typeof s.minimum === "number" ? Math.ceil(s.minimum) + 1 : 7;
+    case "number":
+      return typeof s.minimum === "number" ? s.minimum + 1.5 : 2.5;
+    case "boolean":
+      return true;
+    case "array": {
+      if (depth > 4) return [];
+      const max = typeof s.maxItems === "number" ? s.maxItems : 2;
+      return Array.from({ length: Math.max(1, Math.min(2, max)) }, (_, i) =>
+        makeValue(root, s.items ?? {}, name, depth + 1, salt + i + 1),
+      );
+    }
+    case "object":
+      return objectValue(root, s, depth, salt);
+    case undefined:
+      return s.properties ? objectValue(root, s, depth, salt) : `v-${name}`;
+    default:
+      return stringValue(s, name);
+  }
+}
+
+/** Arguments for a tool: every required one and the first `optional` optional ones (never a confirmation token). */
+export function makeArgs(schema: Schema, optional = 4): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Schema;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  const out: Record<string, unknown> = {};
+  let taken = 0;
+  Object.keys(props).forEach((k, i) => {
+    if (k === "confirmation_token" || (!required.has(k) && taken++ >= optional)) return;
+    const v = makeValue(schema, props[k], k, 0, i);
+    if (v !== undefined) out[k] = v;
+  });
+  return out;
+}
