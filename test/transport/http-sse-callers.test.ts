@@ -68,6 +68,36 @@ it("one token holder opens its share of streams and no more; another still gets 
   expect(other.first).toContain("event: endpoint");
 });
 
+it("a session id is no credential: another caller's POST to a stream reads as unknown (404), its opener's is taken", async () => {
+  const opened = await openStream(await token("owner"));
+  expect(opened.status).toBe(200);
+  const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(opened.first)![1]!;
+  const postAs = (credential: string) =>
+    fetch(`${served.origin}${endpoint}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${credential}`, "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+    });
+  const others = [
+    await token("mallory"),
+    FIXTURE_KEY,
+    // The same subject through another client is another caller.
+    await issuer.mint("tenant-a", {
+      aud: served.url,
+      sub: "owner",
+      client_id: "agent-8",
+      scope: "mcp:tools",
+    }),
+  ];
+  for (const credential of others) {
+    const refused = await postAs(credential);
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).toContain("unknown SSE session");
+  }
+  // Its opener, with a freshly minted token of the same subject and client.
+  expect((await postAs(await token("owner"))).status).toBe(202);
+});
+
 it("callers of the static key are not told apart: they share the whole budget, not one caller's share", async () => {
   for (let i = 0; i <= DEFAULT_MAX_SSE_SESSIONS_PER_CALLER; i++) {
     expect((await openStream(FIXTURE_KEY)).status, `stream ${i + 1}`).toBe(200);
