@@ -184,6 +184,28 @@ function nameWords(name: string): Set<string> {
  * unique identifier of the hook."). A model reads the name; such a description tells it nothing more.
  */
 export function restatesName(name: string, text: string): boolean {
+  let byName = restated.get(text);
+  if (byName === undefined) {
+    if (restated.size >= CONCISE_TEXTS) restated.clear();
+    byName = new Map();
+    restated.set(text, byName);
+  }
+  let answer = byName.get(name);
+  if (answer === undefined) {
+    answer = restates(name, text);
+    byName.set(name, answer);
+  }
+  return answer;
+}
+
+/**
+ * `restatesName` once per text and name: a catalog's schemas repeat their arguments and fields (`owner`, `repo`,
+ * `per_page` in most of GitHub's tools), and every projection that publishes one asks again. At most
+ * `CONCISE_TEXTS` texts are kept (then the memo starts again).
+ */
+const restated = new Map<string, Map<string, boolean>>();
+
+function restates(name: string, text: string): boolean {
   const words = text.toLowerCase().match(/[a-z0-9]+/g);
   if (!words) return false;
   const named = nameWords(name);

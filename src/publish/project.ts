@@ -529,14 +529,45 @@ export class ProjectionMemo {
     string,
     Map<string, { laid: Layout; full?: Projection; concise?: Projection }>
   >();
+  /**
+   * Each root object's JSON, made once: a root is not modified while the memo is in use (generate's catalog is
+   * complete before it is measured), so every publisher asking for it again reuses the text and its hash.
+   */
+  private readonly keys = new WeakMap<JsonSchema, string>();
+  /** Roots derived from a tool's own (`derived`), by what derives them, then by the tool's root. */
+  private readonly derivations = new WeakMap<object, WeakMap<JsonSchema, JsonSchema>>();
   /** How many layouts and renderings were computed (not found in the memo). */
-  readonly computed = { layouts: 0, renders: 0 };
+  readonly computed = { layouts: 0, renders: 0, keys: 0 };
   constructor(readonly table: Record<string, JsonSchema>) {
     this.sizes = new SizeCache(table);
   }
+  /**
+   * `derive(root)`, made once per root for every publisher sharing the memo (`by`: what the derivation depends on
+   * besides the root, the same object for the same result: a tool's input without the descriptions of the
+   * catalog's common arguments), so the same object is projected, and its JSON made, once.
+   */
+  derived(root: JsonSchema, by: object, derive: (root: JsonSchema) => JsonSchema): JsonSchema {
+    let roots = this.derivations.get(by);
+    if (roots === undefined) {
+      roots = new WeakMap();
+      this.derivations.set(by, roots);
+    }
+    let out = roots.get(root);
+    if (out === undefined) {
+      out = derive(root);
+      roots.set(root, out);
+    }
+    return out;
+  }
   project(root: JsonSchema, bounds: Bounds): Projection {
-    // The root's JSON is the key that costs: it is hashed once, in one map (bounds are a few characters).
-    const json = JSON.stringify(root);
+    // The root's JSON is the key that costs: it is made once per root object and hashed once, in one map (bounds
+    // are a few characters).
+    let json = this.keys.get(root);
+    if (json === undefined) {
+      json = JSON.stringify(root);
+      this.keys.set(root, json);
+      this.computed.keys++;
+    }
     let byBounds = this.byRoot.get(json);
     if (byBounds === undefined) {
       byBounds = new Map();

@@ -72,7 +72,15 @@ export function dialectMatters(node: unknown): boolean {
  * bytes per schema (about 4% of GitHub's tools/list) and loses nothing.
  */
 function withDialect(schema: JsonSchema): JsonSchema {
-  return dialectMatters(schema) ? { $schema: DIALECT, ...schema } : schema;
+  return rootDialectMatters(schema) ? { $schema: DIALECT, ...schema } : schema;
+}
+
+/**
+ * `dialectMatters` of a published schema, `$defs` looked for first: a projection writes its named schemas last, after
+ * the root's whole tree, which the walk would read before it reached them.
+ */
+function rootDialectMatters(schema: JsonSchema): boolean {
+  return Object.hasOwn(schema, "$defs") || dialectMatters(schema);
 }
 
 /**
@@ -84,7 +92,7 @@ function withDialect(schema: JsonSchema): JsonSchema {
 function withDialectStill(schema: JsonSchema): JsonSchema {
   if (schema.$schema !== DIALECT) return schema;
   const { $schema: _dialect, ...rest } = schema;
-  return dialectMatters(rest) ? schema : rest;
+  return rootDialectMatters(rest) ? schema : rest;
 }
 
 /** One entry of `tools/list` (an alias is an entry of its own, with the same schemas). */
@@ -280,6 +288,21 @@ function described(doc: CatalogDocument, laid: JsonSchema, side: SchemaSide, con
 }
 
 /**
+ * A tool's input root without its common arguments' descriptions (`common.ts`): with a memo, made once per root for
+ * every publisher sharing it (generate's full and concise measures), so the same object is projected again.
+ */
+function withoutCommonOf(
+  doc: CatalogDocument,
+  root: JsonSchema,
+  memo: ProjectionMemo | undefined,
+): JsonSchema {
+  const args = commonArgumentsOf(doc);
+  return memo
+    ? memo.derived(root, args, (own) => withoutCommonDescriptions(own, args))
+    : withoutCommonDescriptions(root, args);
+}
+
+/**
  * How one side of one tool is published (the profile by its own name, `profileName`, as published.gen.txt records
  * it): what generate precomputed (where the caller keeps it), else the root
  * projected within its bounds, made concise, transformed by the profile (which also gives the input's argument
@@ -312,7 +335,7 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
       return done;
     }
     // The arguments many tools share are described once, in the instructions (`common.ts`).
-    const own = side === "input" && common ? withoutCommonDescriptions(root, commonArgumentsOf(doc)) : root;
+    const own = side === "input" && common ? withoutCommonOf(doc, root, memo) : root;
     const laid = projected(own, bounds).schema;
     const found = shared?.[side].get(laid);
     if (found) {

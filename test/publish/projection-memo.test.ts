@@ -64,11 +64,43 @@ describe("projection memo", () => {
     const full = createPublisher(doc, { transforms: [tolerateDrift], memo });
     for (const tool of doc.tools) full.entry(tool);
     // One input root and one output root, each fitted and chosen once for the 25 tools.
-    expect(memo.computed).toEqual({ layouts: 2, renders: 2 });
+    expect(memo.computed).toMatchObject({ layouts: 2, renders: 2 });
     const concise = createPublisher(withDescriptions(doc, "concise"), { transforms: [tolerateDrift], memo });
     for (const tool of doc.tools) concise.entry(tool);
     // Compact outputs are concise in both passes (found); the input is rendered concise from the same layout.
-    expect(memo.computed).toEqual({ layouts: 2, renders: 3 });
+    expect(memo.computed).toMatchObject({ layouts: 2, renders: 3 });
+  });
+
+  it("each root's JSON is made once for every publisher sharing the memo, common arguments' descriptions taken out once", () => {
+    // 25 tools with one described argument in common (so each root loses its description: a new object) and
+    // their own output root.
+    const doc = catalog(25);
+    const described = {
+      ...doc,
+      tools: doc.tools.map((tool) => ({
+        ...tool,
+        policy: {},
+        inputSchema: {
+          ...tool.inputSchema,
+          properties: { owner: { type: "string", description: "The account owner of the pet." } },
+        },
+      })),
+    } as CatalogDocument;
+    const memo = new ProjectionMemo(described.schemas);
+    const full = createPublisher(described, { transforms: [tolerateDrift], memo });
+    expect(full.instructions()).toContain("The account owner of the pet.");
+    for (const tool of described.tools) full.entry(tool);
+    expect(memo.computed.keys).toBe(50);
+    // As generate switches to concise descriptions: the same document, its publish settings replaced.
+    described.publish = { ...described.publish, descriptions: "concise" };
+    const concise = createPublisher(described, { transforms: [tolerateDrift], memo });
+    for (const tool of described.tools) concise.entry(tool);
+    // The same 25 input roots (without the common description) and 25 output roots: no key made again.
+    expect(memo.computed.keys).toBe(50);
+    for (const tool of described.tools) {
+      const alone = createPublisher(withDescriptions(described, "concise"), { transforms: [tolerateDrift] });
+      expect(concise.entry(tool)).toEqual(alone.entry(tool));
+    }
   });
 
   it("publishes what each tool projected alone publishes", () => {
