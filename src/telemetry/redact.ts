@@ -52,8 +52,12 @@ export function rememberSecret(value: string | undefined, options: { rotating?: 
  * server's credential to the model. Identifiers (user names, client ids) are not credentials: a result naming
  * the caller's own login is ordinary data.
  */
-const credentials = new Set<string>();
-export const MAX_CREDENTIAL_FORMS = 192;
+const credentials = new Map<string, readonly string[]>();
+/**
+ * How many credentials are remembered, each with all its spellings (the bound counts credentials, not spellings,
+ * so a credential's spellings are kept or dropped together and adding spellings never shortens the memory).
+ */
+export const MAX_CREDENTIALS = 64;
 
 /** Remembers a credential sent upstream (and, as any secret, for redaction); see `credentials`. */
 export function rememberCredential(value: string | undefined, options: { rotating?: boolean } = {}): void {
@@ -64,19 +68,22 @@ export function rememberCredential(value: string | undefined, options: { rotatin
   if (lastRemembered !== undefined && lastRemembered.value === value && lastRemembered.rotating === rotating)
     return;
   rememberSecret(value, options);
-  const known = credentials.has(value);
-  const encoded = encodeURIComponent(value);
-  // As a query value is sent (RFC 3986 unreserved only, `serialize.ts` encodeStrict) and as other clients encode it.
-  const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  for (const form of new Set([value, encoded, strict, ...echoedForms(value)])) {
-    credentials.delete(form);
-    credentials.add(form);
-  }
-  while (credentials.size > MAX_CREDENTIAL_FORMS)
-    credentials.delete(credentials.values().next().value as string);
+  const forms = credentials.get(value);
+  // Re-adding moves the credential to the newest end; the oldest is dropped past the bound.
+  credentials.delete(value);
+  credentials.set(value, forms ?? spellings(value));
+  while (credentials.size > MAX_CREDENTIALS) credentials.delete(credentials.keys().next().value as string);
   // Only a new value changes what is looked for (the order does not matter to a lookup).
-  if (!known) listCredentials();
+  if (!forms) listCredentials();
   lastRemembered = { value, rotating };
+}
+
+/** A credential as sent, percent-encoded (as a query value is sent and as other clients encode it), and echoed. */
+function spellings(value: string): string[] {
+  const encoded = encodeURIComponent(value);
+  // RFC 3986 unreserved only, `serialize.ts` encodeStrict.
+  const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return [...new Set([value, encoded, strict, ...echoedForms(value)])];
 }
 
 /**
@@ -101,7 +108,7 @@ let credentialBytes: Buffer[] = [];
 let shortestCredential = Number.POSITIVE_INFINITY;
 
 function listCredentials(): void {
-  credentialList = [...credentials].sort((a, b) => b.length - a.length);
+  credentialList = [...new Set([...credentials.values()].flat())].sort((a, b) => b.length - a.length);
   credentialBytes = credentialList.map((c) => Buffer.from(c, "utf8"));
   shortestCredential = Math.min(...credentialList.map((c) => c.length));
 }
@@ -235,8 +242,8 @@ const MAX_INPUT = 2000;
 /** Where the cut falls: `MAX_INPUT`, or past it to the end of a remembered secret that begins before it. */
 function cutAt(text: string): number {
   let end = MAX_INPUT;
-  for (const known of KNOWN) {
-    for (const secret of known) {
+  for (const values of known()) {
+    for (const secret of values) {
       // Only where it could begin before the cut and end after it (not a walk of the whole long text).
       const at = text
         .slice(0, MAX_INPUT + secret.length - 1)
@@ -247,14 +254,15 @@ function cutAt(text: string): number {
   return end;
 }
 
-const KNOWN = [fixedSecrets, rotatingSecrets, credentials];
+/** Every remembered value redaction replaces: secrets, and credentials in each of their spellings. */
+const known = (): Iterable<string>[] => [fixedSecrets, rotatingSecrets, credentialList];
 
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {
   const long = text.length > MAX_INPUT;
   let out = long ? text.slice(0, cutAt(text)) : text;
-  for (const known of KNOWN) {
-    for (const secret of known) {
+  for (const values of known()) {
+    for (const secret of values) {
       if (out.includes(secret)) out = out.split(secret).join("[redacted]");
     }
   }
