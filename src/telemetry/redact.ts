@@ -30,11 +30,13 @@ export function rememberSecret(value: string | undefined, options: { rotating?: 
   if (value === undefined || value.length < 4) return;
   lastRemembered = undefined;
   if (!options.rotating) {
+    if (!fixedSecrets.has(value)) knownList = undefined;
     fixedSecrets.add(value);
     rotatingSecrets.delete(value);
     return;
   }
   if (fixedSecrets.has(value)) return;
+  if (!rotatingSecrets.has(value)) knownList = undefined;
   // Re-adding moves the value to the newest end; the oldest is dropped past the bound.
   rotatingSecrets.delete(value);
   rotatingSecrets.add(value);
@@ -108,6 +110,7 @@ let credentialBytes: Buffer[] = [];
 let shortestCredential = Number.POSITIVE_INFINITY;
 
 function listCredentials(): void {
+  knownList = undefined;
   credentialList = [...new Set([...credentials.values()].flat())].sort((a, b) => b.length - a.length);
   credentialBytes = credentialList.map((c) => Buffer.from(c, "utf8"));
   shortestCredential = Math.min(...credentialList.map((c) => c.length));
@@ -254,8 +257,18 @@ function cutAt(text: string): number {
   return end;
 }
 
-/** Every remembered value redaction replaces: secrets, and credentials in each of their spellings. */
-const known = (): Iterable<string>[] => [fixedSecrets, rotatingSecrets, credentialList];
+/**
+ * Every remembered value redaction replaces (secrets, and credentials in each of their spellings), longest first,
+ * so a secret holding another is replaced whole, never leaving its tail after the shorter one's `[redacted]`;
+ * remade after a value is added, not when one only moves.
+ */
+let knownList: string[] | undefined;
+const known = (): string[][] => {
+  knownList ??= [...new Set([...fixedSecrets, ...rotatingSecrets, ...credentialList])].sort(
+    (a, b) => b.length - a.length,
+  );
+  return [knownList];
+};
 
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {

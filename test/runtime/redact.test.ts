@@ -146,3 +146,15 @@ describe("redact", () => {
     expect(out.endsWith("…")).toBe(true);
   });
 });
+
+describe("remembered secrets that hold one another", () => {
+  it("are replaced longest first, whole, whatever order they were remembered in", () => {
+    rememberSecret("pass-7Qx");
+    rememberSecret("pass-7Qx/tail-Wy3k");
+    rememberSecret("Zt9-rotating", { rotating: true });
+    rememberSecret("Zt9-rotating.and-its-tail", { rotating: true });
+    expect(redact("a pass-7Qx/tail-Wy3k b pass-7Qx c Zt9-rotating.and-its-tail d")).toBe(
+      "a [redacted] b [redacted] c [redacted] d",
+    );
+  });
+});
