@@ -190,6 +190,11 @@ describe("segments Windows reads as another name, under a deny list", () => {
     expect(checkListing(seg("apps."), scope)).toEqual({ mode: "filter" });
     expect(checkArea(seg("apps/:x"), scope)).toEqual({ ok: false, by: "alias" });
     expect(checkArea(seg("apps:x"), scope)).toEqual(billing);
+    expect(checkPath(seg("urn:public/x"), { deny: [seg("urn:secret")] })).toEqual({
+      ok: false,
+      by: "deny",
+      prefix: ["urn:secret"],
+    });
     expect(checkPath(seg("infra./db"), {})).toEqual({ ok: true });
     expect(checkPath(seg("infra./db"), { allow: [seg("infra")] })).toEqual({ ok: false, by: "allow" });
     expect(checkPath(seg("INFRAS~1/db"), {})).toEqual({ ok: true });
