@@ -1,6 +1,7 @@
 import type { Agent, ClientRequest, IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
 import { upstreamRequestSent } from "../chain.js";
+import { parserKeeps } from "./request.js";
 import { ResponseTooLargeError, readLimited } from "./response.js";
 import { closedUnanswered } from "./retry.js";
 import type { SendUpstream, UpstreamResponse } from "./upstream.js";
@@ -147,7 +148,7 @@ const CONNECT_CODES = new Set([
  * host or port than the upstream's). Anything else, and a proxy on the upstream's own host and port, as it came.
  * Nothing of the proxy's URL is kept (it may carry credentials).
  */
-function proxyFailure(error: Error, url: URL, port: number): unknown {
+function proxyFailure(error: Error, url: Target, port: number): unknown {
   const e = error as Error & { code?: string; port?: number; hostname?: string };
   if (e.code === "ERR_PROXY_TUNNEL") {
     const status = / HTTP\/1\.[01] (\d{3})\b/.exec(e.message)?.[1];
@@ -164,9 +165,58 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
+/** What `sendOverHttp` reads of a request's URL, as the WHATWG URL parser reads it; `path` is pathname + search. */
+type Target = Pick<URL, "protocol" | "username" | "password" | "hostname" | "host" | "port"> & {
+  path: string;
+};
+
+/** Origins as written in request URLs, parsed (null: not written as the parser writes it, or not http(s)). */
+const origins = new Map<string, Omit<Target, "path"> | null>();
+const MAX_ORIGINS = 64;
+
+/**
+ * A request URL as the parser reads it. The executor's usual URL (an origin written as the parser writes it, a path
+ * and query it keeps as written: `parserKeeps`) is split as text, its origin parsed once; any other is parsed.
+ */
+export function targetOf(text: string): Target {
+  const slash = text.indexOf("/", text.indexOf("//") + 2);
+  if (slash > 0) {
+    const written = text.slice(0, slash);
+    let origin = origins.get(written);
+    if (origin === undefined) {
+      origin = keptOrigin(written);
+      if (origins.size >= MAX_ORIGINS) origins.clear();
+      origins.set(written, origin);
+    }
+    const rest = text.slice(slash);
+    const mark = rest.indexOf("?");
+    const pathname = mark === -1 ? rest : rest.slice(0, mark);
+    const search = mark === -1 ? "" : rest.slice(mark + 1);
+    // A `?` with nothing after it is no search to the parser: parsed below.
+    if (origin !== null && (mark === -1 || search !== "") && parserKeeps(pathname, search))
+      return { ...origin, path: rest };
+  }
+  const url = new URL(text);
+  const { protocol, username, password, hostname, host, port } = url;
+  return { protocol, username, password, hostname, host, port, path: `${url.pathname}${url.search}` };
+}
+
+function keptOrigin(written: string): Omit<Target, "path"> | null {
+  let url: URL;
+  try {
+    url = new URL(`${written}/`);
+  } catch {
+    return null;
+  }
+  if (url.origin !== written || url.username !== "" || url.password !== "") return null;
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  const { protocol, hostname, host, port } = url;
+  return { protocol, username: "", password: "", hostname, host, port };
+}
+
 /** Sends one request over node:http(s); redirects are not followed (the executor decides). */
 export const sendOverHttp: SendUpstream = async (request) => {
-  const url = new URL(request.url);
+  const url = targetOf(request.url);
   if (url.username !== "" || url.password !== "") throw refused("credentials in the URL");
   const secure = url.protocol === "https:";
   if (!secure && url.protocol !== "http:") throw refused("not an http(s) URL");
@@ -201,7 +251,7 @@ export const sendOverHttp: SendUpstream = async (request) => {
           protocol: url.protocol,
           hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
           port,
-          path: `${url.pathname}${url.search}`,
+          path: url.path,
           method: request.method,
           // Node 22's proxy support reads the target's Host with getHeader, which sees no headers given as a flat
           // list (it would send the request line to the proxy as http://localhost/...): given as an object there.

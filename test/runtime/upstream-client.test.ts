@@ -19,7 +19,12 @@ import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../..
 import { type CallContext, whileUpstreamAnswers } from "../../src/chain.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { createHttpExecutor } from "../../src/executors/http.js";
-import { closeUpstreamConnections, sendOverHttp, usesEnvProxy } from "../../src/executors/upstream-client.js";
+import {
+  closeUpstreamConnections,
+  sendOverHttp,
+  targetOf,
+  usesEnvProxy,
+} from "../../src/executors/upstream-client.js";
 import { loopbackCertificate } from "../helpers/tls.js";
 
 // The executor's own HTTP client (node:http with a keep-alive agent, no fetch) against a real upstream on
@@ -967,5 +972,68 @@ describe("a forward proxy named by the environment", () => {
     expect(usesEnvProxy({ NODE_OPTIONS: "--max-old-space-size=512 --use-env-proxy" }, [])).toBe(true);
     expect(usesEnvProxy({ NODE_USE_ENV_PROXY: "0", HTTP_PROXY: "http://p" }, [])).toBe(false);
     expect(usesEnvProxy({ NODE_OPTIONS: "--use-env-proxy-x" }, [])).toBe(false);
+  });
+});
+
+describe("a request URL read without the parser", () => {
+  const origins = [
+    "https://api.example.com",
+    "http://127.0.0.1:4567",
+    "http://[::1]:8080",
+    "HTTP://API.example.com",
+    "http://h:80",
+    "https://h:443",
+    "http://user:pw@h",
+    "http://ü.example",
+    "http://h.",
+    "ftp://h",
+    "http://h?q=/x",
+    "http:/h",
+    "http:h",
+  ];
+  const chars = [...Array.from({ length: 0x80 }, (_, i) => String.fromCharCode(i)), "\u00e9", "😀"];
+  const rests = [
+    "",
+    "/",
+    "/v1/secrets/integrations/salesforce/oauth",
+    "/v1/x?",
+    "/v1/x?q=1&r=%20",
+    "/v1/./x",
+    "/v1/%2e%2E/x",
+    "/v1/x?q=/../y",
+    "/v1/x#f",
+    "/v1/x?q#f",
+    ...chars.flatMap((c) => [`/a${c}b`, `/v1/x?q=a${c}b`, `/${c}`]),
+  ];
+
+  it("reads every URL as the WHATWG parser does: host, port, credentials and the request target", () => {
+    let compared = 0;
+    for (const origin of origins) {
+      for (const rest of rests) {
+        const text = `${origin}${rest}`;
+        let url: URL;
+        try {
+          url = new URL(text);
+        } catch {
+          expect(() => targetOf(text), text).toThrow();
+          continue;
+        }
+        const { protocol, username, password, hostname, host, port } = url;
+        const expected = {
+          protocol,
+          username,
+          password,
+          hostname,
+          host,
+          port,
+          path: `${url.pathname}${url.search}`,
+        };
+        // Twice: the second reads the origin remembered by the first.
+        expect(targetOf(text), text).toEqual(expected);
+        expect(targetOf(text), text).toEqual(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
   });
 });
