@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,18 @@ const run = promisify(execFile);
 
 /** Where the machine keeps Python wheels for offline installs (the local PyPI mirror's files). */
 export const WHEELS = "/opt/pypi/files";
+
+/**
+ * Whether this machine can make the Python clients' environment: python3 with venv and pip (ensurepip), and the
+ * wheel folder the packages install from with no registry asked. Both come with the machine image the project is
+ * developed and tested on; CI installs only from the npm registry and Debian's packages, so on a machine without
+ * them the Python client tests are skipped with this reason printed, not failed.
+ */
+export function pythonClientsMissing(): string | undefined {
+  if (!existsSync(WHEELS)) return `no Python wheels at ${WHEELS}`;
+  const probe = spawnSync("python3", ["-c", "import venv, ensurepip"], { stdio: "ignore" });
+  return probe.status === 0 ? undefined : "no python3 with venv and ensurepip";
+}
 
 /**
  * A Python virtual environment with `packages` installed offline from the machine's wheel folder (pip's
@@ -25,8 +37,6 @@ export async function pythonWith(packages: string[]): Promise<string> {
   const dir = join(ROOT, "test/.tmp", `pyvenv-${key}`);
   const python = join(dir, "bin/python");
   if (existsSync(python)) return python;
-  if (!existsSync(WHEELS))
-    throw new Error(`no Python wheels at ${WHEELS}: the Python client tests install from there`);
   if (!existsSync(WHEELS))
     throw new Error(`no Python wheels at ${WHEELS}: the Python client tests install from there`);
   const making = `${dir}.making-${process.pid}`;
