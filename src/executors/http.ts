@@ -167,16 +167,14 @@ function prepareCall(
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     });
     const unsigned = assembleRequest(placed, NO_CREDENTIALS);
-    const sign = async (): Promise<BuiltRequest> => {
-      const placement = await auth.apply(binding.security, {
-        signal: ctx.signal,
-        onRequest: () => countUpstreamRequest(ctx),
-      });
-      return hasCredentials(placement) ? assembleRequest(placed, placement) : unsigned;
-    };
-    const now = auth.applyNow(binding.security);
-    if (now === undefined) return sign().then((request) => ({ unsigned, request, sign }), requestFailure);
-    return { unsigned, request: hasCredentials(now) ? assembleRequest(placed, now) : unsigned, sign };
+    const applyOptions = { signal: ctx.signal, onRequest: () => countUpstreamRequest(ctx) };
+    const signed = (placement: AuthPlacement) =>
+      hasCredentials(placement) ? assembleRequest(placed, placement) : unsigned;
+    const sign = async (): Promise<BuiltRequest> => signed(await auth.apply(binding.security, applyOptions));
+    const placing = auth.place(binding.security, applyOptions);
+    if (placing instanceof Promise)
+      return placing.then(signed).then((request) => ({ unsigned, request, sign }), requestFailure);
+    return { unsigned, request: signed(placing), sign };
   } catch (error) {
     return requestFailure(error);
   }

@@ -27,10 +27,10 @@ type TokenCredential = Extract<ResolvedCredential, { kind: "oauth2" | "userToken
 export interface Authenticator {
   apply(security: readonly string[][], options: ApplyOptions): Promise<AuthPlacement>;
   /**
-   * `apply`'s placement made now, without an async step, when the alternative it picks holds static credentials
-   * only; `undefined` when it needs a token (then `apply`). Throws what `apply` rejects with, synchronously.
+   * `apply`'s placement, made at once when the alternative it picks holds static credentials only, a promise when it
+   * needs a token. Throws what `apply` rejects with, synchronously.
    */
-  applyNow(security: readonly string[][]): AuthPlacement | undefined;
+  place(security: readonly string[][], options: ApplyOptions): AuthPlacement | Promise<AuthPlacement>;
   /**
    * The upstream answered 401: forgets cached OAuth2 tokens and marks provided ones as refused. True when a new
    * token can be obtained (a refresh token or client credentials), so the request is worth repeating once.
@@ -54,24 +54,30 @@ export function createAuthenticator(
     into.headers.push(["authorization", `Bearer ${headerSafe(token)}`]);
   }
 
+  async function placeAll(chosen: ResolvedCredential[], into: AuthPlacement, apply: ApplyOptions) {
+    // Static credentials are placed without an async step; only a token may need a request.
+    for (const item of chosen) {
+      if (item.kind === "oauth2" || item.kind === "userToken") await placeToken(item, into, apply);
+      else placeStaticCredential(item, into);
+    }
+    return into;
+  }
+
+  function place(security: readonly string[][], applyOptions: ApplyOptions) {
+    const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
+    const chosen = chooseAlternative(security, schemes, config);
+    for (const item of chosen)
+      if (item.kind === "oauth2" || item.kind === "userToken")
+        return placeAll(chosen, placement, applyOptions);
+    for (const item of chosen) placeStaticCredential(item as StaticCredential, placement);
+    return placement;
+  }
+
   return {
     async apply(security, applyOptions) {
-      const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
-      // Static credentials are placed without an async step; only a token may need a request.
-      for (const item of chooseAlternative(security, schemes, config)) {
-        if (item.kind === "oauth2" || item.kind === "userToken")
-          await placeToken(item, placement, applyOptions);
-        else placeStaticCredential(item, placement);
-      }
-      return placement;
+      return place(security, applyOptions);
     },
-    applyNow(security) {
-      const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
-      const chosen = chooseAlternative(security, schemes, config);
-      for (const item of chosen) if (item.kind === "oauth2" || item.kind === "userToken") return undefined;
-      for (const item of chosen) placeStaticCredential(item as StaticCredential, placement);
-      return placement;
-    },
+    place,
     invalidate() {
       return tokens.rejected();
     },

@@ -132,7 +132,7 @@ describe("alternatives and missing credentials", () => {
     expect(error.message).not.toContain("ann");
   });
 
-  it("applyNow places static credentials as apply does, and throws what apply rejects with", async () => {
+  it("place makes static credentials' placement at once, as apply does, and throws what apply rejects with", async () => {
     const auth = createAuthenticator(
       source([...schemes, { kind: "bearer", scheme: "bearer2", token: { env: "PASS" } }]),
       resolveConfig(vars, { TOKEN: "tok-1", KEY: "key-2", USER: "ann", PASS: "" }),
@@ -144,12 +144,12 @@ describe("alternatives and missing credentials", () => {
       [["bearer2"], []],
       [["bearer", "basic"], ["cookieKey"]],
     ]) {
-      expect(auth.applyNow(security)).toEqual(await auth.apply(security, { signal }));
+      expect(auth.place(security, { signal })).toEqual(await auth.apply(security, { signal }));
     }
     for (const security of [[["bearer2"]], [["basic"], ["bearer2"]], [["nope"]], [["bearer", "bearer2"]]]) {
       const rejected = await auth.apply(security, { signal }).catch((e) => e);
       expect(rejected).toBeInstanceOf(AuthError);
-      expect(() => auth.applyNow(security)).toThrow(rejected.message);
+      expect(() => auth.place(security, { signal })).toThrow(rejected.message);
     }
   });
 
@@ -241,15 +241,26 @@ describe("OAuth2 client credentials", () => {
     expect(basic).toBe("my%20client:s3cr3t%26%3D");
   });
 
-  it("applyNow leaves an alternative with a token to apply, and makes no token request", async () => {
+  it("place gives a promise for an alternative with a token: one token request, the placement apply makes", async () => {
     const auth = createAuthenticator(
       source([...schemes, oauth()]),
       resolveConfig(vars, { ...env, KEY: "k" }),
     );
-    expect(auth.applyNow([["oauth"]])).toBeUndefined();
-    expect(auth.applyNow([["headerKey", "oauth"]])).toBeUndefined();
-    expect(auth.applyNow([["bearer"], ["headerKey"]])?.headers).toEqual([["x-api-key", "k"]]);
-    expect(requests).toEqual([]);
+    let counted = 0;
+    const placing = auth.place([["headerKey", "oauth"]], { signal, onRequest: () => counted++ });
+    expect(placing).toBeInstanceOf(Promise);
+    const placed = await placing;
+    expect(placed.headers).toEqual([
+      ["x-api-key", "k"],
+      ["authorization", `Bearer at-${issued}`],
+    ]);
+    expect([requests.length, counted]).toEqual([1, 1]);
+    expect(await auth.apply([["headerKey", "oauth"]], { signal })).toEqual(placed);
+    expect(auth.place([["bearer"], ["headerKey"]], { signal })).toEqual({
+      headers: [["x-api-key", "k"]],
+      query: [],
+      cookies: [],
+    });
   });
 
   it("concurrent calls share one token request (single flight)", async () => {
