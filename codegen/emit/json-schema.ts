@@ -172,7 +172,12 @@ export class JsonSchemaEmitter {
   }
 
   private tuple(n: NodeOf<"tuple">): JsonSchema {
-    const s: JsonSchema = { type: "array", prefixItems: n.items.map((i) => this.node(i)) };
+    // A tuple of no positions (`prefixItems: []`, or the enum value `[]`) says nothing before its rest: JSON
+    // Schema 2020-12 refuses an empty `prefixItems`, so none is written (`items: false` alone is the empty array).
+    const s: JsonSchema =
+      n.items.length === 0
+        ? { type: "array" }
+        : { type: "array", prefixItems: n.items.map((i) => this.node(i)) };
     // Open rest is JSON Schema's default, so it is left unsaid.
     if (!n.rest) s.items = false;
     else if (!isBareAny(n.rest)) s.items = this.node(n.rest);

@@ -523,4 +523,75 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     expect(out.zod).toBe("z.string()");
     expect(out.diags.map((d) => d.code)).toEqual(["TW135"]);
   });
+
+  // Found by the generate fuzzer: a tuple of no positions (the enum value `[]`, `prefixItems: []`) was published as
+  // `prefixItems: []`, and an empty `anyOf`/`oneOf` as itself; JSON Schema 2020-12 requires one schema at least in
+  // each, so ajv refused the whole tool's schema. An empty `allOf` was read as an object.
+  it.each<[string, unknown, unknown]>([
+    ["the enum value []", { enum: [[], [1]] }, { type: "array", items: false, minItems: 0 }],
+    ["const []", { const: [] }, { type: "array", items: false, minItems: 0 }],
+    ["prefixItems: []", { type: "array", prefixItems: [] }, { type: "array" }],
+    ["anyOf: []", { anyOf: [] }, {}],
+    ["oneOf: []", { oneOf: [] }, {}],
+    ["allOf: []", { allOf: [] }, {}],
+    ["type beside anyOf: []", { type: "string", anyOf: [] }, { type: "string" }],
+  ])("%s publishes a schema JSON Schema 2020-12 accepts", (_, schema, expected) => {
+    const out = emit(schema);
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validateSchema(out.json as object), JSON.stringify(ajv.errors)).toBe(true);
+    const published = JSON.stringify(out.json);
+    expect(published).not.toMatch(/"(prefixItems|anyOf|oneOf|allOf)":\[\]/);
+    if ((schema as { enum?: unknown }).enum) expect(published).toContain(JSON.stringify(expected));
+    else expect(out.json).toEqual(expected);
+    // An empty list is the spec's mistake: said where it is written.
+    if (/Of: \[\]/.test(_))
+      expect(out.diags.map((d) => `${d.code} ${d.message}`)).toContain(
+        `TW134 ${_.match(/\w+Of/)?.[0]} is empty; read as absent`,
+      );
+  });
+
+  // Found by the generate fuzzer: bounds were read whenever they were numbers, so `minItems: 0.1` or a YAML
+  // `maximum: .inf` (JSON.stringify writes null) was published as it was, and ajv refused the whole tool's schema.
+  it.each<[string, Record<string, unknown>]>([
+    ["minItems 0.1", { type: "array", items: { type: "string" }, minItems: 0.1 }],
+    ["maxItems -1", { type: "array", items: { type: "string" }, maxItems: -1 }],
+    ["minLength 1.5", { type: "string", minLength: 1.5 }],
+    ["maxLength Infinity", { type: "string", maxLength: Number.POSITIVE_INFINITY }],
+    ["minProperties -3", { type: "object", minProperties: -3 }],
+    ["maximum Infinity", { type: "number", maximum: Number.POSITIVE_INFINITY }],
+    ["minimum -Infinity", { type: "integer", minimum: Number.NEGATIVE_INFINITY }],
+    ["exclusiveMaximum NaN", { type: "number", exclusiveMaximum: Number.NaN }],
+    ["multipleOf 0", { type: "number", multipleOf: 0 }],
+    ["multipleOf -2", { type: "integer", multipleOf: -2 }],
+  ])("a bound JSON Schema refuses (%s) is ignored with a located warning", (_, schema) => {
+    const out = emit(schema);
+    const key = Object.keys(schema).at(-1) as string;
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validateSchema(out.json as object), JSON.stringify(ajv.errors)).toBe(true);
+    expect(out.json).not.toHaveProperty(key);
+    expect(out.zod).not.toMatch(/Infinity|NaN|\.(min|max|gte|lte|gt|lt|multipleOf)\(/);
+    expect(out.diags.map((d) => `${d.code} ${d.source?.pointer}`)).toEqual([
+      `TW134 #/components/schemas/Subject/${key}`,
+    ]);
+  });
+
+  it("bounds JSON Schema accepts are kept without a warning, huge integers included", () => {
+    const out = emit({ type: "string", minLength: 0, maxLength: 1e20 });
+    expect(out.json).toEqual({ type: "string", minLength: 0, maxLength: 1e20 });
+    expect(out.diags).toEqual([]);
+  });
+
+  // Found by the generate fuzzer: `required` was published as written, so a member that is not a name (an
+  // object, a number) made ajv refuse the whole tool's schema.
+  it("required names that are not strings are ignored with a located warning", () => {
+    const out = emit({
+      type: "object",
+      required: ["id", {}, 3, null],
+      properties: { id: { type: "string" } },
+    });
+    expect(out.json).toEqual({ type: "object", properties: { id: { type: "string" } }, required: ["id"] });
+    expect(out.diags.map((d) => `${d.code} ${d.source?.pointer}`)).toEqual([
+      "TW134 #/components/schemas/Subject/required",
+    ]);
+  });
 });

@@ -321,6 +321,7 @@ export class SchemaConverter {
     const types = typesOf(s);
     if (types.length === 0) return { kind: "any" };
     const nonNull = types.filter((t) => t !== "null");
+    this.badBounds(s, at);
     const variants = nonNull.map((t) => this.typed(t, s, at));
     let node: SchemaNode =
       variants.length === 0
@@ -343,8 +344,13 @@ export class SchemaConverter {
     const lists = (["allOf", "oneOf", "anyOf"] as const).flatMap((k) =>
       Array.isArray(s[k]) ? (s[k] as unknown[]) : [],
     );
-    const inherits = ownType !== undefined && lists.every(isPartial);
+    const inherits = ownType !== undefined && lists.length > 0 && lists.every(isPartial);
     const branch = (v: unknown) => (inherits ? { ...(v as Json), type: ownType } : v);
+    // JSON Schema requires one schema at least: an empty list constrains nothing (written as it is, `anyOf: []`,
+    // no validator would load the published schema).
+    for (const key of ["allOf", "oneOf", "anyOf"] as const)
+      if (Array.isArray(s[key]) && s[key].length === 0)
+        this.diags.warn("TW134", `${key} is empty; read as absent`, this.located(child(at, key)));
     const parts: SchemaNode[] = [];
     if (Object.keys(own).length > 0 && !(inherits && Object.keys(own).length === 1))
       parts.push(this.core(own, at));
@@ -356,6 +362,7 @@ export class SchemaConverter {
     for (const key of ["oneOf", "anyOf"] as const) {
       const list = s[key];
       if (!Array.isArray(list)) continue;
+      if (list.length === 0) continue;
       const variants = list.map((v, i) => this.convert(branch(v), child(at, key, i)));
       const union: SchemaNode = { kind: "union", variants, exclusive: key === "oneOf" };
       const disc = this.discriminator(
@@ -387,6 +394,7 @@ export class SchemaConverter {
       }
       parts.push(variants.length === 1 ? (variants[0] as SchemaNode) : union);
     }
+    if (parts.length === 0) return { kind: "any" };
     return parts.length === 1 ? (parts[0] as SchemaNode) : mergeIntersection(parts);
   }
 
@@ -502,6 +510,20 @@ export class SchemaConverter {
     return node;
   }
 
+  /**
+   * Bounds of a number JSON Schema refuses (`minItems: 0.5`, `maxLength: -1`, `maximum: .inf`, `multipleOf: 0`):
+   * published as written, no validator would load the tool's schema. Each is ignored (looser), said where it is.
+   */
+  private badBounds(s: Json, at: At): void {
+    for (const key of [...COUNTS, ...NUMBERS]) {
+      const v = s[key];
+      if (typeof v !== "number") continue;
+      const ok = COUNTS.includes(key) ? isCount(v) : isFiniteNumber(v) && (key !== "multipleOf" || v > 0);
+      if (!ok)
+        this.diags.warn("TW134", `${key} ${v} is not a valid bound; ignored`, this.located(child(at, key)));
+    }
+  }
+
   private typed(type: string, s: Json, at: At): SchemaNode {
     switch (type) {
       case "string":
@@ -524,8 +546,8 @@ export class SchemaConverter {
   private stringNode(s: Json, at: At): SchemaNode {
     const node: SchemaNode = { kind: "string" };
     if (typeof s.format === "string") node.format = s.format;
-    if (typeof s.minLength === "number") node.minLength = s.minLength;
-    if (typeof s.maxLength === "number") node.maxLength = s.maxLength;
+    if (isCount(s.minLength)) node.minLength = s.minLength;
+    if (isCount(s.maxLength)) node.maxLength = s.maxLength;
     if (typeof s.contentEncoding === "string") node.contentEncoding = s.contentEncoding;
     if (typeof s.contentMediaType === "string") node.contentMediaType = s.contentMediaType;
     if (s.format === "byte") node.contentEncoding = "base64";
@@ -547,8 +569,8 @@ export class SchemaConverter {
 
   private arrayNode(s: Json, at: At): SchemaNode {
     const bounds = {
-      ...(typeof s.minItems === "number" ? { minItems: s.minItems } : {}),
-      ...(typeof s.maxItems === "number" ? { maxItems: s.maxItems } : {}),
+      ...(isCount(s.minItems) ? { minItems: s.minItems } : {}),
+      ...(isCount(s.maxItems) ? { maxItems: s.maxItems } : {}),
     };
     if (Array.isArray(s.prefixItems)) {
       const items = s.prefixItems.map((p, i) => this.convert(p, child(at, "prefixItems", i)));
@@ -565,8 +587,21 @@ export class SchemaConverter {
     return { kind: "array", items, ...bounds, ...(s.uniqueItems === true ? { uniqueItems: true } : {}) };
   }
 
+  /** `required`'s names; another value (`required: [id, {}]`) names no property: ignored, said where it is. */
+  private requiredNames(list: unknown, at: At): string[] {
+    if (!Array.isArray(list)) return [];
+    const names = list.filter((n): n is string => typeof n === "string");
+    if (names.length < list.length)
+      this.diags.warn(
+        "TW134",
+        "required holds a value that is not a property name; ignored",
+        this.located(child(at, "required")),
+      );
+    return names;
+  }
+
   private objectNode(s: Json, at: At): SchemaNode {
-    const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+    const required = new Set(this.requiredNames(s.required, at));
     const props = (s.properties ?? {}) as Json;
     const properties: PropertyNode[] = Object.keys(props).map((name) => ({
       name,
@@ -616,8 +651,8 @@ export class SchemaConverter {
       kind: "object",
       properties,
       additional,
-      ...(typeof s.minProperties === "number" ? { minProperties: s.minProperties } : {}),
-      ...(typeof s.maxProperties === "number" ? { maxProperties: s.maxProperties } : {}),
+      ...(isCount(s.minProperties) ? { minProperties: s.minProperties } : {}),
+      ...(isCount(s.maxProperties) ? { maxProperties: s.maxProperties } : {}),
     };
   }
 
@@ -740,24 +775,37 @@ function typesOf(s: Json): string[] {
   return [];
 }
 
+/** Keywords JSON Schema requires to be a non-negative integer. */
+const COUNTS = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
+/** Keywords JSON Schema requires to be a number (`multipleOf`: above 0); a YAML `.inf` or JSON `1e400` is not one. */
+const NUMBERS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+
+function isCount(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0;
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
+
 function numberNode(kind: "number" | "integer", s: Json, version: OpenApiVersion): SchemaNode {
   const node: SchemaNode = { kind };
   if (typeof s.format === "string") node.format = s.format;
-  if (typeof s.multipleOf === "number") node.multipleOf = s.multipleOf;
+  if (isFiniteNumber(s.multipleOf) && s.multipleOf > 0) node.multipleOf = s.multipleOf;
   if (
     version === "3.1" ||
     version === "3.2" ||
     typeof s.exclusiveMinimum === "number" ||
     typeof s.exclusiveMaximum === "number"
   ) {
-    if (typeof s.exclusiveMinimum === "number") node.exclusiveMinimum = s.exclusiveMinimum;
-    if (typeof s.exclusiveMaximum === "number") node.exclusiveMaximum = s.exclusiveMaximum;
+    if (isFiniteNumber(s.exclusiveMinimum)) node.exclusiveMinimum = s.exclusiveMinimum;
+    if (isFiniteNumber(s.exclusiveMaximum)) node.exclusiveMaximum = s.exclusiveMaximum;
   }
-  if (typeof s.minimum === "number") {
+  if (isFiniteNumber(s.minimum)) {
     if (s.exclusiveMinimum === true) node.exclusiveMinimum = s.minimum;
     else node.minimum = s.minimum;
   }
-  if (typeof s.maximum === "number") {
+  if (isFiniteNumber(s.maximum)) {
     if (s.exclusiveMaximum === true) node.exclusiveMaximum = s.maximum;
     else node.maximum = s.maximum;
   }
