@@ -7,8 +7,9 @@ import { MASK, type MaskResult } from "./mask-all.js";
  * a string inside that one. Masked paths and names address the data's own keys, so such a value reached the client
  * whole. A string that is a JSON object or array (after leading whitespace), or a JSON string of one (encoded twice),
  * with a key the mask names, at any depth and inside the JSON strings it holds, becomes the marker as a whole; so does
- * one that starts like a document but cannot be parsed (cut short, Python's repr) and names such a key (`namesKey`).
- * Other strings are left alone, and unchanged data is returned as it was.
+ * one that starts like a document but cannot be parsed (cut short, Python's repr) and names such a key (`namesKey`),
+ * and one that carries such a document one decoding away: base64 (a queue message's `data`, a file's `content`), a
+ * `data:` URL, a JWT's claims (`encodedTexts`). Other strings are left alone, and unchanged data is returned as it was.
  */
 
 /** The field names masked paths end in, lower case (`card.number`: number; `data.*`: data). */
@@ -83,7 +84,13 @@ function jsonStart(text: string): "document" | "string" | undefined {
 /** Whether a string holds a JSON document with a named key (at any depth, in the JSON strings it holds too). */
 function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number): boolean {
   const start = jsonStart(text);
-  if (start === undefined) return false;
+  if (start === undefined) {
+    // A document one decoding away: base64, a data URL, a JWT's parts.
+    const decoded = encodedTexts(text);
+    if (decoded === undefined) return false;
+    if (embedding >= MAX_EMBEDDING) return true;
+    return decoded.some((part) => embedsNamed(part, words, embedding + 1));
+  }
   if (embedding >= MAX_EMBEDDING) return true;
   let doc: unknown;
   try {
@@ -128,4 +135,50 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
     }
   }
   return false;
+}
+
+/**
+ * How base64 of a document starts: `{`, `[`, `"`, white space or a byte order mark encoded (`e W I C D 7`), and
+ * base64 of such base64 (or of a data URL) again, as often as it is encoded: a cheap test that passes over most text.
+ */
+const ENCODED_START = /^[7CDINQRSTUVWZe]/;
+const ENCODED_CHARS = /^[A-Za-z0-9+/_=.\r\n-]+$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+const DATA_URL = /^\s*data:([^,]{0,256}),/i;
+
+/**
+ * The texts a string carries one decoding away, or undefined when it is no such encoding: base64 (either alphabet,
+ * padded or not, MIME line breaks), a `data:` URL (base64 or percent-encoded), or a JWT's dot-separated base64url
+ * parts. Bytes are read as Latin-1, which never fails and keeps every ASCII key whatever the text's real encoding.
+ */
+function encodedTexts(text: string): string[] | undefined {
+  const url = DATA_URL.exec(text);
+  if (url) {
+    const rest = text.slice(url[0].length).trim();
+    if (/;base64$/i.test(url[1]!)) return fromBase64(rest.replace(/\s+/g, ""));
+    try {
+      return [decodeURIComponent(rest)];
+    } catch {
+      return undefined;
+    }
+  }
+  const trimmed = text.trim();
+  // Checked before anything is copied: most text fails on its first letter or its first space.
+  if (!ENCODED_START.test(trimmed) || !ENCODED_CHARS.test(trimmed)) return undefined;
+  const parts = trimmed.replace(/\r?\n/g, "").split(".");
+  if (parts.length > 5) return undefined;
+  const texts: string[] = [];
+  for (const part of parts) {
+    if (part === "") continue;
+    const decoded = fromBase64(part);
+    if (!decoded) return undefined;
+    texts.push(...decoded);
+  }
+  return texts.length > 0 ? texts : undefined;
+}
+
+function fromBase64(text: string): string[] | undefined {
+  const data = text.replace(/=+$/, "");
+  if (!BASE64.test(text) || data.length < 2 || data.length % 4 === 1) return undefined;
+  return [Buffer.from(data, "base64").toString("latin1")];
 }

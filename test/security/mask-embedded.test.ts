@@ -70,6 +70,11 @@ afterAll(async () => {
 });
 
 const doc = (value: unknown) => JSON.stringify(value);
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+const latin1 = (text: string) => Buffer.from(text, "latin1").toString("base64");
+/** Base64 as MIME writes it: lines of 76 characters ending in CRLF. */
+const mime = (text: string) => (b64(text).match(/.{1,76}/g) ?? []).join("\r\n");
 
 const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["a document in a declared string", { id: "e1", payload: doc({ customer: { ssn: SSN } }) }],
@@ -82,6 +87,19 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["a flow mapping with bare keys", { id: "e1", payload: `{customer: {SSN : ${SSN}}}` }],
   ["Ruby's inspect of a hash", { id: "e1", notes: [`[{:ssn=>"${SSN}"}]`] }],
   ["a document encoded twice", { id: "e1", payload: doc(doc({ customer: { ssn: SSN } })) }],
+  // Documents sent as base64 (a queue or Pub/Sub message's data, a file's content), as a data URL, or as a claim
+  // of a JWT: the same document, one decoding away.
+  ["a document in base64", { id: "e1", payload: b64(doc({ customer: { ssn: SSN } })) }],
+  ["base64url without padding", { id: "e1", payload: b64url(doc({ ssn: SSN, x: "??>>" })) }],
+  ["base64 with MIME line breaks", { id: "e1", payload: mime(doc({ ssn: SSN, pad: "x".repeat(90) })) }],
+  ["a repr in base64, in an array", { id: "e1", notes: ["plain", b64(`{'ssn': '${SSN}'}`)] }],
+  ["base64 of a document encoded twice", { id: "e1", payload: b64(doc(doc({ ssn: SSN }))) }],
+  ["a document in base64 in a document", { id: "e1", payload: doc({ data: b64(doc({ ssn: SSN })) }) }],
+  ["base64 of base64 of a document", { id: "e1", payload: b64(b64(doc({ ssn: SSN }))) }],
+  ["a base64 data URL", { id: "e1", payload: `data:application/json;base64,${b64(doc({ ssn: SSN }))}` }],
+  ["a percent-encoded data URL", { id: "e1", payload: `data:,${encodeURIComponent(doc({ ssn: SSN }))}` }],
+  ["a document in Latin-1, in base64", { id: "e1", payload: latin1(`{"name": "Zoë", "ssn": "${SSN}"}`) }],
+  ["a JWT's claims", { id: "e1", payload: `${b64url('{"alg":"none"}')}.${b64url(doc({ ssn: SSN }))}.` }],
 ];
 
 describe.each([
@@ -108,6 +126,14 @@ describe.each([
         `"ssn" in quotes`,
         "{'note': 'ssn on file', 'ssns': 2}",
         doc(doc({ city: "Oslo" })),
+        // Base64 and data URLs without a masked key, words and identifiers that happen to decode, binary data.
+        b64(doc({ customer: { city: "Oslo" } })),
+        `data:application/json;base64,${b64(doc({ city: "Oslo" }))}`,
+        `${b64url('{"alg":"none"}')}.${b64url(doc({ sub: "u1" }))}.`,
+        "eyes",
+        "Deployment",
+        "ISSN",
+        Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x01, 0x7d]).toString("base64"),
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
