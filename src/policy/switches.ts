@@ -256,8 +256,9 @@ export function namedMaskStep(
       const unread = data !== MASK ? unaddressedText(data) : undefined;
       if (unread !== undefined) {
         // A body the names cannot address (text, or one of another media type sent as base64) of a tool that
-        // carries a named field, or that mentions one: masked whole, failing closed.
-        if (carries(ctx.tool) || mentions(unread, words)) {
+        // carries a named field, that mentions one, or that is a document naming one one decoding away (base64, a
+        // data URL: it mentions nothing): masked whole, failing closed.
+        if (carries(ctx.tool) || mentions(unread, words) || maskEmbedded(unread, words).count > 0) {
           data = MASK;
           count += 1;
         }

@@ -34,6 +34,12 @@ paths:
                   ssn: { type: string }
                   payload: { type: string }
                   notes: { type: array, items: { type: string } }
+  /logs/{id}:
+    get:
+      operationId: getLog
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200": { description: one, content: { text/plain: { schema: { type: string } } } }
 `;
 
 const MANIFEST = `catalog: events
@@ -53,11 +59,16 @@ let upstream: RecordingServer;
 let masked: Served;
 let switched: Served;
 let body: unknown = {};
+let text = "";
 
 beforeAll(async () => {
   const src = writeTree("mask-embedded", { "ev/openapi.yaml": SPEC, "ev/tools.yaml": MANIFEST });
   const { dir } = await genToDisk(join(src, "ev/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, body));
+  upstream = await startRecordingServer((req, res) => {
+    if (!req.url?.startsWith("/logs/")) return sendJson(res, 200, body);
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(text);
+  });
   masked = await serveOverStdio(dir, { EV_URL: upstream.url });
   // The catalog's masking off, a field named by the run-time switch alone.
   switched = await serveOverStdio(dir, { EV_URL: upstream.url, EV_MASK: "false" }, {}, ["--mask", "ssn"]);
@@ -138,5 +149,27 @@ describe.each([
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
     expect(result.structuredContent).toEqual(body);
+  });
+});
+
+describe("serve --mask ssn: a text body of a tool without such a field", () => {
+  // Masked whole when it mentions the name; a document naming it one decoding away does not mention it.
+  it.each([
+    ["mentioning the name", `ssn=${SSN}`],
+    ["a document in base64", b64(doc({ ssn: SSN }))],
+    ["a base64 data URL", `data:application/json;base64,${b64(doc({ ssn: SSN }))}`],
+  ])("%s is masked whole", async (_case, sent) => {
+    text = sent;
+    const result = await switched.client.callTool({ name: "get_log", arguments: { id: "l1" } });
+    expect(JSON.stringify(result)).not.toContain(sent);
+    expect(JSON.stringify(result)).toContain(MASK);
+  });
+
+  it("text that names no masked field, plain or encoded, stays", async () => {
+    for (const sent of ["all quiet", b64(doc({ city: "Oslo" }))]) {
+      text = sent;
+      const result = await switched.client.callTool({ name: "get_log", arguments: { id: "l1" } });
+      expect(JSON.stringify(result)).toContain(sent);
+    }
   });
 });
