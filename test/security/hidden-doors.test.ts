@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { MCP_HEADERS, raw } from "../transport/raw-http.js";
+import { type Served as ServedHttp, serveHttp } from "../transport/serve-http.js";
 import { type ScaivaultUpstream, startScaivaultUpstream, TOKENS } from "../upstreams/scaivault/index.js";
 
 /**
@@ -8,7 +10,8 @@ import { type ScaivaultUpstream, startScaivaultUpstream, TOKENS } from "../upstr
  * read-only mode is reached by no other spelling of its name (case, full-width letters NFKC folds, a zero-width
  * character, a Cyrillic look-alike, white space, the spec's operationId, the name without the catalog's prefix),
  * neither by tools/call nor through discovery's meta tools; a resource URI reaches no denied path or other tenant,
- * however its variables are encoded. Each refused attempt sends nothing upstream.
+ * however its variables are encoded; a JSON-RPC batch over Streamable HTTP is answered request by request through
+ * the same policies. Each refused attempt sends nothing upstream.
  */
 
 const DENIED = "scaivault_delete_api_key";
@@ -38,6 +41,8 @@ let upstream: ScaivaultUpstream;
 let plain: Served;
 let discovery: Served;
 let locked: Served;
+let http: ServedHttp;
+const KEY = "doors-test-client-key-5c2e9a";
 
 beforeAll(async () => {
   upstream = await startScaivaultUpstream();
@@ -55,12 +60,21 @@ beforeAll(async () => {
     SCAIVAULT_TENANT_ID: "acme",
     SCAIVAULT_DENIED_PATHS: "infra/",
   });
+  http = await serveHttp("scaivault", {
+    ...env,
+    SCAIVAULT_TENANT_ID: "acme",
+    SCAIVAULT_DENIED_PATHS: "infra/",
+    MCP_TRANSPORT: "http",
+    PORT: "0",
+    SCAIVAULT_MCP_TOKEN: KEY,
+  });
 });
 
 afterAll(async () => {
   await plain?.close();
   await discovery?.close();
   await locked?.close();
+  await http?.stop();
   await upstream?.close();
 });
 
@@ -156,3 +170,62 @@ describe("resources/read of a URI that names a denied path or another tenant", (
     ]);
   });
 });
+
+describe("a JSON-RPC batch over Streamable HTTP", () => {
+  const request = (id: number, method: string, params: Record<string, unknown>) => ({
+    jsonrpc: "2.0",
+    id,
+    method,
+    params,
+  });
+  const tool = (id: number, name: string, args: Record<string, unknown>) =>
+    request(id, "tools/call", { name, arguments: args });
+
+  it("answers each request as alone: the hidden, the denied and the foreign refused, one read sent", async () => {
+    const batch = [
+      tool(1, DENIED, { key_id: "key_report_runner_ci" }),
+      tool(2, WRITE, { path: "apps/x", value: "v" }),
+      tool(3, "scaivault_read_secret", { path: "infra/db/primary/credentials" }),
+      tool(4, "scaivault_read_secret", { path: "integrations/stripe/api-key", tenant: "globex" }),
+      request(5, "resources/read", { uri: "scaivault://secrets/acme/infra/ssh/deploy-key" }),
+      request(6, "completion/complete", {
+        ref: { type: "ref/resource", uri: "scaivault://secrets/{tenant}/{path}" },
+        argument: { name: "path", value: "infra/" },
+      }),
+      tool(7, "scaivault_read_secret", { path: "integrations/stripe/api-key" }),
+    ];
+    const answer = await raw(http.url, {
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${KEY}` },
+      body: JSON.stringify(batch),
+    });
+    expect(answer.status).toBe(200);
+    const messages = answerMessages(answer.body);
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    expect([...byId.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(byId.get(1).error.message).toMatch(/Unknown tool/);
+    expect(JSON.stringify(byId.get(2).result)).toMatch(/refused by SCAIVAULT_READ_ONLY/);
+    expect(JSON.stringify(byId.get(3).result)).toMatch(/refused by SCAIVAULT_DENIED_PATHS/);
+    expect(JSON.stringify(byId.get(4).result)).toMatch(/refused by SCAIVAULT_TENANT_ID/);
+    expect(byId.get(5).error.message).toMatch(/SCAIVAULT_DENIED_PATHS/);
+    expect(byId.get(6).result.completion.values).toEqual([]);
+    expect(byId.get(7).result.isError).toBeFalsy();
+    expect(upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /v1/secrets/integrations/stripe/api-key",
+    ]);
+  });
+});
+
+/** The JSON-RPC messages of an answer: a JSON body (one message or an array), or the data lines of an SSE stream. */
+function answerMessages(body: string): any[] {
+  const texts =
+    body.trimStart().startsWith("[") || body.trimStart().startsWith("{")
+      ? [body]
+      : body
+          .split("\n")
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5));
+  return texts.flatMap((text) => {
+    const parsed = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [parsed];
+  });
+}
