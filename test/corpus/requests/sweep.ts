@@ -76,10 +76,11 @@ function checkCall(spec: Json, b: HttpBinding, published: Json, args: Json, sent
   return best ?? [`${b.method} ${b.path} is no operation of the spec`];
 }
 
-function envFor(doc: CatalogDocument, upstream: string): Record<string, string> {
+/** A served catalog's environment: every URL variable `url`, required and secret ones placeholders. */
+export function envFor(doc: CatalogDocument, url: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const e of doc.env) {
-    if (e.type === "url") env[e.name] = `${upstream}/base`;
+    if (e.type === "url") env[e.name] = url;
     else if (e.required || e.secret) env[e.name] = e.type === "integer" ? "1" : "x";
   }
   return env;
@@ -96,7 +97,7 @@ export async function sweepCatalog(
   const spec = JSON.parse(readFileSync(specFile, "utf8")) as Json;
   const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
   const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-  const served = await serveOverStdio(dir, envFor(doc, upstream.url), {}, [], 300_000);
+  const served = await serveOverStdio(dir, envFor(doc, `${upstream.url}/base`), {}, [], 300_000);
   try {
     const listed = await served.client.listTools({}, { timeout: 300_000 });
     const byName = new Map(doc.tools.map((t) => [t.name, t]));
