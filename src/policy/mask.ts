@@ -61,16 +61,18 @@ export function withoutUpstreamNotes(
   return notes.length > 0 ? { ...rest, notes } : rest;
 }
 
-/** Whether an error quotes the upstream's words and they mention one of `names` (lower-case). */
-export function quotedMentions(outcome: ToolOutcome, names: Iterable<string>): boolean {
+/**
+ * Whether an error quotes the upstream's words and they mention one of `names` (lower-case), or hold a word that is
+ * a document naming one a decoding away (base64, a data URL: `{"ssn": ...}` as `eyJzc24iOi...` mentions nothing).
+ */
+export function quotedMentions(outcome: ToolOutcome, names: ReadonlySet<string>): boolean {
   const pieces = outcome.error?.quoted?.pieces ?? [];
-  const said = pieces
-    .filter((_, i) => i % 2 === 1)
-    .join("\n")
-    .toLowerCase();
+  const said = pieces.filter((_, i) => i % 2 === 1).join("\n");
   if (said === "") return false;
-  for (const name of names) if (said.includes(name)) return true;
-  return false;
+  const lower = said.toLowerCase();
+  for (const name of names) if (lower.includes(name)) return true;
+  const words = said.split(/[\s"'`<>()]+/).map((word) => word.replace(/[.,;:!?]+$/, ""));
+  return maskEmbedded(words, names).count > 0;
 }
 
 /** Masks every field at each of `paths` (manifest dot paths). */

@@ -66,6 +66,7 @@ beforeAll(async () => {
   const { dir } = await genToDisk(join(src, "ev/tools.yaml"), join(src, "out"));
   upstream = await startRecordingServer((req, res) => {
     if (!req.url?.startsWith("/logs/")) return sendJson(res, 200, body);
+    if (req.url === "/logs/bad") return sendJson(res, 422, { message: text });
     res.writeHead(200, { "content-type": "text/plain" });
     res.end(text);
   });
@@ -163,6 +164,25 @@ describe("serve --mask ssn: a text body of a tool without such a field", () => {
     const result = await switched.client.callTool({ name: "get_log", arguments: { id: "l1" } });
     expect(JSON.stringify(result)).not.toContain(sent);
     expect(JSON.stringify(result)).toContain(MASK);
+  });
+
+  // A long opaque word is redacted as a possible credential before masking reads the words; a short one is not.
+  it.each([
+    ["base64", `payload ${b64(doc({ ssn: SSN }))} rejected.`, b64(doc({ ssn: SSN }))],
+    ["short base64", `bad ${b64(doc({ ssn: 1234 }))}.`, b64(doc({ ssn: 1234 }))],
+    ["a quoted data URL", `bad 'data:application/json;base64,${b64(doc({ ssn: 1 }))}'`, b64(doc({ ssn: 1 }))],
+  ])("an upstream error quoting a document in %s is not shown", async (_case, sent, hidden) => {
+    text = sent;
+    const result = await switched.client.callTool({ name: "get_log", arguments: { id: "bad" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(hidden);
+    expect(JSON.stringify(result)).toMatch(/upstream answered HTTP 422/);
+  });
+
+  it("an upstream error's words that name no masked field, plain or encoded, are shown", async () => {
+    text = `payload ${b64(doc({ city: "Oslo" }))} rejected.`;
+    const result = await switched.client.callTool({ name: "get_log", arguments: { id: "bad" } });
+    expect(JSON.stringify(result)).toContain(text);
   });
 
   it("text that names no masked field, plain or encoded, stays", async () => {
