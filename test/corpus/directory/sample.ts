@@ -21,7 +21,8 @@ function hash(text: string): string {
   return createHash("sha256").update(`toolwright-corpus:${text}`).digest("hex");
 }
 
-function specsOf(dir: string): string[] {
+/** Every `.json` file under `dir`, depth first, in directory order. */
+export function specsOf(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? specsOf(join(dir, e.name)) : e.name.endsWith(".json") ? [join(dir, e.name)] : [],
   );

@@ -15,7 +15,7 @@ import { serveOverStdio } from "../../helpers/mcp.js";
 import { ROOT, tmpDir } from "../../helpers/paths.js";
 import { classify, summarize } from "./outcome.js";
 import { type CorpusResult, runCorpus } from "./pool.js";
-import { catalogName, DIRECTORY, directorySample, MAX_SPEC_BYTES } from "./sample.js";
+import { catalogName, DIRECTORY, directorySample, MAX_SPEC_BYTES, specsOf } from "./sample.js";
 
 const [offset = "0", count = "100"] = process.argv.slice(2);
 const SALT = process.env.SWEEP_SALT ?? "corpus5";
@@ -25,11 +25,6 @@ const BIN = join(ROOT, "bin/toolwright.mjs");
 
 function hash(text: string): string {
   return createHash("sha256").update(`${SALT}:${text}`).digest("hex");
-}
-function specsOf(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? specsOf(join(dir, e.name)) : e.name.endsWith(".json") ? [join(dir, e.name)] : [],
-  );
 }
 const taken = new Set(
   [...directorySample("a", "m", 160), ...directorySample("n", "z", 160)].map((s) => s.id),

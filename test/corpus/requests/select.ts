@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { DIRECTORY } from "../directory/sample.js";
+import { readFileSync, statSync } from "node:fs";
+import { relative } from "node:path";
+import { DIRECTORY, specsOf } from "../directory/sample.js";
 
 /** What makes a spec's requests worth checking: each one present adds a point. */
 const FEATURES = [
@@ -24,12 +24,6 @@ export interface RichSpec {
   id: string;
   file: string;
   score: number;
-}
-
-function specsOf(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? specsOf(join(dir, e.name)) : e.name.endsWith(".json") ? [join(dir, e.name)] : [],
-  );
 }
 
 /**
