@@ -75,6 +75,13 @@ paths:
       parameters:
         - { name: q, in: query, required: true, schema: { type: string } }
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /tags/{tag#id}/items/{item?no}:
+    get:
+      operationId: getTagItem
+      parameters:
+        - { name: "tag#id", in: path, required: true, schema: { type: string } }
+        - { name: "item?no", in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
   /send/#env/v1/partners/{partnerId}:
     get:
       operationId: getPartner
@@ -123,6 +130,7 @@ describe("a path key's fragment and query", () => {
       "current_by_city: GET /current",
       "search_photos: GET /rest?method=photos.search&format=json",
       "search: GET /search",
+      "get_tag_item: GET /tags/{tag#id}/items/{item?no}",
     ]);
     expect(
       diags.items
@@ -130,7 +138,7 @@ describe("a path key's fragment and query", () => {
         .map((d) => `${d.code} line ${d.source?.line}: ${d.message}`),
     ).toEqual([
       expect.stringMatching(
-        /^TW139 line 57: GET \/send\/#env\/v1\/partners\/\{partnerId\} is left out: .*\{partnerId\} is in the path's fragment/,
+        /^TW139 line 64: GET \/send\/#env\/v1\/partners\/\{partnerId\} is left out: .*\{partnerId\} is in the path's fragment/,
       ),
     ]);
   });
@@ -145,6 +153,7 @@ describe("a path key's fragment and query", () => {
       ["current_by_city", { city: "Oslo", country: "NO" }],
       ["search_photos", { text: "red&blue" }],
       ["search", { q: "x y" }],
+      ["get_tag_item", { tag_id: "t#1", item_no: "i?2" }],
     ];
     const sent: string[] = [];
     for (const [name, args] of calls) {
@@ -162,6 +171,7 @@ describe("a path key's fragment and query", () => {
       "GET /current?city=Oslo&country=NO - -",
       "GET /rest?method=photos.search&format=json&text=red%26blue - -",
       "GET /search?q=x%20y - -",
+      "GET /tags/t%231/items/i%3F2 - -",
     ]);
   });
 });

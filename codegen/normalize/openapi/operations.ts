@@ -806,8 +806,8 @@ function adoptUndeclaredVariables(
   at: At,
   diags: Diagnostics,
 ): boolean {
-  if (path.includes("#")) return false;
-  const question = path.indexOf("?");
+  if (outsideBraces(path, "#") >= 0) return false;
+  const question = outsideBraces(path, "?");
   const pathPart = question < 0 ? path : path.slice(0, question);
   // One undeclared variable beside one declared path parameter the path does not hold is a misspelling (the
   // vendor's `/orders/{orderId}` declaring `id`): that parameter, schema and all, under the path's name.
@@ -893,11 +893,27 @@ function checkPathTemplate(path: string, params: OperationParam[], at: At, diags
 }
 
 /**
+ * Where `mark` (`#` or `?`) first stands in a path key outside a `{template expression}`, or -1: inside braces it
+ * is part of a parameter's name (`/p/{a#b}` names the parameter `a#b`), not the start of a fragment or a query.
+ */
+function outsideBraces(path: string, mark: "#" | "?"): number {
+  let depth = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i];
+    if (c === "{") depth++;
+    else if (c === "}") depth = Math.max(0, depth - 1);
+    else if (c === mark && depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
  * A path key's fragment is not sent (the binding's path ends before `#`): one holding a `{variable}` (Mastercard's
  * `/send/#env/v1/partners/{partnerId}/...`) would drop that value from every request, so the operation is left out.
  */
 function checkFragment(path: string, at: At, diags: Diagnostics): boolean {
-  const fragment = path.includes("#") ? path.slice(path.indexOf("#") + 1) : "";
+  const hash = outsideBraces(path, "#");
+  const fragment = hash < 0 ? "" : path.slice(hash + 1);
   const v = /\{([^}]+)\}/.exec(fragment)?.[1];
   if (v === undefined) return false;
   diags.error(
@@ -973,9 +989,9 @@ function readOperation(
  * (`/rest?method=flickr.photos.search`) stay: the runtime sends them as written, owned by no argument.
  */
 function sentPath(path: string, params: Map<string, OperationParam>): string {
-  const hash = path.indexOf("#");
+  const hash = outsideBraces(path, "#");
   const key = hash < 0 ? path : path.slice(0, hash);
-  const question = key.indexOf("?");
+  const question = outsideBraces(key, "?");
   if (question < 0) return key;
   const kept: string[] = [];
   for (const pair of key.slice(question + 1).split("&")) {
