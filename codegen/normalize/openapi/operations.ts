@@ -205,7 +205,9 @@ class OperationReader {
       const d = deref(this.spec, responses[status], child(at, status), this.touched);
       if (!d) continue;
       const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
-      const content = (d.value.content ?? {}) as Json;
+      // 204 and 205 never carry content (RFC 9110 15.3.5, 15.3.6): a schema given them describes no body that can
+      // come, and as the output schema it made every call's empty reply an output mismatch.
+      const content = (/^20[45]$/.test(status) ? {} : (d.value.content ?? {})) as Json;
       const mediaType = pickMediaType(Object.keys(content));
       if (!mediaType) {
         fallback ??= { status, ...(description ? { description } : {}) };

@@ -1,0 +1,99 @@
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCatalog } from "../../codegen/write.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { callConfirmed, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * 204 and 205 responses never carry content (RFC 9110 15.3.5, 15.3.6), yet specs give them a schema (ShipEngine's
+ * `empty_response_body`, a string of length 0, on every 204 of 37 operations). Read as the output schema, it made
+ * every call's empty reply an error ("does not match the tool's output schema: expected string, received null").
+ * Found by the response sweep (test/corpus/responses). The first success that can carry a body is the output.
+ */
+const SPEC = `openapi: 3.0.0
+info: { title: Empty, version: "1" }
+servers: [{ url: "https://empty.example.com" }]
+components:
+  schemas:
+    empty_response_body: { type: string, minLength: 0, maxLength: 0 }
+paths:
+  /batches/{id}:
+    delete:
+      operationId: deleteBatch
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "204":
+          description: done
+          content:
+            application/json: { schema: { $ref: "#/components/schemas/empty_response_body" } }
+            text/plain: { schema: { $ref: "#/components/schemas/empty_response_body" } }
+        "400": { description: bad, content: { application/json: { schema: { type: object } } } }
+  /forms/{id}:
+    post:
+      operationId: resetForm
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "205":
+          description: reset
+          content:
+            application/json:
+              schema: { type: object, required: [state], properties: { state: { type: string } } }
+  /things/{id}:
+    put:
+      operationId: putThing
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          content:
+            application/json:
+              schema: { type: object, required: [name], properties: { name: { type: string } } }
+          description: changed
+        "204": { description: unchanged, content: { application/json: { schema: { type: string } } } }
+`;
+
+let upstream: RecordingServer;
+let served: Served;
+
+beforeAll(async () => {
+  const dir = writeTree("no-content", { "openapi.yaml": SPEC });
+  const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "empty", relative(ROOT, join(dir, "out")));
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error("no catalog");
+  writeCatalog(ROOT, cat);
+  upstream = await startRecordingServer((req, res) => {
+    if (req.method === "PUT") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"name":"n"}');
+      return;
+    }
+    res.writeHead(req.method === "DELETE" ? 204 : 205);
+    res.end();
+  });
+  served = await serveOverStdio(join(ROOT, cat.dir), { EMPTY_BASE_URL: upstream.url });
+});
+
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+describe("a success status that carries no content", () => {
+  it("publishes no output schema from a 204's or 205's content, and its empty reply is a result", async () => {
+    const listed = await served.client.listTools();
+    const outputs = Object.fromEntries(listed.tools.map((t) => [t.name, t.outputSchema !== undefined]));
+    expect(outputs).toEqual({ delete_batch: false, reset_form: false, put_thing: true });
+    const results: unknown[] = [];
+    for (const name of ["delete_batch", "reset_form", "put_thing"]) {
+      // The official client validates structuredContent against the output schema it listed (it throws if not).
+      const { result } = await callConfirmed(served.client, name, { id: "1" });
+      results.push([name, result.isError ?? false, result.structuredContent ?? null]);
+    }
+    expect(results).toEqual([
+      ["delete_batch", false, null],
+      ["reset_form", false, null],
+      ["put_thing", false, { name: "n" }],
+    ]);
+  });
+});
