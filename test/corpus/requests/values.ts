@@ -94,15 +94,16 @@ function objectValue(root: Schema, s: Schema, depth: number, salt: number): Sche
   const props = (s.properties ?? {}) as Schema;
   const required = new Set((s.required as string[] | undefined) ?? []);
   Object.keys(props).forEach((k, i) => {
-    if (!required.has(k) && (i >= 3 || depth >= 2)) return;
+    // A reply holds every property (down to depth 4); arguments the required ones and a few others.
+    if (!required.has(k) && (edges ? i >= 24 : i >= 3 || depth >= 2)) return;
     const v = makeValue(root, props[k], k, depth + 1, salt + i);
     if (v !== undefined) out[k] = v;
   });
   const extra = s.additionalProperties;
-  if (Object.keys(props).length === 0 && extra && typeof extra === "object") {
+  if ((Object.keys(props).length === 0 || edges) && extra && typeof extra === "object") {
     const v = makeValue(root, extra, "k1", depth + 1, salt);
-    if (v !== undefined) out.k1 = v;
-  }
+    if (v !== undefined) out[edges ? "extra_k1" : "k1"] = v;
+  } else if (edges && extra === true) out.extra_k1 = "extra";
   return out;
 }
 
@@ -110,7 +111,9 @@ function allOfValue(root: Schema, s: Schema, name: string, depth: number, salt: 
   const merged: Schema = { type: "object", properties: {}, required: [] };
   for (const part of s.allOf as unknown[]) {
     const d = deref(root, part);
-    if (d.type && d.type !== "object") return makeValue(root, d, name, depth, salt);
+    // A part that is no object's members (a type, a union, another allOf) is the value's whole schema.
+    if ((d.type && d.type !== "object") || (!d.properties && (d.allOf || d.anyOf || d.oneOf || d.enum)))
+      return makeValue(root, d, name, depth, salt);
     Object.assign(merged.properties as Schema, d.properties ?? {});
     (merged.required as string[]).push(...((d.required as string[] | undefined) ?? []));
   }
@@ -130,15 +133,34 @@ function givenValue(
   if ("default" in s && s.default !== null) return { value: s.default };
   for (const key of ["anyOf", "oneOf"]) {
     const alts = (s[key] as unknown[] | undefined)?.filter((a) => deref(root, a).type !== "null");
-    if (alts?.length) return { value: makeValue(root, alts[0], name, depth, salt) };
+    if (alts?.length)
+      return { value: makeValue(root, alts[salt % (edges ? alts.length : 1)], name, depth, salt) };
   }
   if (Array.isArray(s.allOf) && s.allOf.length > 0) return { value: allOfValue(root, s, name, depth, salt) };
   return undefined;
 }
 
+/** Whether values are being made for a reply (`replyValue`): with edge values, every property. */
+let edges = false;
+
+/**
+ * A value for an upstream's reply from `schema` (inside `root`): as `makeValue`, with edge values where the schema
+ * allows them: null for every other nullable member, an extra property where additional ones are allowed, an empty
+ * array below the top, each alternative of a union in turn, every property.
+ */
+export function replyValue(root: Schema, schema: unknown): unknown {
+  edges = true;
+  try {
+    return makeValue(root, schema, "body");
+  } finally {
+    edges = false;
+  }
+}
+
 /** A value `schema` (inside `root`, whose `$defs` it may reference) accepts, or undefined when none is found. */
 export function makeValue(root: Schema, schema: unknown, name: string, depth = 0, salt = 0): unknown {
   const s = deref(root, schema);
+  if (edges && depth > 0 && salt % 2 === 1 && (s.nullable === true || s["x-nullable"] === true)) return null;
   const given = givenValue(root, s, name, depth, salt);
   if (given) return given.value;
   const type = Array.isArray(s.type) ? (s.type as string[]).find((t) => t !== "null") : (s.type as string);
@@ -150,7 +172,7 @@ export function makeValue(root: Schema, schema: unknown, name: string, depth = 0
     case "boolean":
       return true;
     case "array": {
-      if (depth > 4) return [];
+      if (depth > 4 || (edges && depth > 0 && salt % 3 === 2 && !s.minItems)) return [];
       const max = typeof s.maxItems === "number" ? s.maxItems : 2;
       return Array.from({ length: Math.max(1, Math.min(2, max)) }, (_, i) =>
         makeValue(root, s.items ?? {}, name, depth + 1, salt + i + 1),
@@ -159,7 +181,7 @@ export function makeValue(root: Schema, schema: unknown, name: string, depth = 0
     case "object":
       return objectValue(root, s, depth, salt);
     case undefined:
-      return s.properties ? objectValue(root, s, depth, salt) : `v-${name}`;
+      return s.properties || s.additionalProperties ? objectValue(root, s, depth, salt) : `v-${name}`;
     default:
       return stringValue(s, name);
   }

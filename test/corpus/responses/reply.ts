@@ -1,0 +1,179 @@
+/**
+ * What an upstream may answer, read from the spec itself: an operation's success response (its lowest 2xx, else
+ * `default`), its media type and schema, and a body made from them (the spec's own example when it gives one and
+ * its schema accepts it, else the value maker's). `specAccepts` judges a body by the spec's schema independently of
+ * the catalog: OpenAPI 3.0 and Swagger 2.0 schemas (as draft-07: `nullable`/`x-nullable` admit null) and 3.1's (2020-12).
+ */
+
+import { Ajv } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { HttpBinding } from "../../../src/catalog.js";
+import { operationsOf, resolve } from "../requests/expected.js";
+import { replyValue } from "../requests/values.js";
+
+type Json = Record<string, unknown>;
+
+export interface Reply {
+  status: number;
+  /** The media type sent; undefined for a response without content. */
+  type?: string;
+  body: string;
+  /** The JSON value sent, when the media type is JSON. */
+  value?: unknown;
+  /** The spec's schema of the body (a JSON pointer into the spec), when it gives one. */
+  pointer?: string;
+  /** Whether the body came from the spec's own example. */
+  example: boolean;
+}
+
+const pointerPart = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+
+export function isJsonType(type: string): boolean {
+  return /^application\/(?:[\w.-]+\+)?json\b|^application\/json|\/[\w.-]*\+json\b|\*\/\*/i.test(type);
+}
+
+/** The status the operation answers with on success and its response object (a `$ref` followed). */
+function successOf(spec: Json, op: Json): { status: number; response: Json; key: string } | undefined {
+  const responses = (op.responses ?? {}) as Json;
+  const keys = Object.keys(responses);
+  const key =
+    keys.filter((k) => /^2\d\d$/.test(k)).sort()[0] ??
+    keys.find((k) => /^2XX$/i.test(k)) ??
+    keys.find((k) => k === "default");
+  if (!key) return undefined;
+  const response = resolve(spec, responses[key]) ?? {};
+  return { status: /^2\d\d$/.test(key) ? Number(key) : 200, response, key };
+}
+
+/** Keys that hold no response schema; their objects' `id`s (a link's `"id": "$response.body#/id"`) read as schema ids. */
+const NOT_SCHEMAS =
+  /^(example|examples|default|links|parameters|requestBody|callbacks|securitySchemes|x-.*)$/;
+
+/**
+ * A copy of the spec without what holds no response schema, its schemas converted (unless `v31`) so a draft-07
+ * validator reads them as OpenAPI 3.0 and 2.0 mean them: `nullable`/`x-nullable` admit null, a boolean
+ * `exclusiveMinimum`/`exclusiveMaximum` (draft-04's) moves its bound.
+ */
+function validated(node: unknown, v31: boolean): unknown {
+  if (Array.isArray(node)) return node.map((n) => validated(n, v31));
+  if (!node || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) if (!NOT_SCHEMAS.test(k)) out[k] = validated(v, v31);
+  if (v31) return out;
+  for (const [flag, bound] of [
+    ["exclusiveMinimum", "minimum"],
+    ["exclusiveMaximum", "maximum"],
+  ] as const) {
+    if (typeof out[flag] !== "boolean") continue;
+    if (out[flag] === true && typeof out[bound] === "number") out[flag] = out[bound];
+    else delete out[flag];
+    if (typeof out[flag] === "number") delete out[bound];
+  }
+  if (out.nullable === true || out["x-nullable"] === true) {
+    if (typeof out.type === "string") out.type = [out.type, "null"];
+    else if (out.type === undefined) return { anyOf: [{ ...out, nullable: false }, { type: "null" }] };
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  }
+  return out;
+}
+
+/** A function telling whether the spec's schema at `pointer` accepts a value (undefined when it compiles not). */
+export function specValidator(spec: Json): (pointer: string, value: unknown) => boolean | undefined {
+  const v31 = typeof spec.openapi === "string" && spec.openapi.startsWith("3.1");
+  const options = {
+    strict: false,
+    validateSchema: false,
+    validateFormats: false,
+    allowUnionTypes: true,
+  } as const;
+  const ajv = v31 ? new Ajv2020(options) : new Ajv(options);
+  try {
+    ajv.addSchema(validated(spec, v31) as Json, "spec");
+  } catch {
+    return () => undefined;
+  }
+  return (pointer, value) => {
+    try {
+      const validate = ajv.getSchema(`spec#${pointer}`);
+      return validate ? (validate(value) as boolean) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function exampleOf(media: Json, response: Json, type: string): { value: unknown } | undefined {
+  if ("example" in media) return { value: media.example };
+  const first = Object.values((media.examples ?? {}) as Json)[0] as Json | undefined;
+  if (first && "value" in first) return { value: first.value };
+  const swagger = (response.examples as Json | undefined)?.[type];
+  if (swagger !== undefined) return { value: swagger };
+  return undefined;
+}
+
+/** The media type and schema a success response holds (OpenAPI 3's content, Swagger 2.0's produces and schema). */
+function mediaOf(spec: Json, op: Json, response: Json, base: string) {
+  if (response.content && typeof response.content === "object") {
+    const content = response.content as Json;
+    const types = Object.keys(content);
+    const type = types.find(isJsonType) ?? types[0];
+    if (!type) return undefined;
+    const media = (content[type] ?? {}) as Json;
+    const pointer = media.schema ? `${base}/content/${pointerPart(type)}/schema` : undefined;
+    return { type, media, pointer };
+  }
+  if (!response.schema) return undefined;
+  const produces = ((op.produces ?? spec.produces) as string[] | undefined) ?? ["application/json"];
+  const type = produces.find(isJsonType) ?? produces[0] ?? "application/json";
+  return { type, media: {} as Json, pointer: `${base}/schema` };
+}
+
+/** The pointer of an operation's response object in the spec. */
+function responsePointer(spec: Json, op: Json, key: string): string {
+  for (const [path, item] of Object.entries((spec.paths ?? {}) as Json))
+    for (const [method, o] of Object.entries((item ?? {}) as Json))
+      if (o === op) return `/paths/${pointerPart(path)}/${method}/responses/${pointerPart(key)}`;
+  return "";
+}
+
+/**
+ * The reply of the binding's operation (the first of the spec's operations it may be), or undefined when the spec
+ * says nothing of its success. A response `$ref` is followed to its own place so the schema pointer stays valid.
+ */
+export function replyFor(
+  spec: Json,
+  b: HttpBinding,
+  accepts: (pointer: string, value: unknown) => boolean | undefined,
+): Reply | undefined {
+  const found = operationsOf(spec, b)[0];
+  if (!found) return undefined;
+  const success = successOf(spec, found.op);
+  if (!success) return undefined;
+  const raw = ((found.op.responses ?? {}) as Json)[success.key] as Json;
+  const base =
+    typeof raw?.$ref === "string" ? raw.$ref.slice(1) : responsePointer(spec, found.op, success.key);
+  const media = mediaOf(spec, found.op, success.response, base);
+  if (!media) return { status: success.status === 200 ? 204 : success.status, body: "", example: false };
+  const { type, pointer } = media;
+  if (!isJsonType(type)) return { status: success.status, type, body: "a,b\n1,2\n", pointer, example: false };
+  const given = exampleOf(media.media, success.response, type);
+  if (given && pointer && accepts(pointer, given.value) === true)
+    return {
+      status: success.status,
+      type,
+      body: JSON.stringify(given.value),
+      value: given.value,
+      pointer,
+      example: true,
+    };
+  const schema = pointer ? resolve(spec, { $ref: `#${pointer}` }) : undefined;
+  const value = replyValue(spec, schema ?? {});
+  return {
+    status: success.status,
+    type,
+    body: JSON.stringify(value ?? null),
+    value: value ?? null,
+    pointer,
+    example: false,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Serves a generated catalog against an upstream on 127.0.0.1 that answers each call with the reply its spec
+ * describes (`reply.ts`), calls its HTTP tools through the official SDK client (which validates structuredContent
+ * against the published output schema and throws when it does not match), checks each result with ajv 2020
+ * against the published schema too, and reports every valid reply that became an error result, a result the
+ * client refuses, or lost data.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import type { CatalogDocument, HttpBinding } from "../../../src/catalog.js";
+import { callConfirmed, serveOverStdio } from "../../helpers/mcp.js";
+import { startRecordingServer } from "../../helpers/recording-server.js";
+import { envFor } from "../requests/sweep.js";
+import { makeArgs } from "../requests/values.js";
+import { type Reply, replyFor, specValidator } from "./reply.js";
+
+type Json = Record<string, unknown>;
+interface Tool {
+  name: string;
+  inputSchema: unknown;
+  outputSchema?: Json;
+}
+
+export interface ResponseCount {
+  /** Tools called. */
+  calls: number;
+  /** Calls answered by the upstream with a reply the spec's schema accepts (or one without a schema). */
+  checked: number;
+  /** Calls whose reply came from the spec's own example. */
+  examples: number;
+  /** Calls refused before sending (the value maker's arguments) or whose spec reply its schema refused. */
+  skipped: number;
+  problems: string[];
+}
+
+const ajv = new Ajv2020({ strict: false, validateFormats: false, allowUnionTypes: true });
+
+/** What is wrong with one result for a reply the spec accepts, or nothing. */
+function resultProblems(tool: Tool, reply: Reply, result: Json): string[] {
+  const text = JSON.stringify(result.content).slice(0, 400);
+  if (result.isError)
+    return [`a valid ${reply.status} ${reply.type ?? "empty"} reply became an error: ${text}`];
+  const structured = result.structuredContent as Json | undefined;
+  if (!tool.outputSchema) return [];
+  if (structured === undefined) return ["no structuredContent from a tool with an output schema"];
+  const validate = ajv.compile(tool.outputSchema);
+  const problems: string[] = [];
+  if (!validate(structured))
+    problems.push(`ajv 2020 refuses structuredContent: ${ajv.errorsText(validate.errors).slice(0, 300)}`);
+  if (reply.value !== undefined) {
+    const props = Object.keys((tool.outputSchema.properties ?? {}) as Json);
+    const data =
+      props.length === 1 && props[0] === "result" && "result" in structured ? structured.result : structured;
+    if (!isDeepStrictEqual(data, reply.value) && !/note:/.test(text))
+      problems.push(`structuredContent is not the reply: ${JSON.stringify(data).slice(0, 200)}`);
+  }
+  return problems;
+}
+
+/** Calls one tool with the reply set; a thrown error (the client refusing a result, a dead server) is a problem. */
+async function callOne(
+  served: Awaited<ReturnType<typeof serveOverStdio>>,
+  tool: Tool,
+  reply: Reply,
+  count: ResponseCount,
+  before: () => number,
+): Promise<string[]> {
+  const sent = before();
+  const args = makeArgs(tool.inputSchema as Json);
+  const called = await callConfirmed(served.client, tool.name, args).catch((e: Error) => e);
+  if (called instanceof Error) return [`the client refuses the result: ${called.message.slice(0, 400)}`];
+  if (before() === sent) {
+    count.skipped++;
+    return [];
+  }
+  count.checked++;
+  if (reply.example) count.examples++;
+  return resultProblems(tool, reply, called.result as Json);
+}
+
+/** Calls up to `perCatalog` of the catalog's HTTP tools (catalog order), each answered with its spec's reply. */
+export async function sweepResponses(
+  id: string,
+  specFile: string,
+  dir: string,
+  perCatalog: number,
+  extraArgs: string[] = [],
+): Promise<ResponseCount> {
+  const count: ResponseCount = { calls: 0, checked: 0, examples: 0, skipped: 0, problems: [] };
+  const spec = JSON.parse(readFileSync(specFile, "utf8")) as Json;
+  const accepts = specValidator(spec);
+  const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
+  let next: Reply = { status: 204, body: "", example: false };
+  const upstream = await startRecordingServer((_req, res) => {
+    const type = next.type?.includes("*") ? "application/json" : next.type;
+    res.writeHead(next.status, type ? { "content-type": type } : {});
+    res.end(next.body);
+  });
+  const served = await serveOverStdio(dir, envFor(doc, upstream.url), {}, extraArgs, 300_000);
+  try {
+    const listed = await served.client.listTools({}, { timeout: 300_000 });
+    const byName = new Map(doc.tools.map((t) => [t.name, t]));
+    const http = listed.tools.filter((t) => byName.get(t.name)?.binding.kind === "http").slice(0, perCatalog);
+    for (const tool of http) {
+      const reply = replyFor(spec, byName.get(tool.name)?.binding as HttpBinding, accepts);
+      count.calls++;
+      if (
+        !reply ||
+        (reply.pointer && reply.value !== undefined && accepts(reply.pointer, reply.value) === false)
+      ) {
+        count.skipped++;
+        continue;
+      }
+      next = reply;
+      const found = await callOne(served, tool, reply, count, () => upstream.received.length);
+      for (const p of found)
+        count.problems.push(
+          `${id}: ${tool.name} (${reply.status} ${reply.type ?? "-"} ${reply.body.slice(0, 160)}): ${p}`,
+        );
+    }
+  } finally {
+    await served.close();
+    await upstream.close();
+  }
+  return count;
+}
