@@ -894,3 +894,14 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function isHeaderToken(name: string): boolean {
   return TOKEN.test(name);
 }
+
+/**
+ * The name Windows opens for a segment: before its first `:` (an NTFS stream: `db:x` and `db::$DATA` are streams
+ * of the file `db`, `infra::$INDEX_ALLOCATION` and `infra:$I30:$INDEX_ALLOCATION` the folder `infra`), without
+ * trailing dots and spaces (dropped from file names, and by .NET Framework's `Uri` before 4.5: `infra.` is
+ * `infra`). A path policy's deny entry names what such a server opens, so it compares these (src/policy/path-match.ts).
+ */
+export function windowsName(segment: string): string {
+  const colon = segment.indexOf(":");
+  return (colon === -1 ? segment : segment.slice(0, colon)).replace(/[. ]+$/, "");
+}

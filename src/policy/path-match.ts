@@ -1,3 +1,5 @@
+import { windowsName } from "../catalog.js";
+
 /**
  * Secret-path prefixes and the values they are matched against, on normalised segments: `a/b` is under `a`
  * and `a/b` but not under `a/bc`; `integrations/` and `integrations` are the same prefix.
@@ -138,17 +140,6 @@ export function isUnder(path: Segments, prefix: Segments, asDeny = false): boole
     if (asDeny ? windowsName(a).toLowerCase() !== windowsName(b).toLowerCase() : a !== b) return false;
   }
   return true;
-}
-
-/**
- * The name Windows opens for a segment: before its first `:` (an NTFS stream: `db:x` and `db::$DATA` are streams
- * of the file `db`, `infra::$INDEX_ALLOCATION` and `infra:$I30:$INDEX_ALLOCATION` the folder `infra`), without
- * trailing dots and spaces (dropped from file names, and by .NET Framework's `Uri` before 4.5: `infra.` is
- * `infra`). A deny entry names what such a server opens, so it compares these.
- */
-export function windowsName(segment: string): string {
-  const colon = segment.indexOf(":");
-  return (colon === -1 ? segment : segment.slice(0, colon)).replace(/[. ]+$/, "");
 }
 
 export interface Scope {
