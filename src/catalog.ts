@@ -905,3 +905,14 @@ export function windowsName(segment: string): string {
   const colon = segment.indexOf(":");
   return (colon === -1 ? segment : segment.slice(0, colon)).replace(/[. ]+$/, "");
 }
+
+/**
+ * Whether a path segment is `.` or `..` as some server reads it: the segment itself, or one that starts with a dot
+ * and whose name Windows opens (`windowsName`) is nothing: dots followed by more dots or spaces (`...`, `.. `,
+ * `. .`, dropped from a name's end) and such dots before an NTFS stream (`..:x`, `..::$DATA`, `. .:$I30`). A server
+ * that maps paths to files there climbs with each. Path arguments (src/executors/serialize.ts) and path policy
+ * values (src/policy/path-match.ts) refuse the same segments.
+ */
+export function isDotSegment(segment: string): boolean {
+  return segment.startsWith(".") && windowsName(segment) === "";
+}

@@ -1,4 +1,4 @@
-import { type HttpParam, isExactNumber } from "../catalog.js";
+import { type HttpParam, isDotSegment, isExactNumber } from "../catalog.js";
 import { ArgumentError } from "./errors.js";
 
 /**
@@ -359,14 +359,9 @@ function decodeUtf8Fully(text: string): string {
 
 const PERCENT_RUN = /(?:%[0-9a-fA-F]{2})+/g;
 
-/**
- * A segment of dots, with more dots or spaces after them: `.` and `..`, and what Windows reads as them, since it drops
- * a name's trailing dots and spaces (`.. `, `...`, `. .`: a server that maps paths to files there climbs with them).
- */
-const DOT_SEGMENT = /^\.[. ]*$/;
-
+/** Whether a segment (split at `/` and `\\`) is `.` or `..`, or what Windows reads as them (`isDotSegment`). */
 function holdsDotSegment(text: string): boolean {
-  return text.split(/[/\\]/).some((segment) => DOT_SEGMENT.test(segment));
+  return text.split(/[/\\]/).some(isDotSegment);
 }
 
 /**
@@ -385,7 +380,7 @@ function pathScalar(param: HttpParam, text: string): string {
   if (text === "") throw new ArgumentError(`path argument '${param.arg}' must not be empty`);
   if (hasDotSegment(text)) {
     throw new ArgumentError(
-      `path argument '${param.arg}' must not be or contain a '.' or '..' segment (percent-encoded, followed by dots or spaces a Windows server drops, or written with characters an upstream may read as dots and slashes, such as '．' or '‥', included)`,
+      `path argument '${param.arg}' must not be or contain a '.' or '..' segment (percent-encoded, followed by dots, spaces or a ':' stream a Windows server drops, or written with characters an upstream may read as dots and slashes, such as '．' or '‥', included)`,
     );
   }
   return encodeStrict(text);

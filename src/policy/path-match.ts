@@ -1,4 +1,4 @@
-import { windowsName } from "../catalog.js";
+import { isDotSegment, windowsName } from "../catalog.js";
 
 /**
  * Secret-path prefixes and the values they are matched against, on normalised segments: `a/b` is under `a`
@@ -8,8 +8,9 @@ import { windowsName } from "../catalog.js";
  * plain segments we matched: `.`/`..`/empty segments (traversal, `a//b`), percent escapes (`%2e%2e`, `%2f`:
  * decoded by some servers and not others), backslashes (a separator on some), `?` and `#` (end the path),
  * `;` (path parameters: `..;/` walks up on some servers), control characters, whitespace at either end of a
- * segment (trimmed by some), a segment of dots and spaces only (`...`, `. .`: Windows drops a name's trailing dots
- * and spaces, so it is `..` or `.` there), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
+ * segment (trimmed by some), a segment of dots and spaces only, or of them before a `:` (`...`, `. .`, `..:x`:
+ * Windows drops a name's trailing dots and spaces and reads what follows a `:` as a stream, so it is `..` or `.`
+ * there: `isDotSegment`), anything Unicode normalisation (NFKC) would change (fullwidth `．．`), and any
  * character that renders as nothing (see `INVISIBLE`): `infra\u200b/db` must not pass a deny entry `infra/`
  * while looking like it, and no server agrees on whether to strip such characters.
  */
@@ -52,8 +53,8 @@ function checkSegments(segments: string[], entry = false): string | undefined {
     if (segment === "") return "has an empty segment ('//')";
     if (segment === "." || segment === "..") return "has a '.' or '..' segment";
     if (segment.trim() !== segment) return "has whitespace at the start or end of a segment";
-    if (/^[. ]+$/.test(segment))
-      return "has a segment of dots and spaces only (Windows drops a name's trailing dots and spaces: '..' or '.')";
+    if (isDotSegment(segment))
+      return "has a segment of dots and spaces only, or of them before a ':' (Windows drops a name's trailing dots and spaces and reads ':' as a stream: '..' or '.')";
     if (entry && segment.endsWith(".")) {
       return "has a segment ending in '.' (servers that drop a segment's trailing dots read it as another path)";
     }

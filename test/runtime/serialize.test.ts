@@ -211,6 +211,11 @@ describe("path values", () => {
     "...",
     ".. ",
     "..%20",
+    "..:x",
+    "..::$DATA",
+    "a/..%3A%3A$DATA/b",
+    ". .:$I30",
+    ".:x",
   ])("refuses %j", (value) => {
     expect(() => serializePathParam(p, value)).toThrow(ArgumentError);
   });
@@ -308,7 +313,7 @@ describe("the usual-value shortcuts follow the general rules", () => {
     ]) {
       expect(hasDotSegment(text), text).toBe(true);
     }
-    for (const text of ["a.b", "...x", " ..", "%41", "a/.b./c", "%2ex"])
+    for (const text of ["a.b", "...x", " ..", "%41", "a/.b./c", "%2ex", ":x", "x..:y", "fe80::1", "..x:y"])
       expect(hasDotSegment(text), text).toBe(false);
   });
 });

@@ -12,8 +12,9 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * fullwidth `．` `／` `＼`, division slash `∕` and set minus `∖` become `.` `/` `\`) climbs out of the resource the
  * tool names just as `..` would. Such values are refused like `..` and `%2e%2e`, before any request; ordinary text
  * beyond ASCII (and a fullwidth dot inside a segment) is sent, percent-encoded. Refused too: dots followed by spaces
- * or more dots (`.. `, `...`), which a server that maps paths to files on Windows reads as `..` (Windows drops a name's
- * trailing dots and spaces); a segment with other text (`..config`, `v1.`) is sent.
+ * or more dots (`.. `, `...`) or by a stream's `:` (`..:x`, `..::$DATA`), which a server that maps paths to files on
+ * Windows reads as `..` (Windows drops a name's trailing dots and spaces, and a stream's name after a `:`); a segment
+ * with other text (`..config`, `v1.`, `..x:y`) is sent.
  */
 
 const SPEC = `openapi: 3.0.3
@@ -64,6 +65,10 @@ const CLIMBS = [
   ". .",
   "a/... /admin",
   "..%2E%20%2e",
+  "..:x", // ... and reads what follows a ':' as a stream of that name
+  "..::$DATA",
+  "a/..%3A%3A$DATA/admin",
+  ".. .:$I30",
 ];
 
 describe("path arguments an upstream may read as dot segments", () => {
@@ -85,6 +90,8 @@ describe("path arguments an upstream may read as dot segments", () => {
     ["..config", "/files/..config/meta"],
     ["v1.", "/files/v1./meta"],
     [" ..", "/files/%20../meta"],
+    ["..x:y", "/files/..x%3Ay/meta"],
+    [":x", "/files/%3Ax/meta"],
   ])("%j is sent as one segment, percent-encoded", async (name, url) => {
     upstream.received.length = 0;
     const result = await served.client.callTool({ name: "get_file_meta", arguments: { name } });

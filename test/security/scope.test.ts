@@ -233,11 +233,22 @@ describe("segments Windows reads as another name", () => {
 
   it("segments of dots and spaces only are refused with no list set, as '..' is", async () => {
     const server = await served.get({});
-    for (const path of ["a/.../b", "a/. ./b"])
+    for (const path of ["a/.../b", "a/. ./b", "a/..:x/b", "a/..::$DATA/b", "a/. .:$I30/b"])
       await expectRefusedEverywhere(
         server,
         path,
         /^refused by the path policy: '(path|prefix)' has a segment of dots and spaces only/,
+      );
+    expect(sent()).toEqual([]);
+  });
+
+  it("dots before a stream's ':' cannot climb out of an allow list: '..:x' is '..' on Windows", async () => {
+    const server = await served.get({ SCOPE_ALLOWED_PATHS: "apps/" });
+    for (const path of ["apps/..:x/infra/db", "apps/..::$DATA/infra/db"])
+      await expectRefusedEverywhere(
+        server,
+        path,
+        /^refused by the path policy: '(path|prefix)' has a segment of dots/,
       );
     expect(sent()).toEqual([]);
   });
