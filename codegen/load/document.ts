@@ -526,13 +526,47 @@ function parseJson(
   try {
     return { data: JSON.parse(text) };
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const pos = m ? lineColOf(text, Number(m[1])) : undefined;
-    diags.error("TW101", `invalid JSON: ${(e as Error).message}`, {
-      file,
-      ...(pos ? { line: pos.line, column: pos.col } : {}),
-    });
+    diags.error("TW101", `invalid JSON: ${(e as Error).message}`, { file, ...jsonErrorAt(text, e as Error) });
     return undefined;
+  }
+}
+
+/** The line and column of JSON.parse's `error` in `text`. */
+export function jsonErrorAt(text: string, error: Error): { line: number; column: number } {
+  const pos = lineColOf(text, jsonErrorOffset(text, error.message));
+  return { line: pos.line, column: pos.col };
+}
+
+/**
+ * Where JSON.parse's complaint is. Its message says so (`at position 7`) except for a token it did not expect
+ * (`Unexpected token 'd', "data:..." is not valid JSON`) and a text that ends early: then the shortest prefix
+ * that fails by more than ending early ends at the character (a binary search, on the error path only), and a
+ * text that ends early fails at its end.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  let fine = 0;
+  let bad = text.length;
+  while (bad - fine > 1) {
+    const mid = (fine + bad) >> 1;
+    if (failsWithin(text.slice(0, mid))) bad = mid;
+    else fine = mid;
+  }
+  return bad - 1;
+}
+
+/** Whether JSON.parse fails on `prefix` before its end (not only because it stops early). */
+function failsWithin(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return false;
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/Unexpected end of JSON input/.test(message)) return false;
+    const at = /position (\d+)/.exec(message);
+    return at ? Number(at[1]) < prefix.length : true;
   }
 }
 

@@ -13,7 +13,7 @@ import type {
 } from "graphql";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
-import { readInput } from "./document.js";
+import { jsonErrorAt, readInput } from "./document.js";
 import { locateInJson, modernIntrospection } from "./graphql-introspection.js";
 
 const require = createRequire(import.meta.url);
@@ -663,7 +663,10 @@ function fromIntrospection(
   try {
     json = JSON.parse(f.text);
   } catch (e) {
-    diags.error("TW101", `invalid JSON: ${(e as Error).message}`, { file });
+    diags.error("TW101", `invalid JSON: ${(e as Error).message}`, {
+      file,
+      ...jsonErrorAt(f.text, e as Error),
+    });
     return undefined;
   }
   const obj = (json ?? {}) as { __schema?: unknown; data?: { __schema?: unknown } | null; errors?: unknown };

@@ -162,9 +162,30 @@ describe("loadDocument reads a .json file through asciiJson", () => {
       code: "TW101",
       message: `invalid JSON: ${message}`,
       file,
-      ...(at ? { line: lines.length, column: (lines[lines.length - 1] as string).length + 1 } : {}),
+      // Messages without a position are located too (the test below says where).
+      ...(at
+        ? { line: lines.length, column: (lines[lines.length - 1] as string).length + 1 }
+        : { line: expect.any(Number), column: expect.any(Number) }),
     };
   };
+
+  // Found by the generate fuzzer: V8 gives no position for a token it did not expect (`Unexpected token ',',
+  // "[1, 2,, 3]" is not valid JSON`) nor for a text that ends early (`Unexpected end of JSON input`), so the
+  // error named the file only. Now it names the character, or the end.
+  it("a JSON error V8 gives no position for is located at the character, or at the end of a cut text", () => {
+    const cases: [string, number, number][] = [
+      ["[1, 2,, 3]", 1, 7],
+      ['{"a": 1,\n "b": [true, flase]}', 2, 15],
+      ['{"é": [1, 2,]}', 1, 13],
+      ['{"a": "b", "c": nul, "d": 1}', 1, 20],
+      ['{\n  "openapi": "3.0.0",\n  "deprecated": tru', 3, 20],
+    ];
+    for (const [text, line, column] of cases) {
+      const r = load("where.json", text);
+      expect(r.doc).toBeUndefined();
+      expect(r.diags, text).toEqual([expect.objectContaining({ code: "TW101", line, column })]);
+    }
+  });
 
   it("a syntax error after a non-ASCII character: JSON.parse's message, at the character in the file", () => {
     for (const text of [

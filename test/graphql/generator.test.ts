@@ -402,6 +402,22 @@ describe("schema loading", () => {
     expect(unknown.errors[0]?.message).toContain('Unknown type "Nope"');
   });
 
+  // Found by the generate fuzzer: introspection JSON that JSON.parse refused was TW101 on the file alone.
+  it("introspection JSON that is not JSON is a TW101 at its character, or at the end of a cut text", async () => {
+    for (const [text, line, column] of [
+      ['{\n  "data": {\n    "__schema": {"types": [1, 2,, 3]}}}', 3, 33],
+      ["data:\n  __schema: {}\n", 1, 1],
+      ['{\n  "data": {"__schema": {"queryType": nul', 2, 41],
+    ] as const) {
+      const r = await gen({
+        "schema.json": text,
+        "tools.yaml": manifest("  t: { from: Query.a }\n").replace("schema.graphql", "schema.json"),
+      });
+      expect(r.errors.map((e) => e.code)).toEqual(["TW101"]);
+      expect(r.errors[0]?.source, text).toMatchObject({ file: `${r.rel}/schema.json`, line, column });
+    }
+  });
+
   it("reads introspection JSON, bare or under data", async () => {
     const { graphqlJs } = await import("../../codegen/load/graphql.js");
     const result = graphqlJs().introspectionFromSchema(graphqlJs().buildSchema(SCHEMA));
