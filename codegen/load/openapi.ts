@@ -6,7 +6,12 @@ import { type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
 import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
 import { applyPatch, type SpecPatch } from "./patch.js";
-import { formDataEncodings, inlineExternalObjects, markDelimitedFormats } from "./swagger2-inline.js";
+import {
+  formDataEncodings,
+  inlineExternalObjects,
+  markDelimitedFormats,
+  stubConfined,
+} from "./swagger2-inline.js";
 
 export interface OpenApiSpec {
   version: OpenApiVersion;
@@ -142,20 +147,38 @@ function pointerIn20(pointer: string): string {
     .replace(/\/content\/[^/]+\/schema/, "/schema");
 }
 
+/** swagger2openapi's own `console.warn` of the error it throws (a stack trace on stderr): the caller reports it. */
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!(args.length === 1 && args[0] instanceof Error)) warn(...args);
+  };
+  try {
+    return await run();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 async function convertSwagger2(
   root: LoadedDocument,
+  problems: ConfinedProblem[],
   diags: Diagnostics,
 ): Promise<LoadedDocument | undefined> {
   const { default: s2o } = await import("swagger2openapi");
+  const data = structuredClone(root.data);
+  stubConfined(data, problems);
   try {
-    const out = await s2o.convertObj(structuredClone(root.data), {
-      patch: true,
-      warnOnly: true,
-      resolve: false,
-      // A YAML alias (`- *page`, `<<: *base`) is one object in two places, which swagger2openapi refuses
-      // ("YAML anchor or merge key") unless told to copy it: hand-written 2.0 YAML shares parameters so.
-      anchors: true,
-    });
+    const out = await quietly(() =>
+      s2o.convertObj(data, {
+        patch: true,
+        warnOnly: true,
+        resolve: false,
+        // A YAML alias (`- *page`, `<<: *base`) is one object in two places, which swagger2openapi refuses
+        // ("YAML anchor or merge key") unless told to copy it: hand-written 2.0 YAML shares parameters so.
+        anchors: true,
+      }),
+    );
     return {
       ...root,
       data: out.openapi,
@@ -213,7 +236,7 @@ export async function loadOpenApi(
   const original = new DocumentSet(doc, cwd, diags, guard);
   const inlined = inlineExternalObjects(doc, original);
   markDelimitedFormats(inlined.data);
-  const root = await convertSwagger2(inlined, diags);
+  const root = await convertSwagger2(inlined, problems, diags);
   if (!root || diags.count("error") > before) return undefined;
   formDataEncodings(inlined.data, root.data);
   const docs = new DocumentSet(root, cwd, diags, guard);

@@ -173,3 +173,28 @@ export function markDelimitedFormats(data: unknown): void {
     for (const list of lists) if (Array.isArray(list)) list.forEach(mark);
   }
 }
+
+/**
+ * The operations and path items of a 2.0 document that the structure check confined problems to are left out
+ * later, whatever they hold, so the converter is handed a stub in their place (in `data`, a copy): swagger2openapi
+ * throws on some malformed operations (`operationId: 42` beside a body parameter: `s.split is not a function`),
+ * which refused the whole spec, unlocated, for one operation the check had already located. The stub keeps the
+ * operation at its pointer, so it is still left out with its own diagnostic.
+ */
+export function stubConfined(data: unknown, problems: readonly { scopes: string[] }[]): void {
+  const stub = () => ({ responses: { default: { description: "left out" } } });
+  for (const scope of new Set(problems.flatMap((p) => p.scopes))) {
+    const [where, key, method, ...rest] = scope
+      .slice(2)
+      .split("/")
+      .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+    if (where !== "paths" || key === undefined || rest.length > 0) continue;
+    const paths = (data as Json).paths as Json | undefined;
+    const item = paths && Object.hasOwn(paths, key) ? (paths[key] as Json | undefined) : undefined;
+    if (!item || typeof item !== "object" || Array.isArray(item)) continue;
+    if (method === undefined) {
+      delete item.parameters;
+      for (const m of METHODS) if (Object.hasOwn(item, m)) item[m] = stub();
+    } else if (METHODS.includes(method) && Object.hasOwn(item, method)) item[method] = stub();
+  }
+}
