@@ -186,7 +186,7 @@ async function serveAuthenticated(
     // A cancelled call's stream ends here too: aborting the request tears its server instance down.
     if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, late.signal))
       logLine(
-        `http: a client read none of its answer in ${settings.requestTimeoutMs} ms; its connection was closed`,
+        `http: a client had not taken its whole answer within the request timeout (${settings.requestTimeoutMs} ms); its connection was closed`,
       );
   } finally {
     untrack?.();

@@ -167,12 +167,13 @@ export function toWebRequest(
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
 
-/** Writes a web `Response` to the node response; resolves when the body ended or the client went away. */
 /**
- * Writes a web Response to `res`, at the pace its client reads. Once `deadline` is aborted (the request timeout)
- * while the client reads nothing, the connection is closed and true returned: waiting on for its reads held the
- * request's place among those served at once (`--max-requests`) for as long as the client kept its socket open, so
- * clients that posted and never read took every place from the others.
+ * Writes a web Response to `res`, at the pace its client reads; resolves when the body ended or the client went
+ * away. Once `deadline` is aborted (the request timeout) while a write waits for the client to take what was
+ * written, the connection is closed and true returned: the request timeout bounds the whole exchange, the answer's
+ * writing included. Waiting on for a client's reads held the request's place among those served at once
+ * (`--max-requests`) for as long as the client kept its socket open, so clients that posted and never read took
+ * every place from the others; a client still taking a large answer very slowly at the timeout is cut too.
  */
 export async function sendWebResponse(
   res: ServerResponse,

@@ -131,7 +131,11 @@ describe("in process", () => {
         `Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    await until(() => logs.some((line) => line.includes("read none of its answer in 3000 ms")));
+    await until(() =>
+      logs.some((line) =>
+        line.includes("had not taken its whole answer within the request timeout (3000 ms)"),
+      ),
+    );
     expect(server.inflight()).toBe(0);
     const after = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(2, 0) });
     expect(after.body).toContain('"result"');
