@@ -63,9 +63,20 @@ export function createAuthenticator(
     return into;
   }
 
+  // Whether an alternative's schemes clash depends on the catalog alone: found once per alternative, not per call.
+  const clashes = new WeakMap<readonly string[], string | null>();
+  const clashOf = (alternative: readonly string[]) => {
+    let found = clashes.get(alternative);
+    if (found === undefined) {
+      found = slotClash(alternative, schemes) ?? null;
+      clashes.set(alternative, found);
+    }
+    return found ?? undefined;
+  };
+
   function place(security: readonly string[][], applyOptions: ApplyOptions) {
     const placement: AuthPlacement = { headers: [], query: [], cookies: [] };
-    const chosen = chooseAlternative(security, schemes, config);
+    const chosen = chooseAlternative(security, schemes, config, clashOf);
     for (const item of chosen)
       if (item.kind === "oauth2" || item.kind === "userToken")
         return placeAll(chosen, placement, applyOptions);
@@ -92,13 +103,14 @@ function chooseAlternative(
   security: readonly string[][],
   schemes: ReadonlyMap<string, AuthScheme>,
   config: Config,
+  clashOf: (alternative: readonly string[]) => string | undefined,
 ): ResolvedCredential[] {
   if (security.length === 0) return [];
   const missingPerAlternative: string[] = [];
   const unsendable: string[] = [];
   const hints = new Set<string>();
   for (const alternative of security) {
-    const clash = slotClash(alternative, schemes);
+    const clash = clashOf(alternative);
     if (clash) {
       unsendable.push(clash);
       continue;
