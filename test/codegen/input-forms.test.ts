@@ -335,6 +335,80 @@ components:
   });
 });
 
+describe("keywords beside a $ref (OpenAPI 3.1's JSON Schema applies them; 3.0 ignores them)", () => {
+  const spec = (version: string) => `openapi: ${version}
+info: { title: S, version: "1" }
+paths:
+  /a:
+    post:
+      operationId: makeA
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/Base"
+              description: A base with more
+              properties: { extra: { type: string } }
+              required: [extra]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Base", required: [id], x-note: n, summary: s }
+  /b:
+    get:
+      operationId: getB
+      parameters:
+        - { name: n, in: query, schema: { $ref: "#/components/schemas/Name", maxLength: 3 } }
+      responses: { "204": { description: ok } }
+components:
+  schemas:
+    Base: { type: object, properties: { id: { type: string } } }
+    Name: { type: string }
+`;
+
+  it("3.1: a property, a required name and a bound beside a $ref are the tool's, in its schemas and its checks", async () => {
+    const { doc, diags } = await generate("spec.yaml", spec("3.1.0"));
+    expect(errorsOf(diags)).toEqual([]);
+    const tools = new Map(doc?.tools.map((t) => [t.name, t]));
+    // The body's fields: Base's and the one declared beside the $ref, which is required.
+    const a = tools.get("make_a")?.inputSchema;
+    expect(a?.properties).toEqual({ id: { type: "string" }, extra: { type: "string" } });
+    expect(a?.required).toEqual(["extra"]);
+    const out = JSON.stringify(tools.get("make_a")?.outputSchema);
+    expect(out).toContain('"required":["id"]');
+    const b = JSON.stringify(tools.get("get_b")?.inputSchema);
+    expect(b).toContain('"maxLength":3');
+  });
+
+  it("3.1: additionalProperties: false alone beside a $ref is read as the $ref, with a located warning", async () => {
+    const text = spec("3.1.0").replace(
+      'schema: { $ref: "#/components/schemas/Base", required: [id], x-note: n, summary: s }',
+      'schema: { type: array, items: { $ref: "#/components/schemas/Base", additionalProperties: false } }',
+    );
+    const { doc, diags } = await generate("spec.yaml", text);
+    expect(errorsOf(diags)).toEqual([]);
+    const warned = diags.items.filter((d) => d.code === "TW134");
+    expect(warned.map((d) => d.source?.pointer)).toEqual([
+      "#/paths/~1a/post/responses/200/content/application~1json/schema/items/additionalProperties",
+    ]);
+    // Not an object that refuses every property: the items are Base's.
+    expect(JSON.stringify(doc?.tools.find((t) => t.name === "make_a")?.outputSchema)).toContain(
+      '"items":{"$ref":"#/$defs/Base"}',
+    );
+  });
+
+  it("3.0: the $ref alone, as 3.0 reads it", async () => {
+    const { doc, diags } = await generate("spec.yaml", spec("3.0.3"));
+    expect(errorsOf(diags)).toEqual([]);
+    const tools = new Map(doc?.tools.map((t) => [t.name, t]));
+    expect(tools.get("make_a")?.inputSchema.properties).toEqual({ id: { type: "string" } });
+    expect(JSON.stringify(tools.get("get_b")?.inputSchema)).not.toContain("maxLength");
+  });
+});
+
 describe("warnings about a named schema are located where the spec writes it", () => {
   // A named schema's diagnostics (TW138 here, TW180 too) name it in the spec's own terms: a Swagger 2.0 spec's
   // `#/definitions/...` (not the 3.0 form it is converted to internally), with the line where the file says it.

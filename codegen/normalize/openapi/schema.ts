@@ -133,6 +133,18 @@ const ANNOTATION_ONLY = new Set([
   "nullable",
 ]);
 
+/** Keys beside a 3.1 `$ref` that require nothing of the value: annotations and the schema's own definitions. */
+const NOT_BESIDE_REF = new Set([
+  ...ANNOTATION_ONLY,
+  "$ref",
+  "$defs",
+  "definitions",
+  "$dynamicAnchor",
+  "$vocabulary",
+  "summary",
+  "discriminator",
+]);
+
 /**
  * Schemas one conversion follows into before it leaves a referenced schema for later (`SchemaConverter.symbolFor`).
  * Real specs stay far below it; deferring changes nothing but the order named schemas are converted in.
@@ -259,9 +271,11 @@ export class SchemaConverter {
     const meta = this.meta(s);
     if (typeof s.$ref === "string") {
       const target = this.docs.resolve(s.$ref, at.doc, at.pointer);
-      if (!target) return { kind: "any", ...meta };
-      const id = this.symbolFor({ doc: target.doc, pointer: target.pointer });
-      return { kind: "ref", target: id, ...meta };
+      const ref: SchemaNode = target
+        ? { kind: "ref", target: this.symbolFor({ doc: target.doc, pointer: target.pointer }) }
+        : { kind: "any" };
+      const beside = this.besideRef(s, at);
+      return withMeta(beside ? mergeIntersection([ref, beside]) : ref, meta);
     }
     // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
     // schema node of the spec; those it has are reported in IGNORED_KEYWORDS' order, as before.
@@ -271,6 +285,35 @@ export class SchemaConverter {
     let node = this.core(s, at);
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
     return withMeta(node, this.fitValues(node, meta, at));
+  }
+
+  /**
+   * What the keywords beside a `$ref` require, in 3.1 and 3.2, whose schemas are JSON Schema 2020-12: there a `$ref`
+   * applies together with its siblings (`$ref: Base` with `properties` and `required` of its own, `$ref: Name` with
+   * a `maxLength`), where 3.0 ignores them. Undefined when they only annotate or constrain nothing (3.0 and 2.0 too).
+   */
+  private besideRef(s: Json, at: At): SchemaNode | undefined {
+    if (this.version !== "3.1" && this.version !== "3.2") return undefined;
+    const rest: Json = {};
+    for (const [k, v] of Object.entries(s)) if (!NOT_BESIDE_REF.has(k) && !k.startsWith("x-")) rest[k] = v;
+    // `items: { $ref: Payment, additionalProperties: false }` (Open Payments): read literally, no property at all
+    // is allowed (none is declared beside the $ref), so every payment would be refused; the author meant the
+    // referenced object closed. Read as the $ref alone, said where it is written.
+    if (
+      rest.additionalProperties === false &&
+      rest.properties === undefined &&
+      rest.patternProperties === undefined
+    ) {
+      delete rest.additionalProperties;
+      this.diags.warn(
+        "TW134",
+        "additionalProperties: false beside a $ref, with no properties of its own, would refuse every property of the referenced schema; read as the $ref alone",
+        this.located(child(at, "additionalProperties")),
+      );
+    }
+    if (Object.keys(rest).length === 0) return undefined;
+    const node = this.convertHere(rest, at);
+    return node.kind === "any" ? undefined : node;
   }
 
   /**
