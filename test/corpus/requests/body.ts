@@ -40,6 +40,9 @@ function propertyNames(
   for (const key of ["allOf", "anyOf", "oneOf"])
     for (const part of (schema[key] as unknown[] | undefined) ?? [])
       propertyNames(spec, resolve(spec, part), out, depth + 1);
+  // In 3.1 a `$ref` applies beside its siblings (`$ref: Base` with `properties` of its own): both name properties.
+  if (typeof schema.$ref === "string")
+    propertyNames(spec, resolve(spec, { $ref: schema.$ref }), out, depth + 1);
   return out;
 }
 

@@ -40,11 +40,17 @@ export function headerLeftOut(name: string): boolean {
   return IGNORED_HEADERS.test(name) || isReservedHeader(name);
 }
 
+/** The component schema whose 3.1 `$id` is `ref` (an absolute URI naming a schema), if one is. */
+function byId(doc: Json, ref: string): Json | undefined {
+  const schemas = ((doc.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
+  return Object.values(schemas).find((s) => s && typeof s === "object" && s.$id === ref);
+}
+
 export function resolve(doc: Json, node: unknown): Json | undefined {
   let n = node as Json | undefined;
   for (let hops = 0; n && typeof n.$ref === "string" && hops < 20; hops++) {
     const ref = n.$ref as string;
-    if (!ref.startsWith("#/")) return n;
+    if (!ref.startsWith("#/")) return byId(doc, ref) ?? n;
     let cur: unknown = doc;
     for (const part of ref.slice(2).split("/"))
       cur = (cur as Json | undefined)?.[decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~")];

@@ -43,6 +43,7 @@ const CANDIDATES = [
   "a/b",
   "AB12",
   "123456789012",
+  "1234",
   "1.0.0",
   "aaaa",
 ];
@@ -88,6 +89,17 @@ function stringValue(s: Schema, name: string): string | undefined {
   return tries.find((t) => inLength(s, t) && (!re || re.test(t)));
 }
 
+/** Whether a property name `key` is one 3.1's `propertyNames` schema `names` admits (its pattern and lengths). */
+function keyFits(names: Schema, key: string): boolean {
+  try {
+    return (
+      inLength(names, key) && (typeof names.pattern !== "string" || new RegExp(names.pattern, "u").test(key))
+    );
+  } catch {
+    return false;
+  }
+}
+
 function objectValue(root: Schema, s: Schema, depth: number, salt: number): Schema {
   const out: Schema = {};
   if (depth > 4) return out;
@@ -100,10 +112,14 @@ function objectValue(root: Schema, s: Schema, depth: number, salt: number): Sche
     if (v !== undefined) out[k] = v;
   });
   const extra = s.additionalProperties;
+  // An extra property's name satisfies 3.1's `propertyNames` when the schema has one (none is added if neither can).
+  const names = deref(root, s.propertyNames);
+  const key = [edges ? "extra_k1" : "k1", "extrak"].find((k) => keyFits(names, k));
+  if (!key) return out;
   if ((Object.keys(props).length === 0 || edges) && extra && typeof extra === "object") {
     const v = makeValue(root, extra, "k1", depth + 1, salt);
-    if (v !== undefined) out[edges ? "extra_k1" : "k1"] = v;
-  } else if (edges && extra === true) out.extra_k1 = "extra";
+    if (v !== undefined) out[key] = v;
+  } else if (edges && extra === true) out[key] = "extra";
   return out;
 }
 
@@ -159,6 +175,8 @@ export function replyValue(root: Schema, schema: unknown): unknown {
 
 /** A value `schema` (inside `root`, whose `$defs` it may reference) accepts, or undefined when none is found. */
 export function makeValue(root: Schema, schema: unknown, name: string, depth = 0, salt = 0): unknown {
+  // JSON Schema's boolean schemas (`items: false` after 3.1's `prefixItems`): true takes anything, false nothing.
+  if (typeof schema === "boolean") return schema ? `v-${name}` : undefined;
   const s = deref(root, schema);
   if (edges && depth > 0 && salt % 2 === 1 && (s.nullable === true || s["x-nullable"] === true)) return null;
   const given = givenValue(root, s, name, depth, salt);
@@ -173,6 +191,9 @@ export function makeValue(root: Schema, schema: unknown, name: string, depth = 0
       return true;
     case "array": {
       if (depth > 4 || (edges && depth > 0 && salt % 3 === 2 && !s.minItems)) return [];
+      // 3.1's tuples: one value per `prefixItems` schema, in order (the `items` after them may be false).
+      if (Array.isArray(s.prefixItems))
+        return s.prefixItems.map((p, i) => makeValue(root, p, name, depth + 1, salt + i + 1));
       const max = typeof s.maxItems === "number" ? s.maxItems : 2;
       return Array.from({ length: Math.max(1, Math.min(2, max)) }, (_, i) =>
         makeValue(root, s.items ?? {}, name, depth + 1, salt + i + 1),

@@ -130,9 +130,14 @@ function mediaOf(spec: Json, op: Json, response: Json, base: string) {
 
 /** The pointer of an operation's response object in the spec. */
 function responsePointer(spec: Json, op: Json, key: string): string {
-  for (const [path, item] of Object.entries((spec.paths ?? {}) as Json))
-    for (const [method, o] of Object.entries((item ?? {}) as Json))
-      if (o === op) return `/paths/${pointerPart(path)}/${method}/responses/${pointerPart(key)}`;
+  for (const [path, item] of Object.entries((spec.paths ?? {}) as Json)) {
+    // A path item may be a `$ref` (3.1's components.pathItems): the operation's place is where it points.
+    const ref = (item as Json | undefined)?.$ref;
+    const base =
+      typeof ref === "string" && ref.startsWith("#/") ? ref.slice(1) : `/paths/${pointerPart(path)}`;
+    for (const [method, o] of Object.entries(resolve(spec, item) ?? {}))
+      if (o === op) return `${base}/${method}/responses/${pointerPart(key)}`;
+  }
   return "";
 }
 
