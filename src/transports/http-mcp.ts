@@ -184,9 +184,10 @@ async function serveAuthenticated(
     );
     if (!response) return answerAborted(res, controller.signal.reason, settings.requestTimeoutMs);
     // A cancelled call's stream ends here too: aborting the request tears its server instance down.
-    if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, late.signal))
+    const watch = { after: late.signal, periodMs: settings.requestTimeoutMs };
+    if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, watch))
       logLine(
-        `http: a client had not taken its whole answer within the request timeout (${settings.requestTimeoutMs} ms); its connection was closed`,
+        `http: past the request timeout, a client had taken nothing of its answer for ${settings.requestTimeoutMs} ms; its connection was closed`,
       );
   } finally {
     untrack?.();

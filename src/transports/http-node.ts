@@ -2,6 +2,7 @@ import { isAscii, isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ExactNumber } from "../catalog.js";
 import { ASCII_LABELS } from "../executors/json-text.js";
+import { type AnswerWatch, stallWatch, writeAtPace } from "./http-pace.js";
 
 /**
  * The bridge between `node:http` and the SDK's web-standard handler (`Request` in, `Response` out), with the
@@ -169,17 +170,17 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
 
 /**
  * Writes a web Response to `res`, at the pace its client reads; resolves when the body ended or the client went
- * away. Once `deadline` is aborted (the request timeout) while a write waits for the client to take what was
- * written, the connection is closed and true returned: the request timeout bounds the whole exchange, the answer's
- * writing included. Waiting on for a client's reads held the request's place among those served at once
- * (`--max-requests`) for as long as the client kept its socket open, so clients that posted and never read took
- * every place from the others; a client still taking a large answer very slowly at the timeout is cut too.
+ * away. Once `watch.after` is aborted (the request timeout), a client that has taken none of its answer for a whole
+ * `watch.periodMs` while the answer waits for it has its connection closed, and true is returned: waiting on for its
+ * reads held the request's place among those served at once (`--max-requests`) for as long as the client kept its
+ * socket open, so clients that posted and never read took every place from the others. A client still taking its
+ * answer, however slowly, is sent it whole (see `stallWatch` for what counts as taking).
  */
 export async function sendWebResponse(
   res: ServerResponse,
   response: Response,
   extraHeaders: Record<string, string> = {},
-  deadline?: AbortSignal,
+  watch?: AnswerWatch,
 ): Promise<boolean> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
@@ -196,13 +197,13 @@ export async function sendWebResponse(
   const reader = response.body.getReader();
   const gone = () => void reader.cancel().catch(() => {});
   res.once("close", gone);
+  const stalled = watch && stallWatch(res, watch);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
-      // SSE frames must leave now, not when a buffer fills.
-      if (!res.write(value) && !(await drained(res, deadline))) {
+      if (!(await writeAtPace(res, value, stalled?.signal))) {
         res.destroy();
         return true;
       }
@@ -210,26 +211,11 @@ export async function sendWebResponse(
   } catch {
     // The stream was cancelled (client gone, request aborted): nothing more to write.
   } finally {
+    stalled?.stop();
     res.off("close", gone);
     if (!res.writableEnded && !res.destroyed) res.end();
   }
   return false;
-}
-
-/** Resolves true once `res` drains or closes, false when `deadline` aborts first (its client still reads nothing). */
-function drained(res: ServerResponse, deadline: AbortSignal | undefined): Promise<boolean> {
-  if (deadline?.aborted) return Promise.resolve(false);
-  return new Promise<boolean>((resolve) => {
-    const settle = (value: boolean) => () => {
-      res.off("drain", ok).off("close", ok);
-      deadline?.removeEventListener("abort", late);
-      resolve(value);
-    };
-    const ok = settle(true);
-    const late = settle(false);
-    res.once("drain", ok).once("close", ok);
-    deadline?.addEventListener("abort", late, { once: true });
-  });
 }
 
 export function sendJson(

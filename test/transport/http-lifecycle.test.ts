@@ -86,7 +86,11 @@ describe("in process", () => {
     handle = undefined;
   });
 
-  async function start(tuning: { requestTimeoutMs?: number; shutdownGraceMs?: number }) {
+  async function start(tuning: {
+    requestTimeoutMs?: number;
+    shutdownGraceMs?: number;
+    maxRequests?: number;
+  }) {
     const config = resolveConfig(catalog.doc.env, fixtureEnv());
     const settings = resolveHttpSettings(catalog.doc, config, tuning);
     handle = await startHttpServer(createServer(catalog, config), settings, { name: "fixture" });
@@ -109,17 +113,17 @@ describe("in process", () => {
     expect(server.inflight()).toBe(0);
   });
 
-  it("closes the connection of a client that reads none of its answer by the request timeout", async () => {
-    // A client that posted and never read held its place among the requests served at once for as long as it kept
-    // its socket open (the answer waited for a drain that never came): --max-requests such clients starved the rest.
-    const server = await start({ requestTimeoutMs: 3_000 });
-    const target = new URL(server.url);
+  /**
+   * A raw client that posts a call answered with ~16 MB (an 8 MB text echoed in both forms: more than the socket
+   * buffers between the two hold) and reads nothing until the test resumes its socket.
+   */
+  async function postEcho(url: string, extraHeaders = "") {
+    const target = new URL(url);
     const socket = connect(Number(target.port), target.hostname);
     socket.on("error", () => {});
     onTestFinished(() => void socket.destroy());
     await once(socket, "connect");
     socket.pause();
-    // An answer of ~16 MB (the text in both forms): more than the socket buffers between the two hold.
     const body = JSON.stringify({
       jsonrpc: "2.0",
       id: 1,
@@ -127,18 +131,49 @@ describe("in process", () => {
       params: { name: "fixture_echo", arguments: { text: "x".repeat(8_000_000) } },
     });
     socket.write(
-      `POST /mcp HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\n` +
+      `POST /mcp HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\n${extraHeaders}` +
         `Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    await until(() =>
-      logs.some((line) =>
-        line.includes("had not taken its whole answer within the request timeout (3000 ms)"),
-      ),
-    );
+    return socket;
+  }
+  const cutLine = (ms: number) =>
+    `past the request timeout, a client had taken nothing of its answer for ${ms} ms; its connection was closed`;
+
+  it("closes the connections of clients that take none of their answers, and frees their places", async () => {
+    // A client that posted and never read held its place among the requests served at once for as long as it kept
+    // its socket open (the answer waited for a drain that never came): --max-requests such clients starved the rest.
+    const server = await start({ requestTimeoutMs: 3_000, maxRequests: 2 });
+    await postEcho(server.url);
+    await postEcho(server.url);
+    await until(() => logs.filter((line) => line.includes(cutLine(3000))).length === 2);
     expect(server.inflight()).toBe(0);
     const after = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(2, 0) });
     expect(after.body).toContain('"result"');
+  });
+
+  it("sends a client still taking its answer slowly the whole answer, past the request timeout", async () => {
+    // 8221960 cut every client the answer still waited for at the request timeout, one that was taking it slowly
+    // too. This one takes at most one read (64 KiB) per 20 ms: the ~16 MB answer takes it over 5 s, so at the
+    // 3 s timeout more of it is still unsent than the socket buffers between the two hold, and the server sees it
+    // taken (a drain) about every 0.5 s (0.74 s at most measured at load 10).
+    const server = await start({ requestTimeoutMs: 3_000 });
+    const logged = logs.length;
+    const socket = await postEcho(server.url, "Connection: close\r\n");
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      socket.pause();
+      setTimeout(() => socket.resume(), 20);
+    });
+    socket.resume();
+    await once(socket, "close");
+    const answer = Buffer.concat(chunks).toString("latin1");
+    expect(logs.slice(logged).join("\n")).not.toContain(cutLine(3000));
+    expect(answer.length).toBeGreaterThan(16_000_000);
+    expect(answer).toContain('"result"');
+    // The chunked body's last chunk: the answer ended, it was not cut.
+    expect(answer.endsWith("\r\n0\r\n\r\n")).toBe(true);
   });
 
   it("forgets a client that goes away halfway through its body", async () => {
