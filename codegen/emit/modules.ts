@@ -46,10 +46,6 @@ export function generatedHeader(version: string, manifestFile: string, inputHash
   ].join("\n");
 }
 
-function indentTail(text: string, by: string): string {
-  return text.replace(/\n/g, `\n${by}`);
-}
-
 function usesUniqueItems(code: string): boolean {
   return code.includes("uniqueItems,");
 }
@@ -60,7 +56,7 @@ interface ToolEntry {
   output: string;
 }
 
-/** Each tool's argument and result schemas as zod expressions, continuation lines indented by `by`. */
+/** Each tool's argument and result schemas as zod expressions, continuation lines indented by `by` (written so). */
 function toolEntries(ir: CatalogIR, zod: ZodEmitter, by: string): ToolEntry[] {
   return ir.tools.map((t) => {
     // The runtime validates the upstream value itself; `{ result }` wrapping happens after validation.
@@ -70,8 +66,8 @@ function toolEntries(ir: CatalogIR, zod: ZodEmitter, by: string): ToolEntry[] {
         : t.output;
     return {
       key: propertyKey(t.name),
-      input: indentTail(zod.expr(t.input), by),
-      output: output ? indentTail(zod.expr(output), by) : "",
+      input: zod.expr(t.input, { pad: by }),
+      output: output ? zod.expr(output, { pad: by }) : "",
     };
   });
 }
@@ -110,7 +106,7 @@ export function schemasModuleJs(
 ): string {
   schemasJsTemplate ??= template("schemas.gen.mjs");
   const zod = new ZodEmitter(symbols, plan, "thunk");
-  const declarations = plan.order.map((s) => indentTail(zod.declaration(s.id), "  "));
+  const declarations = plan.order.map((s) => zod.declaration(s.id, "  "));
   const tools = toolEntries(ir, zod, "        ");
   return schemasJsTemplate({ header, ...helperFlags(declarations, tools), declarations, tools });
 }

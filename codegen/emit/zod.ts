@@ -16,15 +16,17 @@ function literal(v: JsonPrimitive): string {
   return v === null ? "z.null()" : `z.literal(${JSON.stringify(v)})`;
 }
 
-function indent(text: string, by: string): string {
-  return text.replace(/\n/g, `\n${by}`);
-}
-
 interface Scope {
   /** The cycle of the symbol being defined; refs into it inside object properties become getters. */
   cycle?: Set<SymbolId>;
   /** Inside a getter's body: TypeScript infers its type while the cycle's own types are still unknown. */
   getter?: boolean;
+  /**
+   * The indent of the line the expression starts on: every line break the expression writes (an object's
+   * properties, a getter's body) is followed by it, so the text is written where it goes, not indented again by
+   * each enclosing object (a replace over the whole nested text per level).
+   */
+  pad?: string;
 }
 
 /**
@@ -44,10 +46,13 @@ export class ZodEmitter {
     private readonly style: NamedStyle = "const",
   ) {}
 
-  /** One named schema: `export const Name = ...;` or, as a thunk, `const Name = named(() => ...);`. */
-  declaration(id: SymbolId): string {
+  /**
+   * One named schema: `export const Name = ...;` or, as a thunk, `const Name = named(() => ...);` (`pad`: the indent
+   * of the line it starts on).
+   */
+  declaration(id: SymbolId, pad = ""): string {
     const sym = this.symbols.get(id);
-    const expr = this.expr(sym.schema, { cycle: this.plan.cycleOf.get(id) });
+    const expr = this.expr(sym.schema, { cycle: this.plan.cycleOf.get(id), pad });
     if (this.style === "thunk") return `const ${sym.name} = named(() => ${expr});`;
     const annotation = this.plan.lazy.has(id) ? ": z.ZodType<unknown>" : "";
     return `export const ${sym.name}${annotation} = ${expr};`;
@@ -179,9 +184,12 @@ export class ZodEmitter {
     node: { minProperties?: number; maxProperties?: number },
     scope: Scope,
   ): string {
+    // Properties one level in, a getter's body two.
+    const pad = scope.pad ?? "";
+    const inside = { ...scope, pad: `${pad}  ` };
     const lines = properties.map((p) => {
       if (scope.cycle && touches(p.schema, scope.cycle)) {
-        const inGetter = { ...scope, getter: true };
+        const inGetter = { ...scope, getter: true, pad: `${pad}    ` };
         // The getter's own result may be wrapped as usual (`Node.nullable().optional()`): only a wrapper nested
         // in a call needs the union (wrapsCycle).
         const own =
@@ -189,11 +197,11 @@ export class ZodEmitter {
             ? `${this.expr(p.schema.inner, inGetter)}.nullable()`
             : this.expr(p.schema, inGetter);
         const value = `${own}${p.required ? "" : ".optional()"}`;
-        return `get ${propertyKey(p.name)}() {\n  return ${indent(value, "  ")};\n},`;
+        return `get ${propertyKey(p.name)}() {\n${pad}    return ${value};\n${pad}  },`;
       }
-      return `${propertyKey(p.name)}: ${this.expr(p.schema, scope)}${p.required ? "" : ".optional()"},`;
+      return `${propertyKey(p.name)}: ${this.expr(p.schema, inside)}${p.required ? "" : ".optional()"},`;
     });
-    const body = lines.length === 0 ? "{}" : `{\n  ${lines.map((l) => indent(l, "  ")).join("\n  ")}\n}`;
+    const body = lines.length === 0 ? "{}" : `{\n${pad}  ${lines.join(`\n${pad}  `)}\n${pad}}`;
     if (
       properties.length === 0 &&
       typeof additional === "object" &&
