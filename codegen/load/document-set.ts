@@ -60,6 +60,9 @@ export function referencedFile(ref: string, fromAbs: string): string | undefined
   return resolve(dirname(fromAbs), decodeURIComponent(filePart));
 }
 
+/** How many documents the reference guard walked (a structural fact for tests). */
+export const referenceScans = { walked: 0 };
+
 /** What the documents of one spec may read, and which remote references were seen and reported. */
 export class ReferenceGuard {
   /** Real paths of the folders `$ref` targets must lie in. */
@@ -133,6 +136,9 @@ export class ReferenceGuard {
    * path is copied only when it is reported.
    */
   scan(doc: LoadedDocument): void {
+    // The load's walk found no member this acts on (`localRefsOnly`): the walk below would find nothing either.
+    if (doc.localRefsOnly === true) return;
+    referenceScans.walked++;
     const path: (string | number)[] = [];
     const visit = (value: unknown, inExamples: boolean): void => {
       if (value === null || typeof value !== "object") return;

@@ -148,6 +148,12 @@ export interface LoadedDocument {
   /** sha256 (hex) of `text` as UTF-8, when known: the file's bytes hashed as read (the generator's input hash). */
   sha256?: string;
   data: unknown;
+  /**
+   * True when the load's walk found no member the reference guard acts on (every `$ref` a pointer into this
+   * document, no `$id`, `$self` or `externalValue`), so the guard's scan is skipped. Whatever changes `data` after
+   * the load (a manifest's patch) sets it false; a document made any other way leaves it unset.
+   */
+  localRefsOnly?: boolean;
   /** Source reference for a JSON pointer (`#/paths/~1a/get`); `key: true` points at the key, not the value. */
   ref(pointer: string, key?: boolean): SourceRef;
   /** Like `ref`, but adds a line only when positions are already known (YAML), never re-parsing a large JSON file. */
@@ -220,10 +226,24 @@ function lineColOf(text: string, offset: number): { line: number; col: number } 
  */
 export const MAX_NESTING = 256;
 
-/** What the nesting walk counts on its way: keys written (for the repeated-key check), numbers no double holds. */
+/**
+ * What the nesting walk counts on its way: keys written (for the repeated-key check), numbers no double holds, and
+ * members the reference guard acts on (`guardedMember`).
+ */
 interface Tally {
   keys: number;
   nonFinite: number;
+  guarded: number;
+}
+
+/**
+ * Whether a string member is one the reference guard's scan (document-set.ts) acts on wherever it sits: a `$ref`
+ * other than a pointer into the same document (`#...`, neither remote nor a file), an `$id`, a `$self` or an
+ * `externalValue`. A document with none gives the scan nothing to check, report or record.
+ */
+function guardedMember(key: string, value: string): boolean {
+  if (key === "$ref") return value.charCodeAt(0) !== 35;
+  return key === "$id" || key === "$self" || key === "externalValue";
 }
 
 /**
@@ -254,6 +274,7 @@ function nestsDeeper(root: unknown, max: number, tally?: Tally): boolean {
           nodes.push(child);
           depths.push(depth + 1);
         } else if (tally && typeof child === "number" && !Number.isFinite(child)) tally.nonFinite++;
+        else if (tally && typeof child === "string" && guardedMember(key, child)) tally.guarded++;
       }
     }
   }
@@ -861,7 +882,7 @@ export function loadDocument(
   if (parsed === undefined) return undefined;
   const { data, scanned, looksJson, text } = parsed;
   let locate: Locator | undefined = parsed.locate;
-  const tally: Tally = { keys: 0, nonFinite: 0 };
+  const tally: Tally = { keys: 0, nonFinite: 0, guarded: 0 };
   if (nestsDeeper(data, MAX_NESTING, tally)) {
     diags.error(
       "TW190",
@@ -916,6 +937,7 @@ export function loadDocument(
     },
     sha256: parsed.sha256,
     data,
+    localRefsOnly: tally.guarded === 0,
     ref,
     cheapRef: (pointer: string) => (locate ? ref(pointer) : { file, pointer }),
   };

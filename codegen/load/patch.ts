@@ -132,6 +132,8 @@ function reason(e: InstanceType<typeof jsonpatch.JsonPatchError>, op: jsonpatch.
  */
 export function applyPatch(doc: LoadedDocument, patch: SpecPatch, diags: Diagnostics): boolean {
   let ok = true;
+  // An operation may add a reference (a remote `$ref`, a file): the load's proof that there is none is gone.
+  doc.localRefsOnly = false;
   const { applyOperation, JsonPatchError } = jsonPatch();
   patch.operations.forEach(({ op, at }, index) => {
     try {
