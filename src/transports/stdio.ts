@@ -49,7 +49,7 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     // Requests read before the end of input are still answered: the transport's input ends only then.
     const drain = new StdioDrain(process.stdin);
     const lines = lineLimiter(maxBytes, wire, exact, drain.input);
-    process.stdin.on("data", (chunk: Buffer) => lines.write(chunk));
+    process.stdin.on("data", holdingWhileUnread(process.stdin, wire, lines));
     // stdin's end (or a close without one) reaches the drain after every line it held was handed on.
     const ended = () => {
       lines.end();
@@ -90,6 +90,40 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     drain.input.once("end", finish);
     wire.once("error", finish);
   });
+}
+
+/**
+ * What stdout may hold that its client has not read before no more requests are read from stdin. A host that
+ * stops reading stdout while it keeps writing requests made this process hold every answer, without bound (the
+ * pipe takes 64 KiB; the rest waited in memory): past this, stdin is paused until the client has read all of it.
+ */
+export const STDOUT_UNREAD_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * `input`'s data listener: hands each chunk to `lines`, then, while `wire` holds over the limit unread, pauses `input`
+ * (requests wait in the pipe, the client's side of backpressure) until `wire` drains. Answers of requests already
+ * read still go to `wire`: what it holds is the limit plus those.
+ */
+function holdingWhileUnread(
+  input: { pause(): unknown; resume(): unknown },
+  wire: Writable,
+  lines: { write(chunk: Buffer): unknown },
+): (chunk: Buffer) => void {
+  let holding = false;
+  return (chunk) => {
+    lines.write(chunk);
+    if (holding || wire.writableLength <= STDOUT_UNREAD_LIMIT) return;
+    holding = true;
+    logLine(
+      `stdio: stdout holds over ${STDOUT_UNREAD_LIMIT / 1024 / 1024} MiB the client has not read; no more requests are read until it reads them`,
+    );
+    input.pause();
+    wire.once("drain", () => {
+      holding = false;
+      logLine("stdio: the client read what stdout held; reading requests again");
+      input.resume();
+    });
+  };
 }
 
 /**
