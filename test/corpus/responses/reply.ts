@@ -102,7 +102,7 @@ export function specValidator(spec: Json): (pointer: string, value: unknown) => 
   };
 }
 
-function exampleOf(media: Json, response: Json, type: string): { value: unknown } | undefined {
+export function exampleOf(media: Json, response: Json, type: string): { value: unknown } | undefined {
   if ("example" in media) return { value: media.example };
   const first = Object.values((media.examples ?? {}) as Json)[0] as Json | undefined;
   if (first && "value" in first) return { value: first.value };
@@ -112,7 +112,7 @@ function exampleOf(media: Json, response: Json, type: string): { value: unknown 
 }
 
 /** The media type and schema a success response holds (OpenAPI 3's content, Swagger 2.0's produces and schema). */
-function mediaOf(spec: Json, op: Json, response: Json, base: string) {
+export function mediaOf(spec: Json, op: Json, response: Json, base: string) {
   if (response.content && typeof response.content === "object") {
     const content = response.content as Json;
     const types = Object.keys(content);

@@ -17,7 +17,7 @@ import { makeArgs } from "../requests/values.js";
 import { type Reply, replyFor, specValidator } from "./reply.js";
 
 type Json = Record<string, unknown>;
-interface Tool {
+export interface Tool {
   name: string;
   inputSchema: unknown;
   outputSchema?: Json;
@@ -66,6 +66,7 @@ async function callOne(
   reply: Reply,
   count: ResponseCount,
   before: () => number,
+  judge: ReplyPlan["judge"],
 ): Promise<string[]> {
   const sent = before();
   const args = makeArgs(tool.inputSchema as Json);
@@ -77,16 +78,43 @@ async function callOne(
   }
   count.checked++;
   if (reply.example) count.examples++;
-  return resultProblems(tool, reply, called.result as Json);
+  return judge(tool, reply, called.result as Json);
 }
 
-/** Calls up to `perCatalog` of the catalog's HTTP tools (catalog order), each answered with its spec's reply. */
+/**
+ * What a sweep answers and checks: the reply for a tool (the `index`th called; undefined skips it), what is wrong
+ * with its result, and the environment to serve with (the URL variables pointed at the upstream already set).
+ */
+export interface ReplyPlan {
+  reply(
+    spec: Json,
+    b: HttpBinding,
+    accepts: (pointer: string, value: unknown) => boolean | undefined,
+    index: number,
+  ): Reply | undefined;
+  judge(tool: Tool, reply: Reply, result: Json): string[];
+  env?(env: Record<string, string>, doc: CatalogDocument): Record<string, string>;
+}
+
+/** The success sweep's plan: the spec's success reply (one its own schema refuses is skipped), judged whole. */
+export const SUCCESS: ReplyPlan = {
+  reply(spec, b, accepts) {
+    const reply = replyFor(spec, b, accepts);
+    if (reply?.pointer && reply.value !== undefined && accepts(reply.pointer, reply.value) === false)
+      return undefined;
+    return reply;
+  },
+  judge: resultProblems,
+};
+
+/** Calls up to `perCatalog` of the catalog's HTTP tools (catalog order), each answered with the plan's reply. */
 export async function sweepResponses(
   id: string,
   specFile: string,
   dir: string,
   perCatalog: number,
   extraArgs: string[] = [],
+  plan: ReplyPlan = SUCCESS,
 ): Promise<ResponseCount> {
   const count: ResponseCount = { calls: 0, checked: 0, examples: 0, skipped: 0, problems: [] };
   const spec = JSON.parse(readFileSync(specFile, "utf8")) as Json;
@@ -98,23 +126,21 @@ export async function sweepResponses(
     res.writeHead(next.status, type ? { "content-type": type } : {});
     res.end(next.body);
   });
-  const served = await serveOverStdio(dir, envFor(doc, upstream.url), {}, extraArgs, 300_000);
+  const env = envFor(doc, upstream.url);
+  const served = await serveOverStdio(dir, plan.env?.(env, doc) ?? env, {}, extraArgs, 300_000);
   try {
     const listed = await served.client.listTools({}, { timeout: 300_000 });
     const byName = new Map(doc.tools.map((t) => [t.name, t]));
     const http = listed.tools.filter((t) => byName.get(t.name)?.binding.kind === "http").slice(0, perCatalog);
-    for (const tool of http) {
-      const reply = replyFor(spec, byName.get(tool.name)?.binding as HttpBinding, accepts);
+    for (const [index, tool] of http.entries()) {
+      const reply = plan.reply(spec, byName.get(tool.name)?.binding as HttpBinding, accepts, index);
       count.calls++;
-      if (
-        !reply ||
-        (reply.pointer && reply.value !== undefined && accepts(reply.pointer, reply.value) === false)
-      ) {
+      if (!reply) {
         count.skipped++;
         continue;
       }
       next = reply;
-      const found = await callOne(served, tool, reply, count, () => upstream.received.length);
+      const found = await callOne(served, tool, reply, count, () => upstream.received.length, plan.judge);
       for (const p of found)
         count.problems.push(
           `${id}: ${tool.name} (${reply.status} ${reply.type ?? "-"} ${reply.body.slice(0, 160)}): ${p}`,
