@@ -5,12 +5,17 @@ import { parse } from "yaml";
 import { writeCatalog } from "../../codegen/write.js";
 import { disagreements } from "../helpers/agreement.js";
 import { genSpec } from "../helpers/generate.js";
+import { serveOverStdio } from "../helpers/mcp.js";
 import { npmPackageFile } from "../helpers/npm-pack.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { startRecordingServer } from "../helpers/recording-server.js";
 import { responseExamples } from "../helpers/spec-examples.js";
 import { type SweepCount, sweepCatalog } from "./requests/sweep.js";
+import { errorPlan, newTally } from "./responses/errors.js";
 import { type ResponseCount, sweepResponses } from "./responses/sweep.js";
 import { servedSchemaProblems } from "./served-schemas.js";
+
+type Json = Record<string, unknown>;
 
 const HERE = join(ROOT, "test/corpus/openapi31");
 const OPEN_PAYMENTS = ["@interledger/open-payments", "7.4.0"] as const;
@@ -20,7 +25,8 @@ const OPEN_PAYMENTS = ["@interledger/open-payments", "7.4.0"] as const;
  * generated bare, served and listed with every published schema compiled by ajv 2020, its zod and published JSON
  * Schema compared on probes and on the spec's own response examples, its requests checked on the wire against the
  * spec (requests/sweep.ts) and its replies (made from the spec's success schemas) checked through the official SDK
- * client with compact and full output schemas (responses/sweep.ts).
+ * client with compact and full output schemas (responses/sweep.ts), and its declared and undeclared error replies
+ * (responses/errors.ts).
  * - edge.yaml: one 3.1 feature at a time: type arrays, `const`, `prefixItems` with `items: false`, `$defs` inside a
  *   component and `$ref`s with siblings (a description, a summary, `properties` and `unevaluatedProperties`),
  *   `$dynamicRef`/`$dynamicAnchor`/`$anchor`, `contentMediaType`/`contentEncoding`, `examples` arrays,
@@ -80,13 +86,82 @@ describe("corpus: OpenAPI 3.1 specs, generated, compiled, compared and on the wi
     for (const extra of [[], ["--output-schemas", "full"]])
       replies.push(await sweepResponses(s.name, json, dir, PER_CATALOG, extra));
     expect(replies.flatMap((r) => r.problems)).toEqual([]);
+    const tally = newTally();
+    const errors = await sweepResponses(s.name, json, dir, PER_CATALOG, [], errorPlan(tally));
+    expect(errors.problems).toEqual([]);
     console.log(
-      `openapi31 ${s.name}: ${cat.stats.tools} tools; zod vs ajv ${agreed.checked} values; requests ${sent.checked}/${sent.calls} checked; replies ${replies.map((r) => `${r.checked}/${r.calls}`).join(" and ")} checked`,
+      `openapi31 ${s.name}: ${cat.stats.tools} tools; zod vs ajv ${agreed.checked} values; requests ${sent.checked}/${sent.calls} checked; replies ${replies.map((r) => `${r.checked}/${r.calls}`).join(" and ")} checked; errors ${errors.checked}/${errors.calls} checked (${tally.declared} declared)`,
     );
     // Nearly every call reaches the upstream: a sweep of few calls proves little.
     const calls = Math.min(PER_CATALOG, cat.stats.tools);
     expect(sent.checked).toBeGreaterThanOrEqual(calls * 0.75);
     for (const r of replies) expect(r.checked).toBeGreaterThanOrEqual(calls * 0.6);
+  });
+
+  it("a success in each media type reaches the caller as text, base64 JSON or structured data", async () => {
+    const out = relative(ROOT, join(tmpDir("openapi31-types"), "edge"));
+    const { cat } = await genSpec(join(HERE, "edge.yaml"), "edge", out);
+    if (!cat) throw new Error("edge did not generate");
+    writeCatalog(ROOT, cat);
+    let next: [string, Buffer] = ["text/plain", Buffer.from("")];
+    const upstream = await startRecordingServer((_req, res) => {
+      res.writeHead(200, { "content-type": next[0] });
+      res.end(next[1]);
+    });
+    const served = await serveOverStdio(join(ROOT, cat.dir), {
+      EDGE_BASE_URL: upstream.url,
+      EDGE_API_KEY: "k",
+    });
+    try {
+      const call = async (name: string, type: string, body: Buffer, args: Record<string, unknown>) => {
+        next = [type, body];
+        return (await served.client.callTool({ name, arguments: args })) as Json;
+      };
+      const file = (type: string, body: Buffer) => call("get_file", type, body, { name: "report" });
+      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 255]);
+      const seen: Record<string, unknown> = {};
+      for (const [type, body] of [
+        ["text/plain", "plain"],
+        ["text/csv", "a,b\n1,2\n"],
+        ["application/xml", "<a>1</a>"],
+        ["application/problem+json", '{"title":"t"}'],
+        ["application/vnd.api+json", '{"data":[]}'],
+      ] as const)
+        seen[type] = (await file(type, Buffer.from(body))).content;
+      // Binary bodies are base64 in a JSON text block (no image or resource block: known-limits).
+      for (const type of ["image/png", "application/octet-stream"])
+        seen[type] = JSON.parse(((await file(type, bytes)).content as { text: string }[])[0]?.text ?? "");
+      const text = (t: string) => [{ type: "text", text: t }];
+      expect(seen).toEqual({
+        "text/plain": text("plain"),
+        "text/csv": text("a,b\n1,2\n"),
+        "application/xml": text("<a>1</a>"),
+        "application/problem+json": text('{"title":"t"}'),
+        "application/vnd.api+json": text('{"data":[]}'),
+        "image/png": { content: bytes.toString("base64"), contentType: "image/png", size: 6 },
+        "application/octet-stream": {
+          content: bytes.toString("base64"),
+          contentType: "application/octet-stream",
+          size: 6,
+        },
+      });
+      // A tool with an output schema: a vendor +json body that fits is structured data the client accepts; text is an
+      // output mismatch that still shows the text.
+      const thing = { id: "t1", name: "lamp" };
+      const fits = await call("get_thing", "application/vnd.api+json", Buffer.from(JSON.stringify(thing)), {
+        id: "t1",
+      });
+      expect(fits.structuredContent).toEqual(thing);
+      const plain = await call("get_thing", "text/plain", Buffer.from("lamp"), { id: "t1" });
+      expect(plain.isError).toBe(true);
+      expect((plain.content as { text: string }[]).map((c) => c.text)).toEqual([
+        expect.stringContaining("does not match the tool's output schema"),
+        "lamp",
+      ]);
+    } finally {
+      await served.close();
+      await upstream.close();
+    }
   });
 
   it("a document of webhooks only stops with a located error saying why it has no tools", async () => {
