@@ -1,4 +1,5 @@
 import { isLoopback } from "../config/loopback.js";
+import { namedUrlRefusal } from "../config/reach.js";
 import { rememberCredential } from "../telemetry/redact.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
@@ -474,7 +475,11 @@ async function discover(
   if (!response.ok) throw failed(`answered HTTP ${response.status}`);
   const fields = await readJsonFields(response, scheme, "the OpenID Connect discovery document");
   if (typeof fields.token_endpoint !== "string") throw failed("names no token_endpoint");
-  return new URL(fields.token_endpoint, url).toString();
+  const endpoint = new URL(fields.token_endpoint, url);
+  // The client secret is sent where the document says: not into a network the document's own host is not on.
+  const refused = await namedUrlRefusal(endpoint, new URL(url));
+  if (refused) throw failed(`names a token_endpoint ${endpoint.origin} that is refused: ${refused}`);
+  return endpoint.toString();
 }
 
 interface TokenGrant {

@@ -44,6 +44,8 @@ export interface Fault {
 interface Tenant {
   /** Which discovery document the tenant publishes. */
   discovery: "rfc8414" | "oidc";
+  /** The `jwks_uri` its metadata names, given the origin (default: its own `/jwks`). */
+  jwksUri?: (origin: string) => string;
 }
 
 export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise<LocalIssuer> {
@@ -68,7 +70,8 @@ export async function startLocalIssuer(tenants: Record<string, Tenant>): Promise
     for (const [name, tenant] of Object.entries(tenants)) {
       const issuer = `${origin}/${name}`;
       const fault = faults.get(name) ?? {};
-      const metadata = { issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token` };
+      const jwks_uri = tenant.jwksUri?.(origin) ?? `${issuer}/jwks`;
+      const metadata = { issuer, jwks_uri, token_endpoint: `${issuer}/token` };
       const served =
         (tenant.discovery === "rfc8414" && path === `/.well-known/oauth-authorization-server/${name}`) ||
         (tenant.discovery === "oidc" && path === `/${name}/.well-known/openid-configuration`);

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
+import { type Lookup, namedUrlRefusal, systemLookup } from "../../config/reach.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "../../executors/response.js";
 import { isLoopback } from "../http-settings.js";
 
@@ -48,6 +49,8 @@ export interface IssuerDirectoryOptions {
    * process's own, so a wall-clock step, NTP or a VM resumed, neither ends one early nor stretches it).
    */
   now?: () => number;
+  /** How a key set's host name is resolved to check the network it is on (`reach.ts`; default `dns.lookup`). */
+  lookup?: Lookup;
 }
 
 /** Metadata locations for an issuer, in the order MCP clients try them. */
@@ -71,7 +74,7 @@ export function createIssuerDirectory(issuers: readonly string[], options: Issue
   const timeoutMs = options.timeoutMs ?? 5000;
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? (() => performance.now());
-  const discovery: Discovery = { doFetch, timeoutMs, now };
+  const discovery: Discovery = { doFetch, timeoutMs, now, lookup: options.lookup ?? systemLookup };
   const cache = new Map<string, Promise<IssuerKeys>>();
   const failures = new Map<string, Hold>();
 
@@ -112,6 +115,7 @@ interface Discovery {
   /** Per metadata/JWKS fetch. */
   timeoutMs: number;
   now: () => number;
+  lookup: Lookup;
 }
 
 /** A failure met at `since`: answered again, without fetching, until `HOLD_MS` later. */
@@ -139,12 +143,17 @@ interface MetadataDocument {
  * with a JSON key set is the issuer being unavailable (jose would call an error status or a maintenance page an
  * invalid token: 401, and the client throws a good token away), and is held as discovery failures are.
  */
-function keySetFetch(issuer: string, { doFetch, now }: Discovery): FetchImplementation {
+function keySetFetch(issuer: string, metadata: URL, discovery: Discovery): FetchImplementation {
+  const { doFetch, now, lookup } = discovery;
   let held: Hold | undefined;
   return async (url, init) => {
     const repeated = held?.error(now());
     if (repeated) throw repeated;
     try {
+      // Checked before every fetch, not once: a name can be pointed elsewhere between key rotations.
+      const refused = await namedUrlRefusal(new URL(url), metadata, lookup);
+      if (refused)
+        throw new IssuerUnavailableError(`the signing keys of ${issuer}: ${url} is refused: ${refused}`);
       const response = await doFetch(url, init);
       if (response.status !== 200) {
         await response.body?.cancel().catch(() => {});
@@ -197,7 +206,7 @@ async function discover(issuer: string, discovery: Discovery): Promise<IssuerKey
       keys: createRemoteJWKSet(trusted.jwks, {
         timeoutDuration: discovery.timeoutMs,
         cooldownDuration: 30_000,
-        [customFetch]: keySetFetch(issuer, discovery),
+        [customFetch]: keySetFetch(issuer, new URL(url), discovery),
       }),
     };
   }

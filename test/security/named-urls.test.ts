@@ -1,0 +1,242 @@
+import { writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCatalog } from "../../codegen/write.js";
+import { type Lookup, namedUrlRefusal, reachOfAddress } from "../../src/config/reach.js";
+import { createIssuerDirectory } from "../../src/transports/http-auth/issuers.js";
+import { errorsOf, genSpec } from "../helpers/generate.js";
+import { serveOverStdio, type ToolResult } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { type LocalIssuer, startLocalIssuer } from "../transport/local-issuer.js";
+import { INITIALIZE, MCP_HEADERS, raw } from "../transport/raw-http.js";
+import { fixtureCatalog, fixtureEnv, type Served, serveHttp } from "../transport/serve-http.js";
+
+/**
+ * URLs the server fetches because a document told it to: the `jwks_uri` an issuer's metadata names (the HTTP
+ * transport, every key set fetch) and the `token_endpoint` an upstream's OpenID Connect discovery document names
+ * (the client secret is posted there). Whoever writes the document chose the address, so an issuer on one network
+ * naming keys on another (a cloud metadata service at 169.254.169.254, a private 10/8 host, this machine through
+ * 0.0.0.0 or an IPv4-mapped IPv6 literal) had the server send requests there: server-side request forgery. Such a
+ * URL may be public, or on a network the document's own host is on; anything else is refused before any request.
+ * The documents here come from servers on 127.0.0.1, so "another network" is any non-loopback private address.
+ */
+
+const INTERNAL = [
+  ["a link-local address", "https://169.254.169.254/latest/meta-data/jwks"],
+  ["a private-network address", "https://10.0.0.7/jwks"],
+  ["a private-network address", "https://[fd00:ec2::254]/jwks"],
+  ["a link-local address", "https://[::ffff:a9fe:a9fe]/jwks"],
+  ["a link-local address", "https://[64:ff9b::a9fe:a9fe]/jwks"],
+  ["a private-network address", "https://100.100.100.200/jwks"],
+] as const;
+
+describe("reachOfAddress", () => {
+  it.each([
+    ["127.0.0.1", "loopback"],
+    ["0.0.0.0", "loopback"],
+    ["::", "loopback"],
+    ["::ffff:7f00:1", "loopback"],
+    ["10.1.2.3", "private"],
+    ["172.31.255.255", "private"],
+    ["172.32.0.1", "public"],
+    ["192.168.1.1", "private"],
+    ["fd12::1", "private"],
+    ["169.254.169.254", "link-local"],
+    ["fe80::1", "link-local"],
+    ["64:ff9b::a00:1", "private"],
+    ["64:ff9b::808:808", "public"],
+    ["8.8.8.8", "public"],
+    ["2606:4700::1111", "public"],
+    ["224.0.0.1", "special"],
+  ])("%s: %s", (address, reach) => {
+    expect(reachOfAddress(address)).toBe(reach);
+  });
+});
+
+describe("namedUrlRefusal: host names count as every address they resolve to", () => {
+  const table: Record<string, string[]> = {
+    "auth.example.com": ["93.184.215.14"],
+    "keys.example.net": ["142.250.1.1", "2a00:1450::1"],
+    "rebound.example.net": ["142.250.1.1", "169.254.169.254"],
+    "corp-idp.example": ["10.0.0.5"],
+    "corp-keys.example": ["10.0.0.9"],
+  };
+  const lookup: Lookup = async (host) => {
+    const found = table[host];
+    if (!found) throw Object.assign(new Error("not found"), { code: "ENOTFOUND" });
+    return found.map((address) => ({ address }));
+  };
+  const refusal = (named: string, from: string) => namedUrlRefusal(new URL(named), new URL(from), lookup);
+
+  it("a public issuer may name keys on another public host (Google: accounts.google.com, www.googleapis.com)", async () => {
+    expect(await refusal("https://keys.example.net/jwks", "https://auth.example.com")).toBeUndefined();
+  });
+  it("a name with any internal address is refused, saying which", async () => {
+    expect(await refusal("https://rebound.example.net/jwks", "https://auth.example.com")).toBe(
+      "it is at a link-local address (rebound.example.net is 169.254.169.254) while auth.example.com is not",
+    );
+  });
+  it("an issuer on a private network may name keys on that network, not a public one's", async () => {
+    expect(await refusal("https://corp-keys.example/jwks", "https://corp-idp.example")).toBeUndefined();
+    expect(await refusal("https://corp-keys.example/jwks", "https://auth.example.com")).toMatch(
+      /private-network address/,
+    );
+  });
+  it("a name that does not resolve is refused (fail closed); the same host needs no look-up", async () => {
+    expect(await refusal("https://nowhere.example/jwks", "https://auth.example.com")).toBe(
+      "its host nowhere.example could not be resolved (ENOTFOUND)",
+    );
+    expect(await refusal("https://unlisted.example/jwks", "https://unlisted.example")).toBeUndefined();
+  });
+
+  it("the issuer directory checks before each key set fetch, through its lookup", async () => {
+    const asked: string[] = [];
+    const doFetch = (async (url: string | URL) => {
+      asked.push(String(url));
+      return new Response(
+        JSON.stringify({ issuer: "https://auth.example.com", jwks_uri: "https://rebound.example.net/jwks" }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      );
+    }) as unknown as typeof fetch;
+    const directory = createIssuerDirectory(["https://auth.example.com"], { fetch: doFetch, lookup });
+    const { keys } = await directory.keysFor("https://auth.example.com");
+    await expect(keys({ alg: "ES256", kid: "k" }, { payload: "", signature: "" } as never)).rejects.toThrow(
+      "https://rebound.example.net/jwks is refused: it is at a link-local address",
+    );
+    expect(asked).toEqual(["https://auth.example.com/.well-known/oauth-authorization-server"]);
+  });
+});
+
+describe("an issuer's key set on another network (HTTP transport, a real served catalog)", () => {
+  let issuer: LocalIssuer;
+  let served: Served;
+  const tenants = INTERNAL.map((_, i) => `internal-${i}`);
+
+  beforeAll(async () => {
+    issuer = await startLocalIssuer({
+      ...Object.fromEntries(
+        INTERNAL.map(([, url], i) => [
+          `internal-${i}`,
+          { discovery: "rfc8414" as const, jwksUri: () => url },
+        ]),
+      ),
+      // This machine by name: the same network as the issuer's 127.0.0.1.
+      named: {
+        discovery: "rfc8414",
+        jwksUri: (origin) => `${origin.replace("127.0.0.1", "localhost")}/named/jwks`,
+      },
+    });
+    const env = fixtureEnv({
+      SCALY_MCP_AUTHORIZATION_SERVERS: [...tenants, "named"].map((name) => issuer.issuer(name)).join(","),
+    });
+    delete env.SCALY_API_KEY;
+    served = await serveHttp(await fixtureCatalog(), env);
+  });
+  afterAll(async () => {
+    expect(await served.stop()).toBe(0);
+    await issuer.close();
+  });
+
+  const post = async (tenant: string) =>
+    raw(served.url, {
+      headers: {
+        ...MCP_HEADERS,
+        authorization: `Bearer ${await issuer.mint(tenant, { aud: served.url, sub: "u", scope: "mcp:tools" })}`,
+      },
+      body: INITIALIZE,
+    });
+
+  it.each(INTERNAL.map(([what, url], i) => [url, what, i] as const))(
+    "%s: refused before any request (503), stderr says why",
+    async (_url, what, i) => {
+      const res = await post(`internal-${i}`);
+      expect(res.status, res.body).toBe(503);
+      await served.waitForStderr(`is refused: it is at ${what}`, 1);
+    },
+  );
+
+  it("keys on this machine by name, for an issuer on this machine: verified", async () => {
+    expect((await post("named")).status).toBe(200);
+    expect(issuer.hits).toContain("/named/jwks");
+  });
+});
+
+describe("an upstream's discovered token endpoint on another network (a real served catalog)", () => {
+  let idp: RecordingServer;
+  let dir: string;
+  const SECRET = "client-secret-5e1f0a";
+
+  beforeAll(async () => {
+    idp = await startRecordingServer((req, res) => {
+      const at = /^\/internal-(\d+)\/\.well-known\/openid-configuration$/.exec(req.path);
+      if (at) {
+        const url = new URL(INTERNAL[Number(at[1])]![1]);
+        return sendJson(res, 200, { issuer: idp.url, token_endpoint: `${url.origin}/oauth/token` });
+      }
+      return sendJson(res, 404, {});
+    });
+    const schemes = Object.fromEntries(
+      INTERNAL.map((_, i) => [
+        `s${i}`,
+        {
+          type: "openIdConnect",
+          openIdConnectUrl: `${idp.url}/internal-${i}/.well-known/openid-configuration`,
+        },
+      ]),
+    );
+    const paths = Object.fromEntries(
+      INTERNAL.map((_, i) => [
+        `/p${i}`,
+        {
+          get: {
+            operationId: `call_${i}`,
+            security: [{ [`s${i}`]: [] }],
+            responses: { "200": { description: "ok", content: { "application/json": { schema: {} } } } },
+          },
+        },
+      ]),
+    );
+    const out = tmpDir("named-urls");
+    const file = join(out, "namedurls.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        openapi: "3.1.0",
+        info: { title: "named urls", version: "1" },
+        servers: [{ url: "https://api.example.com" }],
+        paths,
+        components: { securitySchemes: schemes },
+      }),
+    );
+    const { cat, diags } = await genSpec(file, "namedurls", relative(ROOT, join(out, "catalog")));
+    expect(errorsOf(diags)).toEqual([]);
+    if (!cat) throw new Error("no catalog");
+    writeCatalog(ROOT, cat);
+    dir = join(ROOT, cat.dir);
+  });
+  afterAll(() => idp?.close());
+
+  it("refused with the reason, the client secret sent nowhere", async () => {
+    const env: Record<string, string> = {};
+    for (let i = 0; i < INTERNAL.length; i++) {
+      env[`NAMEDURLS_S${i}_REFRESH_TOKEN`] = "refresh-5e1f0a";
+      env[`NAMEDURLS_S${i}_CLIENT_ID`] = "client";
+      env[`NAMEDURLS_S${i}_CLIENT_SECRET`] = SECRET;
+    }
+    const served = await serveOverStdio(dir, env);
+    try {
+      for (const [i, [what]] of INTERNAL.entries()) {
+        const result = (await served.client.callTool({ name: `call_${i}`, arguments: {} })) as ToolResult;
+        expect(result.isError, `call_${i}`).toBe(true);
+        expect(result.content?.[0]?.text, `call_${i}`).toMatch(
+          new RegExp(`names a token_endpoint \\S+ that is refused: it is at ${what}`),
+        );
+      }
+      // Only the discovery documents were read.
+      expect(idp.received.every((r) => r.path.endsWith("/openid-configuration"))).toBe(true);
+    } finally {
+      await served.close();
+    }
+  });
+});
