@@ -177,33 +177,7 @@ it("the bound on requests in flight is the process's: streams and /mcp share it"
 it("a stream whose client reads nothing is closed once its unsent messages pass the bound; others are served", async () => {
   // Each POST is answered 202 at once and its answer written to the stream: a client that posts and never reads
   // made the server buffer every answer, without bound (here ~2 MB each: a 1 MB text echoed in both forms).
-  const { hostname, port } = new URL(served.origin);
-  const socket = connect(Number(port), hostname);
-  socket.on("error", () => {});
-  onTestFinished(() => void socket.destroy());
-  await once(socket, "connect");
-  let events = "";
-  socket.on("data", (chunk: Buffer) => {
-    events += chunk.toString("utf8");
-  });
-  socket.write(
-    `GET /sse HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\nAccept: text/event-stream\r\n\r\n`,
-  );
-  const endpoint = await until(() => /data: (\/messages\?sessionId=\S+)/.exec(events)?.[1], [socket]);
-  socket.pause();
-  const post = (message: object) =>
-    fetch(`${served.origin}${endpoint}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${FIXTURE_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", ...message }),
-    });
-  const initialize = {
-    id: 0,
-    method: "initialize",
-    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "mute", version: "1" } },
-  };
-  expect((await post(initialize)).status).toBe(202);
-  expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+  const { post } = await pausedStream();
   const text = "x".repeat(1_000_000);
   const statuses: number[] = [];
   // Three times the bound in answers: far past it and past what socket buffers hold.
@@ -226,6 +200,44 @@ it("a stream whose client reads nothing is closed once its unsent messages pass 
   const other = await sseSession(served.origin, controllers);
   expect((await other.post({ id: 2, method: "tools/list" })).status).toBe(202);
 });
+
+/**
+ * Opens a legacy SSE stream on a raw socket (the static key), reads its endpoint event, pauses the socket (the
+ * client reads nothing more until the test resumes it) and initializes the session; returns the socket and a
+ * poster of JSON-RPC messages to the session.
+ */
+async function pausedStream() {
+  const { hostname, port } = new URL(served.origin);
+  const socket = connect(Number(port), hostname);
+  socket.on("error", () => {});
+  onTestFinished(() => void socket.destroy());
+  await once(socket, "connect");
+  let events = "";
+  const collect = (chunk: Buffer) => {
+    events += chunk.toString("utf8");
+  };
+  socket.on("data", collect);
+  socket.write(
+    `GET /sse HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${FIXTURE_KEY}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
+  const endpoint = await until(() => /data: (\/messages\?sessionId=\S+)/.exec(events)?.[1], [socket]);
+  socket.pause();
+  socket.off("data", collect);
+  const post = (message: object) =>
+    fetch(`${served.origin}${endpoint}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${FIXTURE_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", ...message }),
+    });
+  const initialize = {
+    id: 0,
+    method: "initialize",
+    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "mute", version: "1" } },
+  };
+  expect((await post(initialize)).status).toBe(202);
+  expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+  return { socket, post };
+}
 
 /** A call the fixture holds for a minute (until cancelled or its stream closes). */
 const slow = (id: number) => ({
