@@ -201,6 +201,37 @@ it("a stream whose client reads nothing is closed once its unsent messages pass 
   expect((await other.post({ id: 2, method: "tools/list" })).status).toBe(202);
 });
 
+it("a stream its client reads slowly is sent every answer while what it holds unsent stays within the bound", async () => {
+  // The sibling of /mcp's rule (http-lifecycle.test.ts: a client still taking its answer is sent it whole). Here
+  // what bounds a stream is what it holds unsent, not time: seven ~2 MB answers (14 MB) are posted while the client
+  // reads nothing, then taken one read (at most 64 KiB) per 20 ms, and all arrive.
+  const { socket, post } = await pausedStream();
+  const text = "x".repeat(1_000_000);
+  for (let id = 1; id <= 7; id++) {
+    const res = await post({
+      id,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text } },
+    });
+    expect(res.status).toBe(202);
+  }
+  // Each message's end (the initialize's answer first), counted as they come: one split between two reads is found
+  // in the kept tail.
+  const key = "}\n\n";
+  let ends = 0;
+  let tail = "";
+  socket.on("data", (chunk: Buffer) => {
+    const seen = tail + chunk.toString("latin1");
+    ends += seen.split(key).length - 1;
+    tail = seen.slice(-(key.length - 1));
+    socket.pause();
+    setTimeout(() => socket.resume(), 20);
+  });
+  socket.resume();
+  // A stream closed first fails here: until rejects on the socket's close.
+  await until(() => ends === 8, [socket]);
+});
+
 /**
  * Opens a legacy SSE stream on a raw socket (the static key), reads its endpoint event, pauses the socket (the
  * client reads nothing more until the test resumes it) and initializes the session; returns the socket and a
