@@ -87,18 +87,38 @@ export interface NamedMiddleware {
   /** Stable name, so a policy can be placed before or after a known step. */
   name: string;
   run: Middleware;
+  /**
+   * Whether the step has nothing to do for this tool, whatever the call (arguments, client, outcome): `run` would
+   * only return `next()`'s outcome. Asked once per tool; an idle step is left out of that tool's chain. Only what
+   * the tool and the server's fixed settings hold may decide it.
+   */
+  idle?: (tool: CatalogTool) => boolean;
 }
 
 export type Terminal = (ctx: CallContext) => Promise<ToolOutcome>;
 
+/**
+ * The chain as one function. Each tool runs through its own list, built when the tool is first called: the steps
+ * that are not `idle` for it, in order (a step with nothing to do would still cost every call a frame and a promise).
+ */
 export function compose(chain: readonly NamedMiddleware[], terminal: Terminal): Terminal {
+  const perTool = new WeakMap<CatalogTool, readonly NamedMiddleware[]>();
+  const stepsOf = (tool: CatalogTool): readonly NamedMiddleware[] => {
+    let steps = perTool.get(tool);
+    if (steps === undefined) {
+      steps = chain.filter((step) => step.idle?.(tool) !== true);
+      perTool.set(tool, steps);
+    }
+    return steps;
+  };
   return (ctx) => {
+    const steps = stepsOf(ctx.tool);
     let last = -1;
     const dispatch = (index: number): Promise<ToolOutcome> => {
       if (index <= last)
-        return Promise.reject(new Error(`middleware '${chain[last]?.name}' called next() twice`));
+        return Promise.reject(new Error(`middleware '${steps[last]?.name}' called next() twice`));
       last = index;
-      const step = chain[index];
+      const step = steps[index];
       if (!step) return terminal(ctx);
       return step.run(ctx, () => dispatch(index + 1));
     };

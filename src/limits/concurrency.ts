@@ -54,6 +54,10 @@ export function concurrencyStep(
   const slots = new Map([...limits].map(([source, size]) => [source, new Slots(size)]));
   return {
     name: "concurrency",
+    idle: (tool) => {
+      const source = sourceOf(tool);
+      return source === undefined || !slots.has(source);
+    },
     async run(ctx, next) {
       const source = sourceOf(ctx.tool);
       const pool = source === undefined ? undefined : slots.get(source);

@@ -33,6 +33,15 @@ export function sourceOf(tool: CatalogTool): string | undefined {
   return tool.binding.kind === "custom" ? undefined : tool.binding.source;
 }
 
+/** Whether a tool's calls count against a limit of its own or of its source (a caller's limit aside). */
+function anyLimitOf(tool: CatalogTool, settings: LimitSettings): boolean {
+  const source = sourceOf(tool);
+  return (
+    (settings.tools.get(tool.name) ?? settings.anyTool) !== undefined ||
+    (source !== undefined && settings.sources.get(source) !== undefined)
+  );
+}
+
 function applicable(ctx: CallContext, settings: LimitSettings, namespace: string): Applied[] {
   const out: Applied[] = [];
   if (settings.principal && ctx.depth === 0) {
@@ -79,6 +88,7 @@ export function rateLimitStep(
 ): NamedMiddleware {
   return {
     name: "rate-limit",
+    idle: (tool) => !settings.principal && !anyLimitOf(tool, settings),
     async run(ctx, next) {
       const limits = applicable(ctx, settings, namespace);
       if (limits.length === 0) return next();

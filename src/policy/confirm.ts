@@ -177,6 +177,7 @@ export function confirmationStep(
 ): NamedMiddleware {
   return {
     name: "confirmation",
+    idle: (tool) => tool.policy.confirm !== "required",
     async run(ctx, next) {
       if (ctx.tool.policy.confirm !== "required") return next();
       if (mode === "argument") return confirmByArgument(ctx, tokens, secretKeyPattern, next, line);

@@ -13,6 +13,7 @@ export const UNKNOWN_TOOL = "unknown_tool";
 export function deniedToolsStep(denied: ReadonlyMap<string, string>): NamedMiddleware {
   return {
     name: "denied-tools",
+    idle: (tool) => !denied.has(tool.name),
     async run(ctx, next) {
       const rule = denied.get(ctx.tool.name);
       if (rule === undefined) return next();

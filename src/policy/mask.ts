@@ -142,6 +142,7 @@ export function maskStep(
 ): NamedMiddleware {
   return {
     name: "mask",
+    idle: (tool) => (tool.policy.masked ?? []).length === 0 && (!enabled || tool.outputSchema === undefined),
     async run(ctx, next) {
       let outcome = await next();
       const paths = ctx.tool.policy.masked ?? [];

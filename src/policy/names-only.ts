@@ -62,6 +62,7 @@ export function reduceToNames(field: unknown): { data: unknown; count: number } 
 export function namesOnlyStep(): NamedMiddleware {
   return {
     name: "names-only",
+    idle: (tool) => tool.policy.namesOnly === undefined,
     async run(ctx, next) {
       let outcome = await next();
       const path = ctx.tool.policy.namesOnly;

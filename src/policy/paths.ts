@@ -41,6 +41,7 @@ export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedM
   };
   return {
     name: "paths",
+    idle: (tool) => !scoped && !checksArguments(tool.policy),
     async run(ctx, next) {
       // Values relative to a base may look the base up (a nested call): only then is there anything to await.
       const refused =
@@ -60,6 +61,15 @@ export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedM
       return filterListing(ctx, outcome, lists, scope, settings);
     },
   };
+}
+
+/** Whether a tool's arguments are checked as paths whether or not a scope is set (traversal is always refused). */
+function checksArguments(policy: ToolPolicy): boolean {
+  return (
+    policy.scopedPath !== undefined ||
+    policy.scopedList !== undefined ||
+    (policy.scopedValues?.length ?? 0) > 0
+  );
 }
 
 /** Whether a tool's arguments or results are path-scoped (a scoped path, listing, values or items). */

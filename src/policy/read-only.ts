@@ -12,6 +12,7 @@ import type { Switch } from "./settings.js";
 export function readOnlyStep(setting: Switch): NamedMiddleware {
   return {
     name: "read-only",
+    idle: (tool) => !setting.on || tool.safety === "read",
     async run(ctx, next) {
       if (!setting.on || ctx.tool.safety === "read") return next();
       const verb = ctx.tool.safety === "destructive" ? destructiveVerb(ctx.tool) : "writes";

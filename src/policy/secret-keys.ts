@@ -86,6 +86,7 @@ export function scrubValues(data: unknown, values: readonly string[]): { data: u
 export function secretKeysStep(pattern: RegExp): NamedMiddleware {
   return {
     name: "secret-keys",
+    idle: (tool) => !tool.policy.secretKeys,
     async run(ctx, next) {
       const spec = ctx.tool.policy.secretKeys;
       if (!spec) return next();

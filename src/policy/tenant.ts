@@ -450,6 +450,7 @@ export function tenantLockSteps(
   const fill = fillStep(locks, factsOf);
   const check: NamedMiddleware = {
     name: "tenant-lock",
+    idle: () => locks.length === 0,
     async run(ctx, next) {
       for (const locked of locks) {
         const { lock, what } = locked;
@@ -492,6 +493,7 @@ function fillStep<L extends { what: string }>(
 ): NamedMiddleware {
   return {
     name: "tenant-fill",
+    idle: (tool) => locks.every((locked) => factsOf(locked, tool).fill.length === 0),
     async run(ctx, next) {
       const raw = ctx.rawArgs ?? {};
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return next();

@@ -60,6 +60,31 @@ describe("compose", () => {
     );
   });
 
+  it("a step idle for a tool is left out of that tool's chain, decided once per tool", async () => {
+    const ran: string[] = [];
+    const asked: string[] = [];
+    const quiet: NamedMiddleware = {
+      name: "quiet",
+      idle: (t) => {
+        asked.push(t.name);
+        return t.name === "q";
+      },
+      async run(c, next) {
+        ran.push(c.tool.name);
+        return next();
+      },
+    };
+    const log: string[] = [];
+    const run = compose([step("a", log), quiet, step("b", log)], async () => ({ data: 1 }));
+    const forTool = (name: string) => ({ ...ctx, tool: { name } as CatalogTool }) as CallContext;
+    const q = forTool("q");
+    const other = forTool("other");
+    for (const c of [q, other, q, other, q]) expect(await run(c)).toEqual({ data: 1 });
+    expect(ran).toEqual(["other", "other"]);
+    expect(asked).toEqual(["q", "other"]);
+    expect(log).toEqual(Array(5).fill(["a>", "b>", "<b", "<a"]).flat());
+  });
+
   it("insertBefore places a step by name, or at the end", () => {
     const log: string[] = [];
     const chain = [step("parse-args", log), step("validate-output", log)];
