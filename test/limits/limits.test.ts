@@ -233,6 +233,26 @@ describe("concurrency step", () => {
     expect(peak).toBe(2);
   });
 
+  it("a call that finds a free slot reaches the executor at once, without waiting a microtask turn", async () => {
+    const step = concurrencyStep(new Map([["api", 1]]), () => 60_000);
+    const reached: number[] = [];
+    const first = step.run(ctxFor(tool("app_read"), {}), async () => {
+      reached.push(1);
+      return { data: 1 };
+    });
+    // Synchronously after run(): the call took the free slot and is already in the executor.
+    expect(reached).toEqual([1]);
+    // The slot is held until the call is over: a second call waits for it, then runs.
+    const second = step.run(ctxFor(tool("app_read"), {}), async () => {
+      reached.push(2);
+      return { data: 2 };
+    });
+    expect(reached).toEqual([1]);
+    expect((await first).data).toBe(1);
+    expect((await second).data).toBe(2);
+    expect(reached).toEqual([1, 2]);
+  });
+
   it("a call that finds a free slot arms no wait: no timeout signal, no combined signal", async () => {
     const step = concurrencyStep(new Map([["api", 2]]), () => 60_000);
     const any = vi.spyOn(AbortSignal, "any");
