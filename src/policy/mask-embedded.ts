@@ -12,8 +12,22 @@ import { MASK, type MaskResult } from "./mask-all.js";
  * `data:` URL, a JWT's claims (`encodedTexts`). Other strings are left alone, and unchanged data is returned as it was.
  */
 
-/** The field names masked paths end in, lower case (`card.number`: number; `data.*`: data). */
-export function maskedWords(paths: readonly string[]): Set<string> {
+const wordsOfPaths = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/**
+ * The field names masked paths end in, lower case (`card.number`: number; `data.*`: data). Worked out once per list:
+ * a tool's masked paths are one list for the life of the catalog, and masking asks on every call.
+ */
+export function maskedWords(paths: readonly string[]): ReadonlySet<string> {
+  let words = wordsOfPaths.get(paths);
+  if (words === undefined) {
+    words = wordsOf(paths);
+    wordsOfPaths.set(paths, words);
+  }
+  return words;
+}
+
+function wordsOf(paths: readonly string[]): Set<string> {
   const words = new Set<string>();
   for (const path of paths) {
     const last = path
