@@ -68,20 +68,31 @@ export function firstParagraph(text: string): string {
   }
 }
 
+/** Whitespace that collapsing changes: any but a space, or two in a row. */
+const UNCOLLAPSED = /[^\S ]|\s\s/;
+
+/**
+ * `text.replace(/\s+/g, " ")`: the text itself when it holds no whitespace but single spaces (most descriptions'
+ * first sentences, and every text `plainText` gave), where the replace would still copy it, match by match.
+ */
+function collapsed(text: string): string {
+  return UNCOLLAPSED.test(text) ? text.replace(/\s+/g, " ") : text;
+}
+
 /** Markdown and HTML reduced to their text. */
 export function plainText(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+"[^"]*")?\)/g, "$1")
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1")
-    .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
-    .replace(/<br\s*\/?>/gi, " ")
-    .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>/g, "")
-    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? "")
-    .replace(/(\*\*|__)(?=\S)([^*_]+?)\1/g, "$2")
-    .replace(/\s+/g, " ")
-    .trim();
+  return collapsed(
+    text
+      .replace(/<!--[\s\S]*?-->/g, "")
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+"[^"]*")?\)/g, "$1")
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, "$1")
+      .replace(/<(https?:\/\/[^>\s]+)>/g, "$1")
+      .replace(/<br\s*\/?>/gi, " ")
+      .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>/g, "")
+      .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name] ?? "")
+      .replace(/(\*\*|__)(?=\S)([^*_]+?)\1/g, "$2"),
+  ).trim();
 }
 
 /**
@@ -89,7 +100,7 @@ export function plainText(text: string): string {
  * capital, not at "e.g." or "i.e.". Longer than `max`: cut, with an ellipsis.
  */
 export function firstSentence(text: string, max: number): string {
-  const para = paragraphAt(text, 0)[0].replace(/\s+/g, " ").trim();
+  const para = collapsed(paragraphAt(text, 0)[0]).trim();
   const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(para);
   const s = end ? para.slice(0, end.index + 1) : para;
   return s.length > max ? `${s.slice(0, max - 3)}…` : s;
@@ -272,8 +283,8 @@ export function fullText(text: string, title: string): string {
     .trim();
   const end = normal.indexOf("\n\n");
   if (end < 0 || !title) return normal;
-  const first = normal.slice(0, end).replace(/\s+/g, " ").replace(/[.:]$/, "");
-  return first === title.trim().replace(/\s+/g, " ").replace(/[.:]$/, "") ? normal.slice(end + 2) : normal;
+  const first = collapsed(normal.slice(0, end)).replace(/[.:]$/, "");
+  return first === collapsed(title.trim()).replace(/[.:]$/, "") ? normal.slice(end + 2) : normal;
 }
 
 /** Whether `value` is of one of the JSON Schema types `type` names. */
