@@ -173,31 +173,52 @@ export function argumentCellsMadeCount(): number {
 }
 
 /**
- * An argument's description as its table cell (its first sentence, escaped), made once per text in one
- * CATALOG.md: the arguments many tools share (GitHub REST: 4,902 rows, 885 distinct descriptions) repeat it.
+ * Escaped texts made once per text in one CATALOG.md: what many rows and sections repeat (GitHub REST: 4,902
+ * argument rows, 885 distinct descriptions, a few hundred distinct argument names and type labels; each binding's
+ * summary in the tools table and again in the tool's section).
  */
-function argumentCells(): (description: string) => string {
-  const cells = new Map<string, string>();
-  return (description) => {
-    let text = cells.get(description);
-    if (text === undefined) {
-      text = cell(firstSentence(description, 160));
-      cells.set(description, text);
-      argumentCellsMade++;
+interface Cells {
+  /** An argument's description as its table cell (its first sentence, escaped). */
+  argument(description: string): string;
+  /** `code(text)`. */
+  code(text: string): string;
+  /** `cell(text)`. */
+  cell(text: string): string;
+}
+
+function memoised(make: (text: string) => string, made?: () => void): (text: string) => string {
+  const texts = new Map<string, string>();
+  return (text) => {
+    let out = texts.get(text);
+    if (out === undefined) {
+      out = make(text);
+      texts.set(text, out);
+      made?.();
     }
-    return text;
+    return out;
   };
 }
 
-function toolSection(tool: ToolNode, symbols: SymbolTable, argumentCell: (text: string) => string): string[] {
+function cells(): Cells {
+  return {
+    argument: memoised(
+      (description) => cell(firstSentence(description, 160)),
+      () => argumentCellsMade++,
+    ),
+    code: memoised(code),
+    cell: memoised(cell),
+  };
+}
+
+function toolSection(tool: ToolNode, symbols: SymbolTable, memo: Cells): string[] {
   const out = [
     `### ${tool.name}`,
     "",
-    `**${cell(tool.title)}** · ${code(bindingSummary(tool.binding))} · ${tool.safety}`,
+    `**${cell(tool.title)}** · ${memo.code(bindingSummary(tool.binding))} · ${tool.safety}`,
   ];
   const why = safetyLine(tool);
   if (why) out.push("", why);
-  if (tool.tags.length > 0) out.push("", `Tags: ${tool.tags.map(cell).join(", ")}`);
+  if (tool.tags.length > 0) out.push("", `Tags: ${tool.tags.map(memo.cell).join(", ")}`);
   if (tool.aliases.length > 0) out.push("", `Aliases: ${tool.aliases.map(code).join(", ")}`);
   if (tool.internal)
     out.push("", "Internal: called only by the catalog's handlers; not listed, not callable by clients.");
@@ -207,12 +228,12 @@ function toolSection(tool: ToolNode, symbols: SymbolTable, argumentCell: (text: 
     const wire = argumentWireNames(tool.binding);
     out.push("", "| Argument | Type | Required | Description |", "| --- | --- | --- | --- |");
     for (const p of props) {
-      const desc = p.schema.description ? argumentCell(p.schema.description) : "";
+      const desc = p.schema.description ? memo.argument(p.schema.description) : "";
       const sent = wire.get(p.name);
       const shown = sent !== undefined && sent.replace(/^\$/, "") !== p.name;
-      const name = shown ? `${code(p.name)} (API: ${code(sent)})` : code(p.name);
+      const name = shown ? `${memo.code(p.name)} (API: ${memo.code(sent)})` : memo.code(p.name);
       out.push(
-        `| ${name} | ${cell(typeLabel(p.schema, symbols))} | ${p.required ? "yes" : "no"} | ${desc} |`,
+        `| ${name} | ${memo.cell(typeLabel(p.schema, symbols))} | ${p.required ? "yes" : "no"} | ${desc} |`,
       );
     }
   }
@@ -221,7 +242,7 @@ function toolSection(tool: ToolNode, symbols: SymbolTable, argumentCell: (text: 
       tool.outputWrapped && tool.output.kind === "object"
         ? typeLabel(tool.output.properties[0]?.schema ?? tool.output, symbols)
         : typeLabel(tool.output, symbols);
-    out.push("", `Returns: ${cell(label)}${tool.outputWrapped ? " (under `result`)" : ""}`);
+    out.push("", `Returns: ${memo.cell(label)}${tool.outputWrapped ? " (under `result`)" : ""}`);
   }
   const policy = policyLines(tool.policy);
   if (policy.length > 0) out.push("", `Policy: ${policy.join("; ")}`);
@@ -296,10 +317,10 @@ export function catalogMarkdown(
     ...headerLines(ir, manifestFile, version),
     ...configurationSection(ir),
     ...sourcesSection(ir),
-    ...toolsTable(ir),
   ];
-  const argumentCell = argumentCells();
-  for (const t of ir.tools) out.push(...toolSection(t, symbols, argumentCell));
+  const memo = cells();
+  out.push(...toolsTable(ir, memo));
+  for (const t of ir.tools) out.push(...toolSection(t, symbols, memo));
   out.push(...resourcesSection(ir));
   out.push(...skippedSection(ir));
   out.push(...shortenedSection(ir));
@@ -364,11 +385,11 @@ function sourcesSection(ir: CatalogIR): string[] {
 }
 
 /** One row per tool, linking to its section. */
-function toolsTable(ir: CatalogIR): string[] {
+function toolsTable(ir: CatalogIR, memo: Cells): string[] {
   const out = ["", "## Tools", "", "| Tool | Safety | Binding | Summary |", "| --- | --- | --- | --- |"];
   for (const t of ir.tools) {
     out.push(
-      `| [${code(t.name)}](#${t.name.toLowerCase().replace(/[^a-z0-9_-]/g, "")}) | ${t.safety} | ${code(bindingSummary(t.binding))} | ${cell(firstSentence(t.description, 160))} |`,
+      `| [${code(t.name)}](#${t.name.toLowerCase().replace(/[^a-z0-9_-]/g, "")}) | ${t.safety} | ${memo.code(bindingSummary(t.binding))} | ${cell(firstSentence(t.description, 160))} |`,
     );
   }
   out.push("");
