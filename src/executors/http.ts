@@ -1,4 +1,4 @@
-import type { HttpBinding, Source, ToolOutcome } from "../catalog.js";
+import type { HttpBinding, HttpParam, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { isLoopback } from "../config/loopback.js";
@@ -313,7 +313,7 @@ function withBoundParams(
   args: Record<string, unknown>,
   config: Config,
 ): Record<string, unknown> {
-  const bound = binding.params.filter((p) => p.env !== undefined);
+  const bound = boundParamsOf(binding);
   if (bound.length === 0) return args;
   const out = { ...args };
   for (const param of bound) {
@@ -325,6 +325,18 @@ function withBoundParams(
       );
   }
   return out;
+}
+
+const boundParams = new WeakMap<HttpBinding, readonly HttpParam[]>();
+
+/** A binding's parameters sent from env variables, found once per binding (most have none). */
+function boundParamsOf(binding: HttpBinding): readonly HttpParam[] {
+  let bound = boundParams.get(binding);
+  if (bound === undefined) {
+    bound = binding.params.filter((p) => p.env !== undefined);
+    boundParams.set(binding, bound);
+  }
+  return bound;
 }
 
 /** A request that cannot be built or signed, as the tool error it is. */
