@@ -118,6 +118,32 @@ export function mergeCopies(doc: YamlDocument): number {
 }
 
 /** The first alias of a YAML document (where an expansion refusal is located). */
+/**
+ * The first alias inside the node its anchor names (`a: &a {b: *a}`, `a: &a {x: 1, <<: *a}`, `a: &a {b: [{<<: *a}]}`),
+ * or undefined: such a structure holds itself, without end. Copied out (a merge key) it recursed until the stack
+ * overflowed, and a plain alias made a cycle refused only as nesting 256 levels deep; each is refused at the alias.
+ */
+function recursiveAlias(doc: YamlDocument): (Node & { source: string }) | undefined {
+  const { isAlias, visit } = yaml();
+  // Each anchor's node in document order: an anchor defined again names the later node from there on.
+  const anchors = new Map<string, unknown>();
+  let found: (Node & { source: string }) | undefined;
+  visit(doc, (_, node, path) => {
+    if (node === null || typeof node !== "object") return;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target !== undefined && path.includes(target as never)) {
+        found = node as Node & { source: string };
+        return visit.BREAK;
+      }
+      return;
+    }
+    const anchor = (node as { anchor?: unknown }).anchor;
+    if (typeof anchor === "string") anchors.set(anchor, node);
+  });
+  return found;
+}
+
 function firstAlias(doc: YamlDocument): Node | undefined {
   let found: Node | undefined;
   yaml().visit(doc, {
@@ -647,26 +673,52 @@ function parseYaml(
         aliased ||= count > 1;
       },
     });
+    // A cycle (an alias inside its own anchor's node) is found again below, where every error is looked at.
+    if (aliased && recursiveAlias(doc)) throw new Error("an alias inside its anchor's node");
     const { copies, distinct } = aliased ? aliasCopies(data) : { copies: 0, distinct: 0 };
     if (copies > Math.max(MAX_ALIAS_COPIES, distinct)) throw new AliasCopiesError(copies);
     return { data, locate: positionsFor(text, { doc, lineCounter }) };
   } catch (e) {
-    const alias = firstAlias(doc);
-    const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
-    diags.error(
-      "TW190",
-      e instanceof AliasCopiesError
-        ? e.merged
-          ? `YAML aliases expand too much (merge keys, <<, copy ${e.copies} members, more than ${MAX_ALIAS_COPIES}): refused as a resource exhaustion risk`
-          : `YAML aliases expand too much (they copy ${e.copies} nodes, more than ${MAX_ALIAS_COPIES} and more than the document holds): refused as a resource exhaustion risk`
-        : e instanceof ReferenceError
-          ? `YAML aliases expand too much (aliases of aliases, more than ${MAX_ALIAS_COUNT} copies): refused as a resource exhaustion risk`
-          : `cannot convert the YAML document: ${(e as Error).message}`,
-      { file, ...(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }) },
-      "Write the repeated parts out, or refer to them with $ref instead of YAML aliases.",
-    );
+    refuseConversion(e, doc, lineCounter, file, diags);
     return undefined;
   }
+}
+
+/** Why a parsed YAML document was not converted (its aliases), said at the alias. */
+function refuseConversion(
+  e: unknown,
+  doc: YamlDocument,
+  lineCounter: InstanceType<typeof import("yaml").LineCounter>,
+  file: string,
+  diags: Diagnostics,
+): void {
+  // On the error path only (a full walk): a merge of a map around it overflowed the stack in yaml's toJS, or ran
+  // past its alias count; such a cycle is said as what it is.
+  const loop = recursiveAlias(doc);
+  if (loop) {
+    const pos = loop.range ? lineCounter.linePos(loop.range[0]) : { line: 1, col: 1 };
+    diags.error(
+      "TW190",
+      `YAML alias *${loop.source} is inside the node its anchor &${loop.source} names: a structure that holds itself has no end`,
+      { file, line: pos.line, column: pos.col },
+      "Write the shared part out as its own node, outside the one that uses it (or refer to it with $ref).",
+    );
+    return;
+  }
+  const alias = firstAlias(doc);
+  const pos = alias?.range ? lineCounter.linePos(alias.range[0]) : undefined;
+  diags.error(
+    "TW190",
+    e instanceof AliasCopiesError
+      ? e.merged
+        ? `YAML aliases expand too much (merge keys, <<, copy ${e.copies} members, more than ${MAX_ALIAS_COPIES}): refused as a resource exhaustion risk`
+        : `YAML aliases expand too much (they copy ${e.copies} nodes, more than ${MAX_ALIAS_COPIES} and more than the document holds): refused as a resource exhaustion risk`
+      : e instanceof ReferenceError
+        ? `YAML aliases expand too much (aliases of aliases, more than ${MAX_ALIAS_COUNT} copies): refused as a resource exhaustion risk`
+        : `cannot convert the YAML document: ${(e as Error).message}`,
+    { file, ...(pos ? { line: pos.line, column: pos.col } : { line: 1, column: 1 }) },
+    "Write the repeated parts out, or refer to them with $ref instead of YAML aliases.",
+  );
 }
 
 /** Keywords whose values are values of the schema they sit in. */

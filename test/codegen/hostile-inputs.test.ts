@@ -131,6 +131,36 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(count("a: &a\n  x:\n  ? y\nb:\n  <<: *a\n  c:\n")).toBe(2);
   });
 
+  // An alias inside the node its own anchor names is a structure without end: merged (`<<: *a`), yaml's toJS
+  // recursed until V8's "Maximum call stack size exceeded" (or ran past its alias count) and that was the message;
+  // a plain alias was refused as nesting 256 levels deep at a pointer 256 keys long. Each is now said at the alias.
+  it("an alias inside its own anchor's node (merged or not) is refused at the alias as a structure that holds itself (TW190)", async () => {
+    const cases: Array<[string, string]> = [
+      ["a: &a {x: 1, b: {<<: *a}}\n", "1:22"],
+      ["a: &a\n  x: 1\n  <<: *a\n", "3:7"],
+      ["a: &a\n  x: 1\n  b:\n    - c: {<<: [*a]}\n", "4:16"],
+      ["a: &a\n  x: 1\n  <<: {<<: *a}\n", "3:12"],
+      ["a: &a {x: 1, b: *a}\n", "1:17"],
+      ["name: m\nx-shared: &s\n  tools:\n    - <<: *s\n", "4:11"],
+    ];
+    const dir = tmpDir("hostile");
+    for (const [text, at] of cases) {
+      writeFileSync(join(dir, "toolwright.yaml"), text);
+      const diags = new Diagnostics();
+      expect(loadDocument(join(dir, "toolwright.yaml"), "toolwright.yaml", diags)).toBeUndefined();
+      expect(diags.items.map((d) => `${d.code} ${formatLocation(d.source)} ${d.message}`)).toEqual([
+        `TW190 toolwright.yaml:${at} YAML alias *${text.includes("*s") ? "s" : "a"} is inside the node its anchor &${text.includes("*s") ? "s" : "a"} names: a structure that holds itself has no end`,
+      ]);
+    }
+    // Through generate: the spec refused at the alias, no catalog.
+    const { cat, where } = await generate(
+      "cycle.yaml",
+      `${HEAD}paths: {}\ncomponents:\n  schemas:\n    A: &a\n      type: object\n      properties:\n        b: {<<: *a}\n`,
+    );
+    expect(cat).toBeUndefined();
+    expect(where).toEqual([expect.stringMatching(/^TW190 .*cycle\.yaml:10:17$/)]);
+  });
+
   it("what aliases copy is counted as a tree, without copying (a shared node per use, a cycle once)", () => {
     const leaf = { type: "string", maxLength: 3 }; // 3 nodes
     const shared = { a: leaf, b: leaf, c: [leaf, leaf] }; // 1 + 3 + 3 + (1 + 3 + 3) = 14 nodes, 5 of them distinct
