@@ -594,4 +594,74 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
       "TW134 #/components/schemas/Subject/required",
     ]);
   });
+
+  // A 3.1 schema is not checked against a meta-schema before it is read (3.0 and 2.0 operations are, and left out):
+  // a keyword of another type than JSON Schema's was left out of the published schema in silence, so a reader
+  // could not tell why `maxLength: "5"` allowed any length.
+  it.each<[string, Record<string, unknown>, string]>([
+    ['maxLength "5"', { type: "string", maxLength: "5" }, 'maxLength "5" is not a number'],
+    ["minLength true", { type: "string", minLength: true }, "minLength true is not a number"],
+    ['minimum "3"', { type: "integer", minimum: "3" }, 'minimum "3" is not a number'],
+    [
+      'exclusiveMaximum "x"',
+      { type: "number", exclusiveMaximum: "x" },
+      'exclusiveMaximum "x" is not a number',
+    ],
+    ['multipleOf "2"', { type: "number", multipleOf: "2" }, 'multipleOf "2" is not a number'],
+    [
+      "maxItems true",
+      { type: "array", items: { type: "string" }, maxItems: true },
+      "maxItems true is not a number",
+    ],
+    ["minProperties null", { type: "object", minProperties: null }, "minProperties null is not a number"],
+    ["pattern 5", { type: "string", pattern: 5 }, "pattern 5 is not a string"],
+    ['uniqueItems "yes"', { type: "array", uniqueItems: "yes" }, 'uniqueItems "yes" is not true or false'],
+    ['enum "abc"', { type: "string", enum: "abc" }, 'enum "abc" is not a list of values'],
+    ['required "id"', { type: "object", required: "id" }, 'required "id" is not a list of property names'],
+  ])(
+    "a keyword of another type than JSON Schema's (%s) is ignored with a located warning",
+    (_, schema, said) => {
+      const out = emit(schema);
+      const key = Object.keys(schema).at(-1) as string;
+      const ajv = new Ajv2020({ strict: false });
+      expect(ajv.validateSchema(out.json as object), JSON.stringify(ajv.errors)).toBe(true);
+      expect(out.json).not.toHaveProperty(key);
+      expect(out.diags.map((d) => `${d.code} ${d.source?.pointer} ${d.message}`)).toEqual([
+        `TW134 #/components/schemas/Subject/${key} ${said}; ignored`,
+      ]);
+    },
+  );
+
+  it("a 3.0 root document's keywords of another type are the structure check's to say (once, or not for an excluded operation)", () => {
+    for (const schema of [
+      { type: "string", maxLength: "5", pattern: 5 },
+      { type: "object", required: "id" },
+      { enum: [] },
+    ])
+      expect(emit(schema, "3.0").diags).toEqual([]);
+  });
+
+  it("OpenAPI 3.0's exclusiveMinimum: true beside minimum is its own form, read without a warning", () => {
+    const out = emit({ type: "number", minimum: 1, exclusiveMinimum: true }, "3.0");
+    expect(out.json).toEqual({ type: "number", exclusiveMinimum: 1 });
+    expect(out.diags).toEqual([]);
+  });
+
+  // `enum: []` is valid JSON Schema 2020-12 and no value matches it. It was read as `type: null`, so null was
+  // accepted where the spec accepts nothing, said nowhere; published as written, ajv refuses the whole schema.
+  it.each<[string, Record<string, unknown>]>([
+    ["enum: []", { enum: [] }],
+    ["type string, enum: []", { type: "string", enum: [] }],
+    ["type [string, null], enum: []", { type: ["string", "null"], enum: [] }],
+    ["type null, enum: []", { type: "null", enum: [] }],
+  ])("%s accepts no value (not: {}, z.never()) with a located warning", (_, schema) => {
+    const out = emit(schema);
+    expect(out.json).toEqual({ not: {} });
+    expect(out.zod).toBe("z.never()");
+    const check = new Ajv2020({ strict: false }).compile(out.json as object);
+    for (const value of [null, "a", 1, [], {}]) expect(check(value)).toBe(false);
+    expect(out.diags.map((d) => `${d.code} ${d.severity} ${d.source?.pointer}`)).toEqual([
+      "TW134 warning #/components/schemas/Subject/enum",
+    ]);
+  });
 });

@@ -356,7 +356,9 @@ export class SchemaConverter {
 
   private core(s: Json, at: At): SchemaNode {
     if (hasAny(s, COMPOSITION_LISTS)) return this.composition(s, at);
+    this.badKeywords(s, at);
     if (Array.isArray(s.enum)) {
+      if (s.enum.length === 0) return this.emptyEnum(at);
       if (s.enum.every(isPrimitive)) return this.enumNode(s.enum as JsonPrimitive[], s);
       return { kind: "union", variants: s.enum.map(exactly), exclusive: false };
     }
@@ -364,7 +366,6 @@ export class SchemaConverter {
     const types = typesOf(s);
     if (types.length === 0) return { kind: "any" };
     const nonNull = types.filter((t) => t !== "null");
-    this.badBounds(s, at);
     const variants = nonNull.map((t) => this.typed(t, s, at));
     let node: SchemaNode =
       variants.length === 0
@@ -554,17 +555,57 @@ export class SchemaConverter {
   }
 
   /**
-   * Bounds of a number JSON Schema refuses (`minItems: 0.5`, `maxLength: -1`, `maximum: .inf`, `multipleOf: 0`):
-   * published as written, no validator would load the tool's schema. Each is ignored (looser), said where it is.
+   * Keywords whose value JSON Schema refuses, each ignored (looser) and said where it is: a bound of a number it
+   * refuses (`minItems: 0.5`, `maxLength: -1`, `maximum: .inf`, `multipleOf: 0`: published as written, no validator
+   * would load the tool's schema), and a value of another type (`maxLength: "5"`, `minimum: "3"`, `maxItems: true`,
+   * `pattern: 5`, `uniqueItems: "yes"`, `enum: abc`), which was left out in silence: said here where no structure
+   * check saw it (`structureChecked`): 3.1 and 3.2 schemas, files a 3.0 document refers to, handler schemas.
    */
-  private badBounds(s: Json, at: At): void {
+  private badKeywords(s: Json, at: At): void {
+    const warn = (key: string, why: string) =>
+      this.diags.warn("TW134", `${key} ${shown(s[key])} ${why}; ignored`, this.located(child(at, key)));
+    const checked = this.structureChecked(at);
     for (const key of [...COUNTS, ...NUMBERS]) {
+      if (!Object.hasOwn(s, key)) continue;
       const v = s[key];
-      if (typeof v !== "number") continue;
-      const ok = COUNTS.includes(key) ? isCount(v) : isFiniteNumber(v) && (key !== "multipleOf" || v > 0);
-      if (!ok)
-        this.diags.warn("TW134", `${key} ${v} is not a valid bound; ignored`, this.located(child(at, key)));
+      // OpenAPI 3.0's `exclusiveMinimum: true` (beside `minimum`) is its own form, read as such.
+      if (typeof v === "boolean" && key.startsWith("exclusive")) continue;
+      if (typeof v !== "number") {
+        if (!checked) warn(key, "is not a number");
+      } else if (!(COUNTS.includes(key) ? isCount(v) : isFiniteNumber(v) && (key !== "multipleOf" || v > 0)))
+        warn(key, "is not a valid bound");
     }
+    if (checked) return;
+    if (Object.hasOwn(s, "pattern") && typeof s.pattern !== "string") warn("pattern", "is not a string");
+    if (Object.hasOwn(s, "uniqueItems") && typeof s.uniqueItems !== "boolean")
+      warn("uniqueItems", "is not true or false");
+    if (Object.hasOwn(s, "enum") && !Array.isArray(s.enum)) warn("enum", "is not a list of values");
+  }
+
+  /**
+   * Whether the schema at `at` lies in an OpenAPI 3.0 or Swagger 2.0 root document, which was checked against its
+   * version's schema before (a keyword of another type, an empty enum: the operation left out with TW139, or nothing
+   * said when the manifest excludes it), so saying it again here would only repeat it.
+   */
+  private structureChecked(at: At): boolean {
+    return (this.version === "3.0" || this.version === "2.0") && at.doc === this.docs.root;
+  }
+
+  /**
+   * `enum: []`: no value is valid (JSON Schema 2020-12 allows the empty list and means that). Published as it is
+   * (`enum: []`), ajv refuses the schema ("enum must have non-empty array"); it was read as `type: null`, which
+   * accepts null, said nowhere. It is `not: {}` (zod's `z.never()`), with a located warning: a property so written
+   * cannot be sent, and an answer holding it does not match.
+   */
+  private emptyEnum(at: At): SchemaNode {
+    if (this.structureChecked(at)) return { kind: "never" };
+    this.diags.warn(
+      "TW134",
+      "enum is empty: no value is valid, so none is accepted here (published as `not: {}`)",
+      this.located(child(at, "enum")),
+      "Give the enum its values, or drop the property (a patch: sources.<id>.patch).",
+    );
+    return { kind: "never" };
   }
 
   private typed(type: string, s: Json, at: At): SchemaNode {
@@ -630,9 +671,21 @@ export class SchemaConverter {
     return { kind: "array", items, ...bounds, ...(s.uniqueItems === true ? { uniqueItems: true } : {}) };
   }
 
-  /** `required`'s names; another value (`required: [id, {}]`) names no property: ignored, said where it is. */
+  /**
+   * `required`'s names; another value (`required: [id, {}]`, `required: id`) names no property: ignored, said where
+   * it is.
+   */
   private requiredNames(list: unknown, at: At): string[] {
-    if (!Array.isArray(list)) return [];
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) {
+      if (this.structureChecked(at)) return [];
+      this.diags.warn(
+        "TW134",
+        `required ${shown(list)} is not a list of property names; ignored`,
+        this.located(child(at, "required")),
+      );
+      return [];
+    }
     const names = list.filter((n): n is string => typeof n === "string");
     if (names.length < list.length)
       this.diags.warn(
@@ -822,6 +875,12 @@ function typesOf(s: Json): string[] {
 const COUNTS = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
 /** Keywords JSON Schema requires to be a number (`multipleOf`: above 0); a YAML `.inf` or JSON `1e400` is not one. */
 const NUMBERS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+
+/** A keyword's value as a message shows it: JSON, cut at 40 characters (`Infinity`, `NaN` as JavaScript writes them). */
+function shown(v: unknown): string {
+  const text = typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
 
 function isCount(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0;
