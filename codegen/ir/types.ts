@@ -63,7 +63,11 @@ export type {
 export interface SchemaMeta {
   title?: string;
   description?: string;
-  /** Kept verbatim (already JSON). Emitted as `.default()` in zod only for optional properties. */
+  /**
+   * Kept verbatim (already JSON). Published as the JSON Schema annotation (`default`) only: the zod schemas never
+   * apply it (`codegen/emit/zod.ts` writes no `.default()`), and an argument left out is not sent, so the
+   * upstream's own default applies.
+   */
   default?: unknown;
   examples?: unknown[];
   deprecated?: boolean;
