@@ -84,6 +84,11 @@ export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskRes
   return { data: out, count };
 }
 
+/** Whether a string is (or carries one decoding away) a JSON document with a key `words` names: what maskEmbedded masks. */
+export function embedsNamedText(text: string, words: ReadonlySet<string>): boolean {
+  return words.size > 0 && embedsNamed(text, words, 0);
+}
+
 /** What a string starts with after white space: `{` or `[` (a document), `"` (one encoded twice), or neither. */
 function jsonStart(text: string): "document" | "string" | undefined {
   for (let i = 0; i < text.length; i++) {

@@ -8,6 +8,7 @@ import {
   maskAll,
   maskOutcomeData,
   quotedMentions,
+  textNames,
   withoutQuoted,
   withoutUpstreamNotes,
 } from "./mask.js";
@@ -180,7 +181,7 @@ function quotedNames(quoted: string, words: ReadonlySet<string>): boolean {
   try {
     parsed = JSON.parse(quoted);
   } catch {
-    return mentions(quoted, words);
+    return textNames(quoted, words);
   }
   return maskNamedKeys(parsed, words).count > 0 || maskEmbedded(parsed, words).count > 0;
 }
@@ -195,11 +196,6 @@ function unaddressedText(data: unknown): string | undefined {
   if (data === null || typeof data !== "object" || !isUndecodedBody(data as Record<string, unknown>))
     return undefined;
   return Buffer.from((data as { content: string }).content, "base64").toString("utf8");
-}
-
-function mentions(text: string, names: ReadonlySet<string>): boolean {
-  const lower = text.toLowerCase();
-  return [...names].some((name) => lower.includes(name));
 }
 
 /**
@@ -256,9 +252,9 @@ export function namedMaskStep(
       const unread = data !== MASK ? unaddressedText(data) : undefined;
       if (unread !== undefined) {
         // A body the names cannot address (text, or one of another media type sent as base64) of a tool that
-        // carries a named field, that mentions one, or that is a document naming one one decoding away (base64, a
-        // data URL: it mentions nothing): masked whole, failing closed.
-        if (carries(ctx.tool) || mentions(unread, words) || maskEmbedded(unread, words).count > 0) {
+        // carries a named field, that mentions one, or that is or holds a document naming one a decoding away
+        // (base64, a data URL: it mentions nothing): masked whole, failing closed.
+        if (carries(ctx.tool) || textNames(unread, words)) {
           data = MASK;
           count += 1;
         }

@@ -185,8 +185,38 @@ describe("serve --mask ssn: a text body of a tool without such a field", () => {
     expect(JSON.stringify(result)).toContain(text);
   });
 
+  // A document among other words, or after a `name=` or inside brackets, is as near as one alone: the body's
+  // words and the error's words are read alike, each word and each part of it between `=`, `&`, `,`, `;`, `:`,
+  // brackets and braces.
+  it.each([
+    ["among words", `payload ${b64(doc({ ssn: SSN }))} rejected.`],
+    ["after a name=", `event data=${b64(doc({ ssn: SSN }))}&id=7`],
+    ["in brackets", `received [${b64(doc({ ssn: SSN }))}]`],
+  ])("a text body holding a document in base64 %s is masked whole", async (_case, sent) => {
+    text = sent;
+    const result = await switched.client.callTool({ name: "get_log", arguments: { id: "l1" } });
+    expect(JSON.stringify(result)).not.toContain(b64(doc({ ssn: SSN })));
+    expect(JSON.stringify(result)).toContain(MASK);
+  });
+
+  it.each([
+    ["after a name=", `bad data=${b64(doc({ ssn: 1234 }))}`],
+    ["in brackets", `bad [${b64(doc({ ssn: 1234 }))}]`],
+    ["in a list", `bad ids=1,${b64(doc({ ssn: 1234 }))},2`],
+  ])("an upstream error quoting a short base64 document %s is not shown", async (_case, sent) => {
+    text = sent;
+    const result = await switched.client.callTool({ name: "get_log", arguments: { id: "bad" } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(b64(doc({ ssn: 1234 })));
+    expect(JSON.stringify(result)).toMatch(/upstream answered HTTP 422/);
+  });
+
   it("text that names no masked field, plain or encoded, stays", async () => {
-    for (const sent of ["all quiet", b64(doc({ city: "Oslo" }))]) {
+    for (const sent of [
+      "all quiet",
+      b64(doc({ city: "Oslo" })),
+      `city=${b64(doc({ city: "Oslo" }))}&n=1, [a:b]`,
+    ]) {
       text = sent;
       const result = await switched.client.callTool({ name: "get_log", arguments: { id: "l1" } });
       expect(JSON.stringify(result)).toContain(sent);
