@@ -24,6 +24,13 @@ function namesMethod(written: string, method: string): boolean {
   return FIXED.has(upper) ? method === upper : method === written;
 }
 
+/**
+ * A `from:`'s source: a `#` after a source id (the manifest's `sources` keys: `^[a-z][a-z0-9_-]*$`). A `#` after
+ * anything else belongs to the path key (`POST /#X-Amz-Target=Things.CreateThing`, `GET /tags/{tag#id}`): read as a
+ * source, such an operation could not be named by method and path (TW112 'unknown source "POST /"').
+ */
+const SOURCE_PREFIX = /^([a-z][a-z0-9_-]*)#/;
+
 /** Resolves a manifest `from:` (`[source#]operationId` or `[source#]METHOD /path`) to one operation. */
 export function resolveFrom(
   from: string,
@@ -31,9 +38,9 @@ export function resolveFrom(
   diags: Diagnostics,
   at: SourceRef,
 ): OperationNode | undefined {
-  const hash = from.indexOf("#");
-  const sourceId = hash === -1 ? undefined : from.slice(0, hash);
-  const ref = hash === -1 ? from : from.slice(hash + 1);
+  const prefix = SOURCE_PREFIX.exec(from);
+  const sourceId = prefix?.[1];
+  const ref = prefix ? from.slice(prefix[0].length) : from;
   const pool = sourceId === undefined ? sources : sources.filter((s) => s.id === sourceId);
   if (sourceId !== undefined && pool.length === 0) {
     diags.error(

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { generateCatalog } from "../../codegen/index.js";
 import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf } from "../helpers/generate.js";
+import { errorsOf, genManifest, writeTree } from "../helpers/generate.js";
 import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -107,10 +107,7 @@ beforeAll(async () => {
   expect(errorsOf(diags)).toEqual([]);
   if (!cat) throw new Error("no catalog");
   writeCatalog(ROOT, cat);
-  const doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as {
-    tools: { name: string; binding: { method: string; path: string } }[];
-  };
-  bindings = doc.tools.map((t) => `${t.name}: ${t.binding.method} ${t.binding.path}`);
+  bindings = bindingsOf(cat);
   upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
   served = await serveOverStdio(join(ROOT, cat.dir), { FRAG_BASE_URL: upstream.url });
 });
@@ -175,3 +172,37 @@ describe("a path key's fragment and query", () => {
     ]);
   });
 });
+
+// A manifest names an operation by method and path as its binding list writes it; a `#` is the source's separator
+// only after a source id, so a path key's own `#` (a fragment, a parameter's name) is the path's.
+it("a manifest's from: names such operations by method and path, and by source#operationId", async () => {
+  const dir = writeTree("path-keys-from", {
+    "openapi.yaml": SPEC,
+    "tools.yaml": `catalog: frag
+sources: { api: { openapi: ./openapi.yaml } }
+tools:
+  create_thing: { from: "POST /#X-Amz-Target=Things.CreateThing" }
+  add_link: { from: "PUT /files/{file_id}#add_shared_link" }
+  get_tag_item: { from: "GET /tags/{tag#id}/items/{item?no}" }
+  photos: { from: "api#GET /rest?method=photos.search&format=json" }
+  list_things: { from: "api#ListThings" }
+`,
+  });
+  const { cat, diags: found } = await genManifest(join(dir, "tools.yaml"), relative(ROOT, join(dir, "out")));
+  expect(errorsOf(found)).toEqual([]);
+  expect(bindingsOf(cat).sort()).toEqual([
+    "add_link: PUT /files/{file_id}",
+    "create_thing: POST /",
+    "get_tag_item: GET /tags/{tag#id}/items/{item?no}",
+    "list_things: GET /",
+    "photos: GET /rest?method=photos.search&format=json",
+  ]);
+});
+
+/** Each tool's binding as `name: METHOD path`, from a generated catalog.json. */
+function bindingsOf(cat: { files: Map<string, string> } | undefined): string[] {
+  const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as {
+    tools: { name: string; binding: { method: string; path: string } }[];
+  };
+  return doc.tools.map((t) => `${t.name}: ${t.binding.method} ${t.binding.path}`);
+}
