@@ -10,7 +10,8 @@ import { type RecordingServer, startRecordingServer } from "../helpers/recording
  * 204 and 205 responses never carry content (RFC 9110 15.3.5, 15.3.6), yet specs give them a schema (ShipEngine's
  * `empty_response_body`, a string of length 0, on every 204 of 37 operations). Read as the output schema, it made
  * every call's empty reply an error ("does not match the tool's output schema: expected string, received null").
- * Found by the response sweep (test/corpus/responses). The first success that can carry a body is the output.
+ * Found by the response sweep (test/corpus/responses). The first success that can carry a body is the output. No
+ * answer to a HEAD carries content either (RFC 9110 9.3.2), though specs copy the GET's response onto it.
  */
 const SPEC = `openapi: 3.0.0
 info: { title: Empty, version: "1" }
@@ -51,6 +52,16 @@ paths:
               schema: { type: object, required: [name], properties: { name: { type: string } } }
           description: changed
         "204": { description: unchanged, content: { application/json: { schema: { type: string } } } }
+  /files/{id}:
+    head:
+      operationId: headFile
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          description: the file's metadata, in headers
+          content:
+            application/json:
+              schema: { type: object, required: [size], properties: { size: { type: integer } } }
 `;
 
 let upstream: RecordingServer;
@@ -68,6 +79,12 @@ beforeAll(async () => {
       res.end('{"name":"n"}');
       return;
     }
+    if (req.method === "HEAD") {
+      // What a GET would send, described by its headers: a HEAD answer has no content (RFC 9110 9.3.2).
+      res.writeHead(200, { "content-type": "application/json", "content-length": "12" });
+      res.end();
+      return;
+    }
     res.writeHead(req.method === "DELETE" ? 204 : 205);
     res.end();
   });
@@ -80,12 +97,13 @@ afterAll(async () => {
 });
 
 describe("a success status that carries no content", () => {
-  it("publishes no output schema from a 204's or 205's content, and its empty reply is a result", async () => {
+  it("publishes no output schema from a 204's, a 205's or a HEAD's content, and its empty reply is a result", async () => {
     const listed = await served.client.listTools();
     const outputs = Object.fromEntries(listed.tools.map((t) => [t.name, t.outputSchema !== undefined]));
-    expect(outputs).toEqual({ delete_batch: false, reset_form: false, put_thing: true });
+    expect(outputs).toEqual({ delete_batch: false, reset_form: false, put_thing: true, head_file: false });
+
     const results: unknown[] = [];
-    for (const name of ["delete_batch", "reset_form", "put_thing"]) {
+    for (const name of ["delete_batch", "reset_form", "put_thing", "head_file"]) {
       // The official client validates structuredContent against the output schema it listed (it throws if not).
       const { result } = await callConfirmed(served.client, name, { id: "1" });
       results.push([name, result.isError ?? false, result.structuredContent ?? null]);
@@ -94,6 +112,7 @@ describe("a success status that carries no content", () => {
       ["delete_batch", false, null],
       ["reset_form", false, null],
       ["put_thing", false, { name: "n" }],
+      ["head_file", false, null],
     ]);
   });
 });

@@ -195,7 +195,8 @@ class OperationReader {
     return { value: (raw ?? {}) as Json, at };
   }
 
-  success(raw: unknown, at: At): OperationSuccess | undefined {
+  /** `head`: the operation is a HEAD, whose answers never carry content (RFC 9110 9.3.2), whatever they describe. */
+  success(raw: unknown, at: At, head = false): OperationSuccess | undefined {
     const responses = (raw ?? {}) as Json;
     const codes = Object.keys(responses)
       .filter((c) => /^2(\d\d|XX)$/i.test(c))
@@ -205,9 +206,10 @@ class OperationReader {
       const d = deref(this.spec, responses[status], child(at, status), this.touched);
       if (!d) continue;
       const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
-      // 204 and 205 never carry content (RFC 9110 15.3.5, 15.3.6): a schema given them describes no body that can
-      // come, and as the output schema it made every call's empty reply an output mismatch.
-      const content = (/^20[45]$/.test(status) ? {} : (d.value.content ?? {})) as Json;
+      // 204 and 205 never carry content (RFC 9110 15.3.5, 15.3.6), nor does any answer to a HEAD (9.3.2: specs
+      // copy the GET's response onto it): a schema given them describes no body that can come, and as the output
+      // schema it made every call's empty reply an output mismatch.
+      const content = (head || /^20[45]$/.test(status) ? {} : (d.value.content ?? {})) as Json;
       const mediaType = pickMediaType(Object.keys(content));
       if (!mediaType) {
         fallback ??= { status, ...(description ? { description } : {}) };
@@ -956,7 +958,7 @@ function readOperation(
     if (param.in === "path" && !sent.includes(`{${param.name}}`)) params.delete(key);
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
-  const success = reader.success(op.responses, child(opAt, "responses"));
+  const success = reader.success(op.responses, child(opAt, "responses"), upper === "HEAD");
   const servers = serverUrls(op.servers);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;
