@@ -4,9 +4,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { getAllMcpTools, MCPServerStreamableHttp } from "@openai/agents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Served, serveHttp } from "../transport/serve-http.js";
-import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { startScalyUpstream } from "../upstreams/scaly/index.js";
+import type { Served } from "../transport/serve-http.js";
+import { type ReferenceHttp, serveReferenceHttp, stopReferenceHttp } from "./reference-http.js";
 
 // Third-party MCP clients over Streamable HTTP, in front of both reference catalogs served as an operator runs
 // them (a child process, env only): the AI SDK's @ai-sdk/mcp and the OpenAI Agents SDK list and convert every
@@ -24,42 +23,17 @@ interface Case {
   call: { tool: string; args: Record<string, unknown>; expect: string };
 }
 
-let vault: ScaivaultUpstream;
-let vaultServed: Served;
-let scalyUp: Awaited<ReturnType<typeof startScalyUpstream>>;
-let scalyServed: Served;
+const ref: Partial<ReferenceHttp> = {};
 
-beforeAll(async () => {
-  vault = await startScaivaultUpstream();
-  scalyUp = await startScalyUpstream({ apiKey: KEY });
-  [vaultServed, scalyServed] = await Promise.all([
-    serveHttp("scaivault", {
-      SCAIVAULT_URL: vault.url,
-      SCAIVAULT_TOKEN: vault.tokens.admin,
-      MCP_TRANSPORT: "http",
-      PORT: "0",
-      SCAIVAULT_MCP_TOKEN: KEY,
-    }),
-    serveHttp("scaly", {
-      SCALY_API_URL: scalyUp.url,
-      SCALY_API_KEY: KEY,
-      SCALY_APPSYNC_KEY: scalyUp.keys.appsyncKey,
-      SCALY_MCP_TRANSPORT: "http",
-      SCALY_MCP_HTTP_PORT: "0",
-    }),
-  ]);
-}, 120_000);
+beforeAll(() => serveReferenceHttp(ref, KEY), 120_000);
 
-afterAll(async () => {
-  await Promise.all([vaultServed?.stop(), scalyServed?.stop()]);
-  await Promise.all([vault?.close(), scalyUp?.close()]);
-});
+afterAll(() => stopReferenceHttp(ref));
 
 const CASES: Case[] = [
   {
     catalog: "scaivault",
     tools: 67,
-    served: () => vaultServed,
+    served: () => ref.vaultServed as Served,
     call: {
       tool: "scaivault_read_secret",
       args: { path: "integrations/stripe/api-key", version: null },
@@ -69,7 +43,7 @@ const CASES: Case[] = [
   {
     catalog: "scaly",
     tools: 51,
-    served: () => scalyServed,
+    served: () => ref.scalyServed as Served,
     call: { tool: "scaly_list_apps", args: { first: null, after: null }, expect: "storefront" },
   },
 ];
@@ -114,7 +88,7 @@ describe.each(CASES)("$catalog over Streamable HTTP", (c) => {
 
 describe("a client that pauses between requests", () => {
   it("keeps its connection through a pause longer than Node's default 5 s idle timeout", async () => {
-    const target = new URL(vaultServed.url);
+    const target = new URL((ref.vaultServed as Served).url);
     // Connections this process's fetch opens to the server (undici reports each on a diagnostics channel).
     let connections = 0;
     const onConnect = (message: unknown) => {

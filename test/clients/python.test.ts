@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
 import { pythonClientsMissing, pythonWith, runPython } from "../helpers/python.js";
-import { type Served, serveHttp } from "../transport/serve-http.js";
-import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
-import { startScalyUpstream } from "../upstreams/scaly/index.js";
+import type { Served } from "../transport/serve-http.js";
+import { type ReferenceHttp, serveReferenceHttp, stopReferenceHttp } from "./reference-http.js";
 
 // The Python MCP SDK's client (`mcp`, the one LangChain's Python adapters, the OpenAI Agents SDK for Python,
 // LlamaIndex and fastmcp's client are built on), installed offline from the machine's wheels, in front of both
@@ -41,42 +40,17 @@ const missing = pythonClientsMissing();
 if (missing) console.warn(`test/clients/python.test.ts skipped: ${missing}`);
 
 let python: string;
-let vault: ScaivaultUpstream;
-let scalyUp: Awaited<ReturnType<typeof startScalyUpstream>>;
-let vaultServed: Served;
-let scalyServed: Served;
+const ref: Partial<ReferenceHttp> = {};
 
 beforeAll(async () => {
   if (missing) return;
-  [python, vault, scalyUp] = await Promise.all([
+  [python] = await Promise.all([
     pythonWith(["mcp", "fastmcp", "google-genai"]),
-    startScaivaultUpstream(),
-    startScalyUpstream({ apiKey: KEY }),
-  ]);
-  [vaultServed, scalyServed] = await Promise.all([
-    serveHttp("scaivault", {
-      SCAIVAULT_URL: vault.url,
-      SCAIVAULT_TOKEN: vault.tokens.admin,
-      MCP_TRANSPORT: "http",
-      PORT: "0",
-      SCAIVAULT_MCP_TOKEN: KEY,
-      TOOLWRIGHT_PAGE_SIZE: "20",
-    }),
-    serveHttp("scaly", {
-      SCALY_API_URL: scalyUp.url,
-      SCALY_API_KEY: KEY,
-      SCALY_APPSYNC_KEY: scalyUp.keys.appsyncKey,
-      SCALY_MCP_TRANSPORT: "http",
-      SCALY_MCP_HTTP_PORT: "0",
-      TOOLWRIGHT_PAGE_SIZE: "20",
-    }),
+    serveReferenceHttp(ref, KEY, { TOOLWRIGHT_PAGE_SIZE: "20" }),
   ]);
 }, 240_000);
 
-afterAll(async () => {
-  await Promise.all([vaultServed?.stop(), scalyServed?.stop()]);
-  await Promise.all([vault?.close(), scalyUp?.close()]);
-});
+afterAll(() => stopReferenceHttp(ref));
 
 interface Case {
   catalog: string;
@@ -93,8 +67,8 @@ const CASES: Case[] = [
   {
     catalog: "scaivault",
     tools: 67,
-    env: () => ({ SCAIVAULT_URL: vault.url, SCAIVAULT_TOKEN: vault.tokens.admin }),
-    served: () => vaultServed,
+    env: () => ({ SCAIVAULT_URL: ref.vault!.url, SCAIVAULT_TOKEN: ref.vault!.tokens.admin }),
+    served: () => ref.vaultServed as Served,
     call: {
       tool: "scaivault_list_secrets",
       args: { prefix: "integrations", tag: null, limit: null },
@@ -106,11 +80,11 @@ const CASES: Case[] = [
     catalog: "scaly",
     tools: 51,
     env: () => ({
-      SCALY_API_URL: scalyUp.url,
+      SCALY_API_URL: ref.scalyUp!.url,
       SCALY_API_KEY: KEY,
-      SCALY_APPSYNC_KEY: scalyUp.keys.appsyncKey,
+      SCALY_APPSYNC_KEY: ref.scalyUp!.keys.appsyncKey,
     }),
-    served: () => scalyServed,
+    served: () => ref.scalyServed as Served,
     call: { tool: "scaly_list_apps", args: { first: null, after: null }, expect: "storefront" },
     refused: { tool: "scaly_get_app", args: { id: "no-such-app" } },
   },
