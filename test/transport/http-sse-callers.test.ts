@@ -254,19 +254,8 @@ async function pausedStream() {
   const endpoint = await until(() => /data: (\/messages\?sessionId=\S+)/.exec(events)?.[1], [socket]);
   socket.pause();
   socket.off("data", collect);
-  const post = (message: object) =>
-    fetch(`${served.origin}${endpoint}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${FIXTURE_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", ...message }),
-    });
-  const initialize = {
-    id: 0,
-    method: "initialize",
-    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "mute", version: "1" } },
-  };
-  expect((await post(initialize)).status).toBe(202);
-  expect((await post({ method: "notifications/initialized" })).status).toBe(202);
+  const post = poster(served.origin, endpoint);
+  await initialize(post, 0, "mute");
   return { socket, post };
 }
 
@@ -294,18 +283,28 @@ async function sseSession(origin: string, controllers: AbortController[]) {
   while (!/data: (\/messages\?sessionId=\S+)/.test(events))
     events += Buffer.from((await reader.read()).value ?? []).toString("utf8");
   const endpoint = /data: (\/messages\?sessionId=\S+)/.exec(events)![1]!;
-  const post = (message: object) =>
+  const post = poster(origin, endpoint);
+  await initialize(post, 1, "sse");
+  return { post, close: () => controller.abort() };
+}
+
+/** Posts JSON-RPC messages to a legacy SSE session's endpoint with the static key. */
+function poster(origin: string, endpoint: string) {
+  return (message: object) =>
     fetch(`${origin}${endpoint}`, {
       method: "POST",
-      headers: { ...auth, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${FIXTURE_KEY}`, "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", ...message }),
     });
-  const initialize = {
-    id: 1,
+}
+
+/** Initializes a legacy SSE session (request `id`, client `name`): both messages are taken (202). */
+async function initialize(post: ReturnType<typeof poster>, id: number, name: string) {
+  const request = {
+    id,
     method: "initialize",
-    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name: "sse", version: "1" } },
+    params: { protocolVersion: "2024-11-05", capabilities: {}, clientInfo: { name, version: "1" } },
   };
-  expect((await post(initialize)).status).toBe(202);
+  expect((await post(request)).status).toBe(202);
   expect((await post({ method: "notifications/initialized" })).status).toBe(202);
-  return { post, close: () => controller.abort() };
 }
