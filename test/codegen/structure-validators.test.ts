@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ValidateFunction } from "ajv";
@@ -209,6 +210,17 @@ describe("the 3.0 verdict validator", () => {
     expect(verdictCases().map((doc) => verdict(doc))).toEqual(verdicts);
     expect(verdictCases().map((doc) => built(doc))).toEqual(verdicts);
     expect(compileVerdictValidator("2.0")).toBeUndefined();
+  });
+
+  it("as the build wrote it, builds no JSON pointer and no options object per member it descends into", () => {
+    // Its errors are never read (the official validator's make the diagnostics): the verdicts above are the same.
+    const code = readFileSync(join(ROOT, "dist/chunks", precompiledStructureFile("3.0", "verdict")), "utf8");
+    expect(code.split('.replace(/~/g, "~0")').length - 1).toBe(0);
+    expect(code.match(/\{instancePath:instancePath\+[^{}]*?,parentData:/g) ?? []).toEqual([]);
+    expect(code.split("VERDICT_CALL").length - 1).toBeGreaterThan(40);
+    // The official validator, whose errors are read, keeps its paths.
+    const official = readFileSync(join(ROOT, "dist/chunks", precompiledStructureFile("3.0")), "utf8");
+    expect(official.split('.replace(/~/g, "~0")').length - 1).toBeGreaterThan(100);
   });
 
   it("generate runs it alone on a valid spec; on an invalid one the official validator's errors are reported", async () => {
