@@ -194,7 +194,11 @@ async function exchange(
     try {
       request = await call.sign();
     } catch (error) {
-      return requestFailure(error);
+      // The call was sent and refused: said first, so the renewal's failure is not read as a call never sent.
+      const outcome = requestFailure(error);
+      if (outcome.error)
+        outcome.error.message = `the upstream refused the token (${describeStatus(401)}) and a new one could not be obtained: ${outcome.error.message}`;
+      return outcome;
     }
     response = await transmit(request);
     if (response.status === 401) auth.invalidate();

@@ -277,6 +277,28 @@ describe("OAuth2 flows and OpenID Connect with tokens the user provides", () => 
     }
   });
 
+  it("a token the upstream refuses that cannot be renewed: the error says both, the upstream's 401 first", async () => {
+    const stale = await serveOverStdio(dir, {
+      OAUTH_BASE_URL: upstream.url,
+      OAUTH_PASSWORD_TOKEN: "revoked-opaque-token",
+      OAUTH_PASSWORD_REFRESH_TOKEN: "refresh-revoked-too",
+      OAUTH_PASSWORD_CLIENT_ID: CLIENT.id,
+      OAUTH_PASSWORD_CLIENT_SECRET: CLIENT.secret,
+    });
+    try {
+      const before = upstream.received.length;
+      const result = await stale.client.callTool({ name: "call_password", arguments: {} });
+      expect(upstream.received.length - before).toBe(1);
+      expect(result.isError).toBe(true);
+      // The call was sent and refused: said before what renewing the token met, so no one reads it as unsent.
+      expect((result.content as { text: string }[])[0]?.text).toMatch(
+        /^the upstream refused the token \(HTTP 401 Unauthorized\) and a new one could not be obtained: OAuth2 scheme 'password': the token endpoint answered HTTP 400: invalid_grant \(correlation id \w+\)$/,
+      );
+    } finally {
+      await stale.close();
+    }
+  });
+
   it("serve --help says how each scheme's token is given and renewed", async () => {
     const { execFileSync } = await import("node:child_process");
     const help = execFileSync(process.execPath, [BIN, "serve", dir, "--help"], { cwd: ROOT }).toString();

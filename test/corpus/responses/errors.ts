@@ -93,10 +93,7 @@ export function errorProblems(reply: Reply, result: Json): string[] {
   const problems: string[] = [];
   if (result.isError !== true)
     problems.push(`an upstream ${reply.status} is no error: ${text.slice(0, 200)}`);
-  // A 401 to an OAuth2 call renews the token first: with no token endpoint here, that failure is what is said.
-  const renewal = reply.status === 401 && /^OAuth2 scheme '[^']+': the token endpoint/.test(text);
-  if (!text.includes(`HTTP ${reply.status}`) && !renewal)
-    problems.push(`the status is not named: ${text.slice(0, 200)}`);
+  if (!text.includes(`HTTP ${reply.status}`)) problems.push(`the status is not named: ${text.slice(0, 200)}`);
   if (text.length > MAX_ERROR_TEXT) problems.push(`${text.length} characters of error text`);
   if (JSON.stringify(result).includes(SECRET)) problems.push("the echoed credential reaches the client");
   if (result.structuredContent !== undefined) problems.push("structuredContent on an error");
