@@ -153,9 +153,11 @@ export interface HttpBinding {
   security: string[][];
   /**
    * The success response the output schema came from. A JSON response is the parsed value, a text response a
-   * string, any other media type `{ content (base64), contentType, size }`; an empty body is `null`.
+   * string, any other media type `{ content (base64), contentType, size }`; an empty body is `null`. `empty`: the
+   * other success statuses the spec declares without content beside a JSON body (200 and 204), whose empty reply
+   * is a result too (the generated zod output admits null; `structuredContent` is `{}`).
    */
-  success: { status: string; mediaType?: string };
+  success: { status: string; mediaType?: string; empty?: string[] };
   /**
    * The operation's own server (OpenAPI operation- or path-level `servers`): while the source's base URL is the
    * spec's server `instead`, the call goes to `url` (an absolute http(s) URL) in its place. Any other base URL (a

@@ -132,6 +132,8 @@ function httpBindingOf(op: OperationNode, built: HttpInput): ToolNode["binding"]
     success: {
       status: op.success?.status ?? "200",
       ...(op.success?.mediaType ? { mediaType: op.success.mediaType } : {}),
+      // Only beside an output schema: a text or binary body has none, and its empty reply is a result already.
+      ...(op.success?.schema && op.success.empty ? { empty: op.success.empty } : {}),
     },
     ...(op.server ? { server: op.server } : {}),
   };

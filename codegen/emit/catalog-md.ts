@@ -242,7 +242,11 @@ function toolSection(tool: ToolNode, symbols: SymbolTable, memo: Cells): string[
       tool.outputWrapped && tool.output.kind === "object"
         ? typeLabel(tool.output.properties[0]?.schema ?? tool.output, symbols)
         : typeLabel(tool.output, symbols);
-    out.push("", `Returns: ${memo.cell(label)}${tool.outputWrapped ? " (under `result`)" : ""}`);
+    const under = tool.outputWrapped ? " (under `result`)" : "";
+    // Statuses declared without content: their empty reply is a result too (`{}` in structuredContent).
+    const statuses = tool.binding.kind === "http" ? tool.binding.success.empty : undefined;
+    const empty = statuses ? `; nothing on ${statuses.join(", ")}` : "";
+    out.push("", `Returns: ${memo.cell(label)}${under}${empty}`);
   }
   const policy = policyLines(tool.policy);
   if (policy.length > 0) out.push("", `Policy: ${policy.join("; ")}`);

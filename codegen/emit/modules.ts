@@ -60,10 +60,14 @@ interface ToolEntry {
 function toolEntries(ir: CatalogIR, zod: ZodEmitter, by: string): ToolEntry[] {
   return ir.tools.map((t) => {
     // The runtime validates the upstream value itself; `{ result }` wrapping happens after validation.
-    const output =
+    const value =
       t.output && t.outputWrapped && t.output.kind === "object"
         ? (t.output.properties[0]?.schema as SchemaNode)
         : t.output;
+    // A success status declared without content beside the body (`success.empty`): its empty reply (null) is a
+    // result too.
+    const empty = t.binding.kind === "http" && t.binding.success.empty;
+    const output: SchemaNode | undefined = value && empty ? { kind: "nullable", inner: value } : value;
     return {
       key: propertyKey(t.name),
       input: zod.expr(t.input, { pad: by }),

@@ -81,6 +81,8 @@ export function validateOutput(
       const copy = withoutPrototypes(outcome.data, checkedAs);
       const checked = schema.safeParse(copy);
       if (checked.success) return outcome;
+      if (copy === null && ctx.tool.binding.kind === "http")
+        return emptyDrift(outcome, ctx.tool.name, logged);
       const validate = tolerantValidator(tolerant, ctx.tool, published);
       const wrapped = ctx.tool.outputWrapped ? { result: copy } : copy;
       // Only JSON that paths address can drift: a text body or an undecoded one is the wrong kind entirely.
@@ -108,6 +110,34 @@ export function validateOutput(
       };
     },
   };
+}
+
+/**
+ * A success reply without content (an empty body, or JSON `null`) from an upstream whose spec declares a body for
+ * it and no success status without one: served as the empty result it is (the call succeeded; an error would invite
+ * a retry of what was done) and logged once per tool as drift, so a maintainer can declare the status. Tools whose
+ * spec declares such a status (200 and 204) admit null in their generated output schema and never come here.
+ */
+function emptyDrift(outcome: ToolOutcome, tool: string, logged: Set<string>): ToolOutcome {
+  const key = `${tool} (empty)`;
+  if (!logged.has(key)) {
+    logged.add(key);
+    const status = outcome.status !== undefined ? ` ${outcome.status}` : "";
+    logLine(
+      `drift: tool ${tool}: the upstream answered${status} without content (an empty or null body) where the spec declares a body (served as an empty result; fix the spec: declare the status without content)`,
+    );
+  }
+  return { ...outcome, drift: ["(root)"] };
+}
+
+/**
+ * What `structuredContent` carries for a successful outcome: the data, under `result` for a wrapped tool; for an
+ * empty reply (null) of an object tool, an empty object, which every published output schema accepts (they
+ * require no property: `publish/drift.ts`) while still describing the body the other statuses carry.
+ */
+function structuredOf(tool: CatalogTool, data: unknown): unknown {
+  if (tool.outputWrapped) return { result: data };
+  return data === null ? {} : data;
 }
 
 /** Each tool's compiled pre-check (`output-precheck.ts`), or null, built when its first result is checked. */
@@ -370,7 +400,7 @@ export function renderToolResult(
     content: [{ type: "text", text: compactJson(outcome.data) }, ...noteBlocks(outcome)],
   };
   if (tool.outputSchema && view.structured !== false) {
-    const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
+    const structured = structuredOf(tool, outcome.data);
     if (isScalarValue(structured) || Array.isArray(structured)) {
       // Clients reject a result without structuredContent from a tool that declares an output schema.
       const message = "the upstream response is not the object the tool's output schema describes";
@@ -455,7 +485,7 @@ function envelopeResult(
     ...(outcome.notes?.length ? { notes: outcome.notes } : {}),
   };
   if (!outcome.error && tool.outputSchema && published) {
-    const structured = tool.outputWrapped ? { result: outcome.data } : outcome.data;
+    const structured = structuredOf(tool, outcome.data);
     if (isScalarValue(structured) || Array.isArray(structured)) {
       const message = "the upstream response is not the object the tool's output schema describes";
       return envelopeResult(

@@ -19,6 +19,7 @@ servers: [{ url: "https://empty.example.com" }]
 components:
   schemas:
     empty_response_body: { type: string, minLength: 0, maxLength: 0 }
+    thing: { type: object, required: [name], properties: { name: { type: string } } }
 paths:
   /batches/{id}:
     delete:
@@ -42,16 +43,16 @@ paths:
             application/json:
               schema: { type: object, required: [state], properties: { state: { type: string } } }
   /things/{id}:
+    parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
     put:
       operationId: putThing
-      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
       responses:
-        "200":
-          content:
-            application/json:
-              schema: { type: object, required: [name], properties: { name: { type: string } } }
-          description: changed
+        "200": { description: changed, content: { application/json: { schema: { $ref: "#/components/schemas/thing" } } } }
         "204": { description: unchanged, content: { application/json: { schema: { type: string } } } }
+    get:
+      operationId: getThing
+      responses:
+        "200": { description: the thing, content: { application/json: { schema: { $ref: "#/components/schemas/thing" } } } }
   /files/{id}:
     head:
       operationId: headFile
@@ -74,7 +75,8 @@ beforeAll(async () => {
   if (!cat) throw new Error("no catalog");
   writeCatalog(ROOT, cat);
   upstream = await startRecordingServer((req, res) => {
-    if (req.method === "PUT") {
+    // The same tool answered 200 with its body, or 204 without one: /things/same is unchanged.
+    if ((req.method === "PUT" || req.method === "GET") && req.path !== "/things/same") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"name":"n"}');
       return;
@@ -85,7 +87,7 @@ beforeAll(async () => {
       res.end();
       return;
     }
-    res.writeHead(req.method === "DELETE" ? 204 : 205);
+    res.writeHead(req.method === "POST" ? 205 : 204);
     res.end();
   });
   served = await serveOverStdio(join(ROOT, cat.dir), { EMPTY_BASE_URL: upstream.url });
@@ -100,8 +102,13 @@ describe("a success status that carries no content", () => {
   it("publishes no output schema from a 204's, a 205's or a HEAD's content, and its empty reply is a result", async () => {
     const listed = await served.client.listTools();
     const outputs = Object.fromEntries(listed.tools.map((t) => [t.name, t.outputSchema !== undefined]));
-    expect(outputs).toEqual({ delete_batch: false, reset_form: false, put_thing: true, head_file: false });
-
+    expect(outputs).toEqual({
+      delete_batch: false,
+      reset_form: false,
+      put_thing: true,
+      get_thing: true,
+      head_file: false,
+    });
     const results: unknown[] = [];
     for (const name of ["delete_batch", "reset_form", "put_thing", "head_file"]) {
       // The official client validates structuredContent against the output schema it listed (it throws if not).
@@ -114,5 +121,37 @@ describe("a success status that carries no content", () => {
       ["put_thing", false, { name: "n" }],
       ["head_file", false, null],
     ]);
+  });
+
+  it("a tool declaring a body and no content: 200 and 204 from the same tool are results the client accepts", async () => {
+    const results: unknown[] = [];
+    for (const id of ["1", "same"]) {
+      // The official client validates structuredContent against the output schema it listed (it throws if not).
+      const { result } = await callConfirmed(served.client, "put_thing", { id });
+      results.push([id, result.isError ?? false, result.structuredContent, result.content]);
+    }
+    expect(results).toEqual([
+      ["1", false, { name: "n" }, [{ type: "text", text: '{"name":"n"}' }]],
+      ["same", false, {}, [{ type: "text", text: "null" }]],
+    ]);
+    expect(served.stderr()).not.toMatch(/drift: tool put_thing/);
+  });
+
+  it("an empty reply where the spec declares only a body is a result, logged once as drift", async () => {
+    const results: unknown[] = [];
+    for (const id of ["1", "same", "same"]) {
+      const { result } = await callConfirmed(served.client, "get_thing", { id });
+      results.push([id, result.isError ?? false, result.structuredContent]);
+    }
+    expect(results).toEqual([
+      ["1", false, { name: "n" }],
+      ["same", false, {}],
+      ["same", false, {}],
+    ]);
+    const line =
+      "drift: tool get_thing: the upstream answered 204 without content (an empty or null body) where the spec declares a body";
+    await served.waitForStderr(line);
+    const stderr = await served.stderrAtExit();
+    expect(stderr.split(line).length - 1).toBe(1);
   });
 });

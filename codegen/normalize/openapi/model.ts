@@ -43,6 +43,12 @@ export interface OperationSuccess {
   description?: string;
   /** The body is a stream of JSON objects, one per line (gRPC-gateway's server streaming), not one JSON value. */
   streamed?: true;
+  /**
+   * The other success statuses the operation declares without content (204, 205, and any `2xx`/`2XX` given no
+   * content), in order, beside this one's body (200 with an object and 204; 201 and 202): their reply is empty.
+   * Absent when there is none, or when this status has no content either.
+   */
+  empty?: string[];
 }
 
 /** An HTTP operation, normalised from any OpenAPI version. */

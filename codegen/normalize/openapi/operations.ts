@@ -195,37 +195,75 @@ class OperationReader {
     return { value: (raw ?? {}) as Json, at };
   }
 
-  /** `head`: the operation is a HEAD, whose answers never carry content (RFC 9110 9.3.2), whatever they describe. */
-  success(raw: unknown, at: At, head = false): OperationSuccess | undefined {
+  /**
+   * The operation's success response: the first 2xx (or `2XX`) with content, else the first without. The others
+   * declared without content are its `empty` statuses (`OperationSuccess.empty`). A HEAD operation's responses
+   * never carry content (RFC 9110 9.3.2), whatever they declare.
+   */
+  success(raw: unknown, at: At, method: string): OperationSuccess | undefined {
     const responses = (raw ?? {}) as Json;
     const codes = Object.keys(responses)
       .filter((c) => /^2(\d\d|XX)$/i.test(c))
       .sort();
     let fallback: OperationSuccess | undefined;
-    for (const status of codes) {
+    const empty: string[] = [];
+    for (const [i, status] of codes.entries()) {
       const d = deref(this.spec, responses[status], child(at, status), this.touched);
       if (!d) continue;
       const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
-      // 204 and 205 never carry content (RFC 9110 15.3.5, 15.3.6), nor does any answer to a HEAD (9.3.2: specs
-      // copy the GET's response onto it): a schema given them describes no body that can come, and as the output
-      // schema it made every call's empty reply an output mismatch.
-      const content = (head || /^20[45]$/.test(status) ? {} : (d.value.content ?? {})) as Json;
-      const mediaType = pickMediaType(Object.keys(content));
+      const mediaType = pickMediaType(Object.keys(contentOf(d.value, status, method)));
       if (!mediaType) {
         fallback ??= { status, ...(description ? { description } : {}) };
+        empty.push(status);
         continue;
       }
-      const { value: media, at: mediaAt } = this.media(content, mediaType, child(d.at, "content", mediaType));
-      if (grpcGatewayStream(description, media.schema))
-        return { status, mediaType, streamed: true, ...(description ? { description } : {}) };
-      const schema =
-        isJsonMedia(mediaType) && media.schema !== undefined
-          ? this.schemas.convert(media.schema, child(mediaAt, "schema"))
-          : undefined;
-      return { status, mediaType, ...(schema ? { schema } : {}), ...(description ? { description } : {}) };
+      const found = this.bodied(d, status, mediaType, description);
+      const others = [...empty, ...this.emptyOf(codes.slice(i + 1), responses, at, method)];
+      return others.length > 0 && !found.streamed ? { ...found, empty: others } : found;
     }
     return fallback;
   }
+
+  /** A success status's response with content: its media type and, for JSON, the schema. */
+  private bodied(
+    d: { value: Json; at: At },
+    status: string,
+    mediaType: string,
+    description?: string,
+  ): OperationSuccess {
+    const content = d.value.content as Json;
+    const { value: media, at: mediaAt } = this.media(content, mediaType, child(d.at, "content", mediaType));
+    const described = description ? { description } : {};
+    if (grpcGatewayStream(description, media.schema))
+      return { status, mediaType, streamed: true as const, ...described };
+    const schema =
+      isJsonMedia(mediaType) && media.schema !== undefined
+        ? this.schemas.convert(media.schema, child(mediaAt, "schema"))
+        : undefined;
+    return { status, mediaType, ...(schema ? { schema } : {}), ...described };
+  }
+
+  /**
+   * Which of `codes` (after the bodied success) are declared without content. Only read, not used: a response
+   * that cannot be followed is left out here, and it costs the operation nothing (not `touched`).
+   */
+  private emptyOf(codes: string[], responses: Json, at: At, method: string): string[] {
+    return codes.filter((status) => {
+      const d = deref(this.spec, responses[status], child(at, status));
+      return d !== undefined && pickMediaType(Object.keys(contentOf(d.value, status, method))) === undefined;
+    });
+  }
+}
+
+/**
+ * A success response's content map, or none where no content can come: 204 and 205 never carry content (RFC 9110
+ * 15.3.5, 15.3.6), nor does any answer to HEAD (9.3.2: specs copy the GET's response onto it). A schema given them
+ * describes no body that can come, and as the output schema it made every call's empty reply an output mismatch.
+ */
+function contentOf(response: Json, status: string, method: string): Json {
+  if (/^20[45]$/.test(status) || method === "HEAD") return {};
+  const content = response.content;
+  return content && typeof content === "object" ? (content as Json) : {};
 }
 
 /** Where an operation's `security` is written: its own, else the document's; absent when neither is. */
@@ -958,7 +996,7 @@ function readOperation(
     if (param.in === "path" && !sent.includes(`{${param.name}}`)) params.delete(key);
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
-  const success = reader.success(op.responses, child(opAt, "responses"), upper === "HEAD");
+  const success = reader.success(op.responses, child(opAt, "responses"), upper);
   const servers = serverUrls(op.servers);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;
