@@ -33,6 +33,7 @@ interface Composite {
     type?: string;
     left?: z.ZodType;
     right?: z.ZodType;
+    innerType?: z.ZodType;
     catchall?: { def?: { type?: string } };
     checks?: readonly unknown[];
   };
@@ -56,11 +57,16 @@ function openObject(schema: z.ZodType): Composite | undefined {
  * an intersection by parsing the whole value with each side and deep-merging the two results; the one object
  * parses each property once (about a third of the time for a ScaiVault secret). It accepts the same values and
  * reports the same issues at the same paths (a value that is no object at all: once, not once per side); the
- * result check only reads whether it passed and its issues. Anything else (a closed side, keys on both sides,
- * refinements, unions, refs) is kept as generated.
+ * result check only reads whether it passed and its issues. Under a nullable (a tool answering 200 or 204), the
+ * same. Anything else (a closed side, keys on both sides, refinements, unions, refs) is kept as generated.
  */
 export function flatIntersection(schema: z.ZodType): z.ZodType {
   const def = (schema as unknown as Composite).def;
+  // A tool that may answer without content (200 and 204) admits null around its body's schema.
+  if (def?.type === "nullable" && def.innerType && (def.checks?.length ?? 0) === 0) {
+    const inner = flatIntersection(def.innerType);
+    return inner === def.innerType ? schema : inner.nullable();
+  }
   if (def?.type !== "intersection" || (def.checks?.length ?? 0) > 0 || !def.left || !def.right) return schema;
   const left = openObject(flatIntersection(def.left));
   const right = openObject(flatIntersection(def.right));

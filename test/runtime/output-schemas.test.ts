@@ -92,6 +92,21 @@ describe("output schemas", () => {
     }
   });
 
+  it("flattens the intersection under a nullable (a tool that may answer without content), null still accepted", () => {
+    const generated = scaivault.module.tools[TOOL]!.output!().nullable();
+    const flat = flatIntersection(generated);
+    const inner = (flat as unknown as { def: { type: string; innerType: { def: { type: string } } } }).def;
+    expect([inner.type, inner.innerType.def.type]).toEqual(["nullable", "object"]);
+    const { created_by: _, ...noCreator } = secret();
+    for (const value of [secret(), noCreator, null, "text", {}])
+      expect(verdict(flat, value)).toEqual(verdict(generated, value));
+    expect(verdict(flat, null).success).toBe(true);
+    const kept = z
+      .intersection(z.looseObject({ a: z.string() }), z.strictObject({ b: z.string() }))
+      .nullable();
+    expect(flatIntersection(kept)).toBe(kept);
+  });
+
   it("keeps intersections whose sides are closed, overlap or carry refinements as generated", () => {
     const open = z.looseObject({ a: z.string() });
     const kept = [
