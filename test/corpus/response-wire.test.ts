@@ -13,10 +13,12 @@ import { type ResponseCount, sweepResponses } from "./responses/sweep.js";
  * vendor +json media types, CSV and binary, 204s, examples), generated, served with their default (compact)
  * output schemas and with `--output-schemas full`, against an upstream answering each call with the reply its
  * spec describes (the spec's example when its schema accepts it, else a value made from the schema with edge
- * values: nulls where nullable, empty arrays, extra properties where allowed, each union alternative). Each call
- * goes through the official SDK client (which validates structuredContent against the published output schema)
- * and each result is checked with ajv 2020 against it too; the structured data must be the reply. More of the
- * corpus: `node --import tsx test/corpus/responses/run.ts <offset> <count> <per catalog>`.
+ * values: nulls where nullable, empty arrays, extra properties where allowed, each union alternative), and with
+ * no content for each success status the spec declares without (204 beside a 200's body: some tools beyond the
+ * first PER_CATALOG are called for that pair alone). Each call goes through the official SDK client (which
+ * validates structuredContent against the published output schema) and each result is checked with ajv 2020
+ * against it too; the structured data must be the reply (an empty reply's: `{}`, or `{ result: null }`). More of
+ * the corpus: `node --import tsx test/corpus/responses/run.ts <offset> <count> <per catalog>`.
  */
 const SPECS = 10;
 const PER_CATALOG = 15;

@@ -1,6 +1,7 @@
 /**
- * What an upstream may answer, read from the spec itself: an operation's success response (its lowest 2xx, else
- * `default`), its media type and schema, and a body made from them (the spec's own example when it gives one and
+ * What an upstream may answer, read from the spec itself: an operation's success responses (its first 2xx with
+ * content, else `2XX` or `default`, and every success status declared without content, answered empty), the media
+ * type and schema of the one with content, and a body made from them (the spec's own example when it gives one and
  * its schema accepts it, else the value maker's). `specAccepts` judges a body by the spec's schema independently of
  * the catalog: OpenAPI 3.0 and Swagger 2.0 schemas (as draft-07: `nullable`/`x-nullable` admit null) and 3.1's (2020-12).
  */
@@ -32,18 +33,16 @@ export function isJsonType(type: string): boolean {
   return /^application\/(?:[\w.-]+\+)?json\b|^application\/json|\/[\w.-]*\+json\b|\*\/\*/i.test(type);
 }
 
-/** The status the operation answers with on success and its response object (a `$ref` followed). */
-function successOf(spec: Json, op: Json): { status: number; response: Json; key: string } | undefined {
-  const responses = (op.responses ?? {}) as Json;
-  const keys = Object.keys(responses);
-  const key =
-    keys.filter((k) => /^2\d\d$/.test(k)).sort()[0] ??
-    keys.find((k) => /^2XX$/i.test(k)) ??
-    keys.find((k) => k === "default");
-  if (!key) return undefined;
-  const response = resolve(spec, responses[key]) ?? {};
-  return { status: /^2\d\d$/.test(key) ? Number(key) : 200, response, key };
+/** The operation's success keys: its 2xx statuses in order, else `2XX`, else `default`. */
+function successKeys(op: Json): string[] {
+  const keys = Object.keys((op.responses ?? {}) as Json);
+  const exact = keys.filter((k) => /^2\d\d$/.test(k)).sort();
+  if (exact.length > 0) return [...exact, ...keys.filter((k) => /^2XX$/i.test(k))];
+  return keys.filter((k) => /^2XX$/i.test(k) || k === "default").slice(0, 1);
 }
+
+/** The status a success key is answered with (a range or `default` as 200). */
+const statusOf = (key: string) => (/^2\d\d$/.test(key) ? Number(key) : 200);
 
 /** Keys that hold no response schema; their objects' `id`s (a link's `"id": "$response.body#/id"`) read as schema ids. */
 const NOT_SCHEMAS =
@@ -142,43 +141,50 @@ function responsePointer(spec: Json, op: Json, key: string): string {
 }
 
 /**
- * The reply of the binding's operation (the first of the spec's operations it may be), or undefined when the spec
- * says nothing of its success. A response `$ref` is followed to its own place so the schema pointer stays valid.
+ * The replies of the binding's operation (the first of the spec's operations it may be): its first success with
+ * content, as the output schema describes it (the spec's example when its schema accepts it, else the value maker's),
+ * and an empty reply for each success status declared without content (204 and 205 always: RFC 9110 says they carry
+ * none; every answer to HEAD), with its own status; none when the spec says nothing of its success. A response
+ * `$ref` is followed to its own place so the schema pointer stays valid.
  */
-export function replyFor(
+export function repliesFor(
   spec: Json,
   b: HttpBinding,
   accepts: (pointer: string, value: unknown) => boolean | undefined,
-): Reply | undefined {
+): Reply[] {
   const found = operationsOf(spec, b)[0];
-  if (!found) return undefined;
-  const success = successOf(spec, found.op);
-  if (!success) return undefined;
-  const raw = ((found.op.responses ?? {}) as Json)[success.key] as Json;
-  const base =
-    typeof raw?.$ref === "string" ? raw.$ref.slice(1) : responsePointer(spec, found.op, success.key);
-  const media = mediaOf(spec, found.op, success.response, base);
-  if (!media) return { status: success.status === 200 ? 204 : success.status, body: "", example: false };
+  if (!found) return [];
+  const replies: Reply[] = [];
+  let bodied = false;
+  for (const key of successKeys(found.op)) {
+    const raw = ((found.op.responses ?? {}) as Json)[key] as Json;
+    const response = resolve(spec, raw) ?? {};
+    const base = typeof raw?.$ref === "string" ? raw.$ref.slice(1) : responsePointer(spec, found.op, key);
+    const none = /^20[45]$/.test(key) || b.method === "HEAD";
+    const media = none ? undefined : mediaOf(spec, found.op, response, base);
+    if (!media) replies.push({ status: statusOf(key), body: "", example: false });
+    else if (!bodied) {
+      bodied = true;
+      replies.push(bodiedReply(spec, statusOf(key), media, response, accepts));
+    }
+  }
+  return replies;
+}
+
+/** A reply with content: the spec's own example when its schema accepts it, else a value made from the schema. */
+function bodiedReply(
+  spec: Json,
+  status: number,
+  media: NonNullable<ReturnType<typeof mediaOf>>,
+  response: Json,
+  accepts: (pointer: string, value: unknown) => boolean | undefined,
+): Reply {
   const { type, pointer } = media;
-  if (!isJsonType(type)) return { status: success.status, type, body: "a,b\n1,2\n", pointer, example: false };
-  const given = exampleOf(media.media, success.response, type);
+  if (!isJsonType(type)) return { status, type, body: "a,b\n1,2\n", pointer, example: false };
+  const given = exampleOf(media.media, response, type);
   if (given && pointer && accepts(pointer, given.value) === true)
-    return {
-      status: success.status,
-      type,
-      body: JSON.stringify(given.value),
-      value: given.value,
-      pointer,
-      example: true,
-    };
+    return { status, type, body: JSON.stringify(given.value), value: given.value, pointer, example: true };
   const schema = pointer ? resolve(spec, { $ref: `#${pointer}` }) : undefined;
   const value = replyValue(spec, schema ?? {});
-  return {
-    status: success.status,
-    type,
-    body: JSON.stringify(value ?? null),
-    value: value ?? null,
-    pointer,
-    example: false,
-  };
+  return { status, type, body: JSON.stringify(value ?? null), value: value ?? null, pointer, example: false };
 }

@@ -1,9 +1,9 @@
 /**
- * Serves a generated catalog against an upstream on 127.0.0.1 that answers each call with the reply its spec
- * describes (`reply.ts`), calls its HTTP tools through the official SDK client (which validates structuredContent
- * against the published output schema and throws when it does not match), checks each result with ajv 2020
- * against the published schema too, and reports every valid reply that became an error result, a result the
- * client refuses, or lost data.
+ * Serves a generated catalog against an upstream on 127.0.0.1 that answers each call with a reply its spec
+ * describes (`reply.ts`: the body, and nothing for each success status declared without content), calls its HTTP
+ * tools through the official SDK client (which validates structuredContent against the published output schema
+ * and throws when it does not match), checks each result with ajv 2020 against the published schema too, and
+ * reports every valid reply that became an error result, a result the client refuses, or lost data.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import { callConfirmed, serveOverStdio } from "../../helpers/mcp.js";
 import { startRecordingServer } from "../../helpers/recording-server.js";
 import { envFor } from "../requests/sweep.js";
 import { makeArgs } from "../requests/values.js";
-import { type Reply, replyFor, specValidator } from "./reply.js";
+import { type Reply, repliesFor, specValidator } from "./reply.js";
 
 type Json = Record<string, unknown>;
 export interface Tool {
@@ -24,7 +24,7 @@ export interface Tool {
 }
 
 export interface ResponseCount {
-  /** Tools called. */
+  /** Calls made (one per reply a tool is answered with). */
   calls: number;
   /** Calls answered by the upstream with a reply the spec's schema accepts (or one without a schema). */
   checked: number;
@@ -49,6 +49,15 @@ function resultProblems(tool: Tool, reply: Reply, result: Json): string[] {
   const problems: string[] = [];
   if (!validate(structured))
     problems.push(`ajv 2020 refuses structuredContent: ${ajv.errorsText(validate.errors).slice(0, 300)}`);
+  // An empty reply is an empty object, or the wrapped tool's `{ result: null }`.
+  if (
+    reply.body === "" &&
+    !isDeepStrictEqual(structured, {}) &&
+    !isDeepStrictEqual(structured, { result: null })
+  )
+    problems.push(
+      `structuredContent of an empty reply is not empty: ${JSON.stringify(structured).slice(0, 200)}`,
+    );
   if (reply.value !== undefined) {
     const props = Object.keys((tool.outputSchema.properties ?? {}) as Json);
     const data =
@@ -94,20 +103,66 @@ export interface ReplyPlan {
   ): Reply | undefined;
   judge(tool: Tool, reply: Reply, result: Json): string[];
   env?(env: Record<string, string>, doc: CatalogDocument): Record<string, string>;
+  /** More replies for the same tool, each its own call (the success plan: each status declared without content). */
+  more?(
+    spec: Json,
+    b: HttpBinding,
+    accepts: (pointer: string, value: unknown) => boolean | undefined,
+  ): Reply[];
+  /**
+   * Whether a tool past the first `perCatalog` is worth calling too (up to a third as many more): the success plan
+   * calls those whose operation declares both a body and a success without content.
+   */
+  beyond?(
+    spec: Json,
+    b: HttpBinding,
+    accepts: (pointer: string, value: unknown) => boolean | undefined,
+  ): boolean;
 }
 
-/** The success sweep's plan: the spec's success reply (one its own schema refuses is skipped), judged whole. */
+/** The success replies of a tool's operation, the one with a body first (`repliesFor`). */
+function successReplies(
+  spec: Json,
+  b: HttpBinding,
+  accepts: (pointer: string, value: unknown) => boolean | undefined,
+): Reply[] {
+  const all = repliesFor(spec, b, accepts);
+  return [...all.filter((r) => r.body !== ""), ...all.filter((r) => r.body === "")];
+}
+
+/**
+ * The success sweep's plan: the spec's success reply (one its own schema refuses is skipped), judged whole, and an
+ * empty reply of each success status declared without content beside it.
+ */
 export const SUCCESS: ReplyPlan = {
   reply(spec, b, accepts) {
-    const reply = replyFor(spec, b, accepts);
+    const reply = successReplies(spec, b, accepts)[0];
     if (reply?.pointer && reply.value !== undefined && accepts(reply.pointer, reply.value) === false)
       return undefined;
     return reply;
   },
   judge: resultProblems,
+  more: (spec, b, accepts) => successReplies(spec, b, accepts).slice(1),
+  beyond(spec, b, accepts) {
+    const replies = repliesFor(spec, b, accepts);
+    return replies.some((r) => r.body === "") && replies.some((r) => r.body !== "");
+  },
 };
 
-/** Calls up to `perCatalog` of the catalog's HTTP tools (catalog order), each answered with the plan's reply. */
+/** The HTTP tools a plan calls: the first `perCatalog`, then up to a third as many more its `beyond` picks. */
+function chosen(tools: Tool[], perCatalog: number, beyond: (tool: Tool) => boolean): Tool[] {
+  const extra: Tool[] = [];
+  for (const tool of tools.slice(perCatalog)) {
+    if (extra.length >= Math.ceil(perCatalog / 3)) break;
+    if (beyond(tool)) extra.push(tool);
+  }
+  return [...tools.slice(0, perCatalog), ...extra];
+}
+
+/**
+ * Calls the catalog's HTTP tools `chosen` picks (the first `perCatalog`, catalog order, and those the plan's
+ * `beyond` wants), each answered with the plan's reply and each of its `more`.
+ */
 export async function sweepResponses(
   id: string,
   specFile: string,
@@ -131,20 +186,27 @@ export async function sweepResponses(
   try {
     const listed = await served.client.listTools({}, { timeout: 300_000 });
     const byName = new Map(doc.tools.map((t) => [t.name, t]));
-    const http = listed.tools.filter((t) => byName.get(t.name)?.binding.kind === "http").slice(0, perCatalog);
+    const bindingOf = (tool: Tool) => byName.get(tool.name)?.binding as HttpBinding;
+    const http = chosen(
+      listed.tools.filter((t) => byName.get(t.name)?.binding.kind === "http"),
+      perCatalog,
+      (tool) => plan.beyond?.(spec, bindingOf(tool), accepts) ?? false,
+    );
     for (const [index, tool] of http.entries()) {
-      const reply = plan.reply(spec, byName.get(tool.name)?.binding as HttpBinding, accepts, index);
-      count.calls++;
-      if (!reply) {
-        count.skipped++;
-        continue;
+      const first = plan.reply(spec, bindingOf(tool), accepts, index);
+      for (const reply of [first, ...(plan.more?.(spec, bindingOf(tool), accepts) ?? [])]) {
+        count.calls++;
+        if (!reply) {
+          count.skipped++;
+          continue;
+        }
+        next = reply;
+        const found = await callOne(served, tool, reply, count, () => upstream.received.length, plan.judge);
+        for (const p of found)
+          count.problems.push(
+            `${id}: ${tool.name} (${reply.status} ${reply.type ?? "-"} ${reply.body.slice(0, 160)}): ${p}`,
+          );
       }
-      next = reply;
-      const found = await callOne(served, tool, reply, count, () => upstream.received.length, plan.judge);
-      for (const p of found)
-        count.problems.push(
-          `${id}: ${tool.name} (${reply.status} ${reply.type ?? "-"} ${reply.body.slice(0, 160)}): ${p}`,
-        );
     }
   } finally {
     await served.close();
