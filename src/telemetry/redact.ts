@@ -48,8 +48,7 @@ export function rememberSecret(value: string | undefined, options: { rotating?: 
 /**
  * Credentials the server sends upstream (bearer tokens, API keys, passwords and the Basic pair they make, OAuth
  * tokens and client secrets), in the forms a response may echo them in (as sent, percent-encoded, form-encoded,
- * JSON-escaped), most recently
- * used first up to a bound. Unlike every remembered secret, these never belong in a tool's result: an upstream
+ * JSON-escaped, and one encoding away: hex, inside base64), most recently used first up to a bound. Unlike every remembered secret, these never belong in a tool's result: an upstream
  * that echoes its request (a debug endpoint, an error page quoting the Authorization header) must not hand the
  * server's credential to the model. Identifiers (user names, client ids) are not credentials: a result naming
  * the caller's own login is ordinary data.
@@ -80,12 +79,60 @@ export function rememberCredential(value: string | undefined, options: { rotatin
   lastRemembered = { value, rotating };
 }
 
-/** A credential as sent, percent-encoded (as a query value is sent and as other clients encode it), and echoed. */
+/**
+ * A credential as sent, percent-encoded (as a query value is sent and as other clients encode it, with upper or
+ * lower case hex digits), echoed, and one common encoding away (`encodedForms`).
+ */
 function spellings(value: string): string[] {
   const encoded = encodeURIComponent(value);
   // RFC 3986 unreserved only, `serialize.ts` encodeStrict.
   const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return [...new Set([value, encoded, strict, ...echoedForms(value)])];
+  const percent = [encoded, strict, ...echoedForms(value)];
+  const lower = percent.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  return [...new Set([value, ...percent, ...lower, ...jsonEscapes(value), ...encodedForms(value)])];
+}
+
+/**
+ * A credential shorter than this gets no base64 or hex spelling: its base64 would be a few letters and its hex
+ * an ordinary number, found in data that never held it.
+ */
+const MIN_ENCODED = 8;
+
+/**
+ * The credential's UTF-8 bytes in hex (either case) and in base64 (either alphabet) as they appear inside the base64
+ * of any text holding them (a Basic pair, a token in a base64 JSON error, a queue message): for each of the three
+ * offsets a credential can start at within a 3-byte group, the characters its bytes alone decide (the first and
+ * last, shared with the bytes around it, are left out, and with them any padding). A base64 body holding the
+ * credential anywhere holds one of these.
+ */
+function encodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, "utf8");
+  if (value.length < MIN_ENCODED) return [];
+  const hex = bytes.toString("hex");
+  const forms = [hex, hex.toUpperCase()];
+  for (let offset = 0; offset < 3; offset++) {
+    const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const core = text.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    forms.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
+  }
+  return forms;
+}
+
+/**
+ * The credential JSON-escaped as other serializers write it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c` ... (Go's
+ * encoding/json, Rails), every non-ASCII character as `\uXXXX` (Python's json.dumps, PHP's json_encode, which also
+ * writes `/` as `\/`), with lower or upper case hex digits. Only a credential holding such characters has them.
+ */
+function jsonEscapes(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const unicode = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const htmlSafe = json.replace(/[<>&\u2028\u2029]/g, unicode);
+  const ascii = json.replace(/[^\x00-\x7f]/g, unicode);
+  const forms = [htmlSafe, ascii, ascii.replaceAll("/", "\\/")];
+  return [
+    ...forms,
+    ...forms.map((form) => form.replace(/\\u[0-9a-f]{4}/g, (u) => `\\u${u.slice(2).toUpperCase()}`)),
+  ];
 }
 
 /**
