@@ -8,8 +8,9 @@ import { MASK, type MaskResult } from "./mask-all.js";
  * whole. A string that is a JSON object or array (after leading whitespace), or a JSON string of one (encoded twice),
  * with a key the mask names, at any depth and inside the JSON strings it holds, becomes the marker as a whole; so does
  * one that starts like a document but cannot be parsed (cut short, Python's repr) and names such a key (`namesKey`),
- * and one that carries such a document one decoding away: base64 (a queue message's `data`, a file's `content`), a
- * `data:` URL, a JWT's claims (`encodedTexts`). Other strings are left alone, and unchanged data is returned as it was.
+ * and one that carries such a document one decoding away: base64 (a queue message's `data`, a file's `content`;
+ * gzip or zlib inside it inflated), a `data:` URL, a JWT's claims, percent-encoding (a query string's value)
+ * (`encodedTexts`). Other strings are left alone, and unchanged data is returned as it was.
  */
 
 const wordsOfPaths = new WeakMap<readonly string[], ReadonlySet<string>>();
@@ -104,10 +105,10 @@ function jsonStart(text: string): "document" | "string" | undefined {
 function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number): boolean {
   const start = jsonStart(text);
   if (start === undefined) {
-    // A document one decoding away: base64, a data URL, a JWT's parts.
+    // A document one decoding away: base64 (gzip or zlib inside it too), a data URL, a JWT's parts, percent-encoding.
     const decoded = encodedTexts(text);
     if (decoded === undefined) return false;
-    if (embedding >= MAX_EMBEDDING) return true;
+    if (decoded === OPAQUE || embedding >= MAX_EMBEDDING) return true;
     return decoded.some((part) => embedsNamed(part, words, embedding + 1));
   }
   if (embedding >= MAX_EMBEDDING) return true;
@@ -160,29 +161,28 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
  * How base64 of a document starts: `{`, `[`, `"`, white space or a byte order mark encoded (`e W I C D 7`), and
  * base64 of such base64 (or of a data URL) again, as often as it is encoded: a cheap test that passes over most text.
  */
-const ENCODED_START = /^[7CDINQRSTUVWZe]/;
+const ENCODED_START = /^[7CDHINQRSTUVWZe]/;
 const ENCODED_CHARS = /^[A-Za-z0-9+/_=.\r\n-]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const DATA_URL = /^\s*data:([^,]{0,256}),/i;
 
 /**
  * The texts a string carries one decoding away, or undefined when it is no such encoding: base64 (either alphabet,
- * padded or not, MIME line breaks), a `data:` URL (base64 or percent-encoded), or a JWT's dot-separated base64url
- * parts. Bytes are read as Latin-1, which never fails and keeps every ASCII key whatever the text's real encoding.
+ * padded or not, MIME line breaks; gzip or zlib inside it inflated), a `data:` URL (base64 or percent-encoded), a JWT's
+ * dot-separated base64url parts, or percent-encoding holding a document (`percentTexts`); `OPAQUE` for a compressed
+ * document too large to read. Bytes are read as Latin-1, which never fails and keeps every ASCII key whatever the text's real encoding.
  */
-function encodedTexts(text: string): string[] | undefined {
+function encodedTexts(text: string): string[] | typeof OPAQUE | undefined {
   const url = DATA_URL.exec(text);
   if (url) {
     const rest = text.slice(url[0].length).trim();
     if (/;base64$/i.test(url[1]!)) return fromBase64(rest.replace(/\s+/g, ""));
-    try {
-      return [decodeURIComponent(rest)];
-    } catch {
-      return undefined;
-    }
+    return [percentDecoded(rest)];
   }
+  if (text.includes("%") && PERCENT_DOCUMENT.test(text)) return percentTexts(text);
+  // trim() copies nothing (V8 answers a slice of a flat string: no cost measured on a 10 MB body); most text then
+  // fails on its first letter or its first space.
   const trimmed = text.trim();
-  // Checked before anything is copied: most text fails on its first letter or its first space.
   if (!ENCODED_START.test(trimmed) || !ENCODED_CHARS.test(trimmed)) return undefined;
   const parts = trimmed.replace(/\r?\n/g, "").split(".");
   if (parts.length > 5) return undefined;
@@ -190,14 +190,74 @@ function encodedTexts(text: string): string[] | undefined {
   for (const part of parts) {
     if (part === "") continue;
     const decoded = fromBase64(part);
+    if (decoded === OPAQUE) return OPAQUE;
     if (!decoded) return undefined;
     texts.push(...decoded);
   }
   return texts.length > 0 ? texts : undefined;
 }
 
-function fromBase64(text: string): string[] | undefined {
+function fromBase64(text: string): string[] | typeof OPAQUE | undefined {
   const data = text.replace(/=+$/, "");
   if (!BASE64.test(text) || data.length < 2 || data.length % 4 === 1) return undefined;
-  return [Buffer.from(data, "base64").toString("latin1")];
+  const bytes = Buffer.from(data, "base64");
+  if (compressed(bytes)) return inflated(bytes);
+  return [bytes.toString("latin1")];
+}
+
+/**
+ * A string that is or holds a JSON document percent-encoded (a callback URL's `payload={"ssn":...}`, a form value):
+ * `{`, `[` or `"` encoded (once or more: `%257B`), as encodeURIComponent, URLSearchParams and encodeURI write them.
+ */
+const PERCENT_DOCUMENT = /%(?:25)*(?:7b|5b|22)/i;
+
+/** `%XX` decoded as UTF-8, or byte by byte as Latin-1 where that fails (a stray `%`): ASCII keys are kept either way. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+  }
+}
+
+/**
+ * The percent-decoded text, and the document in it where one starts after other text (a URL or query before it):
+ * the document may be followed by more of the query, so it need not parse (`namesKey` then reads it).
+ */
+function percentTexts(text: string): string[] {
+  const decoded = percentDecoded(text);
+  const at = decoded.search(/[{[]/);
+  return at > 0 ? [decoded, decoded.slice(at)] : [decoded];
+}
+
+/**
+ * A compressed document inside base64 is read as the document it holds, up to `MAX_INFLATED` bytes (a stream cut
+ * short, as far as it goes); one larger than that is masked whole (fail closed: what it holds cannot be known).
+ * Bytes that only start like a stream and do not inflate (a word such as `eNotice` decodes to zlib's first two
+ * bytes) are no compressed document and are left alone.
+ */
+const MAX_INFLATED = 8 * 1024 * 1024;
+/** A value that is masked without reading it. */
+const OPAQUE = Symbol("opaque");
+
+/** gzip (1f 8b) or zlib (78 01, 78 5e, 78 9c, 78 da). */
+function compressed(bytes: Buffer): boolean {
+  if (bytes.length < 2) return false;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return true;
+  return (
+    bytes[0] === 0x78 && (bytes[1] === 0x01 || bytes[1] === 0x5e || bytes[1] === 0x9c || bytes[1] === 0xda)
+  );
+}
+
+function inflated(bytes: Buffer): string[] | typeof OPAQUE | undefined {
+  const zlib = process.getBuiltinModule("node:zlib");
+  const options = { maxOutputLength: MAX_INFLATED, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  try {
+    const out = bytes[0] === 0x1f ? zlib.gunzipSync(bytes, options) : zlib.inflateSync(bytes, options);
+    return [out.toString("latin1")];
+  } catch (error) {
+    return (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? OPAQUE : undefined;
+  }
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { deflateSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { genToDisk, writeTree } from "../helpers/generate.js";
 import { type Served, serveOverStdio } from "../helpers/mcp.js";
@@ -85,6 +86,7 @@ const doc = (value: unknown) => JSON.stringify(value);
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 const latin1 = (text: string) => Buffer.from(text, "latin1").toString("base64");
+const gz = (text: string) => gzipSync(text).toString("base64");
 /** Base64 as MIME writes it: lines of 76 characters ending in CRLF. */
 const mime = (text: string) => (b64(text).match(/.{1,76}/g) ?? []).join("\r\n");
 
@@ -112,6 +114,42 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["a percent-encoded data URL", { id: "e1", payload: `data:,${encodeURIComponent(doc({ ssn: SSN }))}` }],
   ["a document in Latin-1, in base64", { id: "e1", payload: latin1(`{"name": "Zoë", "ssn": "${SSN}"}`) }],
   ["a JWT's claims", { id: "e1", payload: `${b64url('{"alg":"none"}')}.${b64url(doc({ ssn: SSN }))}.` }],
+  // Percent-encoded outside a data URL: a callback URL's or a form's value, the whole string, twice.
+  [
+    "a percent-encoded document in a query string",
+    {
+      id: "e1",
+      payload: `https://hooks.example.com/cb?payload=${encodeURIComponent(doc({ ssn: SSN }))}&sig=1`,
+    },
+  ],
+  [
+    "a form-encoded document",
+    { id: "e1", payload: new URLSearchParams({ p: doc({ c: { ssn: SSN } }) }).toString() },
+  ],
+  ["a document percent-encoded whole", { id: "e1", notes: [encodeURIComponent(doc([{ ssn: SSN }]))] }],
+  [
+    "a document percent-encoded twice",
+    { id: "e1", payload: `q=${encodeURIComponent(encodeURIComponent(doc({ ssn: SSN })))}` },
+  ],
+  ["encodeURI's spelling (brackets kept)", { id: "e1", payload: encodeURI(`/s?f=[${doc({ ssn: SSN })}]`) }],
+  // Compressed inside base64: gzip, zlib, a gzip data URL, a stream cut short.
+  ["gzip in base64", { id: "e1", payload: gz(doc({ customer: { ssn: SSN } })) }],
+  ["zlib in base64", { id: "e1", payload: deflateSync(doc({ ssn: SSN })).toString("base64") }],
+  ["a gzip data URL", { id: "e1", payload: `data:application/gzip;base64,${gz(doc({ ssn: SSN }))}` }],
+  [
+    "gzip cut short",
+    {
+      id: "e1",
+      payload: gzipSync(doc({ ssn: SSN, pad: "ab".repeat(4000) }))
+        .subarray(0, 40)
+        .toString("base64"),
+    },
+  ],
+  // Too large to read (past 8 MiB inflated): what it holds cannot be known, so it is masked.
+  [
+    "gzip inflating past the bound",
+    { id: "e1", payload: gzipSync(Buffer.alloc(9 * 1024 * 1024, 32)).toString("base64") },
+  ],
 ];
 
 describe.each([
@@ -146,6 +184,12 @@ describe.each([
         "Deployment",
         "ISSN",
         Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x01, 0x7d]).toString("base64"),
+        // Percent-encoded and compressed text without a masked key; words that decode to a zlib header.
+        `https://example.com/s?q=%22ssn%22&f=${encodeURIComponent(doc({ city: "Oslo" }))}`,
+        "100%25 done",
+        gz(doc({ city: "Oslo" })),
+        "eNotification",
+        "H4sIAAAA",
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
