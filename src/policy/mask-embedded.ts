@@ -202,7 +202,15 @@ function fromBase64(text: string): string[] | typeof OPAQUE | undefined {
   if (!BASE64.test(text) || data.length < 2 || data.length % 4 === 1) return undefined;
   const bytes = Buffer.from(data, "base64");
   if (compressed(bytes)) return inflated(bytes);
-  return [bytes.toString("latin1")];
+  return [latin1(bytes)];
+}
+
+/**
+ * Bytes read as Latin-1 (never fails, keeps every ASCII key), a UTF-8 byte order mark left out: read as Latin-1 it
+ * is three letters (`ï»¿`), not the mark a document may start with, so the document after it was not seen.
+ */
+function latin1(bytes: Buffer): string {
+  return bytes.toString("latin1", bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
 }
 
 /**
@@ -256,7 +264,7 @@ function inflated(bytes: Buffer): string[] | typeof OPAQUE | undefined {
   const options = { maxOutputLength: MAX_INFLATED, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   try {
     const out = bytes[0] === 0x1f ? zlib.gunzipSync(bytes, options) : zlib.inflateSync(bytes, options);
-    return [out.toString("latin1")];
+    return [latin1(out)];
   } catch (error) {
     return (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? OPAQUE : undefined;
   }

@@ -150,6 +150,12 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
     "gzip inflating past the bound",
     { id: "e1", payload: gzipSync(Buffer.alloc(9 * 1024 * 1024, 32)).toString("base64") },
   ],
+  // Base64 of a document that starts with a byte order mark, a line break or a tab starts with 7, C or D.
+  ["a document after a byte order mark, in base64", { id: "e1", payload: b64(`\ufeff${doc({ ssn: SSN })}`) }],
+  ["a document after a line break, in base64", { id: "e1", payload: b64(`\n${doc({ ssn: SSN })}`) }],
+  ["a document after CR LF, in base64", { id: "e1", payload: b64(`\r\n${doc({ ssn: SSN })}`) }],
+  ["a document after a tab, in base64", { id: "e1", payload: b64(`\t${doc({ ssn: SSN })}`) }],
+  ["gzip of a document after a byte order mark", { id: "e1", payload: gz(`\ufeff${doc({ ssn: SSN })}`) }],
 ];
 
 describe.each([
