@@ -1,5 +1,5 @@
 import type { ToolOutcome, ToolPolicy } from "../catalog.js";
-import { type CallContext, type NamedMiddleware, onRedirect } from "../chain.js";
+import { type CallContext, type NamedMiddleware, onRedirect, type RedirectCheck } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import { withoutQuoted } from "./mask.js";
@@ -51,7 +51,7 @@ export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedM
           ? await checkScopedValues(ctx, valueChecks)
           : undefined);
       if (refused) return refused;
-      if (scoped) onRedirect(ctx, scopedRedirectCheck(ctx, redirectChecks(ctx, settings)));
+      if (scoped) onRedirect(ctx, redirectCheck(ctx, settings));
       const lists = scopedLists(ctx.tool.policy);
       if (!scoped) return next();
       let outcome = await next();
@@ -158,6 +158,20 @@ function checkListingPrefix(ctx: CallContext, settings: PolicySettings): ToolOut
     return undefined;
   }
   return checkValueAs(AS_PREFIX, ctx, settings, arg, value);
+}
+
+/**
+ * The call's redirect check. Its checks are built on the first redirect, as few calls meet one, unless the tool
+ * has values relative to a base: those are compared with the arguments as they are now, so they are built now.
+ */
+function redirectCheck(ctx: CallContext, settings: PolicySettings): RedirectCheck {
+  if ((ctx.tool.policy.scopedValues?.length ?? 0) > 0)
+    return scopedRedirectCheck(ctx, redirectChecks(ctx, settings));
+  let check: RedirectCheck | undefined;
+  return (target, first) => {
+    check ??= scopedRedirectCheck(ctx, redirectChecks(ctx, settings));
+    return check(target, first);
+  };
 }
 
 /** The scoped values a redirect of this call may carry, checked as the arguments were. */
