@@ -123,6 +123,8 @@ export class OperationGate {
       .map((s) => {
         const info = model?.securitySchemes[s];
         if (!info) return `"${s}" (not defined in the spec)`;
+        if (info.kind === "unsupported" && info.problem)
+          return `"${s}" (malformed in the spec: ${info.problem.message})`;
         if (info.kind === "unsupported") return `"${s}" (type ${info.type}, which toolwright cannot send)`;
         return `"${s}" (no credentials mapped under sources.${op.sourceId}.auth)`;
       });

@@ -196,7 +196,7 @@ function authKindFor(
     default:
       diags.error(
         "TW142",
-        `auth.${scheme}: ${info ? `scheme type "${info.kind === "unsupported" ? info.type : info.kind}" is not supported` : "unknown scheme; give it a `type`"}`,
+        `auth.${scheme}: ${info?.kind === "unsupported" && info.problem ? `the spec's scheme is malformed (${info.problem.message}); give it a \`type\` to send it anyway` : info ? `scheme type "${info.kind === "unsupported" ? info.type : info.kind}" is not supported` : "unknown scheme; give it a `type`"}`,
         at,
         "Supported: bearer, apiKey (header/query/cookie), basic, OAuth2 (any flow) and OpenID Connect with a token you provide, OAuth2 client credentials. Set `type:` to send this scheme's credential as one of those.",
       );

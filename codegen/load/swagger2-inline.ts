@@ -179,7 +179,8 @@ export function markDelimitedFormats(data: unknown): void {
  * later, whatever they hold, so the converter is handed a stub in their place (in `data`, a copy): swagger2openapi
  * throws on some malformed operations (`operationId: 42` beside a body parameter: `s.split is not a function`),
  * which refused the whole spec, unlocated, for one operation the check had already located. The stub keeps the
- * operation at its pointer, so it is still left out with its own diagnostic.
+ * operation at its pointer, so it is still left out with its own diagnostic. A security scheme refused so
+ * (`authorizationUrl: 5`, `scopes: "x"`) is stubbed too: the reader makes it one nothing can send, located.
  */
 export function stubConfined(data: unknown, problems: readonly { scopes: string[] }[]): void {
   const stub = () => ({ responses: { default: { description: "left out" } } });
@@ -188,6 +189,13 @@ export function stubConfined(data: unknown, problems: readonly { scopes: string[
       .slice(2)
       .split("/")
       .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+    if (where === "components" && key === "securitySchemes" && method !== undefined && rest.length === 0) {
+      const schemes = (data as Json).securityDefinitions as Json | undefined;
+      // A stub the converter reads (a refused `authorizationUrl: 5` made it throw); still refused by its pointer.
+      if (schemes && typeof schemes === "object" && Object.hasOwn(schemes, method))
+        schemes[method] = { type: "basic" };
+      continue;
+    }
     if (where !== "paths" || key === undefined || rest.length > 0) continue;
     const paths = (data as Json).paths as Json | undefined;
     const item = paths && Object.hasOwn(paths, key) ? (paths[key] as Json | undefined) : undefined;

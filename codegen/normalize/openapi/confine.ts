@@ -79,3 +79,17 @@ export class Confinement {
     return tainted;
   }
 }
+
+/**
+ * The structural problem that lies in a security scheme (`pointers`: its own, and those its `$ref`s went through),
+ * if any. Nothing resolves a scheme through a `$ref` from an operation (its `security` names it), so `Confinement`
+ * never charged one to anybody and a scheme the check refused (`tokenUrl: 5`, `type: bogus`) was read as best it
+ * could be, without a word: the caller makes it a scheme nothing can send, located.
+ */
+export function schemeProblem(spec: OpenApiSpec, pointers: Set<string>): Diagnostic | undefined {
+  const within = (pointer: string, scope: string) => pointer === scope || pointer.startsWith(`${scope}/`);
+  const p = spec.problems.find((p) =>
+    p.scopes.some((scope) => [...pointers].some((t) => within(t, scope) || within(scope, t))),
+  );
+  return p?.diagnostic;
+}

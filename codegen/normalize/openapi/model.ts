@@ -117,7 +117,8 @@ export type SecuritySchemeInfo =
       scopes: string[];
       description?: string;
     }
-  | { kind: "unsupported"; type: string; description?: string };
+  /** `problem`: the structural problem the scheme has, when that is why it cannot be sent. */
+  | { kind: "unsupported"; type: string; problem?: Diagnostic; description?: string };
 
 export type OAuthFlow =
   | "authorizationCode"

@@ -5,7 +5,7 @@ import type { HttpMethod, ParamLocation, ParamStyle, SourceRef } from "../../ir/
 import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
-import { Confinement } from "./confine.js";
+import { Confinement, schemeProblem } from "./confine.js";
 import type {
   BodyContent,
   OAuthFlow,
@@ -483,7 +483,7 @@ function valid(url: string): string | undefined {
   return URL.canParse(url) ? url : undefined;
 }
 
-function securitySchemes(spec: OpenApiSpec): Record<string, SecuritySchemeInfo> {
+function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, SecuritySchemeInfo> {
   // No prototype: a scheme may be named `__proto__` or `constructor` (a spec's names are any text).
   const out: Record<string, SecuritySchemeInfo> = Object.create(null);
   const root = spec.root.data as Json;
@@ -491,11 +491,26 @@ function securitySchemes(spec: OpenApiSpec): Record<string, SecuritySchemeInfo> 
   for (const [name, raw] of Object.entries(schemes)) {
     // A scheme may be a Reference Object (OpenAPI 3.x): to another component, or to a file of a split spec.
     const at = child({ doc: spec.root, pointer: "#" }, "components", "securitySchemes", name);
-    const s = (deref(spec, raw, at)?.value ?? {}) as Json;
+    const touched = new Set([at.pointer]);
+    const s = (deref(spec, raw, at, touched)?.value ?? {}) as Json;
     const description = typeof s.description === "string" ? s.description : undefined;
     const d = description ? { description } : {};
     const scheme = typeof s.scheme === "string" ? s.scheme.toLowerCase() : "";
-    if (s.type === "http" && scheme === "bearer") out[name] = { kind: "bearer", ...d };
+    const problem = schemeProblem(spec, touched);
+    if (problem) {
+      out[name] = {
+        kind: "unsupported",
+        type: `${String(s.type)}${scheme ? `/${scheme}` : ""}`,
+        problem,
+        ...d,
+      };
+      diags.warn(
+        problem.code,
+        `security scheme "${name}" is malformed (${problem.message}): no credential is sent for it; an operation that needs it is sent with another alternative it lists, or left out`,
+        problem.source,
+        problem.fix,
+      );
+    } else if (s.type === "http" && scheme === "bearer") out[name] = { kind: "bearer", ...d };
     else if (s.type === "http" && scheme === "basic") out[name] = { kind: "basic", ...d };
     else if (
       s.type === "apiKey" &&
@@ -592,7 +607,7 @@ export function normalizeOpenApi(
     ...(typeof info.description === "string" ? { description: info.description } : {}),
     servers,
     ...serverVariablesOf(data.servers),
-    securitySchemes: securitySchemes(spec),
+    securitySchemes: securitySchemes(spec, diags),
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
     convertUnreached: () => schemas.convertUnreached(),

@@ -1,0 +1,178 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Diagnostic, formatDiagnostic } from "../../codegen/diagnostics.js";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { genManifest, genSpec } from "../helpers/generate.js";
+import { tmpDir } from "../helpers/paths.js";
+
+/**
+ * A security scheme the structure check refused is one nothing can send, located at the scheme: Swagger 2.0's
+ * (`authorizationUrl: 5`, `flow: 7`, `scopes: "x"`, no type) made swagger2openapi throw, which refused the whole
+ * spec with an unlocated TW133 ("scheme.authorizationUrl.split is not a function"); OpenAPI 3's (`tokenUrl: 5`,
+ * `type: bogus`, `in: nowhere`) was charged to no operation and read as best it could be, without a word, so an
+ * operation needing it could be generated with a credential the spec's scheme does not describe. The operations
+ * that need it are sent with another alternative they list, or left out (as for a scheme the spec does not define);
+ * the rest of the spec generates.
+ */
+
+interface Generated {
+  items: Diagnostic[];
+  tools: { name: string; binding: { security?: unknown } }[];
+}
+
+async function generated(name: string, text: string): Promise<Generated> {
+  const file = join(tmpDir(`scheme-problems-${name}`), "spec.yaml");
+  writeFileSync(file, text);
+  const { cat, diags } = await genSpec(file, "sch", `test/.tmp/scheme-problems/${name}`);
+  const shown = diags.items.map(formatDiagnostic).join("\n");
+  expect(
+    diags.items.filter((d) => d.severity === "error"),
+    shown,
+  ).toEqual([]);
+  const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+  return { items: diags.items, tools: (doc.tools ?? []) as Generated["tools"] };
+}
+
+/**
+ * What every case shares: a warning located inside scheme S (lines 6-10 of either spec), GET /a (S alone) left out
+ * for it, GET /c (S or K) kept with K alone, GET /b (no security) kept. Returns the warning.
+ */
+function expectSchemeRefused({ items, tools }: Generated): Diagnostic | undefined {
+  const scheme = items.find(
+    (d) => d.code === "TW133" && d.message.includes('security scheme "S" is malformed'),
+  );
+  expect(scheme?.source).toMatchObject({ file: expect.stringMatching(/spec\.yaml$/) });
+  expect(scheme?.source?.line).toBeGreaterThanOrEqual(6);
+  expect(scheme?.source?.line).toBeLessThanOrEqual(10);
+  const left = items.filter((d) => d.code === "TW139").map((d) => d.message);
+  expect(left).toEqual([expect.stringMatching(/^GET \/a is left out: .*"S" \(malformed in the spec: /)]);
+  expect(tools.map((t) => t.name).sort()).toEqual(["get_b", "get_c"]);
+  expect(tools.find((t) => t.name === "get_c")?.binding.security).toEqual([["K"]]);
+  return scheme;
+}
+
+const SWAGGER_PATHS = `paths:
+  /a:
+    get:
+      operationId: getA
+      security: [{ S: [] }]
+      responses: { "200": { description: ok } }
+  /c:
+    get:
+      operationId: getC
+      security: [{ S: [] }, { K: [] }]
+      responses: { "200": { description: ok } }
+  /b:
+    get:
+      operationId: getB
+      responses: { "200": { description: ok } }
+`;
+
+function swagger(scheme: string): string {
+  return `swagger: "2.0"
+info: { title: Sch, version: "1" }
+host: sch.example.com
+securityDefinitions:
+  K: { type: apiKey, in: header, name: X-Key }
+  S:
+${scheme}
+${SWAGGER_PATHS}`;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("Swagger 2.0 security schemes the structure check refused", () => {
+  const cases: [string, string][] = [
+    ["authorizationUrl", "    type: oauth2\n    flow: implicit\n    authorizationUrl: 5\n    scopes: {}"],
+    ["tokenUrl", "    type: oauth2\n    flow: password\n    tokenUrl: 5\n    scopes: {}"],
+    ["flow", "    type: oauth2\n    flow: 7\n    tokenUrl: https://t.example.com\n    scopes: {}"],
+    [
+      "scopes",
+      "    type: oauth2\n    flow: implicit\n    authorizationUrl: https://a.example.com\n    scopes: x",
+    ],
+    ["no type", "    in: header\n    name: X-S"],
+  ];
+  it.each(cases)(
+    "%s: the scheme is left out at its line; its operations go without it or are left out",
+    async (name, scheme) => {
+      const warn = vi.spyOn(console, "warn");
+      const refused = expectSchemeRefused(await generated(`s2-${name.replace(" ", "-")}`, swagger(scheme)));
+      expect(refused?.message).toMatch(/^security scheme "S" is malformed \(\/securityDefinitions\/S[/:]/);
+      expect(warn.mock.calls.filter((c) => c[0] instanceof Error)).toEqual([]);
+    },
+  );
+});
+
+function openapi(scheme: string): string {
+  return `openapi: 3.0.3
+info: { title: Sch, version: "1" }
+servers: [{ url: https://sch.example.com }]
+components:
+  securitySchemes:
+    K: { type: apiKey, in: header, name: X-Key }
+    S:
+${scheme}
+${SWAGGER_PATHS}`;
+}
+
+describe("OpenAPI 3 security schemes the structure check refused", () => {
+  const cases: [string, string][] = [
+    ["tokenUrl", "      type: oauth2\n      flows: { clientCredentials: { tokenUrl: 5, scopes: {} } }"],
+    ["type", "      type: bogus"],
+    ["in", "      type: apiKey\n      in: nowhere\n      name: X-S"],
+    ["bearer with a bad format", "      type: http\n      scheme: bearer\n      bearerFormat: 5"],
+  ];
+  it.each(cases)(
+    "%s: a located warning at the scheme; no operation is generated as if it could be sent",
+    async (name, scheme) => {
+      const refused = expectSchemeRefused(
+        await generated(`oa3-${name.replaceAll(" ", "-")}`, openapi(scheme)),
+      );
+      expect(refused?.message).toMatch(
+        /^security scheme "S" is malformed \(\/components\/securitySchemes\/S[/:]/,
+      );
+    },
+  );
+
+  it("a scheme that refers to a refused one is refused with it", async () => {
+    const { items, tools } = await generated(
+      "oa3-ref",
+      openapi("      type: bogus").replace(
+        "    S:\n",
+        "    S: { $ref: '#/components/securitySchemes/T' }\n    T:\n",
+      ),
+    );
+    expect(items.some((d) => d.message.includes('security scheme "T" is malformed'))).toBe(true);
+    expect(tools.map((t) => t.name).sort()).toEqual(["get_b", "get_c"]);
+  });
+
+  it("a manifest that gives credentials for a refused scheme is refused, located, and writes nothing", async () => {
+    const dir = tmpDir("scheme-problems-manifest");
+    writeFileSync(
+      join(dir, "spec.yaml"),
+      openapi("      type: oauth2\n      flows: { clientCredentials: { tokenUrl: 5, scopes: {} } }"),
+    );
+    writeFileSync(
+      join(dir, "toolwright.yaml"),
+      `catalog: sch
+env: { SCH_TOKEN: { secret: true, description: Token. } }
+sources:
+  sch:
+    openapi: ./spec.yaml
+    auth: { S: { token: { env: SCH_TOKEN } } }
+tools:
+  get_a: { from: "GET /a" }
+`,
+    );
+    const { cat, diags } = await genManifest(
+      join(dir, "toolwright.yaml"),
+      "test/.tmp/scheme-problems/manifest",
+    );
+    expect(cat).toBeUndefined();
+    const error = diags.items.find(
+      (d) => d.severity === "error" && /auth\.S: the spec's scheme is malformed/.test(d.message),
+    );
+    expect(error, diags.items.map(formatDiagnostic).join("\n")).toBeDefined();
+  });
+});
