@@ -698,6 +698,17 @@ export interface QuotedError {
   details?: unknown;
 }
 
+/**
+ * The reason a transport aborts a request with when the server's own request timeout (`serve --request-timeout`)
+ * ended it: a call it stops is a timeout, not its client's cancellation.
+ */
+export class RequestTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the server's request timeout (${timeoutMs / 1000} s, --request-timeout) ended the call`);
+    this.name = "RequestTimeout";
+  }
+}
+
 /** What a tool call returns to the runtime before result shaping (masking, envelope, text rendering). */
 export interface ToolOutcome {
   /** JSON data (becomes `structuredContent` when the tool has an output schema). */

@@ -1,4 +1,4 @@
-import type { CatalogTool, ToolOutcome } from "./catalog.js";
+import { type CatalogTool, RequestTimeout, type ToolOutcome } from "./catalog.js";
 
 /**
  * One ordered middleware chain runs around every tool call, whichever way it enters: `tools/call`, a resource
@@ -51,6 +51,11 @@ export interface CallContext {
   readonly client: ClientInfo;
   /** Aborted on MCP cancellation (and by the executor's own timeout for the upstream request). */
   readonly signal: AbortSignal;
+  /**
+   * The transport request carrying the call (HTTP), when it has its own: aborted with a `RequestTimeout` when the
+   * server's request timeout ended it, which `stoppedCall` tells from the client's cancellation.
+   */
+  readonly request?: AbortSignal;
   /** Upstream requests this call made (token requests included); nested calls add to their parents too. */
   readonly upstream: { requests: number; lastStatus?: number };
   /**
@@ -152,6 +157,14 @@ export const UPSTREAM_EXTENSIONS_NOTE = "GraphQL extensions: ";
 /** An error outcome: what refusals, argument problems and upstream failures all look like. */
 export function failure(message: string, code: string, extra: Partial<ToolOutcome> = {}): ToolOutcome {
   return { data: null, ...extra, error: { message, code } };
+}
+
+/** The outcome of a call whose signal aborted: the server's request timeout ended it, or its client cancelled it. */
+export function stoppedCall(ctx: CallContext): ToolOutcome {
+  const reason = ctx.request?.reason;
+  return reason instanceof RequestTimeout
+    ? failure(reason.message, "request_timeout")
+    : failure("the call was cancelled", "cancelled");
 }
 
 /**

@@ -154,6 +154,17 @@ export const SERVE_OPTIONS = [
     help: "A request's headers must arrive within this long.",
   },
   {
+    key: "requestTimeout",
+    flag: "--request-timeout",
+    env: "TOOLWRIGHT_REQUEST_TIMEOUT",
+    type: "integer",
+    arg: "<seconds>",
+    group: "http",
+    shownDefault: "300",
+    min: 1,
+    help: "A request to /mcp running longer is ended: its calls are aborted and its client is answered a timeout error; past it, a connection whose client has taken nothing of its answer for as long is closed. Keep it above the longest tool call (its upstream timeout and retries).",
+  },
+  {
     key: "maxConnections",
     flag: "--max-connections",
     env: "TOOLWRIGHT_MAX_CONNECTIONS",

@@ -478,10 +478,12 @@ function seconds(value: number | undefined): number | undefined {
 function httpTuning(options: ServeOptions): HttpTuning {
   const keepAliveTimeoutMs = seconds(options.keepAliveTimeout);
   const headersTimeoutMs = seconds(options.headersTimeout);
+  const requestTimeoutMs = seconds(options.requestTimeout);
   return {
     ...(options.maxMessageBytes !== undefined ? { maxBodyBytes: options.maxMessageBytes } : {}),
     ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
     ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
   };

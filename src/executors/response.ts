@@ -1,5 +1,5 @@
 import type { ToolOutcome } from "../catalog.js";
-import { type CallContext, failure } from "../chain.js";
+import { type CallContext, failure, stoppedCall } from "../chain.js";
 import { redactAndTruncate, withoutCredentialBytes } from "../telemetry/redact.js";
 import { decodeText, parseJson } from "./json-text.js";
 import { retryAfterMs } from "./retry.js";
@@ -31,7 +31,7 @@ export function callFailure(
   timedOut: boolean,
   timeoutMs: number,
 ): ToolOutcome {
-  if (ctx.signal.aborted) return failure("the call was cancelled", "cancelled");
+  if (ctx.signal.aborted) return stoppedCall(ctx);
   if (timedOut) return failure(`the upstream did not answer within ${timeoutMs} ms`, "timeout");
   if (error instanceof ResponseTooLargeError) return failure(error.message, "response_too_large");
   if (error instanceof RedirectError) return failure(error.message, "redirect_refused");

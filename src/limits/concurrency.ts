@@ -1,4 +1,4 @@
-import type { NamedMiddleware } from "../chain.js";
+import { type NamedMiddleware, stoppedCall } from "../chain.js";
 import { refuse } from "../policy/decision.js";
 import { metrics } from "../telemetry/metrics.js";
 import { RATE_LIMITED, sourceOf } from "./rate-limit.js";
@@ -74,8 +74,7 @@ export function concurrencyStep(
       const got =
         pool.take() || (await pool.acquire(() => AbortSignal.any([ctx.signal, AbortSignal.timeout(wait)])));
       if (!got) {
-        if (ctx.signal.aborted)
-          return { data: null, error: { message: "the call was cancelled", code: "cancelled" } };
+        if (ctx.signal.aborted) return stoppedCall(ctx);
         metrics.rateLimited.inc({ scope: "concurrency", tool: ctx.tool.name });
         return refuse(
           ctx,

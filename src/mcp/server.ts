@@ -61,6 +61,8 @@ export interface ServerOptions extends RuntimeOptions {
 export interface ConnectionContext {
   era: "legacy" | "modern";
   rawLists?: boolean;
+  /** The HTTP request this server instance serves (the SDK's handler passes it): its signal says why it aborted. */
+  requestInfo?: { signal?: AbortSignal };
 }
 
 export type ServerFactory = ((context: ConnectionContext) => Server) & {
@@ -94,9 +96,13 @@ function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) =>
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const surface = prepareSurface(runtime, options);
-  const factory = ({ era, rawLists = false }: ConnectionContext) => {
+  const factory = ({ era, rawLists = false, requestInfo }: ConnectionContext) => {
     const server = newSdkServer(runtime.catalog.doc, surface.instructions);
-    const connection: ToolCallConnection = { server, client: clientInfoReader(server, era) };
+    const connection: ToolCallConnection = {
+      server,
+      client: clientInfoReader(server, era),
+      ...(requestInfo?.signal ? { request: requestInfo.signal } : {}),
+    };
     registerToolHandlers(server, surface, connection, rawLists);
     if (era === "legacy") directCalls.set(server, directToolCall(server, surface, connection));
     registerResourceHandlers(server, surface, connection);

@@ -39,6 +39,8 @@ export interface ToolCallSurface {
 export interface ToolCallConnection {
   server: Server;
   client: (ctx: ToolCallRequest) => ClientInfo;
+  /** The HTTP request the connection serves, when it serves one (`CallContext.request`). */
+  request?: AbortSignal;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function handleToolCall(
       rawArgs,
       client: connection.client(ctx),
       signal: ctx.mcpReq.signal,
+      ...(connection.request ? { request: connection.request } : {}),
       requestId: ctx.mcpReq.id,
       ...inputOf(ctx),
       progress,
@@ -131,6 +134,7 @@ async function refuseUnlistedTool(
       rawArgs,
       client: connection.client(ctx),
       signal: ctx.mcpReq.signal,
+      ...(connection.request ? { request: connection.request } : {}),
       requestId: ctx.mcpReq.id,
     });
   }

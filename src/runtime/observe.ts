@@ -15,6 +15,7 @@ export type CallOutcome = "ok" | "error" | "refused" | "rate_limited" | "cancell
 export function outcomeOf(ctx: CallContext, outcome: ToolOutcome): CallOutcome {
   if (!outcome.error) return "ok";
   if (outcome.error.code === "rate_limited") return "rate_limited";
+  if (outcome.error.code === "request_timeout") return "error";
   if (outcome.error.code === "cancelled" || ctx.signal.aborted) return "cancelled";
   return refusalOf(ctx) ? "refused" : "error";
 }

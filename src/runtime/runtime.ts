@@ -57,6 +57,8 @@ export interface CallInit {
   rawArgs: unknown;
   client: ClientInfo;
   signal: AbortSignal;
+  /** The transport request carrying the call, when it has its own (`CallContext.request`). */
+  request?: AbortSignal;
   requestId?: string | number;
   resourceUri?: string;
   parent?: CallContext;
@@ -237,6 +239,7 @@ function contextOf(init: CallInit): CallContext {
     ...(init.requestId !== undefined ? { requestId: init.requestId } : {}),
     ...(init.resourceUri !== undefined ? { resourceUri: init.resourceUri } : {}),
     ...(init.parent ? { parent: init.parent } : {}),
+    ...(init.request || init.parent?.request ? { request: init.request ?? init.parent?.request } : {}),
     ...(init.input ? { input: init.input } : {}),
   };
 }

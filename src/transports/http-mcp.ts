@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import { RequestTimeout } from "../catalog.js";
 import { inexactRequestId } from "../executors/json-text.js";
 import { logLine } from "../telemetry/log.js";
 import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
@@ -27,6 +28,13 @@ import {
   unreadableBody,
   unreadableText,
 } from "./http-node.js";
+import {
+  logRequestTimeout,
+  REQUEST_TIMEOUT_CODE,
+  requestIdsOf,
+  requestTimeoutMessage,
+  timeoutEnd,
+} from "./http-overtime.js";
 import type { HttpSettings } from "./http-settings.js";
 import type { ActiveRequests } from "./http-shutdown.js";
 import { shownId } from "./shown-id.js";
@@ -50,13 +58,6 @@ export interface McpEndpoint {
   metadataUrl(): string;
   /** The URL handed to the SDK as the request's (the resource's origin and the MCP path). */
   requestUrl(): string;
-}
-
-class RequestTimeout extends Error {
-  constructor() {
-    super("request timed out");
-    this.name = "RequestTimeout";
-  }
 }
 
 export async function serveMcp(
@@ -137,7 +138,7 @@ async function serveAuthenticated(
   requests.add(controller);
   const late = new AbortController();
   const timer = setTimeout(() => {
-    controller.abort(new RequestTimeout());
+    controller.abort(new RequestTimeout(settings.requestTimeoutMs));
     late.abort();
   }, settings.requestTimeoutMs);
   res.once("close", () => {
@@ -182,10 +183,11 @@ async function serveAuthenticated(
       parsed,
       controller.signal,
     );
-    if (!response) return answerAborted(res, controller.signal.reason, settings.requestTimeoutMs);
+    if (!response) return answerAborted(res, controller.signal.reason, parsed, settings.requestTimeoutMs);
     // A cancelled call's stream ends here too: aborting the request tears its server instance down.
     const watch = { after: late.signal, periodMs: settings.requestTimeoutMs };
-    if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, watch))
+    const end = endOfStream(response, parsed, controller.signal, settings.requestTimeoutMs);
+    if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, watch, end))
       logLine(
         `http: past the request timeout, a client had taken nothing of its answer for ${settings.requestTimeoutMs} ms; its connection was closed`,
       );
@@ -258,10 +260,21 @@ function handleUntilAborted(
   ]);
 }
 
-function answerAborted(res: ServerResponse, reason: unknown, requestTimeoutMs: number) {
+/** An event stream answering requests gets their timeout errors at its end (`http-overtime.ts`). */
+function endOfStream(response: Response, parsed: unknown, signal: AbortSignal, requestTimeoutMs: number) {
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) return undefined;
+  const ids = requestIdsOf(parsed);
+  return ids.length > 0 ? timeoutEnd(ids, signal, requestTimeoutMs) : undefined;
+}
+
+function answerAborted(res: ServerResponse, reason: unknown, parsed: unknown, requestTimeoutMs: number) {
   if (reason instanceof RequestTimeout) {
-    logLine(`http: a request ran over ${requestTimeoutMs} ms and was aborted`);
-    return sendJson(res, 503, jsonRpcError("the request timed out"));
+    logRequestTimeout(requestTimeoutMs);
+    return sendJson(res, 503, {
+      jsonrpc: "2.0",
+      error: { code: REQUEST_TIMEOUT_CODE, message: requestTimeoutMessage(requestTimeoutMs) },
+      id: requestIdOf(parsed) ?? null,
+    });
   }
   if (reason instanceof CancelledByClient) return endWithoutResponse(res);
   return; // client gone

@@ -168,6 +168,12 @@ export function toWebRequest(
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
 
+/** What ends a relayed answer: `seen` is handed each chunk relayed, and `last()`'s bytes (if any) follow the last. */
+export interface StreamEnd {
+  seen(chunk: Uint8Array): void;
+  last(): Uint8Array | undefined;
+}
+
 /**
  * Writes a web Response to `res`, at the pace its client reads; resolves when the body ended or the client went
  * away. Once `watch.after` is aborted (the request timeout), a client that has taken none of its answer for a whole
@@ -181,6 +187,7 @@ export async function sendWebResponse(
   response: Response,
   extraHeaders: Record<string, string> = {},
   watch?: AnswerWatch,
+  end?: StreamEnd,
 ): Promise<boolean> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
@@ -199,23 +206,37 @@ export async function sendWebResponse(
   res.once("close", gone);
   const stalled = watch && stallWatch(res, watch);
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (res.destroyed) break;
-      if (!(await writeAtPace(res, value, stalled?.signal))) {
-        res.destroy();
-        return true;
-      }
+    if (!(await relay(reader, res, stalled?.signal, end))) {
+      res.destroy();
+      return true;
     }
-  } catch {
-    // The stream was cancelled (client gone, request aborted): nothing more to write.
   } finally {
     stalled?.stop();
     res.off("close", gone);
     if (!res.writableEnded && !res.destroyed) res.end();
   }
   return false;
+}
+
+/** Writes the stream's chunks, then `end`'s last bytes; false when `stalled` aborted while a write waited. */
+async function relay(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  res: ServerResponse,
+  stalled: AbortSignal | undefined,
+  end: StreamEnd | undefined,
+): Promise<boolean> {
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      end?.seen(value);
+      if (!(await writeAtPace(res, value, stalled))) return false;
+    }
+  } catch {
+    // The stream was cancelled (client gone, request aborted): nothing more of it to write.
+  }
+  const last = end?.last();
+  return last === undefined || res.destroyed || writeAtPace(res, last, stalled);
 }
 
 export function sendJson(

@@ -175,3 +175,64 @@ describe("idle connections", () => {
     }
   });
 });
+
+describe("the request timeout", () => {
+  // The legacy era's answer is an event stream from the start (the SDK answered the POST before the call finished);
+  // the 2026-07-28 era's is JSON unless the call sends a notification first, so there it has not started (503).
+  it.each([
+    ["a 2025 client (its answer already streaming)", {}],
+    ["a 2026-07-28 client (its answer not started)", { versionNegotiation: { mode: "auto" as const } }],
+  ])(
+    "--request-timeout ends a call running longer with an error for %s, said on stderr, and the server keeps serving",
+    async (_label, options) => {
+      // The upstream holds every request until the test lets it go: the call can only end by the request timeout.
+      const held: (() => void)[] = [];
+      const slow = await startRecordingServer(
+        (_req, res) =>
+          new Promise<void>((done) =>
+            held.push(() => {
+              if (!res.destroyed) sendJson(res, 200, { id: "late" });
+              done();
+            }),
+          ),
+      );
+      const served = await serveHttp(
+        catalog,
+        { THINGS_BASE_URL: slow.url, TOOLWRIGHT_CLIENT_KEY: KEY },
+        { args: ["--http", "--port", "0", "--request-timeout", "1"] },
+      );
+      const client = new Client({ name: "timeout", version: "1" }, options);
+      try {
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(served.url), {
+            requestInit: { headers: { authorization: `Bearer ${KEY}` } },
+          }),
+        );
+        // The SDK answered the POST with an event stream before the call finished: the server's timeout ends the call
+        // with an error under its id (before this, the client heard nothing until its own timeout, 60 s by default).
+        await expect(
+          client.callTool({ name: "get_thing", arguments: { id: "t-1" } }, { timeout: 60_000 }),
+        ).rejects.toThrow(
+          "the server's request timeout (1 s, --request-timeout) ended the request before it was answered",
+        );
+        await served.waitForStderr("http: a request ran over 1000 ms and was aborted");
+        // The call's audit record says why it ended: the server's timeout, not the client's cancellation.
+        await served.waitForStderr('"error":"request_timeout"');
+        expect(served.stderr()).not.toContain('"error":"cancelled"');
+        expect(slow.received.map((r) => r.path)).toEqual(["/things/t-1"]);
+        expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["get_thing"]);
+      } finally {
+        for (const release of held) release();
+        await client.close();
+        expect(await served.stop()).toBe(0);
+        await slow.close();
+      }
+    },
+  );
+
+  it("refuses a request timeout that is not a whole number of seconds of at least 1", async () => {
+    const { code, stderr } = await serveRefusal(catalog, env(), ["--http", "--request-timeout", "0"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--request-timeout: expected at least 1, got 0");
+  });
+});

@@ -20,6 +20,16 @@ beforeAll(async () => {
   catalogDir = await fixtureCatalog();
 });
 
+/** The JSON-RPC messages of an event stream's body. */
+const events = (body: string): Record<string, unknown>[] =>
+  body
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+const lastEvent = (body: string) => events(body).at(-1);
+const timedOut = (s: number) =>
+  `Request timed out: the server's request timeout (${s} s, --request-timeout) ended the request before it was answered`;
+
 const callSlow = (id: number, ms: number) =>
   JSON.stringify({
     jsonrpc: "2.0",
@@ -105,11 +115,35 @@ describe("in process", () => {
     const server = await start({ requestTimeoutMs: 3_000 });
     const warm = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(3, 0) });
     expect(warm.body).toContain('"result"');
-    // The handler would wait 20 s; the stream ends long before the test's own timeout, without a result.
+    // The handler would wait 20 s; the stream ends long before the test's own timeout, without a result but with
+    // an error under the call's id as its last event (it ended with no answer at all before).
     const res = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body: callSlow(1, 20_000) });
     expect(res.status).toBe(200);
     expect(res.body).toContain("notifications/progress");
     expect(res.body).not.toContain('"result"');
+    expect(lastEvent(res.body)).toEqual({
+      jsonrpc: "2.0",
+      id: 1,
+      error: { code: -32001, message: timedOut(3) },
+    });
+    expect(
+      logs.filter((line) => line.includes("http: a request ran over 3000 ms and was aborted")),
+    ).toHaveLength(1);
+    expect(server.inflight()).toBe(0);
+  });
+
+  it("answers each request of a streamed batch the request timeout ends, and only those", async () => {
+    // A batch (2025 era) answered as one event stream: the quick call's result is sent as it is, the slow one's
+    // error follows it, once.
+    const server = await start({ requestTimeoutMs: 3_000 });
+    const body = `[${callSlow(5, 0)},${callSlow(6, 20_000)}]`;
+    const res = await raw(server.url, { headers: { ...MCP_HEADERS, ...auth }, body });
+    expect(res.status).toBe(200);
+    const answers = events(res.body).filter((message) => !("method" in message));
+    expect(answers.map((message) => [message.id, "result" in message ? "result" : message.error])).toEqual([
+      [5, "result"],
+      [6, { code: -32001, message: timedOut(3) }],
+    ]);
     expect(server.inflight()).toBe(0);
   });
 
