@@ -1,4 +1,5 @@
 import { authValues } from "../../src/catalog.js";
+import { slotClash } from "../../src/executors/upstream-auth.js";
 import { CONFIRM_TEXT, CONFIRMATION_TOKEN_TEXT } from "../../src/publish/describe.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
@@ -356,6 +357,8 @@ function sourceAuth(
         users[0]?.source ?? at,
         "Define the scheme in components.securitySchemes (sources.<id>.patch) or remove it from the operations' security.",
       );
+    } else if (model.securitySchemes[scheme]?.kind === "unsupported") {
+      unsendableScheme(model, scheme, auth, diags);
     } else if (!auth.some((a) => a.scheme === scheme)) {
       diags.warn(
         "TW142",
@@ -365,6 +368,48 @@ function sourceAuth(
     }
   }
   return auth;
+}
+
+/**
+ * A scheme operations name that nothing can send: malformed in the spec (TW133 at the scheme, 865cba5) or of a type
+ * toolwright cannot send (mutualTLS). No configuration supplies it, so an operation naming it is sent with another
+ * alternative it lists, or left out with a TW139 that says why. Warned only when some are sent another way (saying
+ * how many), located at the first one's `security`; when every one is left out, their TW139s say all there is.
+ */
+function unsendableScheme(
+  model: OpenApiSourceModel,
+  scheme: string,
+  auth: AuthScheme[],
+  diags: Diagnostics,
+): void {
+  const info = model.securitySchemes[scheme];
+  if (info?.kind !== "unsupported") return;
+  const credentialed = new Map(auth.map((a) => [a.scheme, a]));
+  const users = model.operations.filter((o) => o.security.some((alt) => alt.includes(scheme)));
+  const sent = users.filter(
+    (o) =>
+      (o.problems ?? []).length === 0 &&
+      o.security.some(
+        (alt) =>
+          !alt.includes(scheme) &&
+          alt.every((s) => credentialed.has(s)) &&
+          slotClash(alt, credentialed) === undefined,
+      ),
+  );
+  const first = sent[0];
+  if (!first) return;
+  const why = info.problem
+    ? "is malformed in the spec"
+    : `has type ${info.type}, which toolwright cannot send`;
+  const left = users.length - sent.length;
+  diags.warn(
+    "TW142",
+    `source "${model.id}": security scheme "${scheme}" ${why}: ${sent.length} operation${sent.length === 1 ? " that names it is" : "s that name it are"} sent with another alternative ${sent.length === 1 ? "it lists" : "they list"}${left > 0 ? `, ${left} left out (TW139)` : ""}`,
+    first.securityAt ?? first.source,
+    info.problem
+      ? "Correct the scheme in the spec (sources.<id>.patch) where the TW133 warning locates it."
+      : "Nothing to configure for it: the operations use the other alternatives they list.",
+  );
 }
 
 /**

@@ -49,6 +49,12 @@ function expectSchemeRefused({ items, tools }: Generated): Diagnostic | undefine
   expect(left).toEqual([expect.stringMatching(/^GET \/a is left out: .*"S" \(malformed in the spec: /)]);
   expect(tools.map((t) => t.name).sort()).toEqual(["get_b", "get_c"]);
   expect(tools.find((t) => t.name === "get_c")?.binding.security).toEqual([["K"]]);
+  // What is true of S: no credentials could be configured for it, and GET /c goes without it (not "calls will fail").
+  expect(items.filter((d) => d.code === "TW142").map((d) => d.message)).toEqual([
+    expect.stringMatching(
+      /security scheme "S" is malformed in the spec: 1 operation that names it is sent with another alternative it lists, 1 left out \(TW139\)$/,
+    ),
+  ]);
   return scheme;
 }
 
@@ -174,5 +180,47 @@ tools:
       (d) => d.severity === "error" && /auth\.S: the spec's scheme is malformed/.test(d.message),
     );
     expect(error, diags.items.map(formatDiagnostic).join("\n")).toBeDefined();
+  });
+});
+
+/**
+ * A scheme of a type toolwright cannot send (OpenAPI 3.1's mutualTLS) is no scheme "without credentials configured"
+ * whose calls "will fail": nothing can configure it, and the operations naming it go with another alternative or are
+ * left out (TW139 says why). The warning says that, at the first kept operation's `security`, and is not given when
+ * every operation naming it was left out.
+ */
+describe("a scheme of a type toolwright cannot send", () => {
+  const mtls = (paths: string) => `openapi: 3.1.0
+info: { title: Sch, version: "1" }
+servers: [{ url: https://sch.example.com }]
+components:
+  securitySchemes:
+    K: { type: apiKey, in: header, name: X-Key }
+    S: { type: mutualTLS }
+${paths}`;
+
+  it("operations sent with another alternative: a warning that says so, located", async () => {
+    const { items, tools } = await generated("mtls-some", mtls(SWAGGER_PATHS));
+    expect(tools.map((t) => t.name).sort()).toEqual(["get_b", "get_c"]);
+    const warned = items.filter((d) => d.code === "TW142");
+    expect(warned.map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /security scheme "S" has type mutualTLS, which toolwright cannot send: 1 operation that names it is sent with another alternative it lists, 1 left out \(TW139\)$/,
+      ),
+    ]);
+    expect(warned[0]?.source?.line).toBe(17);
+    expect(items.filter((d) => d.code === "TW139").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^GET \/a is left out: .*"S" \(type mutualTLS, which toolwright cannot send\)/),
+    ]);
+  });
+
+  it("every operation naming it left out: only their TW139s", async () => {
+    const { items, tools } = await generated(
+      "mtls-none",
+      mtls(SWAGGER_PATHS.replace("security: [{ S: [] }, { K: [] }]", "security: [{ K: [] }]")),
+    );
+    expect(tools.map((t) => t.name).sort()).toEqual(["get_b", "get_c"]);
+    expect(items.filter((d) => d.code === "TW142")).toEqual([]);
+    expect(items.filter((d) => d.code === "TW139")).toHaveLength(1);
   });
 });
