@@ -48,9 +48,10 @@ const MAX_DEPTH = 512;
 export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskResult {
   if (words.size === 0) return { data, count: 0 };
   let count = 0;
+  const reading = newReading();
   const visit = (value: unknown, depth: number): unknown => {
     if (typeof value === "string") {
-      if (!embedsNamed(value, words, 0)) return value;
+      if (!embedsNamed(value, words, 0, reading)) return value;
       count += 1;
       return MASK;
     }
@@ -85,9 +86,29 @@ export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskRes
   return { data: out, count };
 }
 
-/** Whether a string is (or carries one decoding away) a JSON document with a key `words` names: what maskEmbedded masks. */
-export function embedsNamedText(text: string, words: ReadonlySet<string>): boolean {
-  return words.size > 0 && embedsNamed(text, words, 0);
+/**
+ * What one reading (a result, a text and its words) may still inflate: the compressed documents it holds share
+ * `MAX_INFLATED_PER_READING` bytes, so many small streams that each inflate to the per-document bound (8 KB of gzip
+ * is 8 MiB of text), or streams nested in what others inflate to, cannot make one result cost gigabytes of work.
+ */
+export interface Reading {
+  inflateLeft: number;
+}
+
+export function newReading(): Reading {
+  return { inflateLeft: MAX_INFLATED_PER_READING };
+}
+
+/**
+ * Whether a string is (or carries one decoding away) a JSON document with a key `words` names: what maskEmbedded
+ * masks. The strings of one text read with one `reading` share its inflation budget.
+ */
+export function embedsNamedText(
+  text: string,
+  words: ReadonlySet<string>,
+  reading: Reading = newReading(),
+): boolean {
+  return words.size > 0 && embedsNamed(text, words, 0, reading);
 }
 
 /** What a string starts with after white space: `{` or `[` (a document), `"` (one encoded twice), or neither. */
@@ -102,14 +123,14 @@ function jsonStart(text: string): "document" | "string" | undefined {
 }
 
 /** Whether a string holds a JSON document with a named key (at any depth, in the JSON strings it holds too). */
-function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number): boolean {
+function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number, reading: Reading): boolean {
   const start = jsonStart(text);
   if (start === undefined) {
     // A document one decoding away: base64 (gzip or zlib inside it too), a data URL, a JWT's parts, percent-encoding.
-    const decoded = encodedTexts(text);
+    const decoded = encodedTexts(text, reading);
     if (decoded === undefined) return false;
     if (decoded === OPAQUE || embedding >= MAX_EMBEDDING) return true;
-    return decoded.some((part) => embedsNamed(part, words, embedding + 1));
+    return decoded.some((part) => embedsNamed(part, words, embedding + 1, reading));
   }
   if (embedding >= MAX_EMBEDDING) return true;
   let doc: unknown;
@@ -125,7 +146,7 @@ function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === "string") {
-      if (embedsNamed(value, words, embedding + 1)) return true;
+      if (embedsNamed(value, words, embedding + 1, reading)) return true;
       continue;
     }
     if (value === null || typeof value !== "object") continue;
@@ -172,11 +193,11 @@ const DATA_URL = /^\s*data:([^,]{0,256}),/i;
  * dot-separated base64url parts, or percent-encoding holding a document (`percentTexts`); `OPAQUE` for a compressed
  * document too large to read. Bytes are read as Latin-1, which never fails and keeps every ASCII key whatever the text's real encoding.
  */
-function encodedTexts(text: string): string[] | typeof OPAQUE | undefined {
+function encodedTexts(text: string, reading: Reading): string[] | typeof OPAQUE | undefined {
   const url = DATA_URL.exec(text);
   if (url) {
     const rest = text.slice(url[0].length).trim();
-    if (/;base64$/i.test(url[1]!)) return fromBase64(rest.replace(/\s+/g, ""));
+    if (/;base64$/i.test(url[1]!)) return fromBase64(rest.replace(/\s+/g, ""), reading);
     return [percentDecoded(rest)];
   }
   if (text.includes("%") && PERCENT_DOCUMENT.test(text)) return percentTexts(text);
@@ -189,7 +210,7 @@ function encodedTexts(text: string): string[] | typeof OPAQUE | undefined {
   const texts: string[] = [];
   for (const part of parts) {
     if (part === "") continue;
-    const decoded = fromBase64(part);
+    const decoded = fromBase64(part, reading);
     if (decoded === OPAQUE) return OPAQUE;
     if (!decoded) return undefined;
     texts.push(...decoded);
@@ -197,11 +218,11 @@ function encodedTexts(text: string): string[] | typeof OPAQUE | undefined {
   return texts.length > 0 ? texts : undefined;
 }
 
-function fromBase64(text: string): string[] | typeof OPAQUE | undefined {
+function fromBase64(text: string, reading: Reading): string[] | typeof OPAQUE | undefined {
   const data = text.replace(/=+$/, "");
   if (!BASE64.test(text) || data.length < 2 || data.length % 4 === 1) return undefined;
   const bytes = Buffer.from(data, "base64");
-  if (compressed(bytes)) return inflated(bytes);
+  if (compressed(bytes)) return inflated(bytes, reading);
   return [latin1(bytes)];
 }
 
@@ -247,6 +268,8 @@ function percentTexts(text: string): string[] {
  * bytes) are no compressed document and are left alone.
  */
 const MAX_INFLATED = 8 * 1024 * 1024;
+/** What all the compressed documents of one reading may inflate to together (`Reading`); past it they are masked. */
+const MAX_INFLATED_PER_READING = 32 * 1024 * 1024;
 /** A value that is masked without reading it. */
 const OPAQUE = Symbol("opaque");
 
@@ -259,11 +282,14 @@ function compressed(bytes: Buffer): boolean {
   );
 }
 
-function inflated(bytes: Buffer): string[] | typeof OPAQUE | undefined {
+function inflated(bytes: Buffer, reading: Reading): string[] | typeof OPAQUE | undefined {
+  if (reading.inflateLeft <= 0) return OPAQUE;
   const zlib = process.getBuiltinModule("node:zlib");
-  const options = { maxOutputLength: MAX_INFLATED, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const maxOutputLength = Math.min(MAX_INFLATED, reading.inflateLeft);
+  const options = { maxOutputLength, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   try {
     const out = bytes[0] === 0x1f ? zlib.gunzipSync(bytes, options) : zlib.inflateSync(bytes, options);
+    reading.inflateLeft -= out.length;
     return [latin1(out)];
   } catch (error) {
     return (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? OPAQUE : undefined;

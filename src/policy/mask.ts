@@ -4,7 +4,7 @@ import { declaredOnly } from "./allow-list.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
-import { embedsNamedText, maskEmbedded, maskedWords } from "./mask-embedded.js";
+import { embedsNamedText, maskEmbedded, maskedWords, newReading } from "./mask-embedded.js";
 
 /**
  * Masking: result fields a tool marks `masked` come back as the marker, so an agent can see that a secret
@@ -85,13 +85,15 @@ export function textNames(text: string, names: ReadonlySet<string>): boolean {
   if (text === "" || names.size === 0) return false;
   const lower = text.toLowerCase();
   for (const name of names) if (lower.includes(name)) return true;
-  if (embedsNamedText(text, names)) return true;
+  const reading = newReading();
+  if (embedsNamedText(text, names, reading)) return true;
   for (const [found] of text.matchAll(WORD)) {
     const word = found.replace(/[.,;:!?]+$/, "");
     if (word === "" || word === text) continue;
-    if (embedsNamedText(word, names)) return true;
+    if (embedsNamedText(word, names, reading)) return true;
     const parts = word.split(WORD_PARTS);
-    if (parts.length > 1 && parts.some((part) => part !== "" && embedsNamedText(part, names))) return true;
+    if (parts.length > 1 && parts.some((part) => part !== "" && embedsNamedText(part, names, reading)))
+      return true;
   }
   return false;
 }

@@ -273,3 +273,25 @@ describe("serve --mask ssn: a text body of a tool without such a field", () => {
     }
   });
 });
+
+describe("compressed documents share one inflation budget per reading", () => {
+  // 8 KB of gzip inflates to 7 MiB: one is read, but a result of many (or text of many words) would cost gigabytes.
+  const big = gzipSync(JSON.stringify({ note: "x".repeat(7 * 1024 * 1024) })).toString("base64");
+  const words = new Set(["ssn"]);
+
+  it("a result's streams are read up to the budget, and the rest masked unread (fail closed)", async () => {
+    const { maskEmbedded } = await import("../../src/policy/mask-embedded.js");
+    expect(maskEmbedded({ one: big }, words)).toEqual({ data: { one: big }, count: 0 });
+    const many = Array.from({ length: 10 }, () => big);
+    const masked = maskEmbedded(many, words);
+    const kept = (masked.data as string[]).filter((value) => value === big).length;
+    expect(kept).toBe(4);
+    expect(masked.count).toBe(6);
+  });
+
+  it("a text's words share the budget too", async () => {
+    const { textNames } = await import("../../src/policy/mask.js");
+    expect(textNames(`payload ${big} rejected`, words)).toBe(false);
+    expect(textNames(Array.from({ length: 10 }, () => big).join(" "), words)).toBe(true);
+  });
+});
