@@ -42,14 +42,37 @@ export function parseArgs(
  * the digits as a string instead. Arguments nest at most `MAX_ARGUMENT_DEPTH` levels (checked before this step).
  */
 export function roundedInteger(args: object): string | undefined {
-  const stack: Array<[value: unknown, path: string]> = [[args, ""]];
-  while (stack.length > 0) {
-    const [value, path] = stack.pop()!;
-    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      return `invalid arguments: ${path} is ${value}, an integer beyond ±2^53 (9007199254740991): a JSON number that large may already have been rounded when the request was read, so it is refused rather than sent upstream changed. ${STRING_FORM}`;
+  const found = roundedIn(args);
+  if (found === undefined) return undefined;
+  let path = "";
+  for (let i = found.steps.length - 1; i >= 0; i--) {
+    const [holder, key] = found.steps[i] as [object, string];
+    path = pathOf(holder, path, key);
+  }
+  return `invalid arguments: ${path} is ${found.value}, an integer beyond ±2^53 (9007199254740991): a JSON number that large may already have been rounded when the request was read, so it is refused rather than sent upstream changed. ${STRING_FORM}`;
+}
+
+/**
+ * The first integer beyond ±2^53 in depth-first order, the last key of each object or array first, and the
+ * holders and keys that lead to it (innermost first). Paths are only built for one that is found: the usual call
+ * (no such integer) walks its arguments without making a string.
+ */
+function roundedIn(value: object): { value: number; steps: Array<[object, string]> } | undefined {
+  if (isExactNumber(value)) return undefined;
+  const keys = Object.keys(value);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i] as string;
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === "number") {
+      if (Number.isInteger(item) && !Number.isSafeInteger(item))
+        return { value: item, steps: [[value, key]] };
+    } else if (item !== null && typeof item === "object") {
+      const found = roundedIn(item);
+      if (found !== undefined) {
+        found.steps.push([value, key]);
+        return found;
+      }
     }
-    if (value === null || typeof value !== "object" || isExactNumber(value)) continue;
-    for (const [key, item] of Object.entries(value)) stack.push([item, pathOf(value, path, key)]);
   }
   return undefined;
 }
