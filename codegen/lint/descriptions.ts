@@ -51,6 +51,20 @@ const INSTRUCTION_PATTERNS: [RegExp, string][] = [
 ];
 
 /**
+ * Whether any of `INSTRUCTION_PATTERNS` matches, in one pass over the text: a text matches the alternation of the
+ * patterns exactly when it matches one of them (each is tried at every position), and most texts match none, so
+ * the patterns are asked one by one (for their reasons) only after it matches. Built for patterns of one flag set.
+ */
+const ANY_INSTRUCTION = anyOf(INSTRUCTION_PATTERNS.map(([pattern]) => pattern));
+
+function anyOf(patterns: RegExp[]): RegExp {
+  const flags = patterns[0]?.flags ?? "";
+  if (patterns.some((p) => p.flags !== flags || /[gy]/.test(p.flags)))
+    throw new Error("the instruction patterns must share one flag set, without g or y");
+  return new RegExp(patterns.map((p) => `(?:${p.source})`).join("|"), flags);
+}
+
+/**
  * Text a reviewer cannot see: bidi embeddings, overrides and isolates (which reorder what is shown) and Unicode tag
  * characters (invisible ASCII) wherever they are; other characters that render as nothing (Unicode's
  * default-ignorable code points: zero-width spaces and joiners, bidi marks, invisible operators, soft hyphens, the
@@ -109,8 +123,10 @@ export function scanText(field: string, text: string | undefined): DescriptionFi
     visible.includes("<important>") && visible.includes("<p>")
       ? visible.replace(DOC_ADMONITION, "")
       : visible;
-  for (const [pattern, reason] of INSTRUCTION_PATTERNS) {
-    if (pattern.test(read)) out.push({ field, reason });
+  if (ANY_INSTRUCTION.test(read)) {
+    for (const [pattern, reason] of INSTRUCTION_PATTERNS) {
+      if (pattern.test(read)) out.push({ field, reason });
+    }
   }
   if (HIDDEN.test(text) || INVISIBLE_RUN_RE.test(text))
     out.push({ field, reason: "contains invisible or bidi-control characters" });
