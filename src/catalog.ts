@@ -734,6 +734,18 @@ export interface ToolOutcome {
    * secret values here.
    */
   content?: ContentBlock[];
+  /**
+   * The data is an upstream body of a binary media type, `{ content (base64), contentType, size }`
+   * (`executors/response.ts`): the client gets its bytes as an image, audio or embedded resource block
+   * (`runtime/result.ts` `withBodyBlock`), after every policy has read the data as it is.
+   */
+  binary?: true;
+  /**
+   * The data is the body of another success status than the one the output schema describes, and not of its shape
+   * (GitHub's statistics: 200 with an array, 202 with `{}` while they are computed): it reaches the client in the
+   * text block, and `structuredContent` is what an empty reply's is (`runtime/result.ts` `otherShape`).
+   */
+  unstructured?: true;
 }
 
 /** The context a hand-written handler receives; calls through it run inside the same policy chain. */

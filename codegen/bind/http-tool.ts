@@ -1,5 +1,5 @@
 import { isLoopback } from "../../src/config/loopback.js";
-import { kindOf } from "../../src/executors/response.js";
+import { binaryBlockOf, kindOf } from "../../src/executors/response.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { ArgumentNaming, SourceRef, ToolNode } from "../ir/types.js";
@@ -81,6 +81,13 @@ export function bindHttpTool(
   };
 }
 
+/** How the description names each content block a binary body becomes (`binaryBlockOf`). */
+const BLOCK_WORDS = {
+  image: "an image content block",
+  audio: "an audio content block",
+  resource: "an embedded resource content block (base64 blob)",
+} as const;
+
 /** What the tool's description says about the operation's response and server (toolwright's own choices). */
 function operationNotes(op: OperationNode): string[] {
   const notes: string[] = [];
@@ -89,10 +96,10 @@ function operationNotes(op: OperationNode): string[] {
       "the upstream streams its results, one JSON object per line (each {result} or {error}: gRPC-gateway's server streaming); they are returned as text, without an output schema",
     );
   } else if (op.success && !op.success.schema && op.success.mediaType) {
-    // As the runtime decodes the body (src/executors/response.ts): bytes of a binary type come back as base64.
+    // As the runtime returns the body (src/executors/response.ts): bytes of a binary type as a content block.
     const how =
       kindOf(op.success.mediaType) === "binary"
-        ? "it is returned as base64 (content, with contentType and size)"
+        ? `it is returned as ${BLOCK_WORDS[binaryBlockOf(op.success.mediaType)]} (its contentType and size as text)`
         : "it is returned as text";
     notes.push(`the success response is ${op.success.mediaType}; ${how}, without an output schema`);
   }

@@ -57,7 +57,9 @@ export function createCustomExecutor(options: CustomExecutorOptions) {
       },
     };
     const outcome = await handler(toHandlerValues(ctx.args), handlerContext);
-    if (outcome === null || typeof outcome !== "object" || outcome.data === undefined) return outcome;
+    // A handler written in JavaScript (or typed loosely) may return nothing at all: an empty result, as `{data: null}`.
+    if (outcome === null || outcome === undefined) return { data: null };
+    if (typeof outcome !== "object" || outcome.data === undefined) return outcome;
     const data = fromHandlerValues(outcome.data);
     return data === outcome.data ? outcome : { ...outcome, data };
   };

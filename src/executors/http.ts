@@ -214,14 +214,36 @@ async function responseOutcome(
   limit: number,
 ): Promise<ToolOutcome> {
   ctx.upstream.lastStatus = response.status;
+  if (response.status === 304) return notModified(response);
   if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
   const bytes = await response.read(limit);
   // An upstream that omits Content-Type is read as the media type its spec promises.
   const contentType = response.headers.get("content-type") ?? binding.success.mediaType ?? null;
-  const { data, note } = readBody(bytes, contentType);
-  return note === undefined
-    ? { data, status: response.status }
-    : { data, status: response.status, notes: [note] };
+  const { data, note, binary } = readBody(bytes, contentType);
+  return {
+    data,
+    status: response.status,
+    ...(note === undefined ? {} : { notes: [note] }),
+    ...(binary ? { binary } : {}),
+  };
+}
+
+/**
+ * A 304 Not Modified: the answer to a conditional request (If-None-Match, If-Modified-Since) whose resource has not
+ * changed, so the copy the caller holds is current. A result without content (RFC 9110 15.4.5: a 304 has none), as
+ * for a 204, with a note saying so; not an error, which would invite a retry of a request that did what it asked.
+ */
+async function notModified(response: UpstreamResponse): Promise<ToolOutcome> {
+  await response.read(0).catch(() => response.cancel());
+  const etag = response.headers.get("etag");
+  const shown = etag !== null && /^(W\/)?"[\x21\x23-\x7e]{0,128}"$/.test(etag) ? ` (ETag ${etag})` : "";
+  return {
+    data: null,
+    status: 304,
+    notes: [
+      `the upstream answered ${describeStatus(304)}${shown}: the resource has not changed since the version the request named, so the copy the caller holds is current`,
+    ],
+  };
 }
 
 /**

@@ -94,6 +94,26 @@ export function kindOf(contentType: string | null): BodyKind {
   return "binary";
 }
 
+/** How a body of a binary media type reaches the client (`binaryBlockOf`). */
+export type BinaryBlock = "image" | "audio" | "resource";
+
+/**
+ * The image types the model APIs behind MCP hosts take as images (Anthropic, OpenAI and Google all read these
+ * four); another image type in an image block can make the host's whole request fail, so it goes as a resource.
+ */
+const MODEL_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/**
+ * The MCP content block a binary body becomes: an `image` block for PNG, JPEG, GIF and WebP, an `audio` block for
+ * `audio/*`, and an embedded `resource` with a base64 `blob` for anything else (PDF, zip, octet-stream, TIFF).
+ */
+export function binaryBlockOf(contentType: string | null): BinaryBlock {
+  const essence = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (MODEL_IMAGES.has(essence)) return "image";
+  if (essence.startsWith("audio/")) return "audio";
+  return "resource";
+}
+
 /** JSON parsed, text as text, anything else `{ content (base64), contentType, size }`; an empty body is `null`. */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): unknown {
   return readBody(bytes, contentType).data;
@@ -103,7 +123,10 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): unkno
  * A body decoded as `decodeBody` does (JSON numbers kept exactly, the declared charset honoured: json-text.ts),
  * with a note when its text is not exactly what the upstream sent (bytes not valid in its charset).
  */
-export function readBody(bytes: Uint8Array, contentType: string | null): { data: unknown; note?: string } {
+export function readBody(
+  bytes: Uint8Array,
+  contentType: string | null,
+): { data: unknown; note?: string; binary?: true } {
   if (bytes.byteLength === 0) return { data: null };
   const kind = kindOf(contentType);
   if (kind === "binary") {
@@ -115,7 +138,7 @@ export function readBody(bytes: Uint8Array, contentType: string | null): { data:
       contentType: contentType ?? "application/octet-stream",
       size: shown.byteLength,
     };
-    return { data };
+    return { data, binary: true };
   }
   const { text, note } = decodeText(bytes, contentType);
   let data: unknown = text;

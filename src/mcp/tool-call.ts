@@ -13,6 +13,7 @@ import {
   internalErrorResult,
   type ResultView,
   renderToolResult,
+  withBodyBlock,
   withHandlerContent,
 } from "../runtime/result.js";
 import { newCorrelationId, type Runtime } from "../runtime/runtime.js";
@@ -176,7 +177,8 @@ function answerCall(
       requestState: pending.state,
     });
   }
-  const rendered = renderToolResult(outcome, tool, call.correlationId, {
+  const shown = withBodyBlock(outcome, call.correlationId);
+  const rendered = renderToolResult(shown, tool, call.correlationId, {
     envelope: surface.resultEnvelope,
     structured: surface.publisher.structured(tool),
     meta: {
@@ -187,7 +189,7 @@ function answerCall(
     },
   });
   return server.projectCallToolResult(
-    withHandlerContent(rendered, outcome),
+    withHandlerContent(rendered, shown),
     surface.publisher.structured(tool) ? tool.outputSchema : undefined,
   );
 }

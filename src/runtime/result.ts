@@ -12,6 +12,7 @@ import {
 } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text.js";
+import { binaryBlockOf, describeStatus, formatBytes } from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -65,6 +66,8 @@ export function validateOutput(
       const parsed = isParsedPlain(outcome.data);
       forgetParsed();
       if (outcome.error || !ctx.tool.outputSchema) return outcome;
+      // A 304 Not Modified has no content by definition (executors/http.ts `notModified`): no drift to log.
+      if (outcome.status === 304 && outcome.data === null) return outcome;
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
       // Data read as it came passes exactly when its copy would (`readableAsIs`); when it does not pass, the
@@ -81,8 +84,8 @@ export function validateOutput(
       const copy = withoutPrototypes(outcome.data, checkedAs);
       const checked = schema.safeParse(copy);
       if (checked.success) return outcome;
-      if (copy === null && ctx.tool.binding.kind === "http")
-        return emptyDrift(outcome, ctx.tool.name, logged);
+      if ((copy === null || copy === undefined) && ctx.tool.binding.kind !== "graphql")
+        return emptyDrift(outcome, ctx.tool, logged);
       const validate = tolerantValidator(tolerant, ctx.tool, published);
       const wrapped = ctx.tool.outputWrapped ? { result: copy } : copy;
       // Only JSON that paths address can drift: a text body or an undecoded one is the wrong kind entirely.
@@ -98,6 +101,7 @@ export function validateOutput(
         }
         return { ...outcome, drift: [...paths.keys()] };
       }
+      if (otherStatus(ctx.tool, outcome.status)) return otherShape(outcome, ctx.tool, logged);
       const issues = validate?.errors?.length
         ? ajvIssues(validate.errors, ctx.tool.outputWrapped === true)
         : checked.error.issues;
@@ -116,28 +120,67 @@ export function validateOutput(
  * A success reply without content (an empty body, or JSON `null`) from an upstream whose spec declares a body for
  * it and no success status without one: served as the empty result it is (the call succeeded; an error would invite
  * a retry of what was done) and logged once per tool as drift, so a maintainer can declare the status. Tools whose
- * spec declares such a status (200 and 204) admit null in their generated output schema and never come here.
+ * spec declares such a status (200 and 204) admit null in their generated output schema and never come here. A
+ * hand-written handler that returns nothing (null or undefined) where its tool publishes an output schema is served
+ * the same way (null), logged once as its handler's.
  */
-function emptyDrift(outcome: ToolOutcome, tool: string, logged: Set<string>): ToolOutcome {
-  const key = `${tool} (empty)`;
+function emptyDrift(outcome: ToolOutcome, tool: CatalogTool, logged: Set<string>): ToolOutcome {
+  const key = `${tool.name} (empty)`;
   if (!logged.has(key)) {
     logged.add(key);
     const status = outcome.status !== undefined ? ` ${outcome.status}` : "";
     logLine(
-      `drift: tool ${tool}: the upstream answered${status} without content (an empty or null body) where the spec declares a body (served as an empty result; fix the spec: declare the status without content)`,
+      tool.binding.kind === "custom"
+        ? `drift: tool ${tool.name}: its handler returned nothing (null or undefined) where its output schema describes a result (served as an empty result; return the data, or declare no output)`
+        : `drift: tool ${tool.name}: the upstream answered${status} without content (an empty or null body) where the spec declares a body (served as an empty result; fix the spec: declare the status without content)`,
     );
   }
-  return { ...outcome, drift: ["(root)"] };
+  return { ...outcome, data: null, drift: ["(root)"] };
+}
+
+/** Whether `status` is a success status other than the one the tool's output schema came from (`HttpBinding.success`). */
+function otherStatus(tool: CatalogTool, status: number | undefined): boolean {
+  if (tool.binding.kind !== "http" || status === undefined || status < 200 || status > 299) return false;
+  const declared = tool.binding.success.status;
+  return /^\d{3}$/.test(declared) && Number(declared) !== status;
+}
+
+/**
+ * A success reply of another status than the one the output schema describes, whose body is not of that shape
+ * (GitHub's `/repos/{owner}/{repo}/stats/*`: 200 with an array, 202 with `{}` while the statistics are computed): a
+ * result, since the call succeeded, with the body in the text block, `structuredContent` as for an empty reply (which
+ * the published schema accepts: clients validate it and refuse a result that fails), a note saying so, and drift
+ * logged once per tool and status, so a maintainer can see it. Masking reads it as drifted (fails closed).
+ */
+function otherShape(outcome: ToolOutcome, tool: CatalogTool, logged: Set<string>): ToolOutcome {
+  const status = describeStatus(outcome.status ?? 0);
+  const declared = tool.binding.kind === "http" ? tool.binding.success.status : "";
+  const key = `${tool.name} (status ${outcome.status})`;
+  if (!logged.has(key)) {
+    logged.add(key);
+    logLine(
+      `drift: tool ${tool.name}: the upstream answered ${status} with a body of another shape than the output schema (its ${declared} response) describes (served as text, structuredContent empty)`,
+    );
+  }
+  const note = `the upstream answered ${status}, whose body is not of the shape the output schema describes (the ${declared} response): it is in this text, and structuredContent is empty`;
+  return {
+    ...outcome,
+    drift: ["(root)"],
+    unstructured: true,
+    notes: [...(outcome.notes ?? []), note],
+  };
 }
 
 /**
  * What `structuredContent` carries for a successful outcome: the data, under `result` for a wrapped tool; for an
  * empty reply (null) of an object tool, an empty object, which every published output schema accepts (they
- * require no property: `publish/drift.ts`) while still describing the body the other statuses carry.
+ * require no property: `publish/drift.ts`) while still describing the body the other statuses carry. The same for
+ * the body of another status of another shape (`otherShape`), which the text block carries.
  */
-function structuredOf(tool: CatalogTool, data: unknown): unknown {
+function structuredOf(tool: CatalogTool, outcome: ToolOutcome): unknown {
+  const data = outcome.unstructured ? null : outcome.data;
   if (tool.outputWrapped) return { result: data };
-  return data === null ? {} : data;
+  return data === null || data === undefined ? {} : data;
 }
 
 /** Each tool's compiled pre-check (`output-precheck.ts`), or null, built when its first result is checked. */
@@ -400,7 +443,7 @@ export function renderToolResult(
     content: [{ type: "text", text: compactJson(outcome.data) }, ...noteBlocks(outcome)],
   };
   if (tool.outputSchema && view.structured !== false) {
-    const structured = structuredOf(tool, outcome.data);
+    const structured = structuredOf(tool, outcome);
     if (isScalarValue(structured) || Array.isArray(structured)) {
       // Clients reject a result without structuredContent from a tool that declares an output schema.
       const message = "the upstream response is not the object the tool's output schema describes";
@@ -437,6 +480,60 @@ function attachable(tool: CatalogTool, data: unknown): boolean {
     (p.scopedItems?.length ?? 0) > 0;
   return !shaped || addressable(data);
 }
+
+/**
+ * A successful call whose data is an upstream body of a binary media type (`ToolOutcome.binary`), with its bytes
+ * as the MCP content block a model and a client can read (`binaryBlockOf`): an `image` or `audio` block (`data`,
+ * `mimeType`), or an embedded `resource` with a `blob` (named `toolwright://results/<correlation id>`, since the
+ * body has no address of its own to give). The data keeps `contentType` and `size` for the text block, without
+ * the base64, which a model would read as text. Run after every policy: when one changed the bytes (masking
+ * replaced them, a withheld credential's marker is inside), they are no longer base64 and the data stays as it
+ * is, in text alone.
+ */
+export function withBodyBlock(outcome: ToolOutcome, correlationId: string): ToolOutcome {
+  if (!outcome.binary || outcome.error) return outcome;
+  const data = outcome.data as { content?: unknown; contentType?: unknown; size?: unknown } | null;
+  if (data === null || typeof data !== "object") return outcome;
+  const { content: bytes, contentType, size } = data;
+  if (typeof bytes !== "string" || typeof contentType !== "string" || !isBase64(bytes)) return outcome;
+  const mimeType = contentType.split(";")[0]!.trim().toLowerCase() || "application/octet-stream";
+  if (bytes.length > MAX_BLOCK_CHARS) return tooLargeForClients(outcome, mimeType, bytes.length);
+  const kind = binaryBlockOf(mimeType);
+  const block: ContentBlock =
+    kind === "resource"
+      ? {
+          type: "resource",
+          resource: { uri: `toolwright://results/${correlationId}`, mimeType, blob: bytes },
+        }
+      : { type: kind, data: bytes, mimeType };
+  return { ...outcome, data: { contentType, size }, content: [block, ...(outcome.content ?? [])] };
+}
+
+/**
+ * The most base64 a content block carries: 9 MiB, as a tools/list page (clients refuse larger messages: the v1 SDK
+ * client's stdio transport drops a message over 10 MiB, and the call then waits for its timeout).
+ */
+export const MAX_BLOCK_CHARS = 9 * 1024 * 1024;
+
+/** A binary body whose base64 clients would not read in one message: an error saying so, without the bytes. */
+function tooLargeForClients(outcome: ToolOutcome, mimeType: string, chars: number): ToolOutcome {
+  const { data: _data, binary: _binary, content: _content, ...rest } = outcome;
+  return {
+    ...rest,
+    data: undefined,
+    error: {
+      message: `the upstream's ${mimeType} body is ${formatBytes(chars)} as base64, more than clients read in one message (${formatBytes(MAX_BLOCK_CHARS)})`,
+      code: "response_too_large",
+    },
+  };
+}
+
+/** Whether `text` is standard padded base64 (RFC 4648 section 4), as `Buffer.toString("base64")` writes it. */
+function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && BASE64.test(text);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * A successful call's extra content blocks from a hand-written handler (images, audio, embedded resources),
@@ -485,7 +582,7 @@ function envelopeResult(
     ...(outcome.notes?.length ? { notes: outcome.notes } : {}),
   };
   if (!outcome.error && tool.outputSchema && published) {
-    const structured = structuredOf(tool, outcome.data);
+    const structured = structuredOf(tool, outcome);
     if (isScalarValue(structured) || Array.isArray(structured)) {
       const message = "the upstream response is not the object the tool's output schema describes";
       return envelopeResult(

@@ -181,7 +181,7 @@ describe("an empty success reply beside a declared body", () => {
     ]);
   });
 
-  it("an empty reply where the spec declares only a body is a result too; a 3xx and a wrong body stay errors", async () => {
+  it("an empty reply where the spec declares only a body is a result too, and a 304; another 3xx and a wrong body stay errors", async () => {
     const results = [
       await answered("only_body", { status: 204 }),
       await answered("only_body", { status: 200 }),
@@ -192,8 +192,21 @@ describe("an empty success reply beside a declared body", () => {
       [false, {}, "null"],
       [false, {}, "null"],
     ]);
-    const [failed, , text] = await answered("only_body", { status: 304 });
-    expect([failed, text]).toEqual([true, expect.stringMatching(/^upstream answered HTTP 304 Not Modified/)]);
+    // A 304 Not Modified (a conditional request whose resource has not changed) is a result, with a note.
+    const [unchanged, structured, said] = await answered("only_body", { status: 304 });
+    expect([unchanged, structured, said]).toEqual([
+      false,
+      {},
+      expect.stringMatching(
+        /^null \| note: the upstream answered HTTP 304 Not Modified: the resource has not changed/,
+      ),
+    ]);
+    // A 3xx without a Location to follow stays an error.
+    const [failed, , text] = await answered("only_body", { status: 300 });
+    expect([failed, text]).toEqual([
+      true,
+      expect.stringMatching(/^upstream answered HTTP 300 Multiple Choices/),
+    ]);
     const [wrong, , why] = await answered("ok_or_none", { status: 200, body: '"text"' });
     expect([wrong, why]).toEqual([true, expect.stringMatching(/does not match the tool's output schema/)]);
   });

@@ -389,11 +389,14 @@ describe.each(CLIENTS)("$label", ({ connect }) => {
     expect(recorded[0]?.body.toString()).toBe("line one\nline two");
   });
 
-  it("a binary response comes back as base64", async () => {
+  it("a binary response comes back as an embedded resource's base64 blob, its type and size as text", async () => {
     const result = await call("download", {});
-    const data = JSON.parse(textOf(result));
-    expect(Buffer.from(data.content, "base64")).toEqual(Buffer.from([0, 1, 2, 253, 254, 255]));
-    expect(data).toMatchObject({ contentType: "application/octet-stream", size: 6 });
+    expect(JSON.parse(textOf(result))).toEqual({ contentType: "application/octet-stream", size: 6 });
+    const block = (
+      result.content as Array<{ type: string; resource?: { blob: string; mimeType: string } }>
+    )[1];
+    expect([block?.type, block?.resource?.mimeType]).toEqual(["resource", "application/octet-stream"]);
+    expect(Buffer.from(block!.resource!.blob, "base64")).toEqual(Buffer.from([0, 1, 2, 253, 254, 255]));
   });
 
   it("an upstream 500 is an isError result without internal hosts, URLs, tokens or the raw body", async () => {

@@ -228,11 +228,13 @@ describe("credentials an upstream echoes back", () => {
     for (const result of [typed, denied]) expect(leaked(JSON.stringify(result))).toEqual([]);
   });
 
-  it("a binary body (shown as base64) holds none", async () => {
+  it("a binary body (an embedded resource's base64 blob) holds none", async () => {
     const result = await call({ name: "get_dump", arguments: {} });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    const body = JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as { content: string };
-    const bytes = Buffer.from(body.content, "base64");
+    const blocks = result.content as Array<{ type: string; resource?: { blob: string } }>;
+    expect(blocks.map((b) => b.type)).toEqual(["text", "resource"]);
+    expect(leaked(JSON.stringify(result))).toEqual([]);
+    const bytes = Buffer.from(blocks[1]!.resource!.blob, "base64");
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0, 1, 0xff]));
     expect(bytes.subarray(3).toString("latin1")).toBe("Bearer [redacted]\u00fe");
     expect(leaked(bytes.toString("latin1"))).toEqual([]);

@@ -1,0 +1,321 @@
+import { join } from "node:path";
+import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
+import { genToDisk, writeTree } from "../helpers/generate.js";
+import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * What a tool call returns for upstream replies that are not a JSON object, as the MCP spec (2025-06-18) and the
+ * official clients read them: an image (PNG, JPEG, GIF, WebP) as an `image` block, `audio/*` as an `audio` block,
+ * any other binary type (PDF, octet-stream, an icon) as an embedded `resource` with a base64 `blob`, SVG and other
+ * text types as text; the text block says the type and size, without the base64. A credential the upstream echoes
+ * in the bytes is withheld before they are encoded. A 304 Not Modified to a conditional request is a result, not
+ * an error; so is a second success status whose body has another shape than the output schema's (GitHub's stats:
+ * 200 with an array, 202 with `{}`), its body in text; a handler that returns nothing where its tool publishes an output schema is an empty result. Served over
+ * stdio to the v2 and v1 SDK clients (each validates structuredContent against the output schema it listed), in
+ * front of a real upstream on 127.0.0.1.
+ */
+
+const route = (path: string, id: string, mediaType: string) => `  ${path}:
+    get:
+      operationId: ${id}
+      responses: { "200": { description: ok, content: { "${mediaType}": {} } } }
+`;
+
+const SPEC = `openapi: 3.0.3
+info: { title: Media, version: "1" }
+security: [{ key: [] }]
+components:
+  securitySchemes:
+    key: { type: apiKey, in: header, name: X-Api-Key }
+paths:
+${route("/logo.png", "getLogo", "image/png")}${route("/photo", "getPhoto", "image/jpeg")}${route("/icon.svg", "getIcon", "image/svg+xml")}${route("/favicon", "getFavicon", "image/x-icon")}${route("/clip", "getClip", "audio/wav")}${route("/report", "getReport", "application/pdf")}${route("/blob", "getBlob", "application/octet-stream")}${route("/empty.png", "getEmpty", "image/png")}${route("/echo.png", "getEcho", "image/png")}  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: If-None-Match, in: header, schema: { type: string } }
+      responses:
+        "200":
+          description: the thing
+          content:
+            application/json:
+              schema: { type: object, required: [name], properties: { name: { type: string } } }
+  /stats/{kind}:
+    get:
+      operationId: getStats
+      parameters: [{ name: kind, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          description: the weekly counts
+          content:
+            application/json:
+              schema: { type: array, items: { type: object, properties: { week: { type: integer } } } }
+        "202":
+          description: being computed; ask again later
+          content: { application/json: { schema: { type: object } } }
+`;
+
+const NOTHING = `import type { CustomHandler } from "toolwright/catalog";
+// Returns { data: null }, { data: undefined }, or nothing at all (a handler written loosely).
+const handler: CustomHandler = async (args) =>
+  args.how === "null" ? { data: null } : args.how === "undefined" ? { data: undefined } : (undefined as never);
+export default handler;
+`;
+
+const MANIFEST = `catalog: media
+server: { name: media }
+env:
+  MEDIA_URL: { type: url, description: Base URL. }
+  MEDIA_KEY: { secret: true, required: true, description: The API key. }
+sources:
+  api:
+    openapi: ./api.yaml
+    base_url: { env: MEDIA_URL }
+    auth:
+      key: { value: { env: MEDIA_KEY } }
+tools:
+  get_logo: { from: api#getLogo }
+  get_photo: { from: api#getPhoto }
+  get_icon: { from: api#getIcon }
+  get_favicon: { from: api#getFavicon }
+  get_clip: { from: api#getClip }
+  get_report: { from: api#getReport }
+  get_blob: { from: api#getBlob }
+  get_empty: { from: api#getEmpty }
+  get_echo: { from: api#getEcho }
+  get_thing: { from: api#getThing }
+  get_stats: { from: api#getStats }
+  forget:
+    handler: ./handlers/nothing.ts
+    safety: read
+    description: Returns nothing.
+    input: { type: object, required: [how], properties: { how: { type: string } } }
+    output: { type: object, properties: { status: { type: string } } }
+`;
+
+const KEY = "mk-live-5f0c2a9e1b7d";
+const PNG = Buffer.concat([
+  Buffer.from("89504e470d0a1a0a", "hex"),
+  Buffer.from("IHDR png pixels \x00\x01\x02"),
+]);
+const JPEG = Buffer.from("ffd8ffe000104a4649460001ffd9", "hex");
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>';
+const ICO = Buffer.from("0000010001001010", "hex");
+const WAV = Buffer.concat([Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt "), Buffer.alloc(16, 1)]);
+const PDF = Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n", "latin1");
+const BLOB = Buffer.from([0, 255, 1, 254, 2, 253]);
+
+const BODIES: Record<string, [string, Buffer | string]> = {
+  "/logo.png": ["image/png", PNG],
+  "/photo": ["image/jpeg; charset=binary", JPEG],
+  "/icon.svg": ["image/svg+xml", SVG],
+  "/favicon": ["image/x-icon", ICO],
+  "/clip": ["audio/wav", WAV],
+  "/report": ["application/pdf", PDF],
+  "/blob": ["application/octet-stream", BLOB],
+  "/empty.png": ["image/png", ""],
+};
+
+let upstream: RecordingServer;
+let served: Served;
+let out: string;
+
+beforeAll(async () => {
+  const dir = writeTree("binary-results", {
+    "tools.yaml": MANIFEST,
+    "api.yaml": SPEC,
+    "handlers/nothing.ts": NOTHING,
+  });
+  ({ dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out")));
+  upstream = await startRecordingServer((req, res) => {
+    const body = BODIES[req.path];
+    if (body) {
+      res.writeHead(200, { "content-type": body[0] });
+      return res.end(body[1]);
+    }
+    if (req.path === "/echo.png") {
+      // An upstream that writes the key it was sent into the image (a debug overlay, a metadata chunk).
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(Buffer.concat([PNG, Buffer.from(`tEXt key=${req.headers["x-api-key"]}`)]));
+    }
+    if (req.path === "/stats/ready") return sendJson(res, 200, [{ week: 1 }]);
+    if (req.path === "/stats/busy") return sendJson(res, 202, {});
+    if (req.path.startsWith("/things/")) {
+      if (req.headers["if-none-match"] === '"v1"') {
+        res.writeHead(304, { etag: '"v1"' });
+        return res.end();
+      }
+      res.setHeader("etag", '"v1"');
+      return sendJson(res, 200, { name: "n" });
+    }
+  });
+  served = await serveOverStdio(out, { MEDIA_URL: upstream.url, MEDIA_KEY: KEY });
+  await served.client.listTools();
+});
+
+afterAll(async () => {
+  await served?.close();
+  await upstream?.close();
+});
+
+type Block = {
+  type: string;
+  text?: string;
+  data?: string;
+  mimeType?: string;
+  resource?: Record<string, unknown>;
+};
+type Result = { isError?: boolean; content: Block[]; structuredContent?: unknown };
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<Result> {
+  return (await served.client.callTool({ name, arguments: args })) as Result;
+}
+
+const b64 = (bytes: Buffer | string) => Buffer.from(bytes).toString("base64");
+
+describe("upstream replies that are not JSON", () => {
+  it("an image is an image block the model can see, with its type and size as text", async () => {
+    const logo = await call("get_logo");
+    expect(logo).toEqual({
+      content: [
+        { type: "text", text: `{"contentType":"image/png","size":${PNG.byteLength}}` },
+        { type: "image", data: b64(PNG), mimeType: "image/png" },
+      ],
+    });
+    const photo = await call("get_photo");
+    expect(photo.content[1]).toEqual({ type: "image", data: b64(JPEG), mimeType: "image/jpeg" });
+    expect(upstream.received.find((r) => r.path === "/logo.png")?.headers["x-api-key"]).toBe(KEY);
+  });
+
+  it("audio is an audio block; another binary type an embedded resource with a blob; SVG is text", async () => {
+    expect((await call("get_clip")).content[1]).toEqual({
+      type: "audio",
+      data: b64(WAV),
+      mimeType: "audio/wav",
+    });
+    const shown: unknown[] = [];
+    for (const [name, type, bytes] of [
+      ["get_report", "application/pdf", PDF],
+      ["get_blob", "application/octet-stream", BLOB],
+      ["get_favicon", "image/x-icon", ICO],
+    ] as const) {
+      const result = await call(name);
+      const resource = result.content[1]?.resource as { uri: string; mimeType: string; blob: string };
+      expect(resource.uri).toMatch(/^toolwright:\/\/results\/[0-9a-f-]+$/i);
+      shown.push([result.content.length, result.content[0]?.text, resource.mimeType, resource.blob]);
+      expect(Buffer.from(resource.blob, "base64")).toEqual(bytes);
+      void type;
+    }
+    expect(shown).toEqual([
+      [2, `{"contentType":"application/pdf","size":${PDF.byteLength}}`, "application/pdf", b64(PDF)],
+      [2, `{"contentType":"application/octet-stream","size":6}`, "application/octet-stream", b64(BLOB)],
+      [2, `{"contentType":"image/x-icon","size":8}`, "image/x-icon", b64(ICO)],
+    ]);
+    expect(await call("get_icon")).toEqual({ content: [{ type: "text", text: SVG }] });
+    expect(await call("get_empty")).toEqual({ content: [{ type: "text", text: "null" }] });
+  });
+
+  it("a key the upstream echoes inside the image is withheld from its bytes", async () => {
+    const result = await call("get_echo");
+    const image = result.content[1]!;
+    expect(image.type).toBe("image");
+    const bytes = Buffer.from(image.data!, "base64");
+    expect(bytes.toString("latin1")).toContain("tEXt key=[redacted]");
+    expect(JSON.stringify(result)).not.toContain(KEY);
+    expect(bytes.includes(Buffer.from(KEY))).toBe(false);
+  });
+
+  it("a 304 Not Modified to a conditional request is a result the client accepts, not an error", async () => {
+    const fresh = await call("get_thing", { id: "1" });
+    expect(fresh.structuredContent).toEqual({ name: "n" });
+    const same = await call("get_thing", { id: "1", "If-None-Match": '"v1"' });
+    expect(same.isError ?? false).toBe(false);
+    expect(same.structuredContent).toEqual({});
+    expect(same.content).toEqual([
+      { type: "text", text: "null" },
+      {
+        type: "text",
+        text: 'note: the upstream answered HTTP 304 Not Modified (ETag "v1"): the resource has not changed since the version the request named, so the copy the caller holds is current',
+      },
+    ]);
+    expect(upstream.received.at(-1)?.headers["if-none-match"]).toBe('"v1"');
+    expect(served.stderr()).not.toMatch(/drift: tool get_thing/);
+  });
+
+  it("a second success status with a body of another shape is a result the published schema accepts", async () => {
+    const ready = await call("get_stats", { kind: "ready" });
+    expect(ready).toEqual({
+      content: [{ type: "text", text: '[{"week":1}]' }],
+      structuredContent: { result: [{ week: 1 }] },
+    });
+    const busy = await call("get_stats", { kind: "busy" });
+    expect(busy).toEqual({
+      content: [
+        { type: "text", text: "{}" },
+        {
+          type: "text",
+          text: "note: the upstream answered HTTP 202 Accepted, whose body is not of the shape the output schema describes (the 200 response): it is in this text, and structuredContent is empty",
+        },
+      ],
+      structuredContent: { result: null },
+    });
+    await served.waitForStderr(
+      /drift: tool get_stats: the upstream answered HTTP 202 Accepted with a body of another shape/,
+    );
+  });
+
+  it("a handler that returns nothing where its tool publishes an output schema is an empty result", async () => {
+    for (const how of ["null", "undefined", "nothing"]) {
+      const result = await call("forget", { how });
+      expect(result).toEqual({ content: [{ type: "text", text: "null" }], structuredContent: {} });
+    }
+    await served.waitForStderr(/drift: tool forget: its handler returned nothing/);
+  });
+
+  it("the v1 SDK client accepts every such result and reads the same blocks", async () => {
+    const client = new ClientV1({ name: "legacy", version: "1.0.0" });
+    const transport = new StdioV1({
+      command: process.execPath,
+      args: [BIN, "serve", out],
+      cwd: ROOT,
+      env: childEnv({ MEDIA_URL: upstream.url, MEDIA_KEY: KEY }),
+      stderr: "pipe",
+    });
+    await client.connect(transport);
+    try {
+      await client.listTools();
+      const kinds: unknown[] = [];
+      for (const [name, args] of [
+        ["get_logo", {}],
+        ["get_clip", {}],
+        ["get_report", {}],
+        ["get_thing", { id: "1", "If-None-Match": '"v1"' }],
+        ["forget", { how: "undefined" }],
+        ["get_stats", { kind: "busy" }],
+      ] as const) {
+        const result = (await client.callTool({ name, arguments: args })) as Result;
+        kinds.push([
+          name,
+          result.isError ?? false,
+          result.content.map((c) => c.type),
+          result.structuredContent,
+        ]);
+      }
+      expect(kinds).toEqual([
+        ["get_logo", false, ["text", "image"], undefined],
+        ["get_clip", false, ["text", "audio"], undefined],
+        ["get_report", false, ["text", "resource"], undefined],
+        ["get_thing", false, ["text", "text"], {}],
+        ["forget", false, ["text"], {}],
+        ["get_stats", false, ["text", "text"], { result: null }],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import type { ToolOutcome } from "../../src/catalog.js";
+import { readBody } from "../../src/executors/response.js";
+import { MASK } from "../../src/policy/mask-all.js";
+import { withBodyBlock } from "../../src/runtime/result.js";
+
+/**
+ * A binary body becomes its content block only as the policies left it: bytes a policy replaced (masking's marker,
+ * a withheld credential's marker inside the base64) are no longer base64, so the data stays as it is, in text.
+ */
+
+function binary(bytes: Buffer, contentType: string): ToolOutcome {
+  const { data, binary } = readBody(bytes, contentType);
+  return { data, status: 200, ...(binary ? { binary } : {}) };
+}
+
+describe("withBodyBlock", () => {
+  it("turns a binary body into an image, audio or resource block, the data keeping its type and size", () => {
+    const png = binary(Buffer.from("89504e47", "hex"), "image/PNG; q=1");
+    expect(withBodyBlock(png, "c1")).toEqual({
+      data: { contentType: "image/PNG; q=1", size: 4 },
+      status: 200,
+      binary: true,
+      content: [{ type: "image", data: "iVBORw==", mimeType: "image/png" }],
+    });
+    expect(withBodyBlock(binary(Buffer.from("RIFF"), "audio/mpeg"), "c1").content).toEqual([
+      { type: "audio", data: "UklGRg==", mimeType: "audio/mpeg" },
+    ]);
+    expect(withBodyBlock(binary(Buffer.from([1, 2, 3]), "image/tiff"), "c2").content).toEqual([
+      {
+        type: "resource",
+        resource: { uri: "toolwright://results/c2", mimeType: "image/tiff", blob: "AQID" },
+      },
+    ]);
+  });
+
+  it("a large body is checked as base64 in one pass (3 MiB)", () => {
+    const big = binary(Buffer.alloc(3 * 1024 * 1024, 7), "application/zip");
+    const shown = withBodyBlock(big, "c3");
+    expect(shown.content?.[0]?.type).toBe("resource");
+    expect(shown.data).toEqual({ contentType: "application/zip", size: 3 * 1024 * 1024 });
+  });
+
+  it("a body whose base64 passes 9 MiB is an error, without its bytes: clients would not read the message", () => {
+    const shown = withBodyBlock(binary(Buffer.alloc(7 * 1024 * 1024, 1), "image/png"), "c4");
+    expect(shown.error).toEqual({
+      message:
+        "the upstream's image/png body is 9.3 MB as base64, more than clients read in one message (9 MB)",
+      code: "response_too_large",
+    });
+    expect([shown.data, shown.content, shown.binary]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("leaves masked or withheld bytes, an error, JSON and text as they are", () => {
+    const png = binary(Buffer.from("89504e47", "hex"), "image/png");
+    const masked = { ...png, data: { ...(png.data as object), content: MASK } };
+    expect(withBodyBlock(masked, "c")).toBe(masked);
+    const withheld = { ...png, data: { ...(png.data as object), content: "iVBO[redacted]Rw==" } };
+    expect(withBodyBlock(withheld, "c")).toBe(withheld);
+    const failed = { ...png, error: { message: "no" } };
+    expect(withBodyBlock(failed, "c")).toBe(failed);
+    const json = binary(
+      Buffer.from('{"content":"AQID","contentType":"image/png","size":3}'),
+      "application/json",
+    );
+    expect(json.binary).toBeUndefined();
+    expect(withBodyBlock(json, "c")).toBe(json);
+    const text = binary(Buffer.from("<svg/>"), "image/svg+xml");
+    expect(withBodyBlock(text, "c")).toBe(text);
+  });
+});
