@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
 import type { CatalogResource, CatalogResourceTemplate, ToolOutcome } from "../catalog.js";
 import type { ClientInfo } from "../chain.js";
-import { compactJson } from "../runtime/result.js";
+import { compactJson, withBodyBlock } from "../runtime/result.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { type CompiledTemplate, compileTemplate, matchTemplate } from "./uri-template.js";
 
@@ -139,22 +139,45 @@ async function readThroughTool(
   };
   const { outcome, ctx } = await runtime.call(init);
   if (outcome.error) throw outcomeError(outcome, request.uri, ctx.correlationId);
-  return [toolContents(request.uri, template.mimeType, outcome.data)];
+  return [toolContents(request.uri, template.mimeType, outcome, ctx.correlationId)];
 }
 
-function isBinaryData(data: unknown): data is { content: string; contentType: string } {
-  return (
-    data !== null &&
-    typeof data === "object" &&
-    typeof (data as Record<string, unknown>).content === "string" &&
-    typeof (data as Record<string, unknown>).contentType === "string" &&
-    typeof (data as Record<string, unknown>).size === "number"
-  );
+/**
+ * A tool-bound read's contents: an upstream body of a binary media type as its `blob`, typed as the body is (the
+ * template's own type when it names one other than JSON); anything else as JSON text. The bytes are taken as
+ * every policy left them (`withBodyBlock`): where masking replaced them, they are no longer base64, and the
+ * contents are that JSON, typed `application/json`.
+ */
+function toolContents(
+  uri: string,
+  mimeType: string,
+  outcome: ToolOutcome,
+  correlationId: string,
+): ResourceContents {
+  // A handler's tool may pass on such a body (`ctx.call`'s data) without the mark: a template typed as binary takes it.
+  const binary = outcome.binary === true || (!/json/i.test(mimeType) && isBinaryData(outcome.data));
+  if (!binary) return { uri, mimeType, text: compactJson(outcome.data) };
+  const shown = withBodyBlock({ ...outcome, binary: true }, correlationId);
+  // Past the block bound (MAX_BLOCK_CHARS): the same error a tool call answers.
+  if (shown.error) throw outcomeError(shown, uri, correlationId);
+  const block = shown.content?.[0];
+  if (block !== undefined && block.type !== "text") {
+    const [blob, type] =
+      block.type === "resource" ? [blobOf(block), block.resource.mimeType] : [block.data, block.mimeType];
+    if (blob !== undefined)
+      return { uri, mimeType: /json/i.test(mimeType) ? (type ?? mimeType) : mimeType, blob };
+  }
+  return { uri, mimeType: "application/json", text: compactJson(outcome.data) };
 }
 
-function toolContents(uri: string, mimeType: string, data: unknown): ResourceContents {
-  if (!/json/i.test(mimeType) && isBinaryData(data)) return { uri, mimeType, blob: data.content };
-  return { uri, mimeType, text: compactJson(data) };
+function isBinaryData(data: unknown): boolean {
+  if (data === null || typeof data !== "object") return false;
+  const d = data as Record<string, unknown>;
+  return typeof d.content === "string" && typeof d.contentType === "string" && typeof d.size === "number";
+}
+
+function blobOf(block: { resource: { blob: string } | { text: string } }): string | undefined {
+  return "blob" in block.resource ? block.resource.blob : undefined;
 }
 
 function outcomeError(outcome: ToolOutcome, uri: string, correlationId: string): Error {

@@ -45,6 +45,11 @@ ${route("/logo.png", "getLogo", "image/png")}${route("/photo", "getPhoto", "imag
           content:
             application/json:
               schema: { type: object, required: [name], properties: { name: { type: string } } }
+  /files/{name}:
+    get:
+      operationId: getFile
+      parameters: [{ name: name, in: path, required: true, schema: { type: string } }]
+      responses: { "200": { description: ok, content: { application/octet-stream: {} } } }
   /stats/{kind}:
     get:
       operationId: getStats
@@ -72,6 +77,7 @@ server: { name: media }
 env:
   MEDIA_URL: { type: url, description: Base URL. }
   MEDIA_KEY: { secret: true, required: true, description: The API key. }
+  MEDIA_MASK: { type: boolean, default: "false", description: Mask values. }
 sources:
   api:
     openapi: ./api.yaml
@@ -90,12 +96,16 @@ tools:
   get_echo: { from: api#getEcho }
   get_thing: { from: api#getThing }
   get_stats: { from: api#getStats }
+  get_file: { from: api#getFile, masked: [ssn] }
   forget:
     handler: ./handlers/nothing.ts
     safety: read
     description: Returns nothing.
     input: { type: object, required: [how], properties: { how: { type: string } } }
     output: { type: object, properties: { status: { type: string } } }
+resource_templates:
+  - { uri_template: "media://files/{name}", tool: get_file }
+policy: { mask_values: { env: MEDIA_MASK } }
 `;
 
 const KEY = "mk-live-5f0c2a9e1b7d";
@@ -142,6 +152,15 @@ beforeAll(async () => {
       // An upstream that writes the key it was sent into the image (a debug overlay, a metadata chunk).
       res.writeHead(200, { "content-type": "image/png" });
       return res.end(Buffer.concat([PNG, Buffer.from(`tEXt key=${req.headers["x-api-key"]}`)]));
+    }
+    if (req.path === "/files/logo") {
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(PNG);
+    }
+    if (req.path === "/files/record") {
+      // A document with a masked field, sent as bytes: masking reads it and replaces them.
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      return res.end('{"ssn":"078-05-1120"}');
     }
     if (req.path === "/stats/ready") return sendJson(res, 200, [{ week: 1 }]);
     if (req.path === "/stats/busy") return sendJson(res, 202, {});
@@ -275,6 +294,35 @@ describe("upstream replies that are not JSON", () => {
       expect(result).toEqual({ content: [{ type: "text", text: "null" }], structuredContent: {} });
     }
     await served.waitForStderr(/drift: tool forget: its handler returned nothing/);
+  });
+
+  it("a resource read through a binary tool is its blob, typed as the body; bytes masking replaced are text", async () => {
+    const read = await served.client.readResource({ uri: "media://files/logo" });
+    expect(read.contents).toEqual([{ uri: "media://files/logo", mimeType: "image/png", blob: b64(PNG) }]);
+    const masked = await serveOverStdio(out, { MEDIA_URL: upstream.url, MEDIA_KEY: KEY, MEDIA_MASK: "true" });
+    try {
+      const record = await masked.client.readResource({ uri: "media://files/record" });
+      expect(record.contents).toEqual([
+        {
+          uri: "media://files/record",
+          mimeType: "application/json",
+          text: "••••••",
+        },
+      ]);
+      const called = (await masked.client.callTool({
+        name: "get_file",
+        arguments: { name: "record" },
+      })) as Result;
+      expect(called.content).toEqual([{ type: "text", text: "••••••" }]);
+      const logo = (await masked.client.callTool({
+        name: "get_file",
+        arguments: { name: "logo" },
+      })) as Result;
+      // A tool with masked paths, masking on: an undecoded body is masked whole, whatever it holds (fails closed).
+      expect(logo.content).toEqual([{ type: "text", text: "••••••" }]);
+    } finally {
+      await masked.close();
+    }
   });
 
   it("the v1 SDK client accepts every such result and reads the same blocks", async () => {
