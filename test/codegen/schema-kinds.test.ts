@@ -1,61 +1,9 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { JsonSchemaEmitter } from "../../codegen/emit/json-schema.js";
-import { ZodEmitter } from "../../codegen/emit/zod.js";
-import { SymbolTable } from "../../codegen/ir/symbols.js";
-import type { LoadedDocument } from "../../codegen/load/document.js";
-import { DocumentSet, type OpenApiVersion } from "../../codegen/load/document-set.js";
-import { SchemaConverter } from "../../codegen/normalize/openapi/schema.js";
-import { planSymbols } from "../../codegen/plan/symbols.js";
+import type { OpenApiVersion } from "../../codegen/load/document-set.js";
 import { probes } from "../helpers/probes.js";
-
-/** The same helper the schemas template emits. */
-function closedParts(...parts: z.ZodType[]) {
-  return (value: unknown, ctx: z.RefinementCtx) => {
-    for (const part of parts) {
-      const result = part.safeParse(value);
-      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
-    }
-  };
-}
-
-function uniqueItems(items: unknown[]): boolean {
-  return new Set(items.map((i) => JSON.stringify(i))).size === items.length;
-}
-
-/** One schema, in a document of its own, through normalize -> IR -> both emitters. */
-function emit(schema: unknown, version: OpenApiVersion = "3.1", components: Record<string, unknown> = {}) {
-  const data = {
-    openapi: version === "3.1" ? "3.1.0" : "3.0.3",
-    components: { schemas: { ...components, Subject: schema } },
-  };
-  const doc: LoadedDocument = {
-    abs: "/virtual/spec.yaml",
-    file: "spec.yaml",
-    text: "",
-    data,
-    ref: (pointer) => ({ file: "spec.yaml", pointer }),
-    cheapRef: (pointer) => ({ file: "spec.yaml", pointer }),
-  };
-  const diags = new Diagnostics();
-  const symbols = new SymbolTable();
-  const converter = new SchemaConverter(
-    "t",
-    version,
-    new DocumentSet(doc, "/virtual", diags),
-    symbols,
-    diags,
-  );
-  const node = converter.convert(schema, { doc, pointer: "#/components/schemas/Subject" });
-  const plan = planSymbols([node], symbols);
-  return {
-    zod: new ZodEmitter(symbols, plan).expr(node),
-    json: new JsonSchemaEmitter(symbols).node(node),
-    diags: diags.items,
-  };
-}
+import { closedParts, emit, uniqueItems } from "../helpers/schema-emit.js";
 
 describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", () => {
   const rows: [string, unknown, string, unknown, OpenApiVersion?][] = [
