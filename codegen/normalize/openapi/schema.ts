@@ -708,22 +708,14 @@ export class SchemaConverter {
     // card is given, fields of one kind), which toolwright does not enforce as conditions: optional properties of
     // the object, so a value the spec allows is not refused as an unknown property (as it was beside
     // `unevaluatedProperties: false`, and always among a body's fields); the condition is the upstream's to check.
-    for (const [part, where] of conditionalParts(s)) {
-      const declared = (part.properties ?? {}) as Json;
-      if (typeof declared !== "object" || declared === null) continue;
-      for (const name of Object.keys(declared)) {
-        if (Object.hasOwn(props, name) || properties.some((p) => p.name === name)) continue;
-        properties.push({
-          name,
-          required: false,
-          schema: this.convert(declared[name], child(at, ...where, "properties", name)),
-        });
-      }
-    }
+    properties.push(...this.conditionalProperties(s, at, props));
     // `required` may name keys this schema does not describe (`allOf: [{$ref: Base}, {required: [email]}]`): they
     // must still be present, with whatever value the other parts allow.
     for (const name of required) {
-      if (!Object.hasOwn(props, name)) properties.push({ name, required: true, schema: { kind: "any" } });
+      if (Object.hasOwn(props, name)) continue;
+      const conditional = properties.find((p) => p.name === name);
+      if (conditional) conditional.required = true;
+      else properties.push({ name, required: true, schema: { kind: "any" } });
     }
     const ap = s.additionalProperties;
     // `patternProperties` is not carried (IGNORED_KEYWORDS), and `additionalProperties` applies only to names no
@@ -750,6 +742,39 @@ export class SchemaConverter {
       ...(isCount(s.minProperties) ? { minProperties: s.minProperties } : {}),
       ...(isCount(s.maxProperties) ? { maxProperties: s.maxProperties } : {}),
     };
+  }
+
+  /**
+   * The properties `objectNode` takes from an object's conditional parts, each as wide as the spec allows it where
+   * the condition is not known: a part's schema holds only when its condition does (a `then` when the `if` matches,
+   * a `dependentSchemas` entry when its key is present), so a property declared in `then` and in `else` is either
+   * one's value, and one declared in only one part (or in a `dependentSchemas` entry) is any value, with the words
+   * of its first declaration. Read as its first declaration's schema, `{kind: "b", v: "s"}` was refused where
+   * `then` typed `v` an integer and `else` a string, and `{billing: 3}` where a dependent schema typed `billing`
+   * for an object without the `card` that brings it in.
+   */
+  private conditionalProperties(s: Json, at: At, own: Json): PropertyNode[] {
+    const found = new Map<string, { node: SchemaNode; part: string }[]>();
+    for (const [part, where] of conditionalParts(s)) {
+      const declared = (part.properties ?? {}) as Json;
+      if (typeof declared !== "object" || declared === null) continue;
+      for (const name of Object.keys(declared)) {
+        if (Object.hasOwn(own, name)) continue;
+        const node = this.convert(declared[name], child(at, ...where, "properties", name));
+        const list = found.get(name) ?? [];
+        list.push({ node, part: where[0] as string });
+        found.set(name, list);
+      }
+    }
+    return [...found].map(([name, list]) => {
+      const then = list.find((d) => d.part === "then")?.node;
+      const otherwise = list.find((d) => d.part === "else")?.node;
+      const schema: SchemaNode =
+        then && otherwise
+          ? { kind: "union", variants: [then, otherwise], exclusive: false }
+          : withMeta({ kind: "any" }, metaOf((list[0] as { node: SchemaNode }).node));
+      return { name, required: false, schema };
+    });
   }
 
   private meta(s: Json): SchemaMeta {
@@ -970,6 +995,23 @@ function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undef
     default:
       return { value };
   }
+}
+
+const META_KEYS = [
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+] as const;
+
+/** A node's annotations alone. */
+function metaOf(node: SchemaNode): SchemaMeta {
+  const out: Record<string, unknown> = {};
+  for (const k of META_KEYS) if (node[k] !== undefined) out[k] = node[k];
+  return out as SchemaMeta;
 }
 
 function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {

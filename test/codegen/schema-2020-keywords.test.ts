@@ -1,0 +1,177 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import type { OpenApiVersion } from "../../codegen/load/document-set.js";
+import { probes } from "../helpers/probes.js";
+import { emit, zodOf } from "../helpers/schema-emit.js";
+
+/**
+ * JSON Schema 2020-12 (OpenAPI 3.1) and OpenAPI 3.0 keywords real specs use, each through the generator: the zod
+ * schema must accept exactly what ajv 2020 accepts under the published schema (on the row's values and the probes),
+ * must accept every value the spec's own schema accepts (ajv 2020 on it, for 3.1), and may accept a value the spec
+ * refuses only where a keyword is not enforced and a diagnostic names it (`widened`).
+ */
+interface Row {
+  name: string;
+  schema: unknown;
+  values: unknown[];
+  version?: OpenApiVersion;
+  components?: Record<string, unknown>;
+  /** Keywords not enforced: a diagnostic must name each, and only values the spec refuses through them pass. */
+  widened?: string[];
+}
+
+const OBJ = { type: "object" } as const;
+
+const rows: Row[] = [
+  {
+    name: "then and else typing one property two ways: either type is taken",
+    schema: {
+      ...OBJ,
+      properties: { kind: { type: "string" } },
+      if: { properties: { kind: { const: "a" } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+      then: { properties: { v: { type: "integer" } } },
+      else: { properties: { v: { type: "string" } } },
+    },
+    values: [{ kind: "a", v: 1 }, { kind: "b", v: "s" }, { kind: "b", v: 1 }, { kind: "a", v: true }, {}],
+    widened: ["if", "then", "else"],
+  },
+  {
+    name: "a property only then declares is any value where the condition fails",
+    schema: {
+      ...OBJ,
+      additionalProperties: false,
+      properties: { kind: { type: "string" } },
+      if: { properties: { kind: { const: "a" } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+      then: { properties: { v: { type: "integer", description: "The count." } }, required: ["v"] },
+    },
+    values: [{ kind: "a", v: 1 }, { kind: "b", v: "s" }, { kind: "a" }, { kind: "b" }, { w: 1 }],
+    widened: ["if", "then"],
+  },
+  {
+    name: "a property a dependent schema declares is any value without the key that brings it in",
+    schema: {
+      ...OBJ,
+      properties: { card: { type: "string" } },
+      dependentSchemas: { card: { required: ["billing"], properties: { billing: { type: "string" } } } },
+    },
+    values: [{}, { card: "1" }, { card: "1", billing: "2" }, { card: "1", billing: 2 }, { billing: 3 }],
+    widened: ["dependentSchemas"],
+  },
+  {
+    name: "prefixItems with items: false",
+    schema: { type: "array", prefixItems: [{ type: "integer" }, { type: "string" }], items: false },
+    values: [[], [1], [1, "a"], [1, "a", 2], ["a"], [1, 2]],
+  },
+  {
+    name: "const of an object",
+    schema: { const: { a: 1, b: [true] } },
+    values: [
+      { a: 1, b: [true] },
+      { b: [true], a: 1 },
+      { a: 1 },
+      { a: 1, b: [true], c: 1 },
+      { a: 1, b: [false] },
+    ],
+  },
+  {
+    name: "numeric exclusiveMinimum (3.1)",
+    schema: { type: "number", exclusiveMinimum: 0, maximum: 10 },
+    values: [0, 0.001, 10, 10.1, -1],
+  },
+  {
+    name: "a type list with null",
+    schema: { type: ["null", "string"], minLength: 2 },
+    values: [null, "ab", "a", 1],
+  },
+  {
+    name: "$ref or null (3.1)",
+    schema: { anyOf: [{ $ref: "#/components/schemas/N" }, { type: "null" }] },
+    components: { N: { type: "integer" } },
+    values: [null, 1, "x"],
+  },
+  {
+    name: "dependentRequired",
+    schema: {
+      ...OBJ,
+      properties: { card: { type: "string" }, billing: { type: "string" } },
+      dependentRequired: { card: ["billing"] },
+    },
+    values: [{}, { card: "1" }, { card: "1", billing: "2" }, { billing: "x" }],
+    widened: ["dependentRequired"],
+  },
+  {
+    name: "contains, minContains, maxContains",
+    schema: { type: "array", contains: { type: "string" }, minContains: 2, maxContains: 3 },
+    values: [[], ["a"], ["a", "b"], ["a", "b", "c", "d"], [1, "a", "b"]],
+    widened: ["contains"],
+  },
+  {
+    name: "propertyNames",
+    schema: { ...OBJ, additionalProperties: { type: "integer" }, propertyNames: { enum: ["a", "b"] } },
+    values: [{}, { a: 1 }, { c: 1 }, { a: "x" }],
+    widened: ["propertyNames"],
+  },
+  {
+    name: "patternProperties beside additionalProperties: false",
+    schema: {
+      ...OBJ,
+      properties: { id: { type: "integer" } },
+      patternProperties: { "^x-": { type: "string" } },
+      additionalProperties: false,
+    },
+    values: [{}, { id: 1 }, { "x-a": "s" }, { "x-a": 1 }, { other: 1 }, { id: "1" }],
+    widened: ["patternProperties"],
+  },
+  {
+    name: "contentMediaType and contentSchema annotate",
+    schema: { type: "string", contentMediaType: "application/json", contentSchema: { type: "object" } },
+    values: ["x", "{}", 1],
+  },
+];
+
+/** The spec's own schema as ajv 2020 reads it, its components as `$defs`. */
+function specCheck(row: Row) {
+  const text = JSON.stringify({ ...(row.schema as object), $defs: row.components ?? {} });
+  const schema = JSON.parse(text.replaceAll("#/components/schemas/", "#/$defs/"));
+  return new Ajv2020({ strict: false, validateFormats: false }).compile(schema);
+}
+
+describe("JSON Schema 2020-12 keywords: the zod check, the published schema and the spec", () => {
+  it.each(rows.map((r) => [r.name, r] as const))("%s", (_, row) => {
+    const out = emit(row.schema, row.version ?? "3.1", row.components);
+    expect(out.diags.filter((d) => d.severity === "error")).toEqual([]);
+    const published = { ...(out.json as object), $defs: out.defs };
+    const pub = new Ajv2020({ strict: false, validateFormats: false }).compile(published);
+    const zod = zodOf(out.zod, out.decls);
+    const spec = specCheck(row);
+    const problems: string[] = [];
+    for (const value of [...row.values, ...probes(published)]) {
+      const z = zod.safeParse(value).success;
+      if (pub(value) !== z) problems.push(`published ${pub(value)}, zod ${z}: ${JSON.stringify(value)}`);
+    }
+    const said = out.diags.map((d) => d.message).join("\n");
+    for (const keyword of row.widened ?? []) expect(said).toContain(`"${keyword}" is not enforced`);
+    for (const value of row.values) {
+      const z = zod.safeParse(value).success;
+      if (spec(value) && !z) problems.push(`a value the spec accepts is refused: ${JSON.stringify(value)}`);
+      if (!spec(value) && z && (row.widened ?? []).length === 0)
+        problems.push(`a value the spec refuses is accepted, and nothing says why: ${JSON.stringify(value)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("properties then and else declare keep their words and required names", () => {
+    const out = emit(rows[1]?.schema);
+    expect(out.json).toMatchObject({ properties: { v: { description: "The count." } } });
+    const both = emit({
+      ...OBJ,
+      required: ["v"],
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
+      then: { properties: { v: { type: "integer" } } },
+    });
+    expect(both.json).toEqual({ type: "object", required: ["v"] });
+    expect(both.zod).toBe("z.looseObject({\n  v: z.unknown(),\n})");
+  });
+});
