@@ -213,6 +213,17 @@ export class ReferenceGuard {
 /** Keywords whose values are data (examples, defaults, constants): a `$ref` key inside them is not a reference. */
 const VALUE_KEYWORDS = new Set(["example", "default", "const", "enum", "x-examples"]);
 
+/** A schema that names itself with `$anchor` (or, `dynamic`, `$dynamicAnchor`), by its pointer. */
+export interface Anchor {
+  pointer: string;
+  dynamic: boolean;
+}
+
+/** A plain-name fragment (`#node`), which names an anchor rather than a JSON pointer. */
+function isAnchor(pointer: string): boolean {
+  return pointer !== "#" && !pointer.startsWith("#/");
+}
+
 /** How many references one pointer may go through (each `$ref` on its way, and each met inside its target). */
 const MAX_HOPS = 32;
 
@@ -266,19 +277,23 @@ export class DocumentSet {
     if (isRemoteReference(ref)) {
       // A schema's own `$id` (`https://example.com/schemas/list`, with a JSON pointer into it or none) is here.
       const named = this.guard.ids.get(hash === -1 ? ref : ref.slice(0, hash));
-      if (!named || (pointer !== "#" && !pointer.startsWith("#/"))) {
+      if (!named) {
         this.guard.reported.add(ref);
         this.diags.error("TW130", `remote $ref "${ref}" is refused`, from.ref(at));
         return undefined;
       }
       doc = named.doc;
-      pointer = named.pointer === "#" ? pointer : `${named.pointer}${pointer.slice(1)}`;
+      if (isAnchor(pointer)) pointer = this.anchored(pointer, doc, named.pointer) ?? pointer;
+      else pointer = named.pointer === "#" ? pointer : `${named.pointer}${pointer.slice(1)}`;
     } else {
       const abs = referencedFile(ref, from.abs);
       if (abs !== undefined) {
         doc = this.load(abs, from.ref(at));
         if (!doc) return undefined;
+        if (isAnchor(pointer)) pointer = this.anchored(pointer, doc, "#") ?? pointer;
       } else if (ref === "#") pointer = enclosingResource(from.data, at);
+      else if (isAnchor(pointer))
+        pointer = this.anchored(pointer, doc, enclosingResource(from.data, at)) ?? pointer;
     }
     let value: unknown = doc.data;
     let segments = this.segments.get(pointer);
@@ -316,6 +331,55 @@ export class DocumentSet {
     }
     if (base !== undefined) pointer = `${base}${encodePointer(segments.slice(start)).slice(1)}`;
     return { doc, pointer: pointer === "#" ? "#" : pointer, value };
+  }
+
+  /** Per document: the schemas naming themselves with `$anchor` or `$dynamicAnchor`, by name (built on first use). */
+  private readonly anchors = new Map<LoadedDocument, Map<string, Anchor[]>>();
+
+  /**
+   * Where a plain-name fragment (`#node`, JSON Schema 2020-12's `$anchor`, or a `$dynamicAnchor`) points in `doc`:
+   * the one schema of the resource at `resource` (the innermost schema with an `$id` around the reference, or the
+   * document) that declares the name. Undefined when none or several do (the pointer then points at nothing).
+   */
+  private anchored(fragment: string, doc: LoadedDocument, resource: string): string | undefined {
+    const name = decodeURIComponent(fragment.slice(1));
+    const found = this.anchorsOf(doc).get(name) ?? [];
+    const here = found.filter((a) => enclosingResource(doc.data, a.pointer) === resource);
+    return here.length === 1 ? (here[0] as Anchor).pointer : undefined;
+  }
+
+  /** Every `$anchor` and `$dynamicAnchor` of `doc` (data values, examples and defaults, are not looked into). */
+  anchorsOf(doc: LoadedDocument): Map<string, Anchor[]> {
+    let found = this.anchors.get(doc);
+    if (found) return found;
+    const map = new Map<string, Anchor[]>();
+    found = map;
+    const path: (string | number)[] = [];
+    const add = (name: unknown, dynamic: boolean) => {
+      if (typeof name !== "string") return;
+      const list = map.get(name) ?? [];
+      list.push({ pointer: encodePointer(path), dynamic });
+      map.set(name, list);
+    };
+    const visit = (value: unknown): void => {
+      if (value === null || typeof value !== "object") return;
+      const entries: [string | number, unknown][] = Array.isArray(value)
+        ? value.map((v, i) => [i, v])
+        : Object.entries(value);
+      if (!Array.isArray(value)) {
+        add((value as Record<string, unknown>).$anchor, false);
+        add((value as Record<string, unknown>).$dynamicAnchor, true);
+      }
+      for (const [key, v] of entries) {
+        if (typeof key === "string" && (VALUE_KEYWORDS.has(key) || key === "examples")) continue;
+        path.push(key);
+        visit(v);
+        path.pop();
+      }
+    };
+    visit(doc.data);
+    this.anchors.set(doc, map);
+    return map;
   }
 
   /** Loads a referenced file through the guard (once); undefined when it is refused or unusable. */

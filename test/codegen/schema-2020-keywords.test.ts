@@ -60,6 +60,31 @@ const rows: Row[] = [
     widened: ["dependentSchemas"],
   },
   {
+    name: "a $ref to a plain-name fragment is the schema with that $anchor",
+    schema: { type: "array", items: { $ref: "#count" } },
+    components: { N: { $anchor: "count", type: "integer", minimum: 0 } },
+    values: [[], [1], [-1], ["x"], [1, 2]],
+  },
+  {
+    name: "a $dynamicRef whose $dynamicAnchor one schema declares is a reference to it (a recursive tree)",
+    schema: { $ref: "#/components/schemas/Tree" },
+    components: {
+      Tree: {
+        $dynamicAnchor: "node",
+        type: "object",
+        required: ["v"],
+        properties: { v: { type: "integer" }, children: { type: "array", items: { $dynamicRef: "#node" } } },
+      },
+    },
+    values: [
+      { v: 1 },
+      { v: "x" },
+      { v: 1, children: [{ v: 2 }] },
+      { v: 1, children: [{ v: "y" }] },
+      { v: 1, children: [{}] },
+    ],
+  },
+  {
     name: "prefixItems with items: false",
     schema: { type: "array", prefixItems: [{ type: "integer" }, { type: "string" }], items: false },
     values: [[], [1], [1, "a"], [1, "a", 2], ["a"], [1, 2]],
@@ -173,5 +198,26 @@ describe("JSON Schema 2020-12 keywords: the zod check, the published schema and 
     });
     expect(both.json).toEqual({ type: "object", required: ["v"] });
     expect(both.zod).toBe("z.looseObject({\n  v: z.unknown(),\n})");
+  });
+
+  it("a $dynamicRef whose $dynamicAnchor several schemas declare is any value, said where it is", () => {
+    const out = emit({ $ref: "#/components/schemas/List" }, "3.1", {
+      List: {
+        $id: "https://example.com/list",
+        $dynamicAnchor: "item",
+        type: "array",
+        items: { $dynamicRef: "#item" },
+      },
+      Names: { $id: "https://example.com/names", $dynamicAnchor: "item", type: "string" },
+    });
+    const warning = out.diags.find((d) => d.message.includes("$dynamicRef"));
+    expect(warning?.severity).toBe("info");
+    expect(warning?.message).toContain('2 schemas declare $dynamicAnchor "item"');
+    expect(warning?.source?.pointer).toBe("#/components/schemas/List/items/$dynamicRef");
+    expect(zodOf(out.zod, out.decls).safeParse([1, "x", {}]).success).toBe(true);
+  });
+
+  it("a plain-name fragment no schema (or several in one resource) declares still points at nothing", () => {
+    expect(emit({ $ref: "#nowhere" }).diags.map((d) => d.code)).toEqual(["TW131"]);
   });
 });

@@ -140,6 +140,7 @@ const NOT_BESIDE_REF = new Set([
   "$defs",
   "definitions",
   "$dynamicAnchor",
+  "$dynamicRef",
   "$vocabulary",
   "summary",
   "discriminator",
@@ -269,8 +270,9 @@ export class SchemaConverter {
     }
     const s = raw as Json;
     const meta = this.meta(s);
-    if (typeof s.$ref === "string") {
-      const target = this.docs.resolve(s.$ref, at.doc, at.pointer);
+    const reference = typeof s.$ref === "string" ? s.$ref : this.dynamicReference(s, at);
+    if (reference !== undefined) {
+      const target = this.docs.resolve(reference, at.doc, at.pointer);
       const ref: SchemaNode = target
         ? { kind: "ref", target: this.symbolFor({ doc: target.doc, pointer: target.pointer }) }
         : { kind: "any" };
@@ -285,6 +287,30 @@ export class SchemaConverter {
     let node = this.core(s, at);
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
     return withMeta(node, this.fitValues(node, meta, at));
+  }
+
+  /**
+   * A `$dynamicRef` (JSON Schema 2020-12) as the `$ref` it reads as, when that is what it means wherever the schema
+   * is used: its fragment names a `$dynamicAnchor` (or an `$anchor`) that only one schema of the document declares,
+   * so no schema around a use can take its place (the generic containers of 3.1 specs: a list whose items are the
+   * one `$dynamicAnchor: item`). Where several schemas declare the name, the target depends on the path the
+   * validation took (which schema referred to this one: Scalar's Galaxy overrides a page's `itemType` per list),
+   * which one IR schema cannot say: any value, said there as information, as other keywords not enforced are. Before, a `$dynamicRef` was not read at all (any value), and nothing said so.
+   */
+  private dynamicReference(s: Json, at: At): string | undefined {
+    const ref = s.$dynamicRef;
+    if (typeof ref !== "string") return undefined;
+    const hash = ref.indexOf("#");
+    const name = hash === -1 ? "" : decodeURIComponent(ref.slice(hash + 1));
+    if (hash === -1 || name.startsWith("/") || name === "") return ref;
+    const declared = (this.docs.anchorsOf(at.doc).get(name) ?? []).filter((a) => a.dynamic);
+    if (declared.length <= 1) return ref;
+    this.diags.info(
+      "TW134",
+      `$dynamicRef "${ref}" is not enforced: ${declared.length} schemas declare $dynamicAnchor "${name}", and which one it names depends on where the schema is used; read as any value, so the published schema is looser`,
+      this.located(child(at, "$dynamicRef")),
+    );
+    return undefined;
   }
 
   /**
