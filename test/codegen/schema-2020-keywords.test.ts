@@ -221,3 +221,28 @@ describe("JSON Schema 2020-12 keywords: the zod check, the published schema and 
     expect(emit({ $ref: "#nowhere" }).diags.map((d) => d.code)).toEqual(["TW131"]);
   });
 });
+
+describe("OpenAPI 3.0: nullable beside a $ref", () => {
+  it.each([
+    ["nullable", { $ref: "#/components/schemas/N", nullable: true }],
+    ["x-nullable", { $ref: "#/components/schemas/N", "x-nullable": true }],
+  ])("%s: true beside a $ref takes null, said once where first seen", (key, schema) => {
+    const out = emit({ type: "object", properties: { a: schema, b: schema } }, "3.0", {
+      N: { type: "integer" },
+    });
+    const zod = zodOf(out.zod, out.decls);
+    const pub = new Ajv2020({ strict: false }).compile({ ...(out.json as object), $defs: out.defs });
+    for (const [value, ok] of [
+      [{ a: null, b: null }, true],
+      [{ a: 1 }, true],
+      [{ a: "x" }, false],
+    ] as const) {
+      expect(zod.safeParse(value).success, JSON.stringify(value)).toBe(ok);
+      expect(pub(value), JSON.stringify(value)).toBe(ok);
+    }
+    const notes = out.diags.filter((d) => d.message.includes("beside a $ref"));
+    expect(notes.map((d) => [d.severity, d.source?.pointer])).toEqual([
+      ["info", `#/components/schemas/Subject/properties/a/${key}`],
+    ]);
+  });
+});

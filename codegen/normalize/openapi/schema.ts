@@ -277,7 +277,8 @@ export class SchemaConverter {
         ? { kind: "ref", target: this.symbolFor({ doc: target.doc, pointer: target.pointer }) }
         : { kind: "any" };
       const beside = this.besideRef(s, at);
-      return withMeta(beside ? mergeIntersection([ref, beside]) : ref, meta);
+      const node = beside ? mergeIntersection([ref, beside]) : ref;
+      return withMeta(this.nullableBesideRef(s, at) ? nullable(node) : node, meta);
     }
     // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
     // schema node of the spec; those it has are reported in IGNORED_KEYWORDS' order, as before.
@@ -287,6 +288,26 @@ export class SchemaConverter {
     let node = this.core(s, at);
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
     return withMeta(node, this.fitValues(node, meta, at));
+  }
+
+  /**
+   * `nullable: true` (or Swagger 2.0's `x-nullable`) beside a `$ref`: OpenAPI 3.0 ignores a reference's siblings, so
+   * read literally null is refused, yet it is how many authors and generators say "this or null", and
+   * upstreams send null there. Read as the reference or null, which refuses no value the author meant, said once
+   * (first seen here) as information; `allOf: [$ref]` with `nullable: true` says it in a form 3.0 reads.
+   */
+  private nullableBesideRef(s: Json, at: At): boolean {
+    const key = s.nullable === true ? "nullable" : s["x-nullable"] === true ? "x-nullable" : undefined;
+    if (key === undefined) return false;
+    if (!this.reported.has("nullable beside $ref")) {
+      this.reported.add("nullable beside $ref");
+      this.diags.info(
+        "TW134",
+        `${key}: true beside a $ref, which OpenAPI ignores beside a reference, is read as the referenced schema or null (first seen here)`,
+        this.located(child(at, key)),
+      );
+    }
+    return true;
   }
 
   /**
