@@ -1,6 +1,24 @@
 import { refsOf } from "./refs.js";
 import type { SymbolTable } from "./symbols.js";
-import type { PropertyNode, SchemaNode, SymbolId } from "./types.js";
+import type { PropertyNode, SchemaMeta, SchemaNode, SymbolId } from "./types.js";
+
+/** The annotations a schema node may carry (`SchemaMeta`'s keys). */
+export const META_KEYS = [
+  "title",
+  "description",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+] as const;
+
+/** A node's annotations alone. */
+export function metaOf(node: SchemaNode): SchemaMeta {
+  const meta: Record<string, unknown> = {};
+  for (const key of META_KEYS) if (node[key] !== undefined) meta[key] = node[key];
+  return meta as SchemaMeta;
+}
 
 export type Direction = "input" | "output";
 

@@ -1,5 +1,6 @@
 import type { SymbolTable } from "../../ir/symbols.js";
-import type { SchemaMeta, SchemaNode, ToolNode } from "../../ir/types.js";
+import type { SchemaNode, ToolNode } from "../../ir/types.js";
+import { META_KEYS, metaOf } from "../../ir/views.js";
 import type { GraphqlSourceModel } from "./model.js";
 import { shapeTypes } from "./shape.js";
 import { astRef } from "./types.js";
@@ -12,25 +13,9 @@ import { astRef } from "./types.js";
 const MIN_SHARED_USES = 2;
 const MIN_SHARED_BYTES = 160;
 
-const META_KEYS = [
-  "title",
-  "description",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-] as const;
-
 function hasMeta(node: SchemaNode): boolean {
   for (const key of META_KEYS) if (node[key] !== undefined) return true;
   return false;
-}
-
-function metaOf(node: SchemaNode): SchemaMeta {
-  const meta: Record<string, unknown> = {};
-  for (const key of META_KEYS) if (node[key] !== undefined) meta[key] = node[key];
-  return meta as SchemaMeta;
 }
 
 function withoutMeta(node: SchemaNode): SchemaNode {

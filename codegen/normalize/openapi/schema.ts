@@ -8,7 +8,7 @@ import type {
   SchemaNode,
   SourceRef,
 } from "../../ir/types.js";
-import { objectShape, resolveRefs } from "../../ir/views.js";
+import { metaOf, objectShape, resolveRefs } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern } from "../patterns.js";
@@ -1042,23 +1042,6 @@ function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undef
     default:
       return { value };
   }
-}
-
-const META_KEYS = [
-  "title",
-  "description",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-] as const;
-
-/** A node's annotations alone. */
-function metaOf(node: SchemaNode): SchemaMeta {
-  const out: Record<string, unknown> = {};
-  for (const k of META_KEYS) if (node[k] !== undefined) out[k] = node[k];
-  return out as SchemaMeta;
 }
 
 function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {
