@@ -177,7 +177,7 @@ function answerCall(
       requestState: pending.state,
     });
   }
-  const shown = withBodyBlock(outcome, call.correlationId);
+  const shown = withBodyBlock(outcome, call.correlationId, server.getNegotiatedProtocolVersion());
   const rendered = renderToolResult(shown, tool, call.correlationId, {
     envelope: surface.resultEnvelope,
     structured: surface.publisher.structured(tool),

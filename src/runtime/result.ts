@@ -485,12 +485,13 @@ function attachable(tool: CatalogTool, data: unknown): boolean {
  * A successful call whose data is an upstream body of a binary media type (`ToolOutcome.binary`), with its bytes
  * as the MCP content block a model and a client can read (`binaryBlockOf`): an `image` or `audio` block (`data`,
  * `mimeType`), or an embedded `resource` with a `blob` (named `toolwright://results/<correlation id>`, since the
- * body has no address of its own to give). The data keeps `contentType` and `size` for the text block, without
+ * body has no address of its own to give; audio too, for a client whose `protocol` revision predates audio blocks,
+ * 2025-03-26). The data keeps `contentType` and `size` for the text block, without
  * the base64, which a model would read as text. Run after every policy: when one changed the bytes (masking
  * replaced them, a withheld credential's marker is inside), they are no longer base64 and the data stays as it
  * is, in text alone.
  */
-export function withBodyBlock(outcome: ToolOutcome, correlationId: string): ToolOutcome {
+export function withBodyBlock(outcome: ToolOutcome, correlationId: string, protocol?: string): ToolOutcome {
   if (!outcome.binary || outcome.error) return outcome;
   const data = outcome.data as { content?: unknown; contentType?: unknown; size?: unknown } | null;
   if (data === null || typeof data !== "object") return outcome;
@@ -498,7 +499,9 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string): Tool
   if (typeof bytes !== "string" || typeof contentType !== "string" || !isBase64(bytes)) return outcome;
   const mimeType = contentType.split(";")[0]!.trim().toLowerCase() || "application/octet-stream";
   if (bytes.length > MAX_BLOCK_CHARS) return tooLargeForClients(outcome, mimeType, bytes.length);
-  const kind = binaryBlockOf(mimeType);
+  const made = binaryBlockOf(mimeType);
+  // MCP 2025-03-26 added audio blocks: a client that negotiated an earlier revision gets the clip as a resource.
+  const kind = made === "audio" && protocol !== undefined && protocol < AUDIO_SINCE ? "resource" : made;
   const block: ContentBlock =
     kind === "resource"
       ? {
@@ -508,6 +511,9 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string): Tool
       : { type: kind, data: bytes, mimeType };
   return { ...outcome, data: { contentType, size }, content: [block, ...(outcome.content ?? [])] };
 }
+
+/** The MCP revision that added audio content blocks. */
+const AUDIO_SINCE = "2025-03-26";
 
 /**
  * The most base64 a content block carries: 9 MiB, as a tools/list page (clients refuse larger messages: the v1 SDK

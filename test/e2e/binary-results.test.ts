@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -322,6 +324,49 @@ describe("upstream replies that are not JSON", () => {
       expect(logo.content).toEqual([{ type: "text", text: "••••••" }]);
     } finally {
       await masked.close();
+    }
+  });
+
+  it("a client of a revision before audio blocks (2024-11-05) gets a clip as an embedded resource", async () => {
+    // Spoken by hand over stdio: SDK clients offer only their latest revisions.
+    const child = spawn(process.execPath, [BIN, "serve", out], {
+      cwd: ROOT,
+      env: childEnv({ MEDIA_URL: upstream.url, MEDIA_KEY: KEY }),
+      stdio: ["pipe", "pipe", "ignore"],
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const ask = async (id: number, method: string, params: object) => {
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", id, method, params })}\n`);
+      for (;;) {
+        const { value, done } = await lines.next();
+        if (done) throw new Error("the server closed stdout");
+        const message = JSON.parse(value as string) as { id?: number; result?: any };
+        if (message.id === id) return message.result;
+      }
+    };
+    try {
+      const init = await ask(1, "initialize", {
+        protocolVersion: "2024-11-05",
+        capabilities: {},
+        clientInfo: { name: "raw", version: "1" },
+      });
+      expect(init.protocolVersion).toBe("2024-11-05");
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+      const clip = await ask(2, "tools/call", { name: "get_clip", arguments: {} });
+      expect(clip.content[1]).toEqual({
+        type: "resource",
+        resource: {
+          uri: expect.stringMatching(/^toolwright:\/\/results\//),
+          mimeType: "audio/wav",
+          blob: b64(WAV),
+        },
+      });
+      const logo = await ask(3, "tools/call", { name: "get_logo", arguments: {} });
+      expect(logo.content[1]).toEqual({ type: "image", data: b64(PNG), mimeType: "image/png" });
+    } finally {
+      const exited = new Promise((done) => child.once("exit", done));
+      child.stdin!.end();
+      await exited;
     }
   });
 
