@@ -11,8 +11,8 @@ import { refName } from "./project.js";
  *   (recursion), nesting deeper than 10 levels or more than 5,000 properties end the expansion there;
  * - only `type` (one name), `description`, `properties`, `required`, `items`, `anyOf`, string `enum` and
  *   `format: date-time`; `oneOf` becomes `anyOf`, `allOf` is merged, a `null` type becomes a `{type: "null"}`
- *   branch, `const` a one-value enum; an optional property accepts null (which the server reads as absent), and
- *   inside `anyOf` every object property is listed in `required`;
+ *   branch (a value that can only be null is JSON text), `const` a one-value enum; an optional property accepts
+ *   null (which the server reads as absent), and inside `anyOf` every object property is listed in `required`;
  * - value constraints (lengths, ranges, patterns, other formats, number enums, defaults) move into the
  *   description, where a model still reads them;
  * - what none of the providers can describe (free-form maps, values of any type, tuples, the end of a recursion)
@@ -188,6 +188,11 @@ function viaUnion(schema: Node, union: unknown[], walk: Walk, totals: Totals): N
   const branches: Node[] = [];
   let nullable = false;
   for (const branch of union) {
+    // A null branch makes the union nullable (converted alone, a null-only value is asked for as JSON text).
+    if (onlyNull(branch)) {
+      nullable = true;
+      continue;
+    }
     const whole = structural ? { allOf: [branch, stripped(base)] } : branch;
     const converted = convert(whole, inner, totals);
     if (!converted) continue;
@@ -197,10 +202,18 @@ function viaUnion(schema: Node, union: unknown[], walk: Walk, totals: Totals): N
     }
   }
   const about = described(schema);
-  if (branches.length === 0) return nullable ? withText({ type: "null" }, about) : undefined;
+  if (branches.length === 0)
+    return nullable ? encoded({ type: "null", description: about }, walk, totals, "any") : undefined;
   const one: Node = branches.length === 1 ? (branches[0] as Node) : { anyOf: branches };
   const described_ = about ? withText(one, about) : one;
   return nullable ? withNull(described_) : described_;
+}
+
+/** A schema accepting null and nothing else (`type: "null"`, `enum: [null]`, `const: null`). */
+function onlyNull(schema: unknown): boolean {
+  if (!isNode(schema) || ["$ref", "allOf", "anyOf", "oneOf"].some((key) => key in schema)) return false;
+  const types = typesOf(schema);
+  return types.length > 0 && types.every((type) => type === "null");
 }
 
 function hasShape(schema: Node): boolean {
@@ -237,8 +250,9 @@ function typed(schema: Node, walk: Walk, totals: Totals): Node | undefined {
   const types = typesOf(schema);
   const nonNull = types.filter((type) => type !== "null");
   const nullable = types.includes("null");
-  if (nonNull.length === 0)
-    return nullable ? withText({ type: "null" }, described(schema)) : encoded(schema, walk, totals, "any");
+  // A value that can only be null: the Google GenAI SDK refuses a `{type: "null"}` of its own in `parameters`
+  // ("type: null can not be the only possible type for the field", failing the whole request), so it is JSON text.
+  if (nonNull.length === 0) return encoded(schema, walk, totals, "any");
   if (nonNull.length > 1) {
     const about = described(schema);
     const { description: _d, title: _t, ...rest } = schema;
@@ -366,7 +380,13 @@ function encoded(schema: Node, walk: Walk, totals: Totals, kind: Encoding["kind"
   // One place may be asked for in several union branches: `any` wins (parse any JSON there).
   if (!known || kind === "any") totals.encodings.set(key, { path: walk.path, kind });
   const what =
-    kind === "any" ? "any JSON value" : typesOf(schema).includes("array") ? "a JSON array" : "a JSON object";
+    kind === "container"
+      ? typesOf(schema).includes("array")
+        ? "a JSON array"
+        : "a JSON object"
+      : onlyNull(schema)
+        ? "null"
+        : "any JSON value";
   return withText({ type: "string" }, described(schema), [`${what}, written as JSON text`]);
 }
 

@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GoogleGenAI } from "@google/genai";
 import { mcpToFunctionTool } from "@openai/agents";
 import { standardFunction } from "openai/helpers/standard-schema";
 import type { CatalogDocument } from "../../src/catalog.js";
@@ -121,13 +124,16 @@ export function geminiParameters(schema: Node): string[] {
   const problems: string[] = [];
   // No arguments: the declaration has no `parameters` (an OBJECT needs properties), whatever closes the root.
   if (schema.type === "object" && Object.keys((schema.properties as Node) ?? {}).length === 0) return [];
-  const visit = (node: unknown, at: string, root: boolean) => {
+  const visit = (node: unknown, at: string, root: boolean, branch = false) => {
     if (!isNode(node)) {
       problems.push(`${at}: not a schema object`);
       return;
     }
     for (const key of Object.keys(node)) if (!GEMINI_SCHEMA_FIELDS.has(key)) problems.push(`${at}: ${key}`);
     const { type } = node;
+    // The Google GenAI SDK takes a null type only as an `anyOf` branch (it makes the schema `nullable`); anywhere
+    // else it throws "type: null can not be the only possible type for the field" and nothing is sent.
+    if (type === "null" && !branch) problems.push(`${at}: type "null" outside anyOf`);
     if (type === undefined && node.anyOf === undefined) problems.push(`${at}: no type`);
     if (type !== undefined && (typeof type !== "string" || !GEMINI_TYPES.has(type.toLowerCase())))
       problems.push(`${at}: type ${JSON.stringify(type)}`);
@@ -143,7 +149,7 @@ export function geminiParameters(schema: Node): string[] {
     }
     if (node.items !== undefined) visit(node.items, `${at}/items`, false);
     (node.anyOf as unknown[] | undefined)?.forEach((branch, i) => {
-      visit(branch, `${at}/anyOf/${i}`, false);
+      visit(branch, `${at}/anyOf/${i}`, false, true);
     });
   };
   visit(schema, "#", true);
@@ -202,6 +208,64 @@ export function geminiJsonSchema(schema: Node): string[] {
       });
   };
   visit(schema, "#");
+  return problems;
+}
+
+/**
+ * What the Google GenAI SDK sends when an app declares the tools with their input schemas as the older
+ * `parameters` (an OpenAPI 3.0 `Schema`): one `generateContent` request to a stand-in for the Gemini API on
+ * 127.0.0.1 that records the body, every declaration as the SDK sent it held to the `parameters` rules. Problems,
+ * each `tool: problem`.
+ */
+export async function geminiParametersSent(
+  tools: ReadonlyArray<{ name: string; description?: string | undefined; inputSchema: Node }>,
+): Promise<string[]> {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      bodies.push(Buffer.concat(chunks).toString("utf8"));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ candidates: [{ content: { role: "model", parts: [{ text: "ok" }] } }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const problems: string[] = [];
+  try {
+    const ai = new GoogleGenAI({
+      apiKey: "stand-in-key",
+      httpOptions: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    });
+    await ai.models.generateContent({
+      model: "gemini-stand-in",
+      contents: "hello",
+      config: {
+        tools: [
+          {
+            functionDeclarations: tools.map((tool) => ({
+              name: tool.name,
+              description: tool.description ?? "",
+              parameters: structuredClone(tool.inputSchema) as never,
+            })),
+          },
+        ],
+      },
+    });
+  } catch (error) {
+    // The SDK converts every declaration before sending: one it cannot take fails the whole request.
+    problems.push(`*: the SDK threw: ${(error as Error).message}`);
+  } finally {
+    server.close();
+  }
+  const sent = (JSON.parse(bodies[0] ?? "{}").tools?.[0]?.functionDeclarations ?? []) as Array<{
+    name: string;
+    parameters?: Node;
+  }>;
+  if (sent.length !== tools.length) problems.push(`*: ${sent.length} declarations sent of ${tools.length}`);
+  for (const decl of sent)
+    for (const problem of decl.parameters ? geminiParameters(decl.parameters) : [])
+      problems.push(`${decl.name}: ${problem}`);
   return problems;
 }
 

@@ -14,6 +14,7 @@ import { ROOT } from "../helpers/paths.js";
 import {
   anthropic,
   geminiJsonSchema,
+  geminiParametersSent,
   openaiStrict,
   PROVIDERS,
   providerProblems,
@@ -114,8 +115,62 @@ describe("portable input schemas: the shapes providers reject", () => {
         { required: ["id"] },
       ),
     ],
+    [
+      'values that can only be null (`type: "null"`, `enum: [null]`, `const: null`), as properties, items and in unions',
+      root(
+        {
+          cleared: { type: "null", description: "Always null." },
+          gone: { enum: [null] },
+          nothing: { const: null },
+          either: {
+            oneOf: [
+              { type: "object", properties: { id: { type: "null" } }, required: ["id"] },
+              { type: "string" },
+            ],
+          },
+          list: { type: "array", items: { type: "null" } },
+        },
+        { required: ["cleared"] },
+      ),
+    ],
     ["no arguments", root({})],
   ];
+  it("a value that can only be null is JSON text: the Google GenAI SDK sends `parameters`, and zod reads null", async () => {
+    // vercel.com's update_team_member: `joinedFrom.ssoUserId: {type: "null"}` inside a union branch. The SDK
+    // threw "type: null can not be the only possible type for the field" and sent none of the tools.
+    const schema = root(
+      {
+        cleared: { type: "null" },
+        joinedFrom: {
+          anyOf: [
+            { type: "object", properties: { ssoUserId: { type: "null" } }, required: ["ssoUserId"] },
+            { type: "string" },
+          ],
+        },
+      },
+      { required: ["cleared"] },
+    );
+    const { schema: published } = portableInput(schema);
+    expect(await geminiParametersSent([{ name: "update_team_member", inputSchema: published }])).toEqual([]);
+    expect((published.properties as Record<string, JsonSchema>).cleared).toEqual({
+      type: "string",
+      description: "(null, written as JSON text)",
+    });
+    // The model writes null as JSON text, or null itself: either reaches the faithful schema as null.
+    const decoder = portableDecoder(portableSchema(schema, "input"));
+    const zod = z.strictObject({
+      cleared: z.null(),
+      joinedFrom: z.union([z.strictObject({ ssoUserId: z.null() }), z.string()]).optional(),
+    });
+    for (const args of [
+      { cleared: "null", joinedFrom: { ssoUserId: "null" } },
+      { cleared: null, joinedFrom: { ssoUserId: null } },
+    ])
+      expect(checkArguments(zod, args, decoder)).toMatchObject({
+        ok: true,
+        data: { cleared: null, joinedFrom: { ssoUserId: null } },
+      });
+  });
   it("a 64-bit integer's input form as inline and refs publish it converts strict (Agents SDK); Anthropic's list lacks only its format", () => {
     const schema = root(
       { id: { anyOf: [{ type: "integer", format: "int64" }, DIGITS] } },
