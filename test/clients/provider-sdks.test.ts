@@ -1,5 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
   type MCPClientLike,
@@ -9,14 +7,14 @@ import {
   UnsupportedMCPValueError,
 } from "@anthropic-ai/sdk/helpers/beta/mcp";
 import { runRunnableTool } from "@anthropic-ai/sdk/lib/tools/BetaRunnableTool";
-import { type FunctionDeclaration, GoogleGenAI, mcpToTool } from "@google/genai";
+import { type FunctionDeclaration, mcpToTool } from "@google/genai";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { portableInput } from "../../src/publish/portable.js";
 import { childEnv } from "../helpers/child-env.js";
 import { ROOT } from "../helpers/paths.js";
-import { geminiJsonSchema } from "../helpers/providers.js";
+import { geminiJsonSchema, sentAsGeminiParameters } from "../helpers/providers.js";
 import { type ScaivaultUpstream, startScaivaultUpstream } from "../upstreams/scaivault/index.js";
 
 // The model providers' own SDK helpers that turn an MCP client's tools into the provider's tool declarations, in
@@ -156,80 +154,42 @@ function descriptionsOf(node: unknown, at = "#", out = new Map<string, string[]>
 
 describe("Google GenAI SDK's `parameters` (an app declaring the portable schemas itself)", () => {
   it("every argument description reaches the request the SDK sends", async () => {
-    // A stand-in for the Gemini API on 127.0.0.1: it records the request body and answers with plain text.
-    const bodies: string[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        bodies.push(Buffer.concat(chunks).toString("utf8"));
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ candidates: [{ content: { role: "model", parts: [{ text: "ok" }] } }] }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const client = await connect(["--schema-profile", "portable"]);
-      // ScaiVault's tools, and one whose arguments the spec types nullable in the shapes real specs write.
-      const nullable = portableInput({
-        type: "object",
-        properties: {
-          note: { type: ["string", "null"], description: "A note, or null to clear it." },
-          due: { type: ["string", "null"], format: "date-time", description: "When it is due." },
-          size: { anyOf: [{ type: "integer" }, { type: "null" }], description: "How many." },
-          state: { type: ["string", "null"], enum: ["open", "closed", null], description: "The state." },
-          owner: {
-            type: ["object", "null"],
-            description: "Who owns it.",
-            properties: { login: { type: ["string", "null"], description: "Their login." } },
-          },
+    const client = await connect(["--schema-profile", "portable"]);
+    // ScaiVault's tools, and one whose arguments the spec types nullable in the shapes real specs write.
+    const nullable = portableInput({
+      type: "object",
+      properties: {
+        note: { type: ["string", "null"], description: "A note, or null to clear it." },
+        due: { type: ["string", "null"], format: "date-time", description: "When it is due." },
+        size: { anyOf: [{ type: "integer" }, { type: "null" }], description: "How many." },
+        state: { type: ["string", "null"], enum: ["open", "closed", null], description: "The state." },
+        owner: {
+          type: ["object", "null"],
+          description: "Who owns it.",
+          properties: { login: { type: ["string", "null"], description: "Their login." } },
         },
-        required: ["note"],
-      }).schema;
-      const tools = [
-        ...(await client.listTools()).tools,
-        { name: "nullable_arguments", description: "Arguments that may be null.", inputSchema: nullable },
-      ];
-      const ai = new GoogleGenAI({
-        apiKey: "stand-in-key",
-        httpOptions: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
-      });
-      await ai.models.generateContent({
-        model: "gemini-stand-in",
-        contents: "hello",
-        config: {
-          tools: [
-            {
-              functionDeclarations: tools.map((tool) => ({
-                name: tool.name,
-                description: tool.description ?? "",
-                parameters: structuredClone(tool.inputSchema) as never,
-              })),
-            },
-          ],
-        },
-      });
-      expect(bodies).toHaveLength(1);
-      const sent = JSON.parse(bodies[0]!).tools[0].functionDeclarations as Array<{
-        name: string;
-        parameters?: unknown;
-      }>;
-      expect(sent).toHaveLength(TOOLS + 1);
-      let places = 0;
-      const lost: string[] = [];
-      for (const tool of tools) {
-        const got = descriptionsOf(sent.find((decl) => decl.name === tool.name)?.parameters);
-        for (const [at, texts] of descriptionsOf(tool.inputSchema)) {
-          places++;
-          const kept = (got.get(at) ?? []).join(" ");
-          for (const text of texts) if (!kept.includes(text)) lost.push(`${tool.name} ${at}`);
-        }
+      },
+      required: ["note"],
+    }).schema;
+    const tools = [
+      ...(await client.listTools()).tools,
+      { name: "nullable_arguments", description: "Arguments that may be null.", inputSchema: nullable },
+    ];
+    // What the SDK sent to a stand-in for the Gemini API on 127.0.0.1.
+    const sent = await sentAsGeminiParameters(tools as never);
+    expect(sent).toHaveLength(TOOLS + 1);
+    let places = 0;
+    const lost: string[] = [];
+    for (const tool of tools) {
+      const got = descriptionsOf(sent.find((decl) => decl.name === tool.name)?.parameters);
+      for (const [at, texts] of descriptionsOf(tool.inputSchema)) {
+        places++;
+        const kept = (got.get(at) ?? []).join(" ");
+        for (const text of texts) if (!kept.includes(text)) lost.push(`${tool.name} ${at}`);
       }
-      expect(places).toBeGreaterThan(TOOLS);
-      expect(lost).toEqual([]);
-    } finally {
-      server.close();
     }
+    expect(places).toBeGreaterThan(TOOLS);
+    expect(lost).toEqual([]);
   });
 });
 

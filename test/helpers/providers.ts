@@ -211,15 +211,16 @@ export function geminiJsonSchema(schema: Node): string[] {
   return problems;
 }
 
+type DeclaredTool = { name: string; description?: string | undefined; inputSchema: Node };
+/** A function declaration as the Google GenAI SDK sent it. */
+export type SentDeclaration = { name: string; parameters?: Node };
+
 /**
  * What the Google GenAI SDK sends when an app declares the tools with their input schemas as the older
- * `parameters` (an OpenAPI 3.0 `Schema`): one `generateContent` request to a stand-in for the Gemini API on
- * 127.0.0.1 that records the body, every declaration as the SDK sent it held to the `parameters` rules. Problems,
- * each `tool: problem`.
+ * `parameters` (an OpenAPI 3.0 `Schema`, which the SDK converts): the declarations of one `generateContent`
+ * request, recorded by a stand-in for the Gemini API on 127.0.0.1. Throws what the SDK throws.
  */
-export async function geminiParametersSent(
-  tools: ReadonlyArray<{ name: string; description?: string | undefined; inputSchema: Node }>,
-): Promise<string[]> {
+export async function sentAsGeminiParameters(tools: readonly DeclaredTool[]): Promise<SentDeclaration[]> {
   const bodies: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -231,7 +232,6 @@ export async function geminiParametersSent(
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const problems: string[] = [];
   try {
     const ai = new GoogleGenAI({
       apiKey: "stand-in-key",
@@ -252,16 +252,22 @@ export async function geminiParametersSent(
         ],
       },
     });
-  } catch (error) {
-    // The SDK converts every declaration before sending: one it cannot take fails the whole request.
-    problems.push(`*: the SDK threw: ${(error as Error).message}`);
   } finally {
     server.close();
   }
-  const sent = (JSON.parse(bodies[0] ?? "{}").tools?.[0]?.functionDeclarations ?? []) as Array<{
-    name: string;
-    parameters?: Node;
-  }>;
+  return (JSON.parse(bodies[0] ?? "{}").tools?.[0]?.functionDeclarations ?? []) as SentDeclaration[];
+}
+
+/** `sentAsGeminiParameters`'s declarations held to the `parameters` rules; problems, each `tool: problem`. */
+export async function geminiParametersSent(tools: readonly DeclaredTool[]): Promise<string[]> {
+  let sent: SentDeclaration[];
+  try {
+    sent = await sentAsGeminiParameters(tools);
+  } catch (error) {
+    // The SDK converts every declaration before sending: one it cannot take fails the whole request.
+    return [`*: the SDK threw: ${(error as Error).message}`];
+  }
+  const problems: string[] = [];
   if (sent.length !== tools.length) problems.push(`*: ${sent.length} declarations sent of ${tools.length}`);
   for (const decl of sent)
     for (const problem of decl.parameters ? geminiParameters(decl.parameters) : [])
