@@ -128,7 +128,7 @@ function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number
   if (start === undefined) {
     // A document one decoding away: base64 (gzip or zlib inside it too), a data URL, a JWT's parts, percent-encoding.
     const decoded = encodedTexts(text, reading);
-    if (decoded === undefined) return false;
+    if (decoded === undefined) return embedsAfterText(text, words, embedding, reading);
     if (decoded === OPAQUE || embedding >= MAX_EMBEDDING) return true;
     return decoded.some((part) => embedsNamed(part, words, embedding + 1, reading));
   }
@@ -163,6 +163,29 @@ function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number
 }
 
 /**
+ * A document after other text, not encoded (`payload={"ssn": ...}`, a URL or log line quoting one): read from its
+ * first `{` or `[` to the end, as the percent-encoded one is (`percentTexts`); what follows it need not parse.
+ */
+function embedsAfterText(
+  text: string,
+  words: ReadonlySet<string>,
+  embedding: number,
+  reading: Reading,
+): boolean {
+  const brace = text.indexOf("{");
+  const bracket = text.indexOf("[");
+  const at = brace < 0 ? bracket : bracket < 0 ? brace : Math.min(brace, bracket);
+  if (at <= 0 || !DOCUMENT_OPENING.test(text.slice(at, at + 16))) return false;
+  return embedsNamed(text.slice(at), words, embedding, reading);
+}
+
+/**
+ * How a document may open: `{` before a key (quoted, bare, Ruby's `:key`) or its end, `[` before a value other than
+ * a bare word. Prose in brackets or braces (`see [draft]`, `{name}`) is passed over without parsing it.
+ */
+const DOCUMENT_OPENING = /^(?:\{\s*(?:["'}:]|[A-Za-z_$][\w$-]*\s*(?:[:=]|$))|\[\s*(?:["'{[\]\d-]|$))/;
+
+/**
  * Whether text that is not JSON names a masked key: quoted as JSON writes keys (escaped or not, also cut short
  * right after it), in single quotes, or bare before `:` or `=` (after `{`, `,`, `:`, a quote or white space).
  */
@@ -179,10 +202,12 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
 }
 
 /**
- * How base64 of a document starts: `{`, `[`, `"`, white space or a byte order mark encoded (`e W I C D 7`), and
- * base64 of such base64 (or of a data URL) again, as often as it is encoded: a cheap test that passes over most text.
+ * How base64 of a document starts: `{`, `[`, `"`, white space or a byte order mark encoded (`e W I C D 7`), a
+ * percent-encoded one (`%7B`, `%5B`, `%22`, `%25`: `JT`), UTF-16 after its byte order mark (little-endian `//4`,
+ * `//5`; big-endian `/v8A`), and base64 of such base64 (or of a data URL) again, as often as it is encoded: a cheap
+ * test that passes over most text (a path such as `/v1/items` too).
  */
-const ENCODED_START = /^[7CDHINQRSTUVWZe]/;
+const ENCODED_START = /^(?:[7CDHINQRSTUVWZe]|JT|\/\/[45]|\/v8A)/;
 const ENCODED_CHARS = /^[A-Za-z0-9+/_=.\r\n-]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const DATA_URL = /^\s*data:([^,]{0,256}),/i;
@@ -228,9 +253,18 @@ function fromBase64(text: string, reading: Reading): string[] | typeof OPAQUE | 
 
 /**
  * Bytes read as Latin-1 (never fails, keeps every ASCII key), a UTF-8 byte order mark left out: read as Latin-1 it
- * is three letters (`ï»¿`), not the mark a document may start with, so the document after it was not seen.
+ * is three letters (`ï»¿`), not the mark a document may start with, so the document after it was not seen. UTF-16
+ * (after either byte order mark, or little-endian ASCII without one: `{` then a zero byte) is read as UTF-16: as
+ * Latin-1 every key's letters were apart (`s\0s\0n\0`), so no key was found.
  */
 function latin1(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString("utf16le", 2);
+  // Big-endian: a copy of whole code units, swapped (an odd last byte is dropped, as utf16le reading drops it).
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
+      .swap16()
+      .toString("utf16le");
+  if (bytes.length > 1 && bytes[0] !== 0 && bytes[1] === 0) return bytes.toString("utf16le");
   return bytes.toString("latin1", bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
 }
 
@@ -252,13 +286,11 @@ function percentDecoded(text: string): string {
 }
 
 /**
- * The percent-decoded text, and the document in it where one starts after other text (a URL or query before it):
- * the document may be followed by more of the query, so it need not parse (`namesKey` then reads it).
+ * The percent-decoded text: a document in it after other text (a URL or query before it) is read from its `{` or `[`
+ * (`embedsAfterText`), and may be followed by more of the query, so it need not parse (`namesKey` then reads it).
  */
 function percentTexts(text: string): string[] {
-  const decoded = percentDecoded(text);
-  const at = decoded.search(/[{[]/);
-  return at > 0 ? [decoded, decoded.slice(at)] : [decoded];
+  return [percentDecoded(text)];
 }
 
 /**

@@ -87,6 +87,11 @@ const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 const latin1 = (text: string) => Buffer.from(text, "latin1").toString("base64");
 const gz = (text: string) => gzipSync(text).toString("base64");
+/** UTF-16 text in base64, little- or big-endian, after its byte order mark or not. */
+const utf16 = (text: string, order: "le" | "be", mark: boolean) => {
+  const bytes = Buffer.from(`${mark ? "\ufeff" : ""}${text}`, "utf16le");
+  return (order === "be" ? bytes.swap16() : bytes).toString("base64");
+};
 /** Base64 as MIME writes it: lines of 76 characters ending in CRLF. */
 const mime = (text: string) => (b64(text).match(/.{1,76}/g) ?? []).join("\r\n");
 
@@ -156,6 +161,28 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["a document after CR LF, in base64", { id: "e1", payload: b64(`\r\n${doc({ ssn: SSN })}`) }],
   ["a document after a tab, in base64", { id: "e1", payload: b64(`\t${doc({ ssn: SSN })}`) }],
   ["gzip of a document after a byte order mark", { id: "e1", payload: gz(`\ufeff${doc({ ssn: SSN })}`) }],
+  // A document after other text, not encoded: the sibling of the percent-encoded rows above.
+  ["a document after other text", { id: "e1", payload: `payload=${doc({ ssn: SSN })}` }],
+  [
+    "a URL quoting a document as it is",
+    { id: "e1", notes: [`https://hooks.example.com/cb?payload=${doc({ c: { ssn: SSN } })}&sig=1`] },
+  ],
+  ["a log line quoting a repr", { id: "e1", payload: `created: [{'ssn': '${SSN}'}] (ok)` }],
+  // Base64 of a percent-encoded document (starts with J), and of UTF-16 text (either mark, or none).
+  ["base64 of a percent-encoded document", { id: "e1", payload: b64(encodeURIComponent(doc({ ssn: SSN }))) }],
+  [
+    "UTF-16 after its byte order mark, in base64",
+    { id: "e1", payload: utf16(doc({ ssn: SSN }), "le", true) },
+  ],
+  [
+    "UTF-16BE after its byte order mark, in base64",
+    { id: "e1", payload: utf16(doc({ ssn: SSN }), "be", true) },
+  ],
+  ["UTF-16 without a mark, in base64", { id: "e1", notes: [utf16(doc([{ ssn: SSN }]), "le", false)] }],
+  [
+    "gzip of UTF-16",
+    { id: "e1", payload: gzipSync(Buffer.from(`\ufeff${doc({ ssn: SSN })}`, "utf16le")).toString("base64") },
+  ],
 ];
 
 describe.each([
@@ -196,6 +223,15 @@ describe.each([
         gz(doc({ city: "Oslo" })),
         "eNotification",
         "H4sIAAAA",
+        // Text before braces or brackets naming no masked key; words starting with J or /; UTF-16 without the key.
+        "see [draft]: no ssn here",
+        `log: ${doc({ city: "Oslo" })}`,
+        "{ssn} is a placeholder",
+        "John",
+        "/usr/local/bin",
+        // A big-endian byte order mark before an odd number of bytes.
+        "/v8AeWI",
+        utf16(doc({ city: "Oslo" }), "le", true),
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
