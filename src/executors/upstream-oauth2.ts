@@ -1,5 +1,5 @@
 import { isLoopback } from "../config/loopback.js";
-import { namedUrlRefusal } from "../config/reach.js";
+import { type Lookup, namedUrlRefusal, systemLookup } from "../config/reach.js";
 import { rememberCredential } from "../telemetry/redact.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
@@ -16,6 +16,8 @@ export interface AuthOptions {
   /** Resolves a relative OAuth2 `tokenUrl` (OpenAPI 3.1 allows one relative to the server URL). */
   baseUrl?: string;
   timeoutMs?: number;
+  /** How a discovered token endpoint's host name is resolved to check the network it is on (`reach.ts`). */
+  lookup?: Lookup;
 }
 
 export interface ApplyOptions {
@@ -69,7 +71,7 @@ export function createOAuthTokens(options: AuthOptions): OAuthTokens {
   const refused = new Map<string, Set<string>>();
   const renewal: Renewal = {
     cache,
-    endpoints: createTokenEndpoints(doFetch, options.baseUrl, timeoutMs),
+    endpoints: createTokenEndpoints(doFetch, options.baseUrl, timeoutMs, options.lookup ?? systemLookup),
     rotated: new Map(),
     refused,
     doFetch,
@@ -420,8 +422,17 @@ async function expired(token: string): Promise<boolean> {
   }
 }
 
-/** Token endpoints: the scheme's own URL (relative to the base URL), or the one OpenID Connect discovery names. */
-function createTokenEndpoints(doFetch: typeof fetch, baseUrl: string | undefined, timeoutMs: number) {
+/**
+ * Token endpoints: the scheme's own URL (relative to the base URL), or the one OpenID Connect discovery names. A
+ * discovered one is checked (`namedUrlRefusal`) before every token request it is used for, not once: the document is
+ * read once, and a name can be pointed elsewhere while the server runs, as a key set's can (issuers.ts).
+ */
+function createTokenEndpoints(
+  doFetch: typeof fetch,
+  baseUrl: string | undefined,
+  timeoutMs: number,
+  lookup: Lookup,
+) {
   const discovered = new Map<string, Promise<string>>();
   return {
     async of(
@@ -443,7 +454,16 @@ function createTokenEndpoints(doFetch: typeof fetch, baseUrl: string | undefined
         discovered.set(url, pending);
         pending.catch(() => discovered.delete(url));
       }
-      return pending;
+      const endpoint = await pending;
+      // The client secret is sent where the document says: not into a network the document's own host is not on.
+      const refused = await namedUrlRefusal(new URL(endpoint), new URL(url), lookup);
+      if (refused) {
+        throw new AuthError(
+          `OAuth2 scheme '${scheme}': the OpenID Connect discovery document names a token_endpoint ${new URL(endpoint).origin} that is refused: ${refused}`,
+          "token_request_failed",
+        );
+      }
+      return endpoint;
     },
   };
 }
@@ -475,11 +495,7 @@ async function discover(
   if (!response.ok) throw failed(`answered HTTP ${response.status}`);
   const fields = await readJsonFields(response, scheme, "the OpenID Connect discovery document");
   if (typeof fields.token_endpoint !== "string") throw failed("names no token_endpoint");
-  const endpoint = new URL(fields.token_endpoint, url);
-  // The client secret is sent where the document says: not into a network the document's own host is not on.
-  const refused = await namedUrlRefusal(endpoint, new URL(url));
-  if (refused) throw failed(`names a token_endpoint ${endpoint.origin} that is refused: ${refused}`);
-  return endpoint.toString();
+  return new URL(fields.token_endpoint, url).toString();
 }
 
 interface TokenGrant {

@@ -3,6 +3,8 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
 import { type Lookup, namedUrlRefusal, reachOfAddress } from "../../src/config/reach.js";
+import type { UserToken } from "../../src/executors/upstream-credentials.js";
+import { createOAuthTokens } from "../../src/executors/upstream-oauth2.js";
 import { createIssuerDirectory } from "../../src/transports/http-auth/issuers.js";
 import { errorsOf, genSpec } from "../helpers/generate.js";
 import { serveOverStdio, type ToolResult } from "../helpers/mcp.js";
@@ -238,5 +240,53 @@ describe("an upstream's discovered token endpoint on another network (a real ser
     } finally {
       await served.close();
     }
+  });
+});
+
+describe("a discovered token endpoint is checked before every token request, not once", () => {
+  let idp: RecordingServer;
+  beforeAll(async () => {
+    idp = await startRecordingServer((req, res) => {
+      if (req.path === "/.well-known/openid-configuration")
+        return sendJson(res, 200, { issuer: idp.url, token_endpoint: "http://tokens.example/oauth/token" });
+      if (req.path === "/oauth/token")
+        return sendJson(res, 200, { access_token: "tok-7c1e9a", expires_in: 3600 });
+      return sendJson(res, 404, {});
+    });
+  });
+  afterAll(() => idp?.close());
+
+  it("a name that resolved to a public address and now resolves to a private one gets no client secret", async () => {
+    // tokens.example is served by the local idp (as a hosts entry would); what it resolves to is the test's to say.
+    let answer = "93.184.215.14";
+    const lookup: Lookup = async () => [{ address: answer }];
+    const routed: typeof fetch = (url, init) =>
+      fetch(String(url).replace("http://tokens.example", idp.url), init);
+    const tokens = createOAuthTokens({ fetch: routed, lookup, baseUrl: "http://api.example" });
+    const credential = {
+      kind: "userToken",
+      scheme: {
+        kind: "oauth2",
+        scheme: "s",
+        flows: ["clientCredentials"],
+        token: { env: "S_TOKEN" },
+        discoveryUrl: `${idp.url}/.well-known/openid-configuration`,
+        scopes: [],
+      },
+      clientId: "client",
+      clientSecret: "client-secret-7c1e9a",
+    } as unknown as UserToken;
+    const apply = { signal: new AbortController().signal };
+    const posts = () => idp.received.filter((r) => r.path === "/oauth/token").length;
+    expect(await tokens.userToken(credential, apply)).toBe("tok-7c1e9a");
+    expect(posts()).toBe(1);
+    // The upstream refuses the token (a 401): the next call renews it, after the name was pointed inside.
+    answer = "10.0.0.7";
+    tokens.rejected();
+    await expect(tokens.userToken(credential, apply)).rejects.toThrow(
+      /names a token_endpoint http:\/\/tokens\.example that is refused: it is at a private-network address \(tokens\.example is 10\.0\.0\.7\)/,
+    );
+    expect(posts()).toBe(1);
+    expect(idp.received.filter((r) => r.path === "/.well-known/openid-configuration")).toHaveLength(1);
   });
 });
