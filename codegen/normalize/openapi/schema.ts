@@ -29,8 +29,8 @@ const NEEDS_ESCAPE = /[~/]/;
  */
 export function child(at: At, ...segments: (string | number)[]): At {
   let pointer = at.pointer;
-  for (const s of segments) {
-    const text = String(s);
+  for (let i = 0; i < segments.length; i++) {
+    const text = String(segments[i]);
     pointer += NEEDS_ESCAPE.test(text) ? `/${text.replace(/~/g, "~0").replace(/\//g, "~1")}` : `/${text}`;
   }
   return { doc: at.doc, pointer };
@@ -410,6 +410,8 @@ export class SchemaConverter {
       return { kind: "union", variants: s.enum.map(exactly), exclusive: false };
     }
     if ("const" in s) return exactly(s.const);
+    // One type named (most nodes): that type's node, without the lists below.
+    if (typeof s.type === "string" && s.type !== "null" && !intOrString(s)) return this.typed(s.type, s, at);
     const types = typesOf(s);
     if (types.length === 0) return { kind: "any" };
     const nonNull = types.filter((t) => t !== "null");
@@ -609,6 +611,9 @@ export class SchemaConverter {
    * check saw it (`structureChecked`): 3.1 and 3.2 schemas, files a 3.0 document refers to, handler schemas.
    */
   private badKeywords(s: Json, at: At): void {
+    // Read in one pass over the node's keys (a few) first: most nodes have nothing to say, and the ordered look-up
+    // below (eleven keywords, a closure) ran for every schema node of the spec.
+    if (!mayHaveBadKeyword(s)) return;
     const warn = (key: string, why: string) =>
       this.diags.warn("TW134", `${key} ${shown(s[key])} ${why}; ignored`, this.located(child(at, key)));
     const checked = this.structureChecked(at);
@@ -947,6 +952,39 @@ function typesOf(s: Json): string[] {
 const COUNTS = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
 /** Keywords JSON Schema requires to be a number (`multipleOf`: above 0); a YAML `.inf` or JSON `1e400` is not one. */
 const NUMBERS = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+/** The keywords `badKeywords` looks at: true for a count, false for a number, null for the others. */
+const CHECKED_KEYWORDS = new Map<string, boolean | null>([
+  ...COUNTS.map((k): [string, boolean] => [k, true]),
+  ...NUMBERS.map((k): [string, boolean] => [k, false]),
+  ["pattern", null],
+  ["uniqueItems", null],
+  ["enum", null],
+]);
+
+/**
+ * Whether `badKeywords` may have something to say of `s`: a bound keyword whose value is not a valid bound, or one
+ * of the others with a value of another type than its own. Never false where it would warn.
+ */
+function mayHaveBadKeyword(s: Json): boolean {
+  for (const key in s) {
+    const count = CHECKED_KEYWORDS.get(key);
+    if (count === undefined) continue;
+    const v = s[key];
+    if (count === null) {
+      if (
+        key === "pattern"
+          ? typeof v !== "string"
+          : key === "enum"
+            ? !Array.isArray(v)
+            : typeof v !== "boolean"
+      )
+        return true;
+    } else if (typeof v === "number") {
+      if (!(count ? isCount(v) : isFiniteNumber(v) && (key !== "multipleOf" || v > 0))) return true;
+    } else if (!(typeof v === "boolean" && key.startsWith("exclusive"))) return true;
+  }
+  return false;
+}
 
 /** A keyword's value as a message shows it: JSON, cut at 40 characters (`Infinity`, `NaN` as JavaScript writes them). */
 function shown(v: unknown): string {
@@ -1045,7 +1083,8 @@ function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undef
 }
 
 function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {
-  return Object.keys(meta).length === 0 ? node : ({ ...node, ...meta } as SchemaNode);
+  for (const _ in meta) return { ...node, ...meta } as SchemaNode;
+  return node;
 }
 
 /**
