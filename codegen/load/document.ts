@@ -318,15 +318,16 @@ function keyEndsAtLeast(text: string): number {
     while (text.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
     return (backslashes & 1) === 0;
   };
+  // One pass over the colons: each one right after a `"`, or after whitespace (` \t\n\r`) right after one.
   let n = 0;
-  for (let i = text.indexOf('":'); i !== -1; i = text.indexOf('":', i + 2)) if (unescaped(i)) n++;
-  SPACED_KEY_END.lastIndex = 0;
-  for (let m = SPACED_KEY_END.exec(text); m !== null; m = SPACED_KEY_END.exec(text))
-    if (unescaped(m.index)) n++;
+  for (let colon = text.indexOf(":"); colon !== -1; colon = text.indexOf(":", colon + 1)) {
+    let quote = colon - 1;
+    let c = text.charCodeAt(quote);
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(--quote);
+    if (c === 34 && unescaped(quote)) n++;
+  }
   return n;
 }
-
-const SPACED_KEY_END = /"[ \t\n\r]+:/g;
 
 /** Exactly the number of object members a (valid) JSON text writes: the `:` outside strings. */
 function membersWritten(text: string): number {
