@@ -66,17 +66,26 @@ export type Lookup = (host: string) => Promise<ReadonlyArray<{ address: string }
 export const systemLookup: Lookup = (host) =>
   process.getBuiltinModule("node:dns").promises.lookup(host, { all: true, verbatim: true });
 
-/** The networks a URL's host is on: its literal's, `localhost`'s, or those of every address its name resolves to. */
-async function reachOfHost(hostname: string, lookup: Lookup): Promise<Map<Reach, string>> {
+/**
+ * The networks a URL's host is on (its literal's, `localhost`'s, or those of every address its name resolves to),
+ * and for a name the addresses it resolved to (what a connection to it may use).
+ */
+async function reachOfHost(
+  hostname: string,
+  lookup: Lookup,
+): Promise<{ found: Map<Reach, string>; addresses?: string[] }> {
   const bare = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (process.getBuiltinModule("node:net").isIP(bare) !== 0) return new Map([[reachOfAddress(bare), bare]]);
-  if (bare === "localhost" || bare.endsWith(".localhost")) return new Map([["loopback", bare]]);
+  if (process.getBuiltinModule("node:net").isIP(bare) !== 0)
+    return { found: new Map([[reachOfAddress(bare), bare]]) };
+  if (bare === "localhost" || bare.endsWith(".localhost")) return { found: new Map([["loopback", bare]]) };
   const found = new Map<Reach, string>();
+  const addresses: string[] = [];
   for (const { address } of await lookup(bare)) {
     const reach = reachOfAddress(address);
     if (!found.has(reach)) found.set(reach, address);
+    addresses.push(address);
   }
-  return found;
+  return { found, addresses };
 }
 
 const NAMES: Record<Exclude<Reach, "public">, string> = {
@@ -87,27 +96,67 @@ const NAMES: Record<Exclude<Reach, "public">, string> = {
 };
 
 /**
- * Why `named` (a URL the document at `from` named) may not be fetched, or undefined when it may: on the public
- * internet, or on a network `from`'s host is on too. A name that cannot be resolved is refused (fail closed).
+ * What checking `named` (a URL the document at `from` named) found: why it may not be fetched (`refused`), or, when
+ * it may (on the public internet, or on a network `from`'s host is on too), the addresses its host name resolved to.
+ * A request to it must connect to those only (`pinnedLookup`): resolving the name again would let a name answer a
+ * public address to the check and an internal one to the connection (DNS rebinding). No addresses for a literal,
+ * `localhost`, or the document's own host (needs no look-up). A name that cannot be resolved is refused (fail closed).
  */
+export async function checkNamedUrl(
+  named: URL,
+  from: URL,
+  lookup: Lookup = systemLookup,
+): Promise<{ refused: string } | { refused?: undefined; addresses?: readonly string[] }> {
+  if (named.hostname === from.hostname) return {};
+  let target: Awaited<ReturnType<typeof reachOfHost>>;
+  try {
+    target = await reachOfHost(named.hostname, lookup);
+  } catch (error) {
+    return {
+      refused: `its host ${named.hostname} could not be resolved (${(error as { code?: string }).code ?? (error as Error).name})`,
+    };
+  }
+  if (target.found.size === 0) return { refused: `its host ${named.hostname} resolves to no address` };
+  const own = await reachOfHost(from.hostname, lookup).catch(() => ({ found: new Map<Reach, string>() }));
+  for (const [reach, address] of target.found) {
+    if (reach === "public" || own.found.has(reach)) continue;
+    const at = address === named.hostname.replace(/^\[|\]$/g, "") ? "" : ` (${named.hostname} is ${address})`;
+    return { refused: `it is at ${NAMES[reach]}${at} while ${from.host} is not` };
+  }
+  return target.addresses ? { addresses: target.addresses } : {};
+}
+
+/** Why `named` may not be fetched, or undefined when it may (`checkNamedUrl`). */
 export async function namedUrlRefusal(
   named: URL,
   from: URL,
   lookup: Lookup = systemLookup,
 ): Promise<string | undefined> {
-  if (named.hostname === from.hostname) return undefined;
-  let target: Map<Reach, string>;
-  try {
-    target = await reachOfHost(named.hostname, lookup);
-  } catch (error) {
-    return `its host ${named.hostname} could not be resolved (${(error as { code?: string }).code ?? (error as Error).name})`;
-  }
-  if (target.size === 0) return `its host ${named.hostname} resolves to no address`;
-  const own = await reachOfHost(from.hostname, lookup).catch(() => new Map<Reach, string>());
-  for (const [reach, address] of target) {
-    if (reach === "public" || own.has(reach)) continue;
-    const at = address === named.hostname.replace(/^\[|\]$/g, "") ? "" : ` (${named.hostname} is ${address})`;
-    return `it is at ${NAMES[reach]}${at} while ${from.host} is not`;
-  }
-  return undefined;
+  return (await checkNamedUrl(named, from, lookup)).refused;
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | Array<{ address: string; family: number }>,
+  family?: number,
+) => void;
+
+/**
+ * A `lookup` for `net.connect`/`http.request` that answers only `addresses` (those a check passed), never asking
+ * the resolver again; the host name stays the request's, so TLS is still verified against it.
+ */
+export function pinnedLookup(addresses: readonly string[]) {
+  const net = process.getBuiltinModule("node:net");
+  const all = addresses.map((address) => ({ address, family: net.isIP(address) }));
+  return (_host: string, options: { family?: number | string; all?: boolean }, callback: LookupCallback) => {
+    const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : options.family;
+    const usable = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
+    if (usable.length === 0) {
+      const error: NodeJS.ErrnoException = new Error(`no checked address of family ${family}`);
+      error.code = "ENOTFOUND";
+      return callback(error, "");
+    }
+    if (options.all) return callback(null, usable);
+    return callback(null, usable[0]!.address, usable[0]!.family);
+  };
 }

@@ -1,6 +1,7 @@
 import { isLoopback } from "../config/loopback.js";
-import { type Lookup, namedUrlRefusal, systemLookup } from "../config/reach.js";
+import { checkNamedUrl, type Lookup, systemLookup } from "../config/reach.js";
 import { rememberCredential } from "../telemetry/redact.js";
+import { fetchNamed } from "./named-fetch.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
 
@@ -256,12 +257,13 @@ async function renewUserToken(
   const grant = renewalGrant(credential, renewal.rotated);
   if (grant === undefined) return undefined;
   const fresh = await renewal.cache.obtain(key, apply, scheme.scheme, async () => {
-    const tokenUrl = await renewal.endpoints.of(scheme.scheme, scheme.tokenUrl, scheme.discoveryUrl);
+    const endpoint = await renewal.endpoints.of(scheme.scheme, scheme.tokenUrl, scheme.discoveryUrl);
     const request = (scopes: readonly string[]) =>
       requestToken(
         renewal.doFetch,
         {
-          tokenUrl,
+          tokenUrl: endpoint.url,
+          addresses: endpoint.addresses,
           form: withScopes(grant.form, scopes),
           client,
           scheme: scheme.scheme,
@@ -423,8 +425,17 @@ async function expired(token: string): Promise<boolean> {
 }
 
 /**
+ * A token endpoint, and for a discovered one named by host name, the addresses its check resolved that name to: the
+ * token request connects to those only (`fetchNamed`), not to what the name answers next (DNS rebinding).
+ */
+interface TokenEndpoint {
+  url: string;
+  addresses?: readonly string[];
+}
+
+/**
  * Token endpoints: the scheme's own URL (relative to the base URL), or the one OpenID Connect discovery names. A
- * discovered one is checked (`namedUrlRefusal`) before every token request it is used for, not once: the document is
+ * discovered one is checked (`checkNamedUrl`) before every token request it is used for, not once: the document is
  * read once, and a name can be pointed elsewhere while the server runs, as a key set's can (issuers.ts).
  */
 function createTokenEndpoints(
@@ -439,8 +450,8 @@ function createTokenEndpoints(
       scheme: string,
       tokenUrl: string | undefined,
       discoveryUrl: string | undefined,
-    ): Promise<string> {
-      if (tokenUrl !== undefined) return new URL(tokenUrl, baseUrl).toString();
+    ): Promise<TokenEndpoint> {
+      if (tokenUrl !== undefined) return { url: new URL(tokenUrl, baseUrl).toString() };
       if (discoveryUrl === undefined) {
         throw new AuthError(
           `OAuth2 scheme '${scheme}': no token endpoint to renew tokens at`,
@@ -456,14 +467,14 @@ function createTokenEndpoints(
       }
       const endpoint = await pending;
       // The client secret is sent where the document says: not into a network the document's own host is not on.
-      const refused = await namedUrlRefusal(new URL(endpoint), new URL(url), lookup);
-      if (refused) {
+      const checked = await checkNamedUrl(new URL(endpoint), new URL(url), lookup);
+      if (checked.refused !== undefined) {
         throw new AuthError(
-          `OAuth2 scheme '${scheme}': the OpenID Connect discovery document names a token_endpoint ${new URL(endpoint).origin} that is refused: ${refused}`,
+          `OAuth2 scheme '${scheme}': the OpenID Connect discovery document names a token_endpoint ${new URL(endpoint).origin} that is refused: ${checked.refused}`,
           "token_request_failed",
         );
       }
-      return endpoint;
+      return { url: endpoint, ...(checked.addresses ? { addresses: checked.addresses } : {}) };
     },
   };
 }
@@ -500,6 +511,8 @@ async function discover(
 
 interface TokenGrant {
   tokenUrl: string;
+  /** The addresses a discovered endpoint's check passed: the request connects to these only. */
+  addresses?: readonly string[] | undefined;
   form: Record<string, string>;
   /** A confidential client authenticates with HTTP Basic; a public one (no secret) sends its id in the form. */
   client: { id: string; secret: string | undefined };
@@ -569,13 +582,18 @@ async function postTokenRequest(
     headers.authorization = `Basic ${basic}`;
   } else form.set("client_id", grant.client.id);
   try {
-    return await doFetch(url, {
-      method: "POST",
-      headers,
-      body: form.toString(),
-      redirect: "error",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    return await fetchNamed(
+      doFetch,
+      url,
+      {
+        method: "POST",
+        headers,
+        body: form.toString(),
+        redirect: "error",
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      grant.addresses,
+    );
   } catch {
     throw new AuthError(
       `OAuth2 scheme '${grant.scheme}': the token endpoint could not be reached`,

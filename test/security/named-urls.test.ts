@@ -1,5 +1,9 @@
 import { writeFileSync } from "node:fs";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { join, relative } from "node:path";
+import tls from "node:tls";
+import { jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
 import { type Lookup, namedUrlRefusal, reachOfAddress } from "../../src/config/reach.js";
@@ -10,9 +14,11 @@ import { errorsOf, genSpec } from "../helpers/generate.js";
 import { serveOverStdio, type ToolResult } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { testCa } from "../helpers/tls.js";
 import { type LocalIssuer, startLocalIssuer } from "../transport/local-issuer.js";
 import { INITIALIZE, MCP_HEADERS, raw } from "../transport/raw-http.js";
 import { fixtureCatalog, fixtureEnv, type Served, serveHttp } from "../transport/serve-http.js";
+import { issueLeaf } from "../upstreams/scaivault/pki-core.js";
 
 /**
  * URLs the server fetches because a document told it to: the `jwks_uri` an issuer's metadata names (the HTTP
@@ -288,5 +294,129 @@ describe("a discovered token endpoint is checked before every token request, not
     );
     expect(posts()).toBe(1);
     expect(idp.received.filter((r) => r.path === "/.well-known/openid-configuration")).toHaveLength(1);
+  });
+});
+
+/**
+ * DNS rebinding: the check resolves a named URL's host, then the request must connect to what the check saw, not
+ * resolve the name again (a name can answer a public address to the check and 127.0.0.1 or 169.254.169.254 to the
+ * connection). Names under `.test` (RFC 6761) are known only to the lookup given here: the system resolver knows
+ * none, so a request that resolved again would fail, and one that connects reaches the checked 127.0.0.1.
+ */
+describe("a named URL's request connects to the addresses its check passed (DNS rebinding)", () => {
+  const answers: Record<string, string[][]> = {};
+  const asked: string[] = [];
+  const lookup: Lookup = async (host) => {
+    asked.push(host);
+    const next = answers[host]?.length ? answers[host]!.shift()! : ["127.0.0.1"];
+    return next.map((address) => ({ address }));
+  };
+  let keysServer: TlsServer;
+  let issuer: LocalIssuer;
+  const keyHits: string[] = [];
+  let trusted: string[];
+
+  beforeAll(async () => {
+    const ca = await testCa("rebinding test CA");
+    const leaf = await issueLeaf(ca, {
+      commonName: "keys.rebind.test",
+      altNames: ["keys.rebind.test"],
+      ipSans: [],
+      usage: "server",
+      keyAlgorithm: "ec-p256",
+      notBefore: new Date(Date.now() - 3_600_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+    });
+    // This worker trusts the test's CA, so TLS is verified as it is for any issuer: against the URL's host name.
+    trusted = tls.getCACertificates("default");
+    tls.setDefaultCACertificates([...trusted, ca.pem]);
+    keysServer = createTlsServer({ key: leaf.privateKeyPem, cert: leaf.pem }, async (req, res) => {
+      keyHits.push(`${req.headers.host} ${req.url}`);
+      // The key set the local issuer publishes for the tenant, served from this host.
+      const keys = await fetch(`${issuer.origin}/${req.url?.split("/")[1]}/jwks`);
+      res.writeHead(200, { "content-type": "application/json" }).end(await keys.text());
+    });
+    await new Promise<void>((resolve) => keysServer.listen(0, "127.0.0.1", resolve));
+    const port = (keysServer.address() as AddressInfo).port;
+    issuer = await startLocalIssuer({
+      pinned: { discovery: "rfc8414", jwksUri: () => `https://keys.rebind.test:${port}/pinned/jwks` },
+      misnamed: { discovery: "rfc8414", jwksUri: () => `https://other.rebind.test:${port}/misnamed/jwks` },
+    });
+  });
+  afterAll(async () => {
+    tls.setDefaultCACertificates(trusted);
+    keysServer.closeAllConnections();
+    await new Promise((resolve) => keysServer.close(resolve));
+    await issuer.close();
+  });
+
+  it("an issuer's key set is fetched from the checked address, one look-up per fetch, TLS verified by name", async () => {
+    asked.length = 0;
+    const directory = createIssuerDirectory([issuer.issuer("pinned")], { lookup });
+    const { keys } = await directory.keysFor(issuer.issuer("pinned"));
+    const token = await issuer.mint("pinned", { sub: "u" });
+    const { payload } = await jwtVerify(token, keys);
+    expect(payload.sub).toBe("u");
+    expect(keyHits).toEqual([`keys.rebind.test:${(keysServer.address() as AddressInfo).port} /pinned/jwks`]);
+    expect(asked).toEqual(["keys.rebind.test"]);
+
+    // A certificate that does not name the host is refused as it always was: pinning the address keeps the name.
+    const other = createIssuerDirectory([issuer.issuer("misnamed")], { lookup });
+    const misnamed = await other.keysFor(issuer.issuer("misnamed"));
+    await expect(jwtVerify(await issuer.mint("misnamed", { sub: "u" }), misnamed.keys)).rejects.toThrow(
+      "could not be fetched",
+    );
+    expect(keyHits).toHaveLength(1);
+  });
+
+  describe("a discovered token endpoint", () => {
+    let idp: RecordingServer;
+    const SECRET = "client-secret-9d31b7";
+    const expired = `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify({ exp: 1 })).toString("base64url")}.`;
+
+    beforeAll(async () => {
+      idp = await startRecordingServer((req, res) => {
+        if (req.path === "/.well-known/openid-configuration") {
+          const port = new URL(idp.url).port;
+          return sendJson(res, 200, {
+            issuer: idp.url,
+            token_endpoint: `http://idp.rebind.test:${port}/oauth/token`,
+          });
+        }
+        if (req.path === "/oauth/token")
+          return sendJson(res, 200, { access_token: "renewed-9d31b7", expires_in: 600 });
+        return sendJson(res, 404, {});
+      });
+    });
+    afterAll(() => idp?.close());
+
+    const renew = () =>
+      createOAuthTokens({ baseUrl: idp.url, lookup }).userToken(
+        {
+          kind: "userToken",
+          scheme: {
+            kind: "oauth2",
+            scheme: "oidc",
+            flows: ["openIdConnect"],
+            token: { env: "TOKEN" },
+            discoveryUrl: `${idp.url}/.well-known/openid-configuration`,
+            scopes: [],
+          },
+          token: expired,
+          refreshToken: "refresh-9d31b7",
+          clientId: "client",
+          clientSecret: SECRET,
+        },
+        { signal: new AbortController().signal },
+      );
+
+    it("the token request connects to the address its check passed", async () => {
+      asked.length = 0;
+      idp.received.length = 0;
+      expect(await renew()).toBe("renewed-9d31b7");
+      expect(asked).toEqual(["idp.rebind.test"]);
+      const posted = idp.received.find((r) => r.path === "/oauth/token");
+      expect(posted?.headers.host).toBe(`idp.rebind.test:${new URL(idp.url).port}`);
+    });
   });
 });

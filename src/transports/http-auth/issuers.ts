@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
-import { type Lookup, namedUrlRefusal, systemLookup } from "../../config/reach.js";
+import { checkNamedUrl, type Lookup, systemLookup } from "../../config/reach.js";
+import { fetchNamed } from "../../executors/named-fetch.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "../../executors/response.js";
 import { isLoopback } from "../http-settings.js";
 
@@ -150,11 +151,14 @@ function keySetFetch(issuer: string, metadata: URL, discovery: Discovery): Fetch
     const repeated = held?.error(now());
     if (repeated) throw repeated;
     try {
-      // Checked before every fetch, not once: a name can be pointed elsewhere between key rotations.
-      const refused = await namedUrlRefusal(new URL(url), metadata, lookup);
-      if (refused)
-        throw new IssuerUnavailableError(`the signing keys of ${issuer}: ${url} is refused: ${refused}`);
-      const response = await doFetch(url, init);
+      // Checked before every fetch, not once: a name can be pointed elsewhere between key rotations. The fetch
+      // connects to the addresses the check passed, not to what the name answers next (DNS rebinding).
+      const checked = await checkNamedUrl(new URL(url), metadata, lookup);
+      if (checked.refused !== undefined)
+        throw new IssuerUnavailableError(
+          `the signing keys of ${issuer}: ${url} is refused: ${checked.refused}`,
+        );
+      const response = await fetchNamed(doFetch, url, init, checked.addresses);
       if (response.status !== 200) {
         await response.body?.cancel().catch(() => {});
         throw new IssuerUnavailableError(`the signing keys of ${issuer}: ${url} answered ${response.status}`);
