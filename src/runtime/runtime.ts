@@ -7,6 +7,7 @@ import {
   compose,
   failure,
   type NamedMiddleware,
+  stoppedCall,
   type Terminal,
 } from "../chain.js";
 import type { Config } from "../config/config.js";
@@ -186,8 +187,24 @@ function createTerminal(
     const executor = executors[binding.kind] as Executor | undefined;
     if (!executor)
       return failure(`${binding.kind} bindings are not supported by this runtime yet`, "unsupported");
-    return executor(ctx, binding);
+    return afterStop(ctx, executor, binding);
   };
+}
+
+/**
+ * An executor's outcome, or, once the call's signal has aborted, what its client got: a cancellation or the
+ * server's request timeout (`stoppedCall`). A hand-written handler (or an executor the options add) may resolve, or
+ * throw, after the call was stopped; its late result reached no one, and the audit record, metrics and result must
+ * not say `allowed` for a call the client saw end as cancelled or timed out.
+ */
+async function afterStop(ctx: CallContext, executor: Executor, binding: Binding): Promise<ToolOutcome> {
+  try {
+    const outcome = await executor(ctx, binding);
+    return ctx.signal.aborted ? stoppedCall(ctx) : outcome;
+  } catch (error) {
+    if (ctx.signal.aborted) return stoppedCall(ctx);
+    throw error;
+  }
 }
 
 /** The policy's schema of each tool's output over the whole catalog table, made drift-tolerant; cached per tool. */
