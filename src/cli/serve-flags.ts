@@ -187,6 +187,17 @@ export const SERVE_OPTIONS = [
     help: "Authenticated MCP requests served at once; beyond it a request is answered 503 with Retry-After before its body is read.",
   },
   {
+    key: "maxRequestsPerCaller",
+    flag: "--max-requests-per-caller",
+    env: "TOOLWRIGHT_MAX_REQUESTS_PER_CALLER",
+    type: "integer",
+    arg: "<n>",
+    group: "http",
+    shownDefault: "64",
+    min: 1,
+    help: "Of those, served at once for one caller (an OAuth token's holder; with the static key, one client address; legacy SSE calls count too); beyond it a request is answered 429 with Retry-After before its body is read, so one caller cannot take every place.",
+  },
+  {
     key: "maxMessageBytes",
     flag: "--max-message-bytes",
     env: "TOOLWRIGHT_MAX_MESSAGE_BYTES",

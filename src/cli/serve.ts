@@ -486,6 +486,9 @@ function httpTuning(options: ServeOptions): HttpTuning {
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
+    ...(options.maxRequestsPerCaller !== undefined
+      ? { maxRequestsPerCaller: options.maxRequestsPerCaller }
+      : {}),
   };
 }
 

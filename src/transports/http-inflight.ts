@@ -21,6 +21,19 @@ function isRequestId(value: unknown): value is RequestId {
 }
 
 /**
+ * Whom a request's place among those served at once is counted for (`--max-requests-per-caller`): a JWT's holder
+ * (issuer, subject and client), else (the static key's holders are not told apart) the client's address.
+ */
+export function callerKey(
+  principal: Principal,
+  req: { socket: { remoteAddress?: string | undefined } },
+): string {
+  return principal.kind === "jwt"
+    ? principalKey(principal)
+    : `address ${req.socket.remoteAddress ?? "unknown"}`;
+}
+
+/**
  * Whose JSON-RPC ids these are: the static key (every client holding it shares one id space), or a JWT's issuer,
  * subject and client id. Identifiers only, never the credential.
  */

@@ -8,6 +8,7 @@ import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
 import type { ConnectionBudget } from "./http-connections.js";
 import {
   CancelledByClient,
+  callerKey,
   cancelledIds,
   type InflightCalls,
   parseJsonRpc,
@@ -73,7 +74,38 @@ export async function serveMcp(
   }
   endpoint.connections?.trust(req);
   if (endpoint.requests.size >= endpoint.settings.maxRequests) return refuseBusy(req, res, endpoint.settings);
-  return serveAuthenticated(endpoint, req, res, decision.principal);
+  const caller = callerKey(decision.principal, req);
+  if (endpoint.requests.heldBy(caller) >= endpoint.settings.maxRequestsPerCaller)
+    return refuseCaller(req, res, endpoint.settings);
+  return serveAuthenticated(endpoint, req, res, decision.principal, caller);
+}
+
+const saidCallerBusy = new WeakSet<HttpSettings>();
+
+/**
+ * At the bound on requests served at once for one caller, another of theirs is answered 429 with Retry-After
+ * before its body is read: the other callers keep their places (`--max-requests` is the whole process's).
+ */
+export function callerBusy(settings: HttpSettings, batch?: number): string {
+  if (!saidCallerBusy.has(settings)) {
+    saidCallerBusy.add(settings);
+    logLine(
+      `http: a caller has ${settings.maxRequestsPerCaller} requests being served (--max-requests-per-caller, TOOLWRIGHT_MAX_REQUESTS_PER_CALLER): more of theirs are answered 429 (said once)`,
+    );
+  }
+  return batch !== undefined && batch > settings.maxRequestsPerCaller
+    ? `Too Many Requests: a batch of ${batch} requests is more than the ${settings.maxRequestsPerCaller} served at once for one caller; send fewer at a time`
+    : `Too Many Requests: ${settings.maxRequestsPerCaller} requests of this caller are being served; retry once one has been answered`;
+}
+
+function refuseCaller(
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: HttpSettings,
+  batch?: number,
+): void {
+  boundUnreadBody(req);
+  sendJson(res, 429, jsonRpcError(callerBusy(settings, batch)), { "retry-after": "1" });
 }
 
 const saidBusy = new WeakSet<HttpSettings>();
@@ -131,11 +163,12 @@ async function serveAuthenticated(
   req: IncomingMessage,
   res: ServerResponse,
   principal: Principal,
+  counted: string,
 ): Promise<void> {
   const { settings, requests } = endpoint;
   const caller = principalKey(principal);
   const controller = new AbortController();
-  requests.add(controller);
+  requests.add(controller, counted);
   const late = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(new RequestTimeout(settings.requestTimeoutMs));
@@ -172,6 +205,8 @@ async function serveAuthenticated(
       if (Array.isArray(parsed) && parsed.length > 1) {
         requests.carries(controller, parsed.length);
         if (requests.size > settings.maxRequests) return refuseBusy(req, res, settings, parsed.length);
+        if (requests.heldBy(counted) > settings.maxRequestsPerCaller)
+          return refuseCaller(req, res, settings, parsed.length);
       }
       untrack = trackCall(endpoint.calls, caller, parsed, controller);
     }

@@ -44,6 +44,8 @@ export interface HttpSettings {
   maxConnections: number;
   /** Authenticated MCP requests served at once (503 beyond it). */
   maxRequests: number;
+  /** Of those, served for one caller (`callerKey`) at once (429 beyond it). */
+  maxRequestsPerCaller: number;
   /** Env names, for messages that tell the operator what to set. */
   names: { bearer?: string; allowedHosts?: string; publicUrl?: string; authorizationServers?: string };
   /** Also serve the deprecated HTTP+SSE transport (2024-11-05) at `/sse` and `/messages`. */
@@ -69,6 +71,8 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_CONNECTIONS = 512;
 /** Requests served at once; each may hold a body up to the body bound, so this bounds their memory too. */
 export const DEFAULT_MAX_REQUESTS = 128;
+/** Requests one caller may have served at once: half the default bound, so one caller cannot take every place. */
+export const DEFAULT_MAX_REQUESTS_PER_CALLER = 64;
 /** A static client key shorter than this is refused: it would be guessable. */
 export const MIN_BEARER_LENGTH = 16;
 
@@ -163,6 +167,7 @@ export interface HttpTuning {
   headersTimeoutMs?: number;
   maxConnections?: number;
   maxRequests?: number;
+  maxRequestsPerCaller?: number;
 }
 
 /**
@@ -259,6 +264,7 @@ export function resolveHttpSettings(
     headersTimeoutMs: tuning.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
     maxConnections: tuning.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     maxRequests: tuning.maxRequests ?? DEFAULT_MAX_REQUESTS,
+    maxRequestsPerCaller: tuning.maxRequestsPerCaller ?? DEFAULT_MAX_REQUESTS_PER_CALLER,
     names: envNamesOf(t),
     sse: wantsSse(t, config, overrides.sse),
     notes,

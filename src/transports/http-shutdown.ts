@@ -6,6 +6,9 @@ export class ActiveRequests {
   /** Each request's controller, and how many JSON-RPC requests it carries (a batch carries several). */
   private readonly controllers = new Map<AbortController, number>();
   private weight = 0;
+  /** Who each request is served for (`callerKey`), and the JSON-RPC requests served for each caller. */
+  private readonly callerOf = new Map<AbortController, string>();
+  private readonly perCaller = new Map<string, number>();
   private drained: (() => void) | undefined;
   /** Set once shutdown starts: new requests are refused, responses ask to close the connection. */
   draining = false;
@@ -15,22 +18,39 @@ export class ActiveRequests {
     return this.weight;
   }
 
-  add(controller: AbortController): void {
+  /** The JSON-RPC requests being served for `caller` (`--max-requests-per-caller`). */
+  heldBy(caller: string): number {
+    return this.perCaller.get(caller) ?? 0;
+  }
+
+  add(controller: AbortController, caller?: string): void {
     this.controllers.set(controller, 1);
     this.weight += 1;
+    if (caller !== undefined) {
+      this.callerOf.set(controller, caller);
+      this.count(caller, 1);
+    }
+  }
+
+  private count(caller: string, n: number): void {
+    const left = (this.perCaller.get(caller) ?? 0) + n;
+    if (left > 0) this.perCaller.set(caller, left);
+    else this.perCaller.delete(caller);
   }
 
   /**
    * Counts one JSON-RPC request served elsewhere (a legacy SSE stream's call, answered on the stream and not by its
    * POST) against the bound; returns its release (idempotent). Shutdown does not wait for it: streams are closed.
    */
-  hold(): () => void {
+  hold(caller?: string): () => void {
     this.weight += 1;
+    if (caller !== undefined) this.count(caller, 1);
     let held = true;
     return () => {
       if (!held) return;
       held = false;
       this.weight -= 1;
+      if (caller !== undefined) this.count(caller, -1);
     };
   }
 
@@ -40,6 +60,8 @@ export class ActiveRequests {
     if (was === undefined) return;
     this.controllers.set(controller, n);
     this.weight += n - was;
+    const caller = this.callerOf.get(controller);
+    if (caller !== undefined) this.count(caller, n - was);
   }
 
   delete(controller: AbortController): void {
@@ -47,6 +69,11 @@ export class ActiveRequests {
     if (was === undefined) return;
     this.controllers.delete(controller);
     this.weight -= was;
+    const caller = this.callerOf.get(controller);
+    if (caller !== undefined) {
+      this.callerOf.delete(controller);
+      this.count(caller, -was);
+    }
     this.settle();
   }
 

@@ -3,9 +3,10 @@ import { inexactRequestId, parseClientJson } from "../executors/json-text.js";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
-import { principalKey } from "./http-inflight.js";
+import { callerKey, principalKey } from "./http-inflight.js";
 import {
   authInfoOf,
+  callerBusy,
   type McpEndpoint,
   readBoundedBody,
   refuseNotUtf8,
@@ -20,7 +21,6 @@ import {
   unreadableBody,
   unreadableText,
 } from "./http-node.js";
-import type { ActiveRequests } from "./http-shutdown.js";
 import { shownId } from "./shown-id.js";
 
 /**
@@ -206,7 +206,7 @@ export class SseSessions {
     }
     const inexact = inexactRequestId(parsed, body);
     if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
-    const refused = admit(session.pending, parsed, endpoint.settings.maxRequests, endpoint.requests);
+    const refused = admit(session.pending, parsed, endpoint, callerKey(principal, req));
     if (refused) return sendJson(res, refused.status, jsonRpcError(refused.message), refused.headers);
     // What handlers learn about the caller, as on /mcp (never the credential itself).
     (req as IncomingMessage & { auth?: unknown }).auth = authInfoOf(principal);
@@ -235,8 +235,8 @@ export class SseSessions {
 function admit(
   pending: Map<string | number, () => void>,
   parsed: unknown,
-  maxRequests: number,
-  requests: ActiveRequests,
+  { settings, requests }: Pick<McpEndpoint, "settings" | "requests">,
+  caller: string,
 ): { status: number; message: string; headers?: Record<string, string> } | undefined {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
   const m = parsed as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
@@ -255,13 +255,16 @@ function admit(
       status: 400,
       message: `Invalid Request: request id ${shownId(m.id)} is already in use by a request still in flight on this stream; the duplicate was not run (use a new id for each request)`,
     };
-  if (requests.size >= maxRequests)
+  if (requests.size >= settings.maxRequests)
     return {
       status: 503,
-      message: `Service Unavailable: ${maxRequests} requests are being served; retry shortly`,
+      message: `Service Unavailable: ${settings.maxRequests} requests are being served; retry shortly`,
       headers: { "retry-after": "1" },
     };
-  pending.set(m.id, requests.hold());
+  // One caller's calls on its streams count against --max-requests-per-caller with its /mcp requests.
+  if (requests.heldBy(caller) >= settings.maxRequestsPerCaller)
+    return { status: 429, message: callerBusy(settings), headers: { "retry-after": "1" } };
+  pending.set(m.id, requests.hold(caller));
   return undefined;
 }
 

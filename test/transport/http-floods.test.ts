@@ -208,6 +208,38 @@ describe("HTTP floods", () => {
     await served.waitForStderr("http: 2 requests are being served (--max-requests");
   });
 
+  it("bounds one caller's requests in progress: 429 with Retry-After beyond --max-requests-per-caller, others served", async () => {
+    // With the static key, a caller is a client address: 127.0.0.1 and 127.0.0.2 are two callers.
+    const served = await started(["--max-requests", "8", "--max-requests-per-caller", "2"]);
+    const post = (body: string, localAddress = "127.0.0.1") =>
+      raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body, localAddress });
+    const calls = [1, 2].map((id) => post(call(id, `p/${id}`)));
+    await until(() => held.length >= 2);
+    const third = await post(call(3, "p/3"));
+    expect(third.status, third.body).toBe(429);
+    expect(third.headers["retry-after"]).toBe("1");
+    expect(JSON.parse(third.body).error.message).toBe(
+      "Too Many Requests: 2 requests of this caller are being served; retry once one has been answered",
+    );
+    // A batch counts each of its requests against the caller's bound too.
+    const batch = await post(`[${call(4, "p/4")},${call(5, "p/5")},${call(6, "p/6")}]`, "127.0.0.2");
+    expect(batch.status).toBe(429);
+    expect(JSON.parse(batch.body).error.message).toMatch(
+      /a batch of 3 requests is more than the 2 served at once for one caller/,
+    );
+    // Another caller still has its places under --max-requests.
+    const other = post(call(7, "p/7"), "127.0.0.2");
+    await until(() => held.length >= 3);
+    release();
+    expect((await Promise.all([...calls, other])).map((r) => r.status)).toEqual([200, 200, 200]);
+    // An answered request gives its place back.
+    const again = post(call(8, "p/8"));
+    await until(() => held.length >= 1);
+    release();
+    expect((await again).status).toBe(200);
+    await served.waitForStderr("http: a caller has 2 requests being served (--max-requests-per-caller");
+  });
+
   it("counts each request of a JSON-RPC batch against --max-requests", async () => {
     const served = await started(["--max-requests", "4"]);
     const batch = (ids: number[]) => `[${ids.map((id) => call(id, `c/${id}`)).join(",")}]`;

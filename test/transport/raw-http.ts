@@ -25,6 +25,8 @@ export interface RawRequest {
    * bound a callback that never settles, so without this one stuck attempt would stop the poll forever.
    */
   idleTimeoutMs?: number;
+  /** The address the request is sent from (another loopback address is another client address). */
+  localAddress?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function raw(url: string, init: RawRequest = {}): Promise<RawResponse> {
         port: target.port,
         method: init.method ?? "POST",
         path: init.path ?? target.pathname,
+        ...(init.localAddress !== undefined ? { localAddress: init.localAddress } : {}),
         headers: headerList(
           {
             ...(init.body !== undefined && !init.chunked
