@@ -106,16 +106,134 @@ const MIN_ENCODED = 8;
  * credential anywhere holds one of these.
  */
 function encodedForms(value: string): string[] {
-  const bytes = Buffer.from(value, "utf8");
   if (value.length < MIN_ENCODED) return [];
-  const hex = bytes.toString("hex");
-  const forms = [hex, hex.toUpperCase()];
+  const hex = Buffer.from(value, "utf8").toString("hex");
+  return [hex, hex.toUpperCase(), ...base64Cores(value)];
+}
+
+/** The base64 spellings of `encodedForms`: at each of the three offsets, in either alphabet. */
+function base64Cores(value: string): string[] {
+  const bytes = Buffer.from(value, "utf8");
+  const forms: string[] = [];
   for (let offset = 0; offset < 3; offset++) {
     const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
     const core = text.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
     forms.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
   }
   return forms;
+}
+
+/** Base64 characters (either alphabet), by char code. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+  BASE64_CHAR[c.charCodeAt(0)] = 1;
+const isBase64 = (code: number) => code < 128 && BASE64_CHAR[code] === 1;
+
+/**
+ * Where `text` holds base64 broken into lines, as MIME (76 columns, CRLF: email bodies and attachments) and PEM
+ * (64, LF) write it: from a line's base64 end of at least 16 characters, through the lines that are base64 whole
+ * (at least 16 long, `=` padding allowed), to the base64 start of the line after them. A credential's base64 spelling
+ * crossing a line break is found in such a run with its breaks taken out. One pass over the lines (no regular
+ * expression: one repeating over a 10 MB body's 130,000 lines ran out of stack).
+ */
+function wrappedRuns(text: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  let runStart = -1;
+  let previousEnd = 0;
+  for (let lineStart = 0; ; ) {
+    const nl = text.indexOf("\n", lineStart);
+    const lineEnd = nl === -1 ? text.length : nl > lineStart && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    let head = lineStart;
+    while (head < lineEnd && isBase64(text.charCodeAt(head))) head++;
+    for (let pad = 0; pad < 2 && head < lineEnd && text.charCodeAt(head) === 61; pad++) head++;
+    const whole = head === lineEnd && lineEnd - lineStart >= 16;
+    if (runStart !== -1 && (!whole || nl === -1)) {
+      // It ends with this line's base64 start, or with the line before when this one has none.
+      runs.push([runStart, head > lineStart ? head : previousEnd]);
+      runStart = -1;
+    }
+    if (runStart === -1 && nl !== -1) {
+      let tail = lineEnd;
+      while (tail > lineStart && lineEnd - tail < 2 && text.charCodeAt(tail - 1) === 61) tail--;
+      while (tail > lineStart && isBase64(text.charCodeAt(tail - 1))) tail--;
+      if (lineEnd - tail >= 16) runStart = tail;
+    }
+    if (nl === -1) return runs;
+    previousEnd = lineEnd;
+    lineStart = nl + 1;
+  }
+}
+
+/** The base64 spellings of every remembered credential long enough to have one (`listCredentials`). */
+let wrappedNeedles: string[] = [];
+
+/** The first of `needles` that `text` holds, or undefined. */
+function firstHeld(text: string, needles: readonly string[]): string | undefined {
+  for (const needle of needles) if (text.includes(needle)) return needle;
+  return undefined;
+}
+
+/** Whether a line-broken base64 run of `text` holds a credential's base64 spelling across its line breaks. */
+function holdsWrapped(text: string): boolean {
+  if (wrappedNeedles.length === 0 || !text.includes("\n")) return false;
+  for (const [from, to] of wrappedRuns(text))
+    if (firstHeld(text.slice(from, to).replace(/\r?\n/g, ""), wrappedNeedles) !== undefined) return true;
+  return false;
+}
+
+/**
+ * `text` with each line-broken base64 run that holds a credential's base64 spelling across its breaks rewritten:
+ * the spelling replaced by `[redacted]` in the run with its breaks taken out, and the run broken again at its first
+ * line's width with its own line break. Other runs are left as they are.
+ */
+function withoutWrapped(text: string): string {
+  if (wrappedNeedles.length === 0 || !text.includes("\n")) return text;
+  let out = "";
+  let done = 0;
+  for (const [from, to] of wrappedRuns(text)) {
+    const run = text.slice(from, to);
+    const joined = run.replace(/\r?\n/g, "");
+    if (firstHeld(joined, wrappedNeedles) === undefined) continue;
+    out += text.slice(done, from) + rewrapped(run, joined);
+    done = to;
+  }
+  return done === 0 ? text : out + text.slice(done);
+}
+
+/**
+ * `run` with the credential spellings `joined` (`run` without its line breaks) holds withheld: each replaced by
+ * `[redacted]` where it starts, its other characters left out, every line break kept where it was.
+ */
+function rewrapped(run: string, joined: string): string {
+  const hits: Array<[number, number]> = [];
+  for (const needle of wrappedNeedles)
+    for (let at = joined.indexOf(needle); at !== -1; at = joined.indexOf(needle, at + needle.length))
+      hits.push([at, at + needle.length]);
+  hits.sort((a, b) => a[0] - b[0]);
+  const lines: string[] = [];
+  let pos = 0;
+  let k = 0;
+  for (const line of run.split(/\r?\n/)) {
+    const end = pos + line.length;
+    let kept = "";
+    for (let at = pos; at < end; ) {
+      while (k < hits.length && hits[k]![1] <= at) k++;
+      const hit = hits[k];
+      if (hit === undefined || hit[0] >= end) {
+        kept += joined.slice(at, end);
+        break;
+      }
+      if (hit[0] > at) kept += joined.slice(at, hit[0]);
+      if (hit[0] >= pos) kept += "[redacted]";
+      // Overlapping spellings (another alphabet, another offset) are one withheld span.
+      let stop = hit[1];
+      while (k + 1 < hits.length && hits[k + 1]![0] < stop) stop = Math.max(stop, hits[++k]![1]);
+      at = Math.min(end, stop);
+    }
+    if (kept !== "" || line === "") lines.push(kept);
+    pos = end;
+  }
+  return lines.join(run.includes("\r\n") ? "\r\n" : "\n");
 }
 
 /**
@@ -161,6 +279,10 @@ function listCredentials(): void {
   credentialList = [...new Set([...credentials.values()].flat())].sort((a, b) => b.length - a.length);
   credentialBytes = credentialList.map((c) => Buffer.from(c, "utf8"));
   shortestCredential = Math.min(...credentialList.map((c) => c.length));
+  wrappedNeedles = [...credentials.keys()]
+    .filter((value) => value.length >= MIN_ENCODED)
+    .flatMap(base64Cores)
+    .sort((a, b) => b.length - a.length);
 }
 
 /** Whether any credential is remembered (a result needs no walk before the first). */
@@ -172,13 +294,16 @@ export function anyCredential(): boolean {
 export function holdsCredential(text: string): boolean {
   if (text.length < shortestCredential) return false;
   for (let i = 0; i < credentialList.length; i++) if (text.includes(credentialList[i]!)) return true;
-  return false;
+  return holdsWrapped(text);
 }
 
-/** `text` with every credential the server sends upstream replaced by `[redacted]` (longest first). */
+/**
+ * `text` with every credential the server sends upstream replaced by `[redacted]` (longest first), its base64
+ * spelling across MIME or PEM line breaks too (`withoutWrapped`).
+ */
 export function withoutCredentials(text: string): string {
   if (!holdsCredential(text)) return text;
-  let out = text;
+  let out = withoutWrapped(text);
   for (const credential of credentialList) {
     if (out.includes(credential)) out = out.split(credential).join("[redacted]");
   }
@@ -320,7 +445,7 @@ const known = (): string[][] => {
 /** Removes secrets, URLs, hosts and token-like strings from `text`; collapses it to one line. */
 export function redact(text: string): string {
   const long = text.length > MAX_INPUT;
-  let out = long ? text.slice(0, cutAt(text)) : text;
+  let out = withoutWrapped(long ? text.slice(0, cutAt(text)) : text);
   for (const values of known()) {
     for (const secret of values) {
       if (out.includes(secret)) out = out.split(secret).join("[redacted]");

@@ -31,6 +31,13 @@ paths:
       parameters: [{ name: shift, in: path, required: true, schema: { type: integer } }]
       responses:
         "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+  /mime/{shift}:
+    get:
+      operationId: getMime
+      security: [{ bearer: [] }]
+      parameters: [{ name: shift, in: path, required: true, schema: { type: integer } }]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
   /denied:
     get:
       operationId: getDenied
@@ -69,7 +76,12 @@ const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url")
 /** Whether `secret` can be read back from `text` by undoing one common encoding anywhere in it. */
 function recoverable(text: string, secret: string): boolean {
   const decodings = [text];
-  for (const run of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []) {
+  // Base64 runs as they are and with line breaks taken out (MIME and PEM, as sent or JSON-escaped).
+  const joined = text.replace(/\\r|\\n|\r|\n/g, "");
+  for (const run of [
+    ...(text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []),
+    ...(joined.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []),
+  ]) {
     const std = run.replaceAll("-", "+").replaceAll("_", "/");
     for (let shift = 0; shift < 4; shift++)
       decodings.push(Buffer.from(std.slice(shift), "base64").toString());
@@ -87,6 +99,22 @@ function recoverable(text: string, secret: string): boolean {
   return decodings.some((decoded) => decoded.includes(secret));
 }
 
+/**
+ * An email holding the token, base64 in 76-column CRLF lines (MIME) and in 64-column LF lines (PEM), the token at
+ * the given offset of a 3-byte group and across a line break in both (its bytes span 40-62: lines end at 48 and 57).
+ */
+function wrappedBodies(shift: number, token: string): { email: string; pem: string } {
+  const body = `${"x".repeat(18 + shift)}Authorization: Bearer ${token}\r\n${"y".repeat(40)}`;
+  const wrap = (width: number, eol: string) =>
+    b64(body)
+      .match(new RegExp(`.{1,${width}}`, "g"))!
+      .join(eol);
+  return {
+    email: `Content-Transfer-Encoding: base64\r\n\r\n${wrap(76, "\r\n")}\r\n`,
+    pem: `-----BEGIN MESSAGE-----\n${wrap(64, "\n")}\n-----END MESSAGE-----\n`,
+  };
+}
+
 const SECRETS = [TOKEN, QUERY_KEY, PASSWORD];
 const leaked = (text: string) => SECRETS.filter((secret) => recoverable(text, secret));
 
@@ -102,6 +130,8 @@ beforeAll(async () => {
       const error = `${"x".repeat(Number(shifted[1]))}${JSON.stringify({ error: "invalid_token", token })}`;
       return sendJson(res, 200, { padded: b64(error), url: b64url(error) });
     }
+    const mime = /^\/mime\/(\d)$/.exec(req.path);
+    if (mime) return sendJson(res, 200, wrappedBodies(Number(mime[1]), token));
     if (req.path === "/denied") {
       res.writeHead(401, { "content-type": "text/plain" });
       return res.end(`request rejected: ${b64(`{"authorization":"Bearer ${token}"}`)}`);
@@ -162,6 +192,29 @@ describe("credentials an upstream echoes one encoding away", () => {
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
       expect(leaked(JSON.stringify(result))).toEqual([]);
       expect(JSON.stringify(result)).toContain("[redacted]");
+    },
+  );
+
+  it.each([0, 1, 2])(
+    "base64 in MIME (76 columns, CRLF) and PEM (64, LF) lines, the token across a break, at offset %i",
+    async (shift) => {
+      const result = await call("get_mime", { shift });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      const data = result.structuredContent as { email: string; pem: string };
+      // The token's base64 crosses a line break in both (else this would test nothing new).
+      for (const text of [data.email, data.pem]) expect(text).toContain("[redacted]");
+      expect(leaked(JSON.stringify(result))).toEqual([]);
+      // Every line break where it was; only the two lines the token crossed differ from what was sent.
+      const sent = wrappedBodies(shift, TOKEN);
+      for (const [got, was, eol] of [
+        [data.email, sent.email, "\r\n"],
+        [data.pem, sent.pem, "\n"],
+      ] as const) {
+        const before = was.split(eol);
+        const lines = got.split(eol);
+        expect(lines).toHaveLength(before.length);
+        expect(lines.filter((line, i) => line !== before[i])).toHaveLength(2);
+      }
     },
   );
 
