@@ -106,7 +106,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   const bound = new Map<OperationNode, string>();
   const tools = bindTools(input, ctx, handlers, gate, bound);
   shareGraphqlShapes(tools, input.graphql ?? [], symbols);
-  addOperationScopes(sources, tools, bound, manifest);
+  addOperationScopes(sources, tools, bound, manifest, gate);
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
   checkNames(tools, nameBudget(manifest), manifest.catalog, diags);
@@ -424,12 +424,14 @@ function addOperationScopes(
   tools: ToolNode[],
   bound: Map<OperationNode, string>,
   manifest: Manifest,
+  gate: OperationGate,
 ): void {
   const names = new Set(tools.map((t) => t.name));
   const needed = new Map<string, Set<string>>();
   for (const [op, name] of bound) {
-    if (!names.has(name) || !op.securityScopes) continue;
-    for (const [scheme, scopes] of Object.entries(op.securityScopes)) {
+    const named = names.has(name) ? gate.scopesOf(op) : undefined;
+    if (!named) continue;
+    for (const [scheme, scopes] of Object.entries(named)) {
       const key = JSON.stringify([op.sourceId, scheme]);
       const set = needed.get(key) ?? new Set<string>();
       for (const scope of scopes) set.add(scope);

@@ -1,5 +1,5 @@
 import type { AuthScheme } from "../../src/catalog.js";
-import { slotClash } from "../../src/executors/upstream-auth.js";
+import { type SharedToken, sharedToken, slotClash } from "../../src/executors/upstream-auth.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SkippedOperation, SourceNode, SourceRef } from "../ir/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
@@ -29,7 +29,8 @@ export class OperationGate {
    * The operation as it can be bound (security narrowed to the alternatives whose schemes all have credentials),
    * or undefined when it is left out. `tool` names the manifest entry that asked for it explicitly.
    */
-  admit(op: OperationNode, tool?: { name: string; at: SourceRef }): OperationNode | undefined {
+  admit(written: OperationNode, tool?: { name: string; at: SourceRef }): OperationNode | undefined {
+    const op = this.oneToken(written);
     const problems = op.problems ?? [];
     const security = this.sendableAlternatives(op);
     const reasons = problems.map((p) => p.message);
@@ -88,6 +89,63 @@ export class OperationGate {
     const first = op.problems?.[0];
     if (first)
       this.diags.info("TW139", `${op.key} (not selected) has problems: ${first.message}`, first.source);
+  }
+
+  /**
+   * The operation with the schemes of each requirement that share one bearer token (`sharedToken`: Google's
+   * implicit and authorization-code schemes of one server, AND-ed everywhere) made one: the requirement keeps one
+   * scheme, which is asked for and sent once, and gets the union of their scopes. Said once per source and set of
+   * schemes, with an info line located at the first requirement that names them together.
+   */
+  private oneToken(op: OperationNode): OperationNode {
+    if (op.security.length === 0) return op;
+    const schemes = this.sendable.get(op.sourceId) ?? new Map<string, AuthScheme>();
+    const info = this.models.get(op.sourceId)?.securitySchemes ?? {};
+    const endpoints = (name: string) => {
+      const scheme = Object.hasOwn(info, name) ? info[name] : undefined;
+      if (scheme?.kind !== "oauth2") return [];
+      return [...(scheme.endpoints ?? []), ...(scheme.discoveryUrl ? [scheme.discoveryUrl] : [])];
+    };
+    const merged = op.security.map((alternative) => sharedToken(alternative, schemes, endpoints));
+    const shared = merged.map((m) => m.shared).filter((m): m is SharedToken => m !== undefined);
+    if (shared.length === 0) return op;
+    // No prototype: a scheme may be named `__proto__` (a spec's names are any text).
+    const scopes: Record<string, string[]> | undefined = op.securityScopes
+      ? Object.assign(Object.create(null), op.securityScopes)
+      : undefined;
+    for (const { kept, merged: others } of shared) {
+      this.sayShared(op, kept, others);
+      if (!scopes) continue;
+      const union = new Set(
+        [kept, ...others].flatMap((s) => (Object.hasOwn(scopes, s) ? (scopes[s] ?? []) : [])),
+      );
+      if (union.size > 0) scopes[kept] = [...union].sort();
+    }
+    const security = merged.map((m) => m.alternative);
+    const unique = security.filter((a, i) => security.findIndex((b) => b.join("\0") === a.join("\0")) === i);
+    return { ...op, security: unique, ...(scopes ? { securityScopes: scopes } : {}) };
+  }
+
+  /** The scopes an admitted operation's requirements name, by scheme, with those of schemes sharing a token joined. */
+  scopesOf(op: OperationNode): Record<string, string[]> | undefined {
+    return this.oneToken(op).securityScopes;
+  }
+
+  private readonly said = new Set<string>();
+
+  private sayShared(op: OperationNode, kept: string, others: string[]): void {
+    const key = JSON.stringify([op.sourceId, kept, ...others]);
+    if (this.said.has(key)) return;
+    this.said.add(key);
+    const all = op.security
+      .flat()
+      .filter((s, i, flat) => (s === kept || others.includes(s)) && flat.indexOf(s) === i)
+      .map((s) => JSON.stringify(s));
+    this.diags.info(
+      "TW142",
+      `source "${op.sourceId}": security schemes ${all.join(" and ")}, required together (first at ${op.key}), share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends ${JSON.stringify(kept)}'s token once, with their scopes together`,
+      op.securityAt ?? op.source,
+    );
   }
 
   /**

@@ -154,6 +154,63 @@ export function slotClash(
   return undefined;
 }
 
+/** The schemes whose credential is a token sent as `Authorization: Bearer <token>`. */
+function bearerLike(scheme: AuthScheme | undefined): boolean {
+  return scheme?.kind === "bearer" || scheme?.kind === "oauth2" || scheme?.kind === "oauth2ClientCredentials";
+}
+
+/** Whether a scheme obtains tokens itself (client credentials, or a refresh token or client secret to renew one). */
+function renews(scheme: AuthScheme): boolean {
+  if (scheme.kind === "oauth2ClientCredentials") return true;
+  return scheme.kind === "oauth2" && (scheme.refreshToken !== undefined || scheme.clientSecret !== undefined);
+}
+
+/** The origin of a URL, or the text itself when it is not one (compared as written, never merged by mistake). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** One token shared by several schemes of a requirement: `kept` is asked for and sent, `merged` are not. */
+export interface SharedToken {
+  kept: string;
+  merged: string[];
+}
+
+/**
+ * Schemes of one requirement (AND) that all send a bearer token in `Authorization` (http bearer, OAuth2 of any flow,
+ * OpenID Connect, client credentials) from one authorization server are satisfied by one token sent once: Google's
+ * specs AND an implicit-flow and an authorization-code-flow scheme of the same server in every requirement. The
+ * requirement keeps one of them (the first that obtains tokens itself, else the first) and the others are dropped.
+ * `endpoints` adds what the spec says of a scheme beyond the catalog (its authorization URLs). Schemes whose token,
+ * discovery or authorization URLs name different origins are different servers, whose tokens differ: they stay,
+ * and `slotClash` refuses the requirement, as for basic beside bearer or an API key named Authorization.
+ */
+export function sharedToken(
+  alternative: readonly string[],
+  schemes: ReadonlyMap<string, AuthScheme>,
+  endpoints: (scheme: string) => readonly string[] = () => [],
+): { alternative: string[]; shared?: SharedToken } {
+  const tokens = alternative.filter((name) => bearerLike(schemes.get(name)));
+  if (tokens.length < 2) return { alternative: [...alternative] };
+  const origins = new Set<string>();
+  for (const name of tokens) {
+    const scheme = schemes.get(name) as AuthScheme;
+    const urls = [...endpoints(name)];
+    if (scheme.kind === "oauth2")
+      urls.push(...[scheme.tokenUrl, scheme.discoveryUrl].filter((u) => u !== undefined));
+    if (scheme.kind === "oauth2ClientCredentials") urls.push(scheme.tokenUrl);
+    for (const url of urls) origins.add(originOf(url));
+  }
+  if (origins.size > 1) return { alternative: [...alternative] };
+  const kept = tokens.find((name) => renews(schemes.get(name) as AuthScheme)) ?? (tokens[0] as string);
+  const merged = tokens.filter((name) => name !== kept);
+  return { alternative: alternative.filter((name) => !merged.includes(name)), shared: { kept, merged } };
+}
+
 /**
  * Resolves every scheme of one alternative (all are needed together), synchronously. The hints of schemes left
  * empty are added to `hints`.

@@ -113,6 +113,11 @@ export type SecuritySchemeInfo =
       tokenUrl?: string;
       /** OpenID Connect: the discovery document, which names the token endpoint (read at run time only). */
       discoveryUrl?: string;
+      /**
+       * Every authorization, token and refresh URL its flows name, in flow order: which authorization server issues
+       * its tokens (two schemes of one requirement share a token only from one server: `sharedToken`).
+       */
+      endpoints?: string[];
       /** Every scope any flow declares, sorted. */
       scopes: string[];
       description?: string;

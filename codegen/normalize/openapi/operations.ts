@@ -551,17 +551,21 @@ function oauthScheme(s: Json, d: { description?: string }): SecuritySchemeInfo {
   const flows = (s.flows ?? {}) as Json;
   const present = FLOWS.filter((f) => flows[f] && typeof flows[f] === "object");
   const scopes = new Set<string>();
+  const endpoints = new Set<string>();
   let tokenUrl: string | undefined;
   for (const f of present) {
     const flow = flows[f] as Json;
     for (const scope of Object.keys((flow.scopes ?? {}) as Json)) scopes.add(scope);
     const url = typeof flow.tokenUrl === "string" ? flow.tokenUrl : flow.refreshUrl;
     if (tokenUrl === undefined && typeof url === "string" && url !== "") tokenUrl = url;
+    for (const key of ["authorizationUrl", "tokenUrl", "refreshUrl"])
+      if (typeof flow[key] === "string" && flow[key] !== "") endpoints.add(flow[key]);
   }
   return {
     kind: "oauth2",
     flows: present,
     ...(tokenUrl ? { tokenUrl } : {}),
+    ...(endpoints.size > 0 ? { endpoints: [...endpoints] } : {}),
     scopes: [...scopes].sort(),
     ...d,
   };

@@ -1,0 +1,108 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { genSpec, writeTree } from "../helpers/generate.js";
+
+/**
+ * Schemes AND-ed in one requirement that each send a bearer token in `Authorization` (http bearer, OAuth2 of any
+ * flow, OpenID Connect) from one authorization server are one credential: the requirement keeps one scheme, sent
+ * once. Every Google API spec ANDs an implicit and an authorization-code scheme of accounts.google.com in every
+ * requirement; each operation was left out as needing the Authorization header twice. What really needs one slot
+ * twice stays refused: tokens of different servers, basic beside bearer, an API key named Authorization beside a
+ * token, two API keys under one name.
+ */
+const SCHEMES = {
+  implicit:
+    "{ type: oauth2, flows: { implicit: { authorizationUrl: https://auth.example/o/auth, scopes: { s1: a, s2: b } } } }",
+  code: "{ type: oauth2, flows: { authorizationCode: { authorizationUrl: https://auth.example/o/auth, tokenUrl: https://auth.example/o/token, scopes: { s1: a, s2: b } } } }",
+  otherCode:
+    "{ type: oauth2, flows: { authorizationCode: { authorizationUrl: https://other.example/o/auth, tokenUrl: https://other.example/o/token, scopes: {} } } }",
+  otherImplicit:
+    "{ type: oauth2, flows: { implicit: { authorizationUrl: https://other.example/o/auth, scopes: {} } } }",
+  client:
+    "{ type: oauth2, flows: { clientCredentials: { tokenUrl: https://auth.example/o/token, scopes: { s1: a, s2: b } } } }",
+  oidc: "{ type: openIdConnect, openIdConnectUrl: https://auth.example/.well-known/openid-configuration }",
+  otherOidc:
+    "{ type: openIdConnect, openIdConnectUrl: https://id.other.example/.well-known/openid-configuration }",
+  bearer: "{ type: http, scheme: bearer }",
+  jwt: "{ type: http, scheme: bearer, bearerFormat: JWT }",
+  basic: "{ type: http, scheme: basic }",
+  authKey: "{ type: apiKey, in: header, name: Authorization }",
+  keyA: "{ type: apiKey, in: header, name: X-Key }",
+  keyB: "{ type: apiKey, in: header, name: x-key }",
+  queryA: "{ type: apiKey, in: query, name: key }",
+  queryB: "{ type: apiKey, in: query, name: key }",
+};
+
+/** [first scheme, second scheme, the requirement the tool keeps (undefined: the operation is left out)]. */
+const PAIRS: [string, string, string[] | undefined][] = [
+  // One token from one server: kept once (the scheme that can renew tokens, else the first).
+  ["implicit", "code", ["code"]],
+  ["implicit", "bearer", ["bearer"]],
+  ["bearer", "jwt", ["bearer"]],
+  ["code", "oidc", ["code"]],
+  ["implicit", "oidc", ["oidc"]],
+  ["client", "code", ["client"]],
+  ["code", "bearer", ["code"]],
+  // Tokens of different authorization servers differ: refused, as before.
+  ["code", "otherCode", undefined],
+  ["implicit", "otherImplicit", undefined],
+  ["code", "otherOidc", undefined],
+  // Different credentials in one slot: refused.
+  ["basic", "bearer", undefined],
+  ["basic", "code", undefined],
+  ["authKey", "bearer", undefined],
+  ["authKey", "implicit", undefined],
+  ["keyA", "keyB", undefined],
+  ["queryA", "queryB", undefined],
+  // Different slots: both sent.
+  ["keyA", "bearer", ["bearer", "keyA"]],
+  ["queryA", "code", ["code", "queryA"]],
+];
+
+function specOf(pairs: [string, string, unknown][]): string {
+  const schemes = Object.entries(SCHEMES)
+    .map(([name, scheme]) => `    ${name}: ${scheme}`)
+    .join("\n");
+  const paths = pairs
+    .map(
+      ([a, b], i) =>
+        `  /p${i}:\n    get:\n      operationId: p${i}\n      security: [{ ${a}: [s1], ${b}: [s2] }]\n      responses: { "200": { description: ok } }`,
+    )
+    .join("\n");
+  return `openapi: 3.0.3\ninfo: { title: Shared, version: "1" }\nservers: [{ url: https://api.example }]\ncomponents:\n  securitySchemes:\n${schemes}\npaths:\n${paths}\n`;
+}
+
+interface Catalog {
+  tools: { name: string; binding: { security?: string[][] } }[];
+  sources: { auth: { scheme: string; operationScopes?: string[] }[] }[];
+}
+
+describe("schemes of one requirement that share one bearer token", () => {
+  it("are one credential, sent once; what really needs one slot twice stays refused (a table of pairs)", async () => {
+    const dir = writeTree("shared-token", { "openapi.yaml": specOf(PAIRS) });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "shared", "test/.tmp/shared-token-out");
+    expect(cat).toBeDefined();
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Catalog;
+    const security = new Map(doc.tools.map((t) => [t.name, t.binding.security]));
+    const got = PAIRS.map(([a, b], i) => [a, b, security.get(`p${i}`)?.[0]]);
+    expect(got).toEqual(PAIRS.map(([a, b, kept]) => [a, b, kept]));
+    const leftOut = diags.items.filter((d) => d.code === "TW139").map((d) => d.message.split(" ")[1]);
+    expect(leftOut).toEqual(PAIRS.flatMap(([, , kept], i) => (kept ? [] : [`/p${i}`])));
+    const infos = diags.items.filter((d) => d.severity === "info" && d.message.includes("share one token"));
+    expect(infos[0]?.message).toBe(
+      `source "api": security schemes "code" and "implicit", required together (first at GET /p0), share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends "code"'s token once, with their scopes together`,
+    );
+    expect(infos[0]?.source).toMatchObject({ pointer: "#/paths/~1p0/get/security" });
+    // Once per set of schemes, not once per operation.
+    expect(infos).toHaveLength(PAIRS.filter(([a, b, kept]) => kept?.length === 1 && a !== b).length);
+  });
+
+  it("asks for the union of their scopes where the kept scheme requests tokens itself", async () => {
+    const dir = writeTree("shared-token-scopes", { "openapi.yaml": specOf([["client", "code", 0]]) });
+    const { cat } = await genSpec(join(dir, "openapi.yaml"), "shared", "test/.tmp/shared-token-scopes-out");
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Catalog;
+    expect(doc.tools.map((t) => t.binding.security)).toEqual([[["client"]]]);
+    const client = doc.sources[0]?.auth.find((a) => a.scheme === "client");
+    expect(client?.operationScopes).toEqual(["s1", "s2"]);
+  });
+});
