@@ -4,6 +4,7 @@ import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/s
 import { rawMessageText } from "../mcp/raw-list.js";
 import { directToolCallOf, type ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
+import { withinClientLimit } from "./stdio-bound.js";
 import { flushed, StdioDrain, type StdioInput } from "./stdio-drain.js";
 import { ExactArguments } from "./stdio-exact.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter, type WireId } from "./stdio-lines.js";
@@ -29,10 +30,10 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     callback: (error?: Error | null) => void,
   ) => boolean;
   const wire = new Writable({
-    // Strings go to stdout as they are (no Buffer made per message).
+    // Strings go to stdout as they are (no Buffer made per message); one no client could read is answered instead.
     decodeStrings: false,
     write(chunk: Buffer | string, encoding, callback) {
-      realWrite(chunk, encoding, callback);
+      realWrite(typeof chunk === "string" ? withinClientLimit(chunk) : chunk, encoding, callback);
     },
   });
   // Errors on the real stdout (client gone) must reach the transport, which then closes.
