@@ -1,10 +1,13 @@
 import type { Agent, ClientRequest, IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
 import { upstreamRequestSent } from "../chain.js";
+import { usesEnvProxy } from "../config/env-proxy.js";
 import { parserKeeps } from "./request.js";
 import { ResponseTooLargeError, readLimited } from "./response.js";
 import { closedUnanswered } from "./retry.js";
 import type { SendUpstream, UpstreamResponse } from "./upstream.js";
+
+export { usesEnvProxy };
 
 /**
  * The upstream exchange (`upstream.ts`): by default over node:http(s) with one keep-alive agent per protocol
@@ -65,20 +68,6 @@ type UpstreamAgent = Agent & { proxied: boolean };
 /** A protocol's keep-alive agent and its module's `request`. */
 type Sender = { agent: UpstreamAgent; request: typeof import("node:http").request };
 let agents: { http?: Sender; https?: Sender } = {};
-
-/**
- * Whether the operator asked Node to send outbound requests through the proxy in `HTTP_PROXY`/`HTTPS_PROXY`
- * (honouring `NO_PROXY`): `NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, which Node applies to `fetch` and its global
- * agents but not to an agent of our own, so ours is given the environment itself. Without it, no proxy is used, as
- * with `fetch`: a proxy variable alone does not redirect upstream traffic.
- */
-export function usesEnvProxy(env: NodeJS.ProcessEnv = process.env, execArgv = process.execArgv): boolean {
-  return (
-    env.NODE_USE_ENV_PROXY === "1" ||
-    execArgv.includes("--use-env-proxy") ||
-    /(^|\s)--use-env-proxy(\s|$)/.test(env.NODE_OPTIONS ?? "")
-  );
-}
 
 /** A flat list of header names and values as an object; a repeated name keeps each value, in order. */
 function headerObject(flat: readonly string[]): Record<string, string | string[]> {
