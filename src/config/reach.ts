@@ -34,11 +34,31 @@ const BLOCKS: ReadonlyArray<[string, number, "ipv4" | "ipv6", Exclude<Reach, "pu
   ["240.0.0.0", 4, "ipv4", "special"],
   ["ff00::", 8, "ipv6", "special"],
   ["2001:db8::", 32, "ipv6", "special"],
+  // Local-use NAT64 (RFC 8215): a translator on this network, to whatever IPv4 address it embeds.
+  ["64:ff9b:1::", 48, "ipv6", "private"],
+  // IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291): never a public destination.
+  ["::", 96, "ipv6", "special"],
 ];
+
+/**
+ * 6to4 (2002::/16, RFC 3056) carries an IPv4 address in its bits 16-47, and a relay delivers to it: each IPv4 block
+ * above is that block inside 2002::/16 too (`2002:a9fe::/32` is 169.254.0.0/16).
+ */
+function sixToFour(): typeof BLOCKS {
+  return BLOCKS.filter(([, , type]) => type === "ipv4").map(([prefix, bits, , reach]) => {
+    const n = prefix.split(".").reduce((a, octet) => a * 256 + Number(octet), 0);
+    return [
+      `2002:${Math.floor(n / 65536).toString(16)}:${(n % 65536).toString(16)}::`,
+      16 + bits,
+      "ipv6",
+      reach,
+    ];
+  });
+}
 
 let lists: Array<[import("node:net").BlockList, Exclude<Reach, "public">]> | undefined;
 
-/** The network an IP address is on (IPv4-mapped and NAT64 addresses as the IPv4 address they carry). */
+/** The network an IP address is on (IPv4-mapped, NAT64 and 6to4 addresses as the IPv4 address they carry). */
 export function reachOfAddress(address: string): Reach {
   const net = process.getBuiltinModule("node:net");
   const bare = address.replace(/^\[|\]$/g, "").toLowerCase();
@@ -50,7 +70,7 @@ export function reachOfAddress(address: string): Reach {
     const n = (Number.parseInt(nat64[1]!, 16) << 16) | Number.parseInt(nat64[2]!, 16);
     return reachOfAddress([24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join("."));
   }
-  lists ??= BLOCKS.map(([prefix, bits, type, reach]) => {
+  lists ??= [...BLOCKS, ...sixToFour()].map(([prefix, bits, type, reach]) => {
     const list = new net.BlockList();
     list.addSubnet(prefix, bits, type);
     return [list, reach];

@@ -57,6 +57,17 @@ describe("reachOfAddress", () => {
     ["8.8.8.8", "public"],
     ["2606:4700::1111", "public"],
     ["224.0.0.1", "special"],
+    // Local-use NAT64 (RFC 8215), IPv4-compatible (::a.b.c.d) and 6to4 (2002::/16) addresses carry an IPv4 one.
+    ["64:ff9b:1::a9fe:a9fe", "private"],
+    ["64:ff9b:1:ffff::1", "private"],
+    ["::a9fe:a9fe", "special"],
+    ["::7f00:1", "special"],
+    ["2002:a9fe:a9fe::1", "link-local"],
+    ["2002:7f00:1::", "loopback"],
+    ["2002:a00:1::5", "private"],
+    ["2002:ac1f:ffff::", "private"],
+    ["2002:808:808::1", "public"],
+    ["2002:ac20:1::", "public"],
   ])("%s: %s", (address, reach) => {
     expect(reachOfAddress(address)).toBe(reach);
   });
