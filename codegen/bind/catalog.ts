@@ -1,5 +1,5 @@
 import { authValues } from "../../src/catalog.js";
-import { slotClash } from "../../src/executors/upstream-auth.js";
+import { sharedToken, slotClash } from "../../src/executors/upstream-auth.js";
 import { CONFIRM_TEXT, CONFIRMATION_TOKEN_TEXT } from "../../src/publish/describe.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
@@ -27,7 +27,7 @@ import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { bindHttpTool } from "./http-tool.js";
 import { resolveFrom, selectorMatches } from "./select.js";
 import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransport } from "./settings.js";
-import { OperationGate } from "./skips.js";
+import { OperationGate, specEndpoints } from "./skips.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
 
 /** The longest tool name hosts accept, prefix included (OpenAI, Anthropic and Gemini function names: 64). */
@@ -393,7 +393,8 @@ function unsendableScheme(
         (alt) =>
           !alt.includes(scheme) &&
           alt.every((s) => credentialed.has(s)) &&
-          slotClash(alt, credentialed) === undefined,
+          slotClash(sharedToken(alt, credentialed, specEndpoints(model)).alternative, credentialed) ===
+            undefined,
       ),
   );
   const first = sent[0];

@@ -100,12 +100,7 @@ export class OperationGate {
   private oneToken(op: OperationNode): OperationNode {
     if (op.security.length === 0) return op;
     const schemes = this.sendable.get(op.sourceId) ?? new Map<string, AuthScheme>();
-    const info = this.models.get(op.sourceId)?.securitySchemes ?? {};
-    const endpoints = (name: string) => {
-      const scheme = Object.hasOwn(info, name) ? info[name] : undefined;
-      if (scheme?.kind !== "oauth2") return [];
-      return [...(scheme.endpoints ?? []), ...(scheme.discoveryUrl ? [scheme.discoveryUrl] : [])];
-    };
+    const endpoints = specEndpoints(this.models.get(op.sourceId));
     const merged = op.security.map((alternative) => sharedToken(alternative, schemes, endpoints));
     const shared = merged.map((m) => m.shared).filter((m): m is SharedToken => m !== undefined);
     if (shared.length === 0) return op;
@@ -194,4 +189,14 @@ export class OperationGate {
     const also = clashes.length > 0 ? `; the others need one slot twice: ${clashes.join("; ")}` : "";
     return `every security alternative needs a scheme without credentials: ${why.join(", ")}${also}`;
   }
+}
+
+/** What a spec says of each OAuth2 scheme's authorization server (its flows' URLs, its discovery URL), for `sharedToken`. */
+export function specEndpoints(model: OpenApiSourceModel | undefined): (scheme: string) => string[] {
+  const info = model?.securitySchemes ?? {};
+  return (name) => {
+    const scheme = Object.hasOwn(info, name) ? info[name] : undefined;
+    if (scheme?.kind !== "oauth2") return [];
+    return [...(scheme.endpoints ?? []), ...(scheme.discoveryUrl ? [scheme.discoveryUrl] : [])];
+  };
 }

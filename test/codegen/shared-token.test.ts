@@ -105,4 +105,27 @@ describe("schemes of one requirement that share one bearer token", () => {
     const client = doc.sources[0]?.auth.find((a) => a.scheme === "client");
     expect(client?.operationScopes).toEqual(["s1", "s2"]);
   });
+
+  it("are counted as sent by the warning about a scheme nothing can send beside them", async () => {
+    const spec = specOf([["implicit", "code", 0]])
+      .replace("    implicit:", "    mtls: { type: mutualTLS }\n    implicit:")
+      .replace("openapi: 3.0.3", "openapi: 3.1.0")
+      .replace(
+        "security: [{ implicit: [s1], code: [s2] }]",
+        "security: [{ mtls: [] }, { implicit: [s1], code: [s2] }]",
+      );
+    const dir = writeTree("shared-token-mtls", { "openapi.yaml": spec });
+    const { cat, diags } = await genSpec(
+      join(dir, "openapi.yaml"),
+      "shared",
+      "test/.tmp/shared-token-mtls-out",
+    );
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Catalog;
+    expect(doc.tools.map((t) => t.binding.security)).toEqual([[["code"]]]);
+    expect(
+      diags.items.filter((d) => d.code === "TW142" && d.severity === "warning").map((d) => d.message),
+    ).toEqual([
+      'source "api": security scheme "mtls" has type mutualTLS, which toolwright cannot send: 1 operation that names it is sent with another alternative it lists',
+    ]);
+  });
 });
