@@ -98,7 +98,7 @@ describe("corpus: OpenAPI 3.1 specs, generated, compiled, compared and on the wi
     for (const r of replies) expect(r.checked).toBeGreaterThanOrEqual(calls * 0.6);
   });
 
-  it("a success in each media type reaches the caller as text, base64 JSON or structured data", async () => {
+  it("a success in each media type reaches the caller as text, an image or resource block with its type and size as text, or structured data", async () => {
     const out = relative(ROOT, join(tmpDir("openapi31-types"), "edge"));
     const { cat } = await genSpec(join(HERE, "edge.yaml"), "edge", out);
     if (!cat) throw new Error("edge did not generate");
@@ -128,9 +128,27 @@ describe("corpus: OpenAPI 3.1 specs, generated, compiled, compared and on the wi
         ["application/vnd.api+json", '{"data":[]}'],
       ] as const)
         seen[type] = (await file(type, Buffer.from(body))).content;
-      // Binary bodies are base64 in a JSON text block (no image or resource block: known-limits).
-      for (const type of ["image/png", "application/octet-stream"])
-        seen[type] = JSON.parse(((await file(type, bytes)).content as { text: string }[])[0]?.text ?? "");
+      // Binary bodies: their type and size in the text block, the bytes as an image block (the four image types the
+      // model APIs take) or an embedded resource's blob (docs/runtime.md, binary bodies).
+      const blocks: Record<string, unknown[]> = {};
+      for (const type of ["image/png", "application/octet-stream"]) {
+        const content = (await file(type, bytes)).content as { type: string; text?: string }[];
+        seen[type] = JSON.parse(content.find((c) => c.type === "text")?.text ?? "");
+        blocks[type] = content.filter((c) => c.type !== "text");
+      }
+      expect(blocks).toEqual({
+        "image/png": [{ type: "image", data: bytes.toString("base64"), mimeType: "image/png" }],
+        "application/octet-stream": [
+          {
+            type: "resource",
+            resource: {
+              uri: expect.stringMatching(/^toolwright:\/\/results\//),
+              mimeType: "application/octet-stream",
+              blob: bytes.toString("base64"),
+            },
+          },
+        ],
+      });
       const text = (t: string) => [{ type: "text", text: t }];
       expect(seen).toEqual({
         "text/plain": text("plain"),
@@ -138,12 +156,8 @@ describe("corpus: OpenAPI 3.1 specs, generated, compiled, compared and on the wi
         "application/xml": text("<a>1</a>"),
         "application/problem+json": text('{"title":"t"}'),
         "application/vnd.api+json": text('{"data":[]}'),
-        "image/png": { content: bytes.toString("base64"), contentType: "image/png", size: 6 },
-        "application/octet-stream": {
-          content: bytes.toString("base64"),
-          contentType: "application/octet-stream",
-          size: 6,
-        },
+        "image/png": { contentType: "image/png", size: 6 },
+        "application/octet-stream": { contentType: "application/octet-stream", size: 6 },
       });
       // A tool with an output schema: a vendor +json body that fits is structured data the client accepts; text is an
       // output mismatch that still shows the text.
