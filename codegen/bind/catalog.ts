@@ -15,6 +15,7 @@ import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
 import { didYouMean, nearest } from "../util.js";
 import { argumentNamingOf } from "./arg-naming.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
+import { LeftOutCredentials } from "./credential-params.js";
 import {
   bindGraphqlSource,
   bindGraphqlTool,
@@ -76,6 +77,7 @@ export const CONFIRMATION_ARG = "confirmation_token";
 export function bindCatalog(input: BindInput): BoundCatalog {
   const { manifest, doc, diags, symbols } = input;
   const env = bindEnv(manifest, doc, diags);
+  const leftOut = new LeftOutCredentials();
   const order = Object.keys(manifest.sources ?? {});
   const sources = [
     ...input.sources.map((model) => bindSource(model, manifest, doc, diags)),
@@ -88,6 +90,10 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     prefix: manifest.naming?.prefix ?? "",
     naming: (sourceId) => argumentNamingOf(manifest, sourceId),
     paramEnv: (sourceId) => manifest.sources?.[sourceId]?.param_env ?? {},
+    credentials: (sourceId) => ({
+      schemes: input.sources.find((s) => s.id === sourceId)?.securitySchemes ?? {},
+      leftOut,
+    }),
     doc,
     root: input.cwd,
     documents: [],
@@ -105,6 +111,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   for (const model of input.sources) gate.unreadable(model);
   const bound = new Map<OperationNode, string>();
   const tools = bindTools(input, ctx, handlers, gate, bound);
+  leftOut.report(diags);
   shareGraphqlShapes(tools, input.graphql ?? [], symbols);
   addOperationScopes(sources, tools, bound, manifest, gate);
   markInternal(tools, manifest, doc, diags);

@@ -16,10 +16,16 @@ import type {
 } from "../ir/types.js";
 import { objectShape, resolveRefs, type Views } from "../ir/views.js";
 import type { ArgSpec } from "../manifest/types.js";
-import type { BodyContent, OperationNode, OperationParam } from "../normalize/openapi/model.js";
+import type {
+  BodyContent,
+  OperationNode,
+  OperationParam,
+  SecuritySchemeInfo,
+} from "../normalize/openapi/model.js";
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
+import { credentialReason, LeftOutCredentials, schemeSlotReason } from "./credential-params.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
 const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
@@ -89,6 +95,12 @@ interface ArgEntry {
   whole?: boolean;
 }
 
+/** The spec's security schemes and where parameters left out as credentials are gathered (one note per source). */
+export interface CredentialContext {
+  schemes: Readonly<Record<string, SecuritySchemeInfo>>;
+  leftOut: LeftOutCredentials;
+}
+
 export interface HttpInput {
   input: SchemaNode;
   params: HttpParam[];
@@ -120,9 +132,15 @@ export function buildHttpInput(
   at: SourceRef,
   naming: ArgumentNaming = "as_is",
   paramEnv: Readonly<Record<string, string>> = {},
+  creds?: CredentialContext,
 ): HttpInput {
   const notes: string[] = [];
-  const { entries, bound } = paramEntries(op, args, views, diags, notes, paramEnv);
+  const leftOut = creds?.leftOut ?? new LeftOutCredentials();
+  const { entries, bound } = paramEntries(op, args, views, diags, notes, paramEnv, {
+    schemes: creds?.schemes ?? {},
+    leftOut,
+  });
+  if (!creds) leftOut.report(diags);
   const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at);
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
@@ -153,6 +171,22 @@ function unsendableName(op: OperationNode, p: OperationParam, diags: Diagnostics
 }
 
 /**
+ * A parameter the model must never fill (a credential, an apiKey scheme's slot, JSONP's callback): not an argument,
+ * so never sent from model input. Gathered for the source's one diagnostic, not noted in each tool's description
+ * (which every tools/list carries: Google's 6,603 tools each declare three).
+ */
+function leftOutCredential(
+  op: OperationNode,
+  p: OperationParam,
+  reason: string | undefined,
+  leftOut: LeftOutCredentials,
+): boolean {
+  if (reason === undefined) return false;
+  leftOut.add(op, p, reason);
+  return true;
+}
+
+/**
  * One argument entry per operation parameter; headers toolwright sets itself are dropped (with a note), and
  * parameters bound to an environment variable are returned apart as `bound` (sent, never an argument).
  */
@@ -163,6 +197,7 @@ function paramEntries(
   diags: Diagnostics,
   notes: string[],
   paramEnv: Readonly<Record<string, string>>,
+  creds: CredentialContext,
 ): { entries: ArgEntry[]; bound: HttpParam[] } {
   const entries: ArgEntry[] = [];
   const bound: HttpParam[] = [];
@@ -192,6 +227,7 @@ function paramEntries(
       continue;
     }
     if (unsendableName(op, p, diags, notes)) continue;
+    if (leftOutCredential(op, p, schemeSlotReason(p, creds.schemes), creds.leftOut)) continue;
     // Parameter names are spec text: only own entries count ("constructor" is not a manifest entry).
     const spec = ownEntry(args, `${p.in}:${p.name}`) ?? ownEntry(args, p.name);
     const env = spec?.env ?? ownEntry(paramEnv, `${p.in}:${p.name}`) ?? ownEntry(paramEnv, p.name);
@@ -200,6 +236,7 @@ function paramEntries(
       notes.push(`${p.in} parameter "${p.name}" is sent from ${env}, not an argument`);
       continue;
     }
+    if (leftOutCredential(op, p, credentialReason(p), creds.leftOut)) continue;
     entries.push({
       in: p.in,
       wire: p.name,

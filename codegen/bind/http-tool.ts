@@ -8,7 +8,7 @@ import type { ToolSpec } from "../manifest/types.js";
 import type { OperationNode } from "../normalize/openapi/model.js";
 import { humanize } from "../plan/names.js";
 import { classifyHttp } from "./classify.js";
-import { buildHttpInput, type HttpInput } from "./http-input.js";
+import { buildHttpInput, type CredentialContext, type HttpInput } from "./http-input.js";
 import {
   annotationsFor,
   composeDescription,
@@ -28,6 +28,8 @@ export interface BindContext {
   naming: (sourceId: string | undefined) => ArgumentNaming;
   /** A source's parameters sent from env variables (`sources.<id>.param_env`). */
   paramEnv?: (sourceId: string) => Readonly<Record<string, string>>;
+  /** A source's security schemes and where parameters left out as credentials are gathered. */
+  credentials?: (sourceId: string) => CredentialContext;
 }
 
 /** One tool from one HTTP operation, shaped by its manifest entry (if any). */
@@ -49,6 +51,7 @@ export function bindHttpTool(
     at,
     ctx.naming(op.sourceId),
     ctx.paramEnv?.(op.sourceId),
+    ctx.credentials?.(op.sourceId),
   );
   const notes = [...built.notes];
   const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;

