@@ -6,7 +6,15 @@ import { callDeadline } from "./deadline.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type HttpExecutorOptions, upstreamSender } from "./http.js";
 import { parsedPart } from "./json-text.js";
 import { observedSend } from "./observed-send.js";
-import { callFailure, describeStatus, kindOf, readBody, readErrorBody, upstreamFailure } from "./response.js";
+import {
+  callFailure,
+  describeStatus,
+  kindOf,
+  notModified,
+  readBody,
+  readErrorBody,
+  upstreamFailure,
+} from "./response.js";
 import { sendWithRetries } from "./retry.js";
 import { encodeStrict } from "./serialize.js";
 import { createSourceAccess, isAccess, type SourceAccess } from "./source-access.js";
@@ -127,7 +135,7 @@ export function createGraphqlExecutor(options: GraphqlExecutorOptions): GraphqlE
       });
       ctx.upstream.lastStatus = response.status;
       if (response.status === 401) auth.invalidate();
-      return await readGraphqlResponse(ctx, binding, response, limit);
+      return await readGraphqlResponse(ctx, binding, response, limit, request.headers);
     } catch (error) {
       return callFailure(error, ctx, exchangeDeadline.timedOut(), source.timeoutMs);
     } finally {
@@ -215,7 +223,10 @@ async function readGraphqlResponse(
   binding: GraphqlBinding,
   response: UpstreamResponse,
   limit: number,
+  sent: GraphqlRequest["headers"],
 ): Promise<ToolOutcome> {
+  // A 304 is no redirect: the same rule as the HTTP executor's (a result only for a conditional request).
+  if (response.status === 304) return notModified(response, sent, ctx.tool.policy);
   if (response.status >= 300 && response.status < 400) {
     await response.cancel();
     return failure(

@@ -10,6 +10,7 @@ import { assembleRequest, type BuiltRequest, placeArguments } from "./request.js
 import {
   callFailure,
   describeStatus,
+  notModified,
   RedirectError,
   readBody,
   readErrorBody,
@@ -69,7 +70,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     try {
       const response = await exchange(prepared, auth, transmit);
       if (isOutcome(response)) return response;
-      return await responseOutcome(ctx, binding, response, limit);
+      return await responseOutcome(ctx, binding, response, limit, prepared.unsigned.headers);
     } catch (error) {
       if (error instanceof RedirectRefused) return error.outcome;
       return callFailure(error, ctx, exchangeDeadline.timedOut(), source.timeoutMs);
@@ -212,9 +213,10 @@ async function responseOutcome(
   binding: HttpBinding,
   response: UpstreamResponse,
   limit: number,
+  sent: BuiltRequest["headers"],
 ): Promise<ToolOutcome> {
   ctx.upstream.lastStatus = response.status;
-  if (response.status === 304) return notModified(response);
+  if (response.status === 304) return notModified(response, sent, ctx.tool.policy);
   if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
   const bytes = await response.read(limit);
   // An upstream that omits Content-Type is read as the media type its spec promises.
@@ -225,24 +227,6 @@ async function responseOutcome(
     status: response.status,
     ...(note === undefined ? {} : { notes: [note] }),
     ...(binary ? { binary } : {}),
-  };
-}
-
-/**
- * A 304 Not Modified: the answer to a conditional request (If-None-Match, If-Modified-Since) whose resource has not
- * changed, so the copy the caller holds is current. A result without content (RFC 9110 15.4.5: a 304 has none), as
- * for a 204, with a note saying so; not an error, which would invite a retry of a request that did what it asked.
- */
-async function notModified(response: UpstreamResponse): Promise<ToolOutcome> {
-  await response.read(0).catch(() => response.cancel());
-  const etag = response.headers.get("etag");
-  const shown = etag !== null && /^(W\/)?"[\x21\x23-\x7e]{0,128}"$/.test(etag) ? ` (ETag ${etag})` : "";
-  return {
-    data: null,
-    status: 304,
-    notes: [
-      `the upstream answered ${describeStatus(304)}${shown}: the resource has not changed since the version the request named, so the copy the caller holds is current`,
-    ],
   };
 }
 

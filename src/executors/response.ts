@@ -1,4 +1,4 @@
-import type { ToolOutcome } from "../catalog.js";
+import type { ToolOutcome, ToolPolicy } from "../catalog.js";
 import { type CallContext, failure, stoppedCall } from "../chain.js";
 import { redactAndTruncate, withoutCredentialBytes } from "../telemetry/redact.js";
 import { decodeText, parseJson } from "./json-text.js";
@@ -189,6 +189,58 @@ export function upstreamErrorCode(body: unknown): string | undefined {
   const nested = b.error && typeof b.error === "object" ? b.error.code : undefined;
   const code = typeof nested === "string" ? nested : typeof b.code === "string" ? b.code : undefined;
   return code !== undefined && ERROR_CODE.test(code) ? code : undefined;
+}
+
+/**
+ * Whether a tool's policies shape its data by path (masked fields, names-only, a path-scoped listing): what the
+ * upstream sends beside the data those paths address (an error's body, a 304's ETag) is then not shown.
+ */
+export function shapesByPath(p: ToolPolicy): boolean {
+  return (
+    (p.masked?.length ?? 0) > 0 ||
+    p.namesOnly !== undefined ||
+    p.scopedList !== undefined ||
+    (p.scopedItems?.length ?? 0) > 0
+  );
+}
+
+/** The request headers that name the version the caller holds, which a 304 Not Modified answers (RFC 9110 13.1). */
+const CONDITIONAL = new Set(["if-none-match", "if-modified-since"]);
+
+/**
+ * A 304 Not Modified. To a conditional request (`If-None-Match`, `If-Modified-Since`) whose resource has not changed,
+ * the copy the caller holds is current: a result without content (RFC 9110 15.4.5: a 304 has none), as for a 204,
+ * with a note saying so; not an error, which would invite a retry of a request that did what it asked. The note
+ * names the ETag unless the tool's policies shape its data by path (an ETag can encode the data: fail closed). To a
+ * request that named no version there is no copy to be current (a cache or proxy before the upstream answered, or
+ * the upstream misbehaves): an error naming it, never an empty result a model would read as the resource's content.
+ */
+export async function notModified(
+  response: UpstreamResponse,
+  sent: ReadonlyArray<readonly [string, string]>,
+  policy: ToolPolicy,
+): Promise<ToolOutcome> {
+  await response.read(0).catch(() => response.cancel());
+  const status = describeStatus(304);
+  if (!sent.some(([name]) => CONDITIONAL.has(name.toLowerCase()))) {
+    return failure(
+      `the upstream answered ${status} to a request that named no version (no If-None-Match or If-Modified-Since header): a 304 answers only such a request, so this reply says nothing about the resource (a cache or proxy before the upstream may have answered it); nothing was read`,
+      "http_304",
+      { status: 304 },
+    );
+  }
+  const etag = response.headers.get("etag");
+  const shown =
+    etag !== null && !shapesByPath(policy) && /^(W\/)?"[\x21\x23-\x7e]{0,128}"$/.test(etag)
+      ? ` (ETag ${etag})`
+      : "";
+  return {
+    data: null,
+    status: 304,
+    notes: [
+      `the upstream answered ${status}${shown}: the resource has not changed since the version the request named, so the copy the caller holds is current`,
+    ],
+  };
 }
 
 export function describeStatus(status: number): string {

@@ -12,7 +12,7 @@ import {
 } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text.js";
-import { binaryBlockOf, describeStatus, formatBytes } from "../executors/response.js";
+import { binaryBlockOf, describeStatus, formatBytes, shapesByPath } from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -66,7 +66,7 @@ export function validateOutput(
       const parsed = isParsedPlain(outcome.data);
       forgetParsed();
       if (outcome.error || !ctx.tool.outputSchema) return outcome;
-      // A 304 Not Modified has no content by definition (executors/http.ts `notModified`): no drift to log.
+      // A 304 Not Modified has no content by definition (executors/response.ts `notModified`): no drift to log.
       if (outcome.status === 304 && outcome.data === null) return outcome;
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
@@ -472,13 +472,7 @@ function noteBlocks(outcome: ToolOutcome): ToolResult["content"] {
  */
 function attachable(tool: CatalogTool, data: unknown): boolean {
   if (data === null || data === undefined) return false;
-  const p = tool.policy;
-  const shaped =
-    (p.masked?.length ?? 0) > 0 ||
-    p.namesOnly !== undefined ||
-    p.scopedList !== undefined ||
-    (p.scopedItems?.length ?? 0) > 0;
-  return !shaped || addressable(data);
+  return !shapesByPath(tool.policy) || addressable(data);
 }
 
 /**

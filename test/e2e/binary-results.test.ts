@@ -47,6 +47,16 @@ ${route("/logo.png", "getLogo", "image/png")}${route("/photo", "getPhoto", "imag
           content:
             application/json:
               schema: { type: object, required: [name], properties: { name: { type: string } } }
+  /secrets/{id}:
+    get:
+      operationId: getSecret
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+        - { name: If-None-Match, in: header, schema: { type: string } }
+      responses:
+        "200":
+          description: the secret
+          content: { application/json: { schema: { type: object, properties: { name: { type: string } } } } }
   /files/{name}:
     get:
       operationId: getFile
@@ -97,6 +107,7 @@ tools:
   get_empty: { from: api#getEmpty }
   get_echo: { from: api#getEcho }
   get_thing: { from: api#getThing }
+  get_secret: { from: api#getSecret, masked: [name] }
   get_stats: { from: api#getStats }
   get_file: { from: api#getFile, masked: [ssn] }
   forget:
@@ -166,12 +177,23 @@ beforeAll(async () => {
     }
     if (req.path === "/stats/ready") return sendJson(res, 200, [{ week: 1 }]);
     if (req.path === "/stats/busy") return sendJson(res, 202, {});
-    if (req.path.startsWith("/things/")) {
-      if (req.headers["if-none-match"] === '"v1"') {
-        res.writeHead(304, { etag: '"v1"' });
+    // Declared JSON, sent as bytes: content negotiation, an error page as an image, a CDN in front.
+    if (req.path === "/things/pic") {
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(PNG);
+    }
+    if (req.path === "/things/doc") {
+      res.writeHead(200, { "content-type": "application/pdf" });
+      return res.end(PDF);
+    }
+    if (req.path.startsWith("/things/") || req.path.startsWith("/secrets/")) {
+      // An ETag that encodes the data it stands for; and a 304 to a request that named no version (a bad cache).
+      const etag = req.path === "/secrets/1" ? '"name=ada.lovelace"' : '"v1"';
+      if (req.path === "/things/stale" || req.headers["if-none-match"] === etag) {
+        res.writeHead(304, { etag });
         return res.end();
       }
-      res.setHeader("etag", '"v1"');
+      res.setHeader("etag", etag);
       return sendJson(res, 200, { name: "n" });
     }
   });
@@ -266,6 +288,33 @@ describe("upstream replies that are not JSON", () => {
     ]);
     expect(upstream.received.at(-1)?.headers["if-none-match"]).toBe('"v1"');
     expect(served.stderr()).not.toMatch(/drift: tool get_thing/);
+  });
+
+  it("a 304 to a request that named no version is an error naming it", async () => {
+    const stale = await call("get_thing", { id: "stale" });
+    expect(stale.isError).toBe(true);
+    expect(stale.structuredContent).toBeUndefined();
+    expect(stale.content).toHaveLength(1);
+    expect(stale.content[0]?.text).toMatch(
+      /^the upstream answered HTTP 304 Not Modified to a request that named no version \(no If-None-Match or If-Modified-Since header\): a 304 answers only such a request, so this reply says nothing about the resource .*\(correlation id /,
+    );
+    expect(upstream.received.at(-1)?.headers["if-none-match"]).toBeUndefined();
+  });
+
+  it("a 304's note leaves the ETag out for a tool whose policies shape its data by path", async () => {
+    // An ETag can encode the data it stands for: a tool whose policies shape its data by path does not show it.
+    const same = await call("get_secret", { id: "1", "If-None-Match": '"name=ada.lovelace"' });
+    expect(same).toEqual({
+      content: [
+        { type: "text", text: "null" },
+        {
+          type: "text",
+          text: "note: the upstream answered HTTP 304 Not Modified: the resource has not changed since the version the request named, so the copy the caller holds is current",
+        },
+      ],
+      structuredContent: {},
+    });
+    expect(upstream.received.at(-1)?.headers["if-none-match"]).toBe('"name=ada.lovelace"');
   });
 
   it("a second success status with a body of another shape is a result the published schema accepts", async () => {
@@ -390,6 +439,7 @@ describe("upstream replies that are not JSON", () => {
         ["get_thing", { id: "1", "If-None-Match": '"v1"' }],
         ["forget", { how: "undefined" }],
         ["get_stats", { kind: "busy" }],
+        ["get_thing", { id: "stale" }],
       ] as const) {
         const result = (await client.callTool({ name, arguments: args })) as Result;
         kinds.push([
@@ -406,6 +456,7 @@ describe("upstream replies that are not JSON", () => {
         ["get_thing", false, ["text", "text"], {}],
         ["forget", false, ["text"], {}],
         ["get_stats", false, ["text", "text"], { result: null }],
+        ["get_thing", true, ["text"], undefined],
       ]);
     } finally {
       await client.close();

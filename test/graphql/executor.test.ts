@@ -369,6 +369,18 @@ describe("the answer", () => {
     };
     expect((await run().outcome).error?.code).toBe("redirect_refused");
 
+    // A 304 is no redirect, and a POST names no version it holds: an error naming the 304, as the HTTP executor's.
+    reply = (_q, res) => {
+      res.writeHead(304, { etag: '"v1"' });
+      res.end();
+    };
+    expect((await run().outcome).error).toMatchObject({
+      code: "http_304",
+      message: expect.stringMatching(
+        /^the upstream answered HTTP 304 Not Modified to a request that named no version \(no If-None-Match or If-Modified-Since header\)/,
+      ),
+    });
+
     reply = (_q, res) => send(res, 200, { data: { thing: { id: "x".repeat(5000) } } });
     expect((await run({ limit: 1000 }).outcome).error?.code).toBe("response_too_large");
 
