@@ -68,6 +68,7 @@ export function validateOutput(
       if (outcome.error || !ctx.tool.outputSchema) return outcome;
       // A 304 Not Modified has no content by definition (executors/response.ts `notModified`): no drift to log.
       if (outcome.status === 304 && outcome.data === null) return outcome;
+      if (outcome.binary) return binaryInstead(outcome, ctx.tool, logged);
       const schema = schemas.output(ctx.tool.name);
       if (!schema) return outcome;
       // Data read as it came passes exactly when its copy would (`readableAsIs`); when it does not pass, the
@@ -169,6 +170,33 @@ function otherShape(outcome: ToolOutcome, tool: CatalogTool, logged: Set<string>
     unstructured: true,
     notes: [...(outcome.notes ?? []), note],
   };
+}
+
+/**
+ * A body of a binary media type (an image, a PDF, octet-stream) from an operation whose tool publishes an output
+ * schema, i.e. whose spec declares JSON (content negotiation, an error page sent as an image, a CDN in front): a
+ * result, as a declared binary body is, its bytes the content block `withBodyBlock` makes, with `structuredContent`
+ * as for an empty reply (which the published schema accepts), a note saying the reply was not what the spec
+ * declares, and drift logged once per tool and type. Masking reads it as drifted (fails closed), as for `otherShape`.
+ */
+function binaryInstead(outcome: ToolOutcome, tool: CatalogTool, logged: Set<string>): ToolOutcome {
+  const body = (outcome.data ?? {}) as { contentType?: unknown; size?: unknown };
+  const type =
+    typeof body.contentType === "string" ? body.contentType.split(";")[0]!.trim() : "a binary type";
+  const size = typeof body.size === "number" ? ` (${formatBytes(body.size)})` : "";
+  const declared =
+    tool.binding.kind === "http"
+      ? `${tool.binding.success.mediaType ?? "JSON"} (its ${tool.binding.success.status} response)`
+      : "JSON";
+  const key = `${tool.name} (type ${type})`;
+  if (!logged.has(key)) {
+    logged.add(key);
+    logLine(
+      `drift: tool ${tool.name}: the upstream answered ${type} where the spec declares ${declared} (served as a content block, structuredContent empty)`,
+    );
+  }
+  const note = `the upstream answered ${type}${size}, not the ${declared} the output schema describes: its bytes are in the content block after this text, and structuredContent is empty`;
+  return { ...outcome, drift: ["(root)"], unstructured: true, notes: [...(outcome.notes ?? []), note] };
 }
 
 /**

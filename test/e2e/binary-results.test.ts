@@ -178,7 +178,7 @@ beforeAll(async () => {
     if (req.path === "/stats/ready") return sendJson(res, 200, [{ week: 1 }]);
     if (req.path === "/stats/busy") return sendJson(res, 202, {});
     // Declared JSON, sent as bytes: content negotiation, an error page as an image, a CDN in front.
-    if (req.path === "/things/pic") {
+    if (req.path === "/things/pic" || req.path === "/secrets/pic") {
       res.writeHead(200, { "content-type": "image/png" });
       return res.end(PNG);
     }
@@ -317,6 +317,29 @@ describe("upstream replies that are not JSON", () => {
     expect(upstream.received.at(-1)?.headers["if-none-match"]).toBe('"name=ada.lovelace"');
   });
 
+  it("a binary body where the spec declares JSON is its content block with a note, structuredContent empty", async () => {
+    const pic = await call("get_thing", { id: "pic" });
+    expect(pic).toEqual({
+      content: [
+        { type: "text", text: `{"contentType":"image/png","size":${PNG.byteLength}}` },
+        {
+          type: "text",
+          text: `note: the upstream answered image/png (${PNG.byteLength} bytes), not the application/json (its 200 response) the output schema describes: its bytes are in the content block after this text, and structuredContent is empty`,
+        },
+        { type: "image", data: b64(PNG), mimeType: "image/png" },
+      ],
+      structuredContent: {},
+    });
+    const doc = await call("get_thing", { id: "doc" });
+    expect(doc.isError ?? false).toBe(false);
+    expect(doc.structuredContent).toEqual({});
+    const resource = doc.content[2]?.resource as { mimeType: string; blob: string };
+    expect([resource.mimeType, Buffer.from(resource.blob, "base64")]).toEqual(["application/pdf", PDF]);
+    await served.waitForStderr(
+      /drift: tool get_thing: the upstream answered image\/png where the spec declares application\/json \(its 200 response\)/,
+    );
+  });
+
   it("a second success status with a body of another shape is a result the published schema accepts", async () => {
     const ready = await call("get_stats", { kind: "ready" });
     expect(ready).toEqual({
@@ -371,6 +394,15 @@ describe("upstream replies that are not JSON", () => {
       })) as Result;
       // A tool with masked paths, masking on: an undecoded body is masked whole, whatever it holds (fails closed).
       expect(logo.content).toEqual([{ type: "text", text: "••••••" }]);
+      // So is a binary body where the spec declares JSON: no block, the note, structuredContent empty.
+      const pic = (await masked.client.callTool({ name: "get_secret", arguments: { id: "pic" } })) as Result;
+      expect([pic.isError ?? false, pic.content.map((c) => c.type), pic.content[0]?.text]).toEqual([
+        false,
+        ["text", "text"],
+        "••••••",
+      ]);
+      expect(pic.structuredContent).toEqual({});
+      expect(JSON.stringify(pic)).not.toContain(b64(PNG));
     } finally {
       await masked.close();
     }
@@ -439,6 +471,7 @@ describe("upstream replies that are not JSON", () => {
         ["get_thing", { id: "1", "If-None-Match": '"v1"' }],
         ["forget", { how: "undefined" }],
         ["get_stats", { kind: "busy" }],
+        ["get_thing", { id: "pic" }],
         ["get_thing", { id: "stale" }],
       ] as const) {
         const result = (await client.callTool({ name, arguments: args })) as Result;
@@ -456,6 +489,7 @@ describe("upstream replies that are not JSON", () => {
         ["get_thing", false, ["text", "text"], {}],
         ["forget", false, ["text"], {}],
         ["get_stats", false, ["text", "text"], { result: null }],
+        ["get_thing", false, ["text", "text", "image"], {}],
         ["get_thing", true, ["text"], undefined],
       ]);
     } finally {
