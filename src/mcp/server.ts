@@ -63,6 +63,11 @@ export interface ConnectionContext {
   rawLists?: boolean;
   /** The HTTP request this server instance serves (the SDK's handler passes it): its signal says why it aborted. */
   requestInfo?: { signal?: AbortSignal };
+  /**
+   * A transport carrying many requests on one server instance (legacy SSE): each request's own signal, by its
+   * JSON-RPC id, aborted with a `RequestTimeout` when the server's request timeout ended it.
+   */
+  requestOf?: (id: string | number) => AbortSignal | undefined;
 }
 
 export type ServerFactory = ((context: ConnectionContext) => Server) & {
@@ -96,12 +101,13 @@ function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) =>
 
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const surface = prepareSurface(runtime, options);
-  const factory = ({ era, rawLists = false, requestInfo }: ConnectionContext) => {
+  const factory = ({ era, rawLists = false, requestInfo, requestOf }: ConnectionContext) => {
     const server = newSdkServer(runtime.catalog.doc, surface.instructions);
+    const signal = requestInfo?.signal;
     const connection: ToolCallConnection = {
       server,
       client: clientInfoReader(server, era),
-      ...(requestInfo?.signal ? { request: requestInfo.signal } : {}),
+      ...(signal ? { request: () => signal } : requestOf ? { request: requestOf } : {}),
     };
     registerToolHandlers(server, surface, connection, rawLists);
     if (era === "legacy") directCalls.set(server, directToolCall(server, surface, connection));

@@ -40,8 +40,8 @@ export interface ToolCallSurface {
 export interface ToolCallConnection {
   server: Server;
   client: (ctx: ToolCallRequest) => ClientInfo;
-  /** The HTTP request the connection serves, when it serves one (`CallContext.request`). */
-  request?: AbortSignal;
+  /** The HTTP request carrying the request of this id, when there is one (`CallContext.request`). */
+  request?: (id: string | number) => AbortSignal | undefined;
 }
 
 /**
@@ -89,7 +89,7 @@ export async function handleToolCall(
       rawArgs,
       client: connection.client(ctx),
       signal: ctx.mcpReq.signal,
-      ...(connection.request ? { request: connection.request } : {}),
+      ...requestOf(connection, ctx),
       requestId: ctx.mcpReq.id,
       ...inputOf(ctx),
       progress,
@@ -135,11 +135,17 @@ async function refuseUnlistedTool(
       rawArgs,
       client: connection.client(ctx),
       signal: ctx.mcpReq.signal,
-      ...(connection.request ? { request: connection.request } : {}),
+      ...requestOf(connection, ctx),
       requestId: ctx.mcpReq.id,
     });
   }
   throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${printable(name)}`);
+}
+
+/** The transport request carrying the call, when it has one of its own (`CallContext.request`). */
+function requestOf(connection: ToolCallConnection, ctx: ToolCallRequest): { request?: AbortSignal } {
+  const request = connection.request?.(ctx.mcpReq.id);
+  return request ? { request } : {};
 }
 
 /** Sends `notifications/progress` when the request carried a progress token; a no-op otherwise. */

@@ -12,6 +12,8 @@ import type { ServerResponse } from "node:http";
 export interface AnswerWatch {
   after: AbortSignal;
   periodMs: number;
+  /** Whether something written waits for the client (default: `res` waits for a 'drain'). */
+  waiting?: () => boolean;
 }
 
 /**
@@ -45,7 +47,10 @@ export async function writeAtPace(
  * waiting at a look (the client has everything written so far). Each look is decided after the event loop's next
  * I/O turn, so that a drain the kernel holds for a process that was busy counts before the verdict.
  */
-export function stallWatch(res: ServerResponse, watch: AnswerWatch): { signal: AbortSignal; stop(): void } {
+export function stallWatch(
+  res: ServerResponse,
+  watch: AnswerWatch,
+): { signal: AbortSignal; taken(): void; stop(): void } {
   const stalled = new AbortController();
   let takenAt = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -55,7 +60,7 @@ export function stallWatch(res: ServerResponse, watch: AnswerWatch): { signal: A
   };
   const decide = () => {
     verdict = undefined;
-    if (!res.writableNeedDrain) taken();
+    if (!(watch.waiting ? watch.waiting() : res.writableNeedDrain)) taken();
     const idle = performance.now() - takenAt;
     if (idle >= watch.periodMs) return stalled.abort();
     timer = setTimeout(look, watch.periodMs - idle);
@@ -69,6 +74,8 @@ export function stallWatch(res: ServerResponse, watch: AnswerWatch): { signal: A
   else watch.after.addEventListener("abort", look, { once: true });
   return {
     signal: stalled.signal,
+    /** Marks the client as taking its answer now (a write it took that no 'drain' shows: the caller saw it). */
+    taken,
     stop() {
       res.off("drain", taken);
       watch.after.removeEventListener("abort", look);

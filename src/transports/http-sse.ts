@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { RequestTimeout } from "../catalog.js";
 import { inexactRequestId, parseClientJson } from "../executors/json-text.js";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -21,6 +23,8 @@ import {
   unreadableBody,
   unreadableText,
 } from "./http-node.js";
+import { logRequestTimeout, REQUEST_TIMEOUT_CODE, requestTimeoutMessage } from "./http-overtime.js";
+import { SLICE_BYTES, stallWatch } from "./http-pace.js";
 import { shownId } from "./shown-id.js";
 
 /**
@@ -53,21 +57,36 @@ export const DEFAULT_MAX_SSE_SESSIONS_PER_CALLER = 10;
  */
 export const SSE_UNSENT_LIMIT = 16 * 1024 * 1024;
 
+/** A request posted to a stream and not answered yet (nor cancelled). */
+interface Call {
+  /** Gives back its place among the requests this process serves at once (`--max-requests`, shared with `/mcp`). */
+  release(): void;
+  /** The call's own request (`CallContext.request`): aborted with a `RequestTimeout` when its time is up. */
+  request: AbortController;
+  /** The server's request timeout (`--request-timeout`) for this call. */
+  timer: NodeJS.Timeout;
+}
+
 interface Session {
   transport: SseTransport;
   /** Who opened the stream: only they may post to it. */
   caller: string;
-  /**
-   * Requests posted to it that are not answered yet (nor cancelled), by id, each with the release of its place
-   * among the requests this process serves at once (`--max-requests`, shared with `/mcp` and every stream).
-   */
-  pending: Map<string | number, () => void>;
+  /** The server's request timeout, in ms: each call's, and how long a client may take nothing of its backlog. */
+  requestTimeoutMs: number;
+  /** Requests posted to it in flight, by id. */
+  pending: Map<string | number, Call>;
+  /** Ends the turn of the request `id`: its place given back, its timer stopped. */
+  settle(id: string | number): void;
+  /** Ends the request `id` at the server's request timeout: aborted, answered the timeout's error. */
+  expire(id: string | number): void;
   close(): void;
 }
 
 /** The part of the SDK's SSEServerTransport used here. */
 interface SseTransport {
   readonly sessionId: string;
+  onmessage?: ((message: JSONRPCMessage) => void) | undefined;
+  send(message: JSONRPCMessage): Promise<void>;
   handlePostMessage(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -98,13 +117,18 @@ export class SseSessions {
     endpoint.connections?.trust(req);
     if (path === SSE_PATH) {
       if (req.method !== "GET") return methodNotAllowed(res, "GET", "open the event stream with GET /sse");
-      return this.open(req, res, decision.principal);
+      return this.open(req, res, decision.principal, endpoint.settings.requestTimeoutMs);
     }
     if (req.method !== "POST") return methodNotAllowed(res, "POST", "POST messages to the stream's endpoint");
     return this.post(endpoint, req, res, decision.principal);
   }
 
-  private async open(req: IncomingMessage, res: ServerResponse, principal: Principal): Promise<void> {
+  private async open(
+    req: IncomingMessage,
+    res: ServerResponse,
+    principal: Principal,
+    requestTimeoutMs: number,
+  ): Promise<void> {
     if (this.sessions.size >= this.max) {
       return sendJson(res, 503, jsonRpcError(`too many open SSE streams (${this.max})`), {
         "retry-after": "5",
@@ -124,35 +148,31 @@ export class SseSessions {
     }
     const { SSEServerTransport } = await import("@modelcontextprotocol/sdk/server/sse.js");
     const transport = new SSEServerTransport(MESSAGES_PATH, res);
-    const server = this.factory({ era: "legacy" });
-    const ping = setInterval(() => res.write(": ping\n\n"), KEEP_ALIVE_MS);
+    const pending = new Map<string | number, Call>();
+    const server = this.factory({ era: "legacy", requestOf: (id) => pending.get(id)?.request.signal });
+    const { writer, watch } = pacedStream(res, requestTimeoutMs);
+    const ping = setInterval(() => writer.write(Buffer.from(": ping\n\n")), KEEP_ALIVE_MS);
     ping.unref();
     let closed = false;
-    const pending = new Map<string | number, () => void>();
     const settle = (id: string | number) => {
-      pending.get(id)?.();
+      const call = pending.get(id);
+      if (!call) return;
       pending.delete(id);
-    };
-    // An answer on the stream ends its request's turn.
-    const send = transport.send.bind(transport);
-    transport.send = async (message, ...rest) => {
-      try {
-        if (res.writableLength > SSE_UNSENT_LIMIT) return dropUnread(session, res);
-        await send(message, ...rest);
-      } finally {
-        const id = (message as { id?: unknown }).id;
-        if (("result" in message || "error" in message) && (typeof id === "string" || typeof id === "number"))
-          settle(id);
-      }
+      clearTimeout(call.timer);
+      call.release();
     };
     const session: Session = {
       transport,
       caller,
+      requestTimeoutMs,
       pending,
+      settle,
+      expire: (id) => expire(session, id),
       close: () => {
         if (closed) return;
         closed = true;
         clearInterval(ping);
+        watch.stop();
         for (const id of [...pending.keys()]) settle(id);
         this.sessions.delete(transport.sessionId);
         if (counted) this.releaseCaller(caller);
@@ -160,6 +180,8 @@ export class SseSessions {
         if (!res.writableEnded) res.end();
       },
     };
+    sendAtPace(session, res, writer);
+    watch.signal.addEventListener("abort", () => dropStalled(session, res), { once: true });
     this.sessions.set(transport.sessionId, session);
     if (counted) this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
     res.once("close", session.close);
@@ -206,17 +228,15 @@ export class SseSessions {
     }
     const inexact = inexactRequestId(parsed, body);
     if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
-    const refused = admit(session.pending, parsed, endpoint, callerKey(principal, req));
+    const refused = admit(session, parsed, endpoint, callerKey(principal, req));
     if (refused) return sendJson(res, refused.status, jsonRpcError(refused.message), refused.headers);
     // What handlers learn about the caller, as on /mcp (never the credential itself).
     (req as IncomingMessage & { auth?: unknown }).auth = authInfoOf(principal);
     await session.transport.handlePostMessage(req, res, parsed);
     // A message the transport refused (400) never runs: its id is free again.
     const posted = (parsed as { id?: unknown } | null)?.id;
-    if (res.statusCode >= 400 && (typeof posted === "string" || typeof posted === "number")) {
-      session.pending.get(posted)?.();
-      session.pending.delete(posted);
-    }
+    if (res.statusCode >= 400 && (typeof posted === "string" || typeof posted === "number"))
+      session.settle(posted);
   }
 
   /** Ends every stream (shutdown): clients see the stream close and reconnect. */
@@ -230,10 +250,11 @@ export class SseSessions {
  * still in flight is refused (400; the SDK would run both and answer both under one id, as over stdio), and one
  * beyond `--max-requests` in flight is answered 503 (each POST is answered 202 at once, so without a bound one
  * stream could run any number of calls together). The bound is the process's, shared with `/mcp` and every other
- * stream: 100 streams do not make 100 times `--max-requests`. A cancellation ends its request's turn.
+ * stream: 100 streams do not make 100 times `--max-requests`. A cancellation ends its request's turn. A request
+ * admitted runs for at most the server's request timeout, as on `/mcp`.
  */
 function admit(
-  pending: Map<string | number, () => void>,
+  session: Session,
   parsed: unknown,
   { settings, requests }: Pick<McpEndpoint, "settings" | "requests">,
   caller: string,
@@ -242,15 +263,12 @@ function admit(
   const m = parsed as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
   if (m.method === "notifications/cancelled") {
     const cancelled = m.params?.requestId;
-    if (typeof cancelled === "string" || typeof cancelled === "number") {
-      pending.get(cancelled)?.();
-      pending.delete(cancelled);
-    }
+    if (typeof cancelled === "string" || typeof cancelled === "number") session.settle(cancelled);
     return undefined;
   }
   if (typeof m.method !== "string" || (typeof m.id !== "string" && typeof m.id !== "number"))
     return undefined;
-  if (pending.has(m.id))
+  if (session.pending.has(m.id))
     return {
       status: 400,
       message: `Invalid Request: request id ${shownId(m.id)} is already in use by a request still in flight on this stream; the duplicate was not run (use a new id for each request)`,
@@ -264,8 +282,113 @@ function admit(
   // One caller's calls on its streams count against --max-requests-per-caller with its /mcp requests.
   if (requests.heldBy(caller) >= settings.maxRequestsPerCaller)
     return { status: 429, message: callerBusy(settings), headers: { "retry-after": "1" } };
-  pending.set(m.id, requests.hold(caller));
+  const id = m.id;
+  session.pending.set(id, {
+    release: requests.hold(caller),
+    request: new AbortController(),
+    timer: setTimeout(() => session.expire(id), settings.requestTimeoutMs),
+  });
   return undefined;
+}
+
+/**
+ * The server's request timeout ending a call posted to a stream, as on `/mcp` (`http-overtime.ts`): its request is
+ * aborted with a `RequestTimeout` (so the call stops saying timeout, and its audit record says `request_timeout`),
+ * the SDK stops its handler as a client's cancellation would (it then answers nothing for it), and the client is
+ * sent the timeout's JSON-RPC error on the stream, which ends the request's turn.
+ */
+function expire(session: Session, id: string | number): void {
+  const call = session.pending.get(id);
+  if (!call) return;
+  const { transport, requestTimeoutMs } = session;
+  call.request.abort(new RequestTimeout(requestTimeoutMs));
+  transport.onmessage?.({
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: id, reason: "the server's request timeout" },
+  });
+  logRequestTimeout(requestTimeoutMs);
+  const error = { code: REQUEST_TIMEOUT_CODE, message: requestTimeoutMessage(requestTimeoutMs) };
+  transport.send({ jsonrpc: "2.0", id, error }).catch(() => session.settle(id));
+}
+
+/**
+ * A stream's writer: what it is given goes to the socket one slice (64 KiB) at a time, the next once the kernel took
+ * the one before, so that each slice taken is a sign the client reads (`taken`). Written at once, a backlog goes out
+ * as one write that completes only once all of it was sent: a client reading it slowly would look like one reading
+ * nothing. `writing` is true while a slice waits for the client.
+ */
+class SliceWriter {
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  writing = false;
+  taken: () => void = () => {};
+
+  constructor(private readonly res: ServerResponse) {}
+
+  /** Bytes given and not yet taken by the kernel. */
+  get unsent(): number {
+    return this.queued + this.res.writableLength;
+  }
+
+  write(frame: Buffer): void {
+    for (let at = 0; at < frame.length; at += SLICE_BYTES) {
+      const slice = frame.length <= SLICE_BYTES ? frame : frame.subarray(at, at + SLICE_BYTES);
+      this.queue.push(slice);
+      this.queued += slice.length;
+    }
+    if (!this.writing) this.next();
+  }
+
+  private next(): void {
+    const slice = this.queue.shift();
+    this.writing = slice !== undefined && !this.res.destroyed;
+    if (!this.writing || slice === undefined) return;
+    this.queued -= slice.length;
+    this.res.write(slice, (error) => {
+      this.writing = false;
+      if (error) return;
+      this.taken();
+      this.next();
+    });
+  }
+}
+
+/** A stream's writer, and the watch on its client: from the start, one that takes nothing of what waits for it for a whole period loses its stream. */
+function pacedStream(res: ServerResponse, periodMs: number) {
+  const writer = new SliceWriter(res);
+  const watch = stallWatch(res, { after: AbortSignal.abort(), periodMs, waiting: () => writer.writing });
+  writer.taken = watch.taken;
+  return { writer, watch };
+}
+
+/**
+ * Writes the stream's messages (in place of the SDK's own write) through its `SliceWriter`. An answer is its
+ * request's turn's end; past `SSE_UNSENT_LIMIT` unsent, the stream is closed instead.
+ */
+function sendAtPace(session: Session, res: ServerResponse, writer: SliceWriter): void {
+  const { transport } = session;
+  transport.send = async (message) => {
+    try {
+      if (writer.unsent > SSE_UNSENT_LIMIT) return dropUnread(session, res);
+      if (res.writableEnded || res.destroyed) throw new Error("Not connected");
+      writer.write(Buffer.from(`event: message\ndata: ${JSON.stringify(message)}\n\n`));
+    } finally {
+      const id = (message as { id?: unknown }).id;
+      if (("result" in message || "error" in message) && (typeof id === "string" || typeof id === "number"))
+        session.settle(id);
+    }
+  };
+}
+
+/** A stream whose client took nothing of what waits for it for a whole request timeout ends (it reconnects). */
+function dropStalled(session: Session, res: ServerResponse): void {
+  if (res.destroyed) return;
+  logLine(
+    `http: an SSE stream's client had taken nothing of what waited for it for ${session.requestTimeoutMs} ms; it was closed`,
+  );
+  session.close();
+  res.destroy();
 }
 
 /** A stream whose client reads nothing ends, its unsent messages dropped (its client reconnects). */

@@ -1,5 +1,7 @@
 import { once } from "node:events";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
+import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import {
   DEFAULT_MAX_SSE_SESSIONS,
@@ -215,8 +217,104 @@ it("a stream its client reads slowly is sent every answer while what it holds un
     });
     expect(res.status).toBe(202);
   }
-  // Each message's end (the initialize's answer first), counted as they come: one split between two reads is found
-  // in the kept tail.
+  const ends = readSlowly(socket);
+  // A stream closed first fails here: until rejects on the socket's close.
+  await until(() => ends() === 8, [socket]);
+});
+
+it("a call posted to a stream runs for at most --request-timeout: its client is told, its place is freed", async () => {
+  // As on /mcp: the call is aborted as a timeout (its audit record says request_timeout, not cancelled), its client
+  // gets the JSON-RPC error -32001 naming the timeout on the stream, and its place under --max-requests is given
+  // back. Before, a call on a stream ran until it ended, holding its place.
+  const timed = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
+    args: ["--sse", "--request-timeout", "1", "--max-requests", "1"],
+  });
+  onTestFinished(() => void timed.stop("SIGKILL"));
+  const client = new LegacyClient({ name: "sse-timeout", version: "1" });
+  await client.connect(
+    new SSEClientTransport(new URL(`${timed.origin}/sse`), {
+      requestInit: { headers: { authorization: `Bearer ${FIXTURE_KEY}` } },
+    }),
+  );
+  onTestFinished(() => client.close());
+  const call = client.callTool({ name: "fixture_slow", arguments: { ms: 60_000 } }, undefined, {
+    timeout: 120_000,
+  });
+  await expect(call).rejects.toMatchObject({
+    code: -32001,
+    message: expect.stringContaining(
+      "Request timed out: the server's request timeout (1 s, --request-timeout) ended the request before it was answered",
+    ),
+  });
+  const stderr = await timed.waitForStderr(/"tool":"fixture_slow"[^\n]*\n/);
+  expect(stderr).toContain("http: a request ran over 1000 ms and was aborted");
+  const record = stderr.split("\n").find((line) => line.includes('"tool":"fixture_slow"'))!;
+  expect(JSON.parse(record.slice(record.indexOf("{")))).toMatchObject({
+    decision: "error",
+    error: "request_timeout",
+  });
+  // Its place (the only one) is free: the next call on the stream is served.
+  const next = await client.callTool({ name: "fixture_echo", arguments: { text: "after" } });
+  expect(next.structuredContent).toMatchObject({ text: "after", length: 5 });
+});
+
+it("a stream whose client takes nothing of what waits for it for a whole --request-timeout is closed", async () => {
+  // As on /mcp, where a client that took nothing for a whole period is cut: before, a stream holding under 16 MiB
+  // its client never read kept its place (and its buffered answers) for as long as the socket stayed open.
+  const timed = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
+    args: ["--sse", "--request-timeout", "1"],
+  });
+  onTestFinished(() => void timed.stop("SIGKILL"));
+  const { post } = await pausedStream(timed);
+  const text = "x".repeat(1_000_000);
+  // Seven ~2 MB answers (14 MB): more than socket buffers hold, less than the 16 MiB bound.
+  for (let id = 1; id <= 7; id++) {
+    const res = await post({
+      id,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text } },
+    });
+    if (res.status === 404) break; // already closed: the client read nothing for a whole second
+    expect(res.status).toBe(202);
+  }
+  await timed.waitForStderr(
+    "http: an SSE stream's client had taken nothing of what waited for it for 1000 ms",
+  );
+  // Its session is gone: a POST to it reads as unknown; stderr said so once.
+  expect((await post({ id: 9, method: "tools/list" })).status).toBe(404);
+  expect(timed.stderr().split("had taken nothing of what waited").length - 1).toBe(1);
+});
+
+it("a stream its client reads slowly from the start is sent every answer, however long that takes", async () => {
+  // The other side of the rule above: taking any of what waits counts (its messages are written in slices, each
+  // taken a sign of reading), so a client reading one read (at most 64 KiB) per 20 ms is sent seven ~2 MB
+  // answers whole with a three-second --request-timeout (the kernel frees room in steps of up to ~1.6 MB: a
+  // one-second period is within what a loaded machine can take between two, as on /mcp's test in http-lifecycle).
+  const timed = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
+    args: ["--sse", "--request-timeout", "3"],
+  });
+  onTestFinished(() => void timed.stop("SIGKILL"));
+  const { socket, post } = await pausedStream(timed);
+  const ends = readSlowly(socket);
+  const text = "x".repeat(1_000_000);
+  for (let id = 1; id <= 7; id++) {
+    const res = await post({
+      id,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text } },
+    });
+    expect(res.status).toBe(202);
+  }
+  // A stream closed first fails here: until rejects on the socket's close.
+  await until(() => ends() === 8, [socket]);
+  expect(timed.stderr()).not.toContain("had taken nothing");
+});
+
+/**
+ * Resumes a paused stream's socket, taking one read (at most 64 KiB) per 20 ms; returns the count of messages ended
+ * so far (the initialize's answer first), counted as they come: one split between two reads is found in the kept tail.
+ */
+function readSlowly(socket: Socket): () => number {
   const key = "}\n\n";
   let ends = 0;
   let tail = "";
@@ -228,17 +326,16 @@ it("a stream its client reads slowly is sent every answer while what it holds un
     setTimeout(() => socket.resume(), 20);
   });
   socket.resume();
-  // A stream closed first fails here: until rejects on the socket's close.
-  await until(() => ends === 8, [socket]);
-});
+  return () => ends;
+}
 
 /**
- * Opens a legacy SSE stream on a raw socket (the static key), reads its endpoint event, pauses the socket (the
- * client reads nothing more until the test resumes it) and initializes the session; returns the socket and a
+ * Opens a legacy SSE stream on a raw socket (the static key) to `at`, reads its endpoint event, pauses the socket
+ * (the client reads nothing more until the test resumes it) and initializes the session; returns the socket and a
  * poster of JSON-RPC messages to the session.
  */
-async function pausedStream() {
-  const { hostname, port } = new URL(served.origin);
+async function pausedStream(at: Served = served) {
+  const { hostname, port } = new URL(at.origin);
   const socket = connect(Number(port), hostname);
   socket.on("error", () => {});
   onTestFinished(() => void socket.destroy());
@@ -254,7 +351,7 @@ async function pausedStream() {
   const endpoint = await until(() => /data: (\/messages\?sessionId=\S+)/.exec(events)?.[1], [socket]);
   socket.pause();
   socket.off("data", collect);
-  const post = poster(served.origin, endpoint);
+  const post = poster(at.origin, endpoint);
   await initialize(post, 0, "mute");
   return { socket, post };
 }
