@@ -155,9 +155,10 @@ export interface HttpBinding {
    * The success response the output schema came from. A JSON response is the parsed value, a text response a
    * string, any other media type `{ content (base64), contentType, size }`; an empty body is `null`. `empty`: the
    * other success statuses the spec declares without content beside a JSON body (200 and 204), whose empty reply
-   * is a result too (the generated zod output admits null; `structuredContent` is `{}`).
+   * is a result too (the generated zod output admits null; `structuredContent` is `{}`). `others`: the success
+   * statuses declared with another body beside it (200 and 202), whose reply of another shape is served as text.
    */
-  success: { status: string; mediaType?: string; empty?: string[] };
+  success: { status: string; mediaType?: string; empty?: string[]; others?: string[] };
   /**
    * The operation's own server (OpenAPI operation- or path-level `servers`): while the source's base URL is the
    * spec's server `instead`, the call goes to `url` (an absolute http(s) URL) in its place. Any other base URL (a

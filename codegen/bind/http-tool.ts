@@ -144,6 +144,7 @@ function httpBindingOf(op: OperationNode, built: HttpInput): ToolNode["binding"]
       ...(op.success?.mediaType ? { mediaType: op.success.mediaType } : {}),
       // Only beside an output schema: a text or binary body has none, and its empty reply is a result already.
       ...(op.success?.schema && op.success.empty ? { empty: op.success.empty } : {}),
+      ...(op.success?.schema && op.success.others ? { others: op.success.others } : {}),
     },
     ...(op.server ? { server: op.server } : {}),
   };

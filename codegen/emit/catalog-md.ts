@@ -244,9 +244,11 @@ function toolSection(tool: ToolNode, symbols: SymbolTable, memo: Cells): string[
         : typeLabel(tool.output, symbols);
     const under = tool.outputWrapped ? " (under `result`)" : "";
     // Statuses declared without content: their empty reply is a result too (`{}` in structuredContent).
-    const statuses = tool.binding.kind === "http" ? tool.binding.success.empty : undefined;
-    const empty = statuses ? `; nothing on ${statuses.join(", ")}` : "";
-    out.push("", `Returns: ${memo.cell(label)}${under}${empty}`);
+    const success = tool.binding.kind === "http" ? tool.binding.success : undefined;
+    const empty = success?.empty ? `; nothing on ${success.empty.join(", ")}` : "";
+    // Statuses declared with another body: one not of this shape comes as text (structuredContent empty).
+    const others = success?.others ? `; ${success.others.join(", ")} may carry another body (as text)` : "";
+    out.push("", `Returns: ${memo.cell(label)}${under}${empty}${others}`);
   }
   const policy = policyLines(tool.policy);
   if (policy.length > 0) out.push("", `Policy: ${policy.join("; ")}`);

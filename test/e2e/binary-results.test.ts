@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
@@ -56,6 +57,9 @@ ${route("/logo.png", "getLogo", "image/png")}${route("/photo", "getPhoto", "imag
       responses:
         "200":
           description: the secret
+          content: { application/json: { schema: { type: object, properties: { name: { type: string } } } } }
+        "203":
+          description: the secret, from a cache (the same shape)
           content: { application/json: { schema: { type: object, properties: { name: { type: string } } } } }
   /files/{name}:
     get:
@@ -360,6 +364,13 @@ describe("upstream replies that are not JSON", () => {
     await served.waitForStderr(
       /drift: tool get_stats: the upstream answered HTTP 202 Accepted with a body of another shape/,
     );
+  });
+
+  it("CATALOG.md says which success statuses may carry another body, and only where the shape differs", () => {
+    const md = readFileSync(join(out, "CATALOG.md"), "utf8");
+    const returns = md.split("\n").filter((line) => line.includes("may carry another body"));
+    // getStats: 200 with an array, 202 with an object; getSecret's 203 has its 200's shape, so it is not named.
+    expect(returns).toEqual(["Returns: object[] (under `result`); 202 may carry another body (as text)"]);
   });
 
   it("a handler that returns nothing where its tool publishes an output schema is an empty result", async () => {

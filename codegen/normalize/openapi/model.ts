@@ -44,6 +44,12 @@ export interface OperationSuccess {
   /** The body is a stream of JSON objects, one per line (gRPC-gateway's server streaming), not one JSON value. */
   streamed?: true;
   /**
+   * The other success statuses the operation declares with content beside this one (GitHub's statistics: 200 with
+   * an array, 202 with an object), in order: a body of another shape on one reaches the client as text, with
+   * `structuredContent` empty (`runtime/result.ts` `otherShape`). Absent when there is none.
+   */
+  others?: string[];
+  /**
    * The other success statuses the operation declares without content (204, 205, and any `2xx`/`2XX` given no
    * content), in order, beside this one's body (200 with an object and 204; 201 and 202): their reply is empty.
    * Absent when there is none, or when this status has no content either.

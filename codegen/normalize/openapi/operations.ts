@@ -219,8 +219,20 @@ class OperationReader {
         continue;
       }
       const found = this.bodied(d, status, mediaType, description);
-      const others = [...empty, ...this.emptyOf(codes.slice(i + 1), responses, at, method)];
-      return others.length > 0 && !found.streamed ? { ...found, empty: others } : found;
+      if (found.streamed) return found;
+      const rest = codes.slice(i + 1);
+      const none = [...empty, ...this.emptyOf(rest, responses, at, method)];
+      const shape = this.rawSchema(d.value, status, method);
+      const bodied = rest.filter(
+        (status) =>
+          !none.includes(status) &&
+          this.rawSchema(this.declared(responses, status, at), status, method) !== shape,
+      );
+      return {
+        ...found,
+        ...(none.length > 0 ? { empty: none } : {}),
+        ...(bodied.length > 0 ? { others: bodied } : {}),
+      };
     }
     return fallback;
   }
@@ -248,6 +260,19 @@ class OperationReader {
    * Which of `codes` (after the bodied success) are declared without content. Only read, not used: a response
    * that cannot be followed is left out here, and it costs the operation nothing (not `touched`).
    */
+  /** A response as declared (its `$ref` followed), or an empty one when it cannot be followed. */
+  private declared(responses: Json, status: string, at: At): Json {
+    return deref(this.spec, responses[status], child(at, status))?.value ?? {};
+  }
+
+  /** The schema of a response's body as written (a `$ref` unresolved), to tell one shape from another. */
+  private rawSchema(response: Json, status: string, method: string): string {
+    const content = contentOf(response, status, method);
+    const mediaType = pickMediaType(Object.keys(content));
+    const media = mediaType ? ((content[mediaType] ?? {}) as Json) : {};
+    return JSON.stringify(media.schema ?? null);
+  }
+
   private emptyOf(codes: string[], responses: Json, at: At, method: string): string[] {
     return codes.filter((status) => {
       const d = deref(this.spec, responses[status], child(at, status));
