@@ -51,7 +51,7 @@ export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskRes
   const reading = newReading();
   const visit = (value: unknown, depth: number): unknown => {
     if (typeof value === "string") {
-      if (!embedsNamed(value, words, 0, reading)) return value;
+      if (!embedsNamedWords(value, words, reading, 0)) return value;
       count += 1;
       return MASK;
     }
@@ -99,16 +99,89 @@ export function newReading(): Reading {
   return { inflateLeft: MAX_INFLATED_PER_READING };
 }
 
+/** What ends a word of a text: white space, quotes, parentheses and angle brackets. */
+const WORD_END = /[\s"'`<>()]/g;
+/** Where a word holds other words: `data=eyJ...&id=7`, `[eyJ...]`, `ids=1,eyJ...`, `key:eyJ...`. */
+const WORD_PARTS = /[=&,;:|[\]{}]+/;
+/** A percent-encoded byte (`%3D`, `%7B`): a word holding one is read decoded too. */
+const PERCENT_BYTE = /%[0-9a-f]{2}/i;
 /**
- * Whether a string is (or carries one decoding away) a JSON document with a key `words` names: what maskEmbedded
- * masks. The strings of one text read with one `reading` share its inflation budget.
+ * Where a word worth reading is: a word or part (after a word's or a part's end) that starts as base64 of a
+ * document or a URL does (`ENCODED_START`, at least 8 characters: `{a:1}` is 8) or as hex of one does (at least
+ * 10), a `data:` URL, or a percent-encoded byte. Other words decode to nothing masking reads, so they are passed
+ * over in the one pass that finds these (a log line, prose, an identifier).
  */
-export function embedsNamedText(
+const WORTH_READING =
+  /(?:^|[\s"'`<>()=&,;:|[\]{}])(?:(?:[7CDHINQRSTUVWZe]|JT|\/\/[45]|\/v8A|aHR0c)[\w+/=.-]{7}|(?:efbbbf|EFBBBF)?(?:[02][09aAdD])*(?:7[bB]|5[bB]|22|68747470)[0-9a-fA-F]{8}|[dD][aA][tT][aA]:)|%[0-9a-fA-F]{2}/g;
+
+/**
+ * Whether a text is or holds a document naming a word a decoding away: the text as a whole, then each word worth
+ * reading (`WORTH_READING`; sentence punctuation taken off its end), each part of it between `=`, `&`, `,`, `;`,
+ * `:`, `|`, brackets and braces (`cb?data=eyJ...`), and it percent-decoded (`eyJ...%3D%3D`, `cb%3Fdata%3DeyJ...`).
+ * What a decoding gives is read the same way (base64 of a URL whose query holds base64). Words are read one at a
+ * time, never gathered.
+ */
+export function embedsNamedWords(
   text: string,
   words: ReadonlySet<string>,
   reading: Reading = newReading(),
+  embedding = 0,
 ): boolean {
-  return words.size > 0 && embedsNamed(text, words, 0, reading);
+  if (words.size === 0) return false;
+  if (embedsNamed(text, words, embedding, reading)) return true;
+  for (let from = 0; from < text.length; ) {
+    // Both patterns are shared: reading a word reads what it decodes to with them, so each search sets its start.
+    WORTH_READING.lastIndex = from;
+    const found = WORTH_READING.exec(text);
+    if (found === null) return false;
+    let start = found.index + 1;
+    while (start > 0 && !isWordEnd(text.charCodeAt(start - 1))) start--;
+    WORD_END.lastIndex = found.index + 1;
+    const end = WORD_END.exec(text)?.index ?? text.length;
+    from = end;
+    if (wordNames(text.slice(start, end), text, words, embedding, reading)) return true;
+  }
+  return false;
+}
+
+function isWordEnd(code: number): boolean {
+  return WORD_END_CODES.has(code) || /\s/.test(String.fromCharCode(code));
+}
+
+const WORD_END_CODES = new Set([..."\"'`<>()"].map((c) => c.charCodeAt(0)));
+
+/** Whether a word of `text` names a word: as a whole, by its parts, percent-decoded. */
+function wordNames(
+  found: string,
+  text: string,
+  words: ReadonlySet<string>,
+  embedding: number,
+  reading: Reading,
+): boolean {
+  const word = found.replace(/[.,;:!?]+$/, "");
+  if (word === "") return false;
+  if (word !== text && embedsNamed(word, words, embedding, reading)) return true;
+  if (wordPartsName(word, words, embedding, reading)) return true;
+  if (!PERCENT_BYTE.test(word) || embedding >= MAX_EMBEDDING) return false;
+  const decoded = percentDecoded(word);
+  return decoded !== word && embedsNamedWords(decoded, words, reading, embedding + 1);
+}
+
+/** Whether a part of a word (between `=`, `&`, brackets, ...) names a word; base64's own padding makes no part. */
+function wordPartsName(
+  word: string,
+  words: ReadonlySet<string>,
+  embedding: number,
+  reading: Reading,
+): boolean {
+  const parts = word.split(WORD_PARTS);
+  if (parts.length < 2) return false;
+  return parts.some(
+    (part) =>
+      part !== "" &&
+      !(word.startsWith(part) && /^=+$/.test(word.slice(part.length))) &&
+      embedsNamed(part, words, embedding, reading),
+  );
 }
 
 /** What a string starts with after white space: `{` or `[` (a document), `"` (one encoded twice), or neither. */
@@ -130,23 +203,20 @@ function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number
     const decoded = encodedTexts(text, reading);
     if (decoded === undefined) return embedsAfterText(text, words, embedding, reading);
     if (decoded === OPAQUE || embedding >= MAX_EMBEDDING) return true;
-    return decoded.some((part) => embedsNamed(part, words, embedding + 1, reading));
+    return decoded.some((part) => embedsNamedWords(part, words, reading, embedding + 1));
   }
   if (embedding >= MAX_EMBEDDING) return true;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch {
-    // Text that only starts with a quote is not JSON; a document cut short or written in another language's
-    // notation (Python's repr `{'ssn': ...}`, a JavaScript or YAML flow `{ssn: ...}`, Ruby's `{:ssn=>...}`) that
-    // names a masked key fails closed.
-    return start === "document" && namesKey(text, words);
-  }
+  // Text that only starts with a quote is not JSON; a document cut short or written in another language's
+  // notation (Python's repr `{'ssn': ...}`, a JavaScript or YAML flow `{ssn: ...}`, Ruby's `{:ssn=>...}`) that
+  // names a masked key fails closed. Text that cannot be JSON (a log line `[2024-01-01] INFO ...`) is not parsed:
+  // the exception costs ~20 us.
+  const doc = mayBeJson(text) ? parsed(text) : NOT_JSON;
+  if (doc === NOT_JSON) return start === "document" && namesKey(text, words);
   const stack: unknown[] = [doc];
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === "string") {
-      if (embedsNamed(value, words, embedding + 1, reading)) return true;
+      if (embedsNamedWords(value, words, reading, embedding + 1)) return true;
       continue;
     }
     if (value === null || typeof value !== "object") continue;
@@ -160,6 +230,16 @@ function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number
     }
   }
   return false;
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 /**
@@ -190,16 +270,67 @@ const DOCUMENT_OPENING = /^(?:\{\s*(?:["'}:]|[A-Za-z_$][\w$-]*\s*(?:[:=]|$))|\[\
  * right after it), in single quotes, or bare before `:` or `=` (after `{`, `,`, `:`, a quote or white space).
  */
 function namesKey(text: string, words: ReadonlySet<string>): boolean {
-  const flat = text.replace(/\\/g, "").toLowerCase();
-  for (const word of words) {
-    if (flat.includes(`"${word}"`) || flat.includes(`'${word}'`)) return true;
-    for (let at = flat.indexOf(word); at >= 0; at = flat.indexOf(word, at + 1)) {
-      if (!/[{,:\s'"[]/.test(flat[at - 1] ?? "")) continue;
-      if (/^\s*[:=]/.test(flat.slice(at + word.length, at + word.length + 64))) return true;
-    }
-  }
-  return false;
+  const pattern = keyPattern(words);
+  // One pass proves most text names no word (a backslash may stand between its letters); the second finds a key.
+  if (!pattern.anyWord.test(text)) return false;
+  return pattern.key.test(text.replace(/\\/g, "").toLowerCase());
 }
+
+interface KeyPattern {
+  /** Any word, case-insensitively, with backslashes between its letters (what `namesKey` reads without them). */
+  anyWord: RegExp;
+  /** A word as a key: quoted (`"ssn"`, `'ssn'`), or after `{`, `,`, `:`, a quote or white space, before `:` or `=`. */
+  key: RegExp;
+}
+
+const keyPatterns = new WeakMap<ReadonlySet<string>, KeyPattern>();
+
+/** The patterns of a set of words, made once per set (a catalog's words are one set for its life). */
+function keyPattern(words: ReadonlySet<string>): KeyPattern {
+  let pattern = keyPatterns.get(words);
+  if (pattern === undefined) {
+    const quote = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+    const loose = [...words].map((w) => [...w].map(quote).join("\\\\*")).join("|");
+    const exact = [...words].map(quote).join("|");
+    pattern = {
+      anyWord: new RegExp(loose, "iu"),
+      key: new RegExp(`["'](?:${exact})["']|[{,:\\s'"[](?:${exact})\\s{0,63}[:=]`),
+    };
+    keyPatterns.set(words, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * Whether text that starts like a document (`{`, `[` or `"` after white space) may be JSON: it ends as it opened,
+ * and a `{` opens a key or its end, a `[` a value (a number only before `,` or `]`). Text that fails is no JSON, so
+ * JSON.parse would throw; what passes is parsed.
+ */
+function mayBeJson(text: string): boolean {
+  let first = 0;
+  while (first < text.length && (isJsonSpace(text.charCodeAt(first)) || text.charCodeAt(first) === 0xfeff))
+    first++;
+  let last = text.length - 1;
+  while (last > first && isJsonSpace(text.charCodeAt(last))) last--;
+  const open = text[first];
+  const close = text[last];
+  if (last <= first) return false;
+  if (open === '"') return close === '"';
+  const opening = open === "{" ? OBJECT_OPENING : ARRAY_OPENING;
+  if (close !== (open === "{" ? "}" : "]")) return false;
+  opening.lastIndex = first + 1;
+  return opening.test(text);
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** What may follow a JSON object's `{`: a key or its end. */
+const OBJECT_OPENING = /[\t\n\r ]*["}]/y;
+
+/** What may follow a JSON array's `[`: its end, a value that is no number, or a number before `,` or `]`. */
+const ARRAY_OPENING = /[\t\n\r ]*(?:[\]{["tfn]|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?[\t\n\r ]*[,\]])/y;
 
 /**
  * How base64 of a document starts: `{`, `[`, `"`, white space or a byte order mark encoded (`e W I C D 7`), a
@@ -207,7 +338,12 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
  * `//5`; big-endian `/v8A`), and base64 of such base64 (or of a data URL) again, as often as it is encoded: a cheap
  * test that passes over most text (a path such as `/v1/items` too).
  */
-const ENCODED_START = /^(?:[7CDHINQRSTUVWZe]|JT|\/\/[45]|\/v8A)/;
+const ENCODED_START = /^(?:[7CDHINQRSTUVWZe]|JT|\/\/[45]|\/v8A|aHR0c)/;
+/**
+ * Hex of a document (`7b2273736e22...`: `{`, `[` or `"`, after white space or a UTF-8 byte order mark) or of a URL
+ * (`68747470`: `http`), in either case: read as the bytes it spells.
+ */
+const HEX_DOCUMENT = /^(?:efbbbf)?(?:20|09|0a|0d)*(?:7b|5b|22|68747470)(?:[0-9a-f]{2})*$/i;
 const ENCODED_CHARS = /^[A-Za-z0-9+/_=.\r\n-]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const DATA_URL = /^\s*data:([^,]{0,256}),/i;
@@ -229,6 +365,7 @@ function encodedTexts(text: string, reading: Reading): string[] | typeof OPAQUE 
   // trim() copies nothing (V8 answers a slice of a flat string: no cost measured on a 10 MB body); most text then
   // fails on its first letter or its first space.
   const trimmed = text.trim();
+  if (HEX_DOCUMENT.test(trimmed)) return [latin1(Buffer.from(trimmed, "hex"))];
   if (!ENCODED_START.test(trimmed) || !ENCODED_CHARS.test(trimmed)) return undefined;
   const parts = trimmed.replace(/\r?\n/g, "").split(".");
   if (parts.length > 5) return undefined;

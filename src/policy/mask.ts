@@ -4,7 +4,7 @@ import { declaredOnly } from "./allow-list.js";
 import { noteApplied } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
-import { embedsNamedText, maskEmbedded, maskedWords, newReading } from "./mask-embedded.js";
+import { embedsNamedWords, maskEmbedded, maskedWords, newReading } from "./mask-embedded.js";
 
 /**
  * Masking: result fields a tool marks `masked` come back as the marker, so an agent can see that a secret
@@ -70,32 +70,16 @@ export function quotedMentions(outcome: ToolOutcome, names: ReadonlySet<string>)
   return textNames(pieces.filter((_, i) => i % 2 === 1).join("\n"), names);
 }
 
-/** A word of a text: what lies between white space, quotes and parentheses or angle brackets. */
-const WORD = /[^\s"'`<>()]+/g;
-/** Where a word holds other words: `data=eyJ...&id=7`, `[eyJ...]`, `ids=1,eyJ...`, `key:eyJ...`. */
-const WORD_PARTS = /[=&,;:|[\]{}]+/;
-
 /**
  * Whether a text (an upstream error's words, a text body, a note) mentions one of `names` (lower-case), or is or
- * holds a document naming one a decoding away: the text as a whole, each word (sentence punctuation taken off its
- * end), and each part of a word between `=`, `&`, `,`, `;`, `:`, `|`, brackets and braces are read by
- * mask-embedded (JSON, base64, a data URL, a JWT's parts). Words are read one at a time, never gathered.
+ * holds a document naming one a decoding away: the text as a whole, each word and each part of a word are read by
+ * mask-embedded (`embedsNamedWords`: JSON, base64, hex, a data URL, a JWT's parts, percent-encoding).
  */
 export function textNames(text: string, names: ReadonlySet<string>): boolean {
   if (text === "" || names.size === 0) return false;
   const lower = text.toLowerCase();
   for (const name of names) if (lower.includes(name)) return true;
-  const reading = newReading();
-  if (embedsNamedText(text, names, reading)) return true;
-  for (const [found] of text.matchAll(WORD)) {
-    const word = found.replace(/[.,;:!?]+$/, "");
-    if (word === "" || word === text) continue;
-    if (embedsNamedText(word, names, reading)) return true;
-    const parts = word.split(WORD_PARTS);
-    if (parts.length > 1 && parts.some((part) => part !== "" && embedsNamedText(part, names, reading)))
-      return true;
-  }
-  return false;
+  return embedsNamedWords(text, names, newReading());
 }
 
 /** Masks every field at each of `paths` (manifest dot paths). */

@@ -92,6 +92,9 @@ const utf16 = (text: string, order: "le" | "be", mark: boolean) => {
   const bytes = Buffer.from(`${mark ? "\ufeff" : ""}${text}`, "utf16le");
   return (order === "be" ? bytes.swap16() : bytes).toString("base64");
 };
+const hex = (text: string) => Buffer.from(text, "utf8").toString("hex");
+/** Base64 of a document ending in `=` padding. */
+const padded = b64(doc({ ssn: SSN, n: "a" }));
 /** Base64 as MIME writes it: lines of 76 characters ending in CRLF. */
 const mime = (text: string) => (b64(text).match(/.{1,76}/g) ?? []).join("\r\n");
 
@@ -179,6 +182,22 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
     { id: "e1", payload: utf16(doc({ ssn: SSN }), "be", true) },
   ],
   ["UTF-16 without a mark, in base64", { id: "e1", notes: [utf16(doc([{ ssn: SSN }]), "le", false)] }],
+  // Inside a string's words: base64 in a query string, percent-encoded with its padding, base64 of a whole URL
+  // (whose query holds a document, or base64 of one), hex of a document or of a URL.
+  [
+    "base64 in a query string",
+    { id: "e1", payload: `https://h.example/cb?data=${b64(doc({ ssn: SSN }))}&s=1` },
+  ],
+  [
+    "base64 with its padding percent-encoded",
+    { id: "e1", payload: `cb?data=${padded.replace(/=/g, "%3D")}` },
+  ],
+  ["a word percent-encoded whole", { id: "e1", notes: [encodeURIComponent(`cb?data=${padded}`)] }],
+  ["base64 of a URL", { id: "e1", payload: b64(`https://h.example/cb?payload=${doc({ ssn: SSN })}`) }],
+  ["base64 of a URL holding base64", { id: "e1", payload: b64(`https://h.example/cb?d=${padded}&s=1`) }],
+  ["hex of a document", { id: "e1", payload: Buffer.from(doc({ c: { ssn: SSN } })).toString("hex") }],
+  ["hex in capitals, in a sentence", { id: "e1", notes: [`got ${hex(doc([{ ssn: SSN }])).toUpperCase()}.`] }],
+  ["hex of a URL", { id: "e1", payload: hex(`https://h.example/cb?payload=${doc({ ssn: SSN })}`) }],
   [
     "gzip of UTF-16",
     { id: "e1", payload: gzipSync(Buffer.from(`\ufeff${doc({ ssn: SSN })}`, "utf16le")).toString("base64") },
@@ -232,6 +251,15 @@ describe.each([
         // A big-endian byte order mark before an odd number of bytes.
         "/v8AeWI",
         utf16(doc({ city: "Oslo" }), "le", true),
+        // Log lines and prose in brackets or braces, hex and base64 words naming no masked key, in URLs too.
+        "[2024-01-01] INFO ssn check started",
+        '[2024-01-01 10:00] {"level": "info", "msg": "ssn check ok"}',
+        "{ see the ssn section }",
+        "[1] ssn rules, [2] others",
+        "deadbeef 7b7d 68747470",
+        hex(doc({ city: "Oslo" })),
+        `https://h.example/cb?data=${b64(doc({ city: "Oslo" }))}%3D&x=1`,
+        b64(`https://h.example/cb?payload=${doc({ city: "Oslo" })}`),
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
