@@ -354,17 +354,11 @@ function sourceAuth(
     );
   }
   for (const scheme of [...used].sort()) {
-    if (!auth.some((a) => a.scheme === scheme) && !Object.hasOwn(model.securitySchemes, scheme)) {
-      // Named by operations but defined nowhere (HubSpot's CRM specs list an `oauth2_legacy` they do not define):
-      // no configuration can supply it, so the warning says so at the first operation that names it.
-      const users = model.operations.filter((o) => o.security.some((alt) => alt.includes(scheme)));
-      diags.warn(
-        "TW142",
-        `source "${model.id}": security scheme "${scheme}" is not defined in the spec's securitySchemes (${users.length} operation${users.length === 1 ? "" : "s"} name it); no configuration can supply it: an operation is sent with another alternative it lists, or left out`,
-        users[0]?.source ?? at,
-        "Define the scheme in components.securitySchemes (sources.<id>.patch) or remove it from the operations' security.",
-      );
-    } else if (model.securitySchemes[scheme]?.kind === "unsupported") {
+    const defined = Object.hasOwn(model.securitySchemes, scheme);
+    const credentials = auth.some((a) => a.scheme === scheme);
+    // Named by operations but defined nowhere (HubSpot's CRM specs list an `oauth2_legacy` they do not define), or
+    // defined as nothing toolwright can send, and no credentials given a `type`: no configuration can supply it.
+    if ((!defined && !credentials) || model.securitySchemes[scheme]?.kind === "unsupported") {
       unsendableScheme(model, scheme, auth, diags);
     } else if (!auth.some((a) => a.scheme === scheme)) {
       diags.warn(
@@ -378,10 +372,11 @@ function sourceAuth(
 }
 
 /**
- * A scheme operations name that nothing can send: malformed in the spec (TW133 at the scheme, 865cba5) or of a type
- * toolwright cannot send (mutualTLS). No configuration supplies it, so an operation naming it is sent with another
- * alternative it lists, or left out with a TW139 that says why. Warned only when some are sent another way (saying
- * how many), located at the first one's `security`; when every one is left out, their TW139s say all there is.
+ * A scheme operations name that nothing can send: not defined in the spec's securitySchemes (no configuration can
+ * supply it), malformed in the spec (TW133 at the scheme, 865cba5) or of a type toolwright cannot send (mutualTLS).
+ * An operation naming it is sent with another alternative it lists, or left out with a TW139 that says why. Warned
+ * only when some are sent another way (saying how many), located at the first one's `security`; when every one is
+ * left out, their TW139s say all there is (one diagnostic per problem: a TW142 at the same operation repeated it).
  */
 function unsendableScheme(
   model: OpenApiSourceModel,
@@ -389,8 +384,8 @@ function unsendableScheme(
   auth: AuthScheme[],
   diags: Diagnostics,
 ): void {
-  const info = model.securitySchemes[scheme];
-  if (info?.kind !== "unsupported") return;
+  const info = Object.hasOwn(model.securitySchemes, scheme) ? model.securitySchemes[scheme] : undefined;
+  if (info !== undefined && info.kind !== "unsupported") return;
   const credentialed = new Map(auth.map((a) => [a.scheme, a]));
   const users = model.operations.filter((o) => o.security.some((alt) => alt.includes(scheme)));
   const sent = users.filter(
@@ -406,17 +401,21 @@ function unsendableScheme(
   );
   const first = sent[0];
   if (!first) return;
-  const why = info.problem
-    ? "is malformed in the spec"
-    : `has type ${info.type}, which toolwright cannot send`;
+  const why = !info
+    ? "is not defined in the spec's securitySchemes, so no configuration can supply it"
+    : info.problem
+      ? "is malformed in the spec"
+      : `has type ${info.type}, which toolwright cannot send`;
   const left = users.length - sent.length;
   diags.warn(
     "TW142",
     `source "${model.id}": security scheme "${scheme}" ${why}: ${sent.length} operation${sent.length === 1 ? " that names it is" : "s that name it are"} sent with another alternative ${sent.length === 1 ? "it lists" : "they list"}${left > 0 ? `, ${left} left out (TW139)` : ""}`,
     first.securityAt ?? first.source,
-    info.problem
-      ? "Correct the scheme in the spec (sources.<id>.patch) where the TW133 warning locates it."
-      : "Nothing to configure for it: the operations use the other alternatives they list.",
+    !info
+      ? "Define the scheme in components.securitySchemes (sources.<id>.patch) or remove it from the operations' security."
+      : info.problem
+        ? "Correct the scheme in the spec (sources.<id>.patch) where the TW133 warning locates it."
+        : "Nothing to configure for it: the operations use the other alternatives they list.",
   );
 }
 

@@ -185,7 +185,37 @@ paths:
     expect(doc.tools.map((t) => t.name)).toEqual(["both"]);
     const warned = diags.items.filter((d) => d.code === "TW142");
     expect(warned.map((d) => `${d.message} ${d.source?.line}`)).toEqual([
-      `source "api": security scheme "legacy" is not defined in the spec's securitySchemes (2 operations name it); no configuration can supply it: an operation is sent with another alternative it lists, or left out 10`,
+      `source "api": security scheme "legacy" is not defined in the spec's securitySchemes, so no configuration can supply it: 1 operation that names it is sent with another alternative it lists, 1 left out (TW139) 11`,
+    ]);
+    expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message)).toEqual([
+      `GET /legacy is left out: every security alternative needs a scheme without credentials: "legacy" (not defined in the spec)`,
+    ]);
+  });
+
+  // Every operation naming it left out: each TW139 says why, at the operation; a TW142 beside it said it again.
+  it("is said only by the TW139 of each operation it leaves out when no operation is sent another way", async () => {
+    const dir = writeTree("bare-undefined-scheme-only", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Sec, version: "1" }
+servers: [{ url: https://sec.example.com }]
+paths:
+  /open:
+    get:
+      operationId: open
+      responses: { "200": { description: ok } }
+  /legacy:
+    get:
+      operationId: onlyLegacy
+      security: [{ legacy: [] }]
+      responses: { "200": { description: ok } }
+`,
+    });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "sec", "test/.tmp/bare-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name)).toEqual(["open"]);
+    expect(diags.items.filter((d) => d.code === "TW142" || d.code === "TW139").map((d) => d.code)).toEqual([
+      "TW139",
     ]);
   });
 });
