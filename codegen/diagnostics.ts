@@ -191,11 +191,31 @@ export class Diagnostics {
 
   private readonly captures: Diagnostic[][] = [];
 
+  /** What `items` holds, one key per diagnostic (`said`). */
+  private readonly seen = new Set<string>();
+
+  /**
+   * Records a diagnostic, once: the same one (code, severity, message, location, fix) raised again is dropped. A
+   * schema several operations reach (a parameter under components/parameters, converted for each operation that
+   * uses it) said each of its problems once per operation (GitHub's personal-access-token-owner: TW197 twice). Held
+   * errors are kept as raised: each capture is one operation's, and its caller decides what they cost.
+   */
   add(code: Code, severity: Severity, message: string, source?: SourceRef, fix?: string): void {
     const d: Diagnostic = { code, severity, message, ...(source ? { source } : {}), ...(fix ? { fix } : {}) };
     const capture = this.captures[this.captures.length - 1];
     if (capture && severity === "error") capture.push(d);
-    else this.items.push(d);
+    else if (this.said(d)) this.items.push(d);
+  }
+
+  /** True the first time this diagnostic is seen. */
+  private said(d: Diagnostic): boolean {
+    const where = d.source
+      ? `${d.source.file}\0${d.source.line}\0${d.source.column}\0${d.source.pointer}`
+      : "";
+    const key = `${d.code}\0${d.severity}\0${d.message}\0${where}\0${d.fix ?? ""}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
   }
 
   /**

@@ -294,3 +294,40 @@ paths:
     expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message)).toEqual([]);
   });
 });
+
+describe("a schema several operations reach", () => {
+  // GitHub's components/parameters/personal-access-token-owner: converted for each operation that uses it, its
+  // TW197 was printed once per operation.
+  it("says each of its problems once, at the schema", async () => {
+    const dir = writeTree("bare-shared-parameter", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Shared, version: "1" }
+servers: [{ url: https://shared.example.com }]
+components:
+  parameters:
+    owner:
+      name: owner
+      in: query
+      schema: { type: array, items: { type: string }, example: octocat }
+paths:
+  /tokens:
+    get:
+      operationId: listTokens
+      parameters: [{ $ref: "#/components/parameters/owner" }]
+      responses: { "200": { description: ok } }
+  /requests:
+    get:
+      operationId: listRequests
+      parameters: [{ $ref: "#/components/parameters/owner" }]
+      responses: { "200": { description: ok } }
+`,
+    });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "shared", "test/.tmp/bare-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name).sort()).toEqual(["list_requests", "list_tokens"]);
+    expect(diags.items.filter((d) => d.code === "TW197").map((d) => d.source?.pointer)).toEqual([
+      "#/components/parameters/owner/schema",
+    ]);
+  });
+});
