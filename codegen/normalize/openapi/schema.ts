@@ -12,6 +12,7 @@ import { metaOf, objectShape, resolveRefs } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern } from "../patterns.js";
+import { contradiction, disjointParts, enumOutsideType, requiredForbidden } from "./no-value.js";
 
 type Json = Record<string, unknown>;
 
@@ -278,6 +279,7 @@ export class SchemaConverter {
         : { kind: "any" };
       const beside = this.besideRef(s, at);
       const node = beside ? mergeIntersection([ref, beside]) : ref;
+      if (beside) this.noValue(disjointParts([ref, beside], this.symbols), at);
       return withMeta(this.nullableBesideRef(s, at) ? nullable(node) : node, meta);
     }
     // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
@@ -287,7 +289,46 @@ export class SchemaConverter {
     }
     let node = this.core(s, at);
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
+    this.noValue(
+      contradiction(s) ??
+        (node.kind === "intersection" ? disjointParts(node.parts, this.symbols) : undefined),
+      at,
+    );
+    this.forbiddenRequired(s, at);
+    const type = enumOutsideType(s);
+    if (type !== undefined)
+      this.diags.info(
+        "TW134",
+        `none of the enum's values is of the schema's type (${type}): read as the enum's values, the type not enforced`,
+        this.located(child(at, "enum")),
+      );
     return withMeta(node, this.fitValues(node, meta, at));
+  }
+
+  /**
+   * A schema no value satisfies as written (`no-value.ts`): said where it is, and kept as the spec says it (the
+   * tool refuses every value there, as the spec's own validator does; which side the author meant is not written).
+   */
+  private noValue(why: string | undefined, at: At): void {
+    if (why === undefined) return;
+    this.diags.warn(
+      "TW134",
+      `no value satisfies this schema: ${why}; kept as written, so every value is refused here`,
+      this.located(at),
+      "Patch the spec (sources.<id>.patch, or --patch FILE) so some value satisfies the schema; until then a tool whose input reaches it cannot be called.",
+    );
+  }
+
+  /** A `required` name `additionalProperties: false` forbids: read as declared (any value), said where it is. */
+  private forbiddenRequired(s: Json, at: At): void {
+    const name = requiredForbidden(s);
+    if (name === undefined) return;
+    this.diags.warn(
+      "TW134",
+      `no value satisfies this schema: it requires ${JSON.stringify(name)}, a property additionalProperties: false forbids (not under properties); read as declaring it, of any value`,
+      this.located(child(at, "required")),
+      `Declare ${JSON.stringify(name)} under properties (sources.<id>.patch, or --patch FILE), or drop it from required.`,
+    );
   }
 
   /**

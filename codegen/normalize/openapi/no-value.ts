@@ -1,0 +1,177 @@
+import type { SymbolTable } from "../../ir/symbols.js";
+import type { JsonPrimitive, SchemaNode } from "../../ir/types.js";
+
+/**
+ * Schemas no value can satisfy, as written: a `$ref` to an object with a sibling `type: string` (3.1 siblings
+ * apply), an `allOf` of an integer and a string, an `enum` none of whose values is of the schema's type, a lower
+ * bound above its upper bound, a `required` name `additionalProperties: false` forbids. Found so a located warning
+ * can say why a tool refuses every argument there; what is generated stays as the spec says (which side the author
+ * meant is not written anywhere, so widening to either would be a guess at values the spec refuses). The one
+ * exception was already there: a `required` name not under `properties` is read as a declared property of any value
+ * (the object the author meant is accepted), and the warning says so (`requiredForbidden`).
+ */
+
+type Json = Record<string, unknown>;
+
+/** The JSON kinds of value a node accepts (a number split into integers and the rest); undefined: any. */
+type Kinds = Set<string> | undefined;
+
+const NUMBER = ["integer", "fraction"];
+
+function kindOf(v: JsonPrimitive): string {
+  if (v === null) return "null";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "fraction";
+  return typeof v;
+}
+
+function union(sets: Kinds[]): Kinds {
+  const out = new Set<string>();
+  for (const s of sets) {
+    if (s === undefined) return undefined;
+    for (const k of s) out.add(k);
+  }
+  return out;
+}
+
+function intersect(sets: Kinds[]): Kinds {
+  let out: Kinds;
+  for (const s of sets) {
+    if (s === undefined) continue;
+    out = out === undefined ? new Set(s) : new Set([...out].filter((k) => s.has(k)));
+  }
+  return out;
+}
+
+/** The kinds `node` accepts; a reference is followed once (a cycle, or one not converted yet, is any value). */
+export function valueKinds(node: SchemaNode, symbols: SymbolTable, seen = new Set<string>()): Kinds {
+  switch (node.kind) {
+    case "any":
+      return undefined;
+    case "never":
+      return new Set();
+    case "number":
+      return new Set(NUMBER);
+    case "tuple":
+      return new Set(["array"]);
+    case "literal":
+      return new Set([kindOf(node.value)]);
+    case "enum":
+      return new Set(node.values.map(kindOf));
+    case "nullable":
+      return union([valueKinds(node.inner, symbols, seen), new Set(["null"])]);
+    case "union":
+      return union(node.variants.map((v) => valueKinds(v, symbols, seen)));
+    case "intersection":
+      return intersect(node.parts.map((p) => valueKinds(p, symbols, seen)));
+    case "ref": {
+      if (seen.has(node.target) || !symbols.has(node.target)) return undefined;
+      seen.add(node.target);
+      const kinds = valueKinds(symbols.get(node.target).schema, symbols, seen);
+      seen.delete(node.target);
+      return kinds;
+    }
+    default:
+      return new Set([node.kind]);
+  }
+}
+
+function shownKinds(kinds: Set<string>): string {
+  const names = [...kinds]
+    .filter((k) => k !== "fraction")
+    .map((k) => (k === "integer" && kinds.has("fraction") ? "number" : k));
+  if (kinds.has("fraction") && !kinds.has("integer")) names.push("number");
+  return names.join(" or ");
+}
+
+/**
+ * Why an intersection (a `$ref` with siblings, an `allOf`) takes no value: two parts whose kinds of value share none.
+ * Undefined when some value may satisfy every part (as far as kinds of value tell).
+ */
+export function disjointParts(parts: SchemaNode[], symbols: SymbolTable): string | undefined {
+  const kinds = parts.map((p) => valueKinds(p, symbols));
+  for (let i = 0; i < kinds.length; i++) {
+    for (let j = i + 1; j < kinds.length; j++) {
+      const a = kinds[i];
+      const b = kinds[j];
+      if (a === undefined || b === undefined || a.size === 0 || b.size === 0) continue;
+      if ([...a].some((k) => b.has(k))) continue;
+      return `its parts take ${shownKinds(a)} and ${shownKinds(b)}, never both`;
+    }
+  }
+  return undefined;
+}
+
+/** The kinds a schema object's `type` names (with 3.0's `nullable`, Kubernetes' int-or-string); undefined: none named. */
+function typeKinds(s: Json): Set<string> | undefined {
+  const types = Array.isArray(s.type) ? s.type : typeof s.type === "string" ? [s.type] : undefined;
+  if (types === undefined || !types.every((t) => typeof t === "string")) return undefined;
+  const kinds = new Set((types as string[]).flatMap((t) => (t === "number" ? NUMBER : [t])));
+  if (s.nullable === true || s["x-nullable"] === true) kinds.add("null");
+  if (s.format === "int-or-string" || s["x-kubernetes-int-or-string"] === true) kinds.add("integer");
+  return kinds;
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return "array";
+  if (v !== null && typeof v === "object") return "object";
+  return kindOf(v as JsonPrimitive);
+}
+
+const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+const BOUNDS: [string, string][] = [
+  ["minLength", "maxLength"],
+  ["minItems", "maxItems"],
+  ["minProperties", "maxProperties"],
+];
+
+/** A numeric lower bound above its upper bound (3.1's numeric exclusive bounds included). */
+function numericBounds(s: Json): string | undefined {
+  const lows: [string, number, boolean][] = [];
+  const highs: [string, number, boolean][] = [];
+  if (num(s.minimum)) lows.push(["minimum", s.minimum, s.exclusiveMinimum === true]);
+  if (num(s.exclusiveMinimum)) lows.push(["exclusiveMinimum", s.exclusiveMinimum, true]);
+  if (num(s.maximum)) highs.push(["maximum", s.maximum, s.exclusiveMaximum === true]);
+  if (num(s.exclusiveMaximum)) highs.push(["exclusiveMaximum", s.exclusiveMaximum, true]);
+  for (const [lk, lv, lx] of lows)
+    for (const [hk, hv, hx] of highs)
+      if (lv > hv || (lv === hv && (lx || hx))) return `${lk} ${lv} is not below ${hk} ${hv}`;
+  return undefined;
+}
+
+/**
+ * Why one schema object, read alone, takes no value (the first reason found); undefined when some value may:
+ * numeric and count bounds.
+ */
+export function contradiction(s: Json): string | undefined {
+  const numeric = numericBounds(s);
+  if (numeric) return numeric;
+  for (const [low, high] of BOUNDS)
+    if (num(s[low]) && num(s[high]) && (s[low] as number) > (s[high] as number))
+      return `${low} ${s[low]} is above ${high} ${s[high]}`;
+  return undefined;
+}
+
+/**
+ * A `required` name `additionalProperties: false` forbids (not under `properties`): no object satisfies the schema
+ * as written. Read as a declared property of any value (the object the author meant is accepted), the name returned.
+ * Only a schema read alone: its parts (allOf, then, else, dependentSchemas) and patternProperties may declare it.
+ */
+export function requiredForbidden(s: Json): string | undefined {
+  const parts = ["allOf", "anyOf", "oneOf", "then", "else", "dependentSchemas", "patternProperties", "$ref"];
+  if (s.additionalProperties !== false || !Array.isArray(s.required) || parts.some((k) => k in s))
+    return undefined;
+  const props = s.properties !== null && typeof s.properties === "object" ? (s.properties as Json) : {};
+  return s.required.find((n): n is string => typeof n === "string" && !Object.hasOwn(props, n));
+}
+
+/**
+ * The type a schema's `enum` values are none of (`type: object, enum: [PUSH, DONT_PUSH]`, Okta): undefined when one
+ * value at least is of the type. The enum is read as written and the type not enforced (the values are what the
+ * author listed), so this is said as information.
+ */
+export function enumOutsideType(s: Json): string | undefined {
+  const types = typeKinds(s);
+  if (types === undefined || !Array.isArray(s.enum) || s.enum.length === 0) return undefined;
+  return s.enum.some((v) => types.has(jsonKind(v))) ? undefined : shownKinds(types);
+}
