@@ -223,7 +223,6 @@ describe("hostile and odd upstream bodies", () => {
     const bodies: Array<[string, string | Buffer]> = [
       ["text/html", "<html><body>502 Bad Gateway from nginx at lb-3.internal</body></html>"],
       ["application/json", '{"path": "integrations/salesforce/oauth", "value": '],
-      ["application/octet-stream", Buffer.from([0, 1, 2, 255])],
     ];
     for (const [type, body] of bodies) {
       upstream.injectFault({
@@ -237,6 +236,19 @@ describe("hostile and odd upstream bodies", () => {
       expect(result.structuredContent).toBeUndefined();
       expect(textOf(result)).toMatch(/output schema/);
     }
+    // Bytes of a binary type where the spec declares JSON are the body as it came (ea4dd53): a resource block
+    // beside a note saying so, and no structured data but the empty object the published schema accepts.
+    upstream.injectFault({
+      operationId: "readSecret",
+      status: 200,
+      headers: { "content-type": "application/octet-stream" },
+      body: Buffer.from([0, 1, 2, 255]),
+    });
+    const binary = await server.call("scaivault_read_secret", { path: upstream.seed.secrets.salesforce });
+    expect(binary.isError).toBeFalsy();
+    expect(binary.structuredContent).toEqual({});
+    expect(JSON.stringify(binary.content)).toContain("not the application/json (its 200 response)");
+    expect(JSON.stringify(binary.content)).toContain(Buffer.from([0, 1, 2, 255]).toString("base64"));
   });
 
   it("stderr, read whole once the server has exited, holds no token", async () => {
@@ -291,6 +303,23 @@ describe("a secret's body served as something else than JSON", () => {
         });
         const result = await server.call("scaivault_read_secret", { path: PATH });
         const shown = JSON.stringify(result);
+        const base64Body = Buffer.from(readBody).toString("base64").slice(0, 24);
+        if (/^application\/(x-json|octet-stream)/.test(type)) {
+          // A binary type where the spec declares JSON is the body as it came (ea4dd53): with masking on it is
+          // masked whole, in text, with no block of its bytes; with masking off its bytes are a resource block, as
+          // the JSON read shows the value then.
+          expect(result.isError, `${mode}, ${type}`).toBeFalsy();
+          const blocks = (result.content as Array<{ type: string }>).filter((c) => c.type !== "text");
+          if (mode === "masking on") {
+            expect(blocks, `${mode}, ${type}`).toEqual([]);
+            expect(shown, `${mode}, ${type}`).not.toContain(VALUE);
+            expect(shown, `${mode}, ${type}`).not.toContain(base64Body);
+            expect(shown, `${mode}, ${type}`).not.toContain(
+              Buffer.from(VALUE).toString("base64").slice(0, 12),
+            );
+          } else expect(shown, `${mode}, ${type}`).toContain(base64Body);
+          continue;
+        }
         expect(result.isError, `${mode}, ${type}`).toBe(true);
         expect(shown, `${mode}, ${type}`).not.toContain(VALUE);
         expect(shown, `${mode}, ${type}`).not.toContain(

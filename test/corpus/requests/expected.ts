@@ -18,6 +18,8 @@ export interface SpecParam {
   explode: boolean;
   /** `content` instead of `schema`: the value is written as that media type (JSON here). */
   content?: string;
+  /** The spec's description (the generator reads it to tell a credential `key` or `token` from another). */
+  description?: string;
 }
 
 /** A spec parameter and the argument the tool publishes for it. */
@@ -77,7 +79,8 @@ function swagger2Param(p: Json): SpecParam {
   const where = p.in as SpecParam["in"];
   const format = typeof p.collectionFormat === "string" ? p.collectionFormat : "csv";
   const style = SWAGGER2_STYLES[format] ?? (where === "query" ? "form" : "simple");
-  return { name: p.name as string, in: where, style, explode: format === "multi" };
+  const description = typeof p.description === "string" ? { description: p.description } : {};
+  return { name: p.name as string, in: where, style, explode: format === "multi", ...description };
 }
 
 /** The operation's parameters (path-level and operation-level merged), in OpenAPI 3 terms. */
@@ -99,6 +102,7 @@ export function specParams(spec: Json, item: Json, op: Json): SpecParam[] {
       style,
       explode: typeof p.explode === "boolean" ? p.explode : style === "form",
       ...(content ? { content } : {}),
+      ...(typeof p.description === "string" ? { description: p.description } : {}),
     };
   });
 }

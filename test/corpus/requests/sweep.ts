@@ -5,11 +5,19 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { credentialReason } from "../../../codegen/bind/credential-params.js";
 import type { CatalogDocument, HttpBinding } from "../../../src/catalog.js";
 import { callConfirmed, serveOverStdio } from "../../helpers/mcp.js";
 import { type Received, sendJson, startRecordingServer } from "../../helpers/recording-server.js";
 import { bodyDisagreements } from "./body.js";
-import { type Carried, headerLeftOut, operationsOf, paramDisagreements, specParams } from "./expected.js";
+import {
+  type Carried,
+  headerLeftOut,
+  operationsOf,
+  paramDisagreements,
+  type SpecParam,
+  specParams,
+} from "./expected.js";
 import { makeArgs } from "./values.js";
 
 type Json = Record<string, unknown>;
@@ -40,18 +48,30 @@ function authNames(spec: Json): { query: Set<string>; headers: Set<string> } {
   return { query, headers };
 }
 
+/**
+ * Whether a spec parameter is one the generator leaves out of a tool's input on purpose: a header it sets itself, the
+ * slot of one of the spec's apiKey schemes, or a credential by its name or description (credential-params.ts).
+ */
+function leftOutOnPurpose(param: SpecParam, auth: ReturnType<typeof authNames>): boolean {
+  if (param.in === "header" && (headerLeftOut(param.name) || auth.headers.has(param.name.toLowerCase())))
+    return true;
+  if (param.in === "query" && auth.query.has(param.name)) return true;
+  return credentialReason(param) !== undefined;
+}
+
 /** The spec parameters and the published argument carrying each; a parameter the tool lost is a problem. */
 function carriedBy(
   params: ReturnType<typeof specParams>,
   b: HttpBinding,
   published: Json,
+  auth: ReturnType<typeof authNames>,
 ): { carried: Carried[]; lost: string[] } {
   const carried: Carried[] = [];
   const lost: string[] = [];
   for (const param of params) {
     const bp = b.params.find((x) => x.name === param.name && x.in === param.in);
     if (!bp) {
-      if (!(param.in === "header" && headerLeftOut(param.name)))
+      if (!leftOutOnPurpose(param, auth))
         lost.push(`spec parameter ${param.in} ${param.name} has no argument`);
     } else if (bp.env === undefined && !(bp.arg in published)) {
       lost.push(`${param.in} ${param.name}'s argument ${bp.arg} is not published`);
@@ -65,7 +85,7 @@ function checkCall(spec: Json, b: HttpBinding, published: Json, args: Json, sent
   const auth = authNames(spec);
   let best: string[] | undefined;
   for (const { item, op } of operationsOf(spec, b)) {
-    const { carried, lost } = carriedBy(specParams(spec, item, op), b, published);
+    const { carried, lost } = carriedBy(specParams(spec, item, op), b, published, auth);
     const found = [
       ...lost,
       ...paramDisagreements(sent, b.method, "/base", b.path, carried, args, auth),
