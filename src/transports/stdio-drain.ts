@@ -41,6 +41,8 @@ export class StdioInput extends EventEmitter {
   private ending = false;
   readableEnded = false;
   readonly destroyed = false;
+  /** The size of the line being handed on (the SDK reads it and hands its message on within `line`), else 0. */
+  reading = 0;
 
   constructor(private readonly source: { pause(): unknown }) {
     super();
@@ -48,7 +50,13 @@ export class StdioInput extends EventEmitter {
 
   /** One line within the limit, with its newline; none is read once the input is ending. */
   line(bytes: Buffer): void {
-    if (!this.ending) this.emit("data", bytes);
+    if (this.ending) return;
+    this.reading = bytes.length;
+    try {
+      this.emit("data", bytes);
+    } finally {
+      this.reading = 0;
+    }
   }
 
   pause(): this {
@@ -79,9 +87,33 @@ export class StdioDrain {
   private readonly pending = new Set<Id>();
   private stdinEnded = false;
   private ended = false;
+  /** The line size of each request read and not yet answered (what its running call holds), and their sum. */
+  private readonly held = new Map<Id, number>();
+  private heldBytes = 0;
+  /** Requests this server sent the client and awaits the answer of (an elicitation), by id. */
+  private readonly asked = new Set<Id>();
 
-  constructor(stdin: { pause(): unknown }) {
+  constructor(
+    stdin: { pause(): unknown },
+    /** What the requests in flight may hold (their lines' bytes) before no more are read: see `mustWait`. */
+    private readonly bound = Number.POSITIVE_INFINITY,
+    /** Called after what `mustWait` answers may have changed. */
+    private readonly changed: () => void = () => {},
+  ) {
     this.input = new StdioInput(stdin);
+  }
+
+  /**
+   * Whether stdin must wait: the requests in flight hold more than the bound, and none of them waits for an answer
+   * from the client (which only stdin can bring: reading on then, a request past the bound is refused instead).
+   */
+  mustWait(): boolean {
+    return this.heldBytes > this.bound && this.asked.size === 0;
+  }
+
+  /** What the requests in flight hold, in bytes of their lines, and how many they are. */
+  inFlight(): { bytes: number; requests: number } {
+    return { bytes: this.heldBytes, requests: this.held.size };
   }
 
   /** stdin has ended (or closed) and every line it held was handed on: the input ends once nothing is pending. */
@@ -103,13 +135,22 @@ export class StdioDrain {
       if (isRequest(message)) {
         const id = idOf(message) as Id;
         if (this.pending.has(id)) return refuseDuplicate(send, id);
+        if (this.heldBytes > this.bound && this.asked.size > 0)
+          return refuseOverBound(send, id, this.heldBytes, this.bound);
         this.pending.add(id);
-      }
+        this.hold(id, this.input.reading);
+      } else if (isResponse(message) && this.asked.delete(idOf(message) as Id)) this.changed();
       const cancelled = cancelledId(message);
       next(message, extra);
-      if (cancelled !== undefined && this.pending.delete(cancelled)) this.endWhenIdle();
+      if (cancelled !== undefined && this.pending.delete(cancelled)) {
+        this.release(cancelled);
+        this.endWhenIdle();
+      }
     });
     transport.send = async (message, options) => {
+      // The call's own memory is let go once its answer is handed on (what stdout then holds has its own bound).
+      if (isResponse(message)) this.release(idOf(message) as Id);
+      else this.sentRequest(message);
       try {
         await send(message, options);
       } finally {
@@ -119,6 +160,29 @@ export class StdioDrain {
         }
       }
     };
+  }
+
+  private hold(id: Id, bytes: number): void {
+    this.held.set(id, bytes);
+    this.heldBytes += bytes;
+    this.changed();
+  }
+
+  private release(id: Id): void {
+    const bytes = this.held.get(id);
+    if (bytes === undefined) return;
+    this.held.delete(id);
+    this.heldBytes -= bytes;
+    this.changed();
+  }
+
+  /** A request to the client (`elicitation/create`), or its cancellation: the answer comes on stdin. */
+  private sentRequest(message: JSONRPCMessage): void {
+    const cancelled = cancelledId(message);
+    if (cancelled !== undefined && this.asked.delete(cancelled)) this.changed();
+    if (!isRequest(message)) return;
+    this.asked.add(idOf(message) as Id);
+    this.changed();
   }
 
   private endWhenIdle(): void {
@@ -147,6 +211,22 @@ function refuseDuplicate(send: WireTransport["send"], id: Id): void {
   const error = {
     code: -32600,
     message: `Invalid Request: request id ${shownId(id)} is already in use by a request still in flight on this connection; the duplicate was not run (use a new id for each request)`,
+  };
+  send({ jsonrpc: "2.0", id, error } as JSONRPCMessage).catch(() => {});
+}
+
+/**
+ * A request read while the requests in flight hold more than the bound, when stdin is read on for a client's answer
+ * to this server (else stdin waits and nothing is refused): answered at once, not run, so what the connection holds
+ * stays bounded however many requests the client writes.
+ */
+function refuseOverBound(send: WireTransport["send"], id: Id, bytes: number, bound: number): void {
+  logLine(
+    `stdio: request id ${shownId(id)} was answered -32000 and not run: requests in flight hold ${bytes} bytes, over the ${bound}-byte bound`,
+  );
+  const error = {
+    code: -32000,
+    message: `Server busy: the requests in flight on this connection hold ${bytes} bytes, over this server's bound of ${bound} bytes (serve --max-message-bytes, TOOLWRIGHT_MAX_MESSAGE_BYTES); the request was not run: send it again once some are answered`,
   };
   send({ jsonrpc: "2.0", id, error } as JSONRPCMessage).catch(() => {});
 }

@@ -47,17 +47,7 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
   return new Promise((resolve) => {
     // Numbers in tools/call arguments that a double does not hold are kept exactly (stdio-exact.ts).
     const exact = new ExactArguments();
-    // Requests read before the end of input are still answered: the transport's input ends only then.
-    const drain = new StdioDrain(process.stdin);
-    const lines = lineLimiter(maxBytes, wire, exact, drain.input);
-    process.stdin.on("data", holdingWhileUnread(process.stdin, wire, lines));
-    // stdin's end (or a close without one) reaches the drain after every line it held was handed on.
-    const ended = () => {
-      lines.end();
-      drain.endOfInput();
-    };
-    process.stdin.once("end", ended);
-    process.stdin.once("close", ended);
+    const drain = readingStdin(maxBytes, wire, exact);
     const transport = new StdioServerTransport(drain.input as unknown as Readable, wire, {
       maxBufferSize: maxBytes + 1,
     });
@@ -94,6 +84,28 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
 }
 
 /**
+ * stdin read into the drain's input, line by line within the limit. stdin is paused while stdout holds too much
+ * unread, or the requests in flight hold too much. Requests read before the end of input are still answered: the
+ * transport's input ends only then.
+ */
+function readingStdin(maxBytes: number, wire: Writable, exact: ExactArguments): StdioDrain {
+  const holds = new StdinHolds(process.stdin);
+  const drain: StdioDrain = new StdioDrain(process.stdin, maxBytes, () =>
+    boundInFlight(drain, holds, maxBytes),
+  );
+  const lines = lineLimiter(maxBytes, wire, exact, drain.input);
+  process.stdin.on("data", holdingWhileUnread(holds, wire, lines));
+  // stdin's end (or a close without one) reaches the drain after every line it held was handed on.
+  const ended = () => {
+    lines.end();
+    drain.endOfInput();
+  };
+  process.stdin.once("end", ended);
+  process.stdin.once("close", ended);
+  return drain;
+}
+
+/**
  * What stdout may hold that its client has not read before no more requests are read from stdin. A host that
  * stops reading stdout while it keeps writing requests made this process hold every answer, without bound (the
  * pipe takes 64 KiB; the rest waited in memory): past this, stdin is paused until the client has read all of it.
@@ -101,12 +113,35 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
 export const STDOUT_UNREAD_LIMIT = 16 * 1024 * 1024;
 
 /**
- * `input`'s data listener: hands each chunk to `lines`, then, while `wire` holds over the limit unread, pauses `input`
+ * Why stdin is paused: it is read again only once every reason is gone (stdout drained and the requests in flight
+ * within their bound). `hold` and `release` say whether the reason was new (was there) to log it once.
+ */
+class StdinHolds {
+  private readonly reasons = new Set<string>();
+
+  constructor(private readonly input: { pause(): unknown; resume(): unknown }) {}
+
+  hold(reason: string): boolean {
+    if (this.reasons.has(reason)) return false;
+    if (this.reasons.size === 0) this.input.pause();
+    this.reasons.add(reason);
+    return true;
+  }
+
+  release(reason: string): boolean {
+    if (!this.reasons.delete(reason)) return false;
+    if (this.reasons.size === 0) this.input.resume();
+    return true;
+  }
+}
+
+/**
+ * `input`'s data listener: hands each chunk to `lines`, then, while `wire` holds over the limit unread, holds stdin
  * (requests wait in the pipe, the client's side of backpressure) until `wire` drains. Answers of requests already
  * read still go to `wire`: what it holds is the limit plus those.
  */
 function holdingWhileUnread(
-  input: { pause(): unknown; resume(): unknown },
+  holds: StdinHolds,
   wire: Writable,
   lines: { write(chunk: Buffer): unknown },
 ): (chunk: Buffer) => void {
@@ -118,13 +153,34 @@ function holdingWhileUnread(
     logLine(
       `stdio: stdout holds over ${STDOUT_UNREAD_LIMIT / 1024 / 1024} MiB the client has not read; no more requests are read until it reads them`,
     );
-    input.pause();
+    holds.hold("stdout");
     wire.once("drain", () => {
       holding = false;
       logLine("stdio: the client read what stdout held; reading requests again");
-      input.resume();
+      holds.release("stdout");
     });
   };
+}
+
+/**
+ * The bound on what requests in flight hold. A client that wrote many large requests before any was answered (40
+ * lines of 4 MB) made the server read and hold them all, every call's arguments in memory at once: the message size
+ * limit bounds each line, not their sum. Past `--max-message-bytes` of requests in flight, stdin waits (requests
+ * stay in the pipe, the client's writes block) until answers bring them back within it; the request that crossed it
+ * runs, so a valid line is never refused. While a call waits for the client's answer (an elicitation), stdin is read
+ * on and a request past the bound is refused instead (`StdioDrain`).
+ */
+function boundInFlight(drain: StdioDrain, holds: StdinHolds, bound: number): void {
+  if (!drain.mustWait()) {
+    if (holds.release("in-flight"))
+      logLine("stdio: requests in flight are within the bound again; reading requests again");
+    return;
+  }
+  if (!holds.hold("in-flight")) return;
+  const { bytes, requests } = drain.inFlight();
+  logLine(
+    `stdio: ${requests} requests in flight hold ${bytes} bytes, over the ${bound}-byte bound (serve --max-message-bytes); no more requests are read until some are answered`,
+  );
 }
 
 /**

@@ -179,3 +179,80 @@ describe("stdio input", () => {
     expect(ended).toBe(true);
   });
 });
+
+describe("stdio drain: what requests in flight hold", () => {
+  /** A drain bound to `bound` bytes, fed lines as the SDK's transport reads them (one message per data event). */
+  function bounded(bound: number) {
+    let changes = 0;
+    const drain: StdioDrain = new StdioDrain({ pause: () => {} }, bound, () => changes++);
+    const sent: JSONRPCMessage[] = [];
+    const seen: JSONRPCMessage[] = [];
+    const transport = {
+      onmessage: undefined as ((message: JSONRPCMessage) => void) | undefined,
+      send: async (message: JSONRPCMessage) => {
+        sent.push(message);
+      },
+    };
+    drain.watch(transport);
+    transport.onmessage = (message) => seen.push(message);
+    drain.input.on("data", (line: Buffer) => transport.onmessage?.(JSON.parse(String(line))));
+    const read = (message: object) => drain.input.line(Buffer.from(`${JSON.stringify(message)}\n`));
+    return { drain, transport, sent, seen, read, changes: () => changes };
+  }
+  const call = (id: number, pad = 0) => ({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "t", _meta: { pad: "x".repeat(pad) } },
+  });
+
+  it("counts each request's line until its answer is handed on, and must wait only past the bound", async () => {
+    const { drain, transport, read, seen } = bounded(1000);
+    read(call(1, 400));
+    read(call(2, 400));
+    expect(drain.mustWait()).toBe(false);
+    read(call(3, 400));
+    // The request that crossed the bound is read and runs: no valid line is refused.
+    expect(seen.map((m) => (m as { id: number }).id)).toEqual([1, 2, 3]);
+    expect(drain.inFlight().requests).toBe(3);
+    expect(drain.inFlight().bytes).toBeGreaterThan(1200);
+    expect(drain.mustWait()).toBe(true);
+    const answered = transport.send({ jsonrpc: "2.0", id: 2, result: {} } as JSONRPCMessage);
+    expect(drain.mustWait()).toBe(false);
+    await answered;
+    // A cancelled request holds nothing either.
+    read({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1 } });
+    expect(drain.inFlight().requests).toBe(1);
+  });
+
+  it("while a call waits for the client's answer, reads on and refuses a request past the bound instead of waiting", async () => {
+    const { drain, transport, read, seen, sent } = bounded(1000);
+    read(call(1, 1200));
+    expect(drain.mustWait()).toBe(true);
+    // The server asks the client (an elicitation): its answer comes on stdin, which must be read.
+    await transport.send({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "elicitation/create",
+      params: {},
+    } as JSONRPCMessage);
+    expect(drain.mustWait()).toBe(false);
+    read(call(2, 10));
+    expect(seen.map((m) => (m as { id?: number }).id)).toEqual([1]);
+    const refused = sent.find((m) => (m as { id?: number }).id === 2) as {
+      error?: { code: number; message: string };
+    };
+    expect(refused.error?.code).toBe(-32000);
+    expect(refused.error?.message).toMatch(
+      /^Server busy: the requests in flight on this connection hold \d+ bytes, over this server's bound of 1000 bytes/,
+    );
+    // The client's answer is read and handed on; the call goes on, and stdin must wait again.
+    read({ jsonrpc: "2.0", id: 0, result: { action: "accept" } });
+    expect(seen).toHaveLength(2);
+    expect(drain.mustWait()).toBe(true);
+    await transport.send({ jsonrpc: "2.0", id: 1, result: {} } as JSONRPCMessage);
+    expect(drain.mustWait()).toBe(false);
+    read(call(3, 10));
+    expect(seen.map((m) => (m as { id?: number }).id)).toEqual([1, 0, 3]);
+  });
+});
