@@ -93,10 +93,41 @@ export function maskEmbedded(data: unknown, words: ReadonlySet<string>): MaskRes
  */
 export interface Reading {
   inflateLeft: number;
+  /**
+   * The work spent reading, in units (a character scanned is one, each text read `READ_COST` more): all of this
+   * reading's texts together, and what the text being read (a top-level string) has left of its budget.
+   */
+  work: number;
+  workLeft: number;
 }
 
 export function newReading(): Reading {
-  return { inflateLeft: MAX_INFLATED_PER_READING };
+  return { inflateLeft: MAX_INFLATED_PER_READING, work: 0, workLeft: 0 };
+}
+
+/**
+ * What reading a string may cost, in work units per character of it (and `WORK_BASE` more, for short strings),
+ * what it inflates counted as characters too. Each text is read in a few passes, and each word worth reading, its
+ * parts and what it decodes to are read again, to `MAX_EMBEDDING` levels: a string of short percent-encoded words
+ * (`a%41b a%41b ...`), or of words encoded eight times over (`%252525...`), cost 40-130 units per character
+ * (100-200 ns of CPU: a second or two for a 10 MB upstream body, one call). Ordinary text full of encoded words
+ * spends up to ~28 (a JSON array of objects holding percent-encoded URLs). Past the budget the string is masked whole, unread (fail closed, as for a
+ * compressed document too large to read); text whose words are not worth reading spends a few units per character.
+ */
+export const WORK_PER_CHAR = 32;
+export const WORK_BASE = 64 * 1024;
+/** What reading a text costs above its characters (each read is some regular expressions and calls). */
+const READ_COST = 64;
+
+/** What percent-decoding a word costs per character of it. */
+const DECODE_COST = 4;
+
+/** Spends reading `length` characters; true when the string's budget is spent (it is then masked whole). */
+function spent(reading: Reading, length: number): boolean {
+  const units = length + READ_COST;
+  reading.work += units;
+  reading.workLeft -= units;
+  return reading.workLeft < 0;
 }
 
 /** What ends a word of a text: white space, quotes, parentheses and angle brackets. */
@@ -127,7 +158,11 @@ export function embedsNamedWords(
   reading: Reading = newReading(),
   embedding = 0,
 ): boolean {
-  if (words.size === 0) return false;
+  // Too short to hold a document naming a word (`{"k"` is 4), so not read: a document of many tiny strings (`["a",
+  // "b", ...]`) costs no read per string.
+  if (words.size === 0 || text.length < 4) return false;
+  if (embedding === 0) reading.workLeft = WORK_PER_CHAR * text.length + WORK_BASE;
+  if (spent(reading, text.length)) return true;
   if (embedsNamed(text, words, embedding, reading)) return true;
   for (let from = 0; from < text.length; ) {
     // Both patterns are shared: reading a word reads what it decodes to with them, so each search sets its start.
@@ -158,11 +193,14 @@ function wordNames(
   embedding: number,
   reading: Reading,
 ): boolean {
+  if (spent(reading, found.length)) return true;
   const word = found.replace(/[.,;:!?]+$/, "");
   if (word === "") return false;
   if (word !== text && embedsNamed(word, words, embedding, reading)) return true;
   if (wordPartsName(word, words, embedding, reading)) return true;
   if (!PERCENT_BYTE.test(word) || embedding >= MAX_EMBEDDING) return false;
+  // Decoding costs more per character than a pass of a regular expression.
+  if (spent(reading, DECODE_COST * word.length)) return true;
   const decoded = percentDecoded(word);
   return decoded !== word && embedsNamedWords(decoded, words, reading, embedding + 1);
 }
@@ -197,6 +235,7 @@ function jsonStart(text: string): "document" | "string" | undefined {
 
 /** Whether a string holds a JSON document with a named key (at any depth, in the JSON strings it holds too). */
 function embedsNamed(text: string, words: ReadonlySet<string>, embedding: number, reading: Reading): boolean {
+  if (spent(reading, text.length)) return true;
   const start = jsonStart(text);
   if (start === undefined) {
     // A document one decoding away: base64 (gzip or zlib inside it too), a data URL, a JWT's parts, percent-encoding.
@@ -411,16 +450,30 @@ function latin1(bytes: Buffer): string {
  */
 const PERCENT_DOCUMENT = /%(?:25)*(?:7b|5b|22)/i;
 
-/** `%XX` decoded as UTF-8, or byte by byte as Latin-1 where that fails (a stray `%`): ASCII keys are kept either way. */
+/**
+ * `%XX` decoded as UTF-8, or byte by byte as Latin-1 where that fails (a run of escapes that is no UTF-8, `%FF`),
+ * stray `%`s kept: ASCII keys are kept either way. Never by an exception: decodeURIComponent throws on a stray `%`
+ * or bytes that are no UTF-8, and a throw costs some 20 us, so a string of such words (`%%41 %%41 ...`) cost
+ * seconds; it is asked only of text it cannot throw on (every `%` an escape of an ASCII byte).
+ */
 function percentDecoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
-  }
+  if (!UNSURE_PERCENT.test(text)) return decodeURIComponent(text);
+  return text.replace(PERCENT_RUN, (run) => {
+    if (!HIGH_ESCAPE.test(run)) return decodeURIComponent(run);
+    const bytes = Buffer.from(run.replace(/%/g, ""), "hex");
+    isUtf8 ??= process.getBuiltinModule("node:buffer").isUtf8;
+    return isUtf8(bytes) ? bytes.toString("utf8") : bytes.toString("latin1");
+  });
 }
+
+let isUtf8: ((bytes: Buffer) => boolean) | undefined;
+
+/** A `%` that is no escape, or the escape of a byte beyond ASCII (which may be no UTF-8). */
+const UNSURE_PERCENT = /%(?![0-7][0-9a-f])/i;
+/** The escape of a byte beyond ASCII. */
+const HIGH_ESCAPE = /%[89a-f]/i;
+/** A run of escapes: the bytes of one UTF-8 character may be several. */
+const PERCENT_RUN = /(?:%[0-9a-f]{2})+/gi;
 
 /**
  * The percent-decoded text: a document in it after other text (a URL or query before it) is read from its `{` or `[`
@@ -459,6 +512,8 @@ function inflated(bytes: Buffer, reading: Reading): string[] | typeof OPAQUE | u
   try {
     const out = bytes[0] === 0x1f ? zlib.gunzipSync(bytes, options) : zlib.inflateSync(bytes, options);
     reading.inflateLeft -= out.length;
+    // What it inflates to is read as the string's own characters are.
+    reading.workLeft += WORK_PER_CHAR * out.length;
     return [latin1(out)];
   } catch (error) {
     return (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? OPAQUE : undefined;

@@ -1,5 +1,12 @@
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { maskEmbedded } from "../../src/policy/mask-embedded.js";
+import {
+  embedsNamedWords,
+  maskEmbedded,
+  newReading,
+  WORK_BASE,
+  WORK_PER_CHAR,
+} from "../../src/policy/mask-embedded.js";
 
 /**
  * What masking costs on hostile upstream strings, counted (never timed): text that starts like a document but
@@ -62,5 +69,81 @@ describe("masking reads hostile strings at bounded cost", () => {
     vi.restoreAllMocks();
     expect(out.count).toBe(0);
     expect(calls).toBeLessThan(10);
+  });
+});
+
+describe("reading a string's words has a budget linear in its length", () => {
+  const encodedSsn = Buffer.from('{"ssn": "123-45-6789"}').toString("base64");
+  const MB = 1_000_000;
+  const fill = (unit: string, length = MB) => unit.repeat(Math.ceil(length / unit.length));
+  const budget = (text: string) => WORK_PER_CHAR * text.length + WORK_BASE;
+
+  it("a string whose words would cost more to read than the budget is masked whole, having spent at most it", () => {
+    const hostile = {
+      "short percent-encoded words": fill("a%41b "),
+      "words percent-encoded eight times over": fill(`%${"25".repeat(7)}41 `),
+      "stray percent signs before an escape": fill("%%41 "),
+      "escapes of bytes that are no UTF-8": fill("a%FFb "),
+    };
+    for (const [name, text] of Object.entries(hostile)) {
+      const reading = newReading();
+      expect(embedsNamedWords(text, words, reading), name).toBe(true);
+      // The budget is checked before each read, which then costs its text's length and a read's cost more.
+      expect(reading.work, name).toBeLessThanOrEqual(budget(text) + 4 * 1024);
+      expect(maskEmbedded({ text }, words), name).toEqual({ data: { text: "••••••" }, count: 1 });
+    }
+  });
+
+  it("ordinary text full of encoded words is read within the budget and stays; a named key in it is still found", () => {
+    const ordinary = {
+      "an access log of percent-encoded URLs": fill("GET /files/a%20b?q=x%2Fy HTTP/1.1 200 "),
+      "JSON of objects with URLs": JSON.stringify(
+        Array.from({ length: 20_000 }, (_, i) => ({
+          id: i,
+          name: `item ${i}`,
+          url: "https://x.example/a?b=c%20d",
+        })),
+      ),
+      "query strings carrying base64 documents": fill(
+        `cb?data=${Buffer.from('{"a":1,"b":"xyz"}').toString("base64")}&x=1 `,
+      ),
+      "a JSON list of short strings": JSON.stringify(
+        Array.from({ length: 100_000 }, (_, i) => `tag${i % 10}`),
+      ),
+    };
+    for (const [name, text] of Object.entries(ordinary)) {
+      const reading = newReading();
+      expect(embedsNamedWords(text, words, reading), name).toBe(false);
+      expect(reading.work, name).toBeLessThanOrEqual(budget(text));
+      expect(embedsNamedWords(`${text} cb?data=${encodedSsn}`, words), name).toBe(true);
+    }
+  });
+
+  it("what a compressed document inflates to is read as the string's own characters are", () => {
+    const doc = JSON.stringify({
+      items: Array.from({ length: 30_000 }, (_, i) => ({ id: i, url: "/a%20b" })),
+    });
+    const gz = gzipSync(Buffer.from(`${doc.slice(0, -2)}, "ssn": 1}]}`)).toString("base64");
+    expect(gz.length * WORK_PER_CHAR + WORK_BASE).toBeLessThan(doc.length * 20);
+    expect(embedsNamedWords(gz, words)).toBe(true);
+    expect(embedsNamedWords(gzipSync(Buffer.from(doc)).toString("base64"), words)).toBe(false);
+  });
+
+  it("percent-decoding throws no exception on a stray % or bytes that are no UTF-8 (each cost ~20 us)", () => {
+    const decode = globalThis.decodeURIComponent;
+    let thrown = 0;
+    const spy = vi.spyOn(globalThis, "decodeURIComponent").mockImplementation((text) => {
+      try {
+        return decode(text);
+      } catch (error) {
+        thrown++;
+        throw error;
+      }
+    });
+    const text = "%%41 100% a%FFb %E2%82%AC %7B%22a%22%3A1%7D caf%C3%A9%";
+    expect(embedsNamedWords(text, words)).toBe(false);
+    expect(embedsNamedWords(`${text} x%3D%7B%22ssn%22%3A1%7D%ZZ`, words)).toBe(true);
+    expect(spy).toHaveBeenCalled();
+    expect(thrown).toBe(0);
   });
 });
