@@ -158,7 +158,7 @@ function toolContents(
   const binary = outcome.binary === true || (!/json/i.test(mimeType) && isBinaryData(outcome.data));
   if (!binary) return { uri, mimeType, text: compactJson(outcome.data) };
   const shown = withBodyBlock({ ...outcome, binary: true }, correlationId);
-  // Past the block bound (MAX_BLOCK_CHARS): the same error a tool call answers.
+  // Past the block bound (CLIENT_PART_BYTES): the same error a tool call answers.
   if (shown.error) throw outcomeError(shown, uri, correlationId);
   const block = shown.content?.[0];
   if (block !== undefined && block.type !== "text") {

@@ -1,10 +1,11 @@
 import type { PublishSettings } from "../catalog.js";
+import { CLIENT_PART_BYTES } from "./client-limit.js";
 
 /**
  * The defaults a manifest (or a bare spec) gets, chosen on the largest real APIs (GitHub, Stripe, DocuSign,
  * Microsoft Graph): inputs, which a model fills, keep two named-schema hops and up to 8 KiB; outputs, which
  * clients validate and models rarely need, up to 1 KiB. A page of 200 tools then stays far below the 10 MiB a
- * client accepts in one message. Catalogs with small, deep schemas (the reference ones) raise them.
+ * client accepts in one message (`CLIENT_MESSAGE_BYTES`). Catalogs with small, deep schemas (the reference ones) raise them.
  */
 export const DEFAULT_PUBLISH: PublishSettings = {
   depth: 2,
@@ -39,5 +40,5 @@ export function publishSettings(
  * the rest: every tool of an ordinary catalog (GitHub's 1,223 included) comes in one page.
  */
 export const DEFAULT_PAGE_SIZE = 2000;
-/** A page also ends before its JSON passes this size, below the 10 MiB message limit of the v1 SDK client. */
-export const PAGE_BYTES = 9 * 1024 * 1024;
+/** A page also ends before its JSON passes this size, below the message limit of the SDK clients (10 MiB). */
+export const PAGE_BYTES = CLIENT_PART_BYTES;

@@ -15,6 +15,7 @@ import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text
 import { binaryBlockOf, describeStatus, formatBytes, shapesByPath } from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
+import { CLIENT_PART_BYTES, tooLargeForClients } from "../publish/client-limit.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { withoutPrototypes } from "./args.js";
 import { formatIssues, type IssueLike, issuePath } from "./issues.js";
@@ -520,7 +521,7 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string, proto
   const { content: bytes, contentType, size } = data;
   if (typeof bytes !== "string" || typeof contentType !== "string" || !isBase64(bytes)) return outcome;
   const mimeType = contentType.split(";")[0]!.trim().toLowerCase() || "application/octet-stream";
-  if (bytes.length > MAX_BLOCK_CHARS) return tooLargeForClients(outcome, mimeType, bytes.length);
+  if (bytes.length > CLIENT_PART_BYTES) return tooLargeForBlock(outcome, mimeType, bytes.length);
   const made = binaryBlockOf(mimeType);
   // MCP 2025-03-26 added audio blocks: a client that negotiated an earlier revision gets the clip as a resource.
   const kind = made === "audio" && protocol !== undefined && protocol < AUDIO_SINCE ? "resource" : made;
@@ -538,19 +539,19 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string, proto
 const AUDIO_SINCE = "2025-03-26";
 
 /**
- * The most base64 a content block carries: 9 MiB, as a tools/list page (clients refuse larger messages: the v1 SDK
- * client's stdio transport drops a message over 10 MiB, and the call then waits for its timeout).
+ * A binary body whose base64 passes the most a content block carries (`CLIENT_PART_BYTES`, as a tools/list page):
+ * an error saying so, without the bytes.
  */
-export const MAX_BLOCK_CHARS = 9 * 1024 * 1024;
-
-/** A binary body whose base64 clients would not read in one message: an error saying so, without the bytes. */
-function tooLargeForClients(outcome: ToolOutcome, mimeType: string, chars: number): ToolOutcome {
+function tooLargeForBlock(outcome: ToolOutcome, mimeType: string, chars: number): ToolOutcome {
   const { data: _data, binary: _binary, content: _content, ...rest } = outcome;
   return {
     ...rest,
     data: undefined,
     error: {
-      message: `the upstream's ${mimeType} body is ${formatBytes(chars)} as base64, more than clients read in one message (${formatBytes(MAX_BLOCK_CHARS)})`,
+      message: tooLargeForClients(
+        `the upstream's ${mimeType} body is ${formatBytes(chars)} as base64`,
+        formatBytes(CLIENT_PART_BYTES),
+      ),
       code: "response_too_large",
     },
   };

@@ -1,13 +1,14 @@
 import { formatBytes } from "../executors/response.js";
+import { CLIENT_MESSAGE_BYTES, tooLargeForClients } from "../publish/client-limit.js";
 import { logLine } from "../telemetry/log.js";
 
 /**
- * The longest line written to stdout. The SDK clients' stdio reader (v1 and v2, `ReadBuffer`) drops its whole buffer
- * and reports an error when a chunk would take it past 10 MiB, and the request it was answering then waits for its
- * timeout: a line must fit with what else one pipe read (up to 64 KiB) may bring after it. A tool result's JSON
- * is in it twice (its text block and `structuredContent`), so a 6 MB upstream body already crosses it.
+ * The longest line written to stdout: the SDK clients' stdio reader (v1 and v2, `ReadBuffer`) drops its whole buffer
+ * when a chunk would take it past `CLIENT_MESSAGE_BYTES`, so a line must fit with what else one pipe read (up to
+ * 64 KiB) may bring after it. A tool result's JSON is in it twice (its text block and `structuredContent`), so a
+ * 6 MB upstream body already crosses it.
  */
-export const MAX_LINE_BYTES = 10 * 1024 * 1024 - 64 * 1024;
+export const MAX_LINE_BYTES = CLIENT_MESSAGE_BYTES - 64 * 1024;
 
 /**
  * `line` (one JSON-RPC message and its line feed) as written, or, past `MAX_LINE_BYTES`, the answer clients can
@@ -34,7 +35,11 @@ export function withinClientLimit(line: string, limit = MAX_LINE_BYTES): string 
 }
 
 function tooLarge(bytes: number, limit: number): string {
-  return `the answer is ${formatBytes(bytes)} of JSON, more than stdio clients read in one message (${formatBytes(limit)})`;
+  return tooLargeForClients(
+    `the answer is ${formatBytes(bytes)} of JSON`,
+    formatBytes(limit),
+    "stdio clients",
+  );
 }
 
 /** A response's smaller stand-in; undefined for anything else (a notification or request is left as it is). */
