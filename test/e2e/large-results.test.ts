@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_LINE_BYTES } from "../../src/transports/stdio-bound.js";
+import { MAX_LINE_BYTES, withinClientLimit } from "../../src/transports/stdio-bound.js";
 import { childEnv } from "../helpers/child-env.js";
 import { genToDisk, writeTree } from "../helpers/generate.js";
 import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
@@ -130,7 +130,40 @@ describe("answers larger than stdio clients read", () => {
     }
   });
 
-  it("the bound leaves room for one pipe read after the line (64 KiB under the clients' 10 MiB)", () => {
-    expect(MAX_LINE_BYTES).toBe(10 * 1024 * 1024 - 64 * 1024);
+  it("a line of the bound's size is written as it is; one byte more is answered in its place", () => {
+    // The bound leaves one pipe read (64 KiB) under the clients' 10 MiB: a line that fills it still reaches them.
+    const lineOf = (bytes: number, result: object) => {
+      const shell = `${JSON.stringify({ jsonrpc: "2.0", id: 7, result: { ...result, pad: "" } })}\n`;
+      return shell.replace('"pad":""', `"pad":"${"x".repeat(bytes - Buffer.byteLength(shell))}"`);
+    };
+    const call = { content: [{ type: "text", text: "rows" }] };
+    const fits = lineOf(MAX_LINE_BYTES, call);
+    expect(Buffer.byteLength(fits)).toBe(MAX_LINE_BYTES);
+    expect(withinClientLimit(fits)).toBe(fits);
+    expect(JSON.parse(withinClientLimit(lineOf(MAX_LINE_BYTES + 1, call)))).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      result: {
+        content: [
+          {
+            type: "text",
+            text: "the answer is 9.9 MB of JSON, more than stdio clients read in one message (9.9 MB); it was not sent. Ask for less: a smaller page, fewer fields, or a narrower filter.",
+          },
+        ],
+        isError: true,
+      },
+    });
+    // Any other answer is a JSON-RPC error under its id; a message that answers nothing is left as it is.
+    expect(JSON.parse(withinClientLimit(lineOf(MAX_LINE_BYTES + 1, { tools: [] })))).toEqual({
+      jsonrpc: "2.0",
+      id: 7,
+      error: {
+        code: -32603,
+        message:
+          "the answer is 9.9 MB of JSON, more than stdio clients read in one message (9.9 MB); it was not sent",
+      },
+    });
+    const notice = lineOf(MAX_LINE_BYTES + 1, {}).replace('"id":7,', "");
+    expect(withinClientLimit(notice)).toBe(notice);
   });
 });
