@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Diagnostics } from "../../codegen/index.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 
@@ -14,11 +15,16 @@ paths:
       responses: { "200": { description: ok } }
 `;
 
-async function catalogOf(text: string): Promise<CatalogDocument> {
-  const dir = writeTree("bare", { "openapi.yaml": text });
-  const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "rel", "test/.tmp/bare-out");
+/** The catalog `text` (a spec) generates as `name`, with what generate said; it said no error. */
+async function generated(text: string, name = "rel"): Promise<{ doc: CatalogDocument; diags: Diagnostics }> {
+  const dir = writeTree(`bare-${name}`, { "openapi.yaml": text });
+  const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), name, "test/.tmp/bare-out");
   expect(errorsOf(diags)).toEqual([]);
-  return JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+  return { doc: JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument, diags };
+}
+
+async function catalogOf(text: string): Promise<CatalogDocument> {
+  return (await generated(text)).doc;
 }
 
 describe("a bare spec's servers", () => {
@@ -159,8 +165,8 @@ describe("a server URL holding a user and password", () => {
 
 describe("a security scheme operations name but the spec does not define", () => {
   it("is warned about once, at the first operation naming it, saying no configuration can supply it", async () => {
-    const dir = writeTree("bare-undefined-scheme", {
-      "openapi.yaml": `openapi: 3.0.3
+    const { doc, diags } = await generated(
+      `openapi: 3.0.3
 info: { title: Sec, version: "1" }
 servers: [{ url: https://sec.example.com }]
 components:
@@ -178,10 +184,8 @@ paths:
       security: [{ legacy: [] }]
       responses: { "200": { description: ok } }
 `,
-    });
-    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "sec", "test/.tmp/bare-out");
-    expect(errorsOf(diags)).toEqual([]);
-    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      "sec",
+    );
     expect(doc.tools.map((t) => t.name)).toEqual(["both"]);
     const warned = diags.items.filter((d) => d.code === "TW142");
     expect(warned.map((d) => `${d.message} ${d.source?.line}`)).toEqual([
@@ -194,8 +198,8 @@ paths:
 
   // Every operation naming it left out: each TW139 says why, at the operation; a TW142 beside it said it again.
   it("is said only by the TW139 of each operation it leaves out when no operation is sent another way", async () => {
-    const dir = writeTree("bare-undefined-scheme-only", {
-      "openapi.yaml": `openapi: 3.0.3
+    const { doc, diags } = await generated(
+      `openapi: 3.0.3
 info: { title: Sec, version: "1" }
 servers: [{ url: https://sec.example.com }]
 paths:
@@ -209,10 +213,8 @@ paths:
       security: [{ legacy: [] }]
       responses: { "200": { description: ok } }
 `,
-    });
-    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "sec", "test/.tmp/bare-out");
-    expect(errorsOf(diags)).toEqual([]);
-    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      "sec",
+    );
     expect(doc.tools.map((t) => t.name)).toEqual(["open"]);
     expect(diags.items.filter((d) => d.code === "TW142" || d.code === "TW139").map((d) => d.code)).toEqual([
       "TW139",
@@ -222,8 +224,8 @@ paths:
 
 describe("example: null", () => {
   it("is no example (swagger-core writes it on every field that has none): not published; other examples are", async () => {
-    const dir = writeTree("bare-example-null", {
-      "openapi.yaml": `openapi: 3.0.3
+    const { doc } = await generated(
+      `openapi: 3.0.3
 info: { title: Ex, version: "1" }
 servers: [{ url: https://ex.example.com }]
 paths:
@@ -242,10 +244,8 @@ paths:
                 note: { type: string, nullable: true, example: null }
       responses: { "201": { description: created } }
 `,
-    });
-    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "ex", "test/.tmp/bare-out");
-    expect(errorsOf(diags)).toEqual([]);
-    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      "ex",
+    );
     const props = doc.tools[0]?.inputSchema.properties as Record<string, { examples?: unknown[] }>;
     expect(props.count?.examples).toBeUndefined();
     expect(props.note?.examples).toBeUndefined();
@@ -255,8 +255,8 @@ paths:
 
 describe("a path parameter declared but not in the path", () => {
   it("is no argument and the operation is a tool (the path says the whole URL), with a located TW137 warning", async () => {
-    const dir = writeTree("bare-stray-param", {
-      "openapi.yaml": `openapi: 3.0.3
+    const { doc, diags } = await generated(
+      `openapi: 3.0.3
 info: { title: Stray, version: "1" }
 servers: [{ url: https://stray.example.com }]
 paths:
@@ -275,9 +275,8 @@ paths:
         - { name: id, in: path, required: true, schema: { type: string } }
       responses: { "204": { description: gone } }
 `,
-    });
-    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "stray", "test/.tmp/bare-out");
-    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      "stray",
+    );
     // A {variable} no parameter declares is read as the stray one (TW137): the URL can be made.
     expect(doc.tools.map((t) => t.name)).toEqual(["get_subscription", "archive_subscription"]);
     expect(doc.tools[1]?.inputSchema.required).toEqual(["subscriptionId"]);
@@ -299,8 +298,8 @@ describe("a schema several operations reach", () => {
   // GitHub's components/parameters/personal-access-token-owner: converted for each operation that uses it, its
   // TW197 was printed once per operation.
   it("says each of its problems once, at the schema", async () => {
-    const dir = writeTree("bare-shared-parameter", {
-      "openapi.yaml": `openapi: 3.0.3
+    const { doc, diags } = await generated(
+      `openapi: 3.0.3
 info: { title: Shared, version: "1" }
 servers: [{ url: https://shared.example.com }]
 components:
@@ -321,10 +320,8 @@ paths:
       parameters: [{ $ref: "#/components/parameters/owner" }]
       responses: { "200": { description: ok } }
 `,
-    });
-    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "shared", "test/.tmp/bare-out");
-    expect(errorsOf(diags)).toEqual([]);
-    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      "shared",
+    );
     expect(doc.tools.map((t) => t.name).sort()).toEqual(["list_requests", "list_tokens"]);
     expect(diags.items.filter((d) => d.code === "TW197").map((d) => d.source?.pointer)).toEqual([
       "#/components/parameters/owner/schema",

@@ -208,15 +208,7 @@ it("a stream its client reads slowly is sent every answer while what it holds un
   // what bounds a stream is what it holds unsent, not time: seven ~2 MB answers (14 MB) are posted while the client
   // reads nothing, then taken one read (at most 64 KiB) per 20 ms, and all arrive.
   const { socket, post } = await pausedStream();
-  const text = "x".repeat(1_000_000);
-  for (let id = 1; id <= 7; id++) {
-    const res = await post({
-      id,
-      method: "tools/call",
-      params: { name: "fixture_echo", arguments: { text } },
-    });
-    expect(res.status).toBe(202);
-  }
+  await postLargeAnswers(post);
   const ends = readSlowly(socket);
   // A stream closed first fails here: until rejects on the socket's close.
   await until(() => ends() === 8, [socket]);
@@ -296,15 +288,7 @@ it("a stream its client reads slowly from the start is sent every answer, howeve
   onTestFinished(() => void timed.stop("SIGKILL"));
   const { socket, post } = await pausedStream(timed);
   const ends = readSlowly(socket);
-  const text = "x".repeat(1_000_000);
-  for (let id = 1; id <= 7; id++) {
-    const res = await post({
-      id,
-      method: "tools/call",
-      params: { name: "fixture_echo", arguments: { text } },
-    });
-    expect(res.status).toBe(202);
-  }
+  await postLargeAnswers(post);
   // A stream closed first fails here: until rejects on the socket's close.
   await until(() => ends() === 8, [socket]);
   expect(timed.stderr()).not.toContain("had taken nothing");
@@ -354,6 +338,19 @@ async function pausedStream(at: Served = served) {
   const post = poster(at.origin, endpoint);
   await initialize(post, 0, "mute");
   return { socket, post };
+}
+
+/** Posts seven calls whose answers are ~2 MB each (14 MB in all) to a stream; each is accepted (202). */
+async function postLargeAnswers(post: ReturnType<typeof poster>): Promise<void> {
+  const text = "x".repeat(1_000_000);
+  for (let id = 1; id <= 7; id++) {
+    const res = await post({
+      id,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text } },
+    });
+    expect(res.status).toBe(202);
+  }
 }
 
 /** A call the fixture holds for a minute (until cancelled or its stream closes). */
