@@ -196,8 +196,27 @@ function binaryInstead(outcome: ToolOutcome, tool: CatalogTool, logged: Set<stri
       `drift: tool ${tool.name}: the upstream answered ${type} where the spec declares ${declared} (served as a content block, structuredContent empty)`,
     );
   }
-  const note = `the upstream answered ${type}${size}, not the ${declared} the output schema describes: its bytes are in the content block after this text, and structuredContent is empty`;
+  const note = `the upstream answered ${type}${size}, not the ${declared} the output schema describes${IN_BLOCK}`;
   return { ...outcome, drift: ["(root)"], unstructured: true, notes: [...(outcome.notes ?? []), note] };
+}
+
+/**
+ * How `binaryInstead`'s note ends: where the bytes are when `withBodyBlock` makes their block. Where it makes none
+ * (a policy replaced the bytes; their base64 passes what a block carries), it says what the result holds instead
+ * (`placed`).
+ */
+const IN_BLOCK = ": its bytes are in the content block after this text, and structuredContent is empty";
+const REPLACED =
+  ": its bytes were replaced (masked, or a credential withheld), so no content block carries them: the text before this note is what is left of them, and structuredContent is empty";
+const NOT_SENT = ": its bytes were not sent, as the error above says";
+
+/** `outcome` with `binaryInstead`'s note ending as `ending` says (only an outcome that note is on). */
+function placed(outcome: ToolOutcome, ending: string): ToolOutcome {
+  if (!outcome.unstructured || !outcome.notes) return outcome;
+  const notes = outcome.notes.map((note) =>
+    note.endsWith(IN_BLOCK) ? `${note.slice(0, -IN_BLOCK.length)}${ending}` : note,
+  );
+  return { ...outcome, notes };
 }
 
 /**
@@ -512,16 +531,18 @@ function attachable(tool: CatalogTool, data: unknown): boolean {
  * 2025-03-26). The data keeps `contentType` and `size` for the text block, without
  * the base64, which a model would read as text. Run after every policy: when one changed the bytes (masking
  * replaced them, a withheld credential's marker is inside), they are no longer base64 and the data stays as it
- * is, in text alone.
+ * is, in text alone. A note `binaryInstead` wrote says where the bytes are in each case (`placed`).
  */
 export function withBodyBlock(outcome: ToolOutcome, correlationId: string, protocol?: string): ToolOutcome {
   if (!outcome.binary || outcome.error) return outcome;
   const data = outcome.data as { content?: unknown; contentType?: unknown; size?: unknown } | null;
-  if (data === null || typeof data !== "object") return outcome;
+  if (data === null || typeof data !== "object") return placed(outcome, REPLACED);
   const { content: bytes, contentType, size } = data;
-  if (typeof bytes !== "string" || typeof contentType !== "string" || !isBase64(bytes)) return outcome;
+  if (typeof bytes !== "string" || typeof contentType !== "string" || !isBase64(bytes))
+    return placed(outcome, REPLACED);
   const mimeType = contentType.split(";")[0]!.trim().toLowerCase() || "application/octet-stream";
-  if (bytes.length > CLIENT_PART_BYTES) return tooLargeForBlock(outcome, mimeType, bytes.length);
+  if (bytes.length > CLIENT_PART_BYTES)
+    return placed(tooLargeForBlock(outcome, mimeType, bytes.length), NOT_SENT);
   const made = binaryBlockOf(mimeType);
   // MCP 2025-03-26 added audio blocks: a client that negotiated an earlier revision gets the clip as a resource.
   const kind = made === "audio" && protocol !== undefined && protocol < AUDIO_SINCE ? "resource" : made;

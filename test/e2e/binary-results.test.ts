@@ -186,6 +186,11 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "image/png" });
       return res.end(PNG);
     }
+    if (req.path === "/things/huge") {
+      // 7 MiB: within the upstream response limit, 9.3 MB as base64, more than a content block carries.
+      res.writeHead(200, { "content-type": "image/png" });
+      return res.end(Buffer.concat([PNG, Buffer.alloc(7 * 1024 * 1024 - PNG.byteLength, 1)]));
+    }
     if (req.path === "/things/doc") {
       res.writeHead(200, { "content-type": "application/pdf" });
       return res.end(PDF);
@@ -344,6 +349,19 @@ describe("upstream replies that are not JSON", () => {
     );
   });
 
+  it("a binary body where the spec declares JSON, too large for a block, is an error whose note says so", async () => {
+    const huge = await call("get_thing", { id: "huge" });
+    expect(huge.isError).toBe(true);
+    expect(huge.structuredContent).toBeUndefined();
+    expect(huge.content.map((c) => c.type)).toEqual(["text", "text"]);
+    expect(huge.content[0]?.text).toMatch(
+      /^the upstream's image\/png body is 9\.3 MB as base64, more than clients read in one message \(9 MB\) \(correlation id /,
+    );
+    expect(huge.content[1]?.text).toBe(
+      "note: the upstream answered image/png (7 MB), not the application/json (its 200 response) the output schema describes: its bytes were not sent, as the error above says",
+    );
+  });
+
   it("a second success status with a body of another shape is a result the published schema accepts", async () => {
     const ready = await call("get_stats", { kind: "ready" });
     expect(ready).toEqual({
@@ -412,6 +430,10 @@ describe("upstream replies that are not JSON", () => {
         ["text", "text"],
         "••••••",
       ]);
+      // The note says what the result holds: no block, the marker in its place.
+      expect(pic.content[1]?.text).toBe(
+        `note: the upstream answered image/png (${PNG.byteLength} bytes), not the application/json (its 200 response) the output schema describes: its bytes were replaced (masked, or a credential withheld), so no content block carries them: the text before this note is what is left of them, and structuredContent is empty`,
+      );
       expect(pic.structuredContent).toEqual({});
       expect(JSON.stringify(pic)).not.toContain(b64(PNG));
     } finally {

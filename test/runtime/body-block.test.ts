@@ -51,6 +51,34 @@ describe("withBodyBlock", () => {
     expect([shown.data, shown.content, shown.binary]).toEqual([undefined, undefined, undefined]);
   });
 
+  it("a note on bytes where the spec declares JSON says what the result holds: the block, replaced bytes, or none", () => {
+    const head =
+      "the upstream answered image/png (4 bytes), not the application/json (its 200 response) the output schema describes";
+    const noted = (outcome: ToolOutcome): ToolOutcome => ({
+      ...outcome,
+      drift: ["(root)"],
+      unstructured: true,
+      notes: [
+        "kept as it is",
+        `${head}: its bytes are in the content block after this text, and structuredContent is empty`,
+      ],
+    });
+    const png = noted(binary(Buffer.from("89504e47", "hex"), "image/png"));
+    const shown = withBodyBlock(png, "c");
+    expect([shown.notes, shown.content?.map((c) => c.type)]).toEqual([png.notes, ["image"]]);
+    const replaced = `${head}: its bytes were replaced (masked, or a credential withheld), so no content block carries them: the text before this note is what is left of them, and structuredContent is empty`;
+    for (const content of [MASK, "iVBO[redacted]Rw=="]) {
+      const kept = withBodyBlock({ ...png, data: { ...(png.data as object), content } }, "c");
+      expect([kept.notes, kept.content]).toEqual([["kept as it is", replaced], undefined]);
+    }
+    expect(withBodyBlock({ ...png, data: MASK }, "c").notes).toEqual(["kept as it is", replaced]);
+    const huge = withBodyBlock(noted(binary(Buffer.alloc(7 * 1024 * 1024, 1), "image/png")), "c");
+    expect([huge.error?.code, huge.notes]).toEqual([
+      "response_too_large",
+      ["kept as it is", `${head}: its bytes were not sent, as the error above says`],
+    ]);
+  });
+
   it("leaves masked or withheld bytes, an error, JSON and text as they are", () => {
     const png = binary(Buffer.from("89504e47", "hex"), "image/png");
     const masked = { ...png, data: { ...(png.data as object), content: MASK } };
