@@ -5,7 +5,7 @@ import type { Diagnostics } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNode } from "../ir/types.js";
 import { Views } from "../ir/views.js";
-import type { LoadedDocument } from "../load/document.js";
+import { encodePointer, type LoadedDocument } from "../load/document.js";
 import { appliedPatches } from "../load/patch.js";
 import type { Manifest, SourceSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
@@ -94,6 +94,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       schemes: input.sources.find((s) => s.id === sourceId)?.securitySchemes ?? {},
       leftOut,
     }),
+    argRef: (tool, key) => doc.ref(encodePointer(["tools", tool, "args", key]), true),
     doc,
     root: input.cwd,
     documents: [],

@@ -133,10 +133,12 @@ export function buildHttpInput(
   naming: ArgumentNaming = "as_is",
   paramEnv: Readonly<Record<string, string>> = {},
   creds?: CredentialContext,
+  /** Where the manifest's `args:` entry for a key is (the tool's place when not known). */
+  argAt: (key: string) => SourceRef = () => at,
 ): HttpInput {
   const notes: string[] = [];
   const leftOut = creds?.leftOut ?? new LeftOutCredentials();
-  const { entries, bound } = paramEntries(op, args, views, diags, notes, paramEnv, {
+  const { entries, bound, omitted } = paramEntries(op, args, views, diags, notes, paramEnv, {
     schemes: creds?.schemes ?? {},
     leftOut,
   });
@@ -144,7 +146,7 @@ export function buildHttpInput(
   const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at);
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
-  checkUnknownArgs(args, entries, op, diags, at, bound);
+  checkUnknownArgs(args, { entries, bound, omitted }, op, diags, argAt);
   return {
     input: { kind: "object", properties, additional: false },
     params: [...params, ...bound],
@@ -188,7 +190,8 @@ function leftOutCredential(
 
 /**
  * One argument entry per operation parameter; headers toolwright sets itself are dropped (with a note), and
- * parameters bound to an environment variable are returned apart as `bound` (sent, never an argument).
+ * parameters bound to an environment variable are returned apart as `bound` (sent, never an argument). The
+ * parameters left out on purpose are `omitted`, with why, for the `args:` entries that name one.
  */
 function paramEntries(
   op: OperationNode,
@@ -198,36 +201,16 @@ function paramEntries(
   notes: string[],
   paramEnv: Readonly<Record<string, string>>,
   creds: CredentialContext,
-): { entries: ArgEntry[]; bound: HttpParam[] } {
+): { entries: ArgEntry[]; bound: HttpParam[]; omitted: Omitted[] } {
   const entries: ArgEntry[] = [];
   const bound: HttpParam[] = [];
+  const omitted: Omitted[] = [];
   for (const p of op.params) {
-    const lower = p.name.toLowerCase();
-    if (p.in === "header" && (IGNORED_HEADERS.has(lower) || FORBIDDEN_HEADERS.has(lower))) {
-      notes.push(`header parameter "${p.name}" is not an argument (set by toolwright, never by the caller)`);
-      diags.info("TW144", `${op.key}: header parameter "${p.name}" ignored`, op.source);
+    const why = omittedWhy(op, p, diags, notes, creds);
+    if (why !== undefined) {
+      omitted.push({ param: p, ...why });
       continue;
     }
-    // What the server would refuse from any argument (src/executors/request.ts): the request's real method, URL
-    // or client as frameworks and proxies read them. Not an argument, rather than one every use of which fails.
-    if (
-      (p.in === "header" && isReservedHeader(p.name)) ||
-      (p.in === "query" && isMethodOverrideName(p.name))
-    ) {
-      notes.push(
-        `${p.in} parameter "${p.name}" is not an argument (frameworks and proxies read it as the request's method, URL or client)`,
-      );
-      // Info, as the other parameters toolwright leaves out are: the tool is whole without it (Okta's trusted-app
-      // login declares X-Forwarded-For for the end user's address; no caller of a tool may set that).
-      diags.info(
-        "TW144",
-        `${op.key}: ${p.in} parameter "${p.name}" is not an argument: upstream frameworks and proxies read it as the request's real method, URL or client, so no caller may set it`,
-        op.source,
-      );
-      continue;
-    }
-    if (unsendableName(op, p, diags, notes)) continue;
-    if (leftOutCredential(op, p, schemeSlotReason(p, creds.schemes), creds.leftOut)) continue;
     // Parameter names are spec text: only own entries count ("constructor" is not a manifest entry).
     const spec = ownEntry(args, `${p.in}:${p.name}`) ?? ownEntry(args, p.name);
     const env = spec?.env ?? ownEntry(paramEnv, `${p.in}:${p.name}`) ?? ownEntry(paramEnv, p.name);
@@ -236,7 +219,11 @@ function paramEntries(
       notes.push(`${p.in} parameter "${p.name}" is sent from ${env}, not an argument`);
       continue;
     }
-    if (leftOutCredential(op, p, credentialReason(p), creds.leftOut)) continue;
+    const reason = credentialReason(p);
+    if (leftOutCredential(op, p, reason, creds.leftOut)) {
+      omitted.push({ param: p, reason: reason as string, bindable: true });
+      continue;
+    }
     entries.push({
       in: p.in,
       wire: p.name,
@@ -249,7 +236,57 @@ function paramEntries(
       },
     });
   }
-  return { entries, bound };
+  return { entries, bound, omitted };
+}
+
+/** A parameter left out of the tool's input on purpose: why, and whether binding it to an env variable sends it. */
+interface Omitted {
+  param: OperationParam;
+  reason: string;
+  bindable: boolean;
+}
+
+/**
+ * Why a parameter is left out whatever the manifest binds it to (toolwright sets the header; frameworks read it as
+ * the request's method, URL or client; no request can carry its name; an apiKey scheme's credential fills it),
+ * saying so as before; undefined when it is not.
+ */
+function omittedWhy(
+  op: OperationNode,
+  p: OperationParam,
+  diags: Diagnostics,
+  notes: string[],
+  creds: CredentialContext,
+): { reason: string; bindable: false } | undefined {
+  const lower = p.name.toLowerCase();
+  if (p.in === "header" && (IGNORED_HEADERS.has(lower) || FORBIDDEN_HEADERS.has(lower))) {
+    notes.push(`header parameter "${p.name}" is not an argument (set by toolwright, never by the caller)`);
+    diags.info("TW144", `${op.key}: header parameter "${p.name}" ignored`, op.source);
+    return { reason: "toolwright sets this header itself, never a caller", bindable: false };
+  }
+  // What the server would refuse from any argument (src/executors/request.ts): the request's real method, URL
+  // or client as frameworks and proxies read them. Not an argument, rather than one every use of which fails.
+  if ((p.in === "header" && isReservedHeader(p.name)) || (p.in === "query" && isMethodOverrideName(p.name))) {
+    notes.push(
+      `${p.in} parameter "${p.name}" is not an argument (frameworks and proxies read it as the request's method, URL or client)`,
+    );
+    // Info, as the other parameters toolwright leaves out are: the tool is whole without it (Okta's trusted-app
+    // login declares X-Forwarded-For for the end user's address; no caller of a tool may set that).
+    diags.info(
+      "TW144",
+      `${op.key}: ${p.in} parameter "${p.name}" is not an argument: upstream frameworks and proxies read it as the request's real method, URL or client, so no caller may set it`,
+      op.source,
+    );
+    return {
+      reason: "frameworks and proxies read it as the request's real method, URL or client",
+      bindable: false,
+    };
+  }
+  if (unsendableName(op, p, diags, notes))
+    return { reason: `no request can carry its name (not a ${p.in} name token)`, bindable: false };
+  const slot = schemeSlotReason(p, creds.schemes);
+  if (leftOutCredential(op, p, slot, creds.leftOut)) return { reason: slot as string, bindable: false };
+  return undefined;
 }
 
 /**
@@ -590,6 +627,23 @@ function renameAndResolve(
   }
 }
 
+/**
+ * An `args:` entry naming a parameter left out of the tool's input on purpose (a credential, an apiKey scheme's
+ * slot, a header toolwright sets): it is no argument to rename or describe, and saying it is not a parameter at all
+ * would be wrong. Says what it is and why; a credential is sent when bound to an env variable.
+ */
+function omittedArg(key: string, left: Omitted, op: OperationNode, diags: Diagnostics, at: SourceRef): void {
+  const what = `${left.param.in} parameter ${JSON.stringify(left.param.name)}`;
+  diags.error(
+    "TW115",
+    `args: "${key}" names ${what} of ${op.key}, which is left out of the tool's inputs: ${left.reason}`,
+    at,
+    left.bindable
+      ? `To send it, bind it to an env variable: args: { ${JSON.stringify(key)}: { env: VAR } } (the model never fills it).`
+      : "Remove the entry: no manifest setting makes it an argument.",
+  );
+}
+
 /** A parameter sent from an env variable: no argument takes it (see `HttpParam.env`). */
 function boundParam(p: OperationNode["params"][number], env: string): HttpParam {
   return { arg: `$env:${env}`, ...wireParam(p), env };
@@ -610,17 +664,22 @@ function wireParam(p: OperationNode["params"][number]) {
 
 function checkUnknownArgs(
   args: Record<string, ArgSpec>,
-  entries: ArgEntry[],
+  found: { entries: ArgEntry[]; bound: readonly HttpParam[]; omitted: readonly Omitted[] },
   op: OperationNode,
   diags: Diagnostics,
-  at: SourceRef,
-  bound: readonly HttpParam[] = [],
+  argAt: (key: string) => SourceRef,
 ): void {
+  const { entries, bound, omitted } = found;
   for (const key of Object.keys(args)) {
+    const at = argAt(key);
     const known =
       entries.some((e) => e.wire === key || `${e.in}:${e.wire}` === key) ||
       bound.some((p) => p.name === key || `${p.in}:${p.name}` === key);
-    if (!known) {
+    const left = known
+      ? undefined
+      : omitted.find((o) => o.param.name === key || `${o.param.in}:${o.param.name}` === key);
+    if (left) omittedArg(key, left, op, diags, at);
+    else if (!known) {
       const names = entries.map((e) => e.wire).join(", ") || "none";
       diags.error(
         "TW115",

@@ -30,6 +30,8 @@ export interface BindContext {
   paramEnv?: (sourceId: string) => Readonly<Record<string, string>>;
   /** A source's security schemes and where parameters left out as credentials are gathered. */
   credentials?: (sourceId: string) => CredentialContext;
+  /** Where a manifest tool's `args:` entry is (`tools.<tool>.args.<key>`). */
+  argRef?: (tool: string, key: string) => SourceRef;
 }
 
 /** One tool from one HTTP operation, shaped by its manifest entry (if any). */
@@ -52,6 +54,7 @@ export function bindHttpTool(
     ctx.naming(op.sourceId),
     ctx.paramEnv?.(op.sourceId),
     ctx.credentials?.(op.sourceId),
+    (key) => ctx.argRef?.(name, key) ?? at,
   );
   const notes = [...built.notes];
   const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;

