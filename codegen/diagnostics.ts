@@ -110,7 +110,7 @@ export const CODES = {
   TW143: { title: "no base URL", fix: "Set `base_url` in the manifest or `servers` in the spec." },
   TW144: {
     title: "parameter ignored",
-    fix: "OpenAPI ignores Accept, Content-Type and Authorization header parameters; headers and query parameters that set the request's method, URL or client (X-HTTP-Method-Override, X-Forwarded-*, _method, ...) are never taken from a caller. A header or cookie name that is no token (spaces, ':', ';', '=') cannot be sent: fix the name in the spec (or a spec patch). A parameter that carries a credential (`api_key`, `access_token`, `X-Api-Key`, an apiKey scheme's slot) or JSONP's `callback` is never taken from the model: bind it to an env variable (`sources.<id>.param_env`) to send it. Nothing to fix: the tool is generated without that argument.",
+    fix: "OpenAPI ignores Accept, Content-Type and Authorization header parameters; headers and query parameters that set the request's method, URL or client (X-HTTP-Method-Override, X-Forwarded-*, _method, ...) are never taken from a caller. A header or cookie name that is no token (spaces, ':', ';', '=') cannot be sent: fix the name in the spec (or a spec patch). A parameter that carries a credential (`api_key`, `access_token`, `X-Api-Key`) or JSONP's `callback` is never taken from the model: bind it to an env variable (`sources.<id>.param_env`, or a tool's `args: { <name>: { env: VAR } }`) to send it; an apiKey scheme's slot is filled by the scheme's credential only (`sources.<id>.auth`). Nothing to fix: the tool is generated without that argument.",
   },
   TW145: {
     title: "no catalog name in the spec's title",

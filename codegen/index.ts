@@ -656,7 +656,7 @@ function emitFiles(
   return { files: out, bytes: new Map([["catalog.json", catalogBytes]]), size, descriptions };
 }
 
-/** Whether the catalog gets request/response types: it has hand-written handlers, or `--types` asked for them. */
+/** Whether the catalog gets request/response types: it has hand-written handlers, or the `types` option asks. */
 function typesWanted(bound: BoundCatalog, types: boolean | undefined): boolean {
   return bound.handlers.length > 0 || types === true;
 }

@@ -117,7 +117,7 @@ export function isClean(d: CatalogDiff): boolean {
 
 /**
  * Why `writeCatalog` must not replace `cat.dir`, or undefined when it may. A catalog folder is replaced
- * whole, so only a folder toolwright owns qualifies: new, empty, or a catalog it generated (`ownedCatalog`).
+ * whole, so only a folder toolwright owns qualifies: new, empty, or a catalog it generated (`notOwned`).
  * `--out .`, `--out ~/project` or a folder that merely holds a catalog.json naming toolwright must fail, not
  * be wiped.
  */

@@ -21,7 +21,8 @@ const HELP = `Usage: toolwright generate [options]
        toolwright generate --graphql FILE... [--out DIR] [--name NAME]
 
 Compiles every catalog under specs/ (a folder with a tools.yaml manifest and its specs) into
-generated/<catalog>/: catalog.json, CATALOG.md, zod schemas, openapi-typescript types and assets.
+generated/<catalog>/: catalog.json, CATALOG.md, zod schemas, assets, and, for a catalog with
+hand-written handlers, request/response types (openapi-typescript).
 Nothing is written unless every catalog generates without errors; unchanged catalogs are not touched.
 
 With --openapi, builds a catalog of every operation of one OpenAPI 2.0/3.0/3.1/3.2 file, no manifest needed:
