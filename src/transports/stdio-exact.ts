@@ -12,7 +12,9 @@ import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
  * handed on, so the call is refused naming the number (runtime/args.ts) instead of sending it upstream rounded.
  * They are put in place only of the very arguments they were read from (the same text once rounded as the SDK
  * rounds it): a line the SDK refuses (`"jsonrpc": "1.0"`) leaves its arguments held, and a later call that
- * reuses the id must not receive them.
+ * reuses the id must not receive them. Nothing is held past its line (`lineRead`): the SDK reads each line it is
+ * handed and hands its message on before the handing returns, so what is left then was never handed on. Before,
+ * up to 256 such lines' arguments stayed held (a client writing refused lines of 16 MiB held 4 GiB).
  */
 
 /** Lines held for requests the SDK has not handed on yet: a line it rejects leaves one behind, so at most this many. */
@@ -55,6 +57,16 @@ export class ExactArguments {
     const queue = this.held.get(key) ?? [];
     queue.push({ exact: found.arguments, rounded: roundedText(found.arguments) });
     this.held.set(key, queue);
+  }
+
+  /** The line last seen has been handed to the SDK, which has handed its message on (or refused it): let it go. */
+  lineRead(): void {
+    if (this.held.size > 0) this.held.clear();
+  }
+
+  /** How many requests' arguments are held (for tests: at most the line being read). */
+  get holding(): number {
+    return this.held.size;
   }
 
   /** Wraps the transport's message handler (composing with any wrapper already defined on it). */

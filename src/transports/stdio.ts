@@ -222,6 +222,7 @@ function lineLimiter(
     (line, withNewline) => {
       exact.see(line);
       input.line(withNewline);
+      exact.lineRead();
     },
   );
 }

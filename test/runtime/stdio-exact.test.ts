@@ -70,3 +70,24 @@ describe("exact tools/call arguments over stdio", () => {
     expect(JSON.stringify(argsOf(1))).toBe(`{"id":${BIG}9,"path":"c"}`);
   });
 });
+
+describe("exact arguments are held no longer than their line", () => {
+  it("a line the SDK refuses leaves nothing held once it has been read, however many such lines come", () => {
+    const { exact, handOn, argsOf } = wrapped();
+    const pad = "x".repeat(10_000);
+    for (let id = 0; id < 300; id++) {
+      // JSON-RPC 1.0: the SDK answers -32600 and hands nothing on; its arguments were held until evicted.
+      exact.see(Buffer.from(call(id, `{"id":${BIG},"pad":"${pad}"}`, "1.0")));
+      exact.lineRead();
+      expect(exact.holding).toBe(0);
+    }
+    // A line handed on still gets its exact arguments, and nothing is left after it.
+    const line = call(1, `{"id":${BIG}}`);
+    exact.see(Buffer.from(line));
+    expect(exact.holding).toBe(1);
+    handOn(line);
+    exact.lineRead();
+    expect(JSON.stringify(argsOf(0))).toBe(`{"id":${BIG}}`);
+    expect(exact.holding).toBe(0);
+  });
+});
