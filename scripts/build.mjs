@@ -2,7 +2,7 @@
 // `npm run build` (also run by `npm install` in a clone, as `prepare`): compiles toolwright for running with
 // plain `node`, no loader.
 //   dist/            the toolwright package: dist/toolwright.js (the bin; `serve` and the generator verbs load
-//                    as chunks on demand), dist/catalog.js + catalog.d.ts (`toolwright/catalog`), the templates
+//                    as chunks on demand), dist/catalog.js + catalog.d.ts (`toolwright/catalog`)
 //   build/runtime/   the toolwright-runtime package (the runtime alone, what `toolwright pack` packages depend
 //                    on), with a package.json whose dependencies are exactly the packages the runtime imports
 // esbuild bundles our TypeScript, and the MCP SDK's server and zod (BUNDLED: what every start loads), into chunks;
@@ -24,7 +24,6 @@ import {
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import Handlebars from "handlebars";
 import { restoreManifest } from "./pack-manifest.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -211,9 +210,6 @@ async function buildToolwright(out, declarations) {
   const bin = join(out, "toolwright.js");
   writeFileSync(bin, `#!/usr/bin/env node\n${readFileSync(bin, "utf8")}`);
   chmodSync(bin, 0o755);
-  // The generator reads its templates next to the chunk that holds it.
-  cpSync(join(ROOT, "codegen/emit/templates"), join(out, "chunks/templates"), { recursive: true });
-  precompileTemplates(join(out, "chunks/templates"));
   if (declarations) writeFileSync(join(out, "catalog.d.ts"), declarations);
   await writeStructureValidators(join(out, "chunks"));
   importedPackages(result.metafile, "toolwright");
@@ -221,23 +217,8 @@ async function buildToolwright(out, declarations) {
 }
 
 /**
- * Each template precompiled beside its source (`<name>.hbs.cjs`, what codegen/emit/modules.ts loads when built),
- * with the options modules.ts compiles with from source (`TEMPLATE_OPTIONS`): a generate then loads Handlebars'
- * runtime, not its compiler.
- */
-function precompileTemplates(dir) {
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".hbs"))) {
-    const spec = Handlebars.precompile(readFileSync(join(dir, file), "utf8"), {
-      strict: true,
-      noEscape: true,
-    });
-    writeFileSync(join(dir, `${file}.cjs`), `module.exports = ${spec};\n`);
-  }
-}
-
-/**
  * The OpenAPI structure check's validators, compiled now instead of at every generate (ajv's standalone code,
- * next to the chunk that loads them, as the templates are): codegen/load/openapi-schemas-standalone.ts writes
+ * next to the chunk that loads them): codegen/load/openapi-schemas-standalone.ts writes
  * them, bundled on the fly since this script runs without a TypeScript loader.
  */
 async function writeStructureValidators(dir) {

@@ -1,41 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { SymbolTable } from "../ir/symbols.js";
 import type { CatalogIR, SchemaNode } from "../ir/types.js";
 import type { SymbolPlan } from "../plan/symbols.js";
 import { exportRef } from "./handlers.js";
+import {
+  CLOSED_PARTS_JS,
+  CLOSED_PARTS_TS,
+  REFINED_TS,
+  SCHEMAS_JS_HEAD,
+  SCHEMAS_JS_NAMED,
+  SCHEMAS_TS_TAIL,
+  UNIQUE_ITEMS_JS,
+  UNIQUE_ITEMS_TS,
+} from "./module-parts.js";
 import { propertyKey, ZodEmitter } from "./zod.js";
-
-const require = createRequire(import.meta.url);
-
-/** The options every template is compiled with (`scripts/build.mjs` precompiles with the same). */
-const TEMPLATE_OPTIONS = { strict: true, noEscape: true } as const;
-
-/** The file `npm run build` precompiles a template to (CommonJS, in the templates folder beside the chunk). */
-function precompiledTemplateFile(name: string): string {
-  return `${name}.hbs.cjs`;
-}
-
-/**
- * A template as `npm run build` precompiled it (dist/chunks/templates/), run by Handlebars' runtime alone, else
- * (running from source) compiled now: only then is Handlebars' compiler loaded.
- */
-function template(name: string): HandlebarsTemplateDelegate {
-  const built = new URL(`./templates/${precompiledTemplateFile(name)}`, import.meta.url);
-  if (existsSync(built)) {
-    const runtime = require("handlebars/runtime") as typeof import("handlebars");
-    return runtime.template(require(fileURLToPath(built)) as TemplateSpecification);
-  }
-  const text = readFileSync(new URL(`./templates/${name}.hbs`, import.meta.url), "utf8");
-  const handlebars = require("handlebars") as typeof import("handlebars");
-  return handlebars.compile(text, TEMPLATE_OPTIONS);
-}
-
-let schemasTemplate: HandlebarsTemplateDelegate | undefined;
-let catalogTemplate: HandlebarsTemplateDelegate | undefined;
-let schemasJsTemplate: HandlebarsTemplateDelegate | undefined;
-let catalogJsTemplate: HandlebarsTemplateDelegate | undefined;
 
 /** First lines of every generated code file. Paths are sanitised: nothing from the outside can end a comment line. */
 export function generatedHeader(version: string, manifestFile: string, inputHash: string): string {
@@ -91,11 +68,23 @@ function helperFlags(declarations: string[], tools: ToolEntry[]) {
 
 /** `schemas.gen.ts`: named schemas in dependency order, then each tool's argument and result schemas. */
 export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolPlan, header: string): string {
-  schemasTemplate ??= template("schemas.gen.ts");
   const zod = new ZodEmitter(symbols, plan);
   const declarations = plan.order.map((s) => zod.declaration(s.id));
   const tools = toolEntries(ir, zod, "      ");
-  return schemasTemplate({ header, ...helperFlags(declarations, tools), declarations, tools });
+  const flags = helperFlags(declarations, tools);
+  const parts = [`${header}\nimport { z } from "zod";\n`];
+  if (flags.usesUniqueItems) parts.push(UNIQUE_ITEMS_TS);
+  if (flags.usesClosedParts) parts.push(CLOSED_PARTS_TS);
+  if (flags.usesRefined) parts.push(REFINED_TS);
+  for (const declaration of declarations) parts.push(`\n${declaration}\n`);
+  parts.push("\n/** Per tool: argument and result schemas, built on first use. */\nexport const tools = {\n");
+  for (const t of tools) {
+    parts.push(`  ${t.key}: {\n    input: () =>\n      ${t.input},\n`);
+    if (t.output) parts.push(`    output: () =>\n      ${t.output},\n`);
+    parts.push("  },\n");
+  }
+  parts.push(SCHEMAS_TS_TAIL);
+  return parts.join("");
 }
 
 /**
@@ -108,11 +97,23 @@ export function schemasModuleJs(
   plan: SymbolPlan,
   header: string,
 ): string {
-  schemasJsTemplate ??= template("schemas.gen.mjs");
   const zod = new ZodEmitter(symbols, plan, "thunk");
   const declarations = plan.order.map((s) => zod.declaration(s.id, "  "));
   const tools = toolEntries(ir, zod, "        ");
-  return schemasJsTemplate({ header, ...helperFlags(declarations, tools), declarations, tools });
+  const flags = helperFlags(declarations, tools);
+  const parts = [`${header}\n${SCHEMAS_JS_HEAD}`];
+  if (flags.usesUniqueItems) parts.push(UNIQUE_ITEMS_JS);
+  if (flags.usesClosedParts) parts.push(CLOSED_PARTS_JS);
+  parts.push(SCHEMAS_JS_NAMED);
+  for (const declaration of declarations) parts.push(`  ${declaration}\n\n`);
+  parts.push("  return {\n");
+  for (const t of tools) {
+    parts.push(`    ${t.key}: {\n      input: () =>\n        ${t.input},\n`);
+    if (t.output) parts.push(`      output: () =>\n        ${t.output},\n`);
+    parts.push("    },\n");
+  }
+  parts.push("  };\n}\n");
+  return parts.join("");
 }
 
 export interface HandlerImport {
@@ -126,20 +127,32 @@ export interface HandlerImport {
 
 /** `catalog.gen.ts`: the module the runtime imports (schemas plus hand-written handlers). */
 export function catalogModule(handlers: HandlerImport[], inputHash: string, header: string): string {
-  catalogTemplate ??= template("catalog.gen.ts");
-  const imports = handlers.map((h, i) => ({
-    name: h.exportName === "default" ? `handler${i}` : `{ ${exportRef(h.exportName)} as handler${i} }`,
-    module: JSON.stringify(h.module),
-  }));
-  return catalogTemplate({
-    header,
-    inputHash: JSON.stringify(inputHash),
-    handlerImports: imports,
-    handlers:
-      handlers.length === 0
-        ? "{}"
-        : `{\n${handlers.map((h, i) => `    ${propertyKey(h.key)}: handler${i},`).join("\n")}\n  }`,
+  const imports = handlers.map((h, i) => {
+    const name = h.exportName === "default" ? `handler${i}` : `{ ${exportRef(h.exportName)} as handler${i} }`;
+    return `import ${name} from ${JSON.stringify(h.module)};\n`;
   });
+  const table =
+    handlers.length === 0
+      ? "{}"
+      : `{\n${handlers.map((h, i) => `    ${propertyKey(h.key)}: handler${i},`).join("\n")}\n  }`;
+  return [
+    header,
+    'import type { CatalogModule } from "toolwright/catalog";',
+    'import { tools } from "./schemas.gen.js";',
+    `${imports.join("")}`,
+    'export type { ToolTypes } from "./schemas.gen.js";',
+    "",
+    "const catalog: CatalogModule = {",
+    `  inputHash: ${JSON.stringify(inputHash)},`,
+    "  // Every schema is type-checked where it is written; comparing each inferred zod type with ZodType again here",
+    "  // would cost more type-check time than the rest of a large catalog.",
+    '  tools: tools as unknown as CatalogModule["tools"],',
+    `  handlers: ${table},`,
+    "};",
+    "",
+    "export default catalog;",
+    "",
+  ].join("\n");
 }
 
 /**
@@ -147,14 +160,25 @@ export function catalogModule(handlers: HandlerImport[], inputHash: string, head
  * (`handlers.gen.mjs` exports handler `i` of `handlers` as `h<i>`).
  */
 export function catalogModuleJs(handlers: HandlerImport[], inputHash: string, header: string): string {
-  catalogJsTemplate ??= template("catalog.gen.mjs");
-  return catalogJsTemplate({
+  const table =
+    handlers.length === 0
+      ? "{}"
+      : `{\n${handlers.map((h, i) => `    ${propertyKey(h.key)}: handlers.h${i},`).join("\n")}\n  }`;
+  return [
     header,
-    inputHash: JSON.stringify(inputHash),
-    handlers: handlers.length > 0,
-    handlerTable:
-      handlers.length === 0
-        ? "{}"
-        : `{\n${handlers.map((h, i) => `    ${propertyKey(h.key)}: handlers.h${i},`).join("\n")}\n  }`,
-  });
+    "// The runtime loads this file; catalog.gen.ts says the same in TypeScript (for type-checking and review).",
+    "// schemas.gen.mjs is loaded when `schemas` is first called (on the first tool call), not with this file: a",
+    "// server that is only listed never reads or compiles it.",
+    'import { createRequire } from "node:module";',
+    ...(handlers.length > 0 ? ['import * as handlers from "./handlers.gen.mjs";'] : []),
+    "",
+    "const require = createRequire(import.meta.url);",
+    "",
+    "export default {",
+    `  inputHash: ${JSON.stringify(inputHash)},`,
+    '  schemas: (z, rt) => require("./schemas.gen.mjs").default(z, rt),',
+    `  handlers: ${table},`,
+    "};",
+    "",
+  ].join("\n");
 }

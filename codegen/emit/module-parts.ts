@@ -1,0 +1,114 @@
+/**
+ * The fixed text of the generated schemas modules (\`modules.ts\`): the helpers a module defines when its schemas use
+ * them, and the lines around its declarations and tools. Written here as they appear in the generated files.
+ */
+
+/** `uniqueItems` for schemas.gen.ts (after the imports, when a schema uses it). */
+export const UNIQUE_ITEMS_TS = `
+/** JSON Schema \`uniqueItems\`: deep equality, independent of object key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return \`[\${value.map(canonical).join(",")}]\`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return \`{\${entries.map(([k, v]) => \`\${JSON.stringify(k)}:\${canonical(v)}\`).join(",")}}\`;
+  }
+  return JSON.stringify(value);
+}
+
+function uniqueItems(items: unknown[]): boolean {
+  return new Set(items.map(canonical)).size === items.length;
+}
+`;
+
+/** `closedParts` for schemas.gen.ts. */
+export const CLOSED_PARTS_TS = `
+/**
+ * JSON Schema \`allOf\` with a closed part: that part must see the whole value. zod's intersection reports an
+ * unknown key only when no part knows it, so the closed parts are checked again on their own.
+ */
+function closedParts(...parts: z.ZodType[]) {
+  return (value: unknown, ctx: z.RefinementCtx) => {
+    for (const part of parts) {
+      const result = part.safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    }
+  };
+}
+`;
+
+/** `refined` for schemas.gen.ts. */
+export const REFINED_TS = `
+/**
+ * Refinements inside a recursive getter, typed as the schema they refine: TypeScript would otherwise infer the
+ * refinement's callback from the type the getter is defining, and give up (TS7023).
+ */
+function refined<T extends z.ZodType>(schema: T, refine: (schema: z.ZodType<any>) => z.ZodType): T {
+  return refine(schema) as T;
+}
+`;
+
+/** schemas.gen.ts's lines after the tools table. */
+export const SCHEMAS_TS_TAIL = `};
+
+type Tools = typeof tools;
+
+/** Argument and result types per tool, for hand-written handlers. */
+export type ToolTypes = {
+  [K in keyof Tools]: {
+    input: z.input<ReturnType<Tools[K]["input"]>>;
+    output: Tools[K] extends { output: () => infer O extends z.ZodType } ? z.output<O> : unknown;
+  };
+};
+`;
+
+/** schemas.gen.mjs's lines after the header. */
+export const SCHEMAS_JS_HEAD = `// The runtime loads this file; schemas.gen.ts says the same in TypeScript (for type-checking and review).
+`;
+
+/** `uniqueItems` for schemas.gen.mjs. */
+export const UNIQUE_ITEMS_JS = `
+/** JSON Schema \`uniqueItems\`: deep equality, independent of object key order. */
+function canonical(value) {
+  if (Array.isArray(value)) return \`[\${value.map(canonical).join(",")}]\`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return \`{\${entries.map(([k, v]) => \`\${JSON.stringify(k)}:\${canonical(v)}\`).join(",")}}\`;
+  }
+  return JSON.stringify(value);
+}
+
+function uniqueItems(items) {
+  return new Set(items.map(canonical)).size === items.length;
+}
+`;
+
+/** `closedParts` for schemas.gen.mjs. */
+export const CLOSED_PARTS_JS = `
+/**
+ * JSON Schema \`allOf\` with a closed part: that part must see the whole value. zod's intersection reports an
+ * unknown key only when no part knows it, so the closed parts are checked again on their own.
+ */
+function closedParts(...parts) {
+  return (value, ctx) => {
+    for (const part of parts) {
+      const result = part.safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    }
+  };
+}
+`;
+
+/** schemas.gen.mjs's `named` and the schemas function's opening, before the declarations. */
+export const SCHEMAS_JS_NAMED = `
+/** A named schema, built on first use and kept. */
+function named(build) {
+  let schema;
+  return () => (schema ??= build());
+}
+
+/**
+ * Per tool: argument and result schemas, built on first use with the runtime's own zod (\`z\`) and pattern
+ * matchers (\`rt\`: spec patterns run in linear time).
+ */
+export default function schemas(z, rt) {
+`;
