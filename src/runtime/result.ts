@@ -15,7 +15,7 @@ import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text
 import { binaryBlockOf, describeStatus, formatBytes, shapesByPath } from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
-import { CLIENT_PART_BYTES, tooLargeForClients } from "../publish/client-limit.js";
+import { CLIENT_MESSAGE_BYTES, CLIENT_PART_BYTES } from "../publish/client-limit.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { withoutPrototypes } from "./args.js";
 import { formatIssues, type IssueLike, issuePath } from "./issues.js";
@@ -569,10 +569,8 @@ function tooLargeForBlock(outcome: ToolOutcome, mimeType: string, chars: number)
     ...rest,
     data: undefined,
     error: {
-      message: tooLargeForClients(
-        `the upstream's ${mimeType} body is ${formatBytes(chars)} as base64`,
-        formatBytes(CLIENT_PART_BYTES),
-      ),
+      // Not "more than clients read": a block of 9.5 MB fits in a message they read; the bound leaves room.
+      message: `the upstream's ${mimeType} body is ${formatBytes(chars)} as base64, more than a content block carries (${formatBytes(CLIENT_PART_BYTES)}: its message must stay within the ${formatBytes(CLIENT_MESSAGE_BYTES)} clients read)`,
       code: "response_too_large",
     },
   };

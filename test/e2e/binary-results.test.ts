@@ -355,7 +355,7 @@ describe("upstream replies that are not JSON", () => {
     expect(huge.structuredContent).toBeUndefined();
     expect(huge.content.map((c) => c.type)).toEqual(["text", "text"]);
     expect(huge.content[0]?.text).toMatch(
-      /^the upstream's image\/png body is 9\.3 MB as base64, more than clients read in one message \(9 MB\) \(correlation id /,
+      /^the upstream's image\/png body is 9\.3 MB as base64, more than a content block carries \(9 MB: its message must stay within the 10 MB clients read\) \(correlation id /,
     );
     expect(huge.content[1]?.text).toBe(
       "note: the upstream answered image/png (7 MB), not the application/json (its 200 response) the output schema describes: its bytes were not sent, as the error above says",

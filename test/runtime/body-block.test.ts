@@ -41,11 +41,11 @@ describe("withBodyBlock", () => {
     expect(shown.data).toEqual({ contentType: "application/zip", size: 3 * 1024 * 1024 });
   });
 
-  it("a body whose base64 passes 9 MiB is an error, without its bytes: clients would not read the message", () => {
+  it("a body whose base64 passes 9 MiB is an error, without its bytes: more than a block carries", () => {
     const shown = withBodyBlock(binary(Buffer.alloc(7 * 1024 * 1024, 1), "image/png"), "c4");
     expect(shown.error).toEqual({
       message:
-        "the upstream's image/png body is 9.3 MB as base64, more than clients read in one message (9 MB)",
+        "the upstream's image/png body is 9.3 MB as base64, more than a content block carries (9 MB: its message must stay within the 10 MB clients read)",
       code: "response_too_large",
     });
     expect([shown.data, shown.content, shown.binary]).toEqual([undefined, undefined, undefined]);
