@@ -1,7 +1,7 @@
 import type { CatalogTool } from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations } from "../publish/annotations.js";
 import { firstSentence } from "../publish/describe.js";
-import { DIALECT, type Publisher } from "../publish/publisher.js";
+import { DIALECT, type PublishedTool, type Publisher } from "../publish/publisher.js";
 
 /**
  * Discovery mode (`toolwright serve <catalog> --discovery`): a catalog of hundreds of tools costs more context
@@ -14,14 +14,8 @@ export const FIND_TOOLS = "find_tools";
 export const DESCRIBE_TOOL = "describe_tool";
 export const CALL_TOOL = "call_tool";
 
-export interface DiscoveryTool {
-  name: string;
-  title: string;
-  description: string;
-  inputSchema: { type: "object"; [key: string]: unknown };
-  outputSchema?: { type: "object"; [key: string]: unknown };
-  annotations: PublishedAnnotations;
-}
+/** A discovery tool is listed as a catalog tool is, and its describe_tool answer has the same shape. */
+export type DiscoveryTool = PublishedTool;
 
 /** Published like a catalog tool's (`annotations.title` only for clients of older revisions). */
 const readOnly = (): PublishedAnnotations =>
