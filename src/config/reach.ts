@@ -30,10 +30,22 @@ const BLOCKS: ReadonlyArray<[string, number, "ipv4" | "ipv6", Exclude<Reach, "pu
   ["169.254.0.0", 16, "ipv4", "link-local"],
   ["fe80::", 10, "ipv6", "link-local"],
   ["192.0.0.0", 24, "ipv4", "special"],
+  // Documentation (TEST-NET-1, -2, -3: RFC 5737): never a destination on the internet.
+  ["192.0.2.0", 24, "ipv4", "special"],
+  ["198.51.100.0", 24, "ipv4", "special"],
+  ["203.0.113.0", 24, "ipv4", "special"],
   ["224.0.0.0", 4, "ipv4", "special"],
   ["240.0.0.0", 4, "ipv4", "special"],
   ["ff00::", 8, "ipv6", "special"],
   ["2001:db8::", 32, "ipv6", "special"],
+  ["3fff::", 20, "ipv6", "special"],
+  // Discard-only (RFC 6666), IETF protocol assignments (Teredo, which carries an IPv4 address, benchmarking, ORCHID)
+  // and segment routing identifiers (RFC 9602): none is a host a document may name.
+  ["100::", 64, "ipv6", "special"],
+  ["2001::", 23, "ipv6", "special"],
+  ["5f00::", 16, "ipv6", "special"],
+  // Site-local (deprecated by RFC 3879, still routed inside sites that used it).
+  ["fec0::", 10, "ipv6", "private"],
   // Local-use NAT64 (RFC 8215): a translator on this network, to whatever IPv4 address it embeds.
   ["64:ff9b:1::", 48, "ipv6", "private"],
   // IPv4-compatible addresses (::a.b.c.d, deprecated by RFC 4291): never a public destination.
@@ -58,18 +70,17 @@ function sixToFour(): typeof BLOCKS {
 
 let lists: Array<[import("node:net").BlockList, Exclude<Reach, "public">]> | undefined;
 
-/** The network an IP address is on (IPv4-mapped, NAT64 and 6to4 addresses as the IPv4 address they carry). */
+/**
+ * The network an IP address is on (IPv4-mapped, NAT64, SIIT-translated and 6to4 addresses as the IPv4 address they
+ * carry).
+ */
 export function reachOfAddress(address: string): Reach {
   const net = process.getBuiltinModule("node:net");
   const bare = address.replace(/^\[|\]$/g, "").toLowerCase();
   const family = net.isIP(bare);
   if (family === 0) return "special";
-  // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last 32 bits.
-  const nat64 = /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
-  if (nat64) {
-    const n = (Number.parseInt(nat64[1]!, 16) << 16) | Number.parseInt(nat64[2]!, 16);
-    return reachOfAddress([24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join("."));
-  }
+  const carried = family === 6 ? translatedIpv4(bare) : undefined;
+  if (carried !== undefined) return reachOfAddress(carried);
   lists ??= [...BLOCKS, ...sixToFour()].map(([prefix, bits, type, reach]) => {
     const list = new net.BlockList();
     list.addSubnet(prefix, bits, type);
@@ -78,6 +89,44 @@ export function reachOfAddress(address: string): Reach {
   const type = family === 4 ? "ipv4" : "ipv6";
   for (const [list, reach] of lists) if (list.check(bare, type)) return reach;
   return "public";
+}
+
+/**
+ * The IPv4 address an IPv6 address carrying one reaches, in any spelling of it (compressed or not, leading zeros,
+ * the last 32 bits dotted): NAT64's well-known prefix (64:ff9b::/96, RFC 6052), SIIT's IPv4-translated addresses
+ * (::ffff:0:0:0/96, RFC 2765) and IPv4-mapped ones (::ffff:0:0/96), whose last 32 bits are the IPv4 address a
+ * translator (or this machine's stack) delivers to.
+ */
+function translatedIpv4(address: string): string | undefined {
+  const words = ipv6Words(address);
+  const prefix = words
+    ?.slice(0, 6)
+    .map((w) => w.toString(16))
+    .join(":");
+  if (words === undefined || prefix === undefined || !CARRIERS.has(prefix)) return undefined;
+  return [words[6]! >> 8, words[6]! & 255, words[7]! >> 8, words[7]! & 255].join(".");
+}
+
+/** The first 96 bits of the IPv6 prefixes whose last 32 bits are an IPv4 address (`translatedIpv4`). */
+const CARRIERS = new Set(["64:ff9b:0:0:0:0", "0:0:0:0:ffff:0", "0:0:0:0:0:ffff"]);
+
+/** The eight 16-bit words of an IPv6 address `net.isIP` accepted (a zone index ignored), or undefined. */
+function ipv6Words(address: string): number[] | undefined {
+  let text = address.split("%")[0]!;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const part = (s: string | undefined) => (s ? s.split(":").map((w) => Number.parseInt(w, 16)) : []);
+  const front = part(head);
+  const back = part(tail);
+  const words =
+    tail === undefined ? front : [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
+  return words.length === 8 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff)
+    ? words
+    : undefined;
 }
 
 /** Resolves a host name to every address it has (`dns.lookup`, as a connection would). */

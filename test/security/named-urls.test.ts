@@ -68,6 +68,29 @@ describe("reachOfAddress", () => {
     ["2002:ac1f:ffff::", "private"],
     ["2002:808:808::1", "public"],
     ["2002:ac20:1::", "public"],
+    // An address that carries an IPv4 one is read as it in every spelling (a resolver or a lookup may answer any).
+    ["64:ff9b::169.254.169.254", "link-local"],
+    ["64:ff9b:0:0:0:0:a9fe:a9fe", "link-local"],
+    ["0064:ff9b:0000::a9fe:a9fe", "link-local"],
+    ["64:ff9b::1", "loopback"],
+    ["64:ff9b::8.8.8.8", "public"],
+    // SIIT's IPv4-translated addresses (::ffff:0:0:0/96, RFC 2765) reach the IPv4 address too.
+    ["::ffff:0:a9fe:a9fe", "link-local"],
+    ["::ffff:0:10.0.0.7", "private"],
+    ["::ffff:0:808:808", "public"],
+    // Documentation, discard-only, IETF-assigned (Teredo), segment routing and site-local blocks.
+    ["192.0.2.1", "special"],
+    ["198.51.100.7", "special"],
+    ["203.0.113.9", "special"],
+    ["2002:c000:201::", "special"],
+    ["3fff::1", "special"],
+    ["100::1", "special"],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "special"],
+    ["2001:2::1", "special"],
+    ["5f00::1", "special"],
+    ["fec0::1", "private"],
+    ["2001:200::1", "public"],
+    ["2001:4860:4860::8888", "public"],
   ])("%s: %s", (address, reach) => {
     expect(reachOfAddress(address)).toBe(reach);
   });
@@ -80,6 +103,7 @@ describe("namedUrlRefusal: host names count as every address they resolve to", (
     "rebound.example.net": ["142.250.1.1", "169.254.169.254"],
     "corp-idp.example": ["10.0.0.5"],
     "corp-keys.example": ["10.0.0.9"],
+    "translated.example.net": ["142.250.1.1", "64:ff9b:0:0:0:0:169.254.169.254"],
   };
   const lookup: Lookup = async (host) => {
     const found = table[host];
@@ -94,6 +118,11 @@ describe("namedUrlRefusal: host names count as every address they resolve to", (
   it("a name with any internal address is refused, saying which", async () => {
     expect(await refusal("https://rebound.example.net/jwks", "https://auth.example.com")).toBe(
       "it is at a link-local address (rebound.example.net is 169.254.169.254) while auth.example.com is not",
+    );
+  });
+  it("an address a lookup spells otherwise than Node's resolver is read as the address it is", async () => {
+    expect(await refusal("https://translated.example.net/jwks", "https://auth.example.com")).toBe(
+      "it is at a link-local address (translated.example.net is 64:ff9b:0:0:0:0:169.254.169.254) while auth.example.com is not",
     );
   });
   it("an issuer on a private network may name keys on that network, not a public one's", async () => {
