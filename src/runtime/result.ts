@@ -12,7 +12,13 @@ import {
 } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text.js";
-import { binaryBlockOf, describeStatus, formatBytes, shapesByPath } from "../executors/response.js";
+import {
+  binaryBlockOf,
+  describeStatus,
+  formatBytes,
+  imageTypeOf,
+  shapesByPath,
+} from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { CLIENT_MESSAGE_BYTES, CLIENT_PART_BYTES } from "../publish/client-limit.js";
@@ -544,6 +550,9 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string, proto
   if (bytes.length > CLIENT_PART_BYTES)
     return placed(tooLargeForBlock(outcome, mimeType, bytes.length), NOT_SENT);
   const made = binaryBlockOf(mimeType);
+  // An image block only for bytes that are the image (a model API refuses one that is not, on every later turn).
+  const image = made === "image" ? imageTypeOf(Buffer.from(bytes.slice(0, 16), "base64")) : undefined;
+  if (made === "image" && image === undefined) return notTheImage(outcome, mimeType, bytes, correlationId);
   // MCP 2025-03-26 added audio blocks: a client that negotiated an earlier revision gets the clip as a resource.
   const kind = made === "audio" && protocol !== undefined && protocol < AUDIO_SINCE ? "resource" : made;
   const block: ContentBlock =
@@ -552,8 +561,36 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string, proto
           type: "resource",
           resource: { uri: `toolwright://results/${correlationId}`, mimeType, blob: bytes },
         }
-      : { type: kind, data: bytes, mimeType };
+      : { type: kind, data: bytes, mimeType: image ?? mimeType };
   return { ...outcome, data: { contentType, size }, content: [block, ...(outcome.content ?? [])] };
+}
+
+/**
+ * A body labelled a model image type whose bytes are no such image (an HTML error page or a truncated file sent as
+ * image/png): an embedded resource typed application/octet-stream, since the label is wrong, with a note saying so.
+ */
+function notTheImage(
+  outcome: ToolOutcome,
+  mimeType: string,
+  bytes: string,
+  correlationId: string,
+): ToolOutcome {
+  const { contentType, size } = outcome.data as { contentType: string; size: unknown };
+  const block: ContentBlock = {
+    type: "resource",
+    resource: {
+      uri: `toolwright://results/${correlationId}`,
+      mimeType: "application/octet-stream",
+      blob: bytes,
+    },
+  };
+  const note = `the upstream labelled its body ${mimeType}, but its bytes are not such an image: they are in the content block after this text as application/octet-stream, not as an image a model would be sent`;
+  return {
+    ...outcome,
+    data: { contentType, size },
+    content: [block, ...(outcome.content ?? [])],
+    notes: [...(outcome.notes ?? []), note],
+  };
 }
 
 /** The MCP revision that added audio content blocks. */

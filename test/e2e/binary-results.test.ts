@@ -36,7 +36,7 @@ components:
   securitySchemes:
     key: { type: apiKey, in: header, name: X-Api-Key }
 paths:
-${route("/logo.png", "getLogo", "image/png")}${route("/photo", "getPhoto", "image/jpeg")}${route("/icon.svg", "getIcon", "image/svg+xml")}${route("/favicon", "getFavicon", "image/x-icon")}${route("/clip", "getClip", "audio/wav")}${route("/report", "getReport", "application/pdf")}${route("/blob", "getBlob", "application/octet-stream")}${route("/empty.png", "getEmpty", "image/png")}${route("/echo.png", "getEcho", "image/png")}  /things/{id}:
+${route("/logo.png", "getLogo", "image/png")}${route("/photo", "getPhoto", "image/jpeg")}${route("/icon.svg", "getIcon", "image/svg+xml")}${route("/favicon", "getFavicon", "image/x-icon")}${route("/clip", "getClip", "audio/wav")}${route("/report", "getReport", "application/pdf")}${route("/blob", "getBlob", "application/octet-stream")}${route("/empty.png", "getEmpty", "image/png")}${route("/echo.png", "getEcho", "image/png")}${route("/broken.png", "getBroken", "image/png")}${route("/mislabelled", "getMislabelled", "image/jpeg")}  /things/{id}:
     get:
       operationId: getThing
       parameters:
@@ -110,6 +110,8 @@ tools:
   get_blob: { from: api#getBlob }
   get_empty: { from: api#getEmpty }
   get_echo: { from: api#getEcho }
+  get_broken: { from: api#getBroken }
+  get_mislabelled: { from: api#getMislabelled }
   get_thing: { from: api#getThing }
   get_secret: { from: api#getSecret, masked: [name] }
   get_stats: { from: api#getStats }
@@ -136,6 +138,7 @@ const ICO = Buffer.from("0000010001001010", "hex");
 const WAV = Buffer.concat([Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt "), Buffer.alloc(16, 1)]);
 const PDF = Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n", "latin1");
 const BLOB = Buffer.from([0, 255, 1, 254, 2, 253]);
+const BROKEN = "<html><body>502 Bad Gateway</body></html>";
 
 const BODIES: Record<string, [string, Buffer | string]> = {
   "/logo.png": ["image/png", PNG],
@@ -146,6 +149,9 @@ const BODIES: Record<string, [string, Buffer | string]> = {
   "/report": ["application/pdf", PDF],
   "/blob": ["application/octet-stream", BLOB],
   "/empty.png": ["image/png", ""],
+  // An error page labelled as the image (a CDN, a proxy), and a PNG labelled JPEG: the bytes are not the label.
+  "/broken.png": ["image/png", BROKEN],
+  "/mislabelled": ["IMAGE/JPEG; charset=binary", PNG],
 };
 
 let upstream: RecordingServer;
@@ -270,6 +276,24 @@ describe("upstream replies that are not JSON", () => {
     ]);
     expect(await call("get_icon")).toEqual({ content: [{ type: "text", text: SVG }] });
     expect(await call("get_empty")).toEqual({ content: [{ type: "text", text: "null" }] });
+  });
+
+  it("an image block only for bytes that are that image: a model API refuses one that is not, on every turn", async () => {
+    const broken = await call("get_broken");
+    expect(broken.isError ?? false).toBe(false);
+    expect(broken.content.map((b) => b.type)).toEqual(["text", "text", "resource"]);
+    expect(broken.content[0]?.text).toBe(`{"contentType":"image/png","size":${BROKEN.length}}`);
+    expect(broken.content[1]?.text).toBe(
+      "note: the upstream labelled its body image/png, but its bytes are not such an image: they are in the content block after this text as application/octet-stream, not as an image a model would be sent",
+    );
+    const resource = broken.content[2]?.resource as { mimeType: string; blob: string };
+    expect([resource.mimeType, Buffer.from(resource.blob, "base64").toString()]).toEqual([
+      "application/octet-stream",
+      BROKEN,
+    ]);
+    // A PNG labelled JPEG is an image block typed as the bytes are.
+    const mislabelled = await call("get_mislabelled");
+    expect(mislabelled.content[1]).toEqual({ type: "image", data: b64(PNG), mimeType: "image/png" });
   });
 
   it("a key the upstream echoes inside the image is withheld from its bytes", async () => {
