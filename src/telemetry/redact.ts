@@ -129,12 +129,16 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
   BASE64_CHAR[c.charCodeAt(0)] = 1;
 const isBase64 = (code: number) => code < 128 && BASE64_CHAR[code] === 1;
 
+/** Spaces and tabs, which indent a line of base64 (XML, YAML, an indented PEM) or trail it. */
+const isBlank = (code: number) => code === 32 || code === 9;
+
 /**
  * Where `text` holds base64 broken into lines, as MIME (76 columns, CRLF: email bodies and attachments) and PEM
- * (64, LF) write it: from a line's base64 end of at least 16 characters, through the lines that are base64 whole
- * (at least 16 long, `=` padding allowed), to the base64 start of the line after them. A credential's base64 spelling
- * crossing a line break is found in such a run with its breaks taken out. One pass over the lines (no regular
- * expression: one repeating over a 10 MB body's 130,000 lines ran out of stack).
+ * (64, LF) write it, indented or not (an XML element's text, a YAML block, spaces or tabs before or after a line's
+ * base64): from a line's base64 end of at least 16 characters, through the lines that are base64 whole (at least
+ * 16 long, `=` padding allowed), to the base64 start of the line after them. A credential's base64 spelling
+ * crossing a line break is found in such a run with its breaks (and the blanks around them) taken out. One pass
+ * over the lines (no regular expression: one repeating over a 10 MB body's 130,000 lines ran out of stack).
  */
 function wrappedRuns(text: string): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
@@ -143,26 +147,36 @@ function wrappedRuns(text: string): Array<[number, number]> {
   for (let lineStart = 0; ; ) {
     const nl = text.indexOf("\n", lineStart);
     const lineEnd = nl === -1 ? text.length : nl > lineStart && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    let head = lineStart;
+    let first = lineStart;
+    while (first < lineEnd && isBlank(text.charCodeAt(first))) first++;
+    let head = first;
     while (head < lineEnd && isBase64(text.charCodeAt(head))) head++;
     for (let pad = 0; pad < 2 && head < lineEnd && text.charCodeAt(head) === 61; pad++) head++;
-    const whole = head === lineEnd && lineEnd - lineStart >= 16;
+    let after = head;
+    while (after < lineEnd && isBlank(text.charCodeAt(after))) after++;
+    const whole = after === lineEnd && head - first >= 16;
     if (runStart !== -1 && (!whole || nl === -1)) {
       // It ends with this line's base64 start, or with the line before when this one has none.
-      runs.push([runStart, head > lineStart ? head : previousEnd]);
+      runs.push([runStart, head > first ? head : previousEnd]);
       runStart = -1;
     }
     if (runStart === -1 && nl !== -1) {
-      let tail = lineEnd;
-      while (tail > lineStart && lineEnd - tail < 2 && text.charCodeAt(tail - 1) === 61) tail--;
-      while (tail > lineStart && isBase64(text.charCodeAt(tail - 1))) tail--;
-      if (lineEnd - tail >= 16) runStart = tail;
+      // Back over the blanks after the line's last base64 (none before `first`: a blank line is passed once).
+      let last = lineEnd;
+      while (last > first && isBlank(text.charCodeAt(last - 1))) last--;
+      let tail = last;
+      while (tail > first && last - tail < 2 && text.charCodeAt(tail - 1) === 61) tail--;
+      while (tail > first && isBase64(text.charCodeAt(tail - 1))) tail--;
+      if (last - tail >= 16) runStart = tail;
     }
     if (nl === -1) return runs;
     previousEnd = lineEnd;
     lineStart = nl + 1;
   }
 }
+
+/** A run of `wrappedRuns` as the one base64 text it is: its line breaks and the blanks around them taken out. */
+const joinedRun = (run: string) => run.replace(/[ \t]*\r?\n[ \t]*/g, "");
 
 /** The base64 spellings of every remembered credential long enough to have one (`listCredentials`). */
 let wrappedNeedles: string[] = [];
@@ -177,7 +191,7 @@ function firstHeld(text: string, needles: readonly string[]): string | undefined
 function holdsWrapped(text: string): boolean {
   if (wrappedNeedles.length === 0 || !text.includes("\n")) return false;
   for (const [from, to] of wrappedRuns(text))
-    if (firstHeld(text.slice(from, to).replace(/\r?\n/g, ""), wrappedNeedles) !== undefined) return true;
+    if (firstHeld(joinedRun(text.slice(from, to)), wrappedNeedles) !== undefined) return true;
   return false;
 }
 
@@ -192,7 +206,7 @@ function withoutWrapped(text: string): string {
   let done = 0;
   for (const [from, to] of wrappedRuns(text)) {
     const run = text.slice(from, to);
-    const joined = run.replace(/\r?\n/g, "");
+    const joined = joinedRun(run);
     if (firstHeld(joined, wrappedNeedles) === undefined) continue;
     out += text.slice(done, from) + rewrapped(run, joined);
     done = to;
@@ -214,7 +228,12 @@ function rewrapped(run: string, joined: string): string {
   let pos = 0;
   let k = 0;
   for (const line of run.split(/\r?\n/)) {
-    const end = pos + line.length;
+    // A line's blanks before and after its base64 are kept as they are; `joined` has none.
+    let lead = 0;
+    while (lead < line.length && isBlank(line.charCodeAt(lead))) lead++;
+    let trail = line.length;
+    while (trail > lead && isBlank(line.charCodeAt(trail - 1))) trail--;
+    const end = pos + trail - lead;
     let kept = "";
     for (let at = pos; at < end; ) {
       while (k < hits.length && hits[k]![1] <= at) k++;
@@ -230,7 +249,7 @@ function rewrapped(run: string, joined: string): string {
       while (k + 1 < hits.length && hits[k + 1]![0] < stop) stop = Math.max(stop, hits[++k]![1]);
       at = Math.min(end, stop);
     }
-    if (kept !== "" || line === "") lines.push(kept);
+    if (kept !== "" || trail === lead) lines.push(line.slice(0, lead) + kept + line.slice(trail));
     pos = end;
   }
   return lines.join(run.includes("\r\n") ? "\r\n" : "\n");

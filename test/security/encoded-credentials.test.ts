@@ -76,8 +76,9 @@ const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url")
 /** Whether `secret` can be read back from `text` by undoing one common encoding anywhere in it. */
 function recoverable(text: string, secret: string): boolean {
   const decodings = [text];
-  // Base64 runs as they are and with line breaks taken out (MIME and PEM, as sent or JSON-escaped).
-  const joined = text.replace(/\\r|\\n|\r|\n/g, "");
+  // Base64 runs as they are and with line breaks (and the blanks indenting or trailing a line) taken out (MIME, PEM,
+  // an XML element's text, a YAML block; as sent or JSON-escaped).
+  const joined = text.replace(/[ \t]*(?:\\r|\\n|\r|\n)[ \t]*/g, "");
   for (const run of [
     ...(text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []),
     ...(joined.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []),
@@ -103,15 +104,22 @@ function recoverable(text: string, secret: string): boolean {
  * An email holding the token, base64 in 76-column CRLF lines (MIME) and in 64-column LF lines (PEM), the token at
  * the given offset of a 3-byte group and across a line break in both (its bytes span 40-62: lines end at 48 and 57).
  */
-function wrappedBodies(shift: number, token: string): { email: string; pem: string } {
+function wrappedBodies(
+  shift: number,
+  token: string,
+): { email: string; pem: string; xml: string; yaml: string } {
   const body = `${"x".repeat(18 + shift)}Authorization: Bearer ${token}\r\n${"y".repeat(40)}`;
-  const wrap = (width: number, eol: string) =>
+  const wrap = (width: number, eol: string, indent = "", trailing = "") =>
     b64(body)
       .match(new RegExp(`.{1,${width}}`, "g"))!
+      .map((line) => `${indent}${line}${trailing}`)
       .join(eol);
   return {
     email: `Content-Transfer-Encoding: base64\r\n\r\n${wrap(76, "\r\n")}\r\n`,
     pem: `-----BEGIN MESSAGE-----\n${wrap(64, "\n")}\n-----END MESSAGE-----\n`,
+    // Indented: an XML element's text (a SOAP attachment), a YAML block scalar whose lines carry trailing blanks.
+    xml: `<Envelope>\n  <Data>\n${wrap(64, "\n", "    ")}\n  </Data>\n</Envelope>\n`,
+    yaml: `payload: |\r\n${wrap(76, "\r\n", "\t", "  ")}\r\nnext: 1\r\n`,
   };
 }
 
@@ -196,19 +204,21 @@ describe("credentials an upstream echoes one encoding away", () => {
   );
 
   it.each([0, 1, 2])(
-    "base64 in MIME (76 columns, CRLF) and PEM (64, LF) lines, the token across a break, at offset %i",
+    "base64 in MIME (76 columns, CRLF) and PEM (64, LF) lines, indented or not, the token across a break, at offset %i",
     async (shift) => {
       const result = await call("get_mime", { shift });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-      const data = result.structuredContent as { email: string; pem: string };
-      // The token's base64 crosses a line break in both (else this would test nothing new).
-      for (const text of [data.email, data.pem]) expect(text).toContain("[redacted]");
+      const data = result.structuredContent as { email: string; pem: string; xml: string; yaml: string };
+      // The token's base64 crosses a line break in each (else this would test nothing new).
+      for (const text of [data.email, data.pem, data.xml, data.yaml]) expect(text).toContain("[redacted]");
       expect(leaked(JSON.stringify(result))).toEqual([]);
       // Every line break where it was; only the two lines the token crossed differ from what was sent.
       const sent = wrappedBodies(shift, TOKEN);
       for (const [got, was, eol] of [
         [data.email, sent.email, "\r\n"],
         [data.pem, sent.pem, "\n"],
+        [data.xml, sent.xml, "\n"],
+        [data.yaml, sent.yaml, "\r\n"],
       ] as const) {
         const before = was.split(eol);
         const lines = got.split(eol);
