@@ -111,7 +111,7 @@ function translatedIpv4(address: string): string | undefined {
 const CARRIERS = new Set(["64:ff9b:0:0:0:0", "0:0:0:0:ffff:0", "0:0:0:0:0:ffff"]);
 
 /** The eight 16-bit words of an IPv6 address `net.isIP` accepted (a zone index ignored), or undefined. */
-function ipv6Words(address: string): number[] | undefined {
+export function ipv6Words(address: string): number[] | undefined {
   let text = address.split("%")[0]!;
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (dotted) {

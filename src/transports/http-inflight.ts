@@ -1,3 +1,4 @@
+import { ipv6Words } from "../config/reach.js";
 import { parseClientJson } from "../executors/json-text.js";
 import { logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
@@ -22,7 +23,8 @@ function isRequestId(value: unknown): value is RequestId {
 
 /**
  * Whom a request's place among those served at once is counted for (`--max-requests-per-caller`): a JWT's holder
- * (issuer, subject and client), else (the static key's holders are not told apart) the client's address.
+ * (issuer, subject and client), else (the static key's holders are not told apart) the client's network
+ * (`callerNetwork`).
  */
 export function callerKey(
   principal: Principal,
@@ -30,7 +32,23 @@ export function callerKey(
 ): string {
   return principal.kind === "jwt"
     ? principalKey(principal)
-    : `address ${req.socket.remoteAddress ?? "unknown"}`;
+    : `address ${callerNetwork(req.socket.remoteAddress ?? "unknown")}`;
+}
+
+/**
+ * The network a client's address counts as: an IPv4 address itself (an IPv4-mapped one, as a dual-stack socket
+ * gives an IPv4 client, as that IPv4 address); an IPv6 address as its /64, the smallest block a provider hands a
+ * subscriber or a cloud machine, whose every address (2^64 of them) is one client's to send from.
+ */
+export function callerNetwork(address: string): string {
+  const words = address.includes(":") ? ipv6Words(address.toLowerCase()) : undefined;
+  if (words === undefined) return address;
+  if (words.slice(0, 6).join(":") === "0:0:0:0:0:65535")
+    return [words[6]! >> 8, words[6]! & 255, words[7]! >> 8, words[7]! & 255].join(".");
+  return `${words
+    .slice(0, 4)
+    .map((w) => w.toString(16))
+    .join(":")}::/64`;
 }
 
 /**

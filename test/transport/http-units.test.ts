@@ -8,6 +8,7 @@ import { scopesOf } from "../../src/transports/http-auth/jwt.js";
 import { metadataUrlFor } from "../../src/transports/http-auth/metadata.js";
 import { createStaticKeyCheck } from "../../src/transports/http-auth/static-key.js";
 import { checkHost, checkOrigin, hostAllowed } from "../../src/transports/http-guard.js";
+import { callerKey } from "../../src/transports/http-inflight.js";
 import {
   HttpSettingsError,
   isLoopback,
@@ -295,5 +296,30 @@ describe("a request id shown in a message", () => {
       // Well-formed: every surrogate in a pair (a lone one is written to a log as U+FFFD).
       expect(shown, JSON.stringify(shown)).not.toMatch(LONE_SURROGATE);
     }
+  });
+});
+
+describe("callerKey: whom --max-requests-per-caller counts a static-key request for", () => {
+  const key = (remoteAddress: string) => callerKey({ kind: "static-key" }, { socket: { remoteAddress } });
+
+  it("an IPv6 client is its /64: one subscriber or cloud machine may send from any of its 2^64 addresses", () => {
+    const sameNetwork = [
+      "2001:db8:1:2::10",
+      "2001:db8:1:2:ffff::99",
+      "2001:0db8:0001:0002:a:b:c:d",
+      "2001:DB8:1:2::1",
+    ];
+    expect(new Set(sameNetwork.map(key))).toEqual(new Set(["address 2001:db8:1:2::/64"]));
+    expect(key("2001:db8:1:3::10")).toBe("address 2001:db8:1:3::/64");
+    expect(key("::1")).toBe("address 0:0:0:0::/64");
+  });
+
+  it("an IPv4 client is its address, as a dual-stack socket spells it too", () => {
+    expect([key("127.0.0.2"), key("::ffff:127.0.0.2"), key("::ffff:7f00:2")]).toEqual([
+      "address 127.0.0.2",
+      "address 127.0.0.2",
+      "address 127.0.0.2",
+    ]);
+    expect(key("127.0.0.3")).toBe("address 127.0.0.3");
   });
 });
