@@ -36,6 +36,32 @@ function closedParts(...parts: z.ZodType[]) {
 }
 `;
 
+/** `multipleOf` (and its `decimal`) for schemas.gen.ts. */
+export const MULTIPLE_OF_TS = `
+/** A finite number as the decimal JSON writes it (its shortest form): [coefficient, exponent of ten]. */
+function decimal(n: number): [bigint, number] | undefined {
+  const m = /^(-?)([0-9]+)(?:\\.([0-9]+))?(?:e([+-][0-9]+))?$/.exec(String(n));
+  if (!m) return undefined;
+  const fraction = m[3] ?? "";
+  return [BigInt(\`\${m[1]}\${m[2]}\${fraction}\`), Number(m[4] ?? 0) - fraction.length];
+}
+
+/**
+ * JSON Schema \`multipleOf\`, exact: the value as JSON writes it (what the upstream receives) over the step as the
+ * spec writes it is an integer. zod's own \`.multipleOf\` divides doubles within a tolerance, ajv's without one.
+ */
+function multipleOf(step: number): [(n: number) => boolean, string] {
+  const s = decimal(step);
+  const check = (n: number) => {
+    const v = decimal(n);
+    if (!v || !s) return false;
+    const e = Math.min(v[1], s[1]);
+    return (v[0] * 10n ** BigInt(v[1] - e)) % (s[0] * 10n ** BigInt(s[1] - e)) === 0n;
+  };
+  return [check, \`must be a multiple of \${step}\`];
+}
+`;
+
 /** `refined` for schemas.gen.ts. */
 export const REFINED_TS = `
 /**
@@ -95,6 +121,32 @@ function closedParts(...parts) {
       if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
     }
   };
+}
+`;
+
+/** `multipleOf` (and its `decimal`) for schemas.gen.mjs. */
+export const MULTIPLE_OF_JS = `
+/** A finite number as the decimal JSON writes it (its shortest form): [coefficient, exponent of ten]. */
+function decimal(n) {
+  const m = /^(-?)([0-9]+)(?:\\.([0-9]+))?(?:e([+-][0-9]+))?$/.exec(String(n));
+  if (!m) return undefined;
+  const fraction = m[3] ?? "";
+  return [BigInt(\`\${m[1]}\${m[2]}\${fraction}\`), Number(m[4] ?? 0) - fraction.length];
+}
+
+/**
+ * JSON Schema \`multipleOf\`, exact: the value as JSON writes it (what the upstream receives) over the step as the
+ * spec writes it is an integer. zod's own \`.multipleOf\` divides doubles within a tolerance, ajv's without one.
+ */
+function multipleOf(step) {
+  const s = decimal(step);
+  const check = (n) => {
+    const v = decimal(n);
+    if (!v || !s) return false;
+    const e = Math.min(v[1], s[1]);
+    return (v[0] * 10n ** BigInt(v[1] - e)) % (s[0] * 10n ** BigInt(s[1] - e)) === 0n;
+  };
+  return [check, \`must be a multiple of \${step}\`];
 }
 `;
 

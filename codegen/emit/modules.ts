@@ -5,6 +5,8 @@ import { exportRef } from "./handlers.js";
 import {
   CLOSED_PARTS_JS,
   CLOSED_PARTS_TS,
+  MULTIPLE_OF_JS,
+  MULTIPLE_OF_TS,
   REFINED_TS,
   SCHEMAS_JS_HEAD,
   SCHEMAS_JS_NAMED,
@@ -63,6 +65,7 @@ function helperFlags(declarations: string[], tools: ToolEntry[]) {
     usesUniqueItems: anyCode(declarations, tools, usesUniqueItems),
     usesClosedParts: anyCode(declarations, tools, (code) => code.includes(".superRefine(closedParts(")),
     usesRefined: anyCode(declarations, tools, (code) => code.includes("refined(")),
+    usesMultipleOf: anyCode(declarations, tools, (code) => code.includes(".refine(...multipleOf(")),
   };
 }
 
@@ -75,6 +78,7 @@ export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolP
   const parts = [`${header}\nimport { z } from "zod";\n`];
   if (flags.usesUniqueItems) parts.push(UNIQUE_ITEMS_TS);
   if (flags.usesClosedParts) parts.push(CLOSED_PARTS_TS);
+  if (flags.usesMultipleOf) parts.push(MULTIPLE_OF_TS);
   if (flags.usesRefined) parts.push(REFINED_TS);
   for (const declaration of declarations) parts.push(`\n${declaration}\n`);
   parts.push("\n/** Per tool: argument and result schemas, built on first use. */\nexport const tools = {\n");
@@ -104,6 +108,7 @@ export function schemasModuleJs(
   const parts = [`${header}\n${SCHEMAS_JS_HEAD}`];
   if (flags.usesUniqueItems) parts.push(UNIQUE_ITEMS_JS);
   if (flags.usesClosedParts) parts.push(CLOSED_PARTS_JS);
+  if (flags.usesMultipleOf) parts.push(MULTIPLE_OF_JS);
   parts.push(SCHEMAS_JS_NAMED);
   for (const declaration of declarations) parts.push(`  ${declaration}\n\n`);
   parts.push("  return {\n");

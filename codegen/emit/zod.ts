@@ -321,6 +321,8 @@ function numberExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>): 
   if (node.maximum !== undefined) e += `.lte(${node.maximum})`;
   if (node.exclusiveMinimum !== undefined) e += `.gt(${node.exclusiveMinimum})`;
   if (node.exclusiveMaximum !== undefined) e += `.lt(${node.exclusiveMaximum})`;
-  if (node.multipleOf !== undefined) e += `.multipleOf(${node.multipleOf})`;
+  // zod's own `.multipleOf` divides doubles within a tolerance (it took 1e-20 as a multiple of 0.1, 8.000000000000002
+  // as one of 8): the template's `multipleOf` decides on the decimals JSON writes (what the upstream receives).
+  if (node.multipleOf !== undefined) e += `.refine(...multipleOf(${node.multipleOf}))`;
   return e;
 }

@@ -246,3 +246,64 @@ describe("OpenAPI 3.0: nullable beside a $ref", () => {
     ]);
   });
 });
+
+describe("multipleOf: exact on the decimals JSON writes", () => {
+  // [step, value, whether the value is a multiple of the step as JSON writes both (what the upstream reads)]
+  const table: [number, number, boolean][] = [
+    [0.01, 0.07, true],
+    [0.01, 1.13, true],
+    [0.01, 19.99, true],
+    [0.01, 4.35, true],
+    [0.01, -0.29, true],
+    [0.01, 123456.78, true],
+    [0.01, 0, true],
+    [0.01, 0.015, false],
+    [0.01, 1e-7, false],
+    [0.01, 0.07000000000000002, false],
+    [0.1, 0.3, true],
+    [0.1, 3.3, true],
+    [0.1, 0.15, false],
+    [0.1, 1e-20, false],
+    [0.1, 0.30000000000000004, false],
+    [0.0001, 1.2345, true],
+    [0.0001, 0.00015, false],
+    [2.5, 7.5, true],
+    [2.5, 6, false],
+    [8, 16, true],
+    [8, 12, false],
+    [8, 8.000000000000002, false],
+    [8, 1e300, true],
+    [3, 1e300, false],
+    [1e-9, 3e-9, true],
+  ];
+
+  it.each(table)("multipleOf %s: %s is %s", (step, value, expected) => {
+    for (const type of ["number", "integer"] as const) {
+      if (type === "integer" && !Number.isSafeInteger(value)) continue;
+      const out = emit({ type, multipleOf: step }, "3.1");
+      expect(out.json).toEqual({ type, multipleOf: step });
+      expect(zodOf(out.zod, out.decls).safeParse(value).success, `${type} ${value}`).toBe(expected);
+    }
+  });
+
+  it("ajv 2020 divides doubles: it refuses decimal multiples the runtime takes, never the reverse on this table", () => {
+    const refusedByAjv: string[] = [];
+    for (const [step, value, expected] of table) {
+      const ajv = new Ajv2020({ strict: false }).compile({ type: "number", multipleOf: step });
+      if (ajv(value) && !expected) refusedByAjv.push(`ajv accepts ${value} of ${step}`);
+      if (!ajv(value) && expected) refusedByAjv.push(`${value} of ${step}`);
+    }
+    // What docs/known-limits.md says: a client validating the published schema with ajv's defaults refuses these.
+    expect(refusedByAjv).toEqual([
+      "0.07 of 0.01",
+      "1.13 of 0.01",
+      "19.99 of 0.01",
+      "4.35 of 0.01",
+      "-0.29 of 0.01",
+      "0.3 of 0.1",
+      "3.3 of 0.1",
+      "1.2345 of 0.0001",
+      "1e+300 of 8",
+    ]);
+  });
+});

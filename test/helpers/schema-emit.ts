@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { JsonSchemaEmitter } from "../../codegen/emit/json-schema.js";
+import { MULTIPLE_OF_JS } from "../../codegen/emit/module-parts.js";
 import { ZodEmitter } from "../../codegen/emit/zod.js";
 import { SymbolTable } from "../../codegen/ir/symbols.js";
 import type { LoadedDocument } from "../../codegen/load/document.js";
@@ -68,9 +69,12 @@ export function emit(
   };
 }
 
+/** The helpers the JavaScript schemas module defines when a schema uses them (the code the runtime runs). */
+const HELPERS = [MULTIPLE_OF_JS].join("\n");
+
 /** A zod expression (with the named schemas it refers to declared before it) as a schema. */
 export function zodOf(expr: string, decls = ""): z.ZodType {
-  return new Function("z", "uniqueItems", "closedParts", `${decls}\nreturn ${expr};`)(
+  return new Function("z", "uniqueItems", "closedParts", `${HELPERS}\n${decls}\nreturn ${expr};`)(
     z,
     uniqueItems,
     closedParts,
