@@ -323,6 +323,7 @@ function bodyEntries(
       : undefined;
   const required = op.body.required;
   if (shape && shape.properties.length > 0) {
+    flattenedKeywords(op, schema, symbols, diags, at);
     for (const prop of shape.properties)
       entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
@@ -351,6 +352,38 @@ function bodyEntries(
         : withDescription(schema, description);
   entries.push({ in: "body", wire: "body", arg: "body", schema: wholeSchema, required, whole: true });
   return { mediaType: body.mediaType, encoding, required, mode: "whole" };
+}
+
+/**
+ * The keywords on a whole object body (its own, its parts') that the IR carries (`not`, `propertyNames`,
+ * `dependentRequired`) but its flattening into arguments does not: said once per operation, where the tool takes
+ * the body's fields as arguments (the upstream checks them).
+ */
+function flattenedKeywords(
+  op: OperationNode,
+  schema: SchemaNode,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  at: SourceRef,
+): void {
+  const found = new Set<string>();
+  const seen = new Set<SchemaNode>();
+  const visit = (node: SchemaNode) => {
+    const n = resolveRefs(node, symbols);
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.not) found.add("not");
+    if (n.kind === "object" && n.propertyNames) found.add("propertyNames");
+    if (n.kind === "object" && n.dependentRequired) found.add("dependentRequired");
+    if (n.kind === "intersection") for (const part of n.parts) visit(part);
+  };
+  visit(schema);
+  if (found.size === 0) return;
+  diags.info(
+    "TW134",
+    `${op.key}: the request body's ${[...found].join(", ")} ${found.size === 1 ? "is" : "are"} not enforced: the body's fields are the tool's arguments, so the upstream checks ${found.size === 1 ? "it" : "them"}`,
+    at,
+  );
 }
 
 /**

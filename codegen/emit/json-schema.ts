@@ -119,7 +119,9 @@ export class JsonSchemaEmitter {
   constructor(private readonly symbols: SymbolTable) {}
 
   node(n: SchemaNode): JsonSchema {
-    return meta(n, this.core(n));
+    const s = meta(n, this.core(n));
+    if (n.not) s.not = this.node(n.not);
+    return s;
   }
 
   private core(n: SchemaNode): JsonSchema {
@@ -203,6 +205,12 @@ export class JsonSchemaEmitter {
     else if (typeof n.additional === "object") s.additionalProperties = this.node(n.additional);
     if (n.minProperties !== undefined) s.minProperties = n.minProperties;
     if (n.maxProperties !== undefined) s.maxProperties = n.maxProperties;
+    if (n.propertyNames) s.propertyNames = this.node(n.propertyNames);
+    if (n.dependentRequired) {
+      const dependent: JsonSchema = {};
+      for (const [name, names] of n.dependentRequired) setOwn(dependent, name, names);
+      s.dependentRequired = dependent;
+    }
     return s;
   }
 

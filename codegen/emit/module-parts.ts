@@ -62,6 +62,33 @@ function multipleOf(step: number): [(n: number) => boolean, string] {
 }
 `;
 
+/** `not` (`notMatching`) for schemas.gen.ts. */
+export const NOT_TS = `
+/** JSON Schema \`not\`: a value \`schema\` takes is refused. */
+function notMatching(schema: z.ZodType): [(value: unknown) => boolean, string] {
+  return [(value: unknown) => !schema.safeParse(value).success, "must not match the schema under not"];
+}
+`;
+
+/** `propertyNames` for schemas.gen.ts. */
+export const PROPERTY_NAMES_TS = `
+/** JSON Schema \`propertyNames\`: every key of the object is a string \`schema\` takes. */
+function propertyNames(schema: z.ZodType): [(object: object) => boolean, string] {
+  const check = (object: object) => Object.keys(object).every((key) => schema.safeParse(key).success);
+  return [check, "has a property name propertyNames does not allow"];
+}
+`;
+
+/** `dependentRequired` for schemas.gen.ts. */
+export const DEPENDENT_REQUIRED_TS = `
+/** JSON Schema \`dependentRequired\`: with each key present, so are the names listed for it. */
+function dependentRequired(entries: [string, string[]][]): [(object: object) => boolean, string] {
+  const check = (object: object) =>
+    entries.every(([key, names]) => !Object.hasOwn(object, key) || names.every((name) => Object.hasOwn(object, name)));
+  return [check, \`needs, with each key, the properties dependentRequired lists for it: \${JSON.stringify(entries)}\`];
+}
+`;
+
 /** `refined` for schemas.gen.ts. */
 export const REFINED_TS = `
 /**
@@ -147,6 +174,33 @@ function multipleOf(step) {
     return (v[0] * 10n ** BigInt(v[1] - e)) % (s[0] * 10n ** BigInt(s[1] - e)) === 0n;
   };
   return [check, \`must be a multiple of \${step}\`];
+}
+`;
+
+/** `not` (`notMatching`) for schemas.gen.mjs. */
+export const NOT_JS = `
+/** JSON Schema \`not\`: a value \`schema\` takes is refused. */
+function notMatching(schema) {
+  return [(value) => !schema.safeParse(value).success, "must not match the schema under not"];
+}
+`;
+
+/** `propertyNames` for schemas.gen.mjs. */
+export const PROPERTY_NAMES_JS = `
+/** JSON Schema \`propertyNames\`: every key of the object is a string \`schema\` takes. */
+function propertyNames(schema) {
+  const check = (object) => Object.keys(object).every((key) => schema.safeParse(key).success);
+  return [check, "has a property name propertyNames does not allow"];
+}
+`;
+
+/** `dependentRequired` for schemas.gen.mjs. */
+export const DEPENDENT_REQUIRED_JS = `
+/** JSON Schema \`dependentRequired\`: with each key present, so are the names listed for it. */
+function dependentRequired(entries) {
+  const check = (object) =>
+    entries.every(([key, names]) => !Object.hasOwn(object, key) || names.every((name) => Object.hasOwn(object, name)));
+  return [check, \`needs, with each key, the properties dependentRequired lists for it: \${JSON.stringify(entries)}\`];
 }
 `;
 

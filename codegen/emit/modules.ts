@@ -5,8 +5,14 @@ import { exportRef } from "./handlers.js";
 import {
   CLOSED_PARTS_JS,
   CLOSED_PARTS_TS,
+  DEPENDENT_REQUIRED_JS,
+  DEPENDENT_REQUIRED_TS,
   MULTIPLE_OF_JS,
   MULTIPLE_OF_TS,
+  NOT_JS,
+  NOT_TS,
+  PROPERTY_NAMES_JS,
+  PROPERTY_NAMES_TS,
   REFINED_TS,
   SCHEMAS_JS_HEAD,
   SCHEMAS_JS_NAMED,
@@ -66,6 +72,11 @@ function helperFlags(declarations: string[], tools: ToolEntry[]) {
     usesClosedParts: anyCode(declarations, tools, (code) => code.includes(".superRefine(closedParts(")),
     usesRefined: anyCode(declarations, tools, (code) => code.includes("refined(")),
     usesMultipleOf: anyCode(declarations, tools, (code) => code.includes(".refine(...multipleOf(")),
+    usesNot: anyCode(declarations, tools, (code) => code.includes(".refine(...notMatching(")),
+    usesPropertyNames: anyCode(declarations, tools, (code) => code.includes(".refine(...propertyNames(")),
+    usesDependentRequired: anyCode(declarations, tools, (code) =>
+      code.includes(".refine(...dependentRequired("),
+    ),
   };
 }
 
@@ -79,6 +90,9 @@ export function schemasModule(ir: CatalogIR, symbols: SymbolTable, plan: SymbolP
   if (flags.usesUniqueItems) parts.push(UNIQUE_ITEMS_TS);
   if (flags.usesClosedParts) parts.push(CLOSED_PARTS_TS);
   if (flags.usesMultipleOf) parts.push(MULTIPLE_OF_TS);
+  if (flags.usesNot) parts.push(NOT_TS);
+  if (flags.usesPropertyNames) parts.push(PROPERTY_NAMES_TS);
+  if (flags.usesDependentRequired) parts.push(DEPENDENT_REQUIRED_TS);
   if (flags.usesRefined) parts.push(REFINED_TS);
   for (const declaration of declarations) parts.push(`\n${declaration}\n`);
   parts.push("\n/** Per tool: argument and result schemas, built on first use. */\nexport const tools = {\n");
@@ -109,6 +123,9 @@ export function schemasModuleJs(
   if (flags.usesUniqueItems) parts.push(UNIQUE_ITEMS_JS);
   if (flags.usesClosedParts) parts.push(CLOSED_PARTS_JS);
   if (flags.usesMultipleOf) parts.push(MULTIPLE_OF_JS);
+  if (flags.usesNot) parts.push(NOT_JS);
+  if (flags.usesPropertyNames) parts.push(PROPERTY_NAMES_JS);
+  if (flags.usesDependentRequired) parts.push(DEPENDENT_REQUIRED_JS);
   parts.push(SCHEMAS_JS_NAMED);
   for (const declaration of declarations) parts.push(`  ${declaration}\n\n`);
   parts.push("  return {\n");

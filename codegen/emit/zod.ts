@@ -59,6 +59,12 @@ export class ZodEmitter {
   }
 
   expr(node: SchemaNode, scope: Scope = {}): string {
+    const e = this.kindExpr(node, scope);
+    // JSON Schema `not` (a schema naming no other, normalize/openapi/schema.ts): the template's `notMatching`.
+    return node.not ? this.refined(e, `.refine(...notMatching(${this.expr(node.not, scope)}))`, scope) : e;
+  }
+
+  private kindExpr(node: SchemaNode, scope: Scope): string {
     switch (node.kind) {
       case "any":
         return "z.unknown()";
@@ -181,7 +187,7 @@ export class ZodEmitter {
   private objectExpr(
     properties: PropertyNode[],
     additional: boolean | SchemaNode,
-    node: { minProperties?: number; maxProperties?: number },
+    node: Extract<SchemaNode, { kind: "object" }>,
     scope: Scope,
   ): string {
     // Properties one level in, a getter's body two.
@@ -206,7 +212,9 @@ export class ZodEmitter {
       properties.length === 0 &&
       typeof additional === "object" &&
       node.minProperties === undefined &&
-      node.maxProperties === undefined
+      node.maxProperties === undefined &&
+      node.propertyNames === undefined &&
+      node.dependentRequired === undefined
     ) {
       return `z.record(z.string(), ${this.expr(additional, scope)})`;
     }
@@ -229,6 +237,11 @@ export class ZodEmitter {
     if (node.maxProperties !== undefined) {
       refinements += count("<=", node.maxProperties, `allows at most ${node.maxProperties} properties`);
     }
+    // The template's helpers; a name schema's pattern runs on the matcher every pattern does (patternExpr).
+    if (node.propertyNames)
+      refinements += `.refine(...propertyNames(${this.expr(node.propertyNames, inside)}))`;
+    if (node.dependentRequired)
+      refinements += `.refine(...dependentRequired(${JSON.stringify(node.dependentRequired)}))`;
     return this.refined(e, refinements, scope);
   }
 

@@ -79,8 +79,14 @@ export interface SchemaMeta {
 
 export type JsonPrimitive = string | number | boolean | null;
 
-export type SchemaNode = SchemaMeta &
-  (
+export type SchemaNode = SchemaMeta & {
+  /**
+   * JSON Schema `not`: no value its schema takes is valid. Carried only where that schema is read exactly (never
+   * wider than the spec's, so the refusal refuses nothing the spec takes) and refers to no named schema
+   * (`normalize/openapi/schema.ts` `notSchema`); elsewhere `not` is not enforced (TW134 information).
+   */
+  not?: SchemaNode;
+} & (
     | { kind: "any" }
     | { kind: "never" }
     | {
@@ -137,6 +143,10 @@ export type SchemaNode = SchemaMeta &
         additional: boolean | SchemaNode;
         minProperties?: number;
         maxProperties?: number;
+        /** JSON Schema `propertyNames`: every key is a string this schema takes (a string schema read exactly). */
+        propertyNames?: SchemaNode;
+        /** JSON Schema `dependentRequired`, in the spec's order: when the key is present, so is each name. */
+        dependentRequired?: [string, string[]][];
       }
     | {
         kind: "union";

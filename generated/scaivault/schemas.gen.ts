@@ -16,6 +16,12 @@ function uniqueItems(items: unknown[]): boolean {
   return new Set(items.map(canonical)).size === items.length;
 }
 
+/** JSON Schema `propertyNames`: every key of the object is a string `schema` takes. */
+function propertyNames(schema: z.ZodType): [(object: object) => boolean, string] {
+  const check = (object: object) => Object.keys(object).every((key) => schema.safeParse(key).success);
+  return [check, "has a property name propertyNames does not allow"];
+}
+
 export const AccessPolicyId = z.string().regex(new RegExp("^pol_[a-z0-9_]{3,48}$", "u"));
 
 export const AcmeAccountId = z.string().regex(new RegExp("^acct_[a-z0-9_]{3,48}$", "u"));
@@ -181,7 +187,7 @@ export const RotationStrategy = z.enum(["generate", "notify"]);
 
 export const Scope = z.enum(["secrets:read", "secrets:write", "secrets:delete", "policies:read", "policies:write", "service-accounts:read", "service-accounts:write", "pki:read", "pki:write", "acme:read", "acme:write", "dynamic:read", "dynamic:write", "federation:read", "federation:write", "events:read", "events:write", "audit:read"]);
 
-export const SecretData = z.object({}).catchall(z.string().max(65536)).refine((o) => Object.keys(o).length <= 64, "allows at most 64 properties");
+export const SecretData = z.object({}).catchall(z.string().max(65536)).refine((o) => Object.keys(o).length <= 64, "allows at most 64 properties").refine(...propertyNames(z.string().regex(new RegExp("^[A-Za-z_][A-Za-z0-9_.-]{0,127}$", "u"))));
 
 export const SecretPath = z.string().min(1).max(512).regex(new RegExp("^(?!\\.{1,2}(?:/|$))(?!.*/\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,15}$", "u"));
 

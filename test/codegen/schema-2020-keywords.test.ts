@@ -1,6 +1,10 @@
+import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import type { OpenApiVersion } from "../../codegen/load/document-set.js";
+import type { JsonSchema } from "../../src/catalog.js";
+import { portableInput } from "../../src/publish/portable.js";
+import { genSpec, writeTree } from "../helpers/generate.js";
 import { probes } from "../helpers/probes.js";
 import { emit, zodOf } from "../helpers/schema-emit.js";
 
@@ -123,8 +127,19 @@ const rows: Row[] = [
       properties: { card: { type: "string" }, billing: { type: "string" } },
       dependentRequired: { card: ["billing"] },
     },
-    values: [{}, { card: "1" }, { card: "1", billing: "2" }, { billing: "x" }],
-    widened: ["dependentRequired"],
+    values: [{}, { card: "1" }, { card: "1", billing: "2" }, { billing: "x" }, { card: "1", billing: 2 }],
+  },
+  {
+    name: "dependentRequired naming a property no schema declares, __proto__ among the keys",
+    schema: { ...OBJ, dependentRequired: { __proto__: ["a", "b"], a: [], c: ["d"] } },
+    values: [
+      {},
+      JSON.parse('{"__proto__": 1}'),
+      JSON.parse('{"__proto__": 1, "a": 1, "b": 2}'),
+      { c: 1 },
+      { c: 1, d: null },
+      { a: 1 },
+    ],
   },
   {
     name: "contains, minContains, maxContains",
@@ -135,8 +150,78 @@ const rows: Row[] = [
   {
     name: "propertyNames",
     schema: { ...OBJ, additionalProperties: { type: "integer" }, propertyNames: { enum: ["a", "b"] } },
-    values: [{}, { a: 1 }, { c: 1 }, { a: "x" }],
+    values: [{}, { a: 1 }, { c: 1 }, { a: "x" }, { a: 1, b: 2 }],
+  },
+  {
+    name: "propertyNames with a pattern and a length (Vercel's)",
+    schema: {
+      ...OBJ,
+      additionalProperties: { type: "string" },
+      propertyNames: { maxLength: 8, pattern: "^[\\w-]+$", type: "string" },
+    },
+    values: [{}, { "a-b_1": "x" }, { "a b": "x" }, { abcdefghi: "x" }, { "": "x" }, { ok: 1 }],
+  },
+  {
+    name: "propertyNames false: only the empty object",
+    schema: { ...OBJ, propertyNames: false },
+    values: [{}, { a: 1 }],
+  },
+  {
+    name: "propertyNames on a nullable object (3.0)",
+    schema: { ...OBJ, nullable: true, propertyNames: { enum: ["a"] } },
+    values: [null, {}, { a: 1 }, { b: 1 }],
+    version: "3.0",
+  },
+  {
+    name: "propertyNames with a format is not enforced (formats are annotations)",
+    schema: { ...OBJ, propertyNames: { format: "email" } },
+    values: [{}, { "a@b.c": 1 }, { x: 1 }],
     widened: ["propertyNames"],
+  },
+  {
+    name: "not: a range an integer may not take (HERE positioning's)",
+    schema: { type: "integer", minimum: 0, maximum: 999, not: { maximum: 899, minimum: 800 } },
+    values: [0, 799, 800, 850, 899, 900, 999, 1000, "850"],
+  },
+  {
+    name: "not: anything but null, beside a type list",
+    schema: { type: ["string", "null"], not: { type: "null" } },
+    values: ["a", null, 1],
+  },
+  {
+    name: "not: an object without a property",
+    schema: { ...OBJ, properties: { a: { type: "string" } }, not: { required: ["a"] } },
+    values: [{}, { a: "x" }, { b: 1 }],
+  },
+  {
+    name: "not: values of an enum and a pattern",
+    schema: { type: "string", not: { anyOf: [{ enum: ["root", "admin"] }, { pattern: "^sys" }] } },
+    values: ["user", "root", "admin", "system", "a-sys"],
+  },
+  {
+    name: "not: a schema read wider than the spec's (a format) is not enforced",
+    schema: { type: "string", not: { format: "email" } },
+    values: ["a@b.c", "x"],
+    widened: ["not"],
+  },
+  {
+    name: "not: a schema naming another is not enforced",
+    schema: { type: "integer", not: { $ref: "#/components/schemas/N" } },
+    components: { N: { type: "integer", minimum: 5 } },
+    values: [1, 5, 6],
+    widened: ["not"],
+  },
+  {
+    name: "not: nullable under not (3.1 ignores it, the generator reads it as or null) is not enforced",
+    schema: { type: ["string", "null"], not: { type: "string", nullable: true } },
+    values: [null, "a"],
+    widened: ["not"],
+  },
+  {
+    name: "not: any value beside it is not enforced",
+    schema: { not: { type: "null" } },
+    values: [1, null],
+    widened: ["not"],
   },
   {
     name: "patternProperties beside additionalProperties: false",
@@ -305,5 +390,59 @@ describe("multipleOf: exact on the decimals JSON writes", () => {
       "1.2345 of 0.0001",
       "1e+300 of 8",
     ]);
+  });
+});
+
+describe("not, propertyNames and dependentRequired beyond one schema", () => {
+  it("on a request body whose fields are the tool's arguments, they are said not to be enforced there", async () => {
+    const spec = {
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/orders": {
+          post: {
+            operationId: "createOrder",
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { card: { type: "string" }, billing: { type: "string" } },
+                    dependentRequired: { card: ["billing"] },
+                    propertyNames: { maxLength: 10 },
+                  },
+                },
+              },
+            },
+            responses: { "204": { description: "done" } },
+          },
+        },
+      },
+    };
+    const dir = writeTree("schema24-body", { "spec.json": JSON.stringify(spec) });
+    const { cat, diags } = await genSpec(join(dir, "spec.json"), "t", join(dir, "out"));
+    expect(cat).toBeDefined();
+    const said = diags.items.filter((d) => d.code === "TW134").map((d) => [d.severity, d.message]);
+    expect(said).toEqual([
+      [
+        "info",
+        "POST /orders: the request body's propertyNames, dependentRequired are not enforced: the body's fields are the tool's arguments, so the upstream checks them",
+      ],
+    ]);
+  });
+
+  it("the portable profile leaves them out: its schema is wider than the runtime's, never narrower", () => {
+    const out = emit({
+      ...OBJ,
+      properties: { port: { type: "integer", not: { minimum: 6000, maximum: 6063 } } },
+      propertyNames: { pattern: "^[a-z]+$" },
+      dependentRequired: { port: ["host"] },
+    });
+    const published = out.json as JsonSchema;
+    expect(published).toMatchObject({ propertyNames: {}, dependentRequired: { port: ["host"] } });
+    const text = JSON.stringify(portableInput(published).schema);
+    for (const keyword of ["not", "propertyNames", "dependentRequired"])
+      expect(text).not.toContain(`"${keyword}"`);
   });
 });

@@ -44,6 +44,9 @@ describe("generated zod agrees with the published JSON Schema", () => {
       "z.looseObject(",
       ".regex(",
       ".refine(...multipleOf(",
+      ".refine(...notMatching(",
+      ".refine(...propertyNames(",
+      ".refine(...dependentRequired(",
     ]) {
       expect(text, kind).toContain(kind);
     }

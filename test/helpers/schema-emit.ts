@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { JsonSchemaEmitter } from "../../codegen/emit/json-schema.js";
-import { MULTIPLE_OF_JS } from "../../codegen/emit/module-parts.js";
+import {
+  DEPENDENT_REQUIRED_JS,
+  MULTIPLE_OF_JS,
+  NOT_JS,
+  PROPERTY_NAMES_JS,
+} from "../../codegen/emit/module-parts.js";
 import { ZodEmitter } from "../../codegen/emit/zod.js";
 import { SymbolTable } from "../../codegen/ir/symbols.js";
 import type { LoadedDocument } from "../../codegen/load/document.js";
@@ -70,7 +75,7 @@ export function emit(
 }
 
 /** The helpers the JavaScript schemas module defines when a schema uses them (the code the runtime runs). */
-const HELPERS = [MULTIPLE_OF_JS].join("\n");
+const HELPERS = [MULTIPLE_OF_JS, NOT_JS, PROPERTY_NAMES_JS, DEPENDENT_REQUIRED_JS].join("\n");
 
 /** A zod expression (with the named schemas it refers to declared before it) as a schema. */
 export function zodOf(expr: string, decls = ""): z.ZodType {

@@ -1,4 +1,5 @@
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
+import { refsOf } from "../../ir/refs.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type {
   DiscriminatorNode,
@@ -8,10 +9,11 @@ import type {
   SchemaNode,
   SourceRef,
 } from "../../ir/types.js";
-import { metaOf, objectShape, resolveRefs } from "../../ir/views.js";
+import { metaOf, objectShape, resolveRefs, wideNumber } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern } from "../patterns.js";
+import { dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
 import { contradiction, disjointParts, enumOutsideType, requiredForbidden } from "./no-value.js";
 
 type Json = Record<string, unknown>;
@@ -282,13 +284,11 @@ export class SchemaConverter {
       if (beside) this.noValue(disjointParts([ref, beside], this.symbols), at);
       return withMeta(this.nullableBesideRef(s, at) ? nullable(node) : node, meta);
     }
-    // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
-    // schema node of the spec; those it has are reported in IGNORED_KEYWORDS' order, as before.
-    if (hasAny(s, IGNORED)) {
-      for (const k of IGNORED_KEYWORDS) if (k in s) this.reportOnce(k, at);
-    }
     let node = this.core(s, at);
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
+    // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
+    // schema node of the spec.
+    if (hasAny(s, IGNORED)) node = this.constrained(s, node, at);
     this.noValue(
       contradiction(s) ??
         (node.kind === "intersection" ? disjointParts(node.parts, this.symbols) : undefined),
@@ -910,6 +910,58 @@ export class SchemaConverter {
     );
   }
 
+  /**
+   * The node with the keywords of IGNORED_KEYWORDS it can carry exactly (`not`, and on an object `propertyNames`
+   * and `dependentRequired`: see exact.ts); the others it has are reported in IGNORED_KEYWORDS' order.
+   */
+  private constrained(s: Json, node: SchemaNode, at: At): SchemaNode {
+    const enforced = new Set<string>();
+    let out = node;
+    if ("not" in s) {
+      const not = this.notSchema(s.not, node, at);
+      if (not) {
+        out = { ...out, not } as SchemaNode;
+        enforced.add("not");
+      }
+    }
+    const object =
+      out.kind === "object"
+        ? out
+        : out.kind === "nullable" && out.inner.kind === "object"
+          ? out.inner
+          : undefined;
+    if (object) {
+      const carried = { ...object };
+      if ("propertyNames" in s && readsNamesExactly(s.propertyNames)) {
+        const names = this.convert(s.propertyNames, child(at, "propertyNames"));
+        if (names.kind !== "any") carried.propertyNames = names;
+        enforced.add("propertyNames");
+      }
+      const dependent = "dependentRequired" in s ? dependentRequiredOf(s.dependentRequired) : undefined;
+      if (dependent) {
+        if (dependent.length > 0) carried.dependentRequired = dependent;
+        enforced.add("dependentRequired");
+      }
+      out = out.kind === "nullable" ? { ...out, inner: carried } : carried;
+    }
+    for (const k of IGNORED_KEYWORDS) if (k in s && !enforced.has(k)) this.reportOnce(k, at);
+    return out;
+  }
+
+  /**
+   * `not`'s schema, where the IR can carry it exactly: read never wider than the spec's (exact.ts), naming no schema,
+   * beside a node the emitters refine (not any value, not a reference, not a 64-bit or decimal number, whose input
+   * form also takes strings of digits).
+   */
+  private notSchema(raw: unknown, host: SchemaNode, at: At): SchemaNode | undefined {
+    const inner = host.kind === "nullable" ? host.inner : host;
+    if (inner.kind === "any" || inner.kind === "ref" || inner.kind === "never" || wideNumber(inner))
+      return undefined;
+    if (!readNeverWider(raw)) return undefined;
+    const node = this.convert(raw, child(at, "not"));
+    return refsOf(node).size === 0 ? node : undefined;
+  }
+
   private reportOnce(keyword: string, at: At): void {
     if (this.reported.has(keyword)) return;
     this.reported.add(keyword);
@@ -1133,7 +1185,16 @@ function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {
  * which keeps JSON Schema's meaning exactly (closed parts reject each other's keys, as in JSON Schema).
  */
 export function mergeIntersection(parts: SchemaNode[]): SchemaNode {
-  const objects = parts.every((p) => p.kind === "object" && p.additional === true);
+  // A part with constraints of its own on the whole object (`not`, `propertyNames`, `dependentRequired`) keeps them
+  // only as a part.
+  const objects = parts.every(
+    (p) =>
+      p.kind === "object" &&
+      p.additional === true &&
+      p.not === undefined &&
+      p.propertyNames === undefined &&
+      p.dependentRequired === undefined,
+  );
   if (!objects) return { kind: "intersection", parts };
   const properties: PropertyNode[] = [];
   for (const p of parts) {
