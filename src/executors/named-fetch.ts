@@ -3,14 +3,29 @@ import { usesEnvProxy } from "../config/env-proxy.js";
 import { pinnedLookup } from "../config/reach.js";
 
 /**
+ * A named URL whose connection cannot be pinned to the addresses its check passed: a fetch of the caller's own (an
+ * embedder's, a test's) decides where it connects, so the check would not bind it. Refused (fail closed), with nothing
+ * sent; the message is safe to show (it names the host, never a credential).
+ */
+export class UnpinnedFetchError extends Error {
+  constructor(url: URL) {
+    super(
+      `${url.host} is a host name the document named and a fetch of the embedder's own cannot be held to the addresses checked for it (DNS rebinding); only the built-in fetch may fetch it`,
+    );
+    this.name = "UnpinnedFetchError";
+  }
+}
+
+/**
  * A request to a URL a document named (an issuer's `jwks_uri`, a discovery document's `token_endpoint`), once
  * `checkNamedUrl` passed it: with the addresses the check resolved its host name to, over node:http(s) with a
  * `lookup` that answers only those (`pinnedLookup`), so the connection goes where the check looked and a name that
  * answers a public address to the check and 127.0.0.1 or 169.254.169.254 to the connection (DNS rebinding) reaches
  * nothing else. TLS is verified against the URL's host name as `fetch` does. Without addresses (an IP literal,
- * `localhost`, the document's own host), through the environment's proxy (`NODE_USE_ENV_PROXY`: the proxy
- * resolves the name, this process does not), or when `doFetch` is a fetch of the caller's own (tests, an embedder's:
- * it decides where it connects), `doFetch` makes it. Redirects are not followed.
+ * `localhost`, the document's own host) `doFetch` makes it. A host name to pin when `doFetch` is a fetch of the
+ * caller's own (tests, an embedder's: it decides where it connects, so it cannot be pinned) is refused with an
+ * `UnpinnedFetchError`, nothing sent (fail closed). Through the environment's proxy (`NODE_USE_ENV_PROXY`) the
+ * built-in fetch makes it: the proxy resolves the name, this process does not. Redirects are not followed.
  */
 export function fetchNamed(
   doFetch: typeof fetch,
@@ -18,7 +33,10 @@ export function fetchNamed(
   init: RequestInit,
   addresses: readonly string[] | undefined,
 ): Promise<Response> {
-  if (addresses === undefined || doFetch !== globalThis.fetch || usesEnvProxy()) return doFetch(url, init);
+  if (addresses === undefined) return doFetch(url, init);
+  // Before the proxy's case too: a fetch of the caller's own may not go through the proxy either.
+  if (doFetch !== globalThis.fetch) return Promise.reject(new UnpinnedFetchError(new URL(url)));
+  if (usesEnvProxy()) return doFetch(url, init);
   return pinnedRequest(new URL(url), init, addresses);
 }
 

@@ -1,7 +1,7 @@
 import { isLoopback } from "../config/loopback.js";
 import { checkNamedUrl, type Lookup, systemLookup } from "../config/reach.js";
 import { rememberCredential } from "../telemetry/redact.js";
-import { fetchNamed } from "./named-fetch.js";
+import { fetchNamed, UnpinnedFetchError } from "./named-fetch.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
 
@@ -594,7 +594,10 @@ async function postTokenRequest(
       },
       grant.addresses,
     );
-  } catch {
+  } catch (error) {
+    // Refused before anything was sent: said as such, not as an unreachable endpoint.
+    if (error instanceof UnpinnedFetchError)
+      throw new AuthError(`OAuth2 scheme '${grant.scheme}': ${error.message}`, "token_request_failed");
     throw new AuthError(
       `OAuth2 scheme '${grant.scheme}': the token endpoint could not be reached`,
       "token_request_failed",

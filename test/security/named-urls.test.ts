@@ -154,6 +154,23 @@ describe("namedUrlRefusal: host names count as every address they resolve to", (
     );
     expect(asked).toEqual(["https://auth.example.com/.well-known/oauth-authorization-server"]);
   });
+
+  it("a key set on a public host name is not fetched through a fetch of the embedder's own (no pinning: refused)", async () => {
+    const asked: string[] = [];
+    const doFetch = (async (url: string | URL) => {
+      asked.push(String(url));
+      return new Response(
+        JSON.stringify({ issuer: "https://auth.example.com", jwks_uri: "https://keys.example.net/jwks" }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      );
+    }) as unknown as typeof fetch;
+    const directory = createIssuerDirectory(["https://auth.example.com"], { fetch: doFetch, lookup });
+    const { keys } = await directory.keysFor("https://auth.example.com");
+    await expect(keys({ alg: "ES256", kid: "k" }, { payload: "", signature: "" } as never)).rejects.toThrow(
+      "https://keys.example.net/jwks is refused: keys.example.net is a host name the document named and a fetch of the embedder's own cannot be held",
+    );
+    expect(asked).toEqual(["https://auth.example.com/.well-known/oauth-authorization-server"]);
+  });
 });
 
 describe("an issuer's key set on another network (HTTP transport, a real served catalog)", () => {
@@ -294,7 +311,10 @@ describe("a discovered token endpoint is checked before every token request, not
   beforeAll(async () => {
     idp = await startRecordingServer((req, res) => {
       if (req.path === "/.well-known/openid-configuration")
-        return sendJson(res, 200, { issuer: idp.url, token_endpoint: "http://tokens.example/oauth/token" });
+        return sendJson(res, 200, {
+          issuer: idp.url,
+          token_endpoint: `http://tokens.named.test:${new URL(idp.url).port}/oauth/token`,
+        });
       if (req.path === "/oauth/token")
         return sendJson(res, 200, { access_token: "tok-7c1e9a", expires_in: 3600 });
       return sendJson(res, 404, {});
@@ -302,14 +322,8 @@ describe("a discovered token endpoint is checked before every token request, not
   });
   afterAll(() => idp?.close());
 
-  it("a name that resolved to a public address and now resolves to a private one gets no client secret", async () => {
-    // tokens.example is served by the local idp (as a hosts entry would); what it resolves to is the test's to say.
-    let answer = "93.184.215.14";
-    const lookup: Lookup = async () => [{ address: answer }];
-    const routed: typeof fetch = (url, init) =>
-      fetch(String(url).replace("http://tokens.example", idp.url), init);
-    const tokens = createOAuthTokens({ fetch: routed, lookup, baseUrl: "http://api.example" });
-    const credential = {
+  const credential = () =>
+    ({
       kind: "userToken",
       scheme: {
         kind: "oauth2",
@@ -321,19 +335,45 @@ describe("a discovered token endpoint is checked before every token request, not
       },
       clientId: "client",
       clientSecret: "client-secret-7c1e9a",
-    } as unknown as UserToken;
-    const apply = { signal: new AbortController().signal };
-    const posts = () => idp.received.filter((r) => r.path === "/oauth/token").length;
-    expect(await tokens.userToken(credential, apply)).toBe("tok-7c1e9a");
-    expect(posts()).toBe(1);
-    // The upstream refuses the token (a 401): the next call renews it, after the name was pointed inside.
+    }) as unknown as UserToken;
+  const apply = { signal: new AbortController().signal };
+  const posts = () => idp.received.filter((r) => r.path === "/oauth/token").length;
+
+  it("a name that resolved to this machine's network and now resolves to a private one gets no client secret", async () => {
+    // tokens.named.test is known to this lookup only (RFC 6761): the pinned request connects to what it answered.
+    let answer = "127.0.0.1";
+    const lookup: Lookup = async () => [{ address: answer }];
+    const tokens = createOAuthTokens({ lookup, baseUrl: "http://api.example" });
+    const before = posts();
+    expect(await tokens.userToken(credential(), apply)).toBe("tok-7c1e9a");
+    expect(posts()).toBe(before + 1);
+    // The upstream refuses the token (a 401): the next call renews it, after the name was pointed elsewhere.
     answer = "10.0.0.7";
     tokens.rejected();
-    await expect(tokens.userToken(credential, apply)).rejects.toThrow(
-      /names a token_endpoint http:\/\/tokens\.example that is refused: it is at a private-network address \(tokens\.example is 10\.0\.0\.7\)/,
+    await expect(tokens.userToken(credential(), apply)).rejects.toThrow(
+      /names a token_endpoint http:\/\/tokens\.named\.test:\d+ that is refused: it is at a private-network address \(tokens\.named\.test is 10\.0\.0\.7\)/,
     );
-    expect(posts()).toBe(1);
-    expect(idp.received.filter((r) => r.path === "/.well-known/openid-configuration")).toHaveLength(1);
+    expect(posts()).toBe(before + 1);
+  });
+
+  it("through a fetch of the embedder's own, a name to pin is refused with nothing sent (fail closed)", async () => {
+    // The check passes (a public address) but an injected fetch decides where it connects: no pinning, no request.
+    const lookup: Lookup = async () => [{ address: "93.184.215.14" }];
+    const asked: string[] = [];
+    const routed: typeof fetch = (url, init) => {
+      asked.push(String(url));
+      return fetch(String(url).replace(/^http:\/\/tokens\.named\.test:\d+/, idp.url), init);
+    };
+    const tokens = createOAuthTokens({ fetch: routed, lookup, baseUrl: "http://api.example" });
+    const before = posts();
+    const refused = tokens.userToken(credential(), apply);
+    await expect(refused).rejects.toThrow(
+      /^OAuth2 scheme 's': tokens\.named\.test:\d+ is a host name the document named and a fetch of the embedder's own cannot be held to the addresses checked for it \(DNS rebinding\); only the built-in fetch may fetch it$/,
+    );
+    await expect(refused).rejects.toMatchObject({ code: "token_request_failed" });
+    expect(posts()).toBe(before);
+    // The discovery document (the configured URL) is fetched through it as before; the named endpoint is not.
+    expect(asked).toEqual([`${idp.url}/.well-known/openid-configuration`]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
 import { checkNamedUrl, type Lookup, systemLookup } from "../../config/reach.js";
-import { fetchNamed } from "../../executors/named-fetch.js";
+import { fetchNamed, UnpinnedFetchError } from "../../executors/named-fetch.js";
 import { formatBytes, ResponseTooLargeError, readLimited } from "../../executors/response.js";
 import { isLoopback } from "../http-settings.js";
 
@@ -172,9 +172,11 @@ function keySetFetch(issuer: string, metadata: URL, discovery: Discovery): Fetch
       const message =
         error instanceof IssuerUnavailableError
           ? error.message
-          : error instanceof ResponseTooLargeError
-            ? `the signing keys of ${issuer}: ${url} is larger than ${formatBytes(DOCUMENT_LIMIT)}`
-            : `the signing keys of ${issuer} could not be fetched (${(error as Error).name})`;
+          : error instanceof UnpinnedFetchError
+            ? `the signing keys of ${issuer}: ${url} is refused: ${error.message}`
+            : error instanceof ResponseTooLargeError
+              ? `the signing keys of ${issuer}: ${url} is larger than ${formatBytes(DOCUMENT_LIMIT)}`
+              : `the signing keys of ${issuer} could not be fetched (${(error as Error).name})`;
       held = new Hold(message, now());
       // A timeout stays what it is (jose reads its name); anything else says what went wrong.
       if ((error as Error).name === "TimeoutError") throw error;
