@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import type { GraphQLError, OperationTypeNode } from "graphql";
+import { sharedToken, slotClash } from "../../src/executors/upstream-auth.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { toIdentifier } from "../ir/symbols.js";
 import type {
@@ -104,7 +105,9 @@ export function bindGraphqlSource(
     );
     if (bound) auth.push(bound);
   }
-  const security = securityOf(model.id, spec, auth, doc, diags);
+  const security = gatedSecurity(model.id, securityOf(model.id, spec, auth, doc, diags), auth, diags, {
+    security: doc.ref(`#/sources/${model.id}/${spec.security ? "security" : "auth"}`, true),
+  });
   return {
     id: model.id,
     kind: "graphql",
@@ -138,6 +141,54 @@ function securityOf(
   });
   const bound = new Set(auth.map((a) => a.scheme));
   return spec.security.filter((alternative) => alternative.every((n) => bound.has(n)));
+}
+
+/**
+ * The source's security alternatives through the gate an OpenAPI operation's pass (`OperationGate`, skips.ts): the
+ * schemes of an alternative that share one bearer token (`sharedToken`) are made one, said with a TW142 info; an
+ * alternative two of whose schemes need one slot (`slotClash`: basic and bearer both as Authorization) is never sent,
+ * a TW142 warning when another remains and an error when none does (every tool of the source would fail at its
+ * first call, the runtime refusing it as it refuses any such alternative). Undeclared, the alternatives are every
+ * bound scheme together (as the runtime reads no `security`); unchanged, they stay as they were written.
+ */
+function gatedSecurity(
+  sourceId: string,
+  declared: string[][] | undefined,
+  auth: AuthScheme[],
+  diags: Diagnostics,
+  at: { security: SourceRef },
+): string[][] | undefined {
+  const alternatives = declared ?? (auth.length > 1 ? [auth.map((a) => a.scheme)] : undefined);
+  if (!alternatives) return declared;
+  const schemes = new Map(auth.map((a) => [a.scheme, a]));
+  let changed = false;
+  const merged = alternatives.map((alternative) => {
+    const one = sharedToken(alternative, schemes);
+    changed ||= one.shared !== undefined;
+    if (one.shared)
+      diags.info(
+        "TW142",
+        `source "${sourceId}": security schemes ${[one.shared.kept, ...one.shared.merged].map((s) => JSON.stringify(s)).join(" and ")}, required together, share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends ${JSON.stringify(one.shared.kept)}'s token once`,
+        at.security,
+      );
+    return one.alternative;
+  });
+  const clashes = merged.map((alternative) => slotClash(alternative, schemes));
+  const kept = merged.filter((_, i) => clashes[i] === undefined);
+  const dropped = clashes.filter((c) => c !== undefined);
+  if (dropped.length > 0 && kept.length === 0)
+    diags.error(
+      "TW142",
+      `source "${sourceId}": every security alternative needs one slot twice: ${dropped.join("; ")}`,
+      at.security,
+    );
+  else if (dropped.length > 0)
+    diags.warn(
+      "TW142",
+      `source "${sourceId}": security alternative${dropped.length === 1 ? "" : "s"} never sent: ${dropped.join("; ")}`,
+      at.security,
+    );
+  return changed || dropped.length > 0 ? kept : declared;
 }
 
 /** The source's argument naming rule, as catalog.json records it (absent for `as_is`). */
