@@ -77,7 +77,7 @@ export const CONFIRMATION_ARG = "confirmation_token";
 export function bindCatalog(input: BindInput): BoundCatalog {
   const { manifest, doc, diags, symbols } = input;
   const env = bindEnv(manifest, doc, diags);
-  const leftOut = new LeftOutCredentials();
+  const leftOut = new LeftOutCredentials(input.sources);
   const order = Object.keys(manifest.sources ?? {});
   const sources = [
     ...input.sources.map((model) => bindSource(model, manifest, doc, diags)),

@@ -76,6 +76,29 @@ export function credentialReason(p: Pick<OperationParam, "name" | "in" | "descri
   return undefined;
 }
 
+/** A path segment naming a token operation: Google's `tokeninfo`, RFC 7662's introspection, RFC 7009's revocation. */
+const TOKEN_SEGMENT = /^(?:tokeninfo|token[_-]info|introspect|introspection|revoke|revocation)$/i;
+/** An operationId or summary naming a token as what the operation works on (`introspectToken`, `oauth2.tokeninfo`). */
+const TOKEN_OBJECT =
+  /(?:token[\s_.-]?info|introspect|revoke|revocation|(?:inspect|validate|verify|check)[\s_.-]?(?:an?\s|the\s)?(?:access[\s_.-]?)?token)/i;
+
+/**
+ * Why an operation's subject is a token (it inspects, introspects or revokes one) rather than the caller's
+ * credential, or undefined: a path segment (`/tokeninfo`, `/oauth2/introspect`, `/revoke`) or its operationId or
+ * summary saying so. Such an operation cannot do its job without the token it is given, so the TW144 note says
+ * how the manifest lets the model pass it (`args: { <name>: { expose: true } }`).
+ */
+export function tokenSubject(
+  op: Pick<OperationNode, "path" | "operationId" | "summary">,
+): string | undefined {
+  const segment = op.path.split("/").find((s) => TOKEN_SEGMENT.test(s));
+  if (segment !== undefined) return `its path's ${JSON.stringify(segment)}`;
+  if (op.operationId !== undefined && TOKEN_OBJECT.test(op.operationId))
+    return `its operationId ${JSON.stringify(op.operationId)}`;
+  if (op.summary !== undefined && TOKEN_OBJECT.test(op.summary)) return "its summary";
+  return undefined;
+}
+
 /**
  * The parameters left out as credentials, gathered per source so that a spec whose every operation declares them
  * (Google's `key`, `access_token`, `oauth_token`) gives one located info diagnostic per source, not one per tool.
@@ -83,19 +106,53 @@ export function credentialReason(p: Pick<OperationParam, "name" | "in" | "descri
 export class LeftOutCredentials {
   private readonly bySource = new Map<
     string,
-    { at: SourceRef; params: Map<string, { reason: string; count: number }> }
+    {
+      at: SourceRef;
+      params: Map<
+        string,
+        {
+          reason: string;
+          count: number /** declared by an operation whose subject is not a token */;
+          elsewhere: boolean;
+        }
+      >;
+    }
   >();
 
-  add(op: OperationNode, p: OperationParam, reason: string): void {
+  /**
+   * Credential-named parameters of operations whose subject is a token (`tokenSubject`), each said at its
+   * operation when no other kind of operation of the source declares it (Google's `key` and `oauth_token`, on every
+   * operation, are the caller's; `access_token`, on `tokeninfo` alone, is the token inspected).
+   */
+  private readonly subjects: Array<{ op: OperationNode; p: OperationParam; key: string; why: string }> = [];
+
+  /**
+   * `sources`: every operation of each source, bound or not, so that a parameter other kinds of operation declare is
+   * the caller's whichever tools the manifest selects (else only the operations added here are known).
+   */
+  constructor(sources: ReadonlyArray<{ operations: readonly OperationNode[] }> = []) {
+    for (const { operations } of sources)
+      for (const op of operations) {
+        if (tokenSubject(op) !== undefined) continue;
+        for (const p of op.params) this.declaredElsewhere.add(`${op.sourceId}\0${p.in}\0${p.name}`);
+      }
+  }
+
+  private readonly declaredElsewhere = new Set<string>();
+
+  add(op: OperationNode, p: OperationParam, reason: string, byName = false): void {
     let source = this.bySource.get(op.sourceId);
     if (!source) {
       source = { at: op.source, params: new Map() };
       this.bySource.set(op.sourceId, source);
     }
     const key = `${p.in} parameter ${JSON.stringify(p.name)}`;
+    const why = byName ? tokenSubject(op) : undefined;
+    if (why !== undefined) this.subjects.push({ op, p, key, why });
     const seen = source.params.get(key);
     if (seen) seen.count++;
-    else source.params.set(key, { reason, count: 1 });
+    else source.params.set(key, { reason, count: 1, elsewhere: false });
+    if (why === undefined) (seen ?? source.params.get(key)!).elsewhere = true;
   }
 
   /** One info diagnostic per source naming each parameter, why, and how many operations declare it. */
@@ -108,6 +165,15 @@ export class LeftOutCredentials {
         "TW144",
         `source "${sourceId}": ${each.length === 1 ? "a parameter is" : `${each.length} parameters are`} never a model argument: ${each.join("; ")}. To send one, bind it to an env variable (sources.${sourceId}.param_env or a tool's args: { <name>: { env: VAR } })`,
         at,
+      );
+    }
+    for (const { op, p, key, why } of this.subjects) {
+      if (this.bySource.get(op.sourceId)?.params.get(key)?.elsewhere) continue;
+      if (this.declaredElsewhere.has(`${op.sourceId}\0${p.in}\0${p.name}`)) continue;
+      diags.info(
+        "TW144",
+        `${op.key}: ${p.in} parameter ${JSON.stringify(p.name)} is left out as a credential, but the operation's subject is a token (${why}): to let the model pass the token it works on, set args: { ${JSON.stringify(p.name)}: { expose: true } } on its tool (the model then chooses that token; the catalog's own credentials are still sent from configuration only)`,
+        op.source,
       );
     }
   }

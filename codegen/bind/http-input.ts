@@ -182,9 +182,10 @@ function leftOutCredential(
   p: OperationParam,
   reason: string | undefined,
   leftOut: LeftOutCredentials,
+  byName = false,
 ): boolean {
   if (reason === undefined) return false;
-  leftOut.add(op, p, reason);
+  leftOut.add(op, p, reason, byName);
   return true;
 }
 
@@ -219,8 +220,9 @@ function paramEntries(
       notes.push(`${p.in} parameter "${p.name}" is sent from ${env}, not an argument`);
       continue;
     }
-    const reason = credentialReason(p);
-    if (leftOutCredential(op, p, reason, creds.leftOut)) {
+    // A credential by its name, unless the manifest exposes it (an operation whose subject is a token).
+    const reason = spec?.expose === true ? undefined : credentialReason(p);
+    if (leftOutCredential(op, p, reason, creds.leftOut, true)) {
       omitted.push({ param: p, reason: reason as string, bindable: true });
       continue;
     }

@@ -217,6 +217,11 @@ const argSpec = {
       description:
         "A parameter sent from this env variable (declared under `env`, usually `secret: true`): not an argument, so the model never sees or sets it (e.g. a credential the spec passes as a query or header parameter).",
     },
+    expose: {
+      type: "boolean",
+      description:
+        "A parameter generate leaves out as a credential (TW144) made an argument the model fills: for an operation whose subject is a token (tokeninfo, introspection, revocation), not the caller's identity. An apiKey security scheme's slot is never exposed.",
+    },
   },
 } as const;
 

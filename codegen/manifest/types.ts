@@ -60,6 +60,11 @@ export interface ArgSpec {
   multi_segment?: boolean;
   /** Sent from this env variable (declared under `env`), never an argument the model sees or sets. */
   env?: string;
+  /**
+   * A parameter left out as a credential (TW144) made an argument after all: the operation takes a token as its
+   * subject (tokeninfo, introspection, revocation), not as the caller's identity. Never an apiKey scheme's slot.
+   */
+  expose?: boolean;
 }
 
 export interface ToolSpec {

