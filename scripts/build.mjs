@@ -41,6 +41,13 @@ const jsOnly = process.argv.includes("--js-only");
  */
 const BUNDLED = new Set(["@modelcontextprotocol/server", "@modelcontextprotocol/core", "zod"]);
 
+/**
+ * Packages the generator requires on first use (codegen/vendored.ts, whose VENDORED names the same files), each
+ * compiled into one CommonJS file under dist/chunks/vendor/: Node's loader then reads and compiles one file instead
+ * of the package's tens of modules (yaml: 72). The packages stay dependencies: running from source requires them.
+ */
+const VENDORED = { yaml: "yaml.cjs" };
+
 /** Bare imports stay imports, but for the BUNDLED packages' (esbuild's `packages: "external"` with exceptions). */
 const externalPackages = {
   name: "external-packages",
@@ -105,20 +112,20 @@ function importedPackages(metafile, what) {
 }
 
 /**
- * The packages the build compiled into its chunks (BUNDLED), read from esbuild's record of its inputs: each with its
- * version, license and license text (and NOTICE, where the package has one), since their licenses (MIT,
- * Apache-2.0) ask that a copy of the code carries them. Written as `THIRD-PARTY-NOTICES.md` beside the chunks.
+ * The packages the build compiled into its chunks (BUNDLED) and into VENDORED's one-file copies, read from
+ * esbuild's records of their inputs: each with its version, license and license text (and NOTICE, where the package
+ * has one), since their licenses (MIT, ISC, Apache-2.0) ask that a copy of the code carries them. Written as `THIRD-PARTY-NOTICES.md` beside the chunks.
  */
-function thirdPartyNotices(metafile) {
+function thirdPartyNotices(metafile, vendored = []) {
   const folders = new Set();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of [metafile, ...vendored].flatMap((m) => Object.keys(m.inputs))) {
     const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (m) folders.add(m[1]);
   }
   const parts = [
     "# Third-party notices",
     "",
-    "These packages are compiled into this package's JavaScript (scripts/build.mjs, BUNDLED).",
+    "These packages are compiled into this package's JavaScript (scripts/build.mjs, BUNDLED and VENDORED).",
   ];
   for (const name of [...folders].sort()) {
     const dir = join(ROOT, "node_modules", name);
@@ -212,8 +219,31 @@ async function buildToolwright(out, declarations) {
   chmodSync(bin, 0o755);
   if (declarations) writeFileSync(join(out, "catalog.d.ts"), declarations);
   await writeStructureValidators(join(out, "chunks"));
+  const vendored = await writeVendored(join(out, "chunks/vendor"));
   importedPackages(result.metafile, "toolwright");
-  writeFileSync(join(out, "THIRD-PARTY-NOTICES.md"), thirdPartyNotices(result.metafile));
+  writeFileSync(join(out, "THIRD-PARTY-NOTICES.md"), thirdPartyNotices(result.metafile, vendored));
+}
+
+/** Each VENDORED package compiled into one file; returns esbuild's records of their inputs (for the notices). */
+async function writeVendored(dir) {
+  const metafiles = [];
+  for (const [specifier, file] of Object.entries(VENDORED)) {
+    const result = await build({
+      absWorkingDir: ROOT,
+      stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: ROOT },
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node22",
+      outfile: join(dir, file),
+      metafile: true,
+      legalComments: "inline",
+      charset: "utf8",
+      logLevel: "warning",
+    });
+    metafiles.push(result.metafile);
+  }
+  return metafiles;
 }
 
 /**

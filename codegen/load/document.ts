@@ -1,13 +1,11 @@
 import { isUtf8 } from "node:buffer";
-import { createRequire } from "node:module";
 import type { LineCounter, Node, Document as YamlDocument } from "yaml";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { sha256 } from "../util.js";
+import { requireVendored } from "../vendored.js";
 import { type AsciiJson, asciiJson, escapeRoom } from "./ascii-json.js";
 import { decodeText, readInputBytes, readInputFile } from "./files.js";
-
-const require = createRequire(import.meta.url);
 
 /**
  * yaml's `maxAliasCount`: how often an anchor may be aliased, weighted by the aliases inside it (not by its size:
@@ -156,11 +154,12 @@ function firstAlias(doc: YamlDocument): Node | undefined {
 }
 let yamlModule: typeof import("yaml") | undefined;
 /**
- * The YAML parser (72 modules, ~50 ms of CPU to load), loaded when a YAML file is read or a position in a JSON file
- * is asked for: a generate from a JSON spec with no located diagnostic never loads it.
+ * The YAML parser (72 modules as a package, one file in a compiled build: codegen/vendored.ts), loaded when a YAML
+ * file is read or a position in a JSON file is asked for: a generate from a JSON spec with no located diagnostic
+ * never loads it.
  */
 function yaml(): typeof import("yaml") {
-  yamlModule ??= require("yaml") as typeof import("yaml");
+  yamlModule ??= requireVendored<typeof import("yaml")>("yaml");
   return yamlModule;
 }
 

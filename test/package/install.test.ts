@@ -16,6 +16,7 @@ import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VENDORED } from "../../codegen/vendored.js";
 import { textJson } from "../helpers/mcp.js";
 import { unsupportedNode } from "../helpers/package-tools.js";
 import { ROOT } from "../helpers/paths.js";
@@ -143,6 +144,8 @@ describe("the packed tarballs", () => {
     expect(files).toContain("dist/catalog.d.ts");
     expect(files).toContain("generated/scaivault/catalog.gen.mjs");
     expect(files).toContain("generated/scaly/handlers.gen.mjs");
+    // The one-file copies generate loads instead of yaml's and Handlebars' module files (codegen/vendored.ts).
+    for (const file of Object.values(VENDORED)) expect(files).toContain(`dist/chunks/vendor/${file}`);
     expect(files.filter((f) => /\.(ts|mts|cts)$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
     expect(files.filter((f) => /^(src|codegen|test|specs|bin|scripts)\//.test(f))).toEqual([]);
   });
