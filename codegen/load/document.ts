@@ -72,9 +72,8 @@ export function aliasCopies(data: unknown): { copies: number; distinct: number }
  * (19 s), and the bound is met before any is made.
  */
 export function mergeCopies(doc: YamlDocument): number {
-  const { isAlias, isMap, isPair, isScalar, isSeq, visit } = yaml();
-  const isMerge = (key: unknown): boolean =>
-    isScalar(key) && (typeof key.value === "symbol" || (key.value === "<<" && key.source === "<<"));
+  const { isAlias, isMap, isPair, isSeq, visit } = yaml();
+  const isMerge = isMergeKey;
   // Each alias's node, found in one pass in document order (yaml's Alias.resolve walks the whole document per
   // alias): an anchor defined again names the later node from there on.
   const anchors = new Map<string, unknown>();
@@ -113,6 +112,13 @@ export function mergeCopies(doc: YamlDocument): number {
   for (const pair of merges)
     for (const target of merged(pair.value)) copies = Math.min(copies + members(target), 2 ** 52);
   return copies;
+}
+
+/** A merge key (`<<`, or a key the merge tag resolved): its value's members are copied into the map holding it. */
+function isMergeKey(key: unknown): boolean {
+  return (
+    yaml().isScalar(key) && (typeof key.value === "symbol" || (key.value === "<<" && key.source === "<<"))
+  );
 }
 
 /** The first alias of a YAML document (where an expansion refusal is located). */
@@ -662,9 +668,10 @@ function parseYaml(
     }
     return undefined;
   }
-  stringsAsWritten(doc);
+  // `mergeCopies` walks the whole document again, and finds nothing when the walk below met no merge key.
+  const merging = stringsAsWritten(doc);
   try {
-    const merges = mergeCopies(doc);
+    const merges = merging ? mergeCopies(doc) : 0;
     if (merges > MAX_ALIAS_COPIES) throw new AliasCopiesError(merges, true);
     let aliased = false;
     const data: unknown = doc.toJS({
@@ -733,9 +740,13 @@ const VALUE_KEYWORDS = ["enum", "const", "default", "example", "examples"];
  * `type`) given by an alias (`enum: *versions`, `default: *code`, `enum: [*one, 2]`) is read through it, its text
  * written in the schema's own copy: the anchored node may be a number elsewhere (an integer schema's), so it is
  * changed in place only when no alias can name it.
+ *
+ * Returns whether the walk met a merge key (`<<`): what it changes is values, never keys, and a node it puts in place
+ * of another is a copy of one still in the document, so `mergeCopies` finds a merge afterwards exactly when it did.
  */
-function stringsAsWritten(doc: YamlDocument): void {
-  const { visit, isAlias, isMap, isScalar, isSeq } = yaml();
+function stringsAsWritten(doc: YamlDocument): boolean {
+  const { visit, isAlias, isMap, isPair, isScalar, isSeq } = yaml();
+  let merging = false;
   // Each anchor's node as the walk meets it (document order: an anchor defined again names the later node from
   // there on); yaml's Alias.resolve walks the whole document per alias, so it is only the fallback.
   const anchors = new Map<string, unknown>();
@@ -775,6 +786,7 @@ function stringsAsWritten(doc: YamlDocument): void {
   visit(doc, (_, map) => {
     const anchor = (map as { anchor?: unknown } | null)?.anchor;
     if (typeof anchor === "string") anchors.set(anchor, map);
+    if (isPair(map) && !merging) merging = isMergeKey(map.key);
     if (!isMap(map)) return;
     const types = kinds(map.get("type", true));
     if (!types.includes("string") || !types.every((t) => t === "string" || t === "null")) return;
@@ -795,6 +807,7 @@ function stringsAsWritten(doc: YamlDocument): void {
     }
   });
   if (originals.size > 0) restoreAliased(doc, originals);
+  return merging;
 }
 
 /** Aliases of anchored nodes `stringsAsWritten` changed, outside a string schema's values: the values YAML read. */

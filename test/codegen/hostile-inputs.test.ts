@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { buildSchema, execute, parse, validate } from "graphql";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
 import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import { aliasCopies, loadDocument, MAX_NESTING, mergeCopies } from "../../codegen/load/document.js";
@@ -129,6 +130,43 @@ describe("hostile inputs: located refusals or safe catalogs, never a crash", () 
     expect(count("a: &a {x: 1}\nb: *a\n")).toBe(0);
     // A key without a value (`? y`: the pair's value node is null) is a member like any other.
     expect(count("a: &a\n  x:\n  ? y\nb:\n  <<: *a\n  c:\n")).toBe(2);
+  });
+
+  // The merge count walks the whole parsed document; it runs only when the walk before it (stringsAsWritten) met a
+  // merge key, written `<<` or tagged `!!merge` (yaml merges both), and the bound holds for either spelling.
+  it("a YAML document without a merge key is walked once before it is converted; a merge written either way is counted", () => {
+    const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+    const dir = tmpDir("hostile-merge-walk");
+    const load = (text: string) => {
+      writeFileSync(join(dir, "doc.yaml"), text);
+      const diags = new Diagnostics();
+      const visit = vi.spyOn(yaml, "visit");
+      try {
+        const doc = loadDocument(join(dir, "doc.yaml"), "doc.yaml", diags);
+        return { data: doc?.data, walks: visit.mock.calls.length, diags: diags.items };
+      } finally {
+        visit.mockRestore();
+      }
+    };
+    expect(load(`${HEAD}paths: {}\nx-list: [1, {a: b}]\n`).walks).toBe(1);
+    for (const key of ["<<", "!!merge k"]) {
+      expect(load(`a: &a {x: 1}\nb: {${key}: *a, y: 2}\n`).data).toEqual({ a: { x: 1 }, b: { x: 1, y: 2 } });
+      const lines = [HEAD.trim(), "paths: {}"];
+      for (let a = 0; a < 3; a++) {
+        lines.push(`x-base${a}: &b${a}`);
+        for (let k = 0; k < 1000; k++) lines.push(`  k${k}: v`);
+      }
+      lines.push("x-uses:");
+      for (let a = 0; a < 3; a++)
+        for (let u = 0; u < 400; u++) lines.push(`  - { ${key}: *b${a}, own: ${u} }`);
+      const { data, diags } = load(`${lines.join("\n")}\n`);
+      expect(data, key).toBeUndefined();
+      expect(diags.map((d) => `${d.code} ${d.message}`)).toEqual([
+        expect.stringMatching(
+          /^TW190 YAML aliases expand too much \(merge keys, <<, copy 1,?200,?000 members/,
+        ),
+      ]);
+    }
   });
 
   // An alias inside the node its own anchor names is a structure without end: merged (`<<: *a`), yaml's toJS
