@@ -198,6 +198,17 @@ export const SERVE_OPTIONS = [
     help: "Of those, served at once for one caller (an OAuth token's holder; with the static key, one client address; legacy SSE calls count too); beyond it a request is answered 429 with Retry-After before its body is read, so one caller cannot take every place.",
   },
   {
+    key: "maxBodyBytesInFlight",
+    flag: "--max-body-bytes-in-flight",
+    env: "TOOLWRIGHT_MAX_BODY_BYTES_IN_FLIGHT",
+    type: "integer",
+    arg: "<bytes>",
+    group: "http",
+    shownDefault: "4 x --max-message-bytes",
+    min: 1024,
+    help: "The bytes of request bodies being read and held at once (never below --max-message-bytes), one caller at most half of it: beyond it a request is answered 503 (429 past the caller's half) with Retry-After, before its body is read when it declares its length, else where it crosses. Released when its call is answered or its connection closes.",
+  },
+  {
     key: "maxMessageBytes",
     flag: "--max-message-bytes",
     env: "TOOLWRIGHT_MAX_MESSAGE_BYTES",

@@ -481,6 +481,9 @@ function httpTuning(options: ServeOptions): HttpTuning {
   const requestTimeoutMs = seconds(options.requestTimeout);
   return {
     ...(options.maxMessageBytes !== undefined ? { maxBodyBytes: options.maxMessageBytes } : {}),
+    ...(options.maxBodyBytesInFlight !== undefined
+      ? { maxBodyBytesInFlight: options.maxBodyBytesInFlight }
+      : {}),
     ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
     ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),

@@ -5,6 +5,7 @@ import { inexactRequestId } from "../executors/json-text.js";
 import { logLine } from "../telemetry/log.js";
 import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
 import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
+import { type BodyBudget, BodyBudgetError, type BodyLease } from "./http-body-budget.js";
 import type { ConnectionBudget } from "./http-connections.js";
 import {
   CancelledByClient,
@@ -53,6 +54,8 @@ export interface McpEndpoint {
   settings: HttpSettings;
   requests: ActiveRequests;
   calls: InflightCalls;
+  /** The bytes of request bodies being read and held (`--max-body-bytes-in-flight`). */
+  bodies?: BodyBudget;
   /** The open connections (a request that authenticates marks its own as a client's). */
   connections?: ConnectionBudget;
   /** The metadata document's URL, for challenges (known once the listener is up). */
@@ -77,7 +80,13 @@ export async function serveMcp(
   const caller = callerKey(decision.principal, req);
   if (endpoint.requests.heldBy(caller) >= endpoint.settings.maxRequestsPerCaller)
     return refuseCaller(req, res, endpoint.settings);
-  return serveAuthenticated(endpoint, req, res, decision.principal, caller);
+  // The bytes of its body count against the bodies in flight until it is answered or its connection closes.
+  const lease = endpoint.bodies?.lease(caller);
+  try {
+    return await serveAuthenticated(endpoint, req, res, decision.principal, caller, lease);
+  } finally {
+    lease?.release();
+  }
 }
 
 const saidCallerBusy = new WeakSet<HttpSettings>();
@@ -164,6 +173,7 @@ async function serveAuthenticated(
   res: ServerResponse,
   principal: Principal,
   counted: string,
+  lease: BodyLease | undefined,
 ): Promise<void> {
   const { settings, requests } = endpoint;
   const caller = principalKey(principal);
@@ -184,7 +194,7 @@ async function serveAuthenticated(
     if (req.method === "POST") {
       const unreadable = unreadableBody(req);
       if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
-      body = await readBoundedBody(req, res, settings.maxBodyBytes);
+      body = await readBoundedBody(req, res, settings.maxBodyBytes, endpoint.bodies, lease);
       if (body === undefined) return;
       const notText = unreadableText(body, req);
       if (notText !== undefined) return refuseNotUtf8(res, notText);
@@ -245,21 +255,47 @@ export function refuseNotUtf8(res: ServerResponse, why: string): void {
   });
 }
 
-/** The POST body, or undefined once a 413 has been sent for one over the bound. */
+/**
+ * The POST body, or undefined once a 413 has been sent for one over the bound, or a 503 (429: the caller's share)
+ * for one that would take the bytes of bodies in flight past `budget` (`lease` counts this one's).
+ */
 export async function readBoundedBody(
   req: IncomingMessage,
   res: ServerResponse,
   maxBodyBytes: number,
+  budget?: BodyBudget,
+  lease?: BodyLease,
 ): Promise<Buffer | undefined> {
   try {
-    return await readBody(req, maxBodyBytes, res);
+    return await readBody(req, maxBodyBytes, res, lease);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       sendJson(res, 413, jsonRpcError(`Payload Too Large: the request body is over ${maxBodyBytes} bytes`));
       return undefined;
     }
+    if (error instanceof BodyBudgetError && budget !== undefined) {
+      refuseOverBudget(res, budget, error);
+      return undefined;
+    }
     throw error;
   }
+}
+
+const saidOverBudget = new WeakSet<BodyBudget>();
+
+/** A body past the bytes in flight: answered as `--max-requests` (503) or its per-caller bound (429) answer. */
+function refuseOverBudget(res: ServerResponse, budget: BodyBudget, error: BodyBudgetError): void {
+  if (!saidOverBudget.has(budget)) {
+    saidOverBudget.add(budget);
+    logLine(
+      `http: request bodies being read or held reached ${budget.limit} bytes (--max-body-bytes-in-flight, TOOLWRIGHT_MAX_BODY_BYTES_IN_FLIGHT; ${budget.callerShare} for one caller): more are answered 503, or 429 for the caller (said once)`,
+    );
+  }
+  const message =
+    error.refusal === "caller"
+      ? `Too Many Requests: this caller's request bodies being read or held would pass ${budget.callerShare} bytes; retry once one has been answered`
+      : `Service Unavailable: request bodies being read or held would pass ${budget.limit} bytes; retry shortly`;
+  sendJson(res, error.refusal === "caller" ? 429 : 503, jsonRpcError(message), { "retry-after": "1" });
 }
 
 /** Applies the body's cancellations, then registers its own request id; returns the registration's removal. */

@@ -2,6 +2,7 @@ import { isAscii, isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ExactNumber } from "../catalog.js";
 import { ASCII_LABELS } from "../executors/json-text.js";
+import { BodyBudgetError, type BodyLease } from "./http-body-budget.js";
 import { type AnswerWatch, stallWatch, writeAtPace } from "./http-pace.js";
 
 /**
@@ -30,11 +31,23 @@ export class ClientGoneError extends Error {
  * `100 Continue` (node leaves it to the server: see the checkContinue listener) is sent it here, once the request
  * was admitted and its declared length fits: one refused before (401, 403, 413, 503) never sends its body.
  */
-export function readBody(req: IncomingMessage, limit: number, res?: ServerResponse): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  res?: ServerResponse,
+  lease?: BodyLease,
+): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
+  const sized = Number.isFinite(declared);
+  if (sized && declared > limit) {
     req.resume();
     return Promise.reject(new BodyTooLargeError(limit));
+  }
+  // A declared length is counted against the bytes in flight before any of it is read (or invited).
+  const refusal = sized ? lease?.grow(declared) : undefined;
+  if (refusal !== undefined) {
+    boundUnreadBody(req);
+    return Promise.reject(new BodyBudgetError(refusal));
   }
   if (res && expectsContinue(req)) res.writeContinue();
   return new Promise((resolve, reject) => {
@@ -44,10 +57,12 @@ export function readBody(req: IncomingMessage, limit: number, res?: ServerRespon
     req.on("data", (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
-      if (size > limit) {
+      // A body of no declared length (chunked) is counted as it arrives, and cut where it would cross.
+      const refusal = size > limit || sized ? undefined : lease?.grow(chunk.length);
+      if (size > limit || refusal !== undefined) {
         over = true;
         chunks.length = 0;
-        reject(new BodyTooLargeError(limit));
+        reject(refusal !== undefined ? new BodyBudgetError(refusal) : new BodyTooLargeError(limit));
         return;
       }
       chunks.push(chunk);

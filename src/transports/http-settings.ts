@@ -29,6 +29,8 @@ export interface HttpSettings {
   requiredScopes: string[];
   /** Upper bound on a request body (413 beyond it). */
   maxBodyBytes: number;
+  /** Upper bound on the bytes of request bodies being read and held at once (503 beyond it, never below `maxBodyBytes`). */
+  maxBodyBytesInFlight: number;
   /** A request still running after this long is aborted (its tool call sees the abort signal). */
   requestTimeoutMs: number;
   /** On SIGTERM, in-flight requests get this long to finish before they are aborted. */
@@ -59,6 +61,8 @@ export interface HttpSettings {
  * (Scaly's 8 MiB upload is 10.7 MiB of base64 inside its JSON-RPC request).
  */
 export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_MESSAGE_BYTES;
+/** Bodies in flight: four of the largest at once (one caller, half of it), whatever `--max-requests` allows. */
+export const BODIES_IN_FLIGHT_PER_MESSAGE = 4;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** Above the 60 s idle timeout of common load balancers and proxies (AWS ALB, nginx upstream keep-alive). */
@@ -161,6 +165,7 @@ export function issuerOf(raw: string): string | undefined {
 
 export interface HttpTuning {
   maxBodyBytes?: number;
+  maxBodyBytesInFlight?: number;
   requestTimeoutMs?: number;
   shutdownGraceMs?: number;
   keepAliveTimeoutMs?: number;
@@ -258,6 +263,11 @@ export function resolveHttpSettings(
     ...(bearer !== undefined ? { bearer } : {}),
     requiredScopes: [...requiredScopes],
     maxBodyBytes: tuning.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytesInFlight: Math.max(
+      tuning.maxBodyBytesInFlight ??
+        BODIES_IN_FLIGHT_PER_MESSAGE * (tuning.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+      tuning.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ),
     requestTimeoutMs: tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     shutdownGraceMs: tuning.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
     keepAliveTimeoutMs: tuning.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,

@@ -216,7 +216,14 @@ export class SseSessions {
     }
     const unreadable = unreadableBody(req);
     if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
-    const body = await readBoundedBody(req, res, endpoint.settings.maxBodyBytes);
+    const lease = endpoint.bodies?.lease(callerKey(principal, req));
+    let body: Buffer | undefined;
+    try {
+      body = await readBoundedBody(req, res, endpoint.settings.maxBodyBytes, endpoint.bodies, lease);
+    } finally {
+      // Held while it is read: parsed, it is handed to the stream's server and this request answered 202.
+      lease?.release();
+    }
     if (body === undefined) return;
     const notText = unreadableText(body, req);
     if (notText !== undefined) return refuseNotUtf8(res, notText);

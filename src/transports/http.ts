@@ -6,6 +6,7 @@ import { describeError, logLine } from "../telemetry/log.js";
 import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
+import { BodyBudget } from "./http-body-budget.js";
 import { ConnectionBudget } from "./http-connections.js";
 import { checkHost, checkOrigin, checkProbeHost, repeatedHeader } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
@@ -98,6 +99,7 @@ export async function startHttpServer(
     settings,
     requests,
     calls: new InflightCalls(),
+    bodies: new BodyBudget(settings.maxBodyBytesInFlight, settings.maxBodyBytes),
     connections,
     metadataUrl: () => identity.metadataUrl,
     requestUrl: () => `${identity.resource.origin}${MCP_PATH}`,
