@@ -5,6 +5,7 @@
 // from the TypeScript sources.
 import { readAheadSpec } from "../codegen/cli/read-ahead.js";
 import { enableCompileCache } from "../src/cli/compile-cache.js";
+import { exitWhenWritten } from "../src/cli/exit.js";
 import { packageVersion } from "../src/load/package.js";
 
 // The Node lines package.json's engines names; on another (Node 20 reached end of life in April 2026) say so
@@ -108,5 +109,6 @@ try {
   );
   code = 1;
 }
-// Exit explicitly: after `serve` ends (stdin closed) idle upstream keep-alive sockets must not hold the process.
-process.exit(code);
+// Exit explicitly: after `serve` ends (stdin closed) idle upstream keep-alive sockets must not hold the process;
+// once stdout and stderr are written out (a large --json summary into a pipe was cut at 64 KiB).
+await exitWhenWritten(code);

@@ -73,6 +73,23 @@ describe("generate --openapi", () => {
     );
   });
 
+  it("--json into a pipe is the whole document, however large (it was cut short, with exit status 0)", () => {
+    // 2,000 operations, each with a header the generator ignores and says so: a summary of about 700 KB.
+    const paths = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `  /items${i}:\n    get:\n      operationId: item${i}\n      parameters: [{ name: Accept, in: header, schema: { type: string } }]\n      responses: { "200": { description: ok } }`,
+    );
+    const spec = `openapi: 3.0.3\ninfo: { title: Many, version: "1" }\nservers: [{ url: https://many.example }]\npaths:\n${paths.join("\n")}\n`;
+    const cwd = writeTree("gen-json-pipe", { "many.yaml": spec });
+    const run = generate(cwd, "--openapi", "many.yaml", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    expect(Buffer.byteLength(run.stdout)).toBeGreaterThan(128 * 1024);
+    const report = JSON.parse(run.stdout);
+    expect(report.catalogs[0].tools).toBe(2000);
+    expect(report.diagnostics.filter((d: { code: string }) => d.code === "TW144")).toHaveLength(2000);
+  });
+
   it("refuses a spec with no operations, located, naming its webhooks, and writes nothing", () => {
     const webhooks = `openapi: 3.1.0
 info: { title: Hooks, version: "1" }
