@@ -128,6 +128,9 @@ describe("OpenAPI 3 security schemes the structure check refused", () => {
     ["type", "      type: bogus"],
     ["in", "      type: apiKey\n      in: nowhere\n      name: X-S"],
     ["bearer with a bad format", "      type: http\n      scheme: bearer\n      bearerFormat: 5"],
+    // No request can carry the key (rapidapi.com/dynamicdocs: the whole spec was refused, located at its file alone).
+    ["header name not a token", "      type: apiKey\n      in: header\n      name: ADVICEment API Key"],
+    ["cookie name not a token", "      type: apiKey\n      in: cookie\n      name: 'a;b'"],
   ];
   it.each(cases)(
     "%s: a located warning at the scheme; no operation is generated as if it could be sent",

@@ -1,4 +1,4 @@
-import { isPathReference } from "../../../src/catalog.js";
+import { isHeaderToken, isPathReference } from "../../../src/catalog.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
@@ -522,7 +522,7 @@ function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, 
     const description = typeof s.description === "string" ? s.description : undefined;
     const d = description ? { description } : {};
     const scheme = typeof s.scheme === "string" ? s.scheme.toLowerCase() : "";
-    const problem = schemeProblem(spec, touched);
+    const problem = schemeProblem(spec, touched) ?? uncarriedKey(s, at);
     if (problem) {
       out[name] = {
         kind: "unsupported",
@@ -551,6 +551,26 @@ function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, 
     }
   }
   return out;
+}
+
+/**
+ * An apiKey scheme whose header or cookie name is not a token (rapidapi.com/dynamicdocs: `name: "ADVICEment API
+ * Key"`): no request can carry the key, so the scheme is malformed, located at its name. Before, the bare catalog's
+ * credential for it was refused as a manifest's is (TW142 "auth.<scheme>: ... not an HTTP header name"), located at
+ * the file alone, and the whole spec with it, though another alternative could send its operation.
+ */
+function uncarriedKey(s: Json, at: At): Diagnostic | undefined {
+  if (s.type !== "apiKey" || typeof s.name !== "string" || isHeaderToken(s.name)) return undefined;
+  if (s.in !== "header" && s.in !== "cookie") return undefined;
+  const what = s.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)";
+  const name = child(at, "name");
+  return {
+    code: "TW133",
+    severity: "warning",
+    message: `${name.pointer.slice(1)}: ${JSON.stringify(s.name)} is not ${what}, so no request can carry the key`,
+    source: name.doc.ref(name.pointer),
+    fix: "Patch the scheme's name to the one the API reads (sources.<id>.patch), or map the scheme under sources.<id>.auth with `type: apiKey` and the `name:` it reads.",
+  };
 }
 
 const FLOWS: OAuthFlow[] = [
