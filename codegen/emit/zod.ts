@@ -147,12 +147,30 @@ export class ZodEmitter {
     return this.style === "const" && scope.getter === true && !!scope.cycle && touches(inner, scope.cycle);
   }
 
-  /** Whether `node` rejects keys it does not name (directly or through refs). */
+  /**
+   * Whether `node` can refuse a value for a key it does not name: a closed object, or a union, nullable or
+   * intersection with one inside (directly or through refs). zod reports such a refusal as the object's own
+   * `unrecognized_keys`, which a union passes up from its one branch left standing (Vercel's create_record: an
+   * anyOf of closed DNS record bodies beside `properties: {type}`) and an enclosing intersection then drops when
+   * another part takes the key; each such part is checked again on its own, as JSON Schema's allOf does.
+   */
   private closed(node: SchemaNode, seen: Set<SymbolId>): boolean {
-    if (node.kind === "object") return node.additional === false;
-    if (node.kind !== "ref" || seen.has(node.target)) return false;
-    seen.add(node.target);
-    return this.closed(this.symbols.get(node.target).schema, seen);
+    switch (node.kind) {
+      case "object":
+        return node.additional === false;
+      case "union":
+        return node.variants.some((v) => this.closed(v, seen));
+      case "intersection":
+        return node.parts.some((p) => this.closed(p, seen));
+      case "nullable":
+        return this.closed(node.inner, seen);
+      case "ref":
+        if (seen.has(node.target)) return false;
+        seen.add(node.target);
+        return this.closed(this.symbols.get(node.target).schema, seen);
+      default:
+        return false;
+    }
   }
 
   private tupleExpr(node: Extract<SchemaNode, { kind: "tuple" }>, scope: Scope): string {

@@ -234,6 +234,103 @@ const rows: Row[] = [
     values: [{}, { id: 1 }, { "x-a": "s" }, { "x-a": 1 }, { other: 1 }, { id: "1" }],
     widened: ["patternProperties"],
   },
+  // zod passes a closed object's unknown key up through a union's one branch left standing as the union's own
+  // refusal, which an intersection drops when another part takes the key: each such part is checked on its own.
+  {
+    name: "anyOf of closed objects beside properties (Vercel's create_record): an unknown key is refused",
+    schema: {
+      properties: { type: { type: "string", enum: ["A", "MX"] } },
+      required: ["type"],
+      anyOf: [
+        {
+          ...OBJ,
+          additionalProperties: false,
+          properties: { type: { enum: ["A"] }, value: { type: "string" } },
+          required: ["type", "value"],
+        },
+        {
+          ...OBJ,
+          additionalProperties: false,
+          properties: { type: { enum: ["MX"] }, value: { type: "string" }, priority: { type: "number" } },
+          required: ["type", "priority"],
+        },
+      ],
+    },
+    values: [
+      { type: "A", value: "192.0.2.1" },
+      { type: "A", value: "192.0.2.1", unexpected: 1 },
+      { type: "MX", priority: 1 },
+      { type: "MX", priority: 1, value: "m", other: true },
+      { type: "A", priority: 1 },
+    ],
+  },
+  {
+    name: "allOf: an open object and a oneOf of closed refs with a discriminator, an unknown key is refused",
+    schema: {
+      allOf: [
+        { ...OBJ, properties: { kind: { type: "string" } } },
+        {
+          oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }],
+          discriminator: { propertyName: "kind", mapping: { cat: "Cat", dog: "Dog" } },
+        },
+      ],
+    },
+    components: {
+      Cat: {
+        ...OBJ,
+        additionalProperties: false,
+        properties: { kind: { const: "cat" }, purrs: { type: "boolean" } },
+      },
+      Dog: {
+        ...OBJ,
+        additionalProperties: false,
+        properties: { kind: { const: "dog" }, barks: { type: "boolean" } },
+      },
+    },
+    values: [
+      { kind: "cat" },
+      { kind: "cat", purrs: true },
+      { kind: "cat", barks: true },
+      { kind: "dog", x: 1 },
+    ],
+  },
+  {
+    name: "allOf: an open object beside a nested allOf with a closed part, an unknown key is refused",
+    schema: {
+      allOf: [
+        { ...OBJ, properties: { a: { type: "string" } } },
+        {
+          allOf: [
+            { ...OBJ, additionalProperties: false, properties: { a: {}, b: { type: "string" } } },
+            { ...OBJ },
+          ],
+        },
+      ],
+    },
+    values: [{ a: "x" }, { a: "x", b: "y" }, { a: "x", c: 1 }, { c: 1 }],
+  },
+  {
+    name: "an open object beside a nullable anyOf of closed objects (3.0), an unknown key is refused",
+    version: "3.0",
+    schema: {
+      ...OBJ,
+      properties: { id: { type: "integer" } },
+      allOf: [
+        {
+          ...OBJ,
+          nullable: true,
+          anyOf: [
+            {
+              ...OBJ,
+              additionalProperties: false,
+              properties: { id: { type: "integer" }, n: { type: "string" } },
+            },
+          ],
+        },
+      ],
+    },
+    values: [{ id: 1 }, { id: 1, n: "a" }, { id: 1, z: 1 }],
+  },
   {
     name: "contentMediaType and contentSchema annotate",
     schema: { type: "string", contentMediaType: "application/json", contentSchema: { type: "object" } },
