@@ -822,6 +822,14 @@ export interface SchemaRuntime {
    * output check's pre-check reads the bound. Catalogs generated before it existed never call it.
    */
   members(relation: "<=" | ">=", count: number): [check: (value: object) => boolean, message: string];
+  /**
+   * JSON Schema `propertyNames`, `dependentRequired` and exact `multipleOf`: the function and message of a zod
+   * refinement (`.refine(...rt.propertyNames(z.string()...))`, src/load/refinements.ts), recorded so the output
+   * check's pre-check reads what it checks. Catalogs generated before they existed define their own helpers.
+   */
+  propertyNames(schema: z.ZodType): [check: (object: object) => boolean, message: string];
+  dependentRequired(entries: [string, string[]][]): [check: (object: object) => boolean, message: string];
+  multipleOf(step: number): [check: (n: number) => boolean, message: string];
 }
 
 /** The format and bounds of a number argument's input form, as generated schemas pass them to `rt`. */

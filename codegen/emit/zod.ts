@@ -84,7 +84,7 @@ export class ZodEmitter {
         return stringExpr(node, this.style);
       case "number":
       case "integer":
-        return node.digits ? digitsExpr(node, this.style) : numberExpr(node);
+        return node.digits ? digitsExpr(node, this.style) : numberExpr(node, this.style);
       case "array": {
         let e = `z.array(${this.expr(node.items, scope)})`;
         if (node.minItems !== undefined) e += `.min(${node.minItems})`;
@@ -255,11 +255,13 @@ export class ZodEmitter {
     if (node.maxProperties !== undefined) {
       refinements += count("<=", node.maxProperties, `allows at most ${node.maxProperties} properties`);
     }
-    // The template's helpers; a name schema's pattern runs on the matcher every pattern does (patternExpr).
+    // The template's helpers; a name schema's pattern runs on the matcher every pattern does (patternExpr). In the
+    // JavaScript the runtime loads, `rt` makes them and records what each checks (src/load/refinements.ts).
+    const helper = this.style === "thunk" ? "rt." : "";
     if (node.propertyNames)
-      refinements += `.refine(...propertyNames(${this.expr(node.propertyNames, inside)}))`;
+      refinements += `.refine(...${helper}propertyNames(${this.expr(node.propertyNames, inside)}))`;
     if (node.dependentRequired)
-      refinements += `.refine(...dependentRequired(${JSON.stringify(node.dependentRequired)}))`;
+      refinements += `.refine(...${helper}dependentRequired(${JSON.stringify(node.dependentRequired)}))`;
     return this.refined(e, refinements, scope);
   }
 
@@ -346,14 +348,19 @@ function digitsExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>, s
   return `rt.${node.kind === "integer" ? "integer" : "decimal"}({ ${bounds.join(", ")} })`;
 }
 
-function numberExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>): string {
+function numberExpr(
+  node: Extract<SchemaNode, { kind: "number" | "integer" }>,
+  style: NamedStyle = "const",
+): string {
   let e = node.kind === "integer" ? "z.number().int()" : "z.number()";
   if (node.minimum !== undefined) e += `.gte(${node.minimum})`;
   if (node.maximum !== undefined) e += `.lte(${node.maximum})`;
   if (node.exclusiveMinimum !== undefined) e += `.gt(${node.exclusiveMinimum})`;
   if (node.exclusiveMaximum !== undefined) e += `.lt(${node.exclusiveMaximum})`;
   // zod's own `.multipleOf` divides doubles within a tolerance (it took 1e-20 as a multiple of 0.1, 8.000000000000002
-  // as one of 8): the template's `multipleOf` decides on the decimals JSON writes (what the upstream receives).
-  if (node.multipleOf !== undefined) e += `.refine(...multipleOf(${node.multipleOf}))`;
+  // as one of 8): the template's `multipleOf` decides on the decimals JSON writes (what the upstream receives); in
+  // the JavaScript the runtime loads, `rt.multipleOf` makes it and records the step (src/load/refinements.ts).
+  if (node.multipleOf !== undefined)
+    e += `.refine(...${style === "thunk" ? "rt." : ""}multipleOf(${node.multipleOf}))`;
   return e;
 }

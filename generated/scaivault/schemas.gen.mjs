@@ -16,12 +16,6 @@ function uniqueItems(items) {
   return new Set(items.map(canonical)).size === items.length;
 }
 
-/** JSON Schema `propertyNames`: every key of the object is a string `schema` takes. */
-function propertyNames(schema) {
-  const check = (object) => Object.keys(object).every((key) => schema.safeParse(key).success);
-  return [check, "has a property name propertyNames does not allow"];
-}
-
 /** A named schema, built on first use and kept. */
 function named(build) {
   let schema;
@@ -198,7 +192,7 @@ export default function schemas(z, rt) {
 
   const Scope = named(() => z.enum(["secrets:read", "secrets:write", "secrets:delete", "policies:read", "policies:write", "service-accounts:read", "service-accounts:write", "pki:read", "pki:write", "acme:read", "acme:write", "dynamic:read", "dynamic:write", "federation:read", "federation:write", "events:read", "events:write", "audit:read"]));
 
-  const SecretData = named(() => z.object({}).catchall(z.string().max(65536)).refine(...rt.members("<=", 64)).refine(...propertyNames(z.string().regex(rt.safe("^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")))));
+  const SecretData = named(() => z.object({}).catchall(z.string().max(65536)).refine(...rt.members("<=", 64)).refine(...rt.propertyNames(z.string().regex(rt.safe("^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")))));
 
   const SecretPath = named(() => z.string().min(1).max(512).regex(rt.bounded("^(?!\\.{1,2}(?:/|$))(?!.*/\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,15}$")));
 

@@ -3,6 +3,7 @@ import type { RE2JS } from "re2js";
 import type { SchemaRuntime } from "../catalog.js";
 import { decimalArgument, integerArgument } from "./exact-integer.js";
 import { memberCountCheck } from "./member-count.js";
+import { dependentRequiredCheck, multipleOfCheck, propertyNamesCheck } from "./refinements.js";
 
 /** re2js, loaded (synchronously, its CommonJS build) when the first pattern is compiled, not at start-up. */
 let engine: typeof RE2JS | undefined;
@@ -125,4 +126,7 @@ export const schemaRuntime: SchemaRuntime = {
   integer: integerArgument,
   decimal: decimalArgument,
   members: memberCountCheck,
+  propertyNames: propertyNamesCheck,
+  dependentRequired: dependentRequiredCheck,
+  multipleOf: multipleOfCheck,
 };

@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import type { Ajv2020, ValidateFunction } from "ajv/dist/2020.js";
 import type { z } from "zod";
-import { memberCountOf } from "../load/member-count.js";
+import { type MemberCount, memberCountOf } from "../load/member-count.js";
+import { refinementOf } from "../load/refinements.js";
 
 /**
  * A compiled pre-check for the output check (`result.ts`, `validateOutput`): the tool's own zod output schema
@@ -43,7 +44,7 @@ export type Precheck = ((data: unknown) => boolean) & {
  */
 export function precheckCompiler(): (schema: z.ZodType) => Precheck | null {
   let ajv: Ajv2020 | undefined;
-  const tables: Tables = { patterns: table(), parts: table() };
+  const tables: Tables = { patterns: table(), parts: table(), multiples: table() };
   return (schema) => {
     let json: JsonNode;
     const translator = new Translator(tables);
@@ -172,7 +173,9 @@ class Translator {
           stringCheck(check, this.tables.patterns),
         );
       case "number":
-        return withChecks({ type: "number" }, checks.map(checkDef), numberCheck);
+        return withChecks({ type: "number" }, checks.map(checkDef), (check) =>
+          numberCheck(check, this.tables.multiples),
+        );
       case "enum": {
         if (checks.length > 0 || !def.entries) return no();
         // z.enum([...]) of strings: each entry its own name. Native TypeScript enums (number reverse maps) are not read.
@@ -215,18 +218,43 @@ class Translator {
     }
   }
 
-  /** An object with the generator's member-count refinements (any other refinement is zod's). */
+  /**
+   * An object with the generator's recorded refinements: member counts (`rt.members`), `propertyNames` and
+   * `dependentRequired` (`rt.propertyNames`, `rt.dependentRequired`); any other refinement is zod's. Each runs on
+   * zod's parsed output, which holds no key the input lacks only when no member fills one in (`fillsAbsent`).
+   */
   #countedObject(def: ZodDef, checks: readonly ZodNode[], depth: number): JsonNode {
-    const counts = checks.map(propertyCount);
     const json = this.#object(def, depth);
-    if (counts.length > 0 && Object.values(def.shape ?? {}).some((member) => fillsAbsent(member)))
+    if (checks.length > 0 && Object.values(def.shape ?? {}).some((member) => fillsAbsent(member)))
       return no();
-    return withChecks(json, counts, (keywords) => {
+    return withChecks(json, checks, (check) => {
+      const keywords = this.#objectCheck(def, check, depth);
       // zod counts the members of what it parsed: every member kept only when none are stripped (a closed
       // object, a loose one or one with a catch-all), and never an own `__proto__` (refused here).
       if ("minProperties" in keywords && def.catchall === undefined) return no();
       return keywords;
     });
+  }
+
+  #objectCheck(def: ZodDef, check: ZodNode, depth: number): JsonNode {
+    const fn = customCheck(check);
+    const counted = memberCountOf(fn);
+    if (counted) return propertyCount(counted);
+    const refinement = refinementOf(fn);
+    if (refinement?.keyword === "propertyNames") {
+      // zod tests the keys of its output, which are among the input's own keys (ajv tests every one of those,
+      // `__proto__` too): the key schema translated as any string schema, so never looser than zod on a key.
+      return { propertyNames: this.node(refinement.schema as unknown as ZodNode, depth + 1) };
+    }
+    if (refinement?.keyword === "dependentRequired") {
+      // A key zod finds is in the input; a name it finds present must be too, and is kept in its output only when
+      // nothing is stripped or the name is a member (never `__proto__`, which zod does not copy).
+      const kept = (name: string) =>
+        name !== "__proto__" && (def.catchall !== undefined || Object.hasOwn(def.shape ?? {}, name));
+      if (!refinement.entries.every(([, names]) => names.every(kept))) return no();
+      return { dependentRequired: Object.fromEntries(refinement.entries) };
+    }
+    return no();
   }
 
   /** Any branch; a discriminated union's values are unique, so the branch ajv found is the one zod picks. */
@@ -296,6 +324,13 @@ function checkDef(check: ZodNode): ZodDef {
   return def && typeof def.check === "string" ? def : no();
 }
 
+/** The function of a zod refinement (`.refine(fn)`, run whatever earlier checks found); never from its source. */
+function customCheck(check: ZodNode): unknown {
+  const def = checkDef(check) as ZodDef & { fn?: unknown };
+  if (def.check !== "custom" || def.when !== undefined) return no();
+  return def.fn;
+}
+
 /**
  * The generator's refinements of an object's member count (JSON Schema `maxProperties`/`minProperties`), made by
  * `rt.members` (src/load/member-count.ts), which records each function's bound: read as that data, never from the
@@ -304,11 +339,7 @@ function checkDef(check: ZodNode): ZodDef {
  * add one) and, for `minProperties`, every key of the input only when nothing is stripped; ajv counts the input's
  * own keys, and refuses an own `__proto__` (which zod never copies) where it would count it towards a minimum.
  */
-function propertyCount(check: ZodNode): JsonNode {
-  const def = checkDef(check) as ZodDef & { fn?: unknown };
-  if (def.check !== "custom" || def.when !== undefined) return no();
-  const bound = memberCountOf(def.fn);
-  if (!bound) return no();
+function propertyCount(bound: MemberCount): JsonNode {
   return bound.relation === "<="
     ? { maxProperties: bound.count }
     : { minProperties: bound.count, not: { required: ["__proto__"] } };
@@ -377,9 +408,17 @@ function stringCheck(def: ZodDef, patterns: Table<RegExp>): JsonNode {
   return stringLength(def);
 }
 
-/** zod's number checks: `.int()` is a safe integer, bounds inclusive or not; `multipleOf` is not read. */
-function numberCheck(def: ZodDef): JsonNode {
+/**
+ * zod's number checks: `.int()` is a safe integer, bounds inclusive or not; zod's own `.multipleOf` is not read, the
+ * generator's exact one (`rt.multipleOf`, recorded) runs its very function through an ajv keyword.
+ */
+function numberCheck(def: ZodDef, multiples: Table<(n: number) => boolean>): JsonNode {
   switch (def.check) {
+    case "custom": {
+      const fn = (def as ZodDef & { fn?: unknown }).fn;
+      if (def.when !== undefined || refinementOf(fn)?.keyword !== "multipleOf") return no();
+      return { [MULTIPLE_KEYWORD]: tableIndex(multiples, fn as (n: number) => boolean) };
+    }
     case "number_format":
       if (def.format !== "safeint") return no();
       return { type: "integer", minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
@@ -396,6 +435,8 @@ function numberCheck(def: ZodDef): JsonNode {
 
 /** The ajv keyword that tests a string with the matcher zod's `.regex()` holds (by its index in PATTERNS). */
 const PATTERN_KEYWORD = "x-toolwright-pattern";
+/** The ajv keyword that runs the generator's exact `multipleOf` function (by its index in MULTIPLES). */
+const MULTIPLE_KEYWORD = "x-toolwright-multiple-of";
 /** The ajv keyword that checks a value with a part of the zod schema itself (by its index in ZOD_PARTS). */
 const ZOD_KEYWORD = "x-toolwright-zod";
 
@@ -406,6 +447,7 @@ interface Table<T> {
 interface Tables {
   patterns: Table<RegExp>;
   parts: Table<ZodNode>;
+  multiples: Table<(n: number) => boolean>;
 }
 const table = <T>(): Table<T> => ({ items: [], index: new Map() });
 
@@ -444,6 +486,18 @@ function createAjv(tables: Tables): Ajv2020 {
         pattern.lastIndex = 0;
         return pattern.test(data);
       };
+    },
+  });
+  instance.addKeyword({
+    keyword: MULTIPLE_KEYWORD,
+    type: "number",
+    schemaType: "number",
+    errors: false,
+    compile(index: number) {
+      const check = tables.multiples.items[index];
+      if (!check) throw new Error(`no multipleOf check ${index}`);
+      // The very function zod's refinement runs, on the same number.
+      return (data: number) => check(data);
     },
   });
   instance.addKeyword({

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type z, z as z4 } from "zod";
+import { DEPENDENT_REQUIRED_JS, MULTIPLE_OF_JS, PROPERTY_NAMES_JS } from "../../codegen/emit/module-parts.js";
 import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { parseJson } from "../../src/executors/json-text.js";
 import { loadCatalog } from "../../src/load/catalog.js";
@@ -56,6 +57,11 @@ const RISKY: unknown[] = [
   -(2 ** 53),
   2 ** 53 - 1,
   1e-7,
+  // Decimal multiples a tolerance takes and an exact check refuses (of 0.01 and of 0.1), and ones it takes.
+  0.07,
+  0.07000000000000002,
+  0.30000000000000004,
+  19.99,
   "",
   "x",
   "\u{1F600}",
@@ -112,7 +118,17 @@ function mutations(value: unknown, strings: number[], limit = 400): unknown[] {
       variants.push(without);
       for (const v of replaced(record[key], replace)) variants.push(withOwn(record, key, v));
     }
-    for (const key of ["__proto__", "constructor", "toString", "unexpected_key"])
+    // Prototype names, and keys a propertyNames pattern or length refuses: long, astral, not a name.
+    for (const key of [
+      "__proto__",
+      "constructor",
+      "toString",
+      "unexpected_key",
+      "Bad key!",
+      "k".repeat(129),
+      "\u{1F600}",
+      "1x",
+    ])
       variants.push(withOwn(record, key, { x: 1 }), withOwn(record, key, "x"));
     return variants;
   };
@@ -230,8 +246,37 @@ paths:
       parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
       responses:
         "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Kept" } } } }
+  /names/{id}:
+    get:
+      operationId: getNames
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Names" } } } }
 components:
   schemas:
+    Names:
+      type: object
+      properties:
+        labels:
+          type: object
+          propertyNames: { type: string, pattern: "^[a-z_][a-z0-9_]*$", minLength: 2, maxLength: 4 }
+          additionalProperties: { type: string }
+        closed:
+          type: object
+          additionalProperties: false
+          propertyNames: { maxLength: 1 }
+          properties: { a: { type: string }, bb: { type: string } }
+        card:
+          type: object
+          dependentRequired: { number: [expiry, cvc] }
+          properties: { number: { type: string }, expiry: { type: string }, cvc: { type: string } }
+        open:
+          type: object
+          additionalProperties: { type: string }
+          dependentRequired: { a: [b, c] }
+        cents: { type: number, multipleOf: 0.01 }
+        tenths: { type: number, multipleOf: 0.1 }
+        eights: { type: integer, multipleOf: 8 }
     Counted: { type: object, minProperties: 2, properties: { a: { type: string } } }
     Closed:
       type: object
@@ -277,6 +322,8 @@ tools:
     from: api#getThing
   risky_kept:
     from: api#getKept
+  risky_names:
+    from: api#getNames
 `;
 
 describe("the pre-check on risky keywords", () => {
@@ -304,10 +351,10 @@ describe("the pre-check on risky keywords", () => {
     const { dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out"));
     catalog = await loadCatalog(out);
 
-    // Every part of the first schema is ajv's; the second keeps four for zod (multipleOf, uniqueItems, oneOf,
-    // the tuple; a format is an annotation to both).
+    // Every part of the first schema is ajv's; the second keeps three for zod (uniqueItems, oneOf, the tuple; a
+    // format is an annotation to both; multipleOf is the generator's recorded check, run by ajv).
     expect(checkers("risky_thing").pre.zodParts).toBe(0);
-    expect(checkers("risky_kept").pre.zodParts).toBe(4);
+    expect(checkers("risky_kept").pre.zodParts).toBe(3);
 
     const thing = (members: string) => `{"id":"abc"${members}}`;
     expect(
@@ -405,7 +452,147 @@ describe("the pre-check on risky keywords", () => {
     ).toEqual(["zod", "-", "zod", "zod", "zod", "zod", "-", "zod", "-", "-"]);
   });
 
-  it("is what the served output check reads first: zod parses only what it refuses", async () => {
+  it("reads the recorded propertyNames, dependentRequired and multipleOf, never looser than zod", () => {
+    expect(checkers("risky_names").pre.zodParts).toBe(0);
+    const emoji = "\u{1F600}";
+    const labels = [
+      "ab",
+      "abcd",
+      "abcde",
+      "a",
+      "Ab",
+      "1a",
+      "a-b",
+      "a\n",
+      `a${emoji}`,
+      `${emoji}${emoji}`,
+      "__proto__",
+    ];
+    const keyed = labels.flatMap((key) => [
+      `{"labels":{${JSON.stringify(key)}:"x"}}`,
+      `{"labels":{"ok":"x",${JSON.stringify(key)}:"y"}}`,
+    ]);
+    const texts = [
+      ...keyed,
+      '{"closed":{"a":"x"}}',
+      '{"closed":{"bb":"x"}}',
+      '{"closed":{"__proto__":"x"}}',
+      '{"card":{"number":"4","expiry":"1","cvc":"2"}}',
+      '{"card":{"number":"4","expiry":"1"}}',
+      '{"card":{"number":"4","__proto__":"1","cvc":"2"}}',
+      '{"card":{"expiry":"1"}}',
+      '{"card":{"__proto__":"x","cvc":"2"}}',
+      '{"open":{"a":"x","b":"y","c":"z"}}',
+      '{"open":{"a":"x","b":"y","__proto__":"z"}}',
+      '{"open":{"a":"x","b":"y"}}',
+      '{"open":{"__proto__":"x","b":"y"}}',
+      ...[
+        "0.07",
+        "0.3",
+        "19.99",
+        "4.35",
+        "1e-20",
+        "0.07000000000000002",
+        "0.30000000000000004",
+        "1e300",
+        "-0",
+      ].map((n) => `{"cents":${n},"tenths":${n}}`),
+      ...["16", "8.000000000000002", "1e300", "12"].map((n) => `{"eights":${n}}`),
+    ];
+    const lines = answers("risky_names", texts);
+    expect(lines.filter((line) => line.startsWith("ajv -"))).toEqual([]);
+    // Where zod accepts, ajv does too but for own __proto__ keys (which zod skips): the pre-check buys its parse.
+    expect(lines.filter((line) => line.startsWith("- zod") && !line.includes("__proto__"))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith("ajv zod")).length).toBeGreaterThan(10);
+    expect(lines.filter((line) => line.startsWith("- -")).length).toBeGreaterThan(10);
+  });
+
+  it("reads ScaiVault read_secret's output whole (its SecretData.propertyNames is the generator's record)", async () => {
+    const scaivault = await loadCatalog(join(ROOT, "generated/scaivault"));
+    const schema = createSchemaCache(scaivault.module).output("scaivault_read_secret") as z.ZodType;
+    const pre = outputPrecheck(schema);
+    expect(pre?.zodParts).toBe(0);
+  });
+
+  it("makes the checks the TypeScript twin's helpers make (same answers, same messages)", () => {
+    const helpers = new Function(
+      `${MULTIPLE_OF_JS}${PROPERTY_NAMES_JS}${DEPENDENT_REQUIRED_JS}; return { multipleOf, propertyNames, dependentRequired };`,
+    )() as Pick<typeof schemaRuntime, "multipleOf" | "propertyNames" | "dependentRequired">;
+    const numbers = [
+      0, -0, 0.07, 0.07000000000000002, 0.3, 0.30000000000000004, 19.99, 4.35, 1e-20, 1e300, 8, 16,
+      8.000000000000002, -0.2,
+    ];
+    for (const step of [0.01, 0.1, 8, 3, 1e-7]) {
+      const [ours, message] = schemaRuntime.multipleOf(step);
+      const [theirs, expected] = helpers.multipleOf(step);
+      expect(message).toBe(expected);
+      for (const n of numbers) expect(ours(n), `${n} of ${step}`).toBe(theirs(n));
+    }
+    const names = z4
+      .string()
+      .max(4)
+      .regex(/^[a-z_]+$/);
+    const objects = [
+      {},
+      { ab: 1 },
+      { Ab: 1 },
+      { abcde: 1 },
+      withOwn({ a: 1 }, "__proto__", 1),
+      { "\u{1F600}": 1 },
+    ];
+    const [ours, message] = schemaRuntime.propertyNames(names);
+    const [theirs, expected] = helpers.propertyNames(names);
+    expect(message).toBe(expected);
+    for (const o of objects) expect(ours(o)).toBe(theirs(o));
+    const entries: [string, string[]][] = [
+      ["a", ["b", "__proto__"]],
+      ["ab", []],
+    ];
+    const [deps, depsMessage] = schemaRuntime.dependentRequired(entries);
+    const [spelled, spelledMessage] = helpers.dependentRequired(entries);
+    expect(depsMessage).toBe(spelledMessage);
+    for (const o of [...objects, { a: 1, b: 2 }, withOwn({ a: 1, b: 2 }, "__proto__", 1)])
+      expect(deps(o)).toBe(spelled(o));
+  });
+
+  it("leaves to zod a dependent name zod's output may lack, and a refinement it did not record", () => {
+    const holding = (bag: z.ZodType) => z4.object({ id: z4.string(), bag });
+    const open = (entries: [string, string[]][]) =>
+      z4
+        .object({})
+        .catchall(z4.string())
+        .refine(...schemaRuntime.dependentRequired(entries));
+    expect(outputPrecheck(holding(open([["a", ["b"]]])))?.zodParts).toBe(0);
+    // zod never copies an own __proto__: present in the input, absent where zod looks.
+    expect(outputPrecheck(holding(open([["a", ["b", "__proto__"]]])))?.zodParts).toBe(1);
+    // A stripping object drops an unknown name from its output.
+    const stripping = z4
+      .object({ a: z4.string().optional() })
+      .refine(...schemaRuntime.dependentRequired([["a", ["zz"]]]));
+    expect(outputPrecheck(holding(stripping))?.zodParts).toBe(1);
+    // The same checks by hand: not recorded, zod's.
+    const names = z4.string().regex(/^[a-z]+$/);
+    const byHand = z4
+      .object({})
+      .catchall(z4.string())
+      .refine((o) => Object.keys(o).every((key) => names.safeParse(key).success));
+    expect(outputPrecheck(holding(byHand))?.zodParts).toBe(1);
+    const recorded = z4
+      .object({})
+      .catchall(z4.string())
+      .refine(...schemaRuntime.propertyNames(names));
+    expect(outputPrecheck(holding(recorded))?.zodParts).toBe(0);
+    expect(outputPrecheck(z4.number().refine((n) => n % 2 === 0))?.zodParts).toBe(undefined);
+    expect(
+      outputPrecheck(z4.object({ n: z4.number().refine(...schemaRuntime.multipleOf(0.01)) }))?.zodParts,
+    ).toBe(0);
+  });
+
+  /** `tool` served over MCP (the whole middleware chain) from a real upstream answering `body`, zod's parses counted. */
+  async function served(
+    tool: string,
+    run: (call: (body: string) => Promise<unknown>, parses: () => number) => Promise<void>,
+  ) {
     const { resolveConfig } = await import("../../src/config/config.js");
     const { createServer } = await import("../../src/mcp/server.js");
     const { Client } = await import("@modelcontextprotocol/client");
@@ -418,7 +605,7 @@ describe("the pre-check on risky keywords", () => {
     });
     // zod's parses of the tool's whole output schema, counted.
     let parses = 0;
-    const entry = catalog.module.tools.risky_thing;
+    const entry = catalog.module.tools[tool];
     const build = entry?.output;
     if (!entry || !build) throw new Error("no output schema");
     const counted = new Proxy(build(), {
@@ -433,7 +620,7 @@ describe("the pre-check on risky keywords", () => {
     });
     const module = {
       ...catalog.module,
-      tools: { ...catalog.module.tools, risky_thing: { ...entry, output: () => counted } },
+      tools: { ...catalog.module.tools, [tool]: { ...entry, output: () => counted } },
     };
     const config = resolveConfig(catalog.doc.env, { RISKY_URL: upstream.url });
     const factory = createServer({ ...catalog, module }, config, { policy: { audit: false } });
@@ -442,28 +629,54 @@ describe("the pre-check on risky keywords", () => {
     const client = new Client({ name: "test", version: "1.0.0" });
     await client.connect(clientSide);
     try {
-      const call = { name: "risky_thing", arguments: { id: "x" } };
-      body = '{"id":"abc","i":3,"bag":{"a":"xyz"},"children":[{"id":"d"}]}';
-      const served = await client.callTool(call);
-      expect(served.isError).toBeFalsy();
-      expect(served.structuredContent).toEqual(JSON.parse(body));
-      expect(parses).toBe(0);
-      // Refused by both: zod reads it (as parsed, then the copy), and the published schema's tolerance serves it
-      // as drifted, as before.
-      body = '{"id":"abc","i":1e20}';
-      const drifted = await client.callTool(call);
-      expect(drifted.isError).toBeFalsy();
-      expect(drifted.structuredContent).toEqual({ id: "abc", i: 1e20 });
-      expect(parses).toBe(2);
-      // Refused by ajv only (an own __proto__ counted as a member of the bag): zod decides, and accepts.
-      body = '{"id":"abc","bag":{"__proto__":"long value"}}';
-      const accepted = await client.callTool(call);
-      expect(accepted.isError).toBeFalsy();
-      expect(parses).toBe(3);
+      await run(
+        (text) => {
+          body = text;
+          return client.callTool({ name: tool, arguments: { id: "x" } });
+        },
+        () => parses,
+      );
     } finally {
       await client.close();
       await upstream.close();
     }
+  }
+
+  it("is what the served output check reads first: zod parses only what it refuses", async () => {
+    await served("risky_thing", async (call, parses) => {
+      const body = '{"id":"abc","i":3,"bag":{"a":"xyz"},"children":[{"id":"d"}]}';
+      const served = (await call(body)) as { isError?: boolean; structuredContent?: unknown };
+      expect(served.isError).toBeFalsy();
+      expect(served.structuredContent).toEqual(JSON.parse(body));
+      expect(parses()).toBe(0);
+      // Refused by both: zod reads it (as parsed, then the copy), and the published schema's tolerance serves it
+      // as drifted, as before.
+      const drifted = (await call('{"id":"abc","i":1e20}')) as {
+        isError?: boolean;
+        structuredContent?: unknown;
+      };
+      expect(drifted.isError).toBeFalsy();
+      expect(drifted.structuredContent).toEqual({ id: "abc", i: 1e20 });
+      expect(parses()).toBe(2);
+      // Refused by ajv only (an own __proto__ counted as a member of the bag): zod decides, and accepts.
+      const accepted = (await call('{"id":"abc","bag":{"__proto__":"long value"}}')) as { isError?: boolean };
+      expect(accepted.isError).toBeFalsy();
+      expect(parses()).toBe(3);
+    });
+  });
+
+  it("serves an accepted result with propertyNames, dependentRequired and multipleOf without a zod parse", async () => {
+    await served("risky_names", async (call, parses) => {
+      const body =
+        '{"labels":{"ab":"x","a_1":"y"},"card":{"number":"4","expiry":"1","cvc":"2"},"cents":19.99,"tenths":0.3}';
+      const served = (await call(body)) as { isError?: boolean; structuredContent?: unknown };
+      expect(served.isError).toBeFalsy();
+      expect(served.structuredContent).toEqual(JSON.parse(body));
+      expect(parses()).toBe(0);
+      // A key the pattern refuses: ajv refuses, zod reads it (and drift serves it, as before).
+      await call('{"labels":{"Ab":"x"}}');
+      expect(parses()).toBeGreaterThan(0);
+    });
   });
 });
 
