@@ -215,7 +215,7 @@ export const SERVE_OPTIONS = [
     type: "integer",
     arg: "<bytes>",
     group: "transport",
-    shownDefault: "16777216 (16 MiB) over stdio, 4194304 (4 MiB) over HTTP",
+    shownDefault: "16777216 (16 MiB), over stdio and HTTP",
     min: 1024,
     help: "The largest message read from a client: one stdio line, or one HTTP request body. A larger one is answered with a JSON-RPC error (over HTTP, 413) and not read; the server keeps serving.",
   },
