@@ -217,6 +217,8 @@ function requestHeaders(placement: AuthPlacement, userAgent: string | undefined)
   return headers;
 }
 
+const NO_HEADERS: ReadonlySet<string> = new Set();
+
 /** The outcome of the endpoint's answer: a GraphQL result (also on a 4xx), else an HTTP or response failure. */
 async function readGraphqlResponse(
   ctx: CallContext,
@@ -225,8 +227,9 @@ async function readGraphqlResponse(
   limit: number,
   sent: GraphqlRequest["headers"],
 ): Promise<ToolOutcome> {
-  // A 304 is no redirect: the same rule as the HTTP executor's (a result only for a conditional request).
-  if (response.status === 304) return notModified(response, sent, ctx.tool.policy);
+  // A 304 is no redirect: the same rule as the HTTP executor's (a result only for a request the caller made
+  // conditional, which no GraphQL call's arguments can: every header is the server's).
+  if (response.status === 304) return notModified(response, sent, NO_HEADERS, ctx.tool.policy);
   if (response.status >= 300 && response.status < 400) {
     await response.cancel();
     return failure(

@@ -216,7 +216,7 @@ async function responseOutcome(
   sent: BuiltRequest["headers"],
 ): Promise<ToolOutcome> {
   ctx.upstream.lastStatus = response.status;
-  if (response.status === 304) return notModified(response, sent, ctx.tool.policy);
+  if (response.status === 304) return notModified(response, sent, callerHeaders(binding), ctx.tool.policy);
   if (response.status >= 300) return upstreamFailure(response, await readErrorBody(response));
   const bytes = await response.read(limit);
   // An upstream that omits Content-Type is read as the media type its spec promises.
@@ -335,6 +335,13 @@ function withBoundParams(
       );
   }
   return out;
+}
+
+/** The header names (lower-case) the caller's arguments fill: a binding's header parameters not sent from env. */
+function callerHeaders(binding: HttpBinding): ReadonlySet<string> {
+  return new Set(
+    binding.params.filter((p) => p.in === "header" && p.env === undefined).map((p) => p.name.toLowerCase()),
+  );
 }
 
 const boundParams = new WeakMap<HttpBinding, readonly HttpParam[]>();

@@ -224,27 +224,28 @@ export function shapesByPath(p: ToolPolicy): boolean {
 const CONDITIONAL = new Set(["if-none-match", "if-modified-since"]);
 
 /**
- * A 304 Not Modified. To a conditional request (`If-None-Match`, `If-Modified-Since`) whose resource has not changed,
- * the copy the caller holds is current: a result without content (RFC 9110 15.4.5: a 304 has none), as for a 204,
- * with a note saying so; not an error, which would invite a retry of a request that did what it asked. The note
- * names the ETag unless the tool's policies shape its data by path (an ETag can encode the data: fail closed). To a
- * request that named no version there is no copy to be current (a cache or proxy before the upstream answered, or
- * the upstream misbehaves): an error naming it, never an empty result a model would read as the resource's content.
+ * A 304 Not Modified. To a request the caller made conditional (its arguments set a non-empty `If-None-Match` or
+ * `If-Modified-Since`) whose resource has not changed, the copy the caller holds is current: a result without
+ * content (RFC 9110 15.4.5: a 304 has none), as for a 204, with a note saying so; not an error, which would invite a
+ * retry of a request that did what it asked. The note names the ETag unless the tool's policies shape its data by
+ * path (an ETag can encode the data: fail closed). Otherwise the caller holds no copy to be current: the request
+ * named no version (a cache or proxy before the upstream answered, or the upstream misbehaves), or only a header the
+ * operator set (`param_env`, a credential) did: an error naming it, never an empty result a model would read as the
+ * resource's content. `fromCaller` holds the (lower-case) header names the caller's arguments fill.
  */
 export async function notModified(
   response: UpstreamResponse,
   sent: ReadonlyArray<readonly [string, string]>,
+  fromCaller: ReadonlySet<string>,
   policy: ToolPolicy,
 ): Promise<ToolOutcome> {
   await response.read(0).catch(() => response.cancel());
   const status = describeStatus(304);
-  if (!sent.some(([name]) => CONDITIONAL.has(name.toLowerCase()))) {
-    return failure(
-      `the upstream answered ${status} to a request that named no version (no If-None-Match or If-Modified-Since header): a 304 answers only such a request, so this reply says nothing about the resource (a cache or proxy before the upstream may have answered it); nothing was read`,
-      "http_304",
-      { status: 304 },
-    );
-  }
+  const conditional = sent.filter(
+    ([name, value]) => CONDITIONAL.has(name.toLowerCase()) && value.trim() !== "",
+  );
+  if (!conditional.some(([name]) => fromCaller.has(name.toLowerCase())))
+    return unaskedNotModified(status, conditional);
   const etag = response.headers.get("etag");
   const shown =
     etag !== null && !shapesByPath(policy) && /^(W\/)?"[\x21\x23-\x7e]{0,128}"$/.test(etag)
@@ -258,6 +259,28 @@ export async function notModified(
     ],
   };
 }
+
+/** A 304 to a request the caller did not make conditional: an error, naming the operator-set header if one did. */
+function unaskedNotModified(
+  status: string,
+  conditional: ReadonlyArray<readonly [string, string]>,
+): ToolOutcome {
+  const names = [...new Set(conditional.map(([name]) => HEADER_NAMES[name.toLowerCase()] ?? name))];
+  const operator =
+    names.length === 0
+      ? "a cache or proxy before the upstream may have answered it"
+      : `the ${names.join(" and ")} header${names.length > 1 ? "s" : ""} the server's configuration sets made the request conditional, not the caller`;
+  return failure(
+    `the upstream answered ${status} to a request the caller did not make conditional (its arguments set no If-None-Match or If-Modified-Since value): a 304 answers only such a request, so this reply says nothing about the resource (${operator}); nothing was read`,
+    "http_304",
+    { status: 304 },
+  );
+}
+
+const HEADER_NAMES: Record<string, string> = {
+  "if-none-match": "If-None-Match",
+  "if-modified-since": "If-Modified-Since",
+};
 
 export function describeStatus(status: number): string {
   // node:http loads on the first error to describe, not at start-up.

@@ -193,13 +193,13 @@ describe("an empty success reply beside a declared body", () => {
       [false, {}, "null"],
     ]);
     // A 304 Not Modified is a result only for a conditional request (test/e2e/binary-results.test.ts); this
-    // one named no version (no If-None-Match or If-Modified-Since), so it is an error naming the 304.
+    // one the caller did not make conditional (no If-None-Match or If-Modified-Since), so it is an error naming the 304.
     const [unchanged, structured, said] = await answered("only_body", { status: 304 });
     expect([unchanged, structured, said]).toEqual([
       true,
       "none",
       expect.stringMatching(
-        /^the upstream answered HTTP 304 Not Modified to a request that named no version \(no If-None-Match/,
+        /^the upstream answered HTTP 304 Not Modified to a request the caller did not make conditional \(its arguments set no If-None-Match/,
       ),
     ]);
     // A 3xx without a Location to follow stays an error.

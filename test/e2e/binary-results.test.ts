@@ -323,13 +323,13 @@ describe("upstream replies that are not JSON", () => {
     expect(served.stderr()).not.toMatch(/drift: tool get_thing/);
   });
 
-  it("a 304 to a request that named no version is an error naming it", async () => {
+  it("a 304 to a request the caller did not make conditional is an error naming it", async () => {
     const stale = await call("get_thing", { id: "stale" });
     expect(stale.isError).toBe(true);
     expect(stale.structuredContent).toBeUndefined();
     expect(stale.content).toHaveLength(1);
     expect(stale.content[0]?.text).toMatch(
-      /^the upstream answered HTTP 304 Not Modified to a request that named no version \(no If-None-Match or If-Modified-Since header\): a 304 answers only such a request, so this reply says nothing about the resource .*\(correlation id /,
+      /^the upstream answered HTTP 304 Not Modified to a request the caller did not make conditional \(its arguments set no If-None-Match or If-Modified-Since value\): a 304 answers only such a request, so this reply says nothing about the resource .*\(correlation id /,
     );
     expect(upstream.received.at(-1)?.headers["if-none-match"]).toBeUndefined();
   });

@@ -377,7 +377,7 @@ describe("the answer", () => {
     expect((await run().outcome).error).toMatchObject({
       code: "http_304",
       message: expect.stringMatching(
-        /^the upstream answered HTTP 304 Not Modified to a request that named no version \(no If-None-Match or If-Modified-Since header\)/,
+        /^the upstream answered HTTP 304 Not Modified to a request the caller did not make conditional \(its arguments set no If-None-Match or If-Modified-Since value\)/,
       ),
     });
 
