@@ -217,25 +217,29 @@ function schemeAuth(
         break;
     }
   }
-  // A scheme every requirement satisfies with another's token reads that scheme's variables: none of its own.
+  // A scheme every requirement satisfies with another's token or key reads that scheme's variables: none of its own.
   // Its token only: renewing belongs to the kept scheme (an implicit flow has no token URL to renew at).
   for (const [scheme, kept] of merged) {
-    const token = auth[kept]?.token;
+    const { token, value } = auth[kept] ?? {};
     if (token) auth[scheme] = { token };
+    else if (value) auth[scheme] = { value };
   }
   return auth;
 }
 
 /**
- * Schemes whose token no call reads: in every requirement naming them, one token of the same authorization server
- * is sent for them (`sharedToken`, Google's implicit `Oauth2` beside the authorization-code `Oauth2c`), mapped to
- * the scheme kept. Decided as the runtime decides it, on the schemes as the bare auth configures them.
+ * Schemes whose token or key no call reads: in every requirement naming them, one token of the same authorization
+ * server is sent for them (`sharedToken`, Google's implicit `Oauth2` beside the authorization-code `Oauth2c`), or
+ * one API key of the very same slot (fec.gov's two schemes of the query `api_key`), mapped to the scheme kept.
+ * Decided as the runtime decides it, on the schemes as the bare auth configures them.
  */
 function mergedAway(model: OpenApiSourceModel): Map<string, string> {
   const schemes = new Map<string, AuthScheme>();
   const none = { env: "" };
   for (const [name, info] of Object.entries(model.securitySchemes)) {
     if (info.kind === "bearer") schemes.set(name, { kind: "bearer", scheme: name, token: none });
+    if (info.kind === "apiKey")
+      schemes.set(name, { kind: "apiKey", scheme: name, in: info.in, name: info.name, value: none });
     if (info.kind === "oauth2") {
       const renews = info.tokenUrl !== undefined || info.discoveryUrl !== undefined;
       const { tokenUrl, discoveryUrl } = info;
@@ -258,8 +262,8 @@ function mergedAway(model: OpenApiSourceModel): Map<string, string> {
     const shared = sharedToken(alt, schemes, endpoints).shared;
     for (const name of alt) {
       const before = keptFor.get(name);
-      if (shared?.merged.includes(name) && (before === undefined || before === shared.kept))
-        keptFor.set(name, shared.kept);
+      const into = shared.find((s) => s.merged.includes(name))?.kept;
+      if (into !== undefined && (before === undefined || before === into)) keptFor.set(name, into);
       else read.add(name);
     }
   }

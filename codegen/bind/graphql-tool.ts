@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
 import type { GraphQLError, OperationTypeNode } from "graphql";
-import { sharedToken, slotClash } from "../../src/executors/upstream-auth.js";
+import { sharedToken, sharedWhat, slotClash } from "../../src/executors/upstream-auth.js";
 import type { Diagnostics } from "../diagnostics.js";
 import { toIdentifier } from "../ir/symbols.js";
 import type {
@@ -164,11 +164,11 @@ function gatedSecurity(
   let changed = false;
   const merged = alternatives.map((alternative) => {
     const one = sharedToken(alternative, schemes);
-    changed ||= one.shared !== undefined;
-    if (one.shared)
+    changed ||= one.shared.length > 0;
+    for (const shared of one.shared)
       diags.info(
         "TW142",
-        `source "${sourceId}": security schemes ${[one.shared.kept, ...one.shared.merged].map((s) => JSON.stringify(s)).join(" and ")}, required together, share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends ${JSON.stringify(one.shared.kept)}'s token once`,
+        `source "${sourceId}": security schemes ${[shared.kept, ...shared.merged].map((s) => JSON.stringify(s)).join(" and ")}, required together, ${sharedWhat(shared)}`,
         at.security,
       );
     return one.alternative;

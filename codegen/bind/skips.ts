@@ -1,5 +1,5 @@
 import type { AuthScheme } from "../../src/catalog.js";
-import { type SharedToken, sharedToken, slotClash } from "../../src/executors/upstream-auth.js";
+import { type SharedToken, sharedToken, sharedWhat, slotClash } from "../../src/executors/upstream-auth.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SkippedOperation, SourceNode, SourceRef } from "../ir/types.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
@@ -102,14 +102,15 @@ export class OperationGate {
     const schemes = this.sendable.get(op.sourceId) ?? new Map<string, AuthScheme>();
     const endpoints = specEndpoints(this.models.get(op.sourceId));
     const merged = op.security.map((alternative) => sharedToken(alternative, schemes, endpoints));
-    const shared = merged.map((m) => m.shared).filter((m): m is SharedToken => m !== undefined);
+    const shared = merged.flatMap((m) => m.shared);
     if (shared.length === 0) return op;
     // No prototype: a scheme may be named `__proto__` (a spec's names are any text).
     const scopes: Record<string, string[]> | undefined = op.securityScopes
       ? Object.assign(Object.create(null), op.securityScopes)
       : undefined;
-    for (const { kept, merged: others } of shared) {
-      this.sayShared(op, kept, others);
+    for (const one of shared) {
+      const { kept, merged: others } = one;
+      this.sayShared(op, one);
       if (!scopes) continue;
       const union = new Set(
         [kept, ...others].flatMap((s) => (Object.hasOwn(scopes, s) ? (scopes[s] ?? []) : [])),
@@ -128,7 +129,8 @@ export class OperationGate {
 
   private readonly said = new Set<string>();
 
-  private sayShared(op: OperationNode, kept: string, others: string[]): void {
+  private sayShared(op: OperationNode, shared: SharedToken): void {
+    const { kept, merged: others } = shared;
     const key = JSON.stringify([op.sourceId, kept, ...others]);
     if (this.said.has(key)) return;
     this.said.add(key);
@@ -138,7 +140,7 @@ export class OperationGate {
       .map((s) => JSON.stringify(s));
     this.diags.info(
       "TW142",
-      `source "${op.sourceId}": security schemes ${all.join(" and ")}, required together (first at ${op.key}), share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends ${JSON.stringify(kept)}'s token once, with their scopes together`,
+      `source "${op.sourceId}": security schemes ${all.join(" and ")}, required together (first at ${op.key}), ${sharedWhat(shared)}${shared.key === undefined ? ", with their scopes together" : ""}`,
       op.securityAt ?? op.source,
     );
   }

@@ -174,10 +174,14 @@ function originOf(url: string): string {
   }
 }
 
-/** One token shared by several schemes of a requirement: `kept` is asked for and sent, `merged` are not. */
+/**
+ * One credential shared by several schemes of a requirement: `kept` is asked for and sent, `merged` are not. `key`:
+ * the slot of API keys that all name it (absent: a bearer token).
+ */
 export interface SharedToken {
   kept: string;
   merged: string[];
+  key?: string;
 }
 
 /**
@@ -187,15 +191,29 @@ export interface SharedToken {
  * requirement keeps one of them (the first that obtains tokens itself, else the first) and the others are dropped.
  * `endpoints` adds what the spec says of a scheme beyond the catalog (its authorization URLs). Schemes whose token,
  * discovery or authorization URLs name different origins are different servers, whose tokens differ: they stay,
- * and `slotClash` refuses the requirement, as for basic beside bearer or an API key named Authorization.
+ * and `slotClash` refuses the requirement, as for basic beside bearer or an API key named Authorization. So are API
+ * keys of the very same slot (`sameKeys`): one key, the first scheme's, sent once.
  */
 export function sharedToken(
   alternative: readonly string[],
   schemes: ReadonlyMap<string, AuthScheme>,
   endpoints: (scheme: string) => readonly string[] = () => [],
-): { alternative: string[]; shared?: SharedToken } {
+): { alternative: string[]; shared: SharedToken[] } {
+  const token = oneBearer(alternative, schemes, endpoints);
+  const shared = [...(token ? [token] : []), ...sameKeys(alternative, schemes)];
+  if (shared.length === 0) return { alternative: [...alternative], shared };
+  const merged = new Set(shared.flatMap((s) => s.merged));
+  return { alternative: alternative.filter((name) => !merged.has(name)), shared };
+}
+
+/** The bearer-token schemes of an alternative that share one token (`sharedToken`), or undefined. */
+function oneBearer(
+  alternative: readonly string[],
+  schemes: ReadonlyMap<string, AuthScheme>,
+  endpoints: (scheme: string) => readonly string[],
+): SharedToken | undefined {
   const tokens = alternative.filter((name) => bearerLike(schemes.get(name)));
-  if (tokens.length < 2) return { alternative: [...alternative] };
+  if (tokens.length < 2) return undefined;
   const origins = new Set<string>();
   for (const name of tokens) {
     const scheme = schemes.get(name) as AuthScheme;
@@ -205,10 +223,36 @@ export function sharedToken(
     if (scheme.kind === "oauth2ClientCredentials") urls.push(scheme.tokenUrl);
     for (const url of urls) origins.add(originOf(url));
   }
-  if (origins.size > 1) return { alternative: [...alternative] };
+  if (origins.size > 1) return undefined;
   const kept = tokens.find((name) => renews(schemes.get(name) as AuthScheme)) ?? (tokens[0] as string);
-  const merged = tokens.filter((name) => name !== kept);
-  return { alternative: alternative.filter((name) => !merged.includes(name)), shared: { kept, merged } };
+  return { kept, merged: tokens.filter((name) => name !== kept) };
+}
+
+/**
+ * API keys of one alternative that name the very same slot (one `in`; one name, exact for a query parameter or
+ * cookie, case-insensitive for a header, as HTTP header names are): a request carries that slot once, so a spec
+ * requiring both means one key (fec.gov ANDs `ApiKeyQueryAuth` and `apiKey`, each the query `api_key`). The first is
+ * kept. Keys of different slots are each sent; an API key named Authorization beside a token still clashes.
+ */
+function sameKeys(alternative: readonly string[], schemes: ReadonlyMap<string, AuthScheme>): SharedToken[] {
+  const bySlot = new Map<string, string[]>();
+  for (const name of alternative) {
+    const scheme = schemes.get(name);
+    if (scheme?.kind !== "apiKey") continue;
+    const slot = slotOf(scheme);
+    bySlot.set(slot, [...(bySlot.get(slot) ?? []), name]);
+  }
+  return [...bySlot]
+    .filter(([, names]) => names.length > 1)
+    .map(([slot, [kept, ...merged]]) => ({ kept: kept as string, merged, key: slot }));
+}
+
+/** What the schemes of a `SharedToken` share, for the TW142 info that says they are one credential. */
+export function sharedWhat(shared: SharedToken): string {
+  const kept = JSON.stringify(shared.kept);
+  if (shared.key !== undefined)
+    return `share one key: each sends an API key as ${shared.key}, which one request carries once, so the catalog asks for and sends ${kept}'s key once`;
+  return `share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends ${kept}'s token once`;
 }
 
 /**

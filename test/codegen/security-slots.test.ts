@@ -6,8 +6,8 @@ import { writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 
 /**
- * A security alternative two of whose schemes need one slot (basic and bearer both as Authorization, two API keys
- * under one header name) can never be sent: the runtime skips it (872d4bd). Generate says so at the operation: it
+ * A security alternative two of whose schemes need one slot (basic and bearer both as Authorization, an API key
+ * named Authorization beside a bearer token) can never be sent: the runtime skips it (872d4bd). Generate says so at the operation: it
  * drops such an alternative with a warning when another remains, and leaves the operation out (TW139, listed in
  * CATALOG.md) when every alternative clashes, instead of publishing a tool whose every call is refused.
  */
@@ -19,13 +19,13 @@ components:
     basic: { type: http, scheme: basic }
     bearer: { type: http, scheme: bearer }
     keyA: { type: apiKey, in: header, name: X-Key }
-    keyB: { type: apiKey, in: header, name: x-key }
+    keyB: { type: apiKey, in: header, name: authorization }
     cookie: { type: apiKey, in: cookie, name: sid }
 paths:
   /never:
     get:
       operationId: never
-      security: [{ basic: [], bearer: [] }, { keyA: [], keyB: [] }]
+      security: [{ basic: [], bearer: [] }, { bearer: [], keyB: [] }]
       responses: { "200": { description: ok } }
   /some:
     get:
@@ -62,7 +62,7 @@ describe("security alternatives that need one slot twice", () => {
     expect(warnings.map((d) => [d.code, d.message, d.source?.pointer, d.source?.line])).toEqual([
       [
         "TW139",
-        "GET /never is left out: every security alternative needs one slot twice: basic + bearer (basic and bearer both need the Authorization header, which one request carries once); keyA + keyB (keyA and keyB both need the header x-key, which one request carries once)",
+        "GET /never is left out: every security alternative needs one slot twice: basic + bearer (basic and bearer both need the Authorization header, which one request carries once); bearer + keyB (bearer and keyB both need the Authorization header, which one request carries once)",
         "#/paths/~1never/get",
         14,
       ],

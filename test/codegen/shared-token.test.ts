@@ -7,9 +7,11 @@ import { ROOT } from "../helpers/paths.js";
  * Schemes AND-ed in one requirement that each send a bearer token in `Authorization` (http bearer, OAuth2 of any
  * flow, OpenID Connect) from one authorization server are one credential: the requirement keeps one scheme, sent
  * once. Every Google API spec ANDs an implicit and an authorization-code scheme of accounts.google.com in every
- * requirement; each operation was left out as needing the Authorization header twice. What really needs one slot
- * twice stays refused: tokens of different servers, basic beside bearer, an API key named Authorization beside a
- * token, two API keys under one name.
+ * requirement; each operation was left out as needing the Authorization header twice. So are API keys of the very
+ * same slot (one `in`; one name, exact for query and cookie, case-insensitive for header): fec.gov ANDs two schemes
+ * of the query `api_key`, which a request carries once, so they are one key, the first scheme's. What really needs
+ * one slot twice stays refused: tokens of different servers, basic beside bearer, an API key named Authorization
+ * beside a token. Keys of different slots (query `key` and `Key`, a header and a query of one name) are each sent.
  */
 const SCHEMES = {
   implicit:
@@ -32,6 +34,11 @@ const SCHEMES = {
   keyB: "{ type: apiKey, in: header, name: x-key }",
   queryA: "{ type: apiKey, in: query, name: key }",
   queryB: "{ type: apiKey, in: query, name: key }",
+  queryCase: "{ type: apiKey, in: query, name: Key }",
+  headerKey: "{ type: apiKey, in: header, name: key }",
+  cookieA: "{ type: apiKey, in: cookie, name: sid }",
+  cookieB: "{ type: apiKey, in: cookie, name: sid }",
+  cookieCase: "{ type: apiKey, in: cookie, name: SID }",
 };
 
 /** [first scheme, second scheme, the requirement the tool keeps (undefined: the operation is left out)]. */
@@ -53,11 +60,16 @@ const PAIRS: [string, string, string[] | undefined][] = [
   ["basic", "code", undefined],
   ["authKey", "bearer", undefined],
   ["authKey", "implicit", undefined],
-  ["keyA", "keyB", undefined],
-  ["queryA", "queryB", undefined],
+  // One API key slot (header names case-insensitive, query and cookie names exact): one key, the first scheme's.
+  ["keyA", "keyB", ["keyA"]],
+  ["queryA", "queryB", ["queryA"]],
+  ["cookieA", "cookieB", ["cookieA"]],
   // Different slots: both sent.
   ["keyA", "bearer", ["bearer", "keyA"]],
   ["queryA", "code", ["code", "queryA"]],
+  ["queryA", "queryCase", ["queryA", "queryCase"]],
+  ["headerKey", "queryA", ["headerKey", "queryA"]],
+  ["cookieA", "cookieCase", ["cookieA", "cookieCase"]],
 ];
 
 function specOf(pairs: [string, string, unknown][]): string {
@@ -89,11 +101,15 @@ describe("schemes of one requirement that share one bearer token", () => {
     expect(got).toEqual(PAIRS.map(([a, b, kept]) => [a, b, kept]));
     const leftOut = diags.items.filter((d) => d.code === "TW139").map((d) => d.message.split(" ")[1]);
     expect(leftOut).toEqual(PAIRS.flatMap(([, , kept], i) => (kept ? [] : [`/p${i}`])));
-    const infos = diags.items.filter((d) => d.severity === "info" && d.message.includes("share one token"));
+    const infos = diags.items.filter((d) => d.severity === "info" && d.code === "TW142");
     expect(infos[0]?.message).toBe(
       `source "api": security schemes "code" and "implicit", required together (first at GET /p0), share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends "code"'s token once, with their scopes together`,
     );
     expect(infos[0]?.source).toMatchObject({ pointer: "#/paths/~1p0/get/security" });
+    const keys = PAIRS.findIndex(([a]) => a === "keyA");
+    expect(infos.find((d) => d.message.includes('"keyA"'))?.message).toBe(
+      `source "api": security schemes "keyA" and "keyB", required together (first at GET /p${keys}), share one key: each sends an API key as the header x-key, which one request carries once, so the catalog asks for and sends "keyA"'s key once`,
+    );
     // Once per set of schemes, not once per operation.
     expect(infos).toHaveLength(PAIRS.filter(([a, b, kept]) => kept?.length === 1 && a !== b).length);
   });

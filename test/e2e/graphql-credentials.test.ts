@@ -10,7 +10,8 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
 
 /**
  * A GraphQL source's credentials go through the gate an OpenAPI operation's do (codegen/bind/skips.ts, the runtime's
- * upstream-auth.ts): schemes required together that share one bearer token are asked for and sent once; an
+ * upstream-auth.ts): schemes required together that share one bearer token, or API keys of the very same slot, are
+ * asked for and sent once; an
  * alternative two of whose schemes need one slot (basic and bearer both as Authorization) is never sent, said with
  * a located TW142 (a warning when another alternative remains, an error when none does); two OAuth2 schemes of
  * different authorization servers are not one token (each is meant for its own server). Served over stdio in
@@ -52,9 +53,17 @@ const SERVED = `  shop:
       token: { type: bearer, token: { env: ACCESS_TOKEN } }
       key: { type: apiKey, in: header, name: X-Api-Key, value: { env: OPS_KEY } }
     security: [[user, token], [key]]
+  keys:
+    graphql: ./schema.graphql
+    base_url: { env: SHOP_URL }
+    path: /keys
+    auth:
+      k1: { type: apiKey, in: header, name: X-Api-Key, value: { env: OPS_KEY } }
+      k2: { type: apiKey, in: header, name: x-api-key, value: { env: ID_TOKEN } }
 tools:
   shop_whoami: { from: "shop#Query.whoami" }
   ops_whoami: { from: "ops#Query.whoami" }
+  keys_whoami: { from: "keys#Query.whoami" }
 `;
 
 async function generate(name: string, sources: string) {
@@ -99,9 +108,9 @@ describe("GraphQL sources through the shared-token and one-slot gate", () => {
   });
 
   it("two bearer schemes required together send one token, once, said with a TW142 info", async () => {
-    expect(infos).toEqual([
+    expect(infos[0]).toBe(
       'source "shop": security schemes "id_token" and "access", required together, share one token: each sends it as "Authorization: Bearer", from one authorization server, so the catalog asks for and sends "id_token"\'s token once',
-    ]);
+    );
     const result = await served.client.callTool({ name: "shop_whoami", arguments: {} });
     expect(result.isError ?? false).toBe(false);
     expect(result.content).toEqual([{ type: "text", text: "/" }]);
@@ -110,6 +119,18 @@ describe("GraphQL sources through the shared-token and one-slot gate", () => {
       1,
     );
     expect(got.headers.authorization).toBe(`Bearer ${ID_TOKEN}`);
+  });
+
+  it("two API keys of one header (names case-insensitive) send the first scheme's key, once, said with a TW142 info", async () => {
+    expect(infos.slice(1)).toEqual([
+      'source "keys": security schemes "k1" and "k2", required together, share one key: each sends an API key as the header x-api-key, which one request carries once, so the catalog asks for and sends "k1"\'s key once',
+    ]);
+    const result = await served.client.callTool({ name: "keys_whoami", arguments: {} });
+    expect(result.isError ?? false).toBe(false);
+    const got = upstream.received.at(-1)!;
+    expect(got.path).toBe("/keys");
+    expect(got.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === "x-api-key")).toHaveLength(1);
+    expect(got.headers["x-api-key"]).toBe(KEY);
   });
 
   it("an alternative needing the Authorization header twice is never sent, said with a located warning", async () => {
