@@ -110,15 +110,21 @@ paths:
     ["header", "X-Api-Key:", "an HTTP header name (RFC 9110 token)"],
     ["cookie", "sid; admin=1", "a cookie name (RFC 6265 token)"],
   ])(
-    "in %s %j: generate stops with a located TW142 error (before: generated, and no call could send the key as declared)",
+    "in %s %j: the scheme is malformed, a TW133 warning at its name, and its only operation is left out, so generate stops (before: generated, and no call could send the key as declared)",
     async (where, name, what) => {
       const tree = writeTree(`apikey-names-${where}`, { "openapi.yaml": spec(where, name) });
       const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "keyed", "test/.tmp/apikey-names");
       expect(cat).toBeUndefined();
-      const errors = diags.items.filter((d) => d.severity === "error" && d.code === "TW142");
-      expect(errors.map((d) => d.message)).toContain(
-        `auth.key: the apiKey's ${where} name ${JSON.stringify(name)} is not ${what}, so no request can carry the key`,
-      );
+      const malformed = diags.items.filter((d) => d.code === "TW133");
+      expect(malformed.map((d) => [d.severity, d.message])).toEqual([
+        [
+          "warning",
+          `security scheme "key" is malformed (/components/securitySchemes/key/name: ${JSON.stringify(name)} is not ${what}, so no request can carry the key): no credential is sent for it; an operation that needs it is sent with another alternative it lists, or left out`,
+        ],
+      ]);
+      expect(malformed[0]?.source).toMatchObject({ pointer: "#/components/securitySchemes/key/name" });
+      expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message)).toHaveLength(1);
+      expect(errorsOf(diags).length).toBeGreaterThan(0);
     },
   );
 
