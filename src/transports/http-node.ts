@@ -25,11 +25,9 @@ export class ClientGoneError extends Error {
 }
 
 /**
- * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. After a refusal up to
- * `UNREAD_BODY_LIMIT` more bytes are read and dropped (`boundUnreadBody`), so a client still sending a modest body
- * reads the refusal cleanly (closing a socket with unread data resets it); past that the connection is closed: a
- * client streaming a huge body (chunked, or past its declared length) no longer keeps its socket read until the
- * request timeout. A client waiting for
+ * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. After a refusal the
+ * rest of the body is read and dropped (bounded by the server's request timeout) rather than left unread:
+ * closing a socket with unread data resets it, and the client would never see the 413. A client waiting for
  * `100 Continue` (node leaves it to the server: see the checkContinue listener) is sent it here, once the request
  * was admitted and its declared length fits: one refused before (401, 403, 413, 503) never sends its body.
  */
@@ -42,7 +40,7 @@ export function readBody(
   const declared = Number(req.headers["content-length"]);
   const sized = Number.isFinite(declared);
   if (sized && declared > limit) {
-    boundUnreadBody(req);
+    req.resume();
     return Promise.reject(new BodyTooLargeError(limit));
   }
   // A declared length is counted against the bytes in flight before any of it is read (or invited).
@@ -64,7 +62,6 @@ export function readBody(
       if (size > limit || refusal !== undefined) {
         over = true;
         chunks.length = 0;
-        boundUnreadBody(req);
         reject(refusal !== undefined ? new BodyBudgetError(refusal) : new BodyTooLargeError(limit));
         return;
       }
