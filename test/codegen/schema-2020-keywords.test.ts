@@ -198,6 +198,42 @@ const rows: Row[] = [
     schema: { type: "string", not: { anyOf: [{ enum: ["root", "admin"] }, { pattern: "^sys" }] } },
     values: ["user", "root", "admin", "system", "a-sys"],
   },
+  // A bound of one type (exclusiveMinimum, minItems, uniqueItems, maxProperties) is read only on a typed node: with
+  // no type for it, a not's schema read as any value refused every value.
+  {
+    name: "not: an exclusive bound with no type is not enforced (never a refusal of every value)",
+    schema: { type: "number", not: { exclusiveMinimum: 5 } },
+    values: [1, 5, 5.5],
+    widened: ["not"],
+  },
+  {
+    name: "not: array and object bounds with no type are not enforced",
+    schema: {
+      ...OBJ,
+      properties: {
+        tags: { type: "array", not: { minItems: 2 } },
+        ids: { type: "array", not: { uniqueItems: true } },
+      },
+      not: { maxProperties: 0 },
+    },
+    values: [{ tags: [] }, { tags: [1] }, { tags: [1, 2] }, { ids: [1, 1] }, { ids: [1, 2] }, {}],
+    widened: ["not"],
+  },
+  {
+    name: "not: a bound with no type inside a property or a branch is not enforced",
+    schema: {
+      ...OBJ,
+      properties: { n: { type: "number", not: { anyOf: [{ exclusiveMinimum: 5 }, { maximum: 0 }] } } },
+      not: { required: ["a"], properties: { a: { exclusiveMaximum: 3 } } },
+    },
+    values: [{ a: 1 }, { a: 5 }, {}, { n: -1 }, { n: 3 }, { n: 6 }],
+    widened: ["not"],
+  },
+  {
+    name: "not: an exclusive bound beside one the type is read from is enforced",
+    schema: { type: "number", not: { minimum: 1, exclusiveMaximum: 3 } },
+    values: [0, 1, 2, 3, 4],
+  },
   {
     name: "not: a schema read wider than the spec's (a format) is not enforced",
     schema: { type: "string", not: { format: "email" } },

@@ -75,16 +75,46 @@ function structural(key: string, v: unknown, depth: number): boolean {
 }
 
 /**
+ * The keywords the generator reads a type from where a schema names none (`typesOf` in schema.ts: `minimum` a
+ * number, `pattern` a string, `required` an object, `items` an array). A schema with neither a `type` nor one of
+ * these is read as any value, and a bound only one type has (`exclusiveMinimum`, `minItems`, `uniqueItems`,
+ * `maxProperties`) is not read at all: wider than JSON Schema, so under `not` a refusal of every value.
+ */
+const TYPING = new Set([
+  "minimum",
+  "maximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+]);
+/** The keywords read as written whatever the type: a schema of only these (and annotations) needs none. */
+const ANY_TYPE = new Set(["enum", "const", "anyOf", "allOf"]);
+
+/** Whether every keyword of `raw` is read: it has a type, one the generator reads from a keyword, or needs none. */
+function typed(raw: Json): boolean {
+  if ("type" in raw) return true;
+  const keys = Object.keys(raw).filter((key) => !ANNOTATIONS.has(key));
+  return keys.some((key) => TYPING.has(key)) || keys.every((key) => ANY_TYPE.has(key));
+}
+
+/**
  * Whether the generator reads `raw` never wider than JSON Schema does: only keywords it enforces as written, no
  * `$ref`, no `format` (an annotation here), no `oneOf` (read as anyOf where variants overlap), no `nullable` (3.1
  * ignores it, the generator reads it as "or null"), no `type` beside an `enum` or `const` (read as the values when
- * they differ). A keyword without a `type` reads typed (`minimum` as a
- * number), narrower than JSON Schema, which is the safe side under `not`.
+ * they differ), no bound of one type without a type it is read with (`typed`). A keyword without a `type` reads
+ * typed (`minimum` as a number), narrower than JSON Schema, which is the safe side under `not`.
  */
 export function readNeverWider(raw: unknown, depth = 0): boolean {
   if (typeof raw === "boolean") return true;
   if (!isObject(raw) || depth > 16) return false;
   if ("type" in raw && ("enum" in raw || "const" in raw)) return false;
+  if (!typed(raw)) return false;
   for (const [key, v] of Object.entries(raw)) {
     if (ANNOTATIONS.has(key)) continue;
     if (COUNTS.has(key) || NUMBERS.has(key) ? !bound(key, v) : !structural(key, v, depth)) return false;
