@@ -97,7 +97,7 @@ export function reachOfAddress(address: string): Reach {
  * (::ffff:0:0:0/96, RFC 2765) and IPv4-mapped ones (::ffff:0:0/96), whose last 32 bits are the IPv4 address a
  * translator (or this machine's stack) delivers to.
  */
-function translatedIpv4(address: string): string | undefined {
+export function translatedIpv4(address: string): string | undefined {
   const words = ipv6Words(address);
   const prefix = words
     ?.slice(0, 6)

@@ -1,4 +1,4 @@
-import { ipv6Words } from "../config/reach.js";
+import { ipv6Words, translatedIpv4 } from "../config/reach.js";
 import { parseClientJson } from "../executors/json-text.js";
 import { logLine } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
@@ -36,19 +36,34 @@ export function callerKey(
 }
 
 /**
- * The network a client's address counts as: an IPv4 address itself (an IPv4-mapped one, as a dual-stack socket
- * gives an IPv4 client, as that IPv4 address); an IPv6 address as its /64, the smallest block a provider hands a
- * subscriber or a cloud machine, whose every address (2^64 of them) is one client's to send from.
+ * The network a client's address counts as: an IPv4 address itself; an IPv6 address carrying an IPv4 one as that
+ * IPv4 address (`carriedIpv4`); any other IPv6 address as its /64, the smallest block a provider hands a subscriber
+ * or a cloud machine, whose every address (2^64 of them) is one client's to send from.
  */
 export function callerNetwork(address: string): string {
   const words = address.includes(":") ? ipv6Words(address.toLowerCase()) : undefined;
   if (words === undefined) return address;
-  if (words.slice(0, 6).join(":") === "0:0:0:0:0:65535")
-    return [words[6]! >> 8, words[6]! & 255, words[7]! >> 8, words[7]! & 255].join(".");
-  return `${words
-    .slice(0, 4)
-    .map((w) => w.toString(16))
-    .join(":")}::/64`;
+  return (
+    carriedIpv4(address.toLowerCase(), words) ??
+    `${words
+      .slice(0, 4)
+      .map((w) => w.toString(16))
+      .join(":")}::/64`
+  );
+}
+
+/**
+ * The IPv4 client an IPv6 address stands for: IPv4-mapped (a dual-stack socket's IPv4 client), NAT64's well-known
+ * prefix and SIIT's translated addresses (a translator in front of this server: every IPv4 client behind it shares
+ * one /64, so counting the /64 made them one caller), 6to4 (2002::/16: one IPv4 host holds 2^16 /64s, so counting
+ * each apart bounded nobody) and Teredo (2001::/32: the client's IPv4 address inverted in the last 32 bits, the /64
+ * that of the Teredo server every client of it shares).
+ */
+function carriedIpv4(address: string, words: readonly number[]): string | undefined {
+  const dotted = (hi: number, lo: number) => [hi >> 8, hi & 255, lo >> 8, lo & 255].join(".");
+  if (words[0] === 0x2002) return dotted(words[1]!, words[2]!);
+  if (words[0] === 0x2001 && words[1] === 0) return dotted(words[6]! ^ 0xffff, words[7]! ^ 0xffff);
+  return translatedIpv4(address);
 }
 
 /**

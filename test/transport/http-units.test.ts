@@ -322,4 +322,27 @@ describe("callerKey: whom --max-requests-per-caller counts a static-key request 
     ]);
     expect(key("127.0.0.3")).toBe("address 127.0.0.3");
   });
+
+  it("an IPv6 address carrying an IPv4 client's is that client: behind a translator, 6to4, Teredo", () => {
+    // NAT64's well-known prefix and SIIT (a translator in front of the server): each IPv4 client its own caller,
+    // not every client of the translator one /64.
+    const translated = [
+      "64:ff9b::c633:6407",
+      "64:ff9b::198.51.100.7",
+      "64:ff9b:0:0:0:0:c633:6407",
+      "::ffff:0:c633:6407",
+    ];
+    expect(new Set(translated.map(key))).toEqual(new Set(["address 198.51.100.7"]));
+    expect(key("64:ff9b::c633:6408")).toBe("address 198.51.100.8");
+    // 6to4: one IPv4 host holds 2002:c633:6407::/48, 2^16 /64s, all one caller.
+    expect([key("2002:c633:6407:1::1"), key("2002:c633:6407:ffff::2")]).toEqual([
+      "address 198.51.100.7",
+      "address 198.51.100.7",
+    ]);
+    // Teredo: the client's address inverted in the last 32 bits; the /64 is its server's, shared by every client.
+    expect([
+      key("2001:0:4136:e378:8000:63bf:39cc:9bf8"),
+      key("2001:0:4136:e378:8000:63bf:39cc:9bf7"),
+    ]).toEqual(["address 198.51.100.7", "address 198.51.100.8"]);
+  });
 });
