@@ -19,7 +19,6 @@ import {
 } from "./http-inflight.js";
 import {
   BodyTooLargeError,
-  boundUnreadBody,
   inexactIdError,
   jsonRpcError,
   readBody,
@@ -71,15 +70,14 @@ export async function serveMcp(
 ): Promise<void> {
   const decision = await endpoint.authenticate(req.headers.authorization);
   if (!decision.ok) {
-    // An unauthenticated upload is not read beyond a bound (node would read and drop all of it).
-    boundUnreadBody(req);
+    // An unauthenticated upload is not read beyond a bound (sendJson's settleUnreadBody).
     return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
   }
   endpoint.connections?.trust(req);
-  if (endpoint.requests.size >= endpoint.settings.maxRequests) return refuseBusy(req, res, endpoint.settings);
+  if (endpoint.requests.size >= endpoint.settings.maxRequests) return refuseBusy(res, endpoint.settings);
   const caller = callerKey(decision.principal, req);
   if (endpoint.requests.heldBy(caller) >= endpoint.settings.maxRequestsPerCaller)
-    return refuseCaller(req, res, endpoint.settings);
+    return refuseCaller(res, endpoint.settings);
   // The bytes of its body count against the bodies in flight until it is answered or its connection closes.
   const lease = endpoint.bodies?.lease(caller);
   try {
@@ -107,13 +105,7 @@ export function callerBusy(settings: HttpSettings, batch?: number): string {
     : `Too Many Requests: ${settings.maxRequestsPerCaller} requests of this caller are being served; retry once one has been answered`;
 }
 
-function refuseCaller(
-  req: IncomingMessage,
-  res: ServerResponse,
-  settings: HttpSettings,
-  batch?: number,
-): void {
-  boundUnreadBody(req);
+function refuseCaller(res: ServerResponse, settings: HttpSettings, batch?: number): void {
   sendJson(res, 429, jsonRpcError(callerBusy(settings, batch)), { "retry-after": "1" });
 }
 
@@ -123,8 +115,7 @@ const saidBusy = new WeakSet<HttpSettings>();
  * At the bound on requests served at once, another is answered 503 with Retry-After before its body is read, so
  * requests in progress keep their memory and the upstream its pace.
  */
-function refuseBusy(req: IncomingMessage, res: ServerResponse, settings: HttpSettings, batch?: number): void {
-  boundUnreadBody(req);
+function refuseBusy(res: ServerResponse, settings: HttpSettings, batch?: number): void {
   if (!saidBusy.has(settings)) {
     saidBusy.add(settings);
     logLine(
@@ -163,7 +154,6 @@ export function refuseUnauthenticated(
   }
   const { challenge } = decision;
   res.setHeader("www-authenticate", wwwAuthenticate(challenge, metadataUrl));
-  // node reads and drops the unread body after the response (bounded by the request timeout).
   return sendJson(res, challenge.status, challengeBody(challenge));
 }
 
@@ -193,7 +183,7 @@ async function serveAuthenticated(
     let parsed: unknown;
     if (req.method === "POST") {
       const unreadable = unreadableBody(req);
-      if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
+      if (unreadable !== undefined) return refuseUnreadableBody(res, unreadable);
       body = await readBoundedBody(req, res, settings.maxBodyBytes, endpoint.bodies, lease);
       if (body === undefined) return;
       const notText = unreadableText(body, req);
@@ -214,9 +204,9 @@ async function serveAuthenticated(
       // A batch runs its requests at once: each counts against the bound, so one POST cannot run thousands.
       if (Array.isArray(parsed) && parsed.length > 1) {
         requests.carries(controller, parsed.length);
-        if (requests.size > settings.maxRequests) return refuseBusy(req, res, settings, parsed.length);
+        if (requests.size > settings.maxRequests) return refuseBusy(res, settings, parsed.length);
         if (requests.heldBy(counted) > settings.maxRequestsPerCaller)
-          return refuseCaller(req, res, settings, parsed.length);
+          return refuseCaller(res, settings, parsed.length);
       }
       untrack = trackCall(endpoint.calls, caller, parsed, controller);
     }

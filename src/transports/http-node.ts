@@ -1,5 +1,6 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { ExactNumber } from "../catalog.js";
 import { ASCII_LABELS } from "../executors/json-text.js";
 import { BodyBudgetError, type BodyLease } from "./http-body-budget.js";
@@ -25,9 +26,8 @@ export class ClientGoneError extends Error {
 }
 
 /**
- * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. After a refusal the
- * rest of the body is read and dropped (bounded by the server's request timeout) rather than left unread:
- * closing a socket with unread data resets it, and the client would never see the 413. A client waiting for
+ * Reads the whole body, refusing as soon as it (or its declared length) passes `limit`. What the client still
+ * sends after a refusal is the answer's to settle (`settleUnreadBody`, through `sendJson`). A client waiting for
  * `100 Continue` (node leaves it to the server: see the checkContinue listener) is sent it here, once the request
  * was admitted and its declared length fits: one refused before (401, 403, 413, 503) never sends its body.
  */
@@ -39,16 +39,10 @@ export function readBody(
 ): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   const sized = Number.isFinite(declared);
-  if (sized && declared > limit) {
-    req.resume();
-    return Promise.reject(new BodyTooLargeError(limit));
-  }
+  if (sized && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
   // A declared length is counted against the bytes in flight before any of it is read (or invited).
   const refusal = sized ? lease?.grow(declared) : undefined;
-  if (refusal !== undefined) {
-    boundUnreadBody(req);
-    return Promise.reject(new BodyBudgetError(refusal));
-  }
+  if (refusal !== undefined) return Promise.reject(new BodyBudgetError(refusal));
   if (res && expectsContinue(req)) res.writeContinue();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -117,8 +111,7 @@ function declaredCharset(req: IncomingMessage): string | undefined {
 }
 
 /** Answers a body `unreadableBody` found unreadable: 415, before it is read (a bounded amount is drained). */
-export function refuseUnreadableBody(req: IncomingMessage, res: ServerResponse, why: string): void {
-  boundUnreadBody(req);
+export function refuseUnreadableBody(res: ServerResponse, why: string): void {
   sendJson(res, 415, jsonRpcError(`Unsupported Media Type: ${why}`), { "accept-encoding": "identity" });
 }
 
@@ -143,21 +136,81 @@ export function unreadableText(body: Buffer, req: IncomingMessage): string | und
  */
 const GATE_ONLY_HEADERS = new Set(["authorization", "proxy-authorization"]);
 
-/** How much of a refused request's body is read (and dropped) so its client can read the refusal. */
+/** How much of a body still coming when its request is answered is read (and dropped). */
 export const UNREAD_BODY_LIMIT = 1024 * 1024;
 
 /**
- * A request refused before its body was read (no credentials, too many requests at once): node would read and drop
- * the rest of the body for up to the request timeout, however large. Up to `limit` bytes are dropped, so a client
- * still sending a modest body reads the answer cleanly and keeps its connection; beyond that the connection closes.
+ * How long a connection closed after an answer is kept once the answer is written, for its client to read it:
+ * Apache's lingering close waits 2 s for each read, Go's server 0.5 s before it closes a connection it did not read
+ * to the end; nginx waits up to 5 s between reads.
  */
-export function boundUnreadBody(req: IncomingMessage, limit = UNREAD_BODY_LIMIT): void {
-  if (req.complete) return;
+export const LINGER_MS = 2_000;
+
+/** Requests whose unread body is settled (once each). */
+const settled = new WeakSet<IncomingMessage>();
+
+/** Connections whose last answer says `Connection: close` for a body left unread: no request after it is served. */
+const closing = new WeakSet<Socket>();
+
+/** Whether the request has a body (a declared length above 0, or chunked) that has not all arrived yet. */
+function bodyStillComing(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && Number(length) !== 0);
+}
+
+/**
+ * Called before an answer is written: a request answered while its body has not all arrived (refused before it is
+ * read: 401, 403, 404, 415, 503, 429; or cut part-way: 413, or the bytes in flight). node would read and drop the
+ * rest of the body, however large, for up to the request timeout; closing the socket instead while the client still
+ * sends resets the connection, and a client still writing its body can see the reset and never the answer (the
+ * revert of 93d394e: `write ECONNRESET` instead of the 413). So: a rest of declared length within
+ * `UNREAD_BODY_LIMIT` is read and dropped and the connection kept; any other answer says `Connection: close`, at
+ * most `UNREAD_BODY_LIMIT` more is read and dropped, then reading stops (the client's sending stalls; nothing is
+ * reset), and the connection is closed in stages (`closeInStages`).
+ */
+export function settleUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent || settled.has(req) || !bodyStillComing(req)) return;
+  settled.add(req);
+  const declared = Number(req.headers["content-length"]);
+  if (!(Number.isFinite(declared) && declared <= UNREAD_BODY_LIMIT && !req.readableDidRead)) {
+    res.setHeader("connection", "close");
+    closing.add(req.socket);
+  }
   let dropped = 0;
-  req.on("data", (chunk: Buffer) => {
+  const drop = (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > limit) req.socket.destroy();
-  });
+    if (dropped <= UNREAD_BODY_LIMIT) return;
+    // No more is read: node's parser stops reading the socket once the request's buffer is full.
+    req.off("data", drop);
+    req.pause();
+  };
+  req.on("data", drop);
+}
+
+/** Whether a request came on a connection being closed after an answer that said so (pipelined after it). */
+export function afterClosingAnswer(req: IncomingMessage): boolean {
+  return closing.has(req.socket);
+}
+
+/**
+ * A connection the server closes after an answer (one saying `Connection: close`, which node ends with the socket's
+ * `destroySoon`: the answer flushed, then the socket destroyed at once) is closed in stages instead, as RFC 9112
+ * 9.6 asks and nginx's lingering close does: its sending side is ended once the answer is flushed (the client reads
+ * the answer and then the end), what the client still sends is read as `settleUnreadBody` allows, and the socket is
+ * destroyed when the client has closed its side or `LINGER_MS` after the answer, whichever comes first. Destroying
+ * it at once, with the client's body still arriving, reset the connection (a socket closed with unread data sends a
+ * reset, and drops what it had not yet sent).
+ */
+export function closeInStages(socket: Socket): void {
+  socket.destroySoon = () => {
+    closing.add(socket);
+    if (socket.destroyed) return;
+    if (!socket.writableEnded) socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  };
 }
 
 export function toWebRequest(
@@ -211,6 +264,7 @@ export async function sendWebResponse(
     if (name === "set-cookie" || HOP_BY_HOP.has(name)) return;
     headers[name] = value;
   });
+  settleUnreadBody(res.req, res);
   res.writeHead(response.status, { ...headers, ...extraHeaders });
   if (!response.body) {
     res.end();
@@ -265,6 +319,7 @@ export function sendJson(
     return;
   }
   const text = JSON.stringify(body);
+  settleUnreadBody(res.req, res);
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": String(Buffer.byteLength(text)),

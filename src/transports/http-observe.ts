@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { metricsRegistry } from "../telemetry/metrics.js";
+import { settleUnreadBody } from "./http-node.js";
 
 /**
  * What a load balancer, an orchestrator and Prometheus read, outside `/mcp`: answered without authentication, to a
@@ -28,6 +29,7 @@ export async function serveProbe(
   options: ProbeOptions,
 ): Promise<void> {
   if (req.method !== "GET" && req.method !== "HEAD") {
+    settleUnreadBody(req, res);
     res.writeHead(405, { allow: "GET, HEAD" }).end();
     return;
   }
@@ -44,6 +46,7 @@ export async function serveProbe(
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
+  settleUnreadBody(res.req, res);
   res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
   res.end(body);
 }

@@ -15,7 +15,6 @@ import {
   refuseUnauthenticated,
 } from "./http-mcp.js";
 import {
-  boundUnreadBody,
   inexactIdError,
   jsonRpcError,
   refuseUnreadableBody,
@@ -111,7 +110,6 @@ export class SseSessions {
   async serve(endpoint: McpEndpoint, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const decision = await endpoint.authenticate(req.headers.authorization);
     if (!decision.ok) {
-      boundUnreadBody(req);
       return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
     }
     endpoint.connections?.trust(req);
@@ -215,7 +213,7 @@ export class SseSessions {
       return sendJson(res, 404, jsonRpcError("unknown SSE session: open a new stream with GET /sse"));
     }
     const unreadable = unreadableBody(req);
-    if (unreadable !== undefined) return refuseUnreadableBody(req, res, unreadable);
+    if (unreadable !== undefined) return refuseUnreadableBody(res, unreadable);
     const lease = endpoint.bodies?.lease(callerKey(principal, req));
     let body: Buffer | undefined;
     try {

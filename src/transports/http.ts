@@ -11,7 +11,7 @@ import { ConnectionBudget } from "./http-connections.js";
 import { checkHost, checkOrigin, checkProbeHost, repeatedHeader } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
-import { ClientGoneError, jsonRpcError, sendJson } from "./http-node.js";
+import { afterClosingAnswer, ClientGoneError, closeInStages, jsonRpcError, sendJson } from "./http-node.js";
 import { PROBE_PATHS, serveProbe } from "./http-observe.js";
 import { type HttpSettings, urlHost } from "./http-settings.js";
 import { ActiveRequests, drainAndClose } from "./http-shutdown.js";
@@ -116,6 +116,8 @@ export async function startHttpServer(
   // open longer than the proxies and load balancers in front keep theirs, so none is reused after we closed it.
   // However many sockets are opened, at most maxConnections stay open (http-connections.ts).
   connections.attach(server);
+  // A connection closed after an answer is closed in stages, so a client still sending reads the answer.
+  server.on("connection", closeInStages);
   // `Expect: 100-continue` is routed like any request, and 100 Continue is sent only when its body is about to be
   // read (readBody): node sent it at once, before the Host and credentials were checked, inviting anyone's upload.
   server.on("checkContinue", (req, res) => routeRequest(req, res, { endpoint, identity, info, sse }));
@@ -173,6 +175,8 @@ interface Routes {
 /** Host and Origin checks, refusal while draining, then the metadata documents or the MCP endpoint. */
 function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, identity, info, sse }: Routes) {
   const { settings } = endpoint;
+  // A request pipelined after an answer that closes its connection is not served (RFC 9112 9.6): the socket goes.
+  if (afterClosingAnswer(req)) return void req.socket.destroy();
   const path = (req.url ?? "/").split("?")[0]!;
   if (!guarded(req, res, settings, PROBE_PATHS.has(path))) return;
   if (PROBE_PATHS.has(path)) {

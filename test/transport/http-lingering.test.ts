@@ -1,0 +1,256 @@
+import { once } from "node:events";
+import { connect } from "node:net";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
+import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
+
+/**
+ * A request answered while its body is still coming (refused before it is read, or cut at the bound) is not read
+ * to its end: the answer says `Connection: close`, at most 1 MiB more of the body is read and dropped, then reading
+ * stops, and the connection is closed in stages (the server's side ended after the answer, the socket closed when
+ * the client closes its own or 2 s later). Before, node read and dropped the rest of any body, however large, for up
+ * to the request timeout; and closing the socket at once instead (93d394e, reverted) reset connections whose client
+ * was still writing, which then saw ECONNRESET instead of the answer. Real clients must read the answer: node's
+ * http client, fetch, the SDK's client transport, and a raw socket that stops sending when answered.
+ */
+
+const LIMIT = 64 * 1024;
+const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+/** Where a client that is never stopped stops on its own: the server read this much of a refused body. */
+const CAP = 64 * 1024 * 1024;
+
+let served: Served;
+let port: number;
+beforeAll(async () => {
+  served = await serveHttp(await fixtureCatalog(), fixtureEnv(), {
+    args: ["--max-message-bytes", String(LIMIT)],
+  });
+  port = Number(new URL(served.url).port);
+});
+afterAll(async () => {
+  expect(await served.stop()).toBe(0);
+});
+
+interface Streamed {
+  /** What the server sent, as received. */
+  answer: string;
+  /** "closed" when the server closed the connection, "all read" when it took every byte up to CAP. */
+  outcome: "closed" | "all read";
+}
+
+/**
+ * Sends `head`, then a body in 16 KiB pieces as fast as the server takes them, until the server closes the connection
+ * or has taken CAP bytes (a chunked body is never ended: an endless upload).
+ */
+function streamUntilClosed(head: string, chunked: boolean): Promise<Streamed> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    const piece = Buffer.alloc(16 * 1024, 0x20);
+    const frame = chunked ? Buffer.concat([Buffer.from("4000\r\n"), piece, Buffer.from("\r\n")]) : piece;
+    let answer = "";
+    let sent = 0;
+    let done = false;
+    const finish = (outcome: Streamed["outcome"]) => {
+      if (done) return;
+      done = true;
+      resolve({ answer, outcome });
+      socket.destroy();
+    };
+    const pump = () => {
+      while (!done && sent < CAP) {
+        sent += piece.length;
+        if (!socket.write(frame)) return void socket.once("drain", pump);
+      }
+      // Every byte was taken: wait for the last write's acceptance before saying so.
+      if (!done) socket.write("", () => finish("all read"));
+    };
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    // The server's reset (a socket closed with this side's bytes unread) is a close too.
+    socket.on("error", () => {});
+    socket.once("close", () => finish("closed"));
+    socket.write(head);
+    pump();
+  });
+}
+
+function head(lines: string[], framing: string): string {
+  return `${[...lines, framing].join("\r\n")}\r\n\r\n`;
+}
+
+const MCP = ["Content-Type: application/json", "Accept: application/json, text/event-stream"];
+
+describe("a body still coming when its request is answered", () => {
+  const declared = `Content-Length: ${CAP}`;
+  const chunked = "Transfer-Encoding: chunked";
+  const cases = [
+    {
+      name: "413, declared over the bound",
+      status: 413,
+      lines: ["POST /mcp HTTP/1.1", ...MCP, `Authorization: Bearer ${FIXTURE_KEY}`],
+      framing: declared,
+    },
+    {
+      name: "413, chunked and cut at the bound",
+      status: 413,
+      lines: ["POST /mcp HTTP/1.1", ...MCP, `Authorization: Bearer ${FIXTURE_KEY}`],
+      framing: chunked,
+    },
+    { name: "401, no credentials", status: 401, lines: ["POST /mcp HTTP/1.1", ...MCP], framing: chunked },
+    {
+      name: "403, a Host not allowed",
+      status: 403,
+      lines: ["POST /mcp HTTP/1.1", "Host: rebind.example", ...MCP],
+      framing: declared,
+    },
+    {
+      name: "404, another path",
+      status: 404,
+      lines: ["POST /upload HTTP/1.1", `Authorization: Bearer ${FIXTURE_KEY}`],
+      framing: declared,
+    },
+    { name: "405, a probe", status: 405, lines: ["POST /healthz HTTP/1.1"], framing: chunked },
+    {
+      name: "415, an encoded body",
+      status: 415,
+      lines: ["POST /mcp HTTP/1.1", ...MCP, `Authorization: Bearer ${FIXTURE_KEY}`, "Content-Encoding: gzip"],
+      framing: declared,
+    },
+  ];
+  for (const { name, status, lines, framing } of cases) {
+    it(`${name}: answered, then at most a bounded part is read and the connection closes`, async () => {
+      const withHost = lines.some((line) => line.startsWith("Host:"))
+        ? lines
+        : [lines[0]!, `Host: 127.0.0.1:${port}`, ...lines.slice(1)];
+      const { answer, outcome } = await streamUntilClosed(head(withHost, framing), framing === chunked);
+      // Before, the server read all CAP bytes (and would have gone on until the request timeout).
+      expect(outcome).toBe("closed");
+      expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    });
+  }
+});
+
+describe("clients sending a body past the bound read the 413", () => {
+  const big = (id: number) =>
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method: "tools/call",
+      params: { name: "fixture_echo", arguments: { text: "x".repeat(20 * 1024 * 1024) } },
+    });
+
+  it("node's http client, declared and chunked", async () => {
+    for (const chunked of [false, true]) {
+      const res = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: big(1), chunked });
+      expect(res.status).toBe(413);
+      expect(res.headers.connection).toBe("close");
+      expect(JSON.parse(res.body).error.message).toBe(
+        `Payload Too Large: the request body is over ${LIMIT} bytes`,
+      );
+    }
+    expect((await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: INITIALIZE })).status).toBe(
+      200,
+    );
+  });
+
+  it("fetch, a string body and an endless stream", async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(served.url, {
+        method: "POST",
+        headers: { ...MCP_HEADERS, ...auth },
+        body: big(i),
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /^Payload Too Large/,
+      );
+    }
+    const piece = new Uint8Array(64 * 1024).fill(0x20);
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(piece) });
+    const res = await fetch(served.url, {
+      method: "POST",
+      headers: { ...MCP_HEADERS, ...auth },
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Payload Too Large/,
+    );
+  });
+
+  it("the SDK's Streamable HTTP client", async () => {
+    const client = new Client({ name: "lingering", version: "1" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(served.url), { requestInit: { headers: auth } }),
+    );
+    try {
+      await expect(
+        client.callTool({ name: "fixture_echo", arguments: { text: "x".repeat(20 * 1024 * 1024) } }),
+      ).rejects.toThrow(/413|Payload Too Large/);
+      // The client goes on: its next call is served.
+      const echoed = await client.callTool({ name: "fixture_echo", arguments: { text: "hi" } });
+      expect(JSON.stringify(echoed.content)).toContain("hi");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a raw socket that stops sending once answered: the server ends its side, then the close is clean", async () => {
+    const socket = connect(port, "127.0.0.1");
+    const errors: Error[] = [];
+    socket.on("error", (error) => errors.push(error));
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    const ended = once(socket, "end");
+    socket.write(
+      head(
+        ["POST /mcp HTTP/1.1", `Host: 127.0.0.1:${port}`, ...MCP, `Authorization: Bearer ${FIXTURE_KEY}`],
+        `Content-Length: ${CAP}`,
+      ),
+    );
+    // Part of the body (as curl sends until it sees an answer), then nothing more.
+    socket.write(Buffer.alloc(4 * LIMIT, 0x20));
+    await ended;
+    // One answer (a server that kept reading would end the connection at the request timeout, answering 408 too).
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toEqual(["HTTP/1.1 413 "]);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain("Payload Too Large");
+    socket.end();
+    await once(socket, "close");
+    expect(errors).toEqual([]);
+  });
+
+  it("serves no request pipelined after an answer that closes the connection", async () => {
+    const socket = connect(port, "127.0.0.1");
+    socket.on("error", () => {});
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    const closed = once(socket, "close");
+    const lines = [
+      "POST /mcp HTTP/1.1",
+      `Host: 127.0.0.1:${port}`,
+      ...MCP,
+      `Authorization: Bearer ${FIXTURE_KEY}`,
+    ];
+    // A chunked body cut at the bound and ended, then a request of its own on the same connection.
+    const body = Buffer.alloc(2 * LIMIT, 0x20);
+    socket.write(head(lines, "Transfer-Encoding: chunked"));
+    socket.write(`${body.length.toString(16)}\r\n`);
+    socket.write(body);
+    socket.write("\r\n0\r\n\r\n");
+    socket.write(`${head(lines, `Content-Length: ${Buffer.byteLength(INITIALIZE)}`)}${INITIALIZE}`);
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
+  });
+});
