@@ -163,6 +163,8 @@ export class LeftOutCredentials {
           reason: string;
           count: number /** declared by an operation whose subject is not a token */;
           elsewhere: boolean;
+          /** A credential by its name (a binding sends it, `expose` makes it an argument), not a scheme's slot. */
+          byName: boolean;
         }
       >;
     }
@@ -200,7 +202,7 @@ export class LeftOutCredentials {
     if (why !== undefined) this.subjects.push({ op, p, key, why });
     const seen = source.params.get(key);
     if (seen) seen.count++;
-    else source.params.set(key, { reason, count: 1, elsewhere: false });
+    else source.params.set(key, { reason, count: 1, elsewhere: false, byName });
     if (why === undefined) (seen ?? source.params.get(key)!).elsewhere = true;
   }
 
@@ -212,7 +214,7 @@ export class LeftOutCredentials {
         .map(([key, { reason, count }]) => `${key} (${count} operation${count === 1 ? "" : "s"}: ${reason})`);
       diags.info(
         "TW144",
-        `source "${sourceId}": ${each.length === 1 ? "a parameter is" : `${each.length} parameters are`} never a model argument: ${each.join("; ")}. To send one, bind it to an env variable (sources.${sourceId}.param_env or a tool's args: { <name>: { env: VAR } })`,
+        `source "${sourceId}": ${each.length === 1 ? "a parameter is" : `${each.length} parameters are`} never a model argument: ${each.join("; ")}. ${leftOutFix(sourceId, [...params.values()])}`,
         at,
       );
     }
@@ -226,4 +228,22 @@ export class LeftOutCredentials {
       );
     }
   }
+}
+
+/**
+ * What the manifest can do about the parameters a source leaves out: a credential by its name is sent from an env
+ * variable, or made an argument with `expose` when it is data the model chooses (a password to check, a token to
+ * inspect); an apiKey scheme's slot only ever holds the scheme's configured credential.
+ */
+function leftOutFix(sourceId: string, params: ReadonlyArray<{ byName: boolean }>): string {
+  const fixes: string[] = [];
+  if (params.some((p) => p.byName))
+    fixes.push(
+      `To send one, bind it to an env variable (sources.${sourceId}.param_env or a tool's args: { <name>: { env: VAR } }); one that is data the model chooses rather than the caller's credential (a password to check, a token to inspect) becomes an argument with args: { <name>: { expose: true } } on its tool`,
+    );
+  if (params.some((p) => !p.byName))
+    fixes.push(
+      `An apiKey scheme's slot is filled by that scheme's credential only (sources.${sourceId}.auth.<scheme>): no binding or args: entry sends another value`,
+    );
+  return fixes.join(". ");
 }

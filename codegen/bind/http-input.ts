@@ -674,7 +674,7 @@ function omittedArg(key: string, left: Omitted, op: OperationNode, diags: Diagno
     `args: "${key}" names ${what} of ${op.key}, which is left out of the tool's inputs: ${left.reason}`,
     at,
     left.bindable
-      ? `To send it, bind it to an env variable: args: { ${JSON.stringify(key)}: { env: VAR } } (the model never fills it).`
+      ? `To send it, bind it to an env variable: args: { ${JSON.stringify(key)}: { env: VAR } } (the model never fills it). If it is data the model chooses rather than the caller's credential (a password to check, a token to inspect), make it an argument: args: { ${JSON.stringify(key)}: { expose: true } }.`
       : "Remove the entry: no manifest setting makes it an argument.",
   );
 }

@@ -220,7 +220,7 @@ const argSpec = {
     expose: {
       type: "boolean",
       description:
-        "A parameter generate leaves out as a credential (TW144) made an argument the model fills: for an operation whose subject is a token (tokeninfo, introspection, revocation), not the caller's identity. An apiKey security scheme's slot is never exposed.",
+        "A parameter generate leaves out as a credential (TW144) made an argument the model fills: for an operation whose subject is a token (tokeninfo, introspection, revocation), or a parameter that is data the model chooses (a password to check), not the caller's identity. An apiKey security scheme's slot is never exposed.",
     },
   },
 } as const;

@@ -185,7 +185,7 @@ describe("generated tools", () => {
     expect(infos.map((d) => [d.severity, d.message, d.source?.file?.endsWith("openapi.yaml")])).toEqual([
       [
         "info",
-        'source "api": 4 parameters are never a model argument: header parameter "X-Api-Key" (1 operation: a credential: the model could call the upstream as another identity than the configured one); query parameter "access_token" (2 operations: a credential: the model could call the upstream as another identity than the configured one); query parameter "callback" (1 operation: JSONP: with it the answer is a script, not JSON); query parameter "tenant" (1 operation: the slot of the spec\'s apiKey security scheme "tenant", filled by its credential only). To send one, bind it to an env variable (sources.api.param_env or a tool\'s args: { <name>: { env: VAR } })',
+        'source "api": 4 parameters are never a model argument: header parameter "X-Api-Key" (1 operation: a credential: the model could call the upstream as another identity than the configured one); query parameter "access_token" (2 operations: a credential: the model could call the upstream as another identity than the configured one); query parameter "callback" (1 operation: JSONP: with it the answer is a script, not JSON); query parameter "tenant" (1 operation: the slot of the spec\'s apiKey security scheme "tenant", filled by its credential only). To send one, bind it to an env variable (sources.api.param_env or a tool\'s args: { <name>: { env: VAR } }); one that is data the model chooses rather than the caller\'s credential (a password to check, a token to inspect) becomes an argument with args: { <name>: { expose: true } } on its tool. An apiKey scheme\'s slot is filled by that scheme\'s credential only (sources.api.auth.<scheme>): no binding or args: entry sends another value',
         true,
       ],
     ]);
@@ -272,7 +272,7 @@ ${args}`;
         "TW115",
         'args: "api_key" names query parameter "api_key" of GET /places, which is left out of the tool\'s inputs: a credential: the model could call the upstream as another identity than the configured one',
         14,
-        'To send it, bind it to an env variable: args: { "api_key": { env: VAR } } (the model never fills it).',
+        'To send it, bind it to an env variable: args: { "api_key": { env: VAR } } (the model never fills it). If it is data the model chooses rather than the caller\'s credential (a password to check, a token to inspect), make it an argument: args: { "api_key": { expose: true } }.',
       ],
       [
         "TW115",
@@ -354,7 +354,7 @@ describe("operations whose subject is a token", () => {
     const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
     const tool = doc.tools.find((t) => t.name === "oauth2_tokeninfo");
     expect(Object.keys(tool?.inputSchema.properties ?? {})).not.toContain("access_token");
-    const hints = diags.items.filter((d) => d.code === "TW144" && /expose/.test(d.message));
+    const hints = diags.items.filter((d) => d.code === "TW144" && /subject is a token/.test(d.message));
     // key and oauth_token, which every operation declares, are the caller's: no hint for them.
     expect(hints.map((d) => [d.severity, d.message, d.source?.pointer])).toEqual([
       [
@@ -410,7 +410,9 @@ tools:
     );
     // Exposed: no hint for it any more; id_token, the other token tokeninfo inspects, is not exposed.
     expect(
-      diags.items.filter((d) => d.code === "TW144" && /expose/.test(d.message)).map((d) => d.message),
+      diags.items
+        .filter((d) => d.code === "TW144" && /subject is a token/.test(d.message))
+        .map((d) => d.message),
     ).toEqual([expect.stringContaining('query parameter "id_token" is left out as a credential')]);
   });
 
