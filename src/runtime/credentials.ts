@@ -1,6 +1,11 @@
 import { type ContentBlock, isExactNumber, type ToolOutcome } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
-import { anyCredential, holdsCredential, withoutCredentials } from "../telemetry/redact.js";
+import {
+  anyCredential,
+  holdsCredential,
+  withoutCredentialBytes,
+  withoutCredentials,
+} from "../telemetry/redact.js";
 
 /**
  * The credentials the server sends upstream never reach a client in a result. An upstream may echo its request
@@ -23,7 +28,7 @@ export function cleanOutcome(outcome: ToolOutcome): ToolOutcome {
   if (!anyCredential()) return outcome;
   const data = clean(outcome.data);
   const error = outcome.error === undefined ? undefined : clean(outcome.error);
-  const content = outcome.content === undefined ? undefined : clean(outcome.content);
+  const content = outcome.content === undefined ? undefined : cleanBlocks(outcome.content);
   const notes = outcome.notes === undefined ? undefined : clean(outcome.notes);
   if (
     data === outcome.data &&
@@ -37,6 +42,40 @@ export function cleanOutcome(outcome: ToolOutcome): ToolOutcome {
   if (content !== undefined) out.content = content as ContentBlock[];
   if (notes !== undefined) out.notes = notes as string[];
   return out;
+}
+
+/**
+ * A handler's content blocks with credentials replaced: in the bytes of an image's or audio clip's base64 `data` and
+ * of a resource's base64 `blob` (decoded, replaced as an HTTP binary body's bytes are, encoded again: a search of
+ * the base64 text would leave it broken, `[redacted]` in the middle of base64), then in every string as elsewhere.
+ */
+function cleanBlocks(blocks: ContentBlock[]): ContentBlock[] {
+  let copy: ContentBlock[] | undefined;
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i] as ContentBlock;
+    let bytesCleaned: ContentBlock = block;
+    if (block.type === "image" || block.type === "audio") {
+      const data = withoutCredentialsInBase64(block.data);
+      if (data !== block.data) bytesCleaned = { ...block, data };
+    } else if (block.type === "resource" && "blob" in block.resource) {
+      const blob = withoutCredentialsInBase64(block.resource.blob);
+      if (blob !== block.resource.blob) bytesCleaned = { ...block, resource: { ...block.resource, blob } };
+    }
+    const cleaned = clean(bytesCleaned) as ContentBlock;
+    if (cleaned !== block) {
+      copy ??= blocks.slice();
+      copy[i] = cleaned;
+    }
+  }
+  return copy ?? blocks;
+}
+
+/** Base64 whose decoded bytes held a credential, with the bytes replaced; the same string otherwise. */
+function withoutCredentialsInBase64(text: string): string {
+  if (typeof text !== "string") return text;
+  const bytes = Buffer.from(text, "base64");
+  const shown = withoutCredentialBytes(bytes);
+  return shown === bytes ? text : Buffer.from(shown).toString("base64");
 }
 
 /** `value` with credentials replaced in every string and key; the same reference when none held one. */

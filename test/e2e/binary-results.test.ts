@@ -88,6 +88,24 @@ const handler: CustomHandler = async (args) =>
 export default handler;
 `;
 
+const SNAPSHOT = `import type { CustomHandler } from "toolwright/catalog";
+// A hand-written handler that draws the API key into the images it returns (a debug overlay, a metadata chunk).
+const handler: CustomHandler = async (_args, ctx) => {
+  await ctx.call("get_logo", {});
+  const png = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from(\`tEXt key=\${ctx.env("MEDIA_KEY")}\`)]);
+  const data = png.toString("base64");
+  return {
+    data: "A snapshot.",
+    content: [
+      { type: "image", data, mimeType: "image/png" },
+      { type: "audio", data, mimeType: "audio/wav" },
+      { type: "resource", resource: { uri: "media://snapshot", mimeType: "image/png", blob: data } },
+    ],
+  };
+};
+export default handler;
+`;
+
 const MANIFEST = `catalog: media
 server: { name: media }
 env:
@@ -122,6 +140,11 @@ tools:
     description: Returns nothing.
     input: { type: object, required: [how], properties: { how: { type: string } } }
     output: { type: object, properties: { status: { type: string } } }
+  snapshot:
+    handler: ./handlers/snapshot.ts
+    safety: read
+    description: Draws a snapshot.
+    input: { type: object, properties: {} }
 resource_templates:
   - { uri_template: "media://files/{name}", tool: get_file }
 policy: { mask_values: { env: MEDIA_MASK } }
@@ -163,6 +186,7 @@ beforeAll(async () => {
     "tools.yaml": MANIFEST,
     "api.yaml": SPEC,
     "handlers/nothing.ts": NOTHING,
+    "handlers/snapshot.ts": SNAPSHOT,
   });
   ({ dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out")));
   upstream = await startRecordingServer((req, res) => {
@@ -304,6 +328,20 @@ describe("upstream replies that are not JSON", () => {
     expect(bytes.toString("latin1")).toContain("tEXt key=[redacted]");
     expect(JSON.stringify(result)).not.toContain(KEY);
     expect(bytes.includes(Buffer.from(KEY))).toBe(false);
+  });
+
+  it("a key a handler puts in its image, audio or resource blob is withheld from their bytes, which stay base64", async () => {
+    const result = await call("snapshot");
+    expect(result.isError).toBeUndefined();
+    const encoded = result.content.map((b) => (b.resource?.blob as string | undefined) ?? b.data);
+    expect(encoded.slice(1)).toEqual([
+      b64(Buffer.concat([PNG.subarray(0, 8), Buffer.from("tEXt key=[redacted]")])),
+      expect.any(String),
+      expect.any(String),
+    ]);
+    expect(encoded[2]).toBe(encoded[1]);
+    expect(encoded[3]).toBe(encoded[1]);
+    expect(JSON.stringify(result)).not.toContain(KEY);
   });
 
   it("a 304 Not Modified to a conditional request is a result the client accepts, not an error", async () => {
