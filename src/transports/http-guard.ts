@@ -86,3 +86,15 @@ export function repeatedHeader(rawHeaders: readonly string[]): string | undefine
   }
   return undefined;
 }
+
+/**
+ * A request's Transfer-Encoding when it names a coding other than chunked (gzip, deflate, compress, or any other),
+ * else undefined. node's parser reads a body sent `gzip, chunked` by its chunks and hands on the coded bytes as they
+ * are, so the body read was not the one sent (a proxy in front that decodes it reads another); RFC 9112 6.1 answers a
+ * transfer coding the server does not understand with 501.
+ */
+export function foreignTransferCoding(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const codings = header.split(",").map((coding) => coding.trim().toLowerCase());
+  return codings.some((coding) => coding !== "" && coding !== "chunked") ? header : undefined;
+}

@@ -78,7 +78,7 @@ function expectsContinue(req: IncomingMessage): boolean {
 }
 
 /** A header value a client sent, shown in an answer: JSON-quoted, cut at 40 characters. */
-function shownValue(value: string): string {
+export function shownValue(value: string): string {
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
 }
 

@@ -8,10 +8,23 @@ import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
 import { BodyBudget } from "./http-body-budget.js";
 import { ConnectionBudget } from "./http-connections.js";
-import { checkHost, checkOrigin, checkProbeHost, repeatedHeader } from "./http-guard.js";
+import {
+  checkHost,
+  checkOrigin,
+  checkProbeHost,
+  foreignTransferCoding,
+  repeatedHeader,
+} from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
-import { afterClosingAnswer, ClientGoneError, closeInStages, jsonRpcError, sendJson } from "./http-node.js";
+import {
+  afterClosingAnswer,
+  ClientGoneError,
+  closeInStages,
+  jsonRpcError,
+  sendJson,
+  shownValue,
+} from "./http-node.js";
 import { PROBE_PATHS, serveProbe } from "./http-observe.js";
 import { type HttpSettings, urlHost } from "./http-settings.js";
 import { ActiveRequests, drainAndClose } from "./http-shutdown.js";
@@ -229,13 +242,20 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
 }
 
 /**
- * Whether a request passes the checks every path has: Host, Origin and credentials sent once (else 400), a Host
- * allowed (a probe's may be any IP address) and an Origin allowed when one is sent (else 403). Answers otherwise.
+ * Whether a request passes the checks every path has: Host, Origin and credentials sent once (else 400), no
+ * transfer coding but chunked (else 501), a Host allowed (a probe's may be any IP address) and an Origin allowed when
+ * one is sent (else 403). Answers otherwise.
  */
 function guarded(req: IncomingMessage, res: ServerResponse, settings: HttpSettings, probe: boolean): boolean {
   const repeated = repeatedHeader(req.rawHeaders);
   if (repeated) {
     sendJson(res, 400, jsonRpcError(`Bad Request: more than one ${repeated} header`));
+    return false;
+  }
+  const coding = foreignTransferCoding(req.headers["transfer-encoding"]);
+  if (coding !== undefined) {
+    const message = `Not Implemented: the request body is sent with Transfer-Encoding ${shownValue(coding)}, and no transfer coding but chunked is read; send it unencoded (chunked, or with a Content-Length)`;
+    sendJson(res, 501, jsonRpcError(message));
     return false;
   }
   const host = (probe ? checkProbeHost : checkHost)(req.headers.host, settings.allowedHosts);

@@ -59,6 +59,27 @@ describe("the MCP endpoint", () => {
     );
   });
 
+  it.each([
+    ["gzip, chunked", gzipSync(INITIALIZE)],
+    // Declared but not applied: read by its chunks and run as plain JSON before.
+    ["gzip, chunked", Buffer.from(INITIALIZE)],
+    ["deflate,chunked", Buffer.from(INITIALIZE)],
+    ["x-custom , Chunked", Buffer.from(INITIALIZE)],
+  ])("refuses a body sent with Transfer-Encoding %j with 501, naming it", async (coding, body) => {
+    for (const path of ["/mcp", "/healthz"]) {
+      const res = await raw(served.url, {
+        path,
+        headers: { ...MCP_HEADERS, ...auth, "transfer-encoding": coding },
+        body,
+        chunked: true,
+      });
+      expect(res.status, path).toBe(501);
+      expect(errorOf(res.body).message).toBe(
+        `Not Implemented: the request body is sent with Transfer-Encoding ${JSON.stringify(coding)}, and no transfer coding but chunked is read; send it unencoded (chunked, or with a Content-Length)`,
+      );
+    }
+  });
+
   it("serves a body declared identity, or a charset of UTF-8 in any spelling", async () => {
     const variants: Record<string, string>[] = [
       { "content-encoding": "identity" },
