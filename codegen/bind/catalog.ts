@@ -92,6 +92,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
     paramEnv: (sourceId) => manifest.sources?.[sourceId]?.param_env ?? {},
     credentials: (sourceId) => ({
       schemes: input.sources.find((s) => s.id === sourceId)?.securitySchemes ?? {},
+      auth: manifest.sources?.[sourceId]?.auth ?? {},
       leftOut,
     }),
     argRef: (tool, key) => doc.ref(encodePointer(["tools", tool, "args", key]), true),

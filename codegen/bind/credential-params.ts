@@ -1,5 +1,6 @@
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
+import type { AuthSpec } from "../manifest/types.js";
 import type { OperationNode, OperationParam, SecuritySchemeInfo } from "../normalize/openapi/model.js";
 
 /**
@@ -62,22 +63,33 @@ const SAYS_AUTH_TOKEN =
 const SAYS_JSONP = /\bjsonp\b/i;
 
 /**
- * The spec's apiKey scheme whose slot (same place, same name) a parameter is, as the reason it is never a model
- * argument: that scheme's credential fills it, from the operator's configuration only.
+ * The apiKey scheme whose slot (same place, same name) a parameter is, as the reason it is never a model argument:
+ * that scheme's credential fills it, from the operator's configuration only. The slots are the spec's own apiKey
+ * schemes and those the manifest's `auth` configures (`type: apiKey`, or its own `in`/`name` for a scheme the spec
+ * defines otherwise or not at all): the key is sent where the manifest says, so that slot is as much the
+ * credential's as the spec's.
  */
 export function schemeSlotReason(
   p: Pick<OperationParam, "name" | "in">,
   schemes: Readonly<Record<string, SecuritySchemeInfo>>,
+  auth: Readonly<Record<string, AuthSpec>> = {},
 ): string | undefined {
   if (p.in === "path") return undefined;
-  const slot = Object.entries(schemes).find(
-    ([, s]) =>
-      s.kind === "apiKey" &&
-      s.in === p.in &&
-      (p.in === "header" ? s.name.toLowerCase() === p.name.toLowerCase() : s.name === p.name),
-  );
-  return slot
-    ? `the slot of the spec's apiKey security scheme ${JSON.stringify(slot[0])}, filled by its credential only`
+  const fills = (where: string | undefined, name: string | undefined) =>
+    where === p.in &&
+    name !== undefined &&
+    (p.in === "header" ? name.toLowerCase() === p.name.toLowerCase() : name === p.name);
+  const slot = Object.entries(schemes).find(([, s]) => s.kind === "apiKey" && fills(s.in, s.name));
+  if (slot)
+    return `the slot of the spec's apiKey security scheme ${JSON.stringify(slot[0])}, filled by its credential only`;
+  const configured = Object.entries(auth).find(([scheme, a]) => {
+    const info = Object.hasOwn(schemes, scheme) ? schemes[scheme] : undefined;
+    const kind = a.type ?? info?.kind;
+    const spec = info?.kind === "apiKey" ? info : undefined;
+    return kind === "apiKey" && fills(a.in ?? spec?.in, a.name ?? spec?.name);
+  });
+  return configured
+    ? `the slot of the apiKey credentials the manifest's auth.${configured[0]} configures, filled by them only`
     : undefined;
 }
 

