@@ -3,7 +3,7 @@ import { type CatalogTool, type ExactNumber, isExactNumber } from "../catalog.js
 import { failure, type NamedMiddleware } from "../chain.js";
 import { parseJson } from "../executors/json-text.js";
 import type { ArgumentDecoder } from "../publish/profiles.js";
-import { describeArgumentIssues, type IssueLike, issuePath } from "./issues.js";
+import { describeArgumentIssues, formatIssues, type IssueLike, issuePath } from "./issues.js";
 import type { SchemaCache } from "./schemas.js";
 
 /** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
@@ -153,47 +153,59 @@ export function checkArguments(
     const decoded = withoutPrototypes(raw);
     if (decoder(decoded, withoutPrototypes, parseJson)) {
       const result = parseWithNullAsAbsent(schema, decoded);
-      if (result.success) return { ok: true, data: withOwnProtoKeys(result.data, decoded) };
+      if (result.success) return unlessProtoDropped(result.data, decoded);
       decodedIssues = result.issues;
     }
   }
   const copy = withoutPrototypes(raw);
   const result = parseWithNullAsAbsent(schema, copy);
-  if (result.success) return { ok: true, data: withOwnProtoKeys(result.data, copy) };
+  if (result.success) return unlessProtoDropped(result.data, copy);
   const issues = decodedIssues ?? result.issues;
   return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}`, issues };
 }
 
 /**
- * zod's parsed objects with the `__proto__` keys of the arguments put back. zod builds each object it returns as
- * a plain `{}` and assigns `out[key] = value`: for a key `__proto__` (a property an API names so, inside an
- * object argument) that sets the object's prototype (an object value) or does nothing (any other value), so the
- * member was validated and then silently not sent. Generated input schemas never strip unknown keys (strict,
- * loose or catchall objects and records), so a `__proto__` the arguments hold and the parse accepted is one the
- * result keeps. Iterative, as `withoutPrototypes`. Objects are changed in place (they are the parse's own).
+ * The path of a `__proto__` member the arguments hold and zod's parse left out, or undefined when there is none.
+ * zod (4.6) skips an own `__proto__` key everywhere it copies members (a declared property, a catch-all's or a
+ * loose object's extra member, a record's entry), so that member's value, its name (`propertyNames`, a record's key
+ * schema) and its place in the object's checks (`maxProperties`, `dependentRequired`) are never checked: the
+ * parsed object the refinements read lacks it. Such a member is refused, not sent (it would reach the upstream
+ * unchecked, whatever the spec forbids). A value zod passes through whole (a free-form value) keeps its own
+ * `__proto__` in the parse's output, checked as that value's schema says (anything), and is not one.
+ * Iterative, as `withoutPrototypes`.
  */
-export function withOwnProtoKeys(parsed: unknown, input: unknown): unknown {
-  const stack: Array<[input: unknown, parsed: unknown]> = [[input, parsed]];
+export function droppedProtoPath(parsed: unknown, input: unknown): PropertyKey[] | undefined {
+  const stack: Array<[input: unknown, parsed: unknown, path: PropertyKey[]]> = [[input, parsed, []]];
   while (stack.length > 0) {
-    const [from, to] = stack.pop()!;
+    const [from, to, path] = stack.pop()!;
     if (from === null || typeof from !== "object" || to === null || typeof to !== "object") continue;
     if (Array.isArray(from) !== Array.isArray(to)) continue;
-    if (!Array.isArray(to) && Object.hasOwn(from, "__proto__") && !Object.hasOwn(to, "__proto__")) {
-      // An object value became the prototype (it is the parsed value); any other was dropped as given.
-      const kept = Object.getPrototypeOf(to) as unknown;
-      const value =
-        kept !== Object.prototype && kept !== null
-          ? kept
-          : Object.getOwnPropertyDescriptor(from, "__proto__")?.value;
-      Object.setPrototypeOf(to, Object.prototype);
-      Object.defineProperty(to, "__proto__", { value, enumerable: true, writable: true, configurable: true });
-    }
+    if (!Array.isArray(to) && Object.hasOwn(from, "__proto__") && !Object.hasOwn(to, "__proto__"))
+      return [...path, "__proto__"];
+    if (from === to) continue;
     for (const key of Object.keys(to)) {
       if (Object.hasOwn(from, key))
-        stack.push([(from as Record<string, unknown>)[key], (to as Record<string, unknown>)[key]]);
+        stack.push([
+          (from as Record<string, unknown>)[key],
+          (to as Record<string, unknown>)[key],
+          [...path, Array.isArray(to) ? Number(key) : key],
+        ]);
     }
   }
-  return parsed;
+  return undefined;
+}
+
+/** The parse's result, unless it left out a `__proto__` member of the arguments (`droppedProtoPath`). */
+function unlessProtoDropped(
+  data: unknown,
+  input: unknown,
+): { ok: true; data: unknown } | { ok: false; message: string; issues: readonly IssueLike[] } {
+  const path = droppedProtoPath(data, input);
+  if (path === undefined) return { ok: true, data };
+  const message =
+    'a member named "__proto__" cannot be checked against the tool\'s schema (its validator skips that name), so it is refused rather than sent unchecked';
+  const issues: IssueLike[] = [{ code: "custom", path, message }];
+  return { ok: false, message: `invalid arguments: ${formatIssues(issues)}`, issues };
 }
 
 type Parsed = { success: true; data: unknown } | { success: false; issues: readonly IssueLike[] };

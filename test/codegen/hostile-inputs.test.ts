@@ -878,8 +878,10 @@ describe("every Object.prototype member name in every kind of name", () => {
           const args: Record<string, unknown> = {};
           for (const p of [name, header, cookie, ...body]) args[argOf(p)] = `v-${i}-${p}`;
           args[argOf(query)] = at(i + 7);
-          // Inside an object argument, names are the API's own (`__proto__` too, an own key).
-          args[argOf(body[0]!)] = Object.fromEntries(PROTO_NAMES.map((p) => [p, `n-${i}-${p}`]));
+          // Inside an object argument, names are the API's own. A member named `__proto__` is refused there (zod
+          // skips that key, so nothing would check it: test/e2e/proto-members.test.ts); the others are sent.
+          const members = PROTO_NAMES.filter((p) => p !== "__proto__");
+          args[argOf(body[0]!)] = Object.fromEntries(members.map((p) => [p, `n-${i}-${p}`]));
           const before = upstream.received.length;
           const result = await client.callTool({ name: tool!.name, arguments: args });
           expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBeFalsy();
@@ -898,7 +900,7 @@ describe("every Object.prototype member name in every kind of name", () => {
           const sent = JSON.parse(got.body.toString()) as Record<string, unknown>;
           const expected: Record<string, unknown> = Object.create(null);
           for (const p of body) expected[p] = `v-${i}-${p}`;
-          expected[body[0]!] = Object.fromEntries(PROTO_NAMES.map((p) => [p, `n-${i}-${p}`]));
+          expected[body[0]!] = Object.fromEntries(members.map((p) => [p, `n-${i}-${p}`]));
           expect(Object.keys(sent).sort(), name).toEqual(Object.keys(expected).sort());
           for (const k of Object.keys(expected))
             expect(Object.getOwnPropertyDescriptor(sent, k)?.value, `${name}.${k}`).toEqual(expected[k]);
