@@ -114,22 +114,6 @@ export function binaryBlockOf(contentType: string | null): BinaryBlock {
   return "resource";
 }
 
-/**
- * The model image type `bytes` (the start of a body) are by their signature, whatever a header says: PNG, JPEG, GIF
- * or WebP; undefined for anything else. The model APIs read an image block's bytes and refuse one that is not the
- * type it names ("Could not process image"), and the host then replays that block on every later turn.
- */
-export function imageTypeOf(bytes: Uint8Array): string | undefined {
-  const at = (offset: number, text: string) =>
-    bytes.byteLength >= offset + text.length &&
-    [...text].every((c, i) => bytes[offset + i] === c.charCodeAt(0));
-  if (at(0, "\x89PNG\r\n\x1a\n")) return "image/png";
-  if (at(0, "\xff\xd8\xff")) return "image/jpeg";
-  if (at(0, "GIF87a") || at(0, "GIF89a")) return "image/gif";
-  if (at(0, "RIFF") && at(8, "WEBP")) return "image/webp";
-  return undefined;
-}
-
 /** JSON parsed, text as text, anything else `{ content (base64), contentType, size }`; an empty body is `null`. */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): unknown {
   return readBody(bytes, contentType).data;

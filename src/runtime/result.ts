@@ -11,14 +11,9 @@ import {
   type ToolOutcome,
 } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
+import { imageTypeOf } from "../executors/image-structure.js";
 import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text.js";
-import {
-  binaryBlockOf,
-  describeStatus,
-  formatBytes,
-  imageTypeOf,
-  shapesByPath,
-} from "../executors/response.js";
+import { binaryBlockOf, describeStatus, formatBytes, shapesByPath } from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { CLIENT_MESSAGE_BYTES, CLIENT_PART_BYTES } from "../publish/client-limit.js";
@@ -551,7 +546,7 @@ export function withBodyBlock(outcome: ToolOutcome, correlationId: string, proto
     return placed(tooLargeForBlock(outcome, mimeType, bytes.length), NOT_SENT);
   const made = binaryBlockOf(mimeType);
   // An image block only for bytes that are the image (a model API refuses one that is not, on every later turn).
-  const image = made === "image" ? imageTypeOf(Buffer.from(bytes.slice(0, 16), "base64")) : undefined;
+  const image = made === "image" ? imageTypeOf(Buffer.from(bytes, "base64")) : undefined;
   if (made === "image" && image === undefined) return notTheImage(outcome, mimeType, bytes, correlationId);
   // MCP 2025-03-26 added audio blocks: a client that negotiated an earlier revision gets the clip as a resource.
   const kind = made === "audio" && protocol !== undefined && protocol < AUDIO_SINCE ? "resource" : made;

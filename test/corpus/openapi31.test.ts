@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { writeCatalog } from "../../codegen/write.js";
 import { disagreements } from "../helpers/agreement.js";
 import { genSpec } from "../helpers/generate.js";
+import { png } from "../helpers/images.js";
 import { serveOverStdio } from "../helpers/mcp.js";
 import { npmPackageFile } from "../helpers/npm-pack.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -118,7 +119,7 @@ describe("corpus: OpenAPI 3.1 specs, generated, compiled, compared and on the wi
         return (await served.client.callTool({ name, arguments: args })) as Json;
       };
       const file = (type: string, body: Buffer) => call("get_file", type, body, { name: "report" });
-      const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255]);
+      const bytes = png();
       const seen: Record<string, unknown> = {};
       for (const [type, body] of [
         ["text/plain", "plain"],
@@ -156,8 +157,8 @@ describe("corpus: OpenAPI 3.1 specs, generated, compiled, compared and on the wi
         "application/xml": text("<a>1</a>"),
         "application/problem+json": text('{"title":"t"}'),
         "application/vnd.api+json": text('{"data":[]}'),
-        "image/png": { contentType: "image/png", size: 10 },
-        "application/octet-stream": { contentType: "application/octet-stream", size: 10 },
+        "image/png": { contentType: "image/png", size: bytes.byteLength },
+        "application/octet-stream": { contentType: "application/octet-stream", size: bytes.byteLength },
       });
       // A tool with an output schema: a vendor +json body that fits is structured data the client accepts; text is an
       // output mismatch that still shows the text.

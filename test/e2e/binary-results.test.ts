@@ -7,6 +7,7 @@ import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
 import { genToDisk, writeTree } from "../helpers/generate.js";
+import { jpeg, png } from "../helpers/images.js";
 import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -151,11 +152,8 @@ policy: { mask_values: { env: MEDIA_MASK } }
 `;
 
 const KEY = "mk-live-5f0c2a9e1b7d";
-const PNG = Buffer.concat([
-  Buffer.from("89504e470d0a1a0a", "hex"),
-  Buffer.from("IHDR png pixels \x00\x01\x02"),
-]);
-const JPEG = Buffer.from("ffd8ffe000104a4649460001ffd9", "hex");
+const PNG = png();
+const JPEG = jpeg();
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>';
 const ICO = Buffer.from("0000010001001010", "hex");
 const WAV = Buffer.concat([Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt "), Buffer.alloc(16, 1)]);
