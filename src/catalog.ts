@@ -830,6 +830,12 @@ export interface SchemaRuntime {
   propertyNames(schema: z.ZodType): [check: (object: object) => boolean, message: string];
   dependentRequired(entries: [string, string[]][]): [check: (object: object) => boolean, message: string];
   multipleOf(step: number): [check: (n: number) => boolean, message: string];
+  /**
+   * JSON Schema `allOf` where a part may hand on another value than it took (`integer`, `decimal`): the parts'
+   * intersection, its outputs merged where zod's own merge throws (src/load/all-of.ts). Catalogs generated before
+   * it existed never call it.
+   */
+  allOf(...parts: z.ZodType[]): z.ZodType;
 }
 
 /** The format and bounds of a number argument's input form, as generated schemas pass them to `rt`. */

@@ -99,6 +99,12 @@ export class ZodEmitter {
         return this.unionExpr(node, scope);
       case "intersection": {
         const parts = node.parts.map((p) => this.expr(p, scope));
+        // A part handing on another value than it took (a 64-bit integer or decimal in its input form) makes zod's
+        // intersection throw where another part hands the value on as given: `rt.allOf` checks each part on its
+        // own (closed ones too) and merges their outputs (src/load/all-of.ts). The TypeScript twin's digits do
+        // not transform.
+        if (this.style === "thunk" && node.parts.some((p) => this.transforms(p)))
+          return `rt.allOf(${parts.join(", ")})`;
         const e = parts.reduce((acc, p) => `z.intersection(${acc}, ${p})`);
         const closed = parts.filter((_, i) => this.closed(node.parts[i] as SchemaNode, new Set()));
         return closed.length > 0
@@ -171,6 +177,34 @@ export class ZodEmitter {
       default:
         return false;
     }
+  }
+
+  /** Symbols whose schema reaches a number in its input form (`digits`), directly or through others; made once. */
+  private transforming: Set<SymbolId> | undefined;
+
+  /** Whether `node` may hand on another value than it took: it reaches a `digits` number (`rt.integer`/`rt.decimal`). */
+  private transforms(node: SchemaNode): boolean {
+    if (!this.transforming) {
+      const direct = new Set<SymbolId>();
+      const referrers = new Map<SymbolId, SymbolId[]>();
+      for (const sym of this.symbols.all()) {
+        const refs = new Set<SymbolId>();
+        if (reachesDigits(sym.schema, refs)) direct.add(sym.id);
+        for (const r of refs) referrers.set(r, [...(referrers.get(r) ?? []), sym.id]);
+      }
+      const queue = [...direct];
+      for (let id = queue.pop(); id !== undefined; id = queue.pop())
+        for (const from of referrers.get(id) ?? [])
+          if (!direct.has(from)) {
+            direct.add(from);
+            queue.push(from);
+          }
+      this.transforming = direct;
+    }
+    const refs = new Set<SymbolId>();
+    if (reachesDigits(node, refs)) return true;
+    for (const r of refs) if (this.transforming.has(r)) return true;
+    return false;
   }
 
   private tupleExpr(node: Extract<SchemaNode, { kind: "tuple" }>, scope: Scope): string {
@@ -330,6 +364,37 @@ function stringExpr(node: Extract<SchemaNode, { kind: "string" }>, style: NamedS
  * (`rt.integer` / `rt.decimal`, src/load/exact-integer.ts, which also check the format's range and the bounds on
  * the exact value). The TypeScript twin types it as what may be given.
  */
+/** Whether `node` holds a `digits` number itself (not through a reference); the references it makes go to `refs`. */
+function reachesDigits(node: SchemaNode, refs: Set<SymbolId>): boolean {
+  switch (node.kind) {
+    case "number":
+    case "integer":
+      return node.digits === true;
+    case "ref":
+      refs.add(node.target);
+      return false;
+    case "object":
+      return (
+        node.properties.some((p) => reachesDigits(p.schema, refs)) ||
+        (typeof node.additional === "object" && reachesDigits(node.additional, refs))
+      );
+    case "array":
+      return reachesDigits(node.items, refs);
+    case "tuple":
+      return (
+        node.items.some((i) => reachesDigits(i, refs)) || (!!node.rest && reachesDigits(node.rest, refs))
+      );
+    case "union":
+      return node.variants.some((v) => reachesDigits(v, refs));
+    case "intersection":
+      return node.parts.some((p) => reachesDigits(p, refs));
+    case "nullable":
+      return reachesDigits(node.inner, refs);
+    default:
+      return false;
+  }
+}
+
 function digitsExpr(node: Extract<SchemaNode, { kind: "number" | "integer" }>, style: NamedStyle): string {
   if (style !== "thunk") {
     const pattern = JSON.stringify(digitsPattern(node.kind, node.format));

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { RE2JS } from "re2js";
 import type { SchemaRuntime } from "../catalog.js";
+import { allOfArgument } from "./all-of.js";
 import { decimalArgument, integerArgument } from "./exact-integer.js";
 import { memberCountCheck } from "./member-count.js";
 import { dependentRequiredCheck, multipleOfCheck, propertyNamesCheck } from "./refinements.js";
@@ -129,4 +130,5 @@ export const schemaRuntime: SchemaRuntime = {
   propertyNames: propertyNamesCheck,
   dependentRequired: dependentRequiredCheck,
   multipleOf: multipleOfCheck,
+  allOf: allOfArgument,
 };

@@ -1,0 +1,143 @@
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCatalog } from "../../codegen/write.js";
+import { loadCatalog } from "../../src/load/catalog.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { type Served, serveOverStdio } from "../helpers/mcp.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * An `allOf` one of whose parts reads a 64-bit integer or a decimal in its input form (`"5"` as 5, digits beyond
+ * 2^53 as an exact number): zod's intersection merges the parts' outputs, and it threw ("Unmergable
+ * intersection", an Error out of `safeParse`, the call failing with no reason naming the argument) where another
+ * part, an open object, handed `"5"` on as written, and it merged two parts' exact numbers into a plain object,
+ * sent upstream as `{"rawJSON":"..."}`. The common shape: `allOf: [$ref: Base, {properties: {...}}]` with an int64
+ * id in Base. Each case is read through the catalog the runtime loads and called by a real client.
+ */
+
+const SPEC = `openapi: 3.0.3
+info: { title: Merge, version: "1" }
+servers: [{ url: https://merge.example.com }]
+paths:
+  /things:
+    post:
+      operationId: postThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                extended:
+                  allOf:
+                    - $ref: "#/components/schemas/Base"
+                    - { type: object, properties: { note: { type: string } } }
+                both: { allOf: [{ $ref: "#/components/schemas/Base" }, { $ref: "#/components/schemas/Other" }] }
+                priced:
+                  allOf:
+                    - { $ref: "#/components/schemas/Price" }
+                    - { type: object, properties: { memo: { type: string } } }
+                closed:
+                  allOf:
+                    - { $ref: "#/components/schemas/Base" }
+                    - { type: object, properties: { id: {}, tag: { type: string } }, additionalProperties: false }
+      responses: { "204": { description: done } }
+components:
+  schemas:
+    Base: { type: object, properties: { id: { type: integer, format: int64 } } }
+    Other: { type: object, properties: { id: { type: integer, format: int64 }, other: { type: string } } }
+    Price: { type: object, properties: { amount: { type: number, format: decimal } } }
+`;
+
+const SNOWFLAKE = "1790000000000000001";
+
+let upstream: RecordingServer;
+let catalog: string;
+
+beforeAll(async () => {
+  const dir = writeTree("allof-exact", { "openapi.yaml": SPEC });
+  const { cat, diags } = await genSpec(
+    join(dir, "openapi.yaml"),
+    "merge",
+    relative(ROOT, tmpDir("allof-exact-out")),
+  );
+  expect(errorsOf(diags)).toEqual([]);
+  writeCatalog(ROOT, cat!);
+  catalog = join(ROOT, cat!.dir);
+  upstream = await startRecordingServer((_req, res) => {
+    res.writeHead(204);
+    res.end();
+  });
+});
+afterAll(() => upstream?.close());
+
+type Parser = { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: unknown[] } } };
+
+describe("allOf with a part that reads digits: the schema the runtime loads", () => {
+  const rows: [label: string, args: unknown, sent: string | undefined][] = [
+    ["digits beside an open part", { extended: { id: "5", note: "n" } }, '{"extended":{"id":5,"note":"n"}}'],
+    ["beyond 2^53 beside an open part", { extended: { id: SNOWFLAKE } }, `{"extended":{"id":${SNOWFLAKE}}}`],
+    ["a JSON number, as before", { extended: { id: 5 } }, '{"extended":{"id":5}}'],
+    [
+      "two parts reading one id",
+      { both: { id: SNOWFLAKE, other: "o" } },
+      `{"both":{"id":${SNOWFLAKE},"other":"o"}}`,
+    ],
+    ["a decimal string", { priced: { amount: "12.50", memo: "m" } }, '{"priced":{"amount":12.5,"memo":"m"}}'],
+    [
+      "a decimal beyond a double",
+      { priced: { amount: "0.1000000000000000055" } },
+      '{"priced":{"amount":0.1000000000000000055}}',
+    ],
+    ["a closed part still refuses another key", { closed: { id: "5", extra: 1 } }, undefined],
+    ["a closed part takes its own keys", { closed: { id: "5", tag: "t" } }, '{"closed":{"id":5,"tag":"t"}}'],
+    ["digits that are no integer", { extended: { id: "5x" } }, undefined],
+  ];
+
+  it.each(rows)("%s", async (_label, args, sent) => {
+    const mod = (await loadCatalog(catalog)).module;
+    const input = mod.tools.post_thing!.input() as unknown as Parser;
+    const result = input.safeParse(args);
+    expect(result.success).toBe(sent !== undefined);
+    if (sent !== undefined) expect(JSON.stringify(result.data)).toBe(sent);
+  });
+
+  it("only intersections with such a part use rt.allOf; the TypeScript twin keeps z.intersection", () => {
+    const js = readFileSync(join(catalog, "schemas.gen.mjs"), "utf8");
+    expect(js).toContain("extended: rt.allOf(BaseInput(), z.looseObject(");
+    expect(js).not.toContain("z.intersection(");
+    const ts = readFileSync(join(catalog, "schemas.gen.ts"), "utf8");
+    expect(ts).not.toContain("rt.allOf");
+    expect(ts).toContain("z.intersection(");
+  });
+});
+
+describe("allOf with a part that reads digits: a real client", () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serveOverStdio(catalog, { MERGE_BASE_URL: upstream.url });
+  });
+  afterAll(() => served?.close());
+
+  it("digits reach the upstream as the JSON number; a bad one is refused naming the argument", async () => {
+    let result = await served.client.callTool({
+      name: "post_thing",
+      arguments: { extended: { id: SNOWFLAKE, note: "n" }, both: { id: "7", other: "o" } },
+    });
+    expect(result.isError ?? false).toBe(false);
+    expect(upstream.received.at(-1)?.body.toString()).toBe(
+      `{"extended":{"id":${SNOWFLAKE},"note":"n"},"both":{"id":7,"other":"o"}}`,
+    );
+    const calls = upstream.received.length;
+    result = await served.client.callTool({ name: "post_thing", arguments: { extended: { id: "seven" } } });
+    expect(result.isError).toBe(true);
+    const text = (result.content as { text: string }[])[0]!.text;
+    expect(text).toContain("extended.id");
+    expect(text).toContain("expected an integer");
+    expect(text).not.toContain("Unmergable");
+    expect(upstream.received.length).toBe(calls);
+  });
+});
