@@ -361,8 +361,8 @@ function bodyEntries(
 
 /**
  * The keywords on a whole object body (its own, its parts') that the IR carries (`not`, `propertyNames`,
- * `dependentRequired`) but its flattening into arguments does not: said once per operation, where the tool takes
- * the body's fields as arguments (the upstream checks them).
+ * `dependentRequired`, `minProperties`, `maxProperties`) but its flattening into arguments does not: said once per
+ * operation, where the tool takes the body's fields as arguments (the upstream checks them).
  */
 function flattenedKeywords(
   op: OperationNode,
@@ -380,6 +380,10 @@ function flattenedKeywords(
     if (n.not) found.add("not");
     if (n.kind === "object" && n.propertyNames) found.add("propertyNames");
     if (n.kind === "object" && n.dependentRequired) found.add("dependentRequired");
+    // A count of the body's members (a PATCH body's `minProperties: 1`, "change something"): the arguments hold
+    // the parameters too, so no bound on them counts the body's alone.
+    if (n.kind === "object" && (n.minProperties ?? 0) > 0) found.add("minProperties");
+    if (n.kind === "object" && n.maxProperties !== undefined) found.add("maxProperties");
     if (n.kind === "intersection") for (const part of n.parts) visit(part);
   };
   visit(schema);

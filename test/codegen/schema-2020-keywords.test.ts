@@ -372,6 +372,26 @@ const rows: Row[] = [
     schema: { type: "string", contentMediaType: "application/json", contentSchema: { type: "object" } },
     values: ["x", "{}", 1],
   },
+  {
+    name: "minProperties in an allOf part counts the members of the merged object (it was dropped)",
+    schema: {
+      ...OBJ,
+      properties: { note: { type: "string" }, size: { type: "integer" } },
+      allOf: [{ minProperties: 1 }],
+    },
+    values: [{}, { note: "n" }, { other: 1 }, { note: 1 }],
+  },
+  {
+    name: "the parts' counts bound one object: the highest minProperties, the lowest maxProperties",
+    schema: {
+      allOf: [
+        { ...OBJ, properties: { a: { type: "string" } }, minProperties: 1, maxProperties: 3 },
+        { ...OBJ, properties: { b: { type: "string" } }, minProperties: 2, maxProperties: 2 },
+      ],
+    },
+    values: [{}, { a: "x" }, { a: "x", b: "y" }, { a: "x", b: "y", c: 1 }, { c: 1, d: 2 }],
+    version: "3.0",
+  },
 ];
 
 /** The spec's own schema as ajv 2020 reads it, its components as `$defs`. */
@@ -563,6 +583,54 @@ describe("not, propertyNames and dependentRequired beyond one schema", () => {
         "POST /orders: the request body's propertyNames, dependentRequired are not enforced: the body's fields are the tool's arguments, so the upstream checks them",
       ],
     ]);
+  });
+
+  it("a count of the body's members (minProperties, maxProperties) is said not to be enforced there too", async () => {
+    const body = (extra: Record<string, unknown>) => ({
+      openapi: "3.1.0",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/orders/{id}": {
+          patch: {
+            operationId: "updateOrder",
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { note: { type: "string" }, size: { type: "integer" } },
+                    ...extra,
+                  },
+                },
+              },
+            },
+            responses: { "204": { description: "done" } },
+          },
+        },
+      },
+    });
+    const said = async (extra: Record<string, unknown>) => {
+      const dir = writeTree("schema40-body-count", { "spec.json": JSON.stringify(body(extra)) });
+      const { cat, diags } = await genSpec(join(dir, "spec.json"), "t", join(dir, "out"));
+      expect(cat).toBeDefined();
+      return diags.items.filter((d) => d.code === "TW134").map((d) => [d.severity, d.message]);
+    };
+    expect(await said({ minProperties: 1, maxProperties: 2 })).toEqual([
+      [
+        "info",
+        "PATCH /orders/{id}: the request body's minProperties, maxProperties are not enforced: the body's fields are the tool's arguments, so the upstream checks them",
+      ],
+    ]);
+    expect(await said({ allOf: [{ minProperties: 1 }] })).toEqual([
+      [
+        "info",
+        "PATCH /orders/{id}: the request body's minProperties is not enforced: the body's fields are the tool's arguments, so the upstream checks it",
+      ],
+    ]);
+    // minProperties: 0 bounds nothing.
+    expect(await said({ minProperties: 0 })).toEqual([]);
   });
 
   it("the portable profile leaves them out: its schema is wider than the runtime's, never narrower", () => {

@@ -1197,6 +1197,10 @@ export function mergeIntersection(parts: SchemaNode[]): SchemaNode {
   );
   if (!objects) return { kind: "intersection", parts };
   const properties: PropertyNode[] = [];
+  // The parts' counts of members bound one object: the highest minimum, the lowest maximum (they were dropped here,
+  // so `allOf: [Base, {minProperties: 1}]` took `{}`).
+  let minProperties: number | undefined;
+  let maxProperties: number | undefined;
   for (const p of parts) {
     if (p.kind !== "object") continue;
     for (const prop of p.properties) {
@@ -1204,8 +1208,16 @@ export function mergeIntersection(parts: SchemaNode[]): SchemaNode {
       if (existing === -1) properties.push(prop);
       else return { kind: "intersection", parts };
     }
+    if (p.minProperties !== undefined) minProperties = Math.max(minProperties ?? 0, p.minProperties);
+    if (p.maxProperties !== undefined) maxProperties = Math.min(maxProperties ?? Infinity, p.maxProperties);
   }
-  return { kind: "object", properties, additional: true };
+  return {
+    kind: "object",
+    properties,
+    additional: true,
+    ...(minProperties !== undefined ? { minProperties } : {}),
+    ...(maxProperties !== undefined ? { maxProperties } : {}),
+  };
 }
 
 function isPrimitive(v: unknown): v is JsonPrimitive {
