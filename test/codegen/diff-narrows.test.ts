@@ -181,6 +181,42 @@ const rows: Row[] = [
     "narrower",
   ],
   ["a `not` changed", { ...S, not: { const: "x" } }, { ...S, not: { const: "y" } }, "not"],
+  // The keywords the generator enforces since round 39 (multipleOf, not, propertyNames, dependentRequired): one
+  // added narrows; one dropped, or changed in a way the proof does not compare, is not proven (a widening).
+  ["multipleOf added", { type: "number" }, { type: "number", multipleOf: 0.01 }, "narrower"],
+  ["multipleOf dropped", { type: "number", multipleOf: 0.01 }, { type: "number" }, "not"],
+  [
+    "a `not` added",
+    { type: "integer" },
+    { type: "integer", not: { minimum: 800, maximum: 899 } },
+    "narrower",
+  ],
+  ["a `not` dropped", { type: "integer", not: { minimum: 800, maximum: 899 } }, { type: "integer" }, "not"],
+  [
+    "propertyNames added",
+    { type: "object" },
+    { type: "object", propertyNames: { maxLength: 256 } },
+    "narrower",
+  ],
+  ["propertyNames dropped", { type: "object", propertyNames: { maxLength: 256 } }, { type: "object" }, "not"],
+  [
+    "propertyNames loosened",
+    { type: "object", propertyNames: { maxLength: 8 } },
+    { type: "object", propertyNames: { maxLength: 256 } },
+    "not",
+  ],
+  [
+    "dependentRequired added",
+    { type: "object" },
+    { type: "object", dependentRequired: { card: ["billing"] } },
+    "narrower",
+  ],
+  [
+    "dependentRequired dropped",
+    { type: "object", dependentRequired: { card: ["billing"] } },
+    { type: "object" },
+    "not",
+  ],
   [
     "an `if` dropped",
     JSON.parse('{"type":"object","if":{"required":["a"]},"then":{"required":["b"]}}'),
