@@ -382,6 +382,18 @@ const rows: Row[] = [
     values: [{}, { note: "n" }, { other: 1 }, { note: 1 }],
   },
   {
+    name: "an untyped minProperties beside a $ref to an object counts its members (it was read as any value)",
+    schema: { allOf: [{ $ref: "#/components/schemas/Base" }, { minProperties: 1, maxProperties: 2 }] },
+    components: { Base: { ...OBJ, properties: { id: { type: "string" } } } },
+    values: [{}, { id: "x" }, { id: "x", a: 1 }, { id: "x", a: 1, b: 2 }, { id: 1 }],
+  },
+  {
+    name: "an untyped minItems beside a $ref to an array counts its items (it was read as any value)",
+    schema: { allOf: [{ $ref: "#/components/schemas/List" }, { minItems: 1, maxItems: 2 }] },
+    components: { List: { type: "array", items: { type: "integer" } } },
+    values: [[], [1], [1, 2], [1, 2, 3], ["x"]],
+  },
+  {
     name: "the parts' counts bound one object: the highest minProperties, the lowest maxProperties",
     schema: {
       allOf: [

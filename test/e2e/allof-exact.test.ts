@@ -40,6 +40,7 @@ paths:
                   allOf:
                     - { $ref: "#/components/schemas/Price" }
                     - { type: object, properties: { memo: { type: string } } }
+                change: { allOf: [{ $ref: "#/components/schemas/Base" }, { minProperties: 1 }] }
                 closed:
                   allOf:
                     - { $ref: "#/components/schemas/Base" }
@@ -139,5 +140,18 @@ describe("allOf with a part that reads digits: a real client", () => {
     expect(text).toContain("expected an integer");
     expect(text).not.toContain("Unmergable");
     expect(upstream.received.length).toBe(calls);
+  });
+
+  it("a minProperties in an allOf part is enforced on the merged object, the refusal naming the argument", async () => {
+    const calls = upstream.received.length;
+    let result = await served.client.callTool({ name: "post_thing", arguments: { change: {} } });
+    expect(result.isError).toBe(true);
+    const text = (result.content as { text: string }[])[0]!.text;
+    expect(text).toContain("change");
+    expect(text).toContain("needs at least 1 properties");
+    expect(upstream.received.length).toBe(calls);
+    result = await served.client.callTool({ name: "post_thing", arguments: { change: { id: "3" } } });
+    expect(result.isError ?? false).toBe(false);
+    expect(upstream.received.at(-1)?.body.toString()).toBe('{"change":{"id":3}}');
   });
 });

@@ -1027,8 +1027,17 @@ function typesOf(s: Json): string[] {
   if (intOrString(s)) return ["integer", "string"];
   if (Array.isArray(s.type)) return s.type as string[];
   if (typeof s.type === "string") return [s.type];
-  if (s.properties || s.additionalProperties !== undefined || s.required) return ["object"];
-  if (s.items || s.prefixItems) return ["array"];
+  // A count of members or items types its schema as the other bounds do (`minLength` a string): untyped, it was
+  // read as any value, so `allOf: [$ref: Base, {minProperties: 1}]` dropped the count without a word.
+  if (
+    s.properties ||
+    s.additionalProperties !== undefined ||
+    s.required ||
+    s.minProperties !== undefined ||
+    s.maxProperties !== undefined
+  )
+    return ["object"];
+  if (s.items || s.prefixItems || s.minItems !== undefined || s.maxItems !== undefined) return ["array"];
   if (
     s.pattern !== undefined ||
     s.minLength !== undefined ||
