@@ -89,7 +89,33 @@ function spellings(value: string): string[] {
   const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const percent = [encoded, strict, ...echoedForms(value)];
   const lower = percent.map((form) => form.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
-  return [...new Set([value, ...percent, ...lower, ...jsonEscapes(value), ...encodedForms(value)])];
+  return [
+    ...new Set([
+      value,
+      ...percent,
+      ...lower,
+      ...jsonEscapes(value),
+      ...encodedForms(value),
+      ...jwtSignature(value),
+    ]),
+  ];
+}
+
+/** A JWS in compact form (a JWT): three base64url parts, the signature's of 16 characters or more. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{16,})$/;
+
+/**
+ * A JWT's signature alone, in either base64 alphabet (and the standard one percent-encoded): an upstream that
+ * decodes the token (a token-debug endpoint, an introspection answer, an error page) shows its header and payload
+ * as JSON beside the signature, or lists the three parts, and anyone holding the header and payload (which are not
+ * secret) puts the token back together with it. The header and payload stay.
+ */
+function jwtSignature(value: string): string[] {
+  const signature = COMPACT_JWS.exec(value)?.[1];
+  if (signature === undefined) return [];
+  const standard = signature.replaceAll("-", "+").replaceAll("_", "/");
+  const percent = encodeURIComponent(standard);
+  return [signature, standard, percent, percent.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())];
 }
 
 /**
