@@ -10,7 +10,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
-const ANNOTATIONS = new Set([
+/** Keywords that describe a value and require nothing of it (schema.ts's ANNOTATION_ONLY adds OpenAPI's). */
+export const ANNOTATIONS = new Set([
   "title",
   "description",
   "default",

@@ -13,7 +13,7 @@ import { metaOf, objectShape, resolveRefs, wideNumber } from "../../ir/views.js"
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern } from "../patterns.js";
-import { dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
+import { ANNOTATIONS, dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
 import { contradiction, disjointParts, enumOutsideType, requiredForbidden } from "./no-value.js";
 
 type Json = Record<string, unknown>;
@@ -115,21 +115,10 @@ function overlappingTypes(
 const COMPOSITION = new Set(["allOf", "oneOf", "anyOf", "discriminator"]);
 /** The composition keywords that make a node a composition (a discriminator alone does not). */
 const COMPOSITION_LISTS = new Set(["allOf", "oneOf", "anyOf"]);
-const META = new Set([
-  "title",
-  "description",
-  "default",
-  "example",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-]);
 const ANNOTATION_ONLY = new Set([
-  ...META,
+  ...ANNOTATIONS,
   "xml",
   "externalDocs",
-  "$comment",
   "$id",
   "$schema",
   "$anchor",
