@@ -879,6 +879,11 @@ export function setOwn<T>(target: Record<string, T>, key: string, value: T): voi
   else target[key] = value;
 }
 
+/** A JSON object: not null, not an array (a schema node, a map read from a spec, a manifest or an upstream). */
+export function isJsonObject(value: unknown): value is JsonSchema {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /**
  * A number an upstream wrote that a double does not hold (an integer beyond 2^53, a decimal with more digits
  * than a double keeps, an exponent out of range), kept as its own digits: `JSON.rawJSON` of its source text,

@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../../src/catalog.js";
+import { isJsonObject } from "../../src/catalog.js";
 import { refName } from "../../src/publish/project.js";
 
 /**
@@ -78,14 +79,10 @@ type Schema = Record<string, unknown> | boolean;
 const MAX_DEPTH = 64;
 const ALL_TYPES = ["array", "boolean", "integer", "null", "number", "object", "string"];
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 /** A schema without its annotations (top level only); `true` for one that constrains nothing, undefined for no schema. */
 function assertions(schema: unknown): Schema | undefined {
   if (typeof schema === "boolean") return schema;
-  if (!isObject(schema)) return undefined;
+  if (!isJsonObject(schema)) return undefined;
   const out: Record<string, unknown> = {};
   let any = false;
   for (const key in schema) {
@@ -104,7 +101,9 @@ function assertions(schema: unknown): Schema | undefined {
 /** Canonical JSON of a value (keys sorted), for comparing enum members and keywords compared whole. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
-    isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    isJsonObject(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -325,10 +324,10 @@ class Proof {
     if (!atLeast(a.minProperties, b.minProperties) || !atMost(a.maxProperties, b.maxProperties)) return false;
     const requiredA = new Set(Array.isArray(a.required) ? (a.required as string[]) : []);
     if (Array.isArray(b.required) && !(b.required as string[]).every((p) => requiredA.has(p))) return false;
-    const propsA = isObject(a.properties) ? a.properties : {};
-    const propsB = isObject(b.properties) ? b.properties : {};
+    const propsA = isJsonObject(a.properties) ? a.properties : {};
+    const propsB = isJsonObject(b.properties) ? b.properties : {};
     // Names matching the new schema's `patternProperties` take those schemas, whatever its additionalProperties.
-    const patterned = isObject(a.patternProperties) && Object.keys(a.patternProperties).length > 0;
+    const patterned = isJsonObject(a.patternProperties) && Object.keys(a.patternProperties).length > 0;
     const extraA = patterned ? true : (a.additionalProperties ?? true);
     const extraB = b.additionalProperties ?? true;
     // What the new schema accepts under each name the old one described.

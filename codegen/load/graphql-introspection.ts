@@ -1,3 +1,4 @@
+import { isJsonObject } from "../../src/catalog.js";
 import type { SourceRef } from "../ir/types.js";
 
 /**
@@ -17,16 +18,14 @@ const OLD_LOCATION_FLAGS: Record<string, string[]> = {
   onField: ["FIELD"],
 };
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
-
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function withArgs(field: unknown): unknown {
-  return isObject(field) ? { ...field, args: list(field.args) } : field;
+  return isJsonObject(field) ? { ...field, args: list(field.args) } : field;
 }
 
 function modernType(type: unknown): unknown {
-  if (!isObject(type)) return type;
+  if (!isJsonObject(type)) return type;
   const out: Json = { ...type };
   const fields = () => list(type.fields).map(withArgs);
   switch (type.kind) {
@@ -59,7 +58,7 @@ function modernType(type: unknown): unknown {
 }
 
 function modernDirective(directive: unknown): unknown {
-  if (!isObject(directive)) return directive;
+  if (!isJsonObject(directive)) return directive;
   const locations = Array.isArray(directive.locations)
     ? directive.locations
     : Object.entries(OLD_LOCATION_FLAGS).flatMap(([flag, where]) => (directive[flag] === true ? where : []));

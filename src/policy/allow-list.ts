@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { isExactNumber, setOwn } from "../catalog.js";
+import { isExactNumber, isJsonObject, setOwn } from "../catalog.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
 
 /**
@@ -22,10 +22,6 @@ type Node = JsonSchema | boolean;
 
 const MAX_DEPTH = 64;
 const SCALARS = new Set(["string", "number", "integer", "boolean", "null"]);
-
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /**
  * `spread` of one schema node, cached per table and node: a result's walk meets the same few nodes on every call,
@@ -152,15 +148,15 @@ function safeTest(pattern: string, key: string): boolean {
 function propertySchemas(nodes: readonly JsonSchema[], key: string): Node[] {
   const out: Node[] = [];
   for (const n of nodes) {
-    const properties = isObject(n.properties) ? (n.properties as Record<string, Node>) : undefined;
+    const properties = isJsonObject(n.properties) ? (n.properties as Record<string, Node>) : undefined;
     const named = properties !== undefined && Object.hasOwn(properties, key);
     if (named) out.push(properties[key] as Node);
-    if (isObject(n.patternProperties)) {
+    if (isJsonObject(n.patternProperties)) {
       for (const [pattern, schema] of Object.entries(n.patternProperties as Record<string, Node>)) {
         if (safeTest(pattern, key)) out.push(schema);
       }
     }
-    if (!named && isObject(n.additionalProperties)) out.push(n.additionalProperties as JsonSchema);
+    if (!named && isJsonObject(n.additionalProperties)) out.push(n.additionalProperties as JsonSchema);
   }
   return out;
 }
@@ -170,7 +166,7 @@ function itemSchemas(nodes: readonly JsonSchema[], index: number): Node[] {
   for (const n of nodes) {
     const prefix = Array.isArray(n.prefixItems) ? (n.prefixItems as Node[]) : [];
     if (index < prefix.length) out.push(prefix[index] as Node);
-    else if (isObject(n.items) || typeof n.items === "boolean") out.push(n.items as Node);
+    else if (isJsonObject(n.items) || typeof n.items === "boolean") out.push(n.items as Node);
   }
   return out;
 }
@@ -209,7 +205,9 @@ function planOf(nodes: readonly JsonSchema[], cached: boolean): Plan {
       itemsDescribed: nodes.some((n) => n.items !== undefined || n.prefixItems !== undefined),
       propertiesDescribed: nodes.some(
         (n) =>
-          n.properties !== undefined || n.patternProperties !== undefined || isObject(n.additionalProperties),
+          n.properties !== undefined ||
+          n.patternProperties !== undefined ||
+          isJsonObject(n.additionalProperties),
       ),
       named: new Map(),
     };
@@ -223,7 +221,7 @@ function planOf(nodes: readonly JsonSchema[], cached: boolean): Plan {
 
 /** Whether some schema of `nodes` names `key` in its `properties`. */
 function names(nodes: readonly JsonSchema[], key: string): boolean {
-  return nodes.some((n) => isObject(n.properties) && Object.hasOwn(n.properties, key));
+  return nodes.some((n) => isJsonObject(n.properties) && Object.hasOwn(n.properties, key));
 }
 
 function propertySchemasOf(plan: Plan, nodes: readonly JsonSchema[], key: string): Node[] {

@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
+import { isJsonObject } from "../catalog.js";
 import { MASK } from "./mask.js";
 
 /**
@@ -13,10 +14,6 @@ type Node = JsonSchema | boolean;
 
 const COMBINATORS = ["allOf", "anyOf", "oneOf"] as const;
 const MAX_DEPTH = 32;
-
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /** Follows local `$ref`s (`#/$defs/Name`), keeping the referring node's own keywords (description, ...). */
 function inline(node: JsonSchema, defs: Record<string, Node>): JsonSchema {
@@ -43,13 +40,13 @@ function widenBranches(node: JsonSchema, out: JsonSchema, each: (branch: Node) =
 /** Widens every schema at `path` (manifest dot path, already split). */
 function widenAt(node: Node, path: readonly string[], defs: Record<string, Node>, depth: number): Node {
   if (path.length === 0) return widenAll(node, defs, depth);
-  if (!isObject(node) || depth > MAX_DEPTH) return node;
+  if (!isJsonObject(node) || depth > MAX_DEPTH) return node;
   const n = inline(node, defs);
   const out: JsonSchema = { ...n };
   widenBranches(n, out, (b) => widenAt(b, path, defs, depth + 1));
   const [head, ...rest] = path as [string, ...string[]];
 
-  const properties = isObject(n.properties) ? (n.properties as Record<string, Node>) : undefined;
+  const properties = isJsonObject(n.properties) ? (n.properties as Record<string, Node>) : undefined;
   if (properties) {
     const widened: Record<string, Node> = {};
     for (const [key, schema] of Object.entries(properties)) {
@@ -58,10 +55,10 @@ function widenAt(node: Node, path: readonly string[], defs: Record<string, Node>
     out.properties = widened;
   }
   const named = properties !== undefined && head !== "*" && Object.hasOwn(properties, head);
-  if (isObject(n.additionalProperties) && !named) {
+  if (isJsonObject(n.additionalProperties) && !named) {
     out.additionalProperties = widenAt(n.additionalProperties, rest, defs, depth + 1);
   }
-  if (isObject(n.patternProperties)) {
+  if (isJsonObject(n.patternProperties)) {
     const widened: Record<string, Node> = {};
     for (const [pattern, schema] of Object.entries(n.patternProperties as Record<string, Node>)) {
       widened[pattern] =
@@ -71,7 +68,7 @@ function widenAt(node: Node, path: readonly string[], defs: Record<string, Node>
   }
   // Arrays are looked through, as the data walk does: `*` takes each element, a key applies inside each one.
   const inner = head === "*" ? rest : path;
-  if (isObject(n.items)) out.items = widenAt(n.items, inner, defs, depth + 1);
+  if (isJsonObject(n.items)) out.items = widenAt(n.items, inner, defs, depth + 1);
   if (Array.isArray(n.prefixItems)) {
     out.prefixItems = (n.prefixItems as Node[]).map((s) => widenAt(s, inner, defs, depth + 1));
   }
@@ -80,7 +77,7 @@ function widenAt(node: Node, path: readonly string[], defs: Record<string, Node>
 
 /** The subtree is masked wholesale: every schema in it also accepts the marker. */
 function widenAll(node: Node, defs: Record<string, Node>, depth: number): Node {
-  if (!isObject(node)) return node;
+  if (!isJsonObject(node)) return node;
   if (depth > MAX_DEPTH) return {};
   const n = inline(node, defs);
   const out: JsonSchema = { ...n };
@@ -92,23 +89,23 @@ function widenAll(node: Node, defs: Record<string, Node>, depth: number): Node {
   delete out.then;
   delete out.else;
   widenBranches(n, out, (b) => widenAll(b, defs, depth + 1));
-  if (isObject(n.properties)) {
+  if (isJsonObject(n.properties)) {
     const widened: Record<string, Node> = {};
     for (const [key, schema] of Object.entries(n.properties as Record<string, Node>)) {
       widened[key] = widenAll(schema, defs, depth + 1);
     }
     out.properties = widened;
   }
-  if (isObject(n.additionalProperties))
+  if (isJsonObject(n.additionalProperties))
     out.additionalProperties = widenAll(n.additionalProperties, defs, depth + 1);
-  if (isObject(n.patternProperties)) {
+  if (isJsonObject(n.patternProperties)) {
     const widened: Record<string, Node> = {};
     for (const [pattern, schema] of Object.entries(n.patternProperties as Record<string, Node>)) {
       widened[pattern] = widenAll(schema, defs, depth + 1);
     }
     out.patternProperties = widened;
   }
-  if (isObject(n.items)) out.items = widenAll(n.items, defs, depth + 1);
+  if (isJsonObject(n.items)) out.items = widenAll(n.items, defs, depth + 1);
   if (Array.isArray(n.prefixItems)) {
     out.prefixItems = (n.prefixItems as Node[]).map((s) => widenAll(s, defs, depth + 1));
   }
@@ -129,7 +126,7 @@ function safeTest(pattern: string, key: string): boolean {
  * against the data, so they are prefixed with `result` here.
  */
 export function widenForMask(schema: JsonSchema, paths: readonly string[], wrapped = false): JsonSchema {
-  const defs = (isObject(schema.$defs) ? schema.$defs : {}) as Record<string, Node>;
+  const defs = (isJsonObject(schema.$defs) ? schema.$defs : {}) as Record<string, Node>;
   let out: Node = schema;
   for (const path of paths) {
     const split = path === "" ? [] : path.split(".");

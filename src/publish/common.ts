@@ -1,4 +1,5 @@
 import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import { isJsonObject } from "../catalog.js";
 import { conciseSchemaText, restatesName } from "./describe.js";
 
 /**
@@ -57,18 +58,14 @@ export interface CommonArguments {
   instructions(full: boolean): string | undefined;
 }
 
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** The arguments of one tool that may be common: root properties with a description of their own. */
 function eachDescribedArgument(tool: CatalogTool, visit: (name: string, description: string) => void): void {
   const properties = tool.inputSchema.properties;
-  if (!isObject(properties)) return;
+  if (!isJsonObject(properties)) return;
   for (const name in properties) {
     if (!Object.hasOwn(properties, name)) continue;
     const property = properties[name];
-    if (!isObject(property) || typeof property.description !== "string") continue;
+    if (!isJsonObject(property) || typeof property.description !== "string") continue;
     if (property.description.length > COMMON_MAX_TEXT) continue;
     if (tool.policy.confirm === "required" && name === CONFIRM_ARG) continue;
     visit(name, property.description);
@@ -124,7 +121,9 @@ export function commonArgumentsFrom(list: readonly CommonArgument[]): CommonArgu
   return {
     list,
     has: (name, property) =>
-      isObject(property) && property.description !== undefined && common.get(name) === property.description,
+      isJsonObject(property) &&
+      property.description !== undefined &&
+      common.get(name) === property.description,
     instructions: (full) => {
       const stated = full ? list : list.filter((c) => c.text);
       return stated.length === 0
@@ -171,7 +170,7 @@ export function commonArgumentsOf(doc: Pick<CatalogDocument, "tools">): CommonAr
 /** A tool's root input schema without the descriptions of its common arguments (itself when it has none). */
 export function withoutCommonDescriptions(root: JsonSchema, common: CommonArguments): JsonSchema {
   const properties = root.properties;
-  if (common.list.length === 0 || !isObject(properties)) return root;
+  if (common.list.length === 0 || !isJsonObject(properties)) return root;
   let out: JsonSchema | undefined;
   for (const name in properties) {
     if (!Object.hasOwn(properties, name) || !common.has(name, properties[name])) continue;
@@ -195,7 +194,7 @@ export function withCommonDescriptions(
 ): JsonSchema {
   const own = tool.inputSchema.properties;
   const properties = published.properties;
-  if (common.list.length === 0 || !isObject(own) || !isObject(properties)) return published;
+  if (common.list.length === 0 || !isJsonObject(own) || !isJsonObject(properties)) return published;
   const byName = new Map(common.list.map((c) => [c.name, c]));
   let out: JsonSchema | undefined;
   for (const name in own) {
@@ -204,7 +203,7 @@ export function withCommonDescriptions(
     if (
       !argument ||
       !common.has(name, own[name]) ||
-      !isObject(property) ||
+      !isJsonObject(property) ||
       property.description !== undefined
     )
       continue;

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { setOwn } from "../catalog.js";
+import { isJsonObject, setOwn } from "../catalog.js";
 import { rewriteSchemaNodes } from "./walk.js";
 
 /**
@@ -119,10 +119,6 @@ export function conciseText(text: string, max: number): string {
   return capped(plainText(withoutPointers(firstParagraph(text))), max);
 }
 
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /**
  * The concise form of a description inside a schema: its first sentence, at most `CONCISE_SCHEMA_CHARS` (the
  * confirmation arguments' texts whole).
@@ -230,7 +226,7 @@ function restates(name: string, text: string): boolean {
  */
 export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
   if (Array.isArray(node)) return node.map((item) => conciseSchema(item, keep));
-  if (!isObject(node) || keep?.has(node)) return node;
+  if (!isJsonObject(node) || keep?.has(node)) return node;
   const out: JsonSchema = {};
   // Own keys by `for...in` (no array of entries per node: every published schema is walked).
   for (const key in node) {
@@ -238,14 +234,17 @@ export function conciseSchema(node: unknown, keep?: WeakSet<object>): unknown {
     const value = node[key];
     if (key === "description" && typeof value === "string") out[key] = conciseSchemaText(value);
     else if (key === "const" || key === "enum" || key === "default" || key === "examples") out[key] = value;
-    else if ((key === "properties" || key === "$defs" || key === "patternProperties") && isObject(value)) {
+    else if (
+      (key === "properties" || key === "$defs" || key === "patternProperties") &&
+      isJsonObject(value)
+    ) {
       const props: JsonSchema = {};
       for (const name in value) {
         if (!Object.hasOwn(value, name)) continue;
         const schema = value[name];
         const concise = conciseSchema(schema, keep);
         // A property's description that only restates its name is left out (the name says it).
-        if (key === "properties" && concise !== schema && isObject(concise)) {
+        if (key === "properties" && concise !== schema && isJsonObject(concise)) {
           const text = concise.description;
           if (typeof text === "string" && restatesName(name, text)) delete concise.description;
         }

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { setOwn } from "../catalog.js";
+import { isJsonObject, setOwn } from "../catalog.js";
 import { DATA_KEYWORDS, isOpenStandIn, refName, SCHEMA_MAPS, unexpandedSchema } from "./project.js";
 
 /**
@@ -34,7 +34,7 @@ import { DATA_KEYWORDS, isOpenStandIn, refName, SCHEMA_MAPS, unexpandedSchema } 
  */
 export function inlineReferences(schema: JsonSchema, budget = Number.POSITIVE_INFINITY): JsonSchema {
   const defs = schema.$defs;
-  if (!isObject(defs)) return schema;
+  if (!isJsonObject(defs)) return schema;
   const { $defs: _defs, ...root } = schema;
   if (!Number.isFinite(budget)) return new Inliner(defs).all(root, Number.POSITIVE_INFINITY) as JsonSchema;
   const target = Math.max(budget, JSON.stringify(schema).length);
@@ -141,13 +141,13 @@ class Inliner {
   /** The node with its references as slots (pending, or `recursion`), queued in the order they appear. */
   private copy(node: unknown, stack: readonly string[]): unknown {
     if (Array.isArray(node)) return node.map((item) => this.copy(item, stack));
-    if (!isObject(node)) return node;
+    if (!isJsonObject(node)) return node;
     const out: JsonSchema = {};
     for (const key of Object.keys(node)) {
       if (key === "$ref") continue;
       const value = node[key];
       if (DATA_KEYWORDS.has(key) || value === null || typeof value !== "object") out[key] = value;
-      else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      else if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
         const map: JsonSchema = {};
         for (const name of Object.keys(value)) setOwn(map, name, this.copy(value[name], stack));
         out[key] = map;
@@ -186,7 +186,7 @@ class Inliner {
       });
       return [out, wide];
     }
-    if (!isObject(node)) return [node, false];
+    if (!isJsonObject(node)) return [node, false];
     let out: JsonSchema = {};
     let wide = false;
     let loosen = false;
@@ -198,7 +198,7 @@ class Inliner {
       }
       let w = false;
       let next: unknown;
-      if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
         const map: JsonSchema = {};
         for (const name of Object.keys(value)) {
           const [item, itemWide] = this.value(value[name]);
@@ -230,7 +230,9 @@ class Inliner {
     if (open === undefined) {
       const def = this.defs[name];
       open =
-        isObject(def) && isOpenStandIn(def) ? def : unexpandedSchema(name, isObject(def) ? def : undefined);
+        isJsonObject(def) && isOpenStandIn(def)
+          ? def
+          : unexpandedSchema(name, isJsonObject(def) ? def : undefined);
       this.opens.set(name, open);
     }
     return open;
@@ -256,7 +258,7 @@ function titleOnly(open: JsonSchema): JsonSchema {
 
 /** A reference's siblings with what it names: annotations over the named schema, constraints beside it (allOf). */
 function merged(rest: JsonSchema, target: unknown): JsonSchema {
-  if (Object.keys(rest).every((key) => ANNOTATIONS.has(key)) && isObject(target))
+  if (Object.keys(rest).every((key) => ANNOTATIONS.has(key)) && isJsonObject(target))
     return { ...target, ...rest };
   const others = Array.isArray(rest.allOf) ? (rest.allOf as unknown[]) : [];
   return { ...rest, allOf: [target, ...others] };
@@ -279,7 +281,7 @@ function recursion(name: string, defs: JsonSchema): JsonSchema {
  * share, or one an `allOf` member fixes (references followed a few steps); undefined when there is none.
  */
 function typeOf(node: unknown, defs: JsonSchema, depth: number): string | undefined {
-  if (!isObject(node) || depth > 8) return undefined;
+  if (!isJsonObject(node) || depth > 8) return undefined;
   if (typeof node.type === "string") return node.type;
   const name = refName(node.$ref);
   if (name !== undefined && Object.hasOwn(defs, name)) return typeOf(defs[name], defs, depth + 1);
@@ -310,7 +312,3 @@ const ANNOTATIONS = new Set([
   "writeOnly",
   "$comment",
 ]);
-
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}

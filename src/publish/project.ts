@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { setOwn } from "../catalog.js";
+import { isJsonObject, setOwn } from "../catalog.js";
 import { conciseSchema, conciseSchemaText, conciseShared } from "./describe.js";
 import { DATA_KEYWORDS, SCHEMA_MAPS } from "./walk.js";
 
@@ -40,10 +40,6 @@ export interface Projection {
 
 const PREFIX = "#/$defs/";
 
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** Decodes a `#/$defs/<Name>` reference (JSON pointer escapes included); undefined for anything else. */
 export function refName(ref: unknown): string | undefined {
   if (typeof ref !== "string" || !ref.startsWith(PREFIX)) return undefined;
@@ -60,7 +56,7 @@ export function namesIn(node: unknown, out: string[] = [], seen = new Set<string
     for (const item of node) namesIn(item, out, seen);
     return out;
   }
-  if (!isObject(node)) return out;
+  if (!isJsonObject(node)) return out;
   for (const key in node) {
     if (!Object.hasOwn(node, key)) continue;
     const value = node[key];
@@ -70,7 +66,7 @@ export function namesIn(node: unknown, out: string[] = [], seen = new Set<string
         seen.add(name);
         out.push(name);
       }
-    } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+    } else if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
       for (const name in value) if (Object.hasOwn(value, name)) namesIn(value[name], out, seen);
     } else if (!DATA_KEYWORDS.has(key)) {
       namesIn(value, out, seen);
@@ -175,7 +171,7 @@ function openInline(node: JsonSchema): JsonSchema {
  */
 function pruneInline(node: unknown, level: number, stubs: WeakSet<object>, depth = 0): unknown {
   if (Array.isArray(node)) return node.map((item) => pruneInline(item, level, stubs, depth));
-  if (!isObject(node)) return node;
+  if (!isJsonObject(node)) return node;
   if (depth > level && hasNested(node)) {
     const stub = openInline(node);
     stubs.add(stub);
@@ -186,7 +182,7 @@ function pruneInline(node: unknown, level: number, stubs: WeakSet<object>, depth
     if (!Object.hasOwn(node, key)) continue;
     const value = node[key];
     if (DATA_KEYWORDS.has(key)) out[key] = value;
-    else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+    else if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
       const map: JsonSchema = {};
       for (const name in value)
         if (Object.hasOwn(value, name)) setOwn(map, name, pruneInline(value[name], level, stubs, depth + 1));
@@ -198,12 +194,12 @@ function pruneInline(node: unknown, level: number, stubs: WeakSet<object>, depth
 
 function nestingDepth(node: unknown, depth = 0): number {
   if (Array.isArray(node)) return Math.max(depth, ...node.map((item) => nestingDepth(item, depth)));
-  if (!isObject(node)) return depth;
+  if (!isJsonObject(node)) return depth;
   let max = depth;
   for (const key in node) {
     if (!Object.hasOwn(node, key) || DATA_KEYWORDS.has(key)) continue;
     const value = node[key];
-    if (SCHEMA_MAPS.has(key) && isObject(value)) {
+    if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
       for (const name in value)
         if (Object.hasOwn(value, name)) max = Math.max(max, nestingDepth(value[name], depth + 1));
     } else max = Math.max(max, nestingDepth(value, NESTING.has(key) ? depth + 1 : depth));
@@ -240,7 +236,7 @@ const TRIM_MIN = 256;
  */
 function trimValues(node: unknown, limit: number, stubs: WeakSet<object>): unknown {
   if (Array.isArray(node)) return node.map((item) => trimValues(item, limit, stubs));
-  if (!isObject(node)) return node;
+  if (!isJsonObject(node)) return node;
   let out: JsonSchema | undefined;
   let widened = false;
   let droppedValues: unknown[] | undefined;
@@ -256,7 +252,7 @@ function trimValues(node: unknown, limit: number, stubs: WeakSet<object>): unkno
       }
     } else if ((key === "description" || key === "title") && typeof value === "string") {
       next = cut(value, limit);
-    } else if (SCHEMA_MAPS.has(key) && isObject(value)) {
+    } else if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
       let map: JsonSchema | undefined;
       for (const name in value) {
         if (!Object.hasOwn(value, name)) continue;
@@ -376,7 +372,7 @@ function reaches(node: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<ob
   if (!stubs) return false;
   const visit = (n: unknown): boolean => {
     if (Array.isArray(n)) return n.some(visit);
-    if (!isObject(n)) return false;
+    if (!isJsonObject(n)) return false;
     if (stubs.has(n)) return true;
     for (const key in n) if (Object.hasOwn(n, key) && !DATA_KEYWORDS.has(key) && visit(n[key])) return true;
     return false;
@@ -403,7 +399,7 @@ export function loosenExclusive(
     });
     return changed ? out : node;
   }
-  if (!isObject(node)) return node;
+  if (!isJsonObject(node)) return node;
   let out: JsonSchema | undefined;
   let oneOf: unknown;
   for (const key in node) {
@@ -435,7 +431,7 @@ export function loosenExclusive(
 }
 
 function loosenMap(map: unknown, widened: ReadonlySet<string>, stubs?: WeakSet<object>): unknown {
-  if (!isObject(map)) return map;
+  if (!isJsonObject(map)) return map;
   let out: JsonSchema | undefined;
   for (const name in map) {
     if (!Object.hasOwn(map, name)) continue;

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../catalog.js";
-import { setOwn } from "../catalog.js";
+import { isJsonObject, setOwn } from "../catalog.js";
 
 /** Keywords whose values are data, never schemas. */
 export const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
@@ -28,7 +28,7 @@ export function rewriteSchemaNodes(
       });
       return out ?? node;
     }
-    if (!isObject(node)) return node;
+    if (!isJsonObject(node)) return node;
     const replaced = visit(node, top);
     const base = replaced ?? node;
     let out: JsonSchema | undefined = replaced;
@@ -36,7 +36,7 @@ export function rewriteSchemaNodes(
       if (!Object.hasOwn(base, key) || DATA_KEYWORDS.has(key)) continue;
       const value = base[key];
       let next: unknown = value;
-      if (SCHEMA_MAPS.has(key) && isObject(value)) {
+      if (SCHEMA_MAPS.has(key) && isJsonObject(value)) {
         let map: JsonSchema | undefined;
         for (const name in value) {
           if (!Object.hasOwn(value, name)) continue;
@@ -56,8 +56,4 @@ export function rewriteSchemaNodes(
     return out ?? node;
   };
   return walk(root, true) as JsonSchema;
-}
-
-function isObject(value: unknown): value is JsonSchema {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -4,11 +4,10 @@
  * values the spec takes), and one under `propertyNames` exactly (it takes or refuses every key). Anything else there
  * stays not enforced, with TW134 information, as before.
  */
+import { isJsonObject } from "../../../src/catalog.js";
 import { planPattern } from "../patterns.js";
 
 type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Keywords that describe a value and require nothing of it (schema.ts's ANNOTATION_ONLY adds OpenAPI's). */
 export const ANNOTATIONS = new Set([
@@ -64,7 +63,7 @@ function structural(key: string, v: unknown, depth: number): boolean {
     case "pattern":
       return enforcedPattern(v);
     case "properties":
-      return isObject(v) && Object.values(v).every((p) => readNeverWider(p, depth + 1));
+      return isJsonObject(v) && Object.values(v).every((p) => readNeverWider(p, depth + 1));
     case "items":
       return readNeverWider(v, depth + 1);
     case "anyOf":
@@ -113,7 +112,7 @@ function typed(raw: Json): boolean {
  */
 export function readNeverWider(raw: unknown, depth = 0): boolean {
   if (typeof raw === "boolean") return true;
-  if (!isObject(raw) || depth > 16) return false;
+  if (!isJsonObject(raw) || depth > 16) return false;
   if ("type" in raw && ("enum" in raw || "const" in raw)) return false;
   if (!typed(raw)) return false;
   for (const [key, v] of Object.entries(raw)) {
@@ -145,12 +144,12 @@ function nameKeyword(key: string, v: unknown): boolean {
 /** Whether `raw`, a `propertyNames` schema, is read exactly as a schema of the keys (strings). */
 export function readsNamesExactly(raw: unknown): boolean {
   if (typeof raw === "boolean") return true;
-  return isObject(raw) && Object.entries(raw).every(([key, v]) => nameKeyword(key, v));
+  return isJsonObject(raw) && Object.entries(raw).every(([key, v]) => nameKeyword(key, v));
 }
 
 /** `dependentRequired` as written (a map of names to lists of names), its empty lists left out; else undefined. */
 export function dependentRequiredOf(raw: unknown): [string, string[]][] | undefined {
-  if (!isObject(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const out: [string, string[]][] = [];
   for (const [key, names] of Object.entries(raw)) {
     if (!Array.isArray(names) || !names.every((n) => typeof n === "string")) return undefined;
