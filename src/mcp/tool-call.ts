@@ -16,7 +16,7 @@ import {
   withBodyBlock,
   withHandlerContent,
 } from "../runtime/result.js";
-import { newCorrelationId, type Runtime } from "../runtime/runtime.js";
+import { type CallInit, newCorrelationId, type Runtime } from "../runtime/runtime.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import type { Discovery } from "./discovery.js";
 import { CALL_TOOL, DESCRIBE_TOOL, discoveryCall, FIND_TOOLS } from "./discovery-call.js";
@@ -83,14 +83,7 @@ export async function handleToolCall(
   const progress = progressReporter(ctx);
   try {
     const { outcome, ctx: call } = await surface.runtime.call({
-      tool,
-      calledAs: name,
-      entry: "tools/call",
-      rawArgs,
-      client: connection.client(ctx),
-      signal: ctx.mcpReq.signal,
-      ...requestOf(connection, ctx),
-      requestId: ctx.mcpReq.id,
+      ...callOf(connection, tool, name, rawArgs, ctx),
       ...inputOf(ctx),
       progress,
     });
@@ -128,18 +121,29 @@ async function refuseUnlistedTool(
   ctx: ToolCallRequest,
 ): Promise<never> {
   if (tool && runtime.policy.denied(tool)) {
-    await runtime.call({
-      tool,
-      calledAs: name,
-      entry: "tools/call",
-      rawArgs,
-      client: connection.client(ctx),
-      signal: ctx.mcpReq.signal,
-      ...requestOf(connection, ctx),
-      requestId: ctx.mcpReq.id,
-    });
+    await runtime.call(callOf(connection, tool, name, rawArgs, ctx));
   }
   throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${printable(name)}`);
+}
+
+/** What a `tools/call` of `tool` (called as `name`) tells the runtime of itself and of its connection. */
+function callOf(
+  connection: ToolCallConnection,
+  tool: CatalogTool,
+  name: string,
+  rawArgs: unknown,
+  ctx: ToolCallRequest,
+): CallInit {
+  return {
+    tool,
+    calledAs: name,
+    entry: "tools/call",
+    rawArgs,
+    client: connection.client(ctx),
+    signal: ctx.mcpReq.signal,
+    ...requestOf(connection, ctx),
+    requestId: ctx.mcpReq.id,
+  };
 }
 
 /** The transport request carrying the call, when it has one of its own (`CallContext.request`). */
