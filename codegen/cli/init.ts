@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from "yaml";
+import type { Document, YAMLMap, YAMLSeq } from "yaml";
 import type { CatalogDocument, CatalogTool } from "../../src/catalog.js";
 import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { formatDiagnostic } from "../diagnostics.js";
 import { Diagnostics, type GeneratedCatalog, generateCatalog } from "../index.js";
+import { yaml } from "../load/document.js";
 import { readsAhead } from "../load/files.js";
 import { manifestSchema } from "../manifest/schema.js";
 import type { Manifest, SourceSpec } from "../manifest/types.js";
@@ -166,6 +167,7 @@ export function renderInitManifest(manifest: Manifest, catalog: CatalogDocument,
     Object.entries(manifest.sources ?? {}).map(([id, source]) => [id, relativeSource(source, outAbs)]),
   );
   const { select: _all, ...rest } = manifest;
+  const { Document, isMap, isSeq } = yaml();
   const doc = new Document({ ...rest, sources, select: [] });
   const first = Object.values(sources)[0];
   const shown = first?.openapi ?? [first?.graphql ?? []].flat().join(", ");

@@ -164,7 +164,7 @@ let yamlModule: typeof import("yaml") | undefined;
  * file is read or a position in a JSON file is asked for: a generate from a JSON spec with no located diagnostic
  * never loads it.
  */
-function yaml(): typeof import("yaml") {
+export function yaml(): typeof import("yaml") {
   yamlModule ??= requireVendored<typeof import("yaml")>("yaml");
   return yamlModule;
 }

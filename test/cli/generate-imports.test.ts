@@ -28,13 +28,13 @@ import { spawnSync } from "../helpers/spawn-sync.js";
 const BIN = join(ROOT, "dist/toolwright.js");
 const HOOK = join(ROOT, "test/cli/fixtures/record-loads.mjs");
 
-/** The module URLs a compiled `generate` run loaded. */
-function loadsOf(args: string[]): string[] {
+/** The module URLs a compiled `generate` (or `command`) run loaded. */
+function loadsOf(args: string[], command = "generate"): string[] {
   const dir = tmpDir("generate-loads");
   const record = join(dir, "loads.txt");
   const run = spawnSync(
     process.execPath,
-    ["--import", HOOK, BIN, "generate", ...args, "--out", join(dir, "out")],
+    ["--import", HOOK, BIN, command, ...args, "--out", join(dir, "out")],
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", HOME: dir, RECORD_LOADS: record },
@@ -42,7 +42,7 @@ function loadsOf(args: string[]): string[] {
       timeout: 240_000, // a failure bound for a hung child, not a speed target
     },
   );
-  if (run.status !== 0) throw new Error(`generate exited ${run.status}: ${run.stderr}`);
+  if (run.status !== 0) throw new Error(`${command} exited ${run.status}: ${run.stderr}`);
   return readFileSync(record, "utf8").trim().split("\n");
 }
 
@@ -166,6 +166,12 @@ describe("generate loads only what the job needs", () => {
     write("plain", "");
     expect(packages(loadsOf(["--specs", specs, "--catalog", "patched"])).has("fast-json-patch")).toBe(true);
     expect(packages(loadsOf(["--specs", specs, "--catalog", "plain"])).has("fast-json-patch")).toBe(false);
+  });
+
+  it("init writes its YAML manifest with the build's one-file yaml, never the package's modules", () => {
+    const urls = loadsOf(["--openapi", "test/fixtures/openapi30/openapi.json"], "init");
+    expect(vendored(urls)).toEqual(["yaml.cjs"]);
+    expect(packages(urls).has("yaml")).toBe(false);
   });
 
   it("a bare GraphQL schema loads graphql-js", () => {
