@@ -1,5 +1,6 @@
 import type { ToolOutcome, ToolPolicy } from "../catalog.js";
 import { type CallContext, failure, stoppedCall } from "../chain.js";
+import { formatBytes } from "../telemetry/bytes.js";
 import { redactAndTruncate, withoutCredentialBytes } from "../telemetry/redact.js";
 import { decodeText, parseJson } from "./json-text.js";
 import { retryAfterMs } from "./retry.js";
@@ -39,12 +40,6 @@ export function callFailure(
 }
 
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
-}
 
 /** A fetch `Response`'s body, at most `limit` bytes (declared or counted). */
 export async function readLimited(response: Response, limit: number): Promise<Uint8Array> {

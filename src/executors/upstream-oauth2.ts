@@ -1,8 +1,9 @@
 import { isLoopback } from "../config/loopback.js";
 import { checkNamedUrl, type Lookup, systemLookup } from "../config/reach.js";
+import { formatBytes } from "../telemetry/bytes.js";
 import { rememberCredential } from "../telemetry/redact.js";
 import { fetchNamed, UnpinnedFetchError } from "./named-fetch.js";
-import { formatBytes, ResponseTooLargeError, readLimited } from "./response.js";
+import { ResponseTooLargeError, readLimited } from "./response.js";
 import { AuthError, type ClientCredentials, type UserToken } from "./upstream-credentials.js";
 
 /**

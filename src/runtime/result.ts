@@ -13,10 +13,11 @@ import {
 import type { NamedMiddleware } from "../chain.js";
 import { imageTypeOf } from "../executors/image-structure.js";
 import { forgetParsed, integerText, isParsedPlain } from "../executors/json-text.js";
-import { binaryBlockOf, describeStatus, formatBytes, shapesByPath } from "../executors/response.js";
+import { binaryBlockOf, describeStatus, shapesByPath } from "../executors/response.js";
 import { nestingDepth } from "../policy/depth.js";
 import { addressable } from "../policy/field-paths.js";
 import { CLIENT_MESSAGE_BYTES, CLIENT_PART_BYTES } from "../publish/client-limit.js";
+import { formatBytes } from "../telemetry/bytes.js";
 import { describeError, logLine } from "../telemetry/log.js";
 import { withoutPrototypes } from "./args.js";
 import { formatIssues, type IssueLike, issuePath } from "./issues.js";

@@ -1,5 +1,5 @@
-import { formatBytes } from "../executors/response.js";
 import { CLIENT_MESSAGE_BYTES, tooLargeForClients } from "../publish/client-limit.js";
+import { formatBytes } from "../telemetry/bytes.js";
 import { logLine } from "../telemetry/log.js";
 
 /**

@@ -1,7 +1,8 @@
 import { createRemoteJWKSet, customFetch, type FetchImplementation, type JWTVerifyGetKey } from "jose";
 import { checkNamedUrl, type Lookup, systemLookup } from "../../config/reach.js";
 import { fetchNamed, UnpinnedFetchError } from "../../executors/named-fetch.js";
-import { formatBytes, ResponseTooLargeError, readLimited } from "../../executors/response.js";
+import { ResponseTooLargeError, readLimited } from "../../executors/response.js";
+import { formatBytes } from "../../telemetry/bytes.js";
 import { isLoopback } from "../http-settings.js";
 
 /**
