@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { PACKAGE_ROOT } from "../../src/load/package.js";
 import { AUTO_CONCISE_TOKENS, DESCRIPTION_CHOICES, OUTPUT_MODES } from "../../src/publish/settings.js";
+import { formatBytes } from "../../src/telemetry/bytes.js";
 import {
   type CatalogSize,
   type CatalogStats,
@@ -160,15 +161,11 @@ function sizeLine(size: CatalogSize, descriptions: DescriptionChoice): string {
       : auto
         ? " (auto)"
         : "";
-  return `~${compact(size.modelTokens)} tokens for the model with ${descriptions.mode} descriptions${chosen}, tools/list ${bytes(size.listBytes)}`;
+  return `~${compact(size.modelTokens)} tokens for the model with ${descriptions.mode} descriptions${chosen}, tools/list ${formatBytes(size.listBytes)}`;
 }
 
 function compact(n: number): string {
   return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : `${n}`;
-}
-
-function bytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
 }
 
 export async function run(argv: string[]): Promise<number> {
