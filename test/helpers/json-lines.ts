@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /**
  * Reading a JSON-RPC peer's stdout as it arrives: a 'data' chunk ends anywhere, often mid-line, so only the lines
  * a newline has ended are complete. Waiting on a substring (`'"id":3'`) and then parsing every line fails, on a
@@ -26,4 +28,16 @@ export function answered(text: string, ids: ReadonlyArray<number | string>): boo
       .map((message) => message.id),
   );
   return ids.every((id) => seen.has(id));
+}
+
+/** The `id` of each message `stream` writes (a JSON line each), added as its line completes. */
+export function idsOf(stream: Readable): unknown[] {
+  const ids: unknown[] = [];
+  let partial = "";
+  stream.setEncoding("utf8").on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    for (const text of lines) ids.push((JSON.parse(text) as { id?: unknown }).id);
+  });
+  return ids;
 }

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { closed } from "../helpers/events.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { stdioServer } from "../helpers/stdio-server.js";
 
 /**
  * A client may write its requests and close stdin (`printf ... | toolwright serve`, a host shutting down):
@@ -36,30 +35,23 @@ const message = (id: number | undefined, method: string, params: object = {}) =>
 
 describe("stdio: end of input", () => {
   it("answers every request sent before stdin closed, then exits 0", async () => {
-    const child = spawn(process.execPath, [BIN, "serve", "scaivault"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: tmpDir("drain"), SCAIVAULT_URL: url, SCAIVAULT_TOKEN: "t" },
-      stdio: ["pipe", "pipe", "pipe"],
+    // 'close', not 'exit' (`ended`): the answers are read in full only once stdout has ended.
+    const { child, ended, stderr } = stdioServer(BIN, ["scaivault"], {
+      PATH: process.env.PATH ?? "",
+      HOME: tmpDir("drain"),
+      SCAIVAULT_URL: url,
+      SCAIVAULT_TOKEN: "t",
     });
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    // On a failure, the server does not outlive the test.
-    onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    // 'close', not 'exit': the answers are read in full only once stdout has ended.
-    const ended = closed(child);
     // The upstream request, unless the server ends (or cannot start) first: then this fails with its stderr.
     const asked = new Promise<IncomingMessage>((resolve, reject) => {
       onRequest = resolve;
       ended.then(
-        ([code]) => reject(new Error(`the server exited (${code}) before calling the upstream:\n${stderr}`)),
+        ([code]) =>
+          reject(new Error(`the server exited (${code}) before calling the upstream:\n${stderr()}`)),
         reject,
       );
     });

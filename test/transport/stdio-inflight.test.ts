@@ -1,11 +1,12 @@
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
-import { closed, until } from "../helpers/events.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { until } from "../helpers/events.js";
+import { idsOf } from "../helpers/json-lines.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
+import { stdioServer } from "../helpers/stdio-server.js";
 
 /**
  * A client that writes many large requests before any is answered: the message limit bounds each line, and the
@@ -51,32 +52,14 @@ const message = (id: number | undefined, method: string, params: object = {}) =>
   `${JSON.stringify({ jsonrpc: "2.0", ...(id === undefined ? {} : { id }), method, params })}\n`;
 
 it("reads no more requests while those in flight hold over the bound, and answers every one", async () => {
-  const child = spawn(process.execPath, [BIN, "serve", "scaivault"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: tmpDir("stdio-inflight"),
-      SCAIVAULT_URL: url,
-      SCAIVAULT_TOKEN: "t",
-      TOOLWRIGHT_MAX_MESSAGE_BYTES: String(BOUND),
-    },
-    stdio: ["pipe", "pipe", "pipe"],
+  const { child, ended, stderr } = stdioServer(BIN, ["scaivault"], {
+    PATH: process.env.PATH ?? "",
+    HOME: tmpDir("stdio-inflight"),
+    SCAIVAULT_URL: url,
+    SCAIVAULT_TOKEN: "t",
+    TOOLWRIGHT_MAX_MESSAGE_BYTES: String(BOUND),
   });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
-  const ended = closed(child);
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const ids: unknown[] = [];
-  let partial = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop() ?? "";
-    for (const text of lines) ids.push((JSON.parse(text) as { id?: unknown }).id);
-  });
+  const ids = idsOf(child.stdout);
   child.stdin.write(
     message(0, "initialize", {
       protocolVersion: "2025-06-18",
@@ -92,14 +75,10 @@ it("reads no more requests while those in flight hold over the bound, and answer
   for (let id = 1; id <= CALLS; id++) child.stdin.write(call(id));
   const paused = "no more requests are read until some are answered";
   // Before the bound, every call was read and reached the upstream at once: waiting for all of them ends this too.
-  await until(
-    () => stderr.includes(paused) || reached === CALLS,
-    [child.stderr, upstream],
-    () => stderr,
-  );
-  expect(stderr).toContain(paused);
+  await until(() => stderr().includes(paused) || reached === CALLS, [child.stderr, upstream], stderr);
+  expect(stderr()).toContain(paused);
   // What the server holds, as it says when it stops reading: within the bound and the one line that crossed it.
-  const said = /stdio: (\d+) requests in flight hold (\d+) bytes, over the (\d+)-byte bound/.exec(stderr);
+  const said = /stdio: (\d+) requests in flight hold (\d+) bytes, over the (\d+)-byte bound/.exec(stderr());
   expect(said).not.toBeNull();
   const [, requests, bytes, bound] = (said as RegExpExecArray).map(Number);
   expect(bound).toBe(BOUND);
@@ -109,15 +88,11 @@ it("reads no more requests while those in flight hold over the bound, and answer
   // The upstream answers: the waiting requests are read and answered too, never more in flight than the bound lets.
   answering = true;
   for (const res of held.splice(0)) answer(res);
-  await until(
-    () => ids.length === CALLS + 1,
-    [child.stdout],
-    () => stderr,
-  );
+  await until(() => ids.length === CALLS + 1, [child.stdout], stderr);
   expect(ids.map(Number).sort((a, b) => a - b)).toEqual([...Array(CALLS + 1).keys()]);
   expect(reached).toBe(CALLS);
   expect(mostAtOnce).toBeLessThanOrEqual(Math.floor(BOUND / lineBytes) + 1);
-  expect(stderr).toContain("requests in flight are within the bound again; reading requests again");
+  expect(stderr()).toContain("requests in flight are within the bound again; reading requests again");
   child.stdin.end();
   expect((await ended)[0]).toBe(0);
 });

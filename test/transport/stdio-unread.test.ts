@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
-import { beforeAll, expect, it, onTestFinished } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { STDOUT_UNREAD_LIMIT } from "../../src/transports/stdio.js";
-import { closed, occurrences, until, untilOutput } from "../helpers/events.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
+import { occurrences, until, untilOutput } from "../helpers/events.js";
+import { idsOf } from "../helpers/json-lines.js";
+import { tmpDir } from "../helpers/paths.js";
+import { stdioServer } from "../helpers/stdio-server.js";
 import { BIN, fixtureCatalog } from "./serve-http.js";
 
 /**
@@ -19,18 +20,9 @@ beforeAll(async () => {
 const line = (message: object) => `${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`;
 
 it("stops reading requests while stdout holds over the bound unread, and answers them all once the host reads", async () => {
-  const child = spawn(process.execPath, [BIN, "serve", catalogDir], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: tmpDir("stdio-unread") },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
-  const ended = closed(child);
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
+  const { child, ended, stderr } = stdioServer(BIN, [catalogDir], {
+    PATH: process.env.PATH ?? "",
+    HOME: tmpDir("stdio-unread"),
   });
   // The host reads nothing of stdout until the server says it stopped reading.
   child.stdout.pause();
@@ -52,28 +44,18 @@ it("stops reading requests while stdout holds over the bound unread, and answers
   const paused = "no more requests are read until it reads them";
   // Before the bound, every call was read and answered into memory: waiting for all of them ends this too.
   await until(
-    () => stderr.includes(paused) || occurrences(stderr, '"tool":"fixture_echo"') === calls,
+    () => stderr().includes(paused) || occurrences(stderr(), '"tool":"fixture_echo"') === calls,
     [child.stderr],
-    () => stderr,
+    stderr,
   );
-  expect(stderr).toContain(paused);
-  expect(occurrences(stderr, '"tool":"fixture_echo"')).toBeLessThan(calls);
+  expect(stderr()).toContain(paused);
+  expect(occurrences(stderr(), '"tool":"fixture_echo"')).toBeLessThan(calls);
   // The host reads: every request is answered, the ones that waited in the pipe too.
-  const ids: unknown[] = [];
-  let partial = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    const lines = (partial + chunk).split("\n");
-    partial = lines.pop() ?? "";
-    for (const text of lines) ids.push((JSON.parse(text) as { id?: unknown }).id);
-  });
+  const ids = idsOf(child.stdout);
   child.stdout.resume();
-  await until(
-    () => ids.length === calls + 1,
-    [child.stdout],
-    () => stderr,
-  );
+  await until(() => ids.length === calls + 1, [child.stdout], stderr);
   expect(ids.map(Number).sort((a, b) => a - b)).toEqual([...Array(calls + 1).keys()]);
-  await untilOutput(() => stderr, "reading requests again", child.stderr);
+  await untilOutput(stderr, "reading requests again", child.stderr);
   child.stdin.end();
   expect((await ended)[0]).toBe(0);
 });
