@@ -1,13 +1,8 @@
 import { once } from "node:events";
-import {
-  createServer as createNodeServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { connect, type Socket } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { until } from "../helpers/events.js";
+import { heldUpstream } from "../helpers/held-upstream.js";
 import { MCP_HEADERS, type RawResponse, raw } from "./raw-http.js";
 import { type Served, serveHttp } from "./serve-http.js";
 
@@ -22,22 +17,8 @@ import { type Served, serveHttp } from "./serve-http.js";
 const KEY = "body-budget-client-key-7c2e9a";
 const auth = { authorization: `Bearer ${KEY}` };
 const BODY = 60 * 1024;
-let upstream: Server;
-let upstreamUrl = "";
-const held: ServerResponse[] = [];
-
-beforeAll(async () => {
-  upstream = createNodeServer((_req: IncomingMessage, res: ServerResponse) => {
-    held.push(res);
-  });
-  upstream.listen(0, "127.0.0.1");
-  await once(upstream, "listening");
-  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  upstream.closeAllConnections();
-  upstream.close();
-});
+const upstream = heldUpstream();
+const held = upstream.held;
 
 async function started(args: string[] = []): Promise<Served> {
   const served = await serveHttp(
@@ -46,7 +27,7 @@ async function started(args: string[] = []): Promise<Served> {
       MCP_TRANSPORT: "http",
       PORT: "0",
       SCAIVAULT_MCP_TOKEN: KEY,
-      SCAIVAULT_URL: upstreamUrl,
+      SCAIVAULT_URL: upstream.url,
       SCAIVAULT_TOKEN: "tok_abcdefghijkl",
       SCAIVAULT_AUDIT: "false",
     },

@@ -1,15 +1,9 @@
 import { once } from "node:events";
-import {
-  Agent,
-  createServer as createNodeServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { Agent, request } from "node:http";
+import { connect, type Socket } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { until } from "../helpers/events.js";
+import { heldUpstream } from "../helpers/held-upstream.js";
 import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
 import { type Served, serveHttp } from "./serve-http.js";
 
@@ -24,22 +18,8 @@ import { type Served, serveHttp } from "./serve-http.js";
 
 const KEY = "flood-test-client-key-4b1d8e";
 const auth = { authorization: `Bearer ${KEY}` };
-let upstream: Server;
-let upstreamUrl = "";
-const held: ServerResponse[] = [];
-
-beforeAll(async () => {
-  upstream = createNodeServer((_req: IncomingMessage, res: ServerResponse) => {
-    held.push(res);
-  });
-  upstream.listen(0, "127.0.0.1");
-  await once(upstream, "listening");
-  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  upstream.closeAllConnections();
-  upstream.close();
-});
+const upstream = heldUpstream();
+const held = upstream.held;
 
 function serve(args: string[]): Promise<Served> {
   return serveHttp(
@@ -48,7 +28,7 @@ function serve(args: string[]): Promise<Served> {
       MCP_TRANSPORT: "http",
       PORT: "0",
       SCAIVAULT_MCP_TOKEN: KEY,
-      SCAIVAULT_URL: upstreamUrl,
+      SCAIVAULT_URL: upstream.url,
       SCAIVAULT_TOKEN: "tok_abcdefghijkl",
       SCAIVAULT_AUDIT: "false",
     },
