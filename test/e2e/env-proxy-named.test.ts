@@ -1,9 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
+import { tunnel } from "../helpers/connect-tunnel.js";
 import { errorsOf, genSpec } from "../helpers/generate.js";
 import { type Served, serveOverStdio, type ToolResult } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -82,17 +83,7 @@ async function forwardProxy(map: Record<string, string>): Promise<typeof proxy> 
       return;
     }
     const target = new URL(`http://${req.url}`);
-    const onward = connect(Number(target.port), map[target.hostname] ?? target.hostname, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length > 0) onward.write(head);
-      onward.pipe(client);
-      client.pipe(onward);
-    });
-    sockets.add(onward);
-    onward.on("error", () => client.destroy());
-    client.on("error", () => onward.destroy());
-    client.on("close", () => onward.destroy());
-    onward.on("close", () => client.destroy());
+    tunnel(client, head, map[target.hostname] ?? target.hostname, Number(target.port), sockets);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;

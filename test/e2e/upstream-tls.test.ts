@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
+import { tunnel } from "../helpers/connect-tunnel.js";
 import { errorsOf, genSpec } from "../helpers/generate.js";
 import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
@@ -101,19 +102,8 @@ async function connectProxy(tls?: { key: string; cert: string }) {
   const server = tls ? createTlsServer(tls, refuse) : createHttpServer(refuse);
   server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
     lines.push(`${req.method} ${req.url}`);
-    sockets.add(client);
     const target = new URL(`http://${req.url}`);
-    const onward = connect(Number(target.port), target.hostname, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length > 0) onward.write(head);
-      onward.pipe(client);
-      client.pipe(onward);
-    });
-    sockets.add(onward);
-    onward.on("error", () => client.destroy());
-    client.on("error", () => onward.destroy());
-    client.on("close", () => onward.destroy());
-    onward.on("close", () => client.destroy());
+    tunnel(client, head, target.hostname, Number(target.port), sockets);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   closers.push(() => {
