@@ -110,6 +110,8 @@ export function formPieces(param: FormStyle, value: unknown): NamedPiece[] {
   ) {
     return deepObject(raw, name, value as Record<string, unknown>, enc, 0);
   }
+  if (param.style === "deepObject" && param.contentType === undefined && holdsObjects(value))
+    return deepArray(raw, name, value, enc, 0);
   const shape = shapeOf(param, value);
   const one = (text: string): NamedPiece[] => [{ name: raw, text }];
   switch (shape.kind) {
@@ -289,7 +291,7 @@ function deepObject(
     const raw = `${rawPrefix}[${key}]`;
     const path = `${prefix}[${enc(key)}]`;
     if (Array.isArray(item)) {
-      for (const element of item) out.push({ name: raw, text: `${path}=${enc(scalarText(element))}` });
+      out.push(...deepArray(raw, path, item, enc, depth + 1));
     } else if (typeof item === "object" && !isExactNumber(item)) {
       out.push(...deepObject(raw, path, item as Record<string, unknown>, enc, depth + 1));
     } else {
@@ -297,6 +299,32 @@ function deepObject(
     }
   }
   return out;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value) && !isExactNumber(value);
+
+function holdsObjects(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.some(isPlainObject);
+}
+
+/**
+ * An array inside a deepObject: scalars repeat the key (`color[list]=1&color[list]=2`); an object item takes its
+ * index (`line_items[0][price]=p&line_items[0][quantity]=2`), as Stripe documents its arrays of hashes and Rack, qs
+ * and PHP read them. An object item was sent as its JSON text (`line_items={"price":...}`), which none decodes.
+ */
+function deepArray(
+  rawPrefix: string,
+  prefix: string,
+  items: unknown[],
+  enc: (s: string) => string,
+  depth: number,
+): NamedPiece[] {
+  return items.flatMap((element, i) =>
+    isPlainObject(element)
+      ? deepObject(`${rawPrefix}[${i}]`, `${prefix}[${i}]`, element, enc, depth + 1)
+      : [{ name: rawPrefix, text: `${prefix}=${enc(scalarText(element))}` }],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -405,3 +405,64 @@ describe.concurrent.each(APIS)("$name: cancellation", (api) => {
     }
   });
 });
+
+describe("stripe: a form-encoded write through real clients", () => {
+  /** A Checkout Session with two line items (an array of objects) and an expanded field. */
+  const session = (who: string) => ({
+    mode: "payment",
+    success_url: "https://shop.example/done",
+    client_reference_id: who,
+    line_items: [
+      { price: "price_1", quantity: 2, adjustable_quantity: { enabled: true } },
+      { price: "price_2", quantity: 1 },
+    ],
+    metadata: { order: who },
+  });
+  /** The body's fields as Stripe (Rack) reads them: each line item by its index. */
+  const fields = (who: string) =>
+    [
+      ["client_reference_id", who],
+      ["line_items[0][price]", "price_1"],
+      ["line_items[0][quantity]", "2"],
+      ["line_items[0][adjustable_quantity][enabled]", "true"],
+      ["line_items[1][price]", "price_2"],
+      ["line_items[1][quantity]", "1"],
+      ["metadata[order]", who],
+      ["mode", "payment"],
+      ["success_url", "https://shop.example/done"],
+    ].sort();
+  const received = (who: string) =>
+    upstream.received
+      .filter((r) => r.body.toString().includes(who))
+      .map((r) => [`${r.method} ${r.path}`, [...new URLSearchParams(r.body.toString())].sort()]);
+
+  it.each(["stdio", "http"] as const)(
+    "AI SDK over %s: line items sent field by field, by index",
+    async (transport) => {
+      const setup = setups.get("stripe")!;
+      const client = await createMCPClient({
+        transport:
+          transport === "stdio"
+            ? new StdioMCPTransport({
+                command: process.execPath,
+                args: [BIN, "serve", setup.dir],
+                env: setup.env,
+              })
+            : { type: "http", url: setup.served.url, headers: AUTH },
+      });
+      try {
+        const tools = await client.tools();
+        const who = `form-ai-sdk-${transport}`;
+        const result = (await tools.post_checkout_sessions!.execute!(session(who), {
+          toolCallId: "around",
+          messages: [],
+          context: {},
+        })) as { isError?: boolean };
+        expect(result.isError, JSON.stringify(result).slice(0, 500)).toBeFalsy();
+        expect(received(who)).toEqual([["POST /v1/checkout/sessions", fields(who)]]);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+});

@@ -357,6 +357,7 @@ describe("bodies", () => {
         { arg: "address", name: "address", style: "deepObject", explode: true },
         { arg: "metadata", name: "metadata", style: "deepObject", explode: true },
         { arg: "expand", name: "expand", style: "deepObject", explode: true },
+        { arg: "line_items", name: "line_items", style: "deepObject", explode: true },
         { arg: "tags", name: "tags", style: "form", explode: false },
         { arg: "ids", name: "ids", style: "pipeDelimited", explode: false },
         { arg: "redirect", name: "redirect", allowReserved: true },
@@ -385,6 +386,24 @@ describe("bodies", () => {
         ["tags", "a,b c"],
         ["ids", "1|2"],
         ["redirect", "https://x.example/a?b"],
+      ]);
+    });
+
+    it("an array of objects (Stripe's line_items, subscription items): each object by its index", () => {
+      const body = form({
+        line_items: [
+          { price: "price_1", quantity: 2, adjustable_quantity: { enabled: true } },
+          { price: "price_2" },
+        ],
+        metadata: { plan: "pro", tiers: [{ up_to: 5 }] },
+      });
+      expect([...new URLSearchParams(body).entries()]).toEqual([
+        ["metadata[plan]", "pro"],
+        ["metadata[tiers][0][up_to]", "5"],
+        ["line_items[0][price]", "price_1"],
+        ["line_items[0][quantity]", "2"],
+        ["line_items[0][adjustable_quantity][enabled]", "true"],
+        ["line_items[1][price]", "price_2"],
       ]);
     });
 

@@ -96,6 +96,18 @@ describe("OpenAPI style examples", () => {
     );
   });
 
+  it("query deepObject: an object inside an array takes its index, at the top and nested", () => {
+    expect(query("deepObject", true, [{ price: "p1", quantity: 2 }, { price: "p2" }])).toBe(
+      "color[0][price]=p1&color[0][quantity]=2&color[1][price]=p2",
+    );
+    expect(query("deepObject", true, { items: [{ price: "p1", tax: ["t1", "t2"] }, "x"] })).toBe(
+      "color[items][0][price]=p1&color[items][0][tax]=t1&color[items][0][tax]=t2&color[items]=x",
+    );
+    expect(query("deepObject", true, { items: [{ "a]&b=c": "v" }] })).toBe("color[items][0][a%5D%26b%3Dc]=v");
+    // Scalar arrays as before: the key repeated.
+    expect(query("deepObject", true, ["a", "b"])).toBe("color=a&color=b");
+  });
+
   it("header simple", () => {
     const header = (explode: boolean, value: unknown) =>
       serializeHeaderParam(param("header", "simple", explode), value);

@@ -128,11 +128,18 @@ export function expand(p: SpecParam, v: unknown): string {
   return named + text(v);
 }
 
-/** Query or cookie pairs (decoded); an array inside an object repeats its key. */
+const plain = (x: unknown): x is Json => x !== null && typeof x === "object" && !Array.isArray(x);
+
+/**
+ * Query or cookie pairs (decoded); an array inside an object repeats its key, except that under deepObject an
+ * object item takes its index (`items[0][price]`).
+ */
 export function pairs(p: SpecParam, v: unknown): [string, string][] {
   if (p.content) return [[p.name, JSON.stringify(v)]];
+  const item = (name: string, x: unknown, i: number): [string, string][] =>
+    p.style === "deepObject" && plain(x) ? pairs({ ...p, name: `${name}[${i}]` }, x) : [[name, text(x)]];
   if (Array.isArray(v)) {
-    if (p.explode) return v.map((x) => [p.name, text(x)]);
+    if (p.explode) return v.flatMap((x, i) => item(p.name, x, i));
     return [[p.name, v.map(text).join(DELIMITERS[p.style] ?? ",")]];
   }
   if (!v || typeof v !== "object") return [[p.name, text(v)]];
@@ -141,9 +148,7 @@ export function pairs(p: SpecParam, v: unknown): [string, string][] {
     return [[p.name, entries.flatMap(([k, x]) => [k, text(x)]).join(",")]];
   const key = (k: string) => (p.style === "deepObject" ? `${p.name}[${k}]` : k);
   return entries.flatMap(([k, x]) =>
-    Array.isArray(x)
-      ? x.map((y): [string, string] => [key(k), text(y)])
-      : [[key(k), text(x)] as [string, string]],
+    Array.isArray(x) ? x.flatMap((y, i) => item(key(k), y, i)) : [[key(k), text(x)] as [string, string]],
   );
 }
 
