@@ -82,8 +82,8 @@ function packageName(specifier) {
 
 /**
  * Packages the runtime loads with `createRequire` on first use (synchronously, so not as an import esbuild
- * records): src/load/patterns.ts loads re2js when a schema with a pattern is first built, src/runtime/result.ts
- * ajv when an output schema is first compiled.
+ * records): src/patterns/linear.ts loads re2js when a pattern is first compiled, src/runtime/result.ts ajv when
+ * an output schema is first compiled.
  */
 const REQUIRED_LATER = ["re2js", "ajv"];
 

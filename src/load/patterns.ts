@@ -1,17 +1,9 @@
-import { createRequire } from "node:module";
-import type { RE2JS } from "re2js";
 import type { SchemaRuntime } from "../catalog.js";
+import { LinearRegExp, program } from "../patterns/linear.js";
 import { allOfArgument } from "./all-of.js";
 import { decimalArgument, integerArgument } from "./exact-integer.js";
 import { memberCountCheck } from "./member-count.js";
 import { dependentRequiredCheck, multipleOfCheck, propertyNamesCheck } from "./refinements.js";
-
-/** re2js, loaded (synchronously, its CommonJS build) when the first pattern is compiled, not at start-up. */
-let engine: typeof RE2JS | undefined;
-function re2js(): typeof RE2JS {
-  engine ??= (createRequire(import.meta.url)("re2js") as { RE2JS: typeof RE2JS }).RE2JS;
-  return engine;
-}
 
 /**
  * How generated schemas evaluate a spec's `pattern` (for arguments and upstream results alike): on re2js, whose
@@ -25,33 +17,6 @@ function re2js(): typeof RE2JS {
 
 /** Longest string a `bounded` pattern is tried on; a longer string does not match (and the call is refused). */
 export const BOUNDED_PATTERN_INPUT = 10_000;
-
-/**
- * A RegExp whose `test` and `exec` run on RE2. It is a real RegExp (zod's `.regex()` takes one; `source`,
- * `flags` and `toString` show the spec's pattern in messages), but its own backtracking engine never runs.
- */
-class LinearRegExp extends RegExp {
-  readonly #re2: RE2JS;
-
-  constructor(source: string, re2: RE2JS) {
-    super(source, "u");
-    this.#re2 = re2;
-  }
-
-  override test(input: string): boolean {
-    return this.#re2.test(String(input));
-  }
-
-  override exec(input: string): RegExpExecArray | null {
-    const text = String(input);
-    const matcher = this.#re2.matcher(text);
-    if (!matcher.find()) return null;
-    const match = [matcher.group() ?? ""] as unknown as RegExpExecArray;
-    match.index = matcher.start();
-    match.input = text;
-    return match;
-  }
-}
 
 /** A RegExp that refuses to run on strings longer than `BOUNDED_PATTERN_INPUT`. */
 class BoundedRegExp extends RegExp {
@@ -98,21 +63,7 @@ class SafeRegExp extends RegExp {
   }
 }
 
-const compiled = new Map<string, RE2JS>();
-
-/** How many RE2 programs this process has compiled (each pattern once, whatever the number of schemas using it). */
-export function compiledPrograms(): number {
-  return compiled.size;
-}
-
-function program(re2: string): RE2JS {
-  let compiledProgram = compiled.get(re2);
-  if (!compiledProgram) {
-    compiledProgram = re2js().compile(re2);
-    compiled.set(re2, compiledProgram);
-  }
-  return compiledProgram;
-}
+export { compiledPrograms } from "../patterns/linear.js";
 
 export const schemaRuntime: SchemaRuntime = {
   linear(re2, source = re2) {
