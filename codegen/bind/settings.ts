@@ -15,6 +15,7 @@ import type {
 } from "../ir/types.js";
 import type { LoadedDocument } from "../load/document.js";
 import type { LimitSpec, Manifest } from "../manifest/types.js";
+import { re2Source } from "../normalize/patterns.js";
 
 /** Keys a key/value write refuses by default: they look like credentials. */
 export const DEFAULT_SECRET_KEY_PATTERN =
@@ -86,18 +87,32 @@ export function bindPolicy(
   const c = new EnvChecker(env, doc, diags);
   checkDeniedTools(p.denied_tools?.tools ?? [], tools, doc, diags);
   const pattern = p.secret_key_pattern ?? DEFAULT_SECRET_KEY_PATTERN;
-  try {
-    new RegExp(pattern, "i");
-  } catch (e) {
+  const problem = secretKeyPatternProblem(pattern);
+  if (problem)
     diags.error(
       "TW135",
-      `policy.secret_key_pattern: ${(e as Error).message}`,
+      `policy.secret_key_pattern: ${problem}`,
       doc.ref("#/policy/secret_key_pattern"),
+      "Write an ECMA-262 pattern valid with the u flag, without lookarounds or backreferences (it runs on RE2).",
     );
-  }
   const policy = declaredPolicy(p, pattern, c);
   c.noDefault(p.confirmation?.secret_env, "policy.confirmation.secret_env");
   return { ...policySwitches(p, c), ...policy };
+}
+
+/**
+ * Why the secret-like key pattern cannot be served, if it cannot. It is tested on keys callers write, so the
+ * runtime runs it on RE2 only (src/patterns/matcher.ts), read as JavaScript reads it with the `i` and `u` flags:
+ * a pattern RE2 cannot express (a lookaround, a backreference) would call every key secret-like there.
+ */
+function secretKeyPatternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, "iu");
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (pattern === DEFAULT_SECRET_KEY_PATTERN || re2Source(pattern) !== undefined) return undefined;
+  return "RE2 cannot express it (a lookaround, a backreference): it is tested on keys callers write, on a linear-time engine only; write it without them";
 }
 
 /** Every tool `policy.denied_tools` names exists (by name or alias). */

@@ -24,7 +24,8 @@ export type PatternPlan =
   | { engine: "native"; superLinear?: undefined }
   | { engine: "none"; superLinear: string };
 
-function re2Source(source: string): string | undefined {
+/** The pattern (valid with the `u` flag) in RE2 syntax with JavaScript's meaning; undefined when RE2 cannot express it. */
+export function re2Source(source: string): string | undefined {
   // Loaded before the try: a package that fails to load is an error, not a pattern RE2 cannot express.
   const { RE2JS } = re2js();
   try {

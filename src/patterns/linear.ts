@@ -15,8 +15,8 @@ export function re2js(): typeof import("re2js") {
 export class LinearRegExp extends RegExp {
   readonly #re2: RE2JS;
 
-  constructor(source: string, re2: RE2JS) {
-    super(source, "u");
+  constructor(source: string, re2: RE2JS, flags = "u") {
+    super(source, flags);
     this.#re2 = re2;
   }
 

@@ -1,5 +1,6 @@
 import type { JsonSchema } from "../catalog.js";
 import { isExactNumber, isJsonObject, setOwn } from "../catalog.js";
+import { linearPattern } from "../patterns/matcher.js";
 import { MASK, type MaskResult, maskAll } from "./mask-all.js";
 
 /**
@@ -128,20 +129,13 @@ function declaresScalar(n: JsonSchema): boolean {
   return typesOf(n).some((t) => SCALARS.has(t));
 }
 
-/** `patternProperties` keys compiled once per process (`null`: not a valid pattern, matches nothing). */
-const keyPatterns = new Map<string, RegExp | null>();
-
+/**
+ * Whether `key` matches a `patternProperties` key, on RE2 (src/patterns/matcher.ts): the key is the upstream's,
+ * the pattern the catalog's, and neither may block the event loop. A pattern that is not valid, or that RE2
+ * cannot express, matches nothing: a key only it would declare is dropped.
+ */
 function safeTest(pattern: string, key: string): boolean {
-  let compiled = keyPatterns.get(pattern);
-  if (compiled === undefined) {
-    try {
-      compiled = new RegExp(pattern, "u");
-    } catch {
-      compiled = null;
-    }
-    keyPatterns.set(pattern, compiled);
-  }
-  return compiled?.test(key) === true;
+  return linearPattern(pattern)?.test(key) === true;
 }
 
 /** The schemas a property `key` of an object described by `nodes` is declared with (none: undeclared). */

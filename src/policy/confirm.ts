@@ -1,6 +1,7 @@
 import type { CatalogTool, ConfirmationMode, ToolOutcome } from "../catalog.js";
 import { setOwn } from "../catalog.js";
 import type { CallContext, ClientInfo, NamedMiddleware } from "../chain.js";
+import type { KeyPattern } from "../patterns/matcher.js";
 import { terminalJson, terminalSafe } from "../telemetry/terminal.js";
 import { CONFIRM_ARG, TOKEN_ARG, withoutToken } from "./canonical.js";
 import { type ConfirmationTokens, callerDigest, type TokenCheck } from "./confirm-token.js";
@@ -100,7 +101,7 @@ export function describeAction(tool: CatalogTool, args: Record<string, unknown>,
 export function redactedArguments(
   tool: CatalogTool,
   args: Record<string, unknown>,
-  secretKeyPattern: RegExp,
+  secretKeyPattern: KeyPattern,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const spec = tool.policy.secretKeys;
@@ -171,7 +172,7 @@ function refuseToken(
 
 export function confirmationStep(
   tokens: ConfirmationTokens,
-  secretKeyPattern: RegExp,
+  secretKeyPattern: KeyPattern,
   mode: ConfirmationMode = "token",
   line?: RequestLine,
 ): NamedMiddleware {
@@ -208,7 +209,7 @@ export function confirmationStep(
 function confirmByArgument(
   ctx: CallContext,
   tokens: ConfirmationTokens,
-  secretKeyPattern: RegExp,
+  secretKeyPattern: KeyPattern,
   next: () => Promise<ToolOutcome>,
   line: RequestLine | undefined,
 ): ToolOutcome | Promise<ToolOutcome> {

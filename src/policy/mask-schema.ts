@@ -1,5 +1,6 @@
 import type { JsonSchema } from "../catalog.js";
 import { isJsonObject } from "../catalog.js";
+import { linearPattern } from "../patterns/matcher.js";
 import { MASK } from "./mask.js";
 
 /**
@@ -112,13 +113,9 @@ function widenAll(node: Node, defs: Record<string, Node>, depth: number): Node {
   return { anyOf: [out, { const: MASK }] };
 }
 
+/** On RE2 (src/patterns/matcher.ts); a pattern that is not valid, or RE2 cannot express, is widened too: wider is always safe here. */
 function safeTest(pattern: string, key: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(key);
-  } catch {
-    // An unreadable pattern: widen it too; wider is always safe here.
-    return true;
-  }
+  return linearPattern(pattern)?.test(key) ?? true;
 }
 
 /**

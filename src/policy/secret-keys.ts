@@ -1,6 +1,7 @@
 import type { ToolOutcome } from "../catalog.js";
 import { setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
+import type { KeyPattern } from "../patterns/matcher.js";
 import { noteApplied, refuse } from "./decision.js";
 import { MASK } from "./mask.js";
 
@@ -83,7 +84,7 @@ export function scrubValues(data: unknown, values: readonly string[]): { data: u
   return { data: visit(data, 0), count };
 }
 
-export function secretKeysStep(pattern: RegExp): NamedMiddleware {
+export function secretKeysStep(pattern: KeyPattern): NamedMiddleware {
   return {
     name: "secret-keys",
     idle: (tool) => !tool.policy.secretKeys,

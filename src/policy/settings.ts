@@ -1,5 +1,6 @@
 import type { CatalogDocument, CatalogTool, ConfirmationMode, PolicyConfig } from "../catalog.js";
 import { type Config, ConfigError } from "../config/config.js";
+import { type KeyPattern, linearPattern } from "../patterns/matcher.js";
 import { deriveKey } from "./confirm-token.js";
 import { unscopedPathArgs } from "./path-args.js";
 import { hasAmbiguousCase, parseListEntry, type Scope, type Segments } from "./path-match.js";
@@ -36,7 +37,7 @@ export interface PolicySettings {
   deniedTools: ReadonlyMap<string, string>;
   /** Fields masked by name at run time (`serve --mask`), in every tool's results. */
   maskNamed?: NamedMask;
-  secretKeyPattern: RegExp;
+  secretKeyPattern: KeyPattern;
   confirmation: {
     ttlSeconds: number;
     /** HMAC key for confirmation tokens. */
@@ -257,13 +258,24 @@ function resolveDeniedTools(doc: CatalogDocument, policy: PolicyConfig, env: Pol
   return deniedTools;
 }
 
-function compileSecretKeyPattern(policy: PolicyConfig, problems: string[]): RegExp {
+function compileSecretKeyPattern(policy: PolicyConfig, problems: string[]): KeyPattern {
   try {
-    return new RegExp(policy.secretKeyPattern, "i");
+    new RegExp(policy.secretKeyPattern, "i");
   } catch {
     problems.push("the catalog's policy.secret_key_pattern is not a valid regular expression; regenerate it");
     return /$^/;
   }
+  return secretKeyPattern(policy.secretKeyPattern);
+}
+
+/**
+ * The manifest's secret-like key pattern, tested on the keys a caller writes and the argument names a preview
+ * shows: on RE2 (src/patterns/matcher.ts), made at the first key, so re2js is not loaded at start. One RE2 cannot
+ * express (a lookaround, a backreference: generate refuses it, TW135, but an older or hand-edited catalog may
+ * hold one) calls every key secret-like: fail closed.
+ */
+function secretKeyPattern(source: string): KeyPattern {
+  return { test: (key) => linearPattern(source, true)?.test(key) ?? true };
 }
 
 /** The shared confirmation secret, when its env is declared and set (too short a one is a problem). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../../src/catalog.js";
+import { keyPatternPlans } from "../../src/patterns/matcher.js";
 import { allowListPlans, declaredOnly } from "../../src/policy/allow-list.js";
 import { MASK, maskFields, maskOutcomeData } from "../../src/policy/mask.js";
 
@@ -32,6 +33,28 @@ describe("declaredOnly", () => {
       patternProperties: { "(": { type: "string" }, "^x": { type: "string" } },
     };
     for (let i = 0; i < 2; i++) expect(run({ "(": C, x1: "kept" }, odd)).toEqual({ x1: "kept" });
+  });
+
+  it("tests patternProperties keys on RE2: a pattern built to backtrack returns, one RE2 cannot express declares nothing", () => {
+    // The key is the upstream's, the pattern the catalog's. Each distinct pattern is planned once, however many
+    // keys it tests; a key only a lookahead would declare is dropped (fail closed).
+    const schema: JsonSchema = {
+      type: "object",
+      patternProperties: {
+        "^(a+)+$": { type: "string" },
+        "^(?=x)x-[a-z]+$": { type: "string" },
+        "^ok-\\S+$": { type: "string" },
+        "^(?:I|i)d$": { type: "string" },
+      },
+    };
+    const before = keyPatternPlans.count;
+    const data = { aaaa: "a", "x-look": C, "ok-é": "b", Id: "c" };
+    for (let i = 0; i < 3; i++) expect(run(data, schema)).toEqual({ aaaa: "a", "ok-é": "b", Id: "c" });
+    expect(keyPatternPlans.count - before).toBe(4);
+    // On JavaScript's engine `^(a+)+$` against forty `a`s and a `!` takes about 2^40 steps: the walk would not
+    // return (and a synchronous loop is beyond vitest's timeout; the e2e test regex-keys.test.ts bounds it there).
+    expect(run({ [`${"a".repeat(40)}!`]: C, aa: "a" }, schema)).toEqual({ aa: "a" });
+    expect(keyPatternPlans.count - before).toBe(4);
   });
 
   it("plans each schema node's walk once for any number of results, with the same answer each time", () => {
