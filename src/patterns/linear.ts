@@ -28,7 +28,10 @@ export class LinearRegExp extends RegExp {
     const text = String(input);
     const matcher = this.#re2.matcher(text);
     if (!matcher.find()) return null;
-    const match = [matcher.group() ?? ""] as unknown as RegExpExecArray;
+    // The whole match, then each capture group (undefined where it took no part, as JavaScript gives it).
+    const parts: Array<string | undefined> = [matcher.group() ?? ""];
+    for (let group = 1; group <= matcher.groupCount(); group++) parts.push(matcher.group(group) ?? undefined);
+    const match = parts as unknown as RegExpExecArray;
     match.index = matcher.start();
     match.input = text;
     return match;

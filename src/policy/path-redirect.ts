@@ -1,5 +1,6 @@
 import type { HttpBinding, ToolOutcome } from "../catalog.js";
 import type { CallContext, RedirectCheck } from "../chain.js";
+import { linearPattern } from "../patterns/matcher.js";
 import { refuse } from "./decision.js";
 
 /**
@@ -26,8 +27,8 @@ export function scopedRedirectCheck(
   if (binding.kind !== "http") return () => undefined;
   const template = templatePatternOf(binding);
   return (target, first) => {
-    const to = template.pattern.exec(target.pathname);
-    const from = template.pattern.exec(first.pathname);
+    const to = template.pattern?.exec(target.pathname);
+    const from = template.pattern?.exec(first.pathname);
     if (!to || !from || to[1] !== from[1]) {
       return refuseRedirect(ctx, "the upstream redirected the call to another endpoint");
     }
@@ -50,7 +51,12 @@ export function scopedRedirectCheck(
   };
 }
 
-type TemplatePattern = { pattern: RegExp; groups: Map<string, number> };
+/**
+ * The pattern runs on RE2 (src/patterns/matcher.ts): the target path is the upstream's, and on a backtracking
+ * engine `^(.*?)/a/(.+)/b/(.+)/c$` (two multi-segment variables) takes cubic time in it. Made from escaped
+ * literals and fixed groups, it is always one RE2 expresses; null (no pattern) refuses every redirect.
+ */
+type TemplatePattern = { pattern: RegExp | null; groups: Map<string, number> };
 
 /** Each binding's pattern, compiled on its first scoped call and kept as long as the binding. */
 const patterns = new WeakMap<HttpBinding, TemplatePattern>();
@@ -76,7 +82,7 @@ function templatePattern(binding: HttpBinding): TemplatePattern {
     last = match.index + match[0].length;
   }
   source += escapeRegex(binding.path.slice(last));
-  return { pattern: new RegExp(`^(.*?)${source}$`), groups };
+  return { pattern: linearPattern(`^(.*?)${source}$`), groups };
 }
 
 function escapeRegex(text: string): string {

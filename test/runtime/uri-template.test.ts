@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileTemplate, expandTemplate, matchTemplate } from "../../src/mcp/uri-template.js";
+import { keyPatternPlans } from "../../src/patterns/matcher.js";
 
 // Listed resources (issue 13 item 11) are URIs made from API values: each must read back to exactly them.
 describe("resource template URIs, both ways", () => {
@@ -17,5 +18,22 @@ describe("resource template URIs, both ways", () => {
     const uri = expandTemplate(secret, { tenant: "a/b", path: "x" });
     expect(uri).toBe("scaivault://secrets/a%2Fb/x");
     expect(matchTemplate(secret, uri!)).toEqual({ tenant: "a/b", path: "x" });
+  });
+
+  it("a URI the client chose is matched on RE2: spanning variables against a URI built to backtrack", () => {
+    // `x://{+a}-{+b}-{+c}.json` is `^x://(.+)-(.+)-(.+)\.json$`: cubic in the URI on a backtracking engine (10,000
+    // dashes and a `!` are about 10^12 steps). The count of planned patterns is asserted first: on the code before
+    // this test it fails there at once (a synchronous match would be beyond vitest's timeout).
+    const spread = compileTemplate("x://{+a}-{+b}-{+c}.json");
+    const before = keyPatternPlans.count;
+    expect(matchTemplate(spread, "x://1-2/3-4.json")).toEqual({ a: "1", b: "2/3", c: "4" });
+    expect(keyPatternPlans.count - before).toBe(1);
+    expect(matchTemplate(spread, `x://${"-".repeat(10_000)}!`)).toBeUndefined();
+    expect(matchTemplate(spread, `x://${"-".repeat(10_000)}.json`)).toEqual({
+      a: "-".repeat(9_996),
+      b: "-",
+      c: "-",
+    });
+    expect(keyPatternPlans.count - before).toBe(1);
   });
 });
