@@ -329,8 +329,12 @@ function keyPattern(words: ReadonlySet<string>): KeyPattern {
   let pattern = keyPatterns.get(words);
   if (pattern === undefined) {
     const quote = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-    const loose = [...words].map((w) => [...w].map(quote).join("\\\\*")).join("|");
-    const exact = [...words].map(quote).join("|");
+    // Words are read as the text is, without backslashes: `namesKey` drops the text's, and a backslash left in a
+    // word would put two `\\*` around it (`x\\*\\\\*y`), quantifiers trading the same backslashes of the
+    // upstream's text (quadratic per start). Without them, each `\\*` sits between characters it cannot match.
+    const bare = [...words].map((w) => w.replace(/\\/g, "")).filter((w) => w !== "");
+    const loose = bare.length > 0 ? bare.map((w) => [...w].map(quote).join("\\\\*")).join("|") : "(?!)";
+    const exact = bare.length > 0 ? bare.map(quote).join("|") : "(?!)";
     pattern = {
       anyWord: new RegExp(loose, "iu"),
       key: new RegExp(`["'](?:${exact})["']|[{,:\\s'"[](?:${exact})\\s{0,63}[:=]`),
