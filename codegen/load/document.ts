@@ -6,6 +6,7 @@ import { sha256 } from "../util.js";
 import { requireVendored } from "../vendored.js";
 import { type AsciiJson, asciiJson, escapeRoom } from "./ascii-json.js";
 import { decodeText, readInputBytes, readInputFile } from "./files.js";
+import { jsonPositions } from "./json-positions.js";
 
 /**
  * yaml's `maxAliasCount`: how often an anchor may be aliased, weighted by the aliases inside it (not by its size:
@@ -161,8 +162,8 @@ function firstAlias(doc: YamlDocument): Node | undefined {
 let yamlModule: typeof import("yaml") | undefined;
 /**
  * The YAML parser (72 modules as a package, one file in a compiled build: codegen/vendored.ts), loaded when a YAML
- * file is read or a position in a JSON file is asked for: a generate from a JSON spec with no located diagnostic
- * never loads it.
+ * file is read or a JSON file repeats a key (to say where): positions in a JSON file come from `jsonPositions`, so a
+ * generate from a JSON spec, located diagnostics or not, never loads it.
  */
 export function yaml(): typeof import("yaml") {
   yamlModule ??= requireVendored<typeof import("yaml")>("yaml");
@@ -227,9 +228,9 @@ function yamlNodeAt(doc: YamlDocument, segments: string[], key: boolean): Node |
 
 type Locator = (segments: string[], key: boolean) => { line: number; col: number } | undefined;
 
-function positionsFor(text: string, parsed?: { doc: YamlDocument; lineCounter: LineCounter }): Locator {
-  const lineCounter = parsed?.lineCounter ?? new (yaml().LineCounter)();
-  const doc = parsed?.doc ?? yaml().parseDocument(text, { lineCounter, keepSourceTokens: false });
+/** A YAML document's locator (a JSON file, which JSON.parse read, has `jsonPositions`: no tree kept). */
+function positionsFor(parsed: { doc: YamlDocument; lineCounter: LineCounter }): Locator {
+  const { doc, lineCounter } = parsed;
   return (segments: string[], key: boolean) => {
     const node = yamlNodeAt(doc, segments, key);
     const offset = node?.range?.[0];
@@ -684,7 +685,7 @@ function parseYaml(
     if (aliased && recursiveAlias(doc)) throw new Error("an alias inside its anchor's node");
     const { copies, distinct } = aliased ? aliasCopies(data) : { copies: 0, distinct: 0 };
     if (copies > Math.max(MAX_ALIAS_COPIES, distinct)) throw new AliasCopiesError(copies);
-    return { data, locate: positionsFor(text, { doc, lineCounter }) };
+    return { data, locate: positionsFor({ doc, lineCounter }) };
   } catch (e) {
     refuseConversion(e, doc, lineCounter, file, diags);
     return undefined;
@@ -970,7 +971,7 @@ export function loadDocument(
   if (
     tally.nonFinite > 0 &&
     !leaveOutNonFinite(data, file, diags, nonFinite, () => {
-      locate ??= positionsFor(text());
+      locate ??= jsonPositions(text());
       return locate;
     })
   )
@@ -986,7 +987,7 @@ export function loadDocument(
     return undefined;
   }
   const ref = (pointer: string, key = false): SourceRef => {
-    locate ??= positionsFor(text());
+    locate ??= jsonPositions(text());
     const pos = locate(decodePointer(pointer), key);
     return {
       file,

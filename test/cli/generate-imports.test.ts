@@ -30,9 +30,14 @@ const HOOK = join(ROOT, "test/cli/fixtures/record-loads.mjs");
 
 /** The module URLs a compiled `generate` (or `command`) run loaded. */
 function loadsOf(args: string[], command = "generate"): string[] {
+  return run(args, command).urls;
+}
+
+/** A compiled `generate` (or `command`) run: the module URLs it loaded and what it printed. */
+function run(args: string[], command = "generate"): { urls: string[]; stdout: string } {
   const dir = tmpDir("generate-loads");
   const record = join(dir, "loads.txt");
-  const run = spawnSync(
+  const child = spawnSync(
     process.execPath,
     ["--import", HOOK, BIN, command, ...args, "--out", join(dir, "out")],
     {
@@ -42,8 +47,8 @@ function loadsOf(args: string[], command = "generate"): string[] {
       timeout: 240_000, // a failure bound for a hung child, not a speed target
     },
   );
-  if (run.status !== 0) throw new Error(`${command} exited ${run.status}: ${run.stderr}`);
-  return readFileSync(record, "utf8").trim().split("\n");
+  if (child.status !== 0) throw new Error(`${command} exited ${child.status}: ${child.stderr}`);
+  return { urls: readFileSync(record, "utf8").trim().split("\n"), stdout: child.stdout };
 }
 
 /** The source modules (`src/...`, `node_modules/...`) esbuild compiled into a built file, from its comments. */
@@ -149,6 +154,27 @@ describe("generate loads only what the job needs", () => {
     writeFileSync(file, JSON.stringify(spec));
     const loaded = packages(loadsOf(["--openapi", file]));
     for (const name of PATTERN_PACKAGES) expect(loaded.has(name), name).toBe(wanted.includes(name));
+  });
+
+  // A located warning in a JSON spec made the YAML parser read the whole file again, and its tree stayed alive to
+  // the end of the run (digitalocean.com: 1 MB of JSON, peak RSS 257 MB); positions come from the JSON text now.
+  it("a JSON spec with a located warning does not load the YAML parser either", () => {
+    const spec = JSON.parse(readFileSync(join(ROOT, "test/fixtures/openapi30/openapi.json"), "utf8"));
+    // A reference into a file that is not there: addPet is left out (TW139), the warning located at the `$ref`.
+    spec.paths["/pets"].post.requestBody.content["application/json"].schema = { $ref: "./missing.json" };
+    const text = JSON.stringify(spec, null, 2);
+    const file = join(tmpDir("generate-loads-located"), "openapi.json");
+    writeFileSync(file, text);
+    const { urls, stdout } = run(["--openapi", file, "--json"]);
+    // The control: the warning is located (line and column), so a position in the JSON text was asked for.
+    const lines = text.split("\n");
+    const line = lines.findIndex((l) => l.includes("./missing.json")); // the line before: `"schema": {`
+    const column = (lines[line - 1] as string).indexOf("{") + 1;
+    expect(JSON.parse(stdout).diagnostics).toContainEqual(
+      expect.objectContaining({ code: "TW139", at: expect.objectContaining({ line, column }) }),
+    );
+    expect(vendored(urls)).toEqual([]);
+    expect(packages(urls).has("yaml")).toBe(false);
   });
 
   it("fast-json-patch loads for a manifest that patches its spec, and not for one that does not", () => {
