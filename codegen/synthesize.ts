@@ -168,7 +168,9 @@ function serverVariablesNote(model: OpenApiSourceModel): string {
     const listed = values.slice(0, MAX_VALUES).map((x) => JSON.stringify(boundedText(x, 80)));
     const more = values.length > MAX_VALUES ? `, and ${values.length - MAX_VALUES} more` : "";
     const allowed = values.length > 0 ? `one of ${listed.join(", ")}${more}; ` : "";
-    return `{${v.name}}: ${allowed}default ${JSON.stringify(boundedText(v.default, 80))}`;
+    const fallback =
+      v.default === undefined ? "no default" : `default ${JSON.stringify(boundedText(v.default, 80))}`;
+    return `{${v.name}}: ${allowed}${fallback}`;
   };
   const shown = sv.variables.slice(0, MAX_VALUES).map(one);
   if (sv.variables.length > MAX_VALUES) shown.push(`${sv.variables.length - MAX_VALUES} more variables`);

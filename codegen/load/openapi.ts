@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import { setOwn } from "../../src/catalog.js";
 import { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
-import { type LoadedDocument, loadDocument } from "./document.js";
+import { decodePointer, type LoadedDocument, loadDocument } from "./document.js";
 import { DocumentSet, type OpenApiVersion, ReferenceGuard } from "./document-set.js";
 import { type ConfinedProblem, checkOpenApiStructure } from "./openapi-structure.js";
 import { applyPatch, type SpecPatch } from "./patch.js";
@@ -160,6 +160,42 @@ async function quietly<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+type Json = Record<string, unknown>;
+
+/**
+ * AutoRest's `x-ms-parameterized-host` as swagger2openapi converts it, set right: its servers come first (it names
+ * the host; swagger2openapi added them after the `basePath` one, a relative server that then won, its path left
+ * out), and every parameter declared without a default (nor an enum) is left without one: swagger2openapi gave it
+ * "none", so `https://{accountName}.blob.core.windows.net` became a default base URL naming a host of somebody's
+ * account `none`, where every call and its credentials went. The base URL is then required (or, when the variable
+ * is the whole scheme and host, it names them).
+ */
+function parameterizedHost(source: Json, openapi: Json): void {
+  const host = source["x-ms-parameterized-host"] as Json | undefined;
+  if (!host || typeof host !== "object" || !Array.isArray(openapi.servers)) return;
+  const template = typeof host.hostTemplate === "string" ? host.hostTemplate : undefined;
+  const servers = openapi.servers as Json[];
+  const named = (s: Json) => template !== undefined && typeof s?.url === "string" && s.url.includes(template);
+  openapi.servers = [...servers.filter(named), ...servers.filter((s) => !named(s))];
+  const declared = new Set<string>();
+  for (const entry of Array.isArray(host.parameters) ? (host.parameters as unknown[]) : []) {
+    let param = entry as Json | undefined;
+    const ref = param?.$ref;
+    if (typeof ref === "string" && ref.startsWith("#/"))
+      param = decodePointer(ref).reduce<Json | undefined>(
+        (node, key) => node?.[key] as Json | undefined,
+        source,
+      );
+    if (param && typeof param.name === "string" && (param.default !== undefined || Array.isArray(param.enum)))
+      declared.add(param.name);
+  }
+  for (const server of servers) {
+    const variables = (server?.variables ?? {}) as Record<string, Json | undefined>;
+    for (const [name, variable] of Object.entries(variables))
+      if (!declared.has(name) && variable?.default === "none") delete variable.default;
+  }
+}
+
 async function convertSwagger2(
   root: LoadedDocument,
   problems: ConfinedProblem[],
@@ -179,6 +215,7 @@ async function convertSwagger2(
         anchors: true,
       }),
     );
+    parameterizedHost(data as Json, out.openapi as Json);
     return {
       ...root,
       data: out.openapi,

@@ -20,8 +20,8 @@ paths:
       responses: { "200": { description: ok } }
 `;
 
-async function generate(servers: string) {
-  const dir = writeTree("server-variables", { "openapi.yaml": spec(servers) });
+async function generate(servers: string, text = spec(servers)) {
+  const dir = writeTree("server-variables", { "openapi.yaml": text });
   const diags = new Diagnostics();
   const cat = await generateCatalog(
     { kind: "spec", spec: join(dir, "openapi.yaml"), name: "sv" },
@@ -29,10 +29,11 @@ async function generate(servers: string) {
     diags,
   );
   const doc = JSON.parse(cat?.files.get("catalog.json") as string) as {
-    env: { name: string; default?: string; required: boolean }[];
+    env: { name: string; default?: string; required: boolean; description: string }[];
+    tools: { binding: { path: string } }[];
   };
   const warnings = diags.items.filter((d) => d.code === "TW133").map(formatDiagnostic);
-  return { base: doc.env.find((e) => e.name === "SV_BASE_URL"), warnings };
+  return { base: doc.env.find((e) => e.name === "SV_BASE_URL"), warnings, path: doc.tools[0]?.binding.path };
 }
 
 describe("an absolute document server with an undeclared variable", () => {
@@ -56,5 +57,87 @@ describe("an absolute document server with an undeclared variable", () => {
     );
     expect(declared.base).toMatchObject({ default: "https://acme.x.com" });
     expect(declared.warnings).toEqual([]);
+  });
+});
+
+/** A Swagger 2.0 spec with AutoRest's `x-ms-parameterized-host` (Azure's data-plane specs). */
+const swagger = (host: string, parameter: string) => `swagger: "2.0"
+info: { title: Sv, version: "1" }
+basePath: /v2
+schemes: [https]
+x-ms-parameterized-host: ${host}
+parameters:
+  Host: ${parameter}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses: { "200": { description: ok } }
+`;
+
+describe("a server whose scheme and host are a variable (AutoRest's endpoint)", () => {
+  // `{Endpoint}/text/analytics/v3.0` was a relative server not starting with `/` (the default "none" filled in):
+  // the base URL was required and the path left out of every request (GET /a instead of /text/analytics/v3.0/a).
+  it("3.0 `{Endpoint}/path`: the base URL names the scheme and host, the path is added to every operation", async () => {
+    const none = await generate(
+      '[{ url: "{Endpoint}/text/analytics/{ApiVersion}", variables: { Endpoint: { default: none }, ApiVersion: { default: v3.1 } } }]',
+    );
+    expect(none.base).toMatchObject({ required: true });
+    expect(none.base?.default).toBeUndefined();
+    expect(none.base?.description).toContain(
+      "scheme and host; the spec's server path /text/analytics/v3.1 is added",
+    );
+    expect(none.path).toBe("/text/analytics/v3.1/a");
+    expect(none.warnings).toEqual([]);
+    // A default that is a URL is the base URL's default, as before.
+    const url = await generate(
+      '[{ url: "{Endpoint}/vision", variables: { Endpoint: { default: "https://westus.example.com" } } }]',
+    );
+    expect(url.base).toMatchObject({ default: "https://westus.example.com/vision", required: false });
+    expect(url.path).toBe("/a");
+  });
+
+  // swagger2openapi gave every parameterized-host parameter without a default the default "none": the default base
+  // URL was https://none.blob.core.windows.net/v2, a host of somebody's storage account, sent every call and key.
+  it("Swagger 2.0 x-ms-parameterized-host: no invented default host; a declared default still fills", async () => {
+    const host =
+      "{ hostTemplate: '{accountName}.blob.core.windows.net', parameters: [{ $ref: '#/parameters/Host' }] }";
+    const invented = await generate(
+      "",
+      swagger(host, "{ name: accountName, in: path, required: true, type: string }"),
+    );
+    expect(invented.base?.default).toBeUndefined();
+    expect(invented.base).toMatchObject({ required: true });
+    expect(invented.warnings.join("\n")).toContain("has the variable {accountName} with no default");
+    expect(invented.path).toBe("/v2/a");
+    const declared = await generate(
+      "",
+      swagger(host, "{ name: accountName, in: path, required: true, type: string, default: acct }"),
+    );
+    expect(declared.base).toMatchObject({
+      default: "https://acct.blob.core.windows.net/v2",
+      required: false,
+    });
+    const endpoint = await generate(
+      "",
+      swagger(
+        "{ hostTemplate: '{Endpoint}/text', useSchemePrefix: false, parameters: [{ $ref: '#/parameters/Host' }] }",
+        "{ name: Endpoint, in: path, required: true, type: string, x-ms-skip-url-encoding: true }",
+      ),
+    );
+    expect(endpoint.base).toMatchObject({ required: true });
+    expect(endpoint.path).toBe("/text/v2/a");
+    // With the scheme prefix (the default): `https://{Endpoint}/v2`, its path kept, said to have no default.
+    const prefixed = await generate(
+      "",
+      swagger(
+        "{ hostTemplate: '{Endpoint}', parameters: [{ $ref: '#/parameters/Host' }] }",
+        "{ name: Endpoint, in: path, required: true, type: string }",
+      ),
+    );
+    expect(prefixed.base).toMatchObject({ required: true });
+    expect(prefixed.base?.description).toContain("{Endpoint}: no default");
+    expect(prefixed.path).toBe("/v2/a");
+    expect(prefixed.warnings).toEqual([]);
   });
 });

@@ -149,7 +149,7 @@ export interface OpenApiSourceModel {
   /** Server URLs with variables replaced by their defaults. */
   servers: string[];
   /** The first absolute server's variables as the spec writes them (its URL template, each default and `enum`). */
-  serverVariables?: { template: string; variables: { name: string; default: string; enum?: string[] }[] };
+  serverVariables?: { template: string; variables: { name: string; default?: string; enum?: string[] }[] };
   securitySchemes: Record<string, SecuritySchemeInfo>;
   operations: OperationNode[];
   /** Path items that cannot be read at all (a `$ref` that resolves to nothing): their operations are unknown. */

@@ -326,14 +326,44 @@ function scopesOf(value: unknown): { securityScopes?: Record<string, string[]> }
   return { securityScopes: out };
 }
 
+/**
+ * A server whose URL's scheme and host are one variable (AutoRest's `{Endpoint}/vision/v2.1`, what swagger2openapi
+ * writes for an `x-ms-parameterized-host`, or `https://{Endpoint}/v1`) with no default that makes a URL of it (none,
+ * or, before the scheme, a default that is no http(s) URL, such as swagger2openapi's "none"): the rest of it, a path
+ * with the other variables' defaults, is the server (`/vision/v2.1`), added to every operation while the configured
+ * base URL names the scheme and host. Before, `none/vision/v2.1` was a relative server not starting with `/` (the
+ * path was left out of every request), and `https://{Endpoint}/v1` was dropped with its path. Undefined for any other
+ * server.
+ */
+function endpointPath(url: string, variables: Json): string | undefined {
+  const m = /^(https?:\/\/)?\{([^{}]+)\}(\/.*)?$/i.exec(url);
+  if (!m) return undefined;
+  const value = (variables[m[2] as string] as Json | undefined)?.default;
+  if (
+    value !== undefined &&
+    (m[1] !== undefined || (typeof value === "string" && /^https?:\/\//i.test(value)))
+  )
+    return undefined;
+  let path = m[3] ?? "";
+  for (const [name, v] of Object.entries(variables)) {
+    const fill = (v as Json | undefined)?.default;
+    if (name !== m[2] && (typeof fill === "string" || typeof fill === "number"))
+      path = path.replaceAll(`{${name}}`, String(fill));
+  }
+  return path;
+}
+
 function serverUrls(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
   return list
     .map((s) => {
       const srv = (s ?? {}) as Json;
       let url = typeof srv.url === "string" ? srv.url : "";
+      const variables = (srv.variables ?? {}) as Json;
+      const endpoint = endpointPath(url, variables);
+      if (endpoint !== undefined) return endpoint;
       // A variable without a default is left as written, for unfilledServer to refuse (it was sent as "").
-      for (const [name, v] of Object.entries((srv.variables ?? {}) as Json)) {
+      for (const [name, v] of Object.entries(variables)) {
         const value = (v as Json | undefined)?.default;
         if (typeof value === "string" || typeof value === "number")
           url = url.replaceAll(`{${name}}`, String(value));
@@ -458,9 +488,10 @@ function serverVariablesOf(list: unknown): Pick<OpenApiSourceModel, "serverVaria
       const values = Array.isArray(spec.enum)
         ? spec.enum.filter((e) => typeof e === "string" || typeof e === "number")
         : [];
+      const value = spec.default;
       return {
         name,
-        default: String(spec.default ?? ""),
+        ...(typeof value === "string" || typeof value === "number" ? { default: String(value) } : {}),
         ...(values.length > 0 ? { enum: values.map(String) } : {}),
       };
     });
