@@ -36,4 +36,17 @@ describe("resource template URIs, both ways", () => {
     });
     expect(keyPatternPlans.count - before).toBe(1);
   });
+
+  it("a template whose shape proves JavaScript's engine linear runs there; one of trading variables does not", () => {
+    // `secrets/{tenant}/{path}`: the one-segment variable is followed by `/`, which it cannot match; the last one by
+    // nothing. A URI built to make it backtrack is one pass either way.
+    expect(secret.native).toBeInstanceOf(RegExp);
+    expect(compileTemplate("x://{a}/{b}.json").native).toBeInstanceOf(RegExp);
+    for (const template of ["x://{+a}-{+b}-{+c}.json", "x://{a}-{b}", "x://{+a}/{b}"]) {
+      expect(compileTemplate(template).native, template).toBeUndefined();
+    }
+    const long = `scaivault://secrets/${"a".repeat(100_000)}`;
+    expect(matchTemplate(secret, long)).toBeUndefined();
+    expect(matchTemplate(secret, `${long}/${"b/".repeat(50_000)}c`)?.tenant).toHaveLength(100_000);
+  });
 });
