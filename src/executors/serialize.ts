@@ -110,7 +110,7 @@ export function formPieces(param: FormStyle, value: unknown): NamedPiece[] {
   ) {
     return deepObject(raw, name, value as Record<string, unknown>, enc, 0);
   }
-  if (param.style === "deepObject" && param.contentType === undefined && holdsObjects(value))
+  if (param.style === "deepObject" && param.contentType === undefined && Array.isArray(value))
     return deepArray(raw, name, value, enc, 0);
   const shape = shapeOf(param, value);
   const one = (text: string): NamedPiece[] => [{ name: raw, text }];
@@ -304,14 +304,12 @@ function deepObject(
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value) && !isExactNumber(value);
 
-function holdsObjects(value: unknown): value is unknown[] {
-  return Array.isArray(value) && value.some(isPlainObject);
-}
-
 /**
- * An array inside a deepObject: scalars repeat the key (`color[list]=1&color[list]=2`); an object item takes its
- * index (`line_items[0][price]=p&line_items[0][quantity]=2`), as Stripe documents its arrays of hashes and Rack, qs
- * and PHP read them. An object item was sent as its JSON text (`line_items={"price":...}`), which none decodes.
+ * An array under deepObject, at the top or inside an object: a scalar item is sent with empty brackets
+ * (`expand[]=customer&expand[]=invoice`), an object item with its index
+ * (`line_items[0][price]=p&line_items[0][quantity]=2`), as Stripe documents its arrays and Rack, qs and PHP read
+ * them. A repeated bare key (`expand=a&expand=b`) is read by Rack and PHP as its last value alone, and an object
+ * item was sent as its JSON text (`line_items={"price":...}`), which none decodes.
  */
 function deepArray(
   rawPrefix: string,
@@ -323,7 +321,7 @@ function deepArray(
   return items.flatMap((element, i) =>
     isPlainObject(element)
       ? deepObject(`${rawPrefix}[${i}]`, `${prefix}[${i}]`, element, enc, depth + 1)
-      : [{ name: rawPrefix, text: `${prefix}=${enc(scalarText(element))}` }],
+      : [{ name: `${rawPrefix}[]`, text: `${prefix}[]=${enc(scalarText(element))}` }],
   );
 }
 

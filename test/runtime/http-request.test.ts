@@ -180,8 +180,8 @@ describe("every query, cookie and form name comes from one source", () => {
       ["kind", "x"],
       ["tenant", "acme"],
       ["deep[a]", "1"],
-      ["deep[b]", "2"],
-      ["deep[b]", "3"],
+      ["deep[b][]", "2"],
+      ["deep[b][]", "3"],
       ["api_key", "REAL-KEY"],
     ]);
   });

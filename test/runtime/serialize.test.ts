@@ -92,7 +92,7 @@ describe("OpenAPI style examples", () => {
   it("query deepObject", () => {
     expect(query("deepObject", true, OBJECT)).toBe("color[R]=100&color[G]=200&color[B]=150");
     expect(query("deepObject", true, { a: { b: "c" }, list: [1, 2] })).toBe(
-      "color[a][b]=c&color[list]=1&color[list]=2",
+      "color[a][b]=c&color[list][]=1&color[list][]=2",
     );
   });
 
@@ -101,11 +101,12 @@ describe("OpenAPI style examples", () => {
       "color[0][price]=p1&color[0][quantity]=2&color[1][price]=p2",
     );
     expect(query("deepObject", true, { items: [{ price: "p1", tax: ["t1", "t2"] }, "x"] })).toBe(
-      "color[items][0][price]=p1&color[items][0][tax]=t1&color[items][0][tax]=t2&color[items]=x",
+      "color[items][0][price]=p1&color[items][0][tax][]=t1&color[items][0][tax][]=t2&color[items][]=x",
     );
     expect(query("deepObject", true, { items: [{ "a]&b=c": "v" }] })).toBe("color[items][0][a%5D%26b%3Dc]=v");
-    // Scalar arrays as before: the key repeated.
-    expect(query("deepObject", true, ["a", "b"])).toBe("color=a&color=b");
+    // A scalar item takes empty brackets, as Stripe's `expand[]=` (a repeated bare key is its last value to Rack).
+    expect(query("deepObject", true, ["a", "b"])).toBe("color[]=a&color[]=b");
+    expect(query("deepObject", true, [])).toBe("");
   });
 
   it("header simple", () => {

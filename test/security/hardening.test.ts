@@ -108,15 +108,15 @@ describe("form bodies follow the spec's encoding", () => {
     const [req] = upstream.received;
     expect(req?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(req?.body.toString()).toBe(
-      "name=Ada%20Lovelace&address[city]=Paris&address[line1]=1%20rue%20X&metadata[order_id]=42&expand=sources&expand=tax&tax_ids=t1,t2",
+      "name=Ada%20Lovelace&address[city]=Paris&address[line1]=1%20rue%20X&metadata[order_id]=42&expand[]=sources&expand[]=tax&tax_ids=t1,t2",
     );
     expect([...new URLSearchParams(req?.body.toString()).entries()]).toEqual([
       ["name", "Ada Lovelace"],
       ["address[city]", "Paris"],
       ["address[line1]", "1 rue X"],
       ["metadata[order_id]", "42"],
-      ["expand", "sources"],
-      ["expand", "tax"],
+      ["expand[]", "sources"],
+      ["expand[]", "tax"],
       ["tax_ids", "t1,t2"],
     ]);
   });

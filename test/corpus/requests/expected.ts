@@ -132,14 +132,15 @@ const plain = (x: unknown): x is Json => x !== null && typeof x === "object" && 
 
 /**
  * Query or cookie pairs (decoded); an array inside an object repeats its key, except that under deepObject an
- * object item takes its index (`items[0][price]`).
+ * object item takes its index (`items[0][price]`) and a scalar item empty brackets (`expand[]`).
  */
 export function pairs(p: SpecParam, v: unknown): [string, string][] {
   if (p.content) return [[p.name, JSON.stringify(v)]];
+  const deep = p.style === "deepObject";
   const item = (name: string, x: unknown, i: number): [string, string][] =>
-    p.style === "deepObject" && plain(x) ? pairs({ ...p, name: `${name}[${i}]` }, x) : [[name, text(x)]];
+    deep && plain(x) ? pairs({ ...p, name: `${name}[${i}]` }, x) : [[deep ? `${name}[]` : name, text(x)]];
   if (Array.isArray(v)) {
-    if (p.explode) return v.flatMap((x, i) => item(p.name, x, i));
+    if (p.explode || deep) return v.flatMap((x, i) => item(p.name, x, i));
     return [[p.name, v.map(text).join(DELIMITERS[p.style] ?? ",")]];
   }
   if (!v || typeof v !== "object") return [[p.name, text(v)]];
