@@ -58,6 +58,9 @@ tools:
   geo_create_report:
     from: createReport
     args: { X-Secret-Key: { env: GEO_REPORT_SECRET } }
+  login:
+    from: login
+    args: { password: { expose: true } }
 `;
 
 let upstream: RecordingServer;
