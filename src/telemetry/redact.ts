@@ -158,13 +158,39 @@ const isBase64 = (code: number) => code < 128 && BASE64_CHAR[code] === 1;
 /** Spaces and tabs, which indent a line of base64 (XML, YAML, an indented PEM) or trail it. */
 const isBlank = (code: number) => code === 32 || code === 9;
 
+/** `>` (an email's quote), `#`, `*` and `;` (comments): none of them a base64 character. */
+const isQuoteMark = (code: number) => code === 62 || code === 35 || code === 42 || code === 59;
+
+/**
+ * Where a line's text starts after what quotes or comments it: blanks, email quote marks (`> `, `>> `, `> > `) and
+ * comment prefixes (`# `, `// `, ` * `, `; `), any number of each, in any order. `//` counts only followed by a
+ * blank (or the line's end): `/` is a base64 character, and a line of base64 may start with two. Each character is
+ * read once.
+ */
+function prefixEnd(text: string, from: number, to: number): number {
+  let at = from;
+  for (;;) {
+    while (at < to && isBlank(text.charCodeAt(at))) at++;
+    if (at < to && isQuoteMark(text.charCodeAt(at))) at++;
+    else if (
+      at + 1 < to &&
+      text.charCodeAt(at) === 47 &&
+      text.charCodeAt(at + 1) === 47 &&
+      (at + 2 === to || isBlank(text.charCodeAt(at + 2)))
+    )
+      at += 2;
+    else return at;
+  }
+}
+
 /**
  * Where `text` holds base64 broken into lines, as MIME (76 columns, CRLF: email bodies and attachments) and PEM
  * (64, LF) write it, indented or not (an XML element's text, a YAML block, spaces or tabs before or after a line's
- * base64): from a line's base64 end of at least 16 characters, through the lines that are base64 whole (at least
- * 16 long, `=` padding allowed), to the base64 start of the line after them. A credential's base64 spelling
- * crossing a line break is found in such a run with its breaks (and the blanks around them) taken out. One pass
- * over the lines (no regular expression: one repeating over a 10 MB body's 130,000 lines ran out of stack).
+ * base64), quoted or commented (an email reply's `> `, a code comment's `# `, `// ` or ` * `: `prefixEnd`): from a
+ * line's base64 end of at least 16 characters, through the lines that are base64 whole after their prefix (at
+ * least 16 long, `=` padding allowed), to the base64 start of the line after them. A credential's base64 spelling
+ * crossing a line break is found in such a run with its breaks (and the prefixes and blanks around them) taken out.
+ * One pass over the lines (no regular expression: one repeating over a 10 MB body's 130,000 lines ran out of stack).
  */
 function wrappedRuns(text: string): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
@@ -173,8 +199,7 @@ function wrappedRuns(text: string): Array<[number, number]> {
   for (let lineStart = 0; ; ) {
     const nl = text.indexOf("\n", lineStart);
     const lineEnd = nl === -1 ? text.length : nl > lineStart && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    let first = lineStart;
-    while (first < lineEnd && isBlank(text.charCodeAt(first))) first++;
+    const first = prefixEnd(text, lineStart, lineEnd);
     let head = first;
     while (head < lineEnd && isBase64(text.charCodeAt(head))) head++;
     for (let pad = 0; pad < 2 && head < lineEnd && text.charCodeAt(head) === 61; pad++) head++;
@@ -201,8 +226,23 @@ function wrappedRuns(text: string): Array<[number, number]> {
   }
 }
 
-/** A run of `wrappedRuns` as the one base64 text it is: its line breaks and the blanks around them taken out. */
-const joinedRun = (run: string) => run.replace(/[ \t]*\r?\n[ \t]*/g, "");
+/** A line of a run: where its base64 starts (after its prefix: `prefixEnd`) and ends (before trailing blanks). */
+function lineSpan(line: string): [lead: number, trail: number] {
+  const lead = prefixEnd(line, 0, line.length);
+  let trail = line.length;
+  while (trail > lead && isBlank(line.charCodeAt(trail - 1))) trail--;
+  return [lead, trail];
+}
+
+/** A run of `wrappedRuns` as the one base64 text it is: its line breaks, prefixes and blanks taken out. */
+function joinedRun(run: string): string {
+  let joined = "";
+  for (const line of run.split(/\r?\n/)) {
+    const [lead, trail] = lineSpan(line);
+    joined += line.slice(lead, trail);
+  }
+  return joined;
+}
 
 /** The base64 spellings of every remembered credential long enough to have one (`listCredentials`). */
 let wrappedNeedles: string[] = [];
@@ -254,11 +294,8 @@ function rewrapped(run: string, joined: string): string {
   let pos = 0;
   let k = 0;
   for (const line of run.split(/\r?\n/)) {
-    // A line's blanks before and after its base64 are kept as they are; `joined` has none.
-    let lead = 0;
-    while (lead < line.length && isBlank(line.charCodeAt(lead))) lead++;
-    let trail = line.length;
-    while (trail > lead && isBlank(line.charCodeAt(trail - 1))) trail--;
+    // A line's prefix and blanks around its base64 are kept as they are; `joined` has none.
+    const [lead, trail] = lineSpan(line);
     const end = pos + trail - lead;
     let kept = "";
     for (let at = pos; at < end; ) {

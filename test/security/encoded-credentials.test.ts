@@ -78,7 +78,8 @@ function recoverable(text: string, secret: string): boolean {
   const decodings = [text];
   // Base64 runs as they are and with line breaks (and the blanks indenting or trailing a line) taken out (MIME, PEM,
   // an XML element's text, a YAML block; as sent or JSON-escaped).
-  const joined = text.replace(/[ \t]*(?:\\r|\\n|\r|\n)[ \t]*/g, "");
+  // Quote and comment prefixes after a break too: an email reply's `> `, a code comment's `# `, `// `, ` * `.
+  const joined = text.replace(/[ \t]*(?:\\r|\\n|\r|\n)(?:[ \t]*(?:[>#*;]|\/\/(?=[ \t])))*[ \t]*/g, "");
   for (const run of [
     ...(text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []),
     ...(joined.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []),
@@ -104,10 +105,7 @@ function recoverable(text: string, secret: string): boolean {
  * An email holding the token, base64 in 76-column CRLF lines (MIME) and in 64-column LF lines (PEM), the token at
  * the given offset of a 3-byte group and across a line break in both (its bytes span 40-62: lines end at 48 and 57).
  */
-function wrappedBodies(
-  shift: number,
-  token: string,
-): { email: string; pem: string; xml: string; yaml: string } {
+function wrappedBodies(shift: number, token: string): Record<(typeof WRAPPED)[number], string> {
   const body = `${"x".repeat(18 + shift)}Authorization: Bearer ${token}\r\n${"y".repeat(40)}`;
   const wrap = (width: number, eol: string, indent = "", trailing = "") =>
     b64(body)
@@ -120,8 +118,17 @@ function wrappedBodies(
     // Indented: an XML element's text (a SOAP attachment), a YAML block scalar whose lines carry trailing blanks.
     xml: `<Envelope>\n  <Data>\n${wrap(64, "\n", "    ")}\n  </Data>\n</Envelope>\n`,
     yaml: `payload: |\r\n${wrap(76, "\r\n", "\t", "  ")}\r\nnext: 1\r\n`,
+    // Quoted in a reply (once, and twice as `> > `) and in code comments: a PEM key pasted in a `#`, `//` or `/** */`.
+    quoted: `On Monday you wrote:\r\n> \r\n${wrap(76, "\r\n", "> ")}\r\n> > ${"z".repeat(20)}\r\n`,
+    requoted: `>> earlier:\n${wrap(64, "\n", "> > ")}\n`,
+    hash: `# key:\n${wrap(64, "\n", "# ")}\nx = 1\n`,
+    slashes: `// key:\n${wrap(64, "\n", "    // ")}\n`,
+    stars: `/**\n * key:\n${wrap(64, "\n", " * ")}\n */\n`,
   };
 }
+
+/** The texts `wrappedBodies` writes, each with the token's base64 across a line break. */
+const WRAPPED = ["email", "pem", "xml", "yaml", "quoted", "requoted", "hash", "slashes", "stars"] as const;
 
 const SECRETS = [TOKEN, QUERY_KEY, PASSWORD];
 const leaked = (text: string) => SECRETS.filter((secret) => recoverable(text, secret));
@@ -204,26 +211,24 @@ describe("credentials an upstream echoes one encoding away", () => {
   );
 
   it.each([0, 1, 2])(
-    "base64 in MIME (76 columns, CRLF) and PEM (64, LF) lines, indented or not, the token across a break, at offset %i",
+    "base64 in MIME (76 columns, CRLF) and PEM (64, LF) lines, indented, quoted or commented or not, the token across a break, at offset %i",
     async (shift) => {
       const result = await call("get_mime", { shift });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-      const data = result.structuredContent as { email: string; pem: string; xml: string; yaml: string };
+      const data = result.structuredContent as Record<(typeof WRAPPED)[number], string>;
       // The token's base64 crosses a line break in each (else this would test nothing new).
-      for (const text of [data.email, data.pem, data.xml, data.yaml]) expect(text).toContain("[redacted]");
+      expect(WRAPPED.filter((kind) => !data[kind].includes("[redacted]"))).toEqual([]);
       expect(leaked(JSON.stringify(result))).toEqual([]);
       // Every line break where it was; only the two lines the token crossed differ from what was sent.
       const sent = wrappedBodies(shift, TOKEN);
-      for (const [got, was, eol] of [
-        [data.email, sent.email, "\r\n"],
-        [data.pem, sent.pem, "\n"],
-        [data.xml, sent.xml, "\n"],
-        [data.yaml, sent.yaml, "\r\n"],
-      ] as const) {
-        const before = was.split(eol);
-        const lines = got.split(eol);
-        expect(lines).toHaveLength(before.length);
-        expect(lines.filter((line, i) => line !== before[i])).toHaveLength(2);
+      for (const kind of WRAPPED) {
+        const before = sent[kind].split("\n");
+        const lines = data[kind].split("\n");
+        expect(lines, kind).toHaveLength(before.length);
+        expect(
+          lines.filter((line, i) => line !== before[i]),
+          kind,
+        ).toHaveLength(2);
       }
     },
   );
