@@ -91,7 +91,7 @@ export function createPolicies(doc: CatalogDocument, config: Config, options: Po
     ...(options.state ? { store: options.state } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const { before, after } = policySteps(doc, settings, sink, tokens, options);
+  const { before, after } = policySteps(doc, settings, sink, tokens, options, config);
 
   const masking = settings.mask?.on === true;
   /** The output paths masked or reduced to names whatever the schema holds. */
@@ -141,13 +141,14 @@ function policySteps(
   sink: AuditSink | undefined,
   tokens: ConfirmationTokens,
   options: PolicyOptions,
+  config: Config,
 ): { before: NamedMiddleware[]; after: NamedMiddleware[] } {
   const before: NamedMiddleware[] = [];
   if (sink) before.push(auditStep(settings, sink, options.auditFailure ?? "refuse"));
   before.push(argumentDepthStep());
   before.push(deniedToolsStep(settings.deniedTools));
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
-  const tenant = tenantLockSteps(settings.tenant, settings.partner, doc.tools);
+  const tenant = tenantLockSteps(settings.tenant, settings.partner, doc.tools, (name) => config.text(name));
   if (settings.tenant || settings.partner) before.push(tenant.fill);
   const after: NamedMiddleware[] = [
     tenant.check,

@@ -1,4 +1,4 @@
-import { type CatalogTool, isExactNumber, type JsonSchema } from "../catalog.js";
+import { type CatalogTool, type HttpParam, isExactNumber, type JsonSchema } from "../catalog.js";
 import { type NamedMiddleware, onRedirect } from "../chain.js";
 import { noteApplied, refuse } from "./decision.js";
 import { scopedRedirectCheck } from "./path-redirect.js";
@@ -311,6 +311,8 @@ interface ToolFacts {
   redirectArgs: readonly string[];
   /** Arguments a call that leaves them out gets the locked value in (as its schema takes it). */
   fill: ReadonlyArray<{ arg: string; value: string | number }>;
+  /** Parameters sent from an env variable (`param_env`, `args.<name>.env`) that name the lock, with why. */
+  bound: ReadonlyArray<{ param: HttpParam; why: string }>;
 }
 
 /**
@@ -374,7 +376,30 @@ function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefin
               (p.arg === declared || wire.has(p.arg) || lockedNameOf(p.arg, locked) !== undefined),
           )
           .map((p) => p.arg);
-  return { wire, redirectArgs, fill: fillable(tool, locked, declared, wire) };
+  const bound =
+    binding.kind !== "http"
+      ? []
+      : binding.params.flatMap((param) => {
+          const why = param.env === undefined ? undefined : wire.get(param.arg);
+          return why === undefined ? [] : [{ param, why }];
+        });
+  return { wire, redirectArgs, fill: fillable(tool, locked, declared, wire), bound };
+}
+
+/**
+ * The first parameter of a tool the operator binds to an env variable (`param_env`, `args.<name>.env`) whose
+ * value names another tenant than the lock's: the call would act there with no argument saying so. A bound value
+ * equal to the locked one, or unset, is fine (an unset required one fails in the executor, naming the variable).
+ */
+function boundElsewhere(
+  known: ToolFacts,
+  lock: Lock,
+  envText: (name: string) => string | undefined,
+): { param: HttpParam; why: string } | undefined {
+  return known.bound.find(({ param }) => {
+    const value = envText(param.env!);
+    return value !== undefined && value !== lock.value;
+  });
 }
 
 /**
@@ -419,6 +444,7 @@ export function tenantLockSteps(
   tenant: Lock | undefined,
   partner: Lock | undefined,
   tools: readonly CatalogTool[] = [],
+  envText: (name: string) => string | undefined = () => undefined,
 ): { fill: NamedMiddleware; check: NamedMiddleware } {
   // Each lock set, once: its declared argument per tool, the names the manifest declares for it across the
   // catalog, and per tool the facts it checks (found on the tool's first call).
@@ -456,6 +482,15 @@ export function tenantLockSteps(
         const { lock, what } = locked;
         const arg = locked.argOf(ctx.tool);
         const known = factsOf(locked, ctx.tool);
+        const bound = boundElsewhere(known, lock, envText);
+        if (bound !== undefined) {
+          const { param, why } = bound;
+          return refuse(
+            ctx,
+            { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} bound by env` },
+            `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the ${param.in} parameter ${param.name}, which names the ${what} (${why}), is sent from ${param.env}, which names another ${what}; set ${param.env} to ${lock.value} or unbind it, or change ${lock.env} to act elsewhere`,
+          );
+        }
         const other = otherNamed(ctx.args, locked, arg, known.wire);
         if (other !== undefined) {
           return refuse(

@@ -37,6 +37,8 @@ export function servedFixture(
     /** Calls a tool; its result and what the upstream received meanwhile. */
     call: (tool: string, args: Record<string, unknown>) =>
       callRecorded(served!.client, upstream!, tool, args),
+    /** The served catalog (its stderr: audit lines), once beforeAll has run. */
+    served: () => served!,
   };
 }
 
