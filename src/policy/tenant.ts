@@ -380,10 +380,25 @@ function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefin
     binding.kind !== "http"
       ? []
       : binding.params.flatMap((param) => {
-          const why = param.env === undefined ? undefined : wire.get(param.arg);
+          const why = param.env === undefined ? undefined : boundNamed(tool, param, locked);
           return why === undefined ? [] : [{ param, why }];
         });
   return { wire, redirectArgs, fill: fillable(tool, locked, declared, wire), bound };
+}
+
+/**
+ * Why a parameter sent from an env variable names the lock, by its own wire name or the path segment before it
+ * (not by its `$env:` key, which every parameter bound to the same variable shares), or undefined.
+ */
+function boundNamed(tool: CatalogTool, param: HttpParam, locked: Locked): string | undefined {
+  if ((lockedNameOf(param.name, locked) ?? vendorHeaderNamed(param, locked)) !== undefined)
+    return `it is sent as ${param.name}`;
+  const segments = param.in === "path" && tool.binding.kind === "http" ? tool.binding.path.split("/") : [];
+  const at = segments.indexOf(`{${param.name}}`);
+  const before = at > 0 ? segments[at - 1]! : "";
+  return before !== "" && !before.includes("{") && lockedNameOf(before, locked) !== undefined
+    ? `it follows /${before}/ in the path`
+    : undefined;
 }
 
 /**

@@ -48,6 +48,13 @@ paths:
       operationId: getSummary
       parameters: [{ name: X-Tenant-ID, in: header, required: true, schema: { type: string } }]
       responses: { "200": { description: ok } }
+  /usage:
+    get:
+      operationId: getUsage
+      parameters:
+        - { name: X-Region, in: header, required: true, schema: { type: string } }
+        - { name: X-Tenant-ID, in: header, required: true, schema: { type: string } }
+      responses: { "200": { description: ok } }
   /notes:
     get:
       operationId: listNotes
@@ -67,6 +74,7 @@ env:
   BND_SAME_TENANT: { description: "BND_SAME_TENANT." }
   BND_PARTNER_BOUND: { description: "BND_PARTNER_BOUND." }
   BND_REGION: { description: "BND_REGION." }
+  BND_SHARED: { description: "BND_SHARED." }
 policy:
   tenant: { env: BND_TENANT }
   partner: { env: BND_PARTNER }
@@ -95,6 +103,9 @@ tools:
   get_summary:
     from: getSummary
     args: { X-Tenant-ID: { env: BND_SAME_TENANT } }
+  get_usage:
+    from: getUsage
+    args: { X-Region: { env: BND_SHARED }, X-Tenant-ID: { env: BND_SHARED } }
   list_notes:
     from: listNotes
     args: { X-Region: { env: BND_REGION } }
@@ -113,6 +124,7 @@ const { call, served } = servedFixture(
     BND_SAME_TENANT: "acme",
     BND_PARTNER_BOUND: "initech",
     BND_REGION: "eu",
+    BND_SHARED: "globex",
   }),
 );
 
@@ -140,6 +152,13 @@ describe("a tenant carrier bound to an env variable naming another tenant", () =
       "header parameter X-Partner-Id",
       "BND_PARTNER_BOUND",
       "partner",
+    ],
+    [
+      "a header sharing its variable with one that names no tenant",
+      "get_usage",
+      "header parameter X-Tenant-ID",
+      "BND_SHARED",
+      "tenant",
     ],
   ])("%s: the call is refused before any request, and audited", async (_label, tool, param, env, what) => {
     const { result, sent } = await call(tool, {});
