@@ -12,6 +12,7 @@ import {
   markDelimitedFormats,
   stubConfined,
 } from "./swagger2-inline.js";
+import { pointerIn20 } from "./swagger2-pointers.js";
 
 export interface OpenApiSpec {
   version: OpenApiVersion;
@@ -136,17 +137,6 @@ function detectVersion(data: unknown): OpenApiVersion | undefined {
   return undefined;
 }
 
-/** Maps a pointer into the converted 3.0 document back to where the same thing sits in the 2.0 original. */
-function pointerIn20(pointer: string): string {
-  return pointer
-    .replace(/^#\/components\/schemas\//, "#/definitions/")
-    .replace(/^#\/components\/parameters\//, "#/parameters/")
-    .replace(/^#\/components\/responses\//, "#/responses/")
-    .replace(/^#\/components\/securitySchemes\//, "#/securityDefinitions/")
-    .replace(/\/requestBody(\/.*)?$/, "/parameters")
-    .replace(/\/content\/[^/]+\/schema/, "/schema");
-}
-
 /** swagger2openapi's own `console.warn` of the error it throws (a stack trace on stderr): the caller reports it. */
 async function quietly<T>(run: () => Promise<T>): Promise<T> {
   const warn = console.warn;
@@ -219,8 +209,9 @@ async function convertSwagger2(
     return {
       ...root,
       data: out.openapi,
-      ref: (p: string, key?: boolean) => root.ref(pointerIn20(p), key),
-      cheapRef: (p: string) => root.cheapRef(pointerIn20(p)),
+      ref: (p: string, key?: boolean) =>
+        root.ref(pointerIn20(p, root.data as Json, out.openapi as Json), key),
+      cheapRef: (p: string) => root.cheapRef(pointerIn20(p, root.data as Json, out.openapi as Json)),
     };
   } catch (e) {
     diags.error("TW133", `Swagger 2.0 document cannot be converted: ${(e as Error).message}`, {
