@@ -111,7 +111,8 @@ export function newReading(): Reading {
  * parts and what it decodes to are read again, to `MAX_EMBEDDING` levels: a string of short percent-encoded words
  * (`a%41b a%41b ...`), or of words encoded eight times over (`%252525...`), cost 40-130 units per character
  * (100-200 ns of CPU: a second or two for a 10 MB upstream body, one call). Ordinary text full of encoded words
- * spends up to ~28 (a JSON array of objects holding percent-encoded URLs). Past the budget the string is masked whole, unread (fail closed, as for a
+ * spends up to ~28 (a JSON array of objects holding percent-encoded URLs); prose, weekday names and identifiers,
+ * whose long words start as base64 does but decode to no text, 3-11. Past the budget the string is masked whole, unread (fail closed, as for a
  * compressed document too large to read); text whose words are not worth reading spends a few units per character.
  */
 export const WORK_PER_CHAR = 32;
@@ -193,12 +194,17 @@ function wordNames(
   embedding: number,
   reading: Reading,
 ): boolean {
-  if (spent(reading, found.length)) return true;
   const word = found.replace(/[.,;:!?]+$/, "");
   if (word === "") return false;
+  // A word is read once as a whole (`embedsNamed` charges it); one with parts or escapes is read again, in its
+  // parts and decoded, and that is charged as a read of its own. Most words (`Saturday`) have neither.
   if (word !== text && embedsNamed(word, words, embedding, reading)) return true;
-  if (wordPartsName(word, words, embedding, reading)) return true;
-  if (!PERCENT_BYTE.test(word) || embedding >= MAX_EMBEDDING) return false;
+  const parted = WORD_PARTS.test(word);
+  const escaped = PERCENT_BYTE.test(word);
+  if (!parted && !escaped) return false;
+  if (spent(reading, found.length)) return true;
+  if (parted && wordPartsName(word, words, embedding, reading)) return true;
+  if (!escaped || embedding >= MAX_EMBEDDING) return false;
   // Decoding costs more per character than a pass of a regular expression.
   if (spent(reading, DECODE_COST * word.length)) return true;
   const decoded = percentDecoded(word);
@@ -428,8 +434,20 @@ function fromBase64(text: string, reading: Reading): string[] | typeof OPAQUE | 
   if (!BASE64.test(text) || data.length < 2 || data.length % 4 === 1) return undefined;
   const bytes = Buffer.from(data, "base64");
   if (compressed(bytes)) return inflated(bytes, reading);
-  return [latin1(bytes)];
+  const decoded = latin1(bytes);
+  // Most words that start as base64 does (`Saturday`, `TransactionManager`) decode to bytes that are no text: they
+  // are decoded, and nothing is read in them (`MAY_NAME`).
+  reading.work += decoded.length;
+  reading.workLeft -= decoded.length;
+  return MAY_NAME.test(decoded) ? [decoded] : [];
 }
+
+/**
+ * What any text that names a word a decoding away holds (`embedsNamedWords`): a document's `{`, `[` or a JSON
+ * string's `"` (at its start or after other text, a binary header too), a percent-encoded byte's `%`, or a run of 8
+ * characters of base64 or hex (another encoding, a JWT, a `data:` URL's). Decoded text without any is not read.
+ */
+const MAY_NAME = /["%[{]|[\w+/=-]{8}/;
 
 /**
  * Bytes read as Latin-1 (never fails, keeps every ASCII key), a UTF-8 byte order mark left out: read as Latin-1 it
