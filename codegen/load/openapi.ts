@@ -186,6 +186,17 @@ function parameterizedHost(source: Json, openapi: Json): void {
   }
 }
 
+/**
+ * swagger2openapi writes `x-ms-parameterized-host`'s server once per `schemes` entry and throws without them
+ * ("reading 'forEach'"), refusing the spec. A spec without `schemes` is read over https, as its `host` is (a
+ * scheme-relative `//host` server is https), on the copy handed to the converter.
+ */
+function schemesForParameterizedHost(data: Json): void {
+  const host = data["x-ms-parameterized-host"];
+  if (!host || typeof host !== "object" || (host as Json).useSchemePrefix === false) return;
+  if (!Array.isArray(data.schemes)) data.schemes = ["https"];
+}
+
 async function convertSwagger2(
   root: LoadedDocument,
   problems: ConfinedProblem[],
@@ -194,6 +205,7 @@ async function convertSwagger2(
   const { default: s2o } = await import("swagger2openapi");
   const data = structuredClone(root.data);
   stubConfined(data, problems);
+  schemesForParameterizedHost(data as Json);
   try {
     const out = await quietly(() =>
       s2o.convertObj(data, {

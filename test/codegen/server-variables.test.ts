@@ -140,4 +140,20 @@ describe("a server whose scheme and host are a variable (AutoRest's endpoint)", 
     expect(prefixed.path).toBe("/v2/a");
     expect(prefixed.warnings).toEqual([]);
   });
+
+  // swagger2openapi writes the parameterized host once per `schemes` entry and threw without one ("Cannot read
+  // properties of undefined (reading 'forEach')"): the spec was refused, unlocated. No schemes is read as https,
+  // as a `host` without schemes is.
+  it("Swagger 2.0 x-ms-parameterized-host without schemes: read over https, not refused", async () => {
+    const host =
+      "{ hostTemplate: '{accountName}.blob.core.windows.net', parameters: [{ $ref: '#/parameters/Host' }] }";
+    const text = swagger(
+      host,
+      "{ name: accountName, in: path, required: true, type: string, default: acct }",
+    );
+    const bare = await generate("", text.replace("schemes: [https]\n", ""));
+    expect(bare.base).toMatchObject({ default: "https://acct.blob.core.windows.net/v2", required: false });
+    expect(bare.path).toBe("/a");
+    expect(bare.warnings).toEqual([]);
+  });
 });
