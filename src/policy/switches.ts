@@ -3,6 +3,7 @@ import { isScalarValue, setOwn } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import { noteApplied } from "./decision.js";
 import { isUndecodedBody } from "./field-paths.js";
+import { globMatcher } from "./glob.js";
 import {
   MASK,
   maskAll,
@@ -43,11 +44,6 @@ export interface NamedMask {
 
 const SAFETIES = ["read", "write", "destructive"];
 
-function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
-  return new RegExp(`^${body}$`, "i");
-}
-
 /** What a selector matches, or why it is not one. */
 function selectorTest(selector: string): ((tool: CatalogTool) => boolean) | string {
   const [kind, ...rest] = selector.split(":");
@@ -61,8 +57,8 @@ function selectorTest(selector: string): ((tool: CatalogTool) => boolean) | stri
     return (tool) => tool.safety === value;
   }
   if (rest.length > 0) return `"${selector}": a selector is a tool name, tag:NAME or safety:CLASS`;
-  const pattern = globRegExp(selector);
-  return (tool) => pattern.test(tool.name) || tool.aliases.some((alias) => pattern.test(alias));
+  const matches = globMatcher(selector);
+  return (tool) => matches(tool.name) || tool.aliases.some(matches);
 }
 
 /**
