@@ -1,6 +1,13 @@
 import type { JsonSchema } from "../catalog.js";
 import { isJsonObject, setOwn } from "../catalog.js";
-import { DATA_KEYWORDS, isOpenStandIn, refName, SCHEMA_MAPS, unexpandedSchema } from "./project.js";
+import {
+  ANNOTATION_KEYWORDS,
+  DATA_KEYWORDS,
+  isOpenStandIn,
+  refName,
+  SCHEMA_MAPS,
+  unexpandedSchema,
+} from "./project.js";
 
 /**
  * The `inline` profile (the default): input schemas as the bounded projection publishes them, with every
@@ -258,7 +265,7 @@ function titleOnly(open: JsonSchema): JsonSchema {
 
 /** A reference's siblings with what it names: annotations over the named schema, constraints beside it (allOf). */
 function merged(rest: JsonSchema, target: unknown): JsonSchema {
-  if (Object.keys(rest).every((key) => ANNOTATIONS.has(key)) && isJsonObject(target))
+  if (Object.keys(rest).every((key) => ANNOTATION_KEYWORDS.has(key)) && isJsonObject(target))
     return { ...target, ...rest };
   const others = Array.isArray(rest.allOf) ? (rest.allOf as unknown[]) : [];
   return { ...rest, allOf: [target, ...others] };
@@ -300,15 +307,3 @@ function typeOf(node: unknown, defs: JsonSchema, depth: number): string | undefi
   }
   return undefined;
 }
-
-/** Keywords that only annotate: beside a reference they go over the named schema's own without changing what it accepts. */
-const ANNOTATIONS = new Set([
-  "description",
-  "title",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "$comment",
-]);

@@ -1,6 +1,6 @@
 import type { JsonSchema } from "../catalog.js";
 import { setOwn } from "../catalog.js";
-import { refName } from "./project.js";
+import { ANNOTATION_KEYWORDS, refName } from "./project.js";
 
 /**
  * The `portable` profile: a tool's published input schema rewritten into the subset that OpenAI strict function
@@ -113,22 +113,12 @@ function viaReference(schema: Node, walk: Walk, totals: Totals): Node | undefine
     return encoded({ type: shape, description: `${about ? `${about} ` : ""}(${name})` }, walk, totals, kind);
   }
   const inner: Walk = { ...walk, stack: [...walk.stack, name] };
-  const structural = Object.keys(siblings).some((key) => !METADATA.has(key));
+  const structural = Object.keys(siblings).some((key) => !ANNOTATION_KEYWORDS.has(key));
   if (structural) return convert({ allOf: [target, siblings] }, inner, totals);
   const resolved = convert(target, inner, totals);
   const about = described(siblings);
   return resolved && about ? withText(resolved, about) : resolved;
 }
-
-const METADATA = new Set([
-  "description",
-  "title",
-  "default",
-  "examples",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-]);
 
 function described(schema: unknown): string | undefined {
   if (!isNode(schema)) return undefined;
@@ -180,7 +170,7 @@ function mergedAllOf(schema: Node, walk: Walk): Node {
 
 function viaUnion(schema: Node, union: unknown[], walk: Walk, totals: Totals): Node | undefined {
   const { anyOf: _any, oneOf: _one, ...base } = schema;
-  const structural = Object.keys(base).some((key) => !METADATA.has(key));
+  const structural = Object.keys(base).some((key) => !ANNOTATION_KEYWORDS.has(key));
   const branchOnly = union.every((branch) => isNode(branch) && !hasShape(branch));
   // `{type: object, properties, anyOf: [{required: [a]}, {required: [b]}]}`: the branches only constrain.
   if (branchOnly) return typed(base, walk, totals);

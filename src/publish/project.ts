@@ -1,9 +1,9 @@
 import type { JsonSchema } from "../catalog.js";
 import { isJsonObject, setOwn } from "../catalog.js";
 import { conciseSchema, conciseSchemaText, conciseShared } from "./describe.js";
-import { DATA_KEYWORDS, SCHEMA_MAPS } from "./walk.js";
+import { ANNOTATION_KEYWORDS, DATA_KEYWORDS, SCHEMA_MAPS } from "./walk.js";
 
-export { DATA_KEYWORDS, SCHEMA_MAPS };
+export { ANNOTATION_KEYWORDS, DATA_KEYWORDS, SCHEMA_MAPS };
 
 /**
  * The bounded projection: a tool's root schema plus the named schemas it reaches, taken from the catalog's table

@@ -5,6 +5,20 @@ import { isJsonObject, setOwn } from "../catalog.js";
 export const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
 /** Keywords whose values map names to schemas (a property called `default` is still a schema). */
 export const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "dependentSchemas"]);
+/**
+ * Keywords that only annotate: beside a reference they go over the named schema's own without changing what it
+ * accepts (any other keyword there is a constraint of its own, read as an allOf).
+ */
+export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set([
+  "description",
+  "title",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+]);
 
 /**
  * Rewrites the schema nodes of `root` (the root, every subschema, the members of `properties` and the other name

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { CatalogTool, JsonSchema } from "../../src/catalog.js";
 import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { tolerateDrift } from "../../src/publish/drift.js";
+import { inlineReferences } from "../../src/publish/inline.js";
 import { portableDecoder, portableInput, portableSchema } from "../../src/publish/portable.js";
 import { portableOutput } from "../../src/publish/portable-output.js";
 import { createPublisher } from "../../src/publish/publisher.js";
@@ -251,6 +252,31 @@ describe("portable input schemas: the shapes providers reject", () => {
     expect((schema.properties as Record<string, JsonSchema>).n).toEqual({
       anyOf: [{ type: "integer", description: "Page size. (minimum 1; maximum 100)" }, { type: "null" }],
     });
+  });
+
+  it("a $comment beside a reference or a union only annotates, as in the inline profile: the reference's own description wins", () => {
+    const Tag = { type: "string", enum: ["a", "b"], description: "A tag." };
+    const Obj = {
+      type: "object",
+      properties: { x: { type: "integer" } },
+      required: ["x"],
+      additionalProperties: false,
+    };
+    const schema = (extra: Record<string, unknown>) =>
+      root(
+        {
+          tag: { $ref: "#/$defs/Tag", description: "Own.", ...extra },
+          obj: { $ref: "#/$defs/Obj", ...extra },
+          either: { anyOf: [{ $ref: "#/$defs/Tag" }, { type: "integer" }], description: "Either.", ...extra },
+        },
+        { required: ["tag"], $defs: { Tag, Obj } },
+      );
+    const inlined = inlineReferences(schema({ $comment: "x" })).properties as Record<string, JsonSchema>;
+    expect(inlined.tag).toEqual({ ...Tag, description: "Own.", $comment: "x" });
+    expect(inlined.obj).toEqual({ ...Obj, $comment: "x" });
+    const plain = portableSchema(schema({}), "input");
+    expect(portableSchema(schema({ $comment: "x" }), "input")).toEqual(plain);
+    expect(JSON.stringify(plain)).toContain('"description":"Own. A tag."');
   });
 
   it("an optional property accepts null, its description on the value's branch; a required one does not", () => {
