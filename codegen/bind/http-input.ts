@@ -322,14 +322,15 @@ function bodyEntries(
   }
   const encoding = encodingOf(body.mediaType);
   const schema = views.view(body.schema, "input");
-  const shape =
+  const flat =
     encoding === "json" || encoding === "form" || encoding === "multipart"
-      ? objectShape(schema, symbols)
+      ? fieldsShape(schema, symbols)
       : undefined;
   const required = op.body.required;
-  if (shape && shape.properties.length > 0) {
-    flattenedKeywords(op, schema, symbols, diags, at);
-    for (const prop of shape.properties)
+  if (flat && flat.shape.properties.length > 0) {
+    flattenedKeywords(op, flat, symbols, diags, at);
+    flattenedNotes(flat, notes);
+    for (const prop of flat.shape.properties)
       entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
   }
@@ -366,12 +367,13 @@ function bodyEntries(
  */
 function flattenedKeywords(
   op: OperationNode,
-  schema: SchemaNode,
+  flat: FieldsShape,
   symbols: SymbolTable,
   diags: Diagnostics,
   at: SourceRef,
 ): void {
   const found = new Set<string>();
+  for (const rule of flat.presence) found.add(presenceText(rule));
   const seen = new Set<SchemaNode>();
   const visit = (node: SchemaNode) => {
     const n = resolveRefs(node, symbols);
@@ -386,13 +388,103 @@ function flattenedKeywords(
     if (n.kind === "object" && n.maxProperties !== undefined) found.add("maxProperties");
     if (n.kind === "intersection") for (const part of n.parts) visit(part);
   };
-  visit(schema);
+  visit(flat.object);
   if (found.size === 0) return;
   diags.info(
     "TW134",
     `${op.key}: the request body's ${[...found].join(", ")} ${found.size === 1 ? "is" : "are"} not enforced: the body's fields are the tool's arguments, so the upstream checks ${found.size === 1 ? "it" : "them"}`,
     at,
   );
+}
+
+/** A presence rule over a body's members: `oneOf`/`anyOf` whose alternatives only list `required` names. */
+interface PresenceRule {
+  /** `oneOf` (exactly one alternative holds) or `anyOf` (at least one). */
+  exclusive: boolean;
+  /** Each alternative's required member names. */
+  sets: string[][];
+}
+
+/** An object body whose members can be the tool's arguments, and what its flattening leaves to the upstream. */
+interface FieldsShape {
+  shape: NonNullable<ReturnType<typeof objectShape>>;
+  /** The object (a `nullable` body's inner schema), for the keywords the flattening does not carry. */
+  object: SchemaNode;
+  /** The body may be JSON `null` (3.0 `nullable: true`, `anyOf: [{...}, {type: "null"}]`). */
+  nullable: boolean;
+  presence: PresenceRule[];
+}
+
+/**
+ * The members of an object body, when they can be arguments: an object (a ref to one, an allOf of them), the same
+ * that may be null (GitHub marks every optional body `nullable: true`: `pulls_merge`, `issues_lock`,
+ * `repos_create_fork` took one `body` argument holding the fields every other tool takes as arguments), or an
+ * allOf of them with `oneOf`/`anyOf` parts whose alternatives only require members of it ("at least one of
+ * `state`, `assignees`": GitHub's alert updates, campaigns, Pages). A body that may be null is sent without the
+ * null (no call of such a tool needs to send a literal `null` body: one with no fields sends none, or `{}` when the
+ * spec requires one); a presence rule is left to the upstream, as the keywords `flattenedKeywords` lists are.
+ */
+function fieldsShape(schema: SchemaNode, symbols: SymbolTable): FieldsShape | undefined {
+  const ref = resolveRefs(schema, symbols);
+  const nullable = ref.kind === "nullable";
+  const object = nullable ? ref.inner : schema;
+  const shape = objectShape(object, symbols);
+  if (shape) return { shape, object, nullable, presence: [] };
+  const n = resolveRefs(object, symbols);
+  if (n.kind !== "intersection") return undefined;
+  const presence: PresenceRule[] = [];
+  const rest: SchemaNode[] = [];
+  for (const part of n.parts) {
+    const rule = presenceRule(part, symbols);
+    if (rule) presence.push(rule);
+    else rest.push(part);
+  }
+  if (presence.length === 0 || rest.length === 0) return undefined;
+  const base = rest.length === 1 ? (rest[0] as SchemaNode) : { kind: "intersection" as const, parts: rest };
+  const members = objectShape(base, symbols);
+  if (!members) return undefined;
+  const names = new Set(members.properties.map((p) => p.name));
+  // A rule no argument can meet is not a rule over the arguments (the spec's `oneOf` naming only undeclared
+  // members); one alternative naming an undeclared member (GitHub's campaigns name `secret_scanning_alerts` beside
+  // `additionalProperties: false`) leaves the others.
+  if (!presence.every((r) => r.sets.some((set) => set.every((name) => names.has(name))))) return undefined;
+  return { shape: members, object: base, nullable, presence };
+}
+
+/**
+ * A `oneOf`/`anyOf` each of whose alternatives only says which members are present (`{required: [state]}`,
+ * normalized to an open object of required members of any value): a rule over the body's members, not a type.
+ */
+function presenceRule(node: SchemaNode, symbols: SymbolTable): PresenceRule | undefined {
+  const n = resolveRefs(node, symbols);
+  if (n.kind !== "union" || n.variants.length < 2 || n.discriminator) return undefined;
+  const sets: string[][] = [];
+  for (const variant of n.variants) {
+    const v = resolveRefs(variant, symbols);
+    if (v.kind !== "object" || v.additional === false || v.properties.length === 0) return undefined;
+    if (v.not || v.minProperties || v.maxProperties !== undefined || v.propertyNames || v.dependentRequired)
+      return undefined;
+    if (!v.properties.every((p) => p.required && resolveRefs(p.schema, symbols).kind === "any"))
+      return undefined;
+    sets.push(v.properties.map((p) => p.name));
+  }
+  return { exclusive: n.exclusive, sets };
+}
+
+/** How a presence rule reads in a diagnostic or note: `oneOf (exactly one of: a; b, c)`. */
+function presenceText(rule: PresenceRule): string {
+  const sets = rule.sets.map((set) => set.join(" and ")).join("; ");
+  return `${rule.exclusive ? "oneOf" : "anyOf"} (${rule.exclusive ? "exactly" : "at least"} one of: ${sets})`;
+}
+
+/** The tool's notes on what its flattened body's spec says beyond its fields. */
+function flattenedNotes(flat: FieldsShape, notes: string[]): void {
+  if (flat.nullable)
+    notes.push(
+      "the request body may be null in the spec: its fields are the arguments (given none, no body is sent, or `{}` when the spec requires one)",
+    );
+  for (const rule of flat.presence)
+    notes.push(`the request body's fields: ${presenceText(rule)}, which the upstream checks`);
 }
 
 /**
