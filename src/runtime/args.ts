@@ -172,9 +172,11 @@ export function checkArguments(
  * parsed object the refinements read lacks it. Such a member is refused, not sent (it would reach the upstream
  * unchecked, whatever the spec forbids). A value zod passes through whole (a free-form value) keeps its own
  * `__proto__` in the parse's output, checked as that value's schema says (anything), and is not one.
- * Iterative, as `withoutPrototypes`.
+ * Iterative, as `withoutPrototypes`. Arguments without a `__proto__` member anywhere (nearly every call) are
+ * answered by one walk of the arguments alone; the walk that builds paths runs only when one is there.
  */
 export function droppedProtoPath(parsed: unknown, input: unknown): PropertyKey[] | undefined {
+  if (!holdsProtoMember(input)) return undefined;
   const stack: Array<[input: unknown, parsed: unknown, path: PropertyKey[]]> = [[input, parsed, []]];
   while (stack.length > 0) {
     const [from, to, path] = stack.pop()!;
@@ -193,6 +195,21 @@ export function droppedProtoPath(parsed: unknown, input: unknown): PropertyKey[]
     }
   }
   return undefined;
+}
+
+/** Whether an object in `value` (itself or one it holds, at any depth) has an own member named `__proto__`. */
+function holdsProtoMember(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const stack: object[] = [value];
+  while (stack.length > 0) {
+    const from = stack.pop() as Record<string, unknown>;
+    if (Object.hasOwn(from, "__proto__")) return true;
+    for (const key of Object.keys(from)) {
+      const item = from[key];
+      if (item !== null && typeof item === "object") stack.push(item);
+    }
+  }
+  return false;
 }
 
 /** The parse's result, unless it left out a `__proto__` member of the arguments (`droppedProtoPath`). */
