@@ -602,7 +602,7 @@ function tooLargeForBlock(outcome: ToolOutcome, mimeType: string, chars: number)
     ...rest,
     data: undefined,
     error: {
-      // Not "more than clients read": a block of 9.5 MB fits in a message they read; the bound leaves room.
+      // Not "more than clients read": a block of 9.5 MiB fits in a message they read; the bound leaves room.
       message: `the upstream's ${mimeType} body is ${formatBytes(chars)} as base64, more than a content block carries (${formatBytes(CLIENT_PART_BYTES)}: its message must stay within the ${formatBytes(CLIENT_MESSAGE_BYTES)} clients read)`,
       code: "response_too_large",
     },

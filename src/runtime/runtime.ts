@@ -37,7 +37,7 @@ export type Executors = { [K in Binding["kind"]]?: Executor<Extract<Binding, { k
 
 export interface RuntimeOptions {
   fetch?: typeof fetch;
-  /** Upper bound on an upstream response body (default 10 MB). */
+  /** Upper bound on an upstream response body (default 10 MiB). */
   maxResponseBytes?: number;
   /** Receives the default chain and returns the one to run; policies insert themselves here by step name. */
   middleware?: (defaults: NamedMiddleware[]) => NamedMiddleware[];

@@ -1,17 +1,20 @@
 interface Unit {
   name: string;
   size: number;
-  /** Decimals shown: `9.5 MB`, and a whole number without `.0` (`10 MB`). */
+  /** Decimals shown: `9.5 MiB`, and a whole number without `.0` (`10 MiB`). */
   decimals: 0 | 1;
 }
 
-/** Units of 1024, as the limits printed with them are set (10 MB is 10 x 1024 x 1024 bytes), smallest first. */
+/**
+ * Units of 1024, as the limits printed with them are set (10 MiB is 10 x 1024 x 1024 bytes), smallest first, named
+ * as units of 1024 are (IEC: KiB, MiB): `MB` is 1,000,000 bytes where the issues, docs and bench print sizes.
+ */
 const UNITS: readonly Unit[] = [
   { name: "bytes", size: 1, decimals: 0 },
-  { name: "KB", size: 1024, decimals: 0 },
-  { name: "MB", size: 1024 ** 2, decimals: 1 },
-  { name: "GB", size: 1024 ** 3, decimals: 1 },
-  { name: "TB", size: 1024 ** 4, decimals: 1 },
+  { name: "KiB", size: 1024, decimals: 0 },
+  { name: "MiB", size: 1024 ** 2, decimals: 1 },
+  { name: "GiB", size: 1024 ** 3, decimals: 1 },
+  { name: "TiB", size: 1024 ** 4, decimals: 1 },
 ];
 
 /** `n` in `unit`, rounded half up to its decimals; exact, the sizes being powers of two (for `n` below 2^49). */
@@ -21,8 +24,8 @@ function inUnit(n: number, unit: Unit): number {
 }
 
 /**
- * A byte count as people read it in messages and summaries (`64 KB`, `9.5 MB`): in the largest unit it holds one
- * of, or the next one up when rounding makes it 1024 of its own (1,048,575 bytes read `1 MB`, never `1024 KB`).
+ * A byte count as people read it in messages and summaries (`64 KiB`, `9.5 MiB`): in the largest unit it holds one
+ * of, or the next one up when rounding makes it 1024 of its own (1,048,575 bytes read `1 MiB`, never `1024 KiB`).
  */
 export function formatBytes(n: number): string {
   let at = 0;

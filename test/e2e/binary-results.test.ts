@@ -215,7 +215,7 @@ beforeAll(async () => {
       return res.end(PNG);
     }
     if (req.path === "/things/huge") {
-      // 7 MiB: within the upstream response limit, 9.3 MB as base64, more than a content block carries.
+      // 7 MiB: within the upstream response limit, 9.3 MiB as base64, more than a content block carries.
       res.writeHead(200, { "content-type": "image/png" });
       return res.end(Buffer.concat([PNG, Buffer.alloc(7 * 1024 * 1024 - PNG.byteLength, 1)]));
     }
@@ -415,10 +415,10 @@ describe("upstream replies that are not JSON", () => {
     expect(huge.structuredContent).toBeUndefined();
     expect(huge.content.map((c) => c.type)).toEqual(["text", "text"]);
     expect(huge.content[0]?.text).toMatch(
-      /^the upstream's image\/png body is 9\.3 MB as base64, more than a content block carries \(9 MB: its message must stay within the 10 MB clients read\) \(correlation id /,
+      /^the upstream's image\/png body is 9\.3 MiB as base64, more than a content block carries \(9 MiB: its message must stay within the 10 MiB clients read\) \(correlation id /,
     );
     expect(huge.content[1]?.text).toBe(
-      "note: the upstream answered image/png (7 MB), not the application/json (its 200 response) the output schema describes: its bytes were not sent, as the error above says",
+      "note: the upstream answered image/png (7 MiB), not the application/json (its 200 response) the output schema describes: its bytes were not sent, as the error above says",
     );
   });
 

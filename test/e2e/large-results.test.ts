@@ -92,7 +92,7 @@ describe("answers larger than stdio clients read", () => {
     expect(big.structuredContent).toBeUndefined();
     expect(big.content).toHaveLength(1);
     expect(big.content[0]?.text).toMatch(
-      /^the answer is 1\d(\.\d)? MB of JSON, more than stdio clients read in one message \(9\.9 MB\); it was not sent\. Ask for less/,
+      /^the answer is 1\d(\.\d)? MiB of JSON, more than stdio clients read in one message \(9\.9 MiB\); it was not sent\. Ask for less/,
     );
     await served.waitForStderr("was not sent: the answer is");
     // The upstream was asked once, and the server keeps serving: a smaller page comes back whole.
@@ -147,7 +147,7 @@ describe("answers larger than stdio clients read", () => {
         content: [
           {
             type: "text",
-            text: "the answer is 9.9 MB of JSON, more than stdio clients read in one message (9.9 MB); it was not sent. Ask for less: a smaller page, fewer fields, or a narrower filter.",
+            text: "the answer is 9.9 MiB of JSON, more than stdio clients read in one message (9.9 MiB); it was not sent. Ask for less: a smaller page, fewer fields, or a narrower filter.",
           },
         ],
         isError: true,
@@ -160,7 +160,7 @@ describe("answers larger than stdio clients read", () => {
       error: {
         code: -32603,
         message:
-          "the answer is 9.9 MB of JSON, more than stdio clients read in one message (9.9 MB); it was not sent",
+          "the answer is 9.9 MiB of JSON, more than stdio clients read in one message (9.9 MiB); it was not sent",
       },
     });
     const notice = lineOf(MAX_LINE_BYTES + 1, {}).replace('"id":7,', "");

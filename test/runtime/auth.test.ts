@@ -380,7 +380,7 @@ describe("OAuth2 client credentials", () => {
     behaviour = { status: 200, body: { expires_in: 3600, padding: "x".repeat(100 * 1024) } };
     const auth = createAuthenticator(source([oauth()]), resolveConfig(vars, env));
     await expect(auth.apply([["oauth"]], { signal })).rejects.toThrow(
-      "OAuth2 scheme 'oauth': the token endpoint's answer is larger than 64 KB",
+      "OAuth2 scheme 'oauth': the token endpoint's answer is larger than 64 KiB",
     );
   });
 

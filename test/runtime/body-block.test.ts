@@ -128,7 +128,7 @@ describe("withBodyBlock", () => {
     const shown = withBodyBlock(binary(Buffer.alloc(7 * 1024 * 1024, 1), "image/png"), "c4");
     expect(shown.error).toEqual({
       message:
-        "the upstream's image/png body is 9.3 MB as base64, more than a content block carries (9 MB: its message must stay within the 10 MB clients read)",
+        "the upstream's image/png body is 9.3 MiB as base64, more than a content block carries (9 MiB: its message must stay within the 10 MiB clients read)",
       code: "response_too_large",
     });
     expect([shown.data, shown.content, shown.binary]).toEqual([undefined, undefined, undefined]);

@@ -123,7 +123,7 @@ describe("responses", () => {
       1024,
     ).run(ctx(), binding);
     expect(declared.error).toEqual({
-      message: "the upstream response is larger than 1 KB",
+      message: "the upstream response is larger than 1 KiB",
       code: "response_too_large",
     });
     const stream = new ReadableStream<Uint8Array>({
@@ -143,7 +143,7 @@ describe("responses", () => {
     const result = await executor(
       () => new Response(body, { headers: { "content-type": "application/octet-stream" } }),
     ).run(ctx(), binding);
-    expect(result.error?.message).toBe("the upstream response is larger than 10 MB");
+    expect(result.error?.message).toBe("the upstream response is larger than 10 MiB");
   });
 });
 

@@ -71,7 +71,7 @@ describe("issuer documents are read under a size bound", () => {
     const fetchBig = (async () =>
       new Response(JSON.stringify(big), { headers: { "content-type": "application/json" } })) as typeof fetch;
     const directory = createIssuerDirectory([ISSUER], { fetch: fetchBig });
-    await expect(directory.keysFor(ISSUER)).rejects.toThrow(/is larger than 256 KB/);
+    await expect(directory.keysFor(ISSUER)).rejects.toThrow(/is larger than 256 KiB/);
   });
 
   it("a key set over 256 KB is refused too (jose fetches it through the same bound)", async () => {
@@ -85,7 +85,7 @@ describe("issuer documents are read under a size bound", () => {
     }) as typeof fetch;
     const { keys } = await createIssuerDirectory([ISSUER], { fetch: fetchJwks }).keysFor(ISSUER);
     await expect(keys({ alg: "RS256", kid: "k1" }, { payload: "", signature: "" })).rejects.toThrow(
-      /larger than 256 KB/,
+      /larger than 256 KiB/,
     );
     expect(fetched.at(-1)).toBe("https://auth.example.com/jwks.json");
   });

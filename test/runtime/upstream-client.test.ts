@@ -296,7 +296,7 @@ describe("the upstream client", () => {
     for (const path of ["/declared", "/chunked"]) {
       const outcome = await run(call(), binding("GET", path));
       expect(outcome.error?.code).toBe("response_too_large");
-      expect(outcome.error?.message).toMatch(/larger than 10 KB/);
+      expect(outcome.error?.message).toMatch(/larger than 10 KiB/);
     }
     await up.allClosed();
   });
@@ -380,7 +380,7 @@ describe("the upstream client", () => {
         const outcome = await run(call(), binding("GET", path));
         expect(outcome.error).toMatchObject({
           code: "response_too_large",
-          message: "the upstream response is larger than 10 KB",
+          message: "the upstream response is larger than 10 KiB",
         });
       }
     },
@@ -411,7 +411,7 @@ describe("the upstream client", () => {
       const outcome = await up.run(100_000)(call(), binding());
       expect(outcome.error).toMatchObject({
         code: "response_too_large",
-        message: "the upstream response is larger than 98 KB",
+        message: "the upstream response is larger than 98 KiB",
       });
       // The client closed the connection: the upstream's endless response ends there.
       await up.allClosed();

@@ -103,7 +103,7 @@ describe("stacked content codings", () => {
     inject(coded);
     const result = await served.call("scaivault_read_secret", { path: PATH });
     expect(result.isError, textOf(result)).toBe(true);
-    expect(textOf(result)).toMatch(/the upstream response is larger than 10 MB/);
+    expect(textOf(result)).toMatch(/the upstream response is larger than 10 MiB/);
     expect(JSON.stringify(result)).not.toContain(CANARY);
     // The same flood as an error body is not read past its own cap either, and the server keeps serving.
     inject(coded, 500);

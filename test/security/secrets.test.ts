@@ -214,7 +214,7 @@ describe("hostile and odd upstream bodies", () => {
       body: Buffer.alloc(11 * 1024 * 1024, 0x61),
     });
     const result = await server.call("scaivault_read_secret", { path: upstream.seed.secrets.salesforce });
-    expect(textOf(result)).toMatch(/^the upstream response is larger than 10 MB/);
+    expect(textOf(result)).toMatch(/^the upstream response is larger than 10 MiB/);
     const next = await server.call("scaivault_read_secret", { path: upstream.seed.secrets.salesforce });
     expect(next.isError).toBeFalsy();
   });

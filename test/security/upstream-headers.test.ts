@@ -66,7 +66,7 @@ describe("answers the HTTP client does not read", () => {
     const result = (await served.client.callTool({ name: "big_headers", arguments: {} })) as Result;
     expect(result.isError).toBe(true);
     expect(result.content?.[0]?.text).toMatch(
-      /^the upstream's response headers are larger than the HTTP client reads \(16 KB\); the response was not read/,
+      /^the upstream's response headers are larger than the HTTP client reads \(16 KiB\); the response was not read/,
     );
     const again = (await served.client.callTool({ name: "big_headers", arguments: {} })) as Result;
     expect(again.content?.[0]?.text).toMatch(/^the upstream's response headers are larger/);
