@@ -7,6 +7,7 @@ import { type CatalogSize, measureCatalog } from "../../src/publish/measure.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../../src/publish/settings.js";
 import { ROOT } from "../helpers/paths.js";
+import { kibInMb } from "./measure.js";
 
 /** The peer generator the issue compares with, at the version it names. */
 const PEER = "openapi-mcp-generator@4.0.1";
@@ -30,7 +31,7 @@ export function installPeer(): string[] {
 
 export interface RunFigures {
   ms: number;
-  /** Peak RSS in MB (from GNU time when the machine has it, else NaN). */
+  /** Peak RSS in MB of 1,000,000 bytes (from GNU time when the machine has it, else NaN). */
   rssMb: number;
 }
 
@@ -48,8 +49,8 @@ export function timeRun(cmd: string[], mayFail = false): RunFigures {
     console.error(why);
     return { ms: Number.NaN, rssMb: Number.NaN };
   }
-  const kb = Number(r.stderr.trim().split("\n").pop());
-  return { ms, rssMb: timed === cmd ? Number.NaN : kb / 1024 };
+  const kib = Number(r.stderr.trim().split("\n").pop());
+  return { ms, rssMb: timed === cmd ? Number.NaN : kibInMb(kib) };
 }
 
 /**

@@ -12,16 +12,23 @@ export interface ServerFigures {
   coldStartMs: number;
   listBytes: number;
   tools: number;
+  /** Resident set size in MB (1,000,000 bytes). */
   rssMb: number;
   /** CPU time the server's threads have run (on a shared machine, the figure load blurs least). */
   cpuMs: number;
 }
 
+/**
+ * Megabytes (1,000,000 bytes: the unit of every size the bench prints and of the issues' targets) in a count of
+ * KiB, the unit of /proc's `VmRSS: ... kB` and GNU time's `%M` (1024 bytes each: divided by 1024 they are MiB).
+ */
+export const kibInMb = (kib: number): number => (kib * 1024) / 1_000_000;
+
 function rssMb(pid: number | null): number {
   if (!pid) return Number.NaN;
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "NaN");
-  return kb / 1024;
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "NaN");
+  return kibInMb(kib);
 }
 
 /** CPU time every thread of `pid` has spent running, from /proc/<pid>/task/<tid>/schedstat (nanoseconds). */

@@ -65,7 +65,7 @@ describe("corpus: GitHub GraphQL (@octokit/graphql-schema)", () => {
     const checkMs = performance.now() - t1;
     const bytes = [...(cat?.files.values() ?? [])].reduce((n, text) => n + text.length, 0);
     console.log(
-      `github graphql: generate ${Math.round(genMs)} ms (${JSON.stringify(cat?.timings)}), type-check ${Math.round(checkMs)} ms, ${Math.round(bytes / 1024)} KB generated`,
+      `github graphql: generate ${Math.round(genMs)} ms (${JSON.stringify(cat?.timings)}), type-check ${Math.round(checkMs)} ms, ${Math.round(bytes / 1024)} KiB generated`,
     );
     expect(problems.slice(0, 5)).toEqual([]);
   }, 240_000);
