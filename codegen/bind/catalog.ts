@@ -7,7 +7,7 @@ import type { AuthScheme, CatalogIR, PropertyNode, SourceNode, SourceRef, ToolNo
 import { Views } from "../ir/views.js";
 import { encodePointer, type LoadedDocument } from "../load/document.js";
 import { appliedPatches } from "../load/patch.js";
-import type { Manifest, SourceSpec } from "../manifest/types.js";
+import type { Manifest, SelectorSpec, SourceSpec } from "../manifest/types.js";
 import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import { shareGraphqlShapes } from "../normalize/graphql/share.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
@@ -26,7 +26,7 @@ import {
 } from "./graphql-tool.js";
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { bindHttpTool } from "./http-tool.js";
-import { resolveFrom, selectorMatches } from "./select.js";
+import { nearOperations, resolveFrom, selectorMatches } from "./select.js";
 import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransport } from "./settings.js";
 import { OperationGate, specEndpoints } from "./skips.js";
 import { authFor, bindEnv, envNamesOf, timeoutOf, valueSourceOf } from "./sources.js";
@@ -627,8 +627,25 @@ function warnUnmatchedOperations(input: BindInput, matched: Set<number>): void {
       "TW113",
       `select entry ${named.text} matches no operation${of}: it selects nothing`,
       input.doc.ref(named.at),
+      fields.length === 1 ? unmatchedHint(s, input.sources) : undefined,
     );
   });
+}
+
+/**
+ * What a select entry naming one operation or tag that matches none may have meant (`GET /v1/acount`, a tag in
+ * another case or misspelt), among the operations of its source (of every OpenAPI source when it names none).
+ */
+function unmatchedHint(s: SelectorSpec, sources: readonly OpenApiSourceModel[]): string | undefined {
+  const pool = sources.filter((src) => s.source === undefined || src.id === s.source);
+  const operations = pool.flatMap((src) => src.operations);
+  if (s.operation !== undefined) return didYouMean(nearOperations(s.operation, operations));
+  if (s.tag !== undefined) {
+    const tags = new Set(operations.flatMap((op) => op.tags));
+    const exact = [...tags].filter((t) => t.toLowerCase() === (s.tag as string).toLowerCase());
+    return didYouMean(exact.length > 0 ? exact : nearest(s.tag, tags));
+  }
+  return undefined;
 }
 
 /**

@@ -72,20 +72,38 @@ export function resolveFrom(
     }
     return undefined;
   }
-  const ids = pool.flatMap((s) => s.operations.map((o) => o.operationId ?? o.key));
-  const near = ids
-    .map((id) => ({ id, d: distance(id.toLowerCase(), ref.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d || compareStrings(a.id, b.id))
-    .slice(0, 3)
-    .filter((x) => x.d <= Math.max(3, ref.length / 3))
-    .map((x) => x.id);
   diags.error(
     "TW113",
     `${JSON.stringify(from)} matches no operation${sourceId ? ` of source ${JSON.stringify(sourceId)}` : ""}`,
     at,
-    didYouMean(near),
+    didYouMean(
+      nearOperations(
+        ref,
+        pool.flatMap((s) => s.operations),
+      ),
+    ),
   );
   return undefined;
+}
+
+/**
+ * Up to three operations nearest a reference that names none, in the form it was written: `METHOD /path` for a
+ * method and path (`GET /v1/acount` -> `GET /v1/account`), the operationId otherwise (its method and path when it
+ * has none). Closest first, at most one edit further than the closest; none further than a third of the reference
+ * (at least three edits).
+ */
+export function nearOperations(ref: string, operations: readonly OperationNode[]): string[] {
+  const m = METHOD_PATH.exec(ref.trim());
+  const written = (m ? `${(m[1] as string).toUpperCase()} ${m[2]}` : ref).toLowerCase();
+  const names = new Set(
+    operations.map((o) => (m || o.operationId === undefined ? `${o.method} ${o.path}` : o.operationId)),
+  );
+  const near = [...names]
+    .map((name) => ({ name, d: distance(name.toLowerCase(), written) }))
+    .sort((a, b) => a.d - b.d || compareStrings(a.name, b.name))
+    .slice(0, 3);
+  const best = near[0]?.d ?? 0;
+  return near.filter((x) => x.d <= Math.max(3, ref.length / 3) && x.d <= best + 1).map((x) => x.name);
 }
 
 export function selectorMatches(sel: SelectorSpec, op: OperationNode): boolean {
