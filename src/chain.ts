@@ -29,6 +29,8 @@ export interface ClientInfo {
   name?: string;
   version?: string;
   era: "legacy" | "modern";
+  /** The protocol revision negotiated at `initialize` (legacy connections that have one). */
+  protocolVersion?: string;
   principal?: Principal;
 }
 

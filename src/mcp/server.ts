@@ -19,6 +19,7 @@ import { describeError, logLine, wasHandled } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
 import { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS } from "./discovery-call.js";
+import { inRevisionWords } from "./elicitation.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
 import { printable, safeProtocolError } from "./protocol-errors.js";
@@ -336,6 +337,7 @@ function newSdkServer(doc: LoadedCatalog["doc"], instructions: string | undefine
   server.onerror = (error) => {
     if (!wasHandled(error)) logLine(`protocol error: ${describeError(error)}`);
   };
+  inRevisionWords(server);
   return server;
 }
 
@@ -350,6 +352,8 @@ function clientInfoReader(server: Server, era: "legacy" | "modern"): (ctx: ToolC
       | { name?: string; version?: string }
       | undefined;
     const info: ClientInfo = { capabilities, era };
+    const protocolVersion = era === "legacy" ? server.getNegotiatedProtocolVersion() : undefined;
+    if (protocolVersion !== undefined) info.protocolVersion = protocolVersion;
     const principal = ctx.http?.authInfo?.extra?.principal as Principal | undefined;
     if (principal) info.principal = principal;
     if (implementation?.name) info.name = implementation.name;

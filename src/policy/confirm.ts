@@ -51,11 +51,19 @@ export function pendingElicitation(ctx: CallContext): PendingElicitation | undef
   return ctx.notes.get(PENDING) as PendingElicitation | undefined;
 }
 
+/** The first protocol revision with elicitation. */
+export const ELICITATION_SINCE = "2025-06-18";
+
 /**
  * Form elicitation support as declared: `elicitation: {}` (the 2025-06-18 form, meaning form mode) or
- * `elicitation: { form: {...} }`; a client offering only `url` mode cannot answer a form.
+ * `elicitation: { form: {...} }`; a client offering only `url` mode cannot answer a form. A client that negotiated
+ * a revision before elicitation existed (2025-03-26, 2024-11-05) is not asked, whatever it declared: it gets the
+ * preview and its token.
  */
 export function supportsFormElicitation(client: ClientInfo): boolean {
+  const version = client.protocolVersion;
+  if (version !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(version) && version < ELICITATION_SINCE)
+    return false;
   const elicitation = client.capabilities?.elicitation;
   if (elicitation === null || typeof elicitation !== "object") return false;
   const modes = elicitation as Record<string, unknown>;

@@ -1,0 +1,139 @@
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { childEnv } from "../helpers/child-env.js";
+import { genToDisk, writeTree } from "../helpers/generate.js";
+import { BIN, textJson } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * A confirmation is asked in the words of the protocol revision the client negotiated. Elicitation came with
+ * 2025-06-18 (`message` and `requestedSchema`); 2025-11-25 added `mode`. The SDK's legacy shim wrote
+ * `mode: "form"` to every 2025-era client, and asked clients of 2025-03-26 and 2024-11-05 (which have no
+ * elicitation at all) too, when they declared an `elicitation` capability. Each revision now gets only what it
+ * defines: the request without `mode` at 2025-06-18, with it at 2025-11-25, and before 2025-06-18 no request at
+ * all but the preview with its token.
+ */
+
+const SPEC = `openapi: 3.0.3
+info: { title: Items, version: "1" }
+paths:
+  /items/{id}:
+    delete:
+      operationId: deleteItem
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses: { "204": { description: deleted } }
+`;
+
+const MANIFEST = `catalog: items
+env:
+  ITEMS_URL: { type: url, description: "ITEMS_URL." }
+sources:
+  api: { openapi: ./openapi.yaml, base_url: { env: ITEMS_URL } }
+select: [{ all: true }]
+tools:
+  delete_item: { from: deleteItem }
+`;
+
+let upstream: RecordingServer;
+let dir: string;
+
+beforeAll(async () => {
+  const src = writeTree("elicitation-versions", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
+  ({ dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out")));
+  upstream = await startRecordingServer((_req, res) => sendJson(res, 204, {}));
+});
+
+afterAll(async () => {
+  await upstream?.close();
+});
+
+interface Wire {
+  method?: string;
+  params?: Record<string, unknown>;
+}
+
+/** The v2 SDK client held to one protocol revision, declaring `elicitation: {}`; every message it received. */
+async function clientAt(version: string) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, "serve", dir],
+    cwd: ROOT,
+    env: childEnv({ ITEMS_URL: upstream.url }),
+    stderr: "pipe",
+  });
+  const client = new Client(
+    { name: "elicitation-versions", version: "1.0.0" },
+    { capabilities: { elicitation: {} }, supportedProtocolVersions: [version] },
+  );
+  const received: Wire[] = [];
+  const asked: Record<string, unknown>[] = [];
+  client.setRequestHandler("elicitation/create", async (request) => {
+    asked.push(request.params as Record<string, unknown>);
+    return { action: "accept", content: { confirm: true } } as never;
+  });
+  await client.connect(transport);
+  const deliver = transport.onmessage;
+  transport.onmessage = (message) => {
+    received.push(message as Wire);
+    deliver?.(message);
+  };
+  expect(client.getNegotiatedProtocolVersion()).toBe(version);
+  return { client, received, asked };
+}
+
+const sentFor = (id: string) =>
+  upstream.received.filter((r) => r.url === `/items/${id}`).map((r) => `${r.method} ${r.url}`);
+
+describe("elicitation in each revision's words", () => {
+  it.each([
+    ["2025-11-25", true],
+    ["2025-06-18", false],
+  ])("at %s the question is asked, with mode: %s; accept runs the call once", async (version, withMode) => {
+    const { client, received, asked } = await clientAt(version);
+    try {
+      const id = `v${version}`;
+      const result = await client.callTool({ name: "delete_item", arguments: { id } });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      const requests = received.filter((m) => m.method === "elicitation/create");
+      expect(requests).toHaveLength(1);
+      const params = requests[0]!.params!;
+      expect("mode" in params).toBe(withMode);
+      if (withMode) expect(params.mode).toBe("form");
+      expect(String(params.message)).toContain("DELETE /items/");
+      expect(params.requestedSchema).toMatchObject({ type: "object", required: ["confirm"] });
+      expect(asked).toHaveLength(1);
+      expect(sentFor(id)).toEqual([`DELETE /items/${id}`]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.each(["2025-03-26", "2024-11-05"])(
+    "at %s (no elicitation in the revision) the preview and its token, never a request",
+    async (version) => {
+      const { client, received, asked } = await clientAt(version);
+      try {
+        const id = `v${version}`;
+        const result = await client.callTool({ name: "delete_item", arguments: { id } });
+        expect(result.isError).toBe(true);
+        const preview = textJson(result);
+        expect(preview.confirmation_required).toBe(true);
+        expect(received.filter((m) => m.method === "elicitation/create")).toEqual([]);
+        expect(asked).toEqual([]);
+        expect(sentFor(id)).toEqual([]);
+        const again = await client.callTool({
+          name: "delete_item",
+          arguments: { id, confirmation_token: preview.confirmation_token },
+        });
+        expect(again.isError, JSON.stringify(again)).toBeFalsy();
+        expect(sentFor(id)).toEqual([`DELETE /items/${id}`]);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+});
