@@ -105,6 +105,31 @@ export function describeAction(tool: CatalogTool, args: Record<string, unknown>,
   return terminalSafe(tool.summary);
 }
 
+const ENCODED_MASK = encodeURIComponent(MASK);
+
+/**
+ * `describeAction` of the arguments a preview shows (`redactedArguments`): a secret-looking argument the request
+ * sends in its query (`?password_confirmation=...`) or headers is shown masked, as in `arguments`. A path value is
+ * shown as sent whatever its name: it names the target (`DELETE /secrets/{secret_name}`), which a person
+ * confirming must see.
+ */
+function describeShown(
+  tool: CatalogTool,
+  args: Record<string, unknown>,
+  shown: Record<string, unknown>,
+  line: RequestLine | undefined,
+): string {
+  const binding = tool.binding;
+  if (binding.kind !== "http" || !line) return describeAction(tool, args, line);
+  const shownLine: RequestLine = (t, a) => line(t, a)?.replaceAll(ENCODED_MASK, MASK);
+  const sent = { ...args };
+  for (const [name, value] of Object.entries(shown)) {
+    const inPath = binding.params.some((param) => param.arg === name && param.in === "path");
+    if (!inPath) setOwn(sent, name, value);
+  }
+  return describeAction(tool, sent, shownLine);
+}
+
 /** The arguments as a preview may show them: secret-looking arguments and key/value write values masked. */
 export function redactedArguments(
   tool: CatalogTool,
@@ -117,7 +142,18 @@ export function redactedArguments(
     if (value === undefined) continue;
     if (secretKeyPattern.test(name) || name === spec?.valuesArg) setOwn(out, name, MASK);
     else if (name === spec?.keysArg) setOwn(out, name, keysOnly(value));
-    else setOwn(out, name, value);
+    else setOwn(out, name, maskedWithin(value, secretKeyPattern));
+  }
+  return out;
+}
+
+/** `value` with the value of every secret-looking key inside it masked, at any depth (`{owner: {password}}`). */
+function maskedWithin(value: unknown, secretKeyPattern: KeyPattern): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskedWithin(item, secretKeyPattern));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    setOwn(out, key, secretKeyPattern.test(key) ? MASK : maskedWithin(item, secretKeyPattern));
   }
   return out;
 }
@@ -198,8 +234,8 @@ export function confirmationStep(
       if (token !== undefined) return runWithPreviewToken(call, token, next);
       const state = ctx.input?.state;
       if (state !== undefined) return runOnElicitedAnswer(call, state, next);
-      const would = describeAction(ctx.tool, args, line);
       const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
+      const would = describeShown(ctx.tool, args, shown, line);
       await tokens.prepare();
       if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
         return askTheUser(call, would, shown);
@@ -227,8 +263,8 @@ function confirmByArgument(
   const call = confirming(ctx, tokens, args);
   const state = ctx.input?.state;
   if (state !== undefined) return runOnElicitedAnswer(call, state, next);
-  const would = describeAction(ctx.tool, args, line);
   const shown = redactedArguments(ctx.tool, args, secretKeyPattern);
+  const would = describeShown(ctx.tool, args, shown, line);
   if (!confirmed) return previewForArgument(ctx, would, shown);
   if (ctx.entry === "tools/call" && ctx.depth === 0 && supportsFormElicitation(ctx.client)) {
     return tokens.prepare().then(() => askTheUser(call, would, shown));
@@ -325,24 +361,19 @@ async function runOnElicitedAnswer(
 function askTheUser(
   { ctx, tokens, args, tool, caller }: Confirming,
   would: string,
-  shown: unknown,
+  shown: Record<string, unknown>,
 ): ToolOutcome {
   const issued = tokens.issue("elicit", tool, args, caller);
   const pending: PendingElicitation = {
     key: ANSWER_KEY,
-    message: cut(
-      // A person reads this: the arguments' characters a renderer acts on (line breaks inside a value are
-      // already `\n`; bidi controls, line separators, C1 controls) are shown as escapes, as in `would`.
-      `Confirm ${terminalSafe(ctx.tool.title)} (${ctx.calledAs}): ${would}. Arguments: ${terminalJson(shown)}. Nothing happens unless you confirm.`,
-      1000,
-    ),
+    message: question(ctx, would, shown),
     requestedSchema: {
       type: "object",
       properties: {
         [ANSWER_KEY]: {
           type: "boolean",
           title: `Yes, run ${ctx.calledAs}`,
-          description: would,
+          description: cut(would, QUESTION.action),
         },
       },
       required: [ANSWER_KEY],
@@ -383,6 +414,38 @@ function issuePreview(
   );
 }
 
+/**
+ * Bounds of the confirmation question (characters): a person reads it and a client shows it whole, so each part
+ * is cut on its own and the question always ends with what happens without an answer. Every argument is named
+ * (up to `listed` with their values, the rest by name), each value cut to `value`.
+ */
+const QUESTION = { title: 200, action: 600, name: 64, value: 200, listed: 40, rest: 600 };
+
+/**
+ * The question put to the user: the tool, what it would do, and each argument as `name: value`. A person reads
+ * this: characters a renderer acts on (bidi controls, line separators, C1 controls; a line break inside a value is
+ * already `\n`) are shown as escapes, as in `would`; secret-looking values are masked (`redactedArguments`).
+ */
+function question(ctx: CallContext, would: string, shown: Record<string, unknown>): string {
+  const entries = Object.entries(shown);
+  const listed = entries
+    .slice(0, QUESTION.listed)
+    .map(
+      ([name, value]) =>
+        `${cut(terminalSafe(name), QUESTION.name)}: ${cut(terminalJson(value), QUESTION.value)}`,
+    );
+  const rest = entries.slice(QUESTION.listed).map(([name]) => terminalSafe(name));
+  const more = rest.length > 0 ? `; and ${rest.length} more: ${cut(rest.join(", "), QUESTION.rest)}` : "";
+  const args = entries.length > 0 ? `${listed.join("; ")}${more}` : "none";
+  const title = cut(terminalSafe(ctx.tool.title), QUESTION.title);
+  return `Confirm ${title} (${ctx.calledAs}): ${cut(would, QUESTION.action)}. Arguments: ${args}. Nothing happens unless you confirm.`;
+}
+
+/** `text` cut to `max` characters (never inside a surrogate pair), saying how many were left out. */
 function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }
