@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { logLine } from "../telemetry/log.js";
+import { closeInStages } from "./http-node.js";
 
 /**
  * A bound on the connections open at once. Without one, anyone who can reach the port holds sockets for free:
@@ -11,8 +12,9 @@ import { logLine } from "../telemetry/log.js";
  * At the bound, a new connection closes the oldest one that is serving no request, choosing first among those
  * that never carried an authenticated request (a flood's own sockets, whatever their state), then among the
  * others (an authenticated client's idle keep-alive socket, which it reopens). A connection serving a request is
- * never closed for another. When every connection is serving one, the new one is answered 503 and closed. So a
- * flood of unauthenticated sockets can take no more than the bound, and never a request in progress.
+ * never closed for another. When every connection is serving one, the new one is answered 503 and closed in
+ * stages (`closeInStages`: a request already sent on it is read within a bound, not served). So a flood of
+ * unauthenticated sockets can take no more than the bound, and never a request in progress.
  */
 
 interface Tracked {
@@ -59,6 +61,10 @@ export class ConnectionBudget {
   private admit(socket: Socket): void {
     if (this.open.size >= this.max && !this.evictOne()) {
       this.warn();
+      // Closed in stages, as an answer that closes its connection is: a client already sending its request reads
+      // the 503 (destroyed at once, with its bytes unread, the socket sent a reset instead), and no request sent on
+      // it is served.
+      closeInStages(socket);
       socket.write(REFUSED);
       socket.destroySoon();
       return;

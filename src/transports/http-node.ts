@@ -177,6 +177,11 @@ export function settleUnreadBody(req: IncomingMessage, res: ServerResponse): voi
     res.setHeader("connection", "close");
     closing.add(req.socket);
   }
+  dropUnread(req);
+}
+
+/** Reads and drops at most `UNREAD_BODY_LIMIT` more of the request's body, then stops reading it. */
+function dropUnread(req: IncomingMessage): void {
   let dropped = 0;
   const drop = (chunk: Buffer) => {
     dropped += chunk.length;
@@ -188,9 +193,17 @@ export function settleUnreadBody(req: IncomingMessage, res: ServerResponse): voi
   req.on("data", drop);
 }
 
-/** Whether a request came on a connection being closed after an answer that said so (pipelined after it). */
-export function afterClosingAnswer(req: IncomingMessage): boolean {
-  return closing.has(req.socket);
+/**
+ * Passes over a request that came on a connection being closed after an answer that said so (pipelined after it,
+ * or sent on a connection answered 503 at `--max-connections`), and returns true; false for any other request. It
+ * is not served and not answered (RFC 9112 9.6): its body is read as `settleUnreadBody` reads one, and the
+ * connection goes as `closeInStages` closes it. Destroying the socket here instead reset a client still sending,
+ * which then lost the answer before (the 503 of a connection over the bound: `write EPIPE`).
+ */
+export function passedOver(req: IncomingMessage): boolean {
+  if (!closing.has(req.socket)) return false;
+  dropUnread(req);
+  return true;
 }
 
 /**

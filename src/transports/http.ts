@@ -18,10 +18,10 @@ import {
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
 import {
-  afterClosingAnswer,
   ClientGoneError,
   closeInStages,
   jsonRpcError,
+  passedOver,
   sendJson,
   shownValue,
 } from "./http-node.js";
@@ -188,8 +188,8 @@ interface Routes {
 /** Host and Origin checks, refusal while draining, then the metadata documents or the MCP endpoint. */
 function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, identity, info, sse }: Routes) {
   const { settings } = endpoint;
-  // A request pipelined after an answer that closes its connection is not served (RFC 9112 9.6): the socket goes.
-  if (afterClosingAnswer(req)) return void req.socket.destroy();
+  // A request pipelined after an answer that closes its connection is not served (RFC 9112 9.6).
+  if (passedOver(req)) return;
   const path = (req.url ?? "/").split("?")[0]!;
   if (!guarded(req, res, settings, PROBE_PATHS.has(path))) return;
   if (PROBE_PATHS.has(path)) {

@@ -166,6 +166,43 @@ describe("HTTP floods", () => {
     );
   });
 
+  it("answers 503 to clients still sending their request past --max-connections, and serves none of it", async () => {
+    const served = await started(["--max-connections", "2"]);
+    const calls = [1, 2].map((id) =>
+      raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body: call(id, `b/${id}`) }),
+    );
+    await until(() => held.length >= 2);
+    // The 503 was written and the socket destroyed at once: a client still writing its body got a reset, not the
+    // answer (node's http client: ECONNRESET; fetch: "fetch failed").
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 3, method: "ping", pad: "x".repeat(4 * 1024 * 1024) });
+    for (const chunked of [false, true]) {
+      const res = await raw(served.url, { headers: { ...MCP_HEADERS, ...auth }, body, chunked });
+      expect(res.status).toBe(503);
+      expect(res.headers["retry-after"]).toBe("1");
+      expect(res.body).toBe("too many connections are serving requests now");
+    }
+    const fetched = await fetch(served.url, { method: "POST", headers: { ...MCP_HEADERS, ...auth }, body });
+    expect(fetched.status).toBe(503);
+    await fetched.text();
+    // A raw socket sending a whole request: one answer (the 503), the request not served, the server's end.
+    const { hostname, port } = new URL(served.url);
+    const socket = connect(Number(port), hostname);
+    socket.on("error", () => {});
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    const ended = once(socket, "end");
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${KEY}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(INITIALIZE)}\r\n\r\n${INITIALIZE}`,
+    );
+    await ended;
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toEqual(["HTTP/1.1 503 "]);
+    socket.destroy();
+    release();
+    expect((await Promise.all(calls)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it("bounds authenticated requests in progress: 503 with Retry-After beyond --max-requests", async () => {
     const served = await started(["--max-requests", "2"]);
     const calls = [1, 2].map((id) =>
