@@ -6,6 +6,33 @@
 
 export type GuardResult = { ok: true } | { ok: false; reason: string };
 
+/** The path a request is routed by, or why its target is refused (400). */
+export type TargetResult = { ok: true; path: string } | { ok: false; reason: string };
+
+/**
+ * The path of a request's target (`url` as node hands it, the `Host` header beside it). An absolute-form target
+ * (`POST http://host/mcp HTTP/1.1`, as clients send to proxies) is routed by its path, and its authority is the one
+ * judged (RFC 9112 3.2.2: it replaces Host): it must be http(s), carry no userinfo, and match the Host header, as a
+ * client must send it, so that the Host checked is the authority the request names and the one a proxy in front
+ * routed by. Routed by `url` as it came, such a request was answered 404 whatever its authority, and a server MUST
+ * accept the absolute form.
+ */
+export function requestTarget(url: string, host: string | undefined): TargetResult {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return { ok: true, path: url.split("?")[0]! };
+  const absolute = /^https?:\/\/([^/?#]*)([^?#]*)/i.exec(url);
+  const shown = JSON.stringify(url.length > 60 ? `${url.slice(0, 60)}...` : url);
+  if (!absolute) return { ok: false, reason: `the request target ${shown} is not an http or https URL` };
+  const authority = absolute[1]!;
+  if (authority.includes("@"))
+    return { ok: false, reason: `the request target ${shown} carries userinfo (RFC 9110 4.2.4)` };
+  if (host?.toLowerCase() !== authority.toLowerCase())
+    return {
+      ok: false,
+      reason: `the Host header must name the authority of the request target ${shown} (RFC 9112 3.2.2)`,
+    };
+  return { ok: true, path: absolute[2] || "/" };
+}
+
 /** Splits `host[:port]` (IPv6 in brackets) into a lowercase host and an optional port. */
 export function splitHost(value: string): { host: string; port?: string } | undefined {
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());

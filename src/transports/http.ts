@@ -14,6 +14,7 @@ import {
   checkProbeHost,
   foreignTransferCoding,
   repeatedHeader,
+  requestTarget,
 } from "./http-guard.js";
 import { InflightCalls } from "./http-inflight.js";
 import { type McpEndpoint, serveMcp } from "./http-mcp.js";
@@ -190,7 +191,9 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
   const { settings } = endpoint;
   // A request pipelined after an answer that closes its connection is not served (RFC 9112 9.6).
   if (passedOver(req)) return;
-  const path = (req.url ?? "/").split("?")[0]!;
+  const target = requestTarget(req.url ?? "/", req.headers.host);
+  if (!target.ok) return sendJson(res, 400, jsonRpcError(`Bad Request: ${target.reason}`));
+  const { path } = target;
   if (!guarded(req, res, settings, PROBE_PATHS.has(path))) return;
   if (PROBE_PATHS.has(path)) {
     const probes = {

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
+import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
+
+/**
+ * Request targets and methods as hostile or unusual clients send them, through a real `toolwright serve` and
+ * node's http client (which sends the target and Host it is given): the absolute form a client sends to a proxy
+ * (`POST http://host/mcp HTTP/1.1`), whose authority replaces Host (RFC 9112 3.2.2).
+ */
+
+const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
+
+let served: Served;
+let host: string;
+beforeAll(async () => {
+  served = await serveHttp(await fixtureCatalog(), fixtureEnv());
+  host = new URL(served.url).host;
+});
+afterAll(async () => {
+  expect(await served.stop()).toBe(0);
+});
+
+const message = (body: string) => (JSON.parse(body) as { error: { message: string } }).error.message;
+
+describe("an absolute-form request target", () => {
+  it("is served by its path when its authority is an allowed host", async () => {
+    const res = await raw(served.url, {
+      path: `http://${host}/mcp`,
+      headers: { ...MCP_HEADERS, ...auth },
+      body: INITIALIZE,
+    });
+    // Before: 404, the target taken as a path.
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('"protocolVersion"');
+  });
+
+  it("is refused 403 when its authority is not an allowed host, on every path", async () => {
+    for (const path of ["/mcp", "/healthz", "/metrics", "/.well-known/oauth-protected-resource"]) {
+      const res = await raw(served.url, {
+        method: path === "/mcp" ? "POST" : "GET",
+        path: `http://rebind.example${path}`,
+        headers: { ...MCP_HEADERS, ...auth, host: "rebind.example" },
+        ...(path === "/mcp" ? { body: INITIALIZE } : {}),
+      });
+      // The authority is the Host judged: a probe's answers an IP address only, not a name.
+      expect([path, res.status, message(res.body)]).toEqual([path, 403, "Forbidden: Host not allowed"]);
+    }
+  });
+
+  it("is refused 400 when the Host header names another authority, or it carries userinfo or another scheme", async () => {
+    const cases = [
+      { target: "http://rebind.example/mcp", host, said: "the Host header must name the authority" },
+      {
+        target: `http://${host}/mcp`,
+        host: "rebind.example",
+        said: "the Host header must name the authority",
+      },
+      { target: `http://user@${host}/mcp`, host, said: "carries userinfo" },
+      { target: `ftp://${host}/mcp`, host, said: "is not an http or https URL" },
+    ];
+    for (const { target, host: sent, said } of cases) {
+      const res = await raw(served.url, {
+        path: target,
+        headers: { ...MCP_HEADERS, ...auth, host: sent },
+        body: INITIALIZE,
+      });
+      expect([target, res.status]).toEqual([target, 400]);
+      expect(message(res.body)).toContain(said);
+    }
+  });
+});
