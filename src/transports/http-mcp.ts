@@ -74,6 +74,7 @@ export async function serveMcp(
     return refuseUnauthenticated(res, decision, endpoint.metadataUrl());
   }
   endpoint.connections?.trust(req);
+  if (UNSERVED_METHODS.has(req.method ?? "")) return refuseMethod(res, req.method!);
   if (endpoint.requests.size >= endpoint.settings.maxRequests) return refuseBusy(res, endpoint.settings);
   const caller = callerKey(decision.principal, req);
   if (endpoint.requests.heldBy(caller) >= endpoint.settings.maxRequestsPerCaller)
@@ -85,6 +86,19 @@ export async function serveMcp(
   } finally {
     lease?.release();
   }
+}
+
+/**
+ * Methods the SDK's handler is never handed: a web `Request` refuses them (the fetch standard's forbidden methods),
+ * and a TRACE, which node parses, was answered 500 `internal error` (and logged as one) where any other method the
+ * endpoint does not take is 405.
+ */
+const UNSERVED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+function refuseMethod(res: ServerResponse, method: string): void {
+  sendJson(res, 405, jsonRpcError(`Method Not Allowed: the MCP endpoint takes POST, not ${method}`), {
+    allow: "POST",
+  });
 }
 
 const saidCallerBusy = new WeakSet<HttpSettings>();

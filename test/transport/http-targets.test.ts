@@ -5,7 +5,8 @@ import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from 
 /**
  * Request targets and methods as hostile or unusual clients send them, through a real `toolwright serve` and
  * node's http client (which sends the target and Host it is given): the absolute form a client sends to a proxy
- * (`POST http://host/mcp HTTP/1.1`), whose authority replaces Host (RFC 9112 3.2.2).
+ * (`POST http://host/mcp HTTP/1.1`), whose authority replaces Host (RFC 9112 3.2.2), and methods a web `Request`
+ * cannot carry.
  */
 
 const auth = { authorization: `Bearer ${FIXTURE_KEY}` };
@@ -67,5 +68,17 @@ describe("an absolute-form request target", () => {
       expect([target, res.status]).toEqual([target, 400]);
       expect(message(res.body)).toContain(said);
     }
+  });
+});
+
+describe("a method the MCP endpoint does not take", () => {
+  it("TRACE is 405 with Allow, as any other is, not a 500", async () => {
+    const res = await raw(served.url, { method: "TRACE", headers: auth });
+    // Before: 500 `internal error`, the SDK's web Request refusing the method.
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("POST");
+    expect(message(res.body)).toBe("Method Not Allowed: the MCP endpoint takes POST, not TRACE");
+    // Unauthenticated, it is refused as any request is.
+    expect((await raw(served.url, { method: "TRACE" })).status).toBe(401);
   });
 });
