@@ -156,8 +156,7 @@ export type NameOwner = { arg: string } | { credential: true } | { baseUrl: true
  * Who set each name of one query string, cookie header or form body: every name must come from exactly one
  * source. Otherwise an exploded object could add `api_key=attacker` before the credential's own `api_key`, or a
  * second `tenant` before the locked one, and many servers take the first value they see. Names are compared as
- * loosely as servers read them: case-insensitively, up to the first `[` (PHP and Rails read `a[b]` as `a`), and
- * with `.` and spaces as `_` (PHP).
+ * loosely as servers read them (`nameKey`).
  */
 export class NameOwners {
   private readonly owners = new Map<string, NameOwner>();
@@ -225,8 +224,21 @@ function sameOwner(a: NameOwner, b: NameOwner): boolean {
   return ("credential" in a && "credential" in b) || ("baseUrl" in a && "baseUrl" in b);
 }
 
+/**
+ * A query, form or cookie name as the loosest server reads it: case-insensitively, up to the first `[` (PHP and
+ * Rails read `a[b]` as `a`) or NUL byte, without leading whitespace, with `.` and spaces as `_`. PHP
+ * (php_register_variable_ex, for the query, form and multipart bodies and cookies alike) drops a name's leading
+ * spaces, ends it at a NUL byte (a C string) and turns `.` and spaces into `_`: `%20api_key`, `api_key%00x` and
+ * `api.key` all set `api_key` there.
+ */
 export function nameKey(name: string): string {
-  return name.split("[")[0]!.toLowerCase().replace(/[.\s]/g, "_");
+  return readKey(name, true);
+}
+
+/** `nameKey`, or with leading whitespace kept (as `_`) when `dropLeading` is false. */
+function readKey(name: string, dropLeading: boolean): string {
+  const head = name.split(/[[\0]/)[0]!;
+  return (dropLeading ? head.replace(/^\s+/, "") : head).toLowerCase().replace(/[.\s]/g, "_");
 }
 
 /**
@@ -243,11 +255,12 @@ export function isMethodOverrideKey(key: string): boolean {
 
 /**
  * Whether a query or form field name, as it goes on the wire (decoded), is read as a method override by some
- * framework: as `nameKey` reads it, or with its leading spaces dropped first, as PHP does (` _method` is Laravel's
- * and Symfony's `_method`) and Rack does after a separator (`a=1& _method=DELETE` is Rails' `_method`).
+ * framework: as `nameKey` reads it, which drops leading spaces as PHP does (` _method` is Laravel's and Symfony's
+ * `_method`) and Rack does after a separator (`a=1& _method=DELETE` is Rails' `_method`) and ends it at a NUL as
+ * PHP does (`_method%00x`), or with a leading space read as `_` (` method`).
  */
 export function isMethodOverrideName(name: string): boolean {
-  return isMethodOverrideKey(nameKey(name)) || isMethodOverrideKey(nameKey(name.replace(/^\s+/, "")));
+  return isMethodOverrideKey(readKey(name, true)) || isMethodOverrideKey(readKey(name, false));
 }
 
 /**

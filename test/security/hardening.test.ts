@@ -72,6 +72,20 @@ describe("object arguments never add a name another source sets", () => {
       /would both set the query parameter name "tenant"/,
     ],
     ["the credential's cookie", { prefs: { session: "attacker-session" } }, /keys would become cookie names/],
+    // PHP drops a name's leading spaces and ends it at a NUL byte (php_register_variable_ex), so each of these is
+    // the credential's `api_key` or the `tenant` there; PHP keeps the last value, and the absent `tenant` has none.
+    ["the credential's, after spaces", { filter: { "  api_key": "attacker" } }, /override a credential/],
+    ["the credential's, before a NUL", { filter: { "api_key\u0000x": "attacker" } }, /override a credential/],
+    [
+      "the locked tenant, after a space",
+      { tenant: "acme", filter: { " tenant": "other-tenant" } },
+      /would both set the query parameter name "tenant"/,
+    ],
+    [
+      "an absent argument's name, after a space",
+      { filter: { " tenant": "other-tenant" } },
+      /would set the query parameter name " tenant", which belongs to argument 'tenant'/,
+    ],
   ])("%s: refused before any request", async (_label, args, message) => {
     const result = await served.client.callTool({ name: "hard_search", arguments: args });
     expect(result.isError).toBe(true);
@@ -128,6 +142,18 @@ describe("form bodies follow the spec's encoding", () => {
     });
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/arguments 'name' and 'extra' would both set the form field name "name"/);
+    expect(upstream.received).toEqual([]);
+  });
+
+  it("nor with a name PHP reads as that field (leading spaces, a NUL byte)", async () => {
+    for (const key of [" name", "name\u0000x"]) {
+      const result = await served.client.callTool({
+        name: "hard_create_customer",
+        arguments: { name: "Ada", extra: { [key]: "Mallory" } },
+      });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/arguments 'name' and 'extra' would both set the form field name /);
+    }
     expect(upstream.received).toEqual([]);
   });
 });

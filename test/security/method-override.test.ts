@@ -119,6 +119,9 @@ describe("arguments that would change the request's method or URL", () => {
       " _method",
       "  _METHOD",
       "\t_method",
+      // PHP ends a name at a NUL byte: "_method\0x" is Laravel's _method.
+      "_method\u0000x",
+      " _method\u0000",
     ])
       await refused(
         "get_order",
@@ -137,6 +140,11 @@ describe("arguments that would change the request's method or URL", () => {
       "add_order_note",
       { id: "1", body: { note: "hi", " _method": "DELETE" } },
       /cannot set the form field " _method"/,
+    );
+    await refused(
+      "add_order_note",
+      { id: "1", body: { note: "hi", "_method\u0000": "DELETE" } },
+      /cannot set the form field "_method\\u0000"/,
     );
   });
 
