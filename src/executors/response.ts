@@ -278,6 +278,9 @@ export function describeNetworkError(error: unknown): string {
   const undecodable = /^undecodable body: ([a-z-]+)$/.exec(cause?.message ?? "");
   if (undecodable)
     return `the upstream's response body could not be decoded (Content-Encoding ${undecodable[1]})`;
+  // A 101 the request did not ask for (the upstream client never asks for a protocol switch).
+  if (cause?.message === "unrequested protocol switch")
+    return "the upstream answered HTTP 101 Switching Protocols, a protocol switch the request did not ask for; nothing was read";
   // Through the environment's proxy (NODE_USE_ENV_PROXY): the upstream client says when the proxy failed.
   // More content codings than the upstream client undoes (MAX_CONTENT_CODINGS, as fetch).
   const stacked = /^too many content codings: (\d+)$/.exec(cause?.message ?? "");

@@ -247,13 +247,18 @@ export const sendOverHttp: SendUpstream = async (request) => {
           headers: agent.proxied ? headerObject(headers) : headers,
           agent,
         },
-        (res) => resolve(exchange.answered(res, request.method)),
+        (res) => {
+          // A 101 without an Upgrade header reaches here as a response; one with it, `refuseUpgrade`'s listener.
+          if (res.statusCode === 101) exchange.fail(refused("unrequested protocol switch"));
+          else resolve(exchange.answered(res, request.method));
+        },
       );
       exchange.sent(req);
       req.on("error", (error) => {
         if (req.reusedSocket && closedUnanswered(error)) dropIdleConnections(agent, req.host, port);
         exchange.fail(agent.proxied ? proxyFailure(error, url, port) : error);
       });
+      refuseUpgrade(req, exchange);
       req.end(body);
       upstreamRequestSent();
     } catch (error) {
@@ -262,6 +267,19 @@ export const sendOverHttp: SendUpstream = async (request) => {
     }
   });
 };
+
+/**
+ * A 101 Switching Protocols the request did not ask for (it never asks) ends the exchange at once, in words: node:http
+ * gives no response and no error for one with an Upgrade header (it hands the socket to an `upgrade` listener, or
+ * destroys it and only closes the request), and one without it came as a response (refused where it is answered) whose body never ended, so the
+ * call waited for its whole timeout and was then reported as unanswered.
+ */
+function refuseUpgrade(req: ClientRequest, exchange: Exchange): void {
+  req.on("upgrade", (_res, socket: import("node:net").Socket) => {
+    socket.destroy();
+    exchange.fail(refused("unrequested protocol switch"));
+  });
+}
 
 /**
  * A kept-alive connection the upstream closed under a request (its idle timeout won the race with the pool's) says

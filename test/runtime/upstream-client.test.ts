@@ -332,6 +332,34 @@ describe("the upstream client", () => {
     await up.allClosed();
   });
 
+  it("an upstream that switches protocols unasked (101) is refused at once, in words, not waited on until the timeout", async () => {
+    // Node's client gives no response and no error for a 101 (it only closes the request, or hands the socket to
+    // an `upgrade` listener): the call waited for its whole timeout, then blamed the upstream for not answering.
+    const up = await started((req, res) => {
+      const upgrade = req.url === "/upgrade" ? "Upgrade: websocket\r\nConnection: Upgrade\r\n" : "";
+      res.socket?.write(`HTTP/1.1 101 Switching Protocols\r\n${upgrade}\r\n{"a":1}`);
+    });
+    const run = up.run(undefined, 30_000);
+    for (const [method, path] of [
+      ["GET", "/upgrade"],
+      ["POST", "/upgrade"],
+      ["GET", "/bare"],
+    ] as const) {
+      const outcome = await run(call(), binding(method, path));
+      expect(outcome.error).toMatchObject({
+        code: "network",
+        message:
+          "the upstream answered HTTP 101 Switching Protocols, a protocol switch the request did not ask for; nothing was read",
+      });
+    }
+    expect(up.seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /upgrade",
+      "POST /upgrade",
+      "GET /bare",
+    ]);
+    await up.allClosed();
+  });
+
   it("an upstream that closes the connection mid-body is a network error, in words", async () => {
     const up = await started((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
