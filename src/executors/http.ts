@@ -34,6 +34,11 @@ export interface HttpExecutorOptions {
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+/**
+ * The statuses that redirect (the Fetch standard's): another 3xx naming a Location (300 Multiple Choices, 305 Use
+ * Proxy, an unassigned one) is the upstream's answer, as fetch returns it, not a redirect to follow as a GET.
+ */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export type HttpExecutor = (ctx: CallContext, binding: HttpBinding) => Promise<ToolOutcome>;
 
@@ -251,9 +256,7 @@ async function sendFollowingRedirects(
       { source: binding.source, template: binding.path },
     );
     const location = response.headers.get("location");
-    if (response.status < 300 || response.status >= 400 || response.status === 304 || location === null) {
-      return response;
-    }
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.cancel();
     current = redirected(response.status, location, current, first, hop, baseUrl);
     const refusal = checkRedirect(ctx, new URL(current.url), new URL(first.url));

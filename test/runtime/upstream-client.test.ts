@@ -676,6 +676,28 @@ describe("the upstream client: paths beside the plain exchange", () => {
     ]);
   });
 
+  it("only the redirect statuses (301, 302, 303, 307, 308) are followed; another 3xx with a Location is the answer", async () => {
+    // A 300 Multiple Choices, 305 Use Proxy or an unassigned 3xx naming a Location was followed as a 302 is: the
+    // POST was sent again as a GET to wherever the upstream pointed, and that GET's body returned as its result.
+    const up = await started((req, res) => {
+      const status = /^\/status\/(\d{3})$/.exec(req.url ?? "")?.[1];
+      if (status === undefined) return json(res, 200, { at: req.url });
+      json(res, Number(status), { message: "pick one" }, { location: "/elsewhere" });
+    });
+    const run = up.run();
+    for (const status of [300, 305, 306, 399]) {
+      const outcome = await run(call(undefined, { body }), withBody("POST", `/status/${status}`));
+      expect(outcome.error).toMatchObject({ code: `http_${status}` });
+      expect(outcome.error?.message).toMatch(new RegExp(`^upstream answered HTTP ${status}\\b.*: pick one$`));
+    }
+    expect(up.seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "POST /status/300",
+      "POST /status/305",
+      "POST /status/306",
+      "POST /status/399",
+    ]);
+  });
+
   it("a PUT retried after 503 and Retry-After sends its whole body again", async () => {
     const up = await started((_req, res) => {
       if (up.seen.length === 1) json(res, 503, { message: "busy" }, { "retry-after": "0" });
