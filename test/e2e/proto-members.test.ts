@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * A member named `__proto__` inside an object argument. zod (4.6) skips that key wherever it copies members (a
@@ -58,30 +55,16 @@ tools:
   create_item: { from: api#createItem }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
+const fixture = servedFixture(
+  "proto-members",
+  { "cat/tools.yaml": MANIFEST, "cat/api.yaml": SPEC },
+  (url) => ({
+    LABELS_URL: url,
+  }),
+);
 
-beforeAll(async () => {
-  const dir = writeTree("proto-members", { "tools.yaml": MANIFEST, "api.yaml": SPEC });
-  const { dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  served = await serveOverStdio(out, { LABELS_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
-
-type Result = { isError?: boolean; content: { type: string; text?: string }[] };
-
-/** Arguments as JSON text, so `__proto__` is an own member as a client sends it. */
-async function call(json: string): Promise<Result> {
-  return (await served.client.callTool({
-    name: "create_item",
-    arguments: JSON.parse(json) as Record<string, unknown>,
-  })) as Result;
-}
+/** Arguments as JSON text, so `__proto__` is an own member as a client sends it; the result and what was sent. */
+const call = (json: string) => fixture.call("create_item", JSON.parse(json) as Record<string, unknown>);
 
 describe("a member named __proto__ inside an object argument", () => {
   it.each([
@@ -92,22 +75,19 @@ describe("a member named __proto__ inside an object argument", () => {
     ["a declared property of the wrong type", '{"tags": {"__proto__": "not a number"}}', "tags.__proto__"],
     ["a declared property of the right type", '{"tags": {"__proto__": 1}}', "tags.__proto__"],
   ])("%s: refused, naming it, and the upstream asked nothing", async (_, json, path) => {
-    const before = upstream.received.length;
-    const result = await call(json);
+    const { result, sent } = await call(json);
     expect(result.isError).toBe(true);
-    expect(result.content[0]?.text).toContain(
+    expect(result.content?.[0]?.text).toContain(
       `${path}: a member named "__proto__" cannot be checked against the tool's schema`,
     );
-    expect(upstream.received.length).toBe(before);
+    expect(sent).toEqual([]);
   });
 
   it("inside a free-form value, checked by nothing, it is sent as a member", async () => {
-    const before = upstream.received.length;
-    const result = await call('{"anything": {"__proto__": {"x": 1}}, "labels": {"ok": "y"}}');
+    const { result, sent } = await call('{"anything": {"__proto__": {"x": 1}}, "labels": {"ok": "y"}}');
     expect(result.isError).toBeFalsy();
-    expect(upstream.received.length).toBe(before + 1);
-    expect(upstream.received.at(-1)?.body.toString()).toBe(
+    expect(sent.map((r) => r.body.toString())).toEqual([
       '{"labels":{"ok":"y"},"anything":{"__proto__":{"x":1}}}',
-    );
+    ]);
   });
 });
