@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/load/catalog.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
+import { writeTree } from "../helpers/generate.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * An `allOf` one of whose parts reads a 64-bit integer or a decimal in its input form (`"5"` as 5, digits beyond
@@ -55,25 +52,16 @@ components:
 
 const SNOWFLAKE = "1790000000000000001";
 
-let upstream: RecordingServer;
-let catalog: string;
-
-beforeAll(async () => {
-  const dir = writeTree("allof-exact", { "openapi.yaml": SPEC });
-  const { cat, diags } = await genSpec(
-    join(dir, "openapi.yaml"),
-    "merge",
-    relative(ROOT, tmpDir("allof-exact-out")),
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  writeCatalog(ROOT, cat!);
-  catalog = join(ROOT, cat!.dir);
-  upstream = await startRecordingServer((_req, res) => {
+const served = servedSpec(
+  join(writeTree("allof-exact", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "merge",
+  "allof-exact-out",
+  (url) => ({ MERGE_BASE_URL: url }),
+  (_req, res) => {
     res.writeHead(204);
     res.end();
-  });
-});
-afterAll(() => upstream?.close());
+  },
+);
 
 type Parser = { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: unknown[] } } };
 
@@ -99,7 +87,7 @@ describe("allOf with a part that reads digits: the schema the runtime loads", ()
   ];
 
   it.each(rows)("%s", async (_label, args, sent) => {
-    const mod = (await loadCatalog(catalog)).module;
+    const mod = (await loadCatalog(served.dir())).module;
     const input = mod.tools.post_thing!.input() as unknown as Parser;
     const result = input.safeParse(args);
     expect(result.success).toBe(sent !== undefined);
@@ -107,51 +95,45 @@ describe("allOf with a part that reads digits: the schema the runtime loads", ()
   });
 
   it("only intersections with such a part use rt.allOf; the TypeScript twin keeps z.intersection", () => {
-    const js = readFileSync(join(catalog, "schemas.gen.mjs"), "utf8");
+    const js = readFileSync(join(served.dir(), "schemas.gen.mjs"), "utf8");
     expect(js).toContain("extended: rt.allOf(BaseInput(), z.looseObject(");
     expect(js).not.toContain("z.intersection(");
-    const ts = readFileSync(join(catalog, "schemas.gen.ts"), "utf8");
+    const ts = readFileSync(join(served.dir(), "schemas.gen.ts"), "utf8");
     expect(ts).not.toContain("rt.allOf");
     expect(ts).toContain("z.intersection(");
   });
 });
 
 describe("allOf with a part that reads digits: a real client", () => {
-  let served: Served;
-  beforeAll(async () => {
-    served = await serveOverStdio(catalog, { MERGE_BASE_URL: upstream.url });
-  });
-  afterAll(() => served?.close());
-
   it("digits reach the upstream as the JSON number; a bad one is refused naming the argument", async () => {
-    let result = await served.client.callTool({
+    let result = await served.client().callTool({
       name: "post_thing",
       arguments: { extended: { id: SNOWFLAKE, note: "n" }, both: { id: "7", other: "o" } },
     });
     expect(result.isError ?? false).toBe(false);
-    expect(upstream.received.at(-1)?.body.toString()).toBe(
+    expect(served.upstream().received.at(-1)?.body.toString()).toBe(
       `{"extended":{"id":${SNOWFLAKE},"note":"n"},"both":{"id":7,"other":"o"}}`,
     );
-    const calls = upstream.received.length;
-    result = await served.client.callTool({ name: "post_thing", arguments: { extended: { id: "seven" } } });
+    const calls = served.upstream().received.length;
+    result = await served.client().callTool({ name: "post_thing", arguments: { extended: { id: "seven" } } });
     expect(result.isError).toBe(true);
     const text = (result.content as { text: string }[])[0]!.text;
     expect(text).toContain("extended.id");
     expect(text).toContain("expected an integer");
     expect(text).not.toContain("Unmergable");
-    expect(upstream.received.length).toBe(calls);
+    expect(served.upstream().received.length).toBe(calls);
   });
 
   it("a minProperties in an allOf part is enforced on the merged object, the refusal naming the argument", async () => {
-    const calls = upstream.received.length;
-    let result = await served.client.callTool({ name: "post_thing", arguments: { change: {} } });
+    const calls = served.upstream().received.length;
+    let result = await served.client().callTool({ name: "post_thing", arguments: { change: {} } });
     expect(result.isError).toBe(true);
     const text = (result.content as { text: string }[])[0]!.text;
     expect(text).toContain("change");
     expect(text).toContain("needs at least 1 properties");
-    expect(upstream.received.length).toBe(calls);
-    result = await served.client.callTool({ name: "post_thing", arguments: { change: { id: "3" } } });
+    expect(served.upstream().received.length).toBe(calls);
+    result = await served.client().callTool({ name: "post_thing", arguments: { change: { id: "3" } } });
     expect(result.isError ?? false).toBe(false);
-    expect(upstream.received.at(-1)?.body.toString()).toBe('{"change":{"id":3}}');
+    expect(served.upstream().received.at(-1)?.body.toString()).toBe('{"change":{"id":3}}');
   });
 });

@@ -61,6 +61,7 @@ export function servedSpec(
   let served: Served | undefined;
   const diags = new Diagnostics();
   let doc: CatalogDocument | undefined;
+  let dir: string | undefined;
   beforeAll(async () => {
     const cat = await generateCatalog(
       { kind: "spec", spec, name, ...(schemas ? { graphql: schemas } : {}) },
@@ -71,8 +72,9 @@ export function servedSpec(
     if (!cat) throw new Error("no catalog");
     doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
     writeCatalog(ROOT, cat);
+    dir = join(ROOT, cat.dir);
     upstream = await startRecordingServer(route);
-    served = await serveOverStdio(join(ROOT, cat.dir), env(upstream.url));
+    served = await serveOverStdio(dir, env(upstream.url));
   });
   afterAll(async () => {
     await served?.close();
@@ -83,6 +85,8 @@ export function servedSpec(
     diags,
     /** catalog.json as generated. */
     doc: () => doc!,
+    /** The folder the catalog was written to. */
+    dir: () => dir!,
     upstream: () => upstream!,
     client: () => served!.client,
     /** Calls a tool; its result and what the upstream received meanwhile. */
