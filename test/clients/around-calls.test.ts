@@ -167,7 +167,10 @@ function pinned(transport: Transport, version: string): Transport {
   return transport;
 }
 
-function v1Transport(setup: Setup, transport: "stdio" | "http"): Transport {
+/** The two ways each client reaches the served catalog: a server process of its own, or the shared HTTP server. */
+type Over = "stdio" | "http";
+
+function v1Transport(setup: Setup, transport: Over): Transport {
   return transport === "stdio"
     ? new StdioClientTransport({
         command: process.execPath,
@@ -177,6 +180,13 @@ function v1Transport(setup: Setup, transport: "stdio" | "http"): Transport {
         stderr: "ignore",
       })
     : new StreamableHTTPClientTransport(new URL(setup.served.url), { requestInit: { headers: AUTH } });
+}
+
+/** The AI SDK client's transport over `transport`: its stdio transport, or its HTTP transport's settings. */
+function aiSdkTransport(setup: Setup, transport: Over) {
+  return transport === "stdio"
+    ? new StdioMCPTransport({ command: process.execPath, args: [BIN, "serve", setup.dir], env: setup.env })
+    : ({ type: "http", url: setup.served.url, headers: AUTH } as const);
 }
 
 describe.concurrent.each(APIS)("$name: legacy protocol revisions (v1 SDK client)", (api) => {
@@ -235,16 +245,9 @@ function asker(action: "accept" | "decline"): Asker {
 
 /** Each client's way to make one destructive call with an elicitation handler; returns the result's text. */
 const ELICITING = {
-  "AI SDK (2026-07-28)": async (setup: Setup, transport: string, api: Api, who: string, ask: Asker) => {
+  "AI SDK (2026-07-28)": async (setup: Setup, transport: Over, api: Api, who: string, ask: Asker) => {
     const client = await createMCPClient({
-      transport:
-        transport === "stdio"
-          ? new StdioMCPTransport({
-              command: process.execPath,
-              args: [BIN, "serve", setup.dir],
-              env: setup.env,
-            })
-          : { type: "http", url: setup.served.url, headers: AUTH },
+      transport: aiSdkTransport(setup, transport),
       capabilities: { elicitation: {} },
     });
     client.onElicitationRequest(ElicitationRequestSchema, async (request) => {
@@ -263,7 +266,7 @@ const ELICITING = {
       await client.close();
     }
   },
-  Mastra: async (setup: Setup, transport: string, api: Api, who: string, ask: Asker) => {
+  Mastra: async (setup: Setup, transport: Over, api: Api, who: string, ask: Asker) => {
     const inputRequests = async (request: { params: unknown }) => {
       ask.asked.push(request.params as Asker["asked"][number]);
       return ask.answer;
@@ -293,7 +296,7 @@ const ELICITING = {
   },
   "v1 SDK client (legacy elicitation/create)": async (
     setup: Setup,
-    _transport: string,
+    _transport: Over,
     api: Api,
     who: string,
     ask: Asker,
@@ -353,9 +356,7 @@ describe.concurrent.each(APIS)("$name: confirmation by elicitation", (api) => {
 describe.concurrent.each(APIS)("$name: cancellation", (api) => {
   it("AI SDK over HTTP: an aborted call's upstream request is stopped", async () => {
     const setup = setups.get(api.name)!;
-    const client = await createMCPClient({
-      transport: { type: "http", url: setup.served.url, headers: AUTH },
-    });
+    const client = await createMCPClient({ transport: aiSdkTransport(setup, "http") });
     try {
       const tools = await client.tools();
       const who = `${HANG}-ai-sdk-${api.name}`;
@@ -440,16 +441,7 @@ describe("stripe: a form-encoded write through real clients", () => {
     "AI SDK over %s: line items sent field by field, by index",
     async (transport) => {
       const setup = setups.get("stripe")!;
-      const client = await createMCPClient({
-        transport:
-          transport === "stdio"
-            ? new StdioMCPTransport({
-                command: process.execPath,
-                args: [BIN, "serve", setup.dir],
-                env: setup.env,
-              })
-            : { type: "http", url: setup.served.url, headers: AUTH },
-      });
+      const client = await createMCPClient({ transport: aiSdkTransport(setup, transport) });
       try {
         const tools = await client.tools();
         const who = `form-ai-sdk-${transport}`;
