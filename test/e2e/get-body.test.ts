@@ -1,51 +1,37 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec } from "../helpers/generate.js";
-import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { textJson } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * GET and HEAD operations with a request body (Elasticsearch-style searches): `fetch` refuses to send one, so
  * every such call used to fail before reaching the upstream. The body must arrive as the spec defines it.
  */
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const { cat, diags } = await genSpec(
-    join(ROOT, "test/e2e/specs/get-body.yaml"),
-    "getbody",
-    relative(ROOT, tmpDir("get-body")),
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((req, res) => {
+const served = servedSpec(
+  join(ROOT, "test/e2e/specs/get-body.yaml"),
+  "getbody",
+  "get-body",
+  (url) => ({ GETBODY_BASE_URL: url }),
+  (req, res) => {
     if (req.method === "HEAD") {
       res.writeHead(200, { "x-seen": String(req.body.length) });
       return res.end();
     }
     sendJson(res, 200, { hits: { total: 1 }, echo: req.body.toString() });
-  });
-  served = await serveOverStdio(join(ROOT, cat.dir), { GETBODY_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  },
+);
 
 describe("GET and HEAD with a request body", () => {
   it("a GET sends its JSON body to the upstream", async () => {
     const query = { match: { title: "lamp" } };
-    const result = await served.client.callTool({
+    const result = await served.client().callTool({
       name: "search",
       arguments: { index: "items", query, size: 3 },
     });
     expect(result.isError ?? false).toBe(false);
-    const got = upstream.received.at(-1);
+    const got = served.upstream().received.at(-1);
     expect(got?.method).toBe("GET");
     expect(got?.path).toBe("/items/_search");
     expect(got?.headers["content-type"]).toMatch(/^application\/json/);
@@ -54,20 +40,20 @@ describe("GET and HEAD with a request body", () => {
   });
 
   it("a GET without body arguments sends no body", async () => {
-    const result = await served.client.callTool({ name: "search", arguments: { index: "items" } });
+    const result = await served.client().callTool({ name: "search", arguments: { index: "items" } });
     expect(result.isError ?? false).toBe(false);
-    const got = upstream.received.at(-1);
+    const got = served.upstream().received.at(-1);
     expect(got?.method).toBe("GET");
     expect(got?.body.length).toBe(0);
   });
 
   it("a HEAD sends its text body and reads no response body", async () => {
-    const result = await served.client.callTool({
+    const result = await served.client().callTool({
       name: "probe",
       arguments: { index: "items", body: "ping" },
     });
     expect(result.isError ?? false).toBe(false);
-    const got = upstream.received.at(-1);
+    const got = served.upstream().received.at(-1);
     expect(got?.method).toBe("HEAD");
     expect(got?.body.toString()).toBe("ping");
     expect(got?.headers["content-type"]).toMatch(/^text\/plain/);
