@@ -1,10 +1,8 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * fec.gov ANDs two API key schemes of the very same slot (`ApiKeyQueryAuth` and `apiKey`, each the query `api_key`)
@@ -31,39 +29,29 @@ paths:
 const QUERY_KEY = "q-key-secret";
 const HEADER_KEY = "h-key-secret";
 
-let upstream: RecordingServer;
-let served: Served;
-let env: string[];
-
-beforeAll(async () => {
-  const dir = writeTree("same-key-slot", { "openapi.yaml": SPEC });
-  const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "fec", "test/.tmp/same-key-slot-out");
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  env = (JSON.parse(cat.files.get("catalog.json") ?? "{}") as { env: { name: string }[] }).env.map(
-    (e) => e.name,
-  );
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { results: [] }));
-  served = await serveOverStdio(join(ROOT, cat.dir), {
-    FEC_BASE_URL: upstream.url,
+const served = servedSpec(
+  join(writeTree("same-key-slot", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "fec",
+  "same-key-slot-out",
+  (url) => ({
+    FEC_BASE_URL: url,
     FEC_APIKEYQUERYAUTH_API_KEY: QUERY_KEY,
     FEC_APIKEYHEADERAUTH_API_KEY: HEADER_KEY,
-  });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  }),
+  (_req, res) => sendJson(res, 200, { results: [] }),
+);
 
 describe("two API key schemes of one requirement naming the very same slot", () => {
   it("declare one variable: the first scheme's, none for the merged-away one", () => {
-    expect(env).toEqual(["FEC_BASE_URL", "FEC_APIKEYHEADERAUTH_API_KEY", "FEC_APIKEYQUERYAUTH_API_KEY"]);
+    expect(served.doc().env.map((e) => e.name)).toEqual([
+      "FEC_BASE_URL",
+      "FEC_APIKEYHEADERAUTH_API_KEY",
+      "FEC_APIKEYQUERYAUTH_API_KEY",
+    ]);
   });
 
   it("send the key once: the query string carries api_key exactly once", async () => {
-    const { result, sent } = await callRecorded(served.client, upstream, "candidates", { q: "smith" });
+    const { result, sent } = await served.call("candidates", { q: "smith" });
     expect(result.isError).toBeFalsy();
     expect(sent).toHaveLength(1);
     const [request] = sent;
