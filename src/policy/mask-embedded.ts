@@ -140,11 +140,12 @@ const PERCENT_BYTE = /%[0-9a-f]{2}/i;
 /**
  * Where a word worth reading is: a word or part (after a word's or a part's end) that starts as base64 of a
  * document or a URL does (`ENCODED_START`, at least 8 characters: `{a:1}` is 8) or as hex of one does (at least
- * 10), a `data:` URL, or a percent-encoded byte. Other words decode to nothing masking reads, so they are passed
- * over in the one pass that finds these (a log line, prose, an identifier).
+ * 10), a `data:` URL, or a percent-encoded byte; or any other run of 8 base64 characters, read only when it decodes
+ * to readable text (`bareRun`). Other words decode to nothing masking reads, so they are passed over in the one pass
+ * that finds these (a log line, prose, an identifier).
  */
 const WORTH_READING =
-  /(?:^|[\s"'`<>()=&,;:|[\]{}])(?:(?:[7CDHINQRSTUVWZe]|JT|\/\/[45]|\/v8A|aHR0c)[\w+/=.-]{7}|(?:efbbbf|EFBBBF)?(?:[02][09aAdD])*(?:7[bB]|5[bB]|22|68747470)[0-9a-fA-F]{8}|[dD][aA][tT][aA]:)|%[0-9a-fA-F]{2}/g;
+  /(?:^|[\s"'`<>()=&,;:|[\]{}])(?:(?:[7CDHINQRSTUVWZe]|JT|\/\/[45]|\/v8A|aHR0c)[\w+/=.-]{7}|(?:efbbbf|EFBBBF)?(?:[02][09aAdD])*(?:7[bB]|5[bB]|22|68747470)[0-9a-fA-F]{8}|[dD][aA][tT][aA]:|([\w+/-]{8}))|%[0-9a-fA-F]{2}/g;
 
 /**
  * Whether a text is or holds a document naming a word a decoding away: the text as a whole, then each word worth
@@ -174,10 +175,90 @@ export function embedsNamedWords(
     while (start > 0 && !isWordEnd(text.charCodeAt(start - 1))) start--;
     WORD_END.lastIndex = found.index + 1;
     const end = WORD_END.exec(text)?.index ?? text.length;
-    from = end;
-    if (wordNames(text.slice(start, end), text, words, embedding, reading)) return true;
+    // Base64 that starts like no document (`found[1]`) is read only when it decodes to readable text: most such
+    // runs are words and paths (`everything`, `acme/infra/db`), passed over at the cost of a decoding. A run that
+    // is the whole text was read with it.
+    const at = found.index + found[0].length - 8;
+    const runEnd = found[1] === undefined ? at : base64End(text, at);
+    const whole = at === 0 && runEnd === text.length;
+    const bare = found[1] === undefined ? "text" : whole ? "none" : bareRun(text.slice(at, runEnd), reading);
+    if (bare === "spent") return true;
+    from = bare === "none" ? runEnd : end;
+    if (bare !== "none" && wordNames(text.slice(start, end), text, words, embedding, reading)) return true;
   }
   return false;
+}
+
+/**
+ * What a run of base64 that starts like no document decodes to: readable text (`text`, read as a word), none, or
+ * nothing more may be read (`spent`: the string's budget is spent, and it is masked whole). Its decoding is charged.
+ */
+function bareRun(run: string, reading: Reading): "text" | "none" | "spent" {
+  reading.work += run.length;
+  reading.workLeft -= run.length;
+  if (reading.workLeft < 0) return "spent";
+  if (!mayBeBase64Text(run)) return "none";
+  return readable(Buffer.from(run, "base64")) === undefined ? "none" : "text";
+}
+
+/**
+ * Whether base64 (either alphabet, padding after) may decode to readable text: a length base64 can have, and first
+ * bytes that may start it (`startsText`, decoded here without a buffer). Most words and paths fail on their first
+ * few characters, before any decoding.
+ */
+function mayBeBase64Text(run: string): boolean {
+  let data = run.length;
+  while (data > 0 && run.charCodeAt(data - 1) === 0x3d) data--; // =
+  if (data % 4 === 1) return false;
+  const bytes = FIRST_BYTES;
+  let count = 0;
+  let bits = 0;
+  let acc = 0;
+  for (let i = 0; i < Math.min(data, 12); i++) {
+    const code = run.charCodeAt(i);
+    const value = code < 128 ? SEXTETS[code]! : -1;
+    if (value < 0) return false;
+    acc = ((acc << 6) | value) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[count++] = (acc >> bits) & 0xff;
+    }
+  }
+  return startsText(bytes, count);
+}
+
+const FIRST_BYTES = new Uint8Array(9);
+
+/** The value of each base64 character, either alphabet (-1: none). */
+const SEXTETS = (() => {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
+  values[0x2d] = 62; // - (base64url's +)
+  values[0x5f] = 63; // _ (base64url's /)
+  return values;
+})();
+
+/**
+ * Whether the first `count` bytes may start readable text (`readable`): UTF-16 as `latin1` reads it, or UTF-8 (a
+ * character cut short at the end is let through) without a control character but white space.
+ */
+function startsText(bytes: Uint8Array, count: number): boolean {
+  if (count >= 2 && isUtf16Start(bytes[0]!, bytes[1]!)) return true;
+  for (let i = 0; i < count; ) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return false;
+      i++;
+      continue;
+    }
+    const length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (length === 0) return false;
+    for (let j = 1; j < length && i + j < count; j++) if ((bytes[i + j]! & 0xc0) !== 0x80) return false;
+    i += length;
+  }
+  return true;
 }
 
 function isWordEnd(code: number): boolean {
@@ -415,7 +496,8 @@ function encodedTexts(text: string, reading: Reading): string[] | typeof OPAQUE 
   // fails on its first letter or its first space.
   const trimmed = text.trim();
   if (HEX_DOCUMENT.test(trimmed)) return [latin1(Buffer.from(trimmed, "hex"))];
-  if (!ENCODED_START.test(trimmed) || !ENCODED_CHARS.test(trimmed)) return undefined;
+  if (!ENCODED_START.test(trimmed)) return bareText(trimmed, reading);
+  if (!ENCODED_CHARS.test(trimmed)) return undefined;
   const parts = trimmed.replace(/\r?\n/g, "").split(".");
   if (parts.length > 5) return undefined;
   const texts: string[] = [];
@@ -429,18 +511,66 @@ function encodedTexts(text: string, reading: Reading): string[] | typeof OPAQUE 
   return texts.length > 0 ? texts : undefined;
 }
 
+/**
+ * What base64 decodes to, to be read: gzip or zlib inflated; readable text (`readable`: a document, a pair, either
+ * after words), or bytes that are no text but may hold something masking finds after a binary header (`MAY_NAME`).
+ */
 function fromBase64(text: string, reading: Reading): string[] | typeof OPAQUE | undefined {
   const data = text.replace(/=+$/, "");
   if (!BASE64.test(text) || data.length < 2 || data.length % 4 === 1) return undefined;
   const bytes = Buffer.from(data, "base64");
   if (compressed(bytes)) return inflated(bytes, reading);
-  const decoded = latin1(bytes);
   // Most words that start as base64 does (`Saturday`, `TransactionManager`) decode to bytes that are no text: they
-  // are decoded, and nothing is read in them (`MAY_NAME`).
-  reading.work += decoded.length;
-  reading.workLeft -= decoded.length;
-  return MAY_NAME.test(decoded) ? [decoded] : [];
+  // are decoded, and nothing is read in them.
+  reading.work += bytes.length;
+  reading.workLeft -= bytes.length;
+  const decoded = readable(bytes);
+  if (decoded !== undefined) return [decoded];
+  const binary = latin1(bytes);
+  return MAY_NAME.test(binary) ? [binary] : [];
 }
+
+/**
+ * Base64 of 8 characters or more that starts like no document (`a {"ssn": ...}`, `id=7&ssn=...` encoded; MIME line
+ * breaks too): read when it decodes to readable text. Most such strings are words, paths and identifiers, which decode to no text.
+ */
+function bareText(text: string, reading: Reading): string[] | undefined {
+  // MIME line breaks are left out, as for base64 that starts like a document.
+  const flat = text.includes("\n") ? text.replace(/\r?\n/g, "") : text;
+  if (flat.length < 8 || base64End(flat, 0) !== flat.length) return undefined;
+  reading.work += flat.length;
+  reading.workLeft -= flat.length;
+  if (!mayBeBase64Text(flat)) return undefined;
+  const decoded = readable(Buffer.from(flat, "base64"));
+  return decoded === undefined ? undefined : [decoded];
+}
+
+/** Where the run of base64 characters (either alphabet, then up to two `=`) from `at` ends. */
+function base64End(text: string, at: number): number {
+  let i = at;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || SEXTETS[code]! < 0) break;
+  }
+  for (let pad = 0; pad < 2 && text.charCodeAt(i) === 0x3d; pad++) i++;
+  return i;
+}
+
+/**
+ * Bytes as the text they are (`latin1`), or undefined when they are no text: UTF-8 (ASCII too) or UTF-16 as
+ * `latin1` reads it, with no control character but white space. Words that happen to be base64 decode to bytes
+ * that are no UTF-8 or hold a control character, nearly always.
+ */
+function readable(bytes: Buffer): string | undefined {
+  if (!startsText(bytes, Math.min(bytes.length, 9))) return undefined;
+  isUtf8 ??= process.getBuiltinModule("node:buffer").isUtf8;
+  if (!utf16(bytes) && !isUtf8(bytes)) return undefined;
+  const text = latin1(bytes);
+  return CONTROL.test(text) ? undefined : text;
+}
+
+/** A control character other than white space (tab, line feed, carriage return). */
+const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 /**
  * What any text that names a word a decoding away holds (`embedsNamedWords`): a document's `{`, `[` or a JSON
@@ -456,14 +586,25 @@ const MAY_NAME = /["%[{]|[\w+/=-]{8}/;
  * Latin-1 every key's letters were apart (`s\0s\0n\0`), so no key was found.
  */
 function latin1(bytes: Buffer): string {
+  if (!utf16(bytes))
+    return bytes.toString("latin1", bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString("utf16le", 2);
   // Big-endian: a copy of whole code units, swapped (an odd last byte is dropped, as utf16le reading drops it).
   if (bytes[0] === 0xfe && bytes[1] === 0xff)
     return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
       .swap16()
       .toString("utf16le");
-  if (bytes.length > 1 && bytes[0] !== 0 && bytes[1] === 0) return bytes.toString("utf16le");
-  return bytes.toString("latin1", bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  return bytes.toString("utf16le");
+}
+
+/** UTF-16: after either byte order mark, or little-endian ASCII without one (a letter, then a zero byte). */
+function utf16(bytes: Buffer): boolean {
+  return bytes.length >= 2 && isUtf16Start(bytes[0]!, bytes[1]!);
+}
+
+function isUtf16Start(first: number, second: number): boolean {
+  if ((first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff)) return true;
+  return first !== 0 && second === 0;
 }
 
 /**

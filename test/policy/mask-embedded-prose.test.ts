@@ -35,6 +35,10 @@ const ORDINARY: Record<string, string> = {
     "at TransactionManager.commitTransaction (src/TransactionManager.ts:42:7)\n" +
       "at DatabaseConnectionPool.release (node_modules/Driver/index.js:1187:13)\n",
   ),
+  "lower-case prose, paths and identifiers": fill(
+    "considering everything, yesterday's conversation was particularly interesting although exhausting; " +
+      "integrations/salesforce/oauth rpol_quarterly_integrations 2026-09-12T22:14:06.706Z acme/infra/db/password ",
+  ),
   "identifiers with digits and dots": fill(
     "SessionToken2024 Version3.14.159 Invoice-2024-001 RequestId.Primary Zone.us-east-1 ",
   ),

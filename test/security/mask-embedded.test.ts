@@ -202,6 +202,12 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
     "gzip of UTF-16",
     { id: "e1", payload: gzipSync(Buffer.from(`\ufeff${doc({ ssn: SSN })}`, "utf16le")).toString("base64") },
   ],
+  // Base64 of text that does not start like a document: the document after a word, in a log line, in a word.
+  ["base64 of a word before a document", { id: "e1", payload: b64(`a ${doc({ ssn: SSN })}`) }],
+  ["base64 of a log line quoting a repr", { id: "e1", notes: [b64(`saved {'ssn': '${SSN}'}`)] }],
+  ["base64 of such text, among words", { id: "e1", payload: `got ${b64(`ok ${doc({ ssn: SSN })}`)} back` }],
+  ["base64 of such text, after data=", { id: "e1", payload: `cb?data=${b64(`ok ${doc([{ ssn: SSN }])}`)}` }],
+  ["base64 of UTF-8 text before a document", { id: "e1", payload: b64(`é ${doc({ ssn: SSN })}`) }],
 ];
 
 describe.each([
@@ -260,6 +266,10 @@ describe.each([
         hex(doc({ city: "Oslo" })),
         `https://h.example/cb?data=${b64(doc({ city: "Oslo" }))}%3D&x=1`,
         b64(`https://h.example/cb?payload=${doc({ city: "Oslo" })}`),
+        // Base64 of text naming no masked key, and words that are base64 of nothing readable.
+        b64(`a ${doc({ city: "Oslo" })}`),
+        b64("just some words about the ssn"),
+        "considering yesterday, acme/infra/db/password, Version3.14.159",
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
