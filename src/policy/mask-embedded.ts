@@ -165,7 +165,7 @@ export function embedsNamedWords(
   if (words.size === 0 || text.length < 4) return false;
   if (embedding === 0) reading.workLeft = WORK_PER_CHAR * text.length + WORK_BASE;
   if (spent(reading, text.length)) return true;
-  if (embedsNamed(text, words, embedding, reading)) return true;
+  if (embedsNamed(text, words, embedding, reading) || namesPair(text, words)) return true;
   for (let from = 0; from < text.length; ) {
     // Both patterns are shared: reading a word reads what it decodes to with them, so each search sets its start.
     WORTH_READING.lastIndex = from;
@@ -402,11 +402,26 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
   return pattern.key.test(text.replace(/\\/g, "").toLowerCase());
 }
 
+/**
+ * Whether a text (as it is, or as a decoding gave it) holds a masked word as a key with a value in the notations
+ * of text that is no document: a `key=value` pair (a query string, a form body, a logfmt line, a properties file:
+ * after the text's start, white space, `?`, `&`, `;`, `,`, `.`, `/`, a bracket, a brace or a quote) or a
+ * `key: value` line (YAML, a header: at a line's start, a space after the colon). The word as a value
+ * (`q=ssn`), a pair without a value (`ssn=&`), another key ending in it (`customer_ssn=`) and a label in a
+ * sentence (`the ssn field: ...`) are not.
+ */
+function namesPair(text: string, words: ReadonlySet<string>): boolean {
+  if (!text.includes("=") && !text.includes(":")) return false;
+  return keyPattern(words).pair.test(text);
+}
+
 interface KeyPattern {
   /** Any word, case-insensitively, with backslashes between its letters (what `namesKey` reads without them). */
   anyWord: RegExp;
   /** A word as a key: quoted (`"ssn"`, `'ssn'`), or after `{`, `,`, `:`, a quote or white space, before `:` or `=`. */
   key: RegExp;
+  /** A word as the key of a pair or a line with a value (`namesPair`), case-insensitively. */
+  pair: RegExp;
 }
 
 const keyPatterns = new WeakMap<ReadonlySet<string>, KeyPattern>();
@@ -425,6 +440,10 @@ function keyPattern(words: ReadonlySet<string>): KeyPattern {
     pattern = {
       anyWord: new RegExp(loose, "iu"),
       key: new RegExp(`["'](?:${exact})["']|[{,:\\s'"[](?:${exact})\\s{0,63}[:=]`),
+      pair: new RegExp(
+        `(?:^|[\\s?&;,./[{(|"'])(?:${exact})[ \\t]{0,63}=[ \\t]{0,63}[^\\s&;,]|(?:^|[\\r\\n])[ \\t-]{0,63}(?:${exact})[ \\t]{0,63}:[ \\t]+\\S`,
+        "i",
+      ),
     };
     keyPatterns.set(words, pattern);
   }

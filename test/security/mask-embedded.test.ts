@@ -208,6 +208,16 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["base64 of such text, among words", { id: "e1", payload: `got ${b64(`ok ${doc({ ssn: SSN })}`)} back` }],
   ["base64 of such text, after data=", { id: "e1", payload: `cb?data=${b64(`ok ${doc([{ ssn: SSN }])}`)}` }],
   ["base64 of UTF-8 text before a document", { id: "e1", payload: b64(`é ${doc({ ssn: SSN })}`) }],
+  // The field as a key=value pair (a query string, a form body, a logfmt line, a properties file) or a YAML or
+  // header line, as it is or one decoding away.
+  ["a query string naming the field", { id: "e1", payload: `https://h.example/cb?ssn=${SSN}&x=1` }],
+  ["a form body", { id: "e1", notes: [`x=1&SSN=${SSN}`] }],
+  ["a logfmt line", { id: "e1", payload: `level=info ssn = ${SSN} msg=saved` }],
+  ["a properties line", { id: "e1", payload: `customer.ssn=${SSN}` }],
+  ["base64 of a form body after a word", { id: "e1", payload: b64(`id 7 ssn=${SSN}&x=1`) }],
+  ["base64 of a form body", { id: "e1", payload: b64(`ssn=${SSN}&x=1`) }],
+  ["base64 of YAML", { id: "e1", payload: b64(`name: bob\nssn: ${SSN}\n`) }],
+  ["a percent-encoded form body", { id: "e1", payload: encodeURIComponent(`x=1&ssn=${SSN}`) }],
 ];
 
 describe.each([
@@ -270,6 +280,10 @@ describe.each([
         b64(`a ${doc({ city: "Oslo" })}`),
         b64("just some words about the ssn"),
         "considering yesterday, acme/infra/db/password, Version3.14.159",
+        // The name as a value, a pair without a value, another key ending in it, a label in a sentence.
+        "https://h.example/s?q=ssn&ssn=&ssns=2 customer_ssn=x",
+        "the ssn field: see the docs",
+        b64("q=ssn&page=2"),
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
