@@ -33,7 +33,9 @@ export class OperationGate {
     const op = this.oneToken(written);
     const problems = op.problems ?? [];
     const security = this.sendableAlternatives(op);
-    const reasons = problems.map((p) => p.message);
+    // The same problem met twice on the way (a refused `$ref` target, when its file was scanned and when it was
+    // resolved) is one reason.
+    const reasons = [...new Set(problems.map((p) => p.message))];
     if (security === undefined) reasons.push(this.securityReason(op));
     if (reasons.length === 0) return security === op.security ? op : { ...op, security: security ?? [] };
     const at = problems[0]?.source ?? op.source;
@@ -73,7 +75,7 @@ export class OperationGate {
   /** Path items that cannot be read: their operations are left out (errors in strict mode). */
   unreadable(model: OpenApiSourceModel): void {
     for (const u of model.unreadable ?? []) {
-      const reasons = u.problems.map((p) => p.message);
+      const reasons = [...new Set(u.problems.map((p) => p.message))];
       const at = u.problems[0]?.source ?? u.source;
       if (this.strict) {
         for (const p of u.problems) this.diags.error(p.code, `${u.path}: ${p.message}`, p.source, p.fix);

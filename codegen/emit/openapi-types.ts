@@ -104,7 +104,7 @@ class GuardedResolver extends BaseResolver {
       this.notFetched.add(absoluteRef);
       throw new ResolveError(new Error(`${absoluteRef} is not fetched`));
     }
-    const doc = existsSync(absoluteRef) ? this.docs.load(absoluteRef, this.from) : undefined;
+    const doc = existsSync(absoluteRef) ? this.docs.load(absoluteRef, this.from, "quiet") : undefined;
     if (!doc) throw new ResolveError(new Error(`${absoluteRef} is not read`));
     return new Source(absoluteRef, doc.text);
   }

@@ -77,7 +77,7 @@ export class ReferenceGuard {
    * absolute `$self` names its document the same way.
    */
   readonly ids = new Map<string, { doc: LoadedDocument; pointer: string }>();
-  /** Targets refused when a document was scanned, so resolving the same reference later does not report it twice. */
+  /** Targets refused already (each reported where some reference to it is). */
   private readonly refused = new Set<string>();
 
   constructor(
@@ -382,10 +382,18 @@ export class DocumentSet {
     return map;
   }
 
-  /** Loads a referenced file through the guard (once); undefined when it is refused or unusable. */
-  load(abs: string, from: SourceRef): LoadedDocument | undefined {
+  /**
+   * Loads a referenced file through the guard (once); undefined when it is refused or unusable. A target refused
+   * before is refused again, reported where this reference is: the first report may have been held by the capture
+   * of another part and dropped with it (a path item's file is scanned when the path item is read, so a parameter
+   * `$ref` in it to a file outside the folders was refused there, and its operation then read without the
+   * parameter, silently). `again: "quiet"` is for a reader after the operations were read (the request/response
+   * types' bundler, which leaves out what it cannot read): whatever it meets refused was reported to them.
+   */
+  load(abs: string, from: SourceRef, again: "report" | "quiet" = "report"): LoadedDocument | undefined {
     if (!this.docs.has(abs)) {
-      if (this.guard.wasRefused(abs) || !this.guard.allows(abs, from)) return undefined;
+      if (again === "quiet" && this.guard.wasRefused(abs)) return undefined;
+      if (!this.guard.allows(abs, from)) return undefined;
       const doc = loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from, "leave-out");
       this.docs.set(abs, doc ?? null);
       if (doc) this.guard.scan(doc);

@@ -170,6 +170,40 @@ describe("$ref targets are confined to the spec's folder", () => {
     expectRefused(refused, "TW191", /openapi\.yaml:13:\d+.*\(.*shared/);
   });
 
+  it("a parameter $ref outside the folder, in a path item's own file, leaves its operation out (never sent without it)", async () => {
+    // Mojaloop's split specs (@mojaloop/api-snippets) write each path item in paths/<name>.yaml, its parameters
+    // `$ref: ../../components/parameters/X.yaml`. The path item's file was scanned when it was read, the refusal
+    // raised there and dropped with that read; the operation then became a tool without the header or path
+    // parameter, saying nothing (a path variable was adopted as an undeclared string, TW137).
+    const param = "name: FSPIOP-Source\nin: header\nrequired: true\nschema: { type: string }\n";
+    const { spec } = layout(
+      "conf-item-file",
+      () =>
+        `openapi: 3.0.3\ninfo: { title: Conf, version: "1" }\nservers: [{ url: https://conf.example.com }]\npaths:\n  /accounts:\n    $ref: paths/accounts.yaml\n${HEALTH}`,
+      {
+        "outside/source.yaml": param,
+        "spec/paths/accounts.yaml":
+          'get:\n  operationId: listAccounts\n  parameters:\n    - $ref: "../../outside/source.yaml"\n  responses: { "200": { description: ok } }\n',
+      },
+    );
+    const outcome = await generateBare(spec);
+    leftOut(outcome, /^GET \/accounts is left out: \$ref target .*source\.yaml is outside the folders/);
+    const skip = outcome.diags.items.find((d) => d.code === "TW139");
+    expect(formatDiagnostic(skip!)).toMatch(/paths\/accounts\.yaml:4:\d+/);
+    const tools = JSON.parse(outcome.cat?.files.get("catalog.json") ?? "{}").tools as { name: string }[];
+    expect(tools.map((t) => t.name)).toEqual(["health"]);
+    // The request/response types' bundler meets the refused target again: it leaves it out, reported once above.
+    const diags = new Diagnostics();
+    const typed = await generateCatalog(
+      { kind: "spec", spec, name: "conf" },
+      { root: ROOT, out: relative(ROOT, join(spec, "../../out-types")), types: true },
+      diags,
+    );
+    leftOut({ cat: typed, diags }, /^GET \/accounts is left out: \$ref target .*source\.yaml is outside/);
+    expect([...(typed?.files.keys() ?? [])]).toContain("api.openapi.gen.ts");
+    expect(everything({ cat: typed, diags })).not.toContain(CANARY);
+  });
+
   it("a handler tool's schema in the manifest is confined to the manifest's folder", async () => {
     const dir = writeTree("conf-handler", {
       "outside/leak.yaml": OUTSIDE_SCHEMA,
