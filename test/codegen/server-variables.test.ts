@@ -60,6 +60,33 @@ describe("an absolute document server with an undeclared variable", () => {
   });
 });
 
+/**
+ * An absolute document server that is no URL: a placeholder written where a server variable belongs (Mojaloop's
+ * `{protocol}://hostname:<port>/switch/`, @mojaloop/api-snippets' docs/dist/openapi.yaml and four more of its
+ * specs). It became the base URL's default, which generate then refused: the whole spec, blamed on the variable's
+ * default (TW110, located nowhere in the spec). It is now no default either, said at the servers.
+ */
+describe("an absolute document server that is no URL", () => {
+  it("is no default base URL: the spec generates, the base URL required, a warning at the servers", async () => {
+    const { base, warnings } = await generate(
+      '[{ url: "{protocol}://hostname:<port>/switch/", variables: { protocol: { enum: [http, https], default: https } } }]',
+    );
+    expect(base).toMatchObject({ required: true });
+    expect(base?.default).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("openapi.yaml:3:");
+    expect(warnings[0]).toContain(
+      'the document\'s server "https://hostname:<port>/switch/" is not a URL a request can be sent to (expected an http(s) URL, got "https://hostname:<port>/switch/"): the base URL has no default and must be set',
+    );
+  });
+
+  it("the next absolute server is the default", async () => {
+    const next = await generate('[{ url: "https://api.x.com:<port>" }, { url: "https://api.x.com" }]');
+    expect(next.base).toMatchObject({ default: "https://api.x.com", required: false });
+    expect(next.warnings[0]).toContain("the next absolute server is the base URL's default");
+  });
+});
+
 /** A Swagger 2.0 spec with AutoRest's `x-ms-parameterized-host` (Azure's data-plane specs). */
 const swagger = (host: string, parameter: string) => `swagger: "2.0"
 info: { title: Sv, version: "1" }

@@ -1,4 +1,5 @@
-import { isHeaderToken, isPathReference } from "../../../src/catalog.js";
+import { type EnvVar, isHeaderToken, isPathReference } from "../../../src/catalog.js";
+import { parseEnvValue } from "../../../src/config/config.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
@@ -395,27 +396,46 @@ function unfilledServer(own: string[], at: At, diags: Diagnostics, whose = "the 
   );
 }
 
+/** How generate reads a base URL's default (TW110 refuses a default it does not read). */
+const BASE_URL: EnvVar = { name: "BASE_URL", description: "", type: "url", required: false, secret: false };
+
 /**
- * The document's servers without an absolute one still holding a `{variable}` after the declared ones took their
- * defaults (`https://{tenant}.x.com`, `tenant` not declared): it was written as the base URL's default, so every
- * call went to the literal text (a host named `{tenant}.x.com`). A warning located at the servers says so; the next
- * server is the default, and with none left the base URL is required of the operator.
+ * Why an absolute server cannot be the base URL's default, with the fix; undefined when it can be (or is relative).
+ * One still holding a `{variable}` after the declared ones took their defaults (`https://{tenant}.x.com`, `tenant`
+ * not declared) sent every call to the literal text (a host named `{tenant}.x.com`); one that is no URL at all
+ * (Mojaloop's `https://hostname:<port>/switch/`, a placeholder written where a server variable belongs) refused the
+ * whole spec, blamed on the base URL variable's default (TW110) rather than on the server.
+ */
+function unusableServer(url: string): { why: string; fix: string } | undefined {
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  const name = /\{([^}]*)\}/.exec(url)?.[1];
+  if (name !== undefined)
+    return {
+      why: `has the variable {${name}} with no default under its variables, so no URL can be made from it`,
+      fix: `Declare it: servers: [{ url: ..., variables: { ${name}: { default: ... } } }], in the spec or a patch.`,
+    };
+  const parsed = parseEnvValue(BASE_URL, url);
+  if (parsed.ok) return undefined;
+  return {
+    why: `is not a URL a request can be sent to (${parsed.problem})`,
+    fix: 'Write the API\'s URL there, a part that varies as a server variable (servers: [{ url: "https://{host}:{port}/", variables: { host: { default: ... }, port: { default: ... } } }]), in the spec or a patch.',
+  };
+}
+
+/**
+ * The document's servers without the absolute ones that cannot be the base URL's default (`unusableServer`). A
+ * warning located at the servers says so; the next server is the default, and with none left the base URL is
+ * required of the operator.
  */
 function usableServers(servers: string[], spec: OpenApiSpec, diags: Diagnostics): string[] {
-  const unfilled = (u: string) => /^https?:\/\//i.test(u) && /\{[^}]*\}/.test(u);
-  const bad = servers.find(unfilled);
+  const bad = servers.find((u) => unusableServer(u) !== undefined);
   if (bad === undefined) return servers;
-  const kept = servers.filter((u) => !unfilled(u));
-  const name = /\{([^}]*)\}/.exec(bad)?.[1];
+  const kept = servers.filter((u) => unusableServer(u) === undefined);
+  const { why, fix } = unusableServer(bad) as { why: string; fix: string };
   const instead = kept.some((u) => /^https?:\/\//i.test(u))
     ? "the next absolute server is the base URL's default"
     : "the base URL has no default and must be set";
-  diags.warn(
-    "TW133",
-    `the document's server "${bad}" has the variable {${name}} with no default under its variables, so no URL can be made from it: ${instead}`,
-    spec.root.ref("#/servers"),
-    `Declare it: servers: [{ url: ..., variables: { ${name}: { default: ... } } }], in the spec or a patch.`,
-  );
+  diags.warn("TW133", `the document's server "${bad}" ${why}: ${instead}`, spec.root.ref("#/servers"), fix);
   return kept;
 }
 
