@@ -193,6 +193,35 @@ function noteObjectParameter(doc: LoadedDocument, at: string, seen: Set<string>,
   });
 }
 
+/**
+ * Whether the error is about a form toolwright reads although the schema refuses it (a 3.1 type in a 3.0 spec, a
+ * 2.0 object parameter outside the body); if so, its warning is in `out`.
+ */
+function readAnyway(
+  doc: LoadedDocument,
+  version: OpenApiVersion,
+  e: ErrorObject,
+  noted: Set<string>,
+  out: Diagnostic[],
+): boolean {
+  const type31 = version === "3.0" ? typeOf31(doc.data, e.instancePath) : undefined;
+  if (type31 !== undefined) {
+    out.push({
+      code: "TW133",
+      severity: "warning",
+      message: `${e.instancePath}: type ${JSON.stringify(type31)} is OpenAPI 3.1's (3.0 writes nullable: true); read as 3.1 reads it`,
+      source: doc.ref(`#${e.instancePath}`),
+    });
+    return true;
+  }
+  const objectParam = version === "2.0" ? swagger2ObjectParameter(doc.data, e.instancePath) : undefined;
+  if (objectParam !== undefined) {
+    noteObjectParameter(doc, objectParam, noted, out);
+    return true;
+  }
+  return false;
+}
+
 /** A structural problem confined to one part of the spec: it costs the operations that use that part. */
 export interface ConfinedProblem {
   /**
@@ -276,26 +305,12 @@ export async function checkOpenApiStructure(
   const global: Diagnostic[] = [];
   const ignored: Diagnostic[] = [];
   const read31: Diagnostic[] = [];
-  const objectParams = new Set<string>();
+  const noted = new Set<string>();
   for (const e of leafErrors(validate.errors ?? [])) {
     // `schema: null` (@directus/specs writes one): the schema converter reads it as any value and says so (TW134).
     if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
     if (inReferencedOperation(doc.data, e.instancePath)) continue;
-    const type31 = version === "3.0" ? typeOf31(doc.data, e.instancePath) : undefined;
-    if (type31 !== undefined) {
-      read31.push({
-        code: "TW133",
-        severity: "warning",
-        message: `${e.instancePath}: type ${JSON.stringify(type31)} is OpenAPI 3.1's (3.0 writes nullable: true); read as 3.1 reads it`,
-        source: doc.ref(`#${e.instancePath}`),
-      });
-      continue;
-    }
-    const objectParam = version === "2.0" ? swagger2ObjectParameter(doc.data, e.instancePath) : undefined;
-    if (objectParam !== undefined) {
-      noteObjectParameter(doc, objectParam, objectParams, read31);
-      continue;
-    }
+    if (readAnyway(doc, version, e, noted, read31)) continue;
     const unknown = unknownKey(e);
     const key = unknown !== undefined;
     const pointer = key ? `${e.instancePath}/${unknown}` : e.instancePath;
