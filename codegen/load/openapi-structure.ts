@@ -194,8 +194,41 @@ function noteObjectParameter(doc: LoadedDocument, at: string, seen: Set<string>,
 }
 
 /**
+ * The parameter an error is about when it is a path parameter without `required: true` (left out, or written
+ * `false`), which every version requires of one: a path variable is always sent, so it is read as required
+ * (OperationReader does so). The schemas say it obliquely (3.0: `in` "must be one of "query"", the next branch of
+ * their oneOf; 2.0: "must be one of "body""), and the operation was left out for it: api-spec-converter's
+ * yaml_with_ref.yml, a 3.0 spec of one operation, was refused whole, blamed on its `in: path`.
+ */
+function optionalPathParameter(data: unknown, e: ErrorObject): string | undefined {
+  const m = /^(.*\/parameters\/[^/]+)(\/in|\/required)?$/.exec(e.instancePath);
+  if (m === null) return undefined;
+  const param = valueAt(data, m[1] as string) as Record<string, unknown> | undefined;
+  if (param === null || typeof param !== "object" || Array.isArray(param)) return undefined;
+  if (param.in !== "path" || typeof param.name !== "string" || param.required === true) return undefined;
+  const said =
+    m[2] === undefined
+      ? e.keyword === "required" && e.params.missingProperty === "required"
+      : e.keyword === "enum" || e.keyword === "const";
+  return said ? (m[1] as string) : undefined;
+}
+
+/** A warning, once per parameter, for one `optionalPathParameter` let through. */
+function notePathParameter(doc: LoadedDocument, at: string, seen: Set<string>, out: Diagnostic[]): void {
+  if (seen.has(at)) return;
+  seen.add(at);
+  const written = valueAt(doc.data, `${at}/required`);
+  out.push({
+    code: "TW133",
+    severity: "warning",
+    message: `${at}: a path parameter ${written === undefined ? "without required: true" : `with required: ${JSON.stringify(written)}`} (OpenAPI requires true: a path variable is always sent); read as required`,
+    source: doc.ref(written === undefined ? `#${at}` : `#${at}/required`),
+  });
+}
+
+/**
  * Whether the error is about a form toolwright reads although the schema refuses it (a 3.1 type in a 3.0 spec, a
- * 2.0 object parameter outside the body); if so, its warning is in `out`.
+ * 2.0 object parameter outside the body, a path parameter not marked required); if so, its warning is in `out`.
  */
 function readAnyway(
   doc: LoadedDocument,
@@ -219,7 +252,9 @@ function readAnyway(
     noteObjectParameter(doc, objectParam, noted, out);
     return true;
   }
-  return false;
+  const pathParam = optionalPathParameter(doc.data, e);
+  if (pathParam !== undefined) notePathParameter(doc, pathParam, noted, out);
+  return pathParam !== undefined;
 }
 
 /** A structural problem confined to one part of the spec: it costs the operations that use that part. */

@@ -287,6 +287,79 @@ paths:
   );
 });
 
+describe("a path parameter without required: true", () => {
+  // Every version requires `required: true` of a path parameter; the schemas say so obliquely (3.0: `in` "must be
+  // one of "query"", 2.0: "must be one of "body"") and the operation was left out (api-spec-converter's
+  // test/input/openapi_3/yaml_with_ref.yml: its one operation, so the spec was refused). A path variable is always
+  // sent: the parameter is read as required, with a warning at it.
+  const v3 = (version: string) => `openapi: ${version}
+info: { title: P, version: "1" }
+servers: [{ url: "https://p.example.com" }]
+paths:
+  /users/{id}:
+    get:
+      operationId: getUser
+      parameters:
+        - { name: id, in: path, schema: { type: string } }
+      responses: { "200": { description: ok } }
+  /teams/{team}:
+    parameters: [{ $ref: "#/components/parameters/Team" }]
+    get:
+      operationId: getTeam
+      responses: { "200": { description: ok } }
+components:
+  parameters:
+    Team: { name: team, in: path, required: false, schema: { type: integer } }
+`;
+  const v2 = `swagger: "2.0"
+info: { title: P, version: "1" }
+host: p.example.com
+schemes: [https]
+paths:
+  /users/{id}:
+    get:
+      operationId: getUser
+      parameters:
+        - { name: id, in: path, type: string }
+      responses: { "200": { description: ok } }
+  /teams/{team}:
+    parameters: [{ $ref: "#/parameters/Team" }]
+    get:
+      operationId: getTeam
+      responses: { "200": { description: ok } }
+parameters:
+  Team: { name: team, in: path, required: false, type: integer }
+`;
+
+  it.each([
+    ["3.0.3", v3("3.0.3"), "#/components/parameters/Team", [9, 18]],
+    ["3.1.0", v3("3.1.0"), "#/components/parameters/Team", [9, 18]],
+    ["2.0", v2, "#/parameters/Team", [10, 18]],
+  ])(
+    "is read as required in %s, warned at the parameter; the operation is kept",
+    async (_v, text, team, lines) => {
+      const { doc, diags } = await generate("spec.yaml", text);
+      expect(errorsOf(diags)).toEqual([]);
+      expect(
+        diags.items
+          .filter((d) => d.severity === "warning")
+          .map((d) => [d.code, d.source?.pointer, d.source?.line]),
+      ).toEqual([
+        ["TW133", "#/paths/~1users~1{id}/get/parameters/0", lines[0]],
+        ["TW133", `${team}/required`, lines[1]],
+      ]);
+      expect(diags.items.find((d) => d.code === "TW133")?.message).toBe(
+        "/paths/~1users~1{id}/get/parameters/0: a path parameter without required: true (OpenAPI requires true: a path variable is always sent); read as required",
+      );
+      expect(doc?.tools.map((t) => [t.name, t.inputSchema.required])).toEqual([
+        ["get_user", ["id"]],
+        ["get_team", ["team"]],
+      ]);
+      expect(doc?.tools[1]?.inputSchema.properties).toEqual({ team: { type: "integer" } });
+    },
+  );
+});
+
 describe("a $ref to a schema's own $id (OpenAPI 3.1)", () => {
   const spec = (ref: string) => `openapi: 3.1.0
 info: { title: D, version: "1" }
