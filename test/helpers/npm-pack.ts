@@ -6,7 +6,7 @@ import { ROOT } from "./paths.js";
 /**
  * One file of an npm package, for packages too heavy to install as a dev dependency (peer dependencies such as
  * react and vite): `npm pack <name>@<exact version>` downloads its tarball once into test/.tmp/npm-pack, and
- * `tar` takes out the file. Later runs read the cached copy. The version is exact, so the file never changes.
+ * `tar` takes out the file (or a folder, whole: a spec split over files). Later runs read the cached copy. The version is exact, so the file never changes.
  */
 export function npmPackageFile(pkg: string, version: string, path: string): string {
   const dir = join(ROOT, "test/.tmp/npm-pack", `${pkg.replace(/[^a-z0-9.-]+/gi, "+")}@${version}`);
