@@ -228,6 +228,12 @@ function slicer(dir: string, index: CatalogIndexFile): (ref: RecordRef, what: st
 export const HEAD_BYTES = 600;
 
 /**
+ * The start of schemas.gen.mjs's header line naming the members of the runtime's `rt` its schemas call
+ * (`// Runtime uses: rt.linear, rt.safe`, or `none`), written by `generate` and checked at load.
+ */
+export const RUNTIME_USES = "// Runtime uses: ";
+
+/**
  * Up to `length` bytes of `file` from `start` (fewer at its end), and the file's size, from one open descriptor:
  * the header checks read a generated file's first bytes, the index a tool's record, never the whole file.
  */
