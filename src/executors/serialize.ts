@@ -182,6 +182,9 @@ export class NameOwners {
 
   claim(name: string, owner: NameOwner): void {
     this.claimKey(nameKey(name), name, owner);
+    // A name PHP reads otherwise (`api[key` is its `api_key`) is claimed under that reading too.
+    const php = unclosedKey(name);
+    if (php !== undefined) this.claimKey(php, name, owner);
   }
 
   /** `claim` with the name's `nameKey` already made. */
@@ -235,6 +238,18 @@ export function nameKey(name: string): string {
   return readKey(name, true);
 }
 
+/**
+ * How PHP reads a name whose first `[` has no `]` after it, which is then no index: as a plain name with that `[`
+ * (and every `[`, `.` and space after it) as `_`, so `api[key` sets `api_key` (php_register_variable_ex).
+ * `undefined` for every other name, which `nameKey` reads as PHP does.
+ */
+export function unclosedKey(name: string): string | undefined {
+  const head = name.split("\0")[0]!.replace(/^\s+/, "");
+  const open = head.indexOf("[");
+  if (open <= 0 || head.includes("]", open)) return undefined;
+  return head.toLowerCase().replace(/[.\s[]/g, "_");
+}
+
 /** `nameKey`, or with leading whitespace kept (as `_`) when `dropLeading` is false. */
 function readKey(name: string, dropLeading: boolean): string {
   const head = name.split(/[[\0]/)[0]!;
@@ -257,7 +272,8 @@ export function isMethodOverrideKey(key: string): boolean {
  * Whether a query or form field name, as it goes on the wire (decoded), is read as a method override by some
  * framework: as `nameKey` reads it, which drops leading spaces as PHP does (` _method` is Laravel's and Symfony's
  * `_method`) and Rack does after a separator (`a=1& _method=DELETE` is Rails' `_method`) and ends it at a NUL as
- * PHP does (`_method%00x`), or with a leading space read as `_` (` method`).
+ * PHP does (`_method%00x`), or with a leading space read as `_` (` method`). (An unclosed `[`, `unclosedKey`,
+ * makes none of these names: PHP reads no name that starts with one.)
  */
 export function isMethodOverrideName(name: string): boolean {
   return isMethodOverrideKey(readKey(name, true)) || isMethodOverrideKey(readKey(name, false));

@@ -76,6 +76,17 @@ describe("object arguments never add a name another source sets", () => {
     // the credential's `api_key` or the `tenant` there; PHP keeps the last value, and the absent `tenant` has none.
     ["the credential's, after spaces", { filter: { "  api_key": "attacker" } }, /override a credential/],
     ["the credential's, before a NUL", { filter: { "api_key\u0000x": "attacker" } }, /override a credential/],
+    // A `[` with no `]` after it is no index to PHP: it is read as `_` (`api[key` is `api_key`).
+    [
+      "the credential's, with an unclosed bracket",
+      { filter: { "api[key": "attacker" } },
+      /override a credential/,
+    ],
+    [
+      "the credential's, after a space, unclosed",
+      { filter: { " API[KEY": "attacker" } },
+      /override a credential/,
+    ],
     [
       "the locked tenant, after a space",
       { tenant: "acme", filter: { " tenant": "other-tenant" } },
@@ -145,7 +156,7 @@ describe("form bodies follow the spec's encoding", () => {
     expect(upstream.received).toEqual([]);
   });
 
-  it("nor with a name PHP reads as that field (leading spaces, a NUL byte)", async () => {
+  it("nor with a name PHP reads as that field (leading spaces, a NUL byte, an unclosed bracket)", async () => {
     for (const key of [" name", "name\u0000x"]) {
       const result = await served.client.callTool({
         name: "hard_create_customer",
@@ -154,6 +165,20 @@ describe("form bodies follow the spec's encoding", () => {
       expect(result.isError).toBe(true);
       expect(text(result)).toMatch(/arguments 'name' and 'extra' would both set the form field name /);
     }
+    const shadowed = await served.client.callTool({
+      name: "hard_create_customer",
+      arguments: { name: "Ada", tax_ids: ["t1"], extra: { "tax[ids": "t9" } },
+    });
+    expect(text(shadowed)).toMatch(
+      /arguments 'tax_ids' and 'extra' would both set the form field name "tax\[ids"/,
+    );
+    const absent = await served.client.callTool({
+      name: "hard_create_customer",
+      arguments: { name: "Ada", extra: { "tax[ids": "t9" } },
+    });
+    expect(text(absent)).toMatch(
+      /would set the form field name "tax\[ids", which belongs to argument 'tax_ids'/,
+    );
     expect(upstream.received).toEqual([]);
   });
 });
