@@ -80,6 +80,17 @@ describe("an absolute document server that is no URL", () => {
     );
   });
 
+  it("nor is one of another scheme than http(s) (braces left out of a variable), said at the servers", async () => {
+    const { base, warnings } = await generate('[{ url: "protocol://hostname:<port>/switch/" }]');
+    expect(base).toMatchObject({ required: true });
+    expect(base?.default).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("openapi.yaml:3:");
+    expect(warnings[0]).toContain(
+      'the document\'s server "protocol://hostname:<port>/switch/" is not an http(s) URL (its scheme is "protocol:"): the base URL has no default and must be set',
+    );
+  });
+
   it("the next absolute server is the default", async () => {
     const next = await generate('[{ url: "https://api.x.com:<port>" }, { url: "https://api.x.com" }]');
     expect(next.base).toMatchObject({ default: "https://api.x.com", required: false });

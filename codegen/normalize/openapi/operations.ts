@@ -407,7 +407,15 @@ const BASE_URL: EnvVar = { name: "BASE_URL", description: "", type: "url", requi
  * whole spec, blamed on the base URL variable's default (TW110) rather than on the server.
  */
 function unusableServer(url: string): { why: string; fix: string } | undefined {
-  if (!/^https?:\/\//i.test(url)) return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  // Another scheme (Mojaloop's FSPIOP v2.0 writes `protocol://hostname:<port>/switch/`, braces left out) was read as
+  // a relative server that names no path: set aside without a word, the base URL said "the spec names none".
+  if (scheme !== undefined && !/^https?$/i.test(scheme))
+    return {
+      why: `is not an http(s) URL (its scheme is "${scheme}:")`,
+      fix: "Write the API's http or https URL there, a part that varies as a server variable, in the spec or a patch.",
+    };
+  if (scheme === undefined) return undefined;
   const name = /\{([^}]*)\}/.exec(url)?.[1];
   if (name !== undefined)
     return {
