@@ -1,10 +1,8 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { callConfirmed, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { callConfirmed } from "../helpers/mcp.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * 204 and 205 responses never carry content (RFC 9110 15.3.5, 15.3.6), yet specs give them a schema (ShipEngine's
@@ -65,16 +63,12 @@ paths:
               schema: { type: object, required: [size], properties: { size: { type: integer } } }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const dir = writeTree("no-content", { "openapi.yaml": SPEC });
-  const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "empty", relative(ROOT, join(dir, "out")));
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((req, res) => {
+const served = servedSpec(
+  join(writeTree("no-content", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "empty",
+  "no-content-out",
+  (url) => ({ EMPTY_BASE_URL: url }),
+  (req, res) => {
     // The same tool answered 200 with its body, or 204 without one: /things/same is unchanged.
     if ((req.method === "PUT" || req.method === "GET") && req.path !== "/things/same") {
       res.writeHead(200, { "content-type": "application/json" });
@@ -89,18 +83,12 @@ beforeAll(async () => {
     }
     res.writeHead(req.method === "POST" ? 205 : 204);
     res.end();
-  });
-  served = await serveOverStdio(join(ROOT, cat.dir), { EMPTY_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  },
+);
 
 describe("a success status that carries no content", () => {
   it("publishes no output schema from a 204's, a 205's or a HEAD's content, and its empty reply is a result", async () => {
-    const listed = await served.client.listTools();
+    const listed = await served.client().listTools();
     const outputs = Object.fromEntries(listed.tools.map((t) => [t.name, t.outputSchema !== undefined]));
     expect(outputs).toEqual({
       delete_batch: false,
@@ -112,7 +100,7 @@ describe("a success status that carries no content", () => {
     const results: unknown[] = [];
     for (const name of ["delete_batch", "reset_form", "put_thing", "head_file"]) {
       // The official client validates structuredContent against the output schema it listed (it throws if not).
-      const { result } = await callConfirmed(served.client, name, { id: "1" });
+      const { result } = await callConfirmed(served.client(), name, { id: "1" });
       results.push([name, result.isError ?? false, result.structuredContent ?? null]);
     }
     expect(results).toEqual([
@@ -127,20 +115,20 @@ describe("a success status that carries no content", () => {
     const results: unknown[] = [];
     for (const id of ["1", "same"]) {
       // The official client validates structuredContent against the output schema it listed (it throws if not).
-      const { result } = await callConfirmed(served.client, "put_thing", { id });
+      const { result } = await callConfirmed(served.client(), "put_thing", { id });
       results.push([id, result.isError ?? false, result.structuredContent, result.content]);
     }
     expect(results).toEqual([
       ["1", false, { name: "n" }, [{ type: "text", text: '{"name":"n"}' }]],
       ["same", false, {}, [{ type: "text", text: "null" }]],
     ]);
-    expect(served.stderr()).not.toMatch(/drift: tool put_thing/);
+    expect(served.served().stderr()).not.toMatch(/drift: tool put_thing/);
   });
 
   it("an empty reply where the spec declares only a body is a result, logged once as drift", async () => {
     const results: unknown[] = [];
     for (const id of ["1", "same", "same"]) {
-      const { result } = await callConfirmed(served.client, "get_thing", { id });
+      const { result } = await callConfirmed(served.client(), "get_thing", { id });
       results.push([id, result.isError ?? false, result.structuredContent]);
     }
     expect(results).toEqual([
@@ -150,8 +138,8 @@ describe("a success status that carries no content", () => {
     ]);
     const line =
       "drift: tool get_thing: the upstream answered 204 without content (an empty or null body) where the spec declares a body";
-    await served.waitForStderr(line);
-    const stderr = await served.stderrAtExit();
+    await served.served().waitForStderr(line);
+    const stderr = await served.served().stderrAtExit();
     expect(stderr.split(line).length - 1).toBe(1);
   });
 });

@@ -89,6 +89,8 @@ export function servedSpec(
     dir: () => dir!,
     upstream: () => upstream!,
     client: () => served!.client,
+    /** The served catalog (its stderr: audit lines). */
+    served: () => served!,
     /** Calls a tool; its result and what the upstream received meanwhile. */
     call: (tool: string, args: Record<string, unknown>) =>
       callRecorded(served!.client, upstream!, tool, args),
