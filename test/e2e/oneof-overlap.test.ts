@@ -1,12 +1,9 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { textJson } from "../helpers/mcp.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A oneOf whose variants take the same values: Elasticsearch's FieldValue (`oneOf: [number, number, string,
@@ -105,35 +102,19 @@ components:
       oneOf: [{ type: number }, { type: number }, { type: string }, { type: boolean }, { type: string, nullable: true }]
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-let warnings: string[];
-
-beforeAll(async () => {
-  const dir = writeTree("oneof-overlap", { "openapi.yaml": SPEC });
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: join(dir, "openapi.yaml"), name: "overlap" },
-    { root: ROOT, out: relative(ROOT, tmpDir("oneof-overlap-out")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  warnings = diags.items
-    .filter((d) => d.severity === "warning")
-    .map((d) => `${d.code} ${d.source?.line} ${d.message}`);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { reason: "shard failed" }));
-  served = await serveOverStdio(join(ROOT, cat.dir), { OVERLAP_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const served = servedSpec(
+  join(writeTree("oneof-overlap", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "overlap",
+  "oneof-overlap-out",
+  (url) => ({ OVERLAP_BASE_URL: url }),
+  (_req, res) => sendJson(res, 200, { reason: "shard failed" }),
+);
 
 describe("a oneOf whose variants take the same values", () => {
   it("is read as anyOf, said where it is written", () => {
+    const warnings = served.diags.items
+      .filter((d) => d.severity === "warning")
+      .map((d) => `${d.code} ${d.source?.line} ${d.message}`);
     expect(warnings).toEqual([
       "TW134 84 oneOf variants 0 and 1 take the same values (number), so exactly one could never match them; read as anyOf",
       "TW134 16 oneOf variants 0 and 1 take the same values (string), so exactly one could never match them; read as anyOf",
@@ -143,37 +124,37 @@ describe("a oneOf whose variants take the same values", () => {
   });
 
   it("numbers and strings are sent, and a result holding a string is no drift", async () => {
-    const result = await served.client.callTool({
+    const result = await served.client().callTool({
       name: "search",
       arguments: { search_after: [1712, "doc#7", true], from: "10.0.0.1" },
     });
     expect(result.isError).toBeFalsy();
-    expect(JSON.parse(upstream.received.at(-1)?.body.toString() ?? "")).toEqual({
+    expect(JSON.parse(served.upstream().received.at(-1)?.body.toString() ?? "")).toEqual({
       search_after: [1712, "doc#7", true],
       from: "10.0.0.1",
     });
     expect(textJson(result)).toEqual({ reason: "shard failed" });
     // A drift line would be written before the call's audit line (the audit step ends the call): once that line
     // has been read from stderr, a drift line would have been too, so this check can fail.
-    expect(await served.waitForStderr('"tool":"search"')).not.toContain("drift");
+    expect(await served.served().waitForStderr('"tool":"search"')).not.toContain("drift");
   });
 
   it("refs to schemas of one shape: a body of that shape is sent; refs to different shapes stay exclusive", async () => {
     const body = { nickname: "warehouse", username: "u", password: "p" };
-    const before = upstream.received.length;
-    const result = await served.client.callTool({ name: "connect", arguments: { carrier: "apc", body } });
+    const before = served.upstream().received.length;
+    const result = await served.client().callTool({ name: "connect", arguments: { carrier: "apc", body } });
     expect(result.isError).toBeFalsy();
-    const sent = upstream.received.slice(before);
+    const sent = served.upstream().received.slice(before);
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /connections/apc"]);
     expect(JSON.parse(sent[0]?.body.toString() ?? "")).toEqual(body);
     // Cat and Dog are open objects of different shapes: one value that is both is still refused before any request.
-    const both = await served.client.callTool({
+    const both = await served.client().callTool({
       name: "add_pet",
       arguments: { body: { name: "Rex", purrs: true, barks: true } },
     });
     expect(both.isError).toBe(true);
-    expect(upstream.received.length).toBe(before + 1);
-    const cat = await served.client.callTool({
+    expect(served.upstream().received.length).toBe(before + 1);
+    const cat = await served.client().callTool({
       name: "add_pet",
       arguments: { body: { name: "Tom", purrs: true } },
     });
