@@ -328,6 +328,19 @@ export interface Source {
   timeoutMs: number;
   /** The argument naming rule applied to this source's tools; absent means `as_is`. */
   argumentNaming?: ArgumentNaming;
+  /**
+   * OpenAPI sources whose spec's server is a URL template (`https://{tenant}.api.example.com/v1`, Swagger 2.0's
+   * `x-ms-parameterized-host`): the template without userinfo and its variables (with their `enum`). The base URL
+   * filled the defaults in at generate time; the tenant (partner) lock reads the configured base URL against the
+   * template, so a base URL naming another tenant's host is refused.
+   */
+  server?: ServerTemplate;
+}
+
+/** A spec's server URL template and its variables, each `{name}` once or more in `template`. */
+export interface ServerTemplate {
+  template: string;
+  variables: Array<{ name: string; enum?: string[] }>;
 }
 
 export interface ServerInfo {
@@ -371,9 +384,9 @@ export interface ToolPolicy {
   scopedValues?: ScopedValue[];
   /** Arguments (dot paths) named like paths that hold no path (the fail-closed rule and the audit skip them). */
   notPaths?: string[];
-  /** Argument fixed by the tenant lock. */
+  /** Argument fixed by the tenant lock, or a variable of its source's server template (`Source.server`). */
   tenantArg?: string;
-  /** Argument fixed by the partner lock. */
+  /** Argument fixed by the partner lock, or a variable of its source's server template. */
   partnerArg?: string;
   /** Response field paths (dot-separated, `*` matches one level) that hold secret values. */
   masked?: string[];

@@ -119,7 +119,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   markInternal(tools, manifest, doc, diags);
   addConfirmationArgs(tools, manifest.policy?.confirmation?.mode ?? "token", doc, diags);
   checkNames(tools, nameBudget(manifest), manifest.catalog, diags);
-  checkPolicyArgs(tools, doc, diags);
+  checkPolicyArgs(tools, sources, doc, diags);
   checkScopeLookups(tools, doc, diags);
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
   checkTemplateTools(assets, tools, diags);
@@ -291,7 +291,23 @@ function bindSource(
     timeoutMs: timeoutOf(spec),
     ...namingOf(manifest, model.id),
     ...(model.spec.patch ? { patches: appliedPatches(model.spec.patch) } : {}),
+    ...serverTemplateOf(model),
   };
+}
+
+/**
+ * The spec's server URL template and its variables (their `enum`), for the tenant lock to read the configured
+ * base URL by: without the URL's userinfo, whose variables are credentials the runtime never sends (their values
+ * are never written). Defaults are not kept: the base URL's default has them.
+ */
+function serverTemplateOf(model: OpenApiSourceModel): Pick<SourceNode, "server"> {
+  const sv = model.serverVariables;
+  if (!sv) return {};
+  const template = sv.template.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1");
+  const variables = sv.variables
+    .filter((v) => template.includes(`{${v.name}}`))
+    .map((v) => ({ name: v.name, ...(v.enum ? { enum: v.enum } : {}) }));
+  return variables.length > 0 ? { server: { template, variables } } : {};
 }
 
 /** `base_url` from the manifest, else (or as its default) the spec's first absolute server URL; one is needed. */
@@ -737,9 +753,21 @@ function describe(tool: ToolNode): string {
   return tool.name;
 }
 
-function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnostics): void {
+/**
+ * Every argument a tool's policy names is one of its arguments; a tenant (partner) lock may also name a variable of
+ * its source's server URL template (`https://{tenant}.api.example.com`), which the lock reads from the base URL.
+ */
+function checkPolicyArgs(
+  tools: ToolNode[],
+  sources: readonly SourceNode[],
+  doc: LoadedDocument,
+  diags: Diagnostics,
+): void {
   for (const tool of tools) {
     const args = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
+    const binding = tool.binding;
+    const server = binding.kind === "http" ? sources.find((s) => s.id === binding.source)?.server : undefined;
+    const variables = (server?.variables ?? []).map((v) => v.name);
     const p = tool.policy;
     const named: [string, string | undefined][] = [
       ["scoped_path", p.scopedPath],
@@ -758,13 +786,16 @@ function checkPolicyArgs(tools: ToolNode[], doc: LoadedDocument, diags: Diagnost
       ...(p.notPaths ?? []).map((arg): [string, string] => ["not_paths", arg.split(".")[0]!]),
     ];
     for (const [key, arg] of named) {
-      if (arg !== undefined && !args.includes(arg)) {
-        diags.error(
-          "TW115",
-          `tool "${tool.name}": ${key} "${arg}" is not one of its arguments (${args.join(", ") || "none"})`,
-          locate(doc, tool),
-        );
-      }
+      const lock = key === "tenant_arg" || key === "partner_arg";
+      if (arg === undefined || args.includes(arg) || (lock && variables.includes(arg))) continue;
+      const where = lock
+        ? ` nor a variable of its server (${server ? `${variables.join(", ")} in ${server.template}` : "its server URL has none"})`
+        : "";
+      diags.error(
+        "TW115",
+        `tool "${tool.name}": ${key} "${arg}" is not one of its arguments (${args.join(", ") || "none"})${where}`,
+        locate(doc, tool),
+      );
     }
   }
 }

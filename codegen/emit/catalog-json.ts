@@ -89,6 +89,7 @@ export function catalogDocument(
       ...(s.security ? { security: s.security } : {}),
       timeoutMs: s.timeoutMs,
       ...(s.argumentNaming ? { argumentNaming: s.argumentNaming } : {}),
+      ...(s.server ? { server: s.server } : {}),
     })),
     publish: ir.publish,
     tools: ir.tools.map((t) => catalogTool(t, schemas.get(t.name) as ToolSchemasJson)),

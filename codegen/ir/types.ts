@@ -17,6 +17,7 @@ import type {
   ResultConfig,
   Safety,
   SafetyBasis,
+  ServerTemplate,
   SourceRef,
   TemplateListing,
   ToolAnnotations,
@@ -47,6 +48,7 @@ export type {
   ResultConfig,
   Safety,
   SafetyBasis,
+  ServerTemplate,
   SourceRef,
   TemplateListing,
   ToolAnnotations,
@@ -293,6 +295,8 @@ export interface SourceNode {
   argumentNaming?: ArgumentNaming;
   /** OpenAPI: the JSON Patch operations applied to the spec before it was read (listed in CATALOG.md). */
   patches?: AppliedPatch[];
+  /** OpenAPI: the spec's server URL template and its variables (`Source.server`), when it has variables. */
+  server?: ServerTemplate;
 }
 
 /** One spec patch operation (`sources.<id>.patch`) and where it is written. */

@@ -355,8 +355,16 @@ const toolSpec = {
       description:
         "Arguments (dot paths) named like paths that hold no path: the path scope and the audit skip them.",
     },
-    tenant_arg: { type: "string", description: "Argument fixed by the tenant lock." },
-    partner_arg: { type: "string", description: "Argument fixed by the partner lock." },
+    tenant_arg: {
+      type: "string",
+      description:
+        "Argument fixed by the tenant lock, or a variable of the source's server URL template it binds.",
+    },
+    partner_arg: {
+      type: "string",
+      description:
+        "Argument fixed by the partner lock, or a variable of the source's server URL template it binds.",
+    },
     masked: {
       type: "array",
       items: { type: "string", minLength: 1 },

@@ -1,6 +1,7 @@
-import type { CatalogDocument, CatalogTool, JsonSchema } from "../catalog.js";
+import type { CatalogDocument, CatalogTool, JsonSchema, Source } from "../catalog.js";
 import type { NamedMiddleware } from "../chain.js";
 import type { Config } from "../config/config.js";
+import { ValueError, valueNow } from "../config/values.js";
 import type { StateStore } from "../state/index.js";
 import {
   type AuditFailureMode,
@@ -148,7 +149,10 @@ function policySteps(
   before.push(argumentDepthStep());
   before.push(deniedToolsStep(settings.deniedTools));
   if (settings.readOnly) before.push(readOnlyStep(settings.readOnly));
-  const tenant = tenantLockSteps(settings.tenant, settings.partner, doc.tools, (name) => config.text(name));
+  const tenant = tenantLockSteps(settings.tenant, settings.partner, doc.tools, (name) => config.text(name), {
+    sources: doc.sources,
+    baseUrlOf: (source) => baseUrlNow(source, config),
+  });
   if (settings.tenant || settings.partner) before.push(tenant.fill);
   const after: NamedMiddleware[] = [
     tenant.check,
@@ -174,3 +178,13 @@ export { UNKNOWN_TOOL } from "./denied-tools.js";
 export { MASK } from "./mask.js";
 export type { PolicySettings } from "./settings.js";
 export type { RuntimeSwitches } from "./switches.js";
+
+/** A source's base URL for this call, or undefined when it has none or it cannot be read (the executor says why). */
+function baseUrlNow(source: Source, config: Config): string | undefined {
+  try {
+    return valueNow(source.baseUrl, config);
+  } catch (error) {
+    if (error instanceof ValueError) return undefined;
+    throw error;
+  }
+}

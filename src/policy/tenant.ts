@@ -1,7 +1,9 @@
-import { type CatalogTool, type HttpParam, isExactNumber, type JsonSchema } from "../catalog.js";
+import { type CatalogTool, type HttpParam, isExactNumber, type JsonSchema, type Source } from "../catalog.js";
 import { type NamedMiddleware, onRedirect } from "../chain.js";
+import { describeSource } from "../config/values.js";
 import { noteApplied, refuse } from "./decision.js";
 import { scopedRedirectCheck } from "./path-redirect.js";
+import { type BaseUrlOf, type HostCarrier, hostElsewhere } from "./server-tenant.js";
 import type { Lock } from "./settings.js";
 
 /**
@@ -313,6 +315,10 @@ interface ToolFacts {
   fill: ReadonlyArray<{ arg: string; value: string | number }>;
   /** Parameters sent from an env variable (`param_env`, `args.<name>.env`) that name the lock, with why. */
   bound: ReadonlyArray<{ param: HttpParam; why: string }>;
+  /** The variables of its source's server URL template that name the lock (`https://{tenant}.x.com`), if any. */
+  host?: HostCarrier;
+  /** Whether the declared lock argument is an argument (not set, or only a variable of the server: false). */
+  declaredArg: boolean;
 }
 
 /**
@@ -363,9 +369,45 @@ function isLocked(value: unknown, lock: Lock): boolean {
   return (typeof value === "string" || typeof value === "number") && String(value) === lock.value;
 }
 
-function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefined): ToolFacts {
+/**
+ * The variables of a tool's source's server template that name the lock: the declared lock argument when it names
+ * one (`tenant_arg: subdomain` for `https://{subdomain}.zendesk.com`), and any named for the lock (`{tenant}`).
+ */
+function hostCarrier(
+  tool: CatalogTool,
+  locked: Locked,
+  declared: string | undefined,
+  sources: ReadonlyMap<string, Source>,
+): HostCarrier | undefined {
+  if (tool.binding.kind !== "http") return undefined;
+  const source = sources.get(tool.binding.source);
+  if (source?.server === undefined) return undefined;
+  const variables = source.server.variables.flatMap(({ name }) => {
+    const why =
+      name === declared
+        ? `the manifest declares it the ${locked.what} argument`
+        : lockedNameOf(name, locked) === undefined
+          ? undefined
+          : `it is named like the ${locked.what}`;
+    return why === undefined ? [] : [{ name, why }];
+  });
+  return variables.length > 0 ? { source: source as HostCarrier["source"], variables } : undefined;
+}
+
+function toolFacts(
+  tool: CatalogTool,
+  locked: Locked,
+  declared: string | undefined,
+  sources: ReadonlyMap<string, Source>,
+): ToolFacts {
   const wire = wireNamed(tool, locked);
   const binding = tool.binding;
+  const properties = (tool.inputSchema as { properties?: Record<string, JsonSchema> }).properties ?? {};
+  const host = hostCarrier(tool, locked, declared, sources);
+  // A declared name that is a variable of the server and no argument is read from the base URL, never filled.
+  const declaredArg =
+    declared !== undefined &&
+    (Object.hasOwn(properties, declared) || !host?.variables.some((v) => v.name === declared));
   const redirectArgs =
     binding.kind !== "http"
       ? []
@@ -383,7 +425,14 @@ function toolFacts(tool: CatalogTool, locked: Locked, declared: string | undefin
           const why = param.env === undefined ? undefined : boundNamed(tool, param, locked);
           return why === undefined ? [] : [{ param, why }];
         });
-  return { wire, redirectArgs, fill: fillable(tool, locked, declared, wire), bound };
+  return {
+    wire,
+    redirectArgs,
+    fill: fillable(tool, locked, declaredArg ? declared : undefined, wire),
+    bound,
+    ...(host ? { host } : {}),
+    declaredArg,
+  };
 }
 
 /**
@@ -415,6 +464,38 @@ function boundElsewhere(
     const value = envText(param.env!);
     return value !== undefined && value !== lock.value;
   });
+}
+
+/**
+ * The refusal of a call the operator's configuration sends to another tenant (partner) than the lock's: a parameter
+ * bound to an env variable naming another, or a base URL whose host (path) holds another where the spec's server
+ * template has a variable naming the lock. Neither repeats the other tenant.
+ */
+function configuredElsewhere(
+  ctx: Parameters<NamedMiddleware["run"]>[0],
+  locked: Locked,
+  known: ToolFacts,
+  envText: (name: string) => string | undefined,
+  baseUrlOf: BaseUrlOf,
+): ReturnType<typeof refuse> | undefined {
+  const { lock, what } = locked;
+  const bound = boundElsewhere(known, lock, envText);
+  if (bound !== undefined) {
+    const { param, why } = bound;
+    return refuse(
+      ctx,
+      { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} bound by env` },
+      `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the ${param.in} parameter ${param.name}, which names the ${what} (${why}), is sent from ${param.env}, which names another ${what}; set ${param.env} to ${lock.value} or unbind it, or change ${lock.env} to act elsewhere`,
+    );
+  }
+  const host = known.host && hostElsewhere(known.host, lock.value, baseUrlOf);
+  if (host === undefined) return undefined;
+  const { source } = known.host!;
+  return refuse(
+    ctx,
+    { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} in the base URL` },
+    `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the base URL of source '${source.id}' names another ${what} where the spec's server ${source.server.template} has {${host.name}} (${host.why}); set ${describeSource(source.baseUrl)} to ${host.instead}, or change ${lock.env} to act elsewhere`,
+  );
 }
 
 /**
@@ -460,7 +541,9 @@ export function tenantLockSteps(
   partner: Lock | undefined,
   tools: readonly CatalogTool[] = [],
   envText: (name: string) => string | undefined = () => undefined,
+  servers: { sources: readonly Source[]; baseUrlOf: BaseUrlOf } = { sources: [], baseUrlOf: () => undefined },
 ): { fill: NamedMiddleware; check: NamedMiddleware } {
+  const sources = new Map(servers.sources.map((source) => [source.id, source]));
   // Each lock set, once: its declared argument per tool, the names the manifest declares for it across the
   // catalog, and per tool the facts it checks (found on the tool's first call).
   const kinds = [
@@ -483,7 +566,7 @@ export function tenantLockSteps(
   const factsOf = (locked: (typeof locks)[number], tool: CatalogTool): ToolFacts => {
     let known = locked.facts.get(tool);
     if (!known) {
-      known = toolFacts(tool, locked, locked.argOf(tool));
+      known = toolFacts(tool, locked, locked.argOf(tool), sources);
       locked.facts.set(tool, known);
     }
     return known;
@@ -495,17 +578,10 @@ export function tenantLockSteps(
     async run(ctx, next) {
       for (const locked of locks) {
         const { lock, what } = locked;
-        const arg = locked.argOf(ctx.tool);
         const known = factsOf(locked, ctx.tool);
-        const bound = boundElsewhere(known, lock, envText);
-        if (bound !== undefined) {
-          const { param, why } = bound;
-          return refuse(
-            ctx,
-            { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} bound by env` },
-            `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the ${param.in} parameter ${param.name}, which names the ${what} (${why}), is sent from ${param.env}, which names another ${what}; set ${param.env} to ${lock.value} or unbind it, or change ${lock.env} to act elsewhere`,
-          );
-        }
+        const arg = known.declaredArg ? locked.argOf(ctx.tool) : undefined;
+        const configured = configuredElsewhere(ctx, locked, known, envText, servers.baseUrlOf);
+        if (configured !== undefined) return configured;
         const other = otherNamed(ctx.args, locked, arg, known.wire);
         if (other !== undefined) {
           return refuse(

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { ServerTemplate, Source } from "../../src/catalog.js";
+import { hostElsewhere, templateValues } from "../../src/policy/server-tenant.js";
+
+const values = (template: string, url: string) => {
+  const found = templateValues(template, url);
+  return found && Object.fromEntries([...found].map(([k, v]) => [k, v.value]));
+};
+
+describe("templateValues: a base URL read against the spec's server template", () => {
+  it("reads host, host-suffix and path variables; trailing slashes and letter case aside", () => {
+    expect(values("https://{tenant}.api.example.com/v1", "https://globex.api.example.com/v1/")).toEqual({
+      tenant: "globex",
+    });
+    expect(values("https://{account}.{suffix}", "https://acct.blob.core.windows.net")).toEqual({
+      account: "acct",
+      suffix: "blob.core.windows.net",
+    });
+    expect(values("https://api.example.com/{tenant}/v2", "https://API.example.com/Globex/v2")).toEqual({
+      tenant: "Globex",
+    });
+    expect(values("https://api.example.com/t/{tenant}", "https://api.example.com/t/globex/more")).toEqual({
+      tenant: "globex",
+    });
+    expect(values("https://{tenant}.api.example.com/v1", "https://globex.api.example.com/v1/extra")).toEqual({
+      tenant: "globex",
+    });
+  });
+
+  it("is undefined for a URL of another form, a host value holding a path, or touching variables", () => {
+    expect(values("https://{tenant}.api.example.com/v1", "http://127.0.0.1:8080/v1")).toBeUndefined();
+    expect(
+      values("https://{tenant}.api.example.com/v1", "https://globex.api.example.com/v1x"),
+    ).toBeUndefined();
+    expect(values("https://{tenant}.api.example.com", "https://x.test/a.api.example.com")).toBeUndefined();
+    expect(values("https://{a}{b}.example.com", "https://ab.example.com")).toBeUndefined();
+  });
+});
+
+describe("hostElsewhere", () => {
+  const source = (template: string): Source & { server: ServerTemplate } => ({
+    id: "api",
+    kind: "openapi",
+    baseUrl: { env: "API_URL" },
+    auth: [],
+    timeoutMs: 1000,
+    server: { template, variables: [{ name: "tenant" }] },
+  });
+  const carrier = (template: string) => ({
+    source: source(template),
+    variables: [{ name: "tenant", why: "it is named like the tenant" }],
+  });
+
+  it("compares a host's value without case, a path's exactly, both percent-decoded", () => {
+    const host = carrier("https://{tenant}.api.example.com");
+    expect(hostElsewhere(host, "Acme", () => "https://ACME.api.example.com")).toBeUndefined();
+    expect(hostElsewhere(host, "acme", () => "https://%61cme.api.example.com")).toBeUndefined();
+    expect(hostElsewhere(host, "acme", () => "https://globex.api.example.com")).toEqual({
+      name: "tenant",
+      why: "it is named like the tenant",
+      instead: "https://acme.api.example.com",
+    });
+    const path = carrier("https://api.example.com/{tenant}/v1");
+    expect(hostElsewhere(path, "acme", () => "https://api.example.com/%61cme/v1")).toBeUndefined();
+    expect(hostElsewhere(path, "acme", () => "https://api.example.com/ACME/v1")?.instead).toBe(
+      "https://api.example.com/acme/v1",
+    );
+    expect(hostElsewhere(path, "a/b", () => "https://api.example.com/x/v1")?.instead).toBe(
+      "https://api.example.com/a%2Fb/v1",
+    );
+  });
+
+  it("leaves a source with no base URL now, or one not of the template's form, to the executor", () => {
+    const host = carrier("https://{tenant}.api.example.com");
+    expect(hostElsewhere(host, "acme", () => undefined)).toBeUndefined();
+    expect(hostElsewhere(host, "acme", () => "http://localhost:9000")).toBeUndefined();
+    expect(hostElsewhere(host, "acme", () => "not a url")).toBeUndefined();
+  });
+});
