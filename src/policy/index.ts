@@ -156,7 +156,7 @@ function policySteps(
   if (settings.tenant || settings.partner) before.push(tenant.fill);
   const after: NamedMiddleware[] = [
     tenant.check,
-    pathScopeStep(settings, options.lookup),
+    pathScopeStep(settings, options.lookup, (name) => config.text(name)),
     secretKeysStep(settings.secretKeyPattern),
     confirmationStep(tokens, settings.secretKeyPattern, settings.confirmation.mode, options.requestLine),
     ...(settings.maskNamed ? [namedMaskStep(settings.maskNamed, doc.schemas ?? {})] : []),

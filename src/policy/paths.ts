@@ -1,5 +1,6 @@
 import type { ToolOutcome, ToolPolicy } from "../catalog.js";
 import { type CallContext, type NamedMiddleware, onRedirect, type RedirectCheck } from "../chain.js";
+import { checkBoundPaths } from "./bound-paths.js";
 import { noteApplied, refuse } from "./decision.js";
 import { addressable, mapAtPath, offSchema, splitPath } from "./field-paths.js";
 import { withoutQuoted } from "./mask.js";
@@ -29,7 +30,11 @@ import type { PolicySettings } from "./settings.js";
  * and is filtered, so a page may come back shorter than asked (its cursor still leads on). Further lists of
  * paths in a result (`scopedItems`, e.g. an audit summary's top paths) are filtered the same way.
  */
-export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedMiddleware {
+export function pathScopeStep(
+  settings: PolicySettings,
+  lookup?: Lookup,
+  envText: (name: string) => string | undefined = () => undefined,
+): NamedMiddleware {
   const { scope } = settings;
   const scoped = scope.allow !== undefined || scope.deny !== undefined;
   const valueChecks: ValueChecks = {
@@ -47,6 +52,7 @@ export function pathScopeStep(settings: PolicySettings, lookup?: Lookup): NamedM
       const refused =
         checkScopedPath(ctx, settings) ??
         checkListingPrefix(ctx, settings) ??
+        (scoped ? checkBoundPaths(ctx, settings, envText) : undefined) ??
         ((ctx.tool.policy.scopedValues?.length ?? 0) > 0
           ? await checkScopedValues(ctx, valueChecks)
           : undefined);
