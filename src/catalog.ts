@@ -164,8 +164,10 @@ export interface HttpBinding {
    * spec's server `instead`, the call goes to `url` (an absolute http(s) URL) in its place. Any other base URL (a
    * proxy, a mock, another instance) takes the call as for every other tool, except that a server the spec wrote as
    * a relative reference (`relative`: `/v2`, `v2/`) is resolved against it (RFC 3986), as against the spec's.
+   * `template`: the spec's template of `url` when it has variables (their defaults filled `url`), for the tenant
+   * lock to read a tenant in the operation's own host (`https://{tenant}.upload.example.com`).
    */
-  server?: { url: string; instead: string; relative?: string };
+  server?: { url: string; instead: string; relative?: string; template?: ServerTemplate };
 }
 
 export interface GraphqlVariable {

@@ -11,10 +11,17 @@ import type { ServerTemplate, Source } from "../catalog.js";
 /** A source's base URL as configured for this call (env, file or default), or undefined when it has none. */
 export type BaseUrlOf = (source: Source) => string | undefined;
 
-/** The server variables of a tool's source that name the lock, with why, and the source. */
+/**
+ * A server template of a tool whose variables name the lock (with why): its source's (`Source.server`, read
+ * against the configured base URL), or its operation's own (`HttpBinding.server.template`, whose filled URL takes
+ * the call while the base URL is the spec's server it stands in for).
+ */
 export interface HostCarrier {
-  source: Source & { server: ServerTemplate };
+  source: Source;
+  template: ServerTemplate;
   variables: ReadonlyArray<{ name: string; why: string }>;
+  /** The operation's own server, when the template is its: `url` is sent while the base URL is `instead`. */
+  own?: { url: string; instead: string };
 }
 
 /** Text without its trailing slashes (by a loop: `/\/+$/` backtracks over a run of slashes not at the end). */
@@ -93,20 +100,25 @@ export function hostElsewhere(
   locked: string,
   baseUrlOf: BaseUrlOf,
 ): { name: string; why: string; instead: string } | undefined {
-  const configured = baseUrlOf(carrier.source);
+  let configured = baseUrlOf(carrier.source);
   if (configured === undefined) return undefined;
+  if (carrier.own) {
+    // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf).
+    if (trimSlashes(configured) !== trimSlashes(carrier.own.instead)) return undefined;
+    configured = carrier.own.url;
+  }
   let href: string;
   try {
     href = new URL(configured).href;
   } catch {
     return undefined;
   }
-  const values = templateValues(carrier.source.server.template, href);
+  const values = templateValues(carrier.template.template, href);
   if (values === undefined) return undefined;
   for (const { name, why } of carrier.variables) {
     const found = values.get(name);
     if (found === undefined || sameTenant(found, locked)) continue;
-    let instead = trimSlashes(carrier.source.server.template);
+    let instead = trimSlashes(carrier.template.template);
     for (const [other, { value }] of values)
       instead = instead.replaceAll(`{${other}}`, other === name ? encodeURIComponent(locked) : value);
     return { name, why, instead };

@@ -1,4 +1,11 @@
-import { type CatalogTool, type HttpParam, isExactNumber, type JsonSchema, type Source } from "../catalog.js";
+import {
+  type CatalogTool,
+  type HttpParam,
+  isExactNumber,
+  type JsonSchema,
+  type ServerTemplate,
+  type Source,
+} from "../catalog.js";
 import { type NamedMiddleware, onRedirect } from "../chain.js";
 import { describeSource } from "../config/values.js";
 import { noteApplied, refuse } from "./decision.js";
@@ -315,8 +322,8 @@ interface ToolFacts {
   fill: ReadonlyArray<{ arg: string; value: string | number }>;
   /** Parameters sent from an env variable (`param_env`, `args.<name>.env`) that name the lock, with why. */
   bound: ReadonlyArray<{ param: HttpParam; why: string }>;
-  /** The variables of its source's server URL template that name the lock (`https://{tenant}.x.com`), if any. */
-  host?: HostCarrier;
+  /** Its server URL templates (the source's, its operation's own) with variables that name the lock. */
+  hosts: readonly HostCarrier[];
   /** Whether the declared lock argument is an argument (not set, or only a variable of the server: false). */
   declaredArg: boolean;
 }
@@ -370,28 +377,36 @@ function isLocked(value: unknown, lock: Lock): boolean {
 }
 
 /**
- * The variables of a tool's source's server template that name the lock: the declared lock argument when it names
- * one (`tenant_arg: subdomain` for `https://{subdomain}.zendesk.com`), and any named for the lock (`{tenant}`).
+ * The server templates of a tool whose variables name the lock: the declared lock argument when it names one
+ * (`tenant_arg: subdomain` for `https://{subdomain}.zendesk.com`), and any named for the lock (`{tenant}`); its
+ * source's template, and its operation's own server's (`https://{tenant}.upload.example.com`).
  */
-function hostCarrier(
+function hostCarriers(
   tool: CatalogTool,
   locked: Locked,
   declared: string | undefined,
   sources: ReadonlyMap<string, Source>,
-): HostCarrier | undefined {
-  if (tool.binding.kind !== "http") return undefined;
-  const source = sources.get(tool.binding.source);
-  if (source?.server === undefined) return undefined;
-  const variables = source.server.variables.flatMap(({ name }) => {
-    const why =
-      name === declared
-        ? `the manifest declares it the ${locked.what} argument`
-        : lockedNameOf(name, locked) === undefined
-          ? undefined
-          : `it is named like the ${locked.what}`;
-    return why === undefined ? [] : [{ name, why }];
-  });
-  return variables.length > 0 ? { source: source as HostCarrier["source"], variables } : undefined;
+): HostCarrier[] {
+  const binding = tool.binding;
+  if (binding.kind !== "http") return [];
+  const source = sources.get(binding.source);
+  if (source === undefined) return [];
+  const naming = (template: ServerTemplate) =>
+    template.variables.flatMap(({ name }) => {
+      const why =
+        name === declared
+          ? `the manifest declares it the ${locked.what} argument`
+          : lockedNameOf(name, locked) === undefined
+            ? undefined
+            : `it is named like the ${locked.what}`;
+      return why === undefined ? [] : [{ name, why }];
+    });
+  const out: HostCarrier[] = [];
+  if (source.server) out.push({ source, template: source.server, variables: naming(source.server) });
+  const own = binding.server;
+  if (own?.template && own.relative === undefined)
+    out.push({ source, template: own.template, variables: naming(own.template), own });
+  return out.filter((carrier) => carrier.variables.length > 0);
 }
 
 function toolFacts(
@@ -403,11 +418,11 @@ function toolFacts(
   const wire = wireNamed(tool, locked);
   const binding = tool.binding;
   const properties = (tool.inputSchema as { properties?: Record<string, JsonSchema> }).properties ?? {};
-  const host = hostCarrier(tool, locked, declared, sources);
+  const hosts = hostCarriers(tool, locked, declared, sources);
   // A declared name that is a variable of the server and no argument is read from the base URL, never filled.
   const declaredArg =
     declared !== undefined &&
-    (Object.hasOwn(properties, declared) || !host?.variables.some((v) => v.name === declared));
+    (Object.hasOwn(properties, declared) || !hosts.some((h) => h.variables.some((v) => v.name === declared)));
   const redirectArgs =
     binding.kind !== "http"
       ? []
@@ -430,7 +445,7 @@ function toolFacts(
     redirectArgs,
     fill: fillable(tool, locked, declaredArg ? declared : undefined, wire),
     bound,
-    ...(host ? { host } : {}),
+    hosts,
     declaredArg,
   };
 }
@@ -488,14 +503,20 @@ function configuredElsewhere(
       `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the ${param.in} parameter ${param.name}, which names the ${what} (${why}), is sent from ${param.env}, which names another ${what}; set ${param.env} to ${lock.value} or unbind it, or change ${lock.env} to act elsewhere`,
     );
   }
-  const host = known.host && hostElsewhere(known.host, lock.value, baseUrlOf);
-  if (host === undefined) return undefined;
-  const { source } = known.host!;
-  return refuse(
-    ctx,
-    { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} in the base URL` },
-    `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the base URL of source '${source.id}' names another ${what} where the spec's server ${source.server.template} has {${host.name}} (${host.why}); set ${describeSource(source.baseUrl)} to ${host.instead}, or change ${lock.env} to act elsewhere`,
-  );
+  for (const carrier of known.hosts) {
+    const host = hostElsewhere(carrier, lock.value, baseUrlOf);
+    if (host === undefined) continue;
+    const { source, template } = carrier;
+    const where = `where the spec's server ${template.template} has {${host.name}} (${host.why})`;
+    return refuse(
+      ctx,
+      { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} in the base URL` },
+      carrier.own
+        ? `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the operation's own server, which takes the call while the base URL of source '${source.id}' is the spec's, names another ${what} ${where}; give {${host.name}} the default ${lock.value} in the spec (sources.${source.id}.patch), set ${describeSource(source.baseUrl)} to another URL, or change ${lock.env} to act elsewhere`
+        : `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the base URL of source '${source.id}' names another ${what} ${where}; set ${describeSource(source.baseUrl)} to ${host.instead}, or change ${lock.env} to act elsewhere`,
+    );
+  }
+  return undefined;
 }
 
 /**

@@ -167,9 +167,14 @@ describe("an operation's own server", () => {
     const byName = new Map(catalog.tools.map((t) => [t.name, t]));
     expect(byName.get("list_items")?.binding.server).toBeUndefined();
     expect(byName.get("list_uploads")?.binding.server).toBeUndefined();
+    // With its template (for the tenant lock: docs/safety.md), since its URL has variables.
     expect(byName.get("get_file")?.binding.server).toEqual({
       url: `http://127.0.0.1:${new URL(files.url).port}/v9`,
       instead: `http://127.0.0.1:${new URL(doc.url).port}/v1`,
+      template: {
+        template: "http://127.0.0.1:{port}/{ver}",
+        variables: [{ name: "port" }, { name: "ver", enum: ["v8", "v9"] }],
+      },
     });
     expect(JSON.stringify(byName.get("upload"))).toContain("its own server: it is sent to");
     expect(byName.get("rel")?.binding.server).toEqual({

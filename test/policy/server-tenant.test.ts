@@ -48,6 +48,7 @@ describe("hostElsewhere", () => {
   });
   const carrier = (template: string) => ({
     source: source(template),
+    template: source(template).server,
     variables: [{ name: "tenant", why: "it is named like the tenant" }],
   });
 
@@ -75,5 +76,29 @@ describe("hostElsewhere", () => {
     expect(hostElsewhere(host, "acme", () => undefined)).toBeUndefined();
     expect(hostElsewhere(host, "acme", () => "http://localhost:9000")).toBeUndefined();
     expect(hostElsewhere(host, "acme", () => "not a url")).toBeUndefined();
+  });
+});
+
+describe("hostElsewhere: an operation's own server template", () => {
+  const source: Source = {
+    id: "api",
+    kind: "openapi",
+    baseUrl: { env: "API_URL" },
+    auth: [],
+    timeoutMs: 1000,
+  };
+  const own = {
+    source,
+    template: { template: "https://{tenant}.upload.example.com/v1", variables: [{ name: "tenant" }] },
+    variables: [{ name: "tenant", why: "it is named like the tenant" }],
+    own: { url: "https://demo.upload.example.com/v1", instead: "https://api.example.com" },
+  };
+
+  it("reads the URL it fills while the base URL is the spec's server, and nothing under another base URL", () => {
+    expect(hostElsewhere(own, "acme", () => "https://api.example.com/")?.instead).toBe(
+      "https://acme.upload.example.com/v1",
+    );
+    expect(hostElsewhere(own, "demo", () => "https://api.example.com")).toBeUndefined();
+    expect(hostElsewhere(own, "acme", () => "http://127.0.0.1:8080")).toBeUndefined();
   });
 });

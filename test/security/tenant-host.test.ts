@@ -45,6 +45,24 @@ paths:
       responses: { "200": { description: ok } }
 `;
 
+/** The document's server names no tenant; one path's own server does (`servers` at the path item). */
+const OWN = `openapi: 3.0.3
+info: { title: Uploads, version: "1" }
+servers: [{ url: http://api.example.test/v1 }]
+paths:
+  /uploads:
+    servers:
+      - url: http://{tenant}.upload.example.test/v1
+        variables: { tenant: { default: demo } }
+    get:
+      operationId: listUploads
+      responses: { "200": { description: ok } }
+  /status:
+    get:
+      operationId: getStatus
+      responses: { "200": { description: ok } }
+`;
+
 const SOURCES = ["dflt", "other", "same", "upper", "mock"];
 
 const MANIFEST = `catalog: hosted
@@ -52,19 +70,24 @@ env:
   HOST_TENANT: { description: "HOST_TENANT." }
 ${SOURCES.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
   AZ_URL: { type: url, description: "AZ_URL." }
-  AZ_SAME_URL: { type: url, description: "AZ_SAME_URL." }
+  OWN_URL: { type: url, description: "OWN_URL." }
 policy:
   tenant: { env: HOST_TENANT }
 sources:
 ${SOURCES.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
   az: { openapi: ./azure.yaml, base_url: { env: AZ_URL } }
+  own: { openapi: ./own.yaml, base_url: { env: OWN_URL } }
 select: [{ all: true }]
 tools:
 ${SOURCES.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
   list_containers: { from: listContainers, tenant_arg: accountName }
 `;
 
-const files: Record<string, string> = { "cat/tools.yaml": MANIFEST, "cat/azure.yaml": AZURE };
+const files: Record<string, string> = {
+  "cat/tools.yaml": MANIFEST,
+  "cat/azure.yaml": AZURE,
+  "cat/own.yaml": OWN,
+};
 for (const s of SOURCES) files[`cat/${s}.yaml`] = hosted(`${s}Reports`);
 
 const { call, served } = servedFixture("tenant-host", files, (url) => ({
@@ -104,6 +127,18 @@ describe("a tenant in the base URL's host, where the spec's server has a variabl
     );
     expect(resultText(result)).not.toContain("contoso");
     expect(sent).toEqual([]);
+  });
+
+  it("an operation's own server naming another tenant, while the base URL is the spec's server", async () => {
+    const { result, sent } = await call("list_uploads", {});
+    expect(result.isError, resultText(result)).toBe(true);
+    expect(resultText(result)).toContain(
+      "refused by HOST_TENANT: this server is locked to tenant acme and the operation's own server, which takes the call while the base URL of source 'own' is the spec's, names another tenant where the spec's server http://{tenant}.upload.example.test/v1 has {tenant} (it is named like the tenant); give {tenant} the default acme in the spec (sources.own.patch), set OWN_URL to another URL, or change HOST_TENANT to act elsewhere",
+    );
+    expect(resultText(result)).not.toContain("demo");
+    expect(sent).toEqual([]);
+    const status = await call("get_status", {});
+    expect(status.sent.map((r) => [r.headers.host, r.path])).toEqual([["api.example.test", "/v1/status"]]);
   });
 
   it("the locked tenant's host, in any letter case, is sent there; a base URL of another form is sent", async () => {

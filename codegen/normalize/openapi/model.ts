@@ -1,5 +1,12 @@
 import type { Diagnostic } from "../../diagnostics.js";
-import type { HttpMethod, ParamLocation, ParamStyle, SchemaNode, SourceRef } from "../../ir/types.js";
+import type {
+  HttpMethod,
+  ParamLocation,
+  ParamStyle,
+  SchemaNode,
+  ServerTemplate,
+  SourceRef,
+} from "../../ir/types.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 
 /** One parameter as the spec declares it (before the manifest renames anything). */
@@ -87,7 +94,9 @@ export interface OperationNode {
    * The absolute URL the operation is sent to while the source's base URL is the document's server (`instead`):
    * the first of `servers`, a relative one resolved against the document's server. Absent when it is that server.
    */
-  server?: { url: string; instead: string; relative?: string };
+  server?: { url: string; instead: string; relative?: string; template?: ServerTemplate };
+  /** Its own `servers`' templates with variables, by the URL their defaults fill (trailing slashes off). */
+  serverTemplates?: Record<string, ServerTemplate>;
   /**
    * The path of a relative server URL (`servers: [{url: /api/v3}]`), sent before `path`: the configured base URL
    * then only names scheme and host, and the prefix is not lost.

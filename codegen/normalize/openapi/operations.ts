@@ -3,7 +3,7 @@ import { parseEnvValue } from "../../../src/config/config.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
-import type { HttpMethod, ParamLocation, ParamStyle, SourceRef } from "../../ir/types.js";
+import type { HttpMethod, ParamLocation, ParamStyle, ServerTemplate, SourceRef } from "../../ir/types.js";
 import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
@@ -500,6 +500,45 @@ function relativePrefix(own: string[], documentPrefix: string): string | undefin
   }
 }
 
+/**
+ * The templates of a `servers` list's absolute entries that have variables (`https://{tenant}.upload.example.com`),
+ * by the URL their defaults fill (as `serverUrls` fills it, trailing slashes off), without the userinfo and its
+ * variables (credentials, never written): an operation's own server is chosen among those URLs (`ownServer`).
+ */
+function serverTemplatesOf(list: unknown): Record<string, ServerTemplate> | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out: Record<string, ServerTemplate> = {};
+  for (const entry of list) {
+    const srv = (entry ?? {}) as Json;
+    const vars = srv.variables;
+    if (typeof srv.url !== "string" || !/^https?:\/\//i.test(srv.url) || !vars || typeof vars !== "object")
+      continue;
+    const template = withoutUserinfo(srv.url);
+    const variables = Object.entries(vars as Json)
+      .filter(([name]) => template.includes(`{${name}}`))
+      .map(([name, v]) => {
+        const values = (v as Json | undefined)?.enum;
+        const allowed = Array.isArray(values)
+          ? values.filter((e) => typeof e === "string" || typeof e === "number").map(String)
+          : [];
+        return { name, ...(allowed.length > 0 ? { enum: allowed } : {}) };
+      });
+    const filled = serverUrls([srv])[0];
+    if (variables.length > 0 && filled !== undefined)
+      out[filled.replace(/\/+$/, "")] ??= { template, variables };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** An operation's chosen own server with the template its URL was filled from, when it has one. */
+function withTemplate(
+  chosen: OperationNode["server"],
+  templates: Record<string, ServerTemplate> | undefined,
+): OperationNode["server"] {
+  const template = chosen && templates?.[chosen.url];
+  return chosen && template ? { ...chosen, template } : chosen;
+}
+
 /** The first absolute server's URL template and its variables (their defaults and allowed values), if it has any. */
 function serverVariablesOf(list: unknown): Pick<OpenApiSourceModel, "serverVariables"> {
   if (!Array.isArray(list)) return {};
@@ -785,15 +824,17 @@ function readPaths(
       const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
       const serversAt = node.servers ? child(writtenAt, "servers") : child(item.at, "servers");
       if (own) errors.push(...diags.capture(() => unfilledServer(own, serversAt, diags)).errors);
-      const server = own ? ownServer(own, defaults.documentServer) : undefined;
+      const templates = node.servers ? node.serverTemplates : serverTemplatesOf(item.value.servers);
+      const server = withTemplate(own ? ownServer(own, defaults.documentServer) : undefined, templates);
       const ownPrefix =
         own && !defaults.documentServer ? relativePrefix(own, defaults.pathPrefix) : undefined;
       const pathPrefix = ownPrefix ?? defaults.pathPrefix;
       // Applied as the path sent (`/v2/b`), the relative server needs no note saying the base URL is used instead.
-      const { servers: _applied, ...rest } = node;
+      const { serverTemplates: _templates, ...kept } = node;
+      const { servers: _applied, ...rest } = kept;
       read.push({
         node: {
-          ...(ownPrefix === undefined ? node : rest),
+          ...(ownPrefix === undefined ? kept : rest),
           ...(pathPrefix ? { pathPrefix } : {}),
           ...(own && ownPrefix === undefined ? { servers: own } : {}),
           ...(server ? { server } : {}),
@@ -1107,6 +1148,7 @@ function readOperation(
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"), upper);
   const servers = serverUrls(op.servers);
+  const serverTemplates = serverTemplatesOf(op.servers);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;
   return {
@@ -1126,6 +1168,7 @@ function readOperation(
     ...scopesOf(Array.isArray(op.security) ? op.security : (reader.spec.root.data as Json).security),
     ...securityWritten(op, opAt, reader),
     ...(servers.length > 0 ? { servers } : {}),
+    ...(serverTemplates ? { serverTemplates } : {}),
     ...(sent !== path ? { sentPath: sent } : {}),
     source: opAt.doc.cheapRef(opAt.pointer),
   };
