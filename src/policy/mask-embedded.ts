@@ -131,6 +131,53 @@ function spent(reading: Reading, length: number): boolean {
   return reading.workLeft < 0;
 }
 
+/**
+ * Whether HTML-escaped text names a word: a document or a pair an upstream escaped for HTML (Go's html/template
+ * writes `"` as `&#34;`, a `data-` attribute holds `{&quot;ssn&quot;: ...}`, a letter written `&#115;`) is read
+ * unescaped, as one more decoding. Text with no entity that stands for a quote, a bracket, `=`, `:` or a letter
+ * (`Tom &amp; Jerry`) is not decoded.
+ */
+function htmlEscapedNames(
+  text: string,
+  words: ReadonlySet<string>,
+  embedding: number,
+  reading: Reading,
+): boolean {
+  if (!text.includes("&") || !HIDING_ENTITY.test(text)) return false;
+  if (embedding >= MAX_EMBEDDING || spent(reading, DECODE_COST * text.length)) return true;
+  return embedsNamedWords(text.replace(ENTITY, unescaped), words, reading, embedding + 1);
+}
+
+/** An entity that may hide what masking reads: a quote, a bracket, a brace, `=`, `:`, any character by number. */
+const HIDING_ENTITY = /&(?:quot|apos|lbrace|lcub|lsqb|lbrack|equals|colon|#\d{1,7}|#x[0-9a-f]{1,6});/i;
+const ENTITY =
+  /&(?:(quot|apos|lbrace|lcub|rbrace|rcub|lsqb|lbrack|rsqb|rbrack|equals|colon|amp|lt|gt)|#(\d{1,7})|#x([0-9a-f]{1,6}));/gi;
+const NAMED: Record<string, string> = {
+  quot: '"',
+  apos: "'",
+  lbrace: "{",
+  lcub: "{",
+  rbrace: "}",
+  rcub: "}",
+  lsqb: "[",
+  lbrack: "[",
+  rsqb: "]",
+  rbrack: "]",
+  equals: "=",
+  colon: ":",
+  amp: "&",
+  lt: "<",
+  gt: ">",
+};
+
+function unescaped(entity: string, name?: string, decimal?: string, hex?: string): string {
+  if (name !== undefined) return NAMED[name.toLowerCase()] ?? entity;
+  const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex ?? "", 16);
+  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+    ? String.fromCodePoint(code)
+    : entity;
+}
+
 /** What ends a word of a text: white space, quotes, parentheses and angle brackets. */
 const WORD_END = /[\s"'`<>()]/g;
 /** Where a word holds other words: `data=eyJ...&id=7`, `[eyJ...]`, `ids=1,eyJ...`, `key:eyJ...`. */
@@ -166,6 +213,7 @@ export function embedsNamedWords(
   if (embedding === 0) reading.workLeft = WORK_PER_CHAR * text.length + WORK_BASE;
   if (spent(reading, text.length)) return true;
   if (embedsNamed(text, words, embedding, reading) || namesPair(text, words)) return true;
+  if (htmlEscapedNames(text, words, embedding, reading)) return true;
   for (let from = 0; from < text.length; ) {
     // Both patterns are shared: reading a word reads what it decodes to with them, so each search sets its start.
     WORTH_READING.lastIndex = from;

@@ -218,6 +218,15 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["base64 of a form body", { id: "e1", payload: b64(`ssn=${SSN}&x=1`) }],
   ["base64 of YAML", { id: "e1", payload: b64(`name: bob\nssn: ${SSN}\n`) }],
   ["a percent-encoded form body", { id: "e1", payload: encodeURIComponent(`x=1&ssn=${SSN}`) }],
+  // Escaped for HTML: Go's html/template (`&#34;`), a data- attribute (`&quot;`), hex, a letter by number.
+  ["JSON escaped by Go's html/template", { id: "e1", payload: `{&#34;ssn&#34;:&#34;${SSN}&#34;}` }],
+  [
+    "a data- attribute holding escaped JSON",
+    { id: "e1", notes: [`<div data-props="{&quot;c&quot;:{&quot;SSN&quot;:&quot;${SSN}&quot;}}"></div>`] },
+  ],
+  ["a repr escaped in hex entities", { id: "e1", payload: `saved {&#x27;ssn&#x27;: &#x27;${SSN}&#x27;}` }],
+  ["a key with a letter by number", { id: "e1", payload: doc({ "&#115;sn": SSN }) }],
+  ["an escaped query string", { id: "e1", payload: `cb?x=1&amp;ssn&#61;${SSN}` }],
 ];
 
 describe.each([
@@ -284,6 +293,9 @@ describe.each([
         "https://h.example/s?q=ssn&ssn=&ssns=2 customer_ssn=x",
         "the ssn field: see the docs",
         b64("q=ssn&page=2"),
+        // HTML-escaped text naming no masked key.
+        "Tom &amp; Jerry &quot;ssn&quot; rules &#169; 2024",
+        `{&quot;city&quot;:&quot;Oslo&quot;}`,
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
