@@ -454,12 +454,13 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
  * Whether a text (as it is, or as a decoding gave it) holds a masked word as a key with a value in the notations
  * of text that is no document: a `key=value` pair (a query string, a form body, a logfmt line, a properties file:
  * after the text's start, white space, `?`, `&`, `;`, `,`, `.`, `/`, a bracket, a brace or a quote) or a
- * `key: value` line (YAML, a header: at a line's start, a space after the colon). The word as a value
+ * `key: value` line (YAML, a header: at a line's start, a space after the colon), or an XML element with content
+ * (`<ssn>...`, `<ns:ssn type="x">...`: a SOAP body, an XML payload). The word as a value
  * (`q=ssn`), a pair without a value (`ssn=&`), another key ending in it (`customer_ssn=`) and a label in a
  * sentence (`the ssn field: ...`) are not.
  */
 function namesPair(text: string, words: ReadonlySet<string>): boolean {
-  if (!text.includes("=") && !text.includes(":")) return false;
+  if (!text.includes("=") && !text.includes(":") && !text.includes("<")) return false;
   return keyPattern(words).pair.test(text);
 }
 
@@ -468,7 +469,7 @@ interface KeyPattern {
   anyWord: RegExp;
   /** A word as a key: quoted (`"ssn"`, `'ssn'`), or after `{`, `,`, `:`, a quote or white space, before `:` or `=`. */
   key: RegExp;
-  /** A word as the key of a pair or a line with a value (`namesPair`), case-insensitively. */
+  /** A word as the key of a pair, a line or an XML element with a value (`namesPair`), case-insensitively. */
   pair: RegExp;
 }
 
@@ -489,7 +490,7 @@ function keyPattern(words: ReadonlySet<string>): KeyPattern {
       anyWord: new RegExp(loose, "iu"),
       key: new RegExp(`["'](?:${exact})["']|[{,:\\s'"[](?:${exact})\\s{0,63}[:=]`),
       pair: new RegExp(
-        `(?:^|[\\s?&;,./[{(|"'])(?:${exact})[ \\t]{0,63}=[ \\t]{0,63}[^\\s&;,]|(?:^|[\\r\\n])[ \\t-]{0,63}(?:${exact})[ \\t]{0,63}:[ \\t]+\\S`,
+        `(?:^|[\\s?&;,./[{(|"'])(?:${exact})[ \\t]{0,63}=[ \\t]{0,63}[^\\s&;,]|(?:^|[\\r\\n])[ \\t-]{0,63}(?:${exact})[ \\t]{0,63}:[ \\t]+\\S|<(?:[\\w.-]{1,63}:)?(?:${exact})(?:\\s[^<>]{0,256})?>\\s{0,63}[^<\\s]`,
         "i",
       ),
     };

@@ -227,6 +227,10 @@ const HIDDEN: Array<[string, Record<string, unknown>]> = [
   ["a repr escaped in hex entities", { id: "e1", payload: `saved {&#x27;ssn&#x27;: &#x27;${SSN}&#x27;}` }],
   ["a key with a letter by number", { id: "e1", payload: doc({ "&#115;sn": SSN }) }],
   ["an escaped query string", { id: "e1", payload: `cb?x=1&amp;ssn&#61;${SSN}` }],
+  // XML: a SOAP body or an XML payload logged as a string, as it is or in base64.
+  ["an XML element", { id: "e1", payload: `<customer><ssn>${SSN}</ssn></customer>` }],
+  ["a namespaced element with attributes", { id: "e1", notes: [`<c:SSN type="x">${SSN}</c:SSN>`] }],
+  ["base64 of an XML payload", { id: "e1", payload: b64(`<customer><ssn>${SSN}</ssn></customer>`) }],
 ];
 
 describe.each([
@@ -296,6 +300,8 @@ describe.each([
         // HTML-escaped text naming no masked key.
         "Tom &amp; Jerry &quot;ssn&quot; rules &#169; 2024",
         `{&quot;city&quot;:&quot;Oslo&quot;}`,
+        // XML naming no masked element with content.
+        "<customer><ssn/><ssn></ssn><ssns>2</ssns></customer>",
       ],
     };
     const result = await served().client.callTool({ name: "get_event", arguments: { id: "e1" } });
