@@ -31,6 +31,8 @@ const REFUSED = Buffer.from(
 export class ConnectionBudget {
   /** Open connections, oldest first (a Map keeps insertion order). */
   private readonly open = new Map<Socket, Tracked>();
+  /** Connections answered 503, closing in stages, oldest first. */
+  private readonly refused = new Set<Socket>();
   private warned = false;
 
   constructor(private readonly max: number) {}
@@ -60,17 +62,31 @@ export class ConnectionBudget {
 
   private admit(socket: Socket): void {
     if (this.open.size >= this.max && !this.evictOne()) {
-      this.warn();
-      // Closed in stages, as an answer that closes its connection is: a client already sending its request reads
-      // the 503 (destroyed at once, with its bytes unread, the socket sent a reset instead), and no request sent on
-      // it is served.
-      closeInStages(socket);
-      socket.write(REFUSED);
-      socket.destroySoon();
+      this.refuse(socket);
       return;
     }
     this.open.set(socket, { serving: 0, trusted: false });
     socket.once("close", () => this.open.delete(socket));
+  }
+
+  /**
+   * Answers 503 and closes in stages, as an answer that closes its connection is: a client already sending its
+   * request reads the 503 (destroyed at once, with its bytes unread, the socket sent a reset instead), and no
+   * request sent on it is served. At most `max` such connections linger, the oldest destroyed for a new one: they
+   * are not among the open ones counted, and a flood of them would otherwise hold a descriptor each.
+   */
+  private refuse(socket: Socket): void {
+    this.warn();
+    if (this.refused.size >= this.max) {
+      const oldest = this.refused.values().next().value!;
+      this.refused.delete(oldest);
+      oldest.destroy();
+    }
+    this.refused.add(socket);
+    socket.once("close", () => this.refused.delete(socket));
+    closeInStages(socket);
+    socket.write(REFUSED);
+    socket.destroySoon();
   }
 
   /** Closes the oldest connection serving no request (untrusted first); false when every one is serving. */
