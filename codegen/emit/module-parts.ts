@@ -52,7 +52,12 @@ function decimal(n: number): [bigint, number] | undefined {
  */
 function multipleOf(step: number): [(n: number) => boolean, string] {
   const s = decimal(step);
+  // A whole step: a safe integer's remainder is exact in doubles (its decimal is the double), and a number with a
+  // fraction is a multiple of none; the decimals below give the same answers, about 20 times slower.
+  const whole = Number.isSafeInteger(step) && step > 0;
   const check = (n: number) => {
+    if (whole && Number.isSafeInteger(n)) return n % step === 0;
+    if (whole && Number.isFinite(n) && !Number.isInteger(n)) return false;
     const v = decimal(n);
     if (!v || !s) return false;
     const e = Math.min(v[1], s[1]);
@@ -167,7 +172,12 @@ function decimal(n) {
  */
 function multipleOf(step) {
   const s = decimal(step);
+  // A whole step: a safe integer's remainder is exact in doubles (its decimal is the double), and a number with a
+  // fraction is a multiple of none; the decimals below give the same answers, about 20 times slower.
+  const whole = Number.isSafeInteger(step) && step > 0;
   const check = (n) => {
+    if (whole && Number.isSafeInteger(n)) return n % step === 0;
+    if (whole && Number.isFinite(n) && !Number.isInteger(n)) return false;
     const v = decimal(n);
     if (!v || !s) return false;
     const e = Math.min(v[1], s[1]);
