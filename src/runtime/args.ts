@@ -4,6 +4,7 @@ import { failure, type NamedMiddleware } from "../chain.js";
 import { parseJson } from "../executors/json-text.js";
 import type { ArgumentDecoder } from "../publish/profiles.js";
 import { describeArgumentIssues, formatIssues, type IssueLike, issuePath } from "./issues.js";
+import { keepProtoMembers } from "./proto-members.js";
 import type { SchemaCache } from "./schemas.js";
 
 /** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
@@ -153,76 +154,26 @@ export function checkArguments(
     const decoded = withoutPrototypes(raw);
     if (decoder(decoded, withoutPrototypes, parseJson)) {
       const result = parseWithNullAsAbsent(schema, decoded);
-      if (result.success) return unlessProtoDropped(result.data, decoded);
+      if (result.success) return unlessProtoDropped(schema, result.data, decoded);
       decodedIssues = result.issues;
     }
   }
   const copy = withoutPrototypes(raw);
   const result = parseWithNullAsAbsent(schema, copy);
-  if (result.success) return unlessProtoDropped(result.data, copy);
+  if (result.success) return unlessProtoDropped(schema, result.data, copy);
   const issues = decodedIssues ?? result.issues;
   return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}`, issues };
 }
 
-/**
- * The path of a `__proto__` member the arguments hold and zod's parse left out, or undefined when there is none.
- * zod (4.6) skips an own `__proto__` key everywhere it copies members (a declared property, a catch-all's or a
- * loose object's extra member, a record's entry), so that member's value, its name (`propertyNames`, a record's key
- * schema) and its place in the object's checks (`maxProperties`, `dependentRequired`) are never checked: the
- * parsed object the refinements read lacks it. Such a member is refused, not sent (it would reach the upstream
- * unchecked, whatever the spec forbids). A value zod passes through whole (a free-form value) keeps its own
- * `__proto__` in the parse's output, checked as that value's schema says (anything), and is not one.
- * Iterative, as `withoutPrototypes`. Arguments without a `__proto__` member anywhere (nearly every call) are
- * answered by one walk of the arguments alone; the walk that builds paths runs only when one is there.
- */
-export function droppedProtoPath(parsed: unknown, input: unknown): PropertyKey[] | undefined {
-  if (!holdsProtoMember(input)) return undefined;
-  const stack: Array<[input: unknown, parsed: unknown, path: PropertyKey[]]> = [[input, parsed, []]];
-  while (stack.length > 0) {
-    const [from, to, path] = stack.pop()!;
-    if (from === null || typeof from !== "object" || to === null || typeof to !== "object") continue;
-    if (Array.isArray(from) !== Array.isArray(to)) continue;
-    if (!Array.isArray(to) && Object.hasOwn(from, "__proto__") && !Object.hasOwn(to, "__proto__"))
-      return [...path, "__proto__"];
-    if (from === to) continue;
-    for (const key of Object.keys(to)) {
-      if (Object.hasOwn(from, key))
-        stack.push([
-          (from as Record<string, unknown>)[key],
-          (to as Record<string, unknown>)[key],
-          [...path, Array.isArray(to) ? Number(key) : key],
-        ]);
-    }
-  }
-  return undefined;
-}
-
-/** Whether an object in `value` (itself or one it holds, at any depth) has an own member named `__proto__`. */
-function holdsProtoMember(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return false;
-  const stack: object[] = [value];
-  while (stack.length > 0) {
-    const from = stack.pop() as Record<string, unknown>;
-    if (Object.hasOwn(from, "__proto__")) return true;
-    for (const key of Object.keys(from)) {
-      const item = from[key];
-      if (item !== null && typeof item === "object") stack.push(item);
-    }
-  }
-  return false;
-}
-
-/** The parse's result, unless it left out a `__proto__` member of the arguments (`droppedProtoPath`). */
+/** The parse's result with the `__proto__` members it left out judged and put back (`keepProtoMembers`), or refused. */
 function unlessProtoDropped(
+  schema: z.ZodType,
   data: unknown,
   input: unknown,
 ): { ok: true; data: unknown } | { ok: false; message: string; issues: readonly IssueLike[] } {
-  const path = droppedProtoPath(data, input);
-  if (path === undefined) return { ok: true, data };
-  const message =
-    'a member named "__proto__" cannot be checked against the tool\'s schema (its validator skips that name), so it is refused rather than sent unchecked';
-  const issues: IssueLike[] = [{ code: "custom", path, message }];
-  return { ok: false, message: `invalid arguments: ${formatIssues(issues)}`, issues };
+  const kept = keepProtoMembers(schema, data, input, parseWithNullAsAbsent);
+  if (kept.ok) return kept;
+  return { ok: false, message: `invalid arguments: ${formatIssues(kept.issues)}`, issues: kept.issues };
 }
 
 type Parsed = { success: true; data: unknown } | { success: false; issues: readonly IssueLike[] };

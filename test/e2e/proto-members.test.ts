@@ -5,9 +5,12 @@ import { servedFixture } from "../helpers/served-fixture.js";
  * A member named `__proto__` inside an object argument. zod (4.6) skips that key wherever it copies members (a
  * declared property, a catch-all's extra member, a record's entry), so its value and name were never checked
  * (`propertyNames`, `maxProperties`, `dependentRequired`, the catch-all's value schema) and the runtime put it
- * back and sent it: a model could send a key the spec forbids. Such a call is refused, naming the member, and
- * the upstream is asked nothing; a free-form value (checked by nothing) keeps the member and sends it. Served over
- * stdio to the SDK client, in front of a real upstream on 127.0.0.1 that records what it received.
+ * back and sent it: a model could send a key the spec forbids. Now each such member is judged against the schema
+ * of the object holding it (a declared property by its schema, an extra member by the catch-all's, any value in a
+ * loose object) and sent as a member; where a refinement judged that object without it (`propertyNames`,
+ * `maxProperties`, `dependentRequired`) or a union holds it, the call is refused, naming the member, and the
+ * upstream is asked nothing; a closed object refuses it as an unknown property. Served over stdio to the SDK
+ * client, in front of a real upstream on 127.0.0.1 that records what it received.
  */
 
 const SPEC = `openapi: 3.0.3
@@ -40,6 +43,29 @@ paths:
                 tags:
                   type: object
                   properties: { __proto__: { type: integer } }
+                closed:
+                  type: object
+                  additionalProperties: false
+                  properties: { a: { type: string } }
+                open:
+                  type: object
+                  properties: { a: { type: string } }
+                scores:
+                  type: object
+                  additionalProperties: { type: integer }
+                rows:
+                  type: array
+                  items:
+                    type: object
+                    properties: { __proto__: { type: object, properties: { n: { type: integer } } } }
+                names:
+                  type: object
+                  additionalProperties: false
+                  properties: { constructor: { type: string }, prototype: { type: integer }, toString: { type: boolean } }
+                either:
+                  oneOf:
+                    - { type: object, properties: { __proto__: { type: integer } }, required: [__proto__] }
+                    - { type: string }
                 anything: {}
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
 `;
@@ -72,8 +98,7 @@ describe("a member named __proto__ inside an object argument", () => {
     ["a value the catch-all refuses", '{"counts": {"__proto__": "not a number"}}', "counts.__proto__"],
     ["one member more than maxProperties", '{"counts": {"a": 1, "__proto__": 2}}', "counts.__proto__"],
     ["a key dependentRequired needs another with", '{"pair": {"__proto__": "x"}}', "pair.__proto__"],
-    ["a declared property of the wrong type", '{"tags": {"__proto__": "not a number"}}', "tags.__proto__"],
-    ["a declared property of the right type", '{"tags": {"__proto__": 1}}', "tags.__proto__"],
+    ["inside a union's branch", '{"either": {"__proto__": 1}}', "either.__proto__"],
   ])("%s: refused, naming it, and the upstream asked nothing", async (_, json, path) => {
     const { result, sent } = await call(json);
     expect(result.isError).toBe(true);
@@ -81,6 +106,59 @@ describe("a member named __proto__ inside an object argument", () => {
       `${path}: a member named "__proto__" cannot be checked against the tool's schema`,
     );
     expect(sent).toEqual([]);
+  });
+
+  it.each([
+    [
+      "a declared property of the wrong type",
+      '{"tags": {"__proto__": "not a number"}}',
+      "tags.__proto__: Invalid input: expected number",
+    ],
+    [
+      "a catch-all's member of the wrong type",
+      '{"scores": {"__proto__": "x"}}',
+      "scores.__proto__: Invalid input: expected number",
+    ],
+    [
+      "a member a closed object does not declare",
+      '{"closed": {"__proto__": "x"}}',
+      'closed: unknown property "__proto__"',
+    ],
+    [
+      "a declared object's own member of the wrong type",
+      '{"rows": [{"__proto__": {"n": "1"}}]}',
+      "rows[0].__proto__.n: Invalid input: expected number",
+    ],
+    [
+      "a declared constructor of the wrong type",
+      '{"names": {"constructor": 1}}',
+      "names.constructor: Invalid input: expected string",
+    ],
+    [
+      "a declared prototype of the wrong type",
+      '{"names": {"prototype": "1"}}',
+      "names.prototype: Invalid input: expected number",
+    ],
+  ])("%s: refused as its schema says, and the upstream asked nothing", async (_, json, text) => {
+    const { result, sent } = await call(json);
+    expect(result.isError).toBe(true);
+    expect(result.content?.[0]?.text).toContain(text);
+    expect(sent).toEqual([]);
+  });
+
+  it.each([
+    ["a declared property", '{"tags": {"__proto__": 1}}'],
+    ["a catch-all's member", '{"scores": {"a": 2, "__proto__": 3}}'],
+    ["a loose object's extra member, of any value", '{"open": {"a": "x", "__proto__": {"y": [1]}}}'],
+    ["a declared object property in an array's item", '{"rows": [{"__proto__": {"n": 1}}, {}]}'],
+    [
+      "declared constructor, prototype and toString",
+      '{"names": {"constructor": "c", "prototype": 2, "toString": true}}',
+    ],
+  ])("%s: checked and sent as a member", async (_, json) => {
+    const { result, sent } = await call(json);
+    expect(result.isError, result.content?.[0]?.text).toBeFalsy();
+    expect(sent.map((r) => r.body.toString())).toEqual([json.replace(/ /g, "")]);
   });
 
   it("inside a free-form value, checked by nothing, it is sent as a member", async () => {
