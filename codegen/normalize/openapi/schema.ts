@@ -944,7 +944,7 @@ export class SchemaConverter {
    */
   private notSchema(raw: unknown, host: SchemaNode, at: At): SchemaNode | undefined {
     const inner = host.kind === "nullable" ? host.inner : host;
-    if (inner.kind === "any" || inner.kind === "ref" || inner.kind === "never" || wideNumber(inner))
+    if (inner.kind === "any" || inner.kind === "ref" || inner.kind === "never" || holdsWideNumber(inner))
       return undefined;
     if (!readNeverWider(raw)) return undefined;
     const node = this.convert(raw, child(at, "not"));
@@ -969,6 +969,18 @@ export class SchemaConverter {
   private located(at: At): SourceRef {
     return at.doc.cheapRef(at.pointer);
   }
+}
+
+/**
+ * Whether a value the node takes may be a 64-bit or decimal number (`wideNumber`), whose input form also takes its
+ * digits as a string: the node itself, or a type of a type list (`type: [integer, string]`, `format: int64`), a
+ * branch or a part written inline, so that `not` beside a type list is judged as beside the one type.
+ */
+function holdsWideNumber(node: SchemaNode): boolean {
+  if (node.kind === "nullable") return holdsWideNumber(node.inner);
+  if (node.kind === "union") return node.variants.some(holdsWideNumber);
+  if (node.kind === "intersection") return node.parts.some(holdsWideNumber);
+  return wideNumber(node);
 }
 
 /** Whether the object has a key of `keys`. */
