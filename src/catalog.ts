@@ -13,11 +13,17 @@
 import type { z } from "zod";
 
 /**
- * 2: named JSON Schemas are stored once, in `CatalogDocument.schemas`; tools' schemas are roots that refer into
- * that table, and the runtime publishes per tool only what it reaches (`src/publish/`). 1 (older releases)
- * copied every reachable schema into every tool; this runtime refuses it (regenerate the catalog).
+ * The format `generate` writes. 3: sources and operations keep their server URL template (`Source.server`,
+ * `HttpBinding.server`), which the tenant lock reads to hold a tenant carried in the host or base path; a runtime
+ * that reads format 2 at most refuses it, rather than serving it without that check. 2: named JSON Schemas are
+ * stored once, in `CatalogDocument.schemas`; tools' schemas are roots that refer into that table, and the runtime
+ * publishes per tool only what it reaches (`src/publish/`). 1 (older releases) copied every reachable schema into
+ * every tool; this runtime refuses it (regenerate the catalog).
  */
-export const CATALOG_FORMAT = 2;
+export const CATALOG_FORMAT = 3;
+
+/** The oldest format this runtime serves: a format-2 catalog has no server templates, so nothing of it needs them. */
+export const OLDEST_CATALOG_FORMAT = 2;
 
 /** Where a fact came from. Paths are relative (to the repository root when generated there); never absolute. */
 export interface SourceRef {
@@ -651,7 +657,7 @@ export interface PublishSettings {
 }
 
 export interface CatalogDocument {
-  format: typeof CATALOG_FORMAT;
+  format: typeof OLDEST_CATALOG_FORMAT | typeof CATALOG_FORMAT;
   generator: { name: "toolwright"; version: string };
   /** sha256 over every input (specs, manifest, assets, handler modules) and the generator version. */
   inputHash: string;

@@ -125,7 +125,7 @@ describe("handlers compiled at generate time", () => {
     expect(JSON.parse(run.stdout)).toEqual({
       keys: ["hand_count", "hand_read"],
       counted: { count: 5 },
-      read: { count: 5, format: 2, yaml: { a: 1 }, zod: true, facts: { bundled: true } },
+      read: { count: 5, format: 3, yaml: { a: 1 }, zod: true, facts: { bundled: true } },
     });
 
     // Deterministic: generating again changes nothing.

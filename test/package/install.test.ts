@@ -564,7 +564,7 @@ const pkg = require("toolwright/package.json");
 console.log(JSON.stringify([CATALOG_FORMAT, again, typeof authValues, typeof runPackedCatalog, typeof enableCompileCache, typeof compileCacheFolder, pkg.version]));
 `,
     );
-    const expected = [2, 2, "function", "function", "function", "function", version()];
+    const expected = [3, 3, "function", "function", "function", "function", version()];
     for (const file of ["esm.mjs", "cjs.cjs"]) {
       const { stdout, stderr } = await run(process.execPath, [file], { cwd: consumer });
       expect(JSON.parse(stdout), file).toEqual(expected);
@@ -705,7 +705,7 @@ export = { handler, serve, format: contract.CATALOG_FORMAT };
       ["-e", `const m = require("./out-nodenext/use.cjs"); console.log(typeof m.serve, m.format)`],
       { cwd: ts },
     );
-    expect(cjs.stdout.trim()).toBe("function 2");
+    expect(cjs.stdout.trim()).toBe("function 3");
     expect(cjs.stderr).toBe("");
   });
 });
