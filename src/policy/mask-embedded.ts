@@ -99,10 +99,23 @@ export interface Reading {
    */
   work: number;
   workLeft: number;
+  /** How many compressed documents were inflated, or tried (`inflated`). */
+  inflations: number;
+  /** Words read before that named no word (`wordNames`), for `knownFor`, by embedding. */
+  known: Map<string, number>[] | undefined;
+  knownFor: ReadonlySet<string> | undefined;
 }
 
 export function newReading(): Reading {
-  return { inflateLeft: MAX_INFLATED_PER_READING, work: 0, workLeft: 0 };
+  // Every field from the start: one shape for every reading, whether or not it remembers words.
+  return {
+    inflateLeft: MAX_INFLATED_PER_READING,
+    work: 0,
+    workLeft: 0,
+    inflations: 0,
+    known: undefined,
+    knownFor: undefined,
+  };
 }
 
 /**
@@ -229,7 +242,7 @@ export function embedsNamedWords(
     const at = found.index + found[0].length - 8;
     const runEnd = found[1] === undefined ? at : base64End(text, at);
     const whole = at === 0 && runEnd === text.length;
-    const bare = found[1] === undefined ? "text" : whole ? "none" : bareRun(text.slice(at, runEnd), reading);
+    const bare = found[1] === undefined ? "text" : whole ? "none" : bareRun(text, at, runEnd, reading);
     if (bare === "spent") return true;
     from = bare === "none" ? runEnd : end;
     if (bare !== "none" && wordNames(text.slice(start, end), text, words, embedding, reading)) return true;
@@ -241,12 +254,12 @@ export function embedsNamedWords(
  * What a run of base64 that starts like no document decodes to: readable text (`text`, read as a word), none, or
  * nothing more may be read (`spent`: the string's budget is spent, and it is masked whole). Its decoding is charged.
  */
-function bareRun(run: string, reading: Reading): "text" | "none" | "spent" {
-  reading.work += run.length;
-  reading.workLeft -= run.length;
+function bareRun(text: string, at: number, end: number, reading: Reading): "text" | "none" | "spent" {
+  reading.work += end - at;
+  reading.workLeft -= end - at;
   if (reading.workLeft < 0) return "spent";
-  if (!mayBeBase64Text(run)) return "none";
-  return readable(Buffer.from(run, "base64")) === undefined ? "none" : "text";
+  if (!mayBeBase64Text(text, at, end)) return "none";
+  return readable(Buffer.from(text.slice(at, end), "base64")) === undefined ? "none" : "text";
 }
 
 /**
@@ -254,15 +267,15 @@ function bareRun(run: string, reading: Reading): "text" | "none" | "spent" {
  * bytes that may start it (`startsText`, decoded here without a buffer). Most words and paths fail on their first
  * few characters, before any decoding.
  */
-function mayBeBase64Text(run: string): boolean {
-  let data = run.length;
-  while (data > 0 && run.charCodeAt(data - 1) === 0x3d) data--; // =
-  if (data % 4 === 1) return false;
+function mayBeBase64Text(run: string, at = 0, end = run.length): boolean {
+  let data = end;
+  while (data > at && run.charCodeAt(data - 1) === 0x3d) data--; // =
+  if ((data - at) % 4 === 1) return false;
   const bytes = FIRST_BYTES;
   let count = 0;
   let bits = 0;
   let acc = 0;
-  for (let i = 0; i < Math.min(data, 12); i++) {
+  for (let i = at; i < Math.min(data, at + 12); i++) {
     const code = run.charCodeAt(i);
     const value = code < 128 ? SEXTETS[code]! : -1;
     if (value < 0) return false;
@@ -309,14 +322,72 @@ function startsText(bytes: Uint8Array, count: number): boolean {
   return true;
 }
 
+/** What `WORD_END` matches: `\s` (white space and line ends, as JavaScript reads them), quotes, parentheses, `<`, `>`. */
 function isWordEnd(code: number): boolean {
-  return WORD_END_CODES.has(code) || /\s/.test(String.fromCharCode(code));
+  if (code < 0x80)
+    return code <= 0x20 ? code === 0x20 || (code >= 0x09 && code <= 0x0d) : WORD_END_ASCII.has(code);
+  if (code < 0x2000) return code === 0xa0 || code === 0x1680;
+  return (
+    code <= 0x200a ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
-const WORD_END_CODES = new Set([..."\"'`<>()"].map((c) => c.charCodeAt(0)));
+const WORD_END_ASCII = new Set([..."\"'`<>()"].map((c) => c.charCodeAt(0)));
+
+/** How many words a reading remembers at each embedding (`wordNames`). */
+const MAX_KNOWN = 4096;
+
+/**
+ * Whether a word of `text` names a word (`wordNamesRead`), remembered: a word that named no word is not read again
+ * in the same reading (prose and lists repeat their words: `Thursday`, a path), and the work its reading spent is
+ * charged again, so the budget masks what it masked. What reading a word does depends only on the word, the words,
+ * its embedding and whether its charges leave the budget: a word whose charge would now spend the budget, and one
+ * whose reading inflated a document (or tried to: `inflateLeft` is shared by the reading) are read again.
+ */
+function wordNames(
+  found: string,
+  text: string,
+  words: ReadonlySet<string>,
+  embedding: number,
+  reading: Reading,
+): boolean {
+  if (found.length === text.length) return wordNamesRead(found, text, words, embedding, reading);
+  const known = knownWords(reading, words, embedding);
+  const cost = known.get(found);
+  if (cost !== undefined && reading.workLeft - cost >= 0) {
+    reading.work += cost;
+    reading.workLeft -= cost;
+    return false;
+  }
+  const work = reading.work;
+  const inflations = reading.inflations;
+  if (wordNamesRead(found, text, words, embedding, reading)) return true;
+  if (reading.inflations === inflations && known.size < MAX_KNOWN) known.set(found, reading.work - work);
+  return false;
+}
+
+/** The words a reading remembers at an embedding, for a set of words (another set starts afresh). */
+function knownWords(reading: Reading, words: ReadonlySet<string>, embedding: number): Map<string, number> {
+  if (reading.known === undefined || reading.knownFor !== words) {
+    reading.known = [];
+    reading.knownFor = words;
+  }
+  let known = reading.known[embedding];
+  if (known === undefined) {
+    known = new Map();
+    reading.known[embedding] = known;
+  }
+  return known;
+}
 
 /** Whether a word of `text` names a word: as a whole, by its parts, percent-decoded. */
-function wordNames(
+function wordNamesRead(
   found: string,
   text: string,
   words: ReadonlySet<string>,
@@ -736,6 +807,7 @@ function compressed(bytes: Buffer): boolean {
 }
 
 function inflated(bytes: Buffer, reading: Reading): string[] | typeof OPAQUE | undefined {
+  reading.inflations += 1;
   if (reading.inflateLeft <= 0) return OPAQUE;
   const zlib = process.getBuiltinModule("node:zlib");
   const maxOutputLength = Math.min(MAX_INFLATED, reading.inflateLeft);

@@ -72,6 +72,44 @@ describe("masking reads hostile strings at bounded cost", () => {
   });
 });
 
+describe("a word read once in a reading is not read again", () => {
+  const unit =
+    "Considering the Thursday schedule, Stephanie reviewed eNotice; Understanding acme/infra/db/password. ";
+  const text = unit.repeat(5_000);
+
+  it("a word that named nothing is decoded once, its work charged at every occurrence as before", () => {
+    const from = vi.spyOn(Buffer, "from");
+    const reading = newReading();
+    const named = embedsNamedWords(text, words, reading);
+    const decodings = from.mock.calls.length;
+    vi.restoreAllMocks();
+    expect(named).toBe(false);
+    // Before: each word that starts as base64 of a document does was decoded at each occurrence (10,000 here).
+    expect(decodings).toBeLessThan(10);
+    // What reading every word costs, counted on the code that read each occurrence (so the budget masks the same).
+    expect(reading.work).toBe(2_755_128);
+  });
+
+  it("a word seen before is still found when it names a word, and other words sets are read afresh", () => {
+    const reading = newReading();
+    expect(maskEmbedded({ a: text, b: [unit, unit] }, words)).toEqual({
+      data: { a: text, b: [unit, unit] },
+      count: 0,
+    });
+    expect(embedsNamedWords(text, words, reading)).toBe(false);
+    const named = `${unit}${Buffer.from(`${unit} {"ssn": 1}`).toString("base64")} ${unit}`;
+    expect(embedsNamedWords(named, words, reading)).toBe(true);
+    expect(embedsNamedWords(text, new Set(["eNotice".toLowerCase(), "thursday"]), reading)).toBe(false);
+    expect(
+      embedsNamedWords(
+        `x ${Buffer.from('{"thursday": 1}').toString("base64")} ${text}`,
+        new Set(["thursday"]),
+        reading,
+      ),
+    ).toBe(true);
+  });
+});
+
 describe("reading a string's words has a budget linear in its length", () => {
   const encodedSsn = Buffer.from('{"ssn": "123-45-6789"}').toString("base64");
   const MB = 1_000_000;
