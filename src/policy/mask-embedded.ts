@@ -532,7 +532,10 @@ function namesKey(text: string, words: ReadonlySet<string>): boolean {
  */
 function namesPair(text: string, words: ReadonlySet<string>): boolean {
   if (!text.includes("=") && !text.includes(":") && !text.includes("<")) return false;
-  return keyPattern(words).pair.test(text);
+  // Every pair holds a word as it is written (the same flags): one pass of the words alone proves most text holds
+  // none, cheaper than trying the pair's openings at each white space and punctuation mark.
+  const pattern = keyPattern(words);
+  return pattern.anyExact.test(text) && pattern.pair.test(text);
 }
 
 interface KeyPattern {
@@ -542,6 +545,8 @@ interface KeyPattern {
   key: RegExp;
   /** A word as the key of a pair, a line or an XML element with a value (`namesPair`), case-insensitively. */
   pair: RegExp;
+  /** Any word as it is written, case-insensitively as `pair` reads it (what every pair holds). */
+  anyExact: RegExp;
 }
 
 const keyPatterns = new WeakMap<ReadonlySet<string>, KeyPattern>();
@@ -564,6 +569,7 @@ function keyPattern(words: ReadonlySet<string>): KeyPattern {
         `(?:^|[\\s?&;,./[{(|"'])(?:${exact})[ \\t]{0,63}=[ \\t]{0,63}[^\\s&;,]|(?:^|[\\r\\n])[ \\t-]{0,63}(?:${exact})[ \\t]{0,63}:[ \\t]+\\S|<(?:[\\w.-]{1,63}:)?(?:${exact})(?:\\s[^<>]{0,256})?>\\s{0,63}[^<\\s]`,
         "i",
       ),
+      anyExact: new RegExp(exact, "i"),
     };
     keyPatterns.set(words, pattern);
   }

@@ -110,6 +110,22 @@ describe("a word read once in a reading is not read again", () => {
   });
 });
 
+describe("text naming no masked word is not searched for pairs", () => {
+  it("a text with `:`, `=` or `<` but no masked word is not tried as pairs; one with the word still is", () => {
+    const texts = Array.from({ length: 1_000 }, (_, i) => `2026-09-12T22:14:${i % 60}Z id=${i} <b>x</b>`);
+    const test = vi.spyOn(RegExp.prototype, "test");
+    const out = maskEmbedded(texts, words);
+    const pairTries = test.mock.contexts.filter((re) => (re as RegExp).source.includes("{0,63}=")).length;
+    vi.restoreAllMocks();
+    expect(out).toEqual({ data: texts, count: 0 });
+    // Before: the pair pattern was tried on each of them (1,000).
+    expect(pairTries).toBe(0);
+    expect(maskEmbedded(["at 22:14 SSN=123-45-6789", "at 22:14 <ssn>1</ssn>", "ssn: 1"], words).count).toBe(
+      3,
+    );
+  });
+});
+
 describe("reading a string's words has a budget linear in its length", () => {
   const encodedSsn = Buffer.from('{"ssn": "123-45-6789"}').toString("base64");
   const MB = 1_000_000;
