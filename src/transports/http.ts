@@ -1,5 +1,5 @@
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { ServerFactory } from "../mcp/server.js";
 import { describeError, logLine } from "../telemetry/log.js";
@@ -135,6 +135,8 @@ export async function startHttpServer(
   // `Expect: 100-continue` is routed like any request, and 100 Continue is sent only when its body is about to be
   // read (readBody): node sent it at once, before the Host and credentials were checked, inviting anyone's upload.
   server.on("checkContinue", (req, res) => routeRequest(req, res, { endpoint, identity, info, sse }));
+  // node hands a CONNECT to the `connect` listener alone, and without one destroys the socket with no answer.
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => refuseConnect(socket));
   server.headersTimeout = settings.headersTimeoutMs;
   server.requestTimeout = Math.max(RECEIVE_TIMEOUT_MS, settings.headersTimeoutMs);
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
@@ -290,6 +292,32 @@ function serveMetadata(
     }),
     { "cache-control": "max-age=300" },
   );
+}
+
+const CONNECT_REFUSED = (() => {
+  const body = JSON.stringify(
+    jsonRpcError("Method Not Allowed: the MCP endpoint takes POST, not CONNECT (this server is no proxy)"),
+  );
+  const head = [
+    "HTTP/1.1 405 Method Not Allowed",
+    "Allow: POST",
+    "Connection: close",
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
+  return Buffer.from(`${head.join("\r\n")}\r\n\r\n${body}`);
+})();
+
+/**
+ * A CONNECT (a proxy's request for a tunnel) is answered 405, as any method the endpoint does not take is, and its
+ * connection closed in stages: what the client sent after it (its tunnel's first bytes) is read and dropped, never
+ * served. The socket is no longer node's to answer or time out.
+ */
+function refuseConnect(socket: Socket): void {
+  socket.on("error", () => {});
+  socket.resume();
+  socket.write(CONNECT_REFUSED);
+  socket.destroySoon();
 }
 
 /** Binds the listener; resolves with the port it got. */

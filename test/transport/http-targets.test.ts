@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
 import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
@@ -81,4 +82,37 @@ describe("a method the MCP endpoint does not take", () => {
     // Unauthenticated, it is refused as any request is.
     expect((await raw(served.url, { method: "TRACE" })).status).toBe(401);
   });
+
+  it("CONNECT is answered 405 with Allow, then the connection closed, not closed without an answer", async () => {
+    // A proxy's client sends its tunnel's first bytes after the request, before any answer: they are not served.
+    const answer = await rawExchange(
+      `CONNECT ${host} HTTP/1.1\r\nHost: ${host}\r\n\r\nGET / HTTP/1.1\r\n\r\n`,
+    );
+    // Before: "", node destroying the socket of a CONNECT nobody listened for.
+    const [head = "", body] = answer.split("\r\n\r\n");
+    const lines = head.split("\r\n");
+    expect(lines[0]).toBe("HTTP/1.1 405 Method Not Allowed");
+    expect(lines).toContain("Allow: POST");
+    expect(lines).toContain("Connection: close");
+    expect(message(body ?? "")).toBe(
+      "Method Not Allowed: the MCP endpoint takes POST, not CONNECT (this server is no proxy)",
+    );
+    expect(answer.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+  });
 });
+
+/** Sends `request` on a new connection; resolves with all the server sent once it closed the connection. */
+function rawExchange(request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(served.url).port), "127.0.0.1");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.once("error", reject);
+    // The server ends its side after the answer; this side ends then, as a client does.
+    socket.once("end", () => socket.end());
+    socket.once("close", () => resolve(answer));
+    socket.write(request);
+  });
+}
