@@ -33,6 +33,23 @@ export function requestTarget(url: string, host: string | undefined): TargetResu
   return { ok: true, path: absolute[2] || "/" };
 }
 
+/**
+ * Why a Host header is no `host[:port]` (RFC 9110 7.2: a name, an IPv4 address or a bracketed IPv6 one, then a port
+ * from 0 to 65535), said after "the Host header <value>", else undefined. Such a Host is answered 400 (RFC 9112 3.2:
+ * an invalid field value), not judged against the allow list: a port of five digits past 65535 matched an entry
+ * naming the host alone and was served, and a Host with userinfo or another port was "not allowed", as if a
+ * well-formed name were merely missing from the list.
+ */
+export function malformedHost(value: string): string | undefined {
+  if (value.includes("@")) return "carries userinfo: a Host holds none, only host[:port] (RFC 9110 7.2)";
+  const match = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]+)(?::([^:]*))?$/i.exec(value.trim());
+  if (!match) return "is not host[:port] (RFC 9110 7.2)";
+  const port = match[1];
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))
+    return "has a port that is not a number from 0 to 65535";
+  return undefined;
+}
+
 /** Splits `host[:port]` (IPv6 in brackets) into a lowercase host and an optional port. */
 export function splitHost(value: string): { host: string; port?: string } | undefined {
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());

@@ -401,6 +401,8 @@ function resolveAllowedHosts(
       problems.push(`${from}: wildcards are not accepted (got ${JSON.stringify(entry)})`);
     } else if (!HOST_ENTRY.test(lower)) {
       problems.push(`${from}: expected host names (optionally host:port), got ${JSON.stringify(entry)}`);
+    } else if (Number(/:(\d+)$/.exec(lower)?.[1] ?? 0) > 65535) {
+      problems.push(`${from}: the port of ${JSON.stringify(entry)} is not a number from 0 to 65535`);
     } else {
       allowedHosts.push(lower);
     }

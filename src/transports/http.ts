@@ -13,6 +13,7 @@ import {
   checkOrigin,
   checkProbeHost,
   foreignTransferCoding,
+  malformedHost,
   repeatedHeader,
   requestTarget,
 } from "./http-guard.js";
@@ -248,7 +249,7 @@ function routeRequest(req: IncomingMessage, res: ServerResponse, { endpoint, ide
 
 /**
  * Whether a request passes the checks every path has: Host, Origin and credentials sent once (else 400), no
- * transfer coding but chunked (else 501), a Host allowed (a probe's may be any IP address) and an Origin allowed when
+ * transfer coding but chunked (else 501), a Host that is `host[:port]` (else 400), a Host allowed (a probe's may be any IP address) and an Origin allowed when
  * one is sent (else 403). Answers otherwise.
  */
 function guarded(req: IncomingMessage, res: ServerResponse, settings: HttpSettings, probe: boolean): boolean {
@@ -261,6 +262,12 @@ function guarded(req: IncomingMessage, res: ServerResponse, settings: HttpSettin
   if (coding !== undefined) {
     const message = `Not Implemented: the request body is sent with Transfer-Encoding ${shownValue(coding)}, and no transfer coding but chunked is read; send it unencoded (chunked, or with a Content-Length)`;
     sendJson(res, 501, jsonRpcError(message));
+    return false;
+  }
+  const sent = req.headers.host ?? "";
+  const malformed = sent === "" ? undefined : malformedHost(sent);
+  if (malformed !== undefined) {
+    sendJson(res, 400, jsonRpcError(`Bad Request: the Host header ${shownValue(sent)} ${malformed}`));
     return false;
   }
   const host = (probe ? checkProbeHost : checkHost)(req.headers.host, settings.allowedHosts);

@@ -72,6 +72,50 @@ describe("an absolute-form request target", () => {
   });
 });
 
+describe("a Host header that is no host[:port]", () => {
+  it("is refused 400 with the reason, on the MCP endpoint and the probes", async () => {
+    const ip = new URL(served.url).hostname;
+    const cases = [
+      // Before: served (200), the port matched as any five digits.
+      { host: `${ip}:99999`, said: "has a port that is not a number from 0 to 65535" },
+      // Before, these: 403 "Host not allowed", as if a well-formed name were not on the list.
+      { host: `${ip}:80x`, said: "has a port that is not a number from 0 to 65535" },
+      { host: `${ip}:+80`, said: "has a port that is not a number from 0 to 65535" },
+      { host: `user@${host}`, said: "carries userinfo: a Host holds none, only host[:port] (RFC 9110 7.2)" },
+      { host: `${ip}/mcp`, said: "is not host[:port] (RFC 9110 7.2)" },
+      { host: `${ip}:80:80`, said: "is not host[:port] (RFC 9110 7.2)" },
+    ];
+    for (const path of ["/mcp", "/healthz"]) {
+      for (const { host: sent, said } of cases) {
+        const res = await raw(served.url, {
+          method: path === "/mcp" ? "POST" : "GET",
+          path,
+          headers: { ...MCP_HEADERS, ...auth, host: sent },
+          ...(path === "/mcp" ? { body: INITIALIZE } : {}),
+        });
+        expect([path, sent, res.status]).toEqual([path, sent, 400]);
+        expect(message(res.body)).toBe(`Bad Request: the Host header ${JSON.stringify(sent)} ${said}`);
+      }
+    }
+  });
+
+  it("is still served with a port from 0 to 65535, and refused 403 when well formed but not allowed", async () => {
+    const ip = new URL(served.url).hostname;
+    for (const sent of [`${ip}:65535`, `${ip}:0`, host]) {
+      const res = await raw(served.url, {
+        headers: { ...MCP_HEADERS, ...auth, host: sent },
+        body: INITIALIZE,
+      });
+      expect([sent, res.status]).toEqual([sent, 200]);
+    }
+    const res = await raw(served.url, {
+      headers: { ...MCP_HEADERS, ...auth, host: "rebind.example:65535" },
+      body: INITIALIZE,
+    });
+    expect([res.status, message(res.body)]).toEqual([403, "Forbidden: Host not allowed"]);
+  });
+});
+
 describe("a method the MCP endpoint does not take", () => {
   it("TRACE is 405 with Allow, as any other is, not a 500", async () => {
     const res = await raw(served.url, { method: "TRACE", headers: auth });

@@ -118,6 +118,11 @@ describe("settings", () => {
     [{ H: "0.0.0.0" }, "binding to 0.0.0.0 (not loopback) needs HOSTS"],
     [{ H: "10.0.0.5", HOSTS: "*" }, "HOSTS: wildcards are not accepted"],
     [{ HOSTS: "bad host" }, "HOSTS: expected host names"],
+    // Before: accepted, an entry no Host can match (every request refused 403).
+    [
+      { HOSTS: "mcp.example.com:99999" },
+      'HOSTS: the port of "mcp.example.com:99999" is not a number from 0 to 65535',
+    ],
     [{ KEY: "short" }, "KEY: the client key must be at least 16 characters"],
     // A key no client can send as `Bearer <key>` (every client was refused 401, nothing said why).
     [{ KEY: `${KEY}\n` }, "KEY: the client key has a line break (its last character)"],
