@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Diagnostics } from "../../codegen/index.js";
+import { Diagnostics, generateCatalog } from "../../codegen/index.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
 
 const spec = (servers: string) => `openapi: 3.0.3
 info: { title: Rel, version: "1" }
@@ -291,6 +292,70 @@ paths:
       'path /crm/v3/objects/subscriptions/{subscriptionId}: {subscriptionId} has no path parameter but the path parameter "id" is not in the path; it is read as {subscriptionId} 15',
     ]);
     expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message)).toEqual([]);
+  });
+});
+
+describe("an operation left out for a parameter that cannot be read", () => {
+  // A parameter `$ref` refused (pointing at nothing, remote, a missing file) or that is no parameter (a `$ref` loop)
+  // leaves its operation out: that is the one reason said. Before, a TW137 warning beside it said "no parameter
+  // declares {ID}; it is read as a required string path argument", of an operation that was not a tool at all.
+  it.each([
+    ["#/components/parameters/Missing", "points at nothing"],
+    ["https://remote.example.com/p.yaml#/ID", "is refused"],
+    ["./other.yaml#/ID", "no such file"],
+    ["#/components/parameters/Loop", "parameter has no name"],
+  ])("$ref %s: only the refusal is said", async (ref, reason) => {
+    const dir = writeTree("bare-refused-param", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Refused, version: "1" }
+servers: [{ url: https://refused.example.com }]
+components:
+  parameters:
+    Loop: { $ref: "#/components/parameters/Loop" }
+paths:
+  /items/{ID}:
+    get:
+      operationId: getItem
+      parameters: [{ $ref: "${ref}" }, { name: limit, in: query, schema: { type: integer } }]
+      responses: { "200": { description: ok } }
+  /other:
+    get:
+      operationId: getOther
+      responses: { "200": { description: ok } }
+`,
+    });
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "refused", "test/.tmp/bare-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+    expect(doc.tools.map((t) => t.name)).toEqual(["get_other"]);
+    const said = diags.items.filter((d) => d.severity !== "info").map((d) => `${d.code} ${d.message}`);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^TW139 GET \/items\/\{ID\} is left out: /);
+    expect(said[0]).toContain(reason);
+  });
+
+  it("in strict mode is an error saying the refusal alone", async () => {
+    const dir = writeTree("bare-refused-strict", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Refused, version: "1" }
+servers: [{ url: https://refused.example.com }]
+paths:
+  /items/{ID}:
+    get:
+      operationId: getItem
+      parameters: [{ $ref: "#/components/parameters/Missing" }]
+      responses: { "200": { description: ok } }
+`,
+    });
+    const diags = new Diagnostics();
+    await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "refused" },
+      { root: ROOT, out: "test/.tmp/bare-out", strict: true },
+      diags,
+    );
+    const said = diags.items.filter((d) => d.severity !== "info");
+    expect(said.map((d) => d.severity)).toEqual(["error"]);
+    expect(said[0]?.message).toContain('$ref "#/components/parameters/Missing" points at nothing');
   });
 });
 

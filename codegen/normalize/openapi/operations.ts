@@ -1123,6 +1123,47 @@ function checkFragment(path: string, at: At, diags: Diagnostics): boolean {
   return true;
 }
 
+/**
+ * The parameters of an operation, its path item's first (the operation's replace those of the same name and
+ * location); `refused` when one of them could not be read (an error said why).
+ */
+function readParams(
+  shared: unknown[],
+  op: Json,
+  itemAt: At,
+  opAt: At,
+  reader: OperationReader,
+): { params: Map<string, OperationParam>; refused: boolean } {
+  const params = new Map<string, OperationParam>();
+  const { errors } = reader.diags.capture(() => {
+    shared.forEach((p, i) => {
+      const param = reader.param(p, child(itemAt, "parameters", i));
+      if (param) params.set(`${param.in}:${param.name}`, param);
+    });
+    (Array.isArray(op.parameters) ? op.parameters : []).forEach((p, i) => {
+      const param = reader.param(p, child(opAt, "parameters", i));
+      if (param) params.set(`${param.in}:${param.name}`, param);
+    });
+  });
+  // Held only to be counted: raised again for the operation's own capture.
+  for (const e of errors) reader.diags.add(e.code, e.severity, e.message, e.source, e.fix);
+  return { params, refused: errors.length > 0 };
+}
+
+/** The path sent, its template read against the parameters (each change and problem said: TW137). */
+function readPathTemplate(
+  path: string,
+  params: Map<string, OperationParam>,
+  at: At,
+  diags: Diagnostics,
+): string {
+  let sent = templateOperators(path, params, at, diags);
+  adoptPathVariables(sent, params, at, diags);
+  if (adoptUndeclaredVariables(sent, params, at, diags)) sent = sentPath(sent, params);
+  checkPathTemplate(sent, [...params.values()], at, diags);
+  return sent;
+}
+
 function readOperation(
   sourceId: string,
   path: string,
@@ -1134,21 +1175,12 @@ function readOperation(
   reader: OperationReader,
   rootSecurity: string[][],
 ): OperationNode {
-  const params = new Map<string, OperationParam>();
-  shared.forEach((p, i) => {
-    const param = reader.param(p, child(itemAt, "parameters", i));
-    if (param) params.set(`${param.in}:${param.name}`, param);
-  });
-  (Array.isArray(op.parameters) ? op.parameters : []).forEach((p, i) => {
-    const param = reader.param(p, child(opAt, "parameters", i));
-    if (param) params.set(`${param.in}:${param.name}`, param);
-  });
+  const { params, refused } = readParams(shared, op, itemAt, opAt, reader);
   // A variable in the fragment leaves the operation out: its path is not read further.
   let sent = checkFragment(path, opAt, reader.diags) ? path : sentPath(path, params);
-  sent = templateOperators(sent, params, opAt, reader.diags);
-  adoptPathVariables(sent, params, opAt, reader.diags);
-  if (adoptUndeclaredVariables(sent, params, opAt, reader.diags)) sent = sentPath(sent, params);
-  checkPathTemplate(sent, [...params.values()], opAt, reader.diags);
+  // So does a parameter that cannot be read (a refused `$ref`, one that is no parameter): its error is the reason,
+  // and whatever the path's template would say (which variable no parameter declares) is only its consequence.
+  if (!refused) sent = readPathTemplate(sent, params, opAt, reader.diags);
   for (const [key, param] of params)
     if (param.in === "path" && !sent.includes(`{${param.name}}`)) params.delete(key);
   const body =
