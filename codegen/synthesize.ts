@@ -126,7 +126,10 @@ export function boundedText(text: string, max: number): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}...`;
 }
 
-/** The base URL variable: defaults to the spec's first absolute server, else is required. */
+/**
+ * The base URL variable: defaults to the spec's first absolute server, else is required, its description saying
+ * why (a relative server, a server set aside, none).
+ */
 function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): EnvSpec {
   const relative = absolute ? undefined : model.servers[0];
   return {
@@ -135,7 +138,9 @@ function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): En
         ? ""
         : relative?.startsWith("/")
           ? ` (scheme and host; the spec's server path ${relative} is added to every operation)`
-          : " (the spec names none, so it is required)"
+          : model.serverSetAside !== undefined
+            ? ` (the spec's server was set aside, ${model.serverSetAside} (TW133), so it is required)`
+            : " (the spec names none, so it is required)"
     }.${serverVariablesNote(model)}`,
     type: "url",
     ...(absolute ? { default: absolute } : { required: true }),

@@ -195,3 +195,32 @@ describe("a server whose scheme and host are a variable (AutoRest's endpoint)", 
     expect(bare.warnings).toEqual([]);
   });
 });
+
+/**
+ * The base URL variable of a spec whose servers were all set aside says so, and why, in its description (CATALOG.md,
+ * `--help`, the missing-variable error): it said "the spec names none", of a spec that named one.
+ */
+describe("the base URL's description when the spec's server was set aside", () => {
+  it.each([
+    ['[{ url: "https://{tenant}.x.com/v1" }]', "{tenant} has no default"],
+    ['[{ url: "https://hostname:<port>/switch/" }]', "no URL a request can be sent to"],
+    ['[{ url: "protocol://hostname:<port>/switch/" }]', "its scheme is not http(s)"],
+  ])("%s: set aside, %s", async (servers, why) => {
+    const { base } = await generate(servers);
+    expect(base?.required).toBe(true);
+    expect(base?.description).toBe(
+      `Base URL of the Sv API (the spec's server was set aside, ${why} (TW133), so it is required).`,
+    );
+  });
+
+  it("still says none when the spec names none", async () => {
+    const { base } = await generate("[]");
+    expect(base?.description).toBe("Base URL of the Sv API (the spec names none, so it is required).");
+  });
+
+  it("never shows the set-aside server's userinfo", async () => {
+    const { base } = await generate('[{ url: "https://deploy:s3cr3t-pw@{tenant}.x.com/v1" }]');
+    expect(base?.description).not.toContain("s3cr3t");
+    expect(base?.description).toContain("set aside");
+  });
+});

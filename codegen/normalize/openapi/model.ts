@@ -157,6 +157,8 @@ export interface OpenApiSourceModel {
   description?: string;
   /** Server URLs with variables replaced by their defaults. */
   servers: string[];
+  /** Why the document's first server that cannot be the base URL's default was set aside (TW133), in a few words. */
+  serverSetAside?: string;
   /** The first absolute server's variables as the spec writes them (its URL template, each default and `enum`). */
   serverVariables?: { template: string; variables: { name: string; default?: string; enum?: string[] }[] };
   securitySchemes: Record<string, SecuritySchemeInfo>;

@@ -413,13 +413,14 @@ const BASE_URL: EnvVar = { name: "BASE_URL", description: "", type: "url", requi
  * (Mojaloop's `https://hostname:<port>/switch/`, a placeholder written where a server variable belongs) refused the
  * whole spec, blamed on the base URL variable's default (TW110) rather than on the server.
  */
-function unusableServer(url: string): { why: string; fix: string } | undefined {
+function unusableServer(url: string): { why: string; fix: string; short: string } | undefined {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
   // Another scheme (Mojaloop's FSPIOP v2.0 writes `protocol://hostname:<port>/switch/`, braces left out) was read as
   // a relative server that names no path: set aside without a word, the base URL said "the spec names none".
   if (scheme !== undefined && !/^https?$/i.test(scheme))
     return {
       why: `is not an http(s) URL (its scheme is "${scheme}:")`,
+      short: "its scheme is not http(s)",
       fix: "Write the API's http or https URL there, a part that varies as a server variable, in the spec or a patch.",
     };
   if (scheme === undefined) return undefined;
@@ -427,31 +428,37 @@ function unusableServer(url: string): { why: string; fix: string } | undefined {
   if (name !== undefined)
     return {
       why: `has the variable {${name}} with no default under its variables, so no URL can be made from it`,
+      short: `{${name}} has no default`,
       fix: `Declare it: servers: [{ url: ..., variables: { ${name}: { default: ... } } }], in the spec or a patch.`,
     };
   const parsed = parseEnvValue(BASE_URL, url);
   if (parsed.ok) return undefined;
   return {
     why: `is not a URL a request can be sent to (${parsed.problem})`,
+    short: "no URL a request can be sent to",
     fix: 'Write the API\'s URL there, a part that varies as a server variable (servers: [{ url: "https://{host}:{port}/", variables: { host: { default: ... }, port: { default: ... } } }]), in the spec or a patch.',
   };
 }
 
 /**
- * The document's servers without the absolute ones that cannot be the base URL's default (`unusableServer`). A
- * warning located at the servers says so; the next server is the default, and with none left the base URL is
- * required of the operator.
+ * The document's servers without the absolute ones that cannot be the base URL's default (`unusableServer`), and
+ * why the first of those was set aside, in a few words (for the base URL's description). A warning located at the
+ * servers says so; the next server is the default, and with none left the base URL is required of the operator.
  */
-function usableServers(servers: string[], spec: OpenApiSpec, diags: Diagnostics): string[] {
+function usableServers(
+  servers: string[],
+  spec: OpenApiSpec,
+  diags: Diagnostics,
+): { kept: string[]; setAside?: string } {
   const bad = servers.find((u) => unusableServer(u) !== undefined);
-  if (bad === undefined) return servers;
+  if (bad === undefined) return { kept: servers };
   const kept = servers.filter((u) => unusableServer(u) === undefined);
-  const { why, fix } = unusableServer(bad) as { why: string; fix: string };
+  const { why, fix, short } = unusableServer(bad) as { why: string; fix: string; short: string };
   const instead = kept.some((u) => /^https?:\/\//i.test(u))
     ? "the next absolute server is the base URL's default"
     : "the base URL has no default and must be set";
   diags.warn("TW133", `the document's server "${bad}" ${why}: ${instead}`, spec.root.ref("#/servers"), fix);
-  return kept;
+  return { kept, setAside: short };
 }
 
 /**
@@ -733,7 +740,7 @@ export function normalizeOpenApi(
   schemas.declareComponents(spec.root);
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
-  const servers = usableServers(serverUrls(data.servers), spec, diags);
+  const { kept: servers, setAside } = usableServers(serverUrls(data.servers), spec, diags);
   const absolute = servers.find((u) => /^https?:\/\//i.test(u));
   const relative = absolute ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
@@ -761,6 +768,7 @@ export function normalizeOpenApi(
     version: typeof info.version === "string" ? info.version : "0.0.0",
     ...(typeof info.description === "string" ? { description: info.description } : {}),
     servers,
+    ...(setAside !== undefined ? { serverSetAside: setAside } : {}),
     ...serverVariablesOf(data.servers),
     securitySchemes: securitySchemes(spec, diags),
     operations,
