@@ -219,7 +219,7 @@ function paramEntries(
     const spec = ownEntry(args, `${p.in}:${p.name}`) ?? ownEntry(args, p.name);
     const env = spec?.env ?? ownEntry(paramEnv, `${p.in}:${p.name}`) ?? ownEntry(paramEnv, p.name);
     if (env !== undefined) {
-      bound.push(boundParam(p, env));
+      bound.push(boundParam(p, env, spec?.multi_segment ?? p.multiSegment));
       notes.push(`${p.in} parameter "${p.name}" is sent from ${env}, not an argument`);
       continue;
     }
@@ -779,8 +779,14 @@ function omittedArg(key: string, left: Omitted, op: OperationNode, diags: Diagno
 }
 
 /** A parameter sent from an env variable: no argument takes it (see `HttpParam.env`). */
-function boundParam(p: OperationNode["params"][number], env: string): HttpParam {
-  return { arg: `$env:${env}`, ...wireParam(p), env };
+/** A parameter sent from an env variable; a path one may span segments (`multi_segment`), as an argument may. */
+function boundParam(p: OperationNode["params"][number], env: string, multiSegment?: boolean): HttpParam {
+  return {
+    arg: `$env:${env}`,
+    ...wireParam(p),
+    ...(multiSegment && p.in === "path" ? { multiSegment: true } : {}),
+    env,
+  };
 }
 
 /** How a parameter goes on the wire, as the spec says (name, location, serialization). */
@@ -821,9 +827,11 @@ function checkUnknownArgs(
         at,
       );
     }
+    const isPath = (name: string, at: string) => at === "path" && (name === key || `path:${name}` === key);
     if (
       ownEntry(args, key)?.multi_segment &&
-      !entries.some((e) => e.in === "path" && (e.wire === key || `path:${e.wire}` === key))
+      !entries.some((e) => isPath(e.wire, e.in)) &&
+      !bound.some((p) => isPath(p.name, p.in))
     ) {
       diags.error(
         "TW115",
