@@ -82,7 +82,8 @@ async function readCatalog(ref: string): Promise<CatalogDocument | string> {
 }
 
 function render(before: CatalogDocument, after: CatalogDocument, changes: Change[]): string {
-  const widening = changes.filter((c) => c.widens).length;
+  const widening = changes.filter((c) => c.widens);
+  const others = changes.filter((c) => !c.widens);
   const lines = [
     `${after.catalog}: ${before.server.version} (${before.inputHash.slice(0, 15)}…) -> ${after.server.version} (${after.inputHash.slice(0, 15)}…)`,
   ];
@@ -90,18 +91,33 @@ function render(before: CatalogDocument, after: CatalogDocument, changes: Change
     lines.push("no changes a reviewer would see");
     return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
   }
+  const n = widening.length;
   lines.push(
-    `${changes.length} change${changes.length === 1 ? "" : "s"}, ${widening} widen${widening === 1 ? "s" : ""} what an agent can do:`,
+    `${changes.length} change${changes.length === 1 ? "" : "s"}, ${n} widen${n === 1 ? "s" : ""} what an agent can do`,
   );
+  lines.push(`  by kind: ${byKind(changes)}`);
+  // What widens first: on a release of a large API it is what a reviewer must read, among hundreds of edits.
   const width = Math.min(40, Math.max(...changes.map((c) => c.subject.length)));
-  for (const c of changes) {
-    const mark = c.kind.includes("added") ? "+" : c.kind.includes("removed") ? "-" : "~";
-    lines.push(
-      `  ${mark} ${c.subject.padEnd(width)}  ${c.kind}${c.detail ? `: ${c.detail}` : ""}${c.widens ? "  [widens]" : ""}`,
-    );
-  }
+  if (n > 0) lines.push(`widening (${n}):`, ...widening.map((c) => changeLine(c, width)));
+  if (others.length > 0)
+    lines.push(`not widening (${others.length}):`, ...others.map((c) => changeLine(c, width)));
   // Subjects and details quote catalog text a spec wrote: one line each, escapes shown (src/telemetry/terminal.ts).
   return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
+}
+
+function changeLine(c: Change, width: number): string {
+  const mark = c.kind.includes("added") ? "+" : c.kind.includes("removed") ? "-" : "~";
+  return `  ${mark} ${c.subject.padEnd(width)}  ${c.kind}${c.detail ? `: ${c.detail}` : ""}${c.widens ? "  [widens]" : ""}`;
+}
+
+/** `3 tool added, 2 description changed`: the kinds by count, most first, then by name. */
+function byKind(changes: Change[]): string {
+  const counts = new Map<string, number>();
+  for (const c of changes) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([kind, count]) => `${count} ${kind}`)
+    .join(", ");
 }
 
 export async function run(argv: string[]): Promise<number> {

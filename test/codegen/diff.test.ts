@@ -79,6 +79,16 @@ describe("toolwright diff", () => {
     expect(seen).toContain("catalog read-only switch removed widens");
     const text = diff(before, after);
     expect(text.stdout).toMatch(/\+ notes_create\s+tool added: write · POST \/notes {2}\[widens\]/);
+    // What widens is listed first, under its own heading, whatever order the comparison found it in.
+    const lines = text.stdout.split("\n");
+    const cut = lines.findIndex((l) => l.startsWith("not widening ("));
+    expect(lines).toContain(`widening (${seen.filter((s) => s.endsWith("widens")).length}):`);
+    expect(cut).toBeGreaterThan(lines.indexOf(lines.find((l) => l.startsWith("widening (")) ?? ""));
+    expect(lines.slice(0, cut).filter((l) => l.startsWith("  ") && l.includes("[widens]")).length).toBe(
+      seen.filter((s) => s.endsWith("widens")).length,
+    );
+    expect(lines.slice(cut).some((l) => l.includes("[widens]"))).toBe(false);
+    expect(lines.find((l) => l.startsWith("  by kind: "))).toMatch(/^ {2}by kind: \d+ [a-z]/);
     expect(diff(before, after, "--fail-on-widening").status).toBe(1);
     expect(diff(after, before, "--fail-on-widening").status).toBe(1);
   });
