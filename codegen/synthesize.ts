@@ -4,6 +4,7 @@ import { specEndpoints } from "./bind/skips.js";
 import type { LoadedDocument } from "./load/document.js";
 import type { AuthSpec, EnvSpec, Manifest } from "./manifest/types.js";
 import type { OAuthFlow, OpenApiSourceModel, SecuritySchemeInfo } from "./normalize/openapi/model.js";
+import { asciiLatin } from "./plan/names.js";
 
 export const BARE_SOURCE = "api";
 
@@ -45,9 +46,7 @@ const GENERIC = new Set([
 export function catalogNameFromTitle(title: string | undefined): string | undefined {
   // What follows a ` + ` is an addition to the API (`GitHub's official OpenAPI spec + Octokit extension`).
   const main = (title ?? "").split(/\s\+\s/)[0] ?? "";
-  const words = main
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
+  const words = asciiLatin(main)
     .toLowerCase()
     // A possessive is part of its word: `GitHub's` -> `github`, `Employees' Fund` -> `employees-fund`.
     .replace(/([a-z0-9])['\u2019]s?(?![a-z0-9])/g, "$1")

@@ -4,9 +4,48 @@ export const TOOL_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 /** Property keys several model APIs accept in tool input schemas. */
 const ARG_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** Latin letters no decomposition takes apart, spelled as ASCII (`ß` -> `ss`, `ø` -> `o`, `æ` -> `ae`). */
+const LETTERS: Record<string, string> = {
+  ß: "ss",
+  ẞ: "SS",
+  æ: "ae",
+  Æ: "Ae",
+  œ: "oe",
+  Œ: "Oe",
+  ø: "o",
+  Ø: "O",
+  đ: "d",
+  Đ: "D",
+  ð: "d",
+  Ð: "D",
+  ł: "l",
+  Ł: "L",
+  þ: "th",
+  Þ: "Th",
+  ı: "i",
+  ħ: "h",
+  Ħ: "H",
+  ŧ: "t",
+  Ŧ: "T",
+  ŋ: "ng",
+  Ŋ: "Ng",
+};
+
+/**
+ * A name's Latin letters as ASCII: accents taken off (`größe` -> `grosse`, `città` -> `citta`, `Ｎａｍｅ` ->
+ * `Name`), so a name is not cut where a letter had one (`gr_e`, `citt`). Other scripts are left as they are.
+ */
+export function asciiLatin(raw: string): string {
+  if (/^\p{ASCII}*$/u.test(raw)) return raw;
+  return raw
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[ßẞæÆœŒøØđĐðÐłŁþÞıħĦŧŦŋŊ]/g, (c) => LETTERS[c] ?? c);
+}
+
 /** `getSecretVersions` / `repos/get-content` / `GET /v1/a/{id}` -> `get_secret_versions` / ... */
 export function snakeCase(raw: string): string {
-  return raw
+  return asciiLatin(raw)
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
     .replace(/[^A-Za-z0-9]+/g, "_")
@@ -53,7 +92,7 @@ export function fitName(name: string, max: number): string {
 export function safeArgName(raw: string): string {
   if (raw === "__proto__") return "proto";
   if (ARG_NAME.test(raw)) return raw;
-  const cleaned = raw
+  const cleaned = asciiLatin(raw)
     .replace(/[^A-Za-z0-9_.-]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .slice(0, 64);
