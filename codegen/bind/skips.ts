@@ -47,10 +47,16 @@ export class OperationGate {
           "TW142",
           `${who}${op.key}: ${this.securityReason(op)}`,
           tool?.at ?? op.securityAt ?? op.source,
+          this.slotClashFix(op),
         );
       return undefined;
     }
-    this.diags.warn("TW139", `${op.key} is left out: ${reasons.join("; ")}`, at);
+    this.diags.warn(
+      "TW139",
+      `${op.key} is left out: ${reasons.join("; ")}`,
+      at,
+      security === undefined ? this.slotClashFix(op) : undefined,
+    );
     this.skipped.push({
       source: op.sourceId,
       operation: op.key,
@@ -169,6 +175,18 @@ export class OperationGate {
         op.securityAt ?? op.source,
       );
     return kept;
+  }
+
+  /**
+   * What to do when every alternative is sendable but for a slot two of its schemes share (PagerDuty's SCIM spec
+   * ANDs an API key named Authorization with a bearer token): a spec that means any one of them lists each as its
+   * own requirement, which a patch can say. Undefined when some scheme lacks credentials (its reason says what).
+   */
+  private slotClashFix(op: OperationNode): string | undefined {
+    const schemes = this.sendable.get(op.sourceId) ?? new Map<string, AuthScheme>();
+    if (!op.security.every((alternative) => alternative.every((s) => schemes.has(s)))) return undefined;
+    const each = [...new Set(op.security.flat())].map((s) => `{${JSON.stringify(s)}: []}`).join(", ");
+    return `If the spec means any one of these schemes rather than all together, list each as its own requirement (security: [${each}]) with a patch (--patch FILE, or sources.${op.sourceId}.patch in a manifest).`;
   }
 
   private securityReason(op: OperationNode): string {

@@ -93,6 +93,67 @@ describe("security alternatives that need one slot twice", () => {
     expect(formatDiagnostic(warning!)).toContain("openapi.yaml:11:");
   });
 
+  it("says how to read a requirement as any one of its schemes, which a patch can (PagerDuty's SCIM spec)", async () => {
+    // PagerDuty's SCIM API ANDs an API key named Authorization with a bearer token in its one requirement.
+    const scim = `openapi: 3.0.0
+info: { title: SCIM, version: "1" }
+servers: [{ url: https://scim.example.com }]
+security: [{ apiKey: [], bearerToken: [] }]
+components:
+  securitySchemes:
+    apiKey: { type: apiKey, in: header, name: Authorization }
+    bearerToken: { type: http, scheme: bearer }
+paths:
+  /Users: { get: { operationId: listUsers, responses: { "200": { description: ok } } } }
+`;
+    const patch = "- { op: replace, path: /security, value: [{ apiKey: [] }, { bearerToken: [] }] }\n";
+    const dir = writeTree("security-slots-either", { "openapi.yaml": scim, "either.yaml": patch });
+    const diags = new Diagnostics();
+    const refused = await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "scim" },
+      { root: ROOT, out: "test/.tmp/security-slots-either-out" },
+      diags,
+    );
+    expect(refused).toBeUndefined();
+    const left = diags.items.find((d) => d.code === "TW139");
+    expect(left?.message).toContain(
+      "GET /Users is left out: every security alternative needs one slot twice",
+    );
+    expect(left?.fix).toBe(
+      'If the spec means any one of these schemes rather than all together, list each as its own requirement (security: [{"apiKey": []}, {"bearerToken": []}]) with a patch (--patch FILE, or sources.api.patch in a manifest).',
+    );
+    const patched = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "scim", patches: [join(dir, "either.yaml")] },
+      { root: ROOT, out: "test/.tmp/security-slots-either-out" },
+      patched,
+    );
+    const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as {
+      tools: { name: string; binding: { security?: string[][] } }[];
+    };
+    expect(doc.tools.map((t) => [t.name, t.binding.security])).toEqual([
+      ["list_users", [["apiKey"], ["bearerToken"]]],
+    ]);
+  });
+
+  it("gives no such advice when a scheme of the requirement has no credentials", async () => {
+    const dir = writeTree("security-slots-undefined", {
+      "openapi.yaml": SPEC.replace(
+        "{ basic: [], bearer: [] }, { bearer: [], keyB: [] }",
+        "{ basic: [], nowhere: [] }",
+      ),
+    });
+    const diags = new Diagnostics();
+    await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "slots" },
+      { root: ROOT, out: "test/.tmp/security-slots-undefined-out" },
+      diags,
+    );
+    const left = diags.items.find((d) => d.code === "TW139" && d.message.startsWith("GET /never"));
+    expect(left?.message).toContain('"nowhere" (not defined in the spec)');
+    expect(left?.fix).toBeUndefined();
+  });
+
   it("in strict mode, an operation whose every alternative clashes is an error at its security", async () => {
     const dir = writeTree("security-slots-strict", { "openapi.yaml": SPEC });
     const diags = new Diagnostics();
@@ -104,5 +165,8 @@ describe("security alternatives that need one slot twice", () => {
     const error = diags.items.find((d) => d.code === "TW142" && d.message.startsWith("GET /never"));
     expect(error?.severity).toBe("error");
     expect(error?.source).toMatchObject({ pointer: "#/paths/~1never/get/security", line: 15 });
+    expect(error?.fix).toContain(
+      'list each as its own requirement (security: [{"basic": []}, {"bearer": []}, {"keyB": []}])',
+    );
   });
 });
