@@ -42,6 +42,15 @@ import { servedSchemaProblems } from "./served-schemas.js";
  * - Mojaloop's FSPIOP API v2.0 (@mojaloop/api-snippets@18.4.1, fspiop/v2_0/openapi3/): OpenAPI 3.0 split over
  *   169 files, every path item a `$ref` to paths/<name>.yaml whose parameters and responses `$ref`
  *   ../components/...; 60 operations, each with required FSPIOP headers.
+ * - Neon's API (@neondatabase/api-client@2.7.3, public-v2-for-users.gen.yaml): a vendor SDK package's own
+ *   OpenAPI 3.0.3 (163 operations), a bearer token or either of two API keys in cookies.
+ * - openapi-to-graphql's fixtures (openapi-to-graphql@3.0.7, test/fixtures/): example_oas.json, 35 operations
+ *   with `links` between responses and operations; example_oas7.json, `callbacks` and a second server of another
+ *   scheme (`mqtt://`, set aside: TW133).
+ * - openapi-enforcer's ref-parser fixture (openapi-enforcer@1.23.0, test-resources/ref-parser/): a spec split over
+ *   sibling files whose `$ref`s name no components: a path parameter in params.yml, a schema's property in
+ *   People.yml, one response's `oneOf` member from another path of the root, and files that refer to each other
+ *   (CircleA.yml, CircleB.yml); its info.title is empty.
  * Every published example and default is of its schema's type (served-schemas.ts).
  */
 const SPECS = [
@@ -126,6 +135,36 @@ const SPECS = [
     warnings: ["TW133"],
     // Its root names no operation: each is in a path item's own file.
     operations: 60,
+  },
+  {
+    name: "neon",
+    file: () => npmPackageFile("@neondatabase/api-client", "2.7.3", "public-v2-for-users.gen.yaml"),
+    trait: (bytes: Buffer) =>
+      expect(bytes.toString()).toMatch(/\n {4}TokenCookieAuth:\n {6}type: apiKey\n {6}in: cookie\n/),
+    warnings: [],
+  },
+  {
+    name: "o2g-links",
+    file: () => npmPackageFile("openapi-to-graphql", "3.0.7", "test/fixtures/example_oas.json"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toContain('"links": {'),
+    warnings: [],
+  },
+  {
+    name: "o2g-callbacks",
+    file: () => npmPackageFile("openapi-to-graphql", "3.0.7", "test/fixtures/example_oas7.json"),
+    trait: (bytes: Buffer) => {
+      expect(bytes.toString()).toContain('"url": "mqtt://localhost:{port}/{basePath}"');
+      expect(bytes.toString()).toContain('"callbacks": {');
+    },
+    warnings: ["TW133"],
+  },
+  {
+    name: "enforcer-split",
+    // The folder is taken whole: the spec is its openapi.yml and the files it refers to.
+    file: () =>
+      join(npmPackageFile("openapi-enforcer", "1.23.0", "test-resources/ref-parser"), "openapi.yml"),
+    trait: (bytes: Buffer) => expect(bytes.toString()).toContain("- $ref: './params.yml#/PathId'"),
+    warnings: [],
   },
 ];
 
@@ -223,6 +262,50 @@ describe("corpus: npm specs' tools send what their specs say", () => {
         await catalyst.close();
       }
     } finally {
+      await upstream.close();
+    }
+  });
+  it("Neon sends its bearer token; the split spec's path parameters come from params.yml", async () => {
+    const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
+    const served: { close(): Promise<void> }[] = [];
+    try {
+      const specs = [
+        ["neon", npmPackageFile("@neondatabase/api-client", "2.7.3", "public-v2-for-users.gen.yaml")],
+        [
+          "enforcer-split",
+          join(npmPackageFile("openapi-enforcer", "1.23.0", "test-resources/ref-parser"), "openapi.yml"),
+        ],
+      ] as const;
+      for (const [name, file] of specs) {
+        const cat = await generateCatalog(
+          { kind: "spec", spec: file, name },
+          { root: ROOT, out: `test/.tmp/corpus-npm-openapi-calls-${name}` },
+          new Diagnostics(),
+        );
+        if (cat) writeCatalog(ROOT, cat);
+      }
+      const neon = await serveOverStdio(join(ROOT, "test/.tmp/corpus-npm-openapi-calls-neon"), {
+        NEON_BASE_URL: upstream.url,
+        NEON_TOKEN: "neon-token-1",
+      });
+      served.push(neon);
+      const projects = await callRecorded(neon.client, upstream, "list_projects", { limit: 5 });
+      expect(projects.result.isError).toBeFalsy();
+      expect(projects.sent.map((r) => `${r.method} ${r.url} ${r.headers.authorization}`)).toEqual([
+        "GET /projects?limit=5 Bearer neon-token-1",
+      ]);
+      const split = await serveOverStdio(join(ROOT, "test/.tmp/corpus-npm-openapi-calls-enforcer-split"), {
+        ENFORCER_SPLIT_BASE_URL: upstream.url,
+      });
+      served.push(split);
+      const bar = await callRecorded(split.client, upstream, "get_foo_by_id_bar_by_bar", {
+        id: "a b",
+        bar: "c",
+      });
+      expect(bar.result.isError).toBeFalsy();
+      expect(bar.sent.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /foo/a%20b/bar/c"]);
+    } finally {
+      for (const s of served) await s.close();
       await upstream.close();
     }
   });
