@@ -436,6 +436,12 @@ export interface CatalogTool {
   outputWrapped?: boolean;
   policy: ToolPolicy;
   notes?: string[];
+  /**
+   * Which arguments go together, where the input schema cannot say it (model providers refuse combinators at its
+   * root): one short sentence each ("Give at least one of: state, assignees."), said to the model after the
+   * description in both description modes. The upstream checks them; the runtime does not.
+   */
+  argumentRules?: string[];
   deprecated?: boolean;
   /**
    * A helper for hand-written handlers: absent from tools/list, unknown to tools/call and resource templates;

@@ -25,6 +25,7 @@ import type {
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
+import { type MemberRule, requiredOnly, ruleSentence } from "./argument-rules.js";
 import { credentialReason, LeftOutCredentials, schemeSlotReason } from "./credential-params.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
@@ -108,6 +109,8 @@ export interface HttpInput {
   params: HttpParam[];
   body?: HttpBody;
   notes: string[];
+  /** What the input schema cannot state about which arguments go together (`argument-rules.ts`), one sentence each. */
+  argumentRules?: string[];
 }
 
 /** An own entry of a manifest map, never an inherited property (spec names such as `constructor`). */
@@ -146,16 +149,35 @@ export function buildHttpInput(
     leftOut,
   });
   if (!creds) leftOut.report(diags);
-  const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at);
+  const rules: MemberRule[] = [];
+  const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at, rules);
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
   checkUnknownArgs(args, { entries, bound, omitted }, op, diags, argAt);
+  const argumentRules = ruleSentences(rules, entries);
   return {
     input: { kind: "object", properties, additional: false },
     params: [...params, ...bound],
     ...(httpBody ? { body: httpBody } : {}),
     notes,
+    ...(argumentRules.length > 0 ? { argumentRules } : {}),
   };
+}
+
+/**
+ * The body's member rules as said to the model, in the final argument names (after renames and the naming rule),
+ * each once, in the spec's order.
+ */
+function ruleSentences(rules: MemberRule[], entries: ArgEntry[]): string[] {
+  if (rules.length === 0) return [];
+  const argOf = new Map<string, string>();
+  for (const e of entries) if (e.field) argOf.set(e.wire, e.arg);
+  const sentences = new Set<string>();
+  for (const rule of rules) {
+    const sentence = ruleSentence(rule, (member) => argOf.get(member));
+    if (sentence !== undefined) sentences.add(sentence);
+  }
+  return [...sentences];
 }
 
 /**
@@ -307,6 +329,8 @@ function bodyEntries(
   entries: ArgEntry[],
   diags: Diagnostics,
   at: SourceRef,
+  /** Where the flattened body's member rules go. */
+  rules: MemberRule[],
 ): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
   if (!op.body || !body) return undefined;
@@ -330,6 +354,7 @@ function bodyEntries(
   if (flat && flat.shape.properties.length > 0) {
     flattenedKeywords(op, flat, symbols, diags, at);
     flattenedNotes(flat, notes);
+    rules.push(...flat.presence);
     for (const prop of flat.shape.properties)
       entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
@@ -398,12 +423,7 @@ function flattenedKeywords(
 }
 
 /** A presence rule over a body's members: `oneOf`/`anyOf` whose alternatives only list `required` names. */
-interface PresenceRule {
-  /** `oneOf` (exactly one alternative holds) or `anyOf` (at least one). */
-  exclusive: boolean;
-  /** Each alternative's required member names. */
-  sets: string[][];
-}
+type PresenceRule = Extract<MemberRule, { kind: "presence" }>;
 
 /** An object body whose members can be the tool's arguments, and what its flattening leaves to the upstream. */
 interface FieldsShape {
@@ -460,15 +480,11 @@ function presenceRule(node: SchemaNode, symbols: SymbolTable): PresenceRule | un
   if (n.kind !== "union" || n.variants.length < 2 || n.discriminator) return undefined;
   const sets: string[][] = [];
   for (const variant of n.variants) {
-    const v = resolveRefs(variant, symbols);
-    if (v.kind !== "object" || v.additional === false || v.properties.length === 0) return undefined;
-    if (v.not || v.minProperties || v.maxProperties !== undefined || v.propertyNames || v.dependentRequired)
-      return undefined;
-    if (!v.properties.every((p) => p.required && resolveRefs(p.schema, symbols).kind === "any"))
-      return undefined;
-    sets.push(v.properties.map((p) => p.name));
+    const names = requiredOnly(variant, symbols);
+    if (!names) return undefined;
+    sets.push(names);
   }
-  return { exclusive: n.exclusive, sets };
+  return { kind: "presence", exclusive: n.exclusive, sets };
 }
 
 /** How a presence rule reads in a diagnostic or note: `oneOf (exactly one of: a; b, c)`. */

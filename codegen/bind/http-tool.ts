@@ -80,6 +80,7 @@ export function bindHttpTool(
     binding: httpBindingOf(op, built),
     policy: policyOf(spec, safety),
     notes,
+    ...(built.argumentRules ? { argumentRules: built.argumentRules } : {}),
     source: op.source,
     ...(spec ? { declaredAt: at } : {}),
     tags: tagsOf(op.tags, spec),

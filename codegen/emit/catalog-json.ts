@@ -55,6 +55,7 @@ function catalogTool(tool: ToolNode, schemas: ToolSchemasJson): CatalogTool {
     ...(tool.outputWrapped ? { outputWrapped: true } : {}),
     policy: tool.policy,
     ...(tool.notes.length > 0 ? { notes: tool.notes } : {}),
+    ...(tool.argumentRules ? { argumentRules: tool.argumentRules } : {}),
     ...(tool.deprecated ? { deprecated: true } : {}),
     ...(tool.internal ? { internal: true } : {}),
     source: tool.source,

@@ -215,6 +215,12 @@ export interface ToolNode {
   policy: ToolPolicy;
   /** Notes shown to reviewers (argument renames, dropped media types, ...). */
   notes: string[];
+  /**
+   * Which arguments go together, where the input schema cannot say it (a flattened body's `oneOf`/`anyOf` of
+   * required members, `dependentRequired`, `not: {required}`, a count of members): one short sentence each,
+   * published after the tool's description in either description mode.
+   */
+  argumentRules?: string[];
   source: SourceRef;
   /** Where the manifest declares the tool (its key under `tools:`), when it does. */
   declaredAt?: SourceRef;

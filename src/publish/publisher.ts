@@ -381,7 +381,8 @@ function schemaBuilder(doc: CatalogDocument, options: PublishOptions, settings: 
 
 /**
  * A tool's published description, once per tool: as written without a first paragraph that repeats the title and
- * with whitespace normalised (`fullText`), or (concise) cut to its first sentences.
+ * with whitespace normalised (`fullText`), or (concise) cut to its first sentences; then, in either mode and never
+ * cut, its argument rules (which arguments go together, where the input schema cannot say it).
  */
 function describer(concise: boolean, base: string | undefined): (tool: CatalogTool) => string {
   const descriptions = new Map<string, string>();
@@ -391,6 +392,9 @@ function describer(concise: boolean, base: string | undefined): (tool: CatalogTo
       text = concise
         ? conciseText(tool.description, CONCISE_TOOL_CHARS)
         : relativeLinks(fullText(tool.description, tool.title), base);
+      const rules = tool.argumentRules;
+      if (rules !== undefined && rules.length > 0)
+        text = `${text}${concise ? (/[.!?…]$/.test(text) ? " " : ". ") : "\n\n"}${rules.join(" ")}`;
       descriptions.set(tool.name, text);
     }
     return text;

@@ -3,6 +3,7 @@ import { buildSchema, graphql } from "graphql";
 import { afterAll, beforeAll, expect } from "vitest";
 import { Diagnostics } from "../../codegen/diagnostics.js";
 import { generateCatalog } from "../../codegen/index.js";
+import type { PublishSpec } from "../../codegen/manifest/types.js";
 import { writeCatalog } from "../../codegen/write.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genToDisk, writeTree } from "./generate.js";
@@ -56,6 +57,8 @@ export function servedSpec(
   env: (upstreamUrl: string) => Record<string, string>,
   route: Route = (_req, res) => sendJson(res, 200, { ok: true }),
   schemas?: string[],
+  /** The publish settings a manifest would give (`generate --descriptions concise`...). */
+  publish?: PublishSpec,
 ) {
   let upstream: RecordingServer | undefined;
   let served: Served | undefined;
@@ -64,7 +67,7 @@ export function servedSpec(
   let dir: string | undefined;
   beforeAll(async () => {
     const cat = await generateCatalog(
-      { kind: "spec", spec, name, ...(schemas ? { graphql: schemas } : {}) },
+      { kind: "spec", spec, name, ...(schemas ? { graphql: schemas } : {}), ...(publish ? { publish } : {}) },
       { root: ROOT, out: relative(ROOT, tmpDir(out)) },
       diags,
     );

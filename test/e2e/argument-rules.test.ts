@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
+import { servedSpec } from "../helpers/served-fixture.js";
+
+/**
+ * Which arguments go together, where a tool's input schema cannot say it (test/e2e/specs/argument-rules.yaml): a
+ * flattened body's `oneOf`/`anyOf` of required members is no part of the published root (model providers refuse
+ * combinators there), so before, the model was not told "at least one of state, assignees" and made calls the
+ * upstream refuses. Now one short sentence after the description says it, in full and concise descriptions alike,
+ * in the arguments' names. Read as a real MCP client lists the tools.
+ */
+const SPEC = join(ROOT, "test/e2e/specs/argument-rules.yaml");
+const env = (url: string) => ({ RULES_BASE_URL: url });
+const full = servedSpec(SPEC, "rules", "argument-rules-full", env);
+const concise = servedSpec(SPEC, "rules", "argument-rules-concise", env, undefined, undefined, {
+  descriptions: "concise",
+});
+
+/** Each listed tool's description, by name, as the client received it. */
+async function described(fx: typeof full): Promise<Record<string, string | undefined>> {
+  const { tools } = await fx.client().listTools();
+  return Object.fromEntries(tools.map((t) => [t.name, t.description]));
+}
+
+describe("argument rules the input schema cannot state", () => {
+  it("end the full description, in the arguments' names, once each", async () => {
+    const d = await described(full);
+    expect(d.update_alert?.endsWith("\n\nGive at least one of: state, assignees.")).toBe(true);
+    // The alternative naming a member the body does not declare (`url`) is no call's to make: left out.
+    expect(d.add_item).toBe("Add item\n\nGive exactly one of: id; owner and repo.");
+    // The body's `state` is argument `body_state` (the path parameter holds `state`).
+    expect(d.rerun).toBe("Rerun\n\nGive at least one of: body_state, reason.");
+    expect(d.plain).toBe("Plain");
+  });
+
+  it("end the concise description too, never cut with it", async () => {
+    const d = await described(concise);
+    const alert = d.update_alert ?? "";
+    expect(alert).toMatch(
+      /^Updates the status of a single alert: .*… Give at least one of: state, assignees\.$/,
+    );
+    expect(alert).not.toContain("second paragraph");
+    // A text without a full stop of its own gets one before the rule.
+    expect(d.add_item).toBe("Add item. Give exactly one of: id; owner and repo.");
+    expect(d.plain).toBe("Plain");
+  });
+
+  it("are written in catalog.json beside the notes for reviewers", () => {
+    const rules = Object.fromEntries(full.doc().tools.map((t) => [t.name, t.argumentRules]));
+    expect(rules).toEqual({
+      update_alert: ["Give at least one of: state, assignees."],
+      add_item: ["Give exactly one of: id; owner and repo."],
+      rerun: ["Give at least one of: body_state, reason."],
+      plain: undefined,
+    });
+  });
+});
