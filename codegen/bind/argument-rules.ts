@@ -10,7 +10,13 @@ import { resolveRefs } from "../ir/views.js";
  */
 export type MemberRule =
   /** `oneOf` (exactly one alternative holds) or `anyOf` (at least one): each alternative's required members. */
-  { kind: "presence"; exclusive: boolean; sets: string[][] };
+  | { kind: "presence"; exclusive: boolean; sets: string[][] }
+  /** `dependentRequired`: with `member` present, so is each of `with`. */
+  | { kind: "requires"; member: string; with: string[] }
+  /** `not: {required: [a, b]}`: not all of them at once. */
+  | { kind: "apart"; members: string[] }
+  /** `minProperties` / `maxProperties` over the body's members (the arguments hold the parameters too). */
+  | { kind: "count"; min: number; max?: number; members: string[] };
 
 /**
  * The member names a schema only requires (`{required: [a, b]}`, normalized to an open object of required
@@ -26,6 +32,41 @@ export function requiredOnly(node: SchemaNode, symbols: SymbolTable): string[] |
   return v.properties.map((p) => p.name);
 }
 
+/**
+ * The rules on an object body that name its members: `presence` (split from its allOf parts already), then each
+ * node's (the body's, then its allOf parts') `dependentRequired` and `not: {required: [...]}`, then one count of
+ * members from the tightest `minProperties` and `maxProperties` (`members`: the body's members, in order).
+ */
+export function memberRules(
+  object: SchemaNode,
+  members: string[],
+  presence: MemberRule[],
+  symbols: SymbolTable,
+): MemberRule[] {
+  const rules = [...presence];
+  const seen = new Set<SchemaNode>();
+  let min = 0;
+  let max: number | undefined;
+  const visit = (node: SchemaNode) => {
+    const n = resolveRefs(node, symbols);
+    if (seen.has(n)) return;
+    seen.add(n);
+    if (n.kind === "object")
+      for (const [member, others] of n.dependentRequired ?? [])
+        rules.push({ kind: "requires", member, with: others });
+    const apart = n.not ? requiredOnly(n.not, symbols) : undefined;
+    if (apart) rules.push({ kind: "apart", members: apart });
+    if (n.kind === "intersection") for (const part of n.parts) visit(part);
+    if (n.kind !== "object") return;
+    min = Math.max(min, n.minProperties ?? 0);
+    if (n.maxProperties !== undefined) max = Math.min(max ?? n.maxProperties, n.maxProperties);
+  };
+  visit(object);
+  if (min > 0 || max !== undefined)
+    rules.push({ kind: "count", min, ...(max !== undefined ? { max } : {}), members });
+  return rules;
+}
+
 /** `a`, `a and b`, `a, b and c`. */
 function listed(names: string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
@@ -39,9 +80,9 @@ function argsOf(names: string[], argOf: (member: string) => string | undefined):
 
 /**
  * The rule as said to the model, in the arguments' names (`argOf`: the argument a body member became, undefined
- * when none): "Give at least one of: a, b." / "Give exactly one of: id; owner and repo." Alternatives naming a
- * member that is no argument are left out (no call can send it, so the rest is what a call must meet); undefined
- * when none is left.
+ * when none): "Give at least one of: a, b." / "Give exactly one of: id; owner and repo." / "If you give a, also
+ * give b." / "Do not give a and b together." / "Give at most one of: a, b, c." Parts naming a member that is no
+ * argument are left out (no call can send it, so the rest is what a call must meet); undefined when nothing is left.
  */
 export function ruleSentence(
   rule: MemberRule,
@@ -54,6 +95,30 @@ export function ruleSentence(
       if (sets.length === 1) return `Give ${listed(sets[0] as string[])}.`;
       const joined = sets.map(listed).join(sets.every((set) => set.length === 1) ? ", " : "; ");
       return `Give ${rule.exclusive ? "exactly" : "at least"} one of: ${joined}.`;
+    }
+    case "requires": {
+      const member = argOf(rule.member);
+      const others = rule.with.map(argOf).filter((a) => a !== undefined);
+      return member && others.length > 0 ? `If you give ${member}, also give ${listed(others)}.` : undefined;
+    }
+    case "apart": {
+      const args = argsOf(rule.members, argOf);
+      if (!args) return undefined;
+      return args.length === 1 ? `Do not give ${args[0]}.` : `Do not give ${listed(args)} together.`;
+    }
+    case "count": {
+      const args = rule.members.map(argOf).filter((a) => a !== undefined);
+      if (args.length === 0) return undefined;
+      if (rule.min >= args.length) return `Give ${listed(args)}.`;
+      if (rule.max === 0) return `Do not give any of: ${args.join(", ")}.`;
+      const parts = [
+        ...(rule.min > 0 ? [`at least ${rule.min === 1 ? "one" : rule.min}`] : []),
+        ...(rule.max !== undefined && rule.max < args.length
+          ? [`at most ${rule.max === 1 ? "one" : rule.max}`]
+          : []),
+      ];
+      if (parts.length === 0) return undefined;
+      return `Give ${parts.join(" and ")} of: ${args.join(", ")}.`;
     }
   }
 }

@@ -25,7 +25,7 @@ import type {
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
-import { type MemberRule, requiredOnly, ruleSentence } from "./argument-rules.js";
+import { type MemberRule, memberRules, requiredOnly, ruleSentence } from "./argument-rules.js";
 import { credentialReason, LeftOutCredentials, schemeSlotReason } from "./credential-params.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
@@ -354,7 +354,8 @@ function bodyEntries(
   if (flat && flat.shape.properties.length > 0) {
     flattenedKeywords(op, flat, symbols, diags, at);
     flattenedNotes(flat, notes);
-    rules.push(...flat.presence);
+    const members = flat.shape.properties.map((p) => p.name);
+    rules.push(...memberRules(flat.object, members, flat.presence, symbols));
     for (const prop of flat.shape.properties)
       entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };

@@ -8,7 +8,8 @@ import { servedSpec } from "../helpers/served-fixture.js";
  * flattened body's `oneOf`/`anyOf` of required members is no part of the published root (model providers refuse
  * combinators there), so before, the model was not told "at least one of state, assignees" and made calls the
  * upstream refuses. Now one short sentence after the description says it, in full and concise descriptions alike,
- * in the arguments' names. Read as a real MCP client lists the tools.
+ * in the arguments' names; so do `dependentRequired`, `not: {required: [...]}` and `minProperties`/`maxProperties`
+ * on such a body. Read as a real MCP client lists the tools.
  */
 const SPEC = join(ROOT, "test/e2e/specs/argument-rules.yaml");
 const env = (url: string) => ({ RULES_BASE_URL: url });
@@ -34,6 +35,20 @@ describe("argument rules the input schema cannot state", () => {
     expect(d.plain).toBe("Plain");
   });
 
+  it("say a required-together rule, a never-together rule and a count of the body's arguments, once each", async () => {
+    const d = await described(full);
+    expect(d.open_window).toBe(
+      "Opens a maintenance window.\n\nIf you give start, also give end. Do not give tag and sha together.",
+    );
+    // The count is of the body's arguments (`id` is a path parameter).
+    expect(d.update_account).toBe("Update account\n\nGive at least one of: description, disabled.");
+    expect(d.choose).toBe("Choose\n\nGive at most one of: left, right.");
+    const c = await described(concise);
+    expect(c.open_window).toBe(
+      "Opens a maintenance window. If you give start, also give end. Do not give tag and sha together.",
+    );
+  });
+
   it("end the concise description too, never cut with it", async () => {
     const d = await described(concise);
     const alert = d.update_alert ?? "";
@@ -52,6 +67,9 @@ describe("argument rules the input schema cannot state", () => {
       update_alert: ["Give at least one of: state, assignees."],
       add_item: ["Give exactly one of: id; owner and repo."],
       rerun: ["Give at least one of: body_state, reason."],
+      open_window: ["If you give start, also give end.", "Do not give tag and sha together."],
+      update_account: ["Give at least one of: description, disabled."],
+      choose: ["Give at most one of: left, right."],
       plain: undefined,
     });
   });
