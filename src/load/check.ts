@@ -78,6 +78,7 @@ export function checkCatalog(
   const names = new Set<string>();
   for (const tool of doc.tools) {
     checkToolNames(tool, names, problems);
+    checkArgumentRules(tool, problems);
     if (!deferred?.has(tool)) problems.push(...checkToolRecord(tool, doc, module));
     else {
       const light = Object.getOwnPropertyDescriptor(tool, "binding")?.value as
@@ -147,6 +148,14 @@ function checkToolNames(tool: CatalogTool, names: Set<string>, problems: string[
     if (names.has(name)) problems.push(`tool name ${name} is used twice`);
     names.add(name);
   }
+}
+
+/** What a tool's description says after the spec's text: sentences, never another value (a hand-edited catalog). */
+function checkArgumentRules(tool: CatalogTool, problems: string[]): void {
+  const rules: unknown = tool.argumentRules;
+  if (rules === undefined) return;
+  if (!Array.isArray(rules) || !rules.every((rule) => typeof rule === "string" && rule.trim() !== ""))
+    problems.push(`tool ${tool.name}: argumentRules must be a list of sentences (non-empty strings)`);
 }
 
 /**

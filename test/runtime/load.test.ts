@@ -302,6 +302,7 @@ select: [{ all: true }]
       (doc.sources as Array<Record<string, any>>)[0]!.baseUrl = { env: "UNDECLARED_URL" };
       (doc.sources as Array<Record<string, any>>)[0]!.security = [["absent"], []];
       tools[2]!.inputSchema = { type: "string" };
+      tools[3]!.argumentRules = "Give a.";
     });
     const error = await loadCatalog(dir).catch((e) => e);
     expect(error.message).toMatch(/security scheme 'nope'/);
@@ -310,6 +311,9 @@ select: [{ all: true }]
     expect(error.message).toMatch(/reads env variable UNDECLARED_URL, which the catalog does not declare/);
     expect(error.message).toMatch(/security names scheme 'absent', which it does not define/);
     expect(error.message).toMatch(/tool create_item: inputSchema must have type "object"/);
+    expect(error.message).toMatch(
+      /tool list_items: argumentRules must be a list of sentences \(non-empty strings\)/,
+    );
   });
 });
 
