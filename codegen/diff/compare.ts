@@ -307,6 +307,15 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
   compareBinding(name, before.binding, after.binding, out);
   if (before.description !== after.description)
     out.push({ subject: name, kind: "description changed", detail: "", widens: false });
+  const rules = [before.argumentRules ?? [], after.argumentRules ?? []].map((r) => r.join(" ") || "(none)");
+  // What the model is told about which arguments go together: text, not surface (the upstream checks the rules).
+  if (rules[0] !== rules[1])
+    out.push({
+      subject: name,
+      kind: "argument rules changed",
+      detail: `${rules[0]} -> ${rules[1]}`,
+      widens: false,
+    });
   compareArguments(name, before, after, tables, out);
   if (
     stable(before.outputSchema) !== stable(after.outputSchema) ||

@@ -355,6 +355,21 @@ describe("compareCatalogs: argument schema changes", () => {
     ).toEqual(["argument description changed: name"]);
   });
 
+  it("what the model is told about which arguments go together is a change of text, said with both texts", () => {
+    const ruled = (argumentRules?: string[]) => {
+      const d = doc({ a: S, b: S });
+      if (argumentRules) (d.tools[0] as CatalogTool).argumentRules = argumentRules;
+      return d;
+    };
+    expect(changes(ruled(), ruled(["Give at least one of: a, b."]))).toEqual([
+      "argument rules changed: (none) -> Give at least one of: a, b.",
+    ]);
+    expect(changes(ruled(["Give at least one of: a, b."]), ruled(["Give exactly one of: a, b."]))).toEqual([
+      "argument rules changed: Give at least one of: a, b. -> Give exactly one of: a, b.",
+    ]);
+    expect(changes(ruled(["Give a."]), ruled(["Give a."]))).toEqual([]);
+  });
+
   it("a named schema an argument reaches is compared too, and named in the change", () => {
     const arg = { path: { $ref: "#/$defs/Path" } };
     expect(changes(doc(arg, { Path: { ...S, pattern: "^[a-z/]+$" } }), doc(arg, { Path: S }))).toEqual([
