@@ -122,12 +122,14 @@ export function formPieces(param: FormStyle, value: unknown): NamedPiece[] {
     case "array": {
       if (shape.items.length === 0) return [];
       if (param.explode) return shape.items.map((item) => ({ name: raw, text: `${name}=${enc(item)}` }));
+      refuseEncodedDelimiter(param, shape.items);
       return one(`${name}=${shape.items.map(enc).join(delimiter(param))}`);
     }
     case "object": {
       if (shape.entries.length === 0) return [];
       if (param.explode && param.style === "form")
         return explodedObject(value as Record<string, unknown>, enc);
+      refuseEncodedDelimiter(param, shape.entries.flat());
       return one(`${name}=${shape.entries.flatMap(([k, v]) => [enc(k), enc(v)]).join(delimiter(param))}`);
     }
   }
@@ -298,6 +300,25 @@ export function serializeQueryParam(param: HttpParam, value: unknown): string[] 
   return formPieces(param, value).map((piece) => piece.text);
 }
 
+/**
+ * `spaceDelimited` and `tabDelimited` join members with a space or a tab percent-encoded (`%20`, `%09`), which is
+ * also how a space or tab inside a member is encoded: `["a b", "c"]` would be sent as `a%20b%20c`, three items to
+ * any reader. A member holding the delimiter is refused. (A `,` or `|` inside a member is encoded, `%2C`, `%7C`,
+ * unlike the delimiter itself, as RFC 6570 and OpenAPI's style examples send it.)
+ */
+function refuseEncodedDelimiter(param: FormStyle, members: readonly string[]): void {
+  const raw = param.style === "spaceDelimited" ? " " : param.style === "tabDelimited" ? "\t" : undefined;
+  if (raw === undefined) return;
+  const at = members.findIndex((member) => member.includes(raw));
+  if (at !== -1)
+    throw memberRefused(
+      `argument for '${param.name}'`,
+      `member ${at + 1}`,
+      raw,
+      `its members (${param.style})`,
+    );
+}
+
 function delimiter(param: FormStyle): string {
   if (param.style === "spaceDelimited") return "%20";
   if (param.style === "pipeDelimited") return "|";
@@ -457,6 +478,26 @@ function multiSegment(param: HttpParam, text: string): string {
     .join("/");
 }
 
+/**
+ * Exploded label style separates members with `.` (`.a.b`, `.k=v.k2=v2`), which RFC 6570 and percent-encoding
+ * leave as it is inside a value (it is unreserved; `%2E` is the same character to a URL normaliser): an item `1.2`
+ * would be read as two. A member holding a `.` is refused.
+ */
+function refuseLabelDots(
+  param: HttpParam,
+  shape: { kind: "array"; items: string[] } | { kind: "object"; entries: Array<[string, string]> },
+): void {
+  const members = shape.kind === "array" ? shape.items : shape.entries.flat();
+  const at = members.findIndex((member) => member.includes("."));
+  if (at !== -1)
+    throw memberRefused(
+      `path argument '${param.arg}'`,
+      `member ${at + 1}`,
+      ".",
+      "its members (label, exploded)",
+    );
+}
+
 /** The encoded text that replaces `{name}` in the path template. */
 export function serializePathParam(param: HttpParam, value: unknown): string {
   const shape = shapeOf(param, value);
@@ -468,6 +509,7 @@ export function serializePathParam(param: HttpParam, value: unknown): string {
   switch (param.style) {
     case "label": {
       if (shape.kind === "primitive") return shape.value === "" ? "." : `.${enc(shape.value)}`;
+      if (explode) refuseLabelDots(param, shape);
       if (shape.kind === "array") return `.${shape.items.map(enc).join(explode ? "." : ",")}`;
       return explode
         ? `.${shape.entries.map(([k, v]) => `${enc(k)}=${enc(v)}`).join(".")}`
@@ -511,7 +553,11 @@ const HEADER_DELIMITERS = new Map<HttpParam["style"], string>([
   ["tabDelimited", "\t"],
 ]);
 
-/** Simple style (a Swagger 2.0 delimited array joined by its delimiter); `undefined` when absent. CR/LF (header splitting) and other control characters are refused. */
+/**
+ * Simple style (a Swagger 2.0 delimited array joined by its delimiter); `undefined` when absent. CR/LF (header
+ * splitting) and other control characters are refused, and so is a member holding the character that separates
+ * members (`headerMembers`).
+ */
 export function serializeHeaderParam(param: HttpParam, value: unknown): string | undefined {
   const shape = shapeOf(param, value);
   let text: string;
@@ -522,12 +568,8 @@ export function serializeHeaderParam(param: HttpParam, value: unknown): string |
       text = shape.value;
       break;
     case "array":
-      text = shape.items.join(HEADER_DELIMITERS.get(param.style) ?? ",");
-      break;
     case "object":
-      text = param.explode
-        ? shape.entries.map(([k, v]) => `${k}=${v}`).join(",")
-        : shape.entries.flat().join(",");
+      text = headerMembers(param, shape);
       break;
   }
   // Printable ASCII and tabs only (the usual value) pass at once; anything else is told apart below.
@@ -541,6 +583,48 @@ export function serializeHeaderParam(param: HttpParam, value: unknown): string |
     throw new ArgumentError(`header argument '${param.arg}' must be ASCII`);
   }
   return text;
+}
+
+/**
+ * An array or object header value joined as its style joins it: items by `,` (or a Swagger 2.0 array's space, `|` or
+ * tab), an object's keys and values by `,`, exploded as `key=value` pairs. A header value is not percent-decoded
+ * (OpenAPI's simple style for headers sends values as they are), so a member holding its separator cannot be
+ * encoded: it is refused. Sent, `["a,b"]` would reach the upstream as two items, and `{ role: "user,admin=true" }`
+ * exploded as `role=user,admin=true`, a member the arguments never had.
+ */
+function headerMembers(
+  param: HttpParam,
+  shape: { kind: "array"; items: string[] } | { kind: "object"; entries: Array<[string, string]> },
+): string {
+  const where = `header argument '${param.arg}'`;
+  if (shape.kind === "array") {
+    const delimiter = HEADER_DELIMITERS.get(param.style) ?? ",";
+    const at = shape.items.findIndex((item) => item.includes(delimiter));
+    if (at !== -1) throw memberRefused(where, `item ${at + 1}`, delimiter, "its items");
+    return shape.items.join(delimiter);
+  }
+  for (const [key, value] of shape.entries) {
+    const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+    if (key.includes(",")) throw memberRefused(where, `the key ${shown}`, ",", "its members");
+    if (param.explode && key.includes("="))
+      throw memberRefused(where, `the key ${shown}`, "=", "a key from its value");
+    if (value.includes(",")) throw memberRefused(where, `the value of ${shown}`, ",", "its members");
+  }
+  return param.explode
+    ? shape.entries.map(([k, v]) => `${k}=${v}`).join(",")
+    : shape.entries.flat().join(",");
+}
+
+/**
+ * A member (array item, object key or value) holding the character its style separates members with, where no
+ * encoding tells the two apart: a header value is sent as it is, and a space or tab is percent-encoded exactly as
+ * the delimiter of `spaceDelimited` and `tabDelimited` is, a `.` not at all (label style).
+ */
+function memberRefused(where: string, member: string, delimiter: string, separates: string): ArgumentError {
+  const shown = delimiter === "\t" ? "a tab" : delimiter === " " ? "a space" : `'${delimiter}'`;
+  return new ArgumentError(
+    `${where}: ${member} holds ${shown}, which separates ${separates} as this parameter is sent; nothing would tell the two apart, so it is refused`,
+  );
 }
 
 /**

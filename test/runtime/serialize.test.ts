@@ -268,6 +268,50 @@ describe("header values", () => {
   it("keeps tabs and printable text", () => {
     expect(serializeHeaderParam(h, "a\tb c;d=e")).toBe("a\tb c;d=e");
   });
+  // A header is sent as it is: a member holding its separator would reach the upstream as two (or as a key the
+  // arguments never had), so it is refused; one without is sent joined.
+  it.each([
+    ["simple", false, ["a,b", "c"], /item 1 holds ','/],
+    ["simple", true, { role: "user,admin=true" }, /the value of "role" holds ','/],
+    ["simple", true, { "admin=true,x": "y" }, /the key "admin=true,x" holds ','/],
+    ["simple", true, { "a=b": "c" }, /the key "a=b" holds '='/],
+    ["simple", false, { "a,b": "c" }, /the key "a,b" holds ','/],
+    ["spaceDelimited", false, ["a b", "c"], /item 1 holds a space/],
+    ["pipeDelimited", false, ["a", "b|c"], /item 2 holds '\|'/],
+    ["tabDelimited", false, ["a\tb"], /item 1 holds a tab/],
+  ] as const)("%s (explode %s) refuses %j", (style, explode, value, message) => {
+    const header = param("header", style, explode, { arg: "trace", name: "X-Trace" });
+    expect(() => serializeHeaderParam(header, value)).toThrow(message);
+  });
+  it("sends members without their separator joined, a `=` in an object's value and a `,` under another delimiter", () => {
+    expect(serializeHeaderParam(param("header", "simple", true), { t: "a=b" })).toBe("t=a=b");
+    expect(serializeHeaderParam(param("header", "simple", false), { "a=b": "c" })).toBe("a=b,c");
+    expect(serializeHeaderParam(param("header", "pipeDelimited", false), ["a,b", "c"])).toBe("a,b|c");
+  });
+});
+
+describe("members holding a delimiter no encoding tells apart", () => {
+  it("spaceDelimited and tabDelimited: a space or tab in a member is refused (it is encoded as the delimiter is)", () => {
+    expect(() => serializeQueryParam(param("query", "spaceDelimited", false), ["a b", "c"])).toThrow(
+      /member 1 holds a space/,
+    );
+    expect(() => serializeQueryParam(param("query", "tabDelimited", false), ["a", "b\tc"])).toThrow(
+      /member 2 holds a tab/,
+    );
+    expect(serializeQueryParam(param("query", "spaceDelimited", true), ["a b", "c"])).toEqual([
+      "color=a%20b",
+      "color=c",
+    ]);
+  });
+  it("exploded label: a `.` in a member is refused; unexploded label encodes `,`", () => {
+    expect(() => serializePathParam(param("path", "label", true), ["1.2", "3"])).toThrow(
+      /member 1 holds '\.'/,
+    );
+    expect(() => serializePathParam(param("path", "label", true), { v: "1.2" })).toThrow(
+      /member 2 holds '\.'/,
+    );
+    expect(serializePathParam(param("path", "label", false), ["1.2", "a,b"])).toBe(".1.2,a%2Cb");
+  });
 });
 
 // encodeStrict, hasDotSegment and serializeHeaderParam answer the usual value (unreserved characters, no `.` or `%`,
