@@ -285,16 +285,36 @@ function redirected(
     );
   }
   if (hop + 1 >= MAX_REDIRECTS) throw new RedirectError("the upstream redirected too many times");
-  const keepMethod = status === 307 || status === 308;
-  const method = keepMethod || current.method === "GET" || current.method === "HEAD" ? current.method : "GET";
-  const next: BuiltRequest = {
-    method,
+  if (!becomesGet(status, current.method)) {
+    const next: BuiltRequest = { method: current.method, url: target.toString(), headers: current.headers };
+    if (current.body !== undefined) next.body = current.body;
+    return next;
+  }
+  return {
+    method: "GET",
     url: target.toString(),
-    headers: keepMethod ? current.headers : current.headers.filter(([name]) => name !== "content-type"),
+    headers: current.headers.filter(([name]) => !REQUEST_BODY_HEADERS.has(name.toLowerCase())),
   };
-  if (keepMethod && current.body !== undefined) next.body = current.body;
-  return next;
 }
+
+/**
+ * Whether a redirect turns the request into a GET, by the Fetch standard's rules (HTTP-redirect fetch): a 301 or 302
+ * only a POST, a 303 every method but GET and HEAD. A PUT, PATCH or DELETE answered 301 or 302 keeps its method and
+ * body, as fetch and browsers send it; it was sent as a GET, whose answer then stood for the write's.
+ */
+function becomesGet(status: number, method: string): boolean {
+  const upper = method.toUpperCase();
+  if (status === 301 || status === 302) return upper === "POST";
+  return status === 303 && upper !== "GET" && upper !== "HEAD";
+}
+
+/** The headers that describe a request's body (Fetch's request-body-header names), dropped with the body. */
+const REQUEST_BODY_HEADERS = new Set([
+  "content-encoding",
+  "content-language",
+  "content-location",
+  "content-type",
+]);
 
 /**
  * Whether a redirect target stays under the base URL's path. A base URL with a path (`https://gateway/svc-a`) names
