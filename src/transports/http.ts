@@ -318,7 +318,7 @@ const CONNECT_REFUSED = (() => {
 /**
  * A CONNECT (a proxy's request for a tunnel) is answered 405, as any method the endpoint does not take is, and its
  * connection closed in stages: what the client sent after it (its tunnel's first bytes) is read and dropped, never
- * served. The socket is no longer node's to answer or time out.
+ * served, up to `LINGER_READ_LIMIT` (then reading stops). The socket is no longer node's to answer or time out.
  */
 function refuseConnect(socket: Socket): void {
   socket.on("error", () => {});

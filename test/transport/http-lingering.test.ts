@@ -1,7 +1,9 @@
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LINGER_READ_LIMIT } from "../../src/transports/http-node.js";
 import { INITIALIZE, MCP_HEADERS, raw } from "./raw-http.js";
 import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from "./serve-http.js";
 
@@ -37,29 +39,42 @@ interface Streamed {
   answer: string;
   /** "closed" when the server closed the connection, "all read" when it took every byte up to CAP. */
   outcome: "closed" | "all read";
+  /** The bytes written after `head` (those the server read, and those both kernels' buffers held). */
+  sent: number;
+}
+
+/** A body's piece of 16 KiB, as one chunk of a chunked body or as it is. */
+function bodyPiece(chunked: boolean): Buffer {
+  const piece = Buffer.alloc(16 * 1024, 0x20);
+  return chunked ? Buffer.concat([Buffer.from("4000\r\n"), piece, Buffer.from("\r\n")]) : piece;
+}
+
+/** A client that keeps writing once it has read the answer and the end of the server's side. */
+interface Insistent {
+  /** Written once the answer's first bytes arrive, and only then the frames (else they follow `head` at once). */
+  afterAnswer?: string;
 }
 
 /**
- * Sends `head`, then a body in 16 KiB pieces as fast as the server takes them, until the server closes the connection
- * or has taken CAP bytes (a chunked body is never ended: an endless upload).
+ * Sends `head`, then `frame` again and again as fast as the server takes it, until the server closes the connection
+ * or has taken CAP bytes (a chunked body is never ended: an endless upload). An `insistent` client goes on writing
+ * after the server ended its side (node's client socket ends its own then, and stops).
  */
-function streamUntilClosed(head: string, chunked: boolean): Promise<Streamed> {
+function streamUntilClosed(head: string, frame: Buffer, insistent?: Insistent): Promise<Streamed> {
   return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    const piece = Buffer.alloc(16 * 1024, 0x20);
-    const frame = chunked ? Buffer.concat([Buffer.from("4000\r\n"), piece, Buffer.from("\r\n")]) : piece;
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: insistent !== undefined });
     let answer = "";
     let sent = 0;
     let done = false;
     const finish = (outcome: Streamed["outcome"]) => {
       if (done) return;
       done = true;
-      resolve({ answer, outcome });
+      resolve({ answer, outcome, sent });
       socket.destroy();
     };
     const pump = () => {
       while (!done && sent < CAP) {
-        sent += piece.length;
+        sent += frame.length;
         if (!socket.write(frame)) return void socket.once("drain", pump);
       }
       // Every byte was taken: wait for the last write's acceptance before saying so.
@@ -72,7 +87,12 @@ function streamUntilClosed(head: string, chunked: boolean): Promise<Streamed> {
     socket.on("error", () => {});
     socket.once("close", () => finish("closed"));
     socket.write(head);
-    pump();
+    const afterAnswer = insistent?.afterAnswer;
+    if (afterAnswer === undefined) return pump();
+    socket.once("data", () => {
+      socket.write(afterAnswer);
+      pump();
+    });
   });
 }
 
@@ -124,13 +144,59 @@ describe("a body still coming when its request is answered", () => {
       const withHost = lines.some((line) => line.startsWith("Host:"))
         ? lines
         : [lines[0]!, `Host: 127.0.0.1:${port}`, ...lines.slice(1)];
-      const { answer, outcome } = await streamUntilClosed(head(withHost, framing), framing === chunked);
+      const { answer, outcome } = await streamUntilClosed(
+        head(withHost, framing),
+        bodyPiece(framing === chunked),
+      );
       // Before, the server read all CAP bytes (and would have gone on until the request timeout).
       expect(outcome).toBe("closed");
       expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
       expect(answer).toMatch(/\r\nconnection: close\r\n/i);
     });
   }
+});
+
+/**
+ * What the client's send buffer and the server's receive buffer can hold at most on this machine (Linux's autotuning
+ * maxima): a client writes that much more than the server read before a close reaches it.
+ */
+function kernelBuffers(): number {
+  const most = (name: string) =>
+    Number(readFileSync(`/proc/sys/net/ipv4/${name}`, "utf8").trim().split(/\s+/)[2]);
+  return most("tcp_wmem") + most("tcp_rmem");
+}
+
+describe("bytes a client keeps sending after an answer that closes the connection", () => {
+  // What the server read past its answer (then it reads no more, and closes the connection LINGER_MS after the
+  // answer), and what the kernels held; node's own write buffer and a frame besides.
+  const bound = () => LINGER_READ_LIMIT + kernelBuffers() + 1024 * 1024;
+
+  it("a refused CONNECT's tunnel bytes: read within a bound, then the connection closes", async () => {
+    const connectHead = `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
+    const { answer, outcome, sent } = await streamUntilClosed(connectHead, Buffer.alloc(64 * 1024, 0x78), {});
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /);
+    // Before: read for the whole linger (2 s), some 840 MB on an idle machine, here all CAP bytes.
+    expect(outcome).toBe("closed");
+    expect(sent).toBeLessThanOrEqual(bound());
+  });
+
+  it("requests pipelined after a 401 that closes: passed over within a bound, then the connection closes", async () => {
+    const refused = head(
+      ["POST /mcp HTTP/1.1", `Host: 127.0.0.1:${port}`, ...MCP],
+      "Transfer-Encoding: chunked",
+    );
+    const padded = `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Pad: ${"p".repeat(8000)}\r\n\r\n`;
+    // The body ends once the 401 came (so it was answered while still coming), then requests follow it.
+    const { answer, outcome, sent } = await streamUntilClosed(refused, Buffer.from(padded.repeat(8)), {
+      afterAnswer: "0\r\n\r\n",
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    // None of them is answered: they came after an answer that closes the connection.
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
+    // Before: each was parsed and passed over for the whole linger (some 290 MB in 2 s), here all CAP bytes.
+    expect(outcome).toBe("closed");
+    expect(sent).toBeLessThanOrEqual(bound());
+  });
 });
 
 describe("clients sending a body past the bound read the 413", () => {
