@@ -236,15 +236,41 @@ export function closeInStages(socket: Socket): void {
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
     socket.once("close", () => clearTimeout(timer));
-    // Counted as read: a listener of 'data' takes the socket back from node's parser, which still parses what comes
-    // (requests passed over, `passedOver`), and a socket paused (a body's rest no longer read) is not read at all.
-    // Paused again past the bound, however often node resumes it (a request's body dumped once it is answered).
-    let read = 0;
-    socket.on("data", (chunk: Buffer) => {
-      read += chunk.length;
-      if (read > LINGER_READ_LIMIT) socket.pause();
-    });
+    capReads(socket);
   };
+}
+
+/** Connections whose reads are counted against `LINGER_READ_LIMIT`, with the listener counting them. */
+const capped = new WeakMap<Socket, (chunk: Buffer) => void>();
+
+/**
+ * Stops reading the socket once it has read `LINGER_READ_LIMIT` more (counted from the first call on). Counted as
+ * read: a listener of 'data' takes the socket back from node's parser, which still parses what comes through its own
+ * listener (requests passed over, `passedOver`), and a socket paused (a body's rest no longer read) is not read at
+ * all. Paused again past the bound, however often node resumes it (a request's body dumped once it is answered).
+ */
+export function capReads(socket: Socket): void {
+  if (capped.has(socket)) return;
+  let read = 0;
+  const count = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_READ_LIMIT) socket.pause();
+  };
+  capped.set(socket, count);
+  socket.on("data", count);
+}
+
+/**
+ * Hands no more of the connection to node's parser (after an error it would report the same one for each chunk):
+ * what comes next is dropped, and no more read past `LINGER_READ_LIMIT`. The parser's listener of 'data' goes (it
+ * reads through it), and `capReads` takes the socket back where the parser read it directly.
+ */
+export function stopParsing(socket: Socket): void {
+  const count = capped.get(socket);
+  for (const listener of socket.listeners("data")) {
+    if (listener !== count) socket.off("data", listener as (chunk: Buffer) => void);
+  }
+  capReads(socket);
 }
 
 export function toWebRequest(

@@ -7,6 +7,7 @@ import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
 import { BodyBudget } from "./http-body-budget.js";
+import { answerClientErrors } from "./http-client-error.js";
 import { ConnectionBudget } from "./http-connections.js";
 import {
   checkHost,
@@ -131,8 +132,9 @@ export async function startHttpServer(
   // open longer than the proxies and load balancers in front keep theirs, so none is reused after we closed it.
   // However many sockets are opened, at most maxConnections stay open (http-connections.ts).
   connections.attach(server);
-  // A connection closed after an answer is closed in stages, so a client still sending reads the answer.
+  // Closed after an answer, or after what node cannot parse (answered), a connection closes in stages.
   server.on("connection", closeInStages);
+  answerClientErrors(server);
   // `Expect: 100-continue` is routed like any request, and 100 Continue is sent only when its body is about to be
   // read (readBody): node sent it at once, before the Host and credentials were checked, inviting anyone's upload.
   server.on("checkContinue", (req, res) => routeRequest(req, res, { endpoint, identity, info, sse }));

@@ -320,3 +320,127 @@ describe("clients sending a body past the bound read the 413", () => {
     expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
   });
 });
+
+/** Sends `request` on a new connection; resolves with all the server sent once the connection closed. */
+function exchange(request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.on("error", () => {});
+    socket.once("close", () => resolve(answer));
+    socket.write(request);
+  });
+}
+
+describe("what node cannot parse is answered, then the connection closed in stages", () => {
+  const message = (answer: string) =>
+    (JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)) as { error: { message: string } }).error
+      .message;
+  const host = () => `Host: 127.0.0.1:${port}`;
+
+  it("a malformed head whose client is still sending its body reads the 400 and why, not a reset", async () => {
+    const lines = ["POST /mcp HTTP/1.1", host(), ...MCP, "X-Secret: client-bytes-9f3a", "Bad Header"];
+    const { answer, outcome, sent } = await streamUntilClosed(
+      head(lines, `Content-Length: ${CAP}`),
+      bodyPiece(false),
+    );
+    // Before: "" (node wrote its 400, then destroyed the socket with the body unread: a reset, the 400 lost).
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/);
+    expect(message(answer)).toBe(
+      "Bad Request: the request is not HTTP/1.1 that can be parsed (Invalid header token)",
+    );
+    expect(outcome).toBe("closed");
+    expect(sent).toBeLessThanOrEqual(CAP);
+    // The request's bytes go nowhere but the parser: not to stderr.
+    expect(served.stderr()).not.toContain("client-bytes-9f3a");
+  });
+
+  it("a head over the header size whose client is still sending reads the 431", async () => {
+    const lines = ["GET /healthz HTTP/1.1", host(), `X-Big: ${"b".repeat(20 * 1024)}`];
+    const { answer, outcome } = await streamUntilClosed(
+      head(lines, "X-More: 1"),
+      Buffer.alloc(16 * 1024, 0x62),
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(message(answer)).toContain("is over 16384 bytes");
+    expect(outcome).toBe("closed");
+  });
+
+  it("a chunk that is no chunk, its client still sending, is its request's 400", async () => {
+    const lines = ["POST /mcp HTTP/1.1", host(), ...MCP, `Authorization: Bearer ${FIXTURE_KEY}`];
+    const { answer } = await streamUntilClosed(
+      `${head(lines, "Transfer-Encoding: chunked")}zz\r\n`,
+      bodyPiece(false),
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(message(answer)).toContain("(Invalid character in chunk size)");
+  });
+
+  const served1 = () => [
+    "POST /mcp HTTP/1.1",
+    host(),
+    ...MCP,
+    `Authorization: Bearer ${FIXTURE_KEY}`,
+    `Content-Length: ${Buffer.byteLength(INITIALIZE)}`,
+  ];
+
+  it("a request that said Connection: close gets its answer, and what follows it is ignored", async () => {
+    const answer = await exchange(
+      `${head(served1(), "Connection: close")}${INITIALIZE}GET /healthz HTTP/1.1\r\n${host()}\r\n\r\n`,
+    );
+    // Before: "HTTP/1.1 400 Bad Request" alone, for a request that was served (RFC 9112 9.6: ignore what follows).
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toContain('"protocolVersion"');
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
+  });
+
+  it("bytes a client keeps sending after a request that said Connection: close are read within a bound", async () => {
+    const { answer, outcome, sent } = await streamUntilClosed(
+      `${head(served1(), "Connection: close")}${INITIALIZE}`,
+      Buffer.alloc(64 * 1024, 0x78),
+      { afterAnswer: "" },
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
+    expect(outcome).toBe("closed");
+    expect(sent).toBeLessThanOrEqual(LINGER_READ_LIMIT + kernelBuffers() + 1024 * 1024);
+  });
+
+  it("a request followed by bytes that are no request gets its answer first, then the 400", async () => {
+    const answer = await exchange(`${head(served1(), "X-Then: garbage")}${INITIALIZE}GARBAGE\r\n\r\n`);
+    // Before: "HTTP/1.1 400 Bad Request" alone, in place of the served request's answer.
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toEqual(["HTTP/1.1 200 ", "HTTP/1.1 400 "]);
+    expect(answer.indexOf('"protocolVersion"')).toBeLessThan(answer.indexOf("HTTP/1.1 400 "));
+    expect(answer).toContain("(Invalid method encountered)");
+  });
+});
+
+describe("a head that does not arrive within the headers timeout", () => {
+  let slow: Served;
+  beforeAll(async () => {
+    slow = await serveHttp(await fixtureCatalog(), fixtureEnv(), { args: ["--headers-timeout", "1"] });
+  });
+  afterAll(async () => {
+    expect(await slow.stop()).toBe(0);
+  });
+
+  it("is answered 408 with why, then the connection closes", async () => {
+    const socket = connect(Number(new URL(slow.url).port), "127.0.0.1");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.on("error", () => {});
+    const closed = once(socket, "close");
+    // Half a head, then nothing: node's check of the headers timeout answers it.
+    socket.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: `);
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/);
+    expect(answer).toContain("Request Timeout: the request did not arrive in time");
+  });
+});
