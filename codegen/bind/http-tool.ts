@@ -62,9 +62,12 @@ export function bindHttpTool(
   notes.push(...operationNotes(op));
   const { safety, safetyBasis } = decideSafety(classifyHttp(op), spec);
   const title = spec?.title ?? titleFromSummary(op.summary) ?? humanize(unshortened, ctx.prefix);
+  // The argument rules follow the description as published (a blank line, then the sentences): within the cap.
+  const rules = built.argumentRules?.join(" ");
   const description = composeDescription(
     spec?.description !== undefined ? [spec.description] : [op.summary, op.description],
     notes,
+    rules ? rules.length + 2 : 0,
   );
   return {
     name,

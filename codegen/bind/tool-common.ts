@@ -31,7 +31,12 @@ export function annotationsFor(
   };
 }
 
-export function composeDescription(parts: (string | undefined)[], notes: string[]): string {
+/**
+ * The tool's description from the spec's texts (summary, description), each said once, cut to `MAX_DESCRIPTION`
+ * characters less `reserve` (room for what the publisher appends: the argument rules, so a host's cap never cuts
+ * them off the end).
+ */
+export function composeDescription(parts: (string | undefined)[], notes: string[], reserve = 0): string {
   const [first, ...rest] = parts.filter((p): p is string => typeof p === "string" && p.trim() !== "");
   let text = first ?? "";
   // The text as compared, made once per text and per part (not once per test).
@@ -45,11 +50,14 @@ export function composeDescription(parts: (string | undefined)[], notes: string[
     text = text && !part.startsWith(seen) ? `${text}\n\n${p}` : p;
     seen = undefined;
   }
-  if (text.length > MAX_DESCRIPTION) {
-    notes.push(`description cut to ${MAX_DESCRIPTION} characters (hosts cap long descriptions)`);
+  const max = MAX_DESCRIPTION - reserve;
+  if (text.length > max) {
+    notes.push(
+      `description cut to ${max} characters (hosts cap long descriptions${reserve > 0 ? "; its argument rules follow it" : ""})`,
+    );
     // Never half of a surrogate pair (an emoji at the cut).
     text = `${text
-      .slice(0, MAX_DESCRIPTION - 1)
+      .slice(0, max - 1)
       .replace(/[\uD800-\uDBFF]$/, "")
       .trimEnd()}…`;
   }

@@ -49,6 +49,16 @@ describe("argument rules the input schema cannot state", () => {
     );
   });
 
+  it("fit within the cap on descriptions with the text they follow, which is cut to leave them room", async () => {
+    const d = (await described(full)).move_card ?? "";
+    // 1,800 characters: hosts cap descriptions near 2 KB (docs/manifest.md); the rule at the end is never the part cut.
+    expect(d.length).toBeLessThanOrEqual(1800);
+    expect(d).toMatch(/^Moves the card .*…\n\nGive at least one of: column, position\.$/s);
+    expect(full.doc().tools.find((t) => t.name === "move_card")?.notes).toContain(
+      "description cut to 1759 characters (hosts cap long descriptions; its argument rules follow it)",
+    );
+  });
+
   it("end the concise description too, never cut with it", async () => {
     const d = await described(concise);
     const alert = d.update_alert ?? "";
@@ -70,6 +80,7 @@ describe("argument rules the input schema cannot state", () => {
       open_window: ["If you give start, also give end.", "Do not give tag and sha together."],
       update_account: ["Give at least one of: description, disabled."],
       choose: ["Give at most one of: left, right."],
+      move_card: ["Give at least one of: column, position."],
       plain: undefined,
     });
   });
