@@ -1,4 +1,4 @@
-import type { Server } from "@modelcontextprotocol/server";
+import { SdkError, SdkErrorCode, type Server } from "@modelcontextprotocol/server";
 
 /**
  * `elicitation/create` in the words of the revision the client negotiated. The request came with 2025-06-18
@@ -21,20 +21,46 @@ interface Outgoing {
   params?: Record<string, unknown>;
 }
 
-/** Has `server` send its form elicitations without `mode` to clients of revisions that do not define it. */
-export function inRevisionWords(server: Server): void {
-  const send = server.request.bind(server) as (request: Outgoing, ...rest: unknown[]) => Promise<unknown>;
-  const request = (outgoing: Outgoing, ...rest: unknown[]) => {
+interface RequestOptions {
+  timeout?: number;
+  maxTotalTimeout?: number;
+  [option: string]: unknown;
+}
+
+/**
+ * Has `server` send its form elicitations in the words of the client's revision (without `mode` to clients of
+ * revisions that do not define it), and wait for the answer no longer than `waitSeconds`, the confirmation's
+ * lifetime: the SDK's legacy shim waits 600 s by default (and again after each progress notification), while the
+ * round's state is a token that expires with the confirmation (`ConfirmationTokens`), so an answer given later
+ * could only be refused. At the end of the wait the question is withdrawn (`notifications/cancelled`) and the
+ * call answered that the user did not answer in time; nothing runs.
+ */
+export function inRevisionWords(server: Server, waitSeconds: number): void {
+  const send = server.request.bind(server) as (
+    request: Outgoing,
+    options?: RequestOptions,
+    ...rest: unknown[]
+  ) => Promise<unknown>;
+  const waitMs = waitSeconds * 1000;
+  const request = async (outgoing: Outgoing, options?: RequestOptions, ...rest: unknown[]) => {
+    if (outgoing.method !== "elicitation/create") return send(outgoing, options, ...rest);
     const params = outgoing.params;
-    if (
-      outgoing.method !== "elicitation/create" ||
-      params?.mode !== "form" ||
-      readsElicitationMode(server.getNegotiatedProtocolVersion())
-    ) {
-      return send(outgoing, ...rest);
+    const { mode: _mode, ...older } = params ?? {};
+    const worded =
+      params?.mode !== "form" || readsElicitationMode(server.getNegotiatedProtocolVersion())
+        ? outgoing
+        : { ...outgoing, params: older };
+    const bounded = { ...options, timeout: waitMs, maxTotalTimeout: waitMs };
+    try {
+      return await send(worded, bounded, ...rest);
+    } catch (error) {
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+        throw new Error(
+          `the user did not answer within ${waitSeconds} s, the confirmation's lifetime; the question was withdrawn and nothing was changed. Call the tool again to be asked again.`,
+        );
+      }
+      throw error;
     }
-    const { mode: _mode, ...older } = params;
-    return send({ ...outgoing, params: older }, ...rest);
   };
   (server as unknown as { request: typeof request }).request = request;
 }

@@ -103,7 +103,7 @@ function listings(tools: readonly CatalogTool[], include: (tool: CatalogTool) =>
 export function createServerFromRuntime(runtime: Runtime, options: ServerOptions = {}): ServerFactory {
   const surface = prepareSurface(runtime, options);
   const factory = ({ era, rawLists = false, requestInfo, requestOf }: ConnectionContext) => {
-    const server = newSdkServer(runtime.catalog.doc, surface.instructions);
+    const server = newSdkServer(runtime, surface.instructions);
     const signal = requestInfo?.signal;
     const connection: ToolCallConnection = {
       server,
@@ -322,7 +322,8 @@ function entryTexts(publisher: Publisher, titled: boolean) {
   return { textOf, sizeOf };
 }
 
-function newSdkServer(doc: LoadedCatalog["doc"], instructions: string | undefined): Server {
+function newSdkServer(runtime: Runtime, instructions: string | undefined): Server {
+  const doc = runtime.catalog.doc;
   const server = new Server(
     {
       name: doc.server.name,
@@ -337,7 +338,8 @@ function newSdkServer(doc: LoadedCatalog["doc"], instructions: string | undefine
   server.onerror = (error) => {
     if (!wasHandled(error)) logLine(`protocol error: ${describeError(error)}`);
   };
-  inRevisionWords(server);
+  // A confirmation's question waits for its answer as long as the confirmation lives, and no longer.
+  inRevisionWords(server, runtime.policy.settings.confirmation.ttlSeconds);
   return server;
 }
 

@@ -59,6 +59,14 @@ interface Payload {
 
 const PREFIX = "tw1.";
 
+/**
+ * How much longer than the confirmation's lifetime an elicitation round's state lives. The server waits for the
+ * user's answer for the lifetime (`inRevisionWords`), from the moment the question is sent, which is after the
+ * state was issued; the answer is checked after it arrives. The state must still be valid then, or an answer the
+ * server waited for would be refused as expired: these seconds cover the moments between (a server under load).
+ */
+export const ANSWER_GRACE_SECONDS = 10;
+
 /** node:crypto, loaded when a token is first made or checked (not at start-up). */
 const crypto = () => process.getBuiltinModule("node:crypto");
 const MAX_TOKEN_LENGTH = 1024;
@@ -158,7 +166,11 @@ export class ConfirmationTokens {
   /** A token for this tool, these arguments and this caller (`callerDigest`). */
   issue(kind: TokenKind, tool: string, args: Record<string, unknown>, caller: string): IssuedToken {
     const now = this.now();
-    const expiresAt = (Math.floor(now / 1000) + this.options.ttlSeconds) * 1000;
+    // A preview says its expiry (at most the lifetime away); a round's state outlives the wait for the answer.
+    const expiresAt =
+      kind === "preview"
+        ? (Math.floor(now / 1000) + this.options.ttlSeconds) * 1000
+        : (Math.ceil(now / 1000) + this.options.ttlSeconds + ANSWER_GRACE_SECONDS) * 1000;
     const payload: Payload = {
       v: 1,
       k: kind === "preview" ? "p" : "e",
