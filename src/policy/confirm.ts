@@ -441,11 +441,27 @@ function question(ctx: CallContext, would: string, shown: Record<string, unknown
   return `Confirm ${title} (${ctx.calledAs}): ${cut(would, QUESTION.action)}. Arguments: ${args}. Nothing happens unless you confirm.`;
 }
 
-/** `text` cut to `max` characters (never inside a surrogate pair), saying how many were left out. */
+/**
+ * One unit a cut must not split: a percent-escape of the request line (`%2F`), an escape `terminalSafe` or
+ * `terminalJson` writes (`\x1b`, `\u202e`, `\u{1f600}`, `\"`, `\\`), a surrogate pair, or any other character.
+ */
+const UNIT =
+  /\\u\{[0-9a-fA-F]{1,6}\}|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\[\s\S]|%[0-9a-fA-F]{2}|[\ud800-\udbff][\udc00-\udfff]|[\s\S]/y;
+
+/** The last end of a unit (`UNIT`) at or before `max`: where `text` may be cut. */
+function boundary(text: string, max: number): number {
+  let end = 0;
+  UNIT.lastIndex = 0;
+  while (UNIT.exec(text) !== null && UNIT.lastIndex <= max) end = UNIT.lastIndex;
+  return end;
+}
+
+/**
+ * `text` cut to at most `max` characters, saying how many were left out. Never inside a unit (`UNIT`): a cut
+ * escape (`%2`, `\u20`) reads as something else, and half a surrogate pair is not text.
+ */
 function cut(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = max;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
+  const end = boundary(text, max);
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
 }

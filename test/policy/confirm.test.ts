@@ -180,6 +180,37 @@ describe("confirmation: elicitation", () => {
     expect(pending.state).toMatch(/^tw1\./);
   });
 
+  it("cuts the request line and each value between escapes and characters, never inside one", async () => {
+    // The request line is cut at 600 characters and each value's JSON at 200. Before, the cut fell where it fell:
+    // `%2` of `%20` (a different escape to whoever reads it), `\u20` of `\u202e`, a lone `\` of `\"`.
+    const { step } = setup();
+    const asked = async (a: Record<string, unknown>) => {
+      const ctx = ctxFor(del, a, { client: elicitingClient });
+      await runStep(step, ctx);
+      return pendingElicitation(ctx)!.message;
+    };
+    const prefix = "DELETE /v1/secrets/".length;
+    for (const shift of [0, 1, 2]) {
+      // `%20` at 599 (the cut leaves `%`), 598 (`%2`), 597 (whole: the cut falls after it).
+      const line = `DELETE /v1/secrets/${"p".repeat(600 - prefix - 1 - shift)}%20tail`;
+      const kept = shift === 2 ? line.slice(0, 600) : line.slice(0, 599 - shift);
+      const message = await asked({ path: `${"p".repeat(600 - prefix - 1 - shift)} tail`, tenant: "acme" });
+      expect(message).toContain(`: ${kept}… (${line.length - kept.length} more characters). Arguments:`);
+      for (const tenant of [
+        `${"t".repeat(198 - shift)}"tail`,
+        `${"t".repeat(197 - shift)}\u202etail`,
+        `${"t".repeat(198 - shift)}😀tail`,
+      ]) {
+        const json = JSON.stringify(tenant).replace("\u202e", "\\u202e");
+        const message = await asked({ path: "a", tenant });
+        const [, shown, more] = /tenant: (.*?)… \((\d+) more characters\)\./u.exec(message)!;
+        expect(json.startsWith(shown!) && shown!.length + Number(more) === json.length).toBe(true);
+        expect(shown!.length).toBeGreaterThan(200 - 6);
+        expect(shown).toMatch(/(t|a|i|\\"|\\u202e|😀)$/u);
+      }
+    }
+  });
+
   const retry = (state: string, responses: Record<string, unknown>, a = args) =>
     ctxFor(del, a, { client: elicitingClient, input: { state, responses } });
 
