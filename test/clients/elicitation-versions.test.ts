@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/client";
+import { Client, SSEClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
@@ -7,6 +7,7 @@ import { genToDisk, writeTree } from "../helpers/generate.js";
 import { BIN, textJson } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { type Served, serveHttp } from "../transport/serve-http.js";
 
 /**
  * A confirmation is asked in the words of the protocol revision the client negotiated. Elicitation came with
@@ -14,7 +15,9 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * `mode: "form"` to every 2025-era client, and asked clients of 2025-03-26 and 2024-11-05 (which have no
  * elicitation at all) too, when they declared an `elicitation` capability. Each revision now gets only what it
  * defines: the request without `mode` at 2025-06-18, with it at 2025-11-25, and before 2025-06-18 no request at
- * all but the preview with its token.
+ * all but the preview with its token. Over stdio and over HTTP+SSE (the two transports whose connection negotiates
+ * a revision at `initialize` and carries `elicitation/create`; stateless Streamable HTTP has neither, and a
+ * 2026-07-28 client is asked in its `input_required` round: test/transport/http-replicas.test.ts).
  */
 
 const SPEC = `openapi: 3.0.3
@@ -40,6 +43,8 @@ tools:
 
 let upstream: RecordingServer;
 let dir: string;
+let http: Served | undefined;
+const CLIENT_KEY = "elicitation-versions-key-3b9d";
 
 beforeAll(async () => {
   const src = writeTree("elicitation-versions", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
@@ -48,6 +53,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (http) expect(await http.stop()).toBe(0);
   await upstream?.close();
 });
 
@@ -56,15 +62,33 @@ interface Wire {
   params?: Record<string, unknown>;
 }
 
-/** The v2 SDK client held to one protocol revision, declaring `elicitation: {}`; every message it received. */
-async function clientAt(version: string) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, "serve", dir],
-    cwd: ROOT,
-    env: childEnv({ ITEMS_URL: upstream.url }),
-    stderr: "pipe",
-  });
+/** The legacy HTTP+SSE endpoint of one server for the HTTP cases (a session per client, like stdio's). */
+async function sseEndpoint(): Promise<URL> {
+  http ??= await serveHttp(
+    dir,
+    { ITEMS_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: CLIENT_KEY },
+    { args: ["--http", "--sse", "--port", "0"] },
+  );
+  return new URL("/sse", http.origin);
+}
+
+/**
+ * The v2 SDK client held to one protocol revision, declaring `elicitation: {}`, over stdio or HTTP+SSE; every
+ * message it received.
+ */
+async function clientAt(version: string, over: "stdio" | "sse") {
+  const transport =
+    over === "sse"
+      ? new SSEClientTransport(await sseEndpoint(), {
+          requestInit: { headers: { authorization: `Bearer ${CLIENT_KEY}` } },
+        })
+      : new StdioClientTransport({
+          command: process.execPath,
+          args: [BIN, "serve", dir],
+          cwd: ROOT,
+          env: childEnv({ ITEMS_URL: upstream.url }),
+          stderr: "pipe",
+        });
   const client = new Client(
     { name: "elicitation-versions", version: "1.0.0" },
     { capabilities: { elicitation: {} }, supportedProtocolVersions: [version] },
@@ -90,34 +114,44 @@ const sentFor = (id: string) =>
 
 describe("elicitation in each revision's words", () => {
   it.each([
-    ["2025-11-25", true],
-    ["2025-06-18", false],
-  ])("at %s the question is asked, with mode: %s; accept runs the call once", async (version, withMode) => {
-    const { client, received, asked } = await clientAt(version);
-    try {
-      const id = `v${version}`;
-      const result = await client.callTool({ name: "delete_item", arguments: { id } });
-      expect(result.isError, JSON.stringify(result)).toBeFalsy();
-      const requests = received.filter((m) => m.method === "elicitation/create");
-      expect(requests).toHaveLength(1);
-      const params = requests[0]!.params!;
-      expect("mode" in params).toBe(withMode);
-      if (withMode) expect(params.mode).toBe("form");
-      expect(String(params.message)).toContain("DELETE /items/");
-      expect(params.requestedSchema).toMatchObject({ type: "object", required: ["confirm"] });
-      expect(asked).toHaveLength(1);
-      expect(sentFor(id)).toEqual([`DELETE /items/${id}`]);
-    } finally {
-      await client.close();
-    }
-  });
-
-  it.each(["2025-03-26", "2024-11-05"])(
-    "at %s (no elicitation in the revision) the preview and its token, never a request",
-    async (version) => {
-      const { client, received, asked } = await clientAt(version);
+    ["2025-11-25", true, "stdio"],
+    ["2025-06-18", false, "stdio"],
+    ["2025-11-25", true, "sse"],
+    ["2025-06-18", false, "sse"],
+  ] as const)(
+    "at %s the question is asked, with mode: %s (over %s); accept runs the call once",
+    async (version, withMode, over) => {
+      const { client, received, asked } = await clientAt(version, over);
       try {
-        const id = `v${version}`;
+        const id = `v${version}-${over}`;
+        const result = await client.callTool({ name: "delete_item", arguments: { id } });
+        expect(result.isError, JSON.stringify(result)).toBeFalsy();
+        const requests = received.filter((m) => m.method === "elicitation/create");
+        expect(requests).toHaveLength(1);
+        const params = requests[0]!.params!;
+        expect("mode" in params).toBe(withMode);
+        if (withMode) expect(params.mode).toBe("form");
+        expect(String(params.message)).toContain("DELETE /items/");
+        expect(params.requestedSchema).toMatchObject({ type: "object", required: ["confirm"] });
+        expect(asked).toHaveLength(1);
+        expect(sentFor(id)).toEqual([`DELETE /items/${id}`]);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+
+  it.each([
+    ["2025-03-26", "stdio"],
+    ["2024-11-05", "stdio"],
+    ["2025-03-26", "sse"],
+    ["2024-11-05", "sse"],
+  ] as const)(
+    "at %s (no elicitation in the revision) the preview and its token, never a request (over %s)",
+    async (version, over) => {
+      const { client, received, asked } = await clientAt(version, over);
+      try {
+        const id = `v${version}-${over}`;
         const result = await client.callTool({ name: "delete_item", arguments: { id } });
         expect(result.isError).toBe(true);
         const preview = textJson(result);
