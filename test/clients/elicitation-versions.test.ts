@@ -171,3 +171,40 @@ describe("elicitation in each revision's words", () => {
     },
   );
 });
+
+describe("two questions at once", () => {
+  it.each(["stdio", "sse"] as const)(
+    "over %s, for the same tool with other arguments, answered in the other order: each answer decides its own call",
+    async (over) => {
+      const { client } = await clientAt("2025-11-25", over);
+      try {
+        const answers = new Map<string, (answer: Record<string, unknown>) => void>();
+        let bothAsked!: () => void;
+        const asked = new Promise<void>((resolve) => {
+          bothAsked = resolve;
+        });
+        client.setRequestHandler("elicitation/create", async (request) => {
+          const id = /DELETE \/items\/([^.\s]+)\./.exec(String(request.params.message))![1]!;
+          return new Promise((resolve) => {
+            answers.set(id, resolve);
+            if (answers.size === 2) bothAsked();
+          }) as never;
+        });
+        const yes = `both-yes-${over}`;
+        const no = `both-no-${over}`;
+        const calls = [yes, no].map((id) => client.callTool({ name: "delete_item", arguments: { id } }));
+        await asked;
+        answers.get(no)!({ action: "decline" });
+        answers.get(yes)!({ action: "accept", content: { confirm: true } });
+        const [ran, refused] = await Promise.all(calls);
+        expect(ran!.isError, JSON.stringify(ran)).toBeFalsy();
+        expect(refused!.isError).toBe(true);
+        expect(JSON.stringify(refused!.content)).toContain("not confirmed: the user declined");
+        expect(sentFor(yes)).toEqual([`DELETE /items/${yes}`]);
+        expect(sentFor(no)).toEqual([]);
+      } finally {
+        await client.close();
+      }
+    },
+  );
+});
