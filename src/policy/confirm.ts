@@ -95,13 +95,18 @@ export type RequestLine = (tool: CatalogTool, args: Record<string, unknown>) => 
  * What the call would do, in one line, e.g. `DELETE /v1/secrets/integrations%2Fold?force=true`: for an HTTP tool
  * the request line exactly as it is sent (`line`), never the values spliced raw into the template, which read
  * otherwise than what runs (`a/b` shown as two segments and sent as one, `\n` starting a paragraph of its own, a
- * query left out); without `line`, or when the arguments would be refused, the template itself. Characters a
- * renderer acts on (bidi controls, line breaks) are shown as escapes.
+ * query left out); without `line`, or when the arguments would be refused, the template itself. For a GraphQL tool
+ * the document it sends, on one line (its variables are the arguments, shown beside it): the operation's name
+ * alone says nothing of what it runs (`mutation Sync` of `{ made: createProject(...) gone: deleteProject(...) }`).
+ * Characters a renderer acts on (bidi controls, line breaks) are shown as escapes.
  */
 export function describeAction(tool: CatalogTool, args: Record<string, unknown>, line?: RequestLine): string {
   const binding = tool.binding;
   if (binding.kind === "http") return terminalSafe(line?.(tool, args) ?? `${binding.method} ${binding.path}`);
-  if (binding.kind === "graphql") return `${binding.operationType} ${binding.operationName}`;
+  if (binding.kind === "graphql") {
+    const document = binding.document.replace(/\s+/g, " ").trim();
+    return terminalSafe(document || `${binding.operationType} ${binding.operationName}`);
+  }
   return terminalSafe(tool.summary);
 }
 

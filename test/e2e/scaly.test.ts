@@ -381,7 +381,8 @@ describe("write tools", () => {
       expect(preview.error.code).toBe("confirmation_required");
       expect(preview.requests, "a preview never reaches the upstream").toEqual([]);
       expect(preview.error.details).toMatchObject({
-        would: "mutation DeleteStack",
+        would:
+          "mutation DeleteStack($id: ID!) { deleteStack(input: {id: $id}) { deletedStackId dryRun stack { id name status } operation { id kind status } } }",
         arguments: { id: stack.id },
       });
       expect(preview.error.details.next).toContain("confirm: true");

@@ -51,7 +51,7 @@ describe("confirmation mode argument", () => {
     expect(preview).toMatchObject({
       confirmation_required: true,
       tool: "app_delete_stack",
-      would: "mutation DeleteStack",
+      would: "mutation DeleteStack($id: ID!) { deleteStack(input: { id: $id }) { deletedStackId } }",
       arguments: args,
     });
     expect(preview.next).toContain("confirm: true");

@@ -307,11 +307,12 @@ describe("preview text", () => {
         source: "g",
         operationType: "mutation",
         operationName: "deleteStack",
-        document: "",
+        document: "mutation deleteStack($id: ID!) {\n  deleteStack(id: $id) {\n    id\n  }\n}",
         variables: [],
       },
     };
-    expect(describeAction(gql, {})).toBe("mutation deleteStack");
+    // The document as sent, on one line (the variables are the arguments beside it).
+    expect(describeAction(gql, {})).toBe("mutation deleteStack($id: ID!) { deleteStack(id: $id) { id } }");
     expect(
       describeAction(
         { ...del, summary: "handler wipe.ts", binding: { kind: "custom", handler: "w", module: "m" } },
