@@ -1,3 +1,4 @@
+import { domainToASCII } from "node:url";
 import type { ServerTemplate, Source } from "../catalog.js";
 
 /**
@@ -36,50 +37,116 @@ function asciiLower(text: string): string {
   return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
+/** A host name without the one trailing dot of its fully qualified form (`api.example.com.` is `api.example.com`). */
+function withoutRootDot(host: string): string {
+  return host.endsWith(".") ? host.slice(0, -1) : host;
+}
+
+/** A template's host and path, split by its variables (`{tenant}.api.example.com`: "", "{tenant}", ".api..."). */
+interface TemplateForm {
+  host: string[];
+  path: string[][];
+}
+
+/** Where a template's port (`:443`, `:{port}`) starts: the last `:` outside braces and brackets, or -1. */
+function portColon(authority: string): number {
+  let depth = 0;
+  let at = -1;
+  for (let i = 0; i < authority.length; i++) {
+    const c = authority[i];
+    if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth = Math.max(0, depth - 1);
+    else if (c === ":" && depth === 0) at = i;
+  }
+  return at;
+}
+
+/**
+ * A template's host (no port, no trailing dot) and path segments, each split by its `{variables}`;
+ * undefined for a template that is no absolute URL. Read by hand: a template is no URL the URL parser takes.
+ */
+function templateForm(template: string): TemplateForm | undefined {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(template);
+  if (!scheme) return undefined;
+  const rest = template.slice(scheme[0].length);
+  const slash = rest.search(/[/?#]/);
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const path = slash < 0 || rest[slash] !== "/" ? "" : rest.slice(slash).split(/[?#]/)[0]!;
+  const colon = portColon(authority);
+  const host = withoutRootDot(colon < 0 ? authority : authority.slice(0, colon));
+  const segments = trimSlashes(path).split("/").slice(1);
+  return { host: host.split(/(\{[^{}]+\})/), path: segments.map((s) => s.split(/(\{[^{}]+\})/)) };
+}
+
+/**
+ * The variables of one part of a template (`parts`: literals at even indexes, `{names}` at odd ones) as the whole
+ * of `text` holds them, letter case aside: each variable takes the text up to the first match of the literal after
+ * it, the last literal matching the end of the text (so in a host a variable holds the labels left of the fixed
+ * suffix: `x.globex` in `x.globex.api.example.com`). Undefined when the text is not of that form, a value would be
+ * empty, or two variables touch (`{a}{b}`: which text is whose cannot be told).
+ */
+function partValues(parts: readonly string[], text: string): Array<[string, string]> | undefined {
+  const lower = asciiLower(text);
+  const first = asciiLower(parts[0]!);
+  if (!lower.startsWith(first)) return undefined;
+  const out: Array<[string, string]> = [];
+  let at = first.length;
+  for (let i = 1; i < parts.length; i += 2) {
+    const literal = asciiLower(parts[i + 1]!);
+    const last = i + 2 >= parts.length;
+    if (literal === "" && !last) return undefined;
+    const end = last ? lower.length - literal.length : lower.indexOf(literal, at + 1);
+    if (end <= at || (last && !lower.endsWith(literal))) return undefined;
+    out.push([parts[i]!.slice(1, -1), text.slice(at, end)]);
+    at = end + literal.length;
+  }
+  return at === lower.length ? out : undefined;
+}
+
 /**
  * The template's variables as the URL holds them (`https://{tenant}.api.example.com/v1` against
- * `https://globex.api.example.com/v1`: tenant = globex), compared case-insensitively, trailing slashes aside; the
- * URL may go on past the template after a `/`. Each variable takes the shortest non-empty text before the literal
- * after it (a last one: up to the next `/`, `?` or the end). Undefined when the URL is not of the template's form (a
- * proxy, a mock, another host) or two variables touch (`{a}{b}`: which text is whose cannot be told).
+ * `https://globex.api.example.com/v1`: tenant = globex). The host is read as a host: parsed (letter case, IDNA,
+ * percent-escapes as DNS reads them), its port, a trailing dot and the scheme aside, so the same host written
+ * another way (`:8443`, `globex.api.example.com.`, http for https, another path) is still that tenant's. The path
+ * is read segment by segment, up to the first literal segment the URL does not have; the URL may go on past it.
+ * Undefined when the URL's host is not of the template's form (a proxy, a mock, another host), or a variable's
+ * value disagrees with itself.
  */
 export function templateValues(
   template: string,
   url: string,
 ): Map<string, { value: string; inHost: boolean }> | undefined {
-  const parts = trimSlashes(template).split(/(\{[^{}]+\})/);
-  const text = trimSlashes(url);
-  const lower = asciiLower(text);
-  const first = asciiLower(parts[0]!);
-  if (!lower.startsWith(first)) return undefined;
-  const out = new Map<string, { value: string; inHost: boolean }>();
-  let at = first.length;
-  for (let i = 1; i < parts.length; i += 2) {
-    const name = parts[i]!.slice(1, -1);
-    const literal = asciiLower(parts[i + 1] ?? "");
-    const last = i + 2 >= parts.length;
-    if (literal === "" && !last) return undefined;
-    let end: number;
-    if (literal === "") {
-      const stop = text.slice(at).search(/[/?]/);
-      end = stop < 0 ? text.length : at + stop;
-    } else end = lower.indexOf(literal, at + 1);
-    if (end < 0 || end <= at) return undefined;
-    const inHost = /^[a-z][a-z0-9+.-]*:\/\/[^/]*$/i.test(template.slice(0, template.indexOf(parts[i]!)));
-    const value = text.slice(at, end);
-    if (inHost && /[/?@]/.test(value)) return undefined;
-    const seen = out.get(name);
-    if (seen !== undefined && seen.value !== value) return undefined;
-    out.set(name, { value, inHost });
-    at = end + literal.length;
+  const form = templateForm(template);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
   }
-  const rest = text.slice(at);
-  return rest === "" || rest.startsWith("/") || rest.startsWith("?") || parts.at(-1)!.endsWith("/")
-    ? out
-    : undefined;
+  if (form === undefined || parsed.hostname === "") return undefined;
+  const host = partValues(form.host, withoutRootDot(parsed.hostname));
+  if (host === undefined) return undefined;
+  const out = new Map<string, { value: string; inHost: boolean }>();
+  const read = (name: string, value: string, inHost: boolean) => {
+    const seen = out.get(name);
+    if (seen !== undefined && seen.value !== value) return false;
+    out.set(name, { value, inHost });
+    return true;
+  };
+  for (const [name, value] of host) if (!read(name, value, true)) return undefined;
+  const segments = parsed.pathname.split("/").slice(1);
+  for (let i = 0; i < form.path.length && i < segments.length; i++) {
+    const values = partValues(form.path[i]!, segments[i]!);
+    if (values === undefined) break;
+    for (const [name, value] of values) if (!read(name, value, false)) return undefined;
+  }
+  return out;
 }
 
-/** Whether a value read from a URL is the locked one: decoded, and in the host (case-free there) by lower case. */
+/**
+ * Whether a value read from a URL is the locked one: in the host as DNS reads it (lower case; a locked name in
+ * another script by its IDNA form), in the path exactly, percent-decoded.
+ */
 function sameTenant(found: { value: string; inHost: boolean }, locked: string): boolean {
   let value: string;
   try {
@@ -87,7 +154,9 @@ function sameTenant(found: { value: string; inHost: boolean }, locked: string): 
   } catch {
     return false;
   }
-  return found.inHost ? value.toLowerCase() === locked.toLowerCase() : value === locked;
+  if (!found.inHost) return value === locked;
+  const lower = locked.toLowerCase();
+  return value === lower || (domainToASCII(lower) || lower) === value;
 }
 
 /**
@@ -107,13 +176,7 @@ export function hostElsewhere(
     if (trimSlashes(configured) !== trimSlashes(carrier.own.instead)) return undefined;
     configured = carrier.own.url;
   }
-  let href: string;
-  try {
-    href = new URL(configured).href;
-  } catch {
-    return undefined;
-  }
-  const values = templateValues(carrier.template.template, href);
+  const values = templateValues(carrier.template.template, configured);
   if (values === undefined) return undefined;
   for (const { name, why } of carrier.variables) {
     const found = values.get(name);

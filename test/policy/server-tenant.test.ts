@@ -27,11 +27,35 @@ describe("templateValues: a base URL read against the spec's server template", (
     });
   });
 
+  it("reads the host as a host: its port, a trailing dot, the scheme and another path aside", () => {
+    const t = "https://{tenant}.api.example.com/v1";
+    for (const url of [
+      "https://globex.api.example.com:8443/v1",
+      "https://globex.api.example.com./v1",
+      "http://globex.api.example.com/v1",
+      "https://globex.api.example.com/v1x",
+      "https://globex.api.example.com",
+      "https://GLOBEX.api.exa%6Dple.com/v2/x",
+    ])
+      expect(values(t, url), url).toEqual({ tenant: "globex" });
+    // The fixed part is the host's end: the labels before it are the tenant's, however many.
+    expect(values(t, "https://x.globex.api.example.com/v1")).toEqual({ tenant: "x.globex" });
+    expect(values(t, "https://acme.api.example.com.api.example.com/v1")).toEqual({
+      tenant: "acme.api.example.com",
+    });
+    expect(values("https://{tenant}.api.example.com:{port}", "https://globex.api.example.com:9")).toEqual({
+      tenant: "globex",
+    });
+    // A path is read up to the first fixed segment the URL does not have.
+    expect(values("https://api.example.com/{tenant}/v1/{x}", "https://api.example.com/globex/v2/y")).toEqual({
+      tenant: "globex",
+    });
+  });
+
   it("is undefined for a URL of another form, a host value holding a path, or touching variables", () => {
     expect(values("https://{tenant}.api.example.com/v1", "http://127.0.0.1:8080/v1")).toBeUndefined();
-    expect(
-      values("https://{tenant}.api.example.com/v1", "https://globex.api.example.com/v1x"),
-    ).toBeUndefined();
+    expect(values("https://{tenant}.api.example.com/v1", "http://[::1]:8080/v1")).toBeUndefined();
+    expect(values("https://{tenant}.api.example.com/v1", "https://api.example.com/v1")).toBeUndefined();
     expect(values("https://{tenant}.api.example.com", "https://x.test/a.api.example.com")).toBeUndefined();
     expect(values("https://{a}{b}.example.com", "https://ab.example.com")).toBeUndefined();
   });
@@ -56,6 +80,12 @@ describe("hostElsewhere", () => {
     const host = carrier("https://{tenant}.api.example.com");
     expect(hostElsewhere(host, "Acme", () => "https://ACME.api.example.com")).toBeUndefined();
     expect(hostElsewhere(host, "acme", () => "https://%61cme.api.example.com")).toBeUndefined();
+    expect(hostElsewhere(host, "acme", () => "https://acme.api.example.com.:444")).toBeUndefined();
+    expect(hostElsewhere(host, "Bücher", () => "https://xn--bcher-kva.api.example.com")).toBeUndefined();
+    expect(hostElsewhere(host, "bücher", () => "https://BÜCHER.api.example.com")).toBeUndefined();
+    expect(hostElsewhere(host, "acme", () => "https://globex.api.example.com.:444/x")?.instead).toBe(
+      "https://acme.api.example.com",
+    );
     expect(hostElsewhere(host, "acme", () => "https://globex.api.example.com")).toEqual({
       name: "tenant",
       why: "it is named like the tenant",

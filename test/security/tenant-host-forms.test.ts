@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { resultText, servedFixture } from "../helpers/served-fixture.js";
+
+/**
+ * The tenant lock on a tenant carried in the upstream's host, for the forms a base URL naming another tenant's host
+ * can take that the first reading missed (each sent every call, credentials and all, to that tenant's host): the
+ * same host written with a port, a trailing dot, another scheme (the template's is https, each URL here http) or
+ * another path than the template's. The upstream is a real server on 127.0.0.1 reached as the HTTP proxy
+ * (NODE_USE_ENV_PROXY), so it sees each request's Host.
+ */
+
+const REPORTS = `paths:
+  /reports:
+    get:
+      operationId: REPORTS_ID
+      responses: { "200": { description: ok } }
+`;
+
+const HOSTED = `openapi: 3.0.3
+info: { title: Hosted, version: "1" }
+servers:
+  - url: https://{tenant}.api.example.test/v1
+    variables: { tenant: { default: demo } }
+${REPORTS}`;
+
+/** Each source: its spec, and the base URL the operator configured. */
+const SOURCES: Record<string, [spec: string, url: string]> = {
+  port: [HOSTED, "http://globex.api.example.test:8080/v1"],
+  dot: [HOSTED, "http://globex.api.example.test./v1"],
+  path: [HOSTED, "http://globex.api.example.test/v2"],
+  port_same: [HOSTED, "http://acme.api.example.test:8080/v2"],
+  dot_same: [HOSTED, "http://acme.api.example.test./v1"],
+};
+
+const ids = Object.keys(SOURCES);
+const files: Record<string, string> = {
+  "cat/tools.yaml": `catalog: forms
+env:
+  FORM_TENANT: { description: "FORM_TENANT." }
+${ids.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
+policy:
+  tenant: { env: FORM_TENANT }
+sources:
+${ids.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
+select: [{ all: true }]
+tools:
+${ids.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
+`,
+};
+for (const s of ids) files[`cat/${s}.yaml`] = SOURCES[s]![0].replace("REPORTS_ID", `${s}Reports`);
+
+const { call } = servedFixture("tenant-host-forms", files, (url) => ({
+  FORM_TENANT: "acme",
+  ...Object.fromEntries(ids.map((s) => [`${s.toUpperCase()}_URL`, SOURCES[s]![1]])),
+  NODE_USE_ENV_PROXY: "1",
+  HTTP_PROXY: url,
+}));
+
+describe("a base URL naming another tenant's host, in a form the spec's server template has", () => {
+  it.each(["port", "dot", "path"])("%s: refused before any request", async (s) => {
+    const { result, sent } = await call(`${s}_reports`, {});
+    expect(result.isError, resultText(result)).toBe(true);
+    expect(resultText(result)).toContain(`the base URL of source '${s}' names another tenant`);
+    expect(resultText(result)).not.toContain("globex");
+    expect(sent).toEqual([]);
+  });
+
+  it.each([
+    ["port_same", "acme.api.example.test:8080", "/v2/reports"],
+    ["dot_same", "acme.api.example.test.", "/v1/reports"],
+  ])("%s: the locked tenant's host is sent there", async (s, host, path) => {
+    const { result, sent } = await call(`${s}_reports`, {});
+    expect(result.isError, resultText(result)).toBeFalsy();
+    expect(sent.map((r) => [r.headers.host, r.path])).toEqual([[host, path]]);
+  });
+});
