@@ -337,18 +337,27 @@ export interface Source {
   /** The argument naming rule applied to this source's tools; absent means `as_is`. */
   argumentNaming?: ArgumentNaming;
   /**
-   * OpenAPI sources whose spec's server is a URL template (`https://{tenant}.api.example.com/v1`, Swagger 2.0's
-   * `x-ms-parameterized-host`): the template without userinfo and its variables (with their `enum`). The base URL
-   * filled the defaults in at generate time; the tenant (partner) lock reads the configured base URL against the
-   * template, so a base URL naming another tenant's host is refused.
+   * OpenAPI sources whose spec's servers are URL templates (`https://{tenant}.api.example.com/v1`, Swagger 2.0's
+   * `x-ms-parameterized-host`): each template without userinfo and its variables (with their `enum`), in spec
+   * order. The base URL filled the first one's defaults in at generate time; the tenant (partner) lock reads the
+   * configured base URL against every template, so a base URL naming another tenant's host is refused.
    */
-  server?: ServerTemplate;
+  servers?: ServerTemplate[];
 }
 
 /** A spec's server URL template and its variables, each `{name}` once or more in `template`. */
 export interface ServerTemplate {
   template: string;
   variables: Array<{ name: string; enum?: string[] }>;
+}
+
+/**
+ * A source's server templates: `servers`, or the one `server` that format-3 catalogs generated before every
+ * template was kept hold (read, so such a catalog keeps its lock on the host rather than losing it).
+ */
+export function serverTemplatesOf(source: Source): readonly ServerTemplate[] {
+  const one = (source as { server?: ServerTemplate }).server;
+  return source.servers ?? (one === undefined ? [] : [one]);
 }
 
 export interface ServerInfo {

@@ -1,4 +1,4 @@
-import { authValues } from "../../src/catalog.js";
+import { authValues, type ServerTemplate } from "../../src/catalog.js";
 import { sharedToken, slotClash } from "../../src/executors/upstream-auth.js";
 import { CONFIRM_TEXT, CONFIRMATION_TOKEN_TEXT } from "../../src/publish/describe.js";
 import type { Diagnostics } from "../diagnostics.js";
@@ -291,23 +291,8 @@ function bindSource(
     timeoutMs: timeoutOf(spec),
     ...namingOf(manifest, model.id),
     ...(model.spec.patch ? { patches: appliedPatches(model.spec.patch) } : {}),
-    ...serverTemplateOf(model),
+    ...(model.serverTemplates ? { servers: model.serverTemplates } : {}),
   };
-}
-
-/**
- * The spec's server URL template and its variables (their `enum`), for the tenant lock to read the configured
- * base URL by: without the URL's userinfo, whose variables are credentials the runtime never sends (their values
- * are never written). Defaults are not kept: the base URL's default has them.
- */
-function serverTemplateOf(model: OpenApiSourceModel): Pick<SourceNode, "server"> {
-  const sv = model.serverVariables;
-  if (!sv) return {};
-  const template = sv.template.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1");
-  const variables = sv.variables
-    .filter((v) => template.includes(`{${v.name}}`))
-    .map((v) => ({ name: v.name, ...(v.enum ? { enum: v.enum } : {}) }));
-  return variables.length > 0 ? { server: { template, variables } } : {};
 }
 
 /** `base_url` from the manifest, else (or as its default) the spec's first absolute server URL; one is needed. */
@@ -766,8 +751,9 @@ function checkPolicyArgs(
   for (const tool of tools) {
     const args = tool.input.kind === "object" ? tool.input.properties.map((p) => p.name) : [];
     const binding = tool.binding;
-    const server = binding.kind === "http" ? sources.find((s) => s.id === binding.source)?.server : undefined;
-    const variables = (server?.variables ?? []).map((v) => v.name);
+    const servers =
+      binding.kind === "http" ? (sources.find((s) => s.id === binding.source)?.servers ?? []) : [];
+    const variables = servers.flatMap((server) => server.variables.map((v) => v.name));
     const p = tool.policy;
     const named: [string, string | undefined][] = [
       ["scoped_path", p.scopedPath],
@@ -788,9 +774,7 @@ function checkPolicyArgs(
     for (const [key, arg] of named) {
       const lock = key === "tenant_arg" || key === "partner_arg";
       if (arg === undefined || args.includes(arg) || (lock && variables.includes(arg))) continue;
-      const where = lock
-        ? ` nor a variable of its server (${server ? `${variables.join(", ")} in ${server.template}` : "its server URL has none"})`
-        : "";
+      const where = lock ? ` nor a variable of its server (${serverVariablesText(servers)})` : "";
       diags.error(
         "TW115",
         `tool "${tool.name}": ${key} "${arg}" is not one of its arguments (${args.join(", ") || "none"})${where}`,
@@ -798,6 +782,12 @@ function checkPolicyArgs(
       );
     }
   }
+}
+
+/** The variables of a source's server templates, as TW115 lists them: `tenant in https://{tenant}.x.com; ...`. */
+function serverVariablesText(servers: readonly ServerTemplate[]): string {
+  if (servers.length === 0) return "its server URL has none";
+  return servers.map((s) => `${s.variables.map((v) => v.name).join(", ")} in ${s.template}`).join("; ");
 }
 
 /**

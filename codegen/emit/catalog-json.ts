@@ -90,7 +90,7 @@ export function catalogDocument(
       ...(s.security ? { security: s.security } : {}),
       timeoutMs: s.timeoutMs,
       ...(s.argumentNaming ? { argumentNaming: s.argumentNaming } : {}),
-      ...(s.server ? { server: s.server } : {}),
+      ...(s.servers ? { servers: s.servers } : {}),
     })),
     publish: ir.publish,
     tools: ir.tools.map((t) => catalogTool(t, schemas.get(t.name) as ToolSchemasJson)),

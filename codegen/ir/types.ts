@@ -301,8 +301,8 @@ export interface SourceNode {
   argumentNaming?: ArgumentNaming;
   /** OpenAPI: the JSON Patch operations applied to the spec before it was read (listed in CATALOG.md). */
   patches?: AppliedPatch[];
-  /** OpenAPI: the spec's server URL template and its variables (`Source.server`), when it has variables. */
-  server?: ServerTemplate;
+  /** OpenAPI: the spec's server URL templates with variables (`Source.servers`), when it has any. */
+  servers?: ServerTemplate[];
 }
 
 /** One spec patch operation (`sources.<id>.patch`) and where it is written. */

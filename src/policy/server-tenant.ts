@@ -12,17 +12,21 @@ import type { ServerTemplate, Source } from "../catalog.js";
 /** A source's base URL as configured for this call (env, file or default), or undefined when it has none. */
 export type BaseUrlOf = (source: Source) => string | undefined;
 
+/** A server template a tool's call may go to, with its variables that name the lock (with why; none: no tenant). */
+export interface LockedTemplate {
+  template: ServerTemplate;
+  variables: ReadonlyArray<{ name: string; why: string }>;
+}
+
 /**
- * A server template of a tool whose variables name the lock (with why): its source's (`Source.server`, read
- * against the configured base URL), or its operation's own (`HttpBinding.server.template`, whose filled URL takes
- * the call while the base URL is the spec's server it stands in for).
+ * The server templates of a tool that name the lock: its source's (`Source.servers`, each read against the
+ * configured base URL), and its operation's own (`HttpBinding.server.template`): `own.url`, filled from it, takes
+ * the call while the base URL is the spec's server `own.instead`; under another base URL it is one of `templates`.
  */
 export interface HostCarrier {
   source: Source;
-  template: ServerTemplate;
-  variables: ReadonlyArray<{ name: string; why: string }>;
-  /** The operation's own server, when the template is its: `url` is sent while the base URL is `instead`. */
-  own?: { url: string; instead: string };
+  templates: readonly LockedTemplate[];
+  own?: { url: string; instead: string; template: LockedTemplate };
 }
 
 /** Text without its trailing slashes (by a loop: `/\/+$/` backtracks over a run of slashes not at the end). */
@@ -159,32 +163,67 @@ function sameTenant(found: { value: string; inHost: boolean }, locked: string): 
   return value === lower || (domainToASCII(lower) || lower) === value;
 }
 
+/** A variable naming the lock that holds another tenant, the template it is read by, and the URL naming the locked one. */
+export interface Elsewhere {
+  name: string;
+  why: string;
+  instead: string;
+  template: ServerTemplate;
+  /** Whether the URL is the operation's own server's (the base URL being the spec's server it stands in for). */
+  own: boolean;
+}
+
 /**
- * The first server variable naming the lock whose value in the configured base URL is another tenant's, with the
- * URL that would name the locked one instead; undefined when every one is the locked value, when the source has no
- * base URL now (the executor says so), or when the URL is not of the template's form (it names no tenant there).
+ * How a URL names the lock under one template: `locked` when each variable naming it that the URL holds is the
+ * locked value (one at least), the first that is not (with the URL naming the locked one instead), or undefined
+ * when the URL is not of the template's form or holds none of them.
+ */
+function readLock(
+  t: LockedTemplate,
+  url: string,
+  locked: string,
+): "locked" | Omit<Elsewhere, "own"> | undefined {
+  if (t.variables.length === 0) return undefined;
+  const values = templateValues(t.template.template, url);
+  if (values === undefined) return undefined;
+  let read = false;
+  for (const { name, why } of t.variables) {
+    const found = values.get(name);
+    if (found === undefined) continue;
+    read = true;
+    if (sameTenant(found, locked)) continue;
+    let instead = trimSlashes(t.template.template);
+    for (const [other, { value }] of values)
+      instead = instead.replaceAll(`{${other}}`, other === name ? encodeURIComponent(locked) : value);
+    return { name, why, instead, template: t.template };
+  }
+  return read ? "locked" : undefined;
+}
+
+/**
+ * Where the URL a call goes to names another tenant than the locked one, read against every template it may be
+ * of: undefined when one of them reads the locked tenant there (`{tenant}.eu.api...` for `acme.eu.api...`, though
+ * `{tenant}.api...` reads `acme.eu`), when none reads a tenant (a proxy, a mock, another host), or when the source
+ * has no base URL now (the executor says so); else the first template's reading of another tenant.
  */
 export function hostElsewhere(
   carrier: HostCarrier,
   locked: string,
   baseUrlOf: BaseUrlOf,
-): { name: string; why: string; instead: string } | undefined {
-  let configured = baseUrlOf(carrier.source);
+): Elsewhere | undefined {
+  const configured = baseUrlOf(carrier.source);
   if (configured === undefined) return undefined;
-  if (carrier.own) {
-    // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf).
-    if (trimSlashes(configured) !== trimSlashes(carrier.own.instead)) return undefined;
-    configured = carrier.own.url;
+  const own = carrier.own;
+  // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf).
+  if (own && trimSlashes(configured) === trimSlashes(own.instead)) {
+    const found = readLock(own.template, own.url, locked);
+    return typeof found === "object" ? { ...found, own: true } : undefined;
   }
-  const values = templateValues(carrier.template.template, configured);
-  if (values === undefined) return undefined;
-  for (const { name, why } of carrier.variables) {
-    const found = values.get(name);
-    if (found === undefined || sameTenant(found, locked)) continue;
-    let instead = trimSlashes(carrier.template.template);
-    for (const [other, { value }] of values)
-      instead = instead.replaceAll(`{${other}}`, other === name ? encodeURIComponent(locked) : value);
-    return { name, why, instead };
+  let first: Omit<Elsewhere, "own"> | undefined;
+  for (const t of carrier.templates) {
+    const found = readLock(t, configured, locked);
+    if (found === "locked") return undefined;
+    first ??= found;
   }
-  return undefined;
+  return first && { ...first, own: false };
 }

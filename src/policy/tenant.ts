@@ -5,12 +5,13 @@ import {
   type JsonSchema,
   type ServerTemplate,
   type Source,
+  serverTemplatesOf,
 } from "../catalog.js";
 import { type NamedMiddleware, onRedirect } from "../chain.js";
 import { describeSource } from "../config/values.js";
 import { noteApplied, refuse } from "./decision.js";
 import { scopedRedirectCheck } from "./path-redirect.js";
-import { type BaseUrlOf, type HostCarrier, hostElsewhere } from "./server-tenant.js";
+import { type BaseUrlOf, type HostCarrier, hostElsewhere, type LockedTemplate } from "./server-tenant.js";
 import type { Lock } from "./settings.js";
 
 /**
@@ -377,9 +378,10 @@ function isLocked(value: unknown, lock: Lock): boolean {
 }
 
 /**
- * The server templates of a tool whose variables name the lock: the declared lock argument when it names one
- * (`tenant_arg: subdomain` for `https://{subdomain}.zendesk.com`), and any named for the lock (`{tenant}`); its
- * source's template, and its operation's own server's (`https://{tenant}.upload.example.com`).
+ * The server templates of a tool with the variables that name the lock: the declared lock argument when it names
+ * one (`tenant_arg: subdomain` for `https://{subdomain}.zendesk.com`), and any named for the lock (`{tenant}`); its
+ * source's templates, and its operation's own server's (`https://{tenant}.upload.example.com`). Empty when no
+ * variable of any names the lock.
  */
 function hostCarriers(
   tool: CatalogTool,
@@ -391,8 +393,9 @@ function hostCarriers(
   if (binding.kind !== "http") return [];
   const source = sources.get(binding.source);
   if (source === undefined) return [];
-  const naming = (template: ServerTemplate) =>
-    template.variables.flatMap(({ name }) => {
+  const naming = (template: ServerTemplate): LockedTemplate => ({
+    template,
+    variables: template.variables.flatMap(({ name }) => {
       const why =
         name === declared
           ? `the manifest declares it the ${locked.what} argument`
@@ -400,13 +403,14 @@ function hostCarriers(
             ? undefined
             : `it is named like the ${locked.what}`;
       return why === undefined ? [] : [{ name, why }];
-    });
-  const out: HostCarrier[] = [];
-  if (source.server) out.push({ source, template: source.server, variables: naming(source.server) });
+    }),
+  });
+  const templates = serverTemplatesOf(source).map(naming);
   const own = binding.server;
-  if (own?.template && own.relative === undefined)
-    out.push({ source, template: own.template, variables: naming(own.template), own });
-  return out.filter((carrier) => carrier.variables.length > 0);
+  const ownTemplate = own?.template && own.relative === undefined ? naming(own.template) : undefined;
+  if (ownTemplate) templates.push(ownTemplate);
+  if (!templates.some((t) => t.variables.length > 0)) return [];
+  return [{ source, templates, ...(own && ownTemplate ? { own: { ...own, template: ownTemplate } } : {}) }];
 }
 
 function toolFacts(
@@ -422,7 +426,8 @@ function toolFacts(
   // A declared name that is a variable of the server and no argument is read from the base URL, never filled.
   const declaredArg =
     declared !== undefined &&
-    (Object.hasOwn(properties, declared) || !hosts.some((h) => h.variables.some((v) => v.name === declared)));
+    (Object.hasOwn(properties, declared) ||
+      !hosts.some((h) => h.templates.some((t) => t.variables.some((v) => v.name === declared))));
   const redirectArgs =
     binding.kind !== "http"
       ? []
@@ -506,12 +511,12 @@ function configuredElsewhere(
   for (const carrier of known.hosts) {
     const host = hostElsewhere(carrier, lock.value, baseUrlOf);
     if (host === undefined) continue;
-    const { source, template } = carrier;
-    const where = `where the spec's server ${template.template} has {${host.name}} (${host.why})`;
+    const { source } = carrier;
+    const where = `where the spec's server ${host.template.template} has {${host.name}} (${host.why})`;
     return refuse(
       ctx,
       { policy: `${what}-lock`, rule: lock.env, reason: `another ${what} in the base URL` },
-      carrier.own
+      host.own
         ? `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the operation's own server, which takes the call while the base URL of source '${source.id}' is the spec's, names another ${what} ${where}; give {${host.name}} the default ${lock.value} in the spec (sources.${source.id}.patch), set ${describeSource(source.baseUrl)} to another URL, or change ${lock.env} to act elsewhere`
         : `refused by ${lock.env}: this server is locked to ${what} ${lock.value} and the base URL of source '${source.id}' names another ${what} ${where}; set ${describeSource(source.baseUrl)} to ${host.instead}, or change ${lock.env} to act elsewhere`,
     );

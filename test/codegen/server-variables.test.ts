@@ -31,9 +31,15 @@ async function generate(servers: string, text = spec(servers)) {
   const doc = JSON.parse(cat?.files.get("catalog.json") as string) as {
     env: { name: string; default?: string; required: boolean; description: string }[];
     tools: { binding: { path: string } }[];
+    sources: { servers?: unknown }[];
   };
   const warnings = diags.items.filter((d) => d.code === "TW133").map(formatDiagnostic);
-  return { base: doc.env.find((e) => e.name === "SV_BASE_URL"), warnings, path: doc.tools[0]?.binding.path };
+  return {
+    base: doc.env.find((e) => e.name === "SV_BASE_URL"),
+    warnings,
+    path: doc.tools[0]?.binding.path,
+    servers: doc.sources[0]?.servers,
+  };
 }
 
 describe("an absolute document server with an undeclared variable", () => {
@@ -222,5 +228,40 @@ describe("the base URL's description when the spec's server was set aside", () =
     const { base } = await generate('[{ url: "https://deploy:s3cr3t-pw@{tenant}.x.com/v1" }]');
     expect(base?.description).not.toContain("s3cr3t");
     expect(base?.description).toContain("set aside");
+  });
+});
+
+/**
+ * The tenant lock reads the configured base URL against the spec's server templates (catalog.json's
+ * `sources[].servers`). Only the first absolute server with declared variables was kept: a base URL of another
+ * server's form (`{tenant}.us...` beside `{tenant}.eu...`), or of a server whose variable is undeclared, named no
+ * tenant to the lock, and calls went to another tenant's host.
+ */
+describe("catalog.json keeps every server template the base URL may be configured to", () => {
+  it("each absolute server with a variable, declared or not, once, in spec order, without userinfo", async () => {
+    const { servers } = await generate(`
+  - { url: "https://{tenant}.eu.api.x.com/v1", variables: { tenant: { default: demo, enum: [demo, acme] } } }
+  - { url: "https://{tenant}.us.api.x.com/v1", variables: { tenant: { default: demo } } }
+  - { url: "https://{tenant}.eu.api.x.com/v1", variables: { tenant: { default: demo } } }
+  - { url: "https://{user}:{pw}@{tenant}.{region}.x.com", variables: { region: { default: ap } } }
+  - { url: "//{account}.blob.x.com" }
+  - { url: "https://api.x.com" }
+  - { url: "/{relative}/v1" }`);
+    expect(servers).toEqual([
+      {
+        template: "https://{tenant}.eu.api.x.com/v1",
+        variables: [{ name: "tenant", enum: ["demo", "acme"] }],
+      },
+      { template: "https://{tenant}.us.api.x.com/v1", variables: [{ name: "tenant" }] },
+      { template: "https://{tenant}.{region}.x.com", variables: [{ name: "tenant" }, { name: "region" }] },
+      { template: "https://{account}.blob.x.com", variables: [{ name: "account" }] },
+    ]);
+  });
+
+  it("a server whose variable is undeclared is kept as a template though it is no default", async () => {
+    const { base, servers, warnings } = await generate('[{ url: "https://{tenant}.x.com/v1" }]');
+    expect(base?.default).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(servers).toEqual([{ template: "https://{tenant}.x.com/v1", variables: [{ name: "tenant" }] }]);
   });
 });

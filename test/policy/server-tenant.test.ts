@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ServerTemplate, Source } from "../../src/catalog.js";
+import { type Source, serverTemplatesOf } from "../../src/catalog.js";
 import { hostElsewhere, templateValues } from "../../src/policy/server-tenant.js";
 
 const values = (template: string, url: string) => {
@@ -61,21 +61,21 @@ describe("templateValues: a base URL read against the spec's server template", (
   });
 });
 
-describe("hostElsewhere", () => {
-  const source = (template: string): Source & { server: ServerTemplate } => ({
-    id: "api",
-    kind: "openapi",
-    baseUrl: { env: "API_URL" },
-    auth: [],
-    timeoutMs: 1000,
-    server: { template, variables: [{ name: "tenant" }] },
-  });
-  const carrier = (template: string) => ({
-    source: source(template),
-    template: source(template).server,
-    variables: [{ name: "tenant", why: "it is named like the tenant" }],
-  });
+const source: Source = {
+  id: "api",
+  kind: "openapi",
+  baseUrl: { env: "API_URL" },
+  auth: [],
+  timeoutMs: 1000,
+};
+const why = "it is named like the tenant";
+const locking = (template: string) => ({
+  template: { template, variables: [{ name: "tenant" }] },
+  variables: [{ name: "tenant", why }],
+});
+const carrier = (...templates: string[]) => ({ source, templates: templates.map(locking) });
 
+describe("hostElsewhere", () => {
   it("compares a host's value without case, a path's exactly, both percent-decoded", () => {
     const host = carrier("https://{tenant}.api.example.com");
     expect(hostElsewhere(host, "Acme", () => "https://ACME.api.example.com")).toBeUndefined();
@@ -88,8 +88,10 @@ describe("hostElsewhere", () => {
     );
     expect(hostElsewhere(host, "acme", () => "https://globex.api.example.com")).toEqual({
       name: "tenant",
-      why: "it is named like the tenant",
+      why,
       instead: "https://acme.api.example.com",
+      template: { template: "https://{tenant}.api.example.com", variables: [{ name: "tenant" }] },
+      own: false,
     });
     const path = carrier("https://api.example.com/{tenant}/v1");
     expect(hostElsewhere(path, "acme", () => "https://api.example.com/%61cme/v1")).toBeUndefined();
@@ -109,26 +111,55 @@ describe("hostElsewhere", () => {
   });
 });
 
+describe("hostElsewhere: several templates", () => {
+  const eu = "https://{tenant}.eu.api.example.com/v1";
+  const any = "https://{tenant}.api.example.com/v1";
+  const both = carrier(any, eu);
+
+  it("one reading the locked tenant lets the URL through; else the first reading another refuses it", () => {
+    expect(hostElsewhere(both, "acme", () => "https://acme.eu.api.example.com/v1")).toBeUndefined();
+    expect(hostElsewhere(both, "acme", () => "https://acme.api.example.com/v1")).toBeUndefined();
+    const other = hostElsewhere(both, "acme", () => "https://globex.eu.api.example.com/v1");
+    expect([other?.template.template, other?.instead]).toEqual([any, "https://acme.api.example.com/v1"]);
+    expect(
+      hostElsewhere(carrier(eu, any), "acme", () => "https://globex.eu.api.example.com/v1")?.instead,
+    ).toBe("https://acme.eu.api.example.com/v1");
+    expect(hostElsewhere(both, "acme", () => "https://127.0.0.1/v1")).toBeUndefined();
+  });
+
+  it("a template naming no tenant (a `{region}`, a whole-host `{endpoint}`) lets nothing through", () => {
+    const region = {
+      template: { template: "https://{endpoint}/v1", variables: [{ name: "endpoint" }] },
+      variables: [],
+    };
+    const mixed = { source, templates: [region, locking(any)] };
+    expect(hostElsewhere(mixed, "acme", () => "https://globex.api.example.com/v1")?.name).toBe("tenant");
+  });
+});
+
 describe("hostElsewhere: an operation's own server template", () => {
-  const source: Source = {
-    id: "api",
-    kind: "openapi",
-    baseUrl: { env: "API_URL" },
-    auth: [],
-    timeoutMs: 1000,
-  };
+  const template = locking("https://{tenant}.upload.example.com/v1");
   const own = {
     source,
-    template: { template: "https://{tenant}.upload.example.com/v1", variables: [{ name: "tenant" }] },
-    variables: [{ name: "tenant", why: "it is named like the tenant" }],
-    own: { url: "https://demo.upload.example.com/v1", instead: "https://api.example.com" },
+    templates: [template],
+    own: { url: "https://demo.upload.example.com/v1", instead: "https://api.example.com", template },
   };
 
-  it("reads the URL it fills while the base URL is the spec's server, and nothing under another base URL", () => {
-    expect(hostElsewhere(own, "acme", () => "https://api.example.com/")?.instead).toBe(
-      "https://acme.upload.example.com/v1",
-    );
+  it("reads the URL it fills while the base URL is the spec's server; another base URL against the template", () => {
+    const found = hostElsewhere(own, "acme", () => "https://api.example.com/");
+    expect([found?.instead, found?.own]).toEqual(["https://acme.upload.example.com/v1", true]);
     expect(hostElsewhere(own, "demo", () => "https://api.example.com")).toBeUndefined();
     expect(hostElsewhere(own, "acme", () => "http://127.0.0.1:8080")).toBeUndefined();
+    const configured = hostElsewhere(own, "acme", () => "https://globex.upload.example.com/v1");
+    expect([configured?.instead, configured?.own]).toEqual(["https://acme.upload.example.com/v1", false]);
+  });
+});
+
+describe("serverTemplatesOf", () => {
+  it("reads `servers`, or the one `server` a format-3 catalog written before held", () => {
+    const t = { template: "https://{tenant}.x.com", variables: [{ name: "tenant" }] };
+    expect(serverTemplatesOf({ ...source, servers: [t, t] })).toEqual([t, t]);
+    expect(serverTemplatesOf({ ...source, server: t } as Source)).toEqual([t]);
+    expect(serverTemplatesOf(source)).toEqual([]);
   });
 });

@@ -161,6 +161,8 @@ export interface OpenApiSourceModel {
   serverSetAside?: string;
   /** The first absolute server's variables as the spec writes them (its URL template, each default and `enum`). */
   serverVariables?: { template: string; variables: { name: string; default?: string; enum?: string[] }[] };
+  /** Every absolute server of the document with a `{variable}`, as a template (`Source.servers`), in spec order. */
+  serverTemplates?: ServerTemplate[];
   securitySchemes: Record<string, SecuritySchemeInfo>;
   operations: OperationNode[];
   /** Path items that cannot be read at all (a `$ref` that resolves to nothing): their operations are unknown. */

@@ -515,33 +515,58 @@ function relativePrefix(own: string[], documentPrefix: string): string | undefin
 }
 
 /**
+ * A server's URL as a template for the tenant lock, when it is absolute and has a `{variable}`: without the
+ * userinfo and its variables (credentials, never written), each variable the URL uses (declared or not: an
+ * undeclared one is still the host the base URL fills, `https://{tenant}.x.com`), with the `enum` declared for it.
+ */
+function templateOf(entry: unknown): ServerTemplate | undefined {
+  const srv = (entry ?? {}) as Json;
+  if (typeof srv.url !== "string") return undefined;
+  // A network-path reference names a host, as serverUrls reads it: https, as the spec names no scheme.
+  const url = srv.url.startsWith("//") ? `https:${srv.url}` : srv.url;
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  const template = withoutUserinfo(url);
+  const declared = (srv.variables && typeof srv.variables === "object" ? srv.variables : {}) as Json;
+  const names = new Set([...template.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string));
+  if (names.size === 0) return undefined;
+  const variables = [...names].map((name) => {
+    const values = Object.hasOwn(declared, name) ? (declared[name] as Json | undefined)?.enum : undefined;
+    const allowed = Array.isArray(values)
+      ? values.filter((e) => typeof e === "string" || typeof e === "number").map(String)
+      : [];
+    return { name, ...(allowed.length > 0 ? { enum: allowed } : {}) };
+  });
+  return { template, variables };
+}
+
+/**
  * The templates of a `servers` list's absolute entries that have variables (`https://{tenant}.upload.example.com`),
- * by the URL their defaults fill (as `serverUrls` fills it, trailing slashes off), without the userinfo and its
- * variables (credentials, never written): an operation's own server is chosen among those URLs (`ownServer`).
+ * by the URL their defaults fill (as `serverUrls` fills it, trailing slashes off): an operation's own server is
+ * chosen among those URLs (`ownServer`).
  */
 function serverTemplatesOf(list: unknown): Record<string, ServerTemplate> | undefined {
   if (!Array.isArray(list)) return undefined;
   const out: Record<string, ServerTemplate> = {};
   for (const entry of list) {
-    const srv = (entry ?? {}) as Json;
-    const vars = srv.variables;
-    if (typeof srv.url !== "string" || !/^https?:\/\//i.test(srv.url) || !vars || typeof vars !== "object")
-      continue;
-    const template = withoutUserinfo(srv.url);
-    const variables = Object.entries(vars as Json)
-      .filter(([name]) => template.includes(`{${name}}`))
-      .map(([name, v]) => {
-        const values = (v as Json | undefined)?.enum;
-        const allowed = Array.isArray(values)
-          ? values.filter((e) => typeof e === "string" || typeof e === "number").map(String)
-          : [];
-        return { name, ...(allowed.length > 0 ? { enum: allowed } : {}) };
-      });
-    const filled = serverUrls([srv])[0];
-    if (variables.length > 0 && filled !== undefined)
-      out[filled.replace(/\/+$/, "")] ??= { template, variables };
+    const template = templateOf(entry);
+    const filled = serverUrls([entry])[0];
+    if (template !== undefined && filled !== undefined) out[filled.replace(/\/+$/, "")] ??= template;
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Every template of the document's servers, once each in spec order: the base URL may be configured to any of
+ * them (`https://{tenant}.eu.api...`, `https://{tenant}.us.api...`), and the tenant lock reads it against all.
+ */
+function documentTemplates(list: unknown): Pick<OpenApiSourceModel, "serverTemplates"> {
+  if (!Array.isArray(list)) return {};
+  const out = new Map<string, ServerTemplate>();
+  for (const entry of list) {
+    const template = templateOf(entry);
+    if (template !== undefined && !out.has(template.template)) out.set(template.template, template);
+  }
+  return out.size > 0 ? { serverTemplates: [...out.values()] } : {};
 }
 
 /** An operation's chosen own server with the template its URL was filled from, when it has one. */
@@ -770,6 +795,7 @@ export function normalizeOpenApi(
     servers,
     ...(setAside !== undefined ? { serverSetAside: setAside } : {}),
     ...serverVariablesOf(data.servers),
+    ...documentTemplates(data.servers),
     securitySchemes: securitySchemes(spec, diags),
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
