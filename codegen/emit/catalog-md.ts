@@ -237,6 +237,8 @@ function toolSection(tool: ToolNode, symbols: SymbolTable, memo: Cells): string[
       );
     }
   }
+  // What the model is told after the description about which arguments go together (the input cannot say it).
+  if (tool.argumentRules) out.push("", `Told to the model: ${mdLine(tool.argumentRules.join(" "))}`);
   if (tool.output) {
     const label =
       tool.outputWrapped && tool.output.kind === "object"

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/paths.js";
@@ -69,6 +70,18 @@ describe("argument rules the input schema cannot state", () => {
     // A text without a full stop of its own gets one before the rule.
     expect(d.add_item).toBe("Add item. Give exactly one of: id; owner and repo.");
     expect(d.plain).toBe("Plain");
+  });
+
+  it("are shown to reviewers in CATALOG.md after the tool's arguments", () => {
+    const md = readFileSync(join(full.dir(), "CATALOG.md"), "utf8");
+    const section = md.slice(
+      md.indexOf("### open_window"),
+      md.indexOf("\n### ", md.indexOf("### open_window") + 1),
+    );
+    expect(section).toContain(
+      "\nTold to the model: If you give start, also give end. Do not give tag and sha together.\n",
+    );
+    expect(md.slice(md.indexOf("### plain"))).not.toContain("Told to the model");
   });
 
   it("are written in catalog.json beside the notes for reviewers", () => {
