@@ -75,12 +75,27 @@ export function valueKinds(node: SchemaNode, symbols: SymbolTable, seen = new Se
   }
 }
 
-function shownKinds(kinds: Set<string>): string {
+export function shownKinds(kinds: Set<string>): string {
   const names = [...kinds]
     .filter((k) => k !== "fraction")
     .map((k) => (k === "integer" && kinds.has("fraction") ? "number" : k));
   if (kinds.has("fraction") && !kinds.has("integer")) names.push("number");
   return names.join(" or ");
+}
+
+/**
+ * The kinds `part` takes and those the other parts of its intersection take together, when these are some and none
+ * of them is among its own; undefined otherwise (they share one, or some side takes any value).
+ */
+export function kindsApart(
+  part: SchemaNode,
+  others: SchemaNode[],
+  symbols: SymbolTable,
+): { own: Set<string>; rest: Set<string> } | undefined {
+  const own = valueKinds(part, symbols);
+  const rest = intersect(others.map((o) => valueKinds(o, symbols)));
+  if (own === undefined || rest === undefined || own.size === 0 || rest.size === 0) return undefined;
+  return [...own].some((k) => rest.has(k)) ? undefined : { own, rest };
 }
 
 /**

@@ -14,7 +14,14 @@ import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern } from "../patterns.js";
 import { ANNOTATIONS, dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
-import { contradiction, disjointParts, enumOutsideType, requiredForbidden } from "./no-value.js";
+import {
+  contradiction,
+  disjointParts,
+  enumOutsideType,
+  kindsApart,
+  requiredForbidden,
+  shownKinds,
+} from "./no-value.js";
 
 type Json = Record<string, unknown>;
 
@@ -268,7 +275,8 @@ export class SchemaConverter {
       const ref: SchemaNode = target
         ? { kind: "ref", target: this.symbolFor({ doc: target.doc, pointer: target.pointer }) }
         : { kind: "any" };
-      const beside = this.besideRef(s, at);
+      const written = this.besideRef(s, at);
+      const beside = written && this.typedBy(s, written, [ref], at) ? undefined : written;
       const node = beside ? mergeIntersection([ref, beside]) : ref;
       if (beside) this.noValue(disjointParts([ref, beside], this.symbols), at);
       return withMeta(this.nullableBesideRef(s, at) ? nullable(node) : node, meta);
@@ -298,6 +306,31 @@ export class SchemaConverter {
    * A schema no value satisfies as written (`no-value.ts`): said where it is, and kept as the spec says it (the
    * tool refuses every value there, as the spec's own validator does; which side the author meant is not written).
    */
+  /**
+   * Whether `part` (what `raw` says, as an untyped part of an intersection: a `$ref`'s siblings, an `allOf` member, a
+   * schema's own keywords beside its `allOf`) was given its type only by keywords of one type (`maxLength` a string,
+   * `properties` an object) that no value of the other parts has. JSON Schema applies such keywords to values of
+   * their own type alone, so they constrain nothing here: Adyen's `name: {$ref: Name, maxLength: 80}` takes a Name
+   * object, which reading the sibling as a string made no value satisfy. Then the part is left out, said as
+   * information where it is written.
+   */
+  private typedBy(raw: Json, part: SchemaNode, others: SchemaNode[], at: At): boolean {
+    if (raw.type !== undefined || "enum" in raw || "const" in raw || hasAny(raw, COMPOSITION_LISTS))
+      return false;
+    if (others.length === 0) return false;
+    const apart = kindsApart(part, others, this.symbols);
+    if (apart === undefined) return false;
+    const keywords = TYPING_KEYWORDS.filter((k) => raw[k] !== undefined);
+    if (keywords.length === 0) return false;
+    const one = keywords.length === 1;
+    this.diags.info(
+      "TW134",
+      `${keywords.join(", ")} appl${one ? "ies" : "y"} to ${shownKinds(apart.own)} values only, and the rest of the schema takes ${shownKinds(apart.rest)}: ${one ? "it constrains" : "they constrain"} nothing here`,
+      this.located(at),
+    );
+    return true;
+  }
+
   private noValue(why: string | undefined, at: At): void {
     if (why === undefined) return;
     this.diags.warn(
@@ -474,14 +507,7 @@ export class SchemaConverter {
     for (const key of ["allOf", "oneOf", "anyOf"] as const)
       if (Array.isArray(s[key]) && s[key].length === 0)
         this.diags.warn("TW134", `${key} is empty; read as absent`, this.located(child(at, key)));
-    const parts: SchemaNode[] = [];
-    if (Object.keys(own).length > 0 && !(inherits && Object.keys(own).length === 1))
-      parts.push(this.core(own, at));
-    if (Array.isArray(s.allOf)) {
-      s.allOf.forEach((p, i) => {
-        parts.push(this.convert(branch(p), child(at, "allOf", i)));
-      });
-    }
+    const { parts, untyped } = this.allOfParts(s, own, inherits ? branch : undefined, at);
     for (const key of ["oneOf", "anyOf"] as const) {
       const list = s[key];
       if (!Array.isArray(list)) continue;
@@ -517,8 +543,53 @@ export class SchemaConverter {
       }
       parts.push(variants.length === 1 ? (variants[0] as SchemaNode) : union);
     }
-    if (parts.length === 0) return { kind: "any" };
-    return parts.length === 1 ? (parts[0] as SchemaNode) : mergeIntersection(parts);
+    return this.intersected(parts, untyped);
+  }
+
+  /** The parts' intersection, untyped parts whose keywords constrain nothing here left out (`typedBy`). */
+  private intersected(parts: SchemaNode[], untyped: Map<number, { raw: Json; at: At }>): SchemaNode {
+    const kept = parts.filter((p, i) => {
+      const u = untyped.get(i);
+      return (
+        u === undefined ||
+        !this.typedBy(
+          u.raw,
+          p,
+          parts.filter((_, j) => j !== i),
+          u.at,
+        )
+      );
+    });
+    if (kept.length === 0) return { kind: "any" };
+    return kept.length === 1 ? (kept[0] as SchemaNode) : mergeIntersection(kept);
+  }
+
+  /**
+   * The parts a composition's own keywords and `allOf` members make (`branch`: a member without a type of its own
+   * takes the parent's), and which of them are untyped (by their index), to read as JSON Schema does (`typedBy`).
+   */
+  private allOfParts(
+    s: Json,
+    own: Json,
+    branch: ((v: unknown) => unknown) | undefined,
+    at: At,
+  ): { parts: SchemaNode[]; untyped: Map<number, { raw: Json; at: At }> } {
+    const parts: SchemaNode[] = [];
+    const untyped = new Map<number, { raw: Json; at: At }>();
+    if (Object.keys(own).length > 0 && !(branch && Object.keys(own).length === 1)) {
+      untyped.set(parts.length, { raw: own, at });
+      parts.push(this.core(own, at));
+    }
+    if (Array.isArray(s.allOf)) {
+      s.allOf.forEach((p, i) => {
+        const raw = branch ? branch(p) : p;
+        const here = child(at, "allOf", i);
+        if (raw && typeof raw === "object" && !Array.isArray(raw) && (raw as Json).$ref === undefined)
+          untyped.set(parts.length, { raw: raw as Json, at: here });
+        parts.push(this.convert(raw, here));
+      });
+    }
+    return { parts, untyped };
   }
 
   /**
@@ -1023,6 +1094,25 @@ function intOrString(s: Json): boolean {
   if (s["x-kubernetes-int-or-string"] === true) return s.type === undefined || s.type === "string";
   return s.format === "int-or-string" && (s.type === undefined || s.type === "string");
 }
+
+/** The keywords `typesOf` reads a type from when none is named. */
+const TYPING_KEYWORDS = [
+  "properties",
+  "additionalProperties",
+  "required",
+  "minProperties",
+  "maxProperties",
+  "items",
+  "prefixItems",
+  "minItems",
+  "maxItems",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "multipleOf",
+];
 
 function typesOf(s: Json): string[] {
   if (intOrString(s)) return ["integer", "string"];
