@@ -1,7 +1,8 @@
 import { Kind, parse } from "graphql";
-import type { Binding, GraphqlBinding, HttpBinding, HttpParam } from "../../src/catalog.js";
+import type { Binding, GraphqlBinding, HttpBinding, HttpParam, ServerTemplate } from "../../src/catalog.js";
 import type { Change } from "./change.js";
 import { canonical } from "./narrows.js";
+import { templateChanges } from "./servers.js";
 
 /**
  * What changed in how a tool reaches its upstream when its summary (method and path, GraphQL operation, handler
@@ -55,13 +56,19 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
       canonical([x.style, x.explode, x.allowReserved ?? false, x.contentType ?? null]);
     if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
   }
-  // The whole server: its url, the spec server it stands in for and a relative reference (what a proxy base gets).
-  if (canonical(was.server ?? null) !== canonical(now.server ?? null)) {
+  // The whole server: its url, the spec server it stands in for and a relative reference (what a proxy base gets);
+  // its template (what the tenant lock reads) on its own.
+  const { template: wasTemplate, ...wasServer } = was.server ?? {};
+  const { template: nowTemplate, ...nowServer } = now.server ?? {};
+  if (canonical(was.server ? wasServer : null) !== canonical(now.server ? nowServer : null)) {
     let [a, b] = [serverText(was.server), serverText(now.server)];
     if (a === b)
       [a, b] = [`${a} instead of ${was.server?.instead}`, `${b} instead of ${now.server?.instead}`];
     push("upstream server changed", `${a} -> ${b}`, true);
   }
+  const templates = (t: ServerTemplate | undefined) => (t === undefined ? [] : [t]);
+  for (const c of templateChanges(templates(wasTemplate), templates(nowTemplate)))
+    push(c.kind, c.detail, c.widens);
   // The body's fields follow the arguments (added or removed ones are reported with them): the rest is compared.
   const shape = (b: HttpBinding) => {
     if (b.body === undefined) return "null";

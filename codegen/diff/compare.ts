@@ -1,10 +1,11 @@
 import type { CatalogDocument, CatalogTool, JsonSchema, Safety, Source } from "../../src/catalog.js";
-import { setOwn } from "../../src/catalog.js";
+import { serverTemplatesOf, setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
 import { compareBinding } from "./binding.js";
 import type { Change } from "./change.js";
 import { ANNOTATIONS, acceptsNoMore, canonical } from "./narrows.js";
+import { templateChanges } from "./servers.js";
 
 export type { Change } from "./change.js";
 
@@ -472,7 +473,10 @@ function compareEnv(
       out.push({ subject: "catalog", kind: "env variable removed", detail: e.name, widens: false });
 }
 
-/** Sources added (widens), with another endpoint or credentials (widens), or another argument naming rule. */
+/**
+ * Sources added (widens), with another endpoint or credentials (widens), another argument naming rule, or other
+ * server templates (the tenant lock's reading of the base URL: `templateChanges`).
+ */
 function compareSources(
   before: CatalogDocument["sources"],
   after: CatalogDocument["sources"],
@@ -497,6 +501,9 @@ function compareSources(
         widens: true,
       });
     }
+    if (old)
+      for (const c of templateChanges(serverTemplatesOf(old), serverTemplatesOf(s)))
+        out.push({ subject: "catalog", kind: c.kind, detail: `${s.id}: ${c.detail}`, widens: c.widens });
   }
 }
 

@@ -1,0 +1,57 @@
+import type { ServerTemplate } from "../../src/catalog.js";
+import { canonical } from "./narrows.js";
+
+/** One change of server templates, before its subject (the catalog, with the source, or a tool) is known. */
+export interface TemplateChange {
+  kind: string;
+  detail: string;
+  widens: boolean;
+}
+
+/** A variable's allowed values as diff prints them: `a, b`, or `any` with no `enum`. */
+function allowed(variable: ServerTemplate["variables"][number] | undefined): string {
+  return variable?.enum === undefined ? "any" : variable.enum.join(", ");
+}
+
+/**
+ * What changed in the server URL templates the tenant lock reads a base URL against (a source's, or an
+ * operation's own): a template gone or replaced widens, since a base URL of its form (another tenant's host) is no
+ * longer held to the lock and may now receive the calls' credentials; one added only adds a reading. A variable's
+ * `enum` is reported without widening: it limits no call (no server variable is a client's argument).
+ */
+export function templateChanges(
+  before: readonly ServerTemplate[],
+  after: readonly ServerTemplate[],
+): TemplateChange[] {
+  const out: TemplateChange[] = [];
+  const now = new Map(after.map((t) => [t.template, t]));
+  const was = new Set(before.map((t) => t.template));
+  const removed = before.filter((t) => !now.has(t.template));
+  const added = after.filter((t) => !was.has(t.template));
+  const paired = Math.min(removed.length, added.length);
+  for (let i = 0; i < paired; i++)
+    out.push({
+      kind: "server template changed",
+      detail: `${removed[i]!.template} -> ${added[i]!.template}`,
+      widens: true,
+    });
+  for (const t of removed.slice(paired))
+    out.push({ kind: "server template removed", detail: t.template, widens: true });
+  for (const t of added.slice(paired))
+    out.push({ kind: "server template added", detail: t.template, widens: false });
+  for (const t of before) {
+    const kept = now.get(t.template);
+    if (kept === undefined) continue;
+    for (const name of new Set([...t.variables, ...kept.variables].map((v) => v.name))) {
+      const old = t.variables.find((v) => v.name === name);
+      const neu = kept.variables.find((v) => v.name === name);
+      if (canonical(old?.enum ?? null) !== canonical(neu?.enum ?? null))
+        out.push({
+          kind: "server variable values changed",
+          detail: `{${name}} in ${t.template}: ${allowed(old)} -> ${allowed(neu)}`,
+          widens: false,
+        });
+    }
+  }
+  return out;
+}
