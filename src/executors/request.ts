@@ -9,7 +9,7 @@ import {
   isMethodOverrideName,
   mayHoldDotSegment,
   NameOwners,
-  nameKey,
+  nameKeys,
   serializeCookieParam,
   serializeHeaderParam,
   serializePathParam,
@@ -115,8 +115,8 @@ export interface PreparedBinding {
   accept: string;
   /** Per parameter, in the binding's order: what its name is compared as (see `slotOf`). */
   slots: ParamSlot[];
-  /** `baseQueryNames` as `NameOwners` compares them (`nameKey`), in the same order. */
-  baseQueryKeys: string[];
+  /** `baseQueryNames` as `NameOwners` compares them (`nameKeys`), in the same order. */
+  baseQueryKeys: string[][];
   /** The parser reads `origin` followed by a path as this origin (see `parserKeeps`). */
   originKept: boolean;
 }
@@ -124,8 +124,8 @@ export interface PreparedBinding {
 /** A parameter's name as each check reads it, made once per binding instead of on every call. */
 interface ParamSlot {
   param: HttpParam;
-  /** Query and cookie: the name's `nameKey` (who owns it). */
-  key: string;
+  /** Query and cookie: the name's readings, `nameKeys` (who owns it). */
+  keys: string[];
   /** Header: the name in lower case, as sent and as compared with a credential's header. */
   lowerName: string;
   /** Header: no argument may set it (`isReservedHeader`). */
@@ -136,7 +136,7 @@ function slotOf(param: HttpParam): ParamSlot {
   const lowerName = param.name.toLowerCase();
   return {
     param,
-    key: param.in === "query" || param.in === "cookie" ? nameKey(param.name) : "",
+    keys: param.in === "query" || param.in === "cookie" ? nameKeys(param.name) : [],
     lowerName,
     reservedHeader: param.in === "header" && isReservedHeader(lowerName),
   };
@@ -184,7 +184,7 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
     template,
     accept: acceptFor(binding),
     slots: binding.params.map(slotOf),
-    baseQueryKeys: baseQueryNames.map(nameKey),
+    baseQueryKeys: baseQueryNames.map(nameKeys),
     originKept: new URL(`${base.origin}/`).origin === base.origin,
   };
   if (!byBase || byBase.size >= MAX_BASES_PER_BINDING) {
@@ -392,15 +392,15 @@ function claimParams({ prepared, args, params }: PlacedArguments, auth: AuthPlac
   const queryNames = new NameOwners("query parameter");
   const cookieNames = new NameOwners("cookie");
   prepared.baseQueryNames.forEach((name, i) => {
-    queryNames.claimKey(prepared.baseQueryKeys[i] as string, name, { baseUrl: true });
+    for (const key of prepared.baseQueryKeys[i]!) queryNames.claimKey(key, name, { baseUrl: true });
   });
   for (const [name] of auth.query) queryNames.claim(name, { credential: true });
   for (const [name] of auth.cookies) cookieNames.claim(name, { credential: true });
   // A declared name whose argument is absent stays that argument's: no other argument may fill it in.
-  for (const { param, key } of prepared.slots) {
+  for (const { param, keys } of prepared.slots) {
     if (args[param.arg] !== undefined && args[param.arg] !== null) continue;
-    if (param.in === "query") queryNames.reserveKey(key, param.arg);
-    else if (param.in === "cookie") cookieNames.reserveKey(key, param.arg);
+    const names = param.in === "query" ? queryNames : param.in === "cookie" ? cookieNames : undefined;
+    for (const key of keys) names?.reserveKey(key, param.arg);
   }
 
   const query: string[] = [];

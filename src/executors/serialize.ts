@@ -169,13 +169,14 @@ export class NameOwners {
   /**
    * Reserves a declared name for its absent argument: a policy reads the scoped path, listing prefix or
    * tenant from its own argument, so an exploded object that adds `path=infra/db` while `path` is absent would
-   * reach the upstream unchecked.
+   * reach the upstream unchecked. A name PHP reads otherwise (`api[key` is its `api_key`) is reserved under that
+   * reading too.
    */
   reserve(name: string, arg: string): void {
-    this.reserveKey(nameKey(name), arg);
+    for (const key of nameKeys(name)) this.reserveKey(key, arg);
   }
 
-  /** `reserve` with the name's `nameKey` already made (a declared name's, made once per binding). */
+  /** `reserve` with a reading of the name (`nameKeys`) already made (a declared name's, made once per binding). */
   reserveKey(key: string, arg: string): void {
     const args = this.declared.get(key) ?? new Set<string>();
     args.add(arg);
@@ -183,13 +184,11 @@ export class NameOwners {
   }
 
   claim(name: string, owner: NameOwner): void {
-    this.claimKey(nameKey(name), name, owner);
     // A name PHP reads otherwise (`api[key` is its `api_key`) is claimed under that reading too.
-    const php = unclosedKey(name);
-    if (php !== undefined) this.claimKey(php, name, owner);
+    for (const key of nameKeys(name)) this.claimKey(key, name, owner);
   }
 
-  /** `claim` with the name's `nameKey` already made. */
+  /** `claim` with a reading of the name (`nameKeys`) already made. */
   claimKey(key: string, name: string, owner: NameOwner): void {
     const declaredBy = this.declared.get(key);
     if (declaredBy !== undefined && "arg" in owner && !declaredBy.has(owner.arg)) {
@@ -238,6 +237,12 @@ function sameOwner(a: NameOwner, b: NameOwner): boolean {
  */
 export function nameKey(name: string): string {
   return readKey(name, true);
+}
+
+/** Every reading of a name that `NameOwners` compares: its `nameKey`, and its `unclosedKey` when it has one. */
+export function nameKeys(name: string): string[] {
+  const php = unclosedKey(name);
+  return php === undefined ? [nameKey(name)] : [nameKey(name), php];
 }
 
 /**
