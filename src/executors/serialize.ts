@@ -158,12 +158,19 @@ export type NameOwner = { arg: string } | { credential: true } | { baseUrl: true
  * Who set each name of one query string, cookie header or form body: every name must come from exactly one
  * source. Otherwise an exploded object could add `api_key=attacker` before the credential's own `api_key`, or a
  * second `tenant` before the locked one, and many servers take the first value they see. Names are compared as
- * loosely as servers read them (`nameKey`).
+ * loosely as servers read them (`nameKey`, `unclosedKey`): a bracketed name (`page[size]`) is a path, and two
+ * names clash when one's path is the other's or leads to it (`page` and `page[size]`: PHP and Rack make `page` an
+ * array of the one or a string of the other), not when they only share a root (`page[size]` and `page[number]`
+ * are two members of one array, JSON:API's pagination and filters).
  */
 export class NameOwners {
   private readonly owners = new Map<string, NameOwner>();
+  /** The sources that claimed a name under each path prefix (`page` of `page[size]`); empty without brackets. */
+  private readonly under = new Map<string, NameOwner[]>();
   /** Names the binding declares, by the arguments declaring them: theirs whether or not the call gives them. */
   private readonly declared = new Map<string, Set<string>>();
+  /** The arguments declaring a name under each path prefix. */
+  private readonly declaredUnder = new Map<string, Set<string>>();
   constructor(private readonly where: string) {}
 
   /**
@@ -178,9 +185,8 @@ export class NameOwners {
 
   /** `reserve` with a reading of the name (`nameKeys`) already made (a declared name's, made once per binding). */
   reserveKey(key: string, arg: string): void {
-    const args = this.declared.get(key) ?? new Set<string>();
-    args.add(arg);
-    this.declared.set(key, args);
+    addTo(this.declared, key, arg);
+    for (const prefix of prefixesOf(key)) addTo(this.declaredUnder, prefix, arg);
   }
 
   claim(name: string, owner: NameOwner): void {
@@ -190,19 +196,39 @@ export class NameOwners {
 
   /** `claim` with a reading of the name (`nameKeys`) already made. */
   claimKey(key: string, name: string, owner: NameOwner): void {
-    const declaredBy = this.declared.get(key);
-    if (declaredBy !== undefined && "arg" in owner && !declaredBy.has(owner.arg)) {
-      const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
-      const by = [...declaredBy].filter((arg) => !arg.startsWith("$env:"));
-      throw new ArgumentError(
-        `argument '${owner.arg}' would set the ${this.where} name ${shown}, which ${by.length > 0 ? `belongs to argument '${by[0]}'` : "the server's configuration sets"}; set it through that argument only`,
-      );
+    const prefixes = prefixesOf(key);
+    if ("arg" in owner) {
+      this.refuseDeclared(this.declared.get(key), name, owner.arg);
+      this.refuseDeclared(this.declaredUnder.get(key), name, owner.arg);
+      for (const prefix of prefixes) this.refuseDeclared(this.declared.get(prefix), name, owner.arg);
     }
+    for (const prefix of prefixes) {
+      const above = this.owners.get(prefix);
+      if (above !== undefined) this.refuseClash(above, owner, name);
+    }
+    for (const below of this.under.get(key) ?? []) this.refuseClash(below, owner, name);
     const current = this.owners.get(key);
-    if (current === undefined) {
-      this.owners.set(key, owner);
-      return;
+    if (current === undefined) this.owners.set(key, owner);
+    else this.refuseClash(current, owner, name);
+    for (const prefix of prefixes) {
+      const sources = this.under.get(prefix);
+      if (sources === undefined) this.under.set(prefix, [owner]);
+      else if (!sources.some((source) => sameOwner(source, owner))) sources.push(owner);
     }
+  }
+
+  private refuseDeclared(declaredBy: Set<string> | undefined, name: string, arg: string): void {
+    if (declaredBy === undefined) return;
+    const others = [...declaredBy].filter((other) => other !== arg);
+    if (others.length === 0) return;
+    const shown = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+    const by = others.filter((other) => !other.startsWith("$env:"));
+    throw new ArgumentError(
+      `argument '${arg}' would set the ${this.where} name ${shown}, which ${by.length > 0 ? `belongs to argument '${by[0]}'` : "the server's configuration sets"}; set it through that argument only`,
+    );
+  }
+
+  private refuseClash(current: NameOwner, owner: NameOwner, name: string): void {
     if (sameOwner(current, owner)) return;
     const [arg, other] = "arg" in owner ? [owner, current] : [current, owner];
     if (!("arg" in arg)) throw new Error(`the ${this.where} name ${name} has two fixed sources`);
@@ -223,20 +249,50 @@ export class NameOwners {
   }
 }
 
+function addTo(map: Map<string, Set<string>>, key: string, arg: string): void {
+  const args = map.get(key);
+  if (args === undefined) map.set(key, new Set([arg]));
+  else args.add(arg);
+}
+
+/** The path separator of a `nameKey` (`page[size]` is `page` + SEP + `size`): a NUL ends every name read. */
+const SEP = "\0";
+
+/** A key's proper prefixes (`a`, `a SEP b` of `a SEP b SEP c`); none for a name without brackets. */
+function prefixesOf(key: string): string[] {
+  const out: string[] = [];
+  for (let at = key.indexOf(SEP); at !== -1; at = key.indexOf(SEP, at + 1)) out.push(key.slice(0, at));
+  return out;
+}
+
 function sameOwner(a: NameOwner, b: NameOwner): boolean {
   if ("arg" in a) return "arg" in b && a.arg === b.arg;
   return ("credential" in a && "credential" in b) || ("baseUrl" in a && "baseUrl" in b);
 }
 
 /**
- * A query, form or cookie name as the loosest server reads it: case-insensitively, up to the first `[` (PHP and
- * Rails read `a[b]` as `a`) or NUL byte, without leading whitespace, with `.` and spaces as `_`. PHP
+ * A query, form or cookie name as the loosest server reads it: case-insensitively, up to a NUL byte, without
+ * leading whitespace, with `.` and spaces as `_` in its root, and each closed, non-empty `[index]` after the root
+ * as a step of its path (`page[size]` is `page` then `size`), as PHP, Rack and qs read it. PHP
  * (php_register_variable_ex, for the query, form and multipart bodies and cookies alike) drops a name's leading
  * spaces, ends it at a NUL byte (a C string) and turns `.` and spaces into `_`: `%20api_key`, `api_key%00x` and
- * `api.key` all set `api_key` there.
+ * `api.key` all set `api_key` there. The path stops at an empty index (`ids[]` appends to `ids`, whatever its
+ * members are named) and at an index never closed (`a[b`, see `unclosedKey`), so it is the part of the name every
+ * reading shares; names clash when one path is the other's or leads to it (`NameOwners`).
  */
 export function nameKey(name: string): string {
-  return readKey(name, true);
+  const text = name.includes("\0") ? name.split("\0")[0]! : name;
+  const root = readKey(text, true);
+  let at = text.indexOf("[");
+  if (at === -1) return root;
+  let key = root;
+  while (text[at] === "[") {
+    const close = text.indexOf("]", at + 1);
+    if (close === -1 || close === at + 1) break;
+    key += `${SEP}${text.slice(at + 1, close).toLowerCase()}`;
+    at = close + 1;
+  }
+  return key;
 }
 
 /** Every reading of a name that `NameOwners` compares: its `nameKey`, and its `unclosedKey` when it has one. */

@@ -5,8 +5,11 @@ import { type Served, serveOverStdio } from "../helpers/mcp.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
 
 /**
- * A declared name whose `[` is never closed (`a[b`) is kept for its argument under PHP's reading too (`a_b`, `a.b`),
- * whether or not the call gives it: an exploded object's `a_b` key was sent while the argument was left out.
+ * Bracketed query, cookie and form names (`page[size]`, JSON:API's pagination and filters) are compared as the
+ * paths PHP, Rack and qs read them: `page[size]` and `page[number]` are two members of `page` and may come from two
+ * arguments (they were refused as both setting `page`), while a name that is another's or leads to it still has
+ * one source (`filter` as a deepObject cannot set the declared `filter[tenant]`). A declared name whose `[` is never
+ * closed (`a[b`) is kept for its argument under PHP's reading too (`a_b`, `a.b`), whether or not the call gives it.
  */
 
 const SPEC = `openapi: 3.0.3
@@ -83,7 +86,52 @@ async function call(name: string, args: Record<string, unknown>) {
   return { result, sent: upstream.received.slice(before) };
 }
 
-describe("names PHP reads otherwise", () => {
+describe("bracketed names are compared as paths", () => {
+  it("page[size], page[number], filter[status] and filter[type] from four arguments all reach the upstream", async () => {
+    const { result, sent } = await call("list_items", {
+      page_size: 20,
+      page_number: 3,
+      filter_status: "live",
+      filter_type: "book",
+    });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(sent).toHaveLength(1);
+    expect([...sent[0]!.query.entries()]).toEqual([
+      ["page[size]", "20"],
+      ["page[number]", "3"],
+      ["filter[status]", "live"],
+      ["filter[type]", "book"],
+    ]);
+  });
+
+  it("urlencoded body fields meta[a] and meta[b] from two arguments are both sent", async () => {
+    const { result, sent } = await call("post_form", { meta_a: "1", meta_b: "2" });
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(sent[0]!.body.toString()).toBe("meta%5Ba%5D=1&meta%5Bb%5D=2");
+  });
+
+  it("a deepObject sets its other members, never the declared filter[tenant], given or not", async () => {
+    const other = await call("list_things", { filter: { status: "live" } });
+    expect(other.result.isError, JSON.stringify(other.result)).toBeFalsy();
+    expect([...other.sent[0]!.query.entries()]).toEqual([["filter[status]", "live"]]);
+
+    for (const args of [
+      { filter: { tenant: "other" } },
+      { filter: { tenant: "other" }, filter_tenant: "acme" },
+    ]) {
+      const { result, sent } = await call("list_things", args);
+      expect(result.isError, JSON.stringify(args)).toBe(true);
+      expect(result.content?.[0]?.text).toMatch(/filter\[tenant\]/);
+      expect(sent).toEqual([]);
+    }
+    const both = await call("list_things", { filter: { status: "live" }, filter_tenant: "acme" });
+    expect(both.result.isError, JSON.stringify(both.result)).toBeFalsy();
+    expect([...both.sent[0]!.query.entries()]).toEqual([
+      ["filter[status]", "live"],
+      ["filter[tenant]", "acme"],
+    ]);
+  });
+
   it("an unclosed a[b is kept for its argument as PHP reads it (a_b, a.b), also when the call leaves it out", async () => {
     for (const key of ["a_b", "a.b", "A_B", "a b"]) {
       const { result, sent } = await call("list_odd", { opts: { [key]: "x" } });
