@@ -284,7 +284,7 @@ function previewForArgument(ctx: CallContext, would: string, shown: unknown): To
     confirmation_required: true,
     tool: ctx.calledAs,
     would,
-    arguments: shown,
+    arguments: previewed(shown),
     next: `nothing was changed. Show this to the user; only once they agree to exactly this, repeat the call with ${CONFIRM_ARG}: true. To cancel, do nothing.`,
     correlation_id: ctx.correlationId,
   };
@@ -405,7 +405,7 @@ function issuePreview(
     confirmation_required: true,
     tool: ctx.calledAs,
     would,
-    arguments: shown,
+    arguments: previewed(shown),
     confirmation_token: issued.token,
     expires_at: new Date(issued.expiresAt).toISOString(),
     next: `nothing was changed. To go ahead, repeat the identical call with ${TOKEN_ARG} set to this token (single use, valid until expires_at); to cancel, do nothing.`,
@@ -417,6 +417,23 @@ function issuePreview(
     JSON.stringify(preview),
     CONFIRMATION_REQUIRED,
   );
+}
+
+/**
+ * The most characters of one string a preview's `arguments` show. A preview goes back to the model and is shown to
+ * a person: an argument of a megabyte (a file's base64) was echoed whole, doubling what the call cost the model's
+ * context for text nobody reads. The token still binds the arguments as given, which the repeated call sends.
+ */
+const PREVIEW_VALUE_CHARS = 1000;
+
+/** `shown` with every string longer than `PREVIEW_VALUE_CHARS`, at any depth, cut (saying how much was left out). */
+function previewed(value: unknown): unknown {
+  if (typeof value === "string") return cut(value, PREVIEW_VALUE_CHARS);
+  if (Array.isArray(value)) return value.map(previewed);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) setOwn(out, key, previewed(item));
+  return out;
 }
 
 /**

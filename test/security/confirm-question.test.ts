@@ -127,4 +127,23 @@ describe("the confirmation question", () => {
       last: "the-last-argument",
     });
   });
+
+  it("the preview cuts a long value (a file's base64) instead of echoing it; its token sends it whole", async () => {
+    // Before: the preview carried all 300,000 characters back to the model.
+    const blob = Buffer.alloc(225_000, 7).toString("base64");
+    const big = { ...args, last: blob };
+    const result = await plain.client.callTool({ name: "purge_item", arguments: big });
+    const preview = textJson(result);
+    expect(preview.confirmation_required).toBe(true);
+    expect(preview.arguments.last).toBe(`${blob.slice(0, 1000)}… (${blob.length - 1000} more characters)`);
+    expect(JSON.stringify(result).length).toBeLessThan(20_000);
+    const before = upstream.received.length;
+    const again = await plain.client.callTool({
+      name: "purge_item",
+      arguments: { ...big, confirmation_token: preview.confirmation_token },
+    });
+    expect(again.isError, JSON.stringify(again).slice(0, 500)).toBeFalsy();
+    expect(upstream.received).toHaveLength(before + 1);
+    expect(JSON.parse(upstream.received.at(-1)!.body.toString()).last).toBe(blob);
+  });
 });
