@@ -258,6 +258,15 @@ describe("catalog.json keeps every server template the base URL may be configure
     ]);
   });
 
+  it("the warning is located at the server's url, the second one's on its line", async () => {
+    const { warnings } = await generate(`
+  - { url: "https://api.x.com" }
+  - url: "https://{tenant}.x.com/v1"`);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("openapi.yaml:5:");
+    expect(warnings[0]).toContain("#/servers/1/url");
+  });
+
   it("a server whose variable is undeclared is kept as a template though it is no default", async () => {
     const { base, servers, warnings } = await generate('[{ url: "https://{tenant}.x.com/v1" }]');
     expect(base?.default).toBeUndefined();

@@ -457,7 +457,11 @@ function usableServers(
   const instead = kept.some((u) => /^https?:\/\//i.test(u))
     ? "the next absolute server is the base URL's default"
     : "the base URL has no default and must be set";
-  diags.warn("TW133", `the document's server "${bad}" ${why}: ${instead}`, spec.root.ref("#/servers"), fix);
+  // Located at the entry's url (`#/servers/1/url`), found as serverUrls read it; the list's when none is.
+  const list = (spec.root.data as Json).servers as unknown[];
+  const at = list.findIndex((entry) => serverUrls([entry])[0] === bad);
+  const where = at < 0 ? "#/servers" : `#/servers/${at}/url`;
+  diags.warn("TW133", `the document's server "${bad}" ${why}: ${instead}`, spec.root.ref(where), fix);
   return { kept, setAside: short };
 }
 
