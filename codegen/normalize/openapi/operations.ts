@@ -26,12 +26,25 @@ type Json = Record<string, unknown>;
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"] as const;
 const LOCATIONS = new Set<ParamLocation>(["path", "query", "header", "cookie"]);
 
-/** Follows `$ref`s of non-schema objects (parameters, bodies, responses) to the object and its location. */
+/** What a value is, in a message: `a string`, `an array`, `null`. */
+function valueKind(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `${/^[aeiou]/.test(typeof v) ? "an" : "a"} ${typeof v}`;
+}
+
+/**
+ * Follows `$ref`s of non-schema objects (parameters, bodies, responses) to the object and its location. A value
+ * that is no object (a `$ref` to a string, a number, an array, null) is `what`'s error, located where that value is
+ * written and naming where it was referred to from: before, the parameter, body or response was dropped in silence
+ * (a call sent without it). Without `said` (a second look at one already read) it says nothing.
+ */
 function deref(
   spec: OpenApiSpec,
   value: unknown,
   at: At,
   touched?: Set<string>,
+  said?: { diags: Diagnostics; what: string },
 ): { value: Json; at: At } | undefined {
   let v = value;
   let where = at;
@@ -46,7 +59,17 @@ function deref(
     v = r.value;
     where = { doc: r.doc, pointer: r.pointer };
   }
-  return v && typeof v === "object" ? { value: v as Json, at: where } : undefined;
+  if (v && typeof v === "object" && !Array.isArray(v)) return { value: v as Json, at: where };
+  if (said) {
+    const { diags, what } = said;
+    const from = where === at ? "" : ` (the $ref at ${at.doc.file}${at.pointer})`;
+    diags.error(
+      "TW133",
+      `${what} ${where.doc.file}${where.pointer}${from} is ${valueKind(v)}, not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what} object`,
+      where.doc.ref(where.pointer),
+    );
+  }
+  return undefined;
 }
 
 const FORM = "application/x-www-form-urlencoded";
@@ -100,8 +123,13 @@ class OperationReader {
     readonly diags: Diagnostics,
   ) {}
 
+  /** How a success response that is no object is said (`deref`). */
+  private get response() {
+    return { diags: this.diags, what: "response" };
+  }
+
   param(raw: unknown, at: At): OperationParam | undefined {
-    const d = deref(this.spec, raw, at, this.touched);
+    const d = deref(this.spec, raw, at, this.touched, { diags: this.diags, what: "parameter" });
     if (!d) return undefined;
     const form = formQueryString(d.value);
     const p = form?.param ?? d.value;
@@ -165,7 +193,7 @@ class OperationReader {
   }
 
   body(raw: unknown, at: At): OperationBody | undefined {
-    const d = deref(this.spec, raw, at, this.touched);
+    const d = deref(this.spec, raw, at, this.touched, { diags: this.diags, what: "request body" });
     if (!d) return undefined;
     const content = (d.value.content ?? {}) as Json;
     const contents: BodyContent[] = Object.keys(content).map((mediaType) => {
@@ -200,7 +228,12 @@ class OperationReader {
   private media(content: Json, mediaType: string, at: At): { value: Json; at: At } {
     const raw = content[mediaType];
     if (raw && typeof raw === "object" && typeof (raw as Json).$ref === "string")
-      return deref(this.spec, raw, at, this.touched) ?? { value: {}, at };
+      return (
+        deref(this.spec, raw, at, this.touched, { diags: this.diags, what: "media type" }) ?? {
+          value: {},
+          at,
+        }
+      );
     return { value: (raw ?? {}) as Json, at };
   }
 
@@ -217,7 +250,7 @@ class OperationReader {
     let fallback: OperationSuccess | undefined;
     const empty: string[] = [];
     for (const [i, status] of codes.entries()) {
-      const d = deref(this.spec, responses[status], child(at, status), this.touched);
+      const d = deref(this.spec, responses[status], child(at, status), this.touched, this.response);
       if (!d) continue;
       const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
       const mediaType = pickMediaType(Object.keys(contentOf(d.value, status, method)));
@@ -283,7 +316,7 @@ class OperationReader {
 
   private emptyOf(codes: string[], responses: Json, at: At, method: string): string[] {
     return codes.filter((status) => {
-      const d = deref(this.spec, responses[status], child(at, status));
+      const d = deref(this.spec, responses[status], child(at, status), undefined, this.response);
       return d !== undefined && pickMediaType(Object.keys(contentOf(d.value, status, method))) === undefined;
     });
   }
@@ -816,6 +849,11 @@ interface ReadOperation {
   scopes: string[];
 }
 
+/** A path item (its `$ref` followed), and the errors reading it raised (held). */
+function pathItem(spec: OpenApiSpec, raw: unknown, at: At, diags: Diagnostics) {
+  return diags.capture(() => deref(spec, raw, at, undefined, { diags, what: "path item" }));
+}
+
 /** Reads every path item's operations; a path item that cannot be dereferenced is unreadable. */
 function readPaths(
   sourceId: string,
@@ -830,7 +868,7 @@ function readPaths(
   const read: ReadOperation[] = [];
   for (const [path, rawItem] of Object.entries(((root.data as Json).paths ?? {}) as Json)) {
     const itemAt = child(base, "paths", path);
-    const { value: item, errors: itemErrors } = diags.capture(() => deref(spec, rawItem, itemAt));
+    const { value: item, errors: itemErrors } = pathItem(spec, rawItem, itemAt, diags);
     if (!item) {
       if (itemErrors.length > 0)
         unreadable.push({ path, problems: itemErrors, source: root.cheapRef(itemAt.pointer) });
@@ -844,7 +882,7 @@ function readPaths(
       // read there, its own references relative to that file.
       const writtenAt = child(item.at, ...where);
       const { value: node, errors } = diags.capture(() => {
-        const op = deref(spec, written, writtenAt, reader.touched);
+        const op = deref(spec, written, writtenAt, reader.touched, { diags, what: "operation" });
         if (op)
           return readOperation(
             sourceId,
