@@ -137,9 +137,11 @@ function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): En
         ? ""
         : relative?.startsWith("/")
           ? ` (scheme and host; the spec's server path ${relative} is added to every operation)`
-          : model.serverSetAside !== undefined
-            ? ` (the spec's server was set aside, ${model.serverSetAside} (TW133), so it is required)`
-            : " (the spec names none, so it is required)"
+          : model.serverRelative
+            ? " (the spec's server is relative to the URL the spec is served at, which a file has none of (TW133), so it is required: the URL that server names)"
+            : model.serverSetAside !== undefined
+              ? ` (the spec's server was set aside, ${model.serverSetAside} (TW133), so it is required)`
+              : " (the spec names none, so it is required)"
     }.${serverVariablesNote(model)}`,
     type: "url",
     ...(absolute ? { default: absolute } : { required: true }),

@@ -143,6 +143,34 @@ paths:
   });
 });
 
+// A server relative to the spec's own URL (`v1`, `.`, `./api`, `../v2`): OpenAPI resolves it against where the spec
+// is served, which a spec read from a file has none of. The base URL is required, as before; it was described as
+// "the spec names none", with no word at the server.
+describe("a server relative to the spec's own URL", () => {
+  it.each(["v1", ".", "./api", "../api/v2", "openapi.json"])(
+    "%s: a located warning, and the base URL's description says why it is required",
+    async (url) => {
+      const { doc, diags } = await generated(spec(`servers: [{ url: "${url}" }]`));
+      const base = doc.env.find((e) => e.name === "REL_BASE_URL");
+      expect(base?.required).toBe(true);
+      expect(base?.description).toBe(
+        "Base URL of the Rel API (the spec's server is relative to the URL the spec is served at, which a file has none of (TW133), so it is required: the URL that server names).",
+      );
+      const said = diags.items.filter((d) => d.code === "TW133");
+      expect(said.map((d) => `${d.source?.pointer} ${d.source?.line} ${d.message}`)).toEqual([
+        `#/servers/0/url 3 the document's server "${url}" is relative to the URL the spec itself is served at, which a spec read from a file has none of: the base URL has no default and must be set to the URL that server names`,
+      ]);
+      expect(said[0]?.fix).toContain("<NAME>_BASE_URL");
+    },
+  );
+
+  it("a server from the host's root (/v1) is no such server: its path is added, nothing said", async () => {
+    const { doc, diags } = await generated(spec('servers: [{ url: "/v1" }]'));
+    expect(diags.items.filter((d) => d.code === "TW133")).toEqual([]);
+    expect(doc.env.find((e) => e.name === "REL_BASE_URL")?.description).toContain("/v1 is added");
+  });
+});
+
 describe("a server URL holding a user and password", () => {
   // Written into the catalog as the base URL's default, they were both a secret in generated files and a default
   // the runtime refuses ("credentials inside the URL are not accepted"), so the server could not start without one.

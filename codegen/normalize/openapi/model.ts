@@ -159,6 +159,8 @@ export interface OpenApiSourceModel {
   servers: string[];
   /** Why the document's first server that cannot be the base URL's default was set aside (TW133), in a few words. */
   serverSetAside?: string;
+  /** The document's server is relative to the spec's own URL (`v1`, `./api`), which names none here (TW133). */
+  serverRelative?: true;
   /** The first absolute server's variables as the spec writes them (its URL template, each default and `enum`). */
   serverVariables?: { template: string; variables: { name: string; default?: string; enum?: string[] }[] };
   /** Every absolute server of the document with a `{variable}`, as a template (`Source.servers`), in spec order. */

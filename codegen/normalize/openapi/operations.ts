@@ -499,6 +499,24 @@ function usableServers(
 }
 
 /**
+ * Whether the document's first server is relative to where the spec is served and not to its host's root (`v1`,
+ * `./api`, `.`, `../v2`, ""): OpenAPI resolves it against the spec's own URL, which a spec read from a file does not
+ * have, so it names no URL toolwright can send to; the base URL has no default. Said located (TW133): the base URL's
+ * description said "the spec names none" of a spec that named one. A server holding an unfilled `{variable}` is
+ * refused by `unfilledServer` instead.
+ */
+function relativeServer(url: string, spec: OpenApiSpec, diags: Diagnostics): boolean {
+  if (url.startsWith("/") || /\{[^}]*\}/.test(url)) return false;
+  diags.warn(
+    "TW133",
+    `the document's server "${url}" is relative to the URL the spec itself is served at, which a spec read from a file has none of: the base URL has no default and must be set to the URL that server names`,
+    spec.root.ref("#/servers/0/url"),
+    "Set the base URL (the bare catalog's <NAME>_BASE_URL, or the manifest's sources.<id>.base_url) to the API's URL; or write it in the spec's servers, absolute (\"https://api.example.com/v1\") or from the host's root (\"/v1\"), in the spec or a patch.",
+  );
+  return true;
+}
+
+/**
  * Where an operation with its own `servers` (or its path item's) is sent while the source's base URL is the
  * document's server: the first of them (the first https one when the document's server is https), a relative one
  * resolved against the document's server (RFC 3986, as a browser would) and kept as written (`relative`), for the
@@ -810,6 +828,7 @@ export function normalizeOpenApi(
   // Every operation's path would start with the literal text: the spec is refused, located.
   if (relative !== undefined)
     unfilledServer([relative], child({ doc: spec.root, pointer: "#" }, "servers"), diags, "the document's");
+  const serverRelative = relative !== undefined && relativeServer(relative, spec, diags);
   const { read, unreadable } = readPaths(sourceId, spec, reader, diags, {
     rootSecurity,
     pathPrefix,
@@ -831,6 +850,7 @@ export function normalizeOpenApi(
     ...(typeof info.description === "string" ? { description: info.description } : {}),
     servers,
     ...(setAside !== undefined ? { serverSetAside: setAside } : {}),
+    ...(serverRelative ? { serverRelative } : {}),
     ...serverVariablesOf(data.servers),
     ...documentTemplates(data.servers),
     securitySchemes: securitySchemes(spec, diags),
