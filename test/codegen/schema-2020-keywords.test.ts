@@ -271,6 +271,22 @@ const rows: Row[] = [
     values: [{ d: 1.5 }, { d: true }, { d: 2 }, {}],
     widened: ["not"],
   },
+  // The same with the 64-bit integer or decimal named by a `$ref` (a component, as most specs write an id): the
+  // `not` was published, refusing the digits the input form takes.
+  {
+    name: "not: beside anyOf of a $ref to a 64-bit integer is not enforced, as beside the integer inline",
+    schema: { anyOf: [{ $ref: "#/components/schemas/Id" }, { type: "boolean" }], not: { type: "string" } },
+    components: { Id: { type: "integer", format: "int64" } },
+    values: [5, "9007199254740993", true, "x"],
+    widened: ["not"],
+  },
+  {
+    name: "not: beside allOf of a $ref to a decimal is not enforced",
+    schema: { allOf: [{ $ref: "#/components/schemas/Amount" }], not: { const: 1.5 } },
+    components: { Amount: { type: "number", format: "decimal" } },
+    values: [1.5, 2, "2.25"],
+    widened: ["not"],
+  },
   {
     name: "not: any value beside it is not enforced",
     schema: { not: { type: "null" } },

@@ -1015,7 +1015,12 @@ export class SchemaConverter {
    */
   private notSchema(raw: unknown, host: SchemaNode, at: At): SchemaNode | undefined {
     const inner = host.kind === "nullable" ? host.inner : host;
-    if (inner.kind === "any" || inner.kind === "ref" || inner.kind === "never" || holdsWideNumber(inner))
+    if (
+      inner.kind === "any" ||
+      inner.kind === "ref" ||
+      inner.kind === "never" ||
+      holdsWideNumber(inner, this.symbols)
+    )
       return undefined;
     if (!readNeverWider(raw)) return undefined;
     const node = this.convert(raw, child(at, "not"));
@@ -1045,12 +1050,20 @@ export class SchemaConverter {
 /**
  * Whether a value the node takes may be a 64-bit or decimal number (`wideNumber`), whose input form also takes its
  * digits as a string: the node itself, or a type of a type list (`type: [integer, string]`, `format: int64`), a
- * branch or a part written inline, so that `not` beside a type list is judged as beside the one type.
+ * branch or a part, written inline or named by a `$ref` (followed; one not converted yet, in a recursion, counts
+ * as one that may), so that `not` beside a type list is judged as beside the one type. A `$ref` was not followed:
+ * `not: {type: string}` beside `anyOf: [$ref: Int64, ...]` was published, refusing the digits the input form takes.
  */
-function holdsWideNumber(node: SchemaNode): boolean {
-  if (node.kind === "nullable") return holdsWideNumber(node.inner);
-  if (node.kind === "union") return node.variants.some(holdsWideNumber);
-  if (node.kind === "intersection") return node.parts.some(holdsWideNumber);
+function holdsWideNumber(node: SchemaNode, symbols: SymbolTable, seen = new Set<string>()): boolean {
+  if (node.kind === "ref") {
+    if (seen.has(node.target)) return false;
+    if (!symbols.isDefined(node.target)) return true;
+    seen.add(node.target);
+    return holdsWideNumber(symbols.get(node.target).schema, symbols, seen);
+  }
+  if (node.kind === "nullable") return holdsWideNumber(node.inner, symbols, seen);
+  if (node.kind === "union") return node.variants.some((v) => holdsWideNumber(v, symbols, seen));
+  if (node.kind === "intersection") return node.parts.some((p) => holdsWideNumber(p, symbols, seen));
   return wideNumber(node);
 }
 
