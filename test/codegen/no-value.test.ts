@@ -75,6 +75,39 @@ const rows: Row[] = [
     pointer: `${AT}/required`,
     values: [{}, { a: "x" }, { b: 1 }, { a: "x", b: 1 }],
   },
+  // A `not` naming types only that cover the schema's type, and a required property whose own schema takes no
+  // value: nothing was said (the tool refused every argument there, without a word).
+  {
+    name: "a not taking every value of the type",
+    schema: { type: "string", not: { type: "string" } },
+    why: "its not takes every string value, all that its type allows",
+    pointer: AT,
+    values: ["a", "", 1, null],
+  },
+  {
+    name: "a not of number beside an integer, with an annotation",
+    schema: {
+      type: "object",
+      properties: { n: { type: "integer", not: { type: "number", description: "d" } } },
+    },
+    why: "its not takes every integer value, all that its type allows",
+    pointer: `${AT}/properties/n`,
+    values: [{}, { n: 1 }, { n: 1.5 }, { n: "1" }],
+  },
+  {
+    name: "not: true beside a type",
+    schema: { type: "boolean", not: true },
+    why: "its not takes every boolean value, all that its type allows",
+    pointer: AT,
+    values: [true, false, 1],
+  },
+  {
+    name: "a required property whose schema is false",
+    schema: { type: "object", properties: { x: false, y: { type: "string" } }, required: ["x"] },
+    why: 'it requires "x", a property whose own schema takes no value',
+    pointer: AT,
+    values: [{}, { x: 1 }, { y: "a" }, { x: null, y: "a" }],
+  },
 ];
 
 function specCheck(row: Row) {
@@ -124,6 +157,19 @@ describe("a schema no value satisfies", () => {
       { type: "object", required: ["x-a"], patternProperties: { "^x-": {} }, additionalProperties: false },
     ],
     ["a recursive $ref", { $ref: "#/components/schemas/Tree", type: "object" }],
+    ["a not of the type beside null (3.1)", { type: ["string", "null"], not: { type: "string" } }],
+    ["a not of integers beside a number", { type: "number", not: { type: "integer" } }],
+    ["a not with a bound beside its type", { type: "string", not: { type: "string", minLength: 3 } }],
+    ["not: {} naming no type (a forbidden value on purpose)", { not: {} }],
+    // `not` beside any value is not carried (said as not enforced): the property takes any value, no contradiction.
+    [
+      "a required property of not: {} alone",
+      { type: "object", properties: { z: { not: {} } }, required: ["z"] },
+    ],
+    [
+      "a property forbidden on purpose, not required",
+      { type: "object", properties: { legacy: { not: {} }, a: { type: "string" } }, required: ["a"] },
+    ],
   ])("%s: nothing said", (_, schema) => {
     const out = emit(schema, "3.1", {
       Pet: PET,
@@ -133,6 +179,22 @@ describe("a schema no value satisfies", () => {
       },
     });
     expect(out.diags.filter((d) => d.message.startsWith("no value satisfies"))).toEqual([]);
+  });
+});
+
+describe("a not covering a 64-bit integer's type", () => {
+  it("is said, and that the tool takes what the type allows (its not is not carried beside the digits form)", () => {
+    const out = emit({ type: "integer", format: "int64", not: { type: "integer" } });
+    const said = out.diags.filter((d) => d.message.startsWith("no value satisfies"));
+    expect(said.map((d) => [d.code, d.severity, d.message, d.source?.pointer])).toEqual([
+      [
+        "TW134",
+        "warning",
+        "no value satisfies this schema: its not takes every integer value, all that its type allows; its not is not enforced here, so the tool takes what the type allows",
+        AT,
+      ],
+    ]);
+    expect(out.json).toEqual({ type: "integer", format: "int64" });
   });
 });
 

@@ -180,6 +180,50 @@ export function requiredForbidden(s: Json): string | undefined {
   return s.required.find((n): n is string => typeof n === "string" && !Object.hasOwn(props, n));
 }
 
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** A node as read that takes no value: `false` (never), or one carrying `not: {}` (an empty enum is read so). */
+function takesNothing(node: SchemaNode): boolean {
+  if (node.kind === "never") return true;
+  const not = (node as { not?: SchemaNode }).not;
+  return not?.kind === "any";
+}
+
+/**
+ * A required property whose own schema, as read, takes no value (`properties: {x: false}`, `x: {type: string,
+ * not: {}}`, `x: {enum: []}`): no object satisfies the schema, whatever else it says (the property must be there,
+ * and nothing may be there). Read from the node, so a `not` the node does not carry (beside any value) is no reason.
+ */
+export function requiredNever(node: SchemaNode): string | undefined {
+  const object = node.kind === "nullable" ? node.inner : node;
+  if (object.kind !== "object") return undefined;
+  const found = object.properties.find((p) => p.required && takesNothing(p.schema));
+  return found === undefined
+    ? undefined
+    : `it requires ${JSON.stringify(found.name)}, a property whose own schema takes no value`;
+}
+
+/** Keys of a `not` schema that say nothing about which values it takes but its `type`. */
+const TYPE_ONLY = new Set(["type", "nullable", "title", "description", "$comment", "example", "examples"]);
+
+/**
+ * A `not` that refuses every value the schema's `type` takes (`type: string, not: {type: string}`; `not: {}` beside
+ * a type): read alone, it names types only (or nothing: every value), and they cover the schema's. A schema naming
+ * no type is left alone: `not: {}` by itself is how 3.1 specs forbid a property on purpose.
+ */
+export function notCoversType(s: Json): string | undefined {
+  const types = typeKinds(s);
+  if (types === undefined || types.size === 0) return undefined;
+  const not = s.not;
+  let refused: Set<string> | undefined;
+  if (not === true) refused = undefined;
+  else if (isObject(not) && Object.keys(not).every((k) => TYPE_ONLY.has(k) || k.startsWith("x-")))
+    refused = typeKinds(not);
+  else return undefined;
+  if (refused !== undefined && ![...types].every((k) => refused.has(k))) return undefined;
+  return `its not takes every ${shownKinds(types)} value, all that its type allows`;
+}
+
 /**
  * The type a schema's `enum` values are none of (`type: object, enum: [PUSH, DONT_PUSH]`, Okta): undefined when one
  * value at least is of the type. The enum is read as written and the type not enforced (the values are what the

@@ -19,7 +19,9 @@ import {
   disjointParts,
   enumOutsideType,
   kindsApart,
+  notCoversType,
   requiredForbidden,
+  requiredNever,
   shownKinds,
 } from "./no-value.js";
 
@@ -286,12 +288,7 @@ export class SchemaConverter {
     // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
     // schema node of the spec.
     if (hasAny(s, IGNORED)) node = this.constrained(s, node, at);
-    this.noValue(
-      contradiction(s) ??
-        (node.kind === "intersection" ? disjointParts(node.parts, this.symbols) : undefined),
-      at,
-    );
-    this.forbiddenRequired(s, at);
+    this.unsatisfiable(s, node, at);
     const type = enumOutsideType(s);
     if (type !== undefined)
       this.diags.info(
@@ -303,9 +300,24 @@ export class SchemaConverter {
   }
 
   /**
-   * A schema no value satisfies as written (`no-value.ts`): said where it is, and kept as the spec says it (the
-   * tool refuses every value there, as the spec's own validator does; which side the author meant is not written).
+   * Why a schema object no value satisfies as written, said where it is (`no-value.ts`): bounds crossed, parts of
+   * disjoint kinds, a required property forbidden, a `not` covering the type. A `not` the node cannot carry (beside
+   * a 64-bit integer, said as not enforced) leaves the schema taking values, which the warning says instead.
    */
+  private unsatisfiable(s: Json, node: SchemaNode, at: At): void {
+    const notWhy = notCoversType(s);
+    this.noValue(
+      contradiction(s) ??
+        (node.kind === "intersection" ? disjointParts(node.parts, this.symbols) : undefined) ??
+        requiredNever(node) ??
+        (notWhy !== undefined && "not" in node ? notWhy : undefined),
+      at,
+    );
+    if (notWhy !== undefined && !("not" in node))
+      this.noValue(notWhy, at, "its not is not enforced here, so the tool takes what the type allows");
+    this.forbiddenRequired(s, at);
+  }
+
   /**
    * Whether `part` (what `raw` says, as an untyped part of an intersection: a `$ref`'s siblings, an `allOf` member, a
    * schema's own keywords beside its `allOf`) was given its type only by keywords of one type (`maxLength` a string,
@@ -331,11 +343,19 @@ export class SchemaConverter {
     return true;
   }
 
-  private noValue(why: string | undefined, at: At): void {
+  /**
+   * A schema no value satisfies as written (`no-value.ts`): said where it is, and kept as the spec says it (the
+   * tool refuses every value there, as the spec's own validator does; which side the author meant is not written).
+   */
+  private noValue(
+    why: string | undefined,
+    at: At,
+    kept = "kept as written, so every value is refused here",
+  ): void {
     if (why === undefined) return;
     this.diags.warn(
       "TW134",
-      `no value satisfies this schema: ${why}; kept as written, so every value is refused here`,
+      `no value satisfies this schema: ${why}; ${kept}`,
       this.located(at),
       "Patch the spec (sources.<id>.patch, or --patch FILE) so some value satisfies the schema; until then a tool whose input reaches it cannot be called.",
     );
