@@ -4,7 +4,7 @@ import { failure, type NamedMiddleware } from "../chain.js";
 import { parseJson } from "../executors/json-text.js";
 import type { ArgumentDecoder } from "../publish/profiles.js";
 import { describeArgumentIssues, formatIssues, type IssueLike, issuePath } from "./issues.js";
-import { keepProtoMembers } from "./proto-members.js";
+import { keepProtoMembers, missingProtoMembers } from "./proto-members.js";
 import type { SchemaCache } from "./schemas.js";
 
 /** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
@@ -165,13 +165,20 @@ export function checkArguments(
   return { ok: false, message: `invalid arguments: ${describeArgumentIssues(schema, issues)}`, issues };
 }
 
-/** The parse's result with the `__proto__` members it left out judged and put back (`keepProtoMembers`), or refused. */
+/**
+ * The parse's result with the `__proto__` members it left out judged and put back (`keepProtoMembers`), or refused,
+ * as it is when a required one is missing (`missingProtoMembers`).
+ */
 function unlessProtoDropped(
   schema: z.ZodType,
   data: unknown,
   input: unknown,
 ): { ok: true; data: unknown } | { ok: false; message: string; issues: readonly IssueLike[] } {
-  const kept = keepProtoMembers(schema, data, input, parseWithNullAsAbsent);
+  const missing = missingProtoMembers(schema, input);
+  const kept =
+    missing.length > 0
+      ? { ok: false as const, issues: missing }
+      : keepProtoMembers(schema, data, input, parseWithNullAsAbsent);
   if (kept.ok) return kept;
   return { ok: false, message: `invalid arguments: ${formatIssues(kept.issues)}`, issues: kept.issues };
 }

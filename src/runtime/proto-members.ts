@@ -27,6 +27,9 @@ interface Def {
   rest?: ZodNode | null;
   keyType?: ZodNode;
   valueType?: ZodNode;
+  options?: ZodNode[];
+  left?: ZodNode;
+  right?: ZodNode;
 }
 
 export type ProtoResult = { ok: true; data: unknown } | { ok: false; issues: readonly IssueLike[] };
@@ -186,4 +189,110 @@ export function keepProtoMembers(
     });
   }
   return { ok: true, data: parsed };
+}
+
+/** The node under wrappers and lazy getters, refinements or not (bounded); `optional` whether a wrapper takes none. */
+function bare(node: ZodNode | undefined): { def: Def | undefined; optional: boolean } {
+  let def = defOf(node);
+  let optional = false;
+  for (let depth = 0; def && depth < 64; depth++) {
+    if (def.type === "optional" || def.type === "default" || def.type === "prefault") optional = true;
+    if (def.type === "lazy") def = defOf(def.getter?.());
+    else if (def.type !== undefined && WRAPPERS.has(def.type)) def = defOf(def.innerType);
+    else return { def, optional };
+  }
+  return { def: undefined, optional };
+}
+
+/** The nodes a node holds (its members' schemas, items, options, parts). */
+function heldNodes(def: Def): (ZodNode | undefined)[] {
+  return [
+    ...Object.values(def.shape ?? {}),
+    def.catchall,
+    def.element,
+    ...(def.items ?? []),
+    def.rest ?? undefined,
+    def.valueType,
+    ...(def.options ?? []),
+    def.left,
+    def.right,
+  ];
+}
+
+const requiring = new WeakMap<object, boolean>();
+/** The member's name, read as a key. */
+const PROTO = "__proto__";
+
+/**
+ * Whether an object the schema reads declares a required member named `__proto__` (a spec may: a body property of
+ * that name), anywhere in it; walked once per schema, so a call to any other tool pays one WeakMap look-up.
+ */
+function requiresProto(schema: ZodNode): boolean {
+  const known = requiring.get(schema);
+  if (known !== undefined) return known;
+  const seen = new Set<Def>();
+  const stack: (ZodNode | undefined)[] = [schema];
+  let found = false;
+  while (stack.length > 0 && !found && seen.size < 100_000) {
+    const { def } = bare(stack.pop());
+    if (!def || seen.has(def)) continue;
+    seen.add(def);
+    if (def.shape && Object.hasOwn(def.shape, "__proto__") && !bare(def.shape[PROTO]).optional) found = true;
+    stack.push(...heldNodes(def));
+  }
+  requiring.set(schema, found);
+  return found;
+}
+
+const MISSING = 'required member "__proto__" is missing';
+
+/**
+ * The required members named `__proto__` the arguments lack: zod (4.6) skips that name wherever it reads members,
+ * so a declared, required `__proto__` was never asked for (a call without it passed, and went upstream without it).
+ * Walked along the schema: objects, arrays, tuples, records; a union is met when one of the options that take the
+ * value finds nothing missing, an intersection when both parts do. Nothing is walked for a
+ * schema that declares no such member (nearly every tool).
+ */
+export function missingProtoMembers(schema: ZodNode, input: unknown, depth = 0): IssueLike[] {
+  if (depth === 0 && !requiresProto(schema)) return [];
+  if (depth > 32) return [{ code: "custom", path: [], message: UNCHECKABLE }];
+  const issues: IssueLike[] = [];
+  const stack: [ZodNode | undefined, unknown, PropertyKey[]][] = [[schema, input, []]];
+  while (stack.length > 0) {
+    const [node, value, path] = stack.pop()!;
+    const { def } = bare(node);
+    if (!def || value === null || typeof value !== "object") continue;
+    const nested = (n: ZodNode | undefined) =>
+      missingProtoMembers(n as ZodNode, value, depth + 1).map((i) => ({ ...i, path: [...path, ...i.path] }));
+    if (def.type === "union") {
+      // The options that take the value (zod's own judgement, the member aside); all when none does.
+      const options = def.options ?? [];
+      const taking = options.filter((option) => option.safeParse(value).success);
+      const tried = (taking.length > 0 ? taking : options).map(nested);
+      if (!tried.some((t) => t.length === 0)) issues.push(...(tried[0] ?? []));
+    } else if (def.type === "intersection") issues.push(...nested(def.left), ...nested(def.right));
+    else if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        stack.push([
+          def.type === "tuple" ? (def.items?.[i] ?? def.rest ?? undefined) : def.element,
+          item,
+          [...path, i],
+        ]);
+      });
+    } else if (def.type === "object" || def.type === "record") {
+      const shape = def.shape ?? {};
+      if (
+        Object.hasOwn(shape, "__proto__") &&
+        !bare(shape[PROTO]).optional &&
+        !Object.hasOwn(value, "__proto__")
+      )
+        issues.push({ code: "invalid_type", path: [...path, "__proto__"], message: MISSING });
+      for (const key of Object.keys(value)) {
+        const child =
+          def.type === "record" ? def.valueType : Object.hasOwn(shape, key) ? shape[key] : def.catchall;
+        stack.push([child, (value as Record<string, unknown>)[key], [...path, key]]);
+      }
+    }
+  }
+  return issues;
 }

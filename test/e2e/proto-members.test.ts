@@ -66,6 +66,13 @@ paths:
                   oneOf:
                     - { type: object, properties: { __proto__: { type: integer } }, required: [__proto__] }
                     - { type: string }
+                needed:
+                  type: object
+                  required: [__proto__]
+                  properties: { __proto__: { type: string }, other: { type: string } }
+                neededRows:
+                  type: array
+                  items: { type: object, required: [__proto__], properties: { __proto__: { type: integer } } }
                 anything: {}
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
 `;
@@ -159,6 +166,32 @@ describe("a member named __proto__ inside an object argument", () => {
     const { result, sent } = await call(json);
     expect(result.isError, result.content?.[0]?.text).toBeFalsy();
     expect(sent.map((r) => r.body.toString())).toEqual([json.replace(/ /g, "")]);
+  });
+
+  // Required: zod skips the name, so its absence was never asked about either: a call without it passed and was
+  // sent without it.
+  it.each([
+    ["a declared object", '{"needed": {"other": "x"}}', "needed.__proto__"],
+    ["an array's item", '{"neededRows": [{"__proto__": 1}, {}]}', "neededRows[1].__proto__"],
+    ["the union's branch that takes the object", '{"either": {}}', "either.__proto__"],
+  ])(
+    "a required __proto__ missing in %s: refused, naming it, and the upstream asked nothing",
+    async (_, json, path) => {
+      const { result, sent } = await call(json);
+      expect(result.isError).toBe(true);
+      expect(result.content?.[0]?.text).toContain(`${path}: required member "__proto__" is missing`);
+      expect(sent).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["a declared object", '{"needed":{"other":"x","__proto__":"p"}}'],
+    ["an array's items", '{"neededRows":[{"__proto__":1},{"__proto__":2}]}'],
+    ["a union's other branch", '{"either":"s"}'],
+  ])("a required __proto__ given in %s (or a branch without it): sent", async (_, json) => {
+    const { result, sent } = await call(json);
+    expect(result.isError, result.content?.[0]?.text).toBeFalsy();
+    expect(sent.map((r) => r.body.toString())).toEqual([json]);
   });
 
   it("inside a free-form value, checked by nothing, it is sent as a member", async () => {
