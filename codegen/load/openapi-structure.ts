@@ -96,7 +96,35 @@ function unknownKey(e: ErrorObject): string | undefined {
   return undefined;
 }
 
-function message(e: ErrorObject): string {
+/**
+ * Swagger 2.0's `host` and `basePath` as the schema refuses them (its pattern said only `must match pattern
+ * "^[^{}/ :\\]+(?::\d+)?$"`): what is wrong with the value, and what to write instead. Undefined for other errors.
+ */
+function hostProblem(e: ErrorObject, data: unknown): string | undefined {
+  if (e.keyword !== "pattern" || (e.instancePath !== "/host" && e.instancePath !== "/basePath"))
+    return undefined;
+  const written = valueAt(data, e.instancePath);
+  if (typeof written !== "string") return undefined;
+  // Without a user and password (`https://deploy:pw@host`): a message never shows a credential.
+  const value = written.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#@]*@/i, "$1");
+  const shown = JSON.stringify(value);
+  if (e.instancePath === "/basePath")
+    return `basePath ${shown} does not start with "/", as Swagger 2.0 requires (write basePath: /${value.replace(/^\.?\/*/, "")})`;
+  const only = "Swagger 2.0's host is a host name and an optional port, nothing else";
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url && /^https?:$/.test(url.protocol) && /^https?:\/\//i.test(value)) {
+    const path = url.pathname.replace(/\/+$/, "");
+    return `host ${shown} holds a scheme: ${only} (write host: ${url.host}${path ? `, basePath: ${path}` : ""} and schemes: [${url.protocol.slice(0, -1)}])`;
+  }
+  const slash = value.indexOf("/");
+  if (slash > 0 && !value.includes("://"))
+    return `host ${shown} holds a path: ${only} (write host: ${value.slice(0, slash)} and basePath: ${value.slice(slash).replace(/\/+$/, "") || "/"})`;
+  return `host ${shown} is not a host name with an optional port (${only}: no scheme, path, space or {variable})`;
+}
+
+function message(e: ErrorObject, data?: unknown): string {
+  const host = hostProblem(e, data);
+  if (host !== undefined) return host;
   const key = unknownKey(e);
   if (key !== undefined) return `unknown key "${key}"`;
   if (e.keyword === "required") return `missing "${e.params.missingProperty}"`;
@@ -352,7 +380,7 @@ export async function checkOpenApiStructure(
     const diagnostic: Diagnostic = {
       code: "TW133",
       severity: "error",
-      message: `${e.instancePath || "(root)"}: ${message(e)}`,
+      message: `${e.instancePath || "(root)"}: ${message(e, doc.data)}`,
       source: doc.ref(`#${pointer}`, key),
     };
     const scope = scopeOf(e.instancePath, version);

@@ -421,3 +421,50 @@ paths:
     ]);
   });
 });
+
+// Swagger 2.0's `host` is a host name and an optional port, `basePath` starts with "/": the schema refuses
+// anything else, and its error said only `must match pattern "^[^{}/ :\\]+(?::\d+)?$"` (or `"^/"`). It now says
+// what is wrong and what to write, located, never showing a user and password written in the host.
+describe("a Swagger 2.0 host or basePath the schema refuses", () => {
+  const swagger = (fields: string) => `swagger: "2.0"
+info: { title: Rel, version: "1" }
+${fields}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, type: string }]
+      responses: { "200": { description: ok } }
+`;
+  it.each([
+    [
+      'host: "https://deploy:s3cr3t@api.rel.example.com:8443/v2/"',
+      '#/host /host: host "https://api.rel.example.com:8443/v2/" holds a scheme: Swagger 2.0\'s host is a host name and an optional port, nothing else (write host: api.rel.example.com:8443, basePath: /v2 and schemes: [https])',
+    ],
+    [
+      'host: "api.rel.example.com/v1"',
+      '#/host /host: host "api.rel.example.com/v1" holds a path: Swagger 2.0\'s host is a host name and an optional port, nothing else (write host: api.rel.example.com and basePath: /v1)',
+    ],
+    [
+      'host: "{tenant}.rel.example.com"',
+      '#/host /host: host "{tenant}.rel.example.com" is not a host name with an optional port (Swagger 2.0\'s host is a host name and an optional port, nothing else: no scheme, path, space or {variable})',
+    ],
+    [
+      "host: api.rel.example.com\nbasePath: ./v1",
+      '#/basePath /basePath: basePath "./v1" does not start with "/", as Swagger 2.0 requires (write basePath: /v1)',
+    ],
+  ])("%s: a located error saying what to write", async (fields, said) => {
+    const dir = writeTree("bare-swagger-host", { "swagger.yaml": swagger(fields) });
+    const { cat, diags } = await genSpec(join(dir, "swagger.yaml"), "rel", "test/.tmp/bare-out");
+    expect(cat).toBeUndefined();
+    const errors = diags.items.filter((d) => d.severity === "error");
+    expect(errors.map((d) => `${d.source?.pointer} ${d.message}`)).toEqual([said]);
+    expect(errors[0]?.source?.line).toBe(fields.startsWith("host: api") ? 4 : 3);
+    expect(JSON.stringify(diags.items)).not.toMatch(/deploy|s3cr3t/);
+  });
+
+  it("a host with a port is read (https, the port kept)", async () => {
+    const { doc } = await generated(swagger('host: "api.rel.example.com:8443"\nschemes: [https]'));
+    expect(doc.env.find((e) => e.name === "REL_BASE_URL")?.default).toBe("https://api.rel.example.com:8443");
+  });
+});
