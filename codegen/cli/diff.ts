@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { parseArgs } from "node:util";
-import { CATALOG_FORMAT, type CatalogDocument } from "../../src/catalog.js";
+import { CATALOG_FORMAT, type CatalogDocument, OLDEST_CATALOG_FORMAT } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir } from "../../src/load/catalog.js";
 import { terminalJson, terminalSafe } from "../../src/telemetry/terminal.js";
 import { type Change, compareCatalogs } from "../diff/compare.js";
@@ -30,8 +30,8 @@ Options:
 `;
 
 /**
- * A catalog.json read for comparison: formats 2 and 3 as they are (3 adds the server templates only), format 1
- * (older releases) lifted into format 2.
+ * A catalog.json read for comparison: the formats this runtime serves (`OLDEST_CATALOG_FORMAT` to `CATALOG_FORMAT`)
+ * as they are, format 1 (older releases) lifted into format 2.
  */
 function comparable(parsed: unknown, where: string): CatalogDocument | string {
   if (parsed === null || typeof parsed !== "object" || !Array.isArray((parsed as { tools?: unknown }).tools))
@@ -39,7 +39,12 @@ function comparable(parsed: unknown, where: string): CatalogDocument | string {
   const format = (parsed as { format?: unknown }).format;
   if (format === 1) return fromFormat1(parsed as Record<string, unknown>);
   if (format === undefined) return `${where} is not a catalog.json (no "format" member)`;
-  if (typeof format !== "number" || !Number.isInteger(format) || format < 2 || format > CATALOG_FORMAT)
+  if (
+    typeof format !== "number" ||
+    !Number.isInteger(format) ||
+    format < OLDEST_CATALOG_FORMAT ||
+    format > CATALOG_FORMAT
+  )
     return `${where} has catalog format ${JSON.stringify(format)}, which this toolwright cannot compare (it reads formats 1 to ${CATALOG_FORMAT})`;
   return parsed as CatalogDocument;
 }

@@ -39,6 +39,8 @@ export function fromFormat1(doc: Record<string, unknown>): CatalogDocument {
   const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     ...(doc as unknown as CatalogDocument),
+    // The format this lift writes, not a bound to follow: the literal stops type-checking when
+    // OLDEST_CATALOG_FORMAT moves past 2 (CatalogDocument's `format`), so the lift is revisited then.
     format: 2,
     publish: DEFAULT_PUBLISH,
     tools,
