@@ -200,11 +200,20 @@ function readLock(
   return read ? "locked" : undefined;
 }
 
+/** What `hostElsewhere` found for a carrier, with the base URL text and lock value it read: a call repeats them. */
+const lastFound = new WeakMap<
+  HostCarrier,
+  { configured: string; locked: string; found: Elsewhere | undefined }
+>();
+
 /**
  * Where the URL a call goes to names another tenant than the locked one, read against every template it may be
  * of: undefined when one of them reads the locked tenant there (`{tenant}.eu.api...` for `acme.eu.api...`, though
  * `{tenant}.api...` reads `acme.eu`), when none reads a tenant (a proxy, a mock, another host), or when the source
- * has no base URL now (the executor says so); else the first template's reading of another tenant.
+ * has no base URL now (the executor says so); else the first template's reading of another tenant. Every call of a
+ * tool asks again with the same carrier, base URL text and lock: the answer to the last question per carrier is
+ * kept (one entry a carrier, held weakly), so the URL is parsed and read against the templates only when the base
+ * URL text changes.
  */
 export function hostElsewhere(
   carrier: HostCarrier,
@@ -213,6 +222,14 @@ export function hostElsewhere(
 ): Elsewhere | undefined {
   const configured = baseUrlOf(carrier.source);
   if (configured === undefined) return undefined;
+  const last = lastFound.get(carrier);
+  if (last !== undefined && last.configured === configured && last.locked === locked) return last.found;
+  const found = readElsewhere(carrier, locked, configured);
+  lastFound.set(carrier, { configured, locked, found: found && Object.freeze(found) });
+  return found;
+}
+
+function readElsewhere(carrier: HostCarrier, locked: string, configured: string): Elsewhere | undefined {
   const own = carrier.own;
   // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf).
   if (own && trimSlashes(configured) === trimSlashes(own.instead)) {

@@ -109,6 +109,29 @@ describe("hostElsewhere", () => {
     expect(hostElsewhere(host, "acme", () => "http://localhost:9000")).toBeUndefined();
     expect(hostElsewhere(host, "acme", () => "not a url")).toBeUndefined();
   });
+
+  it("answers a repeated question as the first time, and reads a changed base URL or lock value anew", () => {
+    const host = carrier("https://{tenant}.api.example.com");
+    const globex = () => "https://globex.api.example.com";
+    const elsewhere = {
+      name: "tenant",
+      why,
+      instead: "https://acme.api.example.com",
+      template: { template: "https://{tenant}.api.example.com", variables: [{ name: "tenant" }] },
+      own: false,
+    };
+    for (let round = 0; round < 2; round++) {
+      expect(hostElsewhere(host, "acme", globex)).toEqual(elsewhere);
+      expect(hostElsewhere(host, "acme", globex)).toEqual(elsewhere);
+      expect(hostElsewhere(host, "globex", globex)).toBeUndefined();
+      expect(hostElsewhere(host, "acme", () => "https://acme.api.example.com")).toBeUndefined();
+      expect(hostElsewhere(host, "acme", () => undefined)).toBeUndefined();
+      expect(hostElsewhere(host, "acme", () => "https://acme.api.example.com/x")).toBeUndefined();
+      expect(hostElsewhere(host, "acme", () => "https://initech.api.example.com/x")?.instead).toBe(
+        "https://acme.api.example.com",
+      );
+    }
+  });
 });
 
 describe("hostElsewhere: several templates", () => {
