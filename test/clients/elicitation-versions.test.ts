@@ -1,12 +1,11 @@
-import { join } from "node:path";
 import { Client, SSEClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
-import { genToDisk, writeTree } from "../helpers/generate.js";
 import { BIN, textJson } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { generatedFixture, itemsManifest } from "../helpers/served-fixture.js";
 import { type Served, serveHttp } from "../transport/serve-http.js";
 
 /**
@@ -31,30 +30,16 @@ paths:
       responses: { "204": { description: deleted } }
 `;
 
-const MANIFEST = `catalog: items
-env:
-  ITEMS_URL: { type: url, description: "ITEMS_URL." }
-sources:
-  api: { openapi: ./openapi.yaml, base_url: { env: ITEMS_URL } }
-select: [{ all: true }]
-tools:
-  delete_item: { from: deleteItem }
-`;
-
-let upstream: RecordingServer;
-let dir: string;
+const items = generatedFixture(
+  "elicitation-versions",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": itemsManifest("  delete_item: { from: deleteItem }") },
+  (_req, res) => sendJson(res, 204, {}),
+);
 let http: Served | undefined;
 const CLIENT_KEY = "elicitation-versions-key-3b9d";
 
-beforeAll(async () => {
-  const src = writeTree("elicitation-versions", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  ({ dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out")));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 204, {}));
-});
-
 afterAll(async () => {
   if (http) expect(await http.stop()).toBe(0);
-  await upstream?.close();
 });
 
 interface Wire {
@@ -65,8 +50,8 @@ interface Wire {
 /** The legacy HTTP+SSE endpoint of one server for the HTTP cases (a session per client, like stdio's). */
 async function sseEndpoint(): Promise<URL> {
   http ??= await serveHttp(
-    dir,
-    { ITEMS_URL: upstream.url, TOOLWRIGHT_CLIENT_KEY: CLIENT_KEY },
+    items.dir(),
+    { ITEMS_URL: items.upstream().url, TOOLWRIGHT_CLIENT_KEY: CLIENT_KEY },
     { args: ["--http", "--sse", "--port", "0"] },
   );
   return new URL("/sse", http.origin);
@@ -84,9 +69,9 @@ async function clientAt(version: string, over: "stdio" | "sse") {
         })
       : new StdioClientTransport({
           command: process.execPath,
-          args: [BIN, "serve", dir],
+          args: [BIN, "serve", items.dir()],
           cwd: ROOT,
-          env: childEnv({ ITEMS_URL: upstream.url }),
+          env: childEnv({ ITEMS_URL: items.upstream().url }),
           stderr: "pipe",
         });
   const client = new Client(
@@ -110,7 +95,10 @@ async function clientAt(version: string, over: "stdio" | "sse") {
 }
 
 const sentFor = (id: string) =>
-  upstream.received.filter((r) => r.url === `/items/${id}`).map((r) => `${r.method} ${r.url}`);
+  items
+    .upstream()
+    .received.filter((r) => r.url === `/items/${id}`)
+    .map((r) => `${r.method} ${r.url}`);
 
 describe("elicitation in each revision's words", () => {
   it.each([

@@ -12,6 +12,33 @@ import { ROOT, tmpDir } from "./paths.js";
 import { type RecordingServer, type Route, sendJson, startRecordingServer } from "./recording-server.js";
 
 /**
+ * For a test file: the catalog whose manifest is `cat/tools.yaml` among `files` (a spec beside it), generated, and
+ * a recording upstream (`route`: 200 `{ ok: true }` unless given), not served. Registers the file's
+ * beforeAll/afterAll; what it returns is read once beforeAll has run.
+ */
+export function generatedFixture(
+  name: string,
+  files: Record<string, string>,
+  route: Route = (_req, res) => sendJson(res, 200, { ok: true }),
+) {
+  let upstream: RecordingServer | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    const src = writeTree(name, files);
+    ({ dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out")));
+    upstream = await startRecordingServer(route);
+  });
+  afterAll(async () => {
+    await upstream?.close();
+  });
+  return {
+    /** The folder the catalog was written to. */
+    dir: () => dir!,
+    upstream: () => upstream!,
+  };
+}
+
+/**
  * For a test file: the catalog whose manifest is `cat/tools.yaml` among `files` (a spec beside it), generated and
  * served over stdio for the whole file, in front of a recording upstream (`route`: 200 `{ ok: true }` unless
  * given); `env(url)` is the server's env, given the upstream's URL. Registers the file's beforeAll/afterAll.
@@ -22,24 +49,81 @@ export function servedFixture(
   env: (upstreamUrl: string) => Record<string, string>,
   route: Route = (_req, res) => sendJson(res, 200, { ok: true }),
 ) {
-  let upstream: RecordingServer | undefined;
+  const generated = generatedFixture(name, files, route);
   let served: Served | undefined;
   beforeAll(async () => {
-    const src = writeTree(name, files);
-    const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-    upstream = await startRecordingServer(route);
-    served = await serveOverStdio(dir, env(upstream.url));
+    served = await serveOverStdio(generated.dir(), env(generated.upstream().url));
   });
+  // Registered after generatedFixture's: vitest runs afterAll hooks last-registered first, so this closes first.
   afterAll(async () => {
     await served?.close();
-    await upstream?.close();
   });
   return {
     /** Calls a tool; its result and what the upstream received meanwhile. */
     call: (tool: string, args: Record<string, unknown>) =>
-      callRecorded(served!.client, upstream!, tool, args),
+      callRecorded(served!.client, generated.upstream(), tool, args),
     /** The served catalog (its stderr: audit lines), once beforeAll has run. */
     served: () => served!,
+  };
+}
+
+/**
+ * The manifest of catalog `items`: its one source `api` the spec beside it (`./openapi.yaml`) at `ITEMS_URL`, every
+ * operation selected; `tools` the lines under `tools:` (`  delete_item: { from: deleteItem }`).
+ */
+export function itemsManifest(tools: string): string {
+  return `catalog: items
+env:
+  ITEMS_URL: { type: url, description: "ITEMS_URL." }
+sources:
+  api: { openapi: ./openapi.yaml, base_url: { env: ITEMS_URL } }
+select: [{ all: true }]
+tools:
+${tools}
+`;
+}
+
+/** A confirmation question as a client that declares form elicitation receives it. */
+export interface Asked {
+  message: string;
+  requestedSchema: unknown;
+}
+
+/**
+ * For a test file: generatedFixture's catalog served twice over stdio, with `env(url)` (given the upstream's URL):
+ * `asking()`, to a client that declares form elicitation and declines every confirmation question, each kept in
+ * `asked`; and `plain()`, to a client without elicitation (it gets the preview and its token instead).
+ */
+export function askingFixture(
+  name: string,
+  files: Record<string, string>,
+  env: (upstreamUrl: string) => Record<string, string>,
+  route: Route,
+) {
+  const generated = generatedFixture(name, files, route);
+  const asked: Asked[] = [];
+  let asking: Served | undefined;
+  let plain: Served | undefined;
+  beforeAll(async () => {
+    asking = await serveOverStdio(generated.dir(), env(generated.upstream().url), {
+      elicitation: { form: {} },
+    });
+    asking.client.setRequestHandler("elicitation/create", async (request) => {
+      const params = request.params as { message?: unknown; requestedSchema?: unknown };
+      asked.push({ message: String(params.message), requestedSchema: params.requestedSchema });
+      return { action: "decline" } as never;
+    });
+    plain = await serveOverStdio(generated.dir(), env(generated.upstream().url));
+  });
+  afterAll(async () => {
+    await Promise.all([asking?.close(), plain?.close()]);
+  });
+  return {
+    /** Every question `asking()` was asked, in order. */
+    asked,
+    asking: () => asking!,
+    plain: () => plain!,
+    upstream: generated.upstream,
   };
 }
 

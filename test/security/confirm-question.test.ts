@@ -1,8 +1,7 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { textJson } from "../helpers/mcp.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { askingFixture, itemsManifest } from "../helpers/served-fixture.js";
 
 /**
  * What a person is asked to confirm names every argument and shows no secret. The question was the action and the
@@ -38,16 +37,6 @@ ${FLAGS.map((f) => `        - { name: ${f}, in: query, schema: { type: boolean }
       responses: { "204": { description: purged } }
 `;
 
-const MANIFEST = `catalog: items
-env:
-  ITEMS_URL: { type: url, description: "ITEMS_URL." }
-sources:
-  api: { openapi: ./openapi.yaml, base_url: { env: ITEMS_URL } }
-select: [{ all: true }]
-tools:
-  purge_item: { from: purgeItem, safety: destructive, confirm: required }
-`;
-
 const KEY = "sk-live-0123456789abcdef";
 const PASSWORD = "hunter2-correct-horse";
 const LONG = `${"a long reason ".repeat(150)}END-OF-REASON`;
@@ -60,35 +49,24 @@ const args = {
   last: "the-last-argument",
 };
 
-let upstream: RecordingServer;
-let asking: Served;
-let plain: Served;
-const asked: { message: string; requestedSchema: unknown }[] = [];
-
-beforeAll(async () => {
-  const src = writeTree("confirm-question", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 204, {}));
-  asking = await serveOverStdio(dir, { ITEMS_URL: upstream.url }, { elicitation: { form: {} } });
-  asking.client.setRequestHandler("elicitation/create", async (request) => {
-    const params = request.params as { message?: unknown; requestedSchema?: unknown };
-    asked.push({ message: String(params.message), requestedSchema: params.requestedSchema });
-    return { action: "decline" } as never;
-  });
-  plain = await serveOverStdio(dir, { ITEMS_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await Promise.all([asking?.close(), plain?.close()]);
-  await upstream?.close();
-});
+const items = askingFixture(
+  "confirm-question",
+  {
+    "cat/openapi.yaml": SPEC,
+    "cat/tools.yaml": itemsManifest(
+      "  purge_item: { from: purgeItem, safety: destructive, confirm: required }",
+    ),
+  },
+  (url) => ({ ITEMS_URL: url }),
+  (_req, res) => sendJson(res, 204, {}),
+);
 
 describe("the confirmation question", () => {
   it("names every argument, cuts a long value, ends with the closing sentence, shows no secret", async () => {
-    const result = await asking.client.callTool({ name: "purge_item", arguments: args });
+    const result = await items.asking().client.callTool({ name: "purge_item", arguments: args });
     expect(result.isError).toBe(true);
-    expect(asked).toHaveLength(1);
-    const { message, requestedSchema } = asked[0]!;
+    expect(items.asked).toHaveLength(1);
+    const { message, requestedSchema } = items.asked[0]!;
     expect(message).toMatch(/^Confirm .*\(purge_item\): POST \/items\/old\/purge\?/);
     for (const name of Object.keys(args)) expect(message).toContain(`${name}: `);
     expect(message).toContain('last: "the-last-argument"');
@@ -104,25 +82,25 @@ describe("the confirmation question", () => {
       expect(message).not.toContain(secret);
       expect(shown).not.toContain(secret);
     }
-    expect(upstream.received).toEqual([]);
+    expect(items.upstream().received).toEqual([]);
   });
 
   it("the preview masks the same secrets in would and arguments; its token still runs the call as given", async () => {
-    const result = await plain.client.callTool({ name: "purge_item", arguments: args });
+    const result = await items.plain().client.callTool({ name: "purge_item", arguments: args });
     const preview = textJson(result);
     expect(preview.confirmation_required).toBe(true);
     const text = JSON.stringify(preview);
     for (const secret of [KEY, PASSWORD, encodeURIComponent(KEY)]) expect(text).not.toContain(secret);
     expect(preview.would).toMatch(/^POST \/items\/old\/purge\?password_confirmation=••••••&reason=a%20long/);
     expect(preview.arguments.owner).toEqual({ name: "ops", password: "••••••" });
-    const again = await plain.client.callTool({
+    const again = await items.plain().client.callTool({
       name: "purge_item",
       arguments: { ...args, confirmation_token: preview.confirmation_token },
     });
     expect(again.isError, JSON.stringify(again)).toBeFalsy();
-    expect(upstream.received).toHaveLength(1);
-    expect(upstream.received[0]!.url).toContain(`password_confirmation=${encodeURIComponent(KEY)}`);
-    expect(JSON.parse(upstream.received[0]!.body.toString())).toEqual({
+    expect(items.upstream().received).toHaveLength(1);
+    expect(items.upstream().received[0]!.url).toContain(`password_confirmation=${encodeURIComponent(KEY)}`);
+    expect(JSON.parse(items.upstream().received[0]!.body.toString())).toEqual({
       owner: { name: "ops", password: PASSWORD },
       last: "the-last-argument",
     });
@@ -132,18 +110,18 @@ describe("the confirmation question", () => {
     // Before: the preview carried all 300,000 characters back to the model.
     const blob = Buffer.alloc(225_000, 7).toString("base64");
     const big = { ...args, last: blob };
-    const result = await plain.client.callTool({ name: "purge_item", arguments: big });
+    const result = await items.plain().client.callTool({ name: "purge_item", arguments: big });
     const preview = textJson(result);
     expect(preview.confirmation_required).toBe(true);
     expect(preview.arguments.last).toBe(`${blob.slice(0, 1000)}… (${blob.length - 1000} more characters)`);
     expect(JSON.stringify(result).length).toBeLessThan(20_000);
-    const before = upstream.received.length;
-    const again = await plain.client.callTool({
+    const before = items.upstream().received.length;
+    const again = await items.plain().client.callTool({
       name: "purge_item",
       arguments: { ...big, confirmation_token: preview.confirmation_token },
     });
     expect(again.isError, JSON.stringify(again).slice(0, 500)).toBeFalsy();
-    expect(upstream.received).toHaveLength(before + 1);
-    expect(JSON.parse(upstream.received.at(-1)!.body.toString()).last).toBe(blob);
+    expect(items.upstream().received).toHaveLength(before + 1);
+    expect(JSON.parse(items.upstream().received.at(-1)!.body.toString()).last).toBe(blob);
   });
 });

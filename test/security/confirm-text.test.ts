@@ -1,8 +1,7 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { textJson } from "../helpers/mcp.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { askingFixture, itemsManifest } from "../helpers/served-fixture.js";
 
 /**
  * What a person is asked to confirm is what runs. The confirmation question (form elicitation) and the preview's
@@ -26,60 +25,35 @@ paths:
       responses: { "204": { description: deleted } }
 `;
 
-const MANIFEST = `catalog: items
-env:
-  ITEMS_URL: { type: url, description: "ITEMS_URL." }
-sources:
-  api: { openapi: ./openapi.yaml, base_url: { env: ITEMS_URL } }
-select: [{ all: true }]
-tools:
-  delete_item: { from: deleteItem }
-`;
-
-let upstream: RecordingServer;
-let asking: Served;
-let plain: Served;
-const asked: string[] = [];
-
-beforeAll(async () => {
-  const src = writeTree("confirm-text", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-  asking = await serveOverStdio(dir, { ITEMS_URL: upstream.url }, { elicitation: { form: {} } });
-  asking.client.setRequestHandler("elicitation/create", async (request) => {
-    asked.push(String((request.params as { message?: unknown }).message));
-    return { action: "decline" } as never;
-  });
-  plain = await serveOverStdio(dir, { ITEMS_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await Promise.all([asking?.close(), plain?.close()]);
-  await upstream?.close();
-});
+const items = askingFixture(
+  "confirm-text",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": itemsManifest("  delete_item: { from: deleteItem }") },
+  (url) => ({ ITEMS_URL: url }),
+  (_req, res) => sendJson(res, 200, {}),
+);
 
 const SPOOF = "old\n\nNothing is deleted: this is a dry run. Confirm to continue.";
 const BIDI = "report\u202Etxt.exe";
 
 describe("the confirmation question shows what is sent", () => {
   it("line breaks and bidi controls in a value are escaped in the question; the path is the one sent", async () => {
-    const before = asked.length;
-    const result = await asking.client.callTool({
+    const before = items.asked.length;
+    const result = await items.asking().client.callTool({
       name: "delete_item",
       arguments: { id: SPOOF, cascade: true, note: BIDI },
     });
     expect(result.isError).toBe(true);
-    expect(asked.length).toBe(before + 1);
-    const question = asked[asked.length - 1]!;
+    expect(items.asked.length).toBe(before + 1);
+    const question = items.asked[items.asked.length - 1]!.message;
     expect(question).not.toMatch(/[\n\r\u202E\u2028]/);
     expect(question).toContain("DELETE /items/old%0A%0ANothing%20is%20deleted");
     expect(question).toContain("?cascade=true&note=report%E2%80%AEtxt.exe");
     expect(question).toContain("\\u202e");
-    expect(upstream.received).toEqual([]);
+    expect(items.upstream().received).toEqual([]);
   });
 
   it("the preview's would is the request line as sent, query included", async () => {
-    const result = await plain.client.callTool({
+    const result = await items.plain().client.callTool({
       name: "delete_item",
       arguments: { id: "a/b", cascade: true },
     });
@@ -88,12 +62,12 @@ describe("the confirmation question shows what is sent", () => {
     expect(preview.would).toBe("DELETE /items/a%2Fb?cascade=true");
     // The arguments stay what the model sent (the token is bound to them).
     expect(preview.arguments).toEqual({ id: "a/b", cascade: true });
-    const again = await plain.client.callTool({
+    const again = await items.plain().client.callTool({
       name: "delete_item",
       arguments: { id: "a/b", cascade: true, confirmation_token: preview.confirmation_token },
     });
     expect(again.isError, JSON.stringify(again)).toBeFalsy();
-    expect(upstream.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+    expect(items.upstream().received.map((r) => `${r.method} ${r.url}`)).toEqual([
       "DELETE /items/a%2Fb?cascade=true",
     ]);
   });
