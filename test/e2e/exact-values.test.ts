@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
 import { childEnv } from "../helpers/child-env.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { BIN, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { rawToolCall } from "../helpers/raw-session.js";
 import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
+import { servedInBlock } from "../helpers/served-fixture.js";
 import { type Served as ServedHttp, serveHttp } from "../transport/serve-http.js";
 
 /**
@@ -167,15 +168,14 @@ async function withHttpClient(key: string, use: (client: Client) => Promise<void
 }
 
 describe("upstream numbers a double does not hold (stdio, a real client)", () => {
-  let served: Served;
-  beforeAll(async () => {
-    served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
-  });
-  afterAll(() => served?.close());
+  const served = servedInBlock(
+    () => catalog,
+    () => ({ EXACT_BASE_URL: upstream.url }),
+  );
 
   it("a 64-bit id reaches the model digit for digit, and the output check passes", async () => {
     answer(`{"id":${BIG},"owner":${SNOWFLAKE},"name":"n","price":1.5,"ids":[1,${SNOWFLAKE}]}`);
-    const result = await served.client.callTool({ name: "get_item", arguments: { id: 7 } });
+    const result = await served().client.callTool({ name: "get_item", arguments: { id: 7 } });
     expect(result.isError ?? false).toBe(false);
     expect(texts(result)).toEqual([
       `{"id":${BIG},"owner":${SNOWFLAKE},"name":"n","price":1.5,"ids":[1,${SNOWFLAKE}]}`,
@@ -184,14 +184,14 @@ describe("upstream numbers a double does not hold (stdio, a real client)", () =>
     expect(result.structuredContent).toMatchObject({ name: "n", price: 1.5 });
     // A drift line would be written before the call's audit line (the audit step ends the call): once that line
     // has been read from stderr, a drift line would have been too, so this check can fail.
-    expect(await served.waitForStderr('"tool":"get_item"')).not.toMatch(/drift/);
+    expect(await served().waitForStderr('"tool":"get_item"')).not.toMatch(/drift/);
   });
 
   it("decimals beyond a double, exponents out of range and their neighbours are kept as written", async () => {
     answer(
       `{"money":${MONEY},"huge":1e400,"tiny":-1e-400,"plain":0.1,"one":1.0,"big":1.5e300,"neg":-${BIG}}`,
     );
-    const result = await served.client.callTool({ name: "get_any", arguments: {} });
+    const result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(result.isError ?? false).toBe(false);
     // Exact where a double would change the value (1e400 was written as null, -1e-400 as 0); 1.0 is 1.
     expect(texts(result)).toEqual([
@@ -287,15 +287,14 @@ describe("structuredContent carries the exact digits on the wire", () => {
 });
 
 describe("upstream text that is not exactly what was sent says so", () => {
-  let served: Served;
-  beforeAll(async () => {
-    served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
-  });
-  afterAll(() => served?.close());
+  const served = servedInBlock(
+    () => catalog,
+    () => ({ EXACT_BASE_URL: upstream.url }),
+  );
 
   it("bytes that are not UTF-8 are shown as U+FFFD with a note", async () => {
     answer(Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]));
-    const result = await served.client.callTool({ name: "get_any", arguments: {} });
+    const result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(result.isError ?? false).toBe(false);
     const [data, note, ...rest] = texts(result);
     expect(JSON.parse(data!)).toEqual({ name: "caf\uFFFD" });
@@ -306,19 +305,19 @@ describe("upstream text that is not exactly what was sent says so", () => {
   it("a declared charset is honoured (ISO-8859-1 JSON and text, UTF-16 JSON with its BOM)", async () => {
     const latin1 = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
     answer(latin1, "application/json; charset=ISO-8859-1");
-    let result = await served.client.callTool({ name: "get_any", arguments: {} });
+    let result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(texts(result)).toEqual(['{"name":"café"}']);
     answer(Buffer.from([0x63, 0x61, 0x66, 0xe9]), "text/plain; charset=latin1");
-    result = await served.client.callTool({ name: "get_text", arguments: {} });
+    result = await served().client.callTool({ name: "get_text", arguments: {} });
     expect(texts(result)).toEqual(["café"]);
     answer(Buffer.from(`\ufeff{"name":"café ${BIG}"}`, "utf16le"), 'application/json; charset="utf-16"');
-    result = await served.client.callTool({ name: "get_any", arguments: {} });
+    result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(texts(result)).toEqual([`{"name":"café ${BIG}"}`]);
   });
 
   it("a charset the server cannot decode is read as UTF-8 with a note", async () => {
     answer('{"name":"x"}', "application/json; charset=x-klingon");
-    const result = await served.client.callTool({ name: "get_any", arguments: {} });
+    const result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(texts(result)).toEqual([
       '{"name":"x"}',
       "note: the upstream's body declares charset x-klingon this server cannot decode; it was read as UTF-8, so its text may not be what the upstream meant",
@@ -327,10 +326,10 @@ describe("upstream text that is not exactly what was sent says so", () => {
 
   it("a UTF-8 byte-order mark is dropped; lone surrogates stay escaped; the last of duplicate keys is what every step sees", async () => {
     answer(`\ufeff{"name":"a\\ud800b","id":${BIG}}`);
-    let result = await served.client.callTool({ name: "get_any", arguments: {} });
+    let result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(texts(result)).toEqual([`{"name":"a\\ud800b","id":${BIG}}`]);
     answer(`{"name":"first","name":"second","id":1,"id":${BIG}}`);
-    result = await served.client.callTool({ name: "get_any", arguments: {} });
+    result = await served().client.callTool({ name: "get_any", arguments: {} });
     expect(texts(result)).toEqual([`{"name":"second","id":${BIG}}`]);
   });
 });
@@ -339,11 +338,10 @@ describe("upstream text that is not exactly what was sent says so", () => {
 const rawJson = (text: string): unknown => (JSON as unknown as { rawJSON(t: string): unknown }).rawJSON(text);
 
 describe("arguments a double does not hold are refused, never sent rounded", () => {
-  let served: Served;
-  beforeAll(async () => {
-    served = await serveOverStdio(catalog, { EXACT_BASE_URL: upstream.url });
-  });
-  afterAll(() => served?.close());
+  const served = servedInBlock(
+    () => catalog,
+    () => ({ EXACT_BASE_URL: upstream.url }),
+  );
 
   async function refused(client: Client, name: string, args: Record<string, unknown>): Promise<string> {
     const before = upstream.received.length;
@@ -354,7 +352,7 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
   }
 
   it("stdio: an id beyond int64 written as a JSON number is refused naming its digits and the range", async () => {
-    const text = await refused(served.client, "get_item", { id: rawJson(BIG) });
+    const text = await refused(served().client, "get_item", { id: rawJson(BIG) });
     expect(text).toMatch(
       new RegExp(
         `^invalid arguments: id: ${BIG} is outside the int64 range \\(-9223372036854775808 to 9223372036854775807\\)`,
@@ -363,11 +361,11 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
   });
 
   it("stdio: a decimal with more digits than a double keeps (money in a body) is refused", async () => {
-    const text = await refused(served.client, "post_amount", { amount: rawJson(MONEY), memo: "m" });
+    const text = await refused(served().client, "post_amount", { amount: rawJson(MONEY), memo: "m" });
     expect(text).toContain(`amount is ${MONEY}, a number a double does not hold exactly`);
     // The same call with a number a double holds reaches the upstream as written.
     answer('{"ok":true}');
-    const result = await served.client.callTool({
+    const result = await served().client.callTool({
       name: "post_amount",
       arguments: { amount: 0.1, memo: "m" },
     });
@@ -376,7 +374,7 @@ describe("arguments a double does not hold are refused, never sent rounded", () 
   });
 
   it("an integer beyond 2^53 that arrived as a double (already rounded, or not) is refused", async () => {
-    const text = await refused(served.client, "get_item", { id: 2 ** 53 + 2 });
+    const text = await refused(served().client, "get_item", { id: 2 ** 53 + 2 });
     expect(text).toMatch(
       /^invalid arguments: id is 9007199254740994, an integer beyond ±2\^53 .*may already have been rounded.*Send it as a string of digits/,
     );

@@ -128,6 +128,20 @@ export function askingFixture(
 }
 
 /**
+ * For a describe block (or a file): the catalog at `dir()` served over stdio with `env()`, both read when the
+ * block's beforeAll runs, for the block's tests, and closed after them. Returns the served catalog, read once
+ * beforeAll has run.
+ */
+export function servedInBlock(dir: () => string, env: () => Record<string, string>): () => Served {
+  let served: Served | undefined;
+  beforeAll(async () => {
+    served = await serveOverStdio(dir(), env());
+  });
+  afterAll(() => served?.close());
+  return () => served!;
+}
+
+/**
  * For a test file: a bare spec (no manifest) generated as catalog `name` into `out` (under test/.tmp) without an
  * error, written, and served over stdio for the whole file in front of a recording upstream (`route`: 200
  * `{ ok: true }` unless given); `env(url)` is the server's env, given the upstream's URL. `schemas`: the spec's
