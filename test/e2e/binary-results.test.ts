@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../helpers/child-env.js";
-import { genToDisk, writeTree } from "../helpers/generate.js";
 import { jpeg, png } from "../helpers/images.js";
-import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { BIN, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * What a tool call returns for upstream replies that are not a JSON object, as the MCP spec (2025-06-18) and the
@@ -175,19 +175,16 @@ const BODIES: Record<string, [string, Buffer | string]> = {
   "/mislabelled": ["IMAGE/JPEG; charset=binary", PNG],
 };
 
-let upstream: RecordingServer;
-let served: Served;
-let out: string;
-
-beforeAll(async () => {
-  const dir = writeTree("binary-results", {
-    "tools.yaml": MANIFEST,
-    "api.yaml": SPEC,
-    "handlers/nothing.ts": NOTHING,
-    "handlers/snapshot.ts": SNAPSHOT,
-  });
-  ({ dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out")));
-  upstream = await startRecordingServer((req, res) => {
+const fixture = servedFixture(
+  "binary-results",
+  {
+    "cat/tools.yaml": MANIFEST,
+    "cat/api.yaml": SPEC,
+    "cat/handlers/nothing.ts": NOTHING,
+    "cat/handlers/snapshot.ts": SNAPSHOT,
+  },
+  (url) => ({ MEDIA_URL: url, MEDIA_KEY: KEY }),
+  (req, res) => {
     const body = BODIES[req.path];
     if (body) {
       res.writeHead(200, { "content-type": body[0] });
@@ -233,14 +230,11 @@ beforeAll(async () => {
       res.setHeader("etag", etag);
       return sendJson(res, 200, { name: "n" });
     }
-  });
-  served = await serveOverStdio(out, { MEDIA_URL: upstream.url, MEDIA_KEY: KEY });
-  await served.client.listTools();
-});
+  },
+);
 
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
+beforeAll(async () => {
+  await fixture.served().client.listTools();
 });
 
 type Block = {
@@ -253,7 +247,7 @@ type Block = {
 type Result = { isError?: boolean; content: Block[]; structuredContent?: unknown };
 
 async function call(name: string, args: Record<string, unknown> = {}): Promise<Result> {
-  return (await served.client.callTool({ name, arguments: args })) as Result;
+  return (await fixture.served().client.callTool({ name, arguments: args })) as Result;
 }
 
 const b64 = (bytes: Buffer | string) => Buffer.from(bytes).toString("base64");
@@ -269,7 +263,7 @@ describe("upstream replies that are not JSON", () => {
     });
     const photo = await call("get_photo");
     expect(photo.content[1]).toEqual({ type: "image", data: b64(JPEG), mimeType: "image/jpeg" });
-    expect(upstream.received.find((r) => r.path === "/logo.png")?.headers["x-api-key"]).toBe(KEY);
+    expect(fixture.upstream().received.find((r) => r.path === "/logo.png")?.headers["x-api-key"]).toBe(KEY);
   });
 
   it("audio is an audio block; another binary type an embedded resource with a blob; SVG is text", async () => {
@@ -355,8 +349,8 @@ describe("upstream replies that are not JSON", () => {
         text: 'note: the upstream answered HTTP 304 Not Modified (ETag "v1"): the resource has not changed since the version the request named, so the copy the caller holds is current',
       },
     ]);
-    expect(upstream.received.at(-1)?.headers["if-none-match"]).toBe('"v1"');
-    expect(served.stderr()).not.toMatch(/drift: tool get_thing/);
+    expect(fixture.upstream().received.at(-1)?.headers["if-none-match"]).toBe('"v1"');
+    expect(fixture.served().stderr()).not.toMatch(/drift: tool get_thing/);
   });
 
   it("a 304 to a request the caller did not make conditional is an error naming it", async () => {
@@ -367,7 +361,7 @@ describe("upstream replies that are not JSON", () => {
     expect(stale.content[0]?.text).toMatch(
       /^the upstream answered HTTP 304 Not Modified to a request the caller did not make conditional \(its arguments set no If-None-Match or If-Modified-Since value\): a 304 answers only such a request, so this reply says nothing about the resource .*\(correlation id /,
     );
-    expect(upstream.received.at(-1)?.headers["if-none-match"]).toBeUndefined();
+    expect(fixture.upstream().received.at(-1)?.headers["if-none-match"]).toBeUndefined();
   });
 
   it("a 304's note leaves the ETag out for a tool whose policies shape its data by path", async () => {
@@ -383,7 +377,7 @@ describe("upstream replies that are not JSON", () => {
       ],
       structuredContent: {},
     });
-    expect(upstream.received.at(-1)?.headers["if-none-match"]).toBe('"name=ada.lovelace"');
+    expect(fixture.upstream().received.at(-1)?.headers["if-none-match"]).toBe('"name=ada.lovelace"');
   });
 
   it("a binary body where the spec declares JSON is its content block with a note, structuredContent empty", async () => {
@@ -404,9 +398,11 @@ describe("upstream replies that are not JSON", () => {
     expect(doc.structuredContent).toEqual({});
     const resource = doc.content[2]?.resource as { mimeType: string; blob: string };
     expect([resource.mimeType, Buffer.from(resource.blob, "base64")]).toEqual(["application/pdf", PDF]);
-    await served.waitForStderr(
-      /drift: tool get_thing: the upstream answered image\/png where the spec declares application\/json \(its 200 response\)/,
-    );
+    await fixture
+      .served()
+      .waitForStderr(
+        /drift: tool get_thing: the upstream answered image\/png where the spec declares application\/json \(its 200 response\)/,
+      );
   });
 
   it("a binary body where the spec declares JSON, too large for a block, is an error whose note says so", async () => {
@@ -439,13 +435,15 @@ describe("upstream replies that are not JSON", () => {
       ],
       structuredContent: { result: null },
     });
-    await served.waitForStderr(
-      /drift: tool get_stats: the upstream answered HTTP 202 Accepted with a body of another shape/,
-    );
+    await fixture
+      .served()
+      .waitForStderr(
+        /drift: tool get_stats: the upstream answered HTTP 202 Accepted with a body of another shape/,
+      );
   });
 
   it("CATALOG.md says which success statuses may carry another body, and only where the shape differs", () => {
-    const md = readFileSync(join(out, "CATALOG.md"), "utf8");
+    const md = readFileSync(join(fixture.dir(), "CATALOG.md"), "utf8");
     const returns = md.split("\n").filter((line) => line.includes("may carry another body"));
     // getStats: 200 with an array, 202 with an object; getSecret's 203 has its 200's shape, so it is not named.
     expect(returns).toEqual(["Returns: object[] (under `result`); 202 may carry another body (as text)"]);
@@ -456,13 +454,17 @@ describe("upstream replies that are not JSON", () => {
       const result = await call("forget", { how });
       expect(result).toEqual({ content: [{ type: "text", text: "null" }], structuredContent: {} });
     }
-    await served.waitForStderr(/drift: tool forget: its handler returned nothing/);
+    await fixture.served().waitForStderr(/drift: tool forget: its handler returned nothing/);
   });
 
   it("a resource read through a binary tool is its blob, typed as the body; bytes masking replaced are text", async () => {
-    const read = await served.client.readResource({ uri: "media://files/logo" });
+    const read = await fixture.served().client.readResource({ uri: "media://files/logo" });
     expect(read.contents).toEqual([{ uri: "media://files/logo", mimeType: "image/png", blob: b64(PNG) }]);
-    const masked = await serveOverStdio(out, { MEDIA_URL: upstream.url, MEDIA_KEY: KEY, MEDIA_MASK: "true" });
+    const masked = await serveOverStdio(fixture.dir(), {
+      MEDIA_URL: fixture.upstream().url,
+      MEDIA_KEY: KEY,
+      MEDIA_MASK: "true",
+    });
     try {
       const record = await masked.client.readResource({ uri: "media://files/record" });
       expect(record.contents).toEqual([
@@ -503,9 +505,9 @@ describe("upstream replies that are not JSON", () => {
 
   it("a client of a revision before audio blocks (2024-11-05) gets a clip as an embedded resource", async () => {
     // Spoken by hand over stdio: SDK clients offer only their latest revisions.
-    const child = spawn(process.execPath, [BIN, "serve", out], {
+    const child = spawn(process.execPath, [BIN, "serve", fixture.dir()], {
       cwd: ROOT,
-      env: childEnv({ MEDIA_URL: upstream.url, MEDIA_KEY: KEY }),
+      env: childEnv({ MEDIA_URL: fixture.upstream().url, MEDIA_KEY: KEY }),
       stdio: ["pipe", "pipe", "ignore"],
     });
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -548,9 +550,9 @@ describe("upstream replies that are not JSON", () => {
     const client = new ClientV1({ name: "legacy", version: "1.0.0" });
     const transport = new StdioV1({
       command: process.execPath,
-      args: [BIN, "serve", out],
+      args: [BIN, "serve", fixture.dir()],
       cwd: ROOT,
-      env: childEnv({ MEDIA_URL: upstream.url, MEDIA_KEY: KEY }),
+      env: childEnv({ MEDIA_URL: fixture.upstream().url, MEDIA_KEY: KEY }),
       stderr: "pipe",
     });
     await client.connect(transport);

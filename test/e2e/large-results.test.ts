@@ -1,13 +1,12 @@
-import { join } from "node:path";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as StdioV1 } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_LINE_BYTES, withinClientLimit } from "../../src/transports/stdio-bound.js";
 import { childEnv } from "../helpers/child-env.js";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { BIN, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * An answer larger than the SDK clients' stdio reader takes (10 MiB a message: it drops the whole buffer, and the
@@ -57,34 +56,25 @@ const rows = (n: number) => ({
   rows: Array.from({ length: n }, (_, id) => ({ id, text: `row ${id} "quoted" ${"x".repeat(1000)}` })),
 });
 
-let upstream: RecordingServer;
-let served: Served;
-let out: string;
-
-beforeAll(async () => {
-  const dir = writeTree("large-results", { "tools.yaml": MANIFEST, "api.yaml": SPEC });
-  ({ dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "out")));
-  upstream = await startRecordingServer((req, res) => {
+const fixture = servedFixture(
+  "large-results",
+  { "cat/tools.yaml": MANIFEST, "cat/api.yaml": SPEC },
+  (url) => ({ ROWS_URL: url }),
+  (req, res) => {
     if (req.path === "/rows") return sendJson(res, 200, rows(Number(req.query.get("n"))));
     if (req.path === "/log") {
       res.writeHead(200, { "content-type": "text/plain" });
       // Under the upstream response limit (10 MiB); its quotes escaped in the text block, over the line bound.
       return res.end('"'.repeat(6 * 1024 * 1024));
     }
-  });
-  served = await serveOverStdio(out, { ROWS_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  },
+);
 
 type Result = { isError?: boolean; content: { type: string; text?: string }[]; structuredContent?: unknown };
 
 describe("answers larger than stdio clients read", () => {
   it("a result of 6,000 rows is an error result naming its size, and the next call is answered", async () => {
-    const big = (await served.client.callTool({
+    const big = (await fixture.served().client.callTool({
       name: "list_rows",
       arguments: { n: 6000 },
     })) as Result;
@@ -94,16 +84,18 @@ describe("answers larger than stdio clients read", () => {
     expect(big.content[0]?.text).toMatch(
       /^the answer is 1\d(\.\d)? MiB of JSON, more than stdio clients read in one message \(9\.9 MiB\); it was not sent\. Ask for less/,
     );
-    await served.waitForStderr("was not sent: the answer is");
+    await fixture.served().waitForStderr("was not sent: the answer is");
     // The upstream was asked once, and the server keeps serving: a smaller page comes back whole.
-    expect(upstream.received.filter((r) => r.path === "/rows")).toHaveLength(1);
-    const small = (await served.client.callTool({ name: "list_rows", arguments: { n: 2000 } })) as Result;
+    expect(fixture.upstream().received.filter((r) => r.path === "/rows")).toHaveLength(1);
+    const small = (await fixture
+      .served()
+      .client.callTool({ name: "list_rows", arguments: { n: 2000 } })) as Result;
     expect(small.isError).toBeFalsy();
     expect((small.structuredContent as { rows: unknown[] }).rows).toHaveLength(2000);
   });
 
   it("a text body whose escapes take it past the bound is answered the same way", async () => {
-    const log = (await served.client.callTool({ name: "get_log", arguments: {} })) as Result;
+    const log = (await fixture.served().client.callTool({ name: "get_log", arguments: {} })) as Result;
     expect(log.isError).toBe(true);
     expect(log.content[0]?.text).toContain("more than stdio clients read in one message");
   });
@@ -111,9 +103,9 @@ describe("answers larger than stdio clients read", () => {
   it("the v1 SDK client gets the error result too, not a dropped message", async () => {
     const transport = new StdioV1({
       command: process.execPath,
-      args: [BIN, "serve", out],
+      args: [BIN, "serve", fixture.dir()],
       cwd: ROOT,
-      env: childEnv({ ROWS_URL: upstream.url }),
+      env: childEnv({ ROWS_URL: fixture.upstream().url }),
       stderr: "ignore",
     });
     const client = new ClientV1({ name: "v1", version: "1.0.0" });

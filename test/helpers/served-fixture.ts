@@ -64,6 +64,9 @@ export function servedFixture(
       callRecorded(served!.client, generated.upstream(), tool, args),
     /** The served catalog (its stderr: audit lines), once beforeAll has run. */
     served: () => served!,
+    /** The folder the catalog was written to. */
+    dir: generated.dir,
+    upstream: generated.upstream,
   };
 }
 

@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * An upstream whose answer is not one the HTTP client reads: headers past node:http's limit (16 KiB; 200 KB of
@@ -27,13 +24,11 @@ sources:
 select: [{ all: true }]
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const src = writeTree("upstream-headers", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer(async (req, res) => {
+const fixture = servedFixture(
+  "upstream-headers",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST },
+  (url) => ({ P_URL: url }),
+  async (req, res) => {
     if (req.path === "/headers") {
       res.writeHead(200, { "content-type": "application/json", "x-big": "a".repeat(200_000) });
       res.end("{}");
@@ -50,30 +45,24 @@ beforeAll(async () => {
         resolve();
       }),
     );
-  });
-  served = await serveOverStdio(dir, { P_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  },
+);
 
 type Result = { isError?: boolean; content?: Array<{ text?: string }> };
 
 describe("answers the HTTP client does not read", () => {
   it("headers past the client's limit: a clear error, and the server keeps serving", async () => {
-    const result = (await served.client.callTool({ name: "big_headers", arguments: {} })) as Result;
+    const result = (await fixture.served().client.callTool({ name: "big_headers", arguments: {} })) as Result;
     expect(result.isError).toBe(true);
     expect(result.content?.[0]?.text).toMatch(
       /^the upstream's response headers are larger than the HTTP client reads \(16 KiB\); the response was not read/,
     );
-    const again = (await served.client.callTool({ name: "big_headers", arguments: {} })) as Result;
+    const again = (await fixture.served().client.callTool({ name: "big_headers", arguments: {} })) as Result;
     expect(again.content?.[0]?.text).toMatch(/^the upstream's response headers are larger/);
   });
 
   it("an event stream that never ends: ended at the source's timeout", async () => {
-    const result = (await served.client.callTool({ name: "endless", arguments: {} })) as Result;
+    const result = (await fixture.served().client.callTool({ name: "endless", arguments: {} })) as Result;
     expect(result.isError).toBe(true);
     expect(result.content?.[0]?.text).toMatch(/^the upstream did not answer within 2000 ms/);
   });
