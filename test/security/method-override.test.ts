@@ -1,11 +1,9 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatLocation } from "../../codegen/diagnostics.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A tool's class (read, write, destructive) and its path scope are decided by its binding's method and URL. A
@@ -62,44 +60,34 @@ const DECLARED = [
   "_method",
 ];
 
-let upstream: RecordingServer;
-let served: Served;
-let generated: Awaited<ReturnType<typeof genSpec>>;
-
-beforeAll(async () => {
-  upstream = await startRecordingServer((req, res) => sendJson(res, 200, { method: req.method }));
-  const tree = writeTree("method-override", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  generated = await genSpec(join(tree, "openapi.yaml"), "orders", out.slice(ROOT.length + 1));
-  expect(errorsOf(generated.diags)).toEqual([]);
-  writeCatalog(ROOT, generated.cat!);
-  served = await serveOverStdio(out, { ORDERS_BASE_URL: upstream.url });
-});
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const fixture = servedSpec(
+  join(writeTree("method-override", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "orders",
+  "method-override-out",
+  (url) => ({ ORDERS_BASE_URL: url }),
+  (req, res) => sendJson(res, 200, { method: req.method }),
+);
 
 async function refused(name: string, args: Record<string, unknown>, message: RegExp) {
-  upstream.received.length = 0;
-  const result = await served.client.callTool({ name, arguments: args });
+  fixture.upstream().received.length = 0;
+  const result = await fixture.client().callTool({ name, arguments: args });
   expect(result.isError, JSON.stringify(result.content)).toBe(true);
   expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(message);
-  expect(upstream.received).toEqual([]);
+  expect(fixture.upstream().received).toEqual([]);
 }
 
 describe("arguments that would change the request's method or URL", () => {
   it("declared header and query parameters that would are not arguments, each with a located TW144 note", async () => {
-    const tools = (await served.client.listTools()).tools;
+    const tools = (await fixture.client().listTools()).tools;
     const args = Object.keys(
       (tools.find((t) => t.name === "get_order")!.inputSchema.properties ?? {}) as object,
     );
     expect(args.sort()).toEqual(["X-Request-Id", "filter", "id"].sort());
-    const warned = generated.diags.items
+    const warned = fixture.diags.items
       .filter((d) => d.code === "TW144" && d.severity === "info")
       .map((d) => /(header|query) parameter "([^"]+)"/.exec(d.message)?.[2]);
     expect(warned.sort()).toEqual(DECLARED.sort());
-    for (const d of generated.diags.items.filter((d) => d.code === "TW144"))
+    for (const d of fixture.diags.items.filter((d) => d.code === "TW144"))
       expect(formatLocation(d.source)).toMatch(/openapi\.yaml:\d+:\d+/);
   });
 
@@ -149,21 +137,20 @@ describe("arguments that would change the request's method or URL", () => {
   });
 
   it("without them, the calls go through as their binding says", async () => {
-    upstream.received.length = 0;
-    const read = await served.client.callTool({
+    fixture.upstream().received.length = 0;
+    const read = await fixture.client().callTool({
       name: "get_order",
       arguments: { id: "1", "X-Request-Id": "r-1", filter: { status: "open" } },
     });
     expect(read.isError, JSON.stringify(read.content)).toBeFalsy();
-    const note = await served.client.callTool({
+    const note = await fixture.client().callTool({
       name: "add_order_note",
       arguments: { id: "1", body: { note: "hi" } },
     });
     expect(note.isError, JSON.stringify(note.content)).toBeFalsy();
-    expect(upstream.received.map((r) => `${r.method} ${r.url} ${r.headers["x-request-id"] ?? ""}`)).toEqual([
-      "GET /orders/1?status=open r-1",
-      "POST /orders/1/notes ",
-    ]);
-    expect(upstream.received[1]!.body.toString()).toBe("note=hi");
+    expect(
+      fixture.upstream().received.map((r) => `${r.method} ${r.url} ${r.headers["x-request-id"] ?? ""}`),
+    ).toEqual(["GET /orders/1?status=open r-1", "POST /orders/1/notes "]);
+    expect(fixture.upstream().received[1]!.body.toString()).toBe("note=hi");
   });
 });
