@@ -1,6 +1,6 @@
 import type { ArgumentNaming } from "../ir/types.js";
 import type { Manifest } from "../manifest/types.js";
-import { snakeCase } from "../plan/names.js";
+import { asciiAny, snakeCase } from "../plan/names.js";
 
 /**
  * Argument naming rules: how the names an API gives its parameters, body fields and GraphQL variables become
@@ -21,8 +21,8 @@ export function argumentNamingOf(manifest: Manifest, sourceId: string | undefine
 /** `appId` -> `app_id` (snake_case), `plan_hash` -> `planHash` (camelCase); `as_is` returns the name. */
 export function applyArgumentNaming(name: string, rule: ArgumentNaming): string {
   if (rule === "as_is") return name;
-  const snake = snakeCase(name);
-  // A name with nothing ASCII to work with (`名前`) keeps its own spelling; safeArgName cleans it later.
+  // A name in another script is spelled in ASCII first (`名前` -> `ming_qian`), as safeArgName spells it.
+  const snake = snakeCase(asciiAny(name));
   if (snake === "") return name;
   if (rule === "snake_case") return snake;
   return snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

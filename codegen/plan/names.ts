@@ -1,46 +1,27 @@
 import { createHash } from "node:crypto";
+import anyAscii from "any-ascii";
 
 export const TOOL_NAME = /^[A-Za-z0-9._-]{1,128}$/;
 /** Property keys several model APIs accept in tool input schemas. */
 const ARG_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** Latin letters no decomposition takes apart, spelled as ASCII (`ß` -> `ss`, `ø` -> `o`, `æ` -> `ae`). */
-const LETTERS: Record<string, string> = {
-  ß: "ss",
-  ẞ: "SS",
-  æ: "ae",
-  Æ: "Ae",
-  œ: "oe",
-  Œ: "Oe",
-  ø: "o",
-  Ø: "O",
-  đ: "d",
-  Đ: "D",
-  ð: "d",
-  Ð: "D",
-  ł: "l",
-  Ł: "L",
-  þ: "th",
-  Þ: "Th",
-  ı: "i",
-  ħ: "h",
-  Ħ: "H",
-  ŧ: "t",
-  Ŧ: "T",
-  ŋ: "ng",
-  Ŋ: "Ng",
-};
-
 /**
- * A name's Latin letters as ASCII: accents taken off (`größe` -> `grosse`, `città` -> `citta`, `Ｎａｍｅ` ->
- * `Name`), so a name is not cut where a letter had one (`gr_e`, `citt`). Other scripts are left as they are.
+ * A name's Latin letters as ASCII (any-ascii's transliteration: accents taken off, `größe` -> `grosse`, `città` ->
+ * `citta`, `Ｎａｍｅ` -> `Name`, `ø` -> `o`), so a name is not cut where a letter had one (`gr_e`, `citt`). Other
+ * scripts are left as they are: a tool name whose operationId has no Latin letter is made from its method and path.
  */
 export function asciiLatin(raw: string): string {
   if (/^\p{ASCII}*$/u.test(raw)) return raw;
-  return raw
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[ßẞæÆœŒøØđĐðÐłŁþÞıħĦŧŦŋŊ]/g, (c) => LETTERS[c] ?? c);
+  return raw.normalize("NFKD").replace(/\p{Script=Latin}\p{M}*/gu, (letter) => anyAscii(letter));
+}
+
+/**
+ * A name in any script as ASCII letters (`名前` -> `MingQian`, `имя` -> `imya`, `이름` -> `ILeum`): an argument has
+ * no method and path to be named from instead, and two such names were `arg` and `arg_2`, which tell a model
+ * nothing. The spelling is any-ascii's (pinned: a name is part of the catalog); the wire name stays the spec's.
+ */
+export function asciiAny(raw: string): string {
+  return /^\p{ASCII}*$/u.test(raw) ? raw : anyAscii(raw.normalize("NFKD"));
 }
 
 /** `getSecretVersions` / `repos/get-content` / `GET /v1/a/{id}` -> `get_secret_versions` / ... */
@@ -92,7 +73,7 @@ export function fitName(name: string, max: number): string {
 export function safeArgName(raw: string): string {
   if (raw === "__proto__") return "proto";
   if (ARG_NAME.test(raw)) return raw;
-  const cleaned = asciiLatin(raw)
+  const cleaned = asciiAny(raw)
     .replace(/[^A-Za-z0-9_.-]+/g, "_")
     .replace(/^_+|_+$/g, "")
     .slice(0, 64);

@@ -4,7 +4,7 @@ import { writeTree } from "../helpers/generate.js";
 import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
- * Names written with accented Latin letters (German, French, Italian, Nordic specs) keep their letters in the
+ * Names written with accented Latin letters (and, last test, in other scripts) (German, French, Italian, Nordic specs) keep their letters in the
  * names a model sees: `größeHolen` is the tool `grosse_holen`, `città` the argument `citta`; the letters were cut
  * out (`gr_e_holen`, `citt`, `st_ck`). What is sent keeps the spec's own names.
  */
@@ -34,6 +34,15 @@ paths:
                 Straße: { type: string }
                 Øre: { type: integer }
       responses: { "200": { description: ok } }
+  /users:
+    get:
+      operationId: ユーザー一覧
+      parameters:
+        - { name: 名前, in: query, schema: { type: string } }
+        - { name: 年齢, in: query, schema: { type: integer } }
+        - { name: имя, in: query, schema: { type: string } }
+        - { name: 이름, in: query, schema: { type: string } }
+      responses: { "200": { description: ok } }
 `;
 
 const spec = servedSpec(
@@ -54,6 +63,7 @@ describe("accented Latin names", () => {
     expect(tools.map((t) => [t.name, Object.keys(t.inputSchema.properties ?? {})])).toEqual([
       ["grosse_holen", ["stuck", "citta", "Name"]],
       ["creer_commande_aero", ["Strasse", "Ore"]],
+      ["get_users", ["MingQian", "NianLing", "imya", "ileum"]],
     ]);
     expect(tools[1]?.inputSchema.required).toEqual(["Strasse"]);
     const get = await spec.call("grosse_holen", { stuck: "xl", citta: "Roma", Name: "n" });
@@ -64,5 +74,22 @@ describe("accented Latin names", () => {
     const post = await spec.call("creer_commande_aero", { Strasse: "Hauptstraße 1", Ore: 5 });
     expect(post.result.isError).toBeFalsy();
     expect(JSON.parse(post.sent[0]?.body.toString() ?? "")).toEqual({ Straße: "Hauptstraße 1", Øre: 5 });
+  });
+
+  it("names in other scripts are spelled in ASCII too, not `arg` and `arg_2`; the spec's names are sent", async () => {
+    const users = await spec.call("get_users", {
+      MingQian: "Ann",
+      NianLing: 30,
+      imya: "Анна",
+      ileum: "안나",
+    });
+    expect(users.result.isError, JSON.stringify(users.result)).toBeFalsy();
+    const sent = new URL(users.sent[0]?.url ?? "", "http://x");
+    expect([...sent.searchParams]).toEqual([
+      ["名前", "Ann"],
+      ["年齢", "30"],
+      ["имя", "Анна"],
+      ["이름", "안나"],
+    ]);
   });
 });
