@@ -13,14 +13,17 @@
 import type { z } from "zod";
 
 /**
- * The format `generate` writes. 3: sources and operations keep their server URL template (`Source.server`,
+ * The format `generate` writes. 4: a source keeps every server URL template of its spec (`Source.servers`), where 3
+ * kept the first (`Source.server`, still read): a runtime that reads format 3 at most would find no template in a
+ * format-4 catalog and serve it without holding the tenant lock on hosts, so it refuses it. 3: sources and
+ * operations keep their server URL template (`Source.server`,
  * `HttpBinding.server`), which the tenant lock reads to hold a tenant carried in the host or base path; a runtime
  * that reads format 2 at most refuses it, rather than serving it without that check. 2: named JSON Schemas are
  * stored once, in `CatalogDocument.schemas`; tools' schemas are roots that refer into that table, and the runtime
  * publishes per tool only what it reaches (`src/publish/`). 1 (older releases) copied every reachable schema into
  * every tool; this runtime refuses it (regenerate the catalog).
  */
-export const CATALOG_FORMAT = 3;
+export const CATALOG_FORMAT = 4;
 
 /** The oldest format this runtime serves: a format-2 catalog has no server templates, so nothing of it needs them. */
 export const OLDEST_CATALOG_FORMAT = 2;
@@ -672,7 +675,7 @@ export interface PublishSettings {
 }
 
 export interface CatalogDocument {
-  format: typeof OLDEST_CATALOG_FORMAT | typeof CATALOG_FORMAT;
+  format: typeof OLDEST_CATALOG_FORMAT | 3 | typeof CATALOG_FORMAT;
   generator: { name: "toolwright"; version: string };
   /** sha256 over every input (specs, manifest, assets, handler modules) and the generator version. */
   inputHash: string;
