@@ -25,12 +25,23 @@ export function requestTarget(url: string, host: string | undefined): TargetResu
   const authority = absolute[1]!;
   if (authority.includes("@"))
     return { ok: false, reason: `the request target ${shown} carries userinfo (RFC 9110 4.2.4)` };
-  if (host?.toLowerCase() !== authority.toLowerCase())
+  if (!sameAuthority(authority, host, /^https:/i.test(url) ? "443" : "80"))
     return {
       ok: false,
       reason: `the Host header must name the authority of the request target ${shown} (RFC 9112 3.2.2)`,
     };
   return { ok: true, path: absolute[2] || "/" };
+}
+
+/**
+ * Whether the Host header names the target's authority: the same host and port by value (RFC 9110 4.2.3: a name in
+ * any case, a port with leading zeros or none, which is the scheme's default), not as the same text.
+ */
+function sameAuthority(authority: string, host: string | undefined, defaultPort: string): boolean {
+  const target = splitHost(authority);
+  const sent = host === undefined ? undefined : splitHost(host);
+  if (!target || !sent || target.host !== sent.host) return false;
+  return (target.port ?? defaultPort) === (sent.port ?? defaultPort);
 }
 
 /**
@@ -42,19 +53,40 @@ export function requestTarget(url: string, host: string | undefined): TargetResu
  */
 export function malformedHost(value: string): string | undefined {
   if (value.includes("@")) return "carries userinfo: a Host holds none, only host[:port] (RFC 9110 7.2)";
-  const match = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]+)(?::([^:]*))?$/i.exec(value.trim());
-  if (!match) return "is not host[:port] (RFC 9110 7.2)";
-  const port = match[1];
-  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535))
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]+)(?::([^:]*))?$/i.exec(value.trim());
+  if (!match || canonicalHost(match[1]!) === undefined) return "is not host[:port] (RFC 9110 7.2)";
+  const port = match[2];
+  // `port = *DIGIT` (RFC 3986 3.2.3): its value is the number, leading zeros or not, and an empty one is none.
+  if (port !== undefined && !(/^\d*$/.test(port) && Number(port) <= 65535))
     return "has a port that is not a number from 0 to 65535";
   return undefined;
 }
 
-/** Splits `host[:port]` (IPv6 in brackets) into a lowercase host and an optional port. */
+/**
+ * Splits `host[:port]` into its host and port as compared: the host lowercase (an IPv6 address in brackets in its
+ * canonical text, RFC 5952, so `[0:0:0:0:0:0:0:1]` is `[::1]`), the port as the number it is (`0080` is `80`; an
+ * empty port is none, RFC 3986 3.2.3). Compared as text, a port with a leading zero or an IPv6 address written out
+ * was refused as another host's. A name keeps its trailing dot (`localhost.` is not `localhost`: no RFC makes them
+ * equal, and browsers hold them apart as origins).
+ */
 export function splitHost(value: string): { host: string; port?: string } | undefined {
-  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());
-  if (!match) return undefined;
-  return { host: match[1]!.toLowerCase(), ...(match[2] !== undefined ? { port: match[2] } : {}) };
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d*))?$/i.exec(value.trim());
+  const host = match ? canonicalHost(match[1]!) : undefined;
+  if (!match || host === undefined) return undefined;
+  const port = match[2] === undefined || match[2] === "" ? undefined : Number(match[2]);
+  if (port !== undefined && port > 65535) return undefined;
+  return { host, ...(port !== undefined ? { port: String(port) } : {}) };
+}
+
+/** The host lowercase, an IPv6 address in brackets as the URL standard writes it; undefined for one that is none. */
+function canonicalHost(host: string): string | undefined {
+  const lower = host.toLowerCase();
+  if (!lower.startsWith("[")) return lower;
+  try {
+    return new URL(`http://${lower}/`).hostname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `value` (`host[:port]`) matches an allow-list entry (`host` = any port, `host:port` = that port). */
@@ -102,7 +134,10 @@ export function checkOrigin(header: string | string[] | undefined, allowed: read
   }
   if (origin.protocol !== "http:" && origin.protocol !== "https:")
     return { ok: false, reason: "Origin not allowed" };
-  if (!hostAllowed(origin.host, allowed)) return { ok: false, reason: "Origin not allowed" };
+  // An origin names its scheme's default port by none (the URL standard drops it): it is that port, for an entry
+  // `host:443` or `host:80` (before, `https://mcp.example.com` met `mcp.example.com:443` as another port).
+  const port = origin.port || (origin.protocol === "https:" ? "443" : "80");
+  if (!hostAllowed(`${origin.hostname}:${port}`, allowed)) return { ok: false, reason: "Origin not allowed" };
   return { ok: true };
 }
 

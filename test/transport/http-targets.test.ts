@@ -99,6 +99,48 @@ describe("a Host header that is no host[:port]", () => {
     }
   });
 
+  it("is the same host by value: a port with leading zeros or none, an IPv6 address however written", async () => {
+    const { hostname: ip, port } = new URL(served.url);
+    // Before: 400 "has a port that is not a number from 0 to 65535" (the first three), 403 (the IPv6 ones).
+    for (const sent of [
+      `${ip}:0${port}`,
+      `${ip}:00000${port}`,
+      `${ip}:`,
+      `[0:0:0:0:0:0:0:1]:${port}`,
+      "[0::1]",
+    ]) {
+      const res = await raw(served.url, {
+        headers: { ...MCP_HEADERS, ...auth, host: sent },
+        body: INITIALIZE,
+      });
+      expect([sent, res.status]).toEqual([sent, 200]);
+    }
+    // An absolute-form target's authority and the Host are compared the same way (the default port is none).
+    for (const [target, sent] of [
+      [`http://${ip}:0${port}/mcp`, `${ip}:${port}`],
+      [`http://${ip}/mcp`, `${ip}:80`],
+      [`http://${ip}:80/mcp`, ip],
+    ] as const) {
+      const res = await raw(served.url, {
+        path: target,
+        headers: { ...MCP_HEADERS, ...auth, host: sent },
+        body: INITIALIZE,
+      });
+      expect([target, sent, res.status]).toEqual([target, sent, 200]);
+    }
+    for (const [target, sent] of [
+      [`http://${ip}:${port}/mcp`, ip],
+      [`https://${ip}/mcp`, `${ip}:80`],
+    ] as const) {
+      const res = await raw(served.url, {
+        path: target,
+        headers: { ...MCP_HEADERS, ...auth, host: sent },
+        body: INITIALIZE,
+      });
+      expect([target, sent, res.status]).toEqual([target, sent, 400]);
+    }
+  });
+
   it("is still served with a port from 0 to 65535, and refused 403 when well formed but not allowed", async () => {
     const ip = new URL(served.url).hostname;
     for (const sent of [`${ip}:65535`, `${ip}:0`, host]) {

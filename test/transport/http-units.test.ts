@@ -202,8 +202,38 @@ describe("Host and Origin allow-list", () => {
     ["127.0.0.1.evil.com", false],
     ["localhost:8765@evil.com", false],
     ["", false],
+    // Equal by value (RFC 3986 3.2.3, RFC 5952): before, refused as text.
+    ["mcp.example.com:08443", true],
+    ["MCP.Example.COM:0008443", true],
+    ["localhost:", true],
+    ["[0:0:0:0:0:0:0:1]:8765", true],
+    ["[0::1]", true],
+    // Other hosts or ports whatever their text.
+    ["mcp.example.com:", false],
+    ["mcp.example.com:84430", false],
+    ["mcp.example.com:065536", false],
+    ["[::2]", false],
+    ["[::ffff:127.0.0.1]", false],
+    ["localhost.", false],
+    ["127.1", false],
+    ["[::zz]", false],
   ])("Host %j allowed: %s", (host, want) => {
     expect(hostAllowed(host, allowed)).toBe(want);
+  });
+
+  it("an Origin without a port is its scheme's default port", () => {
+    const withPorts = ["mcp.example.com:443", "plain.example.com:80", "[::1]:8765"];
+    // Before: refused, `https://mcp.example.com` met as no port at all.
+    expect(checkOrigin("https://mcp.example.com", withPorts).ok).toBe(true);
+    expect(checkOrigin("http://plain.example.com", withPorts).ok).toBe(true);
+    expect(checkOrigin("http://[0:0::1]:08765", withPorts).ok).toBe(true);
+    for (const other of [
+      "http://mcp.example.com",
+      "https://plain.example.com",
+      "http://[::1]",
+      "https://mcp.example.com:8443",
+    ])
+      expect(checkOrigin(other, withPorts).ok, other).toBe(false);
   });
 
   it("Host is required; Origin is optional but checked when present", () => {
