@@ -40,14 +40,18 @@ export class ConnectionBudget {
   /** Counts the server's connections and the requests each is serving (call before it listens). */
   attach(server: Server): void {
     server.on("connection", (socket: Socket) => this.admit(socket));
-    server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const serving = (req: IncomingMessage, res: ServerResponse) => {
       const tracked = this.open.get(req.socket);
       if (!tracked) return;
       tracked.serving += 1;
       res.once("close", () => {
         tracked.serving -= 1;
       });
-    });
+    };
+    server.on("request", serving);
+    // node hands a request with `Expect: 100-continue` to this listener instead (http.ts listens for it): counted
+    // only on 'request', its connection was closed for a new one while its call ran.
+    server.on("checkContinue", serving);
   }
 
   /** Marks the connection a request came on as used by an authenticated client. */

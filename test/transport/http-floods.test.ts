@@ -166,6 +166,23 @@ describe("HTTP floods", () => {
     );
   });
 
+  it("counts a request sent with Expect: 100-continue as serving: its connection is not closed for another", async () => {
+    const served = await started(["--max-connections", "2"]);
+    // node hands such a request to 'checkContinue', not 'request' (curl sends the header for large bodies).
+    const headers = { ...MCP_HEADERS, ...auth, expect: "100-continue" };
+    const calls = [1, 2].map((id) => raw(served.url, { headers, body: call(id, `a/${id}`) }));
+    await until(() => held.length >= 2);
+    const { hostname, port } = new URL(served.url);
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await once(socket, "close");
+    // Before: a serving connection was closed for it (its call reset), and the new one was kept open.
+    expect(Buffer.concat(chunks).toString()).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    release();
+    expect((await Promise.all(calls)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it("answers 503 to clients still sending their request past --max-connections, and serves none of it", async () => {
     const served = await started(["--max-connections", "2"]);
     const calls = [1, 2].map((id) =>
