@@ -283,7 +283,7 @@ function previewForArgument(ctx: CallContext, would: string, shown: unknown): To
   const preview = {
     confirmation_required: true,
     tool: ctx.calledAs,
-    would,
+    would: cut(would, PREVIEW_WOULD_CHARS),
     arguments: previewed(shown),
     next: `nothing was changed. Show this to the user; only once they agree to exactly this, repeat the call with ${CONFIRM_ARG}: true. To cancel, do nothing.`,
     correlation_id: ctx.correlationId,
@@ -404,7 +404,7 @@ function issuePreview(
   const preview = {
     confirmation_required: true,
     tool: ctx.calledAs,
-    would,
+    would: cut(would, PREVIEW_WOULD_CHARS),
     arguments: previewed(shown),
     confirmation_token: issued.token,
     expires_at: new Date(issued.expiresAt).toISOString(),
@@ -425,6 +425,8 @@ function issuePreview(
  * context for text nobody reads. The token still binds the arguments as given, which the repeated call sends.
  */
 const PREVIEW_VALUE_CHARS = 1000;
+/** A preview's `would` (the request line, a long query value in it) is cut at this many characters. */
+const PREVIEW_WOULD_CHARS = 2000;
 
 /** `shown` with every string longer than `PREVIEW_VALUE_CHARS`, at any depth, cut (saying how much was left out). */
 function previewed(value: unknown): unknown {

@@ -124,4 +124,26 @@ describe("the confirmation question", () => {
     expect(items.upstream().received).toHaveLength(before + 1);
     expect(JSON.parse(items.upstream().received.at(-1)!.body.toString()).last).toBe(blob);
   });
+
+  it("the preview cuts a long request line (a long query value), as it cuts a long argument", async () => {
+    // Before: the preview's `would` carried the whole request line, a 6,000-character query value included.
+    const reason = `${"why ".repeat(1_500)}END`;
+    const result = await items
+      .plain()
+      .client.callTool({ name: "purge_item", arguments: { ...args, reason } });
+    const preview = textJson(result);
+    expect(preview.would).toMatch(/^POST \/items\/old\/purge\?.*… \(\d+ more characters\)$/);
+    expect(preview.would.length).toBeLessThan(2100);
+    expect(JSON.stringify(result).length).toBeLessThan(20_000);
+    const before = items.upstream().received.length;
+    const again = await items.plain().client.callTool({
+      name: "purge_item",
+      arguments: { ...args, reason, confirmation_token: preview.confirmation_token },
+    });
+    expect(again.isError, JSON.stringify(again).slice(0, 500)).toBeFalsy();
+    expect(items.upstream().received).toHaveLength(before + 1);
+    expect(new URL(items.upstream().received.at(-1)!.url, "http://x").searchParams.get("reason")).toBe(
+      reason,
+    );
+  });
 });
