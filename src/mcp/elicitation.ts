@@ -1,4 +1,5 @@
 import { SdkError, SdkErrorCode, type Server } from "@modelcontextprotocol/server";
+import { UNANSWERED } from "../policy/confirm.js";
 
 /**
  * `elicitation/create` in the words of the revision the client negotiated. The request came with 2025-06-18
@@ -33,7 +34,8 @@ interface RequestOptions {
  * lifetime: the SDK's legacy shim waits 600 s by default (and again after each progress notification), while the
  * round's state is a token that expires with the confirmation (`ConfirmationTokens`), so an answer given later
  * could only be refused. At the end of the wait the question is withdrawn (`notifications/cancelled`) and the
- * call answered that the user did not answer in time; nothing runs.
+ * call goes on with an answer saying so (`UNANSWERED`): the confirmation step refuses it, and the audit log
+ * records it; nothing runs.
  */
 export function inRevisionWords(server: Server, waitSeconds: number): void {
   const send = server.request.bind(server) as (
@@ -54,11 +56,9 @@ export function inRevisionWords(server: Server, waitSeconds: number): void {
     try {
       return await send(worded, bounded, ...rest);
     } catch (error) {
-      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-        throw new Error(
-          `the user did not answer within ${waitSeconds} s, the confirmation's lifetime; the question was withdrawn and nothing was changed. Call the tool again to be asked again.`,
-        );
-      }
+      // Unanswered: the call comes back through the chain with this answer, refused and audited there.
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout)
+        return { action: "cancel", _meta: { [UNANSWERED]: true } };
       throw error;
     }
   };

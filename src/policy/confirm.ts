@@ -73,13 +73,22 @@ export function supportsFormElicitation(client: ClientInfo): boolean {
 
 const ANSWER_KEY = "confirm";
 
-type Answer = "accept" | "unchecked" | "decline" | "cancel" | "missing";
+/**
+ * The `_meta` key of the answer the server itself gives when the user did not answer within the confirmation's
+ * lifetime (`inRevisionWords`, src/mcp/elicitation.ts): the call comes back through the chain as unanswered, so
+ * it is refused and audited like any other answer, instead of ending in an error no audit line records.
+ */
+export const UNANSWERED = "io.toolwright/unanswered";
+
+type Answer = "accept" | "unchecked" | "decline" | "cancel" | "unanswered" | "missing";
 
 function answerOf(responses: Record<string, unknown> | undefined): Answer {
-  const response = responses?.[ANSWER_KEY] as { action?: unknown; content?: unknown } | undefined;
+  const response = responses?.[ANSWER_KEY] as
+    | { action?: unknown; content?: unknown; _meta?: Record<string, unknown> }
+    | undefined;
   if (!response || typeof response !== "object") return "missing";
   if (response.action === "decline") return "decline";
-  if (response.action === "cancel") return "cancel";
+  if (response.action === "cancel") return response._meta?.[UNANSWERED] === true ? "unanswered" : "cancel";
   if (response.action !== "accept") return "missing";
   const content = response.content as Record<string, unknown> | undefined;
   return content?.[ANSWER_KEY] === true ? "accept" : "unchecked";
@@ -353,6 +362,7 @@ async function runOnElicitedAnswer(
     unchecked: "did not tick the confirmation",
     decline: "declined",
     cancel: "cancelled",
+    unanswered: "did not answer within the confirmation's lifetime, and the question was withdrawn",
     missing: "gave no answer",
   };
   return refuse(

@@ -42,6 +42,7 @@ tools:
 
 let catalog: LoadedCatalog;
 const sent: string[] = [];
+const audited: Array<Record<string, unknown>> = [];
 const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
   sent.push(`${init?.method ?? "GET"} ${new URL(String(input)).pathname}`);
   return new Response(null, { status: 204 });
@@ -56,13 +57,14 @@ beforeAll(async () => {
 afterEach(() => {
   vi.useRealTimers();
   sent.length = 0;
+  audited.length = 0;
 });
 
 /** A legacy connection whose client answers the question when `answer` is settled; `asked` settles when asked. */
 async function connect() {
   const factory = createServer(catalog, resolveConfig(catalog.doc.env, {}), {
     fetch: fakeFetch,
-    policy: { audit: false },
+    policy: { audit: (line: string) => audited.push(JSON.parse(line)) },
   });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await factory({ era: "legacy" }).connect(serverSide);
@@ -105,9 +107,14 @@ describe("a confirmation's question waits as long as the confirmation lives", ()
     const result = await call;
     expect(result.isError).toBe(true);
     expect(text(result)).toContain(
-      `the user did not answer within ${TTL} s, the confirmation's lifetime; the question was withdrawn and nothing was changed`,
+      "not confirmed: the user did not answer within the confirmation's lifetime, and the question was withdrawn; nothing was changed.",
     );
     expect(sent).toEqual([]);
+    // Before: the call ended in an error outside the chain, and the audit log's last word was the question.
+    expect(audited.map((r) => [r.decision, r.reason])).toEqual([
+      ["refused", "elicitation requested"],
+      ["refused", "elicitation unanswered"],
+    ]);
   });
 
   it("an accept in the wait's last millisecond runs the call, once", async () => {
