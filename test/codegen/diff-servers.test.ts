@@ -1,10 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { genManifest, writeTree } from "../helpers/generate.js";
-import { BIN } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { spawnSync } from "../helpers/spawn-sync.js";
+import { catalogFileOf, runDiff } from "../helpers/diff.js";
 
 /**
  * `toolwright diff` and the server URL templates the tenant lock reads a base URL against (catalog.json's
@@ -50,18 +47,8 @@ sources:
 select: [{ all: true }]
 `;
 
-async function catalogOf(name: string, text: string): Promise<string> {
-  const dir = writeTree(`diff-servers-${name}`, { "openapi.yaml": text, "tools.yaml": MANIFEST });
-  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-  expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
-  const file = join(dir, "catalog.json");
-  writeFileSync(file, cat?.files.get("catalog.json") ?? "");
-  return file;
-}
-
-function diff(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, "diff", ...args], { cwd: ROOT, encoding: "utf8" });
-}
+const catalogOf = (name: string, text: string) => catalogFileOf(`diff-servers-${name}`, text, MANIFEST);
+const diff = runDiff;
 
 const changesOf = (before: string, after: string) => {
   const r = diff(before, after, "--json");

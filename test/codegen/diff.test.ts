@@ -1,13 +1,12 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { project, UNBOUNDED } from "../../src/publish/project.js";
 import { DIALECT } from "../../src/publish/publisher.js";
-import { genManifest, writeTree } from "../helpers/generate.js";
-import { BIN } from "../helpers/mcp.js";
+import { catalogFileOf, runDiff } from "../helpers/diff.js";
+import { writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
-import { spawnSync } from "../helpers/spawn-sync.js";
 
 const SPEC = `openapi: 3.1.0
 info: { title: Notes, version: "1.0" }
@@ -42,18 +41,8 @@ tools:
   notes_delete: { from: deleteNote }
 `;
 
-async function catalogOf(manifest: string, spec = SPEC): Promise<string> {
-  const dir = writeTree("diff", { "openapi.yaml": spec, "tools.yaml": manifest });
-  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-  expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
-  const file = join(dir, "catalog.json");
-  writeFileSync(file, cat?.files.get("catalog.json") ?? "");
-  return file;
-}
-
-function diff(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, "diff", ...args], { cwd: ROOT, encoding: "utf8" });
-}
+const catalogOf = (manifest: string, spec = SPEC) => catalogFileOf("diff", spec, manifest);
+const diff = runDiff;
 
 describe("toolwright diff", () => {
   it("names each change a reviewer cares about and which ones widen what an agent can do", async () => {

@@ -1,0 +1,25 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { genManifest, writeTree } from "./generate.js";
+import { BIN } from "./mcp.js";
+import { ROOT } from "./paths.js";
+import { spawnSync } from "./spawn-sync.js";
+
+/**
+ * The catalog.json of `openapi.yaml` (`spec`) and `tools.yaml` (`manifest`) generated in a folder of its own
+ * (`name`), with no error; returns the file's path, for `toolwright diff`.
+ */
+export async function catalogFileOf(name: string, spec: string, manifest: string): Promise<string> {
+  const dir = writeTree(name, { "openapi.yaml": spec, "tools.yaml": manifest });
+  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
+  expect(diags.items.filter((d) => d.severity === "error")).toEqual([]);
+  const file = join(dir, "catalog.json");
+  writeFileSync(file, cat?.files.get("catalog.json") ?? "");
+  return file;
+}
+
+/** `toolwright diff <args>` run from the repository root. */
+export function runDiff(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, "diff", ...args], { cwd: ROOT, encoding: "utf8" });
+}
