@@ -2,6 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CATALOG_FORMAT } from "../../src/catalog.js";
 import { writeTree } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { spawnSync } from "../helpers/spawn-sync.js";
@@ -125,7 +126,7 @@ describe("handlers compiled at generate time", () => {
     expect(JSON.parse(run.stdout)).toEqual({
       keys: ["hand_count", "hand_read"],
       counted: { count: 5 },
-      read: { count: 5, format: 3, yaml: { a: 1 }, zod: true, facts: { bundled: true } },
+      read: { count: 5, format: CATALOG_FORMAT, yaml: { a: 1 }, zod: true, facts: { bundled: true } },
     });
 
     // Deterministic: generating again changes nothing.

@@ -17,6 +17,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VENDORED } from "../../codegen/vendored.js";
+import { CATALOG_FORMAT } from "../../src/catalog.js";
 import { textJson } from "../helpers/mcp.js";
 import { unsupportedNode } from "../helpers/package-tools.js";
 import { ROOT } from "../helpers/paths.js";
@@ -564,7 +565,15 @@ const pkg = require("toolwright/package.json");
 console.log(JSON.stringify([CATALOG_FORMAT, again, typeof authValues, typeof runPackedCatalog, typeof enableCompileCache, typeof compileCacheFolder, pkg.version]));
 `,
     );
-    const expected = [3, 3, "function", "function", "function", "function", version()];
+    const expected = [
+      CATALOG_FORMAT,
+      CATALOG_FORMAT,
+      "function",
+      "function",
+      "function",
+      "function",
+      version(),
+    ];
     for (const file of ["esm.mjs", "cjs.cjs"]) {
       const { stdout, stderr } = await run(process.execPath, [file], { cwd: consumer });
       expect(JSON.parse(stdout), file).toEqual(expected);
@@ -705,7 +714,7 @@ export = { handler, serve, format: contract.CATALOG_FORMAT };
       ["-e", `const m = require("./out-nodenext/use.cjs"); console.log(typeof m.serve, m.format)`],
       { cwd: ts },
     );
-    expect(cjs.stdout.trim()).toBe("function 3");
+    expect(cjs.stdout.trim()).toBe(`function ${CATALOG_FORMAT}`);
     expect(cjs.stderr).toBe("");
   });
 });
