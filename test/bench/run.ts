@@ -82,11 +82,27 @@ async function callLatency() {
   const prefix = sent.url.slice(0, sent.url.length - encodeURI(vault.seed.secrets.salesforce).length);
   const env = { FLOOR_UPSTREAM: vault.url, FLOOR_PREFIX: prefix, FLOOR_HEADERS: JSON.stringify(headers) };
   const floor = await coldStart(node, [join(ROOT, "test/bench/sdk-floor.mjs")], env, ROOT);
+  // The same floor with the tool's own published output schema, answering with structuredContent beside the
+  // text (what a hand-written SDK server of this tool sends, and what the client then checks): like for like.
+  const { tools } = await server.client.listTools();
+  const outputSchema = tools.find((t) => t.name === read.name)?.outputSchema;
+  if (!outputSchema) throw new Error(`the bench's ${read.name} publishes no output schema`);
+  const structured = await coldStart(
+    node,
+    [join(ROOT, "test/bench/sdk-floor.mjs")],
+    { ...env, FLOOR_OUTPUT_SCHEMA: JSON.stringify(outputSchema) },
+    ROOT,
+  );
+  const get = { name: "get_item", arguments: { id: vault.seed.secrets.salesforce } };
+  const checked = await structured.client.callTool(get);
+  if (checked.isError || !checked.structuredContent) {
+    throw new Error(`the structured floor's read failed: ${JSON.stringify(checked.content)}`);
+  }
   const t = await p50s(quick ? 100 : 400, {
     direct: () => fetch(`${vault.url}${sent.url}`, { headers }).then((r) => r.json()),
     tool: () => server.client.callTool(read),
-    floor: () =>
-      floor.client.callTool({ name: "get_item", arguments: { id: vault.seed.secrets.salesforce } }),
+    floor: () => floor.client.callTool(get),
+    structured: () => structured.client.callTool(get),
   });
   row(
     "tool call p50: scaivault, full chain + audit",
@@ -100,7 +116,13 @@ async function callLatency() {
     `SDK floor adds ${ms(t.floor - t.direct)}`,
     (t.tool - t.direct) / (t.floor - t.direct),
   );
-  for (const s of [server, floor]) await s.close();
+  row(
+    "added latency, like for like (no target)",
+    ms(t.tool - t.direct),
+    `SDK, structured: ${ms(t.structured - t.direct)}`,
+    (t.tool - t.direct) / (t.structured - t.direct),
+  );
+  for (const s of [server, floor, structured]) await s.close();
   await vault.close();
 }
 
