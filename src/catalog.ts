@@ -343,7 +343,8 @@ export interface Source {
    * OpenAPI sources whose spec's servers are URL templates (`https://{tenant}.api.example.com/v1`, Swagger 2.0's
    * `x-ms-parameterized-host`): each template without userinfo and its variables (with their `enum`), in spec
    * order. The base URL filled the first one's defaults in at generate time; the tenant (partner) lock reads the
-   * configured base URL against every template, so a base URL naming another tenant's host is refused.
+   * configured base URL against every template, so a base URL naming another tenant's host is refused. The spec's
+   * plain servers (no variable) beside them are kept with no variables: a base URL that is one names no tenant.
    */
   servers?: ServerTemplate[];
 }

@@ -20,10 +20,22 @@ function allowed(variable: ServerTemplate["variables"][number] | undefined): str
  * `enum` is reported without widening: it limits no call (no server variable is a client's argument).
  */
 export function templateChanges(
-  before: readonly ServerTemplate[],
-  after: readonly ServerTemplate[],
+  beforeList: readonly ServerTemplate[],
+  afterList: readonly ServerTemplate[],
 ): TemplateChange[] {
   const out: TemplateChange[] = [];
+  // A plain server (no variable) kept beside the templates names no tenant: a base URL that is it is sent without
+  // the lock reading a tenant there. One added widens (a host the templates read as a tenant's is now let through);
+  // one removed only narrows.
+  const isPlain = (t: ServerTemplate) => t.variables.length === 0;
+  const plainBefore = new Set(beforeList.filter(isPlain).map((t) => t.template));
+  const plainAfter = new Set(afterList.filter(isPlain).map((t) => t.template));
+  for (const url of plainAfter)
+    if (!plainBefore.has(url)) out.push({ kind: "plain server added", detail: url, widens: true });
+  for (const url of plainBefore)
+    if (!plainAfter.has(url)) out.push({ kind: "plain server removed", detail: url, widens: false });
+  const before = beforeList.filter((t) => !isPlain(t));
+  const after = afterList.filter((t) => !isPlain(t));
   const now = new Map(after.map((t) => [t.template, t]));
   const was = new Set(before.map((t) => t.template));
   const removed = before.filter((t) => !now.has(t.template));

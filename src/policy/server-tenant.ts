@@ -182,10 +182,12 @@ function readLock(
   t: LockedTemplate,
   url: string,
   locked: string,
-): "locked" | Omit<Elsewhere, "own"> | undefined {
+  plain: readonly string[] = [],
+): "locked" | "plain" | Omit<Elsewhere, "own"> | undefined {
   if (t.variables.length === 0) return undefined;
   const values = templateValues(t.template.template, url);
   if (values === undefined) return undefined;
+  if (plain.some((p) => samePlace(t, values, p))) return "plain";
   let read = false;
   for (const { name, why } of t.variables) {
     const found = values.get(name);
@@ -198,6 +200,41 @@ function readLock(
     return { name, why, instead, template: t.template };
   }
   return read ? "locked" : undefined;
+}
+
+/**
+ * Whether a URL is, as far as a template's variables naming the lock tell, the spec's plain server `plain` (a
+ * fixed host it names for everyone, `https://api.example.com` beside `https://{tenant}.example.com`): the template
+ * reads each of those variables the URL holds the same from both (`api` from either), so the value is the plain
+ * server's host (path), not a tenant's.
+ */
+function samePlace(
+  t: LockedTemplate,
+  values: ReadonlyMap<string, { value: string; inHost: boolean }>,
+  plain: string,
+): boolean {
+  const there = templateValues(t.template.template, plain);
+  if (there === undefined) return false;
+  let read = false;
+  for (const { name } of t.variables) {
+    const found = values.get(name);
+    if (found === undefined) continue;
+    const other = there.get(name);
+    if (other === undefined || !sameValue(found, other)) return false;
+    read = true;
+  }
+  return read;
+}
+
+/** Two values read from URLs, percent-decoded: in a host without letter case. */
+function sameValue(a: { value: string; inHost: boolean }, b: { value: string; inHost: boolean }): boolean {
+  if (a.inHost !== b.inHost) return false;
+  try {
+    const [x, y] = [decodeURIComponent(a.value), decodeURIComponent(b.value)];
+    return a.inHost ? x.toLowerCase() === y.toLowerCase() : x === y;
+  } catch {
+    return false;
+  }
 }
 
 /** What `hostElsewhere` found for a carrier, with the base URL text and lock value it read: a call repeats them. */
@@ -231,15 +268,19 @@ export function hostElsewhere(
 
 function readElsewhere(carrier: HostCarrier, locked: string, configured: string): Elsewhere | undefined {
   const own = carrier.own;
-  // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf).
+  // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf);
+  // a plain one (no variable) names no tenant.
   if (own && trimSlashes(configured) === trimSlashes(own.instead)) {
     const found = readLock(own.template, own.url, locked);
     return typeof found === "object" ? { ...found, own: true } : undefined;
   }
+  const plain = carrier.templates.flatMap((t) =>
+    t.template.variables.length === 0 ? [t.template.template] : [],
+  );
   let first: Omit<Elsewhere, "own"> | undefined;
   for (const t of carrier.templates) {
-    const found = readLock(t, configured, locked);
-    if (found === "locked") return undefined;
+    const found = readLock(t, configured, locked, plain);
+    if (found === "locked" || found === "plain") return undefined;
     first ??= found;
   }
   return first && { ...first, own: false };

@@ -407,7 +407,11 @@ function hostCarriers(
   });
   const templates = serverTemplatesOf(source).map(naming);
   const own = binding.server;
-  const ownTemplate = own?.template && own.relative === undefined ? naming(own.template) : undefined;
+  // An own server with no variable is a plain one: a fixed host, naming no tenant (as a plain server of the spec).
+  const ownTemplate =
+    own && own.relative === undefined
+      ? naming(own.template ?? { template: own.url, variables: [] })
+      : undefined;
   if (ownTemplate) templates.push(ownTemplate);
   if (!templates.some((t) => t.variables.length > 0)) return [];
   return [{ source, templates, ...(own && ownTemplate ? { own: { ...own, template: ownTemplate } } : {}) }];

@@ -56,7 +56,7 @@ const changesOf = (before: string, after: string) => {
   return (
     JSON.parse(r.stdout) as { changes: { subject: string; kind: string; detail: string; widens: boolean }[] }
   ).changes
-    .filter((c) => /server (template|variable)/.test(c.kind))
+    .filter((c) => /server (template|variable)|plain server/.test(c.kind))
     .map((c) => `${c.subject} ${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`);
 };
 
@@ -82,6 +82,12 @@ describe("toolwright diff: the server templates the tenant lock reads", () => {
       "catalog server variable values changed: api: {tenant} in https://{tenant}.eu.api.example.com/v1: demo, acme -> demo, acme, globex",
     ]);
     expect(changesOf(base, base)).toEqual([]);
+    // A plain server beside the templates names no tenant: one added lets a host through, so it widens.
+    const plain = await catalogOf("plain", spec(`${EU + US}  - url: https://api.example.com/v1\n`));
+    expect(changesOf(base, plain)).toEqual([
+      "catalog plain server added: api: https://api.example.com/v1 [widens]",
+    ]);
+    expect(changesOf(plain, base)).toEqual(["catalog plain server removed: api: https://api.example.com/v1"]);
     // A format-3 catalog written before every template was kept holds one `server`: read as that template.
     const doc = JSON.parse(readFileSync(dropped, "utf8")) as { sources: Record<string, unknown>[] };
     const [first] = doc.sources[0]!.servers as unknown[];

@@ -255,7 +255,28 @@ describe("catalog.json keeps every server template the base URL may be configure
       { template: "https://{tenant}.us.api.x.com/v1", variables: [{ name: "tenant" }] },
       { template: "https://{tenant}.{region}.x.com", variables: [{ name: "tenant" }, { name: "region" }] },
       { template: "https://{account}.blob.x.com", variables: [{ name: "account" }] },
+      { template: "https://api.x.com", variables: [] },
     ]);
+  });
+
+  it("a plain server beside a template is kept with no variables, unless it is a template written out", async () => {
+    const { servers } = await generate(`
+  - { url: "https://u:p@api.x.com/v1/" }
+  - { url: "https://ACME.eu.api.x.com/v1" }
+  - { url: "https://demo.us.api.x.com/v1" }
+  - { url: "https://globex.us.api.x.com/v1" }
+  - { url: "https://{tenant}.eu.api.x.com/v1", variables: { tenant: { default: demo, enum: [demo, acme] } } }
+  - { url: "https://{tenant}.us.api.x.com/v1", variables: { tenant: { default: demo } } }`);
+    expect(servers).toEqual([
+      {
+        template: "https://{tenant}.eu.api.x.com/v1",
+        variables: [{ name: "tenant", enum: ["demo", "acme"] }],
+      },
+      { template: "https://{tenant}.us.api.x.com/v1", variables: [{ name: "tenant" }] },
+      { template: "https://api.x.com/v1", variables: [] },
+      { template: "https://globex.us.api.x.com/v1", variables: [] },
+    ]);
+    expect((await generate('[{ url: "https://api.x.com" }]')).servers).toBeUndefined();
   });
 
   it("the warning is located at the server's url, the second one's on its line", async () => {

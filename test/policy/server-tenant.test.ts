@@ -186,3 +186,60 @@ describe("serverTemplatesOf", () => {
     expect(serverTemplatesOf(source)).toEqual([]);
   });
 });
+
+describe("hostElsewhere: a spec's plain server beside the templates", () => {
+  const plain = (url: string) => ({ template: { template: url, variables: [] }, variables: [] });
+  const host = {
+    source,
+    templates: [locking("https://{tenant}.example.com/v1"), plain("https://api.example.com/v1")],
+  };
+  const path = {
+    source,
+    templates: [locking("https://api.example.com/{tenant}/v1"), plain("https://api.example.com/v1")],
+  };
+
+  it("a base URL that is the plain server (as the template reads it) names no tenant", () => {
+    for (const url of [
+      "https://api.example.com/v1",
+      "http://API.example.com.:8443/v2",
+      "https://%61pi.example.com",
+    ])
+      expect(
+        hostElsewhere(host, "acme", () => url),
+        url,
+      ).toBeUndefined();
+    expect(hostElsewhere(path, "acme", () => "https://api.example.com/v1/")).toBeUndefined();
+    expect(hostElsewhere(path, "acme", () => "https://api.example.com/v1/extra")).toBeUndefined();
+  });
+
+  it("another tenant's host or path beside it is still refused; the locked one let through", () => {
+    expect(hostElsewhere(host, "acme", () => "https://globex.example.com/v1")?.instead).toBe(
+      "https://acme.example.com/v1",
+    );
+    expect(hostElsewhere(host, "acme", () => "https://x.api.example.com/v1")?.instead).toBe(
+      "https://acme.example.com/v1",
+    );
+    expect(hostElsewhere(path, "acme", () => "https://api.example.com/globex/v1")?.instead).toBe(
+      "https://api.example.com/acme/v1",
+    );
+    expect(hostElsewhere(path, "acme", () => "https://api.example.com/V1")?.instead).toBe(
+      "https://api.example.com/acme/v1",
+    );
+    expect(hostElsewhere(host, "acme", () => "https://acme.example.com/v1")).toBeUndefined();
+  });
+
+  it("an operation's own plain server, taking the call while the base URL is the spec's, names no tenant", () => {
+    const own = {
+      source,
+      templates: [locking("https://{tenant}.example.com/v1"), plain("https://files.example.com")],
+      own: {
+        url: "https://files.example.com",
+        instead: "https://demo.example.com/v1",
+        template: plain("https://files.example.com"),
+      },
+    };
+    expect(hostElsewhere(own, "acme", () => "https://demo.example.com/v1/")).toBeUndefined();
+    expect(hostElsewhere(own, "acme", () => "https://files.example.com")).toBeUndefined();
+    expect(hostElsewhere(own, "acme", () => "https://globex.example.com/v1")?.own).toBe(false);
+  });
+});

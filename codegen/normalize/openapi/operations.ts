@@ -1,6 +1,7 @@
 import { type EnvVar, isHeaderToken, isPathReference } from "../../../src/catalog.js";
 import { parseEnvValue } from "../../../src/config/config.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
+import { templateValues } from "../../../src/policy/server-tenant.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { HttpMethod, ParamLocation, ParamStyle, ServerTemplate, SourceRef } from "../../ir/types.js";
@@ -613,15 +614,62 @@ function serverTemplatesOf(list: unknown): Record<string, ServerTemplate> | unde
 /**
  * Every template of the document's servers, once each in spec order: the base URL may be configured to any of
  * them (`https://{tenant}.eu.api...`, `https://{tenant}.us.api...`), and the tenant lock reads it against all.
+ * Beside at least one template, each absolute server without a variable is kept too, with no variables (a fixed
+ * host the spec names for everyone: `https://api.example.com` beside `https://{tenant}.example.com`), so the lock
+ * reads a base URL that is that server as naming no tenant rather than tenant `api`; except a plain server that
+ * is a template written out with its own values (`https://demo.example.com` where `{tenant}` defaults to demo or
+ * lists it in its `enum`): that one is a tenant's host and stays held to the lock.
  */
 function documentTemplates(list: unknown): Pick<OpenApiSourceModel, "serverTemplates"> {
   if (!Array.isArray(list)) return {};
   const out = new Map<string, ServerTemplate>();
+  // Per template, the values its servers give each variable (`default`, `enum`), lower case.
+  const given = new Map<string, Map<string, Set<string>>>();
+  const plain: string[] = [];
   for (const entry of list) {
     const template = templateOf(entry);
-    if (template !== undefined && !out.has(template.template)) out.set(template.template, template);
+    if (template === undefined) {
+      const url = plainServer(entry);
+      if (url !== undefined) plain.push(url);
+      continue;
+    }
+    if (!out.has(template.template)) out.set(template.template, template);
+    const values = given.get(template.template) ?? new Map<string, Set<string>>();
+    given.set(template.template, values);
+    const declared = ((entry as Json).variables ?? {}) as Json;
+    for (const { name } of template.variables) {
+      const v = (Object.hasOwn(declared, name) ? declared[name] : undefined) as Json | undefined;
+      const listed = [v?.default, ...(Array.isArray(v?.enum) ? v.enum : [])];
+      const set = values.get(name) ?? new Set<string>();
+      for (const e of listed)
+        if (typeof e === "string" || typeof e === "number") set.add(String(e).toLowerCase());
+      values.set(name, set);
+    }
   }
-  return out.size > 0 ? { serverTemplates: [...out.values()] } : {};
+  if (out.size === 0) return {};
+  const templates = [...out.values()];
+  const writtenOut = (url: string) =>
+    templates.some((t) => {
+      const read = templateValues(t.template, url);
+      const values = given.get(t.template);
+      return (
+        read !== undefined &&
+        read.size > 0 &&
+        [...read].every(([name, { value }]) => values?.get(name)?.has(value.toLowerCase()) === true)
+      );
+    });
+  for (const url of plain)
+    if (!out.has(url) && !writtenOut(url)) out.set(url, { template: url, variables: [] });
+  return { serverTemplates: [...out.values()] };
+}
+
+/** An absolute http(s) server without a `{variable}`, as a URL without userinfo and trailing slashes. */
+function plainServer(entry: unknown): string | undefined {
+  const srv = (entry ?? {}) as Json;
+  if (typeof srv.url !== "string" || /\{[^{}]*\}/.test(srv.url)) return undefined;
+  const url = srv.url.startsWith("//") ? `https:${srv.url}` : srv.url;
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  return withoutUserinfo(url).replace(/\/+$/, "");
 }
 
 /** An operation's chosen own server with the template its URL was filled from, when it has one. */
