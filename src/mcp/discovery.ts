@@ -36,6 +36,12 @@ const MATCH = {
     safety: { type: "string", enum: ["read", "write", "destructive"] },
     binding: { type: "string", description: "What the tool calls, e.g. `DELETE /v1/secrets/{path}`." },
     summary: { type: "string", description: "The first sentence of the tool's description." },
+    argumentRules: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Which arguments go together, where the argument schema cannot say it (its description ends with them too).",
+    },
   },
 };
 
@@ -142,7 +148,7 @@ interface Indexed {
 }
 
 export interface Discovery {
-  find(query: string, limit: number): { matches: Record<string, string>[]; total: number };
+  find(query: string, limit: number): { matches: Record<string, string | string[]>[]; total: number };
   describe(name: string): DiscoveryTool | undefined;
   /** The callable tool a name (or alias) stands for, if it is one clients may use. */
   resolve(name: string): CatalogTool | undefined;
@@ -205,6 +211,8 @@ export function createDiscovery(
           safety: e.tool.safety,
           binding: e.tool.summary,
           summary: firstSentence(e.tool.description, 200),
+          // Said whole, as tools/list says them after the description: a model may call_tool a match directly.
+          ...(e.tool.argumentRules?.length ? { argumentRules: [...e.tool.argumentRules] } : {}),
         })),
       };
     },

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 import { servedSpec } from "../helpers/served-fixture.js";
 
@@ -96,5 +97,54 @@ describe("argument rules the input schema cannot state", () => {
       move_card: ["Give at least one of: column, position."],
       plain: undefined,
     });
+  });
+});
+
+describe("argument rules in discovery mode (serve --discovery)", () => {
+  // The same catalogs served with find_tools / describe_tool / call_tool instead of their tools.
+  let fullDiscovery: Served | undefined;
+  let conciseDiscovery: Served | undefined;
+  beforeAll(async () => {
+    [fullDiscovery, conciseDiscovery] = await Promise.all(
+      [full, concise].map((fx) => serveOverStdio(fx.dir(), env(fx.upstream().url), {}, ["--discovery"])),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all([fullDiscovery?.close(), conciseDiscovery?.close()]);
+  });
+
+  it("describe_tool gives the description tools/list gives, rules and all", async () => {
+    for (const [served, fx] of [
+      [fullDiscovery, full],
+      [conciseDiscovery, concise],
+    ] as const) {
+      const listed = await described(fx);
+      for (const name of ["update_alert", "open_window", "rerun", "plain"]) {
+        const r = await served!.client.callTool({ name: "describe_tool", arguments: { name } });
+        expect(r.isError).toBeFalsy();
+        expect(textJson(r).description).toBe(listed[name]);
+      }
+    }
+  });
+
+  it("find_tools says each match's rules beside its first sentence, as tools/list would", async () => {
+    for (const served of [fullDiscovery, conciseDiscovery]) {
+      const r = await served!.client.callTool({
+        name: "find_tools",
+        arguments: { query: "maintenance window alert plain", limit: 50 },
+      });
+      expect(r.isError).toBeFalsy();
+      const matches = (r.structuredContent as { matches: Record<string, unknown>[] }).matches;
+      const byName = Object.fromEntries(matches.map((m) => [m.name, m]));
+      expect(byName.open_window).toMatchObject({
+        summary: "Opens a maintenance window.",
+        argumentRules: ["If you give start, also give end.", "Do not give tag and sha together."],
+      });
+      expect(byName.update_alert?.argumentRules).toEqual(["Give at least one of: state, assignees."]);
+      expect(byName.plain).toBeDefined();
+      expect(byName.plain).not.toHaveProperty("argumentRules");
+      // The text block says the same as the structured result.
+      expect(textJson(r).matches).toEqual(matches);
+    }
   });
 });
