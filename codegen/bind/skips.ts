@@ -38,7 +38,9 @@ export class OperationGate {
     const reasons = [...new Set(problems.map((p) => p.message))];
     if (security === undefined) reasons.push(this.securityReason(op));
     if (reasons.length === 0) return security === op.security ? op : { ...op, security: security ?? [] };
-    const at = problems[0]?.source ?? op.source;
+    // Located at the first reason's cause: a problem's own place, else the security requirement the operation is
+    // left out for (its own `security`, or the document's it inherits), as the strict TW142 is.
+    const at = problems[0]?.source ?? op.securityAt ?? op.source;
     if (tool || this.strict) {
       const who = tool ? `tool "${tool.name}": ` : "";
       for (const p of problems) this.diags.error(p.code, `${who}${op.key}: ${p.message}`, p.source, p.fix);

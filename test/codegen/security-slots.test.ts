@@ -63,8 +63,8 @@ describe("security alternatives that need one slot twice", () => {
       [
         "TW139",
         "GET /never is left out: every security alternative needs one slot twice: basic + bearer (basic and bearer both need the Authorization header, which one request carries once); bearer + keyB (bearer and keyB both need the Authorization header, which one request carries once)",
-        "#/paths/~1never/get",
-        14,
+        "#/paths/~1never/get/security",
+        15,
       ],
       [
         "TW142",
@@ -91,6 +91,28 @@ describe("security alternatives that need one slot twice", () => {
     const warning = diags.items.find((d) => d.code === "TW142" && d.message.startsWith("GET /inherits"));
     expect(warning?.source).toMatchObject({ pointer: "#/security", line: 11 });
     expect(formatDiagnostic(warning!)).toContain("openapi.yaml:11:");
+  });
+
+  it("leaves an operation out at the security it inherits, when that is the only reason (not at the operation)", async () => {
+    const spec = SPEC.replace(
+      "paths:\n",
+      'security: [{ basic: [], bearer: [] }]\npaths:\n  /inherits:\n    get:\n      responses: { "200": { description: ok } }\n',
+    );
+    const dir = writeTree("security-slots-root-left", { "openapi.yaml": spec });
+    const diags = new Diagnostics();
+    const cat = await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "slots" },
+      { root: ROOT, out: "test/.tmp/security-slots-root-left-out" },
+      diags,
+    );
+    const left = diags.items.find((d) => d.code === "TW139" && d.message.startsWith("GET /inherits"));
+    expect(left?.severity).toBe("warning");
+    expect(left?.source).toMatchObject({ pointer: "#/security", line: 11 });
+    expect(formatDiagnostic(left!)).toContain("openapi.yaml:11:");
+    // CATALOG.md's list of left-out operations points there too.
+    expect(cat?.files.get("CATALOG.md")).toMatch(
+      /`GET \/inherits` \| `[^`]*openapi\.yaml:11:\d+ \(#\/security\)`/,
+    );
   });
 
   it("says how to read a requirement as any one of its schemes, which a patch can (PagerDuty's SCIM spec)", async () => {
