@@ -972,12 +972,36 @@ export function isScalarValue(value: unknown): boolean {
   return value === null || typeof value !== "object" || json.isRawJSON(value);
 }
 
-/** RFC 9110's field name and RFC 6265's cookie name: a token (`1*tchar`). */
+/** RFC 9110's field name: a token (`1*tchar`). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Whether a request can carry `name` as a header or a cookie name (see `TOKEN`). */
+/** Whether a request can carry `name` as a header name (see `TOKEN`). */
 export function isHeaderToken(name: string): boolean {
   return TOKEN.test(name);
+}
+
+/**
+ * RFC 6265bis's `cookie-name` (`1*cookie-octet`: visible ASCII but `"`, `,`, `;` and `\`), without `=`, which
+ * would end the name where a server splits the pair. Wider than RFC 6265's token: bracketed names (`prefs[theme]`,
+ * the cookie arrays PHP and Rack read) are cookie names browsers send and servers read, and were dropped.
+ */
+const COOKIE_NAME = /^[\x21\x23-\x2b\x2d-\x3a\x3c\x3e-\x5b\x5d-\x7e]+$/;
+
+/** Whether a Cookie header can carry `name` as one cookie's name (see `COOKIE_NAME`). */
+export function isCookieName(name: string): boolean {
+  return COOKIE_NAME.test(name);
+}
+
+/** Whether a request can carry `name` as a parameter's or an apiKey's header or cookie name. */
+export function isSendableName(where: "header" | "cookie", name: string): boolean {
+  return where === "cookie" ? isCookieName(name) : isHeaderToken(name);
+}
+
+/** What a header or cookie name must be, as diagnostics say it. */
+export function sendableNameRule(where: "header" | "cookie"): string {
+  return where === "header"
+    ? "an HTTP header name (RFC 9110 token)"
+    : "a cookie name (RFC 6265bis: visible ASCII but space, '\"', ',', ';', '=' and '\\')";
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isHeaderToken } from "../../src/catalog.js";
+import { isSendableName, sendableNameRule } from "../../src/catalog.js";
 import { writableCharset } from "../../src/executors/body.js";
 import { isReservedHeader } from "../../src/executors/request.js";
 import { isMethodOverrideName, nameKey } from "../../src/executors/serialize.js";
@@ -186,8 +186,8 @@ function ruleSentences(rules: MemberRule[], entries: ArgEntry[]): string[] {
  * counted as asked), and a cookie name with `;` or `=` in it writes other cookies than the one declared.
  */
 function unsendableName(op: OperationNode, p: OperationParam, diags: Diagnostics, notes: string[]): boolean {
-  if ((p.in !== "header" && p.in !== "cookie") || isHeaderToken(p.name)) return false;
-  const what = p.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)";
+  if ((p.in !== "header" && p.in !== "cookie") || isSendableName(p.in, p.name)) return false;
+  const what = sendableNameRule(p.in);
   notes.push(`${p.in} parameter ${JSON.stringify(p.name)} is not an argument (not ${what})`);
   diags.warn(
     "TW144",

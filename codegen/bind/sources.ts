@@ -1,4 +1,4 @@
-import { isHeaderToken } from "../../src/catalog.js";
+import { isSendableName, sendableNameRule } from "../../src/catalog.js";
 import { parseEnvValue } from "../../src/config/config.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { AuthScheme, EnvVarNode, SourceRef, ValueSource } from "../ir/types.js";
@@ -165,10 +165,10 @@ function authKindFor(
         diags.error("TW110", `auth.${scheme}: an apiKey needs "in" and "name"`, at);
         return undefined;
       }
-      if (where !== "query" && !isHeaderToken(name)) {
+      if (where !== "query" && !isSendableName(where, name)) {
         diags.error(
           "TW142",
-          `auth.${scheme}: the apiKey's ${where} name ${JSON.stringify(name)} is not ${where === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)"}, so no request can carry the key`,
+          `auth.${scheme}: the apiKey's ${where} name ${JSON.stringify(name)} is not ${sendableNameRule(where)}, so no request can carry the key`,
           at,
           `Set \`name:\` under sources.<id>.auth.${scheme} to the name the API reads, or patch the spec's scheme (sources.<id>.patch).`,
         );

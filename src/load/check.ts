@@ -7,10 +7,11 @@ import {
   type CatalogModule,
   type CatalogTool,
   type HttpBinding,
-  isHeaderToken,
   isPathReference,
+  isSendableName,
   OLDEST_CATALOG_FORMAT,
   type Source,
+  sendableNameRule,
   type ValueSource,
 } from "../catalog.js";
 import { envNamesOf } from "../config/values.js";
@@ -127,9 +128,9 @@ function checkSources(doc: CatalogDocument, problems: string[]): void {
     for (const scheme of source.auth) {
       const where = `source '${source.id}' scheme '${scheme.scheme}'`;
       for (const value of authValues(scheme)) checkEnv(value, where);
-      if (scheme.kind === "apiKey" && scheme.in !== "query" && !isHeaderToken(scheme.name))
+      if (scheme.kind === "apiKey" && scheme.in !== "query" && !isSendableName(scheme.in, scheme.name))
         problems.push(
-          `${where}: the apiKey's ${scheme.in} name ${JSON.stringify(scheme.name)} is not a token (RFC 9110, RFC 6265), so no request can carry the key`,
+          `${where}: the apiKey's ${scheme.in} name ${JSON.stringify(scheme.name)} is not ${sendableNameRule(scheme.in)}, so no request can carry the key`,
         );
     }
     const schemes = new Set(source.auth.map((a) => a.scheme));
@@ -202,9 +203,9 @@ function checkHttpBinding(
     if (!vars.includes(p)) problems.push(`tool ${toolName}: path parameter ${p} is not in ${binding.path}`);
   }
   for (const p of binding.params) {
-    if ((p.in === "header" || p.in === "cookie") && !isHeaderToken(p.name))
+    if ((p.in === "header" || p.in === "cookie") && !isSendableName(p.in, p.name))
       problems.push(
-        `tool ${toolName}: ${p.in} parameter ${JSON.stringify(p.name)} is not ${p.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)"}, so no request can carry it`,
+        `tool ${toolName}: ${p.in} parameter ${JSON.stringify(p.name)} is not ${sendableNameRule(p.in)}, so no request can carry it`,
       );
   }
   if (binding.server !== undefined && !isServerUrl(binding.server.url))

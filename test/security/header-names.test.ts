@@ -15,6 +15,9 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * parameters work.
  */
 
+/** What a cookie name must be (RFC 6265bis's cookie-name without `=`), as the diagnostics say it. */
+const COOKIE_RULE = `a cookie name (RFC 6265bis: visible ASCII but space, '"', ',', ';', '=' and '\\')`;
+
 const SPEC = `openapi: 3.0.3
 info: { title: Odd, version: "1" }
 servers: [{ url: "http://127.0.0.1:9" }]
@@ -28,6 +31,8 @@ paths:
         - { name: "X-Bad:Colon", in: header, schema: { type: string } }
         - { name: "sid; admin=1", in: cookie, schema: { type: string } }
         - { name: "theme", in: cookie, schema: { type: string } }
+        - { name: "prefs[theme]", in: cookie, schema: { type: string } }
+        - { name: "prefs[lang]", in: cookie, schema: { type: array, items: { type: string } } }
         - { name: "q", in: query, schema: { type: string } }
       responses:
         "200": { description: ok, content: { application/json: { schema: { type: object } } } }
@@ -65,13 +70,13 @@ describe("header and cookie parameter names that are no token", () => {
       ],
       [
         "warning",
-        'GET /items: cookie parameter "sid; admin=1" is not an argument: its name is not a cookie name (RFC 6265 token), so no request can carry it',
+        `GET /items: cookie parameter "sid; admin=1" is not an argument: its name is not ${COOKIE_RULE}, so no request can carry it`,
       ],
     ]);
     for (const d of warned) expect(d.source?.file, d.message).toMatch(/openapi\.yaml$/);
     const tools = (await served.client.listTools()).tools;
     const args = Object.keys((tools[0]!.inputSchema.properties ?? {}) as object);
-    expect(args.sort()).toEqual(["X-Ok", "q", "theme"].sort());
+    expect(args.sort()).toEqual(["X-Ok", "prefs_lang", "prefs_theme", "q", "theme"].sort());
   });
 
   it("the tool's other parameters are sent, and no cookie but the declared ones", async () => {
@@ -86,6 +91,23 @@ describe("header and cookie parameter names that are no token", () => {
     expect(req!.headers["x-ok"]).toBe("yes");
     expect(req!.headers.cookie).toBe("theme=dark%3B%20admin%3D1");
     expect(req!.url).toBe("/items?q=x");
+  });
+
+  it("a bracketed cookie name (prefs[theme], RFC 6265bis) is an argument, sent as declared with its value encoded", async () => {
+    upstream.received.length = 0;
+    const result = await served.client.callTool({
+      name: "list_items",
+      arguments: {
+        theme: "dark",
+        prefs_theme: 'light; sid=x, "q"\\é',
+        prefs_lang: ["en,fr", "de"],
+      },
+    });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expect(upstream.received).toHaveLength(1);
+    expect(upstream.received[0]!.headers.cookie).toBe(
+      "theme=dark; prefs[theme]=light%3B%20sid%3Dx%2C%20%22q%22%5C%C3%A9; prefs[lang]=en%2Cfr; prefs[lang]=de",
+    );
   });
 });
 
@@ -108,7 +130,9 @@ paths:
   it.each([
     ["header", "X Api Key", "an HTTP header name (RFC 9110 token)"],
     ["header", "X-Api-Key:", "an HTTP header name (RFC 9110 token)"],
-    ["cookie", "sid; admin=1", "a cookie name (RFC 6265 token)"],
+    ["cookie", "sid; admin=1", COOKIE_RULE],
+    ["cookie", "prefs theme", COOKIE_RULE],
+    ["cookie", "a=b", COOKIE_RULE],
   ])(
     "in %s %j: the scheme is malformed, a TW133 warning at its name, and its only operation is left out, so generate stops (before: generated, and no call could send the key as declared)",
     async (where, name, what) => {
@@ -128,10 +152,11 @@ paths:
     },
   );
 
-  it("a query name is encoded, and a token header name is sent", async () => {
+  it("a query name is encoded, and a token header name and a bracketed cookie name are sent", async () => {
     for (const [where, name] of [
       ["query", "api key"],
       ["header", "X-Api-Key"],
+      ["cookie", "auth[key]"],
     ]) {
       const tree = writeTree(`apikey-names-ok-${where}`, { "openapi.yaml": spec(where!, name!) });
       const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "keyed", "test/.tmp/apikey-names");
@@ -175,9 +200,9 @@ describe("a catalog built some other way with a header or cookie name that is no
       })) as CatalogDocument["sources"],
     };
     expect(checkCatalog(tampered, {} as never, ROOT)).toEqual([
-      `source 'api' scheme 'k': the apiKey's header name "X Key" is not a token (RFC 9110, RFC 6265), so no request can carry the key`,
+      `source 'api' scheme 'k': the apiKey's header name "X Key" is not an HTTP header name (RFC 9110 token), so no request can carry the key`,
       `tool ${tool.name}: header parameter "X Ok" is not an HTTP header name (RFC 9110 token), so no request can carry it`,
-      `tool ${tool.name}: cookie parameter "theme=dark; a" is not a cookie name (RFC 6265 token), so no request can carry it`,
+      `tool ${tool.name}: cookie parameter "theme=dark; a" is not ${COOKIE_RULE}, so no request can carry it`,
     ]);
   });
 });

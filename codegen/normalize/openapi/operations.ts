@@ -1,4 +1,4 @@
-import { type EnvVar, isHeaderToken, isPathReference } from "../../../src/catalog.js";
+import { type EnvVar, isPathReference, isSendableName, sendableNameRule } from "../../../src/catalog.js";
 import { parseEnvValue } from "../../../src/config/config.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
 import { templateValues } from "../../../src/policy/server-tenant.js";
@@ -800,9 +800,10 @@ function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, 
  * the file alone, and the whole spec with it, though another alternative could send its operation.
  */
 function uncarriedKey(s: Json, at: At): Diagnostic | undefined {
-  if (s.type !== "apiKey" || typeof s.name !== "string" || isHeaderToken(s.name)) return undefined;
+  if (s.type !== "apiKey" || typeof s.name !== "string") return undefined;
   if (s.in !== "header" && s.in !== "cookie") return undefined;
-  const what = s.in === "header" ? "an HTTP header name (RFC 9110 token)" : "a cookie name (RFC 6265 token)";
+  if (isSendableName(s.in, s.name)) return undefined;
+  const what = sendableNameRule(s.in);
   const name = child(at, "name");
   return {
     code: "TW133",
