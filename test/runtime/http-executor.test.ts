@@ -427,7 +427,9 @@ describe("redirects", () => {
 
   it("stops redirect loops", async () => {
     const { run } = executor(() => new Response(null, { status: 302, headers: { location: "/v1/things" } }));
-    expect((await run(ctx(), binding)).error?.message).toBe("the upstream redirected too many times");
+    expect((await run(ctx(), binding)).error?.message).toBe(
+      "the upstream redirected more than 20 times (HTTP 302 Found); not followed further",
+    );
   });
 });
 
