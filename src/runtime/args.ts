@@ -6,6 +6,7 @@ import type { ArgumentDecoder } from "../publish/profiles.js";
 import { describeArgumentIssues, formatIssues, type IssueLike, issuePath } from "./issues.js";
 import { keepProtoMembers, missingProtoMembers } from "./proto-members.js";
 import type { SchemaCache } from "./schemas.js";
+import { illFormedText } from "./well-formed.js";
 
 /** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
 export type ArgumentDecoders = (tool: CatalogTool) => ArgumentDecoder | undefined;
@@ -29,6 +30,8 @@ export function parseArgs(
       if (rounded !== undefined) return failure(rounded, "invalid_arguments");
       const result = checkArguments(schemas.input(ctx.tool.name), raw, decoders(ctx.tool));
       if (!result.ok) return failure(inexactAt(raw, result.issues) ?? result.message, "invalid_arguments");
+      const illFormed = illFormedText(result.data);
+      if (illFormed !== undefined) return failure(illFormed, "invalid_arguments");
       // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
       ctx.args = Object.assign(Object.create(null), result.data ?? {}) as Record<string, unknown>;
       return next();
