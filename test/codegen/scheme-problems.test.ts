@@ -227,3 +227,76 @@ ${paths}`;
     expect(items.filter((d) => d.code === "TW139")).toHaveLength(1);
   });
 });
+
+/**
+ * A scheme given as a `$ref` to something that is no security scheme, where no structure check looks (another part of
+ * the document, another file): a string (`#/info/title`), a schema (`type: object`), an object with no type. Its
+ * operations were left out for a scheme of "type undefined" (or "type object"), "which toolwright cannot send",
+ * located at the operation alone. Now it is malformed, located where the value is, saying what the $ref names.
+ */
+describe("a security scheme whose $ref names no security scheme", () => {
+  const refTo = (target: string, extra = "") =>
+    openapi("      type: bogus")
+      .replace("    S:\n      type: bogus\n", `    S: { $ref: "${target}" }\n`)
+      .replace(
+        "components:\n",
+        `components:\n  schemas:\n    Obj: { type: object }\n    Bare: { description: no type }\n${extra}`,
+      );
+  it.each([
+    [
+      "a string in the document",
+      "#/info/title",
+      /names a string, not a security scheme object/,
+      /spec\.yaml$/,
+      2,
+    ],
+    [
+      "a schema",
+      "#/components/schemas/Obj",
+      /names an object of type "object", which is no security scheme's \(apiKey, http, mutualTLS, oauth2, openIdConnect\)/,
+      /spec\.yaml$/,
+      6,
+    ],
+    [
+      "an object with no type",
+      "#/components/schemas/Bare",
+      /names an object with no type, not a security scheme object/,
+      /spec\.yaml$/,
+      7,
+    ],
+    [
+      "a number in another file",
+      "other.yaml#/count",
+      /names a number, not a security scheme object/,
+      /other\.yaml$/,
+      1,
+    ],
+  ])("%s: a located TW133 that says what the $ref names", async (name, target, said, file, line) => {
+    const dir = tmpDir(`scheme-problems-ref-${name.replaceAll(" ", "-")}`);
+    writeFileSync(join(dir, "other.yaml"), "count: 5\n");
+    writeFileSync(join(dir, "spec.yaml"), refTo(target));
+    const { cat, diags } = await genSpec(
+      join(dir, "spec.yaml"),
+      "sch",
+      `test/.tmp/scheme-problems/ref-${line}`,
+    );
+    const shown = diags.items.map(formatDiagnostic).join("\n");
+    expect(
+      diags.items.filter((d) => d.severity === "error"),
+      shown,
+    ).toEqual([]);
+    const scheme = diags.items.find(
+      (d) => d.code === "TW133" && d.message.startsWith('security scheme "S" is malformed'),
+    );
+    expect(scheme?.message, shown).toMatch(said);
+    expect(scheme?.message).toContain(`its $ref "${target}" names`);
+    expect(scheme?.source?.file).toMatch(file);
+    expect(scheme?.source?.line).toBe(line);
+    expect(shown).not.toContain("type undefined");
+    const tools = (JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument).tools;
+    expect(tools.map((t) => t.name).sort()).toEqual(["get_b", "get_c"]);
+    expect(diags.items.filter((d) => d.code === "TW139").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^GET \/a is left out: .*"S" \(malformed in the spec: its \$ref /),
+    ]);
+  });
+});

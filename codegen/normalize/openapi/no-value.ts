@@ -180,7 +180,7 @@ export function requiredForbidden(s: Json): string | undefined {
   return s.required.find((n): n is string => typeof n === "string" && !Object.hasOwn(props, n));
 }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+export const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A node as read that takes no value: `false` (never), or one carrying `not: {}` (an empty enum is read so). */
 function takesNothing(node: SchemaNode): boolean {

@@ -20,6 +20,7 @@ import type {
   SecuritySchemeInfo,
   UnreadablePath,
 } from "./model.js";
+import { isObject } from "./no-value.js";
 import { type At, child, SchemaConverter } from "./schema.js";
 
 type Json = Record<string, unknown>;
@@ -762,7 +763,7 @@ function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, 
     const description = typeof s.description === "string" ? s.description : undefined;
     const d = description ? { description } : {};
     const scheme = typeof s.scheme === "string" ? s.scheme.toLowerCase() : "";
-    const problem = schemeProblem(spec, touched) ?? uncarriedKey(s, at);
+    const problem = schemeProblem(spec, touched) ?? notAScheme(spec, raw, at) ?? uncarriedKey(s, at);
     if (problem) {
       out[name] = {
         kind: "unsupported",
@@ -791,6 +792,48 @@ function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, 
     }
   }
   return out;
+}
+
+/** The `type`s of OpenAPI's Security Scheme Object. */
+const SCHEME_TYPES = ["apiKey", "http", "mutualTLS", "oauth2", "openIdConnect"];
+
+/**
+ * A security scheme that is no Security Scheme Object, found where no structure check looks (a `$ref` to another
+ * part of the document or to another file): a value that is no object (`$ref: "#/info/title"`), or an object without
+ * a scheme's `type` (a `$ref` to a schema, whose `type: object` names no scheme). Before, its operations were left
+ * out for a scheme of "type undefined" (or "type object"), which toolwright "cannot send", located at the operation.
+ * Located where the value is; a `$ref` to nothing is TW131's error already.
+ */
+function notAScheme(spec: OpenApiSpec, raw: unknown, at: At): Diagnostic | undefined {
+  let v = raw;
+  let where = at;
+  let ref: string | undefined;
+  for (let hops = 0; hops < 20 && isObject(v) && typeof v.$ref === "string"; hops++) {
+    const r = spec.docs.resolve(v.$ref, where.doc, where.pointer);
+    if (!r) return undefined;
+    ref ??= v.$ref;
+    v = r.value;
+    where = { doc: r.doc, pointer: r.pointer };
+  }
+  const subject = ref === undefined ? "it is" : `its $ref ${JSON.stringify(ref)} names`;
+  const fix =
+    "Point the $ref at a security scheme (components/securitySchemes/<name>), or write the scheme there: `{ type: apiKey, in: header, name: X-Api-Key }`, `{ type: http, scheme: bearer }`, ..., in the spec or a patch (sources.<id>.patch).";
+  const problem = (message: string, pointer = where.pointer): Diagnostic => ({
+    code: "TW133",
+    severity: "warning",
+    message,
+    source: where.doc.ref(pointer),
+    fix,
+  });
+  if (!isObject(v)) return problem(`${subject} ${valueKind(v)}, not a security scheme object`);
+  if (typeof v.type !== "string")
+    return problem(`${subject} an object with no type, not a security scheme object`);
+  if (!SCHEME_TYPES.includes(v.type))
+    return problem(
+      `${subject} an object of type ${JSON.stringify(v.type)}, which is no security scheme's (${SCHEME_TYPES.join(", ")})`,
+      `${where.pointer}/type`,
+    );
+  return undefined;
 }
 
 /**
