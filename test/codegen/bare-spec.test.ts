@@ -171,6 +171,53 @@ describe("a server relative to the spec's own URL", () => {
   });
 });
 
+// A server whose scheme and host are one variable its `variables` do not declare (`{x}/v1`): read as AutoRest's
+// `{Endpoint}` (the base URL names scheme and host, the path is added), in silence. Now said, located at its url, with
+// what to write; so for a path item's and an operation's servers. A declared one (AutoRest's) says nothing.
+describe("a server whose host is a variable not declared", () => {
+  it.each([
+    ["{x}/v1", "x", "https://api.example.com"],
+    ["https://{host}/v1", "host", "api.example.com"],
+  ])(
+    "%s: the base URL names scheme and host, with a located warning saying what to write",
+    async (url, name, def) => {
+      const { doc, diags } = await generated(spec(`servers: [{ url: "${url}" }]`));
+      expect(doc.env.find((e) => e.name === "REL_BASE_URL")?.required).toBe(true);
+      expect(JSON.stringify(doc.tools[0]?.binding)).toContain('"path":"/v1/things/{id}"');
+      const said = diags.items.filter((d) => d.code === "TW133");
+      expect(said.map((d) => `${d.severity} ${d.source?.pointer} ${d.source?.line} ${d.message}`)).toEqual([
+        `warning #/servers/0/url 3 the document's server "${url}" uses the variable {${name}}, which its variables do not declare: read as the API's scheme and host, which the base URL names (its path /v1 is added to every operation)`,
+      ]);
+      expect(said[0]?.fix).toContain(`variables: { ${name}: { default: "${def}" } }`);
+    },
+  );
+
+  it("a path item's and an operation's: located at each", async () => {
+    const { diags } = await generated(
+      spec("servers: [{ url: https://rel.example.com }]")
+        .replace("  /things/{id}:\n", '  /things/{id}:\n    servers: [{ url: "{up}/files" }]\n')
+        .replace(
+          "      operationId: getThing\n",
+          '      operationId: getThing\n      servers: [{ url: "https://{op}/x" }]\n',
+        ),
+    );
+    expect(
+      diags.items.filter((d) => d.code === "TW133").map((d) => `${d.source?.pointer} ${d.message}`),
+    ).toEqual([
+      `#/paths/~1things~1{id}/servers/0/url the path's server "{up}/files" uses the variable {up}, which its variables do not declare: read as the path /files on the base URL's scheme and host`,
+      `#/paths/~1things~1{id}/get/servers/0/url the operation's server "https://{op}/x" uses the variable {op}, which its variables do not declare: read as the path /x on the base URL's scheme and host`,
+    ]);
+  });
+
+  it("declared without a default (AutoRest's {Endpoint}): read so, nothing said", async () => {
+    const { doc, diags } = await generated(
+      spec('servers: [{ url: "{Endpoint}/v1", variables: { Endpoint: { default: none } } }]'),
+    );
+    expect(JSON.stringify(doc.tools[0]?.binding)).toContain('"path":"/v1/things/{id}"');
+    expect(diags.items.filter((d) => d.code === "TW133")).toEqual([]);
+  });
+});
+
 describe("a server URL holding a user and password", () => {
   // Written into the catalog as the base URL's default, they were both a secret in generated files and a default
   // the runtime refuses ("credentials inside the URL are not accepted"), so the server could not start without one.

@@ -396,6 +396,41 @@ function endpointPath(url: string, variables: Json): string | undefined {
   return path;
 }
 
+/**
+ * Servers whose scheme and host are one variable their `variables` do not declare (`{x}/v1`, `https://{host}/v1`):
+ * read as AutoRest's `{Endpoint}` (`endpointPath`), the configured base URL naming scheme and host, but the spec is
+ * wrong there (a URL's variables are declared), and nothing said so. A warning located at the entry's url says what
+ * was read and what to write: for the document's servers (`at` #/servers), a path item's or an operation's.
+ */
+function undeclaredHosts(list: unknown, at: At, diags: Diagnostics, whose = "the document's"): void {
+  if (!Array.isArray(list)) return;
+  for (const [i, entry] of list.entries()) {
+    if (!isObject(entry) || typeof entry.url !== "string") continue;
+    const m = /^(https?:\/\/)?\{([^{}]+)\}(\/.*)?$/i.exec(entry.url);
+    const name = m?.[2];
+    const variables = isObject(entry.variables) ? entry.variables : {};
+    if (name === undefined || Object.hasOwn(variables, name)) continue;
+    const path = endpointPath(entry.url, variables) ?? "";
+    const read =
+      whose === "the document's"
+        ? `read as the API's scheme and host, which the base URL names${path !== "" && i === 0 ? ` (its path ${path} is added to every operation)` : ""}`
+        : `read as the path ${path || "/"} on the base URL's scheme and host`;
+    const url = child(at, i, "url");
+    diags.warn(
+      "TW133",
+      `${whose} server "${entry.url}" uses the variable {${name}}, which its variables do not declare: ${read}`,
+      url.doc.ref(url.pointer),
+      `Declare it with the API's URL as its default: servers: [{ url: ${JSON.stringify(entry.url)}, variables: { ${name}: { default: "${m?.[1] === undefined ? "https://" : ""}api.example.com" } } }], in the spec or a patch; or set the base URL.`,
+    );
+  }
+}
+
+/** A path item's servers' URLs (`serverUrls`), its undeclared host variables said (`undeclaredHosts`). */
+function pathServers(item: { value: Json; at: At }, diags: Diagnostics): string[] {
+  undeclaredHosts(item.value.servers, child(item.at, "servers"), diags, "the path's");
+  return serverUrls(item.value.servers);
+}
+
 function serverUrls(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
   return list
@@ -912,6 +947,7 @@ export function normalizeOpenApi(
   schemas.declareComponents(spec.root);
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
+  undeclaredHosts(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
   const { kept: servers, setAside } = usableServers(serverUrls(data.servers), spec, diags);
   const absolute = servers.find((u) => /^https?:\/\//i.test(u));
   const relative = absolute ? undefined : servers[0];
@@ -987,7 +1023,7 @@ function readPaths(
       continue;
     }
     const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
-    const itemServers = serverUrls(item.value.servers);
+    const itemServers = pathServers(item, diags);
     for (const [method, where, written] of operationsOf(item.value, item.at, spec.version, diags)) {
       reader.touched.clear();
       // An operation may be a `$ref` to one written elsewhere (DigitalOcean's spec writes all of them so): it is
@@ -1375,6 +1411,7 @@ function readOperation(
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"), upper);
   const servers = serverUrls(op.servers);
+  undeclaredHosts(op.servers, child(opAt, "servers"), reader.diags, "the operation's");
   const serverTemplates = serverTemplatesOf(op.servers);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;
