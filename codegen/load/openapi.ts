@@ -13,6 +13,7 @@ import {
   stubConfined,
 } from "./swagger2-inline.js";
 import { pointerIn20 } from "./swagger2-pointers.js";
+import { lowerCaseTypeNames } from "./type-names.js";
 
 export interface OpenApiSpec {
   version: OpenApiVersion;
@@ -266,6 +267,7 @@ export async function loadOpenApi(
     return undefined;
   }
   const before = diags.count("error");
+  lowerCaseTypeNames(doc, version, diags);
   const problems = await checkOpenApiStructure(doc, version, diags, strict);
   if (diags.count("error") > before) return undefined;
   const guard = new ReferenceGuard(abs, refFolders, cwd, diags, refHint);

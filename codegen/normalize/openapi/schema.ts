@@ -795,6 +795,16 @@ export class SchemaConverter {
       case "object":
         return this.objectNode(s, at);
       default:
+        // `String`, `Integer`: a type name written with capitals, in a file a `$ref` reads (the root document's
+        // are read so as it loads: lowerCaseTypeNames), is the type it names.
+        if (type !== type.toLowerCase() && TYPE_NAMES.has(type.toLowerCase())) {
+          this.diags.warn(
+            "TW134",
+            `type "${type}" is not a type name (JSON Schema's are lower-case); read as "${type.toLowerCase()}"`,
+            this.located(at),
+          );
+          return this.typed(type.toLowerCase(), s, at);
+        }
         this.diags.warn("TW134", `unknown type "${type}"; treated as any value`, this.located(at));
         return { kind: "any" };
     }
@@ -1146,6 +1156,9 @@ const TYPING_KEYWORDS = [
   "maximum",
   "multipleOf",
 ];
+
+/** The type names `typed` reads. */
+const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "array", "object"]);
 
 function typesOf(s: Json): string[] {
   if (intOrString(s)) return ["integer", "string"];
