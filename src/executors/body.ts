@@ -113,7 +113,7 @@ function formBody(body: HttpBody, args: Record<string, unknown>): string {
           `argument '${owner}' cannot set the form field ${JSON.stringify(piece.name)}, which frameworks read as the request's method`,
         );
       }
-      names.claim(piece.name, { arg: owner });
+      names.claim(piece.name, { arg: owner }, piece.name === field.name);
       pieces.push(piece.text);
     }
   };

@@ -197,7 +197,7 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
 
 /** One parameter's contribution, in the binding's order; a value that cannot be serialised keeps its error. */
 type PlacedParam =
-  | { in: "query"; arg: string; pieces: Array<{ name: string; text: string }> }
+  | { in: "query"; arg: string; name: string; pieces: Array<{ name: string; text: string }> }
   | { in: "header"; arg: string; name: string; lowerName: string; text: string | undefined }
   | { in: "cookie"; arg: string; name: string; pieces: string[] }
   | { in: "failed"; error: unknown };
@@ -254,7 +254,7 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
               `argument '${param.arg}' cannot set the query parameter ${JSON.stringify(override.name)}, which frameworks read as the request's method`,
             );
           }
-          params.push({ in: "query", arg: param.arg, pieces });
+          params.push({ in: "query", arg: param.arg, name: param.name, pieces });
           break;
         }
         case "header":
@@ -413,7 +413,7 @@ function claimParams({ prepared, args, params }: PlacedArguments, auth: AuthPlac
       case "query": {
         const owner = { arg: param.arg };
         for (const piece of param.pieces) {
-          queryNames.claim(piece.name, owner);
+          queryNames.claim(piece.name, owner, piece.name === param.name);
           query.push(piece.text);
         }
         break;

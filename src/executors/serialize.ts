@@ -189,17 +189,27 @@ export class NameOwners {
     for (const prefix of prefixesOf(key)) addTo(this.declaredUnder, prefix, arg);
   }
 
-  claim(name: string, owner: NameOwner): void {
+  /**
+   * `own`: the name is the one the spec declares for this argument, sent as declared (a scalar or a list, not a
+   * name an object made up).
+   */
+  claim(name: string, owner: NameOwner, own = false): void {
     // A name PHP reads otherwise (`api[key` is its `api_key`) is claimed under that reading too.
-    for (const key of nameKeys(name)) this.claimKey(key, name, owner);
+    for (const key of nameKeys(name)) this.claimKey(key, name, owner, own);
   }
 
   /** `claim` with a reading of the name (`nameKeys`) already made. */
-  claimKey(key: string, name: string, owner: NameOwner): void {
+  claimKey(key: string, name: string, owner: NameOwner, own = false): void {
     const prefixes = prefixesOf(key);
     if ("arg" in owner) {
       this.refuseDeclared(this.declared.get(key), name, owner.arg);
-      this.refuseDeclared(this.declaredUnder.get(key), name, owner.arg);
+      // A name reserved below this one (`limit[subcategories]` under `limit`) is not filled in by it: a value
+      // for `limit` gives `limit[subcategories]` none. So an argument sending its own declared name is not
+      // refused for one: App Store Connect declares `limit` beside `limit[<relationship>]` in 49 of its 296
+      // operations, and every call giving `limit` was refused. A name an object made up (an exploded `opts`
+      // adding `limit`) still is; and the other way round (`limit[x]` while `limit` is reserved) reads as a
+      // value of `limit` (PHP and Rack make it an array), so it is refused, as before.
+      if (!own) this.refuseDeclared(this.declaredUnder.get(key), name, owner.arg);
       for (const prefix of prefixes) this.refuseDeclared(this.declared.get(prefix), name, owner.arg);
     }
     for (const prefix of prefixes) {

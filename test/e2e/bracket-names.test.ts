@@ -38,6 +38,28 @@ paths:
         - { name: "a[b", in: query, schema: { type: string } }
         - { name: opts, in: query, style: form, explode: true, schema: { type: object, additionalProperties: { type: string } } }
       responses: { "200": { description: ok } }
+  /apps:
+    get:
+      operationId: listApps
+      parameters:
+        - { name: limit, in: query, schema: { type: integer } }
+        - { name: "limit[subcategories]", in: query, schema: { type: integer } }
+        - { name: "fields[apps]", in: query, style: form, explode: false, schema: { type: array, items: { type: string } } }
+        - { name: opts, in: query, style: form, explode: true, schema: { type: object, additionalProperties: { type: string } } }
+      responses: { "200": { description: ok } }
+  /notes:
+    post:
+      operationId: postNote
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                meta: { type: string }
+                "meta[a]": { type: string }
+      responses: { "200": { description: ok } }
   /form:
     post:
       operationId: postForm
@@ -142,5 +164,38 @@ describe("bracketed names are compared as paths", () => {
     const fine = await call("list_odd", { opts: { c: "x" } });
     expect(fine.result.isError, JSON.stringify(fine.result)).toBeFalsy();
     expect(fine.sent[0]!.url).toBe("/odd?c=x");
+  });
+
+  it("a name declared beside names under it (limit, limit[subcategories]) is sent by its own argument", async () => {
+    // App Store Connect declares both in 49 of its 296 operations: every call giving `limit` was refused as
+    // setting a name that "belongs to argument 'limit_subcategories'", which it does not fill in.
+    const alone = await call("list_apps", { limit: 5, fields_apps: ["name", "sku"] });
+    expect(alone.result.isError, JSON.stringify(alone.result)).toBeFalsy();
+    expect(alone.sent[0]!.url).toBe("/apps?limit=5&fields%5Bapps%5D=name,sku");
+    const form = await call("post_note", { meta: "m" });
+    expect(form.result.isError, JSON.stringify(form.result)).toBeFalsy();
+    expect(form.sent[0]!.body.toString()).toBe("meta=m");
+    // The other way round a value under `limit` reads as a value of `limit`, and an object makes up no `limit`:
+    // each refused before any request, as before.
+    for (const [tool, args, text] of [
+      [
+        "list_apps",
+        { limit_subcategories: 3 },
+        /"limit\[subcategories\]", which belongs to argument 'limit'/,
+      ],
+      ["list_apps", { limit: 5, limit_subcategories: 3 }, /limit\[subcategories\]/],
+      ["list_apps", { opts: { limit: "9" } }, /"limit", which belongs to argument 'limit'/],
+      [
+        "list_apps",
+        { limit: 5, opts: { limit: "9" } },
+        /argument 'opts' would set the query parameter name "limit"/,
+      ],
+      ["post_note", { meta_a: "x" }, /"meta\[a\]", which belongs to argument 'meta'/],
+    ] as const) {
+      const { result, sent } = await call(tool, args);
+      expect(result.isError, JSON.stringify(args)).toBe(true);
+      expect(result.content?.[0]?.text, JSON.stringify(args)).toMatch(text);
+      expect(sent).toEqual([]);
+    }
   });
 });
