@@ -27,6 +27,12 @@ export class SymbolTable {
   private readonly used = new Set<string>();
   private readonly usedDefs = new Set<string>();
   private readonly defined = new Set<SymbolId>();
+  /**
+   * Polymorphism by inheritance: a base schema with a discriminator (and no `oneOf`/`anyOf`) whose subtypes extend it
+   * with `allOf`. Base id -> what makes (once, when an input first names the base) the symbol of the discriminated
+   * union of its subtypes, each pinned to its discriminator values (`Views`: inputs take it, outputs the base).
+   */
+  readonly subtypes = new Map<SymbolId, () => SymbolId>();
 
   has(id: SymbolId): boolean {
     return this.byId.has(id);

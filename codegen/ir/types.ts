@@ -161,8 +161,12 @@ export type SchemaNode = SchemaMeta & {
     | { kind: "intersection"; parts: SchemaNode[] }
     /** OpenAPI 3.0 `nullable: true`, 3.1 `type: [X, "null"]`, and GraphQL nullable positions. */
     | { kind: "nullable"; inner: SchemaNode }
-    /** A named schema; recursion is explicit here and becomes `z.lazy` / `$ref` on emission. */
-    | { kind: "ref"; target: SymbolId }
+    /**
+     * A named schema; recursion is explicit here and becomes `z.lazy` / `$ref` on emission. `asWritten`: this schema
+     * itself, never the union of its subtypes an input takes where a discriminated base is named
+     * (`SymbolTable.subtypes`): a subtype's `allOf` member naming its base, a variant of that union.
+     */
+    | { kind: "ref"; target: SymbolId; asWritten?: true }
   );
 
 export interface PropertyNode {

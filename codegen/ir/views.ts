@@ -36,8 +36,12 @@ export class Views {
 
   view(node: SchemaNode, dir: Direction): SchemaNode {
     switch (node.kind) {
-      case "ref":
-        return { ...node, target: this.viewSymbol(node.target, dir) };
+      case "ref": {
+        // An input naming a discriminated base takes any of its subtypes (`SymbolTable.subtypes`); an output keeps
+        // the base, open, so a subtype the spec does not list yet is no drift.
+        const subtypes = this.polymorphic(node, dir) ? this.symbols.subtypes.get(node.target) : undefined;
+        return { ...node, target: this.viewSymbol(subtypes ? subtypes() : node.target, dir) };
+      }
       case "object": {
         const properties = node.properties
           .filter((p) => !this.hidden(p.schema, dir))
@@ -66,6 +70,11 @@ export class Views {
       default:
         return node;
     }
+  }
+
+  /** A reference an input view replaces by the union of the base's subtypes. */
+  private polymorphic(node: Extract<SchemaNode, { kind: "ref" }>, dir: Direction): boolean {
+    return dir === "input" && node.asWritten !== true && this.symbols.subtypes.has(node.target);
   }
 
   private hidden(schema: SchemaNode, dir: Direction): boolean {
@@ -151,6 +160,8 @@ export class Views {
   /** Whether the schema itself hides a property in this view, references aside (those are edges). */
   private changesHere(node: SchemaNode, dir: Direction): boolean {
     switch (node.kind) {
+      case "ref":
+        return this.polymorphic(node, dir);
       case "object":
         return (
           node.properties.some((p) => this.hidden(p.schema, dir) || this.changesHere(p.schema, dir)) ||

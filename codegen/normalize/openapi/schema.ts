@@ -14,6 +14,7 @@ import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern } from "../patterns.js";
 import { ANNOTATIONS, dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
+import { type Member, readInheritance } from "./inheritance.js";
 import {
   contradiction,
   disjointParts,
@@ -182,6 +183,97 @@ export class SchemaConverter {
       this.symbols.declare(id, name, this.located(at));
       this.unconverted.set(id, at);
     }
+    if (schemas) this.readSubtypes(root, schemas);
+  }
+
+  /** Component id -> the ids of the components it extends (`inheritance.ts`), whose references it keeps as written. */
+  private readonly parentIds = new Map<string, Set<string>>();
+
+  /**
+   * Polymorphism by inheritance (`inheritance.ts`): each discriminated base with subtypes is registered in
+   * `SymbolTable.subtypes`, its union made when an input first names it (an output keeps the base).
+   */
+  private readSubtypes(root: LoadedDocument, schemas: Json): void {
+    const names = new Map<string, string>();
+    const atOf = (name: string) => child({ doc: root, pointer: "#" }, "components", "schemas", name);
+    for (const name of Object.keys(schemas)) names.set(atOf(name).pointer, name);
+    const { parents, polymorphic } = readInheritance(schemas, (ref, from) => {
+      const r = this.docs.resolve(ref, root, atOf(from).pointer);
+      return r && r.doc === root ? names.get(r.pointer) : undefined;
+    });
+    for (const [name, list] of parents)
+      this.parentIds.set(this.idOf(atOf(name)), new Set(list.map((p) => this.idOf(atOf(p)))));
+    for (const [name, { property, members }] of polymorphic) {
+      const id = this.idOf(atOf(name));
+      let made: string | undefined;
+      this.symbols.subtypes.set(id, () => {
+        made ??= this.subtypeUnion(id, property, members, atOf);
+        return made;
+      });
+    }
+  }
+
+  /**
+   * The symbol of the union an input naming a discriminated base takes: each member (the base itself when a value
+   * selects it, and every subtype below it) as written, pinned to its discriminator values (`pinVariants`). A member
+   * whose conversion raised an error is left out, as an operation using it would be; with none left, the base.
+   */
+  private subtypeUnion(
+    baseId: string,
+    property: string,
+    members: Member[],
+    atOf: (name: string) => At,
+  ): string {
+    const id = `${baseId}~subtypes`;
+    if (this.symbols.has(id)) return id;
+    const base = this.symbols.get(baseId);
+    this.symbols.declare(id, `${base.defName}Subtypes`, base.source);
+    const mapping: Record<string, number> = Object.create(null);
+    const variants: SchemaNode[] = [];
+    const values: string[] = [];
+    let distinct = true;
+    for (const m of members) {
+      const target = this.symbolFor(atOf(m.name));
+      if (this.broken.has(target)) continue;
+      for (const value of m.values) {
+        if (Object.hasOwn(mapping, value)) distinct = false;
+        else mapping[value] = variants.length;
+      }
+      variants.push({ kind: "ref", target, asWritten: true });
+      values.push(...m.values);
+    }
+    if (variants.length === 0) {
+      this.symbols.define(id, { kind: "ref", target: baseId, asWritten: true });
+      return id;
+    }
+    const disc: DiscriminatorNode = { property, mapping };
+    // Said first, so a description cut short (a union over the schema budget is published as this alone) still says it.
+    const shown = values
+      .slice(0, 24)
+      .map((v) => JSON.stringify(v))
+      .join(", ");
+    const said = `${JSON.stringify(property)} chooses one of ${variants.length} schemas extending ${base.defName}: ${shown}${values.length > 24 ? `, and ${values.length - 24} more` : ""}.`;
+    const union: SchemaNode = {
+      kind: "union",
+      variants: this.pinVariants(variants, disc),
+      exclusive: distinct,
+      discriminator: disc,
+      description: base.schema.description ? `${base.schema.description}\n\n${said}` : said,
+    };
+    this.symbols.define(id, variants.length === 1 ? (union.variants[0] as SchemaNode) : union);
+    return id;
+  }
+
+  /** A subtype's references to the schemas it extends name them as written, never their subtypes' union. */
+  private keepParents(id: string, node: SchemaNode): void {
+    const parents = this.parentIds.get(id);
+    if (!parents) return;
+    const mark = (n: SchemaNode) => {
+      if (n.kind === "ref" && parents.has(n.target)) n.asWritten = true;
+      else if (n.kind === "intersection") for (const p of n.parts) mark(p);
+      else if (n.kind === "nullable") mark(n.inner);
+    };
+    mark(node);
   }
 
   /** Declared components not yet converted (no conversion has referred to them). */
@@ -233,6 +325,7 @@ export class SchemaConverter {
     const define = () => {
       const value = this.valueAt(at);
       const { value: node, errors } = this.diags.capture(() => this.convert(value, at));
+      this.keepParents(id, node);
       this.symbols.define(id, node);
       if (errors.length > 0) this.broken.set(id, errors);
     };

@@ -1,0 +1,142 @@
+/**
+ * Polymorphism by inheritance, read from a document's `components/schemas` as written: a base schema declares a
+ * `discriminator` (and no `oneOf`/`anyOf`), and its subtypes are the schemas that extend it, `allOf: [{$ref: Base},
+ * {...}]` (or, in 3.1, `$ref: Base` beside properties of their own), directly or through another subtype. Each
+ * subtype is selected by the values the base's `discriminator.mapping` maps to it, else by AutoRest's
+ * `x-ms-discriminator-value`, else by its component name (OpenAPI's implicit mapping). A Swagger 2.0 document's
+ * `discriminator: petType` reaches here as `{propertyName: petType}` (swagger2openapi).
+ */
+
+type Json = Record<string, unknown>;
+
+/** One schema of a polymorphic base's union: a component and the discriminator values that select it. */
+export interface Member {
+  name: string;
+  values: string[];
+}
+
+export interface Inheritance {
+  /** Component name -> the components it extends (its `allOf` members, a 3.1 `$ref` beside properties). */
+  parents: Map<string, string[]>;
+  /** Component name -> the discriminator property and the members an input naming it takes, in spec order. */
+  polymorphic: Map<string, { property: string; members: Member[] }>;
+}
+
+/**
+ * `resolveName`: the component a `$ref` written in component `from` names (undefined: not one of this document's
+ * components).
+ */
+export function readInheritance(
+  schemas: Json,
+  resolveName: (ref: string, from: string) => string | undefined,
+): Inheritance {
+  const names = Object.keys(schemas);
+  const order = new Map(names.map((n, i) => [n, i]));
+  const { parents, children } = extensions(schemas, resolveName);
+  const polymorphic = new Map<string, { property: string; members: Member[] }>();
+  for (const name of names) {
+    if (!children.has(name) || !polymorphicBase(schemas[name])) continue;
+    const d = discriminatorOf(schemas, parents, name);
+    if (!d) continue;
+    const below = descendants(children, name);
+    // The base's own explicit mapping may also name schemas that do not extend it: they are members too.
+    const mapped = new Map<string, string[]>();
+    for (const [value, ref] of Object.entries(d.mapping)) {
+      if (typeof ref !== "string") continue;
+      const written = ref.includes("#") || ref.includes("/") ? ref : `#/components/schemas/${ref}`;
+      const target = resolveName(written, d.base);
+      if (target === undefined) continue;
+      const list = mapped.get(target);
+      if (list) list.push(value);
+      else mapped.set(target, [value]);
+      if (name === d.base && target !== name) below.add(target);
+    }
+    const members: Member[] = [];
+    for (const n of [name, ...[...below].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))]) {
+      const s = schemas[n];
+      const own = isObject(s) ? s["x-ms-discriminator-value"] : undefined;
+      // The base itself takes only the values written for it: without one it is abstract.
+      const values = mapped.get(n) ?? (typeof own === "string" ? [own] : n === d.base ? [] : [n]);
+      if (values.length > 0) members.push({ name: n, values });
+    }
+    if (members.length > 0 && !(members.length === 1 && members[0]?.name === name))
+      polymorphic.set(name, { property: d.property, members });
+  }
+  return { parents, polymorphic };
+}
+
+/** Which components each extends (`allOf` members, a 3.1 `$ref` beside properties), and the reverse. */
+function extensions(
+  schemas: Json,
+  resolveName: (ref: string, from: string) => string | undefined,
+): { parents: Map<string, string[]>; children: Map<string, string[]> } {
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  for (const name of Object.keys(schemas)) {
+    const s = schemas[name];
+    if (!isObject(s)) continue;
+    const refs: string[] = [];
+    if (Array.isArray(s.allOf))
+      for (const part of s.allOf) if (isObject(part) && typeof part.$ref === "string") refs.push(part.$ref);
+    if (typeof s.$ref === "string" && isObject(s.properties)) refs.push(s.$ref);
+    const resolved = refs.map((r) => resolveName(r, name));
+    const found = [...new Set(resolved.filter((p): p is string => p !== undefined && p !== name))];
+    if (found.length === 0) continue;
+    parents.set(name, found);
+    for (const p of found) {
+      const list = children.get(p);
+      if (list) list.push(name);
+      else children.set(p, [name]);
+    }
+  }
+  return { parents, children };
+}
+
+/** Every schema below `name` (a cycle of `allOf` stops; `name` itself is not one). */
+function descendants(children: Map<string, string[]>, name: string): Set<string> {
+  const below = new Set<string>();
+  const stack = [...(children.get(name) ?? [])];
+  while (stack.length > 0) {
+    const n = stack.pop() as string;
+    if (n === name || below.has(n)) continue;
+    below.add(n);
+    stack.push(...(children.get(n) ?? []));
+  }
+  return below;
+}
+
+/** The discriminator of the nearest schema at or above `name` that declares one (breadth first). */
+function discriminatorOf(
+  schemas: Json,
+  parents: Map<string, string[]>,
+  name: string,
+): { property: string; mapping: Json; base: string } | undefined {
+  const seen = new Set<string>([name]);
+  for (let level = [name]; level.length > 0; ) {
+    const next: string[] = [];
+    for (const n of level) {
+      const s = schemas[n];
+      const d = isObject(s) ? s.discriminator : undefined;
+      if (isObject(d) && typeof d.propertyName === "string")
+        return polymorphicBase(s)
+          ? { property: d.propertyName, mapping: isObject(d.mapping) ? d.mapping : {}, base: n }
+          : undefined;
+      for (const p of parents.get(n) ?? [])
+        if (!seen.has(p)) {
+          next.push(p);
+          seen.add(p);
+        }
+    }
+    level = next;
+  }
+  return undefined;
+}
+
+/** A base whose discriminator stands alone: a `oneOf`/`anyOf` beside it is discriminated as a union already. */
+function polymorphicBase(s: unknown): boolean {
+  return isObject(s) && s.oneOf === undefined && s.anyOf === undefined;
+}
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
