@@ -108,7 +108,7 @@ components:
       required: [type]
       discriminator: { propertyName: type }
       properties:
-        type: { type: string }
+        type: { type: string, enum: [Leaf, Branch] }
         children: { type: array, items: ${ref("Node")} }
     Leaf:
       allOf: [${ref("Node")}, { type: object, required: [value], properties: { value: { type: string } } }]
@@ -259,6 +259,8 @@ describe("a discriminated base without oneOf, used as a request body (OpenAPI 3.
     // A subtype of a subtype is one of the base's too, with its own fields and its parent's.
     const kitten = { petType: "Kitten", name: "Bit", huntingSkill: "aggressive", ageWeeks: 9 };
     expect(takes(b, "add_pet", { body: kitten })).toEqual(both(true));
+    // The base by its own name (the implicit mapping names every schema, the base among them).
+    expect(takes(b, "add_pet", { body: { petType: "Pet", name: "Any" } })).toEqual(both(true));
   });
 
   it("refuses a value no subtype is selected by, and a subtype without its own required fields", () => {
@@ -301,6 +303,7 @@ describe("a discriminated base without oneOf, used as a request body (OpenAPI 3.
     expect(takes(b, "add_shape", { body: { kind: "sq", side: 2 } })).toEqual(both(true));
     expect(takes(b, "add_shape", { body: { kind: "square", side: 2 } })).toEqual(both(true));
     expect(takes(b, "add_shape", { body: { kind: "Circle", radius: 2 } })).toEqual(both(false));
+    expect(takes(b, "add_shape", { body: { kind: "Shape" } })).toEqual(both(true));
     expect(takes(b, "add_shape", { body: { kind: "circle", side: 2 } })).toEqual(both(false));
   });
 
@@ -319,6 +322,7 @@ describe("a discriminated base without oneOf, used as a request body (OpenAPI 3.
     // projection's rule); the server's own check refuses it.
     expect(takes(b, "add_node", { body: { type: "Branch", children: [{ type: "Leaf" }] } }).zod).toBe(false);
     expect(takes(b, "add_node", { body: { type: "Branch", children: [{ type: "Node" }] } }).zod).toBe(false);
+    // The base's property lists its subtypes' values only: it is abstract.
     expect(takes(b, "add_node", { body: { type: "Node" } })).toEqual(both(false));
   });
 
@@ -326,7 +330,9 @@ describe("a discriminated base without oneOf, used as a request body (OpenAPI 3.
     expect(output(b, "add_pet", { petType: "Cat", name: "Tom", huntingSkill: "lazy" })).toBe(true);
     expect(output(b, "add_pet", { petType: "Parrot", name: "Polly", words: 40 })).toBe(true);
     expect(output(b, "add_pet", { petType: "Parrot" })).toBe(false);
-    expect(output(b, "add_node", { type: "Future", children: [{ type: "AlsoFuture", x: 1 }] })).toBe(true);
+    expect(
+      output(b, "add_node", { type: "Leaf", children: [{ type: "Branch", value: 1, extra: true }] }),
+    ).toBe(true);
   });
 
   it("the zod schemas and the published JSON Schema agree", async () => {
@@ -399,7 +405,9 @@ describe("a base with many subtypes", () => {
     const published = createPublisher(b.doc).input(tool);
     expect(Buffer.byteLength(JSON.stringify(published))).toBeLessThan(8 * 1024);
     const body = (published.properties as Record<string, { description?: string }>).body;
-    expect(body?.description).toMatch(/^"kind" chooses one of 150 schemas extending Thing: "Variant0"/);
+    expect(body?.description).toMatch(
+      /^One of Thing's 151 kinds, chosen by "kind"/,
+    );
     expect(takes(b, "add_thing", { body: { kind: "Variant149", field3: "x" } })).toEqual(both(true));
     expect(takes(b, "add_thing", { body: { kind: "Variant7", field1: 5 } }).zod).toBe(false);
     expect(takes(b, "add_thing", { body: { kind: "Variant150" } }).zod).toBe(false);

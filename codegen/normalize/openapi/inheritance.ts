@@ -2,8 +2,10 @@
  * Polymorphism by inheritance, read from a document's `components/schemas` as written: a base schema declares a
  * `discriminator` (and no `oneOf`/`anyOf`), and its subtypes are the schemas that extend it, `allOf: [{$ref: Base},
  * {...}]` (or, in 3.1, `$ref: Base` beside properties of their own), directly or through another subtype. Each
- * subtype is selected by the values the base's `discriminator.mapping` maps to it, else by AutoRest's
- * `x-ms-discriminator-value`, else by its component name (OpenAPI's implicit mapping). A Swagger 2.0 document's
+ * schema is selected by the values the base's `discriminator.mapping` maps to it, else by AutoRest's
+ * `x-ms-discriminator-value`, else by the values its own discriminator property lists (`enum`, `const`), else by its
+ * component name (OpenAPI's implicit mapping). The base is one of them too, by the same rule, less the values its
+ * subtypes take (a base whose property lists only its subtypes' values is abstract). A Swagger 2.0 document's
  * `discriminator: petType` reaches here as `{propertyName: petType}` (swagger2openapi).
  */
 
@@ -52,13 +54,23 @@ export function readInheritance(
       if (name === d.base && target !== name) below.add(target);
     }
     const members: Member[] = [];
-    for (const n of [name, ...[...below].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))]) {
+    const sorted = [...below].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    for (const n of [...sorted, name]) {
       const s = schemas[n];
       const own = isObject(s) ? s["x-ms-discriminator-value"] : undefined;
-      // The base itself takes only the values written for it: without one it is abstract.
-      const values = mapped.get(n) ?? (typeof own === "string" ? [own] : n === d.base ? [] : [n]);
+      const listed = ownValues(s, d.property);
+      let values = mapped.get(n) ?? (typeof own === "string" ? [own] : (listed ?? [n]));
+      // The schema itself, its property an enum of every value (the subtypes' among them): the values no
+      // subtype takes, if any (none: it is abstract). Its own name where the property is not one.
+      if (n === name) {
+        const taken = new Set(members.flatMap((m) => m.values));
+        values = values.filter((v) => !taken.has(v));
+      }
       if (values.length > 0) members.push({ name: n, values });
     }
+    // The schema itself first, then its subtypes in the spec's order.
+    const self = members.findIndex((m) => m.name === name);
+    if (self > 0) members.unshift(...members.splice(self, 1));
     if (members.length > 0 && !(members.length === 1 && members[0]?.name === name))
       polymorphic.set(name, { property: d.property, members });
   }
@@ -128,6 +140,26 @@ function discriminatorOf(
         }
     }
     level = next;
+  }
+  return undefined;
+}
+
+/**
+ * The string values a schema's own `properties[property]` (or an inline `allOf` member's) allows, when it lists them
+ * (`enum`, `const`): they are the values that select it where nothing else names one.
+ */
+function ownValues(s: unknown, property: string): string[] | undefined {
+  if (!isObject(s)) return undefined;
+  const places = [
+    s,
+    ...(Array.isArray(s.allOf) ? s.allOf.filter((p) => isObject(p) && p.$ref === undefined) : []),
+  ];
+  for (const place of places as Json[]) {
+    const props = place.properties;
+    const p = isObject(props) ? props[property] : undefined;
+    if (!isObject(p)) continue;
+    const list = Array.isArray(p.enum) ? p.enum : "const" in p ? [p.const] : undefined;
+    if (list?.every((v) => typeof v === "string")) return list as string[];
   }
   return undefined;
 }

@@ -214,8 +214,8 @@ export class SchemaConverter {
   }
 
   /**
-   * The symbol of the union an input naming a discriminated base takes: each member (the base itself when a value
-   * selects it, and every subtype below it) as written, pinned to its discriminator values (`pinVariants`). A member
+   * The symbol of the union an input naming a discriminated base takes: each member (the base itself, unless the
+   * values it lists are all its subtypes', and every subtype below it) as written, pinned to its discriminator values (`pinVariants`). A member
    * whose conversion raised an error is left out, as an operation using it would be; with none left, the base.
    */
   private subtypeUnion(
@@ -252,10 +252,13 @@ export class SchemaConverter {
       .slice(0, 24)
       .map((v) => JSON.stringify(v))
       .join(", ");
-    const said = `${JSON.stringify(property)} chooses one of ${variants.length} schemas extending ${base.defName}: ${shown}${values.length > 24 ? `, and ${values.length - 24} more` : ""}.`;
+    const more = values.length > 24 ? `, and ${values.length - 24} more` : "";
+    const said = `One of ${base.defName}'s ${variants.length} kinds, chosen by ${JSON.stringify(property)}: ${shown}${more}.`;
     const union: SchemaNode = {
       kind: "union",
-      variants: this.pinVariants(variants, disc),
+      // Pinned always: a subtype inherits the base's property, whose values (an enum of every subtype's) do not
+      // tell it from its siblings.
+      variants: variants.map((v, i) => pinned(v, disc, i)),
       exclusive: distinct,
       discriminator: disc,
       description: base.schema.description ? `${base.schema.description}\n\n${said}` : said,
@@ -748,23 +751,9 @@ export class SchemaConverter {
    * (`fallback`, OpenAPI 3.2's `defaultMapping`), which takes the values no other variant is mapped to.
    */
   private pinVariants(variants: SchemaNode[], disc: DiscriminatorNode, fallback?: number): SchemaNode[] {
-    return variants.map((variant, i) => {
-      const values = Object.keys(disc.mapping).filter((v) => disc.mapping[v] === i);
-      if (values.length === 0 || i === fallback || this.pins(variant, disc.property)) return variant;
-      const pin: SchemaNode =
-        values.length === 1 ? { kind: "literal", value: values[0] as string } : { kind: "enum", values };
-      return {
-        kind: "intersection",
-        parts: [
-          variant,
-          {
-            kind: "object",
-            properties: [{ name: disc.property, required: true, schema: pin }],
-            additional: true,
-          },
-        ],
-      };
-    });
+    return variants.map((variant, i) =>
+      i === fallback || this.pins(variant, disc.property) ? variant : pinned(variant, disc, i),
+    );
   }
 
   /** The variant fixes the property's value itself (a const or enum): its own values win over implicit names. */
@@ -1412,6 +1401,25 @@ function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undef
     default:
       return { value };
   }
+}
+
+/** Variant `i` of a discriminated union with its discriminator required to be one of the values that select it. */
+function pinned(variant: SchemaNode, disc: DiscriminatorNode, i: number): SchemaNode {
+  const values = Object.keys(disc.mapping).filter((v) => disc.mapping[v] === i);
+  if (values.length === 0) return variant;
+  const pin: SchemaNode =
+    values.length === 1 ? { kind: "literal", value: values[0] as string } : { kind: "enum", values };
+  return {
+    kind: "intersection",
+    parts: [
+      variant,
+      {
+        kind: "object",
+        properties: [{ name: disc.property, required: true, schema: pin }],
+        additional: true,
+      },
+    ],
+  };
 }
 
 function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {
