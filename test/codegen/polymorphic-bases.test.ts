@@ -405,9 +405,7 @@ describe("a base with many subtypes", () => {
     const published = createPublisher(b.doc).input(tool);
     expect(Buffer.byteLength(JSON.stringify(published))).toBeLessThan(8 * 1024);
     const body = (published.properties as Record<string, { description?: string }>).body;
-    expect(body?.description).toMatch(
-      /^One of Thing's 151 kinds, chosen by "kind"/,
-    );
+    expect(body?.description).toMatch(/^One of Thing's 151 kinds, chosen by "kind"/);
     expect(takes(b, "add_thing", { body: { kind: "Variant149", field3: "x" } })).toEqual(both(true));
     expect(takes(b, "add_thing", { body: { kind: "Variant7", field1: 5 } }).zod).toBe(false);
     expect(takes(b, "add_thing", { body: { kind: "Variant150" } }).zod).toBe(false);
