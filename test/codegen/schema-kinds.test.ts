@@ -610,3 +610,78 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     ]);
   });
 });
+
+/**
+ * `type` beside `enum` or `const` both apply (JSON Schema): an enum value of another type is one no value is, a const
+ * of another type makes the schema one no value satisfies. Such a value was published with the type dropped
+ * (`{type: string, enum: [1, "x", true]}` as `{enum: [1, "x", true]}`, `{type: string, const: 5}` as `{const: 5}`),
+ * in silence, so a model sent a value the API's schema refuses. Now read as JSON Schema reads it, with a located
+ * warning; the published schema accepts exactly what the spec's does. An enum none of whose values is of the type
+ * (Okta's) stays read as its values (information, `enumOutsideType`).
+ */
+describe("enum values and a const of another type than the schema's", () => {
+  const ajv = new Ajv2020({ strict: false });
+  const probeValues = [1, 2, "1", "x", "5", 5, true, "yes", null, 1.5];
+  const cases: [string, Record<string, unknown>, unknown, string][] = [
+    [
+      "string enum with a number and a boolean",
+      { type: "string", enum: [1, "x", true] },
+      { const: "x" },
+      "enum values 1, true are not of the schema's type (string): no value is both, so they are left out",
+    ],
+    [
+      "integer enum with a string",
+      { type: "integer", enum: [1, 2, "3"] },
+      { type: "integer", enum: [1, 2] },
+      'enum value "3" is not of the schema\'s type (integer): no value is both, so it is left out',
+    ],
+    [
+      "boolean enum with a string",
+      { type: "boolean", enum: [true, "yes"] },
+      { const: true },
+      'enum value "yes" is not of the schema\'s type (boolean): no value is both, so it is left out',
+    ],
+    [
+      "string const 5",
+      { type: "string", const: 5 },
+      { not: {} },
+      "const 5 is not of the schema's type (string): no value is both, so none is accepted here (published as `not: {}`)",
+    ],
+    [
+      'integer const "7"',
+      { type: "integer", const: "7" },
+      { not: {} },
+      'const "7" is not of the schema\'s type (integer): no value is both, so none is accepted here (published as `not: {}`)',
+    ],
+    [
+      "string-or-null const 5",
+      { type: ["string", "null"], const: 5 },
+      { not: {} },
+      "const 5 is not of the schema's type (string or null): no value is both, so none is accepted here (published as `not: {}`)",
+    ],
+  ];
+  it.each(cases)(
+    "%s: read as JSON Schema reads it, with a located warning",
+    (_, schema, published, message) => {
+      const out = emit(schema);
+      expect(out.json).toEqual(published);
+      expect(out.diags.map((d) => [d.code, d.severity, d.message, d.source?.pointer])).toEqual([
+        ["TW134", "warning", message, `#/components/schemas/Subject/${"const" in schema ? "const" : "enum"}`],
+      ]);
+      const spec = ajv.compile(schema);
+      const ours = ajv.compile(out.json as object);
+      for (const v of probeValues) expect(ours(v), JSON.stringify(v)).toBe(spec(v));
+    },
+  );
+
+  it("values of the type, a nullable enum's null, and an enum none of whose values is of the type: as before", () => {
+    expect(emit({ type: "string", const: "5" })).toMatchObject({ json: { const: "5" }, diags: [] });
+    expect(emit({ type: "number", enum: [1, 2.5] })).toMatchObject({ json: { enum: [1, 2.5] }, diags: [] });
+    expect(emit({ type: "string", nullable: true, enum: ["a", null] }, "3.0").diags).toEqual([]);
+    expect(emit({ type: "string", enum: ["a", null] }, "3.0").diags).toEqual([]);
+    expect(emit({ const: 5 })).toMatchObject({ json: { const: 5 }, diags: [] });
+    const okta = emit({ type: "object", enum: ["PUSH", "DONT_PUSH"] });
+    expect(okta.json).toEqual({ type: "string", enum: ["PUSH", "DONT_PUSH"] });
+    expect(okta.diags.map((d) => [d.code, d.severity])).toEqual([["TW134", "info"]]);
+  });
+});

@@ -234,3 +234,13 @@ export function enumOutsideType(s: Json): string | undefined {
   if (types === undefined || !Array.isArray(s.enum) || s.enum.length === 0) return undefined;
   return s.enum.some((v) => types.has(jsonKind(v))) ? undefined : shownKinds(types);
 }
+
+/**
+ * Whether `v` is a value of the schema's `type` (null counts: OpenAPI 3.0 lists it among an enum's values beside or
+ * without `nullable`, read as "or null"), and the type as said; undefined when the schema names no type.
+ */
+export function typeFits(s: Json, v: unknown): { fits: boolean; type: string } | undefined {
+  const types = typeKinds(s);
+  if (types === undefined) return undefined;
+  return { fits: v === null || types.has(jsonKind(v)), type: shownKinds(types) };
+}

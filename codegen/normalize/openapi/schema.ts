@@ -24,6 +24,7 @@ import {
   requiredForbidden,
   requiredNever,
   shownKinds,
+  typeFits,
 } from "./no-value.js";
 
 type Json = Record<string, unknown>;
@@ -585,10 +586,11 @@ export class SchemaConverter {
     this.badKeywords(s, at);
     if (Array.isArray(s.enum)) {
       if (s.enum.length === 0) return this.emptyEnum(at);
-      if (s.enum.every(isPrimitive)) return this.enumNode(s.enum as JsonPrimitive[], s);
-      return { kind: "union", variants: s.enum.map(exactly), exclusive: false };
+      const values = this.enumOfType(s, at);
+      if (values.every(isPrimitive)) return this.enumNode(values as JsonPrimitive[], s);
+      return { kind: "union", variants: values.map(exactly), exclusive: false };
     }
-    if ("const" in s) return exactly(s.const);
+    if ("const" in s) return this.constOfType(s, at);
     // One type named (most nodes): that type's node, without the lists below.
     if (typeof s.type === "string" && s.type !== "null" && !intOrString(s)) return this.typed(s.type, s, at);
     const types = typesOf(s);
@@ -852,6 +854,43 @@ export class SchemaConverter {
    * accepts null, said nowhere. It is `not: {}` (zod's `z.never()`), with a located warning: a property so written
    * cannot be sent, and an answer holding it does not match.
    */
+  /**
+   * An enum's values of the schema's type, as JSON Schema reads `type` beside `enum` (both apply): a value of another
+   * type (`type: string, enum: [1, "x", true]` in JSON, `type: integer, enum: [1, "2"]`) is one no value is, left
+   * out with a located warning. It was published with the type dropped, so a model sent 1 or true, which the API's
+   * schema refuses. An enum none of whose values is of the type is read as its values (`enumOutsideType`).
+   */
+  private enumOfType(s: Json, at: At): unknown[] {
+    const values = s.enum as unknown[];
+    const fits = values.map((v) => typeFits(s, v));
+    const apart = values.filter((_, i) => fits[i]?.fits === false);
+    if (apart.length === 0 || apart.length === values.length) return values;
+    this.diags.warn(
+      "TW134",
+      `enum value${apart.length === 1 ? "" : "s"} ${apart.map(shown).join(", ")} ${apart.length === 1 ? "is" : "are"} not of the schema's type (${fits[0]?.type}): no value is both, so ${apart.length === 1 ? "it is" : "they are"} left out`,
+      this.located(child(at, "enum")),
+      'Write each value as the schema\'s type (quote a string: `"1"`), or widen the type (`type: [string, integer]`), in the spec or a patch (sources.<id>.patch).',
+    );
+    return values.filter((_, i) => fits[i]?.fits !== false);
+  }
+
+  /**
+   * A `const` of the schema's type, or the schema no value satisfies, as JSON Schema reads `type` beside `const`
+   * (`type: string, const: 5`: no string is 5): said with a located warning, published as `not: {}`. It was published
+   * as the const alone, the type dropped, in silence.
+   */
+  private constOfType(s: Json, at: At): SchemaNode {
+    const fit = typeFits(s, s.const);
+    if (fit === undefined || fit.fits) return exactly(s.const);
+    this.diags.warn(
+      "TW134",
+      `const ${shown(s.const)} is not of the schema's type (${fit.type}): no value is both, so none is accepted here (published as \`not: {}\`)`,
+      this.located(child(at, "const")),
+      'Write the const as the schema\'s type (quote a string: `const: "5"`), or fix the type, in the spec or a patch (sources.<id>.patch).',
+    );
+    return { kind: "never" };
+  }
+
   private emptyEnum(at: At): SchemaNode {
     if (this.structureChecked(at)) return { kind: "never" };
     this.diags.warn(
