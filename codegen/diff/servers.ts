@@ -17,7 +17,8 @@ function allowed(variable: ServerTemplate["variables"][number] | undefined): str
  * What changed in the server URL templates the tenant lock reads a base URL against (a source's, or an
  * operation's own): a template gone or replaced widens, since a base URL of its form (another tenant's host) is no
  * longer held to the lock and may now receive the calls' credentials; one added only adds a reading. A variable's
- * `enum` is reported without widening: it limits no call (no server variable is a client's argument).
+ * `enum` limits the base URLs a call is sent under (the executor refuses one holding another value): a value added
+ * or the enum dropped widens, one removed narrows.
  */
 export function templateChanges(
   beforeList: readonly ServerTemplate[],
@@ -61,7 +62,9 @@ export function templateChanges(
         out.push({
           kind: "server variable values changed",
           detail: `{${name}} in ${t.template}: ${allowed(old)} -> ${allowed(neu)}`,
-          widens: false,
+          widens:
+            neu?.enum === undefined ||
+            (old?.enum !== undefined && neu.enum.some((v) => !old.enum!.includes(v))),
         });
     }
   }

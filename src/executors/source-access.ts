@@ -1,6 +1,7 @@
-import type { Source, ToolOutcome } from "../catalog.js";
+import { type Source, serverTemplatesOf, type ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
 import type { Config } from "../config/config.js";
+import { outsideEnum } from "../config/server-template.js";
 import { describeSource, ValueError, valueNow } from "../config/values.js";
 import { type Authenticator, createAuthenticator } from "./upstream-auth.js";
 
@@ -57,6 +58,20 @@ export function createSourceAccess(options: SourceAccessOptions) {
       }
       if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hash !== "") {
         return failure(`the ${name} for '${source.id}' must be http(s), without a fragment`, "configuration");
+      }
+      // The spec lists the only values a server variable takes: a base URL of that server with another names a
+      // server the spec says does not exist (another region's, another tenant's host). The value is not repeated.
+      const outside = outsideEnum(serverTemplatesOf(source), value);
+      if (outside !== undefined) {
+        const { template, name: variable } = outside;
+        const allowed =
+          outside.allowed.length > 20
+            ? [...outside.allowed.slice(0, 20), `and ${outside.allowed.length - 20} more`]
+            : outside.allowed;
+        return failure(
+          `the ${name} for '${source.id}' (${describeSource(source.baseUrl)}) is of the spec's server ${template} with a value {${variable}} does not take: the spec allows only ${allowed.join(", ")}; set it to that server with one of them, or add the value to the variable's enum (sources.${source.id}.patch)`,
+          "configuration",
+        );
       }
       auth = createAuthenticator(source, options.config, {
         fetch: options.fetch,

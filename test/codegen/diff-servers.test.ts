@@ -79,7 +79,11 @@ describe("toolwright diff: the server templates the tenant lock reads", () => {
       "catalog server template added: api: https://{tenant}.us.api.example.com/v1",
     ]);
     expect(changesOf(base, values)).toEqual([
-      "catalog server variable values changed: api: {tenant} in https://{tenant}.eu.api.example.com/v1: demo, acme -> demo, acme, globex",
+      "catalog server variable values changed: api: {tenant} in https://{tenant}.eu.api.example.com/v1: demo, acme -> demo, acme, globex [widens]",
+    ]);
+    // The enum limits the base URLs calls are sent under: a value removed narrows.
+    expect(changesOf(values, base)).toEqual([
+      "catalog server variable values changed: api: {tenant} in https://{tenant}.eu.api.example.com/v1: demo, acme, globex -> demo, acme",
     ]);
     expect(changesOf(base, base)).toEqual([]);
     // A plain server beside the templates names no tenant: one added lets a host through, so it widens.

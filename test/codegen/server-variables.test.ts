@@ -295,3 +295,99 @@ describe("catalog.json keeps every server template the base URL may be configure
     expect(servers).toEqual([{ template: "https://{tenant}.x.com/v1", variables: [{ name: "tenant" }] }]);
   });
 });
+
+/**
+ * A server variable's value the spec gives (its default, a member of its enum) is filled into the server's URL: one
+ * that moves the URL out of the variable's part was taken as written, so `evil.test/` for `{tenant}` in
+ * `https://{tenant}.x.com/v1` made the default base URL `https://evil.test/.x.com/v1` (host evil.test: every call
+ * and its credentials went there, the tenant lock reading no tenant from a host not of the template's form), and
+ * `443@evil.test` as a port made it `https://evil.test/v1`. A default its own enum does not list was taken too.
+ * Each is now a located error at the value.
+ */
+describe("a server variable's value that cannot be filled into its server", () => {
+  async function errorsOf(servers: string, paths = "", severity = "error") {
+    const dir = writeTree("server-values", {
+      "openapi.yaml": spec(servers).replace("paths:\n", `paths:\n${paths}`),
+    });
+    const diags = new Diagnostics();
+    await generateCatalog(
+      { kind: "spec", spec: join(dir, "openapi.yaml"), name: "sv" },
+      { root: ROOT, out: "test/.tmp/server-values-out" },
+      diags,
+    );
+    return diags.items.filter((d) => d.severity === severity).map(formatDiagnostic);
+  }
+
+  it.each([
+    ["{tenant}.x.com/v1", "tenant", "evil.test/", '"/"', "host"],
+    ["{tenant}.x.com/v1", "tenant", "evil.test?", '"?"', "host"],
+    ["{tenant}.x.com/v1", "tenant", "evil.test#", '"#"', "host"],
+    ["{tenant}.x.com/v1", "tenant", "evil.test\\", '"\\"', "host"],
+    ["{tenant}.x.com/v1", "tenant", "u@evil.test", '"@"', "host"],
+    ["{tenant}.x.com/v1", "tenant", "evil.test%2F", '"%"', "host"],
+    ["{tenant}.x.com/v1", "tenant", "evil.test:80", '":"', "host"],
+    ["api.x.com:{port}/v1", "port", "443@evil.test", "what is no port number", "port"],
+    ["{host}/v1", "host", "evil.test/x", '"/"', "host"],
+    ["api.x.com/{ver}", "ver", "v1?x=", '"?"', "path"],
+    ["api.x.com/t/{tenant}/v1", "tenant", "../admin", 'a "." or ".." segment', "path"],
+    ["api.x.com/t/{tenant}/v1", "tenant", "%2e%2e", 'a "." or ".." segment', "path"],
+    ["{tenant}.x.com", "tenant", "a b", "a space or control character", "host"],
+  ])("https://%s with {%s} = %j: an error at the default", async (url, name, value, why, part) => {
+    const errors = await errorsOf(
+      `[{ url: "https://${url}", variables: { ${name}: { default: ${JSON.stringify(value)} } } }]`,
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`(#/servers/0/variables/${name}/default) error TW133`);
+    expect(errors[0]).toContain(
+      `the server "https://${url}" gives {${name}} the value ${JSON.stringify(value)}, whose ${why} cannot stand in its ${part}`,
+    );
+  });
+
+  it("a value that stays in its part is fine: labels, a whole host with its port, path segments", async () => {
+    expect(
+      await errorsOf(`
+  - { url: "https://{tenant}.x.com/v1", variables: { tenant: { default: eu.demo, enum: [eu.demo, Bücher] } } }
+  - { url: "https://{host}/{base}", variables: { host: { default: "localhost:8080" }, base: { default: api/v2 } } }
+  - { url: "https://api.x.com:{port}", variables: { port: { default: "8443" } } }
+  - { url: "https://{user}@{tenant}.y.com", variables: { user: { default: "a@b" }, tenant: { default: t } } }`),
+    ).toEqual([]);
+  });
+
+  it("an enum member that moves the URL, and a default its own enum does not list, each at the value", async () => {
+    const errors = await errorsOf(
+      '[{ url: "https://{region}.x.com", variables: { region: { default: ap, enum: [eu, "us/evil"] } } }]',
+    );
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain("(#/servers/0/variables/region/enum/1) error TW133");
+    expect(errors[1]).toContain("openapi.yaml:3:");
+    expect(errors[1]).toContain(
+      '(#/servers/0/variables/region/default) error TW133: the server "https://{region}.x.com" gives {region} the default "ap", which its enum (eu, us/evil) does not list',
+    );
+  });
+
+  it("an operation's own server and a path's: the operation is left out, located", async () => {
+    const warnings = await errorsOf(
+      "[{ url: https://api.x.com }]",
+      `  /b:
+    servers: [{ url: "https://{t}.up.x.com", variables: { t: { default: "e.test/" } } }]
+    get:
+      operationId: getB
+      servers: [{ url: "https://{t}.own.x.com", variables: { t: { default: "e.test#" } } }]
+      responses: { "200": { description: ok } }
+  /c:
+    servers: [{ url: "https://{t}.up.x.com", variables: { t: { default: d, enum: [e] } } }]
+    get:
+      operationId: getC
+      responses: { "200": { description: ok } }
+`,
+      "warning",
+    );
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(
+      '(#/paths/~1b/get/servers/0/variables/t/default) warning TW139: GET /b is left out: the server "https://{t}.own.x.com" gives {t} the value "e.test#"',
+    );
+    expect(warnings[1]).toContain(
+      '(#/paths/~1c/servers/0/variables/t/default) warning TW139: GET /c is left out: the server "https://{t}.up.x.com" gives {t} the default "d", which its enum (e) does not list',
+    );
+  });
+});

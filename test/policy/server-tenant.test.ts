@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Source, serverTemplatesOf } from "../../src/catalog.js";
-import { hostElsewhere, templateValues } from "../../src/policy/server-tenant.js";
+import { outsideEnum, templateValues } from "../../src/config/server-template.js";
+import { hostElsewhere } from "../../src/policy/server-tenant.js";
 
 const values = (template: string, url: string) => {
   const found = templateValues(template, url);
@@ -241,5 +242,49 @@ describe("hostElsewhere: a spec's plain server beside the templates", () => {
     expect(hostElsewhere(own, "acme", () => "https://demo.example.com/v1/")).toBeUndefined();
     expect(hostElsewhere(own, "acme", () => "https://files.example.com")).toBeUndefined();
     expect(hostElsewhere(own, "acme", () => "https://globex.example.com/v1")?.own).toBe(false);
+  });
+});
+
+describe("outsideEnum: a base URL against the values its server's variables take", () => {
+  const region = {
+    template: "https://{region}.api.example.com/v1",
+    variables: [{ name: "region", enum: ["eu", "us"] }],
+  };
+  const version = {
+    template: "https://api.example.com/{version}",
+    variables: [{ name: "version", enum: ["v1"] }],
+  };
+  const free = { template: "https://{tenant}.api.example.com/v1", variables: [{ name: "tenant" }] };
+  const idn = { template: "https://{shop}.example.com", variables: [{ name: "shop", enum: ["Bücher"] }] };
+  const plain = { template: "https://api.example.com/v1", variables: [] };
+
+  it("names the first variable holding a value its enum does not list", () => {
+    expect(outsideEnum([region], "https://staging.api.example.com/v1")).toEqual({
+      template: region.template,
+      name: "region",
+      allowed: ["eu", "us"],
+    });
+    expect(outsideEnum([region], "https://x.eu.api.example.com/v1")?.name).toBe("region");
+    expect(outsideEnum([version], "https://api.example.com/V1")?.name).toBe("version");
+    expect(outsideEnum([version], "https://api.example.com/v2/x")?.name).toBe("version");
+    expect(outsideEnum([idn], "https://buecher.example.com")?.name).toBe("shop");
+  });
+
+  it("lets through a listed value (a host's in any case or IDNA form), a plain server, another form", () => {
+    for (const url of [
+      "https://EU.api.example.com/v1",
+      "https://%75s.api.example.com:8443/v2",
+      "http://127.0.0.1:8080",
+    ])
+      expect(outsideEnum([region], url), url).toBeUndefined();
+    expect(outsideEnum([version], "https://api.example.com/v1/")).toBeUndefined();
+    expect(outsideEnum([version], "https://api.example.com/%761")).toBeUndefined();
+    expect(outsideEnum([idn], "https://xn--bcher-kva.example.com")).toBeUndefined();
+    expect(outsideEnum([idn], "https://BÜCHER.example.com")).toBeUndefined();
+    // One template reading the URL within its values is enough; a plain server of the spec is the spec's.
+    expect(outsideEnum([region, free], "https://acme.api.example.com/v1")).toBeUndefined();
+    expect(outsideEnum([version, plain], "https://api.example.com/v1")).toBeUndefined();
+    expect(outsideEnum([region], "https://api.example.com/v1")).toBeUndefined();
+    expect(outsideEnum([], "https://anything.example.com")).toBeUndefined();
   });
 });

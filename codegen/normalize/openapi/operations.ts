@@ -1,7 +1,7 @@
 import { type EnvVar, isPathReference, isSendableName, sendableNameRule } from "../../../src/catalog.js";
 import { parseEnvValue } from "../../../src/config/config.js";
+import { templateValues } from "../../../src/config/server-template.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
-import { templateValues } from "../../../src/policy/server-tenant.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type { HttpMethod, ParamLocation, ParamStyle, ServerTemplate, SourceRef } from "../../ir/types.js";
@@ -471,6 +471,126 @@ function unfilledServer(own: string[], at: At, diags: Diagnostics, whose = "the 
     at.doc.ref(at.pointer),
     `Declare it: servers: [{ url: ..., variables: { ${name}: { default: ... } } }], in the spec or a patch.`,
   );
+}
+
+/** Where in a server URL template a variable stands: the part a value filled in there must stay in. */
+type ServerPart = "host" | "whole host" | "port" | "path";
+
+/** The parts of an http(s) server URL template each `{variable}` stands in (userinfo and scheme: none). */
+function variableParts(url: string): Map<string, Set<ServerPart>> {
+  const out = new Map<string, Set<ServerPart>>();
+  const scheme = /^(?:https?:)?\/\//i.exec(url);
+  if (!scheme) return out;
+  const note = (text: string, part: ServerPart) => {
+    for (const m of text.matchAll(/\{([^{}]+)\}/g)) {
+      const parts = out.get(m[1] as string) ?? new Set<ServerPart>();
+      parts.add(part);
+      out.set(m[1] as string, parts);
+    }
+  };
+  const rest = url.slice(scheme[0].length);
+  const end = rest.search(/[/?#]/);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  note(end < 0 ? "" : rest.slice(end), "path");
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  let colon = -1;
+  let depth = 0;
+  for (let i = 0; i < hostPort.length; i++) {
+    const c = hostPort[i];
+    if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth = Math.max(0, depth - 1);
+    else if (c === ":" && depth === 0) colon = i;
+  }
+  const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
+  note(colon < 0 ? "" : hostPort.slice(colon + 1), "port");
+  note(host, /^\{[^{}]+\}$/.test(host) ? "whole host" : "host");
+  return out;
+}
+
+/**
+ * What in a value filled into a server URL's part moves the URL out of that part (another host than the
+ * template's, or a path leaving its place): undefined when nothing does. A host's value ends at `/`, `\`, `?`,
+ * `#`, and `@` makes what came before userinfo (`443@evil.test` as a port); `%` escapes one of those; a label's
+ * `:` starts a port; a port is digits; a path's `?`, `#` end it, and a `.` or `..` segment climbs out of it.
+ */
+function movesOut(value: string, part: ServerPart): string | undefined {
+  const space = /[\s\u0000-\u001f\u007f]/.exec(value);
+  if (space) return "a space or control character";
+  if (part === "port") return /^\d{1,5}$/.test(value) ? undefined : "what is no port number";
+  if (part === "path") {
+    const cut = /[?#]/.exec(value)?.[0];
+    if (cut !== undefined) return `"${cut}"`;
+    const segments = value.split(/[/\\]/).map((seg) => {
+      try {
+        return decodeURIComponent(seg);
+      } catch {
+        return seg;
+      }
+    });
+    return segments.some((seg) => seg === "." || seg === "..") ? 'a "." or ".." segment' : undefined;
+  }
+  const ends = (part === "host" ? /[/\\?#@%:[\]]/ : /[/\\?#@%]/).exec(value)?.[0];
+  return ends === undefined ? undefined : `"${ends}"`;
+}
+
+/**
+ * A server variable's values the spec gives (its `default`, each of its `enum`) that cannot be filled into the
+ * server's URL: one that moves the URL out of the variable's part (`evil.test/` for `{tenant}` in
+ * `https://{tenant}.example.com` makes the host evil.test, so every call and its credentials went there; the lock
+ * read no tenant from that host), and a default its own `enum` does not list (a value the spec says the variable
+ * never takes; the runtime refuses a base URL with it). Errors located at the value.
+ */
+function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((entry, i) => {
+    const srv = (entry ?? {}) as Json;
+    if (typeof srv.url !== "string" || srv.variables === null || typeof srv.variables !== "object") return;
+    const variables = srv.variables as Json;
+    for (const [name, parts] of variableParts(srv.url)) {
+      const v = (Object.hasOwn(variables, name) ? variables[name] : undefined) as Json | undefined;
+      if (v === undefined || v === null || typeof v !== "object") continue;
+      const vAt = child(at, i, "variables", name);
+      const listed = Array.isArray(v.enum) ? v.enum : [];
+      const values: Array<[unknown, At]> = [
+        [v.default, child(vAt, "default")],
+        ...listed.map((e, j): [unknown, At] => [e, child(vAt, "enum", j)]),
+      ];
+      for (const [value, valueAt] of values) {
+        if (typeof value !== "string" && typeof value !== "number") continue;
+        for (const part of parts) {
+          const why = movesOut(String(value), part);
+          if (why === undefined) continue;
+          diags.error(
+            "TW133",
+            `the server "${srv.url}" gives {${name}} the value ${JSON.stringify(String(value))}, whose ${why} cannot stand in its ${part === "whole host" ? "host" : part}: filled in, the URL would go elsewhere than the server's ${part === "path" ? "path" : "host"}`,
+            valueAt.doc.ref(valueAt.pointer),
+            `Give {${name}} a value that is only ${part === "port" ? "a port number" : part === "path" ? "path segments" : "a host name"}, in the spec or a patch.`,
+          );
+          break;
+        }
+      }
+      const written =
+        typeof v.default === "string" || typeof v.default === "number" ? String(v.default) : undefined;
+      if (written !== undefined && listed.length > 0 && !listed.some((e) => String(e) === written))
+        diags.error(
+          "TW133",
+          `the server "${srv.url}" gives {${name}} the default ${JSON.stringify(written)}, which its enum (${listed.map((e) => String(e)).join(", ")}) does not list: the base URL it fills names a server the spec says does not exist`,
+          vAt.doc.ref(child(vAt, "default").pointer),
+          `Make the default one of the enum's values, or add it to the enum, in the spec or a patch.`,
+        );
+    }
+  });
+}
+
+/**
+ * An operation's own servers' problems: a variable left unfilled (`unfilledServer`); for its path item's servers,
+ * `itemList` (an operation's own are checked where it is read), a value that cannot be filled in.
+ */
+function ownServerProblems(own: string[], itemList: unknown, at: At, diags: Diagnostics): Diagnostic[] {
+  return diags.capture(() => {
+    unfilledServer(own, at, diags);
+    serverValueProblems(itemList, at, diags);
+  }).errors;
 }
 
 /** How generate reads a base URL's default (TW110 refuses a default it does not read). */
@@ -948,6 +1068,7 @@ export function normalizeOpenApi(
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
   undeclaredHosts(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
+  serverValueProblems(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
   const { kept: servers, setAside } = usableServers(serverUrls(data.servers), spec, diags);
   const absolute = servers.find((u) => /^https?:\/\//i.test(u));
   const relative = absolute ? undefined : servers[0];
@@ -1054,7 +1175,7 @@ function readPaths(
       const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
       const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
       const serversAt = node.servers ? child(writtenAt, "servers") : child(item.at, "servers");
-      if (own) errors.push(...diags.capture(() => unfilledServer(own, serversAt, diags)).errors);
+      if (own) errors.push(...ownServerProblems(own, !node.servers && item.value.servers, serversAt, diags));
       const templates = node.servers ? node.serverTemplates : serverTemplatesOf(item.value.servers);
       const server = withTemplate(own ? ownServer(own, defaults.documentServer) : undefined, templates);
       const ownPrefix =
@@ -1410,6 +1531,7 @@ function readOperation(
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"), upper);
+  serverValueProblems(op.servers, child(opAt, "servers"), reader.diags);
   const servers = serverUrls(op.servers);
   undeclaredHosts(op.servers, child(opAt, "servers"), reader.diags, "the operation's");
   const serverTemplates = serverTemplatesOf(op.servers);

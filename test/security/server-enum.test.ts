@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { resultText, servedFixture } from "../helpers/served-fixture.js";
+
+/**
+ * A server variable's `enum` is the only values the spec says it takes (`https://{region}.api.example.test/v1`
+ * with `region: { enum: [eu, us] }`). The runtime ignored it: a base URL of that server with another value
+ * (`staging`, another tenant's host the lock let through because it was the locked one) was sent, credentials and
+ * all. Now a call whose base URL a template reads with a value its enum does not list fails as a configuration
+ * error before any request, naming the server, the variable and the values it takes (never the value read); a
+ * listed value in any letter case, one of the spec's plain servers, and a base URL not of the template's form (a
+ * proxy, a mock) are sent. The upstream is a real server on 127.0.0.1 reached as the HTTP proxy
+ * (NODE_USE_ENV_PROXY), so it sees each request's Host.
+ */
+
+const REPORTS = `paths:
+  /reports:
+    get:
+      operationId: REPORTS_ID
+      responses: { "200": { description: ok } }
+`;
+
+const REGIONS = `openapi: 3.0.3
+info: { title: Regions, version: "1" }
+servers:
+  - url: http://{region}.api.example.test/v1
+    variables: { region: { default: eu, enum: [eu, us] } }
+  - url: http://api.example.test/v1
+${REPORTS}`;
+
+const VERSIONS = `openapi: 3.0.3
+info: { title: Versions, version: "1" }
+servers:
+  - url: http://api.example.test/{version}
+    variables: { version: { default: v1, enum: [v1, v2] } }
+${REPORTS}`;
+
+const TENANTS = `openapi: 3.0.3
+info: { title: Tenants, version: "1" }
+servers:
+  - url: http://{tenant}.t.example.test/v1
+    variables: { tenant: { default: demo, enum: [demo, acme] } }
+${REPORTS}`;
+
+const FEW = `openapi: 3.0.3
+info: { title: Few, version: "1" }
+servers:
+  - url: http://{tenant}.f.example.test/v1
+    variables: { tenant: { default: demo, enum: [demo, globex] } }
+${REPORTS}`;
+
+const SOURCES: Record<string, [spec: string, url: string | undefined]> = {
+  stg: [REGIONS, "http://staging.api.example.test/v1"],
+  labels: [REGIONS, "http://x.eu.api.example.test/v1"],
+  upper: [REGIONS, "http://US.api.example.test/v1"],
+  dflt: [REGIONS, undefined],
+  plain: [REGIONS, "http://api.example.test/v1"],
+  mock: [REGIONS, "MOCK"],
+  v3: [VERSIONS, "http://api.example.test/v3"],
+  v2: [VERSIONS, "http://api.example.test/v2/"],
+  locked_in: [TENANTS, "http://acme.t.example.test/v1"],
+  locked_out: [FEW, "http://acme.f.example.test/v1"],
+};
+
+const ids = Object.keys(SOURCES);
+const files: Record<string, string> = {
+  "cat/tools.yaml": `catalog: enums
+env:
+  ENUM_TENANT: { description: "ENUM_TENANT." }
+${ids.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
+policy:
+  tenant: { env: ENUM_TENANT }
+sources:
+${ids.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
+select: [{ all: true }]
+tools:
+${ids.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
+`,
+};
+for (const s of ids) files[`cat/${s}.yaml`] = SOURCES[s]![0].replace("REPORTS_ID", `${s}Reports`);
+
+const { call } = servedFixture("server-enum", files, (url) => ({
+  ENUM_TENANT: "acme",
+  ...Object.fromEntries(
+    ids.flatMap((s) => {
+      const configured = SOURCES[s]![1];
+      if (configured === undefined) return [];
+      return [[`${s.toUpperCase()}_URL`, configured === "MOCK" ? `${url}/mock` : configured]];
+    }),
+  ),
+  NODE_USE_ENV_PROXY: "1",
+  HTTP_PROXY: url,
+}));
+
+describe("a base URL holding a value its server variable's enum does not list", () => {
+  it.each([
+    ["stg", "http://{region}.api.example.test/v1", "region", "eu, us", "staging."],
+    ["labels", "http://{region}.api.example.test/v1", "region", "eu, us", "x.eu"],
+    ["v3", "http://api.example.test/{version}", "version", "v1, v2", "/v3"],
+    ["locked_out", "http://{tenant}.f.example.test/v1", "tenant", "demo, globex", "acme."],
+  ])(
+    "%s: refused before any request, naming the values the variable takes",
+    async (s, server, name, allowed, read) => {
+      const { result, sent } = await call(`${s}_reports`, {});
+      expect(result.isError, resultText(result)).toBe(true);
+      expect(resultText(result)).toContain(
+        `the base URL for '${s}' (${s.toUpperCase()}_URL) is of the spec's server ${server} with a value {${name}} does not take: the spec allows only ${allowed}; set it to that server with one of them, or add the value to the variable's enum (sources.${s}.patch)`,
+      );
+      expect(resultText(result)).not.toContain(read);
+      expect(sent).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["upper", "us.api.example.test", "/v1/reports"],
+    ["dflt", "eu.api.example.test", "/v1/reports"],
+    ["plain", "api.example.test", "/v1/reports"],
+    ["v2", "api.example.test", "/v2/reports"],
+    ["locked_in", "acme.t.example.test", "/v1/reports"],
+  ])("%s: a value the enum lists (or a plain server) is sent", async (s, host, path) => {
+    const { result, sent } = await call(`${s}_reports`, {});
+    expect(result.isError, resultText(result)).toBeFalsy();
+    expect(sent.map((r) => [r.headers.host, r.path])).toEqual([[host, path]]);
+  });
+
+  it("a base URL of no template's form (a mock) is sent as configured", async () => {
+    const { result, sent } = await call("mock_reports", {});
+    expect(result.isError, resultText(result)).toBeFalsy();
+    expect(sent.map((r) => r.path)).toEqual(["/mock/reports"]);
+  });
+});
