@@ -81,7 +81,8 @@ function argsOf(names: string[], argOf: (member: string) => string | undefined):
 /**
  * The rule as said to the model, in the arguments' names (`argOf`: the argument a body member became, undefined
  * when none): "Give at least one of: a, b." / "Give exactly one of: id; owner and repo." / "If you give a, also
- * give b." / "Do not give a and b together." / "Give at most one of: a, b, c." Parts naming a member that is no
+ * give b." / "Do not give a and b together." / "Give at most one of: a, b, c." / "Give exactly one of: a, b."
+ * (a count whose least and most are one number). Parts naming a member that is no
  * argument are left out (no call can send it, so the rest is what a call must meet); undefined when nothing is left.
  */
 export function ruleSentence(
@@ -111,6 +112,8 @@ export function ruleSentence(
       if (args.length === 0) return undefined;
       if (rule.min >= args.length) return `Give ${listed(args)}.`;
       if (rule.max === 0) return `Do not give any of: ${args.join(", ")}.`;
+      if (rule.max === rule.min)
+        return `Give exactly ${rule.min === 1 ? "one" : rule.min} of: ${args.join(", ")}.`;
       const parts = [
         ...(rule.min > 0 ? [`at least ${rule.min === 1 ? "one" : rule.min}`] : []),
         ...(rule.max !== undefined && rule.max < args.length
@@ -121,4 +124,17 @@ export function ruleSentence(
       return `Give ${parts.join(" and ")} of: ${args.join(", ")}.`;
     }
   }
+}
+
+/**
+ * The rules as said to the model (`ruleSentence`), each once, in the spec's order; `argOf` gives the argument a
+ * member became (undefined when none).
+ */
+export function ruleSentences(rules: MemberRule[], argOf: (member: string) => string | undefined): string[] {
+  const sentences = new Set<string>();
+  for (const rule of rules) {
+    const sentence = ruleSentence(rule, argOf);
+    if (sentence !== undefined) sentences.add(sentence);
+  }
+  return [...sentences];
 }

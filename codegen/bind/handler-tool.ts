@@ -7,6 +7,7 @@ import type { ToolSpec } from "../manifest/types.js";
 import { SchemaConverter } from "../normalize/openapi/schema.js";
 import { humanize } from "../plan/names.js";
 import { applyArgumentNaming, followsArgumentNaming } from "./arg-naming.js";
+import { memberRules, ruleSentences } from "./argument-rules.js";
 import { manifestFolder, outsideManifestFolder } from "./assets.js";
 import type { BindContext } from "./http-tool.js";
 import { annotationsFor, composeDescription, outputOf, policyOf, tagsOf } from "./tool-common.js";
@@ -54,10 +55,13 @@ export function bindHandlerTool(
   const notes: string[] = [];
   const module = relative(ctx.root, handler.abs).split("\\").join("/");
   handlers.push({ key: name, module, abs: handler.abs, exportName: handler.exportName });
+  const argumentRules = handlerRules(input, ctx);
+  // The rules follow the description as published (a blank line, then the sentences): within the cap.
+  const rules = argumentRules.join(" ");
   return {
     name,
     title,
-    description: composeDescription([spec.description], notes) || title,
+    description: composeDescription([spec.description], notes, rules ? rules.length + 2 : 0) || title,
     aliases: [...(spec.aliases ?? [])],
     safety,
     annotations: annotationsFor(title, safety, false, spec),
@@ -71,6 +75,7 @@ export function bindHandlerTool(
     },
     policy: policyOf(spec, safety),
     notes,
+    ...(argumentRules.length > 0 ? { argumentRules } : {}),
     source: at,
     declaredAt: at,
     tags: tagsOf([], spec),
@@ -174,6 +179,20 @@ function handlerInput(name: string, spec: ToolSpec, ctx: HandlerBindContext): Sc
     );
   }
   return input;
+}
+
+/**
+ * What the input's root says about which arguments go together beyond each one's `required`: `dependentRequired`,
+ * `not: {required: [...]}`, `minProperties`/`maxProperties` (and those of its allOf parts). The runtime enforces
+ * them (the root is the tool's input schema); the model is told them in words too, as for an OpenAPI tool's
+ * flattened body (`argument-rules.ts`): providers ignore such keywords at the root, or refuse them (OpenAI's strict
+ * mode: `not`, `dependentRequired`), and the portable profile leaves them out.
+ */
+function handlerRules(input: SchemaNode, ctx: HandlerBindContext): string[] {
+  if (input.kind !== "object") return [];
+  const members = input.properties.map((p) => p.name);
+  const own = new Set(members);
+  return ruleSentences(memberRules(input, members, [], ctx.symbols), (m) => (own.has(m) ? m : undefined));
 }
 
 /** A manifest input or output schema, converted to the IR. */

@@ -25,7 +25,7 @@ import type {
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
-import { type MemberRule, memberRules, requiredOnly, ruleSentence } from "./argument-rules.js";
+import { type MemberRule, memberRules, requiredOnly, ruleSentences } from "./argument-rules.js";
 import { credentialReason, LeftOutCredentials, schemeSlotReason } from "./credential-params.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
@@ -154,7 +154,7 @@ export function buildHttpInput(
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
   checkUnknownArgs(args, { entries, bound, omitted }, op, diags, argAt);
-  const argumentRules = ruleSentences(rules, entries);
+  const argumentRules = bodyRuleSentences(rules, entries);
   return {
     input: { kind: "object", properties, additional: false },
     params: [...params, ...bound],
@@ -168,16 +168,11 @@ export function buildHttpInput(
  * The body's member rules as said to the model, in the final argument names (after renames and the naming rule),
  * each once, in the spec's order.
  */
-function ruleSentences(rules: MemberRule[], entries: ArgEntry[]): string[] {
+function bodyRuleSentences(rules: MemberRule[], entries: ArgEntry[]): string[] {
   if (rules.length === 0) return [];
   const argOf = new Map<string, string>();
   for (const e of entries) if (e.field) argOf.set(e.wire, e.arg);
-  const sentences = new Set<string>();
-  for (const rule of rules) {
-    const sentence = ruleSentence(rule, (member) => argOf.get(member));
-    if (sentence !== undefined) sentences.add(sentence);
-  }
-  return [...sentences];
+  return ruleSentences(rules, (member) => argOf.get(member));
 }
 
 /**
