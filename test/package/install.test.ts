@@ -320,14 +320,17 @@ describe("installed, not cloned", () => {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(["add_pet", "list_pets"]);
       upstream.received.length = 0;
-      const result = await client.callTool({ name: "add_pet", arguments: { petType: "dog", name: "Rex" } });
+      const result = await client.callTool({
+        name: "add_pet",
+        arguments: { body: { petType: "Pet", name: "Rex" } },
+      });
       expect(result.isError, JSON.stringify(result)).toBeFalsy();
-      expect(textJson(result)).toMatchObject({ petType: "dog", name: "Rex" });
+      expect(textJson(result)).toMatchObject({ petType: "Pet", name: "Rex" });
       expect(upstream.received).toHaveLength(1);
       const [received] = upstream.received;
       expect(received?.method).toBe("POST");
       expect(received?.path).toBe("/pets");
-      expect(JSON.parse(received?.body.toString() ?? "")).toEqual({ petType: "dog", name: "Rex" });
+      expect(JSON.parse(received?.body.toString() ?? "")).toEqual({ petType: "Pet", name: "Rex" });
     } finally {
       await client.close();
     }
@@ -604,8 +607,11 @@ await runPackedCatalog(new URL("./pets/", import.meta.url), "my-server");
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(["add_pet", "list_pets"]);
-      const result = await client.callTool({ name: "add_pet", arguments: { petType: "fish", name: "Nemo" } });
-      expect(textJson(result)).toEqual({ petType: "fish", name: "Nemo" });
+      const result = await client.callTool({
+        name: "add_pet",
+        arguments: { body: { petType: "Pet", name: "Nemo" } },
+      });
+      expect(textJson(result)).toEqual({ petType: "Pet", name: "Nemo" });
     } finally {
       await client.close();
     }

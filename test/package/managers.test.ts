@@ -134,9 +134,12 @@ async function generateServeCall(dir: string, toolwright: string[], env: Record<
     const { tools: listed } = await client.listTools();
     expect(listed.map((t) => t.name).sort()).toEqual(["add_pet", "list_pets"]);
     upstream.received.length = 0;
-    const result = await client.callTool({ name: "add_pet", arguments: { petType: "cat", name: "Zoë" } });
+    const result = await client.callTool({
+      name: "add_pet",
+      arguments: { body: { petType: "Cat", name: "Zoë", indoor: true } },
+    });
     expect(result.isError, JSON.stringify(result)).toBeFalsy();
-    expect(textJson(result)).toEqual({ petType: "cat", name: "Zoë" });
+    expect(textJson(result)).toEqual({ petType: "Cat", name: "Zoë", indoor: true });
     expect(upstream.received).toHaveLength(1);
   } finally {
     await client.close();
@@ -649,7 +652,10 @@ describe("npm, without a project", () => {
       PETS_BASE_URL: upstream.url,
     });
     try {
-      const result = await client.callTool({ name: "add_pet", arguments: { petType: "dog", name: "Åsa" } });
+      const result = await client.callTool({
+        name: "add_pet",
+        arguments: { body: { petType: "Pet", name: "Åsa" } },
+      });
       expect(result.isError, JSON.stringify(result)).toBeFalsy();
     } finally {
       await client.close();
