@@ -91,7 +91,7 @@ function samePlace(t: LockedTemplate, values: ReadonlyMap<string, ReadValue>, pl
 /** What `hostElsewhere` found for a carrier, with the base URL text and lock value it read: a call repeats them. */
 const lastFound = new WeakMap<
   HostCarrier,
-  { configured: string; locked: string; found: Elsewhere | undefined }
+  { configured: string; locked: string; chosen: boolean; found: Elsewhere | undefined }
 >();
 
 /**
@@ -107,17 +107,48 @@ export function hostElsewhere(
   carrier: HostCarrier,
   locked: string,
   baseUrlOf: BaseUrlOf,
+  envText: (name: string) => string | undefined = () => undefined,
 ): Elsewhere | undefined {
   const configured = baseUrlOf(carrier.source);
   if (configured === undefined) return undefined;
+  const chosen = operatorChosen(carrier.source, configured, envText);
   const last = lastFound.get(carrier);
-  if (last !== undefined && last.configured === configured && last.locked === locked) return last.found;
-  const found = readElsewhere(carrier, locked, configured);
-  lastFound.set(carrier, { configured, locked, found: found && Object.freeze(found) });
+  if (
+    last !== undefined &&
+    last.configured === configured &&
+    last.locked === locked &&
+    last.chosen === chosen
+  )
+    return last.found;
+  const found = readElsewhere(carrier, locked, configured, chosen);
+  lastFound.set(carrier, { configured, locked, chosen, found: found && Object.freeze(found) });
   return found;
 }
 
-function readElsewhere(carrier: HostCarrier, locked: string, configured: string): Elsewhere | undefined {
+/**
+ * Whether the operator chose the base URL (an env variable or file set, or a value other than the spec's
+ * default), rather than leaving the spec's first server in place. A spec's plain server beside a tenant's template
+ * names no tenant only when chosen: left as the default, it may be a sample host written for the reader
+ * (`https://your-domain.atlassian.net` beside `https://{domain}.atlassian.net`), and a locked call must not take
+ * its credentials there because nobody set the base URL.
+ */
+function operatorChosen(
+  source: Source,
+  configured: string,
+  envText: (name: string) => string | undefined,
+): boolean {
+  const { baseUrl } = source;
+  if (baseUrl.file !== undefined || baseUrl.byEnv !== undefined) return true;
+  if (baseUrl.env !== undefined && envText(baseUrl.env) !== undefined) return true;
+  return baseUrl.default === undefined || trimSlashes(configured) !== trimSlashes(baseUrl.default);
+}
+
+function readElsewhere(
+  carrier: HostCarrier,
+  locked: string,
+  configured: string,
+  chosen: boolean,
+): Elsewhere | undefined {
   const own = carrier.own;
   // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf);
   // a plain one (no variable) names no tenant.
@@ -125,9 +156,10 @@ function readElsewhere(carrier: HostCarrier, locked: string, configured: string)
     const found = readLock(own.template, own.url, locked);
     return typeof found === "object" ? { ...found, own: true } : undefined;
   }
-  const plain = carrier.templates.flatMap((t) =>
-    t.template.variables.length === 0 ? [t.template.template] : [],
-  );
+  // A plain server names no tenant only as a base URL the operator chose (`operatorChosen`).
+  const plain = chosen
+    ? carrier.templates.flatMap((t) => (t.template.variables.length === 0 ? [t.template.template] : []))
+    : [];
   let first: Omit<Elsewhere, "own"> | undefined;
   for (const t of carrier.templates) {
     const found = readLock(t, configured, locked, plain);

@@ -513,7 +513,7 @@ function configuredElsewhere(
     );
   }
   for (const carrier of known.hosts) {
-    const host = hostElsewhere(carrier, lock.value, baseUrlOf);
+    const host = hostElsewhere(carrier, lock.value, baseUrlOf, envText);
     if (host === undefined) continue;
     const { source } = carrier;
     const where = `where the spec's server ${host.template.template} has {${host.name}} (${host.why})`;

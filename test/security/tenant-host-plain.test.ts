@@ -5,8 +5,10 @@ import { resultText, servedFixture } from "../helpers/served-fixture.js";
  * A spec's plain server (no variable) beside a `{tenant}` template server: the plain server is a fixed host the
  * spec names for every tenant (`api.example.test`), not a tenant's host. The lock read its first label as the
  * tenant (`api`) and refused every call sent there, the base URL left at that default or set to it. Now a base URL
- * that is one of the spec's plain servers names no tenant and is sent; a plain server that is the template written
- * out with its default (`demo.example.test` for `{tenant}` defaulting to demo) is that tenant's host and still held.
+ * that is one of the spec's plain servers, chosen by the operator (its env variable set, even to the spec's own
+ * text), names no tenant and is sent; left as the spec's default it is still held (it may be a sample host written for
+ * the reader, `your-domain.example.test`, and nobody chose it); a plain server that is the template written out with
+ * its default (`demo.example.test` for `{tenant}` defaulting to demo) is that tenant's host and still held.
  * An operation's own plain server (the document's server a template) takes its calls while the base URL is the
  * spec's: it names no tenant either. The upstream is a real server on 127.0.0.1 reached as the HTTP proxy
  * (NODE_USE_ENV_PROXY), so it sees each request's Host.
@@ -76,12 +78,14 @@ paths:
 /** Each source: its spec, and the base URL the operator configured (none: the spec's first server). */
 const SOURCES: Record<string, [spec: string, url: string | undefined]> = {
   first_default: [PLAIN_FIRST, undefined],
+  first_chosen: [PLAIN_FIRST, "http://api.example.test/v1"],
   first_set: [PLAIN_FIRST, "http://API.example.test./v1/"],
   first_other: [PLAIN_FIRST, "http://globex.example.test/v1"],
   first_same: [PLAIN_FIRST, "http://acme.example.test/v1"],
   second_plain: [PLAIN_SECOND, "http://eu.example.test/v1"],
   second_default: [PLAIN_SECOND, undefined],
   path_default: [PATH, undefined],
+  path_chosen: [PATH, "http://api.example.test/v1"],
   path_other: [PATH, "http://api.example.test/globex/v1"],
   path_same: [PATH, "http://api.example.test/acme/v1"],
   sample: [SAMPLE, undefined],
@@ -124,10 +128,10 @@ const { call } = servedFixture("tenant-host-plain", files, (url) => ({
 
 describe("a spec's plain server beside a tenant's template, under the tenant lock", () => {
   it.each([
-    ["first_default", "api.example.test", "/v1/reports"],
+    ["first_chosen", "api.example.test", "/v1/reports"],
     ["first_set", "api.example.test.", "/v1/reports"],
     ["second_plain", "eu.example.test", "/v1/reports"],
-    ["path_default", "api.example.test", "/v1/reports"],
+    ["path_chosen", "api.example.test", "/v1/reports"],
     ["own", "files.example.test", "/v2/reports"],
   ])("%s: the plain server names no tenant and is sent there", async (s, host, path) => {
     const { result, sent } = await call(`${s}_reports`, {});
@@ -144,7 +148,7 @@ describe("a spec's plain server beside a tenant's template, under the tenant loc
     expect(sent.map((r) => [r.headers.host, r.path])).toEqual([[host, path]]);
   });
 
-  it.each(["first_other", "second_default", "path_other", "sample"])(
+  it.each(["first_other", "first_default", "second_default", "path_other", "path_default", "sample"])(
     "%s: another tenant's host is refused before any request",
     async (s) => {
       const { result, sent } = await call(`${s}_reports`, {});
