@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { CatalogPrompt } from "../catalog.js";
 import { setOwn } from "../catalog.js";
+import { printable, printableList } from "./protocol-errors.js";
 
 /**
  * Prompts are handlebars templates from the catalog folder (checked at generate time), each compiled on its first
@@ -44,14 +45,15 @@ export function createPromptRenderer(dir: string, prompts: readonly CatalogPromp
       })),
     async get(name: string, args: Record<string, string> | undefined) {
       const entry = byName.get(name);
-      if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown prompt: ${name}`);
+      if (!entry)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown prompt: ${printable(name)}`);
       const given = args ?? {};
       const declared = new Set(entry.prompt.arguments.map((a) => a.name));
       const unknown = Object.keys(given).filter((key) => !declared.has(key));
       if (unknown.length > 0) {
         throw new ProtocolError(
           ProtocolErrorCode.InvalidParams,
-          `unknown argument(s) for prompt ${name}: ${unknown.join(", ")}`,
+          `unknown argument(s) for prompt ${name}: ${printableList(unknown)}`,
         );
       }
       // Own members only: an argument named `constructor` the client left out is missing, not Object's.

@@ -1,4 +1,4 @@
-import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
 import { newCorrelationId } from "../runtime/runtime.js";
 import { describeError, logLine } from "../telemetry/log.js";
 
@@ -14,7 +14,22 @@ export function safeProtocolError(error: unknown, what: string): Error {
 }
 
 /** Echoes a client-sent name in an error without letting it carry control characters or bulk. */
-export function printable(text: string): string {
+export function printable(text: string, max = 100): string {
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, "?");
-  return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** Client-sent names listed in an error: the first few, each `printable`, and how many more there were. */
+export function printableList(names: readonly string[], max = 10): string {
+  const shown = names.slice(0, max).map((name) => printable(name));
+  if (names.length > max) shown.push(`and ${names.length - max} more`);
+  return shown.join(", ");
+}
+
+/**
+ * Resource not found, echoing the client's URI as `printable` does (up to 1,000 characters: a URI the server
+ * lists fits) in the message and in `data.uri`: a megabyte of URI came back twice over.
+ */
+export function resourceNotFound(uri: string): ResourceNotFoundError {
+  return new ResourceNotFoundError(printable(uri, 1000));
 }

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { CatalogResource, CatalogResourceTemplate, ToolOutcome } from "../catalog.js";
 import type { ClientInfo } from "../chain.js";
 import { compactJson, withBodyBlock } from "../runtime/result.js";
 import type { Runtime } from "../runtime/runtime.js";
+import { resourceNotFound } from "./protocol-errors.js";
 import { type CompiledTemplate, compileTemplate, matchTemplate } from "./uri-template.js";
 
 /**
@@ -50,7 +51,7 @@ export function createResourceReader(runtime: Runtime) {
         if (template.tool) return readThroughTool(runtime, request, template, values);
         if (template.assets) return [await readTemplateAsset(dir, request.uri, template, values)];
       }
-      throw new ResourceNotFoundError(request.uri);
+      throw resourceNotFound(request.uri);
     },
   };
 }
@@ -107,7 +108,7 @@ function readTemplateAsset(
   const assets = template.assets!;
   const value = values[assets.variable];
   // Only listed values: the variable must never become a path into the folder.
-  if (value === undefined || !assets.values.includes(value)) throw new ResourceNotFoundError(uri);
+  if (value === undefined || !assets.values.includes(value)) throw resourceNotFound(uri);
   const asset = assets.pattern.replaceAll(`{${assets.variable}}`, value);
   return readAsset(dir, uri, asset, template.mimeType);
 }
@@ -121,7 +122,7 @@ async function readThroughTool(
 ) {
   const binding = template.tool!;
   const tool = runtime.tools.get(binding.name);
-  if (!tool) throw new ResourceNotFoundError(request.uri);
+  if (!tool) throw resourceNotFound(request.uri);
   const args: Record<string, string> = {};
   for (const [variable, arg] of Object.entries(binding.args)) {
     const value = values[variable];
@@ -183,7 +184,7 @@ function blobOf(block: { resource: { blob: string } | { text: string } }): strin
 function outcomeError(outcome: ToolOutcome, uri: string, correlationId: string): Error {
   const error = outcome.error!;
   // A tool denied by policy reads like a resource that does not exist (as an unknown tool name does).
-  if (error.code === "http_404" || error.code === "unknown_tool") return new ResourceNotFoundError(uri);
+  if (error.code === "http_404" || error.code === "unknown_tool") return resourceNotFound(uri);
   const message = `${error.message} (correlation id ${correlationId})`;
   // Policy refusals (path scopes, tenant lock, confirmation) are about the request, like bad arguments.
   const refused = error.code === "refused" || error.code === "confirmation_required";

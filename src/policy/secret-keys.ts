@@ -97,11 +97,14 @@ export function secretKeysStep(pattern: KeyPattern): NamedMiddleware {
       );
       const flagged = keys.filter((key) => pattern.test(key));
       if (flagged.length > 0) {
-        const names = [...new Set(flagged)].map(printable).join(", ");
+        const unique = [...new Set(flagged)];
+        // Ten names at most: a caller writing 10,000 such keys got every one of them back.
+        const names = unique.slice(0, 10).map(printable);
+        if (unique.length > 10) names.push(`and ${unique.length - 10} more`);
         return refuse(
           ctx,
           { policy: "secret-keys", rule: "manifest policy.secret_key_pattern", reason: "secret-like key" },
-          `refused by the secret-like key policy: ${names} ${flagged.length === 1 ? "looks" : "look"} like a credential; keep credentials in a secrets manager, or rename the key if it is not one (the pattern is the manifest's policy.secret_key_pattern)`,
+          `refused by the secret-like key policy: ${names.join(", ")} ${flagged.length === 1 ? "looks" : "look"} like a credential; keep credentials in a secrets manager, or rename the key if it is not one (the pattern is the manifest's policy.secret_key_pattern)`,
         );
       }
       const outcome = await next();

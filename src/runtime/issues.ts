@@ -18,9 +18,22 @@ export function issuePath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
+    else out += out === "" ? shownKey(String(key)) : `.${shownKey(String(key))}`;
   }
   return out === "" ? "(root)" : out;
+}
+
+/** Keys of the client's arguments named in a refusal: at most this many, each cut at MAX_KEY_SHOWN characters. */
+const MAX_KEYS_SHOWN = 10;
+const MAX_KEY_SHOWN = 100;
+
+/**
+ * A key of the client's arguments as a refusal names it: control characters as `?`, and cut at MAX_KEY_SHOWN
+ * characters (a key of a megabyte came back whole, into the model's context).
+ */
+export function shownKey(key: string): string {
+  const clean = key.replace(/[\u0000-\u001f\u007f]/g, "?");
+  return clean.length > MAX_KEY_SHOWN ? `${clean.slice(0, MAX_KEY_SHOWN)}…` : clean;
 }
 
 export function formatIssues(issues: readonly IssueLike[], max = 10): string {
@@ -34,8 +47,11 @@ const MAX_VARIANTS = 4;
 const MAX_VARIANT_ISSUES = 2;
 
 function messageOf(issue: IssueLike, depth: number): string {
-  if (issue.code === "unrecognized_keys" && issue.keys)
-    return `unknown propert${issue.keys.length === 1 ? "y" : "ies"} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (issue.code === "unrecognized_keys" && issue.keys) {
+    const named = issue.keys.slice(0, MAX_KEYS_SHOWN).map((k) => JSON.stringify(shownKey(k)));
+    if (issue.keys.length > MAX_KEYS_SHOWN) named.push(`and ${issue.keys.length - MAX_KEYS_SHOWN} more`);
+    return `unknown propert${issue.keys.length === 1 ? "y" : "ies"} ${named.join(", ")}`;
+  }
   if (issue.code !== "invalid_union") return issue.message;
   if (issue.inclusive === false && issue.matches && issue.matches.length > 1)
     return `matches more than one of its variants (${issue.matches.map((i) => i + 1).join(", ")}), and exactly one may`;
