@@ -4,18 +4,24 @@ import { join } from "node:path";
 import type { parseArgs } from "node:util";
 import { CATALOG_FORMAT, type CatalogDocument, OLDEST_CATALOG_FORMAT } from "../../src/catalog.js";
 import { CatalogLoadError, findCatalogDir } from "../../src/load/catalog.js";
-import { terminalJson, terminalSafe } from "../../src/telemetry/terminal.js";
-import { type Change, compareCatalogs } from "../diff/compare.js";
+import { terminalJson } from "../../src/telemetry/terminal.js";
+import { compareCatalogs } from "../diff/compare.js";
 import { fromFormat1 } from "../diff/format1.js";
+import { renderReport, withSafety } from "../diff/report.js";
 import { parseCliFlags } from "./flags.js";
 import { usageError } from "./jobs.js";
 
-const HELP = `Usage: toolwright diff <old> <new> [--json] [--fail-on-widening]
+const HELP = `Usage: toolwright diff <old> <new> [--all | --json] [--fail-on-widening]
 
 Shows what changed between two generated catalogs, as a reviewer reads it: tools added or removed, safety
 class and binding changes, arguments added, removed or made optional, result schemas, policies (scoped paths,
 tenant lock, masked fields, confirmation), env variables, sources, resources and prompts. Each change says
 whether it widens what an agent can do.
+
+What widens is listed first, each change on its own line: catalog-wide changes, then those on destructive,
+write and read tools (a line about a tool that writes ends in [write] or [destructive]). What does not widen
+follows, with repeated edits folded: the same reworded description, narrowed or removed argument or result
+schema change on many tools is one line with the count and the first tools' names (--all lists each).
 
 <old> and <new> are each a generated catalog folder or name (as \`serve\` finds them), a catalog.json file, or a
 git revision and path, read with \`git show\` without checking anything out:
@@ -24,7 +30,8 @@ git revision and path, read with \`git show\` without checking anything out:
   toolwright diff HEAD~1:generated/scaly/catalog.json scaly --fail-on-widening
 
 Options:
-  --json               the changes as one JSON document
+  --all                every change on its own line, none folded
+  --json               every change as one JSON document (none folded; each tool's safety class)
   --fail-on-widening   exit 1 when any change widens what an agent can do (a release gate in CI)
   -h, --help           this help
 `;
@@ -86,45 +93,6 @@ async function readCatalog(ref: string): Promise<CatalogDocument | string> {
   }
 }
 
-function render(before: CatalogDocument, after: CatalogDocument, changes: Change[]): string {
-  const widening = changes.filter((c) => c.widens);
-  const others = changes.filter((c) => !c.widens);
-  const lines = [
-    `${after.catalog}: ${before.server.version} (${before.inputHash.slice(0, 15)}…) -> ${after.server.version} (${after.inputHash.slice(0, 15)}…)`,
-  ];
-  if (changes.length === 0) {
-    lines.push("no changes a reviewer would see");
-    return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
-  }
-  const n = widening.length;
-  lines.push(
-    `${changes.length} change${changes.length === 1 ? "" : "s"}, ${n} widen${n === 1 ? "s" : ""} what an agent can do`,
-  );
-  lines.push(`  by kind: ${byKind(changes)}`);
-  // What widens first: on a release of a large API it is what a reviewer must read, among hundreds of edits.
-  const width = Math.min(40, Math.max(...changes.map((c) => c.subject.length)));
-  if (n > 0) lines.push(`widening (${n}):`, ...widening.map((c) => changeLine(c, width)));
-  if (others.length > 0)
-    lines.push(`not widening (${others.length}):`, ...others.map((c) => changeLine(c, width)));
-  // Subjects and details quote catalog text a spec wrote: one line each, escapes shown (src/telemetry/terminal.ts).
-  return `${lines.map((line) => terminalSafe(line)).join("\n")}\n`;
-}
-
-function changeLine(c: Change, width: number): string {
-  const mark = c.kind.includes("added") ? "+" : c.kind.includes("removed") ? "-" : "~";
-  return `  ${mark} ${c.subject.padEnd(width)}  ${c.kind}${c.detail ? `: ${c.detail}` : ""}${c.widens ? "  [widens]" : ""}`;
-}
-
-/** `3 tool added, 2 description changed`: the kinds by count, most first, then by name. */
-function byKind(changes: Change[]): string {
-  const counts = new Map<string, number>();
-  for (const c of changes) counts.set(c.kind, (counts.get(c.kind) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([kind, count]) => `${count} ${kind}`)
-    .join(", ");
-}
-
 export async function run(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -133,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: "boolean", default: false },
+        all: { type: "boolean", default: false },
         "fail-on-widening": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -150,11 +119,11 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof before === "string") return usageError(before);
   const after = await readCatalog(newRef);
   if (typeof after === "string") return usageError(after);
-  const changes = compareCatalogs(before, after);
+  const changes = withSafety(before, after, compareCatalogs(before, after));
   if (parsed.values.json) {
     process.stdout.write(
       `${terminalJson({ catalog: after.catalog, from: before.inputHash, to: after.inputHash, changes }, 2)}\n`,
     );
-  } else process.stdout.write(render(before, after, changes));
+  } else process.stdout.write(renderReport(before, after, changes, { all: parsed.values.all === true }));
   return parsed.values["fail-on-widening"] && changes.some((c) => c.widens) ? 1 : 0;
 }

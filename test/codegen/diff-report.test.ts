@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { catalogFileOf, runDiff } from "../helpers/diff.js";
+
+/**
+ * `toolwright diff`'s text report on a release of many tools: the same reworded argument on every list tool is one
+ * line (GitHub Enterprise Server 3.17 against 3.19 listed 631 such lines one by one), while what widens, and every
+ * change of a kind that is not a plain edit, stays on a line of its own whatever repeats. `--all` and `--json` list
+ * every change.
+ */
+
+const LISTS = ["apples", "pears", "plums", "figs", "limes"];
+const ITEMS = ["boxes", "crates", "sacks"];
+
+const spec = (perPage: string, deleteParams: string, extra = "") => `openapi: 3.0.3
+info: { title: Orchard, version: "1" }
+servers: [{ url: https://orchard.example.com }]
+components:
+  parameters:
+    PerPage: { name: per_page, in: query, description: ${perPage}, schema: { type: integer } }
+paths:
+${LISTS.map(
+  (name) => `  /${name}:
+    get:
+      operationId: list_${name}
+      parameters: [{ $ref: "#/components/parameters/PerPage" }]
+      responses: { "200": { description: ok } }
+`,
+).join("")}${extra}${ITEMS.map(
+  (name) => `  /${name}/{id}:
+    delete:
+      operationId: delete_${name}
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+${deleteParams}      responses: { "204": { description: gone } }
+`,
+).join("")}`;
+
+const MANIFEST = `catalog: orchard
+sources:
+  api: { openapi: ./openapi.yaml }
+select: [{ all: true }]
+`;
+
+const V1 = spec("Results per page.", "");
+const catalogOf = (text: string) => catalogFileOf("diff-report", text, MANIFEST);
+
+interface Reported {
+  subject: string;
+  kind: string;
+  detail: string;
+  widens: boolean;
+  safety?: string;
+}
+const jsonOf = (before: string, after: string) => {
+  const r = runDiff(before, after, "--json");
+  expect(r.status, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { changes: Reported[] }).changes;
+};
+
+describe("toolwright diff: a report a reviewer can read", () => {
+  it("folds the same reworded argument on many tools into one line; --all and --json list each", async () => {
+    const before = await catalogOf(V1);
+    const after = await catalogOf(spec("Results per page (at most 100).", ""));
+    const text = runDiff(before, after);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /^ {2}~ \(5 tools\)\s+argument description changed: per_page {2}on list_apples, list_pears, list_plums and 2 more$/m,
+    );
+    expect(text.stdout).toContain("not widening (5, on 1 line: repeated edits folded, --all lists each):");
+    expect(text.stdout.split("\n").filter((l) => l.includes("per_page"))).toHaveLength(1);
+    const all = runDiff(before, after, "--all");
+    expect(all.stdout).toContain("not widening (5):\n");
+    for (const name of LISTS)
+      expect(all.stdout).toMatch(new RegExp(`~ list_${name}\\s+argument description changed: per_page\\n`));
+    const changes = jsonOf(before, after);
+    expect(changes).toHaveLength(5);
+    expect(changes[0]).toEqual({
+      subject: "list_apples",
+      kind: "argument description changed",
+      detail: "per_page",
+      widens: false,
+      safety: "read",
+    });
+    // Same input, same bytes.
+    expect(runDiff(before, after).stdout).toBe(text.stdout);
+  });
+
+  it("never folds what widens or what is not a plain edit, and says which tools destroy", async () => {
+    const before = await catalogOf(V1);
+    const force = "        - { name: force, in: query, schema: { type: boolean } }\n";
+    const reason = "        - { name: reason, in: query, required: true, schema: { type: string } }\n";
+    const after = await catalogOf(
+      spec(
+        "Results per page (at most 100).",
+        force + reason,
+        `  /burn:
+    post:
+      operationId: burn_orchard
+      responses: { "200": { description: ok } }
+`,
+      ),
+    );
+    const text = runDiff(before, after).stdout;
+    const lines = text.split("\n");
+    const cut = lines.findIndex((l) => l.startsWith("not widening ("));
+    const widening = lines.slice(0, cut);
+    // Catalog-wide first, then destructive tools, then write and read ones; each widening change on its own line.
+    for (const name of ITEMS)
+      expect(
+        widening.filter((l) =>
+          new RegExp(
+            `^ {2}\\+ delete_${name}\\s+argument added: force {2}\\[widens\\] \\[destructive\\]$`,
+          ).test(l),
+        ),
+      ).toHaveLength(1);
+    const order = widening.filter((l) => /^ {2}[-+~] /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
+    expect(order).toEqual(["delete_boxes", "delete_crates", "delete_sacks", "burn_orchard"]);
+    expect(widening.find((l) => l.includes("burn_orchard"))).toMatch(
+      /\+ burn_orchard\s+tool added: write · POST \/burn {2}\[widens\]$/,
+    );
+    // A required argument added to a destructive tool does not widen, but is never folded either.
+    const rest = lines.slice(cut);
+    for (const name of ITEMS)
+      expect(
+        rest.some((l) =>
+          new RegExp(`\\+ delete_${name}\\s+argument added: reason \\(required\\)  \\[destructive\\]$`).test(
+            l,
+          ),
+        ),
+      ).toBe(true);
+    expect(rest.filter((l) => l.includes("per_page"))).toHaveLength(1);
+    const changes = jsonOf(before, after);
+    expect(changes.filter((c) => c.detail === "force")).toHaveLength(3);
+    expect(changes.find((c) => c.subject === "burn_orchard")).toMatchObject({
+      widens: true,
+      safety: "write",
+    });
+    expect(runDiff(before, after, "--fail-on-widening").status).toBe(1);
+  });
+
+  it("folds one tool's many removed arguments into one line naming them", async () => {
+    const search = (names: string[]) => `  /search:
+    get:
+      operationId: search_orchard
+      parameters:
+${names.map((n) => `        - { name: ${n}, in: query, schema: { type: string } }\n`).join("")}      responses: { "200": { description: ok } }
+`;
+    const all = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"];
+    const before = await catalogOf(spec("Results per page.", "", search(all)));
+    const after = await catalogOf(spec("Results per page.", "", search(["a9"])));
+    const text = runDiff(before, after).stdout;
+    expect(text).toMatch(/- search_orchard\s+argument removed \(8\): a1, a2, a3, a4, a5, a6 and 2 more\n/);
+    expect(runDiff(before, after, "--all").stdout.match(/argument removed: a\d/g)).toHaveLength(8);
+  });
+});
