@@ -282,11 +282,20 @@ function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, ou
 function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, out: Change[]): void {
   const name = after.name;
   if (before.safety !== after.safety) {
+    // Either way widens, to be read by a person. Raised: the tool may now do more than it did. Lowered: policy
+    // holds it less (a read is served in read-only mode and hosts auto-approve a readOnlyHint; a write no longer
+    // destructive loses destructiveHint, and its default confirmation, reported on its own).
+    const lowered =
+      SAFETY_RANK[after.safety] >= SAFETY_RANK[before.safety]
+        ? ""
+        : after.safety === "read"
+          ? " (served in read-only mode, advertised readOnlyHint)"
+          : " (no longer advertised destructiveHint)";
     out.push({
       subject: name,
       kind: "safety class changed",
-      detail: `${before.safety} -> ${after.safety}`,
-      widens: SAFETY_RANK[after.safety] > SAFETY_RANK[before.safety],
+      detail: `${before.safety} -> ${after.safety}${lowered}`,
+      widens: true,
     });
   }
   if (stable(before.annotations) !== stable(after.annotations) && before.safety === after.safety) {

@@ -153,3 +153,51 @@ ${names.map((n) => `        - { name: ${n}, in: query, schema: { type: string } 
     expect(runDiff(before, after, "--all").stdout.match(/argument removed: a\d/g)).toHaveLength(8);
   });
 });
+
+describe("toolwright diff: a safety class changed either way", () => {
+  const manifest = (safety: string) => `catalog: orchard
+sources:
+  api: { openapi: ./openapi.yaml }
+select: [{ all: true }]
+tools:
+  burn: { from: burn_orchard${safety} }
+`;
+  const burn = spec(
+    "Results per page.",
+    "",
+    `  /burn:
+    post:
+      operationId: burn_orchard
+      responses: { "200": { description: ok } }
+`,
+  );
+  const of = (safety: string) => catalogFileOf("diff-report-safety", burn, manifest(safety));
+
+  it("widens when lowered: a write now read is served under read-only and advertised as read-only", async () => {
+    const write = await of("");
+    const read = await of(", safety: read");
+    const destructive = await of(", safety: destructive");
+    const lowered = jsonOf(write, read).filter((c) => c.kind === "safety class changed");
+    expect(lowered).toEqual([
+      {
+        subject: "burn",
+        kind: "safety class changed",
+        detail: "write -> read (served in read-only mode, advertised readOnlyHint)",
+        widens: true,
+        safety: "read",
+      },
+    ]);
+    expect(runDiff(write, read, "--fail-on-widening").status).toBe(1);
+    // destructive -> write: confirmation is reported removed as well; the class itself widens too.
+    const down = jsonOf(destructive, write).filter((c) => c.subject === "burn" && c.widens);
+    expect(down.map((c) => `${c.kind}: ${c.detail}`)).toEqual([
+      "safety class changed: destructive -> write (no longer advertised destructiveHint)",
+      "confirmation removed: runs without confirmation",
+    ]);
+    // Raised, as before: widens (a class change is read by a person).
+    expect(jsonOf(write, destructive).find((c) => c.kind === "safety class changed")).toMatchObject({
+      detail: "write -> destructive",
+      widens: true,
+    });
+  });
+});
