@@ -1,4 +1,11 @@
-import type { CatalogDocument, CatalogTool, JsonSchema, Safety, Source } from "../../src/catalog.js";
+import type {
+  CatalogDocument,
+  CatalogTool,
+  JsonSchema,
+  Safety,
+  ScopedValue,
+  Source,
+} from "../../src/catalog.js";
 import { serverTemplatesOf, setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { argumentWireNames } from "../ir/wire-names.js";
@@ -248,8 +255,12 @@ function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, ou
     ["tenant lock", p.tenantArg, q.tenantArg],
     ["partner lock", p.partnerArg, q.partnerArg],
     ["secret-like keys", p.secretKeys?.keysArg, q.secretKeys?.keysArg],
+    ["secret values argument", p.secretKeys?.valuesArg, q.secretKeys?.valuesArg],
     ["names only", p.namesOnly, q.namesOnly],
   ];
+  // Where a scoped listing's items carry their paths: items read elsewhere are no longer dropped out of scope.
+  if (p.scopedList && q.scopedList)
+    facts.push(["scoped listing items", itemsAt(p.scopedList), itemsAt(q.scopedList)]);
   for (const [label, x, y] of facts) {
     if (x === y) continue;
     if (y === undefined)
@@ -258,6 +269,7 @@ function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, ou
       out.push({ subject: name, kind: `${label} added`, detail: String(y), widens: false });
     else out.push({ subject: name, kind: `${label} moved`, detail: `${x} -> ${y}`, widens: true });
   }
+  compareScopeLists(name, p, q, out);
   const wasConfirmed = p.confirm === "required";
   const isConfirmed = q.confirm === "required";
   if (wasConfirmed && !isConfirmed)
@@ -277,6 +289,74 @@ function comparePolicy(name: string, before: CatalogTool, after: CatalogTool, ou
   for (const field of q.masked ?? [])
     if (!wasMasked.has(field))
       out.push({ subject: name, kind: "field masked", detail: field, widens: false });
+}
+
+/** `items[].path`: where a listing's items and their path field sit in the result. */
+function itemsAt(list: { itemsPath: string; itemPathField: string }): string {
+  return `${list.itemsPath}[].${list.itemPathField}`;
+}
+
+/** A scoped value's base as a reviewer reads it: `mount` (an argument), `get_backend(id=backend_id).prefix`. */
+function baseOf(base: NonNullable<ScopedValue["base"]>): string {
+  if ("arg" in base) return base.arg;
+  const args = Object.entries(base.lookup.args)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  return `${base.lookup.tool}(${args}).${base.lookup.field}`;
+}
+
+/**
+ * The path scope's other facts, entry by entry: an argument holding a path, prefix or pattern checked against the
+ * scope (`scopedValues`; dropped or read another way widens), a result list whose items out of scope are dropped
+ * (`scopedItems`; dropped widens), and an argument named like a path exempted from the fail-closed rule
+ * (`notPaths`; a new exemption widens).
+ */
+function compareScopeLists(
+  name: string,
+  p: CatalogTool["policy"],
+  q: CatalogTool["policy"],
+  out: Change[],
+): void {
+  const values = (list: CatalogTool["policy"]["scopedValues"]) =>
+    new Map((list ?? []).map((v) => [v.arg, `${v.kind}${v.base ? ` under ${baseOf(v.base)}` : ""}`]));
+  const was = values(p.scopedValues);
+  const now = values(q.scopedValues);
+  for (const [arg, how] of was) {
+    const next = now.get(arg);
+    if (next === undefined)
+      out.push({ subject: name, kind: "scoped value removed", detail: `${arg} (${how})`, widens: true });
+    else if (next !== how)
+      out.push({
+        subject: name,
+        kind: "scoped value changed",
+        detail: `${arg}: ${how} -> ${next}`,
+        widens: true,
+      });
+  }
+  for (const [arg, how] of now)
+    if (!was.has(arg))
+      out.push({ subject: name, kind: "scoped value added", detail: `${arg} (${how})`, widens: false });
+  const items = (list: CatalogTool["policy"]["scopedItems"]) => new Set((list ?? []).map(itemsAt));
+  const itemsWas = items(p.scopedItems);
+  const itemsNow = items(q.scopedItems);
+  for (const at of itemsWas)
+    if (!itemsNow.has(at))
+      out.push({ subject: name, kind: "scoped items removed", detail: at, widens: true });
+  for (const at of itemsNow)
+    if (!itemsWas.has(at)) out.push({ subject: name, kind: "scoped items added", detail: at, widens: false });
+  const exemptWas = new Set(p.notPaths ?? []);
+  const exemptNow = new Set(q.notPaths ?? []);
+  for (const arg of exemptNow)
+    if (!exemptWas.has(arg))
+      out.push({ subject: name, kind: "argument exempt from path scope", detail: arg, widens: true });
+  for (const arg of exemptWas)
+    if (!exemptNow.has(arg))
+      out.push({
+        subject: name,
+        kind: "argument no longer exempt from path scope",
+        detail: arg,
+        widens: false,
+      });
 }
 
 function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, out: Change[]): void {

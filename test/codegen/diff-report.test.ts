@@ -1,5 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { CatalogDocument, CatalogTool, ScopedValue } from "../../src/catalog.js";
 import { catalogFileOf, runDiff } from "../helpers/diff.js";
+import { writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
 
 /**
  * `toolwright diff`'s text report on a release of many tools: the same reworded argument on every list tool is one
@@ -199,5 +204,56 @@ tools:
       detail: "write -> destructive",
       widens: true,
     });
+  });
+});
+
+describe("toolwright diff: the path scope's every fact", () => {
+  it("a scoped value dropped or read another way, scoped items dropped, a listing's items moved and a new not-a-path exemption widen", () => {
+    const doc = JSON.parse(
+      readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"),
+    ) as CatalogDocument;
+    // A key/value write whose values are masked in its preview by their argument (as Scaly's variables are).
+    (doc.tools.find((t) => t.name === "scaivault_write_secret") as CatalogTool).policy.secretKeys = {
+      keysArg: "data",
+      valuesArg: "value",
+    };
+    const edit = (f: (tool: (name: string) => CatalogTool["policy"]) => void): CatalogDocument => {
+      const copy = JSON.parse(JSON.stringify(doc)) as CatalogDocument;
+      f((name) => (copy.tools.find((t) => t.name === name) as CatalogTool).policy);
+      return copy;
+    };
+    const looser = edit((policy) => {
+      delete policy("scaivault_create_policy").scopedValues;
+      (policy("scaivault_proxy_read").scopedValues as ScopedValue[])[0]!.kind = "prefix";
+      delete policy("scaivault_audit_summary").scopedItems;
+      policy("scaivault_list_secrets").scopedList!.itemPathField = "name";
+      policy("scaivault_delete_secret").notPaths = ["path"];
+      policy("scaivault_write_secret").secretKeys = { keysArg: "data" };
+    });
+    const dir = writeTree("diff-scope", {
+      "old.json": JSON.stringify(doc),
+      "new.json": JSON.stringify(looser),
+    });
+    const [before, after] = [join(dir, "old.json"), join(dir, "new.json")];
+    const seen = jsonOf(before, after).map(
+      (c) => `${c.subject} ${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`,
+    );
+    expect(seen).toEqual([
+      "scaivault_write_secret secret values argument removed: value [widens]",
+      "scaivault_delete_secret argument exempt from path scope: path [widens]",
+      "scaivault_list_secrets scoped listing items moved: items[].path -> items[].name [widens]",
+      "scaivault_create_policy scoped value removed: rules.*.paths (pattern) [widens]",
+      "scaivault_proxy_read scoped value changed: path: path under scaivault_get_federation_backend(backend_id=backend_id).mount_prefix -> prefix under scaivault_get_federation_backend(backend_id=backend_id).mount_prefix [widens]",
+      "scaivault_audit_summary scoped items removed: top_paths[].key [widens]",
+    ]);
+    expect(runDiff(before, after, "--fail-on-widening").status).toBe(1);
+    // The other way each narrows: reported, and the gate passes.
+    const back = jsonOf(after, before).filter((c) => c.widens === false);
+    expect(back.map((c) => c.kind).sort()).toEqual([
+      "argument no longer exempt from path scope",
+      "scoped items added",
+      "scoped value added",
+      "secret values argument added",
+    ]);
   });
 });
