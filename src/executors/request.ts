@@ -8,6 +8,7 @@ import {
   hasDotSegment,
   isMethodOverrideName,
   mayHoldDotSegment,
+  type NamedPiece,
   NameOwners,
   nameKeys,
   serializeCookieParam,
@@ -197,7 +198,7 @@ export function preparedBinding(binding: HttpBinding, baseUrl: string): Prepared
 
 /** One parameter's contribution, in the binding's order; a value that cannot be serialised keeps its error. */
 type PlacedParam =
-  | { in: "query"; arg: string; name: string; pieces: Array<{ name: string; text: string }> }
+  | { in: "query"; arg: string; name: string; pieces: NamedPiece[] }
   | { in: "header"; arg: string; name: string; lowerName: string; text: string | undefined }
   | { in: "cookie"; arg: string; name: string; pieces: string[] }
   | { in: "failed"; error: unknown };
@@ -413,7 +414,7 @@ function claimParams({ prepared, args, params }: PlacedArguments, auth: AuthPlac
       case "query": {
         const owner = { arg: param.arg };
         for (const piece of param.pieces) {
-          queryNames.claim(piece.name, owner, piece.name === param.name);
+          queryNames.claim(piece.name, owner, piece.name === param.name && piece.fromValue === undefined);
           query.push(piece.text);
         }
         break;
@@ -425,7 +426,7 @@ function claimParams({ prepared, args, params }: PlacedArguments, auth: AuthPlac
         if (param.text !== undefined) headers.push([param.lowerName, param.text]);
         break;
       case "cookie":
-        if (param.pieces.length > 0) cookieNames.claim(param.name, { arg: param.arg });
+        if (param.pieces.length > 0) cookieNames.claim(param.name, { arg: param.arg }, true);
         cookies.push(...param.pieces);
         break;
     }

@@ -90,6 +90,8 @@ export function encodeAllowReserved(text: string): string {
 export interface NamedPiece {
   name: string;
   text: string;
+  /** The name came from the value (an exploded object's key), not from the parameter's declared name. */
+  fromValue?: true;
 }
 
 /** How a form-like value is serialised: a query parameter, or a field of a form body (its `encoding`). */
@@ -146,7 +148,8 @@ function explodedObject(value: Record<string, unknown>, enc: (text: string) => s
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined || v === null) continue;
     const items = Array.isArray(v) ? v : [v];
-    for (const item of items) out.push({ name: k, text: `${enc(k)}=${enc(scalarText(item))}` });
+    for (const item of items)
+      out.push({ name: k, text: `${enc(k)}=${enc(scalarText(item))}`, fromValue: true });
   }
   return out;
 }
@@ -202,7 +205,11 @@ export class NameOwners {
   claimKey(key: string, name: string, owner: NameOwner, own = false): void {
     const prefixes = prefixesOf(key);
     if ("arg" in owner) {
-      this.refuseDeclared(this.declared.get(key), name, owner.arg);
+      // Another parameter declaring a name servers read as this one (`a[b` and `a_b`, `a.c` and `a_c`: one name to
+      // PHP, two to the spec) does not make an argument sending its own declared name unsendable: each was refused
+      // even when given alone. Both in one call still clash, as two owners of one name; their words are the same,
+      // so every policy reads them alike (a tenant lock by their folded name, a path scope by their words).
+      if (!own) this.refuseDeclared(this.declared.get(key), name, owner.arg);
       // A name reserved below this one (`limit[subcategories]` under `limit`) is not filled in by it: a value
       // for `limit` gives `limit[subcategories]` none. So an argument sending its own declared name is not
       // refused for one: App Store Connect declares `limit` beside `limit[<relationship>]` in 49 of its 296

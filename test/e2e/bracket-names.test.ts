@@ -60,6 +60,18 @@ paths:
                 meta: { type: string }
                 "meta[a]": { type: string }
       responses: { "200": { description: ok } }
+  /twins:
+    get:
+      operationId: listTwins
+      parameters:
+        - { name: "a[b", in: query, schema: { type: string } }
+        - { name: a_b, in: query, schema: { type: string } }
+        - { name: a.c, in: query, schema: { type: string } }
+        - { name: a_c, in: query, schema: { type: string } }
+        - { name: ui.lang, in: cookie, schema: { type: string } }
+        - { name: ui_lang, in: cookie, schema: { type: string } }
+        - { name: opts, in: query, style: form, explode: true, schema: { type: object, additionalProperties: { type: string } } }
+      responses: { "200": { description: ok } }
   /form:
     post:
       operationId: postForm
@@ -196,6 +208,55 @@ describe("bracketed names are compared as paths", () => {
       expect(result.isError, JSON.stringify(args)).toBe(true);
       expect(result.content?.[0]?.text, JSON.stringify(args)).toMatch(text);
       expect(sent).toEqual([]);
+    }
+  });
+});
+
+describe("two declared names servers read as one (a[b and a_b, a.c and a_c) are each sendable", () => {
+  it("are two arguments, named deterministically: the name as written first, the cleaned one numbered", async () => {
+    const tools = (await served.client.listTools()).tools;
+    const twins = tools.find((t) => t.name === "list_twins")!;
+    expect(Object.keys(twins.inputSchema.properties ?? {}).sort()).toEqual(
+      ["a.c", "a_b", "a_b_2", "a_c", "opts", "ui.lang", "ui_lang"].sort(),
+    );
+  });
+
+  it.each([
+    [{ a_b_2: "1" }, "/twins?a%5Bb=1", undefined],
+    [{ a_b: "2" }, "/twins?a_b=2", undefined],
+    [{ "a.c": "3" }, "/twins?a.c=3", undefined],
+    [{ a_c: "4" }, "/twins?a_c=4", undefined],
+    [{ "ui.lang": "5" }, "/twins", "ui.lang=5"],
+    [{ ui_lang: "6" }, "/twins", "ui_lang=6"],
+  ])("%j alone is sent as declared (it was refused as the other's name)", async (args, url, cookie) => {
+    const { result, sent } = await call("list_twins", args);
+    expect(result.isError, JSON.stringify(result)).toBeFalsy();
+    expect(sent.map((r) => [r.url, r.headers.cookie])).toEqual([[url, cookie]]);
+  });
+
+  it.each([
+    [
+      { a_b_2: "1", a_b: "2" },
+      /arguments 'a_b(_2)?' and 'a_b(_2)?' would both set the query parameter name "a_b"/,
+    ],
+    [{ "a.c": "3", a_c: "4" }, /arguments 'a(\.|_)c' and 'a(\.|_)c' would both set the query parameter name/],
+    [
+      { "ui.lang": "5", ui_lang: "6" },
+      /arguments 'ui(\.|_)lang' and 'ui(\.|_)lang' would both set the cookie name/,
+    ],
+  ])("%j together are refused: one name to PHP, set twice", async (args, message) => {
+    const { result, sent } = await call("list_twins", args);
+    expect(result.isError).toBe(true);
+    expect(result.content?.[0]?.text).toMatch(message);
+    expect(sent).toEqual([]);
+  });
+
+  it("an exploded object still sets neither, given or not", async () => {
+    for (const key of ["a_b", "a.b", "a_c", "a.c"]) {
+      const { result, sent } = await call("list_twins", { opts: { [key]: "x" } });
+      expect(result.isError, key).toBe(true);
+      expect(result.content?.[0]?.text).toMatch(/belongs to argument/);
+      expect(sent, key).toEqual([]);
     }
   });
 });
