@@ -89,16 +89,25 @@ function canonicalHost(host: string): string | undefined {
   }
 }
 
-/** Whether `value` (`host[:port]`) matches an allow-list entry (`host` = any port, `host:port` = that port). */
+/**
+ * Whether `value` (`host[:port]`) matches an allow-list entry (`host` = any port, `host:port` = that port). A Host
+ * without a port names its scheme's default one (RFC 9110 4.2.3), 80 or 443: behind a TLS-terminating proxy the
+ * server cannot tell which, so it meets an entry `host:80` or `host:443` (before, `Host: mcp.example.com` sent by
+ * every client of `https://mcp.example.com` was refused by the entry `mcp.example.com:443`).
+ */
 export function hostAllowed(value: string, allowed: readonly string[]): boolean {
   const given = splitHost(value);
   if (!given) return false;
   return allowed.some((entry) => {
     const want = splitHost(entry);
     if (!want || want.host !== given.host) return false;
-    return want.port === undefined || want.port === given.port;
+    if (want.port === undefined || want.port === given.port) return true;
+    return given.port === undefined && DEFAULT_PORTS.has(want.port);
   });
 }
+
+/** The default ports of http and https, which a Host or URL without a port names. */
+const DEFAULT_PORTS = new Set(["80", "443"]);
 
 export function checkHost(header: string | string[] | undefined, allowed: readonly string[]): GuardResult {
   if (typeof header !== "string" || header === "") return { ok: false, reason: "missing Host header" };

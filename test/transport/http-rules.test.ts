@@ -235,6 +235,33 @@ describe("a non-loopback bind", () => {
   });
 });
 
+describe("an allowed host with the default port", () => {
+  it("meets a Host without a port (as every client of https://mcp.example.com sends it); another port is refused", async () => {
+    const served = await serveHttp(
+      catalog,
+      fixtureEnv({ SCALY_MCP_HTTP_HOST: "0.0.0.0", SCALY_MCP_ALLOWED_HOSTS: "mcp.example.com:443" }),
+    );
+    try {
+      const status = async (host: string, origin?: string) =>
+        (
+          await raw(served.url, {
+            headers: { ...MCP_HEADERS, ...auth, host, ...(origin ? { origin } : {}) },
+            body: INITIALIZE,
+          })
+        ).status;
+      // Before: 403, the Host compared as naming no port at all.
+      expect(await status("mcp.example.com")).toBe(200);
+      expect(await status("mcp.example.com", "https://mcp.example.com")).toBe(200);
+      expect(await status("mcp.example.com:443")).toBe(200);
+      expect(await status("mcp.example.com:8443")).toBe(403);
+      expect(await status("mcp.example.com", "http://mcp.example.com")).toBe(403);
+      expect(await status("evil.example.com")).toBe(403);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+});
+
 // The other start-up refusals (wildcards, short keys, plain-http issuers...) are unit tables in http-units.test.ts.
 describe("start-up refusals", () => {
   it("refuses HTTP mode without any client authentication", async () => {

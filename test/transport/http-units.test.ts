@@ -221,6 +221,24 @@ describe("Host and Origin allow-list", () => {
     expect(hostAllowed(host, allowed)).toBe(want);
   });
 
+  it("a Host without a port names a default port: it meets an entry host:443 or host:80, no other", () => {
+    const withPorts = ["mcp.example.com:443", "plain.example.com:80", "odd.example.com:8443"];
+    // Before: refused, as if the Host named no port at all.
+    expect(checkHost("mcp.example.com", withPorts).ok).toBe(true);
+    expect(checkHost("MCP.example.com", withPorts).ok).toBe(true);
+    expect(checkHost("plain.example.com", withPorts).ok).toBe(true);
+    expect(checkHost("mcp.example.com:", withPorts).ok).toBe(true);
+    expect(checkHost("mcp.example.com:0443", withPorts).ok).toBe(true);
+    for (const other of [
+      "odd.example.com",
+      "mcp.example.com:80",
+      "mcp.example.com:8443",
+      "plain.example.com:443",
+      "evil.example.com",
+    ])
+      expect(checkHost(other, withPorts).ok, other).toBe(false);
+  });
+
   it("an Origin without a port is its scheme's default port", () => {
     const withPorts = ["mcp.example.com:443", "plain.example.com:80", "[::1]:8765"];
     // Before: refused, `https://mcp.example.com` met as no port at all.
