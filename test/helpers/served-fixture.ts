@@ -233,3 +233,60 @@ export function graphqlRoute(sdl: string, rootValue: Record<string, unknown>): R
 
 /** A tool result's first text block. */
 export const resultText = (result: ToolResult) => result.content?.[0]?.text ?? "";
+
+/** A `paths:` block of one GET /reports; `lockedSourcesFixture` spells its operationId `<source>Reports`. */
+export const REPORTS_PATHS = `paths:
+  /reports:
+    get:
+      operationId: REPORTS_ID
+      responses: { "200": { description: ok } }
+`;
+
+/**
+ * For a test file: catalog `catalog` with one source per entry of `sources` (its spec, `REPORTS_ID` and `STATUS_ID`
+ * spelled `<id>Reports` and `<id>Status`; its base URL from env `<ID>_URL`, set to the entry's URL, or left unset
+ * for none) and one tool `<id>_reports` each (`extraTools`: more lines under `tools:`), under a tenant lock read
+ * from `tenantEnv` and set to acme. Served over stdio in front of a recording upstream reached as the HTTP proxy
+ * (NODE_USE_ENV_PROXY), so it sees each request's Host; `url(configured, upstream)` may rewrite a configured URL.
+ */
+export function lockedSourcesFixture(
+  name: string,
+  catalog: string,
+  tenantEnv: string,
+  sources: Record<string, readonly [spec: string, url: string | undefined]>,
+  options: { extraTools?: string; url?: (configured: string, upstream: string) => string } = {},
+) {
+  const ids = Object.keys(sources);
+  const files: Record<string, string> = {
+    "cat/tools.yaml": `catalog: ${catalog}
+env:
+  ${tenantEnv}: { description: "${tenantEnv}." }
+${ids.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
+policy:
+  tenant: { env: ${tenantEnv} }
+sources:
+${ids.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
+select: [{ all: true }]
+tools:
+${ids.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
+${options.extraTools ?? ""}`,
+  };
+  for (const s of ids) {
+    files[`cat/${s}.yaml`] = sources[s]![0].replace("REPORTS_ID", `${s}Reports`).replace(
+      "STATUS_ID",
+      `${s}Status`,
+    );
+  }
+  const rewrite = options.url ?? ((configured: string) => configured);
+  return servedFixture(name, files, (upstream) => ({
+    [tenantEnv]: "acme",
+    ...Object.fromEntries(
+      ids.flatMap((s) => {
+        const configured = sources[s]![1];
+        return configured === undefined ? [] : [[`${s.toUpperCase()}_URL`, rewrite(configured, upstream)]];
+      }),
+    ),
+    NODE_USE_ENV_PROXY: "1",
+    HTTP_PROXY: upstream,
+  }));
+}

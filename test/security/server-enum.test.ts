@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resultText, servedFixture } from "../helpers/served-fixture.js";
+import { lockedSourcesFixture, REPORTS_PATHS, resultText } from "../helpers/served-fixture.js";
 
 /**
  * A server variable's `enum` is the only values the spec says it takes (`https://{region}.api.example.test/v1`
@@ -12,41 +12,34 @@ import { resultText, servedFixture } from "../helpers/served-fixture.js";
  * (NODE_USE_ENV_PROXY), so it sees each request's Host.
  */
 
-const REPORTS = `paths:
-  /reports:
-    get:
-      operationId: REPORTS_ID
-      responses: { "200": { description: ok } }
-`;
-
 const REGIONS = `openapi: 3.0.3
 info: { title: Regions, version: "1" }
 servers:
   - url: http://{region}.api.example.test/v1
     variables: { region: { default: eu, enum: [eu, us] } }
   - url: http://api.example.test/v1
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 const VERSIONS = `openapi: 3.0.3
 info: { title: Versions, version: "1" }
 servers:
   - url: http://api.example.test/{version}
     variables: { version: { default: v1, enum: [v1, v2] } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 const TENANTS = `openapi: 3.0.3
 info: { title: Tenants, version: "1" }
 servers:
   - url: http://{tenant}.t.example.test/v1
     variables: { tenant: { default: demo, enum: [demo, acme] } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 const FEW = `openapi: 3.0.3
 info: { title: Few, version: "1" }
 servers:
   - url: http://{tenant}.f.example.test/v1
     variables: { tenant: { default: demo, enum: [demo, globex] } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 const SOURCES: Record<string, [spec: string, url: string | undefined]> = {
   stg: [REGIONS, "http://staging.api.example.test/v1"],
@@ -61,35 +54,9 @@ const SOURCES: Record<string, [spec: string, url: string | undefined]> = {
   locked_out: [FEW, "http://acme.f.example.test/v1"],
 };
 
-const ids = Object.keys(SOURCES);
-const files: Record<string, string> = {
-  "cat/tools.yaml": `catalog: enums
-env:
-  ENUM_TENANT: { description: "ENUM_TENANT." }
-${ids.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
-policy:
-  tenant: { env: ENUM_TENANT }
-sources:
-${ids.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
-select: [{ all: true }]
-tools:
-${ids.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
-`,
-};
-for (const s of ids) files[`cat/${s}.yaml`] = SOURCES[s]![0].replace("REPORTS_ID", `${s}Reports`);
-
-const { call } = servedFixture("server-enum", files, (url) => ({
-  ENUM_TENANT: "acme",
-  ...Object.fromEntries(
-    ids.flatMap((s) => {
-      const configured = SOURCES[s]![1];
-      if (configured === undefined) return [];
-      return [[`${s.toUpperCase()}_URL`, configured === "MOCK" ? `${url}/mock` : configured]];
-    }),
-  ),
-  NODE_USE_ENV_PROXY: "1",
-  HTTP_PROXY: url,
-}));
+const { call } = lockedSourcesFixture("server-enum", "enums", "ENUM_TENANT", SOURCES, {
+  url: (configured, upstream) => (configured === "MOCK" ? `${upstream}/mock` : configured),
+});
 
 describe("a base URL holding a value its server variable's enum does not list", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resultText, servedFixture } from "../helpers/served-fixture.js";
+import { lockedSourcesFixture, REPORTS_PATHS, resultText } from "../helpers/served-fixture.js";
 
 /**
  * The tenant lock on a tenant carried in the upstream's host, for the forms a base URL naming another tenant's host
@@ -12,13 +12,6 @@ import { resultText, servedFixture } from "../helpers/served-fixture.js";
  * request's Host.
  */
 
-const REPORTS = `paths:
-  /reports:
-    get:
-      operationId: REPORTS_ID
-      responses: { "200": { description: ok } }
-`;
-
 const REGIONS = `openapi: 3.0.3
 info: { title: Regions, version: "1" }
 servers:
@@ -26,12 +19,12 @@ servers:
     variables: { tenant: { default: demo } }
   - url: http://{tenant}.us.api.example.test/v1
     variables: { tenant: { default: demo } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 const UNDECLARED = `openapi: 3.0.3
 info: { title: Undeclared, version: "1" }
 servers: [{ url: "http://{tenant}.x.example.test/v1" }]
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 /** The document's server names no tenant; the path's own server does. */
 const OWN = `openapi: 3.0.3
@@ -52,7 +45,7 @@ info: { title: Hosted, version: "1" }
 servers:
   - url: https://{tenant}.api.example.test/v1
     variables: { tenant: { default: demo } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 /** Each source: its spec, and the base URL the operator configured. */
 const SOURCES: Record<string, [spec: string, url: string]> = {
@@ -70,29 +63,7 @@ const SOURCES: Record<string, [spec: string, url: string]> = {
   dot_same: [HOSTED, "http://acme.api.example.test./v1"],
 };
 
-const ids = Object.keys(SOURCES);
-const files: Record<string, string> = {
-  "cat/tools.yaml": `catalog: forms
-env:
-  FORM_TENANT: { description: "FORM_TENANT." }
-${ids.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
-policy:
-  tenant: { env: FORM_TENANT }
-sources:
-${ids.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
-select: [{ all: true }]
-tools:
-${ids.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
-`,
-};
-for (const s of ids) files[`cat/${s}.yaml`] = SOURCES[s]![0].replace("REPORTS_ID", `${s}Reports`);
-
-const { call } = servedFixture("tenant-host-forms", files, (url) => ({
-  FORM_TENANT: "acme",
-  ...Object.fromEntries(ids.map((s) => [`${s.toUpperCase()}_URL`, SOURCES[s]![1]])),
-  NODE_USE_ENV_PROXY: "1",
-  HTTP_PROXY: url,
-}));
+const { call } = lockedSourcesFixture("tenant-host-forms", "forms", "FORM_TENANT", SOURCES);
 
 describe("a base URL naming another tenant's host, in a form the spec's server template has", () => {
   it.each(["us_other", "undeclared", "own_other", "port", "dot", "path"])(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resultText, servedFixture } from "../helpers/served-fixture.js";
+import { lockedSourcesFixture, REPORTS_PATHS, resultText } from "../helpers/served-fixture.js";
 
 /**
  * A spec's plain server (no variable) beside a `{tenant}` template server: the plain server is a fixed host the
@@ -14,13 +14,6 @@ import { resultText, servedFixture } from "../helpers/served-fixture.js";
  * (NODE_USE_ENV_PROXY), so it sees each request's Host.
  */
 
-const REPORTS = `paths:
-  /reports:
-    get:
-      operationId: REPORTS_ID
-      responses: { "200": { description: ok } }
-`;
-
 /** A plain server first (the base URL's default), a tenant's template second. */
 const PLAIN_FIRST = `openapi: 3.0.3
 info: { title: Mixed, version: "1" }
@@ -28,7 +21,7 @@ servers:
   - url: http://api.example.test/v1
   - url: http://{tenant}.example.test/v1
     variables: { tenant: { default: demo } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 /** The template first; a plain server of the same form (a region) second. */
 const PLAIN_SECOND = `openapi: 3.0.3
@@ -37,7 +30,7 @@ servers:
   - url: http://{tenant}.example.test/v1
     variables: { tenant: { default: demo } }
   - url: http://eu.example.test/v1
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 /** A path template: the plain server's path (`/v1`) is read as the tenant segment. */
 const PATH = `openapi: 3.0.3
@@ -46,7 +39,7 @@ servers:
   - url: http://api.example.test/v1
   - url: http://api.example.test/{tenant}/v1
     variables: { tenant: { default: demo } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 /** A plain server that is the template written out with its default: a tenant's host, not a fixed one. */
 const SAMPLE = `openapi: 3.0.3
@@ -55,7 +48,7 @@ servers:
   - url: http://demo.example.test/v1
   - url: http://{tenant}.example.test/v1
     variables: { tenant: { default: demo } }
-${REPORTS}`;
+${REPORTS_PATHS}`;
 
 /** The document's server is a tenant's template; the path's own server is plain. */
 const OWN = `openapi: 3.0.3
@@ -92,39 +85,9 @@ const SOURCES: Record<string, [spec: string, url: string | undefined]> = {
   own: [OWN, undefined],
 };
 
-const ids = Object.keys(SOURCES);
-const files: Record<string, string> = {
-  "cat/tools.yaml": `catalog: plain
-env:
-  PLAIN_TENANT: { description: "PLAIN_TENANT." }
-${ids.map((s) => `  ${s.toUpperCase()}_URL: { type: url, description: "${s}." }`).join("\n")}
-policy:
-  tenant: { env: PLAIN_TENANT }
-sources:
-${ids.map((s) => `  ${s}: { openapi: ./${s}.yaml, base_url: { env: ${s.toUpperCase()}_URL } }`).join("\n")}
-select: [{ all: true }]
-tools:
-${ids.map((s) => `  ${s}_reports: { from: ${s}Reports }`).join("\n")}
-  own_status: { from: ownStatus }
-`,
-};
-for (const s of ids)
-  files[`cat/${s}.yaml`] = SOURCES[s]![0].replace("REPORTS_ID", `${s}Reports`).replace(
-    "STATUS_ID",
-    `${s}Status`,
-  );
-
-const { call } = servedFixture("tenant-host-plain", files, (url) => ({
-  PLAIN_TENANT: "acme",
-  ...Object.fromEntries(
-    ids.flatMap((s) => {
-      const configured = SOURCES[s]![1];
-      return configured === undefined ? [] : [[`${s.toUpperCase()}_URL`, configured]];
-    }),
-  ),
-  NODE_USE_ENV_PROXY: "1",
-  HTTP_PROXY: url,
-}));
+const { call } = lockedSourcesFixture("tenant-host-plain", "plain", "PLAIN_TENANT", SOURCES, {
+  extraTools: "  own_status: { from: ownStatus }\n",
+});
 
 describe("a spec's plain server beside a tenant's template, under the tenant lock", () => {
   it.each([
