@@ -1,10 +1,8 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * Text that is not Unicode: a string argument holding a lone surrogate (`\ud800`, a JSON escape any client may
@@ -63,22 +61,13 @@ paths:
         "200": { description: ok, content: { application/json: { schema: { type: object } } } }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  upstream = await startRecordingServer((req, res) => sendJson(res, 200, { url: req.url }));
-  const tree = writeTree("ill-formed-text", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "texts", out.slice(ROOT.length + 1));
-  expect(errorsOf(diags)).toEqual([]);
-  writeCatalog(ROOT, cat!);
-  served = await serveOverStdio(out, { TEXTS_BASE_URL: upstream.url });
-});
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const { call, served } = servedSpec(
+  join(writeTree("ill-formed-text", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "texts",
+  "ill-formed-text-catalog",
+  (url) => ({ TEXTS_BASE_URL: url }),
+  (req, res) => sendJson(res, 200, { url: req.url }),
+);
 
 const text = (result: { content?: Array<{ text?: string }> }) => result.content?.[0]?.text ?? "";
 
@@ -98,7 +87,7 @@ describe("arguments holding text that is not Unicode (lone surrogates)", () => {
   ];
 
   it.each(cases)("%s is refused before any request, naming where it is", async (_what, tool, args, where) => {
-    const { result, sent } = await callRecorded(served.client, upstream, tool, args);
+    const { result, sent } = await call(tool, args);
     expect(sent).toEqual([]);
     expect(result.isError).toBe(true);
     expect(text(result)).toMatch(/^invalid arguments: /);
@@ -108,14 +97,14 @@ describe("arguments holding text that is not Unicode (lone surrogates)", () => {
   });
 
   it("well-formed text beyond the BMP and beyond ASCII is sent, and the server kept serving", async () => {
-    const { result, sent } = await callRecorded(served.client, upstream, "get_thing", {
+    const { result, sent } = await call("get_thing", {
       id: "caf\u00e9\ud83d\ude00",
       q: "\ud83d\ude00",
     });
     expect(result.isError).toBeFalsy();
     expect(sent).toHaveLength(1);
     expect(sent[0]!.url).toBe("/things/caf%C3%A9%F0%9F%98%80?q=%F0%9F%98%80");
-    const body = await callRecorded(served.client, upstream, "post_record", {
+    const body = await call("post_record", {
       name: "\ud83d\ude00",
       meta: { "\u00e9": "x" },
     });
@@ -127,8 +116,8 @@ describe("arguments holding text that is not Unicode (lone surrogates)", () => {
   });
 
   it("the refusal is audited as invalid arguments, and stderr has no internal error", async () => {
-    await callRecorded(served.client, upstream, "get_thing", { id: "\ud800" });
-    const stderr = await served.waitForStderr(/"error":"invalid_arguments"/);
+    await call("get_thing", { id: "\ud800" });
+    const stderr = await served().waitForStderr(/"error":"invalid_arguments"/);
     expect(stderr).not.toContain("URIError");
     expect(stderr).not.toContain("internal error");
   });
