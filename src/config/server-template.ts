@@ -158,6 +158,32 @@ export function sameValue(a: ReadValue, b: ReadValue): boolean {
   }
 }
 
+/**
+ * Whether a URL is, as far as the variables `names` of a template tell, the spec's plain server `plain` (a fixed
+ * host it names for everyone, `https://api.example.com` beside `https://{region}.example.com`): `values` are the
+ * template's reading of the URL, and it reads each of those variables the URL holds (one at least) the same from
+ * `plain` (`api` from either), so the value is the plain server's host (path), not a chosen one. `names`: every
+ * variable the URL holds unless given.
+ */
+export function samePlace(
+  template: string,
+  values: ReadonlyMap<string, ReadValue>,
+  plain: string,
+  names: Iterable<string> = values.keys(),
+): boolean {
+  const there = templateValues(template, plain);
+  if (there === undefined) return false;
+  let read = false;
+  for (const name of names) {
+    const found = values.get(name);
+    if (found === undefined) continue;
+    const other = there.get(name);
+    if (other === undefined || !sameValue(found, other)) return false;
+    read = true;
+  }
+  return read;
+}
+
 /** A variable a base URL holds a value for that its spec's server does not allow (`enum`), and what it allows. */
 export interface OutsideEnum {
   template: string;
@@ -184,17 +210,7 @@ export function outsideEnum(templates: readonly ServerTemplate[], url: string): 
       return found !== undefined && allowed !== undefined && !allowed.some((a) => holds(found, a));
     });
     if (out === undefined) return undefined;
-    const isPlain = plain.some((p) => {
-      const there = templateValues(t.template, p);
-      return (
-        there !== undefined &&
-        [...values].every(([name, found]) => {
-          const other = there.get(name);
-          return other !== undefined && sameValue(found, other);
-        })
-      );
-    });
-    if (isPlain) return undefined;
+    if (plain.some((p) => samePlace(t.template, values, p))) return undefined;
     first ??= { template: t.template, name: out.name, allowed: out.enum ?? [] };
   }
   return first;

@@ -1,5 +1,5 @@
 import type { ServerTemplate, Source } from "../catalog.js";
-import { holds, type ReadValue, sameValue, templateValues, trimSlashes } from "../config/server-template.js";
+import { holds, samePlace, templateValues, trimSlashes } from "../config/server-template.js";
 
 /**
  * A tenant carried in the upstream's base URL: the spec's server is a template (`https://{tenant}.api.example.com/v1`,
@@ -53,7 +53,8 @@ function readLock(
   if (t.variables.length === 0) return undefined;
   const values = templateValues(t.template.template, url);
   if (values === undefined) return undefined;
-  if (plain.some((p) => samePlace(t, values, p))) return "plain";
+  const names = t.variables.map((v) => v.name);
+  if (plain.some((p) => samePlace(t.template.template, values, p, names))) return "plain";
   let read = false;
   for (const { name, why } of t.variables) {
     const found = values.get(name);
@@ -66,26 +67,6 @@ function readLock(
     return { name, why, instead, template: t.template };
   }
   return read ? "locked" : undefined;
-}
-
-/**
- * Whether a URL is, as far as a template's variables naming the lock tell, the spec's plain server `plain` (a
- * fixed host it names for everyone, `https://api.example.com` beside `https://{tenant}.example.com`): the template
- * reads each of those variables the URL holds the same from both (`api` from either), so the value is the plain
- * server's host (path), not a tenant's.
- */
-function samePlace(t: LockedTemplate, values: ReadonlyMap<string, ReadValue>, plain: string): boolean {
-  const there = templateValues(t.template.template, plain);
-  if (there === undefined) return false;
-  let read = false;
-  for (const { name } of t.variables) {
-    const found = values.get(name);
-    if (found === undefined) continue;
-    const other = there.get(name);
-    if (other === undefined || !sameValue(found, other)) return false;
-    read = true;
-  }
-  return read;
 }
 
 /** What `hostElsewhere` found for a carrier, with the base URL text and lock value it read: a call repeats them. */
