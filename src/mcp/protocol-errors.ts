@@ -1,4 +1,5 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "@modelcontextprotocol/server";
+import { formatIssues, type IssueLike } from "../runtime/issues.js";
 import { newCorrelationId } from "../runtime/runtime.js";
 import { describeError, logLine } from "../telemetry/log.js";
 
@@ -32,4 +33,58 @@ export function printableList(names: readonly string[], max = 10): string {
  */
 export function resourceNotFound(uri: string): ResourceNotFoundError {
   return new ResourceNotFoundError(printable(uri, 1000));
+}
+
+/** The SDK's own words for a request its schema for the method refused: a zod issue list as JSON text. */
+const TOOLS_CALL_REFUSED = "Invalid tools/call request: ";
+
+/** A zod issue list given as JSON text (how the SDK's request check reports), else undefined. */
+function issuesIn(text: string): IssueLike[] | undefined {
+  if (!text.startsWith("[")) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
+    const issues = parsed.filter(
+      (issue): issue is IssueLike =>
+        issue !== null &&
+        typeof issue === "object" &&
+        Array.isArray((issue as IssueLike).path) &&
+        typeof (issue as IssueLike).message === "string",
+    );
+    return issues.length === parsed.length ? issues : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Invalid params for <method>: params.cursor: expected string, received object` — one line, bounded. */
+function invalidParams(method: string, issues: readonly IssueLike[]): ProtocolError {
+  const plain = (issue: IssueLike): IssueLike => ({
+    ...issue,
+    message: issue.message
+      .replace(/^Invalid input: /, "")
+      .replace(/^expected .+, received undefined$/, "missing"),
+  });
+  const text = formatIssues(issues.map(plain), 3);
+  return new ProtocolError(
+    ProtocolErrorCode.InvalidParams,
+    printable(`Invalid params for ${printable(method)}: ${text}`, 500),
+  );
+}
+
+/**
+ * What the SDK throws for a request its schema of the method refuses, said in one line: a method registered by
+ * name answered that with -32603 and the issue list as JSON text (tools/list with an object cursor), tools/call
+ * with -32602 and the same list. Both become -32602 `Invalid params for <method>: <path>: <why>`. A tools/call result
+ * the SDK refuses is this server's fault: logged, answered -32603 with a correlation id. Anything else passes.
+ */
+export function clientRequestError(error: unknown, method: string): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error instanceof ProtocolError) {
+    if (!error.message.startsWith(TOOLS_CALL_REFUSED)) return error;
+    const issues = issuesIn(error.message.slice(TOOLS_CALL_REFUSED.length));
+    return issues ? invalidParams(method, issues) : error;
+  }
+  const issues = issuesIn(error.message);
+  return issues ? invalidParams(method, issues) : error;
 }

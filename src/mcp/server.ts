@@ -1,7 +1,10 @@
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
+  type JSONRPCRequest,
+  type Result,
   Server,
+  type ServerContext,
   type StandardSchemaV1,
 } from "@modelcontextprotocol/server";
 import type { CatalogTool, PublishSettings } from "../catalog.js";
@@ -22,7 +25,7 @@ import { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS } from "./discovery-call.js";
 import { inRevisionWords } from "./elicitation.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
-import { printable, safeProtocolError } from "./protocol-errors.js";
+import { clientRequestError, printable, safeProtocolError } from "./protocol-errors.js";
 import { rawList, rawListOf } from "./raw-list.js";
 import { createTemplateListing, listResourcesPage } from "./resource-listing.js";
 import { createResourceReader } from "./resources.js";
@@ -322,9 +325,30 @@ function entryTexts(publisher: Publisher, titled: boolean) {
   return { textOf, sizeOf };
 }
 
+type RequestHandler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
+
+/**
+ * The SDK's `Server`, with every registered request handler's refusals in one clear line (`clientRequestError`):
+ * the SDK checks a request against its schema of the method before the handler runs and reports what it refuses
+ * as a zod issue dump, for most methods as an internal error. Wrapped outermost, through the hook the SDK gives
+ * subclasses, so the answer is the same on every transport.
+ */
+class CatalogServer extends Server {
+  protected override _wrapHandler(method: string, handler: RequestHandler): RequestHandler {
+    const wrapped = super._wrapHandler(method, handler);
+    return async (request, ctx) => {
+      try {
+        return await wrapped(request, ctx);
+      } catch (error) {
+        throw clientRequestError(error, method);
+      }
+    };
+  }
+}
+
 function newSdkServer(runtime: Runtime, instructions: string | undefined): Server {
   const doc = runtime.catalog.doc;
-  const server = new Server(
+  const server = new CatalogServer(
     {
       name: doc.server.name,
       version: doc.server.version,

@@ -162,7 +162,7 @@ describe("tools/call", () => {
       client.request({ method: "tools/call", params: { name: 5 } } as never),
     ).rejects.toMatchObject({
       code: -32602,
-      message: expect.stringContaining("Invalid tools/call request"),
+      message: "Invalid params for tools/call: params.name: expected string, received number",
     });
     expect(seen).toHaveLength(1);
   });
