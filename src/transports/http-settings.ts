@@ -106,6 +106,18 @@ export function wantsHttp(transport: TransportConfig | undefined, config: Config
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 
+/**
+ * The default Host allow-list of a loopback bind: the loopback names, and the address bound when it is another one
+ * of 127.0.0.0/8 (`127.0.0.2`, which keeps a second local service apart from the first). That address is an IP
+ * literal, which no DNS answer can rebind; without it, every client of the URL the server announces
+ * (`http://127.0.0.2:PORT/mcp`, sent as `Host: 127.0.0.2:PORT`) was answered 403 "Host not allowed".
+ */
+function loopbackHosts(host: string): string[] {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  const own = process.getBuiltinModule("node:net").isIP(bare) === 4 ? bare : undefined;
+  return own === undefined || LOOPBACK_NAMES.includes(own) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, own];
+}
+
 export { isLoopback };
 
 /** `host` as it appears in a URL or a Host header (IPv6 in brackets). */
@@ -408,7 +420,7 @@ function resolveAllowedHosts(
     }
   }
   if (allowedHosts.length === 0) {
-    if (loopback) allowedHosts.push(...LOOPBACK_NAMES);
+    if (loopback) allowedHosts.push(...loopbackHosts(host));
     else {
       problems.push(
         from
