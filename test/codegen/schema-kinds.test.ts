@@ -685,3 +685,60 @@ describe("enum values and a const of another type than the schema's", () => {
     expect(okta.diags.map((d) => [d.code, d.severity])).toEqual([["TW134", "info"]]);
   });
 });
+
+/**
+ * An enum none of whose values is of a scalar type (`type: string, enum: [5]`, YAML's unquoted 5 a number) is read as
+ * a const of another type is: no value, `not: {}`, with a located warning. It was read as its values, the type
+ * dropped (`const: 5`), while `type: string, const: 5` took no value: enum and const disagreed, and the published
+ * schema accepted 5, which the spec's schema refuses. A container type over scalar values (Okta's `type: object`
+ * over strings) stays read as its values, for enum and const alike.
+ */
+describe("enum and const of another type are read alike, as JSON Schema reads them", () => {
+  const ajv = new Ajv2020({ strict: false });
+  const probeValues = [1, 5, 6, "1", "5", "x", true, false, "true", null, 1.5, "1.5", {}, []];
+  // As JSON writes them (in YAML a plain 5 under a string type is the string written, "5": yaml-corners.test.ts).
+  const rows: [Record<string, unknown>, OpenApiVersion][] = [
+    [{ type: "string", enum: [5] }, "3.1"],
+    [{ type: "string", enum: [5] }, "3.0"],
+    [{ type: "string", const: 5 }, "3.1"],
+    [{ type: "string", enum: [5, 6] }, "3.1"],
+    [{ type: "string", enum: [true] }, "3.0"],
+    [{ type: "integer", enum: ["5"] }, "3.1"],
+    [{ type: "integer", const: "5" }, "3.1"],
+    [{ type: "number", enum: ["1.5"] }, "3.0"],
+    [{ type: "boolean", enum: ["true"] }, "3.1"],
+    [{ type: "boolean", const: "true" }, "3.1"],
+    [{ type: "null", enum: [5] }, "3.1"],
+    [{ type: "null", const: 5 }, "3.1"],
+    [{ type: ["string", "integer"], enum: [true] }, "3.1"],
+    [{ type: ["string", "null"], enum: [5] }, "3.1"],
+  ];
+  it.each(rows)("%j (%s): not: {}, a located warning, zod and ajv agree with the spec", (schema, version) => {
+    const out = emit(schema, version);
+    expect(out.json).toEqual({ not: {} });
+    const key = "const" in schema ? "const" : "enum";
+    expect(out.diags.map((d) => [d.code, d.severity, d.source?.pointer])).toEqual([
+      ["TW134", "warning", `#/components/schemas/Subject/${key}`],
+    ]);
+    expect(out.diags[0]?.message).toMatch(/no value is both, so none is accepted here/);
+    const spec = ajv.compile(schema);
+    const ours = ajv.compile(out.json as object);
+    const zod = zodOf(out.zod, out.decls);
+    for (const v of probeValues) {
+      expect(ours(v), JSON.stringify(v)).toBe(spec(v));
+      expect(zod.safeParse(v).success, JSON.stringify(v)).toBe(spec(v));
+    }
+  });
+
+  it("a container type over scalar values is read as the values, for enum and const alike", () => {
+    for (const schema of [
+      { type: "object", enum: ["PUSH"] },
+      { type: "object", const: "PUSH" },
+      { type: "array", enum: ["PUSH"] },
+    ]) {
+      const out = emit(schema);
+      expect(out.json, JSON.stringify(schema)).toEqual({ const: "PUSH" });
+      expect(out.diags.every((d) => d.severity === "info")).toBe(true);
+    }
+  });
+});

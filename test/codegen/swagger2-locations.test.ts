@@ -121,7 +121,7 @@ const expected: [text: string, mark: string][] = [
   ['"[pq-"', "path-query"],
   ['"[x-"', "body-property"],
   ['"[q-"', "query"],
-  ["none of the enum's values", "enum"],
+  ['enum values "a", "b" are not of the schema\'s type', "enum"],
   ['"[r-"', "response"],
   ['"[f-"', "form-field"],
   ['"[g-"', "form-items"],

@@ -225,14 +225,28 @@ export function notCoversType(s: Json): string | undefined {
 }
 
 /**
- * The type a schema's `enum` values are none of (`type: object, enum: [PUSH, DONT_PUSH]`, Okta): undefined when one
- * value at least is of the type. The enum is read as written and the type not enforced (the values are what the
- * author listed), so this is said as information.
+ * The type a schema's `enum` values are none of, when that type is a container's and the values scalars (`type:
+ * object, enum: [PUSH, DONT_PUSH]`, Okta): undefined otherwise. The enum is read as written and the type not
+ * enforced (the values are what the author listed: no object is `PUSH`), so this is said as information. A scalar
+ * type's enum none of whose values is of it (`type: string, enum: [5]`, YAML's unquoted 5) is read as JSON Schema
+ * reads it, as a `const` of another type is: no value (`SchemaConverter.enumOfType`).
  */
 export function enumOutsideType(s: Json): string | undefined {
+  return Array.isArray(s.enum) ? typeMiswritten(s, s.enum) : undefined;
+}
+
+/**
+ * The type `values` (an enum's, or a const's alone) are none of, when the type is a container's (object, array) and
+ * every value a scalar other than null: the type is the mistake there (Okta's `type: object` over strings), so the
+ * values are read as written. Undefined otherwise: a value of the type, or a scalar type the values are not of.
+ */
+export function typeMiswritten(s: Json, values: unknown[]): string | undefined {
   const types = typeKinds(s);
-  if (types === undefined || !Array.isArray(s.enum) || s.enum.length === 0) return undefined;
-  return s.enum.some((v) => types.has(jsonKind(v))) ? undefined : shownKinds(types);
+  if (types === undefined || types.size === 0 || values.length === 0) return undefined;
+  if (!types.has("object") && !types.has("array")) return undefined;
+  if (![...types].every((k) => k === "object" || k === "array" || k === "null")) return undefined;
+  if (!values.every((v) => v !== null && typeof v !== "object")) return undefined;
+  return shownKinds(types);
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   requiredNever,
   shownKinds,
   typeFits,
+  typeMiswritten,
 } from "./no-value.js";
 
 type Json = Record<string, unknown>;
@@ -587,6 +588,7 @@ export class SchemaConverter {
     if (Array.isArray(s.enum)) {
       if (s.enum.length === 0) return this.emptyEnum(at);
       const values = this.enumOfType(s, at);
+      if (values.length === 0) return { kind: "never" };
       if (values.every(isPrimitive)) return this.enumNode(values as JsonPrimitive[], s);
       return { kind: "union", variants: values.map(exactly), exclusive: false };
     }
@@ -858,13 +860,24 @@ export class SchemaConverter {
    * An enum's values of the schema's type, as JSON Schema reads `type` beside `enum` (both apply): a value of another
    * type (`type: string, enum: [1, "x", true]` in JSON, `type: integer, enum: [1, "2"]`) is one no value is, left
    * out with a located warning. It was published with the type dropped, so a model sent 1 or true, which the API's
-   * schema refuses. An enum none of whose values is of the type is read as its values (`enumOutsideType`).
+   * schema refuses. An enum none of whose values is of the type is no value too (`type: string, enum: [5]`, as
+   * `const: 5` is: YAML's unquoted 5 is a number), said so, unless the type is a container's and the values scalars
+   * (Okta's `type: object` over strings: `typeMiswritten`), read as its values.
    */
   private enumOfType(s: Json, at: At): unknown[] {
     const values = s.enum as unknown[];
     const fits = values.map((v) => typeFits(s, v));
     const apart = values.filter((_, i) => fits[i]?.fits === false);
-    if (apart.length === 0 || apart.length === values.length) return values;
+    if (apart.length === 0 || typeMiswritten(s, values) !== undefined) return values;
+    if (apart.length === values.length) {
+      this.diags.warn(
+        "TW134",
+        `enum value${apart.length === 1 ? "" : "s"} ${apart.map(shown).join(", ")} ${apart.length === 1 ? "is" : "are"} not of the schema's type (${fits[0]?.type}): no value is both, so none is accepted here (published as \`not: {}\`)`,
+        this.located(child(at, "enum")),
+        'Write each value as the schema\'s type (quote a string: `"5"`), or fix the type, in the spec or a patch (sources.<id>.patch).',
+      );
+      return [];
+    }
     this.diags.warn(
       "TW134",
       `enum value${apart.length === 1 ? "" : "s"} ${apart.map(shown).join(", ")} ${apart.length === 1 ? "is" : "are"} not of the schema's type (${fits[0]?.type}): no value is both, so ${apart.length === 1 ? "it is" : "they are"} left out`,
@@ -881,7 +894,7 @@ export class SchemaConverter {
    */
   private constOfType(s: Json, at: At): SchemaNode {
     const fit = typeFits(s, s.const);
-    if (fit === undefined || fit.fits) return exactly(s.const);
+    if (fit === undefined || fit.fits || typeMiswritten(s, [s.const]) !== undefined) return exactly(s.const);
     this.diags.warn(
       "TW134",
       `const ${shown(s.const)} is not of the schema's type (${fit.type}): no value is both, so none is accepted here (published as \`not: {}\`)`,
