@@ -254,6 +254,15 @@ function notePathParameter(doc: LoadedDocument, at: string, seen: Set<string>, o
   });
 }
 
+/** Whether the error is an empty `enum` or `type` list (`enum: []`, `type: []`), which the schema converter says. */
+function emptySchemaList(data: unknown, e: ErrorObject): boolean {
+  // A server variable's `enum` is no schema's: its own checks say it.
+  if (!/\/(enum|type)$/.test(e.instancePath) || /\/variables\/[^/]+\/enum$/.test(e.instancePath))
+    return false;
+  const value = valueAt(data, e.instancePath);
+  return Array.isArray(value) && value.length === 0;
+}
+
 /**
  * Whether the error is about a form toolwright reads although the schema refuses it (a 3.1 type in a 3.0 spec, a
  * 2.0 object parameter outside the body, a path parameter not marked required); if so, its warning is in `out`.
@@ -280,6 +289,9 @@ function readAnyway(
     noteObjectParameter(doc, objectParam, noted, out);
     return true;
   }
+  // An empty `enum` (or 3.1's `type` list, empty) is the schema converter's to say where it is: it costs the
+  // parameter or property it is written on (a required one, the operation), not the whole operation.
+  if (emptySchemaList(doc.data, e)) return true;
   const pathParam = optionalPathParameter(doc.data, e);
   if (pathParam !== undefined) notePathParameter(doc, pathParam, noted, out);
   return pathParam !== undefined;

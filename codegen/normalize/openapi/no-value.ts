@@ -190,6 +190,21 @@ function takesNothing(node: SchemaNode): boolean {
 }
 
 /**
+ * Whether `node`, as read, takes no value: `never`, a schema carrying `not: {}`, an object requiring a property that
+ * takes none (`requiredNever`), or parts of kinds no value is of all at once. A reference is followed (a cycle, or
+ * one not converted yet, takes some value).
+ */
+export function takesNoValue(node: SchemaNode, symbols: SymbolTable, seen = new Set<string>()): boolean {
+  if (node.kind === "ref") {
+    if (seen.has(node.target) || !symbols.has(node.target)) return false;
+    seen.add(node.target);
+    return takesNoValue(symbols.get(node.target).schema, symbols, seen);
+  }
+  if (takesNothing(node) || requiredNever(node) !== undefined) return true;
+  return valueKinds(node, symbols)?.size === 0;
+}
+
+/**
  * A required property whose own schema, as read, takes no value (`properties: {x: false}`, `x: {type: string,
  * not: {}}`, `x: {enum: []}`): no object satisfies the schema, whatever else it says (the property must be there,
  * and nothing may be there). Read from the node, so a `not` the node does not carry (beside any value) is no reason.
@@ -255,6 +270,7 @@ export function typeMiswritten(s: Json, values: unknown[]): string | undefined {
  */
 export function typeFits(s: Json, v: unknown): { fits: boolean; type: string } | undefined {
   const types = typeKinds(s);
-  if (types === undefined) return undefined;
+  // `type: []` (which JSON Schema refuses) is read as absent (`SchemaConverter.core`).
+  if (types === undefined || types.size === 0) return undefined;
   return { fits: v === null || types.has(jsonKind(v)), type: shownKinds(types) };
 }

@@ -4,7 +4,14 @@ import { templateValues } from "../../../src/config/server-template.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
-import type { HttpMethod, ParamLocation, ParamStyle, ServerTemplate, SourceRef } from "../../ir/types.js";
+import type {
+  HttpMethod,
+  ParamLocation,
+  ParamStyle,
+  SchemaNode,
+  ServerTemplate,
+  SourceRef,
+} from "../../ir/types.js";
 import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
@@ -172,10 +179,12 @@ class OperationReader {
     if (resource) schemaRaw = { ...(schemaRaw as Json), pattern: `^(?:${resource})$` };
     const schema = this.schemas.convert(schemaRaw, schemaAt);
     const description = typeof p.description === "string" ? p.description.trim() : undefined;
+    const required = loc === "path" ? true : p.required === true;
+    if (required) this.uncallable(`required ${loc} parameter "${p.name}"`, [schema], schemaAt);
     return {
       name: p.name,
       in: loc,
-      required: loc === "path" ? true : p.required === true,
+      required,
       schema: description && !schema.description ? { ...schema, description } : schema,
       ...(description ? { description } : {}),
       style,
@@ -192,6 +201,21 @@ class OperationReader {
         ? { multiSegment: true }
         : {}),
     };
+  }
+
+  /**
+   * A required parameter or body no value satisfies (`enum: []`, `not: {}` beside a type, a const of another type,
+   * a required property so written), in every schema it may be sent as: no call can be made, so the operation is
+   * left out, located (an optional one costs itself only: it is published taking no value, with its warning).
+   */
+  private uncallable(what: string, schemas: SchemaNode[], at: At): void {
+    if (schemas.length === 0 || !schemas.every((node) => this.schemas.takesNoValue(node))) return;
+    this.diags.error(
+      "TW134",
+      `${what} takes no value (its schema accepts none), so no call can be made`,
+      at.doc.ref(at.pointer),
+      "Fix the schema where it is written, or make the part optional, in the spec or a patch (sources.<id>.patch).",
+    );
   }
 
   body(raw: unknown, at: At): OperationBody | undefined {
@@ -219,6 +243,12 @@ class OperationReader {
       };
     });
     const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
+    if (d.value.required === true)
+      this.uncallable(
+        "the required request body",
+        contents.map((c) => c.schema),
+        child(d.at, "content"),
+      );
     return { required: d.value.required === true, ...(description ? { description } : {}), contents };
   }
 

@@ -24,6 +24,7 @@ import {
   requiredForbidden,
   requiredNever,
   shownKinds,
+  takesNoValue,
   typeFits,
   typeMiswritten,
 } from "./no-value.js";
@@ -343,6 +344,11 @@ export class SchemaConverter {
   private readonly deferred: (() => void)[] = [];
   private draining = false;
 
+  /** Whether a converted schema takes no value (`takesNoValue`): a required parameter so written cannot be sent. */
+  takesNoValue(node: SchemaNode): boolean {
+    return takesNoValue(node, this.symbols);
+  }
+
   convert(raw: unknown, at: At): SchemaNode {
     this.depth++;
     try {
@@ -585,6 +591,13 @@ export class SchemaConverter {
   private core(s: Json, at: At): SchemaNode {
     if (hasAny(s, COMPOSITION_LISTS)) return this.composition(s, at);
     this.badKeywords(s, at);
+    if (Array.isArray(s.type) && s.type.length === 0)
+      this.diags.warn(
+        "TW134",
+        "type is empty; read as absent",
+        this.located(child(at, "type")),
+        "Name the types (`type: [string, integer]`), or drop `type` (a patch: sources.<id>.patch).",
+      );
     if (Array.isArray(s.enum)) {
       if (s.enum.length === 0) return this.emptyEnum(at);
       const values = this.enumOfType(s, at);
@@ -843,7 +856,7 @@ export class SchemaConverter {
 
   /**
    * Whether the schema at `at` lies in an OpenAPI 3.0 or Swagger 2.0 root document, which was checked against its
-   * version's schema before (a keyword of another type, an empty enum: the operation left out with TW139, or nothing
+   * version's schema before (a keyword of another type: the operation left out with TW139, or nothing
    * said when the manifest excludes it), so saying it again here would only repeat it.
    */
   private structureChecked(at: At): boolean {
@@ -905,7 +918,6 @@ export class SchemaConverter {
   }
 
   private emptyEnum(at: At): SchemaNode {
-    if (this.structureChecked(at)) return { kind: "never" };
     this.diags.warn(
       "TW134",
       "enum is empty: no value is valid, so none is accepted here (published as `not: {}`)",
