@@ -1,10 +1,8 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * An upstream that echoes its request back (httpbin-style debug endpoints, "your key is ...", an error page quoting
@@ -100,11 +98,20 @@ function forms(value: string): string[] {
 }
 const CANARIES = [TOKEN, HEADER_KEY, QUERY_KEY, COOKIE_KEY, PASSWORD, PAIR].flatMap(forms);
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  upstream = await startRecordingServer((req, res) => {
+const fx = servedSpec(
+  join(writeTree("echoed-credentials", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "echo",
+  "echoed-credentials-catalog",
+  (url) => ({
+    ECHO_BASE_URL: url,
+    ECHO_TOKEN: TOKEN,
+    ECHO_HEADER_KEY_API_KEY: HEADER_KEY,
+    ECHO_QUERY_KEY_API_KEY: QUERY_KEY,
+    ECHO_COOKIE_KEY_API_KEY: COOKIE_KEY,
+    ECHO_USERNAME: USER,
+    ECHO_PASSWORD: PASSWORD,
+  }),
+  (req, res) => {
     const echo = { url: req.url, headers: req.headers };
     if (req.path.startsWith("/echo/")) return sendJson(res, 200, echo);
     if (req.path === "/text") {
@@ -145,32 +152,14 @@ beforeAll(async () => {
         message: `token ${TOKEN} may not read this`,
         [String(req.headers.authorization)]: true,
       });
-  });
-  const tree = writeTree("echoed-credentials", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "echo", out.slice(ROOT.length + 1));
-  expect(errorsOf(diags)).toEqual([]);
-  writeCatalog(ROOT, cat!);
-  served = await serveOverStdio(out, {
-    ECHO_BASE_URL: upstream.url,
-    ECHO_TOKEN: TOKEN,
-    ECHO_HEADER_KEY_API_KEY: HEADER_KEY,
-    ECHO_QUERY_KEY_API_KEY: QUERY_KEY,
-    ECHO_COOKIE_KEY_API_KEY: COOKIE_KEY,
-    ECHO_USERNAME: USER,
-    ECHO_PASSWORD: PASSWORD,
-  });
-});
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  },
+);
 
 /** Every call this file makes, counted: each leaves one audit line on stderr. */
 let calls = 0;
 function call(params: { name: string; arguments: Record<string, unknown> }) {
   calls++;
-  return served.client.callTool(params);
+  return fx.client().callTool(params);
 }
 
 function leaked(text: string): string[] {
@@ -205,10 +194,10 @@ describe("credentials an upstream echoes back", () => {
   ])(
     "%s: the upstream received the credential; the result holds none of it",
     async (name, args, header, shown) => {
-      upstream.received.length = 0;
+      fx.upstream().received.length = 0;
       const result = await call({ name, arguments: args });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-      const sent = upstream.received[0]!;
+      const sent = fx.upstream().received[0]!;
       // Sent, so there was something to leak (a renamed variable would send nothing and pass for want of it).
       const wire = `${sent.url} ${JSON.stringify(sent.headers)}`;
       expect(leaked(wire).length, `the credential in ${header} was sent`).toBeGreaterThan(0);
@@ -244,7 +233,7 @@ describe("credentials an upstream echoes back", () => {
     // A call of its own (the test does not depend on the others having run), then every call's audit line: each
     // is written before its answer, but stderr is its own pipe, read after stdout's answers, so it is waited for.
     await call({ name: "get_basic", arguments: {} });
-    const stderr = await served.waitForStderr('"event":"tool_call"', calls);
+    const stderr = await fx.served().waitForStderr('"event":"tool_call"', calls);
     expect(stderr).toContain('"tool":"get_basic"');
     expect(leaked(stderr)).toEqual([]);
   });

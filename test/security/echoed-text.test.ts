@@ -1,10 +1,9 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, genToDisk, writeTree } from "../helpers/generate.js";
-import { callRecorded, type Served, serveOverStdio } from "../helpers/mcp.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { genToDisk, writeTree } from "../helpers/generate.js";
+import { callRecorded } from "../helpers/mcp.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { servedInBlock, servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * What a client sends, echoed in the error that refuses it, is bounded: a refusal names at most ten of the keys
@@ -38,26 +37,24 @@ const HUGE = "K".repeat(1_000_000);
 /** Far above any bounded refusal here, far below what echoing the input gave. */
 const BOUND = 4_000;
 
-let upstream: RecordingServer;
-let served: Served;
-let keysServed: Served;
-
+const { call, client, upstream } = servedSpec(
+  join(writeTree("echoed-text", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "echoes",
+  "echoed-text-catalog",
+  (url) => ({ ECHOES_BASE_URL: url }),
+);
+// A tool with a secret-like key policy (keys_arg: vars), as generated, served in front of the same upstream.
+let keysDir: string | undefined;
 beforeAll(async () => {
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  const tree = writeTree("echoed-text", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "echoes", out.slice(ROOT.length + 1));
-  expect(errorsOf(diags)).toEqual([]);
-  writeCatalog(ROOT, cat!);
-  served = await serveOverStdio(out, { ECHOES_BASE_URL: upstream.url });
-  // A tool with a secret-like key policy (keys_arg: vars), as generated.
-  const { dir } = await genToDisk(join(ROOT, "test/security/regex-keys/tools.yaml"), tmpDir("echoed-keys"));
-  keysServed = await serveOverStdio(dir, { RK_URL: upstream.url });
+  ({ dir: keysDir } = await genToDisk(
+    join(ROOT, "test/security/regex-keys/tools.yaml"),
+    tmpDir("echoed-keys"),
+  ));
 });
-afterAll(async () => {
-  await Promise.all([served?.close(), keysServed?.close()]);
-  await upstream?.close();
-});
+const keysServed = servedInBlock(
+  () => keysDir!,
+  () => ({ RK_URL: upstream().url }),
+);
 
 const text = (result: { content?: Array<{ text?: string }> }) => result.content?.[0]?.text ?? "";
 
@@ -65,7 +62,7 @@ describe("a refusal echoes a bounded part of what the client sent", () => {
   it("100,000 unknown keys: ten are named and the rest counted", async () => {
     const args: Record<string, unknown> = {};
     for (let i = 0; i < 100_000; i++) args[`k${i}`] = i;
-    const { result, sent } = await callRecorded(served.client, upstream, "post_record", args);
+    const { result, sent } = await call("post_record", args);
     expect(sent).toEqual([]);
     expect(result.isError).toBe(true);
     expect(text(result).length).toBeLessThan(BOUND);
@@ -76,14 +73,14 @@ describe("a refusal echoes a bounded part of what the client sent", () => {
   });
 
   it("an unknown key of a megabyte is cut", async () => {
-    const { result } = await callRecorded(served.client, upstream, "post_record", { [HUGE]: 1 });
+    const { result } = await call("post_record", { [HUGE]: 1 });
     expect(result.isError).toBe(true);
     expect(text(result).length).toBeLessThan(BOUND);
     expect(text(result)).toContain(`unknown property "${"K".repeat(100)}…"`);
   });
 
   it("a value refused under a key of a megabyte: the path names it cut", async () => {
-    const { result } = await callRecorded(served.client, upstream, "post_record", {
+    const { result } = await call("post_record", {
       scores: { [HUGE]: "x" },
     });
     expect(result.isError).toBe(true);
@@ -92,20 +89,24 @@ describe("a refusal echoes a bounded part of what the client sent", () => {
   });
 
   it("prompts/get of an unknown prompt named by a megabyte", async () => {
-    const error = await served.client.getPrompt({ name: HUGE }).then(
-      () => undefined,
-      (e: Error) => e,
-    );
+    const error = await client()
+      .getPrompt({ name: HUGE })
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(error?.message).toContain(`unknown prompt: ${"K".repeat(100)}…`);
     expect(error!.message.length).toBeLessThan(BOUND);
   });
 
   it("resources/read of an unknown URI of a megabyte, in the message and in data.uri", async () => {
     const uri = `echoes://${HUGE}`;
-    const error = await served.client.readResource({ uri }).then(
-      () => undefined,
-      (e: Error & { data?: unknown }) => e,
-    );
+    const error = await client()
+      .readResource({ uri })
+      .then(
+        () => undefined,
+        (e: Error & { data?: unknown }) => e,
+      );
     expect(error?.message).toContain("Resource not found: echoes://KKK");
     expect(JSON.stringify({ message: error!.message, data: error!.data }).length).toBeLessThan(BOUND);
   });
@@ -113,7 +114,7 @@ describe("a refusal echoes a bounded part of what the client sent", () => {
   it("a secret-like key refusal names ten keys and counts the rest", async () => {
     const vars: Record<string, string> = {};
     for (let i = 0; i < 10_000; i++) vars[`password_${i}`] = "v";
-    const { result, sent } = await callRecorded(keysServed.client, upstream, "rk_set_env", { vars });
+    const { result, sent } = await callRecorded(keysServed().client, upstream(), "rk_set_env", { vars });
     expect(sent).toEqual([]);
     expect(result.isError).toBe(true);
     expect(text(result)).toContain("secret-like key policy: password_0, password_1,");
@@ -122,7 +123,7 @@ describe("a refusal echoes a bounded part of what the client sent", () => {
   });
 
   it("the servers kept serving", async () => {
-    const { result, sent } = await callRecorded(served.client, upstream, "post_record", { name: "n" });
+    const { result, sent } = await call("post_record", { name: "n" });
     expect(result.isError).toBeFalsy();
     expect(sent).toHaveLength(1);
   });

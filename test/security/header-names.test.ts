@@ -1,11 +1,9 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
+import { describe, expect, it } from "vitest";
 import type { CatalogDocument, HttpBinding } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * Header and cookie parameter names are spec text. One that is no token (RFC 9110, RFC 6265) cannot be sent as
@@ -38,27 +36,16 @@ paths:
         "200": { description: ok, content: { application/json: { schema: { type: object } } } }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-let generated: Awaited<ReturnType<typeof genSpec>>;
-
-beforeAll(async () => {
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
-  const tree = writeTree("header-names", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  generated = await genSpec(join(tree, "openapi.yaml"), "odd", out.slice(ROOT.length + 1));
-  expect(errorsOf(generated.diags)).toEqual([]);
-  writeCatalog(ROOT, generated.cat!);
-  served = await serveOverStdio(out, { ODD_BASE_URL: upstream.url });
-});
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const fx = servedSpec(
+  join(writeTree("header-names", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "odd",
+  "header-names-catalog",
+  (url) => ({ ODD_BASE_URL: url }),
+);
 
 describe("header and cookie parameter names that are no token", () => {
   it("are not arguments, each with a located TW144 warning", async () => {
-    const warned = generated.diags.items.filter((d) => d.code === "TW144");
+    const warned = fx.diags.items.filter((d) => d.code === "TW144");
     expect(warned.map((d) => [d.severity, d.message])).toEqual([
       [
         "warning",
@@ -74,28 +61,28 @@ describe("header and cookie parameter names that are no token", () => {
       ],
     ]);
     for (const d of warned) expect(d.source?.file, d.message).toMatch(/openapi\.yaml$/);
-    const tools = (await served.client.listTools()).tools;
+    const tools = (await fx.client().listTools()).tools;
     const args = Object.keys((tools[0]!.inputSchema.properties ?? {}) as object);
     expect(args.sort()).toEqual(["X-Ok", "prefs_lang", "prefs_theme", "q", "theme"].sort());
   });
 
   it("the tool's other parameters are sent, and no cookie but the declared ones", async () => {
-    upstream.received.length = 0;
-    const result = await served.client.callTool({
+    fx.upstream().received.length = 0;
+    const result = await fx.client().callTool({
       name: "list_items",
       arguments: { "X-Ok": "yes", theme: "dark; admin=1", q: "x" },
     });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    expect(upstream.received).toHaveLength(1);
-    const [req] = upstream.received;
+    expect(fx.upstream().received).toHaveLength(1);
+    const [req] = fx.upstream().received;
     expect(req!.headers["x-ok"]).toBe("yes");
     expect(req!.headers.cookie).toBe("theme=dark%3B%20admin%3D1");
     expect(req!.url).toBe("/items?q=x");
   });
 
   it("a bracketed cookie name (prefs[theme], RFC 6265bis) is an argument, sent as declared with its value encoded", async () => {
-    upstream.received.length = 0;
-    const result = await served.client.callTool({
+    fx.upstream().received.length = 0;
+    const result = await fx.client().callTool({
       name: "list_items",
       arguments: {
         theme: "dark",
@@ -104,8 +91,8 @@ describe("header and cookie parameter names that are no token", () => {
       },
     });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    expect(upstream.received).toHaveLength(1);
-    expect(upstream.received[0]!.headers.cookie).toBe(
+    expect(fx.upstream().received).toHaveLength(1);
+    expect(fx.upstream().received[0]!.headers.cookie).toBe(
       "theme=dark; prefs[theme]=light%3B%20sid%3Dx%2C%20%22q%22%5C%C3%A9; prefs[lang]=en%2Cfr; prefs[lang]=de",
     );
   });
@@ -170,7 +157,7 @@ describe("a catalog built some other way with a header or cookie name that is no
   // Before, load accepted it and every call failed as the generic "the upstream request failed".
   it("is refused at load, naming the tool or scheme and the name", async () => {
     const { checkCatalog } = await import("../../src/load/check.js");
-    const doc = JSON.parse(generated.cat!.files.get("catalog.json") as string) as CatalogDocument;
+    const doc = fx.doc();
     expect(checkCatalog(doc, {} as never, ROOT)).toEqual([]);
     const tool = doc.tools[0]!;
     const binding = tool.binding as HttpBinding;

@@ -1,10 +1,8 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A path argument that an upstream may read as a `.` or `..` segment once it normalises Unicode (NFKC, as some
@@ -29,22 +27,13 @@ paths:
         "200": { description: ok, content: { application/json: { schema: { type: object } } } }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  upstream = await startRecordingServer((req, res) => sendJson(res, 200, { url: req.url }));
-  const tree = writeTree("path-lookalikes", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "files", out.slice(ROOT.length + 1));
-  expect(errorsOf(diags)).toEqual([]);
-  writeCatalog(ROOT, cat!);
-  served = await serveOverStdio(out, { FILES_BASE_URL: upstream.url });
-});
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const { client, upstream } = servedSpec(
+  join(writeTree("path-lookalikes", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "files",
+  "path-lookalikes-catalog",
+  (url) => ({ FILES_BASE_URL: url }),
+  (req, res) => sendJson(res, 200, { url: req.url }),
+);
 
 const CLIMBS = [
   "\uff0e\uff0e", // fullwidth full stops
@@ -73,13 +62,13 @@ const CLIMBS = [
 
 describe("path arguments an upstream may read as dot segments", () => {
   it.each(CLIMBS)("%j is refused before any request", async (name) => {
-    upstream.received.length = 0;
-    const result = await served.client.callTool({ name: "get_file_meta", arguments: { name } });
+    upstream().received.length = 0;
+    const result = await client().callTool({ name: "get_file_meta", arguments: { name } });
     expect(result.isError).toBe(true);
     expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(
       /^path argument 'name' must not be or contain a '\.' or '\.\.' segment/,
     );
-    expect(upstream.received).toEqual([]);
+    expect(upstream().received).toEqual([]);
   });
 
   it.each([
@@ -93,9 +82,9 @@ describe("path arguments an upstream may read as dot segments", () => {
     ["..x:y", "/files/..x%3Ay/meta"],
     [":x", "/files/%3Ax/meta"],
   ])("%j is sent as one segment, percent-encoded", async (name, url) => {
-    upstream.received.length = 0;
-    const result = await served.client.callTool({ name: "get_file_meta", arguments: { name } });
+    upstream().received.length = 0;
+    const result = await client().callTool({ name: "get_file_meta", arguments: { name } });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    expect(upstream.received.map((r) => r.url)).toEqual([url]);
+    expect(upstream().received.map((r) => r.url)).toEqual([url]);
   });
 });

@@ -1,10 +1,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT } from "../helpers/paths.js";
+import { writeTree } from "../helpers/generate.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { resultText, servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * How many redirects a served call follows, and where to. As fetch: 20 redirects are followed (a chain of 6 to 20
@@ -54,15 +52,22 @@ const HEADER_KEY = "hops-header-key-83d2";
 const QUERY_KEY = "hops-query-key-5b1e";
 const COOKIE_KEY = "hops-cookie-key-c6f0";
 
-let upstream: RecordingServer;
 let elsewhere: RecordingServer;
-let served: Served;
 /** Where `/to/{where}` sends the caller, by name (set once both servers listen). */
 let locations: Record<string, string> = {};
 
-beforeAll(async () => {
-  elsewhere = await startRecordingServer((_req, res) => sendJson(res, 200, { stolen: true }));
-  upstream = await startRecordingServer((req, res) => {
+const fx = servedSpec(
+  join(writeTree("redirect-hops", { "openapi.yaml": SPEC }), "openapi.yaml"),
+  "hops",
+  "redirect-hops-catalog",
+  (url) => ({
+    HOPS_BASE_URL: url,
+    HOPS_TOKEN: TOKEN,
+    HOPS_HEADER_KEY_API_KEY: HEADER_KEY,
+    HOPS_QUERY_KEY_API_KEY: QUERY_KEY,
+    HOPS_COOKIE_KEY_API_KEY: COOKIE_KEY,
+  }),
+  (req, res) => {
     const hop = /^\/hop\/(\d+)$/.exec(req.path);
     if (hop) {
       const n = Number(hop[1]);
@@ -81,8 +86,13 @@ beforeAll(async () => {
       res.writeHead(302, { location: locations[to] });
       return res.end();
     }
-  });
-  const port = new URL(upstream.url).port;
+  },
+);
+
+// After servedSpec's: the upstream listens, so its port is known.
+beforeAll(async () => {
+  elsewhere = await startRecordingServer((_req, res) => sendJson(res, 200, { stolen: true }));
+  const port = new URL(fx.upstream().url).port;
   locations = {
     "other-name": `http://localhost:${port}/hop/0`,
     "other-scheme": `https://127.0.0.1:${port}/hop/0`,
@@ -96,32 +106,14 @@ beforeAll(async () => {
     userinfo: `http://user:pass@127.0.0.1:${port}/hop/0`,
     "no-url": "http://[::1/hop/0",
   };
-  const tree = writeTree("redirect-hops", { "openapi.yaml": SPEC });
-  const out = join(tree, "catalog");
-  const { cat, diags } = await genSpec(join(tree, "openapi.yaml"), "hops", out.slice(ROOT.length + 1));
-  expect(errorsOf(diags)).toEqual([]);
-  writeCatalog(ROOT, cat!);
-  served = await serveOverStdio(out, {
-    HOPS_BASE_URL: upstream.url,
-    HOPS_TOKEN: TOKEN,
-    HOPS_HEADER_KEY_API_KEY: HEADER_KEY,
-    HOPS_QUERY_KEY_API_KEY: QUERY_KEY,
-    HOPS_COOKIE_KEY_API_KEY: COOKIE_KEY,
-  });
 });
-
 afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
   await elsewhere?.close();
 });
 
-type Result = { isError?: boolean; content?: Array<{ text?: string }> };
-
 async function call(name: string, args: Record<string, unknown>) {
-  const before = upstream.received.length;
-  const result = (await served.client.callTool({ name, arguments: args })) as Result;
-  return { result, sent: upstream.received.slice(before), text: result.content?.[0]?.text ?? "" };
+  const { result, sent } = await fx.call(name, args);
+  return { result, sent, text: resultText(result) };
 }
 
 describe("a chain of redirects within the base URL", () => {
