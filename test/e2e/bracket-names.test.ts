@@ -1,8 +1,6 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { genToDisk, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedFixture } from "../helpers/served-fixture.js";
 
 /**
  * Bracketed query, cookie and form names (`page[size]`, JSON:API's pagination and filters) are compared as the
@@ -97,27 +95,20 @@ sources:
 select: [{ all: true }]
 `;
 
-let upstream: RecordingServer;
-let served: Served;
+const { call, served } = servedFixture(
+  "bracket-names",
+  { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST },
+  (url) => ({ BR_URL: url }),
+  (_req, res) => sendJson(res, 200, {}),
+);
 
-beforeAll(async () => {
-  const src = writeTree("bracket-names", { "cat/openapi.yaml": SPEC, "cat/tools.yaml": MANIFEST });
-  const { dir } = await genToDisk(join(src, "cat/tools.yaml"), join(src, "out"));
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-  served = await serveOverStdio(dir, { BR_URL: upstream.url });
-}, 120_000);
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
-
-type Result = { isError?: boolean; content?: Array<{ text?: string }> };
-
-async function call(name: string, args: Record<string, unknown>) {
-  const before = upstream.received.length;
-  const result = (await served.client.callTool({ name, arguments: args })) as Result;
-  return { result, sent: upstream.received.slice(before) };
+/** Calls `tool` with `args`, which it refuses before any request, saying `message`. */
+async function expectRefused(tool: string, args: Record<string, unknown>, message: RegExp) {
+  const { result, sent } = await call(tool, args);
+  const label = JSON.stringify(args);
+  expect(result.isError, label).toBe(true);
+  expect(result.content?.[0]?.text, label).toMatch(message);
+  expect(sent, label).toEqual([]);
 }
 
 describe("bracketed names are compared as paths", () => {
@@ -152,12 +143,8 @@ describe("bracketed names are compared as paths", () => {
     for (const args of [
       { filter: { tenant: "other" } },
       { filter: { tenant: "other" }, filter_tenant: "acme" },
-    ]) {
-      const { result, sent } = await call("list_things", args);
-      expect(result.isError, JSON.stringify(args)).toBe(true);
-      expect(result.content?.[0]?.text).toMatch(/filter\[tenant\]/);
-      expect(sent).toEqual([]);
-    }
+    ])
+      await expectRefused("list_things", args, /filter\[tenant\]/);
     const both = await call("list_things", { filter: { status: "live" }, filter_tenant: "acme" });
     expect(both.result.isError, JSON.stringify(both.result)).toBeFalsy();
     expect([...both.sent[0]!.query.entries()]).toEqual([
@@ -167,12 +154,8 @@ describe("bracketed names are compared as paths", () => {
   });
 
   it("an unclosed a[b is kept for its argument as PHP reads it (a_b, a.b), also when the call leaves it out", async () => {
-    for (const key of ["a_b", "a.b", "A_B", "a b"]) {
-      const { result, sent } = await call("list_odd", { opts: { [key]: "x" } });
-      expect(result.isError, key).toBe(true);
-      expect(result.content?.[0]?.text).toMatch(/belongs to argument/);
-      expect(sent, key).toEqual([]);
-    }
+    for (const key of ["a_b", "a.b", "A_B", "a b"])
+      await expectRefused("list_odd", { opts: { [key]: "x" } }, /belongs to argument/);
     const fine = await call("list_odd", { opts: { c: "x" } });
     expect(fine.result.isError, JSON.stringify(fine.result)).toBeFalsy();
     expect(fine.sent[0]!.url).toBe("/odd?c=x");
@@ -203,18 +186,14 @@ describe("bracketed names are compared as paths", () => {
         /argument 'opts' would set the query parameter name "limit"/,
       ],
       ["post_note", { meta_a: "x" }, /"meta\[a\]", which belongs to argument 'meta'/],
-    ] as const) {
-      const { result, sent } = await call(tool, args);
-      expect(result.isError, JSON.stringify(args)).toBe(true);
-      expect(result.content?.[0]?.text, JSON.stringify(args)).toMatch(text);
-      expect(sent).toEqual([]);
-    }
+    ] as const)
+      await expectRefused(tool, args, text);
   });
 });
 
 describe("two declared names servers read as one (a[b and a_b, a.c and a_c) are each sendable", () => {
   it("are two arguments, named deterministically: the name as written first, the cleaned one numbered", async () => {
-    const tools = (await served.client.listTools()).tools;
+    const tools = (await served().client.listTools()).tools;
     const twins = tools.find((t) => t.name === "list_twins")!;
     expect(Object.keys(twins.inputSchema.properties ?? {}).sort()).toEqual(
       ["a.c", "a_b", "a_b_2", "a_c", "opts", "ui.lang", "ui_lang"].sort(),
@@ -245,18 +224,11 @@ describe("two declared names servers read as one (a[b and a_b, a.c and a_c) are 
       /arguments 'ui(\.|_)lang' and 'ui(\.|_)lang' would both set the cookie name/,
     ],
   ])("%j together are refused: one name to PHP, set twice", async (args, message) => {
-    const { result, sent } = await call("list_twins", args);
-    expect(result.isError).toBe(true);
-    expect(result.content?.[0]?.text).toMatch(message);
-    expect(sent).toEqual([]);
+    await expectRefused("list_twins", args, message);
   });
 
   it("an exploded object still sets neither, given or not", async () => {
-    for (const key of ["a_b", "a.b", "a_c", "a.c"]) {
-      const { result, sent } = await call("list_twins", { opts: { [key]: "x" } });
-      expect(result.isError, key).toBe(true);
-      expect(result.content?.[0]?.text).toMatch(/belongs to argument/);
-      expect(sent, key).toEqual([]);
-    }
+    for (const key of ["a_b", "a.b", "a_c", "a.c"])
+      await expectRefused("list_twins", { opts: { [key]: "x" } }, /belongs to argument/);
   });
 });
