@@ -42,22 +42,33 @@ async function generate(servers: string, text = spec(servers)) {
   };
 }
 
+/** `servers` generate with no base URL default (it must be set), said by one warning at the servers: `message`. */
+async function expectNoDefault(servers: string, message: string) {
+  const { base, warnings } = await generate(servers);
+  expect(base).toMatchObject({ required: true });
+  expect(base?.default).toBeUndefined();
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toContain("openapi.yaml:3:");
+  expect(warnings[0]).toContain(message);
+}
+
+/** `servers` generate with the next absolute server, https://api.x.com, as the base URL's default, as warned. */
+async function expectNextIsDefault(servers: string) {
+  const next = await generate(servers);
+  expect(next.base).toMatchObject({ default: "https://api.x.com", required: false });
+  expect(next.warnings[0]).toContain("the next absolute server is the base URL's default");
+}
+
 describe("an absolute document server with an undeclared variable", () => {
   it("is no default base URL: required, with a warning at the servers", async () => {
-    const { base, warnings } = await generate('[{ url: "https://{tenant}.x.com/v1" }]');
-    expect(base).toMatchObject({ required: true });
-    expect(base?.default).toBeUndefined();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("openapi.yaml:3:");
-    expect(warnings[0]).toContain(
+    await expectNoDefault(
+      '[{ url: "https://{tenant}.x.com/v1" }]',
       'the document\'s server "https://{tenant}.x.com/v1" has the variable {tenant} with no default under its variables, so no URL can be made from it: the base URL has no default and must be set',
     );
   });
 
   it("the next absolute server is the default; declared variables fill as before", async () => {
-    const next = await generate('[{ url: "https://{tenant}.x.com" }, { url: "https://api.x.com" }]');
-    expect(next.base).toMatchObject({ default: "https://api.x.com", required: false });
-    expect(next.warnings[0]).toContain("the next absolute server is the base URL's default");
+    await expectNextIsDefault('[{ url: "https://{tenant}.x.com" }, { url: "https://api.x.com" }]');
     const declared = await generate(
       '[{ url: "https://{tenant}.x.com", variables: { tenant: { default: acme } } }]',
     );
@@ -74,33 +85,21 @@ describe("an absolute document server with an undeclared variable", () => {
  */
 describe("an absolute document server that is no URL", () => {
   it("is no default base URL: the spec generates, the base URL required, a warning at the servers", async () => {
-    const { base, warnings } = await generate(
+    await expectNoDefault(
       '[{ url: "{protocol}://hostname:<port>/switch/", variables: { protocol: { enum: [http, https], default: https } } }]',
-    );
-    expect(base).toMatchObject({ required: true });
-    expect(base?.default).toBeUndefined();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("openapi.yaml:3:");
-    expect(warnings[0]).toContain(
       'the document\'s server "https://hostname:<port>/switch/" is not a URL a request can be sent to (expected an http(s) URL, got "https://hostname:<port>/switch/"): the base URL has no default and must be set',
     );
   });
 
   it("nor is one of another scheme than http(s) (braces left out of a variable), said at the servers", async () => {
-    const { base, warnings } = await generate('[{ url: "protocol://hostname:<port>/switch/" }]');
-    expect(base).toMatchObject({ required: true });
-    expect(base?.default).toBeUndefined();
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("openapi.yaml:3:");
-    expect(warnings[0]).toContain(
+    await expectNoDefault(
+      '[{ url: "protocol://hostname:<port>/switch/" }]',
       'the document\'s server "protocol://hostname:<port>/switch/" is not an http(s) URL (its scheme is "protocol:"): the base URL has no default and must be set',
     );
   });
 
   it("the next absolute server is the default", async () => {
-    const next = await generate('[{ url: "https://api.x.com:<port>" }, { url: "https://api.x.com" }]');
-    expect(next.base).toMatchObject({ default: "https://api.x.com", required: false });
-    expect(next.warnings[0]).toContain("the next absolute server is the base URL's default");
+    await expectNextIsDefault('[{ url: "https://api.x.com:<port>" }, { url: "https://api.x.com" }]');
   });
 });
 
@@ -318,14 +317,17 @@ describe("a server variable's value that cannot be filled into its server", () =
     return diags.items.filter((d) => d.severity === severity).map(formatDiagnostic);
   }
 
+  /** A row: `{tenant}` in the host of https://{tenant}.x.com/v1 given `value`, whose character `c` cannot stand there. */
+  const inTenantHost = (value: string, c: string) => ["{tenant}.x.com/v1", "tenant", value, `"${c}"`, "host"];
+
   it.each([
-    ["{tenant}.x.com/v1", "tenant", "evil.test/", '"/"', "host"],
-    ["{tenant}.x.com/v1", "tenant", "evil.test?", '"?"', "host"],
-    ["{tenant}.x.com/v1", "tenant", "evil.test#", '"#"', "host"],
-    ["{tenant}.x.com/v1", "tenant", "evil.test\\", '"\\"', "host"],
-    ["{tenant}.x.com/v1", "tenant", "u@evil.test", '"@"', "host"],
-    ["{tenant}.x.com/v1", "tenant", "evil.test%2F", '"%"', "host"],
-    ["{tenant}.x.com/v1", "tenant", "evil.test:80", '":"', "host"],
+    inTenantHost("evil.test/", "/"),
+    inTenantHost("evil.test?", "?"),
+    inTenantHost("evil.test#", "#"),
+    inTenantHost("evil.test\\", "\\"),
+    inTenantHost("u@evil.test", "@"),
+    inTenantHost("evil.test%2F", "%"),
+    inTenantHost("evil.test:80", ":"),
     ["api.x.com:{port}/v1", "port", "443@evil.test", "what is no port number", "port"],
     ["{host}/v1", "host", "evil.test/x", '"/"', "host"],
     ["api.x.com/{ver}", "ver", "v1?x=", '"?"', "path"],
