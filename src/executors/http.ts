@@ -2,6 +2,7 @@ import type { HttpBinding, HttpParam, Source, ToolOutcome } from "../catalog.js"
 import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { isLoopback } from "../config/loopback.js";
+import { normalPath, sameUrl } from "../config/url-value.js";
 import { ValueError } from "../config/values.js";
 import { callDeadline } from "./deadline.js";
 import { ArgumentError } from "./errors.js";
@@ -93,7 +94,8 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 
 /**
  * The URL a call is sent under: the operation's own server while the source's base URL is the spec's server it
- * stands in for (compared without trailing slashes); under another base URL, a server the spec wrote as a relative
+ * stands in for (compared by value, `sameUrl`: `https://API.example.com:443/v1/` is `https://api.example.com/v1`);
+ * under another base URL, a server the spec wrote as a relative
  * reference resolved against it (RFC 3986: `/v2` replaces its path, `v2` extends it), as it was against the spec's
  * (before, the configured base URL took the call without the operation's path: a proxy or mock got `/v1/x` for
  * `/v2/x`); else the base URL as configured.
@@ -101,7 +103,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
 function baseUrlOf(binding: HttpBinding, configured: string): string {
   const own = binding.server;
   if (own === undefined) return configured;
-  if (configured.replace(/\/+$/, "") === own.instead.replace(/\/+$/, "")) return own.url;
+  if (sameUrl(configured, own.instead)) return own.url;
   if (own.relative === undefined) return configured;
   const base = new URL(configured.endsWith("/") ? configured : `${configured}/`);
   const url = new URL(own.relative, base);
@@ -350,17 +352,18 @@ const REQUEST_BODY_HEADERS = new Set([
  * one service of a host that may serve others (`/svc-b`, `/admin`, `/oauth/token`), and the request carries the
  * credentials meant for that one: a redirect out of it is not followed, as one to another origin is not. The path is
  * compared by whole segments (`/svc-a` holds `/svc-a/x`, not `/svc-ab`) on the target as it would be sent: the URL
- * parser has already resolved its dot segments (`/svc-a/%2e%2e/svc-b` is `/svc-b`); an encoded slash stays one.
+ * parser has already resolved its dot segments (`/svc-a/%2e%2e/svc-b` is `/svc-b`); both paths are read with their
+ * percent-encoded unreserved characters decoded (`/%73vc-a` is `/svc-a`, `normalPath`); an encoded slash stays one.
  */
 function underBasePath(target: URL, baseUrl: string): boolean {
   let base: string;
   try {
-    base = new URL(baseUrl).pathname.replace(/\/+$/, "");
+    base = normalPath(new URL(baseUrl).pathname).replace(/\/+$/, "");
   } catch {
     return false;
   }
   if (base === "") return true;
-  const path = target.pathname;
+  const path = normalPath(target.pathname);
   return path === base || path.startsWith(`${base}/`);
 }
 

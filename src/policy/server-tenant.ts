@@ -1,5 +1,6 @@
 import type { ServerTemplate, Source } from "../catalog.js";
 import { holds, samePlace, templateValues, trimSlashes } from "../config/server-template.js";
+import { sameUrl, urlValue } from "../config/url-value.js";
 
 /**
  * A tenant carried in the upstream's base URL: the spec's server is a template (`https://{tenant}.api.example.com/v1`,
@@ -121,7 +122,9 @@ function operatorChosen(
   const { baseUrl } = source;
   if (baseUrl.file !== undefined || baseUrl.byEnv !== undefined) return true;
   if (baseUrl.env !== undefined && envText(baseUrl.env) !== undefined) return true;
-  return baseUrl.default === undefined || trimSlashes(configured) !== trimSlashes(baseUrl.default);
+  // Compared by value (`sameUrl`); a base URL that is no URL was chosen by nobody (the executor refuses it).
+  if (baseUrl.default === undefined) return true;
+  return urlValue(configured) !== undefined && !sameUrl(configured, baseUrl.default);
 }
 
 function readElsewhere(
@@ -131,9 +134,9 @@ function readElsewhere(
   chosen: boolean,
 ): Elsewhere | undefined {
   const own = carrier.own;
-  // The operation's own server takes the call only while the base URL is the spec's server (executor: baseUrlOf);
-  // a plain one (no variable) names no tenant.
-  if (own && trimSlashes(configured) === trimSlashes(own.instead)) {
+  // The operation's own server takes the call only while the base URL is the spec's server, compared by value as
+  // the executor compares them (`baseUrlOf`); a plain one (no variable) names no tenant.
+  if (own && sameUrl(configured, own.instead)) {
     const found = readLock(own.template, own.url, locked);
     return typeof found === "object" ? { ...found, own: true } : undefined;
   }
