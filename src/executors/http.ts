@@ -30,6 +30,8 @@ export interface HttpExecutorOptions {
   fetch?: typeof fetch;
   /** Upper bound on a response body read into memory. */
   maxResponseBytes?: number;
+  /** Upper bound on a request URL sent upstream (default `DEFAULT_MAX_URL_BYTES`, 8 KiB). */
+  maxUrlBytes?: number;
   userAgent?: string;
 }
 
@@ -179,6 +181,7 @@ function prepareCall(
       args,
       baseUrl,
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+      ...(options.maxUrlBytes ? { maxUrlBytes: options.maxUrlBytes } : {}),
     });
     const unsigned = assembleRequest(placed, NO_CREDENTIALS);
     const applyOptions = { signal: ctx.signal, onRequest: () => countUpstreamRequest(ctx) };

@@ -99,7 +99,16 @@ export interface RequestInput {
   baseUrl: string;
   auth: AuthPlacement;
   userAgent?: string;
+  /** The longest request URL sent, in bytes (default `DEFAULT_MAX_URL_BYTES`). */
+  maxUrlBytes?: number;
 }
+
+/**
+ * The longest request URL sent upstream, in bytes, scheme to query (8 KiB): what common servers take on a request
+ * line (nginx's default buffer 8 KiB, Apache's `LimitRequestLine` 8190; Node and most proxies 16 KiB). A longer one
+ * is refused before it is sent, naming the arguments that made it long, where the upstream would answer 414 or 431.
+ */
+export const DEFAULT_MAX_URL_BYTES = 8 * 1024;
 
 /**
  * What every call of a binding against one base URL shares, computed on its first call and kept: the base URL
@@ -216,6 +225,7 @@ export interface PlacedArguments {
   params: PlacedParam[];
   body: { ok: true; value: ReturnType<typeof buildBody> | undefined } | { ok: false; error: unknown };
   userAgent: string | undefined;
+  maxUrlBytes: number;
   /** The last URL `assembleRequest` checked, so a signing that leaves it unchanged does not parse it again. */
   checkedUrl?: string;
   /**
@@ -290,11 +300,46 @@ export function placeArguments(input: Omit<RequestInput, "auth">): PlacedArgumen
   } catch (error) {
     body = { ok: false, error };
   }
-  return { binding, prepared, args, path, params, body, userAgent: input.userAgent };
+  const maxUrlBytes = input.maxUrlBytes ?? DEFAULT_MAX_URL_BYTES;
+  return { binding, prepared, args, path, params, body, userAgent: input.userAgent, maxUrlBytes };
 }
 
 /** No credentials: what the arguments alone put on the request line. */
 const NO_AUTH: AuthPlacement = { headers: [], query: [], cookies: [] };
+
+/** Arguments named in a refusal of a long URL: the ones that take most of it. */
+const MAX_URL_ARGS_SHOWN = 3;
+
+/**
+ * Why a URL of `bytes` is refused: its size, the bound, and the arguments whose encoded values take most of it
+ * (path and query values, by their encoded size), so a model can send less of them.
+ */
+function urlTooLong(placed: PlacedArguments, bytes: number): string {
+  const shares = new Map<string, number>();
+  const add = (arg: string, size: number) => shares.set(arg, (shares.get(arg) ?? 0) + size);
+  for (const piece of placed.prepared.template) {
+    if (typeof piece !== "string") add(piece.arg, serializePathParam(piece, placed.args[piece.arg]).length);
+  }
+  for (const param of placed.params) {
+    if (param.in === "query") for (const piece of param.pieces) add(param.arg, piece.text.length + 1);
+  }
+  // The largest first, as many as it takes to cover the excess: without them the URL would fit.
+  const largest = [...shares].filter(([, size]) => size > 0).sort((a, b) => b[1] - a[1]);
+  const named: Array<[string, number]> = [];
+  let covered = 0;
+  for (const share of largest) {
+    if (covered >= bytes - placed.maxUrlBytes || named.length === MAX_URL_ARGS_SHOWN) break;
+    named.push(share);
+    covered += share[1];
+  }
+  const shown = named.map(([arg, size]) => `${arg} (${size.toLocaleString("en-US")} bytes encoded)`);
+  const limit = placed.maxUrlBytes.toLocaleString("en-US");
+  const why =
+    shown.length === 0
+      ? "no argument adds to it"
+      : `made long by argument${named.length === 1 ? "" : "s"} ${shown.join(", ")}`;
+  return `the request URL would be ${bytes.toLocaleString("en-US")} bytes, more than the ${limit} sent upstream (servers refuse longer ones, 414 or 431); nothing was sent; ${why}. Send shorter or fewer values`;
+}
 
 /**
  * The request line a call's arguments make, as it is sent (`DELETE /items/a%2Fb?cascade=true`): the path with
@@ -442,6 +487,8 @@ function requestUrl(placed: PlacedArguments, query: readonly string[]): string {
   const search = allQuery.join("&");
   const url = `${prepared.origin}${pathname}${allQuery.length > 0 ? `?${search}` : ""}`;
   if (url === placed.checkedUrl) return url;
+  // Encoded text is ASCII: its length is its bytes.
+  if (url.length > placed.maxUrlBytes) throw new ArgumentError(urlTooLong(placed, url.length));
 
   // The URL parser must not reinterpret anything we built (dot segments, a stray `#`); if it would, refuse. Text
   // it certainly reads as written (the usual request) needs no parse to know it.

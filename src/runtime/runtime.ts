@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
   /** Upper bound on an upstream response body (default 10 MiB). */
   maxResponseBytes?: number;
+  /** Upper bound on a request URL sent upstream (default 8 KiB): a longer one is refused, naming its arguments. */
+  maxUrlBytes?: number;
   /** Receives the default chain and returns the one to run; policies insert themselves here by step name. */
   middleware?: (defaults: NamedMiddleware[]) => NamedMiddleware[];
   /** Replaces or adds executors by binding kind. */
@@ -171,6 +173,7 @@ function createTerminal(
     userAgent: `toolwright/${catalog.doc.generator.version} (${catalog.doc.catalog})`,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    ...(options.maxUrlBytes ? { maxUrlBytes: options.maxUrlBytes } : {}),
   };
   const http = createHttpExecutor(upstream);
   const custom = createCustomExecutor({

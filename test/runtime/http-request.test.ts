@@ -4,6 +4,7 @@ import { ArgumentError } from "../../src/executors/errors.js";
 import {
   assembleRequest,
   buildHttpRequest,
+  DEFAULT_MAX_URL_BYTES,
   parserKeeps,
   placeArguments,
   preparedBinding,
@@ -737,5 +738,53 @@ describe("the URL check without a parse", () => {
       );
     }
     expect(build({ path: "x", q: "it's" }).url).toBe("https://api.example.com/v2/secrets/x?q=it%27s");
+  });
+});
+
+describe("the request URL's length", () => {
+  const atLength = (bytes: number, args: Record<string, unknown> = {}) => {
+    const fixed = build({ path: "a", ...args, q: "" }).url.length;
+    return { path: "a", ...args, q: "x".repeat(bytes - fixed) };
+  };
+
+  it("sends a URL of up to 8 KiB (DEFAULT_MAX_URL_BYTES) and refuses a longer one, naming what made it long", () => {
+    expect(DEFAULT_MAX_URL_BYTES).toBe(8192);
+    expect(build(atLength(8192)).url).toHaveLength(8192);
+    expect(() => build(atLength(8193))).toThrow(
+      new ArgumentError(
+        "the request URL would be 8,193 bytes, more than the 8,192 sent upstream (servers refuse longer ones, 414 or 431); nothing was sent; made long by argument q (8,157 bytes encoded). Send shorter or fewer values",
+      ),
+    );
+  });
+
+  it("counts encoded bytes and names the largest arguments, path ones too, as many as cover the excess", () => {
+    // 3,000 é in the path are 18,000 bytes encoded, past the bound alone: named alone; the header goes on no URL.
+    const args = { path: "é".repeat(3000), q: "y".repeat(4000), trace: "t".repeat(5000) };
+    expect(() => build(args)).toThrow(
+      /^the request URL would be 22,038 bytes, .*; made long by argument path \(18,000 bytes encoded\)\. /,
+    );
+    // Neither alone would make it fit: both, the largest first.
+    const both = { path: "a".repeat(60), q: "b".repeat(70), trace: "t" };
+    expect(() =>
+      buildHttpRequest({ binding: binding(), args: both, baseUrl: BASE, auth: NO_AUTH, maxUrlBytes: 60 }),
+    ).toThrow(/made long by arguments q \(73 bytes encoded\), path \(60 bytes encoded\)\. /);
+  });
+
+  it("takes another bound, and counts a query credential (never naming its value)", () => {
+    const args = { path: "a", q: "x".repeat(200) };
+    expect(() =>
+      buildHttpRequest({ binding: binding(), args, baseUrl: BASE, auth: NO_AUTH, maxUrlBytes: 100 }),
+    ).toThrow(/more than the 100 sent upstream/);
+    const auth: AuthPlacement = { headers: [], query: [["api_key", "k-secret-value"]], cookies: [] };
+    const fits = build(atLength(8192 - "&api_key=k-secret-value".length));
+    expect(fits.url.length).toBeLessThanOrEqual(8192);
+    let message = "";
+    try {
+      build(atLength(8192), binding(), auth);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^the request URL would be 8,215 bytes/);
+    expect(message).not.toContain("k-secret-value");
   });
 });
