@@ -10,6 +10,7 @@ import type {
 } from "../../src/catalog.js";
 import { pathLikeArgs, unscopedPathArgs } from "../../src/policy/path-args.js";
 import { namedMask, type RuntimeSwitches, switchedOffTools } from "../../src/policy/switches.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 import { hostPrefix } from "../bind/catalog.js";
 import {
   type Classification,
@@ -114,30 +115,32 @@ const DEFAULT_POLICY: PolicyConfig = {
   audit: { enabledByDefault: true },
 };
 
-function describeSource(value: ValueSource): string {
+/** Where a value comes from; its default as `shownValue` shows it, a credential's (`secret`) not at all. */
+function describeSource(value: ValueSource, secret = false): string {
   const parts: string[] = [];
   if (value.env) parts.push(value.env);
   if (value.file) parts.push(`file named by ${describeSource(value.file.path)}`);
   if (value.byEnv) parts.push(`chosen by ${value.byEnv.env}`);
-  if (value.default !== undefined) parts.push(`default ${value.default}`);
+  if (value.default !== undefined)
+    parts.push(secret ? "a default (not shown)" : `default ${shownValue(value.default)}`);
   return parts.join(", ") || "(none)";
 }
 
 function describeAuth(auth: AuthScheme): string {
   switch (auth.kind) {
     case "bearer":
-      return `bearer token from ${describeSource(auth.token)}`;
+      return `bearer token from ${describeSource(auth.token, true)}`;
     case "apiKey":
-      return `API key in ${auth.in} ${auth.name} from ${describeSource(auth.value)}`;
+      return `API key in ${auth.in} ${auth.name} from ${describeSource(auth.value, true)}`;
     case "basic":
-      return `basic auth: user ${describeSource(auth.username)}, password ${describeSource(auth.password)}`;
+      return `basic auth: user ${describeSource(auth.username)}, password ${describeSource(auth.password, true)}`;
     case "oauth2ClientCredentials":
-      return `OAuth2 client credentials at ${auth.tokenUrl} (client ${describeSource(auth.clientId)}, secret ${describeSource(auth.clientSecret)}${scopesNote(auth)})`;
+      return `OAuth2 client credentials at ${shownValue(auth.tokenUrl)} (client ${describeSource(auth.clientId)}, secret ${describeSource(auth.clientSecret, true)}${scopesNote(auth)})`;
     case "oauth2": {
       const renew = auth.refreshToken
-        ? `; renewed at ${auth.tokenUrl ?? auth.discoveryUrl} with the refresh token from ${describeSource(auth.refreshToken)}`
+        ? `; renewed at ${shownValue(String(auth.tokenUrl ?? auth.discoveryUrl))} with the refresh token from ${describeSource(auth.refreshToken, true)}`
         : "";
-      return `OAuth2 (${auth.flows.join(", ") || "any flow"}) access token from ${describeSource(auth.token)}${renew}${auth.clientSecret ? scopesNote(auth, "; client-credentials scopes") : ""}`;
+      return `OAuth2 (${auth.flows.join(", ") || "any flow"}) access token from ${describeSource(auth.token, true)}${renew}${auth.clientSecret ? scopesNote(auth, "; client-credentials scopes") : ""}`;
     }
   }
 }
@@ -410,7 +413,7 @@ function switchRow(
     policy: key,
     env: ref?.env,
     ...(v ? { type: v.type } : {}),
-    ...(v?.default !== undefined ? { default: v.secret ? "(set)" : v.default } : {}),
+    ...(v?.default !== undefined ? { default: v.secret ? "(set)" : shownValue(v.default) } : {}),
     effect,
     tools: affected,
   };

@@ -1,4 +1,5 @@
 import type { CatalogDocument, EnvVar } from "../../src/catalog.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 // Spec and manifest text in the README's tables: one line, no HTML, links or images, escapes shown.
 import { cell, code, mdLine } from "../emit/catalog-md.js";
 
@@ -11,7 +12,7 @@ interface Names {
 
 function envRow(v: EnvVar): string {
   const facts = [v.required ? "required" : "", v.secret ? "secret" : ""].filter(Boolean).join(", ");
-  const shown = v.default === undefined ? "" : v.secret ? "(set)" : code(v.default);
+  const shown = v.default === undefined ? "" : v.secret ? "(set)" : code(shownValue(v.default));
   return `| \`${v.name}\` | ${facts} | ${shown} | ${cell(v.description)} |`;
 }
 

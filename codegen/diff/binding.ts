@@ -1,5 +1,6 @@
 import { Kind, parse } from "graphql";
 import type { Binding, GraphqlBinding, HttpBinding, HttpParam, ServerTemplate } from "../../src/catalog.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 import type { Change } from "./change.js";
 import { canonical } from "./narrows.js";
 import { templateChanges } from "./servers.js";
@@ -63,7 +64,10 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
   if (canonical(was.server ? wasServer : null) !== canonical(now.server ? nowServer : null)) {
     let [a, b] = [serverText(was.server), serverText(now.server)];
     if (a === b)
-      [a, b] = [`${a} instead of ${was.server?.instead}`, `${b} instead of ${now.server?.instead}`];
+      [a, b] = [
+        `${a} instead of ${shownValue(String(was.server?.instead))}`,
+        `${b} instead of ${shownValue(String(now.server?.instead))}`,
+      ];
     push("upstream server changed", `${a} -> ${b}`, true);
   }
   const templates = (t: ServerTemplate | undefined) => (t === undefined ? [] : [t]);
@@ -126,6 +130,6 @@ function compareGraphql(was: GraphqlBinding, now: GraphqlBinding, push: Push): v
 function serverText(server: HttpBinding["server"]): string {
   if (server === undefined) return "the base URL";
   return server.relative === undefined
-    ? server.url
-    : `${server.url} ('${server.relative}' on another base URL)`;
+    ? shownValue(server.url)
+    : `${shownValue(server.url)} ('${shownValue(server.relative)}' on another base URL)`;
 }

@@ -1,6 +1,7 @@
 import type {
   CatalogDocument,
   CatalogTool,
+  EnvVar,
   JsonSchema,
   Safety,
   ScopedValue,
@@ -8,6 +9,7 @@ import type {
 } from "../../src/catalog.js";
 import { serverTemplatesOf, setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 import { argumentWireNames } from "../ir/wire-names.js";
 import { compareBinding } from "./binding.js";
 import type { Change } from "./change.js";
@@ -537,6 +539,19 @@ function defaultWidens(role: PolicyEnvRole, was: string | undefined, now: string
   }
 }
 
+/**
+ * A changed default as a reviewer reads it, never with a credential in it: a secret variable's values not at all, any
+ * other's as `shownValue` shows them; two that read the same once their credentials are withheld say so.
+ */
+function defaultChange(was: EnvVar, now: EnvVar): string {
+  const secret = was.secret || now.secret;
+  const shown = (v: string | undefined) =>
+    v === undefined ? "none" : secret ? "(a secret value, not shown)" : shownValue(v);
+  const [a, b] = [shown(was.default), shown(now.default)];
+  if (a !== b) return `${a} -> ${b}`;
+  return secret ? "the secret default changed (not shown)" : `${a} (a credential in it changed, not shown)`;
+}
+
 function compareEnv(
   before: CatalogDocument["env"],
   after: CatalogDocument["env"],
@@ -552,7 +567,7 @@ function compareEnv(
       out.push({
         subject: "catalog",
         kind: role === undefined ? "env default changed" : "policy switch default changed",
-        detail: `${e.name}: ${old.default ?? "none"} -> ${e.default ?? "none"}`,
+        detail: `${e.name}: ${defaultChange(old, e)}`,
         widens: role !== undefined && defaultWidens(role, old.default, e.default),
       });
     }

@@ -1,4 +1,5 @@
 import type { ServerTemplate } from "../../src/catalog.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 import { canonical } from "./narrows.js";
 
 /** One change of server templates, before its subject (the catalog, with the source, or a tool) is known. */
@@ -32,9 +33,11 @@ export function templateChanges(
   const plainBefore = new Set(beforeList.filter(isPlain).map((t) => t.template));
   const plainAfter = new Set(afterList.filter(isPlain).map((t) => t.template));
   for (const url of plainAfter)
-    if (!plainBefore.has(url)) out.push({ kind: "plain server added", detail: url, widens: true });
+    if (!plainBefore.has(url))
+      out.push({ kind: "plain server added", detail: shownValue(url), widens: true });
   for (const url of plainBefore)
-    if (!plainAfter.has(url)) out.push({ kind: "plain server removed", detail: url, widens: false });
+    if (!plainAfter.has(url))
+      out.push({ kind: "plain server removed", detail: shownValue(url), widens: false });
   const before = beforeList.filter((t) => !isPlain(t));
   const after = afterList.filter((t) => !isPlain(t));
   const now = new Map(after.map((t) => [t.template, t]));
@@ -45,13 +48,13 @@ export function templateChanges(
   for (let i = 0; i < paired; i++)
     out.push({
       kind: "server template changed",
-      detail: `${removed[i]!.template} -> ${added[i]!.template}`,
+      detail: `${shownValue(removed[i]!.template)} -> ${shownValue(added[i]!.template)}`,
       widens: true,
     });
   for (const t of removed.slice(paired))
-    out.push({ kind: "server template removed", detail: t.template, widens: true });
+    out.push({ kind: "server template removed", detail: shownValue(t.template), widens: true });
   for (const t of added.slice(paired))
-    out.push({ kind: "server template added", detail: t.template, widens: false });
+    out.push({ kind: "server template added", detail: shownValue(t.template), widens: false });
   for (const t of before) {
     const kept = now.get(t.template);
     if (kept === undefined) continue;
@@ -61,7 +64,7 @@ export function templateChanges(
       if (canonical(old?.enum ?? null) !== canonical(neu?.enum ?? null))
         out.push({
           kind: "server variable values changed",
-          detail: `{${name}} in ${t.template}: ${allowed(old)} -> ${allowed(neu)}`,
+          detail: `{${name}} in ${shownValue(t.template)}: ${allowed(old)} -> ${allowed(neu)}`,
           widens:
             neu?.enum === undefined ||
             (old?.enum !== undefined && neu.enum.some((v) => !old.enum!.includes(v))),

@@ -1,4 +1,5 @@
 import { firstSentence } from "../../src/publish/describe.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 import { terminalSafe } from "../../src/telemetry/terminal.js";
 import { formatLocation } from "../diagnostics.js";
 import type { SymbolTable } from "../ir/symbols.js";
@@ -117,7 +118,7 @@ function valueSourceText(v: ValueSource): string {
       `file from ${valueSourceText(v.file.path)}${v.file.pointers ? ` at ${v.file.pointers.map(code).join(" or ")}` : v.file.pointer ? ` at ${code(v.file.pointer)}` : ""}`,
     );
   if (v.byEnv) parts.push(`by ${code(v.byEnv.env)}`);
-  if (v.default !== undefined) parts.push(`default ${code(v.default)}`);
+  if (v.default !== undefined) parts.push(`default ${code(shownValue(v.default))}`);
   return parts.join(", else ") || "not set";
 }
 
@@ -366,7 +367,7 @@ function configurationSection(ir: CatalogIR): string[] {
     const type = e.type === "enum" && e.values ? `one of ${e.values.join(", ")}` : e.type;
     const flags = e.required ? "yes" : "no";
     out.push(
-      `| ${code(e.name)}${e.secret ? " (secret)" : ""} | ${cell(type)} | ${flags} | ${e.default !== undefined ? code(e.default) : ""} | ${cell(e.description)} |`,
+      `| ${code(e.name)}${e.secret ? " (secret)" : ""} | ${cell(type)} | ${flags} | ${e.default === undefined ? "" : e.secret ? "(set)" : code(shownValue(e.default))} | ${cell(e.description)} |`,
     );
   }
   out.push("");

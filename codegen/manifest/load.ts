@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
+import { shownValue } from "../../src/telemetry/redact.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { type LoadedDocument, loadDocument } from "../load/document.js";
@@ -34,8 +35,11 @@ function shown(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === "string") {
+    // A value in the wrong place may be a credential (a base URL with its user and password): `shownValue`.
+    const clean = shownValue(value);
+    return JSON.stringify(clean.length > 40 ? `${clean.slice(0, 40)}...` : clean);
+  }
   return String(value);
 }
 
@@ -133,7 +137,7 @@ function describeValue(e: ErrorObject, at: string): Described | undefined {
         message: `${at} is ${shown(e.data)}; it must be ${want}`,
         fix:
           e.params.type === "array" && typeof e.data === "string"
-            ? `write a list: [${e.data}] or one "- item" line per entry`
+            ? `write a list: [${shownValue(e.data)}] or one "- item" line per entry`
             : undefined,
       };
     }

@@ -19,6 +19,7 @@ import {
 import { describeError } from "../telemetry/log.js";
 import { enableMetrics } from "../telemetry/metrics.js";
 import { startTracing } from "../telemetry/otel.js";
+import { shownValue } from "../telemetry/redact.js";
 import { terminalSafe } from "../telemetry/terminal.js";
 import {
   type HttpOverrides,
@@ -127,7 +128,7 @@ function describeVar(v: EnvVar): string {
   if (v.required) facts.push("required");
   if (v.secret) facts.push("secret");
   if (v.default !== undefined)
-    facts.push(v.secret ? "has a default" : `default ${JSON.stringify(v.default)}`);
+    facts.push(v.secret ? "has a default" : `default ${JSON.stringify(shownValue(v.default))}`);
   return `  ${v.name}\n      ${v.description || "(no description)"}\n      [${facts.join("; ")}]`;
 }
 

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import type { EnvVar } from "../catalog.js";
-import { rememberSecret } from "../telemetry/redact.js";
+import { rememberSecret, shownValue } from "../telemetry/redact.js";
 
 /**
  * Every env variable a catalog declares is read once at start, typed and checked. A bad value stops the server
@@ -36,11 +36,8 @@ type Parsed = { ok: true; value: ConfigValue; text: string } | { ok: false; prob
 
 function shown(v: EnvVar, raw: string): string {
   if (v.secret) return "";
-  // Whatever sits before an '@' may be a user and password (scheme://user:pass@host, user:pass@host): never shown.
-  const clean = raw.replace(
-    /^([^@/]*\/\/)?[^@]*@/,
-    (_, scheme: string | undefined) => `${scheme ?? ""}[redacted]@`,
-  );
+  // Credentials in it (a URL's user and password, a token in its query) are never shown: `shownValue`.
+  const clean = shownValue(raw);
   const cut = clean.length > 60 ? `${clean.slice(0, 60)}…` : clean;
   return `, got ${JSON.stringify(cut)}`;
 }

@@ -445,26 +445,37 @@ function authorizationValue(match: string, scheme: string): string {
   return /^[a-z]{1,12}$/.test(value) ? match : `${scheme} [redacted]`;
 }
 
-const RULES: Array<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
-  // A PEM private key, whole: from its BEGIN line to its END line, or to the end of a text cut before it. Its
-  // lines were caught one by one below, but a short last line (or one of letters only) was left in clear.
-  [
-    /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g,
-    "[redacted]",
-  ],
-  // AWS access key ids (long-term AKIA, temporary ASIA, ...): 20 characters, too short for the opaque-string rule.
-  [/\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/g, "[redacted]"],
+type Rule = [RegExp, string | ((match: string, ...groups: string[]) => string)];
+
+// A PEM private key, whole: from its BEGIN line to its END line, or to the end of a text cut before it. Its lines
+// were caught one by one below, but a short last line (or one of letters only) was left in clear.
+const PEM_KEY: Rule = [
+  /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g,
+  "[redacted]",
+];
+// AWS access key ids (long-term AKIA, temporary ASIA, ...): 20 characters, too short for the opaque-string rule.
+const AWS_KEY_ID: Rule = [
+  /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/g,
+  "[redacted]",
+];
+// Authorization-style values; a lowercase word after one is prose ("digest mismatch", "token expired").
+const AUTHORIZATION: Rule = [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, authorizationValue];
+// key=value or key: value pairs whose key names a credential.
+const CREDENTIAL_PAIR: Rule = [
+  /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi,
+  credentialValue,
+];
+// JWTs.
+const JWT: Rule = [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted]"];
+
+const RULES: Rule[] = [
+  PEM_KEY,
+  AWS_KEY_ID,
   // URLs of any scheme, including ones with credentials in them.
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, "[url]"],
-  // Authorization-style values; a lowercase word after one is prose ("digest mismatch", "token expired").
-  [/\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}/gi, authorizationValue],
-  // key=value or key: value pairs whose key names a credential.
-  [
-    /\b((?:[a-z0-9]+[_-])?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth(?:orization)?|credentials?|session|cookie)(?:[_-][a-z0-9]+)?)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi,
-    credentialValue,
-  ],
-  // JWTs.
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted]"],
+  AUTHORIZATION,
+  CREDENTIAL_PAIR,
+  JWT,
   // E-mail addresses carry internal host names as often as not.
   [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, "[email]"],
   // IPv4 and bracketed IPv6, with optional port.
@@ -537,8 +548,7 @@ export function redact(text: string): string {
     const space = out.search(/\s\S*$/);
     out = `${space > 0 ? out.slice(0, space) : ""} …`;
   }
-  for (const [pattern, replacement] of RULES)
-    out = out.replace(pattern, replacement as (m: string, ...g: string[]) => string);
+  for (const [pattern, replacement] of RULES) out = applied(out, pattern, replacement);
   return out
     .replace(/[\u0000-\u001f\u007f]+/g, " ")
     .replace(/\s+/g, " ")
@@ -552,4 +562,49 @@ export function redactAndTruncate(text: string, max = 200): string {
   const cut = clean.slice(0, max);
   const space = cut.lastIndexOf(" ");
   return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}
+
+function applied(text: string, pattern: RegExp, replacement: Rule[1]): string {
+  return text.replace(pattern, replacement as (m: string, ...g: string[]) => string);
+}
+
+/**
+ * A query or fragment parameter whose name says it holds a credential (`api_key`, `access_token`, `sig`,
+ * `X-Amz-Signature`, `password`, `key`): its value is withheld whatever it looks like.
+ */
+const CREDENTIAL_PARAMETER = /pass|pwd|secret|token|key|auth|credential|session|cookie|sig/i;
+
+/** The name of a query parameter as a server reads it (percent-decoded where that is well-formed). */
+function parameterName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A value a catalog, manifest or spec holds (an env variable's default, a base URL, a server URL) or a person
+ * configured, as it is shown to a person: in `serve --help`, `diff`, `audit`, CATALOG.md, a packed README and a
+ * configuration error. Its credentials are withheld and the rest is kept, so a reader still sees which host it
+ * names: a URL's userinfo (`https://user:pass@host`, and `user:pass@host` without a scheme) up to its last `@`
+ * before the path (and with it whatever else precedes an `@`: an e-mail's local part), the value of a query or fragment parameter named like a credential (`?api_key=`,
+ * `#access_token=`), and what `redact` withholds in any text (a `key=value` pair naming a credential, an
+ * Authorization value, a JWT, an AWS key id, a PEM private key). Each becomes `[redacted]`. A secret variable's value
+ * is never shown at all: its callers say it has one.
+ */
+export function shownValue(value: string): string {
+  let out = value
+    // What precedes an `@` up to a space or a path, query or fragment delimiter, whatever the scheme or its slashes
+    // (`https:user:pass@host` and `https:\\user:pass@host` reach the same host as `https://`).
+    .replace(/[^\s\\/?#]*@/g, "[redacted]@")
+    .replace(/([?&;#])([^=&;#\s]+)=([^&;#\s]*)/g, (match, sep: string, name: string, v: string) =>
+      v !== "" && CREDENTIAL_PARAMETER.test(parameterName(name)) ? `${sep}${name}=[redacted]` : match,
+    );
+  // A value is no prose: what follows a scheme word or a key naming a credential is withheld whatever it looks like.
+  const scheme: Rule = [AUTHORIZATION[0], (_, word: string) => `${word} [redacted]`];
+  const pair: Rule = [CREDENTIAL_PAIR[0], (_, key: string, sep: string) => `${key}${sep}[redacted]`];
+  for (const [pattern, replacement] of [PEM_KEY, AWS_KEY_ID, scheme, pair, JWT])
+    out = applied(out, pattern, replacement);
+  return out;
 }
