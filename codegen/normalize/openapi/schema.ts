@@ -12,7 +12,7 @@ import type {
 import { metaOf, objectShape, resolveRefs, wideNumber } from "../../ir/views.js";
 import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
-import { planPattern } from "../patterns.js";
+import { planPattern, regexValid, unicodePattern } from "../patterns.js";
 import { ANNOTATIONS, dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
 import { type Member, readInheritance } from "./inheritance.js";
 import {
@@ -965,17 +965,19 @@ export class SchemaConverter {
     if (typeof s.contentMediaType === "string") node.contentMediaType = s.contentMediaType;
     if (s.format === "byte") node.contentEncoding = "base64";
     if (typeof s.pattern === "string") {
-      try {
-        new RegExp(s.pattern, "u");
-      } catch {
+      // A pattern written for another engine (`\-`, `\_` outside a class) is read as it matches without `u`.
+      const pattern = unicodePattern(s.pattern);
+      if (pattern === undefined) {
         this.diags.warn(
           "TW135",
-          `pattern ${JSON.stringify(s.pattern)} is not a valid ECMA-262 regex`,
+          regexValid(s.pattern)
+            ? `pattern ${JSON.stringify(s.pattern)} compiles only without ECMA-262's u flag, which JSON Schema validators use, and reads otherwise or not at all with it`
+            : `pattern ${JSON.stringify(s.pattern)} is not a valid ECMA-262 regex`,
           this.located(at),
         );
         return node;
       }
-      this.setPattern(node, s.pattern, at);
+      this.setPattern(node, pattern, at);
     }
     return node;
   }
