@@ -265,7 +265,8 @@ function emptySchemaList(data: unknown, e: ErrorObject): boolean {
 
 /**
  * Whether the error is about a form toolwright reads although the schema refuses it (a 3.1 type in a 3.0 spec, a
- * 2.0 object parameter outside the body, a path parameter not marked required); if so, its warning is in `out`.
+ * 2.0 object parameter outside the body, a path parameter not marked required, a parameter without schema or
+ * content); if so, its warning is in `out`.
  */
 function readAnyway(
   doc: LoadedDocument,
@@ -292,10 +293,41 @@ function readAnyway(
   // An empty `enum` (or 3.1's `type` list, empty) is the schema converter's to say where it is: it costs the
   // parameter or property it is written on (a required one, the operation), not the whole operation.
   if (emptySchemaList(doc.data, e)) return true;
+  const schemaless = version === "2.0" ? undefined : schemalessParameter(doc.data, e);
+  if (schemaless !== undefined) {
+    if (!noted.has(schemaless)) {
+      noted.add(schemaless);
+      out.push({
+        code: "TW133",
+        severity: "warning",
+        message: `${schemaless}: a parameter with neither schema nor content (OpenAPI requires one); read as a string`,
+        source: doc.ref(`#${schemaless}`),
+      });
+    }
+    return true;
+  }
   const pathParam = optionalPathParameter(doc.data, e);
   if (pathParam !== undefined) notePathParameter(doc, pathParam, noted, out);
   return pathParam !== undefined;
 }
+
+/**
+ * The parameter (3.x) an error says lacks `schema` or `content` when it has neither: springdoc writes one for a
+ * global header declared without a type (`{name: X-Tenant, in: header}`). Every value in a path, query, header or
+ * cookie is text, so it is read as a string (operations.ts), not its operation left out.
+ */
+function schemalessParameter(data: unknown, e: ErrorObject): string | undefined {
+  if (e.keyword !== "required") return undefined;
+  // A component parameter is `oneOf: [Reference, Parameter]` in 3.0's schema: its first error is the missing `$ref`.
+  if (!["schema", "content", "$ref"].includes(String(e.params.missingProperty))) return undefined;
+  if (!/\/parameters\/[^/]+$/.test(e.instancePath)) return undefined;
+  const param = valueAt(data, e.instancePath) as Record<string, unknown> | undefined;
+  if (param === null || typeof param !== "object" || Array.isArray(param)) return undefined;
+  if (typeof param.name !== "string" || !PARAMETER_PLACES.has(param.in as string)) return undefined;
+  return param.schema === undefined && param.content === undefined ? e.instancePath : undefined;
+}
+
+const PARAMETER_PLACES = new Set(["query", "header", "path", "cookie"]);
 
 /** A structural problem confined to one part of the spec: it costs the operations that use that part. */
 export interface ConfinedProblem {

@@ -112,6 +112,14 @@ function defaultStyle(loc: ParamLocation): ParamStyle {
   return loc === "query" || loc === "cookie" ? "form" : "simple";
 }
 
+/**
+ * A parameter's own schema. Neither schema nor content (springdoc's global headers) is a string, as every path,
+ * query, header and cookie value is on the wire; the structure check said so (TW133).
+ */
+function ownSchema(p: Json): unknown {
+  return p.schema === undefined && p.content === undefined ? { type: "string" } : p.schema;
+}
+
 /** The preferred JSON media type of a content map, else the first one. */
 export function pickMediaType(types: string[]): string | undefined {
   const json = types.find((t) => /^application\/json\b/i.test(t));
@@ -158,7 +166,7 @@ class OperationReader {
       );
       return undefined;
     }
-    let schemaRaw: unknown = p.schema;
+    let schemaRaw: unknown = ownSchema(p);
     let schemaAt = form ? child(d.at, "content", form.mediaType, "schema") : child(d.at, "schema");
     let contentType: string | undefined;
     if (schemaRaw === undefined && p.content && typeof p.content === "object") {
