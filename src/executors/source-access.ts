@@ -1,6 +1,6 @@
 import { type Source, serverTemplatesOf, type ToolOutcome } from "../catalog.js";
 import { failure } from "../chain.js";
-import type { Config } from "../config/config.js";
+import { type Config, ConfigError } from "../config/config.js";
 import { outsideEnum } from "../config/server-template.js";
 import { describeSource, ValueError, valueNow } from "../config/values.js";
 import { type Authenticator, createAuthenticator } from "./upstream-auth.js";
@@ -61,18 +61,8 @@ export function createSourceAccess(options: SourceAccessOptions) {
       }
       // The spec lists the only values a server variable takes: a base URL of that server with another names a
       // server the spec says does not exist (another region's, another tenant's host). The value is not repeated.
-      const outside = outsideEnum(serverTemplatesOf(source), value);
-      if (outside !== undefined) {
-        const { template, name: variable } = outside;
-        const allowed =
-          outside.allowed.length > 20
-            ? [...outside.allowed.slice(0, 20), `and ${outside.allowed.length - 20} more`]
-            : outside.allowed;
-        return failure(
-          `the ${name} for '${source.id}' (${describeSource(source.baseUrl)}) is of the spec's server ${template} with a value {${variable}} does not take: the spec allows only ${allowed.join(", ")}; set it to that server with one of them, or add the value to the variable's enum (sources.${source.id}.patch)`,
-          "configuration",
-        );
-      }
+      const outside = outsideEnumProblem(source, value, name);
+      if (outside !== undefined) return failure(outside, "configuration");
       auth = createAuthenticator(source, options.config, {
         fetch: options.fetch,
         baseUrl: value,
@@ -94,4 +84,46 @@ export function createSourceAccess(options: SourceAccessOptions) {
 
 export function isAccess(x: SourceAccess | ToolOutcome): x is SourceAccess {
   return "auth" in x && "raw" in x;
+}
+
+/**
+ * Why a base URL is of a server of its source's spec with a value a variable's `enum` does not list (naming the
+ * server, the variable and the values it takes, never the value read), or undefined.
+ */
+function outsideEnumProblem(source: Source, value: string, name: string): string | undefined {
+  const outside = outsideEnum(serverTemplatesOf(source), value);
+  if (outside === undefined) return undefined;
+  const { template, name: variable } = outside;
+  const allowed =
+    outside.allowed.length > 20
+      ? [...outside.allowed.slice(0, 20), `and ${outside.allowed.length - 20} more`]
+      : outside.allowed;
+  return `the ${name} for '${source.id}' (${describeSource(source.baseUrl)}) is of the spec's server ${template} with a value {${variable}} does not take: the spec allows only ${allowed.join(", ")}; set it to that server with one of them, or add the value to the variable's enum (sources.${source.id}.patch)`;
+}
+
+/**
+ * The base URLs that cannot change while the server runs (an env variable's, read once at start, a value it
+ * chooses, a default), held to their spec's server variables' enums at start: a ConfigError listing each source
+ * whose base URL is of a server with a value its enum does not list, so the server does not start to fail every
+ * call. A base URL read from a file (re-read on every call) is checked when a call first meets it, as every base
+ * URL still is.
+ */
+export function checkBaseUrlsAtStart(sources: readonly Source[], config: Config): void {
+  const problems: string[] = [];
+  for (const source of sources) {
+    if (serverTemplatesOf(source).length === 0) continue;
+    const { baseUrl } = source;
+    const fromEnv = baseUrl.env !== undefined && config.isSet(baseUrl.env);
+    if (!fromEnv && baseUrl.file !== undefined) continue;
+    let value: string | undefined;
+    try {
+      value = valueNow(baseUrl, config);
+    } catch {
+      continue; // said by the call that reads it
+    }
+    if (value === undefined) continue;
+    const problem = outsideEnumProblem(source, value, "base URL");
+    if (problem !== undefined) problems.push(problem);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -15,6 +15,7 @@ import { createCustomExecutor } from "../executors/custom.js";
 import { createGraphqlExecutor } from "../executors/graphql.js";
 import { createHttpExecutor } from "../executors/http.js";
 import { requestLine } from "../executors/request.js";
+import { checkBaseUrlsAtStart } from "../executors/source-access.js";
 import { createLimits } from "../limits/index.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
@@ -102,6 +103,8 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
   const tools = toolTable(catalog.doc.tools);
   const execute = createTerminal(catalog, config, options, tools, (init) => runtime.call(init));
 
+  // A base URL fixed at start outside its server variables' enums is a ConfigError: the server does not start.
+  checkBaseUrlsAtStart(catalog.doc.sources, config);
   // Reads and checks the policy env: a bad value is a ConfigError, and the server does not start.
   const state = options.state ?? createMemoryStore();
   const policy = createPolicies(catalog.doc, config, {
