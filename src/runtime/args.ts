@@ -6,7 +6,7 @@ import type { ArgumentDecoder } from "../publish/profiles.js";
 import { describeArgumentIssues, formatIssues, type IssueLike, issuePath } from "./issues.js";
 import { keepProtoMembers, missingProtoMembers } from "./proto-members.js";
 import type { SchemaCache } from "./schemas.js";
-import { illFormedText } from "./well-formed.js";
+import { hasLoneSurrogate, illFormedText } from "./well-formed.js";
 
 /** The decoder of a tool's published input schema, when its profile encodes some values (e.g. as JSON text). */
 export type ArgumentDecoders = (tool: CatalogTool) => ArgumentDecoder | undefined;
@@ -26,12 +26,21 @@ export function parseArgs(
       if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         return failure("invalid arguments: expected an object of named arguments", "invalid_arguments");
       }
-      const rounded = roundedInteger(raw);
+      const text = { illFormed: false };
+      const rounded = roundedInteger(raw, text);
       if (rounded !== undefined) return failure(rounded, "invalid_arguments");
-      const result = checkArguments(schemas.input(ctx.tool.name), raw, decoders(ctx.tool));
+      const decoder = decoders(ctx.tool);
+      const result = checkArguments(schemas.input(ctx.tool.name), raw, decoder);
       if (!result.ok) return failure(inexactAt(raw, result.issues) ?? result.message, "invalid_arguments");
-      const illFormed = illFormedText(result.data);
-      if (illFormed !== undefined) return failure(illFormed, "invalid_arguments");
+      // The validated arguments hold no string or key the raw ones do not (a generated schema transforms none;
+      // dropped nulls and host arguments only take away), so raw text the walk above found well-formed is
+      // well-formed there too. Walked again, to name the first ill-formed text where the validated arguments have
+      // it: when the raw ones hold one, and whenever decoding (a profile's JSON text) or a hand-written handler's
+      // schema may have made new text.
+      if (text.illFormed || decoder !== undefined || ctx.tool.binding.kind === "custom") {
+        const illFormed = illFormedText(result.data);
+        if (illFormed !== undefined) return failure(illFormed, "invalid_arguments");
+      }
       // Without a prototype, so an absent `constructor` argument reads as absent to executors and policies too.
       ctx.args = Object.assign(Object.create(null), result.data ?? {}) as Record<string, unknown>;
       return next();
@@ -45,8 +54,8 @@ export function parseArgs(
  * wrote, and nothing can tell). Such arguments are refused, never sent rounded; a 64-bit integer argument takes
  * the digits as a string instead. Arguments nest at most `MAX_ARGUMENT_DEPTH` levels (checked before this step).
  */
-export function roundedInteger(args: object): string | undefined {
-  const found = roundedIn(args);
+export function roundedInteger(args: object, text?: { illFormed: boolean }): string | undefined {
+  const found = roundedIn(args, text);
   if (found === undefined) return undefined;
   let path = "";
   for (let i = found.steps.length - 1; i >= 0; i--) {
@@ -59,19 +68,28 @@ export function roundedInteger(args: object): string | undefined {
 /**
  * The first integer beyond ±2^53 in depth-first order, the last key of each object or array first, and the
  * holders and keys that lead to it (innermost first). Paths are only built for one that is found: the usual call
- * (no such integer) walks its arguments without making a string.
+ * (no such integer) walks its arguments without making a string. With `text`, the same walk marks it when a string
+ * or an object's key it passes holds a lone surrogate (`hasLoneSurrogate`), so that `illFormedText` need not walk
+ * the validated arguments again for the usual call (it names where; this only tells whether).
  */
-function roundedIn(value: object): { value: number; steps: Array<[object, string]> } | undefined {
+function roundedIn(
+  value: object,
+  text: { illFormed: boolean } | undefined,
+): { value: number; steps: Array<[object, string]> } | undefined {
   if (isExactNumber(value)) return undefined;
   const keys = Object.keys(value);
+  const keyed = text !== undefined && !Array.isArray(value);
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i] as string;
+    if (keyed && !text.illFormed && hasLoneSurrogate(key)) text.illFormed = true;
     const item = (value as Record<string, unknown>)[key];
     if (typeof item === "number") {
       if (Number.isInteger(item) && !Number.isSafeInteger(item))
         return { value: item, steps: [[value, key]] };
+    } else if (typeof item === "string") {
+      if (text !== undefined && !text.illFormed && hasLoneSurrogate(item)) text.illFormed = true;
     } else if (item !== null && typeof item === "object") {
-      const found = roundedIn(item);
+      const found = roundedIn(item, text);
       if (found !== undefined) {
         found.steps.push([value, key]);
         return found;

@@ -48,6 +48,9 @@ export function illFormedText(data: unknown): string | undefined {
 /** A surrogate without its pair: with the `u` flag a pair is one code point, which this range does not hold. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
+/** Whether text holds a surrogate without its pair (is not well-formed UTF-16). */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+
 function refusal(where: string, text: string): string {
   const at = text.search(LONE_SURROGATE);
   const unit = text.charCodeAt(at).toString(16).toUpperCase();
