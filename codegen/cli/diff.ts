@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { parseArgs } from "node:util";
 import { CATALOG_FORMAT, type CatalogDocument, OLDEST_CATALOG_FORMAT } from "../../src/catalog.js";
@@ -23,8 +23,8 @@ write and read tools (a line about a tool that writes ends in [write] or [destru
 follows, with repeated edits folded: the same reworded description, narrowed or removed argument or result
 schema change on many tools is one line with the count and the first tools' names (--all lists each).
 
-<old> and <new> are each a generated catalog folder or name (as \`serve\` finds them), a catalog.json file, or a
-git revision and path, read with \`git show\` without checking anything out:
+<old> and <new> are each a generated catalog folder (a bare name in the current directory too, then
+./generated/<name>, then a catalog bundled with toolwright), a catalog.json file, or a git revision and path, read with \`git show\` without checking anything out:
 
   toolwright diff v1.2:generated/scaivault generated/scaivault
   toolwright diff HEAD~1:generated/scaly/catalog.json scaly --fail-on-widening
@@ -79,12 +79,23 @@ async function readCatalog(ref: string): Promise<CatalogDocument | string> {
       return `${ref} is not a catalog.json (${(e as Error).message})`;
     }
   }
-  let dir: string;
-  try {
-    dir = findCatalogDir(ref);
-  } catch (e) {
-    if (!(e instanceof CatalogLoadError)) throw e;
-    return `no catalog at ${ref} (a generated folder, a catalog name, a catalog.json, or REV:path)`;
+  // A folder holding a catalog.json, as given (`diff old new` with both in the current directory, a bare name
+  // included), then ./generated/<name>, then a catalog bundled with toolwright (`findCatalogDir`).
+  let dir = [ref, join("generated", ref)].find((d) => existsSync(join(d, "catalog.json")));
+  if (
+    dir === undefined &&
+    existsSync(ref) &&
+    statSync(ref).isDirectory() &&
+    !existsSync(join("generated", ref))
+  )
+    return `${ref} has no catalog.json: is it a generated catalog folder? (toolwright generate writes one)`;
+  if (dir === undefined) {
+    try {
+      dir = findCatalogDir(ref);
+    } catch (e) {
+      if (!(e instanceof CatalogLoadError)) throw e;
+      return `no catalog at ${ref}: ${e.message} (diff takes a generated folder, a catalog name, a catalog.json, or REV:path)`;
+    }
   }
   try {
     return comparable(JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")), join(dir, "catalog.json"));

@@ -6,8 +6,9 @@ import type {
   Safety,
   ScopedValue,
   Source,
+  ValueSource,
 } from "../../src/catalog.js";
-import { serverTemplatesOf, setOwn } from "../../src/catalog.js";
+import { authValues, serverTemplatesOf, setOwn } from "../../src/catalog.js";
 import { namesIn } from "../../src/publish/project.js";
 import { shownValue } from "../../src/telemetry/redact.js";
 import { argumentWireNames } from "../ir/wire-names.js";
@@ -597,13 +598,21 @@ function compareSources(
         widens: false,
       });
     if (!old) out.push({ subject: "catalog", kind: "source added", detail: s.id, widens: true });
-    else if (stable(old.baseUrl) !== stable(s.baseUrl) || stable(old.auth) !== stable(s.auth)) {
-      out.push({
-        subject: "catalog",
-        kind: "source endpoint or credentials changed",
-        detail: `${s.id}${scopeChanges(old.auth, s.auth)}`,
-        widens: true,
-      });
+    else {
+      if (stable(old.baseUrl) !== stable(s.baseUrl) || (old.path ?? "") !== (s.path ?? ""))
+        out.push({
+          subject: "catalog",
+          kind: "source endpoint changed",
+          detail: `${s.id}: ${endpointText(old)} -> ${endpointText(s)}`,
+          widens: true,
+        });
+      if (stable(old.auth) !== stable(s.auth))
+        out.push({
+          subject: "catalog",
+          kind: "source credentials changed",
+          detail: `${s.id}: ${[...credentialChanges(old.auth, s.auth), ...scopeChanges(old.auth, s.auth)].join("; ")}`,
+          widens: true,
+        });
     }
     if (old)
       for (const c of templateChanges(serverTemplatesOf(old), serverTemplatesOf(s)))
@@ -611,19 +620,67 @@ function compareSources(
   }
 }
 
-/** The OAuth2 scopes a scheme's tokens are requested with, where they changed: `; oauth scopes: a -> a b`. */
-function scopeChanges(before: Source["auth"], after: Source["auth"]): string {
-  const requested = (auth: Source["auth"][number] | undefined) => {
-    if (auth?.kind !== "oauth2ClientCredentials" && auth?.kind !== "oauth2") return "";
-    return (auth.scopes.length > 0 ? auth.scopes : (auth.operationScopes ?? [])).join(" ");
-  };
+/** Where a value is read from, never the value: `env NOTES_URL`, `a default`, `the file named by env F`. */
+function sourceText(v: ValueSource): string {
+  const parts: string[] = [];
+  if (v.env !== undefined) parts.push(`env ${v.env}`);
+  if (v.file !== undefined) parts.push(`the file named by ${sourceText(v.file.path)}`);
+  if (v.byEnv !== undefined) parts.push(`a value chosen by ${v.byEnv.env}`);
+  if (v.default !== undefined) parts.push(`default ${shownValue(v.default)}`);
+  return parts.join(", else ") || "nothing";
+}
+
+/** A source's endpoint as diff shows it: where its base URL is read from, and the GraphQL path after it. */
+function endpointText(s: Source): string {
+  return `${sourceText(s.baseUrl)}${s.path ? ` then ${s.path}` : ""}`;
+}
+
+/**
+ * Which credentials changed, by scheme and kind, never a value: `bearer added (bearer)`, `key removed (apiKey in
+ * header X-Key)`, `key: apiKey in header X-Key -> apiKey in query key`, `key: read from env A -> env B`.
+ */
+function credentialChanges(before: Source["auth"], after: Source["auth"]): string[] {
+  const kind = (a: Source["auth"][number]) =>
+    a.kind === "apiKey"
+      ? `apiKey in ${a.in} ${a.name}`
+      : a.kind === "oauth2ClientCredentials"
+        ? `OAuth2 client credentials at ${shownValue(a.tokenUrl)}`
+        : a.kind;
+  const reads = (a: Source["auth"][number]) =>
+    authValues(a)
+      .map(sourceText)
+      .map((t) => t.replace(/default .*/, "a default"))
+      .join("; ");
+  const was = new Map(before.map((a) => [a.scheme, a]));
+  const now = new Map(after.map((a) => [a.scheme, a]));
+  const notes: string[] = [];
+  for (const [scheme, a] of now) {
+    const b = was.get(scheme);
+    if (b === undefined) notes.push(`${scheme} added (${kind(a)})`);
+    else if (stable(a) === stable(b)) continue;
+    else if (kind(a) !== kind(b)) notes.push(`${scheme}: ${kind(b)} -> ${kind(a)}`);
+    else if (reads(a) !== reads(b)) notes.push(`${scheme}: read from ${reads(b)} -> ${reads(a)}`);
+    else if (requestedScopes(a) === requestedScopes(b)) notes.push(`${scheme}: ${kind(a)} settings`);
+  }
+  for (const [scheme, b] of was) if (!now.has(scheme)) notes.push(`${scheme} removed (${kind(b)})`);
+  return notes;
+}
+
+/** The OAuth2 scopes a scheme's tokens are requested with (none for another kind). */
+function requestedScopes(auth: Source["auth"][number] | undefined): string {
+  if (auth?.kind !== "oauth2ClientCredentials" && auth?.kind !== "oauth2") return "";
+  return (auth.scopes.length > 0 ? auth.scopes : (auth.operationScopes ?? [])).join(" ");
+}
+
+/** The OAuth2 scopes a scheme's tokens are requested with, where they changed: `oauth scopes: a -> a b`. */
+function scopeChanges(before: Source["auth"], after: Source["auth"]): string[] {
   const notes: string[] = [];
   for (const scheme of after) {
-    const was = requested(before.find((b) => b.scheme === scheme.scheme));
-    const now = requested(scheme);
-    if (was !== now) notes.push(`; ${scheme.scheme} scopes: ${was || "(none)"} -> ${now || "(none)"}`);
+    const was = requestedScopes(before.find((b) => b.scheme === scheme.scheme));
+    const now = requestedScopes(scheme);
+    if (was !== now) notes.push(`${scheme.scheme} scopes: ${was || "(none)"} -> ${now || "(none)"}`);
   }
-  return notes.join("");
+  return notes;
 }
 
 export function compareCatalogs(before: CatalogDocument, after: CatalogDocument): Change[] {

@@ -180,7 +180,7 @@ describe("OAuth2 scopes with a manifest", () => {
     expect(derivedDoc.sources[0].auth[0]).toMatchObject({ scopes: [], operationScopes: ["read:account"] });
     // diff names what the grant asks for now.
     expect(compareCatalogs(explicitDoc, derivedDoc).map((c) => `${c.kind}: ${c.detail}`)).toEqual([
-      "source endpoint or credentials changed: api; oauth scopes: custom -> read:account",
+      "source credentials changed: api: oauth scopes: custom -> read:account",
     ]);
   });
 });
