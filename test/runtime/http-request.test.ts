@@ -788,3 +788,22 @@ describe("the request URL's length", () => {
     expect(message).not.toContain("k-secret-value");
   });
 });
+
+describe("negative zero", () => {
+  // JSON's -0 (JSON.parse keeps the sign) is the number zero: sent as 0 in every location, as JSON.stringify and
+  // String write it. An integer has no -0, and an upstream reading "-0" as text (an id, a key) would miss.
+  it("goes as 0 in the path, the query, a header and a JSON body", () => {
+    const req = build({ path: -0, q: -0, trace: -0 });
+    expect(new URL(req.url).pathname).toBe("/v2/secrets/0");
+    expect(new URL(req.url).search).toBe("?q=0");
+    expect(header(req.headers, "x-trace")).toEqual(["0"]);
+    const b = binding({
+      method: "POST",
+      path: "/upload",
+      params: [],
+      body: { mediaType: "application/json", encoding: "json", required: true, mode: "whole", arg: "n" },
+      success: { status: "200" },
+    });
+    expect(build({ n: { at: -0, list: [-0] } }, b).body).toBe('{"at":0,"list":[0]}');
+  });
+});
