@@ -1,6 +1,6 @@
 import type { CatalogTool } from "../catalog.js";
 import { type PublishedAnnotations, publishedAnnotations } from "../publish/annotations.js";
-import { firstSentence } from "../publish/describe.js";
+import { summaryText } from "../publish/describe.js";
 import { DIALECT, type PublishedTool, type Publisher } from "../publish/publisher.js";
 
 /**
@@ -210,7 +210,7 @@ export function createDiscovery(
           title: e.tool.title,
           safety: e.tool.safety,
           binding: e.tool.summary,
-          summary: firstSentence(e.tool.description, 200),
+          summary: summaryText(e.tool.description, 200),
           // Said whole, as tools/list says them after the description: a model may call_tool a match directly.
           ...(e.tool.argumentRules?.length ? { argumentRules: [...e.tool.argumentRules] } : {}),
         })),

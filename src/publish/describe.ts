@@ -106,6 +106,17 @@ export function firstSentence(text: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 3)}…` : s;
 }
 
+/**
+ * A description's summary (find_tools' `summary`): the first sentence of its concise text (`conciseText`: the first
+ * plain paragraph, pointers to documentation left out, markdown and HTML reduced to their text), cut at a word near
+ * `max` with an ellipsis. It was the raw text's first sentence: links, tags and emphasis markers as written.
+ */
+export function summaryText(text: string, max: number): string {
+  const plain = plainText(withoutPointers(firstParagraph(text)));
+  const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(plain);
+  return capped(end ? plain.slice(0, end.index + 1) : plain, max);
+}
+
 /** Text longer than `max` cut at a word boundary near it, with an ellipsis. */
 function capped(plain: string, max: number): string {
   if (plain.length <= max) return plain;
