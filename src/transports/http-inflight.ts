@@ -120,7 +120,9 @@ export function parseJsonRpc(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   try {
     // A tools/call's arguments keep the numbers a double does not hold (refused then, never sent rounded).
-    return parseClientJson(body.toString("utf8"));
+    const text = body.toString("utf8");
+    // A byte order mark is allowed before the JSON text (RFC 8259 8.1 lets a parser ignore it), as the SDK reads it.
+    return parseClientJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     return undefined;
   }
