@@ -349,10 +349,10 @@ function bodyEntries(
   if (flat && flat.shape.properties.length > 0) {
     flattenedKeywords(op, flat, symbols, diags, at);
     flattenedNotes(flat, notes);
-    const members = flat.shape.properties.map((p) => p.name);
+    const kept = flat.shape.properties.filter((p) => !formCredential(op, p, encoding, args, notes, diags));
+    const members = kept.map((p) => p.name);
     rules.push(...memberRules(flat.object, members, flat.presence, symbols));
-    for (const prop of flat.shape.properties)
-      entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
+    for (const prop of kept) entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
   }
   const unsendable =
@@ -555,6 +555,35 @@ function unnamedWhole(
   if (n.kind === "number" || n.kind === "integer" || n.kind === "boolean" || n.kind === "null")
     return n.kind === "integer" ? "an integer" : `a ${n.kind}`;
   return undefined;
+}
+
+/**
+ * Whether a form or multipart field is a credential by its name, as a query parameter would be (credential-params.ts:
+ * Slack's `token`, "Authentication token", in 15 of its form bodies; `client_secret`): never a model argument, which
+ * would let the model choose the identity a call runs as. Said (TW144); a manifest's `args: { <name>: { expose:
+ * true } }` makes it one.
+ */
+function formCredential(
+  op: OperationNode,
+  prop: PropertyNode,
+  encoding: BodyEncoding,
+  args: Record<string, ArgSpec>,
+  notes: string[],
+  diags: Diagnostics,
+): boolean {
+  if (encoding !== "form" && encoding !== "multipart") return false;
+  if ((ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name))?.expose === true) return false;
+  const described = prop.schema as { description?: unknown };
+  const description = typeof described.description === "string" ? described.description : undefined;
+  const reason = credentialReason({ name: prop.name, in: "query", description, schema: prop.schema });
+  if (reason === undefined || !reason.startsWith("a credential")) return false;
+  notes.push(`form field "${prop.name}" is not an argument (${reason})`);
+  diags.info(
+    "TW144",
+    `${op.key}: form field "${prop.name}" is not an argument: ${reason}; a manifest's args: { ${prop.name}: { expose: true } } makes it one`,
+    op.source,
+  );
+  return true;
 }
 
 /** The argument entry of one property of an object body, with its per-field encoding (file, style...). */
