@@ -265,6 +265,32 @@ export function typeMiswritten(s: Json, values: unknown[]): string | undefined {
 }
 
 /**
+ * A scalar `v` not of the schema's scalar `type`, read as the value of that type its JSON text names, when it names
+ * exactly one: `5` or `true` under `type: string` is the string `"5"`, `"true"` (what YAML's stringsAsWritten reads
+ * from an unquoted 5 or true, and what a JSON spec converted from YAML wrote); `"5"` under `integer` is 5, `"1.5"`
+ * under `number` 1.5, `"true"` under `boolean` true. Only canonical text reads (`"05"`, `"1.50"`, `"yes"` do not):
+ * the value read is the one the text names, nothing lost. Undefined when there is no such reading, or when the
+ * schema names no scalar type.
+ */
+export function readAsType(s: Json, v: unknown): { value: JsonPrimitive } | undefined {
+  const types = typeKinds(s);
+  if (types === undefined || v === null || typeof v === "object") return undefined;
+  if (types.has(jsonKind(v))) return undefined;
+  if (types.has("string") && (typeof v === "number" || typeof v === "boolean")) {
+    return Number.isFinite(v) || typeof v === "boolean" ? { value: String(v) } : undefined;
+  }
+  if (typeof v !== "string") return undefined;
+  if (types.has("boolean") && (v === "true" || v === "false")) return { value: v === "true" };
+  if (!types.has("integer") && !types.has("fraction")) return undefined;
+  if (!/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v)) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || String(n) !== v) return undefined;
+  if (Number.isInteger(n) ? !types.has("integer") && !types.has("fraction") : !types.has("fraction"))
+    return undefined;
+  return Number.isSafeInteger(n) || !Number.isInteger(n) ? { value: n } : undefined;
+}
+
+/**
  * Whether `v` is a value of the schema's `type` (null counts: OpenAPI 3.0 lists it among an enum's values beside or
  * without `nullable`, read as "or null"), and the type as said; undefined when the schema names no type.
  */

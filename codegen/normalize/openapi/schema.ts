@@ -21,6 +21,7 @@ import {
   enumOutsideType,
   kindsApart,
   notCoversType,
+  readAsType,
   requiredForbidden,
   requiredNever,
   shownKinds,
@@ -870,44 +871,79 @@ export class SchemaConverter {
    * cannot be sent, and an answer holding it does not match.
    */
   /**
-   * An enum's values of the schema's type, as JSON Schema reads `type` beside `enum` (both apply): a value of another
-   * type (`type: string, enum: [1, "x", true]` in JSON, `type: integer, enum: [1, "2"]`) is one no value is, left
-   * out with a located warning. It was published with the type dropped, so a model sent 1 or true, which the API's
-   * schema refuses. An enum none of whose values is of the type is no value too (`type: string, enum: [5]`, as
-   * `const: 5` is: YAML's unquoted 5 is a number), said so, unless the type is a container's and the values scalars
-   * (Okta's `type: object` over strings: `typeMiswritten`), read as its values.
+   * An enum's values of the schema's type, as JSON Schema reads `type` beside `enum` (both apply), with one reading
+   * first: a scalar value whose JSON text names a value of the type (`type: string, enum: [1, true]` in JSON, as YAML's
+   * unquoted 1 and true are read; `type: integer, enum: ["2"]`) is that value (`readAsType`), said with a located
+   * warning. A value of another type with no such reading (`type: boolean, enum: ["yes"]`) is one no value is, left
+   * out with a located warning; when every value is left out, no value is accepted (`not: {}`), as for a `const`. It
+   * was published with the type dropped, so a model sent 1 or true, which the API's schema refuses. A container type
+   * over scalar values (Okta's `type: object` over strings: `typeMiswritten`) is read as its values.
    */
   private enumOfType(s: Json, at: At): unknown[] {
     const values = s.enum as unknown[];
     const fits = values.map((v) => typeFits(s, v));
-    const apart = values.filter((_, i) => fits[i]?.fits === false);
-    if (apart.length === 0 || typeMiswritten(s, values) !== undefined) return values;
-    if (apart.length === values.length) {
+    if (!fits.some((f) => f?.fits === false) || typeMiswritten(s, values) !== undefined) return values;
+    const type = fits[0]?.type;
+    const reads: [unknown, unknown][] = [];
+    const apart: unknown[] = [];
+    const kept: unknown[] = [];
+    for (const [i, v] of values.entries()) {
+      const read: { value: unknown } | undefined = fits[i]?.fits === false ? readAsType(s, v) : { value: v };
+      if (read === undefined) apart.push(v);
+      else {
+        if (read.value !== v) reads.push([v, read.value]);
+        kept.push(read.value);
+      }
+    }
+    const where = this.located(child(at, "enum"));
+    if (reads.length > 0) {
+      const plural = reads.length !== 1;
       this.diags.warn(
         "TW134",
-        `enum value${apart.length === 1 ? "" : "s"} ${apart.map(shown).join(", ")} ${apart.length === 1 ? "is" : "are"} not of the schema's type (${fits[0]?.type}): no value is both, so none is accepted here (published as \`not: {}\`)`,
-        this.located(child(at, "enum")),
+        `enum value${plural ? "s" : ""} ${reads.map(([v]) => shown(v)).join(", ")} ${plural ? "are" : "is"} not of the schema's type (${type}): read as ${reads.map(([, r]) => shown(r)).join(", ")}, the ${type} ${plural ? "they name" : "it names"}`,
+        where,
+        'Write each value as the schema\'s type (quote a string: `"1"`) in the spec or a patch (sources.<id>.patch).',
+      );
+    }
+    if (apart.length === 0) return [...new Map(kept.map((v) => [JSON.stringify(v), v])).values()];
+    const plural = apart.length !== 1;
+    if (kept.length === 0) {
+      this.diags.warn(
+        "TW134",
+        `enum value${plural ? "s" : ""} ${apart.map(shown).join(", ")} ${plural ? "are" : "is"} not of the schema's type (${type}): no value is both, so none is accepted here (published as \`not: {}\`)`,
+        where,
         'Write each value as the schema\'s type (quote a string: `"5"`), or fix the type, in the spec or a patch (sources.<id>.patch).',
       );
       return [];
     }
     this.diags.warn(
       "TW134",
-      `enum value${apart.length === 1 ? "" : "s"} ${apart.map(shown).join(", ")} ${apart.length === 1 ? "is" : "are"} not of the schema's type (${fits[0]?.type}): no value is both, so ${apart.length === 1 ? "it is" : "they are"} left out`,
-      this.located(child(at, "enum")),
+      `enum value${plural ? "s" : ""} ${apart.map(shown).join(", ")} ${plural ? "are" : "is"} not of the schema's type (${type}): no value is both, so ${plural ? "they are" : "it is"} left out`,
+      where,
       'Write each value as the schema\'s type (quote a string: `"1"`), or widen the type (`type: [string, integer]`), in the spec or a patch (sources.<id>.patch).',
     );
-    return values.filter((_, i) => fits[i]?.fits !== false);
+    return [...new Map(kept.map((v) => [JSON.stringify(v), v])).values()];
   }
 
   /**
-   * A `const` of the schema's type, or the schema no value satisfies, as JSON Schema reads `type` beside `const`
-   * (`type: string, const: 5`: no string is 5): said with a located warning, published as `not: {}`. It was published
-   * as the const alone, the type dropped, in silence.
+   * A `const` of the schema's type, or the value of the type its JSON text names (`type: string, const: 5` is the
+   * string "5", `readAsType`, said with a located warning), or else the schema no value satisfies, as JSON Schema reads
+   * `type` beside `const` (`type: boolean, const: "yes"`): said with a located warning, published as `not: {}`. It was
+   * published as the const alone, the type dropped, in silence.
    */
   private constOfType(s: Json, at: At): SchemaNode {
     const fit = typeFits(s, s.const);
     if (fit === undefined || fit.fits || typeMiswritten(s, [s.const]) !== undefined) return exactly(s.const);
+    const read = readAsType(s, s.const);
+    if (read !== undefined) {
+      this.diags.warn(
+        "TW134",
+        `const ${shown(s.const)} is not of the schema's type (${fit.type}): read as ${shown(read.value)}, the ${fit.type} it names`,
+        this.located(child(at, "const")),
+        'Write the const as the schema\'s type (quote a string: `const: "5"`) in the spec or a patch (sources.<id>.patch).',
+      );
+      return exactly(read.value);
+    }
     this.diags.warn(
       "TW134",
       `const ${shown(s.const)} is not of the schema's type (${fit.type}): no value is both, so none is accepted here (published as \`not: {}\`)`,
