@@ -12,6 +12,7 @@ import {
   OLDEST_CATALOG_FORMAT,
   type Source,
   sendableNameRule,
+  type TransportConfig,
   type ValueSource,
 } from "../catalog.js";
 import { envNamesOf } from "../config/values.js";
@@ -61,6 +62,27 @@ export function checkDocumentShape(doc: unknown, file: string): asserts doc is C
     if (!Array.isArray(d[key])) throw new Error(`${file}: "${key}" must be an array`);
   }
   if (typeof d.inputHash !== "string") throw new Error(`${file}: "inputHash" must be a string`);
+  // A catalog written without a transport section (by hand, or trimmed) serves HTTP as a bare generate's does; one
+  // that is not an object is refused here, not met as a TypeError when `serve --http` reads it.
+  if (d.transport === undefined) d.transport = bareTransport();
+  const t = d.transport as Record<string, unknown> | null;
+  if (
+    t === null ||
+    typeof t !== "object" ||
+    Array.isArray(t) ||
+    typeof t.host !== "string" ||
+    typeof t.port !== "number" ||
+    !Array.isArray(t.httpValues) ||
+    !Array.isArray(t.requiredScopes)
+  )
+    throw new Error(
+      `${file}: "transport" must be an object with host, port, httpValues and requiredScopes (regenerate the catalog: toolwright generate)`,
+    );
+}
+
+/** The transport section a bare `generate` writes (no manifest): loopback, port 8765, HTTP only when asked for. */
+export function bareTransport(): TransportConfig {
+  return { httpValues: ["http"], host: "127.0.0.1", port: 8765, requiredScopes: [] };
 }
 
 /**

@@ -1,9 +1,11 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, type IncomingHttpHeaders, request } from "node:http";
 import { connect } from "node:net";
 import { join, relative } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
+import { bareTransport } from "../../src/load/check.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -234,5 +236,64 @@ describe("the request timeout", () => {
     const { code, stderr } = await serveRefusal(catalog, env(), ["--http", "--request-timeout", "0"]);
     expect(code).toBe(2);
     expect(stderr).toContain("--request-timeout: expected at least 1, got 0");
+  });
+});
+
+/** The bare catalog's folder copied, its catalog.json's transport section changed by `edit`. */
+function editedCatalog(name: string, edit: (doc: Record<string, unknown>) => void): string {
+  const dir = tmpDir(name);
+  cpSync(catalog, dir, { recursive: true });
+  const file = join(dir, "catalog.json");
+  const doc = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  edit(doc);
+  writeFileSync(file, JSON.stringify(doc, null, 2));
+  // Written by hand: no index generated from it (a generated one would say catalog.json was edited).
+  rmSync(join(dir, "catalog.index.json"));
+  return dir;
+}
+
+// A catalog.json written without a transport section (by hand, or trimmed) crashed `serve --http` with "TypeError:
+// Cannot read properties of undefined (reading 'hostEnv')"; it now serves HTTP as a bare generate's catalog does,
+// and a transport section that is not one is a clear load error.
+describe("a catalog.json without a transport section", () => {
+  it("serves a real client over HTTP with a bare catalog's transport, the call reaching the upstream", async () => {
+    expect(JSON.parse(readFileSync(join(catalog, "catalog.json"), "utf8")).transport).toEqual(
+      bareTransport(),
+    );
+    const dir = editedCatalog("bare-http-no-transport", (doc) => {
+      delete doc.transport;
+    });
+    const served = await serveHttp(dir, env(), { args: ["--http", "--port", "0"] });
+    try {
+      const client = new Client({ name: "no-transport", version: "1" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(served.url), {
+          requestInit: { headers: { authorization: `Bearer ${KEY}` } },
+        }),
+      );
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["get_thing"]);
+      const before = upstream.received.length;
+      const result = await client.callTool({ name: "get_thing", arguments: { id: "t-7" } });
+      expect(result.isError).toBeFalsy();
+      expect(upstream.received.slice(before).map((r) => r.path)).toEqual(["/things/t-7"]);
+      await client.close();
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    expect(served.stderr()).not.toContain("TypeError");
+  });
+
+  it("a transport section that is not one is refused at load, named, with no stack", async () => {
+    for (const transport of [5, null, [], { host: "127.0.0.1" }]) {
+      const dir = editedCatalog("bare-http-bad-transport", (doc) => {
+        doc.transport = transport;
+      });
+      const refused = await serveRefusal(dir, env(), ["--http", "--port", "0"]);
+      expect([transport, refused.code]).toEqual([transport, 1]);
+      expect(refused.stderr).toContain(
+        '"transport" must be an object with host, port, httpValues and requiredScopes',
+      );
+      expect(refused.stderr).not.toMatch(/TypeError|\n\s+at /);
+    }
   });
 });
