@@ -22,6 +22,17 @@ export interface Inheritance {
   parents: Map<string, string[]>;
   /** Component name -> the discriminator property and the members an input naming it takes, in spec order. */
   polymorphic: Map<string, { property: string; members: Member[] }>;
+  /**
+   * Component name -> the discriminator values each base it extends selects it by (one per property: a subtype of
+   * two discriminated bases has two). An input naming a subtype takes it pinned to them, not a sibling's value.
+   */
+  pins: Map<string, Pin[]>;
+}
+
+/** A discriminator property and the values of it that select one schema. */
+export interface Pin {
+  property: string;
+  values: string[];
 }
 
 /**
@@ -74,7 +85,15 @@ export function readInheritance(
     if (members.length > 0 && !(members.length === 1 && members[0]?.name === name))
       polymorphic.set(name, { property: d.property, members });
   }
-  return { parents, polymorphic };
+  const pins = new Map<string, Pin[]>();
+  for (const [base, { property, members }] of polymorphic)
+    for (const m of members) {
+      if (m.name === base) continue;
+      const list = pins.get(m.name) ?? [];
+      if (!list.some((p) => p.property === property)) list.push({ property, values: m.values });
+      pins.set(m.name, list);
+    }
+  return { parents, polymorphic, pins };
 }
 
 /** Which components each extends (`allOf` members, a 3.1 `$ref` beside properties), and the reverse. */

@@ -14,7 +14,7 @@ import type { LoadedDocument } from "../../load/document.js";
 import type { DocumentSet, OpenApiVersion } from "../../load/document-set.js";
 import { planPattern, regexValid, unicodePattern } from "../patterns.js";
 import { ANNOTATIONS, dependentRequiredOf, readNeverWider, readsNamesExactly } from "./exact.js";
-import { type Member, readInheritance } from "./inheritance.js";
+import { type Member, type Pin, readInheritance } from "./inheritance.js";
 import {
   contradiction,
   disjointParts,
@@ -201,7 +201,7 @@ export class SchemaConverter {
     const names = new Map<string, string>();
     const atOf = (name: string) => child({ doc: root, pointer: "#" }, "components", "schemas", name);
     for (const name of Object.keys(schemas)) names.set(atOf(name).pointer, name);
-    const { parents, polymorphic } = readInheritance(schemas, (ref, from) => {
+    const { parents, polymorphic, pins } = readInheritance(schemas, (ref, from) => {
       const r = this.docs.resolve(ref, root, atOf(from).pointer);
       return r && r.doc === root ? names.get(r.pointer) : undefined;
     });
@@ -211,10 +211,30 @@ export class SchemaConverter {
       const id = this.idOf(atOf(name));
       let made: string | undefined;
       this.symbols.subtypes.set(id, () => {
-        made ??= this.subtypeUnion(id, property, members, atOf);
+        made ??= this.subtypeUnion(id, property, members, atOf, pins);
         return made;
       });
     }
+    // A subtype with no subtypes of its own, named by an input: itself, pinned to the values that select it.
+    for (const [name, list] of pins) {
+      if (polymorphic.has(name)) continue;
+      const id = this.idOf(atOf(name));
+      let made: string | undefined;
+      this.symbols.subtypes.set(id, () => {
+        made ??= this.pinnedSubtype(id, list);
+        return made;
+      });
+    }
+  }
+
+  /** The symbol an input naming a subtype (no subtypes of its own) takes: it as written, pinned to `pins`. */
+  private pinnedSubtype(id: string, pins: Pin[]): string {
+    const pinnedId = `${id}~pinned`;
+    if (this.symbols.has(pinnedId)) return pinnedId;
+    const own = this.symbols.get(id);
+    this.symbols.declare(pinnedId, `${own.defName}Pinned`, own.source);
+    this.symbols.define(pinnedId, pinnedTo({ kind: "ref", target: id, asWritten: true }, pins));
+    return pinnedId;
   }
 
   /**
@@ -227,6 +247,7 @@ export class SchemaConverter {
     property: string,
     members: Member[],
     atOf: (name: string) => At,
+    pins: Map<string, Pin[]>,
   ): string {
     const id = `${baseId}~subtypes`;
     if (this.symbols.has(id)) return id;
@@ -234,11 +255,13 @@ export class SchemaConverter {
     this.symbols.declare(id, `${base.defName}Subtypes`, base.source);
     const mapping: Record<string, number> = Object.create(null);
     const variants: SchemaNode[] = [];
+    const names: string[] = [];
     const values: string[] = [];
     let distinct = true;
     for (const m of members) {
       const target = this.symbolFor(atOf(m.name));
       if (this.broken.has(target)) continue;
+      names.push(m.name);
       for (const value of m.values) {
         if (Object.hasOwn(mapping, value)) distinct = false;
         else mapping[value] = variants.length;
@@ -262,7 +285,11 @@ export class SchemaConverter {
       kind: "union",
       // Pinned always: a subtype inherits the base's property, whose values (an enum of every subtype's) do not
       // tell it from its siblings.
-      variants: variants.map((v, i) => pinned(v, disc, i)),
+      // A member that also extends another discriminated base is pinned to that base's values too.
+      variants: variants.map((v, i) => {
+        const other = (pins.get(names[i] as string) ?? []).filter((p) => p.property !== property);
+        return pinnedTo(pinned(v, disc, i), other);
+      }),
       exclusive: distinct,
       discriminator: disc,
       description: base.schema.description ? `${base.schema.description}\n\n${said}` : said,
@@ -1522,6 +1549,20 @@ function pinned(variant: SchemaNode, disc: DiscriminatorNode, i: number): Schema
       },
     ],
   };
+}
+
+/** `node` with each pin's property required to be one of its values. */
+function pinnedTo(node: SchemaNode, pins: Pin[]): SchemaNode {
+  if (pins.length === 0) return node;
+  const properties: PropertyNode[] = pins.map(({ property, values }) => ({
+    name: property,
+    required: true,
+    schema:
+      values.length === 1
+        ? { kind: "literal", value: values[0] as string }
+        : { kind: "enum", values: [...values] },
+  }));
+  return { kind: "intersection", parts: [node, { kind: "object", properties, additional: true }] };
 }
 
 function withMeta(node: SchemaNode, meta: SchemaMeta): SchemaNode {

@@ -1,0 +1,215 @@
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../codegen/diagnostics.js";
+import { writeCatalog } from "../../codegen/write.js";
+import type { CatalogDocument, CatalogModule } from "../../src/catalog.js";
+import { loadCatalog } from "../../src/load/catalog.js";
+import { createPublisher } from "../../src/publish/publisher.js";
+import { disagreements } from "../helpers/agreement.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT } from "../helpers/paths.js";
+
+/**
+ * Polymorphism by inheritance, its leftovers (see polymorphic-bases.test.ts for the union itself): a subtype named
+ * directly is pinned to its own discriminator values; an explicit `oneOf` listing a discriminated base and its
+ * subtypes lists each once; a subtype whose conversion fails is a located diagnostic, not silently left out.
+ */
+
+const ref = (name: string) => `{ $ref: "#/components/schemas/${name}" }`;
+const json = (schema: string) => `content: { application/json: { schema: ${schema} } }`;
+const post = (path: string, id: string, schema: string) => `  /${path}:
+    post:
+      operationId: ${id}
+      requestBody: { required: true, ${json(schema)} }
+      responses: { "200": { description: ok, ${json(schema)} } }`;
+
+interface Built {
+  dir: string;
+  doc: CatalogDocument;
+  mod: CatalogModule;
+  warnings: Diagnostic[];
+}
+
+async function build(name: string, files: Record<string, string>, root = "openapi.yaml"): Promise<Built> {
+  const src = writeTree(`poly44-${name}`, files);
+  const { cat, diags } = await genSpec(join(src, root), name, relative(ROOT, join(src, "out")));
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error("no catalog");
+  writeCatalog(ROOT, cat);
+  const dir = join(ROOT, cat.dir);
+  const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
+  const warnings = diags.items.filter((d) => d.severity === "warning");
+  return { dir, doc, mod: (await loadCatalog(dir)).module, warnings };
+}
+
+function takes(b: Built, tool: string, args: unknown): { zod: boolean; published: boolean } {
+  const t = b.doc.tools.find((x) => x.name === tool);
+  if (!t) throw new Error(`no tool ${tool}: ${b.doc.tools.map((x) => x.name).join(", ")}`);
+  const input = b.mod.tools[tool]?.input as
+    | (() => { safeParse(v: unknown): { success: boolean } })
+    | undefined;
+  if (!input) throw new Error(`no input for ${tool}`);
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  return {
+    zod: input().safeParse(args).success,
+    published: ajv.validate(createPublisher(b.doc).input(t), args),
+  };
+}
+
+function output(b: Built, tool: string, value: unknown): boolean {
+  const out = b.mod.tools[tool]?.output as
+    | (() => { safeParse(v: unknown): { success: boolean } })
+    | undefined;
+  if (!out) throw new Error(`no output for ${tool}`);
+  return out().safeParse(value).success;
+}
+
+const both = (v: boolean) => ({ zod: v, published: v });
+
+const PETS30 = `openapi: 3.0.3
+info: { title: Zoo, version: "1" }
+servers: [{ url: "https://zoo.example.com" }]
+paths:
+${post("dogs", "addDog", ref("Dog"))}
+${post("tagged", "addTagged", ref("TaggedDog"))}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [petType, name]
+      discriminator: { propertyName: petType }
+      properties: { petType: { type: string }, name: { type: string } }
+    Cat:
+      allOf: [${ref("Pet")}, { type: object, properties: { huntingSkill: { type: string } } }]
+    Dog:
+      allOf: [${ref("Pet")}, { type: object, properties: { packSize: { type: integer } } }]
+    Tagged:
+      type: object
+      required: [tag]
+      discriminator: { propertyName: tag, mapping: { td: TaggedDog } }
+      properties: { tag: { type: string } }
+    TaggedDog:
+      allOf: [${ref("Pet")}, ${ref("Tagged")}, { type: object, properties: { collar: { type: string } } }]
+`;
+
+describe("OpenAPI 3.0: a subtype named directly", () => {
+  let b: Built;
+  beforeAll(async () => {
+    b = await build("pets30", { "openapi.yaml": PETS30 });
+  });
+
+  it("a leaf subtype is pinned to its own value: another subtype's value is refused", () => {
+    expect(takes(b, "add_dog", { petType: "Dog", name: "Rex", packSize: 2 })).toEqual(both(true));
+    expect(takes(b, "add_dog", { petType: "Cat", name: "Rex" })).toEqual(both(false));
+    expect(takes(b, "add_dog", { petType: "Pet", name: "Rex" })).toEqual(both(false));
+  });
+
+  it("a subtype of two discriminated bases is pinned to both", () => {
+    expect(takes(b, "add_tagged", { petType: "TaggedDog", tag: "td", name: "Rex" })).toEqual(both(true));
+    expect(takes(b, "add_tagged", { petType: "Cat", tag: "td", name: "Rex" })).toEqual(both(false));
+    expect(takes(b, "add_tagged", { petType: "TaggedDog", tag: "x", name: "Rex" })).toEqual(both(false));
+  });
+
+  it("an output naming the subtype stays open", () => {
+    expect(output(b, "add_dog", { petType: "Wolf", name: "Rex" })).toBe(true);
+  });
+
+  it("the zod schemas and the published JSON Schema agree", async () => {
+    const r = await disagreements(b.dir);
+    expect(r.examples).toEqual([]);
+  });
+});
+
+/** Swagger 2.0, AutoRest's style: a subtype of a subtype, each selected by its `x-ms-discriminator-value`. */
+const ARM20 = `swagger: "2.0"
+info: { title: Arm, version: "1" }
+host: arm.example.com
+schemes: [https]
+consumes: [application/json]
+produces: [application/json]
+paths:
+  /locationRules:
+    put:
+      operationId: putLocationRule
+      parameters: [{ name: rule, in: body, required: true, schema: { $ref: "#/definitions/LocationRule" } }]
+      responses: { "200": { description: ok, schema: { $ref: "#/definitions/LocationRule" } } }
+definitions:
+  Rule:
+    type: object
+    required: [odata.type]
+    discriminator: odata.type
+    properties: { odata.type: { type: string }, name: { type: string } }
+  ThresholdRule:
+    x-ms-discriminator-value: Microsoft.ThresholdRule
+    allOf: [{ $ref: "#/definitions/Rule" }]
+    properties: { threshold: { type: number } }
+  LocationRule:
+    x-ms-discriminator-value: Microsoft.LocationRule
+    allOf: [{ $ref: "#/definitions/ThresholdRule" }]
+    properties: { regions: { type: array, items: { type: string } } }
+`;
+
+describe("Swagger 2.0: a nested subtype named directly", () => {
+  let b: Built;
+  beforeAll(async () => {
+    b = await build("arm20", { "swagger.yaml": ARM20 }, "swagger.yaml");
+  });
+
+  it("is pinned to its own x-ms-discriminator-value; its parent's is refused", () => {
+    const rule = { "odata.type": "Microsoft.LocationRule", name: "r", regions: ["eu"] };
+    expect(takes(b, "put_location_rule", rule)).toEqual(both(true));
+    expect(takes(b, "put_location_rule", { ...rule, "odata.type": "Microsoft.ThresholdRule" })).toEqual(
+      both(false),
+    );
+    expect(output(b, "put_location_rule", { ...rule, "odata.type": "Microsoft.Other" })).toBe(true);
+  });
+
+  it("the zod schemas and the published JSON Schema agree", async () => {
+    expect((await disagreements(b.dir)).examples).toEqual([]);
+  });
+});
+
+/** OpenAPI 3.1: a subtype as a `$ref` beside its own properties, one pinning itself with `const`. */
+const EVENTS31 = `openapi: 3.1.0
+info: { title: Events, version: "1" }
+servers: [{ url: "https://events.example.com" }]
+paths:
+${post("created", "sendCreated", ref("UserCreated"))}
+${post("deleted", "sendDeleted", ref("UserDeleted"))}
+components:
+  schemas:
+    Event:
+      type: object
+      discriminator: { propertyName: type, mapping: { "user.created": UserCreated } }
+      properties: { type: { type: string }, at: { type: string } }
+    UserCreated:
+      $ref: "#/components/schemas/Event"
+      required: [user]
+      properties: { user: { type: string } }
+    UserDeleted:
+      $ref: "#/components/schemas/Event"
+      properties: { type: { const: user.deleted }, user: { type: string } }
+`;
+
+describe("OpenAPI 3.1: a subtype named directly", () => {
+  let b: Built;
+  beforeAll(async () => {
+    b = await build("events31", { "openapi.yaml": EVENTS31 });
+  });
+
+  it("is pinned to its mapped value, or its own const; the discriminator is then required", () => {
+    expect(takes(b, "send_created", { type: "user.created", user: "u" })).toEqual(both(true));
+    expect(takes(b, "send_created", { type: "user.deleted", user: "u" })).toEqual(both(false));
+    // The base does not require its discriminator property: an input naming a subtype must still say which it is.
+    expect(takes(b, "send_created", { user: "u" })).toEqual(both(false));
+    expect(takes(b, "send_deleted", { type: "user.deleted" })).toEqual(both(true));
+    expect(takes(b, "send_deleted", { type: "UserDeleted" })).toEqual(both(false));
+    expect(takes(b, "send_deleted", {})).toEqual(both(false));
+  });
+
+  it("the zod schemas and the published JSON Schema agree", async () => {
+    expect((await disagreements(b.dir)).examples).toEqual([]);
+  });
+});
