@@ -68,12 +68,21 @@ function output(b: Built, tool: string, value: unknown): boolean {
 
 const both = (v: boolean) => ({ zod: v, published: v });
 
+/** The tool's published input schema (tools/list). */
+function published(b: Built, tool: string): unknown {
+  const t = b.doc.tools.find((x) => x.name === tool);
+  if (!t) throw new Error(`no tool ${tool}`);
+  return createPublisher(b.doc).input(t);
+}
+
 const PETS30 = `openapi: 3.0.3
 info: { title: Zoo, version: "1" }
 servers: [{ url: "https://zoo.example.com" }]
 paths:
 ${post("dogs", "addDog", ref("Dog"))}
 ${post("tagged", "addTagged", ref("TaggedDog"))}
+${post("either", "addEither", `{ oneOf: [${ref("Pet")}, ${ref("Cat")}], discriminator: { propertyName: petType } }`)}
+${post("any", "addAny", `{ anyOf: [${ref("Pet")}, ${ref("Cat")}, ${ref("Dog")}] }`)}
 components:
   schemas:
     Pet:
@@ -114,6 +123,25 @@ describe("OpenAPI 3.0: a subtype named directly", () => {
 
   it("an output naming the subtype stays open", () => {
     expect(output(b, "add_dog", { petType: "Wolf", name: "Rex" })).toBe(true);
+  });
+
+  it("an explicit oneOf of a base and its subtype lists each once, pinned", () => {
+    expect(takes(b, "add_either", { body: { petType: "Cat", name: "Tom" } })).toEqual(both(true));
+    expect(takes(b, "add_either", { body: { petType: "Pet", name: "Tom" } })).toEqual(both(true));
+    // Dog extends Pet, but this oneOf's discriminator maps no value to it.
+    expect(takes(b, "add_either", { body: { petType: "Dog", name: "Rex" } })).toEqual(both(false));
+    const text = JSON.stringify(published(b, "add_either"));
+    expect(text).not.toContain("packSize");
+    expect(text.match(/huntingSkill/g)).toHaveLength(1);
+  });
+
+  it("an anyOf of a base and its subtypes (their discriminator inherited) lists each once", () => {
+    expect(takes(b, "add_any", { body: { petType: "Dog", name: "Rex", packSize: 1 } })).toEqual(both(true));
+    expect(takes(b, "add_any", { body: { petType: "Cat", name: "Tom" } })).toEqual(both(true));
+    expect(takes(b, "add_any", { body: { petType: "Cow", name: "Daisy" } })).toEqual(both(false));
+    const text = JSON.stringify(published(b, "add_any"));
+    expect(text.match(/huntingSkill/g)).toHaveLength(1);
+    expect(text.match(/packSize/g)).toHaveLength(1);
   });
 
   it("the zod schemas and the published JSON Schema agree", async () => {

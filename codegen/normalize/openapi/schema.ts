@@ -684,6 +684,9 @@ export class SchemaConverter {
       if (disc) {
         const { fallback, ...node } = disc;
         union.discriminator = node;
+        // Each variant names the one schema its values select: a discriminated base among them is itself, not the
+        // union of its subtypes again (listed beside it, they would be twice; not listed, the mapping selects none).
+        for (const v of variants) if (v.kind === "ref") v.asWritten = true;
         union.variants = this.pinVariants(variants, node, fallback);
         // OpenAPI 3.2's `defaultMapping`: a value no other variant is mapped to selects the default one, which
         // then matches besides the selected one whatever its own value; the discriminator decides, not "exactly one".
