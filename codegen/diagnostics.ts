@@ -128,6 +128,10 @@ export const CODES = {
     title: "every operation left out",
     fix: "Fix the problems the TW139 warnings locate, or patch the spec (--patch FILE); --strict reports each as an error.",
   },
+  TW149: {
+    title: "subtype left out of its base's union",
+    fix: "Fix the subtype's schema where the cited problem is; until then an input naming the base refuses the values that select it.",
+  },
   TW150: { title: "GraphQL schema problem", fix: "Fix the schema; harmless problems load with a warning." },
   TW151: { title: "GraphQL document invalid", fix: "Fix the document so it validates against the schema." },
   TW160: { title: "generated output is stale", fix: "Run `toolwright generate` and commit generated/." },

@@ -241,3 +241,45 @@ describe("OpenAPI 3.1: a subtype named directly", () => {
     expect((await disagreements(b.dir)).examples).toEqual([]);
   });
 });
+
+/** A subtype whose schema cannot be converted (a `$ref` to nothing inside it). */
+const BROKEN30 = `openapi: 3.0.3
+info: { title: Zoo, version: "1" }
+servers: [{ url: "https://zoo.example.com" }]
+paths:
+${post("pets", "addPet", ref("Pet"))}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [petType]
+      discriminator: { propertyName: petType, mapping: { cat: Cat, dog: Dog } }
+      properties: { petType: { type: string } }
+    Cat:
+      allOf: [${ref("Pet")}, { type: object, properties: { toy: ${ref("Toy")} } }]
+    Dog:
+      allOf: [${ref("Pet")}, { type: object, properties: { packSize: { type: integer } } }]
+`;
+
+describe("a subtype whose conversion fails", () => {
+  let b: Built;
+  beforeAll(async () => {
+    b = await build("broken30", { "openapi.yaml": BROKEN30 });
+  });
+
+  it("is a located warning saying which values the base's union then refuses, with the cause", () => {
+    const said = b.warnings.filter((d) => d.code === "TW149");
+    expect(said).toHaveLength(1);
+    const [w] = said;
+    expect(w?.source?.pointer).toBe("#/components/schemas/Cat");
+    expect(w?.source?.line).toBe(18);
+    expect(w?.message).toContain("subtype Cat is left out of the union an input naming Pet takes");
+    expect(w?.message).toContain("TW131");
+    expect(w?.message).toContain('"petType" "cat" is refused');
+  });
+
+  it("the union refuses the subtype's values and takes the others", () => {
+    expect(takes(b, "add_pet", { body: { petType: "dog", packSize: 2 } })).toEqual(both(true));
+    expect(takes(b, "add_pet", { body: { petType: "cat" } })).toEqual(both(false));
+  });
+});

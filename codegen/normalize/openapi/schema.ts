@@ -260,7 +260,11 @@ export class SchemaConverter {
     let distinct = true;
     for (const m of members) {
       const target = this.symbolFor(atOf(m.name));
-      if (this.broken.has(target)) continue;
+      const broken = this.broken.get(target)?.[0];
+      if (broken) {
+        this.leftOut(base.defName, property, m, broken, atOf(m.name));
+        continue;
+      }
       names.push(m.name);
       for (const value of m.values) {
         if (Object.hasOwn(mapping, value)) distinct = false;
@@ -296,6 +300,22 @@ export class SchemaConverter {
     };
     this.symbols.define(id, variants.length === 1 ? (union.variants[0] as SchemaNode) : union);
     return id;
+  }
+
+  /**
+   * Says, where the subtype is, that an input naming `base` refuses the values selecting it: its conversion raised
+   * `cause`, which nothing else reports when no operation names the subtype itself.
+   */
+  private leftOut(base: string, property: string, m: Member, cause: Diagnostic, at: At): void {
+    const where = cause.source
+      ? ` (${cause.source.file}${cause.source.line !== undefined ? `:${cause.source.line}:${cause.source.column ?? 1}` : (cause.source.pointer ?? "")})`
+      : "";
+    const values = m.values.map((v) => JSON.stringify(v)).join(", ");
+    this.diags.warn(
+      "TW149",
+      `subtype ${m.name} is left out of the union an input naming ${base} takes: ${cause.code} ${cause.message}${where}; such an input with ${JSON.stringify(property)} ${values} is refused`,
+      this.located(at),
+    );
   }
 
   /** A subtype's references to the schemas it extends name them as written, never their subtypes' union. */
