@@ -283,3 +283,52 @@ describe("a subtype whose conversion fails", () => {
     expect(takes(b, "add_pet", { body: { petType: "cat" } })).toEqual(both(false));
   });
 });
+
+// A discriminated base's mapping naming a schema the spec lacks was an error raised before any operation was
+// converted, so `generate` wrote nothing: every operation lost, unrelated ones too. It costs that mapped value only.
+describe("a mapping to a schema the spec lacks", () => {
+  let b: Built;
+  beforeAll(async () => {
+    b = await build("missing-mapped", {
+      "openapi.yaml": `openapi: 3.0.3
+info: { title: Missing mapped, version: "1" }
+servers: [{ url: https://pets.example.com }]
+paths:
+${post("pets", "addPet", ref("Pet"))}
+  /other:
+    get:
+      operationId: getOther
+      responses: { "200": { description: ok } }
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [petType]
+      properties: { petType: { type: string }, name: { type: string } }
+      discriminator:
+        propertyName: petType
+        mapping: { cow: "#/components/schemas/Cow", cat: "#/components/schemas/Cat" }
+    Cat:
+      allOf:
+        - ${ref("Pet")}
+        - { type: object, properties: { lives: { type: integer } } }
+`,
+    });
+  });
+
+  it("is a located warning; every operation is a tool; the other subtypes are taken and the missing one refused", () => {
+    expect(b.doc.tools.map((t) => t.name).sort()).toEqual(["add_pet", "get_other"]);
+    expect(b.warnings.map((w) => [w.code, w.source?.pointer, w.message])).toEqual([
+      [
+        "TW131",
+        "#/components/schemas/Pet",
+        '$ref "#/components/schemas/Cow" points at nothing: not read as a subtype of Pet or a base of it (a discriminator value mapped to it is refused)',
+      ],
+    ]);
+    expect(takes(b, "add_pet", { body: { petType: "cat", lives: 9 } })).toEqual({
+      zod: true,
+      published: true,
+    });
+    expect(takes(b, "add_pet", { body: { petType: "cow" } })).toEqual({ zod: false, published: false });
+  });
+});

@@ -202,7 +202,16 @@ export class SchemaConverter {
     const atOf = (name: string) => child({ doc: root, pointer: "#" }, "components", "schemas", name);
     for (const name of Object.keys(schemas)) names.set(atOf(name).pointer, name);
     const { parents, polymorphic, pins } = readInheritance(schemas, (ref, from) => {
-      const r = this.docs.resolve(ref, root, atOf(from).pointer);
+      // Read before any operation: a reference here that points at nothing (a mapping to a schema the spec lacks)
+      // costs that subtype only, said as a warning; as an error it failed the whole generate, every operation lost.
+      const { value: r, errors } = this.diags.capture(() => this.docs.resolve(ref, root, atOf(from).pointer));
+      for (const e of errors)
+        this.diags.warn(
+          e.code,
+          `${e.message}: not read as a subtype of ${from} or a base of it (a discriminator value mapped to it is refused)`,
+          e.source,
+          e.fix,
+        );
       return r && r.doc === root ? names.get(r.pointer) : undefined;
     });
     for (const [name, list] of parents)
