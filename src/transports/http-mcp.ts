@@ -248,7 +248,7 @@ async function serveAuthenticated(
   }
 }
 
-/** Answers a body that is not UTF-8 (JSON text is, RFC 8259): a parse error, nothing of it run. */
+/** Answers a body that is not UTF-8 (JSON text is, RFC 8259), or not JSON: a parse error (-32700), nothing of it run. */
 export function refuseNotUtf8(res: ServerResponse, why: string): void {
   sendJson(res, 400, {
     jsonrpc: "2.0",

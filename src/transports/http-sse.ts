@@ -229,7 +229,7 @@ export class SseSessions {
     try {
       parsed = parseClientJson(body.toString("utf8"));
     } catch {
-      return sendJson(res, 400, jsonRpcError("Parse error: the body is not JSON"));
+      return refuseNotUtf8(res, "the body is not JSON");
     }
     const inexact = inexactRequestId(parsed, body);
     if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));

@@ -203,6 +203,10 @@ describe("the legacy SSE endpoint's POSTs", () => {
       const notUtf8 = await post(echoWithBytes([0xff]));
       expect(notUtf8.status).toBe(400);
       expect(errorOf(notUtf8.body).code).toBe(-32700);
+      // A body that is not JSON: the JSON-RPC parse error, as /mcp answers it (it was -32000, a server error).
+      const notJson = await post("hunter2-password {");
+      expect(notJson.status).toBe(400);
+      expect(errorOf(notJson.body)).toEqual({ code: -32700, message: "Parse error: the body is not JSON" });
       expect((await post(initialize, ascii)).status).toBe(202);
       expect(
         (await post(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }))).status,
