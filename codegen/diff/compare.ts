@@ -16,6 +16,7 @@ import { compareBinding } from "./binding.js";
 import type { Change } from "./change.js";
 import { ANNOTATIONS, acceptsNoMore, canonical } from "./narrows.js";
 import { templateChanges } from "./servers.js";
+import { compareConfirmationTtl, compareLimits, compareTransport } from "./settings.js";
 
 export type { Change } from "./change.js";
 
@@ -435,6 +436,9 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
   compareCatalogPolicy(before.policy, after.policy, out);
   compareEnv(before.env, after.env, policyEnv(after.policy), out);
   compareSources(before.sources, after.sources, out);
+  compareConfirmationTtl(before, after, out);
+  compareTransport(before.transport, after.transport, out);
+  compareLimits(before.limits, after.limits, out);
 }
 
 /** The env variables that switch policies at run time: added, removed (widens) or renamed. */
