@@ -30,7 +30,7 @@ export interface HttpExecutorOptions {
   fetch?: typeof fetch;
   /** Upper bound on a response body read into memory. */
   maxResponseBytes?: number;
-  /** Upper bound on a request URL sent upstream (default `DEFAULT_MAX_URL_BYTES`, 8 KiB). */
+  /** Upper bound on a request URL sent upstream (default `DEFAULT_MAX_URL_BYTES`, 16 KiB). */
   maxUrlBytes?: number;
   userAgent?: string;
 }

@@ -104,11 +104,12 @@ export interface RequestInput {
 }
 
 /**
- * The longest request URL sent upstream, in bytes, scheme to query (8 KiB): what common servers take on a request
- * line (nginx's default buffer 8 KiB, Apache's `LimitRequestLine` 8190; Node and most proxies 16 KiB). A longer one
- * is refused before it is sent, naming the arguments that made it long, where the upstream would answer 414 or 431.
+ * The longest request URL sent upstream, in bytes, scheme to query (16 KiB): past what nearly every server takes
+ * (Node's whole header block, Cloudflare's and AWS load balancers' request line 16 KiB), so no call an upstream would
+ * take is refused; one that takes less (nginx's default 8 KiB line, Apache's `LimitRequestLine` 8190) answers 414
+ * itself. A longer one is refused before it is sent, naming the arguments that made it long.
  */
-export const DEFAULT_MAX_URL_BYTES = 8 * 1024;
+export const DEFAULT_MAX_URL_BYTES = 16 * 1024;
 
 /**
  * What every call of a binding against one base URL shares, computed on its first call and kept: the base URL

@@ -40,7 +40,7 @@ export interface RuntimeOptions {
   fetch?: typeof fetch;
   /** Upper bound on an upstream response body (default 10 MiB). */
   maxResponseBytes?: number;
-  /** Upper bound on a request URL sent upstream (default 8 KiB): a longer one is refused, naming its arguments. */
+  /** Upper bound on a request URL sent upstream (default 16 KiB): a longer one is refused, naming its arguments. */
   maxUrlBytes?: number;
   /** Receives the default chain and returns the one to run; policies insert themselves here by step name. */
   middleware?: (defaults: NamedMiddleware[]) => NamedMiddleware[];

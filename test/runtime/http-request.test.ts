@@ -747,12 +747,12 @@ describe("the request URL's length", () => {
     return { path: "a", ...args, q: "x".repeat(bytes - fixed) };
   };
 
-  it("sends a URL of up to 8 KiB (DEFAULT_MAX_URL_BYTES) and refuses a longer one, naming what made it long", () => {
-    expect(DEFAULT_MAX_URL_BYTES).toBe(8192);
-    expect(build(atLength(8192)).url).toHaveLength(8192);
-    expect(() => build(atLength(8193))).toThrow(
+  it("sends a URL of up to 16 KiB (DEFAULT_MAX_URL_BYTES) and refuses a longer one, naming what made it long", () => {
+    expect(DEFAULT_MAX_URL_BYTES).toBe(16384);
+    expect(build(atLength(16384)).url).toHaveLength(16384);
+    expect(() => build(atLength(16385))).toThrow(
       new ArgumentError(
-        "the request URL would be 8,193 bytes, more than the 8,192 sent upstream (servers refuse longer ones, 414 or 431); nothing was sent; made long by argument q (8,157 bytes encoded). Send shorter or fewer values",
+        "the request URL would be 16,385 bytes, more than the 16,384 sent upstream (servers refuse longer ones, 414 or 431); nothing was sent; made long by argument q (16,349 bytes encoded). Send shorter or fewer values",
       ),
     );
   });
@@ -776,15 +776,15 @@ describe("the request URL's length", () => {
       buildHttpRequest({ binding: binding(), args, baseUrl: BASE, auth: NO_AUTH, maxUrlBytes: 100 }),
     ).toThrow(/more than the 100 sent upstream/);
     const auth: AuthPlacement = { headers: [], query: [["api_key", "k-secret-value"]], cookies: [] };
-    const fits = build(atLength(8192 - "&api_key=k-secret-value".length));
-    expect(fits.url.length).toBeLessThanOrEqual(8192);
+    const fits = build(atLength(16384 - "&api_key=k-secret-value".length));
+    expect(fits.url.length).toBeLessThanOrEqual(16384);
     let message = "";
     try {
-      build(atLength(8192), binding(), auth);
+      build(atLength(16384), binding(), auth);
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^the request URL would be 8,215 bytes/);
+    expect(message).toMatch(/^the request URL would be 16,407 bytes/);
     expect(message).not.toContain("k-secret-value");
   });
 });
