@@ -112,9 +112,10 @@ export function firstSentence(text: string, max: number): string {
  * `max` with an ellipsis. It was the raw text's first sentence: links, tags and emphasis markers as written.
  */
 export function summaryText(text: string, max: number): string {
-  const plain = plainText(withoutPointers(firstParagraph(text)));
-  const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))[.!?](?=\s+[A-Z(`"]|$)/.exec(plain);
-  return capped(end ? plain.slice(0, end.index + 1) : plain, max);
+  return capped(
+    firstSentence(plainText(withoutPointers(firstParagraph(text))), Number.POSITIVE_INFINITY),
+    max,
+  );
 }
 
 /** Text longer than `max` cut at a word boundary near it, with an ellipsis. */

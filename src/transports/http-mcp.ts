@@ -203,7 +203,7 @@ async function serveAuthenticated(
       const notText = unreadableText(body, req);
       if (notText !== undefined) return refuseNotUtf8(res, notText);
       parsed = parseJsonRpc(body);
-      if (parsed === undefined && body.length > 0) return sendJson(res, 400, PARSE_ERROR);
+      if (parsed === undefined && body.length > 0) return refuseNotUtf8(res, "Invalid JSON");
       const inexact = inexactRequestId(parsed, body);
       if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
       const repeated = repeatedRequestId(parsed);
@@ -248,7 +248,11 @@ async function serveAuthenticated(
   }
 }
 
-/** Answers a body that is not UTF-8 (JSON text is, RFC 8259), or not JSON: a parse error (-32700), nothing of it run. */
+/**
+ * Answers a body that is not UTF-8 (JSON text is, RFC 8259), or not JSON: a parse error (-32700), nothing of it run
+ * or logged (handed to the SDK, a body not JSON was logged as V8's SyntaxError, quoting the body's text: a slice of
+ * an argument's value, a password the masks keep out of every answer and audit record).
+ */
 export function refuseNotUtf8(res: ServerResponse, why: string): void {
   sendJson(res, 400, {
     jsonrpc: "2.0",
@@ -259,17 +263,6 @@ export function refuseNotUtf8(res: ServerResponse, why: string): void {
     id: null,
   });
 }
-
-/**
- * A body that is not JSON text, answered -32700 as the SDK answers it, and logged nowhere: handed on, the SDK parsed
- * it again and logged V8's SyntaxError, which quotes the body's text (a slice of an argument's value, a password the
- * masks keep out of every answer and audit record).
- */
-const PARSE_ERROR = {
-  jsonrpc: "2.0",
-  error: { code: -32700, message: "Parse error: Invalid JSON" },
-  id: null,
-} as const;
 
 /**
  * The POST body, or undefined once a 413 has been sent for one over the bound, or a 503 (429: the caller's share)

@@ -964,7 +964,9 @@ export class SchemaConverter {
         'Write each value as the schema\'s type (quote a string: `"1"`) in the spec or a patch (sources.<id>.patch).',
       );
     }
-    if (apart.length === 0) return [...new Map(kept.map((v) => [JSON.stringify(v), v])).values()];
+    // Two values may read as one (`1` and `"1"` under integer): each once.
+    const distinct = [...new Map(kept.map((v) => [JSON.stringify(v), v])).values()];
+    if (apart.length === 0) return distinct;
     const plural = apart.length !== 1;
     if (kept.length === 0) {
       this.diags.warn(
@@ -981,7 +983,7 @@ export class SchemaConverter {
       where,
       'Write each value as the schema\'s type (quote a string: `"1"`), or widen the type (`type: [string, integer]`), in the spec or a patch (sources.<id>.patch).',
     );
-    return [...new Map(kept.map((v) => [JSON.stringify(v), v])).values()];
+    return distinct;
   }
 
   /**
