@@ -1,11 +1,8 @@
-import { join, relative } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { afterAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * Patterns written for another regex engine, as Spring's @Pattern (springdoc), Django and pydantic
@@ -58,30 +55,23 @@ paths:
       responses: { "200": { description: ok, schema: { type: object } } }
 `;
 
-const servers: { served: Served; upstream: RecordingServer }[] = [];
-afterAll(async () => {
-  for (const s of servers) {
-    await s.served.close();
-    await s.upstream.close();
-  }
-});
-
 describe.each([
   ["3.0", "fpat30", SPEC_30],
   ["2.0", "fpat20", SPEC_20],
 ])("patterns valid without the u flag only, OpenAPI %s", (_version, name, spec) => {
+  const fixture = servedSpec(
+    `${writeTree(`foreign-patterns-${name}`, { "spec.yaml": spec })}/spec.yaml`,
+    name,
+    `${name}-out`,
+    (url) => ({ [`${name.toUpperCase()}_BASE_URL`]: url }),
+    (_req, res) => sendJson(res, 200, {}),
+  );
+
   it("are published as u reads them and enforced on the wire", async () => {
-    const dir = writeTree(`foreign-patterns-${name}`, { "spec.yaml": spec });
-    const { cat, diags } = await genSpec(join(dir, "spec.yaml"), name, relative(ROOT, tmpDir(`${name}-out`)));
-    expect(errorsOf(diags)).toEqual([]);
-    expect(diags.items.filter((d) => d.code === "TW135")).toEqual([]);
-    if (!cat) throw new Error("no catalog");
-    writeCatalog(ROOT, cat);
-    const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-    const served = await serveOverStdio(join(ROOT, cat.dir), {
-      [`${name.toUpperCase()}_BASE_URL`]: upstream.url,
-    });
-    servers.push({ served, upstream });
+    // servedSpec's beforeAll found no error among the diagnostics.
+    expect(fixture.diags.items.filter((d) => d.code === "TW135")).toEqual([]);
+    const served = fixture.served();
+    const upstream = fixture.upstream();
 
     const { tools } = await served.client.listTools();
     const input = tools.find((t) => t.name === "set_period")?.inputSchema as Record<string, any>;

@@ -1,10 +1,7 @@
-import { join, relative } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A credential declared as a field of a form or multipart body, as Slack's Web API spec declares `token`
@@ -64,33 +61,28 @@ paths:
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
 `;
 
-const servers: { served: Served; upstream: RecordingServer }[] = [];
-afterAll(async () => {
-  for (const s of servers) {
-    await s.served.close();
-    await s.upstream.close();
-  }
-});
-
 describe.each([
   ["2.0", "formcreds20", SPEC_20],
   ["3.0", "formcreds30", SPEC_30],
 ])("a credential in a form body, OpenAPI %s", (_version, name, spec) => {
+  const fixture = servedSpec(
+    `${writeTree(`form-credentials-${name}`, { "spec.yaml": spec })}/spec.yaml`,
+    name,
+    `${name}-out`,
+    (url) => ({
+      [`${name.toUpperCase()}_BASE_URL`]: url,
+      [`${name.toUpperCase()}_TOKEN`]: "configured-token",
+    }),
+    (_req, res) => sendJson(res, 200, {}),
+  );
+
   it("is no argument; the configured credential is sent", async () => {
-    const dir = writeTree(`form-credentials-${name}`, { "spec.yaml": spec });
-    const { cat, diags } = await genSpec(join(dir, "spec.yaml"), name, relative(ROOT, tmpDir(`${name}-out`)));
-    expect(errorsOf(diags)).toEqual([]);
-    const said = diags.items.filter((d) => d.code === "TW144" && /form field/.test(d.message));
+    // servedSpec's beforeAll found no error among the diagnostics.
+    const said = fixture.diags.items.filter((d) => d.code === "TW144" && /form field/.test(d.message));
     expect(said.map((d) => d.message).join("\n")).toMatch(/form field "token"/);
     expect(said.map((d) => d.message).join("\n")).toMatch(/form field "client_secret"/);
-    if (!cat) throw new Error("no catalog");
-    writeCatalog(ROOT, cat);
-    const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-    const served = await serveOverStdio(join(ROOT, cat.dir), {
-      [`${name.toUpperCase()}_BASE_URL`]: upstream.url,
-      [`${name.toUpperCase()}_TOKEN`]: "configured-token",
-    });
-    servers.push({ served, upstream });
+    const served = fixture.served();
+    const upstream = fixture.upstream();
 
     const { tools } = await served.client.listTools();
     const input = tools.find((t) => t.name === "emoji_add")?.inputSchema as Record<string, any>;
