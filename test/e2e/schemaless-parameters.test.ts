@@ -1,10 +1,7 @@
-import { join, relative } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A parameter with neither `schema` nor `content`, as springdoc writes a global header or a customizer's parameter
@@ -32,22 +29,21 @@ components:
     Trace: { name: trace, in: cookie }
 `;
 
-const servers: { served: Served; upstream: RecordingServer }[] = [];
-afterAll(async () => {
-  for (const s of servers) {
-    await s.served.close();
-    await s.upstream.close();
-  }
-});
-
 describe.each([
   ["3.0.3", "schemaless30"],
   ["3.1.0", "schemaless31"],
 ])("parameters without schema or content, OpenAPI %s", (version, name) => {
+  const fixture = servedSpec(
+    `${writeTree(`schemaless-${name}`, { "spec.yaml": SPEC(version) })}/spec.yaml`,
+    name,
+    `${name}-out`,
+    (url) => ({ [`${name.toUpperCase()}_BASE_URL`]: url }),
+    (_req, res) => sendJson(res, 200, {}),
+  );
+
   it("are string arguments, said at each parameter, sent as declared", async () => {
-    const dir = writeTree(`schemaless-${name}`, { "spec.yaml": SPEC(version) });
-    const { cat, diags } = await genSpec(join(dir, "spec.yaml"), name, relative(ROOT, tmpDir(`${name}-out`)));
-    expect(errorsOf(diags)).toEqual([]);
+    // servedSpec's beforeAll found no error among the diagnostics.
+    const { diags } = fixture;
     expect(diags.items.filter((d) => d.code === "TW139")).toEqual([]);
     const said = diags.items.filter((d) => /neither schema nor content/.test(d.message));
     expect(said.map((d) => [d.code, d.severity, d.source?.pointer, d.source?.line])).toEqual([
@@ -56,13 +52,8 @@ describe.each([
       ["TW133", "warning", "#/paths/~1items~1{id}/get/parameters/2", 11],
       ["TW133", "warning", "#/components/parameters/Trace", 16],
     ]);
-    if (!cat) throw new Error("no catalog");
-    writeCatalog(ROOT, cat);
-    const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-    const served = await serveOverStdio(join(ROOT, cat.dir), {
-      [`${name.toUpperCase()}_BASE_URL`]: upstream.url,
-    });
-    servers.push({ served, upstream });
+    const served = fixture.served();
+    const upstream = fixture.upstream();
 
     const { tools } = await served.client.listTools();
     const input = tools.find((t) => t.name === "get_item")?.inputSchema as Record<string, any>;
