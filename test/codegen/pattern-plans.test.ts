@@ -5,6 +5,7 @@ import { planPattern } from "../../codegen/normalize/patterns.js";
 import { regexpp, scslre } from "../../codegen/normalize/regexp-packages.js";
 import { v8Safe } from "../../codegen/normalize/v8-safe.js";
 import { ROOT } from "../helpers/paths.js";
+import { random } from "../helpers/random.js";
 
 /**
  * A pattern `v8Safe` proves linear is planned without the super-linearity analysis (scslre): the plan is the one
@@ -44,17 +45,6 @@ const compiles = (source: string) => {
     return false;
   }
 };
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARACTERS = ["a", "b", "-", "\\.", "_", "é", "\\u{1F600}"];
 const CLASSES = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { globMatcher, globWork } from "../../src/policy/glob.js";
 import { matchSelectors } from "../../src/policy/switches.js";
+import { random } from "../helpers/random.js";
 import { docWith, tool } from "./helpers.js";
 
 /**
@@ -12,17 +13,6 @@ import { docWith, tool } from "./helpers.js";
 function oldRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
   return new RegExp(`^${body}$`, "i");
-}
-
-/** A deterministic generator (mulberry32), so a failure names a case that comes back. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function word(next: () => number, alphabet: string, max: number): string {

@@ -5,6 +5,7 @@ import type { CallContext } from "../../src/chain.js";
 import { parseArgs, roundedInteger } from "../../src/runtime/args.js";
 import type { SchemaCache } from "../../src/runtime/schemas.js";
 import { illFormedText } from "../../src/runtime/well-formed.js";
+import { random } from "../helpers/random.js";
 
 /**
  * parse-args walks a call's raw arguments once (`roundedInteger`, which also marks a lone surrogate it passes) and
@@ -12,17 +13,6 @@ import { illFormedText } from "../../src/runtime/well-formed.js";
  * arguments may hold text the raw ones do not (decoded by a profile, or read by a hand-written handler's schema).
  * The mark must agree with `illFormedText` on every argument object; each walk-again case still refuses.
  */
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXTS = ["", "x", "caf\u00e9", "\ud83d\ude00", "a b", "\u65e5\u672c", "\ud83d\ude00\ud83d\ude00x"];
 const ILL = ["\ud800", "a\udc00", "\ud83d", "x\ude00y", "\ud83d\ude00\ud800", "\udfff\ud800"];

@@ -10,6 +10,7 @@ import { type LoadedCatalog, loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
 import { readableAsIs, schemaNames } from "../../src/runtime/result.js";
 import { errorsOf, genManifest, genToDisk, writeTree } from "../helpers/generate.js";
+import { random as prng } from "../helpers/random.js";
 import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
 
 // The output check reads upstream JSON as it came, without its prototype-free copy, when that cannot change its
@@ -124,17 +125,6 @@ tools:
     from: api#getOpen
     masked: [secret]
 `;
-
-/** A deterministic PRNG (mulberry32), so a failure names a body that comes back on the next run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = [
   "id",

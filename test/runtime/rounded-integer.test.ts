@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exactNumber, isExactNumber } from "../../src/catalog.js";
 import { roundedInteger } from "../../src/runtime/args.js";
+import { random } from "../helpers/random.js";
 
 /**
  * `roundedInteger` names the first integer beyond ±2^53 in a call's arguments. It walks without building a path
@@ -25,17 +26,6 @@ function byStack(args: object): string | undefined {
     }
   }
   return undefined;
-}
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const UNSAFE = [2 ** 53, -(2 ** 53), 2 ** 60, 1e21, -1e300];
