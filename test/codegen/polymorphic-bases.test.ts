@@ -1,14 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import type { CatalogDocument, CatalogModule } from "../../src/catalog.js";
-import { loadCatalog } from "../../src/load/catalog.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { disagreements } from "../helpers/agreement.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { ROOT } from "../helpers/paths.js";
+import { type BuiltSpec, both, buildSpec, output, takes } from "../helpers/built-spec.js";
 
 /**
  * Polymorphism by inheritance: a base schema declares a `discriminator` and no `oneOf`/`anyOf`; its subtypes are
@@ -205,46 +198,10 @@ ${subtypes}
 `;
 }
 
-interface Built {
-  dir: string;
-  doc: CatalogDocument;
-  mod: CatalogModule;
-}
+type Built = BuiltSpec;
 
-async function build(name: string, spec: string, file = "openapi.yaml"): Promise<Built> {
-  const src = writeTree(`poly-${name}`, { [file]: spec });
-  const { cat, diags } = await genSpec(join(src, file), name, relative(ROOT, join(src, "out")));
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  const dir = join(ROOT, cat.dir);
-  const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
-  return { dir, doc, mod: (await loadCatalog(dir)).module };
-}
-
-/** Whether the tool's zod input (what the server checks) and its published tools/list schema (ajv) take `args`. */
-function takes(b: Built, tool: string, args: unknown): { zod: boolean; published: boolean } {
-  const t = b.doc.tools.find((x) => x.name === tool);
-  if (!t) throw new Error(`no tool ${tool}: ${b.doc.tools.map((x) => x.name).join(", ")}`);
-  const input = b.mod.tools[tool]?.input as
-    | (() => { safeParse(v: unknown): { success: boolean } })
-    | undefined;
-  if (!input) throw new Error(`no input for ${tool}`);
-  const zod = input().safeParse(args);
-  const ajv = new Ajv2020({ strict: false, validateFormats: false });
-  const published = ajv.validate(createPublisher(b.doc).input(t), args);
-  return { zod: zod.success, published };
-}
-
-function output(b: Built, tool: string, value: unknown): boolean {
-  const out = b.mod.tools[tool]?.output as
-    | (() => { safeParse(v: unknown): { success: boolean } })
-    | undefined;
-  if (!out) throw new Error(`no output for ${tool}`);
-  return out().safeParse(value).success;
-}
-
-const both = (v: boolean) => ({ zod: v, published: v });
+const build = (name: string, spec: string, file = "openapi.yaml"): Promise<Built> =>
+  buildSpec(`poly-${name}`, name, { [file]: spec }, file);
 
 describe("a discriminated base without oneOf, used as a request body (OpenAPI 3.0)", () => {
   let b: Built;
