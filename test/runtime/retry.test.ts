@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createServer } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import type { CatalogTool, EnvVar, HttpBinding, HttpMethod, Source } from "../../src/catalog.js";
@@ -174,7 +174,10 @@ async function closingUpstream() {
   const received: number[] = [];
   /** Waiters for a connection to have received so many bytes (its request's body may follow the answer). */
   const waiters: Array<{ index: number; bytes: number; resolve: () => void }> = [];
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
     counts.connections += 1;
     const index = received.push(0) - 1;
     let answered = false;
@@ -238,7 +241,13 @@ async function closingUpstream() {
       (received[index] ?? 0) >= bytes
         ? Promise.resolve()
         : new Promise<void>((resolve) => waiters.push({ index, bytes, resolve })),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Stops listening and ends the connections the client's pool keeps alive (server.close alone waits them out:
+     * undici's 4 s keep-alive, most of each test's time). */
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
 
