@@ -56,6 +56,20 @@ export function parseStateSpec(
       throw new StateSpecError(`${from}: not a valid redis:// URL`);
     }
     if (!url.hostname) throw new StateSpecError(`${from}: the redis:// URL names no host`);
+    // ioredis and the log redaction decode the user and password: a stray `%` (not `%25`) would stop the server
+    // later with a bare "URI malformed", naming nothing.
+    for (const [part, value] of [
+      ["user", url.username],
+      ["password", url.password],
+    ] as const) {
+      try {
+        decodeURIComponent(value);
+      } catch {
+        throw new StateSpecError(
+          `${from}: the redis:// URL's ${part} is not valid percent-encoding (write a % in it as %25, e.g. with encodeURIComponent)`,
+        );
+      }
+    }
     if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) {
       throw new StateSpecError(`${from}: the redis:// URL's path must be a database number, e.g. /0`);
     }

@@ -109,13 +109,25 @@ describe("choosing the store", () => {
     expect(() => parseStateSpec(undefined, { TOOLWRIGHT_STATE: spec })).toThrow(/^TOOLWRIGHT_STATE: /);
   });
 
-  it("never puts a Redis password in an error", () => {
+  it.each([
+    "redis://:hunter2-canary@cache:6379/nope",
+    // A password with a stray % (not %25): a clear error naming the part, before anything is opened.
+    "redis://:hunter2-canary%zz@cache:6379",
+    "rediss://:%E0%A4%Ahunter2-canary@cache:6380/1",
+    "redis://hunter2-canary%@cache:6379",
+  ])("never puts a Redis password in an error (%#)", (spec) => {
     try {
-      parseStateSpec("redis://:hunter2-canary@cache:6379/nope", {});
+      parseStateSpec(undefined, { TOOLWRIGHT_STATE: spec });
       expect.unreachable();
     } catch (error) {
+      expect(error).toBeInstanceOf(StateSpecError);
+      expect(String(error)).toMatch(/^Error: TOOLWRIGHT_STATE: the redis:\/\/ URL's/);
       expect(String(error)).not.toContain("hunter2-canary");
     }
+  });
+  it("takes a percent-encoded password ('p@ss:w/rd' as p%40ss%3Aw%2Frd)", () => {
+    const spec = parseStateSpec("redis://:p%40ss%3Aw%2Frd@cache:6379/0", {});
+    expect(spec.kind === "redis" && decodeURIComponent(spec.url.password)).toBe("p@ss:w/rd");
   });
 });
 
