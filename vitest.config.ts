@@ -33,6 +33,7 @@ const SPAWNING = [
   "test/runtime/load.test.ts",
   "test/graphql/e2e.test.ts",
   "test/state/redis.test.ts",
+  "test/state/redis-serve.test.ts",
 ];
 
 export default defineConfig({

@@ -64,10 +64,35 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * What a Redis error reply's code means for the operator. Only the code is shown, never the reply's text (which a
+ * server or a proxy in front of it words as it likes).
+ */
+const REPLY_CODES: Record<string, string> = {
+  WRONGPASS: "Redis refused the user or password of the redis:// URL",
+  NOAUTH: "Redis wants a password: redis://:<password>@host",
+  NOPERM: "the Redis user may not run EVAL, GET, SET, INCRBY, PEXPIREAT or TIME",
+  READONLY: "a read-only replica: point the URL at the primary",
+  OOM: "Redis is out of memory (maxmemory) and refuses writes",
+  MISCONF: "Redis cannot save its data and refuses writes",
+  LOADING: "Redis is still loading its data",
+  MASTERDOWN: "the replica lost its primary",
+  CROSSSLOT: "a Redis Cluster: use one Redis (or a primary with replicas), not a cluster",
+  MOVED: "a Redis Cluster: use one Redis (or a primary with replicas), not a cluster",
+  CLUSTERDOWN: "a Redis Cluster: use one Redis (or a primary with replicas), not a cluster",
+};
+
 /** A reason for an error that names no host, path or credential: a code when there is one. */
 export function reasonOf(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string" && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+  // A Redis error reply ("WRONGPASS invalid username-password pair ..."): its code, and what it means.
+  if (error instanceof Error && error.name === "ReplyError") {
+    const reply = /^(?:ERR Error running script[^:]*: @user_script:\d+: )?([A-Z][A-Z_]{1,19})\b/.exec(
+      error.message,
+    )?.[1];
+    if (reply && reply !== "ERR") return REPLY_CODES[reply] ? `${reply}: ${REPLY_CODES[reply]}` : reply;
+  }
   if (error instanceof Error && /timed? ?out/i.test(error.message)) return "timeout";
   if (error instanceof Error && /closed|writeable|offline|connect/i.test(error.message))
     return "not connected";

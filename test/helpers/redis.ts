@@ -38,7 +38,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number): Promise<ChildProcess> {
+export interface RedisOptions {
+  /** Required of clients (`--requirepass`); the URL carries it (`redis://:<password>@...`), and so does `cli`. */
+  password?: string;
+  /** More `redis-server` arguments, e.g. `["--maxmemory-policy", "allkeys-lru"]`. */
+  args?: readonly string[];
+}
+
+function launch(port: number, options: RedisOptions = {}): Promise<ChildProcess> {
   const proc = spawn(
     "redis-server",
     [
@@ -52,6 +59,8 @@ function launch(port: number): Promise<ChildProcess> {
       "no",
       "--protected-mode",
       "yes",
+      ...(options.password === undefined ? [] : ["--requirepass", options.password]),
+      ...(options.args ?? []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -83,7 +92,7 @@ function launch(port: number): Promise<ChildProcess> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: RedisOptions = {}): Promise<TestRedis> {
   // The free port is found by closing a listener on it, so another process may take it before redis-server
   // binds it (other test files start servers all the time): then redis-server says so and exits, and another
   // free port is tried. Any other failure to start fails at once.
@@ -92,7 +101,7 @@ export async function startRedis(): Promise<TestRedis> {
   for (let attempt = 1; !proc; attempt++) {
     port = await freePort();
     try {
-      proc = await launch(port);
+      proc = await launch(port, options);
     } catch (error) {
       if (attempt >= 5 || !/Address already in use/i.test((error as Error).message)) throw error;
     }
@@ -107,15 +116,26 @@ export async function startRedis(): Promise<TestRedis> {
     await exited;
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${options.password === undefined ? "" : `:${encodeURIComponent(options.password)}@`}127.0.0.1:${port}`,
     port,
     stop,
     async start() {
       if (proc) return;
-      proc = await launch(port);
+      proc = await launch(port, options);
     },
     cli: (...args) =>
-      execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8" }),
+      execFileSync(
+        "redis-cli",
+        [
+          "-h",
+          "127.0.0.1",
+          "-p",
+          String(port),
+          ...(options.password === undefined ? [] : ["--no-auth-warning", "-a", options.password]),
+          ...args,
+        ],
+        { encoding: "utf8" },
+      ),
     close: stop,
   };
 }
