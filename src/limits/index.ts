@@ -4,6 +4,9 @@ import type { Config } from "../config/config.js";
 import type { StateStore } from "../state/index.js";
 import { concurrencyStep } from "./concurrency.js";
 import { rateLimitStep } from "./rate-limit.js";
+
+export { counterNamespace } from "./rate-limit.js";
+
 import { hasRateLimits, resolveLimits } from "./settings.js";
 
 /**
@@ -16,7 +19,13 @@ export interface Limits {
   wrap(chain: readonly NamedMiddleware[]): NamedMiddleware[];
 }
 
-export function createLimits(doc: CatalogDocument, config: Config, store: () => StateStore): Limits {
+/** `namespace`: where its counters live in the store (`counterNamespace`; default the catalog's name). */
+export function createLimits(
+  doc: CatalogDocument,
+  config: Config,
+  store: () => StateStore,
+  namespace: string = doc.catalog,
+): Limits {
   const settings = resolveLimits(doc, config);
   const counting = hasRateLimits(settings);
   const timeouts = new Map(doc.sources.map((source) => [source.id, source.timeoutMs]));
@@ -24,7 +33,7 @@ export function createLimits(doc: CatalogDocument, config: Config, store: () => 
     counting,
     wrap(chain) {
       let out = [...chain];
-      if (counting) out = insertBefore(out, "confirmation", rateLimitStep(settings, store(), doc.catalog));
+      if (counting) out = insertBefore(out, "confirmation", rateLimitStep(settings, store(), namespace));
       if (settings.concurrency.size > 0) {
         out.push(concurrencyStep(settings.concurrency, (source) => timeouts.get(source) ?? 30_000));
       }

@@ -3,6 +3,7 @@ import type { CallContext, NamedMiddleware } from "../chain.js";
 import { STATE_UNAVAILABLE } from "../policy/confirm.js";
 import { callerDigest } from "../policy/confirm-token.js";
 import { refuse } from "../policy/decision.js";
+import type { Lock } from "../policy/settings.js";
 import type { StateStore } from "../state/index.js";
 import { metrics } from "../telemetry/metrics.js";
 import type { LimitRule, LimitSettings } from "./settings.js";
@@ -19,6 +20,8 @@ import type { LimitRule, LimitSettings } from "./settings.js";
  */
 
 export const RATE_LIMITED = "rate_limited";
+
+const crypto = () => process.getBuiltinModule("node:crypto");
 
 interface Applied {
   rule: LimitRule;
@@ -62,6 +65,23 @@ function applicable(ctx: CallContext, settings: LimitSettings, namespace: string
     });
   }
   return out;
+}
+
+/**
+ * The counters' namespace in the store: the catalog's name, and when the server is locked to a tenant or a partner,
+ * a digest of the lock (deployments of one catalog for two tenants sharing a Redis count apart; the value, which may
+ * hold any character, never becomes part of a key). Without a lock it is the catalog's name alone, as before.
+ */
+export function counterNamespace(catalog: string, locks: { tenant?: Lock; partner?: Lock } = {}): string {
+  if (!locks.tenant && !locks.partner) return catalog;
+  const digest = crypto()
+    .createHash("sha256")
+    .update(
+      `toolwright limits v1\u0000${JSON.stringify([locks.tenant?.value ?? null, locks.partner?.value ?? null])}`,
+    )
+    .digest("base64url")
+    .slice(0, 22);
+  return `${catalog}:lock:${digest}`;
 }
 
 function windowOf(rate: LimitRule["rate"], now: number): { start: number; end: number } {

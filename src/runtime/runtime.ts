@@ -16,7 +16,7 @@ import { createGraphqlExecutor } from "../executors/graphql.js";
 import { createHttpExecutor } from "../executors/http.js";
 import { requestLine } from "../executors/request.js";
 import { checkBaseUrlsAtStart } from "../executors/source-access.js";
-import { createLimits } from "../limits/index.js";
+import { counterNamespace, createLimits } from "../limits/index.js";
 import type { LoadedCatalog } from "../load/catalog.js";
 import { createPolicies, type Policies, type PolicyOptions } from "../policy/index.js";
 import { driftTolerant } from "../publish/drift.js";
@@ -115,7 +115,13 @@ export function createRuntime(catalog: LoadedCatalog, config: Config, options: R
     // What a confirmation shows is the request line as the executor sends it.
     requestLine: (tool, args) => (tool.binding.kind === "http" ? requestLine(tool.binding, args) : undefined),
   });
-  const limits = createLimits(catalog.doc, config, () => state);
+  // Counted apart per tenant (partner) lock: two deployments of one catalog for two tenants may share a Redis.
+  const limits = createLimits(
+    catalog.doc,
+    config,
+    () => state,
+    counterNamespace(catalog.doc.catalog, policy.settings),
+  );
   // What clients validate results against: the server's publisher once it is bound, else the policy's schema
   // of the whole catalog table made drift-tolerant (a runtime used without an MCP server).
   let publishedOutput: PublishedOutput = catalogOutputs(catalog, policy);

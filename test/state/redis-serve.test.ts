@@ -82,3 +82,42 @@ it("the right password: rate-limited calls are counted in Redis; nothing shows t
   // Stopping closes the connection: not an outage, so no "unreachable" line.
   expect(served.stderr()).not.toMatch(/unreachable/);
 });
+
+it("two tenants' deployments of one catalog on one Redis count their rate limits apart; replicas of one tenant count together; every key written expires", async () => {
+  const TOOL = "scaivault_get_secret_versions";
+  const LIMIT = 2;
+  const tenant = (id: string) => ({
+    SCAIVAULT_TENANT_ID: id,
+    SCAIVAULT_TOOL_RATE_LIMIT: `${LIMITED}=1000000/1h,${TOOL}=${LIMIT}/1h`,
+  });
+  const [a1, a2, other] = await Promise.all([
+    serve(redis.url, tenant("acme-corp")),
+    serve(redis.url, tenant("acme-corp")),
+    serve(redis.url, tenant("globex")),
+  ]);
+  const limited = (result: Awaited<ReturnType<Client["callTool"]>>) =>
+    /rate limited: at most/.test(text(result));
+  const hour = () => Math.floor(Date.now() / 3_600_000);
+  const start = hour();
+  const acme = await Promise.all([a1, a2, a1, a2, a1, a2].map(({ client }) => versions(client)));
+  const globex = await Promise.all([other, other, other].map(({ client }) => versions(client)));
+  // Fixed windows on the clock: a run that crosses the hour may admit a second window's share.
+  const windows = hour() - start + 1;
+  for (const [results, label] of [
+    [acme, "acme's two replicas"],
+    [globex, "globex"],
+  ] as const) {
+    const admitted = results.filter((r) => !limited(r)).length;
+    expect(admitted, `${label}: ${results.map(text).join("\n")}`).toBeGreaterThanOrEqual(LIMIT);
+    expect(admitted, `${label}: ${results.map(text).join("\n")}`).toBeLessThanOrEqual(LIMIT * windows);
+  }
+
+  const keys = redis.cli("--scan", "--pattern", "*").trim().split("\n").filter(Boolean);
+  expect(keys.length).toBeGreaterThan(1);
+  for (const key of keys) {
+    expect(key).toMatch(/^toolwright:/);
+    expect(key).not.toMatch(/acme|globex/);
+    // `toolwright:since` (since when this Redis remembers) is the one key kept: it must outlive every token.
+    if (key !== "toolwright:since") expect(Number(redis.cli("PTTL", key).trim()), key).toBeGreaterThan(0);
+  }
+});
