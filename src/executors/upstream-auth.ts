@@ -165,13 +165,26 @@ function renews(scheme: AuthScheme): boolean {
   return scheme.kind === "oauth2" && (scheme.refreshToken !== undefined || scheme.clientSecret !== undefined);
 }
 
-/** The origin of a URL, or the text itself when it is not one (compared as written, never merged by mistake). */
-function originOf(url: string): string {
+/** Where a relative reference resolves: any origin but this one is named by the reference itself. */
+const RELATIVE_BASE = "https://relative.invalid";
+
+/**
+ * The origin an authorization server's URL names: an absolute http(s) URL's own; a relative reference with no host
+ * of its own (`/o/token`, resolved against the source's base URL, as every one of its schemes' is) the base URL's,
+ * `(base URL)`. Undefined for anything else, which no other URL is known to share (text the URL parser refuses,
+ * `http://[auth`; a reference naming its own host without a scheme, `//other.example/o`; another scheme, `urn:`,
+ * whose origins are all "null"): compared as written, two such texts were one server, and their tokens one.
+ */
+function originOf(url: string): string | undefined {
+  let parsed: URL;
   try {
-    return new URL(url).origin;
+    parsed = URL.canParse(url) ? new URL(url) : new URL(url, `${RELATIVE_BASE}/`);
   } catch {
-    return url;
+    return undefined;
   }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return undefined;
+  if (parsed.origin !== RELATIVE_BASE) return parsed.origin;
+  return URL.canParse(url) || /^[\\/]{2}/.test(url) ? undefined : "(base URL)";
 }
 
 /**
@@ -221,7 +234,11 @@ function oneBearer(
     if (scheme.kind === "oauth2")
       urls.push(...[scheme.tokenUrl, scheme.discoveryUrl].filter((u) => u !== undefined));
     if (scheme.kind === "oauth2ClientCredentials") urls.push(scheme.tokenUrl);
-    for (const url of urls) origins.add(originOf(url));
+    for (const url of urls) {
+      const origin = originOf(url);
+      if (origin === undefined) return undefined;
+      origins.add(origin);
+    }
   }
   if (origins.size > 1) return undefined;
   const kept = tokens.find((name) => renews(schemes.get(name) as AuthScheme)) ?? (tokens[0] as string);

@@ -26,6 +26,19 @@ const SCHEMES = {
   oidc: "{ type: openIdConnect, openIdConnectUrl: https://auth.example/.well-known/openid-configuration }",
   otherOidc:
     "{ type: openIdConnect, openIdConnectUrl: https://id.other.example/.well-known/openid-configuration }",
+  // A token URL the URL parser refuses, or one of no http(s) origin (`urn:`: every such origin is "null"), names
+  // no server known to be the same as any other: never one token, even beside the very same text.
+  unparsable: '{ type: oauth2, flows: { clientCredentials: { tokenUrl: "http://[auth", scopes: {} } } }',
+  unparsableCode:
+    '{ type: oauth2, flows: { authorizationCode: { authorizationUrl: "http://[auth", tokenUrl: "http://[auth", scopes: {} } } }',
+  urnA: "{ type: oauth2, flows: { clientCredentials: { tokenUrl: 'urn:auth:a', scopes: {} } } }",
+  urnB: "{ type: oauth2, flows: { implicit: { authorizationUrl: 'urn:auth:b', scopes: {} } } }",
+  // Relative token URLs resolve against the one base URL of the source: one origin.
+  relative: "{ type: oauth2, flows: { clientCredentials: { tokenUrl: /o/token, scopes: {} } } }",
+  relativeCode:
+    "{ type: oauth2, flows: { authorizationCode: { authorizationUrl: /o/auth, tokenUrl: /o/token, scopes: {} } } }",
+  otherRelative:
+    "{ type: oauth2, flows: { implicit: { authorizationUrl: //other.example/o/auth, scopes: {} } } }",
   bearer: "{ type: http, scheme: bearer }",
   jwt: "{ type: http, scheme: bearer, bearerFormat: JWT }",
   basic: "{ type: http, scheme: basic }",
@@ -55,6 +68,11 @@ const PAIRS: [string, string, string[] | undefined][] = [
   ["code", "otherCode", undefined],
   ["implicit", "otherImplicit", undefined],
   ["code", "otherOidc", undefined],
+  ["unparsable", "unparsableCode", undefined],
+  ["unparsable", "bearer", undefined],
+  ["urnA", "urnB", undefined],
+  ["relative", "relativeCode", ["relative"]],
+  ["relative", "otherRelative", undefined],
   // Different credentials in one slot: refused.
   ["basic", "bearer", undefined],
   ["basic", "code", undefined],
