@@ -1,10 +1,12 @@
 import type { AuthScheme } from "../src/catalog.js";
 import { sharedToken } from "../src/executors/upstream-auth.js";
+import { shownValue } from "../src/telemetry/redact.js";
 import { specEndpoints } from "./bind/skips.js";
 import type { LoadedDocument } from "./load/document.js";
 import type { AuthSpec, EnvSpec, Manifest } from "./manifest/types.js";
 import type { OAuthFlow, OpenApiSourceModel, SecuritySchemeInfo } from "./normalize/openapi/model.js";
 import { asciiLatin } from "./plan/names.js";
+import { withoutUrlCredentials } from "./url-credentials.js";
 
 export const BARE_SOURCE = "api";
 
@@ -149,13 +151,15 @@ function baseUrlEnv(model: OpenApiSourceModel, absolute: string | undefined): En
 }
 
 /**
- * The variables written in a server URL template's userinfo (`https://{user}:{pw}@host`): a credential's default
- * (a password, a token) belongs in no generated file, the description CATALOG.md and `--help` print included. The
- * runtime never sends a URL's userinfo: the default URL is written without it.
+ * The variables written in a server URL template's credentials (`https://{user}:{pw}@host`, `?api_key={key}`,
+ * `urlCredentials`): a credential's default (a password, a token) belongs in no generated file, the description
+ * CATALOG.md and `--help` print included. The runtime never sends a URL's credentials: the default URL is written
+ * without them.
  */
-function userinfoVariables(template: string): Set<string> {
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(template)?.[1] ?? "";
-  return new Set([...userinfo.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string));
+function credentialVariables(template: string): Set<string> {
+  const names = (text: string) => [...text.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string);
+  const kept = new Set(names(withoutUrlCredentials(template)));
+  return new Set(names(template).filter((name) => !kept.has(name)));
 }
 
 /**
@@ -166,7 +170,7 @@ function serverVariablesNote(model: OpenApiSourceModel): string {
   const sv = model.serverVariables;
   if (!sv) return "";
   const MAX_VALUES = 20;
-  const credentials = userinfoVariables(sv.template);
+  const credentials = credentialVariables(sv.template);
   const one = (v: NonNullable<OpenApiSourceModel["serverVariables"]>["variables"][number]) => {
     if (credentials.has(v.name))
       return `{${v.name}}: part of the URL's credentials, never sent (the source's auth is configured instead), its default not shown`;
@@ -180,7 +184,7 @@ function serverVariablesNote(model: OpenApiSourceModel): string {
   };
   const shown = sv.variables.slice(0, MAX_VALUES).map(one);
   if (sv.variables.length > MAX_VALUES) shown.push(`${sv.variables.length - MAX_VALUES} more variables`);
-  return ` The spec's server is ${boundedText(sv.template, 200)} (${shown.join("; ")}).`;
+  return ` The spec's server is ${boundedText(shownValue(sv.template), 200)} (${shown.join("; ")}).`;
 }
 
 /** Auth of every supported security scheme, each credential read from an env variable it declares in `env`. */

@@ -12,6 +12,7 @@ import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import { shareGraphqlShapes } from "../normalize/graphql/share.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
+import { urlCredentials } from "../url-credentials.js";
 import { didYouMean, nearest } from "../util.js";
 import { argumentNamingOf } from "./arg-naming.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
@@ -124,6 +125,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   const assets = bindAssets(manifest, doc, tools, input.cwd, diags);
   checkTemplateTools(assets, tools, diags);
   checkEnvReferences(sources, env, doc, diags);
+  checkUrlDefaults(manifest, doc, diags);
   checkParamEnv(tools, env, doc, diags);
   const first = input.sources[0];
   const limits = bindLimits(manifest, env, tools, sources, doc, diags);
@@ -842,6 +844,44 @@ function checkParamEnv(
         "TW111",
         `tool ${tool.name}: parameter "${param.name}" is sent from ${param.env}, which is not declared under env:`,
         locate(doc, tool),
+      );
+    }
+  }
+}
+
+/**
+ * A URL the manifest writes into the catalog (an env variable's default, a base URL's default or `by_env` value, a
+ * GraphQL endpoint's path, a token or discovery URL) that holds a credential (`https://user:pass@host`,
+ * `?api_key=sk_live_...`, `urlCredentials`): refused, located at it and naming what it holds, never its value. A
+ * default is written into catalog.json, the generated code and a packed package; a credential belongs in the
+ * environment, read by the source's auth (a secret variable).
+ */
+function checkUrlDefaults(manifest: Manifest, doc: LoadedDocument, diags: Diagnostics): void {
+  const check = (value: unknown, path: string[], what: string, url = true) => {
+    if (typeof value !== "string" || (!url && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value))) return;
+    const found = urlCredentials(value);
+    if (found.length === 0) return;
+    diags.error(
+      "TW110",
+      `${what} holds credentials (${found.join(", ")}): it is written into catalog.json, the generated code and a packed package, where no credential belongs`,
+      doc.ref(encodePointer(path), true),
+      "Leave the credential out of the URL: send it with the source's auth (sources.<id>.auth, from an env variable marked secret: true), or leave the default out and set the whole URL in the environment.",
+    );
+  };
+  for (const [name, e] of Object.entries(manifest.env ?? {}))
+    check(e?.default, ["env", name, "default"], `env ${name}'s default`, e?.type === "url");
+  for (const [id, source] of Object.entries(manifest.sources ?? {})) {
+    const at = ["sources", id];
+    check(source?.base_url?.default, [...at, "base_url", "default"], `source "${id}"'s base_url default`);
+    for (const [key, value] of Object.entries(source?.base_url?.by_env?.values ?? {}))
+      check(value, [...at, "base_url", "by_env", "values", key], `source "${id}"'s base_url for ${key}`);
+    check(source?.path, [...at, "path"], `source "${id}"'s path`);
+    for (const [scheme, auth] of Object.entries(source?.auth ?? {})) {
+      check(auth?.token_url, [...at, "auth", scheme, "token_url"], `source "${id}"'s ${scheme} token_url`);
+      check(
+        auth?.discovery_url,
+        [...at, "auth", scheme, "discovery_url"],
+        `source "${id}"'s ${scheme} discovery_url`,
       );
     }
   }

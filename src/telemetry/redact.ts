@@ -583,6 +583,11 @@ function parameterName(name: string): string {
   }
 }
 
+/** Whether a query or fragment parameter's name (as written, percent-encoded or not) says it holds a credential. */
+export function credentialParameter(name: string): boolean {
+  return CREDENTIAL_PARAMETER.test(parameterName(name));
+}
+
 /**
  * A value a catalog, manifest or spec holds (an env variable's default, a base URL, a server URL) or a person
  * configured, as it is shown to a person: in `serve --help`, `diff`, `audit`, CATALOG.md, a packed README and a
@@ -599,7 +604,7 @@ export function shownValue(value: string): string {
     // (`https:user:pass@host` and `https:\\user:pass@host` reach the same host as `https://`).
     .replace(/[^\s\\/?#]*@/g, "[redacted]@")
     .replace(/([?&;#])([^=&;#\s]+)=([^&;#\s]*)/g, (match, sep: string, name: string, v: string) =>
-      v !== "" && CREDENTIAL_PARAMETER.test(parameterName(name)) ? `${sep}${name}=[redacted]` : match,
+      v !== "" && credentialParameter(name) ? `${sep}${name}=[redacted]` : match,
     );
   // A value is no prose: what follows a scheme word or a key naming a credential is withheld whatever it looks like.
   const scheme: Rule = [AUTHORIZATION[0], (_, word: string) => `${word} [redacted]`];

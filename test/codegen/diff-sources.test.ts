@@ -52,11 +52,10 @@ describe("diff on a source", () => {
   it("says the endpoint changed, and where it is read from, apart from the credentials", async () => {
     const before = await docOf(MANIFEST);
     const after = await docOf(
-      MANIFEST.replace(
-        "base_url: { env: NOTES_URL }",
-        'base_url: { default: "https://bob:PW1@notes2.example.com" }',
-      ),
+      MANIFEST.replace("base_url: { env: NOTES_URL }", 'base_url: { default: "https://notes2.example.com" }'),
     );
+    // generate refuses a default holding credentials (TW110): a hand-made or older catalog may still hold one.
+    after.sources[0]!.baseUrl = { default: "https://bob:PW1@notes2.example.com" };
     expect(lines(before, after)).toEqual([
       "source endpoint changed: api: env NOTES_URL, else default https://notes.example.com -> default https://[redacted]@notes2.example.com [widens]",
     ]);

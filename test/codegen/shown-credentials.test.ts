@@ -68,16 +68,29 @@ const SECRET_DEFAULT = "SECRETDEF";
 /** Each marker with its version, as it sits in the catalog. */
 const secretsOf = (v: string) => [...MARKERS.map((m) => m.replace(/V$/, "") + v), `${SECRET_DEFAULT}${v}`];
 
+/**
+ * The defaults `generate` refuses (a URL holding a credential, TW110): generated with a plain URL in their place,
+ * then written into catalog.json, as a hand-made, edited or older catalog may hold them.
+ */
+const URL_DEFAULTS = ["NOTES_URL", "NOTES_MIRROR", "NOTES_AT", "NOTES_HOOK", "NOTES_SIGNED"];
+
 async function catalogOf(version: string): Promise<string> {
-  const dir = writeTree(`shown-${version}`, {
-    "openapi.yaml": SPEC,
-    "tools.yaml": MANIFEST.replace(/([A-Za-z@]+)V\b/g, `$1${version}`),
-  });
+  let manifest = MANIFEST.replace(/([A-Za-z@]+)V\b/g, `$1${version}`);
+  const held = new Map<string, string>();
+  for (const name of [...URL_DEFAULTS, "base_url"]) {
+    const m = new RegExp(`(${name}: \\{[^\\n]*default: )"([^"]*)"`).exec(manifest);
+    if (!m) throw new Error(`no default for ${name}`);
+    held.set(name, m[2] as string);
+    manifest = manifest.replace(m[0], `${m[1]}"https://notes.example.com/plain"`);
+  }
+  const dir = writeTree(`shown-${version}`, { "openapi.yaml": SPEC, "tools.yaml": manifest });
   const { dir: out } = await genToDisk(join(dir, "tools.yaml"), join(dir, "generated"));
   const file = join(out, "catalog.json");
   const doc = JSON.parse(readFileSync(file, "utf8")) as CatalogDocument;
   const token = doc.env.find((e) => e.name === "NOTES_TOKEN")!;
   token.default = `${SECRET_DEFAULT}${version}`;
+  for (const e of doc.env) if (held.has(e.name)) e.default = held.get(e.name);
+  doc.sources[0]!.baseUrl.default = held.get("base_url");
   writeFileSync(file, JSON.stringify(doc, null, 2));
   return out;
 }
@@ -156,7 +169,7 @@ describe("credentials in a catalog's values", () => {
       expect(text, where).toContain("notes.example.com");
     }
     expect(outputs["serve --help"]).toContain('default "https://[redacted]@mirror.example.com/m"');
-    expect(outputs["CATALOG.md"]).toContain("`https://hooks.example.com/in#access_token=[redacted]`");
+    expect(outputs["CATALOG.md"]).toContain("`[redacted]@db.example.com:5432`");
     expect(outputs["audit "]).toContain(
       "base URL default https://notes.example.com/v1?access_token=[redacted]",
     );

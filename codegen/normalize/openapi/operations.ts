@@ -15,6 +15,7 @@ import type {
 import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
+import { urlCredentials, withoutUrlCredentials } from "../../url-credentials.js";
 import { Confinement, schemeProblem } from "./confine.js";
 import type {
   BodyContent,
@@ -456,9 +457,9 @@ function undeclaredHosts(list: unknown, at: At, diags: Diagnostics, whose = "the
     const url = child(at, i, "url");
     diags.warn(
       "TW133",
-      `${whose} server "${entry.url}" uses the variable {${name}}, which its variables do not declare: ${read}`,
+      `${whose} server "${withoutUserinfo(entry.url)}" uses the variable {${name}}, which its variables do not declare: ${read}`,
       url.doc.ref(url.pointer),
-      `Declare it with the API's URL as its default: servers: [{ url: ${JSON.stringify(entry.url)}, variables: { ${name}: { default: "${m?.[1] === undefined ? "https://" : ""}api.example.com" } } }], in the spec or a patch; or set the base URL.`,
+      `Declare it with the API's URL as its default: servers: [{ url: ${JSON.stringify(withoutUserinfo(entry.url))}, variables: { ${name}: { default: "${m?.[1] === undefined ? "https://" : ""}api.example.com" } } }], in the spec or a patch; or set the base URL.`,
     );
   }
 }
@@ -466,6 +467,7 @@ function undeclaredHosts(list: unknown, at: At, diags: Diagnostics, whose = "the
 /** A path item's servers' URLs (`serverUrls`), its undeclared host variables said (`undeclaredHosts`). */
 function pathServers(item: { value: Json; at: At }, diags: Diagnostics): string[] {
   undeclaredHosts(item.value.servers, child(item.at, "servers"), diags, "the path's");
+  serverCredentials(item.value.servers, child(item.at, "servers"), diags, "the path's");
   return serverUrls(item.value.servers);
 }
 
@@ -600,7 +602,7 @@ function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
           if (why === undefined) continue;
           diags.error(
             "TW133",
-            `the server "${srv.url}" gives {${name}} the value ${JSON.stringify(String(value))}, whose ${why} cannot stand in its ${part === "whole host" ? "host" : part}: filled in, the URL would go elsewhere than the server's ${part === "path" ? "path" : "host"}`,
+            `the server "${withoutUserinfo(srv.url)}" gives {${name}} the value ${JSON.stringify(String(value))}, whose ${why} cannot stand in its ${part === "whole host" ? "host" : part}: filled in, the URL would go elsewhere than the server's ${part === "path" ? "path" : "host"}`,
             valueAt.doc.ref(valueAt.pointer),
             `Give {${name}} a value that is only ${part === "port" ? "a port number" : part === "path" ? "path segments" : "a host name"}, in the spec or a patch.`,
           );
@@ -612,7 +614,7 @@ function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
       if (written !== undefined && listed.length > 0 && !listed.some((e) => String(e) === written))
         diags.error(
           "TW133",
-          `the server "${srv.url}" gives {${name}} the default ${JSON.stringify(written)}, which its enum (${listed.map((e) => String(e)).join(", ")}) does not list: the base URL it fills names a server the spec says does not exist`,
+          `the server "${withoutUserinfo(srv.url)}" gives {${name}} the default ${JSON.stringify(written)}, which its enum (${listed.map((e) => String(e)).join(", ")}) does not list: the base URL it fills names a server the spec says does not exist`,
           vAt.doc.ref(child(vAt, "default").pointer),
           `Make the default one of the enum's values, or add it to the enum, in the spec or a patch.`,
         );
@@ -908,10 +910,32 @@ function serverVariablesOf(list: unknown): Pick<OpenApiSourceModel, "serverVaria
  */
 function withoutUserinfo(url: string): string {
   const m = /^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#@\s]*@(?=[^/?#\s])/i.exec(url);
-  if (!m) return url;
+  if (!m) return withoutUrlCredentials(url);
   // Without `//` only a host follows the `@` (`user:pw@api.example.com`), never a path (`docs/@team`).
-  if (m[1] === undefined && !schemelessHost(url.slice(m[0].length))) return url;
-  return `${m[1] ?? ""}${url.slice(m[0].length)}`;
+  if (m[1] === undefined && !schemelessHost(url.slice(m[0].length))) return withoutUrlCredentials(url);
+  return withoutUrlCredentials(`${m[1] ?? ""}${url.slice(m[0].length)}`);
+}
+
+/**
+ * A server whose URL holds a credential (`https://user:pass@host`, `?api_key=sk_live_...`, `?key={key}` whose
+ * variable's default is one): a spec's server is most often a documentation example, and the runtime sends the
+ * source's auth, never a URL's credentials, so it is left out of every URL the catalog writes (`withoutUserinfo`),
+ * said by a warning located at the entry's url that names what was left out, never its value.
+ */
+function serverCredentials(list: unknown, at: At, diags: Diagnostics, whose: string): void {
+  if (!Array.isArray(list)) return;
+  for (const [i, entry] of list.entries()) {
+    if (!isObject(entry) || typeof entry.url !== "string") continue;
+    const found = urlCredentials(entry.url);
+    if (found.length === 0) continue;
+    const url = child(at, i, "url");
+    diags.warn(
+      "TW133",
+      `${whose} server "${withoutUserinfo(entry.url)}" holds credentials (${found.join(", ")}): they are left out of the URL the catalog writes, which is a generated file, and never sent from it`,
+      url.doc.ref(url.pointer),
+      "Configure the credential as the source's auth (sources.<id>.auth, read from the environment); remove it from the server's url in the spec or a patch to silence this warning.",
+    );
+  }
 }
 
 /** Local hosts, by name or address, with an optional port: served over plain http when the spec names no scheme. */
@@ -979,7 +1003,7 @@ function securitySchemes(spec: OpenApiSpec, diags: Diagnostics): Record<string, 
     ) {
       out[name] = { kind: "apiKey", in: s.in as "header" | "query" | "cookie", name: s.name, ...d };
     } else if (s.type === "oauth2" || s.type === "openIdConnect") {
-      out[name] = oauthScheme(s, d);
+      out[name] = oauthScheme(s, d, at, diags);
     } else {
       out[name] = { kind: "unsupported", type: `${String(s.type)}${scheme ? `/${scheme}` : ""}`, ...d };
     }
@@ -1059,9 +1083,25 @@ const FLOWS: OAuthFlow[] = [
 ];
 
 /** OAuth2 flows (any) and OpenID Connect: what a user-provided token is for, and where it can be renewed. */
-function oauthScheme(s: Json, d: { description?: string }): SecuritySchemeInfo {
+function oauthScheme(s: Json, d: { description?: string }, at: At, diags: Diagnostics): SecuritySchemeInfo {
+  // An authorization server's URL is written into the catalog (a token or discovery URL) or read beside it: a
+  // credential in it is left out, with a warning located at it (`serverCredentials`, for a server's).
+  const urlAt = (value: unknown, ...path: string[]): string | undefined => {
+    if (typeof value !== "string") return undefined;
+    const found = urlCredentials(value);
+    if (found.length === 0) return value;
+    const where = child(at, ...path);
+    const kept = withoutUrlCredentials(value);
+    diags.warn(
+      "TW133",
+      `the security scheme's ${path[path.length - 1]} "${kept}" holds credentials (${found.join(", ")}): they are left out of the URL the catalog writes, which is a generated file, and never sent from it`,
+      where.doc.ref(where.pointer),
+      "Configure the client's credentials as the source's auth (sources.<id>.auth, read from the environment); remove them from the URL in the spec or a patch to silence this warning.",
+    );
+    return kept;
+  };
   if (s.type === "openIdConnect") {
-    const url = typeof s.openIdConnectUrl === "string" ? s.openIdConnectUrl : undefined;
+    const url = urlAt(s.openIdConnectUrl, "openIdConnectUrl");
     return {
       kind: "oauth2",
       flows: ["openIdConnect"],
@@ -1076,7 +1116,10 @@ function oauthScheme(s: Json, d: { description?: string }): SecuritySchemeInfo {
   const endpoints = new Set<string>();
   let tokenUrl: string | undefined;
   for (const f of present) {
-    const flow = flows[f] as Json;
+    const raw = flows[f] as Json;
+    const flow: Json = { ...raw };
+    for (const key of ["authorizationUrl", "tokenUrl", "refreshUrl"])
+      if (typeof raw[key] === "string") flow[key] = urlAt(raw[key], "flows", f, key);
     for (const scope of Object.keys((flow.scopes ?? {}) as Json)) scopes.add(scope);
     const url = typeof flow.tokenUrl === "string" ? flow.tokenUrl : flow.refreshUrl;
     if (tokenUrl === undefined && typeof url === "string" && url !== "") tokenUrl = url;
@@ -1106,6 +1149,12 @@ export function normalizeOpenApi(
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
   undeclaredHosts(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
+  serverCredentials(
+    data.servers,
+    child({ doc: spec.root, pointer: "#" }, "servers"),
+    diags,
+    "the document's",
+  );
   serverValueProblems(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
   const { kept: servers, setAside } = usableServers(serverUrls(data.servers), spec, diags);
   const absolute = servers.find((u) => /^https?:\/\//i.test(u));
@@ -1572,6 +1621,7 @@ function readOperation(
   serverValueProblems(op.servers, child(opAt, "servers"), reader.diags);
   const servers = serverUrls(op.servers);
   undeclaredHosts(op.servers, child(opAt, "servers"), reader.diags, "the operation's");
+  serverCredentials(op.servers, child(opAt, "servers"), reader.diags, "the operation's");
   const serverTemplates = serverTemplatesOf(op.servers);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;

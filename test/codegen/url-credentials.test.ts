@@ -1,0 +1,272 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { urlCredentials, withoutUrlCredentials } from "../../codegen/url-credentials.js";
+import { BIN, serveOverStdio } from "../helpers/mcp.js";
+import { tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
+
+/**
+ * A URL default holding a credential (a spec server's `https://user:pass@host`, `?api_key=sk_live_...`, a server
+ * variable's default in `?key={key}`, a token or authorization URL's `client_secret`; a manifest's base URL, env or
+ * token URL default) was written into catalog.json, CATALOG.md and so the packed package. A spec's is most likely a
+ * documentation example: left out of every URL the catalog writes, with a warning located at it. A manifest's is
+ * the user's own: refused, located (tools.yaml:line:col), naming what it holds, never its value.
+ */
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+function expectAbsent(secrets: readonly string[], texts: Record<string, string>): void {
+  for (const [where, text] of Object.entries(texts))
+    for (const s of secrets) expect(text.includes(s), `${where} holds ${s}`).toBe(false);
+}
+
+describe("urlCredentials", () => {
+  it.each([
+    [
+      "https://u:p@api.example.com/v1",
+      ["a user name or password before its host"],
+      "https://api.example.com/v1",
+    ],
+    ["//u@h.example.com/x", ["a user name or password before its host"], "//h.example.com/x"],
+    [
+      "https://a.example.com/v1?api_key=K&page=2#access_token=T&x=1",
+      ["the query parameter api_key", "the fragment parameter access_token"],
+      "https://a.example.com/v1?page=2#x=1",
+    ],
+    ["https://{r}.example.com/v?key={key}", ["the query parameter key"], "https://{r}.example.com/v"],
+    ["https://a.example.com/v1?version=2", [], "https://a.example.com/v1?version=2"],
+    ["https://a.example.com/v1?token=", [], "https://a.example.com/v1?token="],
+    ["https://a.example.com/users/@me", [], "https://a.example.com/users/@me"],
+  ])("%s", (url, found, kept) => {
+    expect(urlCredentials(url)).toEqual(found);
+    expect(withoutUrlCredentials(url)).toBe(kept);
+  });
+});
+
+describe("a spec's server and OAuth URLs holding credentials", () => {
+  const SECRETS = ["DOCPASS1", "SPECQKEY2", "TOKPASS3", "TOKQ4", "VARKEY5", "PATHTOK6", "AUTHQ7", "OIDCQ8"];
+  let upstream: RecordingServer;
+  let dir: string;
+  let generated: ReturnType<typeof spawnSync>;
+
+  beforeAll(async () => {
+    upstream = await startRecordingServer((req, res) => sendJson(res, 200, { at: req.path }));
+    const port = new URL(upstream.url).port;
+    const spec = `openapi: 3.0.3
+info: { title: Creds, version: "1" }
+servers:
+  - url: http://docuser:DOCPASS1@127.0.0.1:${port}/v1?api_key=SPECQKEY2&page=2
+components:
+  securitySchemes:
+    o:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: http://cid:TOKPASS3@127.0.0.1:${port}/token?client_secret=TOKQ4
+          scopes: {}
+        authorizationCode:
+          authorizationUrl: "https://auth.example.com/authorize?client_secret=AUTHQ7"
+          tokenUrl: http://127.0.0.1:${port}/token
+          scopes: {}
+    oidc: { type: openIdConnect, openIdConnectUrl: "https://id.example.com/.well-known/openid-configuration?access_token=OIDCQ8" }
+paths:
+  /docs:
+    get: { operationId: docs, responses: { "200": { description: ok } } }
+  /path:
+    servers:
+      - url: http://127.0.0.1:${port}/p?token={tok}
+        variables: { tok: { default: PATHTOK6 } }
+    get: { operationId: path, responses: { "200": { description: ok } } }
+  /own:
+    get:
+      operationId: own
+      servers:
+        - url: http://{host}:${port}/v2?key={key}
+          variables:
+            host: { default: 127.0.0.1, enum: [127.0.0.1] }
+            key: { default: VARKEY5 }
+      responses: { "200": { description: ok } }
+  /token:
+    get:
+      operationId: withToken
+      security: [{ o: [] }, { oidc: [] }]
+      responses: { "200": { description: ok } }
+`;
+    dir = tmpDir("url-credentials-spec");
+    writeFileSync(join(dir, "openapi.yaml"), spec);
+    generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", "openapi.yaml", "--name", "creds", "--out", "generated/creds"],
+      { cwd: dir, encoding: "utf8" },
+    );
+  });
+  afterAll(() => upstream.close());
+
+  it("are left out of every generated file, each said by a warning located at it", () => {
+    expect(generated.status, String(generated.stderr)).toBe(0);
+    const stderr = String(generated.stderr);
+    for (const pointer of [
+      "#/servers/0/url",
+      "#/paths/~1path/servers/0/url",
+      "#/paths/~1own/get/servers/0/url",
+      "#/components/securitySchemes/o/flows/clientCredentials/tokenUrl",
+      "#/components/securitySchemes/o/flows/authorizationCode/authorizationUrl",
+      "#/components/securitySchemes/oidc/openIdConnectUrl",
+    ])
+      expect(stderr).toMatch(
+        new RegExp(
+          `openapi\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[~/]/g, "\\$&")}\\) warning TW133: .* holds credentials`,
+        ),
+      );
+    expect(stderr).toContain("(a user name or password before its host, the query parameter api_key)");
+    const out = join(dir, "generated/creds");
+    const texts: Record<string, string> = { stdout: String(generated.stdout), stderr };
+    for (const file of filesUnder(out)) texts[file] = readFileSync(file, "utf8");
+    expectAbsent(SECRETS, texts);
+    const doc = JSON.parse(texts[join(out, "catalog.json")] as string) as {
+      sources: { baseUrl: { default?: string }; auth: { tokenUrl?: string }[] }[];
+    };
+    // What is no credential stays: the host, the path, the other query parameter.
+    expect(doc.sources[0]?.baseUrl.default).toBe(`${upstream.url}/v1?page=2`);
+  });
+
+  it("are never sent: the served catalog calls each server without them", async () => {
+    expect(generated.status, String(generated.stderr)).toBe(0);
+    const served = await serveOverStdio(join(dir, "generated/creds"), {});
+    try {
+      const names = (await served.client.listTools()).tools.map((t) => t.name);
+      for (const name of ["docs", "path", "own"]) {
+        const tool = names.find((n) => n.toLowerCase() === name);
+        expect(tool, names.join(", ")).toBeDefined();
+        const before = upstream.received.length;
+        const result = await served.client.callTool({ name: tool as string, arguments: {} });
+        expect(result.isError, JSON.stringify(result)).toBeFalsy();
+        expect(upstream.received.length).toBe(before + 1);
+      }
+      expect(upstream.received.map((r) => r.path)).toEqual(["/v1/docs", "/p/path", "/v2/own"]);
+      for (const r of upstream.received) {
+        expect(r.headers.authorization).toBeUndefined();
+        expectAbsent(SECRETS, { [r.url]: r.url });
+      }
+      expectAbsent(SECRETS, { stderr: await served.stderrAtExit() });
+    } finally {
+      await served.close();
+    }
+  });
+});
+
+describe("a manifest's URL default holding credentials", () => {
+  const SPEC = `openapi: 3.0.3
+info: { title: Notes, version: "1" }
+servers: [{ url: https://notes.example.com/v1 }]
+components:
+  securitySchemes:
+    o: { type: oauth2, flows: { clientCredentials: { tokenUrl: https://auth.example.com/token, scopes: {} } } }
+    oidc: { type: openIdConnect, openIdConnectUrl: https://id.example.com/.well-known/openid-configuration }
+paths:
+  /notes:
+    get: { operationId: listNotes, security: [{ o: [] }, { oidc: [] }], responses: { "200": { description: ok } } }
+`;
+  const GOOD = `catalog: notes
+env:
+  N_URL: { description: Base URL., type: url, default: "https://notes.example.com/v1?page=2" }
+  N_MIRROR: { description: Mirror., default: "https://mirror.example.com/m" }
+  N_STAGE: { description: Stage., type: enum, values: [prod, qa], default: prod }
+  N_ID: { description: Client id. }
+  N_SECRET: { description: Client secret., secret: true }
+  N_REFRESH: { description: Refresh token., secret: true }
+  N_TOKEN: { description: Access token., secret: true }
+sources:
+  api:
+    openapi: ./openapi.yaml
+    base_url: { env: N_URL, default: "https://notes.example.com/v1", by_env: { env: N_STAGE, values: { prod: "https://notes.example.com/v1", qa: "https://qa.example.com/v1" } } }
+    auth:
+      o: { client_id: { env: N_ID }, client_secret: { env: N_SECRET }, token_url: "https://auth.example.com/token" }
+      oidc: { token: { env: N_TOKEN }, client_id: { env: N_ID }, refresh_token: { env: N_REFRESH }, discovery_url: "https://id.example.com/.well-known/openid-configuration" }
+  gql:
+    graphql: ./schema.graphql
+    base_url: { default: "https://gql.example.com" }
+    path: /graphql
+tools:
+  notes_list: { from: listNotes }
+  gql_ping: { from: "gql#Query.ping" }
+`;
+  const BAD: Array<[string, string, string]> = [
+    [
+      'default: "https://notes.example.com/v1?page=2"',
+      'default: "https://notes.example.com/v1?api_key=MANQKEY1&page=2"',
+      "#/env/N_URL/default",
+    ],
+    [
+      'default: "https://mirror.example.com/m"',
+      'default: "https://bob:MANPASS2@mirror.example.com/m"',
+      "#/env/N_MIRROR/default",
+    ],
+    [
+      'default: "https://notes.example.com/v1", by_env',
+      'default: "https://notes.example.com/v1?access_token=MANBASE3", by_env',
+      "#/sources/api/base_url/default",
+    ],
+    [
+      'qa: "https://qa.example.com/v1"',
+      'qa: "https://qa:MANQA4@qa.example.com/v1"',
+      "#/sources/api/base_url/by_env/values/qa",
+    ],
+    [
+      'token_url: "https://auth.example.com/token"',
+      'token_url: "https://auth.example.com/token?client_secret=MANTOK5"',
+      "#/sources/api/auth/o/token_url",
+    ],
+    [
+      'discovery_url: "https://id.example.com/.well-known/openid-configuration"',
+      'discovery_url: "https://id.example.com/.well-known/openid-configuration#access_token=MANOIDC6"',
+      "#/sources/api/auth/oidc/discovery_url",
+    ],
+    ["path: /graphql", "path: /graphql?token=MANGQL7", "#/sources/gql/path"],
+  ];
+
+  it("is refused, located at each, naming what it holds and never its value; generated/ is untouched", () => {
+    const root = tmpDir("url-credentials-manifest");
+    const project = join(root, "specs/notes");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "openapi.yaml"), SPEC);
+    writeFileSync(join(project, "schema.graphql"), "type Query { ping: String }\n");
+    writeFileSync(join(project, "tools.yaml"), GOOD);
+    const good = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+    expect(good.status, String(good.stderr)).toBe(0);
+    const out = join(root, "generated/notes");
+    const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
+    const before = snapshot();
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+
+    let manifest = GOOD;
+    for (const [from, to] of BAD) {
+      expect(manifest).toContain(from);
+      manifest = manifest.replace(from, to);
+    }
+    writeFileSync(join(project, "tools.yaml"), manifest);
+    const bad = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+    expect(bad.status).not.toBe(0);
+    const stderr = String(bad.stderr);
+    for (const [, , pointer] of BAD)
+      expect(stderr).toMatch(
+        new RegExp(
+          `tools\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[/]/g, "\\/")}\\) error TW110: .* holds credentials \\(`,
+        ),
+      );
+    expect(stderr).toContain("env N_URL's default holds credentials (the query parameter api_key)");
+    expect(stderr).toContain("(a user name or password before its host)");
+    expect(snapshot()).toEqual(before);
+    expectAbsent(
+      BAD.map(([, to]) => /[A-Z]+\d/.exec(to)?.[0] as string),
+      { stdout: String(bad.stdout), stderr, ...snapshot() },
+    );
+  });
+});
