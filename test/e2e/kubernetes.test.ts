@@ -1,12 +1,9 @@
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf } from "../helpers/generate.js";
-import { callConfirmed, type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { callConfirmed } from "../helpers/mcp.js";
+import { ROOT } from "../helpers/paths.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * Kubernetes' OpenAPI v3 (test/e2e/specs/kubernetes.json: apps/v1 Deployment trimmed from kubernetes/kubernetes
@@ -17,8 +14,6 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * - IntOrString (`type: string, format: int-or-string`; `x-kubernetes-int-or-string` in CRDs) holds `maxSurge: 1`
  *   or `"25%"`: the integer was refused as an argument and reported as drift in results.
  */
-let upstream: RecordingServer;
-let served: Served;
 const deployment = {
   apiVersion: "apps/v1",
   kind: "Deployment",
@@ -30,35 +25,24 @@ const deployment = {
   },
 };
 
-beforeAll(async () => {
-  const diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: join(ROOT, "test/e2e/specs/kubernetes.json"), name: "k8s" },
-    { root: ROOT, out: relative(ROOT, tmpDir("kubernetes")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, deployment));
-  served = await serveOverStdio(join(ROOT, cat.dir), { K8S_BASE_URL: upstream.url, K8S_API_KEY: "Bearer t" });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const fx = servedSpec(
+  join(ROOT, "test/e2e/specs/kubernetes.json"),
+  "k8s",
+  "kubernetes",
+  (url) => ({ K8S_BASE_URL: url, K8S_API_KEY: "Bearer t" }),
+  (_req, res) => sendJson(res, 200, deployment),
+);
 
 describe("Kubernetes", () => {
   it("a PATCH of an object goes out as a merge patch, not as JSON Patch", async () => {
-    const { result } = await callConfirmed(served.client, "patch_apps_v1_namespaced_deployment", {
+    const { result } = await callConfirmed(fx.client(), "patch_apps_v1_namespaced_deployment", {
       namespace: "default",
       name: "web",
       fieldManager: "toolwright",
       body: { spec: { replicas: 3 } },
     });
     expect(result.isError).toBeFalsy();
-    const sent = upstream.received.at(-1);
+    const sent = fx.upstream().received.at(-1);
     expect(`${sent?.method} ${sent?.url}`).toBe(
       "PATCH /apis/apps/v1/namespaces/default/deployments/web?fieldManager=toolwright",
     );
@@ -67,16 +51,16 @@ describe("Kubernetes", () => {
   });
 
   it("IntOrString takes and returns an integer or a string", async () => {
-    const { result } = await callConfirmed(served.client, "replace_apps_v1_namespaced_deployment", {
+    const { result } = await callConfirmed(fx.client(), "replace_apps_v1_namespaced_deployment", {
       namespace: "default",
       name: "web",
       ...deployment,
     });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    expect(JSON.parse(upstream.received.at(-1)?.body.toString() ?? "{}").spec.strategy).toEqual(
+    expect(JSON.parse(fx.upstream().received.at(-1)?.body.toString() ?? "{}").spec.strategy).toEqual(
       deployment.spec.strategy,
     );
-    const read = await served.client.callTool({
+    const read = await fx.client().callTool({
       name: "read_apps_v1_namespaced_deployment",
       arguments: { namespace: "default", name: "web" },
     });
@@ -84,6 +68,8 @@ describe("Kubernetes", () => {
     expect(read.structuredContent).toEqual(deployment);
     // A drift line would be written before the call's audit line (the audit step ends the call): once that line
     // has been read from stderr, a drift line would have been too, so this check can fail.
-    expect(await served.waitForStderr('"tool":"read_apps_v1_namespaced_deployment"')).not.toContain("drift");
+    expect(await fx.served().waitForStderr('"tool":"read_apps_v1_namespaced_deployment"')).not.toContain(
+      "drift",
+    );
   });
 });

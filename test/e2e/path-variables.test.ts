@@ -1,13 +1,7 @@
-import { writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Diagnostics } from "../../codegen/diagnostics.js";
-import { generateCatalog } from "../../codegen/index.js";
-import { writeCatalog } from "../../codegen/write.js";
-import { errorsOf } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A path `{variable}` the operation declares as a parameter of another location (Intercom's 2.14 description,
@@ -57,35 +51,18 @@ paths:
         "200": { description: ok }
 `;
 
-let upstream: RecordingServer;
-let served: Served;
-let diags: Diagnostics;
-
-beforeAll(async () => {
-  const dir = tmpDir("path-variables");
-  writeFileSync(join(dir, "openapi.yaml"), SPEC);
-  diags = new Diagnostics();
-  const cat = await generateCatalog(
-    { kind: "spec", spec: join(dir, "openapi.yaml"), name: "reporting" },
-    { root: ROOT, out: relative(ROOT, join(dir, "out")) },
-    diags,
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  upstream = await startRecordingServer((_req, res) => sendJson(res, 200, {}));
-  served = await serveOverStdio(join(ROOT, cat.dir), { REPORTING_BASE_URL: upstream.url });
-});
-
-afterAll(async () => {
-  await served?.close();
-  await upstream?.close();
-});
+const fx = servedSpec(
+  `${writeTree("path-variables", { "openapi.yaml": SPEC })}/openapi.yaml`,
+  "reporting",
+  "path-variables-out",
+  (url) => ({ REPORTING_BASE_URL: url }),
+  (_req, res) => sendJson(res, 200, {}),
+);
 
 describe("path variables declared in another location", () => {
   it("are read as path parameters, located; a variable nothing declares is a string argument, located", () => {
     expect(
-      diags.items
+      fx.diags.items
         .filter((d) => d.severity === "warning")
         .map((d) => `${d.code} ${d.message} line ${d.source?.line}`),
     ).toEqual([
@@ -97,21 +74,21 @@ describe("path variables declared in another location", () => {
   });
 
   it("the value goes in the path, not in the query", async () => {
-    const { tools } = await served.client.listTools();
+    const { tools } = await fx.client().listTools();
     expect(tools.map((t) => t.name)).toEqual(["get_export_job", "get_orphan", "get_note", "current"]);
     expect(tools[0]?.inputSchema.required).toEqual(["app_id", "job_identifier"]);
-    const result = await served.client.callTool({
+    const result = await fx.client().callTool({
       name: "get_export_job",
       arguments: { app_id: "a1", job_identifier: "job 7" },
     });
     expect(result.isError).toBeFalsy();
-    expect(upstream.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+    expect(fx.upstream().received.map((r) => `${r.method} ${r.url}`)).toEqual([
       "GET /export/reporting_data/job%207?app_id=a1",
     ]);
   });
 
   it("an undeclared variable is a required string: in the path one encoded segment, in the key's query its pair", async () => {
-    const { tools } = await served.client.listTools();
+    const { tools } = await fx.client().listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect(byName.get("get_orphan")?.inputSchema).toMatchObject({
       properties: { id: { type: "string" } },
@@ -122,23 +99,28 @@ describe("path variables declared in another location", () => {
       required: ["noteId", "itemId"],
     });
     expect(byName.get("current")?.inputSchema.required).toEqual(["key", "city"]);
-    const before = upstream.received.length;
+    const before = fx.upstream().received.length;
     for (const [name, args] of [
       ["get_orphan", { id: "a/b c" }],
       ["get_note", { itemId: "x y", noteId: 3 }],
       ["current", { city: "Zürich & Co=1", units: "M", key: "k1" }],
     ] as const) {
-      const result = await served.client.callTool({ name, arguments: args });
+      const result = await fx.client().callTool({ name, arguments: args });
       expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     }
-    expect(upstream.received.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual([
+    expect(
+      fx
+        .upstream()
+        .received.slice(before)
+        .map((r) => `${r.method} ${r.url}`),
+    ).toEqual([
       "GET /orphans/a%2Fb%20c",
       "GET /items/x%20y/notes/3",
       "GET /v2.0/current?lang=en&units=M&key=k1&city=Z%C3%BCrich%20%26%20Co%3D1",
     ]);
     // Required as the key needs it: a call without it is refused before anything is sent.
-    const missing = await served.client.callTool({ name: "current", arguments: { key: "k1" } });
+    const missing = await fx.client().callTool({ name: "current", arguments: { key: "k1" } });
     expect(missing.isError).toBe(true);
-    expect(upstream.received.length).toBe(before + 3);
+    expect(fx.upstream().received.length).toBe(before + 3);
   });
 });
