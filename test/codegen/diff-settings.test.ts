@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compareCatalogs } from "../../codegen/diff/compare.js";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { catalogFileOf, runDiff } from "../helpers/diff.js";
+import { catalogFileOf, LIST_NOTES_SPEC, runDiff } from "../helpers/diff.js";
 
 /**
  * `toolwright diff` on what serving over HTTP asks of a client (the static key's env, OAuth's servers and scopes,
@@ -10,16 +10,6 @@ import { catalogFileOf, runDiff } from "../helpers/diff.js";
  * token's lifetime: none of these was compared, so a release that dropped the HTTP client key or lifted every rate
  * limit passed `diff --fail-on-widening` with nothing said.
  */
-
-const SPEC = `openapi: 3.1.0
-info: { title: Notes, version: "1.0" }
-servers: [{ url: https://notes.example.com }]
-paths:
-  /notes:
-    get:
-      operationId: listNotes
-      responses: { "200": { description: ok } }
-`;
 
 const MANIFEST = `catalog: notes
 env:
@@ -49,7 +39,7 @@ transport:
 `;
 
 let n = 0;
-const fileOf = (manifest: string) => catalogFileOf(`diff-settings-${n++}`, SPEC, manifest);
+const fileOf = (manifest: string) => catalogFileOf(`diff-settings-${n++}`, LIST_NOTES_SPEC, manifest);
 const docOf = async (manifest: string) =>
   JSON.parse(readFileSync(await fileOf(manifest), "utf8")) as CatalogDocument;
 const lines = (before: CatalogDocument, after: CatalogDocument) =>

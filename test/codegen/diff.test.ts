@@ -4,15 +4,11 @@ import { describe, expect, it } from "vitest";
 import type { CatalogDocument, JsonSchema } from "../../src/catalog.js";
 import { project, UNBOUNDED } from "../../src/publish/project.js";
 import { DIALECT } from "../../src/publish/publisher.js";
-import { catalogFileOf, runDiff } from "../helpers/diff.js";
+import { catalogFileOf, notesSpec, runDiff } from "../helpers/diff.js";
 import { writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 
-const SPEC = `openapi: 3.1.0
-info: { title: Notes, version: "1.0" }
-servers: [{ url: https://notes.example.com }]
-paths:
-  /notes:
+const SPEC = notesSpec(`  /notes:
     get:
       operationId: listNotes
       parameters:
@@ -26,7 +22,7 @@ paths:
       operationId: deleteNote
       parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
       responses: { "204": { description: gone } }
-`;
+`);
 
 const V1 = `catalog: notes
 env:

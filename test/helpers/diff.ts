@@ -6,6 +6,20 @@ import { BIN } from "./mcp.js";
 import { ROOT } from "./paths.js";
 import { spawnSync } from "./spawn-sync.js";
 
+/** An OpenAPI 3.1 spec, Notes at https://notes.example.com, whose `paths:` are `paths` (lines indented two spaces). */
+export const notesSpec = (paths: string) => `openapi: 3.1.0
+info: { title: Notes, version: "1.0" }
+servers: [{ url: https://notes.example.com }]
+paths:
+${paths}`;
+
+/** notesSpec of one operation: GET /notes, `listNotes`, answering 200 with no content. */
+export const LIST_NOTES_SPEC = notesSpec(`  /notes:
+    get:
+      operationId: listNotes
+      responses: { "200": { description: ok } }
+`);
+
 /**
  * The catalog.json of `openapi.yaml` (`spec`) and `tools.yaml` (`manifest`) generated in a folder of its own
  * (`name`), with no error; returns the file's path, for `toolwright diff`.
