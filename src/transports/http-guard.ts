@@ -131,23 +131,61 @@ export function checkProbeHost(
   return checkHost(header, allowed);
 }
 
-export function checkOrigin(header: string | string[] | undefined, allowed: readonly string[]): GuardResult {
+/**
+ * Where a request was sent, as the Origin check compares it: the Host header (already checked), and the public URL's
+ * origin when one is configured (a proxy in front may pass on another Host).
+ */
+export interface Addressed {
+  host: string | undefined;
+  publicOrigin?: string;
+}
+
+/**
+ * The Origin check, by the browsers' rule: an origin is exactly `scheme://host[:port]`. An Origin, when sent, must be
+ * an http(s) origin as a browser serializes it (lowercase, no default port, no path, userinfo or trailing slash),
+ * allowed by the list (an origin without a port names its scheme's default one), and this server's own origin: the
+ * host and port the request was sent to (its Host; a Host without a port is the Origin scheme's default one), or the
+ * public URL's origin. Before, an allowed name on any port passed (a loopback bind's list names no ports, so a page
+ * served by another local program at `http://localhost:3000` passed as the server's own), and so did any text a URL
+ * parser read as an allowed one (`HTTP://LOCALHOST:8765`, `http://localhost:8765/x`, `http://u@localhost:8765`).
+ */
+export function checkOrigin(
+  header: string | string[] | undefined,
+  allowed: readonly string[],
+  addressed: Addressed,
+): GuardResult {
   if (header === undefined) return { ok: true };
   if (typeof header !== "string") return { ok: false, reason: "Origin not allowed" };
-  let origin: URL;
+  const shown = JSON.stringify(header.length > 80 ? `${header.slice(0, 80)}...` : header);
+  if (header === "null")
+    return {
+      ok: false,
+      reason:
+        "Origin not allowed: null (an opaque origin: a sandboxed frame, a file, a redirect) is no origin",
+    };
+  let origin: URL | undefined;
   try {
-    // `null` (opaque origins: sandboxed frames, file://) does not parse and is refused.
     origin = new URL(header);
   } catch {
-    return { ok: false, reason: "Origin not allowed" };
+    origin = undefined;
   }
+  if (!origin || origin.origin !== header)
+    return {
+      ok: false,
+      reason: `Origin not allowed: ${shown} is not an origin as a browser sends it (scheme://host[:port], lowercase, nothing more)`,
+    };
   if (origin.protocol !== "http:" && origin.protocol !== "https:")
-    return { ok: false, reason: "Origin not allowed" };
-  // An origin names its scheme's default port by none (the URL standard drops it): it is that port, for an entry
-  // `host:443` or `host:80` (before, `https://mcp.example.com` met `mcp.example.com:443` as another port).
+    return { ok: false, reason: `Origin not allowed: ${shown} is not an http(s) origin` };
   const port = origin.port || (origin.protocol === "https:" ? "443" : "80");
-  if (!hostAllowed(`${origin.hostname}:${port}`, allowed)) return { ok: false, reason: "Origin not allowed" };
-  return { ok: true };
+  if (!hostAllowed(`${origin.hostname}:${port}`, allowed))
+    return { ok: false, reason: `Origin not allowed: ${shown} is not on the allow list` };
+  if (origin.origin === addressed.publicOrigin) return { ok: true };
+  const sent = addressed.host === undefined ? undefined : splitHost(addressed.host);
+  if (sent && sent.host === origin.hostname && (sent.port ?? port) === port) return { ok: true };
+  return {
+    ok: false,
+    reason: `Origin not allowed: ${shown} is not this server's origin (the host and port the request was sent to${addressed.publicOrigin ? ", or the public URL's" : ""})`,
+  };
 }
 
 /** Headers a request carries at most once, by their lower-case name, as the messages name them. */

@@ -273,7 +273,11 @@ function guarded(req: IncomingMessage, res: ServerResponse, settings: HttpSettin
     return false;
   }
   const host = (probe ? checkProbeHost : checkHost)(req.headers.host, settings.allowedHosts);
-  const origin = host.ok ? checkOrigin(req.headers.origin, settings.allowedHosts) : host;
+  const addressed = {
+    host: req.headers.host,
+    ...(settings.publicUrl ? { publicOrigin: settings.publicUrl.origin } : {}),
+  };
+  const origin = host.ok ? checkOrigin(req.headers.origin, settings.allowedHosts, addressed) : host;
   if (origin.ok) return true;
   sendJson(res, 403, jsonRpcError(`Forbidden: ${origin.reason}`));
   return false;

@@ -242,23 +242,26 @@ describe("Host and Origin allow-list", () => {
   it("an Origin without a port is its scheme's default port", () => {
     const withPorts = ["mcp.example.com:443", "plain.example.com:80", "[::1]:8765"];
     // Before: refused, `https://mcp.example.com` met as no port at all.
-    expect(checkOrigin("https://mcp.example.com", withPorts).ok).toBe(true);
-    expect(checkOrigin("http://plain.example.com", withPorts).ok).toBe(true);
-    expect(checkOrigin("http://[0:0::1]:08765", withPorts).ok).toBe(true);
-    for (const other of [
-      "http://mcp.example.com",
-      "https://plain.example.com",
-      "http://[::1]",
-      "https://mcp.example.com:8443",
+    expect(checkOrigin("https://mcp.example.com", withPorts, { host: "mcp.example.com" }).ok).toBe(true);
+    expect(checkOrigin("http://plain.example.com", withPorts, { host: "plain.example.com:80" }).ok).toBe(
+      true,
+    );
+    expect(checkOrigin("http://[::1]:8765", withPorts, { host: "[0:0::1]:08765" }).ok).toBe(true);
+    for (const [other, host] of [
+      ["http://mcp.example.com", "mcp.example.com"],
+      ["https://plain.example.com", "plain.example.com"],
+      ["http://[::1]", "[::1]"],
+      ["https://mcp.example.com:8443", "mcp.example.com:8443"],
     ])
-      expect(checkOrigin(other, withPorts).ok, other).toBe(false);
+      expect(checkOrigin(other, withPorts, { host }).ok, other).toBe(false);
   });
 
   it("Host is required; Origin is optional but checked when present", () => {
     expect(checkHost(undefined, allowed).ok).toBe(false);
-    expect(checkOrigin(undefined, allowed).ok).toBe(true);
-    expect(checkOrigin("http://localhost:3000", allowed).ok).toBe(true);
-    expect(checkOrigin("https://mcp.example.com:8443", allowed).ok).toBe(true);
+    expect(checkOrigin(undefined, allowed, { host: "localhost:8765" }).ok).toBe(true);
+    expect(checkOrigin("http://localhost:8765", allowed, { host: "localhost:8765" }).ok).toBe(true);
+    const own = { host: "mcp.example.com:8443" };
+    expect(checkOrigin("https://mcp.example.com:8443", allowed, own).ok).toBe(true);
     for (const bad of [
       "null",
       "http://evil.com",
@@ -266,8 +269,45 @@ describe("Host and Origin allow-list", () => {
       "chrome-extension://abc",
       "http://localhost.evil.com",
     ]) {
-      expect(checkOrigin(bad, allowed).ok, bad).toBe(false);
+      expect(checkOrigin(bad, allowed, { host: "localhost:8765" }).ok, bad).toBe(false);
     }
+  });
+
+  // An origin is exactly scheme://host[:port], and it must be this server's: the host and port the request was sent
+  // to. Before, every one of these was accepted by a server bound to 127.0.0.1:8765 (loopback names on any port, and
+  // any text a URL parser reads as one).
+  it.each([
+    ["another local program's page", "http://localhost:3000"],
+    ["another loopback name than the one addressed", "http://127.0.0.1:8765"],
+    ["no port (80), the server on 8765", "http://localhost"],
+    ["uppercase scheme and host", "HTTP://LOCALHOST:8765"],
+    ["a path", "http://localhost:8765/mcp"],
+    ["a trailing slash", "http://localhost:8765/"],
+    ["userinfo", "http://user@localhost:8765"],
+    ["a port with a leading zero", "http://localhost:08765"],
+    ["a trailing dot", "http://localhost.:8765"],
+    ["a lookalike name", "http://127.0.0.1.evil.test:8765"],
+    ["a query", "http://localhost:8765?x"],
+    ["surrounding space", " http://localhost:8765"],
+    ["null", "null"],
+    ["an empty value", ""],
+  ])("refuses an Origin with %s (%j) sent to Host localhost:8765", (_label, origin) => {
+    const result = checkOrigin(origin, ["localhost", "127.0.0.1", "[::1]"], { host: "localhost:8765" });
+    expect(result.ok).toBe(false);
+  });
+
+  it("accepts the Origin of the public URL behind a proxy that passes on another Host", () => {
+    const list = ["mcp.example.com", "10.0.0.5:8765"];
+    const addressed = { host: "10.0.0.5:8765", publicOrigin: "https://mcp.example.com" };
+    expect(checkOrigin("https://mcp.example.com", list, addressed).ok).toBe(true);
+    expect(checkOrigin("https://mcp.example.com:8443", list, addressed).ok).toBe(false);
+    expect(checkOrigin("http://mcp.example.com", list, addressed).ok).toBe(false);
+    expect(
+      checkOrigin("https://evil.example.com", list, {
+        ...addressed,
+        publicOrigin: "https://evil.example.com",
+      }).ok,
+    ).toBe(false);
   });
 });
 
