@@ -1,6 +1,6 @@
 import type { CatalogDocument, TransportConfig } from "../catalog.js";
 import type { Config } from "../config/config.js";
-import { isLoopback } from "../config/loopback.js";
+import { canonicalAddress, isLoopback } from "../config/loopback.js";
 import { rememberSecret } from "../telemetry/redact.js";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "./stdio-lines.js";
 
@@ -387,7 +387,9 @@ function resolveBind(
   problems: string[],
 ): { host: string; port: number; loopback: boolean } {
   const hostInput = inputs.text("host");
-  const host = (hostInput.value ?? t.host).trim();
+  // The address as it is bound and judged: `::ffff:127.0.0.1`, `0:0:0:0:0:0:0:1`, `[::1]` and `127.1` are loopback
+  // addresses (bound as 127.0.0.1 and ::1), `0` and `0:0:0:0:0:0:0:0` the wildcards.
+  const host = canonicalAddress((hostInput.value ?? t.host).trim());
   const portInput = inputs.port();
   const port = portInput.value ?? t.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

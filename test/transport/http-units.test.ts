@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnvVar, TransportConfig } from "../../src/catalog.js";
 import { resolveConfig } from "../../src/config/config.js";
+import { canonicalAddress } from "../../src/config/loopback.js";
 import { redact } from "../../src/telemetry/redact.js";
 import { wwwAuthenticate } from "../../src/transports/http-auth/challenge.js";
 import { metadataUrls, sameIssuer } from "../../src/transports/http-auth/issuers.js";
@@ -184,6 +185,45 @@ describe("settings", () => {
     ["localhost.example.com", false],
   ])("loopback(%s) = %s", (host, want) => {
     expect(isLoopback(host)).toBe(want);
+  });
+});
+
+describe("bind address", () => {
+  it.each([
+    ["::ffff:127.0.0.1", "127.0.0.1"],
+    ["[::ffff:7f00:1]", "127.0.0.1"],
+    ["::ffff:127.9.8.7", "127.9.8.7"],
+    ["0:0:0:0:0:0:0:1", "::1"],
+    ["[0:0::1]", "::1"],
+    ["127.1", "127.0.0.1"],
+    ["0x7f.0.0.1", "127.0.0.1"],
+    ["2130706433", "127.0.0.1"],
+    ["0", "0.0.0.0"],
+    ["::ffff:0.0.0.0", "0.0.0.0"],
+    ["0:0:0:0:0:0:0:0", "::"],
+    ["::ffff:10.0.0.1", "10.0.0.1"],
+    ["fe80::1%lo", "fe80::1%lo"],
+    ["127.0.0.1.evil.test", "127.0.0.1.evil.test"],
+    ["cafe.be", "cafe.be"],
+    ["localhost", "localhost"],
+  ])("%s is bound as %s", (written, bound) => {
+    expect(canonicalAddress(written)).toBe(bound);
+  });
+
+  it.each([
+    ["::ffff:127.0.0.1", "127.0.0.1", true],
+    ["0:0:0:0:0:0:0:1", "::1", true],
+    ["[::1]", "::1", true],
+    ["127.1", "127.0.0.1", true],
+    ["0", "0.0.0.0", false],
+    ["0:0:0:0:0:0:0:0", "::", false],
+    ["::ffff:0.0.0.0", "0.0.0.0", false],
+    ["localhost", "localhost", true],
+    ["mcp.internal", "mcp.internal", false],
+  ])("H=%s is bound as %s (loopback: %s)", (bind, host, loopback) => {
+    const env = { H: bind, KEY, ...(loopback ? {} : { HOSTS: "mcp.example.com" }) };
+    expect(settings(env)).toMatchObject({ host, loopback });
+    if (!loopback) expect(problems({ H: bind, KEY })[0]).toMatch(/not loopback\) needs HOSTS/);
   });
 });
 
