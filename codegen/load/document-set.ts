@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Diagnostics } from "../diagnostics.js";
+import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { decodePointer, encodePointer, type LoadedDocument, loadDocument } from "./document.js";
 import { insideFolders, realPath } from "./files.js";
@@ -213,6 +213,49 @@ export class ReferenceGuard {
 /** Keywords whose values are data (examples, defaults, constants): a `$ref` key inside them is not a reference. */
 const VALUE_KEYWORDS = new Set(["example", "default", "const", "enum", "x-examples"]);
 
+/** The `$ref`s of a document that name another file (`schemaRefs`). */
+function externalRefs(data: unknown): { ref: string; pointer: string }[] {
+  return schemaRefs(data).filter((r) => !r.ref.startsWith("#"));
+}
+
+/**
+ * The local `$ref`s of a document (remote ones aside), with where each is written (the object holding it), in the
+ * document's order. Data values, examples and extensions (`x-...`) are not looked into.
+ */
+export function schemaRefs(data: unknown): { ref: string; pointer: string }[] {
+  const found: { ref: string; pointer: string }[] = [];
+  const path: (string | number)[] = [];
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
+      return;
+    }
+    const obj = value as Record<string, unknown>;
+    const ref = obj.$ref;
+    if (typeof ref === "string" && !isRemoteReference(ref)) found.push({ ref, pointer: encodePointer(path) });
+    // A discriminator's mapping names schemas by reference too (`cat: ./models/cat.yaml`), a bare name aside.
+    const mapping = (obj.discriminator as { mapping?: unknown } | undefined)?.mapping;
+    if (mapping !== null && typeof mapping === "object" && !Array.isArray(mapping))
+      for (const [key, target] of Object.entries(mapping))
+        if (typeof target === "string" && /[#/]|\.(json|ya?ml)$/i.test(target) && !isRemoteReference(target))
+          found.push({ ref: target, pointer: encodePointer([...path, "discriminator", "mapping", key]) });
+    for (const key in obj) {
+      if (!Object.hasOwn(obj, key) || VALUE_KEYWORDS.has(key) || key === "examples" || key.startsWith("x-"))
+        continue;
+      path.push(key);
+      visit(obj[key]);
+      path.pop();
+    }
+  };
+  visit(data);
+  return found;
+}
+
 /** A schema that names itself with `$anchor` (or, `dynamic`, `$dynamicAnchor`), by its pointer. */
 export interface Anchor {
   pointer: string;
@@ -240,6 +283,12 @@ export class DocumentSet {
   /** Each pointer's segments, decoded once (a large spec resolves the same few hundred pointers many times). */
   private readonly segments = new Map<string, readonly string[]>();
   readonly guard: ReferenceGuard;
+  /**
+   * A Swagger 2.0 root is read converted to 3.0 (`definitions` moved to `components/schemas`, and so on), while the
+   * files it refers to stay as written: a reference from one of them back into the root
+   * (`../swagger.yaml#/definitions/Pet`) is to the place the conversion moved that to (`#/components/schemas/Pet`).
+   */
+  rootPointer?: (pointer: string) => string;
 
   constructor(
     readonly root: LoadedDocument,
@@ -290,6 +339,7 @@ export class DocumentSet {
       if (abs !== undefined) {
         doc = this.load(abs, from.ref(at));
         if (!doc) return undefined;
+        if (doc === this.root && this.rootPointer) pointer = this.rootPointer(pointer);
         if (isAnchor(pointer)) pointer = this.anchored(pointer, doc, "#") ?? pointer;
       } else if (ref === "#") pointer = enclosingResource(from.data, at);
       else if (isAnchor(pointer))
@@ -380,6 +430,49 @@ export class DocumentSet {
     visit(doc.data);
     this.anchors.set(doc, map);
     return map;
+  }
+
+  /**
+   * Runs `fn` (reads through this set), holding back the errors it raises, as `Diagnostics.capture` does. When it
+   * raised any, the files it loaded are forgotten, so a later reference to one loads (and reports) it again: a file
+   * that failed to load is otherwise remembered as unusable, and a reference to it later read as nothing, silently.
+   */
+  tentatively<T>(fn: () => T): { value: T; errors: Diagnostic[] } {
+    const before = new Set(this.docs.keys());
+    const out = this.diags.capture(fn);
+    if (out.errors.length > 0)
+      for (const abs of [...this.docs.keys()]) if (!before.has(abs)) this.docs.delete(abs);
+    return out;
+  }
+
+  /**
+   * Every document the spec's references reach from the root, the root first, then breadth first in the order the
+   * references are written (deterministic: what conversion happens to load first does not change it). Read for what
+   * spans files (a discriminated base's subtypes may live in any of them). References in examples, data values and
+   * extensions (`x-ms-examples`' example files) are not followed. A file that cannot be read without an error is left
+   * out here and not remembered, so the reference that reads it for real reports it where it is written.
+   */
+  reachable(): LoadedDocument[] {
+    const order: LoadedDocument[] = [this.root];
+    const seen = new Set<string>([this.root.abs]);
+    for (let i = 0; i < order.length; i++) {
+      const doc = order[i] as LoadedDocument;
+      for (const { ref, pointer } of externalRefs(doc.data)) {
+        const abs = referencedFile(ref, doc.abs);
+        if (abs === undefined || seen.has(abs)) continue;
+        seen.add(abs);
+        const known = this.docs.get(abs);
+        if (known === null) continue;
+        let loaded = known;
+        if (loaded === undefined) {
+          const { value, errors } = this.tentatively(() => this.load(abs, doc.cheapRef(pointer)));
+          if (errors.length > 0) continue;
+          loaded = value;
+        }
+        if (loaded) order.push(loaded);
+      }
+    }
+    return order;
   }
 
   /**

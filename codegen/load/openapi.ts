@@ -283,6 +283,10 @@ export async function loadOpenApi(
   formDataEncodings(inlined.data, root.data);
   const docs = new DocumentSet(root, cwd, diags, guard);
   docs.adopt(original);
+  docs.rootPointer = (pointer) =>
+    pointer.startsWith("#/definitions/")
+      ? `#/components/schemas/${pointer.slice("#/definitions/".length)}`
+      : pointer;
   return { version, root, docs, problems, patch };
 }
 

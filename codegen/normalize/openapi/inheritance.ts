@@ -1,5 +1,6 @@
 /**
- * Polymorphism by inheritance, read from a document's `components/schemas` as written: a base schema declares a
+ * Polymorphism by inheritance, read from the named schemas as written (a document's `components/schemas`, or those of
+ * every file of a spec split over files, `schema-files.ts`): a base schema declares a
  * `discriminator` (and no `oneOf`/`anyOf`), and its subtypes are the schemas that extend it, `allOf: [{$ref: Base},
  * {...}]` (or, in 3.1, `$ref: Base` beside properties of their own), directly or through another subtype. Each
  * schema is selected by the values the base's `discriminator.mapping` maps to it, else by AutoRest's
@@ -11,19 +12,20 @@
 
 type Json = Record<string, unknown>;
 
-/** One schema of a polymorphic base's union: a component and the discriminator values that select it. */
+/** One schema of a polymorphic base's union: a named schema (its key and name) and the discriminator values that select it. */
 export interface Member {
+  key: string;
   name: string;
   values: string[];
 }
 
 export interface Inheritance {
-  /** Component name -> the components it extends (its `allOf` members, a 3.1 `$ref` beside properties). */
+  /** Named schema key -> the named schemas it extends (its `allOf` members, a 3.1 `$ref` beside properties). */
   parents: Map<string, string[]>;
-  /** Component name -> the discriminator property and the members an input naming it takes, in spec order. */
+  /** Named schema key -> the discriminator property and the members an input naming it takes, in spec order. */
   polymorphic: Map<string, { property: string; members: Member[] }>;
   /**
-   * Component name -> the discriminator values each base it extends selects it by (one per property: a subtype of
+   * Named schema key -> the discriminator values each base it extends selects it by (one per property: a subtype of
    * two discriminated bases has two). An input naming a subtype takes it pinned to them, not a sibling's value.
    */
   pins: Map<string, Pin[]>;
@@ -35,29 +37,38 @@ export interface Pin {
   values: string[];
 }
 
+/** How the named schemas' references are read. */
+export interface Reader {
+  /** The named schema a `$ref` written in named schema `from` names (undefined: none of them). */
+  resolveName: (ref: string, from: string) => string | undefined;
+  /** The named schema a discriminator `mapping` value of named schema `base` names (undefined: none of them). */
+  resolveMapping: (value: string, base: string, key: string) => string | undefined;
+  /** The name of a named schema (its implicit discriminator value). */
+  nameOf: (key: string) => string;
+  /** Swagger 2.0's `discriminator: petType` (a file the converter did not read is still so written). */
+  stringDiscriminator?: boolean;
+}
+
 /**
- * `resolveName`: the component a `$ref` written in component `from` names (undefined: not one of this document's
- * components).
+ * `schemas`: the named schemas, by key, in the spec's order (a document's `components/schemas`, or the named
+ * schemas of every file of a spec split over files).
  */
-export function readInheritance(
-  schemas: Json,
-  resolveName: (ref: string, from: string) => string | undefined,
-): Inheritance {
+export function readInheritance(schemas: Json, reader: Reader): Inheritance {
+  const { resolveName, resolveMapping, nameOf } = reader;
   const names = Object.keys(schemas);
   const order = new Map(names.map((n, i) => [n, i]));
   const { parents, children } = extensions(schemas, resolveName);
   const polymorphic = new Map<string, { property: string; members: Member[] }>();
   for (const name of names) {
     if (!children.has(name) || !polymorphicBase(schemas[name])) continue;
-    const d = discriminatorOf(schemas, parents, name);
+    const d = discriminatorOf(schemas, parents, name, reader.stringDiscriminator === true);
     if (!d) continue;
     const below = descendants(children, name);
     // The base's own explicit mapping may also name schemas that do not extend it: they are members too.
     const mapped = new Map<string, string[]>();
     for (const [value, ref] of Object.entries(d.mapping)) {
       if (typeof ref !== "string") continue;
-      const written = ref.includes("#") || ref.includes("/") ? ref : `#/components/schemas/${ref}`;
-      const target = resolveName(written, d.base);
+      const target = resolveMapping(ref, d.base, value);
       if (target === undefined) continue;
       const list = mapped.get(target);
       if (list) list.push(value);
@@ -70,28 +81,28 @@ export function readInheritance(
       const s = schemas[n];
       const own = isObject(s) ? s["x-ms-discriminator-value"] : undefined;
       const listed = ownValues(s, d.property);
-      let values = mapped.get(n) ?? (typeof own === "string" ? [own] : (listed ?? [n]));
+      let values = mapped.get(n) ?? (typeof own === "string" ? [own] : (listed ?? [nameOf(n)]));
       // The schema itself, its property an enum of every value (the subtypes' among them): the values no
       // subtype takes, if any (none: it is abstract). Its own name where the property is not one.
       if (n === name) {
         const taken = new Set(members.flatMap((m) => m.values));
         values = values.filter((v) => !taken.has(v));
       }
-      if (values.length > 0) members.push({ name: n, values });
+      if (values.length > 0) members.push({ key: n, name: nameOf(n), values });
     }
     // The schema itself first, then its subtypes in the spec's order.
-    const self = members.findIndex((m) => m.name === name);
+    const self = members.findIndex((m) => m.key === name);
     if (self > 0) members.unshift(...members.splice(self, 1));
-    if (members.length > 0 && !(members.length === 1 && members[0]?.name === name))
+    if (members.length > 0 && !(members.length === 1 && members[0]?.key === name))
       polymorphic.set(name, { property: d.property, members });
   }
   const pins = new Map<string, Pin[]>();
   for (const [base, { property, members }] of polymorphic)
     for (const m of members) {
-      if (m.name === base) continue;
-      const list = pins.get(m.name) ?? [];
+      if (m.key === base) continue;
+      const list = pins.get(m.key) ?? [];
       if (!list.some((p) => p.property === property)) list.push({ property, values: m.values });
-      pins.set(m.name, list);
+      pins.set(m.key, list);
     }
   return { parents, polymorphic, pins };
 }
@@ -141,13 +152,15 @@ function discriminatorOf(
   schemas: Json,
   parents: Map<string, string[]>,
   name: string,
+  stringDiscriminator: boolean,
 ): { property: string; mapping: Json; base: string } | undefined {
   const seen = new Set<string>([name]);
   for (let level = [name]; level.length > 0; ) {
     const next: string[] = [];
     for (const n of level) {
       const s = schemas[n];
-      const d = isObject(s) ? s.discriminator : undefined;
+      const written = isObject(s) ? s.discriminator : undefined;
+      const d = stringDiscriminator && typeof written === "string" ? { propertyName: written } : written;
       if (isObject(d) && typeof d.propertyName === "string")
         return polymorphicBase(s)
           ? { property: d.propertyName, mapping: isObject(d.mapping) ? d.mapping : {}, base: n }

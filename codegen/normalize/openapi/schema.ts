@@ -29,6 +29,7 @@ import {
   typeFits,
   typeMiswritten,
 } from "./no-value.js";
+import { SchemaFiles } from "./schema-files.js";
 
 type Json = Record<string, unknown>;
 
@@ -187,7 +188,7 @@ export class SchemaConverter {
       this.symbols.declare(id, name, this.located(at));
       this.unconverted.set(id, at);
     }
-    if (schemas) this.readSubtypes(root, schemas);
+    this.readSubtypes(root);
   }
 
   /** Component id -> the ids of the components it extends (`inheritance.ts`), whose references it keeps as written. */
@@ -195,29 +196,24 @@ export class SchemaConverter {
 
   /**
    * Polymorphism by inheritance (`inheritance.ts`): each discriminated base with subtypes is registered in
-   * `SymbolTable.subtypes`, its union made when an input first names it (an output keeps the base).
+   * `SymbolTable.subtypes`, its union made when an input first names it (an output keeps the base). The named
+   * schemas are the root's components and, for a spec split over files, those of every file it reaches
+   * (`schema-files.ts`): a subtype in `models/cat.yaml` extending `../base.yaml#/Pet` is one of Pet's. A schema that
+   * only names another (`Cat: {$ref: ./models/cat.yaml}`) is that one, so a subtype reached by two names is one member.
    */
-  private readSubtypes(root: LoadedDocument, schemas: Json): void {
-    const names = new Map<string, string>();
-    const atOf = (name: string) => child({ doc: root, pointer: "#" }, "components", "schemas", name);
-    for (const name of Object.keys(schemas)) names.set(atOf(name).pointer, name);
-    const { parents, polymorphic, pins } = readInheritance(schemas, (ref, from) => {
-      // Read before any operation: a reference here that points at nothing (a mapping to a schema the spec lacks)
-      // costs that subtype only, said as a warning; as an error it failed the whole generate, every operation lost.
-      const { value: r, errors } = this.diags.capture(() => this.docs.resolve(ref, root, atOf(from).pointer));
-      for (const e of errors)
-        this.diags.warn(
-          e.code,
-          `${e.message}: not read as a subtype of ${from} or a base of it (a discriminator value mapped to it is refused)`,
-          e.source,
-          e.fix,
-        );
-      return r && r.doc === root ? names.get(r.pointer) : undefined;
+  private readSubtypes(root: LoadedDocument): void {
+    const files = new SchemaFiles(root, this.docs, this.diags);
+    const atOf = (key: string): At => files.atOf(key);
+    const { parents, polymorphic, pins } = readInheritance(files.schemas(), {
+      resolveName: (ref, from) => files.resolveName(ref, from),
+      resolveMapping: (value, base, key) => files.resolveMapping(value, base, key),
+      nameOf: (key) => files.nameOf(key),
+      stringDiscriminator: this.version === "2.0",
     });
-    for (const [name, list] of parents)
-      this.parentIds.set(this.idOf(atOf(name)), new Set(list.map((p) => this.idOf(atOf(p)))));
-    for (const [name, { property, members }] of polymorphic) {
-      const id = this.idOf(atOf(name));
+    for (const [key, list] of parents)
+      this.parentIds.set(this.idOf(atOf(key)), new Set(list.map((p) => this.idOf(atOf(p)))));
+    for (const [key, { property, members }] of polymorphic) {
+      const id = this.idOf(atOf(key));
       let made: string | undefined;
       this.symbols.subtypes.set(id, () => {
         made ??= this.subtypeUnion(id, property, members, atOf, pins);
@@ -225,14 +221,21 @@ export class SchemaConverter {
       });
     }
     // A subtype with no subtypes of its own, named by an input: itself, pinned to the values that select it.
-    for (const [name, list] of pins) {
-      if (polymorphic.has(name)) continue;
-      const id = this.idOf(atOf(name));
+    for (const [key, list] of pins) {
+      if (polymorphic.has(key)) continue;
+      const id = this.idOf(atOf(key));
       let made: string | undefined;
       this.symbols.subtypes.set(id, () => {
         made ??= this.pinnedSubtype(id, list);
         return made;
       });
+    }
+    // A schema that only names one of them (`Pet: {$ref: ./base.yaml#/Pet}`) is it: an input naming it takes the
+    // same union (one reference less deep, so the schema budget reaches as far as with the schema itself).
+    for (const [key, target] of files.aliases()) {
+      const made = this.symbols.subtypes.get(this.idOf(atOf(target)));
+      const id = this.idOf(atOf(key));
+      if (made && !this.symbols.subtypes.has(id)) this.symbols.subtypes.set(id, made);
     }
   }
 
@@ -268,13 +271,13 @@ export class SchemaConverter {
     const values: string[] = [];
     let distinct = true;
     for (const m of members) {
-      const target = this.symbolFor(atOf(m.name));
+      const target = this.symbolFor(atOf(m.key), m.name);
       const broken = this.broken.get(target)?.[0];
       if (broken) {
-        this.leftOut(base.defName, property, m, broken, atOf(m.name));
+        this.leftOut(base.defName, property, m, broken, atOf(m.key));
         continue;
       }
-      names.push(m.name);
+      names.push(m.key);
       for (const value of m.values) {
         if (Object.hasOwn(mapping, value)) distinct = false;
         else mapping[value] = variants.length;

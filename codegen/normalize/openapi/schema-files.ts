@@ -1,0 +1,240 @@
+import { existsSync } from "node:fs";
+import { basename, extname } from "node:path";
+import type { Diagnostics } from "../../diagnostics.js";
+import { decodePointer, encodePointer, type LoadedDocument } from "../../load/document.js";
+import { type DocumentSet, type Resolved, referencedFile, schemaRefs } from "../../load/document-set.js";
+
+/**
+ * The named schemas of a spec split over files, for what spans them (polymorphism by inheritance: a discriminated
+ * base in one file, its subtypes in others). Keyed by place (`file#pointer`), in a fixed order: the root's
+ * `components/schemas`, then each other file the spec's references reach (`DocumentSet.reachable`, breadth first),
+ * its named schemas in its own order, then the places `$ref`s point at that are not among them.
+ */
+
+type Json = Record<string, unknown>;
+
+export interface NamedSchema {
+  doc: LoadedDocument;
+  pointer: string;
+  value: unknown;
+  /** Its name: a root component's (the component itself, or one that only refers to it), else its key, else its file's. */
+  name: string;
+}
+
+/** Keywords that make an object a schema (a file whose root has one is one schema). */
+const SCHEMA_KEYWORDS = [
+  "type",
+  "properties",
+  "allOf",
+  "oneOf",
+  "anyOf",
+  "discriminator",
+  "$ref",
+  "enum",
+  "const",
+  "items",
+  "required",
+  "additionalProperties",
+];
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function looksLikeSchema(v: unknown): boolean {
+  return isObject(v) && SCHEMA_KEYWORDS.some((k) => Object.hasOwn(v, k));
+}
+
+/** The root keys of an OpenAPI or Swagger document (a file with one is not a map of schemas). */
+const DOCUMENT_KEYS = ["openapi", "swagger", "paths", "info", "components", "webhooks"];
+
+/** A schema that only names another (`{$ref}`, annotations beside it): the same schema under another name. */
+export function isAlias(v: unknown): v is Json & { $ref: string } {
+  return isObject(v) && typeof v.$ref === "string" && v.properties === undefined && v.allOf === undefined;
+}
+
+export function keyOf(doc: LoadedDocument, pointer: string): string {
+  return `${doc.file}${pointer}`;
+}
+
+/** A name for a schema at `pointer` of `doc`: its last segment, or the file's name for a whole-file schema. */
+function nameAt(doc: LoadedDocument, pointer: string): string {
+  const segments = decodePointer(pointer);
+  const last = segments[segments.length - 1];
+  return last !== undefined && last !== "" ? last : basename(doc.file, extname(doc.file));
+}
+
+export function namedSchemas(root: LoadedDocument, docs: DocumentSet): Map<string, NamedSchema> {
+  const found = new Map<string, NamedSchema>();
+  const add = (doc: LoadedDocument, pointer: string, value: unknown, name = nameAt(doc, pointer)) => {
+    const key = keyOf(doc, pointer);
+    if (!found.has(key) && isObject(value)) found.set(key, { doc, pointer, value, name });
+  };
+  const entries = (doc: LoadedDocument, map: unknown, ...at: string[]) => {
+    if (!isObject(map)) return;
+    for (const [name, value] of Object.entries(map)) add(doc, encodePointer([...at, name]), value, name);
+  };
+  const rootData = isObject(root.data) ? root.data : {};
+  entries(root, (rootData.components as Json | undefined)?.schemas, "components", "schemas");
+  const all = docs.reachable();
+  if (all.length === 1) return found;
+  const others = all.filter((d) => d !== root);
+  for (const doc of others) {
+    const data = doc.data;
+    if (!isObject(data)) continue;
+    entries(doc, (data.components as Json | undefined)?.schemas, "components", "schemas");
+    entries(doc, data.definitions, "definitions");
+    entries(doc, data.$defs, "$defs");
+    if (looksLikeSchema(data)) add(doc, "#", data);
+    else if (!DOCUMENT_KEYS.some((k) => Object.hasOwn(data, k)))
+      for (const [name, value] of Object.entries(data))
+        if (looksLikeSchema(value)) add(doc, encodePointer([name]), value, name);
+  }
+  // What references point at in the other files (`lib.yaml#/schemas/animals/Pet`), read quietly: a reference that
+  // points at nothing is reported where a conversion follows it.
+  for (const doc of all) {
+    for (const { ref, pointer } of schemaRefs(doc.data)) {
+      if (doc === root && ref.startsWith("#")) continue;
+      const { value: r } = docs.tentatively(() => docs.resolve(ref, doc, pointer));
+      if (r && r.doc !== root) add(r.doc, r.pointer, r.value);
+    }
+  }
+  const named = new Set<NamedSchema>();
+  // A root component that only names a schema of another file (`Cat: {$ref: ./models/cat.yaml}`) names it.
+  for (const [, s] of [...found].filter(([, s]) => s.doc === root)) {
+    if (!isAlias(s.value)) continue;
+    const { value: r } = docs.tentatively(() =>
+      docs.resolve((s.value as Json).$ref as string, root, s.pointer),
+    );
+    const target = r ? found.get(keyOf(r.doc, r.pointer)) : undefined;
+    if (target && target.doc !== root && !named.has(target)) {
+      target.name = s.name;
+      named.add(target);
+    }
+  }
+  return found;
+}
+
+/** Follows a resolved place through schemas that only name another (`isAlias`), up to 32, to the schema itself. */
+export function throughAliases(r: Resolved, docs: DocumentSet): Resolved {
+  let at = r;
+  const seen = new Set<string>();
+  for (let i = 0; i < 32 && isAlias(at.value); i++) {
+    const key = keyOf(at.doc, at.pointer);
+    if (seen.has(key)) break;
+    seen.add(key);
+    const { value: next } = docs.tentatively(() =>
+      docs.resolve((at.value as Json).$ref as string, at.doc, at.pointer),
+    );
+    if (!next) break;
+    at = next;
+  }
+  return at;
+}
+
+/** The named schemas of a spec (`namedSchemas`) and how their references and discriminator mappings are read. */
+export class SchemaFiles {
+  readonly found: Map<string, NamedSchema>;
+
+  constructor(
+    private readonly root: LoadedDocument,
+    private readonly docs: DocumentSet,
+    private readonly diags: Diagnostics,
+  ) {
+    this.found = namedSchemas(root, docs);
+  }
+
+  /** Each named schema by key, in order, prototype-free (`inheritance.ts` reads them so). */
+  schemas(): Record<string, unknown> {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [key, s] of this.found) out[key] = s.value;
+    return out;
+  }
+
+  atOf(key: string): { doc: LoadedDocument; pointer: string } {
+    const s = this.found.get(key) as NamedSchema;
+    return { doc: s.doc, pointer: s.pointer };
+  }
+
+  nameOf(key: string): string {
+    return this.found.get(key)?.name ?? key;
+  }
+
+  /** The named schema a resolved place is, through schemas that only name another (`isAlias`). */
+  private named(r: Resolved | undefined): string | undefined {
+    if (!r) return undefined;
+    const through = throughAliases(r, this.docs);
+    const key = keyOf(through.doc, through.pointer);
+    if (this.found.has(key)) return key;
+    const own = keyOf(r.doc, r.pointer);
+    return this.found.has(own) ? own : undefined;
+  }
+
+  /**
+   * The named schema `ref` (written in named schema `from`) is. Read before any operation: a reference here that
+   * points at nothing (a mapping to a schema the spec lacks) costs that subtype only, said as a warning; as an error
+   * it failed the whole generate, every operation lost.
+   */
+  resolveName(ref: string, from: string): string | undefined {
+    const at = this.atOf(from);
+    const { value: r, errors } = this.docs.tentatively(() => this.docs.resolve(ref, at.doc, at.pointer));
+    for (const e of errors)
+      this.diags.warn(
+        e.code,
+        `${e.message}: not read as a subtype of ${this.nameOf(from)} or a base of it (a discriminator value mapped to it is refused)`,
+        e.source,
+        e.fix,
+      );
+    return this.named(r);
+  }
+
+  /**
+   * The named schema a discriminator mapping value of named schema `base` (under `key`) is: a reference is read as
+   * the loader reads a `$ref` written there; a bare name is a component of the base's own document, else of the
+   * root, else a schema beside the base (a file holding several), else the one schema of that name in the files the
+   * spec reaches, else a file of that name. One that is none of them is a located warning (the value is refused).
+   */
+  resolveMapping(value: string, base: string, key: string): string | undefined {
+    if (value.includes("#") || value.includes("/")) return this.resolveName(value, base);
+    const at = this.atOf(base);
+    const container = at.pointer.slice(0, at.pointer.lastIndexOf("/"));
+    const places = [
+      keyOf(at.doc, encodePointer(["components", "schemas", value])),
+      keyOf(this.root, encodePointer(["components", "schemas", value])),
+      ...(container === "" ? [] : [keyOf(at.doc, `${container}/${encodePointer([value]).slice(2)}`)]),
+    ];
+    const place = places.find((p) => this.found.has(p));
+    if (place !== undefined) return this.named({ ...this.atOf(place), value: this.found.get(place)?.value });
+    const same = [...this.found].filter(([, s]) => s.name === value).map(([k]) => k);
+    if (same.length === 1) {
+      const only = same[0] as string;
+      return this.named({ ...this.atOf(only), value: this.found.get(only)?.value });
+    }
+    const file = referencedFile(value, at.doc.abs);
+    if (file !== undefined && existsSync(file)) return this.resolveName(value, base);
+    if (at.doc === this.root) return this.resolveName(`#/components/schemas/${value}`, base);
+    const what =
+      same.length > 1
+        ? `the name of ${same.length} schemas of the spec's files (${same.join(", ")})`
+        : "no schema of the spec's files";
+    this.diags.warn(
+      "TW131",
+      `discriminator mapping ${JSON.stringify(key)} names ${JSON.stringify(value)}, ${what}: not read as a subtype of ${this.nameOf(base)} (the value is refused)`,
+      at.doc.ref(`${at.pointer}/discriminator/mapping/${encodePointer([key]).slice(2)}`),
+    );
+    return undefined;
+  }
+
+  /** Each named schema that only names another named schema, with that one. */
+  aliases(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [key, s] of this.found) {
+      const alias = s.value;
+      if (!isAlias(alias)) continue;
+      const { value: r } = this.docs.tentatively(() => this.docs.resolve(alias.$ref, s.doc, s.pointer));
+      const target = this.named(r);
+      if (target !== undefined && target !== key) out.push([key, target]);
+    }
+    return out;
+  }
+}
