@@ -1,15 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Diagnostic } from "../../codegen/diagnostics.js";
-import { writeCatalog } from "../../codegen/write.js";
-import type { CatalogDocument, CatalogModule } from "../../src/catalog.js";
-import { loadCatalog } from "../../src/load/catalog.js";
 import { createPublisher } from "../../src/publish/publisher.js";
 import { disagreements } from "../helpers/agreement.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { ROOT } from "../helpers/paths.js";
+import { type BuiltSpec, both, buildSpec, output, takes } from "../helpers/built-spec.js";
 
 /**
  * Polymorphism by inheritance across files (see polymorphic-bases.test.ts for one file): a discriminated base's
@@ -19,48 +11,14 @@ import { ROOT } from "../helpers/paths.js";
  * alone and every subtype's were refused, with no diagnostic.
  */
 
-interface Built {
-  dir: string;
-  doc: CatalogDocument;
-  mod: CatalogModule;
-  warnings: Diagnostic[];
+interface Built extends BuiltSpec {
+  warnings: ReturnType<BuiltSpec["diags"]["items"]["filter"]>;
 }
 
 async function build(name: string, files: Record<string, string>, root: string): Promise<Built> {
-  const src = writeTree(`poly45-${name}`, files);
-  const { cat, diags } = await genSpec(join(src, root), name, relative(ROOT, join(src, "out")));
-  expect(errorsOf(diags)).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  writeCatalog(ROOT, cat);
-  const dir = join(ROOT, cat.dir);
-  const doc = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as CatalogDocument;
-  const warnings = diags.items.filter((d) => d.severity === "warning");
-  return { dir, doc, mod: (await loadCatalog(dir)).module, warnings };
+  const b = await buildSpec(`poly45-${name}`, name, files, root);
+  return { ...b, warnings: b.diags.items.filter((d) => d.severity === "warning") };
 }
-
-function takes(b: Built, tool: string, args: unknown): { zod: boolean; published: boolean } {
-  const t = b.doc.tools.find((x) => x.name === tool);
-  if (!t) throw new Error(`no tool ${tool}: ${b.doc.tools.map((x) => x.name).join(", ")}`);
-  const input = b.mod.tools[tool]?.input as
-    | (() => { safeParse(v: unknown): { success: boolean } })
-    | undefined;
-  if (!input) throw new Error(`no input for ${tool}`);
-  const ajv = new Ajv2020({ strict: false, validateFormats: false });
-  return {
-    zod: input().safeParse(args).success,
-    published: ajv.validate(createPublisher(b.doc).input(t), args),
-  };
-}
-
-function output(b: Built, tool: string, value: unknown): boolean {
-  const out = b.mod.tools[tool]?.output as
-    | (() => { safeParse(v: unknown): { success: boolean } })
-    | undefined;
-  if (!out) throw new Error(`no output for ${tool}`);
-  return out().safeParse(value).success;
-}
-
-const both = (v: boolean) => ({ zod: v, published: v });
 
 function published(b: Built, tool: string): string {
   const t = b.doc.tools.find((x) => x.name === tool);
