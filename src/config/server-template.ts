@@ -27,6 +27,8 @@ function withoutRootDot(host: string): string {
 /** A template's host and path, split by its variables (`{tenant}.api.example.com`: "", "{tenant}", ".api..."). */
 interface TemplateForm {
   host: string[];
+  /** Its port, split by its variables, when it has one (`:{port}`, `:8443`). */
+  port?: string[];
   path: string[][];
 }
 
@@ -57,7 +59,11 @@ function templateForm(template: string): TemplateForm | undefined {
   const colon = portColon(authority);
   const host = withoutRootDot(colon < 0 ? authority : authority.slice(0, colon));
   const segments = trimSlashes(path).split("/").slice(1);
-  return { host: host.split(/(\{[^{}]+\})/), path: segments.map((s) => s.split(/(\{[^{}]+\})/)) };
+  return {
+    host: host.split(/(\{[^{}]+\})/),
+    ...(colon < 0 ? {} : { port: authority.slice(colon + 1).split(/(\{[^{}]+\})/) }),
+    path: segments.map((s) => s.split(/(\{[^{}]+\})/)),
+  };
 }
 
 /**
@@ -116,6 +122,16 @@ export function templateValues(
     return true;
   };
   for (const [name, value] of host) if (!read(name, value, true)) return undefined;
+  // A port variable (`:{port}`) holds the URL's port, its scheme's default when it names none: the port is part of
+  // the place, so a value its enum does not list is read as such (`outsideEnum`), not passed over. A port not of
+  // the template's form (`8{x}` against 443) gives each of its variables the whole port, which no enum lists alike.
+  if (form.port !== undefined && form.port.length > 1) {
+    const port = portOf(parsed);
+    const values =
+      partValues(form.port, port) ??
+      form.port.filter((_, i) => i % 2 === 1).map((v) => [v.slice(1, -1), port]);
+    for (const [name, value] of values) if (!read(name, value, false)) return undefined;
+  }
   const segments = parsed.pathname.split("/").slice(1);
   for (let i = 0; i < form.path.length && i < segments.length; i++) {
     const values = partValues(form.path[i]!, segments[i]!);
@@ -123,6 +139,26 @@ export function templateValues(
     for (const [name, value] of values) if (!read(name, value, false)) return undefined;
   }
   return out;
+}
+
+/** A URL's port as a number's text: the one it names, else its scheme's default (443 for https, 80 for http). */
+function portOf(url: URL): string {
+  return url.port !== ""
+    ? url.port
+    : url.protocol === "https:"
+      ? "443"
+      : url.protocol === "http:"
+        ? "80"
+        : "";
+}
+
+/** Whether two URLs name one port (`portOf`); never when either is no URL. */
+export function samePort(a: string, b: string): boolean {
+  try {
+    return portOf(new URL(a)) === portOf(new URL(b));
+  } catch {
+    return false;
+  }
 }
 
 /** A variable's value as a URL holds it, and whether in the host (else in the path). */
@@ -161,16 +197,19 @@ export function sameValue(a: ReadValue, b: ReadValue): boolean {
 /**
  * Whether a URL is, as far as the variables `names` of a template tell, the spec's plain server `plain` (a fixed
  * host it names for everyone, `https://api.example.com` beside `https://{region}.example.com`): `values` are the
- * template's reading of the URL, and it reads each of those variables the URL holds (one at least) the same from
- * `plain` (`api` from either), so the value is the plain server's host (path), not a chosen one. `names`: every
- * variable the URL holds unless given.
+ * template's reading of `url`, and it reads each of those variables the URL holds (one at least) the same from
+ * `plain` (`api` from either), so the value is the plain server's host (path), not a chosen one; and the URL names
+ * the plain server's port (a port is part of the place: `https://api.example.com:8443` is another server, read by
+ * the template as any other URL). `names`: every variable the URL holds unless given.
  */
 export function samePlace(
   template: string,
+  url: string,
   values: ReadonlyMap<string, ReadValue>,
   plain: string,
   names: Iterable<string> = values.keys(),
 ): boolean {
+  if (!samePort(url, plain)) return false;
   const there = templateValues(template, plain);
   if (there === undefined) return false;
   let read = false;
@@ -210,7 +249,7 @@ export function outsideEnum(templates: readonly ServerTemplate[], url: string): 
       return found !== undefined && allowed !== undefined && !allowed.some((a) => holds(found, a));
     });
     if (out === undefined) return undefined;
-    if (plain.some((p) => samePlace(t.template, values, p))) return undefined;
+    if (plain.some((p) => samePlace(t.template, url, values, p))) return undefined;
     first ??= { template: t.template, name: out.name, allowed: out.enum ?? [] };
   }
   return first;

@@ -2,6 +2,7 @@ import type { HttpBinding, HttpParam, Source, ToolOutcome } from "../catalog.js"
 import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { isLoopback } from "../config/loopback.js";
+import { outsideEnum } from "../config/server-template.js";
 import { normalPath, sameUrl } from "../config/url-value.js";
 import { ValueError } from "../config/values.js";
 import { callDeadline } from "./deadline.js";
@@ -64,7 +65,9 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
   return async (ctx, binding) => {
     const resolved = access(binding.source);
     if (!isAccess(resolved)) return resolved;
-    const baseUrl = baseUrlOf(binding, resolved.raw);
+    const route = routeOf(binding, resolved.raw);
+    if (typeof route !== "string") return failure(route.refused, "configuration");
+    const baseUrl = route;
     const downgrade = sentInClear(baseUrl, resolved.raw);
     if (downgrade) return failure(downgrade, "configuration");
     const preparing = prepareCall(ctx, binding, baseUrl, resolved.auth, options);
@@ -91,6 +94,49 @@ export function createHttpExecutor(options: HttpExecutorOptions): HttpExecutor {
     } finally {
       exchangeDeadline.done();
     }
+  };
+}
+
+type OwnServer = NonNullable<HttpBinding["server"]>;
+/** Why a call is refused before any request, where the base URL names no server the operation's spec allows. */
+type Refused = { refused: string };
+
+/** Per operation's own server, per configured base URL: the URL its calls go under, or why they are refused. */
+const routes = new WeakMap<OwnServer, Map<string, string | Refused>>();
+/** Base URLs remembered per server: one read from a file may change on every call, so the memory is bounded. */
+const MAX_ROUTES = 16;
+
+/**
+ * The URL a call of `binding` is sent under while its source's base URL is `configured` (`baseUrlOf`), or why it is
+ * refused: a base URL other than the spec's that the operation's own server template reads with a value a
+ * variable's `enum` does not list (`https://staging.upload.example.com` where `{region}` takes eu or us; a port
+ * the spec does not list) names a server the spec says does not exist, as for the source's own servers
+ * (`outsideEnum`). Found once per server and base URL (two URL parses and a template read per call before).
+ */
+function routeOf(binding: HttpBinding, configured: string): string | Refused {
+  const own = binding.server;
+  if (own === undefined) return configured;
+  let known = routes.get(own);
+  if (known === undefined) {
+    known = new Map();
+    routes.set(own, known);
+  }
+  let route = known.get(configured);
+  if (route === undefined) {
+    route = ownRoute(binding, own, configured);
+    if (known.size >= MAX_ROUTES) known.clear();
+    known.set(configured, route);
+  }
+  return route;
+}
+
+function ownRoute(binding: HttpBinding, own: OwnServer, configured: string): string | Refused {
+  const url = baseUrlOf(binding, configured);
+  if (url === own.url || own.template === undefined) return url;
+  const outside = outsideEnum([own.template], url);
+  if (outside === undefined) return url;
+  return {
+    refused: `the base URL for '${binding.source}' is of this operation's own server ${outside.template} with a value {${outside.name}} does not take: the spec allows only ${outside.allowed.slice(0, 20).join(", ")}${outside.allowed.length > 20 ? `, and ${outside.allowed.length - 20} more` : ""}; set the base URL to the spec's server, to a server with one of them, or add the value to the variable's enum (sources.${binding.source}.patch)`,
   };
 }
 

@@ -55,7 +55,7 @@ function readLock(
   const values = templateValues(t.template.template, url);
   if (values === undefined) return undefined;
   const names = t.variables.map((v) => v.name);
-  if (plain.some((p) => samePlace(t.template.template, values, p, names))) return "plain";
+  if (plain.some((p) => samePlace(t.template.template, url, values, p, names))) return "plain";
   let read = false;
   for (const { name, why } of t.variables) {
     const found = values.get(name);

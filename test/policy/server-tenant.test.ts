@@ -44,8 +44,14 @@ describe("templateValues: a base URL read against the spec's server template", (
     expect(values(t, "https://acme.api.example.com.api.example.com/v1")).toEqual({
       tenant: "acme.api.example.com",
     });
+    // A port variable holds the URL's port (its scheme's default when it names none): a port is part of the place.
     expect(values("https://{tenant}.api.example.com:{port}", "https://globex.api.example.com:9")).toEqual({
       tenant: "globex",
+      port: "9",
+    });
+    expect(values("https://{tenant}.api.example.com:{port}", "https://globex.api.example.com")).toEqual({
+      tenant: "globex",
+      port: "443",
     });
     // A path is read up to the first fixed segment the URL does not have.
     expect(values("https://api.example.com/{tenant}/v1/{x}", "https://api.example.com/globex/v2/y")).toEqual({
@@ -202,13 +208,16 @@ describe("hostElsewhere: a spec's plain server beside the templates", () => {
   it("a base URL that is the plain server (as the template reads it) names no tenant", () => {
     for (const url of [
       "https://api.example.com/v1",
-      "http://API.example.com.:8443/v2",
+      "https://API.example.com.:443/v2",
       "https://%61pi.example.com",
     ])
       expect(
         hostElsewhere(host, "acme", () => url),
         url,
       ).toBeUndefined();
+    // A port is part of the place: the plain server's host on another port is another server, read as a tenant.
+    for (const url of ["https://api.example.com:8443/v1", "http://API.example.com.:8443/v2"])
+      expect(hostElsewhere(host, "acme", () => url)?.instead, url).toBe("https://acme.example.com/v1");
     expect(hostElsewhere(path, "acme", () => "https://api.example.com/v1/")).toBeUndefined();
     expect(hostElsewhere(path, "acme", () => "https://api.example.com/v1/extra")).toBeUndefined();
   });
@@ -286,5 +295,33 @@ describe("outsideEnum: a base URL against the values its server's variables take
     expect(outsideEnum([version, plain], "https://api.example.com/v1")).toBeUndefined();
     expect(outsideEnum([region], "https://api.example.com/v1")).toBeUndefined();
     expect(outsideEnum([], "https://anything.example.com")).toBeUndefined();
+  });
+
+  it("holds a port to the place: a port variable's enum is read, a plain server is one on its own port", () => {
+    const port = {
+      template: "https://api.example.com:{port}/v1",
+      variables: [{ name: "port", enum: ["8443", "443"] }],
+    };
+    expect(outsideEnum([port], "https://api.example.com:9000/v1")).toEqual({
+      template: port.template,
+      name: "port",
+      allowed: ["8443", "443"],
+    });
+    expect(outsideEnum([port], "http://api.example.com/v1")?.name).toBe("port");
+    for (const url of [
+      "https://api.example.com:8443/v1",
+      "https://api.example.com/v1",
+      "https://api.example.com:443/v1",
+    ])
+      expect(outsideEnum([port], url), url).toBeUndefined();
+    const mixed = { template: "https://api.example.com:84{n}/v1", variables: [{ name: "n", enum: ["43"] }] };
+    expect(outsideEnum([mixed], "https://api.example.com:8443/v1")).toBeUndefined();
+    expect(outsideEnum([mixed], "https://api.example.com:9000/v1")?.name).toBe("n");
+    // `https://api.example.com:8443` is not the plain server `https://api.example.com`: read as {region} = api.
+    const host = { template: "https://{region}.example.com", variables: [{ name: "region", enum: ["eu"] }] };
+    const plainHost = { template: "https://api.example.com", variables: [] };
+    expect(outsideEnum([host, plainHost], "https://api.example.com")).toBeUndefined();
+    expect(outsideEnum([host, plainHost], "https://api.example.com:443/")).toBeUndefined();
+    expect(outsideEnum([host, plainHost], "https://api.example.com:8443")?.name).toBe("region");
   });
 });
