@@ -29,6 +29,7 @@ const SPAWNING = [
   "test/codegen/recursion.test.ts",
   "test/codegen/shown-credentials.test.ts",
   "test/codegen/diff-sources.test.ts",
+  "test/codegen/diff-unsaid.test.ts",
   "test/policy/audit-cli.test.ts",
   "test/runtime/load.test.ts",
   "test/graphql/e2e.test.ts",

@@ -15,8 +15,9 @@ import { argumentWireNames } from "../ir/wire-names.js";
 import { compareBinding } from "./binding.js";
 import type { Change } from "./change.js";
 import { ANNOTATIONS, acceptsNoMore, canonical } from "./narrows.js";
+import { resultChanges } from "./result.js";
 import { templateChanges } from "./servers.js";
-import { compareConfirmationTtl, compareLimits, compareTransport } from "./settings.js";
+import { compareConfirmationTtl, compareEnvelope, compareLimits, compareTransport } from "./settings.js";
 
 export type { Change } from "./change.js";
 
@@ -411,22 +412,84 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
       widens: false,
     });
   compareArguments(name, before, after, tables, out);
-  if (
-    stable(before.outputSchema) !== stable(after.outputSchema) ||
-    reachedSchemas(before.outputSchema, tables.before) !== reachedSchemas(after.outputSchema, tables.after)
-  ) {
-    const names = changedNames(before.outputSchema, after.outputSchema, tables);
-    const parts = keywordChanges(before.outputSchema, after.outputSchema);
-    if (names.length > 0) parts.push(`named schema${names.length === 1 ? "" : "s"} ${listed(names)} changed`);
-    out.push({ subject: name, kind: "result schema changed", detail: parts.join("; "), widens: false });
-  }
+  compareResult(name, before, after, tables, out);
   const aliases = new Set(before.aliases);
   for (const a of after.aliases)
     if (!aliases.has(a)) out.push({ subject: name, kind: "alias added", detail: a, widens: true });
   for (const a of before.aliases)
     if (!after.aliases.includes(a))
       out.push({ subject: name, kind: "alias removed", detail: a, widens: false });
+  compareListing(name, before, after, out);
   comparePolicy(name, before, after, out);
+}
+
+/**
+ * How a tool is offered: its tags (what `serve --allow/--deny tag:NAME` select it by) and whether clients see it.
+ * A tag gone or added widens either way, to be read by a person: a tool that lost the tag a deny list names, or
+ * gained the one an allow list names, is now served there. A handler's helper (`internal`) made a listed tool
+ * widens (clients can now call it directly); the reverse does not.
+ */
+function compareListing(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
+  const had = new Set(before.tags ?? []);
+  const has = new Set(after.tags ?? []);
+  const tags = [
+    ...[...has].filter((t) => !had.has(t)).map((t) => `+${t}`),
+    ...[...had].filter((t) => !has.has(t)).map((t) => `-${t}`),
+  ];
+  if (tags.length > 0)
+    out.push({
+      subject: name,
+      kind: "tags changed",
+      detail: `${tags.join(", ")} (serve --allow/--deny tag: selects it differently)`,
+      widens: true,
+    });
+  const wasInternal = before.internal === true;
+  const isInternal = after.internal === true;
+  if (wasInternal && !isInternal)
+    out.push({
+      subject: name,
+      kind: "tool now listed",
+      detail: "clients can call it, no longer only handlers",
+      widens: true,
+    });
+  if (!wasInternal && isInternal)
+    out.push({
+      subject: name,
+      kind: "tool now internal",
+      detail: "only handlers can call it",
+      widens: false,
+    });
+}
+
+/**
+ * What a tool's result holds, said where it changed (never widening: it is what comes back, not what a call can
+ * do): the schema declared or dropped, its properties added or removed, a type or an assertion changed (each side's
+ * named schemas read in its own table), or only its descriptions; and whether the data sits under `result`.
+ * Nothing is said when the two read the same (before, a change of a named schema's text alone printed `result
+ * schema changed` with an empty detail).
+ */
+function compareResult(
+  name: string,
+  before: CatalogTool,
+  after: CatalogTool,
+  tables: Tables,
+  out: Change[],
+): void {
+  const push = (kind: string, detail: string) => out.push({ subject: name, kind, detail, widens: false });
+  const was = before.outputSchema;
+  const now = after.outputSchema;
+  if (was !== undefined || now !== undefined) {
+    const changes = resultChanges(was ?? {}, now ?? {}, tables);
+    if (was === undefined) push("result schema added", listed(changes.shape, 6));
+    else if (now === undefined) push("result schema removed", listed(changes.shape, 6));
+    else if (changes.shape.length > 0) push("result schema changed", listed(changes.shape, 6));
+    else if (changes.text.length > 0) push("result description changed", listed(changes.text, 6));
+  }
+  if ((before.outputWrapped ?? false) !== (after.outputWrapped ?? false))
+    push(
+      "result wrapping changed",
+      after.outputWrapped ? "the data now sits under result" : "the data no longer sits under result",
+    );
 }
 
 type CatalogPolicy = CatalogDocument["policy"];
@@ -439,25 +502,37 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
   compareConfirmationTtl(before, after, out);
   compareTransport(before.transport, after.transport, out);
   compareLimits(before.limits, after.limits, out);
+  compareEnvelope(before, after, out);
 }
 
-/** The env variables that switch policies at run time: added, removed (widens) or renamed. */
+/**
+ * The env variables that switch policies at run time: added, removed or renamed. A protective switch removed or
+ * renamed widens: a deployment that set it (read-only on, a denied path, a tenant, the audit file) is no longer
+ * held by it, the old name being read no more. The audit switch gone or renamed widens only when the audit is off
+ * by default (a deployment that turned it on loses it); the confirmation secret's env is said without widening
+ * (without it, tokens are signed with a secret of the process: a preview confirmed at another replica fails).
+ */
 function comparePolicySwitches(p: CatalogPolicy, q: CatalogPolicy, out: Change[]): void {
-  const switches: [string, unknown, unknown][] = [
-    ["read-only switch", p?.readOnly?.env, q?.readOnly?.env],
-    ["masking switch", p?.maskValues?.env, q?.maskValues?.env],
-    ["allowed-paths switch", p?.allowedPaths?.env, q?.allowedPaths?.env],
-    ["denied-paths switch", p?.deniedPaths?.env, q?.deniedPaths?.env],
-    ["tenant lock switch", p?.tenant?.env, q?.tenant?.env],
-    ["partner lock switch", p?.partner?.env, q?.partner?.env],
+  const auditOff = q?.audit.enabledByDefault === false;
+  const switches: [string, string | undefined, string | undefined, boolean][] = [
+    ["read-only switch", p?.readOnly?.env, q?.readOnly?.env, true],
+    ["masking switch", p?.maskValues?.env, q?.maskValues?.env, true],
+    ["allowed-paths switch", p?.allowedPaths?.env, q?.allowedPaths?.env, true],
+    ["denied-paths switch", p?.deniedPaths?.env, q?.deniedPaths?.env, true],
+    ["denied-tools switch", p?.deniedTools.env, q?.deniedTools.env, true],
+    ["tenant lock switch", p?.tenant?.env, q?.tenant?.env, true],
+    ["partner lock switch", p?.partner?.env, q?.partner?.env, true],
+    ["audit switch", p?.audit.enabledEnv, q?.audit.enabledEnv, auditOff],
+    ["audit file switch", p?.audit.fileEnv, q?.audit.fileEnv, true],
+    ["confirmation secret env", p?.confirmation.secretEnv, q?.confirmation.secretEnv, false],
   ];
-  for (const [label, x, y] of switches) {
+  for (const [label, x, y, protective] of switches) {
     if (x === y) continue;
     out.push({
       subject: "catalog",
       kind: y === undefined ? `${label} removed` : x === undefined ? `${label} added` : `${label} renamed`,
-      detail: `${x ?? "none"} -> ${y ?? "none"}`,
-      widens: y === undefined,
+      detail: `${x ?? "none"} -> ${y ?? "none"}${x !== undefined && protective ? ` (a value set in ${x} is no longer read)` : ""}`,
+      widens: protective && x !== undefined,
     });
   }
 }
@@ -485,8 +560,27 @@ function compareCatalogPolicy(p: CatalogPolicy, q: CatalogPolicy, out: Change[])
       // A boolean the model can set confirms less than a token from the user's preview or an elicited answer.
       widens: modeAfter === "argument",
     });
-  if ((p?.audit.enabledByDefault ?? true) && q?.audit.enabledByDefault === false)
-    out.push({ subject: "catalog", kind: "audit off by default", detail: "", widens: true });
+  const auditWas = p?.audit.enabledByDefault ?? true;
+  const auditNow = q?.audit.enabledByDefault ?? true;
+  if (auditWas && !auditNow)
+    out.push({
+      subject: "catalog",
+      kind: "audit off by default",
+      detail: q?.audit.enabledEnv
+        ? `calls are recorded only while ${q.audit.enabledEnv} is on`
+        : "calls are not recorded",
+      widens: true,
+    });
+  if (!auditWas && auditNow)
+    out.push({
+      subject: "catalog",
+      kind: "audit on by default",
+      detail: "calls are recorded",
+      widens: false,
+    });
+  const deniedWas = new Set(p?.deniedTools.tools ?? []);
+  for (const t of q?.deniedTools.tools ?? [])
+    if (!deniedWas.has(t)) out.push({ subject: "catalog", kind: "tool denied", detail: t, widens: false });
 }
 
 /** How a policy reads an env variable's value, by the variable's name, for judging a changed default. */
@@ -567,7 +661,8 @@ function compareEnv(
   for (const e of after) {
     const old = envBefore.get(e.name);
     if (!old) out.push({ subject: "catalog", kind: "env variable added", detail: e.name, widens: false });
-    else if (old.default !== e.default) {
+    else compareEnvFacts(old, e, out);
+    if (old && old.default !== e.default) {
       const role = policyRoles.get(e.name);
       out.push({
         subject: "catalog",
@@ -580,6 +675,32 @@ function compareEnv(
   for (const e of before)
     if (!after.some((x) => x.name === e.name))
       out.push({ subject: "catalog", kind: "env variable removed", detail: e.name, widens: false });
+}
+
+/**
+ * An env variable's facts besides its default: no longer secret widens (its value may now be shown: in `serve
+ * --help`, `--print-config`, audit and diff reports, a packed README); now secret, now or no longer required, and
+ * another type or set of values are said without widening.
+ */
+function compareEnvFacts(was: EnvVar, now: EnvVar, out: Change[]): void {
+  const push = (kind: string, detail: string, widens: boolean) =>
+    out.push({ subject: "catalog", kind, detail, widens });
+  if (was.secret && !now.secret)
+    push("env variable no longer secret", `${now.name} (its value may now be shown)`, true);
+  if (!was.secret && now.secret) push("env variable now secret", now.name, false);
+  if (was.required !== now.required)
+    push(now.required ? "env variable now required" : "env variable now optional", now.name, false);
+  if (was.type !== now.type)
+    push("env variable type changed", `${now.name}: ${was.type} -> ${now.type}`, false);
+  else if (canonical(was.values ?? null) !== canonical(now.values ?? null)) {
+    const shown = (v: EnvVar) => (v.values ?? []).map(shownValue).join(", ") || "any";
+    const secret = was.secret || now.secret;
+    push(
+      "env variable values changed",
+      `${now.name}${secret ? "" : `: ${shown(was)} -> ${shown(now)}`}`,
+      false,
+    );
+  }
 }
 
 /**
@@ -618,10 +739,66 @@ function compareSources(
           widens: true,
         });
     }
+    if (old) {
+      if (old.timeoutMs !== s.timeoutMs)
+        out.push({
+          subject: "catalog",
+          kind: "source timeout changed",
+          detail: `${s.id}: ${old.timeoutMs}ms -> ${s.timeoutMs}ms`,
+          // A call may now hold the upstream (and a concurrency slot) longer.
+          widens: s.timeoutMs > old.timeoutMs,
+        });
+      compareAlternatives(old, s, out);
+    }
     if (old)
       for (const c of templateChanges(serverTemplatesOf(old), serverTemplatesOf(s)))
         out.push({ subject: "catalog", kind: c.kind, detail: `${s.id}: ${c.detail}`, widens: c.widens });
   }
+}
+
+/** A GraphQL source's credential alternatives as sent: `security`, else every scheme together (or none). */
+function alternativesOf(s: Source): string[][] {
+  return s.security ?? [s.auth.map((a) => a.scheme)];
+}
+
+const alternativeText = (alt: string[]) =>
+  alt.length === 0 ? "none (sent without credentials)" : alt.join(" + ");
+
+/**
+ * A GraphQL source's credential alternatives (`security`: the first whose credentials are all set is sent), when
+ * either catalog names them (otherwise every scheme goes together, and `source credentials changed` says it). An
+ * alternative added widens (a request may now go with those credentials only, or with none); one removed does not;
+ * the same ones in another order widen (when several are set, another credential is sent).
+ */
+function compareAlternatives(old: Source, now: Source, out: Change[]): void {
+  if (old.security === undefined && now.security === undefined) return;
+  const was = alternativesOf(old).map((a) => [...a].sort().join("\u0000"));
+  const is = alternativesOf(now).map((a) => [...a].sort().join("\u0000"));
+  const text = (key: string) => alternativeText(key === "" ? [] : key.split("\u0000"));
+  const added = is.filter((a) => !was.includes(a));
+  const removed = was.filter((a) => !is.includes(a));
+  if (added.length > 0)
+    out.push({
+      subject: "catalog",
+      kind: "credential alternative added",
+      detail: `${now.id}: ${added.map(text).join("; ")}`,
+      widens: true,
+    });
+  if (removed.length > 0)
+    out.push({
+      subject: "catalog",
+      kind: "credential alternative removed",
+      detail: `${now.id}: ${removed.map(text).join("; ")}`,
+      widens: false,
+    });
+  const kept = (list: string[], other: string[]) => list.filter((a) => other.includes(a));
+  if (added.length === 0 && removed.length === 0 && canonical(kept(was, is)) !== canonical(kept(is, was)))
+    out.push({
+      subject: "catalog",
+      kind: "credential alternatives reordered",
+      detail: `${now.id}: ${is.map(text).join(", then ")}`,
+      widens: true,
+    });
 }
 
 /** Where a value is read from, never the value: `env NOTES_URL`, `a default`, `the file named by env F`. */

@@ -148,3 +148,14 @@ export function compareConfirmationTtl(before: CatalogDocument, after: CatalogDo
     widens: y > x,
   });
 }
+
+/**
+ * How every tool's result is shaped (`result.envelope`): `plain` data, or `{"success":...,"data":...}`. A client
+ * or prompt reading one shape misreads the other; it lets no call do more, so it does not widen.
+ */
+export function compareEnvelope(before: CatalogDocument, after: CatalogDocument, out: Change[]): void {
+  const x = before.result?.envelope ?? "plain";
+  const y = after.result?.envelope ?? "plain";
+  if (x !== y)
+    out.push({ subject: "catalog", kind: "result envelope changed", detail: `${x} -> ${y}`, widens: false });
+}
