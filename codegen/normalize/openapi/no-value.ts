@@ -300,3 +300,33 @@ export function typeFits(s: Json, v: unknown): { fits: boolean; type: string } |
   if (types === undefined || types.size === 0) return undefined;
   return { fits: v === null || types.has(jsonKind(v)), type: shownKinds(types) };
 }
+
+/**
+ * A number written with a label (`"0 (User)"`, `"1 - Group"`, `"2: Team"`, `"3 = Other"`: how some generators write a
+ * C# enum's value and name), under a numeric `type`: the number at the start, in canonical text of the schema's type
+ * (`readAsType`), then a separator (parentheses around the rest, or ` - `, `:`, `=`) and a label with a letter in it.
+ * Undefined for anything else (`"01 (User)"`, `"1-2"`, `"5 apples"`, `"1.5 (Half)"` under integer): no guess.
+ */
+export function labelledNumber(s: Json, v: unknown): { value: number; label: string } | undefined {
+  if (typeof v !== "string") return undefined;
+  const types = typeKinds(s);
+  if (types === undefined || (!types.has("integer") && !types.has("fraction")) || types.has("string"))
+    return undefined;
+  const m = /^(-?\d+(?:\.\d+)?)(?:\s*\(([^()]+)\)|\s+-\s+(.+)|\s*:\s+(.+)|\s*=\s*(.+))$/.exec(v.trim());
+  if (m === null) return undefined;
+  const label = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? "").trim();
+  if (!/\p{L}/u.test(label)) return undefined;
+  const read = readAsType(s, m[1]);
+  return read !== undefined && typeof read.value === "number" ? { value: read.value, label } : undefined;
+}
+
+/**
+ * The type a schema's only allowed value, null, is not of (`type: string, const: null`; `type: string, enum:
+ * [null]` without `nullable`): JSON Schema reads it as no value, OpenAPI 3.0's reading of an enum's null (`typeFits`:
+ * "or null") as null alone. Undefined when the type takes null, or a value other than null is listed.
+ */
+export function onlyNullOutsideType(s: Json, values: unknown[]): string | undefined {
+  const types = typeKinds(s);
+  if (types === undefined || types.size === 0 || types.has("null")) return undefined;
+  return values.length > 0 && values.every((v) => v === null) ? shownKinds(types) : undefined;
+}

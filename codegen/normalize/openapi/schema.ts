@@ -1,3 +1,4 @@
+import { program } from "../../../src/patterns/linear.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import { refsOf } from "../../ir/refs.js";
 import type { SymbolTable } from "../../ir/symbols.js";
@@ -20,7 +21,9 @@ import {
   disjointParts,
   enumOutsideType,
   kindsApart,
+  labelledNumber,
   notCoversType,
+  onlyNullOutsideType,
   readAsType,
   requiredForbidden,
   requiredNever,
@@ -162,6 +165,8 @@ export const MAX_CONVERT_DEPTH = 128;
 /** Converts OpenAPI schema objects (3.0 dialect or 3.1 JSON Schema) into IR nodes. */
 export class SchemaConverter {
   private readonly reported = new Set<string>();
+  /** Labels of an enum's labelled numbers (`labelledNumber`), by the schema's place, for its description. */
+  private readonly labels = new Map<string, string>();
   /** Named schemas whose conversion raised errors (an unresolvable `$ref` inside, say): they cost their users. */
   readonly broken = new Map<string, Diagnostic[]>();
 
@@ -448,6 +453,12 @@ export class SchemaConverter {
       return withMeta(this.nullableBesideRef(s, at) ? nullable(node) : node, meta);
     }
     let node = this.core(s, at);
+    const labels = this.labels.get(at.pointer);
+    if (labels !== undefined) {
+      this.labels.delete(at.pointer);
+      const said = `Values: ${labels}.`;
+      meta.description = meta.description === undefined ? said : `${meta.description}\n\n${said}`;
+    }
     if (s.nullable === true || s["x-nullable"] === true) node = nullable(node);
     // The node's keys (a few) are looked at once instead of asking it for each ignored keyword (eleven) in every
     // schema node of the spec.
@@ -460,7 +471,7 @@ export class SchemaConverter {
         `none of the enum's values is of the schema's type (${type}): read as the enum's values, the type not enforced`,
         this.located(child(at, "enum")),
       );
-    return withMeta(node, this.fitValues(node, meta, at));
+    return withMeta(node, this.fitValues(node, meta, at, s));
   }
 
   /**
@@ -616,9 +627,13 @@ export class SchemaConverter {
    * refused by the schema beside it. Such a value is written as the type says when it means one value (`137` as
    * "137", "25" as 25 for an integer, "true" as true); one it cannot be is not published. Said as information.
    */
-  private fitValues(node: SchemaNode, meta: SchemaMeta, at: At): SchemaMeta {
+  private fitValues(node: SchemaNode, meta: SchemaMeta, at: At, s: Json): SchemaMeta {
     if (meta.examples === undefined && !("default" in meta)) return meta;
     const out: SchemaMeta = { ...meta };
+    // A labelled number's default or example (`default: "0 (User)"`) is the number, as the enum's values are read.
+    const labelled = (v: unknown) => labelledNumber(s, v)?.value ?? v;
+    if (out.examples !== undefined) out.examples = out.examples.map(labelled);
+    if ("default" in out) out.default = labelled(out.default);
     const changed: string[] = [];
     if (out.examples !== undefined) {
       const fitted = out.examples.map((v) => fitScalar(node, v));
@@ -645,7 +660,60 @@ export class SchemaConverter {
         this.located(at),
       );
     }
+    return this.withinLimits(node, out, at, Array.isArray(s.examples) ? "examples" : "example");
+  }
+
+  /**
+   * A schema's examples and default without the values its own limits refuse (`example: 32` beside `maximum: 23`,
+   * an example longer than `maxLength`, a default outside `minimum` or not matching `pattern`): a model copying one
+   * made a call the tool's own check refused. Left out of the published schema, each said where it is (a default is
+   * only published, never sent: an argument left out is not sent, so the upstream's own default applies).
+   */
+  private withinLimits(node: SchemaNode, meta: SchemaMeta, at: At, which: string): SchemaMeta {
+    if (meta.examples === undefined && !("default" in meta)) return meta;
+    const out: SchemaMeta = { ...meta };
+    if (out.examples !== undefined) {
+      const why = out.examples.map((v) => outsideLimits(node, v));
+      const bad = out.examples.flatMap((v, i) => (why[i] === undefined ? [] : [`${shown(v)} ${why[i]}`]));
+      if (bad.length > 0) {
+        const kept = out.examples.filter((_, i) => why[i] === undefined);
+        if (kept.length > 0) out.examples = kept;
+        else delete out.examples;
+        this.refusedValue(
+          why.find((w) => w !== undefined) as string,
+          `${which} ${bad.join("; ")}: the schema refuses ${bad.length === 1 ? "it" : "them"}, so ${bad.length === 1 ? "it is" : "they are"} left out of the published schema`,
+          this.located(child(at, which)),
+          "Write an example the schema accepts, or fix the limit, in the spec or a patch (sources.<id>.patch).",
+        );
+      }
+    }
+    if ("default" in out) {
+      const why = outsideLimits(node, out.default);
+      if (why !== undefined) {
+        this.refusedValue(
+          why,
+          `default ${shown(out.default)} ${why}: the schema refuses it, so it is left out of the published schema`,
+          this.located(child(at, "default")),
+          "Write a default the schema accepts, or fix the limit, in the spec or a patch (sources.<id>.patch).",
+        );
+        delete out.default;
+      }
+    }
     return out;
+  }
+
+  /**
+   * An example or default left out for a limit (`withinLimits`): a warning the first time a limit refuses one
+   * (`reason`: the limit and its value; defaults and examples apart), information after (a spec reusing one pattern with a value it refuses in
+   * every operation, loket.nl's 1,034 lowercase UUIDs under an uppercase one, said it 1,034 times).
+   */
+  private refusedValue(reason: string, message: string, at: SourceRef, fix: string): void {
+    const key = `refused ${message.startsWith("default") ? "default" : "example"} ${reason}`;
+    if (this.reported.has(key)) this.diags.info("TW197", message, at, fix);
+    else {
+      this.reported.add(key);
+      this.diags.warn("TW197", message, at, fix);
+    }
   }
 
   private core(s: Json, at: At): SchemaNode {
@@ -660,6 +728,7 @@ export class SchemaConverter {
       );
     if (Array.isArray(s.enum)) {
       if (s.enum.length === 0) return this.emptyEnum(at);
+      this.onlyNull(s, s.enum, child(at, "enum"));
       const values = this.enumOfType(s, at);
       if (values.length === 0) return { kind: "never" };
       if (values.every(isPrimitive)) return this.enumNode(values as JsonPrimitive[], s);
@@ -933,6 +1002,40 @@ export class SchemaConverter {
    * cannot be sent, and an answer holding it does not match.
    */
   /**
+   * An enum's labelled numbers (`labelledNumber`: `"0 (User)"` under `type: integer`) read as their numbers, the
+   * labels kept for the schema's description (`labels`), said where they are. Two labels on one number say two
+   * things of one value: neither is taken (no guess at which one is meant), said so.
+   */
+  private labelledValues(
+    labelled: [unknown, number, string][],
+    type: unknown,
+    where: SourceRef,
+    at: At,
+  ): number[] {
+    const count = new Map<number, number>();
+    for (const [, n] of labelled) count.set(n, (count.get(n) ?? 0) + 1);
+    const taken = labelled.filter(([, n]) => count.get(n) === 1);
+    const clash = labelled.filter(([, n]) => count.get(n) !== 1).map(([v]) => v);
+    if (clash.length > 0)
+      this.diags.warn(
+        "TW134",
+        `enum values ${clash.map(shown).join(", ")} start with the same number under different labels: none of them is accepted here`,
+        where,
+        "Write each value once, as a number (`enum: [0, 1]`), in the spec or a patch (sources.<id>.patch).",
+      );
+    if (taken.length === 0) return [];
+    this.labels.set(at.pointer, taken.map(([, n, label]) => `${n} = ${label}`).join(", "));
+    const plural = taken.length !== 1;
+    this.diags.warn(
+      "TW134",
+      `enum value${plural ? "s" : ""} ${taken.map(([v]) => shown(v)).join(", ")} ${plural ? "are" : "is"} not of the schema's type (${type}): read as ${taken.map(([, n]) => n).join(", ")}, the number${plural ? "s" : ""} ${plural ? "they start" : "it starts"} with, the label${plural ? "s" : ""} kept in the description`,
+      where,
+      "Write each value as a number (`enum: [0, 1]`) and the labels in the description or `x-enum-varnames`, in the spec or a patch (sources.<id>.patch).",
+    );
+    return taken.map(([, n]) => n);
+  }
+
+  /**
    * An enum's values of the schema's type, as JSON Schema reads `type` beside `enum` (both apply), with one reading
    * first: a scalar value whose JSON text names a value of the type (`type: string, enum: [1, true]` in JSON, as YAML's
    * unquoted 1 and true are read; `type: integer, enum: ["2"]`) is that value (`readAsType`), said with a located
@@ -949,15 +1052,23 @@ export class SchemaConverter {
     const reads: [unknown, unknown][] = [];
     const apart: unknown[] = [];
     const kept: unknown[] = [];
+    const labelled: [unknown, number, string][] = [];
     for (const [i, v] of values.entries()) {
       const read: { value: unknown } | undefined = fits[i]?.fits === false ? readAsType(s, v) : { value: v };
-      if (read === undefined) apart.push(v);
+      const label = read === undefined ? labelledNumber(s, v) : undefined;
+      if (label !== undefined) labelled.push([v, label.value, label.label]);
+      else if (read === undefined) apart.push(v);
       else {
         if (read.value !== v) reads.push([v, read.value]);
         kept.push(read.value);
       }
     }
     const where = this.located(child(at, "enum"));
+    if (labelled.length > 0) {
+      kept.push(...this.labelledValues(labelled, type, where, at));
+      // Only labels clashing on their numbers: said, and no value is accepted.
+      if (kept.length === 0 && apart.length === 0) return [];
+    }
     if (reads.length > 0) {
       const plural = reads.length !== 1;
       this.diags.warn(
@@ -995,8 +1106,25 @@ export class SchemaConverter {
    * `type` beside `const` (`type: boolean, const: "yes"`): said with a located warning, published as `not: {}`. It was
    * published as the const alone, the type dropped, in silence.
    */
+  /**
+   * `type: string, const: null` (or `enum: [null]`) read as null alone, as an enum's null is read beside any type
+   * ("or null", `typeFits`), said where it is: JSON Schema reads it as no value, and the author may have meant a
+   * nullable string, which would take strings this reading refuses.
+   */
+  private onlyNull(s: Json, values: unknown[], at: At): void {
+    const type = onlyNullOutsideType(s, values);
+    if (type === undefined) return;
+    this.diags.warn(
+      "TW134",
+      `null is the only value listed, and the schema's type (${type}) does not take it: read as null alone, no ${type} accepted`,
+      this.located(at),
+      `For a nullable ${type}, write \`type: [${type}, "null"]\` (3.0: \`nullable: true\`) without the const or enum, in the spec or a patch (sources.<id>.patch).`,
+    );
+  }
+
   private constOfType(s: Json, at: At): SchemaNode {
     const fit = typeFits(s, s.const);
+    this.onlyNull(s, [s.const], child(at, "const"));
     if (fit === undefined || fit.fits || typeMiswritten(s, [s.const]) !== undefined) return exactly(s.const);
     const read = readAsType(s, s.const);
     if (read !== undefined) {
@@ -1525,6 +1653,39 @@ const NUMERAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
  */
 /** Kinds null is no value of (unless nullable); an enum or a const says for itself. */
 const TYPED = new Set(["string", "integer", "number", "boolean", "object", "array", "tuple"]);
+
+/**
+ * Why a string or number node's own limits refuse `value` (its length, pattern, bounds); undefined when they take it,
+ * or say nothing of it. A length is counted both ways a check counts it (code points, as JSON Schema does; UTF-16
+ * units, as zod does): a value either refuses is refused.
+ */
+function outsideLimits(node: SchemaNode, value: unknown): string | undefined {
+  const n = node.kind === "nullable" ? node.inner : node;
+  if (n.kind === "string" && typeof value === "string") {
+    const points = [...value].length;
+    if (n.minLength !== undefined && Math.min(points, value.length) < n.minLength)
+      return `is shorter than minLength ${n.minLength}`;
+    if (n.maxLength !== undefined && Math.max(points, value.length) > n.maxLength)
+      return `is longer than maxLength ${n.maxLength}`;
+    if (n.pattern !== undefined) {
+      const matches =
+        n.patternRe2 !== undefined
+          ? program(n.patternRe2).test(value)
+          : new RegExp(n.pattern, "u").test(value);
+      if (!matches) return `does not match pattern ${shown(n.pattern)}`;
+    }
+    return undefined;
+  }
+  if ((n.kind === "number" || n.kind === "integer") && typeof value === "number") {
+    if (n.minimum !== undefined && value < n.minimum) return `is below minimum ${n.minimum}`;
+    if (n.exclusiveMinimum !== undefined && value <= n.exclusiveMinimum)
+      return `is not above exclusiveMinimum ${n.exclusiveMinimum}`;
+    if (n.maximum !== undefined && value > n.maximum) return `is above maximum ${n.maximum}`;
+    if (n.exclusiveMaximum !== undefined && value >= n.exclusiveMaximum)
+      return `is not below exclusiveMaximum ${n.exclusiveMaximum}`;
+  }
+  return undefined;
+}
 
 function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undefined {
   const n = node.kind === "nullable" ? node.inner : node;
