@@ -361,3 +361,42 @@ describe("siblings: a cycle between files, a bare mapping name no file has", () 
     expect((await disagreements(b.dir)).examples).toEqual([]);
   });
 });
+
+// A discriminated oneOf written in another file, its mapping naming its variants by bare name: the names are its
+// variants' (OpenAPI's component names), not components of that file, which has none.
+const ONEOF = {
+  "openapi.yaml": `openapi: 3.0.3
+info: { title: Shapes, version: "1" }
+servers: [{ url: "https://shapes.example.com" }]
+paths:
+${post("shapes", "addShape", `{ $ref: "./shapes.yaml#/Shape" }`)}
+`,
+  "shapes.yaml": `Shape:
+  oneOf: [{ $ref: "#/Circle" }, { $ref: "./square.yaml" }]
+  discriminator: { propertyName: kind, mapping: { round: Circle, boxy: square } }
+Circle:
+  type: object
+  required: [kind]
+  properties: { kind: { type: string }, radius: { type: number } }
+`,
+  "square.yaml": `type: object
+required: [kind]
+properties: { kind: { type: string }, side: { type: number } }
+`,
+};
+
+describe("a discriminated oneOf in another file, mapped by bare names", () => {
+  let b: Built;
+  beforeAll(async () => {
+    b = await build("oneof", ONEOF, "openapi.yaml");
+  });
+
+  it("each name selects the variant it names; no operation is lost", () => {
+    expect(b.doc.tools.map((t) => t.name)).toEqual(["add_shape"]);
+    expect(takes(b, "add_shape", { body: { kind: "round", radius: 1 } })).toEqual(both(true));
+    expect(takes(b, "add_shape", { body: { kind: "boxy", side: 2 } })).toEqual(both(true));
+    expect(takes(b, "add_shape", { body: { kind: "round", radius: "big" } })).toEqual(both(false));
+    expect(takes(b, "add_shape", { body: { kind: "blob" } })).toEqual(both(false));
+    expect(b.warnings.map((w) => `${w.code} ${w.message}`)).toEqual([]);
+  });
+});

@@ -874,7 +874,14 @@ export class SchemaConverter {
     const mapping: Record<string, number> = Object.create(null);
     const indexOfTarget = (id: string) => variants.findIndex((v) => v.kind === "ref" && v.target === id);
     const indexOf = (ref: string, where: string): number => {
-      const target = ref.includes("#") || ref.includes("/") ? ref : `#/components/schemas/${ref}`;
+      const bare = !ref.includes("#") && !ref.includes("/");
+      // Written in a file other than the root (which has no components of its own, mostly), a bare name is the
+      // name of one of the variants: its reference's last segment, or its file's name.
+      if (bare && at.doc !== this.docs.root) {
+        const named = list.findIndex((v) => variantName((v as Json | undefined)?.$ref) === ref);
+        if (named >= 0) return named;
+      }
+      const target = bare ? `#/components/schemas/${ref}` : ref;
       const resolved = this.docs.resolve(target, at.doc, `${at.pointer}/discriminator/${where}`);
       return resolved ? indexOfTarget(this.symbolFor({ doc: resolved.doc, pointer: resolved.pointer })) : -1;
     };
@@ -1490,6 +1497,20 @@ function isPartial(v: unknown): boolean {
     !("const" in o) &&
     !Object.keys(o).some((k) => COMPOSITION.has(k))
   );
+}
+
+/** The name a variant's `$ref` gives it: its pointer's last segment, or its file's name (`./square.yaml`). */
+function variantName(ref: unknown): string | undefined {
+  if (typeof ref !== "string") return undefined;
+  const hash = ref.indexOf("#");
+  const pointer = hash === -1 ? "" : ref.slice(hash + 1);
+  if (pointer.length > 1) {
+    const last = pointer.slice(pointer.lastIndexOf("/") + 1);
+    return decodeURIComponent(last).replace(/~1/g, "/").replace(/~0/g, "~");
+  }
+  const file = hash === -1 ? ref : ref.slice(0, hash);
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  return base.replace(/\.(json|ya?ml)$/i, "");
 }
 
 function symbolNameFromPointer(segments: string[]): string {
