@@ -18,7 +18,7 @@ import { createPublisher, type PublishedTool, type Publisher } from "../publish/
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
-import { describeError, logLine, wasHandled } from "../telemetry/log.js";
+import { describeError, logRepeated, wasHandled } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
 import { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS } from "./discovery-call.js";
@@ -360,7 +360,7 @@ function newSdkServer(runtime: Runtime, instructions: string | undefined): Serve
     },
   );
   server.onerror = (error) => {
-    if (!wasHandled(error)) logLine(`protocol error: ${describeError(error)}`);
+    if (!wasHandled(error)) logRepeated("protocol errors", `protocol error: ${describeError(error)}`);
   };
   // A confirmation's question waits for its answer as long as the confirmation lives, and no longer.
   inRevisionWords(server, runtime.policy.settings.confirmation.ttlSeconds);

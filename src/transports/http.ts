@@ -2,7 +2,7 @@ import { createServer as createNodeServer, type IncomingMessage, type ServerResp
 import type { AddressInfo, Socket } from "node:net";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import type { ServerFactory } from "../mcp/server.js";
-import { describeError, logLine } from "../telemetry/log.js";
+import { describeError, logLine, logRepeated } from "../telemetry/log.js";
 import { withIncomingContext } from "../telemetry/tracing.js";
 import { createAuthenticator } from "./http-auth/authenticate.js";
 import { metadataUrlFor, protectedResourceMetadata } from "./http-auth/metadata.js";
@@ -94,7 +94,7 @@ export async function startHttpServer(
   const handler = createMcpHandler(factory, {
     legacy: "stateless",
     maxRequestBodySize: settings.maxBodyBytes,
-    onerror: (error) => logLine(`http: ${describeError(error)}`),
+    onerror: sayRefused,
   });
   const resource = settings.publicUrl ?? new URL("http://127.0.0.1/mcp");
   const identity: ResourceIdentity = {
@@ -175,6 +175,11 @@ function isOAuthPath(path: string): boolean {
     path.startsWith("/.well-known/oauth-authorization-server") ||
     path.startsWith("/.well-known/openid-configuration")
   );
+}
+
+/** A request the SDK's handler refused (malformed, not acceptable): said in full up to a bound, then counted. */
+function sayRefused(error: unknown): void {
+  logRepeated("http: requests the MCP handler refused", `http: ${describeError(error)}`);
 }
 
 /** The local listener's origin, as clients on this machine reach it. */

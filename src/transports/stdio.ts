@@ -3,7 +3,7 @@ import type { Server } from "@modelcontextprotocol/server";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import { rawMessageText } from "../mcp/raw-list.js";
 import { directToolCallOf, type ServerFactory } from "../mcp/server.js";
-import { describeError, logLine } from "../telemetry/log.js";
+import { describeError, logLine, logRepeated } from "../telemetry/log.js";
 import { withinClientLimit } from "./stdio-bound.js";
 import { flushed, StdioDrain, type StdioInput } from "./stdio-drain.js";
 import { ExactArguments } from "./stdio-exact.js";
@@ -61,14 +61,17 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     // A line that is JSON but no JSON-RPC message is answered with an error (stdio-malformed.ts).
     const malformed = answerMalformed(drain.input, (message) => {
       const id = "id" in message ? ` (request id ${JSON.stringify(message.id)})` : " (no request id to name)";
-      logLine(`stdio: a line that is not a JSON-RPC message was answered with -32600 Invalid Request${id}`);
+      logRepeated(
+        "stdio: lines that are no JSON-RPC message",
+        `stdio: a line that is not a JSON-RPC message was answered with -32600 Invalid Request${id}`,
+      );
       wire.write(`${JSON.stringify(message)}\n`);
     });
     const handle = serveStdio(serverOf, {
       transport,
       // Any other error is reported here; the connection stays up.
       onerror: (error) => {
-        if (!malformed.answered(error)) logLine(`stdio: ${describeError(error)}`);
+        if (!malformed.answered(error)) logRepeated("stdio: errors", `stdio: ${describeError(error)}`);
       },
     });
     malformed.readerListening();
@@ -217,7 +220,10 @@ function lineLimiter(
   return new LineLimiter(
     maxBytes,
     (id, bytes) => {
-      logLine(`stdio: refused a message of ${bytes} bytes (over the ${maxBytes}-byte limit)`);
+      logRepeated(
+        "stdio: messages over the limit",
+        `stdio: refused a message of ${bytes} bytes (over the ${maxBytes}-byte limit)`,
+      );
       wire.write(`${JSON.stringify(oversized(id, bytes, maxBytes))}\n`);
     },
     () => logLine(`stdio: skipping a message over the ${maxBytes}-byte limit until its end of line`),
