@@ -1,11 +1,7 @@
-import { join, relative } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { writeCatalog } from "../../codegen/write.js";
-import type { CatalogDocument } from "../../src/catalog.js";
-import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
-import { type Served, serveOverStdio } from "../helpers/mcp.js";
-import { ROOT, tmpDir } from "../helpers/paths.js";
-import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+import { describe, expect, it } from "vitest";
+import { writeTree } from "../helpers/generate.js";
+import { sendJson } from "../helpers/recording-server.js";
+import { servedSpec } from "../helpers/served-fixture.js";
 
 /**
  * A schema's `type` written with capitals (`String`, `Integer`, `Array`), as .NET-written and hand-written specs do
@@ -81,28 +77,6 @@ paths:
       responses: { "201": { description: created } }
 `;
 
-async function generated(name: string, files: Record<string, string>) {
-  const dir = writeTree(`type-case-${name}`, files);
-  const { cat, diags } = await genSpec(
-    join(dir, "spec.yaml"),
-    name,
-    relative(ROOT, tmpDir(`type-case-${name}-out`)),
-  );
-  expect(errorsOf(diags)).toEqual([]);
-  expect(diags.items.filter((d) => d.code === "TW139")).toEqual([]);
-  if (!cat) throw new Error("no catalog");
-  const doc = JSON.parse(cat.files.get("catalog.json") ?? "{}") as CatalogDocument;
-  return { cat, doc, diags };
-}
-
-const servers: { served: Served; upstream: RecordingServer }[] = [];
-afterAll(async () => {
-  for (const s of servers) {
-    await s.served.close();
-    await s.upstream.close();
-  }
-});
-
 describe.each([
   ["3.0.3", "v30"],
   ["3.1.0", "v31"],
@@ -110,9 +84,22 @@ describe.each([
 ])("types written with capitals, OpenAPI %s", (version, name) => {
   const files: Record<string, string> =
     version === "2.0" ? { "spec.yaml": SWAGGER_2 } : { "spec.yaml": OPS_3(version), "thing.yaml": THING };
+  // Generated (no error among the diagnostics) and served once, for both tests: the first only reads what was
+  // generated, the second calls.
+  const fx = servedSpec(
+    `${writeTree(`type-case-${name}`, files)}/spec.yaml`,
+    name,
+    `type-case-${name}-out`,
+    (url) => ({ [`${name.toUpperCase()}_BASE_URL`]: url }),
+    (_req, res) => sendJson(res, 200, { n: 1 }),
+  );
+  const generated = () => {
+    expect(fx.diags.items.filter((d) => d.code === "TW139")).toEqual([]);
+    return { doc: fx.doc(), diags: fx.diags };
+  };
 
   it("every operation is a tool; its schemas carry the types named, each fix warned at its type", async () => {
-    const { doc, diags } = await generated(name, files);
+    const { doc, diags } = generated();
     expect(doc.tools.map((t) => t.name)).toEqual(["list_items", "create_item"]);
     const list = doc.tools[0];
     const create = doc.tools[1];
@@ -161,13 +148,9 @@ describe.each([
   });
 
   it("served: the arguments go on the wire as the types named", async () => {
-    const { cat } = await generated(name, files);
-    writeCatalog(ROOT, cat);
-    const upstream = await startRecordingServer((_req, res) => sendJson(res, 200, { n: 1 }));
-    const served = await serveOverStdio(join(ROOT, cat.dir), {
-      [`${name.toUpperCase()}_BASE_URL`]: upstream.url,
-    });
-    servers.push({ served, upstream });
+    generated();
+    const served = fx.served();
+    const upstream = fx.upstream();
     const result = await served.client.callTool({
       name: "list_items",
       arguments: { orderby: "name desc", top: 5, ids: ["a", "b"] },
