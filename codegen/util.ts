@@ -346,3 +346,17 @@ function lineBreak(out: Buffer, o: number, depth: number): number {
   while (o < end) out[o++] = 32;
   return end;
 }
+
+/**
+ * The status a response key stands for, as OpenAPI writes it: three digits, a range in capitals (`2XX`) or
+ * `default`. Keys written loosely are read as what they plainly mean (`2xx` as `2XX`, `"200 "` as 200, a YAML
+ * number 200 is the key "200" already), and the structure check says so (TW133, `looseResponseKey`); anything else
+ * is no status (undefined). Before, `"200 "` was no success status (the operation published no output schema) while
+ * the check called `2xx`, which was read, a key toolwright ignores.
+ */
+export function responseStatus(key: string): string | undefined {
+  const k = key.trim();
+  if (/^[1-5]\d\d$/.test(k)) return k;
+  if (/^[1-5]xx$/i.test(k)) return `${k[0]}XX`;
+  return k.toLowerCase() === "default" ? "default" : undefined;
+}

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Diagnostic, Diagnostics } from "../diagnostics.js";
+import { responseStatus } from "../util.js";
 import { decodePointer, type LoadedDocument } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
 
@@ -80,8 +81,12 @@ function leafErrors(errors: ErrorObject[]): ErrorObject[] {
   const leaves = pool.filter(
     (e) => !pool.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)),
   );
+  // One error per place, but each unknown key of an object its own (a `2xx` and a `5xx` response key are two).
   const byPath = new Map<string, ErrorObject>();
-  for (const e of leaves) if (!byPath.has(e.instancePath)) byPath.set(e.instancePath, e);
+  for (const e of leaves) {
+    const at = `${e.instancePath} ${unknownKey(e) ?? ""}`;
+    if (!byPath.has(at)) byPath.set(at, e);
+  }
   return [...byPath.values()];
 }
 
@@ -275,6 +280,19 @@ function readAnyway(
   noted: Set<string>,
   out: Diagnostic[],
 ): boolean {
+  const loose = looseResponseKey(e);
+  if (loose !== undefined) {
+    out.push({
+      code: "TW133",
+      severity: "warning",
+      message:
+        loose.key === loose.status
+          ? `${e.instancePath}: response key ${loose.key} is a status range, which Swagger 2.0 does not define; read as OpenAPI 3 reads it`
+          : `${e.instancePath}: response key ${JSON.stringify(loose.key)} is read as ${loose.status} (OpenAPI writes three digits, a range such as 2XX, or default, with no spaces)`,
+      source: doc.ref(`#${e.instancePath}/${encodeSegment(loose.key)}`, true),
+    });
+    return true;
+  }
   const type31 = version === "3.0" ? typeOf31(doc.data, e.instancePath) : undefined;
   if (type31 !== undefined) {
     out.push({
@@ -309,6 +327,20 @@ function readAnyway(
   const pathParam = optionalPathParameter(doc.data, e);
   if (pathParam !== undefined) notePathParameter(doc, pathParam, noted, out);
   return pathParam !== undefined;
+}
+
+/**
+ * An operation's response key the schema refuses that plainly names a status (`2xx`, `5xx`, `"200 "`, `Default`):
+ * read as that status (`responseStatus`), so the warning says so. Before, it said the key was ignored, although a
+ * lower-case `2xx` was read as the success status; `"200 "` was indeed ignored, and its operation published no
+ * output schema. Swagger 2.0 has no ranges: its `2XX` is read as OpenAPI 3's. A component's response names are names,
+ * not statuses.
+ */
+function looseResponseKey(e: ErrorObject): { key: string; status: string } | undefined {
+  const key = unknownKey(e);
+  if (key === undefined || !/^\/paths\/.*\/responses$/.test(e.instancePath)) return undefined;
+  const status = responseStatus(key);
+  return status === undefined ? undefined : { key, status };
 }
 
 /**

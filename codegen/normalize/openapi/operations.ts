@@ -16,6 +16,7 @@ import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
 import { urlCredentials, withoutUrlCredentials } from "../../url-credentials.js";
+import { responseStatus } from "../../util.js";
 import { Confinement, schemeProblem } from "./confine.js";
 import type {
   BodyContent,
@@ -285,19 +286,21 @@ class OperationReader {
    */
   success(raw: unknown, at: At, method: string): OperationSuccess | undefined {
     const responses = (raw ?? {}) as Json;
+    // Keys as written (`2xx`, `"200 "`: the structure check says how each is read), in the order of their statuses.
     const codes = Object.keys(responses)
-      .filter((c) => /^2(\d\d|XX)$/i.test(c))
-      .sort();
+      .filter((c) => /^2(\d\d|XX)$/.test(responseStatus(c) ?? ""))
+      .sort((a, b) => byCodeUnits(statusOf(a), statusOf(b)) || byCodeUnits(a, b));
     let fallback: OperationSuccess | undefined;
     const empty: string[] = [];
-    for (const [i, status] of codes.entries()) {
-      const d = deref(this.spec, responses[status], child(at, status), this.touched, this.response);
+    for (const [i, key] of codes.entries()) {
+      const status = statusOf(key);
+      const d = deref(this.spec, responses[key], child(at, key), this.touched, this.response);
       if (!d) continue;
       const description = typeof d.value.description === "string" ? d.value.description.trim() : undefined;
       const mediaType = pickMediaType(Object.keys(contentOf(d.value, status, method)));
       if (!mediaType) {
         fallback ??= { status, ...(description ? { description } : {}) };
-        empty.push(status);
+        empty.push(key);
         continue;
       }
       const found = this.bodied(d, status, mediaType, description);
@@ -306,14 +309,15 @@ class OperationReader {
       const none = [...empty, ...this.emptyOf(rest, responses, at, method)];
       const shape = this.rawSchema(d.value, status, method);
       const bodied = rest.filter(
-        (status) =>
-          !none.includes(status) &&
-          this.rawSchema(this.declared(responses, status, at), status, method) !== shape,
+        (key) =>
+          !none.includes(key) &&
+          this.rawSchema(this.declared(responses, key, at), statusOf(key), method) !== shape,
       );
+      const statuses = (keys: string[]) => [...new Set(keys.map(statusOf))];
       return {
         ...found,
-        ...(none.length > 0 ? { empty: none } : {}),
-        ...(bodied.length > 0 ? { others: bodied } : {}),
+        ...(none.length > 0 ? { empty: statuses(none) } : {}),
+        ...(bodied.length > 0 ? { others: statuses(bodied) } : {}),
       };
     }
     return fallback;
@@ -356,11 +360,22 @@ class OperationReader {
   }
 
   private emptyOf(codes: string[], responses: Json, at: At, method: string): string[] {
-    return codes.filter((status) => {
-      const d = deref(this.spec, responses[status], child(at, status), undefined, this.response);
-      return d !== undefined && pickMediaType(Object.keys(contentOf(d.value, status, method))) === undefined;
+    return codes.filter((key) => {
+      const d = deref(this.spec, responses[key], child(at, key), undefined, this.response);
+      return (
+        d !== undefined && pickMediaType(Object.keys(contentOf(d.value, statusOf(key), method))) === undefined
+      );
     });
   }
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `responseStatus` of a key already found to be one. */
+function statusOf(key: string): string {
+  return responseStatus(key) ?? key;
 }
 
 /**
