@@ -608,10 +608,10 @@ function fieldEntry(
   args: Record<string, ArgSpec>,
   symbols: SymbolTable,
 ): ArgEntry {
-  const file = encoding === "multipart" && fileField(prop, symbols);
-  const spec = ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name);
   const enc = ownEntry(body.encoding, prop.name) ?? {};
   const contentType = enc.contentType;
+  const file = encoding === "multipart" && fileField(prop, symbols, contentType);
+  const spec = ownEntry(args, `body:${prop.name}`) ?? ownEntry(args, prop.name);
   return {
     in: "body",
     wire: prop.name,
@@ -693,10 +693,27 @@ function chooseBody(contents: BodyContent[], op: OperationNode, notes: string[])
   return chosen;
 }
 
-function fileField(prop: PropertyNode, symbols: SymbolTable): boolean {
+/**
+ * Whether a multipart part is a file (or an array of them): a binary string, or, as OpenAPI 3.1 writes one (and
+ * TypeSpec's `HttpPart<File>` does), a schema of any value whose `encoding` names a type that is neither JSON nor
+ * text (`*\/*`, `application/octet-stream`, `image/png`). Before, such a part was an argument of any JSON value,
+ * sent as a JSON part: no file could be uploaded.
+ */
+function fileField(prop: PropertyNode, symbols: SymbolTable, contentType?: string): boolean {
   const n = resolveRefs(prop.schema, symbols);
-  if (isBinaryString(n, symbols)) return true;
-  return n.kind === "array" && isBinaryString(n.items, symbols);
+  const file = (node: SchemaNode) =>
+    isBinaryString(node, symbols) ||
+    (resolveRefs(node, symbols).kind === "any" && contentType !== undefined && binaryPartType(contentType));
+  return file(n) || (n.kind === "array" && file(n.items));
+}
+
+/** Whether a part's `encoding.contentType` (a type, a wildcard or a comma-separated list) names bytes, not JSON or text. */
+function binaryPartType(contentType: string): boolean {
+  const types = contentType
+    .split(",")
+    .map((t) => t.split(";")[0]?.trim().toLowerCase() ?? "")
+    .filter((t) => t !== "");
+  return types.length > 0 && types.every((t) => !/^text\/|[/+]json$/.test(t));
 }
 
 function fileSchema(prop: PropertyNode, symbols: SymbolTable): SchemaNode {

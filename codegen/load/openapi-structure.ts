@@ -77,17 +77,32 @@ async function verdictFor(version: OpenApiVersion): Promise<ValidateFunction | u
  */
 function leafErrors(errors: ErrorObject[]): ErrorObject[] {
   const real = errors.filter((e) => !["oneOf", "anyOf", "if", "then", "else", "not"].includes(e.keyword));
-  const pool = real.length > 0 ? real : errors;
+  const all = real.length > 0 ? real : errors;
+  const pool = all.filter((e) => !fileBranch(e, all));
   const leaves = pool.filter(
     (e) => !pool.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)),
   );
-  // One error per place, but each unknown key of an object its own (a `2xx` and a `5xx` response key are two).
+  // One error per place, but each response key an object's own (a `2xx` and a `5xx` response key are two).
   const byPath = new Map<string, ErrorObject>();
   for (const e of leaves) {
-    const at = `${e.instancePath} ${unknownKey(e) ?? ""}`;
+    const key = unknownKey(e);
+    const at = `${e.instancePath} ${key !== undefined && responseStatus(key) !== undefined ? key : ""}`;
     if (!byPath.has(at)) byPath.set(at, e);
   }
   return [...byPath.values()];
+}
+
+/**
+ * Swagger 2.0's response schema is `oneOf: [schema, fileSchema]`: for a schema that is no file, the second
+ * branch's "type must be one of "file"" is deeper than the first branch's real error at the schema (an unknown key
+ * such as Fastify's `nullable`) and was the one said, costing the operation for a file nobody declared.
+ */
+function fileBranch(e: ErrorObject, pool: ErrorObject[]): boolean {
+  if (e.keyword !== "enum" || !e.instancePath.endsWith("/type")) return false;
+  const allowed = e.params.allowedValues as unknown[];
+  if (allowed.length !== 1 || allowed[0] !== "file") return false;
+  const parent = e.instancePath.slice(0, -"/type".length);
+  return pool.some((o) => o !== e && o.instancePath === parent);
 }
 
 /**
@@ -280,6 +295,15 @@ function readAnyway(
   noted: Set<string>,
   out: Diagnostic[],
 ): boolean {
+  if (version === "2.0" && swagger2Nullable(e)) {
+    out.push({
+      code: "TW133",
+      severity: "warning",
+      message: `${e.instancePath}: nullable is OpenAPI 3's (Swagger 2.0 writes x-nullable); read as OpenAPI 3 reads it`,
+      source: doc.ref(`#${e.instancePath}/nullable`, true),
+    });
+    return true;
+  }
   const loose = looseResponseKey(e);
   if (loose !== undefined) {
     out.push({
@@ -327,6 +351,15 @@ function readAnyway(
   const pathParam = optionalPathParameter(doc.data, e);
   if (pathParam !== undefined) notePathParameter(doc, pathParam, noted, out);
   return pathParam !== undefined;
+}
+
+/**
+ * A Swagger 2.0 schema's `nullable` (OpenAPI 3.0's keyword, which @fastify/swagger writes in its 2.0 output and
+ * hand-written specs borrow): the conversion keeps it, so the schema admits null as 3.0 reads it. The warning
+ * called it ignored, and in a response schema it cost the operation (`fileBranch`).
+ */
+function swagger2Nullable(e: ErrorObject): boolean {
+  return unknownKey(e) === "nullable" && /(^\/definitions\/[^/]+|\/schema)(\/.*)?$/.test(e.instancePath);
 }
 
 /**

@@ -56,11 +56,28 @@ function asFile(value: unknown, what: string): FileArgument {
 }
 
 /** A media type an argument may set: one type/subtype, optional parameters, nothing that could split a header. */
+const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"\r\n]*"|[\w.+-]+))*$/;
+
 function checkMediaType(type: string, what: string): string {
-  if (!/^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"\r\n]*"|[\w.+-]+))*$/.test(type)) {
+  if (!MEDIA_TYPE.test(type)) {
     throw new ArgumentError(`${what} is not a valid media type`);
   }
   return type;
+}
+
+/**
+ * The one media type a part is sent as, from its `encoding.contentType` as the spec writes it. OpenAPI lets that be
+ * a wildcard (`image/*`, `*\/*`: TypeSpec writes one for every file part) or a comma-separated list (`image/png,
+ * image/jpeg`), neither of which is a Content-Type: the list's first concrete type is sent, else `fallback` (what
+ * the part would be sent as had the spec named none). Before, a file part declared `*\/*` refused every call that
+ * gave no `contentType` ("argument 'file.contentType' is not a valid media type", of a value the caller never
+ * gave), and a text or JSON part was sent with the list as its Content-Type.
+ */
+function partType<T extends string | undefined>(declared: string | undefined, fallback: T): string | T {
+  if (declared === undefined) return fallback;
+  if (MEDIA_TYPE.test(declared.trim())) return declared.trim();
+  for (const piece of declared.split(",")) if (MEDIA_TYPE.test(piece.trim())) return piece.trim();
+  return fallback;
 }
 
 function fieldValues(body: HttpBody, args: Record<string, unknown>): Array<[HttpBodyField, unknown]> {
@@ -153,10 +170,10 @@ function appendPart(parts: FormPart[], field: HttpBodyField, value: unknown): vo
     items.forEach((item, index) => {
       const what = `argument '${field.arg}'${Array.isArray(value) ? `[${index}]` : ""}`;
       const file = asFile(item, what);
-      const contentType = checkMediaType(
-        file.contentType ?? field.contentType ?? "application/octet-stream",
-        `${what}.contentType`,
-      );
+      const contentType =
+        file.contentType !== undefined
+          ? checkMediaType(file.contentType, `${what}.contentType`)
+          : partType(field.contentType, "application/octet-stream");
       const bytes = decodeBase64(file.content, `${what}.content`);
       parts.push({ name: field.name, value: bytes, filename: file.filename ?? field.name, contentType });
     });
@@ -169,7 +186,7 @@ function appendPart(parts: FormPart[], field: HttpBodyField, value: unknown): vo
     return;
   }
   if (typeof value === "object" && !isExactNumber(value)) {
-    const contentType = field.contentType ?? "application/json";
+    const contentType = partType(field.contentType, "application/json");
     parts.push({ name: field.name, value: Buffer.from(JSON.stringify(value)), contentType });
     return;
   }
@@ -181,7 +198,7 @@ function appendPart(parts: FormPart[], field: HttpBodyField, value: unknown): vo
  * `encoding` names (text/csv, application/xml, text/plain with a charset) is sent, not dropped.
  */
 function scalarPart(field: HttpBodyField, value: unknown): FormPart {
-  const type = field.contentType;
+  const type = partType(field.contentType, undefined);
   if (type === undefined || /^text\/plain$/i.test(type.trim()))
     return { name: field.name, value: text(value) };
   return { name: field.name, value: Buffer.from(text(value)), contentType: type };

@@ -1,0 +1,218 @@
+import { join, relative } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Diagnostics } from "../../codegen/diagnostics.js";
+import { writeCatalog } from "../../codegen/write.js";
+import { resolveConfig } from "../../src/config/config.js";
+import { loadCatalog } from "../../src/load/catalog.js";
+import { createServer } from "../../src/mcp/server.js";
+import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { ROOT, tmpDir } from "../helpers/paths.js";
+import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
+
+/**
+ * Specs as API frameworks run from npm emit them (test/corpus/frameworks/, made in corpus45 by the sources beside
+ * them: TypeSpec 1.17's openapi3 emitter from typespec-petstore.tsp, zod-to-openapi 9, @hono/zod-openapi 1.6,
+ * @fastify/swagger 9), generated bare as a user would, then served and called against a recording upstream.
+ * Their house styles: TypeSpec's `allOf`/`anyOf` wrappers, `explode: false` arrays, a file part written as
+ * `type: string, format: binary` (3.0) or `{}` (3.1) with `encoding.contentType: "*\/*"`; Fastify's `4xx`/`2xx`
+ * response keys and `{*}` wildcard path; Fastify's Swagger 2.0 with `nullable`. Before corpus45, TypeSpec's 3.1
+ * file part was an argument of any JSON value (sent as a JSON part: no file could be uploaded), and its 3.0 file
+ * part refused every call that named no content type ("argument 'file.contentType' is not a valid media type":
+ * `*\/*` is no Content-Type).
+ */
+const DIR = join(ROOT, "test/corpus/frameworks");
+
+const warnings = (diags: Diagnostics) =>
+  diags.items.filter((d) => d.severity === "warning").map((d) => `${d.code} ${d.source?.pointer ?? ""}`);
+
+async function generated(file: string) {
+  const out = relative(ROOT, join(tmpDir(`frameworks-${file.replace(/\W/g, "-")}`), "out"));
+  const { cat, diags } = await genSpec(join(DIR, file), "fw", out);
+  expect(errorsOf(diags)).toEqual([]);
+  if (!cat) throw new Error(`no catalog of ${file}`);
+  return {
+    cat,
+    diags,
+    tools: (JSON.parse(cat.files.get("catalog.json") ?? "{}").tools as Array<{ name: string }>).map(
+      (t) => t.name,
+    ),
+  };
+}
+
+let upstream: RecordingServer;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  upstream = await startRecordingServer((req, res) => {
+    if (req.method === "POST" && req.path.endsWith("/photo")) {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    sendJson(
+      res,
+      200,
+      /^\/pets(\/search)?$/.test(req.path) ? { items: [] } : { id: 1, name: "n", kind: "dog", size: "small" },
+    );
+  });
+});
+
+afterAll(async () => {
+  for (const c of clients) await c.close();
+  await upstream?.close();
+});
+
+/** Serves a generated catalog over an in-memory MCP connection with the upstream as its base URL. */
+async function served(cat: Awaited<ReturnType<typeof generated>>["cat"]): Promise<Client> {
+  writeCatalog(ROOT, cat);
+  const catalog = await loadCatalog(join(ROOT, cat.dir));
+  const env = { FW_BASE_URL: upstream.url };
+  const factory = createServer(catalog, resolveConfig(catalog.doc.env, env), { policy: { audit: false } });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await factory({ era: "legacy" }).connect(serverSide);
+  const client = new Client({ name: "frameworks", version: "1.0.0" });
+  await client.connect(clientSide);
+  clients.push(client);
+  return client;
+}
+
+describe("specs emitted by API frameworks", () => {
+  for (const version of ["3.0", "3.1"]) {
+    it(`TypeSpec (OpenAPI ${version}): every operation a tool, each call sent as the spec says, a file uploaded`, async () => {
+      const { cat, diags, tools } = await generated(`typespec-${version}.yaml`);
+      expect(warnings(diags)).toEqual([]);
+      expect(tools.sort()).toEqual([
+        "pets_animal",
+        "pets_create",
+        "pets_delete",
+        "pets_list",
+        "pets_read",
+        "pets_search",
+        "pets_set_shape",
+        "pets_update",
+        "pets_upload",
+      ]);
+      const client = await served(cat);
+      const from = upstream.received.length;
+      const call = async (name: string, args: Record<string, unknown>) => {
+        const result = await client.callTool({ name, arguments: args });
+        expect([name, result.isError ?? false, result.content]).toEqual([name, false, expect.anything()]);
+      };
+      await call("pets_list", { top: 5, tags: ["a", "b"], "x-request-id": "r1" });
+      await call("pets_read", { petId: 7, "include-owner": true });
+      await call("pets_search", { q: "rex", filter_kind: "fish-like" });
+      await call("pets_upload", {
+        petId: 7,
+        name: "rex",
+        file: { filename: "rex.png", content: Buffer.from("PNG-bytes").toString("base64") },
+      });
+      const [list, read, search, upload] = upstream.received.slice(from);
+      expect([list?.url, list?.headers["x-request-id"]]).toEqual(["/pets?top=5&tags=a,b", "r1"]);
+      expect(read?.url).toBe("/pets/7?include-owner=true");
+      expect([search?.headers["content-type"], search?.body.toString()]).toEqual([
+        "application/x-www-form-urlencoded",
+        "q=rex&filter%5Bkind%5D=fish-like",
+      ]);
+      const body = upload?.body.toString() ?? "";
+      expect(upload?.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+      expect(body).toContain(
+        'Content-Disposition: form-data; name="file"; filename="rex.png"\r\nContent-Type: application/octet-stream\r\n\r\nPNG-bytes\r\n',
+      );
+      expect(body).toContain('Content-Disposition: form-data; name="name"\r\n\r\nrex\r\n');
+    });
+  }
+
+  it("zod-to-openapi, Hono and Fastify: every operation a tool, their warnings located, Fastify's calls as its spec says", async () => {
+    const seen: Record<string, [string[], string[]]> = {};
+    for (const file of ["zod30.json", "zod31.json", "hono31.json", "fastify2.json"]) {
+      const { diags, tools } = await generated(file);
+      seen[file] = [tools.sort(), warnings(diags)];
+    }
+    const fastify = ["get_files_by", "get_items_by_id", "get_opt_by_a", "post_items"];
+    expect(seen).toEqual({
+      "zod30.json": [["get_users", "get_users_by_id", "post_users"], []],
+      "zod31.json": [["get_users", "get_users_by_id", "post_users"], []],
+      "hono31.json": [["get_books_by_id", "post_books_by_id_cover", "post_login"], []],
+      // Its `nullable` is read as OpenAPI 3's, said at it (it was "must be one of "file"", the operation left out).
+      "fastify2.json": [fastify, ["TW133 #/paths/~1opt~1{a}?/get/responses/200/schema/nullable"]],
+    });
+    const { cat, diags, tools } = await generated("fastify30.json");
+    expect([tools.sort(), warnings(diags)]).toEqual([fastify, []]);
+    const client = await served(cat);
+    const from = upstream.received.length;
+    const result = await client.callTool({
+      name: "get_items_by_id",
+      arguments: { id: 3, q: "x y", tags: ["a", "b"], "x-api-version": "2" },
+    });
+    expect(result.isError ?? false).toBe(false);
+    const [got] = upstream.received.slice(from);
+    expect([got?.url, got?.headers["x-api-version"]]).toEqual(["/items/3?q=x%20y&tags=a&tags=b", "2"]);
+  });
+
+  it("siblings: a part's encoding names a wildcard or a list of types; a part of any value is a file only for bytes", async () => {
+    const spec = `openapi: 3.1.0
+info: { title: Parts, version: "1" }
+servers: [{ url: https://parts.example.com }]
+paths:
+  /up:
+    post:
+      operationId: up
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                photo: {}
+                scans: { type: array, items: {} }
+                meta: {}
+                note: { type: string }
+                raw: { type: string, format: binary }
+            encoding:
+              photo: { contentType: "image/png, image/jpeg" }
+              scans: { contentType: "image/*" }
+              meta: { contentType: application/json }
+              note: { contentType: "text/plain, text/markdown" }
+              raw: { contentType: "*/*" }
+      responses: { "204": { description: done } }
+`;
+    const dir = writeTree("frameworks-parts", { "openapi.yaml": spec });
+    const out = relative(ROOT, join(dir, "out"));
+    const { cat, diags } = await genSpec(join(dir, "openapi.yaml"), "fw", out);
+    expect(errorsOf(diags)).toEqual([]);
+    if (!cat) throw new Error("no catalog");
+    const tool = JSON.parse(cat.files.get("catalog.json") ?? "{}").tools[0];
+    expect(
+      tool.binding.body.fields.map((f: { name: string; file?: boolean }) => [f.name, f.file ?? false]),
+    ).toEqual([
+      ["photo", true],
+      ["scans", true],
+      ["meta", false],
+      ["note", false],
+      ["raw", true],
+    ]);
+    const client = await served(cat);
+    const from = upstream.received.length;
+    const file = (name: string) => ({ filename: name, content: Buffer.from(name).toString("base64") });
+    const result = await client.callTool({
+      name: "up",
+      arguments: { photo: file("p.png"), scans: [file("s1")], meta: { a: 1 }, note: "hi", raw: file("r") },
+    });
+    expect(result.isError ?? false).toBe(false);
+    const body = upstream.received.slice(from)[0]?.body.toString() ?? "";
+    const heads = [
+      ...body.matchAll(
+        /Content-Disposition: form-data; name="(\w+)"[^\r]*\r\n(?:Content-Type: ([^\r]+)\r\n)?/g,
+      ),
+    ];
+    expect(heads.map((m) => [m[1], m[2]])).toEqual([
+      ["photo", "image/png"],
+      ["scans", "application/octet-stream"],
+      ["meta", "application/json"],
+      ["note", undefined],
+      ["raw", "application/octet-stream"],
+    ]);
+  });
+});
