@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { logLine } from "../telemetry/log.js";
 import { rememberSecret } from "../telemetry/redact.js";
 import {
   type Claim,
@@ -45,6 +46,17 @@ local t = redis.call('TIME')
 return redis.call('SET', KEYS[1], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 'NX')
 `;
 
+/**
+ * The eviction policy when this Redis may evict keys before they expire (a `maxmemory` is set and the policy is
+ * not `noeviction`), read from `INFO memory` (which managed Redis services answer; `CONFIG GET` they often refuse).
+ */
+export function evictionOf(info: string): string | undefined {
+  const maxmemory = /^maxmemory:(\d+)/m.exec(info)?.[1];
+  const policy = /^maxmemory_policy:([a-z-]+)/m.exec(info)?.[1];
+  if (!maxmemory || maxmemory === "0" || !policy || policy === "noeviction") return undefined;
+  return policy;
+}
+
 /** The URL without its credentials, for the operator. */
 export function redisLocation(url: URL): string {
   return `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname.length > 1 ? url.pathname : ""}`;
@@ -70,11 +82,26 @@ export async function openRedisStore(url: URL, options: RedisStoreOptions = {}):
   });
   // Every (re)connection first marks since when this Redis remembers, then counts as reachable.
   let marked: Promise<void> = Promise.resolve();
+  let warned = false;
   client.on("ready", () => {
     marked = client.eval(MARK_SINCE_SCRIPT, 1, SINCE_KEY).then(
       () => reach.set(true),
       (error) => reach.set(false, reasonOf(error)),
     );
+    if (!warned) {
+      void client.info("memory").then(
+        (info) => {
+          const evicting = evictionOf(info);
+          if (!evicting || warned) return;
+          warned = true;
+          logLine(
+            `state: this Redis may evict keys before they expire (maxmemory-policy ${evicting}, with a maxmemory), so a spent confirmation token's key could be evicted and the token used again; set maxmemory-policy noeviction`,
+          );
+        },
+        // INFO may be refused (an ACL user without it): nothing to say then.
+        () => {},
+      );
+    }
   });
   client.on("error", (error) => reach.set(false, reasonOf(error)));
   client.on("end", () => reach.set(false, "closed"));

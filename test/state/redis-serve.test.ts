@@ -81,6 +81,8 @@ it("the right password: rate-limited calls are counted in Redis; nothing shows t
   expect(served.stderr()).not.toContain("redis-pass-canary");
   // Stopping closes the connection: not an outage, so no "unreachable" line.
   expect(served.stderr()).not.toMatch(/unreachable/);
+  // No maxmemory: nothing is evicted before it expires.
+  expect(served.stderr()).not.toMatch(/may evict/);
 });
 
 it("two tenants' deployments of one catalog on one Redis count their rate limits apart; replicas of one tenant count together; every key written expires", async () => {
@@ -121,3 +123,23 @@ it("two tenants' deployments of one catalog on one Redis count their rate limits
     if (key !== "toolwright:since") expect(Number(redis.cli("PTTL", key).trim()), key).toBeGreaterThan(0);
   }
 });
+
+it.each(["volatile-lru", "allkeys-lfu"])(
+  "a Redis that may evict keys before they expire (maxmemory-policy %s) is named at start: a spent token's key could go",
+  async (policy) => {
+    const evicting = await startRedis({ args: ["--maxmemory", "64mb", "--maxmemory-policy", policy] });
+    try {
+      const { served, client } = await serve(evicting.url);
+      await served.waitForStderr(
+        `state: this Redis may evict keys before they expire (maxmemory-policy ${policy}, with a maxmemory), so a spent confirmation token's key could be evicted and the token used again; set maxmemory-policy noeviction`,
+      );
+      // A warning, not a refusal: managed services (ElastiCache's default is volatile-lru) are run so.
+      const answer = await list(client);
+      expect(answer.isError, text(answer)).toBeFalsy();
+      expect(await served.stop()).toBe(0);
+      expect(served.stderr().match(/may evict/g)).toHaveLength(1);
+    } finally {
+      await evicting.close();
+    }
+  },
+);
