@@ -42,14 +42,15 @@ export function describeError(error: unknown): string {
   return typeof error === "string" ? error : "non-error value thrown";
 }
 
-/** Lines of one kind said in full before they are only counted. */
+/** Lines of one kind said in full in one interval before the rest of that interval's are only counted. */
 export const SAID_IN_FULL = 10;
-/** Counted lines of one kind are summed up at most this often (and once more when the process exits). */
+/** The interval: counted lines of one kind are summed up once it has passed (and once more when the process exits). */
 export const SUMMARY_INTERVAL_MS = 60_000;
 
 interface Kind {
   said: number;
   counted: number;
+  /** When this kind's interval began: its first line said in full. */
   since: number;
 }
 
@@ -57,23 +58,28 @@ const kinds = new Map<string, Kind>();
 let exitHooked = false;
 
 /**
- * A line a client's request can cause (a request refused as malformed, a line that is no JSON-RPC message): the
- * first `SAID_IN_FULL` of its `kind` are said as they are, later ones only counted, and the count is said in one
- * line (`N more in the last S s`) when one comes after `SUMMARY_INTERVAL_MS`, and when the process exits. A
- * client sending 100,000 bad requests wrote 100,000 lines to stderr (a disk, a CI log); now 10 and a few counts.
+ * A line a client's request can cause (a request refused as malformed, a line that is no JSON-RPC message), said at
+ * a bounded rate: in each interval of `SUMMARY_INTERVAL_MS` the first `SAID_IN_FULL` lines of its `kind` are said as
+ * they are and later ones only counted; the first line after the interval says the count (`N more in the last S s`)
+ * and begins the next interval in full, so a long-lived server still shows what its later bad requests were. The
+ * counts left are said when the process exits. A client sending 100,000 bad requests wrote 100,000 lines to stderr
+ * (a disk, a CI log); now 10 a minute and a count.
  */
 export function logRepeated(kind: string, message: string, now = Date.now()): void {
   let seen = kinds.get(kind);
   if (!seen) {
     seen = { said: 0, counted: 0, since: now };
     kinds.set(kind, seen);
+  } else if (now - seen.since >= SUMMARY_INTERVAL_MS) {
+    sayCount(kind, seen, now);
+    seen.said = 0;
+    seen.since = now;
   }
   if (seen.said < SAID_IN_FULL) {
     seen.said += 1;
     logLine(
       seen.said === SAID_IN_FULL ? `${message} (${SAID_IN_FULL} said; more of these are counted)` : message,
     );
-    seen.since = now;
     return;
   }
   seen.counted += 1;
@@ -81,7 +87,6 @@ export function logRepeated(kind: string, message: string, now = Date.now()): vo
     exitHooked = true;
     process.once("exit", sayCounts);
   }
-  if (now - seen.since >= SUMMARY_INTERVAL_MS) sayCount(kind, seen, now);
 }
 
 function sayCount(kind: string, seen: Kind, now: number): void {
@@ -89,11 +94,13 @@ function sayCount(kind: string, seen: Kind, now: number): void {
   const seconds = Math.max(1, Math.round((now - seen.since) / 1000));
   logLine(`${kind}: ${seen.counted} more in the last ${seconds} s (counted, not said)`);
   seen.counted = 0;
-  seen.since = now;
 }
 
 /** Says every count still unsaid (the process is exiting; stderr writes to a pipe or file are synchronous). */
 export function sayCounts(): void {
   const now = Date.now();
-  for (const [kind, seen] of kinds) sayCount(kind, seen, now);
+  for (const [kind, seen] of kinds) {
+    sayCount(kind, seen, now);
+    seen.since = now;
+  }
 }
