@@ -1003,12 +1003,6 @@ export class SchemaConverter {
   }
 
   /**
-   * `enum: []`: no value is valid (JSON Schema 2020-12 allows the empty list and means that). Published as it is
-   * (`enum: []`), ajv refuses the schema ("enum must have non-empty array"); it was read as `type: null`, which
-   * accepts null, said nowhere. It is `not: {}` (zod's `z.never()`), with a located warning: a property so written
-   * cannot be sent, and an answer holding it does not match.
-   */
-  /**
    * An enum's labelled numbers (`labelledNumber`: `"0 (User)"` under `type: integer`) read as their numbers, the
    * labels kept for the schema's description (`labels`), said where they are. Two labels on one number say two
    * things of one value: neither is taken (no guess at which one is meant), said so.
@@ -1152,6 +1146,12 @@ export class SchemaConverter {
     return { kind: "never" };
   }
 
+  /**
+   * `enum: []`: no value is valid (JSON Schema 2020-12 allows the empty list and means that). Published as it is
+   * (`enum: []`), ajv refuses the schema ("enum must have non-empty array"); it was read as `type: null`, which
+   * accepts null, said nowhere. It is `not: {}` (zod's `z.never()`), with a located warning: a property so written
+   * cannot be sent, and an answer holding it does not match.
+   */
   private emptyEnum(at: At): SchemaNode {
     this.diags.warn(
       "TW134",
