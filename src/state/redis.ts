@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { logLine } from "../telemetry/log.js";
-import { rememberSecret } from "../telemetry/redact.js";
+import { credentialParameter, rememberSecret } from "../telemetry/redact.js";
 import {
   type Claim,
   type ClaimResult,
@@ -69,6 +69,9 @@ export interface RedisStoreOptions {
 
 export async function openRedisStore(url: URL, options: RedisStoreOptions = {}): Promise<StateStore> {
   if (url.password) rememberSecret(decodeURIComponent(url.password));
+  // ioredis also reads any option from the query (`?password=`): a credential-named one is withheld from logs too.
+  for (const [name, value] of url.searchParams)
+    if (value !== "" && credentialParameter(name)) rememberSecret(value);
   const reach = new Reachability("redis");
   // ioredis loads only for a Redis store, not at every start-up.
   const { Redis } = await import("ioredis");

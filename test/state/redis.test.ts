@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStateStore, type StateStore, StoreUnavailableError } from "../../src/state/index.js";
+import { openRedisStore } from "../../src/state/redis.js";
+import { redact } from "../../src/telemetry/redact.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import { storeContract } from "./contract.js";
 
@@ -63,6 +65,17 @@ it("never keeps a key past its expiry (Redis expires what the store wrote)", asy
     const ttl = Number(redis.cli("PTTL", "toolwright:t:spent:ttl").trim());
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(30_000);
+  } finally {
+    await store.close();
+  }
+});
+
+it("a password given in the URL's query (?password=, which ioredis reads as the userinfo's) is withheld from log lines as the userinfo's is", async () => {
+  const secret = `q${Math.random().toString(36).slice(2)}word`;
+  expect(redact(`auth failed for ${secret}`)).toContain(secret);
+  const store = await openRedisStore(new URL(`${redis.url}?password=${secret}`), { connectWaitMs: 0 });
+  try {
+    expect(redact(`auth failed for ${secret}`)).not.toContain(secret);
   } finally {
     await store.close();
   }
