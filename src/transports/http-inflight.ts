@@ -1,6 +1,6 @@
 import { ipv6Words, translatedIpv4 } from "../config/reach.js";
 import { parseClientJson } from "../executors/json-text.js";
-import { logLine } from "../telemetry/log.js";
+import { logRepeated } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
 
 /**
@@ -106,7 +106,8 @@ export class InflightCalls {
     const set = this.calls.get(InflightCalls.key(principal, id));
     if (!set) return; // finished already, sent to another replica, or never seen: nothing to stop
     if (set.size > 1) {
-      logLine(
+      logRepeated(
+        "http: ambiguous cancellations",
         `http: a cancellation names request id ${JSON.stringify(id).slice(0, 40)}, which ${set.size} calls in flight from the same client identity share; none was cancelled`,
       );
       return;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
 import { RequestTimeout } from "../catalog.js";
 import { inexactRequestId } from "../executors/json-text.js";
-import { logLine } from "../telemetry/log.js";
+import { logLine, logRepeated } from "../telemetry/log.js";
 import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
 import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
 import { type BodyBudget, BodyBudgetError, type BodyLease } from "./http-body-budget.js";
@@ -171,6 +171,13 @@ export function refuseUnauthenticated(
   return sendJson(res, challenge.status, challengeBody(challenge));
 }
 
+function logUnreadAnswer(requestTimeoutMs: number): void {
+  logRepeated(
+    "http: unread answers past the timeout",
+    `http: past the request timeout, a client had taken nothing of its answer for ${requestTimeoutMs} ms; its connection was closed`,
+  );
+}
+
 async function serveAuthenticated(
   endpoint: McpEndpoint,
   req: IncomingMessage,
@@ -238,9 +245,7 @@ async function serveAuthenticated(
     const watch = { after: late.signal, periodMs: settings.requestTimeoutMs };
     const end = endOfStream(response, parsed, controller.signal, settings.requestTimeoutMs);
     if (await sendWebResponse(res, response, requests.draining ? { connection: "close" } : {}, watch, end))
-      logLine(
-        `http: past the request timeout, a client had taken nothing of its answer for ${settings.requestTimeoutMs} ms; its connection was closed`,
-      );
+      logUnreadAnswer(settings.requestTimeoutMs);
   } finally {
     untrack?.();
     clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { RequestTimeout } from "../catalog.js";
-import { logLine } from "../telemetry/log.js";
+import { logRepeated } from "../telemetry/log.js";
 import { type RequestId, requestIdOf } from "./http-inflight.js";
 import type { StreamEnd } from "./http-node.js";
 
@@ -20,7 +20,10 @@ export function requestTimeoutMessage(requestTimeoutMs: number): string {
 }
 
 export function logRequestTimeout(requestTimeoutMs: number): void {
-  logLine(`http: a request ran over ${requestTimeoutMs} ms and was aborted`);
+  logRepeated(
+    "http: requests over the timeout",
+    `http: a request ran over ${requestTimeoutMs} ms and was aborted`,
+  );
 }
 
 /** The ids of the requests in a POST's body (one message or a batch); notifications and responses have none. */

@@ -3,7 +3,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { RequestTimeout } from "../catalog.js";
 import { inexactRequestId, parseClientJson } from "../executors/json-text.js";
 import type { ServerFactory } from "../mcp/server.js";
-import { describeError, logLine } from "../telemetry/log.js";
+import { describeError, logLine, logRepeated } from "../telemetry/log.js";
 import type { Principal } from "./http-auth/authenticate.js";
 import { callerKey, principalKey } from "./http-inflight.js";
 import {
@@ -389,7 +389,8 @@ function sendAtPace(session: Session, res: ServerResponse, writer: SliceWriter):
 /** A stream whose client took nothing of what waits for it for a whole request timeout ends (it reconnects). */
 function dropStalled(session: Session, res: ServerResponse): void {
   if (res.destroyed) return;
-  logLine(
+  logRepeated(
+    "http: stalled SSE streams closed",
     `http: an SSE stream's client had taken nothing of what waited for it for ${session.requestTimeoutMs} ms; it was closed`,
   );
   session.close();
@@ -399,7 +400,8 @@ function dropStalled(session: Session, res: ServerResponse): void {
 /** A stream whose client reads nothing ends, its unsent messages dropped (its client reconnects). */
 function dropUnread(session: Session, res: ServerResponse): void {
   if (res.destroyed) return;
-  logLine(
+  logRepeated(
+    "http: unread SSE streams closed",
     `http: an SSE stream left over ${SSE_UNSENT_LIMIT / 1024 / 1024} MiB of messages unread; it was closed`,
   );
   session.close();

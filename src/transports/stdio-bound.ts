@@ -1,6 +1,6 @@
 import { CLIENT_MESSAGE_BYTES, tooLargeForClients } from "../publish/client-limit.js";
 import { formatBytes } from "../telemetry/bytes.js";
-import { logLine } from "../telemetry/log.js";
+import { logRepeated } from "../telemetry/log.js";
 
 /**
  * The longest line written to stdout: the SDK clients' stdio reader (v1 and v2, `ReadBuffer`) drops its whole buffer
@@ -28,7 +28,8 @@ export function withinClientLimit(line: string, limit = MAX_LINE_BYTES): string 
   }
   const answer = answerInstead(message, bytes, limit);
   if (answer === undefined) return line;
-  logLine(
+  logRepeated(
+    "stdio: answers over the client's limit",
     `stdio: an answer of ${bytes} bytes (request id ${JSON.stringify(answer.id)}) was not sent: ${tooLarge(bytes, limit)}`,
   );
   return `${JSON.stringify(answer)}\n`;

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Writable } from "node:stream";
 import type { JSONRPCMessage } from "@modelcontextprotocol/server";
-import { logLine } from "../telemetry/log.js";
+import { logRepeated } from "../telemetry/log.js";
 import { shownId } from "./shown-id.js";
 import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
 
@@ -205,7 +205,8 @@ export class StdioDrain {
  * reads it as the answer to the request it sent last; the first request's answer follows when it is done.
  */
 function refuseDuplicate(send: WireTransport["send"], id: Id): void {
-  logLine(
+  logRepeated(
+    "stdio: duplicate request ids",
     `stdio: request id ${shownId(id)} is already in flight; the duplicate was answered -32600 and not run`,
   );
   const error = {
@@ -221,7 +222,8 @@ function refuseDuplicate(send: WireTransport["send"], id: Id): void {
  * stays bounded however many requests the client writes.
  */
 function refuseOverBound(send: WireTransport["send"], id: Id, bytes: number, bound: number): void {
-  logLine(
+  logRepeated(
+    "stdio: requests over the in-flight bound",
     `stdio: request id ${shownId(id)} was answered -32000 and not run: requests in flight hold ${bytes} bytes, over the ${bound}-byte bound`,
   );
   const error = {
