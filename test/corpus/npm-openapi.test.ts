@@ -104,7 +104,8 @@ const SPECS = [
     name: "ideal-postcodes",
     file: () => npmPackageFile("@ideal-postcodes/openapi", "4.21.0", "dist/openapi.yaml"),
     trait: (bytes: Buffer) => expect(bytes.toString()).toContain("allowReserved: true"),
-    warnings: [],
+    // zip_plus_4_code's example "12345-6789" is longer than its maxLength 9: left out of the published schema.
+    warnings: ["TW197"],
   },
   {
     name: "shipengine",
@@ -131,8 +132,9 @@ const SPECS = [
       join(npmPackageFile("@mojaloop/api-snippets", "18.4.1", "fspiop/v2_0/openapi3"), "openapi.yaml"),
     trait: (bytes: Buffer) =>
       expect(bytes.toString()).toContain("\n  /transfers/{ID}:\n    $ref: 'paths/transfers_ID.yaml'\n"),
-    // Its server, `protocol://hostname:<port>/switch/`, is no http(s) URL: the base URL is required.
-    warnings: ["TW133"],
+    // Its server, `protocol://hostname:<port>/switch/`, is no http(s) URL: the base URL is required; Code.yaml's
+    // example "Test-Code" does not match its own pattern ^[0-9a-zA-Z]{4,32}$: left out of the published schema.
+    warnings: ["TW133", "TW197"],
     // Its root names no operation: each is in a path item's own file.
     operations: 60,
   },
