@@ -468,6 +468,30 @@ const CREDENTIAL_PAIR: Rule = [
 // JWTs.
 const JWT: Rule = [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted]"];
 
+/**
+ * An IPv6 address written without brackets: eight groups, or fewer around one `::` (`fe80::1%eth0`, `::1`). A clock
+ * time (`12:15:37`) has neither; `std::string` is no match (its `::` is inside a word), nor `::` alone.
+ */
+const IPV6 =
+  /(?<![\w:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){7}|[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6}::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?|::[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})(?:%[\w.-]+)?(?![\w:.])/gi;
+
+/** A dotted name's last label that makes it a file name, not a host (`catalog.index.json`, `tools.yaml:12:5`). */
+const FILE_EXTENSION = "json|jsonl|mjs|cjs|js|ts|mts|cts|txt|yaml|yml|map|lock|log|gz|tgz";
+const FILE_NAME = new RegExp(`\\.(?:${FILE_EXTENSION})$`, "i");
+
+/**
+ * `name:digits` is a host and port unless the name cannot be a host: one without a letter (`12:15` of a clock time,
+ * `3:10` of a ratio), the date and hour of an ISO timestamp before its minutes (`2026-12-07T12:15`, `T12:15`), or a
+ * file name before its line (`tools.yaml:12`). Any other name is taken for a host (`localhost:8080`, `redis:6379`).
+ */
+function hostPort(match: string): string {
+  const name = match.slice(0, match.lastIndexOf(":"));
+  if (!/[a-z]/i.test(name)) return match;
+  if (/(?:^|\d{4}-\d{2}-\d{2})t\d{1,2}$/i.test(name)) return match;
+  if (FILE_NAME.test(name)) return match;
+  return "[host]";
+}
+
 const RULES: Rule[] = [
   PEM_KEY,
   AWS_KEY_ID,
@@ -478,16 +502,15 @@ const RULES: Rule[] = [
   JWT,
   // E-mail addresses carry internal host names as often as not.
   [/\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b/gi, "[email]"],
-  // IPv4 and bracketed IPv6, with optional port.
+  // IPv4 and bracketed IPv6, with optional port; IPv6 unbracketed, in full (eight groups) or compressed (`::`).
   [/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b/g, "[host]"],
   [/\[[0-9a-f:]{2,}\](?::\d{1,5})?/gi, "[host]"],
-  // host:port and dotted host names (two or more dots, or an internal-looking suffix).
-  [/\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi, "[host]"],
+  [IPV6, "[host]"],
+  // host:port (a name with a letter in it: a clock time or a ratio is none) and dotted host names (two or more
+  // dots, or an internal-looking suffix).
+  [/\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*:\d{2,5}\b/gi, hostPort],
   // A last label that is a file extension and no top-level domain makes it a file name (`catalog.index.json`).
-  [
-    /\b(?:[a-z0-9-]+\.){2,}(?!(?:json|jsonl|mjs|cjs|js|ts|mts|cts|txt|yaml|yml|map|lock|log|gz|tgz)\b)[a-z]{2,}\b/gi,
-    "[host]",
-  ],
+  [new RegExp(`\\b(?:[a-z0-9-]+\\.){2,}(?!(?:${FILE_EXTENSION})\\b)[a-z]{2,}\\b`, "gi"), "[host]"],
   [
     /\b(?:[a-z0-9-]+\.)+(?:internal|local|localdomain|corp|lan|intra|intranet|svc|cluster|private|home)\b/gi,
     "[host]",

@@ -10,6 +10,41 @@ import {
   rememberSecret,
 } from "../../src/telemetry/redact.js";
 
+describe("redact: host:port where it is one", () => {
+  // Taken for a host and port: a name with a letter in it, an address; clock times, ratios and file positions are not.
+  it.each([
+    ["listening on localhost:8080 now", "listening on [host] now"],
+    ["connect redis:6379 refused", "connect [host] refused"],
+    ["connect api.example.com:443 refused", "connect [host] refused"],
+    ["connect db-primary.svc:5432", "connect [host]"],
+    ["connect 10.0.0.7:5432 refused", "connect [host] refused"],
+    ["connect [::1]:8080 refused", "connect [host] refused"],
+    ["connect [2001:db8::7]:443 refused", "connect [host] refused"],
+    ["connect 2001:db8::7 refused", "connect [host] refused"],
+    ["connect fe80::1%eth0 refused", "connect [host] refused"],
+    ["connect ::1 refused", "connect [host] refused"],
+    ["connect 2001:0db8:0000:0000:0000:ff00:0042:8329 refused", "connect [host] refused"],
+    ["connect ::ffff:10.1.2.3 refused", "connect ::ffff:[host] refused"],
+    ["host web01:8443, web02:8443", "host [host], [host]"],
+  ])("hides %j", (input, output) => {
+    expect(redact(input)).toBe(output);
+  });
+
+  it.each([
+    "at 12:15:37 the call ran over",
+    "2026-12-07T12:15:37Z request timed out",
+    "2026-12-07T12:15:37.123+01:00 request timed out",
+    "at T12:15 and again at 09:30",
+    "a 3:10 ratio, then 16:9 and 1:100",
+    "tools.yaml:12:5: unknown key",
+    "catalog.index.json:3 digest mismatch",
+    "std::string and Foo::Bar and a :: b",
+    "aa:bb:cc:dd:ee:ff is a MAC",
+  ])("keeps %j", (input) => {
+    expect(redact(input)).toBe(input);
+  });
+});
+
 describe("redact", () => {
   it.each([
     ["see https://ops.internal.example/runbook?x=1 now", "see [url] now"],
@@ -23,7 +58,7 @@ describe("redact", () => {
     ["host db-primary:5432 refused", "host [host] refused"],
     ["api.example.com said no", "[host] said no"],
     ["key sk_live_51HxQ0abcdef0123456789 leaked", "key [redacted] leaked"],
-    ["at /srv/app/lib/db.js:12:5", "at [path][host]:5"],
+    ["at /srv/app/lib/db.js:12:5", "at [path]:12:5"],
     ["line one\nline two\r\n", "line one line two"],
     [
       "read of 'infra/db/primary/credentials': No access policy grants it",
