@@ -5,6 +5,7 @@ import { inexactRequestId } from "../executors/json-text.js";
 import { logLine, logRepeated } from "../telemetry/log.js";
 import type { AuthDecision, Authenticator, Principal } from "./http-auth/authenticate.js";
 import { challengeBody, wwwAuthenticate } from "./http-auth/challenge.js";
+import { refusedBatch } from "./http-batch.js";
 import { type BodyBudget, BodyBudgetError, type BodyLease } from "./http-body-budget.js";
 import type { ConnectionBudget } from "./http-connections.js";
 import {
@@ -213,6 +214,8 @@ async function serveAuthenticated(
       if (parsed === undefined && body.length > 0) return refuseNotUtf8(res, "Invalid JSON");
       const inexact = inexactRequestId(parsed, body);
       if (inexact !== undefined) return sendJson(res, 400, inexactIdError(inexact));
+      const batch = refusedBatch(parsed, req);
+      if (batch !== undefined) return refuseBatch(res, batch);
       const repeated = repeatedRequestId(parsed);
       if (repeated !== undefined) {
         return sendJson(
@@ -267,6 +270,12 @@ export function refuseNotUtf8(res: ServerResponse, why: string): void {
     },
     id: null,
   });
+}
+
+/** Answers a batch its revision does not have (`http-batch.ts`): one error for the whole body, nothing of it run. */
+function refuseBatch(res: ServerResponse, message: string): void {
+  logRepeated("http: refused batches", `http: refused a JSON-RPC batch (-32600): ${message.split(";")[0]}`);
+  sendJson(res, 400, { jsonrpc: "2.0", error: { code: -32600, message }, id: null });
 }
 
 /**
