@@ -97,8 +97,22 @@ function spellings(value: string): string[] {
       ...jsonEscapes(value),
       ...encodedForms(value),
       ...jwtSignature(value),
+      ...wideForms(value),
     ]),
   ];
+}
+
+/**
+ * The credential as UTF-16 text read as if it were UTF-8 or Latin-1: each character followed (little-endian) or
+ * preceded (big-endian) by a NUL, which is what a body an upstream wrote in UTF-16 without saying so (a Windows
+ * service's error page or log, a `text/plain` or a `application/json` with no charset and no byte-order mark)
+ * decodes to; either order holds the characters joined by NULs. Only a credential of Latin-1 characters has one
+ * (beyond it, UTF-16's bytes are no UTF-8 and decode to U+FFFD); a binary body's UTF-16 is found by
+ * `credentialBytes`' own UTF-16 needles.
+ */
+function wideForms(value: string): string[] {
+  if (!/^[\x01-\xff]+$/.test(value)) return [];
+  return [[...value].join("\u0000")];
 }
 
 /** A JWS in compact form (a JWT): three base64url parts, the signature's of 16 characters or more. */
@@ -353,13 +367,27 @@ function echoedForms(value: string): string[] {
  * every result string or body that reads them.
  */
 let credentialList: string[] = [];
-let credentialBytes: Buffer[] = [];
+const REDACTED_BYTES = Buffer.from("[redacted]");
+const REDACTED_UTF16LE = Buffer.from("[redacted]", "utf16le");
+const REDACTED_UTF16BE = Buffer.from("[redacted]", "utf16le").swap16();
+/**
+ * What a binary body is searched for, longest first: each spelling's UTF-8 bytes (replaced by `[redacted]`), and
+ * each credential's UTF-16 bytes in either order (replaced by `[redacted]` in the same UTF-16, so the text around
+ * it keeps its alignment).
+ */
+let credentialBytes: Array<{ needle: Buffer; replacement: Buffer }> = [];
 let shortestCredential = Number.POSITIVE_INFINITY;
 
 function listCredentials(): void {
   knownList = undefined;
   credentialList = [...new Set([...credentials.values()].flat())].sort((a, b) => b.length - a.length);
-  credentialBytes = credentialList.map((c) => Buffer.from(c, "utf8"));
+  credentialBytes = [
+    ...credentialList.map((c) => ({ needle: Buffer.from(c, "utf8"), replacement: REDACTED_BYTES })),
+    ...[...credentials.keys()].flatMap((c) => [
+      { needle: Buffer.from(c, "utf16le"), replacement: REDACTED_UTF16LE },
+      { needle: Buffer.from(c, "utf16le").swap16(), replacement: REDACTED_UTF16BE },
+    ]),
+  ].sort((a, b) => b.needle.byteLength - a.needle.byteLength);
   shortestCredential = Math.min(...credentialList.map((c) => c.length));
   wrappedNeedles = [...credentials.keys()]
     .filter((value) => value.length >= MIN_ENCODED)
@@ -399,12 +427,12 @@ export function withoutCredentials(text: string): string {
 export function withoutCredentialBytes(bytes: Uint8Array): Uint8Array {
   if (credentialList.length === 0 || bytes.byteLength < shortestCredential) return bytes;
   let out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const needle of credentialBytes) {
+  for (const { needle, replacement } of credentialBytes) {
     if (out.indexOf(needle) === -1) continue;
     const parts: Buffer[] = [];
     let from = 0;
     for (let at = out.indexOf(needle); at !== -1; at = out.indexOf(needle, from)) {
-      parts.push(out.subarray(from, at), REDACTED_BYTES);
+      parts.push(out.subarray(from, at), replacement);
       from = at + needle.byteLength;
     }
     parts.push(out.subarray(from));
@@ -412,8 +440,6 @@ export function withoutCredentialBytes(bytes: Uint8Array): Uint8Array {
   }
   return out.buffer === bytes.buffer && out.byteLength === bytes.byteLength ? bytes : out;
 }
-
-const REDACTED_BYTES = Buffer.from("[redacted]");
 
 /** Forgets every remembered credential (tests). */
 export function forgetCredentials(): void {
