@@ -618,10 +618,112 @@ function applied(text: string, pattern: RegExp, replacement: Rule[1]): string {
 }
 
 /**
- * A query or fragment parameter whose name says it holds a credential (`api_key`, `access_token`, `sig`,
- * `X-Amz-Signature`, `password`, `key`): its value is withheld whatever it looks like.
+ * The words a query or fragment parameter's name ends in when it holds a credential (`api_key`, `access_token`,
+ * `sig`, `X-Amz-Signature`, `password`, `key` alone): its value is withheld whatever it looks like. The name is read
+ * as words (`splitWords`: camelCase, snake_case, kebab-case, dots), and its last word decides, as the head of an
+ * English compound does: `password_policy`, `key_id`, `token_type` and `signature_method` name something about a
+ * credential, not one; `author`, `keyword` and `tokenizer` are other words. A name written as one word is compared
+ * whole (`apikey`, `accesstoken`, `sessionid`).
+ *
+ * This rule reads a URL's own text, a value someone wrote beside the name (a server URL, a base URL default, a Redis
+ * URL, text shown to a person), so `key` and `token` alone count. Deciding whether an operation's parameter may be
+ * a model argument (codegen/bind/credential-params.ts) is another question with its own lists: there `key` is a map
+ * key or a resource's unless the spec says it is an API key, and withholding an argument the tool needs breaks it.
  */
-const CREDENTIAL_PARAMETER = /pass|pwd|secret|token|key|auth|credential|session|cookie|sig/i;
+const CREDENTIAL_WORDS = new Set([
+  "key",
+  "apikey",
+  "token",
+  "secret",
+  "password",
+  "passwd",
+  "passphrase",
+  "pass",
+  "pwd",
+  "auth",
+  "authorization",
+  "credential",
+  "credentials",
+  "creds",
+  "signature",
+  "sig",
+  "session",
+  "sessionid",
+  "sessid",
+  "phpsessid",
+  "jsessionid",
+  "sid",
+  "cookie",
+  "jwt",
+  "bearer",
+  // One-word spellings of two-word credentials (the last word alone is another word or the name is one word).
+  "accesstoken",
+  "accesskey",
+  "authtoken",
+  "authkey",
+  "apitoken",
+  "apisecret",
+  "appkey",
+  "appsecret",
+  "apptoken",
+  "clientsecret",
+  "consumersecret",
+  "secretkey",
+  "privatekey",
+  "refreshtoken",
+  "idtoken",
+  "oauthtoken",
+  "sessiontoken",
+  "securitytoken",
+  "subscriptionkey",
+  "usertoken",
+]);
+/**
+ * Words before `key` or `token` that make it a pointer or a label, not a credential: a page or a cursor
+ * (`pageToken`, `next_token`), an idempotency or a cache key, a public key.
+ */
+const NOT_CREDENTIAL_QUALIFIER = new Set([
+  "page",
+  "next",
+  "continuation",
+  "continue",
+  "cursor",
+  "sync",
+  "pagination",
+  "idempotency",
+  "cache",
+  "sort",
+  "partition",
+  "public",
+]);
+/** `session_id` is a session's credential: `id` after `session` names the credential itself. */
+const SESSION_ID = /^(?:session|sess)$/;
+
+/** A name's words, lower case: split at `-`, `_`, `.`, spaces and camelCase (`XApiKey`: x, api, key). */
+export function splitWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== "");
+}
+
+/** Whether a name read as words (`splitWords`) names a credential (see `CREDENTIAL_WORDS`). */
+export function credentialName(name: string): boolean {
+  const words = splitWords(name);
+  // A version or a number after the name is not a new word (`X-Hub-Signature-256`, `key2`).
+  while (words.length > 0 && /^\d+$/.test(words[words.length - 1] as string)) words.pop();
+  const last = (words[words.length - 1] ?? "").replace(/\d+$/, "");
+  const before = words[words.length - 2];
+  if (last === "id" && before !== undefined && SESSION_ID.test(before)) return true;
+  if (!CREDENTIAL_WORDS.has(last)) return false;
+  return !(
+    (last === "key" || last === "token") &&
+    before !== undefined &&
+    NOT_CREDENTIAL_QUALIFIER.has(before)
+  );
+}
 
 /** The name of a query parameter as a server reads it (percent-decoded where that is well-formed). */
 function parameterName(name: string): string {
@@ -634,7 +736,7 @@ function parameterName(name: string): string {
 
 /** Whether a query or fragment parameter's name (as written, percent-encoded or not) says it holds a credential. */
 export function credentialParameter(name: string): boolean {
-  return CREDENTIAL_PARAMETER.test(parameterName(name));
+  return credentialName(parameterName(name));
 }
 
 /**

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "n
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { urlCredentials, withoutUrlCredentials } from "../../codegen/url-credentials.js";
+import { credentialParameter } from "../../src/telemetry/redact.js";
 import { BIN, serveOverStdio } from "../helpers/mcp.js";
 import { tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -27,6 +28,61 @@ function expectAbsent(secrets: readonly string[], texts: Record<string, string>)
     for (const s of secrets) expect(text.includes(s), `${where} holds ${s}`).toBe(false);
 }
 
+describe("credentialParameter", () => {
+  // The name is read as words and its last word decides: a credential's name ends in one (`access_token`,
+  // `X-Amz-Signature`); a name about one (`key_id`, `password_policy`) or another word (`author`) is no credential.
+  it.each([
+    ...[
+      "api_key",
+      "apiKey",
+      "APIKEY",
+      "X-API-Key",
+      "key",
+      "key2",
+      "token",
+      "access_token",
+      "accessToken",
+      "client_secret",
+      "password",
+      "pwd",
+      "sig",
+      "signature",
+      "X-Amz-Signature",
+      "X-Amz-Security-Token",
+      "X-Hub-Signature-256",
+      "auth",
+      "authorization",
+      "session_id",
+      "PHPSESSID",
+      "oauth_signature",
+      "private_key",
+      "api%5Fkey",
+    ].map((name) => [name, true] as const),
+    ...[
+      "author",
+      "authority",
+      "keyword",
+      "hotkey",
+      "monkey",
+      "tokenizer",
+      "password_policy",
+      "key_id",
+      "api_key_id",
+      "token_type",
+      "pageToken",
+      "next_token",
+      "public_key",
+      "oauth_signature_method",
+      "signed",
+      "sigma",
+      "passage",
+      "secret_name",
+    ].map((name) => [name, false] as const),
+  ])("%s: %s", (name, credential) => {
+    expect(credentialParameter(name)).toBe(credential);
+  });
+});
+
 describe("urlCredentials", () => {
   it.each([
     [
@@ -42,6 +98,11 @@ describe("urlCredentials", () => {
     ],
     ["https://{r}.example.com/v?key={key}", ["the query parameter key"], "https://{r}.example.com/v"],
     ["https://a.example.com/v1?version=2", [], "https://a.example.com/v1?version=2"],
+    [
+      "https://a.example.com/v1?author=me&keyword=k&tokenizer=t&password_policy=p&key_id=k1&sig=S",
+      ["the query parameter sig"],
+      "https://a.example.com/v1?author=me&keyword=k&tokenizer=t&password_policy=p&key_id=k1",
+    ],
     ["https://a.example.com/v1?token=", [], "https://a.example.com/v1?token="],
     ["https://a.example.com/users/@me", [], "https://a.example.com/users/@me"],
   ])("%s", (url, found, kept) => {
@@ -62,7 +123,7 @@ describe("a spec's server and OAuth URLs holding credentials", () => {
     const spec = `openapi: 3.0.3
 info: { title: Creds, version: "1" }
 servers:
-  - url: http://docuser:DOCPASS1@127.0.0.1:${port}/v1?api_key=SPECQKEY2&page=2
+  - url: http://docuser:DOCPASS1@127.0.0.1:${port}/v1?api_key=SPECQKEY2&page=2&author=me&key_id=k1&keyword=kw
 components:
   securitySchemes:
     o:
@@ -133,8 +194,9 @@ paths:
     const doc = JSON.parse(texts[join(out, "catalog.json")] as string) as {
       sources: { baseUrl: { default?: string }; auth: { tokenUrl?: string }[] }[];
     };
-    // What is no credential stays: the host, the path, the other query parameter.
-    expect(doc.sources[0]?.baseUrl.default).toBe(`${upstream.url}/v1?page=2`);
+    // What is no credential stays: the host, the path, the other query parameters (named like none: `author` is
+    // no `auth`, `key_id` names a key, `keyword` is no `key`).
+    expect(doc.sources[0]?.baseUrl.default).toBe(`${upstream.url}/v1?page=2&author=me&key_id=k1&keyword=kw`);
   });
 
   it("are never sent: the served catalog calls each server without them", async () => {
@@ -151,6 +213,7 @@ paths:
         expect(upstream.received.length).toBe(before + 1);
       }
       expect(upstream.received.map((r) => r.path)).toEqual(["/v1/docs", "/p/path", "/v2/own"]);
+      expect(upstream.received[0]?.url).toBe("/v1/docs?page=2&author=me&key_id=k1&keyword=kw");
       for (const r of upstream.received) {
         expect(r.headers.authorization).toBeUndefined();
         expectAbsent(SECRETS, { [r.url]: r.url });
@@ -176,7 +239,7 @@ paths:
 `;
   const GOOD = `catalog: notes
 env:
-  N_URL: { description: Base URL., type: url, default: "https://notes.example.com/v1?page=2" }
+  N_URL: { description: Base URL., type: url, default: "https://notes.example.com/v1?page=2&key_id=k1&tokenizer=w" }
   N_MIRROR: { description: Mirror., default: "https://mirror.example.com/m" }
   N_STAGE: { description: Stage., type: enum, values: [prod, qa], default: prod }
   N_ID: { description: Client id. }
@@ -200,8 +263,8 @@ tools:
 `;
   const BAD: Array<[string, string, string]> = [
     [
-      'default: "https://notes.example.com/v1?page=2"',
-      'default: "https://notes.example.com/v1?api_key=MANQKEY1&page=2"',
+      'default: "https://notes.example.com/v1?page=2&key_id=k1&tokenizer=w"',
+      'default: "https://notes.example.com/v1?api_key=MANQKEY1&page=2&key_id=k1&tokenizer=w"',
       "#/env/N_URL/default",
     ],
     [
