@@ -225,6 +225,61 @@ function swagger2ObjectParameter(data: unknown, instancePath: string): string | 
   return param.type === "object" || param.type === undefined ? at : undefined;
 }
 
+const SWAGGER2_PLACES = new Set(["body", "header", "formData", "query", "path"]);
+
+/**
+ * A Swagger 2.0 parameter's error that says only that it is not a parameter of another kind: its schema is a
+ * `oneOf` of one branch per place, so a parameter with a problem of its own also fails every other branch, at its
+ * `in` ("must be one of "header"", the first branch tried) and, outside the path, at its `required` (the path
+ * branch's `true`). Those were the errors said and the operation left out for them, even when its own problem was
+ * a key toolwright ignores (@fastify/swagger's 2.0 output of a TypeBox union, `anyOf` under a body's schema or a
+ * query array's `items`). Dropped only when the parameter's `in` is a place 2.0 has and an error of its own, deeper
+ * in it, is said instead.
+ */
+function otherParameterKind(data: unknown, e: ErrorObject, leaves: ErrorObject[]): boolean {
+  const m = /^(.*\/parameters\/\d+)\/(in|required)$/.exec(e.instancePath);
+  if (m === null || (e.keyword !== "enum" && e.keyword !== "const")) return false;
+  const at = m[1] as string;
+  const param = valueAt(data, at) as Record<string, unknown> | undefined;
+  if (param === null || typeof param !== "object" || Array.isArray(param)) return false;
+  if (typeof param.in !== "string" || !SWAGGER2_PLACES.has(param.in)) return false;
+  if (m[2] === "in" && e.keyword === "enum" && (e.params.allowedValues as unknown[]).includes(param.in))
+    return false;
+  if (m[2] === "required" && param.in === "path") return false;
+  return leaves.some(
+    (o) =>
+      o !== e &&
+      ((o.instancePath === at && unknownKey(o) !== undefined) ||
+        (o.instancePath.startsWith(`${at}/`) && !/^\/(in|required)$/.test(o.instancePath.slice(at.length)))),
+  );
+}
+
+/** Every key a Swagger 2.0 parameter of some kind may have (an `x-` key aside). */
+const SWAGGER2_PARAMETER_KEYS = new Set(
+  "name in description required schema type format allowEmptyValue items collectionFormat default maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern maxItems minItems uniqueItems enum multipleOf".split(
+    " ",
+  ),
+);
+
+/**
+ * The unknown-key errors on a Swagger 2.0 parameter itself whose key no parameter kind has (@fastify/swagger's
+ * `const` or `anyOf` of a TypeBox literal union in the query): its own problem, which `leafErrors` drops as a
+ * parent of the other kinds' errors at its `in`. A key another kind has (a query parameter's `schema`, the body
+ * branch's `type`) is no sign of which branch is the parameter's, so it stays out.
+ */
+function unknownParameterKeys(errors: ErrorObject[], leaves: ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  const seen = new Set(leaves.map((o) => `${o.instancePath} ${unknownKey(o)}`));
+  for (const e of errors) {
+    const key = unknownKey(e);
+    if (key === undefined || key.startsWith("x-") || SWAGGER2_PARAMETER_KEYS.has(key)) continue;
+    if (!/\/parameters\/\d+$/.test(e.instancePath) || seen.has(`${e.instancePath} ${key}`)) continue;
+    seen.add(`${e.instancePath} ${key}`);
+    out.push(e);
+  }
+  return out;
+}
+
 /** A warning, once per parameter, for one `swagger2ObjectParameter` let through: what it is and how it is read. */
 function noteObjectParameter(doc: LoadedDocument, at: string, seen: Set<string>, out: Diagnostic[]): void {
   if (seen.has(at)) return;
@@ -478,7 +533,10 @@ export async function checkOpenApiStructure(
   const ignored: Diagnostic[] = [];
   const read31: Diagnostic[] = [];
   const noted = new Set<string>();
-  for (const e of leafErrors(validate.errors ?? [])) {
+  const leaves = leafErrors(validate.errors ?? []);
+  if (version === "2.0") leaves.push(...unknownParameterKeys(validate.errors ?? [], leaves));
+  for (const e of leaves) {
+    if (version === "2.0" && otherParameterKind(doc.data, e, leaves)) continue;
     // `schema: null` (@directus/specs writes one): the schema converter reads it as any value and says so (TW134).
     if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
     if (inReferencedOperation(doc.data, e.instancePath)) continue;
