@@ -98,6 +98,15 @@ describe("an absolute document server that is no URL", () => {
     );
   });
 
+  // tsoa prefixes a scheme to each server of its config, which users write with one: the host was "http".
+  it("nor is one that names two schemes (tsoa's), said at the servers", async () => {
+    await expectNoDefault(
+      '[{ url: "https://http://localhost:3000/" }]',
+      'the document\'s server "https://http://localhost:3000/" names two schemes (its host would be "http"): the base URL has no default and must be set',
+    );
+    await expectNextIsDefault('[{ url: "http://https://api.x.com/v1" }, { url: "https://api.x.com" }]');
+  });
+
   it("the next absolute server is the default", async () => {
     await expectNextIsDefault('[{ url: "https://api.x.com:<port>" }, { url: "https://api.x.com" }]');
   });

@@ -669,6 +669,15 @@ function unusableServer(url: string): { why: string; fix: string; short: string 
       fix: "Write the API's http or https URL there, a part that varies as a server variable, in the spec or a patch.",
     };
   if (scheme === undefined) return undefined;
+  // tsoa writes `${scheme}://${server}` of each of its config's servers, which users write as URLs: its
+  // `https://http://localhost:3000/` parsed, host "http", and became the base URL's default without a word.
+  const inner = /^[a-z][a-z0-9+.-]*:\/\/([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (inner !== undefined)
+    return {
+      why: `names two schemes (its host would be "${inner}")`,
+      short: "it names two schemes",
+      fix: `Write the URL with one scheme (${JSON.stringify(url.slice(url.indexOf("://") + 3))}) in the spec or a patch; tsoa adds its own scheme to each of its config's servers, which are hosts there.`,
+    };
   const name = /\{([^}]*)\}/.exec(url)?.[1];
   if (name !== undefined)
     return {
