@@ -21,8 +21,10 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * file part was an argument of any JSON value (sent as a JSON part: no file could be uploaded), and its 3.0 file
  * part refused every call that named no content type ("argument 'file.contentType' is not a valid media type":
  * `*\/*` is no Content-Type).
- * corpus46 added, by the generator beside them: @fastify/swagger 9.9 with TypeBox 0.34 schemas (typebox.mjs; fastify
- * 5.12).
+ * corpus46 added, by the generators beside them: @fastify/swagger 9.9 with TypeBox 0.34 schemas (typebox.mjs; fastify
+ * 5.12), swagger-jsdoc 6.3 (jsdoc.mjs), NestJS 12.6 with @nestjs/swagger 12.1 (nest/main.ts.txt, compiled by tsc
+ * with nest/tsconfig.json) and tsoa 6.6 (`tsoa spec` in tsoa/, controller.ts.txt renamed controller.ts). The
+ * `.ts.txt` files are TypeScript kept out of this project's typecheck: their frameworks are no dependency of it.
  */
 const DIR = join(ROOT, "test/corpus/frameworks");
 
@@ -188,6 +190,66 @@ describe("specs emitted by API frameworks", () => {
       "POST",
       "/pets",
       { name: "rex", kind: "dog", tags: [{ key: "k", value: "v" }], nickname: null },
+    ]);
+  });
+
+  it("swagger-jsdoc, NestJS and tsoa: every operation a tool, arguments as their specs name them, calls as they say", async () => {
+    const jsdoc = await generated("jsdoc30.json");
+    expect([jsdoc.tools.sort(), warnings(jsdoc.diags)]).toEqual([
+      [
+        "delete_tickets_by_ticket_id",
+        "get_tickets",
+        "get_tickets_by_ticket_id",
+        "post_tickets",
+        "post_tickets_by_ticket_id_attachments",
+      ],
+      [],
+    ]);
+    const nest = await generated("nest30.json");
+    expect([nest.tools.sort(), warnings(nest.diags)]).toEqual([
+      [
+        "books_controller_by_number",
+        "books_controller_cover",
+        "books_controller_create",
+        "books_controller_get",
+        "books_controller_list",
+        "books_controller_remove",
+        "books_controller_update",
+      ],
+      [],
+    ]);
+    // tsoa writes `${scheme}://${server}` of its config's servers: this one's config wrote a URL there.
+    const tsoa = await generated("tsoa30.json");
+    expect([tsoa.tools.sort(), warnings(tsoa.diags)]).toEqual([
+      ["avatar", "create", "get", "list", "remove", "update"],
+      ["TW133 #/servers/0/url"],
+    ]);
+    const calls: Array<[Client, string, Record<string, unknown>]> = [
+      [
+        await served(jsdoc.cat, { FW_TOKEN: "t-1" }),
+        "get_tickets",
+        { page: 2, status: ["open", "closed"], "X-Request-ID": "r1" },
+      ],
+      [
+        await served(nest.cat, { FW_TOKEN: "t-2" }),
+        "books_controller_list",
+        { genre: "poetry", tags: ["a", "b"], limit: 5, "X-Tenant": "t" },
+      ],
+      [
+        await served(tsoa.cat, { FW_TOKEN: "t-3", FW_BASE_URL: upstream.url }),
+        "list",
+        { role: "admin", ids: [1, 2], created_after: "2026-01-02T03:04:05Z" },
+      ],
+    ];
+    const from = upstream.received.length;
+    for (const [client, name, args] of calls) {
+      const result = await client.callTool({ name, arguments: args });
+      expect([name, result.isError ?? false, result.content]).toEqual([name, false, expect.anything()]);
+    }
+    expect(upstream.received.slice(from).map((r) => [r.url, r.headers.authorization])).toEqual([
+      ["/tickets?page=2&status=open,closed", "Bearer t-1"],
+      ["/books?genre=poetry&tags=a&tags=b&limit=5", "Bearer t-2"],
+      ["/users?role=admin&ids=1&ids=2&created_after=2026-01-02T03%3A04%3A05Z", "Bearer t-3"],
     ]);
   });
 
