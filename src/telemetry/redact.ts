@@ -380,6 +380,7 @@ let shortestCredential = Number.POSITIVE_INFINITY;
 
 function listCredentials(): void {
   knownList = undefined;
+  lastReferenced = undefined;
   credentialList = [...new Set([...credentials.values()].flat())].sort((a, b) => b.length - a.length);
   credentialBytes = [
     ...credentialList.map((c) => ({ needle: Buffer.from(c, "utf8"), replacement: REDACTED_BYTES })),
@@ -404,7 +405,7 @@ export function anyCredential(): boolean {
 export function holdsCredential(text: string): boolean {
   if (text.length < shortestCredential) return false;
   for (let i = 0; i < credentialList.length; i++) if (text.includes(credentialList[i]!)) return true;
-  return holdsWrapped(text);
+  return holdsWrapped(text) || holdsReferenced(text);
 }
 
 /**
@@ -417,7 +418,141 @@ export function withoutCredentials(text: string): string {
   for (const credential of credentialList) {
     if (out.includes(credential)) out = out.split(credential).join("[redacted]");
   }
-  return out;
+  return withoutReferenced(out);
+}
+
+/**
+ * The names HTML gives the characters a credential may hold (HTML5's `&sol;`, `&equals;`, `&plus;`... besides the
+ * five every escaper writes), which an HTML escaper that names every character but letters and digits writes.
+ */
+const NAMED: Record<string, string> = {
+  "&": "amp",
+  "<": "lt",
+  ">": "gt",
+  '"': "quot",
+  "'": "apos",
+  "/": "sol",
+  "=": "equals",
+  "+": "plus",
+  ":": "colon",
+  ".": "period",
+  _: "lowbar",
+  "%": "percnt",
+  "#": "num",
+  "!": "excl",
+  "?": "quest",
+  ",": "comma",
+  ";": "semi",
+  "@": "commat",
+  "(": "lpar",
+  ")": "rpar",
+  "*": "ast",
+  $: "dollar",
+  "[": "lsqb",
+  "]": "rsqb",
+  "{": "lcub",
+  "}": "rcub",
+  "|": "vert",
+  "\\": "bsol",
+  "^": "Hat",
+  "`": "grave",
+};
+
+/**
+ * One character of a credential as HTML text may write it: itself, a decimal or hex character reference (any case,
+ * leading zeros, the `;` optional as HTML's parser takes it) or its name (`NAMED`).
+ */
+function referencePattern(char: string): string {
+  const code = char.codePointAt(0)!;
+  const hex = code
+    .toString(16)
+    .split("")
+    .map((d) => (/[a-f]/.test(d) ? `[${d}${d.toUpperCase()}]` : d))
+    .join("");
+  const named = Object.hasOwn(NAMED, char) ? `|&${NAMED[char]};` : "";
+  return `(?:${char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&")}|&#0*${code};?|&#[xX]0*${hex};?${named})`;
+}
+
+/** A character's name in `NAMED`, back to the character. */
+const BY_NAME = new Map(Object.entries(NAMED).map(([char, name]) => [name, char]));
+
+const ASCII = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+const isDigitCode = (c: number) => c >= 48 && c <= 57;
+const isHexCode = (c: number) => isDigitCode(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const isLetterCode = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * `text` with its character references decoded as HTML's parser takes them (`&#116;`, `&#x2D;`, the `;` optional
+ * after a number, and the names in `NAMED`); other names stay as written. One pass over the `&`s, no regular
+ * expression: an HTML page of 10 MB may hold a million references.
+ */
+function dereferenced(text: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let at = text.indexOf("&"); at !== -1; at = text.indexOf("&", at + 1)) {
+    let end = at + 1;
+    let char: string | undefined;
+    if (text.charCodeAt(end) === 35) {
+      // #: decimal, or x/X and hex.
+      const hex = (text.charCodeAt(end + 1) | 0x20) === 120;
+      end += hex ? 2 : 1;
+      const start = end;
+      while (end - start < 7 && (hex ? isHexCode : isDigitCode)(text.charCodeAt(end))) end++;
+      if (end === start) continue;
+      let code = 0;
+      for (let i = start; i < end; i++) {
+        const d = text.charCodeAt(i);
+        code = code * (hex ? 16 : 10) + (d <= 57 ? d - 48 : (d | 0x20) - 87);
+      }
+      if (code <= 0 || code > 0x10ffff) continue;
+      char = code < 128 ? ASCII[code] : String.fromCodePoint(code);
+      if (text.charCodeAt(end) === 59) end++;
+    } else {
+      while (end - at <= 8 && isLetterCode(text.charCodeAt(end))) end++;
+      if (text.charCodeAt(end) !== 59) continue;
+      char = BY_NAME.get(text.slice(at + 1, end));
+      if (char === undefined) continue;
+      end++;
+    }
+    parts.push(text.slice(from, at), char!);
+    from = end;
+    at = end - 1;
+  }
+  if (from === 0) return text;
+  parts.push(text.slice(from));
+  return parts.join("");
+}
+
+/**
+ * The credentials `text` holds once its HTML character references are read (an error page whose escaper writes `-`
+ * as `&#x2d;`, as OWASP's encoders do, or every character as `&#116;`): one linear pass to decode and a search per
+ * credential. Only text holding a `&` is read.
+ */
+function referencedCredentials(text: string): string[] {
+  if (credentials.size === 0 || !text.includes("&")) return [];
+  if (lastReferenced?.text === text) return lastReferenced.found;
+  const decoded = dereferenced(text);
+  const found = decoded === text ? [] : [...credentials.keys()].filter((value) => decoded.includes(value));
+  lastReferenced = { text, found };
+  return found;
+}
+
+/** The last text `referencedCredentials` read and its answer (`withoutCredentials` asks twice of the same text). */
+let lastReferenced: { text: string; found: string[] } | undefined;
+
+function holdsReferenced(text: string): boolean {
+  return referencedCredentials(text).length > 0;
+}
+
+/** `text` with each credential it holds through character references (`referencedCredentials`) replaced. */
+function withoutReferenced(text: string): string {
+  const found = referencedCredentials(text);
+  if (found.length === 0) return text;
+  const pattern = found
+    .sort((a, b) => b.length - a.length)
+    .map((value) => Array.from(value, referencePattern).join(""))
+    .join("|");
+  return text.replace(new RegExp(pattern, "g"), "[redacted]");
 }
 
 /**

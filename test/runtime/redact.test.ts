@@ -8,6 +8,7 @@ import {
   rememberCredential,
   rememberedSecretCount,
   rememberSecret,
+  withoutCredentials,
 } from "../../src/telemetry/redact.js";
 
 describe("redact: host:port where it is one", () => {
@@ -191,5 +192,33 @@ describe("remembered secrets that hold one another", () => {
     expect(redact("a pass-7Qx/tail-Wy3k b pass-7Qx c Zt9-rotating.and-its-tail d")).toBe(
       "a [redacted] b [redacted] c [redacted] d",
     );
+  });
+});
+
+describe("a credential written with HTML character references", () => {
+  it("is found and replaced in every spelling HTML's parser reads as it, and nothing else is", () => {
+    forgetCredentials();
+    const value = "ab+/=cd-efgh";
+    rememberCredential(value);
+    const spelled = [
+      "ab&plus;&sol;&equals;cd&#x2D;efgh", // named, and hex as OWASP's encoders write it
+      "ab&#x2b;&#x2f;&#x3d;cd&#x2d;efgh",
+      Array.from(value, (c) => `&#${c.charCodeAt(0)};`).join(""), // every character, decimal
+      "&#0097&#98;+/=cd-efgh", // leading zeros, the ';' left out
+    ];
+    for (const text of spelled) {
+      expect(holdsCredential(`<p>${text}</p>`), text).toBe(true);
+      expect(withoutCredentials(`<p>${text}</p>`), text).toBe("<p>[redacted]</p>");
+    }
+    // References that spell no credential, or another text, stay as written.
+    for (const text of [
+      "&amp; &#116;&#119; &lt;ab&plus;",
+      "ab&plus;&sol;&equals;cd&#x2D;efgX",
+      "&unknown; &#0; &#xFFFFFFF;",
+    ]) {
+      expect(holdsCredential(text), text).toBe(false);
+      expect(withoutCredentials(text)).toBe(text);
+    }
+    forgetCredentials();
   });
 });

@@ -26,7 +26,7 @@ servers: [{ url: "http://127.0.0.1:9" }]
 components:
   securitySchemes:
     bearer: { type: http, scheme: bearer }
-paths:${op("text_le", "text/plain")}${op("text_be", "text/plain")}${op("json_le", "application/json", "{ type: object }")}${op("declared", "text/plain")}${op("blob_le", "application/octet-stream", "{ type: string, format: binary }")}${op("blob_be", "application/octet-stream", "{ type: string, format: binary }")}
+paths:${op("text_le", "text/plain")}${op("text_be", "text/plain")}${op("json_le", "application/json", "{ type: object }")}${op("declared", "text/plain")}${op("blob_le", "application/octet-stream", "{ type: string, format: binary }")}${op("blob_be", "application/octet-stream", "{ type: string, format: binary }")}${op("html", "text/html")}
 `;
 
 const TOKEN = "tw-wide-canary-5d1e07";
@@ -49,6 +49,17 @@ const fx = servedSpec(
       return send("application/json", Buffer.from(JSON.stringify({ said }), "utf16le"));
     if (req.path === "/declared") return send("text/plain; charset=utf-16le", Buffer.from(said, "utf16le"));
     if (req.path === "/blob_le") return send("application/octet-stream", Buffer.from(said, "utf16le"));
+    if (req.path === "/html") {
+      // An error page whose escaper writes each character but letters and digits as a hex reference (OWASP's
+      // encoders), one writing every character as a decimal reference, and a named reference among them.
+      const auth = String(req.headers.authorization);
+      const owasp = auth.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`);
+      const decimal = Array.from(auth, (c) => `&#${c.charCodeAt(0)};`).join("");
+      return send(
+        "text/html",
+        Buffer.from(`<p>${owasp}</p><p>${decimal}</p><p>&lt;${auth.replace("-", "&#45")}&gt;</p>`),
+      );
+    }
     return send("application/octet-stream", utf16be(said));
   },
 );
@@ -64,6 +75,25 @@ async function blocks(name: string): Promise<Block[]> {
   const result = await fx.client().callTool({ name, arguments: {} });
   return result.content as Block[];
 }
+
+/** HTML's character references read (decimal and hex, the `;` optional, `&lt;` and `&gt;`). */
+function dereferenced(text: string): string {
+  return text
+    .replace(/&#[xX]([0-9a-fA-F]+);?/g, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/&#([0-9]+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">");
+}
+
+describe("a credential echoed in HTML character references", () => {
+  it("is redacted in each spelling, the page around it kept", async () => {
+    const text = (await blocks("html")).map((b) => b.text ?? "").join("\n");
+    expect(dereferenced(text)).not.toContain(TOKEN);
+    expect(dereferenced(text)).toBe(
+      "<p>Bearer [redacted]</p><p>Bearer [redacted]</p><p><Bearer [redacted]></p>",
+    );
+  });
+});
 
 describe("a credential echoed in UTF-16", () => {
   it.each(["text_le", "text_be", "json_le", "declared"])(
