@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { basename, extname } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, extname, join } from "node:path";
 import type { Diagnostics } from "../../diagnostics.js";
 import { decodePointer, encodePointer, type LoadedDocument } from "../../load/document.js";
 import { type DocumentSet, type Resolved, referencedFile, schemaRefs } from "../../load/document-set.js";
@@ -57,11 +57,16 @@ export function keyOf(doc: LoadedDocument, pointer: string): string {
   return `${doc.file}${pointer}`;
 }
 
+/** The name of a schema that is a whole file: the file's, without its extension (`models/pet-v2.yaml` -> `pet-v2`). */
+export function fileSchemaName(doc: LoadedDocument): string {
+  return basename(doc.file, extname(doc.file));
+}
+
 /** A name for a schema at `pointer` of `doc`: its last segment, or the file's name for a whole-file schema. */
 function nameAt(doc: LoadedDocument, pointer: string): string {
   const segments = decodePointer(pointer);
   const last = segments[segments.length - 1];
-  return last !== undefined && last !== "" ? last : basename(doc.file, extname(doc.file));
+  return last !== undefined && last !== "" ? last : fileSchemaName(doc);
 }
 
 export function namedSchemas(root: LoadedDocument, docs: DocumentSet): Map<string, NamedSchema> {
@@ -212,17 +217,46 @@ export class SchemaFiles {
     }
     const file = referencedFile(value, at.doc.abs);
     if (file !== undefined && existsSync(file)) return this.resolveName(value, base);
-    if (at.doc === this.root) return this.resolveName(`#/components/schemas/${value}`, base);
+    const unread = same.length === 0 ? this.unreadFile(value, at.doc) : undefined;
+    if (at.doc === this.root && unread === undefined)
+      return this.resolveName(`#/components/schemas/${value}`, base);
     const what =
       same.length > 1
         ? `the name of ${same.length} schemas of the spec's files (${same.join(", ")})`
-        : "no schema of the spec's files";
+        : unread !== undefined
+          ? `no schema of the spec's files: ${unread} is beside it but not read, as no reference of the spec reaches it (a file nothing refers to is not part of the spec; map the value to ${JSON.stringify(`./${unread}`)}, or refer to the file)`
+          : "no schema of the spec's files";
     this.diags.warn(
       "TW131",
       `discriminator mapping ${JSON.stringify(key)} names ${JSON.stringify(value)}, ${what}: not read as a subtype of ${this.nameOf(base)} (the value is refused)`,
       at.doc.ref(`${at.pointer}/discriminator/mapping/${encodePointer([key]).slice(2)}`),
     );
     return undefined;
+  }
+
+  /**
+   * A schema file beside `doc` named `value` (`Square` -> `square.yaml`, case aside) that no reference reaches,
+   * by its name, for a mapping naming it: such a file is not read.
+   */
+  private unreadFile(value: string, doc: LoadedDocument): string | undefined {
+    const dir = dirname(doc.abs);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+    const loaded = new Set(this.docs.reachable().map((d) => d.abs));
+    const wanted = value.normalize("NFC").toLowerCase();
+    const file = names
+      .sort()
+      .find(
+        (n) =>
+          /\.(ya?ml|json)$/i.test(n) &&
+          basename(n, extname(n)).normalize("NFC").toLowerCase() === wanted &&
+          !loaded.has(join(dir, n)),
+      );
+    return file;
   }
 
   /** Each named schema that only names another named schema, with that one. */

@@ -32,7 +32,7 @@ import {
   typeFits,
   typeMiswritten,
 } from "./no-value.js";
-import { SchemaFiles } from "./schema-files.js";
+import { fileSchemaName, isAlias, keyOf, SchemaFiles } from "./schema-files.js";
 
 type Json = Record<string, unknown>;
 
@@ -186,14 +186,36 @@ export class SchemaConverter {
    */
   declareComponents(root: LoadedDocument): void {
     const schemas = ((root.data as Json).components as Json | undefined)?.schemas as Json | undefined;
+    this.files = new SchemaFiles(root, this.docs, this.diags);
     for (const name of Object.keys(schemas ?? {})) {
       const at = child({ doc: root, pointer: "#" }, "components", "schemas", name);
       const id = this.idOf(at);
       if (this.symbols.has(id)) continue;
       this.symbols.declare(id, name, this.located(at));
-      this.unconverted.set(id, at);
+      this.unconverted.set(id, this.namedElsewhere(id, at) ?? at);
     }
     this.readSubtypes(root);
+  }
+
+  /** The file's named schemas (`schema-files.ts`), read once the components are declared. */
+  private files: SchemaFiles | undefined;
+  /** A schema of another file that a root component only names (`Circle: {$ref: ./circle.yaml}`) -> that component's id. */
+  private readonly namedBy = new Map<string, string>();
+
+  /**
+   * A root component written as a `$ref` alone to a schema of another file is that schema, under the component's
+   * name: one symbol (`Circle`, converted from the file), not an alias of a second one named after the file
+   * (`Circle = Schema2`, or `Circle2`). The first such component names it, as `namedSchemas` reads it.
+   */
+  private namedElsewhere(id: string, at: At): At | undefined {
+    const value = this.valueAt(at);
+    if (!isAlias(value) || Object.keys(value).length !== 1) return undefined;
+    const { value: r } = this.docs.tentatively(() => this.docs.resolve(value.$ref, at.doc, at.pointer));
+    if (!r || r.doc === at.doc) return undefined;
+    const target = `${this.sourceId}:${r.doc.file}${r.pointer}`;
+    if (this.namedBy.has(target) || this.symbols.has(target) || isAlias(r.value)) return undefined;
+    this.namedBy.set(target, id);
+    return { doc: r.doc, pointer: r.pointer };
   }
 
   /** Component id -> the ids of the components it extends (`inheritance.ts`), whose references it keeps as written. */
@@ -207,7 +229,7 @@ export class SchemaConverter {
    * only names another (`Cat: {$ref: ./models/cat.yaml}`) is that one, so a subtype reached by two names is one member.
    */
   private readSubtypes(root: LoadedDocument): void {
-    const files = new SchemaFiles(root, this.docs, this.diags);
+    const files = this.files ?? new SchemaFiles(root, this.docs, this.diags);
     const atOf = (key: string): At => files.atOf(key);
     const { parents, polymorphic, pins } = readInheritance(files.schemas(), {
       resolveName: (ref, from) => files.resolveName(ref, from),
@@ -367,7 +389,21 @@ export class SchemaConverter {
   }
 
   private idOf(at: At): string {
-    return `${this.sourceId}:${at.doc.file}${at.pointer}`;
+    const id = `${this.sourceId}:${at.doc.file}${at.pointer}`;
+    return this.namedBy.get(id) ?? id;
+  }
+
+  /**
+   * The name a schema met by reference is declared under: its pointer's (`#/definitions/Pet` -> Pet); for a whole
+   * file (`$ref: ./models/square.yaml`), the name the spec's files give it (`namedSchemas`: a root component naming
+   * it, else its file's name, `square`), the one its discriminator value is by default.
+   */
+  private nameOf(at: At): string {
+    const segments = at.pointer.split("/");
+    if (at.pointer !== "#" && at.pointer !== "") return symbolNameFromPointer(segments);
+    const name = this.files?.found.get(keyOf(at.doc, at.pointer))?.name ?? fileSchemaName(at.doc);
+    // A file's letters with their accents, which an identifier keeps (`ünïcode.yaml` -> Unicode, not NCode).
+    return name.normalize("NFD").replace(/\p{M}/gu, "");
   }
 
   /**
@@ -383,8 +419,7 @@ export class SchemaConverter {
       this.unconverted.delete(id);
       this.define(id, component);
     } else if (!this.symbols.has(id)) {
-      const segments = at.pointer.split("/");
-      const name = preferredName ?? symbolNameFromPointer(segments);
+      const name = preferredName ?? this.nameOf(at);
       this.symbols.declare(id, name, this.located(at));
       this.define(id, at);
     }
@@ -894,10 +929,22 @@ export class SchemaConverter {
     list.forEach((v, i) => {
       const ref = (v as Json | undefined)?.$ref;
       if (typeof ref !== "string" || i === fallback) return;
-      const name = decodeURIComponent(ref.split("/").pop() ?? "");
+      const name = this.wholeFileName(ref, at) ?? decodeURIComponent(ref.split("/").pop() ?? "");
       if (!Object.values(mapping).includes(i) && !Object.hasOwn(mapping, name)) mapping[name] = i;
     });
     return { property: d.propertyName, mapping, ...(fallback >= 0 ? { fallback } : {}) };
+  }
+
+  /**
+   * The name a `$ref` to a whole file (`./models/square.yaml`, no pointer) gives its schema (`nameOf`: a root
+   * component naming it, else the file's name, `square`), as an inherited subtype's is: not `square.yaml`.
+   */
+  private wholeFileName(ref: string, at: At): string | undefined {
+    const hash = ref.indexOf("#");
+    if (hash === 0 || (hash > 0 && ref.length > hash + 1)) return undefined;
+    const { value: r } = this.docs.tentatively(() => this.docs.resolve(ref, at.doc, at.pointer));
+    if (!r || (r.pointer !== "#" && r.pointer !== "")) return undefined;
+    return this.files?.found.get(keyOf(r.doc, r.pointer))?.name ?? fileSchemaName(r.doc);
   }
 
   /**
