@@ -7,7 +7,7 @@ import { describeError, logLine, logRepeated } from "../telemetry/log.js";
 import { withinClientLimit } from "./stdio-bound.js";
 import { flushed, StdioDrain, type StdioInput } from "./stdio-drain.js";
 import { ExactArguments } from "./stdio-exact.js";
-import { refuseSecondInitialize } from "./stdio-initialize.js";
+import { initializeOnceFirst } from "./stdio-initialize.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, LineLimiter, type WireId } from "./stdio-lines.js";
 import { answerMalformed } from "./stdio-malformed.js";
 import { StdioToolCalls } from "./stdio-tool-calls.js";
@@ -55,7 +55,7 @@ export function serveOverStdio(factory: ServerFactory, options: StdioOptions = {
     writesRawLists(transport, wire);
     drain.watch(transport);
     exact.wrap(transport);
-    refuseSecondInitialize(transport, (error) => logLine(`stdio: ${describeError(error)}`));
+    initializeOnceFirst(transport, (error) => logLine(`stdio: ${describeError(error)}`));
     const { toolCalls, serverOf } = directToolCalls(factory);
     toolCalls.wrap(transport);
     // A line that is JSON but no JSON-RPC message is answered with an error (stdio-malformed.ts).

@@ -1,3 +1,5 @@
+import { Client as ClientV2 } from "@modelcontextprotocol/client";
+import { StdioClientTransport as StdioClientTransportV2 } from "@modelcontextprotocol/client/stdio";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { InitializeResultSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -94,6 +96,87 @@ describe("a second initialize on a stdio connection", () => {
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     } finally {
       await client.close();
+    }
+  });
+});
+
+// Before initialize, a 2025-era client may only ping (MCP lifecycle). The SDK's legacy stdio server answered
+// tools/list and ran tools/call on a connection that had negotiated nothing; they are refused -32600 (nothing of them
+// run), ping is answered, and the client may still initialize. A 2026-07-28 client has no initialize: its requests,
+// carrying the per-request envelope, are served from the first.
+describe("requests before initialize on a stdio connection", () => {
+  const call = (id: number | string) => ({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "fixture_echo", arguments: { text: "too early" } },
+  });
+
+  it("are refused -32600, but ping; initialize then opens the connection", async () => {
+    const lines = await exchange(
+      [
+        call(1),
+        { jsonrpc: "2.0", id: "2", method: "tools/list" },
+        { jsonrpc: "2.0", id: 3, method: "resources/list" },
+        { jsonrpc: "2.0", id: 4, method: "logging/setLevel", params: { level: "debug" } },
+        { jsonrpc: "2.0", id: 5, method: "ping" },
+      ],
+      [init(6, "2025-06-18"), { jsonrpc: "2.0", method: "notifications/initialized" }],
+      [{ jsonrpc: "2.0", id: 7, method: "tools/list" }, call(8)],
+    );
+    for (const id of [1, "2", 3, 4]) {
+      expect(answer(lines, id).error).toMatchObject({ code: -32600 });
+      expect(answer(lines, id).error.message).toContain("not initialized");
+    }
+    expect(answer(lines, 5).result).toEqual({});
+    expect(answer(lines, 6).result.protocolVersion).toBe("2025-06-18");
+    expect(answer(lines, 7).result.tools.length).toBeGreaterThan(0);
+    expect(answer(lines, 8).result.structuredContent).toMatchObject({ text: "too early" });
+    // One answer per request, none for a notification.
+    expect(lines.map((line) => line.id)).toHaveLength(8);
+  });
+
+  it("are refused after an initialize answered with an error (it negotiated nothing)", async () => {
+    const lines = await exchange(
+      [{ jsonrpc: "2.0", id: 1, method: "initialize", params: { capabilities: "none" } }],
+      [call(2)],
+    );
+    expect(answer(lines, 1).error).toBeDefined();
+    expect(answer(lines, 2).error).toMatchObject({ code: -32600 });
+    expect(answer(lines, 2).error.message).toContain("not initialized");
+  });
+
+  it("notifications/initialized before initialize and twice after it are not answered, and the connection serves on", async () => {
+    const initialized = { jsonrpc: "2.0", method: "notifications/initialized" };
+    const lines = await exchange(
+      [initialized, { jsonrpc: "2.0", id: 1, method: "ping" }],
+      [init(2, "2025-11-25"), initialized, initialized],
+      [{ jsonrpc: "2.0", id: 3, method: "tools/list" }],
+    );
+    expect(lines.map((line) => line.id)).toEqual([1, 2, 3]);
+    expect(answer(lines, 3).result.tools.length).toBeGreaterThan(0);
+  });
+
+  it("a 2026-07-28 client (no initialize) and a 2025-era one are served by real SDK clients", async () => {
+    for (const options of [{ versionNegotiation: { mode: "auto" as const } }, {}]) {
+      const transport = new StdioClientTransportV2({
+        command: process.execPath,
+        args: [BIN, "serve", catalog],
+        cwd: ROOT,
+        env: childEnv({}),
+        stderr: "pipe",
+      });
+      const client = new ClientV2({ name: "early", version: "1" }, options);
+      await client.connect(transport);
+      try {
+        expect(client.getNegotiatedProtocolVersion()).toBe(
+          "versionNegotiation" in options ? "2026-07-28" : "2025-11-25",
+        );
+        const result = await client.callTool({ name: "fixture_echo", arguments: { text: "hi" } });
+        expect(result.structuredContent).toMatchObject({ text: "hi" });
+      } finally {
+        await client.close();
+      }
     }
   });
 });
