@@ -1,4 +1,3 @@
-import { program } from "../../../src/patterns/linear.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import { refsOf } from "../../ir/refs.js";
 import type { SymbolTable } from "../../ir/symbols.js";
@@ -33,6 +32,7 @@ import {
   typeMiswritten,
 } from "./no-value.js";
 import { fileSchemaName, isAlias, keyOf, SchemaFiles } from "./schema-files.js";
+import { fitScalar, outsideLimits, refusedBy, shown } from "./value-limits.js";
 
 type Json = Record<string, unknown>;
 
@@ -485,7 +485,8 @@ export class SchemaConverter {
       const beside = written && this.typedBy(s, written, [ref], at) ? undefined : written;
       const node = beside ? mergeIntersection([ref, beside]) : ref;
       if (beside) this.noValue(disjointParts([ref, beside], this.symbols), at);
-      return withMeta(this.nullableBesideRef(s, at) ? nullable(node) : node, meta);
+      const full = this.nullableBesideRef(s, at) ? nullable(node) : node;
+      return withMeta(full, this.valuesBesideRef(full, meta, at, s));
     }
     let node = this.core(s, at);
     const labels = this.labels.get(at.pointer);
@@ -704,11 +705,17 @@ export class SchemaConverter {
    * made a call the tool's own check refused. Left out of the published schema, each said where it is (a default is
    * only published, never sent: an argument left out is not sent, so the upstream's own default applies).
    */
-  private withinLimits(node: SchemaNode, meta: SchemaMeta, at: At, which: string): SchemaMeta {
+  private withinLimits(
+    node: SchemaNode,
+    meta: SchemaMeta,
+    at: At,
+    which: string,
+    refused: (value: unknown) => string | undefined = (v) => outsideLimits(node, v, this.symbols),
+  ): SchemaMeta {
     if (meta.examples === undefined && !("default" in meta)) return meta;
     const out: SchemaMeta = { ...meta };
     if (out.examples !== undefined) {
-      const why = out.examples.map((v) => outsideLimits(node, v));
+      const why = out.examples.map(refused);
       const bad = out.examples.flatMap((v, i) => (why[i] === undefined ? [] : [`${shown(v)} ${why[i]}`]));
       if (bad.length > 0) {
         const kept = out.examples.filter((_, i) => why[i] === undefined);
@@ -723,7 +730,7 @@ export class SchemaConverter {
       }
     }
     if ("default" in out) {
-      const why = outsideLimits(node, out.default);
+      const why = refused(out.default);
       if (why !== undefined) {
         this.refusedValue(
           why,
@@ -735,6 +742,23 @@ export class SchemaConverter {
       }
     }
     return out;
+  }
+
+  /**
+   * A default or example written beside a `$ref` (3.1 allows siblings; 3.0 specs write them anyway, and both are
+   * published beside the reference): checked against the referenced schema and the keywords beside it, as
+   * `withinLimits` checks an inline one's, and of the referenced schema's type as written (an enum's value, not a
+   * number for a string). A reference not converted yet (met again inside its own conversion) is not guessed at.
+   */
+  private valuesBesideRef(node: SchemaNode, meta: SchemaMeta, at: At, s: Json): SchemaMeta {
+    if (meta.examples === undefined && !("default" in meta)) return meta;
+    const inner = node.kind === "nullable" ? node.inner : node;
+    const parts = inner.kind === "intersection" ? inner.parts : [inner];
+    const refused = (v: unknown) =>
+      node.kind === "nullable" && v === null
+        ? undefined
+        : parts.map((p) => refusedBy(p, v, this.symbols)).find((why) => why !== undefined);
+    return this.withinLimits(node, meta, at, Array.isArray(s.examples) ? "examples" : "example", refused);
   }
 
   /**
@@ -1670,10 +1694,6 @@ function mayHaveBadKeyword(s: Json): boolean {
 }
 
 /** A keyword's value as a message shows it: JSON, cut at 40 characters (`Infinity`, `NaN` as JavaScript writes them). */
-function shown(v: unknown): string {
-  const text = typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
-}
 
 function isCount(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0;
@@ -1710,92 +1730,6 @@ function numberNode(kind: "number" | "integer", s: Json, version: OpenApiVersion
 export function nullable(node: SchemaNode): SchemaNode {
   if (node.kind === "nullable" || node.kind === "null" || node.kind === "any") return node;
   return { kind: "nullable", inner: node };
-}
-
-const NUMERAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
-
-/**
- * `value` as a value of `node` (a string, integer, number, boolean, enum, const, object or array, or one of them or
- * null), or
- * undefined when it cannot be one; any other schema (a union, a reference, any value) takes it as it is.
- */
-/** Kinds null is no value of (unless nullable); an enum or a const says for itself. */
-const TYPED = new Set(["string", "integer", "number", "boolean", "object", "array", "tuple"]);
-
-/**
- * Why a string or number node's own limits refuse `value` (its length, pattern, bounds); undefined when they take it,
- * or say nothing of it. A length is counted both ways a check counts it (code points, as JSON Schema does; UTF-16
- * units, as zod does): a value either refuses is refused.
- */
-function outsideLimits(node: SchemaNode, value: unknown): string | undefined {
-  const n = node.kind === "nullable" ? node.inner : node;
-  if (n.kind === "string" && typeof value === "string") {
-    const points = [...value].length;
-    if (n.minLength !== undefined && Math.min(points, value.length) < n.minLength)
-      return `is shorter than minLength ${n.minLength}`;
-    if (n.maxLength !== undefined && Math.max(points, value.length) > n.maxLength)
-      return `is longer than maxLength ${n.maxLength}`;
-    if (n.pattern !== undefined) {
-      const matches =
-        n.patternRe2 !== undefined
-          ? program(n.patternRe2).test(value)
-          : new RegExp(n.pattern, "u").test(value);
-      if (!matches) return `does not match pattern ${shown(n.pattern)}`;
-    }
-    return undefined;
-  }
-  if ((n.kind === "number" || n.kind === "integer") && typeof value === "number") {
-    if (n.minimum !== undefined && value < n.minimum) return `is below minimum ${n.minimum}`;
-    if (n.exclusiveMinimum !== undefined && value <= n.exclusiveMinimum)
-      return `is not above exclusiveMinimum ${n.exclusiveMinimum}`;
-    if (n.maximum !== undefined && value > n.maximum) return `is above maximum ${n.maximum}`;
-    if (n.exclusiveMaximum !== undefined && value >= n.exclusiveMaximum)
-      return `is not below exclusiveMaximum ${n.exclusiveMaximum}`;
-  }
-  return undefined;
-}
-
-function fitScalar(node: SchemaNode, value: unknown): { value: unknown } | undefined {
-  const n = node.kind === "nullable" ? node.inner : node;
-  if (value === null && (node.kind === "nullable" || !TYPED.has(n.kind))) return { value };
-  switch (n.kind) {
-    case "string":
-      if (typeof value === "string") return { value };
-      return typeof value === "number" || typeof value === "boolean" ? { value: String(value) } : undefined;
-    case "integer":
-    case "number": {
-      if (typeof value === "string" && NUMERAL.test(value)) {
-        const number = Number(value);
-        // Digits a double does not hold exactly (an int64 id) stay a string: a 64-bit integer's or a decimal's
-        // input takes a string of its digits, and rounding would publish another number.
-        const exact = value.replace(/^-|\.|[eE].*$/g, "").replace(/^0+/, "").length <= 15;
-        if (!exact || (n.kind === "integer" && !Number.isSafeInteger(number))) return { value };
-        return n.kind === "integer" && !Number.isInteger(number) ? undefined : { value: number };
-      }
-      if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
-      return n.kind === "integer" && !Number.isInteger(value) ? undefined : { value };
-    }
-    case "boolean":
-      if (typeof value === "boolean") return { value };
-      return value === "true" || value === "false" ? { value: value === "true" } : undefined;
-    // An enum's (or a const's) example is one of its values (Asana's `include`, an enum of strings, had an array
-    // of them as example), or the string of one (`5` for "5").
-    case "enum":
-    case "literal": {
-      const values: unknown[] = n.kind === "enum" ? n.values : [n.value];
-      if (values.includes(value)) return { value };
-      const text = typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
-      return text !== undefined && values.includes(text) ? { value: text } : undefined;
-    }
-    // An object's or an array's example of another JSON type (`type: array, example: "a,b"`) is not one.
-    case "object":
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? { value } : undefined;
-    case "array":
-    case "tuple":
-      return Array.isArray(value) ? { value } : undefined;
-    default:
-      return { value };
-  }
 }
 
 /** Variant `i` of a discriminated union with its discriminator required to be one of the values that select it. */
