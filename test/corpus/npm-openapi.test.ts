@@ -64,7 +64,9 @@ const SPECS = [
     name: "blockfrost",
     file: () => npmPackageFile("@blockfrost/openapi", "0.1.93", "openapi.yaml"),
     trait: (bytes: Buffer) => expect(bytes.toString()).toMatch(/^openapi: 3\.0\.3/),
-    warnings: ["TW133"],
+    // TW197: account_utxo_content's example has no tx_index, which its items require; pool_list_extended's example
+    // holds a schema (`{type: integer, ...}`) where its blocks_minted integer goes.
+    warnings: ["TW133", "TW197"],
   },
   {
     name: "directus",
