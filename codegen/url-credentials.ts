@@ -1,4 +1,4 @@
-import { credentialParameter } from "../src/telemetry/redact.js";
+import { credentialParameter, secretFormat } from "../src/telemetry/redact.js";
 
 /**
  * Credentials a URL written into a catalog would carry (a base URL's default, a server, a token or discovery URL):
@@ -40,10 +40,25 @@ export function withoutUrlCredentials(url: string): string {
   return `${head}${q === "" ? "" : `?${q}`}${f === "" ? "" : `#${f}`}`;
 }
 
-/** `name=value` whose name says it holds a credential, with a value. */
+/**
+ * `name=value` whose name says it holds a credential, with a value; or whose value is written in a known secret's
+ * format whatever its name (`?q=sk_live_...`, `secretFormat`).
+ */
 function credentialPair(pair: string): boolean {
   const eq = pair.indexOf("=");
-  return eq > 0 && eq < pair.length - 1 && credentialParameter(pair.slice(0, eq));
+  if (eq <= 0 || eq === pair.length - 1) return false;
+  return credentialParameter(pair.slice(0, eq)) || secretFormat(pair.slice(eq + 1)) !== undefined;
+}
+
+/**
+ * The known secret format (`secretFormat`: "a Stripe secret key") a URL's host or path holds
+ * (`https://api.example.com/sk_live_.../v1`, a Telegram bot token in `/bot<token>/`), or undefined. Unlike a query
+ * parameter it cannot be left out (the URL would name another resource): a spec's such server is not used, a
+ * manifest's is refused.
+ */
+export function secretInPath(url: string): string | undefined {
+  const m = USERINFO.exec(url);
+  return secretFormat(split(m ? `${m[1]}${url.slice(m[0].length)}` : url).head);
 }
 
 /** A URL's text before its query, its query and its fragment (without `?` and `#`), those it has. */

@@ -12,7 +12,7 @@ import type { GraphqlSourceModel } from "../normalize/graphql/model.js";
 import { shareGraphqlShapes } from "../normalize/graphql/share.js";
 import type { OpenApiSourceModel, OperationNode } from "../normalize/openapi/model.js";
 import { defaultToolName, fitName, TOOL_NAME } from "../plan/names.js";
-import { urlCredentials } from "../url-credentials.js";
+import { secretInPath, urlCredentials } from "../url-credentials.js";
 import { didYouMean, nearest } from "../util.js";
 import { argumentNamingOf } from "./arg-naming.js";
 import { type BoundAssets, bindAssets } from "./assets.js";
@@ -859,7 +859,11 @@ function checkParamEnv(
 function checkUrlDefaults(manifest: Manifest, doc: LoadedDocument, diags: Diagnostics): void {
   const check = (value: unknown, path: string[], what: string, url = true) => {
     if (typeof value !== "string" || (!url && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value))) return;
-    const found = urlCredentials(value);
+    const inPath = secretInPath(value);
+    const found = [
+      ...urlCredentials(value),
+      ...(inPath !== undefined ? [`${inPath} in its host or path`] : []),
+    ];
     if (found.length === 0) return;
     diags.error(
       "TW110",

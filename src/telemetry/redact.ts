@@ -860,6 +860,37 @@ export function credentialName(name: string): boolean {
   );
 }
 
+/**
+ * Values written in a known secret's format, each with what it is (never the value): a vendor's key or token prefix
+ * followed by enough opaque characters that the text is no word, an AWS access key id, a JWT. A value so shaped where
+ * a URL's host or path or a server variable's value stands is a credential whatever its name.
+ */
+const SECRET_FORMATS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(?:^|[^A-Za-z0-9])[sr]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe secret key"],
+  [/(?:^|[^A-Za-z0-9])sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/, "an OpenAI or Anthropic API key"],
+  [/(?:^|[^A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/, "a GitHub token"],
+  [/(?:^|[^A-Za-z0-9])glpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/(?:^|[^A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/(?:^|[^A-Za-z0-9])AIza[A-Za-z0-9_-]{35}/, "a Google API key"],
+  [/(?:^|[^A-Za-z0-9])SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, "a SendGrid API key"],
+  [/(?:^|[^A-Za-z0-9])npm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/(?:^|[^A-Za-z0-9])hf_[A-Za-z0-9]{30,}/, "a Hugging Face token"],
+  [/(?:^|[^A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/, "an AWS access key id"],
+  [/(?:^|[^A-Za-z0-9])\d{6,12}:AA[A-Za-z0-9_-]{30,}/, "a Telegram bot token"],
+  [/(?:^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/, "a JWT"],
+];
+
+/** Which known secret format `value` holds (`SECRET_FORMATS`: "a Stripe secret key"), or undefined. */
+export function secretFormat(value: string): string | undefined {
+  let text = value;
+  try {
+    text = decodeURIComponent(value);
+  } catch {
+    // Not well-formed percent-encoding: read as written.
+  }
+  return SECRET_FORMATS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
 /** The name of a query parameter as a server reads it (percent-decoded where that is well-formed). */
 function parameterName(name: string): string {
   try {

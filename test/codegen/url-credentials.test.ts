@@ -98,6 +98,12 @@ describe("urlCredentials", () => {
     ],
     ["https://{r}.example.com/v?key={key}", ["the query parameter key"], "https://{r}.example.com/v"],
     ["https://a.example.com/v1?version=2", [], "https://a.example.com/v1?version=2"],
+    // A value written as a known secret whatever its parameter's name.
+    [
+      "https://a.example.com/v1?q=sk_live_abcdefghijkl&p=1",
+      ["the query parameter q"],
+      "https://a.example.com/v1?p=1",
+    ],
     [
       "https://a.example.com/v1?author=me&keyword=k&tokenizer=t&password_policy=p&key_id=k1&sig=S",
       ["the query parameter sig"],
@@ -225,6 +231,114 @@ paths:
   });
 });
 
+describe("a spec's server variable holding a credential in its host or path", () => {
+  // A credential standing where no query parameter names it: a variable named as one (`{key}` in the host,
+  // `{token}` in the path), a value written as a known secret (`sk_live_...`), a whole URL's userinfo in a value.
+  // Their values reached catalog.json and CATALOG.md (the default URL, the variables' note, the tenant templates).
+  const SECRETS = [
+    "HOSTKEY1",
+    "PATHTOK2",
+    "PATHTOK3",
+    "STAGE4abcdefghij",
+    "UPPASS5",
+    "OPKEY6",
+    "BASEPW7",
+    "ITEMSEC8",
+  ];
+  let upstream: RecordingServer;
+  let dir: string;
+  let generated: ReturnType<typeof spawnSync>;
+
+  beforeAll(async () => {
+    upstream = await startRecordingServer((req, res) => sendJson(res, 200, { at: req.path }));
+    const port = new URL(upstream.url).port;
+    const spec = `openapi: 3.0.3
+info: { title: Vars, version: "1" }
+servers:
+  - url: https://{key}.api.example.com/v1
+    variables: { key: { default: HOSTKEY1 } }
+  - url: http://127.0.0.1:${port}/{token}/v1
+    variables: { token: { default: PATHTOK2, enum: [PATHTOK2, PATHTOK3] } }
+  - url: http://127.0.0.1:${port}/{stage}/v1
+    variables: { stage: { default: sk_live_STAGE4abcdefghij } }
+  - url: HTTP://USER:UPPASS5@127.0.0.1:${port}/v3
+paths:
+  /a:
+    get: { operationId: a, responses: { "200": { description: ok } } }
+  /b:
+    get:
+      operationId: b
+      servers: [{ url: "http://127.0.0.1:${port}/{apiKey}/b", variables: { apiKey: { default: OPKEY6 } } }]
+      responses: { "200": { description: ok } }
+  /d:
+    servers: [{ url: "http://127.0.0.1:${port}/{secret}/d", variables: { secret: { default: ITEMSEC8 } } }]
+    get: { operationId: d, responses: { "200": { description: ok } } }
+  /c:
+    get:
+      operationId: c
+      servers:
+        - url: "http://{host}/w"
+          variables: { host: { default: "127.0.0.1:${port}", enum: ["127.0.0.1:${port}", "u:BASEPW7@127.0.0.1:${port}"] } }
+      responses: { "200": { description: ok } }
+`;
+    dir = tmpDir("url-credentials-variables");
+    writeFileSync(join(dir, "openapi.yaml"), spec);
+    generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", "openapi.yaml", "--name", "vars", "--out", "generated/vars"],
+      { cwd: dir, encoding: "utf8" },
+    );
+  });
+  afterAll(() => upstream.close());
+
+  it("are left out of every generated file, each said by a warning located at the variable", () => {
+    const stderr = String(generated.stderr);
+    expect(generated.status, stderr).toBe(0);
+    for (const [pointer, why] of [
+      ["#/servers/0/variables/key", "named as a credential"],
+      ["#/servers/1/variables/token", "named as a credential"],
+      ["#/servers/2/variables/stage", "a value written as a Stripe secret key"],
+      ["#/paths/~1b/get/servers/0/variables/apiKey", "named as a credential"],
+      ["#/paths/~1d/servers/0/variables/secret", "named as a credential"],
+    ] as const)
+      expect(stderr).toMatch(
+        new RegExp(
+          `openapi\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[~/]/g, "\\$&")}\\) warning TW133: .* holds a credential in \\{\\w+\\} \\(${why}\\)`,
+        ),
+      );
+    expect(stderr).toMatch(/\(#\/paths\/~1c\/get\/servers\/0\/variables\/host\) (?:warning|error) TW133: /);
+    const out = join(dir, "generated/vars");
+    const texts: Record<string, string> = { stdout: String(generated.stdout), stderr };
+    for (const file of filesUnder(out)) texts[file] = readFileSync(file, "utf8");
+    expectAbsent(SECRETS, texts);
+    const doc = JSON.parse(texts[join(out, "catalog.json")] as string) as {
+      sources: { baseUrl: { default?: string } }[];
+    };
+    // The first server without a credential is the default: the fourth, without its userinfo.
+    expect(doc.sources[0]?.baseUrl.default?.toLowerCase()).toBe(`${upstream.url}/v3`);
+  });
+
+  it("are never sent: an operation whose own server needs one is left out", async () => {
+    expect(generated.status, String(generated.stderr)).toBe(0);
+    const served = await serveOverStdio(join(dir, "generated/vars"), {});
+    try {
+      const names = (await served.client.listTools()).tools.map((t) => t.name.toLowerCase());
+      expect(names).not.toContain("b");
+      expect(names).not.toContain("d");
+      const result = await served.client.callTool({ name: "a", arguments: {} });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      expect(upstream.received.map((r) => r.path)).toEqual(["/v3/a"]);
+      for (const r of upstream.received) {
+        expect(r.headers.authorization).toBeUndefined();
+        expectAbsent(SECRETS, { [r.url]: r.url });
+      }
+      expectAbsent(SECRETS, { stderr: await served.stderrAtExit() });
+    } finally {
+      await served.close();
+    }
+  });
+});
+
 describe("a manifest's URL default holding credentials", () => {
   const SPEC = `openapi: 3.0.3
 info: { title: Notes, version: "1" }
@@ -241,6 +355,8 @@ paths:
 env:
   N_URL: { description: Base URL., type: url, default: "https://notes.example.com/v1?page=2&key_id=k1&tokenizer=w" }
   N_MIRROR: { description: Mirror., default: "https://mirror.example.com/m" }
+  N_ALT: { description: Alt., type: url, default: "https://alt.example.com/v1" }
+  N_PATH: { description: Path., type: url, default: "https://p.example.com/v1" }
   N_STAGE: { description: Stage., type: enum, values: [prod, qa], default: prod }
   N_ID: { description: Client id. }
   N_SECRET: { description: Client secret., secret: true }
@@ -293,6 +409,17 @@ tools:
       "#/sources/api/auth/oidc/discovery_url",
     ],
     ["path: /graphql", "path: /graphql?token=MANGQL7", "#/sources/gql/path"],
+    // Upper-case scheme, an IPv6 host; a known secret's format in the path, where no parameter names it.
+    [
+      'default: "https://alt.example.com/v1"',
+      'default: "HTTPS://ALTUSER:MANALT8@[::1]:8443/v1"',
+      "#/env/N_ALT/default",
+    ],
+    [
+      'default: "https://p.example.com/v1"',
+      'default: "https://p.example.com/sk_live_MANPATH9abcdefgh/v1"',
+      "#/env/N_PATH/default",
+    ],
   ];
 
   it("is refused, located at each, naming what it holds and never its value; generated/ is untouched", () => {
@@ -326,6 +453,9 @@ tools:
       );
     expect(stderr).toContain("env N_URL's default holds credentials (the query parameter api_key)");
     expect(stderr).toContain("(a user name or password before its host)");
+    expect(stderr).toContain(
+      "env N_PATH's default holds credentials (a Stripe secret key in its host or path)",
+    );
     expect(snapshot()).toEqual(before);
     expectAbsent(
       BAD.map(([, to]) => /[A-Z]+\d/.exec(to)?.[0] as string),

@@ -2,6 +2,7 @@ import { type EnvVar, isPathReference, isSendableName, sendableNameRule } from "
 import { parseEnvValue } from "../../../src/config/config.js";
 import { templateValues } from "../../../src/config/server-template.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
+import { credentialParameter, secretFormat } from "../../../src/telemetry/redact.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type {
@@ -15,7 +16,7 @@ import type {
 import type { OpenApiVersion } from "../../load/document-set.js";
 import type { OpenApiSpec } from "../../load/openapi.js";
 import { refsOf } from "../../plan/symbols.js";
-import { urlCredentials, withoutUrlCredentials } from "../../url-credentials.js";
+import { secretInPath, urlCredentials, withoutUrlCredentials } from "../../url-credentials.js";
 import { responseStatus } from "../../util.js";
 import { Confinement, schemeProblem } from "./confine.js";
 import type {
@@ -481,9 +482,15 @@ function undeclaredHosts(list: unknown, at: At, diags: Diagnostics, whose = "the
 
 /** A path item's servers' URLs (`serverUrls`), its undeclared host variables said (`undeclaredHosts`). */
 function pathServers(item: { value: Json; at: At }, diags: Diagnostics): string[] {
-  undeclaredHosts(item.value.servers, child(item.at, "servers"), diags, "the path's");
-  serverCredentials(item.value.servers, child(item.at, "servers"), diags, "the path's");
-  return serverUrls(item.value.servers);
+  const list = pathServerList(item, diags);
+  undeclaredHosts(list, child(item.at, "servers"), diags, "the path's");
+  serverCredentials(list, child(item.at, "servers"), diags, "the path's");
+  return serverUrls(list);
+}
+
+/** A path item's `servers` without its credential variables' values (`withoutCredentialValues`). */
+function pathServerList(item: { value: Json; at: At }, diags: Diagnostics): unknown {
+  return withoutCredentialValues(item.value.servers, child(item.at, "servers"), diags, "the path's");
 }
 
 function serverUrls(list: unknown): string[] {
@@ -643,8 +650,17 @@ function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
  */
 function ownServerProblems(own: string[], itemList: unknown, at: At, diags: Diagnostics): Diagnostic[] {
   return diags.capture(() => {
+    const secret = own.map((u) => [u, secretInPath(u)] as const).find(([, found]) => found !== undefined);
+    if (secret !== undefined)
+      diags.error(
+        "TW133",
+        `the operation's server holds ${secret[1]} in its host or path, which cannot be left out of it: the operation is left out, as the catalog writes no URL with a credential`,
+        at.doc.ref(at.pointer),
+        "Write the URL without the credential and configure the credential as the source's auth (sources.<id>.auth, read from the environment), in the spec or a patch.",
+      );
     unfilledServer(own, at, diags);
-    serverValueProblems(itemList, at, diags);
+    // Read as `pathServers` read it (the same list and place: its warnings are not given again).
+    serverValueProblems(withoutCredentialValues(itemList, at, diags, "the path's"), at, diags);
   }).errors;
 }
 
@@ -678,6 +694,13 @@ function unusableServer(url: string): { why: string; fix: string; short: string 
       short: "it names two schemes",
       fix: `Write the URL with one scheme (${JSON.stringify(url.slice(url.indexOf("://") + 3))}) in the spec or a patch; tsoa adds its own scheme to each of its config's servers, which are hosts there.`,
     };
+  const secret = secretInPath(url);
+  if (secret !== undefined)
+    return {
+      why: `holds ${secret} in its host or path, which cannot be left out of it: the catalog writes no URL with it`,
+      short: `it holds ${secret}`,
+      fix: "Write the URL without the credential and configure the credential as the source's auth (sources.<id>.auth, read from the environment), in the spec or a patch.",
+    };
   const name = /\{([^}]*)\}/.exec(url)?.[1];
   if (name !== undefined)
     return {
@@ -700,10 +723,11 @@ function unusableServer(url: string): { why: string; fix: string; short: string 
  * servers says so; the next server is the default, and with none left the base URL is required of the operator.
  */
 function usableServers(
-  servers: string[],
+  list: unknown,
   spec: OpenApiSpec,
   diags: Diagnostics,
 ): { kept: string[]; setAside?: string } {
+  const servers = serverUrls(list);
   const bad = servers.find((u) => unusableServer(u) !== undefined);
   if (bad === undefined) return { kept: servers };
   const kept = servers.filter((u) => unusableServer(u) === undefined);
@@ -712,8 +736,7 @@ function usableServers(
     ? "the next absolute server is the base URL's default"
     : "the base URL has no default and must be set";
   // Located at the entry's url (`#/servers/1/url`), found as serverUrls read it; the list's when none is.
-  const list = (spec.root.data as Json).servers as unknown[];
-  const at = list.findIndex((entry) => serverUrls([entry])[0] === bad);
+  const at = (list as unknown[]).findIndex((entry) => serverUrls([entry])[0] === bad);
   const where = at < 0 ? "#/servers" : `#/servers/${at}/url`;
   diags.warn("TW133", `the document's server "${bad}" ${why}: ${instead}`, spec.root.ref(where), fix);
   return { kept, setAside: short };
@@ -938,6 +961,77 @@ function withoutUserinfo(url: string): string {
   // Without `//` only a host follows the `@` (`user:pw@api.example.com`), never a path (`docs/@team`).
   if (m[1] === undefined && !schemelessHost(url.slice(m[0].length))) return withoutUrlCredentials(url);
   return withoutUrlCredentials(`${m[1] ?? ""}${url.slice(m[0].length)}`);
+}
+
+/** Each `servers` list `withoutCredentialValues` read, with what it read it as: its warnings are given once a run. */
+const scrubbed = new WeakMap<Diagnostics, WeakMap<object, unknown[]>>();
+
+/**
+ * A `servers` list without the values of the variables that hold a credential in its host or path (those in its
+ * userinfo or a credential query parameter are left out with the parameter, `withoutUrlCredentials`): a variable
+ * named as a credential (`https://{key}.api.example.com`, `https://api.example.com/{token}/v1`), or one whose
+ * default or `enum` value is written in a known secret's format (`sk_live_...`, `secretFormat`) or fills the URL
+ * with a userinfo or a credential (`{base}` defaulting to `https://user:pass@host`). Its `default` and `enum` are
+ * dropped, so no generated file holds them, and said by a warning located at the variable, never the value: the
+ * server is then one whose variable has no default (set aside, TW133; an operation's own leaves it out).
+ */
+function withoutCredentialValues(list: unknown, at: At, diags: Diagnostics, whose: string): unknown {
+  if (!Array.isArray(list)) return list;
+  const lists = scrubbed.get(diags) ?? new WeakMap<object, unknown[]>();
+  scrubbed.set(diags, lists);
+  const seen = lists.get(list);
+  if (seen !== undefined) return seen;
+  const out = list.map((entry, i) => {
+    if (!isObject(entry) || typeof entry.url !== "string" || !isObject(entry.variables)) return entry;
+    const template = withoutUrlCredentials(entry.url);
+    const variables: Json = { ...entry.variables };
+    let changed = false;
+    for (const [name, raw] of Object.entries(entry.variables)) {
+      if (!template.includes(`{${name}}`) || !isObject(raw)) continue;
+      const values = [raw.default, ...(Array.isArray(raw.enum) ? raw.enum : [])].filter(
+        (v): v is string | number => typeof v === "string" || typeof v === "number",
+      );
+      const fills = (value: string) => {
+        const url = template.replaceAll(`{${name}}`, value);
+        return urlCredentials(url).length > 0 || secretInPath(url) !== undefined;
+      };
+      const format = values.map((v) => secretFormat(String(v))).find((f) => f !== undefined);
+      const where = child(at, i, "variables", name);
+      if (!credentialParameter(name) && format === undefined) {
+        // A value holding a whole URL's userinfo or credential query (`{base}`: `https://user:pass@host`): the
+        // URL stays, without them.
+        if (!values.some((v) => fills(String(v)))) continue;
+        const clean = (v: unknown) =>
+          typeof v === "string" && fills(v) ? withoutUserinfo(withoutUrlCredentials(v)) : v;
+        variables[name] = {
+          ...raw,
+          ...(raw.default !== undefined ? { default: clean(raw.default) } : {}),
+          ...(Array.isArray(raw.enum) ? { enum: raw.enum.map(clean) } : {}),
+        };
+        changed = true;
+        diags.warn(
+          "TW133",
+          `${whose} server "${withoutUserinfo(template)}" gives {${name}} a value that puts credentials in the URL: they are left out of every file the catalog writes and never sent`,
+          where.doc.ref(where.pointer),
+          "Configure the credential as the source's auth (sources.<id>.auth, read from the environment); remove it from the server's variables in the spec or a patch to silence this warning.",
+        );
+        continue;
+      }
+      const why = format !== undefined ? `a value written as ${format}` : "named as a credential";
+      const { default: _default, enum: _enum, ...rest } = raw;
+      variables[name] = rest;
+      changed = true;
+      diags.warn(
+        "TW133",
+        `${whose} server "${withoutUserinfo(template)}" holds a credential in {${name}} (${why}): its values are left out of every file the catalog writes, and no URL is made from it without them`,
+        where.doc.ref(where.pointer),
+        "Configure the credential as the source's auth (sources.<id>.auth, read from the environment), or set the whole base URL in the environment; remove the value from the server's variables in the spec or a patch to silence this warning.",
+      );
+    }
+    return changed ? { ...entry, variables } : entry;
+  });
+  lists.set(list, out);
+  return out;
 }
 
 /**
@@ -1172,15 +1266,12 @@ export function normalizeOpenApi(
   schemas.declareComponents(spec.root);
   const reader = new OperationReader(spec, schemas, diags);
   const rootSecurity = securityOf(data.security) ?? [];
-  undeclaredHosts(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
-  serverCredentials(
-    data.servers,
-    child({ doc: spec.root, pointer: "#" }, "servers"),
-    diags,
-    "the document's",
-  );
-  serverValueProblems(data.servers, child({ doc: spec.root, pointer: "#" }, "servers"), diags);
-  const { kept: servers, setAside } = usableServers(serverUrls(data.servers), spec, diags);
+  const serversAt = child({ doc: spec.root, pointer: "#" }, "servers");
+  const documentList = withoutCredentialValues(data.servers, serversAt, diags, "the document's");
+  undeclaredHosts(documentList, serversAt, diags);
+  serverCredentials(documentList, serversAt, diags, "the document's");
+  serverValueProblems(documentList, serversAt, diags);
+  const { kept: servers, setAside } = usableServers(documentList, spec, diags);
   const absolute = servers.find((u) => /^https?:\/\//i.test(u));
   const relative = absolute ? undefined : servers[0];
   const pathPrefix = relative?.startsWith("/") ? relative.replace(/\/+$/, "") : "";
@@ -1211,8 +1302,8 @@ export function normalizeOpenApi(
     servers,
     ...(setAside !== undefined ? { serverSetAside: setAside } : {}),
     ...(serverRelative ? { serverRelative } : {}),
-    ...serverVariablesOf(data.servers),
-    ...documentTemplates(data.servers),
+    ...serverVariablesOf(documentList),
+    ...documentTemplates(documentList),
     securitySchemes: securitySchemes(spec, diags),
     operations,
     ...(unreadable.length > 0 ? { unreadable } : {}),
@@ -1287,7 +1378,7 @@ function readPaths(
       const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
       const serversAt = node.servers ? child(writtenAt, "servers") : child(item.at, "servers");
       if (own) errors.push(...ownServerProblems(own, !node.servers && item.value.servers, serversAt, diags));
-      const templates = node.servers ? node.serverTemplates : serverTemplatesOf(item.value.servers);
+      const templates = node.servers ? node.serverTemplates : serverTemplatesOf(pathServerList(item, diags));
       const server = withTemplate(own ? ownServer(own, defaults.documentServer) : undefined, templates);
       const ownPrefix =
         own && !defaults.documentServer ? relativePrefix(own, defaults.pathPrefix) : undefined;
@@ -1642,11 +1733,17 @@ function readOperation(
   const body =
     op.requestBody !== undefined ? reader.body(op.requestBody, child(opAt, "requestBody")) : undefined;
   const success = reader.success(op.responses, child(opAt, "responses"), upper);
-  serverValueProblems(op.servers, child(opAt, "servers"), reader.diags);
-  const servers = serverUrls(op.servers);
-  undeclaredHosts(op.servers, child(opAt, "servers"), reader.diags, "the operation's");
-  serverCredentials(op.servers, child(opAt, "servers"), reader.diags, "the operation's");
-  const serverTemplates = serverTemplatesOf(op.servers);
+  const ownList = withoutCredentialValues(
+    op.servers,
+    child(opAt, "servers"),
+    reader.diags,
+    "the operation's",
+  );
+  serverValueProblems(ownList, child(opAt, "servers"), reader.diags);
+  const servers = serverUrls(ownList);
+  undeclaredHosts(ownList, child(opAt, "servers"), reader.diags, "the operation's");
+  serverCredentials(ownList, child(opAt, "servers"), reader.diags, "the operation's");
+  const serverTemplates = serverTemplatesOf(ownList);
   const summary = typeof op.summary === "string" ? op.summary.trim() : undefined;
   const description = typeof op.description === "string" ? op.description.trim() : undefined;
   return {
