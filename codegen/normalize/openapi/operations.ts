@@ -991,10 +991,10 @@ function withoutCredentialValues(list: unknown, at: At, diags: Diagnostics, whos
       const values = [raw.default, ...(Array.isArray(raw.enum) ? raw.enum : [])].filter(
         (v): v is string | number => typeof v === "string" || typeof v === "number",
       );
-      const fills = (value: string) => {
-        const url = template.replaceAll(`{${name}}`, value);
-        return urlCredentials(url).length > 0 || secretInPath(url) !== undefined;
-      };
+      // Only a value that is a whole URL: `u@evil.test` in a host moves the URL elsewhere, an error of its own
+      // (`serverValueProblems`), not a credential to leave out.
+      const fills = (value: string) =>
+        /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && urlCredentials(value).length > 0;
       const format = values.map((v) => secretFormat(String(v))).find((f) => f !== undefined);
       const where = child(at, i, "variables", name);
       if (!credentialParameter(name) && format === undefined) {
