@@ -30,6 +30,7 @@ const SPAWNING = [
   "test/codegen/shown-credentials.test.ts",
   "test/codegen/diff-sources.test.ts",
   "test/codegen/diff-unsaid.test.ts",
+  "test/codegen/diff-unseen.test.ts",
   "test/policy/audit-cli.test.ts",
   "test/runtime/load.test.ts",
   "test/graphql/e2e.test.ts",

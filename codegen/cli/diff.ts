@@ -16,8 +16,9 @@ const HELP = `Usage: toolwright diff <old> <new> [--all | --json] [--fail-on-wid
 Shows what changed between two generated catalogs, as a reviewer reads it: tools added or removed, safety
 class and binding changes, arguments added, removed or made optional, result schemas and envelope, tags,
 policies (scoped paths, tenant lock, masked fields, confirmation), policy and audit switches, env variables,
-sources (endpoint, credentials, timeout), HTTP serving, limits, resources and prompts. Each change says whether
-it widens what an agent can do.
+sources (endpoint, credentials, timeout), HTTP serving, limits, publish settings, resources, resource
+templates and prompts (their arguments), annotations, success rules. Each change says whether it widens
+what an agent can do.
 
 What widens is listed first, each change on its own line: catalog-wide changes, then those on destructive,
 write and read tools (a line about a tool that writes ends in [write] or [destructive]). What does not widen

@@ -57,6 +57,8 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
       canonical([x.style, x.explode, x.allowReserved ?? false, x.contentType ?? null]);
     if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
   }
+  if (canonical(successOf(was)) !== canonical(successOf(now)))
+    push("success response changed", `${successText(was.success)} -> ${successText(now.success)}`, false);
   // The whole server: its url, the spec server it stands in for and a relative reference (what a proxy base gets);
   // its template (what the tenant lock reads) on its own.
   const { template: wasTemplate, ...wasServer } = was.server ?? {};
@@ -132,4 +134,26 @@ function serverText(server: HttpBinding["server"]): string {
   return server.relative === undefined
     ? shownValue(server.url)
     : `${shownValue(server.url)} ('${shownValue(server.relative)}' on another base URL)`;
+}
+
+/** The success rule as compared: the statuses' lists sorted (their order says nothing). */
+function successOf(b: HttpBinding): unknown {
+  const s = b.success ?? { status: "" };
+  return [s.status, s.mediaType ?? null, [...(s.empty ?? [])].sort(), [...(s.others ?? [])].sort()];
+}
+
+/**
+ * What counts as the tool's successful upstream answer (`HttpBinding.success`), as a reviewer reads it: `200
+ * application/json, 204 empty, 202 another body`. It changes how an answer is read and shown (the result schema's
+ * status, the Accept header, an empty or other reply served as a result), not what a call may do: said, never
+ * widening (a reply of another shape is drift, which masking reads fail-closed).
+ */
+function successText(s: HttpBinding["success"] | undefined): string {
+  if (s === undefined) return "none";
+  const parts = [
+    `${shownValue(s.status)} ${s.mediaType === undefined ? "(no body declared)" : shownValue(s.mediaType)}`,
+  ];
+  if (s.empty && s.empty.length > 0) parts.push(`${[...s.empty].sort().join(", ")} empty`);
+  if (s.others && s.others.length > 0) parts.push(`${[...s.others].sort().join(", ")} another body`);
+  return parts.join(", ");
 }

@@ -6,6 +6,7 @@ import type {
   Safety,
   ScopedValue,
   Source,
+  ToolAnnotations,
   ValueSource,
 } from "../../src/catalog.js";
 import { authValues, serverTemplatesOf, setOwn } from "../../src/catalog.js";
@@ -17,7 +18,13 @@ import type { Change } from "./change.js";
 import { ANNOTATIONS, acceptsNoMore, canonical } from "./narrows.js";
 import { resultChanges } from "./result.js";
 import { templateChanges } from "./servers.js";
-import { compareConfirmationTtl, compareEnvelope, compareLimits, compareTransport } from "./settings.js";
+import {
+  compareConfirmationTtl,
+  compareEnvelope,
+  compareLimits,
+  comparePublish,
+  compareTransport,
+} from "./settings.js";
 
 export type { Change } from "./change.js";
 
@@ -383,14 +390,7 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
       widens: true,
     });
   }
-  if (stable(before.annotations) !== stable(after.annotations) && before.safety === after.safety) {
-    out.push({
-      subject: name,
-      kind: "annotations changed",
-      detail: keywordChanges(before.annotations, after.annotations, false).join("; "),
-      widens: false,
-    });
-  }
+  compareAnnotations(name, before, after, out);
   if (before.summary !== after.summary) {
     out.push({
       subject: name,
@@ -421,6 +421,50 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
       out.push({ subject: name, kind: "alias removed", detail: a, widens: false });
   compareListing(name, before, after, out);
   comparePolicy(name, before, after, out);
+}
+
+/**
+ * What a hint claims when it is true (`ToolAnnotations`), and whether claiming it claims less risk: hosts run a
+ * tool advertised `readOnlyHint` without asking, ask for one advertised `destructiveHint`, may retry one
+ * advertised `idempotentHint`, and weigh one advertised `openWorldHint` as reaching outside.
+ */
+const HINTS: [keyof ToolAnnotations, boolean, string][] = [
+  ["readOnlyHint", true, "hosts may run it without asking"],
+  ["destructiveHint", false, "hosts may no longer ask before running it"],
+  ["idempotentHint", true, "hosts may retry it"],
+  ["openWorldHint", false, "hosts may weigh it as reaching nothing outside"],
+];
+
+/**
+ * A tool's annotations, hint by hint (a catalog.json may be hand-made or older: they are read as they are, not as
+ * the safety class implies). A hint that now claims less risk widens (a destructive tool now advertised
+ * `readOnlyHint: true` runs unasked in hosts that auto-approve reads); the reverse, and the title, are said
+ * without widening. A hint that only follows a changed safety class is said by `safety class changed`.
+ */
+function compareAnnotations(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
+  const a = (before.annotations ?? {}) as Partial<ToolAnnotations>;
+  const b = (after.annotations ?? {}) as Partial<ToolAnnotations>;
+  const follows = (hint: keyof ToolAnnotations, value: unknown) =>
+    before.safety !== after.safety &&
+    ((hint === "readOnlyHint" && value === (after.safety === "read")) ||
+      (hint === "destructiveHint" && value === (after.safety === "destructive")));
+  const widening: string[] = [];
+  const said: string[] = [];
+  for (const [hint, lessRisk, effect] of HINTS) {
+    const was = a[hint];
+    const now = b[hint];
+    if (was === now || follows(hint, now)) continue;
+    const text = `${hint} ${was ?? "none"} -> ${now ?? "none"}`;
+    // An absent hint is no claim (MCP's defaults assume the most risk, but hosts differ): a claim made widens.
+    if (now === lessRisk) widening.push(`${text} (${effect})`);
+    else said.push(text);
+  }
+  if (a.title !== b.title)
+    said.push(`title ${JSON.stringify(a.title ?? "")} -> ${JSON.stringify(b.title ?? "")}`);
+  if (widening.length > 0)
+    out.push({ subject: name, kind: "annotations changed", detail: widening.join("; "), widens: true });
+  if (said.length > 0)
+    out.push({ subject: name, kind: "annotations changed", detail: said.join("; "), widens: false });
 }
 
 /**
@@ -503,6 +547,7 @@ function compareSettings(before: CatalogDocument, after: CatalogDocument, out: C
   compareTransport(before.transport, after.transport, out);
   compareLimits(before.limits, after.limits, out);
   compareEnvelope(before, after, out);
+  comparePublish(before, after, out);
 }
 
 /**
@@ -893,12 +938,97 @@ export function compareCatalogs(before: CatalogDocument, after: CatalogDocument)
     if (!ra.has(r)) out.push({ subject: "catalog", kind: "resource added", detail: r, widens: true });
   for (const r of ra)
     if (!rb.has(r)) out.push({ subject: "catalog", kind: "resource removed", detail: r, widens: false });
-  const pa = new Set(before.prompts.map((p) => p.name));
-  for (const p of after.prompts)
-    if (!pa.has(p.name))
-      out.push({ subject: "catalog", kind: "prompt added", detail: p.name, widens: false });
+  compareTemplates(before.resourceTemplates, after.resourceTemplates, out);
+  const pa = new Map(before.prompts.map((p) => [p.name, p]));
+  for (const p of after.prompts) {
+    const was = pa.get(p.name);
+    if (!was) out.push({ subject: "catalog", kind: "prompt added", detail: p.name, widens: false });
+    else comparePromptArguments(was, p, out);
+  }
   for (const p of before.prompts)
     if (!after.prompts.some((x) => x.name === p.name))
       out.push({ subject: "catalog", kind: "prompt removed", detail: p.name, widens: false });
   return out;
+}
+
+/** A template's tool as read: `notes_get(id={id})`. */
+function boundText(tool: { name: string; args: Record<string, string> } | undefined): string {
+  if (tool === undefined) return "none";
+  const args = Object.entries(tool.args)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([v, arg]) => `${arg}={${v}}`)
+    .join(", ");
+  return `${tool.name}(${args})`;
+}
+
+/**
+ * A resource template present in both catalogs (by its URI template): reading a URI, or listing and completing
+ * them, calls a tool a client may use without the model (or the user) choosing it, so another tool, or a variable
+ * sent as another argument, widens; another listing item path, name or page setting, another set of assets, or
+ * another media type is said without widening.
+ */
+function compareTemplates(
+  before: CatalogDocument["resourceTemplates"],
+  after: CatalogDocument["resourceTemplates"],
+  out: Change[],
+): void {
+  const was = new Map(before.map((t) => [t.uriTemplate, t]));
+  for (const t of after) {
+    const old = was.get(t.uriTemplate);
+    if (old === undefined) continue;
+    const push = (kind: string, detail: string, widens: boolean) =>
+      out.push({ subject: "catalog", kind, detail: `${t.uriTemplate}: ${detail}`, widens });
+    if (canonical(old.tool ?? null) !== canonical(t.tool ?? null))
+      push("resource template tool changed", `${boundText(old.tool)} -> ${boundText(t.tool)}`, true);
+    const lister = (x: typeof t) => x.list?.tool;
+    const listArgs = (x: typeof t) => canonical([x.list?.args ?? null, x.list?.prefix ?? null]);
+    if (lister(old) !== lister(t) || listArgs(old) !== listArgs(t))
+      push(
+        "resource template listing tool changed",
+        `${lister(old) ?? "none"} -> ${lister(t) ?? "none"}${lister(old) === lister(t) ? " (its arguments)" : ""}`,
+        true,
+      );
+    else if (canonical(old.list ?? null) !== canonical(t.list ?? null))
+      push("resource template listing changed", "where items, names or pages are read", false);
+    if (canonical(old.assets ?? null) !== canonical(t.assets ?? null)) {
+      const values = (x: typeof t) => new Set(x.assets?.values ?? []);
+      const [a, b] = [values(old), values(t)];
+      const added = [...b].filter((v) => !a.has(v));
+      const removed = [...a].filter((v) => !b.has(v));
+      const counts = [
+        added.length > 0 ? `+${listed(added)}` : "",
+        removed.length > 0 ? `-${listed(removed)}` : "",
+      ];
+      const said = counts.filter(Boolean).join(", ");
+      push(
+        "resource template assets changed",
+        said || `${old.assets?.pattern ?? "none"} -> ${t.assets?.pattern ?? "none"}`,
+        false,
+      );
+    }
+    if (old.mimeType !== t.mimeType)
+      push("resource template media type changed", `${old.mimeType} -> ${t.mimeType}`, false);
+  }
+}
+
+/**
+ * A prompt's arguments: added (required or not), removed, or made required or optional. Prompts are templates a
+ * user picks (their text an asset); none lets a call do more, so none widens.
+ */
+function comparePromptArguments(
+  was: CatalogDocument["prompts"][number],
+  now: CatalogDocument["prompts"][number],
+  out: Change[],
+): void {
+  const push = (kind: string, detail: string) =>
+    out.push({ subject: "catalog", kind, detail: `${now.name}: ${detail}`, widens: false });
+  const old = new Map(was.arguments.map((a) => [a.name, a]));
+  for (const a of now.arguments) {
+    const b = old.get(a.name);
+    if (b === undefined) push("prompt argument added", `${a.name}${a.required ? " (required)" : ""}`);
+    else if (b.required !== a.required)
+      push(a.required ? "prompt argument now required" : "prompt argument now optional", a.name);
+  }
+  for (const a of was.arguments)
+    if (!now.arguments.some((x) => x.name === a.name)) push("prompt argument removed", a.name);
 }

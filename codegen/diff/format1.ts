@@ -2,6 +2,14 @@ import type { CatalogDocument, CatalogTool, JsonSchema } from "../../src/catalog
 import { setOwn } from "../../src/catalog.js";
 import { DEFAULT_PUBLISH } from "../../src/publish/settings.js";
 
+/** Catalogs lifted from format 1, which recorded no publish settings (`publish` is the defaults, standing in). */
+const lifted = new WeakSet<CatalogDocument>();
+
+/** Whether `doc` was lifted from format 1 (its `publish` was not recorded: not compared). */
+export function liftedFromFormat1(doc: CatalogDocument): boolean {
+  return lifted.has(doc);
+}
+
 /**
  * Reads a format-1 catalog.json (releases before the schema table, e.g. a catalog from an older git revision)
  * as format 2, so `diff` compares across the change: every tool's `$defs` are lifted into one table (within one
@@ -37,7 +45,7 @@ export function fromFormat1(doc: Record<string, unknown>): CatalogDocument {
     return out;
   });
   const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return {
+  const out: CatalogDocument = {
     ...(doc as unknown as CatalogDocument),
     // The format this lift writes, not a bound to follow: the literal stops type-checking when
     // OLDEST_CATALOG_FORMAT moves past 2 (CatalogDocument's `format`), so the lift is revisited then.
@@ -46,4 +54,6 @@ export function fromFormat1(doc: Record<string, unknown>): CatalogDocument {
     tools,
     schemas: sorted,
   };
+  lifted.add(out);
+  return out;
 }

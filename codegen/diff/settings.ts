@@ -1,12 +1,15 @@
 import type {
   CatalogDocument,
   LimitsConfig,
+  PublishSettings,
   Rate,
   RateLimitConfig,
   SourceLimitConfig,
   TransportConfig,
 } from "../../src/catalog.js";
+import { publishSettings } from "../../src/publish/settings.js";
 import type { Change } from "./change.js";
+import { liftedFromFormat1 } from "./format1.js";
 
 /**
  * What serving over HTTP asks of a client, compared: the static key's env, OAuth (its authorization servers' env,
@@ -158,4 +161,46 @@ export function compareEnvelope(before: CatalogDocument, after: CatalogDocument,
   const y = after.result?.envelope ?? "plain";
   if (x !== y)
     out.push({ subject: "catalog", kind: "result envelope changed", detail: `${x} -> ${y}`, widens: false });
+}
+
+/** A profile as published: absent and `default` name `inline` (`src/publish/profiles.ts`). */
+const profileOf = (p: PublishSettings) =>
+  p.profile === undefined || p.profile === "default" ? "inline" : p.profile;
+
+/**
+ * How tools/list publishes the catalog (manifest `publish:`), each setting where it changed: the descriptions
+ * (`full` or `concise`), output schemas (`full`, `compact` or `none`), the schema budget (references followed,
+ * bytes of an input and of a compact output schema), where shared arguments are described, the schema profile.
+ * They change what the model is shown, never what a call may do: the runtime validates every call and result
+ * against the whole schemas (a schema past the budget is published open, never narrower), so none widens. Settings
+ * absent from an older catalog read as the defaults (`publishSettings`). `serve --output`/`--schema-profile` may
+ * still override the output and profile at run time. A catalog lifted from format 1 recorded none: not compared.
+ */
+export function comparePublish(before: CatalogDocument, after: CatalogDocument, out: Change[]): void {
+  // A format-1 catalog recorded none (it published every schema whole): nothing to compare.
+  if (liftedFromFormat1(before) || liftedFromFormat1(after)) return;
+  const x = publishSettings(before);
+  const y = publishSettings(after);
+  const settings: [string, string | number, string | number, string][] = [
+    ["descriptions", x.descriptions, y.descriptions, "the text of tools and schemas the model reads"],
+    ["output schemas", x.output, y.output, "the result schemas clients are given"],
+    ["schema depth", x.depth, y.depth, "named-schema references expanded from a tool's root"],
+    ["schema bytes", x.bytes, y.bytes, "the most bytes of one published input schema"],
+    ["output schema bytes", x.outputBytes, y.outputBytes, "the most bytes of one compact output schema"],
+    [
+      "common arguments",
+      x.commonArguments ?? "instructions",
+      y.commonArguments ?? "instructions",
+      "where arguments many tools share are described",
+    ],
+    ["schema profile", profileOf(x), profileOf(y), "the JSON Schema form input schemas are published in"],
+  ];
+  for (const [label, was, now, what] of settings)
+    if (was !== now)
+      out.push({
+        subject: "catalog",
+        kind: "publish setting changed",
+        detail: `${label}: ${was} -> ${now} (${what}; what the model is shown, not what a call may do)`,
+        widens: false,
+      });
 }

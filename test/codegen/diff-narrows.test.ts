@@ -387,10 +387,24 @@ describe("compareCatalogs: the schema profile is a publish setting", () => {
       readFileSync(join(ROOT, "generated/scaivault/catalog.json"), "utf8"),
     ) as CatalogDocument;
     expect(doc.publish.profile).toBeUndefined();
-    for (const profile of ["default", "inline", "refs", "portable"] as const) {
+    for (const profile of ["default", "inline"] as const) {
       const chosen = { ...doc, publish: { ...doc.publish, profile } };
       expect(compareCatalogs(chosen, doc), profile).toEqual([]);
       expect(compareCatalogs(doc, chosen), profile).toEqual([]);
+    }
+    // Another profile is said (what the model is shown), never widening.
+    for (const profile of ["refs", "portable"] as const) {
+      const chosen = { ...doc, publish: { ...doc.publish, profile } };
+      for (const [a, b] of [
+        [chosen, doc],
+        [doc, chosen],
+      ] as const)
+        expect(
+          compareCatalogs(a, b).map((c) => `${c.kind}: ${c.detail.split(" (")[0]} ${c.widens}`),
+          profile,
+        ).toEqual([
+          `publish setting changed: schema profile: ${a === doc ? "inline" : profile} -> ${b === doc ? "inline" : profile} false`,
+        ]);
     }
   });
 });
