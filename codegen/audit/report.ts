@@ -101,11 +101,42 @@ export interface AuditReport {
   audit: { enabledByDefault: boolean; env?: string; fileEnv?: string };
   secretKeyPattern: string;
   deniedByManifest: string[];
-  sources: Array<{ id: string; kind: string; baseUrl: string; credentials: string[] }>;
+  sources: SourceReport[];
+  /**
+   * Every env variable the catalog declares, in catalog order: its type, whether it is required and whether it is
+   * a secret (never shown, nor its default: `(set)`); a default otherwise as `shownValue` shows it.
+   */
+  env: EnvReport[];
+  /** How every tool's result is shaped: `plain` data, or `{"success":...,"data":...}` (`success-data`). */
+  result: { envelope: "plain" | "success-data" };
   /** Every tool's findings, in catalog order: what a reviewer should look at first. */
   findings: Finding[];
   runtime: RuntimeReport;
   tools: ToolReport[];
+}
+
+export interface SourceReport {
+  id: string;
+  kind: string;
+  baseUrl: string;
+  credentials: string[];
+  /** How long a call to this source may take before it is abandoned. */
+  timeoutMs: number;
+  /**
+   * GraphQL sources with `security`: the credential alternatives in the order tried (the first whose credentials
+   * are all set is sent), each its schemes joined by ` + `, `none (sent without credentials)` for an empty one.
+   * Absent: every credential is sent together.
+   */
+  alternatives?: string[];
+}
+
+export interface EnvReport {
+  name: string;
+  type: string;
+  required: boolean;
+  secret: boolean;
+  /** The default as `shownValue` shows it; a secret's is `(set)`. */
+  default?: string;
 }
 
 const DEFAULT_POLICY: PolicyConfig = {
@@ -191,12 +222,31 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
   const findings: Finding[] = [];
   const tools = toolReports(doc, options, policy, denied, findings);
   const count = (f: (t: ToolReport) => boolean) => tools.filter(f).length;
-  const sources = doc.sources.map((source) => ({
-    id: source.id,
-    kind: source.kind,
-    baseUrl: describeSource(source.baseUrl),
-    credentials: [...source.auth.map(describeAuth), ...boundParams(doc, source.id)],
-  }));
+  const sources = doc.sources.map(
+    (source): SourceReport => ({
+      id: source.id,
+      kind: source.kind,
+      baseUrl: describeSource(source.baseUrl),
+      credentials: [...source.auth.map(describeAuth), ...boundParams(doc, source.id)],
+      timeoutMs: source.timeoutMs,
+      ...(source.security
+        ? {
+            alternatives: source.security.map((alt) =>
+              alt.length === 0 ? "none (sent without credentials)" : alt.join(" + "),
+            ),
+          }
+        : {}),
+    }),
+  );
+  const env = doc.env.map(
+    (v): EnvReport => ({
+      name: v.name,
+      type: v.type,
+      required: v.required,
+      secret: v.secret,
+      ...(v.default !== undefined ? { default: v.secret ? "(set)" : shownValue(v.default) } : {}),
+    }),
+  );
 
   return {
     catalog: doc.catalog,
@@ -214,6 +264,8 @@ export function buildReport(doc: CatalogDocument, options: ReportOptions = {}): 
     secretKeyPattern: policy.secretKeyPattern,
     deniedByManifest: [...denied],
     sources,
+    env,
+    result: { envelope: doc.result?.envelope ?? "plain" },
     findings,
     runtime: {
       given: givenSwitches(runtime),

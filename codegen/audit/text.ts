@@ -96,10 +96,16 @@ export function renderText(report: AuditReport): string {
   lines.push("");
   lines.push("Upstream sources and credentials");
   for (const source of report.sources) {
-    lines.push(`  ${source.id} (${source.kind}): base URL ${source.baseUrl}`);
+    lines.push(`  ${source.id} (${source.kind}): base URL ${source.baseUrl}; timeout ${source.timeoutMs} ms`);
     for (const cred of source.credentials) lines.push(`    ${cred}`);
     if (source.credentials.length === 0) lines.push("    no credentials");
+    if (source.alternatives)
+      lines.push(
+        `    sends the first alternative whose credentials are all set: ${source.alternatives.join(", else ")}`,
+      );
   }
+  lines.push("");
+  lines.push(...envLines(report));
   lines.push("");
   lines.push("Tools");
   for (const t of report.tools) lines.push(...toolLines(t, report));
@@ -138,9 +144,33 @@ function switchLines(report: AuditReport): string[] {
   lines.push(
     `  ${"audit log".padEnd(width)}  ${a.enabledByDefault ? "on" : "off"} by default${a.env ? ` (${a.env})` : ""}; JSON lines to ${a.fileEnv ? `the file ${a.fileEnv} names, else ` : ""}stderr`,
   );
+  lines.push(
+    `  ${"result envelope".padEnd(width)}  ${
+      report.result.envelope === "success-data"
+        ? 'success-data: every result\'s text is {"success":true,"data":...,"meta":...} or {"success":false,"error":...}'
+        : "plain: every result's text is the tool's data as JSON"
+    }`,
+  );
   if (report.secretKeyPattern) {
     lines.push(`  ${"secret-like keys".padEnd(width)}  /${report.secretKeyPattern}/i`);
   }
+  return lines;
+}
+
+/** Every env variable: type, required, secret (never its value), default (a secret's only as `(set)`). */
+function envLines(report: AuditReport): string[] {
+  const lines = ["Environment variables (secret: never logged, echoed or shown)"];
+  const width = Math.max(0, ...report.env.map((v) => v.name.length));
+  for (const v of report.env) {
+    const facts = [
+      v.type,
+      v.required ? "required" : "optional",
+      ...(v.secret ? ["SECRET"] : []),
+      v.default !== undefined ? `default ${v.default}` : "no default",
+    ];
+    lines.push(`  ${v.name.padEnd(width)}  ${facts.join(", ")}`);
+  }
+  if (report.env.length === 0) lines.push("  none");
   return lines;
 }
 

@@ -31,7 +31,8 @@ for every tool its safety class (read, write, destructive) and how it was decide
 manifest), the upstream operation it calls and the policies that apply to it (scoped path argument,
 tenant/partner lock, masked result fields, confirmation, secret-like keys, names-only, denied by the
 manifest); and for the catalog the env variables that switch each policy, with their defaults, serve's
-run-time switches, and the credentials each upstream source is called with. Nothing runs and no
+run-time switches, the credentials each upstream source is called with (a GraphQL source's alternatives in
+order) and its timeout, every env variable (secret ones never shown) and the result envelope. Nothing runs and no
 environment is read.
 
 <catalog> is a generated catalog folder (e.g. ./generated/scaivault) or a catalog name: a name is looked
