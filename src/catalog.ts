@@ -118,6 +118,12 @@ export interface HttpBodyField {
   style?: ParamStyle;
   explode?: boolean;
   allowReserved?: boolean;
+  /**
+   * Sent from this env variable (the manifest's `args.<name>.env`), never from the caller, as `HttpParam.env`:
+   * `arg` is then `$env:<NAME>`, a key no input schema has (an OAuth token exchange's `client_secret`, a JSON body's
+   * `api_key`). Unset at a call: the call fails before any request, naming the variable.
+   */
+  env?: string;
 }
 
 export interface HttpBody {

@@ -502,7 +502,10 @@ function reportSummary(
   };
 }
 
-/** Parameters a source's tools send from env variables: `query parameter api_key from env PAY_KEY (3 tools)`. */
+/**
+ * Parameters and body fields a source's tools send from env variables: `query parameter api_key from env PAY_KEY
+ * (3 tools)`, `body field client_secret from env APP_SECRET (1 tool)`.
+ */
 function boundParams(doc: CatalogDocument, sourceId: string): string[] {
   const counts = new Map<string, number>();
   for (const tool of doc.tools) {
@@ -510,6 +513,11 @@ function boundParams(doc: CatalogDocument, sourceId: string): string[] {
     for (const p of tool.binding.params) {
       if (p.env === undefined) continue;
       const key = `${p.in} parameter ${p.name} from env ${p.env}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const f of tool.binding.body?.fields ?? []) {
+      if (f.env === undefined) continue;
+      const key = `body field ${f.name} from env ${f.env}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }

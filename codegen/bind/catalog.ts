@@ -828,7 +828,7 @@ function locate(doc: LoadedDocument, tool: ToolNode): SourceRef {
   );
 }
 
-/** Every variable a parameter is sent from is declared under env. */
+/** Every variable a parameter or body field is sent from is declared under env. */
 function checkParamEnv(
   tools: ToolNode[],
   env: CatalogIR["env"],
@@ -843,6 +843,14 @@ function checkParamEnv(
       diags.error(
         "TW111",
         `tool ${tool.name}: parameter "${param.name}" is sent from ${param.env}, which is not declared under env:`,
+        locate(doc, tool),
+      );
+    }
+    for (const field of tool.binding.body?.fields ?? []) {
+      if (field.env === undefined || declared.has(field.env)) continue;
+      diags.error(
+        "TW111",
+        `tool ${tool.name}: body field "${field.name}" is sent from ${field.env}, which is not declared under env:`,
         locate(doc, tool),
       );
     }

@@ -150,10 +150,11 @@ export function buildHttpInput(
   });
   if (!creds) leftOut.report(diags);
   const rules: MemberRule[] = [];
-  const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at, rules);
+  const fieldsLeft: FieldsLeft = { bound: [], omitted: [] };
+  const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at, rules, fieldsLeft, argAt);
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
-  checkUnknownArgs(args, { entries, bound, omitted }, op, diags, argAt);
+  checkUnknownArgs(args, { entries, bound, omitted, fields: fieldsLeft }, op, diags, argAt);
   const argumentRules = bodyRuleSentences(rules, entries);
   return {
     input: { kind: "object", properties, additional: false },
@@ -326,6 +327,9 @@ function bodyEntries(
   at: SourceRef,
   /** Where the flattened body's member rules go. */
   rules: MemberRule[],
+  /** The body's fields that are no argument: sent from env, or left out as credentials. */
+  left: FieldsLeft,
+  argAt: (key: string) => SourceRef,
 ): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
   if (!op.body || !body) return undefined;
@@ -349,11 +353,22 @@ function bodyEntries(
   if (flat && flat.shape.properties.length > 0) {
     flattenedKeywords(op, flat, symbols, diags, at);
     flattenedNotes(flat, notes);
-    const kept = flat.shape.properties.filter((p) => !formCredential(op, p, encoding, args, notes, diags));
+    const fields: HttpBodyField[] = [];
+    const kept = flat.shape.properties.filter((p) => {
+      const field = boundField(op, p, body, encoding, args, symbols, diags, argAt);
+      if (field === undefined) return !omittedField(op, p, encoding, args, notes, diags, left);
+      // A file part bound (null) was said by boundField: its entry is known, not "no such property" as well.
+      left.bound.push(p.name);
+      if (field !== null) {
+        fields.push(field);
+        notes.push(`body field "${p.name}" is sent from ${field.env}, not an argument`);
+      }
+      return false;
+    });
     const members = kept.map((p) => p.name);
     rules.push(...memberRules(flat.object, members, flat.presence, symbols));
     for (const prop of kept) entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
-    return { mediaType: body.mediaType, encoding, required, mode: "fields", fields: [] };
+    return { mediaType: body.mediaType, encoding, required, mode: "fields", fields };
   }
   const unsendable =
     (encoding === "form" || encoding === "multipart") && unnamedWhole(schema, encoding, symbols);
@@ -593,10 +608,64 @@ function formCredential(
   notes.push(`form field "${prop.name}" is not an argument (${reason})`);
   diags.info(
     "TW144",
-    `${op.key}: form field "${prop.name}" is not an argument: ${reason}; a manifest's args: { ${prop.name}: { expose: true } } makes it one`,
+    `${op.key}: form field "${prop.name}" is not an argument: ${reason}; a tool's args: { ${prop.name}: { env: VAR } } sends it from an env variable (an OAuth token exchange's client_secret), args: { ${prop.name}: { expose: true } } makes it an argument`,
     op.source,
   );
   return true;
+}
+
+/** Whether a field is left out as a credential (formCredential), kept in `left` for the `args:` naming it. */
+function omittedField(
+  op: OperationNode,
+  prop: PropertyNode,
+  encoding: BodyEncoding,
+  args: Record<string, ArgSpec>,
+  notes: string[],
+  diags: Diagnostics,
+  left: FieldsLeft,
+): boolean {
+  if (!formCredential(op, prop, encoding, args, notes, diags)) return false;
+  left.omitted.push(prop.name);
+  return true;
+}
+
+/** A body's fields that are no argument, for the `args:` entries that name one. */
+interface FieldsLeft {
+  /** Sent from an env variable (`args: { <field>: { env } }`). */
+  bound: string[];
+  /** Left out as a credential (formCredential): binding it to an env variable sends it. */
+  omitted: string[];
+}
+
+/**
+ * The field of a body the manifest sends from an env variable (`args: { client_secret: { env: VAR } }`, or
+ * `body:client_secret`): an OAuth token exchange's client secret, a JSON body's `api_key`. Never an argument; the
+ * executor fills it per call. undefined when the manifest binds none; null for a file part, which no env variable
+ * can hold (a located TW115).
+ */
+function boundField(
+  op: OperationNode,
+  prop: PropertyNode,
+  body: BodyContent,
+  encoding: BodyEncoding,
+  args: Record<string, ArgSpec>,
+  symbols: SymbolTable,
+  diags: Diagnostics,
+  argAt: (key: string) => SourceRef,
+): HttpBodyField | null | undefined {
+  const key = ownEntry(args, `body:${prop.name}`) !== undefined ? `body:${prop.name}` : prop.name;
+  const env = ownEntry(args, key)?.env;
+  if (env === undefined) return undefined;
+  const { field } = fieldEntry(prop, body, encoding, false, args, symbols);
+  if (field?.file) {
+    diags.error(
+      "TW115",
+      `args: "${key}" binds the file part "${prop.name}" of ${op.key} to ${env}: a file part is uploaded bytes, which an env variable does not hold`,
+      argAt(key),
+    );
+    return null;
+  }
+  return { arg: `$env:${env}`, ...(field as Omit<HttpBodyField, "arg">), env };
 }
 
 /** The argument entry of one property of an object body, with its per-field encoding (file, style...). */
@@ -837,8 +906,14 @@ function renameAndResolve(
  * slot, a header toolwright sets): it is no argument to rename or describe, and saying it is not a parameter at all
  * would be wrong. Says what it is and why; a credential is sent when bound to an env variable.
  */
-function omittedArg(key: string, left: Omitted, op: OperationNode, diags: Diagnostics, at: SourceRef): void {
-  const what = `${left.param.in} parameter ${JSON.stringify(left.param.name)}`;
+function omittedArg(
+  key: string,
+  left: Pick<Omitted, "reason" | "bindable">,
+  what: string,
+  op: OperationNode,
+  diags: Diagnostics,
+  at: SourceRef,
+): void {
   diags.error(
     "TW115",
     `args: "${key}" names ${what} of ${op.key}, which is left out of the tool's inputs: ${left.reason}`,
@@ -875,21 +950,39 @@ function wireParam(p: OperationNode["params"][number]) {
 
 function checkUnknownArgs(
   args: Record<string, ArgSpec>,
-  found: { entries: ArgEntry[]; bound: readonly HttpParam[]; omitted: readonly Omitted[] },
+  found: {
+    entries: ArgEntry[];
+    bound: readonly HttpParam[];
+    omitted: readonly Omitted[];
+    fields: FieldsLeft;
+  },
   op: OperationNode,
   diags: Diagnostics,
   argAt: (key: string) => SourceRef,
 ): void {
-  const { entries, bound, omitted } = found;
+  const { entries, bound, omitted, fields } = found;
+  const isField = (name: string, key: string) => name === key || `body:${name}` === key;
   for (const key of Object.keys(args)) {
     const at = argAt(key);
     const known =
       entries.some((e) => e.wire === key || `${e.in}:${e.wire}` === key) ||
-      bound.some((p) => p.name === key || `${p.in}:${p.name}` === key);
+      bound.some((p) => p.name === key || `${p.in}:${p.name}` === key) ||
+      fields.bound.some((name) => isField(name, key));
     const left = known
       ? undefined
       : omitted.find((o) => o.param.name === key || `${o.param.in}:${o.param.name}` === key);
-    if (left) omittedArg(key, left, op, diags, at);
+    const leftField = known || left ? undefined : fields.omitted.find((name) => isField(name, key));
+    if (left)
+      omittedArg(key, left, `${left.param.in} parameter ${JSON.stringify(left.param.name)}`, op, diags, at);
+    else if (leftField !== undefined)
+      omittedArg(
+        key,
+        { reason: "it is named as a credential", bindable: true },
+        `body field ${JSON.stringify(leftField)}`,
+        op,
+        diags,
+        at,
+      );
     else if (!known) {
       const names = entries.map((e) => e.wire).join(", ") || "none";
       diags.error(

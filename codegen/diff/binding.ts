@@ -75,6 +75,7 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
   const templates = (t: ServerTemplate | undefined) => (t === undefined ? [] : [t]);
   for (const c of templateChanges(templates(wasTemplate), templates(nowTemplate)))
     push(c.kind, c.detail, c.widens);
+  compareBoundFields(was, now, push);
   // The body's fields follow the arguments (added or removed ones are reported with them): the rest is compared.
   const shape = (b: HttpBinding) => {
     if (b.body === undefined) return "null";
@@ -94,6 +95,25 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
         : members.map((k) => `${k} ${shown(a[k])} -> ${shown(b[k])}`).join("; ");
     push("request body changed", detail, false);
   }
+}
+
+/**
+ * Body fields sent from env variables (`args: { client_secret: { env } }`), by wire name: one bound, unbound or sent
+ * from another variable. None widens what the model reaches: the model never sees or sets such a field (one that
+ * became an argument instead is reported with the arguments).
+ */
+function compareBoundFields(was: HttpBinding, now: HttpBinding, push: Push): void {
+  const bound = (b: HttpBinding) =>
+    new Map((b.body?.fields ?? []).filter((f) => f.env !== undefined).map((f) => [f.name, f.env as string]));
+  const before = bound(was);
+  const after = bound(now);
+  for (const [name, env] of after) {
+    const old = before.get(name);
+    if (old === undefined) push("body field sent from env", `${name} from ${env}`, false);
+    else if (old !== env) push("body field sent from another env", `${name}: ${old} -> ${env}`, false);
+  }
+  for (const [name, env] of before)
+    if (!after.has(name)) push("body field no longer sent from env", `${name} from ${env}`, false);
 }
 
 /** The operation's root fields (aliases read as the fields they alias), or undefined if the text does not parse. */

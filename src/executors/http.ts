@@ -1,4 +1,4 @@
-import type { HttpBinding, HttpParam, Source, ToolOutcome } from "../catalog.js";
+import type { HttpBinding, HttpBodyField, HttpParam, Source, ToolOutcome } from "../catalog.js";
 import { type CallContext, checkRedirect, countUpstreamRequest, failure } from "../chain.js";
 import type { Config } from "../config/config.js";
 import { isLoopback } from "../config/loopback.js";
@@ -428,7 +428,8 @@ function withBoundParams(
   config: Config,
 ): Record<string, unknown> {
   const bound = boundParamsOf(binding);
-  if (bound.length === 0) return args;
+  const fields = boundFieldsOf(binding);
+  if (bound.length === 0 && fields.length === 0) return args;
   const out = { ...args };
   for (const param of bound) {
     const value = config.get(param.env!);
@@ -438,7 +439,29 @@ function withBoundParams(
         `the ${param.in} parameter ${param.name} is sent from ${param.env}, which is not set; set it in the server's environment`,
       );
   }
+  // A body field the operator bound (an OAuth exchange's client_secret): unset, the call fails closed, required or
+  // not; the request would only carry another identity's (or no) credential.
+  for (const field of fields) {
+    const value = config.get(field.env!);
+    if (value === undefined)
+      throw new ValueError(
+        `the body field ${field.name} is sent from ${field.env}, which is not set; set it in the server's environment`,
+      );
+    out[field.arg] = Array.isArray(value) ? value.join(",") : String(value);
+  }
   return out;
+}
+
+const boundFields = new WeakMap<HttpBinding, readonly HttpBodyField[]>();
+
+/** A binding's body fields sent from env variables, found once per binding (most have none). */
+function boundFieldsOf(binding: HttpBinding): readonly HttpBodyField[] {
+  let bound = boundFields.get(binding);
+  if (bound === undefined) {
+    bound = (binding.body?.fields ?? []).filter((f) => f.env !== undefined);
+    boundFields.set(binding, bound);
+  }
+  return bound;
 }
 
 /** The header names (lower-case) the caller's arguments fill: a binding's header parameters not sent from env. */

@@ -124,6 +124,13 @@ export function checkToolRecord(tool: CatalogTool, doc: CatalogDocument, module:
   if (binding.kind === "http") {
     const source = doc.sources.find((s) => s.id === binding.source);
     checkHttpBinding(tool.name, binding, source, problems);
+    // What a call fills from the environment is read from a variable the catalog declares (secret or not).
+    for (const sent of [...binding.params, ...(binding.body?.fields ?? [])]) {
+      if (sent.env !== undefined && !doc.env.some((v) => v.name === sent.env))
+        problems.push(
+          `tool ${tool.name}: ${JSON.stringify(sent.name)} is sent from env variable ${sent.env}, which the catalog does not declare`,
+        );
+    }
   } else if (binding.kind === "custom") checkHandler(tool.name, binding.handler, module, problems);
   return problems;
 }

@@ -1,0 +1,236 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { catalogFileOf, runDiff } from "../helpers/diff.js";
+import { errorsOf, genManifest, genSpec, writeTree } from "../helpers/generate.js";
+import { BIN } from "../helpers/mcp.js";
+import { tmpDir } from "../helpers/paths.js";
+import { spawnSync } from "../helpers/spawn-sync.js";
+
+/**
+ * A body field sent from an env variable (`args: { client_secret: { env: VAR } }`), at generation: what a bare
+ * spec says of the fields it leaves out, the manifest's mistakes (located, exit 1, generated/ untouched), and what
+ * `toolwright diff` says of a binding. test/e2e/body-env-fields.test.ts serves one.
+ */
+
+const SPEC = `openapi: 3.0.3
+info: { title: Tokens, version: "1" }
+servers: [{ url: "https://auth.example.com" }]
+paths:
+  /oauth/token:
+    post:
+      operationId: exchangeToken
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [client_id, client_secret, grant_type]
+              properties:
+                client_id: { type: string }
+                client_secret: { type: string }
+                grant_type: { type: string, enum: [authorization_code] }
+                code: { type: string }
+      responses: { "200": { description: ok } }
+  /legacy:
+    post:
+      operationId: legacy
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                api_key: { type: string }
+                q: { type: string }
+      responses: { "200": { description: ok } }
+  /files:
+    post:
+      operationId: uploadFile
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: { type: string, format: binary }
+                note: { type: string }
+      responses: { "200": { description: ok } }
+`;
+
+const manifest = (tools: string) => `catalog: tokens
+env:
+  TOKENS_URL: { type: url, description: Base URL. }
+  TOKENS_SECRET: { secret: true, description: The client secret. }
+sources:
+  api: { openapi: ./openapi.yaml, base_url: { env: TOKENS_URL } }
+select: [{ all: true }]
+tools:
+${tools}`;
+
+type Doc = { tools: Array<{ name: string; inputSchema: any; binding: any }> };
+
+describe("a bare spec's form field left out as a credential", () => {
+  it("is said at its operation, naming the manifest setting that sends it from env", async () => {
+    const dir = writeTree("body-env-fields-bare", { "openapi.yaml": SPEC });
+    const { cat, diags } = await genSpec(
+      join(dir, "openapi.yaml"),
+      "tokens",
+      "test/.tmp/body-env-fields-bare-out",
+    );
+    expect(errorsOf(diags)).toEqual([]);
+    const said = diags.items.find((d) => d.code === "TW144" && /"client_secret"/.test(d.message));
+    expect(said?.message).toBe(
+      "POST /oauth/token: form field \"client_secret\" is not an argument: a credential: the model could call the upstream as another identity than the configured one; a tool's args: { client_secret: { env: VAR } } sends it from an env variable (an OAuth token exchange's client_secret), args: { client_secret: { expose: true } } makes it an argument",
+    );
+    expect(said?.source?.file).toMatch(/openapi\.yaml$/);
+    expect(said?.source?.pointer).toBe("#/paths/~1oauth~1token/post");
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const input = doc.tools.find((t) => t.name === "exchange_token")?.inputSchema;
+    expect(Object.keys(input.properties)).toEqual(["client_id", "grant_type", "code"]);
+  });
+});
+
+describe("a manifest binding a body field to an env variable", () => {
+  it("JSON, form: no argument; catalog.json holds the variable's name on the field", async () => {
+    const dir = writeTree("body-env-fields-ok", {
+      "openapi.yaml": SPEC,
+      "tools.yaml": manifest(`  exchange_token:
+    from: exchangeToken
+    args: { client_secret: { env: TOKENS_SECRET } }
+  legacy:
+    from: legacy
+    args: { body:api_key: { env: TOKENS_SECRET } }
+`),
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"), "test/.tmp/body-env-fields-ok-out");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const tool = (name: string) => doc.tools.find((t) => t.name === name);
+    expect(Object.keys(tool("exchange_token")?.inputSchema.properties)).toEqual([
+      "client_id",
+      "grant_type",
+      "code",
+    ]);
+    expect(tool("exchange_token")?.binding.body.fields).toContainEqual({
+      arg: "$env:TOKENS_SECRET",
+      name: "client_secret",
+      env: "TOKENS_SECRET",
+    });
+    // A JSON body's api_key was an argument the model filled (no rule leaves a JSON field out): now it is not.
+    expect(Object.keys(tool("legacy")?.inputSchema.properties)).toEqual(["q"]);
+    const md = cat?.files.get("CATALOG.md") as string;
+    expect(md).toContain("TOKENS_SECRET");
+  });
+
+  it("its mistakes are located errors at tools.yaml: exit 1, generated/ untouched", () => {
+    const root = tmpDir("body-env-fields-bad");
+    const project = join(root, "specs/tokens");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "openapi.yaml"), SPEC);
+    const good = manifest(`  exchange_token:
+    from: exchangeToken
+    args: { client_secret: { env: TOKENS_SECRET } }
+  upload_file:
+    from: uploadFile
+`);
+    writeFileSync(join(project, "tools.yaml"), good);
+    const first = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+    expect(first.status, String(first.stderr)).toBe(0);
+    const out = join(root, "generated/tokens");
+    const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
+    const before = snapshot();
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+
+    writeFileSync(
+      join(project, "tools.yaml"),
+      manifest(`  exchange_token:
+    from: exchangeToken
+    args: { client_secret: { rename: secret } }
+  legacy:
+    from: legacy
+    args: { api_key: { env: TOKENS_KEY } }
+  upload_file:
+    from: uploadFile
+    args:
+      file: { env: TOKENS_SECRET }
+`),
+    );
+    const bad = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    const stderr = String(bad.stderr);
+    // A form field left out as a credential, renamed: not "no such property", but why and how to send it.
+    expect(stderr).toMatch(
+      /tools\.yaml:11:13 .*error TW115: args: "client_secret" names body field "client_secret" of POST \/oauth\/token, which is left out of the tool's inputs: it is named as a credential/,
+    );
+    expect(stderr).toContain('args: { "client_secret": { env: VAR } }');
+    // A file part is bytes the caller uploads: no env variable holds one.
+    expect(stderr).toMatch(
+      /tools\.yaml:18:7 .*error TW115: args: "file" binds the file part "file" of POST \/files to TOKENS_SECRET/,
+    );
+    // The variable must be declared.
+    expect(stderr).toMatch(
+      /tools\.yaml:\d+:\d+ .*error TW111: tool legacy: body field "api_key" is sent from TOKENS_KEY, which is not declared under env:/,
+    );
+    expect(stderr).not.toMatch(/"file" is not a parameter/);
+    expect(snapshot()).toEqual(before);
+  });
+});
+
+describe("toolwright diff", () => {
+  it("says a body field bound, sent from another variable or unbound, none widening", async () => {
+    const tools = (args: string) => `  exchange_token:
+    from: exchangeToken
+${args}`;
+    const two = manifest("").replace(
+      "  TOKENS_SECRET:",
+      "  TOKENS_OTHER: { secret: true, description: Another. }\n  TOKENS_SECRET:",
+    );
+    const none = await catalogFileOf(
+      "body-env-fields-diff-none",
+      SPEC,
+      `${two}${tools("    args: { client_secret: { expose: true } }\n")}`,
+    );
+    const bound = await catalogFileOf(
+      "body-env-fields-diff-bound",
+      SPEC,
+      `${two}${tools("    args: { client_secret: { env: TOKENS_SECRET } }\n")}`,
+    );
+    const other = await catalogFileOf(
+      "body-env-fields-diff-other",
+      SPEC,
+      `${two}${tools("    args: { client_secret: { env: TOKENS_OTHER } }\n")}`,
+    );
+    const changes = (a: string, b: string) => {
+      const r = runDiff(a, b, "--json");
+      expect(r.status, r.stderr).toBe(0);
+      return (
+        JSON.parse(r.stdout) as {
+          changes: { subject: string; kind: string; detail: string; widens: boolean }[];
+        }
+      ).changes
+        .filter((c) => c.subject === "exchange_token")
+        .map((c) => `${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`)
+        .sort();
+    };
+    expect(changes(none, bound)).toEqual([
+      "argument removed: client_secret",
+      "body field sent from env: client_secret from TOKENS_SECRET",
+    ]);
+    expect(changes(bound, other)).toEqual([
+      "body field sent from another env: client_secret: TOKENS_SECRET -> TOKENS_OTHER",
+    ]);
+    expect(changes(bound, none)).toEqual([
+      "argument added: client_secret (required)",
+      "body field no longer sent from env: client_secret from TOKENS_SECRET",
+    ]);
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
