@@ -334,7 +334,7 @@ describe("a server variable's value that cannot be filled into its server", () =
     inTenantHost("evil.test?", "?"),
     inTenantHost("evil.test#", "#"),
     inTenantHost("evil.test\\", "\\"),
-    inTenantHost("u@evil.test", "@"),
+    inTenantHost("evil.test@x", "@"),
     inTenantHost("evil.test%2F", "%"),
     inTenantHost("evil.test:80", ":"),
     ["api.x.com:{port}/v1", "port", "443@evil.test", "what is no port number", "port"],
@@ -350,8 +350,24 @@ describe("a server variable's value that cannot be filled into its server", () =
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`(#/servers/0/variables/${name}/default) error TW133`);
     expect(errors[0]).toContain(
-      `the server "https://${url}" gives {${name}} the value ${JSON.stringify(value)}, whose ${why} cannot stand in its ${part}`,
+      // What precedes an `@` is withheld as userinfo would be (`shownValue`): a diagnostic never quotes a password.
+      `the server "https://${url}" gives {${name}} the value ${JSON.stringify(value.replace(/^[^@]*@/, "[redacted]@"))}, whose ${why} cannot stand in its ${part}`,
     );
+  });
+
+  it("a value holding a password is quoted without it: the message names the value's problem, never the credential", async () => {
+    // A diagnostic goes to a terminal and to CI logs: userinfo and a credential query in a server variable's value
+    // (or its enum, beside a default the enum does not list) are withheld as every other shown value is.
+    const errors = await errorsOf(`
+  - { url: "https://{tenant}.x.com/v1", variables: { tenant: { default: "admin:pw-canary-1@evil.test" } } }
+  - { url: "https://{region}.y.com", variables: { region: { default: "ap", enum: ["eu", "u:pw-canary-2@evil.test"] } } }`);
+    expect(errors).toHaveLength(3);
+    const text = errors.join("\n");
+    expect(text).not.toContain("pw-canary");
+    expect(text).toContain(
+      'gives {tenant} the value "[redacted]@evil.test", whose ":" cannot stand in its host',
+    );
+    expect(text).toContain("which its enum (eu, [redacted]@evil.test) does not list");
   });
 
   it("a value that stays in its part is fine: labels, a whole host with its port, path segments", async () => {

@@ -2,7 +2,7 @@ import { type EnvVar, isPathReference, isSendableName, sendableNameRule } from "
 import { parseEnvValue } from "../../../src/config/config.js";
 import { templateValues } from "../../../src/config/server-template.js";
 import { outsideBraces } from "../../../src/executors/path-key.js";
-import { credentialParameter, secretFormat } from "../../../src/telemetry/redact.js";
+import { credentialParameter, secretFormat, shownValue } from "../../../src/telemetry/redact.js";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import type { SymbolTable } from "../../ir/symbols.js";
 import type {
@@ -624,7 +624,7 @@ function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
           if (why === undefined) continue;
           diags.error(
             "TW133",
-            `the server "${withoutUserinfo(srv.url)}" gives {${name}} the value ${JSON.stringify(String(value))}, whose ${why} cannot stand in its ${part === "whole host" ? "host" : part}: filled in, the URL would go elsewhere than the server's ${part === "path" ? "path" : "host"}`,
+            `the server "${withoutUserinfo(srv.url)}" gives {${name}} the value ${JSON.stringify(shownValue(String(value)))}, whose ${why} cannot stand in its ${part === "whole host" ? "host" : part}: filled in, the URL would go elsewhere than the server's ${part === "path" ? "path" : "host"}`,
             valueAt.doc.ref(valueAt.pointer),
             `Give {${name}} a value that is only ${part === "port" ? "a port number" : part === "path" ? "path segments" : "a host name"}, in the spec or a patch.`,
           );
@@ -636,7 +636,7 @@ function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
       if (written !== undefined && listed.length > 0 && !listed.some((e) => String(e) === written))
         diags.error(
           "TW133",
-          `the server "${withoutUserinfo(srv.url)}" gives {${name}} the default ${JSON.stringify(written)}, which its enum (${listed.map((e) => String(e)).join(", ")}) does not list: the base URL it fills names a server the spec says does not exist`,
+          `the server "${withoutUserinfo(srv.url)}" gives {${name}} the default ${JSON.stringify(shownValue(written))}, which its enum (${listed.map((e) => shownValue(String(e))).join(", ")}) does not list: the base URL it fills names a server the spec says does not exist`,
           vAt.doc.ref(child(vAt, "default").pointer),
           `Make the default one of the enum's values, or add it to the enum, in the spec or a patch.`,
         );
