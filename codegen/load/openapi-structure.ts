@@ -409,6 +409,54 @@ function readAnyway(
 }
 
 /**
+ * Keywords of later versions that the schema converter reads in any version, by the version that lacks them: a
+ * Swagger 2.0 schema's `anyOf`, `oneOf` and `const` (@fastify/swagger writes them for TypeBox unions and literals),
+ * a 3.0 schema's `const`. The warning called them ignored ("toolwright does not read it") while the catalog used them.
+ */
+const LATER_KEYWORDS: Partial<Record<OpenApiVersion, ReadonlySet<string>>> = {
+  "2.0": new Set(["anyOf", "oneOf", "const"]),
+  "3.0": new Set(["const"]),
+};
+
+/** Keys of a schema object that hold schemas: a path through them from a schema's root stays in schemas. */
+const SCHEMA_MAPS = new Set(["properties", "patternProperties"]);
+const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf"]);
+const SCHEMA_ONE = new Set(["items", "additionalProperties", "not"]);
+
+/** Whether `instancePath` names a schema object (a parameter's, a body's, a response's, a named one, or inside one). */
+function isSchemaPath(instancePath: string): boolean {
+  const segments = instancePath.split("/").slice(1);
+  let start = segments.lastIndexOf("schema") + 1;
+  if (start === 0) {
+    if (segments[0] === "definitions" && segments.length >= 2) start = 2;
+    else if (segments[0] === "components" && segments[1] === "schemas" && segments.length >= 3) start = 3;
+    else return false;
+  }
+  for (let i = start; i < segments.length; ) {
+    const segment = segments[i] as string;
+    if (SCHEMA_MAPS.has(segment) || SCHEMA_LISTS.has(segment)) i += 2;
+    else if (SCHEMA_ONE.has(segment)) i += 1;
+    else return false;
+  }
+  return true;
+}
+
+/** A later version's keyword the converter reads (`LATER_KEYWORDS`) on a schema, said as read, not ignored. */
+function laterKeyword(version: OpenApiVersion, e: ErrorObject, doc: LoadedDocument): Diagnostic | undefined {
+  const key = unknownKey(e);
+  if (key === undefined || !LATER_KEYWORDS[version]?.has(key) || !isSchemaPath(e.instancePath))
+    return undefined;
+  const lacks = version === "2.0" ? "Swagger 2.0" : "OpenAPI 3.0";
+  const reads = version === "2.0" ? "OpenAPI 3" : "OpenAPI 3.1";
+  return {
+    code: "TW133",
+    severity: "warning",
+    message: `${e.instancePath}: ${key} is not ${lacks}'s (${reads} and JSON Schema have it); read as ${reads} reads it`,
+    source: doc.ref(`#${e.instancePath}/${encodeSegment(key)}`, true),
+  };
+}
+
+/**
  * A Swagger 2.0 schema's `nullable` (OpenAPI 3.0's keyword, which @fastify/swagger writes in its 2.0 output and
  * hand-written specs borrow): the conversion keeps it, so the schema admits null as 3.0 reads it. The warning
  * called it ignored, and in a response schema it cost the operation (`fileBranch`).
@@ -541,6 +589,11 @@ export async function checkOpenApiStructure(
     if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
     if (inReferencedOperation(doc.data, e.instancePath)) continue;
     if (readAnyway(doc, version, e, noted, read31)) continue;
+    const later = laterKeyword(version, e, doc);
+    if (later !== undefined) {
+      read31.push(later);
+      continue;
+    }
     const unknown = unknownKey(e);
     const key = unknown !== undefined;
     const pointer = key ? `${e.instancePath}/${unknown}` : e.instancePath;

@@ -9,6 +9,7 @@ import { applyPatch, type SpecPatch } from "./patch.js";
 import {
   formDataEncodings,
   inlineExternalObjects,
+  keepNullTypes,
   markDelimitedFormats,
   stubConfined,
 } from "./swagger2-inline.js";
@@ -278,6 +279,7 @@ export async function loadOpenApi(
   const original = new DocumentSet(doc, cwd, diags, guard);
   const inlined = inlineExternalObjects(doc, original);
   markDelimitedFormats(inlined.data);
+  keepNullTypes(inlined.data);
   const root = await convertSwagger2(inlined, problems, diags);
   if (!root || diags.count("error") > before) return undefined;
   formDataEncodings(inlined.data, root.data);

@@ -206,3 +206,33 @@ export function stubConfined(data: unknown, problems: readonly { scopes: string[
     } else if (METHODS.includes(method) && Object.hasOwn(item, method)) item[method] = stub();
   }
 }
+
+/** Keys whose value is data written about a schema, never a schema: nothing under them is rewritten. */
+const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const", "x-example", "x-examples"]);
+
+/**
+ * A schema of the 2.0 root written `type: "null"` (JSON Schema draft 4's, which 2.0's schemas take, and which
+ * @fastify/swagger writes for a TypeBox `Type.Null()`, in `anyOf: [X, {type: "null"}]`) is null alone; swagger2openapi
+ * turns it into `nullable: true` with no type, which OpenAPI 3.0 reads as any value, so `anyOf: [string, null]` took a
+ * number or an object. Each is written `enum: [null]` before the conversion (in `data`, changed in place: the same
+ * object at the same pointer), which the conversion leaves alone and the reader reads as null alone, as it reads
+ * `type: "null"` in a 3.x document. Data (examples, defaults, enums) and extensions are not walked.
+ */
+export function keepNullTypes(data: unknown): void {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const o = node as Json;
+    if (o.type === "null") {
+      delete o.type;
+      if (!Object.hasOwn(o, "enum")) o.enum = [null];
+    }
+    for (const [k, v] of Object.entries(o)) {
+      if (v && typeof v === "object" && !DATA_KEYS.has(k) && !k.startsWith("x-")) walk(v);
+    }
+  };
+  walk(data);
+}

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Diagnostic, formatDiagnostic } from "../../codegen/diagnostics.js";
 import type { CatalogDocument } from "../../src/catalog.js";
+import { both, buildSpec, takes } from "../helpers/built-spec.js";
 import { genSpec } from "../helpers/generate.js";
 import { tmpDir } from "../helpers/paths.js";
 
@@ -81,5 +82,111 @@ describe("Swagger 2.0 operations the structure check refused, before the convers
     );
     const left = items.filter((d) => d.code === "TW139").map((d) => d.message.split(" is left out")[0]);
     expect(left.sort()).toEqual(["GET /a/{id}", "POST /a/{id}"]);
+  });
+});
+
+describe("Swagger 2.0 schemas typed null (draft 4's type, as @fastify/swagger writes Type.Null())", () => {
+  // swagger2openapi turned `type: "null"` into `nullable: true` with no type, which 3.0 reads as any value: the
+  // published `anyOf: [string, {}]` took a number or an object. Null alone is null alone, as in a 3.x document.
+  it("is null alone wherever a schema stands (zod and the published schema agree); examples and defaults holding the words are data", async () => {
+    const built = await buildSpec(
+      "swagger2-null",
+      "nulls",
+      {
+        "swagger.yaml": `${HEAD}  /things:
+    post:
+      operationId: makeThing
+      parameters:
+        - in: body
+          name: body
+          required: true
+          schema:
+            type: object
+            required: [name]
+            properties:
+              name: { anyOf: [{ type: string }, { type: "null" }] }
+              gone: { type: "null", description: always null }
+              ref: { $ref: "#/definitions/Nothing" }
+              list: { type: array, items: { type: "null" } }
+              shape: { type: object, example: { type: "null" }, default: { type: "null" } }
+      responses: { "200": { description: ok } }
+definitions:
+  Nothing: { type: "null" }
+`,
+      },
+      "swagger.yaml",
+    );
+    const call = (args: Record<string, unknown>) => takes(built, "make_thing", args);
+    expect(call({ name: "x" })).toEqual(both(true));
+    expect(call({ name: null })).toEqual(both(true));
+    expect(call({ name: 5 })).toEqual(both(false));
+    expect(call({ name: { a: 1 } })).toEqual(both(false));
+    expect(call({ name: null, gone: null, ref: null, list: [null, null] })).toEqual(both(true));
+    expect(call({ name: null, gone: "x" })).toEqual(both(false));
+    expect(call({ name: null, ref: 1 })).toEqual(both(false));
+    expect(call({ name: null, list: [1] })).toEqual(both(false));
+    // Data is not a schema: the example and default keep the words they hold.
+    const text = JSON.stringify(built.doc);
+    expect(text).toContain('"default":{"type":"null"},"examples":[{"type":"null"}]');
+  });
+});
+
+describe("a later version's keyword on a schema is said as read, not as ignored", () => {
+  // @fastify/swagger's 2.0 output writes TypeBox unions and literals as anyOf/oneOf/const, which the converter reads;
+  // the warning said "ignored: toolwright does not read it". A key nothing reads still says so.
+  it("Swagger 2.0's anyOf, oneOf and const, and OpenAPI 3.0's const; an unknown key stays ignored", async () => {
+    const dir = tmpDir("later-keywords");
+    writeFileSync(
+      join(dir, "swagger.yaml"),
+      `${HEAD}  /a:
+    post:
+      operationId: makeA
+      parameters:
+        - in: body
+          name: body
+          schema:
+            type: object
+            properties:
+              u: { anyOf: [{ type: string }, { type: integer }] }
+              o: { type: array, items: { oneOf: [{ type: string }, { type: boolean }] } }
+              k: { type: string, const: fixed }
+              x: { type: string, colour: blue }
+      responses: { "200": { description: ok } }
+`,
+    );
+    writeFileSync(
+      join(dir, "openapi.yaml"),
+      `openapi: 3.0.3
+info: { title: Later, version: "1" }
+servers: [{ url: "https://later.example.com" }]
+paths:
+  /k:
+    post:
+      operationId: makeK
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { k: { type: string, const: fixed } } }
+      responses: { "200": { description: ok } }
+`,
+    );
+    const said = async (file: string, name: string) => {
+      const { diags } = await genSpec(join(dir, file), name, `test/.tmp/later-keywords/${name}`);
+      return diags.items.filter((d) => d.code === "TW133").map(formatDiagnostic);
+    };
+    const two = await said("swagger.yaml", "two");
+    for (const key of ["u/anyOf", "o/items/oneOf", "k/const"]) {
+      const line = two.find((l) => l.includes(`/properties/${key})`));
+      expect(line, two.join("\n")).toMatch(
+        /is not Swagger 2\.0's \(OpenAPI 3 and JSON Schema have it\); read as OpenAPI 3 reads it/,
+      );
+      expect(line).not.toMatch(/ignored/);
+    }
+    expect(two.find((l) => l.includes("/properties/x/colour)"))).toMatch(
+      /ignored: toolwright does not read it/,
+    );
+    const three = await said("openapi.yaml", "three");
+    expect(three.join("\n")).toMatch(/k: const is not OpenAPI 3\.0's .*read as OpenAPI 3\.1 reads it/);
+    expect(three.join("\n")).not.toMatch(/ignored/);
   });
 });
