@@ -33,6 +33,25 @@ export function requiredOnly(node: SchemaNode, symbols: SymbolTable): string[] |
 }
 
 /**
+ * A `oneOf`/`anyOf` each of whose alternatives only says which members are present (`{required: [state]}`,
+ * normalized to an open object of required members of any value): a rule over the body's members, not a type.
+ */
+export function presenceRule(
+  node: SchemaNode,
+  symbols: SymbolTable,
+): Extract<MemberRule, { kind: "presence" }> | undefined {
+  const n = resolveRefs(node, symbols);
+  if (n.kind !== "union" || n.variants.length < 2 || n.discriminator) return undefined;
+  const sets: string[][] = [];
+  for (const variant of n.variants) {
+    const names = requiredOnly(variant, symbols);
+    if (!names) return undefined;
+    sets.push(names);
+  }
+  return { kind: "presence", exclusive: n.exclusive, sets };
+}
+
+/**
  * The rules on an object body that name its members: `presence` (split from its allOf parts already), then each
  * node's (the body's, then its allOf parts') `dependentRequired` and `not: {required: [...]}`, then one count of
  * members from the tightest `minProperties` and `maxProperties` (`members`: the body's members, in order).

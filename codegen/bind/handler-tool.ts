@@ -7,7 +7,7 @@ import type { ToolSpec } from "../manifest/types.js";
 import { SchemaConverter } from "../normalize/openapi/schema.js";
 import { humanize } from "../plan/names.js";
 import { applyArgumentNaming, followsArgumentNaming } from "./arg-naming.js";
-import { memberRules, ruleSentences } from "./argument-rules.js";
+import { memberRules, presenceRule, ruleSentences } from "./argument-rules.js";
 import { manifestFolder, outsideManifestFolder } from "./assets.js";
 import type { BindContext } from "./http-tool.js";
 import { annotationsFor, composeDescription, outputOf, policyOf, tagsOf } from "./tool-common.js";
@@ -170,7 +170,7 @@ function handlerInput(name: string, spec: ToolSpec, ctx: HandlerBindContext): Sc
   const declared = spec.input
     ? ctx.views.view(handlerSchema(name, "input", spec.input, ctx), "input")
     : undefined;
-  const input = strictObject(declared);
+  const input = strictObject(declared && withPresence(name, declared, ctx));
   if (!input) {
     ctx.diags.error(
       "TW110",
@@ -192,7 +192,10 @@ function handlerRules(input: SchemaNode, ctx: HandlerBindContext): string[] {
   if (input.kind !== "object") return [];
   const members = input.properties.map((p) => p.name);
   const own = new Set(members);
-  return ruleSentences(memberRules(input, members, [], ctx.symbols), (m) => (own.has(m) ? m : undefined));
+  const presence = (input.presence ?? []).map((r) => ({ kind: "presence" as const, ...r }));
+  return ruleSentences(memberRules(input, members, presence, ctx.symbols), (m) =>
+    own.has(m) ? m : undefined,
+  );
 }
 
 /** A manifest input or output schema, converted to the IR. */
@@ -218,6 +221,37 @@ function schemaDocument(manifest: LoadedDocument, at: string, value: unknown): L
     ref: (p: string, key?: boolean) => manifest.ref(inside(p), key),
     cheapRef: (p: string) => manifest.cheapRef(inside(p)),
   };
+}
+
+/**
+ * An input root that says which sets of its properties go together (`{type: object, properties: {id, name}, anyOf:
+ * [{required: [id]}, {required: [name]}]}`, "give id or name"; `oneOf` for exactly one) is still an object, as MCP
+ * requires: the object with its `presence` rules, enforced by the runtime and published as the `not` they amount
+ * to (json-schema.ts: no combinator at the root). It was refused as no object. A set naming a property the input does not declare can never be met (the arguments are closed): said.
+ */
+function withPresence(name: string, node: SchemaNode, ctx: HandlerBindContext): SchemaNode {
+  if (node.kind !== "intersection") return node;
+  const rules: NonNullable<Extract<SchemaNode, { kind: "object" }>["presence"]> = [];
+  const rest: SchemaNode[] = [];
+  for (const part of node.parts) {
+    const rule = presenceRule(part, ctx.symbols);
+    if (rule) rules.push({ exclusive: rule.exclusive, sets: rule.sets });
+    else rest.push(part);
+  }
+  const base = rest.length === 1 ? (rest[0] as SchemaNode) : undefined;
+  if (rules.length === 0 || base?.kind !== "object") return node;
+  const declared = new Set(base.properties.map((p) => p.name));
+  for (const rule of rules)
+    for (const set of rule.sets)
+      for (const member of set.filter((m) => !declared.has(m)))
+        ctx.diags.error(
+          "TW110",
+          `tool "${name}": input's ${rule.exclusive ? "oneOf" : "anyOf"} requires "${member}", which input's properties do not declare: a tool's arguments are closed, so no call could give it`,
+          ctx.doc.ref(`#/tools/${name}/input`),
+          "Declare it under input's properties, or take it out of the required set.",
+        );
+  const { kind: _kind, parts: _parts, ...meta } = node;
+  return { ...base, ...meta, presence: [...(base.presence ?? []), ...rules] };
 }
 
 /** Tool arguments are always a closed object, whatever the manifest schema says about extra keys. */

@@ -25,7 +25,7 @@ import type {
 import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
-import { type MemberRule, memberRules, requiredOnly, ruleSentences } from "./argument-rules.js";
+import { type MemberRule, memberRules, presenceRule, ruleSentences } from "./argument-rules.js";
 import { credentialReason, LeftOutCredentials, schemeSlotReason } from "./credential-params.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
@@ -480,22 +480,6 @@ function fieldsShape(schema: SchemaNode, symbols: SymbolTable): FieldsShape | un
   // `additionalProperties: false`) leaves the others.
   if (!presence.every((r) => r.sets.some((set) => set.every((name) => names.has(name))))) return undefined;
   return { shape: members, object: base, nullable, presence };
-}
-
-/**
- * A `oneOf`/`anyOf` each of whose alternatives only says which members are present (`{required: [state]}`,
- * normalized to an open object of required members of any value): a rule over the body's members, not a type.
- */
-function presenceRule(node: SchemaNode, symbols: SymbolTable): PresenceRule | undefined {
-  const n = resolveRefs(node, symbols);
-  if (n.kind !== "union" || n.variants.length < 2 || n.discriminator) return undefined;
-  const sets: string[][] = [];
-  for (const variant of n.variants) {
-    const names = requiredOnly(variant, symbols);
-    if (!names) return undefined;
-    sets.push(names);
-  }
-  return { kind: "presence", exclusive: n.exclusive, sets };
 }
 
 /** How a presence rule reads in a diagnostic or note: `oneOf (exactly one of: a; b, c)`. */

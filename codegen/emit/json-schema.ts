@@ -111,6 +111,28 @@ function digitsSchema(kind: "integer" | "number", format: string | undefined): J
 }
 
 /**
+ * What breaks an object's presence rules (`anyOf`/`oneOf` of required sets), published as its `not`: a rule is the
+ * root's own (a hand-written tool's input), and the Anthropic API refuses a tool whose `input_schema` has `anyOf`,
+ * `oneOf` or `allOf` at its top level ("input_schema does not support oneOf, allOf, or anyOf at the top level"),
+ * failing the whole request. So "at least one of: a; b" is `not: {allOf: [{not: {required: [a]}}, {not: {required:
+ * [b]}}]}` (no set all present), "exactly one" adds each two sets all present; the validators read it as the
+ * `anyOf`/`oneOf` it came from, and the tool's argument rules say it in words.
+ */
+function presenceBroken(rules: { exclusive: boolean; sets: string[][] }[]): JsonSchema {
+  const broken = rules.map((rule) => {
+    const none = rule.sets.map((set) => ({ not: { required: set } }));
+    const noneAt: JsonSchema = none.length === 1 ? (none[0] as JsonSchema) : { allOf: none };
+    if (!rule.exclusive) return noneAt;
+    const both: JsonSchema[] = [];
+    rule.sets.forEach((a, i) => {
+      for (const b of rule.sets.slice(i + 1)) both.push({ required: [...new Set([...a, ...b])] });
+    });
+    return { anyOf: [noneAt, ...both] };
+  });
+  return broken.length === 1 ? (broken[0] as JsonSchema) : { anyOf: broken };
+}
+
+/**
  * IR -> JSON Schema 2020-12 as published in `tools/list` and catalog.json. Nullability is `anyOf [X, null]`
  * rather than a type array, and every schema carries a keyword: both keep strict clients (and the Inspector's
  * `--strict` portability check) happy.
@@ -120,7 +142,11 @@ export class JsonSchemaEmitter {
 
   node(n: SchemaNode): JsonSchema {
     const s = meta(n, this.core(n));
-    if (n.not) s.not = this.node(n.not);
+    if (n.not) {
+      // An object's presence rules are a `not` already (`presenceBroken`): neither may hold.
+      const own = this.node(n.not);
+      s.not = s.not ? { anyOf: [own, s.not] } : own;
+    }
     return s;
   }
 
@@ -211,6 +237,7 @@ export class JsonSchemaEmitter {
       for (const [name, names] of n.dependentRequired) setOwn(dependent, name, names);
       s.dependentRequired = dependent;
     }
+    if (n.presence) s.not = presenceBroken(n.presence);
     return s;
   }
 

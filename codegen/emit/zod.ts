@@ -266,7 +266,8 @@ export class ZodEmitter {
       node.minProperties === undefined &&
       node.maxProperties === undefined &&
       node.propertyNames === undefined &&
-      node.dependentRequired === undefined
+      node.dependentRequired === undefined &&
+      node.presence === undefined
     ) {
       return `z.record(z.string(), ${this.expr(additional, scope)})`;
     }
@@ -296,6 +297,15 @@ export class ZodEmitter {
       refinements += `.refine(...${helper}propertyNames(${this.expr(node.propertyNames, inside)}))`;
     if (node.dependentRequired)
       refinements += `.refine(...${helper}dependentRequired(${JSON.stringify(node.dependentRequired)}))`;
+    // `anyOf`/`oneOf` of required sets: how many sets are all present, at least one or exactly one.
+    for (const rule of node.presence ?? []) {
+      const sets = JSON.stringify(rule.sets);
+      const count = `${sets}.filter((set) => set.every((name) => Object.hasOwn(o, name))).length`;
+      const said = rule.sets.map((set) => set.join(" and ")).join("; ");
+      refinements += rule.exclusive
+        ? `.refine((o) => ${count} === 1, ${JSON.stringify(`needs exactly one of: ${said} (oneOf)`)})`
+        : `.refine((o) => ${count} >= 1, ${JSON.stringify(`needs at least one of: ${said} (anyOf)`)})`;
+    }
     return this.refined(e, refinements, scope);
   }
 

@@ -149,6 +149,12 @@ export type SchemaNode = SchemaMeta & {
         propertyNames?: SchemaNode;
         /** JSON Schema `dependentRequired`, in the spec's order: when the key is present, so is each name. */
         dependentRequired?: [string, string[]][];
+        /**
+         * Which sets of its properties are present, beyond `required`: each rule a JSON Schema `anyOf` (at least one
+         * set all present) or `oneOf` (exactly one) of `{required: [...]}`. Only a hand-written tool's input root
+         * carries it (`bind/handler-tool.ts`: "give id or name").
+         */
+        presence?: { exclusive: boolean; sets: string[][] }[];
       }
     | {
         kind: "union";

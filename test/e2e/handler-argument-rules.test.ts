@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { genManifest, writeTree } from "../helpers/generate.js";
 import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
 import { servedFixture } from "../helpers/served-fixture.js";
 
@@ -109,20 +108,6 @@ describe("a handler tool's argument rules", () => {
     const ok = await client.callTool({ name: "hand_window", arguments: { start: "1", end: "2", tag: "v1" } });
     expect(ok.isError).toBeFalsy();
     expect(textJson(ok)).toEqual({ args: { start: "1", end: "2", tag: "v1" } });
-  });
-
-  it("a root anyOf, which no published root can carry, is refused at the manifest's input", async () => {
-    const manifest = MANIFEST.replace(
-      "      minProperties: 1\n      maxProperties: 1\n",
-      "      anyOf: [{ required: [left] }, { required: [right] }]\n",
-    );
-    const dir = writeTree("handler-rules-anyof", { "tools.yaml": manifest, "handlers/echo.ts": ECHO });
-    const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-    expect(cat).toBeUndefined();
-    const errors = diags.items.filter((d) => d.severity === "error");
-    expect(errors.map((d) => [d.code, d.message, d.source?.pointer])).toEqual([
-      ["TW110", 'tool "hand_pick": input must be an object schema', "#/tools/hand_pick/input"],
-    ]);
   });
 
   describe("in discovery mode", () => {
