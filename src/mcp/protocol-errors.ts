@@ -88,3 +88,43 @@ export function clientRequestError(error: unknown, method: string): unknown {
   const issues = issuesIn(error.message);
   return issues ? invalidParams(method, issues) : error;
 }
+
+/**
+ * The SDK's protocol errors that quote a whole client message as JSON after these words: a response to no request
+ * of this server (an answer to a sampling or elicitation request it never sent, or sent on another connection, may
+ * carry anything the client's user typed), a progress notification for a token in use by no request, a message of
+ * no JSON-RPC kind.
+ */
+const QUOTING_WHOLE_MESSAGE = [
+  "Received a response for an unknown message ID: ",
+  "Received a progress notification for an unknown token: ",
+  "Unknown message type: ",
+];
+
+/** What a protocol error's log line says of it: never a client message's content, and at most `max` characters. */
+export function protocolErrorLine(error: unknown, max = 300): string {
+  const text = describeError(error);
+  if (error instanceof Error) {
+    for (const words of QUOTING_WHOLE_MESSAGE) {
+      if (!error.message.startsWith(words)) continue;
+      return `${error.name}: ${words.slice(0, -2)}: ${quotedMessage(error.message.slice(words.length))}`;
+    }
+  }
+  return printable(text, max);
+}
+
+/** A quoted client message told by its id (or progress token) and size alone. */
+function quotedMessage(json: string): string {
+  let parsed: { id?: unknown; params?: { progressToken?: unknown } } | undefined;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    parsed = undefined;
+  }
+  const shown = (value: unknown) =>
+    typeof value === "string" || typeof value === "number" ? printable(JSON.stringify(value), 80) : undefined;
+  const id = shown(parsed?.id);
+  const token = shown(parsed?.params?.progressToken);
+  const named = id !== undefined ? `id ${id}, ` : token !== undefined ? `progress token ${token}, ` : "";
+  return `${named}${Buffer.byteLength(json)} bytes of JSON (its content is not logged)`;
+}

@@ -18,14 +18,14 @@ import { createPublisher, type PublishedTool, type Publisher } from "../publish/
 import { DEFAULT_PAGE_SIZE, PAGE_BYTES } from "../publish/settings.js";
 import type { ResultView } from "../runtime/result.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
-import { describeError, logRepeated, wasHandled } from "../telemetry/log.js";
+import { logRepeated, wasHandled } from "../telemetry/log.js";
 import { type CompletionRef, createCompleter } from "./completions.js";
 import { createDiscovery, discoveryTools } from "./discovery.js";
 import { CALL_TOOL, DESCRIBE_TOOL, FIND_TOOLS } from "./discovery-call.js";
 import { inRevisionWords } from "./elicitation.js";
 import { paginate } from "./paginate.js";
 import { createPromptRenderer } from "./prompts.js";
-import { clientRequestError, printable, safeProtocolError } from "./protocol-errors.js";
+import { clientRequestError, printable, protocolErrorLine, safeProtocolError } from "./protocol-errors.js";
 import { rawList, rawListOf } from "./raw-list.js";
 import { createTemplateListing, listResourcesPage } from "./resource-listing.js";
 import { createResourceReader } from "./resources.js";
@@ -360,7 +360,7 @@ function newSdkServer(runtime: Runtime, instructions: string | undefined): Serve
     },
   );
   server.onerror = (error) => {
-    if (!wasHandled(error)) logRepeated("protocol errors", `protocol error: ${describeError(error)}`);
+    if (!wasHandled(error)) logRepeated("protocol errors", `protocol error: ${protocolErrorLine(error)}`);
   };
   // A confirmation's question waits for its answer as long as the confirmation lives, and no longer.
   inRevisionWords(server, runtime.policy.settings.confirmation.ttlSeconds);
