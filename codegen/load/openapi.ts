@@ -189,6 +189,28 @@ function parameterizedHost(source: Json, openapi: Json): void {
 }
 
 /**
+ * A 2.0 OAuth2 scheme's `authorizationUrl` and `tokenUrl` as written: swagger2openapi cut each at its `?`, so a
+ * query the token endpoint reads (`?audience=...`) was lost and a credential in it (`?client_secret=...`) was left
+ * out without the warning a 3.x scheme's gets. The reader then reads the URL whole, as a 3.x flow's: it keeps the
+ * query and leaves out, with a warning located at it, what holds a credential (`urlCredentials`).
+ */
+function oauthUrlsAsWritten(source: Json, openapi: Json): void {
+  const defined = source.securityDefinitions;
+  const schemes = (openapi.components as Json | undefined)?.securitySchemes;
+  if (!defined || typeof defined !== "object" || !schemes || typeof schemes !== "object") return;
+  for (const [name, scheme] of Object.entries(defined as Record<string, Json | undefined>)) {
+    const flows = (schemes as Record<string, Json | undefined>)[name]?.flows;
+    if (scheme?.type !== "oauth2" || !flows || typeof flows !== "object") continue;
+    for (const flow of Object.values(flows as Record<string, Json | undefined>))
+      for (const key of ["authorizationUrl", "tokenUrl"]) {
+        const written = scheme[key];
+        if (flow && typeof flow === "object" && typeof flow[key] === "string" && typeof written === "string")
+          if (written.includes("?")) flow[key] = written.trim();
+      }
+  }
+}
+
+/**
  * swagger2openapi writes `x-ms-parameterized-host`'s server once per `schemes` entry and throws without them
  * ("reading 'forEach'"), refusing the spec. A spec without `schemes` is read over https, as its `host` is (a
  * scheme-relative `//host` server is https), on the copy handed to the converter.
@@ -220,6 +242,7 @@ async function convertSwagger2(
       }),
     );
     parameterizedHost(data as Json, out.openapi as Json);
+    oauthUrlsAsWritten(data as Json, out.openapi as Json);
     return {
       ...root,
       data: out.openapi,

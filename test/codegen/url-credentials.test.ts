@@ -231,6 +231,76 @@ paths:
   });
 });
 
+describe("a Swagger 2.0 scheme's OAuth URLs holding credentials", () => {
+  // swagger2openapi cut a 2.0 scheme's authorizationUrl and tokenUrl at their `?`: a `client_secret` in the query
+  // was dropped with no warning (a 3.x flow's is warned of), and a query the endpoint reads (`audience`) was lost.
+  it("are warned of at the 2.0 pointer, the credential left out and the rest of the query kept", () => {
+    const dir = tmpDir("url-credentials-swagger2");
+    writeFileSync(
+      join(dir, "swagger.yaml"),
+      `swagger: "2.0"
+info: { title: S2, version: "1" }
+host: api.example.com
+basePath: /v1
+securityDefinitions:
+  code:
+    type: oauth2
+    flow: accessCode
+    authorizationUrl: "https://auth.example.com/authorize?client_secret=S2AUTHQ1&prompt=consent"
+    tokenUrl: "https://auth.example.com/token?audience=api&client_secret=S2TOKQ2"
+    scopes: {}
+  app:
+    type: oauth2
+    flow: application
+    tokenUrl: "https://cid:S2PASS3@auth.example.com/app-token?audience=api"
+    scopes: {}
+  plain:
+    type: oauth2
+    flow: application
+    tokenUrl: "https://auth.example.com/plain?audience=api"
+    scopes: {}
+paths:
+  /a:
+    get:
+      operationId: a
+      security: [{ code: [] }, { app: [] }, { plain: [] }]
+      responses: { "200": { description: ok } }
+`,
+    );
+    const generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", "swagger.yaml", "--name", "s2", "--out", "generated/s2"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    const stderr = String(generated.stderr);
+    expect(generated.status, stderr).toBe(0);
+    for (const [pointer, what] of [
+      ["#/securityDefinitions/code/authorizationUrl", "the query parameter client_secret"],
+      ["#/securityDefinitions/code/tokenUrl", "the query parameter client_secret"],
+      ["#/securityDefinitions/app/tokenUrl", "a user name or password before its host"],
+    ] as const)
+      expect(stderr).toMatch(
+        new RegExp(
+          `swagger\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[~/]/g, "\\$&")}\\) warning TW133: .* holds credentials \\(${what}\\)`,
+        ),
+      );
+    expect(stderr).not.toContain("securityDefinitions/plain");
+    const out = join(dir, "generated/s2");
+    const texts: Record<string, string> = { stdout: String(generated.stdout), stderr };
+    for (const file of filesUnder(out)) texts[file] = readFileSync(file, "utf8");
+    expectAbsent(["S2AUTHQ1", "S2TOKQ2", "S2PASS3"], texts);
+    const doc = JSON.parse(texts[join(out, "catalog.json")] as string) as {
+      sources: { auth: { scheme: string; tokenUrl?: string }[] }[];
+    };
+    const tokenUrls = Object.fromEntries((doc.sources[0]?.auth ?? []).map((a) => [a.scheme, a.tokenUrl]));
+    expect(tokenUrls).toEqual({
+      code: "https://auth.example.com/token?audience=api",
+      app: "https://auth.example.com/app-token?audience=api",
+      plain: "https://auth.example.com/plain?audience=api",
+    });
+  });
+});
+
 describe("a spec's server variable holding a credential in its host or path", () => {
   // A credential standing where no query parameter names it: a variable named as one (`{key}` in the host,
   // `{token}` in the path), a value written as a known secret (`sk_live_...`), a whole URL's userinfo in a value.
