@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AuditReport, ToolReport } from "./report.js";
+import { envelopeText } from "./text.js";
 
 /**
  * `toolwright audit --html`: the audit report as one self-contained page a reviewer opens from disk: a chart
@@ -188,6 +189,7 @@ ${section("Findings", findingsList(report))}
 ${section("Tools", toolsTable(report))}
 ${section("Policy switches", switchesTable(report))}
 ${section("Upstream sources and credentials", sourcesList(report))}
+${section("Environment variables", envTable(report))}
 <script>${SCRIPT}</script>
 </body>
 </html>
@@ -226,18 +228,35 @@ function switchesTable(report: AuditReport): string {
       (x) =>
         `<tr><td>${esc(x.policy)}</td><td><code>${esc(x.env ?? "(none)")}</code>${x.default !== undefined ? ` <span class="sub">default ${esc(x.default)}</span>` : ""}</td><td>${esc(x.effect)}</td><td>${x.tools}</td></tr>`,
     )
-    .join("")}</tbody></table>
+    .join(
+      "",
+    )}<tr><td>result envelope</td><td><code>(none)</code></td><td>${esc(envelopeText(report))}</td><td>${report.tools.length}</td></tr></tbody></table>
 <p class="sub">Run-time switches of <code>toolwright serve</code> (any catalog, only narrowing): <code>--read-only</code>, <code>--allow</code>/<code>--deny</code> (names, <code>tag:NAME</code>, <code>safety:CLASS</code>), <code>--mask</code>.${report.runtime.given.length > 0 ? ` Audited with <code>${esc(report.runtime.given.join(" "))}</code>: ${report.runtime.served} of ${report.runtime.listable} tools served.` : ""}</p>`;
+}
+
+/** Every env variable: type, required, secret (never its value), default (a secret's only as `(set)`). */
+function envTable(report: AuditReport): string {
+  if (report.env.length === 0) return "<p>None.</p>";
+  return `<table><thead><tr><th>variable</th><th>type</th><th>required</th><th>secret</th><th>default</th></tr></thead><tbody>${report.env
+    .map(
+      (v) =>
+        `<tr><td><code>${esc(v.name)}</code></td><td>${esc(v.type)}</td><td>${v.required ? "required" : "optional"}</td><td>${v.secret ? "SECRET: never logged, echoed or shown" : ""}</td><td>${v.default !== undefined ? esc(v.default) : '<span class="sub">no default</span>'}</td></tr>`,
+    )
+    .join("")}</tbody></table>`;
 }
 
 function sourcesList(report: AuditReport): string {
   return `<ul>${report.sources
     .map(
       (src) =>
-        `<li><code>${esc(src.id)}</code> (${esc(src.kind)}): base URL ${esc(src.baseUrl)}<ul>${
+        `<li><code>${esc(src.id)}</code> (${esc(src.kind)}): base URL ${esc(src.baseUrl)}; timeout ${src.timeoutMs} ms<ul>${
           src.credentials.length
             ? src.credentials.map((c) => `<li>${esc(c)}</li>`).join("")
             : "<li>no credentials</li>"
+        }${
+          src.alternatives
+            ? `<li>sends the first alternative whose credentials are all set: ${esc(src.alternatives.join(", else "))}</li>`
+            : ""
         }</ul></li>`,
     )
     .join("")}</ul>`;

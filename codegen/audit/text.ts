@@ -144,13 +144,7 @@ function switchLines(report: AuditReport): string[] {
   lines.push(
     `  ${"audit log".padEnd(width)}  ${a.enabledByDefault ? "on" : "off"} by default${a.env ? ` (${a.env})` : ""}; JSON lines to ${a.fileEnv ? `the file ${a.fileEnv} names, else ` : ""}stderr`,
   );
-  lines.push(
-    `  ${"result envelope".padEnd(width)}  ${
-      report.result.envelope === "success-data"
-        ? 'success-data: every result\'s text is {"success":true,"data":...,"meta":...} or {"success":false,"error":...}'
-        : "plain: every result's text is the tool's data as JSON"
-    }`,
-  );
+  lines.push(`  ${"result envelope".padEnd(width)}  ${envelopeText(report)}`);
   if (report.secretKeyPattern) {
     lines.push(`  ${"secret-like keys".padEnd(width)}  /${report.secretKeyPattern}/i`);
   }
@@ -187,4 +181,11 @@ function toolLines(t: ToolReport, report: AuditReport): string[] {
   if (t.tags) lines.push(`    tags: ${t.tags.join(", ")}`);
   for (const note of t.review ?? []) lines.push(`    review: ${note}`);
   return lines;
+}
+
+/** How every result's text is shaped, as the text report says it. */
+export function envelopeText(report: AuditReport): string {
+  return report.result.envelope === "success-data"
+    ? 'success-data: every result\'s text is {"success":true,"data":...,"meta":...} or {"success":false,"error":...}'
+    : "plain: every result's text is the tool's data as JSON";
 }

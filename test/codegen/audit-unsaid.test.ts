@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderHtml } from "../../codegen/audit/html.js";
 import { buildReport, renderText } from "../../codegen/cli/audit.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
@@ -84,9 +85,26 @@ describe("audit says what it left out", () => {
       ].join("\n"),
     );
     expect(text).toMatch(/ {2}result envelope +success-data: every result's text is \{"success":true/);
-    // A secret's value is in neither report.
+    // The --html page says the same: timeouts, alternatives, every env variable and the envelope.
+    const html = renderHtml(report);
+    expect(html).toContain("base URL default https://notes.example.com; timeout 12000 ms");
+    expect(html).toContain(
+      "sends the first alternative whose credentials are all set: key + token, else token, else none (sent without credentials)",
+    );
+    expect(html).toContain(
+      "<tr><td><code>NOTES_KEY</code></td><td>string</td><td>optional</td><td>SECRET: never logged, echoed or shown</td><td>(set)</td></tr>",
+    );
+    expect(html).toContain(
+      "<tr><td><code>NOTES_REGION</code></td><td>string</td><td>optional</td><td></td><td>eu-west-1</td></tr>",
+    );
+    expect(html).toContain(
+      "<td>result envelope</td><td><code>(none)</code></td><td>success-data: every result&#39;s text",
+    );
+    // A secret's value is in no report.
     expect(json).not.toContain("sk-live");
     expect(text).not.toContain("sk-live");
+    expect(html).not.toContain("sk-live");
+    expect(renderHtml(buildReport(doc))).toBe(html);
     // Deterministic: the same catalog, the same report.
     expect(JSON.stringify(buildReport(doc))).toBe(json);
     expect(renderText(buildReport(doc))).toBe(text);
@@ -99,6 +117,8 @@ describe("audit says what it left out", () => {
     expect(plain.sources[1]?.alternatives).toBeUndefined();
     expect(plain.result).toEqual({ envelope: "plain" });
     expect(renderText(plain)).not.toContain("sends the first alternative");
+    expect(renderHtml(plain)).not.toContain("sends the first alternative");
+    expect(renderHtml(plain)).toContain("plain: every result&#39;s text is the tool&#39;s data as JSON");
     expect(renderText(plain)).toMatch(
       / {2}result envelope +plain: every result's text is the tool's data as JSON/,
     );
