@@ -478,6 +478,8 @@ export interface CatalogResource {
   mimeType: string;
   /** Path inside the generated folder. */
   asset: string;
+  /** SHA-256 (hex) of the asset's text, so `diff` sees its content change (absent in catalogs before round 47). */
+  sha256?: string;
 }
 
 export interface CatalogResourceTemplate {
@@ -488,8 +490,11 @@ export interface CatalogResourceTemplate {
   mimeType: string;
   /** Reading a matching URI calls this tool, template variables mapped to arguments (`var -> arg`). */
   tool?: { name: string; args: Record<string, string> };
-  /** Or serves one asset per value of the single template variable; `{var}` in `pattern` is replaced. */
-  assets?: { variable: string; pattern: string; values: string[] };
+  /**
+   * Or serves one asset per value of the single template variable; `{var}` in `pattern` is replaced. `sha256`:
+   * of every value with its file's text's hash, so `diff` sees a file's content change (absent before round 47).
+   */
+  assets?: { variable: string; pattern: string; values: string[]; sha256?: string };
   /** A tool-bound template's resources are listed, and its variables completed, by calling this tool. */
   list?: TemplateListing;
 }
@@ -533,6 +538,8 @@ export interface CatalogPrompt {
   arguments: CatalogPromptArgument[];
   /** Handlebars template inside the generated folder. */
   asset: string;
+  /** SHA-256 (hex) of the template's text, so `diff` sees it change (absent in catalogs before round 47). */
+  sha256?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

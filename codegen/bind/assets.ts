@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
@@ -28,6 +29,11 @@ const MIME_BY_EXT: Record<string, string> = {
 
 function mimeOf(file: string): string {
   return MIME_BY_EXT[extname(file).toLowerCase()] ?? "text/plain";
+}
+
+/** SHA-256 (hex) of an asset's text, as catalog.json records it for `diff`. */
+function textHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 function slug(text: string): string {
@@ -149,6 +155,7 @@ function bindResources(
       ...(r.description ? { description: r.description.trim() } : {}),
       mimeType: r.mime_type ?? mimeOf(r.file),
       asset,
+      sha256: textHash(file.text),
       source: at,
     });
   });
@@ -384,11 +391,19 @@ function bindFileTemplate(
     return undefined;
   }
   const ext = extname(after) || extname(pattern);
+  // One hash of every value and its file's text: another file, or another text in one, is another hash.
+  const hash = createHash("sha256");
   for (const v of values) {
     const file = reader.read(join(dirPart, `${before}${v}${after}`), at);
     if (file) reader.files.set(`assets/templates/${slug(name)}/${v}${ext}`, file.text);
+    hash.update(`${v}\n${textHash(file?.text ?? "")}\n`);
   }
-  return { variable, pattern: `assets/templates/${slug(name)}/{${variable}}${ext}`, values };
+  return {
+    variable,
+    pattern: `assets/templates/${slug(name)}/{${variable}}${ext}`,
+    values,
+    sha256: hash.digest("hex"),
+  };
 }
 
 const HELPERS = new Set(["if", "unless", "each", "with", "lookup", "log", "else", "this"]);
@@ -468,6 +483,7 @@ function bindPrompts(
         required: a.required === true,
       })),
       asset,
+      sha256: textHash(file.text),
       source: at,
     });
   }

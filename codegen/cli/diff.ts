@@ -17,7 +17,7 @@ Shows what changed between two generated catalogs, as a reviewer reads it: tools
 class and binding changes, arguments added, removed or made optional, result schemas and envelope, tags,
 policies (scoped paths, tenant lock, masked fields, confirmation), policy and audit switches, env variables,
 sources (endpoint, credentials, timeout), HTTP serving, limits, publish settings, resources, resource
-templates and prompts (their arguments), annotations, success rules. Each change says whether it widens
+templates and prompts (their arguments and the texts of their files), annotations, success rules. Each change says whether it widens
 what an agent can do.
 
 What widens is listed first, each change on its own line: catalog-wide changes, then those on destructive,

@@ -938,17 +938,56 @@ export function compareCatalogs(before: CatalogDocument, after: CatalogDocument)
     if (!ra.has(r)) out.push({ subject: "catalog", kind: "resource added", detail: r, widens: true });
   for (const r of ra)
     if (!rb.has(r)) out.push({ subject: "catalog", kind: "resource removed", detail: r, widens: false });
+  compareResources(before.resources, after.resources, out);
   compareTemplates(before.resourceTemplates, after.resourceTemplates, out);
   const pa = new Map(before.prompts.map((p) => [p.name, p]));
   for (const p of after.prompts) {
     const was = pa.get(p.name);
     if (!was) out.push({ subject: "catalog", kind: "prompt added", detail: p.name, widens: false });
-    else comparePromptArguments(was, p, out);
+    else {
+      comparePromptArguments(was, p, out);
+      if (contentChanged(was.sha256, p.sha256))
+        out.push({
+          subject: "catalog",
+          kind: "prompt text changed",
+          detail: `${p.name}: ${p.asset}`,
+          widens: false,
+        });
+    }
   }
   for (const p of before.prompts)
     if (!after.prompts.some((x) => x.name === p.name))
       out.push({ subject: "catalog", kind: "prompt removed", detail: p.name, widens: false });
   return out;
+}
+
+/**
+ * Whether an asset's text changed: both catalogs record its hash (catalogs before round 47 record none, and
+ * nothing is said about a text that cannot be compared).
+ */
+function contentChanged(was: string | undefined, now: string | undefined): boolean {
+  return was !== undefined && now !== undefined && was !== now;
+}
+
+/**
+ * A static resource present in both catalogs (by URI): its text (what a client reads, and may hand the model),
+ * media type or description changed. A resource runs nothing, so none widens.
+ */
+function compareResources(
+  before: CatalogDocument["resources"],
+  after: CatalogDocument["resources"],
+  out: Change[],
+): void {
+  const was = new Map(before.map((r) => [r.uri, r]));
+  for (const r of after) {
+    const old = was.get(r.uri);
+    if (old === undefined) continue;
+    const push = (kind: string, detail: string) =>
+      out.push({ subject: "catalog", kind, detail: `${r.uri}: ${detail}`, widens: false });
+    if (contentChanged(old.sha256, r.sha256)) push("resource content changed", r.asset);
+    if (old.mimeType !== r.mimeType) push("resource media type changed", `${old.mimeType} -> ${r.mimeType}`);
+    if ((old.description ?? "") !== (r.description ?? "")) push("resource description changed", "reworded");
+  }
 }
 
 /** A template's tool as read: `notes_get(id={id})`. */
@@ -990,7 +1029,13 @@ function compareTemplates(
       );
     else if (canonical(old.list ?? null) !== canonical(t.list ?? null))
       push("resource template listing changed", "where items, names or pages are read", false);
-    if (canonical(old.assets ?? null) !== canonical(t.assets ?? null)) {
+    // The files' hash is compared apart: a catalog before round 47 has none.
+    const files = (x: typeof t) => {
+      if (x.assets === undefined) return null;
+      const { sha256: _sha256, ...rest } = x.assets;
+      return rest;
+    };
+    if (canonical(files(old)) !== canonical(files(t))) {
       const values = (x: typeof t) => new Set(x.assets?.values ?? []);
       const [a, b] = [values(old), values(t)];
       const added = [...b].filter((v) => !a.has(v));
@@ -1005,7 +1050,8 @@ function compareTemplates(
         said || `${old.assets?.pattern ?? "none"} -> ${t.assets?.pattern ?? "none"}`,
         false,
       );
-    }
+    } else if (contentChanged(old.assets?.sha256, t.assets?.sha256))
+      push("resource template assets changed", "the text of one or more files", false);
     if (old.mimeType !== t.mimeType)
       push("resource template media type changed", `${old.mimeType} -> ${t.mimeType}`, false);
   }

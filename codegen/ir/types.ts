@@ -251,6 +251,8 @@ export interface ResourceNode {
   mimeType: string;
   /** Asset path inside the generated folder (`assets/...`). */
   asset: string;
+  /** SHA-256 (hex) of the asset's text. */
+  sha256: string;
   source: SourceRef;
 }
 
@@ -263,7 +265,7 @@ export interface ResourceTemplateNode {
   /** Reading a matching URI calls this tool with the template variables mapped to arguments. */
   tool?: { name: string; args: Record<string, string> };
   /** Or serves one asset per value of the template's single variable; `{variable}` in `pattern` is replaced. */
-  assets?: { variable: string; pattern: string; values: string[] };
+  assets?: { variable: string; pattern: string; values: string[]; sha256: string };
   /** Listing and completion of a tool-bound template's resources through another tool (`list:`). */
   list?: TemplateListing;
   source: SourceRef;
@@ -282,6 +284,8 @@ export interface PromptNode {
   arguments: PromptArgumentNode[];
   /** Asset path of the handlebars template. */
   asset: string;
+  /** SHA-256 (hex) of the template's text. */
+  sha256: string;
   source: SourceRef;
 }
 
