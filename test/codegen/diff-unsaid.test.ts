@@ -1,10 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareCatalogs } from "../../codegen/diff/compare.js";
-import type { CatalogDocument } from "../../src/catalog.js";
-import { runDiff } from "../helpers/diff.js";
-import { genManifest, writeTree } from "../helpers/generate.js";
+import { changeLines as lines, numberedCatalogs, runDiff } from "../helpers/diff.js";
 
 /**
  * `toolwright diff` on what it compared in silence before: a source's timeout, a GraphQL source's credential
@@ -70,25 +65,7 @@ policy:
   audit: { env: NOTES_AUDIT, file_env: NOTES_AUDIT_FILE }
 `;
 
-let n = 0;
-async function fileOf(manifest: string, spec = SPEC): Promise<string> {
-  const dir = writeTree(`diff-unsaid-${n++}`, {
-    "openapi.yaml": spec,
-    "schema.graphql": SDL,
-    "tools.yaml": manifest,
-  });
-  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-  expect(diags.items.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([]);
-  const file = join(dir, "catalog.json");
-  writeFileSync(file, cat?.files.get("catalog.json") ?? "");
-  return file;
-}
-const docOf = async (manifest: string, spec = SPEC) =>
-  JSON.parse(readFileSync(await fileOf(manifest, spec), "utf8")) as CatalogDocument;
-const lines = (before: CatalogDocument, after: CatalogDocument) =>
-  compareCatalogs(before, after).map(
-    (c) => `${c.subject} ${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`,
-  );
+const { fileOf, docOf } = numberedCatalogs("diff-unsaid", SPEC, { "schema.graphql": SDL });
 
 describe("diff on what it compared in silence", () => {
   it("a source's timeout and a GraphQL source's credential alternatives: raised or added widens", async () => {

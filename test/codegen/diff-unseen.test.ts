@@ -1,10 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareCatalogs } from "../../codegen/diff/compare.js";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { runDiff } from "../helpers/diff.js";
-import { genManifest, writeTree } from "../helpers/generate.js";
+import { changeLines as lines, numberedCatalogs, runDiff } from "../helpers/diff.js";
 
 /**
  * `toolwright diff` on what it still compared in silence after round 45: the publish settings (what the model is
@@ -58,25 +56,9 @@ prompts:
     arguments: [{ name: id, required: true, description: The note }]
 `;
 
-let n = 0;
-async function fileOf(manifest: string, spec = SPEC): Promise<string> {
-  const dir = writeTree(`diff-unseen-${n++}`, {
-    "openapi.yaml": spec,
-    "prompt.md": "Summarise note {{id}}.\n",
-    "tools.yaml": manifest,
-  });
-  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-  expect(diags.items.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([]);
-  const file = join(dir, "catalog.json");
-  writeFileSync(file, cat?.files.get("catalog.json") ?? "");
-  return file;
-}
-const docOf = async (manifest: string, spec = SPEC) =>
-  JSON.parse(readFileSync(await fileOf(manifest, spec), "utf8")) as CatalogDocument;
-const lines = (before: CatalogDocument, after: CatalogDocument) =>
-  compareCatalogs(before, after).map(
-    (c) => `${c.subject} ${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`,
-  );
+const { fileOf, docOf, folder } = numberedCatalogs("diff-unseen", SPEC, {
+  "prompt.md": "Summarise note {{id}}.\n",
+});
 
 describe("diff on what it still compared in silence", () => {
   it("the publish settings: each said where it changed, none widening, either way", async () => {
@@ -242,7 +224,7 @@ describe("diff on what it still compared in silence", () => {
     const del = doc.tools.find((t) => t.name === "notes_delete")!;
     del.annotations = { ...del.annotations, readOnlyHint: true };
     doc.publish = { ...doc.publish, descriptions: "concise" };
-    const after = join(writeTree(`diff-unseen-${n++}`, {}), "catalog.json");
+    const after = join(folder(), "catalog.json");
     writeFileSync(after, JSON.stringify(doc));
     const text = runDiff(before, after, "--fail-on-widening");
     expect(text.status).toBe(1);
