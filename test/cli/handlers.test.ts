@@ -1,8 +1,9 @@
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOG_FORMAT } from "../../src/catalog.js";
+import { snapshotOf } from "../helpers/files.js";
 import { writeTree } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 import { spawnSync } from "../helpers/spawn-sync.js";
@@ -68,16 +69,7 @@ function generate(cwd: string) {
   return spawnSync(process.execPath, [BIN, "generate"], { cwd, encoding: "utf8" });
 }
 
-function snapshot(dir: string, base = dir): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(dir)) return out;
-  for (const entry of readdirSync(dir)) {
-    const abs = join(dir, entry);
-    if (statSync(abs).isDirectory()) Object.assign(out, snapshot(abs, base));
-    else out[abs.slice(base.length + 1)] = readFileSync(abs, "utf8");
-  }
-  return out;
-}
+const snapshot = (dir: string) => (existsSync(dir) ? snapshotOf(dir) : {});
 
 /** Imports catalog.gen.mjs with plain node (no tsx, no hooks) and runs both handlers. */
 function runWithPlainNode(catalogDir: string) {

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { catalogFileOf, runDiff } from "../helpers/diff.js";
+import { snapshotOf } from "../helpers/files.js";
 import { errorsOf, genManifest, genSpec, writeTree } from "../helpers/generate.js";
 import { BIN } from "../helpers/mcp.js";
 import { tmpDir } from "../helpers/paths.js";
@@ -139,7 +140,7 @@ describe("a manifest binding a body field to an env variable", () => {
     const first = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
     expect(first.status, String(first.stderr)).toBe(0);
     const out = join(root, "generated/tokens");
-    const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
+    const snapshot = () => snapshotOf(out);
     const before = snapshot();
     expect(Object.keys(before).length).toBeGreaterThan(0);
 
@@ -227,10 +228,3 @@ ${args}`;
     ]);
   });
 });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../codegen/diagnostics.js";
+import { snapshotOf } from "../helpers/files.js";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { ROOT } from "../helpers/paths.js";
 import { spawnSync } from "../helpers/spawn-sync.js";
@@ -323,19 +324,6 @@ components:`,
   }
 });
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 describe("a broken input loses nothing", () => {
   it("generate exits 1 with a located diagnostic and leaves generated/ untouched", () => {
     const dir = writeTree("untouched", {
@@ -346,7 +334,7 @@ describe("a broken input loses nothing", () => {
     const ok = spawnSync(process.execPath, [bin, "generate"], { cwd: dir, encoding: "utf8" });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/mini\s+1 tools \(1 read, 0 write, 0 destructive\)/);
-    const before = snapshot(join(dir, "generated"));
+    const before = snapshotOf(join(dir, "generated"));
     expect(Object.keys(before)).toContain("mini/catalog.json");
 
     writeFileSync(join(dir, "specs/mini/tools.yaml"), MANIFEST.replace("from: getThing", "from: getThng"));
@@ -355,7 +343,7 @@ describe("a broken input loses nothing", () => {
     expect(bad.stderr).toMatch(/specs\/mini\/tools\.yaml:10:11 .* error TW113/);
     expect(bad.stderr).toContain('did you mean "getThing"');
     expect(bad.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
-    expect(snapshot(join(dir, "generated"))).toEqual(before);
+    expect(snapshotOf(join(dir, "generated"))).toEqual(before);
 
     const check = spawnSync(process.execPath, [bin, "check"], { cwd: dir, encoding: "utf8" });
     expect(check.status).toBe(1);
@@ -364,7 +352,7 @@ describe("a broken input loses nothing", () => {
   it("generate --out refuses a folder that is not a catalog, and writes nothing", () => {
     const dir = writeTree("refuse", { "openapi.yaml": SPEC, "src/keep.ts": "export {};\n" });
     const bin = join(ROOT, "bin/toolwright.mjs");
-    const before = snapshot(dir);
+    const before = snapshotOf(dir);
     for (const out of [".", "src", ".."]) {
       const r = spawnSync(process.execPath, [bin, "generate", "--openapi", "openapi.yaml", "--out", out], {
         cwd: dir,
@@ -372,7 +360,7 @@ describe("a broken input loses nothing", () => {
       });
       expect(r.status, out).toBe(1);
       expect(r.stderr).toContain("nothing was written");
-      expect(snapshot(dir)).toEqual(before);
+      expect(snapshotOf(dir)).toEqual(before);
     }
     const fresh = spawnSync(
       process.execPath,

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../codegen/cli/generate.js";
+import { snapshotOf } from "../helpers/files.js";
 import { genToDisk } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -44,20 +45,6 @@ async function generateInto(out: string): Promise<{ code: number; stderr: string
   return { code, stderr: stderr.join("") };
 }
 
-/** Every file under `dir` with its content (a snapshot to prove nothing changed). */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const abs = join(d, name);
-      if (statSync(abs).isDirectory()) visit(abs);
-      else out[relative(dir, abs)] = readFileSync(abs, "utf8");
-    }
-  };
-  visit(dir);
-  return out;
-}
-
 async function generatedFolder(): Promise<string> {
   const out = tmpDir("out-gen");
   const first = await generateInto(out);
@@ -66,12 +53,12 @@ async function generatedFolder(): Promise<string> {
 }
 
 async function expectRefused(out: string, reason: RegExp): Promise<void> {
-  const before = snapshot(out);
+  const before = snapshotOf(out);
   const { code, stderr } = await generateInto(out);
   expect(code).toBe(1);
   expect(stderr).toMatch(reason);
   expect(stderr).toContain("nothing was written");
-  expect(snapshot(out)).toEqual(before);
+  expect(snapshotOf(out)).toEqual(before);
 }
 
 describe("generate --out replaces only a catalog toolwright generated", () => {
@@ -155,11 +142,11 @@ describe("generate --out replaces only a catalog toolwright generated", () => {
     const out = await generatedFolder();
     const again = await generateInto(out);
     expect(again.code, again.stderr).toBe(0);
-    expect(snapshot(out)["catalog.json"]).toContain('"generator"');
+    expect(snapshotOf(out)["catalog.json"]).toContain('"generator"');
 
     const manifest = join(ROOT, "test/fixtures/kitchen-sink/tools.yaml");
     const { dir } = await genToDisk(manifest, tmpDir("out-kitchen"));
-    expect(Object.keys(snapshot(dir)).filter((f) => f.startsWith("assets/")).length).toBeGreaterThan(1);
+    expect(Object.keys(snapshotOf(dir)).filter((f) => f.startsWith("assets/")).length).toBeGreaterThan(1);
     await genToDisk(manifest, join(dir, ".."));
     // writeCatalog itself refuses what generate would refuse.
     writeFileSync(join(dir, "assets/mine.md"), "mine\n");

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeCatalog } from "../../codegen/write.js";
+import { filesUnder } from "../helpers/files.js";
 import { errorsOf, genSpec } from "../helpers/generate.js";
 import { ROOT, tmpDir } from "../helpers/paths.js";
 
@@ -21,13 +22,6 @@ paths:
   /a:
     get: { operationId: a, responses: { "200": { description: ok } } }
 `;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
 describe("server variables in a URL's credentials", () => {
   for (const [label, url, vars, secrets, shown] of [

@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { urlCredentials, withoutUrlCredentials } from "../../codegen/url-credentials.js";
 import { credentialParameter } from "../../src/telemetry/redact.js";
+import { filesUnder } from "../helpers/files.js";
 import { BIN, serveOverStdio } from "../helpers/mcp.js";
 import { tmpDir } from "../helpers/paths.js";
 import { type RecordingServer, sendJson, startRecordingServer } from "../helpers/recording-server.js";
@@ -15,13 +16,6 @@ import { spawnSync } from "../helpers/spawn-sync.js";
  * documentation example: left out of every URL the catalog writes, with a warning located at it. A manifest's is
  * the user's own: refused, located (tools.yaml:line:col), naming what it holds, never its value.
  */
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
 
 function expectAbsent(secrets: readonly string[], texts: Record<string, string>): void {
   for (const [where, text] of Object.entries(texts))

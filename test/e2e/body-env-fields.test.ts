@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { snapshotOf } from "../helpers/files.js";
 import { BIN } from "../helpers/mcp.js";
 import { ROOT } from "../helpers/paths.js";
 import { sendJson } from "../helpers/recording-server.js";
@@ -190,16 +189,7 @@ describe("a body field sent from an env variable", () => {
     expect(stderr).toMatch(/exchange_token/);
     expect(stderr).toMatch(/legacy_search/);
     for (const secret of [CLIENT_SECRET, LEGACY_KEY]) expect(stderr).not.toContain(secret);
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else files.push(readFileSync(path, "utf8"));
-      }
-    };
-    walk(fixture.dir());
-    const all = files.join("\n");
+    const all = Object.values(snapshotOf(fixture.dir())).join("\n");
     expect(all).toContain("OAUTHX_CLIENT_SECRET");
     for (const secret of [CLIENT_SECRET, LEGACY_KEY]) expect(all).not.toContain(secret);
     // toolwright audit lists what each tool sends from env among the source's credentials, by name.
