@@ -1,9 +1,7 @@
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compareCatalogs } from "../../codegen/diff/compare.js";
 import type { CatalogDocument } from "../../src/catalog.js";
-import { LIST_NOTES_SPEC } from "../helpers/diff.js";
-import { genManifest, writeTree } from "../helpers/generate.js";
+import { catalogFileOf, LIST_NOTES_SPEC, changeLines as lines } from "../helpers/diff.js";
 
 /**
  * `toolwright diff` on the texts a catalog serves from files: a static resource, a files template's files and a
@@ -30,7 +28,6 @@ prompts:
 `;
 
 const FILES = {
-  "openapi.yaml": LIST_NOTES_SPEC,
   "tools.yaml": MANIFEST,
   "readme.md": "Notes are kept for a year.\n",
   "guides/intro.md": "Start here.\n",
@@ -40,16 +37,10 @@ const FILES = {
 
 let n = 0;
 async function docOf(files: Record<string, string>): Promise<CatalogDocument> {
-  const dir = writeTree(`diff-assets-${n++}`, files);
-  const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
-  expect(diags.items.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([]);
-  return JSON.parse(cat?.files.get("catalog.json") ?? "") as CatalogDocument;
+  const { "tools.yaml": manifest = MANIFEST, ...extra } = files;
+  const file = await catalogFileOf(`diff-assets-${n++}`, LIST_NOTES_SPEC, manifest, extra);
+  return JSON.parse(readFileSync(file, "utf8")) as CatalogDocument;
 }
-
-const lines = (before: CatalogDocument, after: CatalogDocument) =>
-  compareCatalogs(before, after).map(
-    (c) => `${c.subject} ${c.kind}: ${c.detail}${c.widens ? " [widens]" : ""}`,
-  );
 
 describe("diff on the texts served from files", () => {
   it("a resource's, a template file's and a prompt's text changed are said, none widening", async () => {
