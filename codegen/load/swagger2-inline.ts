@@ -207,8 +207,21 @@ export function stubConfined(data: unknown, problems: readonly { scopes: string[
   }
 }
 
-/** Keys whose value is data written about a schema, never a schema: nothing under them is rewritten. */
-const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const", "x-example", "x-examples"]);
+/** A schema's keywords whose value is a schema. */
+const SUBSCHEMA_KEYS = [
+  "items",
+  "additionalProperties",
+  "additionalItems",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+];
+/** A schema's keywords whose value is a list of schemas (`items` may be one too). */
+const SUBSCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+/** A schema's keywords whose value maps names (which may be `default`, `example` or `enum`) to schemas. */
+const SUBSCHEMA_MAPS = ["properties", "patternProperties", "definitions", "$defs", "dependentSchemas"];
 
 /**
  * A schema of the 2.0 root written `type: "null"` (JSON Schema draft 4's, which 2.0's schemas take, and which
@@ -216,23 +229,51 @@ const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const", "x
  * turns it into `nullable: true` with no type, which OpenAPI 3.0 reads as any value, so `anyOf: [string, null]` took a
  * number or an object. Each is written `enum: [null]` before the conversion (in `data`, changed in place: the same
  * object at the same pointer), which the conversion leaves alone and the reader reads as null alone, as it reads
- * `type: "null"` in a 3.x document. Data (examples, defaults, enums) and extensions are not walked.
+ * `type: "null"` in a 3.x document. Only schema positions are walked (definitions, parameters' and responses'
+ * schemas, and a schema's subschemas: a property may be named `default`, `example` or `enum`), never a value written
+ * about one (an example, a default, an enum, an extension), whatever it holds.
  */
 export function keepNullTypes(data: unknown): void {
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item);
-      return;
+  const seen = new Set<object>();
+  const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+  const members = (v: unknown): unknown[] => (isObject(v) ? Object.values(v) : []);
+  const schema = (node: unknown): void => {
+    if (!isObject(node) || seen.has(node)) return;
+    seen.add(node);
+    if (node.type === "null") {
+      delete node.type;
+      if (!Object.hasOwn(node, "enum")) node.enum = [null];
     }
-    if (!node || typeof node !== "object") return;
-    const o = node as Json;
-    if (o.type === "null") {
-      delete o.type;
-      if (!Object.hasOwn(o, "enum")) o.enum = [null];
+    for (const k of SUBSCHEMA_KEYS) if (Object.hasOwn(node, k)) schema(node[k]);
+    for (const k of SUBSCHEMA_LISTS) {
+      const list = Object.hasOwn(node, k) ? node[k] : undefined;
+      if (Array.isArray(list)) list.forEach(schema);
     }
-    for (const [k, v] of Object.entries(o)) {
-      if (v && typeof v === "object" && !DATA_KEYS.has(k) && !k.startsWith("x-")) walk(v);
-    }
+    for (const k of SUBSCHEMA_MAPS) if (Object.hasOwn(node, k)) members(node[k]).forEach(schema);
   };
-  walk(data);
+  // A body parameter's `schema`; any other parameter, like a response's header, is typed as a schema is (its `items`).
+  const parameter = (p: unknown): void => {
+    if (!isObject(p)) return;
+    if (p.in === "body") schema(p.schema);
+    else schema(p);
+  };
+  const response = (r: unknown): void => {
+    if (!isObject(r)) return;
+    schema(r.schema);
+    members(r.headers).forEach(schema);
+  };
+  if (!isObject(data)) return;
+  members(data.definitions).forEach(schema);
+  members(data.parameters).forEach(parameter);
+  members(data.responses).forEach(response);
+  for (const item of [...members(data.paths), ...members(data["x-ms-paths"])]) {
+    if (!isObject(item)) continue;
+    if (Array.isArray(item.parameters)) item.parameters.forEach(parameter);
+    for (const method of METHODS) {
+      const op = Object.hasOwn(item, method) ? item[method] : undefined;
+      if (!isObject(op)) continue;
+      if (Array.isArray(op.parameters)) op.parameters.forEach(parameter);
+      members(op.responses).forEach(response);
+    }
+  }
 }

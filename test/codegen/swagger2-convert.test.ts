@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Diagnostic, formatDiagnostic } from "../../codegen/diagnostics.js";
+import { keepNullTypes } from "../../codegen/load/swagger2-inline.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { both, buildSpec, takes } from "../helpers/built-spec.js";
 import { genSpec } from "../helpers/generate.js";
@@ -128,6 +129,125 @@ definitions:
     // Data is not a schema: the example and default keep the words they hold.
     const text = JSON.stringify(built.doc);
     expect(text).toContain('"default":{"type":"null"},"examples":[{"type":"null"}]');
+  });
+
+  it("a property or definition named default, example, enum or x-... is a schema; a value nested in data is not", async () => {
+    // The walk skipped every key so named, at any depth: a property called `default` typed null stayed
+    // `nullable: true` with no type, which took anything.
+    const built = await buildSpec(
+      "swagger2-null-names",
+      "nullnames",
+      {
+        "swagger.yaml": `${HEAD}  /things:
+    post:
+      operationId: makeThing
+      parameters:
+        - in: body
+          name: body
+          required: true
+          schema:
+            type: object
+            properties:
+              default: { type: "null" }
+              example: { anyOf: [{ type: integer }, { type: "null" }] }
+              enum: { type: array, items: { type: "null" } }
+              x-kind: { type: "null" }
+              ref: { $ref: "#/definitions/default" }
+              shape:
+                type: object
+                enum: [{ type: "null" }, { properties: { a: { type: "null" } } }]
+                example: { nested: { deeper: [{ type: "null" }] } }
+                default: { properties: { default: { type: "null" } } }
+      responses: { "200": { description: ok } }
+definitions:
+  default: { type: "null" }
+`,
+      },
+      "swagger.yaml",
+    );
+    const call = (args: Record<string, unknown>) => takes(built, "make_thing", args);
+    expect(call({})).toEqual(both(true));
+    expect(call({ default: null, example: null, enum: [null], "x-kind": null, ref: null })).toEqual(
+      both(true),
+    );
+    expect(call({ example: 3 })).toEqual(both(true));
+    for (const [name, value] of [
+      ["default", "x"],
+      ["example", "x"],
+      ["enum", [1]],
+      ["x-kind", { a: 1 }],
+      ["ref", 5],
+    ] as const)
+      expect(call({ [name]: value }), name).toEqual(both(false));
+    // Data is not a schema, however deep: the enum, example and default keep the words they hold.
+    const text = JSON.stringify(built.doc);
+    expect(text).toContain('"properties":{"a":{"type":"object","properties":{"type":{"const":"null"}}');
+    expect(text).toContain('"default":{"properties":{"default":{"type":"null"}}}');
+    expect(text).toContain('"examples":[{"nested":{"deeper":[{"type":"null"}]}}]');
+  });
+
+  it("leaves every value written about a schema as written (x-example, x-examples, example, default, enum, const)", () => {
+    // The catalog drops a parameter's x-example, so the walk itself is checked: only schema positions change.
+    const data = () => ({ type: "null", properties: { a: { type: "null" } } });
+    const swagger = {
+      swagger: "2.0",
+      "x-root": data(),
+      paths: {
+        "/p": {
+          "x-item": data(),
+          get: {
+            parameters: [
+              {
+                in: "query",
+                name: "q",
+                type: "string",
+                "x-example": data(),
+                default: data(),
+                enum: [data()],
+              },
+              { in: "body", name: "b", schema: { $ref: "#/definitions/D" }, "x-examples": { a: data() } },
+            ],
+            responses: {
+              "200": {
+                description: "ok",
+                examples: { "application/json": data() },
+                schema: { type: "null" },
+              },
+            },
+          },
+        },
+      },
+      definitions: {
+        D: {
+          type: "object",
+          example: data(),
+          "x-example": data(),
+          const: data(),
+          properties: { default: { type: "null" }, "x-id": { type: "null" } },
+        },
+      },
+    };
+    keepNullTypes(swagger);
+    const schemas = swagger.definitions.D.properties;
+    expect([schemas.default, schemas["x-id"], swagger.paths["/p"].get.responses["200"].schema]).toEqual([
+      { enum: [null] },
+      { enum: [null] },
+      { enum: [null] },
+    ]);
+    const op = swagger.paths["/p"].get;
+    for (const value of [
+      swagger["x-root"],
+      swagger.paths["/p"]["x-item"],
+      op.parameters[0]!["x-example"],
+      op.parameters[0]!.default,
+      op.parameters[0]!.enum![0],
+      op.parameters[1]!["x-examples"]!.a,
+      op.responses["200"].examples["application/json"],
+      swagger.definitions.D.example,
+      swagger.definitions.D["x-example"],
+      swagger.definitions.D.const,
+    ])
+      expect(value).toEqual(data());
   });
 });
 
