@@ -381,6 +381,7 @@ let shortestCredential = Number.POSITIVE_INFINITY;
 function listCredentials(): void {
   knownList = undefined;
   lastReferenced = undefined;
+  referenceStart = undefined;
   credentialList = [...new Set([...credentials.values()].flat())].sort((a, b) => b.length - a.length);
   credentialBytes = [
     ...credentialList.map((c) => ({ needle: Buffer.from(c, "utf8"), replacement: REDACTED_BYTES })),
@@ -526,16 +527,33 @@ function dereferenced(text: string): string {
 /**
  * The credentials `text` holds once its HTML character references are read (an error page whose escaper writes `-`
  * as `&#x2d;`, as OWASP's encoders do, or every character as `&#116;`): one linear pass to decode and a search per
- * credential. Only text holding a `&` is read.
+ * credential. Only text holding a reference that could spell a credential's character is read (`referenceStartOf`).
  */
 function referencedCredentials(text: string): string[] {
   if (credentials.size === 0 || !text.includes("&")) return [];
   if (lastReferenced?.text === text) return lastReferenced.found;
+  referenceStart ??= referenceStartOf([...credentials.keys()]);
+  if (!referenceStart.test(text)) return [];
   const decoded = dereferenced(text);
   const found = decoded === text ? [] : [...credentials.keys()].filter((value) => decoded.includes(value));
   lastReferenced = { text, found };
   return found;
 }
+
+/**
+ * What a text holds where a reference could spell a character of one of `values`: `&#` (a number spells any), or
+ * the name of one of their characters (`&sol;` for a `/`). A text with neither (plain text with its `&`s, a page
+ * whose only references are `&amp;` and `&lt;` when no credential holds a `&` or a `<`) is not decoded.
+ */
+function referenceStartOf(values: readonly string[]): RegExp {
+  const names = new Set<string>();
+  for (const value of values)
+    for (const char of value) if (Object.hasOwn(NAMED, char)) names.add(NAMED[char]!);
+  return new RegExp(`&(?:#${names.size === 0 ? "" : `|(?:${[...names].join("|")});`})`);
+}
+
+/** `referenceStartOf` the credentials remembered, made when first asked after a change. */
+let referenceStart: RegExp | undefined;
 
 /** The last text `referencedCredentials` read and its answer (`withoutCredentials` asks twice of the same text). */
 let lastReferenced: { text: string; found: string[] } | undefined;

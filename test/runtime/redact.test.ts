@@ -221,4 +221,26 @@ describe("a credential written with HTML character references", () => {
     }
     forgetCredentials();
   });
+
+  it("a page whose only references are names of characters no credential holds is left as written; one that names a credential's character is read", () => {
+    // Only a text holding `&#` or the name of a character some credential holds is decoded (the decoding of a
+    // 10 MB page of `&amp;`s and `&lt;`s per call cost 130 ms for nothing); each new credential's characters count.
+    forgetCredentials();
+    rememberCredential("ab+/=cd-efgh");
+    const page = "<p>R&amp;D &lt;b&gt; &quot;x&quot; caf&eacute; Tom & Jerry</p>";
+    expect(holdsCredential(page)).toBe(false);
+    expect(withoutCredentials(page)).toBe(page);
+    expect(withoutCredentials(`${page} ab&plus;&sol;&equals;cd-efgh`)).toBe(`${page} [redacted]`);
+    rememberCredential("p&q<r>s\"t'u");
+    for (const spelled of ["p&amp;q&lt;r&gt;s&quot;t&apos;u", "p&amp;q<r>s\"t'u", "p&q&lt;r>s\"t'u"]) {
+      expect(holdsCredential(`${page} ${spelled}`), spelled).toBe(true);
+      expect(withoutCredentials(`${page} ${spelled}`), spelled).toBe(
+        "<p>R&amp;D &lt;b&gt; &quot;x&quot; caf&eacute; Tom & Jerry</p> [redacted]",
+      );
+    }
+    forgetCredentials();
+    rememberCredential("ab+/=cd-efgh");
+    expect(withoutCredentials("p&amp;q&lt;r&gt;s&quot;t&apos;u")).toBe("p&amp;q&lt;r&gt;s&quot;t&apos;u");
+    forgetCredentials();
+  });
 });
