@@ -480,12 +480,15 @@ function undeclaredHosts(list: unknown, at: At, diags: Diagnostics, whose = "the
   }
 }
 
-/** A path item's servers' URLs (`serverUrls`), its undeclared host variables said (`undeclaredHosts`). */
-function pathServers(item: { value: Json; at: At }, diags: Diagnostics): string[] {
+/**
+ * A path item's `servers` as its operations read them (`pathServerList`, read once for all: its warnings are given
+ * once) and their URLs (`serverUrls`), its undeclared host variables said (`undeclaredHosts`).
+ */
+function pathServers(item: { value: Json; at: At }, diags: Diagnostics): { list: unknown; urls: string[] } {
   const list = pathServerList(item, diags);
   undeclaredHosts(list, child(item.at, "servers"), diags, "the path's");
   serverCredentials(list, child(item.at, "servers"), diags, "the path's");
-  return serverUrls(list);
+  return { list, urls: serverUrls(list) };
 }
 
 /** A path item's `servers` without its credential variables' values (`withoutCredentialValues`). */
@@ -646,7 +649,8 @@ function serverValueProblems(list: unknown, at: At, diags: Diagnostics): void {
 
 /**
  * An operation's own servers' problems: a variable left unfilled (`unfilledServer`); for its path item's servers,
- * `itemList` (an operation's own are checked where it is read), a value that cannot be filled in.
+ * `itemList` (as `pathServerList` read them; an operation's own are checked where it is read), a value that cannot
+ * be filled in.
  */
 function ownServerProblems(own: string[], itemList: unknown, at: At, diags: Diagnostics): Diagnostic[] {
   return diags.capture(() => {
@@ -659,8 +663,7 @@ function ownServerProblems(own: string[], itemList: unknown, at: At, diags: Diag
         "Write the URL without the credential and configure the credential as the source's auth (sources.<id>.auth, read from the environment), in the spec or a patch.",
       );
     unfilledServer(own, at, diags);
-    // Read as `pathServers` read it (the same list and place: its warnings are not given again).
-    serverValueProblems(withoutCredentialValues(itemList, at, diags, "the path's"), at, diags);
+    serverValueProblems(itemList, at, diags);
   }).errors;
 }
 
@@ -963,9 +966,6 @@ function withoutUserinfo(url: string): string {
   return withoutUrlCredentials(`${m[1] ?? ""}${url.slice(m[0].length)}`);
 }
 
-/** Each `servers` list `withoutCredentialValues` read, with what it read it as: its warnings are given once a run. */
-const scrubbed = new WeakMap<Diagnostics, WeakMap<object, unknown[]>>();
-
 /**
  * A `servers` list without the values of the variables that hold a credential in its host or path (those in its
  * userinfo or a credential query parameter are left out with the parameter, `withoutUrlCredentials`): a variable
@@ -977,11 +977,7 @@ const scrubbed = new WeakMap<Diagnostics, WeakMap<object, unknown[]>>();
  */
 function withoutCredentialValues(list: unknown, at: At, diags: Diagnostics, whose: string): unknown {
   if (!Array.isArray(list)) return list;
-  const lists = scrubbed.get(diags) ?? new WeakMap<object, unknown[]>();
-  scrubbed.set(diags, lists);
-  const seen = lists.get(list);
-  if (seen !== undefined) return seen;
-  const out = list.map((entry, i) => {
+  return list.map((entry, i) => {
     if (!isObject(entry) || typeof entry.url !== "string" || !isObject(entry.variables)) return entry;
     const template = withoutUrlCredentials(entry.url);
     const variables: Json = { ...entry.variables };
@@ -1030,8 +1026,6 @@ function withoutCredentialValues(list: unknown, at: At, diags: Diagnostics, whos
     }
     return changed ? { ...entry, variables } : entry;
   });
-  lists.set(list, out);
-  return out;
 }
 
 /**
@@ -1346,7 +1340,7 @@ function readPaths(
       continue;
     }
     const shared = Array.isArray(item.value.parameters) ? item.value.parameters : [];
-    const itemServers = pathServers(item, diags);
+    const { list: itemList, urls: itemServers } = pathServers(item, diags);
     for (const [method, where, written] of operationsOf(item.value, item.at, spec.version, diags)) {
       reader.touched.clear();
       // An operation may be a `$ref` to one written elsewhere (DigitalOcean's spec writes all of them so): it is
@@ -1377,8 +1371,8 @@ function readPaths(
       const scopes = [itemAt.pointer, child(itemAt, ...where).pointer];
       const own = node.servers ?? (itemServers.length > 0 ? itemServers : undefined);
       const serversAt = node.servers ? child(writtenAt, "servers") : child(item.at, "servers");
-      if (own) errors.push(...ownServerProblems(own, !node.servers && item.value.servers, serversAt, diags));
-      const templates = node.servers ? node.serverTemplates : serverTemplatesOf(pathServerList(item, diags));
+      if (own) errors.push(...ownServerProblems(own, node.servers ? undefined : itemList, serversAt, diags));
+      const templates = node.servers ? node.serverTemplates : serverTemplatesOf(itemList);
       const server = withTemplate(own ? ownServer(own, defaults.documentServer) : undefined, templates);
       const ownPrefix =
         own && !defaults.documentServer ? relativePrefix(own, defaults.pathPrefix) : undefined;
