@@ -331,7 +331,7 @@ function bodyEntries(
   left: FieldsLeft,
   argAt: (key: string) => SourceRef,
 ): HttpBody | undefined {
-  const body = op.body ? chooseBody(op.body.contents, op, notes) : undefined;
+  const body = op.body ? chooseBody(op.body.contents, op, notes, symbols) : undefined;
   if (!op.body || !body) return undefined;
   if (unwritable(body.mediaType)) {
     diags.error(
@@ -728,10 +728,29 @@ function unwritable(mediaType: string): number {
   return (encoding === "json" || encoding === "text") && !writableCharset(mediaType) ? 1 : 0;
 }
 
-function chooseBody(contents: BodyContent[], op: OperationNode, notes: string[]): BodyContent | undefined {
+/**
+ * 1 for a JSON or urlencoded form body some field of which is a file (a binary string, or an array of them): neither
+ * carries a file's bytes, so a multipart/form-data body the operation also accepts is sent instead. Elysia offers
+ * every object body as application/json, application/x-www-form-urlencoded and multipart/form-data, JSON first:
+ * its file uploads were sent as JSON strings. Without a multipart alternative nothing changes.
+ */
+function filesUnsent(content: BodyContent, symbols: SymbolTable): number {
+  const encoding = encodingOf(content.mediaType);
+  if (encoding !== "json" && encoding !== "form") return 0;
+  const flat = fieldsShape(content.schema, symbols);
+  return flat?.shape.properties.some((p) => fileField(p, symbols)) ? 1 : 0;
+}
+
+function chooseBody(
+  contents: BodyContent[],
+  op: OperationNode,
+  notes: string[],
+  symbols: SymbolTable,
+): BodyContent | undefined {
   const ranked = [...contents].sort(
     (a, b) =>
       unwritable(a.mediaType) - unwritable(b.mediaType) ||
+      filesUnsent(a, symbols) - filesUnsent(b, symbols) ||
       ENCODING_PREFERENCE.indexOf(encodingOf(a.mediaType)) -
         ENCODING_PREFERENCE.indexOf(encodingOf(b.mediaType)) ||
       jsonPatchLast(a.mediaType) - jsonPatchLast(b.mediaType),

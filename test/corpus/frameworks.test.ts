@@ -253,6 +253,129 @@ describe("specs emitted by API frameworks", () => {
     ]);
   });
 
+  it("Elysia: a body offered as JSON, a form and multipart with a file part is sent as multipart, the file uploaded", async () => {
+    const { cat, diags, tools } = await generated("elysia31.json");
+    expect([tools.sort(), warnings(diags)]).toEqual([
+      [
+        "delete_pets_by_id",
+        "get_files",
+        "get_me",
+        "get_pets",
+        "get_pets_by_id",
+        "post_login",
+        "post_pets",
+        "post_pets_by_id_photo",
+        "put_pets_by_id",
+      ],
+      [],
+    ]);
+    const client = await served(cat, { FW_TOKEN: "t-4" });
+    const from = upstream.received.length;
+    for (const [name, args] of [
+      [
+        "post_pets_by_id_photo",
+        {
+          id: 7,
+          photo: {
+            filename: "p.png",
+            content: Buffer.from("PNG").toString("base64"),
+            contentType: "image/png",
+          },
+          extra: [{ filename: "a.txt", content: Buffer.from("A").toString("base64") }],
+          caption: "c",
+        },
+      ],
+      ["post_login", { user: "u", password: "p" }],
+    ] as const) {
+      const result = await client.callTool({ name, arguments: args });
+      expect([name, result.isError ?? false, result.content]).toEqual([name, false, expect.anything()]);
+    }
+    const [photo, login] = upstream.received.slice(from);
+    // Elysia lists application/json first: the photo went out as a JSON string, no file uploaded.
+    expect([photo?.url, photo?.headers["content-type"], photo?.headers.authorization]).toEqual([
+      "/pets/7/photo",
+      expect.stringMatching(/^multipart\/form-data; boundary=/),
+      "Bearer t-4",
+    ]);
+    const body = photo?.body.toString() ?? "";
+    expect(body).toContain(
+      'Content-Disposition: form-data; name="photo"; filename="p.png"\r\nContent-Type: image/png\r\n\r\nPNG\r\n',
+    );
+    expect(body).toContain('Content-Disposition: form-data; name="extra"; filename="a.txt"');
+    expect(body).toContain('Content-Disposition: form-data; name="caption"\r\n\r\nc\r\n');
+    expect([login?.headers["content-type"], login?.body.toString()]).toEqual([
+      "application/x-www-form-urlencoded",
+      "user=u&password=p",
+    ]);
+  });
+
+  it("siblings: a body with a file part is sent as the multipart the spec also offers, whatever its order", async () => {
+    const file = { type: "string", format: "binary" };
+    const offered = (first: string, schema: unknown) => ({
+      [first]: { schema },
+      "multipart/form-data": { schema },
+    });
+    const op = (id: string, content: unknown) => ({
+      post: {
+        operationId: id,
+        requestBody: { required: true, content },
+        responses: { "204": { description: "done" } },
+      },
+    });
+    const spec = {
+      openapi: "3.0.3",
+      info: { title: "Files", version: "1" },
+      servers: [{ url: "https://files.example.com" }],
+      paths: {
+        // A form first, the object by $ref, its file part an array of files.
+        "/form": op(
+          "form",
+          offered("application/x-www-form-urlencoded", { $ref: "#/components/schemas/Scans" }),
+        ),
+        // JSON first, the object an allOf of two.
+        "/json": op(
+          "json",
+          offered("application/json", {
+            allOf: [
+              { type: "object", properties: { note: { type: "string" } } },
+              { type: "object", properties: { doc: file } },
+            ],
+          }),
+        ),
+        // No file part: JSON stays first.
+        "/plain": op(
+          "plain",
+          offered("application/json", { type: "object", properties: { note: { type: "string" } } }),
+        ),
+        // A file part but no multipart offered: sent as JSON as before.
+        "/only": op("only", {
+          "application/json": { schema: { type: "object", properties: { doc: file } } },
+        }),
+      },
+      components: {
+        schemas: {
+          Scans: {
+            type: "object",
+            properties: { scans: { type: "array", items: file }, note: { type: "string" } },
+          },
+        },
+      },
+    };
+    const dir = writeTree("frameworks-files", { "openapi.json": JSON.stringify(spec, null, 2) });
+    const { cat, diags } = await genSpec(join(dir, "openapi.json"), "fw", relative(ROOT, join(dir, "out")));
+    expect(errorsOf(diags)).toEqual([]);
+    const tools = JSON.parse(cat?.files.get("catalog.json") ?? "{}").tools as Array<{
+      name: string;
+      binding: { body: { mediaType: string } };
+    }>;
+    expect(Object.fromEntries(tools.map((t) => [t.name, t.binding.body.mediaType]))).toEqual({
+      form: "multipart/form-data",
+      json: "multipart/form-data",
+      plain: "application/json",
+      only: "application/json",
+    });
+  });
+
   it("siblings: a Swagger 2.0 parameter's own problem is said, not another parameter kind's branch", async () => {
     const spec = {
       swagger: "2.0",
