@@ -25,6 +25,8 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
  * 5.12), swagger-jsdoc 6.3 (jsdoc.mjs), NestJS 12.6 with @nestjs/swagger 12.1 (nest/main.ts.txt, compiled by tsc
  * with nest/tsconfig.json) and tsoa 6.6 (`tsoa spec` in tsoa/, controller.ts.txt renamed controller.ts). The
  * `.ts.txt` files are TypeScript kept out of this project's typecheck: their frameworks are no dependency of it.
+ * corpus47 added hapi 21 with hapi-swagger 17 (Swagger 2.0 from Joi), express-zod-api 27, feathers-swagger 3, Elysia 1.4 with
+ * @elysiajs/openapi (run on Node) and LoopBack 4 (@loopback/rest 15's explorer spec); generators/README.md says how.
  */
 const DIR = join(ROOT, "test/corpus/frameworks");
 
@@ -374,6 +376,135 @@ describe("specs emitted by API frameworks", () => {
       plain: "application/json",
       only: "application/json",
     });
+  });
+
+  it("hapi-swagger, express-zod-api, feathers-swagger and LoopBack 4: every operation a tool, their warnings located, calls as they say", async () => {
+    const hapi = await generated("hapi2.json");
+    expect([hapi.tools.sort(), warnings(hapi.diags)]).toEqual([
+      [
+        "delete_orders_id",
+        "get_customers_cid_orders_oid",
+        "get_files_path",
+        "get_orders",
+        "get_orders_id",
+        "post_orders",
+        "post_orders_id_receipt",
+        "put_orders_id_status",
+      ],
+      // hapi's optional `{oid?}` is written `{oid}`, not required; its wildcard `{path*}` declared by no parameter.
+      [
+        "TW133 #/paths/~1customers~1{cid}~1orders~1{oid}/get/parameters/1",
+        "TW137 #/paths/~1files~1{path*}/get",
+      ],
+    ]);
+    const ezapi = await generated("ezapi31.json");
+    expect([ezapi.tools.sort(), warnings(ezapi.diags)]).toEqual([
+      [
+        "delete_v1_pets_id",
+        "get_v1_pets",
+        "get_v1_pets_id",
+        "head_v1_pets",
+        "head_v1_pets_id",
+        "patch_v1_pets_id",
+        "post_v1_pets",
+        "post_v1_pets_id_form",
+        "post_v1_pets_id_photo",
+        "post_v1_pets_id_raw",
+      ],
+      // ez.raw()'s route: express-zod-api declares no parameter for its `{id}`.
+      ["TW137 #/paths/~1v1~1pets~1{id}~1raw/post"],
+    ]);
+    const loopback = await generated("lb430.json");
+    expect([loopback.tools.sort(), warnings(loopback.diags)]).toEqual([
+      [
+        "note_controller_count",
+        "note_controller_create",
+        "note_controller_delete_by_id",
+        "note_controller_find",
+        "note_controller_find_by_id",
+        "note_controller_replace_by_id",
+        "note_controller_update_all",
+        "note_controller_update_by_id",
+        "note_controller_upload",
+      ],
+      [],
+    ]);
+    // feathers-swagger names the schemas of a service without docs by its path: they are not written.
+    const feathers = await generated("feathers30.json");
+    const schema = (w: string) => w.replace(/^(TW133 #\/components\/schemas\/\w+)\/.*$/, "$1/...");
+    expect([feathers.tools.sort(), [...new Set(warnings(feathers.diags).map(schema))]]).toEqual([
+      [
+        "delete_messages_by_id",
+        "get_messages",
+        "get_messages_by_id",
+        "patch_messages_by_id",
+        "post_messages",
+        "put_messages_by_id",
+      ],
+      [
+        // TypeBox's const and type "null" in a 3.0 document, read as 3.1 reads them.
+        "TW133 #/components/schemas/Message/...",
+        "TW133 #/components/schemas/MessageData/...",
+        "TW133 #/components/schemas/MessageQuery/...",
+        "TW133 ",
+        "TW139 #/paths/~1users~1{userId}~1messages/get/parameters/4/schema",
+        "TW139 #/paths/~1users~1{userId}~1messages~1{id}/get/responses/200/content/application~1json/schema",
+      ],
+    ]);
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    const h = await served(hapi.cat, { FW_JWT_API_KEY: "k-h" });
+    const e = await served(ezapi.cat, { FW_API_KEY: "k-e" });
+    const l = await served(loopback.cat, { FW_TOKEN: "t-l" });
+    const f = await served(feathers.cat, { FW_TOKEN: "t-f" });
+    const calls: Array<[Client, string, Record<string, unknown>]> = [
+      [h, "get_orders", { page: 2, status: ["new", "paid"], "x-request-id": "r1" }],
+      [h, "get_files_path", { path: "a/b c.txt" }],
+      [
+        h,
+        "post_orders_id_receipt",
+        { id: "o1", file: { filename: "r.pdf", content: b64("PDF") }, caption: "hi" },
+      ],
+      [e, "get_v1_pets", { limit: 5, offset: 10, tags: ["a", "b"], "x-request-id": "r2" }],
+      [e, "post_v1_pets_id_form", { id: "1", note: "a b&c" }],
+      [e, "post_v1_pets_id_raw", { id: "1", body: { content: b64("RAW") } }],
+      [l, "note_controller_count", { where: { title: "a" } }],
+      [l, "note_controller_find_by_id", { id: 3, filter: { fields: { title: true } } }],
+      [l, "note_controller_update_by_id", { id: 3, title: "t", summary: null }],
+      [f, "get_messages", { limit: 5, skip: 10, filter: { text: "hi", status: "sent" } }],
+    ];
+    const from = upstream.received.length;
+    for (const [client, name, args] of calls) {
+      const result = await client.callTool({ name, arguments: args });
+      expect([name, result.isError ?? false, result.content]).toEqual([name, false, expect.anything()]);
+    }
+    const got = upstream.received.slice(from);
+    expect(got.map((r) => [r.method, r.url])).toEqual([
+      ["GET", "/orders?page=2&status=new&status=paid"],
+      ["GET", "/files/a%2Fb%20c.txt"],
+      ["POST", "/orders/o1/receipt"],
+      ["GET", "/v1/pets?limit=5&offset=10&tags=a&tags=b"],
+      ["POST", "/v1/pets/1/form"],
+      ["POST", "/v1/pets/1/raw"],
+      ["GET", "/notes/count?where=%7B%22title%22%3A%22a%22%7D"],
+      ["GET", "/notes/3?filter=%7B%22fields%22%3A%7B%22title%22%3Atrue%7D%7D"],
+      ["PATCH", "/notes/3"],
+      ["GET", "/messages?%24limit=5&%24skip=10&text=hi&status=sent"],
+    ]);
+    const [orders, , receipt, pets, form, raw, , , patched] = got;
+    expect([orders?.headers.authorization, orders?.headers["x-request-id"]]).toEqual(["k-h", "r1"]);
+    expect(receipt?.body.toString()).toContain(
+      'Content-Disposition: form-data; name="file"; filename="r.pdf"\r\nContent-Type: application/octet-stream\r\n\r\nPDF\r\n',
+    );
+    expect([pets?.headers["x-api-key"], pets?.headers["x-request-id"]]).toEqual(["k-e", "r2"]);
+    expect([form?.headers["content-type"], form?.body.toString()]).toEqual([
+      "application/x-www-form-urlencoded",
+      "note=a%20b%26c",
+    ]);
+    expect([raw?.headers["content-type"], raw?.body.toString()]).toEqual(["application/octet-stream", "RAW"]);
+    expect([patched?.headers.authorization, JSON.parse(patched?.body.toString() ?? "null")]).toEqual([
+      "Bearer t-l",
+      { title: "t", summary: null },
+    ]);
   });
 
   it("siblings: a Swagger 2.0 parameter's own problem is said, not another parameter kind's branch", async () => {
