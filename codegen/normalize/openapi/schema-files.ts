@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, relative, sep } from "node:path";
 import type { Diagnostics } from "../../diagnostics.js";
 import { decodePointer, encodePointer, type LoadedDocument } from "../../load/document.js";
 import { type DocumentSet, type Resolved, referencedFile, schemaRefs } from "../../load/document-set.js";
@@ -19,6 +19,8 @@ export interface NamedSchema {
   value: unknown;
   /** Its name: a root component's (the component itself, or one that only refers to it), else its key, else its file's. */
   name: string;
+  /** Its name is a root component's naming it (itself, or a link of a file leading to it: `isLink`). */
+  given?: boolean;
 }
 
 /** Keywords that make an object a schema (a file whose root has one is one schema). */
@@ -51,6 +53,76 @@ const DOCUMENT_KEYS = ["openapi", "swagger", "paths", "info", "components", "web
 /** A schema that only names another (`{$ref}`, annotations beside it): the same schema under another name. */
 export function isAlias(v: unknown): v is Json & { $ref: string } {
   return isObject(v) && typeof v.$ref === "string" && v.properties === undefined && v.allOf === undefined;
+}
+
+/**
+ * A schema that only names another, with at most a title or a description beside (`$ref: ./impl/circle.yaml`, a
+ * file re-exporting another): the same schema, one name for both. Anything else beside (`default`, `nullable`,
+ * a constraint) makes it a schema of its own.
+ */
+export function isLink(v: unknown): v is Json & { $ref: string } {
+  return (
+    isObject(v) &&
+    typeof v.$ref === "string" &&
+    Object.keys(v).every((k) => k === "$ref" || k === "title" || k === "description")
+  );
+}
+
+/**
+ * Follows `r` through links (`isLink`) of the files beside the root (a root component stays itself) to the schema
+ * they name (`a.yaml` -> `b.yaml#/X` -> `c.yaml`), with the links passed, outermost first; undefined for a cycle of
+ * links or a link that points at nothing (each said where the conversion follows it).
+ */
+export function linkEnd(
+  r: Resolved,
+  root: LoadedDocument,
+  docs: DocumentSet,
+): { end: Resolved; links: Resolved[] } | undefined {
+  let at = r;
+  const links: Resolved[] = [];
+  const seen = new Set<string>();
+  while (at.doc !== root && isLink(at.value)) {
+    const key = keyOf(at.doc, at.pointer);
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    links.push(at);
+    const from = at;
+    const { value: next } = docs.tentatively(() =>
+      docs.resolve((from.value as Json).$ref as string, from.doc, from.pointer),
+    );
+    if (!next) return undefined;
+    at = next;
+  }
+  return { end: at, links };
+}
+
+/**
+ * The places a chain of links (`isLink`, in any file) starting at `r` passes before it comes back to one of them
+ * (`a.yaml` -> `b.yaml#/X` -> `c.yaml` -> `a.yaml`), that place last: such a chain names no schema at all.
+ * Undefined when it reaches a schema or a reference that points at nothing.
+ */
+export function linkCycle(r: Resolved, docs: DocumentSet): Resolved[] | undefined {
+  let at = r;
+  const passed: Resolved[] = [];
+  const seen = new Set<string>();
+  while (isLink(at.value)) {
+    const key = keyOf(at.doc, at.pointer);
+    passed.push(at);
+    if (seen.has(key)) return passed;
+    seen.add(key);
+    const from = at;
+    const { value: next } = docs.tentatively(() =>
+      docs.resolve((from.value as Json).$ref as string, from.doc, from.pointer),
+    );
+    if (!next) return undefined;
+    at = next;
+  }
+  return undefined;
+}
+
+/** Whether a named schema is a whole file (`$ref: ./square.yaml`, no pointer). */
+function isWholeFile(s: NamedSchema): boolean {
+  return s.pointer === "#" || s.pointer === "";
 }
 
 export function keyOf(doc: LoadedDocument, pointer: string): string {
@@ -105,18 +177,24 @@ export function namedSchemas(root: LoadedDocument, docs: DocumentSet): Map<strin
     }
   }
   const named = new Set<NamedSchema>();
-  // A root component that only names a schema of another file (`Cat: {$ref: ./models/cat.yaml}`) names it.
-  for (const [, s] of [...found].filter(([, s]) => s.doc === root)) {
-    if (!isAlias(s.value)) continue;
-    const { value: r } = docs.tentatively(() =>
-      docs.resolve((s.value as Json).$ref as string, root, s.pointer),
-    );
-    const target = r ? found.get(keyOf(r.doc, r.pointer)) : undefined;
-    if (target && target.doc !== root && !named.has(target)) {
-      target.name = s.name;
-      named.add(target);
+  // A root component that only names a schema of another file (`Cat: {$ref: ./models/cat.yaml}`) names it, and
+  // what that file's links (`isLink`) lead to (`cat.yaml`: `$ref: ./impl/cat.yaml`). A link of a file does not
+  // name what it leads to: that keeps its own name (and its discriminator value), however many files link to it.
+  const nameEnd = (s: NamedSchema, ref: string) => {
+    const { value: r } = docs.tentatively(() => docs.resolve(ref, s.doc, s.pointer));
+    const through = r ? linkEnd(r, root, docs) : undefined;
+    if (!through) return;
+    for (const place of [...through.links, through.end]) {
+      const target = found.get(keyOf(place.doc, place.pointer));
+      if (target && target !== s && target.doc !== root && !named.has(target)) {
+        target.name = s.name;
+        target.given = true;
+        named.add(target);
+      }
     }
-  }
+  };
+  for (const [, s] of [...found].filter(([, s]) => s.doc === root))
+    if (isAlias(s.value)) nameEnd(s, (s.value as Json).$ref as string);
   return found;
 }
 
@@ -215,6 +293,12 @@ export class SchemaFiles {
       const only = same[0] as string;
       return this.named({ ...this.atOf(only), value: this.found.get(only)?.value });
     }
+    // A file's name (`sq-file`), its schema named otherwise (by a root component: `Square`): the schema it holds.
+    const files = [...this.found].filter(([, s]) => isWholeFile(s) && fileSchemaName(s.doc) === value);
+    if (same.length === 0 && files.length === 1) {
+      const [only, s] = files[0] as [string, NamedSchema];
+      return this.named({ ...this.atOf(only), value: s.value });
+    }
     const file = referencedFile(value, at.doc.abs);
     if (file !== undefined && existsSync(file)) return this.resolveName(value, base);
     const unread = same.length === 0 ? this.unreadFile(value, at.doc) : undefined;
@@ -225,13 +309,42 @@ export class SchemaFiles {
         ? `the name of ${same.length} schemas of the spec's files (${same.join(", ")})`
         : unread !== undefined
           ? `no schema of the spec's files: ${unread} is beside it but not read, as no reference of the spec reaches it (a file nothing refers to is not part of the spec; map the value to ${JSON.stringify(`./${unread}`)}, or refer to the file)`
-          : "no schema of the spec's files";
+          : `no schema of the spec's files${this.nearly(value)}`;
     this.diags.warn(
       "TW131",
       `discriminator mapping ${JSON.stringify(key)} names ${JSON.stringify(value)}, ${what}: not read as a subtype of ${this.nameOf(base)} (the value is refused)`,
       at.doc.ref(`${at.pointer}/discriminator/mapping/${encodePointer([key]).slice(2)}`),
     );
     return undefined;
+  }
+
+  /**
+   * The schemas a bare mapping name refused would name but for its letters' case (`square` for `Square`), each
+   * with the file holding it: `; did you mean "Square" (models/square.yaml)?`, or nothing.
+   */
+  private nearly(value: string): string {
+    const wanted = value.normalize("NFC").toLowerCase();
+    const near = new Map<string, string>();
+    // The file holding a schema before a root component naming it (`Square: {$ref: ./sq-file.yaml}`).
+    const order = [...this.found.values()].sort(
+      (a, b) => Number(a.doc === this.root) - Number(b.doc === this.root),
+    );
+    for (const s of order) {
+      const names = isWholeFile(s) ? [s.name, fileSchemaName(s.doc)] : [s.name];
+      for (const name of names)
+        if (name !== value && name.normalize("NFC").toLowerCase() === wanted && !near.has(name))
+          near.set(name, this.placeOf(s));
+    }
+    if (near.size === 0) return "";
+    const said = [...near].slice(0, 3).map(([name, where]) => `${JSON.stringify(name)} (${where})`);
+    return `; did you mean ${said.join(" or ")}? (a mapping's name is matched letter for letter)`;
+  }
+
+  /** Where a named schema is, as the root's folder names its file (`models/square.yaml`, `lib.yaml#/Pet`). */
+  private placeOf(s: NamedSchema): string {
+    const rel = relative(dirname(this.root.abs), s.doc.abs).split(sep).join("/");
+    const file = rel.startsWith("..") ? s.doc.file : rel;
+    return isWholeFile(s) ? file : `${file}${s.pointer}`;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { dirname, relative, sep } from "node:path";
 import type { Diagnostic, Diagnostics } from "../../diagnostics.js";
 import { refsOf } from "../../ir/refs.js";
 import type { SymbolTable } from "../../ir/symbols.js";
@@ -31,7 +32,7 @@ import {
   typeFits,
   typeMiswritten,
 } from "./no-value.js";
-import { fileSchemaName, isAlias, keyOf, SchemaFiles } from "./schema-files.js";
+import { fileSchemaName, isAlias, isLink, keyOf, linkCycle, linkEnd, SchemaFiles } from "./schema-files.js";
 import { fitScalar, outsideLimits, refusedBy, shown } from "./value-limits.js";
 
 type Json = Record<string, unknown>;
@@ -187,6 +188,7 @@ export class SchemaConverter {
   declareComponents(root: LoadedDocument): void {
     const schemas = ((root.data as Json).components as Json | undefined)?.schemas as Json | undefined;
     this.files = new SchemaFiles(root, this.docs, this.diags);
+    this.root = root;
     for (const name of Object.keys(schemas ?? {})) {
       const at = child({ doc: root, pointer: "#" }, "components", "schemas", name);
       const id = this.idOf(at);
@@ -212,10 +214,82 @@ export class SchemaConverter {
     if (!isAlias(value) || Object.keys(value).length !== 1) return undefined;
     const { value: r } = this.docs.tentatively(() => this.docs.resolve(value.$ref, at.doc, at.pointer));
     if (!r || r.doc === at.doc) return undefined;
-    const target = `${this.sourceId}:${r.doc.file}${r.pointer}`;
-    if (this.namedBy.has(target) || this.symbols.has(target) || isAlias(r.value)) return undefined;
+    // Through the files' links (`circle.yaml`: a description and `$ref: ./impl/circle.yaml`) to the schema itself,
+    // the links' title and description kept on it.
+    const through = linkEnd(r, at.doc, this.docs);
+    if (!through || through.end.doc === at.doc) return undefined;
+    const end = through.end;
+    const target = `${this.sourceId}:${end.doc.file}${end.pointer}`;
+    if (this.namedBy.has(target) || this.symbols.has(target) || isAlias(end.value)) return undefined;
     this.namedBy.set(target, id);
-    return { doc: r.doc, pointer: r.pointer };
+    const said = this.linksMeta(through.links.map((l) => l.value));
+    if (said !== undefined) this.linkMeta.set(id, said);
+    return { doc: end.doc, pointer: end.pointer };
+  }
+
+  /** The root document, once `declareComponents` has read it. */
+  private root: LoadedDocument | undefined;
+  /** A symbol's title and description from the links (`isLink`) naming it, for a root component read through them. */
+  private readonly linkMeta = new Map<string, SchemaMeta>();
+  /** A place of a file beside the root -> the schema its links (`isLink`) lead to, and the links (`linkEnd`). */
+  private readonly ends = new Map<string, { end: At; links: unknown[] } | null>();
+
+  /** The schema a link of a file beside the root leads to, with the links' values; undefined for anything else. */
+  private linkedFrom(at: At): { end: At; links: unknown[] } | undefined {
+    if (this.root === undefined || at.doc === this.root) return undefined;
+    const key = `${at.doc.file}${at.pointer}`;
+    let found = this.ends.get(key);
+    if (found === undefined) {
+      found = null;
+      const value = this.valueAt(at);
+      if (value !== null && typeof value === "object" && typeof (value as Json).$ref === "string") {
+        const through = linkEnd({ doc: at.doc, pointer: at.pointer, value }, this.root, this.docs);
+        if (through && through.links.length > 0)
+          found = {
+            end: { doc: through.end.doc, pointer: through.end.pointer },
+            links: through.links.map((l) => l.value),
+          };
+      }
+      this.ends.set(key, found);
+    }
+    return found ?? undefined;
+  }
+
+  /**
+   * A schema that is only a reference to one that is only a reference ... back to one of them (`a.yaml` ->
+   * `b.yaml#/X` -> `c.yaml` -> `a.yaml`) names no schema: a located error that leaves out each operation using
+   * it. Read as any value (with TW138's warning), it took anything and sent it.
+   */
+  private refuseLinkCycle(value: unknown, at: At): void {
+    if (!isLink(value)) return;
+    const cycle = linkCycle({ doc: at.doc, pointer: at.pointer, value }, this.docs);
+    // One within the root's components alone (`Loop: {$ref: Loop}`) stays TW138's warning, as it has been.
+    if (cycle === undefined || cycle.every((r) => r.doc === this.root)) return;
+    const place = (r: { doc: LoadedDocument; pointer: string }) =>
+      r.doc === this.root
+        ? r.pointer
+        : `${this.fileShown(r.doc)}${r.pointer === "#" || r.pointer === "" ? "" : r.pointer}`;
+    this.diags.error(
+      "TW131",
+      `$ref cycle: ${cycle.map(place).join(" -> ")}: each only refers to the next, so no schema is named`,
+      this.located(at),
+      "Make one of them a schema (its own properties or type), or refer to the schema they stand for.",
+    );
+  }
+
+  /** A file of the spec as its root's folder names it (`models/a.yaml`). */
+  private fileShown(doc: LoadedDocument): string {
+    const root = this.root;
+    if (root === undefined) return doc.file;
+    const rel = relative(dirname(root.abs), doc.abs).split(sep).join("/");
+    return rel.startsWith("..") ? doc.file : rel;
+  }
+
+  /** The title and description links (`isLink`) say, the outermost's first; undefined when none says one. */
+  private linksMeta(links: unknown[]): SchemaMeta | undefined {
+    const m: SchemaMeta = {};
+    for (const link of [...links].reverse()) Object.assign(m, this.meta(link as Json));
+    return Object.keys(m).length > 0 ? m : undefined;
   }
 
   /** Component id -> the ids of the components it extends (`inheritance.ts`), whose references it keeps as written. */
@@ -389,7 +463,9 @@ export class SchemaConverter {
   }
 
   private idOf(at: At): string {
-    const id = `${this.sourceId}:${at.doc.file}${at.pointer}`;
+    const linked = this.linkedFrom(at);
+    const place = linked?.end ?? at;
+    const id = `${this.sourceId}:${place.doc.file}${place.pointer}`;
     return this.namedBy.get(id) ?? id;
   }
 
@@ -400,8 +476,10 @@ export class SchemaConverter {
    */
   private nameOf(at: At): string {
     const segments = at.pointer.split("/");
-    if (at.pointer !== "#" && at.pointer !== "") return symbolNameFromPointer(segments);
-    const name = this.files?.found.get(keyOf(at.doc, at.pointer))?.name ?? fileSchemaName(at.doc);
+    const found = this.files?.found.get(keyOf(at.doc, at.pointer));
+    if (at.pointer !== "#" && at.pointer !== "" && found?.given !== true)
+      return symbolNameFromPointer(segments);
+    const name = found?.name ?? fileSchemaName(at.doc);
     // A file's letters with their accents, which an identifier keeps (`ünïcode.yaml` -> Unicode, not NCode).
     return name.normalize("NFD").replace(/\p{M}/gu, "");
   }
@@ -419,9 +497,10 @@ export class SchemaConverter {
       this.unconverted.delete(id);
       this.define(id, component);
     } else if (!this.symbols.has(id)) {
-      const name = preferredName ?? this.nameOf(at);
-      this.symbols.declare(id, name, this.located(at));
-      this.define(id, at);
+      const place = this.linkedFrom(at)?.end ?? at;
+      const name = preferredName ?? this.nameOf(place);
+      this.symbols.declare(id, name, this.located(place));
+      this.define(id, place);
     }
     return id;
   }
@@ -430,7 +509,12 @@ export class SchemaConverter {
   private define(id: string, at: At): void {
     const define = () => {
       const value = this.valueAt(at);
-      const { value: node, errors } = this.diags.capture(() => this.convert(value, at));
+      const { value: converted, errors } = this.diags.capture(() => {
+        this.refuseLinkCycle(value, at);
+        return this.convert(value, at);
+      });
+      const said = this.linkMeta.get(id);
+      const node = said === undefined ? converted : withMeta(converted, said);
       this.keepParents(id, node);
       this.symbols.define(id, node);
       if (errors.length > 0) this.broken.set(id, errors);
@@ -481,6 +565,12 @@ export class SchemaConverter {
       const ref: SchemaNode = target
         ? { kind: "ref", target: this.symbolFor({ doc: target.doc, pointer: target.pointer }) }
         : { kind: "any" };
+      // A link's title and description (`pet.yaml`: a description, `$ref: ./impl/animal.yaml`) are said where it
+      // is used, under what this schema says itself.
+      const linked = target ? this.linkedFrom({ doc: target.doc, pointer: target.pointer }) : undefined;
+      const said = linked ? this.linksMeta(linked.links) : undefined;
+      if (said !== undefined)
+        for (const [k, v] of Object.entries(said)) if (!(k in meta)) (meta as Json)[k] = v;
       const written = this.besideRef(s, at);
       const beside = written && this.typedBy(s, written, [ref], at) ? undefined : written;
       const node = beside ? mergeIntersection([ref, beside]) : ref;
