@@ -1,4 +1,4 @@
-import { credentialParameter, secretFormat } from "../src/telemetry/redact.js";
+import { credentialParameter, secretFormat, withoutSecretFormats } from "../src/telemetry/redact.js";
 
 /**
  * Credentials a URL written into a catalog would carry (a base URL's default, a server, a token or discovery URL):
@@ -71,4 +71,82 @@ function split(url: string): { head: string; query?: string; fragment?: string }
     ...(q >= 0 ? { query: beforeHash.slice(q + 1) } : {}),
     ...(hash >= 0 ? { fragment: url.slice(hash + 1) } : {}),
   };
+}
+
+/**
+ * A value written where a credential goes that only names one (`?api_key=YOUR_API_KEY`, `{token}`, `<key>`,
+ * `user:password@`, `xxxx`, `...`): documentation's placeholder, kept in a description as written.
+ */
+function placeholder(value: string): boolean {
+  let v = value;
+  try {
+    v = decodeURIComponent(value);
+  } catch {
+    // Read as written.
+  }
+  return (
+    /^(?:\{[^{}]*\}|<[^<>]*>|\[[^[\]]*\]|\$\{?\w+\}?|:\w+|x+|\*+|\.{2,}|…)$/i.test(v) ||
+    /^[A-Z]+(?:_[A-Z]+)*$/.test(v) ||
+    /your|^(?:my|some|example|sample)[-_]/i.test(v) ||
+    /^(?:pass(?:word|wd)?|pwd|secret|token|key|api[-_]?key|changeme|value)$/i.test(v)
+  );
+}
+
+/** A URL in prose: a scheme and `//`, up to a space, a quote, a bracket or `)` that closes a markdown link. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"'`()[\]{}|\\^]+/gi;
+
+/**
+ * The credentials prose holds (a description, a summary, a title a catalog copies into its tools' descriptions,
+ * CATALOG.md and the generated code), each named by what it is (never by its value), and the text with each
+ * replaced by `[redacted]`: a URL's password (`https://user:pw@host`, a user name alone or a placeholder is kept), a
+ * URL's query or fragment parameter named as a credential with a value other than a placeholder
+ * (`?api_key=YOUR_KEY` stays), and a value written in a known secret's format anywhere (`sk_live_...`, a Telegram
+ * bot token in `/bot<token>/`, a JWT: `withoutSecretFormats`).
+ */
+export function textCredentials(text: string): { text: string; found: string[] } {
+  const found: string[] = [];
+  const add = (what: string) => {
+    if (!found.includes(what)) found.push(what);
+  };
+  let out = text;
+  if (out.includes("://"))
+    out = out.replace(URL_IN_TEXT, (whole) => {
+      // A sentence's full stop or comma after the URL is no part of it.
+      const url = whole.replace(/[.,;:!?]+$/, "");
+      const tail = whole.slice(url.length);
+      let kept = url;
+      const m = USERINFO.exec(url);
+      if (m) {
+        const info = m[2] as string;
+        const colon = info.indexOf(":");
+        const password = colon < 0 ? "" : info.slice(colon + 1);
+        if (password !== "" && !placeholder(password)) {
+          add("a password in a URL");
+          kept = `${m[1]}${info.slice(0, colon)}:[redacted]@${url.slice(m[0].length)}`;
+        }
+      }
+      kept = kept.replace(
+        /([?&#;])([^=&#;\s]+)=([^&#;\s]*)/g,
+        (pair, sep: string, name: string, value: string) => {
+          if (value === "" || value === "[redacted]" || placeholder(value) || !credentialParameter(name))
+            return pair;
+          add(`the URL parameter ${name}`);
+          return `${sep}${name}=[redacted]`;
+        },
+      );
+      return `${kept}${tail}`;
+    });
+  // A parameter written in prose without its URL (`append ?api_key=...`).
+  out = out.replace(
+    /([?&])([A-Za-z0-9_.%-]+)=([^&#;\s"'`()<>[\]]*)/g,
+    (pair, sep: string, name: string, value: string) => {
+      if (value === "" || value === "[redacted]" || placeholder(value) || !credentialParameter(name))
+        return pair;
+      add(`the URL parameter ${name}`);
+      return `${sep}${name}=[redacted]`;
+    },
+  );
+  const formats = withoutSecretFormats(out);
+  for (const what of formats.found) add(what);
+  return { text: formats.text, found };
 }

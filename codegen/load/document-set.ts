@@ -5,6 +5,7 @@ import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { decodePointer, encodePointer, type LoadedDocument, loadDocument } from "./document.js";
 import { insideFolders, realPath } from "./files.js";
+import { withholdTextCredentials } from "./text-credentials.js";
 
 /**
  * The documents of one OpenAPI spec and `$ref` resolution between them. Below openapi.ts, so the structure check
@@ -528,6 +529,7 @@ export class DocumentSet {
       if (again === "quiet" && this.guard.wasRefused(abs)) return undefined;
       if (!this.guard.allows(abs, from)) return undefined;
       const doc = loadDocument(abs, relative(this.cwd, abs) || abs, this.diags, from, "leave-out");
+      if (doc) withholdTextCredentials(doc, this.diags);
       this.docs.set(abs, doc ?? null);
       if (doc) this.guard.scan(doc);
     }

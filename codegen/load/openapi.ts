@@ -14,6 +14,7 @@ import {
   stubConfined,
 } from "./swagger2-inline.js";
 import { pointerIn20 } from "./swagger2-pointers.js";
+import { withholdTextCredentials } from "./text-credentials.js";
 import { lowerCaseTypeNames } from "./type-names.js";
 
 export interface OpenApiSpec {
@@ -297,6 +298,7 @@ export async function loadOpenApi(
   const guard = new ReferenceGuard(abs, refFolders, cwd, diags, refHint);
   guard.scan(doc);
   if (diags.count("error") > before) return undefined;
+  withholdTextCredentials(doc, diags);
   if (version !== "2.0")
     return { version, root: doc, docs: new DocumentSet(doc, cwd, diags, guard), problems, patch };
   const original = new DocumentSet(doc, cwd, diags, guard);

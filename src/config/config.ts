@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import type { EnvVar } from "../catalog.js";
-import { rememberSecret, shownValue } from "../telemetry/redact.js";
+import { rememberSecret, rememberUrlCredentials, shownValue } from "../telemetry/redact.js";
 
 /**
  * Every env variable a catalog declares is read once at start, typed and checked. A bad value stops the server
@@ -171,6 +171,8 @@ export function resolveConfig(vars: readonly EnvVar[], env: NodeJS.ProcessEnv = 
       if (parsed.ok) {
         values.set(v.name, { value: parsed.value, text: parsed.text, set: true });
         if (v.secret) rememberSecret(parsed.text);
+        // A base URL's credentials (`https://api.telegram.org/bot<token>/`, `?key=`) are sent with every call.
+        else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(parsed.text)) rememberUrlCredentials(parsed.text);
       } else {
         problems.push(`${v.name}: ${parsed.problem}`);
       }

@@ -894,7 +894,8 @@ const SECRET_FORMATS: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?:^|[^A-Za-z0-9])npm_[A-Za-z0-9]{36}/, "an npm token"],
   [/(?:^|[^A-Za-z0-9])hf_[A-Za-z0-9]{30,}/, "a Hugging Face token"],
   [/(?:^|[^A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/, "an AWS access key id"],
-  [/(?:^|[^A-Za-z0-9])\d{6,12}:AA[A-Za-z0-9_-]{30,}/, "a Telegram bot token"],
+  // Also where Telegram's URLs put it, after `bot` (`https://api.telegram.org/bot<token>/getMe`).
+  [/(?:^|[^A-Za-z0-9]|(?<=bot))\d{6,12}:AA[A-Za-z0-9_-]{30,}/, "a Telegram bot token"],
   [/(?:^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/, "a JWT"],
 ];
 
@@ -907,6 +908,76 @@ export function secretFormat(value: string): string | undefined {
     // Not well-formed percent-encoding: read as written.
   }
   return SECRET_FORMATS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/**
+ * The values in `text` written in a known secret's format (`SECRET_FORMATS`), as written, each with what it is
+ * ("a Stripe secret key").
+ */
+export function secretFormatValues(text: string): Array<{ value: string; what: string }> {
+  const out: Array<{ value: string; what: string }> = [];
+  for (const [pattern, what] of SECRET_FORMATS)
+    for (const m of text.matchAll(new RegExp(pattern.source, "g"))) {
+      // The pattern's first character is the one before the value where the value does not start the text.
+      const value = /^[^A-Za-z0-9]/.test(m[0]) ? m[0].slice(1) : m[0];
+      out.push({ value, what });
+    }
+  return out;
+}
+
+/**
+ * `text` with every value in it written in a known secret's format replaced by `[redacted]`, and what each was
+ * ("a Stripe secret key"), never the value: prose (a description) or a shown value quoting a live key.
+ */
+export function withoutSecretFormats(text: string): { text: string; found: string[] } {
+  const found: string[] = [];
+  let out = text;
+  for (const { value, what } of secretFormatValues(text)) {
+    if (!found.includes(what)) found.push(what);
+    out = out.split(value).join("[redacted]");
+  }
+  return { text: out, found };
+}
+
+/**
+ * Remembers, as credentials redaction withholds everywhere (logs, errors, audit records, tool results), what a
+ * configured URL (a base URL set in the environment) holds that is one: its password, the value of a query or
+ * fragment parameter named as a credential, a value in a known secret's format in its host or path (Telegram's
+ * `https://api.telegram.org/bot<token>/`). The URL is sent upstream with them, and an upstream's error that quotes
+ * the request's URL reached the MCP client as written.
+ */
+export function rememberUrlCredentials(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return;
+  }
+  const decoded = (v: string) => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v;
+    }
+  };
+  if (url.password) {
+    rememberCredential(url.password);
+    rememberCredential(decoded(url.password));
+  }
+  for (const part of [url.search.slice(1), url.hash.slice(1)])
+    for (const pair of part.split("&")) {
+      const eq = pair.indexOf("=");
+      if (eq <= 0 || eq === pair.length - 1) continue;
+      const value = pair.slice(eq + 1);
+      if (credentialParameter(pair.slice(0, eq)) || secretFormat(value) !== undefined) {
+        rememberCredential(value);
+        rememberCredential(decoded(value.replace(/\+/g, " ")));
+      }
+    }
+  for (const { value } of secretFormatValues(`${url.username}/${url.host}${url.pathname}`)) {
+    rememberCredential(value);
+    rememberCredential(decoded(value));
+  }
 }
 
 /** The name of a query parameter as a server reads it (percent-decoded where that is well-formed). */
@@ -930,7 +1001,8 @@ export function credentialParameter(name: string): boolean {
  * names: a URL's userinfo (`https://user:pass@host`, and `user:pass@host` without a scheme) up to its last `@`
  * before the path (and with it whatever else precedes an `@`: an e-mail's local part), the value of a query or fragment parameter named like a credential (`?api_key=`,
  * `#access_token=`), and what `redact` withholds in any text (a `key=value` pair naming a credential, an
- * Authorization value, a JWT, an AWS key id, a PEM private key). Each becomes `[redacted]`. A secret variable's value
+ * Authorization value, a JWT, an AWS key id, a PEM private key), and a value in a known secret's format wherever it
+ * stands (`secretFormat`: a Telegram bot token in a path). Each becomes `[redacted]`. A secret variable's value
  * is never shown at all: its callers say it has one.
  */
 export function shownValue(value: string): string {
@@ -946,5 +1018,6 @@ export function shownValue(value: string): string {
   const pair: Rule = [CREDENTIAL_PAIR[0], (_, key: string, sep: string) => `${key}${sep}[redacted]`];
   for (const [pattern, replacement] of [PEM_KEY, AWS_KEY_ID, scheme, pair, JWT])
     out = applied(out, pattern, replacement);
-  return out;
+  // A value in a known secret's format, wherever it stands (a Telegram bot token in a base URL's path).
+  return withoutSecretFormats(out).text;
 }

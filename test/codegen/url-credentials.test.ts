@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { urlCredentials, withoutUrlCredentials } from "../../codegen/url-credentials.js";
-import { credentialParameter } from "../../src/telemetry/redact.js";
+import { textCredentials, urlCredentials, withoutUrlCredentials } from "../../codegen/url-credentials.js";
+import { credentialParameter, shownValue } from "../../src/telemetry/redact.js";
 import { filesUnder } from "../helpers/files.js";
 import { BIN, serveOverStdio } from "../helpers/mcp.js";
 import { tmpDir } from "../helpers/paths.js";
@@ -507,6 +507,240 @@ tools:
     expectAbsent(
       BAD.map(([, to]) => /[A-Z]+\d/.exec(to)?.[0] as string),
       { stdout: String(bad.stdout), stderr, ...snapshot() },
+    );
+  });
+});
+
+describe("textCredentials", () => {
+  it.each([
+    [
+      "see https://admin:hunter2x@docs.example.com/a.",
+      "see https://admin:[redacted]@docs.example.com/a.",
+      ["a password in a URL"],
+    ],
+    [
+      "[x](https://api.example.com/v1?api_key=k3y9&page=2)",
+      "[x](https://api.example.com/v1?api_key=[redacted]&page=2)",
+      ["the URL parameter api_key"],
+    ],
+    [
+      "https://x.example.com/#access_token=abc123def",
+      "https://x.example.com/#access_token=[redacted]",
+      ["the URL parameter access_token"],
+    ],
+    [
+      "call it with ?token=abcdef123 appended",
+      "call it with ?token=[redacted] appended",
+      ["the URL parameter token"],
+    ],
+    ["or ?q=sk_live_abcdefghijklmn", "or ?q=[redacted]", ["a Stripe secret key"]],
+    [
+      "https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe",
+      "https://api.telegram.org/bot[redacted]/getMe",
+      ["a Telegram bot token"],
+    ],
+    // Placeholders, a user name alone, e-mails, and parameters named as no credential are documentation: kept.
+    ["https://api.example.com/v1?api_key=YOUR_API_KEY", undefined, []],
+    ["https://api.example.com/v1?api_key={api_key}&token=<token>&key=xxxx", undefined, []],
+    ["https://user:password@host.example.com and https://git@github.com/a/b", undefined, []],
+    ["https://{user}:{pass}@host.example.com", undefined, []],
+    ["mail support@example.com; https://x.example.com/?page=2&key_id=k1&author=me", undefined, []],
+  ] as const)("%s", (text, withheld, found) => {
+    expect(textCredentials(text)).toEqual({ text: withheld ?? text, found });
+  });
+});
+
+describe("a spec's prose holding credentials", () => {
+  // A description, summary or title is copied into catalog.json, CATALOG.md, the published tool description and
+  // the generated code: a documentation example's password, `?api_key=` value or live key was published with them.
+  const SECRETS = [
+    "Infopass1",
+    "infokey2",
+    "tagtok5",
+    "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+    "Oppass7",
+    "OPSTRIPE8x",
+    "OPSTRIPE9x",
+    "parampass12",
+    "schematok13",
+    "resppass14",
+    "schpass15",
+    "propkey16",
+    "S2DESC17",
+    "srvpass18",
+  ];
+  const generate = (file: string, spec: string) => {
+    const dir = tmpDir("url-credentials-prose");
+    writeFileSync(join(dir, file), spec);
+    const generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", file, "--name", "prose", "--out", "generated/prose"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    const texts: Record<string, string> = {
+      stdout: String(generated.stdout),
+      stderr: String(generated.stderr),
+    };
+    for (const f of filesUnder(join(dir, "generated/prose"))) texts[f] = readFileSync(f, "utf8");
+    return { generated, texts, out: join(dir, "generated/prose") };
+  };
+
+  it("are withheld from every generated file, each text said by a warning located at it; the rest is kept", () => {
+    const { generated, texts, out } = generate(
+      "openapi.yaml",
+      `openapi: 3.0.3
+info:
+  title: Prose
+  version: "1"
+  description: "See https://admin:Infopass1@docs.example.com/ and [x](https://api.example.com/?api_key=infokey2)"
+tags:
+  - { name: t, description: "call https://api.example.com/v1?access_token=tagtok5" }
+servers: [{ url: "https://api.example.com", description: "https://u:srvpass18@api.example.com" }]
+paths:
+  /a:
+    get:
+      operationId: a
+      tags: [t]
+      summary: "Use https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe"
+      description: "Try [this](https://user:Oppass7@api.example.com/a?api_key=sk_live_OPSTRIPE8xxxxxxxx&page=2) or ?q=sk_live_OPSTRIPE9xxxxxxxx; ask support@example.com; pass ?api_key=YOUR_API_KEY"
+      parameters:
+        - name: q
+          in: query
+          description: "e.g. https://u:parampass12@x.example.com"
+          schema: { type: string, example: "https://x.example.com/?page=1" }
+        - name: r
+          in: query
+          schema: { type: string, description: "see https://x.example.com/?token=schematok13" }
+      responses:
+        "200":
+          description: "ok https://u:resppass14@x.example.com"
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/R" }
+components:
+  schemas:
+    R:
+      type: object
+      description: "Schema https://u:schpass15@x.example.com"
+      properties:
+        id: { type: string, description: "id https://x.example.com/?api_key=propkey16" }
+`,
+    );
+    const stderr = texts.stderr as string;
+    expect(generated.status, stderr).toBe(0);
+    for (const [pointer, what] of [
+      ["#/info/description", "a password in a URL, the URL parameter api_key"],
+      ["#/tags/0/description", "the URL parameter access_token"],
+      ["#/servers/0/description", "a password in a URL"],
+      ["#/paths/~1a/get/summary", "a Telegram bot token"],
+      ["#/paths/~1a/get/description", "a password in a URL, the URL parameter api_key, a Stripe secret key"],
+      ["#/paths/~1a/get/parameters/0/description", "a password in a URL"],
+      ["#/paths/~1a/get/parameters/1/schema/description", "the URL parameter token"],
+      ["#/paths/~1a/get/responses/200/description", "a password in a URL"],
+      ["#/components/schemas/R/description", "a password in a URL"],
+      ["#/components/schemas/R/properties/id/description", "the URL parameter api_key"],
+    ] as const)
+      expect(stderr).toMatch(
+        new RegExp(
+          `openapi\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[~/]/g, "\\$&")}\\) warning TW133: the \\w+ holds credentials \\(${what}\\)`,
+        ),
+      );
+    expectAbsent(SECRETS, texts);
+    const doc = JSON.parse(texts[join(out, "catalog.json")] as string) as {
+      tools: { description: string }[];
+    };
+    // What is no credential stays: the hosts, the user names, `page=2`, the e-mail, the placeholder.
+    expect(doc.tools[0]?.description).toBe(
+      "Use https://api.telegram.org/bot[redacted]/getMe\n\nTry [this](https://user:[redacted]@api.example.com/a?api_key=[redacted]&page=2) or ?q=[redacted]; ask support@example.com; pass ?api_key=YOUR_API_KEY",
+    );
+  });
+
+  it("a Swagger 2.0 document's are located in it", () => {
+    const { generated, texts } = generate(
+      "swagger.yaml",
+      `swagger: "2.0"
+info: { title: Prose, version: "1" }
+host: api.example.com
+paths:
+  /a:
+    get:
+      operationId: a
+      description: "e.g. https://api.example.com/a?key=S2DESC17"
+      responses: { "200": { description: ok } }
+`,
+    );
+    expect(generated.status, texts.stderr).toBe(0);
+    expect(texts.stderr).toMatch(
+      /swagger\.yaml:8:20 \(#\/paths\/~1a\/get\/description\) warning TW133: the description holds credentials \(the URL parameter key\)/,
+    );
+    expectAbsent(SECRETS, texts);
+  });
+});
+
+describe("a configured base URL holding a credential", () => {
+  // `https://api.telegram.org/bot<token>/` or `?key=...` set as the base URL: an upstream error quoting the
+  // request's URL reached the MCP client with the key, and a start-up error quoted the token.
+  const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+  const SPEC = `openapi: 3.0.3
+info: { title: Bot, version: "1" }
+servers: [{ url: "https://api.example.com/v1" }]
+paths:
+  /getMe:
+    get: { operationId: getMe, responses: { "200": { description: ok } } }
+`;
+  let dir: string;
+  let upstream: RecordingServer;
+  beforeAll(async () => {
+    upstream = await startRecordingServer((req, res) =>
+      sendJson(res, 400, { error: `no such bot at ${req.url}` }),
+    );
+    dir = tmpDir("url-credentials-base-url");
+    writeFileSync(join(dir, "openapi.yaml"), SPEC);
+    const generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", "openapi.yaml", "--name", "bot", "--out", "generated/bot"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(generated.status, String(generated.stderr)).toBe(0);
+  });
+  afterAll(() => upstream.close());
+
+  it("is withheld from the MCP error, stderr and the audit records when the upstream quotes it", async () => {
+    const served = await serveOverStdio(join(dir, "generated/bot"), {
+      BOT_BASE_URL: `${upstream.url}/bot${TOKEN}/v1?key=qkey12345&page=2`,
+    });
+    try {
+      const result = (await served.client.callTool({
+        name: (await served.client.listTools()).tools[0]?.name as string,
+        arguments: {},
+      })) as {
+        isError?: boolean;
+        content: { text: string }[];
+      };
+      expect(result.isError).toBe(true);
+      expect(upstream.received[0]?.url).toBe(`/bot${TOKEN}/v1/getMe?key=qkey12345&page=2`);
+      const text = result.content.map((c) => c.text).join("\n");
+      expect(text).toContain("no such bot at /bot[redacted]/v1/getMe?key=[redacted]&page=2");
+      expectAbsent(["AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "qkey12345"], {
+        error: text,
+        stderr: await served.stderrAtExit(),
+      });
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("is withheld from a start-up error quoting it", () => {
+    const started = spawnSync(process.execPath, [BIN, "serve", join(dir, "generated/bot")], {
+      env: { ...process.env, BOT_BASE_URL: `http://127.0.0.1:99999/bot${TOKEN}/v1` },
+      encoding: "utf8",
+      input: "",
+    });
+    expect(started.status).not.toBe(0);
+    expect(started.stderr).toContain("BOT_BASE_URL: expected an http(s) URL");
+    expectAbsent(["AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"], { stderr: String(started.stderr) });
+    expect(shownValue(`https://api.telegram.org/bot${TOKEN}/getMe`)).toBe(
+      "https://api.telegram.org/bot[redacted]/getMe",
     );
   });
 });
