@@ -6,6 +6,7 @@ import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import { responseStatus } from "../util.js";
 import { decodePointer, type LoadedDocument } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
+import { parameterValueSet } from "./swagger2-inline.js";
 
 /** `official`: the official schema's validator (its errors are the diagnostics); `verdict`: see `verdictFor`. */
 type ValidatorKind = "official" | "verdict";
@@ -285,15 +286,29 @@ function noteObjectParameter(doc: LoadedDocument, at: string, seen: Set<string>,
   if (seen.has(at)) return;
   seen.add(at);
   const where = String(valueAt(doc.data, `${at}/in`));
+  const values = parameterValueSet(valueAt(doc.data, at));
   out.push({
     code: "TW133",
     severity: "warning",
-    message:
-      valueAt(doc.data, `${at}/type`) === "object"
+    message: values
+      ? valueSetRead(at, where, values)
+      : valueAt(doc.data, `${at}/type`) === "object"
         ? `${at}: a ${where} parameter of type "object" (Swagger 2.0 allows it only in the body); read as OpenAPI 3 reads an object parameter (form style: each property its own name=value)`
         : `${at}: a ${where} parameter without a type (Swagger 2.0 requires one); read as a string`,
     source: doc.ref(`#${at}`),
   });
+}
+
+/** How a 2.0 parameter's value list is read (`parameterValueSet`): as the enum it is, no longer a plain string. */
+function valueSetRead(
+  at: string,
+  where: string,
+  set: NonNullable<ReturnType<typeof parameterValueSet>>,
+): string {
+  const listed = `${set.type} enum ${JSON.stringify(set.values)}`;
+  return set.key === "const"
+    ? `${at}: a ${where} parameter's const (not Swagger 2.0's; @fastify/swagger writes one for a TypeBox literal); read as the ${listed}`
+    : `${at}: a ${where} parameter without a type whose ${set.key} lists values (Swagger 2.0 has no ${set.key}; @fastify/swagger writes one for a TypeBox union of literals); read as the ${listed}`;
 }
 
 /**
@@ -439,6 +454,20 @@ function isSchemaPath(instancePath: string): boolean {
     else return false;
   }
   return true;
+}
+
+/** A typed 2.0 parameter's `const` (`type: string, const: a`), read as a one-value enum: said so, not as ignored. */
+function parameterConst(e: ErrorObject, doc: LoadedDocument): Diagnostic | undefined {
+  if (unknownKey(e) !== "const" || !/\/parameters\/[^/]+$/.test(e.instancePath)) return undefined;
+  const set = parameterValueSet(valueAt(doc.data, e.instancePath));
+  if (set?.key !== "const") return undefined;
+  const where = String(valueAt(doc.data, `${e.instancePath}/in`));
+  return {
+    code: "TW133",
+    severity: "warning",
+    message: valueSetRead(e.instancePath, where, set),
+    source: doc.ref(`#${e.instancePath}/const`, true),
+  };
 }
 
 /** A later version's keyword the converter reads (`LATER_KEYWORDS`) on a schema, said as read, not ignored. */
@@ -589,6 +618,11 @@ export async function checkOpenApiStructure(
     if (e.instancePath.endsWith("/schema") && valueAt(doc.data, e.instancePath) === null) continue;
     if (inReferencedOperation(doc.data, e.instancePath)) continue;
     if (readAnyway(doc, version, e, noted, read31)) continue;
+    const valueSet = version === "2.0" ? parameterConst(e, doc) : undefined;
+    if (valueSet !== undefined) {
+      read31.push(valueSet);
+      continue;
+    }
     const later = laterKeyword(version, e, doc);
     if (later !== undefined) {
       read31.push(later);

@@ -11,6 +11,7 @@ import {
   inlineExternalObjects,
   keepNullTypes,
   markDelimitedFormats,
+  parameterValueSets,
   stubConfined,
 } from "./swagger2-inline.js";
 import { pointerIn20 } from "./swagger2-pointers.js";
@@ -304,6 +305,7 @@ export async function loadOpenApi(
   const original = new DocumentSet(doc, cwd, diags, guard);
   const inlined = inlineExternalObjects(doc, original);
   markDelimitedFormats(inlined.data);
+  parameterValueSets(inlined.data);
   keepNullTypes(inlined.data);
   const root = await convertSwagger2(inlined, problems, diags);
   if (!root || diags.count("error") > before) return undefined;

@@ -277,3 +277,103 @@ export function keepNullTypes(data: unknown): void {
     }
   }
 }
+
+/** Keys beside a value an alternative of a parameter's value list may carry without narrowing it. */
+const VALUE_NOTES = new Set(["type", "title", "description"]);
+
+/** A value's JSON type, as a Swagger 2.0 parameter's `type` names it. */
+function scalarType(v: unknown): "string" | "boolean" | "integer" | "number" | undefined {
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "boolean";
+  if (typeof v === "number" && Number.isFinite(v)) return Number.isInteger(v) ? "integer" : "number";
+  return undefined;
+}
+
+/**
+ * The values a Swagger 2.0 non-body parameter lists without `enum`, which swagger2openapi does not carry (it moves
+ * `type`, `enum` and the other 2.0 parameter keys into the 3.0 schema, and drops `anyOf`, `oneOf` and `const`), so
+ * the parameter read as a plain string: @fastify/swagger spreads a querystring property's JSON Schema into its
+ * parameter, and writes a TypeBox `Type.Union([Type.Literal("a"), Type.Literal("b")])` as `anyOf: [{type: string,
+ * const: a}, {type: string, const: b}]` with no type of its own, a `Type.Literal("a")` as `type: string, const: a`.
+ * Each alternative must be a value (`const`, or an `enum` of scalars) of one type, saying nothing else; under
+ * `oneOf` a value two alternatives list is no value at all. Undefined for anything else (read as before, said so).
+ */
+export function parameterValueSet(
+  param: unknown,
+): { key: "anyOf" | "oneOf" | "const"; type: string; values: unknown[] } | undefined {
+  if (!param || typeof param !== "object" || Array.isArray(param)) return undefined;
+  const p = param as Json;
+  if (p.in === "body" || "enum" in p) return undefined;
+  if ("const" in p) {
+    if ("anyOf" in p || "oneOf" in p) return undefined;
+    const type = scalarType(p.const);
+    const declared = p.type === undefined ? type : p.type;
+    if (type === undefined || !(declared === type || (declared === "number" && type === "integer")))
+      return undefined;
+    return { key: "const", type: declared as string, values: [p.const] };
+  }
+  if (p.type !== undefined) return undefined;
+  const key =
+    Array.isArray(p.anyOf) && !("oneOf" in p)
+      ? "anyOf"
+      : Array.isArray(p.oneOf) && !("anyOf" in p)
+        ? "oneOf"
+        : undefined;
+  if (key === undefined) return undefined;
+  const counts = new Map<string, { value: unknown; n: number }>();
+  const types = new Set<string>();
+  for (const alt of p[key] as unknown[]) {
+    if (!alt || typeof alt !== "object" || Array.isArray(alt)) return undefined;
+    const a = alt as Json;
+    if (
+      !Object.keys(a).every((k) => k === "const" || k === "enum" || VALUE_NOTES.has(k) || k.startsWith("x-"))
+    )
+      return undefined;
+    if ("const" in a === "enum" in a) return undefined;
+    const values = "const" in a ? [a.const] : a.enum;
+    if (!Array.isArray(values) || values.length === 0) return undefined;
+    // One alternative's enum listing a value twice is still one alternative.
+    for (const v of new Set(values)) {
+      const type = scalarType(v);
+      if (type === undefined) return undefined;
+      if (a.type !== undefined && !(a.type === type || (a.type === "number" && type === "integer")))
+        return undefined;
+      types.add(a.type === "number" ? "number" : type);
+      const id = JSON.stringify(v);
+      const seen = counts.get(id);
+      if (seen) seen.n++;
+      else counts.set(id, { value: v, n: 1 });
+    }
+  }
+  const numeric = [...types].every((t) => t === "integer" || t === "number");
+  const type = types.size === 1 ? [...types][0] : numeric && types.size > 0 ? "number" : undefined;
+  if (type === undefined) return undefined;
+  const values = [...counts.values()].filter((c) => key === "anyOf" || c.n === 1).map((c) => c.value);
+  return values.length === 0 ? undefined : { key, type, values };
+}
+
+/**
+ * Each Swagger 2.0 non-body parameter whose values a `const`, or an `anyOf`/`oneOf` of them, lists
+ * (`parameterValueSet`) is written `type` and `enum` before the conversion (in `data`, changed in place), which
+ * swagger2openapi carries into its schema: it was read as a plain string, any text taken and sent.
+ */
+export function parameterValueSets(data: unknown): void {
+  const rewrite = (p: unknown) => {
+    const set = parameterValueSet(p);
+    if (!set) return;
+    const param = p as Json;
+    delete param.anyOf;
+    delete param.oneOf;
+    delete param.const;
+    param.type = set.type;
+    param.enum = set.values;
+  };
+  const root = data as Json;
+  for (const p of Object.values((root.parameters ?? {}) as Json)) rewrite(p);
+  const items = [root.paths, root["x-ms-paths"]].flatMap((m) => Object.values((m ?? {}) as Json));
+  for (const item of items as (Json | undefined)[]) {
+    if (!item || typeof item !== "object") continue;
+    const lists = [item.parameters, ...METHODS.map((m) => (item[m] as Json | undefined)?.parameters)];
+    for (const list of lists) if (Array.isArray(list)) list.forEach(rewrite);
+  }
+}
