@@ -25,6 +25,7 @@ import {
 import { logRequestTimeout, REQUEST_TIMEOUT_CODE, requestTimeoutMessage } from "./http-overtime.js";
 import { SLICE_BYTES, stallWatch } from "./http-pace.js";
 import { shownId } from "./shown-id.js";
+import { initializeOnceFirst } from "./stdio-initialize.js";
 
 /**
  * The deprecated HTTP+SSE transport (protocol 2024-11-05), for clients that speak only it: `GET /sse` opens an
@@ -179,6 +180,7 @@ export class SseSessions {
       },
     };
     sendAtPace(session, res, writer);
+    keepLifecycle(transport);
     watch.signal.addEventListener("abort", () => dropStalled(session, res), { once: true });
     this.sessions.set(transport.sessionId, session);
     if (counted) this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
@@ -406,6 +408,26 @@ function dropUnread(session: Session, res: ServerResponse): void {
   );
   session.close();
   res.destroy();
+}
+
+/**
+ * A stream's lifecycle as over stdio: a request before initialize (but ping) and a second initialize are answered
+ * -32600 on the stream, nothing of them run (the answer also ends the request's turn). The SDK's server ran them.
+ */
+function keepLifecycle(transport: SseTransport): void {
+  initializeOnceFirst(
+    // The v1 SDK's transport types `onmessage`'s second argument; the wrapper passes it on as it came.
+    transport as unknown as Parameters<typeof initializeOnceFirst>[0],
+    (error) => logLine(`http: SSE stream: ${describeError(error)}`),
+    logRefusedEarly,
+  );
+}
+
+function logRefusedEarly(method: string): void {
+  logRepeated(
+    "http: SSE requests before initialize",
+    `http: an SSE stream's ${method.slice(0, 40)} request before initialize was answered with -32600 Invalid Request`,
+  );
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string, hint: string): void {

@@ -19,6 +19,9 @@ import { type OnMessage, wrapOnMessage } from "./stdio-wrap.js";
  * initializing); nothing of it runs, and the client may initialize next. A 2026-07-28 connection has no `initialize`:
  * a request carrying the revision's per-request envelope (`_meta` naming the protocol version) opens it, as the SDK
  * reads it, and nothing is refused here from then on. Notifications are handed on as before (none is answered).
+ *
+ * The legacy HTTP+SSE transport (`http-sse.ts`) keeps a session on one server instance as stdio does, and the SDK's
+ * server behaved there as over stdio: its streams are wrapped the same way.
  */
 
 type Id = string | number;
