@@ -9,6 +9,7 @@ import {
 } from "../catalog.js";
 import { type NamedMiddleware, onRedirect } from "../chain.js";
 import { describeSource } from "../config/values.js";
+import { splitWords } from "../telemetry/redact.js";
 import { noteApplied, refuse } from "./decision.js";
 import { scopedRedirectCheck } from "./path-redirect.js";
 import { type BaseUrlOf, type HostCarrier, hostElsewhere, type LockedTemplate } from "./server-tenant.js";
@@ -80,16 +81,6 @@ const SPELLINGS: Record<string, string> = {
   cust: "customer",
 };
 
-/** A name's words, lower case: `X-Org-ID`, `x_org_id`, `xOrgId` and `XOrgID` are x org id. */
-function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== "");
-}
-
 /** One word in its compared form: singular (`orgs`), unabbreviated (`org`, `organisation`: organization). */
 function spelled(word: string): string {
   const singular = word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word;
@@ -101,7 +92,7 @@ function spelled(word: string): string {
  * `org_id`, `orgId`, `organization_id`, `X-Organisation-Id` are all `organization`; `target_org` is not.
  */
 function core(name: string): string {
-  let words = nameWords(name);
+  let words = splitWords(name);
   if (words.length > 1 && words[0] === "x") words = words.slice(1);
   while (words.length > 1 && FORM_WORDS.has(words[words.length - 1]!)) words = words.slice(0, -1);
   return words.map(spelled).join(" ");
@@ -114,7 +105,7 @@ function core(name: string): string {
  * organization), so the word left is what the header holds, never its form (every header ending in `Domain`).
  */
 function headerCore(name: string): string {
-  let words = nameWords(name);
+  let words = splitWords(name);
   if (words.length > 1 && words[0] === "x") words = words.slice(1);
   while (words.length > 1 && HEADER_FORM_WORDS.has(words[words.length - 1]!)) words = words.slice(0, -1);
   return spelled(words[words.length - 1] ?? "");
