@@ -3,7 +3,7 @@ import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
-import { decodePointer, encodePointer, type LoadedDocument, loadDocument } from "./document.js";
+import { decodePointer, encodePointer, type LoadedDocument, loadDocument, NAME_MAPS } from "./document.js";
 import { insideFolders, realPath } from "./files.js";
 import { withholdTextCredentials } from "./text-credentials.js";
 
@@ -141,7 +141,8 @@ export class ReferenceGuard {
     if (doc.localRefsOnly === true) return;
     referenceScans.walked++;
     const path: (string | number)[] = [];
-    const visit = (value: unknown, inExamples: boolean): void => {
+    // `names`: the object's keys are names (a property called `default`), not keywords.
+    const visit = (value: unknown, inExamples: boolean, names = false): void => {
       if (value === null || typeof value !== "object") return;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
@@ -165,10 +166,16 @@ export class ReferenceGuard {
       if (inExamples && typeof obj.externalValue === "string")
         this.externalValue(doc, obj.externalValue, [...path, "externalValue"]);
       for (const key in obj) {
-        if (!Object.hasOwn(obj, key) || VALUE_KEYWORDS.has(key) || (inExamples && key === "value")) continue;
+        if (
+          !Object.hasOwn(obj, key) ||
+          (!names && VALUE_KEYWORDS.has(key)) ||
+          (inExamples && key === "value")
+        )
+          continue;
         const child = obj[key];
-        const examplesMap = key === "examples" && child && typeof child === "object" && !Array.isArray(child);
-        if (key === "examples" && !examplesMap) continue;
+        const examples = !names && key === "examples";
+        const examplesMap = examples && child && typeof child === "object" && !Array.isArray(child);
+        if (examples && !examplesMap) continue;
         path.push(key);
         if (examplesMap) {
           for (const name in child) {
@@ -177,7 +184,7 @@ export class ReferenceGuard {
             visit((child as Record<string, unknown>)[name], true);
             path.pop();
           }
-        } else visit(child, false);
+        } else visit(child, false, !names && NAME_MAPS.has(key));
         path.pop();
       }
     };
@@ -230,11 +237,18 @@ function namesFile(target: unknown): boolean {
  */
 function namesFileInMapping(data: unknown): boolean {
   const stack: unknown[] = [data];
+  // Whether each object on `stack` has names for keys (`NAME_MAPS`), not keywords.
+  const named: boolean[] = [false];
   while (stack.length > 0) {
     const value = stack.pop();
+    const names = named.pop() === true;
     if (value === null || typeof value !== "object") continue;
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) if (typeof value[i] === "object") stack.push(value[i]);
+      for (let i = 0; i < value.length; i++)
+        if (typeof value[i] === "object") {
+          stack.push(value[i]);
+          named.push(false);
+        }
       continue;
     }
     const obj = value as Record<string, unknown>;
@@ -243,10 +257,11 @@ function namesFileInMapping(data: unknown): boolean {
       for (const key in mapping) if (namesFile((mapping as Record<string, unknown>)[key])) return true;
     for (const key in obj) {
       const child = obj[key];
-      if (child === null || typeof child !== "object" || VALUE_KEYWORDS.has(key) || key === "examples")
-        continue;
-      if (key.charCodeAt(0) === 120 && key.charCodeAt(1) === 45) continue; // x-
+      if (child === null || typeof child !== "object") continue;
+      if (!names && (VALUE_KEYWORDS.has(key) || key === "examples")) continue;
+      if (!names && key.charCodeAt(0) === 120 && key.charCodeAt(1) === 45) continue; // x-
       stack.push(child);
+      named.push(!names && NAME_MAPS.has(key));
     }
   }
   return false;
@@ -264,7 +279,8 @@ function externalRefs(data: unknown): { ref: string; pointer: string }[] {
 export function schemaRefs(data: unknown): { ref: string; pointer: string }[] {
   const found: { ref: string; pointer: string }[] = [];
   const path: (string | number)[] = [];
-  const visit = (value: unknown): void => {
+  // `names`: the object's keys are names (a property called `default`), not keywords.
+  const visit = (value: unknown, names = false): void => {
     if (value === null || typeof value !== "object") return;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
@@ -284,10 +300,10 @@ export function schemaRefs(data: unknown): { ref: string; pointer: string }[] {
         if (namesFile(target) || (typeof target === "string" && target.startsWith("#/")))
           found.push({ ref: target, pointer: encodePointer([...path, "discriminator", "mapping", key]) });
     for (const key in obj) {
-      if (!Object.hasOwn(obj, key) || VALUE_KEYWORDS.has(key) || key === "examples" || key.startsWith("x-"))
-        continue;
+      if (!Object.hasOwn(obj, key)) continue;
+      if (!names && (VALUE_KEYWORDS.has(key) || key === "examples" || key.startsWith("x-"))) continue;
       path.push(key);
-      visit(obj[key]);
+      visit(obj[key], !names && NAME_MAPS.has(key));
       path.pop();
     }
   };
@@ -450,7 +466,8 @@ export class DocumentSet {
       list.push({ pointer: encodePointer(path), dynamic });
       map.set(name, list);
     };
-    const visit = (value: unknown): void => {
+    // `names`: the object's keys are names (a property called `default`), not keywords.
+    const visit = (value: unknown, names = false): void => {
       if (value === null || typeof value !== "object") return;
       const entries: [string | number, unknown][] = Array.isArray(value)
         ? value.map((v, i) => [i, v])
@@ -460,9 +477,10 @@ export class DocumentSet {
         add((value as Record<string, unknown>).$dynamicAnchor, true);
       }
       for (const [key, v] of entries) {
-        if (typeof key === "string" && (VALUE_KEYWORDS.has(key) || key === "examples")) continue;
+        const keyword = typeof key === "string" && !names;
+        if (keyword && (VALUE_KEYWORDS.has(key) || key === "examples")) continue;
         path.push(key);
-        visit(v);
+        visit(v, keyword && NAME_MAPS.has(key));
         path.pop();
       }
     };

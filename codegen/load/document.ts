@@ -421,7 +421,7 @@ const MAX_NON_FINITE_WARNINGS = 20;
 const VALUE_KEYS = new Set(["enum", "const", "default", "example", "examples"]);
 
 /** Maps whose keys are names (a property named `default`), not keywords. */
-const NAME_MAPS = new Set(
+export const NAME_MAPS: ReadonlySet<string> = new Set(
   "properties patternProperties dependentSchemas $defs definitions schemas parameters headers requestBodies responses content callbacks paths pathItems links securitySchemes".split(
     " ",
   ),
