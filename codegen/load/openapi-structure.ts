@@ -424,13 +424,30 @@ function readAnyway(
 }
 
 /**
- * Keywords of later versions that the schema converter reads in any version, by the version that lacks them: a
- * Swagger 2.0 schema's `anyOf`, `oneOf` and `const` (@fastify/swagger writes them for TypeBox unions and literals),
- * a 3.0 schema's `const`. The warning called them ignored ("toolwright does not read it") while the catalog used them.
+ * Keywords of later versions that the schema converter reads in any version, by the version that lacks them, each
+ * with the first version that has it: a Swagger 2.0 schema's `anyOf`, `oneOf` and `const` (@fastify/swagger writes
+ * them for TypeBox unions and literals), `not`, and 3.1's `prefixItems`, `dependentRequired` and `propertyNames`, as
+ * in a 3.0 schema. The warning called them ignored ("toolwright does not read it") while the catalog published and
+ * checked them (a `not` or `propertyNames` the IR cannot carry exactly is said at the schema, TW134). The others
+ * (`if`/`then`/`else`, `dependentSchemas`, `unevaluatedProperties`, `patternProperties`, `contains`) are not read:
+ * "ignored" is true of them.
  */
-const LATER_KEYWORDS: Partial<Record<OpenApiVersion, ReadonlySet<string>>> = {
-  "2.0": new Set(["anyOf", "oneOf", "const"]),
-  "3.0": new Set(["const"]),
+const LATER_KEYWORDS: Partial<Record<OpenApiVersion, ReadonlyMap<string, string>>> = {
+  "2.0": new Map([
+    ["anyOf", "OpenAPI 3"],
+    ["oneOf", "OpenAPI 3"],
+    ["not", "OpenAPI 3"],
+    ["const", "OpenAPI 3.1"],
+    ["prefixItems", "OpenAPI 3.1"],
+    ["dependentRequired", "OpenAPI 3.1"],
+    ["propertyNames", "OpenAPI 3.1"],
+  ]),
+  "3.0": new Map([
+    ["const", "OpenAPI 3.1"],
+    ["prefixItems", "OpenAPI 3.1"],
+    ["dependentRequired", "OpenAPI 3.1"],
+    ["propertyNames", "OpenAPI 3.1"],
+  ]),
 };
 
 /** Keys of a schema object that hold schemas: a path through them from a schema's root stays in schemas. */
@@ -473,10 +490,9 @@ function parameterConst(e: ErrorObject, doc: LoadedDocument): Diagnostic | undef
 /** A later version's keyword the converter reads (`LATER_KEYWORDS`) on a schema, said as read, not ignored. */
 function laterKeyword(version: OpenApiVersion, e: ErrorObject, doc: LoadedDocument): Diagnostic | undefined {
   const key = unknownKey(e);
-  if (key === undefined || !LATER_KEYWORDS[version]?.has(key) || !isSchemaPath(e.instancePath))
-    return undefined;
+  const reads = key === undefined ? undefined : LATER_KEYWORDS[version]?.get(key);
+  if (key === undefined || reads === undefined || !isSchemaPath(e.instancePath)) return undefined;
   const lacks = version === "2.0" ? "Swagger 2.0" : "OpenAPI 3.0";
-  const reads = version === "2.0" ? "OpenAPI 3" : "OpenAPI 3.1";
   return {
     code: "TW133",
     severity: "warning",

@@ -271,6 +271,10 @@ describe("a later version's keyword on a schema is said as read, not as ignored"
               o: { type: array, items: { oneOf: [{ type: string }, { type: boolean }] } }
               k: { type: string, const: fixed }
               x: { type: string, colour: blue }
+              n: { type: string, not: { enum: [none] } }
+              t: { type: array, prefixItems: [{ type: string }], items: { type: integer } }
+              w: { type: object, properties: { p: { type: string }, q: { type: string } }, dependentRequired: { q: [p] } }
+              c: { type: object, properties: { p: { type: string } }, if: { required: [p] } }
       responses: { "200": { description: ok } }
 `,
     );
@@ -286,27 +290,61 @@ paths:
       requestBody:
         content:
           application/json:
-            schema: { type: object, properties: { k: { type: string, const: fixed } } }
+            schema:
+              type: object
+              properties:
+                k: { type: string, const: fixed }
+                t: { type: array, prefixItems: [{ type: string }] }
+                w: { type: object, properties: { p: { type: string } }, dependentRequired: { p: [q] } }
+                c: { type: object, properties: { p: { type: string } }, unevaluatedProperties: false }
       responses: { "200": { description: ok } }
 `,
     );
+    const published: Record<string, unknown> = {};
     const said = async (file: string, name: string) => {
-      const { diags } = await genSpec(join(dir, file), name, `test/.tmp/later-keywords/${name}`);
+      const { cat, diags } = await genSpec(join(dir, file), name, `test/.tmp/later-keywords/${name}`);
+      const doc = JSON.parse(cat?.files.get("catalog.json") ?? "{}") as CatalogDocument;
+      published[name] = doc.tools?.[0]?.inputSchema.properties;
       return diags.items.filter((d) => d.code === "TW133").map(formatDiagnostic);
     };
     const two = await said("swagger.yaml", "two");
-    for (const key of ["u/anyOf", "o/items/oneOf", "k/const"]) {
+    for (const [key, reads] of [
+      ["u/anyOf", "OpenAPI 3"],
+      ["o/items/oneOf", "OpenAPI 3"],
+      ["n/not", "OpenAPI 3"],
+      ["k/const", "OpenAPI 3.1"],
+      ["t/prefixItems", "OpenAPI 3.1"],
+      ["w/dependentRequired", "OpenAPI 3.1"],
+    ]) {
       const line = two.find((l) => l.includes(`/properties/${key})`));
-      expect(line, two.join("\n")).toMatch(
-        /is not Swagger 2\.0's \(OpenAPI 3 and JSON Schema have it\); read as OpenAPI 3 reads it/,
+      expect(line, two.join("\n")).toContain(
+        `is not Swagger 2.0's (${reads} and JSON Schema have it); read as ${reads} reads it`,
       );
       expect(line).not.toMatch(/ignored/);
     }
-    expect(two.find((l) => l.includes("/properties/x/colour)"))).toMatch(
+    // What no version's reading gives the catalog stays said as ignored.
+    for (const key of ["x/colour", "c/if"])
+      expect(two.find((l) => l.includes(`/properties/${key})`))).toMatch(
+        /ignored: toolwright does not read it/,
+      );
+    const three = await said("openapi.yaml", "three");
+    for (const key of ["k: const", "t: prefixItems", "w: dependentRequired"])
+      expect(three.join("\n")).toMatch(
+        new RegExp(`${key} is not OpenAPI 3\\.0's .*read as OpenAPI 3\\.1 reads it`),
+      );
+    expect(three.find((l) => l.includes("/properties/c/unevaluatedProperties)"))).toMatch(
       /ignored: toolwright does not read it/,
     );
-    const three = await said("openapi.yaml", "three");
-    expect(three.join("\n")).toMatch(/k: const is not OpenAPI 3\.0's .*read as OpenAPI 3\.1 reads it/);
-    expect(three.join("\n")).not.toMatch(/ignored/);
+    // Each keyword said as read is read: published as written (and checked).
+    expect(published.two).toMatchObject({
+      n: { type: "string", not: { const: "none" } },
+      t: { type: "array", prefixItems: [{ type: "string" }], items: { type: "integer" } },
+      w: { dependentRequired: { q: ["p"] } },
+    });
+    expect(published.two).not.toHaveProperty(["c", "if"]);
+    expect(published.three).toMatchObject({
+      t: { prefixItems: [{ type: "string" }] },
+      w: { dependentRequired: { p: ["q"] } },
+    });
   });
 });
