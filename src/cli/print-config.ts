@@ -1,6 +1,7 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { CatalogDocument, EnvVar } from "../catalog.js";
+import { shownValue } from "../telemetry/redact.js";
 import { terminalJson } from "../telemetry/terminal.js";
 import { type HttpSettings, urlHost } from "../transports/http-settings.js";
 import { SERVE_OPTIONS, type ServeOptions } from "./serve-flags.js";
@@ -68,7 +69,9 @@ function catalogEnv(vars: readonly EnvVar[], environment: NodeJS.ProcessEnv): Se
         name: v.name,
         secret: v.secret,
         description: v.description,
-        ...(!v.secret && now !== undefined ? { value: now } : {}),
+        // A value holding a credential (a base URL's `?key=` or `/bot<token>/`, `user:pass@`) is referred to as a
+        // secret's is: the block is printed, pasted and committed, and the host fills it in from its environment.
+        ...(!v.secret && now !== undefined && shownValue(now) === now ? { value: now } : {}),
       };
     });
 }

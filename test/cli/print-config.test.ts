@@ -91,6 +91,37 @@ describe("serve --print-config", () => {
     expect(codex).toContain('SCAIVAULT_READ_ONLY = "true"');
   });
 
+  it("a non-secret value holding a credential (a base URL's token or key) is referred to, not written in", () => {
+    const held = [
+      "https://api.telegram.org/bot123456789:AAHfakeFAKEfake0123456789abcdefghijk/",
+      "https://vault.example.com/v1?api_key=k3y-0123456789",
+      "https://admin:pw-0123456789@vault.example.com/",
+    ];
+    for (const url of held) {
+      const server = serverCommand(doc, join(ROOT, "generated/scaivault"), {}, { SCAIVAULT_URL: url });
+      for (const host of ["claude", "cursor", "codex", "vscode"] as const) {
+        const { block, where } = renderHostConfig(host, server);
+        expect(`${block}${where}`).not.toContain("0123456789");
+        expect(where + block).toContain("SCAIVAULT_URL");
+      }
+      expect(
+        JSON.parse(renderHostConfig("claude", server).block).mcpServers.scaivault.env.SCAIVAULT_URL,
+      ).toBe(`\${SCAIVAULT_URL}`);
+    }
+    // A URL with no credential is written in as set.
+    const plain = serverCommand(
+      doc,
+      join(ROOT, "generated/scaivault"),
+      {},
+      {
+        SCAIVAULT_URL: "https://vault.example.com/v1?region=eu",
+      },
+    );
+    expect(JSON.parse(renderHostConfig("claude", plain).block).mcpServers.scaivault.env.SCAIVAULT_URL).toBe(
+      "https://vault.example.com/v1?region=eu",
+    );
+  });
+
   it("an unknown host is a usage error naming the hosts", () => {
     const run = printConfig("emacs");
     expect(run.status).toBe(2);
