@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { shownValue } from "../../src/telemetry/redact.js";
 import type { Diagnostic, Diagnostics } from "../diagnostics.js";
 import { responseStatus } from "../util.js";
 import { decodePointer, type LoadedDocument } from "./document.js";
@@ -126,8 +127,9 @@ function hostProblem(e: ErrorObject, data: unknown): string | undefined {
     return undefined;
   const written = valueAt(data, e.instancePath);
   if (typeof written !== "string") return undefined;
-  // Without a user and password (`https://deploy:pw@host`): a message never shows a credential.
-  const value = written.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#@]*@/i, "$1");
+  // Without a user and password (`https://deploy:pw@host`), and as every shown value is (`shownValue`: a query's
+  // `?api_key=`, a secret format in its path): a message never shows a credential.
+  const value = shownValue(written.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#@]*@/i, "$1"));
   const shown = JSON.stringify(value);
   if (e.instancePath === "/basePath")
     return `basePath ${shown} does not start with "/", as Swagger 2.0 requires (write basePath: /${value.replace(/^\.?\/*/, "")})`;

@@ -489,6 +489,14 @@ paths:
       '#/host /host: host "https://api.rel.example.com:8443/v2/" holds a scheme: Swagger 2.0\'s host is a host name and an optional port, nothing else (write host: api.rel.example.com:8443, basePath: /v2 and schemes: [https])',
     ],
     [
+      'host: "api.rel.example.com/v1?api_key=k3y-0123456789&region=eu"',
+      '#/host /host: host "api.rel.example.com/v1?api_key=[redacted]&region=eu" holds a path: Swagger 2.0\'s host is a host name and an optional port, nothing else (write host: api.rel.example.com and basePath: /v1?api_key=[redacted]&region=eu)',
+    ],
+    [
+      'host: "https://api.rel.example.com/bot123456789:AAHfakeFAKEfake0123456789abcdefghijk/"',
+      '#/host /host: host "https://api.rel.example.com/bot[redacted]/" holds a scheme: Swagger 2.0\'s host is a host name and an optional port, nothing else (write host: api.rel.example.com, basePath: /bot[redacted] and schemes: [https])',
+    ],
+    [
       'host: "api.rel.example.com/v1"',
       '#/host /host: host "api.rel.example.com/v1" holds a path: Swagger 2.0\'s host is a host name and an optional port, nothing else (write host: api.rel.example.com and basePath: /v1)',
     ],
@@ -507,7 +515,7 @@ paths:
     const errors = diags.items.filter((d) => d.severity === "error");
     expect(errors.map((d) => `${d.source?.pointer} ${d.message}`)).toEqual([said]);
     expect(errors[0]?.source?.line).toBe(fields.startsWith("host: api") ? 4 : 3);
-    expect(JSON.stringify(diags.items)).not.toMatch(/deploy|s3cr3t/);
+    expect(JSON.stringify(diags.items)).not.toMatch(/deploy|s3cr3t|0123456789/);
   });
 
   it("a host with a port is read (https, the port kept)", async () => {
