@@ -1519,6 +1519,44 @@ function templateOperators(
 }
 
 /**
+ * A web framework's route syntax written into a path key: a whole segment `:name` (Express, Koa, Hapi's docs, Clever
+ * Cloud's `/notifications/webhooks/{ownerId}/:id`, Adafruit's `/webhooks/feed/:token`) is the path variable `{name}`,
+ * with a located TW137 warning; it is then declared or adopted as every `{variable}` is. It was sent as written, so
+ * `DELETE .../:id` reached no webhook. A whole segment `*` (a wildcard route, Elysia's `/files/*`) has no OpenAPI
+ * reading: it is said, and sent as written. A colon inside a segment (`{name}:batchGet`, `/v1:check`) is left alone.
+ */
+function routeVariables(path: string, at: At, diags: Diagnostics): string {
+  const query = outsideBraces(path, "?");
+  const hash = outsideBraces(path, "#");
+  const end = Math.min(query < 0 ? path.length : query, hash < 0 ? path.length : hash);
+  const head = path.slice(0, end);
+  const read = head.replace(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(?=\/|$)/g, (whole, name: string) =>
+    head.includes(`{${name}}`) ? whole : `{${name}}`,
+  );
+  for (const m of read.matchAll(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(?=\/|$)/g))
+    diags.warn(
+      "TW137",
+      `path ${path}: :${m[1]} is a route's variable, but {${m[1]}} is in the path too; it is sent as written`,
+      at.doc.ref(at.pointer),
+    );
+  for (const m of head.matchAll(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(?=\/|$)/g))
+    if (!head.includes(`{${m[1]}}`))
+      diags.warn(
+        "TW137",
+        `path ${path}: :${m[1]} is a web framework's route variable, not OpenAPI's; it is read as {${m[1]}}`,
+        at.doc.ref(at.pointer),
+      );
+  if (/\/\*(?=\/|$)/.test(head))
+    diags.warn(
+      "TW137",
+      `path ${path}: * is a web framework's wildcard route, which OpenAPI has no reading of; the path is sent as written, with a literal *`,
+      at.doc.ref(at.pointer),
+      "Name the wildcard as a path variable ({path}) with a path parameter (x-multi-segment: true if it spans segments).",
+    );
+  return read + path.slice(end);
+}
+
+/**
  * A `{variable}` of the path that no path parameter declares, where the operation declares one parameter of that
  * name elsewhere (Intercom's 2.14 description: `GET /export/reporting_data/{job_identifier}` declares
  * `job_identifier` `in: query`), is that parameter moved to the path, with a located TW137 warning: the path says the
@@ -1698,7 +1736,7 @@ function readPathTemplate(
   at: At,
   diags: Diagnostics,
 ): string {
-  let sent = templateOperators(path, params, at, diags);
+  let sent = routeVariables(templateOperators(path, params, at, diags), at, diags);
   adoptPathVariables(sent, params, at, diags);
   if (adoptUndeclaredVariables(sent, params, at, diags)) sent = sentPath(sent, params);
   checkPathTemplate(sent, [...params.values()], at, diags);
