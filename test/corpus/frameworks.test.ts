@@ -269,7 +269,8 @@ describe("specs emitted by API frameworks", () => {
         "post_pets_by_id_photo",
         "put_pets_by_id",
       ],
-      [],
+      // Elysia's wildcard route /files/* has no OpenAPI reading: said (a19a942), and sent as written.
+      ["TW137 #/paths/~1files~1*/get"],
     ]);
     const client = await served(cat, { FW_TOKEN: "t-4" });
     const from = upstream.received.length;
