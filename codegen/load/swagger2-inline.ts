@@ -164,13 +164,21 @@ export function markDelimitedFormats(data: unknown): void {
     const format = param.collectionFormat;
     if (typeof format === "string" && DELIMITED_FORMATS.has(format)) param["x-collectionFormat"] = format;
   };
+  eachParameter(data, mark);
+}
+
+/**
+ * Every parameter object of a 2.0 root (`data`, external objects inlined): the root's `parameters`, then each path
+ * item's (of `paths` and `x-ms-paths`) and its operations'. A `$ref` to a root parameter is visited at the root.
+ */
+function eachParameter(data: unknown, visit: (p: unknown) => void): void {
   const root = data as Json;
-  for (const p of Object.values((root.parameters ?? {}) as Json)) mark(p);
+  for (const p of Object.values((root.parameters ?? {}) as Json)) visit(p);
   const items = [root.paths, root["x-ms-paths"]].flatMap((m) => Object.values((m ?? {}) as Json));
   for (const item of items as (Json | undefined)[]) {
     if (!item || typeof item !== "object") continue;
     const lists = [item.parameters, ...METHODS.map((m) => (item[m] as Json | undefined)?.parameters)];
-    for (const list of lists) if (Array.isArray(list)) list.forEach(mark);
+    for (const list of lists) if (Array.isArray(list)) list.forEach(visit);
   }
 }
 
@@ -368,12 +376,5 @@ export function parameterValueSets(data: unknown): void {
     param.type = set.type;
     param.enum = set.values;
   };
-  const root = data as Json;
-  for (const p of Object.values((root.parameters ?? {}) as Json)) rewrite(p);
-  const items = [root.paths, root["x-ms-paths"]].flatMap((m) => Object.values((m ?? {}) as Json));
-  for (const item of items as (Json | undefined)[]) {
-    if (!item || typeof item !== "object") continue;
-    const lists = [item.parameters, ...METHODS.map((m) => (item[m] as Json | undefined)?.parameters)];
-    for (const list of lists) if (Array.isArray(list)) list.forEach(rewrite);
-  }
+  eachParameter(data, rewrite);
 }
