@@ -47,7 +47,9 @@ const KEEP_ALIVE_MS = 15_000;
 export const DEFAULT_MAX_SSE_SESSIONS = 100;
 /**
  * Streams one token holder (a JWT's issuer, subject and client) may hold open at once, so that one caller cannot
- * take every stream from the others. Callers of the static key are not told apart: they share the whole budget.
+ * take every stream from the others. Callers of the static key are told apart by their network (`callerKey`), as
+ * for `--max-requests-per-caller`; one such network may hold half of every stream (`staticKeyShare`), since behind a
+ * proxy every static-key client has the proxy's address.
  */
 export const DEFAULT_MAX_SSE_SESSIONS_PER_CALLER = 10;
 /**
@@ -56,6 +58,14 @@ export const DEFAULT_MAX_SSE_SESSIONS_PER_CALLER = 10;
  * made this process buffer every answer, without bound. One message larger than this still goes out whole.
  */
 export const SSE_UNSENT_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * Streams one client network of the static key may hold: half of them (a proxy's address may carry many clients),
+ * never fewer than a token holder's share.
+ */
+export function staticKeyShare(max: number, perCaller: number): number {
+  return Math.max(perCaller, Math.floor(max / 2));
+}
 
 /** A request posted to a stream and not answered yet (nor cancelled). */
 interface Call {
@@ -100,7 +110,7 @@ export class SseSessions {
     private readonly maxPerCaller: number = DEFAULT_MAX_SSE_SESSIONS_PER_CALLER,
   ) {}
 
-  /** Open streams by caller (only callers told apart: JWT principals). */
+  /** Open streams by caller (`callerKey`: a JWT's holder, or the static key's client network). */
   private readonly perCaller = new Map<string, number>();
 
   get size(): number {
@@ -134,13 +144,16 @@ export class SseSessions {
       });
     }
     const caller = principalKey(principal);
-    const counted = principal.kind === "jwt";
-    if (counted && (this.perCaller.get(caller) ?? 0) >= this.maxPerCaller) {
+    // Counted by network for the static key, whose holders are not told apart: one client on it held every stream
+    // (the whole budget), so every other client, an OAuth token's holder too, was refused 503.
+    const counter = callerKey(principal, req);
+    const share = principal.kind === "jwt" ? this.maxPerCaller : staticKeyShare(this.max, this.maxPerCaller);
+    if ((this.perCaller.get(counter) ?? 0) >= share) {
       return sendJson(
         res,
         429,
         jsonRpcError(
-          `too many open SSE streams for this caller (${this.maxPerCaller}): close one before opening another`,
+          `too many open SSE streams for this caller (${share}): close one before opening another`,
         ),
         { "retry-after": "5" },
       );
@@ -174,7 +187,7 @@ export class SseSessions {
         watch.stop();
         for (const id of [...pending.keys()]) settle(id);
         this.sessions.delete(transport.sessionId);
-        if (counted) this.releaseCaller(caller);
+        this.releaseCaller(counter);
         server.close().catch(() => {});
         if (!res.writableEnded) res.end();
       },
@@ -183,7 +196,7 @@ export class SseSessions {
     keepLifecycle(transport);
     watch.signal.addEventListener("abort", () => dropStalled(session, res), { once: true });
     this.sessions.set(transport.sessionId, session);
-    if (counted) this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
+    this.perCaller.set(counter, (this.perCaller.get(counter) ?? 0) + 1);
     res.once("close", session.close);
     req.socket.setTimeout(0);
     try {
@@ -195,7 +208,7 @@ export class SseSessions {
     }
   }
 
-  /** Gives back one of `caller`'s streams (a counted caller: a JWT principal). */
+  /** Gives back one of `caller`'s streams (`callerKey`). */
   private releaseCaller(caller: string): void {
     const left = (this.perCaller.get(caller) ?? 1) - 1;
     if (left > 0) this.perCaller.set(caller, left);

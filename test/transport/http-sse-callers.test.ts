@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { type ClientRequest, get as httpGet } from "node:http";
 import { connect, type Socket } from "node:net";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
@@ -14,7 +15,7 @@ import { FIXTURE_KEY, fixtureCatalog, fixtureEnv, type Served, serveHttp } from 
 
 // The legacy HTTP+SSE transport keeps one open stream per session in this process. One token holder may hold only
 // so many of them, so a caller cannot take every stream from the others; callers of the static key are not told
-// apart and share the whole budget.
+// apart by token but by network: one network holds at most half of the streams (a proxy's address may carry many).
 
 let issuer: LocalIssuer;
 let served: Served;
@@ -100,10 +101,62 @@ it("a session id is no credential: another caller's POST to a stream reads as un
   expect((await postAs(await token("owner"))).status).toBe(202);
 });
 
-it("callers of the static key are not told apart: they share the whole budget, not one caller's share", async () => {
+it("callers of the static key are not told apart: one client network may hold more than a token holder's share", async () => {
   for (let i = 0; i <= DEFAULT_MAX_SSE_SESSIONS_PER_CALLER; i++) {
     expect((await openStream(FIXTURE_KEY)).status, `stream ${i + 1}`).toBe(200);
   }
+});
+
+it("one client network of the static key holds at most half of the streams: another network and a token holder still get one", async () => {
+  // Before, one static-key client opened every stream (100) and every other client, OAuth holders too, got 503.
+  const own = await serveHttp(
+    await fixtureCatalog(),
+    fixtureEnv({ SCALY_MCP_AUTHORIZATION_SERVERS: issuer.issuer("tenant-a") }),
+    { args: ["--sse"] },
+  );
+  const requests: ClientRequest[] = [];
+  onTestFinished(async () => {
+    for (const request of requests) request.destroy();
+    expect(await own.stop()).toBe(0);
+  });
+  const { port } = new URL(own.origin);
+  /** GET /sse from `localAddress`: the status and the body of a refusal (a stream stays open). */
+  const open = (credential: string, localAddress: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpGet(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/sse",
+          localAddress,
+          agent: false,
+          headers: { authorization: `Bearer ${credential}`, accept: "text/event-stream" },
+        },
+        (res) => {
+          if (res.statusCode === 200) return resolve({ status: 200, body: "" });
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      request.on("error", reject);
+      requests.push(request);
+    });
+  const half = DEFAULT_MAX_SSE_SESSIONS / 2;
+  for (let i = 0; i < half; i++) {
+    expect((await open(FIXTURE_KEY, "127.0.0.1")).status, `stream ${i + 1}`).toBe(200);
+  }
+  const refused = await open(FIXTURE_KEY, "127.0.0.1");
+  expect(refused.status).toBe(429);
+  expect(refused.body).toContain(`too many open SSE streams for this caller (${half})`);
+  expect((await open(FIXTURE_KEY, "127.0.0.2")).status).toBe(200);
+  const holder = await issuer.mint("tenant-a", {
+    aud: own.url,
+    sub: "user-9",
+    client_id: "agent-7",
+    scope: "mcp:tools",
+  });
+  expect((await open(holder, "127.0.0.1")).status).toBe(200);
 });
 
 it("a stream's requests in flight: a reused id is refused, and at most --max-requests run at once", async () => {
