@@ -1,5 +1,6 @@
 import type { JsonSchema } from "../catalog.js";
 import { isJsonObject, setOwn } from "../catalog.js";
+import { conciseSchemaText } from "./describe.js";
 import {
   ANNOTATION_KEYWORDS,
   DATA_KEYWORDS,
@@ -176,7 +177,7 @@ class Inliner {
   value(node: unknown): [unknown, boolean] {
     if (node instanceof Slot) {
       const [rest, restWide] = this.value(node.rest) as [JsonSchema, boolean];
-      if (node.state === "recursion") return [{ ...recursion(node.name, this.defs), ...rest }, true];
+      if (node.state === "recursion") return [recursionWith(rest, recursion(node.name, this.defs)), true];
       if (node.state === "expanded") {
         const [target, wide] = this.value(node.target);
         return [merged(rest, target), wide || restWide];
@@ -269,6 +270,19 @@ function merged(rest: JsonSchema, target: unknown): JsonSchema {
     return { ...target, ...rest };
   const others = Array.isArray(rest.allOf) ? (rest.allOf as unknown[]) : [];
   return { ...rest, allOf: [target, ...others] };
+}
+
+/**
+ * A recursion's end with the reference's siblings over it: a sibling `description` (`$ref: Node, description:
+ * "The parent folder."`) keeps the note naming the schema that recurses after its first sentence (bounded as a
+ * schema text is, `conciseSchemaText`); it replaced the note, so a model read "The parent folder." for a value
+ * left open and was never told what shape it takes.
+ */
+function recursionWith(rest: JsonSchema, end: JsonSchema): JsonSchema {
+  const own = typeof rest.description === "string" ? conciseSchemaText(rest.description).trim() : "";
+  if (own === "") return { ...end, ...rest, description: end.description };
+  const stop = /[.!?:;]$/.test(own) ? "" : ".";
+  return { ...end, ...rest, description: `${own}${stop} ${end.description as string}` };
 }
 
 /**

@@ -127,6 +127,39 @@ describe("inlineReferences", () => {
     expect(inline({ tree: { children: [] } })).toBe(false);
   });
 
+  it("a recursion's end with a description beside its reference keeps both: the first sentence, then the note", () => {
+    const long = `The parent folder. ${"More words about it. ".repeat(40)}`;
+    const Folder = {
+      type: "object",
+      properties: {
+        parent: { $ref: "#/$defs/Folder", description: long },
+        children: {
+          type: "array",
+          items: { $ref: "#/$defs/Folder", description: "A child folder", title: "Kid" },
+        },
+        other: { $ref: "#/$defs/Folder", description: "" },
+      },
+    };
+    const schema = { type: "object", properties: { root: { $ref: "#/$defs/Folder" } }, $defs: { Folder } };
+    const inlined = sameVerdicts(schema, [
+      { root: { parent: { parent: {} } } },
+      { root: { children: [1] } },
+      {},
+    ]);
+    const props = ((inlined.properties as Record<string, JsonSchema>).root!.properties ?? {}) as Record<
+      string,
+      JsonSchema
+    >;
+    const note = "The same shape as Folder, the schema that contains this one (it recurses here).";
+    expect(props.parent).toEqual({ type: "object", description: `The parent folder. ${note}` });
+    expect(props.children!.items as JsonSchema).toEqual({
+      type: "object",
+      title: "Kid",
+      description: `A child folder. ${note}`,
+    });
+    expect(props.other).toEqual({ type: "object", description: note });
+  });
+
   it("a oneOf over a recursion's end becomes anyOf: the open end may match a branch the faithful schema refuses", () => {
     // `{kids: [1]}`: the first branch refuses it (1 is no Node), the second takes it; with the recursion's end
     // open, both would take it and oneOf would refuse what the server accepts.
