@@ -128,8 +128,24 @@ describe("a chain of links back to itself", () => {
       "a.yaml -> b.yaml#/X -> c.yaml -> a.yaml",
       ["/a.yaml", 1, "#"],
     ],
+    [
+      "through a root component",
+      { "a.yaml": "$ref: ./openapi.yaml#/components/schemas/L\n" },
+      '{ $ref: "#/components/schemas/L" }',
+      "components:\n  schemas:\n    L: { $ref: ./a.yaml }\n",
+      "#/components/schemas/L -> a.yaml -> #/components/schemas/L",
+      ["/openapi.yaml", 17, "#/components/schemas/L"],
+    ],
+    [
+      "from a property",
+      { "a.yaml": "$ref: ./b.yaml\n", "b.yaml": "title: B\n$ref: ./a.yaml\n" },
+      '{ type: object, properties: { x: { $ref: "./a.yaml" } } }',
+      "",
+      "a.yaml -> b.yaml -> a.yaml",
+      ["/a.yaml", 1, "#"],
+    ],
   ])(
-    "%s: a located error leaves its operation out (it was read as any value)",
+    "%s: one located error leaves its operation out (it was read as any value; then also said as TW138's cycle)",
     async (_, files, schema, components, chain, where) => {
       const src = writeTree("poly47-cycle", {
         "openapi.yaml": head(
@@ -144,6 +160,8 @@ describe("a chain of links back to itself", () => {
       expect(doc.tools?.map((t) => t.name)).toEqual(["add_ok"]);
       const said = diags.items.filter((d) => d.code === "TW139");
       expect(said).toHaveLength(1);
+      // Said once: the cycle is not followed, so TW138 does not say it again (it did, at the same place).
+      expect(diags.items.map((d) => d.code)).toEqual(["TW139"]);
       expect(said[0]?.message).toContain(
         `POST /loops is left out: $ref cycle: ${chain}: each only refers to the next`,
       );

@@ -258,13 +258,14 @@ export class SchemaConverter {
   /**
    * A schema that is only a reference to one that is only a reference ... back to one of them (`a.yaml` ->
    * `b.yaml#/X` -> `c.yaml` -> `a.yaml`) names no schema: a located error that leaves out each operation using
-   * it. Read as any value (with TW138's warning), it took anything and sent it.
+   * it. Read as any value (with TW138's warning), it took anything and sent it. Whether it was refused: the schema
+   * is then not followed (any value, never used), so the cycle is said once, here, not again as TW138's.
    */
-  private refuseLinkCycle(value: unknown, at: At): void {
-    if (!isLink(value)) return;
+  private refuseLinkCycle(value: unknown, at: At): boolean {
+    if (!isLink(value)) return false;
     const cycle = linkCycle({ doc: at.doc, pointer: at.pointer, value }, this.docs);
     // One within the root's components alone (`Loop: {$ref: Loop}`) stays TW138's warning, as it has been.
-    if (cycle === undefined || cycle.every((r) => r.doc === this.root)) return;
+    if (cycle === undefined || cycle.every((r) => r.doc === this.root)) return false;
     const place = (r: { doc: LoadedDocument; pointer: string }) =>
       r.doc === this.root
         ? r.pointer
@@ -275,6 +276,7 @@ export class SchemaConverter {
       this.located(at),
       "Make one of them a schema (its own properties or type), or refer to the schema they stand for.",
     );
+    return true;
   }
 
   /** A file of the spec as its root's folder names it (`models/a.yaml`). */
@@ -510,7 +512,7 @@ export class SchemaConverter {
     const define = () => {
       const value = this.valueAt(at);
       const { value: converted, errors } = this.diags.capture(() => {
-        this.refuseLinkCycle(value, at);
+        if (this.refuseLinkCycle(value, at)) return { kind: "any" } as SchemaNode;
         return this.convert(value, at);
       });
       const said = this.linkMeta.get(id);
