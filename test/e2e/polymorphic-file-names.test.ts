@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sendJson } from "../helpers/recording-server.js";
-import { itemsManifest, servedFixture } from "../helpers/served-fixture.js";
+import { polymorphicFixture } from "../helpers/served-fixture.js";
 
 /**
  * Schemas that are whole files (`$ref: ./models/square.yaml`), served over stdio to the MCP SDK client in front of
@@ -33,27 +32,23 @@ components:
     Circle: { $ref: "./models/circle.yaml" }
 `;
 
-const fx = servedFixture(
+const fx = polymorphicFixture(
   "polymorphic-file-names",
   {
-    "cat/tools.yaml": itemsManifest(
-      "  add_shape: { from: addShape, safety: read }\n  add_tree: { from: addTree, safety: read }",
-    ),
-    "cat/openapi.yaml": SPEC,
-    "cat/models/square.yaml": `type: object
+    "openapi.yaml": SPEC,
+    "models/square.yaml": `type: object
 required: [kind, side]
 properties: { kind: { type: string }, side: { type: number } }
 `,
-    "cat/models/circle.yaml": `type: object
+    "models/circle.yaml": `type: object
 required: [kind, radius]
 properties: { kind: { type: string }, radius: { type: number } }
 `,
-    "cat/models/tree.yaml": `type: object
+    "models/tree.yaml": `type: object
 properties: { name: { type: string }, children: { type: array, items: { $ref: "#" } } }
 `,
   },
-  (url) => ({ ITEMS_URL: url }),
-  (req, res) => sendJson(res, 200, JSON.parse(req.body.toString("utf8") || "{}")),
+  "  add_shape: { from: addShape, safety: read }\n  add_tree: { from: addTree, safety: read }",
 );
 
 describe("schemas that are whole files through served tools", () => {
@@ -71,10 +66,7 @@ describe("schemas that are whole files through served tools", () => {
     ["a variant a file is, by its file's name", { kind: "square", side: 2 }],
     ["a variant a root component names, by its name", { kind: "Circle", radius: 1 }],
   ])("%s reaches the upstream whole", async (_, body) => {
-    const { result, sent } = await fx.call("add_shape", { body });
-    expect(result.isError ?? false).toBe(false);
-    expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]?.body.toString("utf8") ?? "null")).toEqual(body);
+    await fx.sentWhole("add_shape", body);
   });
 
   it("a file's name with its extension, or a variant's field wrong, is refused before any request; the server keeps serving", async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sendJson } from "../helpers/recording-server.js";
-import { itemsManifest, servedFixture } from "../helpers/served-fixture.js";
+import { polymorphicFixture } from "../helpers/served-fixture.js";
 
 /**
  * Files that only name another schema (links), served over stdio to the MCP SDK client, which checks each result's
@@ -25,25 +24,23 @@ components:
     Sq: { $ref: "./models/sq.yaml" }
 `;
 
-const fx = servedFixture(
+const fx = polymorphicFixture(
   "polymorphic-links",
   {
-    "cat/tools.yaml": itemsManifest("  add_shape: { from: addShape, safety: read }"),
-    "cat/openapi.yaml": SPEC,
-    "cat/models/shape.yaml": `type: object
+    "openapi.yaml": SPEC,
+    "models/shape.yaml": `type: object
 required: [kind]
 discriminator: { propertyName: kind }
 properties: { kind: { type: string } }
 `,
-    "cat/models/circle.yaml": "description: A round shape\n$ref: ./impl/circle.yaml\n",
-    "cat/models/sq.yaml": "$ref: ./impl/square.yaml\n",
-    "cat/models/impl/circle.yaml":
+    "models/circle.yaml": "description: A round shape\n$ref: ./impl/circle.yaml\n",
+    "models/sq.yaml": "$ref: ./impl/square.yaml\n",
+    "models/impl/circle.yaml":
       "allOf: [{ $ref: ../shape.yaml }, { type: object, required: [radius], properties: { radius: { type: number } } }]\n",
-    "cat/models/impl/square.yaml":
+    "models/impl/square.yaml":
       "allOf: [{ $ref: ../shape.yaml }, { type: object, required: [side], properties: { side: { type: number } } }]\n",
   },
-  (url) => ({ ITEMS_URL: url }),
-  (req, res) => sendJson(res, 200, JSON.parse(req.body.toString("utf8") || "{}")),
+  "  add_shape: { from: addShape, safety: read }",
 );
 
 describe("files that only name another schema, through served tools", () => {
@@ -59,10 +56,7 @@ describe("files that only name another schema, through served tools", () => {
     ["a subtype named through a link with a description", { kind: "Circle", radius: 1 }],
     ["a subtype named through a link", { kind: "Sq", side: 2 }],
   ])("%s reaches the upstream whole, and its echo passes the client's output check", async (_, body) => {
-    const { result, sent } = await fx.call("add_shape", { body });
-    expect(result.isError ?? false).toBe(false);
-    expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]?.body.toString("utf8") ?? "null")).toEqual(body);
+    const { result } = await fx.sentWhole("add_shape", body);
     expect((result as { structuredContent?: unknown }).structuredContent).toEqual(body);
   });
 

@@ -86,6 +86,35 @@ ${tools}
 `;
 }
 
+/**
+ * For a test file: servedFixture for catalog `items` (itemsManifest with `tools`, the lines under `tools:`), its spec
+ * and the files it names `files` (paths under `cat/`: `openapi.yaml`, `models/shape.yaml`...), in front of an
+ * upstream that echoes each request's JSON body, so a result passes the client's output check only as sent.
+ * `sentWhole(tool, body)` calls a tool with `body` and checks it succeeded and reached the upstream whole (one
+ * request, its body `body`); it returns the call.
+ */
+export function polymorphicFixture(name: string, files: Record<string, string>, tools: string) {
+  const fx = servedFixture(
+    name,
+    {
+      "cat/tools.yaml": itemsManifest(tools),
+      ...Object.fromEntries(Object.entries(files).map(([path, text]) => [`cat/${path}`, text])),
+    },
+    (url) => ({ ITEMS_URL: url }),
+    (req, res) => sendJson(res, 200, JSON.parse(req.body.toString("utf8") || "{}")),
+  );
+  return {
+    ...fx,
+    sentWhole: async (tool: string, body: unknown) => {
+      const called = await fx.call(tool, { body });
+      expect(called.result.isError ?? false).toBe(false);
+      expect(called.sent).toHaveLength(1);
+      expect(JSON.parse(called.sent[0]?.body.toString("utf8") ?? "null")).toEqual(body);
+      return called;
+    },
+  };
+}
+
 /** A confirmation question as a client that declares form elicitation receives it. */
 export interface Asked {
   message: string;
