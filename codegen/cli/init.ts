@@ -7,6 +7,7 @@ import { formatDiagnostic } from "../diagnostics.js";
 import { Diagnostics, type GeneratedCatalog, generateCatalog } from "../index.js";
 import { yaml } from "../load/document.js";
 import { readsAhead } from "../load/files.js";
+import { SDL_FILE } from "../load/graphql.js";
 import { manifestSchema } from "../manifest/schema.js";
 import type { Manifest, SourceSpec } from "../manifest/types.js";
 import { envPrefix } from "../synthesize.js";
@@ -237,20 +238,18 @@ export async function initManifest(
   return { catalog: cat, out, text: renderInitManifest(cat.manifest, doc, out) };
 }
 
-const SDL_FILE = /\.(graphqls?|gql|sdl)$/i;
-
 /** The spec to start from, from the flags and arguments, or what is wrong with them. */
 function specOf(openapi: string | undefined, graphql: string[], positionals: string[]): InitSpec | string {
   const given = (openapi ? 1 : 0) + (graphql.length > 0 ? 1 : 0) + (positionals.length > 0 ? 1 : 0);
-  if (given !== 1 || (positionals.length > 1 && !positionals.every(isSchemaPath)))
+  if (given !== 1 || (positionals.length > 1 && !positionals.every(isSdlPath)))
     return "init takes one spec: toolwright init --openapi FILE, or --graphql FILE... for a GraphQL schema";
   if (openapi) return { openapi };
   if (graphql.length > 0) return { graphql };
-  return positionals.every(isSchemaPath) ? { graphql: positionals } : { openapi: positionals[0] as string };
+  return positionals.every(isSdlPath) ? { graphql: positionals } : { openapi: positionals[0] as string };
 }
 
 /** An SDL file or a folder (of SDL files): a GraphQL schema without saying --graphql. */
-function isSchemaPath(path: string): boolean {
+function isSdlPath(path: string): boolean {
   if (SDL_FILE.test(path)) return true;
   try {
     return statSync(path).isDirectory();

@@ -67,7 +67,8 @@ export function graphqlErrorRef(file: string, error: GraphQLError, lineOffset = 
   return loc ? { file: from, line: loc.line + lineOffset, column: loc.column } : { file: from };
 }
 
-const SDL_FILE = /\.(graphqls?|gql|sdl)$/i;
+/** A GraphQL SDL file, by its name (`.graphql`, `.graphqls`, `.gql`, `.sdl`). */
+export const SDL_FILE = /\.(graphqls?|gql|sdl)$/i;
 
 function isIntrospection(text: string, abs: string): boolean {
   return /\.json$/i.test(abs) || /^\s*\{/.test(text);
