@@ -7,6 +7,33 @@ type Json = Record<string, unknown>;
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch"];
 
+/** The operations a 2.0 path item holds (each method of METHODS whose value is an object), in METHODS' order. */
+function operationsOf(item: Json): [method: string, op: Json][] {
+  return METHODS.flatMap((method) => {
+    const op = item[method];
+    return op && typeof op === "object" ? [[method, op as Json]] : [];
+  });
+}
+
+/** Whether `v` is an object, not a list. */
+function isObject(v: unknown): v is Json {
+  return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * Each path item of a 2.0 root (`data`) that is an object, of `paths` then `x-ms-paths` (each an object: a list
+ * holds no path), with the operations it holds (operationsOf).
+ */
+function eachPathItem(data: Json, visit: (item: Json, operations: Json[]) => void): void {
+  for (const map of [data.paths, data["x-ms-paths"]])
+    if (isObject(map))
+      for (const item of Object.values(map)) {
+        if (!isObject(item)) continue;
+        const operations = operationsOf(item).map(([, op]) => op);
+        visit(item, operations);
+      }
+}
+
 function isExternal(ref: unknown): ref is string {
   return typeof ref === "string" && !ref.startsWith("#");
 }
@@ -71,9 +98,7 @@ export function inlineExternalObjects(root: LoadedDocument, docs: DocumentSet): 
     paths[path] = item;
     if (!item || typeof item !== "object") continue;
     inlineList(item.parameters, `${at}/parameters`);
-    for (const method of METHODS) {
-      const op = item[method] as Json | undefined;
-      if (!op || typeof op !== "object") continue;
+    for (const [method, op] of operationsOf(item)) {
       inlineList(op.parameters, `${at}/${method}/parameters`);
       inlineMap(op.responses, `${at}/${method}/responses`);
     }
@@ -118,9 +143,7 @@ export function formDataEncodings(original: unknown, converted: unknown): void {
   for (const [path, rawItem] of Object.entries((root.paths ?? {}) as Json)) {
     const item = local(rawItem);
     if (!item) continue;
-    for (const method of METHODS) {
-      const op = item[method] as Json | undefined;
-      if (!op || typeof op !== "object") continue;
+    for (const [method, op] of operationsOf(item)) {
       const fields = [
         ...(Array.isArray(item.parameters) ? item.parameters : []),
         ...(Array.isArray(op.parameters) ? op.parameters : []),
@@ -174,12 +197,10 @@ export function markDelimitedFormats(data: unknown): void {
 function eachParameter(data: unknown, visit: (p: unknown) => void): void {
   const root = data as Json;
   for (const p of Object.values((root.parameters ?? {}) as Json)) visit(p);
-  const items = [root.paths, root["x-ms-paths"]].flatMap((m) => Object.values((m ?? {}) as Json));
-  for (const item of items as (Json | undefined)[]) {
-    if (!item || typeof item !== "object") continue;
-    const lists = [item.parameters, ...METHODS.map((m) => (item[m] as Json | undefined)?.parameters)];
-    for (const list of lists) if (Array.isArray(list)) list.forEach(visit);
-  }
+  eachPathItem(root, (item, operations) => {
+    for (const list of [item.parameters, ...operations.map((op) => op.parameters)])
+      if (Array.isArray(list)) list.forEach(visit);
+  });
 }
 
 /**
@@ -243,7 +264,6 @@ const SUBSCHEMA_MAPS = ["properties", "patternProperties", "definitions", "$defs
  */
 export function keepNullTypes(data: unknown): void {
   const seen = new Set<object>();
-  const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
   const members = (v: unknown): unknown[] => (isObject(v) ? Object.values(v) : []);
   const schema = (node: unknown): void => {
     if (!isObject(node) || seen.has(node)) return;
@@ -274,16 +294,13 @@ export function keepNullTypes(data: unknown): void {
   members(data.definitions).forEach(schema);
   members(data.parameters).forEach(parameter);
   members(data.responses).forEach(response);
-  for (const item of [...members(data.paths), ...members(data["x-ms-paths"])]) {
-    if (!isObject(item)) continue;
+  eachPathItem(data, (item, operations) => {
     if (Array.isArray(item.parameters)) item.parameters.forEach(parameter);
-    for (const method of METHODS) {
-      const op = Object.hasOwn(item, method) ? item[method] : undefined;
-      if (!isObject(op)) continue;
+    for (const op of operations) {
       if (Array.isArray(op.parameters)) op.parameters.forEach(parameter);
       members(op.responses).forEach(response);
     }
-  }
+  });
 }
 
 /** Keys beside a value an alternative of a parameter's value list may carry without narrowing it. */
