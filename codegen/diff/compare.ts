@@ -970,6 +970,27 @@ function contentChanged(was: string | undefined, now: string | undefined): boole
 }
 
 /**
+ * Each entry of `after` whose key (`key`) an entry of `before` has too, compared with that one by `compare`, whose
+ * `push` says a change of the catalog's, detailed after the entry's key (`notes://a: reworded`).
+ */
+function compareKept<T>(
+  before: readonly T[],
+  after: readonly T[],
+  key: (x: T) => string,
+  out: Change[],
+  compare: (old: T, now: T, push: (kind: string, detail: string, widens: boolean) => void) => void,
+): void {
+  const was = new Map(before.map((x) => [key(x), x]));
+  for (const now of after) {
+    const old = was.get(key(now));
+    if (old === undefined) continue;
+    compare(old, now, (kind, detail, widens) =>
+      out.push({ subject: "catalog", kind, detail: `${key(now)}: ${detail}`, widens }),
+    );
+  }
+}
+
+/**
  * A static resource present in both catalogs (by URI): its text (what a client reads, and may hand the model),
  * media type or description changed. A resource runs nothing, so none widens.
  */
@@ -978,16 +999,19 @@ function compareResources(
   after: CatalogDocument["resources"],
   out: Change[],
 ): void {
-  const was = new Map(before.map((r) => [r.uri, r]));
-  for (const r of after) {
-    const old = was.get(r.uri);
-    if (old === undefined) continue;
-    const push = (kind: string, detail: string) =>
-      out.push({ subject: "catalog", kind, detail: `${r.uri}: ${detail}`, widens: false });
-    if (contentChanged(old.sha256, r.sha256)) push("resource content changed", r.asset);
-    if (old.mimeType !== r.mimeType) push("resource media type changed", `${old.mimeType} -> ${r.mimeType}`);
-    if ((old.description ?? "") !== (r.description ?? "")) push("resource description changed", "reworded");
-  }
+  compareKept(
+    before,
+    after,
+    (r) => r.uri,
+    out,
+    (old, r, push) => {
+      if (contentChanged(old.sha256, r.sha256)) push("resource content changed", r.asset, false);
+      if (old.mimeType !== r.mimeType)
+        push("resource media type changed", `${old.mimeType} -> ${r.mimeType}`, false);
+      if ((old.description ?? "") !== (r.description ?? ""))
+        push("resource description changed", "reworded", false);
+    },
+  );
 }
 
 /** A template's tool as read: `notes_get(id={id})`. */
@@ -1011,50 +1035,51 @@ function compareTemplates(
   after: CatalogDocument["resourceTemplates"],
   out: Change[],
 ): void {
-  const was = new Map(before.map((t) => [t.uriTemplate, t]));
-  for (const t of after) {
-    const old = was.get(t.uriTemplate);
-    if (old === undefined) continue;
-    const push = (kind: string, detail: string, widens: boolean) =>
-      out.push({ subject: "catalog", kind, detail: `${t.uriTemplate}: ${detail}`, widens });
-    if (canonical(old.tool ?? null) !== canonical(t.tool ?? null))
-      push("resource template tool changed", `${boundText(old.tool)} -> ${boundText(t.tool)}`, true);
-    const lister = (x: typeof t) => x.list?.tool;
-    const listArgs = (x: typeof t) => canonical([x.list?.args ?? null, x.list?.prefix ?? null]);
-    if (lister(old) !== lister(t) || listArgs(old) !== listArgs(t))
-      push(
-        "resource template listing tool changed",
-        `${lister(old) ?? "none"} -> ${lister(t) ?? "none"}${lister(old) === lister(t) ? " (its arguments)" : ""}`,
-        true,
-      );
-    else if (canonical(old.list ?? null) !== canonical(t.list ?? null))
-      push("resource template listing changed", "where items, names or pages are read", false);
-    // The files' hash is compared apart: a catalog before round 47 has none.
-    const files = (x: typeof t) => {
-      if (x.assets === undefined) return null;
-      const { sha256: _sha256, ...rest } = x.assets;
-      return rest;
-    };
-    if (canonical(files(old)) !== canonical(files(t))) {
-      const values = (x: typeof t) => new Set(x.assets?.values ?? []);
-      const [a, b] = [values(old), values(t)];
-      const added = [...b].filter((v) => !a.has(v));
-      const removed = [...a].filter((v) => !b.has(v));
-      const counts = [
-        added.length > 0 ? `+${listed(added)}` : "",
-        removed.length > 0 ? `-${listed(removed)}` : "",
-      ];
-      const said = counts.filter(Boolean).join(", ");
-      push(
-        "resource template assets changed",
-        said || `${old.assets?.pattern ?? "none"} -> ${t.assets?.pattern ?? "none"}`,
-        false,
-      );
-    } else if (contentChanged(old.assets?.sha256, t.assets?.sha256))
-      push("resource template assets changed", "the text of one or more files", false);
-    if (old.mimeType !== t.mimeType)
-      push("resource template media type changed", `${old.mimeType} -> ${t.mimeType}`, false);
-  }
+  compareKept(
+    before,
+    after,
+    (t) => t.uriTemplate,
+    out,
+    (old, t, push) => {
+      if (canonical(old.tool ?? null) !== canonical(t.tool ?? null))
+        push("resource template tool changed", `${boundText(old.tool)} -> ${boundText(t.tool)}`, true);
+      const lister = (x: typeof t) => x.list?.tool;
+      const listArgs = (x: typeof t) => canonical([x.list?.args ?? null, x.list?.prefix ?? null]);
+      if (lister(old) !== lister(t) || listArgs(old) !== listArgs(t))
+        push(
+          "resource template listing tool changed",
+          `${lister(old) ?? "none"} -> ${lister(t) ?? "none"}${lister(old) === lister(t) ? " (its arguments)" : ""}`,
+          true,
+        );
+      else if (canonical(old.list ?? null) !== canonical(t.list ?? null))
+        push("resource template listing changed", "where items, names or pages are read", false);
+      // The files' hash is compared apart: a catalog before round 47 has none.
+      const files = (x: typeof t) => {
+        if (x.assets === undefined) return null;
+        const { sha256: _sha256, ...rest } = x.assets;
+        return rest;
+      };
+      if (canonical(files(old)) !== canonical(files(t))) {
+        const values = (x: typeof t) => new Set(x.assets?.values ?? []);
+        const [a, b] = [values(old), values(t)];
+        const added = [...b].filter((v) => !a.has(v));
+        const removed = [...a].filter((v) => !b.has(v));
+        const counts = [
+          added.length > 0 ? `+${listed(added)}` : "",
+          removed.length > 0 ? `-${listed(removed)}` : "",
+        ];
+        const said = counts.filter(Boolean).join(", ");
+        push(
+          "resource template assets changed",
+          said || `${old.assets?.pattern ?? "none"} -> ${t.assets?.pattern ?? "none"}`,
+          false,
+        );
+      } else if (contentChanged(old.assets?.sha256, t.assets?.sha256))
+        push("resource template assets changed", "the text of one or more files", false);
+      if (old.mimeType !== t.mimeType)
+        push("resource template media type changed", `${old.mimeType} -> ${t.mimeType}`, false);
+    },
+  );
 }
 
 /**
