@@ -455,7 +455,9 @@ describe("operations whose subject is a token", () => {
     expect(Object.keys(tool?.inputSchema.properties ?? {})).not.toContain("token");
     const said = (field: string) =>
       diags.items
-        .filter((d) => d.code === "TW144" && d.message.startsWith(`POST /oauth2/revoke: form field "${field}"`))
+        .filter(
+          (d) => d.code === "TW144" && d.message.startsWith(`POST /oauth2/revoke: form field "${field}"`),
+        )
         .map((d) => [d.severity, d.message, d.source?.pointer]);
     expect(said("token")).toEqual([
       [
@@ -475,7 +477,8 @@ describe("operations whose subject is a token", () => {
     // A token exchange's refresh_token is no token subject (its path is /oauth2/token): the caller's.
     expect(
       diags.items.some(
-        (d) => /^POST \/oauth2\/token: form field "refresh_token"/.test(d.message) && /subject/.test(d.message),
+        (d) =>
+          /^POST \/oauth2\/token: form field "refresh_token"/.test(d.message) && /subject/.test(d.message),
       ),
     ).toBe(false);
   });
