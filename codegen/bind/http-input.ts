@@ -973,6 +973,37 @@ function wireParam(p: OperationNode["params"][number]) {
   };
 }
 
+/**
+ * A key naming a field nested in a top-level body field, as a dotted path (`owner.id`, `body:owner.id`) or a JSON
+ * pointer (`/owner/id`): that field and the rest of the path, else undefined. Only keys no parameter or field has
+ * are asked (a field may be named `owner.id` itself).
+ */
+function nestedField(
+  key: string,
+  entries: readonly ArgEntry[],
+  fields: FieldsLeft,
+): [field: string, rest: string] | undefined {
+  const path = key.startsWith("body:") ? key.slice("body:".length) : key;
+  const names = new Set([
+    ...entries.filter((e) => e.in === "body" && !e.whole).map((e) => e.wire),
+    ...fields.bound,
+    ...fields.omitted,
+  ]);
+  const pointer = path.startsWith("/")
+    ? path
+        .slice(1)
+        .split("/")
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    : undefined;
+  if (pointer !== undefined && pointer.length > 1 && names.has(pointer[0] as string))
+    return [pointer[0] as string, pointer.slice(1).join("/")];
+  // The longest top-level name the dotted path starts with (a field may have a dot in its own name).
+  const dotted = [...names]
+    .filter((n) => path.startsWith(`${n}.`) || path.startsWith(`${n}[`))
+    .sort((a, b) => b.length - a.length)[0];
+  return dotted === undefined ? undefined : [dotted, path.slice(dotted.length).replace(/^\./, "")];
+}
+
 function checkUnknownArgs(
   args: Record<string, ArgSpec>,
   found: {
@@ -1008,7 +1039,15 @@ function checkUnknownArgs(
         diags,
         at,
       );
-    else if (!known) {
+    else if (!known && nestedField(key, entries, fields) !== undefined) {
+      const [field, rest] = nestedField(key, entries, fields) as [string, string];
+      diags.error(
+        "TW110",
+        `args: ${JSON.stringify(key)} names ${JSON.stringify(rest)} inside body field ${JSON.stringify(field)} of ${op.key}: an args: entry names a parameter (\`name\` or \`in:name\`) or a top-level body field (\`name\` or \`body:name\`), never a field nested in one`,
+        at,
+        `Name the top-level field (args: { ${JSON.stringify(field)}: ... }): the model fills its members; nothing the manifest sets fills or hides a member of it.`,
+      );
+    } else if (!known) {
       const names = entries.map((e) => e.wire).join(", ") || "none";
       diags.error(
         "TW115",

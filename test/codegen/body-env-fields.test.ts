@@ -179,6 +179,78 @@ describe("a manifest binding a body field to an env variable", () => {
   });
 });
 
+const NESTED = `openapi: 3.0.3
+info: { title: Nested, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /projects:
+    post:
+      operationId: createProject
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                name: { type: string }
+                owner: { type: object, properties: { id: { type: string }, kind: { type: string } } }
+                a.b: { type: string }
+      responses: { "200": { description: ok } }
+`;
+
+describe("an args: entry naming a field nested in a body field", () => {
+  it("is a located TW110 naming what an entry names, whichever way the path is written", async () => {
+    const dir = writeTree("body-env-fields-nested", {
+      "openapi.yaml": NESTED,
+      "tools.yaml": `catalog: nested
+env:
+  NESTED_URL: { type: url, description: Base URL. }
+  NESTED_OWNER: { secret: true, description: The owner. }
+sources:
+  api: { openapi: ./openapi.yaml, base_url: { env: NESTED_URL } }
+tools:
+  create_project:
+    from: createProject
+    args:
+      owner.id: { env: NESTED_OWNER }
+      /owner/kind: { description: The kind. }
+      body:owner.id: { rename: owner_id }
+      a.b: { description: A field whose own name has a dot. }
+      nobody.id: { env: NESTED_OWNER }
+`,
+    });
+    const { cat, diags } = await genManifest(join(dir, "tools.yaml"), "test/.tmp/body-env-fields-nested-out");
+    expect(cat).toBeUndefined();
+    const errors = diags.items.filter((d) => d.severity === "error");
+    const at = (d: (typeof errors)[number]) =>
+      `${d.source?.file?.replace(/.*\//, "")}:${d.source?.line}:${d.source?.column}`;
+    expect(errors.map((d) => [d.code, at(d), d.message])).toEqual([
+      [
+        "TW110",
+        "tools.yaml:11:7",
+        'args: "owner.id" names "id" inside body field "owner" of POST /projects: an args: entry names a parameter (`name` or `in:name`) or a top-level body field (`name` or `body:name`), never a field nested in one',
+      ],
+      [
+        "TW110",
+        "tools.yaml:12:7",
+        'args: "/owner/kind" names "kind" inside body field "owner" of POST /projects: an args: entry names a parameter (`name` or `in:name`) or a top-level body field (`name` or `body:name`), never a field nested in one',
+      ],
+      [
+        "TW110",
+        "tools.yaml:13:7",
+        'args: "body:owner.id" names "id" inside body field "owner" of POST /projects: an args: entry names a parameter (`name` or `in:name`) or a top-level body field (`name` or `body:name`), never a field nested in one',
+      ],
+      // No such top-level field: the entry names nothing the operation has.
+      [
+        "TW115",
+        "tools.yaml:15:7",
+        'args: "nobody.id" is not a parameter or body property of POST /projects (it has: name, owner, a.b)',
+      ],
+    ]);
+    expect(errors[0]?.fix).toContain('args: { "owner": ... }');
+  });
+});
+
 describe("toolwright diff", () => {
   it("says a body field bound, sent from another variable or unbound, none widening", async () => {
     const tools = (args: string) => `  exchange_token:
