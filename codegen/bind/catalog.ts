@@ -26,6 +26,7 @@ import {
   selectGraphqlTools,
 } from "./graphql-tool.js";
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
+import { bodyFieldNames, namesPartOf } from "./http-input.js";
 import { bindHttpTool } from "./http-tool.js";
 import { nearOperations, resolveFrom, selectorMatches } from "./select.js";
 import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransport } from "./settings.js";
@@ -97,6 +98,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
       leftOut,
     }),
     argRef: (tool, key) => doc.ref(encodePointer(["tools", tool, "args", key]), true),
+    paramEnvRef: (sourceId, key) => doc.ref(encodePointer(["sources", sourceId, "param_env", key]), true),
     doc,
     root: input.cwd,
     documents: [],
@@ -127,6 +129,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   checkEnvReferences(sources, env, doc, diags);
   checkUrlDefaults(manifest, doc, diags);
   checkParamEnv(tools, env, doc, diags);
+  checkParamEnvNames(input, ctx.views, doc, diags);
   const first = input.sources[0];
   const limits = bindLimits(manifest, env, tools, sources, doc, diags);
   return {
@@ -852,6 +855,32 @@ function checkParamEnv(
         "TW111",
         `tool ${tool.name}: body field "${field.name}" is sent from ${field.env}, which is not declared under env:`,
         locate(doc, tool),
+      );
+    }
+  }
+}
+
+/**
+ * A `param_env` entry no operation of its source has (no parameter, no top-level body field of that name): a typo or
+ * a stale name, which sent nothing and left the model filling the real field. Every operation counts, selected or
+ * not; a located TW110 at the entry, with the nearest names.
+ */
+function checkParamEnvNames(input: BindInput, views: Views, doc: LoadedDocument, diags: Diagnostics): void {
+  for (const model of input.sources) {
+    const paramEnv = input.manifest.sources?.[model.id]?.param_env ?? {};
+    for (const key of Object.keys(paramEnv)) {
+      if (model.operations.some((op) => namesPartOf(key, op, views, input.symbols))) continue;
+      const names = new Set(
+        model.operations.flatMap((op) => [
+          ...op.params.map((p) => p.name),
+          ...bodyFieldNames(op, views, input.symbols),
+        ]),
+      );
+      const near = didYouMean(nearest(key.replace(/^(?:path|query|header|cookie|body):/, ""), names));
+      diags.error(
+        "TW110",
+        `sources.${model.id}.param_env: ${JSON.stringify(key)} names no parameter (\`name\`, \`in:name\`) or top-level body field (\`name\`, \`body:name\`) of any operation of source "${model.id}", so it would send nothing${/[./[]/.test(key) ? " (a field nested in a body field is never named)" : ""}${near ? `: ${near}` : ""}`,
+        doc.ref(encodePointer(["sources", model.id, "param_env", key]), true),
       );
     }
   }

@@ -146,6 +146,8 @@ export function buildHttpInput(
   creds?: CredentialContext,
   /** Where the manifest's `args:` entry for a key is (the tool's place when not known). */
   argAt: (key: string) => SourceRef = () => at,
+  /** Where the source's `param_env` entry for a key is (the tool's place when not known). */
+  paramEnvAt: (key: string) => SourceRef = () => at,
 ): HttpInput {
   const notes: string[] = [];
   const leftOut = creds?.leftOut ?? new LeftOutCredentials();
@@ -157,7 +159,23 @@ export function buildHttpInput(
   if (!creds) leftOut.report(diags);
   const rules: MemberRule[] = [];
   const fieldsLeft: FieldsLeft = { bound: [], omitted: [] };
-  const httpBody = bodyEntries(op, args, views, symbols, notes, entries, diags, at, rules, fieldsLeft, argAt);
+  const httpBody = bodyEntries(
+    op,
+    args,
+    views,
+    symbols,
+    notes,
+    entries,
+    diags,
+    at,
+    rules,
+    fieldsLeft,
+    argAt,
+    {
+      map: paramEnv,
+      at: paramEnvAt,
+    },
+  );
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
   checkUnknownArgs(args, { entries, bound, omitted, fields: fieldsLeft }, op, diags, argAt);
@@ -336,6 +354,7 @@ function bodyEntries(
   /** The body's fields that are no argument: sent from env, or left out as credentials. */
   left: FieldsLeft,
   argAt: (key: string) => SourceRef,
+  sourceEnv: SourceEnv,
 ): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes, symbols) : undefined;
   if (!op.body || !body) return undefined;
@@ -361,7 +380,7 @@ function bodyEntries(
     flattenedNotes(flat, notes);
     const fields: HttpBodyField[] = [];
     const kept = flat.shape.properties.filter((p) => {
-      const field = boundField(op, p, body, encoding, args, symbols, diags, argAt);
+      const field = boundField(op, p, body, encoding, { args, sourceEnv }, symbols, diags, argAt);
       if (field === undefined) return !omittedField(op, p, encoding, args, notes, diags, left);
       // A file part bound (null) was said by boundField: its entry is known, not "no such property" as well.
       left.bound.push(p.name);
@@ -635,6 +654,29 @@ function omittedField(
   return true;
 }
 
+/** The source's `param_env` (`sources.<id>.param_env`): what it binds, and where each entry is. */
+interface SourceEnv {
+  map: Readonly<Record<string, string>>;
+  at: (key: string) => SourceRef;
+}
+
+/**
+ * Whether an operation has what a `param_env` key names: a parameter (`name`, `in:name`) or a top-level field of an
+ * object body (`name`, `body:name`) of any media type it accepts, whichever one is sent.
+ */
+export function namesPartOf(key: string, op: OperationNode, views: Views, symbols: SymbolTable): boolean {
+  if (op.params.some((p) => p.name === key || `${p.in}:${p.name}` === key)) return true;
+  return bodyFieldNames(op, views, symbols).some((name) => name === key || `body:${name}` === key);
+}
+
+/** The top-level fields of an operation's object body, in every media type it accepts. */
+export function bodyFieldNames(op: OperationNode, views: Views, symbols: SymbolTable): string[] {
+  return (op.body?.contents ?? []).flatMap(
+    (content) =>
+      fieldsShape(views.view(content.schema, "input"), symbols)?.shape.properties.map((p) => p.name) ?? [],
+  );
+}
+
 /** A body's fields that are no argument, for the `args:` entries that name one. */
 interface FieldsLeft {
   /** Sent from an env variable (`args: { <field>: { env } }`). */
@@ -654,20 +696,24 @@ function boundField(
   prop: PropertyNode,
   body: BodyContent,
   encoding: BodyEncoding,
-  args: Record<string, ArgSpec>,
+  { args, sourceEnv }: { args: Record<string, ArgSpec>; sourceEnv: SourceEnv },
   symbols: SymbolTable,
   diags: Diagnostics,
   argAt: (key: string) => SourceRef,
 ): HttpBodyField | null | undefined {
   const key = ownEntry(args, `body:${prop.name}`) !== undefined ? `body:${prop.name}` : prop.name;
-  const env = ownEntry(args, key)?.env;
+  // A tool's own entry first, then the source's param_env (`body:<field>` or `<field>`), as for a parameter.
+  const envKey = [`body:${prop.name}`, prop.name].find((k) => ownEntry(sourceEnv.map, k) !== undefined);
+  const env =
+    ownEntry(args, key)?.env ?? (envKey === undefined ? undefined : ownEntry(sourceEnv.map, envKey));
   if (env === undefined) return undefined;
   const { field } = fieldEntry(prop, body, encoding, false, args, symbols);
   if (field?.file) {
+    const fromArgs = ownEntry(args, key)?.env !== undefined;
     diags.error(
       "TW115",
-      `args: "${key}" binds the file part "${prop.name}" of ${op.key} to ${env}: a file part is uploaded bytes, which an env variable does not hold`,
-      argAt(key),
+      `${fromArgs ? "args:" : `sources.${op.sourceId}.param_env:`} "${fromArgs ? key : envKey}" binds the file part "${prop.name}" of ${op.key} to ${env}: a file part is uploaded bytes, which an env variable does not hold`,
+      fromArgs ? argAt(key) : sourceEnv.at(envKey as string),
     );
     return null;
   }

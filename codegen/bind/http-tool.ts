@@ -32,6 +32,8 @@ export interface BindContext {
   credentials?: (sourceId: string) => CredentialContext;
   /** Where a manifest tool's `args:` entry is (`tools.<tool>.args.<key>`). */
   argRef?: (tool: string, key: string) => SourceRef;
+  /** Where a source's `param_env` entry is (`sources.<id>.param_env.<key>`). */
+  paramEnvRef?: (sourceId: string, key: string) => SourceRef;
 }
 
 /** One tool from one HTTP operation, shaped by its manifest entry (if any). */
@@ -55,6 +57,7 @@ export function bindHttpTool(
     ctx.paramEnv?.(op.sourceId),
     ctx.credentials?.(op.sourceId),
     (key) => ctx.argRef?.(name, key) ?? at,
+    (key) => ctx.paramEnvRef?.(op.sourceId, key) ?? at,
   );
   const notes = [...built.notes];
   const successSchema = op.success?.schema ? ctx.views.view(op.success.schema, "output") : undefined;

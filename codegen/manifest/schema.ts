@@ -655,7 +655,7 @@ export const manifestSchema = {
             type: "object",
             additionalProperties: envName,
             description:
-              "OpenAPI: parameters (`name`, or `in:name` such as `query:api_key`) sent from env variables (declared under `env`) in every operation that has them, never arguments the model sees or sets: credentials a spec passes as parameters instead of a security scheme.",
+              "OpenAPI: parameters (`name`, or `in:name` such as `query:api_key`) and top-level body fields (`name`, or `body:name` such as `body:account_id`) sent from env variables (declared under `env`) in every operation that has them, never arguments the model sees or sets: credentials a spec passes as parameters instead of a security scheme, an id every call carries. An entry no operation of the source has is an error.",
           },
           mutations: {
             enum: ["all", "listed"],

@@ -251,6 +251,76 @@ tools:
   });
 });
 
+describe("a source's param_env naming a body field", () => {
+  it("binds it in every operation that has it; an entry no operation has is a located TW110", async () => {
+    const src = (paramEnv: string) => `catalog: tokens
+env:
+  TOKENS_URL: { type: url, description: Base URL. }
+  TOKENS_SECRET: { secret: true, description: The client secret. }
+sources:
+  api:
+    openapi: ./openapi.yaml
+    base_url: { env: TOKENS_URL }
+    param_env:
+${paramEnv}
+select: [{ all: true }]
+`;
+    const dir = writeTree("body-env-fields-source", {
+      "openapi.yaml": SPEC,
+      "tools.yaml": src(`      body:client_secret: TOKENS_SECRET
+      api_key: TOKENS_SECRET`),
+    });
+    const ok = await genManifest(join(dir, "tools.yaml"), "test/.tmp/body-env-fields-source-out");
+    expect(errorsOf(ok.diags)).toEqual([]);
+    const doc = JSON.parse(ok.cat?.files.get("catalog.json") as string) as Doc;
+    const tool = (name: string) => doc.tools.find((t) => t.name === name);
+    expect(Object.keys(tool("exchange_token")?.inputSchema.properties)).toEqual([
+      "client_id",
+      "grant_type",
+      "code",
+    ]);
+    expect(tool("exchange_token")?.binding.body.fields).toContainEqual({
+      arg: "$env:TOKENS_SECRET",
+      name: "client_secret",
+      env: "TOKENS_SECRET",
+    });
+    expect(Object.keys(tool("legacy")?.inputSchema.properties)).toEqual(["q"]);
+
+    const bad = writeTree("body-env-fields-source-bad", {
+      "openapi.yaml": SPEC,
+      "tools.yaml": src(`      body:client_secrt: TOKENS_SECRET
+      body:file: TOKENS_SECRET
+      client_secret.value: TOKENS_SECRET`),
+    });
+    const { cat, diags } = await genManifest(
+      join(bad, "tools.yaml"),
+      "test/.tmp/body-env-fields-source-bad-out",
+    );
+    expect(cat).toBeUndefined();
+    const at = (d: (typeof diags.items)[number]) =>
+      `${d.source?.file?.replace(/.*\//, "")}:${d.source?.line}:${d.source?.column}`;
+    // An operation select: all chose is left out with a located warning (a tools: entry's would be an error).
+    const said = diags.items.filter((d) => d.severity === "error" || d.code === "TW139");
+    expect(said.map((d) => [d.code, at(d), d.message])).toEqual([
+      [
+        "TW139",
+        "tools.yaml:11:7",
+        'POST /files is left out: sources.api.param_env: "body:file" binds the file part "file" of POST /files to TOKENS_SECRET: a file part is uploaded bytes, which an env variable does not hold',
+      ],
+      [
+        "TW110",
+        "tools.yaml:10:7",
+        'sources.api.param_env: "body:client_secrt" names no parameter (`name`, `in:name`) or top-level body field (`name`, `body:name`) of any operation of source "api", so it would send nothing: did you mean "client_secret"?',
+      ],
+      [
+        "TW110",
+        "tools.yaml:12:7",
+        'sources.api.param_env: "client_secret.value" names no parameter (`name`, `in:name`) or top-level body field (`name`, `body:name`) of any operation of source "api", so it would send nothing (a field nested in a body field is never named)',
+      ],
+    ]);
+  });
+});
+
 describe("toolwright diff", () => {
   it("says a body field bound, sent from another variable or unbound, none widening", async () => {
     const tools = (args: string) => `  exchange_token:
