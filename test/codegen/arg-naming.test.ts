@@ -8,17 +8,15 @@ import { resolveConfig } from "../../src/config/config.js";
 import { loadCatalog } from "../../src/load/catalog.js";
 import { createServer } from "../../src/mcp/server.js";
 import { errorsOf, genManifest, genToDisk, writeTree } from "../helpers/generate.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * Argument naming rules (`naming.arguments`, per catalog or per source): the names an agent sees follow the rule,
  * the executors still send the API's names, and reviewers see both (catalog.json, CATALOG.md, `toolwright diff`).
  */
 
-const OPENAPI = `openapi: 3.1.0
-info: { title: apps, version: "1" }
-servers: [{ url: https://apps.example.com }]
-paths:
-  /v1/apps/{appId}/builds:
+const OPENAPI = specWith(
+  `  /v1/apps/{appId}/builds:
     post:
       operationId: createBuild
       parameters:
@@ -45,7 +43,10 @@ paths:
         - { name: pageSize, in: query, schema: { type: integer } }
         - { name: page_size, in: header, schema: { type: integer } }
       responses: { "200": { description: ok } }
-`;
+`,
+  "",
+  { title: "apps", url: "https://apps.example.com" },
+);
 
 const GRAPHQL = `type Query { app(appId: ID!, withUsage: Boolean): App }
 type App { id: ID! name: String! }
@@ -296,11 +297,8 @@ describe("naming.arguments", () => {
 describe("API names that only cleaning makes one argument", () => {
   // Twilio writes range filters as `StartTime<` and `StartTime>` beside `StartTime`; PHP-style APIs `tag[]`
   // beside `tag`. Each cleans to the plain name; the name written as is keeps it, wherever it stands.
-  const SPEC = `openapi: 3.0.3
-info: { title: Calls, version: "1" }
-servers: [{ url: https://calls.example.com }]
-paths:
-  /calls:
+  const SPEC = specWith(
+    `  /calls:
     get:
       operationId: listCalls
       parameters:
@@ -319,7 +317,10 @@ paths:
         - { name: tag, in: query, schema: { type: string } }
         - { name: "tag[]", in: query, schema: { type: string } }
       responses: { "200": { description: ok } }
-`;
+`,
+    "",
+    { openapi: "3.0.3", title: "Calls", url: "https://calls.example.com" },
+  );
 
   it("the cleaned name yields: its operators spelled out, else numbered; the wire names are sent", async () => {
     const dir = writeTree("argnaming-clean", {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../codegen/diagnostics.js";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * The loader's walks over a spec (the reference guard's scan, the `$anchor` index, the `$ref`s a document names, the
@@ -12,11 +13,8 @@ import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
  * they stood.
  */
 
-const HEAD = `openapi: 3.1.0
-info: { title: Named, version: "1" }
-servers: [{ url: https://named.example.com }]
-paths:
-  /t:
+const HEAD = specWith(
+  `  /t:
     post:
       operationId: makeT
       requestBody:
@@ -26,7 +24,10 @@ paths:
             schema:
               type: object
               properties:
-`;
+`,
+  "",
+  { title: "Named", url: "https://named.example.com" },
+);
 const TAIL = `      responses: { "200": { description: ok } }
 `;
 

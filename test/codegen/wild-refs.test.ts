@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * `$ref` pointers written through another `$ref`, as schema bundlers write them when they inline a schema once and
@@ -10,11 +11,8 @@ import { errorsOf, genSpec, writeTree } from "../helpers/generate.js";
  * /items/allOf/0/...` where `items` is a `$ref`; 12 of its 465 operations were left out, TW131 "points at nothing").
  * json-schema-ref-parser, which most OpenAPI tools use, reads the rest of such a pointer inside the `$ref`'s target.
  */
-const spec = `openapi: 3.0.3
-info: { title: Through, version: "1" }
-servers: [{ url: https://through.example.com }]
-paths:
-  /fields:
+const spec = specWith(
+  `  /fields:
     get:
       operationId: listFields
       responses:
@@ -48,7 +46,8 @@ paths:
               properties:
                 label: { $ref: "#/paths/~1fields/get/responses/200/content/application~1json/schema/properties/fields/items/properties/label" }
       responses: { "201": { description: created } }
-components:
+`,
+  `components:
   schemas:
     Field:
       type: object
@@ -76,7 +75,9 @@ components:
             propertyName: data_type
             mapping:
               string: "#/paths/~1fields/get/responses/200/content/application~1json/schema/properties/fields/items/properties/options/items/properties/data/oneOf/0"
-`;
+`,
+  { openapi: "3.0.3", title: "Through", url: "https://through.example.com" },
+);
 
 async function generate(text: string) {
   const dir = writeTree("wild-refs", { "openapi.yaml": text });
@@ -131,11 +132,8 @@ describe("a $ref whose pointer goes through another $ref", () => {
  * (`missing "responses"`, and the path parameters declared in the other file unseen) and the spec refused.
  */
 const referencing = (version: string) => ({
-  "api/openapi.yaml": `openapi: ${version}
-info: { title: Ops, version: "1" }
-servers: [{ url: https://ops.example.com }]
-paths:
-  /v2/droplets/{droplet_id}:
+  "api/openapi.yaml": specWith(
+    `  /v2/droplets/{droplet_id}:
     get: { $ref: "resources/droplets/droplets_get.yml" }
     delete:
       $ref: "resources/droplets/droplets_destroy.yml"
@@ -144,6 +142,9 @@ paths:
       operationId: account_get
       responses: { "200": { description: ok } }
 `,
+    "",
+    { openapi: version, title: "Ops", url: "https://ops.example.com" },
+  ),
   "api/resources/droplets/droplets_get.yml": `operationId: droplets_get
 summary: Retrieve an Existing Droplet
 parameters:
@@ -238,11 +239,8 @@ describe("an operation written as a $ref to an operation object in another file"
  * cycle is cut; it was cut at the first schema by name, here the base, whose variants all became "no value" (every
  * body refused; in HubSpot's spec two of five media types were lost).
  */
-const POLY = `openapi: 3.0.3
-info: { title: Poly, version: "1" }
-servers: [{ url: https://poly.example.com }]
-paths:
-  /animals:
+const POLY = specWith(
+  `  /animals:
     post:
       operationId: createAnimal
       requestBody:
@@ -251,7 +249,8 @@ paths:
           application/json:
             schema: { $ref: "#/components/schemas/Animal" }
       responses: { "201": { description: created } }
-components:
+`,
+  `components:
   schemas:
     Animal:
       type: object
@@ -266,7 +265,9 @@ components:
       allOf:
         - $ref: "#/components/schemas/Animal"
         - { type: object, required: [kind], properties: { kind: { type: string, enum: [dog] }, bark: { type: string } } }
-`;
+`,
+  { openapi: "3.0.3", title: "Poly", url: "https://poly.example.com" },
+);
 
 describe("a base whose oneOf lists subtypes that are allOf [base, ...]", () => {
   it("keeps every variant: the cycle is cut at the subtypes' references back to the base", async () => {

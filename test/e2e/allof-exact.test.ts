@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/load/catalog.js";
 import { writeTree } from "../helpers/generate.js";
 import { servedSpec } from "../helpers/served-fixture.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * An `allOf` one of whose parts reads a 64-bit integer or a decimal in its input form (`"5"` as 5, digits beyond
@@ -14,11 +15,8 @@ import { servedSpec } from "../helpers/served-fixture.js";
  * id in Base. Each case is read through the catalog the runtime loads and called by a real client.
  */
 
-const SPEC = `openapi: 3.0.3
-info: { title: Merge, version: "1" }
-servers: [{ url: https://merge.example.com }]
-paths:
-  /things:
+const SPEC = specWith(
+  `  /things:
     post:
       operationId: postThing
       requestBody:
@@ -43,12 +41,15 @@ paths:
                     - { $ref: "#/components/schemas/Base" }
                     - { type: object, properties: { id: {}, tag: { type: string } }, additionalProperties: false }
       responses: { "204": { description: done } }
-components:
+`,
+  `components:
   schemas:
     Base: { type: object, properties: { id: { type: integer, format: int64 } } }
     Other: { type: object, properties: { id: { type: integer, format: int64 }, other: { type: string } } }
     Price: { type: object, properties: { amount: { type: number, format: decimal } } }
-`;
+`,
+  { openapi: "3.0.3", title: "Merge", url: "https://merge.example.com" },
+);
 
 const SNOWFLAKE = "1790000000000000001";
 

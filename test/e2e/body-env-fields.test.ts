@@ -5,6 +5,7 @@ import { ROOT } from "../helpers/paths.js";
 import { sendJson } from "../helpers/recording-server.js";
 import { servedFixture } from "../helpers/served-fixture.js";
 import { spawnSync } from "../helpers/spawn-sync.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * A body field the operator fills from the environment, as a parameter can be (`args: { <field>: { env: VAR } }`):
@@ -14,11 +15,8 @@ import { spawnSync } from "../helpers/spawn-sync.js";
  * the variable; the value is in no audit line, log line, error or generated file.
  */
 
-const SPEC = `openapi: 3.0.3
-info: { title: Oauthx, version: "1" }
-servers: [{ url: "https://api.example.com" }]
-paths:
-  /oauth/token:
+const SPEC = specWith(
+  `  /oauth/token:
     post:
       operationId: exchangeToken
       requestBody:
@@ -73,7 +71,10 @@ paths:
                 token: { type: string }
                 note: { type: string }
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
-`;
+`,
+  "",
+  { openapi: "3.0.3", title: "Oauthx" },
+);
 
 const MANIFEST = `catalog: oauthx
 env:

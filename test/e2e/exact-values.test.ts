@@ -11,6 +11,7 @@ import { ROOT, tmpDir } from "../helpers/paths.js";
 import { rawToolCall } from "../helpers/raw-session.js";
 import { type RecordingServer, startRecordingServer } from "../helpers/recording-server.js";
 import { servedInBlock } from "../helpers/served-fixture.js";
+import { specWith } from "../helpers/spec-text.js";
 import { type Served as ServedHttp, serveHttp } from "../transport/serve-http.js";
 
 /**
@@ -20,11 +21,8 @@ import { type Served as ServedHttp, serveHttp } from "../transport/serve-http.js
  * as text and as structuredContent, on the wire (where a JavaScript client's own JSON.parse would round again).
  */
 
-const SPEC = `openapi: 3.0.3
-info: { title: Exact, version: "1" }
-servers: [{ url: https://exact.example.com }]
-paths:
-  /items/{id}:
+const SPEC = specWith(
+  `  /items/{id}:
     get:
       operationId: getItem
       parameters: [{ name: id, in: path, required: true, schema: { type: integer, format: int64 } }]
@@ -80,7 +78,8 @@ paths:
       operationId: getText
       responses:
         "200": { description: ok, content: { text/plain: { schema: { type: string } } } }
-components:
+`,
+  `components:
   schemas:
     Item:
       type: object
@@ -90,7 +89,9 @@ components:
         name: { type: string }
         price: { type: number }
         ids: { type: array, items: { type: integer, format: int64 } }
-`;
+`,
+  { openapi: "3.0.3", title: "Exact", url: "https://exact.example.com" },
+);
 
 const BIG = "12345678901234567890"; // above 2^64 even; JSON.parse reads 12345678901234567000
 const SNOWFLAKE = "1790000000000000001"; // a 64-bit id; JSON.parse reads 1790000000000000000

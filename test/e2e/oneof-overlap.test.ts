@@ -4,6 +4,7 @@ import { writeTree } from "../helpers/generate.js";
 import { textJson } from "../helpers/mcp.js";
 import { sendJson } from "../helpers/recording-server.js";
 import { servedSpec } from "../helpers/served-fixture.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * A oneOf whose variants take the same values: Elasticsearch's FieldValue (`oneOf: [number, number, string,
@@ -16,11 +17,8 @@ import { servedSpec } from "../helpers/served-fixture.js";
  * {nickname, username, password}, so Access Worldwide, APC, Globegistics, IMEX, RR Donnelley and Stamps.com could
  * never be connected (every body matched six variants). Refs to different shapes stay "exactly one".
  */
-const SPEC = `openapi: 3.0.3
-info: { title: Overlap, version: "1" }
-servers: [{ url: https://overlap.example.com }]
-paths:
-  /_search:
+const SPEC = specWith(
+  `  /_search:
     post:
       operationId: search
       requestBody:
@@ -61,7 +59,8 @@ paths:
           application/json:
             schema: { oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }] }
       responses: { "204": { description: added } }
-components:
+`,
+  `components:
   schemas:
     ApcBody:
       title: APC
@@ -100,7 +99,9 @@ components:
       properties: { name: { type: string }, barks: { type: boolean } }
     FieldValue:
       oneOf: [{ type: number }, { type: number }, { type: string }, { type: boolean }, { type: string, nullable: true }]
-`;
+`,
+  { openapi: "3.0.3", title: "Overlap", url: "https://overlap.example.com" },
+);
 
 const served = servedSpec(
   join(writeTree("oneof-overlap", { "openapi.yaml": SPEC }), "openapi.yaml"),

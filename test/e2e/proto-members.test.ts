@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { servedFixture } from "../helpers/served-fixture.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * A member named `__proto__` inside an object argument. zod (4.6) skips that key wherever it copies members (a
@@ -13,11 +14,8 @@ import { servedFixture } from "../helpers/served-fixture.js";
  * client, in front of a real upstream on 127.0.0.1 that records what it received.
  */
 
-const SPEC = `openapi: 3.0.3
-info: { title: Labels, version: "1" }
-servers: [{ url: https://labels.example.com }]
-paths:
-  /items:
+const SPEC = specWith(
+  `  /items:
     post:
       operationId: createItem
       requestBody:
@@ -75,7 +73,10 @@ paths:
                   items: { type: object, required: [__proto__], properties: { __proto__: { type: integer } } }
                 anything: {}
       responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }
-`;
+`,
+  "",
+  { openapi: "3.0.3", title: "Labels", url: "https://labels.example.com" },
+);
 
 const MANIFEST = `catalog: labels
 env:

@@ -4,6 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { tmpDir } from "../helpers/paths.js";
 import { servedSpec } from "../helpers/served-fixture.js";
+import { specWith } from "../helpers/spec-text.js";
 
 /**
  * JSON Schema 2020-12 shapes of OpenAPI 3.1 bodies that toolwright does not enforce as written, which must still
@@ -14,11 +15,8 @@ import { servedSpec } from "../helpers/served-fixture.js";
  * - `$ref: "#"` inside a schema with its own `$id` (a recursive tree): before, it named the OpenAPI document and
  *   published `{}` (any value) for the children; now it is the schema itself, recursion and all.
  */
-const SPEC = `openapi: 3.1.0
-info: { title: Kw, version: "1" }
-servers: [{ url: https://kw.example.com }]
-paths:
-  /cards:
+const SPEC = specWith(
+  `  /cards:
     post:
       operationId: saveCard
       requestBody:
@@ -63,7 +61,8 @@ paths:
           application/json:
             schema: { $ref: "#/components/schemas/Tree" }
       responses: { "200": { description: ok } }
-components:
+`,
+  `components:
   schemas:
     Tree:
       $id: https://kw.example.com/schemas/tree
@@ -72,7 +71,9 @@ components:
         name: { type: string }
         children: { type: array, items: { $ref: "#" } }
       required: [name]
-`;
+`,
+  { title: "Kw", url: "https://kw.example.com" },
+);
 
 const specFile = join(tmpDir("schema-31-keywords"), "openapi.yaml");
 writeFileSync(specFile, SPEC);

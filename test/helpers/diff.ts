@@ -7,13 +7,11 @@ import { genManifest, writeTree } from "./generate.js";
 import { BIN } from "./mcp.js";
 import { ROOT } from "./paths.js";
 import { spawnSync } from "./spawn-sync.js";
+import { specWith } from "./spec-text.js";
 
 /** An OpenAPI 3.1 spec, Notes at https://notes.example.com, whose `paths:` are `paths` (lines indented two spaces). */
-export const notesSpec = (paths: string) => `openapi: 3.1.0
-info: { title: Notes, version: "1.0" }
-servers: [{ url: https://notes.example.com }]
-paths:
-${paths}`;
+export const notesSpec = (paths: string) =>
+  specWith(paths, "", { title: "Notes", version: "1.0", url: "https://notes.example.com" });
 
 /** notesSpec of one operation: GET /notes, `listNotes`, answering 200 with no content. */
 export const LIST_NOTES_SPEC = notesSpec(`  /notes:
