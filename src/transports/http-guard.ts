@@ -1,3 +1,5 @@
+import { shownValue } from "./http-node.js";
+
 /**
  * DNS-rebinding and cross-site protection, checked on every request before anything else: the `Host` header
  * must name an allowed host, and an `Origin` header, when a browser sends one, must too. There is no CORS
@@ -20,7 +22,7 @@ export type TargetResult = { ok: true; path: string } | { ok: false; reason: str
 export function requestTarget(url: string, host: string | undefined): TargetResult {
   if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return { ok: true, path: url.split("?")[0]! };
   const absolute = /^https?:\/\/([^/?#]*)([^?#]*)/i.exec(url);
-  const shown = JSON.stringify(url.length > 60 ? `${url.slice(0, 60)}...` : url);
+  const shown = shownValue(url, 60);
   if (!absolute) return { ok: false, reason: `the request target ${shown} is not an http or https URL` };
   const authority = absolute[1]!;
   if (authority.includes("@"))
@@ -156,7 +158,7 @@ export function checkOrigin(
 ): GuardResult {
   if (header === undefined) return { ok: true };
   if (typeof header !== "string") return { ok: false, reason: "Origin not allowed" };
-  const shown = JSON.stringify(header.length > 80 ? `${header.slice(0, 80)}...` : header);
+  const shown = shownValue(header, 80);
   if (header === "null")
     return {
       ok: false,

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { ExactNumber } from "../catalog.js";
 import { ASCII_LABELS } from "../executors/json-text.js";
+import { shownValue as withheld } from "../telemetry/redact.js";
 import { BodyBudgetError, type BodyLease } from "./http-body-budget.js";
 import { type AnswerWatch, stallWatch, writeAtPace } from "./http-pace.js";
 
@@ -77,9 +78,16 @@ function expectsContinue(req: IncomingMessage): boolean {
   return req.httpVersion === "1.1" && /(?:^|\W)100-continue(?:$|\W)/i.test(req.headers.expect ?? "");
 }
 
-/** A header value a client sent, shown in an answer: JSON-quoted, cut at 40 characters. */
-export function shownValue(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+/**
+ * A value a client sent (a header, a request target), shown in an answer: JSON-quoted, cut at `max` characters, with
+ * any credential in it withheld (`[redacted]`: a URL's userinfo, a query parameter named like a credential, an
+ * Authorization value, a JWT), as in every text toolwright shows. A request target `http://user:pass@host/mcp`, a
+ * Host `user:pass@host` and an Origin with either were answered with the credential in the error message.
+ */
+export function shownValue(value: string, max = 40): string {
+  // Credentials withheld before the cut (a userinfo, an `access_token=`), so that no cut leaves half of one shown.
+  const safe = withheld(value);
+  return JSON.stringify(safe.length > max ? `${safe.slice(0, max)}...` : safe);
 }
 
 /**

@@ -72,6 +72,53 @@ describe("an absolute-form request target", () => {
   });
 });
 
+describe("credentials a client sent in a request target, a Host or an Origin", () => {
+  it("are withheld from the answer that refuses them, which still says why", async () => {
+    const secret = "pw-canary-3c81e0";
+    // Before, each answer quoted the value whole: the password or token came back in the error message.
+    const cases = [
+      { path: `http://alice:${secret}@${host}/mcp`, status: 400, said: "carries userinfo" },
+      {
+        path: `http://rebind.example/mcp?access_token=${secret}`,
+        status: 400,
+        said: "the Host header must name the authority",
+      },
+      { path: `ftp://${host}/mcp?access_token=${secret}`, status: 400, said: "is not an http or https URL" },
+      { path: "/mcp", sent: `alice:${secret}@${host}`, status: 400, said: "carries userinfo" },
+      {
+        path: "/mcp",
+        origin: `http://alice:${secret}@${host}`,
+        status: 403,
+        said: "is not an origin as a browser sends it",
+      },
+      {
+        path: "/mcp",
+        origin: `http://${host}/?access_token=${secret}`,
+        status: 403,
+        said: "is not an origin as a browser sends it",
+      },
+      {
+        path: "/mcp",
+        origin: `https://evil.example/?token=${secret}`,
+        status: 403,
+        said: "is not an origin as a browser sends it",
+      },
+    ];
+    for (const { path, sent, origin, status, said } of cases) {
+      const res = await raw(served.url, {
+        path,
+        headers: { ...MCP_HEADERS, ...auth, host: sent ?? host, ...(origin ? { origin } : {}) },
+        body: INITIALIZE,
+      });
+      expect([path, sent, origin, res.status]).toEqual([path, sent, origin, status]);
+      expect(message(res.body)).toContain(said);
+      expect(message(res.body)).toContain("[redacted]");
+      expect(res.body).not.toContain(secret);
+    }
+    expect(served.stderr()).not.toContain(secret);
+  });
+});
+
 describe("a Host header that is no host[:port]", () => {
   it("is refused 400 with the reason, on the MCP endpoint and the probes", async () => {
     const ip = new URL(served.url).hostname;
@@ -94,7 +141,9 @@ describe("a Host header that is no host[:port]", () => {
           ...(path === "/mcp" ? { body: INITIALIZE } : {}),
         });
         expect([path, sent, res.status]).toEqual([path, sent, 400]);
-        expect(message(res.body)).toBe(`Bad Request: the Host header ${JSON.stringify(sent)} ${said}`);
+        // A userinfo is withheld (see "credentials a client sent" below).
+        const shown = sent.replace(/^[^@]*@/, "[redacted]@");
+        expect(message(res.body)).toBe(`Bad Request: the Host header ${JSON.stringify(shown)} ${said}`);
       }
     }
   });
