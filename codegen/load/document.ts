@@ -420,9 +420,12 @@ const MAX_NON_FINITE_WARNINGS = 20;
 /** Keys whose value is a value (an example, a default), not a schema: nothing under them constrains an input. */
 const VALUE_KEYS = new Set(["enum", "const", "default", "example", "examples"]);
 
-/** Maps whose keys are names (a property named `default`), not keywords. */
+/**
+ * Maps whose keys are names (a property named `default`, a webhook named `example`), not keywords: one list for
+ * every walk that tells them apart (`type-names.ts`, `document-set.ts`, `dropNonFinite` below).
+ */
 export const NAME_MAPS: ReadonlySet<string> = new Set(
-  "properties patternProperties dependentSchemas $defs definitions schemas parameters headers requestBodies responses content callbacks paths pathItems links securitySchemes".split(
+  "properties patternProperties dependentSchemas $defs definitions schemas parameters headers requestBodies responses content encoding callbacks paths webhooks pathItems links securitySchemes".split(
     " ",
   ),
 );

@@ -1,5 +1,5 @@
 import type { Diagnostics } from "../diagnostics.js";
-import type { LoadedDocument } from "./document.js";
+import { type LoadedDocument, NAME_MAPS } from "./document.js";
 import type { OpenApiVersion } from "./document-set.js";
 
 /** JSON Schema's type names (OpenAPI 3.1 and 3.0 as toolwright reads it); Swagger 2.0 adds `file`. */
@@ -7,25 +7,6 @@ const TYPE_NAMES = new Set(["array", "boolean", "integer", "number", "object", "
 
 /** Keys whose value is no schema nor holds one a request is made from: what is written there is data. */
 const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const"]);
-
-/**
- * Maps whose keys are names, not keywords (a property may be called `example` or `x-id`; an operation's responses
- * hold `default`): every member is walked.
- */
-const NAME_MAPS = new Set([
-  "properties",
-  "patternProperties",
-  "definitions",
-  "$defs",
-  "dependentSchemas",
-  "responses",
-  "schemas",
-  "parameters",
-  "headers",
-  "requestBodies",
-  "content",
-  "encoding",
-]);
 
 /**
  * A `type` whose value (or a member of its list) is a type name Capitalised or in capitals, as JSON or YAML writes

@@ -472,16 +472,26 @@ export class SchemaConverter {
   }
 
   /**
-   * The name a schema met by reference is declared under: its pointer's (`#/definitions/Pet` -> Pet); for a whole
-   * file (`$ref: ./models/square.yaml`), the name the spec's files give it (`namedSchemas`: a root component naming
-   * it, else its file's name, `square`), the one its discriminator value is by default.
+   * The name a schema met by reference is declared under, as other generators name one (openapi-generator's inline
+   * models: a key, else the title, else a name made up): a key names it (`#/definitions/Pet` -> Pet, a component
+   * called `items` too); where no key does, its `title` when that reads as a name (`titleName`), else its pointer's
+   * last segments (`#/paths/~1pets/post/requestBody/content/application~1json/schema`) or, for a whole file
+   * (`$ref: ./models/square.yaml`), the name the spec's files give it (`namedSchemas`: a root component naming it
+   * comes first, before any title; else its file's name, `square`). The discriminator value a whole file takes by
+   * default stays that name, not the title: a title names the type, it does not change what is sent.
    */
   private nameOf(at: At): string {
     const segments = at.pointer.split("/");
     const found = this.files?.found.get(keyOf(at.doc, at.pointer));
-    if (at.pointer !== "#" && at.pointer !== "" && found?.given !== true)
-      return symbolNameFromPointer(segments);
-    const name = found?.name ?? fileSchemaName(at.doc);
+    const whole = at.pointer === "#" || at.pointer === "";
+    if (!whole && found?.given !== true) {
+      if (keyName(segments)) return symbolNameFromPointer(segments);
+      return titleName(this.valueAt(at)) ?? symbolNameFromPointer(segments);
+    }
+    const name =
+      (found?.given === true ? undefined : titleName(this.valueAt(at))) ??
+      found?.name ??
+      fileSchemaName(at.doc);
     // A file's letters with their accents, which an identifier keeps (`ünïcode.yaml` -> Unicode, not NCode).
     return name.normalize("NFD").replace(/\p{M}/gu, "");
   }
@@ -1676,10 +1686,80 @@ function variantName(ref: unknown): string | undefined {
   return base.replace(/\.(json|ya?ml)$/i, "");
 }
 
+/**
+ * Whether a pointer's last segment is a key naming the schema (`#/components/schemas/items`, `#/definitions/0`,
+ * `#/components/schemas/Pet/properties/name`), not a keyword or index of a schema without a name of its own
+ * (`.../schema`, `.../items`, `.../oneOf/0`; a property called `items` is read so too, as it has been).
+ */
+function keyName(segments: string[]): boolean {
+  const last = segments[segments.length - 1] ?? "";
+  if (!["schema", "items", "additionalProperties"].includes(last) && !/^\d+$/.test(last)) return true;
+  return NAMING_MAPS.has(segments[segments.length - 2] ?? "");
+}
+
+/** Maps whose keys name a schema. */
+const NAMING_MAPS = new Set(["schemas", "definitions", "$defs"]);
+
+/** Most words and characters a `title` may have to name a schema: a sentence describes one, it does not name it. */
+const TITLE_WORDS = 4;
+const TITLE_CHARS = 64;
+
+/**
+ * A schema's `title` when it reads as a name (`ErrorStandard.v2`, `Payment allocation`): a letter in it, at most
+ * `TITLE_WORDS` words and `TITLE_CHARS` characters (DigitalOcean's "A step that is run as part of the deployment's
+ * lifecycle" is a sentence), not an article first ("A square" describes); else undefined.
+ */
+function titleName(schema: unknown): string | undefined {
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return undefined;
+  const title = (schema as Json).title;
+  if (typeof title !== "string") return undefined;
+  const text = title.trim();
+  if (text.length === 0 || text.length > TITLE_CHARS || !/\p{L}/u.test(text)) return undefined;
+  const words = text.split(/\s+/);
+  // "A square", "The pet's owner": an article first describes one.
+  if (words.length > 1 && /^(a|an|the)$/i.test(words[0] as string)) return undefined;
+  return words.length <= TITLE_WORDS ? text : undefined;
+}
+
+const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"]);
+
+/** Segments of a pointer into an operation that say nothing of which schema it is. */
+const FILLER_SEGMENTS = new Set(["#", "", "content", "schema"]);
+
+/**
+ * A name for a schema written in an operation of a webhook (3.1's `#/webhooks/newPet/post/...`), of a reusable
+ * path item (`#/components/pathItems/Pets/post/...`) or of a callback (`.../callbacks/onEvent/{$request.body#/url}
+ * /post/...`): the name of the innermost of them, its method and where the schema is in the operation
+ * (`newPet post requestBody`, `Pets get responses 200 items`), without the media type. Made of the pointer's last
+ * segments, every webhook's request body was `requestBody content application/json schema` (then `...Schema2`,
+ * ...). Undefined elsewhere (`#/paths/...` keeps the name it has always had).
+ */
+function operationName(decoded: string[]): string | undefined {
+  for (let i = decoded.length - 1; i > 0; i--) {
+    const at = decoded[i];
+    const named =
+      (at === "webhooks" && i === 1) ||
+      (at === "pathItems" && decoded[i - 1] === "components" && i === 2) ||
+      at === "callbacks";
+    if (!named) continue;
+    const method = decoded[at === "callbacks" ? i + 3 : i + 2];
+    const name = decoded[i + 1];
+    if (name === undefined || method === undefined || !METHODS.has(method)) return undefined;
+    const rest = decoded.slice(at === "callbacks" ? i + 4 : i + 3);
+    const where = rest.filter(
+      (s, k) => !FILLER_SEGMENTS.has(s) && !(rest[k - 1] === "content" && s.includes("/")),
+    );
+    return [name, method, ...where.slice(-4)].join(" ");
+  }
+  return undefined;
+}
+
 function symbolNameFromPointer(segments: string[]): string {
   const decoded = segments.map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
   const last = decoded[decoded.length - 1] ?? "Schema";
-  if (["schema", "items", "additionalProperties"].includes(last) || /^\d+$/.test(last)) {
+  if (!keyName(segments)) {
+    const operation = operationName(decoded);
+    if (operation !== undefined) return operation;
     return decoded
       .filter((s) => s !== "#" && s !== "")
       .slice(-4)
