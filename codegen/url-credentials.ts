@@ -1,4 +1,4 @@
-import { credentialParameter, secretFormat, withoutSecretFormats } from "../src/telemetry/redact.js";
+import { credentialParameter, secretFormat, secretFormatValues } from "../src/telemetry/redact.js";
 
 /**
  * Credentials a URL written into a catalog would carry (a base URL's default, a server, a token or discovery URL):
@@ -146,7 +146,19 @@ export function textCredentials(text: string): { text: string; found: string[] }
       return `${sep}${name}=[redacted]`;
     },
   );
-  const formats = withoutSecretFormats(out);
-  for (const what of formats.found) add(what);
-  return { text: formats.text, found };
+  for (const { value, what } of secretFormatValues(out)) {
+    if (documentedExample(value)) continue;
+    add(what);
+    out = out.split(value).join("[redacted]");
+  }
+  return { text: out, found };
+}
+
+/**
+ * A value in a secret's format that is a vendor's or a standard's published example, no one's credential: AWS's
+ * documentation key ids (`AKIAIOSFODNN7EXAMPLE`), any value saying `example`, and jwt.io's sample token (its
+ * signature `SflKxw...`, in many specs' examples: Scalar's galaxy, the OpenAPI 3.1 corpus).
+ */
+function documentedExample(value: string): boolean {
+  return /example/i.test(value) || value.endsWith(".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
 }

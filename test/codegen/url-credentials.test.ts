@@ -545,6 +545,15 @@ describe("textCredentials", () => {
     ["https://user:password@host.example.com and https://git@github.com/a/b", undefined, []],
     ["https://{user}:{pass}@host.example.com", undefined, []],
     ["mail support@example.com; https://x.example.com/?page=2&key_id=k1&author=me", undefined, []],
+    // A vendor's or a standard's published example is no one's credential: AWS's documentation key id, a value
+    // saying so, jwt.io's sample token (Scalar's galaxy spec has it as a token's example).
+    ["AKIAIOSFODNN7EXAMPLE and sk_live_EXAMPLEabcdefghij", undefined, []],
+    [
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+      undefined,
+      [],
+    ],
+    ["AKIAIOSFODNN7ABCDEFG", "[redacted]", ["an AWS access key id"]],
   ] as const)("%s", (text, withheld, found) => {
     expect(textCredentials(text)).toEqual({ text: withheld ?? text, found });
   });
@@ -742,5 +751,229 @@ paths:
     expect(shownValue(`https://api.telegram.org/bot${TOKEN}/getMe`)).toBe(
       "https://api.telegram.org/bot[redacted]/getMe",
     );
+  });
+});
+
+describe("a spec's values holding credentials", () => {
+  // An example, a default, an enum member or a const is copied into catalog.json, the published input and output
+  // schemas the model reads, CATALOG.md and the generated code: a documentation example's live key was published
+  // with them, and a default or an enum member is also what a model sends. Prose under a key that is a name (a
+  // response or a property named `default`, a property named `example`) was not read at all.
+  const SECRETS = [
+    "PARAMEX1xxxxxxxx",
+    "DEFAULT2xxxxxxxxxxxxxxxxxxxxxxxxx",
+    "EXAMPLS3-xxxx",
+    "ENUMKEY4XXXXXXXX",
+    "expass5",
+    "CONST6xxxxxxxxx",
+    "BODYDEF7xxxxxxx",
+    "BODYEXS8xxxxxxx",
+    "MEDIA9xxxxxxxxxx",
+    "RESPEX10xxxxxxxx",
+    "DEFRESP11",
+    "PROPDEF12",
+    "PROPEX13",
+    "SWAGDEF14xxxxxxx",
+    "SWAGEX15xxxxxxxx",
+    "ONLYENUM16xxxxxx",
+  ];
+  let upstream: RecordingServer;
+  let dir: string;
+  let generated: ReturnType<typeof spawnSync>;
+  const texts: Record<string, string> = {};
+
+  beforeAll(async () => {
+    upstream = await startRecordingServer((req, res) => sendJson(res, 200, { at: req.path }));
+    dir = tmpDir("url-credentials-values");
+    writeFileSync(
+      join(dir, "openapi.yaml"),
+      `openapi: 3.1.0
+info: { title: Values, version: "1" }
+servers: [{ url: "${upstream.url}" }]
+paths:
+  /a:
+    post:
+      operationId: a
+      parameters:
+        - name: q
+          in: query
+          example: "sk_live_PARAMEX1xxxxxxxx"
+          schema: { type: string, default: "ghp_DEFAULT2xxxxxxxxxxxxxxxxxxxxxxxxx" }
+        - name: r
+          in: query
+          examples: { one: { value: "xoxb-EXAMPLS3-xxxx" }, two: { value: YOUR_API_KEY } }
+          schema: { type: string, enum: ["AKIAENUMKEY4XXXXXXXX", "plain"] }
+        - name: s
+          in: query
+          schema: { type: string, examples: ["https://u:expass5@x.example.com/?page=1", "https://user@x.example.com"], const: "sk_live_CONST6xxxxxxxxx" }
+        - name: t
+          in: query
+          schema: { type: string, enum: ["sk_test_ONLYENUM16xxxxxx"] }
+        - name: u
+          in: query
+          schema: { type: string, default: "?api_key=YOUR_API_KEY" }
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                k: { type: string, default: "sk_live_BODYDEF7xxxxxxx", examples: ["sk_live_BODYEXS8xxxxxxx"] }
+                default: { type: string, description: "https://u:PROPDEF12@x.example.com" }
+                example: { type: string, description: "https://x.example.com/?token=PROPEX13" }
+            example: { k: "sk_live_MEDIA9xxxxxxxxxx" }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, properties: { t: { type: string, example: "sk_live_RESPEX10xxxxxxxx" } } }
+        default:
+          description: "error, see https://u:DEFRESP11@x.example.com"
+`,
+    );
+    generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", "openapi.yaml", "--name", "values", "--out", "generated/values"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    texts.stdout = String(generated.stdout);
+    texts.stderr = String(generated.stderr);
+    for (const f of filesUnder(join(dir, "generated/values"))) texts[f] = readFileSync(f, "utf8");
+  });
+  afterAll(() => upstream.close());
+
+  it("are withheld from every generated file, each said by a warning located at it", () => {
+    const stderr = texts.stderr as string;
+    expect(generated.status, stderr).toBe(0);
+    for (const [pointer, what] of [
+      ["#/paths/~1a/post/parameters/0/example", "the example holds credentials \\(a Stripe secret key\\)"],
+      [
+        "#/paths/~1a/post/parameters/0/schema/default",
+        "the default holds credentials \\(a GitHub token\\): it is left out",
+      ],
+      [
+        "#/paths/~1a/post/parameters/1/examples/one/value",
+        "the example holds credentials \\(a Slack token\\)",
+      ],
+      [
+        "#/paths/~1a/post/parameters/1/schema/enum/0",
+        "the enum member holds credentials \\(an AWS access key id\\): it is left out",
+      ],
+      [
+        "#/paths/~1a/post/parameters/2/schema/examples/0",
+        "the example holds credentials \\(a password in a URL\\)",
+      ],
+      [
+        "#/paths/~1a/post/parameters/2/schema/const",
+        "the const holds credentials \\(a Stripe secret key\\): it is left out",
+      ],
+      [
+        "#/paths/~1a/post/parameters/3/schema/enum/0",
+        "the enum member holds credentials \\(a Stripe secret key\\): .*no other member",
+      ],
+      [
+        "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/k/default",
+        "the default holds",
+      ],
+      [
+        "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/k/examples/0",
+        "the example holds",
+      ],
+      [
+        "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/default/description",
+        "the description holds",
+      ],
+      [
+        "#/paths/~1a/post/requestBody/content/application~1json/schema/properties/example/description",
+        "the description holds",
+      ],
+      ["#/paths/~1a/post/requestBody/content/application~1json/example/k", "the example holds"],
+      [
+        "#/paths/~1a/post/responses/200/content/application~1json/schema/properties/t/example",
+        "the example holds",
+      ],
+      [
+        "#/paths/~1a/post/responses/default/description",
+        "the description holds credentials \\(a password in a URL\\)",
+      ],
+    ] as const)
+      expect(stderr).toMatch(
+        new RegExp(
+          `openapi\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[~/]/g, "\\$&")}\\) warning TW133: ${what}`,
+        ),
+      );
+    expectAbsent(SECRETS, texts);
+    const doc = JSON.parse(texts[join(dir, "generated/values/catalog.json")] as string) as {
+      tools: { inputSchema: { properties: Record<string, Record<string, unknown>> } }[];
+    };
+    const props = doc.tools[0]?.inputSchema.properties ?? {};
+    // What is no credential stays: the other enum member, a user name, a placeholder default.
+    expect(props.q?.default).toBeUndefined();
+    expect(props.r).toEqual({ const: "plain" });
+    expect(props.s?.const).toBeUndefined();
+    expect(props.s?.examples).toEqual([
+      "https://u:[redacted]@x.example.com/?page=1",
+      "https://user@x.example.com",
+    ]);
+    expect(props.t?.enum).toBeUndefined();
+    expect(props.u?.default).toBe("?api_key=YOUR_API_KEY");
+  });
+
+  it("are not published by tools/list nor sent by a call", async () => {
+    expect(generated.status, texts.stderr).toBe(0);
+    const served = await serveOverStdio(join(dir, "generated/values"), {});
+    try {
+      const listed = JSON.stringify(await served.client.listTools());
+      expectAbsent(SECRETS, { listed });
+      const result = await served.client.callTool({ name: "a", arguments: { k: "v" } });
+      expect(result.isError, JSON.stringify(result)).toBeFalsy();
+      const sent = upstream.received.at(-1);
+      expect(sent?.path).toBe("/a");
+      expectAbsent(SECRETS, { url: sent?.url ?? "", body: sent?.body.toString() ?? "" });
+      expectAbsent(SECRETS, { stderr: await served.stderrAtExit() });
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("a Swagger 2.0 document's default and example are located in it", () => {
+    const d = tmpDir("url-credentials-values-2");
+    writeFileSync(
+      join(d, "swagger.yaml"),
+      `swagger: "2.0"
+info: { title: Values, version: "1" }
+host: api.example.com
+paths:
+  /a:
+    get:
+      operationId: a
+      parameters:
+        - { name: q, in: query, type: string, default: "sk_live_SWAGDEF14xxxxxxx" }
+      responses:
+        "200":
+          description: ok
+          schema: { type: object, properties: { t: { type: string } } }
+          examples: { application/json: { t: "sk_live_SWAGEX15xxxxxxxx" } }
+`,
+    );
+    const g = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--openapi", "swagger.yaml", "--name", "v2", "--out", "generated/v2"],
+      {
+        cwd: d,
+        encoding: "utf8",
+      },
+    );
+    const out: Record<string, string> = { stdout: String(g.stdout), stderr: String(g.stderr) };
+    for (const f of filesUnder(join(d, "generated/v2"))) out[f] = readFileSync(f, "utf8");
+    expect(g.status, out.stderr).toBe(0);
+    expect(out.stderr).toMatch(
+      /swagger\.yaml:9:\d+ \(#\/paths\/~1a\/get\/parameters\/0\/default\) warning TW133: the default holds credentials \(a Stripe secret key\): it is left out/,
+    );
+    expect(out.stderr).toMatch(
+      /swagger\.yaml:14:\d+ \(#\/paths\/~1a\/get\/responses\/200\/examples\/application~1json\/t\) warning TW133: the example holds credentials/,
+    );
+    expectAbsent(SECRETS, out);
   });
 });
