@@ -14,6 +14,7 @@ import type {
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { jsonErrorAt, readInput } from "./document.js";
+import { withholdGraphqlCredentials } from "./graphql-credentials.js";
 import { locateInJson, modernIntrospection } from "./graphql-introspection.js";
 
 const require = createRequire(import.meta.url);
@@ -141,6 +142,7 @@ export function loadGraphql(
     return undefined;
   }
   const schema = lenient(built.schema, first.file, diags);
+  withholdGraphqlCredentials(graphqlJs(), schema, files, built.format, diags);
   return { file: first.file, abs: first.abs, text: first.text, files, format: built.format, schema };
 }
 

@@ -977,3 +977,115 @@ paths:
     expectAbsent(SECRETS, out);
   });
 });
+
+describe("a GraphQL schema's descriptions and defaults holding credentials", () => {
+  // A type's, a field's, an argument's, an input field's, an enum value's, a directive's and the schema's
+  // description reached catalog.json, CATALOG.md, the published tool description and the generated code as written;
+  // an argument's default reached the published input schema (and a call would send it).
+  const SECRETS = [
+    "schemapass1",
+    "typekey2",
+    "FIELDSECRET3x",
+    "argpass4",
+    "ARGDEFAULT5x",
+    "ENUMVAL6-",
+    "INPUTDESC7",
+    "inputdefpass8",
+    "DIRECTIVE9x",
+    "dirarg10",
+  ];
+  const SDL = `"""Schema see https://u:schemapass1@x.example.com"""
+schema { query: Query }
+"""Root https://x.example.com/?api_key=typekey2, or ?api_key=YOUR_API_KEY"""
+type Query {
+  """Find with sk_live_FIELDSECRET3xxxxxx"""
+  user(
+    "id, e.g. https://u:argpass4@x.example.com"
+    id: ID!
+    token: String = "ghp_ARGDEFAULT5xxxxxxxxxxxxxxxxxxxxxx"
+    f: Filter
+  ): User
+  plain(a: String = "https://user@x.example.com"): String
+}
+type User { name: String, kind: Kind }
+enum Kind {
+  "xoxb-ENUMVAL6-xxxxxxxxx"
+  A
+  B
+}
+input Filter {
+  "AKIAINPUTDESC7XXXXXX"
+  q: String = "https://u:inputdefpass8@x.example.com"
+}
+"""directive sk_live_DIRECTIVE9xxxxxxxx"""
+directive @d("https://x.example.com/?token=dirarg10" a: String) on FIELD_DEFINITION
+`;
+  const generate = (file: string, text: string) => {
+    const dir = tmpDir("url-credentials-graphql");
+    writeFileSync(join(dir, file), text);
+    const generated = spawnSync(
+      process.execPath,
+      [BIN, "generate", "--graphql", file, "--name", "gql", "--out", "generated/gql"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    const texts: Record<string, string> = {
+      stdout: String(generated.stdout),
+      stderr: String(generated.stderr),
+    };
+    for (const f of filesUnder(join(dir, "generated/gql"))) texts[f] = readFileSync(f, "utf8");
+    return { generated, texts, out: join(dir, "generated/gql") };
+  };
+  const SAID = [
+    ["1:1", "the description of the schema holds credentials \\(a password in a URL\\)"],
+    ["3:1", "the description of Query holds credentials \\(the URL parameter api_key\\)"],
+    ["5:3", "the description of Query.user holds credentials \\(a Stripe secret key\\)"],
+    ["7:5", "the description of Query.user\\(id:\\) holds credentials \\(a password in a URL\\)"],
+    ["9:21", "the default of Query.user\\(token:\\) holds credentials \\(a GitHub token\\): it is left out"],
+    ["16:3", "the description of Kind.A holds credentials \\(a Slack token\\)"],
+    ["21:3", "the description of Filter.q holds credentials \\(an AWS access key id\\)"],
+    ["22:15", "the default of Filter.q holds credentials \\(a password in a URL\\): it is left out"],
+    ["24:1", "the description of @d holds credentials \\(a Stripe secret key\\)"],
+    ["25:14", "the description of @d\\(a:\\) holds credentials \\(the URL parameter token\\)"],
+  ] as const;
+
+  it("SDL: each is withheld from every generated file and from tools/list, said at it; the rest is kept", async () => {
+    const { generated, texts, out } = generate("schema.graphql", SDL);
+    expect(generated.status, texts.stderr).toBe(0);
+    for (const [at, what] of SAID)
+      expect(texts.stderr).toMatch(new RegExp(`schema\\.graphql:${at} warning TW133: ${what}`));
+    expectAbsent(SECRETS, texts);
+    const doc = JSON.parse(texts[join(out, "catalog.json")] as string) as {
+      tools: {
+        name: string;
+        description: string;
+        inputSchema: { properties: Record<string, { default?: unknown }> };
+      }[];
+    };
+    const user = doc.tools.find((t) => t.name.toLowerCase() === "user");
+    expect(user?.description).toContain("Find with [redacted]");
+    expect(user?.inputSchema.properties.token?.default).toBeUndefined();
+    // A user name alone is no credential: the default stays.
+    const plain = doc.tools.find((t) => t.name.toLowerCase() === "plain");
+    expect(plain?.inputSchema.properties.a?.default).toBe("https://user@x.example.com");
+    const served = await serveOverStdio(out, { GQL_URL: "http://127.0.0.1:9/graphql" });
+    try {
+      expectAbsent(SECRETS, { listed: JSON.stringify(await served.client.listTools()) });
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("introspection: each is withheld, said at its text in the JSON", async () => {
+    const { buildSchema, introspectionFromSchema } = await import("graphql");
+    const json = JSON.stringify(
+      { data: introspectionFromSchema(buildSchema(SDL), { schemaDescription: true }) },
+      null,
+      1,
+    );
+    const { generated, texts } = generate("schema.json", json);
+    expect(generated.status, texts.stderr).toBe(0);
+    for (const [, what] of SAID)
+      expect(texts.stderr).toMatch(new RegExp(`schema\\.json:\\d+:\\d+ warning TW133: ${what}`));
+    expectAbsent(SECRETS, texts);
+  });
+});
