@@ -88,7 +88,8 @@ function placeholder(value: string): boolean {
     /^(?:\{[^{}]*\}|<[^<>]*>|\[[^[\]]*\]|\$\{?\w+\}?|:\w+|x+|\*+|\.{2,}|…)$/i.test(v) ||
     /^[A-Z]+(?:_[A-Z]+)*$/.test(v) ||
     /your|^(?:my|some|example|sample)[-_]/i.test(v) ||
-    /^(?:pass(?:word|wd)?|pwd|secret|token|key|api[-_]?key|changeme|value)$/i.test(v)
+    /^(?:pass(?:word|wd)?|pwd|secret|token|key|api[-_]?key|changeme|value)$/i.test(v) ||
+    documentedExample(v)
   );
 }
 
@@ -157,8 +158,13 @@ export function textCredentials(text: string): { text: string; found: string[] }
 /**
  * A value in a secret's format that is a vendor's or a standard's published example, no one's credential: AWS's
  * documentation key ids (`AKIAIOSFODNN7EXAMPLE`), any value saying `example`, and jwt.io's sample token (its
- * signature `SflKxw...`, in many specs' examples: Scalar's galaxy, the OpenAPI 3.1 corpus).
+ * signature `SflKxw...`, in many specs' examples: Scalar's galaxy, the OpenAPI 3.1 corpus), and Google
+ * Authenticator's sample TOTP secret `JBSWY3DPEHPK3PXP` (Directus' `otpauth://totp/...?secret=` example).
  */
 function documentedExample(value: string): boolean {
-  return /example/i.test(value) || value.endsWith(".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c");
+  return (
+    /example/i.test(value) ||
+    value.endsWith(".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c") ||
+    value === "JBSWY3DPEHPK3PXP"
+  );
 }

@@ -553,6 +553,12 @@ describe("textCredentials", () => {
       undefined,
       [],
     ],
+    ["otpauth://totp/A:admin%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=A", undefined, []],
+    [
+      "otpauth://totp/A:admin%40example.com?secret=KZXW6YTBOJXXG3DF&issuer=A",
+      "otpauth://totp/A:admin%40example.com?secret=[redacted]&issuer=A",
+      ["the URL parameter secret"],
+    ],
     ["AKIAIOSFODNN7ABCDEFG", "[redacted]", ["an AWS access key id"]],
   ] as const)("%s", (text, withheld, found) => {
     expect(textCredentials(text)).toEqual({ text: withheld ?? text, found });
