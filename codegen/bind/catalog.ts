@@ -28,6 +28,7 @@ import {
 import { bindHandlerTool, type HandlerRef } from "./handler-tool.js";
 import { bodyFieldNames, namesPartOf } from "./http-input.js";
 import { bindHttpTool } from "./http-tool.js";
+import { checkManifestText } from "./manifest-credentials.js";
 import { nearOperations, resolveFrom, selectorMatches } from "./select.js";
 import { bindBudget, bindLimits, bindPolicy, bindPublish, bindResult, bindTransport } from "./settings.js";
 import { OperationGate, specEndpoints } from "./skips.js";
@@ -128,6 +129,7 @@ export function bindCatalog(input: BindInput): BoundCatalog {
   checkTemplateTools(assets, tools, diags);
   checkEnvReferences(sources, env, doc, diags);
   checkUrlDefaults(manifest, doc, diags);
+  checkManifestText(doc, diags);
   checkParamEnv(tools, env, doc, diags);
   checkParamEnvNames(input, ctx.views, doc, diags);
   const first = input.sources[0];

@@ -1095,3 +1095,84 @@ directive @d("https://x.example.com/?token=dirarg10" a: String) on FIELD_DEFINIT
     expectAbsent(SECRETS, texts);
   });
 });
+
+describe("a manifest's text holding credentials", () => {
+  // A tool's description, an env variable's description, the server's instructions (any text in tools.yaml) was
+  // written into catalog.json, CATALOG.md and the published tools as written. The manifest is the user's own: refused,
+  // located at each (tools.yaml:line:col), naming what it holds and never its value; generated/ is untouched.
+  const SPEC = `openapi: 3.0.3
+info: { title: M, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+paths:
+  /a:
+    get: { operationId: a, responses: { "200": { description: ok } } }
+`;
+  const GOOD = `catalog: m
+server:
+  name: m
+  version: 1.0.0
+  instructions: "Use https://u@x.example.com, pass ?api_key=YOUR_API_KEY"
+env:
+  M_NOTE:
+    description: "a note"
+sources:
+  api:
+    openapi: openapi.yaml
+tools:
+  a:
+    from: a
+    description: "Call it"
+`;
+  const BAD: [string, string, string, string][] = [
+    [
+      'instructions: "Use https://u@x.example.com, pass ?api_key=YOUR_API_KEY"',
+      'instructions: "Use https://u:MANINSTR1@x.example.com, pass ?api_key=YOUR_API_KEY"',
+      "#/server/instructions",
+      "a password in a URL",
+    ],
+    [
+      'description: "a note"',
+      'description: "key sk_live_MANENV2xxxxxxxxx"',
+      "#/env/M_NOTE/description",
+      "a Stripe secret key",
+    ],
+    [
+      'description: "Call it"',
+      'description: "Call with ?api_key=MANTOOL3abc"',
+      "#/tools/a/description",
+      "the URL parameter api_key",
+    ],
+  ];
+
+  it("is refused, located at each, naming what it holds and never its value; generated/ is untouched", () => {
+    const root = tmpDir("url-credentials-manifest-text");
+    const project = join(root, "specs/m");
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, "openapi.yaml"), SPEC);
+    writeFileSync(join(project, "tools.yaml"), GOOD);
+    const good = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+    expect(good.status, String(good.stderr)).toBe(0);
+    const out = join(root, "generated/m");
+    const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
+    const before = snapshot();
+    // A user name alone and a placeholder are kept as written.
+    expect(JSON.stringify(before)).toContain("?api_key=YOUR_API_KEY");
+    let manifest = GOOD;
+    for (const [from, to] of BAD) {
+      expect(manifest).toContain(from);
+      manifest = manifest.replace(from, to);
+    }
+    writeFileSync(join(project, "tools.yaml"), manifest);
+    const bad = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+    expect(bad.status).not.toBe(0);
+    const stderr = String(bad.stderr);
+    for (const [, , pointer, what] of BAD)
+      expect(stderr).toMatch(
+        new RegExp(
+          `tools\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[/]/g, "\\/")}\\) error TW110: [\\w.]+ holds credentials \\(${what}\\)`,
+        ),
+      );
+    expect(snapshot()).toEqual(before);
+    expectAbsent(["MANINSTR1", "MANENV2", "MANTOOL3"], { stdout: String(bad.stdout), stderr, ...snapshot() });
+  });
+});
