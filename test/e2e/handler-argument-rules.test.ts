@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CatalogDocument } from "../../src/catalog.js";
 import { type Served, serveOverStdio, textJson } from "../helpers/mcp.js";
-import { servedFixture } from "../helpers/served-fixture.js";
+import { echoHandlerFixture } from "../helpers/served-fixture.js";
 
 /**
  * A hand-written tool's input is the manifest's schema, so its root may say which arguments go together
@@ -51,16 +51,7 @@ tools:
     input: { type: object, properties: { q: { type: string } }, required: [q] }
 `;
 
-const ECHO = `import type { CustomHandler } from "toolwright/catalog";
-const echo: CustomHandler = async (args) => ({ data: { args } });
-export default echo;
-`;
-
-const fx = servedFixture(
-  "handler-rules",
-  { "cat/tools.yaml": MANIFEST, "cat/handlers/echo.ts": ECHO },
-  () => ({}),
-);
+const fx = echoHandlerFixture("handler-rules", MANIFEST);
 
 const RULES = {
   hand_window: ["If you give start, also give end.", "Do not give tag and sha together."],

@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { genManifest, writeTree } from "../helpers/generate.js";
 import { textJson } from "../helpers/mcp.js";
-import { servedFixture } from "../helpers/served-fixture.js";
+import { ECHO_HANDLER, echoHandlerFixture } from "../helpers/served-fixture.js";
 
 /**
  * A hand-written tool's input root may say which of its arguments go together with `anyOf`/`oneOf` of required sets
@@ -45,16 +45,7 @@ tools:
         - oneOf: [{ required: [c] }, { required: [d] }, { required: [a, b] }]
 `;
 
-const ECHO = `import type { CustomHandler } from "toolwright/catalog";
-const echo: CustomHandler = async (args) => ({ data: { args } });
-export default echo;
-`;
-
-const fx = servedFixture(
-  "handler-presence",
-  { "cat/tools.yaml": MANIFEST, "cat/handlers/echo.ts": ECHO },
-  () => ({}),
-);
+const fx = echoHandlerFixture("handler-presence", MANIFEST);
 
 const PROBES: Record<string, Record<string, unknown>[]> = {
   find_user: [{}, { verbose: true }, { id: "1" }, { email: "a@b.test" }, { id: "1", email: "a@b.test" }],
@@ -156,7 +147,7 @@ describe("a handler tool's input root with anyOf/oneOf of required sets", () => 
     );
     const dir = writeTree("handler-presence-undeclared", {
       "tools.yaml": manifest,
-      "handlers/echo.ts": ECHO,
+      "handlers/echo.ts": ECHO_HANDLER,
     });
     const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
     expect(cat).toBeUndefined();
@@ -175,7 +166,10 @@ describe("a handler tool's input root with anyOf/oneOf of required sets", () => 
       "anyOf: [{ required: [id] }, { required: [email] }]",
       "anyOf: [{ required: [id] }, { properties: { email: { minLength: 3 } } }]",
     );
-    const dir = writeTree("handler-presence-typed", { "tools.yaml": manifest, "handlers/echo.ts": ECHO });
+    const dir = writeTree("handler-presence-typed", {
+      "tools.yaml": manifest,
+      "handlers/echo.ts": ECHO_HANDLER,
+    });
     const { cat, diags } = await genManifest(join(dir, "tools.yaml"));
     expect(cat).toBeUndefined();
     const errors = diags.items.filter((d) => d.severity === "error");

@@ -115,6 +115,24 @@ export function polymorphicFixture(name: string, files: Record<string, string>, 
   };
 }
 
+/** A hand-written tool's handler (`handlers/echo.ts`) whose result is the arguments it was given: `{ args }`. */
+export const ECHO_HANDLER = `import type { CustomHandler } from "toolwright/catalog";
+const echo: CustomHandler = async (args) => ({ data: { args } });
+export default echo;
+`;
+
+/**
+ * For a test file: servedFixture of the catalog whose manifest (`cat/tools.yaml`) is `manifest`, its tools
+ * hand-written with `handler: ./handlers/echo.ts` (ECHO_HANDLER), served with no env.
+ */
+export function echoHandlerFixture(name: string, manifest: string) {
+  return servedFixture(
+    name,
+    { "cat/tools.yaml": manifest, "cat/handlers/echo.ts": ECHO_HANDLER },
+    () => ({}),
+  );
+}
+
 /** A confirmation question as a client that declares form elicitation receives it. */
 export interface Asked {
   message: string;
