@@ -1,5 +1,12 @@
 import { Kind, parse } from "graphql";
-import type { Binding, GraphqlBinding, HttpBinding, HttpParam, ServerTemplate } from "../../src/catalog.js";
+import type {
+  Binding,
+  GraphqlBinding,
+  HttpBinding,
+  HttpBodyField,
+  HttpParam,
+  ServerTemplate,
+} from "../../src/catalog.js";
 import { shownValue } from "../../src/telemetry/redact.js";
 import type { Change } from "./change.js";
 import { canonical } from "./narrows.js";
@@ -12,7 +19,13 @@ import { templateChanges } from "./servers.js";
  * widens unless it only changes what comes back or how a body is spelled, and so does an edited handler (its
  * binding's `code`, the hash of its source files).
  */
-export function compareBinding(subject: string, was: Binding, now: Binding, out: Change[]): void {
+export function compareBinding(
+  subject: string,
+  was: Binding,
+  now: Binding,
+  out: Change[],
+  kept: ReadonlySet<string> = new Set(),
+): void {
   const push = (kind: string, detail: string, widens: boolean) => out.push({ subject, kind, detail, widens });
   if (was.kind !== now.kind) {
     push("binding kind changed", `${was.kind} -> ${now.kind}`, true);
@@ -20,9 +33,19 @@ export function compareBinding(subject: string, was: Binding, now: Binding, out:
   }
   if (was.kind !== "custom" && now.kind !== "custom" && was.source !== now.source)
     push("source changed", `${was.source} -> ${now.source}`, true);
-  if (was.kind === "http" && now.kind === "http") compareHttp(was, now, push);
-  else if (was.kind === "graphql" && now.kind === "graphql") compareGraphql(was, now, push);
-  else if (was.kind === "custom" && now.kind === "custom") {
+  if (was.kind === "http" && now.kind === "http") {
+    compareHttp(was, now, push);
+    comparePlacements(httpPlacements(was), httpPlacements(now), kept, push);
+  } else if (was.kind === "graphql" && now.kind === "graphql") {
+    comparePlacements(graphqlPlacements(was), graphqlPlacements(now), kept, push);
+    if ((was.field ?? null) !== (now.field ?? null))
+      push(
+        "result field changed",
+        `${was.field ?? "(the whole data)"} -> ${now.field ?? "(the whole data)"}`,
+        false,
+      );
+    compareGraphql(was, now, push);
+  } else if (was.kind === "custom" && now.kind === "custom") {
     // The summary names the module; the handler's key can move within it.
     if (was.handler !== now.handler) push("handler changed", `${was.handler} -> ${now.handler}`, true);
     // Code can do anything: an edit widens until a person has read it (catalogs before the hash carry none).
@@ -38,6 +61,81 @@ function where(p: HttpParam): string {
   return `${p.in} ${p.name}`;
 }
 
+/** How a parameter or body field's value is spelled on the wire. */
+const spelling = (x: HttpParam | HttpBodyField) =>
+  canonical([x.style ?? null, x.explode ?? null, x.allowReserved ?? false, x.contentType ?? null]);
+
+/** Where each caller's argument goes in a request: `query page`, `body field name`, `the whole body`. */
+function httpPlacements(b: HttpBinding): Map<string, string> {
+  const at = new Map<string, string>();
+  for (const p of b.params) if (p.env === undefined) at.set(p.arg, `${p.in} ${p.name}`);
+  for (const f of b.body?.fields ?? []) if (f.env === undefined) at.set(f.arg, `body field ${f.name}`);
+  if (b.body?.mode === "whole" && b.body.arg !== undefined) at.set(b.body.arg, "the whole body");
+  return at;
+}
+
+function graphqlPlacements(b: GraphqlBinding): Map<string, string> {
+  return new Map(b.variables.map((v) => [v.arg, `variable $${v.name}`]));
+}
+
+/**
+ * Where each argument goes, argument by argument: sent elsewhere (another parameter, body field or variable, or
+ * moved between them) widens, as does an argument both tools take that is now sent and was not; one no longer sent
+ * is said. Arguments added, removed or renamed are reported with the arguments (`kept` holds those both take).
+ */
+function comparePlacements(
+  was: Map<string, string>,
+  now: Map<string, string>,
+  kept: ReadonlySet<string>,
+  push: Push,
+): void {
+  for (const [arg, at] of now) {
+    const old = was.get(arg);
+    if (old === undefined) {
+      if (kept.has(arg)) push("argument now sent", `${arg} as ${at}`, true);
+    } else if (old !== at) push("argument sent elsewhere", `${arg}: ${old} -> ${at}`, true);
+  }
+  for (const [arg, at] of was)
+    if (!now.has(arg) && kept.has(arg)) push("argument no longer sent", `${arg} (was ${at})`, false);
+}
+
+/** A body field's encoding: a multipart file part or a value, its part's media type, a form field's style. */
+function compareFieldEncodings(was: HttpBinding, now: HttpBinding, push: Push): void {
+  const fields = new Map((was.body?.fields ?? []).map((f) => [f.arg, f]));
+  for (const f of now.body?.fields ?? []) {
+    const g = fields.get(f.arg);
+    if (g === undefined) continue;
+    if ((g.file ?? false) !== (f.file ?? false))
+      push(
+        "body field encoding changed",
+        `${f.arg}: ${g.file ? "a file part" : "a value"} -> ${f.file ? "a file part" : "a value"}`,
+        false,
+      );
+    else if (spelling(g) !== spelling(f))
+      push("body field encoding changed", f.arg, f.allowReserved === true);
+  }
+}
+
+/** One parameter both bindings send: where (one sent from env), whether required (from env), how it is spelled. */
+function compareParam(q: HttpParam, p: HttpParam, push: Push): void {
+  // Where a caller's argument goes is compared with the body's fields (`comparePlacements`).
+  if (p.env !== undefined && (q.in !== p.in || q.name !== p.name || q.env !== p.env))
+    push("argument sent elsewhere", `${p.arg}: ${where(q)} -> ${where(p)}`, true);
+  // A caller's parameter is required as its argument is (compared with the arguments); one sent from env fails the
+  // call when its variable is unset, or is left out.
+  if (p.env !== undefined && q.required !== p.required)
+    push(
+      p.required ? "parameter from env now required" : "parameter from env now optional",
+      `${where(p)}${p.required ? " (a call fails while it is unset)" : " (left out while it is unset)"}`,
+      false,
+    );
+  if (p.multiSegment === true && q.multiSegment !== true)
+    push("path argument may span segments", p.arg, true);
+  if (q.multiSegment === true && p.multiSegment !== true)
+    push("path argument no longer spans segments", p.arg, false);
+  if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
+}
+
 function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
   if (canonical(was.security) !== canonical(now.security))
     push("credentials sent changed", `${canonical(was.security)} -> ${canonical(now.security)}`, true);
@@ -49,14 +147,9 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
       if (p.env !== undefined) push("parameter sent from env", where(p), false);
       continue;
     }
-    if (q.in !== p.in || q.name !== p.name || q.env !== p.env)
-      push("argument sent elsewhere", `${p.arg}: ${where(q)} -> ${where(p)}`, true);
-    if (p.multiSegment === true && q.multiSegment !== true)
-      push("path argument may span segments", p.arg, true);
-    const spelling = (x: HttpParam) =>
-      canonical([x.style, x.explode, x.allowReserved ?? false, x.contentType ?? null]);
-    if (spelling(q) !== spelling(p)) push("argument encoding changed", p.arg, p.allowReserved === true);
+    compareParam(q, p, push);
   }
+  compareFieldEncodings(was, now, push);
   if (canonical(successOf(was)) !== canonical(successOf(now)))
     push("success response changed", `${successText(was.success)} -> ${successText(now.success)}`, false);
   // The whole server: its url, the spec server it stands in for and a relative reference (what a proxy base gets);
@@ -79,14 +172,14 @@ function compareHttp(was: HttpBinding, now: HttpBinding, push: Push): void {
   // The body's fields follow the arguments (added or removed ones are reported with them): the rest is compared.
   const shape = (b: HttpBinding) => {
     if (b.body === undefined) return "null";
-    const { fields: _fields, ...rest } = b.body as HttpBinding["body"] & { fields?: unknown };
+    const { fields: _fields, arg: _arg, ...rest } = b.body as HttpBinding["body"] & { fields?: unknown };
     return canonical(rest);
   };
   if (shape(was) !== shape(now)) {
     const a = (was.body ?? {}) as Record<string, unknown>;
     const b = (now.body ?? {}) as Record<string, unknown>;
     const members = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
-      (k) => k !== "fields" && canonical(a[k]) !== canonical(b[k]),
+      (k) => k !== "fields" && k !== "arg" && canonical(a[k]) !== canonical(b[k]),
     );
     const shown = (v: unknown) => (v === undefined ? "none" : typeof v === "string" ? v : canonical(v));
     const detail =

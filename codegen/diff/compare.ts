@@ -371,6 +371,37 @@ function compareScopeLists(
       });
 }
 
+/** A tool's title and whether it is deprecated: what hosts show a user, said without widening. */
+function compareToolTexts(name: string, before: CatalogTool, after: CatalogTool, out: Change[]): void {
+  if ((before.title ?? "") !== (after.title ?? ""))
+    out.push({
+      subject: name,
+      kind: "title changed",
+      detail: `${JSON.stringify(before.title ?? "")} -> ${JSON.stringify(after.title ?? "")}`,
+      widens: false,
+    });
+  if ((before.deprecated ?? false) !== (after.deprecated ?? false))
+    out.push({
+      subject: name,
+      kind: after.deprecated ? "tool deprecated" : "tool no longer deprecated",
+      detail: "",
+      widens: false,
+    });
+}
+
+/** What a binding calls, as its parts say (the summary says it too, but is only text): `GET /notes/{id}`. */
+function requestLine(b: CatalogTool["binding"]): string {
+  if (b.kind === "http") return `${b.method} ${b.path}`;
+  if (b.kind === "graphql") return `${b.operationType} ${b.operationName}`;
+  return b.module;
+}
+
+/** The arguments both tools take under the same name. */
+function keptArguments(before: CatalogTool, after: CatalogTool): Set<string> {
+  const a = props(before.inputSchema);
+  return new Set([...props(after.inputSchema).keys()].filter((arg) => a.has(arg)));
+}
+
 function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, out: Change[]): void {
   const name = after.name;
   if (before.safety !== after.safety) {
@@ -398,10 +429,18 @@ function compareTool(before: CatalogTool, after: CatalogTool, tables: Tables, ou
       detail: `${before.summary} -> ${after.summary}`,
       widens: true,
     });
-  }
-  compareBinding(name, before.binding, after.binding, out);
+  } else if (requestLine(before.binding) !== requestLine(after.binding))
+    // A catalog.json edited by hand (or by a generator bug) may keep the summary and call elsewhere.
+    out.push({
+      subject: name,
+      kind: "binding changed",
+      detail: `${requestLine(before.binding)} -> ${requestLine(after.binding)} (the summary still says ${after.summary})`,
+      widens: true,
+    });
+  compareBinding(name, before.binding, after.binding, out, keptArguments(before, after));
   if (before.description !== after.description)
     out.push({ subject: name, kind: "description changed", detail: "", widens: false });
+  compareToolTexts(name, before, after, out);
   const rules = [before.argumentRules ?? [], after.argumentRules ?? []].map((r) => r.join(" ") || "(none)");
   // What the model is told about which arguments go together: text, not surface (the upstream checks the rules).
   if (rules[0] !== rules[1])
@@ -737,8 +776,16 @@ function compareEnvFacts(was: EnvVar, now: EnvVar, out: Change[]): void {
     push(now.required ? "env variable now required" : "env variable now optional", now.name, false);
   if (was.type !== now.type)
     push("env variable type changed", `${now.name}: ${was.type} -> ${now.type}`, false);
-  else if (canonical(was.values ?? null) !== canonical(now.values ?? null)) {
-    const shown = (v: EnvVar) => (v.values ?? []).map(shownValue).join(", ") || "any";
+  else if (
+    canonical([was.values ?? null, was.aliases ?? null]) !==
+    canonical([now.values ?? null, now.aliases ?? null])
+  ) {
+    // An alias is another spelling a value is accepted under (`staging` for a URL): another target reads it so.
+    const aliases = (v: EnvVar) =>
+      Object.entries(v.aliases ?? {})
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([k, target]) => `${shownValue(k)}=${shownValue(target)}`);
+    const shown = (v: EnvVar) => [...(v.values ?? []).map(shownValue), ...aliases(v)].join(", ") || "any";
     const secret = was.secret || now.secret;
     push(
       "env variable values changed",
@@ -746,6 +793,10 @@ function compareEnvFacts(was: EnvVar, now: EnvVar, out: Change[]): void {
       false,
     );
   }
+  // A url variable's path endings removed from a value (the endpoint URL a user copies, read as its base).
+  const endings = (v: EnvVar) => (v.trimPaths ?? []).map(shownValue).join(", ") || "none";
+  if (endings(was) !== endings(now))
+    push("env variable URL endings changed", `${now.name}: ${endings(was)} -> ${endings(now)}`, false);
 }
 
 /**
@@ -776,7 +827,15 @@ function compareSources(
           detail: `${s.id}: ${endpointText(old)} -> ${endpointText(s)}`,
           widens: true,
         });
-      if (stable(old.auth) !== stable(s.auth))
+      // A scheme's hint is the text a call missing the credential is told (how to obtain it): said apart.
+      const hints = (auth: Source["auth"]) => auth.map((a) => [a.scheme, a.hint ?? ""]);
+      const sent = (auth: Source["auth"]) => auth.map(({ hint: _hint, ...a }) => a);
+      if (
+        stable(hints(old.auth)) !== stable(hints(s.auth)) &&
+        stable(sent(old.auth)) === stable(sent(s.auth))
+      )
+        out.push({ subject: "catalog", kind: "credential hint changed", detail: s.id, widens: false });
+      if (stable(sent(old.auth)) !== stable(sent(s.auth)))
         out.push({
           subject: "catalog",
           kind: "source credentials changed",
@@ -883,7 +942,7 @@ function credentialChanges(before: Source["auth"], after: Source["auth"]): strin
   for (const [scheme, a] of now) {
     const b = was.get(scheme);
     if (b === undefined) notes.push(`${scheme} added (${kind(a)})`);
-    else if (stable(a) === stable(b)) continue;
+    else if (stable({ ...a, hint: undefined }) === stable({ ...b, hint: undefined })) continue;
     else if (kind(a) !== kind(b)) notes.push(`${scheme}: ${kind(b)} -> ${kind(a)}`);
     else if (reads(a) !== reads(b)) notes.push(`${scheme}: read from ${reads(b)} -> ${reads(a)}`);
     else if (requestedScopes(a) === requestedScopes(b)) notes.push(`${scheme}: ${kind(a)} settings`);
@@ -929,6 +988,7 @@ export function compareCatalogs(before: CatalogDocument, after: CatalogDocument)
     if (!after.tools.some((t) => t.name === tool.name))
       out.push({ subject: tool.name, kind: "tool removed", detail: tool.summary, widens: false });
   }
+  compareServer(before, after, out);
   compareSettings(before, after, out);
   const resources = (d: CatalogDocument) =>
     new Set([...d.resources.map((r) => r.uri), ...d.resourceTemplates.map((t) => t.uriTemplate)]);
@@ -946,6 +1006,14 @@ export function compareCatalogs(before: CatalogDocument, after: CatalogDocument)
     if (!was) out.push({ subject: "catalog", kind: "prompt added", detail: p.name, widens: false });
     else {
       comparePromptArguments(was, p, out);
+      const text = textChanges(was, p, ["title", "description"]);
+      if (text !== "")
+        out.push({
+          subject: "catalog",
+          kind: "prompt description changed",
+          detail: `${p.name}: ${text}`,
+          widens: false,
+        });
       if (contentChanged(was.sha256, p.sha256))
         out.push({
           subject: "catalog",
@@ -959,6 +1027,29 @@ export function compareCatalogs(before: CatalogDocument, after: CatalogDocument)
     if (!after.prompts.some((x) => x.name === p.name))
       out.push({ subject: "catalog", kind: "prompt removed", detail: p.name, widens: false });
   return out;
+}
+
+/**
+ * The server as clients know it: the catalog's name (hosts prefix its tools with it, `mcp__<catalog>__`), the name
+ * and title it announces, and the instructions the model is given for the whole catalog. Said, never widening; the
+ * version is the API's release number and is not compared.
+ */
+function compareServer(before: CatalogDocument, after: CatalogDocument, out: Change[]): void {
+  const push = (kind: string, detail: string) =>
+    out.push({ subject: "catalog", kind, detail, widens: false });
+  if (before.catalog !== after.catalog) push("catalog renamed", `${before.catalog} -> ${after.catalog}`);
+  // A catalog.json may be hand-made (tests, older tools): a missing server reads as one with nothing said.
+  const [a, b] = [before.server ?? { name: "" }, after.server ?? { name: "" }];
+  if (a.name !== b.name) push("server name changed", `${a.name} -> ${b.name}`);
+  if ((a.title ?? "") !== (b.title ?? ""))
+    push("server title changed", `${JSON.stringify(a.title ?? "")} -> ${JSON.stringify(b.title ?? "")}`);
+  if ((a.instructions ?? "") !== (b.instructions ?? ""))
+    push("server instructions changed", "what the model is told about the whole catalog");
+}
+
+/** The members of two records (a resource, a template, a prompt) whose text differs: `title, description`. */
+function textChanges<T>(was: T, now: T, members: (keyof T)[]): string {
+  return members.filter((m) => (was[m] ?? "") !== (now[m] ?? "")).join(", ");
 }
 
 /**
@@ -1008,8 +1099,9 @@ function compareResources(
       if (contentChanged(old.sha256, r.sha256)) push("resource content changed", r.asset, false);
       if (old.mimeType !== r.mimeType)
         push("resource media type changed", `${old.mimeType} -> ${r.mimeType}`, false);
-      if ((old.description ?? "") !== (r.description ?? ""))
-        push("resource description changed", "reworded", false);
+      const text = textChanges(old, r, ["name", "title", "description"]);
+      if (text !== "")
+        push("resource description changed", `reworded${text === "description" ? "" : ` (${text})`}`, false);
     },
   );
 }
@@ -1078,6 +1170,8 @@ function compareTemplates(
         push("resource template assets changed", "the text of one or more files", false);
       if (old.mimeType !== t.mimeType)
         push("resource template media type changed", `${old.mimeType} -> ${t.mimeType}`, false);
+      const text = textChanges(old, t, ["name", "title", "description"]);
+      if (text !== "") push("resource template description changed", text, false);
     },
   );
 }
@@ -1099,6 +1193,8 @@ function comparePromptArguments(
     if (b === undefined) push("prompt argument added", `${a.name}${a.required ? " (required)" : ""}`);
     else if (b.required !== a.required)
       push(a.required ? "prompt argument now required" : "prompt argument now optional", a.name);
+    else if ((b.description ?? "") !== (a.description ?? ""))
+      push("prompt argument description changed", a.name);
   }
   for (const a of was.arguments)
     if (!now.arguments.some((x) => x.name === a.name)) push("prompt argument removed", a.name);

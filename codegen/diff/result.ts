@@ -107,7 +107,14 @@ class ResultWalk {
     for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
       const u = Object.hasOwn(x, key) ? x[key] : undefined;
       const v = Object.hasOwn(y, key) ? y[key] : undefined;
-      if (WALKED.has(key) || canonical(u ?? null) === canonical(v ?? null)) continue;
+      if (WALKED.has(key)) continue;
+      if (canonical(u ?? null) === canonical(v ?? null)) {
+        // The same text (`anyOf: [{$ref: Station}]`) may name schemas that changed; only walked keywords read them.
+        const changed = namesIn(u ?? {}).filter((n) => !this.nameSame(n));
+        if (changed.length > 0)
+          said.push(`${key}: named schema ${[...new Set(changed)].sort().join(", ")} changed`);
+        continue;
+      }
       if (ANNOTATIONS.has(key) || key.startsWith("x-")) annotated = true;
       else if (key === "additionalProperties" && typeof u === "object" && typeof v === "object") continue;
       else if (key === "enum" && Array.isArray(u) && Array.isArray(v)) {

@@ -61,13 +61,20 @@ export function templateChanges(
     for (const name of new Set([...t.variables, ...kept.variables].map((v) => v.name))) {
       const old = t.variables.find((v) => v.name === name);
       const neu = kept.variables.find((v) => v.name === name);
-      if (canonical(old?.enum ?? null) !== canonical(neu?.enum ?? null))
+      if (old === undefined || neu === undefined)
+        // A variable the lock no longer reads leaves its part of the URL unchecked.
+        out.push({
+          kind: neu === undefined ? "server variable removed" : "server variable added",
+          detail: `{${name}} in ${shownValue(t.template)}`,
+          widens: neu === undefined,
+        });
+      else if (canonical(old.enum ?? null) !== canonical(neu.enum ?? null))
         out.push({
           kind: "server variable values changed",
           detail: `{${name}} in ${shownValue(t.template)}: ${allowed(old)} -> ${allowed(neu)}`,
           widens:
-            neu?.enum === undefined ||
-            (old?.enum !== undefined && neu.enum.some((v) => !old.enum!.includes(v))),
+            neu.enum === undefined ||
+            (old.enum !== undefined && neu.enum.some((v) => !old.enum!.includes(v))),
         });
     }
   }

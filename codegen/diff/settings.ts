@@ -53,6 +53,19 @@ export function compareTransport(
     );
   if ((before?.port ?? 0) !== (after?.port ?? 0))
     change("default HTTP port changed", `${before?.port ?? "none"} -> ${after?.port ?? "none"}`, false);
+  // The selector's values that serve Streamable HTTP: which value a deployment sets to serve over HTTP (what it asks of
+  // a client is compared above); a value that also serves legacy SSE is said with it below.
+  const http = (t: TransportConfig | undefined) =>
+    [...(t?.httpValues ?? [])]
+      .filter((v) => !(t?.sseValues ?? []).includes(v))
+      .sort()
+      .join(", ") || "none";
+  if (http(before) !== http(after))
+    change(
+      "HTTP transport values changed",
+      `${after?.selectEnv ?? "selector"}: ${http(before)} -> ${http(after)}`,
+      false,
+    );
   const sse = (t: TransportConfig | undefined) => new Set(t?.sseValues ?? []);
   const sseBefore = sse(before);
   const sseNew = [...sse(after)].filter((v) => !sseBefore.has(v));
