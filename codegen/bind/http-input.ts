@@ -158,6 +158,7 @@ export function buildHttpInput(
   });
   if (!creds) leftOut.report(diags);
   const rules: MemberRule[] = [];
+  const presence: PresenceRule[] = [];
   const fieldsLeft: FieldsLeft = { bound: [], omitted: [] };
   const httpBody = bodyEntries(
     op,
@@ -175,18 +176,51 @@ export function buildHttpInput(
       map: paramEnv,
       at: paramEnvAt,
     },
+    presence,
   );
   renameAndResolve(entries, { args, naming }, op, diags, notes, at);
   const { params, properties } = placeEntries(entries, httpBody);
   checkUnknownArgs(args, { entries, bound, omitted, fields: fieldsLeft }, op, diags, argAt);
   const argumentRules = bodyRuleSentences(rules, entries);
+  const checked = presence.length > 0 && httpBody ? argumentPresence(presence, entries, httpBody) : [];
   return {
-    input: { kind: "object", properties, additional: false },
+    input: {
+      kind: "object",
+      properties,
+      additional: false,
+      ...(checked.length > 0 ? { presence: checked } : {}),
+    },
     params: [...params, ...bound],
     ...(httpBody ? { body: httpBody } : {}),
     notes,
     ...(argumentRules.length > 0 ? { argumentRules } : {}),
   };
+}
+
+/**
+ * A flattened body's presence rules (`enforceable`) in the final argument names, for the input object to carry: the
+ * runtime checks them and the published schema states them (`JsonSchemaEmitter`: as a `not`, no combinator at the
+ * root). A body the spec leaves optional is judged only when the call gives one of its fields: given none, none is
+ * sent. A rule one of whose members is no argument after all (renamed away by an error) is left out.
+ */
+function argumentPresence(
+  presence: PresenceRule[],
+  entries: ArgEntry[],
+  body: HttpBody,
+): NonNullable<Extract<SchemaNode, { kind: "object" }>["presence"]> {
+  const argOf = new Map<string, string>();
+  for (const e of entries) if (e.field) argOf.set(e.wire, e.arg);
+  const out: NonNullable<Extract<SchemaNode, { kind: "object" }>["presence"]> = [];
+  for (const rule of presence) {
+    const sets = rule.sets.map((set) => set.map((m) => argOf.get(m)));
+    if (!sets.every((set) => set.every((a) => a !== undefined))) continue;
+    out.push({
+      exclusive: rule.exclusive,
+      sets: sets as string[][],
+      ...(body.required ? {} : { when: [...argOf.values()] }),
+    });
+  }
+  return out;
 }
 
 /**
@@ -355,6 +389,8 @@ function bodyEntries(
   left: FieldsLeft,
   argAt: (key: string) => SourceRef,
   sourceEnv: SourceEnv,
+  /** Where the flattened body's presence rules the runtime checks go (`enforceable`), in its members' names. */
+  presence: PresenceRule[],
 ): HttpBody | undefined {
   const body = op.body ? chooseBody(op.body.contents, op, notes, symbols) : undefined;
   if (!op.body || !body) return undefined;
@@ -376,21 +412,14 @@ function bodyEntries(
       : undefined;
   const required = op.body.required;
   if (flat && flat.shape.properties.length > 0) {
-    flattenedKeywords(op, flat, symbols, diags, at);
-    flattenedNotes(flat, notes);
-    const fields: HttpBodyField[] = [];
-    const kept = flat.shape.properties.filter((p) => {
-      const field = boundField(op, p, body, encoding, { args, sourceEnv }, symbols, diags, argAt);
-      if (field === undefined) return !omittedField(op, p, encoding, args, notes, diags, left);
-      // A file part bound (null) was said by boundField: its entry is known, not "no such property" as well.
-      left.bound.push(p.name);
-      if (field !== null) {
-        fields.push(field);
-        notes.push(`body field "${p.name}" is sent from ${field.env}, not an argument`);
-      }
-      return false;
-    });
+    const ctx = { body, encoding, args, sourceEnv, symbols, diags, argAt };
+    const { kept, fields, fieldNotes } = flattenedFields(op, flat, ctx, left);
     const members = kept.map((p) => p.name);
+    const checked = enforceable(flat, members);
+    flattenedKeywords(op, flat, checked, symbols, diags, at);
+    flattenedNotes(flat, checked, notes);
+    notes.push(...fieldNotes);
+    presence.push(...checked.values());
     rules.push(...memberRules(flat.object, members, flat.presence, symbols));
     for (const prop of kept) entries.push(fieldEntry(prop, body, encoding, required, args, symbols));
     return { mediaType: body.mediaType, encoding, required, mode: "fields", fields };
@@ -429,12 +458,13 @@ function bodyEntries(
 function flattenedKeywords(
   op: OperationNode,
   flat: FieldsShape,
+  checked: Map<PresenceRule, PresenceRule>,
   symbols: SymbolTable,
   diags: Diagnostics,
   at: SourceRef,
 ): void {
   const found = new Set<string>();
-  for (const rule of flat.presence) found.add(presenceText(rule));
+  for (const rule of flat.presence) if (!checked.has(rule)) found.add(presenceText(rule));
   const seen = new Set<SchemaNode>();
   const visit = (node: SchemaNode) => {
     const n = resolveRefs(node, symbols);
@@ -478,7 +508,8 @@ interface FieldsShape {
  * allOf of them with `oneOf`/`anyOf` parts whose alternatives only require members of it ("at least one of
  * `state`, `assignees`": GitHub's alert updates, campaigns, Pages). A body that may be null is sent without the
  * null (no call of such a tool needs to send a literal `null` body: one with no fields sends none, or `{}` when the
- * spec requires one); a presence rule is left to the upstream, as the keywords `flattenedKeywords` lists are.
+ * spec requires one); a presence rule is checked by the runtime where every member it names is an argument
+ * (`enforceable`), else left to the upstream, as the keywords `flattenedKeywords` lists are.
  */
 function fieldsShape(schema: SchemaNode, symbols: SymbolTable): FieldsShape | undefined {
   const ref = resolveRefs(schema, symbols);
@@ -513,14 +544,97 @@ function presenceText(rule: PresenceRule): string {
   return `${rule.exclusive ? "oneOf" : "anyOf"} (${rule.exclusive ? "exactly" : "at least"} one of: ${sets})`;
 }
 
+/**
+ * A flattened body's fields that are arguments (`kept`), those sent from an env variable (`fields`), and the notes
+ * on those that are none, which follow the body's own (flattenedNotes, which need to know which fields are
+ * arguments).
+ */
+function flattenedFields(
+  op: OperationNode,
+  flat: FieldsShape,
+  ctx: FieldContext,
+  left: FieldsLeft,
+): { kept: PropertyNode[]; fields: HttpBodyField[]; fieldNotes: string[] } {
+  const fieldNotes: string[] = [];
+  const fields: HttpBodyField[] = [];
+  const kept = flat.shape.properties.filter((p) => !fieldNotArgument(op, p, ctx, left, fields, fieldNotes));
+  return { kept, fields, fieldNotes };
+}
+
+/** What a flattened body's field is judged by: the body, the manifest's settings, where to say what. */
+interface FieldContext {
+  body: BodyContent;
+  encoding: BodyEncoding;
+  args: Record<string, ArgSpec>;
+  sourceEnv: SourceEnv;
+  symbols: SymbolTable;
+  diags: Diagnostics;
+  argAt: (key: string) => SourceRef;
+}
+
+/**
+ * Whether a flattened body's field is no argument: sent from an env variable (into `fields`) or left out as a
+ * credential, each with its note (in `notes`).
+ */
+function fieldNotArgument(
+  op: OperationNode,
+  p: PropertyNode,
+  ctx: FieldContext,
+  left: FieldsLeft,
+  fields: HttpBodyField[],
+  notes: string[],
+): boolean {
+  const field = boundField(
+    op,
+    p,
+    ctx.body,
+    ctx.encoding,
+    { args: ctx.args, sourceEnv: ctx.sourceEnv },
+    ctx.symbols,
+    ctx.diags,
+    ctx.argAt,
+  );
+  if (field === undefined) return omittedField(op, p, ctx.encoding, ctx.args, notes, ctx.diags, left);
+  // A file part bound (null) was said by boundField: its entry is known, not "no such property" as well.
+  left.bound.push(p.name);
+  if (field !== null) {
+    fields.push(field);
+    notes.push(`body field "${p.name}" is sent from ${field.env}, not an argument`);
+  }
+  return true;
+}
+
+/**
+ * The presence rules of a flattened body the runtime checks, each (by the spec's rule) as checked: those every
+ * member of whose sets is an argument. A set naming a member the body does not declare is met by no request the
+ * tool sends (its input takes no other argument), so it is left out of the check, as the model's sentence leaves it
+ * out ("Give state." for `anyOf: [[state], [ghost]]`): the rest is what a call must meet, exactly. A rule with a set
+ * naming a declared member that is no argument (sent from an env variable, left out as a credential) is the
+ * upstream's to check, as before: what the server sends in its place is not the call's to judge. One left with no
+ * set (`fieldsShape` keeps no body whose rule no call can meet) is left to the upstream too.
+ */
+function enforceable(flat: FieldsShape, members: string[]): Map<PresenceRule, PresenceRule> {
+  const args = new Set(members);
+  const known = new Set(flat.shape.properties.map((p) => p.name));
+  const out = new Map<PresenceRule, PresenceRule>();
+  for (const rule of flat.presence) {
+    const sets = rule.sets.filter((set) => set.every((m) => known.has(m)));
+    if (sets.length === 0 || !sets.every((set) => set.every((m) => args.has(m)))) continue;
+    out.set(rule, sets.length === rule.sets.length ? rule : { ...rule, sets });
+  }
+  return out;
+}
+
 /** The tool's notes on what its flattened body's spec says beyond its fields. */
-function flattenedNotes(flat: FieldsShape, notes: string[]): void {
+function flattenedNotes(flat: FieldsShape, checked: Map<PresenceRule, PresenceRule>, notes: string[]): void {
   if (flat.nullable)
     notes.push(
       "the request body may be null in the spec: its fields are the arguments (given none, no body is sent, or `{}` when the spec requires one)",
     );
   for (const rule of flat.presence)
-    notes.push(`the request body's fields: ${presenceText(rule)}, which the upstream checks`);
+    notes.push(
+      `the request body's fields: ${presenceText(rule)}, ${checked.has(rule) ? "checked before the request" : "which the upstream checks"}`,
+    );
 }
 
 /**

@@ -118,16 +118,20 @@ function digitsSchema(kind: "integer" | "number", format: string | undefined): J
  * [b]}}]}` (no set all present), "exactly one" adds each two sets all present; the validators read it as the
  * `anyOf`/`oneOf` it came from, and the tool's argument rules say it in words.
  */
-function presenceBroken(rules: { exclusive: boolean; sets: string[][] }[]): JsonSchema {
+function presenceBroken(rules: { exclusive: boolean; sets: string[][]; when?: string[] }[]): JsonSchema {
   const broken = rules.map((rule) => {
     const none = rule.sets.map((set) => ({ not: { required: set } }));
     const noneAt: JsonSchema = none.length === 1 ? (none[0] as JsonSchema) : { allOf: none };
-    if (!rule.exclusive) return noneAt;
     const both: JsonSchema[] = [];
-    rule.sets.forEach((a, i) => {
-      for (const b of rule.sets.slice(i + 1)) both.push({ required: [...new Set([...a, ...b])] });
-    });
-    return { anyOf: [noneAt, ...both] };
+    if (rule.exclusive)
+      rule.sets.forEach((a, i) => {
+        for (const b of rule.sets.slice(i + 1)) both.push({ required: [...new Set([...a, ...b])] });
+      });
+    const said: JsonSchema = both.length === 0 ? noneAt : { anyOf: [noneAt, ...both] };
+    if (!rule.when) return said;
+    // Judged only where one of `when` is present.
+    const judged = rule.when.map((name) => ({ required: [name] }));
+    return { allOf: [judged.length === 1 ? (judged[0] as JsonSchema) : { anyOf: judged }, said] };
   });
   return broken.length === 1 ? (broken[0] as JsonSchema) : { anyOf: broken };
 }

@@ -297,15 +297,7 @@ export class ZodEmitter {
       refinements += `.refine(...${helper}propertyNames(${this.expr(node.propertyNames, inside)}))`;
     if (node.dependentRequired)
       refinements += `.refine(...${helper}dependentRequired(${JSON.stringify(node.dependentRequired)}))`;
-    // `anyOf`/`oneOf` of required sets: how many sets are all present, at least one or exactly one.
-    for (const rule of node.presence ?? []) {
-      const sets = JSON.stringify(rule.sets);
-      const count = `${sets}.filter((set) => set.every((name) => Object.hasOwn(o, name))).length`;
-      const said = rule.sets.map((set) => set.join(" and ")).join("; ");
-      refinements += rule.exclusive
-        ? `.refine((o) => ${count} === 1, ${JSON.stringify(`needs exactly one of: ${said} (oneOf)`)})`
-        : `.refine((o) => ${count} >= 1, ${JSON.stringify(`needs at least one of: ${said} (anyOf)`)})`;
-    }
+    for (const rule of node.presence ?? []) refinements += presenceRefinement(rule);
     return this.refined(e, refinements, scope);
   }
 
@@ -438,4 +430,20 @@ function numberExpr(
   if (node.multipleOf !== undefined)
     e += `.refine(...${style === "thunk" ? "rt." : ""}multipleOf(${node.multipleOf}))`;
   return e;
+}
+
+/**
+ * An object's `anyOf`/`oneOf` of required sets as a refinement: how many sets are all present, at least one or
+ * exactly one (with `when`, only where one of its names is).
+ */
+function presenceRefinement(rule: { exclusive: boolean; sets: string[][]; when?: string[] }): string {
+  const sets = JSON.stringify(rule.sets);
+  const count = `${sets}.filter((set) => set.every((name) => Object.hasOwn(o, name))).length`;
+  const said = rule.sets.map((set) => set.join(" and ")).join("; ");
+  const unjudged = rule.when
+    ? `!${JSON.stringify(rule.when)}.some((name) => Object.hasOwn(o, name)) || `
+    : "";
+  return rule.exclusive
+    ? `.refine((o) => ${unjudged}${count} === 1, ${JSON.stringify(`needs exactly one of: ${said} (oneOf)`)})`
+    : `.refine((o) => ${unjudged}${count} >= 1, ${JSON.stringify(`needs at least one of: ${said} (anyOf)`)})`;
 }

@@ -151,10 +151,12 @@ export type SchemaNode = SchemaMeta & {
         dependentRequired?: [string, string[]][];
         /**
          * Which sets of its properties are present, beyond `required`: each rule a JSON Schema `anyOf` (at least one
-         * set all present) or `oneOf` (exactly one) of `{required: [...]}`. Only a hand-written tool's input root
-         * carries it (`bind/handler-tool.ts`: "give id or name").
+         * set all present) or `oneOf` (exactly one) of `{required: [...]}`; with `when`, only an object holding one
+         * of those names is judged. Only a tool's input root carries it: a hand-written tool's (`bind/handler-tool.ts`:
+         * "give id or name"), and a flattened body's rule in its arguments' names (`bind/http-input.ts`; `when`: the
+         * body's arguments, when the spec leaves the body optional and a call giving none of them sends none).
          */
-        presence?: { exclusive: boolean; sets: string[][] }[];
+        presence?: { exclusive: boolean; sets: string[][]; when?: string[] }[];
       }
     | {
         kind: "union";
