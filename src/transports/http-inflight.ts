@@ -77,11 +77,12 @@ export function principalKey(principal: Principal): string {
 }
 
 /**
- * Requests in flight on this process, by principal and JSON-RPC id. In stateless serving a 2025-era client's
+ * Requests in flight on this process, by caller (`callerKey`) and JSON-RPC id. In stateless serving a 2025-era client's
  * `notifications/cancelled` is a POST of its own, served by a fresh server instance that knows nothing of the
  * call; this is how it still reaches the POST carrying the call (whose abort stops the handler and its upstream
- * request). A cancellation only ever reaches its own principal's calls. When two of them share the id (two
- * clients on one static key), it is ambiguous and is ignored rather than stopping the wrong call.
+ * request). A cancellation only ever reaches its own caller's calls (a JWT's holder, or a client network of the static
+ * key). When two of them share the id (two clients on one network and key), it is ambiguous and is ignored rather
+ * than stopping the wrong call.
  */
 export class InflightCalls {
   private readonly calls = new Map<string, Set<AbortController>>();

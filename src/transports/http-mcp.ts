@@ -14,7 +14,6 @@ import {
   cancelledIds,
   type InflightCalls,
   parseJsonRpc,
-  principalKey,
   repeatedRequestId,
   requestIdOf,
 } from "./http-inflight.js";
@@ -188,7 +187,6 @@ async function serveAuthenticated(
   lease: BodyLease | undefined,
 ): Promise<void> {
   const { settings, requests } = endpoint;
-  const caller = principalKey(principal);
   const controller = new AbortController();
   requests.add(controller, counted);
   const late = new AbortController();
@@ -233,7 +231,7 @@ async function serveAuthenticated(
         if (requests.heldBy(counted) > settings.maxRequestsPerCaller)
           return refuseCaller(res, settings, parsed.length);
       }
-      untrack = trackCall(endpoint.calls, caller, parsed, controller);
+      untrack = trackCall(endpoint.calls, counted, parsed, controller);
     }
     const request = toWebRequest(req, endpoint.requestUrl(), body, controller.signal);
     const response = await handleUntilAborted(
@@ -321,7 +319,11 @@ function refuseOverBudget(res: ServerResponse, budget: BodyBudget, error: BodyBu
   sendJson(res, error.refusal === "caller" ? 429 : 503, jsonRpcError(message), { "retry-after": "1" });
 }
 
-/** Applies the body's cancellations, then registers its own request id; returns the registration's removal. */
+/**
+ * Applies the body's cancellations, then registers its own request id; returns the registration's removal. The
+ * caller is `callerKey`'s (a JWT's holder, or the static key's client network), so one holder of the static key
+ * cannot cancel another's call by guessing its id.
+ */
 function trackCall(
   calls: InflightCalls,
   caller: string,

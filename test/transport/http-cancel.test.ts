@@ -136,10 +136,11 @@ describe("a cancellation reaches only its own principal's call", () => {
       params: { requestId, reason: "test" },
     });
 
-  async function sendCancel(bearer: string, requestId: number) {
+  async function sendCancel(bearer: string, requestId: number, localAddress?: string) {
     const answer = await raw(served.url, {
       headers: { ...MCP_HEADERS, "mcp-protocol-version": "2025-11-25", authorization: `Bearer ${bearer}` },
       body: cancel(requestId),
+      ...(localAddress === undefined ? {} : { localAddress }),
     });
     // Answered as the SDK answers any notification, whoever sent it.
     expect(answer.status).toBe(202);
@@ -158,6 +159,16 @@ describe("a cancellation reaches only its own principal's call", () => {
     // A fresh token for the same issuer, subject and client id is the same principal.
     await sendCancel(await issuer.mint("tenant", claims("agent-7")), 7);
     // The stream ends (awaited: the call itself would run 20 s) and, cancelled, carries no result.
+    expect(await stream.ended).not.toContain('"result"');
+  });
+
+  it("the static key's holders are told apart by network: another client's cancellation is ignored, the caller's own stops the call", async () => {
+    const stream = openStream(served.url, FIXTURE_KEY, slowCall(8, 20_000));
+    await stream.waitFor((text) => text.includes('"progressToken":"p8"'));
+    // Another client holding the same key, on another address, guesses the id: the call goes on.
+    await sendCancel(FIXTURE_KEY, 8, "127.0.0.2");
+    expect(await within(stream.ended, 400)).toBe("pending");
+    await sendCancel(FIXTURE_KEY, 8, "127.0.0.1");
     expect(await stream.ended).not.toContain('"result"');
   });
 
