@@ -1522,38 +1522,69 @@ function templateOperators(
  * A web framework's route syntax written into a path key: a whole segment `:name` (Express, Koa, Hapi's docs, Clever
  * Cloud's `/notifications/webhooks/{ownerId}/:id`, Adafruit's `/webhooks/feed/:token`) is the path variable `{name}`,
  * with a located TW137 warning; it is then declared or adopted as every `{variable}` is. It was sent as written, so
- * `DELETE .../:id` reached no webhook. A whole segment `*` (a wildcard route, Elysia's `/files/*`) has no OpenAPI
- * reading: it is said, and sent as written. A colon inside a segment (`{name}:batchGet`, `/v1:check`) is left alone.
+ * `DELETE .../:id` reached no webhook. Express's forms of it are read too: a literal suffix (`:id.json`), a route
+ * pattern (`:id(\d+)`, not checked: said), an optional segment (`:id?`, read as required: said) and a repeated one
+ * (`:path*`, `:path+`, spanning segments). A whole segment `*` (Elysia's, Hono's and Fastify's wildcard, which
+ * matches the rest of the path, slashes and all) is the variable `{wildcard}` spanning segments (x-multi-segment), the
+ * name @fastify/swagger gives it; a path parameter declared as `*` is that variable. A colon inside a segment
+ * (`{name}:batchGet`, `/v1:check`) is left alone. The names of variables that span segments are added to `multi`.
  */
-function routeVariables(path: string, at: At, diags: Diagnostics): string {
-  const query = outsideBraces(path, "?");
-  const hash = outsideBraces(path, "#");
-  const end = Math.min(query < 0 ? path.length : query, hash < 0 ? path.length : hash);
-  const head = path.slice(0, end);
-  const read = head.replace(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(?=\/|$)/g, (whole, name: string) =>
-    head.includes(`{${name}}`) ? whole : `{${name}}`,
-  );
-  for (const m of read.matchAll(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(?=\/|$)/g))
-    diags.warn(
-      "TW137",
-      `path ${path}: :${m[1]} is a route's variable, but {${m[1]}} is in the path too; it is sent as written`,
-      at.doc.ref(at.pointer),
+function routeVariables(
+  path: string,
+  params: Map<string, OperationParam>,
+  multi: Set<string>,
+  at: At,
+  diags: Diagnostics,
+): string {
+  const said = (message: string, fix?: string) =>
+    diags.warn("TW137", `path ${path}: ${message}`, at.doc.ref(at.pointer), fix);
+  // Express's optional segment `/:name?` ends the path or its segment: its `?` starts no query.
+  const optional = new Set<string>();
+  const unmarked = path.replace(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)\?(?=\/|$)/g, (_whole, name: string) => {
+    optional.add(name);
+    return `:${name}`;
+  });
+  const query = outsideBraces(unmarked, "?");
+  const hash = outsideBraces(unmarked, "#");
+  const end = Math.min(query < 0 ? unmarked.length : query, hash < 0 ? unmarked.length : hash);
+  const head = unmarked.slice(0, end);
+  const ROUTE = /(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(\([^()/]*\))?([*+]?)(?=[/.]|$)/g;
+  const read = head.replace(ROUTE, (whole, name: string, pattern: string | undefined, repeat: string) => {
+    if (head.includes(`{${name}}`)) {
+      said(`:${name} is a route's variable, but {${name}} is in the path too; it is sent as written`);
+      return whole;
+    }
+    const also = [
+      pattern ? `; its pattern ${pattern} is not checked` : "",
+      repeat ? "; it spans segments (x-multi-segment)" : "",
+      optional.has(name) ? "; the route's segment is optional, the argument is required" : "",
+    ].join("");
+    said(
+      `:${name}${pattern ?? ""}${repeat}${optional.has(name) ? "?" : ""} is a web framework's route variable, not OpenAPI's; it is read as {${name}}${also}`,
     );
-  for (const m of head.matchAll(/(?<=\/):([A-Za-z_][A-Za-z0-9_]*)(?=\/|$)/g))
-    if (!head.includes(`{${m[1]}}`))
-      diags.warn(
-        "TW137",
-        `path ${path}: :${m[1]} is a web framework's route variable, not OpenAPI's; it is read as {${m[1]}}`,
-        at.doc.ref(at.pointer),
-      );
-  if (/\/\*(?=\/|$)/.test(head))
-    diags.warn(
-      "TW137",
-      `path ${path}: * is a web framework's wildcard route, which OpenAPI has no reading of; the path is sent as written, with a literal *`,
-      at.doc.ref(at.pointer),
+    if (repeat) multi.add(name);
+    return `{${name}}`;
+  });
+  const wildcards = [...read.matchAll(/(?<=\/)\*(?=\/|$)/g)];
+  const star = params.get("path:*");
+  const taken = read.includes("{wildcard}") || [...params.values()].some((p) => p.name === "wildcard");
+  if (wildcards.length === 1 && !taken) {
+    if (star) {
+      params.delete("path:*");
+      params.set("path:wildcard", { ...star, name: "wildcard" });
+    }
+    multi.add("wildcard");
+    said(
+      `* is a web framework's wildcard route (the rest of the path); it is read as {wildcard} spanning segments (x-multi-segment)${star ? ', the path parameter "*"' : ""}`,
+    );
+    return read.replace(/(?<=\/)\*(?=\/|$)/, "{wildcard}") + unmarked.slice(end);
+  }
+  if (wildcards.length > 0)
+    said(
+      `* is a web framework's wildcard route, which is read only once in a path and only while no variable is named wildcard; the path is sent as written, with a literal *`,
       "Name the wildcard as a path variable ({path}) with a path parameter (x-multi-segment: true if it spans segments).",
     );
-  return read + path.slice(end);
+  return read + unmarked.slice(end);
 }
 
 /**
@@ -1736,9 +1767,14 @@ function readPathTemplate(
   at: At,
   diags: Diagnostics,
 ): string {
-  let sent = routeVariables(templateOperators(path, params, at, diags), at, diags);
+  const multi = new Set<string>();
+  let sent = routeVariables(templateOperators(path, params, at, diags), params, multi, at, diags);
   adoptPathVariables(sent, params, at, diags);
   if (adoptUndeclaredVariables(sent, params, at, diags)) sent = sentPath(sent, params);
+  for (const name of multi) {
+    const param = params.get(`path:${name}`);
+    if (param) params.set(`path:${name}`, { ...param, multiSegment: true });
+  }
   checkPathTemplate(sent, [...params.values()], at, diags);
   return sent;
 }
