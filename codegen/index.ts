@@ -33,7 +33,7 @@ import { loadGraphql } from "./load/graphql.js";
 import { loadOpenApi, type OpenApiSpec } from "./load/openapi.js";
 import { readPatch, readPatchFiles } from "./load/patch.js";
 import { loadManifest } from "./manifest/load.js";
-import type { Manifest, PublishSpec } from "./manifest/types.js";
+import type { Manifest, PublishSpec, SourceSpec } from "./manifest/types.js";
 import type { GraphqlSourceModel } from "./normalize/graphql/model.js";
 import { normalizeGraphql } from "./normalize/graphql/source.js";
 import type { OpenApiSourceModel } from "./normalize/openapi/model.js";
@@ -166,6 +166,32 @@ class Stages {
   }
 }
 
+/** A source's settings read for one kind of source only (`path` and `security` say so where they are read). */
+const KIND_KEYS = {
+  openapi: ["patch", "ref_folders", "param_env"],
+  graphql: ["mutations", "scalars"],
+} as const;
+
+/**
+ * A setting of the other kind of source (a GraphQL source's `param_env`, an OpenAPI source's `scalars`) was read by
+ * nothing and said nothing: the manifest's author believed an argument was sent from the environment, or a scalar
+ * mapped, and neither was. A located TW110 at the key.
+ */
+function otherKindsKeys(id: string, source: SourceSpec, doc: LoadedDocument, diags: Diagnostics): void {
+  const kind = source.openapi ? "openapi" : "graphql";
+  const other = kind === "openapi" ? "graphql" : "openapi";
+  for (const key of KIND_KEYS[other])
+    if (source[key] !== undefined)
+      diags.error(
+        "TW110",
+        `${key} applies to ${other === "openapi" ? "OpenAPI" : "GraphQL"} sources only; source "${id}" is ${kind === "openapi" ? "an OpenAPI" : "a GraphQL"} source, so it would do nothing`,
+        doc.ref(`#/sources/${id}/${key}`, true),
+        other === "openapi" && key === "param_env"
+          ? "Remove it: a GraphQL source sends no argument from the environment; a credential goes in its auth (sources.<id>.auth)."
+          : "Remove it, or move it to the source it was meant for.",
+      );
+}
+
 async function loadSources(
   manifest: Manifest,
   manifestAbs: string,
@@ -177,9 +203,8 @@ async function loadSources(
   const specs = new Map<string, OpenApiSpec>();
   const graphql: GraphqlSourceModel[] = [];
   for (const [id, source] of Object.entries(manifest.sources ?? {})) {
+    otherKindsKeys(id, source, doc, diags);
     if (!source.openapi) {
-      if (source.patch)
-        diags.error("TW110", "patch applies to OpenAPI sources only", doc.ref(`#/sources/${id}/patch`, true));
       const at = doc.ref(`#/sources/${id}/graphql`);
       const files = ([] as string[])
         .concat(source.graphql ?? [])

@@ -169,7 +169,7 @@ describe("manifest patches of a spec (JSON Patch)", () => {
         "catalog: g\nsources:\n  g:\n    graphql: ./schema.graphql\n    base_url: { default: http://x }\n    patch: [{ op: remove, path: /a }]\nselect: [{ all: true }]\n",
     });
     expect(errorsOf((await genManifest(join(gql, "tools.yaml"))).diags)).toEqual([
-      "TW110 patch applies to OpenAPI sources only",
+      'TW110 patch applies to OpenAPI sources only; source "g" is a GraphQL source, so it would do nothing',
     ]);
   });
 
