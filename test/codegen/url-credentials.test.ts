@@ -10,6 +10,33 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
 import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
+ * Generates one spec bare (`generate --openapi` or `--graphql`) in a fresh folder; returns the run, the folder, the
+ * catalog's folder and every text the run left (stdout, stderr and each generated file), where no secret may stand.
+ */
+function generateBare(
+  tmp: string,
+  file: string,
+  text: string,
+  name: string,
+  kind: "openapi" | "graphql" = "openapi",
+) {
+  const dir = tmpDir(tmp);
+  writeFileSync(join(dir, file), text);
+  const generated = spawnSync(
+    process.execPath,
+    [BIN, "generate", `--${kind}`, file, "--name", name, "--out", `generated/${name}`],
+    { cwd: dir, encoding: "utf8" },
+  );
+  const texts: Record<string, string> = {
+    stdout: String(generated.stdout),
+    stderr: String(generated.stderr),
+  };
+  const out = join(dir, `generated/${name}`);
+  for (const f of filesUnder(out)) texts[f] = readFileSync(f, "utf8");
+  return { dir, generated, texts, out };
+}
+
+/**
  * A URL default holding a credential (a spec server's `https://user:pass@host`, `?api_key=sk_live_...`, a server
  * variable's default in `?key={key}`, a token or authorization URL's `client_secret`; a manifest's base URL, env or
  * token URL default) was written into catalog.json, CATALOG.md and so the packed package. A spec's is most likely a
@@ -584,21 +611,7 @@ describe("a spec's prose holding credentials", () => {
     "S2DESC17",
     "srvpass18",
   ];
-  const generate = (file: string, spec: string) => {
-    const dir = tmpDir("url-credentials-prose");
-    writeFileSync(join(dir, file), spec);
-    const generated = spawnSync(
-      process.execPath,
-      [BIN, "generate", "--openapi", file, "--name", "prose", "--out", "generated/prose"],
-      { cwd: dir, encoding: "utf8" },
-    );
-    const texts: Record<string, string> = {
-      stdout: String(generated.stdout),
-      stderr: String(generated.stderr),
-    };
-    for (const f of filesUnder(join(dir, "generated/prose"))) texts[f] = readFileSync(f, "utf8");
-    return { generated, texts, out: join(dir, "generated/prose") };
-  };
+  const generate = (file: string, spec: string) => generateBare("url-credentials-prose", file, spec, "prose");
 
   it("are withheld from every generated file, each text said by a warning located at it; the rest is kept", () => {
     const { generated, texts, out } = generate(
@@ -790,9 +803,9 @@ describe("a spec's values holding credentials", () => {
 
   beforeAll(async () => {
     upstream = await startRecordingServer((req, res) => sendJson(res, 200, { at: req.path }));
-    dir = tmpDir("url-credentials-values");
-    writeFileSync(
-      join(dir, "openapi.yaml"),
+    const run = generateBare(
+      "url-credentials-values",
+      "openapi.yaml",
       `openapi: 3.1.0
 info: { title: Values, version: "1" }
 servers: [{ url: "${upstream.url}" }]
@@ -837,15 +850,10 @@ paths:
         default:
           description: "error, see https://u:DEFRESP11@x.example.com"
 `,
+      "values",
     );
-    generated = spawnSync(
-      process.execPath,
-      [BIN, "generate", "--openapi", "openapi.yaml", "--name", "values", "--out", "generated/values"],
-      { cwd: dir, encoding: "utf8" },
-    );
-    texts.stdout = String(generated.stdout);
-    texts.stderr = String(generated.stderr);
-    for (const f of filesUnder(join(dir, "generated/values"))) texts[f] = readFileSync(f, "utf8");
+    ({ dir, generated } = run);
+    Object.assign(texts, run.texts);
   });
   afterAll(() => upstream.close());
 
@@ -944,9 +952,9 @@ paths:
   });
 
   it("a Swagger 2.0 document's default and example are located in it", () => {
-    const d = tmpDir("url-credentials-values-2");
-    writeFileSync(
-      join(d, "swagger.yaml"),
+    const { generated: g, texts: out } = generateBare(
+      "url-credentials-values-2",
+      "swagger.yaml",
       `swagger: "2.0"
 info: { title: Values, version: "1" }
 host: api.example.com
@@ -962,17 +970,8 @@ paths:
           schema: { type: object, properties: { t: { type: string } } }
           examples: { application/json: { t: "sk_live_SWAGEX15xxxxxxxx" } }
 `,
+      "v2",
     );
-    const g = spawnSync(
-      process.execPath,
-      [BIN, "generate", "--openapi", "swagger.yaml", "--name", "v2", "--out", "generated/v2"],
-      {
-        cwd: d,
-        encoding: "utf8",
-      },
-    );
-    const out: Record<string, string> = { stdout: String(g.stdout), stderr: String(g.stderr) };
-    for (const f of filesUnder(join(d, "generated/v2"))) out[f] = readFileSync(f, "utf8");
     expect(g.status, out.stderr).toBe(0);
     expect(out.stderr).toMatch(
       /swagger\.yaml:9:\d+ \(#\/paths\/~1a\/get\/parameters\/0\/default\) warning TW133: the default holds credentials \(a Stripe secret key\): it is left out/,
@@ -1026,21 +1025,8 @@ input Filter {
 """directive sk_live_DIRECTIVE9xxxxxxxx"""
 directive @d("https://x.example.com/?token=dirarg10" a: String) on FIELD_DEFINITION
 `;
-  const generate = (file: string, text: string) => {
-    const dir = tmpDir("url-credentials-graphql");
-    writeFileSync(join(dir, file), text);
-    const generated = spawnSync(
-      process.execPath,
-      [BIN, "generate", "--graphql", file, "--name", "gql", "--out", "generated/gql"],
-      { cwd: dir, encoding: "utf8" },
-    );
-    const texts: Record<string, string> = {
-      stdout: String(generated.stdout),
-      stderr: String(generated.stderr),
-    };
-    for (const f of filesUnder(join(dir, "generated/gql"))) texts[f] = readFileSync(f, "utf8");
-    return { generated, texts, out: join(dir, "generated/gql") };
-  };
+  const generate = (file: string, text: string) =>
+    generateBare("url-credentials-graphql", file, text, "gql", "graphql");
   const SAID = [
     ["1:1", "the description of the schema holds credentials \\(a password in a URL\\)"],
     ["3:1", "the description of Query holds credentials \\(the URL parameter api_key\\)"],
