@@ -72,6 +72,25 @@ ${tools}`;
 
 type Doc = { tools: Array<{ name: string; inputSchema: any; binding: any }> };
 
+/**
+ * The catalog SPEC makes with both secrets bound to TOKENS_SECRET (by a tool's args: or the source's param_env): the
+ * form's client_secret and the JSON body's api_key are no arguments, and client_secret is sent from the variable.
+ */
+function secretsBound(catalogJson: string | undefined): void {
+  const doc = JSON.parse(catalogJson as string) as Doc;
+  const tool = (name: string) => doc.tools.find((t) => t.name === name);
+  expect(Object.keys(tool("exchange_token")?.inputSchema.properties)).toEqual([
+    "client_id",
+    "grant_type",
+    "code",
+  ]);
+  expect(tool("exchange_token")?.binding.body.fields).toContainEqual({
+    arg: "$env:TOKENS_SECRET",
+    name: "client_secret",
+    env: "TOKENS_SECRET",
+  });
+  expect(Object.keys(tool("legacy")?.inputSchema.properties)).toEqual(["q"]);
+}
 describe("a bare spec's form field left out as a credential", () => {
   it("is said at its operation, naming the manifest setting that sends it from env", async () => {
     const dir = writeTree("body-env-fields-bare", { "openapi.yaml": SPEC });
@@ -107,20 +126,8 @@ describe("a manifest binding a body field to an env variable", () => {
     });
     const { cat, diags } = await genManifest(join(dir, "tools.yaml"), "test/.tmp/body-env-fields-ok-out");
     expect(errorsOf(diags)).toEqual([]);
-    const doc = JSON.parse(cat?.files.get("catalog.json") as string) as Doc;
-    const tool = (name: string) => doc.tools.find((t) => t.name === name);
-    expect(Object.keys(tool("exchange_token")?.inputSchema.properties)).toEqual([
-      "client_id",
-      "grant_type",
-      "code",
-    ]);
-    expect(tool("exchange_token")?.binding.body.fields).toContainEqual({
-      arg: "$env:TOKENS_SECRET",
-      name: "client_secret",
-      env: "TOKENS_SECRET",
-    });
     // A JSON body's api_key was an argument the model filled (no rule leaves a JSON field out): now it is not.
-    expect(Object.keys(tool("legacy")?.inputSchema.properties)).toEqual(["q"]);
+    secretsBound(cat?.files.get("catalog.json"));
     const md = cat?.files.get("CATALOG.md") as string;
     expect(md).toContain("TOKENS_SECRET");
   });
@@ -272,19 +279,7 @@ select: [{ all: true }]
     });
     const ok = await genManifest(join(dir, "tools.yaml"), "test/.tmp/body-env-fields-source-out");
     expect(errorsOf(ok.diags)).toEqual([]);
-    const doc = JSON.parse(ok.cat?.files.get("catalog.json") as string) as Doc;
-    const tool = (name: string) => doc.tools.find((t) => t.name === name);
-    expect(Object.keys(tool("exchange_token")?.inputSchema.properties)).toEqual([
-      "client_id",
-      "grant_type",
-      "code",
-    ]);
-    expect(tool("exchange_token")?.binding.body.fields).toContainEqual({
-      arg: "$env:TOKENS_SECRET",
-      name: "client_secret",
-      env: "TOKENS_SECRET",
-    });
-    expect(Object.keys(tool("legacy")?.inputSchema.properties)).toEqual(["q"]);
+    secretsBound(ok.cat?.files.get("catalog.json"));
 
     const bad = writeTree("body-env-fields-source-bad", {
       "openapi.yaml": SPEC,
