@@ -737,7 +737,7 @@ function formCredential(
   diags.info(
     "TW144",
     subject === undefined
-      ? `${op.key}: form field ${name} is not an argument: ${reason}; a tool's args: { ${name}: { env: VAR } } sends it from an env variable, args: { ${name}: { expose: true } } makes it an argument the model fills`
+      ? `${op.key}: form field ${name} is not an argument: ${reason}; a tool's args: { ${name}: { env: VAR } }, or the source's param_env: { ${name}: VAR } for every operation, sends it from an env variable; args: { ${name}: { expose: true } } makes it an argument the model fills`
       : `${op.key}: form field ${name} is not an argument: named as a credential, but the operation's subject is a token (${subject}), so this field is the token it works on: until the manifest says which token that is, the operation cannot be called with one. args: { ${name}: { expose: true } } on its tool lets the model name the token (the catalog's own credentials are still sent from configuration only); args: { ${name}: { env: VAR } } sends the configured one from an env variable (every call then works on that token)`,
     op.source,
   );

@@ -102,7 +102,7 @@ describe("a bare spec's form field left out as a credential", () => {
     expect(errorsOf(diags)).toEqual([]);
     const said = diags.items.find((d) => d.code === "TW144" && /"client_secret"/.test(d.message));
     expect(said?.message).toBe(
-      'POST /oauth/token: form field "client_secret" is not an argument: a credential: the model could call the upstream as another identity than the configured one; a tool\'s args: { "client_secret": { env: VAR } } sends it from an env variable, args: { "client_secret": { expose: true } } makes it an argument the model fills',
+      'POST /oauth/token: form field "client_secret" is not an argument: a credential: the model could call the upstream as another identity than the configured one; a tool\'s args: { "client_secret": { env: VAR } }, or the source\'s param_env: { "client_secret": VAR } for every operation, sends it from an env variable; args: { "client_secret": { expose: true } } makes it an argument the model fills',
     );
     expect(said?.source?.file).toMatch(/openapi\.yaml$/);
     expect(said?.source?.pointer).toBe("#/paths/~1oauth~1token/post");

@@ -470,7 +470,7 @@ describe("operations whose subject is a token", () => {
     expect(said("client_secret")).toEqual([
       [
         "info",
-        'POST /oauth2/revoke: form field "client_secret" is not an argument: a credential: the model could call the upstream as another identity than the configured one; a tool\'s args: { "client_secret": { env: VAR } } sends it from an env variable, args: { "client_secret": { expose: true } } makes it an argument the model fills',
+        'POST /oauth2/revoke: form field "client_secret" is not an argument: a credential: the model could call the upstream as another identity than the configured one; a tool\'s args: { "client_secret": { env: VAR } }, or the source\'s param_env: { "client_secret": VAR } for every operation, sends it from an env variable; args: { "client_secret": { expose: true } } makes it an argument the model fills',
         "#/paths/~1oauth2~1revoke/post",
       ],
     ]);
