@@ -10,6 +10,38 @@ import { type RecordingServer, sendJson, startRecordingServer } from "../helpers
 import { spawnSync } from "../helpers/spawn-sync.js";
 
 /**
+ * Generates a project (`specs/<name>`: `files` beside a good tools.yaml), then again with each of `edits`' text
+ * replaced in the manifest (each must stand in it); returns the generated files before, the failed run's output
+ * and the generated files after it.
+ */
+function manifestEdited(
+  tmp: string,
+  name: string,
+  files: Record<string, string>,
+  good: string,
+  edits: readonly (readonly string[])[],
+) {
+  const root = tmpDir(tmp);
+  const project = join(root, "specs", name);
+  mkdirSync(project, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
+  writeFileSync(join(project, "tools.yaml"), good);
+  const generated = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+  expect(generated.status, String(generated.stderr)).toBe(0);
+  const out = join(root, "generated", name);
+  const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
+  const before = snapshot();
+  let manifest = good;
+  for (const [from, to] of edits) {
+    expect(manifest).toContain(from);
+    manifest = manifest.replace(from as string, to as string);
+  }
+  writeFileSync(join(project, "tools.yaml"), manifest);
+  const bad = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
+  return { before, bad, stderr: String(bad.stderr), after: snapshot() };
+}
+
+/**
  * Generates one spec bare (`generate --openapi` or `--graphql`) in a fresh folder; returns the run, the folder, the
  * catalog's folder and every text the run left (stdout, stderr and each generated file), where no secret may stand.
  */
@@ -497,28 +529,15 @@ tools:
   ];
 
   it("is refused, located at each, naming what it holds and never its value; generated/ is untouched", () => {
-    const root = tmpDir("url-credentials-manifest");
-    const project = join(root, "specs/notes");
-    mkdirSync(project, { recursive: true });
-    writeFileSync(join(project, "openapi.yaml"), SPEC);
-    writeFileSync(join(project, "schema.graphql"), "type Query { ping: String }\n");
-    writeFileSync(join(project, "tools.yaml"), GOOD);
-    const good = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
-    expect(good.status, String(good.stderr)).toBe(0);
-    const out = join(root, "generated/notes");
-    const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
-    const before = snapshot();
+    const { before, bad, stderr, after } = manifestEdited(
+      "url-credentials-manifest",
+      "notes",
+      { "openapi.yaml": SPEC, "schema.graphql": "type Query { ping: String }\n" },
+      GOOD,
+      BAD,
+    );
     expect(Object.keys(before).length).toBeGreaterThan(0);
-
-    let manifest = GOOD;
-    for (const [from, to] of BAD) {
-      expect(manifest).toContain(from);
-      manifest = manifest.replace(from, to);
-    }
-    writeFileSync(join(project, "tools.yaml"), manifest);
-    const bad = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
     expect(bad.status).not.toBe(0);
-    const stderr = String(bad.stderr);
     for (const [, , pointer] of BAD)
       expect(stderr).toMatch(
         new RegExp(
@@ -530,10 +549,10 @@ tools:
     expect(stderr).toContain(
       "env N_PATH's default holds credentials (a Stripe secret key in its host or path)",
     );
-    expect(snapshot()).toEqual(before);
+    expect(after).toEqual(before);
     expectAbsent(
       BAD.map(([, to]) => /[A-Z]+\d/.exec(to)?.[0] as string),
-      { stdout: String(bad.stdout), stderr, ...snapshot() },
+      { stdout: String(bad.stdout), stderr, ...after },
     );
   });
 });
@@ -1131,34 +1150,23 @@ tools:
   ];
 
   it("is refused, located at each, naming what it holds and never its value; generated/ is untouched", () => {
-    const root = tmpDir("url-credentials-manifest-text");
-    const project = join(root, "specs/m");
-    mkdirSync(project, { recursive: true });
-    writeFileSync(join(project, "openapi.yaml"), SPEC);
-    writeFileSync(join(project, "tools.yaml"), GOOD);
-    const good = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
-    expect(good.status, String(good.stderr)).toBe(0);
-    const out = join(root, "generated/m");
-    const snapshot = () => Object.fromEntries(filesUnder(out).map((f) => [f, readFileSync(f, "utf8")]));
-    const before = snapshot();
+    const { before, bad, stderr, after } = manifestEdited(
+      "url-credentials-manifest-text",
+      "m",
+      { "openapi.yaml": SPEC },
+      GOOD,
+      BAD,
+    );
     // A user name alone and a placeholder are kept as written.
     expect(JSON.stringify(before)).toContain("?api_key=YOUR_API_KEY");
-    let manifest = GOOD;
-    for (const [from, to] of BAD) {
-      expect(manifest).toContain(from);
-      manifest = manifest.replace(from, to);
-    }
-    writeFileSync(join(project, "tools.yaml"), manifest);
-    const bad = spawnSync(process.execPath, [BIN, "generate"], { cwd: root, encoding: "utf8" });
     expect(bad.status).not.toBe(0);
-    const stderr = String(bad.stderr);
     for (const [, , pointer, what] of BAD)
       expect(stderr).toMatch(
         new RegExp(
           `tools\\.yaml:\\d+:\\d+ \\(${pointer.replace(/[/]/g, "\\/")}\\) error TW110: [\\w.]+ holds credentials \\(${what}\\)`,
         ),
       );
-    expect(snapshot()).toEqual(before);
-    expectAbsent(["MANINSTR1", "MANENV2", "MANTOOL3"], { stdout: String(bad.stdout), stderr, ...snapshot() });
+    expect(after).toEqual(before);
+    expectAbsent(["MANINSTR1", "MANENV2", "MANTOOL3"], { stdout: String(bad.stdout), stderr, ...after });
   });
 });
