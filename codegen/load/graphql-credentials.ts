@@ -2,6 +2,7 @@ import type { ASTNode, GraphQLArgument, GraphQLInputField, GraphQLNamedType, Gra
 import type { Diagnostics } from "../diagnostics.js";
 import type { SourceRef } from "../ir/types.js";
 import { textCredentials } from "../url-credentials.js";
+import { offsetRef } from "./graphql-introspection.js";
 
 /** What a described element of a schema is: its description (mutable in graphql-js) and where it was written. */
 interface Described {
@@ -35,9 +36,7 @@ export function withholdGraphqlCredentials(
       return { file: from, line: loc.startToken.line, column: loc.startToken.column };
     }
     const at = first.text.indexOf(JSON.stringify(text).slice(1, -1));
-    if (at < 0) return { file: first.file };
-    const before = first.text.slice(0, at);
-    return { file: first.file, line: before.split("\n").length, column: at - before.lastIndexOf("\n") };
+    return at < 0 ? { file: first.file } : offsetRef(first, at);
   };
   const REMOVE =
     "Remove the credential from the schema; the source's auth sends credentials, read from the environment.";

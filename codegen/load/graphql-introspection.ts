@@ -84,8 +84,11 @@ export function locateInJson(f: { file: string; text: string }, message: string)
     /name: "([_A-Za-z][_0-9A-Za-z]*)"/.exec(message)?.[1];
   if (!name) return { file: f.file };
   const at = new RegExp(`"name"\\s*:\\s*"${name}"`).exec(f.text)?.index;
-  if (at === undefined) return { file: f.file };
+  return at === undefined ? { file: f.file } : offsetRef(f, at);
+}
+
+/** Where a character of a file's text is, by its offset: its line and column (1-based). */
+export function offsetRef(f: { file: string; text: string }, at: number): SourceRef {
   const before = f.text.slice(0, at);
-  const line = before.split("\n").length;
-  return { file: f.file, line, column: at - before.lastIndexOf("\n") };
+  return { file: f.file, line: before.split("\n").length, column: at - before.lastIndexOf("\n") };
 }
